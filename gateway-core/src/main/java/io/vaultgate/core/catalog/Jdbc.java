@@ -1,0 +1,62 @@
+package io.vaultgate.core.catalog;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Plain JDBC with bound parameters and row mappers; the whole persistence toolkit, no ORM. */
+public final class Jdbc {
+
+    private final Connection connection;
+
+    Jdbc(Connection connection) {
+        this.connection = connection;
+    }
+
+    public int update(String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = prepare(sql, parameters)) {
+            return statement.executeUpdate();
+        }
+    }
+
+    public <T> List<T> query(String sql, RowMapper<T> mapper, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = prepare(sql, parameters);
+             ResultSet rows = statement.executeQuery()) {
+            List<T> result = new ArrayList<>();
+            while (rows.next()) {
+                result.add(mapper.map(rows));
+            }
+            return result;
+        }
+    }
+
+    public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... parameters) throws SQLException {
+        List<T> rows = query(sql, mapper, parameters);
+        if (rows.size() > 1) {
+            throw new SQLException("expected at most one row, got " + rows.size());
+        }
+        return rows.stream().findFirst();
+    }
+
+    public long count(String sql, Object... parameters) throws SQLException {
+        return queryOne(sql, rows -> rows.getLong(1), parameters).orElse(0L);
+    }
+
+    private PreparedStatement prepare(String sql, Object... parameters) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(i + 1, parameters[i]);
+        }
+        return statement;
+    }
+
+    /** Maps the current row of a result set. */
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+}

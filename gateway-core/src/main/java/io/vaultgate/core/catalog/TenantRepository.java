@@ -1,0 +1,61 @@
+package io.vaultgate.core.catalog;
+
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.Quota;
+import io.vaultgate.core.tenant.Tenant;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.tenant.TenantStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Tenants in the catalog. */
+public final class TenantRepository {
+
+    private static final String COLUMNS =
+            "id, name, status, quota_bytes, quota_files, retention_seconds, protocols, password_login, created_at";
+
+    public void insert(Jdbc jdbc, Tenant tenant) throws SQLException {
+        jdbc.update("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                tenant.id().value(), tenant.name(), tenant.status().name(), tenant.quota().maxBytes(),
+                tenant.quota().maxFiles(), tenant.retention().toSeconds(), protocols(tenant),
+                tenant.passwordLoginAllowed(), tenant.createdAt().toEpochMilli());
+    }
+
+    public void update(Jdbc jdbc, Tenant tenant) throws SQLException {
+        jdbc.update("UPDATE tenants SET name = ?, status = ?, quota_bytes = ?, quota_files = ?, "
+                        + "retention_seconds = ?, protocols = ?, password_login = ? WHERE id = ?",
+                tenant.name(), tenant.status().name(), tenant.quota().maxBytes(), tenant.quota().maxFiles(),
+                tenant.retention().toSeconds(), protocols(tenant), tenant.passwordLoginAllowed(),
+                tenant.id().value());
+    }
+
+    public Optional<Tenant> find(Jdbc jdbc, TenantId id) throws SQLException {
+        return jdbc.queryOne("SELECT " + COLUMNS + " FROM tenants WHERE id = ?", TenantRepository::map, id.value());
+    }
+
+    public List<Tenant> list(Jdbc jdbc) throws SQLException {
+        return jdbc.query("SELECT " + COLUMNS + " FROM tenants ORDER BY id", TenantRepository::map);
+    }
+
+    private static String protocols(Tenant tenant) {
+        return tenant.protocols().stream().map(Enum::name).sorted().collect(Collectors.joining(","));
+    }
+
+    private static Tenant map(ResultSet row) throws SQLException {
+        EnumSet<Protocol> protocols = EnumSet.noneOf(Protocol.class);
+        Arrays.stream(row.getString("protocols").split(",")).filter(s -> !s.isEmpty())
+                .map(Protocol::valueOf).forEach(protocols::add);
+        return new Tenant(new TenantId(row.getString("id")), row.getString("name"),
+                TenantStatus.valueOf(row.getString("status")),
+                new Quota(row.getLong("quota_bytes"), row.getLong("quota_files")),
+                Duration.ofSeconds(row.getLong("retention_seconds")), protocols,
+                row.getBoolean("password_login"), Instant.ofEpochMilli(row.getLong("created_at")));
+    }
+}

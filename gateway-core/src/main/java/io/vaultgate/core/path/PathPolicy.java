@@ -1,0 +1,75 @@
+package io.vaultgate.core.path;
+
+import io.vaultgate.core.GatewayException;
+import java.text.Normalizer;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The one place where client-supplied paths become {@link VirtualPath}s, with the same rules for every
+ * protocol: Unicode NFC; no NUL, control characters or backslashes; {@code .} and empty segments are
+ * dropped; {@code ..} may not climb above the root; bounded segment and path lengths. Relative inputs are
+ * resolved against a working directory. Violations raise {@link GatewayException.Reason#INVALID_PATH}
+ * with a message that names the rule.
+ */
+public final class PathPolicy {
+
+    public static final int MAX_SEGMENT_LENGTH = 255;
+    public static final int MAX_PATH_LENGTH = 1024;
+    public static final int MAX_DEPTH = 32;
+
+    private PathPolicy() {
+    }
+
+    public static VirtualPath parse(String input) {
+        return resolve(VirtualPath.ROOT, input);
+    }
+
+    public static VirtualPath resolve(VirtualPath workingDirectory, String input) {
+        if (input == null) {
+            throw invalid("path is missing");
+        }
+        String path = Normalizer.normalize(input, Normalizer.Form.NFC);
+        if (path.length() > MAX_PATH_LENGTH) {
+            throw invalid("path is longer than " + MAX_PATH_LENGTH + " characters");
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '\\') {
+                throw invalid("backslash is not allowed in paths");
+            }
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                throw invalid("control characters are not allowed in paths");
+            }
+        }
+        Deque<String> segments = new ArrayDeque<>(path.startsWith("/") ? List.of() : workingDirectory.segments());
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                if (segments.isEmpty()) {
+                    throw invalid("path escapes the root");
+                }
+                segments.removeLast();
+                continue;
+            }
+            if (segment.length() > MAX_SEGMENT_LENGTH) {
+                throw invalid("a path segment is longer than " + MAX_SEGMENT_LENGTH + " characters");
+            }
+            if (segment.isBlank() || segment.endsWith(" ") || segment.endsWith(".")) {
+                throw invalid("a name may not be blank or end with a space or a dot");
+            }
+            segments.addLast(segment);
+        }
+        if (segments.size() > MAX_DEPTH) {
+            throw invalid("path is deeper than " + MAX_DEPTH + " levels");
+        }
+        return new VirtualPath(List.copyOf(segments));
+    }
+
+    private static GatewayException invalid(String rule) {
+        return new GatewayException(GatewayException.Reason.INVALID_PATH, "invalid path: " + rule);
+    }
+}

@@ -1,0 +1,143 @@
+package io.vaultgate.core.storage;
+
+import io.vaultgate.core.tenant.TenantId;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Stores objects as files: {@code <root>/<tenant>/<object id>} when committed and
+ * {@code <root>/<tenant>/.pending/<object id>} while being written. Directories are created 0700 and
+ * files 0600; commit is fsync, atomic rename, directory fsync.
+ */
+public final class FileSystemObjectStore implements ObjectStore {
+
+    private static final String PENDING = ".pending";
+    private final Path root;
+
+    public FileSystemObjectStore(Path root) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        createPrivateDirectories(this.root);
+    }
+
+    @Override
+    public PendingObject create(TenantId tenant, ObjectId id) throws IOException {
+        Path pending = pendingDir(tenant);
+        createPrivateDirectories(pending);
+        Path file = pending.resolve(id.value());
+        FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.READ, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        return new FilePendingObject(id, file, channel);
+    }
+
+    @Override
+    public PendingObject reopen(TenantId tenant, ObjectId id) throws IOException {
+        Path file = pendingDir(tenant).resolve(id.value());
+        return new FilePendingObject(id, file,
+                FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    }
+
+    @Override
+    public void commit(TenantId tenant, PendingObject object) throws IOException {
+        FilePendingObject pending = (FilePendingObject) object;
+        pending.sync();
+        pending.close();
+        Path target = tenantDir(tenant).resolve(object.id().value());
+        Files.move(pending.file(), target, StandardCopyOption.ATOMIC_MOVE);
+        fsyncDirectory(tenantDir(tenant));
+        fsyncDirectory(pendingDir(tenant));
+    }
+
+    @Override
+    public SeekableByteChannel open(TenantId tenant, ObjectId id) throws IOException {
+        return FileChannel.open(tenantDir(tenant).resolve(id.value()), StandardOpenOption.READ);
+    }
+
+    @Override
+    public void delete(TenantId tenant, ObjectId id) throws IOException {
+        boolean deleted = Files.deleteIfExists(tenantDir(tenant).resolve(id.value()))
+                | Files.deleteIfExists(pendingDir(tenant).resolve(id.value()));
+        if (deleted) {
+            fsyncDirectory(tenantDir(tenant));
+        }
+    }
+
+    @Override
+    public int sweep(TenantId tenant, Set<ObjectId> keepCommitted, Set<ObjectId> keepPending) throws IOException {
+        return sweepDir(tenantDir(tenant), keepCommitted) + sweepDir(pendingDir(tenant), keepPending);
+    }
+
+    private int sweepDir(Path dir, Set<ObjectId> keep) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Files::isRegularFile)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                boolean kept;
+                try {
+                    kept = keep.contains(new ObjectId(name));
+                } catch (IllegalArgumentException notOurs) {
+                    kept = false;
+                }
+                if (!kept) {
+                    Files.deleteIfExists(entry);
+                    removed++;
+                }
+            }
+        }
+        if (removed > 0) {
+            fsyncDirectory(dir);
+        }
+        return removed;
+    }
+
+    private Path tenantDir(TenantId tenant) throws IOException {
+        Path dir = root.resolve(tenant.value());
+        createPrivateDirectories(dir);
+        return dir;
+    }
+
+    private Path pendingDir(TenantId tenant) throws IOException {
+        return tenantDir(tenant).resolve(PENDING);
+    }
+
+    private static void createPrivateDirectories(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+    }
+
+    static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (NoSuchFileException gone) {
+            // nothing to make durable
+        }
+    }
+
+    private record FilePendingObject(ObjectId id, Path file, FileChannel channel) implements PendingObject {
+        @Override
+        public void sync() throws IOException {
+            if (channel.isOpen()) {
+                channel.force(true);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+}

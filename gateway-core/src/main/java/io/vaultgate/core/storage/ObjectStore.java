@@ -1,0 +1,34 @@
+package io.vaultgate.core.storage;
+
+import io.vaultgate.core.tenant.TenantId;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.util.Set;
+
+/**
+ * Where ciphertext lives, segregated by tenant. Objects are written to a temporary place, then made
+ * durable and visible in one {@link #commit}; nothing but ciphertext is ever handed to a store.
+ */
+public interface ObjectStore {
+
+    /** Creates a new temporary object for a tenant. */
+    PendingObject create(TenantId tenant, ObjectId id) throws IOException;
+
+    /** Reopens a temporary object left by an interrupted upload, to resume it. */
+    PendingObject reopen(TenantId tenant, ObjectId id) throws IOException;
+
+    /** Makes the object durable and final (fsync, atomic rename, directory fsync), then closes it. */
+    void commit(TenantId tenant, PendingObject object) throws IOException;
+
+    /** Opens a committed object for random-access reads. */
+    SeekableByteChannel open(TenantId tenant, ObjectId id) throws IOException;
+
+    /** Deletes a committed or temporary object; absent objects are ignored. */
+    void delete(TenantId tenant, ObjectId id) throws IOException;
+
+    /**
+     * Deletes every object, committed or temporary, whose id is not in {@code keep}: the leftovers of
+     * crashes and aborted uploads. Returns how many were removed.
+     */
+    int sweep(TenantId tenant, Set<ObjectId> keepCommitted, Set<ObjectId> keepPending) throws IOException;
+}

@@ -1,0 +1,24 @@
+package io.vaultgate.core.storage;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+
+/**
+ * A ciphertext object being written. It is invisible until {@link ObjectStore#commit} makes it durable
+ * and final; until then it can be {@linkplain #sync() synced} and left as a resumable partial, or
+ * discarded.
+ */
+public interface PendingObject extends AutoCloseable {
+
+    ObjectId id();
+
+    /** Positional, random-access channel on the temporary object. */
+    FileChannel channel();
+
+    /** Forces written bytes to stable storage without committing. */
+    void sync() throws IOException;
+
+    /** Closes the channel; the temporary object stays (a resumable partial) unless committed. */
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,52 @@
+package io.vaultgate.core.tenant;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A client company whose data passes through the gateway. Everything else is scoped by its id.
+ *
+ * @param retention how long committed files are kept; {@link Duration#ZERO} keeps them until deleted
+ */
+public record Tenant(TenantId id, String name, TenantStatus status, Quota quota, Duration retention,
+                     Set<Protocol> protocols, boolean passwordLoginAllowed, Instant createdAt) {
+
+    public Tenant {
+        Objects.requireNonNull(id, "id");
+        if (name == null || name.isBlank() || name.length() > 200) {
+            throw new IllegalArgumentException("tenant name must be 1-200 characters");
+        }
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(quota, "quota");
+        if (retention == null || retention.isNegative()) {
+            throw new IllegalArgumentException("tenant retention must be >= 0");
+        }
+        protocols = protocols.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(protocols));
+        Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /** A new active tenant allowing every protocol, key-based login only, no quota. */
+    public static Tenant create(TenantId id, String name, Instant now) {
+        return new Tenant(id, name, TenantStatus.ACTIVE, Quota.UNLIMITED, Duration.ZERO,
+                EnumSet.allOf(Protocol.class), false, now);
+    }
+
+    public boolean isActive() {
+        return status == TenantStatus.ACTIVE;
+    }
+
+    public Tenant withPasswordLogin(boolean allowed) {
+        return new Tenant(id, name, status, quota, retention, protocols, allowed, createdAt);
+    }
+
+    public Tenant withStatus(TenantStatus newStatus) {
+        return new Tenant(id, name, newStatus, quota, retention, protocols, passwordLoginAllowed, createdAt);
+    }
+
+    public Tenant withQuota(Quota newQuota) {
+        return new Tenant(id, name, status, newQuota, retention, protocols, passwordLoginAllowed, createdAt);
+    }
+}
