@@ -1,0 +1,23 @@
+package io.vaultgate.server.config;
+
+/**
+ * The HTTPS front-end ({@code https.*}): uploads, downloads, operator, admin and ops endpoints.
+ *
+ * @param enabled        whether the HTTPS listener starts
+ * @param bind           address to listen on
+ * @param port           TCP port; 0 picks a free port at start-up
+ * @param maxUploadSize  largest single upload accepted; larger ones are refused before any byte is stored
+ */
+public record HttpsConfig(boolean enabled, String bind, int port, DataSize maxUploadSize) {
+
+    public HttpsConfig {
+        Require.host("https.bind", bind);
+        Require.port("https.port", port);
+        Require.between("https.max-upload-size", maxUploadSize, DataSize.ofBytes(1),
+                DataSize.ofBytes(Long.MAX_VALUE));
+    }
+
+    public static HttpsConfig defaults() {
+        return new HttpsConfig(true, "0.0.0.0", 8443, DataSize.ofGibibytes(100));
+    }
+}

@@ -1,0 +1,29 @@
+package io.vaultgate.server.config;
+
+import java.time.Duration;
+
+/**
+ * The SFTP front-end ({@code sftp.*}).
+ *
+ * @param enabled          whether the SFTP listener starts
+ * @param bind             address to listen on
+ * @param port             TCP port; 0 picks a free port at start-up
+ * @param maxAuthAttempts  authentication attempts per connection before it is closed
+ * @param authTimeout      time a client has to authenticate after connecting
+ * @param idleTimeout      an authenticated session with no traffic for this long is closed
+ */
+public record SftpConfig(boolean enabled, String bind, int port, int maxAuthAttempts, Duration authTimeout,
+        Duration idleTimeout) {
+
+    public SftpConfig {
+        Require.host("sftp.bind", bind);
+        Require.port("sftp.port", port);
+        Require.between("sftp.max-auth-attempts", maxAuthAttempts, 1, 100);
+        Require.between("sftp.auth-timeout", authTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
+        Require.between("sftp.idle-timeout", idleTimeout, Duration.ofSeconds(1), Duration.ofDays(7));
+    }
+
+    public static SftpConfig defaults() {
+        return new SftpConfig(true, "0.0.0.0", 2222, 6, Duration.ofSeconds(30), Duration.ofMinutes(10));
+    }
+}

@@ -1,0 +1,23 @@
+package io.vaultgate.server.config;
+
+import java.time.Duration;
+
+/**
+ * Upload handling shared by all front-ends ({@code uploads.*}).
+ *
+ * @param partialExpiry  an interrupted upload stays resumable for this long, then is swept
+ * @param reorderWindow  how far ahead of the next expected offset out-of-order writes are buffered per
+ *                       upload (rounded up to whole 64 KiB segments); bounds memory per transfer
+ */
+public record UploadsConfig(Duration partialExpiry, DataSize reorderWindow) {
+
+    public UploadsConfig {
+        Require.between("uploads.partial-expiry", partialExpiry, Duration.ofMinutes(1), Duration.ofDays(365));
+        Require.between("uploads.reorder-window", reorderWindow, DataSize.ofKibibytes(64),
+                DataSize.ofMebibytes(256));
+    }
+
+    public static UploadsConfig defaults() {
+        return new UploadsConfig(Duration.ofHours(24), DataSize.ofMebibytes(4));
+    }
+}

@@ -1,0 +1,108 @@
+package io.vaultgate.server.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The whole gateway configuration, built once at start-up by {@link ConfigLoader} and immutable after.
+ * Paths in the sub-configurations are kept as written; {@link #resolve(Path)} and the helpers below turn
+ * them into absolute paths under {@link #home()}.
+ *
+ * @param home  the data directory; made absolute when the record is built
+ */
+public record VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, KeysConfig keys,
+        CatalogConfig catalog, StorageConfig storage, UploadsConfig uploads, ShutdownConfig shutdown,
+        LoggingConfig logging) {
+
+    public VaultgateConfig {
+        home = Require.path("home", home).toAbsolutePath().normalize();
+        Require.present("sftp", sftp);
+        Require.present("https", https);
+        Require.present("keys", keys);
+        Require.present("catalog", catalog);
+        Require.present("storage", storage);
+        Require.present("uploads", uploads);
+        Require.present("shutdown", shutdown);
+        Require.present("logging", logging);
+        if (!sftp.enabled() && !https.enabled()) {
+            throw new ConfigException("https.enabled", "both sftp.enabled and https.enabled are false, so no"
+                    + " client could connect", "enable at least one front-end");
+        }
+        if (sftp.enabled() && https.enabled() && sftp.port() != 0 && sftp.port() == https.port()) {
+            throw new ConfigException("https.port", "port " + https.port() + " is also sftp.port",
+                    "give the two front-ends different ports");
+        }
+    }
+
+    /** Every default: what runs when no file, environment variable or override says otherwise. */
+    public static VaultgateConfig defaults() {
+        return new VaultgateConfig(Path.of("./var"), SftpConfig.defaults(), HttpsConfig.defaults(),
+                KeysConfig.defaults(), CatalogConfig.defaults(), StorageConfig.defaults(),
+                UploadsConfig.defaults(), ShutdownConfig.defaults(), LoggingConfig.defaults());
+    }
+
+    /** {@code path} if absolute, else {@code path} under home; always normalized. */
+    public Path resolve(Path path) {
+        return home.resolve(path).normalize();
+    }
+
+    public Path keystoreFile() {
+        return resolve(keys.keystore());
+    }
+
+    public Path masterSecretFile() {
+        return resolve(keys.masterSecretFile());
+    }
+
+    public Path catalogFile() {
+        return resolve(catalog.path());
+    }
+
+    public Path storageRoot() {
+        return resolve(storage.path());
+    }
+
+    /**
+     * Where to read the master secret: the environment variable named by {@code keys.master-secret-env}
+     * if it is set and non-empty in {@code env}, else {@code keys.master-secret-file} under home.
+     */
+    public MasterSecretSource masterSecretSource(Map<String, String> env) {
+        String variable = keys.masterSecretEnv();
+        if (!variable.isEmpty()) {
+            String value = env.get(variable);
+            if (value != null && !value.isEmpty()) {
+                return new MasterSecretSource.Environment(variable);
+            }
+        }
+        return new MasterSecretSource.File(masterSecretFile());
+    }
+
+    /** One line for the start-up log. The configuration holds no secret, so all of it may be shown. */
+    public String describe() {
+        String secretEnv = keys.masterSecretEnv().isEmpty() ? "" : "$" + keys.masterSecretEnv() + " or ";
+        return "home=" + home
+                + "; sftp=" + listener(sftp.enabled(), sftp.bind(), sftp.port())
+                + "; https=" + listener(https.enabled(), https.bind(), https.port())
+                + " max-upload " + https.maxUploadSize()
+                + "; keys=" + name(keys.provider()) + " " + keystoreFile()
+                + " (master secret from " + secretEnv + masterSecretFile() + ")"
+                + "; catalog=" + name(catalog.type()) + " " + catalogFile()
+                + "; storage=" + name(storage.type()) + " " + storageRoot()
+                + "; uploads: partial-expiry " + Durations.format(uploads.partialExpiry())
+                + ", reorder-window " + uploads.reorderWindow()
+                + "; shutdown grace " + Durations.format(shutdown.gracePeriod())
+                + "; logging=" + name(logging.format()) + " " + logging.level();
+    }
+
+    private static String listener(boolean enabled, String bind, int port) {
+        if (!enabled) {
+            return "off";
+        }
+        String host = bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
+        return host + ":" + (port == 0 ? "(any free port)" : String.valueOf(port));
+    }
+
+    private static String name(Enum<?> value) {
+        return value.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
