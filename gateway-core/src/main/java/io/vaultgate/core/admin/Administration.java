@@ -1,0 +1,150 @@
+package io.vaultgate.core.admin;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.auth.ApiTokens;
+import io.vaultgate.core.auth.PasswordHasher;
+import io.vaultgate.core.auth.SshPublicKey;
+import io.vaultgate.core.catalog.AccountRepository;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.TenantRepository;
+import io.vaultgate.core.catalog.TokenRepository;
+import io.vaultgate.core.catalog.TokenRepository.TokenGrant;
+import io.vaultgate.core.tenant.Account;
+import io.vaultgate.core.tenant.Tenant;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.crypto.KeyProvider;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What administrators do to tenants and accounts. Each call is one catalog transaction; a new tenant gets
+ * its own key-encryption key before anything can be uploaded for it.
+ */
+public final class Administration {
+
+    private final Database database;
+    private final TenantRepository tenants;
+    private final AccountRepository accounts;
+    private final TokenRepository tokens;
+    private final KeyProvider keys;
+    private final PasswordHasher hasher;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    public Administration(Database database, TenantRepository tenants, AccountRepository accounts,
+                          TokenRepository tokens, KeyProvider keys, PasswordHasher hasher, SecureRandom random,
+                          Clock clock) {
+        this.database = database;
+        this.tenants = tenants;
+        this.accounts = accounts;
+        this.tokens = tokens;
+        this.keys = keys;
+        this.hasher = hasher;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    public Tenant createTenant(TenantId id, String name, boolean passwordLogin) {
+        Tenant tenant = Tenant.create(id, name, clock.instant()).withPasswordLogin(passwordLogin);
+        database.inTransaction(jdbc -> {
+            if (tenants.find(jdbc, id).isPresent()) {
+                throw new GatewayException(Reason.CONFLICT, "tenant " + id + " already exists");
+            }
+            tenants.insert(jdbc, tenant);
+            return null;
+        });
+        keys.ensureTenant(id.value());
+        return tenant;
+    }
+
+    public Optional<Tenant> tenant(TenantId id) {
+        return database.read(jdbc -> tenants.find(jdbc, id));
+    }
+
+    public List<Tenant> tenants() {
+        return database.read(tenants::list);
+    }
+
+    public List<Account> accounts(TenantId tenant) {
+        return database.read(jdbc -> accounts.listByTenant(jdbc, tenant));
+    }
+
+    public Account createAccount(TenantId tenant, String username) {
+        Account account = new Account(newId("acc"), tenant, username, Optional.empty(), clock.instant());
+        database.inTransaction(jdbc -> {
+            if (tenants.find(jdbc, tenant).isEmpty()) {
+                throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " does not exist");
+            }
+            if (accounts.findByUsername(jdbc, username).isPresent()) {
+                throw new GatewayException(Reason.CONFLICT, "username " + username + " is taken");
+            }
+            accounts.insert(jdbc, account);
+            return null;
+        });
+        return account;
+    }
+
+    public SshPublicKey addSshKey(String username, String authorizedKeysLine) {
+        SshPublicKey key = SshPublicKey.parse(authorizedKeysLine);
+        database.inTransaction(jdbc -> {
+            Account account = account(jdbc, username);
+            if (!accounts.hasSshKey(jdbc, account.id(), key.fingerprint())) {
+                accounts.addSshKey(jdbc, account.id(), key, clock.instant());
+            }
+            return null;
+        });
+        return key;
+    }
+
+    public void setPassword(String username, char[] password) {
+        if (password.length < 12) {
+            throw new GatewayException(Reason.INVALID_REQUEST, "passwords must have at least 12 characters");
+        }
+        String hash = hasher.hash(password);
+        database.inTransaction(jdbc -> {
+            accounts.setPasswordHash(jdbc, account(jdbc, username).id(), hash);
+            return null;
+        });
+    }
+
+    /** Issues an API token for an account; the token is returned once and stored only hashed. */
+    public String issueAccountToken(String username, String label) {
+        String token = ApiTokens.generate(random);
+        database.inTransaction(jdbc -> {
+            tokens.insert(jdbc, ApiTokens.hash(token), new TokenGrant("account", account(jdbc, username).id()),
+                    label, clock.instant(), Optional.empty());
+            return null;
+        });
+        return token;
+    }
+
+    /** Creates an administrator and returns its API token (shown once). */
+    public String createAdmin(String name) {
+        String token = ApiTokens.generate(random);
+        database.inTransaction(jdbc -> {
+            jdbc.update("INSERT INTO admins (name, created_at) VALUES (?, ?)", name, clock.instant().toEpochMilli());
+            tokens.insert(jdbc, ApiTokens.hash(token), new TokenGrant("admin", name), "admin", clock.instant(),
+                    Optional.empty());
+            return null;
+        });
+        return token;
+    }
+
+    public List<String> sshKeyFingerprints(String username) {
+        return database.read(jdbc -> accounts.sshKeyFingerprints(jdbc, account(jdbc, username).id()));
+    }
+
+    private Account account(io.vaultgate.core.catalog.Jdbc jdbc, String username) throws java.sql.SQLException {
+        return accounts.findByUsername(jdbc, username)
+                .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "no account named " + username));
+    }
+
+    private String newId(String prefix) {
+        byte[] bytes = new byte[12];
+        random.nextBytes(bytes);
+        return prefix + "_" + java.util.HexFormat.of().formatHex(bytes);
+    }
+}

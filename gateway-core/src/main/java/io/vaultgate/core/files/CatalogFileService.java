@@ -1,0 +1,176 @@
+package io.vaultgate.core.files;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.DirectoryRepository;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.path.VirtualPath;
+import io.vaultgate.core.storage.ObjectStore;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link FileService} over the catalog and the object store, for client principals. The access rules of
+ * {@link Area} are applied here and nowhere else; what a principal may not see is reported as not found.
+ */
+public final class CatalogFileService implements FileService {
+
+    private final Database database;
+    private final FileRepository files;
+    private final DirectoryRepository directories;
+    private final ObjectStore store;
+    private final FileOpener opener;
+    private final Clock clock;
+
+    public CatalogFileService(Database database, FileRepository files, DirectoryRepository directories,
+                              ObjectStore store, FileOpener opener, Clock clock) {
+        this.database = database;
+        this.files = files;
+        this.directories = directories;
+        this.store = store;
+        this.opener = opener;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<FileEntry> list(Principal principal, VirtualPath directory) {
+        ClientPrincipal client = client(principal, directory);
+        return database.read(jdbc -> new DirectoryListing(files, directories).list(jdbc, client, directory));
+    }
+
+    @Override
+    public FileEntry stat(Principal principal, VirtualPath path) {
+        ClientPrincipal client = client(principal, path);
+        if (path.depth() <= 1) {
+            Area.of(path);
+            return FileEntry.directory(path, clock.instant());
+        }
+        return database.read(jdbc -> {
+            Optional<FileRecord> file = visibleFile(jdbc, client, path);
+            if (file.isPresent()) {
+                return file.get().toEntry();
+            }
+            if (new DirectoryListing(files, directories).isDirectory(jdbc, client, path)) {
+                return FileEntry.directory(path, clock.instant());
+            }
+            throw GatewayException.notFound(path.toString());
+        });
+    }
+
+    @Override
+    public FileContent open(Principal principal, VirtualPath path) {
+        ClientPrincipal client = client(principal, path);
+        FileRecord file = database.read(jdbc -> visibleFile(jdbc, client, path))
+                .filter(f -> f.state() == FileState.COMMITTED)
+                .orElseThrow(() -> GatewayException.notFound(path.toString()));
+        return opener.open(file);
+    }
+
+    @Override
+    public void delete(Principal principal, VirtualPath path) {
+        ClientPrincipal client = writer(principal, path);
+        Optional<FileRecord> deleted = database.inTransaction(jdbc -> {
+            Optional<FileRecord> file = visibleFile(jdbc, client, path);
+            if (file.isPresent()) {
+                files.delete(jdbc, file.get().id());
+                return file;
+            }
+            if (!directories.exists(jdbc, client.tenant(), client.accountId(), path)) {
+                throw GatewayException.notFound(path.toString());
+            }
+            if (!new DirectoryListing(files, directories).list(jdbc, client, path).isEmpty()) {
+                throw new GatewayException(Reason.CONFLICT, path + ": directory is not empty");
+            }
+            directories.delete(jdbc, client.tenant(), client.accountId(), path);
+            return Optional.empty();
+        });
+        if (deleted.isPresent()) {
+            try {
+                store.delete(client.tenant(), deleted.get().objectId());
+            } catch (IOException e) {
+                // The key slot is gone, so the object is unreadable; the start-up sweep removes it.
+            }
+        }
+    }
+
+    @Override
+    public void rename(Principal principal, VirtualPath from, VirtualPath to) {
+        ClientPrincipal client = writer(principal, from);
+        writer(principal, to);
+        database.inTransaction(jdbc -> {
+            FileRecord file = visibleFile(jdbc, client, from)
+                    .filter(f -> f.state() == FileState.COMMITTED)
+                    .orElseThrow(() -> GatewayException.notFound(from.toString()));
+            if (visibleFile(jdbc, client, to).isPresent()
+                    || new DirectoryListing(files, directories).isDirectory(jdbc, client, to)) {
+                throw new GatewayException(Reason.CONFLICT, to + ": already exists");
+            }
+            files.rename(jdbc, file.id(), to, clock.instant());
+            return null;
+        });
+    }
+
+    @Override
+    public void createDirectory(Principal principal, VirtualPath path) {
+        ClientPrincipal client = writer(principal, path);
+        database.inTransaction(jdbc -> {
+            DirectoryListing listing = new DirectoryListing(files, directories);
+            if (visibleFile(jdbc, client, path).isPresent() || listing.isDirectory(jdbc, client, path)) {
+                throw new GatewayException(Reason.CONFLICT, path + ": already exists");
+            }
+            if (!listing.isDirectory(jdbc, client, path.parent())) {
+                throw GatewayException.notFound(path.parent().toString());
+            }
+            directories.insert(jdbc, client.tenant(), client.accountId(), path, clock.instant());
+            return null;
+        });
+    }
+
+    /** The file a client sees at {@code path}: its own upload in the inbox, the tenant's in the outbox. */
+    private Optional<FileRecord> visibleFile(Jdbc jdbc, ClientPrincipal client, VirtualPath path) throws SQLException {
+        return switch (Area.of(path)) {
+            case ROOT -> Optional.empty();
+            case INBOX -> files.findOwned(jdbc, client.tenant(), client.accountId(), path, FileState.COMMITTED)
+                    .or(() -> uncheck(() -> files.findOwned(jdbc, client.tenant(), client.accountId(), path,
+                            FileState.PARTIAL)));
+            case OUTBOX -> files.findCommitted(jdbc, client.tenant(), path);
+        };
+    }
+
+    static ClientPrincipal client(Principal principal, VirtualPath path) {
+        if (principal instanceof ClientPrincipal client) {
+            Area.of(path);
+            return client;
+        }
+        throw GatewayException.notFound(path.toString());
+    }
+
+    /** A client allowed to change {@code path}: only below {@code /inbox}. */
+    static ClientPrincipal writer(Principal principal, VirtualPath path) {
+        ClientPrincipal client = client(principal, path);
+        if (Area.of(path) != Area.INBOX || path.depth() < 2) {
+            throw GatewayException.denied(path.toString());
+        }
+        return client;
+    }
+
+    private static <T> T uncheck(SqlSupplier<T> supplier) {
+        try {
+            return supplier.get();
+        } catch (SQLException e) {
+            throw new io.vaultgate.core.catalog.CatalogException("catalog read failed", e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlSupplier<T> {
+        T get() throws SQLException;
+    }
+}

@@ -1,0 +1,85 @@
+package io.vaultgate.core.files;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.catalog.DirectoryRepository;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.path.VirtualPath;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The immediate children of a directory in a client's namespace. Directories exist explicitly (created by
+ * the client) or implicitly (a file below them exists).
+ */
+final class DirectoryListing {
+
+    private final FileRepository files;
+    private final DirectoryRepository directories;
+
+    DirectoryListing(FileRepository files, DirectoryRepository directories) {
+        this.files = files;
+        this.directories = directories;
+    }
+
+    List<FileEntry> list(Jdbc jdbc, ClientPrincipal client, VirtualPath directory) throws SQLException {
+        Area area = Area.of(directory);
+        if (area == Area.ROOT) {
+            Instant now = Instant.now();
+            return List.of(FileEntry.directory(Area.INBOX.path(), now), FileEntry.directory(Area.OUTBOX.path(), now));
+        }
+        Map<String, FileEntry> children = new TreeMap<>();
+        List<FileRecord> below = files.listUnder(jdbc, client.tenant(), ownerFilter(client, area), directory);
+        for (FileRecord file : below) {
+            addChild(children, directory, file.path(), file.toEntry());
+        }
+        if (area == Area.INBOX) {
+            for (VirtualPath dir : directories.listUnder(jdbc, client.tenant(), client.accountId(), directory)) {
+                addChild(children, directory, dir, FileEntry.directory(dir, Instant.EPOCH));
+            }
+        }
+        if (children.isEmpty() && !isDirectory(jdbc, client, directory)) {
+            if (below.isEmpty() && isFile(jdbc, client, directory)) {
+                throw new GatewayException(Reason.INVALID_REQUEST, directory + ": not a directory");
+            }
+            throw GatewayException.notFound(directory.toString());
+        }
+        return new ArrayList<>(children.values());
+    }
+
+    boolean isDirectory(Jdbc jdbc, ClientPrincipal client, VirtualPath path) throws SQLException {
+        if (path.depth() <= 1) {
+            return true;
+        }
+        Area area = Area.of(path);
+        return (area == Area.INBOX && directories.exists(jdbc, client.tenant(), client.accountId(), path))
+                || !files.listUnder(jdbc, client.tenant(), ownerFilter(client, area), path).isEmpty();
+    }
+
+    private boolean isFile(Jdbc jdbc, ClientPrincipal client, VirtualPath path) throws SQLException {
+        return Area.of(path) == Area.INBOX
+                ? files.findOwned(jdbc, client.tenant(), client.accountId(), path, FileState.COMMITTED).isPresent()
+                : files.findCommitted(jdbc, client.tenant(), path).isPresent();
+    }
+
+    private static Optional<String> ownerFilter(ClientPrincipal client, Area area) {
+        return area == Area.INBOX ? Optional.of(client.accountId()) : Optional.empty();
+    }
+
+    private static void addChild(Map<String, FileEntry> children, VirtualPath directory, VirtualPath descendant,
+                                 FileEntry entry) {
+        String name = descendant.segments().get(directory.depth());
+        if (descendant.depth() == directory.depth() + 1) {
+            children.merge(name, entry, (existing, added) -> existing.directory() ? existing : added);
+        } else {
+            children.putIfAbsent(name, FileEntry.directory(directory.child(name), entry.modified()));
+        }
+    }
+}

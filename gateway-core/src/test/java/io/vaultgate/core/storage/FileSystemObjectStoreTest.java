@@ -1,0 +1,90 @@
+package io.vaultgate.core.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.core.tenant.TenantId;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileSystemObjectStoreTest {
+
+    private static final TenantId ACME = TenantId.of("acme");
+    private static final TenantId GLOBEX = TenantId.of("globex");
+    private final SecureRandom random = new SecureRandom();
+
+    @TempDir
+    Path root;
+
+    @Test
+    void pendingObject_isInvisibleUntilCommitted() throws IOException {
+        FileSystemObjectStore store = new FileSystemObjectStore(root);
+        ObjectId id = ObjectId.random(random);
+        PendingObject pending = store.create(ACME, id);
+        pending.channel().write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        assertThatThrownBy(() -> store.open(ACME, id)).isInstanceOf(NoSuchFileException.class);
+
+        store.commit(ACME, pending);
+
+        try (SeekableByteChannel channel = store.open(ACME, id)) {
+            assertThat(channel.size()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void objects_areSegregatedByTenant_andPrivateOnDisk() throws IOException {
+        FileSystemObjectStore store = new FileSystemObjectStore(root);
+        ObjectId id = ObjectId.random(random);
+        store.commit(ACME, store.create(ACME, id));
+
+        assertThatThrownBy(() -> store.open(GLOBEX, id)).isInstanceOf(NoSuchFileException.class);
+        Path file = root.resolve("acme").resolve(id.value());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+                .isEqualTo("rwx------");
+    }
+
+    @Test
+    void reopenedPendingObject_keepsItsBytes() throws IOException {
+        FileSystemObjectStore store = new FileSystemObjectStore(root);
+        ObjectId id = ObjectId.random(random);
+        try (PendingObject pending = store.create(ACME, id)) {
+            pending.channel().write(ByteBuffer.wrap(new byte[10]));
+            pending.sync();
+        }
+        try (PendingObject again = store.reopen(ACME, id)) {
+            assertThat(again.channel().size()).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void sweep_removesEverythingNotKept() throws IOException {
+        FileSystemObjectStore store = new FileSystemObjectStore(root);
+        ObjectId kept = ObjectId.random(random);
+        ObjectId orphan = ObjectId.random(random);
+        ObjectId keptPending = ObjectId.random(random);
+        ObjectId orphanPending = ObjectId.random(random);
+        store.commit(ACME, store.create(ACME, kept));
+        store.commit(ACME, store.create(ACME, orphan));
+        store.create(ACME, keptPending).close();
+        store.create(ACME, orphanPending).close();
+        Files.writeString(root.resolve("acme").resolve("stray.tmp"), "junk");
+
+        int removed = store.sweep(ACME, Set.of(kept), Set.of(keptPending));
+
+        assertThat(removed).isEqualTo(3);
+        assertThat(store.open(ACME, kept)).isNotNull().satisfies(SeekableByteChannel::close);
+        assertThatThrownBy(() -> store.open(ACME, orphan)).isInstanceOf(NoSuchFileException.class);
+        assertThat(store.reopen(ACME, keptPending)).satisfies(PendingObject::close);
+        assertThatThrownBy(() -> store.reopen(ACME, orphanPending)).isInstanceOf(NoSuchFileException.class);
+    }
+}
