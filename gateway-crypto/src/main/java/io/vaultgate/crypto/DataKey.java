@@ -1,0 +1,96 @@
+package io.vaultgate.crypto;
+
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Objects;
+import javax.security.auth.Destroyable;
+
+/**
+ * A per-file data encryption key (DEK): 32 random bytes, stored only wrapped by a tenant KEK.
+ *
+ * <p>Not a record on purpose: {@link #toString()} is redacted, {@link #equals} compares in constant
+ * time, and {@link #destroy()} zeroes the bytes. Raw bytes are reachable only through {@link
+ * #toByteArray(InsecureKeyAccess)}. Thread-safe.
+ */
+public final class DataKey implements Destroyable {
+  /** Size of a data key in bytes. */
+  public static final int SIZE = 32;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final byte[] bytes;
+  private volatile boolean destroyed;
+
+  private DataKey(byte[] bytes) {
+    this.bytes = bytes;
+  }
+
+  /** Generates a fresh key from a {@link SecureRandom}. */
+  public static DataKey generate() {
+    byte[] b = new byte[SIZE];
+    RANDOM.nextBytes(b);
+    return new DataKey(b);
+  }
+
+  /** Imports key bytes (copied); used by key providers after unwrapping. */
+  public static DataKey fromBytes(byte[] keyBytes, InsecureKeyAccess access) {
+    Objects.requireNonNull(access, "access");
+    if (keyBytes == null || keyBytes.length != SIZE) {
+      throw new IllegalArgumentException("a data key is exactly " + SIZE + " bytes");
+    }
+    return new DataKey(keyBytes.clone());
+  }
+
+  /**
+   * Returns a copy of the key bytes; the caller must zero it when done.
+   *
+   * @throws CryptoException.KeyDestroyed if {@link #destroy()} was called
+   */
+  public byte[] toByteArray(InsecureKeyAccess access) {
+    Objects.requireNonNull(access, "access");
+    synchronized (bytes) {
+      if (destroyed) {
+        throw new CryptoException.KeyDestroyed("data key has been destroyed");
+      }
+      return bytes.clone();
+    }
+  }
+
+  /** Zeroes the key bytes. Idempotent. */
+  @Override
+  public void destroy() {
+    synchronized (bytes) {
+      Arrays.fill(bytes, (byte) 0);
+      destroyed = true;
+    }
+  }
+
+  @Override
+  public boolean isDestroyed() {
+    return destroyed;
+  }
+
+  /** Constant-time comparison of the key bytes. Destroyed keys equal nothing but themselves. */
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof DataKey other) || destroyed || other.destroyed) {
+      return false;
+    }
+    return MessageDigest.isEqual(bytes, other.bytes);
+  }
+
+  /** Constant, so that hashing never depends on (or leaks) key bytes. */
+  @Override
+  public int hashCode() {
+    return DataKey.class.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return destroyed ? "DataKey[destroyed]" : "DataKey[redacted]";
+  }
+}

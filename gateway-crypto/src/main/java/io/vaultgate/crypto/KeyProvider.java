@@ -1,0 +1,71 @@
+package io.vaultgate.crypto;
+
+/**
+ * Holds tenants' key-encryption keys (KEKs) and wraps data keys with them.
+ *
+ * <p>KEKs are versioned per tenant. {@link #wrap} always uses the tenant's active (newest enabled)
+ * version; {@link #unwrap} uses the version named by the slot. The wrap's associated data binds the
+ * tenant id, the file id, the KEK id and its version, so a slot cannot be moved to another file or
+ * tenant, or relabelled with another KEK version. Where slots are stored is the caller's business.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface KeyProvider extends AutoCloseable {
+  /** The provider name recorded in every {@link KeySlot} it makes (e.g. "keystore", "pkcs11"). */
+  String name();
+
+  /**
+   * Returns the tenant's active KEK version, creating version 1 if the tenant has no KEK yet.
+   *
+   * @throws CryptoException.KeyDestroyed if the tenant's keys were destroyed
+   */
+  KekId ensureTenant(String tenantId);
+
+  /**
+   * Creates the next KEK version for the tenant and makes it active. New wraps use it at once;
+   * existing slots keep unwrapping with their own version until rewrapped.
+   *
+   * @throws CryptoException.KeyNotFound if the tenant has no KEK
+   */
+  KekId rotate(String tenantId);
+
+  /** Wraps {@code dek} for {@code ctx} with the tenant's active KEK. */
+  KeySlot wrap(EnvelopeContext ctx, DataKey dek);
+
+  /**
+   * Unwraps a slot made for {@code ctx}.
+   *
+   * @throws CryptoException.AuthenticationFailed if the slot was altered or made for another context
+   * @throws CryptoException.KeyNotFound, KeyDisabled, KeyDestroyed for the named KEK version
+   */
+  DataKey unwrap(EnvelopeContext ctx, KeySlot slot);
+
+  /**
+   * Disables one KEK version so it can no longer unwrap; the caller first rewraps every slot that
+   * references it. The active version cannot be disabled.
+   */
+  void disable(KekId kek);
+
+  /** Destroys every KEK version of the tenant: all its files become unreadable (crypto-shred). */
+  void destroyTenant(String tenantId);
+
+  /**
+   * Moves a slot to the tenant's active KEK version, leaving the payload untouched. A slot already
+   * on the active version is returned as is.
+   */
+  default KeySlot rewrap(EnvelopeContext ctx, KeySlot slot) {
+    KekId active = ensureTenant(ctx.tenantId());
+    if (slot.kek().equals(active) && slot.provider().equals(name())) {
+      return slot;
+    }
+    DataKey dek = unwrap(ctx, slot);
+    try {
+      return wrap(ctx, dek);
+    } finally {
+      dek.destroy();
+    }
+  }
+
+  @Override
+  void close();
+}

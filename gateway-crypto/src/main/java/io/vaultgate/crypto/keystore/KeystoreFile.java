@@ -1,0 +1,180 @@
+package io.vaultgate.crypto.keystore;
+
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.InsecureKeyAccess;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.Set;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * The keystore file: a small prefix naming the Argon2id parameters, then a standard PKCS#12 store
+ * whose password is the Argon2id-stretched master secret.
+ *
+ * <pre>
+ * offset size  field
+ *      0    4  magic "VGKS"
+ *      4    1  file version (1)
+ *      5    1  KDF id (1 = Argon2id, version 0x13)
+ *      6    4  Argon2id memory in KiB, u32 big-endian
+ *     10    4  Argon2id iterations, u32
+ *     14    1  Argon2id parallelism, u8
+ *     15   16  Argon2id salt
+ *     31    …  PKCS#12 (password = base64url, unpadded, of the 32-byte Argon2id output)
+ * </pre>
+ *
+ * <p>Written atomically (temporary file with mode 0600, fsync, rename, directory fsync). Opening
+ * refuses a file readable by anyone but its owner.
+ */
+final class KeystoreFile {
+  private static final byte[] MAGIC = {'V', 'G', 'K', 'S'};
+  private static final int VERSION = 1;
+  private static final int KDF_ARGON2ID = 1;
+  static final int SALT_SIZE = 16;
+  private static final int PREFIX_SIZE = 31;
+  private static final long MAX_FILE_SIZE = 64L * 1024 * 1024;
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
+  /** A loaded store and the parameters that protect it. */
+  record Loaded(KdfParams params, byte[] salt, KeyStore keyStore) {}
+
+  private KeystoreFile() {}
+
+  static Loaded load(Path path, MasterSecret secret) {
+    checkPermissions(path);
+    byte[] bytes;
+    try {
+      if (Files.size(path) > MAX_FILE_SIZE) {
+        throw new CryptoException.ProviderUnavailable("keystore " + path + " is implausibly large");
+      }
+      bytes = Files.readAllBytes(path);
+    } catch (IOException e) {
+      throw new CryptoException.ProviderUnavailable("cannot read keystore " + path, e);
+    }
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    if (bytes.length < PREFIX_SIZE) {
+      throw new CryptoException.UnsupportedFormat("not a Vaultgate keystore file: " + path);
+    }
+    byte[] magic = new byte[MAGIC.length];
+    b.get(magic);
+    if (!Arrays.equals(magic, MAGIC)
+        || (b.get() & 0xff) != VERSION || (b.get() & 0xff) != KDF_ARGON2ID) {
+      throw new CryptoException.UnsupportedFormat("not a Vaultgate keystore file: " + path);
+    }
+    KdfParams params;
+    try {
+      params = new KdfParams(b.getInt(), b.getInt(), b.get() & 0xff);
+    } catch (IllegalArgumentException e) {
+      throw new CryptoException.UnsupportedFormat("keystore " + path + ": " + e.getMessage());
+    }
+    byte[] salt = new byte[SALT_SIZE];
+    b.get(salt);
+    char[] password = password(secret, params, salt);
+    try {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(new ByteArrayInputStream(bytes, PREFIX_SIZE, bytes.length - PREFIX_SIZE), password);
+      return new Loaded(params, salt, ks);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new CryptoException.ProviderUnavailable(
+          "cannot open keystore " + path + ": wrong master secret or corrupted file");
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  static void store(Path path, KdfParams params, byte[] salt, KeyStore ks, char[] password) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteBuffer prefix = ByteBuffer.allocate(PREFIX_SIZE);
+    prefix.put(MAGIC).put((byte) VERSION).put((byte) KDF_ARGON2ID);
+    prefix.putInt(params.memoryKiB()).putInt(params.iterations()).put((byte) params.parallelism());
+    prefix.put(salt);
+    out.writeBytes(prefix.array());
+    try {
+      ks.store(out, password);
+      Path dir = path.toAbsolutePath().getParent();
+      Path tmp = Files.createTempFile(dir, ".keystore-", ".tmp",
+          PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ByteBuffer data = ByteBuffer.wrap(out.toByteArray());
+        while (data.hasRemaining()) {
+          ch.write(data);
+        }
+        ch.force(true);
+      }
+      Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+        d.force(true);
+      }
+    } catch (IOException | GeneralSecurityException e) {
+      throw new CryptoException.ProviderUnavailable("cannot write keystore " + path, e);
+    }
+  }
+
+  /** Derives the PKCS#12 password from the master secret. The caller zeroes the result. */
+  static char[] password(MasterSecret secret, KdfParams params, byte[] salt) {
+    byte[] s = secret.toByteArray(InsecureKeyAccess.get());
+    byte[] derived = new byte[32];
+    try {
+      Argon2BytesGenerator gen = new Argon2BytesGenerator();
+      gen.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+          .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+          .withMemoryAsKB(params.memoryKiB())
+          .withIterations(params.iterations())
+          .withParallelism(params.parallelism())
+          .withSalt(salt)
+          .build());
+      gen.generateBytes(s, derived);
+      byte[] encoded = Base64.getUrlEncoder().withoutPadding().encode(derived);
+      CharBuffer chars = StandardCharsets.US_ASCII.decode(ByteBuffer.wrap(encoded));
+      char[] password = Arrays.copyOf(chars.array(), chars.limit());
+      Arrays.fill(encoded, (byte) 0);
+      Arrays.fill(chars.array(), '\0');
+      return password;
+    } finally {
+      Arrays.fill(s, (byte) 0);
+      Arrays.fill(derived, (byte) 0);
+    }
+  }
+
+  /** Refuses a keystore that anyone but its owner can read or write. */
+  static void checkPermissions(Path path) {
+    Set<PosixFilePermission> perms;
+    try {
+      perms = Files.getPosixFilePermissions(path);
+    } catch (NoSuchFileException e) {
+      throw new CryptoException.ProviderUnavailable(
+          "keystore " + path + " does not exist; create it first");
+    } catch (AccessDeniedException e) {
+      throw new CryptoException.ProviderUnavailable("keystore " + path + " is not readable");
+    } catch (UnsupportedOperationException e) {
+      return; // not a POSIX file system: nothing to check
+    } catch (IOException e) {
+      throw new CryptoException.ProviderUnavailable("cannot stat keystore " + path, e);
+    }
+    if (!OWNER_ONLY.containsAll(perms)) {
+      throw new CryptoException.ProviderUnavailable("keystore " + path + " has permissions "
+          + PosixFilePermissions.toString(perms) + "; it must be private to its owner: chmod 600 "
+          + path);
+    }
+  }
+}

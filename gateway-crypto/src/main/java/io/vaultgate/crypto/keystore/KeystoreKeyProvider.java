@@ -1,0 +1,345 @@
+package io.vaultgate.crypto.keystore;
+
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.DataKey;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.KekId;
+import io.vaultgate.crypto.KeyProvider;
+import io.vaultgate.crypto.KeySlot;
+import io.vaultgate.crypto.internal.KeyWrap;
+import io.vaultgate.crypto.internal.RandomSource;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
+
+/**
+ * Tenant KEKs (AES-256) in a PKCS#12 keystore file protected by a {@link MasterSecret} (see {@link
+ * KeystoreFile} for the file layout). For a single node with nothing else to install.
+ *
+ * <p>Entry aliases: {@code kek.<hex tenant id>.<version>} for an enabled KEK, the same with {@code
+ * .disabled} appended for a disabled one, and {@code tomb.<hex tenant id>} marking a destroyed
+ * tenant (its KEKs are deleted; the marker makes later use fail as destroyed, not as unknown).
+ * Every change rewrites the file atomically. Crypto-shredding removes the keys from the current
+ * file only: copies of older files (backups, snapshots) still hold them.
+ *
+ * <p>Thread-safe (all methods synchronized).
+ */
+public final class KeystoreKeyProvider implements KeyProvider {
+  /** Provider name recorded in key slots. */
+  public static final String NAME = "keystore";
+
+  private final Path path;
+  private final KeyStore ks;
+  private final Map<String, TenantKeys> tenants = new HashMap<>();
+  private final Map<KekId, SecretKey> cache = new HashMap<>();
+  private final KeyWrap keyWrap = new KeyWrap(null, RandomSource.secure());
+  private final RandomSource random = RandomSource.secure();
+  private KdfParams params;
+  private byte[] salt;
+  private char[] password;
+  private boolean closed;
+
+  private KeystoreKeyProvider(Path path, KeyStore ks, KdfParams params, byte[] salt, char[] pw) {
+    this.path = path;
+    this.ks = ks;
+    this.params = params;
+    this.salt = salt;
+    this.password = pw;
+    index();
+  }
+
+  /** Creates a new, empty keystore file (mode 0600) with the default Argon2id cost. */
+  public static KeystoreKeyProvider create(Path path, MasterSecret secret) {
+    return create(path, secret, KdfParams.DEFAULT);
+  }
+
+  /** Creates a new, empty keystore file (mode 0600) with the given Argon2id cost. */
+  public static KeystoreKeyProvider create(Path path, MasterSecret secret, KdfParams params) {
+    if (Files.exists(path)) {
+      throw new CryptoException.ProviderUnavailable(
+          "keystore " + path + " already exists; open it instead of creating it");
+    }
+    try {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      byte[] salt = new byte[KeystoreFile.SALT_SIZE];
+      RandomSource.secure().nextBytes(salt);
+      KeystoreKeyProvider p = new KeystoreKeyProvider(
+          path, ks, params, salt, KeystoreFile.password(secret, params, salt));
+      p.persist();
+      return p;
+    } catch (java.io.IOException | GeneralSecurityException e) {
+      throw new CryptoException.ProviderUnavailable("cannot create a PKCS#12 keystore", e);
+    }
+  }
+
+  /**
+   * Opens an existing keystore file.
+   *
+   * @throws CryptoException.ProviderUnavailable if the file is missing, not private to its owner,
+   *     or the secret is wrong
+   */
+  public static KeystoreKeyProvider open(Path path, MasterSecret secret) {
+    KeystoreFile.Loaded loaded = KeystoreFile.load(path, secret);
+    return new KeystoreKeyProvider(path, loaded.keyStore(), loaded.params(), loaded.salt(),
+        KeystoreFile.password(secret, loaded.params(), loaded.salt()));
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public synchronized KekId ensureTenant(String tenantId) {
+    TenantKeys t = live(tenantId);
+    if (t.active() == 0) {
+      if (t.highest() > 0) {
+        throw new CryptoException.KeyDisabled("every KEK version of tenant " + tenantId
+            + " is disabled");
+      }
+      addVersion(tenantId, t, 1);
+    }
+    return new KekId(tenantId, t.active());
+  }
+
+  @Override
+  public synchronized KekId rotate(String tenantId) {
+    TenantKeys t = live(tenantId);
+    if (t.highest() == 0) {
+      throw new CryptoException.KeyNotFound("tenant " + tenantId + " has no KEK to rotate");
+    }
+    addVersion(tenantId, t, t.highest() + 1);
+    return new KekId(tenantId, t.active());
+  }
+
+  @Override
+  public synchronized KeySlot wrap(EnvelopeContext ctx, DataKey dek) {
+    TenantKeys t = live(ctx.tenantId());
+    if (t.active() == 0) {
+      throw new CryptoException.KeyNotFound(
+          "tenant " + ctx.tenantId() + " has no active KEK; call ensureTenant first");
+    }
+    KekId kek = new KekId(ctx.tenantId(), t.active());
+    byte[] wrapped = keyWrap.wrap(key(kek), KeyWrap.associatedData(NAME, ctx, kek), dek);
+    return new KeySlot(NAME, kek, wrapped);
+  }
+
+  @Override
+  public synchronized DataKey unwrap(EnvelopeContext ctx, KeySlot slot) {
+    ensureOpen();
+    if (!slot.provider().equals(NAME)) {
+      throw new CryptoException.KeyNotFound(
+          "key slot belongs to provider " + slot.provider() + ", not " + NAME);
+    }
+    if (!slot.kek().tenantId().equals(ctx.tenantId())) {
+      throw new CryptoException.AuthenticationFailed();
+    }
+    KekId kek = slot.kek();
+    TenantKeys t = tenants.get(kek.tenantId());
+    if (t != null && t.destroyed) {
+      throw new CryptoException.KeyDestroyed("KEKs of tenant " + kek.tenantId() + " were destroyed");
+    }
+    if (t != null && t.disabled.contains(kek.version())) {
+      throw new CryptoException.KeyDisabled("KEK " + kek + " is disabled");
+    }
+    if (t == null || !t.enabled.contains(kek.version())) {
+      throw new CryptoException.KeyNotFound("no KEK " + kek + " in this keystore");
+    }
+    return keyWrap.unwrap(key(kek), KeyWrap.associatedData(NAME, ctx, kek), slot.wrapped());
+  }
+
+  @Override
+  public synchronized void disable(KekId kek) {
+    TenantKeys t = live(kek.tenantId());
+    if (!t.enabled.contains(kek.version())) {
+      throw new CryptoException.KeyNotFound("no enabled KEK " + kek);
+    }
+    if (t.active() == kek.version()) {
+      throw new IllegalStateException("KEK " + kek + " is the active version; rotate first");
+    }
+    try {
+      KeyStore.Entry entry = ks.getEntry(alias(kek, false), protection());
+      ks.deleteEntry(alias(kek, false));
+      ks.setEntry(alias(kek, true), entry, protection());
+    } catch (GeneralSecurityException e) {
+      throw new CryptoException.ProviderUnavailable("cannot disable KEK " + kek, e);
+    }
+    t.enabled.remove(kek.version());
+    t.disabled.add(kek.version());
+    cache.remove(kek);
+    persist();
+  }
+
+  @Override
+  public synchronized void destroyTenant(String tenantId) {
+    TenantKeys t = live(tenantId);
+    try {
+      for (int v : t.enabled) {
+        ks.deleteEntry(alias(new KekId(tenantId, v), false));
+      }
+      for (int v : t.disabled) {
+        ks.deleteEntry(alias(new KekId(tenantId, v), true));
+      }
+      ks.setEntry(tombAlias(tenantId), new KeyStore.SecretKeyEntry(newAesKey()), protection());
+    } catch (GeneralSecurityException e) {
+      throw new CryptoException.ProviderUnavailable("cannot destroy KEKs of " + tenantId, e);
+    }
+    cache.keySet().removeIf(k -> k.tenantId().equals(tenantId));
+    t.enabled.clear();
+    t.disabled.clear();
+    t.destroyed = true;
+    persist();
+  }
+
+  /** KEK versions of a tenant that still exist (enabled and disabled), oldest first. */
+  public synchronized List<Integer> versions(String tenantId) {
+    ensureOpen();
+    TenantKeys t = tenants.get(tenantId);
+    if (t == null) {
+      return List.of();
+    }
+    java.util.TreeSet<Integer> all = new java.util.TreeSet<>(t.enabled);
+    all.addAll(t.disabled);
+    return List.copyOf(all);
+  }
+
+  /**
+   * Re-protects the keystore under a new master secret (fresh Argon2id salt), atomically: the file
+   * opens with either the old or the new secret, never neither.
+   */
+  public synchronized void rotateMasterSecret(MasterSecret newSecret) {
+    ensureOpen();
+    byte[] newSalt = new byte[KeystoreFile.SALT_SIZE];
+    random.nextBytes(newSalt);
+    char[] newPassword = KeystoreFile.password(newSecret, params, newSalt);
+    try {
+      KeyStore.PasswordProtection oldP = protection();
+      KeyStore.PasswordProtection newP = new KeyStore.PasswordProtection(newPassword);
+      for (String alias : Collections.list(ks.aliases())) {
+        ks.setEntry(alias, ks.getEntry(alias, oldP), newP);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new CryptoException.ProviderUnavailable("cannot re-protect keystore entries", e);
+    }
+    KeystoreFile.store(path, params, newSalt, ks, newPassword);
+    Arrays.fill(password, '\0');
+    password = newPassword;
+    salt = newSalt;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      Arrays.fill(password, '\0');
+      cache.clear();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "KeystoreKeyProvider[" + path + "]";
+  }
+
+  private TenantKeys live(String tenantId) {
+    ensureOpen();
+    EnvelopeContext.validateId("tenantId", tenantId);
+    TenantKeys t = tenants.computeIfAbsent(tenantId, k -> new TenantKeys());
+    if (t.destroyed) {
+      throw new CryptoException.KeyDestroyed("KEKs of tenant " + tenantId + " were destroyed");
+    }
+    return t;
+  }
+
+  private void addVersion(String tenantId, TenantKeys t, int version) {
+    KekId kek = new KekId(tenantId, version);
+    try {
+      SecretKey key = newAesKey();
+      ks.setEntry(alias(kek, false), new KeyStore.SecretKeyEntry(key), protection());
+      cache.put(kek, key);
+    } catch (GeneralSecurityException e) {
+      throw new CryptoException.ProviderUnavailable("cannot create KEK " + kek, e);
+    }
+    t.enabled.add(version);
+    persist();
+  }
+
+  private SecretKey key(KekId kek) {
+    SecretKey cached = cache.get(kek);
+    if (cached != null) {
+      return cached;
+    }
+    try {
+      SecretKey key = (SecretKey) ks.getKey(alias(kek, false), password);
+      if (key == null) {
+        throw new CryptoException.KeyNotFound("no KEK " + kek + " in this keystore");
+      }
+      cache.put(kek, key);
+      return key;
+    } catch (GeneralSecurityException e) {
+      throw new CryptoException.ProviderUnavailable("cannot read KEK " + kek, e);
+    }
+  }
+
+  private void index() {
+    try {
+      for (String alias : Collections.list(ks.aliases())) {
+        String[] parts = alias.split("\\.");
+        String tenant = new String(HexFormat.of().parseHex(parts[1]), StandardCharsets.US_ASCII);
+        TenantKeys t = tenants.computeIfAbsent(tenant, k -> new TenantKeys());
+        if (parts[0].equals("tomb")) {
+          t.destroyed = true;
+        } else if (parts.length == 4) {
+          t.disabled.add(Integer.parseInt(parts[2]));
+        } else {
+          t.enabled.add(Integer.parseInt(parts[2]));
+        }
+      }
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new CryptoException.ProviderUnavailable("keystore " + path + " has unexpected entries");
+    }
+  }
+
+  private static String alias(KekId kek, boolean disabled) {
+    return "kek." + hex(kek.tenantId()) + "." + kek.version() + (disabled ? ".disabled" : "");
+  }
+
+  private static String tombAlias(String tenantId) {
+    return "tomb." + hex(tenantId);
+  }
+
+  private static String hex(String id) {
+    return HexFormat.of().formatHex(id.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static SecretKey newAesKey() throws GeneralSecurityException {
+    KeyGenerator g = KeyGenerator.getInstance("AES");
+    g.init(256);
+    return g.generateKey();
+  }
+
+  private KeyStore.PasswordProtection protection() {
+    return new KeyStore.PasswordProtection(password);
+  }
+
+  private void persist() {
+    KeystoreFile.store(path, params, salt, ks, password);
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("key provider is closed");
+    }
+  }
+}

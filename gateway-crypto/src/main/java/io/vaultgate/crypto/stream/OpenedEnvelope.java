@@ -1,0 +1,62 @@
+package io.vaultgate.crypto.stream;
+
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.DataKey;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.format.EnvelopeFormat;
+import io.vaultgate.crypto.format.EnvelopeHeader;
+import io.vaultgate.crypto.format.EnvelopeHeaderCodec;
+import io.vaultgate.crypto.internal.EnvelopeKeys;
+import io.vaultgate.crypto.internal.RandomSource;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+
+/** An authenticated header and the keys derived for it; shared by readers, writers and resume. */
+record OpenedEnvelope(EnvelopeHeader header, EnvelopeKeys keys, byte[] headerBytes) {
+
+  /** Starts a new envelope: fresh salt, derived keys and a MACed header. */
+  static OpenedEnvelope create(
+      DataKey dek, EnvelopeContext ctx, int segmentSize, RandomSource random) {
+    if (!EnvelopeFormat.isValidSegmentSize(segmentSize)) {
+      throw new IllegalArgumentException("invalid segment size " + segmentSize);
+    }
+    byte[] salt = new byte[EnvelopeHeader.SALT_SIZE];
+    random.nextBytes(salt);
+    EnvelopeKeys keys = EnvelopeKeys.derive(dek, ctx, salt);
+    byte[] headerBytes = keys.sealHeader(segmentSize, ctx, salt);
+    return new OpenedEnvelope(EnvelopeHeaderCodec.decode(headerBytes), keys, headerBytes);
+  }
+
+  /**
+   * Reads and authenticates the header at the start of {@code ch}.
+   *
+   * @throws CryptoException.AuthenticationFailed if the header is short, forged, made for another
+   *     tenant or file, or committed to another key
+   */
+  static OpenedEnvelope read(DataKey dek, EnvelopeContext ctx, SeekableByteChannel ch)
+      throws IOException {
+    if (ch.size() < EnvelopeFormat.HEADER_SIZE) {
+      throw new CryptoException.AuthenticationFailed();
+    }
+    ByteBuffer buf = ByteBuffer.allocate(EnvelopeFormat.HEADER_SIZE);
+    ChannelIo.readFullyAt(ch, 0, buf);
+    byte[] headerBytes = buf.array();
+    EnvelopeHeader header = EnvelopeHeaderCodec.decode(headerBytes);
+    if (!header.context().equals(ctx)) {
+      throw new CryptoException.AuthenticationFailed();
+    }
+    EnvelopeKeys keys = EnvelopeKeys.derive(dek, ctx, header.salt());
+    try {
+      keys.verifyHeader(header);
+    } catch (CryptoException e) {
+      keys.destroy();
+      throw e;
+    }
+    return new OpenedEnvelope(header, keys, headerBytes);
+  }
+
+  int segmentSize() {
+    return header.segmentSize();
+  }
+}

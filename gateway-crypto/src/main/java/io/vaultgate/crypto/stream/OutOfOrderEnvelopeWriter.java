@@ -1,0 +1,345 @@
+package io.vaultgate.crypto.stream;
+
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.DataKey;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.format.EnvelopeFormat;
+import io.vaultgate.crypto.internal.RandomSource;
+import io.vaultgate.crypto.internal.SegmentCipher;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Writes an envelope from positional writes that may arrive out of order, as pipelined SFTP writes
+ * do, onto a seekable file (same byte layout as {@link EnvelopeWriter}; segment {@code i} always
+ * sits at {@link EnvelopeFormat#segmentOffset}).
+ *
+ * <p>The reorder window is the plaintext range {@code [contiguousLength(), (s + w) * S)}, where
+ * {@code s} is the first unsealed segment, {@code w} the window in segments and {@code S} the
+ * segment size. A write outside it fails with {@link CryptoException.WriteOutOfWindow}; rewriting
+ * bytes below {@code contiguousLength()} is refused because the plaintext listener has already seen
+ * them. Segments are sealed strictly in index order, once complete and once a later byte proves they
+ * are not the last. Memory: at most {@code w} segment buffers.
+ *
+ * <p>The optional listener receives every plaintext byte exactly once, in order, in read-only
+ * buffers valid only during the call, before the bytes are sealed: a caller hashes the plaintext in
+ * the same pass. {@link #resume} replays the existing plaintext to it first.
+ *
+ * <p>Ends: {@link #finish()} seals the final segment. {@link #suspend()} seals the contiguous data,
+ * the partial tail as a non-final segment, so the file reads as incomplete but can be resumed; data
+ * beyond a hole is dropped and {@link #committedLength()} says where to continue. {@link #close()}
+ * alone keeps only what was already sealed. Every seal uses a fresh random nonce, so a tail re-sealed
+ * after resume never repeats a (key, nonce) pair. Methods are synchronized.
+ */
+public final class OutOfOrderEnvelopeWriter implements Closeable {
+  /** A window of 64 segments: 4 MiB of reordering at the default segment size. */
+  public static final int DEFAULT_WINDOW_SEGMENTS = 64;
+
+  private enum State { OPEN, FINISHED, SUSPENDED, CLOSED, FAILED }
+
+  private final SeekableByteChannel file;
+  private final SegmentCipher cipher;
+  private final int segmentSize;
+  private final int window;
+  private final Consumer<ByteBuffer> listener;
+  private final TreeMap<Long, PendingSegment> pending = new TreeMap<>();
+  private final ArrayDeque<byte[]> freeBuffers = new ArrayDeque<>();
+  private final byte[] sealed;
+  private long nextSeal;
+  private long contiguousEnd;
+  private long maxEnd;
+  private long committed;
+  private State state = State.OPEN;
+
+  private OutOfOrderEnvelopeWriter(
+      SeekableByteChannel file, SegmentCipher cipher, int segmentSize, int window,
+      Consumer<ByteBuffer> listener) {
+    if (window < 1) {
+      throw new IllegalArgumentException("window must be >= 1 segment, was " + window);
+    }
+    this.file = file;
+    this.cipher = cipher;
+    this.segmentSize = segmentSize;
+    this.window = window;
+    this.listener = listener == null ? b -> { } : listener;
+    this.sealed = new byte[segmentSize + EnvelopeFormat.SEGMENT_OVERHEAD];
+  }
+
+  /**
+   * Starts a new envelope on an empty {@code file}, writing the header at once.
+   *
+   * @param plaintextListener receives the plaintext in order; may be null
+   */
+  public static OutOfOrderEnvelopeWriter create(
+      DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
+      Consumer<ByteBuffer> plaintextListener) throws IOException {
+    return create(dek, ctx, file, windowSegments, plaintextListener,
+        EnvelopeFormat.DEFAULT_SEGMENT_SIZE, RandomSource.secure());
+  }
+
+  static OutOfOrderEnvelopeWriter create(
+      DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
+      Consumer<ByteBuffer> plaintextListener, int segmentSize, RandomSource random)
+      throws IOException {
+    Objects.requireNonNull(file, "file");
+    OpenedEnvelope env = OpenedEnvelope.create(dek, ctx, segmentSize, random);
+    SegmentCipher cipher = cipherFor(env, ctx, random);
+    file.truncate(0);
+    ChannelIo.writeFullyAt(file, 0, ByteBuffer.wrap(env.headerBytes()));
+    return new OutOfOrderEnvelopeWriter(file, cipher, segmentSize, windowSegments, plaintextListener);
+  }
+
+  /**
+   * Reopens a suspended (or finished) envelope to continue writing at its end. Verifies every
+   * stored segment, replays their plaintext to the listener, and takes the last segment back into
+   * memory so it is re-sealed, with a fresh nonce, when more data arrives or the writer ends.
+   *
+   * @throws CryptoException.AuthenticationFailed if any stored byte does not authenticate
+   */
+  public static OutOfOrderEnvelopeWriter resume(
+      DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
+      Consumer<ByteBuffer> plaintextListener) throws IOException {
+    return resume(dek, ctx, file, windowSegments, plaintextListener, RandomSource.secure());
+  }
+
+  static OutOfOrderEnvelopeWriter resume(
+      DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
+      Consumer<ByteBuffer> plaintextListener, RandomSource random) throws IOException {
+    OpenedEnvelope env = OpenedEnvelope.read(dek, ctx, file);
+    int segmentSize = env.segmentSize();
+    SegmentCipher cipher = cipherFor(env, ctx, random);
+    SegmentLayout layout = SegmentLayout.of(file.size(), segmentSize, true);
+    OutOfOrderEnvelopeWriter w =
+        new OutOfOrderEnvelopeWriter(file, cipher, segmentSize, windowSegments, plaintextListener);
+    w.replay(layout);
+    return w;
+  }
+
+  private static SegmentCipher cipherFor(OpenedEnvelope env, EnvelopeContext ctx, RandomSource r) {
+    byte[] payloadKey = env.keys().payloadKey();
+    env.keys().destroy();
+    try {
+      return new SegmentCipher(payloadKey, ctx, r);
+    } finally {
+      Arrays.fill(payloadKey, (byte) 0);
+    }
+  }
+
+  private void replay(SegmentLayout layout) throws IOException {
+    for (long i = 0; i < layout.count(); i++) {
+      int length = layout.length(i, segmentSize);
+      ChannelIo.readFullyAt(file, EnvelopeFormat.segmentOffset(i, segmentSize),
+          ByteBuffer.wrap(sealed, 0, length));
+      if (i < layout.count() - 1) {
+        contiguousEnd += openInto(i, length);
+        continue;
+      }
+      byte[] plain = takeBuffer();
+      int n = openEitherFlag(i, length, plain);
+      PendingSegment p = new PendingSegment(plain);
+      p.add(0, n);
+      pending.put(i, p);
+      listener.accept(ByteBuffer.wrap(plain, 0, n).asReadOnlyBuffer());
+      nextSeal = i;
+      contiguousEnd += n;
+    }
+    maxEnd = contiguousEnd;
+    committed = contiguousEnd;
+  }
+
+  private int openInto(long index, int length) {
+    byte[] plain = takeBuffer();
+    try {
+      int n = cipher.open(index, false, sealed, 0, length, plain, 0);
+      listener.accept(ByteBuffer.wrap(plain, 0, n).asReadOnlyBuffer());
+      return n;
+    } finally {
+      freeBuffers.push(plain);
+    }
+  }
+
+  private int openEitherFlag(long index, int length, byte[] plain) {
+    try {
+      return cipher.open(index, false, sealed, 0, length, plain, 0);
+    } catch (CryptoException.AuthenticationFailed e) {
+      return cipher.open(index, true, sealed, 0, length, plain, 0);
+    }
+  }
+
+  /**
+   * Accepts {@code src.remaining()} plaintext bytes at {@code offset}.
+   *
+   * @throws CryptoException.WriteOutOfWindow if the range leaves the reorder window
+   */
+  public synchronized void write(long offset, ByteBuffer src) throws IOException {
+    requireState(State.OPEN);
+    int len = src.remaining();
+    long low = contiguousEnd;
+    long high = Math.min((nextSeal + window) * segmentSize, EnvelopeFormat.MAX_SEGMENTS * segmentSize);
+    if (offset < low || offset > high - len) {
+      throw new CryptoException.WriteOutOfWindow("write of " + len + " bytes at offset " + offset
+          + " is outside the reorder window [" + low + ", " + high + ")");
+    }
+    if (len == 0) {
+      return;
+    }
+    try {
+      long position = offset;
+      while (src.hasRemaining()) {
+        long index = position / segmentSize;
+        int start = (int) (position - index * segmentSize);
+        int n = Math.min(src.remaining(), segmentSize - start);
+        PendingSegment p = pending.computeIfAbsent(index, i -> new PendingSegment(takeBuffer()));
+        src.get(p.data, start, n);
+        p.add(start, start + n);
+        position += n;
+      }
+      maxEnd = Math.max(maxEnd, offset + len);
+      advanceContiguous();
+      sealCompleteSegments();
+    } catch (IOException | RuntimeException e) {
+      state = State.FAILED;
+      throw e;
+    }
+  }
+
+  /** Plaintext bytes sealed to the file: what a {@link #resume} would find. */
+  public synchronized long committedLength() {
+    return committed;
+  }
+
+  /** Plaintext bytes received without a hole, from offset 0. */
+  public synchronized long contiguousLength() {
+    return contiguousEnd;
+  }
+
+  /**
+   * Seals the final segment and truncates the file to its exact envelope size.
+   *
+   * @return the plaintext size
+   * @throws IllegalStateException if the written data has a hole
+   */
+  public synchronized long finish() throws IOException {
+    requireState(State.OPEN);
+    if (maxEnd > contiguousEnd) {
+      throw new IllegalStateException("cannot finish: no data at offset " + contiguousEnd
+          + " but data up to " + maxEnd + " (sparse files are not supported)");
+    }
+    try {
+      long last = contiguousEnd == 0 ? 0 : (contiguousEnd - 1) / segmentSize;
+      for (long i = nextSeal; i <= last; i++) {
+        sealPending(i, i == last);
+      }
+      file.truncate(EnvelopeFormat.ciphertextSize(contiguousEnd, segmentSize));
+    } catch (IOException | RuntimeException e) {
+      state = State.FAILED;
+      throw e;
+    }
+    state = State.FINISHED;
+    release();
+    return contiguousEnd;
+  }
+
+  /**
+   * Seals all contiguous data, the partial tail as a non-final segment, so the file can be resumed.
+   * Data received beyond a hole is dropped.
+   *
+   * @return the committed plaintext length, where a resumed upload continues
+   */
+  public synchronized long suspend() throws IOException {
+    requireState(State.OPEN);
+    try {
+      long count = (contiguousEnd + segmentSize - 1) / segmentSize;
+      for (long i = nextSeal; i < count; i++) {
+        sealPending(i, false);
+      }
+      long tail = count == 0 ? 0 : contiguousEnd - (count - 1) * segmentSize;
+      file.truncate(count == 0
+          ? EnvelopeFormat.HEADER_SIZE
+          : EnvelopeFormat.segmentOffset(count - 1, segmentSize) + tail + EnvelopeFormat.SEGMENT_OVERHEAD);
+    } catch (IOException | RuntimeException e) {
+      state = State.FAILED;
+      throw e;
+    }
+    state = State.SUSPENDED;
+    release();
+    return committed;
+  }
+
+  /** Releases buffers; does not seal anything not yet sealed, and does not close the file. */
+  @Override
+  public synchronized void close() {
+    if (state == State.OPEN || state == State.FAILED) {
+      state = State.CLOSED;
+    }
+    release();
+  }
+
+  private void advanceContiguous() {
+    while (true) {
+      long index = contiguousEnd / segmentSize;
+      PendingSegment p = pending.get(index);
+      if (p == null) {
+        return;
+      }
+      int from = (int) (contiguousEnd - index * segmentSize);
+      int to = p.runEnd(from);
+      if (to == from) {
+        return;
+      }
+      listener.accept(ByteBuffer.wrap(p.data, from, to - from).asReadOnlyBuffer());
+      contiguousEnd += to - from;
+    }
+  }
+
+  private void sealCompleteSegments() throws IOException {
+    while ((nextSeal + 1) * segmentSize <= contiguousEnd && (nextSeal + 1) * segmentSize < maxEnd) {
+      sealPending(nextSeal, false);
+    }
+  }
+
+  /** Seals pending segment {@code index} (must be {@code nextSeal}) with its contiguous bytes. */
+  private void sealPending(long index, boolean last) throws IOException {
+    assert index == nextSeal;
+    long start = index * segmentSize;
+    int length = (int) Math.min(segmentSize, contiguousEnd - start);
+    PendingSegment p = pending.remove(index);
+    byte[] data = p == null ? new byte[0] : p.data;
+    int n = cipher.seal(index, last, data, 0, length, sealed, 0);
+    ChannelIo.writeFullyAt(file, EnvelopeFormat.segmentOffset(index, segmentSize),
+        ByteBuffer.wrap(sealed, 0, n));
+    committed = start + length;
+    nextSeal = index + 1;
+    if (p != null) {
+      Arrays.fill(p.data, (byte) 0);
+      freeBuffers.push(p.data);
+    }
+  }
+
+  private byte[] takeBuffer() {
+    byte[] b = freeBuffers.poll();
+    return b != null ? b : new byte[segmentSize];
+  }
+
+  private void release() {
+    for (PendingSegment p : pending.values()) {
+      Arrays.fill(p.data, (byte) 0);
+    }
+    pending.clear();
+    freeBuffers.clear();
+  }
+
+  private void requireState(State expected) {
+    if (state != expected) {
+      throw new IllegalStateException("writer is " + state.name().toLowerCase() + ", not " 
+          + expected.name().toLowerCase());
+    }
+  }
+}

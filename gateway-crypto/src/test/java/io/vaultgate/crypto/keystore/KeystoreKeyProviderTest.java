@@ -1,0 +1,167 @@
+package io.vaultgate.crypto.keystore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.DataKey;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.KekId;
+import io.vaultgate.crypto.KeySlot;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KeystoreKeyProviderTest {
+  static final KdfParams FAST = new KdfParams(1024, 1, 1);
+  static final MasterSecret SECRET = MasterSecret.fromBytes(
+      "correct horse battery staple".getBytes(StandardCharsets.US_ASCII));
+  static final EnvelopeContext CTX = new EnvelopeContext("tenant-a", "file-1");
+
+  @TempDir Path dir;
+
+  private Path ks() {
+    return dir.resolve("keys.vgks");
+  }
+
+  @Test
+  void createdFile_isPrivateToItsOwner() throws Exception {
+    try (KeystoreKeyProvider p = KeystoreKeyProvider.create(ks(), SECRET, FAST)) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ks())))
+          .isEqualTo("rw-------");
+    }
+  }
+
+  @Test
+  void wrappedKey_unwrapsAfterReopen() {
+    DataKey dek = DataKey.generate();
+    KeySlot slot;
+    try (KeystoreKeyProvider p = KeystoreKeyProvider.create(ks(), SECRET, FAST)) {
+      assertThat(p.ensureTenant("tenant-a")).isEqualTo(new KekId("tenant-a", 1));
+      slot = p.wrap(CTX, dek);
+    }
+    try (KeystoreKeyProvider p = KeystoreKeyProvider.open(ks(), SECRET)) {
+      assertThat(p.unwrap(CTX, KeySlot.fromBytes(slot.toBytes()))).isEqualTo(dek);
+    }
+  }
+
+  @Test
+  void worldReadableFile_isRefusedAtOpen() throws Exception {
+    KeystoreKeyProvider.create(ks(), SECRET, FAST).close();
+    Files.setPosixFilePermissions(ks(), PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> KeystoreKeyProvider.open(ks(), SECRET))
+        .isInstanceOf(CryptoException.ProviderUnavailable.class)
+        .hasMessageContaining("chmod 600");
+  }
+
+  @Test
+  void wrongMasterSecret_isRefusedAtOpen() {
+    KeystoreKeyProvider.create(ks(), SECRET, FAST).close();
+    MasterSecret wrong = MasterSecret.fromBytes(new byte[32]);
+    assertThatThrownBy(() -> KeystoreKeyProvider.open(ks(), wrong))
+        .isInstanceOf(CryptoException.ProviderUnavailable.class)
+        .hasMessageContaining("wrong master secret");
+  }
+
+  @Test
+  void slotForAnotherFileOrTenant_failsAuthentication() {
+    try (KeystoreKeyProvider p = KeystoreKeyProvider.create(ks(), SECRET, FAST)) {
+      p.ensureTenant("tenant-a");
+      p.ensureTenant("tenant-b");
+      KeySlot slot = p.wrap(CTX, DataKey.generate());
+      assertThatThrownBy(() -> p.unwrap(new EnvelopeContext("tenant-a", "file-2"), slot))
+          .isInstanceOf(CryptoException.AuthenticationFailed.class);
+      assertThatThrownBy(() -> p.unwrap(new EnvelopeContext("tenant-b", "file-1"), slot))
+          .isInstanceOf(CryptoException.AuthenticationFailed.class);
+      KeySlot relabelled = new KeySlot(slot.provider(), new KekId("tenant-a", 2), slot.wrapped());
+      p.rotate("tenant-a");
+      assertThatThrownBy(() -> p.unwrap(CTX, relabelled))
+          .isInstanceOf(CryptoException.AuthenticationFailed.class);
+    }
+  }
+
+  @Test
+  void rotation_newWrapsUseTheNewVersion_andRewrapMovesOldSlots() {
+    try (KeystoreKeyProvider p = KeystoreKeyProvider.create(ks(), SECRET, FAST)) {
+      p.ensureTenant("tenant-a");
+      DataKey dek = DataKey.generate();
+      KeySlot v1 = p.wrap(CTX, dek);
+      assertThat(p.rotate("tenant-a")).isEqualTo(new KekId("tenant-a", 2));
+      assertThat(p.wrap(CTX, dek).kek().version()).isEqualTo(2);
+      KeySlot v2 = p.rewrap(CTX, v1);
+      assertThat(v2.kek().version()).isEqualTo(2);
+      p.disable(new KekId("tenant-a", 1));
+      assertThat(p.unwrap(CTX, v2)).isEqualTo(dek);
+      assertThatThrownBy(() -> p.unwrap(CTX, v1)).isInstanceOf(CryptoException.KeyDisabled.class);
+    }
+    try (KeystoreKeyProvider p = KeystoreKeyProvider.open(ks(), SECRET)) {
+      assertThat(p.versions("tenant-a")).containsExactly(1, 2);
+      assertThat(p.ensureTenant("tenant-a").version()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void activeVersion_cannotBeDisabled() {
+    try (KeystoreKeyProvider p = KeystoreKeyProvider.create(ks(), SECRET, FAST)) {
+      KekId active = p.ensureTenant("tenant-a");
+      assertThatThrownBy(() -> p.disable(active)).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void destroyedTenant_cannotUnwrapOrCreateKeys_evenAfterReopen() {
+    KeySlot slot;
+    try (KeystoreKeyProvider p = KeystoreKeyProvider.create(ks(), SECRET, FAST)) {
+      p.ensureTenant("tenant-a");
+      p.ensureTenant("tenant-b");
+      slot = p.wrap(CTX, DataKey.generate());
+      p.destroyTenant("tenant-a");
+      assertThatThrownBy(() -> p.unwrap(CTX, slot)).isInstanceOf(CryptoException.KeyDestroyed.class);
+    }
+    try (KeystoreKeyProvider p = KeystoreKeyProvider.open(ks(), SECRET)) {
+      assertThatThrownBy(() -> p.unwrap(CTX, slot)).isInstanceOf(CryptoException.KeyDestroyed.class);
+      assertThatThrownBy(() -> p.ensureTenant("tenant-a"))
+          .isInstanceOf(CryptoException.KeyDestroyed.class);
+      assertThat(p.versions("tenant-a")).isEmpty();
+      assertThat(p.ensureTenant("tenant-b").version()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void unknownTenant_isKeyNotFound() {
+    try (KeystoreKeyProvider p = KeystoreKeyProvider.create(ks(), SECRET, FAST)) {
+      assertThatThrownBy(() -> p.wrap(CTX, DataKey.generate()))
+          .isInstanceOf(CryptoException.KeyNotFound.class);
+      assertThatThrownBy(() -> p.rotate("nobody")).isInstanceOf(CryptoException.KeyNotFound.class);
+    }
+  }
+
+  @Test
+  void masterSecretRotation_oldSecretNoLongerOpens_newOneDoes() {
+    MasterSecret next = MasterSecret.fromBytes(new byte[] {
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17});
+    DataKey dek = DataKey.generate();
+    KeySlot slot;
+    try (KeystoreKeyProvider p = KeystoreKeyProvider.create(ks(), SECRET, FAST)) {
+      p.ensureTenant("tenant-a");
+      slot = p.wrap(CTX, dek);
+      p.rotateMasterSecret(next);
+    }
+    assertThatThrownBy(() -> KeystoreKeyProvider.open(ks(), SECRET))
+        .isInstanceOf(CryptoException.ProviderUnavailable.class);
+    try (KeystoreKeyProvider p = KeystoreKeyProvider.open(ks(), next)) {
+      assertThat(p.unwrap(CTX, slot)).isEqualTo(dek);
+    }
+  }
+
+  @Test
+  void createOverAnExistingFile_isRefused() {
+    KeystoreKeyProvider.create(ks(), SECRET, FAST).close();
+    assertThatThrownBy(() -> KeystoreKeyProvider.create(ks(), SECRET, FAST))
+        .isInstanceOf(CryptoException.ProviderUnavailable.class)
+        .hasMessageContaining("already exists");
+  }
+}
