@@ -60,6 +60,29 @@ public final class Administration {
         return tenant;
     }
 
+    public Tenant setQuota(TenantId id, io.vaultgate.core.tenant.Quota quota) {
+        return updateTenant(id, tenant -> tenant.withQuota(quota));
+    }
+
+    /** Locks a tenant: its principals can no longer log in or move data. */
+    public Tenant lock(TenantId id) {
+        return updateTenant(id, tenant -> tenant.withStatus(io.vaultgate.core.tenant.TenantStatus.LOCKED));
+    }
+
+    public Tenant unlock(TenantId id) {
+        return updateTenant(id, tenant -> tenant.withStatus(io.vaultgate.core.tenant.TenantStatus.ACTIVE));
+    }
+
+    private Tenant updateTenant(TenantId id, java.util.function.UnaryOperator<Tenant> change) {
+        return database.inTransaction(jdbc -> {
+            Tenant tenant = tenants.find(jdbc, id)
+                    .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "tenant " + id + " does not exist"));
+            Tenant changed = change.apply(tenant);
+            tenants.update(jdbc, changed);
+            return changed;
+        });
+    }
+
     public Optional<Tenant> tenant(TenantId id) {
         return database.read(jdbc -> tenants.find(jdbc, id));
     }

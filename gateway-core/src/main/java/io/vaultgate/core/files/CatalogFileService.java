@@ -41,13 +41,13 @@ public final class CatalogFileService implements FileService {
 
     @Override
     public List<FileEntry> list(Principal principal, VirtualPath directory) {
-        ClientPrincipal client = client(principal, directory);
+        ClientPrincipal client = Access.reader(principal, directory);
         return database.read(jdbc -> new DirectoryListing(files, directories).list(jdbc, client, directory));
     }
 
     @Override
     public FileEntry stat(Principal principal, VirtualPath path) {
-        ClientPrincipal client = client(principal, path);
+        ClientPrincipal client = Access.reader(principal, path);
         if (path.depth() <= 1) {
             Area.of(path);
             return FileEntry.directory(path, clock.instant());
@@ -66,7 +66,7 @@ public final class CatalogFileService implements FileService {
 
     @Override
     public FileContent open(Principal principal, VirtualPath path) {
-        ClientPrincipal client = client(principal, path);
+        ClientPrincipal client = Access.reader(principal, path);
         FileRecord file = database.read(jdbc -> visibleFile(jdbc, client, path))
                 .filter(f -> f.state() == FileState.COMMITTED)
                 .orElseThrow(() -> GatewayException.notFound(path.toString()));
@@ -75,7 +75,7 @@ public final class CatalogFileService implements FileService {
 
     @Override
     public void delete(Principal principal, VirtualPath path) {
-        ClientPrincipal client = writer(principal, path);
+        ClientPrincipal client = Access.writer(principal, path);
         Optional<FileRecord> deleted = database.inTransaction(jdbc -> {
             Optional<FileRecord> file = visibleFile(jdbc, client, path);
             if (file.isPresent()) {
@@ -102,8 +102,8 @@ public final class CatalogFileService implements FileService {
 
     @Override
     public void rename(Principal principal, VirtualPath from, VirtualPath to) {
-        ClientPrincipal client = writer(principal, from);
-        writer(principal, to);
+        ClientPrincipal client = Access.writer(principal, from);
+        Access.writer(principal, to);
         database.inTransaction(jdbc -> {
             FileRecord file = visibleFile(jdbc, client, from)
                     .filter(f -> f.state() == FileState.COMMITTED)
@@ -119,7 +119,7 @@ public final class CatalogFileService implements FileService {
 
     @Override
     public void createDirectory(Principal principal, VirtualPath path) {
-        ClientPrincipal client = writer(principal, path);
+        ClientPrincipal client = Access.writer(principal, path);
         database.inTransaction(jdbc -> {
             DirectoryListing listing = new DirectoryListing(files, directories);
             if (visibleFile(jdbc, client, path).isPresent() || listing.isDirectory(jdbc, client, path)) {
@@ -142,23 +142,6 @@ public final class CatalogFileService implements FileService {
                             FileState.PARTIAL)));
             case OUTBOX -> files.findCommitted(jdbc, client.tenant(), path);
         };
-    }
-
-    static ClientPrincipal client(Principal principal, VirtualPath path) {
-        if (principal instanceof ClientPrincipal client) {
-            Area.of(path);
-            return client;
-        }
-        throw GatewayException.notFound(path.toString());
-    }
-
-    /** A client allowed to change {@code path}: only below {@code /inbox}. */
-    static ClientPrincipal writer(Principal principal, VirtualPath path) {
-        ClientPrincipal client = client(principal, path);
-        if (Area.of(path) != Area.INBOX || path.depth() < 2) {
-            throw GatewayException.denied(path.toString());
-        }
-        return client;
     }
 
     private static <T> T uncheck(SqlSupplier<T> supplier) {

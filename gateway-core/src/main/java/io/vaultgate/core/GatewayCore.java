@@ -1,0 +1,94 @@
+package io.vaultgate.core;
+
+import io.vaultgate.core.admin.Administration;
+import io.vaultgate.core.auth.Authenticator;
+import io.vaultgate.core.auth.CatalogAuthenticator;
+import io.vaultgate.core.auth.PasswordHasher;
+import io.vaultgate.core.catalog.AccountRepository;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.DirectoryRepository;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.TenantRepository;
+import io.vaultgate.core.catalog.TokenRepository;
+import io.vaultgate.core.files.CatalogFileService;
+import io.vaultgate.core.files.DecryptingFileOpener;
+import io.vaultgate.core.files.FileService;
+import io.vaultgate.core.ingest.EncryptingIngestService;
+import io.vaultgate.core.ingest.IngestService;
+import io.vaultgate.core.ingest.Recovery;
+import io.vaultgate.core.storage.ObjectStore;
+import io.vaultgate.crypto.KeyProvider;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The protocol-agnostic core, assembled from the three resources the composition root chooses: a
+ * catalog database, an object store and a key provider. Front-ends use only the services exposed here.
+ */
+public final class GatewayCore {
+
+    /** Tunables of the core, validated by the configuration layer. */
+    public record Settings(Duration partialExpiry, int reorderWindowSegments) {
+        public Settings {
+            if (partialExpiry.isNegative() || partialExpiry.isZero()) {
+                throw new IllegalArgumentException("partial expiry must be positive");
+            }
+            if (reorderWindowSegments < 1) {
+                throw new IllegalArgumentException("the reorder window must be at least one segment");
+            }
+        }
+    }
+
+    private final Authenticator authenticator;
+    private final FileService files;
+    private final IngestService ingest;
+    private final Administration administration;
+    private final Recovery recovery;
+
+    private GatewayCore(Authenticator authenticator, FileService files, IngestService ingest,
+                        Administration administration, Recovery recovery) {
+        this.authenticator = authenticator;
+        this.files = files;
+        this.ingest = ingest;
+        this.administration = administration;
+        this.recovery = recovery;
+    }
+
+    public static GatewayCore assemble(Database database, ObjectStore store, KeyProvider keys, Settings settings,
+                                       SecureRandom random, Clock clock) {
+        TenantRepository tenants = new TenantRepository();
+        AccountRepository accounts = new AccountRepository();
+        TokenRepository tokens = new TokenRepository();
+        FileRepository fileRows = new FileRepository();
+        PasswordHasher hasher = new PasswordHasher(random);
+        return new GatewayCore(
+                new CatalogAuthenticator(database, tenants, accounts, tokens, hasher, clock),
+                new CatalogFileService(database, fileRows, new DirectoryRepository(), store,
+                        new DecryptingFileOpener(database, fileRows, store, keys), clock),
+                new EncryptingIngestService(database, tenants, fileRows, store, keys,
+                        settings.reorderWindowSegments(), random, clock),
+                new Administration(database, tenants, accounts, tokens, keys, hasher, random, clock),
+                new Recovery(database, tenants, fileRows, store, keys, settings.partialExpiry(), clock));
+    }
+
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    public FileService files() {
+        return files;
+    }
+
+    public IngestService ingest() {
+        return ingest;
+    }
+
+    public Administration administration() {
+        return administration;
+    }
+
+    public Recovery recovery() {
+        return recovery;
+    }
+}

@@ -1,0 +1,163 @@
+package io.vaultgate.core.ingest;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.FileStateTransitions;
+import io.vaultgate.core.catalog.StoredKeySlot;
+import io.vaultgate.core.catalog.TenantRepository;
+import io.vaultgate.core.files.Access;
+import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.files.FileState;
+import io.vaultgate.core.path.VirtualPath;
+import io.vaultgate.core.storage.ObjectId;
+import io.vaultgate.core.storage.ObjectStore;
+import io.vaultgate.core.storage.PendingObject;
+import io.vaultgate.core.tenant.Tenant;
+import io.vaultgate.crypto.DataKey;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.KeyProvider;
+import io.vaultgate.crypto.KeySlot;
+import io.vaultgate.crypto.stream.OutOfOrderEnvelopeWriter;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Opens uploads: checks the principal, its tenant's status and quota, creates the catalog row with the
+ * file's freshly wrapped data key, and starts the encrypting writer on a pending object. A resume takes
+ * the uploader's partial (atomically, so two connections cannot resume the same one) and continues it.
+ */
+public final class EncryptingIngestService implements IngestService {
+
+    private final Database database;
+    private final TenantRepository tenants;
+    private final FileRepository files;
+    private final ObjectStore store;
+    private final KeyProvider keys;
+    private final KeySlots slots;
+    private final UploadLedger ledger;
+    private final int windowSegments;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    public EncryptingIngestService(Database database, TenantRepository tenants, FileRepository files,
+                                   ObjectStore store, KeyProvider keys, int windowSegments, SecureRandom random,
+                                   Clock clock) {
+        this.database = database;
+        this.tenants = tenants;
+        this.files = files;
+        this.store = store;
+        this.keys = keys;
+        this.slots = new KeySlots();
+        this.ledger = new UploadLedger(database, files, store, clock);
+        this.windowSegments = windowSegments;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    @Override
+    public Upload open(Principal principal, VirtualPath path, UploadMode mode) {
+        ClientPrincipal client = Access.writer(principal, path);
+        Tenant tenant = database.read(jdbc -> tenants.find(jdbc, client.tenant())).orElseThrow();
+        if (!tenant.isActive()) {
+            throw new GatewayException(Reason.TENANT_LOCKED, "the tenant is locked; uploads are refused");
+        }
+        return mode == UploadMode.RESUME ? resume(client, tenant, path) : create(client, tenant, path);
+    }
+
+    private Upload create(ClientPrincipal client, Tenant tenant, VirtualPath path) {
+        Instant now = clock.instant();
+        FileRecord file = new FileRecord(newFileId(), client.tenant(), client.accountId(), path, FileState.UPLOADING,
+                ObjectId.random(random), 0, Optional.empty(), now, now);
+        EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());
+        DataKey dek = DataKey.generate();
+        try {
+            KeySlot slot = keys.wrap(context, dek);
+            long[] usage = database.inTransaction(jdbc -> {
+                long[] used = files.usage(jdbc, client.tenant());
+                if (!tenant.quota().allowsFiles(used[1] + 1)) {
+                    throw new GatewayException(Reason.QUOTA_EXCEEDED, path + ": the tenant's quota of "
+                            + tenant.quota().maxFiles() + " files is reached");
+                }
+                Optional<FileRecord> stale = files.findOwned(jdbc, client.tenant(), client.accountId(), path,
+                        FileState.PARTIAL);
+                if (stale.isPresent()) {
+                    files.delete(jdbc, stale.get().id());
+                }
+                files.insert(jdbc, file, slots.toStored(slot));
+                return used;
+            });
+            return start(file, tenant, usage[0], dek, false);
+        } finally {
+            dek.destroy();
+        }
+    }
+
+    private Upload resume(ClientPrincipal client, Tenant tenant, VirtualPath path) {
+        FileRecord file = database.inTransaction(jdbc -> {
+            FileRecord partial = files.findOwned(jdbc, client.tenant(), client.accountId(), path, FileState.PARTIAL)
+                    .orElseThrow(() -> GatewayException.notFound(path + " (no interrupted upload to resume)"));
+            if (!FileStateTransitions.transition(jdbc, partial.id(), FileState.PARTIAL, FileState.UPLOADING,
+                    clock.instant())) {
+                throw new GatewayException(Reason.CONFLICT, path + ": the upload is being resumed elsewhere");
+            }
+            return partial;
+        });
+        long usedByOthers = database.read(jdbc -> files.usage(jdbc, client.tenant()))[0] - file.size();
+        StoredKeySlot stored = database.read(jdbc -> files.keySlot(jdbc, file.id())).orElseThrow();
+        DataKey dek = keys.unwrap(new EnvelopeContext(file.tenant().value(), file.id()), slots.fromStored(stored));
+        try {
+            return start(file, tenant, usedByOthers, dek, true);
+        } finally {
+            dek.destroy();
+        }
+    }
+
+    private Upload start(FileRecord file, Tenant tenant, long usedByOthers, DataKey dek, boolean resume) {
+        EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());
+        PendingObject object = null;
+        try {
+            object = resume ? store.reopen(file.tenant(), file.objectId()) : store.create(file.tenant(), file.objectId());
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            OutOfOrderEnvelopeWriter writer = resume
+                    ? OutOfOrderEnvelopeWriter.resume(dek, context, object.channel(), windowSegments, digest::update)
+                    : OutOfOrderEnvelopeWriter.create(dek, context, object.channel(), windowSegments, digest::update);
+            return new EncryptingUpload(file, object, writer, digest, ledger, tenant.quota(), usedByOthers);
+        } catch (IOException e) {
+            closeQuietly(object);
+            ledger.discard(file);
+            throw StorageFailures.of(file.path().toString(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(object);
+            ledger.discard(file);
+            throw e;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    private String newFileId() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return "f_" + HexFormat.of().formatHex(bytes);
+    }
+
+    private static void closeQuietly(PendingObject object) {
+        if (object != null) {
+            try {
+                object.close();
+            } catch (IOException ignored) {
+                // being discarded
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.vaultgate.core.ingest;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.storage.PendingObject;
+import io.vaultgate.core.tenant.Quota;
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.stream.OutOfOrderEnvelopeWriter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/**
+ * One upload in progress: plaintext writes are encrypted by an {@link OutOfOrderEnvelopeWriter} into a
+ * pending object while the plaintext's SHA-256 is computed in order. Quota is checked on every write,
+ * so an upload that would exceed it fails at once rather than at the end.
+ */
+final class EncryptingUpload implements Upload {
+
+    private enum Status { OPEN, DONE }
+
+    private final FileRecord file;
+    private final PendingObject object;
+    private final OutOfOrderEnvelopeWriter writer;
+    private final MessageDigest digest;
+    private final UploadLedger ledger;
+    private final Quota quota;
+    private final long bytesUsedByOthers;
+    private final long resumeOffset;
+    private Status status = Status.OPEN;
+
+    EncryptingUpload(FileRecord file, PendingObject object, OutOfOrderEnvelopeWriter writer, MessageDigest digest,
+                     UploadLedger ledger, Quota quota, long bytesUsedByOthers) {
+        this.file = file;
+        this.object = object;
+        this.writer = writer;
+        this.digest = digest;
+        this.ledger = ledger;
+        this.quota = quota;
+        this.bytesUsedByOthers = bytesUsedByOthers;
+        this.resumeOffset = writer.committedLength();
+    }
+
+    @Override
+    public String fileId() {
+        return file.id();
+    }
+
+    @Override
+    public long resumeOffset() {
+        return resumeOffset;
+    }
+
+    @Override
+    public synchronized void write(long offset, ByteBuffer src) {
+        requireOpen();
+        if (offset < resumeOffset) {
+            throw new GatewayException(Reason.INVALID_REQUEST, file.path() + ": write at offset " + offset
+                    + " is before the resume offset " + resumeOffset);
+        }
+        long end = offset + src.remaining();
+        if (!quota.allowsBytes(bytesUsedByOthers + end)) {
+            abort();
+            throw new GatewayException(Reason.QUOTA_EXCEEDED, file.path() + ": the tenant's storage quota of "
+                    + quota.maxBytes() + " bytes would be exceeded");
+        }
+        try {
+            writer.write(offset, src);
+        } catch (CryptoException.WriteOutOfWindow e) {
+            throw new GatewayException(Reason.INVALID_REQUEST, file.path() + ": write at offset " + offset
+                    + " is too far ahead of the data received so far", e.getMessage(), e);
+        } catch (IOException e) {
+            abort();
+            throw StorageFailures.of(file.path().toString(), e);
+        }
+    }
+
+    @Override
+    public synchronized Receipt commit() {
+        requireOpen();
+        long size;
+        try {
+            size = writer.finish();
+        } catch (IllegalStateException hole) {
+            abort();
+            throw new GatewayException(Reason.INVALID_REQUEST, file.path() + ": the upload has a gap; "
+                    + "no data arrived for some offsets");
+        } catch (IOException e) {
+            abort();
+            throw StorageFailures.of(file.path().toString(), e);
+        }
+        status = Status.DONE;
+        String sha256 = HexFormat.of().formatHex(digest.digest());
+        try {
+            return ledger.commit(file, object, size, sha256);
+        } catch (IOException e) {
+            ledger.discard(file);
+            throw StorageFailures.of(file.path().toString(), e);
+        } finally {
+            writer.close();
+        }
+    }
+
+    @Override
+    public synchronized void abort() {
+        if (status == Status.DONE) {
+            return;
+        }
+        status = Status.DONE;
+        writer.close();
+        closeQuietly();
+        ledger.discard(file);
+    }
+
+    @Override
+    public synchronized void suspend() {
+        if (status == Status.DONE) {
+            return;
+        }
+        status = Status.DONE;
+        try {
+            long kept = writer.suspend();
+            object.sync();
+            closeQuietly();
+            ledger.suspend(file, kept);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly();
+            ledger.discard(file);
+        } finally {
+            writer.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        suspend();
+    }
+
+    private void requireOpen() {
+        if (status != Status.OPEN) {
+            throw new GatewayException(Reason.INVALID_REQUEST, file.path() + ": the upload is already closed");
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            object.close();
+        } catch (IOException ignored) {
+            // the object is discarded or kept as it is on disk
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.vaultgate.core.ingest;
+
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.StoredKeySlot;
+import io.vaultgate.core.catalog.TenantRepository;
+import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.files.FileState;
+import io.vaultgate.core.storage.ObjectId;
+import io.vaultgate.core.storage.ObjectStore;
+import io.vaultgate.core.storage.PendingObject;
+import io.vaultgate.core.tenant.Tenant;
+import io.vaultgate.crypto.DataKey;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.KeyProvider;
+import io.vaultgate.crypto.stream.OutOfOrderEnvelopeWriter;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings the store and catalog back in step after a stop or crash, before any listener opens: uploads
+ * that were live become resumable partials (their sealed segments verified, the torn tail dropped),
+ * partials past their expiry are discarded, and objects no row refers to are deleted.
+ */
+public final class Recovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+
+    /** What one recovery pass did. */
+    public record Report(int resumable, int expired, int sweptObjects) {
+    }
+
+    private final Database database;
+    private final TenantRepository tenants;
+    private final FileRepository files;
+    private final ObjectStore store;
+    private final KeyProvider keys;
+    private final Duration partialExpiry;
+    private final Clock clock;
+    private final KeySlots slots = new KeySlots();
+
+    public Recovery(Database database, TenantRepository tenants, FileRepository files, ObjectStore store,
+                    KeyProvider keys, Duration partialExpiry, Clock clock) {
+        this.database = database;
+        this.tenants = tenants;
+        this.files = files;
+        this.store = store;
+        this.keys = keys;
+        this.partialExpiry = partialExpiry;
+        this.clock = clock;
+    }
+
+    public Report run() throws IOException {
+        int resumable = 0;
+        int expired = 0;
+        int swept = 0;
+        Instant oldest = clock.instant().minus(partialExpiry);
+        for (Tenant tenant : database.read(tenants::list)) {
+            List<FileRecord> unfinished = database.read(jdbc -> files.listByStates(jdbc, tenant.id(),
+                    List.of(FileState.UPLOADING, FileState.PARTIAL)));
+            for (FileRecord file : unfinished) {
+                if (file.updatedAt().isBefore(oldest)) {
+                    discard(file);
+                    expired++;
+                } else if (file.state() == FileState.UPLOADING) {
+                    resumable += makeResumable(file) ? 1 : 0;
+                }
+            }
+            List<FileRecord> kept = database.read(jdbc -> files.listByStates(jdbc, tenant.id(),
+                    List.of(FileState.COMMITTED, FileState.PARTIAL, FileState.UPLOADING)));
+            swept += store.sweep(tenant.id(), ids(kept, FileState.COMMITTED), ids(kept, FileState.PARTIAL));
+        }
+        Report report = new Report(resumable, expired, swept);
+        LOG.info("recovery: {} interrupted uploads kept resumable, {} expired partials removed, {} orphan objects "
+                + "swept", report.resumable(), report.expired(), report.sweptObjects());
+        return report;
+    }
+
+    /** Verifies what an interrupted upload sealed and records it as a partial of that length. */
+    private boolean makeResumable(FileRecord file) {
+        EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());
+        try {
+            StoredKeySlot stored = database.read(jdbc -> files.keySlot(jdbc, file.id())).orElseThrow();
+            DataKey dek = keys.unwrap(context, slots.fromStored(stored));
+            long kept;
+            try (PendingObject object = store.reopen(file.tenant(), file.objectId())) {
+                OutOfOrderEnvelopeWriter writer = OutOfOrderEnvelopeWriter.resume(dek, context, object.channel(),
+                        OutOfOrderEnvelopeWriter.DEFAULT_WINDOW_SEGMENTS, null);
+                kept = writer.suspend();
+                writer.close();
+                object.sync();
+            } finally {
+                dek.destroy();
+            }
+            database.inTransaction(jdbc -> {
+                files.updateState(jdbc, file.id(), FileState.PARTIAL, kept, Optional.empty(), clock.instant());
+                return null;
+            });
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("interrupted upload {} of tenant {} could not be recovered and is discarded: {}", file.id(),
+                    file.tenant(), e.toString());
+            discard(file);
+            return false;
+        }
+    }
+
+    private void discard(FileRecord file) {
+        database.inTransaction(jdbc -> {
+            files.delete(jdbc, file.id());
+            return null;
+        });
+        try {
+            store.delete(file.tenant(), file.objectId());
+        } catch (IOException e) {
+            LOG.warn("object {} not deleted; the next sweep retries", file.objectId());
+        }
+    }
+
+    private static Set<ObjectId> ids(List<FileRecord> files, FileState state) {
+        return files.stream().filter(f -> f.state() == state).map(FileRecord::objectId).collect(Collectors.toSet());
+    }
+}

@@ -1,0 +1,83 @@
+package io.vaultgate.core.ingest;
+
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.files.FileState;
+import io.vaultgate.core.storage.ObjectStore;
+import io.vaultgate.core.storage.PendingObject;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records how uploads end, keeping the object store and the catalog in step. The order is what makes a
+ * crash harmless: the ciphertext is durable before the catalog row says COMMITTED, and a row is deleted
+ * before its object, so the start-up sweep only ever finds orphan objects, never rows without data.
+ */
+final class UploadLedger {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UploadLedger.class);
+
+    private final Database database;
+    private final FileRepository files;
+    private final ObjectStore store;
+    private final Clock clock;
+
+    UploadLedger(Database database, FileRepository files, ObjectStore store, Clock clock) {
+        this.database = database;
+        this.files = files;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** Makes the object durable, publishes the file and replaces the owner's previous file at that path. */
+    Receipt commit(FileRecord file, PendingObject object, long size, String sha256) throws IOException {
+        store.commit(file.tenant(), object);
+        Instant now = clock.instant();
+        List<FileRecord> replaced = database.inTransaction(jdbc -> {
+            Optional<FileRecord> previous = files.findOwned(jdbc, file.tenant(), file.accountId(), file.path(),
+                    FileState.COMMITTED);
+            if (previous.isPresent()) {
+                files.delete(jdbc, previous.get().id());
+            }
+            files.updateState(jdbc, file.id(), FileState.COMMITTED, size, Optional.of(sha256), now);
+            return previous.stream().toList();
+        });
+        replaced.forEach(this::deleteObject);
+        LOG.info("upload committed: file={} tenant={} path={} size={}", file.id(), file.tenant(), file.path(), size);
+        return new Receipt(file.id(), file.tenant(), file.path().toString(), size, sha256, now);
+    }
+
+    /** Keeps the upload as a resumable partial of {@code kept} plaintext bytes. */
+    void suspend(FileRecord file, long kept) {
+        database.inTransaction(jdbc -> {
+            files.updateState(jdbc, file.id(), FileState.PARTIAL, kept, Optional.empty(), clock.instant());
+            return null;
+        });
+        LOG.info("upload suspended: file={} tenant={} path={} kept={}", file.id(), file.tenant(), file.path(), kept);
+    }
+
+    /** Removes every trace of the upload. */
+    void discard(FileRecord file) {
+        database.inTransaction(jdbc -> {
+            files.delete(jdbc, file.id());
+            return null;
+        });
+        deleteObject(file);
+        LOG.info("upload discarded: file={} tenant={} path={}", file.id(), file.tenant(), file.path());
+    }
+
+    private void deleteObject(FileRecord file) {
+        try {
+            store.delete(file.tenant(), file.objectId());
+        } catch (IOException e) {
+            LOG.warn("object {} of tenant {} not deleted; the start-up sweep will remove it", file.objectId(),
+                    file.tenant(), e);
+        }
+    }
+}

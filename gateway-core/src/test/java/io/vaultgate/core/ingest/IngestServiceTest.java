@@ -1,0 +1,204 @@
+package io.vaultgate.core.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.files.FileContent;
+import io.vaultgate.core.files.FileEntry;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.path.VirtualPath;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.Quota;
+import io.vaultgate.core.testing.TestCore;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestServiceTest {
+
+    private static final VirtualPath REPORT = PathPolicy.parse("/inbox/report.csv");
+
+    @TempDir
+    Path home;
+    private TestCore test;
+    private ClientPrincipal alice;
+
+    @BeforeEach
+    void setUp() {
+        test = TestCore.create(home);
+        alice = test.client("acme", "alice", Protocol.SFTP);
+    }
+
+    @AfterEach
+    void tearDown() {
+        test.close();
+    }
+
+    @Test
+    void committedUpload_readsBackIdentically_withItsDigest() throws Exception {
+        byte[] data = randomBytes(300_000, 1);
+        Receipt receipt = upload(alice, REPORT, data);
+
+        assertThat(receipt.size()).isEqualTo(data.length);
+        assertThat(receipt.sha256()).isEqualTo(sha256(data));
+        assertThat(read(alice, REPORT)).isEqualTo(data);
+        assertThat(test.core().files().list(alice, PathPolicy.parse("/inbox")))
+                .extracting(FileEntry::name, FileEntry::size, FileEntry::partial)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("report.csv", (long) data.length, false));
+    }
+
+    @Test
+    void outOfOrderWrites_withinTheWindow_produceTheSameFile() throws Exception {
+        byte[] data = randomBytes(2_000_000, 2);
+        List<Integer> chunks = new ArrayList<>();
+        for (int offset = 0; offset < data.length; offset += 32_768) {
+            chunks.add(offset);
+        }
+        Collections.shuffle(chunks.subList(0, 40), new Random(3));
+        try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
+            for (int offset : chunks) {
+                upload.write(offset, ByteBuffer.wrap(data, offset, Math.min(32_768, data.length - offset)));
+            }
+            assertThat(upload.commit().sha256()).isEqualTo(sha256(data));
+        }
+        assertThat(read(alice, REPORT)).isEqualTo(data);
+    }
+
+    @Test
+    void abortedUpload_leavesNoRowAndNoObject() throws Exception {
+        try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(randomBytes(100_000, 4)));
+            upload.abort();
+        }
+        assertThatThrownBy(() -> test.core().files().stat(alice, REPORT)).isInstanceOf(GatewayException.class);
+        assertThat(objectFiles()).isEmpty();
+    }
+
+    @Test
+    void interruptedUpload_isAPartialOnlyItsUploaderSees_andResumes() throws Exception {
+        byte[] data = randomBytes(500_000, 5);
+        try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(data, 0, 200_000));
+        } // closed without commit: the connection dropped
+
+        FileEntry partial = test.core().files().stat(alice, REPORT);
+        assertThat(partial.partial()).isTrue();
+        assertThat(partial.size()).isEqualTo(200_000);
+        ClientPrincipal bob = test.client("acme", "bob", Protocol.SFTP);
+        assertThatThrownBy(() -> test.core().files().stat(bob, REPORT)).isInstanceOf(GatewayException.class);
+        assertThatThrownBy(() -> test.core().files().open(alice, REPORT)).isInstanceOf(GatewayException.class);
+
+        try (Upload resumed = test.core().ingest().open(alice, REPORT, UploadMode.RESUME)) {
+            assertThat(resumed.resumeOffset()).isEqualTo(200_000);
+            resumed.write(200_000, ByteBuffer.wrap(data, 200_000, data.length - 200_000));
+            assertThat(resumed.commit().sha256()).isEqualTo(sha256(data));
+        }
+        assertThat(read(alice, REPORT)).isEqualTo(data);
+    }
+
+    @Test
+    void exceedingTheByteQuota_failsWhileStreaming_andLeavesNothing() throws Exception {
+        test.core().administration().setQuota(alice.tenant(), new Quota(100_000, 0));
+        try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(randomBytes(60_000, 6)));
+            assertThatThrownBy(() -> upload.write(60_000, ByteBuffer.wrap(randomBytes(60_000, 7))))
+                    .isInstanceOfSatisfying(GatewayException.class,
+                            e -> assertThat(e.reason()).isEqualTo(Reason.QUOTA_EXCEEDED));
+        }
+        assertThatThrownBy(() -> test.core().files().stat(alice, REPORT)).isInstanceOf(GatewayException.class);
+        assertThat(objectFiles()).isEmpty();
+    }
+
+    @Test
+    void lockedTenant_cannotUpload() {
+        test.core().administration().lock(alice.tenant());
+        assertThatThrownBy(() -> test.core().ingest().open(alice, REPORT, UploadMode.CREATE))
+                .isInstanceOfSatisfying(GatewayException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TENANT_LOCKED));
+    }
+
+    @Test
+    void storedBytes_neverContainThePlaintext() throws Exception {
+        byte[] marker = "VAULTGATE-PLAINTEXT-MARKER-7f3a".repeat(2000).getBytes(StandardCharsets.US_ASCII);
+        upload(alice, REPORT, marker);
+        byte[] needle = "VAULTGATE-PLAINTEXT-MARKER".getBytes(StandardCharsets.US_ASCII);
+        try (Stream<Path> files = Files.walk(home)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertThat(indexOf(Files.readAllBytes(file), needle)).as(file.toString()).isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
+    void newUploadToTheSamePath_replacesTheOldFile_andFreesItsObject() throws Exception {
+        upload(alice, REPORT, randomBytes(10_000, 8));
+        byte[] second = randomBytes(20_000, 9);
+        upload(alice, REPORT, second);
+        assertThat(read(alice, REPORT)).isEqualTo(second);
+        assertThat(objectFiles()).hasSize(1);
+    }
+
+    private Receipt upload(ClientPrincipal who, VirtualPath path, byte[] data) {
+        try (Upload upload = test.core().ingest().open(who, path, UploadMode.CREATE)) {
+            for (int offset = 0; offset < data.length; offset += 50_000) {
+                upload.write(offset, ByteBuffer.wrap(data, offset, Math.min(50_000, data.length - offset)));
+            }
+            return upload.commit();
+        }
+    }
+
+    private byte[] read(ClientPrincipal who, VirtualPath path) throws IOException {
+        try (FileContent content = test.core().files().open(who, path)) {
+            ByteBuffer all = ByteBuffer.allocate((int) content.size());
+            while (all.hasRemaining() && content.read(all.position(), all) >= 0) {
+                // keep reading
+            }
+            return all.array();
+        }
+    }
+
+    private List<Path> objectFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(home.resolve("objects"))) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    static byte[] randomBytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    static String sha256(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,92 @@
+package io.vaultgate.core.testing;
+
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.storage.FileSystemObjectStore;
+import io.vaultgate.core.tenant.Account;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.crypto.keystore.KdfParams;
+import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
+import io.vaultgate.crypto.keystore.MasterSecret;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * A real core over a temporary directory: SQLite catalog, filesystem object store, keystore key
+ * provider (with light key-stretching parameters so tests stay fast). For tests of the core and of the
+ * front-ends; nothing in it is mocked.
+ */
+public final class TestCore implements AutoCloseable {
+
+    private final Path home;
+    private final KeystoreKeyProvider keys;
+    private final GatewayCore core;
+
+    private TestCore(Path home, KeystoreKeyProvider keys, GatewayCore core) {
+        this.home = home;
+        this.keys = keys;
+        this.core = core;
+    }
+
+    public static TestCore create(Path home) {
+        return create(home, new GatewayCore.Settings(Duration.ofHours(24), 64));
+    }
+
+    public static TestCore create(Path home, GatewayCore.Settings settings) {
+        try {
+            MasterSecret secret = MasterSecret.fromBytes("test master secret, not for production".getBytes());
+            KeystoreKeyProvider keys = KeystoreKeyProvider.create(home.resolve("kek.p12"), secret,
+                    new KdfParams(1024, 1, 1));
+            return open(home, keys, settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reopens a core over an existing home, as a restarted gateway would. */
+    public static TestCore reopen(Path home, GatewayCore.Settings settings) {
+        try {
+            MasterSecret secret = MasterSecret.fromBytes("test master secret, not for production".getBytes());
+            return open(home, KeystoreKeyProvider.open(home.resolve("kek.p12"), secret), settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static TestCore open(Path home, KeystoreKeyProvider keys, GatewayCore.Settings settings)
+            throws IOException {
+        GatewayCore core = GatewayCore.assemble(Database.sqlite(home.resolve("catalog.db")),
+                new FileSystemObjectStore(home.resolve("objects")), keys, settings, new SecureRandom(),
+                Clock.systemUTC());
+        return new TestCore(home, keys, core);
+    }
+
+    public GatewayCore core() {
+        return core;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    /** Creates a tenant (idempotently) and a client account in it; returns the account's principal. */
+    public ClientPrincipal client(String tenant, String username, Protocol protocol) {
+        TenantId id = TenantId.of(tenant);
+        if (core.administration().tenant(id).isEmpty()) {
+            core.administration().createTenant(id, tenant + " Ltd", false);
+        }
+        Account account = core.administration().createAccount(id, username);
+        return new ClientPrincipal(account.id(), username, id, protocol);
+    }
+
+    @Override
+    public void close() {
+        keys.close();
+    }
+}
