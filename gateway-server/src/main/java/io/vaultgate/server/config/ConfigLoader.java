@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Builds the {@link VaultgateConfig} in four layers, each overriding the one before: the defaults of the
@@ -116,17 +118,25 @@ public final class ConfigLoader {
             }
             return mapper.readTree(Files.readAllBytes(file));
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String line = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr();
-            throw new ConfigException(file.toString(), "not valid YAML" + line + ": "
-                    + ConfigException.oneLine(firstLine(e.getOriginalMessage())), "fix the syntax");
+            throw new ConfigException(file.toString(), "not valid YAML" + syntaxError(e), "fix the syntax");
         } catch (IOException e) {
             throw new ConfigException(file.toString(), "cannot be read (" + e.getClass().getSimpleName() + ")",
                     "check that the gateway's user may read it");
         }
     }
 
-    private static String firstLine(String message) {
-        return String.valueOf(message).strip().lines().findFirst().orElse("");
+    /** " at line N: problem", preferring SnakeYAML's problem and its position over its context. */
+    private static String syntaxError(JsonProcessingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException yaml && yaml.getProblem() != null) {
+                Mark mark = yaml.getProblemMark();
+                return (mark == null ? "" : " at line " + (mark.getLine() + 1)) + ": "
+                        + ConfigException.oneLine(yaml.getProblem());
+            }
+        }
+        JsonLocation at = e.getLocation();
+        String line = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr();
+        return line + ": " + ConfigException.oneLine(
+                String.valueOf(e.getOriginalMessage()).strip().lines().findFirst().orElse(""));
     }
 }

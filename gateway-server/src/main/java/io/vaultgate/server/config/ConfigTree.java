@@ -44,14 +44,14 @@ final class ConfigTree {
             JsonNode current = base.get(field.getKey());
             JsonNode value = field.getValue();
             if (current == null) {
-                throw unknown(base, prefix, key).from(origin);
+                throw unknown(base, prefix, field.getKey(), key).from(origin);
             }
             origins.put(key, origin);
             if (current.isObject()) {
                 if (value.isObject()) {
                     mergeSection((ObjectNode) current, value, key + ".", origin);
                 } else if (!value.isNull()) { // an empty section keeps its defaults
-                    throw new ConfigException(key, "expected a section with keys " + names(current) + ", got "
+                    throw new ConfigException(key, "expected a section with keys " + String.join(", ", names(current)) + ", got "
                             + shape(value), null).from(origin);
                 }
             } else if (value.isNull()) {
@@ -73,14 +73,14 @@ final class ConfigTree {
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode next = section.get(parts[i]);
             if (next == null || !next.isObject()) {
-                throw unknown(section, prefix, key).from(origin);
+                throw unknown(section, prefix, parts[i], key).from(origin);
             }
             section = (ObjectNode) next;
             prefix += parts[i] + ".";
         }
         JsonNode current = section.get(parts[parts.length - 1]);
         if (current == null) {
-            throw unknown(section, prefix, key).from(origin);
+            throw unknown(section, prefix, parts[parts.length - 1], key).from(origin);
         }
         if (current.isObject()) {
             throw new ConfigException(key, "is a section, not a value",
@@ -130,11 +130,13 @@ final class ConfigTree {
         }
     }
 
-    private static ConfigException unknown(JsonNode section, String prefix, String key) {
+    /** {@code name} is not a key of {@code section} (at {@code prefix}); {@code key} is the whole path given. */
+    private static ConfigException unknown(JsonNode section, String prefix, String name, String key) {
         String where = prefix.isEmpty() ? "known top-level keys: " : "known keys under "
                 + prefix.substring(0, prefix.length() - 1) + ": ";
-        String name = key.substring(prefix.length());
-        String hint = KeyNames.closest(name, names(section)).map(s -> "did you mean " + prefix + s + "? ").orElse("");
+        String rest = key.substring(prefix.length() + name.length());
+        String hint = KeyNames.closest(name, names(section))
+                .map(s -> "did you mean " + prefix + s + rest + "? ").orElse("");
         return new ConfigException(key, "unknown key", hint + where + String.join(", ", names(section)));
     }
 

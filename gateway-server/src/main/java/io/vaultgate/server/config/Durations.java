@@ -42,7 +42,7 @@ final class Durations {
         throw new InvalidValue("not a duration " + InvalidValue.quote(text), EXAMPLES);
     }
 
-    /** The shortest exact form in the largest unit: {@code 24h}, {@code 90s}, {@code 500ms}; ISO-8601 otherwise. */
+    /** The exact form in the largest unit: {@code 24h}, {@code 2d}, {@code 90s}, {@code 500ms}; ISO-8601 otherwise. */
     static String format(Duration d) {
         if (d.isZero()) {
             return "0s";
@@ -54,7 +54,7 @@ final class Durations {
         long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
         String[] units = {"d", "h", "m", "s"};
         for (int i = 0; i < sizes.length; i++) {
-            if (ms % sizes[i] == 0) {
+            if (ms % sizes[i] == 0 && (i > 0 || ms / sizes[i] > 1)) { // 24h reads better than 1d
                 return ms / sizes[i] + units[i];
             }
         }
