@@ -51,8 +51,8 @@ final class ConfigTree {
                 if (value.isObject()) {
                     mergeSection((ObjectNode) current, value, key + ".", origin);
                 } else if (!value.isNull()) { // an empty section keeps its defaults
-                    throw new ConfigException(key, "expected a section with keys " + String.join(", ", names(current)) + ", got "
-                            + shape(value), null).from(origin);
+                    throw new ConfigException(key, "expected a section with keys "
+                            + String.join(", ", names(current)) + ", got " + shape(value), null).from(origin);
                 }
             } else if (value.isNull()) {
                 throw new ConfigException(key, "no value", "give a value, or remove the key to use the default "
@@ -147,6 +147,7 @@ final class ConfigTree {
     }
 
     private static String shape(JsonNode node) {
-        return node.isObject() ? "a mapping" : node.isArray() ? "a list" : "the value " + InvalidValue.quote(node.asText());
+        return node.isObject() ? "a mapping"
+                : node.isArray() ? "a list" : "the value " + InvalidValue.quote(node.asText());
     }
 }

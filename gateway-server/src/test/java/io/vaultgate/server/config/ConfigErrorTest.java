@@ -126,6 +126,12 @@ class ConfigErrorTest {
     }
 
     @Test
+    void missingFileNamedByConfigEnv_namesTheVariable() {
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("VAULTGATE_CONFIG", "/nope.yaml"),
+                Map.of())).hasMessage("VAULTGATE_CONFIG=/nope.yaml: file not found; give an existing file");
+    }
+
+    @Test
     void configFileThatIsADirectory_isRejected() {
         assertThatThrownBy(() -> ConfigLoader.load(Optional.of(dir), Map.of(), Map.of()))
                 .hasMessage("--config " + dir + ": not a regular file; give the path of a YAML file");

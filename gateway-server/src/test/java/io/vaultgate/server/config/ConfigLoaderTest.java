@@ -161,6 +161,16 @@ class ConfigLoaderTest {
         assertThat(Files.readString(file)).contains("auth-timeout: 1500ms", "max-upload-size: 100GiB");
     }
 
+    @Test
+    void unusedVaultgateEnvVariables_areReportedByName_forAStartUpWarning() {
+        Map<String, String> env = Map.of("VAULTGATE_SFTP_PROT", "2022", "VAULTGATE_SFTP_PORT", "2022",
+                "VAULTGATE_MASTER_SECRET", "s3cret", "VAULTGATE_CONFIG", "/x", "VAULTGATE_HTTPS_PORTT", "1",
+                "PATH", "/bin");
+
+        assertThat(ConfigLoader.unusedEnvironment(env, VaultgateConfig.defaults()))
+                .containsExactly("VAULTGATE_HTTPS_PORTT", "VAULTGATE_SFTP_PROT");
+    }
+
     private VaultgateConfig loadWith(Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> withHome = new java.util.HashMap<>(overrides);
         withHome.putIfAbsent("home", dir.toString());
