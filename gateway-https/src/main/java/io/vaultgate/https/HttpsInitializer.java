@@ -1,0 +1,47 @@
+package io.vaultgate.https;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.vaultgate.https.http.ApiHandler;
+import io.vaultgate.https.http.Dispatcher;
+import io.vaultgate.https.http.StrictRequestDecoder;
+import io.vaultgate.https.files.FileContentInput;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Wires one connection's pipeline and nothing else. TLS, idle timeout and HTTP framing run on the
+ * network event loop; the chunked writer and the API handler run on {@code blocking}, because they call
+ * into storage and authentication, which may block.
+ */
+public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
+
+    private final SslContext tls;
+    private final HttpsSettings settings;
+    private final EventExecutorGroup blocking;
+    private final Dispatcher dispatcher;
+
+    public HttpsInitializer(SslContext tls, HttpsSettings settings, EventExecutorGroup blocking, Dispatcher dispatcher) {
+        this.tls = tls;
+        this.settings = settings;
+        this.blocking = blocking;
+        this.dispatcher = dispatcher;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel channel) {
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+        pipeline.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        pipeline.addLast("decoder", new StrictRequestDecoder(settings.maxUriLength(), settings.maxHeaderBytes(),
+                FileContentInput.CHUNK_SIZE));
+        pipeline.addLast("encoder", new HttpResponseEncoder());
+        pipeline.addLast(blocking, "chunked", new ChunkedWriteHandler());
+        pipeline.addLast(blocking, "api", new ApiHandler(dispatcher));
+    }
+}

@@ -1,0 +1,101 @@
+package io.vaultgate.https;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.vaultgate.core.auth.Authenticator;
+import io.vaultgate.core.files.FileService;
+import io.vaultgate.core.ingest.IngestService;
+import io.vaultgate.https.auth.HttpAuthentication;
+import io.vaultgate.https.files.FilesApi;
+import io.vaultgate.https.tls.ServerTls;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTPS listener: binds, runs until {@link #close()}. Uses epoll on Linux when the native transport
+ * loads and NIO otherwise; connections start with auto-read off so that every read is asked for by the
+ * API handler once the previous one was consumed (the upload path's backpressure).
+ */
+public final class HttpsServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpsServer.class);
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final EventExecutorGroup blocking;
+    private final Channel channel;
+
+    private HttpsServer(EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking, Channel channel) {
+        this.boss = boss;
+        this.workers = workers;
+        this.blocking = blocking;
+        this.channel = channel;
+    }
+
+    public static HttpsServer start(HttpsSettings settings, Authenticator authenticator, FileService files,
+                                    IngestService ingest) throws SSLException, InterruptedException {
+        SslContext tls = ServerTls.serverContext(settings.tls());
+        Routes routes = new Routes(new HttpAuthentication(authenticator),
+                new FilesApi(files, ingest, settings.maxUploadBytes()));
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("vaultgate-https-accept"), io);
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("vaultgate-https-io"), io);
+        EventExecutorGroup blocking = new DefaultEventExecutorGroup(settings.blockingThreads(),
+                new DefaultThreadFactory("vaultgate-https-work"));
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(channelType)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new HttpsInitializer(tls, settings, blocking, routes))
+                    .bind(settings.bindAddress(), settings.port())
+                    .sync()
+                    .channel();
+            LOG.info("HTTPS listening on {} ({} transport, {} TLS)", channel.localAddress(),
+                    epoll ? "epoll" : "nio", tls.getClass().getSimpleName());
+            return new HttpsServer(boss, workers, blocking, channel);
+        } catch (InterruptedException | RuntimeException e) {
+            shutdown(boss, workers, blocking);
+            throw e;
+        }
+    }
+
+    /** The bound port: the configured one, or the one the system picked for port 0. */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        shutdown(boss, workers, blocking);
+    }
+
+    private static void shutdown(EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking) {
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        blocking.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.terminationFuture().syncUninterruptibly();
+    }
+}

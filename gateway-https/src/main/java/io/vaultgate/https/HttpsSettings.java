@@ -1,0 +1,61 @@
+package io.vaultgate.https;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the HTTPS listener needs besides the core services. Limits are enforced by the pipeline;
+ * breaking one gives the client a specific status (413, 414, 431) rather than a dropped connection.
+ *
+ * @param bindAddress     address to listen on, e.g. {@code 0.0.0.0} or {@code 127.0.0.1}
+ * @param port            TCP port; 0 picks a free one (see {@link HttpsServer#port()})
+ * @param tls             server key and certificate chain
+ * @param maxUploadBytes  largest request body accepted for one upload
+ * @param idleTimeout     a connection with neither reads nor writes for this long is closed
+ * @param maxHeaderBytes  total size of the request headers
+ * @param maxUriLength    length of the request line
+ * @param blockingThreads threads that run storage and authentication work off the network event loops
+ */
+public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long maxUploadBytes, Duration idleTimeout,
+                            int maxHeaderBytes, int maxUriLength, int blockingThreads) {
+
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 30;
+
+    public HttpsSettings {
+        Objects.requireNonNull(bindAddress, "https.bind: missing; give an address such as 0.0.0.0");
+        Objects.requireNonNull(tls, "https.tls: missing; give a PKCS#12 key store or a key and certificate");
+        Objects.requireNonNull(idleTimeout, "https.idleTimeout: missing; give a duration such as 60s");
+        require(port >= 0 && port <= 65535, "https.port: " + port + " is not a TCP port; give 0-65535");
+        require(maxUploadBytes > 0, "https.maxUploadSize: must be positive, got " + maxUploadBytes);
+        require(!idleTimeout.isNegative() && !idleTimeout.isZero(), "https.idleTimeout: must be positive, got " + idleTimeout);
+        require(maxHeaderBytes >= 1024, "https.maxHeaderSize: at least 1024 bytes, got " + maxHeaderBytes);
+        require(maxUriLength >= 256, "https.maxUriLength: at least 256 characters, got " + maxUriLength);
+        require(blockingThreads >= 1, "https.blockingThreads: at least 1, got " + blockingThreads);
+    }
+
+    /** Listens on all addresses at port 443 with conservative limits. */
+    public static HttpsSettings defaults(TlsMaterial tls) {
+        return new HttpsSettings("0.0.0.0", 443, tls, DEFAULT_MAX_UPLOAD_BYTES, Duration.ofSeconds(60),
+                16 * 1024, 8 * 1024, Math.max(4, 4 * Runtime.getRuntime().availableProcessors()));
+    }
+
+    public HttpsSettings withAddress(String bind, int newPort) {
+        return new HttpsSettings(bind, newPort, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
+                blockingThreads);
+    }
+
+    public HttpsSettings withMaxUploadBytes(long max) {
+        return new HttpsSettings(bindAddress, port, tls, max, idleTimeout, maxHeaderBytes, maxUriLength, blockingThreads);
+    }
+
+    public HttpsSettings withIdleTimeout(Duration timeout) {
+        return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, timeout, maxHeaderBytes, maxUriLength,
+                blockingThreads);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.vaultgate.https.auth;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vaultgate.core.auth.AuthResult;
+import io.vaultgate.core.auth.Authenticator;
+import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.https.http.HttpProblem;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Objects;
+
+/**
+ * Reads the {@code Authorization} header and asks the core: {@code Bearer} tokens through
+ * {@link Authenticator#byToken}, {@code Basic} credentials through {@link Authenticator#byPassword}
+ * (the core refuses them unless the tenant allows passwords). The front-end never decides itself, and
+ * every refusal looks the same to the client: 401 with both challenges.
+ */
+public final class HttpAuthentication {
+
+    static final String REALM = "vaultgate";
+
+    private final Authenticator authenticator;
+
+    public HttpAuthentication(Authenticator authenticator) {
+        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+    }
+
+    /** The authenticated principal; throws a 401 {@link HttpProblem} when credentials are missing or refused. */
+    public Principal authenticate(HttpHeaders headers, String source) {
+        String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
+        if (authorization == null) {
+            throw unauthorized("authentication required", false);
+        }
+        AuthResult result = check(authorization.trim(), source);
+        if (result instanceof AuthResult.Success success) {
+            return success.principal();
+        }
+        throw unauthorized("invalid credentials", true);
+    }
+
+    private AuthResult check(String authorization, String source) {
+        int space = authorization.indexOf(' ');
+        String scheme = space < 0 ? authorization : authorization.substring(0, space);
+        String credentials = space < 0 ? "" : authorization.substring(space + 1).trim();
+        if (credentials.isEmpty()) {
+            throw unauthorized("invalid credentials", true);
+        }
+        if (scheme.equalsIgnoreCase("Bearer")) {
+            return authenticator.byToken(credentials, Protocol.HTTPS, source);
+        }
+        if (scheme.equalsIgnoreCase("Basic")) {
+            return basic(credentials, source);
+        }
+        throw unauthorized("unsupported authentication scheme", false);
+    }
+
+    private AuthResult basic(String encoded, String source) {
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
+            throw unauthorized("invalid credentials", true);
+        }
+        CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(decoded));
+        Arrays.fill(decoded, (byte) 0);
+        char[] all = new char[chars.remaining()];
+        chars.get(all);
+        Arrays.fill(chars.array(), '\0');
+        int colon = indexOf(all, ':');
+        if (colon <= 0) {
+            Arrays.fill(all, '\0');
+            throw unauthorized("invalid credentials", true);
+        }
+        String username = new String(all, 0, colon);
+        char[] password = Arrays.copyOfRange(all, colon + 1, all.length);
+        Arrays.fill(all, '\0');
+        try {
+            return authenticator.byPassword(username, password, Protocol.HTTPS, source);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    private static int indexOf(char[] chars, char wanted) {
+        for (int i = 0; i < chars.length; i++) {
+            if (chars[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static HttpProblem unauthorized(String message, boolean invalidToken) {
+        HttpHeaders headers = new DefaultHttpHeaders();
+        headers.add(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"" + REALM + "\""
+                + (invalidToken ? ", error=\"invalid_token\"" : ""));
+        headers.add(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
+        return new HttpProblem(HttpResponseStatus.UNAUTHORIZED, "unauthorized", message, headers);
+    }
+}

@@ -1,0 +1,68 @@
+package io.vaultgate.https.files;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.vaultgate.https.http.HttpProblem;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * RFC 9530 integrity fields ({@code Content-Digest}, {@code Repr-Digest}): a dictionary of
+ * {@code algorithm=:base64:} members. Only {@code sha-256} is checked; other algorithms are ignored as
+ * the RFC allows. A malformed {@code sha-256} member is refused rather than ignored.
+ */
+public final class ContentDigest {
+
+    public static final List<String> FIELDS = List.of("content-digest", "repr-digest");
+
+    private ContentDigest() {
+    }
+
+    /** The SHA-256 values announced in {@code headers}, or an empty list. */
+    public static List<byte[]> sha256Values(HttpHeaders headers) {
+        return FIELDS.stream()
+                .flatMap(field -> headers.getAll(field).stream())
+                .map(ContentDigest::sha256Member)
+                .filter(value -> value != null)
+                .toList();
+    }
+
+    /** True when a {@code Trailer} header announces a digest field that will follow the body. */
+    public static boolean announcedInTrailer(HttpHeaders headers) {
+        return headers.getAll("trailer").stream()
+                .flatMap(value -> List.of(value.split(",")).stream())
+                .map(name -> name.trim().toLowerCase(Locale.ROOT))
+                .anyMatch(FIELDS::contains);
+    }
+
+    /** The field value announcing {@code hexSha256}, e.g. {@code sha-256=:base64:}. */
+    public static String format(String hexSha256) {
+        return "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(hexSha256)) + ":";
+    }
+
+    static byte[] sha256Member(String fieldValue) {
+        for (String member : fieldValue.split(",")) {
+            int eq = member.indexOf('=');
+            if (eq < 0 || !member.substring(0, eq).trim().equalsIgnoreCase("sha-256")) {
+                continue;
+            }
+            String value = member.substring(eq + 1).trim();
+            int params = value.indexOf(';');
+            value = params < 0 ? value : value.substring(0, params).trim();
+            if (value.length() < 2 || value.charAt(0) != ':' || value.charAt(value.length() - 1) != ':') {
+                throw HttpProblem.badRequest("malformed sha-256 digest: expected sha-256=:base64:");
+            }
+            try {
+                byte[] digest = Base64.getDecoder().decode(value.substring(1, value.length() - 1));
+                if (digest.length != 32) {
+                    throw HttpProblem.badRequest("malformed sha-256 digest: expected 32 bytes, got " + digest.length);
+                }
+                return digest;
+            } catch (IllegalArgumentException e) {
+                throw HttpProblem.badRequest("malformed sha-256 digest: invalid base64");
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,104 @@
+package io.vaultgate.https.files;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.ingest.IngestService;
+import io.vaultgate.core.ingest.Receipt;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.path.VirtualPath;
+import io.vaultgate.https.http.Exchange;
+import io.vaultgate.https.http.HttpProblem;
+import io.vaultgate.https.http.Reply;
+
+/**
+ * {@code PUT /v1/files/{path}}: the body streams through {@link Upload#write} chunk by chunk and is never
+ * held whole. The announced {@code Content-Length} and any RFC 9530 digest are checked before the commit;
+ * a mismatch aborts and nothing becomes visible. A plain PUT is all-or-nothing: if the connection drops
+ * mid-body the upload is aborted, not suspended, because a PUT client retries the whole request (and
+ * {@link UploadMode#CREATE} would discard a partial anyway); resumable uploads are tus's job.
+ */
+public final class UploadExchange implements Exchange {
+
+    private final Reply reply;
+    private final Upload upload;
+    private final long declaredLength;
+    private final DigestCheck digest;
+    private final BodyWriter writer;
+    private boolean finished;
+
+    private UploadExchange(Reply reply, Upload upload, long declaredLength, DigestCheck digest, long maxBytes) {
+        this.reply = reply;
+        this.upload = upload;
+        this.declaredLength = declaredLength;
+        this.digest = digest;
+        this.writer = new BodyWriter(upload, 0, maxBytes, digest::update);
+    }
+
+    public static UploadExchange start(Reply reply, HttpRequest request, Principal principal, VirtualPath path,
+                                       IngestService ingest, long maxBytes) {
+        long declared = declaredLength(request);
+        if (declared > maxBytes) {
+            throw new HttpProblem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
+                    "request body is larger than allowed (" + maxBytes + " bytes)");
+        }
+        DigestCheck digest = DigestCheck.forRequest(request.headers());
+        Upload upload = ingest.open(principal, path, UploadMode.CREATE);
+        UploadExchange exchange = new UploadExchange(reply, upload, declared, digest, maxBytes);
+        if (HttpUtil.is100ContinueExpected(request)) {
+            reply.continueBody();
+        }
+        return exchange;
+    }
+
+    private static long declaredLength(HttpRequest request) {
+        if (HttpUtil.isTransferEncodingChunked(request)) {
+            return -1;
+        }
+        if (!request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            throw new HttpProblem(HttpResponseStatus.LENGTH_REQUIRED, "length-required",
+                    "an upload needs Content-Length or chunked Transfer-Encoding");
+        }
+        return HttpUtil.getContentLength(request, -1L);
+    }
+
+    @Override
+    public void content(ByteBuf chunk) {
+        writer.write(chunk);
+    }
+
+    @Override
+    public void end(HttpHeaders trailers) {
+        if (declaredLength >= 0 && writer.offset() != declaredLength) {
+            throw new GatewayException(GatewayException.Reason.INVALID_REQUEST,
+                    "body has " + writer.offset() + " bytes, Content-Length announced " + declaredLength);
+        }
+        digest.verify(trailers);
+        Receipt receipt = upload.commit();
+        finished = true;
+        upload.close();
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .set(HttpHeaderNames.LOCATION, FilesApi.PREFIX + receipt.path())
+                .set(HttpHeaderNames.ETAG, Downloads.etag(receipt.sha256()));
+        reply.json(HttpResponseStatus.CREATED, ReceiptJson.of(receipt), headers);
+    }
+
+    @Override
+    public void cancel() {
+        if (!finished) {
+            finished = true;
+            try {
+                upload.abort();
+            } finally {
+                upload.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.vaultgate.https.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.vaultgate.core.GatewayException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one connection's requests in order: headers go to the {@link Dispatcher}, body chunks to the
+ * {@link Exchange} it returned. The channel runs with auto-read off and this handler sits on a blocking
+ * executor, so the socket is read again only after the previous read's chunks were handled: memory per
+ * connection stays at about one read, whatever the upload size. Every failure becomes one response
+ * through {@link ErrorResponses}.
+ */
+public final class ApiHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+
+    private final Dispatcher dispatcher;
+    private Reply reply;
+    private Exchange exchange;
+
+    public ApiHandler(Dispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof HttpRequest request) {
+                onRequest(ctx, request);
+            }
+            if (msg instanceof HttpContent content && exchange != null) {
+                onContent(ctx, content);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onRequest(ChannelHandlerContext ctx, HttpRequest request) {
+        reply = new Reply(ctx, request);
+        exchange = Exchange.DISCARD;
+        if (request.decoderResult().isFailure()) {
+            reply.problem(malformed(request.decoderResult().cause()));
+            return;
+        }
+        guarded(ctx, () -> exchange = dispatcher.dispatch(reply, request, source(ctx.channel().remoteAddress())));
+    }
+
+    private void onContent(ChannelHandlerContext ctx, HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            failWith(ctx, ErrorResponses.of(malformed(content.decoderResult().cause())), null);
+            ctx.close();
+            return;
+        }
+        guarded(ctx, () -> exchange.content(content.content()));
+        if (content instanceof LastHttpContent last) {
+            reply.bodyComplete();
+            guarded(ctx, () -> exchange.end(last.trailingHeaders()));
+            exchange = null;
+        }
+    }
+
+    private void guarded(ChannelHandlerContext ctx, Runnable step) {
+        try {
+            step.run();
+        } catch (GatewayException e) {
+            failWith(ctx, ErrorResponses.of(e), e.reason() == GatewayException.Reason.INTERNAL ? e : null);
+        } catch (HttpProblem e) {
+            failWith(ctx, ErrorResponses.of(e), null);
+        } catch (RuntimeException e) {
+            failWith(ctx, ErrorResponses.internalError(), e);
+        }
+    }
+
+    /** Cancels the exchange and sends {@code response}, or closes the connection if a response already went out. */
+    private void failWith(ChannelHandlerContext ctx, FullHttpResponse response, Exception logged) {
+        if (logged != null) {
+            LOG.warn("request failed", logged);
+        }
+        Exchange failed = exchange;
+        exchange = Exchange.DISCARD;
+        try {
+            failed.cancel();
+        } catch (RuntimeException e) {
+            LOG.warn("cancelling a failed request failed too", e);
+        }
+        if (reply.sent()) {
+            response.release();
+            ctx.close();
+        } else {
+            reply.send(response);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.cancel();
+            exchange = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            ctx.close();
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("connection from {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    private static HttpProblem malformed(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return new HttpProblem(HttpResponseStatus.REQUEST_URI_TOO_LONG, "uri-too-long", "request line too long");
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return new HttpProblem(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers-too-large",
+                    "request headers too large");
+        }
+        if (cause instanceof TooLongFrameException) {
+            return HttpProblem.badRequest("request frame too long");
+        }
+        return HttpProblem.badRequest("malformed request: " + cause.getMessage());
+    }
+
+    private static String source(SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
+    }
+}

@@ -1,0 +1,118 @@
+package io.vaultgate.https.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.vaultgate.core.GatewayException;
+
+/**
+ * The response side of one request. Sends exactly one final response and decides whether the
+ * connection survives it: it is closed when the client asked for that, or when the response goes out
+ * before the request body was read to its end (draining an unwanted upload would cost more than a new
+ * TLS handshake, and leftover body bytes must never be parsed as the next request).
+ */
+public final class Reply {
+
+    private final ChannelHandlerContext ctx;
+    private final boolean keepAlive;
+    private final boolean head;
+    private boolean bodyPending;
+    private boolean sent;
+
+    public Reply(ChannelHandlerContext ctx, HttpRequest request) {
+        this.ctx = ctx;
+        this.keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+        this.head = HttpMethod.HEAD.equals(request.method());
+        this.bodyPending = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+    }
+
+    public boolean isHead() {
+        return head;
+    }
+
+    public boolean sent() {
+        return sent;
+    }
+
+    /** Called when the last body chunk was read. */
+    void bodyComplete() {
+        bodyPending = false;
+    }
+
+    public void json(HttpResponseStatus status, byte[] body) {
+        json(status, body, null);
+    }
+
+    public void json(HttpResponseStatus status, byte[] body, HttpHeaders extra) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        if (extra != null) {
+            response.headers().add(extra);
+        }
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        send(response);
+    }
+
+    /** A response without a body; for HEAD its headers may still announce a length. */
+    public FullHttpResponse empty(HttpResponseStatus status) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
+        if (!head && status.code() != HttpResponseStatus.NO_CONTENT.code()) {
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        }
+        return response;
+    }
+
+    public void problem(GatewayException failure) {
+        send(ErrorResponses.of(failure));
+    }
+
+    public void problem(HttpProblem problem) {
+        send(ErrorResponses.of(problem));
+    }
+
+    public void send(FullHttpResponse response) {
+        finish(ctx.writeAndFlush(prepare(response)));
+    }
+
+    /** Sends the head, then the body pulled from {@code body} as the connection drains. */
+    public void stream(HttpResponse headers, HttpChunkedInput body) {
+        ctx.write(prepare(headers));
+        finish(ctx.writeAndFlush(body).addListener(ChannelFutureListener.CLOSE_ON_FAILURE));
+    }
+
+    /** Tells a client that sent {@code Expect: 100-continue} to go ahead with the body. */
+    public void continueBody() {
+        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                Unpooled.EMPTY_BUFFER));
+    }
+
+    private <T extends HttpResponse> T prepare(T response) {
+        if (sent) {
+            throw new IllegalStateException("a response was already sent for this request");
+        }
+        sent = true;
+        boolean close = !keepAlive || bodyPending;
+        HttpUtil.setKeepAlive(response, !close);
+        return response;
+    }
+
+    private void finish(ChannelFuture future) {
+        if (!keepAlive || bodyPending) {
+            future.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

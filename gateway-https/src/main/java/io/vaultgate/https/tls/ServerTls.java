@@ -1,0 +1,60 @@
+package io.vaultgate.https.tls;
+
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.vaultgate.https.TlsMaterial;
+import java.util.List;
+import javax.net.ssl.SSLException;
+
+/**
+ * The server's TLS policy in one place: TLS 1.3 and 1.2 only, AEAD suites with forward secrecy only,
+ * ALPN {@code http/1.1}. BoringSSL (netty-tcnative) is used when it loads, the JDK provider otherwise;
+ * both get the same protocol and suite lists.
+ */
+public final class ServerTls {
+
+    public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    /** TLS 1.3 suites (all AEAD) and the ECDHE + AEAD suites of TLS 1.2; nothing with CBC, RC4, SHA-1 MACs or RSA key exchange. */
+    public static final List<String> CIPHER_SUITES = List.of(
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+    private ServerTls() {
+    }
+
+    /** OpenSSL when netty-tcnative loaded and supports ALPN, the JDK otherwise. */
+    public static SslProvider preferredProvider() {
+        return OpenSsl.isAvailable() && SslProvider.isAlpnSupported(SslProvider.OPENSSL)
+                ? SslProvider.OPENSSL : SslProvider.JDK;
+    }
+
+    public static SslContext serverContext(TlsMaterial material) throws SSLException {
+        return serverContext(material, preferredProvider());
+    }
+
+    public static SslContext serverContext(TlsMaterial material, SslProvider provider) throws SSLException {
+        return SslContextBuilder.forServer(material.key(), material.chain())
+                .sslProvider(provider)
+                .protocols(PROTOCOLS)
+                .ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE)
+                .applicationProtocolConfig(new ApplicationProtocolConfig(
+                        ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        ApplicationProtocolNames.HTTP_1_1))
+                .build();
+    }
+}
