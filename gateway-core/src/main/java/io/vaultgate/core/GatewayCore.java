@@ -16,6 +16,7 @@ import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.EncryptingIngestService;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.ingest.Recovery;
+import io.vaultgate.core.ingest.UploadGate;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.crypto.KeyProvider;
 import java.security.SecureRandom;
@@ -45,14 +46,16 @@ public final class GatewayCore {
     private final IngestService ingest;
     private final Administration administration;
     private final Recovery recovery;
+    private final UploadGate uploads;
 
     private GatewayCore(Authenticator authenticator, FileService files, IngestService ingest,
-                        Administration administration, Recovery recovery) {
+                        Administration administration, Recovery recovery, UploadGate uploads) {
         this.authenticator = authenticator;
         this.files = files;
         this.ingest = ingest;
         this.administration = administration;
         this.recovery = recovery;
+        this.uploads = uploads;
     }
 
     public static GatewayCore assemble(Database database, ObjectStore store, KeyProvider keys, Settings settings,
@@ -62,14 +65,15 @@ public final class GatewayCore {
         TokenRepository tokens = new TokenRepository();
         FileRepository fileRows = new FileRepository();
         PasswordHasher hasher = new PasswordHasher(random);
+        UploadGate gate = new UploadGate();
         return new GatewayCore(
                 new CatalogAuthenticator(database, tenants, accounts, tokens, hasher, clock),
                 new CatalogFileService(database, fileRows, new DirectoryRepository(), store,
                         new DecryptingFileOpener(database, fileRows, store, keys), clock),
-                new EncryptingIngestService(database, tenants, fileRows, store, keys,
+                new EncryptingIngestService(database, tenants, fileRows, store, keys, gate,
                         settings.reorderWindowSegments(), random, clock),
                 new Administration(database, tenants, accounts, tokens, keys, hasher, random, clock),
-                new Recovery(database, tenants, fileRows, store, keys, settings.partialExpiry(), clock));
+                new Recovery(database, tenants, fileRows, store, keys, settings.partialExpiry(), clock), gate);
     }
 
     public Authenticator authenticator() {
@@ -90,5 +94,10 @@ public final class GatewayCore {
 
     public Recovery recovery() {
         return recovery;
+    }
+
+    /** Uploads in flight, and the drain used by a graceful shutdown. */
+    public UploadGate uploads() {
+        return uploads;
     }
 }

@@ -43,6 +43,7 @@ public final class EncryptingIngestService implements IngestService {
     private final FileRepository files;
     private final ObjectStore store;
     private final KeyProvider keys;
+    private final UploadGate gate;
     private final KeySlots slots;
     private final UploadLedger ledger;
     private final int windowSegments;
@@ -50,13 +51,14 @@ public final class EncryptingIngestService implements IngestService {
     private final Clock clock;
 
     public EncryptingIngestService(Database database, TenantRepository tenants, FileRepository files,
-                                   ObjectStore store, KeyProvider keys, int windowSegments, SecureRandom random,
-                                   Clock clock) {
+                                   ObjectStore store, KeyProvider keys, UploadGate gate, int windowSegments,
+                                   SecureRandom random, Clock clock) {
         this.database = database;
         this.tenants = tenants;
         this.files = files;
         this.store = store;
         this.keys = keys;
+        this.gate = gate;
         this.slots = new KeySlots();
         this.ledger = new UploadLedger(database, files, store, clock);
         this.windowSegments = windowSegments;
@@ -71,7 +73,13 @@ public final class EncryptingIngestService implements IngestService {
         if (!tenant.isActive()) {
             throw new GatewayException(Reason.TENANT_LOCKED, "the tenant is locked; uploads are refused");
         }
-        return mode == UploadMode.RESUME ? resume(client, tenant, path) : create(client, tenant, path);
+        gate.enter();
+        try {
+            return mode == UploadMode.RESUME ? resume(client, tenant, path) : create(client, tenant, path);
+        } catch (RuntimeException e) {
+            gate.leave();
+            throw e;
+        }
     }
 
     private Upload create(ClientPrincipal client, Tenant tenant, VirtualPath path) {
@@ -131,7 +139,7 @@ public final class EncryptingIngestService implements IngestService {
             OutOfOrderEnvelopeWriter writer = resume
                     ? OutOfOrderEnvelopeWriter.resume(dek, context, object.channel(), windowSegments, digest::update)
                     : OutOfOrderEnvelopeWriter.create(dek, context, object.channel(), windowSegments, digest::update);
-            return new EncryptingUpload(file, object, writer, digest, ledger, tenant.quota(), usedByOthers);
+            return new EncryptingUpload(file, object, writer, digest, ledger, gate, tenant.quota(), usedByOthers);
         } catch (IOException e) {
             closeQuietly(object);
             ledger.discard(file);

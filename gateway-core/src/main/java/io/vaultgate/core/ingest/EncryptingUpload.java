@@ -26,18 +26,20 @@ final class EncryptingUpload implements Upload {
     private final OutOfOrderEnvelopeWriter writer;
     private final MessageDigest digest;
     private final UploadLedger ledger;
+    private final UploadGate gate;
     private final Quota quota;
     private final long bytesUsedByOthers;
     private final long resumeOffset;
     private Status status = Status.OPEN;
 
     EncryptingUpload(FileRecord file, PendingObject object, OutOfOrderEnvelopeWriter writer, MessageDigest digest,
-                     UploadLedger ledger, Quota quota, long bytesUsedByOthers) {
+                     UploadLedger ledger, UploadGate gate, Quota quota, long bytesUsedByOthers) {
         this.file = file;
         this.object = object;
         this.writer = writer;
         this.digest = digest;
         this.ledger = ledger;
+        this.gate = gate;
         this.quota = quota;
         this.bytesUsedByOthers = bytesUsedByOthers;
         this.resumeOffset = writer.committedLength();
@@ -91,7 +93,7 @@ final class EncryptingUpload implements Upload {
             abort();
             throw StorageFailures.of(file.path().toString(), e);
         }
-        status = Status.DONE;
+        end();
         String sha256 = HexFormat.of().formatHex(digest.digest());
         try {
             return ledger.commit(file, object, size, sha256);
@@ -108,7 +110,7 @@ final class EncryptingUpload implements Upload {
         if (status == Status.DONE) {
             return;
         }
-        status = Status.DONE;
+        end();
         writer.close();
         closeQuietly();
         ledger.discard(file);
@@ -119,7 +121,7 @@ final class EncryptingUpload implements Upload {
         if (status == Status.DONE) {
             return;
         }
-        status = Status.DONE;
+        end();
         try {
             long kept = writer.suspend();
             object.sync();
@@ -136,6 +138,11 @@ final class EncryptingUpload implements Upload {
     @Override
     public void close() {
         suspend();
+    }
+
+    private void end() {
+        status = Status.DONE;
+        gate.leave();
     }
 
     private void requireOpen() {
