@@ -17,6 +17,14 @@ public record UploadsConfig(Duration partialExpiry, DataSize reorderWindow) {
                 DataSize.ofMebibytes(256));
     }
 
+    /** The reorder window in whole segments of {@code segmentBytes}, rounded up (4MiB of 64KiB = 64). */
+    public int reorderWindowSegments(int segmentBytes) {
+        if (segmentBytes <= 0) {
+            throw new IllegalArgumentException("segment size must be positive: " + segmentBytes);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, (reorderWindow.bytes() + segmentBytes - 1) / segmentBytes);
+    }
+
     public static UploadsConfig defaults() {
         return new UploadsConfig(Duration.ofHours(24), DataSize.ofMebibytes(4));
     }

@@ -67,6 +67,13 @@ class VaultgateConfigTest {
     }
 
     @Test
+    void reorderWindow_inSegments_roundsUp() {
+        assertThat(UploadsConfig.defaults().reorderWindowSegments(64 * 1024)).isEqualTo(64);
+        assertThat(new UploadsConfig(Duration.ofHours(1), DataSize.ofBytes(1_000_000)).reorderWindowSegments(65536))
+                .isEqualTo(16);
+    }
+
+    @Test
     void recordBuiltInCode_isValidatedLikeALoadedOne() {
         assertThatThrownBy(() -> new SftpConfig(true, "0.0.0.0", 2222, 6, null, Duration.ofMinutes(1)))
                 .isInstanceOf(ConfigException.class)
