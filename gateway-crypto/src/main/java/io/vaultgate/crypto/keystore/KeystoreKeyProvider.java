@@ -6,9 +6,10 @@ import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KekId;
 import io.vaultgate.crypto.KeyProvider;
 import io.vaultgate.crypto.KeySlot;
+import io.vaultgate.crypto.internal.KekAliases;
 import io.vaultgate.crypto.internal.KeyWrap;
 import io.vaultgate.crypto.internal.RandomSource;
-import java.nio.charset.StandardCharsets;
+import io.vaultgate.crypto.internal.TenantKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -16,7 +17,6 @@ import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import javax.crypto.KeyGenerator;
@@ -26,9 +26,9 @@ import javax.crypto.SecretKey;
  * Tenant KEKs (AES-256) in a PKCS#12 keystore file protected by a {@link MasterSecret} (see {@link
  * KeystoreFile} for the file layout). For a single node with nothing else to install.
  *
- * <p>Entry aliases: {@code kek.<hex tenant id>.<version>} for an enabled KEK, the same with {@code
- * .disabled} appended for a disabled one, and {@code tomb.<hex tenant id>} marking a destroyed
- * tenant (its KEKs are deleted; the marker makes later use fail as destroyed, not as unknown).
+ * <p>Entries are named as {@link io.vaultgate.crypto.internal.KekAliases} describes: disabling a
+ * version renames its entry; destroying a tenant deletes its KEKs and leaves a marker, so later use
+ * fails as destroyed, not as unknown.
  * Every change rewrites the file atomically. Crypto-shredding removes the keys from the current
  * file only: copies of older files (backups, snapshots) still hold them.
  *
@@ -206,12 +206,7 @@ public final class KeystoreKeyProvider implements KeyProvider {
   public synchronized List<Integer> versions(String tenantId) {
     ensureOpen();
     TenantKeys t = tenants.get(tenantId);
-    if (t == null) {
-      return List.of();
-    }
-    java.util.TreeSet<Integer> all = new java.util.TreeSet<>(t.enabled);
-    all.addAll(t.disabled);
-    return List.copyOf(all);
+    return t == null ? List.of() : t.versions();
   }
 
   /**
@@ -294,33 +289,18 @@ public final class KeystoreKeyProvider implements KeyProvider {
 
   private void index() {
     try {
-      for (String alias : Collections.list(ks.aliases())) {
-        String[] parts = alias.split("\\.");
-        String tenant = new String(HexFormat.of().parseHex(parts[1]), StandardCharsets.US_ASCII);
-        TenantKeys t = tenants.computeIfAbsent(tenant, k -> new TenantKeys());
-        if (parts[0].equals("tomb")) {
-          t.destroyed = true;
-        } else if (parts.length == 4) {
-          t.disabled.add(Integer.parseInt(parts[2]));
-        } else {
-          t.enabled.add(Integer.parseInt(parts[2]));
-        }
-      }
+      tenants.putAll(KekAliases.index(Collections.list(ks.aliases())));
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new CryptoException.ProviderUnavailable("keystore " + path + " has unexpected entries");
     }
   }
 
   private static String alias(KekId kek, boolean disabled) {
-    return "kek." + hex(kek.tenantId()) + "." + kek.version() + (disabled ? ".disabled" : "");
+    return disabled ? KekAliases.disabled(kek) : KekAliases.kek(kek);
   }
 
   private static String tombAlias(String tenantId) {
-    return "tomb." + hex(tenantId);
-  }
-
-  private static String hex(String id) {
-    return HexFormat.of().formatHex(id.getBytes(StandardCharsets.US_ASCII));
+    return KekAliases.tomb(tenantId);
   }
 
   private static SecretKey newAesKey() throws GeneralSecurityException {
