@@ -19,7 +19,7 @@ public final class BodyWriter {
 
     /**
      * @param offset   where the first byte goes
-     * @param limit    the offset no byte may reach or pass
+     * @param limit    the largest offset the body may end at
      * @param observer sees every buffer before it is written (e.g. a digest); must not move its position
      */
     public BodyWriter(Upload upload, long offset, long limit, java.util.function.Consumer<ByteBuffer> observer) {

@@ -1,0 +1,206 @@
+package io.vaultgate.https;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.https.testing.MemoryStore;
+import io.vaultgate.https.testing.TokenAuthenticator;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The request path through decoder, API handler and encoder, without sockets or TLS. */
+class ApiPipelineTest {
+
+    private final MemoryStore store = new MemoryStore();
+    private final TokenAuthenticator authenticator = new TokenAuthenticator();
+    private final Wire wire = new Wire(authenticator, store, 1_000_000);
+
+    @Test
+    void chunkedPut_streamsEachChunkIntoTheUpload_andCommits() {
+        HttpRequest head = put("/v1/files/inbox/a.csv");
+        HttpUtil.setTransferEncodingChunked(head, true);
+
+        List<FullHttpResponse> responses = wire.send(head, content("hello "), content("chunked "),
+                new DefaultLastHttpContent(Unpooled.copiedBuffer("world", StandardCharsets.UTF_8)));
+
+        assertThat(responses).singleElement().satisfies(r -> {
+            assertThat(r.status().code()).isEqualTo(201);
+            assertThat(r.headers().get(HttpHeaderNames.LOCATION)).isEqualTo("/v1/files/inbox/a.csv");
+            assertThat(Wire.body(r)).contains("\"size\":19").contains("\"path\":\"/inbox/a.csv\"");
+        });
+        MemoryStore.RecordingUpload upload = store.uploads.get(0);
+        assertThat(upload.ending).isEqualTo("committed");
+        assertThat(upload.writes).containsExactly(6, 8, 5);
+    }
+
+    @Test
+    void connectionLostMidBody_abortsThePlainPut() {
+        HttpRequest head = put("/v1/files/inbox/a.csv");
+        HttpUtil.setContentLength(head, 100);
+        wire.send(head, content("only part of it"));
+
+        wire.server.close();
+
+        assertThat(store.uploads.get(0).ending).isEqualTo("aborted");
+        assertThat(store.files).isEmpty();
+    }
+
+    @Test
+    void digestMismatch_abortsWith400() {
+        HttpRequest head = put("/v1/files/inbox/a.csv");
+        HttpUtil.setContentLength(head, 5);
+        head.headers().set("Content-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(new byte[32]) + ":");
+
+        List<FullHttpResponse> responses = wire.send(head, new DefaultLastHttpContent(Unpooled.copiedBuffer("hello",
+                StandardCharsets.UTF_8)));
+
+        assertThat(responses.get(0).status().code()).isEqualTo(400);
+        assertThat(Wire.body(responses.get(0))).contains("urn:vaultgate:problem:integrity");
+        assertThat(store.uploads.get(0).ending).isEqualTo("aborted");
+        assertThat(store.files).isEmpty();
+    }
+
+    @Test
+    void contentLengthOverTheLimit_is413_beforeAnyUploadOpens() {
+        HttpRequest head = put("/v1/files/inbox/big");
+        HttpUtil.setContentLength(head, 2_000_000);
+
+        List<FullHttpResponse> responses = wire.send(head);
+
+        assertThat(responses.get(0).status().code()).isEqualTo(413);
+        assertThat(store.uploads).isEmpty();
+        assertThat(HttpUtil.isKeepAlive(responses.get(0))).isFalse();
+    }
+
+    @Test
+    void chunkedBodyOverTheLimit_is413_andAborts() {
+        Wire small = new Wire(authenticator, store, 10);
+        HttpRequest head = put("/v1/files/inbox/big");
+        HttpUtil.setTransferEncodingChunked(head, true);
+
+        List<FullHttpResponse> responses = small.send(head, content("0123456789"), content("x"));
+
+        assertThat(responses.get(0).status().code()).isEqualTo(413);
+        assertThat(store.uploads.get(0).ending).isEqualTo("aborted");
+    }
+
+    @Test
+    void expectContinue_gets100_afterTheUploadOpened() {
+        HttpRequest head = put("/v1/files/inbox/a");
+        HttpUtil.setContentLength(head, 2);
+        HttpUtil.set100ContinueExpected(head, true);
+
+        List<FullHttpResponse> interim = wire.send(head);
+        List<FullHttpResponse> last = wire.send(new DefaultLastHttpContent(Unpooled.copiedBuffer("ok",
+                StandardCharsets.UTF_8)));
+
+        assertThat(interim).singleElement().satisfies(r -> assertThat(r.status().code()).isEqualTo(100));
+        assertThat(last).singleElement().satisfies(r -> assertThat(r.status().code()).isEqualTo(201));
+    }
+
+    @Test
+    void missingCredentials_is401_withBearerAndBasicChallenges() {
+        List<FullHttpResponse> responses = wire.send(request(HttpMethod.GET, "/v1/files/inbox/", null));
+
+        FullHttpResponse response = responses.get(0);
+        assertThat(response.status().code()).isEqualTo(401);
+        assertThat(response.headers().getAll(HttpHeaderNames.WWW_AUTHENTICATE))
+                .anyMatch(v -> v.startsWith("Bearer realm=")).anyMatch(v -> v.startsWith("Basic realm="));
+        assertThat(response.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/problem+json");
+    }
+
+    @Test
+    void basicCredentials_areCheckedByTheCore_andThePasswordIsWipedAfterwards() {
+        String basic = Base64.getEncoder().encodeToString((TokenAuthenticator.USER + ":" + TokenAuthenticator.PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
+        HttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/v1/files/inbox/");
+        get.headers().set(HttpHeaderNames.AUTHORIZATION, "Basic " + basic);
+
+        assertThat(wire.send(get).get(0).status().code()).isEqualTo(200);
+        assertThat(new String(authenticator.lastPassword)).isEqualTo("\0".repeat(TokenAuthenticator.PASSWORD.length()));
+    }
+
+    @Test
+    void getWithRange_returns206AndTheSpan_andKeepsTheConnection() {
+        store.files.put(PathPolicy.parse("/inbox/f"), "0123456789".getBytes(StandardCharsets.UTF_8));
+        HttpRequest first = request(HttpMethod.GET, "/v1/files/inbox/f", TokenAuthenticator.TOKEN);
+        first.headers().set(HttpHeaderNames.RANGE, "bytes=2-4");
+        HttpRequest second = request(HttpMethod.GET, "/v1/files/inbox/f", TokenAuthenticator.TOKEN);
+
+        List<FullHttpResponse> responses = wire.send(first, second);
+
+        assertThat(responses).hasSize(2);
+        assertThat(responses.get(0).status().code()).isEqualTo(206);
+        assertThat(Wire.body(responses.get(0))).isEqualTo("234");
+        assertThat(responses.get(0).headers().get(HttpHeaderNames.CONTENT_RANGE)).isEqualTo("bytes 2-4/10");
+        assertThat(Wire.body(responses.get(1))).isEqualTo("0123456789");
+        assertThat(responses.get(1).headers().get(HttpHeaderNames.ETAG))
+                .isEqualTo("\"" + MemoryStore.sha256Hex("0123456789".getBytes(StandardCharsets.UTF_8)) + "\"");
+        assertThat(wire.server.isOpen()).isTrue();
+    }
+
+    @Test
+    void head_hasTheLengthButNoBody() {
+        store.files.put(PathPolicy.parse("/inbox/f"), new byte[1234]);
+
+        FullHttpResponse response = wire.send(request(HttpMethod.HEAD, "/v1/files/inbox/f", TokenAuthenticator.TOKEN)).get(0);
+
+        assertThat(response.status().code()).isEqualTo(200);
+        assertThat(response.headers().get(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo("1234");
+        assertThat(response.content().readableBytes()).isZero();
+    }
+
+    @Test
+    void unsatisfiableRange_is416_withTheSize() {
+        store.files.put(PathPolicy.parse("/inbox/f"), new byte[10]);
+        HttpRequest get = request(HttpMethod.GET, "/v1/files/inbox/f", TokenAuthenticator.TOKEN);
+        get.headers().set(HttpHeaderNames.RANGE, "bytes=10-");
+
+        FullHttpResponse response = wire.send(get).get(0);
+
+        assertThat(response.status().code()).isEqualTo(416);
+        assertThat(response.headers().get(HttpHeaderNames.CONTENT_RANGE)).isEqualTo("bytes */10");
+    }
+
+    @Test
+    void unknownFile_is404_andUnknownMethod_is405WithAllow() {
+        FullHttpResponse missing = wire.send(request(HttpMethod.GET, "/v1/files/inbox/nope", TokenAuthenticator.TOKEN)).get(0);
+        FullHttpResponse patch = wire.send(request(HttpMethod.PATCH, "/v1/files/inbox/nope", TokenAuthenticator.TOKEN)).get(0);
+
+        assertThat(missing.status().code()).isEqualTo(404);
+        assertThat(Wire.body(missing)).contains("\"type\":\"urn:vaultgate:problem:not-found\"");
+        assertThat(patch.status().code()).isEqualTo(405);
+        assertThat(patch.headers().get(HttpHeaderNames.ALLOW)).contains("PUT");
+    }
+
+    private static HttpRequest put(String uri) {
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, uri);
+        request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + TokenAuthenticator.TOKEN);
+        return request;
+    }
+
+    private static HttpRequest request(HttpMethod method, String uri, String token) {
+        HttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri);
+        if (token != null) {
+            request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
+        }
+        return request;
+    }
+
+    private static DefaultHttpContent content(String text) {
+        return new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    }
+}

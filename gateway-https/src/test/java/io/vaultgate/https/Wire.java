@@ -1,0 +1,79 @@
+package io.vaultgate.https;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.vaultgate.core.auth.Authenticator;
+import io.vaultgate.https.auth.HttpAuthentication;
+import io.vaultgate.https.files.FilesApi;
+import io.vaultgate.https.http.ApiHandler;
+import io.vaultgate.https.http.StrictRequestDecoder;
+import io.vaultgate.https.testing.MemoryStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The server pipeline minus TLS in an {@link EmbeddedChannel}, with a client codec on the other end, so
+ * handler tests go through real HTTP/1.1 bytes without a socket.
+ */
+final class Wire {
+
+    final EmbeddedChannel server;
+    private final EmbeddedChannel client;
+    private final EmbeddedChannel rawClient;
+
+    Wire(Authenticator authenticator, MemoryStore store, long maxUploadBytes) {
+        Routes routes = new Routes(new HttpAuthentication(authenticator), new FilesApi(store, store, maxUploadBytes));
+        server = new EmbeddedChannel(new StrictRequestDecoder(1024, 2048, 8192), new HttpResponseEncoder(),
+                new ChunkedWriteHandler(), new ApiHandler(routes));
+        client = new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(1 << 24));
+        rawClient = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(1 << 24));
+    }
+
+    /** Sends HTTP objects through the client codec; returns every complete response that came back. */
+    List<FullHttpResponse> send(Object... requestParts) {
+        for (Object part : requestParts) {
+            client.writeOutbound(part);
+            ByteBuf bytes;
+            while ((bytes = client.readOutbound()) != null) {
+                if (server.isOpen()) {
+                    server.writeInbound(bytes);
+                } else {
+                    bytes.release();
+                }
+            }
+        }
+        return pump(client);
+    }
+
+    /** Sends raw request bytes, for requests a well-behaved client would never produce. */
+    List<FullHttpResponse> sendRaw(String request) {
+        server.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
+        return pump(rawClient);
+    }
+
+    private List<FullHttpResponse> pump(EmbeddedChannel receiver) {
+        server.runPendingTasks();
+        ByteBuf bytes;
+        while ((bytes = server.readOutbound()) != null) {
+            receiver.writeInbound(bytes);
+        }
+        List<FullHttpResponse> responses = new ArrayList<>();
+        Object message;
+        while ((message = receiver.readInbound()) != null) {
+            responses.add((FullHttpResponse) message);
+        }
+        return responses;
+    }
+
+    static String body(FullHttpResponse response) {
+        return response.content().toString(StandardCharsets.UTF_8);
+    }
+}
