@@ -1,5 +1,7 @@
 package io.vaultgate.crypto;
 
+import java.util.List;
+
 /**
  * Holds tenants' key-encryption keys (KEKs) and wraps data keys with them.
  *
@@ -48,6 +50,12 @@ public interface KeyProvider extends AutoCloseable {
 
   /** Destroys every KEK version of the tenant: all its files become unreadable (crypto-shred). */
   void destroyTenant(String tenantId);
+
+  /**
+   * The tenant's KEK versions that still exist, enabled or disabled, oldest first; empty for an
+   * unknown or destroyed tenant.
+   */
+  List<Integer> versions(String tenantId);
 
   /**
    * Moves a slot to the tenant's active KEK version, leaving the payload untouched. A slot already

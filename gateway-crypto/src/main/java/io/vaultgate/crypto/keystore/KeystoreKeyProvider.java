@@ -202,7 +202,7 @@ public final class KeystoreKeyProvider implements KeyProvider {
     persist();
   }
 
-  /** KEK versions of a tenant that still exist (enabled and disabled), oldest first. */
+  @Override
   public synchronized List<Integer> versions(String tenantId) {
     ensureOpen();
     TenantKeys t = tenants.get(tenantId);

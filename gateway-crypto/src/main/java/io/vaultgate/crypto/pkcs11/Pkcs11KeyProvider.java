@@ -175,7 +175,7 @@ public final class Pkcs11KeyProvider implements KeyProvider {
     t.destroyed = true;
   }
 
-  /** KEK versions of a tenant that still exist (enabled and disabled), oldest first. */
+  @Override
   public synchronized List<Integer> versions(String tenantId) {
     ensureOpen();
     TenantKeys t = tenants.get(tenantId);

@@ -1,0 +1,158 @@
+package io.vaultgate.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.crypto.shred.CryptoShredder;
+import io.vaultgate.crypto.shred.ShreddingRecord;
+import io.vaultgate.crypto.shred.ShreddingSigner;
+import io.vaultgate.crypto.shred.SignedShreddingRecord;
+import io.vaultgate.crypto.stream.EnvelopeReader;
+import io.vaultgate.crypto.stream.EnvelopeWriter;
+import io.vaultgate.crypto.stream.MemoryChannel;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Rotation, rewrap, disabling and shredding end to end, with real envelopes, for any provider. */
+public abstract class KeyProviderContract {
+  private static final byte[] PLAIN = "payroll batch 2026-11".getBytes(StandardCharsets.US_ASCII);
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-28T18:00:00Z"), ZoneOffset.UTC);
+
+  protected final String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+  protected final EnvelopeContext ctx = new EnvelopeContext(tenant, "file-1");
+  protected KeyProvider provider;
+
+  protected abstract KeyProvider openProvider();
+
+  @BeforeEach
+  void open() {
+    provider = openProvider();
+  }
+
+  @AfterEach
+  void close() {
+    provider.close();
+  }
+
+  private static byte[] seal(DataKey dek, EnvelopeContext c) throws IOException {
+    MemoryChannel out = new MemoryChannel();
+    try (EnvelopeWriter w = EnvelopeWriter.open(dek, c, out)) {
+      w.write(ByteBuffer.wrap(PLAIN));
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] read(DataKey dek, EnvelopeContext c, byte[] envelope) throws IOException {
+    try (EnvelopeReader r = EnvelopeReader.open(dek, c, new MemoryChannel(envelope))) {
+      return r.inputStream().readAllBytes();
+    }
+  }
+
+  @Test
+  void rotateAndRewrap_movesSlotsToTheNewVersion_withoutTouchingThePayload() throws IOException {
+    provider.ensureTenant(tenant);
+    DataKey dek = DataKey.generate();
+    byte[] envelope = seal(dek, ctx);
+    KeySlot v1 = provider.wrap(ctx, dek);
+
+    assertThat(provider.rotate(tenant)).isEqualTo(new KekId(tenant, 2));
+    EnvelopeContext newFile = new EnvelopeContext(tenant, "file-2");
+    assertThat(provider.wrap(newFile, DataKey.generate()).kek().version()).isEqualTo(2);
+
+    KeySlot v2 = provider.rewrap(ctx, v1);
+    assertThat(v2.kek()).isEqualTo(new KekId(tenant, 2));
+    assertThat(provider.rewrap(ctx, v2)).isSameAs(v2);
+    provider.disable(new KekId(tenant, 1));
+
+    assertThat(read(provider.unwrap(ctx, v2), ctx, envelope)).isEqualTo(PLAIN);
+    assertThatThrownBy(() -> provider.unwrap(ctx, v1)).isInstanceOf(CryptoException.KeyDisabled.class);
+    assertThat(provider.versions(tenant)).containsExactly(1, 2);
+  }
+
+  @Test
+  void slotRelabelledWithAnotherKekVersion_failsAuthentication() {
+    provider.ensureTenant(tenant);
+    KeySlot v1 = provider.wrap(ctx, DataKey.generate());
+    provider.rotate(tenant);
+    KeySlot v2 = provider.wrap(ctx, DataKey.generate());
+    KeySlot forged = new KeySlot(v1.provider(), v2.kek(), v1.wrapped());
+    assertThatThrownBy(() -> provider.unwrap(ctx, forged))
+        .isInstanceOf(CryptoException.AuthenticationFailed.class);
+  }
+
+  @Test
+  void slotMovedToAnotherTenant_failsAuthentication() {
+    String other = tenant + "-x";
+    provider.ensureTenant(tenant);
+    provider.ensureTenant(other);
+    KeySlot slot = provider.wrap(ctx, DataKey.generate());
+    KeySlot moved = new KeySlot(slot.provider(), new KekId(other, 1), slot.wrapped());
+    assertThatThrownBy(() -> provider.unwrap(new EnvelopeContext(other, "file-1"), moved))
+        .isInstanceOf(CryptoException.AuthenticationFailed.class);
+  }
+
+  @Test
+  void slotOfAnotherProvider_isKeyNotFound() {
+    provider.ensureTenant(tenant);
+    KeySlot slot = provider.wrap(ctx, DataKey.generate());
+    KeySlot foreign = new KeySlot("elsewhere", slot.kek(), slot.wrapped());
+    assertThatThrownBy(() -> provider.unwrap(ctx, foreign))
+        .isInstanceOf(CryptoException.KeyNotFound.class);
+  }
+
+  @Test
+  void shreddingATenant_makesEveryFileUnreadable_andSignsWhatWasDestroyed() throws IOException {
+    String bystander = tenant + "-b";
+    provider.ensureTenant(tenant);
+    provider.ensureTenant(bystander);
+    KeySlot slot = provider.wrap(ctx, DataKey.generate());
+    provider.rotate(tenant);
+    EnvelopeContext bystanderFile = new EnvelopeContext(bystander, "file-1");
+    DataKey bystanderDek = DataKey.generate();
+    KeySlot bystanderSlot = provider.wrap(bystanderFile, bystanderDek);
+    ShreddingSigner signer = ShreddingSigner.generate();
+
+    SignedShreddingRecord signed =
+        new CryptoShredder(provider, signer, CLOCK).shredTenant(tenant, "admin:alice");
+
+    assertThatThrownBy(() -> provider.unwrap(ctx, slot))
+        .isInstanceOf(CryptoException.KeyDestroyed.class);
+    assertThatThrownBy(() -> provider.ensureTenant(tenant))
+        .isInstanceOf(CryptoException.KeyDestroyed.class);
+    assertThat(provider.unwrap(bystanderFile, bystanderSlot)).isEqualTo(bystanderDek);
+
+    ShreddingRecord r = signed.record();
+    assertThat(r.kind()).isEqualTo(ShreddingRecord.Kind.TENANT);
+    assertThat(r.keyIds()).containsExactly(tenant + "/v1", tenant + "/v2");
+    assertThat(r.provider()).isEqualTo(provider.name());
+    assertThat(r.at()).isEqualTo(CLOCK.instant());
+    assertThat(signed.verify(signer.publicKey())).isTrue();
+    SignedShreddingRecord parsed = SignedShreddingRecord.parse(signed.toText());
+    assertThat(parsed).isEqualTo(signed);
+    assertThat(parsed.verify(signer.publicKey())).isTrue();
+    String forged = signed.toText().replace("actor=admin:alice", "actor=admin:mallory");
+    assertThat(SignedShreddingRecord.parse(forged).verify(signer.publicKey())).isFalse();
+    assertThat(signed.verify(ShreddingSigner.generate().publicKey())).isFalse();
+  }
+
+  @Test
+  void shreddingAFile_signsARecordNamingItsSlot() {
+    provider.ensureTenant(tenant);
+    KeySlot slot = provider.wrap(ctx, DataKey.generate());
+    ShreddingSigner signer = ShreddingSigner.generate();
+    SignedShreddingRecord signed =
+        new CryptoShredder(provider, signer, CLOCK).recordFileShred(ctx, slot, "tenant-api");
+    assertThat(signed.record().fileId()).isEqualTo("file-1");
+    assertThat(signed.record().keyIds()).singleElement().asString()
+        .startsWith(tenant + "/v1#sha256:");
+    assertThat(signed.verify(signer.publicKey())).isTrue();
+  }
+}
