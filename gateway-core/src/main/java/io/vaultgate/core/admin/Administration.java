@@ -156,6 +156,12 @@ public final class Administration {
         return token;
     }
 
+    /** Registers a BPO processing site (its endpoints and trust come with forwarding). */
+    public void createSite(String id, String name) {
+        database.inTransaction(jdbc -> jdbc.update("INSERT INTO sites (id, name, created_at) VALUES (?, ?, ?)",
+                TenantId.of(id).value(), name, clock.instant().toEpochMilli()));
+    }
+
     public List<String> sshKeyFingerprints(String username) {
         return database.read(jdbc -> accounts.sshKeyFingerprints(jdbc, account(jdbc, username).id()));
     }

@@ -1,0 +1,88 @@
+package io.vaultgate.server;
+
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.storage.FileSystemObjectStore;
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.format.EnvelopeFormat;
+import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
+import io.vaultgate.crypto.keystore.MasterSecret;
+import io.vaultgate.server.config.MasterSecretSource;
+import io.vaultgate.server.config.VaultgateConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * The core opened over a data directory: key provider, catalog and object store, in that order, closed
+ * in reverse. Admin subcommands use it alone; {@code run} puts the front-ends on top of it.
+ */
+public final class CoreResources implements AutoCloseable {
+
+    private final KeystoreKeyProvider keys;
+    private final GatewayCore core;
+
+    private CoreResources(KeystoreKeyProvider keys, GatewayCore core) {
+        this.keys = keys;
+        this.core = core;
+    }
+
+    /** Opens an initialized data directory; a missing or wrong master secret stops with a clear line. */
+    public static CoreResources open(VaultgateConfig config, Map<String, String> env) {
+        DataDirectory home = new DataDirectory(config);
+        if (!home.isInitialized()) {
+            throw new StartupException("home " + home.home(), "not initialized (no catalog or keystore)",
+                    "run `vaultgate init` first, or `vaultgate run`, which initializes an empty directory");
+        }
+        KeystoreKeyProvider keys;
+        MasterSecret secret = masterSecret(config, env);
+        try {
+            keys = KeystoreKeyProvider.open(config.keystoreFile(), secret);
+        } catch (CryptoException e) {
+            throw new StartupException("keys.keystore " + config.keystoreFile(), e.getMessage(),
+                    "check the master secret and the keystore file's owner and mode (0600)", e);
+        } finally {
+            secret.destroy();
+        }
+        try {
+            return new CoreResources(keys, assemble(config, keys));
+        } catch (IOException | RuntimeException e) {
+            keys.close();
+            throw new StartupException("storage.path " + config.storageRoot(), e.getMessage(),
+                    "check that the directory is writable", e);
+        }
+    }
+
+    static GatewayCore assemble(VaultgateConfig config, KeystoreKeyProvider keys) throws IOException {
+        int window = config.uploads().reorderWindowSegments(EnvelopeFormat.DEFAULT_SEGMENT_SIZE);
+        return GatewayCore.assemble(Database.sqlite(config.catalogFile()),
+                new FileSystemObjectStore(config.storageRoot()), keys,
+                new GatewayCore.Settings(config.uploads().partialExpiry(), window), new SecureRandom(),
+                Clock.systemUTC());
+    }
+
+    /** Reads the master secret from the environment variable or the file the configuration names. */
+    static MasterSecret masterSecret(VaultgateConfig config, Map<String, String> env) {
+        MasterSecretSource source = config.masterSecretSource(env);
+        try {
+            if (source instanceof MasterSecretSource.Environment variable) {
+                return MasterSecret.fromBytes(env.get(variable.variable()).getBytes(StandardCharsets.UTF_8));
+            }
+            return MasterSecret.fromFile(((MasterSecretSource.File) source).path());
+        } catch (CryptoException | IllegalArgumentException e) {
+            throw new StartupException("keys.master-secret-file (" + source.describe() + ")", e.getMessage(),
+                    "provide a master secret of 16 to 4096 bytes", e);
+        }
+    }
+
+    public GatewayCore core() {
+        return core;
+    }
+
+    @Override
+    public void close() {
+        keys.close();
+    }
+}

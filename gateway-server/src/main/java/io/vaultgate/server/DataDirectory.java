@@ -1,0 +1,100 @@
+package io.vaultgate.server;
+
+import io.vaultgate.server.config.VaultgateConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+/**
+ * Where everything lives under the data directory. Paths the configuration names (keystore, master
+ * secret, catalog, objects) come from it; the SSH and TLS material sit in fixed sub-directories.
+ *
+ * <pre>
+ * home/
+ *   secrets/master.key   the master secret protecting the keystore (0600), unless given by environment
+ *   secrets/admin.token  the first administrator's API token (0600)
+ *   keys/kek.p12         tenant key-encryption keys (PKCS#12)
+ *   ssh/                 SSH host keys (Ed25519, RSA-3072)
+ *   tls/                 private CA and the HTTPS server certificate (PEM)
+ *   catalog.db           SQLite catalog
+ *   objects/             ciphertext, one directory per tenant
+ * </pre>
+ */
+public record DataDirectory(VaultgateConfig config) {
+
+    public Path home() {
+        return config.home();
+    }
+
+    public Path sshDir() {
+        return home().resolve("ssh");
+    }
+
+    public Path tlsDir() {
+        return home().resolve("tls");
+    }
+
+    public Path caCertificate() {
+        return tlsDir().resolve("ca.crt");
+    }
+
+    public Path caKey() {
+        return tlsDir().resolve("ca.key");
+    }
+
+    public Path serverCertificate() {
+        return tlsDir().resolve("server.crt");
+    }
+
+    public Path serverKey() {
+        return tlsDir().resolve("server.key");
+    }
+
+    public Path adminTokenFile() {
+        return home().resolve("secrets").resolve("admin.token");
+    }
+
+    public List<Path> hostKeys() {
+        return List.of(sshDir().resolve("ssh_host_ed25519_key"), sshDir().resolve("ssh_host_rsa_key"));
+    }
+
+    /** True once {@code vaultgate init} has created the tenant keystore here. */
+    public boolean isInitialized() {
+        return Files.exists(config.keystoreFile());
+    }
+
+    /** Creates the home directory (0700) if needed and checks that it is writable. */
+    public void ensureWritable() {
+        Path home = home();
+        try {
+            if (!Files.isDirectory(home)) {
+                Files.createDirectories(home,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            Path probe = Files.createTempFile(home, ".write-probe", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new StartupException("home " + home, "the data directory is not writable (" + e.getClass()
+                    .getSimpleName() + ")", "give a writable directory with --home or VAULTGATE_HOME", e);
+        }
+    }
+
+    /** Creates a directory readable by its owner only. */
+    static Path privateDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        return dir;
+    }
+
+    /** Writes a secret file, readable by its owner only. */
+    static void writeSecret(Path file, String content) throws IOException {
+        privateDirectory(file.getParent());
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content + "\n");
+    }
+}

@@ -1,0 +1,75 @@
+package io.vaultgate.server;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.server.cli.AccountCommand;
+import io.vaultgate.server.cli.DemoCommand;
+import io.vaultgate.server.cli.InitCommand;
+import io.vaultgate.server.cli.RunCommand;
+import io.vaultgate.server.cli.TenantCommand;
+import io.vaultgate.server.cli.VersionCommand;
+import io.vaultgate.server.config.ConfigException;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+
+/** The {@code vaultgate} command line. New subcommands are one class each, listed here. */
+@Command(name = "vaultgate", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        description = "Vaultgate: an encrypting secure file-transfer gateway (SFTP and HTTPS in, "
+                + "encrypted at rest per tenant, forwarded to BPO sites over mutual TLS).",
+        subcommands = {RunCommand.class, DemoCommand.class, InitCommand.class, TenantCommand.class,
+                AccountCommand.class, VersionCommand.class, HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:success",
+                "1:the command failed (for example: the tenant already exists)",
+                "2:bad usage, bad configuration, or a resource start-up needs is unusable "
+                        + "(port in use, unwritable data directory)"},
+        footer = {"", "Every subcommand takes --config FILE, --home DIR and --set KEY=VALUE; see "
+                + "`vaultgate help <command>`. Documentation: README.md and docs/."})
+public final class Vaultgate {
+
+    public static void main(String[] args) {
+        System.exit(execute(args, System.getenv(), new PrintWriter(System.out, true),
+                new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line; returns the exit code. */
+    public static int execute(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new Vaultgate(), new CommandFactory(env));
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof ConfigException || e instanceof StartupException) {
+                err.println("vaultgate: " + e.getMessage());
+                return ExitCodes.CONFIG;
+            }
+            if (e instanceof GatewayException gateway) {
+                err.println("vaultgate: " + gateway.clientMessage());
+                return ExitCodes.FAILURE;
+            }
+            if (e instanceof IllegalArgumentException) {
+                err.println("vaultgate: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
+            err.println("vaultgate: " + e);
+            return ExitCodes.FAILURE;
+        });
+        return commandLine.execute(args);
+    }
+
+    /** Hands the process environment to every command that asks for it, so tests can pass their own. */
+    private record CommandFactory(Map<String, String> env) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            try {
+                java.lang.reflect.Constructor<K> constructor = type.getDeclaredConstructor(Map.class);
+                constructor.setAccessible(true);
+                return constructor.newInstance(env);
+            } catch (NoSuchMethodException noEnvironment) {
+                return CommandLine.defaultFactory().create(type);
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.vaultgate.server;
+
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.pki.IssuedCertificate;
+import io.vaultgate.https.HttpsServer;
+import io.vaultgate.https.HttpsSettings;
+import io.vaultgate.https.TlsMaterial;
+import io.vaultgate.server.config.ConfigLoader;
+import io.vaultgate.server.config.VaultgateConfig;
+import io.vaultgate.sftp.SftpAlgorithms;
+import io.vaultgate.sftp.SftpFrontEnd;
+import io.vaultgate.sftp.SftpLimits;
+import io.vaultgate.sftp.SftpSettings;
+import java.io.IOException;
+import java.net.BindException;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: the only place that builds and wires the gateway, in one start-up order —
+ * data directory, key provider, catalog and store (the core), recovery, then the front-ends. Stopping
+ * runs the reverse: refuse new uploads, let running ones finish within the grace period, close the
+ * front-ends (whatever is still unfinished stays a resumable partial, never a visible file), close the core.
+ */
+public final class VaultgateApplication implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VaultgateApplication.class);
+
+    private final VaultgateConfig config;
+    private final CoreResources resources;
+    private final Optional<SftpFrontEnd> sftp;
+    private final Optional<HttpsServer> https;
+
+    private VaultgateApplication(VaultgateConfig config, CoreResources resources, Optional<SftpFrontEnd> sftp,
+                                 Optional<HttpsServer> https) {
+        this.config = config;
+        this.resources = resources;
+        this.sftp = sftp;
+        this.https = https;
+    }
+
+    /** Starts the gateway; whatever the data directory lacks is initialized first. */
+    public static VaultgateApplication start(VaultgateConfig config, Map<String, String> env) {
+        LOG.info("starting Vaultgate: {}", config.describe());
+        ConfigLoader.unusedEnvironment(env, config).forEach(variable ->
+                LOG.warn("environment variable {} sets no configuration key; check its spelling", variable));
+        DataDirectory home = new DataDirectory(config);
+        Initializer.Report report = new Initializer().initialize(config, env);
+        report.created().forEach(item -> LOG.info("init: created {}", item));
+        CoreResources resources = CoreResources.open(config, env);
+        Optional<SftpFrontEnd> sftp = Optional.empty();
+        try {
+            resources.core().recovery().run();
+            GatewayCore core = resources.core();
+            sftp = config.sftp().enabled() ? Optional.of(startSftp(config, home, core)) : Optional.empty();
+            Optional<HttpsServer> https = config.https().enabled()
+                    ? Optional.of(startHttps(config, home, core)) : Optional.empty();
+            return new VaultgateApplication(config, resources, sftp, https);
+        } catch (IOException e) {
+            sftp.ifPresent(SftpFrontEnd::close);
+            resources.close();
+            throw new StartupException("storage.path " + config.storageRoot(), "recovery failed: " + e.getMessage(),
+                    "check the directory's permissions and free space", e);
+        } catch (RuntimeException e) {
+            sftp.ifPresent(SftpFrontEnd::close);
+            resources.close();
+            throw e;
+        }
+    }
+
+    private static SftpFrontEnd startSftp(VaultgateConfig config, DataDirectory home, GatewayCore core) {
+        SftpSettings settings = new SftpSettings(config.sftp().bind(), config.sftp().port(), home.hostKeys(), true,
+                sftpLimits(config),
+                SftpAlgorithms.hardened());
+        try {
+            return SftpFrontEnd.start(settings, core.authenticator(), core.files(), core.ingest());
+        } catch (java.io.UncheckedIOException e) {
+            throw bindFailure("sftp.port", config.sftp().bind(), config.sftp().port(), e.getCause());
+        }
+    }
+
+    private static SftpLimits sftpLimits(VaultgateConfig config) {
+        SftpLimits defaults = SftpLimits.defaults();
+        return new SftpLimits(config.sftp().maxAuthAttempts(), config.sftp().authTimeout(),
+                config.sftp().idleTimeout(), defaults.maxHandlesPerSession(), defaults.maxSessionsPerAccount(),
+                defaults.maxSessionsPerAddress());
+    }
+
+    private static HttpsServer startHttps(VaultgateConfig config, DataDirectory home, GatewayCore core) {
+        try {
+            IssuedCertificate certificate = IssuedCertificate.read(home.serverKey(), home.serverCertificate());
+            HttpsSettings settings = HttpsSettings.defaults(TlsMaterial.of(certificate.privateKey(),
+                            certificate.chain()))
+                    .withAddress(config.https().bind(), config.https().port())
+                    .withMaxUploadBytes(config.https().maxUploadSize().bytes());
+            return HttpsServer.start(settings, core.authenticator(), core.files(), core.ingest());
+        } catch (IOException e) {
+            throw bindFailure("https.port", config.https().bind(), config.https().port(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("https.port", "interrupted while binding", "start again");
+        }
+    }
+
+    private static StartupException bindFailure(String key, String bind, int port, Exception e) {
+        if (e instanceof BindException || String.valueOf(e.getMessage()).contains("Address already in use")
+                || e.getCause() instanceof BindException) {
+            return new StartupException(key + " " + bind + ":" + port, "address already in use",
+                    "stop the other process or choose another port with --set " + key + "=<port>", e);
+        }
+        return new StartupException(key + " " + bind + ":" + port, "cannot listen: " + e.getMessage(),
+                "check the address and port", e);
+    }
+
+    public Optional<Integer> sftpPort() {
+        return sftp.map(SftpFrontEnd::port);
+    }
+
+    public Optional<Integer> httpsPort() {
+        return https.map(HttpsServer::port);
+    }
+
+    public GatewayCore core() {
+        return resources.core();
+    }
+
+    public DataDirectory dataDirectory() {
+        return new DataDirectory(config);
+    }
+
+    @Override
+    public void close() {
+        LOG.info("stopping: refusing new uploads, waiting up to {} for {} running", config.shutdown().gracePeriod(),
+                resources.core().uploads().active());
+        try {
+            if (!resources.core().uploads().drain(config.shutdown().gracePeriod())) {
+                LOG.warn("grace period over with {} uploads running; they stay resumable partials",
+                        resources.core().uploads().active());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        https.ifPresent(HttpsServer::close);
+        sftp.ifPresent(SftpFrontEnd::close);
+        resources.close();
+        LOG.info("stopped");
+    }
+}

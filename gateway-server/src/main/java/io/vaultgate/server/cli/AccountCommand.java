@@ -1,0 +1,97 @@
+package io.vaultgate.server.cli;
+
+import io.vaultgate.core.admin.Administration;
+import io.vaultgate.core.auth.SshPublicKey;
+import io.vaultgate.core.tenant.TenantId;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vaultgate account add}. */
+@Command(name = "account", mixinStandardHelpOptions = true, description = "Manage client accounts.",
+        subcommands = {AccountCommand.Add.class})
+public final class AccountCommand {
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = {"Create a client account of a tenant, with SSH public keys, a password or an API token.",
+                    "Example: vaultgate account add acme-upload --tenant acme --ssh-key ~/.ssh/id_ed25519.pub"})
+    static final class Add extends TenantCommand.AdminTask {
+        @Parameters(paramLabel = "USERNAME", description = "Login name: 2-64 of a-z, 0-9, '.', '_' and '-'.")
+        String username;
+
+        @Option(names = "--tenant", required = true, description = "The tenant the account belongs to.")
+        String tenant;
+
+        @Option(names = "--ssh-key", paramLabel = "FILE|KEY",
+                description = "An OpenSSH public key file (.pub) or key line. Repeatable.")
+        List<String> sshKeys = new ArrayList<>();
+
+        @Option(names = "--password-stdin",
+                description = "Read a password (at least 12 characters) from standard input; the tenant must "
+                        + "allow password login for it to be usable.")
+        boolean passwordFromStdin;
+
+        @Option(names = "--token", description = "Issue an HTTPS API token for the account (printed once).")
+        boolean token;
+
+        Add(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(Administration admin, PrintWriter out) {
+            List<String> keyLines = sshKeys.stream().map(Add::keyLine).toList();
+            keyLines.forEach(SshPublicKey::parse);
+            admin.createAccount(TenantId.of(tenant), username);
+            out.println("Created account " + username + " in tenant " + tenant);
+            for (String line : keyLines) {
+                out.println("  added SSH key " + admin.addSshKey(username, line).fingerprint());
+            }
+            if (passwordFromStdin) {
+                admin.setPassword(username, readPassword());
+                out.println("  password set");
+            }
+            if (token) {
+                out.println("  API token (shown once): " + admin.issueAccountToken(username, "cli"));
+            }
+            return 0;
+        }
+
+        private static String keyLine(String fileOrLine) {
+            Path file = Path.of(fileOrLine.startsWith("~/")
+                    ? System.getProperty("user.home") + fileOrLine.substring(1) : fileOrLine);
+            if (!fileOrLine.startsWith("ssh-") && !fileOrLine.startsWith("ecdsa-")) {
+                try {
+                    return Files.readString(file, StandardCharsets.US_ASCII).trim();
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("--ssh-key " + fileOrLine + ": cannot read the file ("
+                            + e.getClass().getSimpleName() + "); give a .pub file or a key line");
+                }
+            }
+            return fileOrLine;
+        }
+
+        private static char[] readPassword() {
+            try {
+                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                if (line == null) {
+                    throw new IllegalArgumentException("--password-stdin: no password on standard input");
+                }
+                return line.toCharArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

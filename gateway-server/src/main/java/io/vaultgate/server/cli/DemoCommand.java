@@ -1,0 +1,88 @@
+package io.vaultgate.server.cli;
+
+import io.vaultgate.server.DataDirectory;
+import io.vaultgate.server.DemoSetup;
+import io.vaultgate.server.LoggingSetup;
+import io.vaultgate.server.VaultgateApplication;
+import io.vaultgate.server.config.VaultgateConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code vaultgate demo}: the gateway with a ready demo tenant, and commands that work against it now. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Start the gateway with a demo tenant (`demo`), a client account (`demo-client`) with a "
+                + "generated SSH key and API token, and a demo BPO site; print sftp and curl commands that work "
+                + "against it right now. Stop with Ctrl-C."})
+public final class DemoCommand implements Callable<Integer> {
+
+    private final Map<String, String> env;
+
+    @Mixin
+    GlobalOptions global;
+
+    @Spec
+    CommandSpec spec;
+
+    public DemoCommand(Map<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException, IOException {
+        VaultgateConfig config = global.load(env);
+        LoggingSetup.apply(config.logging());
+        VaultgateApplication app = VaultgateApplication.start(config, env);
+        DataDirectory home = app.dataDirectory();
+        DemoSetup demo = new DemoSetup();
+        DemoSetup.Credentials credentials = demo.ensure(app.core().administration(), home);
+        if (app.sftpPort().isPresent()) {
+            demo.writeKnownHosts(credentials, home, app.sftpPort().get());
+        }
+        RunCommand.serveUntilSignal(app, () -> printInstructions(spec.commandLine().getOut(), app, credentials));
+        return 0;
+    }
+
+    private static void printInstructions(PrintWriter out, VaultgateApplication app, DemoSetup.Credentials demo) {
+        out.println(RunCommand.readyLine(app));
+        out.println();
+        out.println("Demo tenant '" + DemoSetup.TENANT + "', client account '" + DemoSetup.ACCOUNT
+                + "'. Try these from another terminal in this directory:");
+        app.sftpPort().ifPresent(port -> {
+            String sftp = "sftp -i " + shown(demo.privateKey()) + " -o UserKnownHostsFile=" + shown(demo.knownHosts())
+                    + " -P " + port + " " + DemoSetup.ACCOUNT + "@127.0.0.1";
+            out.println();
+            out.println("  # SFTP: upload README.md into the inbox, then list it");
+            out.println("  echo 'put README.md /inbox/README.md' | " + sftp.replace("sftp -i", "sftp -b - -i"));
+            out.println("  echo 'ls -l /inbox' | " + sftp.replace("sftp -i", "sftp -b - -i"));
+            out.println("  # or interactively:");
+            out.println("  " + sftp);
+        });
+        app.httpsPort().ifPresent(port -> {
+            String curl = "curl -sS --fail-with-body --cacert " + shown(demo.caCertificate())
+                    + " -H \"Authorization: Bearer $(cat " + shown(demo.apiToken()) + ")\"";
+            String base = "https://127.0.0.1:" + port + "/v1/files";
+            out.println();
+            out.println("  # HTTPS: upload, list, download");
+            out.println("  " + curl + " -T README.md " + base + "/inbox/README-https.md");
+            out.println("  " + curl + " " + base + "/inbox/");
+            out.println("  " + curl + " " + base + "/inbox/README-https.md");
+        });
+        out.println();
+        out.println("Every file is encrypted at rest under the tenant's key; look in "
+                + shown(app.dataDirectory().home().resolve("objects")) + ". Press Ctrl-C to stop.");
+        out.flush();
+    }
+
+    /** A path relative to the working directory when it is below it, so the printed commands stay short. */
+    private static String shown(Path path) {
+        Path cwd = Path.of("").toAbsolutePath();
+        return path.startsWith(cwd) ? cwd.relativize(path).toString() : path.toString();
+    }
+}

@@ -1,0 +1,80 @@
+package io.vaultgate.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CommandLineTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void help_listsEverySubcommandAndTheExitCodes() {
+        CliHarness.Result result = new CliHarness(home).run("--help");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("run", "demo", "init", "tenant", "account", "version")
+                .contains("Exit codes:").contains("2   bad usage, bad configuration");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "demo", "init", "tenant", "tenant add", "tenant list", "tenant show", "account",
+            "account add", "version"})
+    void everySubcommand_hasUsefulHelp(String command) {
+        String[] args = (command + " --help").split(" ");
+        CliHarness.Result result = new CliHarness(home).run(args);
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).startsWith("Usage: vaultgate " + command).hasSizeGreaterThan(120);
+    }
+
+    @Test
+    void version_printsProductAndJava() {
+        CliHarness.Result result = new CliHarness(home).run("version");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("vaultgate ").contains("java 17");
+    }
+
+    @Test
+    void unknownOption_isAUsageError_withExitCode2() {
+        CliHarness.Result result = new CliHarness(home).run("init", "--frobnicate");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("Unknown option: '--frobnicate'");
+    }
+
+    @Test
+    void tenantAndAccountCommands_manageTheCatalog() throws Exception {
+        CliHarness cli = new CliHarness(home);
+        assertThat(cli.run("init").out()).contains("created keystore", "Administrator API token (shown once): vg_");
+        assertThat(cli.run("init").out()).contains("already initialized");
+
+        assertThat(cli.run("tenant", "add", "acme", "--name", "Acme Corp").exitCode()).isZero();
+        Path key = home.resolve("client.pub");
+        Files.writeString(key, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDIvUwHQUML42rolDMC49L7aVCfbleBARwdJHVyHfQko x\n");
+        CliHarness.Result account = cli.run("account", "add", "acme-upload", "--tenant", "acme", "--ssh-key",
+                key.toString(), "--token");
+        assertThat(account.exitCode()).isZero();
+        assertThat(account.out()).contains("SHA256:XZAbVVMB7KOYy8d1svBVu4ov4OeDXCfS6rqxB5Nnac4", "API token");
+
+        assertThat(cli.run("tenant", "list").out()).contains("acme", "ACTIVE", "Acme Corp");
+        assertThat(cli.run("tenant", "show", "acme").out()).contains("acme-upload", "SHA256:XZAbVVMB7K");
+
+        CliHarness.Result duplicate = cli.run("tenant", "add", "acme");
+        assertThat(duplicate.exitCode()).isEqualTo(1);
+        assertThat(duplicate.err()).contains("tenant acme already exists");
+        CliHarness.Result badKey = cli.run("account", "add", "x-user", "--tenant", "acme", "--ssh-key", "ssh-dss AAAA");
+        assertThat(badKey.exitCode()).isEqualTo(1);
+        assertThat(badKey.err()).contains("unsupported SSH key type");
+    }
+
+    @Test
+    void adminCommandsOnAnEmptyHome_sayToInitFirst() {
+        CliHarness.Result result = new CliHarness(home).run("tenant", "list");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("not initialized").contains("vaultgate init");
+    }
+}
