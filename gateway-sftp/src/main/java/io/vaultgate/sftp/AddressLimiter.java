@@ -1,0 +1,57 @@
+package io.vaultgate.sftp;
+
+import io.vaultgate.sftp.auth.SessionPrincipal;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.SshException;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Caps concurrent connections per source IP address, counted from connect (before authentication), so one
+ * address cannot exhaust the server's sessions. A connection over the cap is dropped at once.
+ */
+final class AddressLimiter implements SessionListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AddressLimiter.class);
+    private static final AttributeKey<String> COUNTED = new AttributeKey<>();
+
+    private final int maxPerAddress;
+    private final Map<String, Integer> open = new ConcurrentHashMap<>();
+
+    AddressLimiter(int maxPerAddress) {
+        this.maxPerAddress = maxPerAddress;
+    }
+
+    @Override
+    public void sessionCreated(Session session) {
+        String address = SessionPrincipal.sourceAddress(session);
+        int count = open.merge(address, 1, Integer::sum);
+        if (count > maxPerAddress) {
+            release(address);
+            LOG.warn("sftp connection refused: {} already has {} connections (sftp.limits.maxSessionsPerAddress)",
+                    address, maxPerAddress);
+            throw new IllegalStateException(new SshException("too many connections from " + address));
+        }
+        session.setAttribute(COUNTED, address);
+    }
+
+    @Override
+    public void sessionClosed(Session session) {
+        String address = session.removeAttribute(COUNTED);
+        if (address != null) {
+            release(address);
+        }
+    }
+
+    int openFrom(String address) {
+        return open.getOrDefault(address, 0);
+    }
+
+    private void release(String address) {
+        open.computeIfPresent(address, (k, n) -> n <= 1 ? null : n - 1);
+    }
+}

@@ -1,0 +1,85 @@
+package io.vaultgate.sftp;
+
+import io.vaultgate.core.auth.Authenticator;
+import io.vaultgate.core.files.FileService;
+import io.vaultgate.core.ingest.IngestService;
+import io.vaultgate.sftp.auth.CoreUserAuthenticator;
+import io.vaultgate.sftp.events.AuditingSftpEventListener;
+import io.vaultgate.sftp.fs.ClientCloseListener;
+import io.vaultgate.sftp.fs.GatewayFileSystemAccessor;
+import io.vaultgate.sftp.fs.GatewayFileSystemFactory;
+import java.util.List;
+import org.apache.sshd.common.compression.BuiltinCompressions;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.ServerBuilder;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSessionFactory;
+import org.apache.sshd.sftp.SftpModuleProperties;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.apache.sshd.sftp.server.UnsupportedAttributePolicy;
+
+/**
+ * Builds the MINA {@link SshServer} from settings and the core's services: algorithms, host keys,
+ * authentication, limits, and the SFTP subsystem with the gateway's file system, accessor, status mapper and
+ * listeners. No logic of its own; it only wires. Nothing else (shell, exec, forwarding, agent, X11) is served.
+ */
+public final class SftpServerFactory {
+
+    /** What the server says in its SSH identification line, instead of MINA's name and version. */
+    public static final String IDENTIFICATION = "Vaultgate";
+
+    private SftpServerFactory() {
+    }
+
+    public static SshServer create(SftpSettings settings, Authenticator authenticator, FileService files,
+            IngestService ingest) {
+        SftpAlgorithms algorithms = settings.algorithms();
+        SshServer server = ServerBuilder.builder()
+                .keyExchangeFactories(AlgorithmFactories.keyExchanges(algorithms))
+                .cipherFactories(AlgorithmFactories.ciphers(algorithms))
+                .macFactories(AlgorithmFactories.macs(algorithms))
+                .signatureFactories(AlgorithmFactories.signatures(algorithms))
+                .compressionFactories(List.of(BuiltinCompressions.none))
+                .channelFactories(List.of(ChannelSessionFactory.INSTANCE))
+                .forwardingFilter(RejectAllForwardingFilter.INSTANCE)
+                .fileSystemFactory(new GatewayFileSystemFactory(files, ingest))
+                .build();
+        server.setHost(settings.bindAddress());
+        server.setPort(settings.port());
+        server.setKeyPairProvider(HostKeys.load(settings.hostKeys()));
+
+        CoreUserAuthenticator auth = new CoreUserAuthenticator(authenticator);
+        server.setPublickeyAuthenticator(auth);
+        server.setPasswordAuthenticator(settings.passwordAuthentication() ? auth : null);
+        server.setKeyboardInteractiveAuthenticator(null);
+        server.setGSSAuthenticator(null);
+        server.setHostBasedAuthenticator(null);
+
+        applyLimits(server, settings.limits());
+        CoreModuleProperties.SERVER_IDENTIFICATION.set(server, IDENTIFICATION);
+        SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, "posix-rename@openssh.com=1,limits@openssh.com=1");
+        server.setSubsystemFactories(List.of(sftpSubsystem()));
+        return server;
+    }
+
+    private static SftpSubsystemFactory sftpSubsystem() {
+        SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder()
+                .withFileSystemAccessor(new GatewayFileSystemAccessor())
+                .withSftpErrorStatusDataHandler(new SftpStatusMapper())
+                .withUnsupportedAttributePolicy(UnsupportedAttributePolicy.Warn)
+                .build();
+        sftp.addSftpEventListener(new ClientCloseListener());
+        sftp.addSftpEventListener(new AuditingSftpEventListener());
+        return sftp;
+    }
+
+    private static void applyLimits(SshServer server, SftpLimits limits) {
+        CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, limits.maxAuthAttempts());
+        CoreModuleProperties.AUTH_TIMEOUT.set(server, limits.authTimeout());
+        CoreModuleProperties.IDLE_TIMEOUT.set(server, limits.idleTimeout());
+        CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(server, limits.maxSessionsPerAccount());
+        SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(server, limits.maxHandlesPerSession());
+        server.addSessionListener(new AddressLimiter(limits.maxSessionsPerAddress()));
+    }
+}

@@ -1,0 +1,67 @@
+package io.vaultgate.sftp.auth;
+
+import io.vaultgate.core.auth.AuthResult;
+import io.vaultgate.core.auth.Authenticator;
+import io.vaultgate.core.tenant.Protocol;
+import java.security.PublicKey;
+import java.util.Arrays;
+import java.util.Objects;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.server.auth.password.PasswordAuthenticator;
+import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
+import org.apache.sshd.server.session.ServerSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MINA's public key and password callbacks, answered by the core {@link Authenticator} alone. The front-end
+ * decides nothing: it passes the login name, the key's OpenSSH SHA-256 fingerprint or the password, and the
+ * source address.
+ *
+ * <p>The principal of the latest successful check is kept on the session; every check clears it first. MINA
+ * asks again for each attempt and verifies a public key signature only after this callback said yes, and the
+ * session is authenticated by the last attempt, so the principal kept is always the one the session
+ * authenticated as. (MINA also calls the public key callback for the signature-less "would this key do?"
+ * query; the core sees that as an attempt too.)
+ */
+public final class CoreUserAuthenticator implements PublickeyAuthenticator, PasswordAuthenticator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoreUserAuthenticator.class);
+
+    private final Authenticator authenticator;
+
+    public CoreUserAuthenticator(Authenticator authenticator) {
+        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+    }
+
+    @Override
+    public boolean authenticate(String username, PublicKey key, ServerSession session) {
+        SessionPrincipal.clear(session);
+        String fingerprint = KeyUtils.getFingerPrint(key);
+        return accept(session, "publickey", authenticator.byPublicKey(username, fingerprint, Protocol.SFTP,
+                SessionPrincipal.sourceAddress(session)));
+    }
+
+    @Override
+    public boolean authenticate(String username, String password, ServerSession session) {
+        SessionPrincipal.clear(session);
+        char[] secret = password.toCharArray();
+        try {
+            return accept(session, "password", authenticator.byPassword(username, secret, Protocol.SFTP,
+                    SessionPrincipal.sourceAddress(session)));
+        } finally {
+            Arrays.fill(secret, '\0');
+        }
+    }
+
+    private static boolean accept(ServerSession session, String method, AuthResult result) {
+        if (result instanceof AuthResult.Success success) {
+            SessionPrincipal.set(session, success.principal());
+            return true;
+        }
+        AuthResult.Failure failure = (AuthResult.Failure) result;
+        LOG.info("sftp auth refused: method={} user={} reason={} from={}", method, failure.username(),
+                failure.reason(), SessionPrincipal.sourceAddress(session));
+        return false;
+    }
+}

@@ -1,0 +1,45 @@
+package io.vaultgate.sftp.auth;
+
+import io.vaultgate.core.auth.Principal;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Optional;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionContext;
+
+/** Where an SSH session keeps the core {@link Principal} it authenticated as. */
+public final class SessionPrincipal {
+
+    private static final AttributeKey<Principal> KEY = new AttributeKey<>();
+
+    private SessionPrincipal() {
+    }
+
+    /** The authenticated principal; empty before authentication succeeded. */
+    public static Optional<Principal> of(SessionContext session) {
+        return Optional.ofNullable(session.getAttribute(KEY));
+    }
+
+    /** The principal, for code that runs only after authentication (the file system, SFTP events). */
+    public static Principal require(SessionContext session) {
+        return of(session).orElseThrow(() -> new IllegalStateException("session is not authenticated"));
+    }
+
+    static void set(Session session, Principal principal) {
+        session.setAttribute(KEY, principal);
+    }
+
+    static void clear(Session session) {
+        session.removeAttribute(KEY);
+    }
+
+    /** The client's IP address as text, for the core's IP policy and audit. */
+    public static String sourceAddress(SessionContext session) {
+        SocketAddress address = session.getRemoteAddress();
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(address);
+    }
+}

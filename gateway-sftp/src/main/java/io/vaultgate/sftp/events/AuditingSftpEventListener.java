@@ -1,0 +1,116 @@
+package io.vaultgate.sftp.events;
+
+import io.vaultgate.sftp.auth.SessionPrincipal;
+import io.vaultgate.sftp.fs.GatewayFileSystemAccessor;
+import java.nio.file.CopyOption;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.Handle;
+import org.apache.sshd.sftp.server.SftpEventListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns MINA's paired SFTP callbacks into one log line per decision: a transfer's outcome (committed with its
+ * digest, kept as a resumable partial, failed), a refused open, a removal, a rename, a directory, a refused
+ * link. Logged to {@code vaultgate.audit.sftp} until the core's audit API lands; never logs file contents.
+ */
+public final class AuditingSftpEventListener implements SftpEventListener {
+
+    private static final Logger AUDIT = LoggerFactory.getLogger("vaultgate.audit.sftp");
+    private static final AttributeKey<AtomicLong> BYTES = new AttributeKey<>();
+
+    @Override
+    public void written(ServerSession session, String remoteHandle, FileHandle localHandle, long offset,
+            byte[] data, int dataOffset, int dataLen, Throwable thrown) {
+        count(localHandle, thrown == null ? dataLen : 0);
+    }
+
+    @Override
+    public void read(ServerSession session, String remoteHandle, FileHandle localHandle, long offset, byte[] data,
+            int dataOffset, int dataLen, int readLen, Throwable thrown) {
+        count(localHandle, thrown == null && readLen > 0 ? readLen : 0);
+    }
+
+    @Override
+    public void openFailed(ServerSession session, String remotePath, Path localPath, boolean isDirectory,
+            Throwable thrown) {
+        AUDIT.info("sftp open refused: user={} path={} reason={}", user(session), remotePath, reason(thrown));
+    }
+
+    @Override
+    public void closed(ServerSession session, String remoteHandle, Handle localHandle, Throwable thrown) {
+        if (!(localHandle instanceof FileHandle)) {
+            return;
+        }
+        long bytes = bytes(localHandle);
+        if (!GatewayFileSystemAccessor.isUpload(localHandle)) {
+            AUDIT.info("sftp download: user={} path={} bytes={} outcome={}", user(session), localHandle.getFile(),
+                    bytes, thrown == null ? "closed" : reason(thrown));
+        } else if (thrown != null) {
+            AUDIT.info("sftp upload failed: user={} path={} bytes={} reason={}", user(session),
+                    localHandle.getFile(), bytes, reason(thrown));
+        } else {
+            GatewayFileSystemAccessor.receiptOf(localHandle).ifPresent(r -> AUDIT.info(
+                    "sftp upload committed: user={} path={} file={} size={} sha256={}", user(session), r.path(),
+                    r.fileId(), r.size(), r.sha256()));
+        }
+    }
+
+    @Override
+    public void exiting(ServerSession session, Handle handle) {
+        if (GatewayFileSystemAccessor.isUpload(handle)) {
+            AUDIT.info("sftp upload interrupted: user={} path={} bytes={} outcome=resumable-partial", user(session),
+                    handle.getFile(), bytes(handle));
+        }
+    }
+
+    @Override
+    public void removed(ServerSession session, Path path, boolean isDirectory, Throwable thrown) {
+        AUDIT.info("sftp remove: user={} path={} outcome={}", user(session), path, outcome(thrown));
+    }
+
+    @Override
+    public void moved(ServerSession session, Path srcPath, Path dstPath, Collection<CopyOption> opts,
+            Throwable thrown) {
+        AUDIT.info("sftp rename: user={} from={} to={} outcome={}", user(session), srcPath, dstPath, outcome(thrown));
+    }
+
+    @Override
+    public void created(ServerSession session, Path path, Map<String, ?> attrs, Throwable thrown) {
+        AUDIT.info("sftp mkdir: user={} path={} outcome={}", user(session), path, outcome(thrown));
+    }
+
+    @Override
+    public void linked(ServerSession session, Path source, Path target, boolean symLink, Throwable thrown) {
+        AUDIT.info("sftp link refused: user={} link={} symlink={}", user(session), source, symLink);
+    }
+
+    private static void count(Handle handle, long n) {
+        if (n > 0) {
+            handle.computeAttributeIfAbsent(BYTES, k -> new AtomicLong()).addAndGet(n);
+        }
+    }
+
+    private static long bytes(Handle handle) {
+        AtomicLong counter = handle.getAttribute(BYTES);
+        return counter == null ? 0 : counter.get();
+    }
+
+    private static String user(ServerSession session) {
+        return SessionPrincipal.of(session).map(p -> p.name()).orElse("?");
+    }
+
+    private static String outcome(Throwable thrown) {
+        return thrown == null ? "ok" : reason(thrown);
+    }
+
+    private static String reason(Throwable thrown) {
+        return thrown.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,191 @@
+package io.vaultgate.sftp.fs;
+
+import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.files.FileContent;
+import io.vaultgate.core.ingest.Receipt;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.path.PathPolicy;
+import java.io.IOException;
+import java.nio.channels.Channel;
+import java.nio.channels.FileLock;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.CopyOption;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.AclEntry;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.sshd.common.util.io.IoUtils;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+import org.apache.sshd.sftp.server.DirectoryHandle;
+import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.Handle;
+import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
+import org.apache.sshd.sftp.server.SftpSubsystemProxy;
+
+/**
+ * The encrypting file-system accessor: where MINA's SFTP subsystem turns client requests into file access.
+ * Names go through the core's path policy; a write handle is an {@link UploadChannel} over the core's ingest
+ * API (APPEND, as sent by {@code reput}, resumes the caller's partial upload), a read handle a
+ * {@link ContentChannel} over decrypted content. Links, locks, server-side copy, fsync, and changing anything
+ * but times are refused with {@code SSH_FX_OP_UNSUPPORTED}; times are accepted and not kept.
+ */
+public final class GatewayFileSystemAccessor implements SftpFileSystemAccessor {
+
+    private static final Set<String> TIMES = Set.of("lastModifiedTime", "lastAccessTime", "creationTime");
+
+    @Override
+    public Path resolveLocalFilePath(SftpSubsystemProxy subsystem, Path rootDir, String remotePath) {
+        GatewayPath cwd = (GatewayPath) rootDir;
+        return cwd.getFileSystem().getPath(PathPolicy.resolve(cwd.virtual(), remotePath).toString());
+    }
+
+    @Override
+    public LinkOption[] resolveFileAccessLinkOptions(SftpSubsystemProxy subsystem, Path file, int cmd,
+            String extension, boolean followLinks) {
+        return IoUtils.EMPTY_LINK_OPTIONS;
+    }
+
+    @Override
+    public SeekableByteChannel openFile(SftpSubsystemProxy subsystem, FileHandle fileHandle, Path file,
+            String handle, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
+        if (fileHandle == null) {
+            throw refused("changing a file's size");
+        }
+        GatewayPath path = (GatewayPath) file;
+        GatewayFileSystem fs = path.getFileSystem();
+        Principal principal = fs.principal();
+        if (options.contains(StandardOpenOption.WRITE)) {
+            UploadMode mode = fileHandle.isOpenAppend() ? UploadMode.RESUME : UploadMode.CREATE;
+            Upload upload = IoErrors.call(file, () -> fs.ingest().open(principal, path.virtual(), mode));
+            return new UploadChannel(file, upload);
+        }
+        FileContent content = IoErrors.call(file, () -> fs.files().open(principal, path.virtual()));
+        return new ContentChannel(file, content);
+    }
+
+    @Override
+    public void closeFile(SftpSubsystemProxy subsystem, FileHandle fileHandle, Path file, String handle,
+            Channel channel, Set<? extends OpenOption> options) throws IOException {
+        if (channel instanceof UploadChannel upload && upload.isOpen()) {
+            if (ClientCloseListener.closedByClient(fileHandle)) {
+                upload.commit();
+            } else {
+                upload.close();
+            }
+        } else if (channel != null && channel.isOpen()) {
+            channel.close();
+        }
+    }
+
+    @Override
+    public DirectoryStream<Path> openDirectory(SftpSubsystemProxy subsystem, DirectoryHandle dirHandle, Path dir,
+            String handle, LinkOption... linkOptions) throws IOException {
+        return Files.newDirectoryStream(dir);
+    }
+
+    @Override
+    public void setFileAttribute(SftpSubsystemProxy subsystem, Path file, String view, String attribute,
+            Object value, LinkOption... options) throws IOException {
+        if (!TIMES.contains(attribute)) {
+            throw refused("changing " + attribute);
+        }
+    }
+
+    @Override
+    public void setFilePermissions(SftpSubsystemProxy subsystem, Path file, Set<PosixFilePermission> perms,
+            LinkOption... options) throws IOException {
+        if (!((GatewayPath) file).getFileSystem().isJustCreatedDirectory(file)) {
+            throw refused("changing permissions");
+        }
+    }
+
+    @Override
+    public UserPrincipal resolveFileOwner(SftpSubsystemProxy subsystem, Path file, UserPrincipal name)
+            throws IOException {
+        throw refused("changing the owner");
+    }
+
+    @Override
+    public GroupPrincipal resolveGroupOwner(SftpSubsystemProxy subsystem, Path file, GroupPrincipal name)
+            throws IOException {
+        throw refused("changing the group");
+    }
+
+    @Override
+    public void setFileOwner(SftpSubsystemProxy subsystem, Path file, java.security.Principal value,
+            LinkOption... options) throws IOException {
+        throw refused("changing the owner");
+    }
+
+    @Override
+    public void setGroupOwner(SftpSubsystemProxy subsystem, Path file, java.security.Principal value,
+            LinkOption... options) throws IOException {
+        throw refused("changing the group");
+    }
+
+    @Override
+    public void setFileAccessControl(SftpSubsystemProxy subsystem, Path file, List<AclEntry> acl,
+            LinkOption... options) throws IOException {
+        throw refused("changing access control lists");
+    }
+
+    @Override
+    public void createLink(SftpSubsystemProxy subsystem, Path link, Path existing, boolean symLink)
+            throws IOException {
+        throw refused(symLink ? "symbolic links" : "hard links");
+    }
+
+    @Override
+    public String resolveLinkTarget(SftpSubsystemProxy subsystem, Path link) throws IOException {
+        throw refused("symbolic links");
+    }
+
+    @Override
+    public void copyFile(SftpSubsystemProxy subsystem, Path src, Path dst, Collection<CopyOption> opts)
+            throws IOException {
+        throw refused("server-side copy");
+    }
+
+    @Override
+    public FileLock tryLock(SftpSubsystemProxy subsystem, FileHandle fileHandle, Path file, String handle,
+            Channel channel, long position, long size, boolean shared) throws IOException {
+        throw refused("byte-range locks");
+    }
+
+    @Override
+    public void syncFileData(SftpSubsystemProxy subsystem, FileHandle fileHandle, Path file, String handle,
+            Channel channel) throws IOException {
+        throw new SftpException(SftpConstants.SSH_FX_OP_UNSUPPORTED,
+                "fsync is not supported: an upload is made durable when its handle is closed");
+    }
+
+    /** The receipt of an upload the client closed successfully through this handle, if any. */
+    public static Optional<Receipt> receiptOf(Handle handle) {
+        if (handle instanceof FileHandle file && file.getFileChannel() instanceof UploadChannel upload) {
+            return upload.receipt();
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the handle writes an upload (as opposed to reading a file or listing a directory). */
+    public static boolean isUpload(Handle handle) {
+        return handle instanceof FileHandle file && file.getFileChannel() instanceof UploadChannel;
+    }
+
+    private static SftpException refused(String what) {
+        return new SftpException(SftpConstants.SSH_FX_OP_UNSUPPORTED, "not supported: " + what);
+    }
+}

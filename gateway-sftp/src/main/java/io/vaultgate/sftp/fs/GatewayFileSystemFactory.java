@@ -1,0 +1,34 @@
+package io.vaultgate.sftp.fs;
+
+import io.vaultgate.core.files.FileService;
+import io.vaultgate.core.ingest.IngestService;
+import io.vaultgate.sftp.auth.SessionPrincipal;
+import java.nio.file.FileSystem;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.apache.sshd.common.file.FileSystemFactory;
+import org.apache.sshd.common.session.SessionContext;
+
+/** Gives each authenticated SFTP session a {@link GatewayFileSystem} for the principal it logged in as. */
+public final class GatewayFileSystemFactory implements FileSystemFactory {
+
+    private final GatewayFileSystemProvider provider = new GatewayFileSystemProvider();
+    private final FileService files;
+    private final IngestService ingest;
+
+    public GatewayFileSystemFactory(FileService files, IngestService ingest) {
+        this.files = Objects.requireNonNull(files, "files");
+        this.ingest = Objects.requireNonNull(ingest, "ingest");
+    }
+
+    @Override
+    public FileSystem createFileSystem(SessionContext session) {
+        return new GatewayFileSystem(provider, SessionPrincipal.require(session), files, ingest);
+    }
+
+    /** There is no home directory: every session starts at the root of its namespace. */
+    @Override
+    public Path getUserHomeDir(SessionContext session) {
+        return null;
+    }
+}

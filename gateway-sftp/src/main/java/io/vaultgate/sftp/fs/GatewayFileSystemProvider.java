@@ -1,0 +1,191 @@
+package io.vaultgate.sftp.fs;
+
+import io.vaultgate.core.files.FileEntry;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessMode;
+import java.nio.file.CopyOption;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
+import java.nio.file.FileSystem;
+import java.nio.file.LinkOption;
+import java.nio.file.NotLinkException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.ProviderMismatchException;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileAttributeView;
+import java.nio.file.spi.FileSystemProvider;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Answers the {@code java.nio.file} calls MINA's SFTP code makes (existence checks, attributes, listings,
+ * mkdir, rm, rename) from the core's {@code FileService}. File contents never pass through here: opening is
+ * {@link GatewayFileSystemAccessor}'s job. Stateless; one instance serves every session.
+ */
+final class GatewayFileSystemProvider extends FileSystemProvider {
+
+    @Override
+    public String getScheme() {
+        return "vaultgate";
+    }
+
+    @Override
+    public FileSystem newFileSystem(URI uri, Map<String, ?> env) {
+        throw new UnsupportedOperationException("gateway file systems are created per SFTP session");
+    }
+
+    @Override
+    public FileSystem getFileSystem(URI uri) {
+        throw new UnsupportedOperationException("gateway file systems are created per SFTP session");
+    }
+
+    @Override
+    public Path getPath(URI uri) {
+        throw new UnsupportedOperationException("gateway paths have no URI");
+    }
+
+    @Override
+    public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) {
+        throw new UnsupportedOperationException("files are opened through the SFTP file-system accessor");
+    }
+
+    @Override
+    public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
+            throws IOException {
+        GatewayPath path = gateway(dir);
+        GatewayFileSystem fs = path.getFileSystem();
+        List<FileEntry> entries = IoErrors.call(dir, () -> fs.files().list(fs.principal(), path.virtual()));
+        List<Path> paths = entries.stream().map(fs::pathOf).collect(Collectors.toList());
+        return new DirectoryStream<>() {
+            @Override
+            public Iterator<Path> iterator() {
+                return paths.stream().filter(p -> accepts(filter, p)).iterator();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Override
+    public void createDirectory(Path dir, FileAttribute<?>... attrs) throws IOException {
+        GatewayPath path = gateway(dir);
+        GatewayFileSystem fs = path.getFileSystem();
+        IoErrors.run(dir, () -> fs.files().createDirectory(fs.principal(), path.virtual()));
+        fs.createdDirectory(dir);
+    }
+
+    @Override
+    public void delete(Path target) throws IOException {
+        GatewayPath path = gateway(target);
+        GatewayFileSystem fs = path.getFileSystem();
+        IoErrors.run(target, () -> fs.files().delete(fs.principal(), path.virtual()));
+    }
+
+    @Override
+    public void copy(Path source, Path target, CopyOption... options) {
+        throw new UnsupportedOperationException("server-side copy is not supported");
+    }
+
+    @Override
+    public void move(Path source, Path target, CopyOption... options) throws IOException {
+        GatewayPath from = gateway(source);
+        GatewayPath to = gateway(target);
+        GatewayFileSystem fs = from.getFileSystem();
+        IoErrors.run(source, () -> fs.files().rename(fs.principal(), from.virtual(), to.virtual()));
+    }
+
+    @Override
+    public boolean isSameFile(Path path, Path path2) {
+        return path.equals(path2);
+    }
+
+    @Override
+    public boolean isHidden(Path path) {
+        return false;
+    }
+
+    @Override
+    public FileStore getFileStore(Path path) {
+        throw new UnsupportedOperationException("file stores are not exposed");
+    }
+
+    @Override
+    public void checkAccess(Path path, AccessMode... modes) throws IOException {
+        entry(path);
+    }
+
+    @Override
+    public <V extends FileAttributeView> V getFileAttributeView(Path path, Class<V> type, LinkOption... options) {
+        return null;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type, LinkOption... options)
+            throws IOException {
+        if (!type.isAssignableFrom(EntryAttributes.class)) {
+            throw new UnsupportedOperationException("attributes " + type.getSimpleName() + " are not supported");
+        }
+        return (A) EntryAttributes.of(entry(path));
+    }
+
+    @Override
+    public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options) throws IOException {
+        int colon = attributes.indexOf(':');
+        String view = colon < 0 ? "basic" : attributes.substring(0, colon);
+        if (!view.equals("basic") && !view.equals("posix")) {
+            throw new UnsupportedOperationException("attribute view " + view + " is not supported");
+        }
+        Map<String, Object> all = EntryAttributes.of(entry(path)).asMap(view.equals("posix"));
+        String names = colon < 0 ? attributes : attributes.substring(colon + 1);
+        if (names.equals("*")) {
+            return all;
+        }
+        Set<String> wanted = Set.of(names.split(","));
+        all.keySet().retainAll(wanted);
+        return all;
+    }
+
+    @Override
+    public void setAttribute(Path path, String attribute, Object value, LinkOption... options) {
+        throw new UnsupportedOperationException("attributes cannot be changed");
+    }
+
+    @Override
+    public Path readSymbolicLink(Path link) throws IOException {
+        throw new NotLinkException(link.toString());
+    }
+
+    private static FileEntry entry(Path path) throws IOException {
+        GatewayPath gateway = gateway(path);
+        if (gateway.listed().isPresent()) {
+            return gateway.listed().get();
+        }
+        GatewayFileSystem fs = gateway.getFileSystem();
+        return IoErrors.call(path, () -> fs.files().stat(fs.principal(), gateway.virtual()));
+    }
+
+    private static GatewayPath gateway(Path path) {
+        if (path instanceof GatewayPath gateway) {
+            return gateway;
+        }
+        throw new ProviderMismatchException("not a gateway path: " + path.getClass().getName());
+    }
+
+    private static boolean accepts(DirectoryStream.Filter<? super Path> filter, Path path) {
+        try {
+            return filter == null || filter.accept(path);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.vaultgate.sftp.fs;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.ingest.Receipt;
+import io.vaultgate.core.ingest.Upload;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+
+/**
+ * A write handle: each SFTP WRITE goes to {@link Upload#write(long, ByteBuffer)} at its own offset, in whatever
+ * order the client pipelines them; the core encrypts and stores. How the handle ends decides the file's fate:
+ * <ul>
+ *   <li>{@link #commit()} (the client sent CLOSE): the file is sealed and published;</li>
+ *   <li>{@link #close()} without commit (the session died first): a resumable partial is kept;</li>
+ *   <li>after any failed write (quota, write outside the reorder window): everything is discarded, because the
+ *       client's view of the file no longer matches what was stored.</li>
+ * </ul>
+ */
+final class UploadChannel implements SeekableByteChannel {
+
+    private final Path path;
+    private final Upload upload;
+    private long position;
+    private long size;
+    private boolean failed;
+    private boolean open = true;
+    private Receipt receipt;
+
+    UploadChannel(Path path, Upload upload) {
+        this.path = path;
+        this.upload = upload;
+        this.size = upload.resumeOffset();
+        this.position = size;
+    }
+
+    @Override
+    public synchronized int write(ByteBuffer src) throws IOException {
+        ensureOpen();
+        int length = src.remaining();
+        try {
+            upload.write(position, src);
+        } catch (GatewayException e) {
+            failed = true;
+            throw IoErrors.translate(path, e);
+        }
+        src.position(src.limit());
+        position += length;
+        size = Math.max(size, position);
+        return length;
+    }
+
+    /** Publishes the file; refused, and nothing kept, if a write failed before. */
+    synchronized Receipt commit() throws IOException {
+        ensureOpen();
+        open = false;
+        if (failed) {
+            upload.abort();
+            throw new SftpException(SftpConstants.SSH_FX_FAILURE, "upload failed earlier; nothing was stored");
+        }
+        try {
+            receipt = upload.commit();
+            return receipt;
+        } catch (GatewayException e) {
+            throw IoErrors.translate(path, e);
+        } finally {
+            upload.close();
+        }
+    }
+
+    /** The receipt of a committed upload, for audit. */
+    synchronized Optional<Receipt> receipt() {
+        return Optional.ofNullable(receipt);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        try {
+            if (failed) {
+                upload.abort();
+            } else {
+                upload.suspend();
+            }
+        } finally {
+            upload.close();
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        throw new AccessDeniedException(path.toString(), null, "handle is open for writing only");
+    }
+
+    @Override
+    public synchronized long position() {
+        return position;
+    }
+
+    @Override
+    public synchronized SeekableByteChannel position(long newPosition) {
+        if (newPosition < 0) {
+            throw new IllegalArgumentException("negative position");
+        }
+        position = newPosition;
+        return this;
+    }
+
+    /** The end of the furthest write, or the resume offset: where an APPEND write continues. */
+    @Override
+    public synchronized long size() {
+        return size;
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long newSize) throws IOException {
+        throw new SftpException(SftpConstants.SSH_FX_OP_UNSUPPORTED, "files cannot be truncated");
+    }
+
+    @Override
+    public synchronized boolean isOpen() {
+        return open;
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (!open) {
+            throw new ClosedChannelException();
+        }
+    }
+}

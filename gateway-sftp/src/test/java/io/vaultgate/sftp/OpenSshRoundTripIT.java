@@ -1,0 +1,87 @@
+package io.vaultgate.sftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.sftp.testing.OpenSshSftp;
+import io.vaultgate.sftp.testing.TestSftpGateway;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The stock OpenSSH {@code sftp} client against the gateway: uploads and downloads compared by SHA-256. */
+class OpenSshRoundTripIT {
+
+    @TempDir
+    static Path directory;
+    static TestSftpGateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = TestSftpGateway.start(directory);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 65535, 65536, 65537, 3 * 1024 * 1024 + 7})
+    void putThenGet_returnsTheSameBytes(int size) throws Exception {
+        Path local = randomFile("up-" + size + ".bin", size);
+        String remote = "/inbox/file-" + size + ".bin";
+
+        OpenSshSftp.Result result = gateway.openSsh(TestSftpGateway.ALICE)
+                .batch("put " + local + " " + remote, "get " + remote + " " + local + ".back", "ls -l /inbox");
+
+        assertThat(result.succeeded()).as(result.output()).isTrue();
+        assertThat(sha256(local.resolveSibling(local.getFileName() + ".back"))).isEqualTo(sha256(local));
+        assertThat(result.output()).contains("file-" + size + ".bin");
+    }
+
+    @Test
+    void statReportsPlaintextSize() throws Exception {
+        Path local = randomFile("sized.bin", 100_000);
+        OpenSshSftp.Result result = gateway.openSsh(TestSftpGateway.ALICE)
+                .batch("put " + local + " /inbox/sized.bin", "ls -l /inbox/sized.bin");
+        assertThat(result.succeeded()).as(result.output()).isTrue();
+        assertThat(result.output()).contains("100000");
+    }
+
+    @Test
+    void renameRemoveMkdirRmdir_work() throws Exception {
+        Path local = randomFile("ops.bin", 1000);
+        OpenSshSftp.Result result = gateway.openSsh(TestSftpGateway.ALICE).batch(
+                "mkdir /inbox/batch1",
+                "put " + local + " /inbox/batch1/a.bin",
+                "rename /inbox/batch1/a.bin /inbox/batch1/b.bin",
+                "ls /inbox/batch1",
+                "rm /inbox/batch1/b.bin",
+                "rmdir /inbox/batch1",
+                "ls /inbox");
+        assertThat(result.succeeded()).as(result.output()).isTrue();
+        assertThat(result.output()).contains("/inbox/batch1/b.bin");
+        String finalListing = result.output().substring(result.output().lastIndexOf("sftp> ls /inbox\n"));
+        assertThat(finalListing).doesNotContain("batch1");
+    }
+
+    static Path randomFile(String name, int size) throws Exception {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        Path file = Files.createDirectories(directory.resolve("local")).resolve(name);
+        Files.write(file, bytes);
+        return file;
+    }
+
+    static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+}

@@ -1,0 +1,85 @@
+package io.vaultgate.sftp.testing;
+
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.TestCore;
+import io.vaultgate.sftp.HostKeys;
+import io.vaultgate.sftp.SftpFrontEnd;
+import io.vaultgate.sftp.SftpSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+
+/**
+ * The SFTP front-end started on a loopback port over a real core in a temporary directory, with tenant
+ * {@value #TENANT} and its accounts {@value #ALICE} and {@value #BOB}, each holding an Ed25519 key made by
+ * {@code ssh-keygen}.
+ */
+public final class TestSftpGateway implements AutoCloseable {
+
+    public static final String TENANT = "acme";
+    public static final String ALICE = "alice";
+    public static final String BOB = "bob";
+
+    private final Path directory;
+    private final TestCore core;
+    private final SftpFrontEnd server;
+
+    private TestSftpGateway(Path directory, TestCore core, SftpFrontEnd server) {
+        this.directory = directory;
+        this.core = core;
+        this.server = server;
+    }
+
+    public static TestSftpGateway start(Path directory) throws Exception {
+        return start(directory, UnaryOperator.identity());
+    }
+
+    public static TestSftpGateway start(Path directory, UnaryOperator<SftpSettings> tweak) throws Exception {
+        TestCore core = TestCore.create(Files.createDirectories(directory.resolve("core")));
+        for (String user : new String[] {ALICE, BOB}) {
+            core.client(TENANT, user, Protocol.SFTP);
+            ClientKeys.Key key = ClientKeys.generate(directory, user, "ed25519");
+            core.core().administration().addSshKey(user, key.publicLine());
+        }
+        SftpSettings settings = tweak.apply(SftpSettings.loopback(HostKeys.generate(directory.resolve("hostkeys"))));
+        GatewayCore gateway = core.core();
+        SftpFrontEnd server = SftpFrontEnd.start(settings, gateway.authenticator(), gateway.files(), gateway.ingest());
+        return new TestSftpGateway(directory, core, server);
+    }
+
+    public GatewayCore core() {
+        return core.core();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public boolean isRunning() {
+        return server.isRunning();
+    }
+
+    /** The private key file of a user's default Ed25519 key. */
+    public Path key(String user) {
+        return ClientKeys.privateKeyFile(directory, user, "ed25519");
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public OpenSshSftp openSsh(String user) {
+        return new OpenSshSftp(directory, port(), user, key(user));
+    }
+
+    public MinaSftp mina(String user) throws Exception {
+        return MinaSftp.connect(port(), user, key(user));
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        core.close();
+    }
+}
