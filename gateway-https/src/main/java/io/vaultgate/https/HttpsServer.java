@@ -93,9 +93,10 @@ public final class HttpsServer implements AutoCloseable {
     }
 
     private static void shutdown(EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking) {
+        // Network loops first: closing their connections still runs the API handlers' clean-up on the
+        // blocking executors (an interrupted upload is aborted), which therefore stop last.
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         blocking.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.terminationFuture().syncUninterruptibly();
     }
 }
