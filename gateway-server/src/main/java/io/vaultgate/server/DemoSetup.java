@@ -11,9 +11,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
-import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 
 /**
  * The demo tenant a newcomer can use at once: tenant {@code demo}, client account {@code demo-client}
@@ -67,15 +67,14 @@ public final class DemoSetup {
     }
 
     private static void writeClientKey(Path file) throws IOException, GeneralSecurityException {
-        KeyPairGenerator generator = SecurityUtils.getKeyPairGenerator(SecurityUtils.EDDSA);
-        KeyPair pair = generator.generateKeyPair();
+        KeyPair pair = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.TRUNCATE_EXISTING)) {
             OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, ACCOUNT + "@vaultgate-demo", null, out);
         }
         try (OutputStream out = Files.newOutputStream(file.resolveSibling(file.getFileName() + ".pub"))) {
-            OpenSSHKeyPairResourceWriter.INSTANCE.writePublicKey(pair, ACCOUNT + "@vaultgate-demo", out);
+            OpenSSHKeyPairResourceWriter.INSTANCE.writePublicKey(pair.getPublic(), ACCOUNT + "@vaultgate-demo", out);
         }
     }
 }

@@ -132,7 +132,8 @@ public final class VaultgateApplication implements AutoCloseable {
 
     @Override
     public void close() {
-        LOG.info("stopping: refusing new uploads, waiting up to {} for {} running", config.shutdown().gracePeriod(),
+        LOG.info("stopping: refusing new uploads, waiting up to {} for {} running",
+                config.shutdown().gracePeriod().toSeconds() + "s",
                 resources.core().uploads().active());
         try {
             if (!resources.core().uploads().drain(config.shutdown().gracePeriod())) {
