@@ -49,6 +49,11 @@ public final class TestCore implements AutoCloseable {
         }
     }
 
+    /** Opens the core of {@code home}, creating it on first use. */
+    public static TestCore openOrCreate(Path home, GatewayCore.Settings settings) {
+        return java.nio.file.Files.exists(home.resolve("kek.p12")) ? reopen(home, settings) : create(home, settings);
+    }
+
     /** Reopens a core over an existing home, as a restarted gateway would. */
     public static TestCore reopen(Path home, GatewayCore.Settings settings) {
         try {
