@@ -2,6 +2,7 @@ package io.vaultgate.https;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.ssl.SslContext;
@@ -25,8 +26,12 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
     private final HttpsSettings settings;
     private final EventExecutorGroup blocking;
     private final Dispatcher dispatcher;
+    private final ChannelGroup connections;
 
-    public HttpsInitializer(SslContext tls, HttpsSettings settings, EventExecutorGroup blocking, Dispatcher dispatcher) {
+    /** @param connections every accepted connection joins it, so that the server can close them all */
+    public HttpsInitializer(SslContext tls, HttpsSettings settings, EventExecutorGroup blocking, Dispatcher dispatcher,
+                            ChannelGroup connections) {
+        this.connections = connections;
         this.tls = tls;
         this.settings = settings;
         this.blocking = blocking;
@@ -35,6 +40,7 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel channel) {
+        connections.add(channel);
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("tls", tls.newHandler(channel.alloc()));
         pipeline.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -16,12 +18,14 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.https.auth.HttpAuthentication;
 import io.vaultgate.https.files.FilesApi;
 import io.vaultgate.https.tls.ServerTls;
+import io.vaultgate.https.tus.TusApi;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -41,19 +45,23 @@ public final class HttpsServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final EventExecutorGroup blocking;
     private final Channel channel;
+    private final ChannelGroup connections;
 
-    private HttpsServer(EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking, Channel channel) {
+    private HttpsServer(EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking, Channel channel,
+                        ChannelGroup connections) {
         this.boss = boss;
         this.workers = workers;
         this.blocking = blocking;
         this.channel = channel;
+        this.connections = connections;
     }
 
     public static HttpsServer start(HttpsSettings settings, Authenticator authenticator, FileService files,
                                     IngestService ingest) throws SSLException, InterruptedException {
         SslContext tls = ServerTls.serverContext(settings.tls());
         Routes routes = new Routes(new HttpAuthentication(authenticator),
-                new FilesApi(files, ingest, settings.maxUploadBytes()));
+                new FilesApi(files, ingest, settings.maxUploadBytes()),
+                new TusApi(files, ingest, settings.maxUploadBytes()));
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -61,6 +69,7 @@ public final class HttpsServer implements AutoCloseable {
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("vaultgate-https-io"), io);
         EventExecutorGroup blocking = new DefaultEventExecutorGroup(settings.blockingThreads(),
                 new DefaultThreadFactory("vaultgate-https-work"));
+        ChannelGroup connections = new DefaultChannelGroup("vaultgate-https", GlobalEventExecutor.INSTANCE);
         try {
             Channel channel = new ServerBootstrap()
                     .group(boss, workers)
@@ -68,13 +77,13 @@ public final class HttpsServer implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new HttpsInitializer(tls, settings, blocking, routes))
+                    .childHandler(new HttpsInitializer(tls, settings, blocking, routes, connections))
                     .bind(settings.bindAddress(), settings.port())
                     .sync()
                     .channel();
             LOG.info("HTTPS listening on {} ({} transport, {} TLS)", channel.localAddress(),
                     epoll ? "epoll" : "nio", tls.getClass().getSimpleName());
-            return new HttpsServer(boss, workers, blocking, channel);
+            return new HttpsServer(boss, workers, blocking, channel, connections);
         } catch (InterruptedException | RuntimeException e) {
             shutdown(boss, workers, blocking);
             throw e;
@@ -89,6 +98,7 @@ public final class HttpsServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdown(boss, workers, blocking);
     }
 
@@ -96,7 +106,7 @@ public final class HttpsServer implements AutoCloseable {
         // Network loops first: closing their connections still runs the API handlers' clean-up on the
         // blocking executors (an interrupted upload is aborted), which therefore stop last.
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(100, 3000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         blocking.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -1,5 +1,6 @@
 package io.vaultgate.https;
 
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vaultgate.core.auth.Principal;
@@ -9,6 +10,7 @@ import io.vaultgate.https.http.Dispatcher;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Reply;
+import io.vaultgate.https.tus.TusApi;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /** The route table: authenticate, then hand the request to the API area that owns its path. */
@@ -16,19 +18,29 @@ final class Routes implements Dispatcher {
 
     private final HttpAuthentication authentication;
     private final FilesApi files;
+    private final TusApi tus;
 
-    Routes(HttpAuthentication authentication, FilesApi files) {
+    Routes(HttpAuthentication authentication, FilesApi files, TusApi tus) {
         this.authentication = authentication;
         this.files = files;
+        this.tus = tus;
     }
 
     @Override
     public Exchange dispatch(Reply reply, HttpRequest request, String source) {
         String path = new QueryStringDecoder(request.uri()).rawPath();
+        boolean uploads = path.equals(TusApi.PREFIX) || path.startsWith(TusApi.PREFIX + "/");
+        if (uploads && HttpMethod.OPTIONS.equals(request.method())) {
+            tus.options(reply);
+            return Exchange.DISCARD;
+        }
         Principal principal = authentication.authenticate(request.headers(), source);
         if (path.equals(FilesApi.PREFIX) || path.startsWith(FilesApi.PREFIX + "/")) {
             String rest = path.substring(FilesApi.PREFIX.length());
             return files.handle(reply, request, principal, rest.isEmpty() ? "" : rest.substring(1));
+        }
+        if (uploads) {
+            return tus.handle(reply, request, principal, path.substring(TusApi.PREFIX.length()));
         }
         throw new HttpProblem(HttpResponseStatus.NOT_FOUND, "no-route", "no such endpoint");
     }

@@ -51,11 +51,7 @@ public final class UploadExchange implements Exchange {
         }
         DigestCheck digest = DigestCheck.forRequest(request.headers());
         Upload upload = ingest.open(principal, path, UploadMode.CREATE);
-        UploadExchange exchange = new UploadExchange(reply, upload, declared, digest, maxBytes);
-        if (HttpUtil.is100ContinueExpected(request)) {
-            reply.continueBody();
-        }
-        return exchange;
+        return new UploadExchange(reply, upload, declared, digest, maxBytes);
     }
 
     private static long declaredLength(HttpRequest request) {

@@ -6,7 +6,10 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -64,7 +67,16 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
             reply.problem(malformed(request.decoderResult().cause()));
             return;
         }
+        String expect = request.headers().get(HttpHeaderNames.EXPECT);
+        if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
+            reply.problem(new HttpProblem(HttpResponseStatus.EXPECTATION_FAILED, "expectation-failed",
+                    "only Expect: 100-continue is supported"));
+            return;
+        }
         guarded(ctx, () -> exchange = dispatcher.dispatch(reply, request, source(ctx.channel().remoteAddress())));
+        if (exchange != Exchange.DISCARD && !reply.sent() && HttpUtil.is100ContinueExpected(request)) {
+            reply.continueBody();
+        }
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {

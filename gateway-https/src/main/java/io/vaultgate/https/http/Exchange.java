@@ -12,7 +12,10 @@ import io.netty.handler.codec.http.HttpHeaders;
  */
 public interface Exchange {
 
-    /** An exchange that ignores any body: its response was already sent when the headers arrived. */
+    /**
+     * An exchange that ignores any body: its response was already sent when the headers arrived. Any other
+     * exchange wants the body, so a client waiting on {@code Expect: 100-continue} is told to send it.
+     */
     Exchange DISCARD = new Exchange() {
         @Override
         public void content(ByteBuf chunk) {

@@ -5,19 +5,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.https.testing.Curl;
+import io.vaultgate.https.testing.TestFiles;
 import io.vaultgate.https.testing.TestGateway;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -60,7 +55,7 @@ class LargeTransferIT {
     @Test
     void upload300MiB_streams_andDownloadsBackIdentical() throws Exception {
         Path file = dir.resolve("big.bin");
-        String sha = writeRandomFile(file, 300);
+        String sha = TestFiles.writeRandom(file, 300);
 
         Curl.Result put = curl.run("-T", file.toString(), "-H", bearer, gateway.url("/v1/files/inbox/big.bin"));
         assertThat(put.status()).as(put.stderr()).isEqualTo(201);
@@ -68,13 +63,13 @@ class LargeTransferIT {
 
         Curl.Result get = curl.run("-H", bearer, gateway.url("/v1/files/inbox/big.bin"));
         assertThat(get.status()).isEqualTo(200);
-        assertThat(sha256(get.bodyFile())).isEqualTo(sha);
+        assertThat(TestFiles.sha256(get.bodyFile())).isEqualTo(sha);
     }
 
     @Test
     void eightConcurrentUploads_allCommit() throws Exception {
         Path file = dir.resolve("c.bin");
-        String sha = writeRandomFile(file, 32);
+        String sha = TestFiles.writeRandom(file, 32);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<Curl.Result>> results = new ArrayList<>();
@@ -111,35 +106,5 @@ class LargeTransferIT {
         }
         assertThat(gone).isTrue();
         assertThat(curl.run("-H", bearer, gateway.url("/v1/files/inbox/dropped.bin")).status()).isEqualTo(404);
-    }
-
-    private static String writeRandomFile(Path file, int mebibytes) throws IOException {
-        Random random = new Random(mebibytes);
-        byte[] block = new byte[MIB];
-        MessageDigest sha = sha256Digest();
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (int i = 0; i < mebibytes; i++) {
-                random.nextBytes(block);
-                sha.update(block);
-                out.write(block);
-            }
-        }
-        return HexFormat.of().formatHex(sha.digest());
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest sha = sha256Digest();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(sha.digest());
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

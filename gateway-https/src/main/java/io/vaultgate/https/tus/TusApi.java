@@ -1,0 +1,171 @@
+package io.vaultgate.https.tus;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.files.FileEntry;
+import io.vaultgate.core.files.FileService;
+import io.vaultgate.core.ingest.IngestService;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.https.http.Exchange;
+import io.vaultgate.https.http.HttpProblem;
+import io.vaultgate.https.http.Reply;
+import io.vaultgate.https.http.RequestPaths;
+import java.util.Map;
+
+/**
+ * Resumable uploads with tus 1.0.0 (core, creation, termination and checksum extensions) under
+ * {@code /v1/uploads}. Creation opens an upload in the core and suspends it at once, so the partial and its
+ * offset live in the core: HEAD reads the offset from there, PATCH resumes it ({@link UploadMode#RESUME}),
+ * DELETE aborts it. The target path comes from the {@code path} metadata (relative to the caller's root,
+ * e.g. {@code inbox/a.csv}) or the {@code filename} metadata (placed in {@code /inbox}).
+ */
+public final class TusApi {
+
+    public static final String PREFIX = "/v1/uploads";
+    static final String VERSION = "1.0.0";
+    static final String OFFSET_STREAM = "application/offset+octet-stream";
+
+    private final FileService files;
+    private final IngestService ingest;
+    private final long maxUploadBytes;
+
+    public TusApi(FileService files, IngestService ingest, long maxUploadBytes) {
+        this.files = files;
+        this.ingest = ingest;
+        this.maxUploadBytes = maxUploadBytes;
+    }
+
+    /** Capability discovery; needs no credentials. */
+    public void options(Reply reply) {
+        FullHttpResponse response = reply.empty(HttpResponseStatus.NO_CONTENT);
+        response.headers().set("Tus-Version", VERSION).set("Tus-Extension", "creation,termination,checksum")
+                .set("Tus-Max-Size", maxUploadBytes).set("Tus-Checksum-Algorithm", TusChecksum.ALGORITHMS);
+        reply.send(tusHeaders(response));
+    }
+
+    /** @param rest the path after {@link #PREFIX}: empty for creation, {@code /{id}} for an upload */
+    public Exchange handle(Reply reply, HttpRequest request, Principal principal, String rest) {
+        HttpHeaders headers = request.headers();
+        if (!VERSION.equals(headers.get("Tus-Resumable"))) {
+            throw new HttpProblem(HttpResponseStatus.PRECONDITION_FAILED, "tus-version",
+                    "Tus-Resumable: " + VERSION + " is required", new DefaultHttpHeaders().set("Tus-Version", VERSION));
+        }
+        HttpMethod method = effectiveMethod(request);
+        if (rest.isEmpty() || rest.equals("/")) {
+            if (!HttpMethod.POST.equals(method)) {
+                throw notAllowed(method, "POST, OPTIONS");
+            }
+            create(reply, headers, principal);
+            return Exchange.DISCARD;
+        }
+        TusUploadId id = TusUploadId.decode(rest.substring(1));
+        if (HttpMethod.HEAD.equals(method)) {
+            FullHttpResponse response = reply.empty(HttpResponseStatus.OK);
+            response.headers().set("Upload-Offset", offset(principal, id)).set("Upload-Length", id.length())
+                    .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            reply.send(tusHeaders(response));
+        } else if (HttpMethod.PATCH.equals(method)) {
+            return patch(reply, request, principal, id);
+        } else if (HttpMethod.DELETE.equals(method)) {
+            Upload upload = ingest.open(principal, id.path(), UploadMode.RESUME);
+            upload.abort();
+            upload.close();
+            reply.send(tusHeaders(reply.empty(HttpResponseStatus.NO_CONTENT)));
+        } else {
+            throw notAllowed(method, "HEAD, PATCH, DELETE, OPTIONS");
+        }
+        return Exchange.DISCARD;
+    }
+
+    private void create(Reply reply, HttpHeaders headers, Principal principal) {
+        long length = headerNumber(headers, "Upload-Length");
+        if (length > maxUploadBytes) {
+            throw new HttpProblem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
+                    "Upload-Length is larger than allowed (" + maxUploadBytes + " bytes)");
+        }
+        Map<String, String> metadata = UploadMetadata.parse(headers.get("Upload-Metadata"));
+        String target = metadata.containsKey("path") ? metadata.get("path")
+                : metadata.containsKey("filename") ? "inbox/" + metadata.get("filename") : null;
+        if (target == null) {
+            throw HttpProblem.badRequest("Upload-Metadata needs 'path' (e.g. inbox/a.csv) or 'filename'");
+        }
+        TusUploadId id = new TusUploadId(length, RequestPaths.toVirtualPath(target));
+        Upload upload = ingest.open(principal, id.path(), UploadMode.CREATE);
+        try {
+            if (length == 0) {
+                upload.commit();
+            } else {
+                upload.suspend();
+            }
+        } finally {
+            upload.close();
+        }
+        FullHttpResponse response = reply.empty(HttpResponseStatus.CREATED);
+        response.headers().set(HttpHeaderNames.LOCATION, PREFIX + "/" + id.encode());
+        reply.send(tusHeaders(response));
+    }
+
+    private Exchange patch(Reply reply, HttpRequest request, Principal principal, TusUploadId id) {
+        HttpHeaders headers = request.headers();
+        if (!OFFSET_STREAM.equals(headers.get(HttpHeaderNames.CONTENT_TYPE))) {
+            throw new HttpProblem(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+                    "a PATCH body must be " + OFFSET_STREAM);
+        }
+        long offset = headerNumber(headers, "Upload-Offset");
+        TusChecksum checksum = TusChecksum.of(headers);
+        Upload upload = ingest.open(principal, id.path(), UploadMode.RESUME);
+        if (upload.resumeOffset() != offset) {
+            long stored = upload.resumeOffset();
+            upload.suspend();
+            upload.close();
+            throw new HttpProblem(HttpResponseStatus.CONFLICT, "offset-mismatch", "Upload-Offset is " + offset
+                    + " but the upload continues at " + stored);
+        }
+        return new TusPatch(reply, upload, id, checksum, () -> offset(principal, id));
+    }
+
+    /** Where the upload continues: the partial's stored size, or its length once it was committed. */
+    private long offset(Principal principal, TusUploadId id) {
+        FileEntry entry = files.stat(principal, id.path());
+        if (entry.partial()) {
+            return entry.size();
+        }
+        if (!entry.directory() && entry.size() == id.length()) {
+            return id.length();
+        }
+        throw GatewayException.notFound("upload");
+    }
+
+    static FullHttpResponse tusHeaders(FullHttpResponse response) {
+        response.headers().set("Tus-Resumable", VERSION);
+        return response;
+    }
+
+    /** The tus Java client (like other HttpURLConnection users) sends PATCH and DELETE as overridden POSTs. */
+    private static HttpMethod effectiveMethod(HttpRequest request) {
+        String override = request.headers().get("X-HTTP-Method-Override");
+        return HttpMethod.POST.equals(request.method()) && override != null
+                ? HttpMethod.valueOf(override.trim().toUpperCase(java.util.Locale.ROOT)) : request.method();
+    }
+
+    private static long headerNumber(HttpHeaders headers, String name) {
+        String value = headers.get(name);
+        if (value == null || value.isEmpty() || value.length() > 18 || !value.chars().allMatch(Character::isDigit)) {
+            throw HttpProblem.badRequest(name + " must be a non-negative integer");
+        }
+        return Long.parseLong(value);
+    }
+
+    private static HttpProblem notAllowed(HttpMethod method, String allowed) {
+        return new HttpProblem(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+                method + " is not allowed here", new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW, allowed));
+    }
+}

@@ -1,0 +1,101 @@
+package io.vaultgate.https.tus;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vaultgate.core.ingest.Receipt;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.https.files.BodyWriter;
+import io.vaultgate.https.files.Downloads;
+import io.vaultgate.https.http.Exchange;
+import io.vaultgate.https.http.HttpProblem;
+import io.vaultgate.https.http.Reply;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.function.LongSupplier;
+
+/**
+ * One tus {@code PATCH}: the body streams into the resumed upload from its offset. When the announced
+ * length is reached the upload is committed; otherwise it is suspended again and the client continues
+ * with another PATCH. A dropped connection suspends too (that is what tus is for). A checksum mismatch
+ * aborts the whole upload (460): bytes are encrypted and stored as they arrive, so one chunk cannot be
+ * taken back, and the client starts a new upload.
+ */
+final class TusPatch implements Exchange {
+
+    static final HttpResponseStatus CHECKSUM_MISMATCH = new HttpResponseStatus(460, "Checksum Mismatch");
+
+    private final Reply reply;
+    private final Upload upload;
+    private final TusUploadId id;
+    private final byte[] checksum;
+    private final MessageDigest sha256;
+    private final BodyWriter writer;
+    private final LongSupplier storedOffset;
+    private boolean finished;
+
+    TusPatch(Reply reply, Upload upload, TusUploadId id, TusChecksum checksum, LongSupplier storedOffset) {
+        this.reply = reply;
+        this.upload = upload;
+        this.id = id;
+        this.checksum = checksum == null ? null : checksum.sha256();
+        this.sha256 = checksum == null ? null : TusChecksum.newSha256();
+        this.writer = new BodyWriter(upload, upload.resumeOffset(), id.length(), this::observe);
+        this.storedOffset = storedOffset;
+    }
+
+    private void observe(ByteBuffer bytes) {
+        if (sha256 != null) {
+            sha256.update(bytes);
+        }
+    }
+
+    @Override
+    public void content(ByteBuf chunk) {
+        writer.write(chunk);
+    }
+
+    @Override
+    public void end(HttpHeaders trailers) {
+        if (checksum != null && !MessageDigest.isEqual(checksum, sha256.digest())) {
+            cancelWith(true);
+            throw new HttpProblem(CHECKSUM_MISMATCH, "checksum-mismatch",
+                    "Upload-Checksum does not match the body; the upload was discarded");
+        }
+        FullHttpResponse response = reply.empty(HttpResponseStatus.NO_CONTENT);
+        if (writer.offset() == id.length()) {
+            Receipt receipt = upload.commit();
+            finished = true;
+            upload.close();
+            response.headers().set(HttpHeaderNames.ETAG, Downloads.etag(receipt.sha256()))
+                    .set("Upload-Offset", receipt.size());
+        } else {
+            cancelWith(false);
+            response.headers().set("Upload-Offset", storedOffset.getAsLong());
+        }
+        reply.send(TusApi.tusHeaders(response));
+    }
+
+    @Override
+    public void cancel() {
+        cancelWith(false);
+    }
+
+    private void cancelWith(boolean abort) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        try {
+            if (abort) {
+                upload.abort();
+            } else {
+                upload.suspend();
+            }
+        } finally {
+            upload.close();
+        }
+    }
+}
