@@ -76,6 +76,11 @@ public final class TestCore implements AutoCloseable {
         return core;
     }
 
+    /** The key provider, to assemble a second core over other resources in the same test. */
+    public io.vaultgate.crypto.KeyProvider keys() {
+        return keys;
+    }
+
     public Path home() {
         return home;
     }
