@@ -3,6 +3,7 @@ package io.vaultgate.crypto.internal;
 import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.format.EnvelopeFormat;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import javax.crypto.AEADBadTagException;
@@ -60,6 +61,49 @@ public final class SegmentCipher {
       cipher.updateAAD(associatedData(index, last));
       int n = cipher.doFinal(pt, ptOff, len, out, outOff + nonce.length);
       return nonce.length + n;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM seal failed", e);
+    }
+  }
+
+  /**
+   * Starts sealing segment {@code index} incrementally, as not final: draws a fresh nonce, writes it
+   * to {@code out} at {@code outOff} and returns its length. Feed plaintext with {@link #update},
+   * end with {@link #finish}. Lets a streaming writer encrypt straight from the caller's buffers.
+   */
+  public int begin(long index, byte[] out, int outOff) {
+    checkIndex(index);
+    random.nextBytes(nonce);
+    System.arraycopy(nonce, 0, out, outOff, nonce.length);
+    try {
+      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+      cipher.updateAAD(associatedData(index, false));
+      return nonce.length;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM init failed", e);
+    }
+  }
+
+  /** Encrypts more plaintext of the segment begun last; returns the ciphertext bytes written. */
+  public int update(ByteBuffer plaintext, byte[] out, int outOff) {
+    try {
+      if (plaintext.hasArray()) {
+        int n = plaintext.remaining();
+        int written = cipher.update(
+            plaintext.array(), plaintext.arrayOffset() + plaintext.position(), n, out, outOff);
+        plaintext.position(plaintext.limit());
+        return written;
+      }
+      return cipher.update(plaintext, ByteBuffer.wrap(out, outOff, out.length - outOff));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM update failed", e);
+    }
+  }
+
+  /** Completes the segment begun last (as not final); returns the bytes written (rest and tag). */
+  public int finish(byte[] out, int outOff) {
+    try {
+      return cipher.doFinal(out, outOff);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM seal failed", e);
     }

@@ -100,6 +100,14 @@ public final class EnvelopeReader implements Closeable {
     int total = 0;
     while (dst.hasRemaining() && position < size) {
       long index = position / segmentSize;
+      if (position == index * segmentSize && index != cachedIndex && dst.hasArray()) {
+        int n = decryptInto(index, dst);
+        if (n >= 0) {
+          position += n;
+          total += n;
+          continue;
+        }
+      }
       load(index);
       int offset = (int) (position - index * segmentSize);
       int n = Math.min(dst.remaining(), cachedLength - offset);
@@ -185,6 +193,30 @@ public final class EnvelopeReader implements Closeable {
       open = false;
       Arrays.fill(plain, (byte) 0);
       ch.close();
+    }
+  }
+
+  /**
+   * Decrypts a whole segment straight into {@code dst} if it has room, saving a copy; returns -1
+   * otherwise. On an authentication failure the written region is zeroed before the exception
+   * leaves, so the caller never holds unauthenticated plaintext.
+   */
+  private int decryptInto(long index, ByteBuffer dst) throws IOException {
+    int length = layout.length(index, segmentSize);
+    if (dst.remaining() < length - EnvelopeFormat.SEGMENT_OVERHEAD) {
+      return -1;
+    }
+    ChannelIo.readFullyAt(ch, EnvelopeFormat.segmentOffset(index, segmentSize),
+        ByteBuffer.wrap(sealed, 0, length));
+    boolean last = index == layout.count() - 1;
+    int at = dst.arrayOffset() + dst.position();
+    try {
+      int n = cipher.open(index, last, sealed, 0, length, dst.array(), at);
+      dst.position(dst.position() + n);
+      return n;
+    } catch (CryptoException e) {
+      Arrays.fill(dst.array(), at, at + length - EnvelopeFormat.SEGMENT_OVERHEAD, (byte) 0);
+      throw e;
     }
   }
 

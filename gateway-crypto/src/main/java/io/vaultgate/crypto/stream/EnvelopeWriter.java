@@ -17,21 +17,25 @@ import java.util.Objects;
  * An encrypting channel: plaintext written to it leaves as a Vaultgate envelope (see {@link
  * EnvelopeFormat}) on the sink, header first, then one sealed segment per 64 KiB.
  *
- * <p>Accepts writes of any size. A full segment is sealed only once the next byte arrives, because
- * until then it might be the last one, which carries the final flag. {@link #finish()} seals the
- * final segment and leaves the sink open (for an fsync); {@link #close()} finishes and closes the
- * sink. After a failed write to the sink the writer refuses further writes and {@code close()} does
- * not seal, so a broken stream can never look complete. Memory: two segment buffers. Not
- * thread-safe.
+ * <p>Accepts writes of any size and encrypts them in place of copying: each segment is sealed
+ * incrementally, straight from the caller's buffers, on the assumption that it is not the last.
+ * That holds for every segment but one; for the last, {@link #finish()} opens the (never written)
+ * non-final seal and seals its plaintext again with the final flag and a fresh nonce. Only the
+ * final seal of each segment ever reaches the sink, so no (key, nonce) pair is ever exposed twice.
+ *
+ * <p>{@link #finish()} leaves the sink open (for an fsync); {@link #close()} finishes and closes it.
+ * After a failed write to the sink the writer refuses further writes and {@code close()} does not
+ * seal, so a broken stream can never look complete. Memory: two segment buffers. Not thread-safe.
  */
 public final class EnvelopeWriter implements WritableByteChannel {
   private final WritableByteChannel sink;
   private final SegmentCipher cipher;
   private final int segmentSize;
-  private final byte[] plain;
   private final byte[] sealed;
-  private int filled;
   private long index;
+  private int segmentFill;
+  private int sealedLength;
+  private boolean segmentOpen;
   private long plaintextSize;
   private boolean open = true;
   private boolean finished;
@@ -41,7 +45,6 @@ public final class EnvelopeWriter implements WritableByteChannel {
     this.sink = sink;
     this.cipher = cipher;
     this.segmentSize = segmentSize;
-    this.plain = new byte[segmentSize];
     this.sealed = new byte[segmentSize + EnvelopeFormat.SEGMENT_OVERHEAD];
   }
 
@@ -70,19 +73,23 @@ public final class EnvelopeWriter implements WritableByteChannel {
     int n = src.remaining();
     try {
       while (src.hasRemaining()) {
-        if (filled == segmentSize) {
-          seal(plain, 0, segmentSize, false);
-          filled = 0;
+        if (segmentOpen && segmentFill == segmentSize) {
+          // More bytes follow, so the full segment is not the last: its seal stands.
+          sealedLength += cipher.finish(sealed, sealedLength);
+          ChannelIo.writeFully(sink, ByteBuffer.wrap(sealed, 0, sealedLength));
+          index++;
+          segmentOpen = false;
         }
-        if (filled == 0 && src.hasArray() && src.remaining() > segmentSize) {
-          // Whole segment straight from the caller's array; more bytes follow, so not final.
-          seal(src.array(), src.arrayOffset() + src.position(), segmentSize, false);
-          src.position(src.position() + segmentSize);
-          continue;
+        if (!segmentOpen) {
+          sealedLength = cipher.begin(index, sealed, 0);
+          segmentFill = 0;
+          segmentOpen = true;
         }
-        int k = Math.min(src.remaining(), segmentSize - filled);
-        src.get(plain, filled, k);
-        filled += k;
+        int k = Math.min(src.remaining(), segmentSize - segmentFill);
+        ByteBuffer chunk = src.slice(src.position(), k);
+        sealedLength += cipher.update(chunk, sealed, sealedLength);
+        src.position(src.position() + k);
+        segmentFill += k;
       }
     } catch (IOException | RuntimeException e) {
       failed = true;
@@ -98,15 +105,25 @@ public final class EnvelopeWriter implements WritableByteChannel {
       return;
     }
     ensureWritable();
+    byte[] plain = new byte[segmentSize];
     try {
-      seal(plain, 0, filled, true);
+      if (!segmentOpen) {
+        sealedLength = cipher.begin(index, sealed, 0);
+        segmentFill = 0;
+      }
+      sealedLength += cipher.finish(sealed, sealedLength);
+      int length = cipher.open(index, false, sealed, 0, sealedLength, plain, 0);
+      Arrays.fill(sealed, (byte) 0);
+      int n = cipher.seal(index, true, plain, 0, length, sealed, 0);
+      ChannelIo.writeFully(sink, ByteBuffer.wrap(sealed, 0, n));
     } catch (IOException | RuntimeException e) {
       failed = true;
       throw e;
+    } finally {
+      Arrays.fill(plain, (byte) 0);
     }
-    filled = 0;
+    segmentOpen = false;
     finished = true;
-    Arrays.fill(plain, (byte) 0);
   }
 
   /** Plaintext bytes accepted so far. */
@@ -151,15 +168,8 @@ public final class EnvelopeWriter implements WritableByteChannel {
       }
     } finally {
       open = false;
-      Arrays.fill(plain, (byte) 0);
       sink.close();
     }
-  }
-
-  private void seal(byte[] src, int off, int len, boolean last) throws IOException {
-    int n = cipher.seal(index, last, src, off, len, sealed, 0);
-    ChannelIo.writeFully(sink, ByteBuffer.wrap(sealed, 0, n));
-    index++;
   }
 
   private void ensureWritable() throws IOException {

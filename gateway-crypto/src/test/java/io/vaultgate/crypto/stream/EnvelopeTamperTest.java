@@ -106,6 +106,11 @@ class EnvelopeTamperTest {
       assertThatThrownBy(() -> r.read((long) segment * S, dst))
           .isInstanceOf(CryptoException.AuthenticationFailed.class);
       assertThat(dst.position()).isZero();
+      assertThat(dst.array()).as("no unauthenticated plaintext left in the buffer").containsOnly(0);
+      ByteBuffer small = ByteBuffer.allocate(100);
+      assertThatThrownBy(() -> r.read((long) segment * S, small))
+          .isInstanceOf(CryptoException.AuthenticationFailed.class);
+      assertThat(small.array()).containsOnly(0);
       assertThatThrownBy(() -> r.inputStream().readAllBytes())
           .isInstanceOf(CryptoException.AuthenticationFailed.class);
     }

@@ -84,10 +84,14 @@ class NonceUniquenessTest {
   }
 
   @Test
-  void streamingWriter_drawsOneFreshNoncePerSegment() throws IOException {
+  void streamingWriter_usesAFreshNonceForEverySeal_includingTheFinalReSeal() throws IOException {
     RecordingRandom random = new RecordingRandom();
-    Envelopes.seal(DataKey.generate(), CTX, new byte[10 * S + 1], S, random);
-    assertThat(random.nonces).hasSize(11).doesNotHaveDuplicates();
+    byte[] envelope = Envelopes.seal(DataKey.generate(), CTX, new byte[10 * S + 1], S, random);
+    List<String> stored = allStoredNonces(envelope);
+    assertThat(stored).hasSize(11).doesNotHaveDuplicates();
+    // One draw per segment, plus the discarded non-final seal of the last segment.
+    assertThat(random.nonces).hasSize(12).doesNotHaveDuplicates().containsAll(stored);
+    assertThat(stored).doesNotContain(random.nonces.get(10));
   }
 
   private static String lastSegmentNonce(byte[] envelope) {
