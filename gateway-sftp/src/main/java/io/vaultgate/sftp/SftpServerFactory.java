@@ -8,6 +8,7 @@ import io.vaultgate.sftp.events.AuditingSftpEventListener;
 import io.vaultgate.sftp.fs.ClientCloseListener;
 import io.vaultgate.sftp.fs.GatewayFileSystemAccessor;
 import io.vaultgate.sftp.fs.GatewayFileSystemFactory;
+import io.vaultgate.sftp.fs.NonInterruptingExecutor;
 import java.util.List;
 import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
@@ -58,6 +59,7 @@ public final class SftpServerFactory {
 
         applyLimits(server, settings.limits());
         CoreModuleProperties.SERVER_IDENTIFICATION.set(server, IDENTIFICATION);
+        CoreModuleProperties.TCP_NODELAY.set(server, true);
         SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, "posix-rename@openssh.com=1,limits@openssh.com=1");
         server.setSubsystemFactories(List.of(sftpSubsystem()));
         return server;
@@ -65,6 +67,7 @@ public final class SftpServerFactory {
 
     private static SftpSubsystemFactory sftpSubsystem() {
         SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder()
+                .withExecutorServiceProvider(() -> new NonInterruptingExecutor("sftp-session"))
                 .withFileSystemAccessor(new GatewayFileSystemAccessor())
                 .withSftpErrorStatusDataHandler(new SftpStatusMapper())
                 .withUnsupportedAttributePolicy(UnsupportedAttributePolicy.Warn)

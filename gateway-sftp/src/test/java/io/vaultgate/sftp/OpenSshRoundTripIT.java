@@ -48,6 +48,24 @@ class OpenSshRoundTripIT {
     }
 
     @Test
+    void fiftyMebibytes_roundTripPipelined() throws Exception {
+        Path local = randomFile("big.bin", 50 * 1024 * 1024);
+        OpenSshSftp sftp = gateway.openSsh(TestSftpGateway.ALICE);
+        long started = System.nanoTime();
+        OpenSshSftp.Result put = sftp.batch("put " + local + " /inbox/big.bin");
+        double upload = 50 / ((System.nanoTime() - started) / 1e9);
+        started = System.nanoTime();
+        OpenSshSftp.Result get = sftp.batch("get /inbox/big.bin " + local + ".back");
+        double download = 50 / ((System.nanoTime() - started) / 1e9);
+        System.out.printf("OpenSSH sftp 50 MiB (incl. connect): upload %.1f MiB/s, download %.1f MiB/s%n", upload,
+                download);
+
+        assertThat(put.succeeded()).as(put.output()).isTrue();
+        assertThat(get.succeeded()).as(get.output()).isTrue();
+        assertThat(sha256(local.resolveSibling("big.bin.back"))).isEqualTo(sha256(local));
+    }
+
+    @Test
     void statReportsPlaintextSize() throws Exception {
         Path local = randomFile("sized.bin", 100_000);
         OpenSshSftp.Result result = gateway.openSsh(TestSftpGateway.ALICE)

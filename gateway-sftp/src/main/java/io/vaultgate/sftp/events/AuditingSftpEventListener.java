@@ -2,6 +2,7 @@ package io.vaultgate.sftp.events;
 
 import io.vaultgate.sftp.auth.SessionPrincipal;
 import io.vaultgate.sftp.fs.GatewayFileSystemAccessor;
+import io.vaultgate.sftp.fs.GatewayPath;
 import java.nio.file.CopyOption;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -65,7 +66,7 @@ public final class AuditingSftpEventListener implements SftpEventListener {
     @Override
     public void exiting(ServerSession session, Handle handle) {
         if (GatewayFileSystemAccessor.isUpload(handle)) {
-            AUDIT.info("sftp upload interrupted: user={} path={} bytes={} outcome=resumable-partial", user(session),
+            AUDIT.info("sftp upload interrupted: user={} path={} bytes={} outcome=resumable-partial", user(handle),
                     handle.getFile(), bytes(handle));
         }
     }
@@ -100,6 +101,11 @@ public final class AuditingSftpEventListener implements SftpEventListener {
     private static long bytes(Handle handle) {
         AtomicLong counter = handle.getAttribute(BYTES);
         return counter == null ? 0 : counter.get();
+    }
+
+    /** The principal of the handle's file system: still known when the session is already torn down. */
+    private static String user(Handle handle) {
+        return handle.getFile() instanceof GatewayPath path ? path.getFileSystem().principal().name() : "?";
     }
 
     private static String user(ServerSession session) {

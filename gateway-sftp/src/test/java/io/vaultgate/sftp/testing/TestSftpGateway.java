@@ -38,14 +38,24 @@ public final class TestSftpGateway implements AutoCloseable {
     public static TestSftpGateway start(Path directory, UnaryOperator<SftpSettings> tweak) throws Exception {
         TestCore core = TestCore.create(Files.createDirectories(directory.resolve("core")));
         for (String user : new String[] {ALICE, BOB}) {
-            core.client(TENANT, user, Protocol.SFTP);
-            ClientKeys.Key key = ClientKeys.generate(directory, user, "ed25519");
-            core.core().administration().addSshKey(user, key.publicLine());
+            addClient(core, directory, TENANT, user);
         }
         SftpSettings settings = tweak.apply(SftpSettings.loopback(HostKeys.generate(directory.resolve("hostkeys"))));
         GatewayCore gateway = core.core();
         SftpFrontEnd server = SftpFrontEnd.start(settings, gateway.authenticator(), gateway.files(), gateway.ingest());
         return new TestSftpGateway(directory, core, server);
+    }
+
+    /** Creates an account (and its tenant if new) with an Ed25519 key; returns the private key file. */
+    public Path addClient(String tenant, String user) throws Exception {
+        return addClient(core, directory, tenant, user);
+    }
+
+    private static Path addClient(TestCore core, Path directory, String tenant, String user) throws Exception {
+        core.client(tenant, user, Protocol.SFTP);
+        ClientKeys.Key key = ClientKeys.generate(directory, user, "ed25519");
+        core.core().administration().addSshKey(user, key.publicLine());
+        return key.privateKey();
     }
 
     public GatewayCore core() {
