@@ -1,0 +1,146 @@
+package io.vaultgate.sftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.sftp.testing.MinaSftp;
+import io.vaultgate.sftp.testing.TestSftpGateway;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClient.OpenMode;
+import org.apache.sshd.sftp.common.SftpException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Limits, password logins, locked tenants and concurrency, through MINA's client. */
+class MinaLimitsIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path directory;
+    static TestSftpGateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = TestSftpGateway.start(directory, settings -> settings.withLimits(
+                new SftpLimits(3, Duration.ofSeconds(10), Duration.ofMinutes(1), 3, 25, 30)));
+        gateway.core().administration().createTenant(TenantId.of("pw-co"), "Password Co", true);
+        gateway.core().administration().createAccount(TenantId.of("pw-co"), "dave");
+        gateway.core().administration().setPassword("dave", "correct horse battery".toCharArray());
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    @Test
+    void tooManyOpenHandles_isRefusedWithAStatus() throws Exception {
+        try (MinaSftp alice = gateway.mina(TestSftpGateway.ALICE)) {
+            SftpClient sftp = alice.sftp();
+            List<SftpClient.CloseableHandle> handles = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                handles.add(sftp.openDir("/inbox"));
+            }
+            assertThatThrownBy(() -> sftp.openDir("/inbox")).isInstanceOf(SftpException.class);
+            handles.get(0).close();
+            sftp.openDir("/inbox").close();
+        }
+    }
+
+    @Test
+    void passwordLogin_worksWhereTheTenantAllowsIt() throws Exception {
+        try (ClientSessionHolder dave = password("dave", "correct horse battery")) {
+            assertThat(dave.session.isAuthenticated()).isTrue();
+        }
+    }
+
+    @Test
+    void wrongPassword_isRefused() {
+        assertThatThrownBy(() -> password("dave", "wrong").close()).isInstanceOf(Exception.class);
+    }
+
+    @Test
+    void passwordLogin_isRefusedWhereTheTenantDoesNotAllowIt() throws Exception {
+        gateway.core().administration().setPassword(TestSftpGateway.ALICE, "alice's password".toCharArray());
+        assertThatThrownBy(() -> password(TestSftpGateway.ALICE, "alice's password").close())
+                .isInstanceOf(Exception.class);
+    }
+
+    @Test
+    void lockedTenant_cannotLogIn() throws Exception {
+        Path key = gateway.addClient("locked-co", "erin");
+        MinaSftp.connect(gateway.port(), "erin", key).close();
+        gateway.core().administration().lock(TenantId.of("locked-co"));
+        assertThatThrownBy(() -> MinaSftp.connect(gateway.port(), "erin", key).close()).isInstanceOf(Exception.class);
+    }
+
+    @Test
+    void twentyParallelSessions_uploadAndReadBack() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                results.add(pool.submit(() -> {
+                    byte[] data = ("session " + n + " ").repeat(20_000).getBytes(StandardCharsets.UTF_8);
+                    try (MinaSftp client = gateway.mina(n % 2 == 0 ? TestSftpGateway.ALICE : TestSftpGateway.BOB)) {
+                        String path = "/inbox/parallel-" + n + ".txt";
+                        try (SftpClient.CloseableHandle handle = client.sftp().open(path,
+                                EnumSet.of(OpenMode.Write, OpenMode.Create, OpenMode.Truncate))) {
+                            for (int offset = 0; offset < data.length; offset += 32768) {
+                                client.sftp().write(handle, offset, data, offset, Math.min(32768, data.length - offset));
+                            }
+                        }
+                        byte[] back = client.sftp().read(path).readAllBytes();
+                        return new String(back, StandardCharsets.UTF_8).equals(new String(data, StandardCharsets.UTF_8))
+                                ? "ok" : "mismatch " + n;
+                    }
+                }));
+            }
+            for (Future<String> result : results) {
+                assertThat(result.get()).isEqualTo("ok");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static ClientSessionHolder password(String user, String password) throws Exception {
+        SshClient client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+        client.start();
+        try {
+            ClientSession session = client.connect(user, "127.0.0.1", gateway.port()).verify(TIMEOUT).getSession();
+            session.addPasswordIdentity(password);
+            session.auth().verify(TIMEOUT);
+            return new ClientSessionHolder(client, session);
+        } catch (Exception e) {
+            client.stop();
+            throw e;
+        }
+    }
+
+    private record ClientSessionHolder(SshClient client, ClientSession session) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            session.close(false).await(TIMEOUT);
+            client.stop();
+        }
+    }
+}
