@@ -10,6 +10,8 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.vaultgate.https.http.ApiHandler;
+import io.vaultgate.https.http.ConnectionLimit;
+import io.vaultgate.https.http.RequestHeaderTimeout;
 import io.vaultgate.https.http.Dispatcher;
 import io.vaultgate.https.http.StrictRequestDecoder;
 import io.vaultgate.https.files.FileContentInput;
@@ -27,11 +29,13 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
     private final EventExecutorGroup blocking;
     private final Dispatcher dispatcher;
     private final ChannelGroup connections;
+    private final ConnectionLimit connectionLimit;
 
     /** @param connections every accepted connection joins it, so that the server can close them all */
     public HttpsInitializer(SslContext tls, HttpsSettings settings, EventExecutorGroup blocking, Dispatcher dispatcher,
                             ChannelGroup connections) {
         this.connections = connections;
+        this.connectionLimit = new ConnectionLimit(settings.maxConnectionsPerAddress());
         this.tls = tls;
         this.settings = settings;
         this.blocking = blocking;
@@ -42,11 +46,13 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel channel) {
         connections.add(channel);
         ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast("limit", connectionLimit);
         pipeline.addLast("tls", tls.newHandler(channel.alloc()));
         pipeline.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         pipeline.addLast("decoder", new StrictRequestDecoder(settings.maxUriLength(), settings.maxHeaderBytes(),
                 FileContentInput.CHUNK_SIZE));
         pipeline.addLast("encoder", new HttpResponseEncoder());
+        pipeline.addLast("headerTimeout", new RequestHeaderTimeout(settings.requestHeaderTimeout()));
         pipeline.addLast(blocking, "chunked", new ChunkedWriteHandler());
         pipeline.addLast(blocking, "api", new ApiHandler(dispatcher));
     }

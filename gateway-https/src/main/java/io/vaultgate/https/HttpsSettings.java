@@ -15,9 +15,13 @@ import java.util.Objects;
  * @param maxHeaderBytes  total size of the request headers
  * @param maxUriLength    length of the request line
  * @param blockingThreads threads that run storage and authentication work off the network event loops
+ * @param requestHeaderTimeout a request's headers must arrive within this long after the connection opened or
+ *                        the previous response ended (slow-header, "slowloris", clients are cut off)
+ * @param maxConnectionsPerAddress connections one client IP address may hold open at once
  */
 public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long maxUploadBytes, Duration idleTimeout,
-                            int maxHeaderBytes, int maxUriLength, int blockingThreads) {
+                            int maxHeaderBytes, int maxUriLength, int blockingThreads, Duration requestHeaderTimeout,
+                            int maxConnectionsPerAddress) {
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 30;
 
@@ -31,26 +35,38 @@ public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long 
         require(maxHeaderBytes >= 1024, "https.maxHeaderSize: at least 1024 bytes, got " + maxHeaderBytes);
         require(maxUriLength >= 256, "https.maxUriLength: at least 256 characters, got " + maxUriLength);
         require(blockingThreads >= 1, "https.blockingThreads: at least 1, got " + blockingThreads);
+        Objects.requireNonNull(requestHeaderTimeout, "https.requestHeaderTimeout: missing; give a duration such as 30s");
+        require(!requestHeaderTimeout.isNegative() && !requestHeaderTimeout.isZero(),
+                "https.requestHeaderTimeout: must be positive, got " + requestHeaderTimeout);
+        require(maxConnectionsPerAddress >= 1, "https.maxConnectionsPerAddress: at least 1, got "
+                + maxConnectionsPerAddress);
     }
 
     /** Listens on all addresses at port 443 with conservative limits. */
     public static HttpsSettings defaults(TlsMaterial tls) {
         return new HttpsSettings("0.0.0.0", 443, tls, DEFAULT_MAX_UPLOAD_BYTES, Duration.ofSeconds(60),
-                16 * 1024, 8 * 1024, Math.max(4, 4 * Runtime.getRuntime().availableProcessors()));
+                16 * 1024, 8 * 1024, Math.max(4, 4 * Runtime.getRuntime().availableProcessors()),
+                Duration.ofSeconds(30), 64);
     }
 
     public HttpsSettings withAddress(String bind, int newPort) {
         return new HttpsSettings(bind, newPort, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
-                blockingThreads);
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress);
     }
 
     public HttpsSettings withMaxUploadBytes(long max) {
-        return new HttpsSettings(bindAddress, port, tls, max, idleTimeout, maxHeaderBytes, maxUriLength, blockingThreads);
+        return new HttpsSettings(bindAddress, port, tls, max, idleTimeout, maxHeaderBytes, maxUriLength,
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress);
     }
 
     public HttpsSettings withIdleTimeout(Duration timeout) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, timeout, maxHeaderBytes, maxUriLength,
-                blockingThreads);
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress);
+    }
+
+    public HttpsSettings withClientLimits(Duration headerTimeout, int connectionsPerAddress) {
+        return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
+                blockingThreads, headerTimeout, connectionsPerAddress);
     }
 
     private static void require(boolean condition, String message) {
