@@ -24,19 +24,22 @@ import java.util.function.Consumer;
  * <p>The reorder window is the plaintext range {@code [contiguousLength(), (s + w) * S)}, where
  * {@code s} is the first unsealed segment, {@code w} the window in segments and {@code S} the
  * segment size. A write outside it fails with {@link CryptoException.WriteOutOfWindow}; rewriting
- * bytes below {@code contiguousLength()} is refused because the plaintext listener has already seen
- * them. Segments are sealed strictly in index order, once complete and once a later byte proves they
- * are not the last. Memory: at most {@code w} segment buffers.
+ * bytes below {@code contiguousLength()} is refused because they are already hashed and encrypted.
+ * Bytes that arrive in order are encrypted straight from the caller's buffer; bytes that arrive
+ * early wait in segment buffers until the gap before them fills. Segments are sealed strictly in
+ * index order, each once a later byte proves it is not the last. Memory: at most {@code w} segment
+ * buffers (only for early bytes) and one sealed-segment buffer.
  *
  * <p>The optional listener receives every plaintext byte exactly once, in order, in read-only
- * buffers valid only during the call, before the bytes are sealed: a caller hashes the plaintext in
- * the same pass. {@link #resume} replays the existing plaintext to it first.
+ * buffers valid only during the call, before the bytes are encrypted: a caller hashes the plaintext
+ * in the same pass. {@link #resume} replays the existing plaintext to it first.
  *
  * <p>Ends: {@link #finish()} seals the final segment. {@link #suspend()} seals the contiguous data,
  * the partial tail as a non-final segment, so the file reads as incomplete but can be resumed; data
  * beyond a hole is dropped and {@link #committedLength()} says where to continue. {@link #close()}
- * alone keeps only what was already sealed. Every seal uses a fresh random nonce, so a tail re-sealed
- * after resume never repeats a (key, nonce) pair. Methods are synchronized.
+ * alone keeps only what was already sealed. Every seal that reaches the file uses a fresh random
+ * nonce, so a tail re-sealed after resume never repeats a (key, nonce) pair. Methods are
+ * synchronized.
  */
 public final class OutOfOrderEnvelopeWriter implements Closeable {
   /** A window of 64 segments: 4 MiB of reordering at the default segment size. */
@@ -49,10 +52,13 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   private final int segmentSize;
   private final int window;
   private final Consumer<ByteBuffer> listener;
-  private final TreeMap<Long, PendingSegment> pending = new TreeMap<>();
+  private final TreeMap<Long, PendingSegment> early = new TreeMap<>();
   private final ArrayDeque<byte[]> freeBuffers = new ArrayDeque<>();
   private final byte[] sealed;
-  private long nextSeal;
+  /** Index of the first unsealed segment: the one being encrypted. */
+  private long head;
+  private boolean headOpen;
+  private int sealedLength;
   private long contiguousEnd;
   private long maxEnd;
   private long committed;
@@ -73,7 +79,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   }
 
   /**
-   * Starts a new envelope on an empty {@code file}, writing the header at once.
+   * Starts a new envelope on {@code file} (truncated first), writing the header at once.
    *
    * @param plaintextListener receives the plaintext in order; may be null
    */
@@ -99,7 +105,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   /**
    * Reopens a suspended (or finished) envelope to continue writing at its end. Verifies every
    * stored segment, replays their plaintext to the listener, and takes the last segment back into
-   * memory so it is re-sealed, with a fresh nonce, when more data arrives or the writer ends.
+   * the cipher so it is re-sealed, with a fresh nonce, when more data arrives or the writer ends.
    *
    * @throws CryptoException.AuthenticationFailed if any stored byte does not authenticate
    */
@@ -133,36 +139,29 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   }
 
   private void replay(SegmentLayout layout) throws IOException {
-    for (long i = 0; i < layout.count(); i++) {
-      int length = layout.length(i, segmentSize);
-      ChannelIo.readFullyAt(file, EnvelopeFormat.segmentOffset(i, segmentSize),
-          ByteBuffer.wrap(sealed, 0, length));
-      if (i < layout.count() - 1) {
-        contiguousEnd += openInto(i, length);
-        continue;
-      }
-      byte[] plain = takeBuffer();
-      int n = openEitherFlag(i, length, plain);
-      PendingSegment p = new PendingSegment(plain);
-      p.add(0, n);
-      pending.put(i, p);
-      listener.accept(ByteBuffer.wrap(plain, 0, n).asReadOnlyBuffer());
-      nextSeal = i;
-      contiguousEnd += n;
-    }
-    maxEnd = contiguousEnd;
-    committed = contiguousEnd;
-  }
-
-  private int openInto(long index, int length) {
     byte[] plain = takeBuffer();
     try {
-      int n = cipher.open(index, false, sealed, 0, length, plain, 0);
-      listener.accept(ByteBuffer.wrap(plain, 0, n).asReadOnlyBuffer());
-      return n;
+      for (long i = 0; i < layout.count(); i++) {
+        int length = layout.length(i, segmentSize);
+        ChannelIo.readFullyAt(file, EnvelopeFormat.segmentOffset(i, segmentSize),
+            ByteBuffer.wrap(sealed, 0, length));
+        boolean lastStored = i == layout.count() - 1;
+        int n = lastStored ? openEitherFlag(i, length, plain) : cipher.open(i, false, sealed, 0,
+            length, plain, 0);
+        if (lastStored) {
+          head = i;
+          committed = contiguousEnd + n;
+          feed(ByteBuffer.wrap(plain, 0, n)); // re-encrypted, with a fresh nonce, from the start
+        } else {
+          listener.accept(ByteBuffer.wrap(plain, 0, n).asReadOnlyBuffer());
+          contiguousEnd += n;
+        }
+      }
     } finally {
+      Arrays.fill(plain, (byte) 0);
       freeBuffers.push(plain);
     }
+    maxEnd = contiguousEnd;
   }
 
   private int openEitherFlag(long index, int length, byte[] plain) {
@@ -182,7 +181,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
     requireState(State.OPEN);
     int len = src.remaining();
     long low = contiguousEnd;
-    long high = Math.min((nextSeal + window) * segmentSize, EnvelopeFormat.MAX_SEGMENTS * segmentSize);
+    long high = Math.min((head + window) * segmentSize, EnvelopeFormat.MAX_SEGMENTS * segmentSize);
     if (offset < low || offset > high - len) {
       throw new CryptoException.WriteOutOfWindow("write of " + len + " bytes at offset " + offset
           + " is outside the reorder window [" + low + ", " + high + ")");
@@ -191,19 +190,16 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
       return;
     }
     try {
-      long position = offset;
-      while (src.hasRemaining()) {
-        long index = position / segmentSize;
-        int start = (int) (position - index * segmentSize);
-        int n = Math.min(src.remaining(), segmentSize - start);
-        PendingSegment p = pending.computeIfAbsent(index, i -> new PendingSegment(takeBuffer()));
-        src.get(p.data, start, n);
-        p.add(start, start + n);
-        position += n;
-      }
       maxEnd = Math.max(maxEnd, offset + len);
-      advanceContiguous();
-      sealCompleteSegments();
+      if (offset == contiguousEnd) {
+        feed(src);
+      } else {
+        keepEarly(offset, src);
+      }
+      feedEarlyBytes();
+      if (headOpen && contiguousEnd == headEnd() && maxEnd > contiguousEnd) {
+        sealHead(); // complete, and a later byte exists: not the last segment
+      }
     } catch (IOException | RuntimeException e) {
       state = State.FAILED;
       throw e;
@@ -232,16 +228,26 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
       throw new IllegalStateException("cannot finish: no data at offset " + contiguousEnd
           + " but data up to " + maxEnd + " (sparse files are not supported)");
     }
+    byte[] plain = takeBuffer();
     try {
-      long last = contiguousEnd == 0 ? 0 : (contiguousEnd - 1) / segmentSize;
-      for (long i = nextSeal; i <= last; i++) {
-        sealPending(i, i == last);
+      if (!headOpen) {
+        sealedLength = cipher.begin(head, sealed, 0);
       }
+      // The head was encrypted as not final; open that (never written) seal and seal it as final.
+      sealedLength += cipher.finish(sealed, sealedLength);
+      int n = cipher.open(head, false, sealed, 0, sealedLength, plain, 0);
+      int length = cipher.seal(head, true, plain, 0, n, sealed, 0);
+      ChannelIo.writeFullyAt(file, EnvelopeFormat.segmentOffset(head, segmentSize),
+          ByteBuffer.wrap(sealed, 0, length));
       file.truncate(EnvelopeFormat.ciphertextSize(contiguousEnd, segmentSize));
+      committed = contiguousEnd;
     } catch (IOException | RuntimeException e) {
       state = State.FAILED;
       throw e;
+    } finally {
+      Arrays.fill(plain, (byte) 0);
     }
+    headOpen = false;
     state = State.FINISHED;
     release();
     return contiguousEnd;
@@ -256,14 +262,13 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   public synchronized long suspend() throws IOException {
     requireState(State.OPEN);
     try {
-      long count = (contiguousEnd + segmentSize - 1) / segmentSize;
-      for (long i = nextSeal; i < count; i++) {
-        sealPending(i, false);
+      if (headOpen) {
+        sealHead();
       }
-      long tail = count == 0 ? 0 : contiguousEnd - (count - 1) * segmentSize;
-      file.truncate(count == 0
+      file.truncate(contiguousEnd == 0
           ? EnvelopeFormat.HEADER_SIZE
-          : EnvelopeFormat.segmentOffset(count - 1, segmentSize) + tail + EnvelopeFormat.SEGMENT_OVERHEAD);
+          : EnvelopeFormat.segmentOffset(head - 1, segmentSize) + (contiguousEnd
+              - (head - 1) * segmentSize) + EnvelopeFormat.SEGMENT_OVERHEAD);
     } catch (IOException | RuntimeException e) {
       state = State.FAILED;
       throw e;
@@ -282,45 +287,69 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
     release();
   }
 
-  private void advanceContiguous() {
+  /** Hashes and encrypts bytes that continue the contiguous prefix, sealing segments as they fill. */
+  private void feed(ByteBuffer src) throws IOException {
+    while (src.hasRemaining()) {
+      if (headOpen && contiguousEnd == headEnd()) {
+        sealHead(); // more bytes follow, so the full head is not the last segment
+      }
+      if (!headOpen) {
+        sealedLength = cipher.begin(head, sealed, 0);
+        headOpen = true;
+      }
+      int k = (int) Math.min(src.remaining(), headEnd() - contiguousEnd);
+      ByteBuffer piece = src.slice(src.position(), k);
+      listener.accept(piece.asReadOnlyBuffer());
+      sealedLength += cipher.update(piece, sealed, sealedLength);
+      src.position(src.position() + k);
+      contiguousEnd += k;
+    }
+  }
+
+  /** Feeds early bytes that the last write made contiguous. */
+  private void feedEarlyBytes() throws IOException {
     while (true) {
       long index = contiguousEnd / segmentSize;
-      PendingSegment p = pending.get(index);
-      if (p == null) {
-        return;
-      }
+      PendingSegment p = early.get(index);
       int from = (int) (contiguousEnd - index * segmentSize);
-      int to = p.runEnd(from);
+      int to = p == null ? from : p.runEnd(from);
       if (to == from) {
         return;
       }
-      listener.accept(ByteBuffer.wrap(p.data, from, to - from).asReadOnlyBuffer());
-      contiguousEnd += to - from;
+      feed(ByteBuffer.wrap(p.data, from, to - from));
     }
   }
 
-  private void sealCompleteSegments() throws IOException {
-    while ((nextSeal + 1) * segmentSize <= contiguousEnd && (nextSeal + 1) * segmentSize < maxEnd) {
-      sealPending(nextSeal, false);
+  private void keepEarly(long offset, ByteBuffer src) {
+    long position = offset;
+    while (src.hasRemaining()) {
+      long index = position / segmentSize;
+      int start = (int) (position - index * segmentSize);
+      int n = Math.min(src.remaining(), segmentSize - start);
+      PendingSegment p = early.computeIfAbsent(index, i -> new PendingSegment(takeBuffer()));
+      src.get(p.data, start, n);
+      p.add(start, start + n);
+      position += n;
     }
   }
 
-  /** Seals pending segment {@code index} (must be {@code nextSeal}) with its contiguous bytes. */
-  private void sealPending(long index, boolean last) throws IOException {
-    assert index == nextSeal;
-    long start = index * segmentSize;
-    int length = (int) Math.min(segmentSize, contiguousEnd - start);
-    PendingSegment p = pending.remove(index);
-    byte[] data = p == null ? new byte[0] : p.data;
-    int n = cipher.seal(index, last, data, 0, length, sealed, 0);
-    ChannelIo.writeFullyAt(file, EnvelopeFormat.segmentOffset(index, segmentSize),
-        ByteBuffer.wrap(sealed, 0, n));
-    committed = start + length;
-    nextSeal = index + 1;
-    if (p != null) {
-      Arrays.fill(p.data, (byte) 0);
-      freeBuffers.push(p.data);
+  /** Completes the head segment as not final, writes it, and moves on to the next. */
+  private void sealHead() throws IOException {
+    sealedLength += cipher.finish(sealed, sealedLength);
+    ChannelIo.writeFullyAt(file, EnvelopeFormat.segmentOffset(head, segmentSize),
+        ByteBuffer.wrap(sealed, 0, sealedLength));
+    committed = contiguousEnd;
+    headOpen = false;
+    PendingSegment done = early.remove(head);
+    if (done != null) {
+      Arrays.fill(done.data, (byte) 0);
+      freeBuffers.push(done.data);
     }
+    head++;
+  }
+
+  private long headEnd() {
+    return (head + 1) * segmentSize;
   }
 
   private byte[] takeBuffer() {
@@ -329,16 +358,16 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   }
 
   private void release() {
-    for (PendingSegment p : pending.values()) {
+    for (PendingSegment p : early.values()) {
       Arrays.fill(p.data, (byte) 0);
     }
-    pending.clear();
+    early.clear();
     freeBuffers.clear();
   }
 
   private void requireState(State expected) {
     if (state != expected) {
-      throw new IllegalStateException("writer is " + state.name().toLowerCase() + ", not " 
+      throw new IllegalStateException("writer is " + state.name().toLowerCase() + ", not "
           + expected.name().toLowerCase());
     }
   }

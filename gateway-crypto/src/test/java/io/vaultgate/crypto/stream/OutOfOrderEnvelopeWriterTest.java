@@ -58,6 +58,46 @@ class OutOfOrderEnvelopeWriterTest {
     assertThat(Envelopes.open(dek, CTX, file.toByteArray())).isEqualTo(plain);
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {21, 22, 23, 24, 25, 26})
+  void overlappingRandomWrites_lastAcceptedWriteWins(int seed) throws IOException {
+    int s = EnvelopeFormat.MIN_SEGMENT_SIZE;
+    Random r = new Random(seed);
+    int size = s * 12 + r.nextInt(s);
+    byte[] expected = new byte[size];
+    DataKey dek = DataKey.generate();
+    MemoryChannel file = new MemoryChannel();
+    ByteArrayOutputStream seen = new ByteArrayOutputStream();
+    try (OutOfOrderEnvelopeWriter w = OutOfOrderEnvelopeWriter.create(
+        dek, CTX, file, 3, collect(seen), s, io.vaultgate.crypto.internal.RandomSource.secure())) {
+      for (int i = 0; i < 400; i++) {
+        long low = w.contiguousLength();
+        if (low == size) {
+          break;
+        }
+        int offset = (int) Math.min(size - 1, low + (r.nextInt(4) == 0 ? 0 : r.nextInt(3 * s)));
+        int len = Math.min(size - offset, 1 + r.nextInt(s));
+        byte[] data = Envelopes.randomBytes(r, len);
+        try {
+          w.write(offset, ByteBuffer.wrap(data));
+          System.arraycopy(data, 0, expected, offset, len);
+        } catch (CryptoException.WriteOutOfWindow refused) {
+          assertThat(offset + len).isGreaterThan((int) low + 2 * s);
+        }
+      }
+      while (w.contiguousLength() < size) {
+        int offset = (int) w.contiguousLength();
+        int len = Math.min(size - offset, s);
+        byte[] data = Envelopes.randomBytes(r, len);
+        w.write(offset, ByteBuffer.wrap(data));
+        System.arraycopy(data, 0, expected, offset, Math.min(len, size - offset));
+      }
+      assertThat(w.finish()).isEqualTo(size);
+    }
+    assertThat(seen.toByteArray()).isEqualTo(expected);
+    assertThat(Envelopes.open(dek, CTX, file.toByteArray())).isEqualTo(expected);
+  }
+
   @Test
   void inOrderWrites_produceTheSameLayoutAsTheStreamingWriter() throws IOException {
     byte[] plain = Envelopes.randomBytes(new Random(1), 2 * S + 5);
