@@ -1,10 +1,16 @@
 package io.vaultgate.core;
 
 import io.vaultgate.core.admin.Administration;
+import io.vaultgate.core.admin.SiteAdministration;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.auth.CatalogAuthenticator;
 import io.vaultgate.core.auth.PasswordHasher;
+import io.vaultgate.core.batch.BatchService;
+import io.vaultgate.core.batch.Router;
 import io.vaultgate.core.catalog.AccountRepository;
+import io.vaultgate.core.catalog.BatchRepository;
+import io.vaultgate.core.catalog.OperatorRepository;
+import io.vaultgate.core.catalog.RouteRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.DirectoryRepository;
 import io.vaultgate.core.catalog.FileRepository;
@@ -30,7 +36,11 @@ import java.time.Duration;
 public final class GatewayCore {
 
     /** Tunables of the core, validated by the configuration layer. */
-    public record Settings(Duration partialExpiry, int reorderWindowSegments) {
+    public record Settings(Duration partialExpiry, int reorderWindowSegments, Duration batchLease) {
+        public Settings(Duration partialExpiry, int reorderWindowSegments) {
+            this(partialExpiry, reorderWindowSegments, Duration.ofHours(1));
+        }
+
         public Settings {
             if (partialExpiry.isNegative() || partialExpiry.isZero()) {
                 throw new IllegalArgumentException("partial expiry must be positive");
@@ -38,22 +48,30 @@ public final class GatewayCore {
             if (reorderWindowSegments < 1) {
                 throw new IllegalArgumentException("the reorder window must be at least one segment");
             }
+            if (batchLease.isNegative() || batchLease.isZero()) {
+                throw new IllegalArgumentException("the batch lease must be positive");
+            }
         }
     }
 
     private final Authenticator authenticator;
     private final FileService files;
     private final IngestService ingest;
+    private final BatchService batches;
     private final Administration administration;
+    private final SiteAdministration sites;
     private final Recovery recovery;
     private final UploadGate uploads;
 
-    private GatewayCore(Authenticator authenticator, FileService files, IngestService ingest,
-                        Administration administration, Recovery recovery, UploadGate uploads) {
+    private GatewayCore(Authenticator authenticator, FileService files, IngestService ingest, BatchService batches,
+                        Administration administration, SiteAdministration sites, Recovery recovery,
+                        UploadGate uploads) {
         this.authenticator = authenticator;
         this.files = files;
         this.ingest = ingest;
+        this.batches = batches;
         this.administration = administration;
+        this.sites = sites;
         this.recovery = recovery;
         this.uploads = uploads;
     }
@@ -63,16 +81,21 @@ public final class GatewayCore {
         TenantRepository tenants = new TenantRepository();
         AccountRepository accounts = new AccountRepository();
         TokenRepository tokens = new TokenRepository();
+        OperatorRepository operators = new OperatorRepository();
         FileRepository fileRows = new FileRepository();
+        BatchRepository batches = new BatchRepository();
+        RouteRepository routes = new RouteRepository();
         PasswordHasher hasher = new PasswordHasher(random);
         UploadGate gate = new UploadGate();
         return new GatewayCore(
-                new CatalogAuthenticator(database, tenants, accounts, tokens, hasher, clock),
-                new CatalogFileService(database, fileRows, new DirectoryRepository(), store,
+                new CatalogAuthenticator(database, tenants, accounts, operators, tokens, hasher, clock),
+                new CatalogFileService(database, fileRows, new DirectoryRepository(), batches, store,
                         new DecryptingFileOpener(database, fileRows, store, keys), clock),
-                new EncryptingIngestService(database, tenants, fileRows, store, keys, gate,
-                        settings.reorderWindowSegments(), random, clock),
+                new EncryptingIngestService(database, tenants, fileRows, batches, store, keys,
+                        new Router(routes, batches, random), gate, settings.reorderWindowSegments(), random, clock),
+                new BatchService(database, batches, routes, tenants, settings.batchLease(), clock),
                 new Administration(database, tenants, accounts, tokens, keys, hasher, random, clock),
+                new SiteAdministration(database, tenants, accounts, operators, routes, tokens, random, clock),
                 new Recovery(database, tenants, fileRows, store, keys, settings.partialExpiry(), clock), gate);
     }
 
@@ -88,8 +111,16 @@ public final class GatewayCore {
         return ingest;
     }
 
+    public BatchService batches() {
+        return batches;
+    }
+
     public Administration administration() {
         return administration;
+    }
+
+    public SiteAdministration sites() {
+        return sites;
     }
 
     public Recovery recovery() {

@@ -1,6 +1,7 @@
 package io.vaultgate.server;
 
 import io.vaultgate.core.admin.Administration;
+import io.vaultgate.core.admin.SiteAdministration;
 import io.vaultgate.core.tenant.TenantId;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,7 +31,7 @@ public final class DemoSetup {
     public record Credentials(Path privateKey, Path apiToken, Path knownHosts, Path caCertificate) {
     }
 
-    public Credentials ensure(Administration admin, DataDirectory home) {
+    public Credentials ensure(Administration admin, SiteAdministration sites, DataDirectory home) {
         Path dir = home.home().resolve("demo");
         Path key = dir.resolve("id_ed25519");
         Path token = dir.resolve("api-token");
@@ -39,7 +40,7 @@ public final class DemoSetup {
             TenantId tenant = TenantId.of(TENANT);
             if (admin.tenant(tenant).isEmpty()) {
                 admin.createTenant(tenant, "Demo Client Co.", false);
-                admin.createSite(SITE, "Demo BPO processing site");
+                sites.createSite(SITE, "Demo BPO processing site");
             }
             if (!Files.exists(key)) {
                 writeClientKey(key);

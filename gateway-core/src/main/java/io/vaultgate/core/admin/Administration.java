@@ -101,7 +101,8 @@ public final class Administration {
             if (tenants.find(jdbc, tenant).isEmpty()) {
                 throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " does not exist");
             }
-            if (accounts.findByUsername(jdbc, username).isPresent()) {
+            if (accounts.findByUsername(jdbc, username).isPresent()
+                    || jdbc.count("SELECT COUNT(*) FROM operators WHERE username = ?", username) > 0) {
                 throw new GatewayException(Reason.CONFLICT, "username " + username + " is taken");
             }
             accounts.insert(jdbc, account);
@@ -154,12 +155,6 @@ public final class Administration {
             return null;
         });
         return token;
-    }
-
-    /** Registers a BPO processing site (its endpoints and trust come with forwarding). */
-    public void createSite(String id, String name) {
-        database.inTransaction(jdbc -> jdbc.update("INSERT INTO sites (id, name, created_at) VALUES (?, ?, ?)",
-                TenantId.of(id).value(), name, clock.instant().toEpochMilli()));
     }
 
     public List<String> sshKeyFingerprints(String username) {

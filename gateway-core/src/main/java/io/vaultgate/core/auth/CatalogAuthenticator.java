@@ -5,6 +5,7 @@ import io.vaultgate.core.auth.AuthResult.Success;
 import io.vaultgate.core.catalog.AccountRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.catalog.OperatorRepository;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.catalog.TokenRepository;
 import io.vaultgate.core.tenant.Account;
@@ -16,7 +17,7 @@ import java.util.Optional;
 
 /**
  * Checks credentials against the catalog and the owning tenant's policy (status, protocols, password
- * login). A password check for an unknown user still runs one Argon2id derivation, so response time does
+ * login). Operators log in with SSH keys or API tokens only (their MFA comes with the security issue). A password check for an unknown user still runs one Argon2id derivation, so response time does
  * not reveal which usernames exist.
  */
 public final class CatalogAuthenticator implements Authenticator {
@@ -24,16 +25,19 @@ public final class CatalogAuthenticator implements Authenticator {
     private final Database database;
     private final TenantRepository tenants;
     private final AccountRepository accounts;
+    private final OperatorRepository operators;
     private final TokenRepository tokens;
     private final PasswordHasher hasher;
     private final Clock clock;
     private final String decoyHash;
 
     public CatalogAuthenticator(Database database, TenantRepository tenants, AccountRepository accounts,
-                                TokenRepository tokens, PasswordHasher hasher, Clock clock) {
+                                OperatorRepository operators, TokenRepository tokens, PasswordHasher hasher,
+                                Clock clock) {
         this.database = database;
         this.tenants = tenants;
         this.accounts = accounts;
+        this.operators = operators;
         this.tokens = tokens;
         this.hasher = hasher;
         this.clock = clock;
@@ -45,7 +49,13 @@ public final class CatalogAuthenticator implements Authenticator {
         return database.read(jdbc -> {
             Optional<Account> account = accounts.findByUsername(jdbc, username);
             if (account.isEmpty()) {
-                return new Failure(username, AuthFailure.UNKNOWN_USER);
+                Optional<OperatorRepository.OperatorRow> operator = operators.findByUsername(jdbc, username);
+                if (operator.isEmpty()) {
+                    return new Failure(username, AuthFailure.UNKNOWN_USER);
+                }
+                return operators.hasSshKey(jdbc, operator.get().id(), fingerprint)
+                        ? new Success(operator.get().principal(protocol))
+                        : new Failure(username, AuthFailure.BAD_CREDENTIAL);
             }
             if (!accounts.hasSshKey(jdbc, account.get().id(), fingerprint)) {
                 return new Failure(username, AuthFailure.BAD_CREDENTIAL);
@@ -81,6 +91,11 @@ public final class CatalogAuthenticator implements Authenticator {
             String id = grant.get().principalId();
             if (grant.get().principalKind().equals("admin")) {
                 return new Success(new AdminPrincipal(id));
+            }
+            if (grant.get().principalKind().equals("operator")) {
+                return operators.findById(jdbc, id)
+                        .<AuthResult>map(operator -> new Success(operator.principal(protocol)))
+                        .orElse(new Failure(null, AuthFailure.UNKNOWN_USER));
             }
             Optional<Account> account = accounts.findById(jdbc, id);
             if (account.isEmpty()) {

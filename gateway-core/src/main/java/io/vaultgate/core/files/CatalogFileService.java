@@ -3,7 +3,9 @@ package io.vaultgate.core.files;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.DirectoryRepository;
 import io.vaultgate.core.catalog.FileRepository;
@@ -17,8 +19,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@link FileService} over the catalog and the object store, for client principals. The access rules of
- * {@link Area} are applied here and nowhere else; what a principal may not see is reported as not found.
+ * {@link FileService} over the catalog and the object store. Clients get the namespace of {@link Area};
+ * operators the view of their claimed batches ({@link OperatorFiles}); what a principal may not see is
+ * reported as not found.
  */
 public final class CatalogFileService implements FileService {
 
@@ -27,26 +30,34 @@ public final class CatalogFileService implements FileService {
     private final DirectoryRepository directories;
     private final ObjectStore store;
     private final FileOpener opener;
+    private final OperatorFiles operators;
     private final Clock clock;
 
     public CatalogFileService(Database database, FileRepository files, DirectoryRepository directories,
-                              ObjectStore store, FileOpener opener, Clock clock) {
+                              BatchRepository batches, ObjectStore store, FileOpener opener, Clock clock) {
         this.database = database;
         this.files = files;
         this.directories = directories;
         this.store = store;
         this.opener = opener;
+        this.operators = new OperatorFiles(database, files, batches, opener, clock);
         this.clock = clock;
     }
 
     @Override
     public List<FileEntry> list(Principal principal, VirtualPath directory) {
+        if (principal instanceof OperatorPrincipal operator) {
+            return operators.list(operator, directory);
+        }
         ClientPrincipal client = Access.reader(principal, directory);
         return database.read(jdbc -> new DirectoryListing(files, directories).list(jdbc, client, directory));
     }
 
     @Override
     public FileEntry stat(Principal principal, VirtualPath path) {
+        if (principal instanceof OperatorPrincipal operator) {
+            return operators.stat(operator, path);
+        }
         ClientPrincipal client = Access.reader(principal, path);
         if (path.depth() <= 1) {
             Area.of(path);
@@ -66,6 +77,9 @@ public final class CatalogFileService implements FileService {
 
     @Override
     public FileContent open(Principal principal, VirtualPath path) {
+        if (principal instanceof OperatorPrincipal operator) {
+            return operators.open(operator, path);
+        }
         ClientPrincipal client = Access.reader(principal, path);
         FileRecord file = database.read(jdbc -> visibleFile(jdbc, client, path))
                 .filter(f -> f.state() == FileState.COMMITTED)
@@ -75,6 +89,9 @@ public final class CatalogFileService implements FileService {
 
     @Override
     public void delete(Principal principal, VirtualPath path) {
+        if (principal instanceof OperatorPrincipal) {
+            throw OperatorFiles.readOnly(path);
+        }
         ClientPrincipal client = Access.writer(principal, path);
         Optional<FileRecord> deleted = database.inTransaction(jdbc -> {
             Optional<FileRecord> file = visibleFile(jdbc, client, path);
@@ -102,6 +119,9 @@ public final class CatalogFileService implements FileService {
 
     @Override
     public void rename(Principal principal, VirtualPath from, VirtualPath to) {
+        if (principal instanceof OperatorPrincipal) {
+            throw OperatorFiles.readOnly(from);
+        }
         ClientPrincipal client = Access.writer(principal, from);
         Access.writer(principal, to);
         database.inTransaction(jdbc -> {
@@ -119,6 +139,9 @@ public final class CatalogFileService implements FileService {
 
     @Override
     public void createDirectory(Principal principal, VirtualPath path) {
+        if (principal instanceof OperatorPrincipal) {
+            throw OperatorFiles.readOnly(path);
+        }
         ClientPrincipal client = Access.writer(principal, path);
         database.inTransaction(jdbc -> {
             DirectoryListing listing = new DirectoryListing(files, directories);

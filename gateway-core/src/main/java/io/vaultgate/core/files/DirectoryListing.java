@@ -9,11 +9,8 @@ import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.path.VirtualPath;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The immediate children of a directory in a client's namespace. Directories exist explicitly (created by
@@ -35,14 +32,14 @@ final class DirectoryListing {
             Instant now = Instant.now();
             return List.of(FileEntry.directory(Area.INBOX.path(), now), FileEntry.directory(Area.OUTBOX.path(), now));
         }
-        Map<String, FileEntry> children = new TreeMap<>();
+        Children children = new Children(directory);
         List<FileRecord> below = files.listUnder(jdbc, client.tenant(), ownerFilter(client, area), directory);
         for (FileRecord file : below) {
-            addChild(children, directory, file.path(), file.toEntry());
+            children.add(file.path(), file.toEntry());
         }
         if (area == Area.INBOX) {
             for (VirtualPath dir : directories.listUnder(jdbc, client.tenant(), client.accountId(), directory)) {
-                addChild(children, directory, dir, FileEntry.directory(dir, Instant.EPOCH));
+                children.add(dir, FileEntry.directory(dir, Instant.EPOCH));
             }
         }
         if (children.isEmpty() && !isDirectory(jdbc, client, directory)) {
@@ -51,7 +48,7 @@ final class DirectoryListing {
             }
             throw GatewayException.notFound(directory.toString());
         }
-        return new ArrayList<>(children.values());
+        return children.entries();
     }
 
     boolean isDirectory(Jdbc jdbc, ClientPrincipal client, VirtualPath path) throws SQLException {
@@ -71,15 +68,5 @@ final class DirectoryListing {
 
     private static Optional<String> ownerFilter(ClientPrincipal client, Area area) {
         return area == Area.INBOX ? Optional.of(client.accountId()) : Optional.empty();
-    }
-
-    private static void addChild(Map<String, FileEntry> children, VirtualPath directory, VirtualPath descendant,
-                                 FileEntry entry) {
-        String name = descendant.segments().get(directory.depth());
-        if (descendant.depth() == directory.depth() + 1) {
-            children.merge(name, entry, (existing, added) -> existing.directory() ? existing : added);
-        } else {
-            children.putIfAbsent(name, FileEntry.directory(directory.child(name), entry.modified()));
-        }
     }
 }

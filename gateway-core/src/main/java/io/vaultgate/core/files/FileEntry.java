@@ -21,6 +21,11 @@ public record FileEntry(VirtualPath path, boolean directory, long size, Instant 
         return new FileEntry(path, true, 0, modified, false);
     }
 
+    /** The same entry seen under another path (an operator's view of a tenant's file). */
+    public FileEntry withPath(VirtualPath other) {
+        return new FileEntry(other, directory, size, modified, partial);
+    }
+
     public String name() {
         return path.fileName();
     }

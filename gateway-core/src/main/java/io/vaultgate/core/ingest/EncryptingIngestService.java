@@ -2,14 +2,14 @@ package io.vaultgate.core.ingest;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
-import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.FileStateTransitions;
 import io.vaultgate.core.catalog.StoredKeySlot;
 import io.vaultgate.core.catalog.TenantRepository;
-import io.vaultgate.core.files.Access;
+import io.vaultgate.core.batch.Router;
+import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.path.VirtualPath;
@@ -32,7 +32,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * Opens uploads: checks the principal, its tenant's status and quota, creates the catalog row with the
+ * Opens uploads: resolves where the principal may write ({@link UploadTargets}), checks the tenant's status and quota, creates the catalog row with the
  * file's freshly wrapped data key, and starts the encrypting writer on a pending object. A resume takes
  * the uploader's partial (atomically, so two connections cannot resume the same one) and continues it.
  */
@@ -46,13 +46,14 @@ public final class EncryptingIngestService implements IngestService {
     private final UploadGate gate;
     private final KeySlots slots;
     private final UploadLedger ledger;
+    private final UploadTargets targets;
     private final int windowSegments;
     private final SecureRandom random;
     private final Clock clock;
 
     public EncryptingIngestService(Database database, TenantRepository tenants, FileRepository files,
-                                   ObjectStore store, KeyProvider keys, UploadGate gate, int windowSegments,
-                                   SecureRandom random, Clock clock) {
+                                   BatchRepository batches, ObjectStore store, KeyProvider keys, Router router,
+                                   UploadGate gate, int windowSegments, SecureRandom random, Clock clock) {
         this.database = database;
         this.tenants = tenants;
         this.files = files;
@@ -60,7 +61,8 @@ public final class EncryptingIngestService implements IngestService {
         this.keys = keys;
         this.gate = gate;
         this.slots = new KeySlots();
-        this.ledger = new UploadLedger(database, files, store, clock);
+        this.ledger = new UploadLedger(database, files, store, router, clock);
+        this.targets = new UploadTargets(database, batches);
         this.windowSegments = windowSegments;
         this.random = random;
         this.clock = clock;
@@ -68,35 +70,36 @@ public final class EncryptingIngestService implements IngestService {
 
     @Override
     public Upload open(Principal principal, VirtualPath path, UploadMode mode) {
-        ClientPrincipal client = Access.writer(principal, path);
-        Tenant tenant = database.read(jdbc -> tenants.find(jdbc, client.tenant())).orElseThrow();
+        UploadTarget target = targets.resolve(principal, path);
+        Tenant tenant = database.read(jdbc -> tenants.find(jdbc, target.tenant())).orElseThrow();
         if (!tenant.isActive()) {
             throw new GatewayException(Reason.TENANT_LOCKED, "the tenant is locked; uploads are refused");
         }
         gate.enter();
         try {
-            return mode == UploadMode.RESUME ? resume(client, tenant, path) : create(client, tenant, path);
+            return mode == UploadMode.RESUME ? resume(target, tenant) : create(target, tenant);
         } catch (RuntimeException e) {
             gate.leave();
             throw e;
         }
     }
 
-    private Upload create(ClientPrincipal client, Tenant tenant, VirtualPath path) {
+    private Upload create(UploadTarget target, Tenant tenant) {
         Instant now = clock.instant();
-        FileRecord file = new FileRecord(newFileId(), client.tenant(), client.accountId(), path, FileState.UPLOADING,
+        VirtualPath path = target.storedPath();
+        FileRecord file = new FileRecord(newFileId(), target.tenant(), target.ownerId(), path, FileState.UPLOADING,
                 ObjectId.random(random), 0, Optional.empty(), now, now);
         EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());
         DataKey dek = DataKey.generate();
         try {
             KeySlot slot = keys.wrap(context, dek);
             long[] usage = database.inTransaction(jdbc -> {
-                long[] used = files.usage(jdbc, client.tenant());
+                long[] used = files.usage(jdbc, target.tenant());
                 if (!tenant.quota().allowsFiles(used[1] + 1)) {
                     throw new GatewayException(Reason.QUOTA_EXCEEDED, path + ": the tenant's quota of "
                             + tenant.quota().maxFiles() + " files is reached");
                 }
-                Optional<FileRecord> stale = files.findOwned(jdbc, client.tenant(), client.accountId(), path,
+                Optional<FileRecord> stale = files.findOwned(jdbc, target.tenant(), target.ownerId(), path,
                         FileState.PARTIAL);
                 if (stale.isPresent()) {
                     files.delete(jdbc, stale.get().id());
@@ -110,9 +113,10 @@ public final class EncryptingIngestService implements IngestService {
         }
     }
 
-    private Upload resume(ClientPrincipal client, Tenant tenant, VirtualPath path) {
+    private Upload resume(UploadTarget target, Tenant tenant) {
+        VirtualPath path = target.storedPath();
         FileRecord file = database.inTransaction(jdbc -> {
-            FileRecord partial = files.findOwned(jdbc, client.tenant(), client.accountId(), path, FileState.PARTIAL)
+            FileRecord partial = files.findOwned(jdbc, target.tenant(), target.ownerId(), path, FileState.PARTIAL)
                     .orElseThrow(() -> GatewayException.notFound(path + " (no interrupted upload to resume)"));
             if (!FileStateTransitions.transition(jdbc, partial.id(), FileState.PARTIAL, FileState.UPLOADING,
                     clock.instant())) {
@@ -120,7 +124,7 @@ public final class EncryptingIngestService implements IngestService {
             }
             return partial;
         });
-        long usedByOthers = database.read(jdbc -> files.usage(jdbc, client.tenant()))[0] - file.size();
+        long usedByOthers = database.read(jdbc -> files.usage(jdbc, target.tenant()))[0] - file.size();
         StoredKeySlot stored = database.read(jdbc -> files.keySlot(jdbc, file.id())).orElseThrow();
         DataKey dek = keys.unwrap(new EnvelopeContext(file.tenant().value(), file.id()), slots.fromStored(stored));
         try {

@@ -1,5 +1,6 @@
 package io.vaultgate.core.ingest;
 
+import io.vaultgate.core.batch.Router;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.files.FileRecord;
@@ -26,16 +27,21 @@ final class UploadLedger {
     private final Database database;
     private final FileRepository files;
     private final ObjectStore store;
+    private final Router router;
     private final Clock clock;
 
-    UploadLedger(Database database, FileRepository files, ObjectStore store, Clock clock) {
+    UploadLedger(Database database, FileRepository files, ObjectStore store, Router router, Clock clock) {
         this.database = database;
         this.files = files;
         this.store = store;
+        this.router = router;
         this.clock = clock;
     }
 
-    /** Makes the object durable, publishes the file and replaces the owner's previous file at that path. */
+    /**
+     * Makes the object durable, then in one transaction publishes the file, replaces the owner's previous
+     * file at that path and routes it to its batches.
+     */
     Receipt commit(FileRecord file, PendingObject object, long size, String sha256) throws IOException {
         store.commit(file.tenant(), object);
         Instant now = clock.instant();
@@ -46,11 +52,17 @@ final class UploadLedger {
                 files.delete(jdbc, previous.get().id());
             }
             files.updateState(jdbc, file.id(), FileState.COMMITTED, size, Optional.of(sha256), now);
+            router.route(jdbc, committed(file, size, sha256, now), now);
             return previous.stream().toList();
         });
         replaced.forEach(this::deleteObject);
         LOG.info("upload committed: file={} tenant={} path={} size={}", file.id(), file.tenant(), file.path(), size);
         return new Receipt(file.id(), file.tenant(), file.path().toString(), size, sha256, now);
+    }
+
+    private static FileRecord committed(FileRecord file, long size, String sha256, Instant now) {
+        return new FileRecord(file.id(), file.tenant(), file.accountId(), file.path(), FileState.COMMITTED,
+                file.objectId(), size, Optional.of(sha256), file.createdAt(), now);
     }
 
     /** Keeps the upload as a resumable partial of {@code kept} plaintext bytes. */

@@ -18,12 +18,18 @@ public record Account(String id, TenantId tenant, String username, Optional<Inst
     public Account {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(tenant, "tenant");
+        validateUsername(username);
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /** Login names of accounts and operators share one form and one namespace. */
+    public static String validateUsername(String username) {
         if (username == null || !USERNAME.matcher(username).matches()) {
             throw new IllegalArgumentException("username must be 2-64 characters of a-z, 0-9, '.', '_' "
                     + "and '-', starting with a letter or digit; got \"" + username + "\"");
         }
-        Objects.requireNonNull(expiresAt, "expiresAt");
-        Objects.requireNonNull(createdAt, "createdAt");
+        return username;
     }
 
     public boolean isExpiredAt(Instant now) {

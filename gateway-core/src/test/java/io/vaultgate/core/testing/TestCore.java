@@ -2,6 +2,7 @@ package io.vaultgate.core.testing;
 
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.storage.FileSystemObjectStore;
 import io.vaultgate.core.tenant.Account;
@@ -39,11 +40,16 @@ public final class TestCore implements AutoCloseable {
     }
 
     public static TestCore create(Path home, GatewayCore.Settings settings) {
+        return create(home, settings, Clock.systemUTC());
+    }
+
+    /** A core whose time is {@code clock}, e.g. a {@link MutableClock}. */
+    public static TestCore create(Path home, GatewayCore.Settings settings, Clock clock) {
         try {
             MasterSecret secret = MasterSecret.fromBytes("test master secret, not for production".getBytes());
             KeystoreKeyProvider keys = KeystoreKeyProvider.create(home.resolve("kek.p12"), secret,
                     new KdfParams(1024, 1, 1));
-            return open(home, keys, settings);
+            return open(home, keys, settings, clock);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -58,17 +64,17 @@ public final class TestCore implements AutoCloseable {
     public static TestCore reopen(Path home, GatewayCore.Settings settings) {
         try {
             MasterSecret secret = MasterSecret.fromBytes("test master secret, not for production".getBytes());
-            return open(home, KeystoreKeyProvider.open(home.resolve("kek.p12"), secret), settings);
+            return open(home, KeystoreKeyProvider.open(home.resolve("kek.p12"), secret), settings,
+                    Clock.systemUTC());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static TestCore open(Path home, KeystoreKeyProvider keys, GatewayCore.Settings settings)
+    private static TestCore open(Path home, KeystoreKeyProvider keys, GatewayCore.Settings settings, Clock clock)
             throws IOException {
         GatewayCore core = GatewayCore.assemble(Database.sqlite(home.resolve("catalog.db")),
-                new FileSystemObjectStore(home.resolve("objects")), keys, settings, new SecureRandom(),
-                Clock.systemUTC());
+                new FileSystemObjectStore(home.resolve("objects")), keys, settings, new SecureRandom(), clock);
         return new TestCore(home, keys, core);
     }
 
@@ -93,6 +99,14 @@ public final class TestCore implements AutoCloseable {
         }
         Account account = core.administration().createAccount(id, username);
         return new ClientPrincipal(account.id(), username, id, protocol);
+    }
+
+    /** Creates a site (idempotently) and an operator of it; returns the operator's principal. */
+    public OperatorPrincipal operator(String site, String username, Protocol protocol) {
+        if (!core.sites().siteExists(site)) {
+            core.sites().createSite(site, site + " processing site");
+        }
+        return core.sites().createOperator(site, username).principal(protocol);
     }
 
     @Override

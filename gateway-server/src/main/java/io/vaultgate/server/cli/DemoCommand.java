@@ -41,7 +41,7 @@ public final class DemoCommand implements Callable<Integer> {
         VaultgateApplication app = VaultgateApplication.start(config, env);
         DataDirectory home = app.dataDirectory();
         DemoSetup demo = new DemoSetup();
-        DemoSetup.Credentials credentials = demo.ensure(app.core().administration(), home);
+        DemoSetup.Credentials credentials = demo.ensure(app.core().administration(), app.core().sites(), home);
         if (app.sftpPort().isPresent()) {
             demo.writeKnownHosts(credentials, home, app.sftpPort().get());
         }

@@ -1,0 +1,142 @@
+package io.vaultgate.core.admin;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.auth.ApiTokens;
+import io.vaultgate.core.auth.SshPublicKey;
+import io.vaultgate.core.catalog.AccountRepository;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.catalog.OperatorRepository;
+import io.vaultgate.core.catalog.OperatorRepository.OperatorRow;
+import io.vaultgate.core.catalog.RouteRepository;
+import io.vaultgate.core.catalog.TenantRepository;
+import io.vaultgate.core.catalog.TokenRepository;
+import io.vaultgate.core.catalog.TokenRepository.TokenGrant;
+import io.vaultgate.core.path.VirtualPath;
+import io.vaultgate.core.site.Route;
+import io.vaultgate.core.site.RouteMode;
+import io.vaultgate.core.tenant.TenantId;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/** What administrators do to BPO sites: register them, their operators, and the routes that feed them. */
+public final class SiteAdministration {
+
+    private final Database database;
+    private final TenantRepository tenants;
+    private final AccountRepository accounts;
+    private final OperatorRepository operators;
+    private final RouteRepository routes;
+    private final TokenRepository tokens;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    public SiteAdministration(Database database, TenantRepository tenants, AccountRepository accounts,
+                              OperatorRepository operators, RouteRepository routes, TokenRepository tokens,
+                              SecureRandom random, Clock clock) {
+        this.database = database;
+        this.tenants = tenants;
+        this.accounts = accounts;
+        this.operators = operators;
+        this.routes = routes;
+        this.tokens = tokens;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    public void createSite(String id, String name) {
+        database.inTransaction(jdbc -> {
+            if (siteExists(jdbc, id)) {
+                throw new GatewayException(Reason.CONFLICT, "site " + id + " already exists");
+            }
+            return jdbc.update("INSERT INTO sites (id, name, created_at) VALUES (?, ?, ?)",
+                    TenantId.of(id).value(), name, clock.instant().toEpochMilli());
+        });
+    }
+
+    public boolean siteExists(String id) {
+        return database.read(jdbc -> siteExists(jdbc, id));
+    }
+
+    public OperatorRow createOperator(String siteId, String username) {
+        OperatorRow operator = new OperatorRow(newId("op"), siteId, username);
+        io.vaultgate.core.tenant.Account.validateUsername(username);
+        database.inTransaction(jdbc -> {
+            if (!siteExists(jdbc, siteId)) {
+                throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
+            }
+            if (accounts.findByUsername(jdbc, username).isPresent()
+                    || operators.findByUsername(jdbc, username).isPresent()) {
+                throw new GatewayException(Reason.CONFLICT, "username " + username + " is taken");
+            }
+            operators.insert(jdbc, operator, clock.instant());
+            return null;
+        });
+        return operator;
+    }
+
+    public SshPublicKey addOperatorSshKey(String username, String authorizedKeysLine) {
+        SshPublicKey key = SshPublicKey.parse(authorizedKeysLine);
+        database.inTransaction(jdbc -> {
+            OperatorRow operator = operator(jdbc, username);
+            if (!operators.hasSshKey(jdbc, operator.id(), key.fingerprint())) {
+                operators.addSshKey(jdbc, operator.id(), key, clock.instant());
+            }
+            return null;
+        });
+        return key;
+    }
+
+    /** Issues an API token for an operator; returned once, stored hashed. */
+    public String issueOperatorToken(String username, String label) {
+        String token = ApiTokens.generate(random);
+        database.inTransaction(jdbc -> {
+            tokens.insert(jdbc, ApiTokens.hash(token), new TokenGrant("operator", operator(jdbc, username).id()),
+                    label, clock.instant(), Optional.empty());
+            return null;
+        });
+        return token;
+    }
+
+    /** Routes a tenant's files below {@code prefix} to a site, grouped into batches by the given limits. */
+    public Route addRoute(TenantId tenant, String siteId, RouteMode mode, VirtualPath prefix, long maxFiles,
+                          long maxBytes, Duration idleClose) {
+        Route route = new Route(newId("rt"), tenant, siteId, mode, prefix, maxFiles, maxBytes, idleClose);
+        database.inTransaction(jdbc -> {
+            if (tenants.find(jdbc, tenant).isEmpty()) {
+                throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " does not exist");
+            }
+            if (!siteExists(jdbc, siteId)) {
+                throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
+            }
+            routes.insert(jdbc, route, clock.instant());
+            return null;
+        });
+        return route;
+    }
+
+    public List<Route> routes(TenantId tenant) {
+        return database.read(jdbc -> routes.byTenant(jdbc, tenant));
+    }
+
+    private OperatorRow operator(Jdbc jdbc, String username) throws SQLException {
+        return operators.findByUsername(jdbc, username)
+                .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "no operator named " + username));
+    }
+
+    private static boolean siteExists(Jdbc jdbc, String id) throws SQLException {
+        return jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ?", id) > 0;
+    }
+
+    private String newId(String prefix) {
+        byte[] bytes = new byte[12];
+        random.nextBytes(bytes);
+        return prefix + "_" + HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,127 @@
+package io.vaultgate.core.batch;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.auth.OperatorPrincipal;
+import io.vaultgate.core.catalog.BatchRepository;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.catalog.RouteRepository;
+import io.vaultgate.core.catalog.TenantRepository;
+import io.vaultgate.core.site.Route;
+import io.vaultgate.core.tenant.Tenant;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What operators do with batches: list what is ready for their site, claim one (a lease), complete it.
+ * A batch of another site, or of a locked tenant, cannot be claimed; a batch claimed by someone else is
+ * reported as not found. {@link #maintain()} closes idle batches and returns expired leases to READY.
+ */
+public final class BatchService {
+
+    private final Database database;
+    private final BatchRepository batches;
+    private final RouteRepository routes;
+    private final TenantRepository tenants;
+    private final Duration lease;
+    private final Clock clock;
+
+    public BatchService(Database database, BatchRepository batches, RouteRepository routes, TenantRepository tenants,
+                        Duration lease, Clock clock) {
+        this.database = database;
+        this.batches = batches;
+        this.routes = routes;
+        this.tenants = tenants;
+        this.lease = lease;
+        this.clock = clock;
+    }
+
+    /** Batches ready for the operator's site, and those it holds. */
+    public List<Batch> available(OperatorPrincipal operator) {
+        return database.read(jdbc -> {
+            List<Batch> all = new ArrayList<>(batches.bySiteAndState(jdbc, operator.siteId(), BatchState.READY));
+            all.addAll(batches.claimedBy(jdbc, operator.operatorId()));
+            return all;
+        });
+    }
+
+    /** Takes a ready batch for {@link #lease}; renews the lease of a batch the operator already holds. */
+    public Batch claim(OperatorPrincipal operator, String batchId) {
+        Instant now = clock.instant();
+        return database.inTransaction(jdbc -> {
+            Batch batch = visible(jdbc, operator, batchId);
+            Tenant tenant = tenants.find(jdbc, batch.tenant()).orElseThrow();
+            if (!tenant.isActive()) {
+                throw new GatewayException(Reason.TENANT_LOCKED, "batch " + batchId + ": the tenant is locked");
+            }
+            BatchState from = batch.isClaimedBy(operator.operatorId()) ? BatchState.CLAIMED : BatchState.READY;
+            if (!batches.transition(jdbc, batchId, from, BatchState.CLAIMED, Optional.of(operator.operatorId()),
+                    Optional.of(now.plus(lease)), now)) {
+                throw new GatewayException(Reason.CONFLICT, "batch " + batchId + " is not ready to be claimed");
+            }
+            return batches.find(jdbc, batchId).orElseThrow();
+        });
+    }
+
+    public Batch complete(OperatorPrincipal operator, String batchId) {
+        Instant now = clock.instant();
+        return database.inTransaction(jdbc -> {
+            Batch batch = visible(jdbc, operator, batchId);
+            if (!batch.isClaimedBy(operator.operatorId())
+                    || !batches.transition(jdbc, batchId, BatchState.CLAIMED, BatchState.COMPLETED,
+                    batch.claimedBy(), Optional.empty(), now)) {
+                throw new GatewayException(Reason.CONFLICT, "batch " + batchId + " is not claimed by you");
+            }
+            return batches.find(jdbc, batchId).orElseThrow();
+        });
+    }
+
+    /** Closes an open batch now (admin command or API). */
+    public Batch close(String batchId) {
+        Instant now = clock.instant();
+        return database.inTransaction(jdbc -> {
+            if (!batches.transition(jdbc, batchId, BatchState.OPEN, BatchState.READY, Optional.empty(),
+                    Optional.empty(), now)) {
+                throw new GatewayException(Reason.CONFLICT, "batch " + batchId + " is not open");
+            }
+            return batches.find(jdbc, batchId).orElseThrow();
+        });
+    }
+
+    /** Closes batches idle past their route's limit and returns expired leases; returns how many changed. */
+    public int maintain() {
+        Instant now = clock.instant();
+        return database.inTransaction(jdbc -> {
+            int changed = 0;
+            for (Batch batch : batches.byState(jdbc, BatchState.OPEN)) {
+                Optional<Route> route = routes.find(jdbc, batch.routeId());
+                if (route.isPresent() && !route.get().idleClose().isZero() && batch.fileCount() > 0
+                        && !batch.updatedAt().plus(route.get().idleClose()).isAfter(now)) {
+                    changed += batches.transition(jdbc, batch.id(), BatchState.OPEN, BatchState.READY,
+                            Optional.empty(), Optional.empty(), now) ? 1 : 0;
+                }
+            }
+            for (Batch batch : batches.byState(jdbc, BatchState.CLAIMED)) {
+                if (batch.leaseExpiresAt().filter(expiry -> !expiry.isAfter(now)).isPresent()) {
+                    changed += batches.transition(jdbc, batch.id(), BatchState.CLAIMED, BatchState.READY,
+                            Optional.empty(), Optional.empty(), now) ? 1 : 0;
+                }
+            }
+            return changed;
+        });
+    }
+
+    /** The batch if the operator's site may see it at all; otherwise not found. */
+    private Batch visible(Jdbc jdbc, OperatorPrincipal operator, String batchId) throws SQLException {
+        return batches.find(jdbc, batchId)
+                .filter(batch -> batch.siteId().equals(operator.siteId()))
+                .filter(batch -> batch.state() == BatchState.READY || batch.isClaimedBy(operator.operatorId()))
+                .orElseThrow(() -> GatewayException.notFound("batch " + batchId));
+    }
+}

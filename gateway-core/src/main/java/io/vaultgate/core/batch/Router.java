@@ -1,0 +1,69 @@
+package io.vaultgate.core.batch;
+
+import io.vaultgate.core.catalog.BatchRepository;
+import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.catalog.RouteRepository;
+import io.vaultgate.core.files.Area;
+import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.site.Route;
+import io.vaultgate.core.site.RouteMode;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Hands a newly committed inbox file to its tenant's pull routes, inside the commit's own transaction, so
+ * a file is never committed without being routed. A file joins the route's open batch (one is started if
+ * none is open); the batch becomes ready when the route's size or count limit is reached. A file named
+ * {@code *.ready} is a marker: it closes the open batch instead of joining it.
+ */
+public final class Router {
+
+    public static final String READY_MARKER_SUFFIX = ".ready";
+
+    private final RouteRepository routes;
+    private final BatchRepository batches;
+    private final SecureRandom random;
+
+    public Router(RouteRepository routes, BatchRepository batches, SecureRandom random) {
+        this.routes = routes;
+        this.batches = batches;
+        this.random = random;
+    }
+
+    public void route(Jdbc jdbc, FileRecord file, Instant now) throws SQLException {
+        if (Area.of(file.path()) != Area.INBOX) {
+            return;
+        }
+        for (Route route : routes.byTenant(jdbc, file.tenant())) {
+            if (route.mode() != RouteMode.PULL || !route.matches(file.path())) {
+                continue;
+            }
+            Optional<Batch> open = batches.openBatch(jdbc, route.id());
+            if (file.path().fileName().endsWith(READY_MARKER_SUFFIX)) {
+                if (open.isPresent() && open.get().fileCount() > 0) {
+                    batches.transition(jdbc, open.get().id(), BatchState.OPEN, BatchState.READY, Optional.empty(),
+                            Optional.empty(), now);
+                }
+                continue;
+            }
+            Batch batch = open.isPresent() ? open.get() : start(jdbc, route, now);
+            batches.addFile(jdbc, batch.id(), file.id(), file.size(), now);
+            if (route.isFull(batch.fileCount() + 1, batch.totalBytes() + file.size())) {
+                batches.transition(jdbc, batch.id(), BatchState.OPEN, BatchState.READY, Optional.empty(),
+                        Optional.empty(), now);
+            }
+        }
+    }
+
+    private Batch start(Jdbc jdbc, Route route, Instant now) throws SQLException {
+        byte[] bytes = new byte[8];
+        random.nextBytes(bytes);
+        Batch batch = new Batch("b_" + HexFormat.of().formatHex(bytes), route.id(), route.tenant(), route.siteId(),
+                BatchState.OPEN, 0, 0, Optional.empty(), Optional.empty(), now, now);
+        batches.insert(jdbc, batch);
+        return batch;
+    }
+}

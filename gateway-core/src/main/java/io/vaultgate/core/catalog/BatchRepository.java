@@ -1,0 +1,83 @@
+package io.vaultgate.core.catalog;
+
+import io.vaultgate.core.batch.Batch;
+import io.vaultgate.core.batch.BatchState;
+import io.vaultgate.core.tenant.TenantId;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Batches and their files. State changes are compare-and-set, so two claimers never both win. */
+public final class BatchRepository {
+
+    private static final String COLUMNS = "id, route_id, tenant_id, site_id, state, file_count, total_bytes, "
+            + "claimed_by, lease_expires_at, created_at, updated_at";
+
+    public void insert(Jdbc jdbc, Batch batch) throws SQLException {
+        jdbc.update("INSERT INTO batches (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.id(),
+                batch.routeId(), batch.tenant().value(), batch.siteId(), batch.state().name(), batch.fileCount(),
+                batch.totalBytes(), batch.claimedBy().orElse(null),
+                batch.leaseExpiresAt().map(Instant::toEpochMilli).orElse(null), batch.createdAt().toEpochMilli(),
+                batch.updatedAt().toEpochMilli());
+    }
+
+    public Optional<Batch> find(Jdbc jdbc, String id) throws SQLException {
+        return jdbc.queryOne("SELECT " + COLUMNS + " FROM batches WHERE id = ?", BatchRepository::map, id);
+    }
+
+    public Optional<Batch> openBatch(Jdbc jdbc, String routeId) throws SQLException {
+        return jdbc.queryOne("SELECT " + COLUMNS + " FROM batches WHERE route_id = ? AND state = 'OPEN'",
+                BatchRepository::map, routeId);
+    }
+
+    public List<Batch> bySiteAndState(Jdbc jdbc, String siteId, BatchState state) throws SQLException {
+        return jdbc.query("SELECT " + COLUMNS + " FROM batches WHERE site_id = ? AND state = ? ORDER BY created_at",
+                BatchRepository::map, siteId, state.name());
+    }
+
+    public List<Batch> byState(Jdbc jdbc, BatchState state) throws SQLException {
+        return jdbc.query("SELECT " + COLUMNS + " FROM batches WHERE state = ? ORDER BY created_at",
+                BatchRepository::map, state.name());
+    }
+
+    public List<Batch> claimedBy(Jdbc jdbc, String operatorId) throws SQLException {
+        return jdbc.query("SELECT " + COLUMNS + " FROM batches WHERE state = 'CLAIMED' AND claimed_by = ? "
+                + "ORDER BY created_at", BatchRepository::map, operatorId);
+    }
+
+    public List<Batch> byTenant(Jdbc jdbc, TenantId tenant) throws SQLException {
+        return jdbc.query("SELECT " + COLUMNS + " FROM batches WHERE tenant_id = ? ORDER BY created_at",
+                BatchRepository::map, tenant.value());
+    }
+
+    public void addFile(Jdbc jdbc, String batchId, String fileId, long size, Instant now) throws SQLException {
+        jdbc.update("INSERT INTO batch_files (batch_id, file_id) VALUES (?, ?)", batchId, fileId);
+        jdbc.update("UPDATE batches SET file_count = file_count + 1, total_bytes = total_bytes + ?, updated_at = ? "
+                + "WHERE id = ?", size, now.toEpochMilli(), batchId);
+    }
+
+    /** Ids of the batch's files that still exist. */
+    public List<String> fileIds(Jdbc jdbc, String batchId) throws SQLException {
+        return jdbc.query("SELECT bf.file_id FROM batch_files bf JOIN files f ON f.id = bf.file_id "
+                + "WHERE bf.batch_id = ? ORDER BY f.path", row -> row.getString(1), batchId);
+    }
+
+    /** Moves a batch between states if it is in {@code from}; sets or clears the claim. */
+    public boolean transition(Jdbc jdbc, String id, BatchState from, BatchState to, Optional<String> claimedBy,
+                              Optional<Instant> leaseExpiresAt, Instant now) throws SQLException {
+        return jdbc.update("UPDATE batches SET state = ?, claimed_by = ?, lease_expires_at = ?, updated_at = ? "
+                        + "WHERE id = ? AND state = ?", to.name(), claimedBy.orElse(null),
+                leaseExpiresAt.map(Instant::toEpochMilli).orElse(null), now.toEpochMilli(), id, from.name()) == 1;
+    }
+
+    private static Batch map(ResultSet row) throws SQLException {
+        long lease = row.getLong("lease_expires_at");
+        Optional<Instant> leaseExpiresAt = row.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lease));
+        return new Batch(row.getString("id"), row.getString("route_id"), new TenantId(row.getString("tenant_id")),
+                row.getString("site_id"), BatchState.valueOf(row.getString("state")), row.getLong("file_count"),
+                row.getLong("total_bytes"), Optional.ofNullable(row.getString("claimed_by")), leaseExpiresAt,
+                Instant.ofEpochMilli(row.getLong("created_at")), Instant.ofEpochMilli(row.getLong("updated_at")));
+    }
+}

@@ -1,0 +1,41 @@
+package io.vaultgate.core.catalog;
+
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.site.Route;
+import io.vaultgate.core.site.RouteMode;
+import io.vaultgate.core.tenant.TenantId;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Routes from tenants to sites. */
+public final class RouteRepository {
+
+    private static final String COLUMNS =
+            "id, tenant_id, site_id, mode, path_prefix, max_files, max_bytes, idle_close_seconds";
+
+    public void insert(Jdbc jdbc, Route route, Instant now) throws SQLException {
+        jdbc.update("INSERT INTO routes (" + COLUMNS + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                route.id(), route.tenant().value(), route.siteId(), route.mode().name(), route.pathPrefix().toString(),
+                route.maxFiles(), route.maxBytes(), route.idleClose().toSeconds(), now.toEpochMilli());
+    }
+
+    public List<Route> byTenant(Jdbc jdbc, TenantId tenant) throws SQLException {
+        return jdbc.query("SELECT " + COLUMNS + " FROM routes WHERE tenant_id = ? ORDER BY id", RouteRepository::map,
+                tenant.value());
+    }
+
+    public Optional<Route> find(Jdbc jdbc, String id) throws SQLException {
+        return jdbc.queryOne("SELECT " + COLUMNS + " FROM routes WHERE id = ?", RouteRepository::map, id);
+    }
+
+    private static Route map(ResultSet row) throws SQLException {
+        return new Route(row.getString("id"), new TenantId(row.getString("tenant_id")), row.getString("site_id"),
+                RouteMode.valueOf(row.getString("mode")), PathPolicy.parse(row.getString("path_prefix")),
+                row.getLong("max_files"), row.getLong("max_bytes"),
+                Duration.ofSeconds(row.getLong("idle_close_seconds")));
+    }
+}

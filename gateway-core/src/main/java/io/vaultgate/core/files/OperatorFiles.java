@@ -1,0 +1,108 @@
+package io.vaultgate.core.files;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.auth.OperatorPrincipal;
+import io.vaultgate.core.batch.Batch;
+import io.vaultgate.core.catalog.BatchRepository;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.path.VirtualPath;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The file service as an operator sees it ({@link OperatorView}): read-only batch files of claimed
+ * batches, plus the results directory it writes through the ingest service. Anything else is not found.
+ */
+final class OperatorFiles {
+
+    private final Database database;
+    private final FileRepository files;
+    private final BatchRepository batches;
+    private final FileOpener opener;
+    private final Clock clock;
+
+    OperatorFiles(Database database, FileRepository files, BatchRepository batches, FileOpener opener, Clock clock) {
+        this.database = database;
+        this.files = files;
+        this.batches = batches;
+        this.opener = opener;
+        this.clock = clock;
+    }
+
+    List<FileEntry> list(OperatorPrincipal operator, VirtualPath directory) {
+        return database.read(jdbc -> {
+            Children children = new Children(directory);
+            for (Batch batch : batches.claimedBy(jdbc, operator.operatorId())) {
+                VirtualPath root = OperatorView.batchRoot(batch);
+                if (root.startsWith(directory)) {
+                    children.add(root.child(OperatorView.RESULTS),
+                            FileEntry.directory(root.child(OperatorView.RESULTS), batch.updatedAt()));
+                }
+            }
+            Optional<Batch> batch = OperatorView.claimed(jdbc, batches, operator, directory);
+            if (batch.isPresent()) {
+                OperatorView.files(jdbc, files, batches, operator, batch.get())
+                        .forEach((path, file) -> children.add(path, file.toEntry().withPath(path)));
+            }
+            if (children.isEmpty() && !isDirectory(jdbc, operator, directory)) {
+                throw GatewayException.notFound(directory.toString());
+            }
+            return children.entries();
+        });
+    }
+
+    FileEntry stat(OperatorPrincipal operator, VirtualPath path) {
+        return database.read(jdbc -> {
+            Optional<FileRecord> file = file(jdbc, operator, path);
+            if (file.isPresent()) {
+                return file.get().toEntry().withPath(path);
+            }
+            if (isDirectory(jdbc, operator, path)) {
+                return FileEntry.directory(path, clock.instant());
+            }
+            throw GatewayException.notFound(path.toString());
+        });
+    }
+
+    FileContent open(OperatorPrincipal operator, VirtualPath path) {
+        FileRecord file = database.read(jdbc -> file(jdbc, operator, path))
+                .filter(found -> found.state() == FileState.COMMITTED)
+                .orElseThrow(() -> GatewayException.notFound(path.toString()));
+        return opener.open(file);
+    }
+
+    static GatewayException readOnly(VirtualPath path) {
+        return new GatewayException(Reason.ACCESS_DENIED, path + ": batch files are read-only; write results below "
+                + "the batch's results directory");
+    }
+
+    private Optional<FileRecord> file(Jdbc jdbc, OperatorPrincipal operator, VirtualPath path) throws SQLException {
+        Optional<Batch> batch = OperatorView.claimed(jdbc, batches, operator, path);
+        if (batch.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<VirtualPath, FileRecord> view = OperatorView.files(jdbc, files, batches, operator, batch.get());
+        return Optional.ofNullable(view.get(path));
+    }
+
+    private boolean isDirectory(Jdbc jdbc, OperatorPrincipal operator, VirtualPath path) throws SQLException {
+        if (path.isRoot()) {
+            return true;
+        }
+        for (Batch batch : batches.claimedBy(jdbc, operator.operatorId())) {
+            VirtualPath root = OperatorView.batchRoot(batch);
+            if (root.startsWith(path) || path.equals(root.child(OperatorView.RESULTS))) {
+                return true;
+            }
+        }
+        Optional<Batch> batch = OperatorView.claimed(jdbc, batches, operator, path);
+        return batch.isPresent() && OperatorView.files(jdbc, files, batches, operator, batch.get()).keySet().stream()
+                .anyMatch(file -> file.startsWith(path) && !file.equals(path));
+    }
+}

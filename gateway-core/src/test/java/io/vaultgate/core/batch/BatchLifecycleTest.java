@@ -1,0 +1,163 @@
+package io.vaultgate.core.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.auth.OperatorPrincipal;
+import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.files.FileContent;
+import io.vaultgate.core.files.FileEntry;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.site.RouteMode;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.MutableClock;
+import io.vaultgate.core.testing.TestCore;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BatchLifecycleTest {
+
+    @TempDir
+    Path home;
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T09:00:00Z"));
+    private TestCore test;
+    private ClientPrincipal client;
+    private OperatorPrincipal operator;
+    private OperatorPrincipal otherSite;
+
+    @BeforeEach
+    void setUp() {
+        test = TestCore.create(home, new GatewayCore.Settings(Duration.ofHours(24), 16, Duration.ofMinutes(30)), clock);
+        client = test.client("acme", "acme-upload", Protocol.SFTP);
+        operator = test.operator("manila", "maria", Protocol.SFTP);
+        otherSite = test.operator("pune", "priya", Protocol.SFTP);
+        test.core().sites().addRoute(client.tenant(), "manila", RouteMode.PULL, PathPolicy.parse("/inbox"), 3, 0,
+                Duration.ofMinutes(10));
+    }
+
+    @AfterEach
+    void tearDown() {
+        test.close();
+    }
+
+    @Test
+    void batchBecomesReady_atItsFileLimit_andOnlyItsSiteSeesIt() {
+        upload(client, "/inbox/a.csv", "a");
+        upload(client, "/inbox/b.csv", "b");
+        assertThat(test.core().batches().available(operator)).isEmpty();
+
+        upload(client, "/inbox/c.csv", "c");
+
+        assertThat(test.core().batches().available(operator)).singleElement()
+                .satisfies(batch -> {
+                    assertThat(batch.state()).isEqualTo(BatchState.READY);
+                    assertThat(batch.fileCount()).isEqualTo(3);
+                });
+        assertThat(test.core().batches().available(otherSite)).isEmpty();
+    }
+
+    @Test
+    void readyMarker_closesTheOpenBatch_withoutJoiningIt() {
+        upload(client, "/inbox/a.csv", "a");
+        upload(client, "/inbox/batch.ready", "");
+        assertThat(test.core().batches().available(operator)).singleElement()
+                .satisfies(batch -> assertThat(batch.fileCount()).isEqualTo(1));
+    }
+
+    @Test
+    void idleBatch_closesAfterTheRoutesIdleTime() {
+        upload(client, "/inbox/a.csv", "a");
+        clock.advance(Duration.ofMinutes(9));
+        assertThat(test.core().batches().maintain()).isZero();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(test.core().batches().maintain()).isEqualTo(1);
+        assertThat(test.core().batches().available(operator)).hasSize(1);
+    }
+
+    @Test
+    void claimedBatch_isReadableByItsOperatorOnly_andResultsReachTheTenantsOutbox() throws IOException {
+        String batchId = readyBatch();
+        assertThatThrownBy(() -> test.core().files().list(operator, PathPolicy.parse("/acme")))
+                .isInstanceOf(GatewayException.class);
+
+        test.core().batches().claim(operator, batchId);
+
+        assertThat(test.core().files().list(operator, PathPolicy.parse("/acme/" + batchId)))
+                .extracting(FileEntry::name).containsExactly("a.csv", "b.csv", "c.csv", "results");
+        assertThat(read(operator, "/acme/" + batchId + "/b.csv")).isEqualTo("b");
+        assertThatThrownBy(() -> test.core().batches().claim(otherSite, batchId))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
+        assertThatThrownBy(() -> test.core().files().stat(otherSite, PathPolicy.parse("/acme/" + batchId + "/a.csv")))
+                .isInstanceOf(GatewayException.class);
+        assertThatThrownBy(() -> test.core().ingest().open(operator, PathPolicy.parse("/acme/" + batchId + "/a.csv"),
+                UploadMode.CREATE)).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.ACCESS_DENIED));
+
+        upload(operator, "/acme/" + batchId + "/results/summary.txt", "all good");
+        test.core().batches().complete(operator, batchId);
+
+        assertThat(read(client, "/outbox/" + batchId + "/summary.txt")).isEqualTo("all good");
+        assertThat(test.core().files().list(operator, PathPolicy.parse("/"))).isEmpty();
+    }
+
+    @Test
+    void expiredLease_returnsTheBatchToReady_forAnotherOperator() {
+        String batchId = readyBatch();
+        OperatorPrincipal colleague = test.operator("manila", "marco", Protocol.HTTPS);
+        test.core().batches().claim(operator, batchId);
+        assertThatThrownBy(() -> test.core().batches().claim(colleague, batchId)).isInstanceOf(GatewayException.class);
+
+        clock.advance(Duration.ofMinutes(31));
+        test.core().batches().maintain();
+
+        assertThat(test.core().batches().claim(colleague, batchId).claimedBy()).contains(colleague.operatorId());
+        assertThatThrownBy(() -> test.core().batches().complete(operator, batchId)).isInstanceOf(GatewayException.class);
+    }
+
+    @Test
+    void lockedTenant_pausesClaims() {
+        String batchId = readyBatch();
+        test.core().administration().lock(client.tenant());
+        assertThatThrownBy(() -> test.core().batches().claim(operator, batchId))
+                .isInstanceOfSatisfying(GatewayException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TENANT_LOCKED));
+    }
+
+    private String readyBatch() {
+        upload(client, "/inbox/a.csv", "a");
+        upload(client, "/inbox/b.csv", "b");
+        upload(client, "/inbox/c.csv", "c");
+        return test.core().batches().available(operator).get(0).id();
+    }
+
+    private void upload(Principal principal, String path, String content) {
+        try (Upload upload = test.core().ingest().open(principal, PathPolicy.parse(path), UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+            upload.commit();
+        }
+    }
+
+    private String read(Principal principal, String path) throws IOException {
+        try (FileContent content = test.core().files().open(principal, PathPolicy.parse(path))) {
+            ByteBuffer buffer = ByteBuffer.allocate((int) content.size());
+            while (buffer.hasRemaining() && content.read(buffer.position(), buffer) >= 0) {
+                // read all
+            }
+            return new String(buffer.array(), StandardCharsets.UTF_8);
+        }
+    }
+}
