@@ -1,0 +1,286 @@
+package io.vaultgate.core.audit;
+
+import io.vaultgate.core.audit.json.CanonicalJson;
+import io.vaultgate.core.auth.AuthFailure;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.TenantId;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One decision that let data in or out, or changed who may do so. Every event has a time (kept to the
+ * millisecond, the precision of the catalog), an optional tenant (empty for gateway-wide events), an actor
+ * (the principal's name; the attempted username for a failed login; {@code system} for the gateway
+ * itself) and kind-specific details.
+ *
+ * <p>{@link #canonicalBytes()} is what the audit chain hashes: canonical JSON of
+ * {@code {"actor", "at" (ISO-8601 UTC), "kind", "tenant" (or null), ...details}}. {@link #kind()} names
+ * and detail keys are part of the format: never rename them, add new kinds instead.
+ */
+public sealed interface AuditEvent {
+
+    Instant at();
+
+    Optional<TenantId> tenant();
+
+    String actor();
+
+    /** The stable name of this kind of event, e.g. {@code upload.committed}. */
+    String kind();
+
+    /** The kind-specific fields, as canonical JSON values (strings, longs). */
+    Map<String, Object> details();
+
+    /** The event as a canonical JSON object. */
+    default Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("kind", kind());
+        json.put("at", at().toString());
+        json.put("tenant", tenant().map(TenantId::value).orElse(null));
+        json.put("actor", actor());
+        for (Map.Entry<String, Object> detail : details().entrySet()) {
+            if (json.putIfAbsent(detail.getKey(), detail.getValue()) != null) {
+                throw new IllegalStateException(kind() + ": detail overrides \"" + detail.getKey() + "\"");
+            }
+        }
+        return json;
+    }
+
+    /** The bytes the audit chain hashes. */
+    default byte[] canonicalBytes() {
+        return CanonicalJson.bytes(toJson());
+    }
+
+    /** A client logged in. */
+    record AuthSucceeded(Instant at, Optional<TenantId> tenant, String actor, Protocol protocol, String method,
+                         String source) implements AuditEvent {
+        public AuthSucceeded {
+            at = EventChecks.common(at, tenant, actor);
+            EventChecks.present(protocol, "protocol", method, "method", source, "source");
+        }
+
+        public String kind() {
+            return "auth.succeeded";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("protocol", protocol.name(), "method", method, "source", source);
+        }
+    }
+
+    /** A login was refused; {@code actor} is the username that was tried. */
+    record AuthFailed(Instant at, Optional<TenantId> tenant, String actor, Protocol protocol, String source,
+                      AuthFailure reason) implements AuditEvent {
+        public AuthFailed {
+            at = EventChecks.common(at, tenant, actor);
+            EventChecks.present(protocol, "protocol", source, "source", reason, "reason");
+        }
+
+        public String kind() {
+            return "auth.failed";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("protocol", protocol.name(), "source", source, "reason", reason.name());
+        }
+    }
+
+    /** An upload became a durable, visible file. */
+    record UploadCommitted(Instant at, Optional<TenantId> tenant, String actor, String fileId, String path,
+                           long size, String sha256) implements AuditEvent {
+        public UploadCommitted {
+            at = EventChecks.scoped(at, tenant, actor);
+            EventChecks.present(fileId, "fileId", path, "path", sha256, "sha256");
+        }
+
+        public String kind() {
+            return "upload.committed";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("file", fileId, "path", path, "size", size, "sha256", sha256);
+        }
+    }
+
+    /** An upload was aborted or refused by a policy (quota, digest, lockdown) and left nothing. */
+    record UploadAborted(Instant at, Optional<TenantId> tenant, String actor, String fileId, String path,
+                         String reason) implements AuditEvent {
+        public UploadAborted {
+            at = EventChecks.scoped(at, tenant, actor);
+            EventChecks.present(fileId, "fileId", path, "path", reason, "reason");
+        }
+
+        public String kind() {
+            return "upload.aborted";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("file", fileId, "path", path, "reason", reason);
+        }
+    }
+
+    /** An upload was cut off and kept as a resumable partial of {@code size} bytes. */
+    record UploadSuspended(Instant at, Optional<TenantId> tenant, String actor, String fileId, String path,
+                           long size) implements AuditEvent {
+        public UploadSuspended {
+            at = EventChecks.scoped(at, tenant, actor);
+            EventChecks.present(fileId, "fileId", path, "path", "", "");
+        }
+
+        public String kind() {
+            return "upload.suspended";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("file", fileId, "path", path, "size", size);
+        }
+    }
+
+    /** A file's content was read, decrypted; {@code bytes} is how much left the gateway. */
+    record Downloaded(Instant at, Optional<TenantId> tenant, String actor, String fileId, String path, long bytes)
+            implements AuditEvent {
+        public Downloaded {
+            at = EventChecks.scoped(at, tenant, actor);
+            EventChecks.present(fileId, "fileId", path, "path", "", "");
+        }
+
+        public String kind() {
+            return "file.downloaded";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("file", fileId, "path", path, "bytes", bytes);
+        }
+    }
+
+    /** A file was deleted (by its owner, an operator or retention). */
+    record Deleted(Instant at, Optional<TenantId> tenant, String actor, String fileId, String path)
+            implements AuditEvent {
+        public Deleted {
+            at = EventChecks.scoped(at, tenant, actor);
+            EventChecks.present(fileId, "fileId", path, "path", "", "");
+        }
+
+        public String kind() {
+            return "file.deleted";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("file", fileId, "path", path);
+        }
+    }
+
+    /** A file was renamed. */
+    record Renamed(Instant at, Optional<TenantId> tenant, String actor, String fileId, String from, String to)
+            implements AuditEvent {
+        public Renamed {
+            at = EventChecks.scoped(at, tenant, actor);
+            EventChecks.present(fileId, "fileId", from, "from", to, "to");
+        }
+
+        public String kind() {
+            return "file.renamed";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("file", fileId, "from", from, "to", to);
+        }
+    }
+
+    /** A site's operator claimed a batch (a lease). */
+    record BatchClaimed(Instant at, Optional<TenantId> tenant, String actor, String batchId, String site)
+            implements AuditEvent {
+        public BatchClaimed {
+            at = EventChecks.scoped(at, tenant, actor);
+            EventChecks.present(batchId, "batchId", site, "site", "", "");
+        }
+
+        public String kind() {
+            return "batch.claimed";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("batch", batchId, "site", site);
+        }
+    }
+
+    /** A site completed a batch. */
+    record BatchCompleted(Instant at, Optional<TenantId> tenant, String actor, String batchId, String site)
+            implements AuditEvent {
+        public BatchCompleted {
+            at = EventChecks.scoped(at, tenant, actor);
+            EventChecks.present(batchId, "batchId", site, "site", "", "");
+        }
+
+        public String kind() {
+            return "batch.completed";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("batch", batchId, "site", site);
+        }
+    }
+
+    /** A file was delivered to a site, which answered with the digest it computed. */
+    record Forwarded(Instant at, Optional<TenantId> tenant, String actor, String fileId, String site,
+                     String sha256) implements AuditEvent {
+        public Forwarded {
+            at = EventChecks.scoped(at, tenant, actor);
+            EventChecks.present(fileId, "fileId", site, "site", sha256, "sha256");
+        }
+
+        public String kind() {
+            return "file.forwarded";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("file", fileId, "site", site, "sha256", sha256);
+        }
+    }
+
+    /** A key was rotated, re-wrapped, disabled or destroyed; {@code subject} names it (KEK or file). */
+    record KeyOperation(Instant at, Optional<TenantId> tenant, String actor, KeyAction action, String subject,
+                        String detail) implements AuditEvent {
+        public KeyOperation {
+            at = EventChecks.common(at, tenant, actor);
+            EventChecks.present(action, "action", subject, "subject", detail, "detail");
+        }
+
+        public String kind() {
+            return "key.operation";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("action", action.name(), "subject", subject, "detail", detail);
+        }
+    }
+
+    /** An administrator changed tenants, accounts, credentials, sites or routes. */
+    record AdminChange(Instant at, Optional<TenantId> tenant, String actor, AdminAction action, String subject)
+            implements AuditEvent {
+        public AdminChange {
+            at = EventChecks.common(at, tenant, actor);
+            EventChecks.present(action, "action", subject, "subject", "", "");
+        }
+
+        public String kind() {
+            return "admin.change";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("action", action.name(), "subject", subject);
+        }
+    }
+
+    /** What a {@link KeyOperation} did. */
+    enum KeyAction { ROTATE, REWRAP, DISABLE, SHRED }
+
+    /** What an {@link AdminChange} did. */
+    enum AdminAction {
+        TENANT_CREATED, TENANT_UPDATED, TENANT_LOCKED, TENANT_UNLOCKED,
+        ACCOUNT_CREATED, ACCOUNT_UPDATED, ACCOUNT_LOCKED, ACCOUNT_UNLOCKED, ACCOUNT_DELETED,
+        CREDENTIAL_ADDED, CREDENTIAL_REVOKED, ADMIN_CREATED, SITE_CREATED, SITE_UPDATED, ROUTE_CHANGED
+    }
+}

@@ -1,0 +1,41 @@
+package io.vaultgate.core.audit;
+
+import java.util.Objects;
+
+/** What is wrong with the audit chain, at the first sequence number found bad. */
+public record AuditProblem(long seq, Kind kind, String reason) {
+
+    /** The kinds of damage a verifier tells apart. */
+    public enum Kind {
+        /** A sequence number is absent: a record was deleted. */
+        MISSING,
+        /** A record links to an earlier record than its predecessor: the records in between were inserted. */
+        INSERTED,
+        /** A record does not link to its predecessor: deleted, moved, or the predecessor rewritten. */
+        BROKEN_LINK,
+        /** A record's content no longer matches its hash. */
+        CHANGED,
+        /** An indexed column disagrees with the hashed event. */
+        COLUMN_MISMATCH,
+        /** A stored value is not in the format the log writes. */
+        MALFORMED,
+        /** A checkpoint's signature does not verify with the given key. */
+        FORGED_CHECKPOINT,
+        /** A checkpoint was signed by a different key than the one given. */
+        UNKNOWN_KEY,
+        /** A correctly signed checkpoint disagrees with the chain: the records before it were rewritten. */
+        REWRITTEN,
+        /** The chain ends before its head or its checkpoints: records at the end were deleted. */
+        TRUNCATED
+    }
+
+    public AuditProblem {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public String toString() {
+        return "record " + seq + ": " + kind + ": " + reason;
+    }
+}

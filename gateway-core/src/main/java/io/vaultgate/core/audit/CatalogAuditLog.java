@@ -1,0 +1,103 @@
+package io.vaultgate.core.audit;
+
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.Jdbc;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * The audit log in the catalog's {@code audit_events} table (see {@link ChainHash} for the chain and
+ * {@link Checkpoint} for what is signed). Appends are serialized on the {@code audit_head} row, so the
+ * sequence has no gaps and the chain never forks, even with many appenders on several gateway nodes.
+ * A checkpoint is signed, in the same transaction, when the {@link CheckpointPolicy} says one is due.
+ */
+public final class CatalogAuditLog implements AuditLog {
+
+    private final Database database;
+    private final AuditRepository rows = new AuditRepository();
+    private final AuditSigningKey key;
+    private final CheckpointPolicy policy;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    public CatalogAuditLog(Database database, AuditSigningKey key, CheckpointPolicy policy, SecureRandom random,
+                           Clock clock) {
+        this.database = database;
+        this.key = key;
+        this.policy = policy;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    @Override
+    public AuditRecord append(AuditEvent event) {
+        return database.inTransaction(jdbc -> append(jdbc, event));
+    }
+
+    @Override
+    public AuditRecord append(Jdbc jdbc, AuditEvent event) throws SQLException {
+        AuditRepository.Head claimed = rows.claimNext(jdbc); // the new seq, the previous hash
+        AuditRecord record = AuditRecord.link(claimed.seq(), claimed.hash(), nonce(), event);
+        rows.insert(jdbc, record);
+        Optional<Checkpoint> last = rows.latestCheckpoint(jdbc);
+        long lastSeq = last.map(Checkpoint::seq).orElse(0L);
+        if (record.seq() - lastSeq >= policy.everyEvents() || intervalPassed(last)) {
+            rows.insertCheckpoint(jdbc, Checkpoint.sign(record.seq(), record.hash(), clock.instant(), key));
+        }
+        return record;
+    }
+
+    /**
+     * Signs a checkpoint of the head if records were appended since the last one and the policy's interval
+     * has passed; call it from a timer (every minute, say) so that a quiet gateway's last events get
+     * signed too.
+     */
+    public Optional<Checkpoint> checkpointIfDue() {
+        return database.inTransaction(jdbc -> {
+            Optional<Checkpoint> last = rows.latestCheckpoint(jdbc);
+            AuditRepository.Head head = rows.head(jdbc);
+            if (head.seq() > last.map(Checkpoint::seq).orElse(0L) && intervalPassed(last)) {
+                return Optional.of(sign(jdbc, head));
+            }
+            return Optional.empty();
+        });
+    }
+
+    /** Signs a checkpoint of the head now, unless the head is already checkpointed (or the log empty). */
+    public Optional<Checkpoint> checkpointNow() {
+        return database.inTransaction(jdbc -> {
+            AuditRepository.Head head = rows.head(jdbc);
+            if (head.seq() == 0 || rows.latestCheckpoint(jdbc).map(Checkpoint::seq).orElse(0L) == head.seq()) {
+                return Optional.empty();
+            }
+            return Optional.of(sign(jdbc, head));
+        });
+    }
+
+    /** The public key that verifies this log's checkpoints. */
+    public AuditPublicKey publicKey() {
+        return key.publicKey();
+    }
+
+    private Checkpoint sign(Jdbc jdbc, AuditRepository.Head head) throws SQLException {
+        Checkpoint checkpoint = Checkpoint.sign(head.seq(), head.hash(), clock.instant(), key);
+        rows.insertCheckpoint(jdbc, checkpoint);
+        return checkpoint;
+    }
+
+    private boolean intervalPassed(Optional<Checkpoint> last) {
+        Instant since = last.map(Checkpoint::signedAt).orElse(Instant.EPOCH);
+        return Duration.between(since, clock.instant()).compareTo(policy.everyInterval()) >= 0;
+    }
+
+    private String nonce() {
+        byte[] bytes = new byte[ChainHash.NONCE_BYTES];
+        random.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}
