@@ -2,6 +2,7 @@ package io.vaultgate.https;
 
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.https.auth.HttpAuthentication;
@@ -10,15 +11,22 @@ import io.vaultgate.https.http.Dispatcher;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Reply;
+import io.vaultgate.https.http.Route;
 import io.vaultgate.https.tus.TusApi;
-import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** The route table: authenticate, then hand the request to the API area that owns its path. */
 final class Routes implements Dispatcher {
 
+    /** Every method and path the API answers; each must appear in {@code openapi.yaml}. */
+    static final List<Route> ALL = Stream.of(List.of(new Route(HttpMethod.GET, OpenApi.PATH)), FilesApi.ROUTES,
+            TusApi.ROUTES).flatMap(List::stream).toList();
+
     private final HttpAuthentication authentication;
     private final FilesApi files;
     private final TusApi tus;
+    private final OpenApi openApi = new OpenApi();
 
     Routes(HttpAuthentication authentication, FilesApi files, TusApi tus) {
         this.authentication = authentication;
@@ -29,6 +37,11 @@ final class Routes implements Dispatcher {
     @Override
     public Exchange dispatch(Reply reply, HttpRequest request, String source) {
         String path = new QueryStringDecoder(request.uri()).rawPath();
+        if (path.equals(OpenApi.PATH) && (HttpMethod.GET.equals(request.method())
+                || HttpMethod.HEAD.equals(request.method()))) {
+            openApi.respond(reply);
+            return Exchange.DISCARD;
+        }
         boolean uploads = path.equals(TusApi.PREFIX) || path.startsWith(TusApi.PREFIX + "/");
         if (uploads && HttpMethod.OPTIONS.equals(request.method())) {
             tus.options(reply);

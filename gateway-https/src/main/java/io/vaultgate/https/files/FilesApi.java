@@ -13,6 +13,9 @@ import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Reply;
 import io.vaultgate.https.http.RequestPaths;
+import io.vaultgate.https.http.Route;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * {@code /v1/files/{path}}, where the path is relative to the principal's namespace
@@ -22,7 +25,9 @@ import io.vaultgate.https.http.RequestPaths;
 public final class FilesApi {
 
     public static final String PREFIX = "/v1/files";
-    static final String ALLOWED = "GET, HEAD, PUT, DELETE";
+    static final String TEMPLATE = PREFIX + "/{path}";
+    public static final List<Route> ROUTES = Stream.of(HttpMethod.PUT, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.DELETE)
+            .map(method -> new Route(method, TEMPLATE)).toList();
 
     private final FileService files;
     private final IngestService ingest;
@@ -50,7 +55,7 @@ public final class FilesApi {
             reply.send(reply.empty(HttpResponseStatus.NO_CONTENT));
         } else {
             throw new HttpProblem(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
-                    method + " is not allowed here", new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW, ALLOWED));
+                    method + " is not allowed here", new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW, Route.allow(ROUTES, TEMPLATE)));
         }
         return Exchange.DISCARD;
     }

@@ -18,6 +18,8 @@ import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Reply;
 import io.vaultgate.https.http.RequestPaths;
+import io.vaultgate.https.http.Route;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,6 +34,11 @@ public final class TusApi {
     public static final String PREFIX = "/v1/uploads";
     static final String VERSION = "1.0.0";
     static final String OFFSET_STREAM = "application/offset+octet-stream";
+    static final String CREATION = PREFIX;
+    static final String UPLOAD = PREFIX + "/{id}";
+    public static final List<Route> ROUTES = List.of(new Route(HttpMethod.OPTIONS, CREATION),
+            new Route(HttpMethod.POST, CREATION), new Route(HttpMethod.HEAD, UPLOAD), new Route(HttpMethod.PATCH, UPLOAD),
+            new Route(HttpMethod.DELETE, UPLOAD));
 
     private final FileService files;
     private final IngestService ingest;
@@ -61,7 +68,7 @@ public final class TusApi {
         HttpMethod method = effectiveMethod(request);
         if (rest.isEmpty() || rest.equals("/")) {
             if (!HttpMethod.POST.equals(method)) {
-                throw notAllowed(method, "POST, OPTIONS");
+                throw notAllowed(method, CREATION);
             }
             create(reply, headers, principal);
             return Exchange.DISCARD;
@@ -80,7 +87,7 @@ public final class TusApi {
             upload.close();
             reply.send(tusHeaders(reply.empty(HttpResponseStatus.NO_CONTENT)));
         } else {
-            throw notAllowed(method, "HEAD, PATCH, DELETE, OPTIONS");
+            throw notAllowed(method, UPLOAD);
         }
         return Exchange.DISCARD;
     }
@@ -164,8 +171,9 @@ public final class TusApi {
         return Long.parseLong(value);
     }
 
-    private static HttpProblem notAllowed(HttpMethod method, String allowed) {
+    private static HttpProblem notAllowed(HttpMethod method, String template) {
         return new HttpProblem(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
-                method + " is not allowed here", new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW, allowed));
+                method + " is not allowed here", new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW,
+                Route.allow(ROUTES, template)));
     }
 }
