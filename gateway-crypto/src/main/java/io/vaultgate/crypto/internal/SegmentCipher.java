@@ -100,6 +100,15 @@ public final class SegmentCipher {
     }
   }
 
+  /** Encrypts {@code len} more plaintext bytes of the segment begun last; returns bytes written. */
+  public int update(byte[] in, int inOff, int len, byte[] out, int outOff) {
+    try {
+      return cipher.update(in, inOff, len, out, outOff);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM update failed", e);
+    }
+  }
+
   /** Completes the segment begun last (as not final); returns the bytes written (rest and tag). */
   public int finish(byte[] out, int outOff) {
     try {

@@ -86,8 +86,12 @@ public final class EnvelopeWriter implements WritableByteChannel {
           segmentOpen = true;
         }
         int k = Math.min(src.remaining(), segmentSize - segmentFill);
-        ByteBuffer chunk = src.slice(src.position(), k);
-        sealedLength += cipher.update(chunk, sealed, sealedLength);
+        if (src.hasArray()) {
+          sealedLength += cipher.update(
+              src.array(), src.arrayOffset() + src.position(), k, sealed, sealedLength);
+        } else {
+          sealedLength += cipher.update(src.slice(src.position(), k), sealed, sealedLength);
+        }
         src.position(src.position() + k);
         segmentFill += k;
       }
