@@ -2,9 +2,12 @@ package io.vaultgate.server;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.server.cli.AccountCommand;
+import io.vaultgate.server.cli.BatchCommand;
 import io.vaultgate.server.cli.DemoCommand;
 import io.vaultgate.server.cli.InitCommand;
+import io.vaultgate.server.cli.OperatorCommand;
 import io.vaultgate.server.cli.RunCommand;
+import io.vaultgate.server.cli.SiteCommand;
 import io.vaultgate.server.cli.TenantCommand;
 import io.vaultgate.server.cli.VersionCommand;
 import io.vaultgate.server.config.ConfigException;
@@ -19,7 +22,8 @@ import picocli.CommandLine.HelpCommand;
         description = "Vaultgate: an encrypting secure file-transfer gateway (SFTP and HTTPS in, "
                 + "encrypted at rest per tenant, forwarded to BPO sites over mutual TLS).",
         subcommands = {RunCommand.class, DemoCommand.class, InitCommand.class, TenantCommand.class,
-                AccountCommand.class, VersionCommand.class, HelpCommand.class},
+                AccountCommand.class, SiteCommand.class, OperatorCommand.class, BatchCommand.class,
+                VersionCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",

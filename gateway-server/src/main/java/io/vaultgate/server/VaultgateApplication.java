@@ -27,11 +27,13 @@ import org.slf4j.LoggerFactory;
 public final class VaultgateApplication implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(VaultgateApplication.class);
+    private static final java.time.Duration MAINTENANCE_INTERVAL = java.time.Duration.ofSeconds(15);
 
     private final VaultgateConfig config;
     private final CoreResources resources;
     private final Optional<SftpFrontEnd> sftp;
     private final Optional<HttpsServer> https;
+    private final Maintenance maintenance;
 
     private VaultgateApplication(VaultgateConfig config, CoreResources resources, Optional<SftpFrontEnd> sftp,
                                  Optional<HttpsServer> https) {
@@ -39,6 +41,7 @@ public final class VaultgateApplication implements AutoCloseable {
         this.resources = resources;
         this.sftp = sftp;
         this.https = https;
+        this.maintenance = new Maintenance(resources.core(), MAINTENANCE_INTERVAL);
     }
 
     /** Starts the gateway; whatever the data directory lacks is initialized first. */
@@ -143,6 +146,7 @@ public final class VaultgateApplication implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        maintenance.close();
         https.ifPresent(HttpsServer::close);
         sftp.ifPresent(SftpFrontEnd::close);
         resources.close();

@@ -82,6 +82,11 @@ public final class BatchService {
         });
     }
 
+    /** Every batch of a tenant, oldest first (for admins). */
+    public List<Batch> byTenant(io.vaultgate.core.tenant.TenantId tenant) {
+        return database.read(jdbc -> batches.byTenant(jdbc, tenant));
+    }
+
     /** Closes an open batch now (admin command or API). */
     public Batch close(String batchId) {
         Instant now = clock.instant();

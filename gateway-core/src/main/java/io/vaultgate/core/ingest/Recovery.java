@@ -84,6 +84,25 @@ public final class Recovery {
         return report;
     }
 
+    /**
+     * Removes partial uploads not resumed within the expiry; safe while the gateway runs (live uploads are
+     * never touched). Returns how many were removed.
+     */
+    public int expirePartials() {
+        Instant oldest = clock.instant().minus(partialExpiry);
+        int expired = 0;
+        for (Tenant tenant : database.read(tenants::list)) {
+            for (FileRecord file : database.read(jdbc -> files.listByStates(jdbc, tenant.id(),
+                    List.of(FileState.PARTIAL)))) {
+                if (file.updatedAt().isBefore(oldest)) {
+                    discard(file);
+                    expired++;
+                }
+            }
+        }
+        return expired;
+    }
+
     /** Verifies what an interrupted upload sealed and records it as a partial of that length. */
     private boolean makeResumable(FileRecord file) {
         EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());

@@ -1,5 +1,6 @@
 package io.vaultgate.server.cli;
 
+import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.admin.Administration;
 import io.vaultgate.core.auth.SshPublicKey;
 import io.vaultgate.core.tenant.TenantId;
@@ -9,8 +10,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,7 @@ public final class AccountCommand {
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = {"Create a client account of a tenant, with SSH public keys, a password or an API token.",
                     "Example: vaultgate account add acme-upload --tenant acme --ssh-key ~/.ssh/id_ed25519.pub"})
-    static final class Add extends TenantCommand.AdminTask {
+    static final class Add extends CoreTask {
         @Parameters(paramLabel = "USERNAME", description = "Login name: 2-64 of a-z, 0-9, '.', '_' and '-'.")
         String username;
 
@@ -50,8 +49,9 @@ public final class AccountCommand {
         }
 
         @Override
-        int run(Administration admin, PrintWriter out) {
-            List<String> keyLines = sshKeys.stream().map(Add::keyLine).toList();
+        int run(GatewayCore core, PrintWriter out) {
+            Administration admin = core.administration();
+            List<String> keyLines = sshKeys.stream().map(SshKeyArgument::keyLine).toList();
             keyLines.forEach(SshPublicKey::parse);
             admin.createAccount(TenantId.of(tenant), username);
             out.println("Created account " + username + " in tenant " + tenant);
@@ -66,20 +66,6 @@ public final class AccountCommand {
                 out.println("  API token (shown once): " + admin.issueAccountToken(username, "cli"));
             }
             return 0;
-        }
-
-        private static String keyLine(String fileOrLine) {
-            Path file = Path.of(fileOrLine.startsWith("~/")
-                    ? System.getProperty("user.home") + fileOrLine.substring(1) : fileOrLine);
-            if (!fileOrLine.startsWith("ssh-") && !fileOrLine.startsWith("ecdsa-")) {
-                try {
-                    return Files.readString(file, StandardCharsets.US_ASCII).trim();
-                } catch (IOException e) {
-                    throw new IllegalArgumentException("--ssh-key " + fileOrLine + ": cannot read the file ("
-                            + e.getClass().getSimpleName() + "); give a .pub file or a key line");
-                }
-            }
-            return fileOrLine;
         }
 
         private static char[] readPassword() {

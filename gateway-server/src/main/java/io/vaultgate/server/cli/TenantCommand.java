@@ -4,49 +4,21 @@ import io.vaultgate.core.admin.Administration;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
-import io.vaultgate.server.CoreResources;
+import io.vaultgate.core.GatewayCore;
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code vaultgate tenant add|list|show}. */
 @Command(name = "tenant", mixinStandardHelpOptions = true, description = "Manage tenants (client companies).",
         subcommands = {TenantCommand.Add.class, TenantCommand.ListAll.class, TenantCommand.Show.class})
 public final class TenantCommand {
 
-    /** Runs one administration task against the opened core and prints its result. */
-    abstract static class AdminTask implements Callable<Integer> {
-        private final Map<String, String> env;
-
-        @Mixin
-        GlobalOptions global;
-
-        @Spec
-        CommandSpec spec;
-
-        AdminTask(Map<String, String> env) {
-            this.env = env;
-        }
-
-        @Override
-        public Integer call() {
-            try (CoreResources resources = CoreResources.open(global.load(env), env)) {
-                return run(resources.core().administration(), spec.commandLine().getOut());
-            }
-        }
-
-        abstract int run(Administration admin, PrintWriter out);
-    }
-
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Create a tenant and its encryption key.")
-    static final class Add extends AdminTask {
+    static final class Add extends CoreTask {
         @Parameters(paramLabel = "ID", description = "Tenant id: 2-63 of a-z, 0-9 and '-'.")
         String id;
 
@@ -61,7 +33,8 @@ public final class TenantCommand {
         }
 
         @Override
-        int run(Administration admin, PrintWriter out) {
+        int run(GatewayCore core, PrintWriter out) {
+            Administration admin = core.administration();
             Tenant tenant = admin.createTenant(TenantId.of(id), name == null ? id : name, allowPassword);
             out.println("Created tenant " + tenant.id() + " (" + tenant.name() + ")");
             return 0;
@@ -69,13 +42,14 @@ public final class TenantCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List tenants.")
-    static final class ListAll extends AdminTask {
+    static final class ListAll extends CoreTask {
         ListAll(Map<String, String> env) {
             super(env);
         }
 
         @Override
-        int run(Administration admin, PrintWriter out) {
+        int run(GatewayCore core, PrintWriter out) {
+            Administration admin = core.administration();
             out.printf("%-24s %-8s %-10s %s%n", "ID", "STATUS", "PASSWORDS", "NAME");
             for (Tenant tenant : admin.tenants()) {
                 out.printf("%-24s %-8s %-10s %s%n", tenant.id(), tenant.status(),
@@ -86,7 +60,7 @@ public final class TenantCommand {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one tenant and its accounts.")
-    static final class Show extends AdminTask {
+    static final class Show extends CoreTask {
         @Parameters(paramLabel = "ID")
         String id;
 
@@ -95,7 +69,8 @@ public final class TenantCommand {
         }
 
         @Override
-        int run(Administration admin, PrintWriter out) {
+        int run(GatewayCore core, PrintWriter out) {
+            Administration admin = core.administration();
             Tenant tenant = admin.tenant(TenantId.of(id)).orElseThrow(
                     () -> new IllegalArgumentException("no tenant " + id + "; see `vaultgate tenant list`"));
             Function<Long, String> limit = value -> value == 0 ? "unlimited" : String.valueOf(value);

@@ -9,14 +9,14 @@ import java.util.regex.Pattern;
  * Durations as configuration writes them: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 24h}, {@code 7d},
  * or ISO-8601 ({@code PT30S}). A bare number is rejected: its unit would be a guess.
  */
-final class Durations {
+public final class Durations {
     private static final Pattern SIMPLE = Pattern.compile("(\\d{1,18})\\s*(ms|s|m|h|d)");
     private static final String EXAMPLES = "use e.g. 30s, 10m, 24h, 500ms or ISO-8601 such as PT30S";
 
     private Durations() {
     }
 
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         String t = text.strip();
         Matcher m = SIMPLE.matcher(t);
         try {

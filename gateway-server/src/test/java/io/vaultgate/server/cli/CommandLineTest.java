@@ -24,7 +24,7 @@ class CommandLineTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"run", "demo", "init", "tenant", "tenant add", "tenant list", "tenant show", "account",
-            "account add", "version"})
+            "account add", "site", "site add", "site route", "operator add", "batch list", "batch close", "version"})
     void everySubcommand_hasUsefulHelp(String command) {
         String[] args = (command + " --help").split(" ");
         CliHarness.Result result = new CliHarness(home).run(args);
@@ -69,6 +69,27 @@ class CommandLineTest {
         CliHarness.Result badKey = cli.run("account", "add", "x-user", "--tenant", "acme", "--ssh-key", "ssh-dss AAAA");
         assertThat(badKey.exitCode()).isEqualTo(1);
         assertThat(badKey.err()).contains("unsupported SSH key type");
+    }
+
+    @Test
+    void siteOperatorRouteAndBatchCommands_setUpPullProcessing() {
+        CliHarness cli = new CliHarness(home);
+        cli.run("init");
+        cli.run("tenant", "add", "acme");
+        assertThat(cli.run("site", "add", "manila", "--name", "Manila processing").out()).contains("Created site manila");
+        CliHarness.Result operator = cli.run("operator", "add", "maria", "--site", "manila", "--token");
+        assertThat(operator.out()).contains("Created operator maria of site manila", "API token (shown once): vg_");
+        CliHarness.Result route = cli.run("site", "route", "--tenant", "acme", "--site", "manila", "--max-files", "10",
+                "--idle-close", "15m");
+        assertThat(route.exitCode()).as(route.err()).isZero();
+        assertThat(route.out()).contains("acme/inbox -> manila (pull)");
+        assertThat(cli.run("batch", "list", "--tenant", "acme").out()).contains("STATE");
+
+        CliHarness.Result badSite = cli.run("site", "route", "--tenant", "acme", "--site", "nowhere");
+        assertThat(badSite.exitCode()).isEqualTo(1);
+        assertThat(badSite.err()).contains("site nowhere does not exist");
+        CliHarness.Result takenName = cli.run("operator", "add", "maria", "--site", "manila");
+        assertThat(takenName.err()).contains("username maria is taken");
     }
 
     @Test

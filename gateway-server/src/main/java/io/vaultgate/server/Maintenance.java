@@ -1,0 +1,47 @@
+package io.vaultgate.server;
+
+import io.vaultgate.core.GatewayCore;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Housekeeping while the gateway runs, on one background thread: closes idle batches, returns expired
+ * batch leases, removes partial uploads past their expiry. A failing pass is logged and retried next time.
+ */
+final class Maintenance implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "vaultgate-maintenance");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    Maintenance(GatewayCore core, Duration interval) {
+        scheduler.scheduleWithFixedDelay(() -> runOnce(core), interval.toMillis(), interval.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private static void runOnce(GatewayCore core) {
+        try {
+            int batches = core.batches().maintain();
+            int partials = core.recovery().expirePartials();
+            if (batches + partials > 0) {
+                LOG.info("maintenance: {} batches closed or released, {} expired partial uploads removed", batches,
+                        partials);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("maintenance pass failed; retrying at the next interval", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

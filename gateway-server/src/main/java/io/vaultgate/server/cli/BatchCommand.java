@@ -1,0 +1,52 @@
+package io.vaultgate.server.cli;
+
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.batch.Batch;
+import io.vaultgate.core.tenant.TenantId;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vaultgate batch list|close}. */
+@Command(name = "batch", mixinStandardHelpOptions = true, description = "Inspect and close batches.",
+        subcommands = {BatchCommand.ListBatches.class, BatchCommand.Close.class})
+public final class BatchCommand {
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List a tenant's batches.")
+    static final class ListBatches extends CoreTask {
+        @Option(names = "--tenant", required = true)
+        String tenant;
+
+        ListBatches(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(GatewayCore core, PrintWriter out) {
+            out.printf("%-20s %-10s %-12s %6s %12s %s%n", "ID", "STATE", "SITE", "FILES", "BYTES", "CLAIMED BY");
+            for (Batch batch : core.batches().byTenant(TenantId.of(tenant))) {
+                out.printf("%-20s %-10s %-12s %6d %12d %s%n", batch.id(), batch.state(), batch.siteId(),
+                        batch.fileCount(), batch.totalBytes(), batch.claimedBy().orElse("-"));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "close", mixinStandardHelpOptions = true, description = "Make an open batch ready now.")
+    static final class Close extends CoreTask {
+        @Parameters(paramLabel = "BATCH")
+        String batch;
+
+        Close(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(GatewayCore core, PrintWriter out) {
+            out.println("Batch " + core.batches().close(batch).id() + " is ready");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.vaultgate.server.cli;
+
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.site.Route;
+import io.vaultgate.core.site.RouteMode;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.server.config.DataSize;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vaultgate site add}, {@code vaultgate site route}: BPO sites and the routes that feed them. */
+@Command(name = "site", mixinStandardHelpOptions = true, description = "Manage BPO processing sites and routes.",
+        subcommands = {SiteCommand.Add.class, SiteCommand.AddRoute.class})
+public final class SiteCommand {
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a BPO processing site.")
+    static final class Add extends CoreTask {
+        @Parameters(paramLabel = "ID", description = "Site id: 2-63 of a-z, 0-9 and '-'.")
+        String id;
+
+        @Option(names = "--name", description = "Display name (default: the id).")
+        String name;
+
+        Add(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(GatewayCore core, PrintWriter out) {
+            core.sites().createSite(id, name == null ? id : name);
+            out.println("Created site " + id);
+            return 0;
+        }
+    }
+
+    @Command(name = "route", mixinStandardHelpOptions = true,
+            description = {"Route a tenant's uploads to a site. In pull mode they are grouped into batches that the "
+                    + "site's operators claim; a batch becomes ready at --max-files or --max-bytes, after "
+                    + "--idle-close without new files, or when a file named *.ready arrives.",
+                    "Example: vaultgate site route --tenant acme --site manila --max-files 100 --idle-close 15m"})
+    static final class AddRoute extends CoreTask {
+        @Option(names = "--tenant", required = true)
+        String tenant;
+
+        @Option(names = "--site", required = true)
+        String site;
+
+        @Option(names = "--mode", defaultValue = "pull", description = "pull (operators claim batches). Default: pull.")
+        String mode;
+
+        @Option(names = "--prefix", defaultValue = "/inbox", description = "Only files below this path (default /inbox).")
+        String prefix;
+
+        @Option(names = "--max-files", defaultValue = "0", description = "Files per batch; 0 = no limit.")
+        long maxFiles;
+
+        @Option(names = "--max-bytes", defaultValue = "0", description = "Bytes per batch, e.g. 10GiB; 0 = no limit.")
+        String maxBytes;
+
+        @Option(names = "--idle-close", defaultValue = "0s", description = "Close a batch idle this long, e.g. 15m; "
+                + "0s = never.")
+        String idleClose;
+
+        AddRoute(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(GatewayCore core, PrintWriter out) {
+            RouteMode routeMode = RouteMode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
+            if (routeMode != RouteMode.PULL) {
+                throw new IllegalArgumentException("--mode " + mode + ": only pull routes exist so far; push "
+                        + "forwarding over mTLS is not built yet");
+            }
+            Route route = core.sites().addRoute(TenantId.of(tenant), site, routeMode, PathPolicy.parse(prefix),
+                    maxFiles, DataSize.parse(maxBytes).bytes(), Durations.parse("--idle-close", idleClose));
+            out.println("Created route " + route.id() + ": " + route.tenant() + route.pathPrefix() + " -> " + site
+                    + " (" + mode + ")");
+            return 0;
+        }
+    }
+
+    /** Parses a CLI duration with the configuration's rules. */
+    static final class Durations {
+        private Durations() {
+        }
+
+        static Duration parse(String option, String text) {
+            try {
+                return io.vaultgate.server.config.Durations.parse(text);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(option + " " + text + ": not a duration; use e.g. 30s, 15m, 24h");
+            }
+        }
+    }
+}
