@@ -127,7 +127,11 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        ctx.read();
+        if (reply == null) {
+            ctx.read();
+        } else {
+            reply.whenWritten(ctx::read);
+        }
         ctx.fireChannelReadComplete();
     }
 

@@ -31,6 +31,7 @@ public final class Reply {
     private final boolean head;
     private boolean bodyPending;
     private boolean sent;
+    private ChannelFuture streamed;
 
     public Reply(ChannelHandlerContext ctx, HttpRequest request) {
         this.ctx = ctx;
@@ -91,7 +92,20 @@ public final class Reply {
     /** Sends the head, then the body pulled from {@code body} as the connection drains. */
     public void stream(HttpResponse headers, HttpChunkedInput body) {
         ctx.write(prepare(headers));
-        finish(ctx.writeAndFlush(body).addListener(ChannelFutureListener.CLOSE_ON_FAILURE));
+        streamed = ctx.writeAndFlush(body).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        finish(streamed);
+    }
+
+    /**
+     * Runs {@code next} once a streamed body was fully written, or now if there is none in flight. The
+     * connection reads its next request only then, so pipelined requests cannot pile up open files.
+     */
+    void whenWritten(Runnable next) {
+        if (streamed == null || streamed.isDone()) {
+            next.run();
+        } else {
+            streamed.addListener(done -> next.run());
+        }
     }
 
     /** Tells a client that sent {@code Expect: 100-continue} to go ahead with the body. */
