@@ -58,8 +58,8 @@ public final class SftpServerFactory {
         server.setHostBasedAuthenticator(null);
 
         applyLimits(server, settings.limits());
+        applyTuning(server, settings.tuning());
         CoreModuleProperties.SERVER_IDENTIFICATION.set(server, IDENTIFICATION);
-        CoreModuleProperties.TCP_NODELAY.set(server, true);
         SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, "posix-rename@openssh.com=1,limits@openssh.com=1");
         server.setSubsystemFactories(List.of(sftpSubsystem()));
         return server;
@@ -75,6 +75,13 @@ public final class SftpServerFactory {
         sftp.addSftpEventListener(new ClientCloseListener());
         sftp.addSftpEventListener(new AuditingSftpEventListener());
         return sftp;
+    }
+
+    private static void applyTuning(SshServer server, SftpTuning tuning) {
+        CoreModuleProperties.TCP_NODELAY.set(server, true);
+        CoreModuleProperties.WINDOW_SIZE.set(server, tuning.windowSize());
+        CoreModuleProperties.MAX_PACKET_SIZE.set(server, tuning.maxPacketSize());
+        CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(server, tuning.readBufferSize());
     }
 
     private static void applyLimits(SshServer server, SftpLimits limits) {

@@ -14,9 +14,10 @@ import java.util.Objects;
  *     tenant whether a password login is allowed
  * @param limits resource limits
  * @param algorithms SSH algorithm lists
+ * @param tuning transport buffer sizes
  */
 public record SftpSettings(String bindAddress, int port, List<Path> hostKeys, boolean passwordAuthentication,
-        SftpLimits limits, SftpAlgorithms algorithms) {
+        SftpLimits limits, SftpAlgorithms algorithms, SftpTuning tuning) {
 
     public SftpSettings {
         Objects.requireNonNull(bindAddress, "sftp.bind");
@@ -30,18 +31,24 @@ public record SftpSettings(String bindAddress, int port, List<Path> hostKeys, bo
         }
         Objects.requireNonNull(limits, "sftp.limits");
         Objects.requireNonNull(algorithms, "sftp.algorithms");
+        Objects.requireNonNull(tuning, "sftp.tuning");
     }
 
     /** Loopback, a random port, password offered, default limits and the hardened algorithms. */
     public static SftpSettings loopback(List<Path> hostKeys) {
-        return new SftpSettings("127.0.0.1", 0, hostKeys, true, SftpLimits.defaults(), SftpAlgorithms.hardened());
+        return new SftpSettings("127.0.0.1", 0, hostKeys, true, SftpLimits.defaults(), SftpAlgorithms.hardened(),
+                SftpTuning.defaults());
     }
 
     public SftpSettings withLimits(SftpLimits newLimits) {
-        return new SftpSettings(bindAddress, port, hostKeys, passwordAuthentication, newLimits, algorithms);
+        return new SftpSettings(bindAddress, port, hostKeys, passwordAuthentication, newLimits, algorithms, tuning);
     }
 
     public SftpSettings withAlgorithms(SftpAlgorithms newAlgorithms) {
-        return new SftpSettings(bindAddress, port, hostKeys, passwordAuthentication, limits, newAlgorithms);
+        return new SftpSettings(bindAddress, port, hostKeys, passwordAuthentication, limits, newAlgorithms, tuning);
+    }
+
+    public SftpSettings withTuning(SftpTuning newTuning) {
+        return new SftpSettings(bindAddress, port, hostKeys, passwordAuthentication, limits, algorithms, newTuning);
     }
 }

@@ -37,8 +37,15 @@ class SftpSettingsTest {
     }
 
     @Test
+    void tinyWindow_isRefusedWithTheRange() {
+        assertThatThrownBy(() -> new SftpTuning(1024, 32768, 32768))
+                .hasMessageContaining("sftp.tuning.windowSize").hasMessageContaining("out of range");
+    }
+
+    @Test
     void portOutOfRange_isRefused() {
         assertThatThrownBy(() -> new SftpSettings("127.0.0.1", 70000, List.of(Path.of("/k")), true,
-                SftpLimits.defaults(), SftpAlgorithms.hardened())).hasMessageContaining("sftp.port");
+                SftpLimits.defaults(), SftpAlgorithms.hardened(), SftpTuning.defaults()))
+                .hasMessageContaining("sftp.port");
     }
 }
