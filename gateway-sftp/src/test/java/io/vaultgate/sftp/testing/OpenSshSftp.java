@@ -37,15 +37,20 @@ public final class OpenSshSftp {
         return run(List.of(), commands);
     }
 
+    /** Starts the commands without waiting, so a test can kill the client mid-transfer. */
+    public Process start(List<String> options, String... commands) throws Exception {
+        Path batch = Files.createTempFile(directory, "batch", ".txt");
+        Files.writeString(batch, String.join("\n", commands) + "\n");
+        List<String> command = command(batch, options);
+        return new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
     /** Same as {@link #batch}, with extra {@code sftp} options before the destination (e.g. {@code -vvv}). */
     public Result run(List<String> options, String... commands) throws Exception {
         Path batch = Files.createTempFile(directory, "batch", ".txt");
         Files.writeString(batch, String.join("\n", commands) + "\n");
-        List<String> command = new ArrayList<>(List.of("sftp", "-b", batch.toString(), "-i", key.toString(),
-                "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-                "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-P", Integer.toString(port)));
-        command.addAll(options);
-        command.add(user + "@127.0.0.1");
+        List<String> command = command(batch, options);
         Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(300, TimeUnit.SECONDS)) {
@@ -53,5 +58,14 @@ public final class OpenSshSftp {
             throw new IllegalStateException("sftp did not finish");
         }
         return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    private List<String> command(Path batch, List<String> options) {
+        List<String> command = new ArrayList<>(List.of("sftp", "-b", batch.toString(), "-i", key.toString(),
+                "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-P", Integer.toString(port)));
+        command.addAll(options);
+        command.add(user + "@127.0.0.1");
+        return command;
     }
 }

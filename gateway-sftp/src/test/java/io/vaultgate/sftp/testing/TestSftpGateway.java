@@ -1,7 +1,10 @@
 package io.vaultgate.sftp.testing;
 
 import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.sftp.HostKeys;
 import io.vaultgate.sftp.SftpFrontEnd;
@@ -49,6 +52,13 @@ public final class TestSftpGateway implements AutoCloseable {
     /** Creates an account (and its tenant if new) with an Ed25519 key; returns the private key file. */
     public Path addClient(String tenant, String user) throws Exception {
         return addClient(core, directory, tenant, user);
+    }
+
+    /** The core principal of an account made by this gateway, for checks straight against the core. */
+    public ClientPrincipal principal(String user) {
+        Account account = core.core().administration().accounts(TenantId.of(TENANT)).stream()
+                .filter(a -> a.username().equals(user)).findFirst().orElseThrow();
+        return new ClientPrincipal(account.id(), user, account.tenant(), Protocol.SFTP);
     }
 
     private static Path addClient(TestCore core, Path directory, String tenant, String user) throws Exception {

@@ -1,0 +1,83 @@
+package io.vaultgate.sftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.files.FileEntry;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.sftp.testing.OpenSshSftp;
+import io.vaultgate.sftp.testing.TestSftpGateway;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An OpenSSH client killed mid-upload (writes in flight), then {@code reput} from the size the server reports. */
+class OpenSshResumeIT {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void clientKilledMidUpload_leavesAPartial_thatReputCompletes() throws Exception {
+        try (TestSftpGateway gateway = TestSftpGateway.start(directory)) {
+            byte[] data = new byte[40 * 1024 * 1024 + 99];
+            new Random(3).nextBytes(data);
+            Path local = Files.write(directory.resolve("big.bin"), data);
+
+            // -l limits the client to about 10 MB/s, so it is surely mid-transfer when killed.
+            Process client = gateway.openSsh(TestSftpGateway.ALICE).start(List.of("-l", "80000"),
+                    "put " + local + " /inbox/big.bin");
+            Thread.sleep(1500);
+            client.destroyForcibly();
+            assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+            FileEntry partial = awaitPartial(gateway, "/inbox/big.bin");
+            assertThat(partial.partial()).isTrue();
+            assertThat(partial.size()).isBetween(1L, (long) data.length - 1);
+
+            byte[] tailOnly = data.clone();
+            Arrays.fill(tailOnly, 0, (int) partial.size(), (byte) 0);
+            Files.write(local, tailOnly);
+            OpenSshSftp.Result result = gateway.openSsh(TestSftpGateway.ALICE)
+                    .batch("reput " + local + " /inbox/big.bin", "get /inbox/big.bin " + local + ".back");
+
+            assertThat(result.succeeded()).as(result.output()).isTrue();
+            assertThat(sha256(Files.readAllBytes(Path.of(local + ".back")))).isEqualTo(sha256(data));
+            assertThat(gateway.core().files().stat(gateway.principal(TestSftpGateway.ALICE),
+                    PathPolicy.parse("/inbox/big.bin")).partial()).isFalse();
+        }
+    }
+
+    private static FileEntry awaitPartial(TestSftpGateway gateway, String path) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            Optional<FileEntry> entry = stat(gateway, path);
+            if (entry.isPresent() || System.nanoTime() > deadline) {
+                return entry.orElseThrow();
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static Optional<FileEntry> stat(TestSftpGateway gateway, String path) {
+        try {
+            return Optional.of(gateway.core().files().stat(gateway.principal(TestSftpGateway.ALICE),
+                    PathPolicy.parse(path)));
+        } catch (GatewayException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String sha256(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+}
