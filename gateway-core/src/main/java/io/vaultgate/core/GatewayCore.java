@@ -19,6 +19,7 @@ import io.vaultgate.core.catalog.TokenRepository;
 import io.vaultgate.core.files.CatalogFileService;
 import io.vaultgate.core.files.DecryptingFileOpener;
 import io.vaultgate.core.files.FileService;
+import io.vaultgate.core.files.Retention;
 import io.vaultgate.core.ingest.EncryptingIngestService;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.ingest.Recovery;
@@ -61,11 +62,12 @@ public final class GatewayCore {
     private final Administration administration;
     private final SiteAdministration sites;
     private final Recovery recovery;
+    private final Retention retention;
     private final UploadGate uploads;
 
     private GatewayCore(Authenticator authenticator, FileService files, IngestService ingest, BatchService batches,
                         Administration administration, SiteAdministration sites, Recovery recovery,
-                        UploadGate uploads) {
+                        Retention retention, UploadGate uploads) {
         this.authenticator = authenticator;
         this.files = files;
         this.ingest = ingest;
@@ -73,6 +75,7 @@ public final class GatewayCore {
         this.administration = administration;
         this.sites = sites;
         this.recovery = recovery;
+        this.retention = retention;
         this.uploads = uploads;
     }
 
@@ -96,7 +99,8 @@ public final class GatewayCore {
                 new BatchService(database, batches, routes, tenants, settings.batchLease(), clock),
                 new Administration(database, tenants, accounts, tokens, keys, hasher, random, clock),
                 new SiteAdministration(database, tenants, accounts, operators, routes, tokens, random, clock),
-                new Recovery(database, tenants, fileRows, store, keys, settings.partialExpiry(), clock), gate);
+                new Recovery(database, tenants, fileRows, store, keys, settings.partialExpiry(), clock),
+                new Retention(database, tenants, fileRows, store, clock), gate);
     }
 
     public Authenticator authenticator() {
@@ -125,6 +129,10 @@ public final class GatewayCore {
 
     public Recovery recovery() {
         return recovery;
+    }
+
+    public Retention retention() {
+        return retention;
     }
 
     /** Uploads in flight, and the drain used by a graceful shutdown. */

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Housekeeping while the gateway runs, on one background thread: closes idle batches, returns expired
- * batch leases, removes partial uploads past their expiry. A failing pass is logged and retried next time.
+ * batch leases, removes partial uploads past their expiry, shreds files past their tenant's retention. A failing pass is logged and retried next time.
  */
 final class Maintenance implements AutoCloseable {
 
@@ -31,9 +31,10 @@ final class Maintenance implements AutoCloseable {
         try {
             int batches = core.batches().maintain();
             int partials = core.recovery().expirePartials();
-            if (batches + partials > 0) {
-                LOG.info("maintenance: {} batches closed or released, {} expired partial uploads removed", batches,
-                        partials);
+            int shredded = core.retention().shredExpired();
+            if (batches + partials + shredded > 0) {
+                LOG.info("maintenance: {} batches closed or released, {} expired partial uploads removed, {} files "
+                        + "past retention shredded", batches, partials, shredded);
             }
         } catch (RuntimeException e) {
             LOG.warn("maintenance pass failed; retrying at the next interval", e);

@@ -11,6 +11,7 @@ import io.vaultgate.sftp.SftpAlgorithms;
 import io.vaultgate.sftp.SftpFrontEnd;
 import io.vaultgate.sftp.SftpLimits;
 import io.vaultgate.sftp.SftpSettings;
+import io.vaultgate.sftp.SftpTuning;
 import java.io.IOException;
 import java.net.BindException;
 import java.util.Map;
@@ -75,8 +76,7 @@ public final class VaultgateApplication implements AutoCloseable {
 
     private static SftpFrontEnd startSftp(VaultgateConfig config, DataDirectory home, GatewayCore core) {
         SftpSettings settings = new SftpSettings(config.sftp().bind(), config.sftp().port(), home.hostKeys(), true,
-                sftpLimits(config),
-                SftpAlgorithms.hardened());
+                sftpLimits(config), SftpAlgorithms.hardened(), SftpTuning.defaults());
         try {
             return SftpFrontEnd.start(settings, core.authenticator(), core.files(), core.ingest());
         } catch (java.io.UncheckedIOException e) {

@@ -64,6 +64,10 @@ public final class Administration {
         return updateTenant(id, tenant -> tenant.withQuota(quota));
     }
 
+    public Tenant setRetention(TenantId id, java.time.Duration retention) {
+        return updateTenant(id, tenant -> tenant.withRetention(retention));
+    }
+
     /** Locks a tenant: its principals can no longer log in or move data. */
     public Tenant lock(TenantId id) {
         return updateTenant(id, tenant -> tenant.withStatus(io.vaultgate.core.tenant.TenantStatus.LOCKED));

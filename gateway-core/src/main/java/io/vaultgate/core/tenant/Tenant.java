@@ -46,6 +46,10 @@ public record Tenant(TenantId id, String name, TenantStatus status, Quota quota,
         return new Tenant(id, name, newStatus, quota, retention, protocols, passwordLoginAllowed, createdAt);
     }
 
+    public Tenant withRetention(Duration newRetention) {
+        return new Tenant(id, name, status, quota, newRetention, protocols, passwordLoginAllowed, createdAt);
+    }
+
     public Tenant withQuota(Quota newQuota) {
         return new Tenant(id, name, status, newQuota, retention, protocols, passwordLoginAllowed, createdAt);
     }

@@ -1,0 +1,70 @@
+package io.vaultgate.core.files;
+
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.TenantRepository;
+import io.vaultgate.core.storage.ObjectStore;
+import io.vaultgate.core.tenant.Tenant;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shreds committed files older than their tenant's retention: the catalog row and its key slot go first,
+ * which makes the ciphertext unreadable for good, then the object is deleted. Tenants with a retention of
+ * zero keep files until they are deleted.
+ */
+public final class Retention {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
+
+    private final Database database;
+    private final TenantRepository tenants;
+    private final FileRepository files;
+    private final ObjectStore store;
+    private final Clock clock;
+
+    public Retention(Database database, TenantRepository tenants, FileRepository files, ObjectStore store, Clock clock) {
+        this.database = database;
+        this.tenants = tenants;
+        this.files = files;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** Shreds every expired file; returns how many. */
+    public int shredExpired() {
+        int shredded = 0;
+        for (Tenant tenant : database.read(tenants::list)) {
+            if (tenant.retention().isZero()) {
+                continue;
+            }
+            Instant oldest = clock.instant().minus(tenant.retention());
+            for (FileRecord file : database.read(jdbc -> files.listByStates(jdbc, tenant.id(),
+                    List.of(FileState.COMMITTED)))) {
+                if (file.updatedAt().isBefore(oldest)) {
+                    shred(file);
+                    shredded++;
+                }
+            }
+        }
+        return shredded;
+    }
+
+    private void shred(FileRecord file) {
+        database.inTransaction(jdbc -> {
+            files.delete(jdbc, file.id());
+            return null;
+        });
+        try {
+            store.delete(file.tenant(), file.objectId());
+        } catch (IOException e) {
+            LOG.warn("object {} of shredded file {} not deleted; its key is gone and the sweep removes it",
+                    file.objectId(), file.id());
+        }
+        LOG.info("retention: shredded file={} tenant={} path={}", file.id(), file.tenant(), file.path());
+    }
+}
