@@ -1,0 +1,31 @@
+package io.vaultgate.core.audit;
+
+import java.util.Optional;
+
+/**
+ * The outcome of checking an export offline. Records after {@link #lastCheckpointSeq()} are chained but
+ * not covered by a signature, so they prove nothing yet: {@link #fullySigned()} says whether there are any.
+ */
+public record ExportReport(long events, long omitted, long checkpoints, long firstSeq, long lastSeq,
+                           long lastCheckpointSeq, Optional<AuditProblem> problem) {
+
+    public boolean ok() {
+        return problem.isEmpty();
+    }
+
+    public boolean fullySigned() {
+        return lastCheckpointSeq >= lastSeq;
+    }
+
+    public String summary() {
+        if (problem.isPresent()) {
+            return "FAILED at " + problem.get();
+        }
+        String range = lastSeq == 0 ? "no records" : "records " + firstSeq + ".." + lastSeq;
+        String signed = fullySigned() ? "all covered by a valid signed checkpoint"
+                : "WARNING: records " + (lastCheckpointSeq < firstSeq ? firstSeq : lastCheckpointSeq + 1) + ".." + lastSeq
+                + " are not covered by a signed checkpoint yet; export again later";
+        return "OK: " + range + " (" + events + " events shown, " + omitted + " omitted), " + checkpoints
+                + " checkpoints, " + signed;
+    }
+}

@@ -1,0 +1,103 @@
+package io.vaultgate.core.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditKeysTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void loadOrCreate_writesAPrivateKeyOnlyItsOwnerReads_andThePublicKeyBesideIt() throws IOException {
+        Path keyFile = dir.resolve("keys").resolve("audit-signing.key");
+        AuditSigningKey created = AuditKeys.loadOrCreate(keyFile, new SecureRandom());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile.getParent()))).isEqualTo("rwx------");
+        assertThat(Files.readString(keyFile)).startsWith("-----BEGIN PRIVATE KEY-----\n");
+        Path publicFile = dir.resolve("keys").resolve("audit-signing.pub");
+        assertThat(Files.readString(publicFile)).startsWith("-----BEGIN PUBLIC KEY-----\n");
+
+        AuditSigningKey loaded = AuditKeys.loadOrCreate(keyFile, new SecureRandom());
+        assertThat(loaded.publicKey()).isEqualTo(created.publicKey());
+        assertThat(AuditKeys.readPublicKey(publicFile)).isEqualTo(created.publicKey());
+        byte[] message = "checkpoint".getBytes(StandardCharsets.UTF_8);
+        assertThat(created.publicKey().verify(message, loaded.sign(message))).isTrue();
+    }
+
+    @Test
+    void anExistingKey_isNeverOverwritten() throws IOException {
+        Path keyFile = dir.resolve("audit-signing.key");
+        AuditKeys.write(AuditSigningKey.generate(new SecureRandom()), keyFile);
+        assertThatThrownBy(() -> AuditKeys.write(AuditSigningKey.generate(new SecureRandom()), keyFile))
+                .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining("never overwritten");
+    }
+
+    @Test
+    void aKeyFileOthersCanRead_isRefused() throws IOException {
+        Path keyFile = dir.resolve("audit-signing.key");
+        AuditKeys.write(AuditSigningKey.generate(new SecureRandom()), keyFile);
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> AuditKeys.load(keyFile)).hasMessageContaining("readable by others")
+                .hasMessageContaining("chmod 600");
+    }
+
+    @Test
+    void notAnEd25519Key_isRefusedWithTheFileName() throws IOException {
+        Path keyFile = Files.writeString(dir.resolve("bad.key"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        assertThatThrownBy(() -> AuditKeys.load(keyFile)).hasMessageContaining("bad.key").hasMessageContaining("Ed25519");
+        assertThatThrownBy(() -> AuditPublicKey.fromPem("nonsense")).hasMessageContaining("PUBLIC KEY");
+    }
+
+    @Test
+    void keys_neverPrintTheirSecret() {
+        AuditSigningKey key = AuditSigningKey.generate(new SecureRandom());
+        assertThat(key.toString()).contains("redacted").contains(key.keyId().substring(0, 16));
+        assertThat(key.publicKey().toString()).startsWith("AuditPublicKey[Ed25519");
+    }
+
+    @Test
+    void opensslKeys_areReadAndOpensslVerifiesOurSignatures() throws Exception {
+        assumeTrue(run("openssl", "version") == 0, "openssl is not installed");
+        Path keyFile = dir.resolve("openssl.key");
+        assertThat(run("openssl", "genpkey", "-algorithm", "ed25519", "-out", keyFile.toString())).isZero();
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        AuditSigningKey key = AuditKeys.load(keyFile);
+        Path publicFile = dir.resolve("openssl.pub");
+        assertThat(run("openssl", "pkey", "-in", keyFile.toString(), "-pubout", "-out", publicFile.toString())).isZero();
+        assertThat(AuditKeys.readPublicKey(publicFile)).isEqualTo(key.publicKey());
+
+        Path message = Files.writeString(dir.resolve("message"), "signed by vaultgate");
+        Path signature = Files.write(dir.resolve("signature"), key.sign(Files.readAllBytes(message)));
+        assertThat(run("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", publicFile.toString(), "-rawin",
+                "-in", message.toString(), "-sigfile", signature.toString())).isZero();
+    }
+
+    private static int run(String... command) throws IOException, InterruptedException {
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(
+                    ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException notInstalled) {
+            return -1;
+        }
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            return -1;
+        }
+        return process.exitValue();
+    }
+}
