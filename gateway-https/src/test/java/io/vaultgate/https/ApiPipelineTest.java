@@ -186,6 +186,42 @@ class ApiPipelineTest {
         assertThat(patch.headers().get(HttpHeaderNames.ALLOW)).contains("PUT");
     }
 
+    @Test
+    void multipartForm_commitsEveryFilePart_together() {
+        String body = "--B\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nignored\r\n"
+                + "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"C:\\docs\\one.csv\"\r\n\r\n1,2\r\n"
+                + "--B\r\nContent-Disposition: form-data; name=\"g\"; filename=\"two.bin\"\r\n\r\n\0\1\r\n--B--\r\n";
+        HttpRequest post = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/files/inbox/",
+                Unpooled.copiedBuffer(body, StandardCharsets.ISO_8859_1));
+        post.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + TokenAuthenticator.TOKEN)
+                .set(HttpHeaderNames.CONTENT_TYPE, "multipart/form-data; boundary=B");
+        HttpUtil.setContentLength(post, body.length());
+
+        FullHttpResponse response = wire.send(post).get(0);
+
+        assertThat(response.status().code()).as(Wire.body(response)).isEqualTo(201);
+        assertThat(Wire.body(response)).contains("\"path\":\"/inbox/one.csv\"").contains("\"path\":\"/inbox/two.bin\"");
+        assertThat(store.files.get(PathPolicy.parse("/inbox/one.csv"))).isEqualTo("1,2".getBytes(StandardCharsets.UTF_8));
+        assertThat(store.files.get(PathPolicy.parse("/inbox/two.bin"))).containsExactly(0, 1);
+    }
+
+    @Test
+    void multipartForm_cutShort_abortsEveryFile() {
+        String body = "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"one.csv\"\r\n\r\n1,2\r\n"
+                + "--B\r\nContent-Disposition: form-data; name=\"g\"; filename=\"two.bin\"\r\n\r\nxx";
+        HttpRequest post = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/files/inbox/",
+                Unpooled.copiedBuffer(body, StandardCharsets.ISO_8859_1));
+        post.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + TokenAuthenticator.TOKEN)
+                .set(HttpHeaderNames.CONTENT_TYPE, "multipart/form-data; boundary=B");
+        HttpUtil.setContentLength(post, body.length());
+
+        FullHttpResponse response = wire.send(post).get(0);
+
+        assertThat(response.status().code()).isEqualTo(400);
+        assertThat(store.uploads).hasSize(2).allSatisfy(u -> assertThat(u.ending).isEqualTo("aborted"));
+        assertThat(store.files).isEmpty();
+    }
+
     private static HttpRequest put(String uri) {
         HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, uri);
         request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + TokenAuthenticator.TOKEN);

@@ -14,19 +14,21 @@ import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Reply;
 import io.vaultgate.https.http.RequestPaths;
 import io.vaultgate.https.http.Route;
+import io.vaultgate.https.multipart.MultipartExchange;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * {@code /v1/files/{path}}, where the path is relative to the principal's namespace
- * ({@code /v1/files/inbox/a.csv} is {@code /inbox/a.csv}): PUT uploads, GET and HEAD download (a
- * trailing slash lists a directory), DELETE deletes.
+ * ({@code /v1/files/inbox/a.csv} is {@code /inbox/a.csv}): PUT uploads, POST of a multipart form uploads
+ * its files into the directory, GET and HEAD download (a trailing slash lists a directory), DELETE deletes.
  */
 public final class FilesApi {
 
     public static final String PREFIX = "/v1/files";
     static final String TEMPLATE = PREFIX + "/{path}";
-    public static final List<Route> ROUTES = Stream.of(HttpMethod.PUT, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.DELETE)
+    public static final List<Route> ROUTES = Stream.of(HttpMethod.PUT, HttpMethod.POST, HttpMethod.GET, HttpMethod.HEAD,
+                    HttpMethod.DELETE)
             .map(method -> new Route(method, TEMPLATE)).toList();
 
     private final FileService files;
@@ -47,6 +49,9 @@ public final class FilesApi {
         HttpMethod method = request.method();
         if (HttpMethod.PUT.equals(method)) {
             return UploadExchange.start(reply, request, principal, path, ingest, maxUploadBytes);
+        }
+        if (HttpMethod.POST.equals(method)) {
+            return MultipartExchange.start(reply, request, principal, path, ingest, maxUploadBytes);
         }
         if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)) {
             downloads.respond(reply, request, principal, path, rawPath.isEmpty() || rawPath.endsWith("/"));

@@ -1,5 +1,6 @@
 package io.vaultgate.https.http;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -38,6 +39,11 @@ public final class Reply {
         this.keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
         this.head = HttpMethod.HEAD.equals(request.method());
         this.bodyPending = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+    }
+
+    /** The connection's buffer allocator, for exchanges that need working buffers. */
+    public ByteBufAllocator alloc() {
+        return ctx.alloc();
     }
 
     public boolean isHead() {

@@ -141,6 +141,19 @@ class FilesCurlIT {
     }
 
     @Test
+    void multipartForm_uploadsEveryFile() throws Exception {
+        byte[] one = randomBytes(2 * 1024 * 1024 + 5);
+        byte[] two = randomBytes(777);
+        Curl.Result post = curl.run("-H", bearer, "-F", "note=hello", "-F", "a=@" + write("one.bin", one),
+                "-F", "b=@" + write("two.bin", two), gateway.url("/v1/files/inbox/"));
+
+        assertThat(post.status()).as(post.body()).isEqualTo(201);
+        assertThat(post.body()).contains(sha256Hex(one)).contains(sha256Hex(two));
+        assertThat(curl.run("-H", bearer, gateway.url("/v1/files/inbox/one.bin")).bytes()).isEqualTo(one);
+        assertThat(curl.run("-H", bearer, gateway.url("/v1/files/inbox/two.bin")).bytes()).isEqualTo(two);
+    }
+
+    @Test
     void uploadOutsideInbox_isForbidden() throws Exception {
         Curl.Result put = curl.run("-T", write("o.bin", randomBytes(10)).toString(), "-H", bearer,
                 gateway.url("/v1/files/outbox/o.bin"));
