@@ -146,16 +146,7 @@ public final class KeystoreKeyProvider implements KeyProvider {
       throw new CryptoException.AuthenticationFailed();
     }
     KekId kek = slot.kek();
-    TenantKeys t = tenants.get(kek.tenantId());
-    if (t != null && t.destroyed) {
-      throw new CryptoException.KeyDestroyed("KEKs of tenant " + kek.tenantId() + " were destroyed");
-    }
-    if (t != null && t.disabled.contains(kek.version())) {
-      throw new CryptoException.KeyDisabled("KEK " + kek + " is disabled");
-    }
-    if (t == null || !t.enabled.contains(kek.version())) {
-      throw new CryptoException.KeyNotFound("no KEK " + kek + " in this keystore");
-    }
+    TenantKeys.requireUsable(tenants.get(kek.tenantId()), kek, "keystore");
     return keyWrap.unwrap(key(kek), KeyWrap.associatedData(NAME, ctx, kek), slot.wrapped());
   }
 

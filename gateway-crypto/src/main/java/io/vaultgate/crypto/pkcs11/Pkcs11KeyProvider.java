@@ -126,16 +126,7 @@ public final class Pkcs11KeyProvider implements KeyProvider {
       throw new CryptoException.AuthenticationFailed();
     }
     KekId kek = slot.kek();
-    TenantKeys t = tenants.get(kek.tenantId());
-    if (t != null && t.destroyed) {
-      throw new CryptoException.KeyDestroyed("KEKs of tenant " + kek.tenantId() + " were destroyed");
-    }
-    if (t != null && t.disabled.contains(kek.version())) {
-      throw new CryptoException.KeyDisabled("KEK " + kek + " is disabled");
-    }
-    if (t == null || !t.enabled.contains(kek.version())) {
-      throw new CryptoException.KeyNotFound("no KEK " + kek + " in this token");
-    }
+    TenantKeys.requireUsable(tenants.get(kek.tenantId()), kek, "token");
     return keyWrap.unwrap(handle(kek), KeyWrap.associatedData(NAME, ctx, kek), slot.wrapped());
   }
 
