@@ -61,6 +61,7 @@ public final class SftpServerFactory {
         applyTuning(server, settings.tuning());
         CoreModuleProperties.SERVER_IDENTIFICATION.set(server, IDENTIFICATION);
         SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, "posix-rename@openssh.com=1,limits@openssh.com=1");
+        SftpModuleProperties.CLIENT_EXTENSIONS.set(server, "check-file-handle,check-file-name");
         server.setSubsystemFactories(List.of(sftpSubsystem()));
         return server;
     }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Random;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
+import org.apache.sshd.sftp.client.extensions.CheckFileNameExtension;
 import org.apache.sshd.sftp.common.SftpException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -147,6 +148,20 @@ class MinaTransferIT {
             assertThatThrownBy(() -> sftp.setStat("/inbox/attrs.bin", new SftpClient.Attributes().size(0)))
                     .isInstanceOf(SftpException.class);
             assertThat(sftp.stat("/inbox/attrs.bin").getSize()).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void checkFile_returnsTheSha256OfThePlaintext() throws Exception {
+        byte[] data = random(200_000);
+        Path local = Files.write(directory.resolve("digest.bin"), data);
+        assertThat(gateway.openSsh(TestSftpGateway.ALICE).batch("put " + local + " /inbox/digest.bin").succeeded())
+                .isTrue();
+        try (MinaSftp alice = gateway.mina(TestSftpGateway.ALICE)) {
+            var result = alice.sftp().getExtension(CheckFileNameExtension.class)
+                    .checkFileName("/inbox/digest.bin", List.of("sha256"), 0, 0, 0);
+            assertThat(result.getKey()).isEqualTo("sha256");
+            assertThat(HexFormat.of().formatHex(result.getValue().iterator().next())).isEqualTo(sha256(data));
         }
     }
 

@@ -39,7 +39,7 @@ import org.apache.sshd.sftp.server.SftpSubsystemProxy;
  * The encrypting file-system accessor: where MINA's SFTP subsystem turns client requests into file access.
  * Names go through the core's path policy; a write handle is an {@link UploadChannel} over the core's ingest
  * API (APPEND, as sent by {@code reput}, resumes the caller's partial upload), a read handle a
- * {@link ContentChannel} over decrypted content. Links, locks, server-side copy, fsync, and changing anything
+ * {@link ContentChannel} over decrypted content (also used, without a handle, by {@code check-file}). Links, locks, server-side copy, fsync, and changing anything
  * but times are refused with {@code SSH_FX_OP_UNSUPPORTED}; times are accepted and not kept.
  */
 public final class GatewayFileSystemAccessor implements SftpFileSystemAccessor {
@@ -61,13 +61,14 @@ public final class GatewayFileSystemAccessor implements SftpFileSystemAccessor {
     @Override
     public SeekableByteChannel openFile(SftpSubsystemProxy subsystem, FileHandle fileHandle, Path file,
             String handle, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
-        if (fileHandle == null) {
+        boolean write = options.contains(StandardOpenOption.WRITE);
+        if (fileHandle == null && write) {
             throw refused("changing a file's size");
         }
         GatewayPath path = (GatewayPath) file;
         GatewayFileSystem fs = path.getFileSystem();
         Principal principal = fs.principal();
-        if (options.contains(StandardOpenOption.WRITE)) {
+        if (write) {
             UploadMode mode = fileHandle.isOpenAppend() ? UploadMode.RESUME : UploadMode.CREATE;
             Upload upload = IoErrors.call(file, () -> fs.ingest().open(principal, path.virtual(), mode));
             return new UploadChannel(file, upload);
