@@ -2,9 +2,11 @@ package io.vaultgate.server.cli;
 
 import io.vaultgate.core.admin.Administration;
 import io.vaultgate.core.tenant.Account;
+import io.vaultgate.core.tenant.Quota;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.GatewayCore;
+import io.vaultgate.server.config.DataSize;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.function.Function;
@@ -14,7 +16,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vaultgate tenant add|list|show}. */
 @Command(name = "tenant", mixinStandardHelpOptions = true, description = "Manage tenants (client companies).",
-        subcommands = {TenantCommand.Add.class, TenantCommand.ListAll.class, TenantCommand.Show.class})
+        subcommands = {TenantCommand.Add.class, TenantCommand.ListAll.class, TenantCommand.Show.class,
+                TenantCommand.Set.class})
 public final class TenantCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Create a tenant and its encryption key.")
@@ -37,6 +40,46 @@ public final class TenantCommand {
             Administration admin = core.administration();
             Tenant tenant = admin.createTenant(TenantId.of(id), name == null ? id : name, allowPassword);
             out.println("Created tenant " + tenant.id() + " (" + tenant.name() + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = {"Change a tenant's quota or retention.",
+                    "Example: vaultgate tenant set acme --quota-bytes 500GiB --quota-files 100000 --retention 30d"})
+    static final class Set extends CoreTask {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Option(names = "--quota-bytes", paramLabel = "SIZE", description = "Storage limit, e.g. 500GiB; 0 = none.")
+        String quotaBytes;
+
+        @Option(names = "--quota-files", paramLabel = "N", description = "File count limit; 0 = none.")
+        Long quotaFiles;
+
+        @Option(names = "--retention", paramLabel = "DURATION",
+                description = "Shred committed files older than this, e.g. 30d; 0s = keep until deleted.")
+        String retention;
+
+        Set(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(GatewayCore core, PrintWriter out) {
+            Administration admin = core.administration();
+            TenantId tenant = TenantId.of(id);
+            Tenant current = admin.tenant(tenant).orElseThrow(
+                    () -> new IllegalArgumentException("no tenant " + id + "; see `vaultgate tenant list`"));
+            if (quotaBytes != null || quotaFiles != null) {
+                admin.setQuota(tenant, new Quota(
+                        quotaBytes == null ? current.quota().maxBytes() : DataSize.parse(quotaBytes).bytes(),
+                        quotaFiles == null ? current.quota().maxFiles() : quotaFiles));
+            }
+            if (retention != null) {
+                admin.setRetention(tenant, SiteCommand.Durations.parse("--retention", retention));
+            }
+            out.println("Updated tenant " + id);
             return 0;
         }
     }
@@ -81,6 +124,9 @@ public final class TenantCommand {
             out.println("password login:  " + (tenant.passwordLoginAllowed() ? "allowed" : "refused"));
             out.println("quota bytes:     " + limit.apply(tenant.quota().maxBytes()));
             out.println("quota files:     " + limit.apply(tenant.quota().maxFiles()));
+            out.println("retention:       " + (tenant.retention().isZero() ? "until deleted"
+                    : tenant.retention().toHours() % 24 == 0 ? tenant.retention().toDays() + "d"
+                    : tenant.retention().toHours() + "h"));
             out.println("created:         " + tenant.createdAt());
             out.println("accounts:");
             for (Account account : admin.accounts(tenant.id())) {

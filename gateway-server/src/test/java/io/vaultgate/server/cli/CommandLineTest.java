@@ -23,7 +23,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "demo", "init", "tenant", "tenant add", "tenant list", "tenant show", "account",
+    @ValueSource(strings = {"run", "demo", "init", "tenant", "tenant add", "tenant list", "tenant show", "tenant set", "account",
             "account add", "site", "site add", "site route", "operator add", "batch list", "batch close", "version"})
     void everySubcommand_hasUsefulHelp(String command) {
         String[] args = (command + " --help").split(" ");
@@ -61,6 +61,8 @@ class CommandLineTest {
         assertThat(account.out()).contains("SHA256:XZAbVVMB7KOYy8d1svBVu4ov4OeDXCfS6rqxB5Nnac4", "API token");
 
         assertThat(cli.run("tenant", "list").out()).contains("acme", "ACTIVE", "Acme Corp");
+        assertThat(cli.run("tenant", "set", "acme", "--quota-bytes", "1GiB", "--retention", "30d").exitCode()).isZero();
+        assertThat(cli.run("tenant", "show", "acme").out()).contains("quota bytes:     1073741824", "retention:       30d");
         assertThat(cli.run("tenant", "show", "acme").out()).contains("acme-upload", "SHA256:XZAbVVMB7K");
 
         CliHarness.Result duplicate = cli.run("tenant", "add", "acme");
