@@ -1,0 +1,264 @@
+package io.vaultgate.server.cli;
+
+import io.vaultgate.core.audit.AuditExporter;
+import io.vaultgate.core.audit.AuditKeys;
+import io.vaultgate.core.audit.AuditPublicKey;
+import io.vaultgate.core.audit.AuditVerifier;
+import io.vaultgate.core.audit.CatalogAuditLog;
+import io.vaultgate.core.audit.CheckpointPolicy;
+import io.vaultgate.core.audit.ExportFilter;
+import io.vaultgate.core.audit.ExportReport;
+import io.vaultgate.core.audit.ExportVerifier;
+import io.vaultgate.core.audit.VerificationReport;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.server.StartupException;
+import io.vaultgate.server.config.VaultgateConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vaultgate audit verify|export|verify-export|public-key}. The commands read the catalog and the
+ * audit key files directly; they never need the master secret, so an auditor can run them. The
+ * composition root may hand them another {@link Source} (for example the running core's database).
+ */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = "Check the hash-chained audit log, export it for a tenant, verify an export offline.",
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class, AuditCommand.VerifyExport.class,
+                AuditCommand.PublicKey.class})
+public final class AuditCommand {
+
+    /** The audit signing key under the data directory; its public half is beside it as {@code .pub}. */
+    public static Path signingKeyFile(VaultgateConfig config) {
+        return config.home().resolve("keys").resolve("audit-signing.key");
+    }
+
+    /** The seam: opens what the commands need from a data directory. */
+    @FunctionalInterface
+    public interface Source {
+        Store open(VaultgateConfig config);
+    }
+
+    /** The catalog database and the audit key of one data directory. */
+    public record Store(Database database, Path keyFile) {
+
+        /** The published public key, if the gateway has created its audit key. */
+        Optional<AuditPublicKey> publicKey() {
+            Path file = AuditKeys.publicKeyFile(keyFile);
+            try {
+                return Files.exists(file) ? Optional.of(AuditKeys.readPublicKey(file)) : Optional.empty();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** The audit log with its signing key, if this process may read the key (to sign a checkpoint). */
+        Optional<CatalogAuditLog> log() {
+            if (!Files.isReadable(keyFile)) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new CatalogAuditLog(database, AuditKeys.load(keyFile), CheckpointPolicy.defaults(),
+                        new SecureRandom(), Clock.systemUTC()));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** Opens the SQLite catalog of an initialized data directory (never creates one). */
+    static final Source CATALOG = config -> {
+        Path catalog = config.catalogFile();
+        if (!Files.exists(catalog)) {
+            throw new StartupException("catalog " + catalog, "there is no catalog here",
+                    "give the gateway's data directory with --home, or run `vaultgate init` first");
+        }
+        return new Store(Database.sqlite(catalog), signingKeyFile(config));
+    };
+
+    /** Reads a PEM public key given with {@code --key}, else the data directory's. */
+    static AuditPublicKey publicKey(Path given, Store store) throws IOException {
+        if (given != null) {
+            return AuditKeys.readPublicKey(given);
+        }
+        return store.publicKey().orElseThrow(() -> new StartupException("audit key " + store.keyFile(),
+                "the gateway has no audit key yet", "start the gateway once, or give the public key with --key"));
+    }
+
+    /** A subcommand over an opened store. */
+    abstract static class StoreTask implements Callable<Integer> {
+        private final Map<String, String> env;
+        private final Source source;
+
+        @Mixin
+        GlobalOptions global;
+
+        @Spec
+        CommandSpec spec;
+
+        StoreTask(Map<String, String> env, Source source) {
+            this.env = env;
+            this.source = source;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            return run(source.open(global.load(env)), spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+
+        abstract int run(Store store, PrintWriter out, PrintWriter err) throws IOException;
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = {
+            "Check the whole audit chain: sequence, hash links, content, indexed columns and signed checkpoints.",
+            "Names the first bad record and why (changed, deleted, inserted, reordered, truncated, forged checkpoint). "
+                    + "Exit code 0 if intact, 1 if not."})
+    static final class Verify extends StoreTask {
+        @Option(names = "--key", paramLabel = "PUBLIC_KEY_PEM",
+                description = "The audit public key to trust (default: <home>/keys/audit-signing.pub). Give your own "
+                        + "copy of the published key: someone who can rewrite the catalog can replace that file too.")
+        Path key;
+
+        Verify(Map<String, String> env) {
+            this(env, CATALOG);
+        }
+
+        Verify(Map<String, String> env, Source source) {
+            super(env, source);
+        }
+
+        @Override
+        int run(Store store, PrintWriter out, PrintWriter err) throws IOException {
+            Optional<AuditPublicKey> trusted = key != null ? Optional.of(AuditKeys.readPublicKey(key)) : store.publicKey();
+            VerificationReport report = new AuditVerifier(store.database(), trusted).verify();
+            trusted.ifPresent(k -> out.println("key: " + k.keyId()));
+            (report.ok() ? out : err).println(report.summary());
+            return report.ok() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true, description = {
+            "Write the audit records of a time range (and tenant, actor) as JSON lines a tenant verifies offline "
+                    + "with `vaultgate audit verify-export` and the published public key.",
+            "Other tenants' records in the range appear only as digests. A checkpoint is signed first when this "
+                    + "process can read the audit signing key, so the export is signed to its end."})
+    static final class Export extends StoreTask {
+        @Option(names = "--tenant", paramLabel = "TENANT", description = "Show only this tenant's events.")
+        String tenant;
+
+        @Option(names = "--actor", paramLabel = "NAME", description = "Show only this principal's events.")
+        String actor;
+
+        @Option(names = "--since", required = true, paramLabel = "INSTANT",
+                description = "Start, inclusive, ISO-8601 UTC: 2026-11-01T00:00:00Z.")
+        Instant since;
+
+        @Option(names = "--until", paramLabel = "INSTANT", description = "End, exclusive (default: now).")
+        Instant until;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Write here (mode 0600) instead of standard output.")
+        Path outFile;
+
+        Export(Map<String, String> env) {
+            this(env, CATALOG);
+        }
+
+        Export(Map<String, String> env, Source source) {
+            super(env, source);
+        }
+
+        @Override
+        int run(Store store, PrintWriter out, PrintWriter err) throws IOException {
+            ExportFilter filter = new ExportFilter(since, until == null ? Instant.now() : until,
+                    Optional.ofNullable(tenant).map(TenantId::of), Optional.ofNullable(actor));
+            store.log().flatMap(CatalogAuditLog::checkpointNow)
+                    .ifPresent(c -> err.println("signed a checkpoint at record " + c.seq()));
+            AuditExporter exporter = new AuditExporter(store.database(), Clock.systemUTC());
+            AuditExporter.Summary summary;
+            if (outFile == null) {
+                summary = exporter.export(filter, out);
+                out.flush();
+            } else {
+                Files.deleteIfExists(outFile);
+                Files.createFile(outFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                try (Writer writer = new OutputStreamWriter(Files.newOutputStream(outFile), StandardCharsets.UTF_8)) {
+                    summary = exporter.export(filter, writer);
+                }
+            }
+            err.println("exported " + summary.events() + " events (records " + summary.firstSeq() + ".." + summary.lastSeq()
+                    + ", " + summary.omitted() + " others as digests, " + summary.checkpoints() + " checkpoints)"
+                    + (outFile == null ? "" : " to " + outFile)
+                    + (summary.signedToEnd() ? "" : "; the last records are not signed yet, export again later"));
+            return 0;
+        }
+    }
+
+    @Command(name = "verify-export", mixinStandardHelpOptions = true, description = {
+            "Check an export offline with the gateway's published audit public key: every record's hash chain, "
+                    + "the checkpoint signatures, and that the export is complete.",
+            "Exit code 0 if valid, 1 if not."})
+    static final class VerifyExport implements Callable<Integer> {
+        @Parameters(paramLabel = "EXPORT", description = "The JSON lines file written by `vaultgate audit export`.")
+        Path file;
+
+        @Option(names = "--key", required = true, paramLabel = "PUBLIC_KEY_PEM",
+                description = "The gateway's audit public key (PEM), as published by its operator.")
+        Path key;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            AuditPublicKey trusted = AuditKeys.readPublicKey(key);
+            ExportReport report;
+            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                report = new ExportVerifier(trusted).verify(in);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("key: " + trusted.keyId());
+            (report.ok() ? out : spec.commandLine().getErr()).println(report.summary());
+            return report.ok() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "public-key", mixinStandardHelpOptions = true,
+            description = "Print the audit public key (PEM) and its id, for tenants to verify exports and receipts.")
+    static final class PublicKey extends StoreTask {
+        PublicKey(Map<String, String> env) {
+            this(env, CATALOG);
+        }
+
+        PublicKey(Map<String, String> env, Source source) {
+            super(env, source);
+        }
+
+        @Override
+        int run(Store store, PrintWriter out, PrintWriter err) throws IOException {
+            AuditPublicKey key = publicKey(null, store);
+            out.print(key.toPem());
+            out.println("key id: " + key.keyId());
+            return 0;
+        }
+    }
+}
