@@ -89,6 +89,24 @@ public abstract class KeyProviderContract {
   }
 
   @Test
+  void corruptedWrappedKey_failsAuthentication_atEveryByte() {
+    provider.ensureTenant(tenant);
+    KeySlot slot = provider.wrap(ctx, DataKey.generate());
+    byte[] wrapped = slot.wrapped();
+    for (int i = 0; i < wrapped.length; i++) {
+      byte[] bad = wrapped.clone();
+      bad[i] ^= 0x40;
+      KeySlot corrupted = new KeySlot(slot.provider(), slot.kek(), bad);
+      assertThatThrownBy(() -> provider.unwrap(ctx, corrupted))
+          .as("byte %d", i)
+          .isInstanceOf(CryptoException.AuthenticationFailed.class);
+    }
+    KeySlot shortened = new KeySlot(slot.provider(), slot.kek(), java.util.Arrays.copyOf(wrapped, 59));
+    assertThatThrownBy(() -> provider.unwrap(ctx, shortened))
+        .isInstanceOf(CryptoException.AuthenticationFailed.class);
+  }
+
+  @Test
   void slotMovedToAnotherTenant_failsAuthentication() {
     String other = tenant + "-x";
     provider.ensureTenant(tenant);
