@@ -19,6 +19,7 @@ import io.vaultgate.core.catalog.TokenRepository;
 import io.vaultgate.core.files.CatalogFileService;
 import io.vaultgate.core.files.DecryptingFileOpener;
 import io.vaultgate.core.files.FileService;
+import io.vaultgate.core.files.FileShredder;
 import io.vaultgate.core.files.Retention;
 import io.vaultgate.core.ingest.EncryptingIngestService;
 import io.vaultgate.core.ingest.IngestService;
@@ -90,6 +91,7 @@ public final class GatewayCore {
         RouteRepository routes = new RouteRepository();
         PasswordHasher hasher = new PasswordHasher(random);
         UploadGate gate = new UploadGate();
+        FileShredder shredder = new FileShredder(database, fileRows, store);
         return new GatewayCore(
                 new CatalogAuthenticator(database, tenants, accounts, operators, tokens, hasher, clock),
                 new CatalogFileService(database, fileRows, new DirectoryRepository(), batches, store,
@@ -99,8 +101,8 @@ public final class GatewayCore {
                 new BatchService(database, batches, routes, tenants, settings.batchLease(), clock),
                 new Administration(database, tenants, accounts, tokens, keys, hasher, random, clock),
                 new SiteAdministration(database, tenants, accounts, operators, routes, tokens, random, clock),
-                new Recovery(database, tenants, fileRows, store, keys, settings.partialExpiry(), clock),
-                new Retention(database, tenants, fileRows, store, clock), gate);
+                new Recovery(database, tenants, fileRows, store, keys, shredder, settings.partialExpiry(), clock),
+                new Retention(database, tenants, fileRows, shredder, clock), gate);
     }
 
     public Authenticator authenticator() {

@@ -12,7 +12,6 @@ import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.storage.ObjectStore;
-import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
@@ -28,7 +27,7 @@ public final class CatalogFileService implements FileService {
     private final Database database;
     private final FileRepository files;
     private final DirectoryRepository directories;
-    private final ObjectStore store;
+    private final FileShredder shredder;
     private final FileOpener opener;
     private final OperatorFiles operators;
     private final Clock clock;
@@ -38,7 +37,7 @@ public final class CatalogFileService implements FileService {
         this.database = database;
         this.files = files;
         this.directories = directories;
-        this.store = store;
+        this.shredder = new FileShredder(database, files, store);
         this.opener = opener;
         this.operators = new OperatorFiles(database, files, batches, opener, clock);
         this.clock = clock;
@@ -108,13 +107,7 @@ public final class CatalogFileService implements FileService {
             directories.delete(jdbc, client.tenant(), client.accountId(), path);
             return Optional.empty();
         });
-        if (deleted.isPresent()) {
-            try {
-                store.delete(client.tenant(), deleted.get().objectId());
-            } catch (IOException e) {
-                // The key slot is gone, so the object is unreadable; the start-up sweep removes it.
-            }
-        }
+        deleted.ifPresent(shredder::deleteObject);
     }
 
     @Override

@@ -3,9 +3,7 @@ package io.vaultgate.core.files;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.TenantRepository;
-import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.tenant.Tenant;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -24,14 +22,15 @@ public final class Retention {
     private final Database database;
     private final TenantRepository tenants;
     private final FileRepository files;
-    private final ObjectStore store;
+    private final FileShredder shredder;
     private final Clock clock;
 
-    public Retention(Database database, TenantRepository tenants, FileRepository files, ObjectStore store, Clock clock) {
+    public Retention(Database database, TenantRepository tenants, FileRepository files, FileShredder shredder,
+                     Clock clock) {
         this.database = database;
         this.tenants = tenants;
         this.files = files;
-        this.store = store;
+        this.shredder = shredder;
         this.clock = clock;
     }
 
@@ -55,16 +54,7 @@ public final class Retention {
     }
 
     private void shred(FileRecord file) {
-        database.inTransaction(jdbc -> {
-            files.delete(jdbc, file.id());
-            return null;
-        });
-        try {
-            store.delete(file.tenant(), file.objectId());
-        } catch (IOException e) {
-            LOG.warn("object {} of shredded file {} not deleted; its key is gone and the sweep removes it",
-                    file.objectId(), file.id());
-        }
+        shredder.shred(file);
         LOG.info("retention: shredded file={} tenant={} path={}", file.id(), file.tenant(), file.path());
     }
 }

@@ -5,6 +5,7 @@ import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.StoredKeySlot;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.files.FileShredder;
 import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
@@ -43,17 +44,19 @@ public final class Recovery {
     private final FileRepository files;
     private final ObjectStore store;
     private final KeyProvider keys;
+    private final FileShredder shredder;
     private final Duration partialExpiry;
     private final Clock clock;
     private final KeySlots slots = new KeySlots();
 
     public Recovery(Database database, TenantRepository tenants, FileRepository files, ObjectStore store,
-                    KeyProvider keys, Duration partialExpiry, Clock clock) {
+                    KeyProvider keys, FileShredder shredder, Duration partialExpiry, Clock clock) {
         this.database = database;
         this.tenants = tenants;
         this.files = files;
         this.store = store;
         this.keys = keys;
+        this.shredder = shredder;
         this.partialExpiry = partialExpiry;
         this.clock = clock;
     }
@@ -133,15 +136,7 @@ public final class Recovery {
     }
 
     private void discard(FileRecord file) {
-        database.inTransaction(jdbc -> {
-            files.delete(jdbc, file.id());
-            return null;
-        });
-        try {
-            store.delete(file.tenant(), file.objectId());
-        } catch (IOException e) {
-            LOG.warn("object {} not deleted; the next sweep retries", file.objectId());
-        }
+        shredder.shred(file);
     }
 
     private static Set<ObjectId> ids(List<FileRecord> files, FileState state) {

@@ -4,6 +4,7 @@ import io.vaultgate.core.batch.Router;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.files.FileShredder;
 import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.PendingObject;
@@ -27,6 +28,7 @@ final class UploadLedger {
     private final Database database;
     private final FileRepository files;
     private final ObjectStore store;
+    private final FileShredder shredder;
     private final Router router;
     private final Clock clock;
 
@@ -34,6 +36,7 @@ final class UploadLedger {
         this.database = database;
         this.files = files;
         this.store = store;
+        this.shredder = new FileShredder(database, files, store);
         this.router = router;
         this.clock = clock;
     }
@@ -55,7 +58,7 @@ final class UploadLedger {
             router.route(jdbc, committed(file, size, sha256, now), now);
             return previous.stream().toList();
         });
-        replaced.forEach(this::deleteObject);
+        replaced.forEach(shredder::deleteObject);
         LOG.info("upload committed: file={} tenant={} path={} size={}", file.id(), file.tenant(), file.path(), size);
         return new Receipt(file.id(), file.tenant(), file.path().toString(), size, sha256, now);
     }
@@ -76,20 +79,7 @@ final class UploadLedger {
 
     /** Removes every trace of the upload. */
     void discard(FileRecord file) {
-        database.inTransaction(jdbc -> {
-            files.delete(jdbc, file.id());
-            return null;
-        });
-        deleteObject(file);
+        shredder.shred(file);
         LOG.info("upload discarded: file={} tenant={} path={}", file.id(), file.tenant(), file.path());
-    }
-
-    private void deleteObject(FileRecord file) {
-        try {
-            store.delete(file.tenant(), file.objectId());
-        } catch (IOException e) {
-            LOG.warn("object {} of tenant {} not deleted; the start-up sweep will remove it", file.objectId(),
-                    file.tenant(), e);
-        }
     }
 }

@@ -1,0 +1,46 @@
+package io.vaultgate.core.files;
+
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.storage.ObjectStore;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Removes a file for good, in the order that makes a crash harmless: the catalog row and its key slot
+ * first (the ciphertext is unreadable from that moment), then the object; an object left behind by a
+ * failure is an orphan the start-up sweep deletes.
+ */
+public final class FileShredder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileShredder.class);
+
+    private final Database database;
+    private final FileRepository files;
+    private final ObjectStore store;
+
+    public FileShredder(Database database, FileRepository files, ObjectStore store) {
+        this.database = database;
+        this.files = files;
+        this.store = store;
+    }
+
+    public void shred(FileRecord file) {
+        database.inTransaction(jdbc -> {
+            files.delete(jdbc, file.id());
+            return null;
+        });
+        deleteObject(file);
+    }
+
+    /** Deletes the object of a file whose row is already gone. */
+    public void deleteObject(FileRecord file) {
+        try {
+            store.delete(file.tenant(), file.objectId());
+        } catch (IOException e) {
+            LOG.warn("object {} of file {} (tenant {}) not deleted; its key slot is gone and the start-up sweep "
+                    + "removes it", file.objectId(), file.id(), file.tenant());
+        }
+    }
+}
