@@ -52,6 +52,12 @@ public final class TestTls {
         return caPem;
     }
 
+    /** Writes the server certificate chain and key as PEM files, for other servers in benchmarks. */
+    public void writeServerPem(Path certificate, Path key) throws IOException {
+        Pem.writeCertificates(certificate, server.chain());
+        Pem.writePrivateKey(key, server.privateKey());
+    }
+
     /** A client-side context that trusts only the test CA. */
     public SSLContext clientContext(String protocol) {
         try {
