@@ -3,9 +3,10 @@
 -- The format (what is hashed and signed) is described in docs/audit.md and io.vaultgate.core.audit.ChainHash.
 
 -- One record per audit event, in a gap-free sequence starting at 1.
--- event is the canonical JSON the chain hashes; occurred_at, kind, tenant_id and actor are copies of its
--- fields for querying, and the verifier checks that they agree with it. No foreign keys: the record of a
--- tenant or account outlives them.
+-- event is the canonical JSON the chain hashes; nonce makes its digest hiding; tag is the HMAC of seq under
+-- the tenant's tag key (so a tenant recognises its own records among those an export omits); occurred_at,
+-- kind, tenant_id and actor are copies of the event's fields for querying, and the verifier checks that
+-- they agree with it. No foreign keys: the record of a tenant or account outlives them.
 CREATE TABLE audit_events (
     seq         BIGINT       PRIMARY KEY,
     occurred_at BIGINT       NOT NULL,
@@ -13,6 +14,7 @@ CREATE TABLE audit_events (
     tenant_id   VARCHAR(63),
     actor       VARCHAR(200) NOT NULL,
     nonce       CHAR(32)     NOT NULL,
+    tag         CHAR(64)     NOT NULL,
     event       TEXT         NOT NULL,
     prev_hash   CHAR(64)     NOT NULL,
     hash        CHAR(64)     NOT NULL

@@ -26,7 +26,9 @@ public record AuditProblem(long seq, Kind kind, String reason) {
         /** A correctly signed checkpoint disagrees with the chain: the records before it were rewritten. */
         REWRITTEN,
         /** The chain ends before its head or its checkpoints: records at the end were deleted. */
-        TRUNCATED
+        TRUNCATED,
+        /** A tenant export omits one of the tenant's own records, or shows another's as the tenant's. */
+        HIDDEN
     }
 
     public AuditProblem {

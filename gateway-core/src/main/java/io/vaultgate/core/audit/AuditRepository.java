@@ -11,7 +11,7 @@ import java.util.Optional;
 final class AuditRepository {
 
     private static final String RECORD_COLUMNS =
-            "seq, occurred_at, kind, tenant_id, actor, nonce, event, prev_hash, hash";
+            "seq, occurred_at, kind, tenant_id, actor, nonce, tag, event, prev_hash, hash";
 
     /** The chain's last record. */
     record Head(long seq, String hash) {
@@ -28,6 +28,11 @@ final class AuditRepository {
         return head(jdbc);
     }
 
+    /** Takes the head's lock without moving it, so a checkpoint is signed between appends, never during one. */
+    void lockHead(Jdbc jdbc) throws SQLException {
+        jdbc.update("UPDATE audit_head SET seq = seq WHERE id = 1");
+    }
+
     Head head(Jdbc jdbc) throws SQLException {
         return jdbc.queryOne("SELECT seq, hash FROM audit_head WHERE id = 1",
                 row -> new Head(row.getLong(1), row.getString(2))).orElseThrow(
@@ -35,9 +40,9 @@ final class AuditRepository {
     }
 
     void insert(Jdbc jdbc, AuditRecord record) throws SQLException {
-        jdbc.update("INSERT INTO audit_events (" + RECORD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        jdbc.update("INSERT INTO audit_events (" + RECORD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 record.seq(), record.occurredAt().toEpochMilli(), record.kind(), record.tenant().orElse(null),
-                record.actor(), record.nonce(), record.event(), record.prevHash(), record.hash());
+                record.actor(), record.nonce(), record.tag(), record.event(), record.prevHash(), record.hash());
         jdbc.update("UPDATE audit_head SET hash = ? WHERE id = 1", record.hash());
     }
 
@@ -91,7 +96,7 @@ final class AuditRepository {
         // Tolerant of NULLs a tamperer may have written: they become "" and fail verification, not the read.
         return new AuditRecord(row.getLong(1), Instant.ofEpochMilli(row.getLong(2)), text(row, 3),
                 Optional.ofNullable(row.getString(4)), text(row, 5), text(row, 6), text(row, 7),
-                text(row, 8), text(row, 9));
+                text(row, 8), text(row, 9), text(row, 10));
     }
 
     private static String text(ResultSet row, int column) throws SQLException {

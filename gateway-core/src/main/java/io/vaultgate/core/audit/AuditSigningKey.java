@@ -60,6 +60,14 @@ public final class AuditSigningKey {
         return privateKey;
     }
 
+    /** The 32-byte Ed25519 seed, from which {@link TenantTags} derive; the caller wipes it. */
+    byte[] seed() {
+        if (privateKey instanceof java.security.interfaces.EdECPrivateKey edec && edec.getBytes().isPresent()) {
+            return edec.getBytes().get();
+        }
+        throw new IllegalStateException("the audit key's private bytes are not available to derive tenant tags");
+    }
+
     /** Best effort: the JDK's Ed25519 keys cannot always be wiped. */
     public void destroy() {
         try {

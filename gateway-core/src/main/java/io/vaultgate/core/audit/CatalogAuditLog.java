@@ -21,6 +21,7 @@ public final class CatalogAuditLog implements AuditLog {
     private final Database database;
     private final AuditRepository rows = new AuditRepository();
     private final AuditSigningKey key;
+    private final TenantTags tags;
     private final CheckpointPolicy policy;
     private final SecureRandom random;
     private final Clock clock;
@@ -29,6 +30,7 @@ public final class CatalogAuditLog implements AuditLog {
                            Clock clock) {
         this.database = database;
         this.key = key;
+        this.tags = TenantTags.derivedFrom(key);
         this.policy = policy;
         this.random = random;
         this.clock = clock;
@@ -42,7 +44,8 @@ public final class CatalogAuditLog implements AuditLog {
     @Override
     public AuditRecord append(Jdbc jdbc, AuditEvent event) throws SQLException {
         AuditRepository.Head claimed = rows.claimNext(jdbc); // the new seq, the previous hash
-        AuditRecord record = AuditRecord.link(claimed.seq(), claimed.hash(), nonce(), event);
+        AuditRecord record = AuditRecord.link(claimed.seq(), claimed.hash(), nonce(),
+                tags.forTenant(event.tenant()).tag(claimed.seq()), event);
         rows.insert(jdbc, record);
         Optional<Checkpoint> last = rows.latestCheckpoint(jdbc);
         long lastSeq = last.map(Checkpoint::seq).orElse(0L);
@@ -59,6 +62,7 @@ public final class CatalogAuditLog implements AuditLog {
      */
     public Optional<Checkpoint> checkpointIfDue() {
         return database.inTransaction(jdbc -> {
+            rows.lockHead(jdbc);
             Optional<Checkpoint> last = rows.latestCheckpoint(jdbc);
             AuditRepository.Head head = rows.head(jdbc);
             if (head.seq() > last.map(Checkpoint::seq).orElse(0L) && intervalPassed(last)) {
@@ -71,12 +75,18 @@ public final class CatalogAuditLog implements AuditLog {
     /** Signs a checkpoint of the head now, unless the head is already checkpointed (or the log empty). */
     public Optional<Checkpoint> checkpointNow() {
         return database.inTransaction(jdbc -> {
+            rows.lockHead(jdbc);
             AuditRepository.Head head = rows.head(jdbc);
             if (head.seq() == 0 || rows.latestCheckpoint(jdbc).map(Checkpoint::seq).orElse(0L) == head.seq()) {
                 return Optional.empty();
             }
             return Optional.of(sign(jdbc, head));
         });
+    }
+
+    /** The secret tag key to hand to {@code tenant} so it can check its exports for hidden records. */
+    public TenantTagKey tenantTagKey(Optional<io.vaultgate.core.tenant.TenantId> tenant) {
+        return tags.forTenant(tenant);
     }
 
     /** The public key that verifies this log's checkpoints. */

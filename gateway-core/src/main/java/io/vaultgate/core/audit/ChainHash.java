@@ -9,12 +9,13 @@ import java.util.HexFormat;
  * The two hashes of the audit chain, all values lower-case hex:
  * <pre>
  *   digest = SHA-256(nonce (16 bytes) || canonical event bytes)
- *   hash   = SHA-256(prev_hash (32 bytes) || seq (8 bytes, big-endian) || digest (32 bytes))
+ *   tag    = HMAC-SHA256(tag key of the record's tenant, seq (8 bytes, big-endian))    see TenantTagKey
+ *   hash   = SHA-256(prev_hash (32 bytes) || seq (8 bytes, big-endian) || tag (32 bytes) || digest (32 bytes))
  * </pre>
  * The first record's {@code prev_hash} is {@link #GENESIS} (32 zero bytes). The secret random nonce makes
  * the digest a hiding commitment: an export can show another tenant's record by its digest alone, and
  * nobody can test a guess of its content against it. The sequence number inside the hash ties every
- * record to its position.
+ * record to its position; the tag lets a tenant recognise its own records among omitted ones.
  */
 public final class ChainHash {
 
@@ -33,10 +34,11 @@ public final class ChainHash {
         return HEX.formatHex(sha.digest());
     }
 
-    public static String link(String prevHashHex, long seq, String digestHex) {
+    public static String link(String prevHashHex, long seq, String tagHex, String digestHex) {
         MessageDigest sha = sha256();
         sha.update(decode(prevHashHex, 32, "prev_hash"));
         sha.update(ByteBuffer.allocate(Long.BYTES).putLong(seq).array());
+        sha.update(decode(tagHex, 32, "tag"));
         sha.update(decode(digestHex, 32, "digest"));
         return HEX.formatHex(sha.digest());
     }

@@ -10,12 +10,13 @@ import java.util.Map;
  * <pre>
  * {"type":"header","format":"vaultgate.audit.export.v1","since":..,"until":..,"tenant":..,"actor":..,
  *  "first_seq":a,"last_seq":c,"exported_at":..}
- * {"type":"event","seq":n,"prev_hash":..,"nonce":..,"event":{the canonical event},"hash":..}
- * {"type":"omitted","seq":n,"prev_hash":..,"digest":..,"hash":..}      a record the filter leaves out
+ * {"type":"event","seq":n,"prev_hash":..,"tag":..,"nonce":..,"event":{the canonical event},"hash":..}
+ * {"type":"omitted","seq":n,"prev_hash":..,"tag":..,"digest":..,"hash":..}   a record the filter leaves out
  * {"type":"checkpoint","seq":n,"hash":..,"signed_at":..,"key":..,"signature":..}   after record n
  * </pre>
  * An omitted record shows only its digest, a hiding commitment (see {@link ChainHash}), so the chain stays
- * checkable without showing anything of another tenant's events.
+ * checkable without showing anything of another tenant's events; its tag tells a tenant holding its
+ * {@link TenantTagKey} whether it is one of theirs (which a tenant export must never omit).
  */
 final class ExportFormat {
 
@@ -29,6 +30,7 @@ final class ExportFormat {
         line.put("type", "event");
         line.put("seq", record.seq());
         line.put("prev_hash", record.prevHash());
+        line.put("tag", record.tag());
         line.put("nonce", record.nonce());
         line.put("event", JsonReader.parseObject(record.event()));
         line.put("hash", record.hash());
@@ -40,6 +42,7 @@ final class ExportFormat {
         line.put("type", "omitted");
         line.put("seq", record.seq());
         line.put("prev_hash", record.prevHash());
+        line.put("tag", record.tag());
         line.put("digest", record.digest());
         line.put("hash", record.hash());
         return line;

@@ -19,9 +19,19 @@ import java.util.Optional;
 public final class ExportVerifier {
 
     private final AuditPublicKey key;
+    private final Optional<TenantTagKey> tenantKey;
 
     public ExportVerifier(AuditPublicKey key) {
+        this(key, Optional.empty());
+    }
+
+    /**
+     * With the exported tenant's tag key, also checks that every event shown is the tenant's and that no
+     * omitted record is (for a tenant export without an actor filter, which must show all of them).
+     */
+    public ExportVerifier(AuditPublicKey key, Optional<TenantTagKey> tenantKey) {
         this.key = key;
+        this.tenantKey = tenantKey;
     }
 
     public ExportReport verify(BufferedReader in) throws IOException {
@@ -59,8 +69,9 @@ public final class ExportVerifier {
                     String digest = event ? ExportFormat.digestOf(json) : JsonReader.string(json, "digest");
                     long seq = JsonReader.integer(json, "seq");
                     String prev = JsonReader.string(json, "prev_hash");
+                    String tag = JsonReader.string(json, "tag");
                     problem = cursor.accept(seq, prev, JsonReader.string(json, "hash"),
-                            () -> ChainHash.link(prev, seq, digest));
+                            () -> ChainHash.link(prev, seq, tag, digest)).or(() -> ownership(header, seq, tag, event));
                     if (problem.isEmpty() && event && header.get("tenant") != null
                             && !header.get("tenant").equals(((Map<?, ?>) json.get("event")).get("tenant"))) {
                         problem = Optional.of(new AuditProblem(seq, Kind.MALFORMED, "an event of another tenant is shown"));
@@ -83,6 +94,20 @@ public final class ExportVerifier {
                     Kind.TRUNCATED, "the export stops at record " + cursor.lastSeq() + " but its header says " + last));
         }
         return new ExportReport(events, omitted, checkpoints, first, last, Math.max(lastSigned, 0), Optional.empty());
+    }
+
+    /** With the tenant's tag key: shown records must be the tenant's, omitted ones must not. */
+    private Optional<AuditProblem> ownership(Map<String, Object> header, long seq, String tag, boolean shown) {
+        if (tenantKey.isEmpty() || header.get("tenant") == null || header.get("actor") != null) {
+            return Optional.empty();
+        }
+        boolean owned = tenantKey.get().owns(seq, tag);
+        if (owned == shown) {
+            return Optional.empty();
+        }
+        return Optional.of(new AuditProblem(seq, Kind.HIDDEN, shown
+                ? "the event shown is not the tenant's own record (its tag is not the tenant's)"
+                : "record " + seq + " is one of the tenant's own records but the export omits it"));
     }
 
     private Optional<AuditProblem> checkpoint(Checkpoint checkpoint, ChainCursor cursor, long lastSigned) {

@@ -3,6 +3,8 @@ package io.vaultgate.core.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.audit.AuditProblem.Kind;
+import io.vaultgate.core.audit.json.CanonicalJson;
+import io.vaultgate.core.audit.json.JsonReader;
 import io.vaultgate.core.tenant.TenantId;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,8 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,15 +59,15 @@ class AuditExportTest {
         List<String> lines = export.lines().toList();
         assertThat(lines.get(0)).startsWith("{\"actor\":null,").contains("\"first_seq\":1", "\"last_seq\":11",
                 "\"format\":\"vaultgate.audit.export.v1\"", "\"tenant\":\"acme\"");
-        assertThat(lines).filteredOn(line -> line.contains("\"type\":\"event\"")).hasSize(5);
-        assertThat(lines).filteredOn(line -> line.contains("\"type\":\"omitted\"")).hasSize(6);
+        assertThat(lines).filteredOn(line -> line.contains("\"type\":\"event\"")).hasSize(6);
+        assertThat(lines).filteredOn(line -> line.contains("\"type\":\"omitted\"")).hasSize(5);
         assertThat(lines).filteredOn(line -> line.contains("\"type\":\"checkpoint\"")).hasSize(2);
         assertThat(export).doesNotContain("globex").doesNotContain("file-1.csv");
 
         ExportReport report = verify(export);
         assertThat(report.ok()).as(report.summary()).isTrue();
         assertThat(report.fullySigned()).isTrue();
-        assertThat(report.summary()).isEqualTo("OK: records 1..11 (5 events shown, 6 omitted), 2 checkpoints, "
+        assertThat(report.summary()).isEqualTo("OK: records 1..11 (6 events shown, 5 omitted), 2 checkpoints, "
                 + "all covered by a valid signed checkpoint");
     }
 
@@ -139,6 +144,56 @@ class AuditExportTest {
                 .verify(new BufferedReader(new StringReader(export)));
         assertThat(otherKey.problem()).get().extracting(AuditProblem::seq, AuditProblem::kind)
                 .containsExactly(1L, Kind.UNKNOWN_KEY);
+    }
+
+    private ExportReport verifyAs(String tenant, String export) throws IOException {
+        TenantTagKey tagKey = audit.log.tenantTagKey(Optional.of(TenantId.of(tenant)));
+        return new ExportVerifier(audit.key.publicKey(), Optional.of(tagKey))
+                .verify(new BufferedReader(new StringReader(export)));
+    }
+
+    @Test
+    void withItsTagKey_theTenantConfirmsNoneOfItsRecordsWasOmitted() throws IOException {
+        ExportReport report = verifyAs("acme", export(acmeFirstTenSeconds()));
+        assertThat(report.ok()).as(report.summary()).isTrue();
+    }
+
+    @Test
+    void ownRecordDisguisedAsOmitted_isFoundWithTheTenantsTagKey_thoughTheChainStillVerifies() throws IOException {
+        String hidden = export(acmeFirstTenSeconds()).lines().map(line -> {
+            Map<String, Object> json = JsonReader.parseObject(line);
+            if (!"event".equals(json.get("type")) || (Long) json.get("seq") != 5L) {
+                return line;
+            }
+            Map<String, Object> omitted = new LinkedHashMap<>();
+            omitted.put("type", "omitted");
+            omitted.put("seq", 5L);
+            omitted.put("prev_hash", json.get("prev_hash"));
+            omitted.put("tag", json.get("tag"));
+            omitted.put("digest", ExportFormat.digestOf(json));
+            omitted.put("hash", json.get("hash"));
+            return CanonicalJson.text(omitted);
+        }).collect(Collectors.joining("\n"));
+        assertThat(verify(hidden).ok()).as("the chain alone cannot tell").isTrue();
+        assertThat(verifyAs("acme", hidden).problem()).get().extracting(AuditProblem::seq, AuditProblem::kind)
+                .containsExactly(5L, Kind.HIDDEN);
+    }
+
+    @Test
+    void anotherTenantsTagKey_doesNotOwnTheEventsShown() throws IOException {
+        assertThat(verifyAs("globex", export(acmeFirstTenSeconds())).problem()).get()
+                .extracting(AuditProblem::seq, AuditProblem::kind).containsExactly(1L, Kind.HIDDEN);
+    }
+
+    @Test
+    void tagKeys_differPerTenant_areStableForAKey_andNeverPrinted() {
+        TenantTagKey acme = audit.log.tenantTagKey(Optional.of(TenantId.of("acme")));
+        assertThat(acme).isEqualTo(TenantTags.derivedFrom(audit.key).forTenant(Optional.of(TenantId.of("acme"))));
+        assertThat(acme).isNotEqualTo(audit.log.tenantTagKey(Optional.of(TenantId.of("globex"))));
+        assertThat(acme).isNotEqualTo(audit.log.tenantTagKey(Optional.empty()));
+        assertThat(TenantTagKey.fromHex(acme.toHex())).isEqualTo(acme);
+        assertThat(acme.toString()).doesNotContain(acme.toHex().substring(0, 8)).contains("redacted");
+        assertThat(audit.column("tag", 3)).isEqualTo(acme.tag(3));
     }
 
     @Test

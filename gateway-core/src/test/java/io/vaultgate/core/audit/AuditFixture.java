@@ -48,6 +48,14 @@ final class AuditFixture {
         return database.read(jdbc -> jdbc.count(sql, parameters));
     }
 
+    /** Writes a row straight into the table, as someone with database access would. */
+    void insertRow(AuditRecord record) {
+        sql("INSERT INTO audit_events (seq, occurred_at, kind, tenant_id, actor, nonce, tag, event, prev_hash, hash) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", record.seq(), record.occurredAt().toEpochMilli(), record.kind(),
+                record.tenant().orElse(null), record.actor(), record.nonce(), record.tag(), record.event(),
+                record.prevHash(), record.hash());
+    }
+
     /** Moves records {@code from..} by {@code delta} positions (two steps, so the primary key never clashes). */
     void shiftSeq(long from, long delta) {
         sql("UPDATE audit_events SET seq = -seq WHERE seq >= ?", from);
@@ -61,7 +69,7 @@ final class AuditFixture {
         for (long seq = from; seq <= last; seq++) {
             String digest = ChainHash.digest(column("nonce", seq), column("event", seq).getBytes(
                     java.nio.charset.StandardCharsets.UTF_8));
-            String hash = ChainHash.link(prev, seq, digest);
+            String hash = ChainHash.link(prev, seq, column("tag", seq), digest);
             sql("UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?", prev, hash, seq);
             prev = hash;
         }

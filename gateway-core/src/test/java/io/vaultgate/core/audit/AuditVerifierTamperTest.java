@@ -68,6 +68,12 @@ class AuditVerifierTamperTest {
     }
 
     @Test
+    void changedTag_isFoundAtThatRecord() {
+        audit.sql("UPDATE audit_events SET tag = ? WHERE seq = 9", "44".repeat(32));
+        assertThat(problem()).extracting(AuditProblem::seq, AuditProblem::kind).containsExactly(9L, Kind.CHANGED);
+    }
+
+    @Test
     void deletedRecord_isNamedMissing() {
         audit.sql("DELETE FROM audit_events WHERE seq = 7");
         assertThat(problem()).extracting(AuditProblem::seq, AuditProblem::kind).containsExactly(7L, Kind.MISSING);
@@ -85,11 +91,9 @@ class AuditVerifierTamperTest {
     void insertedRecordWithRenumbering_isNamedInserted() {
         String before = audit.column("hash", 14);
         audit.shiftSeq(15, 1);
-        AuditRecord forged = AuditRecord.link(15, before, "11".repeat(16), new AuditEvent.Deleted(Instant.now(),
-                Optional.of(io.vaultgate.core.tenant.TenantId.of("acme")), "mallory", "f_x", "/inbox/x"));
-        audit.sql("INSERT INTO audit_events (seq, occurred_at, kind, tenant_id, actor, nonce, event, prev_hash, hash) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", forged.seq(), forged.occurredAt().toEpochMilli(), forged.kind(),
-                "acme", forged.actor(), forged.nonce(), forged.event(), forged.prevHash(), forged.hash());
+        AuditRecord forged = AuditRecord.link(15, before, "11".repeat(16), "33".repeat(32), new AuditEvent.Deleted(
+                Instant.now(), Optional.of(io.vaultgate.core.tenant.TenantId.of("acme")), "mallory", "f_x", "/inbox/x"));
+        audit.insertRow(forged);
         audit.sql("UPDATE audit_head SET seq = 21 WHERE id = 1");
         AuditProblem problem = problem();
         assertThat(problem).extracting(AuditProblem::seq, AuditProblem::kind).containsExactly(15L, Kind.INSERTED);
@@ -117,7 +121,8 @@ class AuditVerifierTamperTest {
     void rehashedRecordWithoutRehashingTheRest_breaksTheNextLink() {
         audit.sql("UPDATE audit_events SET event = replace(event, 'file-3.csv', 'other.csv') WHERE seq = 4");
         String digest = ChainHash.digest(audit.column("nonce", 4), audit.column("event", 4).getBytes());
-        audit.sql("UPDATE audit_events SET hash = ? WHERE seq = 4", ChainHash.link(audit.column("prev_hash", 4), 4, digest));
+        audit.sql("UPDATE audit_events SET hash = ? WHERE seq = 4", ChainHash.link(audit.column("prev_hash", 4), 4,
+                audit.column("tag", 4), digest));
         assertThat(problem()).extracting(AuditProblem::seq, AuditProblem::kind).containsExactly(5L, Kind.BROKEN_LINK);
     }
 
@@ -154,11 +159,9 @@ class AuditVerifierTamperTest {
 
     @Test
     void recordWrittenPastTheHead_isNamedInserted() {
-        AuditRecord forged = AuditRecord.link(21, audit.column("hash", 20), "22".repeat(16),
+        AuditRecord forged = AuditRecord.link(21, audit.column("hash", 20), "22".repeat(16), "33".repeat(32),
                 AuditEventTest.oneOfEach().get(0));
-        audit.sql("INSERT INTO audit_events (seq, occurred_at, kind, tenant_id, actor, nonce, event, prev_hash, hash) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", 21, forged.occurredAt().toEpochMilli(), forged.kind(), "acme",
-                forged.actor(), forged.nonce(), forged.event(), forged.prevHash(), forged.hash());
+        audit.insertRow(forged);
         assertThat(problem()).extracting(AuditProblem::seq, AuditProblem::kind).containsExactly(21L, Kind.INSERTED);
     }
 

@@ -9,6 +9,7 @@ import io.vaultgate.core.audit.CheckpointPolicy;
 import io.vaultgate.core.audit.ExportFilter;
 import io.vaultgate.core.audit.ExportReport;
 import io.vaultgate.core.audit.ExportVerifier;
+import io.vaultgate.core.audit.TenantTagKey;
 import io.vaultgate.core.audit.VerificationReport;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.tenant.TenantId;
@@ -45,7 +46,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Check the hash-chained audit log, export it for a tenant, verify an export offline.",
         subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class, AuditCommand.VerifyExport.class,
-                AuditCommand.PublicKey.class})
+                AuditCommand.PublicKey.class, AuditCommand.TenantKey.class})
 public final class AuditCommand {
 
     /** The audit signing key under the data directory; its public half is beside it as {@code .pub}. */
@@ -225,15 +226,21 @@ public final class AuditCommand {
                 description = "The gateway's audit public key (PEM), as published by its operator.")
         Path key;
 
+        @Option(names = "--tenant-key", paramLabel = "FILE", description = "The tenant's secret audit tag key (the "
+                + "hex line `vaultgate audit tenant-key` prints): also proves that no record of the tenant was omitted.")
+        Path tenantKey;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
             AuditPublicKey trusted = AuditKeys.readPublicKey(key);
+            Optional<TenantTagKey> tags = tenantKey == null ? Optional.empty()
+                    : Optional.of(TenantTagKey.fromHex(Files.readString(tenantKey, StandardCharsets.US_ASCII)));
             ExportReport report;
             try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                report = new ExportVerifier(trusted).verify(in);
+                report = new ExportVerifier(trusted, tags).verify(in);
             }
             PrintWriter out = spec.commandLine().getOut();
             out.println("key: " + trusted.keyId());
@@ -258,6 +265,38 @@ public final class AuditCommand {
             AuditPublicKey key = publicKey(null, store);
             out.print(key.toPem());
             out.println("key id: " + key.keyId());
+            return 0;
+        }
+    }
+
+    @Command(name = "tenant-key", mixinStandardHelpOptions = true, description = {
+            "Write a tenant's secret audit tag key, for the tenant to check with `verify-export --tenant-key` that "
+                    + "an export omits none of its records. Hand it over confidentially, like a password.",
+            "Needs read access to the audit signing key (run it as the gateway's user)."})
+    static final class TenantKey extends StoreTask {
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT")
+        String tenant;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write it (mode 0600).")
+        Path outFile;
+
+        TenantKey(Map<String, String> env) {
+            this(env, CATALOG);
+        }
+
+        TenantKey(Map<String, String> env, Source source) {
+            super(env, source);
+        }
+
+        @Override
+        int run(Store store, PrintWriter out, PrintWriter err) throws IOException {
+            CatalogAuditLog log = store.log().orElseThrow(() -> new StartupException("audit key " + store.keyFile(),
+                    "not readable by this user", "run the command as the gateway's user"));
+            Files.deleteIfExists(outFile);
+            Files.createFile(outFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(outFile, log.tenantTagKey(Optional.of(TenantId.of(tenant))).toHex() + "\n",
+                    StandardCharsets.US_ASCII);
+            out.println("wrote the audit tag key of tenant " + tenant + " to " + outFile);
             return 0;
         }
     }

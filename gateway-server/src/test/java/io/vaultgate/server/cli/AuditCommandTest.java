@@ -83,6 +83,18 @@ class AuditCommandTest {
         assertThat(verified.exitCode()).as(verified.err()).isZero();
         assertThat(verified.out()).contains("10 events shown, 10 omitted", "all covered by a valid signed checkpoint");
 
+        Path tagKey = home.resolve("acme.tagkey");
+        assertThat(run("audit", "tenant-key", "--tenant", "acme", "--out", tagKey.toString()).exitCode()).isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tagKey))).isEqualTo("rw-------");
+        AuditCliHarness.Result complete = AuditCliHarness.run("audit", "verify-export", export.toString(), "--key",
+                publicKey.toString(), "--tenant-key", tagKey.toString());
+        assertThat(complete.exitCode()).as(complete.err()).isZero();
+        assertThat(run("audit", "tenant-key", "--tenant", "globex", "--out", tagKey.toString()).exitCode()).isZero();
+        AuditCliHarness.Result notTheirs = AuditCliHarness.run("audit", "verify-export", export.toString(), "--key",
+                publicKey.toString(), "--tenant-key", tagKey.toString());
+        assertThat(notTheirs.exitCode()).isEqualTo(1);
+        assertThat(notTheirs.err()).contains("HIDDEN");
+
         Files.writeString(export, Files.readString(export).replace("\"size\":4,", "\"size\":5,"));
         AuditCliHarness.Result tampered = AuditCliHarness.run("audit", "verify-export", export.toString(), "--key",
                 publicKey.toString());
@@ -120,7 +132,7 @@ class AuditCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"audit", "audit verify", "audit export", "audit verify-export", "audit public-key",
+    @ValueSource(strings = {"audit", "audit verify", "audit export", "audit verify-export", "audit public-key", "audit tenant-key",
             "receipt", "receipt verify"})
     void everySubcommand_hasUsefulHelp(String command) {
         AuditCliHarness.Result result = AuditCliHarness.run((command + " --help").split(" "));
