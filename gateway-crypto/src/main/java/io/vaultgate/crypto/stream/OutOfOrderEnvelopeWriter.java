@@ -10,10 +10,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -52,8 +50,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   private final int segmentSize;
   private final int window;
   private final Consumer<ByteBuffer> listener;
-  private final TreeMap<Long, PendingSegment> early = new TreeMap<>();
-  private final ArrayDeque<byte[]> freeBuffers = new ArrayDeque<>();
+  private final EarlyBytes early;
   private final byte[] sealed;
   /** Index of the first unsealed segment: the one being encrypted. */
   private long head;
@@ -76,6 +73,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
     this.window = window;
     this.listener = listener == null ? b -> { } : listener;
     this.sealed = new byte[segmentSize + EnvelopeFormat.SEGMENT_OVERHEAD];
+    this.early = new EarlyBytes(segmentSize);
   }
 
   /**
@@ -118,14 +116,64 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   static OutOfOrderEnvelopeWriter resume(
       DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
       Consumer<ByteBuffer> plaintextListener, RandomSource random) throws IOException {
+    return reopen(dek, ctx, file, windowSegments, plaintextListener, random, false);
+  }
+
+  /**
+   * Like {@link #resume}, for an upload interrupted by a crash rather than suspended: a last
+   * segment that was only partly written (too short, or failing authentication) is dropped, and
+   * writing continues after the last segment that authenticates. Every segment before it must
+   * still authenticate. Dropping an unauthenticated tail is no worse than a truncation, which
+   * anyone who can write the file can do anyway; {@link #committedLength()} tells the client
+   * where to resume, and the result is still authenticated end to end.
+   */
+  public static OutOfOrderEnvelopeWriter recover(
+      DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
+      Consumer<ByteBuffer> plaintextListener) throws IOException {
+    return reopen(dek, ctx, file, windowSegments, plaintextListener, RandomSource.secure(), true);
+  }
+
+  static OutOfOrderEnvelopeWriter reopen(
+      DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
+      Consumer<ByteBuffer> plaintextListener, RandomSource random, boolean dropTornTail)
+      throws IOException {
     OpenedEnvelope env = OpenedEnvelope.read(dek, ctx, file);
     int segmentSize = env.segmentSize();
     SegmentCipher cipher = cipherFor(env, ctx, random);
-    SegmentLayout layout = SegmentLayout.of(file.size(), segmentSize, true);
     OutOfOrderEnvelopeWriter w =
         new OutOfOrderEnvelopeWriter(file, cipher, segmentSize, windowSegments, plaintextListener);
-    w.replay(layout);
+    if (dropTornTail) {
+      w.dropTornTail();
+    }
+    w.replay(SegmentLayout.of(file.size(), segmentSize, true));
     return w;
+  }
+
+  /** Truncates a trailing partial segment that is too short or does not authenticate. */
+  private void dropTornTail() throws IOException {
+    long stride = segmentSize + (long) EnvelopeFormat.SEGMENT_OVERHEAD;
+    long body = file.size() - EnvelopeFormat.HEADER_SIZE;
+    long full = body / stride;
+    int rest = (int) (body % stride);
+    if (rest > 0 && rest < EnvelopeFormat.SEGMENT_OVERHEAD) {
+      file.truncate(EnvelopeFormat.segmentOffset(full, segmentSize));
+    }
+    SegmentLayout layout = SegmentLayout.of(file.size(), segmentSize, true);
+    if (layout.count() == 0) {
+      return;
+    }
+    long last = layout.count() - 1;
+    int length = layout.length(last, segmentSize);
+    ChannelIo.readFullyAt(file, EnvelopeFormat.segmentOffset(last, segmentSize),
+        ByteBuffer.wrap(sealed, 0, length));
+    byte[] plain = early.buffer();
+    try {
+      openEitherFlag(last, length, plain);
+    } catch (CryptoException.AuthenticationFailed torn) {
+      file.truncate(EnvelopeFormat.segmentOffset(last, segmentSize));
+    } finally {
+      early.recycle(plain);
+    }
   }
 
   private static SegmentCipher cipherFor(OpenedEnvelope env, EnvelopeContext ctx, RandomSource r) {
@@ -139,7 +187,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   }
 
   private void replay(SegmentLayout layout) throws IOException {
-    byte[] plain = takeBuffer();
+    byte[] plain = early.buffer();
     try {
       for (long i = 0; i < layout.count(); i++) {
         int length = layout.length(i, segmentSize);
@@ -158,8 +206,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
         }
       }
     } finally {
-      Arrays.fill(plain, (byte) 0);
-      freeBuffers.push(plain);
+      early.recycle(plain);
     }
     maxEnd = contiguousEnd;
   }
@@ -194,7 +241,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
       if (offset == contiguousEnd) {
         feed(src);
       } else {
-        keepEarly(offset, src);
+        early.keep(offset, src);
       }
       feedEarlyBytes();
       if (headOpen && contiguousEnd == headEnd() && maxEnd > contiguousEnd) {
@@ -228,7 +275,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
       throw new IllegalStateException("cannot finish: no data at offset " + contiguousEnd
           + " but data up to " + maxEnd + " (sparse files are not supported)");
     }
-    byte[] plain = takeBuffer();
+    byte[] plain = early.buffer();
     try {
       if (!headOpen) {
         sealedLength = cipher.begin(head, sealed, 0);
@@ -245,7 +292,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
       state = State.FAILED;
       throw e;
     } finally {
-      Arrays.fill(plain, (byte) 0);
+      early.recycle(plain);
     }
     headOpen = false;
     state = State.FINISHED;
@@ -308,28 +355,8 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
 
   /** Feeds early bytes that the last write made contiguous. */
   private void feedEarlyBytes() throws IOException {
-    while (true) {
-      long index = contiguousEnd / segmentSize;
-      PendingSegment p = early.get(index);
-      int from = (int) (contiguousEnd - index * segmentSize);
-      int to = p == null ? from : p.runEnd(from);
-      if (to == from) {
-        return;
-      }
-      feed(ByteBuffer.wrap(p.data, from, to - from));
-    }
-  }
-
-  private void keepEarly(long offset, ByteBuffer src) {
-    long position = offset;
-    while (src.hasRemaining()) {
-      long index = position / segmentSize;
-      int start = (int) (position - index * segmentSize);
-      int n = Math.min(src.remaining(), segmentSize - start);
-      PendingSegment p = early.computeIfAbsent(index, i -> new PendingSegment(takeBuffer()));
-      src.get(p.data, start, n);
-      p.add(start, start + n);
-      position += n;
+    for (ByteBuffer run; (run = early.runAt(contiguousEnd)) != null; ) {
+      feed(run);
     }
   }
 
@@ -340,11 +367,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
         ByteBuffer.wrap(sealed, 0, sealedLength));
     committed = contiguousEnd;
     headOpen = false;
-    PendingSegment done = early.remove(head);
-    if (done != null) {
-      Arrays.fill(done.data, (byte) 0);
-      freeBuffers.push(done.data);
-    }
+    early.sealed(head);
     head++;
   }
 
@@ -352,17 +375,8 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
     return (head + 1) * segmentSize;
   }
 
-  private byte[] takeBuffer() {
-    byte[] b = freeBuffers.poll();
-    return b != null ? b : new byte[segmentSize];
-  }
-
   private void release() {
-    for (PendingSegment p : early.values()) {
-      Arrays.fill(p.data, (byte) 0);
-    }
     early.clear();
-    freeBuffers.clear();
   }
 
   private void requireState(State expected) {

@@ -206,6 +206,49 @@ class OutOfOrderEnvelopeWriterTest {
     assertThat(Envelopes.open(dek, CTX, file.toByteArray())).containsExactly(1, 2, 3, 4);
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 27, 28, 100, S + 27})
+  void recoverAfterACrash_dropsATornLastSegment_andContinues(int tornBytes) throws IOException {
+    byte[] plain = Envelopes.randomBytes(new Random(tornBytes), 3 * S);
+    DataKey dek = DataKey.generate();
+    MemoryChannel file = new MemoryChannel();
+    try (OutOfOrderEnvelopeWriter w = OutOfOrderEnvelopeWriter.create(dek, CTX, file, 4, null)) {
+      w.write(0, ByteBuffer.wrap(plain, 0, 2 * S + 1)); // seals segment 0 (and 1 is complete)
+      w.suspend();
+    }
+    // A crash while writing segment 2 left only its first bytes (or garbage) on disk.
+    byte[] stored = file.toByteArray();
+    int segment2 = (int) EnvelopeFormat.segmentOffset(2, S);
+    byte[] torn = java.util.Arrays.copyOf(stored, segment2 + tornBytes);
+    for (int i = segment2; i < torn.length; i++) {
+      torn[i] ^= 0x5a;
+    }
+    MemoryChannel crashed = new MemoryChannel(torn);
+    assertThatThrownBy(() -> OutOfOrderEnvelopeWriter.resume(dek, CTX, crashed, 4, null))
+        .isInstanceOf(CryptoException.AuthenticationFailed.class);
+
+    try (OutOfOrderEnvelopeWriter w = OutOfOrderEnvelopeWriter.recover(dek, CTX, crashed, 4, null)) {
+      assertThat(w.committedLength()).isEqualTo(2L * S);
+      w.write(2L * S, ByteBuffer.wrap(plain, 2 * S, S));
+      w.finish();
+    }
+    assertThat(Envelopes.open(dek, CTX, crashed.toByteArray())).isEqualTo(plain);
+  }
+
+  @Test
+  void recover_stillRejectsADamagedEarlierSegment() throws IOException {
+    DataKey dek = DataKey.generate();
+    MemoryChannel file = new MemoryChannel();
+    try (OutOfOrderEnvelopeWriter w = OutOfOrderEnvelopeWriter.create(dek, CTX, file, 4, null)) {
+      w.write(0, ByteBuffer.allocate(2 * S + 5));
+      w.suspend();
+    }
+    byte[] stored = file.toByteArray();
+    stored[(int) EnvelopeFormat.segmentOffset(0, S) + 20] ^= 1;
+    assertThatThrownBy(() -> OutOfOrderEnvelopeWriter.recover(dek, CTX, new MemoryChannel(stored), 4, null))
+        .isInstanceOf(CryptoException.AuthenticationFailed.class);
+  }
+
   @Test
   void resumeWithTheWrongKey_failsAuthentication() throws IOException {
     MemoryChannel file = new MemoryChannel();
