@@ -32,6 +32,14 @@ final class SoftHsm {
     return config;
   }
 
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort: target/ is cleaned by mvn clean anyway
+    }
+  }
+
   private static Pkcs11Config initToken() {
     String conf = System.getenv("SOFTHSM2_CONF");
     if (conf == null) {
@@ -44,6 +52,7 @@ final class SoftHsm {
       Path confFile = Path.of(conf);
       Path tokens = confFile.resolveSibling("tokens-" + ProcessHandle.current().pid());
       Files.createDirectories(tokens);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(tokens)));
       Files.writeString(confFile, "directories.tokendir = " + tokens + "\n"
           + "objectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
       Process p = new ProcessBuilder("softhsm2-util", "--init-token", "--free",

@@ -82,6 +82,23 @@ class EnvelopeRoundTripTest {
   }
 
   @ParameterizedTest
+  @ValueSource(longs = {0, 1, S - 1, S, S + 1, 2L * S + 17})
+  void sequentialChannelFromAnyStart_andStreamSkip_matchThePlaintext(long start) throws IOException {
+    byte[] plain = Envelopes.randomBytes(new Random(start), 3 * S);
+    DataKey dek = DataKey.generate();
+    byte[] envelope = Envelopes.seal(dek, CTX, plain);
+    try (EnvelopeReader reader = EnvelopeReader.open(dek, CTX, new MemoryChannel(envelope))) {
+      java.io.InputStream in = java.nio.channels.Channels.newInputStream(reader.channel(start));
+      assertThat(in.readAllBytes())
+          .isEqualTo(java.util.Arrays.copyOfRange(plain, (int) start, plain.length));
+      java.io.InputStream whole = reader.inputStream();
+      assertThat(whole.skip(start)).isEqualTo(start);
+      assertThat(whole.available()).isEqualTo(plain.length - (int) start);
+      assertThat(whole.read()).isEqualTo(plain[(int) start] & 0xff);
+    }
+  }
+
+  @ParameterizedTest
   @ValueSource(ints = {0, 1, 100_000})
   void outputStreamAdapter_roundTrips(int size) throws IOException {
     byte[] plain = Envelopes.randomBytes(new Random(size), size);

@@ -35,6 +35,21 @@ class EnvelopeWriterTest {
   }
 
   @Test
+  void finish_isIdempotent_andWritesAfterItAreRefused() throws IOException {
+    MemoryChannel out = new MemoryChannel();
+    EnvelopeWriter w = EnvelopeWriter.open(DataKey.generate(), CTX, out);
+    w.write(ByteBuffer.wrap(new byte[5]));
+    w.finish();
+    long size = out.size();
+    w.finish();
+    assertThat(out.size()).isEqualTo(size);
+    assertThatThrownBy(() -> w.write(ByteBuffer.allocate(1)))
+        .isInstanceOf(IllegalStateException.class);
+    w.close();
+    assertThat(out.size()).isEqualTo(size);
+  }
+
+  @Test
   void writeAfterClose_fails() throws IOException {
     EnvelopeWriter w = EnvelopeWriter.open(DataKey.generate(), CTX, new MemoryChannel());
     w.close();
