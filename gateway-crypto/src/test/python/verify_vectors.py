@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent check of the Vaultgate envelope v1 vectors, written from docs/format.md only.
+"""Independent check of the Vaultgate envelope v1 and key-wrap vectors, written from docs/format.md only.
 
 Needs the `cryptography` package. Usage: verify_vectors.py [vectors-dir]
 Decrypts every vector, re-encrypts it with the recorded salt and nonces, and compares bytes.
@@ -68,12 +68,28 @@ def decrypt(v):
         i += 1
     return plain
 
+def check_key_wrap(v):
+    tenant, file = v["tenant_id"].encode(), v["file_id"].encode()
+    provider = v["provider"].encode()
+    aad = (b"vaultgate/kek-wrap/v1\x00" + bytes([len(provider)]) + provider
+           + bytes([len(tenant)]) + tenant + bytes([len(file)]) + file
+           + struct.pack(">I", v["kek_version"]))
+    assert aad.hex() == v["aad"], "key-wrap: associated data differs"
+    kek, nonce, wrapped = (bytes.fromhex(v[k]) for k in ("kek", "nonce", "wrapped"))
+    assert wrapped[:12] == nonce
+    assert AESGCM(kek).decrypt(nonce, wrapped[12:], aad).hex() == v["dek"]
+    assert (nonce + AESGCM(kek).encrypt(nonce, bytes.fromhex(v["dek"]), aad)) == wrapped
+
 def main():
     d = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "src/test/resources/vectors")
     files = sorted(d.glob("*.json"))
     assert files, f"no vectors in {d}"
     for f in files:
         v = json.loads(f.read_text())
+        if v.get("name") == "key-wrap":
+            check_key_wrap(v)
+            print(f"ok {f.name}")
+            continue
         assert decrypt(v) == bytes.fromhex(v["plaintext"]), f"{f.name}: plaintext differs"
         assert encrypt(v).hex() == v["envelope"], f"{f.name}: re-encryption differs"
         print(f"ok {f.name}")
