@@ -1,6 +1,7 @@
 package io.vaultgate.crypto.internal;
 
 import java.security.SecureRandom;
+import java.util.Arrays;
 
 /**
  * Where salts and nonces come from. Production code uses {@link #secure()}; tests substitute a
@@ -43,7 +44,7 @@ public interface RandomSource {
         next = 0;
       }
       System.arraycopy(buffer, next, out, 0, out.length);
-      java.util.Arrays.fill(buffer, next, next + out.length, (byte) 0);
+      Arrays.fill(buffer, next, next + out.length, (byte) 0);
       next += out.length;
     }
   }

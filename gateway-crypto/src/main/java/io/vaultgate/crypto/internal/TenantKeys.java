@@ -2,6 +2,7 @@ package io.vaultgate.crypto.internal;
 
 import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.KekId;
+import java.util.List;
 import java.util.TreeSet;
 
 /**
@@ -43,9 +44,9 @@ public final class TenantKeys {
   }
 
   /** Every version that still exists, oldest first. */
-  public java.util.List<Integer> versions() {
+  public List<Integer> versions() {
     TreeSet<Integer> all = new TreeSet<>(enabled);
     all.addAll(disabled);
-    return java.util.List.copyOf(all);
+    return List.copyOf(all);
   }
 }

@@ -10,6 +10,7 @@ import io.vaultgate.crypto.internal.KekAliases;
 import io.vaultgate.crypto.internal.KeyWrap;
 import io.vaultgate.crypto.internal.RandomSource;
 import io.vaultgate.crypto.internal.TenantKeys;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -78,7 +79,7 @@ public final class KeystoreKeyProvider implements KeyProvider {
           path, ks, params, salt, KeystoreFile.password(secret, params, salt));
       p.persist();
       return p;
-    } catch (java.io.IOException | GeneralSecurityException e) {
+    } catch (IOException | GeneralSecurityException e) {
       throw new CryptoException.ProviderUnavailable("cannot create a PKCS#12 keystore", e);
     }
   }

@@ -10,6 +10,7 @@ import io.vaultgate.crypto.internal.KekAliases;
 import io.vaultgate.crypto.internal.KeyWrap;
 import io.vaultgate.crypto.internal.RandomSource;
 import io.vaultgate.crypto.internal.TenantKeys;
+import java.io.IOException;
 import java.security.AuthProvider;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -72,7 +73,7 @@ public final class Pkcs11KeyProvider implements KeyProvider {
       KeyStore ks = KeyStore.getInstance("PKCS11", provider);
       ks.load(null, copy);
       return new Pkcs11KeyProvider(provider, ks);
-    } catch (java.io.IOException | GeneralSecurityException e) {
+    } catch (IOException | GeneralSecurityException e) {
       throw new CryptoException.ProviderUnavailable(
           "cannot log in to PKCS#11 token in slot " + config.slot() + ": wrong PIN or token", e);
     } finally {
