@@ -118,6 +118,28 @@ public abstract class KeyProviderContract {
   }
 
   @Test
+  void ensureTenant_isIdempotent_andReturnsTheActiveVersion() {
+    assertThat(provider.ensureTenant(tenant)).isEqualTo(new KekId(tenant, 1));
+    assertThat(provider.ensureTenant(tenant)).isEqualTo(new KekId(tenant, 1));
+    provider.rotate(tenant);
+    assertThat(provider.ensureTenant(tenant)).isEqualTo(new KekId(tenant, 2));
+  }
+
+  @Test
+  void unknownTenantOrVersion_isKeyNotFound() {
+    assertThatThrownBy(() -> provider.wrap(ctx, DataKey.generate()))
+        .isInstanceOf(CryptoException.KeyNotFound.class);
+    assertThatThrownBy(() -> provider.rotate(tenant))
+        .isInstanceOf(CryptoException.KeyNotFound.class);
+    provider.ensureTenant(tenant);
+    KeySlot slot = provider.wrap(ctx, DataKey.generate());
+    KeySlot future = new KeySlot(slot.provider(), new KekId(tenant, 9), slot.wrapped());
+    assertThatThrownBy(() -> provider.unwrap(ctx, future))
+        .isInstanceOf(CryptoException.KeyNotFound.class);
+    assertThat(provider.versions(tenant + "-unknown")).isEmpty();
+  }
+
+  @Test
   void slotOfAnotherProvider_isKeyNotFound() {
     provider.ensureTenant(tenant);
     KeySlot slot = provider.wrap(ctx, DataKey.generate());

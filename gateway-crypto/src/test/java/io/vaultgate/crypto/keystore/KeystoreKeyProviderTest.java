@@ -158,6 +158,41 @@ class KeystoreKeyProviderTest {
   }
 
   @Test
+  void foreignOrTamperedFile_isRefusedWithATypedError() throws Exception {
+    KeystoreKeyProvider.create(ks(), SECRET, FAST).close();
+    byte[] good = Files.readAllBytes(ks());
+    Path bad = dir.resolve("bad.vgks");
+
+    byte[] magic = good.clone();
+    magic[0] = 'X';
+    writePrivate(bad, magic);
+    assertThatThrownBy(() -> KeystoreKeyProvider.open(bad, SECRET))
+        .isInstanceOf(CryptoException.UnsupportedFormat.class);
+
+    byte[] hugeMemory = good.clone();
+    hugeMemory[6] = 0x7f; // Argon2id memory far above the bound: refused before any work
+    writePrivate(bad, hugeMemory);
+    assertThatThrownBy(() -> KeystoreKeyProvider.open(bad, SECRET))
+        .isInstanceOf(CryptoException.UnsupportedFormat.class)
+        .hasMessageContaining("memory");
+
+    byte[] flipped = good.clone();
+    flipped[good.length / 2] ^= 1;
+    writePrivate(bad, flipped);
+    assertThatThrownBy(() -> KeystoreKeyProvider.open(bad, SECRET))
+        .isInstanceOf(CryptoException.ProviderUnavailable.class);
+
+    writePrivate(bad, java.util.Arrays.copyOf(good, 20));
+    assertThatThrownBy(() -> KeystoreKeyProvider.open(bad, SECRET))
+        .isInstanceOf(CryptoException.UnsupportedFormat.class);
+  }
+
+  private static void writePrivate(Path p, byte[] bytes) throws Exception {
+    Files.write(p, bytes);
+    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+  }
+
+  @Test
   void createOverAnExistingFile_isRefused() {
     KeystoreKeyProvider.create(ks(), SECRET, FAST).close();
     assertThatThrownBy(() -> KeystoreKeyProvider.create(ks(), SECRET, FAST))
