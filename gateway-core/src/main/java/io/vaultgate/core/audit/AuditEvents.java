@@ -35,7 +35,12 @@ public final class AuditEvents {
     }
 
     public static AuditEvent.UploadCommitted committed(Principal principal, Receipt receipt) {
-        return new AuditEvent.UploadCommitted(receipt.committedAt(), Optional.of(receipt.tenant()), principal.name(),
+        return committed(principal.name(), receipt);
+    }
+
+    /** The event of a committed upload whose uploader is named {@code actor}. */
+    public static AuditEvent.UploadCommitted committed(String actor, Receipt receipt) {
+        return new AuditEvent.UploadCommitted(receipt.committedAt(), Optional.of(receipt.tenant()), actor,
                 receipt.fileId(), receipt.path(), receipt.size(), receipt.sha256());
     }
 }

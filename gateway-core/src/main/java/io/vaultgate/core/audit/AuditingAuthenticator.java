@@ -1,0 +1,67 @@
+package io.vaultgate.core.audit;
+
+import io.vaultgate.core.auth.AuthResult;
+import io.vaultgate.core.auth.Authenticator;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.TenantId;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Records every authentication attempt, success or failure, as one audit event, around any
+ * {@link Authenticator}. Fails closed: if the event cannot be recorded, the attempt fails with the error
+ * and nobody is let in unaudited. Secrets (passwords, tokens, keys) never reach the log; a token login
+ * that fails is recorded with the actor {@code (token)}. A failed login to an existing account is
+ * recorded under that account's tenant, so the tenant sees attacks on its accounts in its exports.
+ */
+public final class AuditingAuthenticator implements Authenticator {
+
+    private final Authenticator delegate;
+    private final AuditLog audit;
+    private final Function<String, Optional<TenantId>> tenantOfUsername;
+    private final Clock clock;
+
+    /**
+     * @param tenantOfUsername the tenant of the account with this username, if there is one (for failures;
+     *                         successes take it from the principal)
+     */
+    public AuditingAuthenticator(Authenticator delegate, AuditLog audit,
+                                 Function<String, Optional<TenantId>> tenantOfUsername, Clock clock) {
+        this.delegate = delegate;
+        this.audit = audit;
+        this.tenantOfUsername = tenantOfUsername;
+        this.clock = clock;
+    }
+
+    @Override
+    public AuthResult byPublicKey(String username, String fingerprint, Protocol protocol, String sourceAddress) {
+        return record(delegate.byPublicKey(username, fingerprint, protocol, sourceAddress), "publickey", protocol,
+                sourceAddress, username);
+    }
+
+    @Override
+    public AuthResult byPassword(String username, char[] password, Protocol protocol, String sourceAddress) {
+        return record(delegate.byPassword(username, password, protocol, sourceAddress), "password", protocol,
+                sourceAddress, username);
+    }
+
+    @Override
+    public AuthResult byToken(String token, Protocol protocol, String sourceAddress) {
+        return record(delegate.byToken(token, protocol, sourceAddress), "token", protocol, sourceAddress, "(token)");
+    }
+
+    private AuthResult record(AuthResult result, String method, Protocol protocol, String source, String tried) {
+        String from = source == null || source.isBlank() ? "unknown" : source;
+        if (result instanceof AuthResult.Success success) {
+            audit.append(AuditEvents.authenticated(success.principal(), protocol, method, from, clock.instant()));
+        } else if (result instanceof AuthResult.Failure failure) {
+            boolean named = failure.username() != null && !failure.username().isBlank();
+            String username = named ? failure.username() : tried == null || tried.isBlank() ? "(none)" : tried;
+            Optional<TenantId> tenant = named && failure.reason() != io.vaultgate.core.auth.AuthFailure.UNKNOWN_USER
+                    ? tenantOfUsername.apply(username) : Optional.empty();
+            audit.append(new AuditEvent.AuthFailed(clock.instant(), tenant, username, protocol, from, failure.reason()));
+        }
+        return result;
+    }
+}
