@@ -41,3 +41,12 @@ CREATE TABLE audit_checkpoints (
     key_id    CHAR(64) NOT NULL,
     signature TEXT     NOT NULL
 );
+
+-- The signed receipt of every committed upload, as issued (the vgr1 text of io.vaultgate.core.receipt
+-- .SignedReceipt), so a client can fetch it again. Kept after the file is deleted: it is the proof.
+CREATE TABLE receipts (
+    file_id   VARCHAR(40) PRIMARY KEY,
+    tenant_id VARCHAR(63) NOT NULL,
+    receipt   TEXT        NOT NULL,
+    issued_at BIGINT      NOT NULL
+);

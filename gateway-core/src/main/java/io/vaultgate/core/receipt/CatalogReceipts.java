@@ -1,0 +1,40 @@
+package io.vaultgate.core.receipt;
+
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.ingest.Receipt;
+import io.vaultgate.core.tenant.TenantId;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * Issues the signed receipts of committed uploads and keeps them in the catalog's {@code receipts} table,
+ * so a client can fetch one again (and a receipt outlives its file: it is the proof of the upload).
+ */
+public final class CatalogReceipts {
+
+    private final Database database;
+    private final ReceiptSigner signer;
+
+    public CatalogReceipts(Database database, ReceiptSigner signer) {
+        this.database = database;
+        this.signer = signer;
+    }
+
+    /**
+     * Signs and stores the receipt in the caller's transaction: call it in the transaction that commits the
+     * file, so that a committed file always has its receipt.
+     */
+    public SignedReceipt issue(Jdbc jdbc, Receipt receipt) throws SQLException {
+        SignedReceipt signed = signer.sign(receipt);
+        jdbc.update("INSERT INTO receipts (file_id, tenant_id, receipt, issued_at) VALUES (?, ?, ?, ?)",
+                receipt.fileId(), receipt.tenant().value(), signed.toText(), receipt.committedAt().toEpochMilli());
+        return signed;
+    }
+
+    /** The receipt of {@code fileId}, only if it belongs to {@code tenant}. */
+    public Optional<SignedReceipt> find(TenantId tenant, String fileId) {
+        return database.read(jdbc -> jdbc.queryOne("SELECT receipt FROM receipts WHERE file_id = ? AND tenant_id = ?",
+                row -> SignedReceipt.parse(row.getString(1)), fileId, tenant.value()));
+    }
+}
