@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives one connection's requests in order: headers go to the {@link Dispatcher}, body chunks to the
  * {@link Exchange} it returned. The channel runs with auto-read off and this handler sits on a blocking
- * executor, so the socket is read again only after the previous read's chunks were handled: memory per
- * connection stays at about one read, whatever the upload size. Every failure becomes one response
+ * executor. While a body streams, the next socket read is asked for when a read's first chunk arrives,
+ * so the network thread decrypts one read ahead while this one is stored, and never more: memory per
+ * connection stays at about two reads, whatever the upload size. Otherwise the socket is read again
+ * only after the previous read was handled (and a streamed download was written). Every failure becomes one response
  * through {@link ErrorResponses}.
  */
 public final class ApiHandler extends ChannelInboundHandlerAdapter {
@@ -35,6 +37,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
     private final Dispatcher dispatcher;
     private Reply reply;
     private Exchange exchange;
+    private boolean readAhead;
 
     public ApiHandler(Dispatcher dispatcher) {
         this.dispatcher = dispatcher;
@@ -51,6 +54,12 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         try {
             if (msg instanceof HttpRequest request) {
                 onRequest(ctx, request);
+            }
+            if (msg instanceof HttpContent && !readAhead && exchange != null && exchange != Exchange.DISCARD) {
+                // Let the network thread read and decrypt the next batch while this one is stored:
+                // at most two reads per connection are in memory.
+                ctx.read();
+                readAhead = true;
             }
             if (msg instanceof HttpContent content && exchange != null) {
                 onContent(ctx, content);
@@ -127,7 +136,9 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (reply == null) {
+        if (readAhead) {
+            readAhead = false;
+        } else if (reply == null) {
             ctx.read();
         } else {
             reply.whenWritten(ctx::read);

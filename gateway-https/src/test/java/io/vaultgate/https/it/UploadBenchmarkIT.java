@@ -48,6 +48,8 @@ class UploadBenchmarkIT {
                         "https://127.0.0.1:" + port + "/u" + i + ".bin"};
                 IntFunction<String[]> toGateway = i -> new String[] {"-T", file.toString(), "-H", bearer,
                         gateway.url("/v1/files/inbox/u" + i + ".bin")};
+                run(curl, 2, toNginx); // warm-up: page cache, TLS session setup, and the gateway's JIT
+                run(curl, 2, toGateway);
                 double nginxOne = run(curl, 1, toNginx);
                 double gatewayOne = run(curl, 1, toGateway);
                 double nginxMany = run(curl, PARALLEL, toNginx);
