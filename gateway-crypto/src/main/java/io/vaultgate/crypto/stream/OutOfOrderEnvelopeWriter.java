@@ -42,6 +42,8 @@ import java.util.function.Consumer;
 public final class OutOfOrderEnvelopeWriter implements Closeable {
   /** A window of 64 segments: 4 MiB of reordering at the default segment size. */
   public static final int DEFAULT_WINDOW_SEGMENTS = 64;
+  /** The largest window accepted: 1024 segments, 64 MiB of early bytes per upload at most. */
+  public static final int MAX_WINDOW_SEGMENTS = 1024;
 
   private enum State { OPEN, FINISHED, SUSPENDED, CLOSED, FAILED }
 
@@ -64,8 +66,9 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   private OutOfOrderEnvelopeWriter(
       SeekableByteChannel file, SegmentCipher cipher, int segmentSize, int window,
       Consumer<ByteBuffer> listener) {
-    if (window < 1) {
-      throw new IllegalArgumentException("window must be >= 1 segment, was " + window);
+    if (window < 1 || window > MAX_WINDOW_SEGMENTS) {
+      throw new IllegalArgumentException(
+          "window must be 1 to " + MAX_WINDOW_SEGMENTS + " segments, was " + window);
     }
     this.file = file;
     this.cipher = cipher;
