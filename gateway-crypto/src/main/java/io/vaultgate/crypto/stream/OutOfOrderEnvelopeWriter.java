@@ -42,8 +42,8 @@ import java.util.function.Consumer;
 public final class OutOfOrderEnvelopeWriter implements Closeable {
   /** A window of 64 segments: 4 MiB of reordering at the default segment size. */
   public static final int DEFAULT_WINDOW_SEGMENTS = 64;
-  /** The largest window accepted: 1024 segments, 64 MiB of early bytes per upload at most. */
-  public static final int MAX_WINDOW_SEGMENTS = 1024;
+  /** The largest window accepted: 4096 segments, 256 MiB of early bytes per upload at most. */
+  public static final int MAX_WINDOW_SEGMENTS = 4096;
 
   private enum State { OPEN, FINISHED, SUSPENDED, CLOSED, FAILED }
 
