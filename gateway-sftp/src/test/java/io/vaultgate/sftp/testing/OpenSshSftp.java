@@ -32,6 +32,11 @@ public final class OpenSshSftp {
         return new OpenSshSftp(directory, port, user, otherKey);
     }
 
+    /** The same client against another server (the OpenSSH baseline of a benchmark). */
+    public OpenSshSftp against(int otherPort, String otherUser) {
+        return new OpenSshSftp(directory, otherPort, otherUser, key);
+    }
+
     /** Runs the commands; a command prefixed with {@code -} may fail without ending the batch. */
     public Result batch(String... commands) throws Exception {
         return run(List.of(), commands);
