@@ -87,6 +87,26 @@ class FilesHttpClientIT {
     }
 
     @Test
+    void basicAuth_works_whenTheTenantAllowsPasswords() throws Exception {
+        var admin = gateway.core().administration();
+        admin.createTenant(io.vaultgate.core.tenant.TenantId.of("pwco"), "Password Co", true);
+        admin.createAccount(io.vaultgate.core.tenant.TenantId.of("pwco"), "bob");
+        admin.setPassword("bob", "correct horse".toCharArray());
+        String basic = Base64.getEncoder().encodeToString("bob:correct horse".getBytes(StandardCharsets.UTF_8));
+        String wrong = Base64.getEncoder().encodeToString("bob:wrong".getBytes(StandardCharsets.UTF_8));
+
+        HttpResponse<String> put = client.send(HttpRequest.newBuilder(gateway.uri("/v1/files/inbox/b.txt"))
+                .header("Authorization", "Basic " + basic).PUT(HttpRequest.BodyPublishers.ofString("hi")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refused = client.send(HttpRequest.newBuilder(gateway.uri("/v1/files/inbox/"))
+                .header("Authorization", "Basic " + wrong).GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+        assertThat(put.body()).contains("\"tenant\":\"pwco\"");
+        assertThat(refused.statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void badToken_is401_andNoStackTraceLeaks() throws Exception {
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(gateway.uri("/v1/files/inbox/"))
                 .header("Authorization", "Bearer vg_forged").GET().build(), HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,36 @@
+package io.vaultgate.https;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.https.testing.TestTls;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HttpsSettingsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void invalidValues_nameTheKeyAndTheFix() {
+        HttpsSettings defaults = HttpsSettings.defaults(TestTls.create(dir).serverMaterial());
+
+        assertThatThrownBy(() -> defaults.withAddress("0.0.0.0", 70000)).hasMessage(
+                "https.port: 70000 is not a TCP port; give 0-65535");
+        assertThatThrownBy(() -> defaults.withMaxUploadBytes(0)).hasMessageStartingWith("https.maxUploadSize:");
+        assertThatThrownBy(() -> defaults.withIdleTimeout(Duration.ZERO)).hasMessageStartingWith("https.idleTimeout:");
+        assertThatThrownBy(() -> defaults.withClientLimits(Duration.ofSeconds(1), 0))
+                .hasMessageStartingWith("https.maxConnectionsPerAddress:");
+    }
+
+    @Test
+    void tlsMaterial_neverPrintsTheKey() {
+        TlsMaterial material = TestTls.create(dir).serverMaterial();
+
+        assertThat(material.toString()).contains("CN=localhost").contains("<redacted>")
+                .doesNotContain(material.key().getClass().getSimpleName());
+    }
+}
