@@ -18,6 +18,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.vaultgate.core.GatewayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The response side of one request. Sends exactly one final response and decides whether the
@@ -27,7 +29,10 @@ import io.vaultgate.core.GatewayException;
  */
 public final class Reply {
 
+    private static final Logger ACCESS = LoggerFactory.getLogger("io.vaultgate.https.access");
+
     private final ChannelHandlerContext ctx;
+    private final String requestLine;
     private final boolean keepAlive;
     private final boolean head;
     private boolean bodyPending;
@@ -36,6 +41,8 @@ public final class Reply {
 
     public Reply(ChannelHandlerContext ctx, HttpRequest request) {
         this.ctx = ctx;
+        int query = request.uri().indexOf('?');
+        this.requestLine = request.method() + " " + (query < 0 ? request.uri() : request.uri().substring(0, query));
         this.keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
         this.head = HttpMethod.HEAD.equals(request.method());
         this.bodyPending = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
@@ -126,6 +133,8 @@ public final class Reply {
         }
         sent = true;
         boolean close = !keepAlive || bodyPending;
+        ACCESS.info("{} \"{}\" {}{}", ctx.channel().remoteAddress(), requestLine, response.status().code(),
+                close ? " close" : "");
         HttpUtil.setKeepAlive(response, !close);
         return response;
     }

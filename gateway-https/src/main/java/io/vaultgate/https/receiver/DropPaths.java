@@ -1,0 +1,67 @@
+package io.vaultgate.https.receiver;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vaultgate.core.tenant.TenantId;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Maps a forwarded file's tenant and virtual path to a place in the drop directory,
+ * {@code <drop>/<tenant>/<path>}, refusing anything that could leave it or be surprising on disk:
+ * traversal segments, empty segments, control characters, backslashes, names starting with a dot at the
+ * tenant level (the receiver's own {@code .vaultgate} area), overlong names and very deep trees.
+ */
+final class DropPaths {
+
+    static final int MAX_SEGMENT_BYTES = 255;
+    static final int MAX_DEPTH = 32;
+
+    private DropPaths() {
+    }
+
+    static Path resolve(Path drop, String tenant, String virtualPath) throws ReceiverProblem {
+        TenantId id;
+        try {
+            id = TenantId.of(tenant);
+        } catch (IllegalArgumentException e) {
+            throw bad("Vaultgate-Tenant: " + e.getMessage());
+        }
+        if (!virtualPath.startsWith("/")) {
+            throw bad("Vaultgate-Path must be absolute");
+        }
+        String[] segments = virtualPath.substring(1).split("/", -1);
+        if (segments.length > MAX_DEPTH) {
+            throw bad("Vaultgate-Path is deeper than " + MAX_DEPTH + " levels");
+        }
+        Path root = drop.resolve(id.value());
+        Path target = root;
+        for (String segment : segments) {
+            check(segment);
+            target = target.resolve(segment);
+        }
+        Path normalized = target.normalize();
+        if (!normalized.startsWith(root) || normalized.equals(root)) {
+            throw bad("Vaultgate-Path leaves the tenant's drop directory");
+        }
+        return normalized;
+    }
+
+    private static void check(String segment) throws ReceiverProblem {
+        if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+            throw bad("Vaultgate-Path has an empty, '.' or '..' segment");
+        }
+        if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+            throw bad("Vaultgate-Path has a name longer than " + MAX_SEGMENT_BYTES + " bytes");
+        }
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == '\\' || c == ':' && i == 1) {
+                throw bad("Vaultgate-Path has a control character, a backslash or a drive letter");
+            }
+        }
+    }
+
+    private static ReceiverProblem bad(String message) {
+        return new ReceiverProblem(HttpResponseStatus.BAD_REQUEST, message);
+    }
+}
