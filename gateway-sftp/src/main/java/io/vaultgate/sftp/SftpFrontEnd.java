@@ -1,5 +1,7 @@
 package io.vaultgate.sftp;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.IngestService;
@@ -20,10 +22,20 @@ public final class SftpFrontEnd implements AutoCloseable {
         this.server = server;
     }
 
-    /** Builds the server and starts listening; fails if a host key or algorithm is wrong or the port is taken. */
+    /** Same as {@link #start(SftpSettings, Authenticator, FileService, IngestService, MeterRegistry)}, with meters
+     * kept in a private registry nobody reads. */
     public static SftpFrontEnd start(SftpSettings settings, Authenticator authenticator, FileService files,
             IngestService ingest) {
-        SshServer server = SftpServerFactory.create(settings, authenticator, files, ingest);
+        return start(settings, authenticator, files, ingest, new SimpleMeterRegistry());
+    }
+
+    /**
+     * Builds the server and starts listening; fails if a host key or algorithm is wrong or the port is taken.
+     * Meters ({@code vaultgate.sftp.*}) are registered in {@code registry}.
+     */
+    public static SftpFrontEnd start(SftpSettings settings, Authenticator authenticator, FileService files,
+            IngestService ingest, MeterRegistry registry) {
+        SshServer server = SftpServerFactory.create(settings, authenticator, files, ingest, registry);
         try {
             server.start();
         } catch (IOException e) {

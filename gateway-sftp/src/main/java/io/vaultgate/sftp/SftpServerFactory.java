@@ -4,7 +4,9 @@ import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.sftp.auth.CoreUserAuthenticator;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vaultgate.sftp.events.AuditingSftpEventListener;
+import io.vaultgate.sftp.events.SftpMetrics;
 import io.vaultgate.sftp.fs.ClientCloseListener;
 import io.vaultgate.sftp.fs.GatewayFileSystemAccessor;
 import io.vaultgate.sftp.fs.GatewayFileSystemFactory;
@@ -34,7 +36,8 @@ public final class SftpServerFactory {
     }
 
     public static SshServer create(SftpSettings settings, Authenticator authenticator, FileService files,
-            IngestService ingest) {
+            IngestService ingest, MeterRegistry registry) {
+        SftpMetrics metrics = new SftpMetrics(registry);
         SftpAlgorithms algorithms = settings.algorithms();
         SshServer server = ServerBuilder.builder()
                 .keyExchangeFactories(AlgorithmFactories.keyExchanges(algorithms))
@@ -50,7 +53,7 @@ public final class SftpServerFactory {
         server.setPort(settings.port());
         server.setKeyPairProvider(HostKeys.load(settings.hostKeys()));
 
-        CoreUserAuthenticator auth = new CoreUserAuthenticator(authenticator);
+        CoreUserAuthenticator auth = new CoreUserAuthenticator(authenticator, metrics);
         server.setPublickeyAuthenticator(auth);
         server.setPasswordAuthenticator(settings.passwordAuthentication() ? auth : null);
         server.setKeyboardInteractiveAuthenticator(null);
@@ -62,11 +65,12 @@ public final class SftpServerFactory {
         CoreModuleProperties.SERVER_IDENTIFICATION.set(server, IDENTIFICATION);
         SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, "posix-rename@openssh.com=1,limits@openssh.com=1");
         SftpModuleProperties.CLIENT_EXTENSIONS.set(server, "check-file-handle,check-file-name");
-        server.setSubsystemFactories(List.of(sftpSubsystem()));
+        server.addSessionListener(metrics);
+        server.setSubsystemFactories(List.of(sftpSubsystem(metrics)));
         return server;
     }
 
-    private static SftpSubsystemFactory sftpSubsystem() {
+    private static SftpSubsystemFactory sftpSubsystem(SftpMetrics metrics) {
         SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder()
                 .withExecutorServiceProvider(() -> new NonInterruptingExecutor("sftp-session"))
                 .withFileSystemAccessor(new GatewayFileSystemAccessor())
@@ -74,7 +78,7 @@ public final class SftpServerFactory {
                 .withUnsupportedAttributePolicy(UnsupportedAttributePolicy.Warn)
                 .build();
         sftp.addSftpEventListener(new ClientCloseListener());
-        sftp.addSftpEventListener(new AuditingSftpEventListener());
+        sftp.addSftpEventListener(new AuditingSftpEventListener(metrics));
         return sftp;
     }
 

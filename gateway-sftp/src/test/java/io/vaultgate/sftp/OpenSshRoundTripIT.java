@@ -66,6 +66,25 @@ class OpenSshRoundTripIT {
     }
 
     @Test
+    void meters_countLoginsTransfersAndBytes() throws Exception {
+        Path local = randomFile("metered.bin", 70_000);
+        OpenSshSftp.Result result = gateway.openSsh(TestSftpGateway.ALICE)
+                .batch("put " + local + " /inbox/metered.bin", "get /inbox/metered.bin " + local + ".back");
+        assertThat(result.succeeded()).as(result.output()).isTrue();
+
+        var meters = gateway.meters();
+        assertThat(meters.get("vaultgate.sftp.logins").tag("method", "publickey").tag("outcome", "success")
+                .counter().count()).isGreaterThanOrEqualTo(1);
+        assertThat(meters.get("vaultgate.sftp.transfers").tag("outcome", "upload_committed").counter().count())
+                .isGreaterThanOrEqualTo(1);
+        assertThat(meters.get("vaultgate.sftp.bytes").tag("direction", "in").counter().count())
+                .isGreaterThanOrEqualTo(70_000);
+        assertThat(meters.get("vaultgate.sftp.bytes").tag("direction", "out").counter().count())
+                .isGreaterThanOrEqualTo(70_000);
+        assertThat(meters.get("vaultgate.sftp.connections").counter().count()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
     void statReportsPlaintextSize() throws Exception {
         Path local = randomFile("sized.bin", 100_000);
         OpenSshSftp.Result result = gateway.openSsh(TestSftpGateway.ALICE)

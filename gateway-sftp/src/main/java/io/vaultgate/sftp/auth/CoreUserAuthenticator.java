@@ -3,6 +3,7 @@ package io.vaultgate.sftp.auth;
 import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.sftp.events.SftpMetrics;
 import java.security.PublicKey;
 import java.util.Arrays;
 import java.util.Objects;
@@ -29,9 +30,11 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
     private static final Logger LOG = LoggerFactory.getLogger(CoreUserAuthenticator.class);
 
     private final Authenticator authenticator;
+    private final SftpMetrics metrics;
 
-    public CoreUserAuthenticator(Authenticator authenticator) {
+    public CoreUserAuthenticator(Authenticator authenticator, SftpMetrics metrics) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     @Override
@@ -54,7 +57,8 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
         }
     }
 
-    private static boolean accept(ServerSession session, String method, AuthResult result) {
+    private boolean accept(ServerSession session, String method, AuthResult result) {
+        metrics.login(method, result instanceof AuthResult.Success);
         if (result instanceof AuthResult.Success success) {
             SessionPrincipal.set(session, success.principal());
             return true;

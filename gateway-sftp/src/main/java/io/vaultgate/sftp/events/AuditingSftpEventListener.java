@@ -20,27 +20,41 @@ import org.slf4j.LoggerFactory;
  * Turns MINA's paired SFTP callbacks into one log line per decision: a transfer's outcome (committed with its
  * digest, kept as a resumable partial, failed), a refused open, a removal, a rename, a directory, a refused
  * link. Logged to {@code vaultgate.audit.sftp} until the core's audit API lands; never logs file contents.
+ * Also counts transfers and bytes in {@link SftpMetrics}.
  */
 public final class AuditingSftpEventListener implements SftpEventListener {
 
     private static final Logger AUDIT = LoggerFactory.getLogger("vaultgate.audit.sftp");
     private static final AttributeKey<AtomicLong> BYTES = new AttributeKey<>();
 
+    private final SftpMetrics metrics;
+
+    public AuditingSftpEventListener(SftpMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public void written(ServerSession session, String remoteHandle, FileHandle localHandle, long offset,
             byte[] data, int dataOffset, int dataLen, Throwable thrown) {
-        count(localHandle, thrown == null ? dataLen : 0);
+        if (thrown == null) {
+            count(localHandle, dataLen);
+            metrics.bytesIn(dataLen);
+        }
     }
 
     @Override
     public void read(ServerSession session, String remoteHandle, FileHandle localHandle, long offset, byte[] data,
             int dataOffset, int dataLen, int readLen, Throwable thrown) {
-        count(localHandle, thrown == null && readLen > 0 ? readLen : 0);
+        if (thrown == null && readLen > 0) {
+            count(localHandle, readLen);
+            metrics.bytesOut(readLen);
+        }
     }
 
     @Override
     public void openFailed(ServerSession session, String remotePath, Path localPath, boolean isDirectory,
             Throwable thrown) {
+        metrics.transfer(SftpMetrics.Transfer.OPEN_REFUSED);
         AUDIT.info("sftp open refused: user={} path={} reason={}", user(session), remotePath, reason(thrown));
     }
 
@@ -51,12 +65,15 @@ public final class AuditingSftpEventListener implements SftpEventListener {
         }
         long bytes = bytes(localHandle);
         if (!GatewayFileSystemAccessor.isUpload(localHandle)) {
+            metrics.transfer(thrown == null ? SftpMetrics.Transfer.DOWNLOAD : SftpMetrics.Transfer.DOWNLOAD_FAILED);
             AUDIT.info("sftp download: user={} path={} bytes={} outcome={}", user(session), localHandle.getFile(),
                     bytes, thrown == null ? "closed" : reason(thrown));
         } else if (thrown != null) {
+            metrics.transfer(SftpMetrics.Transfer.UPLOAD_FAILED);
             AUDIT.info("sftp upload failed: user={} path={} bytes={} reason={}", user(session),
                     localHandle.getFile(), bytes, reason(thrown));
         } else {
+            metrics.transfer(SftpMetrics.Transfer.UPLOAD_COMMITTED);
             GatewayFileSystemAccessor.receiptOf(localHandle).ifPresent(r -> AUDIT.info(
                     "sftp upload committed: user={} path={} file={} size={} sha256={}", user(session), r.path(),
                     r.fileId(), r.size(), r.sha256()));
@@ -66,6 +83,7 @@ public final class AuditingSftpEventListener implements SftpEventListener {
     @Override
     public void exiting(ServerSession session, Handle handle) {
         if (GatewayFileSystemAccessor.isUpload(handle)) {
+            metrics.transfer(SftpMetrics.Transfer.UPLOAD_SUSPENDED);
             AUDIT.info("sftp upload interrupted: user={} path={} bytes={} outcome=resumable-partial", user(handle),
                     handle.getFile(), bytes(handle));
         }

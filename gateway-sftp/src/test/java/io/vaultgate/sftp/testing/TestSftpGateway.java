@@ -1,5 +1,6 @@
 package io.vaultgate.sftp.testing;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.tenant.Account;
@@ -27,11 +28,13 @@ public final class TestSftpGateway implements AutoCloseable {
     private final Path directory;
     private final TestCore core;
     private final SftpFrontEnd server;
+    private final SimpleMeterRegistry meters;
 
-    private TestSftpGateway(Path directory, TestCore core, SftpFrontEnd server) {
+    private TestSftpGateway(Path directory, TestCore core, SftpFrontEnd server, SimpleMeterRegistry meters) {
         this.directory = directory;
         this.core = core;
         this.server = server;
+        this.meters = meters;
     }
 
     public static TestSftpGateway start(Path directory) throws Exception {
@@ -45,8 +48,10 @@ public final class TestSftpGateway implements AutoCloseable {
         }
         SftpSettings settings = tweak.apply(SftpSettings.loopback(HostKeys.generate(directory.resolve("hostkeys"))));
         GatewayCore gateway = core.core();
-        SftpFrontEnd server = SftpFrontEnd.start(settings, gateway.authenticator(), gateway.files(), gateway.ingest());
-        return new TestSftpGateway(directory, core, server);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        SftpFrontEnd server = SftpFrontEnd.start(settings, gateway.authenticator(), gateway.files(), gateway.ingest(),
+                meters);
+        return new TestSftpGateway(directory, core, server, meters);
     }
 
     /** Creates an account (and its tenant if new) with an Ed25519 key; returns the private key file. */
@@ -70,6 +75,10 @@ public final class TestSftpGateway implements AutoCloseable {
 
     public GatewayCore core() {
         return core.core();
+    }
+
+    public SimpleMeterRegistry meters() {
+        return meters;
     }
 
     public int port() {

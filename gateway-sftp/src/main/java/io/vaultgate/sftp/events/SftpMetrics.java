@@ -1,0 +1,72 @@
+package io.vaultgate.sftp.events;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+
+/**
+ * The SFTP front-end's meters, all named {@code vaultgate.sftp.*}: connections (total and open), logins by
+ * method and outcome, transfers by outcome, and plaintext bytes in and out.
+ */
+public final class SftpMetrics implements SessionListener {
+
+    private final MeterRegistry registry;
+    private final AtomicInteger open = new AtomicInteger();
+    private final Counter bytesIn;
+    private final Counter bytesOut;
+
+    public SftpMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.bytesIn = bytes("in");
+        this.bytesOut = bytes("out");
+        Gauge.builder("vaultgate.sftp.connections.open", open, AtomicInteger::get)
+                .description("SSH connections currently open").register(registry);
+    }
+
+    @Override
+    public void sessionCreated(Session session) {
+        open.incrementAndGet();
+        Counter.builder("vaultgate.sftp.connections").description("SSH connections accepted")
+                .register(registry).increment();
+    }
+
+    @Override
+    public void sessionClosed(Session session) {
+        open.decrementAndGet();
+    }
+
+    /** One login attempt; {@code method} is {@code publickey} or {@code password}. */
+    public void login(String method, boolean success) {
+        Counter.builder("vaultgate.sftp.logins").description("authentication attempts")
+                .tag("method", method).tag("outcome", success ? "success" : "failure")
+                .register(registry).increment();
+    }
+
+    /** One finished transfer handle. */
+    public void transfer(Transfer outcome) {
+        Counter.builder("vaultgate.sftp.transfers").description("file transfers by outcome")
+                .tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(registry).increment();
+    }
+
+    public void bytesIn(long n) {
+        bytesIn.increment(n);
+    }
+
+    public void bytesOut(long n) {
+        bytesOut.increment(n);
+    }
+
+    private Counter bytes(String direction) {
+        return Counter.builder("vaultgate.sftp.bytes").description("plaintext bytes transferred").baseUnit("bytes")
+                .tag("direction", direction).register(registry);
+    }
+
+    /** How a transfer handle ended. */
+    public enum Transfer {
+        UPLOAD_COMMITTED, UPLOAD_SUSPENDED, UPLOAD_FAILED, DOWNLOAD, DOWNLOAD_FAILED, OPEN_REFUSED
+    }
+}
