@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.files.FileEntry;
 import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.sftp.testing.MinaSftp;
 import io.vaultgate.sftp.testing.OpenSshSftp;
 import io.vaultgate.sftp.testing.TestSftpGateway;
 import java.nio.file.Files;
@@ -12,11 +13,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.apache.sshd.sftp.client.SftpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +57,25 @@ class OpenSshResumeIT {
             assertThat(sha256(Files.readAllBytes(Path.of(local + ".back")))).isEqualTo(sha256(data));
             assertThat(gateway.core().files().stat(gateway.principal(TestSftpGateway.ALICE),
                     PathPolicy.parse("/inbox/big.bin")).partial()).isFalse();
+        }
+    }
+
+    @Test
+    void serverShutdownMidUpload_keepsAResumablePartial() throws Exception {
+        try (TestSftpGateway gateway = TestSftpGateway.start(directory)) {
+            byte[] data = new byte[2 * 1024 * 1024];
+            new Random(5).nextBytes(data);
+            MinaSftp client = gateway.mina(TestSftpGateway.ALICE);
+            SftpClient.CloseableHandle handle = client.sftp().open("/inbox/shutdown.bin",
+                    EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create));
+            client.sftp().write(handle, 0, data, 0, data.length / 2);
+
+            gateway.stopSftp();
+            client.disconnectAbruptly();
+
+            FileEntry partial = awaitPartial(gateway, "/inbox/shutdown.bin");
+            assertThat(partial.partial()).isTrue();
+            assertThat(partial.size()).isPositive().isLessThanOrEqualTo(data.length / 2);
         }
     }
 

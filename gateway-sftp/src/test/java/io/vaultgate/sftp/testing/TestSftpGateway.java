@@ -106,6 +106,11 @@ public final class TestSftpGateway implements AutoCloseable {
         return MinaSftp.connect(port(), user, key(user));
     }
 
+    /** Stops only the SFTP front-end, as a shutdown does; the core stays open for checks. */
+    public void stopSftp() {
+        server.close();
+    }
+
     @Override
     public void close() {
         server.close();
