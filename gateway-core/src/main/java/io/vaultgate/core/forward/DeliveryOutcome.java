@@ -1,0 +1,42 @@
+package io.vaultgate.core.forward;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/** What one attempt to deliver a file to a site came to. */
+public sealed interface DeliveryOutcome {
+
+    /** The site took the file; {@code siteDigest} is the hex SHA-256 it answered (empty if it need not). */
+    record Delivered(Optional<String> siteDigest) implements DeliveryOutcome {
+        public Delivered {
+            Objects.requireNonNull(siteDigest, "siteDigest");
+        }
+    }
+
+    /**
+     * The attempt failed. {@code kind} is a metric label; {@code permanent} failures (the file is gone)
+     * go dead at once instead of being retried.
+     */
+    record Failed(Kind kind, String message, boolean permanent) implements DeliveryOutcome {
+        public Failed {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /** Why an attempt failed, for logs and metrics. */
+    enum Kind {
+        /** Handshake refused either way: untrusted, expired or wrong-name certificate. Nothing was sent. */
+        TLS,
+        /** Connection refused, reset or timed out. */
+        NETWORK,
+        /** The site answered a non-2xx status. */
+        STATUS,
+        /** The site answered 2xx with a missing or different digest. */
+        DIGEST,
+        /** The site is not configured for forwarding, or its key file cannot be read. */
+        CONFIGURATION,
+        /** The file cannot be read any more (shredded, expired, tampered with). */
+        FILE
+    }
+}

@@ -1,0 +1,119 @@
+package io.vaultgate.core.forward;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.files.FileContent;
+import io.vaultgate.core.files.FileOpener;
+import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.files.FileState;
+import io.vaultgate.core.forward.DeliveryOutcome.Delivered;
+import io.vaultgate.core.forward.DeliveryOutcome.Failed;
+import io.vaultgate.core.forward.DeliveryOutcome.Kind;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs one claimed job: look up the file and the site, deliver, and record the outcome in the outbox. */
+final class ForwardAttempt {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ForwardAttempt.class);
+
+    private final Database database;
+    private final FileRepository files;
+    private final FileOpener opener;
+    private final ForwardingSites sites;
+    private final SiteClients clients;
+    private final SiteDelivery delivery;
+    private final Outbox outbox;
+    private final ForwardMetrics metrics;
+    private final Clock clock;
+
+    ForwardAttempt(Database database, FileRepository files, FileOpener opener, ForwardingSites sites,
+                   SiteClients clients, SiteDelivery delivery, Outbox outbox, ForwardMetrics metrics, Clock clock) {
+        this.database = database;
+        this.files = files;
+        this.opener = opener;
+        this.sites = sites;
+        this.clients = clients;
+        this.delivery = delivery;
+        this.outbox = outbox;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    DeliveryOutcome run(ForwardJob job) {
+        DeliveryOutcome outcome;
+        try {
+            outcome = deliver(job);
+        } catch (RuntimeException e) {
+            outcome = new Failed(Kind.NETWORK, "unexpected failure: " + e, false);
+            LOG.error("forward {} of file {} to site {} failed unexpectedly", job.id(), job.fileId(), job.siteId(), e);
+        }
+        record(job, outcome);
+        return outcome;
+    }
+
+    private DeliveryOutcome deliver(ForwardJob job) {
+        Optional<FileRecord> file = database.read(jdbc -> files.find(jdbc, job.fileId()));
+        if (file.isEmpty() || file.get().state() != FileState.COMMITTED) {
+            return new Failed(Kind.FILE, "file " + job.fileId() + " no longer exists (deleted, expired or shredded)",
+                    true);
+        }
+        Optional<SiteForwarding> site = database.read(jdbc -> sites.find(jdbc, job.siteId()));
+        if (site.isEmpty()) {
+            return new Failed(Kind.CONFIGURATION, "site " + job.siteId() + " has no forwarding configuration; "
+                    + "configure it with its endpoint, trust anchors and client certificate", false);
+        }
+        HttpClient client;
+        try {
+            client = clients.client(site.get());
+        } catch (IOException | GeneralSecurityException e) {
+            return new Failed(Kind.CONFIGURATION, "site " + job.siteId() + ": cannot load the client key "
+                    + site.get().clientKeyFile() + " or build its TLS context: " + e.getMessage(), false);
+        }
+        FileContent content;
+        try {
+            content = opener.open(file.get());
+        } catch (GatewayException e) {
+            return new Failed(Kind.FILE, "file " + job.fileId() + " cannot be read: " + e.getMessage(), true);
+        }
+        try (content) {
+            return delivery.send(client, site.get(), file.get(), content);
+        } catch (IOException closing) {
+            return new Failed(Kind.NETWORK, "closing the file failed: " + closing, false);
+        }
+    }
+
+    private void record(ForwardJob job, DeliveryOutcome outcome) {
+        if (outcome instanceof Delivered delivered) {
+            if (outbox.complete(job, delivered.siteDigest(), clock.instant())) {
+                metrics.delivered(job.siteId());
+                LOG.info("forwarded file {} of tenant {} to site {} (job {}, attempt {})", job.fileId(), job.tenant(),
+                        job.siteId(), job.id(), job.attempts());
+            } else {
+                LOG.warn("forward job {} was delivered but its lease had been taken over; the site deduplicates",
+                        job.id());
+            }
+            return;
+        }
+        Failed failed = (Failed) outcome;
+        metrics.failed(job.siteId(), failed.kind());
+        Optional<ForwardState> next = outbox.fail(job, failed.message(), failed.permanent(), clock.instant());
+        if (next.isEmpty()) {
+            LOG.warn("forward job {} failed after its lease had been taken over: {}", job.id(), failed.message());
+        } else if (next.get() == ForwardState.DEAD) {
+            metrics.dead(job.siteId());
+            LOG.error("forward job {} (file {} to site {}) is DEAD after {} attempt(s): {} [{}]; "
+                    + "`vaultgate forward retry {}` replays it", job.id(), job.fileId(), job.siteId(), job.attempts(),
+                    failed.message(), failed.kind(), job.id());
+        } else {
+            LOG.warn("forward job {} (file {} to site {}) attempt {} failed [{}]: {}; will retry", job.id(),
+                    job.fileId(), job.siteId(), job.attempts(), failed.kind(), failed.message());
+        }
+    }
+}

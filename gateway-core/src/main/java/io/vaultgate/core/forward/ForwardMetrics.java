@@ -1,0 +1,30 @@
+package io.vaultgate.core.forward;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** The forwarder's meters: deliveries, failed attempts by kind, and jobs that went dead, per site. */
+final class ForwardMetrics {
+
+    private final MeterRegistry registry;
+
+    ForwardMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void delivered(String site) {
+        Counter.builder("vaultgate.forward.delivered").description("files delivered to a site")
+                .tag("site", site).register(registry).increment();
+    }
+
+    void failed(String site, DeliveryOutcome.Kind kind) {
+        Counter.builder("vaultgate.forward.failures").description("failed forward attempts")
+                .tag("site", site).tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+                .register(registry).increment();
+    }
+
+    void dead(String site) {
+        Counter.builder("vaultgate.forward.dead").description("forward jobs moved to the dead-letter state")
+                .tag("site", site).register(registry).increment();
+    }
+}

@@ -1,0 +1,13 @@
+package io.vaultgate.core.forward;
+
+/** Where a forward job is in its life. */
+public enum ForwardState {
+    /** Waiting for its next attempt time. */
+    PENDING,
+    /** Leased to one worker until its lease expires; an expired lease makes it claimable again. */
+    IN_FLIGHT,
+    /** The site answered 2xx with the right digest. Final. */
+    DELIVERED,
+    /** Every allowed attempt failed, or the file can no longer be read. Only an admin's retry revives it. */
+    DEAD
+}

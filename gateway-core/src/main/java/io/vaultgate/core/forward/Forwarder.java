@@ -1,0 +1,150 @@
+package io.vaultgate.core.forward;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.files.FileOpener;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The forwarding workers of one gateway node: a poller claims due jobs from the {@link Outbox} and hands
+ * them to a bounded pool, never more than {@code settings.workers()} at once and never more than a site's
+ * {@code maxConcurrency} for one site. Any node can finish any job: state lives only in the outbox.
+ */
+public final class Forwarder implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+
+    private final Database database;
+    private final Outbox outbox;
+    private final ForwardingSites sites;
+    private final ForwardAttempt attempt;
+    private final ForwarderSettings settings;
+    private final String nodeId;
+    private final Clock clock;
+    private final Semaphore slots;
+    private final Map<String, AtomicInteger> perSite = new ConcurrentHashMap<>();
+    private final ExecutorService pool;
+    private final ScheduledExecutorService poller;
+
+    /**
+     * @param opener decrypting reads of committed files (the core's {@code DecryptingFileOpener})
+     * @param nodeId names this node in job leases, e.g. host name plus a random suffix
+     */
+    public Forwarder(Database database, Outbox outbox, FileOpener opener, ForwarderSettings settings, String nodeId,
+                     MeterRegistry meters, SecureRandom random, Clock clock) {
+        this.database = database;
+        this.outbox = outbox;
+        this.sites = new ForwardingSites();
+        this.settings = settings;
+        this.nodeId = nodeId;
+        this.clock = clock;
+        this.attempt = new ForwardAttempt(database, new FileRepository(), opener, sites,
+                new SiteClients(random, settings.connectTimeout()),
+                new SiteDelivery(settings.requestTimeout(), settings.minBytesPerSecond()), outbox,
+                new ForwardMetrics(meters), clock);
+        this.slots = new Semaphore(settings.workers());
+        AtomicInteger threads = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(settings.workers(), task -> daemon(task,
+                "vaultgate-forward-" + threads.incrementAndGet()));
+        this.poller = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "vaultgate-forward-poller"));
+    }
+
+    /** Starts polling the outbox every {@code settings.pollInterval()}. */
+    public void start() {
+        long every = settings.pollInterval().toMillis();
+        poller.scheduleWithFixedDelay(this::dispatchQuietly, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Claims what is due and free slots allow, and starts those forwards on the pool; returns how many. */
+    public int dispatch() {
+        int started = 0;
+        for (String siteId : outbox.sitesWithDueJobs(clock.instant())) {
+            int limit = database.read(jdbc -> sites.find(jdbc, siteId)).map(SiteForwarding::maxConcurrency).orElse(1);
+            AtomicInteger active = perSite.computeIfAbsent(siteId, id -> new AtomicInteger());
+            int free = Math.min(limit - active.get(), slots.availablePermits());
+            if (free <= 0 || !slots.tryAcquire(free)) {
+                continue;
+            }
+            List<ForwardJob> jobs = outbox.claim(siteId, nodeId, free, settings.lease(), clock.instant());
+            slots.release(free - jobs.size());
+            for (ForwardJob job : jobs) {
+                active.incrementAndGet();
+                pool.execute(() -> {
+                    try {
+                        attempt.run(job);
+                    } finally {
+                        active.decrementAndGet();
+                        slots.release();
+                    }
+                });
+                started++;
+            }
+        }
+        return started;
+    }
+
+    /** Claims and runs every due job in the calling thread, one after the other; for tests and tools. */
+    public int runDue() {
+        int ran = 0;
+        for (String siteId : outbox.sitesWithDueJobs(clock.instant())) {
+            for (ForwardJob job : outbox.claim(siteId, nodeId, Integer.MAX_VALUE, settings.lease(), clock.instant())) {
+                attempt.run(job);
+                ran++;
+            }
+        }
+        return ran;
+    }
+
+    /** Runs one job this node already holds, e.g. one claimed by hand; returns its outcome. */
+    public DeliveryOutcome run(ForwardJob claimed) {
+        return attempt.run(claimed);
+    }
+
+    public Optional<ForwardJob> job(String id) {
+        return outbox.find(id);
+    }
+
+    /** Stops polling and waits up to 30 s for forwards in flight; an unfinished job is retaken after its lease. */
+    @Override
+    public void close() {
+        poller.shutdownNow();
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("forwards still in flight at shutdown; their jobs are retried after the lease");
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void dispatchQuietly() {
+        try {
+            dispatch();
+        } catch (RuntimeException e) {
+            LOG.error("forwarding: polling the outbox failed; trying again in {}", settings.pollInterval(), e);
+        }
+    }
+
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+}

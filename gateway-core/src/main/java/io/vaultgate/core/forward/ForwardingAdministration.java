@@ -1,0 +1,68 @@
+package io.vaultgate.core.forward;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.pki.CertificateAuthority;
+import io.vaultgate.core.pki.IssuedCertificate;
+import io.vaultgate.core.pki.Pem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** What administrators do to a site's forwarding: configure it, issue its client certificate, read it back. */
+public final class ForwardingAdministration {
+
+    private final Database database;
+    private final ForwardingSites sites = new ForwardingSites();
+    private final Clock clock;
+
+    public ForwardingAdministration(Database database, Clock clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    /** Sets (or replaces) a registered site's forwarding configuration; the key file must be readable now. */
+    public void configureSite(SiteForwarding site) {
+        if (!Files.isReadable(site.clientKeyFile())) {
+            throw new GatewayException(Reason.INVALID_REQUEST, "site " + site.siteId() + ": client key file "
+                    + site.clientKeyFile() + " is not readable; give the PEM private key of the client certificate");
+        }
+        database.inTransaction(jdbc -> {
+            if (!sites.siteExists(jdbc, site.siteId())) {
+                throw new GatewayException(Reason.NOT_FOUND, "site " + site.siteId() + " does not exist");
+            }
+            sites.save(jdbc, site, clock.instant());
+            return null;
+        });
+    }
+
+    /**
+     * Issues the gateway's client certificate for a site from the gateway CA and writes its key to
+     * {@code keyFile} (0600). Give the site the CA certificate so that its receiver accepts the gateway.
+     */
+    public IssuedCertificate issueClientCertificate(String siteId, CertificateAuthority ca, Path keyFile,
+                                                    Duration validity) {
+        IssuedCertificate issued = ca.issueClient("vaultgate-forwarder-" + siteId, validity);
+        try {
+            Files.createDirectories(keyFile.toAbsolutePath().getParent());
+            Pem.writePrivateKey(keyFile, issued.privateKey());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the client key " + keyFile, e);
+        }
+        return issued;
+    }
+
+    public Optional<SiteForwarding> site(String siteId) {
+        return database.read(jdbc -> sites.find(jdbc, siteId));
+    }
+
+    public List<SiteForwarding> sites() {
+        return database.read(sites::all);
+    }
+}

@@ -1,0 +1,49 @@
+package io.vaultgate.core.forward;
+
+import io.vaultgate.core.catalog.Jdbc;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The forwarding configuration of sites: {@code sites.endpoint} and the {@code site_forwarding} row. */
+public final class ForwardingSites {
+
+    private static final String SELECT = "SELECT s.id, s.endpoint, f.trust_anchors, f.client_chain, "
+            + "f.client_key_file, f.recipient_key, f.max_concurrency, f.digest_required "
+            + "FROM sites s JOIN site_forwarding f ON f.site_id = s.id";
+
+    public void save(Jdbc jdbc, SiteForwarding site, Instant now) throws SQLException {
+        jdbc.update("UPDATE sites SET endpoint = ? WHERE id = ?", site.endpoint().toString(), site.siteId());
+        jdbc.update("DELETE FROM site_forwarding WHERE site_id = ?", site.siteId());
+        jdbc.update("INSERT INTO site_forwarding (site_id, trust_anchors, client_chain, client_key_file, "
+                        + "recipient_key, max_concurrency, digest_required, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                site.siteId(), CertificatesPem.encode(site.trustAnchors()), CertificatesPem.encode(site.clientChain()),
+                site.clientKeyFile().toString(), site.recipientKey().orElse(null), site.maxConcurrency(),
+                site.digestRequired(), now.toEpochMilli());
+    }
+
+    public Optional<SiteForwarding> find(Jdbc jdbc, String siteId) throws SQLException {
+        return jdbc.queryOne(SELECT + " WHERE s.id = ?", ForwardingSites::map, siteId);
+    }
+
+    public List<SiteForwarding> all(Jdbc jdbc) throws SQLException {
+        return jdbc.query(SELECT + " ORDER BY s.id", ForwardingSites::map);
+    }
+
+    public boolean siteExists(Jdbc jdbc, String siteId) throws SQLException {
+        return jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ?", siteId) > 0;
+    }
+
+    private static SiteForwarding map(ResultSet row) throws SQLException {
+        String id = row.getString("id");
+        return new SiteForwarding(id, URI.create(row.getString("endpoint")),
+                CertificatesPem.decode(row.getString("trust_anchors"), "site " + id + " trust anchors"),
+                CertificatesPem.decode(row.getString("client_chain"), "site " + id + " client chain"),
+                Path.of(row.getString("client_key_file")), Optional.ofNullable(row.getString("recipient_key")),
+                row.getInt("max_concurrency"), row.getBoolean("digest_required"));
+    }
+}

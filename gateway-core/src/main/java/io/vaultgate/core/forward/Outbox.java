@@ -1,0 +1,191 @@
+package io.vaultgate.core.forward;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.files.FileRecord;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The durable outbox of forward jobs. A job is created in the transaction that commits its file
+ * ({@link #enqueue}), so a committed file routed to a push site is never lost; workers then lease jobs
+ * with {@link #claim}, and report with {@link #complete} or {@link #fail}. Every change after enqueue is
+ * a compare-and-set on the job's version: a worker whose lease expired and was taken over cannot
+ * overwrite the new owner's outcome.
+ *
+ * <p>Claims pick candidates with one {@code SELECT} and take each with a conditional {@code UPDATE}. On
+ * SQLite the transaction holds the write lock from its start; on PostgreSQL {@link Locking#SKIP_LOCKED}
+ * appends {@code FOR UPDATE SKIP LOCKED} so that nodes claiming at once pass over each other's rows.
+ */
+public final class Outbox {
+
+    /** How the candidate rows of a claim are locked. */
+    public enum Locking {
+        /** SQLite: the immediate transaction already serializes writers. */
+        NONE(""),
+        /** PostgreSQL: concurrent claimers skip rows another claimer holds. */
+        SKIP_LOCKED(" FOR UPDATE SKIP LOCKED");
+
+        private final String clause;
+
+        Locking(String clause) {
+            this.clause = clause;
+        }
+    }
+
+    private static final String DUE = "((state = 'PENDING' AND next_attempt_at <= ?) "
+            + "OR (state = 'IN_FLIGHT' AND lease_expires_at <= ?))";
+
+    private final Database database;
+    private final RetryPolicy retry;
+    private final SecureRandom random;
+    private final Locking locking;
+
+    public Outbox(Database database, RetryPolicy retry, SecureRandom random) {
+        this(database, retry, random, Locking.NONE);
+    }
+
+    public Outbox(Database database, RetryPolicy retry, SecureRandom random, Locking locking) {
+        this.database = database;
+        this.retry = retry;
+        this.random = random;
+        this.locking = locking;
+    }
+
+    public RetryPolicy retryPolicy() {
+        return retry;
+    }
+
+    /**
+     * Queues {@code file} for {@code siteId} inside the caller's transaction (the router's commit
+     * transaction). Queuing the same file for the same site twice is a no-op; returns whether a job was added.
+     */
+    public boolean enqueue(Jdbc jdbc, FileRecord file, String siteId, Instant now) throws SQLException {
+        return jdbc.update("INSERT INTO forward_jobs (id, file_id, tenant_id, site_id, state, next_attempt_at, "
+                        + "created_at, updated_at) VALUES (?, ?, ?, ?, 'PENDING', ?, ?, ?) "
+                        + "ON CONFLICT (file_id, site_id) DO NOTHING", newId(), file.id(), file.tenant().value(),
+                siteId, now.toEpochMilli(), now.toEpochMilli(), now.toEpochMilli()) == 1;
+    }
+
+    /**
+     * Leases up to {@code limit} due jobs of a site to {@code owner} for {@code lease}, oldest due first.
+     * A job whose previous lease expired is due again; if that lease was its last allowed attempt it goes
+     * dead instead. The returned jobs carry the version that {@link #complete} and {@link #fail} expect.
+     */
+    public List<ForwardJob> claim(String siteId, String owner, int limit, Duration lease, Instant now) {
+        if (limit < 1) {
+            return List.of();
+        }
+        long at = now.toEpochMilli();
+        return database.inTransaction(jdbc -> {
+            List<ForwardJob> claimed = new ArrayList<>();
+            for (ForwardJob job : jdbc.query("SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE site_id = ? "
+                    + "AND " + DUE + " ORDER BY next_attempt_at, created_at LIMIT ?" + locking.clause,
+                    OutboxRows::map, siteId, at, at, limit)) {
+                if (job.state() == ForwardState.IN_FLIGHT && retry.exhausted(job.attempts())) {
+                    settle(jdbc, job, ForwardState.DEAD, job.nextAttemptAt(),
+                            "the lease of the last attempt expired (worker stopped?)", now);
+                    continue;
+                }
+                if (jdbc.update("UPDATE forward_jobs SET state = 'IN_FLIGHT', version = version + 1, "
+                        + "attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?, updated_at = ? "
+                        + "WHERE id = ? AND version = ?", owner, now.plus(lease).toEpochMilli(), at, job.id(),
+                        job.version()) == 1) {
+                    claimed.add(find(jdbc, job.id()).orElseThrow());
+                }
+            }
+            return claimed;
+        });
+    }
+
+    /** Records a delivery; false if the lease was lost (another worker owns the job now). */
+    public boolean complete(ForwardJob job, Optional<String> siteDigest, Instant now) {
+        return database.inTransaction(jdbc -> jdbc.update("UPDATE forward_jobs SET state = 'DELIVERED', "
+                        + "version = version + 1, site_digest = ?, delivered_at = ?, lease_owner = NULL, "
+                        + "lease_expires_at = NULL, last_error = NULL, updated_at = ? WHERE id = ? AND version = ?",
+                siteDigest.orElse(null), now.toEpochMilli(), now.toEpochMilli(), job.id(), job.version()) == 1);
+    }
+
+    /**
+     * Records a failed attempt: back to pending after a backoff, or dead when {@code permanent} or out of
+     * attempts. Returns the new state, or empty if the lease was lost.
+     */
+    public Optional<ForwardState> fail(ForwardJob job, String error, boolean permanent, Instant now) {
+        ForwardState next = permanent || retry.exhausted(job.attempts()) ? ForwardState.DEAD : ForwardState.PENDING;
+        Instant due = next == ForwardState.PENDING ? now.plus(retry.delayAfter(job.attempts(), random)) : now;
+        return database.inTransaction(jdbc -> settle(jdbc, job, next, due, error, now)
+                ? Optional.of(next) : Optional.empty());
+    }
+
+    /** Makes a dead job pending again, due now, with a fresh count of attempts. */
+    public ForwardJob retry(String id, Instant now) {
+        return database.inTransaction(jdbc -> {
+            ForwardJob job = find(jdbc, id).orElseThrow(() ->
+                    new GatewayException(Reason.NOT_FOUND, "no forward job " + id));
+            if (job.state() != ForwardState.DEAD) {
+                throw new GatewayException(Reason.CONFLICT, "forward job " + id + " is " + job.state()
+                        + "; only DEAD jobs can be retried");
+            }
+            jdbc.update("UPDATE forward_jobs SET state = 'PENDING', version = version + 1, attempts = 0, "
+                    + "next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? "
+                    + "WHERE id = ? AND version = ?", now.toEpochMilli(), now.toEpochMilli(), id, job.version());
+            return find(jdbc, id).orElseThrow();
+        });
+    }
+
+    public Optional<ForwardJob> find(String id) {
+        return database.read(jdbc -> find(jdbc, id));
+    }
+
+    /** Jobs in a state (all when empty), oldest first, at most {@code limit}. */
+    public List<ForwardJob> list(Optional<ForwardState> state, int limit) {
+        return database.read(jdbc -> state.isPresent()
+                ? jdbc.query("SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE state = ? "
+                        + "ORDER BY created_at, id LIMIT ?", OutboxRows::map, state.get().name(), limit)
+                : jdbc.query("SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs ORDER BY created_at, id LIMIT ?",
+                        OutboxRows::map, limit));
+    }
+
+    /** The forwarding state of one file, per site: for admins, and for the tenant owning the file. */
+    public List<ForwardJob> byFile(String fileId) {
+        return database.read(jdbc -> jdbc.query("SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs "
+                + "WHERE file_id = ? ORDER BY site_id", OutboxRows::map, fileId));
+    }
+
+    /** Sites with at least one job due now. */
+    public List<String> sitesWithDueJobs(Instant now) {
+        long at = now.toEpochMilli();
+        return database.read(jdbc -> jdbc.query("SELECT DISTINCT site_id FROM forward_jobs WHERE " + DUE
+                + " ORDER BY site_id", row -> row.getString(1), at, at));
+    }
+
+    public long count(ForwardState state) {
+        return database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE state = ?", state.name()));
+    }
+
+    private static boolean settle(Jdbc jdbc, ForwardJob job, ForwardState state, Instant due, String error,
+                                  Instant now) throws SQLException {
+        return jdbc.update("UPDATE forward_jobs SET state = ?, version = version + 1, next_attempt_at = ?, "
+                        + "lease_owner = NULL, lease_expires_at = NULL, last_error = ?, updated_at = ? "
+                        + "WHERE id = ? AND version = ?", state.name(), due.toEpochMilli(), OutboxRows.error(error),
+                now.toEpochMilli(), job.id(), job.version()) == 1;
+    }
+
+    private static Optional<ForwardJob> find(Jdbc jdbc, String id) throws SQLException {
+        return jdbc.queryOne("SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE id = ?", OutboxRows::map, id);
+    }
+
+    private String newId() {
+        byte[] bytes = new byte[12];
+        random.nextBytes(bytes);
+        return "fw_" + HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,38 @@
+package io.vaultgate.core.forward;
+
+import io.vaultgate.core.tenant.TenantId;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The columns of {@code forward_jobs} and their mapping to {@link ForwardJob}. */
+final class OutboxRows {
+
+    static final String COLUMNS = "id, file_id, tenant_id, site_id, state, version, attempts, next_attempt_at, "
+            + "lease_owner, lease_expires_at, last_error, site_digest, delivered_at, created_at, updated_at";
+
+    private OutboxRows() {
+    }
+
+    static ForwardJob map(ResultSet row) throws SQLException {
+        return new ForwardJob(row.getString("id"), row.getString("file_id"), new TenantId(row.getString("tenant_id")),
+                row.getString("site_id"), ForwardState.valueOf(row.getString("state")), row.getLong("version"),
+                row.getInt("attempts"), Instant.ofEpochMilli(row.getLong("next_attempt_at")),
+                Optional.ofNullable(row.getString("lease_owner")), instant(row, "lease_expires_at"),
+                Optional.ofNullable(row.getString("last_error")), Optional.ofNullable(row.getString("site_digest")),
+                instant(row, "delivered_at"), Instant.ofEpochMilli(row.getLong("created_at")),
+                Instant.ofEpochMilli(row.getLong("updated_at")));
+    }
+
+    private static Optional<Instant> instant(ResultSet row, String column) throws SQLException {
+        long millis = row.getLong(column);
+        return row.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+    }
+
+    /** Bounds an error text to the column and keeps it on one line. */
+    static String error(String text) {
+        String line = text == null ? "unknown error" : text.replaceAll("[\\r\\n\\t]+", " ");
+        return line.length() <= 500 ? line : line.substring(0, 497) + "...";
+    }
+}

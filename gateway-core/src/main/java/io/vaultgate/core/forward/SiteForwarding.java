@@ -1,0 +1,70 @@
+package io.vaultgate.core.forward;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How the gateway reaches one site: its endpoint, the CA certificates its server certificate must chain
+ * to (pinned: the JDK's default trust store is never consulted), and the gateway's client certificate for
+ * it. The private key stays in a file ({@code clientKeyFile}, PKCS#8 PEM, mode 0600); the catalog holds
+ * only its path, so a catalog dump or backup never holds a key.
+ *
+ * @param endpoint {@code https://host[:port][/base]}; files go to {@code PUT {endpoint}/files/{fileId}}
+ * @param recipientKey base64 X25519 public key for sealed forwarding (reserved: not used yet)
+ * @param maxConcurrency forwards in flight to this site at once, per gateway node
+ * @param digestRequired the site must answer {@code Repr-Digest}; false for a plain WebDAV server
+ */
+public record SiteForwarding(String siteId, URI endpoint, List<X509Certificate> trustAnchors,
+                             List<X509Certificate> clientChain, Path clientKeyFile, Optional<String> recipientKey,
+                             int maxConcurrency, boolean digestRequired) {
+
+    public static final int MAX_CONCURRENCY = 64;
+
+    public SiteForwarding {
+        Objects.requireNonNull(siteId, "siteId");
+        Objects.requireNonNull(recipientKey, "recipientKey");
+        endpoint = checkEndpoint(endpoint);
+        trustAnchors = List.copyOf(trustAnchors);
+        clientChain = List.copyOf(clientChain);
+        if (trustAnchors.isEmpty()) {
+            throw new IllegalArgumentException("site " + siteId + ": no trust anchors; give the PEM CA certificate "
+                    + "that signs the site's server certificate");
+        }
+        if (clientChain.isEmpty()) {
+            throw new IllegalArgumentException("site " + siteId + ": no client certificate; give the gateway's "
+                    + "client certificate chain for this site");
+        }
+        if (!clientKeyFile.isAbsolute()) {
+            throw new IllegalArgumentException("site " + siteId + ": client key file " + clientKeyFile
+                    + " is relative; give an absolute path");
+        }
+        if (maxConcurrency < 1 || maxConcurrency > MAX_CONCURRENCY) {
+            throw new IllegalArgumentException("site " + siteId + ": max concurrency must be 1.." + MAX_CONCURRENCY
+                    + ", got " + maxConcurrency);
+        }
+    }
+
+    /** The URL a file is PUT to. */
+    public URI fileUri(String fileId) {
+        String base = endpoint.toString();
+        return URI.create((base.endsWith("/") ? base : base + "/") + "files/" + fileId);
+    }
+
+    private static URI checkEndpoint(URI endpoint) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        if (!"https".equals(endpoint.getScheme() == null ? null : endpoint.getScheme().toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("endpoint " + endpoint + ": only https:// endpoints are allowed");
+        }
+        if (endpoint.getHost() == null || endpoint.getRawUserInfo() != null || endpoint.getRawQuery() != null
+                || endpoint.getRawFragment() != null) {
+            throw new IllegalArgumentException("endpoint " + endpoint + ": give https://host[:port][/path] without "
+                    + "user info, query or fragment");
+        }
+        return endpoint;
+    }
+}

@@ -1,0 +1,129 @@
+package io.vaultgate.core.forward;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.files.DecryptingFileOpener;
+import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.ingest.Receipt;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.pki.CertificateAuthority;
+import io.vaultgate.core.pki.IssuedCertificate;
+import io.vaultgate.core.storage.FileSystemObjectStore;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.MutableClock;
+import io.vaultgate.core.testing.TestCore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A real core over a temp dir, its catalog opened a second time for the forwarding classes (as the lead
+ * will wire them), a gateway CA, a site CA with a loopback server certificate, and the gateway's client
+ * certificate for site "manila".
+ */
+final class ForwardFixture implements AutoCloseable {
+
+    static final String SITE = "manila";
+
+    final Path home;
+    final MutableClock clock = new MutableClock(Instant.now());
+    final SecureRandom random = new SecureRandom();
+    final TestCore test;
+    final Database database;
+    final ClientPrincipal client;
+    final CertificateAuthority gatewayCa;
+    final CertificateAuthority siteCa;
+    final IssuedCertificate siteServer;
+    final Path clientKey;
+    final IssuedCertificate clientCertificate;
+    final ForwardingAdministration admin;
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final Outbox outbox;
+
+    ForwardFixture(Path home, RetryPolicy retry) {
+        this.home = home;
+        this.test = TestCore.create(home, new GatewayCore.Settings(Duration.ofHours(24), 64), clock);
+        this.database = Database.sqlite(home.resolve("catalog.db"));
+        this.client = test.client("acme", "acme-upload", Protocol.HTTPS);
+        test.operator(SITE, "maria", Protocol.HTTPS);
+        this.gatewayCa = CertificateAuthority.create("Vaultgate test gateway CA", Duration.ofDays(30), random, clock);
+        this.siteCa = CertificateAuthority.create("Manila site CA", Duration.ofDays(30), random, clock);
+        this.siteServer = siteCa.issueServer("manila receiver", List.of("localhost"), List.of("127.0.0.1"),
+                Duration.ofDays(10));
+        this.admin = new ForwardingAdministration(database, clock);
+        this.clientKey = home.resolve("keys").resolve("forward-manila.key");
+        this.clientCertificate = admin.issueClientCertificate(SITE, gatewayCa, clientKey, Duration.ofDays(10));
+        this.outbox = new Outbox(database, retry, random);
+    }
+
+    SiteStub stub() throws Exception {
+        return new SiteStub(siteServer, gatewayCa.certificate());
+    }
+
+    void configure(URI endpoint) {
+        configure(endpoint, siteCa.certificate(), 4);
+    }
+
+    void configure(URI endpoint, java.security.cert.X509Certificate trust, int maxConcurrency) {
+        admin.configureSite(new SiteForwarding(SITE, endpoint, List.of(trust), clientCertificate.chain(), clientKey,
+                Optional.empty(), maxConcurrency, true));
+    }
+
+    Forwarder forwarder(String node) {
+        return forwarder(node, new ForwarderSettings(4, Duration.ofMinutes(10), Duration.ofMillis(50),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), 1024 * 1024));
+    }
+
+    Forwarder forwarder(String node, ForwarderSettings settings) {
+        try {
+            DecryptingFileOpener opener = new DecryptingFileOpener(database, new FileRepository(),
+                    new FileSystemObjectStore(home.resolve("objects")), test.keys());
+            return new Forwarder(database, outbox, opener, settings, node, meters, random, clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Uploads {@code content} and queues it for the site, as the router's hook will. */
+    FileRecord uploadAndQueue(String path, byte[] content) {
+        FileRecord file = upload(path, content);
+        database.inTransaction(jdbc -> outbox.enqueue(jdbc, file, SITE, clock.instant()));
+        return file;
+    }
+
+    FileRecord upload(String path, byte[] content) {
+        Upload upload = test.core().ingest().open(client, PathPolicy.parse(path), UploadMode.CREATE);
+        for (int offset = 0; offset < content.length; offset += 1 << 20) {
+            upload.write(offset, ByteBuffer.wrap(content, offset, Math.min(1 << 20, content.length - offset)));
+        }
+        Receipt receipt = upload.commit();
+        return database.read(jdbc -> new FileRepository().find(jdbc, receipt.fileId())).orElseThrow();
+    }
+
+    ForwardJob job(FileRecord file) {
+        return outbox.byFile(file.id()).get(0);
+    }
+
+    byte[] randomBytes(int size) {
+        byte[] bytes = new byte[size];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    @Override
+    public void close() {
+        test.close();
+    }
+}

@@ -1,0 +1,246 @@
+package io.vaultgate.core.forward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.forward.DeliveryOutcome.Delivered;
+import io.vaultgate.core.forward.DeliveryOutcome.Failed;
+import io.vaultgate.core.forward.DeliveryOutcome.Kind;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ForwarderTest {
+
+    @TempDir
+    Path home;
+    private ForwardFixture fixture;
+    private SiteStub site;
+    private Forwarder forwarder;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fixture = new ForwardFixture(home, new RetryPolicy(3, Duration.ofSeconds(10), Duration.ofMinutes(5)));
+        site = fixture.stub();
+        fixture.configure(site.endpoint());
+        forwarder = fixture.forwarder("node-a");
+    }
+
+    @AfterEach
+    void tearDown() {
+        forwarder.close();
+        site.close();
+        fixture.close();
+    }
+
+    @Test
+    void committedFile_isPutToTheSite_withItsIdempotencyKeyDigestTenantAndPath() throws Exception {
+        byte[] content = fixture.randomBytes(3 * 1024 * 1024 + 17);
+        FileRecord file = fixture.uploadAndQueue("/inbox/pay roll/März.csv", content);
+
+        assertThat(forwarder.runDue()).isEqualTo(1);
+
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        assertThat(site.received()).singleElement().satisfies(request -> {
+            assertThat(request.path()).isEqualTo("/site/files/" + file.id());
+            assertThat(request.size()).isEqualTo(content.length);
+            assertThat(request.sha256()).isEqualTo(sha256);
+            assertThat(request.header("Idempotency-Key")).isEqualTo(file.id());
+            assertThat(request.header("Repr-Digest")).isEqualTo(ForwardProtocol.reprDigest(sha256));
+            assertThat(request.header("Vaultgate-Tenant")).isEqualTo("acme");
+            assertThat(request.header("Vaultgate-Path")).isEqualTo("/inbox/pay%20roll/M%C3%A4rz.csv");
+        });
+        ForwardJob job = fixture.job(file);
+        assertThat(job.state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(job.siteDigest()).contains(sha256);
+        assertThat(job.attempts()).isEqualTo(1);
+        assertThat(fixture.meters.counter("vaultgate.forward.delivered", "site", "manila").count()).isEqualTo(1);
+    }
+
+    @Test
+    void emptyFile_isDeliveredToo() {
+        FileRecord file = fixture.uploadAndQueue("/inbox/empty.txt", new byte[0]);
+        forwarder.runDue();
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(site.received()).singleElement().satisfies(r -> assertThat(r.size()).isZero());
+    }
+
+    @Test
+    void digestMismatch_isAFailedAttempt_notADelivery() {
+        site.tamperDigest(field -> ForwardProtocol.reprDigest(new byte[32]));
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "id,amount\n".getBytes(StandardCharsets.UTF_8));
+
+        forwarder.runDue();
+
+        ForwardJob job = fixture.job(file);
+        assertThat(job.state()).isEqualTo(ForwardState.PENDING);
+        assertThat(job.lastError()).hasValueSatisfying(error -> assertThat(error).contains("digest"));
+        assertThat(fixture.meters.counter("vaultgate.forward.failures", "site", "manila", "kind", "digest").count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void non2xxAnswer_isRetriedWithBackoff_andDeliveredOnceTheSiteRecovers() {
+        site.answer(503);
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "a".getBytes(StandardCharsets.UTF_8));
+
+        forwarder.runDue();
+        ForwardJob failed = fixture.job(file);
+        assertThat(failed.state()).isEqualTo(ForwardState.PENDING);
+        assertThat(failed.lastError()).hasValueSatisfying(error -> assertThat(error).contains("503"));
+        Duration backoff = Duration.between(fixture.clock.instant(), failed.nextAttemptAt());
+        assertThat(backoff).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(10));
+        assertThat(forwarder.runDue()).as("not due before its backoff").isZero();
+
+        site.answer(201);
+        fixture.clock.advance(Duration.ofSeconds(10));
+        assertThat(forwarder.runDue()).isEqualTo(1);
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(fixture.job(file).attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void siteDown_retriesUntilDead_andRetryReplaysIt() throws Exception {
+        URI endpoint = site.endpoint();
+        site.close();
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "a".getBytes(StandardCharsets.UTF_8));
+
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            assertThat(forwarder.runDue()).isEqualTo(1);
+            fixture.clock.advance(Duration.ofMinutes(5));
+        }
+        ForwardJob dead = fixture.job(file);
+        assertThat(dead.state()).isEqualTo(ForwardState.DEAD);
+        assertThat(dead.attempts()).isEqualTo(3);
+        assertThat(dead.lastError()).hasValueSatisfying(error -> assertThat(error).contains("connect"));
+        assertThat(forwarder.runDue()).isZero();
+        assertThat(fixture.meters.counter("vaultgate.forward.dead", "site", "manila").count()).isEqualTo(1);
+
+        site = fixture.stub();
+        fixture.configure(site.endpoint());
+        fixture.outbox.retry(dead.id(), fixture.clock.instant());
+        assertThat(forwarder.runDue()).isEqualTo(1);
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(site.received()).hasSize(1);
+        assertThat(endpoint).isNotNull();
+    }
+
+    @Test
+    void untrustedSiteCertificate_failsClosed_andNothingIsSent() {
+        fixture.configure(site.endpoint(), fixture.gatewayCa.certificate(), 4);
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "secret".getBytes(StandardCharsets.UTF_8));
+
+        DeliveryOutcome outcome = forwarder.run(claim());
+
+        assertThat(outcome).isInstanceOfSatisfying(Failed.class, f -> assertThat(f.kind()).isEqualTo(Kind.TLS));
+        assertThat(site.received()).isEmpty();
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.PENDING);
+    }
+
+    @Test
+    void siteCertificateForAnotherName_failsHostnameVerification() throws Exception {
+        site.close();
+        site = new SiteStub(fixture.siteCa.issueServer("elsewhere", java.util.List.of("elsewhere.example"),
+                java.util.List.of(), Duration.ofDays(1)), fixture.gatewayCa.certificate());
+        fixture.configure(site.endpoint());
+        fixture.uploadAndQueue("/inbox/a.csv", "secret".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(forwarder.run(claim())).isInstanceOfSatisfying(Failed.class,
+                f -> assertThat(f.kind()).isEqualTo(Kind.TLS));
+        assertThat(site.received()).isEmpty();
+    }
+
+    @Test
+    void siteThatDistrustsTheGatewaysClientCertificate_refusesIt_andNothingIsStored() throws Exception {
+        site.close();
+        site = new SiteStub(fixture.siteServer, fixture.siteCa.certificate());
+        fixture.configure(site.endpoint());
+        fixture.uploadAndQueue("/inbox/a.csv", "secret".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(forwarder.run(claim())).isInstanceOf(Failed.class);
+        assertThat(site.received()).isEmpty();
+    }
+
+    @Test
+    void shreddedFile_goesDeadAtOnce() {
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "a".getBytes(StandardCharsets.UTF_8));
+        fixture.database.inTransaction(jdbc -> {
+            new io.vaultgate.core.catalog.FileRepository().delete(jdbc, file.id());
+            return null;
+        });
+
+        assertThat(forwarder.run(claim())).isInstanceOfSatisfying(Failed.class, f -> {
+            assertThat(f.kind()).isEqualTo(Kind.FILE);
+            assertThat(f.permanent()).isTrue();
+        });
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DEAD);
+        assertThat(fixture.job(file).attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void unconfiguredSite_isAConfigurationFailure_retriedLater() throws Exception {
+        fixture.test.operator("pune", "priya", io.vaultgate.core.tenant.Protocol.HTTPS);
+        FileRecord file = fixture.upload("/inbox/a.csv", "a".getBytes(StandardCharsets.UTF_8));
+        fixture.database.inTransaction(jdbc -> fixture.outbox.enqueue(jdbc, file, "pune", fixture.clock.instant()));
+
+        forwarder.runDue();
+
+        ForwardJob job = fixture.outbox.byFile(file.id()).get(0);
+        assertThat(job.state()).isEqualTo(ForwardState.PENDING);
+        assertThat(job.lastError()).hasValueSatisfying(e -> assertThat(e).contains("no forwarding configuration"));
+    }
+
+    @Test
+    void workerThatDiesMidForward_losesItsLease_andAnotherWorkerDeliversTheFile() {
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "a".getBytes(StandardCharsets.UTF_8));
+        ForwardJob held = fixture.outbox.claim(ForwardFixture.SITE, "node-dead", 10, Duration.ofMinutes(10),
+                fixture.clock.instant()).get(0);
+        assertThat(forwarder.runDue()).as("leased to the dead node").isZero();
+
+        fixture.clock.advance(Duration.ofMinutes(10));
+        assertThat(forwarder.runDue()).isEqualTo(1);
+
+        ForwardJob job = fixture.job(file);
+        assertThat(job.state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(job.attempts()).isEqualTo(2);
+        assertThat(fixture.outbox.complete(held, java.util.Optional.empty(), fixture.clock.instant()))
+                .as("the dead node's late report is refused").isFalse();
+        assertThat(fixture.outbox.fail(held, "late", false, fixture.clock.instant())).isEmpty();
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
+    }
+
+    @Test
+    void pool_neverExceedsTheSitesConcurrencyLimit() throws Exception {
+        fixture.configure(site.endpoint(), fixture.siteCa.certificate(), 2);
+        site.delay(150);
+        for (int i = 0; i < 8; i++) {
+            fixture.uploadAndQueue("/inbox/f" + i + ".csv", ("file " + i).getBytes(StandardCharsets.UTF_8));
+        }
+
+        forwarder.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (fixture.outbox.count(ForwardState.DELIVERED) < 8 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+
+        assertThat(fixture.outbox.count(ForwardState.DELIVERED)).isEqualTo(8);
+        assertThat(site.maxInFlight()).isBetween(1, 2);
+    }
+
+    private ForwardJob claim() {
+        return fixture.outbox.claim(ForwardFixture.SITE, "node-a", 1, Duration.ofMinutes(10),
+                fixture.clock.instant()).get(0);
+    }
+
+    @SuppressWarnings("unused")
+    private static boolean delivered(DeliveryOutcome outcome) {
+        return outcome instanceof Delivered;
+    }
+}
