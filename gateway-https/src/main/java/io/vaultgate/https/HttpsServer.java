@@ -66,7 +66,7 @@ public final class HttpsServer implements AutoCloseable {
 
     public static HttpsServer start(HttpsSettings settings, Authenticator authenticator, FileService files,
                                     IngestService ingest) throws SSLException, InterruptedException {
-        SslContext tls = ServerTls.serverContext(settings.tls());
+        SslContext tls = ServerTls.serverContext(settings.tls(), settings.clientTls());
         Routes routes = new Routes(new HttpAuthentication(authenticator),
                 new FilesApi(files, ingest, settings.maxUploadBytes()),
                 new TusApi(files, ingest, settings.maxUploadBytes()));

@@ -18,10 +18,11 @@ import java.util.Objects;
  * @param requestHeaderTimeout a request's headers must arrive within this long after the connection opened or
  *                        the previous response ended (slow-header, "slowloris", clients are cut off)
  * @param maxConnectionsPerAddress connections one client IP address may hold open at once
+ * @param clientTls       whether client certificates are asked for, and the CAs they must chain to
  */
 public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long maxUploadBytes, Duration idleTimeout,
                             int maxHeaderBytes, int maxUriLength, int blockingThreads, Duration requestHeaderTimeout,
-                            int maxConnectionsPerAddress) {
+                            int maxConnectionsPerAddress, ClientTls clientTls) {
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 30;
 
@@ -38,6 +39,7 @@ public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long 
         Objects.requireNonNull(requestHeaderTimeout, "https.requestHeaderTimeout: missing; give a duration such as 30s");
         require(!requestHeaderTimeout.isNegative() && !requestHeaderTimeout.isZero(),
                 "https.requestHeaderTimeout: must be positive, got " + requestHeaderTimeout);
+        Objects.requireNonNull(clientTls, "https.clientCertificates: missing; use ClientTls.NONE to ask for none");
         require(maxConnectionsPerAddress >= 1, "https.maxConnectionsPerAddress: at least 1, got "
                 + maxConnectionsPerAddress);
     }
@@ -46,27 +48,32 @@ public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long 
     public static HttpsSettings defaults(TlsMaterial tls) {
         return new HttpsSettings("0.0.0.0", 443, tls, DEFAULT_MAX_UPLOAD_BYTES, Duration.ofSeconds(60),
                 16 * 1024, 8 * 1024, Math.max(4, 4 * Runtime.getRuntime().availableProcessors()),
-                Duration.ofSeconds(30), 64);
+                Duration.ofSeconds(30), 64, ClientTls.NONE);
     }
 
     public HttpsSettings withAddress(String bind, int newPort) {
         return new HttpsSettings(bind, newPort, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress);
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls);
     }
 
     public HttpsSettings withMaxUploadBytes(long max) {
         return new HttpsSettings(bindAddress, port, tls, max, idleTimeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress);
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls);
     }
 
     public HttpsSettings withIdleTimeout(Duration timeout) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, timeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress);
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls);
     }
 
     public HttpsSettings withClientLimits(Duration headerTimeout, int connectionsPerAddress) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, headerTimeout, connectionsPerAddress);
+                blockingThreads, headerTimeout, connectionsPerAddress, clientTls);
+    }
+
+    public HttpsSettings withClientTls(ClientTls client) {
+        return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, client);
     }
 
     private static void require(boolean condition, String message) {

@@ -8,8 +8,9 @@ import java.nio.file.Path;
 /**
  * Maps a forwarded file's tenant and virtual path to a place in the drop directory,
  * {@code <drop>/<tenant>/<path>}, refusing anything that could leave it or be surprising on disk:
- * traversal segments, empty segments, control characters, backslashes, names starting with a dot at the
- * tenant level (the receiver's own {@code .vaultgate} area), overlong names and very deep trees.
+ * traversal segments, empty segments, control characters, backslashes, overlong names and very deep
+ * trees. The tenant level is a tenant id, which never starts with a dot, so nothing reaches the
+ * receiver's own {@code .vaultgate} area.
  */
 final class DropPaths {
 
@@ -55,8 +56,8 @@ final class DropPaths {
         }
         for (int i = 0; i < segment.length(); i++) {
             char c = segment.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '\\' || c == ':' && i == 1) {
-                throw bad("Vaultgate-Path has a control character, a backslash or a drive letter");
+            if (c < 0x20 || c == 0x7f || c == '\\') {
+                throw bad("Vaultgate-Path has a control character or a backslash");
             }
         }
     }

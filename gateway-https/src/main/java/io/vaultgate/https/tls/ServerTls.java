@@ -7,13 +7,15 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.handler.ssl.ClientAuth;
+import io.vaultgate.https.ClientTls;
 import io.vaultgate.https.TlsMaterial;
 import java.util.List;
 import javax.net.ssl.SSLException;
 
 /**
  * The server's TLS policy in one place: TLS 1.3 and 1.2 only, AEAD suites with forward secrecy only,
- * ALPN {@code http/1.1}. BoringSSL (netty-tcnative) is used when it loads, the JDK provider otherwise;
+ * ALPN {@code http/1.1}, client certificates verified against the configured anchors when asked for. BoringSSL (netty-tcnative) is used when it loads, the JDK provider otherwise;
  * both get the same protocol and suite lists.
  */
 public final class ServerTls {
@@ -41,13 +43,18 @@ public final class ServerTls {
                 ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 
-    public static SslContext serverContext(TlsMaterial material) throws SSLException {
-        return serverContext(material, preferredProvider());
+    public static SslContext serverContext(TlsMaterial material, ClientTls clients) throws SSLException {
+        return serverContext(material, clients, preferredProvider());
     }
 
-    public static SslContext serverContext(TlsMaterial material, SslProvider provider) throws SSLException {
-        return SslContextBuilder.forServer(material.key(), material.chain())
-                .sslProvider(provider)
+    public static SslContext serverContext(TlsMaterial material, ClientTls clients, SslProvider provider)
+            throws SSLException {
+        SslContextBuilder builder = SslContextBuilder.forServer(material.key(), material.chain());
+        if (clients.mode() != ClientTls.Mode.NONE) {
+            builder.trustManager(clients.trustAnchors())
+                    .clientAuth(clients.mode() == ClientTls.Mode.REQUIRED ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+        }
+        return builder.sslProvider(provider)
                 .protocols(PROTOCOLS)
                 .ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE)
                 .applicationProtocolConfig(new ApplicationProtocolConfig(

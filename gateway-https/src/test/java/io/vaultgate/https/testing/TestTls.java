@@ -52,6 +52,26 @@ public final class TestTls {
         return caPem;
     }
 
+    /** A client CA for mutual TLS, separate from the server's CA. */
+    public static CertificateAuthority clientCa(String name) {
+        return CertificateAuthority.create(name, Duration.ofDays(30), new SecureRandom(), Clock.systemUTC());
+    }
+
+    /**
+     * Issues a client certificate valid from {@code age} ago for one day (so expired when the age is
+     * longer than a day) and writes it and its key as PEM files; returns the certificate file.
+     */
+    public static Path clientPem(CertificateAuthority ca, String commonName, Duration age, Path directory)
+            throws IOException {
+        CertificateAuthority then = new CertificateAuthority(ca.ca(), new SecureRandom(),
+                Clock.offset(Clock.systemUTC(), age.negated()));
+        IssuedCertificate client = then.issueClient(commonName, Duration.ofDays(1));
+        Path certificate = directory.resolve(commonName + ".pem");
+        Pem.writeCertificates(certificate, client.chain());
+        Pem.writePrivateKey(directory.resolve(commonName + ".key"), client.privateKey());
+        return certificate;
+    }
+
     /** Writes the server certificate chain and key as PEM files, for other servers in benchmarks. */
     public void writeServerPem(Path certificate, Path key) throws IOException {
         Pem.writeCertificates(certificate, server.chain());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
+import io.vaultgate.https.ClientTls;
 import io.vaultgate.https.testing.TestTls;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +23,7 @@ class ServerTlsTest {
     @ParameterizedTest
     @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
     void onlyModernProtocolsAndAeadSuites(SslProvider provider) throws Exception {
-        SslContext context = ServerTls.serverContext(TestTls.create(dir).serverMaterial(), provider);
+        SslContext context = ServerTls.serverContext(TestTls.create(dir).serverMaterial(), ClientTls.NONE, provider);
         SSLEngine engine = context.newEngine(ByteBufAllocator.DEFAULT);
 
         // Netty's OpenSSL engine always lists the "SSLv2Hello" pseudo-protocol (a hello format, not a protocol;

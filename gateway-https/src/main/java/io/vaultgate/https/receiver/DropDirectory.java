@@ -1,0 +1,83 @@
+package io.vaultgate.https.receiver;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The receiver's drop directory. Received files appear at {@code <drop>/<tenant>/<path>} only once they
+ * are complete and verified: they are written under {@code .vaultgate/tmp}, fsynced, renamed atomically
+ * into place, and the directory is fsynced. Then a marker {@code .vaultgate/received/<key>} records the
+ * idempotency key with the digest, size and place, so a repeated delivery is recognized without
+ * rewriting the file. (A crash between the rename and the marker makes the next delivery rewrite the same
+ * bytes in the same place: still exactly once in effect.)
+ */
+final class DropDirectory {
+
+    /** What a marker says about an earlier delivery. */
+    record Received(String sha256, long size, String place) {
+    }
+
+    private final Path root;
+    private final Path temporary;
+    private final Path markers;
+
+    DropDirectory(Path root) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        this.temporary = this.root.resolve(".vaultgate").resolve("tmp");
+        this.markers = this.root.resolve(".vaultgate").resolve("received");
+        Files.createDirectories(temporary);
+        Files.createDirectories(markers);
+        try (var leftovers = Files.list(temporary)) {
+            for (Path leftover : (Iterable<Path>) leftovers::iterator) {
+                Files.deleteIfExists(leftover);
+            }
+        }
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Optional<Received> received(String key) throws IOException {
+        Path marker = markers.resolve(key);
+        if (!Files.exists(marker)) {
+            return Optional.empty();
+        }
+        String[] fields = Files.readString(marker, StandardCharsets.UTF_8).strip().split(" ", 3);
+        return Optional.of(new Received(fields[0], Long.parseLong(fields[1]), fields.length > 2 ? fields[2] : ""));
+    }
+
+    /** A new temporary file for an incoming body. */
+    Path newTemporary() {
+        return temporary.resolve(UUID.randomUUID() + ".part");
+    }
+
+    /** Makes a complete, verified temporary file visible at {@code target} and records its key. */
+    void publish(Path written, Path target, String key, String sha256, long size) throws IOException {
+        Files.createDirectories(target.getParent());
+        Files.move(written, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        fsyncDirectory(target.getParent());
+        Path marker = newTemporary();
+        String place = root.relativize(target).toString();
+        try (FileChannel channel = FileChannel.open(marker, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            channel.write(StandardCharsets.UTF_8.encode(sha256 + " " + size + " " + place + "\n"));
+            channel.force(true);
+        }
+        Files.move(marker, markers.resolve(key), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        fsyncDirectory(markers);
+    }
+
+    static void fsyncDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+}
