@@ -140,6 +140,30 @@ public abstract class KeyProviderContract {
   }
 
   @Test
+  void concurrentWrapsAndUnwraps_allRoundTrip() throws Exception {
+    provider.ensureTenant(tenant);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        EnvelopeContext file = new EnvelopeContext(tenant, "file-" + i);
+        results.add(pool.submit(() -> {
+          DataKey dek = DataKey.generate();
+          return provider.unwrap(file, provider.wrap(file, dek)).equals(dek);
+        }));
+        if (i == 20) {
+          provider.rotate(tenant);
+        }
+      }
+      for (java.util.concurrent.Future<Boolean> r : results) {
+        assertThat(r.get()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void slotOfAnotherProvider_isKeyNotFound() {
     provider.ensureTenant(tenant);
     KeySlot slot = provider.wrap(ctx, DataKey.generate());
