@@ -22,10 +22,10 @@ public record ClientTls(Mode mode, List<X509Certificate> trustAnchors) {
     public enum Mode { NONE, OPTIONAL, REQUIRED }
 
     public ClientTls {
-        Objects.requireNonNull(mode, "https.clientCertificates.mode: missing; give none, optional or required");
+        Objects.requireNonNull(mode, "https.client-certificates.mode: missing; give none, optional or required");
         trustAnchors = List.copyOf(trustAnchors);
         if (mode != Mode.NONE && trustAnchors.isEmpty()) {
-            throw new IllegalArgumentException("https.clientCertificates.trust: no CA certificate given for mode "
+            throw new IllegalArgumentException("https.client-certificates.trust: no CA certificate given for mode "
                     + mode + "; give the CA that issues client certificates, or set the mode to none");
         }
     }

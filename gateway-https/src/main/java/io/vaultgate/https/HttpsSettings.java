@@ -29,18 +29,18 @@ public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long 
     public HttpsSettings {
         Objects.requireNonNull(bindAddress, "https.bind: missing; give an address such as 0.0.0.0");
         Objects.requireNonNull(tls, "https.tls: missing; give a PKCS#12 key store or a key and certificate");
-        Objects.requireNonNull(idleTimeout, "https.idleTimeout: missing; give a duration such as 60s");
+        Objects.requireNonNull(idleTimeout, "https.idle-timeout: missing; give a duration such as 60s");
         require(port >= 0 && port <= 65535, "https.port: " + port + " is not a TCP port; give 0-65535");
-        require(maxUploadBytes > 0, "https.maxUploadSize: must be positive, got " + maxUploadBytes);
-        require(!idleTimeout.isNegative() && !idleTimeout.isZero(), "https.idleTimeout: must be positive, got " + idleTimeout);
-        require(maxHeaderBytes >= 1024, "https.maxHeaderSize: at least 1024 bytes, got " + maxHeaderBytes);
-        require(maxUriLength >= 256, "https.maxUriLength: at least 256 characters, got " + maxUriLength);
-        require(blockingThreads >= 1, "https.blockingThreads: at least 1, got " + blockingThreads);
-        Objects.requireNonNull(requestHeaderTimeout, "https.requestHeaderTimeout: missing; give a duration such as 30s");
+        require(maxUploadBytes > 0, "https.max-upload-size: must be positive, got " + maxUploadBytes);
+        require(!idleTimeout.isNegative() && !idleTimeout.isZero(), "https.idle-timeout: must be positive, got " + idleTimeout);
+        require(maxHeaderBytes >= 1024, "https.max-header-size: at least 1024 bytes, got " + maxHeaderBytes);
+        require(maxUriLength >= 256, "https.max-uri-length: at least 256 characters, got " + maxUriLength);
+        require(blockingThreads >= 1, "https.blocking-threads: at least 1, got " + blockingThreads);
+        Objects.requireNonNull(requestHeaderTimeout, "https.request-header-timeout: missing; give a duration such as 30s");
         require(!requestHeaderTimeout.isNegative() && !requestHeaderTimeout.isZero(),
-                "https.requestHeaderTimeout: must be positive, got " + requestHeaderTimeout);
-        Objects.requireNonNull(clientTls, "https.clientCertificates: missing; use ClientTls.NONE to ask for none");
-        require(maxConnectionsPerAddress >= 1, "https.maxConnectionsPerAddress: at least 1, got "
+                "https.request-header-timeout: must be positive, got " + requestHeaderTimeout);
+        Objects.requireNonNull(clientTls, "https.client-certificates: missing; use ClientTls.NONE to ask for none");
+        require(maxConnectionsPerAddress >= 1, "https.max-connections-per-address: at least 1, got "
                 + maxConnectionsPerAddress);
     }
 

@@ -20,10 +20,10 @@ class HttpsSettingsTest {
 
         assertThatThrownBy(() -> defaults.withAddress("0.0.0.0", 70000)).hasMessage(
                 "https.port: 70000 is not a TCP port; give 0-65535");
-        assertThatThrownBy(() -> defaults.withMaxUploadBytes(0)).hasMessageStartingWith("https.maxUploadSize:");
-        assertThatThrownBy(() -> defaults.withIdleTimeout(Duration.ZERO)).hasMessageStartingWith("https.idleTimeout:");
+        assertThatThrownBy(() -> defaults.withMaxUploadBytes(0)).hasMessageStartingWith("https.max-upload-size:");
+        assertThatThrownBy(() -> defaults.withIdleTimeout(Duration.ZERO)).hasMessageStartingWith("https.idle-timeout:");
         assertThatThrownBy(() -> defaults.withClientLimits(Duration.ofSeconds(1), 0))
-                .hasMessageStartingWith("https.maxConnectionsPerAddress:");
+                .hasMessageStartingWith("https.max-connections-per-address:");
     }
 
     @Test

@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.vaultgate.core.forward.ForwardProtocol;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,9 +116,5 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
         static Answer refused(ReceiverProblem problem) {
             return new Answer(problem.status(), problem.getMessage() + "\n", null);
         }
-    }
-
-    static IOException unused() {
-        return null;
     }
 }

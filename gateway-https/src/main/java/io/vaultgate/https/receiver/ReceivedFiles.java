@@ -1,0 +1,156 @@
+package io.vaultgate.https.receiver;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.vaultgate.https.receiver.ReceiverHandler.Answer;
+import io.vaultgate.https.receiver.ReceiverHandler.Exchange;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receiver's rules for one forwarded file, whatever the connection: deduplicate by idempotency key
+ * (the same key with the same digest is answered 200 again, without rewriting; with another digest 409),
+ * one upload per key at a time (a concurrent one gets 409 and is retried by the gateway), the digest
+ * verified before the file appears, the answer carrying the digest computed here.
+ */
+final class ReceivedFiles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReceivedFiles.class);
+
+    private final DropDirectory drop;
+    private final long maxFileBytes;
+    private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
+
+    ReceivedFiles(DropDirectory drop, long maxFileBytes) {
+        this.drop = drop;
+        this.maxFileBytes = maxFileBytes;
+    }
+
+    Exchange begin(HttpRequest request, String peer) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        IncomingFile file;
+        try {
+            file = IncomingFile.of(request, drop.root());
+            if (HttpUtil.isContentLengthSet(request) && HttpUtil.getContentLength(request) > maxFileBytes) {
+                throw new ReceiverProblem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                        "the file is larger than this receiver's limit of " + maxFileBytes + " bytes");
+            }
+            Optional<DropDirectory.Received> earlier = drop.received(file.key());
+            if (earlier.isPresent()) {
+                return duplicate(file, earlier.get(), peer, keepAlive);
+            }
+            if (!inProgress.add(file.key())) {
+                throw new ReceiverProblem(HttpResponseStatus.CONFLICT, "file " + file.key()
+                        + " is being received on another connection; try again later");
+            }
+            try {
+                return new Write(file, new DropWrite(drop.newTemporary(), maxFileBytes), peer, keepAlive);
+            } catch (IOException | RuntimeException e) {
+                inProgress.remove(file.key());
+                throw e;
+            }
+        } catch (ReceiverProblem problem) {
+            LOG.warn("receiver: refused {} {} from {}: {}", request.method(), request.uri(), peer, problem.getMessage());
+            return new Discard(Answer.refused(problem), keepAlive);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("receiver: cannot take {} from {}", request.uri(), peer, e);
+            return new Discard(new Answer(HttpResponseStatus.INTERNAL_SERVER_ERROR, "receiver error\n", null), false);
+        }
+    }
+
+    private Exchange duplicate(IncomingFile file, DropDirectory.Received earlier, String peer, boolean keepAlive)
+            throws ReceiverProblem {
+        if (!earlier.sha256().equalsIgnoreCase(file.sha256())) {
+            throw new ReceiverProblem(HttpResponseStatus.CONFLICT, "file " + file.key()
+                    + " was already received with another digest");
+        }
+        LOG.info("receiver: file {} from {} was already received ({}); answered again without rewriting",
+                file.key(), peer, earlier.place());
+        return new Discard(new Answer(HttpResponseStatus.OK, json(file.key(), earlier.sha256(), earlier.size(), true),
+                earlier.sha256()), keepAlive);
+    }
+
+    private static String json(String key, String sha256, long size, boolean duplicate) {
+        return "{\"fileId\":\"" + key + "\",\"sha256\":\"" + sha256 + "\",\"size\":" + size + ",\"duplicate\":"
+                + duplicate + "}\n";
+    }
+
+    /** Reads and drops a body, then gives a prepared answer. */
+    private record Discard(Answer answer, boolean keepAlive) implements Exchange {
+        @Override
+        public void content(ByteBuf chunk) {
+        }
+
+        @Override
+        public Answer finish() {
+            return answer;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Streams a body to a temporary file, then verifies and publishes it. */
+    private final class Write implements Exchange {
+        private final IncomingFile file;
+        private final DropWrite write;
+        private final String peer;
+        private final boolean keepAlive;
+
+        Write(IncomingFile file, DropWrite write, String peer, boolean keepAlive) {
+            this.file = file;
+            this.write = write;
+            this.peer = peer;
+            this.keepAlive = keepAlive;
+        }
+
+        @Override
+        public void content(ByteBuf chunk) throws ReceiverProblem {
+            try {
+                write.write(chunk);
+            } catch (IOException e) {
+                LOG.error("receiver: writing file {} failed", file.key(), e);
+                throw new ReceiverProblem(HttpResponseStatus.INSUFFICIENT_STORAGE, "the receiver cannot store the file");
+            }
+        }
+
+        @Override
+        public Answer finish() {
+            try {
+                String sha256 = write.finish();
+                if (!sha256.equalsIgnoreCase(file.sha256())) {
+                    LOG.warn("receiver: file {} from {} does not match its Repr-Digest; discarded", file.key(), peer);
+                    return new Answer(HttpResponseStatus.BAD_REQUEST, "the body's SHA-256 " + sha256
+                            + " differs from Repr-Digest " + file.sha256() + "\n", null);
+                }
+                drop.publish(write.file(), file.target(), file.key(), sha256, write.size());
+                LOG.info("receiver: received file {} of tenant {} from {}: {} ({} bytes)", file.key(), file.tenant(),
+                        peer, drop.root().relativize(file.target()), write.size());
+                return new Answer(HttpResponseStatus.CREATED, json(file.key(), sha256, write.size(), false), sha256);
+            } catch (IOException e) {
+                LOG.error("receiver: storing file {} failed", file.key(), e);
+                return new Answer(HttpResponseStatus.INSUFFICIENT_STORAGE, "the receiver cannot store the file\n", null);
+            } finally {
+                close();
+            }
+        }
+
+        @Override
+        public boolean keepAlive() {
+            return keepAlive;
+        }
+
+        @Override
+        public void close() {
+            write.close();
+            inProgress.remove(file.key());
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.vaultgate.https.receiver;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a site receiver needs: where to listen, where files go, which CA's client certificates it accepts
+ * (the gateway CA, given to the site by the gateway's admin), the largest file it takes, and how long a
+ * silent connection is kept.
+ */
+public record ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas,
+                               long maxFileBytes, Duration idleTimeout) {
+
+    public ReceiverSettings {
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(drop, "drop");
+        clientCas = List.copyOf(clientCas);
+        if (clientCas.isEmpty()) {
+            throw new IllegalArgumentException("--client-ca: give the PEM certificate of the gateway CA; "
+                    + "the receiver accepts no connection without it");
+        }
+        if (maxFileBytes < 1) {
+            throw new IllegalArgumentException("the maximum file size must be positive, got " + maxFileBytes);
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("the idle timeout must be positive, got " + idleTimeout);
+        }
+    }
+
+    /** No size limit to speak of (1 TiB) and a 60 s idle timeout. */
+    public static ReceiverSettings of(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas) {
+        return new ReceiverSettings(listen, drop, clientCas, 1L << 40, Duration.ofSeconds(60));
+    }
+}
