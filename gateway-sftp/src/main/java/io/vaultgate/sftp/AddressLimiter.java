@@ -4,7 +4,6 @@ import io.vaultgate.sftp.auth.SessionPrincipal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
-import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.slf4j.Logger;
@@ -34,7 +33,7 @@ final class AddressLimiter implements SessionListener {
             release(address);
             LOG.warn("sftp connection refused: {} already has {} connections (sftp.limits.maxSessionsPerAddress)",
                     address, maxPerAddress);
-            throw new IllegalStateException(new SshException("too many connections from " + address));
+            throw new IllegalStateException("too many connections from " + address);
         }
         session.setAttribute(COUNTED, address);
     }
