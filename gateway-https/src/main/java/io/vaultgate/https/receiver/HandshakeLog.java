@@ -14,10 +14,21 @@ final class HandshakeLog extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof SslHandshakeCompletionEvent completion && !completion.isSuccess()) {
-            LOG.warn("receiver: TLS handshake with {} refused: {}", ctx.channel().remoteAddress(),
-                    completion.cause().getMessage());
+            LOG.warn("receiver: TLS handshake with {} refused, nothing received: {}", ctx.channel().remoteAddress(),
+                    describe(completion.cause()));
         }
         super.userEventTriggered(ctx, event);
+    }
+
+    /** The most specific message of a failure and its causes (OpenSSL puts the reason in the innermost one). */
+    static String describe(Throwable failure) {
+        String message = String.valueOf(failure);
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null) {
+                message = cause.getMessage();
+            }
+        }
+        return message;
     }
 
     @Override

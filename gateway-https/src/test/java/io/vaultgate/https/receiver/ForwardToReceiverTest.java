@@ -1,0 +1,167 @@
+package io.vaultgate.https.receiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.forward.DeliveryOutcome;
+import io.vaultgate.core.forward.ForwardJob;
+import io.vaultgate.core.forward.ForwardState;
+import io.vaultgate.core.forward.Forwarder;
+import io.vaultgate.core.pki.CertificateAuthority;
+import io.vaultgate.core.pki.IssuedCertificate;
+import io.vaultgate.core.testing.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The forwarder against the reference receiver, both over real mutual TLS on loopback. */
+class ForwardToReceiverTest {
+
+    @TempDir
+    Path home;
+    private ReceiverFixture fixture;
+    private Forwarder forwarder;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new ReceiverFixture(home);
+        forwarder = fixture.forwarder("node-a");
+    }
+
+    @AfterEach
+    void tearDown() {
+        forwarder.close();
+        fixture.close();
+    }
+
+    @Test
+    void multiMegabyteFile_arrivesInTheDropDirectory_withTheSameBytesAndDigest() throws Exception {
+        fixture.startReceiver();
+        byte[] content = fixture.randomBytes(9 * 1024 * 1024 + 123);
+        FileRecord file = fixture.uploadAndQueue("/inbox/2026/payroll november.csv", content);
+
+        assertThat(forwarder.runDue()).isEqualTo(1);
+
+        Path dropped = fixture.drop.resolve("acme/inbox/2026/payroll november.csv");
+        assertThat(Files.readAllBytes(dropped)).isEqualTo(content);
+        ForwardJob job = fixture.job(file);
+        assertThat(job.state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(job.siteDigest()).contains(RawPut.sha256(content));
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void twoWorkersDeliveringTheSameJob_leaveOneFile_andTheLateOneIsAnsweredAsADuplicate() throws Exception {
+        fixture.startReceiver();
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "id,amount\n1,100\n".getBytes());
+        ForwardJob stale = fixture.outbox.claim(ReceiverFixture.SITE, "node-slow", 1, Duration.ofMinutes(10),
+                fixture.clock.instant()).get(0);
+        fixture.clock.advance(Duration.ofMinutes(11));
+
+        assertThat(forwarder.runDue()).isEqualTo(1);
+        Path dropped = fixture.drop.resolve("acme/inbox/a.csv");
+        Files.writeString(dropped, "changed by the site after delivery");
+        DeliveryOutcome late = forwarder.run(stale);
+
+        assertThat(late).isInstanceOf(DeliveryOutcome.Delivered.class);
+        assertThat(Files.readString(dropped)).as("a duplicate is not rewritten")
+                .isEqualTo("changed by the site after delivery");
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(fixture.job(file).attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void clientCertificateFromAnotherCa_isRefusedByTheReceiver_andNothingIsWritten() throws Exception {
+        fixture.startReceiver();
+        CertificateAuthority stranger = CertificateAuthority.create("Stranger CA", Duration.ofDays(1), fixture.random,
+                fixture.clock);
+        Path key = home.resolve("keys").resolve("stranger.key");
+        IssuedCertificate foreign = fixture.admin.issueClientCertificate(ReceiverFixture.SITE, stranger, key,
+                Duration.ofDays(1));
+        fixture.configure(fixture.endpoint(), foreign, key);
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "secret".getBytes());
+
+        forwarder.runDue();
+
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.PENDING);
+        assertThat(droppedFiles()).isEmpty();
+    }
+
+    @Test
+    void expiredClientCertificate_isRefusedByTheReceiver() throws Exception {
+        fixture.startReceiver();
+        CertificateAuthority past = CertificateAuthority.create("Vaultgate gateway CA", Duration.ofDays(1),
+                fixture.random, new MutableClock(Instant.now().minus(Duration.ofDays(10))));
+        IssuedCertificate expired = new CertificateAuthority(fixture.gatewayCa.ca(), fixture.random,
+                new MutableClock(Instant.now().minus(Duration.ofDays(10)))).issueClient("old", Duration.ofDays(1));
+        Path key = home.resolve("keys").resolve("expired.key");
+        io.vaultgate.core.pki.Pem.writePrivateKey(key, expired.privateKey());
+        fixture.configure(fixture.endpoint(), expired, key);
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "secret".getBytes());
+
+        forwarder.runDue();
+
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.PENDING);
+        assertThat(droppedFiles()).isEmpty();
+        assertThat(past).isNotNull();
+    }
+
+    @Test
+    void expiredReceiverCertificate_isRefusedByTheGateway_andNothingIsSent() throws Exception {
+        IssuedCertificate expired = new CertificateAuthority(fixture.siteCa.ca(), fixture.random,
+                new MutableClock(Instant.now().minus(Duration.ofDays(10)))).issueServer("old", List.of("localhost"),
+                List.of("127.0.0.1"), Duration.ofDays(1));
+        fixture.startReceiver(expired, fixture.gatewayCa.certificate());
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "secret".getBytes());
+
+        forwarder.runDue();
+
+        ForwardJob job = fixture.job(file);
+        assertThat(job.state()).isEqualTo(ForwardState.PENDING);
+        assertThat(job.lastError()).hasValueSatisfying(error -> assertThat(error).contains("TLS"));
+        assertThat(droppedFiles()).isEmpty();
+    }
+
+    @Test
+    void receiverDown_thenUp_theJobIsDeliveredOnItsNextAttempt() throws Exception {
+        fixture.startReceiver();
+        java.net.URI endpoint = fixture.endpoint();
+        fixture.receiver.close();
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "later".getBytes());
+
+        forwarder.runDue();
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.PENDING);
+
+        fixture.receiver = SiteReceiver.start(ReceiverSettings.of(new java.net.InetSocketAddress("127.0.0.1",
+                endpoint.getPort()), fixture.drop, List.of(fixture.gatewayCa.certificate())),
+                io.vaultgate.https.TlsMaterial.of(fixture.receiverCertificate.privateKey(),
+                        fixture.receiverCertificate.chain()));
+        fixture.clock.advance(Duration.ofMinutes(1));
+        forwarder.runDue();
+
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(Files.readString(fixture.drop.resolve("acme/inbox/a.csv"))).isEqualTo("later");
+    }
+
+    private List<Path> droppedFiles() throws Exception {
+        if (!Files.exists(fixture.drop.resolve("acme"))) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(fixture.drop.resolve("acme"))) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    private List<Path> leftovers() throws Exception {
+        try (Stream<Path> files = Files.list(fixture.drop.resolve(".vaultgate/tmp"))) {
+            return files.toList();
+        }
+    }
+}

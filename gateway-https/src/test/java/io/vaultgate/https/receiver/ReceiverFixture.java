@@ -1,0 +1,147 @@
+package io.vaultgate.https.receiver;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.files.DecryptingFileOpener;
+import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.forward.ForwardJob;
+import io.vaultgate.core.forward.Forwarder;
+import io.vaultgate.core.forward.ForwarderSettings;
+import io.vaultgate.core.forward.ForwardingAdministration;
+import io.vaultgate.core.forward.Outbox;
+import io.vaultgate.core.forward.RetryPolicy;
+import io.vaultgate.core.forward.SiteForwarding;
+import io.vaultgate.core.ingest.Receipt;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.pki.CertificateAuthority;
+import io.vaultgate.core.pki.IssuedCertificate;
+import io.vaultgate.core.storage.FileSystemObjectStore;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.MutableClock;
+import io.vaultgate.core.testing.TestCore;
+import io.vaultgate.https.TlsMaterial;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The gateway side (a real core, its outbox and a forwarder) and the site side (a {@link SiteReceiver}
+ * on a loopback port) of forwarding, each with its own CA: the gateway CA issues the forwarder's client
+ * certificate, the site CA the receiver's server certificate.
+ */
+final class ReceiverFixture implements AutoCloseable {
+
+    static final String SITE = "manila";
+
+    final Path home;
+    final Path drop;
+    final SecureRandom random = new SecureRandom();
+    final MutableClock clock = new MutableClock(Instant.now());
+    final TestCore test;
+    final Database database;
+    final ClientPrincipal client;
+    final CertificateAuthority gatewayCa;
+    final CertificateAuthority siteCa;
+    final IssuedCertificate receiverCertificate;
+    final Path clientKey;
+    final IssuedCertificate clientCertificate;
+    final ForwardingAdministration admin;
+    final Outbox outbox;
+    SiteReceiver receiver;
+
+    ReceiverFixture(Path home) {
+        this.home = home;
+        this.drop = home.resolve("drop");
+        try {
+            java.nio.file.Files.createDirectories(home.resolve("gateway"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.test = TestCore.create(home.resolve("gateway"), new GatewayCore.Settings(Duration.ofHours(24), 64), clock);
+        this.database = Database.sqlite(home.resolve("gateway").resolve("catalog.db"));
+        this.client = test.client("acme", "acme-upload", Protocol.HTTPS);
+        test.operator(SITE, "maria", Protocol.HTTPS);
+        this.gatewayCa = CertificateAuthority.create("Vaultgate gateway CA", Duration.ofDays(30), random, clock);
+        this.siteCa = CertificateAuthority.create("Manila site CA", Duration.ofDays(30), random, clock);
+        this.receiverCertificate = siteCa.issueServer("manila receiver", List.of("localhost"), List.of("127.0.0.1"),
+                Duration.ofDays(10));
+        this.admin = new ForwardingAdministration(database, clock);
+        this.clientKey = home.resolve("keys").resolve("forward-manila.key");
+        this.clientCertificate = admin.issueClientCertificate(SITE, gatewayCa, clientKey, Duration.ofDays(10));
+        this.outbox = new Outbox(database, new RetryPolicy(3, Duration.ofSeconds(5), Duration.ofMinutes(1)), random);
+    }
+
+    SiteReceiver startReceiver() throws IOException {
+        return startReceiver(receiverCertificate, gatewayCa.certificate());
+    }
+
+    SiteReceiver startReceiver(IssuedCertificate server, X509Certificate clientCa) throws IOException {
+        receiver = SiteReceiver.start(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
+                List.of(clientCa)), TlsMaterial.of(server.privateKey(), server.chain()));
+        configure(endpoint(), clientCertificate, clientKey);
+        return receiver;
+    }
+
+    URI endpoint() {
+        return URI.create("https://127.0.0.1:" + receiver.address().getPort());
+    }
+
+    void configure(URI endpoint, IssuedCertificate client, Path key) {
+        admin.configureSite(new SiteForwarding(SITE, endpoint, List.of(siteCa.certificate()), client.chain(), key,
+                Optional.empty(), 4, true));
+    }
+
+    Forwarder forwarder(String node) {
+        try {
+            return new Forwarder(database, outbox, new DecryptingFileOpener(database, new FileRepository(),
+                    new FileSystemObjectStore(home.resolve("gateway").resolve("objects")), test.keys()),
+                    new ForwarderSettings(4, Duration.ofMinutes(10), Duration.ofMillis(50), Duration.ofSeconds(5),
+                            Duration.ofSeconds(30), 1024 * 1024), node, new SimpleMeterRegistry(), random, clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    FileRecord uploadAndQueue(String path, byte[] content) {
+        Upload upload = test.core().ingest().open(client, PathPolicy.parse(path), UploadMode.CREATE);
+        for (int offset = 0; offset < content.length; offset += 1 << 20) {
+            upload.write(offset, ByteBuffer.wrap(content, offset, Math.min(1 << 20, content.length - offset)));
+        }
+        Receipt receipt = upload.commit();
+        FileRecord file = database.read(jdbc -> new FileRepository().find(jdbc, receipt.fileId())).orElseThrow();
+        database.inTransaction(jdbc -> outbox.enqueue(jdbc, file, SITE, clock.instant()));
+        return file;
+    }
+
+    ForwardJob job(FileRecord file) {
+        return outbox.byFile(file.id()).get(0);
+    }
+
+    byte[] randomBytes(int size) {
+        byte[] bytes = new byte[size];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    @Override
+    public void close() {
+        if (receiver != null) {
+            receiver.close();
+        }
+        test.close();
+    }
+}
