@@ -135,6 +135,21 @@ class MinaTransferIT {
     }
 
     @Test
+    void writeBeyondTheReorderWindow_isRefused_andTheUploadLeavesNothing() throws Exception {
+        byte[] chunk = random(CHUNK);
+        try (MinaSftp alice = gateway.mina(TestSftpGateway.ALICE)) {
+            SftpClient sftp = alice.sftp();
+            SftpClient.CloseableHandle handle = sftp.open("/inbox/gap.bin",
+                    EnumSet.of(OpenMode.Write, OpenMode.Create, OpenMode.Truncate));
+            sftp.write(handle, 0, chunk, 0, CHUNK);
+            assertThatThrownBy(() -> sftp.write(handle, 512L * 1024 * 1024, chunk, 0, CHUNK))
+                    .isInstanceOf(SftpException.class).hasMessageContaining("too far ahead");
+            assertThatThrownBy(handle::close).isInstanceOf(SftpException.class);
+            assertThatThrownBy(() -> sftp.stat("/inbox/gap.bin")).isInstanceOf(SftpException.class);
+        }
+    }
+
+    @Test
     void setstatOfTimes_isAccepted_butPermissionsAndSizeAreRefused() throws Exception {
         Path local = Files.write(directory.resolve("attrs.bin"), random(10));
         assertThat(gateway.openSsh(TestSftpGateway.ALICE).batch("put " + local + " /inbox/attrs.bin").succeeded())
