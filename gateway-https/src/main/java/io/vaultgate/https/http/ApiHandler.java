@@ -76,6 +76,12 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
             reply.problem(malformed(request.decoderResult().cause()));
             return;
         }
+        String coding = request.headers().get(HttpHeaderNames.TRANSFER_ENCODING);
+        if (coding != null && !HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(coding.trim())) {
+            reply.problem(new HttpProblem(HttpResponseStatus.NOT_IMPLEMENTED, "transfer-coding-not-supported",
+                    "only Transfer-Encoding: chunked is supported"));
+            return;
+        }
         String expect = request.headers().get(HttpHeaderNames.EXPECT);
         if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
             reply.problem(new HttpProblem(HttpResponseStatus.EXPECTATION_FAILED, "expectation-failed",

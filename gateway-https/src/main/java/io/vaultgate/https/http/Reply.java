@@ -45,7 +45,9 @@ public final class Reply {
         this.requestLine = request.method() + " " + (query < 0 ? request.uri() : request.uri().substring(0, query));
         this.keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
         this.head = HttpMethod.HEAD.equals(request.method());
-        this.bodyPending = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        // a request the decoder refused may carry unparsable framing headers: treat its body as unread
+        this.bodyPending = !request.decoderResult().isSuccess() || HttpUtil.isTransferEncodingChunked(request)
+                || HttpUtil.getContentLength(request, 0L) > 0;
     }
 
     /** The connection's buffer allocator, for exchanges that need working buffers. */
