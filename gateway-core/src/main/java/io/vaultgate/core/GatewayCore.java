@@ -2,6 +2,10 @@ package io.vaultgate.core;
 
 import io.vaultgate.core.admin.Administration;
 import io.vaultgate.core.admin.SiteAdministration;
+import io.vaultgate.core.audit.AuditSigningKey;
+import io.vaultgate.core.audit.AuditingAuthenticator;
+import io.vaultgate.core.audit.CatalogAuditLog;
+import io.vaultgate.core.audit.CheckpointPolicy;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.auth.CatalogAuthenticator;
 import io.vaultgate.core.auth.PasswordHasher;
@@ -25,6 +29,10 @@ import io.vaultgate.core.ingest.EncryptingIngestService;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.ingest.Recovery;
 import io.vaultgate.core.ingest.UploadGate;
+import io.vaultgate.core.ingest.UploadLedger;
+import io.vaultgate.core.receipt.CatalogReceipts;
+import io.vaultgate.core.receipt.ReceiptSigner;
+import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.crypto.KeyProvider;
 import java.security.SecureRandom;
@@ -38,9 +46,14 @@ import java.time.Duration;
 public final class GatewayCore {
 
     /** Tunables of the core, validated by the configuration layer. */
-    public record Settings(Duration partialExpiry, int reorderWindowSegments, Duration batchLease) {
+    public record Settings(Duration partialExpiry, int reorderWindowSegments, Duration batchLease,
+                           CheckpointPolicy auditCheckpoints) {
         public Settings(Duration partialExpiry, int reorderWindowSegments) {
             this(partialExpiry, reorderWindowSegments, Duration.ofHours(1));
+        }
+
+        public Settings(Duration partialExpiry, int reorderWindowSegments, Duration batchLease) {
+            this(partialExpiry, reorderWindowSegments, batchLease, CheckpointPolicy.defaults());
         }
 
         public Settings {
@@ -56,6 +69,8 @@ public final class GatewayCore {
         }
     }
 
+    private static final String CLI = "cli";
+
     private final Authenticator authenticator;
     private final FileService files;
     private final IngestService ingest;
@@ -65,10 +80,12 @@ public final class GatewayCore {
     private final Recovery recovery;
     private final Retention retention;
     private final UploadGate uploads;
+    private final CatalogAuditLog audit;
+    private final CatalogReceipts receipts;
 
     private GatewayCore(Authenticator authenticator, FileService files, IngestService ingest, BatchService batches,
                         Administration administration, SiteAdministration sites, Recovery recovery,
-                        Retention retention, UploadGate uploads) {
+                        Retention retention, UploadGate uploads, CatalogAuditLog audit, CatalogReceipts receipts) {
         this.authenticator = authenticator;
         this.files = files;
         this.ingest = ingest;
@@ -78,10 +95,17 @@ public final class GatewayCore {
         this.recovery = recovery;
         this.retention = retention;
         this.uploads = uploads;
+        this.audit = audit;
+        this.receipts = receipts;
     }
 
-    public static GatewayCore assemble(Database database, ObjectStore store, KeyProvider keys, Settings settings,
-                                       SecureRandom random, Clock clock) {
+    /**
+     * Builds the core. {@code auditKey} signs audit checkpoints and upload receipts; the administrative
+     * actor recorded for changes made through {@link #administration()} is {@code cli}.
+     */
+    public static GatewayCore assemble(Database database, ObjectStore store, KeyProvider keys,
+                                       AuditSigningKey auditKey, Settings settings, SecureRandom random,
+                                       Clock clock) {
         TenantRepository tenants = new TenantRepository();
         AccountRepository accounts = new AccountRepository();
         TokenRepository tokens = new TokenRepository();
@@ -91,18 +115,25 @@ public final class GatewayCore {
         RouteRepository routes = new RouteRepository();
         PasswordHasher hasher = new PasswordHasher(random);
         UploadGate gate = new UploadGate();
-        FileShredder shredder = new FileShredder(database, fileRows, store);
-        return new GatewayCore(
-                new CatalogAuthenticator(database, tenants, accounts, operators, tokens, hasher, clock),
-                new CatalogFileService(database, fileRows, new DirectoryRepository(), batches, store,
-                        new DecryptingFileOpener(database, fileRows, store, keys), clock),
-                new EncryptingIngestService(database, tenants, fileRows, batches, store, keys,
-                        new Router(routes, batches, random), gate, settings.reorderWindowSegments(), random, clock),
-                new BatchService(database, batches, routes, tenants, settings.batchLease(), clock),
-                new Administration(database, tenants, accounts, tokens, keys, hasher, random, clock),
-                new SiteAdministration(database, tenants, accounts, operators, routes, tokens, random, clock),
+        CatalogAuditLog audit = new CatalogAuditLog(database, auditKey, settings.auditCheckpoints(), random, clock);
+        CatalogReceipts receipts = new CatalogReceipts(database, new ReceiptSigner(auditKey));
+        FileShredder shredder = new FileShredder(database, fileRows, store, audit);
+        UploadLedger ledger = new UploadLedger(database, fileRows, store, shredder,
+                new Router(routes, batches, random), audit, receipts, clock);
+        Authenticator authenticator = new AuditingAuthenticator(
+                new CatalogAuthenticator(database, tenants, accounts, operators, tokens, hasher, clock), audit,
+                username -> database.read(jdbc -> accounts.findByUsername(jdbc, username)).map(Account::tenant), clock);
+        return new GatewayCore(authenticator,
+                new CatalogFileService(database, fileRows, new DirectoryRepository(), batches, shredder,
+                        new DecryptingFileOpener(database, fileRows, store, keys), audit, clock),
+                new EncryptingIngestService(database, tenants, fileRows, batches, store, keys, ledger, gate,
+                        settings.reorderWindowSegments(), random, clock),
+                new BatchService(database, batches, routes, tenants, settings.batchLease(), audit, clock),
+                new Administration(database, tenants, accounts, tokens, keys, hasher, random, audit, CLI, clock),
+                new SiteAdministration(database, tenants, accounts, operators, routes, tokens, random, audit, CLI,
+                        clock),
                 new Recovery(database, tenants, fileRows, store, keys, shredder, settings.partialExpiry(), clock),
-                new Retention(database, tenants, fileRows, shredder, clock), gate);
+                new Retention(database, tenants, fileRows, shredder, clock), gate, audit, receipts);
     }
 
     public Authenticator authenticator() {
@@ -131,6 +162,16 @@ public final class GatewayCore {
 
     public Recovery recovery() {
         return recovery;
+    }
+
+    /** The hash-chained audit log, for checkpoints and verification. */
+    public CatalogAuditLog audit() {
+        return audit;
+    }
+
+    /** Signed receipts of committed uploads. */
+    public CatalogReceipts receipts() {
+        return receipts;
     }
 
     public Retention retention() {

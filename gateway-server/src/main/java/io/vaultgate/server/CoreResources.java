@@ -1,6 +1,8 @@
 package io.vaultgate.server;
 
 import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.audit.AuditKeys;
+import io.vaultgate.core.audit.AuditSigningKey;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.storage.FileSystemObjectStore;
 import io.vaultgate.crypto.CryptoException;
@@ -57,10 +59,17 @@ public final class CoreResources implements AutoCloseable {
 
     static GatewayCore assemble(VaultgateConfig config, KeystoreKeyProvider keys) throws IOException {
         int window = config.uploads().reorderWindowSegments(EnvelopeFormat.DEFAULT_SEGMENT_SIZE);
+        SecureRandom random = new SecureRandom();
+        AuditSigningKey auditKey;
+        try {
+            auditKey = AuditKeys.load(new DataDirectory(config).auditSigningKey());
+        } catch (IOException e) {
+            throw new StartupException("audit key " + new DataDirectory(config).auditSigningKey(), e.getMessage(),
+                    "run `vaultgate init`, and check the file's owner and mode (0600)", e);
+        }
         return GatewayCore.assemble(Database.sqlite(config.catalogFile()),
-                new FileSystemObjectStore(config.storageRoot()), keys,
-                new GatewayCore.Settings(config.uploads().partialExpiry(), window), new SecureRandom(),
-                Clock.systemUTC());
+                new FileSystemObjectStore(config.storageRoot()), keys, auditKey,
+                new GatewayCore.Settings(config.uploads().partialExpiry(), window), random, Clock.systemUTC());
     }
 
     /** Reads the master secret from the environment variable or the file the configuration names. */

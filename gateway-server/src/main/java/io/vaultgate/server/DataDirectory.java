@@ -16,6 +16,7 @@ import java.util.List;
  *   secrets/master.key   the master secret protecting the keystore (0600), unless given by environment
  *   secrets/admin.token  the first administrator's API token (0600)
  *   keys/kek.p12         tenant key-encryption keys (PKCS#12)
+ *   keys/audit-signing.key  Ed25519 key signing audit checkpoints and receipts (0600; .pub beside it)
  *   ssh/                 SSH host keys (Ed25519, RSA-3072)
  *   tls/                 private CA and the HTTPS server certificate (PEM)
  *   catalog.db           SQLite catalog
@@ -50,6 +51,11 @@ public record DataDirectory(VaultgateConfig config) {
 
     public Path serverKey() {
         return tlsDir().resolve("server.key");
+    }
+
+    /** The gateway's Ed25519 key signing audit checkpoints and receipts; its public half beside it (.pub). */
+    public Path auditSigningKey() {
+        return home().resolve("keys").resolve("audit-signing.key");
     }
 
     public Path adminTokenFile() {

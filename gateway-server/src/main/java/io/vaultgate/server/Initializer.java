@@ -1,5 +1,6 @@
 package io.vaultgate.server;
 
+import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
@@ -57,6 +58,12 @@ public final class Initializer {
                     secret.destroy();
                 }
                 created.add("keystore " + config.keystoreFile());
+            }
+            if (!Files.exists(home.auditSigningKey())) {
+                DataDirectory.privateDirectory(home.auditSigningKey().getParent());
+                AuditKeys.loadOrCreate(home.auditSigningKey(), random);
+                created.add("audit signing key " + home.auditSigningKey() + " (public key: "
+                        + AuditKeys.publicKeyFile(home.auditSigningKey()) + ")");
             }
             if (!Files.exists(home.hostKeys().get(0)) || !Files.exists(home.hostKeys().get(1))) {
                 DataDirectory.privateDirectory(home.sshDir());

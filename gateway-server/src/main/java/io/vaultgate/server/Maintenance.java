@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Housekeeping while the gateway runs, on one background thread: closes idle batches, returns expired
- * batch leases, removes partial uploads past their expiry, shreds files past their tenant's retention. A failing pass is logged and retried next time.
+ * batch leases, removes partial uploads past their expiry, shreds files past their tenant's retention,
+ * signs an audit checkpoint when one is due. A failing pass is logged and retried next time.
  */
 final class Maintenance implements AutoCloseable {
 
@@ -32,6 +33,7 @@ final class Maintenance implements AutoCloseable {
             int batches = core.batches().maintain();
             int partials = core.recovery().expirePartials();
             int shredded = core.retention().shredExpired();
+            core.audit().checkpointIfDue();
             if (batches + partials + shredded > 0) {
                 LOG.info("maintenance: {} batches closed or released, {} expired partial uploads removed, {} files "
                         + "past retention shredded", batches, partials, shredded);

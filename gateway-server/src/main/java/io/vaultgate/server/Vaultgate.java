@@ -2,10 +2,12 @@ package io.vaultgate.server;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.server.cli.AccountCommand;
+import io.vaultgate.server.cli.AuditCommand;
 import io.vaultgate.server.cli.BatchCommand;
 import io.vaultgate.server.cli.DemoCommand;
 import io.vaultgate.server.cli.InitCommand;
 import io.vaultgate.server.cli.OperatorCommand;
+import io.vaultgate.server.cli.ReceiptCommand;
 import io.vaultgate.server.cli.RunCommand;
 import io.vaultgate.server.cli.SiteCommand;
 import io.vaultgate.server.cli.TenantCommand;
@@ -23,7 +25,7 @@ import picocli.CommandLine.HelpCommand;
                 + "encrypted at rest per tenant, forwarded to BPO sites over mutual TLS).",
         subcommands = {RunCommand.class, DemoCommand.class, InitCommand.class, TenantCommand.class,
                 AccountCommand.class, SiteCommand.class, OperatorCommand.class, BatchCommand.class,
-                VersionCommand.class, HelpCommand.class},
+                AuditCommand.class, ReceiptCommand.class, VersionCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",

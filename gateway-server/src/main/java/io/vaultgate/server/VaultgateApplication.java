@@ -149,6 +149,7 @@ public final class VaultgateApplication implements AutoCloseable {
         maintenance.close();
         https.ifPresent(HttpsServer::close);
         sftp.ifPresent(SftpFrontEnd::close);
+        resources.core().audit().checkpointNow();
         resources.close();
         LOG.info("stopped");
     }

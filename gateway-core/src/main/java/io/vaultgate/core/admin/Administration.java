@@ -1,6 +1,9 @@
 package io.vaultgate.core.admin;
 
 import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditEvent.AdminAction;
+import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.ApiTokens;
 import io.vaultgate.core.auth.PasswordHasher;
@@ -32,11 +35,12 @@ public final class Administration {
     private final KeyProvider keys;
     private final PasswordHasher hasher;
     private final SecureRandom random;
+    private final AuditLog audit;
+    private final String actor;
     private final Clock clock;
 
     public Administration(Database database, TenantRepository tenants, AccountRepository accounts,
-                          TokenRepository tokens, KeyProvider keys, PasswordHasher hasher, SecureRandom random,
-                          Clock clock) {
+                          TokenRepository tokens, KeyProvider keys, PasswordHasher hasher, SecureRandom random, AuditLog audit, String actor, Clock clock) {
         this.database = database;
         this.tenants = tenants;
         this.accounts = accounts;
@@ -44,6 +48,8 @@ public final class Administration {
         this.keys = keys;
         this.hasher = hasher;
         this.random = random;
+        this.audit = audit;
+        this.actor = actor;
         this.clock = clock;
     }
 
@@ -54,6 +60,7 @@ public final class Administration {
                 throw new GatewayException(Reason.CONFLICT, "tenant " + id + " already exists");
             }
             tenants.insert(jdbc, tenant);
+            audited(jdbc, Optional.of(id), AdminAction.TENANT_CREATED, id.value());
             return null;
         });
         keys.ensureTenant(id.value());
@@ -83,6 +90,8 @@ public final class Administration {
                     .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "tenant " + id + " does not exist"));
             Tenant changed = change.apply(tenant);
             tenants.update(jdbc, changed);
+            audited(jdbc, Optional.of(id), changed.status() == tenant.status() ? AdminAction.TENANT_UPDATED
+                    : changed.isActive() ? AdminAction.TENANT_UNLOCKED : AdminAction.TENANT_LOCKED, id.value());
             return changed;
         });
     }
@@ -110,6 +119,7 @@ public final class Administration {
                 throw new GatewayException(Reason.CONFLICT, "username " + username + " is taken");
             }
             accounts.insert(jdbc, account);
+            audited(jdbc, Optional.of(tenant), AdminAction.ACCOUNT_CREATED, username);
             return null;
         });
         return account;
@@ -121,6 +131,8 @@ public final class Administration {
             Account account = account(jdbc, username);
             if (!accounts.hasSshKey(jdbc, account.id(), key.fingerprint())) {
                 accounts.addSshKey(jdbc, account.id(), key, clock.instant());
+                audited(jdbc, Optional.of(account.tenant()), AdminAction.CREDENTIAL_ADDED,
+                        username + " ssh-key " + key.fingerprint());
             }
             return null;
         });
@@ -133,7 +145,9 @@ public final class Administration {
         }
         String hash = hasher.hash(password);
         database.inTransaction(jdbc -> {
-            accounts.setPasswordHash(jdbc, account(jdbc, username).id(), hash);
+            Account account = account(jdbc, username);
+            accounts.setPasswordHash(jdbc, account.id(), hash);
+            audited(jdbc, Optional.of(account.tenant()), AdminAction.CREDENTIAL_ADDED, username + " password");
             return null;
         });
     }
@@ -142,8 +156,10 @@ public final class Administration {
     public String issueAccountToken(String username, String label) {
         String token = ApiTokens.generate(random);
         database.inTransaction(jdbc -> {
-            tokens.insert(jdbc, ApiTokens.hash(token), new TokenGrant("account", account(jdbc, username).id()),
+            Account account = account(jdbc, username);
+            tokens.insert(jdbc, ApiTokens.hash(token), new TokenGrant("account", account.id()),
                     label, clock.instant(), Optional.empty());
+            audited(jdbc, Optional.of(account.tenant()), AdminAction.CREDENTIAL_ADDED, username + " api-token");
             return null;
         });
         return token;
@@ -156,6 +172,7 @@ public final class Administration {
             jdbc.update("INSERT INTO admins (name, created_at) VALUES (?, ?)", name, clock.instant().toEpochMilli());
             tokens.insert(jdbc, ApiTokens.hash(token), new TokenGrant("admin", name), "admin", clock.instant(),
                     Optional.empty());
+            audited(jdbc, Optional.empty(), AdminAction.ADMIN_CREATED, name);
             return null;
         });
         return token;
@@ -168,6 +185,11 @@ public final class Administration {
     private Account account(io.vaultgate.core.catalog.Jdbc jdbc, String username) throws java.sql.SQLException {
         return accounts.findByUsername(jdbc, username)
                 .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "no account named " + username));
+    }
+
+    private void audited(io.vaultgate.core.catalog.Jdbc jdbc, Optional<TenantId> tenant, AdminAction action,
+                         String subject) throws java.sql.SQLException {
+        audit.append(jdbc, new AuditEvent.AdminChange(clock.instant(), tenant, actor, action, subject));
     }
 
     private String newId(String prefix) {

@@ -1,6 +1,9 @@
 package io.vaultgate.core.admin;
 
 import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditEvent.AdminAction;
+import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.ApiTokens;
 import io.vaultgate.core.auth.SshPublicKey;
@@ -35,11 +38,13 @@ public final class SiteAdministration {
     private final RouteRepository routes;
     private final TokenRepository tokens;
     private final SecureRandom random;
+    private final AuditLog audit;
+    private final String actor;
     private final Clock clock;
 
     public SiteAdministration(Database database, TenantRepository tenants, AccountRepository accounts,
                               OperatorRepository operators, RouteRepository routes, TokenRepository tokens,
-                              SecureRandom random, Clock clock) {
+                              SecureRandom random, AuditLog audit, String actor, Clock clock) {
         this.database = database;
         this.tenants = tenants;
         this.accounts = accounts;
@@ -47,6 +52,8 @@ public final class SiteAdministration {
         this.routes = routes;
         this.tokens = tokens;
         this.random = random;
+        this.audit = audit;
+        this.actor = actor;
         this.clock = clock;
     }
 
@@ -55,8 +62,10 @@ public final class SiteAdministration {
             if (siteExists(jdbc, id)) {
                 throw new GatewayException(Reason.CONFLICT, "site " + id + " already exists");
             }
-            return jdbc.update("INSERT INTO sites (id, name, created_at) VALUES (?, ?, ?)",
+            jdbc.update("INSERT INTO sites (id, name, created_at) VALUES (?, ?, ?)",
                     TenantId.of(id).value(), name, clock.instant().toEpochMilli());
+            audited(jdbc, Optional.empty(), AdminAction.SITE_CREATED, id);
+            return null;
         });
     }
 
@@ -76,6 +85,7 @@ public final class SiteAdministration {
                 throw new GatewayException(Reason.CONFLICT, "username " + username + " is taken");
             }
             operators.insert(jdbc, operator, clock.instant());
+            audited(jdbc, Optional.empty(), AdminAction.ACCOUNT_CREATED, "operator " + username + " of " + siteId);
             return null;
         });
         return operator;
@@ -87,6 +97,8 @@ public final class SiteAdministration {
             OperatorRow operator = operator(jdbc, username);
             if (!operators.hasSshKey(jdbc, operator.id(), key.fingerprint())) {
                 operators.addSshKey(jdbc, operator.id(), key, clock.instant());
+                audited(jdbc, Optional.empty(), AdminAction.CREDENTIAL_ADDED,
+                        "operator " + username + " ssh-key " + key.fingerprint());
             }
             return null;
         });
@@ -99,6 +111,7 @@ public final class SiteAdministration {
         database.inTransaction(jdbc -> {
             tokens.insert(jdbc, ApiTokens.hash(token), new TokenGrant("operator", operator(jdbc, username).id()),
                     label, clock.instant(), Optional.empty());
+            audited(jdbc, Optional.empty(), AdminAction.CREDENTIAL_ADDED, "operator " + username + " api-token");
             return null;
         });
         return token;
@@ -116,6 +129,7 @@ public final class SiteAdministration {
                 throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
             }
             routes.insert(jdbc, route, clock.instant());
+            audited(jdbc, Optional.of(tenant), AdminAction.ROUTE_CHANGED, route.id() + " -> " + siteId);
             return null;
         });
         return route;
@@ -132,6 +146,11 @@ public final class SiteAdministration {
 
     private static boolean siteExists(Jdbc jdbc, String id) throws SQLException {
         return jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ?", id) > 0;
+    }
+
+    private void audited(io.vaultgate.core.catalog.Jdbc jdbc, Optional<TenantId> tenant, AdminAction action,
+                         String subject) throws java.sql.SQLException {
+        audit.append(jdbc, new AuditEvent.AdminChange(clock.instant(), tenant, actor, action, subject));
     }
 
     private String newId(String prefix) {

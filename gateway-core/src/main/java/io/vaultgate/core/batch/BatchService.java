@@ -2,6 +2,8 @@ package io.vaultgate.core.batch;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.Database;
@@ -30,15 +32,17 @@ public final class BatchService {
     private final RouteRepository routes;
     private final TenantRepository tenants;
     private final Duration lease;
+    private final AuditLog audit;
     private final Clock clock;
 
     public BatchService(Database database, BatchRepository batches, RouteRepository routes, TenantRepository tenants,
-                        Duration lease, Clock clock) {
+                        Duration lease, AuditLog audit, Clock clock) {
         this.database = database;
         this.batches = batches;
         this.routes = routes;
         this.tenants = tenants;
         this.lease = lease;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -65,6 +69,8 @@ public final class BatchService {
                     Optional.of(now.plus(lease)), now)) {
                 throw new GatewayException(Reason.CONFLICT, "batch " + batchId + " is not ready to be claimed");
             }
+            audit.append(jdbc, new AuditEvent.BatchClaimed(now, Optional.of(batch.tenant()), operator.name(), batchId,
+                    batch.siteId()));
             return batches.find(jdbc, batchId).orElseThrow();
         });
     }
@@ -78,6 +84,8 @@ public final class BatchService {
                     batch.claimedBy(), Optional.empty(), now)) {
                 throw new GatewayException(Reason.CONFLICT, "batch " + batchId + " is not claimed by you");
             }
+            audit.append(jdbc, new AuditEvent.BatchCompleted(now, Optional.of(batch.tenant()), operator.name(),
+                    batchId, batch.siteId()));
             return batches.find(jdbc, batchId).orElseThrow();
         });
     }

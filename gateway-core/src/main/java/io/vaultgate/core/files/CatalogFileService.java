@@ -1,6 +1,8 @@
 package io.vaultgate.core.files;
 
 import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
@@ -11,7 +13,6 @@ import io.vaultgate.core.catalog.DirectoryRepository;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.path.VirtualPath;
-import io.vaultgate.core.storage.ObjectStore;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
@@ -28,18 +29,21 @@ public final class CatalogFileService implements FileService {
     private final FileRepository files;
     private final DirectoryRepository directories;
     private final FileShredder shredder;
-    private final FileOpener opener;
+    private final AuditedOpener opener;
     private final OperatorFiles operators;
+    private final AuditLog audit;
     private final Clock clock;
 
     public CatalogFileService(Database database, FileRepository files, DirectoryRepository directories,
-                              BatchRepository batches, ObjectStore store, FileOpener opener, Clock clock) {
+                              BatchRepository batches, FileShredder shredder, FileOpener opener, AuditLog audit,
+                              Clock clock) {
         this.database = database;
         this.files = files;
         this.directories = directories;
-        this.shredder = new FileShredder(database, files, store);
-        this.opener = opener;
-        this.operators = new OperatorFiles(database, files, batches, opener, clock);
+        this.shredder = shredder;
+        this.opener = new AuditedOpener(opener, audit, clock);
+        this.audit = audit;
+        this.operators = new OperatorFiles(database, files, batches, this.opener, clock);
         this.clock = clock;
     }
 
@@ -83,7 +87,7 @@ public final class CatalogFileService implements FileService {
         FileRecord file = database.read(jdbc -> visibleFile(jdbc, client, path))
                 .filter(f -> f.state() == FileState.COMMITTED)
                 .orElseThrow(() -> GatewayException.notFound(path.toString()));
-        return opener.open(file);
+        return opener.open(file, client.name());
     }
 
     @Override
@@ -96,6 +100,8 @@ public final class CatalogFileService implements FileService {
             Optional<FileRecord> file = visibleFile(jdbc, client, path);
             if (file.isPresent()) {
                 files.delete(jdbc, file.get().id());
+                audit.append(jdbc, new AuditEvent.Deleted(clock.instant(), Optional.of(client.tenant()), client.name(),
+                        file.get().id(), path.toString()));
                 return file;
             }
             if (!directories.exists(jdbc, client.tenant(), client.accountId(), path)) {
@@ -126,6 +132,8 @@ public final class CatalogFileService implements FileService {
                 throw new GatewayException(Reason.CONFLICT, to + ": already exists");
             }
             files.rename(jdbc, file.id(), to, clock.instant());
+            audit.append(jdbc, new AuditEvent.Renamed(clock.instant(), Optional.of(client.tenant()), client.name(),
+                    file.id(), from.toString(), to.toString()));
             return null;
         });
     }

@@ -1,5 +1,7 @@
 package io.vaultgate.core.files;
 
+import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.storage.ObjectStore;
@@ -19,16 +21,20 @@ public final class FileShredder {
     private final Database database;
     private final FileRepository files;
     private final ObjectStore store;
+    private final AuditLog audit;
 
-    public FileShredder(Database database, FileRepository files, ObjectStore store) {
+    public FileShredder(Database database, FileRepository files, ObjectStore store, AuditLog audit) {
         this.database = database;
         this.files = files;
         this.store = store;
+        this.audit = audit;
     }
 
-    public void shred(FileRecord file) {
+    /** Shreds the file and records {@code why} in the audit log in the same transaction. */
+    public void shred(FileRecord file, AuditEvent why) {
         database.inTransaction(jdbc -> {
             files.delete(jdbc, file.id());
+            audit.append(jdbc, why);
             return null;
         });
         deleteObject(file);

@@ -24,10 +24,11 @@ final class OperatorFiles {
     private final Database database;
     private final FileRepository files;
     private final BatchRepository batches;
-    private final FileOpener opener;
+    private final AuditedOpener opener;
     private final Clock clock;
 
-    OperatorFiles(Database database, FileRepository files, BatchRepository batches, FileOpener opener, Clock clock) {
+    OperatorFiles(Database database, FileRepository files, BatchRepository batches, AuditedOpener opener,
+                  Clock clock) {
         this.database = database;
         this.files = files;
         this.batches = batches;
@@ -74,7 +75,7 @@ final class OperatorFiles {
         FileRecord file = database.read(jdbc -> file(jdbc, operator, path))
                 .filter(found -> found.state() == FileState.COMMITTED)
                 .orElseThrow(() -> GatewayException.notFound(path.toString()));
-        return opener.open(file);
+        return opener.open(file, operator.name());
     }
 
     static GatewayException readOnly(VirtualPath path) {

@@ -1,5 +1,7 @@
 package io.vaultgate.core.files;
 
+import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditEvents;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.TenantRepository;
@@ -7,6 +9,7 @@ import io.vaultgate.core.tenant.Tenant;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +57,8 @@ public final class Retention {
     }
 
     private void shred(FileRecord file) {
-        shredder.shred(file);
+        shredder.shred(file, new AuditEvent.KeyOperation(clock.instant(), Optional.of(file.tenant()),
+                AuditEvents.SYSTEM, AuditEvent.KeyAction.SHRED, file.id(), "retention"));
         LOG.info("retention: shredded file={} tenant={} path={}", file.id(), file.tenant(), file.path());
     }
 }

@@ -8,7 +8,6 @@ import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.FileStateTransitions;
 import io.vaultgate.core.catalog.StoredKeySlot;
 import io.vaultgate.core.catalog.TenantRepository;
-import io.vaultgate.core.batch.Router;
 import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileState;
@@ -52,7 +51,7 @@ public final class EncryptingIngestService implements IngestService {
     private final Clock clock;
 
     public EncryptingIngestService(Database database, TenantRepository tenants, FileRepository files,
-                                   BatchRepository batches, ObjectStore store, KeyProvider keys, Router router,
+                                   BatchRepository batches, ObjectStore store, KeyProvider keys, UploadLedger ledger,
                                    UploadGate gate, int windowSegments, SecureRandom random, Clock clock) {
         this.database = database;
         this.tenants = tenants;
@@ -61,7 +60,7 @@ public final class EncryptingIngestService implements IngestService {
         this.keys = keys;
         this.gate = gate;
         this.slots = new KeySlots();
-        this.ledger = new UploadLedger(database, files, store, router, clock);
+        this.ledger = ledger;
         this.targets = new UploadTargets(database, batches);
         this.windowSegments = windowSegments;
         this.random = random;
@@ -77,14 +76,15 @@ public final class EncryptingIngestService implements IngestService {
         }
         gate.enter();
         try {
-            return mode == UploadMode.RESUME ? resume(target, tenant) : create(target, tenant);
+            return mode == UploadMode.RESUME ? resume(target, tenant, principal.name())
+                    : create(target, tenant, principal.name());
         } catch (RuntimeException e) {
             gate.leave();
             throw e;
         }
     }
 
-    private Upload create(UploadTarget target, Tenant tenant) {
+    private Upload create(UploadTarget target, Tenant tenant, String actor) {
         Instant now = clock.instant();
         VirtualPath path = target.storedPath();
         FileRecord file = new FileRecord(newFileId(), target.tenant(), target.ownerId(), path, FileState.UPLOADING,
@@ -107,13 +107,13 @@ public final class EncryptingIngestService implements IngestService {
                 files.insert(jdbc, file, slots.toStored(slot));
                 return used;
             });
-            return start(file, tenant, usage[0], dek, false);
+            return start(file, tenant, usage[0], dek, false, actor);
         } finally {
             dek.destroy();
         }
     }
 
-    private Upload resume(UploadTarget target, Tenant tenant) {
+    private Upload resume(UploadTarget target, Tenant tenant, String actor) {
         VirtualPath path = target.storedPath();
         FileRecord file = database.inTransaction(jdbc -> {
             FileRecord partial = files.findOwned(jdbc, target.tenant(), target.ownerId(), path, FileState.PARTIAL)
@@ -128,13 +128,14 @@ public final class EncryptingIngestService implements IngestService {
         StoredKeySlot stored = database.read(jdbc -> files.keySlot(jdbc, file.id())).orElseThrow();
         DataKey dek = keys.unwrap(new EnvelopeContext(file.tenant().value(), file.id()), slots.fromStored(stored));
         try {
-            return start(file, tenant, usedByOthers, dek, true);
+            return start(file, tenant, usedByOthers, dek, true, actor);
         } finally {
             dek.destroy();
         }
     }
 
-    private Upload start(FileRecord file, Tenant tenant, long usedByOthers, DataKey dek, boolean resume) {
+    private Upload start(FileRecord file, Tenant tenant, long usedByOthers, DataKey dek, boolean resume,
+                         String actor) {
         EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());
         PendingObject object = null;
         try {
@@ -143,14 +144,15 @@ public final class EncryptingIngestService implements IngestService {
             OutOfOrderEnvelopeWriter writer = resume
                     ? OutOfOrderEnvelopeWriter.resume(dek, context, object.channel(), windowSegments, digest::update)
                     : OutOfOrderEnvelopeWriter.create(dek, context, object.channel(), windowSegments, digest::update);
-            return new EncryptingUpload(file, object, writer, digest, ledger, gate, tenant.quota(), usedByOthers);
+            return new EncryptingUpload(file, object, writer, digest, ledger, gate, tenant.quota(), usedByOthers,
+                    actor);
         } catch (IOException e) {
             closeQuietly(object);
-            ledger.discard(file);
+            ledger.discard(file, actor, "storage failure");
             throw StorageFailures.of(file.path().toString(), e);
         } catch (RuntimeException e) {
             closeQuietly(object);
-            ledger.discard(file);
+            ledger.discard(file, actor, "could not start: " + e.getClass().getSimpleName());
             throw e;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);

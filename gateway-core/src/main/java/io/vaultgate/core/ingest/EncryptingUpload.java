@@ -30,10 +30,11 @@ final class EncryptingUpload implements Upload {
     private final Quota quota;
     private final long bytesUsedByOthers;
     private final long resumeOffset;
+    private final String actor;
     private Status status = Status.OPEN;
 
     EncryptingUpload(FileRecord file, PendingObject object, OutOfOrderEnvelopeWriter writer, MessageDigest digest,
-                     UploadLedger ledger, UploadGate gate, Quota quota, long bytesUsedByOthers) {
+                     UploadLedger ledger, UploadGate gate, Quota quota, long bytesUsedByOthers, String actor) {
         this.file = file;
         this.object = object;
         this.writer = writer;
@@ -43,6 +44,7 @@ final class EncryptingUpload implements Upload {
         this.quota = quota;
         this.bytesUsedByOthers = bytesUsedByOthers;
         this.resumeOffset = writer.committedLength();
+        this.actor = actor;
     }
 
     @Override
@@ -64,7 +66,7 @@ final class EncryptingUpload implements Upload {
         }
         long end = offset + src.remaining();
         if (!quota.allowsBytes(bytesUsedByOthers + end)) {
-            abort();
+            discard("quota exceeded");
             throw new GatewayException(Reason.QUOTA_EXCEEDED, file.path() + ": the tenant's storage quota of "
                     + quota.maxBytes() + " bytes would be exceeded");
         }
@@ -74,7 +76,7 @@ final class EncryptingUpload implements Upload {
             throw new GatewayException(Reason.INVALID_REQUEST, file.path() + ": write at offset " + offset
                     + " is too far ahead of the data received so far", e.getMessage(), e);
         } catch (IOException e) {
-            abort();
+            discard("storage failure");
             throw StorageFailures.of(file.path().toString(), e);
         }
     }
@@ -86,19 +88,19 @@ final class EncryptingUpload implements Upload {
         try {
             size = writer.finish();
         } catch (IllegalStateException hole) {
-            abort();
+            discard("gap in the data");
             throw new GatewayException(Reason.INVALID_REQUEST, file.path() + ": the upload has a gap; "
                     + "no data arrived for some offsets");
         } catch (IOException e) {
-            abort();
+            discard("storage failure");
             throw StorageFailures.of(file.path().toString(), e);
         }
         end();
         String sha256 = HexFormat.of().formatHex(digest.digest());
         try {
-            return ledger.commit(file, object, size, sha256);
+            return ledger.commit(file, object, size, sha256, actor);
         } catch (IOException e) {
-            ledger.discard(file);
+            ledger.discard(file, actor, "storage failure");
             throw StorageFailures.of(file.path().toString(), e);
         } finally {
             writer.close();
@@ -106,14 +108,18 @@ final class EncryptingUpload implements Upload {
     }
 
     @Override
-    public synchronized void abort() {
+    public void abort() {
+        discard("aborted by the client");
+    }
+
+    private synchronized void discard(String reason) {
         if (status == Status.DONE) {
             return;
         }
         end();
         writer.close();
         closeQuietly();
-        ledger.discard(file);
+        ledger.discard(file, actor, reason);
     }
 
     @Override
@@ -126,10 +132,10 @@ final class EncryptingUpload implements Upload {
             long kept = writer.suspend();
             object.sync();
             closeQuietly();
-            ledger.suspend(file, kept);
+            ledger.suspend(file, kept, actor);
         } catch (IOException | RuntimeException e) {
             closeQuietly();
-            ledger.discard(file);
+            ledger.discard(file, actor, "could not be kept as a partial");
         } finally {
             writer.close();
         }

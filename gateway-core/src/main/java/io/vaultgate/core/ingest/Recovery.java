@@ -1,5 +1,7 @@
 package io.vaultgate.core.ingest;
 
+import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditEvents;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.StoredKeySlot;
@@ -71,7 +73,7 @@ public final class Recovery {
                     List.of(FileState.UPLOADING, FileState.PARTIAL)));
             for (FileRecord file : unfinished) {
                 if (file.updatedAt().isBefore(oldest)) {
-                    discard(file);
+                    discard(file, "partial upload expired");
                     expired++;
                 } else if (file.state() == FileState.UPLOADING) {
                     resumable += makeResumable(file) ? 1 : 0;
@@ -98,7 +100,7 @@ public final class Recovery {
             for (FileRecord file : database.read(jdbc -> files.listByStates(jdbc, tenant.id(),
                     List.of(FileState.PARTIAL)))) {
                 if (file.updatedAt().isBefore(oldest)) {
-                    discard(file);
+                    discard(file, "partial upload expired");
                     expired++;
                 }
             }
@@ -130,13 +132,14 @@ public final class Recovery {
         } catch (IOException | RuntimeException e) {
             LOG.warn("interrupted upload {} of tenant {} could not be recovered and is discarded: {}", file.id(),
                     file.tenant(), e.toString());
-            discard(file);
+            discard(file, "interrupted upload could not be recovered");
             return false;
         }
     }
 
-    private void discard(FileRecord file) {
-        shredder.shred(file);
+    private void discard(FileRecord file, String reason) {
+        shredder.shred(file, new AuditEvent.UploadAborted(clock.instant(), Optional.of(file.tenant()),
+                AuditEvents.SYSTEM, file.id(), file.path().toString(), reason));
     }
 
     private static Set<ObjectId> ids(List<FileRecord> files, FileState state) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.catalog.Database;
@@ -85,7 +86,7 @@ class DiskFullIT {
 
     private GatewayCore coreWithStoreOn(TestCore test, Path storeRoot) throws IOException {
         return GatewayCore.assemble(Database.sqlite(home.resolve("catalog.db")), new FileSystemObjectStore(storeRoot),
-                test.keys(), new GatewayCore.Settings(Duration.ofHours(1), 16), new SecureRandom(), Clock.systemUTC());
+                test.keys(), AuditKeys.loadOrCreate(home.resolve("audit-signing.key"), new SecureRandom()), new GatewayCore.Settings(Duration.ofHours(1), 16), new SecureRandom(), Clock.systemUTC());
     }
 
     private long storedFiles() throws IOException {

@@ -1,6 +1,7 @@
 package io.vaultgate.core.testing;
 
 import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.catalog.Database;
@@ -73,8 +74,10 @@ public final class TestCore implements AutoCloseable {
 
     private static TestCore open(Path home, KeystoreKeyProvider keys, GatewayCore.Settings settings, Clock clock)
             throws IOException {
+        SecureRandom random = new SecureRandom();
         GatewayCore core = GatewayCore.assemble(Database.sqlite(home.resolve("catalog.db")),
-                new FileSystemObjectStore(home.resolve("objects")), keys, settings, new SecureRandom(), clock);
+                new FileSystemObjectStore(home.resolve("objects")), keys,
+                AuditKeys.loadOrCreate(home.resolve("audit-signing.key"), random), settings, random, clock);
         return new TestCore(home, keys, core);
     }
 

@@ -51,7 +51,7 @@ public final class AuditCommand {
 
     /** The audit signing key under the data directory; its public half is beside it as {@code .pub}. */
     public static Path signingKeyFile(VaultgateConfig config) {
-        return config.home().resolve("keys").resolve("audit-signing.key");
+        return new io.vaultgate.server.DataDirectory(config).auditSigningKey();
     }
 
     /** The seam: opens what the commands need from a data directory. */

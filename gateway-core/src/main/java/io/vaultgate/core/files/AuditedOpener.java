@@ -1,0 +1,85 @@
+package io.vaultgate.core.files;
+
+import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditLog;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Opens files for reading and records one {@code download} audit event per opened file when it is closed,
+ * with the number of plaintext bytes that were read.
+ */
+final class AuditedOpener {
+
+    private final FileOpener opener;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    AuditedOpener(FileOpener opener, AuditLog audit, Clock clock) {
+        this.opener = opener;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    FileContent open(FileRecord file, String actor) {
+        return new Counting(opener.open(file), file, actor);
+    }
+
+    private final class Counting implements FileContent {
+        private final FileContent content;
+        private final FileRecord file;
+        private final String actor;
+        private long bytesRead;
+        private boolean closed;
+
+        Counting(FileContent content, FileRecord file, String actor) {
+            this.content = content;
+            this.file = file;
+            this.actor = actor;
+        }
+
+        @Override
+        public String fileId() {
+            return content.fileId();
+        }
+
+        @Override
+        public long size() {
+            return content.size();
+        }
+
+        @Override
+        public String sha256() {
+            return content.sha256();
+        }
+
+        @Override
+        public int read(long position, ByteBuffer dst) throws IOException {
+            int read = content.read(position, dst);
+            if (read > 0) {
+                synchronized (this) {
+                    bytesRead += read;
+                }
+            }
+            return read;
+        }
+
+        @Override
+        public void close() throws IOException {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            try {
+                content.close();
+            } finally {
+                audit.append(new AuditEvent.Downloaded(clock.instant(), Optional.of(file.tenant()), actor, file.id(),
+                        file.path().toString(), bytesRead));
+            }
+        }
+    }
+}
