@@ -1,0 +1,203 @@
+package io.vaultgate.server.cli;
+
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.forward.ForwardJob;
+import io.vaultgate.core.forward.ForwardState;
+import io.vaultgate.core.forward.ForwardingAdministration;
+import io.vaultgate.core.forward.Outbox;
+import io.vaultgate.core.forward.RetryPolicy;
+import io.vaultgate.core.forward.SiteForwarding;
+import io.vaultgate.core.pki.CertificateAuthority;
+import io.vaultgate.core.pki.IssuedCertificate;
+import io.vaultgate.core.pki.Pem;
+import io.vaultgate.server.DataDirectory;
+import io.vaultgate.server.StartupException;
+import io.vaultgate.server.config.VaultgateConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vaultgate forward list|retry|configure}: the forwarding outbox and sites' forwarding settings.
+ * The commands open only the catalog (never the master secret); a running gateway sees their changes
+ * at its next poll.
+ */
+@Command(name = "forward", mixinStandardHelpOptions = true,
+        description = "Inspect and replay forwards to BPO sites; configure a site's endpoint and mTLS material.",
+        subcommands = {ForwardCommand.ListJobs.class, ForwardCommand.Retry.class, ForwardCommand.Configure.class})
+public final class ForwardCommand {
+
+    /** A subcommand over the catalog of the configured data directory. */
+    abstract static class CatalogTask implements Callable<Integer> {
+        private final Map<String, String> env;
+
+        @Mixin
+        GlobalOptions global;
+
+        @Spec
+        CommandSpec spec;
+
+        CatalogTask(Map<String, String> env) {
+            this.env = env;
+        }
+
+        @Override
+        public Integer call() {
+            VaultgateConfig config = global.load(env);
+            Path catalog = config.catalogFile();
+            if (!Files.exists(catalog)) {
+                throw new StartupException("catalog " + catalog, "there is no catalog here",
+                        "give the gateway's data directory with --home, or run `vaultgate init` first");
+            }
+            return run(config, Database.sqlite(catalog), spec.commandLine().getOut());
+        }
+
+        abstract int run(VaultgateConfig config, Database database, PrintWriter out);
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List forward jobs, oldest first.")
+    static final class ListJobs extends CatalogTask {
+        @Option(names = "--state", description = "pending, in_flight, delivered or dead (default: all).")
+        String state;
+
+        @Option(names = "--limit", defaultValue = "200", description = "At most this many jobs (default 200).")
+        int limit;
+
+        ListJobs(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(VaultgateConfig config, Database database, PrintWriter out) {
+            Optional<ForwardState> filter = Optional.ofNullable(state).map(ListJobs::parseState);
+            List<ForwardJob> jobs = new Outbox(database, RetryPolicy.defaults(), new SecureRandom()).list(filter, limit);
+            out.printf("%-27s %-10s %-12s %-12s %-35s %3s %-24s %s%n", "ID", "STATE", "SITE", "TENANT", "FILE",
+                    "TRY", "NEXT / DELIVERED", "LAST ERROR");
+            for (ForwardJob job : jobs) {
+                String when = job.deliveredAt().or(() -> job.state() == ForwardState.PENDING
+                        ? Optional.of(job.nextAttemptAt()) : job.leaseExpiresAt()).map(Object::toString).orElse("-");
+                out.printf("%-27s %-10s %-12s %-12s %-35s %3d %-24s %s%n", job.id(), job.state(), job.siteId(),
+                        job.tenant(), job.fileId(), job.attempts(), when, job.lastError().orElse("-"));
+            }
+            return 0;
+        }
+
+        private static ForwardState parseState(String text) {
+            try {
+                return ForwardState.valueOf(text.toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--state " + text + ": use pending, in_flight, delivered or dead");
+            }
+        }
+    }
+
+    @Command(name = "retry", mixinStandardHelpOptions = true,
+            description = "Make a DEAD forward job pending again, due now, with a fresh count of attempts.")
+    static final class Retry extends CatalogTask {
+        @Parameters(paramLabel = "ID", description = "The job id shown by `vaultgate forward list --state dead`.")
+        String id;
+
+        Retry(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(VaultgateConfig config, Database database, PrintWriter out) {
+            ForwardJob job = new Outbox(database, RetryPolicy.defaults(), new SecureRandom())
+                    .retry(id, Clock.systemUTC().instant());
+            out.println("Forward job " + job.id() + " (file " + job.fileId() + " to site " + job.siteId()
+                    + ") is " + job.state() + " again");
+            return 0;
+        }
+    }
+
+    @Command(name = "configure", mixinStandardHelpOptions = true,
+            description = {"Set a site's forwarding endpoint, its trust anchors and the gateway's client certificate.",
+                    "Example: vaultgate forward configure manila --endpoint https://drop.manila.example:9443 "
+                            + "--trust manila-ca.pem --issue-client-cert"})
+    static final class Configure extends CatalogTask {
+        @Parameters(paramLabel = "SITE")
+        String site;
+
+        @Option(names = "--endpoint", required = true, description = "https://host[:port][/base] of the site.")
+        URI endpoint;
+
+        @Option(names = "--trust", required = true, description = "PEM CA certificate(s) of the site's server certificate.")
+        Path trust;
+
+        @Option(names = "--client-cert", description = "PEM client certificate chain (leaf first) given to the site.")
+        Path clientCert;
+
+        @Option(names = "--client-key", description = "PEM private key of --client-cert (kept in this file, 0600).")
+        Path clientKey;
+
+        @Option(names = "--issue-client-cert", description = "Issue the client certificate from the gateway CA "
+                + "(<home>/tls/ca.key) into <home>/tls/forward-<site>.key/.crt.")
+        boolean issue;
+
+        @Option(names = "--max-concurrency", defaultValue = "4", description = "Forwards in flight to the site (default 4).")
+        int maxConcurrency;
+
+        @Option(names = "--no-site-digest", description = "Accept a 2xx without Repr-Digest (plain WebDAV servers).")
+        boolean noSiteDigest;
+
+        Configure(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(VaultgateConfig config, Database database, PrintWriter out) {
+            ForwardingAdministration admin = new ForwardingAdministration(database, Clock.systemUTC());
+            try {
+                Path key;
+                List<java.security.cert.X509Certificate> chain;
+                if (issue == (clientCert != null || clientKey != null)) {
+                    throw new IllegalArgumentException("give either --issue-client-cert or both --client-cert and "
+                            + "--client-key");
+                }
+                DataDirectory home = new DataDirectory(config);
+                if (issue) {
+                    key = home.tlsDir().resolve("forward-" + site + ".key").toAbsolutePath();
+                    CertificateAuthority ca = new CertificateAuthority(IssuedCertificate.read(home.caKey(),
+                            home.caCertificate()), new SecureRandom(), Clock.systemUTC());
+                    chain = admin.issueClientCertificate(site, ca, key, Duration.ofDays(825)).chain();
+                    Pem.writeCertificates(home.tlsDir().resolve("forward-" + site + ".crt"), chain);
+                } else {
+                    if (clientCert == null || clientKey == null) {
+                        throw new IllegalArgumentException("--client-cert and --client-key go together");
+                    }
+                    key = clientKey.toAbsolutePath();
+                    chain = Pem.readCertificates(clientCert);
+                }
+                admin.configureSite(new SiteForwarding(site, endpoint, Pem.readCertificates(trust), chain, key,
+                        Optional.empty(), maxConcurrency, !noSiteDigest));
+                out.println("Site " + site + " forwards to " + endpoint + " with client certificate "
+                        + chain.get(0).getSubjectX500Principal().getName() + " (key " + key + ")");
+                if (issue) {
+                    out.println("Give the site the gateway CA certificate " + home.caCertificate()
+                            + " for its --client-ca");
+                }
+                return 0;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.vaultgate.server.cli;
+
+import io.vaultgate.core.pki.Pem;
+import io.vaultgate.https.TlsMaterial;
+import io.vaultgate.https.receiver.ReceiverSettings;
+import io.vaultgate.https.receiver.SiteReceiver;
+import io.vaultgate.server.StartupException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vaultgate receive}: runs the reference site receiver, for a BPO site, until stopped. It needs no
+ * gateway data directory: only its own server key and certificate and the gateway CA certificate.
+ */
+@Command(name = "receive", mixinStandardHelpOptions = true,
+        description = {"Run a site receiver: accept files forwarded by a Vaultgate gateway over mutual TLS and "
+                + "write them into a drop directory as <drop>/<tenant>/<path>.",
+                "Example: vaultgate receive --listen 0.0.0.0:9443 --drop /srv/drop --key site.key --cert site.crt "
+                        + "--client-ca gateway-ca.pem"})
+public final class ReceiveCommand implements Callable<Integer> {
+
+    @Option(names = "--listen", defaultValue = "127.0.0.1:9443", description = "HOST:PORT (default 127.0.0.1:9443).")
+    String listen;
+
+    @Option(names = "--drop", required = true, description = "Directory the files are written into.")
+    Path drop;
+
+    @Option(names = "--key", required = true, description = "PEM private key of the receiver's server certificate.")
+    Path key;
+
+    @Option(names = "--cert", required = true, description = "PEM server certificate chain, leaf first.")
+    Path cert;
+
+    @Option(names = "--client-ca", required = true, description = "PEM certificate of the gateway CA; only "
+            + "clients it issued are accepted.")
+    Path clientCa;
+
+    @Option(names = "--max-file-size", defaultValue = "1TiB", description = "Largest file accepted (default 1TiB).")
+    String maxFileSize;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ReceiverSettings settings = new ReceiverSettings(address(listen), drop.toAbsolutePath(), read("--client-ca",
+                clientCa), io.vaultgate.server.config.DataSize.parse(maxFileSize).bytes(), Duration.ofSeconds(60));
+        TlsMaterial material;
+        try {
+            material = TlsMaterial.of(Pem.readPrivateKey(key), Pem.readCertificates(cert));
+        } catch (IOException e) {
+            throw new StartupException("--key/--cert", e.getMessage(), "give the PEM key and certificate chain", e);
+        }
+        try (SiteReceiver receiver = SiteReceiver.start(settings, material)) {
+            spec.commandLine().getOut().println("Receiving on " + receiver.address() + " into " + settings.drop()
+                    + " (Ctrl-C stops)");
+            Runtime.getRuntime().addShutdownHook(new Thread(receiver::close, "vaultgate-receiver-stop"));
+            receiver.awaitClose();
+        } catch (IOException e) {
+            throw new StartupException("--listen " + listen, e.getMessage(), "choose a free port and a local address", e);
+        }
+        return 0;
+    }
+
+    static InetSocketAddress address(String text) {
+        int colon = text.lastIndexOf(':');
+        try {
+            if (colon < 1) {
+                throw new NumberFormatException();
+            }
+            String host = text.substring(0, colon).replace("[", "").replace("]", "");
+            return new InetSocketAddress(host, Integer.parseInt(text.substring(colon + 1)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--listen " + text + ": give HOST:PORT, e.g. 127.0.0.1:9443");
+        }
+    }
+
+    private static java.util.List<java.security.cert.X509Certificate> read(String option, Path file) {
+        try {
+            return Pem.readCertificates(file);
+        } catch (IOException e) {
+            throw new StartupException(option + " " + file, e.getMessage(), "give a PEM certificate file", e);
+        }
+    }
+}

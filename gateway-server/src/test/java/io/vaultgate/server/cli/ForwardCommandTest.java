@@ -1,0 +1,161 @@
+package io.vaultgate.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.files.FileState;
+import io.vaultgate.core.forward.ForwardJob;
+import io.vaultgate.core.forward.ForwardingAdministration;
+import io.vaultgate.core.forward.Outbox;
+import io.vaultgate.core.forward.RetryPolicy;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.storage.ObjectId;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.server.ExitCodes;
+import io.vaultgate.server.StartupException;
+import io.vaultgate.server.config.ConfigException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+class ForwardCommandTest {
+
+    @TempDir
+    Path home;
+    private CliHarness cli;
+
+    @BeforeEach
+    void anInitializedGatewayWithASite() {
+        cli = new CliHarness(home);
+        assertThat(cli.run("init").exitCode()).isZero();
+        assertThat(cli.run("tenant", "add", "acme").exitCode()).isZero();
+        assertThat(cli.run("site", "add", "manila").exitCode()).isZero();
+    }
+
+    @Test
+    void deadJob_isListed_andRetryMakesItPendingAgain() {
+        String id = deadJob();
+
+        Result dead = forward("list", "--state", "dead");
+        assertThat(dead.exitCode()).as(dead.err()).isZero();
+        assertThat(dead.out()).contains(id, "DEAD", "manila", "acme", "f_1", "site unreachable");
+
+        Result retried = forward("retry", id);
+        assertThat(retried.exitCode()).as(retried.err()).isZero();
+        assertThat(retried.out()).contains(id, "PENDING again");
+        assertThat(forward("list", "--state", "dead").out()).doesNotContain(id);
+        assertThat(forward("list").out()).contains(id, "PENDING");
+    }
+
+    @Test
+    void retryOfAnUnknownOrLiveJob_fails() {
+        assertThat(forward("retry", "fw_nope").exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(forward("list", "--state", "sideways").err()).contains("use pending, in_flight, delivered or dead");
+    }
+
+    @Test
+    void configure_withAnIssuedClientCertificate_storesTheSite() {
+        Result result = forward("configure", "manila", "--endpoint", "https://127.0.0.1:9443",
+                "--trust", home.resolve("tls/ca.crt").toString(), "--issue-client-cert");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("CN=vaultgate-forwarder-manila", "--client-ca");
+        assertThat(new ForwardingAdministration(Database.sqlite(home.resolve("catalog.db")), Clock.systemUTC())
+                .site("manila")).hasValueSatisfying(site -> {
+                    assertThat(site.endpoint().toString()).isEqualTo("https://127.0.0.1:9443");
+                    assertThat(site.clientKeyFile()).isEqualTo(home.resolve("tls/forward-manila.key").toAbsolutePath());
+                });
+    }
+
+    @Test
+    void configure_refusesPlainHttp() {
+        Result result = forward("configure", "manila", "--endpoint", "http://127.0.0.1:9443",
+                "--trust", home.resolve("tls/ca.crt").toString(), "--issue-client-cert");
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(result.err()).contains("only https:// endpoints are allowed");
+    }
+
+    @Test
+    void receive_refusesABadListenAddress() {
+        assertThat(ReceiveCommandAddress.parse("127.0.0.1:9443").getPort()).isEqualTo(9443);
+        Result result = run("receive", "--listen", "nowhere", "--drop", home.resolve("drop").toString(), "--key",
+                "k", "--cert", "c", "--client-ca", home.resolve("tls/ca.crt").toString());
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(result.err()).contains("give HOST:PORT");
+    }
+
+    private String deadJob() {
+        Database database = Database.sqlite(home.resolve("catalog.db"));
+        Outbox outbox = new Outbox(database, new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                new SecureRandom());
+        Instant now = Instant.now();
+        FileRecord file = new FileRecord("f_1", TenantId.of("acme"), "ac_1", PathPolicy.parse("/inbox/a.csv"),
+                FileState.COMMITTED, new ObjectId("0".repeat(32)), 1, Optional.of("0".repeat(64)), now, now);
+        database.inTransaction(jdbc -> outbox.enqueue(jdbc, file, "manila", now));
+        ForwardJob job = outbox.claim("manila", "test", 1, Duration.ofMinutes(1), now).get(0);
+        outbox.fail(job, "site unreachable", false, now);
+        return job.id();
+    }
+
+    private Result forward(String... args) {
+        String[] all = new String[args.length + 3];
+        all[0] = "forward";
+        System.arraycopy(args, 0, all, 1, args.length);
+        all[args.length + 1] = "--home";
+        all[args.length + 2] = home.toString();
+        return run(all);
+    }
+
+    record Result(int exitCode, String out, String err) {
+    }
+
+    @Command(name = "vaultgate", subcommands = {ForwardCommand.class, ReceiveCommand.class})
+    static final class Root {
+    }
+
+    /** The forwarding commands as {@code vaultgate} will run them once the lead registers them. */
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        PrintWriter errWriter = new PrintWriter(err, true);
+        CommandLine line = new CommandLine(new Root(), new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                try {
+                    java.lang.reflect.Constructor<K> constructor = type.getDeclaredConstructor(Map.class);
+                    constructor.setAccessible(true);
+                    return constructor.newInstance(Map.of());
+                } catch (NoSuchMethodException noEnvironment) {
+                    return CommandLine.defaultFactory().create(type);
+                }
+            }
+        });
+        line.setOut(new PrintWriter(out, true));
+        line.setErr(errWriter);
+        line.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            errWriter.println("vaultgate: " + (e instanceof io.vaultgate.core.GatewayException g ? g.clientMessage()
+                    : e.getMessage()));
+            return e instanceof ConfigException || e instanceof StartupException ? ExitCodes.CONFIG : ExitCodes.FAILURE;
+        });
+        return new Result(line.execute(args), out.toString(), err.toString());
+    }
+
+    /** Reaches the package-private address parser. */
+    private static final class ReceiveCommandAddress {
+        static java.net.InetSocketAddress parse(String text) {
+            return ReceiveCommand.address(text);
+        }
+    }
+}
