@@ -19,12 +19,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns MINA's paired SFTP callbacks into one log line per decision: a transfer's outcome (committed with its
  * digest, kept as a resumable partial, failed), a refused open, a removal, a rename, a directory, a refused
- * link. Logged to {@code vaultgate.audit.sftp} until the core's audit API lands; never logs file contents.
- * Also counts transfers and bytes in {@link SftpMetrics}.
+ * link; and counts transfers and bytes in {@link SftpMetrics}. The tamper-evident audit events themselves
+ * (logins, uploads committed/suspended/aborted, downloads, deletes, renames) are appended by the core's
+ * services; these lines, on logger {@code vaultgate.sftp.transfers}, are the SFTP-level operational view
+ * and never contain file contents or credentials.
  */
 public final class AuditingSftpEventListener implements SftpEventListener {
 
-    private static final Logger AUDIT = LoggerFactory.getLogger("vaultgate.audit.sftp");
+    private static final Logger AUDIT = LoggerFactory.getLogger("vaultgate.sftp.transfers");
     private static final AttributeKey<AtomicLong> BYTES = new AttributeKey<>();
 
     private final SftpMetrics metrics;
