@@ -12,6 +12,7 @@ import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Reply;
 import io.vaultgate.https.http.Route;
+import io.vaultgate.https.operator.OperatorApi;
 import io.vaultgate.https.tus.TusApi;
 import java.util.List;
 import java.util.stream.Stream;
@@ -21,17 +22,19 @@ final class Routes implements Dispatcher {
 
     /** Every method and path the API answers; each must appear in {@code openapi.yaml}. */
     static final List<Route> ALL = Stream.of(List.of(new Route(HttpMethod.GET, OpenApi.PATH)), FilesApi.ROUTES,
-            TusApi.ROUTES).flatMap(List::stream).toList();
+            TusApi.ROUTES, OperatorApi.ROUTES).flatMap(List::stream).toList();
 
     private final HttpAuthentication authentication;
     private final FilesApi files;
     private final TusApi tus;
+    private final OperatorApi operators;
     private final OpenApi openApi = new OpenApi();
 
-    Routes(HttpAuthentication authentication, FilesApi files, TusApi tus) {
+    Routes(HttpAuthentication authentication, FilesApi files, TusApi tus, OperatorApi operators) {
         this.authentication = authentication;
         this.files = files;
         this.tus = tus;
+        this.operators = operators;
     }
 
     @Override
@@ -54,6 +57,9 @@ final class Routes implements Dispatcher {
         }
         if (uploads) {
             return tus.handle(reply, request, principal, path.substring(TusApi.PREFIX.length()));
+        }
+        if (path.equals(OperatorApi.PREFIX) || path.startsWith(OperatorApi.PREFIX + "/")) {
+            return operators.handle(reply, request, principal, path.substring(OperatorApi.PREFIX.length()));
         }
         throw new HttpProblem(HttpResponseStatus.NOT_FOUND, "no-route", "no such endpoint");
     }

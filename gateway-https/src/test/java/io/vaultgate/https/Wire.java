@@ -14,6 +14,7 @@ import io.vaultgate.https.auth.HttpAuthentication;
 import io.vaultgate.https.files.FilesApi;
 import io.vaultgate.https.http.ApiHandler;
 import io.vaultgate.https.http.StrictRequestDecoder;
+import io.vaultgate.https.operator.OperatorApi;
 import io.vaultgate.https.testing.MemoryStore;
 import io.vaultgate.https.tus.TusApi;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ final class Wire {
 
     Wire(Authenticator authenticator, MemoryStore store, long maxUploadBytes) {
         Routes routes = new Routes(new HttpAuthentication(authenticator), new FilesApi(store, store, maxUploadBytes),
-                new TusApi(store, store, maxUploadBytes));
+                new TusApi(store, store, maxUploadBytes), OperatorApi.disabled());
         server = new EmbeddedChannel(new StrictRequestDecoder(1024, 2048, 8192), new HttpResponseEncoder(),
                 new ChunkedWriteHandler(), new ApiHandler(routes));
         client = new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(1 << 24));

@@ -46,7 +46,8 @@ public final class TestGateway implements AutoCloseable {
         TestTls tls = TestTls.create(directory);
         HttpsSettings settings = tweak.apply(HttpsSettings.defaults(tls.serverMaterial()).withAddress("127.0.0.1", 0));
         GatewayCore gateway = core.core();
-        HttpsServer server = HttpsServer.start(settings, gateway.authenticator(), gateway.files(), gateway.ingest());
+        HttpsServer server = HttpsServer.start(settings, gateway.authenticator(), gateway.files(), gateway.ingest(),
+                gateway.batches());
         return new TestGateway(core, tls, server, token, principal);
     }
 
