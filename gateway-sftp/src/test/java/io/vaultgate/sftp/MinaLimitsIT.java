@@ -119,6 +119,18 @@ class MinaLimitsIT {
         } finally {
             pool.shutdownNow();
         }
+        // Every session's SFTP thread ends once its session is closed (it is never interrupted, see
+        // NonInterruptingExecutor, so this guards against a leak).
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (sftpThreads() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(sftpThreads()).isZero();
+    }
+
+    private static long sftpThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().contains("sftp-session") && t.isAlive()).count();
     }
 
     private static ClientSessionHolder password(String user, String password) throws Exception {
