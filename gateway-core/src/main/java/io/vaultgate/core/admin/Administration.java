@@ -139,6 +139,25 @@ public final class Administration {
         return key;
     }
 
+    /** Lets an account log in over HTTPS with this client certificate (issued by the gateway's client CA). */
+    public String addClientCertificate(String username, java.security.cert.X509Certificate certificate) {
+        String fingerprint = io.vaultgate.core.pki.Fingerprints.sha256(certificate);
+        database.inTransaction(jdbc -> {
+            Account account = account(jdbc, username);
+            accounts.addCertificate(jdbc, account.id(), fingerprint,
+                    certificate.getSubjectX500Principal().getName(), clock.instant());
+            audited(jdbc, Optional.of(account.tenant()), AdminAction.CREDENTIAL_ADDED,
+                    username + " client-certificate " + fingerprint);
+            return null;
+        });
+        return fingerprint;
+    }
+
+    /** Restricts the tenant's logins to these networks; an empty list allows any address. */
+    public Tenant setAllowedSources(TenantId id, List<io.vaultgate.core.tenant.Cidr> sources) {
+        return updateTenant(id, tenant -> tenant.withAllowedSources(sources));
+    }
+
     public void setPassword(String username, char[] password) {
         if (password.length < 12) {
             throw new GatewayException(Reason.INVALID_REQUEST, "passwords must have at least 12 characters");

@@ -51,6 +51,12 @@ public final class AuditingAuthenticator implements Authenticator {
         return record(delegate.byToken(token, protocol, sourceAddress), "token", protocol, sourceAddress, "(token)");
     }
 
+    @Override
+    public AuthResult byCertificate(String sha256Fingerprint, Protocol protocol, String sourceAddress) {
+        return record(delegate.byCertificate(sha256Fingerprint, protocol, sourceAddress), "certificate", protocol,
+                sourceAddress, "(certificate)");
+    }
+
     private AuthResult record(AuthResult result, String method, Protocol protocol, String source, String tried) {
         String from = source == null || source.isBlank() ? "unknown" : source;
         if (result instanceof AuthResult.Success success) {

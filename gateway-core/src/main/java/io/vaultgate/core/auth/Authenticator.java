@@ -17,4 +17,12 @@ public interface Authenticator {
 
     /** A bearer API token, for HTTPS. */
     AuthResult byToken(String token, Protocol protocol, String sourceAddress);
+
+    /**
+     * A TLS client certificate the front-end has already validated against the gateway's client CA,
+     * identified by the SHA-256 of its DER encoding (lower-case hex).
+     */
+    default AuthResult byCertificate(String sha256Fingerprint, Protocol protocol, String sourceAddress) {
+        return new AuthResult.Failure(null, AuthFailure.METHOD_NOT_ALLOWED);
+    }
 }

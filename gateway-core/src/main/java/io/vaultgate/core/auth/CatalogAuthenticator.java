@@ -60,7 +60,7 @@ public final class CatalogAuthenticator implements Authenticator {
             if (!accounts.hasSshKey(jdbc, account.get().id(), fingerprint)) {
                 return new Failure(username, AuthFailure.BAD_CREDENTIAL);
             }
-            return admit(jdbc, account.get(), protocol, false);
+            return admit(jdbc, account.get(), protocol, false, source);
         });
     }
 
@@ -77,7 +77,7 @@ public final class CatalogAuthenticator implements Authenticator {
             if (!matches) {
                 return new Failure(username, AuthFailure.BAD_CREDENTIAL);
             }
-            return admit(jdbc, account.get(), protocol, true);
+            return admit(jdbc, account.get(), protocol, true, source);
         });
     }
 
@@ -101,11 +101,23 @@ public final class CatalogAuthenticator implements Authenticator {
             if (account.isEmpty()) {
                 return new Failure(null, AuthFailure.UNKNOWN_USER);
             }
-            return admit(jdbc, account.get(), protocol, false);
+            return admit(jdbc, account.get(), protocol, false, source);
         });
     }
 
-    private AuthResult admit(Jdbc jdbc, Account account, Protocol protocol, boolean byPassword) throws SQLException {
+    @Override
+    public AuthResult byCertificate(String sha256Fingerprint, Protocol protocol, String source) {
+        return database.read(jdbc -> {
+            Optional<Account> account = accounts.findByCertificate(jdbc, sha256Fingerprint);
+            if (account.isEmpty()) {
+                return new Failure(null, AuthFailure.UNKNOWN_USER);
+            }
+            return admit(jdbc, account.get(), protocol, false, source);
+        });
+    }
+
+    private AuthResult admit(Jdbc jdbc, Account account, Protocol protocol, boolean byPassword, String source)
+            throws SQLException {
         Tenant tenant = tenants.find(jdbc, account.tenant()).orElseThrow();
         if (!tenant.isActive()) {
             return new Failure(account.username(), AuthFailure.TENANT_LOCKED);
@@ -118,6 +130,9 @@ public final class CatalogAuthenticator implements Authenticator {
         }
         if (byPassword && !tenant.passwordLoginAllowed()) {
             return new Failure(account.username(), AuthFailure.METHOD_NOT_ALLOWED);
+        }
+        if (!SourceAddresses.allowedBy(tenant, source)) {
+            return new Failure(account.username(), AuthFailure.SOURCE_NOT_ALLOWED);
         }
         return new Success(new ClientPrincipal(account.id(), account.username(), account.tenant(), protocol));
     }

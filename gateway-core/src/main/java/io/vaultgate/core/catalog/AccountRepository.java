@@ -45,6 +45,18 @@ public final class AccountRepository {
                 row -> row.getString(1), accountId);
     }
 
+    public void addCertificate(Jdbc jdbc, String accountId, String sha256Fingerprint, String subject, Instant now)
+            throws SQLException {
+        jdbc.update("INSERT INTO account_certificates (account_id, fingerprint, subject, created_at) VALUES (?, ?, ?, ?)",
+                accountId, sha256Fingerprint, subject, now.toEpochMilli());
+    }
+
+    public Optional<Account> findByCertificate(Jdbc jdbc, String sha256Fingerprint) throws SQLException {
+        return jdbc.queryOne("SELECT a.id, a.tenant_id, a.username, a.expires_at, a.created_at FROM accounts a "
+                + "JOIN account_certificates c ON c.account_id = a.id WHERE c.fingerprint = ?", AccountRepository::map,
+                sha256Fingerprint);
+    }
+
     public void setPasswordHash(Jdbc jdbc, String accountId, String hash) throws SQLException {
         jdbc.update("UPDATE accounts SET password_hash = ? WHERE id = ?", hash, accountId);
     }

@@ -1,5 +1,6 @@
 package io.vaultgate.core.catalog;
 
+import io.vaultgate.core.tenant.Cidr;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.Quota;
 import io.vaultgate.core.tenant.Tenant;
@@ -19,20 +20,21 @@ import java.util.stream.Collectors;
 public final class TenantRepository {
 
     private static final String COLUMNS =
-            "id, name, status, quota_bytes, quota_files, retention_seconds, protocols, password_login, created_at";
+            "id, name, status, quota_bytes, quota_files, retention_seconds, protocols, password_login, allowed_cidrs, "
+            + "created_at";
 
     public void insert(Jdbc jdbc, Tenant tenant) throws SQLException {
-        jdbc.update("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        jdbc.update("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 tenant.id().value(), tenant.name(), tenant.status().name(), tenant.quota().maxBytes(),
                 tenant.quota().maxFiles(), tenant.retention().toSeconds(), protocols(tenant),
-                tenant.passwordLoginAllowed(), tenant.createdAt().toEpochMilli());
+                tenant.passwordLoginAllowed(), cidrs(tenant), tenant.createdAt().toEpochMilli());
     }
 
     public void update(Jdbc jdbc, Tenant tenant) throws SQLException {
         jdbc.update("UPDATE tenants SET name = ?, status = ?, quota_bytes = ?, quota_files = ?, "
-                        + "retention_seconds = ?, protocols = ?, password_login = ? WHERE id = ?",
+                        + "retention_seconds = ?, protocols = ?, password_login = ?, allowed_cidrs = ? WHERE id = ?",
                 tenant.name(), tenant.status().name(), tenant.quota().maxBytes(), tenant.quota().maxFiles(),
-                tenant.retention().toSeconds(), protocols(tenant), tenant.passwordLoginAllowed(),
+                tenant.retention().toSeconds(), protocols(tenant), tenant.passwordLoginAllowed(), cidrs(tenant),
                 tenant.id().value());
     }
 
@@ -48,6 +50,10 @@ public final class TenantRepository {
         return tenant.protocols().stream().map(Enum::name).sorted().collect(Collectors.joining(","));
     }
 
+    private static String cidrs(Tenant tenant) {
+        return tenant.allowedSources().stream().map(Cidr::toString).collect(Collectors.joining(","));
+    }
+
     private static Tenant map(ResultSet row) throws SQLException {
         EnumSet<Protocol> protocols = EnumSet.noneOf(Protocol.class);
         Arrays.stream(row.getString("protocols").split(",")).filter(s -> !s.isEmpty())
@@ -56,6 +62,9 @@ public final class TenantRepository {
                 TenantStatus.valueOf(row.getString("status")),
                 new Quota(row.getLong("quota_bytes"), row.getLong("quota_files")),
                 Duration.ofSeconds(row.getLong("retention_seconds")), protocols,
-                row.getBoolean("password_login"), Instant.ofEpochMilli(row.getLong("created_at")));
+                row.getBoolean("password_login"),
+                Arrays.stream(row.getString("allowed_cidrs").split(",")).filter(c -> !c.isEmpty()).map(Cidr::parse)
+                        .toList(),
+                Instant.ofEpochMilli(row.getLong("created_at")));
     }
 }

@@ -2,7 +2,9 @@ package io.vaultgate.core.tenant;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.net.InetAddress;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -10,9 +12,11 @@ import java.util.Set;
  * A client company whose data passes through the gateway. Everything else is scoped by its id.
  *
  * @param retention how long committed files are kept; {@link Duration#ZERO} keeps them until deleted
+ * @param allowedSources networks its principals may connect from; empty allows any address
  */
 public record Tenant(TenantId id, String name, TenantStatus status, Quota quota, Duration retention,
-                     Set<Protocol> protocols, boolean passwordLoginAllowed, Instant createdAt) {
+                     Set<Protocol> protocols, boolean passwordLoginAllowed, List<Cidr> allowedSources,
+                     Instant createdAt) {
 
     public Tenant {
         Objects.requireNonNull(id, "id");
@@ -25,13 +29,23 @@ public record Tenant(TenantId id, String name, TenantStatus status, Quota quota,
             throw new IllegalArgumentException("tenant retention must be >= 0");
         }
         protocols = protocols.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(protocols));
+        allowedSources = List.copyOf(allowedSources);
         Objects.requireNonNull(createdAt, "createdAt");
     }
 
     /** A new active tenant allowing every protocol, key-based login only, no quota. */
     public static Tenant create(TenantId id, String name, Instant now) {
         return new Tenant(id, name, TenantStatus.ACTIVE, Quota.UNLIMITED, Duration.ZERO,
-                EnumSet.allOf(Protocol.class), false, now);
+                EnumSet.allOf(Protocol.class), false, List.of(), now);
+    }
+
+    /** Whether a connection from {@code address} may log in: any address when no CIDR is configured. */
+    public boolean allowsSource(InetAddress address) {
+        return allowedSources.isEmpty() || allowedSources.stream().anyMatch(cidr -> cidr.contains(address));
+    }
+
+    public Tenant withAllowedSources(List<Cidr> sources) {
+        return new Tenant(id, name, status, quota, retention, protocols, passwordLoginAllowed, sources, createdAt);
     }
 
     public boolean isActive() {
@@ -39,18 +53,22 @@ public record Tenant(TenantId id, String name, TenantStatus status, Quota quota,
     }
 
     public Tenant withPasswordLogin(boolean allowed) {
-        return new Tenant(id, name, status, quota, retention, protocols, allowed, createdAt);
+        return new Tenant(id, name, status, quota, retention, protocols, allowed,
+                allowedSources, createdAt);
     }
 
     public Tenant withStatus(TenantStatus newStatus) {
-        return new Tenant(id, name, newStatus, quota, retention, protocols, passwordLoginAllowed, createdAt);
+        return new Tenant(id, name, newStatus, quota, retention, protocols, passwordLoginAllowed,
+                allowedSources, createdAt);
     }
 
     public Tenant withRetention(Duration newRetention) {
-        return new Tenant(id, name, status, quota, newRetention, protocols, passwordLoginAllowed, createdAt);
+        return new Tenant(id, name, status, quota, newRetention, protocols, passwordLoginAllowed,
+                allowedSources, createdAt);
     }
 
     public Tenant withQuota(Quota newQuota) {
-        return new Tenant(id, name, status, newQuota, retention, protocols, passwordLoginAllowed, createdAt);
+        return new Tenant(id, name, status, newQuota, retention, protocols, passwordLoginAllowed,
+                allowedSources, createdAt);
     }
 }

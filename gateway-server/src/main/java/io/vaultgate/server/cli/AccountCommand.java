@@ -36,6 +36,10 @@ public final class AccountCommand {
                 description = "An OpenSSH public key file (.pub) or key line. Repeatable.")
         List<String> sshKeys = new ArrayList<>();
 
+        @Option(names = "--client-cert", paramLabel = "PEM",
+                description = "A client certificate (PEM) the account may log in with over HTTPS mutual TLS.")
+        java.nio.file.Path clientCertificate;
+
         @Option(names = "--password-stdin",
                 description = "Read a password (at least 12 characters) from standard input; the tenant must "
                         + "allow password login for it to be usable.")
@@ -58,6 +62,9 @@ public final class AccountCommand {
             for (String line : keyLines) {
                 out.println("  added SSH key " + admin.addSshKey(username, line).fingerprint());
             }
+            if (clientCertificate != null) {
+                out.println("  added client certificate " + admin.addClientCertificate(username, certificate()));
+            }
             if (passwordFromStdin) {
                 admin.setPassword(username, readPassword());
                 out.println("  password set");
@@ -66,6 +73,14 @@ public final class AccountCommand {
                 out.println("  API token (shown once): " + admin.issueAccountToken(username, "cli"));
             }
             return 0;
+        }
+
+        private java.security.cert.X509Certificate certificate() {
+            try {
+                return io.vaultgate.core.pki.Pem.readCertificates(clientCertificate).get(0);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--client-cert " + clientCertificate + ": " + e.getMessage());
+            }
         }
 
         private static char[] readPassword() {

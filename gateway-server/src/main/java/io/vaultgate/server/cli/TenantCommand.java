@@ -45,7 +45,7 @@ public final class TenantCommand {
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
-            description = {"Change a tenant's quota or retention.",
+            description = {"Change a tenant's quota, retention or allowed source networks.",
                     "Example: vaultgate tenant set acme --quota-bytes 500GiB --quota-files 100000 --retention 30d"})
     static final class Set extends CoreTask {
         @Parameters(paramLabel = "ID")
@@ -56,6 +56,11 @@ public final class TenantCommand {
 
         @Option(names = "--quota-files", paramLabel = "N", description = "File count limit; 0 = none.")
         Long quotaFiles;
+
+        @Option(names = "--allow-sources", paramLabel = "CIDR[,CIDR...]",
+                description = "Networks the tenant's logins may come from, e.g. 203.0.113.0/24,2001:db8::/32; "
+                        + "\"\" allows any address.")
+        String allowSources;
 
         @Option(names = "--retention", paramLabel = "DURATION",
                 description = "Shred committed files older than this, e.g. 30d; 0s = keep until deleted.")
@@ -75,6 +80,10 @@ public final class TenantCommand {
                 admin.setQuota(tenant, new Quota(
                         quotaBytes == null ? current.quota().maxBytes() : DataSize.parse(quotaBytes).bytes(),
                         quotaFiles == null ? current.quota().maxFiles() : quotaFiles));
+            }
+            if (allowSources != null) {
+                admin.setAllowedSources(tenant, java.util.Arrays.stream(allowSources.split(","))
+                        .filter(cidr -> !cidr.isBlank()).map(io.vaultgate.core.tenant.Cidr::parse).toList());
             }
             if (retention != null) {
                 admin.setRetention(tenant, SiteCommand.Durations.parse("--retention", retention));
@@ -127,6 +136,8 @@ public final class TenantCommand {
             out.println("retention:       " + (tenant.retention().isZero() ? "until deleted"
                     : tenant.retention().toHours() % 24 == 0 ? tenant.retention().toDays() + "d"
                     : tenant.retention().toHours() + "h"));
+            out.println("allowed sources: " + (tenant.allowedSources().isEmpty() ? "any"
+                    : tenant.allowedSources().toString()));
             out.println("created:         " + tenant.createdAt());
             out.println("accounts:");
             for (Account account : admin.accounts(tenant.id())) {

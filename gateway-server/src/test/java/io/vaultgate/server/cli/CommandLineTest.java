@@ -61,8 +61,11 @@ class CommandLineTest {
         assertThat(account.out()).contains("SHA256:XZAbVVMB7KOYy8d1svBVu4ov4OeDXCfS6rqxB5Nnac4", "API token");
 
         assertThat(cli.run("tenant", "list").out()).contains("acme", "ACTIVE", "Acme Corp");
-        assertThat(cli.run("tenant", "set", "acme", "--quota-bytes", "1GiB", "--retention", "30d").exitCode()).isZero();
-        assertThat(cli.run("tenant", "show", "acme").out()).contains("quota bytes:     1073741824", "retention:       30d");
+        assertThat(cli.run("tenant", "set", "acme", "--quota-bytes", "1GiB", "--retention", "30d",
+                "--allow-sources", "203.0.113.0/24").exitCode()).isZero();
+        assertThat(cli.run("tenant", "show", "acme").out()).contains("quota bytes:     1073741824", "retention:       30d",
+                "allowed sources: [203.0.113.0/24]");
+        assertThat(cli.run("tenant", "set", "acme", "--allow-sources", "example.com").err()).contains("not an IP address");
         assertThat(cli.run("tenant", "show", "acme").out()).contains("acme-upload", "SHA256:XZAbVVMB7K");
 
         CliHarness.Result duplicate = cli.run("tenant", "add", "acme");
