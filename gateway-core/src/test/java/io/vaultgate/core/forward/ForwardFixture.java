@@ -38,7 +38,7 @@ final class ForwardFixture implements AutoCloseable {
     static final String SITE = "manila";
 
     final Path home;
-    final MutableClock clock = new MutableClock(Instant.now());
+    final MutableClock clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     final SecureRandom random = new SecureRandom();
     final TestCore test;
     final Database database;
