@@ -21,11 +21,11 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vaultgate.core.auth.Authenticator;
-import io.vaultgate.core.batch.BatchService;
 import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.https.auth.HttpAuthentication;
 import io.vaultgate.https.files.FilesApi;
+import io.vaultgate.https.files.SignedReceipts;
 import io.vaultgate.https.operator.OperatorApi;
 import io.vaultgate.https.tls.ServerTls;
 import io.vaultgate.https.tus.TusApi;
@@ -67,34 +67,35 @@ public final class HttpsServer implements AutoCloseable {
     }
 
     /**
-     * Starts the listener without the operators' batch routes (they answer 404).
-     *
-     * @deprecated use {@link #start(HttpsSettings, Authenticator, FileService, IngestService, BatchService)}
-     */
-    @Deprecated
-    public static HttpsServer start(HttpsSettings settings, Authenticator authenticator, FileService files,
-                                    IngestService ingest) throws SSLException, InterruptedException {
-        return start(settings, authenticator, files, ingest, OperatorApi.disabled());
-    }
-
-    /**
-     * Starts the listener with every API: files, tus uploads and the operators' batch workflow.
+     * Starts the listener with every API: files (with signed receipts), tus uploads and the operators'
+     * batch workflow.
      *
      * @throws SSLException         the key and certificate do not make a TLS context
      * @throws InterruptedException interrupted while binding
      */
+    public static HttpsServer start(HttpsSettings settings, HttpsServices core) throws SSLException, InterruptedException {
+        return start(settings, core.authenticator(), core.files(), core.ingest(), new OperatorApi(core.batches()),
+                SignedReceipts.from(core.receipts()));
+    }
+
+    /**
+     * Starts the listener without the operators' batch routes (they answer 404) and without signed receipts.
+     *
+     * @deprecated use {@link #start(HttpsSettings, HttpsServices)}
+     */
+    @Deprecated
     public static HttpsServer start(HttpsSettings settings, Authenticator authenticator, FileService files,
-                                    IngestService ingest, BatchService batches) throws SSLException, InterruptedException {
-        return start(settings, authenticator, files, ingest, new OperatorApi(batches));
+                                    IngestService ingest) throws SSLException, InterruptedException {
+        return start(settings, authenticator, files, ingest, OperatorApi.disabled(), SignedReceipts.NONE);
     }
 
     private static HttpsServer start(HttpsSettings settings, Authenticator authenticator, FileService files,
-                                     IngestService ingest, OperatorApi operators)
+                                     IngestService ingest, OperatorApi operators, SignedReceipts receipts)
             throws SSLException, InterruptedException {
         SslContext tls = ServerTls.serverContext(settings.tls(), settings.clientTls());
         Routes routes = new Routes(new HttpAuthentication(authenticator),
-                new FilesApi(files, ingest, settings.maxUploadBytes()),
-                new TusApi(files, ingest, settings.maxUploadBytes()), operators);
+                new FilesApi(files, ingest, settings.maxUploadBytes(), receipts),
+                new TusApi(files, ingest, settings.maxUploadBytes(), receipts), operators);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;

@@ -35,8 +35,10 @@ public final class FilesApi {
     private final IngestService ingest;
     private final Downloads downloads;
     private final long maxUploadBytes;
+    private final SignedReceipts receipts;
 
-    public FilesApi(FileService files, IngestService ingest, long maxUploadBytes) {
+    public FilesApi(FileService files, IngestService ingest, long maxUploadBytes, SignedReceipts receipts) {
+        this.receipts = receipts;
         this.files = files;
         this.ingest = ingest;
         this.downloads = new Downloads(files);
@@ -48,10 +50,10 @@ public final class FilesApi {
         VirtualPath path = RequestPaths.toVirtualPath(rawPath);
         HttpMethod method = request.method();
         if (HttpMethod.PUT.equals(method)) {
-            return UploadExchange.start(reply, request, principal, path, ingest, maxUploadBytes);
+            return UploadExchange.start(reply, request, principal, path, ingest, maxUploadBytes, receipts);
         }
         if (HttpMethod.POST.equals(method)) {
-            return MultipartExchange.start(reply, request, principal, path, ingest, maxUploadBytes);
+            return MultipartExchange.start(reply, request, principal, path, ingest, maxUploadBytes, receipts);
         }
         if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)) {
             downloads.respond(reply, request, principal, path, rawPath.isEmpty() || rawPath.endsWith("/"));

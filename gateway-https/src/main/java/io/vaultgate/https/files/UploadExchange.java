@@ -32,10 +32,13 @@ public final class UploadExchange implements Exchange {
     private final long declaredLength;
     private final DigestCheck digest;
     private final BodyWriter writer;
+    private final SignedReceipts receipts;
     private boolean finished;
 
-    private UploadExchange(Reply reply, Upload upload, long declaredLength, DigestCheck digest, long maxBytes) {
+    private UploadExchange(Reply reply, Upload upload, long declaredLength, DigestCheck digest, long maxBytes,
+                           SignedReceipts receipts) {
         this.reply = reply;
+        this.receipts = receipts;
         this.upload = upload;
         this.declaredLength = declaredLength;
         this.digest = digest;
@@ -43,7 +46,7 @@ public final class UploadExchange implements Exchange {
     }
 
     public static UploadExchange start(Reply reply, HttpRequest request, Principal principal, VirtualPath path,
-                                       IngestService ingest, long maxBytes) {
+                                       IngestService ingest, long maxBytes, SignedReceipts receipts) {
         long declared = declaredLength(request);
         if (declared > maxBytes) {
             throw new HttpProblem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
@@ -51,7 +54,7 @@ public final class UploadExchange implements Exchange {
         }
         DigestCheck digest = DigestCheck.forRequest(request.headers());
         Upload upload = ingest.open(principal, path, UploadMode.CREATE);
-        return new UploadExchange(reply, upload, declared, digest, maxBytes);
+        return new UploadExchange(reply, upload, declared, digest, maxBytes, receipts);
     }
 
     private static long declaredLength(HttpRequest request) {
@@ -83,7 +86,7 @@ public final class UploadExchange implements Exchange {
         HttpHeaders headers = new DefaultHttpHeaders()
                 .set(HttpHeaderNames.LOCATION, FilesApi.PREFIX + receipt.path())
                 .set(HttpHeaderNames.ETAG, Downloads.etag(receipt.sha256()));
-        reply.json(HttpResponseStatus.CREATED, ReceiptJson.of(receipt), headers);
+        reply.json(HttpResponseStatus.CREATED, ReceiptJson.of(receipt, receipts.signedText(receipt)), headers);
     }
 
     @Override

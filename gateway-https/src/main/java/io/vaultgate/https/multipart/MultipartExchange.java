@@ -15,6 +15,7 @@ import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.https.files.BodyWriter;
 import io.vaultgate.https.files.ReceiptJson;
+import io.vaultgate.https.files.SignedReceipts;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Json;
@@ -40,14 +41,16 @@ public final class MultipartExchange implements Exchange, MultipartParser.Listen
     private final IngestService ingest;
     private final long maxBytes;
     private final MultipartParser parser;
+    private final SignedReceipts receipts;
     private final List<Upload> uploads = new ArrayList<>();
     private BodyWriter current;
     private long total;
     private boolean finished;
 
     private MultipartExchange(Reply reply, Principal principal, VirtualPath directory,
-                              IngestService ingest, long maxBytes, String boundary) {
+                              IngestService ingest, long maxBytes, String boundary, SignedReceipts receipts) {
         this.reply = reply;
+        this.receipts = receipts;
         this.principal = principal;
         this.directory = directory;
         this.ingest = ingest;
@@ -57,13 +60,14 @@ public final class MultipartExchange implements Exchange, MultipartParser.Listen
 
     public static MultipartExchange start(Reply reply, HttpRequest request,
                                           Principal principal, VirtualPath directory, IngestService ingest,
-                                          long maxBytes) {
+                                          long maxBytes, SignedReceipts receipts) {
         Map<String, String> type = HeaderParameters.parse(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
         if (!"multipart/form-data".equals(type.get("")) || type.get("boundary") == null) {
             throw new HttpProblem(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
                     "a POST body must be multipart/form-data with a boundary");
         }
-        return new MultipartExchange(reply, principal, directory, ingest, maxBytes, type.get("boundary"));
+        return new MultipartExchange(reply, principal, directory, ingest, maxBytes, type.get("boundary"),
+                receipts);
     }
 
     @Override
@@ -118,16 +122,17 @@ public final class MultipartExchange implements Exchange, MultipartParser.Listen
         if (uploads.isEmpty()) {
             throw HttpProblem.badRequest("the form has no file part");
         }
-        List<Receipt> receipts = new ArrayList<>();
+        List<Receipt> committed = new ArrayList<>();
         for (Upload upload : uploads) {
-            receipts.add(upload.commit());
+            committed.add(upload.commit());
         }
         finished = true;
         release();
         reply.json(HttpResponseStatus.CREATED, Json.object(json -> {
             json.writeArrayFieldStart("files");
-            for (Receipt receipt : receipts) {
-                json.writeRawValue(new String(ReceiptJson.of(receipt), StandardCharsets.UTF_8));
+            for (Receipt receipt : committed) {
+                json.writeRawValue(new String(ReceiptJson.of(receipt, receipts.signedText(receipt)),
+                        StandardCharsets.UTF_8));
             }
             json.writeEndArray();
         }));

@@ -15,6 +15,7 @@ import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.https.files.SignedReceipts;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Reply;
@@ -43,8 +44,10 @@ public final class TusApi {
     private final FileService files;
     private final IngestService ingest;
     private final long maxUploadBytes;
+    private final SignedReceipts receipts;
 
-    public TusApi(FileService files, IngestService ingest, long maxUploadBytes) {
+    public TusApi(FileService files, IngestService ingest, long maxUploadBytes, SignedReceipts receipts) {
+        this.receipts = receipts;
         this.files = files;
         this.ingest = ingest;
         this.maxUploadBytes = maxUploadBytes;
@@ -137,7 +140,7 @@ public final class TusApi {
             throw new HttpProblem(HttpResponseStatus.CONFLICT, "offset-mismatch", "Upload-Offset is " + offset
                     + " but the upload continues at " + stored);
         }
-        return new TusPatch(reply, upload, id, checksum, () -> offset(principal, id));
+        return new TusPatch(reply, upload, id, checksum, () -> offset(principal, id), receipts);
     }
 
     /** Where the upload continues: the partial's stored size, or its length once it was committed. */

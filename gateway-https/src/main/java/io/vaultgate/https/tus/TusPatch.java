@@ -9,6 +9,8 @@ import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.https.files.BodyWriter;
 import io.vaultgate.https.files.Downloads;
+import io.vaultgate.https.files.ReceiptJson;
+import io.vaultgate.https.files.SignedReceipts;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Reply;
@@ -34,10 +36,13 @@ final class TusPatch implements Exchange {
     private final MessageDigest sha256;
     private final BodyWriter writer;
     private final LongSupplier storedOffset;
+    private final SignedReceipts receipts;
     private boolean finished;
 
-    TusPatch(Reply reply, Upload upload, TusUploadId id, TusChecksum checksum, LongSupplier storedOffset) {
+    TusPatch(Reply reply, Upload upload, TusUploadId id, TusChecksum checksum, LongSupplier storedOffset,
+             SignedReceipts receipts) {
         this.reply = reply;
+        this.receipts = receipts;
         this.upload = upload;
         this.id = id;
         this.checksum = checksum == null ? null : checksum.sha256();
@@ -71,6 +76,7 @@ final class TusPatch implements Exchange {
             upload.close();
             response.headers().set(HttpHeaderNames.ETAG, Downloads.etag(receipt.sha256()))
                     .set("Upload-Offset", receipt.size());
+            receipts.signedText(receipt).ifPresent(text -> response.headers().set(ReceiptJson.HEADER, text));
         } else {
             cancelWith(false);
             response.headers().set("Upload-Offset", storedOffset.getAsLong());

@@ -49,7 +49,7 @@ class FilesCurlIT {
 
         Curl.Result put = curl.run("-T", file.toString(), "-H", bearer, gateway.url("/v1/files/inbox/a.bin"));
         assertThat(put.status()).as(put.stderr()).isEqualTo(201);
-        assertThat(put.body()).contains("\"sha256\":\"" + sha256Hex(data) + "\"")
+        assertThat(put.body()).contains("\"signedReceipt\":\"vgr1.").contains("\"sha256\":\"" + sha256Hex(data) + "\"")
                 .contains("\"size\":" + data.length).contains("\"path\":\"/inbox/a.bin\"");
 
         Curl.Result get = curl.run("-H", bearer, gateway.url("/v1/files/inbox/a.bin"));

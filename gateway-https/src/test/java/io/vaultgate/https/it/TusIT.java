@@ -121,6 +121,7 @@ class TusIT {
 
         assertThat(last.statusCode()).isEqualTo(204);
         assertThat(last.headers().firstValue("upload-offset")).contains("6");
+        assertThat(last.headers().firstValue("vaultgate-receipt")).hasValueSatisfying(v -> assertThat(v).startsWith("vgr1."));
         assertThat(http.send(authorized("/v1/files/inbox/o.txt").GET().build(), HttpResponse.BodyHandlers.ofString())
                 .body()).isEqualTo("abcdef");
     }

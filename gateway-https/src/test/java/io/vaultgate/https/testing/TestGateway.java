@@ -5,6 +5,7 @@ import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.https.HttpsServer;
+import io.vaultgate.https.HttpsServices;
 import io.vaultgate.https.HttpsSettings;
 import java.net.URI;
 import java.nio.file.Files;
@@ -46,8 +47,8 @@ public final class TestGateway implements AutoCloseable {
         TestTls tls = TestTls.create(directory);
         HttpsSettings settings = tweak.apply(HttpsSettings.defaults(tls.serverMaterial()).withAddress("127.0.0.1", 0));
         GatewayCore gateway = core.core();
-        HttpsServer server = HttpsServer.start(settings, gateway.authenticator(), gateway.files(), gateway.ingest(),
-                gateway.batches());
+        HttpsServer server = HttpsServer.start(settings, new HttpsServices(gateway.authenticator(), gateway.files(),
+                gateway.ingest(), gateway.batches(), gateway.receipts()));
         return new TestGateway(core, tls, server, token, principal);
     }
 
