@@ -91,6 +91,21 @@ class MinaLimitsIT {
     }
 
     @Test
+    void lockingTheTenant_refusesTheNextUploadOfALiveSession() throws Exception {
+        Path key = gateway.addClient("live-co", "frank");
+        try (MinaSftp frank = MinaSftp.connect(gateway.port(), "frank", key)) {
+            assertThat(frank.sftp().stat("/inbox").isDirectory()).isTrue();
+            gateway.core().administration().lock(TenantId.of("live-co"));
+            assertThatThrownBy(() -> {
+                try (var out = frank.sftp().write("/inbox/after-lock.txt")) {
+                    out.write(1);
+                }
+            }).isInstanceOf(SftpException.class);
+            // Listing and reading after the lock are the core's call (FileService does not check the lock yet).
+        }
+    }
+
+    @Test
     void twentyParallelSessions_uploadAndReadBack() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(20);
         try {
