@@ -6,6 +6,7 @@
 -- leaf first. client_key_file: absolute path of the PKCS#8 PEM private key of that certificate (0600 on
 -- disk, never in the catalog). recipient_key: base64 X25519 public key for sealed forwarding (not yet
 -- used). digest_required: the site must answer Repr-Digest (FALSE for a plain WebDAV server such as nginx).
+-- revocation_lists: PEM of X509 CRLs of the site's CAs; when set, revocation is checked and fails closed.
 CREATE TABLE site_forwarding (
     site_id          VARCHAR(63)   PRIMARY KEY REFERENCES sites (id),
     trust_anchors    TEXT          NOT NULL,
@@ -14,6 +15,7 @@ CREATE TABLE site_forwarding (
     recipient_key    TEXT,
     max_concurrency  INTEGER       NOT NULL DEFAULT 4,
     digest_required  BOOLEAN       NOT NULL DEFAULT TRUE,
+    revocation_lists TEXT,
     updated_at       BIGINT        NOT NULL
 );
 

@@ -6,12 +6,13 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 
-/** Certificates as PEM text, the form the catalog stores them in. */
+/** Certificates and CRLs as PEM text, the form the catalog stores them in. */
 final class CertificatesPem {
 
     private CertificatesPem() {
@@ -29,6 +30,34 @@ final class CertificatesPem {
             }
         }
         return text.toString();
+    }
+
+    static String encodeCrls(List<X509CRL> crls) {
+        StringBuilder text = new StringBuilder();
+        Base64.Encoder base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+        for (X509CRL crl : crls) {
+            try {
+                text.append("-----BEGIN X509 CRL-----\n").append(base64.encodeToString(crl.getEncoded()))
+                        .append("\n-----END X509 CRL-----\n");
+            } catch (java.security.cert.CRLException e) {
+                throw new IllegalArgumentException("a CRL cannot be encoded", e);
+            }
+        }
+        return text.toString();
+    }
+
+    /** Parses every CRL of a PEM text (none for null or blank). */
+    static List<X509CRL> decodeCrls(String pem, String what) {
+        if (pem == null || pem.isBlank()) {
+            return List.of();
+        }
+        try {
+            return CertificateFactory.getInstance("X.509")
+                    .generateCRLs(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))).stream()
+                    .map(X509CRL.class::cast).toList();
+        } catch (CertificateException | java.security.cert.CRLException e) {
+            throw new IllegalArgumentException(what + ": not valid PEM CRLs", e);
+        }
     }
 
     /** Parses every certificate of a PEM text; fails on none or on a malformed one. */

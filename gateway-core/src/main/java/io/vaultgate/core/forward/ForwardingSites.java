@@ -13,17 +13,19 @@ import java.util.Optional;
 public final class ForwardingSites {
 
     private static final String SELECT = "SELECT s.id, s.endpoint, f.trust_anchors, f.client_chain, "
-            + "f.client_key_file, f.recipient_key, f.max_concurrency, f.digest_required "
+            + "f.client_key_file, f.recipient_key, f.max_concurrency, f.digest_required, f.revocation_lists "
             + "FROM sites s JOIN site_forwarding f ON f.site_id = s.id";
 
     public void save(Jdbc jdbc, SiteForwarding site, Instant now) throws SQLException {
         jdbc.update("UPDATE sites SET endpoint = ? WHERE id = ?", site.endpoint().toString(), site.siteId());
         jdbc.update("DELETE FROM site_forwarding WHERE site_id = ?", site.siteId());
         jdbc.update("INSERT INTO site_forwarding (site_id, trust_anchors, client_chain, client_key_file, "
-                        + "recipient_key, max_concurrency, digest_required, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "recipient_key, max_concurrency, digest_required, revocation_lists, updated_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 site.siteId(), CertificatesPem.encode(site.trustAnchors()), CertificatesPem.encode(site.clientChain()),
                 site.clientKeyFile().toString(), site.recipientKey().orElse(null), site.maxConcurrency(),
-                site.digestRequired(), now.toEpochMilli());
+                site.digestRequired(), site.revocationLists().isEmpty() ? null
+                        : CertificatesPem.encodeCrls(site.revocationLists()), now.toEpochMilli());
     }
 
     public Optional<SiteForwarding> find(Jdbc jdbc, String siteId) throws SQLException {
@@ -44,6 +46,7 @@ public final class ForwardingSites {
                 CertificatesPem.decode(row.getString("trust_anchors"), "site " + id + " trust anchors"),
                 CertificatesPem.decode(row.getString("client_chain"), "site " + id + " client chain"),
                 Path.of(row.getString("client_key_file")), Optional.ofNullable(row.getString("recipient_key")),
-                row.getInt("max_concurrency"), row.getBoolean("digest_required"));
+                row.getInt("max_concurrency"), row.getBoolean("digest_required"),
+                CertificatesPem.decodeCrls(row.getString("revocation_lists"), "site " + id + " revocation lists"));
     }
 }

@@ -2,6 +2,7 @@ package io.vaultgate.core.forward;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
@@ -18,12 +19,22 @@ import java.util.Optional;
  * @param recipientKey base64 X25519 public key for sealed forwarding (reserved: not used yet)
  * @param maxConcurrency forwards in flight to this site at once, per gateway node
  * @param digestRequired the site must answer {@code Repr-Digest}; false for a plain WebDAV server
+ * @param revocationLists CRLs of the site's CAs; when given, revocation is checked and fails closed (a
+ *     certificate whose issuer has no current CRL here is refused)
  */
 public record SiteForwarding(String siteId, URI endpoint, List<X509Certificate> trustAnchors,
                              List<X509Certificate> clientChain, Path clientKeyFile, Optional<String> recipientKey,
-                             int maxConcurrency, boolean digestRequired) {
+                             int maxConcurrency, boolean digestRequired, List<X509CRL> revocationLists) {
 
     public static final int MAX_CONCURRENCY = 64;
+
+    /** Without revocation lists. */
+    public SiteForwarding(String siteId, URI endpoint, List<X509Certificate> trustAnchors,
+                          List<X509Certificate> clientChain, Path clientKeyFile, Optional<String> recipientKey,
+                          int maxConcurrency, boolean digestRequired) {
+        this(siteId, endpoint, trustAnchors, clientChain, clientKeyFile, recipientKey, maxConcurrency, digestRequired,
+                List.of());
+    }
 
     public SiteForwarding {
         Objects.requireNonNull(siteId, "siteId");
@@ -31,6 +42,7 @@ public record SiteForwarding(String siteId, URI endpoint, List<X509Certificate> 
         endpoint = checkEndpoint(endpoint);
         trustAnchors = List.copyOf(trustAnchors);
         clientChain = List.copyOf(clientChain);
+        revocationLists = List.copyOf(revocationLists);
         if (trustAnchors.isEmpty()) {
             throw new IllegalArgumentException("site " + siteId + ": no trust anchors; give the PEM CA certificate "
                     + "that signs the site's server certificate");

@@ -16,7 +16,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The client side of mutual TLS towards one site: the site's pinned trust anchors only (never the JDK's
- * default CAs), the gateway's client key for that site, TLS 1.3 and 1.2 with AEAD suites only, and
+ * default CAs) with the site's CRLs if configured, the gateway's client key for that site, TLS 1.3 and 1.2 with AEAD suites only, and
  * hostname verification against the endpoint's host.
  */
 final class SiteTls {
@@ -47,13 +47,7 @@ final class SiteTls {
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(identity, password);
 
-        KeyStore anchors = KeyStore.getInstance("PKCS12");
-        anchors.load(null, null);
-        for (int i = 0; i < site.trustAnchors().size(); i++) {
-            anchors.setCertificateEntry("anchor-" + i, site.trustAnchors().get(i));
-        }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-        trust.init(anchors);
+        TrustManagerFactory trust = PinnedTrust.trustManagers(site.trustAnchors(), site.revocationLists());
 
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keys.getKeyManagers(), trust.getTrustManagers(), random);

@@ -169,6 +169,41 @@ class ForwarderTest {
     }
 
     @Test
+    void revokedSiteCertificate_failsClosed_whenTheSiteHasACrl() throws Exception {
+        configureWithCrl(Crls.revoking(fixture.siteCa, fixture.siteServer.certificate()));
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "secret".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(forwarder.run(claim())).isInstanceOfSatisfying(Failed.class,
+                f -> assertThat(f.kind()).isEqualTo(Kind.TLS));
+        assertThat(site.received()).isEmpty();
+        assertThat(fixture.job(file).lastError()).hasValueSatisfying(e -> assertThat(e).containsIgnoringCase("revoked"));
+    }
+
+    @Test
+    void siteCertificateNotOnTheCrl_isAccepted() throws Exception {
+        configureWithCrl(Crls.revoking(fixture.siteCa));
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "fine".getBytes(StandardCharsets.UTF_8));
+        forwarder.runDue();
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
+    }
+
+    @Test
+    void crlOfAnotherCa_leavesRevocationUnknown_andFailsClosed() throws Exception {
+        configureWithCrl(Crls.revoking(fixture.gatewayCa));
+        fixture.uploadAndQueue("/inbox/a.csv", "secret".getBytes(StandardCharsets.UTF_8));
+        assertThat(forwarder.run(claim())).isInstanceOfSatisfying(Failed.class,
+                f -> assertThat(f.kind()).isEqualTo(Kind.TLS));
+        assertThat(site.received()).isEmpty();
+    }
+
+    private void configureWithCrl(java.security.cert.X509CRL crl) {
+        fixture.admin.configureSite(new SiteForwarding(ForwardFixture.SITE, site.endpoint(),
+                java.util.List.of(fixture.siteCa.certificate()), fixture.clientCertificate.chain(), fixture.clientKey,
+                java.util.Optional.empty(), 4, true, java.util.List.of(crl)));
+        assertThat(fixture.admin.site(ForwardFixture.SITE).orElseThrow().revocationLists()).containsExactly(crl);
+    }
+
+    @Test
     void shreddedFile_goesDeadAtOnce() {
         FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "a".getBytes(StandardCharsets.UTF_8));
         fixture.database.inTransaction(jdbc -> {

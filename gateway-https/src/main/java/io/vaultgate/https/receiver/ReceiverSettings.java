@@ -2,6 +2,7 @@ package io.vaultgate.https.receiver;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -9,16 +10,24 @@ import java.util.Objects;
 
 /**
  * What a site receiver needs: where to listen, where files go, which CA's client certificates it accepts
- * (the gateway CA, given to the site by the gateway's admin), the largest file it takes, and how long a
- * silent connection is kept.
+ * (the gateway CA, given to the site by the gateway's admin), the largest file it takes, how long a
+ * silent connection is kept, and optionally the gateway CA's CRLs (then revocation is checked and fails
+ * closed: a client certificate whose issuer has no current CRL here is refused).
  */
 public record ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas,
-                               long maxFileBytes, Duration idleTimeout) {
+                               long maxFileBytes, Duration idleTimeout, List<X509CRL> clientCrls) {
+
+    /** Without revocation lists. */
+    public ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas, long maxFileBytes,
+                            Duration idleTimeout) {
+        this(listen, drop, clientCas, maxFileBytes, idleTimeout, List.of());
+    }
 
     public ReceiverSettings {
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(drop, "drop");
         clientCas = List.copyOf(clientCas);
+        clientCrls = List.copyOf(clientCrls);
         if (clientCas.isEmpty()) {
             throw new IllegalArgumentException("--client-ca: give the PEM certificate of the gateway CA; "
                     + "the receiver accepts no connection without it");

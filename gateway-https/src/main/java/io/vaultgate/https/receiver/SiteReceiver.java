@@ -11,6 +11,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.vaultgate.core.forward.PinnedTrust;
 import io.vaultgate.https.TlsMaterial;
 import io.vaultgate.https.tls.ServerTls;
 import java.io.IOException;
@@ -48,7 +49,7 @@ public final class SiteReceiver implements AutoCloseable {
                 .sslProvider(ServerTls.preferredProvider())
                 .protocols(ServerTls.PROTOCOLS)
                 .ciphers(ServerTls.CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE)
-                .trustManager(settings.clientCas())
+                .trustManager(trust(settings))
                 .clientAuth(ClientAuth.REQUIRE)
                 .build();
         ReceivedFiles files = new ReceivedFiles(new DropDirectory(settings.drop()), settings.maxFileBytes());
@@ -70,6 +71,14 @@ public final class SiteReceiver implements AutoCloseable {
         } catch (RuntimeException e) {
             shutdown(boss, workers);
             throw new IOException("cannot listen on " + settings.listen() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static javax.net.ssl.TrustManagerFactory trust(ReceiverSettings settings) throws IOException {
+        try {
+            return PinnedTrust.trustManagers(settings.clientCas(), settings.clientCrls());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot use the client CA certificates or CRLs: " + e.getMessage(), e);
         }
     }
 

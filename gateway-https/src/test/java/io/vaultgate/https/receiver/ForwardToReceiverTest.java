@@ -114,6 +114,35 @@ class ForwardToReceiverTest {
     }
 
     @Test
+    void revokedClientCertificate_isRefusedByAReceiverWithTheGatewayCrl() throws Exception {
+        fixture.receiver = SiteReceiver.start(new ReceiverSettings(new java.net.InetSocketAddress("127.0.0.1", 0),
+                fixture.drop, List.of(fixture.gatewayCa.certificate()), 1 << 30, Duration.ofSeconds(30),
+                List.of(crl(fixture.gatewayCa, fixture.clientCertificate.certificate()))),
+                io.vaultgate.https.TlsMaterial.of(fixture.receiverCertificate.privateKey(),
+                        fixture.receiverCertificate.chain()));
+        fixture.configure(fixture.endpoint(), fixture.clientCertificate, fixture.clientKey);
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "secret".getBytes());
+
+        forwarder.runDue();
+
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.PENDING);
+        assertThat(droppedFiles()).isEmpty();
+    }
+
+    private static java.security.cert.X509CRL crl(CertificateAuthority ca, java.security.cert.X509Certificate revoked)
+            throws Exception {
+        Instant now = Instant.now();
+        var builder = new org.bouncycastle.cert.X509v2CRLBuilder(org.bouncycastle.asn1.x500.X500Name.getInstance(
+                ca.certificate().getSubjectX500Principal().getEncoded()), java.util.Date.from(now.minusSeconds(300)));
+        builder.setNextUpdate(java.util.Date.from(now.plus(Duration.ofDays(1))));
+        builder.addCRLEntry(revoked.getSerialNumber(), java.util.Date.from(now.minusSeconds(60)),
+                org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+        return new org.bouncycastle.cert.jcajce.JcaX509CRLConverter().getCRL(builder.build(
+                new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                        .build(ca.ca().privateKey())));
+    }
+
+    @Test
     void expiredReceiverCertificate_isRefusedByTheGateway_andNothingIsSent() throws Exception {
         IssuedCertificate expired = new CertificateAuthority(fixture.siteCa.ca(), fixture.random,
                 new MutableClock(Instant.now().minus(Duration.ofDays(10)))).issueServer("old", List.of("localhost"),

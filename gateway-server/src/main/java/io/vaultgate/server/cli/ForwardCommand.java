@@ -155,6 +155,10 @@ public final class ForwardCommand {
         @Option(names = "--max-concurrency", defaultValue = "4", description = "Forwards in flight to the site (default 4).")
         int maxConcurrency;
 
+        @Option(names = "--crl", description = "PEM CRL(s) of the site's CA; revocation is then checked and fails "
+                + "closed. Repeatable.")
+        List<Path> crls = new java.util.ArrayList<>();
+
         @Option(names = "--no-site-digest", description = "Accept a 2xx without Repr-Digest (plain WebDAV servers).")
         boolean noSiteDigest;
 
@@ -187,7 +191,7 @@ public final class ForwardCommand {
                     chain = Pem.readCertificates(clientCert);
                 }
                 admin.configureSite(new SiteForwarding(site, endpoint, Pem.readCertificates(trust), chain, key,
-                        Optional.empty(), maxConcurrency, !noSiteDigest));
+                        Optional.empty(), maxConcurrency, !noSiteDigest, readCrls()));
                 out.println("Site " + site + " forwards to " + endpoint + " with client certificate "
                         + chain.get(0).getSubjectX500Principal().getName() + " (key " + key + ")");
                 if (issue) {
@@ -198,6 +202,19 @@ public final class ForwardCommand {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        private List<java.security.cert.X509CRL> readCrls() throws IOException {
+            List<java.security.cert.X509CRL> all = new java.util.ArrayList<>();
+            for (Path file : crls) {
+                try (java.io.InputStream in = Files.newInputStream(file)) {
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCRLs(in)
+                            .forEach(crl -> all.add((java.security.cert.X509CRL) crl));
+                } catch (java.security.GeneralSecurityException e) {
+                    throw new IllegalArgumentException("--crl " + file + ": not a PEM X509 CRL file", e);
+                }
+            }
+            return all;
         }
     }
 }

@@ -42,6 +42,10 @@ public final class ReceiveCommand implements Callable<Integer> {
             + "clients it issued are accepted.")
     Path clientCa;
 
+    @Option(names = "--crl", description = "PEM CRL(s) of the gateway CA; revocation is then checked and fails "
+            + "closed. Repeatable.")
+    java.util.List<Path> crls = new java.util.ArrayList<>();
+
     @Option(names = "--max-file-size", defaultValue = "1TiB", description = "Largest file accepted (default 1TiB).")
     String maxFileSize;
 
@@ -51,7 +55,8 @@ public final class ReceiveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ReceiverSettings settings = new ReceiverSettings(address(listen), drop.toAbsolutePath(), read("--client-ca",
-                clientCa), io.vaultgate.server.config.DataSize.parse(maxFileSize).bytes(), Duration.ofSeconds(60));
+                clientCa), io.vaultgate.server.config.DataSize.parse(maxFileSize).bytes(), Duration.ofSeconds(60),
+                readCrls());
         TlsMaterial material;
         try {
             material = TlsMaterial.of(Pem.readPrivateKey(key), Pem.readCertificates(cert));
@@ -80,6 +85,19 @@ public final class ReceiveCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--listen " + text + ": give HOST:PORT, e.g. 127.0.0.1:9443");
         }
+    }
+
+    private java.util.List<java.security.cert.X509CRL> readCrls() {
+        java.util.List<java.security.cert.X509CRL> all = new java.util.ArrayList<>();
+        for (Path file : crls) {
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+                java.security.cert.CertificateFactory.getInstance("X.509").generateCRLs(in)
+                        .forEach(crl -> all.add((java.security.cert.X509CRL) crl));
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                throw new StartupException("--crl " + file, String.valueOf(e.getMessage()), "give a PEM X509 CRL file", e);
+            }
+        }
+        return all;
     }
 
     private static java.util.List<java.security.cert.X509Certificate> read(String option, Path file) {
