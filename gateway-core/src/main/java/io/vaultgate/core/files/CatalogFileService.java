@@ -31,6 +31,7 @@ public final class CatalogFileService implements FileService {
     private final FileShredder shredder;
     private final AuditedOpener opener;
     private final OperatorFiles operators;
+    private final TenantLock lock;
     private final AuditLog audit;
     private final Clock clock;
 
@@ -43,7 +44,8 @@ public final class CatalogFileService implements FileService {
         this.shredder = shredder;
         this.opener = new AuditedOpener(opener, audit, clock);
         this.audit = audit;
-        this.operators = new OperatorFiles(database, files, batches, this.opener, clock);
+        this.lock = new TenantLock(database);
+        this.operators = new OperatorFiles(database, files, batches, this.opener, lock, clock);
         this.clock = clock;
     }
 
@@ -87,6 +89,7 @@ public final class CatalogFileService implements FileService {
         FileRecord file = database.read(jdbc -> visibleFile(jdbc, client, path))
                 .filter(f -> f.state() == FileState.COMMITTED)
                 .orElseThrow(() -> GatewayException.notFound(path.toString()));
+        lock.requireActive(file.tenant());
         return opener.open(file, client.name());
     }
 

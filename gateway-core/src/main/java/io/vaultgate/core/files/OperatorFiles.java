@@ -25,10 +25,12 @@ final class OperatorFiles {
     private final FileRepository files;
     private final BatchRepository batches;
     private final AuditedOpener opener;
+    private final TenantLock lock;
     private final Clock clock;
 
     OperatorFiles(Database database, FileRepository files, BatchRepository batches, AuditedOpener opener,
-                  Clock clock) {
+                  TenantLock lock, Clock clock) {
+        this.lock = lock;
         this.database = database;
         this.files = files;
         this.batches = batches;
@@ -75,6 +77,7 @@ final class OperatorFiles {
         FileRecord file = database.read(jdbc -> file(jdbc, operator, path))
                 .filter(found -> found.state() == FileState.COMMITTED)
                 .orElseThrow(() -> GatewayException.notFound(path.toString()));
+        lock.requireActive(file.tenant());
         return opener.open(file, operator.name());
     }
 

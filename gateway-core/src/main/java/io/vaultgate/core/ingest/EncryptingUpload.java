@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One upload in progress: plaintext writes are encrypted by an {@link OutOfOrderEnvelopeWriter} into a
@@ -18,6 +20,8 @@ import java.util.HexFormat;
  * so an upload that would exceed it fails at once rather than at the end.
  */
 final class EncryptingUpload implements Upload {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EncryptingUpload.class);
 
     private enum Status { OPEN, DONE }
 
@@ -134,6 +138,8 @@ final class EncryptingUpload implements Upload {
             closeQuietly();
             ledger.suspend(file, kept, actor);
         } catch (IOException | RuntimeException e) {
+            LOG.warn("upload {} of tenant {} could not be kept as a resumable partial and is discarded", file.id(),
+                    file.tenant(), e);
             closeQuietly();
             ledger.discard(file, actor, "could not be kept as a partial");
         } finally {

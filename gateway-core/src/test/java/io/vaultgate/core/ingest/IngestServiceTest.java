@@ -126,9 +126,13 @@ class IngestServiceTest {
     }
 
     @Test
-    void lockedTenant_cannotUpload() {
+    void lockedTenant_cannotUploadOrDownload() {
+        upload(alice, REPORT, new byte[10]);
         test.core().administration().lock(alice.tenant());
         assertThatThrownBy(() -> test.core().ingest().open(alice, REPORT, UploadMode.CREATE))
+                .isInstanceOfSatisfying(GatewayException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TENANT_LOCKED));
+        assertThatThrownBy(() -> test.core().files().open(alice, REPORT))
                 .isInstanceOfSatisfying(GatewayException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.TENANT_LOCKED));
     }
