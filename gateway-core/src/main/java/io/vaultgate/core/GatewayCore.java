@@ -30,6 +30,8 @@ import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.ingest.Recovery;
 import io.vaultgate.core.ingest.UploadGate;
 import io.vaultgate.core.ingest.UploadLedger;
+import io.vaultgate.core.metrics.CoreHealth;
+import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.receipt.CatalogReceipts;
 import io.vaultgate.core.receipt.ReceiptSigner;
 import io.vaultgate.core.tenant.Account;
@@ -82,10 +84,13 @@ public final class GatewayCore {
     private final UploadGate uploads;
     private final CatalogAuditLog audit;
     private final CatalogReceipts receipts;
+    private final CoreMetrics metrics;
+    private final CoreHealth health;
 
     private GatewayCore(Authenticator authenticator, FileService files, IngestService ingest, BatchService batches,
                         Administration administration, SiteAdministration sites, Recovery recovery,
-                        Retention retention, UploadGate uploads, CatalogAuditLog audit, CatalogReceipts receipts) {
+                        Retention retention, UploadGate uploads, CatalogAuditLog audit, CatalogReceipts receipts,
+                        CoreMetrics metrics, CoreHealth health) {
         this.authenticator = authenticator;
         this.files = files;
         this.ingest = ingest;
@@ -97,6 +102,8 @@ public final class GatewayCore {
         this.uploads = uploads;
         this.audit = audit;
         this.receipts = receipts;
+        this.metrics = metrics;
+        this.health = health;
     }
 
     /**
@@ -106,6 +113,13 @@ public final class GatewayCore {
     public static GatewayCore assemble(Database database, ObjectStore store, KeyProvider keys,
                                        AuditSigningKey auditKey, Settings settings, SecureRandom random,
                                        Clock clock) {
+        return assemble(database, store, keys, auditKey, settings, random, clock, CoreMetrics.inMemory(clock));
+    }
+
+    /** Builds the core, reporting its meters to {@code metrics} (see {@link io.vaultgate.core.metrics.GatewayMetrics}). */
+    public static GatewayCore assemble(Database database, ObjectStore store, KeyProvider keys,
+                                       AuditSigningKey auditKey, Settings settings, SecureRandom random,
+                                       Clock clock, CoreMetrics metrics) {
         TenantRepository tenants = new TenantRepository();
         AccountRepository accounts = new AccountRepository();
         TokenRepository tokens = new TokenRepository();
@@ -115,25 +129,28 @@ public final class GatewayCore {
         RouteRepository routes = new RouteRepository();
         PasswordHasher hasher = new PasswordHasher(random);
         UploadGate gate = new UploadGate();
+        metrics.watch(gate);
         CatalogAuditLog audit = new CatalogAuditLog(database, auditKey, settings.auditCheckpoints(), random, clock);
         CatalogReceipts receipts = new CatalogReceipts(database, new ReceiptSigner(auditKey));
         FileShredder shredder = new FileShredder(database, fileRows, store, audit);
         UploadLedger ledger = new UploadLedger(database, fileRows, store, shredder,
-                new Router(routes, batches, random), audit, receipts, clock);
+                new Router(routes, batches, random), audit, receipts, clock, metrics.transfers());
         Authenticator authenticator = new AuditingAuthenticator(
                 new CatalogAuthenticator(database, tenants, accounts, operators, tokens, hasher, clock), audit,
-                username -> database.read(jdbc -> accounts.findByUsername(jdbc, username)).map(Account::tenant), clock);
+                username -> database.read(jdbc -> accounts.findByUsername(jdbc, username)).map(Account::tenant), clock,
+                metrics.auth());
         return new GatewayCore(authenticator,
                 new CatalogFileService(database, fileRows, new DirectoryRepository(), batches, shredder,
                         new DecryptingFileOpener(database, fileRows, store, keys), audit, clock),
                 new EncryptingIngestService(database, tenants, fileRows, batches, store, keys, ledger, gate,
-                        settings.reorderWindowSegments(), random, clock),
+                        settings.reorderWindowSegments(), random, clock, metrics.transfers()),
                 new BatchService(database, batches, routes, tenants, settings.batchLease(), audit, clock),
                 new Administration(database, tenants, accounts, tokens, keys, hasher, random, audit, CLI, clock),
                 new SiteAdministration(database, tenants, accounts, operators, routes, tokens, random, audit, CLI,
                         clock),
                 new Recovery(database, tenants, fileRows, store, keys, shredder, settings.partialExpiry(), clock),
-                new Retention(database, tenants, fileRows, shredder, clock), gate, audit, receipts);
+                new Retention(database, tenants, fileRows, shredder, clock), gate, audit, receipts, metrics,
+                new CoreHealth(database, store, random));
     }
 
     public Authenticator authenticator() {
@@ -176,6 +193,16 @@ public final class GatewayCore {
 
     public Retention retention() {
         return retention;
+    }
+
+    /** The core's meters and the transfers in progress. */
+    public CoreMetrics metrics() {
+        return metrics;
+    }
+
+    /** Readiness checks of the core's own resources: the catalog and the object store. */
+    public CoreHealth health() {
+        return health;
     }
 
     /** Uploads in flight, and the drain used by a graceful shutdown. */

@@ -2,6 +2,8 @@ package io.vaultgate.core.audit;
 
 import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.Authenticator;
+import io.vaultgate.core.metrics.AuthMetrics;
+import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import java.time.Clock;
@@ -21,6 +23,7 @@ public final class AuditingAuthenticator implements Authenticator {
     private final AuditLog audit;
     private final Function<String, Optional<TenantId>> tenantOfUsername;
     private final Clock clock;
+    private final AuthMetrics metrics;
 
     /**
      * @param tenantOfUsername the tenant of the account with this username, if there is one (for failures;
@@ -28,10 +31,18 @@ public final class AuditingAuthenticator implements Authenticator {
      */
     public AuditingAuthenticator(Authenticator delegate, AuditLog audit,
                                  Function<String, Optional<TenantId>> tenantOfUsername, Clock clock) {
+        this(delegate, audit, tenantOfUsername, clock, CoreMetrics.inMemory(clock).auth());
+    }
+
+    /** @param metrics counts each attempt once it is audited */
+    public AuditingAuthenticator(Authenticator delegate, AuditLog audit,
+                                 Function<String, Optional<TenantId>> tenantOfUsername, Clock clock,
+                                 AuthMetrics metrics) {
         this.delegate = delegate;
         this.audit = audit;
         this.tenantOfUsername = tenantOfUsername;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -61,12 +72,14 @@ public final class AuditingAuthenticator implements Authenticator {
         String from = source == null || source.isBlank() ? "unknown" : source;
         if (result instanceof AuthResult.Success success) {
             audit.append(AuditEvents.authenticated(success.principal(), protocol, method, from, clock.instant()));
+            metrics.succeeded(protocol, method);
         } else if (result instanceof AuthResult.Failure failure) {
             boolean named = failure.username() != null && !failure.username().isBlank();
             String username = named ? failure.username() : tried == null || tried.isBlank() ? "(none)" : tried;
             Optional<TenantId> tenant = named && failure.reason() != io.vaultgate.core.auth.AuthFailure.UNKNOWN_USER
                     ? tenantOfUsername.apply(username) : Optional.empty();
             audit.append(new AuditEvent.AuthFailed(clock.instant(), tenant, username, protocol, from, failure.reason()));
+            metrics.failed(protocol, failure.reason());
         }
         return result;
     }

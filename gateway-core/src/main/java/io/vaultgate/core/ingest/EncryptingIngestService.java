@@ -11,6 +11,8 @@ import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileState;
+import io.vaultgate.core.metrics.CoreMetrics;
+import io.vaultgate.core.metrics.TransferMetrics;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
@@ -49,10 +51,20 @@ public final class EncryptingIngestService implements IngestService {
     private final int windowSegments;
     private final SecureRandom random;
     private final Clock clock;
+    private final TransferMetrics metrics;
 
     public EncryptingIngestService(Database database, TenantRepository tenants, FileRepository files,
                                    BatchRepository batches, ObjectStore store, KeyProvider keys, UploadLedger ledger,
                                    UploadGate gate, int windowSegments, SecureRandom random, Clock clock) {
+        this(database, tenants, files, batches, store, keys, ledger, gate, windowSegments, random, clock,
+                CoreMetrics.inMemory(clock).transfers());
+    }
+
+    /** @param metrics told when an upload starts, and counts its bytes (the ledger reports its end to it) */
+    public EncryptingIngestService(Database database, TenantRepository tenants, FileRepository files,
+                                   BatchRepository batches, ObjectStore store, KeyProvider keys, UploadLedger ledger,
+                                   UploadGate gate, int windowSegments, SecureRandom random, Clock clock,
+                                   TransferMetrics metrics) {
         this.database = database;
         this.tenants = tenants;
         this.files = files;
@@ -65,6 +77,7 @@ public final class EncryptingIngestService implements IngestService {
         this.windowSegments = windowSegments;
         this.random = random;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -76,15 +89,14 @@ public final class EncryptingIngestService implements IngestService {
         }
         gate.enter();
         try {
-            return mode == UploadMode.RESUME ? resume(target, tenant, principal.name())
-                    : create(target, tenant, principal.name());
+            return mode == UploadMode.RESUME ? resume(target, tenant, principal) : create(target, tenant, principal);
         } catch (RuntimeException e) {
             gate.leave();
             throw e;
         }
     }
 
-    private Upload create(UploadTarget target, Tenant tenant, String actor) {
+    private Upload create(UploadTarget target, Tenant tenant, Principal actor) {
         Instant now = clock.instant();
         VirtualPath path = target.storedPath();
         FileRecord file = new FileRecord(newFileId(), target.tenant(), target.ownerId(), path, FileState.UPLOADING,
@@ -113,7 +125,7 @@ public final class EncryptingIngestService implements IngestService {
         }
     }
 
-    private Upload resume(UploadTarget target, Tenant tenant, String actor) {
+    private Upload resume(UploadTarget target, Tenant tenant, Principal actor) {
         VirtualPath path = target.storedPath();
         FileRecord file = database.inTransaction(jdbc -> {
             FileRecord partial = files.findOwned(jdbc, target.tenant(), target.ownerId(), path, FileState.PARTIAL)
@@ -135,7 +147,9 @@ public final class EncryptingIngestService implements IngestService {
     }
 
     private Upload start(FileRecord file, Tenant tenant, long usedByOthers, DataKey dek, boolean resume,
-                         String actor) {
+                         Principal principal) {
+        metrics.beginUpload(file, principal);
+        String actor = principal.name();
         EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());
         PendingObject object = null;
         try {
@@ -144,8 +158,8 @@ public final class EncryptingIngestService implements IngestService {
             OutOfOrderEnvelopeWriter writer = resume
                     ? OutOfOrderEnvelopeWriter.resume(dek, context, object.channel(), windowSegments, digest::update)
                     : OutOfOrderEnvelopeWriter.create(dek, context, object.channel(), windowSegments, digest::update);
-            return new EncryptingUpload(file, object, writer, digest, ledger, gate, tenant.quota(), usedByOthers,
-                    actor);
+            return metrics.metered(new EncryptingUpload(file, object, writer, digest, ledger, gate, tenant.quota(),
+                    usedByOthers, actor));
         } catch (IOException e) {
             closeQuietly(object);
             ledger.discard(file, actor, "storage failure");

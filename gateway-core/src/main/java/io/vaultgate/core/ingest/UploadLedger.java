@@ -9,6 +9,9 @@ import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileShredder;
 import io.vaultgate.core.files.FileState;
+import io.vaultgate.core.metrics.CoreMetrics;
+import io.vaultgate.core.metrics.TransferMetrics;
+import io.vaultgate.core.metrics.TransferOutcome;
 import io.vaultgate.core.receipt.CatalogReceipts;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.PendingObject;
@@ -39,9 +42,16 @@ public final class UploadLedger {
     private final AuditLog audit;
     private final CatalogReceipts receipts;
     private final Clock clock;
+    private final TransferMetrics metrics;
 
     public UploadLedger(Database database, FileRepository files, ObjectStore store, FileShredder shredder, Router router,
                  AuditLog audit, CatalogReceipts receipts, Clock clock) {
+        this(database, files, store, shredder, router, audit, receipts, clock, CoreMetrics.inMemory(clock).transfers());
+    }
+
+    /** @param metrics told how each upload ended, with its size */
+    public UploadLedger(Database database, FileRepository files, ObjectStore store, FileShredder shredder, Router router,
+                 AuditLog audit, CatalogReceipts receipts, Clock clock, TransferMetrics metrics) {
         this.database = database;
         this.files = files;
         this.store = store;
@@ -50,6 +60,7 @@ public final class UploadLedger {
         this.audit = audit;
         this.receipts = receipts;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /**
@@ -60,7 +71,22 @@ public final class UploadLedger {
         store.commit(file.tenant(), object);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Receipt receipt = new Receipt(file.id(), file.tenant(), file.path().toString(), size, sha256, now);
-        List<FileRecord> replaced = database.inTransaction(jdbc -> {
+        List<FileRecord> replaced;
+        try {
+            replaced = publish(file, size, sha256, actor, now, receipt);
+        } catch (RuntimeException e) {
+            metrics.ended(file, TransferOutcome.FAILED, size);
+            throw e;
+        }
+        metrics.ended(file, TransferOutcome.COMMITTED, size);
+        replaced.forEach(shredder::deleteObject);
+        LOG.info("upload committed: file={} tenant={} path={} size={}", file.id(), file.tenant(), file.path(), size);
+        return receipt;
+    }
+
+    private List<FileRecord> publish(FileRecord file, long size, String sha256, String actor, Instant now,
+                                     Receipt receipt) {
+        return database.inTransaction(jdbc -> {
             Optional<FileRecord> previous = files.findOwned(jdbc, file.tenant(), file.accountId(), file.path(),
                     FileState.COMMITTED);
             if (previous.isPresent()) {
@@ -72,9 +98,6 @@ public final class UploadLedger {
             receipts.issue(jdbc, receipt);
             return previous.stream().toList();
         });
-        replaced.forEach(shredder::deleteObject);
-        LOG.info("upload committed: file={} tenant={} path={} size={}", file.id(), file.tenant(), file.path(), size);
-        return receipt;
     }
 
     private static FileRecord committed(FileRecord file, long size, String sha256, Instant now) {
@@ -91,13 +114,18 @@ public final class UploadLedger {
                     file.path().toString(), kept));
             return null;
         });
+        metrics.ended(file, TransferOutcome.SUSPENDED, kept);
         LOG.info("upload suspended: file={} tenant={} path={} kept={}", file.id(), file.tenant(), file.path(), kept);
     }
 
     /** Removes every trace of the upload but the audit event saying why. */
     void discard(FileRecord file, String actor, String reason) {
-        shredder.shred(file, new AuditEvent.UploadAborted(clock.instant(), Optional.of(file.tenant()), actor,
-                file.id(), file.path().toString(), reason));
+        try {
+            shredder.shred(file, new AuditEvent.UploadAborted(clock.instant(), Optional.of(file.tenant()), actor,
+                    file.id(), file.path().toString(), reason));
+        } finally {
+            metrics.ended(file, TransferOutcome.ofDiscard(reason), 0);
+        }
         LOG.info("upload discarded: file={} tenant={} path={} reason={}", file.id(), file.tenant(), file.path(),
                 reason);
     }

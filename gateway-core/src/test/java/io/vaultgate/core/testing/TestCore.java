@@ -5,6 +5,7 @@ import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.storage.FileSystemObjectStore;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Protocol;
@@ -46,11 +47,20 @@ public final class TestCore implements AutoCloseable {
 
     /** A core whose time is {@code clock}, e.g. a {@link MutableClock}. */
     public static TestCore create(Path home, GatewayCore.Settings settings, Clock clock) {
+        return create(home, settings, clock, CoreMetrics.inMemory(clock));
+    }
+
+    /** A core reporting its meters to {@code metrics}, e.g. over a registry a test scrapes. */
+    public static TestCore create(Path home, CoreMetrics metrics) {
+        return create(home, new GatewayCore.Settings(Duration.ofHours(24), 64), Clock.systemUTC(), metrics);
+    }
+
+    private static TestCore create(Path home, GatewayCore.Settings settings, Clock clock, CoreMetrics metrics) {
         try {
             MasterSecret secret = MasterSecret.fromBytes("test master secret, not for production".getBytes());
             KeystoreKeyProvider keys = KeystoreKeyProvider.create(home.resolve("kek.p12"), secret,
                     new KdfParams(1024, 1, 1));
-            return open(home, keys, settings, clock);
+            return open(home, keys, settings, clock, metrics);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -66,18 +76,19 @@ public final class TestCore implements AutoCloseable {
         try {
             MasterSecret secret = MasterSecret.fromBytes("test master secret, not for production".getBytes());
             return open(home, KeystoreKeyProvider.open(home.resolve("kek.p12"), secret), settings,
-                    Clock.systemUTC());
+                    Clock.systemUTC(), CoreMetrics.inMemory(Clock.systemUTC()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static TestCore open(Path home, KeystoreKeyProvider keys, GatewayCore.Settings settings, Clock clock)
-            throws IOException {
+    private static TestCore open(Path home, KeystoreKeyProvider keys, GatewayCore.Settings settings, Clock clock,
+                                 CoreMetrics metrics) throws IOException {
         SecureRandom random = new SecureRandom();
         GatewayCore core = GatewayCore.assemble(Database.sqlite(home.resolve("catalog.db")),
                 new FileSystemObjectStore(home.resolve("objects")), keys,
-                AuditKeys.loadOrCreate(home.resolve("audit-signing.key"), random), settings, random, clock);
+                AuditKeys.loadOrCreate(home.resolve("audit-signing.key"), random), settings, random, clock,
+                metrics);
         return new TestCore(home, keys, core);
     }
 

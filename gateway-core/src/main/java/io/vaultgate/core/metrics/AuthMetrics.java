@@ -1,0 +1,35 @@
+package io.vaultgate.core.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vaultgate.core.auth.AuthFailure;
+import io.vaultgate.core.tenant.Protocol;
+import java.util.Locale;
+
+/** Counts login attempts: successes by protocol and method, failures by protocol and reason. */
+public final class AuthMetrics {
+
+    private final MeterRegistry registry;
+
+    AuthMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** {@code method} is one of publickey, password, token, certificate. */
+    public void succeeded(Protocol protocol, String method) {
+        Counter.builder(GatewayMetrics.AUTH_SUCCESSES.name()).description(GatewayMetrics.AUTH_SUCCESSES.description())
+                .tags(GatewayMetrics.PROTOCOL, label(protocol), GatewayMetrics.METHOD, method)
+                .register(registry).increment();
+    }
+
+    public void failed(Protocol protocol, AuthFailure reason) {
+        Counter.builder(GatewayMetrics.AUTH_FAILURES.name()).description(GatewayMetrics.AUTH_FAILURES.description())
+                .tags(GatewayMetrics.PROTOCOL, label(protocol), GatewayMetrics.REASON,
+                        reason.name().toLowerCase(Locale.ROOT))
+                .register(registry).increment();
+    }
+
+    private static String label(Protocol protocol) {
+        return protocol == null ? TransferMetrics.UNKNOWN : protocol.name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,52 @@
+package io.vaultgate.core.metrics;
+
+import io.vaultgate.core.metrics.MeterSpec.Type;
+import java.util.List;
+
+/**
+ * Every meter the core registers, in one place: name, type, description, unit and labels. Names follow the
+ * Prometheus conventions once exported ({@code vaultgate_transfers_total}); {@code docs/operations.md}
+ * documents each of them, and a test keeps the two in step. Label values are bounded: protocols, directions
+ * and outcomes are closed sets, and tenants pass through {@link TenantLabels}.
+ */
+public final class GatewayMetrics {
+
+    public static final String PROTOCOL = "protocol";
+    public static final String DIRECTION = "direction";
+    public static final String OUTCOME = "outcome";
+    public static final String TENANT = "tenant";
+    public static final String METHOD = "method";
+    public static final String REASON = "reason";
+
+    public static final MeterSpec TRANSFERS = new MeterSpec("vaultgate.transfers", Type.COUNTER,
+            "Transfers that ended, by how they ended (committed, suspended, aborted, failed)", "",
+            List.of(PROTOCOL, DIRECTION, OUTCOME, TENANT));
+    public static final MeterSpec TRANSFERS_STARTED = new MeterSpec("vaultgate.transfers.started", Type.COUNTER,
+            "Transfers started (uploads opened, including resumes)", "", List.of(PROTOCOL, DIRECTION, TENANT));
+    public static final MeterSpec TRANSFER_BYTES = new MeterSpec("vaultgate.transfer.bytes", Type.COUNTER,
+            "Plaintext bytes received from clients (in) or sent to them (out), counted as they flow", "bytes",
+            List.of(PROTOCOL, DIRECTION, TENANT));
+    public static final MeterSpec TRANSFER_DURATION = new MeterSpec("vaultgate.transfer.duration", Type.HISTOGRAM,
+            "Time from opening a transfer to its end", "seconds", List.of(PROTOCOL, DIRECTION, OUTCOME));
+    public static final MeterSpec TRANSFER_SIZE = new MeterSpec("vaultgate.transfer.size", Type.HISTOGRAM,
+            "Plaintext size of committed files", "bytes", List.of(PROTOCOL, DIRECTION));
+    public static final MeterSpec UPLOADS_ACTIVE = new MeterSpec("vaultgate.uploads.active", Type.GAUGE,
+            "Uploads in progress now", "", List.of());
+    public static final MeterSpec AUTH_SUCCESSES = new MeterSpec("vaultgate.auth.successes", Type.COUNTER,
+            "Successful logins, by protocol and method (publickey, password, token, certificate)", "",
+            List.of(PROTOCOL, METHOD));
+    public static final MeterSpec AUTH_FAILURES = new MeterSpec("vaultgate.auth.failures", Type.COUNTER,
+            "Failed logins, by protocol and reason (unknown_user, bad_credential, source_not_allowed, ...)", "",
+            List.of(PROTOCOL, REASON));
+
+    private static final List<MeterSpec> ALL = List.of(TRANSFERS, TRANSFERS_STARTED, TRANSFER_BYTES,
+            TRANSFER_DURATION, TRANSFER_SIZE, UPLOADS_ACTIVE, AUTH_SUCCESSES, AUTH_FAILURES);
+
+    private GatewayMetrics() {
+    }
+
+    /** Every meter of the core, for documentation checks and the status page. */
+    public static List<MeterSpec> all() {
+        return ALL;
+    }
+}
