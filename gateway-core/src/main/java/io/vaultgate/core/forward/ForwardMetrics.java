@@ -3,7 +3,7 @@ package io.vaultgate.core.forward;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** The forwarder's meters: deliveries, failed attempts by kind, and jobs that went dead, per site. */
+/** The forwarder's meters: deliveries, failed attempts by kind, jobs that went dead (per site), the backlog. */
 final class ForwardMetrics {
 
     private final MeterRegistry registry;
@@ -21,6 +21,17 @@ final class ForwardMetrics {
         Counter.builder("vaultgate.forward.failures").description("failed forward attempts")
                 .tag("site", site).tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
                 .register(registry).increment();
+    }
+
+    /** Jobs per state, read from the outbox when scraped: alert on {@code state="dead"} above zero. */
+    void backlog(Outbox outbox) {
+        for (ForwardState state : ForwardState.values()) {
+            if (state != ForwardState.DELIVERED) {
+                io.micrometer.core.instrument.Gauge.builder("vaultgate.forward.jobs", outbox, o -> o.count(state))
+                        .description("forward jobs in the outbox, by state")
+                        .tag("state", state.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
+            }
+        }
     }
 
     void dead(String site) {

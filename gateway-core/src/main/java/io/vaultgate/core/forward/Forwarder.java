@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,10 +53,11 @@ public final class Forwarder implements AutoCloseable {
         this.settings = settings;
         this.nodeId = nodeId;
         this.clock = clock;
+        ForwardMetrics metrics = new ForwardMetrics(meters);
+        metrics.backlog(outbox);
         this.attempt = new ForwardAttempt(database, new FileRepository(), opener, sites,
                 new SiteClients(random, settings.connectTimeout()),
-                new SiteDelivery(settings.requestTimeout(), settings.minBytesPerSecond()), outbox,
-                new ForwardMetrics(meters), clock);
+                new SiteDelivery(settings.requestTimeout(), settings.minBytesPerSecond()), outbox, metrics, clock);
         this.slots = new Semaphore(settings.workers());
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(settings.workers(), task -> daemon(task,
@@ -84,9 +86,11 @@ public final class Forwarder implements AutoCloseable {
             for (ForwardJob job : jobs) {
                 active.incrementAndGet();
                 pool.execute(() -> {
+                    ScheduledFuture<?> renewal = renewWhileRunning(job);
                     try {
                         attempt.run(job);
                     } finally {
+                        renewal.cancel(false);
                         active.decrementAndGet();
                         slots.release();
                     }
@@ -95,6 +99,23 @@ public final class Forwarder implements AutoCloseable {
             }
         }
         return started;
+    }
+
+    /**
+     * Keeps the lease of a running job alive: every third of the lease it is extended by a full lease, so
+     * a long transfer is not taken over by another node while this one still sends.
+     */
+    private ScheduledFuture<?> renewWhileRunning(ForwardJob job) {
+        long every = Math.max(1, settings.lease().toMillis() / 3);
+        return poller.scheduleWithFixedDelay(() -> {
+            try {
+                if (!outbox.renew(job, settings.lease(), clock.instant())) {
+                    LOG.warn("forward job {}: lease lost while sending; the site deduplicates", job.id());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("forward job {}: renewing the lease failed: {}", job.id(), e.toString());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Claims and runs every due job in the calling thread, one after the other; for tests and tools. */

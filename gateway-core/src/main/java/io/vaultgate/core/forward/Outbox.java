@@ -106,6 +106,16 @@ public final class Outbox {
         });
     }
 
+    /**
+     * Extends the lease of a job this worker holds, for transfers longer than the lease. The version does
+     * not change (the worker's copy stays valid); false if the lease was lost already.
+     */
+    public boolean renew(ForwardJob job, Duration lease, Instant now) {
+        return database.inTransaction(jdbc -> jdbc.update("UPDATE forward_jobs SET lease_expires_at = ? "
+                        + "WHERE id = ? AND version = ? AND state = 'IN_FLIGHT' AND lease_expires_at > ?",
+                now.plus(lease).toEpochMilli(), job.id(), job.version(), now.toEpochMilli()) == 1);
+    }
+
     /** Records a delivery; false if the lease was lost (another worker owns the job now). */
     public boolean complete(ForwardJob job, Optional<String> siteDigest, Instant now) {
         return database.inTransaction(jdbc -> jdbc.update("UPDATE forward_jobs SET state = 'DELIVERED', "

@@ -252,6 +252,46 @@ class ForwarderTest {
     }
 
     @Test
+    void longTransfer_keepsItsLeaseAlive_soASecondNodeDoesNotSendItAgain() throws Exception {
+        ForwarderSettings shortLease = new ForwarderSettings(2, Duration.ofMillis(600), Duration.ofMillis(50),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), 1024 * 1024);
+        java.time.Clock real = java.time.Clock.systemUTC();
+        Forwarder a = new Forwarder(fixture.database, fixture.outbox, opener(), shortLease, "node-a",
+                fixture.meters, fixture.random, real);
+        Forwarder b = new Forwarder(fixture.database, fixture.outbox, opener(), shortLease, "node-b",
+                fixture.meters, fixture.random, real);
+        site.delay(2000);
+        FileRecord file = fixture.uploadAndQueue("/inbox/slow.csv", "slow".getBytes(StandardCharsets.UTF_8));
+        try (a; b) {
+            a.start();
+            Thread.sleep(300);
+            b.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (fixture.job(file).state() != ForwardState.DELIVERED && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        }
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(site.received()).hasSize(1);
+        assertThat(fixture.job(file).attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void backlogGauge_countsJobsByState() {
+        fixture.uploadAndQueue("/inbox/a.csv", "a".getBytes(StandardCharsets.UTF_8));
+        assertThat(fixture.meters.get("vaultgate.forward.jobs").tag("state", "pending").gauge().value()).isEqualTo(1);
+        forwarder.runDue();
+        assertThat(fixture.meters.get("vaultgate.forward.jobs").tag("state", "pending").gauge().value()).isZero();
+        assertThat(fixture.meters.get("vaultgate.forward.jobs").tag("state", "dead").gauge().value()).isZero();
+    }
+
+    private io.vaultgate.core.files.FileOpener opener() throws java.io.IOException {
+        return new io.vaultgate.core.files.DecryptingFileOpener(fixture.database,
+                new io.vaultgate.core.catalog.FileRepository(),
+                new io.vaultgate.core.storage.FileSystemObjectStore(home.resolve("objects")), fixture.test.keys());
+    }
+
+    @Test
     void pool_neverExceedsTheSitesConcurrencyLimit() throws Exception {
         fixture.configure(site.endpoint(), fixture.siteCa.certificate(), 2);
         site.delay(150);

@@ -156,6 +156,24 @@ class OutboxTest {
     }
 
     @Test
+    void renew_extendsTheHoldersLease_butNotATakenOverOne() {
+        enqueue(fixture.upload("/inbox/a.csv", "a".getBytes()));
+        ForwardJob held = outbox.claim(ForwardFixture.SITE, "a", 1, LEASE, now()).get(0);
+        fixture.clock.advance(LEASE.minusMinutes(1));
+        assertThat(outbox.renew(held, LEASE, now())).isTrue();
+        fixture.clock.advance(Duration.ofMinutes(5));
+        assertThat(outbox.claim(ForwardFixture.SITE, "b", 1, LEASE, now())).as("renewed, not due").isEmpty();
+        assertThat(outbox.complete(held, Optional.empty(), now())).as("renewal keeps the version").isTrue();
+
+        enqueue(fixture.upload("/inbox/b.csv", "b".getBytes()));
+        ForwardJob lost = outbox.claim(ForwardFixture.SITE, "a", 1, LEASE, now()).get(0);
+        fixture.clock.advance(LEASE);
+        assertThat(outbox.renew(lost, LEASE, now())).as("already expired").isFalse();
+        outbox.claim(ForwardFixture.SITE, "b", 1, LEASE, now());
+        assertThat(outbox.renew(lost, LEASE, now())).as("taken over").isFalse();
+    }
+
+    @Test
     void listAndCount_filterByState() {
         enqueue(fixture.upload("/inbox/a.csv", "a".getBytes()));
         enqueue(fixture.upload("/inbox/b.csv", "b".getBytes()));
