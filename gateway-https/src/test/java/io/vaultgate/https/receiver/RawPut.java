@@ -39,6 +39,10 @@ final class RawPut {
         this.endpoint = endpoint;
     }
 
+    HttpClient client() {
+        return client;
+    }
+
     HttpResponse<String> put(String key, String path, byte[] body) throws Exception {
         return put(key, path, body, sha256(body));
     }

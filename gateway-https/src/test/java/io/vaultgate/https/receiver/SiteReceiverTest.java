@@ -91,6 +91,45 @@ class SiteReceiverTest {
         assertThat(gateway.put("f_2", "/inbox/x", "x".getBytes()).statusCode()).isEqualTo(201);
     }
 
+    @Test
+    void requestsOutsideTheProtocol_areRefused() throws Exception {
+        java.net.http.HttpClient client = gateway.client();
+        java.net.URI file = fixture.endpoint().resolve("/files/f_1");
+        assertThat(client.send(java.net.http.HttpRequest.newBuilder(file).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
+        assertThat(client.send(java.net.http.HttpRequest.newBuilder(fixture.endpoint().resolve("/other/f_1"))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("x")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        HttpResponse<String> noHeaders = client.send(java.net.http.HttpRequest.newBuilder(file)
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(noHeaders.statusCode()).isEqualTo(400);
+        assertThat(noHeaders.body()).contains("Idempotency-Key");
+        assertThat(Files.exists(fixture.drop.resolve("acme"))).isFalse();
+    }
+
+    @Test
+    void fileOverTheLimit_isRefused_andLeavesNothing() throws Exception {
+        fixture.receiver.close();
+        fixture.receiver = SiteReceiver.start(new ReceiverSettings(new java.net.InetSocketAddress("127.0.0.1", 0),
+                fixture.drop, java.util.List.of(fixture.gatewayCa.certificate()), 1024, java.time.Duration.ofSeconds(30)),
+                io.vaultgate.https.TlsMaterial.of(fixture.receiverCertificate.privateKey(),
+                        fixture.receiverCertificate.chain()));
+        RawPut small = new RawPut(fixture.endpoint(), fixture.clientCertificate, fixture.siteCa.certificate());
+
+        assertThat(small.put("f_1", "/inbox/big", new byte[4096]).statusCode()).isEqualTo(413);
+        assertThat(small.put("f_2", "/inbox/ok", new byte[1024]).statusCode()).isEqualTo(201);
+        assertThat(Files.exists(fixture.drop.resolve("acme/inbox/big"))).isFalse();
+        assertThat(count(fixture.drop.resolve(".vaultgate/tmp"))).isZero();
+    }
+
+    @Test
+    void restart_sweepsLeftoverPartialFiles() throws Exception {
+        Path leftover = Files.writeString(fixture.drop.resolve(".vaultgate/tmp/crashed.part"), "half");
+        fixture.receiver.close();
+        fixture.startReceiver();
+        assertThat(Files.exists(leftover)).isFalse();
+    }
+
     private static long count(Path directory) throws Exception {
         try (Stream<Path> files = Files.list(directory)) {
             return files.count();
