@@ -1,0 +1,35 @@
+package io.vaultgate.server.ops;
+
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.metrics.CheckResult;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** Builds the {@link StatusReport} from a running core and the readiness checks. */
+public final class CoreStatus implements Supplier<StatusReport> {
+
+    private final GatewayCore core;
+    private final List<ReadinessCheck> checks;
+    private final String version;
+    private final Instant startedAt;
+    private final Clock clock;
+
+    public CoreStatus(GatewayCore core, List<ReadinessCheck> checks, String version, Clock clock) {
+        this.core = core;
+        this.checks = List.copyOf(checks);
+        this.version = version;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+    }
+
+    @Override
+    public StatusReport get() {
+        List<CheckResult> results = new ArrayList<>();
+        checks.forEach(check -> results.add(check.check()));
+        return new StatusReport(version, clock.instant(), startedAt, core.uploads().active(),
+                core.metrics().transfers().inProgress(), results);
+    }
+}

@@ -1,0 +1,95 @@
+package io.vaultgate.server.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The ops listener: a small HTTP server, separate from the client-facing front-ends and bound to loopback
+ * by default. {@code /health/live} and {@code /health/ready} answer anyone (load balancers and
+ * orchestrators probe them); {@code /metrics} and {@code /status.json} need an administrator token; the
+ * status page's static files carry no data and are public. Plain HTTP: put it behind a TLS-terminating
+ * proxy, or keep it on loopback or a management network.
+ */
+public final class OpsServer implements AutoCloseable {
+
+    private static final int THREADS = 4;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private OpsServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /** Binds and starts serving; fails with the {@link IOException} of the bind (e.g. address in use). */
+    public static OpsServer start(OpsSettings settings, OpsServices services, Clock clock) throws IOException {
+        ObjectMapper json = new ObjectMapper()
+                .registerModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
+        AdminTokenFilter admin = new AdminTokenFilter(services.authenticator(), settings.tokenCache(), clock);
+        HttpServer server = HttpServer.create(
+                new InetSocketAddress(InetAddress.getByName(settings.bind()), settings.port()), 0);
+        server.createContext("/health/", new HealthHandler(services.checks(), json));
+        protect(server.createContext("/metrics", new MetricsHandler(services.registry())), admin);
+        protect(server.createContext("/status.json", new StatusHandler(services.status(), json)), admin);
+        StaticPage page = new StaticPage();
+        server.createContext("/status", page);
+        server.createContext("/", root());
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
+        server.setExecutor(executor);
+        server.start();
+        return new OpsServer(server, executor);
+    }
+
+    private static void protect(HttpContext context, AdminTokenFilter filter) {
+        context.getFilters().add(filter);
+    }
+
+    private static HttpHandler root() {
+        return exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/")) {
+                exchange.getResponseHeaders().set("Location", "/status");
+                Exchanges.text(exchange, 302, "see /status\n");
+            } else {
+                Exchanges.text(exchange, 404, "not found\n");
+            }
+        };
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, "vaultgate-ops-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** The bound port (the chosen one when configured with 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The bound address, for log lines and URLs. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

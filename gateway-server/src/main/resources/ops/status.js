@@ -1,0 +1,109 @@
+// The Vaultgate status page: polls /status.json with the administrator token kept in this tab's
+// sessionStorage (never in a cookie or the URL) and renders readiness and transfers in progress.
+'use strict';
+
+const REFRESH_MS = 2000;
+const TOKEN_KEY = 'vaultgate.ops.token';
+const previous = new Map(); // transfer id -> {bytes, at} from the last poll, for rates
+
+function $(id) { return document.getElementById(id); }
+
+function cell(row, text, className) {
+  const td = row.insertCell();
+  td.textContent = text;
+  if (className) { td.className = className; }
+  return td;
+}
+
+function bytes(n) {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return (i === 0 ? n : n.toFixed(1)) + ' ' + units[i];
+}
+
+function since(iso, now) {
+  const s = Math.max(0, Math.round((Date.parse(now) - Date.parse(iso)) / 1000));
+  return s < 120 ? s + ' s' : Math.round(s / 60) + ' min';
+}
+
+function renderChecks(checks) {
+  const body = $('checks').tBodies[0];
+  body.replaceChildren();
+  for (const check of checks) {
+    const row = body.insertRow();
+    cell(row, check.name);
+    cell(row, check.up ? 'up' : 'down', check.up ? '' : 'error');
+    cell(row, check.detail);
+  }
+  const up = checks.every(c => c.up);
+  $('readiness').textContent = up ? 'ready' : 'not ready';
+  $('readiness').className = 'badge ' + (up ? 'up' : 'down');
+}
+
+function renderTransfers(report) {
+  const body = $('transfers').tBodies[0];
+  body.replaceChildren();
+  const seen = new Set();
+  const at = Date.parse(report.now);
+  for (const t of report.transfers) {
+    seen.add(t.transferId);
+    const last = previous.get(t.transferId);
+    const rate = last && at > last.at ? (t.bytes - last.bytes) * 1000 / (at - last.at) : 0;
+    previous.set(t.transferId, { bytes: t.bytes, at: at });
+    const row = body.insertRow();
+    row.className = 'transfer';
+    cell(row, t.tenant);
+    cell(row, t.principal);
+    cell(row, t.protocol);
+    cell(row, t.path);
+    cell(row, bytes(t.offset + t.bytes), 'num');
+    cell(row, bytes(rate) + '/s', 'num');
+    const bar = document.createElement('progress'); // the final size is not known while streaming
+    bar.title = bytes(t.bytes) + ' received in this transfer';
+    row.insertCell().appendChild(bar);
+    cell(row, since(t.startedAt, report.now));
+  }
+  for (const id of [...previous.keys()]) { if (!seen.has(id)) { previous.delete(id); } }
+  $('active').textContent = report.activeUploads;
+  $('no-transfers').hidden = report.transfers.length > 0;
+}
+
+async function refresh() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (!token) { showLogin(''); return; }
+  try {
+    const response = await fetch('/status.json', { headers: { Authorization: 'Bearer ' + token } });
+    if (response.status === 401 || response.status === 403) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      showLogin('That token was refused.');
+      return;
+    }
+    const report = await response.json();
+    $('login').hidden = true;
+    $('status').hidden = false;
+    $('meta').textContent = 'version ' + report.version + ' · up ' + since(report.startedAt, report.now);
+    renderChecks(report.checks);
+    renderTransfers(report);
+  } catch (e) {
+    $('readiness').textContent = 'unreachable';
+    $('readiness').className = 'badge down';
+  }
+  setTimeout(refresh, REFRESH_MS);
+}
+
+function showLogin(message) {
+  $('status').hidden = true;
+  $('login').hidden = false;
+  $('login-error').textContent = message;
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('login').addEventListener('submit', event => {
+    event.preventDefault();
+    sessionStorage.setItem(TOKEN_KEY, $('token').value.trim());
+    $('token').value = '';
+    refresh();
+  });
+  refresh();
+});

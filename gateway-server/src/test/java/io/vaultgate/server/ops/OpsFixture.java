@@ -1,0 +1,63 @@
+package io.vaultgate.server.ops;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vaultgate.core.metrics.CoreMetrics;
+import io.vaultgate.core.metrics.TenantLabels;
+import io.vaultgate.core.testing.TestCore;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/** A real core with a Prometheus registry, and the ops listener over it on a free loopback port. */
+final class OpsFixture implements AutoCloseable {
+
+    final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    final TestCore test;
+    final OpsServer server;
+    final String adminToken;
+    private final JvmMeters jvm;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    OpsFixture(Path home) throws IOException {
+        test = TestCore.create(home, new CoreMetrics(registry, TenantLabels.defaults(), Clock.systemUTC()));
+        adminToken = test.core().administration().createAdmin("ops");
+        jvm = JvmMeters.bindTo(registry);
+        List<ReadinessCheck> checks = List.of(() -> test.core().health().catalog(),
+                () -> test.core().health().store());
+        server = OpsServer.start(new OpsSettings("127.0.0.1", 0, Duration.ofMinutes(1)),
+                new OpsServices(registry, test.core().authenticator(),
+                        new CoreStatus(test.core(), checks, "test", Clock.systemUTC()), checks),
+                Clock.systemUTC());
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return send(request(path));
+    }
+
+    HttpResponse<String> getAsAdmin(String path) throws IOException, InterruptedException {
+        return send(request(path).header("Authorization", "Bearer " + adminToken));
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .timeout(Duration.ofSeconds(10));
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        jvm.close();
+        test.close();
+    }
+}

@@ -1,0 +1,163 @@
+package io.vaultgate.server.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.tenant.Protocol;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OpsServerTest {
+
+    @TempDir
+    Path home;
+    private OpsFixture ops;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        ops = new OpsFixture(home);
+    }
+
+    @AfterEach
+    void tearDown() {
+        ops.close();
+    }
+
+    @Test
+    void metrics_afterAnUpload_showTheTransferAndItsBytes() throws Exception {
+        ClientPrincipal alice = ops.test.client("acme", "alice", Protocol.HTTPS);
+        try (Upload upload = ops.test.core().ingest().open(alice, PathPolicy.parse("/inbox/a.csv"), UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.allocate(12_345));
+            upload.commit();
+        }
+
+        HttpResponse<String> response = ops.getAsAdmin("/metrics");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("text/plain; version=0.0.4"));
+        assertThat(response.body())
+                .contains("vaultgate_transfers_total{direction=\"in\",outcome=\"committed\",protocol=\"https\","
+                        + "tenant=\"acme\"} 1.0")
+                .contains("vaultgate_transfer_bytes_total{direction=\"in\",protocol=\"https\",tenant=\"acme\"} 12345.0")
+                .contains("vaultgate_transfer_size_bytes_count{direction=\"in\",protocol=\"https\"} 1")
+                .contains("vaultgate_uploads_active 0.0")
+                .contains("# HELP vaultgate_transfers_total")
+                .contains("jvm_memory_used_bytes")
+                .contains("process_cpu_usage");
+    }
+
+    @Test
+    void metrics_withoutAToken_areRefusedWith401() throws Exception {
+        HttpResponse<String> response = ops.get("/metrics");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(value ->
+                assertThat(value).startsWith("Bearer"));
+        assertThat(response.body()).doesNotContain("vaultgate_");
+    }
+
+    @Test
+    void metrics_withATokenThatIsNotAnAdmins_areRefusedWith403() throws Exception {
+        ops.test.client("acme", "alice", Protocol.HTTPS);
+        String clientToken = ops.test.core().administration().issueAccountToken("alice", "ci");
+
+        HttpResponse<String> response = ops.send(ops.request("/metrics")
+                .header("Authorization", "Bearer " + clientToken));
+
+        assertThat(response.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void metrics_withAWrongToken_areRefused_andTheFailureIsCounted() throws Exception {
+        HttpResponse<String> response = ops.send(ops.request("/metrics").header("Authorization", "Bearer nope"));
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(ops.getAsAdmin("/metrics").body())
+                .contains("vaultgate_auth_failures_total{protocol=\"https\",reason=\"bad_credential\"} 1.0");
+    }
+
+    @Test
+    void liveness_answersWithoutAToken() throws Exception {
+        HttpResponse<String> response = ops.get("/health/live");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"up\"");
+    }
+
+    @Test
+    void readiness_isUp_whenCatalogAndStoreWork() throws Exception {
+        HttpResponse<String> response = ops.get("/health/ready");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"status\":\"up\"").contains("\"catalog\"").contains("\"store\"");
+    }
+
+    @Test
+    void readiness_fails503_whenTheCatalogIsGone() throws Exception {
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Files.deleteIfExists(home.resolve("catalog.db" + suffix));
+        }
+        Files.createDirectory(home.resolve("catalog.db"));
+
+        HttpResponse<String> response = ops.get("/health/ready");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.body()).contains("\"status\":\"down\"").contains("the catalog does not answer");
+    }
+
+    @Test
+    void statusPage_isServed_withItsScript() throws Exception {
+        HttpResponse<String> page = ops.get("/status");
+        HttpResponse<String> script = ops.get("/status.js");
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.body()).contains("<title>Vaultgate status</title>").contains("/status.js");
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.body()).contains("/status.json");
+    }
+
+    @Test
+    void statusJson_listsTheUploadInProgress() throws Exception {
+        ClientPrincipal alice = ops.test.client("acme", "alice", Protocol.SFTP);
+        try (Upload upload = ops.test.core().ingest().open(alice, PathPolicy.parse("/inbox/big.bin"),
+                UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.allocate(4_096));
+
+            HttpResponse<String> response = ops.getAsAdmin("/status.json");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("\"activeUploads\":1").contains("\"path\":\"/inbox/big.bin\"")
+                    .contains("\"bytes\":4096").contains("\"tenant\":\"acme\"");
+            upload.abort();
+        }
+    }
+
+    @Test
+    void statusJson_withoutAToken_isRefused() throws Exception {
+        assertThat(ops.get("/status.json").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void writes_areRefused() throws Exception {
+        HttpResponse<String> response = ops.send(ops.request("/health/live")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("x")));
+
+        assertThat(response.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void unknownPaths_areNotFound() throws Exception {
+        assertThat(ops.get("/nope").statusCode()).isEqualTo(404);
+    }
+}
