@@ -143,11 +143,28 @@ public final class TusApi {
         return new TusPatch(reply, upload, id, checksum, () -> offset(principal, id), receipts);
     }
 
-    /** Where the upload continues: the partial's stored size, or its length once it was committed. */
+    /**
+     * Where the upload continues: the partial's stored size, or its length once it was committed. A
+     * committed file of the same path hides the partial from {@code stat} (a re-upload of a daily file),
+     * so then the partial is asked directly, by resuming and suspending it.
+     */
     private long offset(Principal principal, TusUploadId id) {
         FileEntry entry = files.stat(principal, id.path());
         if (entry.partial()) {
             return entry.size();
+        }
+        try {
+            Upload upload = ingest.open(principal, id.path(), UploadMode.RESUME);
+            try {
+                return upload.resumeOffset();
+            } finally {
+                upload.suspend();
+                upload.close();
+            }
+        } catch (GatewayException e) {
+            if (e.reason() != GatewayException.Reason.NOT_FOUND) {
+                throw e;
+            }
         }
         if (!entry.directory() && entry.size() == id.length()) {
             return id.length();

@@ -127,6 +127,20 @@ class TusIT {
     }
 
     @Test
+    void reUploadOverACommittedFile_reportsThePartialsOffset_notTheOldFile() throws Exception {
+        http.send(authorized("/v1/files/inbox/daily.csv").PUT(HttpRequest.BodyPublishers.ofString("old!!!")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        String url = create("inbox/daily.csv", 6);
+        patch(url, 0, "new".getBytes(StandardCharsets.UTF_8), null);
+
+        assertThat(head(url).headers().firstValue("upload-offset")).contains("3");
+        assertThat(patch(url, 3, "est".getBytes(StandardCharsets.UTF_8), null).statusCode()).isEqualTo(204);
+        assertThat(head(url).headers().firstValue("upload-offset")).contains("6");
+        assertThat(http.send(authorized("/v1/files/inbox/daily.csv").GET().build(), HttpResponse.BodyHandlers.ofString())
+                .body()).isEqualTo("newest");
+    }
+
+    @Test
     void termination_removesThePartial() throws Exception {
         String url = create("inbox/t.txt", 100);
         patch(url, 0, new byte[10], null);
