@@ -74,6 +74,18 @@ class FilesHttpClientIT {
     }
 
     @Test
+    void putAgain_replacesTheFile() throws Exception {
+        for (String content : new String[] {"first version", "second"}) {
+            HttpResponse<String> put = client.send(authorized("/v1/files/inbox/same.txt")
+                    .PUT(HttpRequest.BodyPublishers.ofString(content)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+        }
+        HttpResponse<String> get = client.send(authorized("/v1/files/inbox/same.txt").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(get.body()).isEqualTo("second");
+    }
+
+    @Test
     void basicAuth_isRefused_whenTheTenantDoesNotAllowPasswords() throws Exception {
         gateway.core().administration().setPassword(TestGateway.USER, "correct horse".toCharArray());
         String basic = Base64.getEncoder().encodeToString((TestGateway.USER + ":correct horse")
