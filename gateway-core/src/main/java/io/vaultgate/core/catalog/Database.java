@@ -14,12 +14,16 @@ import org.sqlite.SQLiteDataSource;
  * The embedded default is SQLite in WAL mode with {@code synchronous=FULL}, so a committed transaction
  * survives power loss.
  */
-public final class Database {
+public final class Database implements AutoCloseable {
+
+    private static final int POOL_SIZE = 8;
 
     private final DataSource dataSource;
+    private final ConnectionPool pool;
 
     private Database(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.pool = new ConnectionPool(dataSource, POOL_SIZE);
     }
 
     /** Opens (creating if needed) the SQLite catalog at {@code file} and applies pending migrations. */
@@ -53,28 +57,59 @@ public final class Database {
 
     /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
     public <T> T inTransaction(Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
+        Connection connection = borrow();
+        boolean healthy = false;
+        try {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(new Jdbc(connection));
                 connection.commit();
+                connection.setAutoCommit(true);
+                healthy = true;
                 return result;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
+                connection.setAutoCommit(true);
+                healthy = true;
                 throw e;
             }
         } catch (SQLException e) {
             throw new CatalogException("catalog transaction failed", e);
+        } finally {
+            pool.release(connection, healthy);
         }
     }
 
     /** Reads with autocommit; use for single statements. */
     public <T> T read(Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            return work.run(new Jdbc(connection));
+        Connection connection = borrow();
+        boolean healthy = false;
+        try {
+            T result = work.run(new Jdbc(connection));
+            healthy = true;
+            return result;
         } catch (SQLException e) {
             throw new CatalogException("catalog read failed", e);
+        } catch (RuntimeException e) {
+            healthy = true;
+            throw e;
+        } finally {
+            pool.release(connection, healthy);
         }
+    }
+
+    private Connection borrow() {
+        try {
+            return pool.borrow();
+        } catch (SQLException e) {
+            throw new CatalogException("no catalog connection", e);
+        }
+    }
+
+    /** Closes the pooled connections; in-flight work finishes on its own connection. */
+    @Override
+    public void close() {
+        pool.close();
     }
 
     /** A unit of work on one connection. */

@@ -29,11 +29,13 @@ public final class TestCore implements AutoCloseable {
 
     private final Path home;
     private final KeystoreKeyProvider keys;
+    private final Database database;
     private final GatewayCore core;
 
-    private TestCore(Path home, KeystoreKeyProvider keys, GatewayCore core) {
+    private TestCore(Path home, KeystoreKeyProvider keys, Database database, GatewayCore core) {
         this.home = home;
         this.keys = keys;
+        this.database = database;
         this.core = core;
     }
 
@@ -85,11 +87,12 @@ public final class TestCore implements AutoCloseable {
     private static TestCore open(Path home, KeystoreKeyProvider keys, GatewayCore.Settings settings, Clock clock,
                                  CoreMetrics metrics) throws IOException {
         SecureRandom random = new SecureRandom();
-        GatewayCore core = GatewayCore.assemble(Database.sqlite(home.resolve("catalog.db")),
+        Database database = Database.sqlite(home.resolve("catalog.db"));
+        GatewayCore core = GatewayCore.assemble(database,
                 new FileSystemObjectStore(home.resolve("objects")), keys,
                 AuditKeys.loadOrCreate(home.resolve("audit-signing.key"), random), settings, random, clock,
                 metrics);
-        return new TestCore(home, keys, core);
+        return new TestCore(home, keys, database, core);
     }
 
     public GatewayCore core() {
@@ -125,6 +128,7 @@ public final class TestCore implements AutoCloseable {
 
     @Override
     public void close() {
+        database.close();
         keys.close();
     }
 }
