@@ -42,7 +42,13 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         this.dispatcher = dispatcher;
     }
 
+    /**
+     * Handlers bound to an {@link EventExecutorGroup} are deprecated in Netty 4.2 but still the simplest
+     * way to run blocking work in per-channel order off the event loop; replacing it means an ordered
+     * executor per connection inside {@code ApiHandler}.
+     */
     @Override
+    @SuppressWarnings("deprecation")
     protected void initChannel(SocketChannel channel) {
         connections.add(channel);
         ChannelPipeline pipeline = channel.pipeline();

@@ -73,7 +73,8 @@ public final class HttpsServer implements AutoCloseable {
      * @throws SSLException         the key and certificate do not make a TLS context
      * @throws InterruptedException interrupted while binding
      */
-    public static HttpsServer start(HttpsSettings settings, HttpsServices core) throws SSLException, InterruptedException {
+    public static HttpsServer start(HttpsSettings settings, HttpsServices core)
+            throws SSLException, InterruptedException {
         return start(settings, core.authenticator(), core.files(), core.ingest(), new OperatorApi(core.batches()),
                 SignedReceipts.from(core.receipts()));
     }
@@ -89,6 +90,7 @@ public final class HttpsServer implements AutoCloseable {
         return start(settings, authenticator, files, ingest, OperatorApi.disabled(), SignedReceipts.NONE);
     }
 
+    @SuppressWarnings("deprecation") // RCVBUF_ALLOCATOR has no replacement in Netty 4.2.18 yet
     private static HttpsServer start(HttpsSettings settings, Authenticator authenticator, FileService files,
                                      IngestService ingest, OperatorApi operators, SignedReceipts receipts)
             throws SSLException, InterruptedException {

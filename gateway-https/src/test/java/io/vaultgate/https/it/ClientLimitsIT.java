@@ -33,7 +33,9 @@ class ClientLimitsIT {
 
     @AfterEach
     void stop() {
-        gateway.close();
+        if (gateway != null) {
+            gateway.close();
+        }
     }
 
     @Test

@@ -34,7 +34,9 @@ class FilesHttpClientIT {
 
     @AfterEach
     void stop() {
-        gateway.close();
+        if (gateway != null) {
+            gateway.close();
+        }
     }
 
     @Test

@@ -35,7 +35,9 @@ class TlsPolicyIT {
 
     @AfterEach
     void stop() {
-        gateway.close();
+        if (gateway != null) {
+            gateway.close();
+        }
     }
 
     @Test
