@@ -1,6 +1,7 @@
 package io.vaultgate.core;
 
 import io.vaultgate.core.admin.Administration;
+import io.vaultgate.core.admin.KeyRotation;
 import io.vaultgate.core.admin.SiteAdministration;
 import io.vaultgate.core.audit.AuditSigningKey;
 import io.vaultgate.core.audit.AuditingAuthenticator;
@@ -84,13 +85,14 @@ public final class GatewayCore {
     private final UploadGate uploads;
     private final CatalogAuditLog audit;
     private final CatalogReceipts receipts;
+    private final KeyRotation keyRotation;
     private final CoreMetrics metrics;
     private final CoreHealth health;
 
     private GatewayCore(Authenticator authenticator, FileService files, IngestService ingest, BatchService batches,
                         Administration administration, SiteAdministration sites, Recovery recovery,
                         Retention retention, UploadGate uploads, CatalogAuditLog audit, CatalogReceipts receipts,
-                        CoreMetrics metrics, CoreHealth health) {
+                        KeyRotation keyRotation, CoreMetrics metrics, CoreHealth health) {
         this.authenticator = authenticator;
         this.files = files;
         this.ingest = ingest;
@@ -102,6 +104,7 @@ public final class GatewayCore {
         this.uploads = uploads;
         this.audit = audit;
         this.receipts = receipts;
+        this.keyRotation = keyRotation;
         this.metrics = metrics;
         this.health = health;
     }
@@ -149,7 +152,8 @@ public final class GatewayCore {
                 new SiteAdministration(database, tenants, accounts, operators, routes, tokens, random, audit, CLI,
                         clock),
                 new Recovery(database, tenants, fileRows, store, keys, shredder, settings.partialExpiry(), clock),
-                new Retention(database, tenants, fileRows, shredder, clock), gate, audit, receipts, metrics,
+                new Retention(database, tenants, fileRows, shredder, clock), gate, audit, receipts,
+                new KeyRotation(database, tenants, fileRows, keys, audit, CLI, clock), metrics,
                 new CoreHealth(database, store, random));
     }
 
@@ -189,6 +193,11 @@ public final class GatewayCore {
     /** Signed receipts of committed uploads. */
     public CatalogReceipts receipts() {
         return receipts;
+    }
+
+    /** KEK rotation and rewrapping of key slots. */
+    public KeyRotation keyRotation() {
+        return keyRotation;
     }
 
     public Retention retention() {

@@ -24,7 +24,8 @@ class CommandLineTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"run", "demo", "init", "tenant", "tenant add", "tenant list", "tenant show", "tenant set", "account",
-            "account add", "site", "site add", "site route", "operator add", "batch list", "batch close", "version"})
+            "account add", "site", "site add", "site route", "operator add", "batch list", "batch close", "keys rotate", "keys rewrap",
+            "audit", "receipt", "version"})
     void everySubcommand_hasUsefulHelp(String command) {
         String[] args = (command + " --help").split(" ");
         CliHarness.Result result = new CliHarness(home).run(args);

@@ -1,0 +1,95 @@
+package io.vaultgate.core.admin;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditEvent.KeyAction;
+import io.vaultgate.core.audit.AuditLog;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.StoredKeySlot;
+import io.vaultgate.core.catalog.TenantRepository;
+import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.files.FileState;
+import io.vaultgate.core.ingest.KeySlots;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.KekId;
+import io.vaultgate.crypto.KeyProvider;
+import io.vaultgate.crypto.KeySlot;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Rotates a tenant's key-encryption key and moves its files' key slots to the new version. Payloads are
+ * never touched: only the wrapped data keys in the catalog change, each in its own transaction with its
+ * audit event, so an interrupted rewrap can simply be run again.
+ */
+public final class KeyRotation {
+
+    /** What a rotation did. */
+    public record Result(KekId active, int rewrapped) {
+    }
+
+    private final Database database;
+    private final TenantRepository tenants;
+    private final FileRepository files;
+    private final KeyProvider keys;
+    private final AuditLog audit;
+    private final String actor;
+    private final Clock clock;
+    private final KeySlots slots = new KeySlots();
+
+    public KeyRotation(Database database, TenantRepository tenants, FileRepository files, KeyProvider keys,
+                       AuditLog audit, String actor, Clock clock) {
+        this.database = database;
+        this.tenants = tenants;
+        this.files = files;
+        this.keys = keys;
+        this.audit = audit;
+        this.actor = actor;
+        this.clock = clock;
+    }
+
+    /** Creates the tenant's next KEK version (new files use it at once) and, if asked, rewraps every slot. */
+    public Result rotate(TenantId tenant, boolean rewrap) {
+        if (database.read(jdbc -> tenants.find(jdbc, tenant)).isEmpty()) {
+            throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " does not exist");
+        }
+        KekId active = keys.rotate(tenant.value());
+        audit.append(new AuditEvent.KeyOperation(clock.instant(), Optional.of(tenant), actor, KeyAction.ROTATE,
+                active.toString(), "new KEK version " + active.version()));
+        return new Result(active, rewrap ? rewrap(tenant) : 0);
+    }
+
+    /** Moves every key slot of the tenant to its active KEK version; returns how many changed. */
+    public int rewrap(TenantId tenant) {
+        int changed = 0;
+        List<FileRecord> all = database.read(jdbc -> files.listByStates(jdbc, tenant,
+                List.of(FileState.COMMITTED, FileState.PARTIAL, FileState.UPLOADING)));
+        for (FileRecord file : all) {
+            EnvelopeContext context = new EnvelopeContext(tenant.value(), file.id());
+            Optional<StoredKeySlot> stored = database.read(jdbc -> files.keySlot(jdbc, file.id()));
+            if (stored.isEmpty()) {
+                continue;
+            }
+            KeySlot current = slots.fromStored(stored.get());
+            KeySlot moved = keys.rewrap(context, current);
+            if (moved.equals(current)) {
+                continue;
+            }
+            database.inTransaction(jdbc -> {
+                StoredKeySlot row = slots.toStored(moved);
+                jdbc.update("UPDATE key_slots SET provider = ?, kek_tenant = ?, kek_version = ?, wrapped = ? "
+                                + "WHERE file_id = ?", row.provider(), row.kekTenant(), row.kekVersion(),
+                        row.wrappedBase64(), file.id());
+                audit.append(jdbc, new AuditEvent.KeyOperation(clock.instant(), Optional.of(tenant), actor,
+                        KeyAction.REWRAP, file.id(), "to " + moved.kek()));
+                return null;
+            });
+            changed++;
+        }
+        return changed;
+    }
+}

@@ -1,0 +1,68 @@
+package io.vaultgate.core.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.files.FileContent;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.TestCore;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KeyRotationTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void rotateWithRewrap_movesEverySlot_leavesPayloadsUntouched_andFilesReadable() throws Exception {
+        try (TestCore test = TestCore.create(home)) {
+            ClientPrincipal client = test.client("acme", "acme-up", Protocol.SFTP);
+            for (String name : List.of("a", "b", "c")) {
+                try (Upload upload = test.core().ingest().open(client, PathPolicy.parse("/inbox/" + name),
+                        UploadMode.CREATE)) {
+                    upload.write(0, ByteBuffer.wrap(name.repeat(1000).getBytes()));
+                    upload.commit();
+                }
+            }
+            List<byte[]> payloadsBefore = objects();
+
+            KeyRotation.Result result = test.core().keyRotation().rotate(client.tenant(), true);
+
+            assertThat(result.active().version()).isEqualTo(2);
+            assertThat(result.rewrapped()).isEqualTo(3);
+            Database catalog = Database.sqlite(home.resolve("catalog.db"));
+            long onNewVersion = catalog.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM key_slots WHERE kek_version = 2"));
+            assertThat(onNewVersion).isEqualTo(3);
+            assertThat(objects()).usingRecursiveComparison().isEqualTo(payloadsBefore);
+            try (FileContent content = test.core().files().open(client, PathPolicy.parse("/inbox/b"))) {
+                ByteBuffer buffer = ByteBuffer.allocate(1000);
+                content.read(0, buffer);
+                assertThat(new String(buffer.array())).isEqualTo("b".repeat(1000));
+            }
+            assertThat(test.core().keyRotation().rewrap(client.tenant())).as("running again changes nothing").isZero();
+            catalog.close();
+        }
+    }
+
+    private List<byte[]> objects() throws Exception {
+        try (Stream<Path> files = Files.walk(home.resolve("objects"))) {
+            return files.filter(Files::isRegularFile).sorted().map(file -> {
+                try {
+                    return Files.readAllBytes(file);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
+    }
+}
