@@ -4,6 +4,7 @@ import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.core.audit.AuditSigningKey;
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.storage.FileSystemObjectStore;
 import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.format.EnvelopeFormat;
@@ -33,6 +34,11 @@ public final class CoreResources implements AutoCloseable {
 
     /** Opens an initialized data directory; a missing or wrong master secret stops with a clear line. */
     public static CoreResources open(VaultgateConfig config, Map<String, String> env) {
+        return open(config, env, CoreMetrics.inMemory(Clock.systemUTC()));
+    }
+
+    /** As {@link #open(VaultgateConfig, Map)}, with the core's meters reported to {@code metrics}. */
+    public static CoreResources open(VaultgateConfig config, Map<String, String> env, CoreMetrics metrics) {
         DataDirectory home = new DataDirectory(config);
         if (!home.isInitialized()) {
             throw new StartupException("home " + home.home(), "not initialized (no catalog or keystore)",
@@ -49,7 +55,7 @@ public final class CoreResources implements AutoCloseable {
             secret.destroy();
         }
         try {
-            return new CoreResources(keys, assemble(config, keys));
+            return new CoreResources(keys, assemble(config, keys, metrics));
         } catch (IOException | RuntimeException e) {
             keys.close();
             throw new StartupException("storage.path " + config.storageRoot(), e.getMessage(),
@@ -57,7 +63,8 @@ public final class CoreResources implements AutoCloseable {
         }
     }
 
-    static GatewayCore assemble(VaultgateConfig config, KeystoreKeyProvider keys) throws IOException {
+    static GatewayCore assemble(VaultgateConfig config, KeystoreKeyProvider keys, CoreMetrics metrics)
+            throws IOException {
         int window = config.uploads().reorderWindowSegments(EnvelopeFormat.DEFAULT_SEGMENT_SIZE);
         SecureRandom random = new SecureRandom();
         AuditSigningKey auditKey;
@@ -69,7 +76,8 @@ public final class CoreResources implements AutoCloseable {
         }
         return GatewayCore.assemble(Database.sqlite(config.catalogFile()),
                 new FileSystemObjectStore(config.storageRoot()), keys, auditKey,
-                new GatewayCore.Settings(config.uploads().partialExpiry(), window), random, Clock.systemUTC());
+                new GatewayCore.Settings(config.uploads().partialExpiry(), window), random, Clock.systemUTC(),
+                metrics);
     }
 
     /** Reads the master secret from the environment variable or the file the configuration names. */

@@ -1,12 +1,19 @@
 package io.vaultgate.server;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.metrics.CheckResult;
+import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.https.HttpsServer;
 import io.vaultgate.https.HttpsSettings;
 import io.vaultgate.https.TlsMaterial;
 import io.vaultgate.server.config.ConfigLoader;
 import io.vaultgate.server.config.VaultgateConfig;
+import io.vaultgate.server.ops.CatalogFileCheck;
+import io.vaultgate.server.ops.OpsListener;
+import io.vaultgate.server.ops.ReadinessCheck;
 import io.vaultgate.sftp.SftpAlgorithms;
 import io.vaultgate.sftp.SftpFrontEnd;
 import io.vaultgate.sftp.SftpLimits;
@@ -14,6 +21,9 @@ import io.vaultgate.sftp.SftpSettings;
 import io.vaultgate.sftp.SftpTuning;
 import java.io.IOException;
 import java.net.BindException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -21,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: the only place that builds and wires the gateway, in one start-up order —
- * data directory, key provider, catalog and store (the core), recovery, then the front-ends. Stopping
+ * data directory, key provider, catalog and store (the core), recovery, the front-ends, then the ops listener
+ * (metrics, health, status page). Stopping
  * runs the reverse: refuse new uploads, let running ones finish within the grace period, close the
  * front-ends (whatever is still unfinished stays a resumable partial, never a visible file), close the core.
  */
@@ -34,14 +45,16 @@ public final class VaultgateApplication implements AutoCloseable {
     private final CoreResources resources;
     private final Optional<SftpFrontEnd> sftp;
     private final Optional<HttpsServer> https;
+    private final Optional<OpsListener> ops;
     private final Maintenance maintenance;
 
     private VaultgateApplication(VaultgateConfig config, CoreResources resources, Optional<SftpFrontEnd> sftp,
-                                 Optional<HttpsServer> https) {
+                                 Optional<HttpsServer> https, Optional<OpsListener> ops) {
         this.config = config;
         this.resources = resources;
         this.sftp = sftp;
         this.https = https;
+        this.ops = ops;
         this.maintenance = new Maintenance(resources.core(), MAINTENANCE_INTERVAL);
     }
 
@@ -53,32 +66,57 @@ public final class VaultgateApplication implements AutoCloseable {
         DataDirectory home = new DataDirectory(config);
         Initializer.Report report = new Initializer().initialize(config, env);
         report.created().forEach(item -> LOG.info("init: created {}", item));
-        CoreResources resources = CoreResources.open(config, env);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        CoreResources resources = CoreResources.open(config, env,
+                new CoreMetrics(registry, OpsListener.tenantLabels(config.ops()), Clock.systemUTC()));
         Optional<SftpFrontEnd> sftp = Optional.empty();
+        Optional<HttpsServer> https = Optional.empty();
         try {
             resources.core().recovery().run();
             GatewayCore core = resources.core();
-            sftp = config.sftp().enabled() ? Optional.of(startSftp(config, home, core)) : Optional.empty();
-            Optional<HttpsServer> https = config.https().enabled()
-                    ? Optional.of(startHttps(config, home, core)) : Optional.empty();
-            return new VaultgateApplication(config, resources, sftp, https);
+            sftp = config.sftp().enabled() ? Optional.of(startSftp(config, home, core, registry)) : Optional.empty();
+            https = config.https().enabled() ? Optional.of(startHttps(config, home, core)) : Optional.empty();
+            Optional<OpsListener> ops = config.ops().enabled()
+                    ? Optional.of(startOps(config, core, registry, sftp, https)) : Optional.empty();
+            return new VaultgateApplication(config, resources, sftp, https, ops);
         } catch (IOException e) {
+            https.ifPresent(HttpsServer::close);
             sftp.ifPresent(SftpFrontEnd::close);
             resources.close();
             throw new StartupException("storage.path " + config.storageRoot(), "recovery failed: " + e.getMessage(),
                     "check the directory's permissions and free space", e);
         } catch (RuntimeException e) {
+            https.ifPresent(HttpsServer::close);
             sftp.ifPresent(SftpFrontEnd::close);
             resources.close();
             throw e;
         }
     }
 
-    private static SftpFrontEnd startSftp(VaultgateConfig config, DataDirectory home, GatewayCore core) {
+    private static OpsListener startOps(VaultgateConfig config, GatewayCore core, PrometheusMeterRegistry registry,
+                                        Optional<SftpFrontEnd> sftp, Optional<HttpsServer> https) {
+        List<ReadinessCheck> listeners = new ArrayList<>();
+        listeners.add(CatalogFileCheck.of(config.catalogFile()));
+        sftp.ifPresent(server -> listeners.add(() -> server.isRunning() ? CheckResult.up("sftp")
+                : CheckResult.down("sftp", "the SFTP listener is not running")));
+        https.ifPresent(server -> listeners.add(() -> CheckResult.up("https")));
+        String version = VaultgateApplication.class.getPackage().getImplementationVersion();
+        try {
+            OpsListener ops = OpsListener.start(config.ops(), registry, core, listeners,
+                    version == null ? "development build" : version, Clock.systemUTC());
+            LOG.info("ops listening on {}:{} (metrics, health, status page)", config.ops().bind(), ops.port());
+            return ops;
+        } catch (IOException e) {
+            throw bindFailure("ops.port", config.ops().bind(), config.ops().port(), e);
+        }
+    }
+
+    private static SftpFrontEnd startSftp(VaultgateConfig config, DataDirectory home, GatewayCore core,
+                                          PrometheusMeterRegistry registry) {
         SftpSettings settings = new SftpSettings(config.sftp().bind(), config.sftp().port(), home.hostKeys(), true,
                 sftpLimits(config), SftpAlgorithms.hardened(), SftpTuning.defaults());
         try {
-            return SftpFrontEnd.start(settings, core.authenticator(), core.files(), core.ingest());
+            return SftpFrontEnd.start(settings, core.authenticator(), core.files(), core.ingest(), registry);
         } catch (java.io.UncheckedIOException e) {
             throw bindFailure("sftp.port", config.sftp().bind(), config.sftp().port(), e.getCause());
         }
@@ -125,6 +163,11 @@ public final class VaultgateApplication implements AutoCloseable {
         return https.map(HttpsServer::port);
     }
 
+    /** The ops listener's port, if it runs. */
+    public Optional<Integer> opsPort() {
+        return ops.map(OpsListener::port);
+    }
+
     public GatewayCore core() {
         return resources.core();
     }
@@ -149,6 +192,7 @@ public final class VaultgateApplication implements AutoCloseable {
         maintenance.close();
         https.ifPresent(HttpsServer::close);
         sftp.ifPresent(SftpFrontEnd::close);
+        ops.ifPresent(OpsListener::close);
         resources.core().audit().checkpointNow();
         resources.close();
         LOG.info("stopped");

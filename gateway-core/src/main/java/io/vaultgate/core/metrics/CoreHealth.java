@@ -10,10 +10,11 @@ import java.security.SecureRandom;
 import java.util.List;
 
 /**
- * Readiness of the core's own resources. The catalog is up when a query on a real table answers (a
- * missing or replaced database file fails, where {@code SELECT 1} alone would not); the store is up when
- * a one-byte probe object can be written, synced and deleted. The probe lives under the reserved tenant
- * {@value #PROBE_TENANT}, which holds nothing else.
+ * Readiness of the core's own resources. The catalog is up when a query on a real table answers (an empty
+ * database that a new connection would create fails, where {@code SELECT 1} would not). Pooled connections
+ * keep working on a SQLite file deleted under them, so the composition root adds a check of the file itself.
+ * The store is up when a one-byte probe object can be written, synced and deleted; the probe lives under the
+ * reserved tenant {@value #PROBE_TENANT}, which holds nothing else.
  */
 public final class CoreHealth {
 

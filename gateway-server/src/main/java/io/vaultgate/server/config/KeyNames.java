@@ -16,11 +16,14 @@ final class KeyNames {
         return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    /** The known name a mistyped one most likely meant: same letters in another case or style, or 1–2 edits. */
+    /**
+     * The known name a mistyped one most likely meant: same letters in another case or style, or 1–2 edits
+     * (only 1 for names of up to three letters, where two edits turn almost anything into anything: tls, ops).
+     */
     static Optional<String> closest(String typed, List<String> known) {
         String plain = plain(typed);
         String best = null;
-        int bestDistance = 3;
+        int bestDistance = typed.length() <= 3 ? 2 : 3;
         for (String candidate : known) {
             int d = plain(candidate).equals(plain) ? 0 : distance(typed.toLowerCase(Locale.ROOT), candidate);
             if (d < bestDistance) {

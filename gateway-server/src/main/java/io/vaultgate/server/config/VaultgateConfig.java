@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, KeysConfig keys,
         CatalogConfig catalog, StorageConfig storage, UploadsConfig uploads, ShutdownConfig shutdown,
-        LoggingConfig logging) {
+        LoggingConfig logging, OpsConfig ops) {
 
     public VaultgateConfig {
         home = Require.path("home", home).toAbsolutePath().normalize();
@@ -24,6 +24,7 @@ public record VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, Key
         Require.present("uploads", uploads);
         Require.present("shutdown", shutdown);
         Require.present("logging", logging);
+        Require.present("ops", ops);
         if (!sftp.enabled() && !https.enabled()) {
             throw new ConfigException("https.enabled", "both sftp.enabled and https.enabled are false, so no"
                     + " client could connect", "enable at least one front-end");
@@ -32,13 +33,26 @@ public record VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, Key
             throw new ConfigException("https.port", "port " + https.port() + " is also sftp.port",
                     "give the two front-ends different ports");
         }
+        if (ops.enabled() && ops.port() != 0 && ((sftp.enabled() && ops.port() == sftp.port())
+                || (https.enabled() && ops.port() == https.port()))) {
+            throw new ConfigException("ops.port", "port " + ops.port() + " is also "
+                    + (sftp.enabled() && ops.port() == sftp.port() ? "sftp.port" : "https.port"),
+                    "give the ops listener a port of its own");
+        }
+    }
+
+    /** The configuration without an {@code ops} section: the ops listener gets its defaults. */
+    public VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, KeysConfig keys, CatalogConfig catalog,
+                           StorageConfig storage, UploadsConfig uploads, ShutdownConfig shutdown,
+                           LoggingConfig logging) {
+        this(home, sftp, https, keys, catalog, storage, uploads, shutdown, logging, OpsConfig.defaults());
     }
 
     /** Every default: what runs when no file, environment variable or override says otherwise. */
     public static VaultgateConfig defaults() {
         return new VaultgateConfig(Path.of("./var"), SftpConfig.defaults(), HttpsConfig.defaults(),
                 KeysConfig.defaults(), CatalogConfig.defaults(), StorageConfig.defaults(),
-                UploadsConfig.defaults(), ShutdownConfig.defaults(), LoggingConfig.defaults());
+                UploadsConfig.defaults(), ShutdownConfig.defaults(), LoggingConfig.defaults(), OpsConfig.defaults());
     }
 
     /** {@code path} if absolute, else {@code path} under home; always normalized. */
@@ -91,7 +105,9 @@ public record VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, Key
                 + "; uploads: partial-expiry " + Durations.format(uploads.partialExpiry())
                 + ", reorder-window " + uploads.reorderWindow()
                 + "; shutdown grace " + Durations.format(shutdown.gracePeriod())
-                + "; logging=" + name(logging.format()) + " " + logging.level();
+                + "; logging=" + name(logging.format()) + " " + logging.level()
+                + "; ops=" + listener(ops.enabled(), ops.bind(), ops.port())
+                + " tenant-label-limit " + ops.tenantLabelLimit();
     }
 
     private static String listener(boolean enabled, String bind, int port) {

@@ -30,7 +30,7 @@ final class OpsFixture implements AutoCloseable {
         adminToken = test.core().administration().createAdmin("ops");
         jvm = JvmMeters.bindTo(registry);
         List<ReadinessCheck> checks = List.of(() -> test.core().health().catalog(),
-                () -> test.core().health().store());
+                () -> test.core().health().store(), CatalogFileCheck.of(home.resolve("catalog.db")));
         server = OpsServer.start(new OpsSettings("127.0.0.1", 0, Duration.ofMinutes(1)),
                 new OpsServices(registry, test.core().authenticator(),
                         new CoreStatus(test.core(), checks, "test", Clock.systemUTC()), checks),

@@ -107,12 +107,12 @@ class OpsServerTest {
         for (String suffix : new String[] {"", "-wal", "-shm"}) {
             Files.deleteIfExists(home.resolve("catalog.db" + suffix));
         }
-        Files.createDirectory(home.resolve("catalog.db"));
 
         HttpResponse<String> response = ops.get("/health/ready");
 
         assertThat(response.statusCode()).isEqualTo(503);
-        assertThat(response.body()).contains("\"status\":\"down\"").contains("the catalog does not answer");
+        assertThat(response.body()).contains("\"status\":\"down\"").contains("the catalog file")
+                .contains("restart");
     }
 
     @Test

@@ -1,0 +1,64 @@
+package io.vaultgate.server.ops;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.metrics.TenantLabels;
+import io.vaultgate.server.config.OpsConfig;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ops listener as the application runs it: JVM meters bound to the registry, the core's readiness
+ * checks (catalog, store) followed by the application's own (front-ends listening), and the server.
+ */
+public final class OpsListener implements AutoCloseable {
+
+    private final OpsServer server;
+    private final JvmMeters jvm;
+
+    private OpsListener(OpsServer server, JvmMeters jvm) {
+        this.server = server;
+        this.jvm = jvm;
+    }
+
+    /** The tenant-label policy {@code ops.tenant-label-limit} asks for. */
+    public static TenantLabels tenantLabels(OpsConfig config) {
+        return config.tenantLabelLimit() == 0 ? new TenantLabels(false, 0)
+                : new TenantLabels(true, config.tenantLabelLimit());
+    }
+
+    /**
+     * Starts listening; fails with the bind's {@link IOException}.
+     *
+     * @param more readiness checks of the application (the catalog file, the front-ends), after the core's own
+     */
+    public static OpsListener start(OpsConfig config, PrometheusMeterRegistry registry, GatewayCore core,
+                                    List<ReadinessCheck> more, String version, Clock clock) throws IOException {
+        List<ReadinessCheck> checks = new ArrayList<>();
+        checks.add(() -> core.health().catalog());
+        checks.add(() -> core.health().store());
+        checks.addAll(more);
+        JvmMeters jvm = JvmMeters.bindTo(registry);
+        try {
+            OpsServer server = OpsServer.start(new OpsSettings(config.bind(), config.port(), config.tokenCache()),
+                    new OpsServices(registry, core.authenticator(), new CoreStatus(core, checks, version, clock),
+                            checks), clock);
+            return new OpsListener(server, jvm);
+        } catch (IOException | RuntimeException e) {
+            jvm.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        jvm.close();
+    }
+}

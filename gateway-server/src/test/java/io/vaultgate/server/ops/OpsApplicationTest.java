@@ -1,0 +1,66 @@
+package io.vaultgate.server.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.server.VaultgateApplication;
+import io.vaultgate.server.config.ConfigLoader;
+import io.vaultgate.server.config.VaultgateConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ops listener as {@code vaultgate run} starts it: beside the front-ends, over the same core. */
+class OpsApplicationTest {
+
+    @TempDir
+    Path home;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void runningGateway_isReady_andServesItsMetricsToTheAdmin() throws Exception {
+        try (VaultgateApplication app = VaultgateApplication.start(config(Map.of()), Map.of())) {
+            int port = app.opsPort().orElseThrow();
+            String token = Files.readString(app.dataDirectory().adminTokenFile()).strip();
+
+            HttpResponse<String> ready = get(port, "/health/ready", Optional.empty());
+            HttpResponse<String> metrics = get(port, "/metrics", Optional.of(token));
+
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            assertThat(ready.body()).contains("\"catalog\"", "\"store\"", "\"sftp\"", "\"https\"");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("vaultgate_uploads_active 0.0", "vaultgate_sftp_connections_open",
+                    "jvm_threads_live_threads");
+        }
+    }
+
+    @Test
+    void opsListener_canBeSwitchedOff() throws Exception {
+        try (VaultgateApplication app = VaultgateApplication.start(config(Map.of("ops.enabled", "false")),
+                Map.of())) {
+            assertThat(app.opsPort()).isEmpty();
+        }
+    }
+
+    private VaultgateConfig config(Map<String, String> extra) {
+        Map<String, String> overrides = new java.util.HashMap<>(Map.of("home", home.toString(),
+                "sftp.bind", "127.0.0.1", "sftp.port", "0", "https.bind", "127.0.0.1", "https.port", "0",
+                "ops.port", "0"));
+        overrides.putAll(extra);
+        return ConfigLoader.load(Optional.empty(), Map.of(), overrides);
+    }
+
+    private HttpResponse<String> get(int port, String path, Optional<String> token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10));
+        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
