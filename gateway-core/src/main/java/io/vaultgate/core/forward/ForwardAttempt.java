@@ -31,10 +31,12 @@ final class ForwardAttempt {
     private final SiteDelivery delivery;
     private final Outbox outbox;
     private final ForwardMetrics metrics;
+    private final ForwardEvents events;
     private final Clock clock;
 
     ForwardAttempt(Database database, FileRepository files, FileOpener opener, ForwardingSites sites,
-                   SiteClients clients, SiteDelivery delivery, Outbox outbox, ForwardMetrics metrics, Clock clock) {
+                   SiteClients clients, SiteDelivery delivery, Outbox outbox, ForwardMetrics metrics,
+                   ForwardEvents events, Clock clock) {
         this.database = database;
         this.files = files;
         this.opener = opener;
@@ -43,6 +45,7 @@ final class ForwardAttempt {
         this.delivery = delivery;
         this.outbox = outbox;
         this.metrics = metrics;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -89,10 +92,19 @@ final class ForwardAttempt {
         }
     }
 
+    private static void report(Runnable event) {
+        try {
+            event.run();
+        } catch (RuntimeException e) {
+            LOG.error("forwarding: reporting an outcome failed", e);
+        }
+    }
+
     private void record(ForwardJob job, DeliveryOutcome outcome) {
         if (outcome instanceof Delivered delivered) {
             if (outbox.complete(job, delivered.siteDigest(), clock.instant())) {
                 metrics.delivered(job.siteId());
+                report(() -> events.delivered(job, delivered.siteDigest()));
                 LOG.info("forwarded file {} of tenant {} to site {} (job {}, attempt {})", job.fileId(), job.tenant(),
                         job.siteId(), job.id(), job.attempts());
             } else {
@@ -108,6 +120,7 @@ final class ForwardAttempt {
             LOG.warn("forward job {} failed after its lease had been taken over: {}", job.id(), failed.message());
         } else if (next.get() == ForwardState.DEAD) {
             metrics.dead(job.siteId());
+            report(() -> events.dead(job, failed.message()));
             LOG.error("forward job {} (file {} to site {}) is DEAD after {} attempt(s): {} [{}]; "
                     + "`vaultgate forward retry {}` replays it", job.id(), job.fileId(), job.siteId(), job.attempts(),
                     failed.message(), failed.kind(), job.id());

@@ -47,6 +47,14 @@ public final class Forwarder implements AutoCloseable {
      */
     public Forwarder(Database database, Outbox outbox, FileOpener opener, ForwarderSettings settings, String nodeId,
                      MeterRegistry meters, SecureRandom random, Clock clock) {
+        this(database, outbox, opener, settings, nodeId, meters, ForwardEvents.NONE, random, clock);
+    }
+
+    /**
+     * @param events told of every delivery and every job that goes dead (for the audit log)
+     */
+    public Forwarder(Database database, Outbox outbox, FileOpener opener, ForwarderSettings settings, String nodeId,
+                     MeterRegistry meters, ForwardEvents events, SecureRandom random, Clock clock) {
         this.database = database;
         this.outbox = outbox;
         this.sites = new ForwardingSites();
@@ -57,7 +65,8 @@ public final class Forwarder implements AutoCloseable {
         metrics.backlog(outbox);
         this.attempt = new ForwardAttempt(database, new FileRepository(), opener, sites,
                 new SiteClients(random, settings.connectTimeout()),
-                new SiteDelivery(settings.requestTimeout(), settings.minBytesPerSecond()), outbox, metrics, clock);
+                new SiteDelivery(settings.requestTimeout(), settings.minBytesPerSecond()), outbox, metrics, events,
+                clock);
         this.slots = new Semaphore(settings.workers());
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(settings.workers(), task -> daemon(task,
@@ -81,7 +90,13 @@ public final class Forwarder implements AutoCloseable {
             if (free <= 0 || !slots.tryAcquire(free)) {
                 continue;
             }
-            List<ForwardJob> jobs = outbox.claim(siteId, nodeId, free, settings.lease(), clock.instant());
+            List<ForwardJob> jobs;
+            try {
+                jobs = outbox.claim(siteId, nodeId, free, settings.lease(), clock.instant());
+            } catch (RuntimeException e) {
+                slots.release(free);
+                throw e;
+            }
             slots.release(free - jobs.size());
             for (ForwardJob job : jobs) {
                 active.incrementAndGet();

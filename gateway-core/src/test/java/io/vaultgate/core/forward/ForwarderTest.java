@@ -65,6 +65,35 @@ class ForwarderTest {
     }
 
     @Test
+    void deliveriesAndDeadJobs_areReportedToTheEventSink() throws Exception {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ForwardEvents events = new ForwardEvents() {
+            @Override
+            public void delivered(ForwardJob job, java.util.Optional<String> siteDigest) {
+                seen.add("delivered " + job.fileId() + " " + siteDigest.orElse("-"));
+            }
+
+            @Override
+            public void dead(ForwardJob job, String error) {
+                seen.add("dead " + job.fileId());
+            }
+        };
+        try (Forwarder audited = new Forwarder(fixture.database, fixture.outbox, opener(),
+                ForwarderSettings.defaults(), "node-x", fixture.meters, events, fixture.random, fixture.clock)) {
+            FileRecord ok = fixture.uploadAndQueue("/inbox/ok.csv", "ok".getBytes(StandardCharsets.UTF_8));
+            audited.runDue();
+            FileRecord gone = fixture.uploadAndQueue("/inbox/gone.csv", "gone".getBytes(StandardCharsets.UTF_8));
+            fixture.database.inTransaction(jdbc -> {
+                new io.vaultgate.core.catalog.FileRepository().delete(jdbc, gone.id());
+                return null;
+            });
+            audited.runDue();
+            assertThat(seen).containsExactly("delivered " + ok.id() + " " + fixture.job(ok).siteDigest().orElseThrow(),
+                    "dead " + gone.id());
+        }
+    }
+
+    @Test
     void emptyFile_isDeliveredToo() {
         FileRecord file = fixture.uploadAndQueue("/inbox/empty.txt", new byte[0]);
         forwarder.runDue();
