@@ -133,6 +133,7 @@ public final class GatewayCore {
         PasswordHasher hasher = new PasswordHasher(random);
         UploadGate gate = new UploadGate();
         metrics.watch(gate);
+        metrics.watch(database);
         CatalogAuditLog audit = new CatalogAuditLog(database, auditKey, settings.auditCheckpoints(), random, clock);
         CatalogReceipts receipts = new CatalogReceipts(database, new ReceiptSigner(auditKey));
         FileShredder shredder = new FileShredder(database, fileRows, store, audit);

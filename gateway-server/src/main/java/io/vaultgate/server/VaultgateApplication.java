@@ -14,6 +14,7 @@ import io.vaultgate.server.config.VaultgateConfig;
 import io.vaultgate.server.ops.CatalogFileCheck;
 import io.vaultgate.server.ops.OpsListener;
 import io.vaultgate.server.ops.ReadinessCheck;
+import io.vaultgate.server.ops.ServerGauges;
 import io.vaultgate.sftp.SftpAlgorithms;
 import io.vaultgate.sftp.SftpFrontEnd;
 import io.vaultgate.sftp.SftpLimits;
@@ -100,6 +101,10 @@ public final class VaultgateApplication implements AutoCloseable {
         sftp.ifPresent(server -> listeners.add(() -> server.isRunning() ? CheckResult.up("sftp")
                 : CheckResult.down("sftp", "the SFTP listener is not running")));
         https.ifPresent(server -> listeners.add(() -> CheckResult.up("https")));
+        DataDirectory home = new DataDirectory(config);
+        ServerGauges.storage(registry, config.storageRoot());
+        ServerGauges.certificate(registry, "https", home.serverCertificate(), Clock.systemUTC());
+        ServerGauges.certificate(registry, "ca", home.caCertificate(), Clock.systemUTC());
         String version = VaultgateApplication.class.getPackage().getImplementationVersion();
         try {
             OpsListener ops = OpsListener.start(config.ops(), registry, core, listeners,

@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vaultgate.core.ingest.UploadGate;
+import io.vaultgate.core.catalog.Database;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -13,12 +15,20 @@ import java.util.Objects;
  */
 public final class CoreMetrics {
 
+    static final long CATALOG_REFRESH_SECONDS = 10;
+    private static final Duration CATALOG_REFRESH = Duration.ofSeconds(CATALOG_REFRESH_SECONDS);
+
     private final MeterRegistry registry;
     private final TransferMetrics transfers;
     private final AuthMetrics auth;
+    private final TenantLabels tenants;
+    private final Clock clock;
+    private volatile CatalogGauges catalog;
 
     public CoreMetrics(MeterRegistry registry, TenantLabels tenants, Clock clock) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.tenants = tenants;
+        this.clock = clock;
         this.transfers = new TransferMetrics(registry, Objects.requireNonNull(tenants, "tenants"), clock);
         this.auth = new AuthMetrics(registry);
     }
@@ -32,6 +42,22 @@ public final class CoreMetrics {
     public void watch(UploadGate uploads) {
         Gauge.builder(GatewayMetrics.UPLOADS_ACTIVE.name(), uploads, UploadGate::active)
                 .description(GatewayMetrics.UPLOADS_ACTIVE.description()).strongReference(true).register(registry);
+    }
+
+    /** Publishes per-tenant usage and batch gauges read from {@code database}; see {@link #refresh()}. */
+    public void watch(Database database) {
+        this.catalog = new CatalogGauges(registry, database, tenants, clock, CATALOG_REFRESH);
+    }
+
+    /**
+     * Re-reads the catalog gauges if they are older than {@value #CATALOG_REFRESH_SECONDS} s; call before a
+     * scrape. Never throws: a catalog that does not answer leaves the last values (and readiness says why).
+     */
+    public void refresh() {
+        CatalogGauges gauges = catalog;
+        if (gauges != null) {
+            gauges.refresh();
+        }
     }
 
     public MeterRegistry registry() {

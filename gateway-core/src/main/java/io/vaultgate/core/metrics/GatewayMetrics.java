@@ -17,6 +17,7 @@ public final class GatewayMetrics {
     public static final String TENANT = "tenant";
     public static final String METHOD = "method";
     public static final String REASON = "reason";
+    public static final String STATE = "state";
 
     public static final MeterSpec TRANSFERS = new MeterSpec("vaultgate.transfers", Type.COUNTER,
             "Transfers that ended, by how they ended (committed, suspended, aborted, failed)", "",
@@ -38,9 +39,33 @@ public final class GatewayMetrics {
     public static final MeterSpec AUTH_FAILURES = new MeterSpec("vaultgate.auth.failures", Type.COUNTER,
             "Failed logins, by protocol and reason (unknown_user, bad_credential, source_not_allowed, ...)", "",
             List.of(PROTOCOL, REASON));
+    public static final MeterSpec TENANT_STORED = new MeterSpec("vaultgate.tenant.stored", Type.GAUGE,
+            "Plaintext bytes stored for the tenant (committed files and partials), as its quota counts them",
+            "bytes", List.of(TENANT));
+    public static final MeterSpec TENANT_FILES = new MeterSpec("vaultgate.tenant.files", Type.GAUGE,
+            "Files stored for the tenant (committed files and partials), as its quota counts them", "",
+            List.of(TENANT));
+    public static final MeterSpec TENANT_QUOTA_USAGE = new MeterSpec("vaultgate.tenant.quota.usage", Type.GAUGE,
+            "Fraction of the tenant's quota in use, the fuller of bytes and files (0 when unlimited)", "ratio",
+            List.of(TENANT));
+    public static final MeterSpec BATCHES = new MeterSpec("vaultgate.batches", Type.GAUGE,
+            "Batches by tenant and state (open, ready, claimed, completed)", "", List.of(TENANT, STATE));
+    /** Registered by the server, which knows where the store lives. */
+    public static final MeterSpec STORAGE_USABLE = new MeterSpec("vaultgate.storage.usable", Type.GAUGE,
+            "Bytes still usable on the file system that holds the object store", "bytes", List.of());
+    /** Registered by the server, which knows where the store lives. */
+    public static final MeterSpec STORAGE_TOTAL = new MeterSpec("vaultgate.storage.total", Type.GAUGE,
+            "Size of the file system that holds the object store", "bytes", List.of());
+    /** Registered by the server, which reads the certificates it serves. */
+    public static final MeterSpec CERTIFICATE_EXPIRY = new MeterSpec("vaultgate.certificate.expiry", Type.GAUGE,
+            "Seconds until the certificate expires (negative once expired)", "seconds", List.of("certificate"));
+    /** Registered by the server: the readiness checks, evaluated at scrape time. */
+    public static final MeterSpec READY = new MeterSpec("vaultgate.ready", Type.GAUGE,
+            "1 when the readiness check passes, else 0", "", List.of("check"));
 
     private static final List<MeterSpec> ALL = List.of(TRANSFERS, TRANSFERS_STARTED, TRANSFER_BYTES,
-            TRANSFER_DURATION, TRANSFER_SIZE, UPLOADS_ACTIVE, AUTH_SUCCESSES, AUTH_FAILURES);
+            TRANSFER_DURATION, TRANSFER_SIZE, UPLOADS_ACTIVE, AUTH_SUCCESSES, AUTH_FAILURES, TENANT_STORED,
+            TENANT_FILES, TENANT_QUOTA_USAGE, BATCHES, STORAGE_USABLE, STORAGE_TOTAL, CERTIFICATE_EXPIRY, READY);
 
     private GatewayMetrics() {
     }

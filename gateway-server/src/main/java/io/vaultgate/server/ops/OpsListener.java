@@ -40,10 +40,11 @@ public final class OpsListener implements AutoCloseable {
         checks.add(() -> core.health().catalog());
         checks.add(() -> core.health().store());
         checks.addAll(more);
+        ServerGauges.readiness(registry, checks);
         JvmMeters jvm = JvmMeters.bindTo(registry);
         try {
             OpsServer server = OpsServer.start(new OpsSettings(config.bind(), config.port(), config.tokenCache()),
-                    new OpsServices(registry, core.authenticator(), new CoreStatus(core, checks, version, clock),
+                    new OpsServices(registry, core.metrics()::refresh, core.authenticator(), new CoreStatus(core, checks, version, clock),
                             checks), clock);
             return new OpsListener(server, jvm);
         } catch (IOException | RuntimeException e) {

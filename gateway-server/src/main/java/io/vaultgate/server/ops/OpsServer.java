@@ -42,7 +42,7 @@ public final class OpsServer implements AutoCloseable {
         HttpServer server = HttpServer.create(
                 new InetSocketAddress(InetAddress.getByName(settings.bind()), settings.port()), 0);
         server.createContext("/health/", new HealthHandler(services.checks(), json));
-        protect(server.createContext("/metrics", new MetricsHandler(services.registry())), admin);
+        protect(server.createContext("/metrics", new MetricsHandler(services.registry(), services.beforeScrape())), admin);
         protect(server.createContext("/status.json", new StatusHandler(services.status(), json)), admin);
         StaticPage page = new StaticPage();
         server.createContext("/status", page);

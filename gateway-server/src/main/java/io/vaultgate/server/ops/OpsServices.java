@@ -7,13 +7,14 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * What the ops listener serves: the registry it scrapes, the authenticator that checks admin tokens, the
- * status report and the readiness checks.
+ * What the ops listener serves: the registry it scrapes, what to refresh before a scrape (gauges read from
+ * the catalog), the authenticator that checks admin tokens, the status report and the readiness checks.
  */
-public record OpsServices(PrometheusMeterRegistry registry, Authenticator authenticator,
+public record OpsServices(PrometheusMeterRegistry registry, Runnable beforeScrape, Authenticator authenticator,
                           Supplier<StatusReport> status, List<ReadinessCheck> checks) {
     public OpsServices {
         Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(beforeScrape, "beforeScrape");
         Objects.requireNonNull(authenticator, "authenticator");
         Objects.requireNonNull(status, "status");
         checks = List.copyOf(checks);

@@ -37,7 +37,9 @@ class OpsApplicationTest {
             assertThat(ready.body()).contains("\"catalog\"", "\"store\"", "\"sftp\"", "\"https\"");
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("vaultgate_uploads_active 0.0", "vaultgate_sftp_connections_open",
-                    "jvm_threads_live_threads");
+                    "jvm_threads_live_threads", "vaultgate_storage_usable_bytes ",
+                    "vaultgate_certificate_expiry_seconds{certificate=\"https\"}",
+                    "vaultgate_ready{check=\"catalog-file\"} 1.0");
         }
     }
 

@@ -31,8 +31,9 @@ final class OpsFixture implements AutoCloseable {
         jvm = JvmMeters.bindTo(registry);
         List<ReadinessCheck> checks = List.of(() -> test.core().health().catalog(),
                 () -> test.core().health().store(), CatalogFileCheck.of(home.resolve("catalog.db")));
+        ServerGauges.readiness(registry, checks);
         server = OpsServer.start(new OpsSettings("127.0.0.1", 0, Duration.ofMinutes(1)),
-                new OpsServices(registry, test.core().authenticator(),
+                new OpsServices(registry, test.core().metrics()::refresh, test.core().authenticator(),
                         new CoreStatus(test.core(), checks, "test", Clock.systemUTC()), checks),
                 Clock.systemUTC());
     }

@@ -52,6 +52,8 @@ class OpsServerTest {
                 .contains("vaultgate_transfer_size_bytes_count{direction=\"in\",protocol=\"https\"} 1")
                 .contains("vaultgate_uploads_active 0.0")
                 .contains("# HELP vaultgate_transfers_total")
+                .contains("vaultgate_tenant_stored_bytes{tenant=\"acme\"} 12345.0")
+                .contains("vaultgate_ready{check=\"catalog\"} 1.0")
                 .contains("jvm_memory_used_bytes")
                 .contains("process_cpu_usage");
     }

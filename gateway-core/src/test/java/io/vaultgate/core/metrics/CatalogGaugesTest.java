@@ -1,0 +1,82 @@
+package io.vaultgate.core.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.Quota;
+import io.vaultgate.core.testing.TestCore;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CatalogGaugesTest {
+
+    @TempDir
+    Path home;
+    private final MeterRegistry registry = new SimpleMeterRegistry();
+    private TestCore test;
+
+    @AfterEach
+    void tearDown() {
+        test.close();
+    }
+
+    @Test
+    void tenantGauges_showStoredBytesFilesAndQuotaUsage() {
+        test = TestCore.create(home, new CoreMetrics(registry, TenantLabels.defaults(), Clock.systemUTC()));
+        ClientPrincipal alice = test.client("acme", "alice", Protocol.SFTP);
+        test.core().administration().setQuota(alice.tenant(), new Quota(10_000, 0));
+        upload(alice, "/inbox/a", 2_500);
+
+        test.core().metrics().refresh();
+
+        assertThat(gauge("vaultgate.tenant.stored", "acme")).isEqualTo(2_500);
+        assertThat(gauge("vaultgate.tenant.files", "acme")).isEqualTo(1);
+        assertThat(gauge("vaultgate.tenant.quota.usage", "acme")).isEqualTo(0.25);
+    }
+
+    @Test
+    void tenantsBeyondTheLabelLimit_areSummedUnderOther_withTheFullestQuota() {
+        test = TestCore.create(home, new CoreMetrics(registry, new TenantLabels(true, 0), Clock.systemUTC()));
+        ClientPrincipal alice = test.client("acme", "alice", Protocol.SFTP);
+        ClientPrincipal bob = test.client("globex", "bob", Protocol.SFTP);
+        test.core().administration().setQuota(bob.tenant(), new Quota(0, 2));
+        upload(alice, "/inbox/a", 100);
+        upload(bob, "/inbox/b", 200);
+
+        test.core().metrics().refresh();
+
+        assertThat(gauge("vaultgate.tenant.stored", "other")).isEqualTo(300);
+        assertThat(gauge("vaultgate.tenant.quota.usage", "other")).isEqualTo(0.5);
+        assertThat(registry.find("vaultgate.tenant.stored").tag("tenant", "acme").gauge()).isNull();
+    }
+
+    @Test
+    void aCatalogThatDoesNotAnswer_leavesTheGaugesAsTheyWere_withoutThrowing() throws Exception {
+        test = TestCore.create(home, new CoreMetrics(registry, TenantLabels.defaults(), Clock.systemUTC()));
+        test.client("acme", "alice", Protocol.SFTP);
+        test.close();
+
+        test.core().metrics().refresh();
+    }
+
+    private void upload(ClientPrincipal who, String path, int size) {
+        try (Upload upload = test.core().ingest().open(who, PathPolicy.parse(path), UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.allocate(size));
+            upload.commit();
+        }
+    }
+
+    private double gauge(String name, String tenant) {
+        return registry.get(name).tag("tenant", tenant).gauge().value();
+    }
+}
