@@ -80,6 +80,9 @@ public final class ForwardCommand {
         @Option(names = "--limit", defaultValue = "200", description = "At most this many jobs (default 200).")
         int limit;
 
+        @Option(names = "--file", description = "Only the jobs of this file id (its forwarding state per site).")
+        String file;
+
         ListJobs(Map<String, String> env) {
             super(env);
         }
@@ -87,7 +90,9 @@ public final class ForwardCommand {
         @Override
         int run(VaultgateConfig config, Database database, PrintWriter out) {
             Optional<ForwardState> filter = Optional.ofNullable(state).map(ListJobs::parseState);
-            List<ForwardJob> jobs = new Outbox(database, RetryPolicy.defaults(), new SecureRandom()).list(filter, limit);
+            Outbox outbox = new Outbox(database, RetryPolicy.defaults(), new SecureRandom());
+            List<ForwardJob> jobs = file == null ? outbox.list(filter, limit)
+                    : outbox.byFile(file).stream().filter(job -> filter.map(job.state()::equals).orElse(true)).toList();
             out.printf("%-27s %-10s %-12s %-12s %-35s %3s %-24s %s%n", "ID", "STATE", "SITE", "TENANT", "FILE",
                     "TRY", "NEXT / DELIVERED", "LAST ERROR");
             for (ForwardJob job : jobs) {

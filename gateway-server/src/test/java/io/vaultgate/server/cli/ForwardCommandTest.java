@@ -57,6 +57,8 @@ class ForwardCommandTest {
         assertThat(retried.out()).contains(id, "PENDING again");
         assertThat(forward("list", "--state", "dead").out()).doesNotContain(id);
         assertThat(forward("list").out()).contains(id, "PENDING");
+        assertThat(forward("list", "--file", "f_1").out()).contains(id, "PENDING");
+        assertThat(forward("list", "--file", "f_other").out()).doesNotContain(id);
     }
 
     @Test
