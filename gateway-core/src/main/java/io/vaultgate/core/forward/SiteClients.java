@@ -2,6 +2,8 @@ package io.vaultgate.core.forward;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -11,12 +13,12 @@ import javax.net.ssl.SSLContext;
 
 /**
  * One HTTP client per site, built from the site's forwarding configuration and rebuilt when that
- * configuration changes, so that connections to a site are reused across forwards. HTTP/1.1 only, no
+ * configuration or the client key file changes (a renewed key is picked up without a restart), so that connections to a site are reused across forwards. HTTP/1.1 only, no
  * redirects (a redirect could leave the pinned site), no proxy, no cookies.
  */
 final class SiteClients {
 
-    private record Entry(SiteForwarding site, HttpClient client) {
+    private record Entry(SiteForwarding site, FileTime keyModified, HttpClient client) {
     }
 
     private final Map<String, Entry> clients = new ConcurrentHashMap<>();
@@ -29,8 +31,9 @@ final class SiteClients {
     }
 
     HttpClient client(SiteForwarding site) throws IOException, GeneralSecurityException {
+        FileTime keyModified = Files.getLastModifiedTime(site.clientKeyFile());
         Entry entry = clients.get(site.siteId());
-        if (entry != null && entry.site().equals(site)) {
+        if (entry != null && entry.site().equals(site) && entry.keyModified().equals(keyModified)) {
             return entry.client();
         }
         SSLContext context = SiteTls.context(site, random);
@@ -42,7 +45,7 @@ final class SiteClients {
                 .sslContext(context)
                 .sslParameters(SiteTls.parameters(context))
                 .build();
-        clients.put(site.siteId(), new Entry(site, client));
+        clients.put(site.siteId(), new Entry(site, keyModified, client));
         return client;
     }
 }
