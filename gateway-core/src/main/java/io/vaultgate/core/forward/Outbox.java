@@ -76,7 +76,8 @@ public final class Outbox {
     }
 
     /**
-     * Leases up to {@code limit} due jobs of a site to {@code owner} for {@code lease}, oldest due first.
+     * Leases up to {@code limit} due jobs of a site to {@code owner} for {@code lease}, in the order their
+     * files were committed (so a site's backlog drains in order once it is due, whatever the jitter).
      * A job whose previous lease expired is due again; if that lease was its last allowed attempt it goes
      * dead instead. The returned jobs carry the version that {@link #complete} and {@link #fail} expect.
      */
@@ -88,7 +89,7 @@ public final class Outbox {
         return database.inTransaction(jdbc -> {
             List<ForwardJob> claimed = new ArrayList<>();
             for (ForwardJob job : jdbc.query("SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE site_id = ? "
-                    + "AND " + DUE + " ORDER BY next_attempt_at, created_at LIMIT ?" + locking.clause,
+                    + "AND " + DUE + " ORDER BY created_at, id LIMIT ?" + locking.clause,
                     OutboxRows::map, siteId, at, at, limit)) {
                 if (job.state() == ForwardState.IN_FLIGHT && retry.exhausted(job.attempts())) {
                     settle(jdbc, job, ForwardState.DEAD, job.nextAttemptAt(),

@@ -162,6 +162,24 @@ class ForwarderTest {
     }
 
     @Test
+    void backlog_drainsInCommitOrder_afterTheSiteRecovers() {
+        site.answer(503);
+        java.util.List<String> order = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            order.add(fixture.uploadAndQueue("/inbox/f" + i + ".csv", ("f" + i).getBytes(StandardCharsets.UTF_8)).id());
+            fixture.clock.advance(Duration.ofMillis(10));
+        }
+        forwarder.runDue();
+        site.received().clear();
+        site.answer(201);
+        fixture.clock.advance(Duration.ofMinutes(1));
+
+        forwarder.runDue();
+
+        assertThat(site.received()).extracting(r -> r.header("Idempotency-Key")).containsExactlyElementsOf(order);
+    }
+
+    @Test
     void untrustedSiteCertificate_failsClosed_andNothingIsSent() {
         fixture.configure(site.endpoint(), fixture.gatewayCa.certificate(), 4);
         FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "secret".getBytes(StandardCharsets.UTF_8));

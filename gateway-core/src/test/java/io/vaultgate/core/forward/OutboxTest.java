@@ -78,7 +78,7 @@ class OutboxTest {
     }
 
     @Test
-    void claim_takesTheOldestDueJobsFirst_andNoMoreThanTheLimit() {
+    void claim_takesDueJobsInCommitOrder_andNoMoreThanTheLimit() {
         FileRecord a = fixture.upload("/inbox/a.csv", "a".getBytes());
         enqueue(a);
         fixture.clock.advance(Duration.ofSeconds(1));
