@@ -116,7 +116,7 @@ public final class Recovery {
             DataKey dek = keys.unwrap(context, slots.fromStored(stored));
             long kept;
             try (PendingObject object = store.reopen(file.tenant(), file.objectId())) {
-                OutOfOrderEnvelopeWriter writer = OutOfOrderEnvelopeWriter.resume(dek, context, object.channel(),
+                OutOfOrderEnvelopeWriter writer = OutOfOrderEnvelopeWriter.recover(dek, context, object.channel(),
                         OutOfOrderEnvelopeWriter.DEFAULT_WINDOW_SEGMENTS, null);
                 kept = writer.suspend();
                 writer.close();
