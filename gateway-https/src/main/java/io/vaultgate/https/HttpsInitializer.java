@@ -13,6 +13,7 @@ import io.vaultgate.https.http.ApiHandler;
 import io.vaultgate.https.http.ConnectionLimit;
 import io.vaultgate.https.http.RequestHeaderTimeout;
 import io.vaultgate.https.http.Dispatcher;
+import io.vaultgate.https.http.MinimumBodyRate;
 import io.vaultgate.https.http.StrictRequestDecoder;
 import io.vaultgate.https.files.FileContentInput;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +60,7 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
                 FileContentInput.CHUNK_SIZE));
         pipeline.addLast("encoder", new HttpResponseEncoder());
         pipeline.addLast("headerTimeout", new RequestHeaderTimeout(settings.requestHeaderTimeout()));
+        pipeline.addLast("bodyRate", new MinimumBodyRate(settings.minBodyBytesPerSecond(), settings.requestHeaderTimeout()));
         pipeline.addLast(blocking, "chunked", new ChunkedWriteHandler());
         pipeline.addLast(blocking, "api", new ApiHandler(dispatcher));
     }

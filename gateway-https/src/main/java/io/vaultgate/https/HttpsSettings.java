@@ -19,10 +19,13 @@ import java.util.Objects;
  *                        the previous response ended (slow-header, "slowloris", clients are cut off)
  * @param maxConnectionsPerAddress connections one client IP address may hold open at once
  * @param clientTls       whether client certificates are asked for, and the CAs they must chain to
+ * @param minBodyBytesPerSecond a request body that arrives slower than this on average, counted over the time
+ *                        the server waited for it and after {@code requestHeaderTimeout} of such waiting, is cut
+ *                        off (slow-body attacks); 0 turns the check off
  */
 public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long maxUploadBytes, Duration idleTimeout,
                             int maxHeaderBytes, int maxUriLength, int blockingThreads, Duration requestHeaderTimeout,
-                            int maxConnectionsPerAddress, ClientTls clientTls) {
+                            int maxConnectionsPerAddress, ClientTls clientTls, long minBodyBytesPerSecond) {
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 30;
 
@@ -39,6 +42,8 @@ public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long 
         Objects.requireNonNull(requestHeaderTimeout, "https.request-header-timeout: missing; give a duration such as 30s");
         require(!requestHeaderTimeout.isNegative() && !requestHeaderTimeout.isZero(),
                 "https.request-header-timeout: must be positive, got " + requestHeaderTimeout);
+        require(minBodyBytesPerSecond >= 0, "https.min-body-rate: must be 0 (off) or positive, got "
+                + minBodyBytesPerSecond);
         Objects.requireNonNull(clientTls, "https.client-certificates: missing; use ClientTls.NONE to ask for none");
         require(maxConnectionsPerAddress >= 1, "https.max-connections-per-address: at least 1, got "
                 + maxConnectionsPerAddress);
@@ -48,32 +53,37 @@ public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long 
     public static HttpsSettings defaults(TlsMaterial tls) {
         return new HttpsSettings("0.0.0.0", 443, tls, DEFAULT_MAX_UPLOAD_BYTES, Duration.ofSeconds(60),
                 16 * 1024, 8 * 1024, Math.max(4, 4 * Runtime.getRuntime().availableProcessors()),
-                Duration.ofSeconds(30), 64, ClientTls.NONE);
+                Duration.ofSeconds(30), 64, ClientTls.NONE, 1024);
     }
 
     public HttpsSettings withAddress(String bind, int newPort) {
         return new HttpsSettings(bind, newPort, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls);
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond);
     }
 
     public HttpsSettings withMaxUploadBytes(long max) {
         return new HttpsSettings(bindAddress, port, tls, max, idleTimeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls);
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond);
     }
 
     public HttpsSettings withIdleTimeout(Duration timeout) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, timeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls);
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond);
     }
 
     public HttpsSettings withClientLimits(Duration headerTimeout, int connectionsPerAddress) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, headerTimeout, connectionsPerAddress, clientTls);
+                blockingThreads, headerTimeout, connectionsPerAddress, clientTls, minBodyBytesPerSecond);
     }
 
     public HttpsSettings withClientTls(ClientTls client) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, client);
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, client, minBodyBytesPerSecond);
+    }
+
+    public HttpsSettings withMinBodyRate(long bytesPerSecond) {
+        return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, bytesPerSecond);
     }
 
     private static void require(boolean condition, String message) {

@@ -67,6 +67,35 @@ class ClientLimitsIT {
     }
 
     @Test
+    void aBodyTricklingIn_isCutOff_andNothingIsStored() throws Exception {
+        long started = System.nanoTime();
+        boolean cutOff = false;
+        try (SSLSocket socket = (SSLSocket) gateway.tls().clientContext("TLS").getSocketFactory()
+                .createSocket("127.0.0.1", gateway.port())) {
+            socket.startHandshake();
+            socket.setSoTimeout(100);
+            var out = socket.getOutputStream();
+            out.write(("PUT /v1/files/inbox/slow.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + gateway.token()
+                    + "\r\nContent-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < 40 && !cutOff; i++) { // 10 bytes every 250 ms: 40 B/s, for at most 10 s
+                try {
+                    out.write(new byte[10]);
+                    out.flush();
+                    cutOff = socket.getInputStream().read() == -1;
+                } catch (SocketTimeoutException stillOpen) {
+                    Thread.sleep(150);
+                } catch (IOException closed) {
+                    cutOff = true;
+                }
+            }
+        }
+        assertThat(cutOff).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
+        assertThat(gateway.core().files().list(gateway.principal(), io.vaultgate.core.path.PathPolicy.parse("/inbox")))
+                .noneMatch(entry -> entry.name().equals("slow.bin"));
+    }
+
+    @Test
     void headersTricklingInPastTheTimeout_closeTheConnection() throws Exception {
         try (SSLSocket socket = (SSLSocket) gateway.tls().clientContext("TLS").getSocketFactory()
                 .createSocket("127.0.0.1", gateway.port())) {

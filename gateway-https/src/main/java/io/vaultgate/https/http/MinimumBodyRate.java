@@ -1,0 +1,80 @@
+package io.vaultgate.https.http;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cuts off request bodies that trickle in ("R-U-Dead-Yet" slow POSTs), which would otherwise hold an open
+ * upload for as long as the client likes by sending a byte before each idle timeout. Only the time the
+ * server was actually waiting for the client counts (from the API handler asking for a read until data
+ * arrives), so a server busy storing never blames the client. After {@code grace} of such waiting, a body
+ * must have arrived at {@code minBytesPerSecond} on average or the connection is closed; the exchange is
+ * then cancelled like any dropped connection.
+ */
+public final class MinimumBodyRate extends ChannelDuplexHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MinimumBodyRate.class);
+
+    private final long minBytesPerSecond;
+    private final long graceNanos;
+    private final LongSupplier clock;
+    private boolean inBody;
+    private long bytes;
+    private long waitedNanos;
+    private long readAskedAt = -1;
+
+    public MinimumBodyRate(long minBytesPerSecond, Duration grace) {
+        this(minBytesPerSecond, grace, System::nanoTime);
+    }
+
+    MinimumBodyRate(long minBytesPerSecond, Duration grace, LongSupplier clock) {
+        this.minBytesPerSecond = minBytesPerSecond;
+        this.graceNanos = grace.toNanos();
+        this.clock = clock;
+    }
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (readAskedAt < 0) {
+            readAskedAt = clock.getAsLong();
+        }
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (readAskedAt >= 0) {
+            waitedNanos += clock.getAsLong() - readAskedAt;
+            readAskedAt = -1;
+        }
+        if (msg instanceof HttpRequest request) {
+            inBody = request.decoderResult().isSuccess() && (HttpUtil.isTransferEncodingChunked(request)
+                    || HttpUtil.getContentLength(request, 0L) > 0);
+            bytes = 0;
+            waitedNanos = 0;
+        } else if (msg instanceof HttpContent content && inBody) {
+            bytes += content.content().readableBytes();
+            inBody = !(msg instanceof LastHttpContent);
+            if (inBody && tooSlow()) {
+                LOG.info("connection from {} closed: request body arrived at {} bytes in {} s of waiting",
+                        ctx.channel().remoteAddress(), bytes, waitedNanos / 1_000_000_000L);
+                content.release();
+                ctx.close();
+                return;
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private boolean tooSlow() {
+        return waitedNanos >= graceNanos && bytes < minBytesPerSecond * (waitedNanos / 1e9);
+    }
+}
