@@ -53,14 +53,19 @@ function renderTransfers(report) {
     previous.set(t.transferId, { bytes: t.bytes, at: at });
     const row = body.insertRow();
     row.className = 'transfer';
+    cell(row, t.direction === 'out' ? '↓ download' : '↑ upload');
     cell(row, t.tenant);
     cell(row, t.principal);
     cell(row, t.protocol);
     cell(row, t.path);
     cell(row, bytes(t.offset + t.bytes), 'num');
     cell(row, bytes(rate) + '/s', 'num');
-    const bar = document.createElement('progress'); // the final size is not known while streaming
-    bar.title = bytes(t.bytes) + ' received in this transfer';
+    const bar = document.createElement('progress');
+    if (t.size > 0) { // downloads: the size is known; uploads: only once they end
+      bar.max = t.size;
+      bar.value = Math.min(t.size, t.bytes);
+    }
+    bar.title = bytes(t.bytes) + (t.direction === 'out' ? ' sent' : ' received') + ' in this transfer';
     row.insertCell().appendChild(bar);
     cell(row, since(t.startedAt, report.now));
   }

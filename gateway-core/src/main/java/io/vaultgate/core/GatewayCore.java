@@ -144,8 +144,8 @@ public final class GatewayCore {
                 username -> database.read(jdbc -> accounts.findByUsername(jdbc, username)).map(Account::tenant), clock,
                 metrics.auth());
         return new GatewayCore(authenticator,
-                new CatalogFileService(database, fileRows, new DirectoryRepository(), batches, shredder,
-                        new DecryptingFileOpener(database, fileRows, store, keys), audit, clock),
+                metrics.transfers().metered(new CatalogFileService(database, fileRows, new DirectoryRepository(),
+                        batches, shredder, new DecryptingFileOpener(database, fileRows, store, keys), audit, clock)),
                 new EncryptingIngestService(database, tenants, fileRows, batches, store, keys, ledger, gate,
                         settings.reorderWindowSegments(), random, clock, metrics.transfers()),
                 new BatchService(database, batches, routes, tenants, settings.batchLease(), audit, clock),

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,15 +48,17 @@ public final class VaultgateApplication implements AutoCloseable {
     private final Optional<SftpFrontEnd> sftp;
     private final Optional<HttpsServer> https;
     private final Optional<OpsListener> ops;
+    private final AtomicBoolean stopping;
     private final Maintenance maintenance;
 
     private VaultgateApplication(VaultgateConfig config, CoreResources resources, Optional<SftpFrontEnd> sftp,
-                                 Optional<HttpsServer> https, Optional<OpsListener> ops) {
+                                 Optional<HttpsServer> https, Optional<OpsListener> ops, AtomicBoolean stopping) {
         this.config = config;
         this.resources = resources;
         this.sftp = sftp;
         this.https = https;
         this.ops = ops;
+        this.stopping = stopping;
         this.maintenance = new Maintenance(resources.core(), MAINTENANCE_INTERVAL);
     }
 
@@ -72,14 +75,15 @@ public final class VaultgateApplication implements AutoCloseable {
                 new CoreMetrics(registry, OpsListener.tenantLabels(config.ops()), Clock.systemUTC()));
         Optional<SftpFrontEnd> sftp = Optional.empty();
         Optional<HttpsServer> https = Optional.empty();
+        AtomicBoolean stopping = new AtomicBoolean();
         try {
             resources.core().recovery().run();
             GatewayCore core = resources.core();
             sftp = config.sftp().enabled() ? Optional.of(startSftp(config, home, core, registry)) : Optional.empty();
             https = config.https().enabled() ? Optional.of(startHttps(config, home, core)) : Optional.empty();
             Optional<OpsListener> ops = config.ops().enabled()
-                    ? Optional.of(startOps(config, core, registry, sftp, https)) : Optional.empty();
-            return new VaultgateApplication(config, resources, sftp, https, ops);
+                    ? Optional.of(startOps(config, core, registry, sftp, https, stopping)) : Optional.empty();
+            return new VaultgateApplication(config, resources, sftp, https, ops, stopping);
         } catch (IOException e) {
             https.ifPresent(HttpsServer::close);
             sftp.ifPresent(SftpFrontEnd::close);
@@ -95,8 +99,11 @@ public final class VaultgateApplication implements AutoCloseable {
     }
 
     private static OpsListener startOps(VaultgateConfig config, GatewayCore core, PrometheusMeterRegistry registry,
-                                        Optional<SftpFrontEnd> sftp, Optional<HttpsServer> https) {
+                                        Optional<SftpFrontEnd> sftp, Optional<HttpsServer> https,
+                                        AtomicBoolean stopping) {
         List<ReadinessCheck> listeners = new ArrayList<>();
+        listeners.add(() -> stopping.get() ? CheckResult.down("accepting", "the gateway is shutting down and "
+                + "refuses new uploads") : CheckResult.up("accepting"));
         listeners.add(CatalogFileCheck.of(config.catalogFile()));
         sftp.ifPresent(server -> listeners.add(() -> server.isRunning() ? CheckResult.up("sftp")
                 : CheckResult.down("sftp", "the SFTP listener is not running")));
@@ -183,6 +190,7 @@ public final class VaultgateApplication implements AutoCloseable {
 
     @Override
     public void close() {
+        stopping.set(true);
         LOG.info("stopping: refusing new uploads, waiting up to {} for {} running",
                 config.shutdown().gracePeriod().toSeconds() + "s",
                 resources.core().uploads().active());

@@ -20,17 +20,18 @@ public final class GatewayMetrics {
     public static final String STATE = "state";
 
     public static final MeterSpec TRANSFERS = new MeterSpec("vaultgate.transfers", Type.COUNTER,
-            "Transfers that ended, by how they ended (committed, suspended, aborted, failed)", "",
+            "Transfers that ended, by how they ended (uploads: committed, suspended, aborted, failed; downloads: "
+                    + "completed, incomplete, failed)", "",
             List.of(PROTOCOL, DIRECTION, OUTCOME, TENANT));
     public static final MeterSpec TRANSFERS_STARTED = new MeterSpec("vaultgate.transfers.started", Type.COUNTER,
-            "Transfers started (uploads opened, including resumes)", "", List.of(PROTOCOL, DIRECTION, TENANT));
+            "Transfers started (uploads opened, resumes included; files opened for download)", "", List.of(PROTOCOL, DIRECTION, TENANT));
     public static final MeterSpec TRANSFER_BYTES = new MeterSpec("vaultgate.transfer.bytes", Type.COUNTER,
             "Plaintext bytes received from clients (in) or sent to them (out), counted as they flow", "bytes",
             List.of(PROTOCOL, DIRECTION, TENANT));
     public static final MeterSpec TRANSFER_DURATION = new MeterSpec("vaultgate.transfer.duration", Type.HISTOGRAM,
             "Time from opening a transfer to its end", "seconds", List.of(PROTOCOL, DIRECTION, OUTCOME));
     public static final MeterSpec TRANSFER_SIZE = new MeterSpec("vaultgate.transfer.size", Type.HISTOGRAM,
-            "Plaintext size of committed files", "bytes", List.of(PROTOCOL, DIRECTION));
+            "Plaintext size of committed uploads and completed downloads", "bytes", List.of(PROTOCOL, DIRECTION));
     public static final MeterSpec UPLOADS_ACTIVE = new MeterSpec("vaultgate.uploads.active", Type.GAUGE,
             "Uploads in progress now", "", List.of());
     public static final MeterSpec AUTH_SUCCESSES = new MeterSpec("vaultgate.auth.successes", Type.COUNTER,

@@ -1,7 +1,6 @@
 package io.vaultgate.core.metrics;
 
 import io.micrometer.core.instrument.Counter;
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -30,6 +29,10 @@ final class InFlightTransfer {
         }
     }
 
+    String id() {
+        return identity.transferId();
+    }
+
     String protocol() {
         return identity.protocol();
     }
@@ -49,11 +52,6 @@ final class InFlightTransfer {
     TransferSnapshot snapshot() {
         TransferSnapshot i = identity;
         return new TransferSnapshot(i.transferId(), i.tenant(), i.principal(), i.protocol(), i.direction(),
-                i.path(), i.startedAt(), i.offset(), bytes.get());
-    }
-
-    static TransferSnapshot identity(String id, String tenant, String principal, String protocol,
-                                     String direction, String path, Instant startedAt, long offset) {
-        return new TransferSnapshot(id, tenant, principal, protocol, direction, path, startedAt, offset, 0);
+                i.path(), i.startedAt(), i.offset(), bytes.get(), i.size());
     }
 }

@@ -8,7 +8,10 @@ import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.path.VirtualPath;
+import io.vaultgate.core.tenant.TenantId;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -17,16 +20,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Meters transfers from start to end. The ingest service announces an upload when it opens it
- * ({@link #beginUpload}) and wraps it so bytes are counted as they arrive ({@link #metered}); the upload
- * ledger, which alone knows how every upload really ended, reports the end ({@link #ended}). Transfers in
- * progress are kept here, keyed by file id, for the status page.
+ * Meters transfers from start to end. Uploads: the ingest service announces one when it opens it
+ * ({@link #beginUpload}) and wraps it so bytes are counted as they arrive ({@link #metered(Upload)}); the
+ * upload ledger, which alone knows how every upload really ended, reports the end ({@link #ended}).
+ * Downloads: {@link #metered(FileService)} wraps the file service, and an opened file counts its bytes and
+ * ends when closed. Transfers in progress are kept here for the status page.
  */
 public final class TransferMetrics {
 
     static final String IN = "in";
+    static final String OUT = "out";
     static final String UNKNOWN = "unknown";
     private static final Duration[] DURATION_BUCKETS = {Duration.ofMillis(100), Duration.ofMillis(500),
             Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(1),
@@ -38,6 +44,7 @@ public final class TransferMetrics {
     private final TenantLabels tenants;
     private final Clock clock;
     private final Map<String, InFlightTransfer> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong downloads = new AtomicLong();
 
     TransferMetrics(MeterRegistry registry, TenantLabels tenants, Clock clock) {
         this.registry = registry;
@@ -47,19 +54,7 @@ public final class TransferMetrics {
 
     /** An upload of {@code file} by {@code principal} starts now, continuing from {@code file.size()}. */
     public void beginUpload(FileRecord file, Principal principal) {
-        String protocol = protocolOf(principal);
-        String tenant = tenants.of(file.tenant());
-        Counter bytes = Counter.builder(GatewayMetrics.TRANSFER_BYTES.name())
-                .description(GatewayMetrics.TRANSFER_BYTES.description()).baseUnit("bytes")
-                .tags(GatewayMetrics.PROTOCOL, protocol, GatewayMetrics.DIRECTION, IN, GatewayMetrics.TENANT, tenant)
-                .register(registry);
-        inFlight.put(file.id(), new InFlightTransfer(InFlightTransfer.identity(file.id(), file.tenant().value(),
-                principal.name(), protocol, IN, file.path().toString(), clock.instant(), file.size()), tenant,
-                registry.config().clock().monotonicTime(), bytes));
-        Counter.builder(GatewayMetrics.TRANSFERS_STARTED.name())
-                .description(GatewayMetrics.TRANSFERS_STARTED.description())
-                .tags(GatewayMetrics.PROTOCOL, protocol, GatewayMetrics.DIRECTION, IN, GatewayMetrics.TENANT, tenant)
-                .register(registry).increment();
+        begin(file.id(), file.tenant(), principal, IN, file.path(), file.size(), -1);
     }
 
     /** {@code upload}, counting the bytes written to it; it must have been announced by {@link #beginUpload}. */
@@ -71,27 +66,26 @@ public final class TransferMetrics {
     /** The upload of {@code file} ended; {@code size} is the plaintext size kept (committed or partial). */
     public void ended(FileRecord file, TransferOutcome outcome, long size) {
         InFlightTransfer transfer = inFlight.remove(file.id());
-        String protocol = transfer == null ? UNKNOWN : transfer.protocol();
-        String tenant = transfer == null ? tenants.of(file.tenant()) : transfer.tenantLabel();
-        Counter.builder(GatewayMetrics.TRANSFERS.name()).description(GatewayMetrics.TRANSFERS.description())
-                .tags(GatewayMetrics.PROTOCOL, protocol, GatewayMetrics.DIRECTION, IN,
-                        GatewayMetrics.OUTCOME, outcome.label(), GatewayMetrics.TENANT, tenant)
-                .register(registry).increment();
-        if (transfer != null) {
-            Timer.builder(GatewayMetrics.TRANSFER_DURATION.name())
-                    .description(GatewayMetrics.TRANSFER_DURATION.description())
-                    .serviceLevelObjectives(DURATION_BUCKETS)
-                    .tags(GatewayMetrics.PROTOCOL, protocol, GatewayMetrics.DIRECTION, IN,
-                            GatewayMetrics.OUTCOME, outcome.label())
-                    .register(registry)
-                    .record(registry.config().clock().monotonicTime() - transfer.startNanos(), TimeUnit.NANOSECONDS);
+        if (transfer == null) {
+            count(UNKNOWN, IN, outcome, tenants.of(file.tenant()));
+        } else {
+            end(transfer, outcome, size);
         }
-        if (outcome == TransferOutcome.COMMITTED) {
-            DistributionSummary.builder(GatewayMetrics.TRANSFER_SIZE.name())
-                    .description(GatewayMetrics.TRANSFER_SIZE.description()).baseUnit("bytes")
-                    .serviceLevelObjectives(SIZE_BUCKETS)
-                    .tags(GatewayMetrics.PROTOCOL, protocol, GatewayMetrics.DIRECTION, IN)
-                    .register(registry).record(size);
+    }
+
+    /** {@code files}, with every opened file metered as a download. */
+    public FileService metered(FileService files) {
+        return new MeteredFileService(files, this);
+    }
+
+    InFlightTransfer beginDownload(Principal principal, VirtualPath path, String fileId, long size) {
+        return begin(fileId + "#" + downloads.incrementAndGet(), tenantOf(principal, path), principal, OUT, path, 0,
+                size);
+    }
+
+    void endDownload(InFlightTransfer transfer, TransferOutcome outcome, long size) {
+        if (inFlight.remove(transfer.id()) != null) {
+            end(transfer, outcome, size);
         }
     }
 
@@ -99,6 +93,51 @@ public final class TransferMetrics {
     public List<TransferSnapshot> inProgress() {
         return inFlight.values().stream().map(InFlightTransfer::snapshot)
                 .sorted(Comparator.comparing(TransferSnapshot::startedAt)).toList();
+    }
+
+    private InFlightTransfer begin(String id, TenantId tenant, Principal principal, String direction,
+                                   VirtualPath path, long offset, long size) {
+        String protocol = protocolOf(principal);
+        String label = tenant == null ? UNKNOWN : tenants.of(tenant);
+        Counter bytes = Counter.builder(GatewayMetrics.TRANSFER_BYTES.name())
+                .description(GatewayMetrics.TRANSFER_BYTES.description()).baseUnit("bytes")
+                .tags(GatewayMetrics.PROTOCOL, protocol, GatewayMetrics.DIRECTION, direction, GatewayMetrics.TENANT, label)
+                .register(registry);
+        InFlightTransfer transfer = new InFlightTransfer(new TransferSnapshot(id,
+                tenant == null ? UNKNOWN : tenant.value(), principal.name(), protocol, direction, path.toString(),
+                clock.instant(), offset, 0, size), label, registry.config().clock().monotonicTime(), bytes);
+        inFlight.put(id, transfer);
+        Counter.builder(GatewayMetrics.TRANSFERS_STARTED.name())
+                .description(GatewayMetrics.TRANSFERS_STARTED.description())
+                .tags(GatewayMetrics.PROTOCOL, protocol, GatewayMetrics.DIRECTION, direction, GatewayMetrics.TENANT, label)
+                .register(registry).increment();
+        return transfer;
+    }
+
+    private void end(InFlightTransfer transfer, TransferOutcome outcome, long size) {
+        String protocol = transfer.protocol();
+        String direction = transfer.direction();
+        count(protocol, direction, outcome, transfer.tenantLabel());
+        Timer.builder(GatewayMetrics.TRANSFER_DURATION.name()).description(GatewayMetrics.TRANSFER_DURATION.description())
+                .serviceLevelObjectives(DURATION_BUCKETS)
+                .tags(GatewayMetrics.PROTOCOL, protocol, GatewayMetrics.DIRECTION, direction,
+                        GatewayMetrics.OUTCOME, outcome.label())
+                .register(registry)
+                .record(registry.config().clock().monotonicTime() - transfer.startNanos(), TimeUnit.NANOSECONDS);
+        if (outcome == TransferOutcome.COMMITTED || outcome == TransferOutcome.COMPLETED) {
+            DistributionSummary.builder(GatewayMetrics.TRANSFER_SIZE.name())
+                    .description(GatewayMetrics.TRANSFER_SIZE.description()).baseUnit("bytes")
+                    .serviceLevelObjectives(SIZE_BUCKETS)
+                    .tags(GatewayMetrics.PROTOCOL, protocol, GatewayMetrics.DIRECTION, direction)
+                    .register(registry).record(size);
+        }
+    }
+
+    private void count(String protocol, String direction, TransferOutcome outcome, String tenantLabel) {
+        Counter.builder(GatewayMetrics.TRANSFERS.name()).description(GatewayMetrics.TRANSFERS.description())
+                .tags(GatewayMetrics.PROTOCOL, protocol, GatewayMetrics.DIRECTION, direction,
+                        GatewayMetrics.OUTCOME, outcome.label(), GatewayMetrics.TENANT, tenantLabel)
+                .register(registry).increment();
     }
 
     /** The {@code protocol} label of a principal: its front-end, or {@code none} for an administrator. */
@@ -110,5 +149,17 @@ public final class TransferMetrics {
             return operator.protocol().name().toLowerCase(Locale.ROOT);
         }
         return "none";
+    }
+
+    /** A client's own tenant; for an operator, the tenant its batch paths start with. */
+    private static TenantId tenantOf(Principal principal, VirtualPath path) {
+        if (principal instanceof ClientPrincipal client) {
+            return client.tenant();
+        }
+        try {
+            return TenantId.of(path.area());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

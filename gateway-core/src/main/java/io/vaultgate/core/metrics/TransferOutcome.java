@@ -4,13 +4,17 @@ import java.util.Locale;
 
 /** How a transfer ended, as the {@code outcome} label says it. */
 public enum TransferOutcome {
-    /** The file was published (uploads) or fully sent (downloads). */
+    /** Upload: the file was published. */
     COMMITTED,
-    /** The upload was kept as a resumable partial (the connection dropped or the client paused). */
+    /** Upload: kept as a resumable partial (the connection dropped or the client paused). */
     SUSPENDED,
-    /** The client cancelled; nothing was kept. */
+    /** Upload: the client cancelled; nothing was kept. */
     ABORTED,
-    /** Refused or broken on the way (quota, storage, integrity, a gap in the data); nothing was kept. */
+    /** Download: every byte of the file was sent at least once before the client closed it. */
+    COMPLETED,
+    /** Download: the client closed the file before reading to its end (ranges, cancels, dropped connections). */
+    INCOMPLETE,
+    /** Refused or broken on the way (quota, storage, integrity, a gap in the data); an upload keeps nothing. */
     FAILED;
 
     /** The reason the core records when it discards an upload on the client's request. */

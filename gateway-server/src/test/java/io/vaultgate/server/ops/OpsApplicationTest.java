@@ -2,6 +2,13 @@ package io.vaultgate.server.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.tenant.Account;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.server.VaultgateApplication;
 import io.vaultgate.server.config.ConfigLoader;
 import io.vaultgate.server.config.VaultgateConfig;
@@ -40,6 +47,31 @@ class OpsApplicationTest {
                     "jvm_threads_live_threads", "vaultgate_storage_usable_bytes ",
                     "vaultgate_certificate_expiry_seconds{certificate=\"https\"}",
                     "vaultgate_ready{check=\"catalog-file\"} 1.0");
+        }
+    }
+
+    @Test
+    void gatewayShuttingDown_isNotReady_whileRunningUploadsDrain() throws Exception {
+        VaultgateApplication app = VaultgateApplication.start(config(Map.of()), Map.of());
+        int port = app.opsPort().orElseThrow();
+        app.core().administration().createTenant(TenantId.of("acme"), "Acme", false);
+        Account account = app.core().administration().createAccount(TenantId.of("acme"), "alice");
+        ClientPrincipal alice = new ClientPrincipal(account.id(), "alice", TenantId.of("acme"), Protocol.SFTP);
+        Upload upload = app.core().ingest().open(alice, PathPolicy.parse("/inbox/a"), UploadMode.CREATE);
+        Thread stopper = new Thread(app::close);
+        stopper.start();
+        try {
+            HttpResponse<String> ready = get(port, "/health/ready", Optional.empty());
+            for (int i = 0; i < 100 && ready.statusCode() == 200; i++) {
+                Thread.sleep(50);
+                ready = get(port, "/health/ready", Optional.empty());
+            }
+
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("shutting down");
+        } finally {
+            upload.commit();
+            stopper.join(30_000);
         }
     }
 
