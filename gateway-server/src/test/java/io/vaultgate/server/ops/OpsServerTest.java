@@ -89,6 +89,15 @@ class OpsServerTest {
     }
 
     @Test
+    void anAcceptedToken_isRememberedForTheCachePeriod_soScrapesAreNotEachAudited() throws Exception {
+        ops.getAsAdmin("/metrics");
+        ops.getAsAdmin("/metrics");
+
+        assertThat(ops.getAsAdmin("/metrics").body())
+                .contains("vaultgate_auth_successes_total{method=\"token\",protocol=\"https\"} 1.0");
+    }
+
+    @Test
     void liveness_answersWithoutAToken() throws Exception {
         HttpResponse<String> response = ops.get("/health/live");
 
