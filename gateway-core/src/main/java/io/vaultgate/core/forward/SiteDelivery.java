@@ -94,8 +94,7 @@ final class SiteDelivery {
         if (content.size() == 0) {
             return BodyPublishers.noBody();
         }
-        return BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(() -> new ContentInputStream(content)),
-                content.size());
+        return BodyPublishers.fromPublisher(new ContentPublisher(content), content.size());
     }
 
     /** A short, single-line start of an error body, for the job's last error; the rest is discarded. */
