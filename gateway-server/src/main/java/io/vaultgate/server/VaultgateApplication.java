@@ -7,6 +7,7 @@ import io.vaultgate.core.metrics.CheckResult;
 import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.https.HttpsServer;
+import io.vaultgate.https.HttpsServices;
 import io.vaultgate.https.HttpsSettings;
 import io.vaultgate.https.TlsMaterial;
 import io.vaultgate.server.config.ConfigLoader;
@@ -148,7 +149,8 @@ public final class VaultgateApplication implements AutoCloseable {
                             certificate.chain()))
                     .withAddress(config.https().bind(), config.https().port())
                     .withMaxUploadBytes(config.https().maxUploadSize().bytes());
-            return HttpsServer.start(settings, core.authenticator(), core.files(), core.ingest());
+            return HttpsServer.start(settings, new HttpsServices(core.authenticator(), core.files(), core.ingest(),
+                    core.batches(), core.receipts()));
         } catch (IOException e) {
             throw bindFailure("https.port", config.https().bind(), config.https().port(), e);
         } catch (InterruptedException e) {
