@@ -6,6 +6,8 @@ import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.metrics.CheckResult;
 import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.pki.IssuedCertificate;
+import io.vaultgate.core.pki.Pem;
+import io.vaultgate.https.ClientTls;
 import io.vaultgate.https.HttpsServer;
 import io.vaultgate.https.HttpsServices;
 import io.vaultgate.https.HttpsSettings;
@@ -148,7 +150,8 @@ public final class VaultgateApplication implements AutoCloseable {
             HttpsSettings settings = HttpsSettings.defaults(TlsMaterial.of(certificate.privateKey(),
                             certificate.chain()))
                     .withAddress(config.https().bind(), config.https().port())
-                    .withMaxUploadBytes(config.https().maxUploadSize().bytes());
+                    .withMaxUploadBytes(config.https().maxUploadSize().bytes())
+                    .withClientTls(ClientTls.optional(Pem.readCertificates(home.caCertificate())));
             return HttpsServer.start(settings, new HttpsServices(core.authenticator(), core.files(), core.ingest(),
                     core.batches(), core.receipts()));
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.admin.Administration;
 import io.vaultgate.core.auth.SshPublicKey;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.server.DataDirectory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -40,6 +41,11 @@ public final class AccountCommand {
                 description = "A client certificate (PEM) the account may log in with over HTTPS mutual TLS.")
         java.nio.file.Path clientCertificate;
 
+        @Option(names = "--issue-client-cert", paramLabel = "DIR",
+                description = "Issue a client certificate from the gateway's CA for HTTPS mutual TLS, write "
+                        + "<DIR>/<username>.key (0600) and <DIR>/<username>.crt, and register it.")
+        java.nio.file.Path issueInto;
+
         @Option(names = "--password-stdin",
                 description = "Read a password (at least 12 characters) from standard input; the tenant must "
                         + "allow password login for it to be usable.")
@@ -64,6 +70,12 @@ public final class AccountCommand {
             }
             if (clientCertificate != null) {
                 out.println("  added client certificate " + admin.addClientCertificate(username, certificate()));
+            }
+            if (issueInto != null) {
+                io.vaultgate.core.pki.IssuedCertificate issued = new ClientCertificates(new DataDirectory(config()))
+                        .issue(username, issueInto);
+                out.println("  issued client certificate " + admin.addClientCertificate(username, issued.certificate())
+                        + " into " + issueInto.resolve(username + ".crt"));
             }
             if (passwordFromStdin) {
                 admin.setPassword(username, readPassword());

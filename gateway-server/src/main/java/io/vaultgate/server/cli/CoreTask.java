@@ -2,6 +2,7 @@ package io.vaultgate.server.cli;
 
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.server.CoreResources;
+import io.vaultgate.server.config.VaultgateConfig;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,9 +27,14 @@ abstract class CoreTask implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (CoreResources resources = CoreResources.open(global.load(env), env)) {
+        try (CoreResources resources = CoreResources.open(config(), env)) {
             return run(resources.core(), spec.commandLine().getOut());
         }
+    }
+
+    /** The loaded configuration, for commands that need the data directory's files. */
+    VaultgateConfig config() {
+        return global.load(env);
     }
 
     abstract int run(GatewayCore core, PrintWriter out);

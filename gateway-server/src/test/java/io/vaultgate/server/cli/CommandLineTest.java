@@ -72,6 +72,10 @@ class CommandLineTest {
         CliHarness.Result duplicate = cli.run("tenant", "add", "acme");
         assertThat(duplicate.exitCode()).isEqualTo(1);
         assertThat(duplicate.err()).contains("tenant acme already exists");
+        CliHarness.Result certified = cli.run("account", "add", "acme-api", "--tenant", "acme", "--issue-client-cert",
+                home.resolve("certs").toString());
+        assertThat(certified.out()).as(certified.err()).contains("issued client certificate");
+        assertThat(home.resolve("certs").resolve("acme-api.key")).exists();
         CliHarness.Result badKey = cli.run("account", "add", "x-user", "--tenant", "acme", "--ssh-key", "ssh-dss AAAA");
         assertThat(badKey.exitCode()).isEqualTo(1);
         assertThat(badKey.err()).contains("unsupported SSH key type");

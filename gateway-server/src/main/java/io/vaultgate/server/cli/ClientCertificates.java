@@ -1,0 +1,36 @@
+package io.vaultgate.server.cli;
+
+import io.vaultgate.core.pki.CertificateAuthority;
+import io.vaultgate.core.pki.IssuedCertificate;
+import io.vaultgate.server.DataDirectory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+
+/** Issues account client certificates from the gateway's private CA in the data directory. */
+final class ClientCertificates {
+
+    private static final Duration VALIDITY = Duration.ofDays(397);
+
+    private final DataDirectory home;
+
+    ClientCertificates(DataDirectory home) {
+        this.home = home;
+    }
+
+    IssuedCertificate issue(String username, Path directory) {
+        try {
+            CertificateAuthority ca = new CertificateAuthority(
+                    IssuedCertificate.read(home.caKey(), home.caCertificate()), new SecureRandom(), Clock.systemUTC());
+            IssuedCertificate issued = ca.issueClient(username, VALIDITY);
+            Files.createDirectories(directory);
+            issued.write(directory.resolve(username + ".key"), directory.resolve(username + ".crt"));
+            return issued;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--issue-client-cert " + directory + ": " + e.getMessage());
+        }
+    }
+}
