@@ -29,6 +29,11 @@ final class InFlightTransfer {
         }
     }
 
+    /** Who, what and when; the byte count in it is 0 (see {@link #snapshot()}). */
+    TransferSnapshot identity() {
+        return identity;
+    }
+
     String id() {
         return identity.transferId();
     }

@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A file being downloaded: counts the plaintext bytes each read returns, and on close ends the transfer as
+ * A file being downloaded: counts the plaintext bytes each read returns (with the transfer in the logging
+ * MDC while it reads), and on close ends the transfer as
  * {@code completed} if the file's last byte was read, {@code incomplete} if not, or {@code failed} if a read
  * failed (tampered ciphertext, storage error).
  */
@@ -44,7 +45,7 @@ final class MeteredContent implements FileContent {
     @Override
     public int read(long position, ByteBuffer dst) throws IOException {
         int n;
-        try {
+        try (TransferMdc mdc = TransferMdc.enter(transfer)) {
             n = delegate.read(position, dst);
         } catch (IOException | RuntimeException e) {
             failed = true;
@@ -59,7 +60,7 @@ final class MeteredContent implements FileContent {
 
     @Override
     public void close() throws IOException {
-        try {
+        try (TransferMdc mdc = TransferMdc.enter(transfer)) {
             delegate.close();
         } finally {
             TransferOutcome outcome = failed ? TransferOutcome.FAILED

@@ -3,20 +3,19 @@ package io.vaultgate.core.metrics;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.ingest.Upload;
 import java.nio.ByteBuffer;
-import java.util.function.LongConsumer;
 
 /**
- * An upload that reports the bytes of each write that succeeded (a write stores all of its buffer or fails);
- * everything else passes straight through.
+ * An upload that counts the bytes of each write that succeeded (a write stores all of its buffer or fails),
+ * and runs every call with the transfer in the logging MDC; everything else passes straight through.
  */
 final class MeteredUpload implements Upload {
 
     private final Upload delegate;
-    private final LongConsumer accepted;
+    private final InFlightTransfer transfer;
 
-    MeteredUpload(Upload delegate, LongConsumer accepted) {
+    MeteredUpload(Upload delegate, InFlightTransfer transfer) {
         this.delegate = delegate;
-        this.accepted = accepted;
+        this.transfer = transfer;
     }
 
     @Override
@@ -32,27 +31,37 @@ final class MeteredUpload implements Upload {
     @Override
     public void write(long offset, ByteBuffer src) {
         int n = src.remaining();
-        delegate.write(offset, src);
-        accepted.accept(n);
+        try (TransferMdc mdc = TransferMdc.enter(transfer)) {
+            delegate.write(offset, src);
+        }
+        transfer.add(n);
     }
 
     @Override
     public Receipt commit() {
-        return delegate.commit();
+        try (TransferMdc mdc = TransferMdc.enter(transfer)) {
+            return delegate.commit();
+        }
     }
 
     @Override
     public void abort() {
-        delegate.abort();
+        try (TransferMdc mdc = TransferMdc.enter(transfer)) {
+            delegate.abort();
+        }
     }
 
     @Override
     public void suspend() {
-        delegate.suspend();
+        try (TransferMdc mdc = TransferMdc.enter(transfer)) {
+            delegate.suspend();
+        }
     }
 
     @Override
     public void close() {
-        delegate.close();
+        try (TransferMdc mdc = TransferMdc.enter(transfer)) {
+            delegate.close();
+        }
     }
 }

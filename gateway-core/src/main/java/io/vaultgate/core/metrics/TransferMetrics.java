@@ -60,7 +60,7 @@ public final class TransferMetrics {
     /** {@code upload}, counting the bytes written to it; it must have been announced by {@link #beginUpload}. */
     public Upload metered(Upload upload) {
         InFlightTransfer transfer = inFlight.get(upload.fileId());
-        return transfer == null ? upload : new MeteredUpload(upload, transfer::add);
+        return transfer == null ? upload : new MeteredUpload(upload, transfer);
     }
 
     /** The upload of {@code file} ended; {@code size} is the plaintext size kept (committed or partial). */
