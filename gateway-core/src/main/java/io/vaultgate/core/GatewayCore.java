@@ -24,6 +24,9 @@ import io.vaultgate.core.catalog.TokenRepository;
 import io.vaultgate.core.files.CatalogFileService;
 import io.vaultgate.core.files.DecryptingFileOpener;
 import io.vaultgate.core.files.FileService;
+import io.vaultgate.core.forward.Forwarding;
+import io.vaultgate.core.forward.Outbox;
+import io.vaultgate.core.forward.RetryPolicy;
 import io.vaultgate.core.files.FileShredder;
 import io.vaultgate.core.files.Retention;
 import io.vaultgate.core.ingest.EncryptingIngestService;
@@ -88,11 +91,12 @@ public final class GatewayCore {
     private final KeyRotation keyRotation;
     private final CoreMetrics metrics;
     private final CoreHealth health;
+    private final Forwarding forwarding;
 
     private GatewayCore(Authenticator authenticator, FileService files, IngestService ingest, BatchService batches,
                         Administration administration, SiteAdministration sites, Recovery recovery,
                         Retention retention, UploadGate uploads, CatalogAuditLog audit, CatalogReceipts receipts,
-                        KeyRotation keyRotation, CoreMetrics metrics, CoreHealth health) {
+                        KeyRotation keyRotation, CoreMetrics metrics, CoreHealth health, Forwarding forwarding) {
         this.authenticator = authenticator;
         this.files = files;
         this.ingest = ingest;
@@ -107,6 +111,7 @@ public final class GatewayCore {
         this.keyRotation = keyRotation;
         this.metrics = metrics;
         this.health = health;
+        this.forwarding = forwarding;
     }
 
     /**
@@ -137,15 +142,17 @@ public final class GatewayCore {
         CatalogAuditLog audit = new CatalogAuditLog(database, auditKey, settings.auditCheckpoints(), random, clock);
         CatalogReceipts receipts = new CatalogReceipts(database, new ReceiptSigner(auditKey));
         FileShredder shredder = new FileShredder(database, fileRows, store, audit);
+        Outbox outbox = new Outbox(database, RetryPolicy.defaults(), random);
+        DecryptingFileOpener opener = new DecryptingFileOpener(database, fileRows, store, keys);
         UploadLedger ledger = new UploadLedger(database, fileRows, store, shredder,
-                new Router(routes, batches, random), audit, receipts, clock, metrics.transfers());
+                new Router(routes, batches, outbox, random), audit, receipts, clock, metrics.transfers());
         Authenticator authenticator = new AuditingAuthenticator(
                 new CatalogAuthenticator(database, tenants, accounts, operators, tokens, hasher, clock), audit,
                 username -> database.read(jdbc -> accounts.findByUsername(jdbc, username)).map(Account::tenant), clock,
                 metrics.auth());
         return new GatewayCore(authenticator,
                 metrics.transfers().metered(new CatalogFileService(database, fileRows, new DirectoryRepository(),
-                        batches, shredder, new DecryptingFileOpener(database, fileRows, store, keys), audit, clock)),
+                        batches, shredder, opener, audit, clock)),
                 new EncryptingIngestService(database, tenants, fileRows, batches, store, keys, ledger, gate,
                         settings.reorderWindowSegments(), random, clock, metrics.transfers()),
                 new BatchService(database, batches, routes, tenants, settings.batchLease(), audit, clock),
@@ -155,7 +162,8 @@ public final class GatewayCore {
                 new Recovery(database, tenants, fileRows, store, keys, shredder, settings.partialExpiry(), clock),
                 new Retention(database, tenants, fileRows, shredder, clock), gate, audit, receipts,
                 new KeyRotation(database, tenants, fileRows, keys, audit, CLI, clock), metrics,
-                new CoreHealth(database, store, random));
+                new CoreHealth(database, store, random),
+                new Forwarding(database, outbox, opener, audit, random, clock));
     }
 
     public Authenticator authenticator() {
@@ -194,6 +202,11 @@ public final class GatewayCore {
     /** Signed receipts of committed uploads. */
     public CatalogReceipts receipts() {
         return receipts;
+    }
+
+    /** The durable forwarding outbox and the factory of forwarders that drain it. */
+    public Forwarding forwarding() {
+        return forwarding;
     }
 
     /** KEK rotation and rewrapping of key slots. */

@@ -5,10 +5,12 @@ import io.vaultgate.server.cli.AccountCommand;
 import io.vaultgate.server.cli.AuditCommand;
 import io.vaultgate.server.cli.BatchCommand;
 import io.vaultgate.server.cli.DemoCommand;
+import io.vaultgate.server.cli.ForwardCommand;
 import io.vaultgate.server.cli.InitCommand;
 import io.vaultgate.server.cli.KeysCommand;
 import io.vaultgate.server.cli.OperatorCommand;
 import io.vaultgate.server.cli.ReceiptCommand;
+import io.vaultgate.server.cli.ReceiveCommand;
 import io.vaultgate.server.cli.RunCommand;
 import io.vaultgate.server.cli.SiteCommand;
 import io.vaultgate.server.cli.TenantCommand;
@@ -26,8 +28,8 @@ import picocli.CommandLine.HelpCommand;
                 + "encrypted at rest per tenant, forwarded to BPO sites over mutual TLS).",
         subcommands = {RunCommand.class, DemoCommand.class, InitCommand.class, TenantCommand.class,
                 AccountCommand.class, SiteCommand.class, OperatorCommand.class, BatchCommand.class,
-                KeysCommand.class, AuditCommand.class, ReceiptCommand.class, VersionCommand.class,
-                HelpCommand.class},
+                ForwardCommand.class, ReceiveCommand.class, KeysCommand.class, AuditCommand.class,
+                ReceiptCommand.class, VersionCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",

@@ -3,6 +3,8 @@ package io.vaultgate.server;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.forward.Forwarder;
+import io.vaultgate.core.forward.ForwarderSettings;
 import io.vaultgate.core.metrics.CheckResult;
 import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.pki.IssuedCertificate;
@@ -16,6 +18,7 @@ import io.vaultgate.server.config.ConfigLoader;
 import io.vaultgate.server.config.VaultgateConfig;
 import io.vaultgate.server.ops.CatalogFileCheck;
 import io.vaultgate.server.ops.OpsListener;
+import io.vaultgate.server.ops.OpsTls;
 import io.vaultgate.server.ops.ReadinessCheck;
 import io.vaultgate.server.ops.ServerGauges;
 import io.vaultgate.sftp.SftpAlgorithms;
@@ -25,12 +28,14 @@ import io.vaultgate.sftp.SftpSettings;
 import io.vaultgate.sftp.SftpTuning;
 import java.io.IOException;
 import java.net.BindException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,11 +58,14 @@ public final class VaultgateApplication implements AutoCloseable {
     private final Optional<OpsListener> ops;
     private final AtomicBoolean stopping;
     private final Maintenance maintenance;
+    private final Forwarder forwarder;
 
-    private VaultgateApplication(VaultgateConfig config, CoreResources resources, Optional<SftpFrontEnd> sftp,
-                                 Optional<HttpsServer> https, Optional<OpsListener> ops, AtomicBoolean stopping) {
+    private VaultgateApplication(VaultgateConfig config, CoreResources resources, Forwarder forwarder,
+                                 Optional<SftpFrontEnd> sftp, Optional<HttpsServer> https, Optional<OpsListener> ops,
+                                 AtomicBoolean stopping) {
         this.config = config;
         this.resources = resources;
+        this.forwarder = forwarder;
         this.sftp = sftp;
         this.https = https;
         this.ops = ops;
@@ -79,23 +87,28 @@ public final class VaultgateApplication implements AutoCloseable {
         Optional<SftpFrontEnd> sftp = Optional.empty();
         Optional<HttpsServer> https = Optional.empty();
         AtomicBoolean stopping = new AtomicBoolean();
+        Forwarder forwarder = null;
         try {
             resources.core().recovery().run();
             GatewayCore core = resources.core();
+            forwarder = core.forwarding().forwarder(ForwarderSettings.defaults(), NodeId.generate(), registry);
+            forwarder.start();
             sftp = config.sftp().enabled() ? Optional.of(startSftp(config, home, core, registry)) : Optional.empty();
             https = config.https().enabled() ? Optional.of(startHttps(config, home, core)) : Optional.empty();
             Optional<OpsListener> ops = config.ops().enabled()
                     ? Optional.of(startOps(config, core, registry, sftp, https, stopping)) : Optional.empty();
-            return new VaultgateApplication(config, resources, sftp, https, ops, stopping);
+            return new VaultgateApplication(config, resources, forwarder, sftp, https, ops, stopping);
         } catch (IOException e) {
             https.ifPresent(HttpsServer::close);
             sftp.ifPresent(SftpFrontEnd::close);
+            closeQuietly(forwarder);
             resources.close();
             throw new StartupException("storage.path " + config.storageRoot(), "recovery failed: " + e.getMessage(),
                     "check the directory's permissions and free space", e);
         } catch (RuntimeException e) {
             https.ifPresent(HttpsServer::close);
             sftp.ifPresent(SftpFrontEnd::close);
+            closeQuietly(forwarder);
             resources.close();
             throw e;
         }
@@ -117,12 +130,26 @@ public final class VaultgateApplication implements AutoCloseable {
         ServerGauges.certificate(registry, "ca", home.caCertificate(), Clock.systemUTC());
         String version = VaultgateApplication.class.getPackage().getImplementationVersion();
         try {
-            OpsListener ops = OpsListener.start(config.ops(), registry, core, listeners,
+            OpsListener ops = OpsListener.start(config.ops(), opsTls(config, home), registry, core, listeners,
                     version == null ? "development build" : version, Clock.systemUTC());
-            LOG.info("ops listening on {}:{} (metrics, health, status page)", config.ops().bind(), ops.port());
+            LOG.info("ops listening on {}://{}:{} (metrics, health, status page)", config.ops().tls() ? "https" : "http",
+                    config.ops().bind(), ops.port());
             return ops;
         } catch (IOException e) {
             throw bindFailure("ops.port", config.ops().bind(), config.ops().port(), e);
+        }
+    }
+
+    private static Optional<SSLContext> opsTls(VaultgateConfig config, DataDirectory home) {
+        if (!config.ops().tls()) {
+            return Optional.empty();
+        }
+        try {
+            IssuedCertificate certificate = IssuedCertificate.read(home.serverKey(), home.serverCertificate());
+            return Optional.of(OpsTls.serverContext(certificate.privateKey(), certificate.chain()));
+        } catch (IOException | GeneralSecurityException e) {
+            throw new StartupException("ops.tls " + home.serverCertificate(), "cannot load the server certificate: "
+                    + e.getMessage(), "run `vaultgate init`, or set ops.tls=false", e);
         }
     }
 
@@ -134,6 +161,12 @@ public final class VaultgateApplication implements AutoCloseable {
             return SftpFrontEnd.start(settings, core.authenticator(), core.files(), core.ingest(), registry);
         } catch (java.io.UncheckedIOException e) {
             throw bindFailure("sftp.port", config.sftp().bind(), config.sftp().port(), e.getCause());
+        }
+    }
+
+    private static void closeQuietly(Forwarder forwarder) {
+        if (forwarder != null) {
+            forwarder.close();
         }
     }
 
@@ -210,6 +243,7 @@ public final class VaultgateApplication implements AutoCloseable {
         maintenance.close();
         https.ifPresent(HttpsServer::close);
         sftp.ifPresent(SftpFrontEnd::close);
+        forwarder.close();
         ops.ifPresent(OpsListener::close);
         resources.core().audit().checkpointNow();
         resources.close();

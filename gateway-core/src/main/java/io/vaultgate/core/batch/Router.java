@@ -5,6 +5,7 @@ import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.RouteRepository;
 import io.vaultgate.core.files.Area;
 import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.forward.Outbox;
 import io.vaultgate.core.site.Route;
 import io.vaultgate.core.site.RouteMode;
 import java.security.SecureRandom;
@@ -14,8 +15,9 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * Hands a newly committed inbox file to its tenant's pull routes, inside the commit's own transaction, so
- * a file is never committed without being routed. A file joins the route's open batch (one is started if
+ * Hands a newly committed inbox file to its tenant's routes, inside the commit's own transaction, so a
+ * file is never committed without being routed: a push route queues a forward job in the durable outbox,
+ * a pull route adds it to a batch. A file joins the route's open batch (one is started if
  * none is open); the batch becomes ready when the route's size or count limit is reached. A file named
  * {@code *.ready} is a marker: it closes the open batch instead of joining it.
  */
@@ -25,11 +27,13 @@ public final class Router {
 
     private final RouteRepository routes;
     private final BatchRepository batches;
+    private final Outbox outbox;
     private final SecureRandom random;
 
-    public Router(RouteRepository routes, BatchRepository batches, SecureRandom random) {
+    public Router(RouteRepository routes, BatchRepository batches, Outbox outbox, SecureRandom random) {
         this.routes = routes;
         this.batches = batches;
+        this.outbox = outbox;
         this.random = random;
     }
 
@@ -38,7 +42,11 @@ public final class Router {
             return;
         }
         for (Route route : routes.byTenant(jdbc, file.tenant())) {
-            if (route.mode() != RouteMode.PULL || !route.matches(file.path())) {
+            if (!route.matches(file.path())) {
+                continue;
+            }
+            if (route.mode() == RouteMode.PUSH) {
+                outbox.enqueue(jdbc, file, route.siteId(), now);
                 continue;
             }
             Optional<Batch> open = batches.openBatch(jdbc, route.id());

@@ -50,7 +50,8 @@ public final class SiteCommand {
         @Option(names = "--site", required = true)
         String site;
 
-        @Option(names = "--mode", defaultValue = "pull", description = "pull (operators claim batches). Default: pull.")
+        @Option(names = "--mode", defaultValue = "pull", description = "pull (operators claim batches) or push "
+                + "(forwarded to the site over mutual TLS; see `vaultgate forward configure`). Default: pull.")
         String mode;
 
         @Option(names = "--prefix", defaultValue = "/inbox", description = "Only files below this path (default /inbox).")
@@ -72,10 +73,11 @@ public final class SiteCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            RouteMode routeMode = RouteMode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
-            if (routeMode != RouteMode.PULL) {
-                throw new IllegalArgumentException("--mode " + mode + ": only pull routes exist so far; push "
-                        + "forwarding over mTLS is not built yet");
+            RouteMode routeMode;
+            try {
+                routeMode = RouteMode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--mode " + mode + ": use pull or push");
             }
             Route route = core.sites().addRoute(TenantId.of(tenant), site, routeMode, PathPolicy.parse(prefix),
                     maxFiles, DataSize.parse(maxBytes).bytes(), Durations.parse("--idle-close", idleClose));

@@ -1,0 +1,42 @@
+package io.vaultgate.core.forward;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vaultgate.core.audit.AuditLog;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.files.FileOpener;
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/**
+ * The core's forwarding: the outbox the router fills in each commit transaction, and forwarders that drain
+ * it to the sites, with every delivery audited.
+ */
+public final class Forwarding {
+
+    private final Database database;
+    private final Outbox outbox;
+    private final FileOpener opener;
+    private final AuditLog audit;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    public Forwarding(Database database, Outbox outbox, FileOpener opener, AuditLog audit, SecureRandom random,
+                      Clock clock) {
+        this.database = database;
+        this.outbox = outbox;
+        this.opener = opener;
+        this.audit = audit;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    /** A forwarder for this node; call {@link Forwarder#start()} and close it on shutdown. */
+    public Forwarder forwarder(ForwarderSettings settings, String nodeId, MeterRegistry meters) {
+        return new Forwarder(database, outbox, opener, settings, nodeId, meters,
+                new AuditedForwardEvents(audit, database, clock), random, clock);
+    }
+}
