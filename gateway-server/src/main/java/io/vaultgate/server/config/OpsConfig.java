@@ -4,18 +4,20 @@ import java.time.Duration;
 
 /**
  * The ops listener ({@code ops.*}): metrics, health checks and the status page, for the people who run
- * the gateway. Plain HTTP, so it binds to loopback unless told otherwise.
+ * the gateway. Plain HTTP unless {@code tls} is on, so it binds to loopback unless told otherwise.
  *
  * @param enabled           whether the ops listener starts
  * @param bind              address to listen on
  * @param port              TCP port; 0 picks a free port at start-up
+ * @param tls               serve HTTPS with the gateway's own server certificate (the one of {@code https.*})
  * @param tenantLabelLimit  tenants that get their own {@code tenant} label on metrics, in the order they are
  *                          first seen; the rest share {@code tenant="other"}; 0 drops the label
  *                          ({@code tenant="all"}), so cardinality stays bounded
  * @param tokenCache        how long an administrator token that passed is trusted before it is checked (and
  *                          audited) again; 0 checks every request
  */
-public record OpsConfig(boolean enabled, String bind, int port, int tenantLabelLimit, Duration tokenCache) {
+public record OpsConfig(boolean enabled, String bind, int port, boolean tls, int tenantLabelLimit,
+                        Duration tokenCache) {
 
     public OpsConfig {
         Require.host("ops.bind", bind);
@@ -25,6 +27,6 @@ public record OpsConfig(boolean enabled, String bind, int port, int tenantLabelL
     }
 
     public static OpsConfig defaults() {
-        return new OpsConfig(true, "127.0.0.1", 9090, 100, Duration.ofMinutes(1));
+        return new OpsConfig(true, "127.0.0.1", 9090, false, 100, Duration.ofMinutes(1));
     }
 }

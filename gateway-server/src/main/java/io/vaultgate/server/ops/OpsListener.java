@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * The ops listener as the application runs it: JVM meters bound to the registry, the core's readiness
@@ -32,10 +34,12 @@ public final class OpsListener implements AutoCloseable {
     /**
      * Starts listening; fails with the bind's {@link IOException}.
      *
+     * @param tls  the TLS context when {@code ops.tls} is on
      * @param more readiness checks of the application (the catalog file, the front-ends), after the core's own
      */
-    public static OpsListener start(OpsConfig config, PrometheusMeterRegistry registry, GatewayCore core,
-                                    List<ReadinessCheck> more, String version, Clock clock) throws IOException {
+    public static OpsListener start(OpsConfig config, Optional<SSLContext> tls, PrometheusMeterRegistry registry,
+                                    GatewayCore core, List<ReadinessCheck> more, String version, Clock clock)
+            throws IOException {
         List<ReadinessCheck> checks = new ArrayList<>();
         checks.add(() -> core.health().catalog());
         checks.add(() -> core.health().store());
@@ -43,7 +47,7 @@ public final class OpsListener implements AutoCloseable {
         ServerGauges.readiness(registry, checks);
         JvmMeters jvm = JvmMeters.bindTo(registry);
         try {
-            OpsServer server = OpsServer.start(new OpsSettings(config.bind(), config.port(), config.tokenCache()),
+            OpsServer server = OpsServer.start(new OpsSettings(config.bind(), config.port(), config.tokenCache(), tls),
                     new OpsServices(registry, core.metrics()::refresh, core.authenticator(), new CoreStatus(core, checks, version, clock),
                             checks), clock);
             return new OpsListener(server, jvm);

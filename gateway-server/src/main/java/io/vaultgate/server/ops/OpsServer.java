@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,13 +17,15 @@ import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The ops listener: a small HTTP server, separate from the client-facing front-ends and bound to loopback
  * by default. {@code /health/live} and {@code /health/ready} answer anyone (load balancers and
  * orchestrators probe them); {@code /metrics} and {@code /status.json} need an administrator token; the
- * status page's static files carry no data and are public. Plain HTTP: put it behind a TLS-terminating
- * proxy, or keep it on loopback or a management network.
+ * status page's static files carry no data and are public. HTTPS (TLS 1.3 and 1.2) when the settings carry
+ * a TLS context, else plain HTTP: then keep it on loopback or a management network.
  */
 public final class OpsServer implements AutoCloseable {
 
@@ -39,8 +44,9 @@ public final class OpsServer implements AutoCloseable {
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
         AdminTokenFilter admin = new AdminTokenFilter(services.authenticator(), settings.tokenCache(), clock);
-        HttpServer server = HttpServer.create(
-                new InetSocketAddress(InetAddress.getByName(settings.bind()), settings.port()), 0);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(settings.bind()), settings.port());
+        HttpServer server = settings.tls().isPresent() ? https(address, settings.tls().get())
+                : HttpServer.create(address, 0);
         server.createContext("/health/", new HealthHandler(services.checks(), json));
         protect(server.createContext("/metrics", new MetricsHandler(services.registry(), services.beforeScrape())), admin);
         protect(server.createContext("/status.json", new StatusHandler(services.status(), json)), admin);
@@ -51,6 +57,19 @@ public final class OpsServer implements AutoCloseable {
         server.setExecutor(executor);
         server.start();
         return new OpsServer(server, executor);
+    }
+
+    private static HttpServer https(InetSocketAddress address, SSLContext context) throws IOException {
+        HttpsServer server = HttpsServer.create(address, 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(context) {
+            @Override
+            public void configure(HttpsParameters parameters) {
+                SSLParameters ssl = context.getDefaultSSLParameters();
+                ssl.setProtocols(OpsTls.PROTOCOLS);
+                parameters.setSSLParameters(ssl);
+            }
+        });
+        return server;
     }
 
     private static void protect(HttpContext context, AdminTokenFilter filter) {

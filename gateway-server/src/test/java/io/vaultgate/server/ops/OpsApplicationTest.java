@@ -1,6 +1,7 @@
 package io.vaultgate.server.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.ingest.Upload;
@@ -73,6 +74,40 @@ class OpsApplicationTest {
             upload.commit();
             stopper.join(30_000);
         }
+    }
+
+    @Test
+    void opsListenerWithTls_servesHttpsWithTheGatewaysCertificate() throws Exception {
+        try (VaultgateApplication app = VaultgateApplication.start(config(Map.of("ops.tls", "true")), Map.of())) {
+            int port = app.opsPort().orElseThrow();
+            HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(app.dataDirectory().caCertificate()))
+                    .build();
+
+            HttpResponse<String> live = trusting.send(HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + port + "/health/live")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(live.statusCode()).isEqualTo(200);
+            assertThat(live.sslSession()).hasValueSatisfying(session ->
+                    assertThat(session.getProtocol()).isIn("TLSv1.3", "TLSv1.2"));
+            assertThatThrownBy(() -> get(port, "/health/live", Optional.empty()))
+                    .isInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    private static javax.net.ssl.SSLContext trusting(Path caCertificate) throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (var in = Files.newInputStream(caCertificate)) {
+            trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
     }
 
     @Test
