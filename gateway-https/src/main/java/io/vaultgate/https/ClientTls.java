@@ -8,8 +8,9 @@ import java.util.Objects;
  * Whether the listener asks clients for a certificate (mutual TLS) and which CAs it trusts for them.
  * Client certificates are verified in the handshake (chain to an anchor, validity period, key usage);
  * a client that fails verification, or sends none where one is required, never gets an HTTP response.
- * Until the core maps certificates to accounts, a verified certificate is an additional gate: the
- * request still authenticates with a token or password.
+ * A request without an {@code Authorization} header that arrives with a verified certificate logs in as
+ * the account the certificate was added to ({@code Authenticator.byCertificate}); with REQUIRED the
+ * certificate is also a gate in front of tokens and passwords.
  *
  * @param mode         NONE, OPTIONAL (verified when sent) or REQUIRED
  * @param trustAnchors the CA certificates client certificates must chain to; empty only with NONE

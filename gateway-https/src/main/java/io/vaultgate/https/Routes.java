@@ -10,6 +10,7 @@ import io.vaultgate.https.files.FilesApi;
 import io.vaultgate.https.http.Dispatcher;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
+import io.vaultgate.https.http.Peer;
 import io.vaultgate.https.http.Reply;
 import io.vaultgate.https.http.Route;
 import io.vaultgate.https.operator.OperatorApi;
@@ -38,7 +39,7 @@ final class Routes implements Dispatcher {
     }
 
     @Override
-    public Exchange dispatch(Reply reply, HttpRequest request, String source) {
+    public Exchange dispatch(Reply reply, HttpRequest request, Peer peer) {
         String path = new QueryStringDecoder(request.uri()).rawPath();
         if (path.equals(OpenApi.PATH) && (HttpMethod.GET.equals(request.method())
                 || HttpMethod.HEAD.equals(request.method()))) {
@@ -50,7 +51,7 @@ final class Routes implements Dispatcher {
             tus.options(reply);
             return Exchange.DISCARD;
         }
-        Principal principal = authentication.authenticate(request.headers(), source);
+        Principal principal = authentication.authenticate(request.headers(), peer);
         if (path.equals(FilesApi.PREFIX) || path.startsWith(FilesApi.PREFIX + "/")) {
             String rest = path.substring(FilesApi.PREFIX.length());
             return files.handle(reply, request, principal, rest.isEmpty() ? "" : rest.substring(1));

@@ -7,8 +7,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.pki.Fingerprints;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.https.http.HttpProblem;
+import io.vaultgate.https.http.Peer;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +21,11 @@ import java.util.Objects;
 /**
  * Reads the {@code Authorization} header and asks the core: {@code Bearer} tokens through
  * {@link Authenticator#byToken}, {@code Basic} credentials through {@link Authenticator#byPassword}
- * (the core refuses them unless the tenant allows passwords). The front-end never decides itself, and
- * every refusal looks the same to the client: 401 with both challenges.
+ * (the core refuses them unless the tenant allows passwords). Without the header, a TLS client
+ * certificate the handshake verified is offered through {@link Authenticator#byCertificate}; a header,
+ * when present, always wins, so a client can act as another account than its certificate's. The
+ * front-end never decides itself, and every refusal looks the same to the client: 401 with both
+ * challenges ({@code error="invalid_token"} only when a header credential was refused).
  */
 public final class HttpAuthentication {
 
@@ -33,16 +38,28 @@ public final class HttpAuthentication {
     }
 
     /** The authenticated principal; throws a 401 {@link HttpProblem} when credentials are missing or refused. */
-    public Principal authenticate(HttpHeaders headers, String source) {
+    public Principal authenticate(HttpHeaders headers, Peer peer) {
         String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
         if (authorization == null) {
-            throw unauthorized("authentication required", false);
+            return byCertificate(peer);
         }
-        AuthResult result = check(authorization.trim(), source);
+        AuthResult result = check(authorization.trim(), peer.address());
         if (result instanceof AuthResult.Success success) {
             return success.principal();
         }
         throw unauthorized("invalid credentials", true);
+    }
+
+    /** A refused certificate answers exactly like no credentials: the client sent no token to call invalid. */
+    private Principal byCertificate(Peer peer) {
+        if (peer.certificate().isPresent()) {
+            AuthResult result = authenticator.byCertificate(Fingerprints.sha256(peer.certificate().get()),
+                    Protocol.HTTPS, peer.address());
+            if (result instanceof AuthResult.Success success) {
+                return success.principal();
+            }
+        }
+        throw unauthorized("authentication required", false);
     }
 
     private AuthResult check(String authorization, String source) {

@@ -16,8 +16,6 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vaultgate.core.GatewayException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +86,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
                     "only Expect: 100-continue is supported"));
             return;
         }
-        guarded(ctx, () -> exchange = dispatcher.dispatch(reply, request, source(ctx.channel().remoteAddress())));
+        guarded(ctx, () -> exchange = dispatcher.dispatch(reply, request, Peer.of(ctx.channel())));
         if (exchange != Exchange.DISCARD && !reply.sent() && HttpUtil.is100ContinueExpected(request)) {
             reply.continueBody();
         }
@@ -187,9 +185,5 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
             return HttpProblem.badRequest("request frame too long");
         }
         return HttpProblem.badRequest("malformed request: " + cause.getMessage());
-    }
-
-    private static String source(SocketAddress address) {
-        return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
     }
 }

@@ -7,8 +7,8 @@ import io.netty.handler.codec.http.HttpRequest;
 public interface Dispatcher {
 
     /**
-     * @param source the client's IP address, for audit and IP policy
+     * @param peer the client's IP address and its verified TLS client certificate, if any
      * @return the exchange that consumes the body; {@link Exchange#DISCARD} when the response was sent
      */
-    Exchange dispatch(Reply reply, HttpRequest request, String source);
+    Exchange dispatch(Reply reply, HttpRequest request, Peer peer);
 }

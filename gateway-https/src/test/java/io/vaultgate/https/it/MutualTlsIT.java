@@ -56,7 +56,7 @@ class MutualTlsIT {
     }
 
     @Test
-    void aCertificateIsAnExtraGate_theTokenIsStillNeeded() throws Exception {
+    void optional_aCertificateOfNoAccount_is401_theTokenStillWorks() throws Exception {
         assumeTrue(Curl.available());
         CertificateAuthority clients = TestTls.clientCa("Client CA");
         gateway = TestGateway.start(dir, s -> s.withClientTls(ClientTls.optional(List.of(clients.certificate()))));

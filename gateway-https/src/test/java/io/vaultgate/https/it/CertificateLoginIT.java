@@ -1,0 +1,113 @@
+package io.vaultgate.https.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vaultgate.core.pki.CertificateAuthority;
+import io.vaultgate.core.pki.Pem;
+import io.vaultgate.https.ClientTls;
+import io.vaultgate.https.testing.Curl;
+import io.vaultgate.https.testing.TestGateway;
+import io.vaultgate.https.testing.TestTls;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Logging in with only a TLS client certificate, driven by curl against a real core: the certificate is
+ * added to {@code alice}'s account, the listener verifies certificates of the client CA when sent.
+ */
+class CertificateLoginIT {
+
+    @TempDir
+    Path dir;
+
+    private final CertificateAuthority clients = TestTls.clientCa("Client CA");
+    private TestGateway gateway;
+    private Curl curl;
+
+    @BeforeEach
+    void start() throws Exception {
+        assumeTrue(Curl.available(), "curl is not installed");
+        gateway = TestGateway.start(dir, s -> s.withClientTls(ClientTls.optional(List.of(clients.certificate()))));
+        curl = new Curl(gateway.tls().caPem(), Files.createDirectories(dir.resolve("curl")));
+    }
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void aRegisteredCertificateAlone_uploadsAndDownloads() throws Exception {
+        Path certificate = registered("alice-laptop");
+        byte[] data = new byte[300_000];
+        new Random(7).nextBytes(data);
+        Path file = Files.write(dir.resolve("c.bin"), data);
+
+        Curl.Result put = curl.run(withCertificate(certificate, "-T", file.toString(),
+                gateway.url("/v1/files/inbox/c.bin")));
+        Curl.Result get = curl.run(withCertificate(certificate, gateway.url("/v1/files/inbox/c.bin")));
+
+        assertThat(put.status()).as(put.stderr()).isEqualTo(201);
+        assertThat(put.body()).contains("\"path\":\"/inbox/c.bin\"").contains("\"size\":" + data.length);
+        assertThat(get.status()).as(get.stderr()).isEqualTo(200);
+        assertThat(get.bytes()).isEqualTo(data);
+    }
+
+    @Test
+    void anUnregisteredCertificateOfTheTrustedCa_is401() throws Exception {
+        Path certificate = TestTls.clientPem(clients, "nobody", Duration.ZERO, dir);
+
+        Curl.Result list = curl.run(withCertificate(certificate, gateway.url("/v1/files/inbox/")));
+
+        assertThat(list.status()).as(list.stderr()).isEqualTo(401);
+    }
+
+    @Test
+    void aRefusedAuthorizationHeader_winsOverARegisteredCertificate() throws Exception {
+        Path certificate = registered("alice-desktop");
+
+        Curl.Result list = curl.run(withCertificate(certificate, "-H", "Authorization: Bearer vg_not_a_token",
+                gateway.url("/v1/files/inbox/")));
+
+        assertThat(list.status()).as(list.stderr()).isEqualTo(401);
+    }
+
+    @Test
+    void aCertificateOfAnotherCa_failsTheHandshake() throws Exception {
+        Path foreign = TestTls.clientPem(TestTls.clientCa("Other CA"), "foreign", Duration.ZERO, dir);
+
+        Curl.Result list = curl.run(withCertificate(foreign, gateway.url("/v1/files/inbox/")));
+
+        assertThat(list.exitCode()).as(list.stderr()).isNotZero();
+        assertThat(list.status()).isZero();
+    }
+
+    /** Issues a client certificate of the trusted CA, adds it to alice's account, returns its PEM file. */
+    private Path registered(String name) throws Exception {
+        Path certificate = TestTls.clientPem(clients, name, Duration.ZERO, dir);
+        gateway.core().administration().addClientCertificate(TestGateway.USER,
+                Pem.readCertificates(certificate).get(0));
+        return certificate;
+    }
+
+    private static String[] withCertificate(Path certificate, String... args) {
+        String key = certificate.toString().replaceAll("\\.pem$", ".key");
+        String[] all = new String[args.length + 4];
+        all[0] = "--cert";
+        all[1] = certificate.toString();
+        all[2] = "--key";
+        all[3] = key;
+        System.arraycopy(args, 0, all, 4, args.length);
+        return all;
+    }
+}
