@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gauges read from the catalog: stored bytes, files and quota usage per tenant, and batches per tenant and
- * state. {@link #refresh()} updates them (the ops listener calls it before each scrape) at most once per
+ * Gauges read from the catalog: stored bytes, files and quota usage per tenant, batches per tenant and
+ * state, and the forwarding outbox per site ({@link ForwardQueueGauges}). {@link #refresh()} updates them (the ops listener calls it before each scrape) at most once per
  * {@code minInterval}, with a fixed number of grouped queries whatever the number of tenants. Tenants that
  * share the {@code other} label are summed, except quota usage, where the fullest tenant counts.
  */
@@ -40,6 +40,7 @@ final class CatalogGauges {
     private final MultiGauge files;
     private final MultiGauge quota;
     private final MultiGauge batches;
+    private final ForwardQueueGauges forward;
     private Instant next = Instant.MIN;
 
     CatalogGauges(MeterRegistry registry, Database database, TenantLabels labels, Clock clock, Duration minInterval) {
@@ -51,6 +52,7 @@ final class CatalogGauges {
         this.files = gauge(registry, GatewayMetrics.TENANT_FILES);
         this.quota = gauge(registry, GatewayMetrics.TENANT_QUOTA_USAGE);
         this.batches = gauge(registry, GatewayMetrics.BATCHES);
+        this.forward = new ForwardQueueGauges(registry, database);
     }
 
     private static MultiGauge gauge(MeterRegistry registry, MeterSpec spec) {
@@ -83,6 +85,7 @@ final class CatalogGauges {
             }
             batches.register(counts.entrySet().stream()
                     .map(e -> MultiGauge.Row.of(e.getKey(), e.getValue())).toList(), true);
+            forward.refresh(now);
         } catch (RuntimeException e) {
             LOG.warn("catalog gauges not refreshed: {}", e.getMessage());
         }

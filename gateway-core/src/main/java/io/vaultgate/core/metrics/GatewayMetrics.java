@@ -51,6 +51,10 @@ public final class GatewayMetrics {
             List.of(TENANT));
     public static final MeterSpec BATCHES = new MeterSpec("vaultgate.batches", Type.GAUGE,
             "Batches by tenant and state (open, ready, claimed, completed)", "", List.of(TENANT, STATE));
+    public static final MeterSpec FORWARD_QUEUE = new MeterSpec("vaultgate.forward.queue", Type.GAUGE,
+            "Forwarding outbox jobs per site and state (pending, in_flight, dead)", "", List.of("site", STATE));
+    public static final MeterSpec FORWARD_OLDEST = new MeterSpec("vaultgate.forward.oldest", Type.GAUGE,
+            "Age of the oldest job per site not yet delivered (pending or in flight)", "seconds", List.of("site"));
     /** Registered by the server, which knows where the store lives. */
     public static final MeterSpec STORAGE_USABLE = new MeterSpec("vaultgate.storage.usable", Type.GAUGE,
             "Bytes still usable on the file system that holds the object store", "bytes", List.of());
@@ -66,7 +70,7 @@ public final class GatewayMetrics {
 
     private static final List<MeterSpec> ALL = List.of(TRANSFERS, TRANSFERS_STARTED, TRANSFER_BYTES,
             TRANSFER_DURATION, TRANSFER_SIZE, UPLOADS_ACTIVE, AUTH_SUCCESSES, AUTH_FAILURES, TENANT_STORED,
-            TENANT_FILES, TENANT_QUOTA_USAGE, BATCHES, STORAGE_USABLE, STORAGE_TOTAL, CERTIFICATE_EXPIRY, READY);
+            TENANT_FILES, TENANT_QUOTA_USAGE, BATCHES, FORWARD_QUEUE, FORWARD_OLDEST, STORAGE_USABLE, STORAGE_TOTAL, CERTIFICATE_EXPIRY, READY);
 
     private GatewayMetrics() {
     }

@@ -13,7 +13,12 @@ import io.vaultgate.core.tenant.Quota;
 import io.vaultgate.core.testing.TestCore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.site.RouteMode;
+import io.vaultgate.core.testing.MutableClock;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +63,27 @@ class CatalogGaugesTest {
         assertThat(gauge("vaultgate.tenant.stored", "other")).isEqualTo(300);
         assertThat(gauge("vaultgate.tenant.quota.usage", "other")).isEqualTo(0.5);
         assertThat(registry.find("vaultgate.tenant.stored").tag("tenant", "acme").gauge()).isNull();
+    }
+
+    @Test
+    void forwardQueue_showsPendingJobsPerSite_andTheAgeOfTheOldest() {
+        MutableClock clock = new MutableClock(Instant.now());
+        test = TestCore.create(home, new GatewayCore.Settings(Duration.ofHours(24), 64), clock);
+        ClientPrincipal alice = test.client("acme", "alice", Protocol.HTTPS);
+        test.core().sites().createSite("manila", "Manila");
+        test.core().sites().addRoute(alice.tenant(), "manila", RouteMode.PUSH, PathPolicy.parse("/inbox"), 0, 0,
+                Duration.ZERO);
+        upload(alice, "/inbox/a", 10);
+        upload(alice, "/inbox/b", 10);
+        clock.advance(Duration.ofMinutes(5));
+
+        test.core().metrics().refresh();
+        MeterRegistry meters = test.core().metrics().registry();
+
+        assertThat(meters.get("vaultgate.forward.queue").tags("site", "manila", "state", "pending").gauge().value())
+                .isEqualTo(2);
+        assertThat(meters.get("vaultgate.forward.oldest").tag("site", "manila").gauge().value())
+                .isBetween(299.0, 301.0);
     }
 
     @Test
