@@ -106,7 +106,7 @@ public record VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, Key
                 + ", reorder-window " + uploads.reorderWindow()
                 + "; shutdown grace " + Durations.format(shutdown.gracePeriod())
                 + "; logging=" + name(logging.format()) + " " + logging.level()
-                + "; ops=" + listener(ops.enabled(), ops.bind(), ops.port())
+                + "; ops=" + listener(ops.enabled(), ops.bind(), ops.port()) + (ops.tls() ? " tls" : "")
                 + " tenant-label-limit " + ops.tenantLabelLimit();
     }
 
