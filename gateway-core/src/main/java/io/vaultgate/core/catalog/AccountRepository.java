@@ -62,8 +62,8 @@ public final class AccountRepository {
     }
 
     public Optional<String> passwordHash(Jdbc jdbc, String accountId) throws SQLException {
-        return jdbc.queryOne("SELECT password_hash FROM accounts WHERE id = ?", row -> row.getString(1), accountId)
-                .filter(hash -> hash != null);
+        return jdbc.query("SELECT password_hash FROM accounts WHERE id = ? AND password_hash IS NOT NULL",
+                row -> row.getString(1), accountId).stream().findFirst();
     }
 
     public Optional<Account> findById(Jdbc jdbc, String id) throws SQLException {

@@ -58,4 +58,13 @@ class LoginPolicyTest {
                     Protocol.HTTPS, "127.0.0.1")).isInstanceOf(AuthResult.Failure.class);
         }
     }
+
+    @Test
+    void passwordLoginToAnAccountWithoutPassword_isAPlainFailure() {
+        try (TestCore test = TestCore.create(home)) {
+            test.client("acme", "acme-nopw", Protocol.HTTPS);
+            assertThat(test.core().authenticator().byPassword("acme-nopw", "whatever-long-pw".toCharArray(),
+                    Protocol.HTTPS, "127.0.0.1")).isEqualTo(new AuthResult.Failure("acme-nopw", AuthFailure.BAD_CREDENTIAL));
+        }
+    }
 }

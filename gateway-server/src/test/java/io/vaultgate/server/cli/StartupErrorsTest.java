@@ -49,7 +49,7 @@ class StartupErrorsTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
             CliHarness.Result result = run("run", "--set", "sftp.bind=127.0.0.1", "--set", "sftp.port=" + port,
-                    "--set", "https.bind=127.0.0.1", "--set", "https.port=0");
+                    "--set", "https.bind=127.0.0.1", "--set", "https.port=0", "--set", "ops.port=0");
             assertFailsWithOneLine(result, "sftp.port 127.0.0.1:" + port + ": address already in use");
         }
     }

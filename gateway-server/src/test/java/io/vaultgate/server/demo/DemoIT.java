@@ -32,7 +32,7 @@ class DemoIT {
         Files.writeString(workDir.resolve("README.md"), "Vaultgate demo upload\n");
         Process demo = new ProcessBuilder(LAUNCHER.toString(), "demo", "--home", "var",
                 "--set", "sftp.bind=127.0.0.1", "--set", "sftp.port=0",
-                "--set", "https.bind=127.0.0.1", "--set", "https.port=0")
+                "--set", "https.bind=127.0.0.1", "--set", "https.port=0", "--set", "ops.port=0")
                 .directory(workDir.toFile())
                 .redirectError(workDir.resolve("demo.log").toFile())
                 .start();
