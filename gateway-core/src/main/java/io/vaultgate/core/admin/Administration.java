@@ -53,6 +53,11 @@ public final class Administration {
         this.clock = clock;
     }
 
+    /** The same administration, recording {@code actor} (e.g. {@code admin:alice}) on every change it audits. */
+    public Administration as(String actor) {
+        return new Administration(database, tenants, accounts, tokens, keys, hasher, random, audit, actor, clock);
+    }
+
     public Tenant createTenant(TenantId id, String name, boolean passwordLogin) {
         Tenant tenant = Tenant.create(id, name, clock.instant()).withPasswordLogin(passwordLogin);
         database.inTransaction(jdbc -> {

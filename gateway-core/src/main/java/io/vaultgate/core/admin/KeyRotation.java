@@ -52,6 +52,11 @@ public final class KeyRotation {
         this.clock = clock;
     }
 
+    /** The same rotation, recording {@code actor} (e.g. {@code admin:alice}) on the key operations it audits. */
+    public KeyRotation as(String actor) {
+        return new KeyRotation(database, tenants, files, keys, audit, actor, clock);
+    }
+
     /** Creates the tenant's next KEK version (new files use it at once) and, if asked, rewraps every slot. */
     public Result rotate(TenantId tenant, boolean rewrap) {
         if (database.read(jdbc -> tenants.find(jdbc, tenant)).isEmpty()) {

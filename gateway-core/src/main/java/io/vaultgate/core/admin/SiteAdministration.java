@@ -57,6 +57,12 @@ public final class SiteAdministration {
         this.clock = clock;
     }
 
+    /** The same administration, recording {@code actor} (e.g. {@code admin:alice}) on every change it audits. */
+    public SiteAdministration as(String actor) {
+        return new SiteAdministration(database, tenants, accounts, operators, routes, tokens, random, audit, actor,
+                clock);
+    }
+
     public void createSite(String id, String name) {
         database.inTransaction(jdbc -> {
             if (siteExists(jdbc, id)) {
