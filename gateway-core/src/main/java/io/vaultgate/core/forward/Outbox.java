@@ -41,8 +41,14 @@ public final class Outbox {
         }
     }
 
+    /**
+     * Jobs due now: pending past their backoff, or leased with the lease expired; and only of tenants that
+     * are ACTIVE, so a locked tenant's files stay queued (forwarding pauses) until it is unlocked. A
+     * subquery rather than a join, so that a locking clause locks only outbox rows.
+     */
     private static final String DUE = "((state = 'PENDING' AND next_attempt_at <= ?) "
-            + "OR (state = 'IN_FLIGHT' AND lease_expires_at <= ?))";
+            + "OR (state = 'IN_FLIGHT' AND lease_expires_at <= ?)) "
+            + "AND tenant_id IN (SELECT id FROM tenants WHERE status = 'ACTIVE')";
 
     private final Database database;
     private final RetryPolicy retry;
@@ -79,7 +85,8 @@ public final class Outbox {
      * Leases up to {@code limit} due jobs of a site to {@code owner} for {@code lease}, in the order their
      * files were committed (so a site's backlog drains in order once it is due, whatever the jitter).
      * A job whose previous lease expired is due again; if that lease was its last allowed attempt it goes
-     * dead instead. The returned jobs carry the version that {@link #complete} and {@link #fail} expect.
+     * dead instead. Jobs of tenants that are not ACTIVE (locked) are not due. The returned jobs carry the
+     * version that {@link #complete} and {@link #fail} expect. This is the one place that selects jobs to claim.
      */
     public List<ForwardJob> claim(String siteId, String owner, int limit, Duration lease, Instant now) {
         if (limit < 1) {

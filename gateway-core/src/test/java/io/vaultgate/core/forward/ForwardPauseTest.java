@@ -1,0 +1,111 @@
+package io.vaultgate.core.forward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.TenantId;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A tenant that is not ACTIVE (locked down) has its forwarding paused: queued, not sent, resumed on unlock. */
+class ForwardPauseTest {
+
+    private static final TenantId ACME = TenantId.of("acme");
+
+    @TempDir
+    Path home;
+    private ForwardFixture fixture;
+    private SiteStub site;
+    private Forwarder forwarder;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fixture = new ForwardFixture(home, new RetryPolicy(3, Duration.ofSeconds(10), Duration.ofMinutes(5)));
+        site = fixture.stub();
+        fixture.configure(site.endpoint());
+        forwarder = fixture.forwarder("node-a");
+    }
+
+    @AfterEach
+    void tearDown() {
+        forwarder.close();
+        site.close();
+        fixture.close();
+    }
+
+    @Test
+    void lockedTenant_isNotForwarded_andResumesInOrderWhenUnlocked() {
+        FileRecord first = fixture.uploadAndQueue("/inbox/a.csv", "a".getBytes(StandardCharsets.UTF_8));
+        fixture.clock.advance(Duration.ofMillis(5));
+        FileRecord second = fixture.uploadAndQueue("/inbox/b.csv", "b".getBytes(StandardCharsets.UTF_8));
+        fixture.test.core().administration().lock(ACME);
+
+        assertThat(fixture.outbox.sitesWithDueJobs(fixture.clock.instant())).isEmpty();
+        assertThat(forwarder.runDue()).isZero();
+        fixture.clock.advance(Duration.ofHours(1));
+        assertThat(forwarder.runDue()).as("still paused later").isZero();
+        assertThat(site.received()).isEmpty();
+        assertThat(fixture.job(first).state()).isEqualTo(ForwardState.PENDING);
+        assertThat(fixture.job(first).attempts()).as("a paused job spends no attempt").isZero();
+
+        fixture.test.core().administration().unlock(ACME);
+
+        assertThat(forwarder.runDue()).isEqualTo(2);
+        assertThat(site.received()).extracting(r -> r.header("Idempotency-Key"))
+                .containsExactly(first.id(), second.id());
+        assertThat(fixture.job(second).state()).isEqualTo(ForwardState.DELIVERED);
+    }
+
+    @Test
+    void lockingOneTenant_leavesOtherTenantsForwarding() {
+        ClientPrincipal globex = fixture.test.client("globex", "globex-upload", Protocol.HTTPS);
+        FileRecord acme = fixture.uploadAndQueue("/inbox/a.csv", "a".getBytes(StandardCharsets.UTF_8));
+        FileRecord other = queue(upload(globex, "/inbox/g.csv", "g"));
+        fixture.test.core().administration().lock(ACME);
+
+        assertThat(forwarder.runDue()).isEqualTo(1);
+
+        assertThat(site.received()).extracting(r -> r.header("Idempotency-Key")).containsExactly(other.id());
+        assertThat(fixture.job(acme).state()).isEqualTo(ForwardState.PENDING);
+    }
+
+    private FileRecord upload(ClientPrincipal principal, String path, String content) {
+        Upload upload = fixture.test.core().ingest().open(principal, PathPolicy.parse(path), UploadMode.CREATE);
+        upload.write(0, ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+        String id = upload.commit().fileId();
+        return fixture.database.read(jdbc -> new FileRepository().find(jdbc, id)).orElseThrow();
+    }
+
+    private FileRecord queue(FileRecord file) {
+        fixture.database.inTransaction(jdbc -> fixture.outbox.enqueue(jdbc, file, ForwardFixture.SITE,
+                fixture.clock.instant()));
+        return file;
+    }
+
+    @Test
+    void expiredLeaseOfALockedTenant_isNotRetakenUntilUnlocked() {
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "a".getBytes(StandardCharsets.UTF_8));
+        fixture.outbox.claim(ForwardFixture.SITE, "node-dead", 1, Duration.ofMinutes(1), fixture.clock.instant());
+        fixture.test.core().administration().lock(ACME);
+        fixture.clock.advance(Duration.ofMinutes(2));
+
+        assertThat(forwarder.runDue()).isZero();
+        assertThat(fixture.job(file).leaseOwner()).contains("node-dead");
+
+        fixture.test.core().administration().unlock(ACME);
+        assertThat(forwarder.runDue()).isEqualTo(1);
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
+    }
+}
