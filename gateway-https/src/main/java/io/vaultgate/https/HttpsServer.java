@@ -26,6 +26,7 @@ import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.https.auth.HttpAuthentication;
 import io.vaultgate.https.files.FilesApi;
 import io.vaultgate.https.files.SignedReceipts;
+import io.vaultgate.https.admin.AdminApi;
 import io.vaultgate.https.operator.OperatorApi;
 import io.vaultgate.https.tls.ServerTls;
 import io.vaultgate.https.tus.TusApi;
@@ -76,7 +77,7 @@ public final class HttpsServer implements AutoCloseable {
     public static HttpsServer start(HttpsSettings settings, HttpsServices core)
             throws SSLException, InterruptedException {
         return start(settings, core.authenticator(), core.files(), core.ingest(), new OperatorApi(core.batches()),
-                SignedReceipts.from(core.receipts()));
+                core.admin().map(AdminApi::new).orElseGet(AdminApi::disabled), SignedReceipts.from(core.receipts()));
     }
 
     /**
@@ -87,17 +88,19 @@ public final class HttpsServer implements AutoCloseable {
     @Deprecated
     public static HttpsServer start(HttpsSettings settings, Authenticator authenticator, FileService files,
                                     IngestService ingest) throws SSLException, InterruptedException {
-        return start(settings, authenticator, files, ingest, OperatorApi.disabled(), SignedReceipts.NONE);
+        return start(settings, authenticator, files, ingest, OperatorApi.disabled(), AdminApi.disabled(),
+                SignedReceipts.NONE);
     }
 
     @SuppressWarnings("deprecation") // RCVBUF_ALLOCATOR has no replacement in Netty 4.2.18 yet
     private static HttpsServer start(HttpsSettings settings, Authenticator authenticator, FileService files,
-                                     IngestService ingest, OperatorApi operators, SignedReceipts receipts)
+                                     IngestService ingest, OperatorApi operators, AdminApi admin,
+                                     SignedReceipts receipts)
             throws SSLException, InterruptedException {
         SslContext tls = ServerTls.serverContext(settings.tls(), settings.clientTls());
         Routes routes = new Routes(new HttpAuthentication(authenticator),
                 new FilesApi(files, ingest, settings.maxUploadBytes(), receipts),
-                new TusApi(files, ingest, settings.maxUploadBytes(), receipts), operators);
+                new TusApi(files, ingest, settings.maxUploadBytes(), receipts), operators, admin);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;

@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vaultgate.core.auth.Principal;
+import io.vaultgate.https.admin.AdminApi;
 import io.vaultgate.https.auth.HttpAuthentication;
 import io.vaultgate.https.files.FilesApi;
 import io.vaultgate.https.http.Dispatcher;
@@ -23,19 +24,21 @@ final class Routes implements Dispatcher {
 
     /** Every method and path the API answers; each must appear in {@code openapi.yaml}. */
     static final List<Route> ALL = Stream.of(List.of(new Route(HttpMethod.GET, OpenApi.PATH)), FilesApi.ROUTES,
-            TusApi.ROUTES, OperatorApi.ROUTES).flatMap(List::stream).toList();
+            TusApi.ROUTES, OperatorApi.ROUTES, AdminApi.ROUTES).flatMap(List::stream).toList();
 
     private final HttpAuthentication authentication;
     private final FilesApi files;
     private final TusApi tus;
     private final OperatorApi operators;
+    private final AdminApi admin;
     private final OpenApi openApi = new OpenApi();
 
-    Routes(HttpAuthentication authentication, FilesApi files, TusApi tus, OperatorApi operators) {
+    Routes(HttpAuthentication authentication, FilesApi files, TusApi tus, OperatorApi operators, AdminApi admin) {
         this.authentication = authentication;
         this.files = files;
         this.tus = tus;
         this.operators = operators;
+        this.admin = admin;
     }
 
     @Override
@@ -61,6 +64,9 @@ final class Routes implements Dispatcher {
         }
         if (path.equals(OperatorApi.PREFIX) || path.startsWith(OperatorApi.PREFIX + "/")) {
             return operators.handle(reply, request, principal, path.substring(OperatorApi.PREFIX.length()));
+        }
+        if (path.equals(AdminApi.PREFIX) || path.startsWith(AdminApi.PREFIX + "/")) {
+            return admin.handle(reply, request, principal, path);
         }
         throw new HttpProblem(HttpResponseStatus.NOT_FOUND, "no-route", "no such endpoint");
     }

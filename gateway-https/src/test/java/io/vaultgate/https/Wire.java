@@ -15,6 +15,7 @@ import io.vaultgate.https.files.FilesApi;
 import io.vaultgate.https.files.SignedReceipts;
 import io.vaultgate.https.http.ApiHandler;
 import io.vaultgate.https.http.StrictRequestDecoder;
+import io.vaultgate.https.admin.AdminApi;
 import io.vaultgate.https.operator.OperatorApi;
 import io.vaultgate.https.testing.MemoryStore;
 import io.vaultgate.https.tus.TusApi;
@@ -35,7 +36,8 @@ final class Wire {
     Wire(Authenticator authenticator, MemoryStore store, long maxUploadBytes) {
         Routes routes = new Routes(new HttpAuthentication(authenticator),
                 new FilesApi(store, store, maxUploadBytes, SignedReceipts.NONE),
-                new TusApi(store, store, maxUploadBytes, SignedReceipts.NONE), OperatorApi.disabled());
+                new TusApi(store, store, maxUploadBytes, SignedReceipts.NONE), OperatorApi.disabled(),
+                AdminApi.disabled());
         server = new EmbeddedChannel(new StrictRequestDecoder(1024, 2048, 8192), new HttpResponseEncoder(),
                 new ChunkedWriteHandler(), new ApiHandler(routes));
         client = new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(1 << 24));

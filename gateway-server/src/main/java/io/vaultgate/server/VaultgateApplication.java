@@ -14,6 +14,7 @@ import io.vaultgate.https.HttpsServer;
 import io.vaultgate.https.HttpsServices;
 import io.vaultgate.https.HttpsSettings;
 import io.vaultgate.https.TlsMaterial;
+import io.vaultgate.https.admin.AdminServices;
 import io.vaultgate.server.config.ConfigLoader;
 import io.vaultgate.server.config.VaultgateConfig;
 import io.vaultgate.server.ops.CatalogFileCheck;
@@ -186,7 +187,8 @@ public final class VaultgateApplication implements AutoCloseable {
                     .withMaxUploadBytes(config.https().maxUploadSize().bytes())
                     .withClientTls(ClientTls.optional(Pem.readCertificates(home.caCertificate())));
             return HttpsServer.start(settings, new HttpsServices(core.authenticator(), core.files(), core.ingest(),
-                    core.batches(), core.receipts()));
+                    core.batches(), core.receipts())
+                    .withAdmin(new AdminServices(core.administration(), core.sites(), core.keyRotation())));
         } catch (IOException e) {
             throw bindFailure("https.port", config.https().bind(), config.https().port(), e);
         } catch (InterruptedException e) {

@@ -7,6 +7,7 @@ import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.https.HttpsServer;
 import io.vaultgate.https.HttpsServices;
 import io.vaultgate.https.HttpsSettings;
+import io.vaultgate.https.admin.AdminServices;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,8 @@ public final class TestGateway implements AutoCloseable {
         HttpsSettings settings = tweak.apply(HttpsSettings.defaults(tls.serverMaterial()).withAddress("127.0.0.1", 0));
         GatewayCore gateway = core.core();
         HttpsServer server = HttpsServer.start(settings, new HttpsServices(gateway.authenticator(), gateway.files(),
-                gateway.ingest(), gateway.batches(), gateway.receipts()));
+                gateway.ingest(), gateway.batches(), gateway.receipts())
+                .withAdmin(new AdminServices(gateway.administration(), gateway.sites(), gateway.keyRotation())));
         return new TestGateway(core, tls, server, token, principal);
     }
 
