@@ -1,14 +1,11 @@
 package io.vaultgate.crypto.keystore;
 
 import io.vaultgate.crypto.CryptoException;
-import io.vaultgate.crypto.DataKey;
-import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KekId;
-import io.vaultgate.crypto.KeyProvider;
-import io.vaultgate.crypto.KeySlot;
 import io.vaultgate.crypto.internal.KekAliases;
 import io.vaultgate.crypto.internal.KeyWrap;
 import io.vaultgate.crypto.internal.RandomSource;
+import io.vaultgate.crypto.internal.TenantKekProvider;
 import io.vaultgate.crypto.internal.TenantKeys;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,9 +14,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 
@@ -35,22 +29,19 @@ import javax.crypto.SecretKey;
  *
  * <p>Thread-safe (all methods synchronized).
  */
-public final class KeystoreKeyProvider implements KeyProvider {
+public final class KeystoreKeyProvider extends TenantKekProvider {
   /** Provider name recorded in key slots. */
   public static final String NAME = "keystore";
 
   private final Path path;
   private final KeyStore ks;
-  private final Map<String, TenantKeys> tenants = new HashMap<>();
-  private final Map<KekId, SecretKey> cache = new HashMap<>();
-  private final KeyWrap keyWrap = new KeyWrap(null, RandomSource.secure());
   private final RandomSource random = RandomSource.secure();
   private KdfParams params;
   private byte[] salt;
   private char[] password;
-  private boolean closed;
 
   private KeystoreKeyProvider(Path path, KeyStore ks, KdfParams params, byte[] salt, char[] pw) {
+    super(NAME, "keystore", new KeyWrap(null, RandomSource.secure()));
     this.path = path;
     this.ks = ks;
     this.params = params;
@@ -97,11 +88,6 @@ public final class KeystoreKeyProvider implements KeyProvider {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
   public synchronized KekId ensureTenant(String tenantId) {
     TenantKeys t = live(tenantId);
     if (t.active() == 0) {
@@ -112,43 +98,6 @@ public final class KeystoreKeyProvider implements KeyProvider {
       addVersion(tenantId, t, 1);
     }
     return new KekId(tenantId, t.active());
-  }
-
-  @Override
-  public synchronized KekId rotate(String tenantId) {
-    TenantKeys t = live(tenantId);
-    if (t.highest() == 0) {
-      throw new CryptoException.KeyNotFound("tenant " + tenantId + " has no KEK to rotate");
-    }
-    addVersion(tenantId, t, t.highest() + 1);
-    return new KekId(tenantId, t.active());
-  }
-
-  @Override
-  public synchronized KeySlot wrap(EnvelopeContext ctx, DataKey dek) {
-    TenantKeys t = live(ctx.tenantId());
-    if (t.active() == 0) {
-      throw new CryptoException.KeyNotFound(
-          "tenant " + ctx.tenantId() + " has no active KEK; call ensureTenant first");
-    }
-    KekId kek = new KekId(ctx.tenantId(), t.active());
-    byte[] wrapped = keyWrap.wrap(key(kek), KeyWrap.associatedData(NAME, ctx, kek), dek);
-    return new KeySlot(NAME, kek, wrapped);
-  }
-
-  @Override
-  public synchronized DataKey unwrap(EnvelopeContext ctx, KeySlot slot) {
-    ensureOpen();
-    if (!slot.provider().equals(NAME)) {
-      throw new CryptoException.KeyNotFound(
-          "key slot belongs to provider " + slot.provider() + ", not " + NAME);
-    }
-    if (!slot.kek().tenantId().equals(ctx.tenantId())) {
-      throw new CryptoException.AuthenticationFailed();
-    }
-    KekId kek = slot.kek();
-    TenantKeys.requireUsable(tenants.get(kek.tenantId()), kek, "keystore");
-    return keyWrap.unwrap(key(kek), KeyWrap.associatedData(NAME, ctx, kek), slot.wrapped());
   }
 
   @Override
@@ -169,7 +118,7 @@ public final class KeystoreKeyProvider implements KeyProvider {
     }
     t.enabled.remove(kek.version());
     t.disabled.add(kek.version());
-    cache.remove(kek);
+    forget(kek);
     persist();
   }
 
@@ -187,18 +136,11 @@ public final class KeystoreKeyProvider implements KeyProvider {
     } catch (GeneralSecurityException e) {
       throw new CryptoException.ProviderUnavailable("cannot destroy KEKs of " + tenantId, e);
     }
-    cache.keySet().removeIf(k -> k.tenantId().equals(tenantId));
+    forgetTenant(tenantId);
     t.enabled.clear();
     t.disabled.clear();
     t.destroyed = true;
     persist();
-  }
-
-  @Override
-  public synchronized List<Integer> versions(String tenantId) {
-    ensureOpen();
-    TenantKeys t = tenants.get(tenantId);
-    return t == null ? List.of() : t.versions();
   }
 
   /**
@@ -227,10 +169,8 @@ public final class KeystoreKeyProvider implements KeyProvider {
 
   @Override
   public synchronized void close() {
-    if (!closed) {
-      closed = true;
+    if (markClosed()) {
       Arrays.fill(password, '\0');
-      cache.clear();
     }
   }
 
@@ -239,40 +179,25 @@ public final class KeystoreKeyProvider implements KeyProvider {
     return "KeystoreKeyProvider[" + path + "]";
   }
 
-  private TenantKeys live(String tenantId) {
-    ensureOpen();
-    EnvelopeContext.validateId("tenantId", tenantId);
-    TenantKeys t = tenants.computeIfAbsent(tenantId, k -> new TenantKeys());
-    if (t.destroyed) {
-      throw new CryptoException.KeyDestroyed("KEKs of tenant " + tenantId + " were destroyed");
-    }
-    return t;
-  }
-
-  private void addVersion(String tenantId, TenantKeys t, int version) {
-    KekId kek = new KekId(tenantId, version);
+  @Override
+  protected SecretKey storeNewKek(KekId kek) {
     try {
       SecretKey key = newAesKey();
       ks.setEntry(alias(kek, false), new KeyStore.SecretKeyEntry(key), protection());
-      cache.put(kek, key);
+      persist();
+      return key;
     } catch (GeneralSecurityException e) {
       throw new CryptoException.ProviderUnavailable("cannot create KEK " + kek, e);
     }
-    t.enabled.add(version);
-    persist();
   }
 
-  private SecretKey key(KekId kek) {
-    SecretKey cached = cache.get(kek);
-    if (cached != null) {
-      return cached;
-    }
+  @Override
+  protected SecretKey loadKek(KekId kek) {
     try {
       SecretKey key = (SecretKey) ks.getKey(alias(kek, false), password);
       if (key == null) {
         throw new CryptoException.KeyNotFound("no KEK " + kek + " in this keystore");
       }
-      cache.put(kek, key);
       return key;
     } catch (GeneralSecurityException e) {
       throw new CryptoException.ProviderUnavailable("cannot read KEK " + kek, e);
@@ -307,11 +232,5 @@ public final class KeystoreKeyProvider implements KeyProvider {
 
   private void persist() {
     KeystoreFile.store(path, params, salt, ks, password);
-  }
-
-  private void ensureOpen() {
-    if (closed) {
-      throw new IllegalStateException("key provider is closed");
-    }
   }
 }

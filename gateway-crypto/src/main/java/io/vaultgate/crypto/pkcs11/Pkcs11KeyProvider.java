@@ -1,14 +1,11 @@
 package io.vaultgate.crypto.pkcs11;
 
 import io.vaultgate.crypto.CryptoException;
-import io.vaultgate.crypto.DataKey;
-import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KekId;
-import io.vaultgate.crypto.KeyProvider;
-import io.vaultgate.crypto.KeySlot;
 import io.vaultgate.crypto.internal.KekAliases;
 import io.vaultgate.crypto.internal.KeyWrap;
 import io.vaultgate.crypto.internal.RandomSource;
+import io.vaultgate.crypto.internal.TenantKekProvider;
 import io.vaultgate.crypto.internal.TenantKeys;
 import java.io.IOException;
 import java.security.AuthProvider;
@@ -18,9 +15,6 @@ import java.security.Provider;
 import java.security.Security;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.security.auth.login.LoginException;
@@ -36,21 +30,17 @@ import javax.security.auth.login.LoginException;
  * objects and leaves a marker. The provider instance is not registered globally. Thread-safe (all
  * methods synchronized).
  */
-public final class Pkcs11KeyProvider implements KeyProvider {
+public final class Pkcs11KeyProvider extends TenantKekProvider {
   /** Provider name recorded in key slots. */
   public static final String NAME = "pkcs11";
 
   private final Provider provider;
   private final KeyStore token;
-  private final KeyWrap keyWrap;
-  private final Map<String, TenantKeys> tenants = new HashMap<>();
-  private final Map<KekId, SecretKey> handles = new HashMap<>();
-  private boolean closed;
 
   private Pkcs11KeyProvider(Provider provider, KeyStore token) throws GeneralSecurityException {
+    super(NAME, "token", new KeyWrap(provider, RandomSource.secure()));
     this.provider = provider;
     this.token = token;
-    this.keyWrap = new KeyWrap(provider, RandomSource.secure());
     tenants.putAll(KekAliases.index(Collections.list(token.aliases())));
   }
 
@@ -82,53 +72,12 @@ public final class Pkcs11KeyProvider implements KeyProvider {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
   public synchronized KekId ensureTenant(String tenantId) {
     TenantKeys t = live(tenantId);
     if (t.active() == 0) {
       addVersion(tenantId, t, t.highest() + 1);
     }
     return new KekId(tenantId, t.active());
-  }
-
-  @Override
-  public synchronized KekId rotate(String tenantId) {
-    TenantKeys t = live(tenantId);
-    if (t.highest() == 0) {
-      throw new CryptoException.KeyNotFound("tenant " + tenantId + " has no KEK to rotate");
-    }
-    addVersion(tenantId, t, t.highest() + 1);
-    return new KekId(tenantId, t.active());
-  }
-
-  @Override
-  public synchronized KeySlot wrap(EnvelopeContext ctx, DataKey dek) {
-    TenantKeys t = live(ctx.tenantId());
-    if (t.active() == 0) {
-      throw new CryptoException.KeyNotFound(
-          "tenant " + ctx.tenantId() + " has no active KEK; call ensureTenant first");
-    }
-    KekId kek = new KekId(ctx.tenantId(), t.active());
-    return new KeySlot(NAME, kek, keyWrap.wrap(handle(kek), KeyWrap.associatedData(NAME, ctx, kek), dek));
-  }
-
-  @Override
-  public synchronized DataKey unwrap(EnvelopeContext ctx, KeySlot slot) {
-    ensureOpen();
-    if (!slot.provider().equals(NAME)) {
-      throw new CryptoException.KeyNotFound(
-          "key slot belongs to provider " + slot.provider() + ", not " + NAME);
-    }
-    if (!slot.kek().tenantId().equals(ctx.tenantId())) {
-      throw new CryptoException.AuthenticationFailed();
-    }
-    KekId kek = slot.kek();
-    TenantKeys.requireUsable(tenants.get(kek.tenantId()), kek, "token");
-    return keyWrap.unwrap(handle(kek), KeyWrap.associatedData(NAME, ctx, kek), slot.wrapped());
   }
 
   @Override
@@ -143,7 +92,7 @@ public final class Pkcs11KeyProvider implements KeyProvider {
     storeNewKey(KekAliases.disabled(kek), 128);
     t.enabled.remove(kek.version());
     t.disabled.add(kek.version());
-    handles.remove(kek);
+    forget(kek);
   }
 
   @Override
@@ -161,17 +110,10 @@ public final class Pkcs11KeyProvider implements KeyProvider {
     } catch (GeneralSecurityException e) {
       throw new CryptoException.ProviderUnavailable("cannot delete KEKs of " + tenantId, e);
     }
-    handles.keySet().removeIf(k -> k.tenantId().equals(tenantId));
+    forgetTenant(tenantId);
     t.enabled.clear();
     t.disabled.clear();
     t.destroyed = true;
-  }
-
-  @Override
-  public synchronized List<Integer> versions(String tenantId) {
-    ensureOpen();
-    TenantKeys t = tenants.get(tenantId);
-    return t == null ? List.of() : t.versions();
   }
 
   /**
@@ -180,11 +122,9 @@ public final class Pkcs11KeyProvider implements KeyProvider {
    */
   @Override
   public synchronized void close() {
-    if (closed) {
+    if (!markClosed()) {
       return;
     }
-    closed = true;
-    handles.clear();
     try {
       ((AuthProvider) provider).logout();
     } catch (LoginException e) {
@@ -197,20 +137,9 @@ public final class Pkcs11KeyProvider implements KeyProvider {
     return "Pkcs11KeyProvider[" + provider.getName() + "]";
   }
 
-  private TenantKeys live(String tenantId) {
-    ensureOpen();
-    EnvelopeContext.validateId("tenantId", tenantId);
-    TenantKeys t = tenants.computeIfAbsent(tenantId, k -> new TenantKeys());
-    if (t.destroyed) {
-      throw new CryptoException.KeyDestroyed("KEKs of tenant " + tenantId + " were destroyed");
-    }
-    return t;
-  }
-
-  private void addVersion(String tenantId, TenantKeys t, int version) {
-    KekId kek = new KekId(tenantId, version);
-    handles.put(kek, storeNewKey(KekAliases.kek(kek), 256));
-    t.enabled.add(version);
+  @Override
+  protected SecretKey storeNewKek(KekId kek) {
+    return storeNewKey(KekAliases.kek(kek), 256);
   }
 
   /** Generates a non-extractable AES key in the token and stores it as a token object. */
@@ -226,11 +155,9 @@ public final class Pkcs11KeyProvider implements KeyProvider {
     }
   }
 
-  private SecretKey handle(KekId kek) {
-    SecretKey h = handles.get(kek);
-    if (h != null) {
-      return h;
-    }
+  @Override
+  protected SecretKey loadKek(KekId kek) {
+    SecretKey h;
     try {
       h = (SecretKey) token.getKey(KekAliases.kek(kek), null);
     } catch (GeneralSecurityException e) {
@@ -239,13 +166,6 @@ public final class Pkcs11KeyProvider implements KeyProvider {
     if (h == null) {
       throw new CryptoException.KeyNotFound("no KEK " + kek + " in this token");
     }
-    handles.put(kek, h);
     return h;
-  }
-
-  private void ensureOpen() {
-    if (closed) {
-      throw new IllegalStateException("key provider is closed");
-    }
   }
 }

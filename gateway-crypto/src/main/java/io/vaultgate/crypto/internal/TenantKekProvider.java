@@ -1,0 +1,150 @@
+package io.vaultgate.crypto.internal;
+
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.DataKey;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.KekId;
+import io.vaultgate.crypto.KeyProvider;
+import io.vaultgate.crypto.KeySlot;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.SecretKey;
+
+/**
+ * What every provider that keeps versioned AES-256 KEKs per tenant does the same way: the version
+ * bookkeeping ({@link TenantKeys}), rotation, wrapping and unwrapping data keys with {@link KeyWrap},
+ * and a cache of loaded keys. Subclasses say where a KEK lives: how a new version is stored, how an
+ * existing one is loaded, how versions are disabled and tenants destroyed.
+ *
+ * <p>Subclasses synchronize on {@code this}, like the methods here.
+ */
+public abstract class TenantKekProvider implements KeyProvider {
+
+  /** The indexed KEK versions of every tenant seen so far. */
+  protected final Map<String, TenantKeys> tenants = new HashMap<>();
+
+  private final String name;
+  private final String store;
+  private final KeyWrap keyWrap;
+  private final Map<KekId, SecretKey> loaded = new HashMap<>();
+  private boolean closed;
+
+  /**
+   * @param name the provider name recorded in key slots
+   * @param store what the keys are in, for error messages ({@code keystore}, {@code token})
+   */
+  protected TenantKekProvider(String name, String store, KeyWrap keyWrap) {
+    this.name = name;
+    this.store = store;
+    this.keyWrap = keyWrap;
+  }
+
+  /** Stores a new KEK for {@code kek} and returns it (or a handle to it). */
+  protected abstract SecretKey storeNewKek(KekId kek);
+
+  /** Loads an existing KEK; {@link CryptoException.KeyNotFound} if it is not there. */
+  protected abstract SecretKey loadKek(KekId kek);
+
+  @Override
+  public final String name() {
+    return name;
+  }
+
+  @Override
+  public synchronized KekId rotate(String tenantId) {
+    TenantKeys t = live(tenantId);
+    if (t.highest() == 0) {
+      throw new CryptoException.KeyNotFound("tenant " + tenantId + " has no KEK to rotate");
+    }
+    addVersion(tenantId, t, t.highest() + 1);
+    return new KekId(tenantId, t.active());
+  }
+
+  @Override
+  public synchronized KeySlot wrap(EnvelopeContext ctx, DataKey dek) {
+    TenantKeys t = live(ctx.tenantId());
+    if (t.active() == 0) {
+      throw new CryptoException.KeyNotFound(
+          "tenant " + ctx.tenantId() + " has no active KEK; call ensureTenant first");
+    }
+    KekId kek = new KekId(ctx.tenantId(), t.active());
+    return new KeySlot(name, kek, keyWrap.wrap(kek(kek), KeyWrap.associatedData(name, ctx, kek), dek));
+  }
+
+  @Override
+  public synchronized DataKey unwrap(EnvelopeContext ctx, KeySlot slot) {
+    ensureOpen();
+    if (!slot.provider().equals(name)) {
+      throw new CryptoException.KeyNotFound(
+          "key slot belongs to provider " + slot.provider() + ", not " + name);
+    }
+    if (!slot.kek().tenantId().equals(ctx.tenantId())) {
+      throw new CryptoException.AuthenticationFailed();
+    }
+    KekId kek = slot.kek();
+    TenantKeys.requireUsable(tenants.get(kek.tenantId()), kek, store);
+    return keyWrap.unwrap(kek(kek), KeyWrap.associatedData(name, ctx, kek), slot.wrapped());
+  }
+
+  @Override
+  public synchronized List<Integer> versions(String tenantId) {
+    ensureOpen();
+    TenantKeys t = tenants.get(tenantId);
+    return t == null ? List.of() : t.versions();
+  }
+
+  /** The tenant's versions, for a change: open, valid id, not destroyed. */
+  protected final TenantKeys live(String tenantId) {
+    ensureOpen();
+    EnvelopeContext.validateId("tenantId", tenantId);
+    TenantKeys t = tenants.computeIfAbsent(tenantId, k -> new TenantKeys());
+    if (t.destroyed) {
+      throw new CryptoException.KeyDestroyed("KEKs of tenant " + tenantId + " were destroyed");
+    }
+    return t;
+  }
+
+  /** Creates and enables KEK version {@code version} of the tenant. */
+  protected final void addVersion(String tenantId, TenantKeys t, int version) {
+    KekId kek = new KekId(tenantId, version);
+    loaded.put(kek, storeNewKek(kek));
+    t.enabled.add(version);
+  }
+
+  /** Drops a cached KEK (disabled or destroyed). */
+  protected final void forget(KekId kek) {
+    loaded.remove(kek);
+  }
+
+  /** Drops every cached KEK of a tenant. */
+  protected final void forgetTenant(String tenantId) {
+    loaded.keySet().removeIf(k -> k.tenantId().equals(tenantId));
+  }
+
+  /** Marks the provider closed and drops the cache; false if it was closed already. */
+  protected final boolean markClosed() {
+    if (closed) {
+      return false;
+    }
+    closed = true;
+    loaded.clear();
+    return true;
+  }
+
+  protected final void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("key provider is closed");
+    }
+  }
+
+  private SecretKey kek(KekId kek) {
+    SecretKey cached = loaded.get(kek);
+    if (cached != null) {
+      return cached;
+    }
+    SecretKey key = loadKek(kek);
+    loaded.put(kek, key);
+    return key;
+  }
+}
