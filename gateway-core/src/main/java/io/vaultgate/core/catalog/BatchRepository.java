@@ -9,7 +9,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Batches and their files. State changes are compare-and-set, so two claimers never both win. */
+/**
+ * Batches and their files. State changes are compare-and-set, so two claimers never both win; on
+ * PostgreSQL the statements that read batches in order to move them lock them (see {@link Dialect}).
+ */
 public final class BatchRepository {
 
     private static final String COLUMNS = "id, route_id, tenant_id, site_id, state, file_count, total_bytes, "
@@ -27,7 +30,13 @@ public final class BatchRepository {
         return jdbc.queryOne("SELECT " + COLUMNS + " FROM batches WHERE id = ?", BatchRepository::map, id);
     }
 
+    /**
+     * The route's open batch, for a transaction that will add a file to it or start it. The route's row is
+     * locked first ({@link Dialect#forUpdate()}), so two nodes committing files of one route at once take
+     * turns: the second sees the batch the first started instead of starting another.
+     */
     public Optional<Batch> openBatch(Jdbc jdbc, String routeId) throws SQLException {
+        jdbc.query("SELECT id FROM routes WHERE id = ?" + jdbc.dialect().forUpdate(), row -> row.getString(1), routeId);
         return jdbc.queryOne("SELECT " + COLUMNS + " FROM batches WHERE route_id = ? AND state = 'OPEN'",
                 BatchRepository::map, routeId);
     }
@@ -37,9 +46,16 @@ public final class BatchRepository {
                 BatchRepository::map, siteId, state.name());
     }
 
+    /**
+     * Batches in a state, for a maintenance transaction that may move them on (idle close, lease expiry).
+     * On PostgreSQL the rows come locked and rows another transaction holds are skipped
+     * ({@link Dialect#skipLocked()}): nodes maintaining at once each take a different batch, and an operator
+     * renewing a lease either finishes first (the batch is skipped) or waits and then finds it released, so
+     * a renewed lease is never released on a stale read.
+     */
     public List<Batch> byState(Jdbc jdbc, BatchState state) throws SQLException {
-        return jdbc.query("SELECT " + COLUMNS + " FROM batches WHERE state = ? ORDER BY created_at",
-                BatchRepository::map, state.name());
+        return jdbc.query("SELECT " + COLUMNS + " FROM batches WHERE state = ? ORDER BY created_at"
+                + jdbc.dialect().skipLocked(), BatchRepository::map, state.name());
     }
 
     public List<Batch> claimedBy(Jdbc jdbc, String operatorId) throws SQLException {

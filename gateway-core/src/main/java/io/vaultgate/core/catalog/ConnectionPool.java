@@ -2,6 +2,7 @@ package io.vaultgate.core.catalog;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -10,19 +11,29 @@ import javax.sql.DataSource;
 
 /**
  * A small, fixed-size pool of catalog connections. Opening a SQLite connection costs a file open and a
- * schema read, which dominated the per-file cost of small uploads; reusing connections removes it. A
- * connection that saw an error is closed rather than returned.
+ * schema read, which dominated the per-file cost of small uploads; reusing connections removes it, and a
+ * PostgreSQL connection costs a TCP and authentication round trip more. A connection that saw an error is
+ * closed rather than returned. A connection to a server (PostgreSQL) can die while idle, when the server
+ * restarts or fails over, so one idle longer than {@code validateAfter} is checked before it is handed out.
  */
 final class ConnectionPool implements AutoCloseable {
 
-    private final DataSource dataSource;
-    private final BlockingQueue<Connection> idle;
-    private final Semaphore permits;
+    private static final int VALIDATION_TIMEOUT_SECONDS = 5;
 
-    ConnectionPool(DataSource dataSource, int size) {
+    private final DataSource dataSource;
+    private final BlockingQueue<Idle> idle;
+    private final Semaphore permits;
+    private final long validateAfterNanos;
+
+    /**
+     * @param validateAfter idle time after which a connection is checked before reuse; null never checks
+     *                      (an embedded database's connections do not die on their own)
+     */
+    ConnectionPool(DataSource dataSource, int size, Duration validateAfter) {
         this.dataSource = dataSource;
         this.idle = new ArrayBlockingQueue<>(size);
         this.permits = new Semaphore(size, true);
+        this.validateAfterNanos = validateAfter == null ? Long.MAX_VALUE : validateAfter.toNanos();
     }
 
     Connection borrow() throws SQLException {
@@ -35,18 +46,33 @@ final class ConnectionPool implements AutoCloseable {
             throw new SQLException("interrupted while waiting for a catalog connection", e);
         }
         try {
-            Connection connection = idle.poll();
-            return connection != null && !connection.isClosed() ? connection : dataSource.getConnection();
+            for (Idle candidate = idle.poll(); candidate != null; candidate = idle.poll()) {
+                if (usable(candidate)) {
+                    return candidate.connection();
+                }
+                closeQuietly(candidate.connection());
+            }
+            return dataSource.getConnection();
         } catch (SQLException | RuntimeException e) {
             permits.release();
             throw e;
         }
     }
 
+    private boolean usable(Idle candidate) throws SQLException {
+        Connection connection = candidate.connection();
+        if (connection.isClosed()) {
+            return false;
+        }
+        return System.nanoTime() - candidate.since() < validateAfterNanos
+                || connection.isValid(VALIDATION_TIMEOUT_SECONDS);
+    }
+
     /** Returns a healthy connection for reuse; closes a broken one. */
     void release(Connection connection, boolean healthy) {
         try {
-            if (healthy && !connection.isClosed() && connection.getAutoCommit() && idle.offer(connection)) {
+            if (healthy && !connection.isClosed() && connection.getAutoCommit()
+                    && idle.offer(new Idle(connection, System.nanoTime()))) {
                 return;
             }
             connection.close();
@@ -59,12 +85,20 @@ final class ConnectionPool implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Connection connection = idle.poll(); connection != null; connection = idle.poll()) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // closing anyway
-            }
+        for (Idle candidate = idle.poll(); candidate != null; candidate = idle.poll()) {
+            closeQuietly(candidate.connection());
         }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+    }
+
+    /** A pooled connection and when it was returned ({@link System#nanoTime()}). */
+    private record Idle(Connection connection, long since) {
     }
 }

@@ -5,25 +5,33 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import java.time.Duration;
 import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
  * The catalog database: a {@link DataSource} migrated to the current schema by Flyway, and transactions.
  * The embedded default is SQLite in WAL mode with {@code synchronous=FULL}, so a committed transaction
- * survives power loss.
+ * survives power loss. For scale-out, the same migrations and statements run on PostgreSQL, which every
+ * gateway node shares; what differs between the two is the {@link Dialect}.
  */
 public final class Database implements AutoCloseable {
 
-    private static final int POOL_SIZE = 8;
+    private static final int SQLITE_POOL_SIZE = 8;
+    /** A pooled PostgreSQL connection idle this long is checked before use (the server may have restarted). */
+    private static final Duration POSTGRESQL_VALIDATE_AFTER = Duration.ofSeconds(5);
+    private static final int POSTGRESQL_CONNECT_TIMEOUT_SECONDS = 10;
 
     private final DataSource dataSource;
+    private final Dialect dialect;
     private final ConnectionPool pool;
 
-    private Database(DataSource dataSource) {
+    private Database(DataSource dataSource, Dialect dialect, int poolSize, Duration validateAfter) {
         this.dataSource = dataSource;
-        this.pool = new ConnectionPool(dataSource, POOL_SIZE);
+        this.dialect = dialect;
+        this.pool = new ConnectionPool(dataSource, poolSize, validateAfter);
     }
 
     /** Opens (creating if needed) the SQLite catalog at {@code file} and applies pending migrations. */
@@ -41,9 +49,50 @@ public final class Database implements AutoCloseable {
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         SQLiteDataSource source = new SQLiteDataSource(config);
         source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-        Database database = new Database(source);
-        database.migrate();
-        return database;
+        return migrated(new Database(source, Dialect.SQLITE, SQLITE_POOL_SIZE, null));
+    }
+
+    /**
+     * Connects to the PostgreSQL database at {@code url} ({@code jdbc:postgresql://host:port/database}) and
+     * applies pending migrations; Flyway's advisory lock lets several nodes start at once. {@code password}
+     * may be empty (trust, peer or certificate authentication); it is not kept beyond the data source.
+     *
+     * @param poolSize the most connections this node holds open at once
+     * @throws CatalogException if the URL is not a PostgreSQL URL, the server does not answer or refuses
+     */
+    public static Database postgresql(String url, String user, char[] password, int poolSize) {
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new CatalogException("not a PostgreSQL JDBC URL (expected jdbc:postgresql://host:port/database)");
+        }
+        if (poolSize < 1) {
+            throw new CatalogException("the connection pool needs at least one connection, got " + poolSize);
+        }
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setURL(url);
+        source.setUser(user);
+        if (password.length > 0) {
+            source.setPassword(new String(password));
+        }
+        source.setApplicationName("vaultgate");
+        source.setConnectTimeout(POSTGRESQL_CONNECT_TIMEOUT_SECONDS);
+        source.setTcpKeepAlive(true);
+        return migrated(new Database(source, Dialect.POSTGRESQL, poolSize, POSTGRESQL_VALIDATE_AFTER));
+    }
+
+    private static Database migrated(Database database) {
+        try {
+            database.migrate();
+            return database;
+        } catch (RuntimeException e) {
+            database.close();
+            throw e instanceof CatalogException ? e : new CatalogException("cannot migrate the catalog: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The SQL that differs between SQLite and PostgreSQL. */
+    public Dialect dialect() {
+        return dialect;
     }
 
     private void migrate() {
@@ -62,7 +111,7 @@ public final class Database implements AutoCloseable {
         try {
             connection.setAutoCommit(false);
             try {
-                T result = work.run(new Jdbc(connection));
+                T result = work.run(new Jdbc(connection, dialect));
                 connection.commit();
                 connection.setAutoCommit(true);
                 healthy = true;
@@ -85,7 +134,7 @@ public final class Database implements AutoCloseable {
         Connection connection = borrow();
         boolean healthy = false;
         try {
-            T result = work.run(new Jdbc(connection));
+            T result = work.run(new Jdbc(connection, dialect));
             healthy = true;
             return result;
         } catch (SQLException e) {

@@ -12,9 +12,16 @@ import java.util.Optional;
 public final class Jdbc {
 
     private final Connection connection;
+    private final Dialect dialect;
 
-    Jdbc(Connection connection) {
+    Jdbc(Connection connection, Dialect dialect) {
         this.connection = connection;
+        this.dialect = dialect;
+    }
+
+    /** The SQL that differs between the catalog's databases, e.g. the locking clause of a claim. */
+    public Dialect dialect() {
+        return dialect;
     }
 
     public int update(String sql, Object... parameters) throws SQLException {

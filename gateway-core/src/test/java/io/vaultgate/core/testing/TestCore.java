@@ -21,9 +21,9 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * A real core over a temporary directory: SQLite catalog, filesystem object store, keystore key
- * provider (with light key-stretching parameters so tests stay fast). For tests of the core and of the
- * front-ends; nothing in it is mocked.
+ * A real core over a temporary directory: SQLite catalog (or PostgreSQL, see {@link TestCatalog}),
+ * filesystem object store, keystore key provider (with light key-stretching parameters so tests stay fast).
+ * For tests of the core and of the front-ends; nothing in it is mocked.
  */
 public final class TestCore implements AutoCloseable {
 
@@ -87,7 +87,7 @@ public final class TestCore implements AutoCloseable {
     private static TestCore open(Path home, KeystoreKeyProvider keys, GatewayCore.Settings settings, Clock clock,
                                  CoreMetrics metrics) throws IOException {
         SecureRandom random = new SecureRandom();
-        Database database = Database.sqlite(home.resolve("catalog.db"));
+        Database database = TestCatalog.open(home);
         GatewayCore core = GatewayCore.assemble(database,
                 new FileSystemObjectStore(home.resolve("objects")), keys,
                 AuditKeys.loadOrCreate(home.resolve("audit-signing.key"), random), settings, random, clock,
@@ -106,6 +106,11 @@ public final class TestCore implements AutoCloseable {
 
     public Path home() {
         return home;
+    }
+
+    /** The catalog this core runs on, to look behind its back in a test. */
+    public Database database() {
+        return database;
     }
 
     /** Creates a tenant (idempotently) and a client account in it; returns the account's principal. */

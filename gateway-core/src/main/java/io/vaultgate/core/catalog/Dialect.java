@@ -1,0 +1,46 @@
+package io.vaultgate.core.catalog;
+
+/**
+ * Everything that differs between the catalog's two databases, in one place. The migrations and every
+ * other statement are the same SQL on both: {@code INSERT ... ON CONFLICT (...) DO NOTHING}, {@code LIMIT ?},
+ * {@code LIKE ... ESCAPE}, {@code COALESCE} run unchanged on SQLite (3.24+) and PostgreSQL (9.5+).
+ *
+ * <p>What differs is locking. A SQLite transaction takes the database's write lock at its first statement
+ * ({@code BEGIN IMMEDIATE}), so writers never interleave and rows need no locks. PostgreSQL runs
+ * transactions concurrently (READ COMMITTED), possibly on several gateway nodes: a statement that reads rows
+ * in order to change them locks them with {@link #forUpdate()}, or with {@link #skipLocked()} when any
+ * free row will do (leases, outbox claims), so that concurrent claimers pass over each other's rows instead
+ * of queueing behind them, and each row is taken by exactly one of them.
+ */
+public enum Dialect {
+
+    /** The embedded default. */
+    SQLITE("", ""),
+
+    /** Scale-out: one catalog shared by every gateway node. */
+    POSTGRESQL(" FOR UPDATE", " FOR UPDATE SKIP LOCKED");
+
+    private final String forUpdate;
+    private final String skipLocked;
+
+    Dialect(String forUpdate, String skipLocked) {
+        this.forUpdate = forUpdate;
+        this.skipLocked = skipLocked;
+    }
+
+    /**
+     * Appended to a {@code SELECT} (after {@code ORDER BY} and {@code LIMIT}) whose rows the transaction is
+     * about to change: the rows stay locked until it ends, and a concurrent locker waits. Empty on SQLite.
+     */
+    public String forUpdate() {
+        return forUpdate;
+    }
+
+    /**
+     * As {@link #forUpdate()}, but rows another transaction has locked are left out of the result instead
+     * of waited for: the clause for "take any free job". Empty on SQLite.
+     */
+    public String skipLocked() {
+        return skipLocked;
+    }
+}

@@ -1,0 +1,212 @@
+package io.vaultgate.core.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A throw-away PostgreSQL cluster for tests: {@code initdb} into a temporary directory, the server started
+ * as a child process on a random free loopback port with its unix socket inside that directory (never the
+ * system service), one per JVM, shared by every test class, and stopped by its PID and deleted when the JVM
+ * exits. Durability is off ({@code fsync=off}): a crash of the machine loses the cluster, not a test.
+ *
+ * <p>PostgreSQL refuses to run as root, and CI runs as root: then {@code initdb} and the server run as the
+ * unprivileged user {@code nobody} (through {@code setpriv}), in a directory handed to that user. As any
+ * other user they run as that user.
+ *
+ * <p>The superuser {@value #SUPERUSER} has a random password and TCP connections need it (scram-sha-256),
+ * so tests of password handling are real. The binaries are found through {@code $VAULTGATE_PG_BIN}, else
+ * next to {@code initdb} on the {@code PATH}, else in the newest {@code /usr/lib/postgresql/N/bin}.
+ */
+public final class PostgresCluster {
+
+    public static final String SUPERUSER = "postgres";
+
+    private static final Object LOCK = new Object();
+    private static PostgresCluster instance;
+
+    private final Path dir;
+    private final int port;
+    private final String password;
+    private final Process server;
+
+    private PostgresCluster(Path dir, int port, String password, Process server) {
+        this.dir = dir;
+        this.port = port;
+        this.password = password;
+        this.server = server;
+    }
+
+    /** The cluster of this JVM, started on first use. */
+    public static PostgresCluster shared() {
+        synchronized (LOCK) {
+            if (instance == null) {
+                instance = start();
+                PostgresCluster started = instance;
+                Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "postgres-test-cluster-stop"));
+            }
+            return instance;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The superuser's password (the fixture's own, random per JVM). */
+    public String password() {
+        return password;
+    }
+
+    /** {@code jdbc:postgresql://127.0.0.1:PORT/DATABASE}. */
+    public String url(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    /** A superuser connection to {@code database}, for set-up and for looking behind a test's back. */
+    public Connection connect(String database) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", SUPERUSER);
+        properties.setProperty("password", password);
+        return DriverManager.getConnection(url(database), properties);
+    }
+
+    /** Runs statements as the superuser on the maintenance database (CREATE DATABASE, CREATE ROLE...). */
+    public void execute(String... statements) {
+        try (Connection connection = connect("postgres"); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("test cluster statement failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static PostgresCluster start() {
+        Path bin = PostgresBinaries.locate();
+        try {
+            Path dir = Files.createTempDirectory("vaultgate-pg",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            RunAs runAs = RunAs.current();
+            runAs.handOver(dir);
+            byte[] secret = new byte[16];
+            new SecureRandom().nextBytes(secret);
+            String password = HexFormat.of().formatHex(secret);
+            initdb(bin, dir, runAs, password);
+            Path sockets = Files.createDirectory(dir.resolve("sockets"));
+            runAs.handOver(sockets);
+            IOException last = null;
+            for (int attempt = 0; attempt < 3; attempt++) {
+                int port = freePort();
+                Process server = runAs.command(bin.resolve("postgres").toString(), "-D", dir.resolve("data").toString(),
+                                "-p", String.valueOf(port), "-k", sockets.toString(),
+                                "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+                                "-c", "full_page_writes=off", "-c", "max_connections=300",
+                                "-c", "shared_buffers=32MB")
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+                PostgresCluster cluster = new PostgresCluster(dir, port, password, server);
+                try {
+                    cluster.awaitReady();
+                    return cluster;
+                } catch (IOException e) {
+                    cluster.stopServer();
+                    last = e;
+                }
+            }
+            throw new UncheckedIOException("the test PostgreSQL server did not start; see " + dir.resolve("server.log"),
+                    last);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void initdb(Path bin, Path dir, RunAs runAs, String password) throws IOException {
+        Path passwordFile = dir.resolve("superuser.pw");
+        Files.writeString(passwordFile, password, StandardCharsets.US_ASCII);
+        runAs.handOver(passwordFile);
+        Path log = dir.resolve("initdb.log");
+        List<String> command = new ArrayList<>(List.of(bin.resolve("initdb").toString(),
+                "-D", dir.resolve("data").toString(), "-U", SUPERUSER, "--pwfile=" + passwordFile,
+                "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync",
+                "--no-instructions"));
+        Process initdb = runAs.command(command.toArray(String[]::new)).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        try {
+            if (!initdb.waitFor(120, TimeUnit.SECONDS) || initdb.exitValue() != 0) {
+                initdb.destroyForcibly();
+                throw new IOException("initdb failed: " + Files.readString(log));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running initdb", e);
+        } finally {
+            Files.deleteIfExists(passwordFile);
+        }
+    }
+
+    private void awaitReady() throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!server.isAlive()) {
+                throw new IOException("the test PostgreSQL server exited: " + Files.readString(dir.resolve("server.log")));
+            }
+            try (Connection ignored = connect("postgres")) {
+                return;
+            } catch (SQLException notYet) {
+                sleep(100);
+            }
+        }
+        throw new IOException("the test PostgreSQL server did not accept connections within 60 s");
+    }
+
+    /** Fast shutdown by PID (SIGINT: ends sessions, no waiting for clients), then the directory goes. */
+    private void stop() {
+        stopServer();
+        TestFiles.deleteTree(dir);
+    }
+
+    private void stopServer() {
+        try {
+            new ProcessBuilder("kill", "-INT", String.valueOf(server.pid())).inheritIO().start()
+                    .waitFor(10, TimeUnit.SECONDS);
+            if (!server.waitFor(20, TimeUnit.SECONDS)) {
+                server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            server.destroyForcibly();
+        } catch (InterruptedException e) {
+            server.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.vaultgate.core.testing;
+
+import io.vaultgate.core.catalog.Database;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Databases of the test cluster, each owned by the ordinary role {@value #OWNER} (no superuser, like a
+ * production catalog), and each owned by a test through a marker file: a database whose marker is gone
+ * (its test's temporary directory was deleted) is dropped the next time one is created, so a long run does
+ * not accumulate them. New catalogs are copies of a template migrated once per JVM, which takes a few
+ * milliseconds instead of running every migration again.
+ */
+public final class PostgresDatabases {
+
+    /** The role that owns (and migrates) the test catalogs. */
+    public static final String OWNER = "vaultgate";
+
+    private static final int POOL_SIZE = 8;
+    private static final String TEMPLATE = "vaultgate_template";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Map<String, Path> MARKERS = new HashMap<>();
+    private static String ownerPassword;
+    private static boolean templateMigrated;
+
+    private PostgresDatabases() {
+    }
+
+    /** A new, migrated catalog database, dropped once {@code marker} no longer exists. */
+    public static synchronized String createMigrated(Path marker) {
+        sweep();
+        PostgresCluster cluster = ensureOwner();
+        if (!templateMigrated) {
+            cluster.execute("CREATE DATABASE " + TEMPLATE + " OWNER " + OWNER + " TEMPLATE template0");
+            open(TEMPLATE).close();
+            templateMigrated = true;
+        }
+        String name = newName();
+        cluster.execute("CREATE DATABASE " + name + " OWNER " + OWNER + " TEMPLATE " + TEMPLATE);
+        MARKERS.put(name, marker);
+        return name;
+    }
+
+    /** A new, empty database (no tables), owned by {@value #OWNER}; the caller drops it. */
+    public static synchronized String createEmpty() {
+        String name = newName();
+        ensureOwner().execute("CREATE DATABASE " + name + " OWNER " + OWNER + " TEMPLATE template0");
+        return name;
+    }
+
+    public static void drop(String name) {
+        PostgresCluster.shared().execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
+
+    /** Opens a catalog database as {@value #OWNER}, migrating it if needed. */
+    public static Database open(String name) {
+        return Database.postgresql(url(name), OWNER, ownerPassword().toCharArray(), POOL_SIZE);
+    }
+
+    public static String url(String name) {
+        return PostgresCluster.shared().url(name);
+    }
+
+    /** The password of {@value #OWNER} (random per JVM). */
+    public static synchronized String ownerPassword() {
+        ensureOwner();
+        return ownerPassword;
+    }
+
+    private static PostgresCluster ensureOwner() {
+        PostgresCluster cluster = PostgresCluster.shared();
+        if (ownerPassword == null) {
+            byte[] bytes = new byte[16];
+            RANDOM.nextBytes(bytes);
+            String password = HexFormat.of().formatHex(bytes);
+            cluster.execute("CREATE ROLE " + OWNER + " LOGIN PASSWORD '" + password + "'");
+            ownerPassword = password;
+        }
+        return cluster;
+    }
+
+    private static void sweep() {
+        for (Iterator<Map.Entry<String, Path>> it = MARKERS.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Path> entry = it.next();
+            if (!Files.exists(entry.getValue())) {
+                drop(entry.getKey());
+                it.remove();
+            }
+        }
+    }
+
+    private static String newName() {
+        byte[] bytes = new byte[6];
+        RANDOM.nextBytes(bytes);
+        return "vg_" + HexFormat.of().formatHex(bytes);
+    }
+}
