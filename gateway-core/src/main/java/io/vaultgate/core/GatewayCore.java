@@ -36,6 +36,7 @@ import io.vaultgate.core.ingest.UploadGate;
 import io.vaultgate.core.ingest.UploadLedger;
 import io.vaultgate.core.metrics.CoreHealth;
 import io.vaultgate.core.metrics.CoreMetrics;
+import io.vaultgate.core.policy.Policies;
 import io.vaultgate.core.receipt.CatalogReceipts;
 import io.vaultgate.core.receipt.ReceiptSigner;
 import io.vaultgate.core.tenant.Account;
@@ -155,7 +156,8 @@ public final class GatewayCore {
                         batches, shredder, opener, audit, clock)),
                 new EncryptingIngestService(database, tenants, fileRows, batches, store, keys, ledger, gate,
                         settings.reorderWindowSegments(), random, clock, metrics.transfers()),
-                new BatchService(database, batches, routes, tenants, settings.batchLease(), audit, clock),
+                new BatchService(database, batches, routes, tenants, settings.batchLease(), audit, clock,
+                        new Policies(database, tenants, operators, routes, audit, CLI, clock)),
                 new Administration(database, tenants, accounts, tokens, keys, hasher, random, audit, CLI, clock),
                 new SiteAdministration(database, tenants, accounts, operators, routes, tokens, random, audit, CLI,
                         clock),
@@ -180,6 +182,11 @@ public final class GatewayCore {
 
     public BatchService batches() {
         return batches;
+    }
+
+    /** Tenants' data-handling policies and operators' acknowledgements (enforced on claims and reads). */
+    public Policies policies() {
+        return batches.policies();
     }
 
     public Administration administration() {

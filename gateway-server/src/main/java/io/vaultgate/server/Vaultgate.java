@@ -9,6 +9,7 @@ import io.vaultgate.server.cli.ForwardCommand;
 import io.vaultgate.server.cli.InitCommand;
 import io.vaultgate.server.cli.KeysCommand;
 import io.vaultgate.server.cli.OperatorCommand;
+import io.vaultgate.server.cli.PolicyCommand;
 import io.vaultgate.server.cli.ReceiptCommand;
 import io.vaultgate.server.cli.ReceiveCommand;
 import io.vaultgate.server.cli.RunCommand;
@@ -35,6 +36,7 @@ import picocli.CommandLine.HelpCommand;
                 SiteCommand.class,
                 OperatorCommand.class,
                 BatchCommand.class,
+                PolicyCommand.class,
                 ForwardCommand.class,
                 ReceiveCommand.class,
                 KeysCommand.class,

@@ -10,6 +10,8 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.RouteRepository;
 import io.vaultgate.core.catalog.TenantRepository;
+import io.vaultgate.core.policy.Policies;
+import io.vaultgate.core.policy.PolicyGate;
 import io.vaultgate.core.site.Route;
 import io.vaultgate.core.tenant.Tenant;
 import java.sql.SQLException;
@@ -23,7 +25,9 @@ import java.util.Optional;
 /**
  * What operators do with batches: list what is ready for their site, claim one (a lease), complete it.
  * A batch of another site, or of a locked tenant, cannot be claimed; a batch claimed by someone else is
- * reported as not found. {@link #maintain()} closes idle batches and returns expired leases to READY.
+ * reported as not found. An operator must first acknowledge the tenant's current data-handling policy
+ * ({@link Policies}, enforced by {@link PolicyGate}). {@link #maintain()} closes idle batches and returns
+ * expired leases to READY.
  */
 public final class BatchService {
 
@@ -34,9 +38,11 @@ public final class BatchService {
     private final Duration lease;
     private final AuditLog audit;
     private final Clock clock;
+    private final Policies policies;
+    private final PolicyGate policyGate = new PolicyGate();
 
     public BatchService(Database database, BatchRepository batches, RouteRepository routes, TenantRepository tenants,
-                        Duration lease, AuditLog audit, Clock clock) {
+                        Duration lease, AuditLog audit, Clock clock, Policies policies) {
         this.database = database;
         this.batches = batches;
         this.routes = routes;
@@ -44,6 +50,12 @@ public final class BatchService {
         this.lease = lease;
         this.audit = audit;
         this.clock = clock;
+        this.policies = policies;
+    }
+
+    /** The data-handling policies operators read and acknowledge before they claim (for the operator API). */
+    public Policies policies() {
+        return policies;
     }
 
     /** Batches ready for the operator's site, and those it holds. */
@@ -64,6 +76,7 @@ public final class BatchService {
             if (!tenant.isActive()) {
                 throw new GatewayException(Reason.TENANT_LOCKED, "batch " + batchId + ": the tenant is locked");
             }
+            policyGate.requireAcknowledged(jdbc, operator, batch.tenant());
             BatchState from = batch.isClaimedBy(operator.operatorId()) ? BatchState.CLAIMED : BatchState.READY;
             if (!batches.transition(jdbc, batchId, from, BatchState.CLAIMED, Optional.of(operator.operatorId()),
                     Optional.of(now.plus(lease)), now)) {

@@ -9,6 +9,7 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.path.VirtualPath;
+import io.vaultgate.core.policy.PolicyGate;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.Optional;
 /**
  * The file service as an operator sees it ({@link OperatorView}): read-only batch files of claimed
  * batches, plus the results directory it writes through the ingest service. Anything else is not found.
+ * Reading a file needs an active tenant and the operator's acknowledgement of the tenant's current
+ * data-handling policy ({@link PolicyGate}).
  */
 final class OperatorFiles {
 
@@ -26,6 +29,7 @@ final class OperatorFiles {
     private final BatchRepository batches;
     private final AuditedOpener opener;
     private final TenantLock lock;
+    private final PolicyGate policyGate = new PolicyGate();
     private final Clock clock;
 
     OperatorFiles(Database database, FileRepository files, BatchRepository batches, AuditedOpener opener,
@@ -78,6 +82,7 @@ final class OperatorFiles {
                 .filter(found -> found.state() == FileState.COMMITTED)
                 .orElseThrow(() -> GatewayException.notFound(path.toString()));
         lock.requireActive(file.tenant());
+        policyGate.requireAcknowledged(database, operator, file.tenant());
         return opener.open(file, operator.name());
     }
 
