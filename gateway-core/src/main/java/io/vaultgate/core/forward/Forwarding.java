@@ -34,6 +34,11 @@ public final class Forwarding {
         return outbox;
     }
 
+    /** Sites' forwarding configuration, over the core's catalog. */
+    public ForwardingAdministration administration() {
+        return new ForwardingAdministration(database, clock);
+    }
+
     /** A forwarder for this node; call {@link Forwarder#start()} and close it on shutdown. */
     public Forwarder forwarder(ForwarderSettings settings, String nodeId, MeterRegistry meters) {
         return new Forwarder(database, outbox, opener, settings, nodeId, meters,

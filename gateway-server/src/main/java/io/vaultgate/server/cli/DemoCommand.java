@@ -45,11 +45,22 @@ public final class DemoCommand implements Callable<Integer> {
         if (app.sftpPort().isPresent()) {
             demo.writeKnownHosts(credentials, home, app.sftpPort().get());
         }
-        RunCommand.serveUntilSignal(app, () -> printInstructions(spec.commandLine().getOut(), app, credentials));
+        DemoSite demoSite;
+        try {
+            demoSite = DemoSite.start(app.core(), home);
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+        try (DemoSite site = demoSite) {
+            RunCommand.serveUntilSignal(app, () -> printInstructions(spec.commandLine().getOut(), app, credentials,
+                    site.drop()));
+        }
         return 0;
     }
 
-    private static void printInstructions(PrintWriter out, VaultgateApplication app, DemoSetup.Credentials demo) {
+    private static void printInstructions(PrintWriter out, VaultgateApplication app, DemoSetup.Credentials demo,
+                                          Path siteDrop) {
         out.println(RunCommand.readyLine(app));
         out.println();
         out.println("Demo tenant '" + DemoSetup.TENANT + "', client account '" + DemoSetup.ACCOUNT
@@ -75,6 +86,8 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("  " + curl + " " + base + "/inbox/README-https.md");
         });
         out.println();
+        out.println("Uploads are forwarded over mutual TLS to the demo BPO site, which drops them into "
+                + shown(siteDrop.resolve(DemoSetup.TENANT).resolve("inbox")) + "/");
         out.println("Every file is encrypted at rest under the tenant's key; look in "
                 + shown(app.dataDirectory().home().resolve("objects")) + ". Press Ctrl-C to stop.");
         out.flush();

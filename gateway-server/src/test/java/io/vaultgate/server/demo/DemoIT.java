@@ -47,11 +47,27 @@ class DemoIT {
             assertThat(shell(commands.get(2))).contains("\"sha256\"").contains("\"size\":22");
             assertThat(shell(commands.get(3))).contains("README-https.md").contains("README.md");
             assertThat(shell(commands.get(4))).isEqualTo("Vaultgate demo upload\n");
+
+            String siteLine = printed.stream().filter(line -> line.contains("demo BPO site")).findFirst().orElseThrow();
+            Path siteInbox = workDir.resolve(siteLine.substring(siteLine.lastIndexOf(' ') + 1));
+            assertThat(siteInbox).startsWithRaw(workDir.resolve("var/demo-site"));
+            assertForwarded(siteInbox.resolve("README.md"), "Vaultgate demo upload\n");
+            assertForwarded(siteInbox.resolve("README-https.md"), "Vaultgate demo upload\n");
         } finally {
             demo.destroy(); // SIGTERM, as systemd and `docker stop` send
             assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
         }
         assertThat(Files.readString(workDir.resolve("demo.log"))).contains("stopped");
+    }
+
+    /** The demo's site receiver gets each upload by push within a few forwarder polls. */
+    private static void assertForwarded(Path file, String content) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(file) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(file).as("forwarded to the demo site").exists();
+        assertThat(Files.readString(file)).isEqualTo(content);
     }
 
     private String shell(String command) throws IOException, InterruptedException {

@@ -1,0 +1,94 @@
+package io.vaultgate.server.cli;
+
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.forward.ForwardingAdministration;
+import io.vaultgate.core.forward.SiteForwarding;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.pki.CertificateAuthority;
+import io.vaultgate.core.pki.IssuedCertificate;
+import io.vaultgate.core.site.RouteMode;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.https.TlsMaterial;
+import io.vaultgate.https.receiver.ReceiverSettings;
+import io.vaultgate.https.receiver.SiteReceiver;
+import io.vaultgate.server.DataDirectory;
+import io.vaultgate.server.DemoSetup;
+import io.vaultgate.server.StartupException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The demo's BPO site, so that a newcomer sees a file arrive: the reference receiver on a free loopback
+ * port, dropping into {@code <home>/demo-site/}, and the demo tenant's uploads routed to it (push). Its
+ * server certificate and the gateway's client certificate are issued by the gateway CA; the receiver
+ * accepts only clients of that CA, and the site pins it. The endpoint is set afresh at every start, so
+ * jobs left from an earlier run go to the new port.
+ */
+final class DemoSite implements AutoCloseable {
+
+    static final String DROP = "demo-site";
+
+    private final SiteReceiver receiver;
+    private final Path drop;
+
+    private DemoSite(SiteReceiver receiver, Path drop) {
+        this.receiver = receiver;
+        this.drop = drop;
+    }
+
+    static DemoSite start(GatewayCore core, DataDirectory home) {
+        Path drop = home.home().resolve(DROP);
+        Clock clock = Clock.systemUTC();
+        try {
+            CertificateAuthority ca = new CertificateAuthority(IssuedCertificate.read(home.caKey(),
+                    home.caCertificate()), new SecureRandom(), clock);
+            IssuedCertificate server = ca.issueServer("vaultgate demo site", List.of("localhost"),
+                    List.of("127.0.0.1"), Duration.ofDays(1));
+            SiteReceiver receiver = SiteReceiver.start(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
+                    List.of(ca.certificate())), TlsMaterial.of(server.privateKey(), server.chain()));
+            try {
+                ForwardingAdministration admin = core.forwarding().administration();
+                Path key = home.tlsDir().resolve("forward-" + DemoSetup.SITE + ".key").toAbsolutePath();
+                IssuedCertificate client = admin.issueClientCertificate(DemoSetup.SITE, ca, key, Duration.ofDays(1));
+                admin.configureSite(new SiteForwarding(DemoSetup.SITE,
+                        URI.create("https://127.0.0.1:" + receiver.address().getPort()), List.of(ca.certificate()),
+                        client.chain(), key, Optional.empty(), 4, true));
+                routeDemoTenant(core);
+                return new DemoSite(receiver, drop);
+            } catch (RuntimeException e) {
+                receiver.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new StartupException("demo site " + drop, "cannot start the demo site receiver: " + e.getMessage(),
+                    "check the data directory's permissions, or remove " + drop, e);
+        }
+    }
+
+    private static void routeDemoTenant(GatewayCore core) {
+        TenantId tenant = TenantId.of(DemoSetup.TENANT);
+        boolean routed = core.sites().routes(tenant).stream()
+                .anyMatch(route -> route.siteId().equals(DemoSetup.SITE) && route.mode() == RouteMode.PUSH);
+        if (!routed) {
+            core.sites().addRoute(tenant, DemoSetup.SITE, RouteMode.PUSH, PathPolicy.parse("/inbox"), 0, 0,
+                    Duration.ZERO);
+        }
+    }
+
+    /** Where forwarded files appear: {@code <drop>/<tenant>/<path>}. */
+    Path drop() {
+        return drop;
+    }
+
+    @Override
+    public void close() {
+        receiver.close();
+    }
+}
