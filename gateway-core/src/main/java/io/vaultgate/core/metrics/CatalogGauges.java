@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gauges read from the catalog: stored bytes, files and quota usage per tenant, batches per tenant and
- * state, and the forwarding outbox per site ({@link ForwardQueueGauges}). {@link #refresh()} updates them (the ops listener calls it before each scrape) at most once per
+ * state, the forwarding outbox per site ({@link ForwardQueueGauges}), key ages and site certificates
+ * ({@link KeyAndCertificateGauges}). {@link #refresh()} updates them (the ops listener calls it before each scrape) at most once per
  * {@code minInterval}, with a fixed number of grouped queries whatever the number of tenants. Tenants that
  * share the {@code other} label are summed, except quota usage, where the fullest tenant counts.
  */
@@ -41,6 +42,7 @@ final class CatalogGauges {
     private final MultiGauge quota;
     private final MultiGauge batches;
     private final ForwardQueueGauges forward;
+    private final KeyAndCertificateGauges keys;
     private Instant next = Instant.MIN;
 
     CatalogGauges(MeterRegistry registry, Database database, TenantLabels labels, Clock clock, Duration minInterval) {
@@ -53,6 +55,7 @@ final class CatalogGauges {
         this.quota = gauge(registry, GatewayMetrics.TENANT_QUOTA_USAGE);
         this.batches = gauge(registry, GatewayMetrics.BATCHES);
         this.forward = new ForwardQueueGauges(registry, database);
+        this.keys = new KeyAndCertificateGauges(registry, database, labels);
     }
 
     private static MultiGauge gauge(MeterRegistry registry, MeterSpec spec) {
@@ -86,6 +89,7 @@ final class CatalogGauges {
             batches.register(counts.entrySet().stream()
                     .map(e -> MultiGauge.Row.of(e.getKey(), e.getValue())).toList(), true);
             forward.refresh(now);
+            keys.refresh(all, now);
         } catch (RuntimeException e) {
             LOG.warn("catalog gauges not refreshed: {}", e.getMessage());
         }

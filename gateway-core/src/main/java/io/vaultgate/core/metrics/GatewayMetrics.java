@@ -55,13 +55,16 @@ public final class GatewayMetrics {
             "Forwarding outbox jobs per site and state (pending, in_flight, dead)", "", List.of("site", STATE));
     public static final MeterSpec FORWARD_OLDEST = new MeterSpec("vaultgate.forward.oldest", Type.GAUGE,
             "Age of the oldest job per site not yet delivered (pending or in flight)", "seconds", List.of("site"));
+    public static final MeterSpec TENANT_KEY_AGE = new MeterSpec("vaultgate.tenant.key.age", Type.GAUGE,
+            "Time since the tenant's active key-encryption key version was made (last rotation or tenant creation)",
+            "seconds", List.of(TENANT));
     /** Registered by the server, which knows where the store lives. */
     public static final MeterSpec STORAGE_USABLE = new MeterSpec("vaultgate.storage.usable", Type.GAUGE,
             "Bytes still usable on the file system that holds the object store", "bytes", List.of());
     /** Registered by the server, which knows where the store lives. */
     public static final MeterSpec STORAGE_TOTAL = new MeterSpec("vaultgate.storage.total", Type.GAUGE,
             "Size of the file system that holds the object store", "bytes", List.of());
-    /** Registered by the server, which reads the certificates it serves. */
+    /** Registered by the server for the certificates it serves, and by the core for each site's TLS material. */
     public static final MeterSpec CERTIFICATE_EXPIRY = new MeterSpec("vaultgate.certificate.expiry", Type.GAUGE,
             "Seconds until the certificate expires (negative once expired)", "seconds", List.of("certificate"));
     /** Registered by the server: the readiness checks, evaluated at scrape time. */
@@ -70,7 +73,8 @@ public final class GatewayMetrics {
 
     private static final List<MeterSpec> ALL = List.of(TRANSFERS, TRANSFERS_STARTED, TRANSFER_BYTES,
             TRANSFER_DURATION, TRANSFER_SIZE, UPLOADS_ACTIVE, AUTH_SUCCESSES, AUTH_FAILURES, TENANT_STORED,
-            TENANT_FILES, TENANT_QUOTA_USAGE, BATCHES, FORWARD_QUEUE, FORWARD_OLDEST, STORAGE_USABLE, STORAGE_TOTAL, CERTIFICATE_EXPIRY, READY);
+            TENANT_FILES, TENANT_QUOTA_USAGE, BATCHES, FORWARD_QUEUE, FORWARD_OLDEST, TENANT_KEY_AGE, STORAGE_USABLE,
+            STORAGE_TOTAL, CERTIFICATE_EXPIRY, READY);
 
     private GatewayMetrics() {
     }
