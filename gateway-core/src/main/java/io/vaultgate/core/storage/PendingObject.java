@@ -1,7 +1,7 @@
 package io.vaultgate.core.storage;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 
 /**
  * A ciphertext object being written. It is invisible until {@link ObjectStore#commit} makes it durable
@@ -12,8 +12,11 @@ public interface PendingObject extends AutoCloseable {
 
     ObjectId id();
 
-    /** Positional, random-access channel on the temporary object. */
-    FileChannel channel();
+    /**
+     * Positional channel on the temporary object. Stores may restrict it to how envelope writers use it:
+     * appends, and rewrites or truncation of the last segment only (the S3 store sends earlier bytes away).
+     */
+    SeekableByteChannel channel();
 
     /** Forces written bytes to stable storage without committing. */
     void sync() throws IOException;
