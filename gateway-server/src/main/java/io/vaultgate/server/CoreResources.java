@@ -3,7 +3,6 @@ package io.vaultgate.server;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.core.audit.AuditSigningKey;
-import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.storage.FileSystemObjectStore;
 import io.vaultgate.crypto.CryptoException;
@@ -55,7 +54,10 @@ public final class CoreResources implements AutoCloseable {
             secret.destroy();
         }
         try {
-            return new CoreResources(keys, assemble(config, keys, metrics));
+            return new CoreResources(keys, assemble(config, env, keys, metrics));
+        } catch (StartupException e) {
+            keys.close();
+            throw e;
         } catch (IOException | RuntimeException e) {
             keys.close();
             throw new StartupException("storage.path " + config.storageRoot(), e.getMessage(),
@@ -63,8 +65,8 @@ public final class CoreResources implements AutoCloseable {
         }
     }
 
-    static GatewayCore assemble(VaultgateConfig config, KeystoreKeyProvider keys, CoreMetrics metrics)
-            throws IOException {
+    static GatewayCore assemble(VaultgateConfig config, Map<String, String> env, KeystoreKeyProvider keys,
+                                CoreMetrics metrics) throws IOException {
         int window = config.uploads().reorderWindowSegments(EnvelopeFormat.DEFAULT_SEGMENT_SIZE);
         SecureRandom random = new SecureRandom();
         AuditSigningKey auditKey;
@@ -74,7 +76,7 @@ public final class CoreResources implements AutoCloseable {
             throw new StartupException("audit key " + new DataDirectory(config).auditSigningKey(), e.getMessage(),
                     "run `vaultgate init`, and check the file's owner and mode (0600)", e);
         }
-        return GatewayCore.assemble(Database.sqlite(config.catalogFile()),
+        return GatewayCore.assemble(CatalogDatabase.open(config, env),
                 new FileSystemObjectStore(config.storageRoot()), keys, auditKey,
                 new GatewayCore.Settings(config.uploads().partialExpiry(), window), random, Clock.systemUTC(),
                 metrics);

@@ -121,7 +121,9 @@ public final class VaultgateApplication implements AutoCloseable {
         List<ReadinessCheck> listeners = new ArrayList<>();
         listeners.add(() -> stopping.get() ? CheckResult.down("accepting", "the gateway is shutting down and "
                 + "refuses new uploads") : CheckResult.up("accepting"));
-        listeners.add(CatalogFileCheck.of(config.catalogFile()));
+        if (config.catalog().type() == io.vaultgate.server.config.CatalogType.SQLITE) {
+            listeners.add(CatalogFileCheck.of(config.catalogFile()));
+        }
         sftp.ifPresent(server -> listeners.add(() -> server.isRunning() ? CheckResult.up("sftp")
                 : CheckResult.down("sftp", "the SFTP listener is not running")));
         https.ifPresent(server -> listeners.add(() -> CheckResult.up("https")));

@@ -1,7 +1,9 @@
 package io.vaultgate.server.config;
 
-/** The catalog database. {@code postgresql} (scale-out) is reserved and rejected until it is implemented. */
+/** The catalog database. */
 public enum CatalogType {
     /** An embedded SQLite file: nothing to install. */
-    SQLITE
+    SQLITE,
+    /** A PostgreSQL database shared by every gateway node (scale-out; docs/postgresql.md). */
+    POSTGRESQL
 }

@@ -59,7 +59,7 @@ final class ConfigModule extends SimpleModule {
         scalar(DataSize.class, DataSize::toString, DataSize::parse);
         scalar(Path.class, Path::toString, ConfigModule::parsePath);
         enumeration(KeyProviderType.class, false, Map.of("pkcs11", "reserved for a later release"));
-        enumeration(CatalogType.class, false, Map.of("postgresql", "reserved for a later release"));
+        enumeration(CatalogType.class, false, Map.of());
         enumeration(StorageType.class, false, Map.of("s3", "reserved for a later release"));
         enumeration(LogFormat.class, false, Map.of());
         enumeration(LogLevel.class, true, Map.of());

@@ -72,6 +72,10 @@ public record VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, Key
         return resolve(catalog.path());
     }
 
+    public Path catalogPasswordFile() {
+        return resolve(catalog.passwordFile());
+    }
+
     public Path storageRoot() {
         return resolve(storage.path());
     }
@@ -100,7 +104,7 @@ public record VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, Key
                 + " max-upload " + https.maxUploadSize()
                 + "; keys=" + name(keys.provider()) + " " + keystoreFile()
                 + " (master secret from " + secretEnv + masterSecretFile() + ")"
-                + "; catalog=" + name(catalog.type()) + " " + catalogFile()
+                + "; catalog=" + catalog.describe(catalogFile())
                 + "; storage=" + name(storage.type()) + " " + storageRoot()
                 + "; uploads: partial-expiry " + Durations.format(uploads.partialExpiry())
                 + ", reorder-window " + uploads.reorderWindow()

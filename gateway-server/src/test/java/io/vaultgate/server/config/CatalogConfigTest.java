@@ -1,0 +1,85 @@
+package io.vaultgate.server.config;
+
+import static io.vaultgate.server.config.ConfigFixtures.loadYaml;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code catalog.*}: PostgreSQL is chosen by configuration, validated at load, and never carries a secret. */
+class CatalogConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void postgresql_isLoadedWithItsUrlUserPoolAndPasswordSources() {
+        VaultgateConfig config = loadYaml(dir, """
+                catalog:
+                  type: postgresql
+                  url: jdbc:postgresql://db.example.net:5432/vaultgate?sslmode=verify-full
+                  user: gateway
+                  password-file: /run/secrets/catalog
+                  pool-size: 25
+                """);
+
+        assertThat(config.catalog().type()).isEqualTo(CatalogType.POSTGRESQL);
+        assertThat(config.catalog().url()).isEqualTo("jdbc:postgresql://db.example.net:5432/vaultgate?sslmode=verify-full");
+        assertThat(config.catalog().user()).isEqualTo("gateway");
+        assertThat(config.catalogPasswordFile()).isEqualTo(Path.of("/run/secrets/catalog"));
+        assertThat(config.catalog().passwordEnv()).isEqualTo("VAULTGATE_CATALOG_PASSWORD");
+        assertThat(config.catalog().poolSize()).isEqualTo(25);
+        assertThat(config.describe()).contains("catalog=postgresql jdbc:postgresql://db.example.net:5432/vaultgate"
+                + "?sslmode=verify-full as gateway (pool 25)");
+    }
+
+    @Test
+    void postgresqlWithoutUrl_namesTheKeyAndAnExample() {
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> loadYaml(dir, "catalog:\n  type: postgresql\n"));
+
+        assertThat(e.key()).isEqualTo("catalog.url");
+        assertThat(e).hasMessageContaining("no URL for the postgresql catalog")
+                .hasMessageContaining("jdbc:postgresql://db.example.net:5432/vaultgate");
+    }
+
+    @Test
+    void nonPostgresqlUrl_isRejected() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loadYaml(dir,
+                "catalog:\n  type: postgresql\n  url: jdbc:mysql://db/vaultgate\n"));
+
+        assertThat(e.key()).isEqualTo("catalog.url");
+        assertThat(e).hasMessageContaining("not a PostgreSQL JDBC URL \"jdbc:mysql://db/vaultgate\"");
+    }
+
+    @Test
+    void passwordInTheUrl_isRefusedWithoutRepeatingIt() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(Optional.empty(),
+                Map.of("VAULTGATE_CATALOG_URL", "jdbc:postgresql://db/vaultgate?user=v&password=hunter2"),
+                Map.of("home", dir.toString(), "catalog.type", "postgresql")));
+
+        assertThat(e.key()).isEqualTo("catalog.url");
+        assertThat(e).hasMessageContaining("carries a password").hasMessageContaining("catalog.password-file")
+                .hasMessageContaining("VAULTGATE_CATALOG_PASSWORD").hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void poolSizeOutOfRange_isRejected() {
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> loadYaml(dir, "catalog:\n  pool-size: 0\n"));
+
+        assertThat(e.key()).isEqualTo("catalog.pool-size");
+        assertThat(e).hasMessageContaining("between 1 and 1000");
+    }
+
+    @Test
+    void passwordVariable_isNotReportedAsAnUnusedVariable() {
+        VaultgateConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of("home", dir.toString()));
+
+        assertThat(ConfigLoader.unusedEnvironment(Map.of("VAULTGATE_CATALOG_PASSWORD", "x",
+                "VAULTGATE_CATALOG_PASWORD", "x"), config)).containsExactly("VAULTGATE_CATALOG_PASWORD");
+    }
+}
