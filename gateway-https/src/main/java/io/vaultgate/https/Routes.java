@@ -15,6 +15,7 @@ import io.vaultgate.https.http.Peer;
 import io.vaultgate.https.http.Reply;
 import io.vaultgate.https.http.Route;
 import io.vaultgate.https.operator.OperatorApi;
+import io.vaultgate.https.operator.PolicyApi;
 import io.vaultgate.https.tus.TusApi;
 import java.util.List;
 import java.util.stream.Stream;
@@ -64,6 +65,9 @@ final class Routes implements Dispatcher {
         }
         if (path.equals(OperatorApi.PREFIX) || path.startsWith(OperatorApi.PREFIX + "/")) {
             return operators.handle(reply, request, principal, path.substring(OperatorApi.PREFIX.length()));
+        }
+        if (PolicyApi.owns(path)) {
+            return operators.handlePolicy(reply, request, principal, path);
         }
         if (path.equals(AdminApi.PREFIX) || path.startsWith(AdminApi.PREFIX + "/")) {
             return admin.handle(reply, request, principal, path);

@@ -24,14 +24,18 @@ import java.util.Optional;
  * The operator's batch workflow under {@code /v1/batches}: list the batches ready for its site (and those
  * it holds), claim one (a lease), complete it. The batch's files are read, and results written, through
  * {@code /v1/files/{tenant}/{batch}/...} like any other file; the core decides what an operator may see.
+ * A claim refused because the tenant's data-handling policy is not acknowledged answers 403 with the
+ * problem type {@code policy-not-acknowledged}; {@link PolicyApi} serves the policy and takes the
+ * acknowledgement.
  */
 public final class OperatorApi {
 
     public static final String PREFIX = "/v1/batches";
     static final String CLAIM = PREFIX + "/{id}/claim";
     static final String COMPLETE = PREFIX + "/{id}/complete";
-    public static final List<Route> ROUTES = List.of(new Route(HttpMethod.GET, PREFIX),
-            new Route(HttpMethod.POST, CLAIM), new Route(HttpMethod.POST, COMPLETE));
+    public static final List<Route> ROUTES = java.util.stream.Stream.concat(java.util.stream.Stream.of(
+            new Route(HttpMethod.GET, PREFIX), new Route(HttpMethod.POST, CLAIM), new Route(HttpMethod.POST, COMPLETE)),
+            PolicyApi.ROUTES.stream()).toList();
 
     private final Optional<BatchService> service;
 
@@ -77,7 +81,7 @@ public final class OperatorApi {
         Batch batch = switch (parts[1]) {
             case "claim" -> {
                 requireMethod(method, HttpMethod.POST, CLAIM);
-                yield batches.claim(operator, parts[0]);
+                yield claim(batches, operator, parts[0]);
             }
             case "complete" -> {
                 requireMethod(method, HttpMethod.POST, COMPLETE);
@@ -87,6 +91,21 @@ public final class OperatorApi {
         };
         reply.json(HttpResponseStatus.OK, Json.object(json -> fields(json, batch)));
         return Exchange.DISCARD;
+    }
+
+    /** The operator routes under {@link PolicyApi#PREFIX}. */
+    public Exchange handlePolicy(Reply reply, HttpRequest request, Principal principal, String path) {
+        BatchService batches = service.orElseThrow(
+                () -> new HttpProblem(HttpResponseStatus.NOT_FOUND, "no-route", "no such endpoint"));
+        return new PolicyApi(batches.policies()).handle(reply, request, principal, path);
+    }
+
+    private static Batch claim(BatchService batches, OperatorPrincipal operator, String batchId) {
+        try {
+            return batches.claim(operator, batchId);
+        } catch (GatewayException e) {
+            throw PolicyApi.specific(e);
+        }
     }
 
     private static void fields(JsonGenerator json, Batch batch) throws IOException {
