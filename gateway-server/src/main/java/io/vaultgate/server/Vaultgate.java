@@ -14,6 +14,7 @@ import io.vaultgate.server.cli.ReceiptCommand;
 import io.vaultgate.server.cli.ReceiveCommand;
 import io.vaultgate.server.cli.RunCommand;
 import io.vaultgate.server.cli.SiteCommand;
+import io.vaultgate.server.cli.StatusCommand;
 import io.vaultgate.server.cli.TenantCommand;
 import io.vaultgate.server.cli.VersionCommand;
 import io.vaultgate.server.config.ConfigException;
@@ -42,6 +43,7 @@ import picocli.CommandLine.HelpCommand;
                 KeysCommand.class,
                 AuditCommand.class,
                 ReceiptCommand.class,
+                StatusCommand.class,
                 VersionCommand.class,
                 HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",

@@ -1,5 +1,8 @@
 package io.vaultgate.server.ops;
 
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.tenant.Account;
+import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.server.VaultgateApplication;
 import io.vaultgate.server.config.ConfigLoader;
@@ -29,6 +32,7 @@ final class RunningGateway implements AutoCloseable {
     static final String ACCOUNT = "alice";
 
     final VaultgateApplication app;
+    final Account account;
     final String clientToken;
     final String adminToken;
     final HttpClient https;
@@ -41,7 +45,7 @@ final class RunningGateway implements AutoCloseable {
         app = VaultgateApplication.start(ConfigLoader.load(Optional.empty(), Map.of(), overrides), Map.of());
         try {
             app.core().administration().createTenant(TenantId.of(TENANT), "Acme", false);
-            app.core().administration().createAccount(TenantId.of(TENANT), ACCOUNT);
+            account = app.core().administration().createAccount(TenantId.of(TENANT), ACCOUNT);
             clientToken = app.core().administration().issueAccountToken(ACCOUNT, "test");
             adminToken = Files.readString(adminTokenFile()).strip();
             https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -51,6 +55,11 @@ final class RunningGateway implements AutoCloseable {
             app.close();
             throw e;
         }
+    }
+
+    /** alice, logged in over {@code protocol}, for calls straight into the core. */
+    ClientPrincipal alice(Protocol protocol) {
+        return new ClientPrincipal(account.id(), ACCOUNT, TenantId.of(TENANT), protocol);
     }
 
     Path adminTokenFile() {

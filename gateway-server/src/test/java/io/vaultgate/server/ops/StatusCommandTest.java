@@ -1,0 +1,99 @@
+package io.vaultgate.server.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.files.FileContent;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.server.Vaultgate;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vaultgate status} against a running gateway's ops listener. */
+class StatusCommandTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void status_showsTheTransfersInProgress_withProgressBars() throws Exception {
+        try (RunningGateway gateway = new RunningGateway(home, Map.of())) {
+            assertThat(gateway.put("/inbox/done.bin", new byte[200_000])).isEqualTo(201);
+            try (Upload upload = gateway.app.core().ingest().open(gateway.alice(Protocol.SFTP),
+                    PathPolicy.parse("/inbox/streaming.bin"), UploadMode.CREATE);
+                 FileContent download = gateway.app.core().files().open(gateway.alice(Protocol.HTTPS),
+                         PathPolicy.parse("/inbox/done.bin"))) {
+                upload.write(0, ByteBuffer.wrap(new byte[3 * 1024 * 1024]));
+                download.read(0, ByteBuffer.allocate(100_000));
+
+                Run run = status(gateway, "--url", "http://127.0.0.1:" + gateway.opsPort());
+
+                assertThat(run.code()).as(run.err()).isZero();
+                assertThat(run.out()).contains("ready", "uploads in flight: 1", "/inbox/streaming.bin", "3.0 MiB",
+                        "<=>", "/inbox/done.bin", "[##########----------]  50%", "sftp", "https", "alice");
+                upload.commit();
+            }
+        }
+    }
+
+    @Test
+    void watch_redrawsUntilTheCount() throws Exception {
+        try (RunningGateway gateway = new RunningGateway(home, Map.of())) {
+            Run run = status(gateway, "--url", "http://127.0.0.1:" + gateway.opsPort(), "--watch", "--interval",
+                    "100ms", "--count", "3");
+
+            assertThat(run.code()).as(run.err()).isZero();
+            assertThat(run.out().split("\033\\[H\033\\[2J", -1)).hasSize(4);
+            assertThat(run.out()).contains("No transfer in progress.");
+        }
+    }
+
+    @Test
+    void aWrongToken_isRefused_withExitCode1() throws Exception {
+        try (RunningGateway gateway = new RunningGateway(home, Map.of())) {
+            Path wrong = Files.writeString(home.resolve("wrong.token"), "not-a-token\n");
+
+            Run run = status(gateway, "--url", "http://127.0.0.1:" + gateway.opsPort(), "--token-file",
+                    wrong.toString());
+
+            assertThat(run.code()).isEqualTo(1);
+            assertThat(run.err()).contains("refused the administrator token (403)");
+            assertThat(run.err()).doesNotContain("not-a-token");
+        }
+    }
+
+    @Test
+    void noGatewayListening_saysSo_withExitCode1() throws Exception {
+        try (RunningGateway gateway = new RunningGateway(home, Map.of())) {
+            int closed = ExternalTool.freePort();
+
+            Run run = status(gateway, "--url", "http://127.0.0.1:" + closed);
+
+            assertThat(run.code()).isEqualTo(1);
+            assertThat(run.err()).contains("cannot reach the ops listener", "ops.enabled");
+        }
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private Run status(RunningGateway gateway, String... options) {
+        String[] args = new String[options.length + 3];
+        args[0] = "status";
+        args[1] = "--home";
+        args[2] = home.toString();
+        System.arraycopy(options, 0, args, 3, options.length);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Vaultgate.execute(args, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+}
