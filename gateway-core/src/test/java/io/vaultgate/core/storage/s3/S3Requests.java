@@ -7,7 +7,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
-/** Records every request a client sends: operation, Range header, and the body sizes each way. */
+/** Records every request a client sends: operation, Range header, and the payload sizes each way. */
 final class S3Requests implements ExecutionInterceptor {
 
     /** One request as it went over the wire. */
@@ -20,7 +20,9 @@ final class S3Requests implements ExecutionInterceptor {
     public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         String range = context.httpRequest().firstMatchingHeader("Range").orElse("");
-        long requestBytes = context.httpRequest().firstMatchingHeader("Content-Length").map(Long::parseLong)
+        // over plain HTTP the SDK signs bodies chunk by chunk (aws-chunked); the payload size is then this header
+        long requestBytes = context.httpRequest().firstMatchingHeader("x-amz-decoded-content-length")
+                .or(() -> context.httpRequest().firstMatchingHeader("Content-Length")).map(Long::parseLong)
                 .orElse(0L);
         long responseBytes = context.httpResponse().firstMatchingHeader("Content-Length").map(Long::parseLong)
                 .orElse(0L);
