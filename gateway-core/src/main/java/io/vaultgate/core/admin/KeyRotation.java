@@ -12,6 +12,7 @@ import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.ingest.KeySlots;
+import io.vaultgate.core.report.WorkProgress;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KekId;
@@ -24,12 +25,18 @@ import java.util.Optional;
 /**
  * Rotates a tenant's key-encryption key and moves its files' key slots to the new version. Payloads are
  * never touched: only the wrapped data keys in the catalog change, each in its own transaction with its
- * audit event, so an interrupted rewrap can simply be run again.
+ * audit event, so an interrupted rewrap can simply be run again. An emergency rotation (a KEK version is
+ * suspected compromised) does both at once, makes a second pass for slots written while the first ran,
+ * and audits a closing summary with how many slots, if any, are still wrapped by an older version.
  */
 public final class KeyRotation {
 
     /** What a rotation did. */
     public record Result(KekId active, int rewrapped) {
+    }
+
+    /** What an emergency rotation did; {@code remaining} slots are still under an older version (0 normally). */
+    public record EmergencyResult(KekId active, int rewrapped, long remaining) {
     }
 
     private final Database database;
@@ -68,12 +75,41 @@ public final class KeyRotation {
         return new Result(active, rewrap ? rewrap(tenant) : 0);
     }
 
+    /**
+     * Rotates the tenant's KEK and re-wraps every key slot now, reporting each slot to {@code progress}.
+     * Audited as a {@code ROTATE} marked {@code emergency}, one {@code REWRAP} per slot, and a closing
+     * {@code REWRAP} summary of the KEK.
+     */
+    public EmergencyResult emergencyRotate(TenantId tenant, WorkProgress progress) {
+        if (database.read(jdbc -> tenants.find(jdbc, tenant)).isEmpty()) {
+            throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " does not exist");
+        }
+        KekId active = keys.rotate(tenant.value());
+        audit.append(new AuditEvent.KeyOperation(clock.instant(), Optional.of(tenant), actor, KeyAction.ROTATE,
+                active.toString(), "emergency: new KEK version " + active.version() + "; re-wrapping every key slot"));
+        int rewrapped = rewrap(tenant, progress);
+        rewrapped += rewrap(tenant, WorkProgress.NONE); // slots of uploads that started during the first pass
+        long remaining = database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM key_slots WHERE kek_tenant = ? "
+                + "AND kek_version < ?", tenant.value(), active.version()));
+        audit.append(new AuditEvent.KeyOperation(clock.instant(), Optional.of(tenant), actor, KeyAction.REWRAP,
+                active.toString(), "emergency rotation done: " + rewrapped + " key slots re-wrapped, " + remaining
+                + " still under older versions"));
+        return new EmergencyResult(active, rewrapped, remaining);
+    }
+
     /** Moves every key slot of the tenant to its active KEK version; returns how many changed. */
     public int rewrap(TenantId tenant) {
+        return rewrap(tenant, WorkProgress.NONE);
+    }
+
+    /** As {@link #rewrap(TenantId)}, reporting every slot visited to {@code progress}. */
+    public int rewrap(TenantId tenant, WorkProgress progress) {
         int changed = 0;
         List<FileRecord> all = database.read(jdbc -> files.listByStates(jdbc, tenant,
                 List.of(FileState.COMMITTED, FileState.PARTIAL, FileState.UPLOADING)));
+        progress.total(all.size());
         for (FileRecord file : all) {
+            progress.advance(1);
             EnvelopeContext context = new EnvelopeContext(tenant.value(), file.id());
             Optional<StoredKeySlot> stored = database.read(jdbc -> files.keySlot(jdbc, file.id()));
             if (stored.isEmpty()) {

@@ -40,7 +40,7 @@ class KeyRotationTest {
 
             assertThat(result.active().version()).isEqualTo(2);
             assertThat(result.rewrapped()).isEqualTo(3);
-            Database catalog = Database.sqlite(home.resolve("catalog.db"));
+            Database catalog = test.database();
             long onNewVersion = catalog.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM key_slots WHERE kek_version = 2"));
             assertThat(onNewVersion).isEqualTo(3);
             assertThat(objects()).usingRecursiveComparison().isEqualTo(payloadsBefore);
@@ -50,7 +50,6 @@ class KeyRotationTest {
                 assertThat(new String(buffer.array())).isEqualTo("b".repeat(1000));
             }
             assertThat(test.core().keyRotation().rewrap(client.tenant())).as("running again changes nothing").isZero();
-            catalog.close();
         }
     }
 

@@ -183,8 +183,8 @@ class PolicyEnforcementTest {
 
     private String audit() {
         StringWriter out = new StringWriter();
-        try (Database database = Database.sqlite(home.resolve("catalog.db"))) {
-            new AuditExporter(database, Clock.systemUTC()).export(new ExportFilter(Instant.EPOCH,
+        try {
+            new AuditExporter(test.database(), Clock.systemUTC()).export(new ExportFilter(Instant.EPOCH,
                     Instant.parse("2100-01-01T00:00:00Z"), Optional.of(ACME), Optional.empty()), out);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -196,14 +196,17 @@ public final class AuditCommand {
                     .ifPresent(c -> err.println("signed a checkpoint at record " + c.seq()));
             AuditExporter exporter = new AuditExporter(store.database(), Clock.systemUTC());
             AuditExporter.Summary summary;
-            if (outFile == null) {
-                summary = exporter.export(filter, out);
-                out.flush();
-            } else {
-                Files.deleteIfExists(outFile);
-                Files.createFile(outFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                try (Writer writer = new OutputStreamWriter(Files.newOutputStream(outFile), StandardCharsets.UTF_8)) {
-                    summary = exporter.export(filter, writer);
+            try (Progress progress = Progress.onTerminal("export", err)) {
+                if (outFile == null) {
+                    summary = exporter.export(filter, out);
+                    out.flush();
+                } else {
+                    Files.deleteIfExists(outFile);
+                    Files.createFile(outFile, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rw-------")));
+                    try (Writer writer = new OutputStreamWriter(Files.newOutputStream(outFile), StandardCharsets.UTF_8)) {
+                        summary = exporter.export(filter, new CountingLines(writer, progress));
+                    }
                 }
             }
             err.println("exported " + summary.events() + " events (records " + summary.firstSeq() + ".." + summary.lastSeq()
@@ -211,6 +214,35 @@ public final class AuditCommand {
                     + (outFile == null ? "" : " to " + outFile)
                     + (summary.signedToEnd() ? "" : "; the last records are not signed yet, export again later"));
             return 0;
+        }
+    }
+
+    /** Counts the lines written through it (one per exported record) for the progress bar. */
+    private static final class CountingLines extends java.io.FilterWriter {
+        private final Progress progress;
+
+        CountingLines(Writer out, Progress progress) {
+            super(out);
+            this.progress = progress;
+        }
+
+        @Override
+        public void write(int c) throws IOException {
+            super.write(c);
+            if (c == '\n') {
+                progress.advance(1);
+            }
+        }
+
+        @Override
+        public void write(String text, int offset, int length) throws IOException {
+            super.write(text, offset, length);
+            progress.advance(text.substring(offset, offset + length).chars().filter(c -> c == '\n').count());
+        }
+
+        @Override
+        public void write(char[] chars, int offset, int length) throws IOException {
+            write(new String(chars, offset, length), 0, length);
         }
     }
 

@@ -15,7 +15,10 @@ public final class KeysCommand {
 
     @Command(name = "rotate", mixinStandardHelpOptions = true,
             description = {"Create a tenant's next key-encryption key version; new files use it at once.",
-                    "With --rewrap, every stored data key is re-wrapped to it now (payloads are not touched)."})
+                    "With --rewrap, every stored data key is re-wrapped to it now (payloads are not touched).",
+                    "With --emergency (a key is suspected compromised), rotates and re-wraps every key slot now, "
+                            + "checks that none is left under an older version, and audits it as an emergency; "
+                            + "exit code 1 if some slot could not be moved."})
     static final class Rotate extends CoreTask {
         @Option(names = "--tenant", required = true)
         String tenant;
@@ -23,12 +26,24 @@ public final class KeysCommand {
         @Option(names = "--rewrap", description = "Also move every file's key slot to the new version now.")
         boolean rewrap;
 
+        @Option(names = "--emergency", description = "Rotate and re-wrap every key slot now, audited as an emergency.")
+        boolean emergency;
+
         Rotate(Map<String, String> env) {
             super(env);
         }
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
+            if (emergency) {
+                KeyRotation.EmergencyResult result;
+                try (Progress progress = Progress.onTerminal("re-wrap " + tenant, spec.commandLine().getErr())) {
+                    result = core.keyRotation().emergencyRotate(TenantId.of(tenant), progress);
+                }
+                out.println("Emergency rotation of tenant " + tenant + ": new files use " + result.active() + "; re-wrapped "
+                        + result.rewrapped() + " key slots; " + result.remaining() + " left under older versions");
+                return result.remaining() == 0 ? 0 : 1;
+            }
             KeyRotation.Result result = core.keyRotation().rotate(TenantId.of(tenant), rewrap);
             out.println("Tenant " + tenant + " now encrypts new files under " + result.active()
                     + (rewrap ? "; re-wrapped " + result.rewrapped() + " key slots" : ""));
@@ -48,7 +63,11 @@ public final class KeysCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            out.println("Re-wrapped " + core.keyRotation().rewrap(TenantId.of(tenant)) + " key slots of " + tenant);
+            int rewrapped;
+            try (Progress progress = Progress.onTerminal("re-wrap " + tenant, spec.commandLine().getErr())) {
+                rewrapped = core.keyRotation().rewrap(TenantId.of(tenant), progress);
+            }
+            out.println("Re-wrapped " + rewrapped + " key slots of " + tenant);
             return 0;
         }
     }
