@@ -49,7 +49,10 @@ function renderTransfers(report) {
   for (const t of report.transfers) {
     seen.add(t.transferId);
     const last = previous.get(t.transferId);
-    const rate = last && at > last.at ? (t.bytes - last.bytes) * 1000 / (at - last.at) : 0;
+    const started = Date.parse(t.startedAt);
+    // between polls: the recent rate; on the first poll: the average since the transfer started
+    const rate = last && at > last.at ? (t.bytes - last.bytes) * 1000 / (at - last.at)
+      : at > started ? t.bytes * 1000 / (at - started) : 0;
     previous.set(t.transferId, { bytes: t.bytes, at: at });
     const row = body.insertRow();
     row.className = 'transfer';
