@@ -1,0 +1,168 @@
+package io.vaultgate.core.storage.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.audit.AuditKeys;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.files.FileContent;
+import io.vaultgate.core.files.FileEntry;
+import io.vaultgate.core.ingest.Recovery;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.path.VirtualPath;
+import io.vaultgate.core.storage.ObjectId;
+import io.vaultgate.core.storage.ObjectStore;
+import io.vaultgate.core.storage.PendingObject;
+import io.vaultgate.core.tenant.Account;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.crypto.keystore.KdfParams;
+import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
+import io.vaultgate.crypto.keystore.MasterSecret;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway dies after S3 holds the complete object but before the catalog says COMMITTED. After a
+ * restart the upload was never acknowledged, so no file may be visible; recovery turns it into a resumable
+ * partial of its uploader (the object is already whole, so resuming costs nothing), and the bucket holds
+ * nothing the catalog does not name.
+ */
+class S3CrashBeforeCatalogCommitTest {
+
+    private static final VirtualPath REPORT = PathPolicy.parse("/inbox/report.bin");
+    private static final GatewayCore.Settings SETTINGS = new GatewayCore.Settings(Duration.ofHours(24), 64);
+
+    @TempDir
+    Path home;
+    private final S3StoreFixture s3 = new S3StoreFixture();
+    private final byte[] data = Envelopes.plaintext(5, 7 * 1024 * 1024 + 99);
+
+    @AfterEach
+    void close() {
+        s3.close();
+    }
+
+    @Test
+    void crashAfterTheObjectIsStored_leavesNoVisibleFile_andTheUploadResumesToTheSameBytes() throws Exception {
+        ClientPrincipal alice;
+        try (Node first = Node.start(home, new CrashAfterStoreCommit(s3.store), true)) {
+            first.core.administration().createTenant(TenantId.of("acme"), "Acme", false);
+            Account account = first.core.administration().createAccount(TenantId.of("acme"), "alice");
+            alice = new ClientPrincipal(account.id(), "alice", account.tenant(), Protocol.HTTPS);
+            Upload upload = first.core.ingest().open(alice, REPORT, UploadMode.CREATE);
+            for (int at = 0; at < data.length; at += 65_536) {
+                upload.write(at, ByteBuffer.wrap(data, at, Math.min(65_536, data.length - at)));
+            }
+            assertThatThrownBy(upload::commit).isInstanceOf(SimulatedCrash.class);
+        }
+        assertThat(s3.keys()).as("the object reached S3").hasSize(1);
+
+        try (S3ObjectStore store = new S3ObjectStore(s3.server.client(), s3.store.settings(), Clock.systemUTC());
+             Node restarted = Node.start(home, store, false)) {
+            Recovery.Report report = restarted.core.recovery().run();
+
+            assertThat(report.resumable()).isEqualTo(1);
+            FileEntry entry = restarted.core.files().stat(alice, REPORT);
+            assertThat(entry.partial()).isTrue();
+            assertThatThrownBy(() -> restarted.core.files().open(alice, REPORT)).isInstanceOf(GatewayException.class);
+            List<String> rows = restarted.database.read(jdbc -> jdbc.query("SELECT object_id FROM files",
+                    rs -> rs.getString(1)));
+            assertThat(s3.keys()).containsExactlyElementsOf(rows.stream().map(id -> "acme/" + id).toList());
+
+            try (Upload resumed = restarted.core.ingest().open(alice, REPORT, UploadMode.RESUME)) {
+                assertThat(resumed.resumeOffset()).isEqualTo(data.length);
+                resumed.commit();
+            }
+            assertThat(read(restarted.core, alice)).isEqualTo(data);
+        }
+    }
+
+    private static byte[] read(GatewayCore core, ClientPrincipal who) throws IOException {
+        try (FileContent content = core.files().open(who, REPORT)) {
+            ByteBuffer all = ByteBuffer.allocate((int) content.size());
+            while (all.hasRemaining() && content.read(all.position(), all) >= 0) {
+                // read until full
+            }
+            return all.array();
+        }
+    }
+
+    /** The process dying right after the store made the object durable. */
+    static final class SimulatedCrash extends Error {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private record CrashAfterStoreCommit(ObjectStore delegate) implements ObjectStore {
+        @Override
+        public PendingObject create(TenantId tenant, ObjectId id) throws IOException {
+            return delegate.create(tenant, id);
+        }
+
+        @Override
+        public PendingObject reopen(TenantId tenant, ObjectId id) throws IOException {
+            return delegate.reopen(tenant, id);
+        }
+
+        @Override
+        public void commit(TenantId tenant, PendingObject object) throws IOException {
+            delegate.commit(tenant, object);
+            throw new SimulatedCrash();
+        }
+
+        @Override
+        public SeekableByteChannel open(TenantId tenant, ObjectId id) throws IOException {
+            return delegate.open(tenant, id);
+        }
+
+        @Override
+        public void delete(TenantId tenant, ObjectId id) throws IOException {
+            delegate.delete(tenant, id);
+        }
+
+        @Override
+        public int sweep(TenantId tenant, Set<ObjectId> keepCommitted, Set<ObjectId> keepPending)
+                throws IOException {
+            return delegate.sweep(tenant, keepCommitted, keepPending);
+        }
+    }
+
+    /** One gateway process's core: catalog, keys and the given store over a shared home. */
+    private record Node(Database database, KeystoreKeyProvider keys, GatewayCore core) implements AutoCloseable {
+        static Node start(Path home, ObjectStore store, boolean create) throws IOException {
+            MasterSecret secret = MasterSecret.fromBytes("test master secret, not for production"
+                    .getBytes(StandardCharsets.UTF_8));
+            KeystoreKeyProvider keys = create
+                    ? KeystoreKeyProvider.create(home.resolve("kek.p12"), secret, new KdfParams(1024, 1, 1))
+                    : KeystoreKeyProvider.open(home.resolve("kek.p12"), secret);
+            Database database = Database.sqlite(home.resolve("catalog.db"));
+            SecureRandom random = new SecureRandom();
+            GatewayCore core = GatewayCore.assemble(database, store, keys,
+                    AuditKeys.loadOrCreate(home.resolve("audit-signing.key"), random), SETTINGS, random,
+                    Clock.systemUTC());
+            return new Node(database, keys, core);
+        }
+
+        @Override
+        public void close() {
+            database.close();
+            keys.close();
+        }
+    }
+}
