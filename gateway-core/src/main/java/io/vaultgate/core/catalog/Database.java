@@ -106,10 +106,31 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
     public <T> T inTransaction(Work<T> work) {
+        return transaction(work, false);
+    }
+
+    /**
+     * Like {@link #inTransaction}, but the commit may return before it is on stable storage (SQLite
+     * {@code synchronous=NORMAL}, PostgreSQL {@code synchronous_commit=off}). A crash of the process keeps
+     * it; a power loss may lose it, together with later such commits only: the next ordinary commit makes it
+     * durable too, because both databases write their log in order. Only for rows whose loss after a power
+     * failure is harmless, such as an upload no client has been told is stored.
+     */
+    public <T> T inTransactionDeferringSync(Work<T> work) {
+        return transaction(work, true);
+    }
+
+    private <T> T transaction(Work<T> work, boolean deferSync) {
         Connection connection = borrow();
         boolean healthy = false;
         try {
+            if (deferSync && dialect == Dialect.SQLITE) {
+                pragma(connection, "PRAGMA synchronous=NORMAL");
+            }
             connection.setAutoCommit(false);
+            if (deferSync && dialect == Dialect.POSTGRESQL) {
+                pragma(connection, "SET LOCAL synchronous_commit TO OFF");
+            }
             try {
                 T result = work.run(new Jdbc(connection, dialect));
                 connection.commit();
@@ -125,7 +146,26 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new CatalogException("catalog transaction failed", e);
         } finally {
+            if (deferSync && dialect == Dialect.SQLITE && healthy) {
+                healthy = restoreFullSync(connection);
+            }
             pool.release(connection, healthy);
+        }
+    }
+
+    private static void pragma(Connection connection, String sql) throws SQLException {
+        try (java.sql.Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** Puts a pooled SQLite connection back to {@code synchronous=FULL}; a connection that cannot is dropped. */
+    private static boolean restoreFullSync(Connection connection) {
+        try {
+            pragma(connection, "PRAGMA synchronous=FULL");
+            return true;
+        } catch (SQLException e) {
+            return false;
         }
     }
 

@@ -105,7 +105,10 @@ public final class EncryptingIngestService implements IngestService {
         DataKey dek = DataKey.generate();
         try {
             KeySlot slot = keys.wrap(context, dek);
-            long[] usage = database.inTransaction(jdbc -> {
+            // Not flushed to disk here: until the client is told the file is stored, losing this row to a power
+            // failure only turns the upload's pending object into an orphan for the start-up sweep. The commit's
+            // own transaction is durable and takes this one with it.
+            long[] usage = database.inTransactionDeferringSync(jdbc -> {
                 long[] used = files.usage(jdbc, target.tenant());
                 if (!tenant.quota().allowsFiles(used[1] + 1)) {
                     throw new GatewayException(Reason.QUOTA_EXCEEDED, path + ": the tenant's quota of "
