@@ -22,6 +22,7 @@ import io.vaultgate.server.ops.OpsListener;
 import io.vaultgate.server.ops.OpsTls;
 import io.vaultgate.server.ops.ReadinessCheck;
 import io.vaultgate.server.ops.ServerGauges;
+import io.vaultgate.server.ops.StoreDirectoryCheck;
 import io.vaultgate.sftp.SftpAlgorithms;
 import io.vaultgate.sftp.SftpFrontEnd;
 import io.vaultgate.sftp.SftpLimits;
@@ -124,6 +125,7 @@ public final class VaultgateApplication implements AutoCloseable {
         if (config.catalog().type() == io.vaultgate.server.config.CatalogType.SQLITE) {
             listeners.add(CatalogFileCheck.of(config.catalogFile()));
         }
+        listeners.add(new StoreDirectoryCheck(config.storageRoot()));
         sftp.ifPresent(server -> listeners.add(() -> server.isRunning() ? CheckResult.up("sftp")
                 : CheckResult.down("sftp", "the SFTP listener is not running")));
         https.ifPresent(server -> listeners.add(() -> CheckResult.up("https")));

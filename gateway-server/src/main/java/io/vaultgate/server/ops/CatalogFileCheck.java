@@ -11,7 +11,9 @@ import java.util.Objects;
  * The embedded catalog's file is still the one the gateway opened. The catalog keeps a few SQLite
  * connections open, and an open connection goes on working on a file that was deleted or replaced under
  * it, so a query alone would say "up" while every commit lands in a file nobody will ever open again. This
- * check compares the file's identity (device and inode) with the one seen at start-up.
+ * check compares the file's identity (device and inode) with the one seen at start-up, and checks that the
+ * file is still readable and writable, by access and by mode ({@link OwnerPermissions}): an open connection
+ * keeps working on a file made unreadable, but the next one the pool opens does not.
  */
 public final class CatalogFileCheck implements ReadinessCheck {
 
@@ -41,7 +43,10 @@ public final class CatalogFileCheck implements ReadinessCheck {
         if (!Files.isReadable(file) || !Files.isWritable(file)) {
             return CheckResult.down("catalog-file", "the catalog file " + file + " is not readable and writable");
         }
-        return CheckResult.up("catalog-file");
+        return OwnerPermissions.lacking(file, OwnerPermissions.READ_WRITE)
+                .map(why -> CheckResult.down("catalog-file", "the catalog file " + file + " is not readable and "
+                        + "writable: " + why + "; restore it with chmod u+rw"))
+                .orElse(CheckResult.up("catalog-file"));
     }
 
     private static Object identity(Path file) {

@@ -1,0 +1,71 @@
+package io.vaultgate.server.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A running gateway goes not-ready (503 on {@code /health/ready}, {@code vaultgate_ready} 0) when its catalog
+ * file is made unreadable or its object store unwritable, says which and why, and is ready again once the
+ * permissions are restored, without a restart. Works as root too (the checks read the mode).
+ */
+class ReadinessRecoveryTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void unreadableCatalogFile_makesTheGatewayNotReady_untilItsModeIsRestored() throws Exception {
+        try (RunningGateway gateway = new RunningGateway(home, Map.of())) {
+            Path catalog = gateway.app.dataDirectory().config().catalogFile();
+            assertThat(ready(gateway).statusCode()).isEqualTo(200);
+
+            Files.setPosixFilePermissions(catalog, PosixFilePermissions.fromString("---------"));
+            HttpResponse<String> down = ready(gateway);
+            String metrics = gateway.ops("/metrics").body();
+            Files.setPosixFilePermissions(catalog, PosixFilePermissions.fromString("rw-------"));
+            HttpResponse<String> back = ready(gateway);
+
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(down.body()).contains("\"name\":\"catalog-file\",\"up\":false", "is not readable and writable");
+            assertThat(metrics).contains("vaultgate_ready{check=\"catalog-file\"} 0.0");
+            assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void unwritableStore_makesTheGatewayNotReady_untilItsModeIsRestored() throws Exception {
+        try (RunningGateway gateway = new RunningGateway(home, Map.of())) {
+            Path store = gateway.app.dataDirectory().config().storageRoot();
+            assertThat(ready(gateway).statusCode()).isEqualTo(200);
+
+            Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("r-xr-xr-x"));
+            HttpResponse<String> down = ready(gateway);
+            String metrics = gateway.ops("/metrics").body();
+            Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rwx------"));
+            HttpResponse<String> back = ready(gateway);
+
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(down.body()).contains("\"name\":\"store-directory\",\"up\":false", "is not writable");
+            assertThat(metrics).contains("vaultgate_ready{check=\"store-directory\"} 0.0");
+            assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+            assertThat(gateway.put("/inbox/after-recovery.bin", new byte[10])).isEqualTo(201);
+        }
+    }
+
+    private static HttpResponse<String> ready(RunningGateway gateway) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + gateway.opsPort() + "/health/ready")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
