@@ -4,7 +4,6 @@ import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.core.audit.AuditSigningKey;
 import io.vaultgate.core.metrics.CoreMetrics;
-import io.vaultgate.core.storage.FileSystemObjectStore;
 import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.format.EnvelopeFormat;
 import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
@@ -77,7 +76,7 @@ public final class CoreResources implements AutoCloseable {
                     "run `vaultgate init`, and check the file's owner and mode (0600)", e);
         }
         return GatewayCore.assemble(CatalogDatabase.open(config, env),
-                new FileSystemObjectStore(config.storageRoot()), keys, auditKey,
+                ObjectStores.open(config, env), keys, auditKey,
                 new GatewayCore.Settings(config.uploads().partialExpiry(), window), random, Clock.systemUTC(),
                 metrics);
     }

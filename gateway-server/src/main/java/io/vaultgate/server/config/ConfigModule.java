@@ -60,7 +60,7 @@ final class ConfigModule extends SimpleModule {
         scalar(Path.class, Path::toString, ConfigModule::parsePath);
         enumeration(KeyProviderType.class, false, Map.of("pkcs11", "reserved for a later release"));
         enumeration(CatalogType.class, false, Map.of());
-        enumeration(StorageType.class, false, Map.of("s3", "reserved for a later release"));
+        enumeration(StorageType.class, false, Map.of());
         enumeration(LogFormat.class, false, Map.of());
         enumeration(LogLevel.class, true, Map.of());
     }

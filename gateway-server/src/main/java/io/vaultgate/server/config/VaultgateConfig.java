@@ -105,7 +105,7 @@ public record VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, Key
                 + "; keys=" + name(keys.provider()) + " " + keystoreFile()
                 + " (master secret from " + secretEnv + masterSecretFile() + ")"
                 + "; catalog=" + catalog.describe(catalogFile())
-                + "; storage=" + name(storage.type()) + " " + storageRoot()
+                + "; storage=" + storage.describe(storageRoot())
                 + "; uploads: partial-expiry " + Durations.format(uploads.partialExpiry())
                 + ", reorder-window " + uploads.reorderWindow()
                 + "; shutdown grace " + Durations.format(shutdown.gracePeriod())
