@@ -85,6 +85,17 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("  " + curl + " " + base + "/inbox/");
             out.println("  " + curl + " " + base + "/inbox/README-https.md");
         });
+        app.opsPort().ifPresent(port -> {
+            String ops = StatusCommand.opsUrl(app.dataDirectory().config().ops(), port).toString();
+            out.println();
+            out.println("  # Ops: the status page asks for the admin token in "
+                    + shown(app.dataDirectory().adminTokenFile()) + " (metrics need it as a Bearer token)");
+            out.println("  status page  " + ops + "/status");
+            out.println("  metrics      " + ops + "/metrics");
+            out.println("  health       " + ops + "/health/ready");
+            out.println("  terminal     ./vaultgate status --watch --home " + shown(app.dataDirectory().home())
+                    + " --url " + ops);
+        });
         out.println();
         out.println("Uploads are forwarded over mutual TLS to the demo BPO site, which drops them into "
                 + shown(siteDrop.resolve(DemoSetup.TENANT).resolve("inbox")) + "/");

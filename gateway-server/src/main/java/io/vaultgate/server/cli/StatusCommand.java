@@ -103,11 +103,16 @@ public final class StatusCommand implements Callable<Integer> {
 
     /** The ops listener as configured; a wildcard bind is reached over loopback. */
     static URI defaultUrl(OpsConfig ops) {
+        return opsUrl(ops, ops.port());
+    }
+
+    /** The ops listener bound as {@code ops} says, on {@code port} (the bound one when configured as 0). */
+    static URI opsUrl(OpsConfig ops, int port) {
         String host = switch (ops.bind()) {
             case "0.0.0.0", "" -> "127.0.0.1";
             case "::", "[::]" -> "[::1]";
             default -> ops.bind().contains(":") && !ops.bind().startsWith("[") ? "[" + ops.bind() + "]" : ops.bind();
         };
-        return URI.create((ops.tls() ? "https" : "http") + "://" + host + ":" + ops.port());
+        return URI.create((ops.tls() ? "https" : "http") + "://" + host + ":" + port);
     }
 }
