@@ -2,6 +2,7 @@ package io.vaultgate.core.audit;
 
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.TestCatalog;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -17,7 +18,7 @@ final class AuditFixture {
     final CatalogAuditLog log;
 
     AuditFixture(Path dir, CheckpointPolicy policy) {
-        database = Database.sqlite(dir.resolve("catalog.db"));
+        database = TestCatalog.open(dir);
         log = new CatalogAuditLog(database, key, policy, new SecureRandom(), clock);
     }
 

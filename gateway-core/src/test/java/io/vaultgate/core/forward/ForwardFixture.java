@@ -55,7 +55,7 @@ final class ForwardFixture implements AutoCloseable {
     ForwardFixture(Path home, RetryPolicy retry) {
         this.home = home;
         this.test = TestCore.create(home, new GatewayCore.Settings(Duration.ofHours(24), 64), clock);
-        this.database = Database.sqlite(home.resolve("catalog.db"));
+        this.database = test.database();
         this.client = test.client("acme", "acme-upload", Protocol.HTTPS);
         test.operator(SITE, "maria", Protocol.HTTPS);
         this.gatewayCa = CertificateAuthority.create("Vaultgate test gateway CA", Duration.ofDays(30), random, clock);
@@ -91,6 +91,20 @@ final class ForwardFixture implements AutoCloseable {
             DecryptingFileOpener opener = new DecryptingFileOpener(database, new FileRepository(),
                     new FileSystemObjectStore(home.resolve("objects")), test.keys());
             return new Forwarder(database, outbox, opener, settings, node, meters, random, clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A forwarder that can also send sealed envelopes (to sites with a recipient key). */
+    Forwarder sealingForwarder(String node) {
+        try {
+            FileSystemObjectStore store = new FileSystemObjectStore(home.resolve("objects"));
+            return new Forwarder(database, outbox, new DecryptingFileOpener(database, new FileRepository(), store,
+                    test.keys()), Optional.of(new StoredEnvelopes(database, new FileRepository(), store, test.keys(),
+                    random)), new ForwarderSettings(4, Duration.ofMinutes(10), Duration.ofMillis(50),
+                    Duration.ofSeconds(5), Duration.ofSeconds(30), 1024 * 1024), node, meters, ForwardEvents.NONE,
+                    random, clock);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

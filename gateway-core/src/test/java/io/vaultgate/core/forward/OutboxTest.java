@@ -146,10 +146,10 @@ class OutboxTest {
 
         assertThat(outbox.complete(stale, Optional.of("00"), now())).isFalse();
         assertThat(outbox.fail(stale, "late", false, now())).isEmpty();
-        assertThat(outbox.complete(current, Optional.of("ab"), now())).isTrue();
+        assertThat(outbox.complete(current, Optional.of("ab".repeat(32)), now())).isTrue();
         assertThat(outbox.find(current.id())).hasValueSatisfying(job -> {
             assertThat(job.state()).isEqualTo(ForwardState.DELIVERED);
-            assertThat(job.siteDigest()).contains("ab");
+            assertThat(job.siteDigest()).contains("ab".repeat(32));
             assertThat(job.deliveredAt()).contains(now());
             assertThat(job.leaseOwner()).isEmpty();
         });

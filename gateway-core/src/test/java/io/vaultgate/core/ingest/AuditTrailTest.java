@@ -47,7 +47,7 @@ class AuditTrailTest {
             test.core().files().delete(alice, PathPolicy.parse("/inbox/c.csv"));
             test.core().audit().checkpointNow();
 
-            Database catalog = Database.sqlite(home.resolve("catalog.db"));
+            Database catalog = test.database();
             List<String> kinds = catalog.read(jdbc -> jdbc.query("SELECT kind FROM audit_events ORDER BY seq",
                     row -> row.getString(1)));
             assertThat(kinds).containsSubsequence("admin.change", "auth.failed", "upload.committed", "upload.aborted",

@@ -2,11 +2,13 @@ package io.vaultgate.core.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,6 +78,7 @@ class CoreHealthTest {
     }
 
     private void removeCatalog() throws IOException {
+        Assumptions.assumeFalse(TestCatalog.postgresql(), "a SQLite file; PostgresCatalogTest covers PostgreSQL");
         for (String suffix : new String[] {"", "-wal", "-shm"}) {
             Files.deleteIfExists(home.resolve("catalog.db" + suffix));
         }

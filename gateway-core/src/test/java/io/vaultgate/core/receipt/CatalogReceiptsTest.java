@@ -7,6 +7,7 @@ import io.vaultgate.core.audit.AuditSigningKey;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.TestCatalog;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -23,7 +24,7 @@ class CatalogReceiptsTest {
 
     @Test
     void issuedReceipt_isStoredWithTheCommit_andFoundOnlyByItsTenant() {
-        Database database = Database.sqlite(dir.resolve("catalog.db"));
+        Database database = TestCatalog.open(dir);
         AuditSigningKey key = AuditSigningKey.generate(new SecureRandom());
         CatalogReceipts receipts = new CatalogReceipts(database, new ReceiptSigner(key));
         SignedReceipt issued = database.inTransaction(jdbc -> receipts.issue(jdbc, RECEIPT));
@@ -35,7 +36,7 @@ class CatalogReceiptsTest {
 
     @Test
     void aRolledBackCommit_leavesNoReceipt() {
-        Database database = Database.sqlite(dir.resolve("catalog.db"));
+        Database database = TestCatalog.open(dir);
         CatalogReceipts receipts = new CatalogReceipts(database, new ReceiptSigner(AuditSigningKey.generate(new SecureRandom())));
         assertThatThrownBy(() -> database.inTransaction(jdbc -> {
             receipts.issue(jdbc, RECEIPT);
