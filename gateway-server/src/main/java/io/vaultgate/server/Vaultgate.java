@@ -10,7 +10,9 @@ import io.vaultgate.server.cli.InitCommand;
 import io.vaultgate.server.cli.KeysCommand;
 import io.vaultgate.server.cli.OperatorCommand;
 import io.vaultgate.server.cli.PolicyCommand;
+import io.vaultgate.server.cli.PolicyCommand;
 import io.vaultgate.server.cli.ReceiptCommand;
+import io.vaultgate.server.cli.ReportCommand;
 import io.vaultgate.server.cli.ReceiveCommand;
 import io.vaultgate.server.cli.RunCommand;
 import io.vaultgate.server.cli.SiteCommand;
@@ -38,10 +40,12 @@ import picocli.CommandLine.HelpCommand;
                 OperatorCommand.class,
                 BatchCommand.class,
                 PolicyCommand.class,
+                PolicyCommand.class,
                 ForwardCommand.class,
                 ReceiveCommand.class,
                 KeysCommand.class,
                 AuditCommand.class,
+                ReportCommand.class,
                 ReceiptCommand.class,
                 StatusCommand.class,
                 VersionCommand.class,

@@ -1,0 +1,89 @@
+package io.vaultgate.core.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Sorts a tenant's audit events of the period into the report's sections: operators' accesses (claims,
+ * completions, reads), forwards, failed access attempts, retention actions, shredding and deletions, key
+ * operations and policy events. {@code isOperator} tells operators from the tenant's own accounts.
+ */
+final class HistorySections {
+
+    final List<Map<String, Object>> operatorAccess = new ArrayList<>();
+    final List<Map<String, Object>> forwards = new ArrayList<>();
+    final List<Map<String, Object>> failedAccess = new ArrayList<>();
+    final List<Map<String, Object>> retention = new ArrayList<>();
+    final List<Map<String, Object>> shredding = new ArrayList<>();
+    final List<Map<String, Object>> keyOperations = new ArrayList<>();
+    final List<Map<String, Object>> policyEvents = new ArrayList<>();
+    final List<Map<String, Object>> tenantChanges = new ArrayList<>();
+    long events;
+    long firstSeq;
+    long lastSeq;
+
+    private final Predicate<String> isOperator;
+
+    HistorySections(Predicate<String> isOperator) {
+        this.isOperator = isOperator;
+    }
+
+    void accept(TenantHistory.Event event) {
+        events++;
+        firstSeq = firstSeq == 0 ? event.seq() : firstSeq;
+        lastSeq = event.seq();
+        switch (event.kind()) {
+            case "batch.claimed", "batch.completed" -> operatorAccess.add(row(event, "operator", event.actor(),
+                    "action", event.kind(), "batch", event.text("batch"), "site", event.text("site")));
+            case "file.downloaded" -> {
+                if (isOperator.test(event.actor())) {
+                    operatorAccess.add(row(event, "operator", event.actor(), "action", event.kind(), "file",
+                            event.text("file"), "path", event.text("path"), "bytes", event.number("bytes")));
+                }
+            }
+            case "file.forwarded" -> forwards.add(row(event, "file", event.text("file"), "site", event.text("site"),
+                    "sha256", event.text("sha256")));
+            case "auth.failed" -> failedAccess.add(row(event, "actor", event.actor(), "protocol",
+                    event.text("protocol"), "source", event.text("source"), "reason", event.text("reason")));
+            case "file.deleted" -> shredding.add(row(event, "actor", event.actor(), "action", "deleted (key slot "
+                    + "removed)", "file", event.text("file"), "path", event.text("path")));
+            case "key.operation" -> keyOperation(event);
+            case "admin.change" -> {
+                String action = event.text("action");
+                if (action.startsWith("POLICY_") || action.startsWith("TENANT_")) {
+                    (action.startsWith("POLICY_") ? policyEvents : tenantChanges).add(row(event, "actor", event.actor(),
+                            "action", action, "subject", event.text("subject")));
+                }
+            }
+            default -> {
+                // uploads and logins of the tenant's own accounts are not part of this report
+            }
+        }
+    }
+
+    private void keyOperation(TenantHistory.Event event) {
+        String action = event.text("action");
+        if (action.equals("SHRED")) {
+            Map<String, Object> row = row(event, "actor", event.actor(), "action", "shredded (key slot destroyed)",
+                    "file", event.text("subject"), "reason", event.text("detail"));
+            (event.text("detail").equals("retention") ? retention : shredding).add(row);
+        } else if (!action.equals("REWRAP") || event.text("detail").startsWith("emergency")) {
+            keyOperations.add(row(event, "actor", event.actor(), "action", action, "kek", event.text("subject"),
+                    "detail", event.text("detail")));
+        }
+    }
+
+    /** One row: the event's time and sequence number, then the given key/value pairs. */
+    static Map<String, Object> row(TenantHistory.Event event, Object... pairs) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("at", event.at().toString());
+        row.put("seq", event.seq());
+        for (int i = 0; i < pairs.length; i += 2) {
+            row.put((String) pairs[i], pairs[i + 1]);
+        }
+        return row;
+    }
+}
