@@ -165,7 +165,9 @@ public final class GatewayCore {
                 new Retention(database, tenants, fileRows, shredder, clock), gate, audit, receipts,
                 new KeyRotation(database, tenants, fileRows, keys, audit, CLI, clock), metrics,
                 new CoreHealth(database, store, random),
-                new Forwarding(database, outbox, opener, audit, random, clock));
+                new Forwarding(database, outbox, opener, java.util.Optional.of(
+                        new io.vaultgate.core.forward.StoredEnvelopes(database, fileRows, store, keys, random)), audit,
+                        random, clock));
     }
 
     public Authenticator authenticator() {

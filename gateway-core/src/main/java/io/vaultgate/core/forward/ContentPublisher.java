@@ -9,18 +9,41 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A decrypting {@link FileContent} as a request body: one fresh buffer of up to one segment (64 KiB) per
- * item, read only when the HTTP client asks for it, so memory stays at the client's small window of
- * buffers whatever the file size. Each subscription reads the content from its start.
+ * Positional content as a request body: a decrypting {@link FileContent}, or a stored envelope sent as it
+ * is. One fresh buffer of up to one segment (64 KiB) per item, read only when the HTTP client asks for it,
+ * so memory stays at the client's small window of buffers whatever the file size. Each subscription reads
+ * the content from its start.
  */
 final class ContentPublisher implements Flow.Publisher<ByteBuffer> {
 
     static final int CHUNK = 64 * 1024;
 
-    private final FileContent content;
+    /** Bytes readable at a position, of a known size. */
+    interface Source {
+        long size();
+
+        /** Reads from {@code position} into {@code dst}; -1 at the end. */
+        int read(long position, ByteBuffer dst) throws IOException;
+    }
+
+    private final Source content;
+
+    ContentPublisher(Source content) {
+        this.content = content;
+    }
 
     ContentPublisher(FileContent content) {
-        this.content = content;
+        this(new Source() {
+            @Override
+            public long size() {
+                return content.size();
+            }
+
+            @Override
+            public int read(long position, ByteBuffer dst) throws IOException {
+                return content.read(position, dst);
+            }
+        });
     }
 
     @Override

@@ -26,6 +26,7 @@ final class ForwardAttempt {
     private final Database database;
     private final FileRepository files;
     private final FileOpener opener;
+    private final Optional<StoredEnvelopes> envelopes;
     private final ForwardingSites sites;
     private final SiteClients clients;
     private final SiteDelivery delivery;
@@ -34,12 +35,14 @@ final class ForwardAttempt {
     private final ForwardEvents events;
     private final Clock clock;
 
-    ForwardAttempt(Database database, FileRepository files, FileOpener opener, ForwardingSites sites,
+    ForwardAttempt(Database database, FileRepository files, FileOpener opener, Optional<StoredEnvelopes> envelopes,
+                   ForwardingSites sites,
                    SiteClients clients, SiteDelivery delivery, Outbox outbox, ForwardMetrics metrics,
                    ForwardEvents events, Clock clock) {
         this.database = database;
         this.files = files;
         this.opener = opener;
+        this.envelopes = envelopes;
         this.sites = sites;
         this.clients = clients;
         this.delivery = delivery;
@@ -79,6 +82,9 @@ final class ForwardAttempt {
             return new Failed(Kind.CONFIGURATION, "site " + job.siteId() + ": cannot load the client key "
                     + site.get().clientKeyFile() + " or build its TLS context: " + e.getMessage(), false);
         }
+        if (site.get().recipient().isPresent()) {
+            return deliverSealed(job, client, site.get(), file.get());
+        }
         FileContent content;
         try {
             content = opener.open(file.get());
@@ -87,6 +93,25 @@ final class ForwardAttempt {
         }
         try (content) {
             return delivery.send(client, site.get(), file.get(), content);
+        } catch (IOException closing) {
+            return new Failed(Kind.NETWORK, "closing the file failed: " + closing, false);
+        }
+    }
+
+    /** The stored envelope as it is, its data key sealed to the site: nothing is decrypted here. */
+    private DeliveryOutcome deliverSealed(ForwardJob job, HttpClient client, SiteForwarding site, FileRecord file) {
+        if (envelopes.isEmpty()) {
+            return new Failed(Kind.CONFIGURATION, "site " + job.siteId() + " takes sealed envelopes, but this "
+                    + "forwarder cannot read stored envelopes", false);
+        }
+        SealedPayload payload;
+        try {
+            payload = envelopes.get().open(file, site.siteId(), site.recipient().orElseThrow());
+        } catch (GatewayException e) {
+            return new Failed(Kind.FILE, "file " + job.fileId() + " cannot be sealed: " + e.getMessage(), true);
+        }
+        try (payload) {
+            return delivery.sendSealed(client, site, file, payload);
         } catch (IOException closing) {
             return new Failed(Kind.NETWORK, "closing the file failed: " + closing, false);
         }

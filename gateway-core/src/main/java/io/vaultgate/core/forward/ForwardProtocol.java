@@ -24,6 +24,10 @@ import java.util.regex.Pattern;
  *
  * 2xx, with Repr-Digest: sha-256=:{base64 SHA-256 the site computed}:
  * </pre>
+ *
+ * <p>A sealed forward sends the stored envelope instead of the plaintext, with {@code Content-Type:
+ * application/vnd.vaultgate.envelope}, {@code Vaultgate-Sealed-Key: :{base64 of the 81-byte sealed data
+ * key}:} and {@code Vaultgate-Site: {site id}}; {@code Repr-Digest} stays the plaintext's.
  */
 public final class ForwardProtocol {
 
@@ -31,6 +35,9 @@ public final class ForwardProtocol {
     public static final String REPR_DIGEST = "Repr-Digest";
     public static final String TENANT = "Vaultgate-Tenant";
     public static final String PATH = "Vaultgate-Path";
+    public static final String SEALED_KEY = "Vaultgate-Sealed-Key";
+    public static final String SITE = "Vaultgate-Site";
+    public static final String ENVELOPE_TYPE = "application/vnd.vaultgate.envelope";
 
     /** File ids and idempotency keys: what a receiver may use as a file name without escaping. */
     public static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");

@@ -55,6 +55,16 @@ public final class Forwarder implements AutoCloseable {
      */
     public Forwarder(Database database, Outbox outbox, FileOpener opener, ForwarderSettings settings, String nodeId,
                      MeterRegistry meters, ForwardEvents events, SecureRandom random, Clock clock) {
+        this(database, outbox, opener, Optional.empty(), settings, nodeId, meters, events, random, clock);
+    }
+
+    /**
+     * @param envelopes stored envelopes for sites that take sealed forwards; without it such sites fail
+     *     with a configuration error
+     */
+    public Forwarder(Database database, Outbox outbox, FileOpener opener, Optional<StoredEnvelopes> envelopes,
+                     ForwarderSettings settings, String nodeId, MeterRegistry meters, ForwardEvents events,
+                     SecureRandom random, Clock clock) {
         this.database = database;
         this.outbox = outbox;
         this.sites = new ForwardingSites();
@@ -63,7 +73,7 @@ public final class Forwarder implements AutoCloseable {
         this.clock = clock;
         ForwardMetrics metrics = new ForwardMetrics(meters);
         metrics.backlog(outbox);
-        this.attempt = new ForwardAttempt(database, new FileRepository(), opener, sites,
+        this.attempt = new ForwardAttempt(database, new FileRepository(), opener, envelopes, sites,
                 new SiteClients(random, settings.connectTimeout()),
                 new SiteDelivery(settings.requestTimeout(), settings.minBytesPerSecond()), outbox, metrics, events,
                 clock);

@@ -6,6 +6,7 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.files.FileOpener;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * The core's forwarding: the outbox the router fills in each commit transaction, and forwarders that drain
@@ -16,15 +17,24 @@ public final class Forwarding {
     private final Database database;
     private final Outbox outbox;
     private final FileOpener opener;
+    private final Optional<StoredEnvelopes> envelopes;
     private final AuditLog audit;
     private final SecureRandom random;
     private final Clock clock;
 
+    /** Without sealed forwarding: sites with a recipient key fail with a configuration error. */
     public Forwarding(Database database, Outbox outbox, FileOpener opener, AuditLog audit, SecureRandom random,
                       Clock clock) {
+        this(database, outbox, opener, Optional.empty(), audit, random, clock);
+    }
+
+    /** @param envelopes the stored envelopes, for sites that take sealed forwards */
+    public Forwarding(Database database, Outbox outbox, FileOpener opener, Optional<StoredEnvelopes> envelopes,
+                      AuditLog audit, SecureRandom random, Clock clock) {
         this.database = database;
         this.outbox = outbox;
         this.opener = opener;
+        this.envelopes = envelopes;
         this.audit = audit;
         this.random = random;
         this.clock = clock;
@@ -41,7 +51,7 @@ public final class Forwarding {
 
     /** A forwarder for this node; call {@link Forwarder#start()} and close it on shutdown. */
     public Forwarder forwarder(ForwarderSettings settings, String nodeId, MeterRegistry meters) {
-        return new Forwarder(database, outbox, opener, settings, nodeId, meters,
+        return new Forwarder(database, outbox, opener, envelopes, settings, nodeId, meters,
                 new AuditedForwardEvents(audit, database, clock), random, clock);
     }
 }

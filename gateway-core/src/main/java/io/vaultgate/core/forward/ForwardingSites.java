@@ -13,9 +13,10 @@ import java.util.Optional;
 public final class ForwardingSites {
 
     private static final String SELECT = "SELECT s.id, s.endpoint, f.trust_anchors, f.client_chain, "
-            + "f.client_key_file, f.recipient_key, f.max_concurrency, f.digest_required, f.revocation_lists "
+            + "f.client_key_file, s.recipient_key, f.max_concurrency, f.digest_required, f.revocation_lists "
             + "FROM sites s JOIN site_forwarding f ON f.site_id = s.id";
 
+    /** Saves the endpoint and TLS settings; the site's recipient key is not touched ({@link #setRecipientKey}). */
     public void save(Jdbc jdbc, SiteForwarding site, Instant now) throws SQLException {
         jdbc.update("UPDATE sites SET endpoint = ? WHERE id = ?", site.endpoint().toString(), site.siteId());
         jdbc.update("DELETE FROM site_forwarding WHERE site_id = ?", site.siteId());
@@ -23,9 +24,19 @@ public final class ForwardingSites {
                         + "recipient_key, max_concurrency, digest_required, revocation_lists, updated_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 site.siteId(), CertificatesPem.encode(site.trustAnchors()), CertificatesPem.encode(site.clientChain()),
-                site.clientKeyFile().toString(), site.recipientKey().orElse(null), site.maxConcurrency(),
+                site.clientKeyFile().toString(), null, site.maxConcurrency(),
                 site.digestRequired(), site.revocationLists().isEmpty() ? null
                         : CertificatesPem.encodeCrls(site.revocationLists()), now.toEpochMilli());
+    }
+
+    /** Sets or clears the site's X25519 recipient key (base64); false if the site does not exist. */
+    public boolean setRecipientKey(Jdbc jdbc, String siteId, Optional<String> base64) throws SQLException {
+        return jdbc.update("UPDATE sites SET recipient_key = ? WHERE id = ?", base64.orElse(null), siteId) == 1;
+    }
+
+    public Optional<String> recipientKey(Jdbc jdbc, String siteId) throws SQLException {
+        return jdbc.queryOne("SELECT recipient_key FROM sites WHERE id = ?", row -> Optional.ofNullable(
+                row.getString(1)), siteId).flatMap(key -> key);
     }
 
     public Optional<SiteForwarding> find(Jdbc jdbc, String siteId) throws SQLException {

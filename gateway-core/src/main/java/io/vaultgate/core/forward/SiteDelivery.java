@@ -38,17 +38,38 @@ final class SiteDelivery {
         this.minBytesPerSecond = minBytesPerSecond;
     }
 
+    /** Sends the decrypted plaintext. */
     DeliveryOutcome send(HttpClient client, SiteForwarding site, FileRecord file, FileContent content) {
-        String expected = content.sha256();
-        HttpRequest request = HttpRequest.newBuilder(site.fileUri(file.id()))
-                .timeout(baseTimeout.plusSeconds(content.size() / minBytesPerSecond))
-                .header(ForwardProtocol.IDEMPOTENCY_KEY, file.id())
-                .header(ForwardProtocol.REPR_DIGEST, ForwardProtocol.reprDigest(expected))
-                .header(ForwardProtocol.TENANT, file.tenant().value())
-                .header(ForwardProtocol.PATH, ForwardProtocol.encodePath(file.path().toString()))
+        HttpRequest.Builder request = request(site, file, content.sha256(), content.size())
                 .header("Content-Type", "application/octet-stream")
-                .PUT(body(content))
-                .build();
+                .PUT(body(content.size(), new ContentPublisher(content)));
+        return send(client, site, content.sha256(), request.build());
+    }
+
+    /**
+     * Sends the stored envelope as it is, with the data key sealed to the site; {@code Repr-Digest} is still
+     * the plaintext's, which the site computes after opening the envelope.
+     */
+    DeliveryOutcome sendSealed(HttpClient client, SiteForwarding site, FileRecord file, SealedPayload payload) {
+        String expected = file.sha256().orElseThrow();
+        HttpRequest.Builder request = request(site, file, expected, payload.size())
+                .header("Content-Type", ForwardProtocol.ENVELOPE_TYPE)
+                .header(ForwardProtocol.SEALED_KEY, ":" + payload.sealedKey().toBase64() + ":")
+                .header(ForwardProtocol.SITE, site.siteId())
+                .PUT(body(payload.size(), new ContentPublisher(payload)));
+        return send(client, site, expected, request.build());
+    }
+
+    private HttpRequest.Builder request(SiteForwarding site, FileRecord file, String sha256, long bodySize) {
+        return HttpRequest.newBuilder(site.fileUri(file.id()))
+                .timeout(baseTimeout.plusSeconds(bodySize / minBytesPerSecond))
+                .header(ForwardProtocol.IDEMPOTENCY_KEY, file.id())
+                .header(ForwardProtocol.REPR_DIGEST, ForwardProtocol.reprDigest(sha256))
+                .header(ForwardProtocol.TENANT, file.tenant().value())
+                .header(ForwardProtocol.PATH, ForwardProtocol.encodePath(file.path().toString()));
+    }
+
+    private DeliveryOutcome send(HttpClient client, SiteForwarding site, String expected, HttpRequest request) {
         HttpResponse<InputStream> response;
         try {
             response = client.send(request, BodyHandlers.ofInputStream());
@@ -90,11 +111,8 @@ final class SiteDelivery {
         return new Delivered(answered);
     }
 
-    private static BodyPublisher body(FileContent content) {
-        if (content.size() == 0) {
-            return BodyPublishers.noBody();
-        }
-        return BodyPublishers.fromPublisher(new ContentPublisher(content), content.size());
+    private static BodyPublisher body(long size, ContentPublisher content) {
+        return size == 0 ? BodyPublishers.noBody() : BodyPublishers.fromPublisher(content, size);
     }
 
     /** A short, single-line start of an error body, for the job's last error; the rest is discarded. */

@@ -1,5 +1,6 @@
 package io.vaultgate.core.forward;
 
+import io.vaultgate.crypto.seal.SitePublicKey;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;
@@ -16,7 +17,10 @@ import java.util.Optional;
  * only its path, so a catalog dump or backup never holds a key.
  *
  * @param endpoint {@code https://host[:port][/base]}; files go to {@code PUT {endpoint}/files/{fileId}}
- * @param recipientKey base64 X25519 public key for sealed forwarding (reserved: not used yet)
+ * @param recipientKey base64 X25519 public key of the site for sealed forwarding; present: files are sent as
+ *     their stored envelope with the data key sealed to it. It is the site's own column
+ *     ({@code sites.recipient_key}), set with {@link ForwardingAdministration#setRecipientKey}; saving a
+ *     forwarding configuration never changes it
  * @param maxConcurrency forwards in flight to this site at once, per gateway node
  * @param digestRequired the site must answer {@code Repr-Digest}; false for a plain WebDAV server
  * @param revocationLists CRLs of the site's CAs; when given, revocation is checked and fails closed (a
@@ -39,6 +43,14 @@ public record SiteForwarding(String siteId, URI endpoint, List<X509Certificate> 
     public SiteForwarding {
         Objects.requireNonNull(siteId, "siteId");
         Objects.requireNonNull(recipientKey, "recipientKey");
+        recipientKey.ifPresent(key -> {
+            try {
+                SitePublicKey.fromBase64(key);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("site " + siteId + ": the sealed recipient key is not base64 of "
+                        + "an X25519 public key (32 bytes)");
+            }
+        });
         endpoint = checkEndpoint(endpoint);
         trustAnchors = List.copyOf(trustAnchors);
         clientChain = List.copyOf(clientChain);
@@ -59,6 +71,11 @@ public record SiteForwarding(String siteId, URI endpoint, List<X509Certificate> 
             throw new IllegalArgumentException("site " + siteId + ": max concurrency must be 1.." + MAX_CONCURRENCY
                     + ", got " + maxConcurrency);
         }
+    }
+
+    /** The site's X25519 key when it receives sealed envelopes. */
+    public Optional<SitePublicKey> recipient() {
+        return recipientKey.map(SitePublicKey::fromBase64);
     }
 
     /** The URL a file is PUT to. */

@@ -96,6 +96,20 @@ final class ForwardFixture implements AutoCloseable {
         }
     }
 
+    /** A forwarder that can also send sealed envelopes (to sites with a recipient key). */
+    Forwarder sealingForwarder(String node) {
+        try {
+            FileSystemObjectStore store = new FileSystemObjectStore(home.resolve("objects"));
+            return new Forwarder(database, outbox, new DecryptingFileOpener(database, new FileRepository(), store,
+                    test.keys()), Optional.of(new StoredEnvelopes(database, new FileRepository(), store, test.keys(),
+                    random)), new ForwarderSettings(4, Duration.ofMinutes(10), Duration.ofMillis(50),
+                    Duration.ofSeconds(5), Duration.ofSeconds(30), 1024 * 1024), node, meters, ForwardEvents.NONE,
+                    random, clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Uploads {@code content} and queues it for the site, as the router's hook will. */
     FileRecord uploadAndQueue(String path, byte[] content) {
         FileRecord file = upload(path, content);

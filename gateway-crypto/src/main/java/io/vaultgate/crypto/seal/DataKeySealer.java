@@ -5,10 +5,10 @@ import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.InsecureKeyAccess;
 import io.vaultgate.crypto.internal.Ascii;
 import io.vaultgate.crypto.internal.Hkdf;
-import io.vaultgate.crypto.internal.RandomSource;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -39,9 +39,9 @@ public final class DataKeySealer {
   private static final byte[] LABEL = "vaultgate/sealed-forward/v1".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ZERO_NONCE = new byte[12];
 
-  private final RandomSource random;
+  private final SecureRandom random;
 
-  public DataKeySealer(RandomSource random) {
+  public DataKeySealer(SecureRandom random) {
     this.random = random;
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.DataKey;
-import io.vaultgate.crypto.internal.RandomSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -22,7 +21,7 @@ class DataKeySealerTest {
   private static final SealContext CONTEXT = new SealContext("acme", "f_0123", "manila");
 
   private final SitePrivateKey site = SitePrivateKey.generate(RANDOM);
-  private final DataKeySealer sealer = new DataKeySealer(RandomSource.secure());
+  private final DataKeySealer sealer = new DataKeySealer(RANDOM);
   private final DataKey dek = DataKey.generate();
 
   @TempDir

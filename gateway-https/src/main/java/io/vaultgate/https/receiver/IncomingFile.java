@@ -6,13 +6,26 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vaultgate.core.forward.ForwardProtocol;
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.seal.SealContext;
+import io.vaultgate.crypto.seal.SealedDataKey;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The checked headers of one forwarded file: {@code PUT .../files/{key}} with a matching
- * {@code Idempotency-Key}, a SHA-256 {@code Repr-Digest}, a tenant and a safe path.
+ * {@code Idempotency-Key}, a SHA-256 {@code Repr-Digest}, a tenant and a safe path; for a sealed forward
+ * also the sealed data key and the site it was sealed for.
  */
-record IncomingFile(String key, String tenant, String path, Path target, String sha256) {
+record IncomingFile(String key, String tenant, String path, Path target, String sha256, Optional<Sealed> sealed) {
+
+    /** The sealed data key of a sealed forward, and the site id it is bound to. */
+    record Sealed(SealedDataKey key, String site) {
+        SealContext context(IncomingFile file) {
+            return new SealContext(file.tenant(), file.key(), site);
+        }
+    }
 
     static IncomingFile of(HttpRequest request, Path drop) throws ReceiverProblem {
         if (!HttpMethod.PUT.equals(request.method())) {
@@ -37,7 +50,28 @@ record IncomingFile(String key, String tenant, String path, Path target, String 
         } catch (IllegalArgumentException e) {
             throw bad(ForwardProtocol.PATH + ": " + e.getMessage());
         }
-        return new IncomingFile(key, tenant, path, DropPaths.resolve(drop, tenant, path), sha256);
+        return new IncomingFile(key, tenant, path, DropPaths.resolve(drop, tenant, path), sha256, sealed(headers));
+    }
+
+    private static Optional<Sealed> sealed(HttpHeaders headers) throws ReceiverProblem {
+        String field = headers.get(ForwardProtocol.SEALED_KEY);
+        if (field == null) {
+            return Optional.empty();
+        }
+        String site = required(headers, ForwardProtocol.SITE);
+        String value = field.strip();
+        try {
+            if (value.length() < 2 || !value.startsWith(":") || !value.endsWith(":")) {
+                throw new CryptoException.AuthenticationFailed();
+            }
+            return Optional.of(new Sealed(SealedDataKey.fromBase64(value.substring(1, value.length() - 1)),
+                    EnvelopeContext.validateId("siteId", site)));
+        } catch (CryptoException.UnsupportedFormat e) {
+            throw bad(ForwardProtocol.SEALED_KEY + ": " + e.getMessage());
+        } catch (CryptoException | IllegalArgumentException e) {
+            throw bad(ForwardProtocol.SEALED_KEY + " must be :<base64 of the " + SealedDataKey.SIZE
+                    + "-byte sealed data key>: and " + ForwardProtocol.SITE + " a site id");
+        }
     }
 
     private static String required(HttpHeaders headers, String name) throws ReceiverProblem {

@@ -6,7 +6,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.vaultgate.https.receiver.ReceiverHandler.Answer;
 import io.vaultgate.https.receiver.ReceiverHandler.Exchange;
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.seal.SitePrivateKey;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,11 +29,18 @@ final class ReceivedFiles {
 
     private final DropDirectory drop;
     private final long maxFileBytes;
+    private final Optional<SitePrivateKey> siteKey;
     private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
 
     ReceivedFiles(DropDirectory drop, long maxFileBytes) {
+        this(drop, maxFileBytes, Optional.empty());
+    }
+
+    /** @param siteKey the site's X25519 key, to open sealed forwards; without it they are refused */
+    ReceivedFiles(DropDirectory drop, long maxFileBytes, Optional<SitePrivateKey> siteKey) {
         this.drop = drop;
         this.maxFileBytes = maxFileBytes;
+        this.siteKey = siteKey;
     }
 
     Exchange begin(HttpRequest request, String peer) {
@@ -40,6 +51,10 @@ final class ReceivedFiles {
             if (HttpUtil.isContentLengthSet(request) && HttpUtil.getContentLength(request) > maxFileBytes) {
                 throw new ReceiverProblem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                         "the file is larger than this receiver's limit of " + maxFileBytes + " bytes");
+            }
+            if (file.sealed().isPresent() && siteKey.isEmpty()) {
+                throw new ReceiverProblem(HttpResponseStatus.BAD_REQUEST, "file " + file.key() + " is sealed, but "
+                        + "this receiver has no site key to open it (vaultgate receive --sealed-key)");
             }
             Optional<DropDirectory.Received> earlier = drop.received(file.key());
             if (earlier.isPresent()) {
@@ -74,6 +89,16 @@ final class ReceivedFiles {
                 file.key(), peer, earlier.place());
         return new Discard(new Answer(HttpResponseStatus.OK, json(file.key(), earlier.sha256(), earlier.size(), true),
                 earlier.sha256()), keepAlive);
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // swept at start-up
+            }
+        }
     }
 
     private static String json(String key, String sha256, long size, boolean duplicate) {
@@ -123,22 +148,41 @@ final class ReceivedFiles {
 
         @Override
         public Answer finish() {
+            Path opened = null;
             try {
                 String sha256 = write.finish();
+                Path written = write.file();
+                long size = write.size();
+                if (file.sealed().isPresent()) {
+                    IncomingFile.Sealed sealed = file.sealed().get();
+                    opened = drop.newTemporary();
+                    SealedEnvelope.Opened plain = SealedEnvelope.open(written, opened, siteKey.orElseThrow(),
+                            sealed.key(), sealed.context(file));
+                    written = opened;
+                    sha256 = plain.sha256();
+                    size = plain.size();
+                }
                 if (!sha256.equalsIgnoreCase(file.sha256())) {
                     LOG.warn("receiver: file {} from {} does not match its Repr-Digest; discarded", file.key(), peer);
                     return new Answer(HttpResponseStatus.BAD_REQUEST, "the body's SHA-256 " + sha256
                             + " differs from Repr-Digest " + file.sha256() + "\n", null);
                 }
-                drop.publish(write.file(), file.target(), file.key(), sha256, write.size());
-                LOG.info("receiver: received file {} of tenant {} from {}: {} ({} bytes)", file.key(), file.tenant(),
-                        peer, drop.root().relativize(file.target()), write.size());
-                return new Answer(HttpResponseStatus.CREATED, json(file.key(), sha256, write.size(), false), sha256);
+                drop.publish(written, file.target(), file.key(), sha256, size);
+                LOG.info("receiver: received {}file {} of tenant {} from {}: {} ({} bytes)",
+                        file.sealed().isPresent() ? "sealed " : "", file.key(), file.tenant(), peer,
+                        drop.root().relativize(file.target()), size);
+                return new Answer(HttpResponseStatus.CREATED, json(file.key(), sha256, size, false), sha256);
+            } catch (CryptoException e) {
+                LOG.warn("receiver: sealed file {} from {} does not open with this site's key: {}; discarded",
+                        file.key(), peer, e.getMessage());
+                return new Answer(HttpResponseStatus.BAD_REQUEST, "the sealed envelope does not open with this "
+                        + "site's key (sealed for another key, file or site, or altered)\n", null);
             } catch (IOException e) {
                 LOG.error("receiver: storing file {} failed", file.key(), e);
                 return new Answer(HttpResponseStatus.INSUFFICIENT_STORAGE, "the receiver cannot store the file\n", null);
             } finally {
                 close();
+                deleteQuietly(opened);
             }
         }
 

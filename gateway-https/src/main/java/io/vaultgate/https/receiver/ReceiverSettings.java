@@ -1,5 +1,6 @@
 package io.vaultgate.https.receiver;
 
+import io.vaultgate.crypto.seal.SitePrivateKey;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;
@@ -7,15 +8,18 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a site receiver needs: where to listen, where files go, which CA's client certificates it accepts
  * (the gateway CA, given to the site by the gateway's admin), the largest file it takes, how long a
  * silent connection is kept, and optionally the gateway CA's CRLs (then revocation is checked and fails
- * closed: a client certificate whose issuer has no current CRL here is refused).
+ * closed: a client certificate whose issuer has no current CRL here is refused), and optionally the site's
+ * X25519 private key, which opens sealed forwards (its {@code toString} is redacted).
  */
 public record ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas,
-                               long maxFileBytes, Duration idleTimeout, List<X509CRL> clientCrls) {
+                               long maxFileBytes, Duration idleTimeout, List<X509CRL> clientCrls,
+                               Optional<SitePrivateKey> siteKey) {
 
     /** Without revocation lists. */
     public ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas, long maxFileBytes,
@@ -23,9 +27,21 @@ public record ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Cer
         this(listen, drop, clientCas, maxFileBytes, idleTimeout, List.of());
     }
 
+    /** Without a site key: sealed forwards are refused. */
+    public ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas, long maxFileBytes,
+                            Duration idleTimeout, List<X509CRL> clientCrls) {
+        this(listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, Optional.empty());
+    }
+
+    /** The same receiver, opening sealed forwards with {@code key}. */
+    public ReceiverSettings withSiteKey(SitePrivateKey key) {
+        return new ReceiverSettings(listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, Optional.of(key));
+    }
+
     public ReceiverSettings {
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(drop, "drop");
+        Objects.requireNonNull(siteKey, "siteKey");
         clientCas = List.copyOf(clientCas);
         clientCrls = List.copyOf(clientCrls);
         if (clientCas.isEmpty()) {

@@ -52,7 +52,8 @@ public final class SiteReceiver implements AutoCloseable {
                 .trustManager(trust(settings))
                 .clientAuth(ClientAuth.REQUIRE)
                 .build();
-        ReceivedFiles files = new ReceivedFiles(new DropDirectory(settings.drop()), settings.maxFileBytes());
+        ReceivedFiles files = new ReceivedFiles(new DropDirectory(settings.drop()), settings.maxFileBytes(),
+                settings.siteKey());
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("vaultgate-receiver-accept"),
                 NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("vaultgate-receiver"),

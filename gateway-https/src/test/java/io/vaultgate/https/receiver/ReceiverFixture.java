@@ -7,6 +7,7 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.files.DecryptingFileOpener;
 import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.forward.ForwardEvents;
 import io.vaultgate.core.forward.ForwardJob;
 import io.vaultgate.core.forward.Forwarder;
 import io.vaultgate.core.forward.ForwarderSettings;
@@ -14,6 +15,7 @@ import io.vaultgate.core.forward.ForwardingAdministration;
 import io.vaultgate.core.forward.Outbox;
 import io.vaultgate.core.forward.RetryPolicy;
 import io.vaultgate.core.forward.SiteForwarding;
+import io.vaultgate.core.forward.StoredEnvelopes;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
@@ -24,6 +26,7 @@ import io.vaultgate.core.storage.FileSystemObjectStore;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.MutableClock;
 import io.vaultgate.core.testing.TestCore;
+import io.vaultgate.crypto.seal.SitePrivateKey;
 import io.vaultgate.https.TlsMaterial;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -90,10 +93,25 @@ final class ReceiverFixture implements AutoCloseable {
     }
 
     SiteReceiver startReceiver(IssuedCertificate server, X509Certificate clientCa) throws IOException {
-        receiver = SiteReceiver.start(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
-                List.of(clientCa)), TlsMaterial.of(server.privateKey(), server.chain()));
+        return startReceiver(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop, List.of(clientCa)),
+                server);
+    }
+
+    /** A receiver that opens sealed forwards with {@code siteKey}. */
+    SiteReceiver startSealedReceiver(SitePrivateKey siteKey) throws IOException {
+        return startReceiver(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
+                List.of(gatewayCa.certificate())).withSiteKey(siteKey), receiverCertificate);
+    }
+
+    private SiteReceiver startReceiver(ReceiverSettings settings, IssuedCertificate server) throws IOException {
+        receiver = SiteReceiver.start(settings, TlsMaterial.of(server.privateKey(), server.chain()));
         configure(endpoint(), clientCertificate, clientKey);
         return receiver;
+    }
+
+    /** Where the gateway stores its tenants' ciphertext. */
+    Path objects() {
+        return home.resolve("gateway").resolve("objects");
     }
 
     URI endpoint() {
@@ -107,10 +125,12 @@ final class ReceiverFixture implements AutoCloseable {
 
     Forwarder forwarder(String node) {
         try {
-            return new Forwarder(database, outbox, new DecryptingFileOpener(database, new FileRepository(),
-                    new FileSystemObjectStore(home.resolve("gateway").resolve("objects")), test.keys()),
-                    new ForwarderSettings(4, Duration.ofMinutes(10), Duration.ofMillis(50), Duration.ofSeconds(5),
-                            Duration.ofSeconds(30), 1024 * 1024), node, new SimpleMeterRegistry(), random, clock);
+            FileSystemObjectStore store = new FileSystemObjectStore(objects());
+            return new Forwarder(database, outbox, new DecryptingFileOpener(database, new FileRepository(), store,
+                    test.keys()), Optional.of(new StoredEnvelopes(database, new FileRepository(), store, test.keys(),
+                    random)), new ForwarderSettings(4, Duration.ofMinutes(10), Duration.ofMillis(50),
+                    Duration.ofSeconds(5), Duration.ofSeconds(30), 1024 * 1024), node, new SimpleMeterRegistry(),
+                    ForwardEvents.NONE, random, clock);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

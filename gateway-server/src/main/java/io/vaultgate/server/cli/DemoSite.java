@@ -8,6 +8,7 @@ import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.crypto.seal.SitePrivateKey;
 import io.vaultgate.https.TlsMaterial;
 import io.vaultgate.https.receiver.ReceiverSettings;
 import io.vaultgate.https.receiver.SiteReceiver;
@@ -17,6 +18,7 @@ import io.vaultgate.server.StartupException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -28,8 +30,10 @@ import java.util.Optional;
  * The demo's BPO site, so that a newcomer sees a file arrive: the reference receiver on a free loopback
  * port, dropping into {@code <home>/demo-site/}, and the demo tenant's uploads routed to it (push). Its
  * server certificate and the gateway's client certificate are issued by the gateway CA; the receiver
- * accepts only clients of that CA, and the site pins it. The endpoint is set afresh at every start, so
- * jobs left from an earlier run go to the new port.
+ * accepts only clients of that CA, and the site pins it. Forwarding is sealed: the site's X25519 key
+ * ({@code <home>/demo/site-x25519.key}, which in real life only the site holds) opens the envelopes the
+ * gateway sends as stored. The endpoint is set afresh at every start, so jobs left from an earlier run go
+ * to the new port.
  */
 final class DemoSite implements AutoCloseable {
 
@@ -51,8 +55,10 @@ final class DemoSite implements AutoCloseable {
                     home.caCertificate()), new SecureRandom(), clock);
             IssuedCertificate server = ca.issueServer("vaultgate demo site", List.of("localhost"),
                     List.of("127.0.0.1"), Duration.ofDays(1));
+            SitePrivateKey siteKey = siteKey(home.home().resolve("demo").resolve("site-x25519.key"));
             SiteReceiver receiver = SiteReceiver.start(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
-                    List.of(ca.certificate())), TlsMaterial.of(server.privateKey(), server.chain()));
+                    List.of(ca.certificate())).withSiteKey(siteKey), TlsMaterial.of(server.privateKey(),
+                    server.chain()));
             try {
                 ForwardingAdministration admin = core.forwarding().administration();
                 Path key = home.tlsDir().resolve("forward-" + DemoSetup.SITE + ".key").toAbsolutePath();
@@ -60,6 +66,7 @@ final class DemoSite implements AutoCloseable {
                 admin.configureSite(new SiteForwarding(DemoSetup.SITE,
                         URI.create("https://127.0.0.1:" + receiver.address().getPort()), List.of(ca.certificate()),
                         client.chain(), key, Optional.empty(), 4, true));
+                admin.setRecipientKey(DemoSetup.SITE, Optional.of(siteKey.publicKey()));
                 routeDemoTenant(core);
                 return new DemoSite(receiver, drop);
             } catch (RuntimeException e) {
@@ -70,6 +77,15 @@ final class DemoSite implements AutoCloseable {
             throw new StartupException("demo site " + drop, "cannot start the demo site receiver: " + e.getMessage(),
                     "check the data directory's permissions, or remove " + drop, e);
         }
+    }
+
+    private static SitePrivateKey siteKey(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return SitePrivateKey.read(file);
+        }
+        SitePrivateKey created = SitePrivateKey.generate(new SecureRandom());
+        created.write(file);
+        return created;
     }
 
     private static void routeDemoTenant(GatewayCore core) {

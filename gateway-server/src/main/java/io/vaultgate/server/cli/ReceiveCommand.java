@@ -1,6 +1,7 @@
 package io.vaultgate.server.cli;
 
 import io.vaultgate.core.pki.Pem;
+import io.vaultgate.crypto.seal.SitePrivateKey;
 import io.vaultgate.https.TlsMaterial;
 import io.vaultgate.https.receiver.ReceiverSettings;
 import io.vaultgate.https.receiver.SiteReceiver;
@@ -46,6 +47,11 @@ public final class ReceiveCommand implements Callable<Integer> {
             + "closed. Repeatable.")
     java.util.List<Path> crls = new java.util.ArrayList<>();
 
+    @Option(names = "--sealed-key", paramLabel = "FILE", description = "The site's X25519 private key (PEM, 0600) "
+            + "that opens sealed forwards; created with its public half FILE.pub if missing. Give FILE.pub to the "
+            + "gateway's admin (`vaultgate site add ... --sealed-recipient-key FILE.pub`).")
+    Path sealedKey;
+
     @Option(names = "--max-file-size", defaultValue = "1TiB", description = "Largest file accepted (default 1TiB).")
     String maxFileSize;
 
@@ -57,6 +63,9 @@ public final class ReceiveCommand implements Callable<Integer> {
         ReceiverSettings settings = new ReceiverSettings(address(listen), drop.toAbsolutePath(), read("--client-ca",
                 clientCa), io.vaultgate.server.config.DataSize.parse(maxFileSize).bytes(), Duration.ofSeconds(60),
                 readCrls());
+        if (sealedKey != null) {
+            settings = settings.withSiteKey(siteKey(sealedKey));
+        }
         TlsMaterial material;
         try {
             material = TlsMaterial.of(Pem.readPrivateKey(key), Pem.readCertificates(cert));
@@ -65,6 +74,7 @@ public final class ReceiveCommand implements Callable<Integer> {
         }
         try (SiteReceiver receiver = SiteReceiver.start(settings, material)) {
             spec.commandLine().getOut().println("Receiving on " + receiver.address() + " into " + settings.drop()
+                    + settings.siteKey().map(k -> ", opening sealed forwards to " + k.publicKey().toBase64()).orElse("")
                     + " (Ctrl-C stops)");
             Runtime.getRuntime().addShutdownHook(new Thread(receiver::close, "vaultgate-receiver-stop"));
             receiver.awaitClose();
@@ -72,6 +82,25 @@ public final class ReceiveCommand implements Callable<Integer> {
             throw new StartupException("--listen " + listen, e.getMessage(), "choose a free port and a local address", e);
         }
         return 0;
+    }
+
+    /** Reads the site key, or creates it (0600) with its public half beside it. */
+    private SitePrivateKey siteKey(Path file) {
+        try {
+            if (!java.nio.file.Files.exists(file)) {
+                SitePrivateKey created = SitePrivateKey.generate(new java.security.SecureRandom());
+                created.write(file);
+                Path pub = file.resolveSibling(file.getFileName() + ".pub");
+                java.nio.file.Files.writeString(pub, created.publicKey().toPem());
+                spec.commandLine().getOut().println("Created the site key " + file + "; give " + pub
+                        + " to the gateway's admin for sealed forwarding");
+                return created;
+            }
+            return SitePrivateKey.read(file);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StartupException("--sealed-key " + file, String.valueOf(e.getMessage()),
+                    "give the PEM X25519 private key (mode 0600), or a new path to create one", e);
+        }
     }
 
     static InetSocketAddress address(String text) {

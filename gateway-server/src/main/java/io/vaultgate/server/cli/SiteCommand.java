@@ -6,7 +6,10 @@ import io.vaultgate.core.site.Route;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.server.config.DataSize;
+import io.vaultgate.crypto.seal.SitePublicKey;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -15,7 +18,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vaultgate site add}, {@code vaultgate site route}: BPO sites and the routes that feed them. */
 @Command(name = "site", mixinStandardHelpOptions = true, description = "Manage BPO processing sites and routes.",
-        subcommands = {SiteCommand.Add.class, SiteCommand.AddRoute.class})
+        subcommands = {SiteCommand.Add.class, SiteCommand.AddRoute.class, SiteCommand.Seal.class})
 public final class SiteCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a BPO processing site.")
@@ -26,15 +29,64 @@ public final class SiteCommand {
         @Option(names = "--name", description = "Display name (default: the id).")
         String name;
 
+        @Option(names = "--sealed-recipient-key", paramLabel = "FILE", description = "The site's X25519 public key "
+                + "(PEM, from `vaultgate receive --sealed-key`): files are forwarded as their encrypted envelope "
+                + "with the data key sealed to it, so only the site can read them.")
+        Path recipientKey;
+
         Add(Map<String, String> env) {
             super(env);
         }
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
+            Optional<SitePublicKey> key = recipientKey == null ? Optional.empty()
+                    : Optional.of(Seal.read(recipientKey));
             core.sites().createSite(id, name == null ? id : name);
-            out.println("Created site " + id);
+            key.ifPresent(k -> core.forwarding().administration().setRecipientKey(id, Optional.of(k)));
+            out.println("Created site " + id + key.map(k -> " (sealed forwarding to " + k.toBase64() + ")").orElse(""));
             return 0;
+        }
+    }
+
+    @Command(name = "seal", mixinStandardHelpOptions = true,
+            description = {"Turn sealed forwarding on or off for a site. Sealed: each file is sent as its stored "
+                    + "encrypted envelope with its data key sealed to the site's X25519 key; the gateway decrypts "
+                    + "nothing on the way and only the site can read it.",
+                    "Example: vaultgate site seal manila --recipient-key manila-site.pub"})
+    static final class Seal extends CoreTask {
+        @Parameters(paramLabel = "SITE")
+        String id;
+
+        @Option(names = "--recipient-key", paramLabel = "FILE", description = "PEM X25519 public key of the site.")
+        Path recipientKey;
+
+        @Option(names = "--off", description = "Send plaintext over mutual TLS again.")
+        boolean off;
+
+        Seal(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(GatewayCore core, PrintWriter out) {
+            if (off == (recipientKey != null)) {
+                throw new IllegalArgumentException("give either --recipient-key FILE or --off");
+            }
+            Optional<SitePublicKey> key = off ? Optional.empty() : Optional.of(read(recipientKey));
+            core.forwarding().administration().setRecipientKey(id, key);
+            out.println("Site " + id + key.map(k -> " receives sealed envelopes for key " + k.toBase64())
+                    .orElse(" receives plaintext over mutual TLS"));
+            return 0;
+        }
+
+        static SitePublicKey read(Path file) {
+            try {
+                return SitePublicKey.read(file);
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("--recipient-key " + file + ": " + e.getMessage()
+                        + "; give the site's PEM X25519 public key (`vaultgate receive --sealed-key` writes it)");
+            }
         }
     }
 

@@ -1,0 +1,154 @@
+package io.vaultgate.https.receiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.forward.ForwardJob;
+import io.vaultgate.core.forward.ForwardState;
+import io.vaultgate.core.forward.Forwarder;
+import io.vaultgate.crypto.seal.SitePrivateKey;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sealed forwarding end to end over mutual TLS: the gateway sends the stored envelope with the data key
+ * sealed to the site's X25519 key; only the receiver holding that key writes a readable file.
+ */
+class SealedForwardTest {
+
+    @TempDir
+    Path home;
+    private ReceiverFixture fixture;
+    private Forwarder forwarder;
+    private final SitePrivateKey siteKey = SitePrivateKey.generate(new java.security.SecureRandom());
+
+    @BeforeEach
+    void setUp() {
+        fixture = new ReceiverFixture(home);
+        forwarder = fixture.forwarder("node-a");
+        fixture.admin.setRecipientKey(ReceiverFixture.SITE, Optional.of(siteKey.publicKey()));
+    }
+
+    @AfterEach
+    void tearDown() {
+        forwarder.close();
+        fixture.close();
+    }
+
+    @Test
+    void holderOfTheSiteKey_receivesTheReadablePlaintext_withTheSameDigest() throws Exception {
+        fixture.startSealedReceiver(siteKey);
+        byte[] content = fixture.randomBytes(5 * 1024 * 1024 + 77);
+        FileRecord file = fixture.uploadAndQueue("/inbox/2026/payroll.csv", content);
+
+        assertThat(forwarder.runDue()).isEqualTo(1);
+
+        assertThat(Files.readAllBytes(fixture.drop.resolve("acme/inbox/2026/payroll.csv"))).isEqualTo(content);
+        ForwardJob job = fixture.job(file);
+        assertThat(job.state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(job.siteDigest()).contains(RawPut.sha256(content));
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void emptyFile_isSealedAndDeliveredToo() throws Exception {
+        fixture.startSealedReceiver(siteKey);
+        FileRecord file = fixture.uploadAndQueue("/inbox/empty.csv", new byte[0]);
+
+        assertThat(forwarder.runDue()).isEqualTo(1);
+
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(Files.size(fixture.drop.resolve("acme/inbox/empty.csv"))).isZero();
+    }
+
+    @Test
+    void receiverWithAnotherSiteKey_cannotOpenIt_andWritesNothing() throws Exception {
+        fixture.startSealedReceiver(SitePrivateKey.generate(new java.security.SecureRandom()));
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", fixture.randomBytes(200_000));
+
+        assertThat(forwarder.runDue()).isEqualTo(1);
+
+        ForwardJob job = fixture.job(file);
+        assertThat(job.state()).isEqualTo(ForwardState.PENDING);
+        assertThat(job.lastError()).hasValueSatisfying(error -> assertThat(error).contains("400")
+                .contains("does not open with this site's key"));
+        assertThat(droppedFiles()).isEmpty();
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void receiverWithoutASiteKey_refusesSealedFiles() throws Exception {
+        fixture.startReceiver();
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", fixture.randomBytes(1000));
+
+        forwarder.runDue();
+
+        assertThat(fixture.job(file).lastError()).hasValueSatisfying(error -> assertThat(error)
+                .contains("has no site key"));
+        assertThat(droppedFiles()).isEmpty();
+    }
+
+    @Test
+    void tamperedStoredEnvelope_failsAtTheSite_andNothingIsWritten() throws Exception {
+        fixture.startSealedReceiver(siteKey);
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", fixture.randomBytes(300_000));
+        Path object = storedObject();
+        try (RandomAccessFile raw = new RandomAccessFile(object.toFile(), "rw")) {
+            raw.seek(100_000);
+            int b = raw.read();
+            raw.seek(100_000);
+            raw.write(b ^ 0x20);
+        }
+
+        assertThat(forwarder.runDue()).isEqualTo(1);
+
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.PENDING);
+        assertThat(droppedFiles()).isEmpty();
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void clearingTheRecipientKey_sendsPlaintextAgain() throws Exception {
+        fixture.admin.setRecipientKey(ReceiverFixture.SITE, Optional.empty());
+        fixture.startReceiver();
+        byte[] content = fixture.randomBytes(1000);
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", content);
+
+        forwarder.runDue();
+
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(Files.readAllBytes(fixture.drop.resolve("acme/inbox/a.csv"))).isEqualTo(content);
+    }
+
+    private Path storedObject() throws IOException {
+        try (Stream<Path> files = Files.walk(fixture.objects())) {
+            List<Path> objects = files.filter(Files::isRegularFile).toList();
+            assertThat(objects).hasSize(1);
+            return objects.get(0);
+        }
+    }
+
+    private List<Path> droppedFiles() throws IOException {
+        if (!Files.exists(fixture.drop.resolve("acme"))) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(fixture.drop.resolve("acme"))) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    private List<Path> leftovers() throws IOException {
+        try (Stream<Path> files = Files.list(fixture.drop.resolve(".vaultgate").resolve("tmp"))) {
+            return files.toList();
+        }
+    }
+}
