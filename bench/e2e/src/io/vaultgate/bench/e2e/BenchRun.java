@@ -21,6 +21,8 @@ public final class BenchRun {
     private final Options options;
     private final Path work;
     private final Report report;
+    /** Every server started, stopped at the end or, on Ctrl-C / SIGTERM, by a shutdown hook. */
+    private final List<Server> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private BenchRun(Options options, Path work, Report report) {
         this.options = options;
@@ -39,9 +41,18 @@ public final class BenchRun {
         }
         Report report = new Report("bench/run (" + mode + "), " + Instant.now().truncatedTo(ChronoUnit.SECONDS),
                 Machine.describe(jdks, options));
+        BenchRun bench = new BenchRun(options, work, report);
+        Thread stopServers = new Thread(bench::stopServers, "bench-stop-servers");
+        Runtime.getRuntime().addShutdownHook(stopServers);
         try {
-            new BenchRun(options, work, report).run(jdks);
+            bench.run(jdks);
         } finally {
+            bench.stopServers();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopServers);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
             if (!options.keep()) {
                 deleteTree(work);
             }
@@ -60,7 +71,6 @@ public final class BenchRun {
         boolean https = options.suites().contains("https");
         if (sftp || https) {
             Scenarios scenarios = Scenarios.prepare(sizes, work);
-            List<Server> servers = new ArrayList<>();
             try {
                 if (sftp) {
                     servers.add(OpenSshBaseline.start(work, clientKey()));
@@ -70,7 +80,7 @@ public final class BenchRun {
                 }
                 for (Jdk jdk : jdks) {
                     servers.add(GatewayLauncher.start(options.repo(), work, jdk, options.heap(),
-                            options.gatewaySettings()));
+                            options.gatewaySettings(), options.gatewaySftpOptions()));
                 }
                 for (Server server : servers) {
                     System.out.println("warm-up: " + server.label());
@@ -87,9 +97,7 @@ public final class BenchRun {
                     runScenario(scenario, servers);
                 }
             } finally {
-                for (Server server : servers) {
-                    server.close();
-                }
+                stopServers();
             }
         }
         if (options.suites().contains("crypto")) {
@@ -102,6 +110,13 @@ public final class BenchRun {
                     .ifPresentOrElse(o -> report.section("forwarding", o.markdown(), o.json()),
                             () -> System.out.println("forwarding: bench/forwarding/run is not there; skipped"));
         }
+    }
+
+    private void stopServers() {
+        for (Server server : servers) {
+            server.close();
+        }
+        servers.clear();
     }
 
     private void runScenario(Scenario scenario, List<Server> servers) throws Exception {

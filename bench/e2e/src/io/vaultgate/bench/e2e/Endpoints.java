@@ -10,9 +10,10 @@ final class Endpoints {
 
     /**
      * An SFTP server: {@code sftp -i key -P port user@127.0.0.1}, files go below {@code dir}. Parallel clients
-     * take the logins in turn (the gateway allows 16 sessions per account by default).
+     * take the logins in turn (the gateway allows 16 sessions per account by default). {@code clientOptions}
+     * go to {@code sftp} before the destination (e.g. {@code -c aes128-gcm@openssh.com}).
      */
-    record Sftp(int port, List<Login> logins, String dir) {
+    record Sftp(int port, List<Login> logins, String dir, List<String> clientOptions) {
         Login login(int client) {
             return logins.get(client % logins.size());
         }

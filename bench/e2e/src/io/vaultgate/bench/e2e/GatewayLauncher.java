@@ -17,32 +17,42 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Starts the gateway as users do, through the repository's {@code ./vaultgate} launcher: {@code init}, the
- * tenant {@code demo} and site {@code demo-bpo} with a second account {@code bench-2} (so 32 parallel SFTP clients fit the default 16
- * sessions per account), then {@code demo} (the account {@code demo-client}, its SSH key and API token), on
- * loopback with ports picked at start-up, on a given JDK, with a GC log from which the peak heap is read.
+ * Starts the gateway as an operator would, through the repository's {@code ./vaultgate} launcher: {@code init},
+ * a tenant {@code bench} with two client accounts (32 parallel SFTP clients exceed the default 16 sessions per
+ * account), then {@code run} on loopback with ports picked at start-up, on a given JDK, with a GC log from which
+ * the peak heap is read. No site or route: uploads are ingested and stored, not forwarded (forwarding has
+ * its own benchmark), so {@code vaultgate demo}, which forwards to a local demo site, is not used.
  */
 final class GatewayLauncher {
     private static final Pattern READY = Pattern.compile("Vaultgate is ready: SFTP (\\d+), HTTPS (\\d+)");
+    private static final Pattern TOKEN = Pattern.compile("API token \\(shown once\\): (\\S+)");
 
     private GatewayLauncher() {
     }
 
-    static Server start(Path repo, Path work, Jdk jdk, String heap, List<String> settings)
+    static Server start(Path repo, Path work, Jdk jdk, String heap, List<String> settings, List<String> sftpOptions)
             throws IOException, InterruptedException {
         Path home = work.resolve("gateway-" + jdk.label());
         Files.createDirectories(home);
         Path gcLog = home.resolve("gc.log");
         Map<String, String> env = Map.of("JAVA_HOME", jdk.home().toString());
+        Path firstKey = home.resolve("bench-1_ed25519");
         Path secondKey = home.resolve("bench-2_ed25519");
-        Commands.run(work, List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", secondKey.toString()));
+        for (Path key : List.of(firstKey, secondKey)) {
+            Commands.run(work, List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()));
+        }
         cli(repo, work, env, List.of("init", "--home", home.toString()));
-        cli(repo, work, env, List.of("tenant", "add", "demo", "--name", "Demo Client Co.", "--home", home.toString()));
-        cli(repo, work, env, List.of("site", "add", "demo-bpo", "--name", "Demo BPO processing site", "--home",
-                home.toString()));
-        cli(repo, work, env, List.of("account", "add", "bench-2", "--tenant", "demo", "--ssh-key", secondKey + ".pub",
+        cli(repo, work, env, List.of("tenant", "add", "bench", "--name", "Benchmark Co.", "--home", home.toString()));
+        String created = cli(repo, work, env, List.of("account", "add", "bench-1", "--tenant", "bench", "--ssh-key",
+                firstKey + ".pub", "--token", "--home", home.toString()));
+        cli(repo, work, env, List.of("account", "add", "bench-2", "--tenant", "bench", "--ssh-key", secondKey + ".pub",
                 "--home", home.toString()));
-        List<String> command = new ArrayList<>(List.of(repo.resolve("vaultgate").toString(), "demo",
+        Matcher issued = TOKEN.matcher(created);
+        if (!issued.find()) {
+            throw new IOException("vaultgate account add --token printed no token: " + created);
+        }
+        String token = issued.group(1);
+        List<String> command = new ArrayList<>(List.of(repo.resolve("vaultgate").toString(), "run",
                 "--home", home.toString(),
                 "--set", "sftp.bind=127.0.0.1", "--set", "sftp.port=0",
                 "--set", "https.bind=127.0.0.1", "--set", "https.port=0",
@@ -67,19 +77,17 @@ final class GatewayLauncher {
             process.destroyForcibly();
             throw new IOException("the gateway on JDK " + jdk.label() + " did not start: " + Files.readString(log), e);
         }
-        Path demo = home.resolve("demo");
-        String token = Files.readString(demo.resolve("api-token")).trim();
         String base = "https://127.0.0.1:" + ports.group(2) + "/v1/files/inbox/";
         return new Server("gateway", jdk.label(), process,
                 Optional.of(new Endpoints.Sftp(Integer.parseInt(ports.group(1)),
-                        List.of(new Endpoints.Login("demo-client", demo.resolve("id_ed25519")),
-                                new Endpoints.Login("bench-2", secondKey)), "/inbox")),
+                        List.of(new Endpoints.Login("bench-1", firstKey),
+                                new Endpoints.Login("bench-2", secondKey)), "/inbox", sftpOptions)),
                 Optional.of(new Endpoints.Https(base, base, home.resolve("tls").resolve("ca.crt"),
                         List.of("Authorization: Bearer " + token))),
                 Optional.of(gcLog));
     }
 
-    private static void cli(Path repo, Path work, Map<String, String> env, List<String> args)
+    private static String cli(Path repo, Path work, Map<String, String> env, List<String> args)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(repo.resolve("vaultgate").toString()));
         command.addAll(args);
@@ -91,6 +99,7 @@ final class GatewayLauncher {
             process.destroyForcibly();
             throw new IOException("vaultgate " + String.join(" ", args) + " failed: " + out);
         }
+        return out;
     }
 
     private static void pump(Process process, Path log, CompletableFuture<Matcher> ready) {

@@ -27,7 +27,9 @@ final class Machine {
         lines.add("load average at start: " + loadAverage() + " (other sessions may be building on this machine)");
         lines.add("gateway JDKs: " + jdks.stream().map(Jdk::label).collect(Collectors.joining(", "))
                 + "; gateway heap -Xmx" + options.heap()
-                + (options.gatewaySettings().isEmpty() ? "" : "; settings " + options.gatewaySettings()));
+                + (options.gatewaySettings().isEmpty() ? "" : "; settings " + options.gatewaySettings())
+                + (options.gatewaySftpOptions().isEmpty() ? "" : "; sftp client options towards the gateway "
+                        + options.gatewaySftpOptions()));
         lines.add("clients: " + firstLine("ssh", "-V") + "; " + firstLine("curl", "--version"));
         lines.add("baselines: " + firstLine("/usr/sbin/nginx", "-v") + "; OpenSSH sshd + sftp-server");
         return lines;

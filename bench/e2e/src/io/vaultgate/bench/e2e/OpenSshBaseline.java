@@ -44,7 +44,7 @@ final class OpenSshBaseline {
         Commands.awaitPort(port, process, log);
         String user = System.getProperty("user.name");
         return new Server("openssh", "-", process,
-                Optional.of(new Endpoints.Sftp(port, List.of(new Endpoints.Login(user, clientKey)), files.toString())), Optional.empty(),
+                Optional.of(new Endpoints.Sftp(port, List.of(new Endpoints.Login(user, clientKey)), files.toString(), List.of())), Optional.empty(),
                 Optional.empty());
     }
 }

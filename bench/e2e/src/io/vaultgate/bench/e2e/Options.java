@@ -14,9 +14,10 @@ import java.util.Set;
  * @param jdks          JDK homes to run the gateway (and JMH) on
  * @param heap          the gateway's maximum heap ({@code -Xmx})
  * @param gatewaySettings extra {@code --set key=value} for the gateway (tuning experiments)
+ * @param gatewaySftpOptions extra {@code sftp} options towards the gateway only, e.g. {@code -c CIPHER}
  */
 record Options(Path repo, Path out, boolean quick, boolean keep, Set<String> suites, List<Path> jdks, String heap,
-        List<String> gatewaySettings) {
+        List<String> gatewaySettings, List<String> gatewaySftpOptions) {
 
     static final List<String> SUITES = List.of("sftp", "https", "crypto", "forwarding");
     private static final List<Path> DEFAULT_JDKS = List.of(Path.of("/usr/lib/jvm/java-17-openjdk-amd64"),
@@ -31,6 +32,7 @@ record Options(Path repo, Path out, boolean quick, boolean keep, Set<String> sui
         List<Path> jdks = new ArrayList<>();
         String heap = "256m";
         List<String> settings = new ArrayList<>();
+        List<String> sftpOptions = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -42,6 +44,7 @@ record Options(Path repo, Path out, boolean quick, boolean keep, Set<String> sui
                 case "--jdk" -> jdks.add(Path.of(value(args, ++i, arg)));
                 case "--heap" -> heap = value(args, ++i, arg);
                 case "--gateway-set" -> settings.add(value(args, ++i, arg));
+                case "--gateway-sftp-cipher" -> sftpOptions.addAll(List.of("-c", value(args, ++i, arg)));
                 default -> throw new IllegalArgumentException("unknown option " + arg + "; see bench/run --help");
             }
         }
@@ -54,7 +57,7 @@ record Options(Path repo, Path out, boolean quick, boolean keep, Set<String> sui
         if (out == null) {
             out = repo.resolve("bench/results");
         }
-        return new Options(repo, out, quick, keep, suites, jdks, heap, settings);
+        return new Options(repo, out, quick, keep, suites, jdks, heap, settings, sftpOptions);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -33,11 +33,12 @@ final class SftpClient {
         Endpoints.Login login = server.login(client);
         Path batch = Files.createTempFile(work, "batch", ".txt");
         Files.write(batch, commands);
-        List<String> command = List.of("stdbuf", "-oL", "sftp", "-b", batch.toString(),
+        List<String> command = new ArrayList<>(List.of("stdbuf", "-oL", "sftp", "-b", batch.toString(),
                 "-i", login.key().toString(), "-P", String.valueOf(server.port()),
                 "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
-                "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-                login.user() + "@127.0.0.1");
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"));
+        command.addAll(server.clientOptions());
+        command.add(login.user() + "@127.0.0.1");
         Path errors = Files.createTempFile(work, "sftp", ".err");
         Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
         List<Long> starts = new ArrayList<>();
