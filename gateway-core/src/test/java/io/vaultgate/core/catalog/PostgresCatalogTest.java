@@ -3,6 +3,8 @@ package io.vaultgate.core.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vaultgate.core.metrics.CoreHealth;
+import io.vaultgate.core.storage.FileSystemObjectStore;
 import io.vaultgate.core.testing.PostgresCluster;
 import io.vaultgate.core.testing.PostgresDatabases;
 import io.vaultgate.core.tenant.Cidr;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -28,10 +31,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** The catalog on a real PostgreSQL 15: the same migrations and repositories as on SQLite. */
 class PostgresCatalogTest {
 
+    @TempDir
+    Path dir;
     private String name;
 
     @BeforeEach
@@ -125,6 +132,60 @@ class PostgresCatalogTest {
     void nonPostgresUrl_isRefusedBeforeConnecting() {
         assertThatThrownBy(() -> Database.postgresql("jdbc:mysql://127.0.0.1/vaultgate", "u", new char[0], 2))
                 .isInstanceOf(CatalogException.class).hasMessageContaining("jdbc:postgresql://");
+    }
+
+    @Test
+    void catalogWhoseDatabaseGoesAway_isReportedDown() throws IOException {
+        try (Database database = PostgresDatabases.open(name)) {
+            CoreHealth health = new CoreHealth(database, new FileSystemObjectStore(dir.resolve("objects")),
+                    new SecureRandom());
+            assertThat(health.catalog().up()).isTrue();
+
+            PostgresDatabases.drop(name);
+
+            assertThat(health.catalog().up()).isFalse();
+            assertThat(health.catalog().detail()).contains("catalog");
+        }
+    }
+
+    @Test
+    void pooledConnectionsEndedByTheServer_areReplacedBeforeUse() throws Exception {
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setURL(PostgresDatabases.url(name));
+        source.setUser(PostgresDatabases.OWNER);
+        source.setPassword(PostgresDatabases.ownerPassword());
+        ConnectionPool pool = new ConnectionPool(source, 2, Duration.ZERO);
+        Connection first = pool.borrow();
+        pool.release(first, true);
+
+        PostgresCluster.shared().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                + name + "'");
+        awaitNoSessionsOn(name);
+
+        Connection next = pool.borrow();
+        try (Statement statement = next.createStatement(); ResultSet one = statement.executeQuery("SELECT 1")) {
+            assertThat(next).isNotSameAs(first);
+            assertThat(one.next()).isTrue();
+        } finally {
+            pool.release(next, true);
+            pool.close();
+        }
+    }
+
+    private static void awaitNoSessionsOn(String database) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            try (Connection admin = PostgresCluster.shared().connect("postgres");
+                 Statement statement = admin.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '"
+                         + database + "'")) {
+                rows.next();
+                if (rows.getInt(1) == 0) {
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the server did not end the sessions on " + database);
     }
 
     static Tenant tenant(String id) {

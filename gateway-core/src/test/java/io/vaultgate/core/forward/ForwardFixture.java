@@ -13,12 +13,10 @@ import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.IssuedCertificate;
-import io.vaultgate.core.storage.FileSystemObjectStore;
+import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.MutableClock;
 import io.vaultgate.core.testing.TestCore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -87,27 +85,19 @@ final class ForwardFixture implements AutoCloseable {
     }
 
     Forwarder forwarder(String node, ForwarderSettings settings) {
-        try {
-            DecryptingFileOpener opener = new DecryptingFileOpener(database, new FileRepository(),
-                    new FileSystemObjectStore(home.resolve("objects")), test.keys());
-            return new Forwarder(database, outbox, opener, settings, node, meters, random, clock);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        DecryptingFileOpener opener = new DecryptingFileOpener(database, new FileRepository(), test.store(),
+                test.keys());
+        return new Forwarder(database, outbox, opener, settings, node, meters, random, clock);
     }
 
     /** A forwarder that can also send sealed envelopes (to sites with a recipient key). */
     Forwarder sealingForwarder(String node) {
-        try {
-            FileSystemObjectStore store = new FileSystemObjectStore(home.resolve("objects"));
-            return new Forwarder(database, outbox, new DecryptingFileOpener(database, new FileRepository(), store,
-                    test.keys()), Optional.of(new StoredEnvelopes(database, new FileRepository(), store, test.keys(),
-                    random)), new ForwarderSettings(4, Duration.ofMinutes(10), Duration.ofMillis(50),
-                    Duration.ofSeconds(5), Duration.ofSeconds(30), 1024 * 1024), node, meters, ForwardEvents.NONE,
-                    random, clock);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ObjectStore store = test.store();
+        return new Forwarder(database, outbox, new DecryptingFileOpener(database, new FileRepository(), store,
+                test.keys()), Optional.of(new StoredEnvelopes(database, new FileRepository(), store, test.keys(),
+                random)), new ForwarderSettings(4, Duration.ofMinutes(10), Duration.ofMillis(50),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), 1024 * 1024), node, meters, ForwardEvents.NONE,
+                random, clock);
     }
 
     /** Uploads {@code content} and queues it for the site, as the router's hook will. */

@@ -335,7 +335,7 @@ class ForwarderTest {
     private io.vaultgate.core.files.FileOpener opener() throws java.io.IOException {
         return new io.vaultgate.core.files.DecryptingFileOpener(fixture.database,
                 new io.vaultgate.core.catalog.FileRepository(),
-                new io.vaultgate.core.storage.FileSystemObjectStore(home.resolve("objects")), fixture.test.keys());
+                fixture.test.store(), fixture.test.keys());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
+import io.vaultgate.core.testing.TestStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,7 @@ class CoreHealthTest {
 
     @Test
     void aStoreWhoseRootIsNotADirectory_isDown_andUpAgainOnceRepaired() throws IOException {
+        Assumptions.assumeFalse(TestStore.s3(), "a directory store");
         Path objects = home.resolve("objects");
         Path moved = home.resolve("objects.moved");
         Files.move(objects, moved);
@@ -70,6 +72,7 @@ class CoreHealthTest {
 
     @Test
     void theStoreProbe_leavesNoObjectBehind() throws IOException {
+        Assumptions.assumeFalse(TestStore.s3(), "a directory store");
         test.core().health().store();
 
         try (var files = Files.walk(home.resolve("objects"))) {

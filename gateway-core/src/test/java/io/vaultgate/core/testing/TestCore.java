@@ -6,7 +6,7 @@ import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.metrics.CoreMetrics;
-import io.vaultgate.core.storage.FileSystemObjectStore;
+import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
@@ -22,20 +22,22 @@ import java.time.Duration;
 
 /**
  * A real core over a temporary directory: SQLite catalog (or PostgreSQL, see {@link TestCatalog}),
- * filesystem object store, keystore key provider (with light key-stretching parameters so tests stay fast).
- * For tests of the core and of the front-ends; nothing in it is mocked.
+ * filesystem object store (or S3, see {@link TestStore}), keystore key provider (with light key-stretching
+ * parameters so tests stay fast). For tests of the core and of the front-ends; nothing in it is mocked.
  */
 public final class TestCore implements AutoCloseable {
 
     private final Path home;
     private final KeystoreKeyProvider keys;
     private final Database database;
+    private final ObjectStore store;
     private final GatewayCore core;
 
-    private TestCore(Path home, KeystoreKeyProvider keys, Database database, GatewayCore core) {
+    private TestCore(Path home, KeystoreKeyProvider keys, Database database, ObjectStore store, GatewayCore core) {
         this.home = home;
         this.keys = keys;
         this.database = database;
+        this.store = store;
         this.core = core;
     }
 
@@ -88,11 +90,11 @@ public final class TestCore implements AutoCloseable {
                                  CoreMetrics metrics) throws IOException {
         SecureRandom random = new SecureRandom();
         Database database = TestCatalog.open(home);
-        GatewayCore core = GatewayCore.assemble(database,
-                new FileSystemObjectStore(home.resolve("objects")), keys,
+        ObjectStore store = TestStore.open(home, clock);
+        GatewayCore core = GatewayCore.assemble(database, store, keys,
                 AuditKeys.loadOrCreate(home.resolve("audit-signing.key"), random), settings, random, clock,
                 metrics);
-        return new TestCore(home, keys, database, core);
+        return new TestCore(home, keys, database, store, core);
     }
 
     public GatewayCore core() {
@@ -106,6 +108,11 @@ public final class TestCore implements AutoCloseable {
 
     public Path home() {
         return home;
+    }
+
+    /** The object store this core runs on (a directory, or S3 with {@link TestStore}). */
+    public ObjectStore store() {
+        return store;
     }
 
     /** The catalog this core runs on, to look behind its back in a test. */
@@ -134,6 +141,13 @@ public final class TestCore implements AutoCloseable {
     @Override
     public void close() {
         database.close();
+        if (store instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the test store failed", e);
+            }
+        }
         keys.close();
     }
 }
