@@ -10,7 +10,6 @@ import io.vaultgate.server.cli.InitCommand;
 import io.vaultgate.server.cli.KeysCommand;
 import io.vaultgate.server.cli.OperatorCommand;
 import io.vaultgate.server.cli.PolicyCommand;
-import io.vaultgate.server.cli.PolicyCommand;
 import io.vaultgate.server.cli.ReceiptCommand;
 import io.vaultgate.server.cli.ReportCommand;
 import io.vaultgate.server.cli.ReceiveCommand;
@@ -39,7 +38,6 @@ import picocli.CommandLine.HelpCommand;
                 SiteCommand.class,
                 OperatorCommand.class,
                 BatchCommand.class,
-                PolicyCommand.class,
                 PolicyCommand.class,
                 ForwardCommand.class,
                 ReceiveCommand.class,
