@@ -16,12 +16,15 @@ import io.vaultgate.https.http.Dispatcher;
 import io.vaultgate.https.http.MinimumBodyRate;
 import io.vaultgate.https.http.StrictRequestDecoder;
 import io.vaultgate.https.files.FileContentInput;
+import io.vaultgate.https.metrics.HttpsConnections;
+import io.vaultgate.https.metrics.SessionMdc;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Wires one connection's pipeline and nothing else. TLS, idle timeout and HTTP framing run on the
  * network event loop; the chunked writer and the API handler run on {@code blocking}, because they call
- * into storage and authentication, which may block.
+ * into storage and authentication, which may block. The connection meters come first; the session id is put
+ * in the logging MDC on the blocking executor, just before the handlers that log.
  */
 public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -31,10 +34,21 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
     private final Dispatcher dispatcher;
     private final ChannelGroup connections;
     private final ConnectionLimit connectionLimit;
+    private final HttpsConnections meters;
 
     /** @param connections every accepted connection joins it, so that the server can close them all */
     public HttpsInitializer(SslContext tls, HttpsSettings settings, EventExecutorGroup blocking, Dispatcher dispatcher,
                             ChannelGroup connections) {
+        this(tls, settings, blocking, dispatcher, connections, HttpsConnections.none());
+    }
+
+    /**
+     * @param connections every accepted connection joins it, so that the server can close them all
+     * @param meters      counts connections accepted and open ({@link HttpsConnections#registeredIn})
+     */
+    public HttpsInitializer(SslContext tls, HttpsSettings settings, EventExecutorGroup blocking, Dispatcher dispatcher,
+                            ChannelGroup connections, HttpsConnections meters) {
+        this.meters = meters;
         this.connections = connections;
         this.connectionLimit = new ConnectionLimit(settings.maxConnectionsPerAddress());
         this.tls = tls;
@@ -53,6 +67,7 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel channel) {
         connections.add(channel);
         ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast("meters", meters.handler());
         pipeline.addLast("limit", connectionLimit);
         pipeline.addLast("tls", tls.newHandler(channel.alloc()));
         pipeline.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
@@ -61,6 +76,7 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast("encoder", new HttpResponseEncoder());
         pipeline.addLast("headerTimeout", new RequestHeaderTimeout(settings.requestHeaderTimeout()));
         pipeline.addLast("bodyRate", new MinimumBodyRate(settings.minBodyBytesPerSecond(), settings.requestHeaderTimeout()));
+        pipeline.addLast(blocking, "session", new SessionMdc());
         pipeline.addLast(blocking, "chunked", new ChunkedWriteHandler());
         pipeline.addLast(blocking, "api", new ApiHandler(dispatcher));
     }

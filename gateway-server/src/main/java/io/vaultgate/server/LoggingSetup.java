@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@code logging.*} to Logback once the configuration is loaded: the root level for the gateway's
- * own loggers, and the JSON encoder (one object per line, MDC included) when {@code format: json}.
+ * own loggers, and the JSON encoder (one object per line, MDC included) when {@code format: json}. The MDC
+ * carries {@code session} (a front-end connection), {@code transfer}, {@code tenant}, {@code principal} and
+ * {@code protocol} (while the core handles an upload or download); see docs/operations.md.
  */
 public final class LoggingSetup {
 
@@ -29,12 +31,26 @@ public final class LoggingSetup {
             Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
             if (root.getAppender("STDERR") instanceof ConsoleAppender<ILoggingEvent> console) {
                 console.stop();
-                Encoder<ILoggingEvent> json = new JsonEncoder();
-                json.setContext(context);
-                json.start();
-                console.setEncoder(json);
+                console.setEncoder(jsonEncoder(context));
                 console.start();
             }
         }
+    }
+
+    /**
+     * The encoder of {@code logging.format: json}: one JSON object per line with the level, logger, thread,
+     * the message template and the formatted message, the whole MDC and the stack trace of an exception;
+     * started. The raw arguments are left out (the formatted message has them).
+     */
+    public static Encoder<ILoggingEvent> jsonEncoder(LoggerContext context) {
+        JsonEncoder json = new JsonEncoder();
+        json.setContext(context);
+        json.setWithContext(false);
+        json.setWithMDC(true);
+        json.setWithFormattedMessage(true);
+        json.setWithArguments(false);
+        json.setWithThrowable(true);
+        json.start();
+        return json;
     }
 }

@@ -59,8 +59,9 @@ class OperationsDocTest {
             Matcher names = Pattern.compile("`((?:vaultgate|jvm|process|system)_[a-z_0-9]+)`").matcher(docs);
             while (names.find()) {
                 String name = names.group(1);
-                if (name.startsWith("vaultgate_sftp_") || name.startsWith("vaultgate_forward_")) {
-                    continue; // registered by the SFTP front-end and the forwarder, tested there
+                if (name.startsWith("vaultgate_sftp_") || name.startsWith("vaultgate_forward_")
+                        || name.startsWith("vaultgate_https_")) {
+                    continue; // registered by the SFTP and HTTPS front-ends and the forwarder, tested there
                 }
                 assertThat(scrape).as("a scrape exposes %s", name).containsPattern("(?m)^" + name + "[{ _]");
             }
