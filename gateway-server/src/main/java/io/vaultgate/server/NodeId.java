@@ -1,14 +1,45 @@
 package io.vaultgate.server;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
-/** Names this gateway process in job leases: host name plus a random suffix, so restarts never collide. */
+/**
+ * Names this gateway node in forward-job leases: host name plus a random suffix, kept in {@code <home>/node-id}
+ * so that it is the same after a restart (a restarted node then takes back at once the jobs it held when it
+ * died, see {@code Forwarder.start}). Each node of a cluster has its own data directory and so its own id;
+ * a copied data directory must have its {@code node-id} file deleted.
+ */
 final class NodeId {
 
     private NodeId() {
+    }
+
+    /** The id stored in {@code <home>/node-id}, created on first use. */
+    static String stable(Path home) {
+        Path file = home.resolve("node-id");
+        try {
+            if (Files.exists(file)) {
+                String id = Files.readString(file, StandardCharsets.US_ASCII).strip();
+                if (id.matches("[A-Za-z0-9._-]{1,64}")) {
+                    return id;
+                }
+            }
+            String id = generate();
+            Path temporary = Files.createTempFile(home, ".node-id", ".tmp");
+            Files.writeString(temporary, id + "\n", StandardCharsets.US_ASCII);
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return id;
+        } catch (IOException e) {
+            throw new StartupException("home " + home, "cannot keep the node id in " + file + ": " + e.getMessage(),
+                    "check that the data directory is writable", e);
+        }
     }
 
     static String generate() {
@@ -20,6 +51,7 @@ final class NodeId {
         }
         byte[] suffix = new byte[4];
         new SecureRandom().nextBytes(suffix);
-        return host + "-" + HexFormat.of().formatHex(suffix);
+        return host.replaceAll("[^A-Za-z0-9._-]", "-").substring(0, Math.min(host.length(), 50)) + "-"
+                + HexFormat.of().formatHex(suffix);
     }
 }

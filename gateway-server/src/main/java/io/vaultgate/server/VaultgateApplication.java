@@ -93,7 +93,8 @@ public final class VaultgateApplication implements AutoCloseable {
         try {
             resources.core().recovery().run();
             GatewayCore core = resources.core();
-            forwarder = core.forwarding().forwarder(ForwarderSettings.defaults(), NodeId.generate(), registry);
+            forwarder = core.forwarding().forwarder(ForwarderSettings.defaults(), NodeId.stable(home.home()),
+                    registry);
             forwarder.start();
             sftp = config.sftp().enabled() ? Optional.of(startSftp(config, home, core, registry)) : Optional.empty();
             https = config.https().enabled() ? Optional.of(startHttps(config, home, core)) : Optional.empty();
@@ -125,7 +126,9 @@ public final class VaultgateApplication implements AutoCloseable {
         if (config.catalog().type() == io.vaultgate.server.config.CatalogType.SQLITE) {
             listeners.add(CatalogFileCheck.of(config.catalogFile()));
         }
-        listeners.add(new StoreDirectoryCheck(config.storageRoot()));
+        if (config.storage().type() == io.vaultgate.server.config.StorageType.FILESYSTEM) {
+            listeners.add(new StoreDirectoryCheck(config.storageRoot()));
+        }
         sftp.ifPresent(server -> listeners.add(() -> server.isRunning() ? CheckResult.up("sftp")
                 : CheckResult.down("sftp", "the SFTP listener is not running")));
         https.ifPresent(server -> listeners.add(() -> CheckResult.up("https")));

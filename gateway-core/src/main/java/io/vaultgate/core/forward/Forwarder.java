@@ -84,8 +84,17 @@ public final class Forwarder implements AutoCloseable {
         this.poller = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "vaultgate-forward-poller"));
     }
 
-    /** Starts polling the outbox every {@code settings.pollInterval()}. */
+    /**
+     * Starts polling the outbox every {@code settings.pollInterval()}, after releasing the jobs an earlier
+     * process of this node left leased (so with a node id that is stable across restarts, a crash delays
+     * its forwards only by the restart, not by the lease).
+     */
     public void start() {
+        int released = outbox.releaseLeasesOf(nodeId, clock.instant());
+        if (released > 0) {
+            LOG.warn("forwarding: {} job(s) were in flight when node {} stopped; they are due again now "
+                    + "(the site deduplicates a repeated file)", released, nodeId);
+        }
         long every = settings.pollInterval().toMillis();
         poller.scheduleWithFixedDelay(this::dispatchQuietly, 0, every, TimeUnit.MILLISECONDS);
     }

@@ -115,6 +115,23 @@ public final class Outbox {
     }
 
     /**
+     * Releases the jobs leased to {@code owner}, which has just started and so cannot be sending them: they
+     * are left over from a process of the same node that died (SIGKILL, power loss). They become due now,
+     * instead of after their lease; a job whose last attempt it was goes dead. Returns how many were released.
+     */
+    public int releaseLeasesOf(String owner, Instant now) {
+        long at = now.toEpochMilli();
+        String error = OutboxRows.error("the node stopped while sending; released at its restart");
+        return database.inTransaction(jdbc -> jdbc.update("UPDATE forward_jobs SET state = 'DEAD', "
+                        + "version = version + 1, lease_owner = NULL, lease_expires_at = NULL, last_error = ?, "
+                        + "updated_at = ? WHERE state = 'IN_FLIGHT' AND lease_owner = ? AND attempts >= ?",
+                error, at, owner, retry.maxAttempts())
+                + jdbc.update("UPDATE forward_jobs SET state = 'PENDING', version = version + 1, next_attempt_at = ?, "
+                        + "lease_owner = NULL, lease_expires_at = NULL, last_error = ?, updated_at = ? "
+                        + "WHERE state = 'IN_FLIGHT' AND lease_owner = ?", at, error, at, owner));
+    }
+
+    /**
      * Extends the lease of a job this worker holds, for transfers longer than the lease. The version does
      * not change (the worker's copy stays valid); false if the lease was lost already.
      */

@@ -208,6 +208,34 @@ class OutboxTest {
         return fixture.database.inTransaction(jdbc -> outbox.enqueue(jdbc, file, ForwardFixture.SITE, now()));
     }
 
+    @Test
+    void restartedNode_releasesTheLeasesItHeld_dueAtOnce_andDeadIfItWasTheLastAttempt() {
+        FileRecord first = fixture.upload("/inbox/a.csv", "a".getBytes());
+        FileRecord second = fixture.upload("/inbox/b.csv", "b".getBytes());
+        FileRecord other = fixture.upload("/inbox/c.csv", "c".getBytes());
+        enqueue(first);
+        enqueue(second);
+        outbox.claim(ForwardFixture.SITE, "node-a", 2, LEASE, now());
+        enqueue(other);
+        outbox.claim(ForwardFixture.SITE, "node-b", 1, LEASE, now());
+        fixture.database.inTransaction(jdbc -> jdbc.update("UPDATE forward_jobs SET attempts = 3 WHERE file_id = ?",
+                second.id()));
+
+        assertThat(outbox.releaseLeasesOf("node-a", now())).isEqualTo(2);
+
+        assertThat(outbox.byFile(first.id()).get(0)).satisfies(job -> {
+            assertThat(job.state()).isEqualTo(ForwardState.PENDING);
+            assertThat(job.nextAttemptAt()).isEqualTo(now());
+            assertThat(job.attempts()).as("the interrupted attempt still counts").isEqualTo(1);
+            assertThat(job.leaseOwner()).isEmpty();
+        });
+        assertThat(outbox.byFile(second.id()).get(0).state()).isEqualTo(ForwardState.DEAD);
+        assertThat(outbox.byFile(other.id()).get(0).leaseOwner()).as("another node's lease is kept")
+                .contains("node-b");
+        assertThat(outbox.claim(ForwardFixture.SITE, "node-a", 5, LEASE, now())).extracting(ForwardJob::fileId)
+                .containsExactly(first.id());
+    }
+
     private Instant now() {
         return fixture.clock.instant();
     }
