@@ -11,6 +11,7 @@ import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.MutableClock;
+import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
 import java.net.URI;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ class KeyAndCertificateGaugesTest {
         IssuedCertificate client = gatewayCa.issueClient("vaultgate", Duration.ofDays(20));
         client.write(home.resolve("manila.key"), home.resolve("manila.crt"));
         test.core().sites().createSite("manila", "Manila");
-        try (Database catalog = Database.sqlite(home.resolve("catalog.db"))) {
+        try (Database catalog = TestCatalog.open(home)) {
             new ForwardingAdministration(catalog, clock).configureSite(new SiteForwarding("manila",
                     URI.create("https://127.0.0.1:1/inbox/"), List.of(siteCa.certificate()), client.chain(),
                     home.resolve("manila.key"), Optional.empty(), 1, true, List.of()));
