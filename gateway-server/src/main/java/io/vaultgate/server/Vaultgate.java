@@ -5,6 +5,7 @@ import io.vaultgate.server.cli.AccountCommand;
 import io.vaultgate.server.cli.AuditCommand;
 import io.vaultgate.server.cli.BatchCommand;
 import io.vaultgate.server.cli.DemoCommand;
+import io.vaultgate.server.cli.DoctorCommand;
 import io.vaultgate.server.cli.ForwardCommand;
 import io.vaultgate.server.cli.InitCommand;
 import io.vaultgate.server.cli.KeysCommand;
@@ -44,6 +45,7 @@ import picocli.CommandLine.HelpCommand;
                 KeysCommand.class,
                 AuditCommand.class,
                 ReportCommand.class,
+                DoctorCommand.class,
                 ReceiptCommand.class,
                 StatusCommand.class,
                 VersionCommand.class,

@@ -49,7 +49,7 @@ class ExampleConfigTest {
         assertThat(ConfigLoader.keys()).startsWith("home", "sftp.enabled")
                 .contains("sftp.max-auth-attempts", "keys.master-secret-env", "uploads.reorder-window",
                         "shutdown.grace-period", "logging.level")
-                .hasSize(43);
+                .hasSize(44);
         assertThat(ConfigLoader.envVariable("sftp.max-auth-attempts")).isEqualTo("VAULTGATE_SFTP_MAX_AUTH_ATTEMPTS");
         assertThat(ConfigLoader.envVariable("home")).isEqualTo("VAULTGATE_HOME");
     }

@@ -1,0 +1,28 @@
+package io.vaultgate.server.cli.doctor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs every check in a fixed order; a check that cannot run is itself a finding. */
+public final class Doctor {
+
+    private static final List<Check> CHECKS = List.of(new WeakAlgorithms(), new ExpiringCertificates(),
+            new KeyRotationAge(), new KeyFileModes(), new ExposedListeners(), new PasswordWithoutAllowlist(),
+            new AuditChainCheck(), new DiskSpaceCheck());
+
+    private Doctor() {
+    }
+
+    public static List<Finding> examine(DoctorContext context) {
+        List<Finding> findings = new ArrayList<>();
+        for (Check check : CHECKS) {
+            try {
+                findings.addAll(check.run(context));
+            } catch (Exception e) {
+                findings.add(new Finding("doctor", check.getClass().getSimpleName(), "the check could not run: "
+                        + e.getMessage(), "fix what it names and run `vaultgate doctor` again"));
+            }
+        }
+        return findings;
+    }
+}

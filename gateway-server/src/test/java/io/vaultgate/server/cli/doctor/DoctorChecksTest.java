@@ -1,0 +1,130 @@
+package io.vaultgate.server.cli.doctor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.pki.CertificateAuthority;
+import io.vaultgate.core.pki.Pem;
+import io.vaultgate.https.tls.ServerTls;
+import io.vaultgate.server.config.ConfigLoader;
+import io.vaultgate.server.config.VaultgateConfig;
+import io.vaultgate.sftp.SftpAlgorithms;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each finding the CLI test cannot stage for real appears with a bad input and disappears with a good one. */
+class DoctorChecksTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+
+    @TempDir
+    Path home;
+    private Database database;
+
+    @BeforeEach
+    void catalog() {
+        database = Database.sqlite(home.resolve("catalog.db"));
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    @Test
+    void weakAlgorithms_appearWhenOffered_andDisappearWithTheHardenedLists() throws Exception {
+        DoctorContext weak = context(Map.of(), 10, List.of("aes128-cbc", "ssh-rsa", "curve25519-sha256"),
+                List.of("TLSv1.3", "TLSv1.1"), List.of("TLS_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA",
+                        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"));
+        assertThat(new WeakAlgorithms().run(weak)).extracting(Finding::subject).containsExactly("sftp aes128-cbc",
+                "sftp ssh-rsa", "tls TLSv1.1", "tls TLS_RSA_WITH_AES_128_CBC_SHA", "tls TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA");
+
+        SftpAlgorithms ssh = SftpAlgorithms.hardened();
+        DoctorContext hardened = context(Map.of(), 10, Stream.of(ssh.keyExchanges(), ssh.ciphers(), ssh.macs(),
+                ssh.signatures()).flatMap(List::stream).toList(), ServerTls.PROTOCOLS, ServerTls.CIPHER_SUITES);
+        assertThat(new WeakAlgorithms().run(hardened)).isEmpty();
+    }
+
+    @Test
+    void nearlyFullDisk_appearsBelowTheThreshold_andOncePerFileSystem() throws Exception {
+        assertThat(new DiskSpaceCheck().run(context(Map.of(), 10, path -> new DiskSpace.Usage("fs0", 5, 100))))
+                .singleElement().satisfies(f -> assertThat(f.problem()).contains("5% free").contains("below 10%"));
+        assertThat(new DiskSpaceCheck().run(context(Map.of(), 10, path -> new DiskSpace.Usage("fs0", 50, 100))))
+                .isEmpty();
+        assertThat(new DiskSpaceCheck().run(context(Map.of(), 0, path -> new DiskSpace.Usage("fs0", 0, 100))))
+                .as("--min-free 0 turns the check off").isEmpty();
+    }
+
+    @Test
+    void serverCertificate_expiringWithin30Days_appears_andARenewedOneDoesNot() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.create("Test CA", Duration.ofDays(3650), new SecureRandom(),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        Path tls = Files.createDirectories(home.resolve("tls"));
+        Pem.writeCertificates(tls.resolve("server.crt"), ca.issueServer("gw", List.of("localhost"), List.of(),
+                Duration.ofDays(10)).chain());
+
+        assertThat(new ExpiringCertificates().run(context(Map.of(), 10))).singleElement().satisfies(finding -> {
+            assertThat(finding.subject()).startsWith("tls/server.crt (CN=gw");
+            assertThat(finding.problem()).contains("within 30 days");
+        });
+
+        Files.delete(tls.resolve("server.crt"));
+        Pem.writeCertificates(tls.resolve("server.crt"), ca.issueServer("gw", List.of("localhost"), List.of(),
+                Duration.ofDays(365)).chain());
+        assertThat(new ExpiringCertificates().run(context(Map.of(), 10))).isEmpty();
+    }
+
+    @Test
+    void opsListener_onAPublicAddressWithoutTls_appears_andLoopbackOrTlsDoNot() {
+        assertThat(new ExposedListeners().run(context(Map.of("ops.bind", "0.0.0.0"), 10))).singleElement()
+                .satisfies(finding -> assertThat(finding.fix()).contains("ops.tls"));
+        assertThat(new ExposedListeners().run(context(Map.of("ops.bind", "0.0.0.0", "ops.tls", "true"), 10))).isEmpty();
+        assertThat(new ExposedListeners().run(context(Map.of("ops.bind", "127.0.0.2"), 10))).isEmpty();
+        assertThat(new ExposedListeners().run(context(Map.of("ops.bind", "::1"), 10))).isEmpty();
+    }
+
+    @Test
+    void aCheckThatCannotRun_isItselfAFinding() {
+        DoctorContext broken = context(Map.of(), 10, path -> {
+            throw new java.io.IOException("no such file system");
+        });
+        assertThat(Doctor.examine(broken)).anySatisfy(finding -> {
+            assertThat(finding.check()).isEqualTo("doctor");
+            assertThat(finding.problem()).contains("no such file system");
+        });
+    }
+
+    private DoctorContext context(Map<String, String> overrides, int minFree) {
+        return context(overrides, minFree, path -> new DiskSpace.Usage("fs0", 50, 100));
+    }
+
+    private DoctorContext context(Map<String, String> overrides, int minFree, DiskSpace disk) {
+        return new DoctorContext(config(overrides), database, Clock.fixed(NOW, ZoneOffset.UTC), disk, minFree,
+                List.of(), ServerTls.PROTOCOLS, ServerTls.CIPHER_SUITES);
+    }
+
+    private DoctorContext context(Map<String, String> overrides, int minFree, List<String> ssh, List<String> protocols,
+                                  List<String> suites) {
+        return new DoctorContext(config(overrides), database, Clock.fixed(NOW, ZoneOffset.UTC),
+                path -> new DiskSpace.Usage("fs0", 50, 100), minFree, ssh, protocols, suites);
+    }
+
+    private VaultgateConfig config(Map<String, String> overrides) {
+        Map<String, String> all = new java.util.HashMap<>(overrides);
+        all.put("home", home.toString());
+        return ConfigLoader.load(Optional.empty(), Map.of(), all);
+    }
+}
