@@ -8,6 +8,10 @@ import io.vaultgate.server.VaultgateApplication;
 import io.vaultgate.server.config.ConfigLoader;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code vaultgate run} with {@code storage.type: s3} against a real S3 implementation (S3Proxy on loopback,
  * filesystem backend): a real {@code curl} uploads a file that carries a plaintext marker, downloads it back
  * identical, and the bytes S3 stores — every file of the backend — are ciphertext without the marker. Nothing
- * lands in the local object directory.
+ * lands in the local object directory, and readiness checks the bucket, not a local directory.
  */
 class S3StorageIT {
 
@@ -52,6 +56,11 @@ class S3StorageIT {
 
             try (VaultgateApplication app = VaultgateApplication.start(
                     ConfigLoader.load(Optional.empty(), env, overrides), env)) {
+                HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + app.opsPort().orElseThrow() + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+                assertThat(ready.body()).contains("\"store\"").doesNotContain("store-directory");
                 app.core().administration().createTenant(TenantId.of("acme"), "Acme", false);
                 app.core().administration().createAccount(TenantId.of("acme"), "alice");
                 String token = app.core().administration().issueAccountToken("alice", "s3 test");
