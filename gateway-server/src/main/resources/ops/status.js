@@ -1,5 +1,6 @@
 // The Vaultgate status page: polls /status.json with the administrator token kept in this tab's
-// sessionStorage (never in a cookie or the URL) and renders readiness and transfers in progress.
+// sessionStorage (never in a cookie or the URL) and renders alerts, readiness, transfers in progress,
+// connections, the forwarding outbox per site and recent failures.
 'use strict';
 
 const REFRESH_MS = 2000;
@@ -77,6 +78,46 @@ function renderTransfers(report) {
   $('no-transfers').hidden = report.transfers.length > 0;
 }
 
+function since2(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  return s < 120 ? s + ' s' : s < 7200 ? Math.round(s / 60) + ' min' : Math.round(s / 3600) + ' h';
+}
+
+function renderExtras(report) {
+  const alerts = report.alerts || [];
+  $('alerts').replaceChildren(...alerts.map(text => { const li = document.createElement('li'); li.textContent = text; return li; }));
+  $('alerts-section').hidden = alerts.length === 0;
+  const connections = Object.entries(report.connections || {}).map(([protocol, open]) => protocol + ' connections open: ' + open);
+  $('connections').textContent = connections.join(' · ');
+
+  const sites = $('forwarding').tBodies[0];
+  sites.replaceChildren();
+  for (const site of report.forwarding || []) {
+    const row = sites.insertRow();
+    cell(row, site.site);
+    cell(row, site.pending, 'num');
+    cell(row, site.inFlight, 'num');
+    cell(row, site.dead, site.dead > 0 ? 'num error' : 'num');
+    cell(row, since2(site.oldestSeconds), 'num');
+  }
+  $('no-forwarding').hidden = (report.forwarding || []).length > 0;
+
+  const failures = $('failures').tBodies[0];
+  failures.replaceChildren();
+  for (const f of report.recentFailures || []) {
+    const t = f.transfer;
+    const row = failures.insertRow();
+    cell(row, t.direction === 'out' ? '↓ download' : '↑ upload');
+    cell(row, t.tenant);
+    cell(row, t.principal);
+    cell(row, t.protocol);
+    cell(row, t.path);
+    cell(row, bytes(t.offset + t.bytes), 'num');
+    cell(row, since(f.failedAt, report.now) + ' ago');
+  }
+  $('no-failures').hidden = (report.recentFailures || []).length > 0;
+}
+
 async function refresh() {
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (!token) { showLogin(''); return; }
@@ -93,6 +134,7 @@ async function refresh() {
     $('meta').textContent = 'version ' + report.version + ' · up ' + since(report.startedAt, report.now);
     renderChecks(report.checks);
     renderTransfers(report);
+    renderExtras(report);
   } catch (e) {
     $('readiness').textContent = 'unreachable';
     $('readiness').className = 'badge down';

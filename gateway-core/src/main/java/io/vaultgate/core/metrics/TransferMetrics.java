@@ -45,6 +45,7 @@ public final class TransferMetrics {
     private final Clock clock;
     private final Map<String, InFlightTransfer> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong downloads = new AtomicLong();
+    private final RecentFailures failures = new RecentFailures();
 
     TransferMetrics(MeterRegistry registry, TenantLabels tenants, Clock clock) {
         this.registry = registry;
@@ -95,6 +96,11 @@ public final class TransferMetrics {
                 .sorted(Comparator.comparing(TransferSnapshot::startedAt)).toList();
     }
 
+    /** The last {@value RecentFailures#CAPACITY} transfers that ended {@code failed}, newest first. */
+    public List<FailedTransfer> recentFailures() {
+        return failures.newestFirst();
+    }
+
     private InFlightTransfer begin(String id, TenantId tenant, Principal principal, String direction,
                                    VirtualPath path, long offset, long size) {
         String protocol = protocolOf(principal);
@@ -115,6 +121,9 @@ public final class TransferMetrics {
     }
 
     private void end(InFlightTransfer transfer, TransferOutcome outcome, long size) {
+        if (outcome == TransferOutcome.FAILED) {
+            failures.add(transfer.snapshot(), clock.instant());
+        }
         String protocol = transfer.protocol();
         String direction = transfer.direction();
         count(protocol, direction, outcome, transfer.tenantLabel());

@@ -90,6 +90,22 @@ class TransferMetricsTest {
 
         assertThat(transfers("failed")).isEqualTo(1);
         assertThat(registry.find("vaultgate.transfers").tag("outcome", "suspended").counter()).isNull();
+        assertThat(test.core().metrics().transfers().recentFailures()).singleElement()
+                .satisfies(failed -> assertThat(failed.transfer().tenant()).isEqualTo(alice.tenant().value()));
+    }
+
+    @Test
+    void recentFailures_keepOnlyTheNewestTwenty_newestFirst() {
+        test.core().administration().setQuota(alice.tenant(), new Quota(1_000, 0));
+        for (int i = 0; i < 25; i++) {
+            try (Upload upload = test.core().ingest().open(alice, PathPolicy.parse("/inbox/f" + i), UploadMode.CREATE)) {
+                assertThatThrownBy(() -> upload.write(0, ByteBuffer.allocate(5_000)))
+                        .isInstanceOf(GatewayException.class);
+            }
+        }
+
+        assertThat(test.core().metrics().transfers().recentFailures()).hasSize(20)
+                .first().satisfies(failed -> assertThat(failed.transfer().path()).isEqualTo("/inbox/f24"));
     }
 
     @Test

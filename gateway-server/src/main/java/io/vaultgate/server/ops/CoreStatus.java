@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Builds the {@link StatusReport} from a running core and the readiness checks. */
+/** Builds the {@link StatusReport} from a running core, its meters and the readiness checks. */
 public final class CoreStatus implements Supplier<StatusReport> {
 
     private final GatewayCore core;
@@ -29,7 +29,11 @@ public final class CoreStatus implements Supplier<StatusReport> {
     public StatusReport get() {
         List<CheckResult> results = new ArrayList<>();
         checks.forEach(check -> results.add(check.check()));
-        return new StatusReport(version, clock.instant(), startedAt, core.uploads().active(),
-                core.metrics().transfers().inProgress(), results);
+        core.metrics().refresh();
+        RegistryStatus meters = new RegistryStatus(core.metrics().registry());
+        List<SiteQueue> forwarding = meters.forwarding();
+        return new StatusReport(version, clock.instant(), startedAt, core.uploads().active(), meters.connections(),
+                core.metrics().transfers().inProgress(), forwarding, core.metrics().transfers().recentFailures(),
+                meters.alerts(results, forwarding), results);
     }
 }

@@ -3,6 +3,7 @@ package io.vaultgate.server.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vaultgate.core.metrics.CheckResult;
+import io.vaultgate.core.metrics.FailedTransfer;
 import io.vaultgate.core.metrics.TransferSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -87,18 +90,32 @@ public final class StatusClient {
 
     static StatusReport parse(JsonNode body) {
         List<TransferSnapshot> transfers = new ArrayList<>();
-        for (JsonNode t : body.path("transfers")) {
-            transfers.add(new TransferSnapshot(t.path("transferId").asText(), t.path("tenant").asText(),
-                    t.path("principal").asText(), t.path("protocol").asText(), t.path("direction").asText(),
-                    t.path("path").asText(), Instant.parse(t.path("startedAt").asText()), t.path("offset").asLong(),
-                    t.path("bytes").asLong(), t.path("size").asLong(-1)));
-        }
+        body.path("transfers").forEach(t -> transfers.add(transfer(t)));
+        List<FailedTransfer> failures = new ArrayList<>();
+        body.path("recentFailures").forEach(f -> failures.add(new FailedTransfer(transfer(f.path("transfer")),
+                Instant.parse(f.path("failedAt").asText()))));
+        List<SiteQueue> sites = new ArrayList<>();
+        body.path("forwarding").forEach(q -> sites.add(new SiteQueue(q.path("site").asText(),
+                q.path("pending").asLong(), q.path("inFlight").asLong(), q.path("dead").asLong(),
+                q.path("oldestSeconds").asDouble())));
+        Map<String, Integer> connections = new TreeMap<>();
+        body.path("connections").fields().forEachRemaining(e -> connections.put(e.getKey(), e.getValue().asInt()));
+        List<String> alerts = new ArrayList<>();
+        body.path("alerts").forEach(a -> alerts.add(a.asText()));
         List<CheckResult> checks = new ArrayList<>();
         for (JsonNode c : body.path("checks")) {
             checks.add(new CheckResult(c.path("name").asText(), c.path("up").asBoolean(), c.path("detail").asText()));
         }
         return new StatusReport(body.path("version").asText(), Instant.parse(body.path("now").asText()),
-                Instant.parse(body.path("startedAt").asText()), body.path("activeUploads").asInt(), transfers, checks);
+                Instant.parse(body.path("startedAt").asText()), body.path("activeUploads").asInt(), connections,
+                transfers, sites, failures, alerts, checks);
+    }
+
+    private static TransferSnapshot transfer(JsonNode t) {
+        return new TransferSnapshot(t.path("transferId").asText(), t.path("tenant").asText(),
+                t.path("principal").asText(), t.path("protocol").asText(), t.path("direction").asText(),
+                t.path("path").asText(), Instant.parse(t.path("startedAt").asText()), t.path("offset").asLong(),
+                t.path("bytes").asLong(), t.path("size").asLong(-1));
     }
 
     private static SSLContext trusting(Path caCertificate) throws IOException, GeneralSecurityException {

@@ -1,6 +1,7 @@
 package io.vaultgate.server.ops;
 
 import io.vaultgate.core.metrics.CheckResult;
+import io.vaultgate.core.metrics.FailedTransfer;
 import io.vaultgate.core.metrics.TransferSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,8 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The status page as plain text for a terminal ({@code vaultgate status}): readiness, then one row per
- * transfer in progress with a progress bar. A download's bar fills with the share of the file read; an
+ * The status page as plain text for a terminal ({@code vaultgate status}): readiness and alerts, one row per
+ * transfer in progress with a progress bar, the forwarding outbox per site and the recent failures. A download's bar fills with the share of the file read; an
  * upload's final size is unknown while it streams, so its bar is indeterminate (a marker that moves) with
  * the bytes received beside it. Rates come from the previous report when there is one (watch mode), else
  * are averaged since the transfer started.
@@ -40,10 +41,41 @@ public final class StatusTable {
                 out.append("  ").append(check.name()).append(": ").append(check.detail()).append('\n');
             }
         }
-        out.append("uploads in flight: ").append(report.activeUploads()).append('\n').append('\n');
+        out.append("uploads in flight: ").append(report.activeUploads());
+        report.connections().forEach((protocol, open) -> out.append(" · ").append(protocol).append(" connections: ")
+                .append(open));
+        out.append('\n');
+        for (String alert : report.alerts()) {
+            out.append("ALERT ").append(alert).append('\n');
+        }
+        out.append('\n').append(transfers(report));
+        if (!report.forwarding().isEmpty()) {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"SITE", "PENDING", "IN FLIGHT", "DEAD", "OLDEST"});
+            for (SiteQueue site : report.forwarding()) {
+                rows.add(new String[] {site.site(), String.valueOf(site.pending()), String.valueOf(site.inFlight()),
+                        String.valueOf(site.dead()), since(Duration.ofSeconds((long) site.oldestSeconds()))});
+            }
+            out.append('\n').append("Forwarding\n").append(table(rows));
+        }
+        if (!report.recentFailures().isEmpty()) {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"", "TENANT", "WHO", "PROTOCOL", "PATH", "BYTES", "FAILED"});
+            for (FailedTransfer failed : report.recentFailures()) {
+                TransferSnapshot t = failed.transfer();
+                rows.add(new String[] {t.direction().equals("out") ? "↓" : "↑", t.tenant(), t.principal(),
+                        t.protocol(), t.path(), bytes(t.offset() + t.bytes()),
+                        since(Duration.between(failed.failedAt(), report.now())) + " ago"});
+            }
+            out.append('\n').append("Recent failures\n").append(table(rows));
+        }
+        return out.toString();
+    }
+
+    private String transfers(StatusReport report) {
         if (report.transfers().isEmpty()) {
             previous.clear();
-            return out.append("No transfer in progress.\n").toString();
+            return "No transfer in progress.\n";
         }
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADERS);
@@ -57,7 +89,7 @@ public final class StatusTable {
         }
         previous.clear();
         previous.putAll(seen);
-        return out.append(table(rows)).toString();
+        return table(rows);
     }
 
     private long rate(TransferSnapshot t, long nowMillis) {
@@ -101,7 +133,7 @@ public final class StatusTable {
     }
 
     private static String table(List<String[]> rows) {
-        int[] widths = new int[HEADERS.length];
+        int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
                 widths[i] = Math.max(widths[i], row[i].length());

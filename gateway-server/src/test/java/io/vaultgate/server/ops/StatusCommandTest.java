@@ -45,6 +45,22 @@ class StatusCommandTest {
     }
 
     @Test
+    void status_listsARecentFailure_andTheSftpConnectionsOpen() throws Exception {
+        try (RunningGateway gateway = new RunningGateway(home, Map.of())) {
+            gateway.app.core().administration().setQuota(io.vaultgate.core.tenant.TenantId.of(RunningGateway.TENANT),
+                    new io.vaultgate.core.tenant.Quota(1_000, 0));
+            assertThat(gateway.put("/inbox/too-big.bin", new byte[5_000])).isGreaterThanOrEqualTo(400);
+
+            Run run = status(gateway, "--url", "http://127.0.0.1:" + gateway.opsPort());
+
+            assertThat(run.code()).as(run.err()).isZero();
+            assertThat(run.out()).contains("Recent failures", "/inbox/too-big.bin", "ago", "sftp connections: 0");
+            assertThat(gateway.ops("/status.json").body()).contains("\"recentFailures\":[{\"transfer\":",
+                    "\"connections\":{\"sftp\":0}", "\"alerts\":[]", "\"forwarding\":[]");
+        }
+    }
+
+    @Test
     void watch_redrawsUntilTheCount() throws Exception {
         try (RunningGateway gateway = new RunningGateway(home, Map.of())) {
             Run run = status(gateway, "--url", "http://127.0.0.1:" + gateway.opsPort(), "--watch", "--interval",

@@ -3,9 +3,11 @@ package io.vaultgate.server.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.metrics.CheckResult;
+import io.vaultgate.core.metrics.FailedTransfer;
 import io.vaultgate.core.metrics.TransferSnapshot;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StatusTableTest {
@@ -53,6 +55,19 @@ class StatusTableTest {
         String text = new StatusTable().render(report(List.of(transfer("in", 2048, 1024, -1)), List.of()));
 
         assertThat(text).contains("3.0 KiB");
+    }
+
+    @Test
+    void alertsForwardingAndRecentFailures_areListed() {
+        StatusReport report = new StatusReport("1.0", NOW, NOW.minusSeconds(60), 0, Map.of("sftp", 2), List.of(),
+                List.of(new SiteQueue("manila", 12, 1, 3, 4000)),
+                List.of(new FailedTransfer(transfer("in", 0, 5000, -1), NOW.minusSeconds(30))),
+                List.of("site manila: 3 forward jobs dead (vaultgate forward retry)"), List.of(CheckResult.up("catalog")));
+
+        String text = new StatusTable().render(report);
+
+        assertThat(text).contains("ALERT site manila: 3 forward jobs dead", "sftp connections: 2", "Forwarding",
+                "manila", "12", "66 min", "Recent failures", "/inbox/a.bin", "30 s ago");
     }
 
     private static TransferSnapshot transfer(String direction, long offset, long bytes, long size) {
