@@ -1,13 +1,21 @@
 package io.vaultgate.core;
 
+import io.vaultgate.core.admin.AccountExpiry;
 import io.vaultgate.core.admin.Administration;
+import io.vaultgate.core.admin.IncidentResponse;
+import io.vaultgate.core.admin.Lockdown;
+import io.vaultgate.core.admin.Revocation;
 import io.vaultgate.core.admin.KeyRotation;
 import io.vaultgate.core.admin.SiteAdministration;
 import io.vaultgate.core.audit.AuditSigningKey;
 import io.vaultgate.core.audit.AuditingAuthenticator;
 import io.vaultgate.core.audit.CatalogAuditLog;
 import io.vaultgate.core.audit.CheckpointPolicy;
+import io.vaultgate.core.auth.AccessControl;
+import io.vaultgate.core.auth.AccessPolicy;
 import io.vaultgate.core.auth.Authenticator;
+import io.vaultgate.core.auth.DefendingAuthenticator;
+import io.vaultgate.core.auth.GatewayAccessControl;
 import io.vaultgate.core.auth.CatalogAuthenticator;
 import io.vaultgate.core.auth.PasswordHasher;
 import io.vaultgate.core.batch.BatchService;
@@ -21,6 +29,11 @@ import io.vaultgate.core.catalog.DirectoryRepository;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.catalog.TokenRepository;
+import io.vaultgate.core.defender.Defender;
+import io.vaultgate.core.defender.LoginLockouts;
+import io.vaultgate.core.mfa.Mfa;
+import io.vaultgate.core.session.LiveSessions;
+import io.vaultgate.core.session.SessionReaper;
 import io.vaultgate.core.files.CatalogFileService;
 import io.vaultgate.core.files.DecryptingFileOpener;
 import io.vaultgate.core.files.FileService;
@@ -45,6 +58,7 @@ import io.vaultgate.crypto.KeyProvider;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The protocol-agnostic core, assembled from the three resources the composition root chooses: a
@@ -54,13 +68,23 @@ public final class GatewayCore {
 
     /** Tunables of the core, validated by the configuration layer. */
     public record Settings(Duration partialExpiry, int reorderWindowSegments, Duration batchLease,
-                           CheckpointPolicy auditCheckpoints) {
+                           CheckpointPolicy auditCheckpoints, AccessPolicy access) {
         public Settings(Duration partialExpiry, int reorderWindowSegments) {
             this(partialExpiry, reorderWindowSegments, Duration.ofHours(1));
         }
 
         public Settings(Duration partialExpiry, int reorderWindowSegments, Duration batchLease) {
             this(partialExpiry, reorderWindowSegments, batchLease, CheckpointPolicy.defaults());
+        }
+
+        public Settings(Duration partialExpiry, int reorderWindowSegments, Duration batchLease,
+                        CheckpointPolicy auditCheckpoints) {
+            this(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, AccessPolicy.defaults());
+        }
+
+        /** The same settings with this defender, MFA, banner and session-check policy. */
+        public Settings withAccess(AccessPolicy policy) {
+            return new Settings(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, policy);
         }
 
         public Settings {
@@ -73,6 +97,7 @@ public final class GatewayCore {
             if (batchLease.isNegative() || batchLease.isZero()) {
                 throw new IllegalArgumentException("the batch lease must be positive");
             }
+            java.util.Objects.requireNonNull(access, "access");
         }
     }
 
@@ -93,11 +118,13 @@ public final class GatewayCore {
     private final CoreMetrics metrics;
     private final CoreHealth health;
     private final Forwarding forwarding;
+    private final IncidentResponse incidents;
 
     private GatewayCore(Authenticator authenticator, FileService files, IngestService ingest, BatchService batches,
                         Administration administration, SiteAdministration sites, Recovery recovery,
                         Retention retention, UploadGate uploads, CatalogAuditLog audit, CatalogReceipts receipts,
-                        KeyRotation keyRotation, CoreMetrics metrics, CoreHealth health, Forwarding forwarding) {
+                        KeyRotation keyRotation, CoreMetrics metrics, CoreHealth health, Forwarding forwarding,
+                        IncidentResponse incidents) {
         this.authenticator = authenticator;
         this.files = files;
         this.ingest = ingest;
@@ -113,6 +140,7 @@ public final class GatewayCore {
         this.metrics = metrics;
         this.health = health;
         this.forwarding = forwarding;
+        this.incidents = incidents;
     }
 
     /**
@@ -147,10 +175,17 @@ public final class GatewayCore {
         DecryptingFileOpener opener = new DecryptingFileOpener(database, fileRows, store, keys);
         UploadLedger ledger = new UploadLedger(database, fileRows, store, shredder,
                 new Router(routes, batches, outbox, random), audit, receipts, clock, metrics.transfers());
-        Authenticator authenticator = new AuditingAuthenticator(
-                new CatalogAuthenticator(database, tenants, accounts, operators, tokens, hasher, clock), audit,
+        AccessPolicy accessPolicy = settings.access();
+        Defender defender = new Defender(database, audit, accessPolicy.defender(), clock, metrics.registry());
+        LiveSessions liveSessions = new LiveSessions(clock);
+        Mfa mfa = new Mfa(database, keys, audit, accessPolicy.mfa(), random, clock);
+        AccessControl access = new GatewayAccessControl(defender, liveSessions, mfa, accessPolicy.banner());
+        Authenticator authenticator = new DefendingAuthenticator(new AuditingAuthenticator(
+                new CatalogAuthenticator(database, tenants, accounts, operators, tokens, hasher, clock,
+                        Optional.of(new LoginLockouts(database, audit, defender, clock)), Optional.of(mfa)), audit,
                 username -> database.read(jdbc -> accounts.findByUsername(jdbc, username)).map(Account::tenant), clock,
-                metrics.auth());
+                metrics.auth()), access);
+        new SessionReaper(database, liveSessions, accessPolicy.sessionCheck()).start();
         return new GatewayCore(authenticator,
                 metrics.transfers().metered(new CatalogFileService(database, fileRows, new DirectoryRepository(),
                         batches, shredder, opener, audit, clock)),
@@ -167,7 +202,13 @@ public final class GatewayCore {
                 new CoreHealth(database, store, random),
                 new Forwarding(database, outbox, opener, java.util.Optional.of(
                         new io.vaultgate.core.forward.StoredEnvelopes(database, fileRows, store, keys, random)), audit,
-                        random, clock));
+                        random, clock),
+                new IncidentResponse(defender, new LoginLockouts(database, audit, defender, clock),
+                        new Lockdown(database, tenants, audit, liveSessions, clock),
+                        new Revocation(database, audit, liveSessions, random, clock),
+                        new AccountExpiry(database, audit, clock),
+                        new io.vaultgate.core.admin.DeniedSourceAdministration(database, audit, clock), mfa,
+                        liveSessions));
     }
 
     public Authenticator authenticator() {
@@ -235,6 +276,11 @@ public final class GatewayCore {
     /** Readiness checks of the core's own resources: the catalog and the object store. */
     public CoreHealth health() {
         return health;
+    }
+
+    /** The defender, lockouts, lockdowns, revocations, account expiry, MFA and live sessions. */
+    public IncidentResponse incidents() {
+        return incidents;
     }
 
     /** Uploads in flight, and the drain used by a graceful shutdown. */

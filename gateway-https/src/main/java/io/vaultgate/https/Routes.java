@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.https.admin.AdminApi;
 import io.vaultgate.https.auth.HttpAuthentication;
+import io.vaultgate.https.auth.TokenApi;
 import io.vaultgate.https.files.FilesApi;
 import io.vaultgate.https.http.Dispatcher;
 import io.vaultgate.https.http.Exchange;
@@ -25,7 +26,7 @@ final class Routes implements Dispatcher {
 
     /** Every method and path the API answers; each must appear in {@code openapi.yaml}. */
     static final List<Route> ALL = Stream.of(List.of(new Route(HttpMethod.GET, OpenApi.PATH)), FilesApi.ROUTES,
-            TusApi.ROUTES, OperatorApi.ROUTES, AdminApi.ROUTES).flatMap(List::stream).toList();
+            TusApi.ROUTES, OperatorApi.ROUTES, AdminApi.ROUTES, TokenApi.ROUTES).flatMap(List::stream).toList();
 
     private final HttpAuthentication authentication;
     private final FilesApi files;
@@ -33,6 +34,7 @@ final class Routes implements Dispatcher {
     private final OperatorApi operators;
     private final AdminApi admin;
     private final OpenApi openApi = new OpenApi();
+    private final TokenApi tokens;
 
     Routes(HttpAuthentication authentication, FilesApi files, TusApi tus, OperatorApi operators, AdminApi admin) {
         this.authentication = authentication;
@@ -40,6 +42,7 @@ final class Routes implements Dispatcher {
         this.tus = tus;
         this.operators = operators;
         this.admin = admin;
+        this.tokens = new TokenApi(authentication);
     }
 
     @Override
@@ -54,6 +57,9 @@ final class Routes implements Dispatcher {
         if (uploads && HttpMethod.OPTIONS.equals(request.method())) {
             tus.options(reply);
             return Exchange.DISCARD;
+        }
+        if (TokenApi.owns(path)) {
+            return tokens.handle(reply, request, peer, path);
         }
         Principal principal = authentication.authenticate(request.headers(), peer);
         if (path.equals(FilesApi.PREFIX) || path.startsWith(FilesApi.PREFIX + "/")) {

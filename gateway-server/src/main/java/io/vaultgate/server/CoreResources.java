@@ -77,7 +77,8 @@ public final class CoreResources implements AutoCloseable {
         }
         return GatewayCore.assemble(CatalogDatabase.open(config, env),
                 ObjectStores.open(config, env), keys, auditKey,
-                new GatewayCore.Settings(config.uploads().partialExpiry(), window), random, Clock.systemUTC(),
+                new GatewayCore.Settings(config.uploads().partialExpiry(), window).withAccess(config.access().policy()),
+                random, Clock.systemUTC(),
                 metrics);
     }
 

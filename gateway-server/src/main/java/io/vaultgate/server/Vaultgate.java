@@ -4,11 +4,14 @@ import io.vaultgate.core.GatewayException;
 import io.vaultgate.server.cli.AccountCommand;
 import io.vaultgate.server.cli.AuditCommand;
 import io.vaultgate.server.cli.BatchCommand;
+import io.vaultgate.server.cli.DefenderCommand;
 import io.vaultgate.server.cli.DemoCommand;
 import io.vaultgate.server.cli.DoctorCommand;
 import io.vaultgate.server.cli.ForwardCommand;
 import io.vaultgate.server.cli.InitCommand;
 import io.vaultgate.server.cli.KeysCommand;
+import io.vaultgate.server.cli.LockdownCommand;
+import io.vaultgate.server.cli.MfaCommand;
 import io.vaultgate.server.cli.OperatorCommand;
 import io.vaultgate.server.cli.PolicyCommand;
 import io.vaultgate.server.cli.ReceiptCommand;
@@ -18,6 +21,7 @@ import io.vaultgate.server.cli.RunCommand;
 import io.vaultgate.server.cli.SiteCommand;
 import io.vaultgate.server.cli.StatusCommand;
 import io.vaultgate.server.cli.TenantCommand;
+import io.vaultgate.server.cli.UnlockCommand;
 import io.vaultgate.server.cli.VersionCommand;
 import io.vaultgate.server.config.ConfigException;
 import java.io.PrintWriter;
@@ -44,6 +48,10 @@ import picocli.CommandLine.HelpCommand;
                 ReceiveCommand.class,
                 KeysCommand.class,
                 AuditCommand.class,
+                DefenderCommand.class,
+                LockdownCommand.class,
+                UnlockCommand.class,
+                MfaCommand.class,
                 ReportCommand.class,
                 DoctorCommand.class,
                 ReceiptCommand.class,

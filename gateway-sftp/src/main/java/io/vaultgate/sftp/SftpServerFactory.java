@@ -3,7 +3,11 @@ package io.vaultgate.sftp;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.IngestService;
+import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.sftp.auth.CoreUserAuthenticator;
+import io.vaultgate.sftp.auth.DefenderConnectionFilter;
+import io.vaultgate.sftp.auth.LiveSessionListener;
+import io.vaultgate.sftp.auth.TotpKeyboardInteractive;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vaultgate.sftp.events.AuditingSftpEventListener;
 import io.vaultgate.sftp.events.SftpMetrics;
@@ -17,6 +21,7 @@ import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.WelcomeBannerPhase;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
 import org.apache.sshd.sftp.SftpModuleProperties;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
@@ -24,7 +29,8 @@ import org.apache.sshd.sftp.server.UnsupportedAttributePolicy;
 
 /**
  * Builds the MINA {@link SshServer} from settings and the core's services: algorithms, host keys,
- * authentication, limits, and the SFTP subsystem with the gateway's file system, accessor, status mapper and
+ * authentication (with the defender, live-session registration, MFA and banner of the core's access
+ * control), limits, and the SFTP subsystem with the gateway's file system, accessor, status mapper and
  * listeners. No logic of its own; it only wires. Nothing else (shell, exec, forwarding, agent, X11) is served.
  */
 public final class SftpServerFactory {
@@ -56,9 +62,9 @@ public final class SftpServerFactory {
         CoreUserAuthenticator auth = new CoreUserAuthenticator(authenticator, metrics);
         server.setPublickeyAuthenticator(auth);
         server.setPasswordAuthenticator(settings.passwordAuthentication() ? auth : null);
-        server.setKeyboardInteractiveAuthenticator(null);
         server.setGSSAuthenticator(null);
         server.setHostBasedAuthenticator(null);
+        applyAccessControl(server, settings, authenticator);
 
         applyLimits(server, settings.limits());
         applyTuning(server, settings.tuning());
@@ -67,6 +73,7 @@ public final class SftpServerFactory {
         SftpModuleProperties.CLIENT_EXTENSIONS.set(server, "check-file-handle,check-file-name");
         server.addSessionListener(metrics);
         server.setSubsystemFactories(List.of(sftpSubsystem(metrics)));
+        server.addSessionListener(new DefenderConnectionFilter(authenticator.access()));
         return server;
     }
 
@@ -80,6 +87,28 @@ public final class SftpServerFactory {
         sftp.addSftpEventListener(new ClientCloseListener());
         sftp.addSftpEventListener(new AuditingSftpEventListener(metrics));
         return sftp;
+    }
+
+    /**
+     * Authenticated sessions are
+     * registered so that a lockdown or revocation ends them; when a role requires MFA every login is
+     * {@code publickey,keyboard-interactive} (or password first, where offered) and the second step asks
+     * only those roles for a TOTP code; the banner is shown before authentication.
+     */
+    private static void applyAccessControl(SshServer server, SftpSettings settings, Authenticator authenticator) {
+        AccessControl access = authenticator.access();
+        server.addSessionListener(new LiveSessionListener(access));
+        if (access.mfaConfigured()) {
+            server.setKeyboardInteractiveAuthenticator(new TotpKeyboardInteractive(authenticator));
+            CoreModuleProperties.AUTH_METHODS.set(server, "publickey,keyboard-interactive"
+                    + (settings.passwordAuthentication() ? " password,keyboard-interactive" : ""));
+        } else {
+            server.setKeyboardInteractiveAuthenticator(null);
+        }
+        access.banner().ifPresent(text -> {
+            CoreModuleProperties.WELCOME_BANNER.set(server, text.endsWith("\n") ? text : text + "\n");
+            CoreModuleProperties.WELCOME_BANNER_PHASE.set(server, WelcomeBannerPhase.IMMEDIATE);
+        });
     }
 
     private static void applyTuning(SshServer server, SftpTuning tuning) {

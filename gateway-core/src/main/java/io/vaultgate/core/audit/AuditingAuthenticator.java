@@ -68,6 +68,24 @@ public final class AuditingAuthenticator implements Authenticator {
                 sourceAddress, "(certificate)");
     }
 
+    @Override
+    public AuthResult byTotp(io.vaultgate.core.auth.Principal principal, String code, Protocol protocol,
+                             String sourceAddress) {
+        return record(delegate.byTotp(principal, code, protocol, sourceAddress), "totp", protocol, sourceAddress,
+                principal.name());
+    }
+
+    @Override
+    public AuthResult byTokenAndTotp(String token, String code, Protocol protocol, String sourceAddress) {
+        return record(delegate.byTokenAndTotp(token, code, protocol, sourceAddress), "token+totp", protocol,
+                sourceAddress, "(token)");
+    }
+
+    @Override
+    public io.vaultgate.core.auth.AccessControl access() {
+        return delegate.access();
+    }
+
     private AuthResult record(AuthResult result, String method, Protocol protocol, String source, String tried) {
         String from = source == null || source.isBlank() ? "unknown" : source;
         if (result instanceof AuthResult.Success success) {

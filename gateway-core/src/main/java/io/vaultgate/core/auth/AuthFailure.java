@@ -3,5 +3,13 @@ package io.vaultgate.core.auth;
 /** Why an authentication attempt failed; never shown to the client, used for audit and metrics. */
 public enum AuthFailure {
     UNKNOWN_USER, BAD_CREDENTIAL, METHOD_NOT_ALLOWED, ACCOUNT_EXPIRED, TENANT_LOCKED, PROTOCOL_NOT_ALLOWED,
-    SOURCE_NOT_ALLOWED
+    SOURCE_NOT_ALLOWED,
+    /** The source address is banned by the defender or on the global deny list. */
+    SOURCE_BANNED,
+    /** Too many failed logins of this method: the account's logins by it are locked for a while. */
+    ACCOUNT_LOCKED_OUT,
+    /** The principal's role requires a second factor (TOTP) and this credential alone is not enough. */
+    MFA_REQUIRED,
+    /** The TOTP code was wrong, already used, or outside the time window. */
+    MFA_FAILED
 }

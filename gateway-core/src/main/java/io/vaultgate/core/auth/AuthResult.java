@@ -5,9 +5,19 @@ import java.util.Objects;
 /** The outcome of one authentication attempt. */
 public sealed interface AuthResult {
 
-    record Success(Principal principal) implements AuthResult {
+    /**
+     * @param credential which credential proved it, as a {@link Credentials} id (e.g. {@code token:<sha256>}),
+     *                   so live sessions can be ended when exactly that credential is revoked
+     */
+    record Success(Principal principal, String credential) implements AuthResult {
         public Success {
             Objects.requireNonNull(principal, "principal");
+            Objects.requireNonNull(credential, "credential");
+        }
+
+        /** A success whose credential is not tracked (test doubles, in-process principals). */
+        public Success(Principal principal) {
+            this(principal, Credentials.UNTRACKED);
         }
     }
 

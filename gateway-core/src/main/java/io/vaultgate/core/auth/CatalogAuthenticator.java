@@ -8,6 +8,9 @@ import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.OperatorRepository;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.catalog.TokenRepository;
+import io.vaultgate.core.defender.LoginLockouts;
+import io.vaultgate.core.defender.LoginMethod;
+import io.vaultgate.core.mfa.Mfa;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.Tenant;
@@ -17,8 +20,11 @@ import java.util.Optional;
 
 /**
  * Checks credentials against the catalog and the owning tenant's policy (status, protocols, password
- * login). Operators log in with SSH keys or API tokens only (their MFA comes with the security issue). A password check for an unknown user still runs one Argon2id derivation, so response time does
- * not reveal which usernames exist.
+ * login, allowed and denied source networks). Operators log in with SSH keys or API tokens only; whether
+ * their role also needs a TOTP code is the front-end's second step ({@link AccessControl#mfaRequired}). A
+ * password check for an unknown user still runs one Argon2id derivation, so response time does not reveal
+ * which usernames exist. With {@link LoginLockouts}, a login name whose password (or key, by policy) failed
+ * too often is refused before its credential is even checked, and a success resets its count.
  */
 public final class CatalogAuthenticator implements Authenticator {
 
@@ -30,10 +36,19 @@ public final class CatalogAuthenticator implements Authenticator {
     private final PasswordHasher hasher;
     private final Clock clock;
     private final String decoyHash;
+    private final Optional<LoginLockouts> lockouts;
+    private final Optional<Mfa> mfa;
+    private final DeniedSources denied = new DeniedSources();
 
     public CatalogAuthenticator(Database database, TenantRepository tenants, AccountRepository accounts,
                                 OperatorRepository operators, TokenRepository tokens, PasswordHasher hasher,
                                 Clock clock) {
+        this(database, tenants, accounts, operators, tokens, hasher, clock, Optional.empty(), Optional.empty());
+    }
+
+    public CatalogAuthenticator(Database database, TenantRepository tenants, AccountRepository accounts,
+                                OperatorRepository operators, TokenRepository tokens, PasswordHasher hasher,
+                                Clock clock, Optional<LoginLockouts> lockouts, Optional<Mfa> mfa) {
         this.database = database;
         this.tenants = tenants;
         this.accounts = accounts;
@@ -41,12 +56,18 @@ public final class CatalogAuthenticator implements Authenticator {
         this.tokens = tokens;
         this.hasher = hasher;
         this.clock = clock;
+        this.lockouts = lockouts;
+        this.mfa = mfa;
         this.decoyHash = hasher.hash("decoy".toCharArray());
     }
 
     @Override
     public AuthResult byPublicKey(String username, String fingerprint, Protocol protocol, String source) {
-        return database.read(jdbc -> {
+        AuthResult result = database.read(jdbc -> {
+            if (locked(jdbc, username, LoginMethod.KEY)) {
+                return new Failure(username, AuthFailure.ACCOUNT_LOCKED_OUT);
+            }
+            String credential = Credentials.sshKey(fingerprint);
             Optional<Account> account = accounts.findByUsername(jdbc, username);
             if (account.isEmpty()) {
                 Optional<OperatorRepository.OperatorRow> operator = operators.findByUsername(jdbc, username);
@@ -54,19 +75,22 @@ public final class CatalogAuthenticator implements Authenticator {
                     return new Failure(username, AuthFailure.UNKNOWN_USER);
                 }
                 return operators.hasSshKey(jdbc, operator.get().id(), fingerprint)
-                        ? new Success(operator.get().principal(protocol))
+                        ? succeeded(jdbc, username, LoginMethod.KEY,
+                                new Success(operator.get().principal(protocol), credential))
                         : new Failure(username, AuthFailure.BAD_CREDENTIAL);
             }
             if (!accounts.hasSshKey(jdbc, account.get().id(), fingerprint)) {
                 return new Failure(username, AuthFailure.BAD_CREDENTIAL);
             }
-            return admit(jdbc, account.get(), protocol, false, source);
+            return succeeded(jdbc, username, LoginMethod.KEY,
+                    admit(jdbc, account.get(), protocol, false, source, credential));
         });
+        return counted(result, LoginMethod.KEY);
     }
 
     @Override
     public AuthResult byPassword(String username, char[] password, Protocol protocol, String source) {
-        return database.read(jdbc -> {
+        AuthResult result = database.read(jdbc -> {
             Optional<Account> account = accounts.findByUsername(jdbc, username);
             Optional<String> hash = account.isPresent()
                     ? accounts.passwordHash(jdbc, account.get().id()) : Optional.empty();
@@ -74,50 +98,90 @@ public final class CatalogAuthenticator implements Authenticator {
             if (account.isEmpty()) {
                 return new Failure(username, AuthFailure.UNKNOWN_USER);
             }
+            if (locked(jdbc, username, LoginMethod.PASSWORD)) {
+                return new Failure(username, AuthFailure.ACCOUNT_LOCKED_OUT);
+            }
             if (!matches) {
                 return new Failure(username, AuthFailure.BAD_CREDENTIAL);
             }
-            return admit(jdbc, account.get(), protocol, true, source);
+            return succeeded(jdbc, username, LoginMethod.PASSWORD, admit(jdbc, account.get(), protocol, true,
+                    source, Credentials.password(account.get().id())));
         });
+        return counted(needsSecondFactor(result, protocol), LoginMethod.PASSWORD);
     }
 
     @Override
     public AuthResult byToken(String token, Protocol protocol, String source) {
+        String hash = ApiTokens.hash(token);
+        AuthResult result = tokenLogin(token, protocol, source);
+        if (result instanceof Success && mfa.isPresent()
+                && database.read(jdbc -> mfa.get().isSessionToken(jdbc, hash))) {
+            return result;
+        }
+        return needsSecondFactor(result, protocol);
+    }
+
+    private AuthResult tokenLogin(String token, Protocol protocol, String source) {
         return database.read(jdbc -> {
-            Optional<TokenRepository.TokenGrant> grant = tokens.findLive(jdbc, ApiTokens.hash(token), clock.instant());
+            String hash = ApiTokens.hash(token);
+            Optional<TokenRepository.TokenGrant> grant = tokens.findLive(jdbc, hash, clock.instant());
             if (grant.isEmpty()) {
                 return new Failure(null, AuthFailure.BAD_CREDENTIAL);
             }
+            String credential = Credentials.token(hash);
             String id = grant.get().principalId();
             if (grant.get().principalKind().equals("admin")) {
-                return new Success(new AdminPrincipal(id));
+                return new Success(new AdminPrincipal(id), credential);
             }
             if (grant.get().principalKind().equals("operator")) {
                 return operators.findById(jdbc, id)
-                        .<AuthResult>map(operator -> new Success(operator.principal(protocol)))
+                        .<AuthResult>map(operator -> new Success(operator.principal(protocol), credential))
                         .orElse(new Failure(null, AuthFailure.UNKNOWN_USER));
             }
             Optional<Account> account = accounts.findById(jdbc, id);
             if (account.isEmpty()) {
                 return new Failure(null, AuthFailure.UNKNOWN_USER);
             }
-            return admit(jdbc, account.get(), protocol, false, source);
+            return admit(jdbc, account.get(), protocol, false, source, credential);
         });
     }
 
     @Override
+    public AuthResult byTotp(Principal principal, String code, Protocol protocol, String source) {
+        if (mfa.isEmpty() || !mfa.get().verify(principal, code)) {
+            return new Failure(principal.name(), AuthFailure.MFA_FAILED);
+        }
+        return new Success(principal, "totp:" + principal.name());
+    }
+
+    @Override
+    public AuthResult byTokenAndTotp(String token, String code, Protocol protocol, String source) {
+        AuthResult first = tokenLogin(token, protocol, source);
+        if (first instanceof Success success) {
+            if (mfa.isEmpty() || !mfa.get().verify(success.principal(), code)) {
+                return new Failure(success.principal().name(), AuthFailure.MFA_FAILED);
+            }
+        }
+        return first;
+    }
+
+    @Override
     public AuthResult byCertificate(String sha256Fingerprint, Protocol protocol, String source) {
+        return needsSecondFactor(certificateLogin(sha256Fingerprint, protocol, source), protocol);
+    }
+
+    private AuthResult certificateLogin(String sha256Fingerprint, Protocol protocol, String source) {
         return database.read(jdbc -> {
             Optional<Account> account = accounts.findByCertificate(jdbc, sha256Fingerprint);
             if (account.isEmpty()) {
                 return new Failure(null, AuthFailure.UNKNOWN_USER);
             }
-            return admit(jdbc, account.get(), protocol, false, source);
+            return admit(jdbc, account.get(), protocol, false, source, Credentials.certificate(sha256Fingerprint));
         });
     }
 
-    private AuthResult admit(Jdbc jdbc, Account account, Protocol protocol, boolean byPassword, String source)
-            throws SQLException {
+    private AuthResult admit(Jdbc jdbc, Account account, Protocol protocol, boolean byPassword, String source,
+                             String credential) throws SQLException {
         Tenant tenant = tenants.find(jdbc, account.tenant()).orElseThrow();
         if (!tenant.isActive()) {
             return new Failure(account.username(), AuthFailure.TENANT_LOCKED);
@@ -131,9 +195,44 @@ public final class CatalogAuthenticator implements Authenticator {
         if (byPassword && !tenant.passwordLoginAllowed()) {
             return new Failure(account.username(), AuthFailure.METHOD_NOT_ALLOWED);
         }
-        if (!SourceAddresses.allowedBy(tenant, source)) {
+        if (!SourceAddresses.allowedBy(tenant, source) || denied.denies(jdbc, tenant.id(), source)) {
             return new Failure(account.username(), AuthFailure.SOURCE_NOT_ALLOWED);
         }
-        return new Success(new ClientPrincipal(account.id(), account.username(), account.tenant(), protocol));
+        return new Success(new ClientPrincipal(account.id(), account.username(), account.tenant(), protocol),
+                credential);
+    }
+
+    /**
+     * Over HTTPS, a role that requires MFA logs in only with a token issued after a TOTP check; over SFTP
+     * the front-end asks for the code as a second step.
+     */
+    private AuthResult needsSecondFactor(AuthResult result, Protocol protocol) {
+        if (result instanceof Success success && protocol == Protocol.HTTPS && mfa.isPresent()
+                && mfa.get().required(success.principal())) {
+            return new Failure(success.principal().name(), AuthFailure.MFA_REQUIRED);
+        }
+        return result;
+    }
+
+    private boolean locked(Jdbc jdbc, String username, LoginMethod method) throws SQLException {
+        return lockouts.isPresent() && lockouts.get().lockedUntil(jdbc, username, method).isPresent();
+    }
+
+    private AuthResult succeeded(Jdbc jdbc, String username, LoginMethod method, AuthResult result)
+            throws SQLException {
+        if (result instanceof Success && lockouts.isPresent()) {
+            lockouts.get().succeeded(jdbc, username, method);
+        }
+        return result;
+    }
+
+    /** A wrong credential for an existing login name counts towards its lockout (after the read ended). */
+    private AuthResult counted(AuthResult result, LoginMethod method) {
+        if (lockouts.isPresent() && result instanceof Failure failure
+                && failure.reason() == AuthFailure.BAD_CREDENTIAL && failure.username() != null) {
+            lockouts.get().failed(failure.username(), method, database.read(jdbc ->
+                    accounts.findByUsername(jdbc, failure.username()).map(Account::tenant)));
+        }
+        return result;
     }
 }

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vaultgate.core.auth.AuthFailure;
 import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.auth.Principal;
@@ -32,9 +33,16 @@ public final class HttpAuthentication {
     static final String REALM = "vaultgate";
 
     private final Authenticator authenticator;
+    private final ChannelSessions sessions;
 
     public HttpAuthentication(Authenticator authenticator) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        this.sessions = new ChannelSessions(authenticator.access().sessions());
+    }
+
+    /** The authenticator this front-end asks, for the token exchange. */
+    Authenticator authenticator() {
+        return authenticator;
     }
 
     /** The authenticated principal; throws a 401 {@link HttpProblem} when credentials are missing or refused. */
@@ -45,9 +53,26 @@ public final class HttpAuthentication {
         }
         AuthResult result = check(authorization.trim(), peer.address());
         if (result instanceof AuthResult.Success success) {
-            return success.principal();
+            return registered(success, peer);
         }
-        throw unauthorized("invalid credentials", true);
+        throw refused(result);
+    }
+
+    /** The connection joins the live sessions, so that a lockdown or revocation ends it. */
+    private Principal registered(AuthResult.Success success, Peer peer) {
+        peer.channel().ifPresent(channel -> sessions.register(channel, success.principal(), success.credential(),
+                peer.address()));
+        return success.principal();
+    }
+
+    /** A role that requires MFA says so (the client then exchanges its token with a TOTP code). */
+    static HttpProblem refused(AuthResult result) {
+        if (result instanceof AuthResult.Failure failure && failure.reason() == AuthFailure.MFA_REQUIRED) {
+            HttpProblem problem = unauthorized("this role requires a TOTP code: POST " + TokenApi.PATH
+                    + " with your token and the code, then use the short-lived token it returns", true);
+            return problem;
+        }
+        return unauthorized("invalid credentials", true);
     }
 
     /** A refused certificate answers exactly like no credentials: the client sent no token to call invalid. */
@@ -56,7 +81,7 @@ public final class HttpAuthentication {
             AuthResult result = authenticator.byCertificate(Fingerprints.sha256(peer.certificate().get()),
                     Protocol.HTTPS, peer.address());
             if (result instanceof AuthResult.Success success) {
-                return success.principal();
+                return registered(success, peer);
             }
         }
         throw unauthorized("authentication required", false);
@@ -114,7 +139,7 @@ public final class HttpAuthentication {
         return -1;
     }
 
-    private static HttpProblem unauthorized(String message, boolean invalidToken) {
+    static HttpProblem unauthorized(String message, boolean invalidToken) {
         HttpHeaders headers = new DefaultHttpHeaders();
         headers.add(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"" + REALM + "\""
                 + (invalidToken ? ", error=\"invalid_token\"" : ""));

@@ -3,6 +3,7 @@ package io.vaultgate.https.http;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.vaultgate.core.auth.AccessControl;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Caps the connections one client address may hold open; one over the cap is closed before the TLS
- * handshake. One instance is shared by all connections of one server (it owns the counts).
+ * Caps the connections one client address may hold open, and refuses addresses the defender has banned or
+ * the address lists deny; either is closed before the TLS handshake, so it costs no crypto. One instance is
+ * shared by all connections of one server (it owns the counts).
  */
 @ChannelHandler.Sharable
 public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
@@ -20,10 +22,18 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimit.class);
 
     private final int maxPerAddress;
+    private final AccessControl access;
     private final ConcurrentMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
 
+    /** Counts only; admits every address. */
     public ConnectionLimit(int maxPerAddress) {
+        this(maxPerAddress, AccessControl.open());
+    }
+
+    /** @param access the core's access control (from {@code Authenticator.access()}): the defender's verdict */
+    public ConnectionLimit(int maxPerAddress, AccessControl access) {
         this.maxPerAddress = maxPerAddress;
+        this.access = access;
     }
 
     @Override
@@ -33,6 +43,11 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
             return;
         }
         InetAddress address = remote.getAddress();
+        if (!access.admits(address.getHostAddress(), "connect")) {
+            LOG.debug("connection from {} refused by the defender", address.getHostAddress());
+            ctx.close();
+            return;
+        }
         int count = open.merge(address, 1, Integer::sum);
         ctx.channel().closeFuture().addListener(closed -> open.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null));
         if (count > maxPerAddress) {

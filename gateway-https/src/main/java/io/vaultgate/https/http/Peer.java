@@ -13,12 +13,20 @@ import java.util.Optional;
  *
  * @param address     the client's IP address, for audit and IP policy
  * @param certificate the TLS client certificate the handshake verified; empty when none was sent or asked for
+ * @param channel     the connection, so that an authenticated session can be registered and ended (a lockdown
+ *                    or revocation closes it); empty outside a real pipeline
  */
-public record Peer(String address, Optional<X509Certificate> certificate) {
+public record Peer(String address, Optional<X509Certificate> certificate, Optional<Channel> channel) {
 
     public Peer {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(certificate, "certificate");
+        Objects.requireNonNull(channel, "channel");
+    }
+
+    /** A peer without a known connection. */
+    public Peer(String address, Optional<X509Certificate> certificate) {
+        this(address, certificate, Optional.empty());
     }
 
     /** A client without a certificate. */
@@ -28,10 +36,10 @@ public record Peer(String address, Optional<X509Certificate> certificate) {
 
     /** Read per request, so a renegotiated session's certificate is the one that counts. */
     public static Peer of(Channel channel) {
-        return new Peer(address(channel.remoteAddress()), PeerCertificate.verified(channel));
+        return new Peer(address(channel.remoteAddress()), PeerCertificate.verified(channel), Optional.of(channel));
     }
 
-    private static String address(SocketAddress address) {
+    static String address(SocketAddress address) {
         return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
     }
 }

@@ -45,7 +45,7 @@ public final class TenantCommand {
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
-            description = {"Change a tenant's quota, retention or allowed source networks.",
+            description = {"Change a tenant's quota, retention, or allowed and denied source networks.",
                     "Example: vaultgate tenant set acme --quota-bytes 500GiB --quota-files 100000 --retention 30d"})
     static final class Set extends CoreTask {
         @Parameters(paramLabel = "ID")
@@ -61,6 +61,11 @@ public final class TenantCommand {
                 description = "Networks the tenant's logins may come from, e.g. 203.0.113.0/24,2001:db8::/32; "
                         + "\"\" allows any address.")
         String allowSources;
+
+        @Option(names = "--deny-sources", paramLabel = "CIDR[,CIDR...]",
+                description = "Networks the tenant's logins are refused from, even inside the allowed ones; "
+                        + "\"\" clears the list.")
+        String denySources;
 
         @Option(names = "--retention", paramLabel = "DURATION",
                 description = "Shred committed files older than this, e.g. 30d; 0s = keep until deleted.")
@@ -84,6 +89,11 @@ public final class TenantCommand {
             if (allowSources != null) {
                 admin.setAllowedSources(tenant, java.util.Arrays.stream(allowSources.split(","))
                         .filter(cidr -> !cidr.isBlank()).map(io.vaultgate.core.tenant.Cidr::parse).toList());
+            }
+            if (denySources != null) {
+                core.incidents().deniedSources().replace(tenant, java.util.Arrays.stream(denySources.split(","))
+                        .filter(cidr -> !cidr.isBlank()).map(io.vaultgate.core.tenant.Cidr::parse).toList(),
+                        Actor.current());
             }
             if (retention != null) {
                 admin.setRetention(tenant, SiteCommand.Durations.parse("--retention", retention));
@@ -138,6 +148,10 @@ public final class TenantCommand {
                     : tenant.retention().toHours() + "h"));
             out.println("allowed sources: " + (tenant.allowedSources().isEmpty() ? "any"
                     : tenant.allowedSources().toString()));
+            java.util.List<io.vaultgate.core.tenant.Cidr> denied = core.incidents().deniedSources().list(tenant.id());
+            out.println("denied sources:  " + (denied.isEmpty() ? "none" : denied.toString()));
+            core.incidents().lockdown().lockdownOf(tenant.id()).ifPresent(lockdown -> out.println("lockdown:        "
+                    + lockdown.at() + " by " + lockdown.actor() + ": " + lockdown.reason()));
             out.println("created:         " + tenant.createdAt());
             out.println("accounts:");
             for (Account account : admin.accounts(tenant.id())) {

@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, KeysConfig keys,
         CatalogConfig catalog, StorageConfig storage, UploadsConfig uploads, ShutdownConfig shutdown,
-        LoggingConfig logging, OpsConfig ops) {
+        LoggingConfig logging, OpsConfig ops, AccessConfig access) {
 
     public VaultgateConfig {
         home = Require.path("home", home).toAbsolutePath().normalize();
@@ -25,6 +25,7 @@ public record VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, Key
         Require.present("shutdown", shutdown);
         Require.present("logging", logging);
         Require.present("ops", ops);
+        Require.present("access", access);
         if (!sftp.enabled() && !https.enabled()) {
             throw new ConfigException("https.enabled", "both sftp.enabled and https.enabled are false, so no"
                     + " client could connect", "enable at least one front-end");
@@ -48,11 +49,19 @@ public record VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, Key
         this(home, sftp, https, keys, catalog, storage, uploads, shutdown, logging, OpsConfig.defaults());
     }
 
+    /** The configuration without an {@code access} section: defender, MFA and banner get their defaults. */
+    public VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, KeysConfig keys, CatalogConfig catalog,
+                           StorageConfig storage, UploadsConfig uploads, ShutdownConfig shutdown,
+                           LoggingConfig logging, OpsConfig ops) {
+        this(home, sftp, https, keys, catalog, storage, uploads, shutdown, logging, ops, AccessConfig.defaults());
+    }
+
     /** Every default: what runs when no file, environment variable or override says otherwise. */
     public static VaultgateConfig defaults() {
         return new VaultgateConfig(Path.of("./var"), SftpConfig.defaults(), HttpsConfig.defaults(),
                 KeysConfig.defaults(), CatalogConfig.defaults(), StorageConfig.defaults(),
-                UploadsConfig.defaults(), ShutdownConfig.defaults(), LoggingConfig.defaults(), OpsConfig.defaults());
+                UploadsConfig.defaults(), ShutdownConfig.defaults(), LoggingConfig.defaults(), OpsConfig.defaults(),
+                AccessConfig.defaults());
     }
 
     /** {@code path} if absolute, else {@code path} under home; always normalized. */

@@ -46,7 +46,7 @@ class ConfigErrorTest {
     @Test
     void unknownTopLevelKey_listsTheTopLevelKeys() {
         assertThat(fromYaml("tls:\n  port: 1\n")).hasMessage("tls: unknown key; known top-level keys: home, sftp,"
-                + " https, keys, catalog, storage, uploads, shutdown, logging, ops (set in " + file() + ")");
+                + " https, keys, catalog, storage, uploads, shutdown, logging, ops, access (set in " + file() + ")");
     }
 
     @Test

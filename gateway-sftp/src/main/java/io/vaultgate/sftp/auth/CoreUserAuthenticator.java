@@ -60,7 +60,7 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
     private boolean accept(ServerSession session, String method, AuthResult result) {
         metrics.login(method, result instanceof AuthResult.Success);
         if (result instanceof AuthResult.Success success) {
-            SessionPrincipal.set(session, success.principal());
+            SessionPrincipal.set(session, success.principal(), success.credential());
             return true;
         }
         AuthResult.Failure failure = (AuthResult.Failure) result;

@@ -12,6 +12,7 @@ import org.apache.sshd.common.session.SessionContext;
 public final class SessionPrincipal {
 
     private static final AttributeKey<Principal> KEY = new AttributeKey<>();
+    private static final AttributeKey<String> CREDENTIAL = new AttributeKey<>();
 
     private SessionPrincipal() {
     }
@@ -26,12 +27,20 @@ public final class SessionPrincipal {
         return of(session).orElseThrow(() -> new IllegalStateException("session is not authenticated"));
     }
 
-    static void set(Session session, Principal principal) {
+    static void set(Session session, Principal principal, String credential) {
         session.setAttribute(KEY, principal);
+        session.setAttribute(CREDENTIAL, credential);
     }
 
     static void clear(Session session) {
         session.removeAttribute(KEY);
+        session.removeAttribute(CREDENTIAL);
+    }
+
+    /** The {@link io.vaultgate.core.auth.Credentials} id the session authenticated with. */
+    public static String credential(SessionContext session) {
+        String credential = session.getAttribute(CREDENTIAL);
+        return credential == null ? io.vaultgate.core.auth.Credentials.UNTRACKED : credential;
     }
 
     /** The client's IP address as text, for the core's IP policy and audit. */

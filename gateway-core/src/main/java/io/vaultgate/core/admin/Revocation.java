@@ -1,0 +1,146 @@
+package io.vaultgate.core.admin;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditEvent.AdminAction;
+import io.vaultgate.core.audit.AuditLog;
+import io.vaultgate.core.auth.ApiTokens;
+import io.vaultgate.core.auth.Credentials;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.session.LiveSessions;
+import io.vaultgate.core.tenant.TenantId;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Revokes credentials of client accounts and operators: the credential stops working at once (deleted, or
+ * marked revoked for tokens), a revocation row tells every node's session check to end the live sessions
+ * that used it, and the change is audited with its actor and reason. Sessions on this node end at once.
+ */
+public final class Revocation {
+
+    /** A login name's kind and id, as credentials are stored. */
+    private record Owner(String kind, String id, String username, Optional<TenantId> tenant) {
+    }
+
+    private final Database database;
+    private final AuditLog audit;
+    private final LiveSessions sessions;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    public Revocation(Database database, AuditLog audit, LiveSessions sessions, SecureRandom random, Clock clock) {
+        this.database = database;
+        this.audit = audit;
+        this.sessions = sessions;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    /** Revokes one SSH key of an account or operator, by its {@code SHA256:...} fingerprint. */
+    public int revokeSshKey(String username, String fingerprint, String reason, String actor) {
+        return revoke(username, reason, actor, (jdbc, owner) -> {
+            String table = owner.kind().equals("account") ? "account_ssh_keys WHERE account_id"
+                    : "operator_ssh_keys WHERE operator_id";
+            if (jdbc.update("DELETE FROM " + table + " = ? AND fingerprint = ?", owner.id(), fingerprint) == 0) {
+                throw new GatewayException(Reason.NOT_FOUND, username + " has no SSH key " + fingerprint);
+            }
+            return List.of(Credentials.sshKey(fingerprint));
+        });
+    }
+
+    /** Revokes one API token given as its text (a leaked token) of this login name. */
+    public int revokeToken(String username, String token, String reason, String actor) {
+        String hash = ApiTokens.hash(token);
+        return revoke(username, reason, actor, (jdbc, owner) -> {
+            if (jdbc.update("UPDATE api_tokens SET revoked_at = ? WHERE token_hash = ? AND principal_kind = ? "
+                    + "AND principal_id = ? AND revoked_at IS NULL", clock.millis(), hash, owner.kind(), owner.id()) == 0) {
+                throw new GatewayException(Reason.NOT_FOUND, "no live token of " + username + " matches");
+            }
+            return List.of(Credentials.token(hash));
+        });
+    }
+
+    /** Revokes every live API token of this login name (those issued after a TOTP check included). */
+    public int revokeAllTokens(String username, String reason, String actor) {
+        return revoke(username, reason, actor, (jdbc, owner) -> {
+            List<String> hashes = jdbc.query("SELECT token_hash FROM api_tokens WHERE principal_kind = ? AND "
+                    + "principal_id = ? AND revoked_at IS NULL", row -> row.getString(1), owner.kind(), owner.id());
+            jdbc.update("UPDATE api_tokens SET revoked_at = ? WHERE principal_kind = ? AND principal_id = ? "
+                    + "AND revoked_at IS NULL", clock.millis(), owner.kind(), owner.id());
+            return hashes.stream().map(Credentials::token).toList();
+        });
+    }
+
+    /** Revokes a client certificate of an account, by the SHA-256 of its DER encoding (hex). */
+    public int revokeCertificate(String username, String sha256, String reason, String actor) {
+        String fingerprint = sha256.toLowerCase(java.util.Locale.ROOT).replace(":", "");
+        return revoke(username, reason, actor, (jdbc, owner) -> {
+            if (!owner.kind().equals("account") || jdbc.update("DELETE FROM account_certificates WHERE account_id = ? "
+                    + "AND fingerprint = ?", owner.id(), fingerprint) == 0) {
+                throw new GatewayException(Reason.NOT_FOUND, username + " has no client certificate " + fingerprint);
+            }
+            return List.of(Credentials.certificate(fingerprint));
+        });
+    }
+
+    /** Removes an account's password. */
+    public int revokePassword(String username, String reason, String actor) {
+        return revoke(username, reason, actor, (jdbc, owner) -> {
+            if (!owner.kind().equals("account") || jdbc.update("UPDATE accounts SET password_hash = NULL WHERE id = ? "
+                    + "AND password_hash IS NOT NULL", owner.id()) == 0) {
+                throw new GatewayException(Reason.NOT_FOUND, username + " has no password");
+            }
+            return List.of(Credentials.password(owner.id()));
+        });
+    }
+
+    @FunctionalInterface
+    private interface Change {
+        List<String> apply(Jdbc jdbc, Owner owner) throws SQLException;
+    }
+
+    private int revoke(String username, String reason, String actor, Change change) {
+        String why = Lockdown.requireText(reason, "reason");
+        Instant now = clock.instant();
+        List<String> revoked = database.inTransaction(jdbc -> {
+            Owner owner = owner(jdbc, username);
+            List<String> credentials = new ArrayList<>(change.apply(jdbc, owner));
+            for (String credential : credentials) {
+                jdbc.update("INSERT INTO credential_revocations (id, credential, principal, revoked_at, actor, reason) "
+                        + "VALUES (?, ?, ?, ?, ?, ?)", newId(), credential, username, now.toEpochMilli(), actor, why);
+                audit.append(jdbc, new AuditEvent.AdminChange(now, owner.tenant(), actor, AdminAction.CREDENTIAL_REVOKED,
+                        username + " " + credential + ": " + why));
+            }
+            return credentials;
+        });
+        return sessions.endWhere(session -> session.principal().name().equals(username)
+                && revoked.contains(session.credential()), "credential revoked");
+    }
+
+    private static Owner owner(Jdbc jdbc, String username) throws SQLException {
+        Optional<Owner> account = jdbc.queryOne("SELECT id, tenant_id FROM accounts WHERE username = ?",
+                row -> new Owner("account", row.getString(1), username, Optional.of(new TenantId(row.getString(2)))),
+                username);
+        if (account.isPresent()) {
+            return account.get();
+        }
+        return jdbc.queryOne("SELECT id FROM operators WHERE username = ?",
+                row -> new Owner("operator", row.getString(1), username, Optional.empty()), username)
+                .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "no account or operator named " + username));
+    }
+
+    private String newId() {
+        byte[] bytes = new byte[12];
+        random.nextBytes(bytes);
+        return "rev_" + HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,90 @@
+package io.vaultgate.core.auth;
+
+import io.vaultgate.core.defender.Offence;
+import io.vaultgate.core.tenant.Protocol;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The outermost authenticator: refuses a banned or denied source address before any credential is looked
+ * at (not audited, only counted: a ban must keep a flood cheap; the ban itself was audited), and scores every
+ * failed attempt against the source address with the defender. Front-ends that can refuse earlier, at
+ * connect, do so through {@link AccessControl#admits}; this is the backstop for every path.
+ */
+public final class DefendingAuthenticator implements Authenticator {
+
+    private static final String STAGE = "login";
+
+    private final Authenticator delegate;
+    private final AccessControl access;
+
+    public DefendingAuthenticator(Authenticator delegate, AccessControl access) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.access = Objects.requireNonNull(access, "access");
+    }
+
+    @Override
+    public AuthResult byPublicKey(String username, String fingerprint, Protocol protocol, String source) {
+        return guarded(source, () -> delegate.byPublicKey(username, fingerprint, protocol, source));
+    }
+
+    @Override
+    public AuthResult byPassword(String username, char[] password, Protocol protocol, String source) {
+        return guarded(source, () -> delegate.byPassword(username, password, protocol, source));
+    }
+
+    @Override
+    public AuthResult byToken(String token, Protocol protocol, String source) {
+        return guarded(source, () -> delegate.byToken(token, protocol, source));
+    }
+
+    @Override
+    public AuthResult byCertificate(String sha256Fingerprint, Protocol protocol, String source) {
+        return guarded(source, () -> delegate.byCertificate(sha256Fingerprint, protocol, source));
+    }
+
+    @Override
+    public AuthResult byTotp(Principal principal, String code, Protocol protocol, String source) {
+        return guarded(source, () -> delegate.byTotp(principal, code, protocol, source));
+    }
+
+    @Override
+    public AuthResult byTokenAndTotp(String token, String code, Protocol protocol, String source) {
+        return guarded(source, () -> delegate.byTokenAndTotp(token, code, protocol, source));
+    }
+
+    @Override
+    public AccessControl access() {
+        return access;
+    }
+
+    private AuthResult guarded(String source, Supplier<AuthResult> attempt) {
+        if (!access.admits(source, STAGE)) {
+            return new AuthResult.Failure(null, AuthFailure.SOURCE_BANNED);
+        }
+        AuthResult result = attempt.get();
+        if (result instanceof AuthResult.Failure failure) {
+            Offence offence = offenceOf(failure.reason());
+            if (offence != null) {
+                access.offence(source, offence);
+            }
+        }
+        return result;
+    }
+
+    /** Guessing scores; a legitimate user meeting a policy (locked tenant, expired account) does not. */
+    static Offence offenceOf(AuthFailure reason) {
+        switch (reason) {
+            case UNKNOWN_USER:
+                return Offence.UNKNOWN_USER;
+            case BAD_CREDENTIAL:
+            case MFA_FAILED:
+            case ACCOUNT_LOCKED_OUT:
+            case METHOD_NOT_ALLOWED:
+            case SOURCE_NOT_ALLOWED:
+                return Offence.LOGIN_FAILED;
+            default:
+                return null;
+        }
+    }
+}

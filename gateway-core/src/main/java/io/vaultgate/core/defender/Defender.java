@@ -1,0 +1,187 @@
+package io.vaultgate.core.defender;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditLog;
+import io.vaultgate.core.catalog.Database;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The brute-force defender shared by every front-end. Front-ends ask {@link #admits} when a connection
+ * arrives (before any crypto) and report {@link #offence}s; once an address scores the policy's threshold
+ * within its window it is banned, for a time that grows with each ban. Bans live in the catalog, so every
+ * node of a deployment applies them; each node keeps them in a cache reloaded at least every
+ * {@link DefenderPolicy#refreshInterval()} (synchronously, by the first check that finds it stale, so an idle
+ * node is never behind). Scores are per node and in memory: N nodes let an attacker spread N times the
+ * threshold before the ban, which then holds everywhere. Every ban and unban is one audit event.
+ */
+public final class Defender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Defender.class);
+    /** The actor recorded for bans the defender decides itself. */
+    public static final String ACTOR = "defender";
+
+    private final Database database;
+    private final BanStore store = new BanStore();
+    private final AuditLog audit;
+    private final DefenderPolicy policy;
+    private final Clock clock;
+    private final DefenderMetrics metrics;
+    private final AddressScores scores;
+    private volatile Map<String, Instant> banned = Map.of();
+    private volatile Instant loadedAt = Instant.EPOCH;
+
+    public Defender(Database database, AuditLog audit, DefenderPolicy policy, Clock clock, MeterRegistry registry) {
+        this.database = database;
+        this.audit = audit;
+        this.policy = policy;
+        this.clock = clock;
+        this.scores = new AddressScores(policy.observationWindow(), 100_000);
+        this.metrics = new DefenderMetrics(registry, () -> activeBans().size());
+    }
+
+    public DefenderPolicy policy() {
+        return policy;
+    }
+
+    DefenderMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Whether a connection from {@code address} may proceed: not on the deny list, on the allow list if there
+     * is one, not banned. A source that is not a literal IP (an in-process caller) cannot be banned; it is
+     * refused only when an allow list is configured (fail closed). Counted when refused.
+     *
+     * @param stage {@code connect} or {@code login}, for the refusal counter
+     */
+    public boolean admits(String address, String stage) {
+        boolean admitted = SourceAddress.parse(address).map(this::admitsParsed).orElse(policy.allow().isEmpty());
+        if (!admitted) {
+            metrics.refusedAt(stage);
+        }
+        return admitted;
+    }
+
+    private boolean admitsParsed(InetAddress address) {
+        if (!policy.listsAdmit(address)) {
+            return false;
+        }
+        Instant until = cache().get(address.getHostAddress());
+        return until == null || !until.isAfter(clock.instant());
+    }
+
+    /** Scores one offence of {@code address}; bans it once it reaches the threshold. */
+    public void offence(String address, Offence offence) {
+        Optional<InetAddress> parsed = SourceAddress.parse(address);
+        if (!policy.enabled() || parsed.isEmpty() || policy.isExempt(parsed.get())) {
+            return;
+        }
+        String key = parsed.get().getHostAddress();
+        Instant now = clock.instant();
+        int score = scores.add(key, offence.points(), now);
+        if (score >= policy.banThreshold() && !isBanned(key, now)) {
+            scores.clear(key);
+            ban(key, score + " points of failed logins and errors within "
+                    + io.vaultgate.core.defender.DurationText.of(policy.observationWindow()), ACTOR);
+        }
+    }
+
+    /**
+     * Bans {@code address} now, one level longer than its previous ban if that is not yet forgotten.
+     *
+     * @param actor {@value #ACTOR} for automatic bans, else the administrator
+     */
+    public Ban ban(String address, String reason, String actor) {
+        String key = SourceAddress.parse(address).map(InetAddress::getHostAddress)
+                .orElseThrow(() -> new IllegalArgumentException("not an IP address: \"" + address + "\""));
+        Instant now = clock.instant();
+        Ban ban = database.inTransaction(jdbc -> {
+            store.forget(jdbc, now.minus(policy.forgetAfter()));
+            Optional<Ban> previous = store.find(jdbc, key);
+            int level = previous.filter(p -> p.until().plus(policy.forgetAfter()).isAfter(now))
+                    .map(p -> p.level() + 1).orElse(1);
+            Ban next = new Ban(key, level, now.plus(policy.banTimeFor(level)), reason);
+            store.save(jdbc, next, now);
+            audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor,
+                    AuditEvent.AdminAction.ACCOUNT_LOCKED, "source-address " + key + " banned until " + next.until()
+                    + " (level " + level + "): " + reason));
+            return next;
+        });
+        Map<String, Instant> copy = new ConcurrentHashMap<>(banned);
+        copy.put(key, ban.until());
+        banned = copy;
+        metrics.banned(actor.equals(ACTOR) ? "automatic" : "manual");
+        LOG.warn("defender: banned {} until {} (level {}): {}", key, ban.until(), ban.level(), reason);
+        return ban;
+    }
+
+    /** Lifts a ban and forgets its level; false if the address was not banned. */
+    public boolean unban(String address, String actor) {
+        String key = SourceAddress.canonical(address);
+        Instant now = clock.instant();
+        boolean removed = database.inTransaction(jdbc -> {
+            Optional<Ban> ban = store.find(jdbc, key);
+            if (ban.isEmpty()) {
+                return false;
+            }
+            store.delete(jdbc, key);
+            audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor,
+                    AuditEvent.AdminAction.ACCOUNT_UNLOCKED, "source-address " + key + " unbanned"));
+            return ban.get().activeAt(now);
+        });
+        Map<String, Instant> copy = new ConcurrentHashMap<>(banned);
+        copy.remove(key);
+        banned = copy;
+        scores.clear(key);
+        if (removed) {
+            metrics.unbanned();
+        }
+        return removed;
+    }
+
+    /** Bans in force now, from the catalog (so the list is the same on every node). */
+    public List<Ban> activeBans() {
+        return database.read(jdbc -> store.active(jdbc, clock.instant()));
+    }
+
+    /** Reloads the ban cache from the catalog and forgets long-expired bans. */
+    public void refresh() {
+        Instant now = clock.instant();
+        List<Ban> active = activeBans();
+        banned = active.stream().collect(Collectors.toUnmodifiableMap(Ban::address, Ban::until, (a, b) -> b));
+        loadedAt = now;
+    }
+
+    private boolean isBanned(String key, Instant now) {
+        Instant until = cache().get(key);
+        return until != null && until.isAfter(now);
+    }
+
+    private Map<String, Instant> cache() {
+        Instant now = clock.instant();
+        if (!now.isBefore(loadedAt.plus(policy.refreshInterval()))) {
+            synchronized (this) {
+                if (!now.isBefore(loadedAt.plus(policy.refreshInterval()))) {
+                    try {
+                        refresh();
+                    } catch (RuntimeException e) {
+                        LOG.warn("defender: cannot reload bans from the catalog, keeping the cached ones: {}",
+                                e.toString());
+                        loadedAt = now;
+                    }
+                }
+            }
+        }
+        return banned;
+    }
+}

@@ -1,0 +1,98 @@
+package io.vaultgate.core.session;
+
+import io.vaultgate.core.catalog.Database;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every {@code interval} (500 ms by default), while this node has live sessions, reads the catalog for
+ * locked tenants and recent credential revocations and ends the sessions they concern: a lockdown or a
+ * revocation made on any node ends sessions on every node within about one interval plus the time the
+ * front-end takes to close a connection. Two queries per round, none when no session is open.
+ */
+public final class SessionReaper implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionReaper.class);
+    /** Tolerated clock difference between the node that revoked and the node holding the session. */
+    static final Duration SKEW = Duration.ofSeconds(10);
+
+    private record Revoked(String credential, String principal, Instant at) {
+    }
+
+    private final Database database;
+    private final LiveSessions sessions;
+    private final Duration interval;
+    private ScheduledExecutorService timer;
+
+    public SessionReaper(Database database, LiveSessions sessions, Duration interval) {
+        if (interval.isNegative() || interval.isZero() || interval.compareTo(Duration.ofMillis(500)) > 0) {
+            throw new IllegalArgumentException("the session check interval must be positive and at most 500ms, got "
+                    + interval);
+        }
+        this.database = database;
+        this.sessions = sessions;
+        this.interval = interval;
+    }
+
+    /** Starts the rounds on a daemon thread; idempotent. */
+    public synchronized SessionReaper start() {
+        if (timer == null) {
+            timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "vaultgate-session-reaper");
+                thread.setDaemon(true);
+                return thread;
+            });
+            timer.scheduleWithFixedDelay(this::roundQuietly, interval.toMillis(), interval.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        return this;
+    }
+
+    /** One round: returns how many sessions it ended. */
+    public int round() {
+        List<LiveSession> live = sessions.list();
+        if (live.isEmpty()) {
+            sessions.refuseWhere(session -> false);
+            return 0;
+        }
+        Instant oldest = live.get(0).since().minus(SKEW);
+        Set<String> locked = database.read(jdbc -> jdbc.query("SELECT id FROM tenants WHERE status = 'LOCKED'",
+                row -> row.getString(1))).stream().collect(Collectors.toSet());
+        List<Revoked> revoked = database.read(jdbc -> jdbc.query("SELECT credential, principal, revoked_at "
+                + "FROM credential_revocations WHERE revoked_at >= ?", row -> new Revoked(row.getString(1),
+                row.getString(2), Instant.ofEpochMilli(row.getLong(3))), oldest.toEpochMilli()));
+        Predicate<LiveSession> inLockedTenant = session -> session.tenant()
+                .map(tenant -> locked.contains(tenant.value())).orElse(false);
+        Predicate<LiveSession> usesRevoked = session -> revoked.stream().anyMatch(r ->
+                r.credential().equals(session.credential()) && r.principal().equals(session.principal().name())
+                        && !r.at().isBefore(session.since().minus(SKEW)));
+        sessions.refuseWhere(inLockedTenant.or(usesRevoked));
+        return sessions.endWhere(inLockedTenant, "its tenant is locked")
+                + sessions.endWhere(usesRevoked, "its credential was revoked");
+    }
+
+    private void roundQuietly() {
+        try {
+            round();
+        } catch (RuntimeException e) {
+            LOG.warn("session check failed, retrying in {} ms: {}", interval.toMillis(), e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.vaultgate.sftp.auth;
+
+import io.vaultgate.core.auth.AuthResult;
+import io.vaultgate.core.auth.Authenticator;
+import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.tenant.Protocol;
+import java.util.List;
+import java.util.Optional;
+import org.apache.sshd.server.auth.keyboard.InteractiveChallenge;
+import org.apache.sshd.server.auth.keyboard.KeyboardInteractiveAuthenticator;
+import org.apache.sshd.server.session.ServerSession;
+
+/**
+ * The second step of {@code publickey,keyboard-interactive}: asks a principal whose role requires MFA for its
+ * current TOTP code and checks it with the core (each code once). A principal whose role does not require it
+ * gets a challenge without prompts, which clients answer without asking anyone. Without a first step (no
+ * principal on the session) the step fails.
+ */
+public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthenticator {
+
+    static final String PROMPT = "Verification code: ";
+
+    private final Authenticator authenticator;
+
+    public TotpKeyboardInteractive(Authenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    @Override
+    public InteractiveChallenge generateChallenge(ServerSession session, String username, String lang,
+                                                  String subMethods) {
+        InteractiveChallenge challenge = new InteractiveChallenge();
+        challenge.setInteractionName("Vaultgate");
+        challenge.setLanguageTag("");
+        Optional<Principal> principal = SessionPrincipal.of(session);
+        if (principal.isPresent() && authenticator.access().mfaRequired(principal.get())) {
+            challenge.setInteractionInstruction("Enter the 6-digit code of your authenticator app.");
+            challenge.addPrompt(PROMPT, false);
+        } else {
+            challenge.setInteractionInstruction("");
+        }
+        return challenge;
+    }
+
+    @Override
+    public boolean authenticate(ServerSession session, String username, List<String> responses) {
+        Optional<Principal> principal = SessionPrincipal.of(session);
+        if (principal.isEmpty() || !principal.get().name().equals(username)) {
+            return false;
+        }
+        if (!authenticator.access().mfaRequired(principal.get())) {
+            return responses == null || responses.isEmpty();
+        }
+        if (responses == null || responses.size() != 1) {
+            return false;
+        }
+        return authenticator.byTotp(principal.get(), responses.get(0).strip(), Protocol.SFTP,
+                SessionPrincipal.sourceAddress(session)) instanceof AuthResult.Success;
+    }
+}
