@@ -19,9 +19,21 @@ import java.util.Map;
  * node shares, with its password from the environment or a file (never from the configuration itself).
  * Either way pending migrations are applied. A catalog that cannot be opened stops start-up with one line.
  */
-final class CatalogDatabase {
+public final class CatalogDatabase {
 
     private CatalogDatabase() {
+    }
+
+    /**
+     * The catalog of an initialized gateway, for admin commands that read it directly: a SQLite file must
+     * already exist (it is never created here); a PostgreSQL catalog is opened as by {@link #open}.
+     */
+    public static Database openExisting(VaultgateConfig config, Map<String, String> env) {
+        if (config.catalog().type() == CatalogType.SQLITE && !Files.exists(config.catalogFile())) {
+            throw new StartupException("catalog " + config.catalogFile(), "there is no catalog here",
+                    "give the gateway's data directory with --home, or run `vaultgate init` first");
+        }
+        return open(config, env);
     }
 
     static Database open(VaultgateConfig config, Map<String, String> env) {

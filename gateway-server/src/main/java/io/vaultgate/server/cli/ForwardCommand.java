@@ -10,8 +10,8 @@ import io.vaultgate.core.forward.SiteForwarding;
 import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.core.pki.Pem;
+import io.vaultgate.server.CatalogDatabase;
 import io.vaultgate.server.DataDirectory;
-import io.vaultgate.server.StartupException;
 import io.vaultgate.server.config.VaultgateConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -61,12 +61,7 @@ public final class ForwardCommand {
         @Override
         public Integer call() {
             VaultgateConfig config = global.load(env);
-            Path catalog = config.catalogFile();
-            if (!Files.exists(catalog)) {
-                throw new StartupException("catalog " + catalog, "there is no catalog here",
-                        "give the gateway's data directory with --home, or run `vaultgate init` first");
-            }
-            return run(config, Database.sqlite(catalog), spec.commandLine().getOut());
+            return run(config, CatalogDatabase.openExisting(config, env), spec.commandLine().getOut());
         }
 
         abstract int run(VaultgateConfig config, Database database, PrintWriter out);

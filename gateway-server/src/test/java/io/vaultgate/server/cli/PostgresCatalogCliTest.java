@@ -55,6 +55,8 @@ class PostgresCatalogCliTest {
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(tenant.code()).as(tenant.err()).isZero();
         assertThat(count("SELECT COUNT(*) FROM tenants WHERE id = 'acme'")).isEqualTo(1);
+        Result forward = run(Map.of(), "forward", "list");
+        assertThat(forward.code()).as("admin commands reading the catalog directly: " + forward.err()).isZero();
     }
 
     @Test
