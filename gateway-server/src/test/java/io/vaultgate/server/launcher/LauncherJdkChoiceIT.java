@@ -1,0 +1,85 @@
+package io.vaultgate.server.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher ({@code ./vaultgate} at the repository root) chooses the JVM: {@code JAVA_HOME} when set, else
+ * the newest JDK of release 17 or later found in the JDK directories, and passes {@code VAULTGATE_JAVA_OPTS}
+ * to it without leaving the variable to the gateway. The JDKs here are fakes whose {@code java} prints who
+ * it is and what it was given, so the choice is observed directly (runs after {@code package}: the launcher
+ * needs the built jar, or it would build it).
+ */
+class LauncherJdkChoiceIT {
+
+    private static final Path LAUNCHER = Path.of("..", "vaultgate").toAbsolutePath().normalize();
+
+    @TempDir
+    Path jdks;
+
+    @BeforeEach
+    void fakeJdks() throws IOException {
+        fakeJdk("jdk-11", "11.0.22");
+        fakeJdk("jdk-17", "17.0.15");
+        fakeJdk("temurin-25", "25.0.3");
+        fakeJdk("jdk-21", "21.0.5");
+        Files.createSymbolicLink(jdks.resolve("default-java"), jdks.resolve("jdk-17"));
+        Files.createDirectories(jdks.resolve("not-a-jdk"));
+    }
+
+    @Test
+    void withoutJavaHome_theNewestJdkRunsTheJar() throws Exception {
+        String out = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString()));
+
+        assertThat(out).startsWith("java of 25.0.3:").contains("-jar").contains("vaultgate.jar version");
+    }
+
+    @Test
+    void javaHome_winsOverANewerJdk() throws Exception {
+        String out = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(),
+                "JAVA_HOME", jdks.resolve("jdk-17").toString()));
+
+        assertThat(out).startsWith("java of 17.0.15:");
+    }
+
+    @Test
+    void javaOptions_goToTheJvmBeforeTheJar_andAreNotPassedOn() throws Exception {
+        String out = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(), "VAULTGATE_JAVA_OPTS", "-Xmx99m -Dx=y"));
+
+        assertThat(out).startsWith("java of 25.0.3: -Xmx99m -Dx=y -jar ").contains("opts-env=<unset>");
+    }
+
+    private String launch(Map<String, String> env) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), "version").redirectErrorStream(true);
+        builder.environment().remove("JAVA_HOME");
+        builder.environment().remove("VAULTGATE_JAVA_OPTS");
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(out).isZero();
+        return out.strip();
+    }
+
+    /** A directory that looks like a JDK: a release file and a bin/java that reports itself and its arguments. */
+    private void fakeJdk(String name, String version) throws IOException {
+        Path bin = Files.createDirectories(jdks.resolve(name).resolve("bin"));
+        Files.writeString(jdks.resolve(name).resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + version
+                + "\"\n");
+        Path java = bin.resolve("java");
+        Files.write(java, List.of("#!/bin/sh",
+                "echo \"java of " + version + ": $* opts-env=${VAULTGATE_JAVA_OPTS-<unset>}\""));
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+}
