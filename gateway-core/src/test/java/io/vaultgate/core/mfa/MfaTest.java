@@ -12,6 +12,7 @@ import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.MutableClock;
 import io.vaultgate.core.testing.TestCore;
+import io.vaultgate.core.testing.TotpCodes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

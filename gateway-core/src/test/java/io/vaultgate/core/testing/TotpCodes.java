@@ -1,4 +1,6 @@
-package io.vaultgate.core.mfa;
+package io.vaultgate.core.testing;
+
+import io.vaultgate.core.mfa.Totp;
 
 import java.io.ByteArrayOutputStream;
 
