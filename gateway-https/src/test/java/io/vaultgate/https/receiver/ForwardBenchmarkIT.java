@@ -7,23 +7,32 @@ import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.forward.ForwardProtocol;
 import io.vaultgate.core.forward.ForwardState;
 import io.vaultgate.core.forward.Forwarder;
+import io.vaultgate.core.forward.SiteForwarding;
 import io.vaultgate.core.pki.Pem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Opt-in throughput check ({@code -Dvaultgate.bench=true}, size with {@code -Dvaultgate.bench.mib}, default
- * 256): the forwarder (decrypting the stored file and sending it over mTLS with the JDK client) against
- * {@code curl} doing the same {@code PUT} of the plaintext with the same client certificate to the same
- * receiver, in the same run, in interleaved rounds ({@code -Dvaultgate.bench.rounds}, default 3). Prints the
- * best and median ratios; the issue's target is >= 0.9.
+ * Opt-in throughput benchmark ({@code -Dvaultgate.bench=true}; {@code bench/forwarding/run} runs it): the
+ * forwarder (decrypting the stored file and sending it over mTLS with the JDK client) against {@code curl}
+ * doing the same {@code PUT} of the plaintext with the same client certificate, to the reference receiver
+ * and to nginx (WebDAV, when installed), in the same run, in interleaved rounds. One large file
+ * ({@code -Dvaultgate.bench.mib}, default 256) and 100 x 1 MiB; {@code -Dvaultgate.bench.rounds} (default 3).
+ * Prints a Markdown table of the best round (medians beside it) and, with {@code -Dvaultgate.bench.json=FILE},
+ * writes the same as JSON there and the table beside it ({@code .md}). The issue's target is a ratio >= 0.9.
  */
 class ForwardBenchmarkIT {
+
+    /** One measured case: MiB/s of the best round of each side, and the ratios of the best and median rounds. */
+    record Result(String target, String workload, double forwarderMibs, double curlMibs, double ratio,
+                  double medianRatio) {
+    }
 
     @TempDir
     Path home;
@@ -32,6 +41,8 @@ class ForwardBenchmarkIT {
     void forwarderVersusCurl() throws Exception {
         assumeTrue(Boolean.getBoolean("vaultgate.bench"), "set -Dvaultgate.bench=true to run the benchmark");
         int mib = Integer.getInteger("vaultgate.bench.mib", 256);
+        int rounds = Integer.getInteger("vaultgate.bench.rounds", 3);
+        List<Result> results = new ArrayList<>();
         try (ReceiverFixture fixture = new ReceiverFixture(home); Forwarder forwarder = fixture.forwarder("bench")) {
             fixture.startReceiver();
             Path pem = Files.createDirectories(home.resolve("curl"));
@@ -45,43 +56,84 @@ class ForwardBenchmarkIT {
                 }
             }
             Path small = Files.write(home.resolve("small.bin"), one);
-
-            for (int i = 0; i < 3; i++) { // warm-up: JIT, page cache, TLS session set-up on both sides
-                forward(fixture, forwarder, List.of(fixture.randomBytes(32 << 20)));
-                curl(fixture, pem, List.of(small), "warm" + i);
-            }
-
-            int rounds = Integer.getInteger("vaultgate.bench.rounds", 3);
-            List<Double> forwardBig = new ArrayList<>();
-            List<Double> curlBig = new ArrayList<>();
-            List<Double> forwardMany = new ArrayList<>();
-            List<Double> curlMany = new ArrayList<>();
-            for (int round = 0; round < rounds; round++) { // interleaved, so load changes hit both sides alike
-                FileRecord file = uploadFile(fixture, big);
-                long start = System.nanoTime();
-                forwarder.runDue();
-                forwardBig.add(seconds(start));
-                assertThat(fixture.job(file).state()).as(fixture.job(file).toString()).isEqualTo(ForwardState.DELIVERED);
-                curlBig.add(curl(fixture, pem, List.of(big), "big" + round));
-
-                List<byte[]> hundred = new ArrayList<>();
-                List<Path> files = new ArrayList<>();
-                for (int i = 0; i < 100; i++) {
-                    hundred.add(fixture.randomBytes(1 << 20));
-                    files.add(Files.write(home.resolve("m" + i + ".bin"), hundred.get(i)));
+            results.addAll(measure("receiver", fixture, forwarder, pem, big, small, mib, rounds, fixture.endpoint()));
+            if (Files.isExecutable(NginxSite.NGINX)) {
+                try (NginxSite nginx = NginxSite.start(Files.createDirectories(home.resolve("nginx")),
+                        fixture.receiverCertificate, fixture.gatewayCa.certificate())) {
+                    fixture.admin.configureSite(new SiteForwarding(ReceiverFixture.SITE, nginx.endpoint(),
+                            List.of(fixture.siteCa.certificate()), fixture.clientCertificate.chain(),
+                            fixture.clientKey, Optional.empty(), 4, false));
+                    results.addAll(measure("nginx", fixture, forwarder, pem, big, small, mib, rounds,
+                            nginx.endpoint()));
                 }
-                forwardMany.add(forward(fixture, forwarder, hundred));
-                curlMany.add(curl(fixture, pem, files, "many" + round));
             }
-            System.out.printf("ForwardBenchmarkIT (%d cores, best of %d interleaved rounds; medians in brackets):%n"
-                            + "  %d MiB:      forwarder %.0f MiB/s, curl %.0f MiB/s, ratio %.2f [%.0f, %.0f, %.2f]%n"
-                            + "  100 x 1 MiB: forwarder %.0f MiB/s, curl %.0f MiB/s, ratio %.2f [%.0f, %.0f, %.2f]%n",
-                    Runtime.getRuntime().availableProcessors(), rounds,
-                    mib, mib / best(forwardBig), mib / best(curlBig), best(curlBig) / best(forwardBig),
-                    mib / median(forwardBig), mib / median(curlBig), median(curlBig) / median(forwardBig),
-                    100 / best(forwardMany), 100 / best(curlMany), best(curlMany) / best(forwardMany),
-                    100 / median(forwardMany), 100 / median(curlMany), median(curlMany) / median(forwardMany));
         }
+        String table = table(results, rounds);
+        System.out.print(table);
+        String json = System.getProperty("vaultgate.bench.json", "");
+        if (!json.isEmpty()) {
+            Files.writeString(Path.of(json.replaceAll("\\.json$", "") + ".md"), table);
+            Files.writeString(Path.of(json), json(results, mib, rounds));
+        }
+    }
+
+    private List<Result> measure(String target, ReceiverFixture fixture, Forwarder forwarder, Path pem, Path big,
+                                 Path small, int mib, int rounds, java.net.URI endpoint) throws Exception {
+        for (int i = 0; i < 3; i++) { // warm-up: JIT, page cache, TLS session set-up on both sides
+            forward(fixture, forwarder, List.of(fixture.randomBytes(32 << 20)));
+            curl(fixture, pem, List.of(small), target + "warm" + i, endpoint);
+        }
+        List<Double> forwardBig = new ArrayList<>();
+        List<Double> curlBig = new ArrayList<>();
+        List<Double> forwardMany = new ArrayList<>();
+        List<Double> curlMany = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) { // interleaved, so load changes hit both sides alike
+            FileRecord file = uploadFile(fixture, big);
+            long start = System.nanoTime();
+            forwarder.runDue();
+            forwardBig.add(seconds(start));
+            assertThat(fixture.job(file).state()).as(fixture.job(file).toString()).isEqualTo(ForwardState.DELIVERED);
+            curlBig.add(curl(fixture, pem, List.of(big), target + "big" + round, endpoint));
+
+            List<byte[]> hundred = new ArrayList<>();
+            List<Path> files = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                hundred.add(fixture.randomBytes(1 << 20));
+                files.add(Files.write(home.resolve("m" + i + ".bin"), hundred.get(i)));
+            }
+            forwardMany.add(forward(fixture, forwarder, hundred));
+            curlMany.add(curl(fixture, pem, files, target + "many" + round, endpoint));
+        }
+        return List.of(
+                new Result(target, mib + " MiB", mib / best(forwardBig), mib / best(curlBig),
+                        best(curlBig) / best(forwardBig), median(curlBig) / median(forwardBig)),
+                new Result(target, "100 x 1 MiB", 100 / best(forwardMany), 100 / best(curlMany),
+                        best(curlMany) / best(forwardMany), median(curlMany) / median(forwardMany)));
+    }
+
+    private static String table(List<Result> results, int rounds) {
+        StringBuilder out = new StringBuilder(String.format("Forwarding over mTLS vs curl (%d cores, best of %d "
+                + "interleaved rounds)%n%n| site | workload | forwarder MiB/s | curl MiB/s | ratio (best) | ratio "
+                + "(median) |%n|---|---|---|---|---|---|%n", Runtime.getRuntime().availableProcessors(), rounds));
+        for (Result r : results) {
+            out.append(String.format(java.util.Locale.ROOT, "| %s | %s | %.0f | %.0f | %.2f | %.2f |%n", r.target(),
+                    r.workload(), r.forwarderMibs(), r.curlMibs(), r.ratio(), r.medianRatio()));
+        }
+        return out.toString();
+    }
+
+    private static String json(List<Result> results, int mib, int rounds) {
+        StringBuilder out = new StringBuilder("{\"benchmark\": \"forwarding\", \"cores\": "
+                + Runtime.getRuntime().availableProcessors() + ", \"large_mib\": " + mib + ", \"rounds\": " + rounds
+                + ", \"target_ratio\": 0.9, \"results\": [");
+        for (int i = 0; i < results.size(); i++) {
+            Result r = results.get(i);
+            out.append(i == 0 ? "\n  " : ",\n  ").append(String.format(java.util.Locale.ROOT,
+                    "{\"site\": \"%s\", \"workload\": \"%s\", \"forwarder_mib_s\": %.1f, \"curl_mib_s\": %.1f, "
+                            + "\"ratio_best\": %.3f, \"ratio_median\": %.3f}", r.target(), r.workload(),
+                    r.forwarderMibs(), r.curlMibs(), r.ratio(), r.medianRatio()));
+        }
+        return out.append("\n]}\n").toString();
     }
 
     private static double forward(ReceiverFixture fixture, Forwarder forwarder, List<byte[]> contents) {
@@ -117,7 +169,8 @@ class ForwardBenchmarkIT {
     }
 
     /** One curl process PUTting every file in turn over one connection; returns its wall time. */
-    private static double curl(ReceiverFixture fixture, Path pem, List<Path> files, String tag) throws Exception {
+    private static double curl(ReceiverFixture fixture, Path pem, List<Path> files, String tag, java.net.URI endpoint)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of("curl", "-sS", "--fail"));
         for (int i = 0; i < files.size(); i++) {
             if (i > 0) {
@@ -129,7 +182,7 @@ class ForwardBenchmarkIT {
                     "-H", "Idempotency-Key: " + key,
                     "-H", "Repr-Digest: " + ForwardProtocol.reprDigest(RawPut.sha256(Files.readAllBytes(files.get(i)))),
                     "-H", "Vaultgate-Tenant: acme", "-H", "Vaultgate-Path: /inbox/" + key + ".bin",
-                    "-T", files.get(i).toString(), "-o", "/dev/null", fixture.endpoint() + "/files/" + key));
+                    "-T", files.get(i).toString(), "-o", "/dev/null", endpoint + "/files/" + key));
         }
         long start = System.nanoTime();
         Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -1,0 +1,74 @@
+package io.vaultgate.server.forward;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar vaultgate.jar run} in a child process on free loopback ports, ready once it prints its
+ * ready line; {@link #kill()} is SIGKILL (a crash), {@link #close()} SIGTERM. Its log is kept in
+ * {@code target/forward-logs/} for whoever investigates a failure.
+ */
+final class GatewayRun implements AutoCloseable {
+
+    private static final Path JAR = Path.of("target", "vaultgate.jar").toAbsolutePath();
+
+    final int httpsPort;
+    private final Process process;
+    private final Path log;
+
+    private GatewayRun(int httpsPort, Process process, Path log) {
+        this.httpsPort = httpsPort;
+        this.process = process;
+        this.log = log;
+    }
+
+    static GatewayRun start(String name, Path home) throws IOException, InterruptedException {
+        int https = freePort();
+        Path log = Files.createDirectories(Path.of("target", "forward-logs")).resolve(name + ".log");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "run",
+                "--home", home.toString(), "--set", "sftp.enabled=false", "--set", "https.bind=127.0.0.1",
+                "--set", "https.port=" + https, "--set", "ops.enabled=false"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        GatewayRun run = new GatewayRun(https, process, log);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!Files.readString(log, StandardCharsets.UTF_8).contains("Vaultgate is ready")) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                run.kill();
+                throw new IllegalStateException(name + " did not become ready:\n" + Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
+        return run;
+    }
+
+    /** SIGKILL: the gateway dies wherever it is, as in a crash. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
