@@ -112,6 +112,27 @@ class TransparencyReportTest {
         assertThat(ReportHtml.escape("<b a=\"x\">&'")).isEqualTo("&lt;b a=&quot;x&quot;&gt;&amp;&#39;");
     }
 
+    @Test
+    void forwardedSite_isListedWithTheFingerprintsOfItsPinnedCertificates() throws Exception {
+        io.vaultgate.core.pki.CertificateAuthority siteCa = io.vaultgate.core.pki.CertificateAuthority.create(
+                "Lyon site CA", java.time.Duration.ofDays(365), new java.security.SecureRandom(), fixture.clock);
+        io.vaultgate.core.pki.IssuedCertificate client = siteCa.issueClient("gateway", java.time.Duration.ofDays(90));
+        Path key = out.resolve("lyon-client.key");
+        io.vaultgate.core.pki.Pem.writePrivateKey(key, client.privateKey());
+        fixture.test.core().sites().createSite("lyon", "Lyon processing");
+        new io.vaultgate.core.forward.ForwardingAdministration(fixture.test.database(), fixture.clock).configureSite(
+                new io.vaultgate.core.forward.SiteForwarding("lyon", java.net.URI.create("https://127.0.0.1:9/drop/"),
+                        java.util.List.of(siteCa.certificate()), client.chain(), key, java.util.Optional.empty(), 2,
+                        true));
+
+        String json = new String(fixture.report().json(), StandardCharsets.UTF_8);
+
+        assertThat(json).contains("\"site\":\"lyon\"", "\"endpoint\":\"https://127.0.0.1:9/drop/\"",
+                "\"trust_anchor_sha256\":[\"" + io.vaultgate.core.pki.Fingerprints.sha256(siteCa.certificate()) + "\"]",
+                "\"gateway_client_certificate_sha256\":\"" + io.vaultgate.core.pki.Fingerprints.sha256(
+                        client.certificate()) + "\"");
+    }
+
     /** Replaces random file and batch ids, and the key id, by names in order of first appearance. */
     static String stable(String json) {
         Map<String, String> names = new LinkedHashMap<>();
