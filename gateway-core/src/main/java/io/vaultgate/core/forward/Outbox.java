@@ -3,6 +3,7 @@ package io.vaultgate.core.forward;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.Dialect;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.files.FileRecord;
 import java.security.SecureRandom;
@@ -55,8 +56,9 @@ public final class Outbox {
     private final SecureRandom random;
     private final Locking locking;
 
+    /** An outbox whose claims lock as the database needs: {@link Locking#SKIP_LOCKED} on PostgreSQL. */
     public Outbox(Database database, RetryPolicy retry, SecureRandom random) {
-        this(database, retry, random, Locking.NONE);
+        this(database, retry, random, database.dialect() == Dialect.POSTGRESQL ? Locking.SKIP_LOCKED : Locking.NONE);
     }
 
     public Outbox(Database database, RetryPolicy retry, SecureRandom random, Locking locking) {
