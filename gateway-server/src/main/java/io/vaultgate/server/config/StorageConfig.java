@@ -56,8 +56,8 @@ public record StorageConfig(StorageType type, Path path, S3 s3) {
      * @param keyPrefix       prepended to every object key (empty, or ending with {@code /})
      * @param pathStyle       address the bucket in the path ({@code https://host/bucket/key}), as most
      *                        S3-compatible services need
-     * @param partSize        multipart part size (5MiB-512MiB, rounded up to whole 64KiB segments): the memory
-     *                        one upload holds at most; objects are limited to 10,000 parts
+     * @param partSize        multipart part size (5MiB-512MiB; parts are the whole 64KiB segments that fit): the
+     *                        memory one upload holds at most; objects are limited to 10,000 parts
      * @param credentialsFile {@code access-key-id=} and {@code secret-access-key=} lines, mode 0600, relative
      *                        to home unless absolute; read when the environment does not give the key
      * @param orphanGrace     objects and unfinished multipart uploads no catalog row names are removed by the

@@ -28,8 +28,9 @@ record PartLayout(int headerBytes, long partBytes) {
     }
 
     /**
-     * The layout for Vaultgate envelopes (64 KiB segments) with parts of at least {@code requestedBytes},
-     * rounded up to whole segments.
+     * The layout for Vaultgate envelopes (64 KiB segments) with parts of whole segments that fit in
+     * {@code requestedBytes} with the header, so the memory an upload holds stays within what was asked;
+     * only where that would fall below the S3 minimum of 5 MiB is it rounded up instead.
      *
      * @throws IllegalArgumentException if {@code requestedBytes} is below 5 MiB or above 512 MiB
      */
@@ -39,7 +40,10 @@ record PartLayout(int headerBytes, long partBytes) {
                     + " was " + requestedBytes + " bytes");
         }
         long stride = EnvelopeFormat.DEFAULT_SEGMENT_SIZE + (long) EnvelopeFormat.SEGMENT_OVERHEAD;
-        long segments = (requestedBytes + stride - 1) / stride;
+        long segments = (requestedBytes - EnvelopeFormat.HEADER_SIZE) / stride;
+        if (segments * stride < MIN_PART_BYTES) {
+            segments = (MIN_PART_BYTES + stride - 1) / stride;
+        }
         return new PartLayout(EnvelopeFormat.HEADER_SIZE, segments * stride);
     }
 

@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
  * @param bucket      the bucket (3–63 characters: lower-case letters, digits, dots and dashes)
  * @param keyPrefix   prepended to every key, so several gateways or other data can share a bucket: empty, or
  *                    ending with {@code /}
- * @param partBytes   the multipart part size asked for, rounded up to whole 64 KiB envelope segments; also the
- *                    memory each upload in flight holds at most; 5 MiB to 512 MiB. Objects are limited to
- *                    10,000 parts (78 GiB at 8 MiB)
+ * @param partBytes   the multipart part size asked for, 5 MiB to 512 MiB: parts are the whole 64 KiB envelope
+ *                    segments that fit in it (at 5 MiB, the fewest that reach the S3 minimum), and it bounds the
+ *                    memory each upload in flight holds. Objects are limited to 10,000 parts (78 GiB at 8 MiB)
  * @param readAhead   how far a sequential read streams ahead in one ranged GET
  * @param orphanGrace how old an object without a catalog row, or an unfinished multipart upload, must be
  *                    before a sweep removes it: long enough that another node's upload in progress, or an
