@@ -65,6 +65,18 @@ final class AccessFixture implements AutoCloseable {
         return load(key.privateKey());
     }
 
+    /** Creates an operator of site {@code manila} with an Ed25519 key. */
+    KeyPair operator(String user) throws Exception {
+        core.operator("manila", user, Protocol.SFTP);
+        ClientKeys.Key key = ClientKeys.generate(directory, user, "ed25519");
+        core.core().sites().addOperatorSshKey(user, key.publicLine());
+        return load(key.privateKey());
+    }
+
+    Path keyFile(String user) {
+        return ClientKeys.privateKeyFile(directory, user, "ed25519");
+    }
+
     /** A key no account knows. */
     KeyPair strangerKey(String name) throws Exception {
         return load(ClientKeys.generate(directory, name, "ed25519").privateKey());
@@ -85,6 +97,41 @@ final class AccessFixture implements AutoCloseable {
             if (state.contains(ClientSession.ClientSessionEvent.CLOSED)) {
                 throw new java.io.IOException("the server closed the connection before authentication");
             }
+            session.addPublicKeyIdentity(key);
+            session.auth().verify(TIMEOUT);
+            return session;
+        } catch (Exception e) {
+            session.close(true);
+            throw e;
+        }
+    }
+
+    /**
+     * Connects from 127.0.0.1 and authenticates with {@code key}, answering a keyboard-interactive challenge with
+     * {@code code} (recorded in {@code seen}: the prompts asked and the banner shown); the caller closes it.
+     */
+    ClientSession loginWithCode(String user, KeyPair key, String code, java.util.List<String> seen) throws Exception {
+        ClientSession session = client.connect(user, new InetSocketAddress("127.0.0.1", server.port()))
+                .verify(TIMEOUT).getSession();
+        try {
+            session.setUserInteraction(new org.apache.sshd.client.auth.keyboard.UserInteraction() {
+                @Override
+                public void welcome(ClientSession s, String banner, String lang) {
+                    seen.add("banner:" + banner);
+                }
+
+                @Override
+                public String[] interactive(ClientSession s, String name, String instruction, String lang,
+                                            String[] prompts, boolean[] echo) {
+                    seen.add("prompts:" + String.join("|", prompts));
+                    return prompts.length == 0 ? new String[0] : new String[] {code};
+                }
+
+                @Override
+                public String getUpdatedPassword(ClientSession s, String prompt, String lang) {
+                    return null;
+                }
+            });
             session.addPublicKeyIdentity(key);
             session.auth().verify(TIMEOUT);
             return session;

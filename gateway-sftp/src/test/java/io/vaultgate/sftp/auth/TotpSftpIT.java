@@ -1,0 +1,101 @@
+package io.vaultgate.sftp.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.core.auth.AccessPolicy;
+import io.vaultgate.core.mfa.MfaPolicy;
+import io.vaultgate.core.mfa.Role;
+import io.vaultgate.core.mfa.Totp;
+import io.vaultgate.core.testing.TotpCodes;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SFTP with MFA for operators, for real: publickey then keyboard-interactive TOTP (MINA client); a wrong code,
+ * a code replayed and a code beyond the clock-skew window are refused. A client account, whose role does not
+ * require MFA, logs in with its key alone (its keyboard-interactive step has no prompt). Both see the login
+ * banner. (OpenSSH's {@code sftp -b} forces BatchMode, which never answers keyboard-interactive, so batch
+ * clients cannot log in while an SFTP role requires MFA: see docs/access-control.md.) An account whose expiry passed is refused.
+ */
+class TotpSftpIT {
+
+    private static final String BANNER = "Authorized use only.\nActivity is audited.";
+
+    @TempDir
+    Path directory;
+
+    private AccessFixture start() throws Exception {
+        return AccessFixture.start(directory, AccessPolicy.defaults().withBanner(BANNER)
+                .withMfa(MfaPolicy.defaults().requiring(Set.of(Role.OPERATOR))));
+    }
+
+    @Test
+    void operator_needsAFreshTotpCodeAfterItsKey() throws Exception {
+        try (AccessFixture gateway = start()) {
+            KeyPair maria = gateway.operator("maria");
+            byte[] secret = TotpCodes.decode(gateway.core().incidents().mfa()
+                    .enroll(Role.OPERATOR, "maria", "cli:test").secret());
+            long step = Totp.step(Instant.now());
+            String code = Totp.code(secret, step);
+            String wrong = code.equals("000000") ? "000001" : "000000";
+
+            assertThatThrownBy(() -> gateway.loginWithCode("maria", maria, wrong, new ArrayList<>()).close())
+                    .as("wrong code").isInstanceOf(Exception.class);
+            assertThatThrownBy(() -> gateway.loginWithCode("maria", maria, Totp.code(secret, step - 3),
+                    new ArrayList<>()).close()).as("90 s old: beyond the window").isInstanceOf(Exception.class);
+            assertThatThrownBy(() -> gateway.loginWithCode("maria", maria, Totp.code(secret, step + 3),
+                    new ArrayList<>()).close()).as("90 s ahead").isInstanceOf(Exception.class);
+
+            List<String> seen = new ArrayList<>();
+            try (ClientSession session = gateway.loginWithCode("maria", maria, code, seen);
+                 SftpClient sftp = SftpClientFactory.instance().createSftpClient(session)) {
+                assertThat(sftp.canonicalPath("/")).isEqualTo("/");
+            }
+            assertThat(seen).contains("prompts:" + TotpKeyboardInteractive.PROMPT, "banner:" + BANNER + "\n");
+
+            assertThatThrownBy(() -> gateway.loginWithCode("maria", maria, code, new ArrayList<>()).close())
+                    .as("the same code again").isInstanceOf(Exception.class);
+            assertThat(gateway.auditEvents()).anyMatch(e -> e.contains("MFA_FAILED") && e.contains("maria"));
+        }
+    }
+
+    @Test
+    void clientAccount_notRequiringMfa_logsInWithItsKeyAlone() throws Exception {
+        try (AccessFixture gateway = start()) {
+            KeyPair alice = gateway.client("alice");
+            List<String> seen = new ArrayList<>();
+            try (ClientSession session = gateway.loginWithCode("alice", alice, "unused", seen)) {
+                assertThat(session.isAuthenticated()).isTrue();
+            }
+            assertThat(seen).as("never asked for a code").noneMatch(s -> s.startsWith("prompts:") && s.length() > 8);
+
+        }
+    }
+
+    @Test
+    void accountWhoseExpiryPassed_isRefused_andAFutureExpiryIsNot() throws Exception {
+        try (AccessFixture gateway = start()) {
+            KeyPair alice = gateway.client("alice");
+            gateway.core().incidents().expiry().set("alice", Optional.of(Instant.now().plusSeconds(3600)), "cli:test");
+            try (SftpClient sftp = gateway.sftp("127.0.0.1", "alice", alice)) {
+                assertThat(sftp.stat("/inbox").isDirectory()).isTrue();
+            }
+
+            gateway.core().incidents().expiry().set("alice", Optional.of(Instant.now().minusSeconds(1)), "cli:test");
+
+            assertThatThrownBy(() -> gateway.sftp("127.0.0.1", "alice", alice).close()).isInstanceOf(Exception.class);
+            assertThat(gateway.auditEvents()).anyMatch(e -> e.contains("ACCOUNT_EXPIRED") && e.contains("alice"));
+        }
+    }
+}
