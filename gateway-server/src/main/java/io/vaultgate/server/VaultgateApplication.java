@@ -195,7 +195,8 @@ public final class VaultgateApplication implements AutoCloseable {
                     .withClientTls(ClientTls.optional(Pem.readCertificates(home.caCertificate())));
             return HttpsServer.start(settings, new HttpsServices(core.authenticator(), core.files(), core.ingest(),
                     core.batches(), core.receipts())
-                    .withAdmin(new AdminServices(core.administration(), core.sites(), core.keyRotation())));
+                    .withAdmin(new AdminServices(core.administration(), core.sites(), core.keyRotation(),
+                            core.incidents().lockdown())));
         } catch (IOException e) {
             throw bindFailure("https.port", config.https().bind(), config.https().port(), e);
         } catch (InterruptedException e) {

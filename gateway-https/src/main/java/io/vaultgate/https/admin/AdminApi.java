@@ -165,13 +165,20 @@ public final class AdminApi {
         return ok(Json.object(json -> AdminJson.tenant(json, result)));
     }
 
+    /** Locks the tenant down: its live sessions end (on every node within 2 s), new logins are refused. */
     private static Result lockTenant(AdminServices admin, Map<String, String> params, JsonBody body) {
-        Tenant tenant = admin.tenants().lock(tenantId(params.get("tenant")));
-        return ok(Json.object(json -> AdminJson.tenant(json, tenant)));
+        TenantId id = tenantId(params.get("tenant"));
+        int ended = admin.lockdown().lockdown(id, body.string("reason"), admin.actor());
+        Tenant tenant = existing(admin, params);
+        return ok(Json.object(json -> {
+            AdminJson.tenant(json, tenant);
+            json.writeNumberField("sessionsEnded", ended);
+        }));
     }
 
     private static Result unlockTenant(AdminServices admin, Map<String, String> params, JsonBody body) {
-        Tenant tenant = admin.tenants().unlock(tenantId(params.get("tenant")));
+        admin.lockdown().unlock(tenantId(params.get("tenant")), body.string("reason"), admin.actor());
+        Tenant tenant = existing(admin, params);
         return ok(Json.object(json -> AdminJson.tenant(json, tenant)));
     }
 

@@ -39,8 +39,7 @@ class AdminApiIT {
     @BeforeEach
     void start() throws Exception {
         gateway = TestGateway.start(dir);
-        http = HttpClient.newBuilder().sslContext(gateway.tls().clientContext("TLS"))
-                .version(HttpClient.Version.HTTP_1_1).build();
+        http = newClient();
         adminToken = gateway.core().administration().createAdmin("root-admin");
     }
 
@@ -102,10 +101,20 @@ class AdminApiIT {
         HttpResponse<String> locked = send(adminToken, "POST", "/v1/admin/tenants/acme/lockdown",
                 "{\"reason\":\"suspected key leak\"}");
         assertThat(locked.statusCode()).as(locked.body()).isEqualTo(200);
-        assertThat(locked.body()).contains("\"status\":\"LOCKED\"");
+        assertThat(locked.body()).contains("\"status\":\"LOCKED\"", "\"sessionsEnded\":");
+        http = newClient(); // the lockdown ended the tenant's connections: a client reconnects
         assertThat(send(gateway.token(), "GET", "/v1/files/inbox/", null).statusCode()).isIn(401, 403);
+        assertThat(gateway.core().incidents().lockdown().lockdownOf(gateway.principal().tenant()))
+                .hasValueSatisfying(lockdown -> {
+                    assertThat(lockdown.actor()).isEqualTo("admin:root-admin");
+                    assertThat(lockdown.reason()).isEqualTo("suspected key leak");
+                });
 
-        assertThat(send(adminToken, "POST", "/v1/admin/tenants/acme/unlock", null).statusCode()).isEqualTo(200);
+        assertThat(send(adminToken, "POST", "/v1/admin/tenants/acme/unlock", null).statusCode())
+                .as("the reason is required").isEqualTo(400);
+        assertThat(send(adminToken, "POST", "/v1/admin/tenants/acme/unlock", "{\"reason\":\"keys rotated\"}")
+                .statusCode()).isEqualTo(200);
+        http = newClient();
         assertThat(send(gateway.token(), "GET", "/v1/files/inbox/", null).statusCode()).isEqualTo(200);
     }
 
@@ -155,6 +164,11 @@ class AdminApiIT {
         String huge = "{\"id\":\"big\",\"name\":\"" + "x".repeat(70_000) + "\"}";
         assertThat(send(adminToken, "POST", "/v1/admin/tenants", huge).statusCode()).isEqualTo(413);
         assertThat(gateway.core().administration().tenants()).hasSize(1);
+    }
+
+    private HttpClient newClient() throws Exception {
+        return HttpClient.newBuilder().sslContext(gateway.tls().clientContext("TLS"))
+                .version(HttpClient.Version.HTTP_1_1).build();
     }
 
     private long auditedBy(String actor) throws Exception {

@@ -50,7 +50,8 @@ public final class TestGateway implements AutoCloseable {
         GatewayCore gateway = core.core();
         HttpsServer server = HttpsServer.start(settings, new HttpsServices(gateway.authenticator(), gateway.files(),
                 gateway.ingest(), gateway.batches(), gateway.receipts())
-                .withAdmin(new AdminServices(gateway.administration(), gateway.sites(), gateway.keyRotation())));
+                .withAdmin(new AdminServices(gateway.administration(), gateway.sites(), gateway.keyRotation(),
+                        gateway.incidents().lockdown())));
         return new TestGateway(core, tls, server, token, principal);
     }
 
