@@ -49,7 +49,7 @@ final class RunningGateway implements AutoCloseable {
             clientToken = app.core().administration().issueAccountToken(ACCOUNT, "test");
             adminToken = Files.readString(adminTokenFile()).strip();
             https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).sslContext(trusting(app.dataDirectory().caCertificate()))
+                    .connectTimeout(Duration.ofSeconds(30)).sslContext(trusting(app.dataDirectory().caCertificate()))
                     .build();
         } catch (Exception | Error e) {
             app.close();
@@ -76,21 +76,21 @@ final class RunningGateway implements AutoCloseable {
 
     /** Uploads {@code body} to {@code path} as alice; returns the status code. */
     int put(String path, byte[] body) throws Exception {
-        return https.send(HttpRequest.newBuilder(files(path)).timeout(Duration.ofSeconds(30))
+        return https.send(HttpRequest.newBuilder(files(path)).timeout(Duration.ofSeconds(90))
                 .header("Authorization", "Bearer " + clientToken).PUT(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** Downloads {@code path} as alice. */
     HttpResponse<byte[]> get(String path, String token) throws Exception {
-        return https.send(HttpRequest.newBuilder(files(path)).timeout(Duration.ofSeconds(30))
+        return https.send(HttpRequest.newBuilder(files(path)).timeout(Duration.ofSeconds(90))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** {@code GET} on the ops listener, with the admin token. */
     HttpResponse<String> ops(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + opsPort() + path)).timeout(Duration.ofSeconds(10))
+                        URI.create("http://127.0.0.1:" + opsPort() + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
     }
 

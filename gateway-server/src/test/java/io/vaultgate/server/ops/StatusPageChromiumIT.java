@@ -71,7 +71,7 @@ class StatusPageChromiumIT {
     }
 
     private static void awaitInStatusJson(RunningGateway gateway) throws Exception {
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 600; i++) { // up to a minute: the TLS handshake is slow on a loaded machine
             if (gateway.ops("/status.json").body().contains(PATH)) {
                 return;
             }
