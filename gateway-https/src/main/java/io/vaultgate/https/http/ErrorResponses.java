@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.policy.PolicyNotAcknowledged;
 import java.util.Locale;
 
 /**
@@ -28,6 +29,7 @@ public final class ErrorResponses {
 
     public static final String PROBLEM_JSON = "application/problem+json";
     public static final String TYPE_PREFIX = "urn:vaultgate:problem:";
+    public static final String POLICY_NOT_ACKNOWLEDGED = "policy-not-acknowledged";
 
     private ErrorResponses() {
     }
@@ -49,8 +51,14 @@ public final class ErrorResponses {
         return reason.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /**
+     * A refusal for want of a data-handling policy acknowledgement has its own type,
+     * {@code policy-not-acknowledged}, wherever it happens (claim or download), so clients can show the policy.
+     */
     public static FullHttpResponse of(GatewayException failure) {
-        return problem(status(failure.reason()), type(failure.reason()), failure.clientMessage(), null);
+        String type = failure.getCause() instanceof PolicyNotAcknowledged ? POLICY_NOT_ACKNOWLEDGED
+                : type(failure.reason());
+        return problem(status(failure.reason()), type, failure.clientMessage(), null);
     }
 
     public static FullHttpResponse of(HttpProblem problem) {

@@ -81,7 +81,7 @@ public final class OperatorApi {
         Batch batch = switch (parts[1]) {
             case "claim" -> {
                 requireMethod(method, HttpMethod.POST, CLAIM);
-                yield claim(batches, operator, parts[0]);
+                yield batches.claim(operator, parts[0]);
             }
             case "complete" -> {
                 requireMethod(method, HttpMethod.POST, COMPLETE);
@@ -98,14 +98,6 @@ public final class OperatorApi {
         BatchService batches = service.orElseThrow(
                 () -> new HttpProblem(HttpResponseStatus.NOT_FOUND, "no-route", "no such endpoint"));
         return new PolicyApi(batches.policies()).handle(reply, request, principal, path);
-    }
-
-    private static Batch claim(BatchService batches, OperatorPrincipal operator, String batchId) {
-        try {
-            return batches.claim(operator, batchId);
-        } catch (GatewayException e) {
-            throw PolicyApi.specific(e);
-        }
     }
 
     private static void fields(JsonGenerator json, Batch batch) throws IOException {

@@ -12,7 +12,6 @@ import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.policy.DataPolicy;
 import io.vaultgate.core.policy.Policies;
 import io.vaultgate.core.policy.PolicyAck;
-import io.vaultgate.core.policy.PolicyNotAcknowledged;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
@@ -33,7 +32,6 @@ public final class PolicyApi {
     static final String POLICY = PREFIX + "/tenants/{tenant}/policy";
     static final String ACK = POLICY + "/ack";
     static final List<Route> ROUTES = List.of(new Route(HttpMethod.GET, POLICY), new Route(HttpMethod.POST, ACK));
-    static final String NOT_ACKNOWLEDGED = "policy-not-acknowledged";
 
     private final Policies policies;
 
@@ -44,14 +42,6 @@ public final class PolicyApi {
     /** True if {@code path} is one of this API's. */
     public static boolean owns(String path) {
         return path.startsWith(PREFIX + "/");
-    }
-
-    /** A refusal for want of an acknowledgement as its own problem type; any other failure unchanged. */
-    static RuntimeException specific(GatewayException e) {
-        if (e.getCause() instanceof PolicyNotAcknowledged) {
-            return new HttpProblem(HttpResponseStatus.FORBIDDEN, NOT_ACKNOWLEDGED, e.clientMessage());
-        }
-        return e;
     }
 
     Exchange handle(Reply reply, HttpRequest request, Principal principal, String path) {

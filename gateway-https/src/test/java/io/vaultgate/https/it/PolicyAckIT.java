@@ -83,7 +83,7 @@ class PolicyAckIT {
         gateway.core().policies().publish(tenant, "Process on site only. No screenshots.\n");
         Curl.Result stale = curl.run("-H", operator, gateway.url(file));
         assertThat(stale.status()).isEqualTo(403);
-        assertThat(stale.body()).contains("policy v2");
+        assertThat(stale.body()).contains("urn:vaultgate:problem:policy-not-acknowledged").contains("policy v2");
         assertThat(curl.run("-X", "POST", "-H", operator, gateway.url(policyPath + "/ack?version=1")).status())
                 .isEqualTo(409);
     }
