@@ -35,6 +35,13 @@ final class Curl {
                 "-o", into.toString(), "-w", "%{http_code}", url);
     }
 
+    /** {@code POST} of a JSON body; the output is the HTTP status code. */
+    Result postJson(String token, String url, String json, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        return run(timeoutSeconds, "-sS", "--cacert", caCertificate.toString(), "-H", "Authorization: Bearer " + token,
+                "-H", "Content-Type: application/json", "--data", json, "-o", "/dev/null", "-w", "%{http_code}", url);
+    }
+
     private static Result run(int timeoutSeconds, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("curl", "--max-time", String.valueOf(timeoutSeconds)));
         command.addAll(List.of(args));

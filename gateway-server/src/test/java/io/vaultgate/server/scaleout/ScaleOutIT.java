@@ -1,0 +1,358 @@
+package io.vaultgate.server.scaleout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.testing.PostgresCluster;
+import io.vaultgate.core.testing.PostgresDatabases;
+import io.vaultgate.core.testing.S3ProxyServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Two gateway nodes ({@code java -jar vaultgate.jar run}) on loopback behind a real HAProxy configured from
+ * {@code deploy/haproxy/haproxy.cfg}, sharing one PostgreSQL catalog and one S3 bucket (S3Proxy), with the
+ * same SSH host keys, TLS certificate and keystore copied from the first node's data directory. Twenty
+ * clients — real {@code curl} over HTTPS and real OpenSSH {@code sftp} — upload through the balancer to both
+ * nodes; one node is SIGKILLed mid-way; clients retry on the other until their upload is acknowledged.
+ * Afterwards every acknowledged file is committed exactly once in the catalog with its SHA-256, its object
+ * is in S3, it downloads identical through the balancer, and S3 holds no object the catalog does not name.
+ */
+class ScaleOutIT {
+
+    private static final int CLIENTS = 20;
+    private static final int FILES_PER_CLIENT = 2;
+    private static final int KILL_AFTER_ACKS = 10;
+    private static final String TENANT = "acme";
+    private static final String ACCOUNT = "loader";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void twentyClientsThroughHaproxy_survivingTheSigkillOfANode_loseNoAcknowledgedUpload_andStoreEachOnce()
+            throws Exception {
+        String database = PostgresDatabases.createEmpty();
+        try (S3ProxyServer s3 = S3ProxyServer.start(dir.resolve("s3"))) {
+            String bucket = s3.newBucket();
+            Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", s3.accessKey(),
+                    "AWS_SECRET_ACCESS_KEY", s3.secretKey(),
+                    "VAULTGATE_CATALOG_PASSWORD", PostgresDatabases.ownerPassword());
+            Map<String, String> shared = Map.of("catalog.type", "postgresql",
+                    "catalog.url", PostgresDatabases.url(database), "catalog.user", PostgresDatabases.OWNER,
+                    "storage.type", "s3", "storage.s3.endpoint", s3.endpoint().toString(),
+                    "storage.s3.bucket", bucket, "storage.s3.path-style", "true", "storage.s3.part-size", "5MiB");
+            Path homeA = dir.resolve("node-a/home");
+            Path homeB = dir.resolve("node-b/home");
+            Path clientKey = clientKey();
+            String token = provision(homeA, env, shared, clientKey);
+            copySharedFiles(homeA, homeB);
+
+            try (Cluster cluster = Cluster.start(homeA, homeB, env, shared, dir)) {
+                Path knownHosts = knownHosts(homeA, cluster.balancer.sftpPort);
+                Curl curl = new Curl(homeA.resolve("tls/ca.crt"));
+                Sftp sftp = new Sftp(clientKey, knownHosts, ACCOUNT);
+                lockdownOnNodeA_endsASessionOnNodeB_within2s(cluster, clientKey, homeA, curl);
+                Map<String, String> acknowledged = new ConcurrentHashMap<>();
+                AtomicInteger attempts = new AtomicInteger();
+
+                ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+                List<Future<?>> running = new ArrayList<>();
+                for (int c = 0; c < CLIENTS; c++) {
+                    int client = c;
+                    running.add(clients.submit(() -> {
+                        for (int f = 0; f < FILES_PER_CLIENT; f++) {
+                            uploadUntilAcknowledged(client, f, curl, sftp, cluster.balancer, token, acknowledged,
+                                    attempts);
+                        }
+                        return null;
+                    }));
+                }
+                awaitAcks(acknowledged, KILL_AFTER_ACKS, Duration.ofSeconds(180));
+                cluster.nodeA.kill();
+                clients.shutdown();
+                for (Future<?> client : running) {
+                    client.get(400, TimeUnit.SECONDS);
+                }
+                assertThat(acknowledged).as("every upload acknowledged, across the kill")
+                        .hasSize(CLIENTS * FILES_PER_CLIENT);
+                assertThat(attempts.get()).as("uploads were cut by the kill and retried")
+                        .isGreaterThan(CLIENTS * FILES_PER_CLIENT);
+
+                Map<String, Row> committed = committedRows(database);
+                assertThat(committed.keySet()).as("exactly one committed file per acknowledged upload")
+                        .containsExactlyInAnyOrderElementsOf(acknowledged.keySet());
+                acknowledged.forEach((path, sha) -> assertThat(committed.get(path).sha256()).as(path).isEqualTo(sha));
+                Set<String> keys = objectKeys(s3, bucket);
+                committed.values().forEach(row -> assertThat(keys).as("the object of %s", row.path())
+                        .contains(TENANT + "/" + row.objectId()));
+                Set<String> named = allObjectIds(database);
+                assertThat(keys).as("no object in S3 that the catalog does not name")
+                        .allSatisfy(key -> assertThat(named).contains(key.substring(TENANT.length() + 1)));
+                for (Map.Entry<String, String> file : acknowledged.entrySet()) {
+                    Path back = dir.resolve("download.bin");
+                    Curl.Result get = curl.download(token, httpsUrl(cluster.balancer, file.getKey()), back, 60);
+                    assertThat(get.output()).as("download of %s", file.getKey()).isEqualTo("200");
+                    assertThat(S3StorageIT.sha256(back)).as(file.getKey()).isEqualTo(file.getValue());
+                }
+            }
+        } finally {
+            PostgresDatabases.drop(database);
+        }
+    }
+
+    /**
+     * A lockdown issued through node A's admin API ends a session held on node B within 2 s (B's session
+     * reaper reads the shared catalog); unlocking through A lets the tenant in again.
+     */
+    private void lockdownOnNodeA_endsASessionOnNodeB_within2s(Cluster cluster, Path clientKey, Path homeA, Curl curl)
+            throws Exception {
+        Sftp direct = new Sftp(clientKey, knownHosts(homeA, cluster.nodeB.sftpPort), ACCOUNT);
+        String admin = Files.readString(homeA.resolve("secrets/admin.token")).strip();
+        String tenant = "https://127.0.0.1:" + cluster.nodeA.httpsPort + "/v1/admin/tenants/" + TENANT;
+        try (HeldSession session = HeldSession.open(direct, cluster.nodeB.sftpPort)) {
+            Curl.Result lockdown = curl.postJson(admin, tenant + "/lockdown", "{\"reason\":\"scale-out test\"}", 30);
+            assertThat(lockdown.output()).as("lockdown on node A: %s", lockdown).isEqualTo("200");
+            assertThat(session.endsWithin(Duration.ofSeconds(10))).as("the sftp client on node B was disconnected")
+                    .isTrue();
+            // timed by the two nodes' own logs, so a client slow to notice on a loaded machine does not count
+            Instant issued = cluster.nodeA.logTime("\"POST /v1/admin/tenants/" + TENANT + "/lockdown\" 200");
+            Instant ended = cluster.nodeB.logTime("its tenant is locked");
+            assertThat(Duration.between(issued, ended)).as("lockdown on A to the session's end on B")
+                    .isLessThanOrEqualTo(Duration.ofSeconds(2));
+        } finally {
+            Curl.Result unlock = curl.postJson(admin, tenant + "/unlock", "{\"reason\":\"scale-out test over\"}", 30);
+            assertThat(unlock.output()).as("unlock on node A: %s", unlock).isEqualTo("200");
+        }
+    }
+
+    /** One client's upload, retried (as a fresh upload) until the gateway acknowledges it. */
+    private void uploadUntilAcknowledged(int client, int index, Curl curl, Sftp sftp, HaproxyBalancer balancer,
+                                         String token, Map<String, String> acknowledged, AtomicInteger attempts)
+            throws Exception {
+        String path = String.format("/inbox/c%02d-f%d.bin", client, index);
+        Path local = dir.resolve(String.format("client-%02d-%d.bin", client, index));
+        int size = index == 1 && client % 5 == 0 ? 6 * 1024 * 1024 + client : 768 * 1024 + client * 1000;
+        writeRandom(local, size, client * 100L + index);
+        String sha = S3StorageIT.sha256(local);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline) {
+            attempts.incrementAndGet();
+            boolean ok;
+            if (client % 2 == 0) {
+                Curl.Result put = curl.upload(token, local, httpsUrl(balancer, path), 60);
+                ok = put.ok() && Set.of("200", "201", "204").contains(put.output());
+            } else {
+                ok = sftp.batch(balancer.sftpPort, "put " + local + " " + path + "\n", 60) == 0;
+            }
+            if (ok) {
+                acknowledged.put(path, sha);
+                return;
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError(path + " was never acknowledged");
+    }
+
+    private static String httpsUrl(HaproxyBalancer balancer, String path) {
+        return "https://127.0.0.1:" + balancer.httpsPort + "/v1/files" + path;
+    }
+
+    /** init, the tenant and the client account on node A's home, before any node serves. */
+    private static String provision(Path home, Map<String, String> env, Map<String, String> shared, Path clientKey)
+            throws Exception {
+        Files.createDirectories(home);
+        GatewayProcess.Result init = GatewayProcess.cli(home, env, shared, "init");
+        assertThat(init.code()).as(init.output()).isZero();
+        GatewayProcess.Result tenant = GatewayProcess.cli(home, env, shared, "tenant", "add", TENANT, "--name", "Acme");
+        assertThat(tenant.code()).as(tenant.output()).isZero();
+        GatewayProcess.Result account = GatewayProcess.cli(home, env, shared, "account", "add", ACCOUNT,
+                "--tenant", TENANT, "--ssh-key", clientKey.resolveSibling(clientKey.getFileName() + ".pub").toString(),
+                "--token");
+        assertThat(account.code()).as(account.output()).isZero();
+        String marker = "API token (shown once): ";
+        return account.output().lines().filter(l -> l.contains(marker)).findFirst().orElseThrow()
+                .substring(account.output().lines().filter(l -> l.contains(marker)).findFirst().orElseThrow()
+                        .indexOf(marker) + marker.length()).strip();
+    }
+
+    /** What every node must share besides the catalog and the bucket (docs/scale-out.md). */
+    static void copySharedFiles(Path from, Path to) throws IOException {
+        for (String sub : List.of("secrets", "keys", "ssh", "tls")) {
+            Path source = from.resolve(sub);
+            try (var files = Files.walk(source)) {
+                for (Path file : files.toList()) {
+                    Path target = to.resolve(from.relativize(file).toString());
+                    if (Files.isDirectory(file)) {
+                        Files.createDirectories(target);
+                        Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(file));
+                    } else {
+                        Files.copy(file, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        }
+        Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(from));
+    }
+
+    private Path clientKey() throws Exception {
+        Path key = dir.resolve("client/id_ed25519");
+        Files.createDirectories(key.getParent());
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "scale-out-client",
+                "-f", key.toString()).redirectErrorStream(true).start();
+        keygen.getInputStream().readAllBytes();
+        assertThat(keygen.waitFor()).isZero();
+        return key;
+    }
+
+    /** known_hosts pinning node A's host keys at 127.0.0.1:port: whichever node answers must present them. */
+    private Path knownHosts(Path home, int port) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (String name : List.of("ssh_host_ed25519_key.pub", "ssh_host_rsa_key.pub")) {
+            String[] fields = Files.readString(home.resolve("ssh").resolve(name)).trim().split("\\s+");
+            lines.append("[127.0.0.1]:").append(port).append(' ').append(fields[0]).append(' ').append(fields[1])
+                    .append('\n');
+        }
+        return Files.writeString(dir.resolve("client/known_hosts-" + port), lines, StandardCharsets.US_ASCII);
+    }
+
+    private static void writeRandom(Path file, int size, long seed) throws IOException {
+        Random random = new Random(seed);
+        byte[] block = new byte[64 * 1024];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int written = 0; written < size; written += block.length) {
+                random.nextBytes(block);
+                out.write(block, 0, Math.min(block.length, size - written));
+            }
+        }
+    }
+
+    private static void awaitAcks(Map<String, String> acknowledged, int count, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (acknowledged.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(acknowledged.size()).as("uploads acknowledged before the kill").isGreaterThanOrEqualTo(count);
+    }
+
+    private record Row(String path, String sha256, String objectId) {
+    }
+
+    private static Map<String, Row> committedRows(String database) throws Exception {
+        Map<String, Row> rows = new LinkedHashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
+        try (Connection connection = PostgresCluster.shared().connect(database);
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT path, sha256, object_id FROM files "
+                     + "WHERE tenant_id = '" + TENANT + "' AND state = 'COMMITTED'")) {
+            while (rs.next()) {
+                rows.put(rs.getString(1), new Row(rs.getString(1), rs.getString(2), rs.getString(3)));
+                counts.merge(rs.getString(1), 1, Integer::sum);
+            }
+        }
+        assertThat(counts.values()).as("committed rows per path").allSatisfy(n -> assertThat(n).isEqualTo(1));
+        return rows;
+    }
+
+    private static Set<String> allObjectIds(String database) throws Exception {
+        try (Connection connection = PostgresCluster.shared().connect(database);
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT object_id FROM files")) {
+            Set<String> ids = new java.util.HashSet<>();
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+            return ids;
+        }
+    }
+
+    private static Set<String> objectKeys(S3ProxyServer s3, String bucket) {
+        try (S3Client client = s3.client()) {
+            return client.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(TENANT + "/")).contents().stream()
+                    .map(S3Object::key).filter(key -> !key.endsWith("/")).collect(Collectors.toSet());
+        }
+    }
+
+    /** Both nodes and the balancer in front of them, stopped in reverse order. */
+    private record Cluster(GatewayProcess nodeA, GatewayProcess nodeB, HaproxyBalancer balancer)
+            implements AutoCloseable {
+
+        static Cluster start(Path homeA, Path homeB, Map<String, String> env, Map<String, String> shared, Path dir)
+                throws Exception {
+            ExecutorService starter = Executors.newFixedThreadPool(2);
+            Future<GatewayProcess> a = starter.submit(() -> GatewayProcess.start("node-a", homeA, env, shared));
+            Future<GatewayProcess> b = starter.submit(() -> GatewayProcess.start("node-b", homeB, env, shared));
+            starter.shutdown();
+            GatewayProcess nodeA = null;
+            GatewayProcess nodeB = null;
+            try {
+                nodeA = a.get(300, TimeUnit.SECONDS);
+                nodeB = b.get(300, TimeUnit.SECONDS);
+                HaproxyBalancer balancer = HaproxyBalancer.start(dir, List.of(nodeA, nodeB));
+                balancer.awaitUp(List.of("node-a", "node-b"), Duration.ofSeconds(120));
+                return new Cluster(nodeA, nodeB, balancer);
+            } catch (Exception | Error e) {
+                closeQuietly(nodeA);
+                closeQuietly(nodeB);
+                if (nodeA == null) {
+                    closeQuietly(futureQuietly(a));
+                }
+                if (nodeB == null) {
+                    closeQuietly(futureQuietly(b));
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            balancer.close();
+            nodeA.close();
+            nodeB.close();
+        }
+
+        private static GatewayProcess futureQuietly(Future<GatewayProcess> future) {
+            try {
+                return future.get(300, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                return null;
+            }
+        }
+
+        private static void closeQuietly(GatewayProcess node) {
+            if (node != null) {
+                try {
+                    node.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}
