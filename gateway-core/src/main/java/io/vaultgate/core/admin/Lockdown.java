@@ -5,6 +5,7 @@ import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.audit.AuditEvent.AdminAction;
 import io.vaultgate.core.audit.AuditLog;
+import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.TenantRepository;
@@ -17,11 +18,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Incident response on a tenant: {@link #lockdown} sets it {@code LOCKED} (every login of its accounts is
- * refused from then on), records who did it and why, and ends its live sessions on this node at once and on
- * every other node within one session-check round; {@link #unlock} reverses it. Every call names its actor
+ * refused from then on), records who did it and why, and ends its live sessions, and those of operators
+ * holding a claim on one of its batches, on this node at once and on every other node within one
+ * session-check round; {@link #unlock} reverses it. Every call names its actor
  * (the CLI passes {@code cli:<user>}, the admin API the administrator), which the audit event records.
  * Forwarding and batch claims read the same tenant status to pause.
  */
@@ -50,7 +53,7 @@ public final class Lockdown {
         String why = requireText(reason, "reason");
         Objects.requireNonNull(actor, "actor");
         Instant now = clock.instant();
-        database.inTransaction(jdbc -> {
+        Set<String> claimants = database.inTransaction(jdbc -> {
             Tenant tenant = tenant(jdbc, id);
             tenants.update(jdbc, tenant.withStatus(TenantStatus.LOCKED));
             jdbc.update("DELETE FROM tenant_lockdowns WHERE tenant_id = ?", id.value());
@@ -58,9 +61,12 @@ public final class Lockdown {
                     id.value(), now.toEpochMilli(), actor, why);
             audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.of(id), actor, AdminAction.TENANT_LOCKED,
                     id.value() + " lockdown: " + why));
-            return null;
+            return Set.copyOf(jdbc.query("SELECT claimed_by FROM batches WHERE tenant_id = ? AND state = 'CLAIMED' "
+                    + "AND claimed_by IS NOT NULL", row -> row.getString(1), id.value()));
         });
-        return sessions.endWhere(session -> session.tenant().filter(id::equals).isPresent(), "tenant lockdown");
+        return sessions.endWhere(session -> session.tenant().filter(id::equals).isPresent()
+                || session.principal() instanceof OperatorPrincipal operator
+                && claimants.contains(operator.operatorId()), "tenant lockdown");
     }
 
     /** Lifts a lockdown; false if the tenant was not locked. */

@@ -92,7 +92,7 @@ public final class Defender {
         if (score >= policy.banThreshold() && !isBanned(key, now)) {
             scores.clear(key);
             ban(key, score + " points of failed logins and errors within "
-                    + io.vaultgate.core.defender.DurationText.of(policy.observationWindow()), ACTOR);
+                    + DurationText.of(policy.observationWindow()), ACTOR);
         }
     }
 
@@ -113,7 +113,7 @@ public final class Defender {
             Ban next = new Ban(key, level, now.plus(policy.banTimeFor(level)), reason);
             store.save(jdbc, next, now);
             audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor,
-                    AuditEvent.AdminAction.ACCOUNT_LOCKED, "source-address " + key + " banned until " + next.until()
+                    AuditEvent.AdminAction.SOURCE_BANNED, "source-address " + key + " banned until " + next.until()
                     + " (level " + level + "): " + reason));
             return next;
         });
@@ -136,7 +136,7 @@ public final class Defender {
             }
             store.delete(jdbc, key);
             audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor,
-                    AuditEvent.AdminAction.ACCOUNT_UNLOCKED, "source-address " + key + " unbanned"));
+                    AuditEvent.AdminAction.SOURCE_UNBANNED, "source-address " + key + " unbanned"));
             return ban.get().activeAt(now);
         });
         Map<String, Instant> copy = new ConcurrentHashMap<>(banned);

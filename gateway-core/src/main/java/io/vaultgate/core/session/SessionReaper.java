@@ -1,5 +1,6 @@
 package io.vaultgate.core.session;
 
+import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.catalog.Database;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +18,12 @@ import org.slf4j.LoggerFactory;
  * Every {@code interval} (500 ms by default), while this node has live sessions, reads the catalog for
  * locked tenants and recent credential revocations and ends the sessions they concern: a lockdown or a
  * revocation made on any node ends sessions on every node within about one interval plus the time the
- * front-end takes to close a connection. Two queries per round, none when no session is open.
+ * front-end takes to close a connection. Three queries per round, none when no session is open.
+ *
+ * <p>A lockdown ends the sessions of the tenant's own accounts, which stay refused, and the sessions of
+ * operators who hold a claim on one of the tenant's batches and were logged in when the lockdown came: their
+ * downloads in flight stop. Such an operator may log in again for other tenants' work; the core refuses
+ * every new read of the locked tenant's data.
  */
 public final class SessionReaper implements AutoCloseable {
 
@@ -26,6 +32,10 @@ public final class SessionReaper implements AutoCloseable {
     static final Duration SKEW = Duration.ofSeconds(10);
 
     private record Revoked(String credential, String principal, Instant at) {
+    }
+
+    /** A claim on a batch of a locked tenant: its operator's sessions from before the lockdown end. */
+    private record LockedClaim(String operatorId, Instant lockedAt) {
     }
 
     private final Database database;
@@ -70,13 +80,21 @@ public final class SessionReaper implements AutoCloseable {
         List<Revoked> revoked = database.read(jdbc -> jdbc.query("SELECT credential, principal, revoked_at "
                 + "FROM credential_revocations WHERE revoked_at >= ?", row -> new Revoked(row.getString(1),
                 row.getString(2), Instant.ofEpochMilli(row.getLong(3))), oldest.toEpochMilli()));
+        List<LockedClaim> lockedClaims = database.read(jdbc -> jdbc.query("SELECT b.claimed_by, l.locked_at "
+                + "FROM batches b JOIN tenant_lockdowns l ON l.tenant_id = b.tenant_id "
+                + "WHERE b.state = 'CLAIMED' AND b.claimed_by IS NOT NULL", row -> new LockedClaim(row.getString(1),
+                Instant.ofEpochMilli(row.getLong(2)))));
         Predicate<LiveSession> inLockedTenant = session -> session.tenant()
                 .map(tenant -> locked.contains(tenant.value())).orElse(false);
+        Predicate<LiveSession> claimsLockedData = session -> session.principal() instanceof OperatorPrincipal operator
+                && lockedClaims.stream().anyMatch(claim -> claim.operatorId().equals(operator.operatorId())
+                        && !claim.lockedAt().isBefore(session.since().minus(SKEW)));
         Predicate<LiveSession> usesRevoked = session -> revoked.stream().anyMatch(r ->
                 r.credential().equals(session.credential()) && r.principal().equals(session.principal().name())
                         && !r.at().isBefore(session.since().minus(SKEW)));
         sessions.refuseWhere(inLockedTenant.or(usesRevoked));
         return sessions.endWhere(inLockedTenant, "its tenant is locked")
+                + sessions.endWhere(claimsLockedData, "it holds a claim on a locked tenant's batch")
                 + sessions.endWhere(usesRevoked, "its credential was revoked");
     }
 

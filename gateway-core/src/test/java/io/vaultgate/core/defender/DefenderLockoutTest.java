@@ -7,15 +7,20 @@ import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.auth.AccessPolicy;
 import io.vaultgate.core.auth.AuthFailure;
 import io.vaultgate.core.auth.AuthResult;
+import io.vaultgate.core.audit.AuditExporter;
+import io.vaultgate.core.audit.ExportFilter;
 import io.vaultgate.core.auth.Authenticator;
+import io.vaultgate.core.tenant.Cidr;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.MutableClock;
 import io.vaultgate.core.testing.TestCore;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +45,7 @@ class DefenderLockoutTest {
     @Test
     void tenWrongPasswords_lockTheAccountFor30Minutes_evenAgainstTheRightPassword() {
         DefenderPolicy policy = DefenderPolicy.defaults().withLists(List.of(), List.of(),
-                List.of(io.vaultgate.core.tenant.Cidr.parse("127.0.0.0/8")));
+                List.of(Cidr.parse("127.0.0.0/8")));
         try (TestCore test = core(policy)) {
             test.core().administration().createTenant(TenantId.of("acme"), "Acme", true);
             test.core().administration().createAccount(TenantId.of("acme"), "acme-up");
@@ -67,7 +72,7 @@ class DefenderLockoutTest {
     @Test
     void lockedLogin_canBeUnlockedByAnAdministrator() {
         try (TestCore test = core(DefenderPolicy.defaults().withLockout(3, Duration.ofHours(1), KeyLoginPolicy.IGNORE)
-                .withLists(List.of(), List.of(), List.of(io.vaultgate.core.tenant.Cidr.parse("127.0.0.1"))))) {
+                .withLists(List.of(), List.of(), List.of(Cidr.parse("127.0.0.1"))))) {
             test.core().administration().createTenant(TenantId.of("acme"), "Acme", true);
             test.core().administration().createAccount(TenantId.of("acme"), "acme-up");
             test.core().administration().setPassword("acme-up", PASSWORD);
@@ -77,7 +82,7 @@ class DefenderLockoutTest {
             }
             assertThat(test.core().incidents().lockouts().locked()).hasSize(1);
 
-            assertThat(test.core().incidents().lockouts().unlock("acme-up", java.util.Optional.empty(), "cli:test"))
+            assertThat(test.core().incidents().lockouts().unlock("acme-up", Optional.empty(), "cli:test"))
                     .isTrue();
 
             assertThat(login(auth, new String(PASSWORD))).isNull();
@@ -111,11 +116,29 @@ class DefenderLockoutTest {
     }
 
     @Test
+    void bansAndUnbans_areAuditedWithTheirOwnActions_notAsAccountLocks() throws Exception {
+        try (TestCore test = core(DefenderPolicy.defaults().withBans(1, Duration.ofMinutes(1), Duration.ofMinutes(1)))) {
+            Defender defender = test.core().incidents().defender();
+            defender.offence("192.0.2.7", Offence.UNKNOWN_USER);
+            assertThat(defender.unban("192.0.2.7", "cli:test")).isTrue();
+
+            StringWriter out = new StringWriter();
+            new AuditExporter(test.database(), clock).export(
+                    new ExportFilter(Instant.EPOCH, clock.instant().plusSeconds(1),
+                            Optional.empty(), Optional.empty()), out);
+            assertThat(out.toString().lines().filter(line -> line.contains("source-address 192.0.2.7")))
+                    .satisfiesExactly(
+                            ban -> assertThat(ban).contains("SOURCE_BANNED", "\"actor\":\"defender\""),
+                            unban -> assertThat(unban).contains("SOURCE_UNBANNED", "\"actor\":\"cli:test\""));
+        }
+    }
+
+    @Test
     void addressLists_denyAlways_allowOnlyTheirNetworks_exemptNeverBanned() {
         DefenderPolicy policy = DefenderPolicy.defaults().withBans(1, Duration.ofMinutes(1), Duration.ofMinutes(1))
-                .withLists(List.of(io.vaultgate.core.tenant.Cidr.parse("10.0.0.0/8")),
-                        List.of(io.vaultgate.core.tenant.Cidr.parse("10.6.6.0/24")),
-                        List.of(io.vaultgate.core.tenant.Cidr.parse("10.1.1.1")));
+                .withLists(List.of(Cidr.parse("10.0.0.0/8")),
+                        List.of(Cidr.parse("10.6.6.0/24")),
+                        List.of(Cidr.parse("10.1.1.1")));
         try (TestCore test = core(policy)) {
             Defender defender = test.core().incidents().defender();
             assertThat(defender.admits("10.2.3.4", "connect")).isTrue();
