@@ -5,9 +5,18 @@ import com.sun.net.httpserver.HttpHandler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** {@code /metrics}: every meter in the Prometheus text exposition format (version 0.0.4). */
+/**
+ * {@code /metrics}: every meter in the Prometheus text exposition format (version 0.0.4). The gauges read from
+ * the catalog are refreshed first; if that fails (the catalog is unreachable) the scrape still answers, with
+ * their last values and every other meter, because an outage is exactly when operators need the metrics. A
+ * scrape that cannot be rendered answers 500 at once rather than leaving Prometheus waiting.
+ */
 final class MetricsHandler implements HttpHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsHandler.class);
 
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -21,9 +30,22 @@ final class MetricsHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        if (Exchanges.readOnly(exchange)) {
-            beforeScrape.run();
-            Exchanges.send(exchange, 200, CONTENT_TYPE, registry.scrape().getBytes(StandardCharsets.UTF_8));
+        if (!Exchanges.readOnly(exchange)) {
+            return;
         }
+        try {
+            beforeScrape.run();
+        } catch (RuntimeException e) {
+            LOG.warn("metrics: refreshing the catalog gauges failed, serving their last values: {}", e.toString());
+        }
+        byte[] body;
+        try {
+            body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
+            LOG.warn("metrics: the scrape failed: {}", e.toString());
+            Exchanges.text(exchange, 500, "the metrics could not be rendered; see the gateway's log\n");
+            return;
+        }
+        Exchanges.send(exchange, 200, CONTENT_TYPE, body);
     }
 }

@@ -22,6 +22,8 @@ final class OpsFixture implements AutoCloseable {
     final TestCore test;
     final OpsServer server;
     final String adminToken;
+    /** When set, refreshing the catalog gauges before a scrape throws it, as an unreachable catalog would. */
+    volatile RuntimeException refreshFailure;
     private final JvmMeters jvm;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -33,9 +35,17 @@ final class OpsFixture implements AutoCloseable {
                 () -> test.core().health().store(), CatalogFileCheck.of(home.resolve("catalog.db")));
         ServerGauges.readiness(registry, checks);
         server = OpsServer.start(new OpsSettings("127.0.0.1", 0, Duration.ofMinutes(1)),
-                new OpsServices(registry, test.core().metrics()::refresh, test.core().authenticator(),
+                new OpsServices(registry, this::refreshGauges, test.core().authenticator(),
                         new CoreStatus(test.core(), checks, "test", Clock.systemUTC()), checks),
                 Clock.systemUTC());
+    }
+
+    private void refreshGauges() {
+        RuntimeException failure = refreshFailure;
+        if (failure != null) {
+            throw failure;
+        }
+        test.core().metrics().refresh();
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -98,6 +98,17 @@ class OpsServerTest {
     }
 
     @Test
+    void metrics_whenRefreshingTheCatalogGaugesFails_stillAnswerWithEveryOtherMeter() throws Exception {
+        assertThat(ops.getAsAdmin("/metrics").statusCode()).isEqualTo(200);
+        ops.refreshFailure = new IllegalStateException("catalog unreachable");
+
+        HttpResponse<String> response = ops.getAsAdmin("/metrics");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("jvm_memory_used_bytes").contains("vaultgate_");
+    }
+
+    @Test
     void liveness_answersWithoutAToken() throws Exception {
         HttpResponse<String> response = ops.get("/health/live");
 
