@@ -1,8 +1,7 @@
 package io.vaultgate.crypto;
 
-import java.security.MessageDigest;
+import io.vaultgate.crypto.internal.SecretBytes;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.Objects;
 import javax.security.auth.Destroyable;
 
@@ -19,11 +18,10 @@ public final class DataKey implements Destroyable {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final byte[] bytes;
-  private volatile boolean destroyed;
+  private final SecretBytes secret;
 
   private DataKey(byte[] bytes) {
-    this.bytes = bytes;
+    this.secret = new SecretBytes(bytes, "data key");
   }
 
   /** Generates a fresh key from a {@link SecureRandom}. */
@@ -48,27 +46,18 @@ public final class DataKey implements Destroyable {
    * @throws CryptoException.KeyDestroyed if {@link #destroy()} was called
    */
   public byte[] toByteArray(InsecureKeyAccess access) {
-    Objects.requireNonNull(access, "access");
-    synchronized (bytes) {
-      if (destroyed) {
-        throw new CryptoException.KeyDestroyed("data key has been destroyed");
-      }
-      return bytes.clone();
-    }
+    return secret.copy(access);
   }
 
   /** Zeroes the key bytes. Idempotent. */
   @Override
   public void destroy() {
-    synchronized (bytes) {
-      Arrays.fill(bytes, (byte) 0);
-      destroyed = true;
-    }
+    secret.destroy();
   }
 
   @Override
   public boolean isDestroyed() {
-    return destroyed;
+    return secret.isDestroyed();
   }
 
   /** Constant-time comparison of the key bytes. Destroyed keys equal nothing but themselves. */
@@ -77,10 +66,7 @@ public final class DataKey implements Destroyable {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof DataKey other) || destroyed || other.destroyed) {
-      return false;
-    }
-    return MessageDigest.isEqual(bytes, other.bytes);
+    return o instanceof DataKey other && secret.sameAs(other.secret);
   }
 
   /** Constant, so that hashing never depends on (or leaks) key bytes. */
@@ -91,6 +77,6 @@ public final class DataKey implements Destroyable {
 
   @Override
   public String toString() {
-    return destroyed ? "DataKey[destroyed]" : "DataKey[redacted]";
+    return isDestroyed() ? "DataKey[destroyed]" : "DataKey[redacted]";
   }
 }

@@ -2,11 +2,11 @@ package io.vaultgate.crypto.keystore;
 
 import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.InsecureKeyAccess;
+import io.vaultgate.crypto.internal.SecretBytes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -23,8 +23,7 @@ public final class MasterSecret implements Destroyable {
   /** Longest accepted secret, in bytes (a bound on what a secret file may make us read). */
   public static final int MAX_LENGTH = 4096;
 
-  private final byte[] bytes;
-  private volatile boolean destroyed;
+  private final SecretBytes secret;
 
   private MasterSecret(byte[] bytes) {
     if (bytes.length < MIN_LENGTH || bytes.length > MAX_LENGTH) {
@@ -32,7 +31,7 @@ public final class MasterSecret implements Destroyable {
       throw new IllegalArgumentException(
           "master secret must be " + MIN_LENGTH + " to " + MAX_LENGTH + " bytes");
     }
-    this.bytes = bytes;
+    this.secret = new SecretBytes(bytes, "master secret");
   }
 
   /** A secret from raw bytes (copied). */
@@ -92,34 +91,22 @@ public final class MasterSecret implements Destroyable {
 
   /** A copy of the secret bytes; the caller zeroes it. */
   public byte[] toByteArray(InsecureKeyAccess access) {
-    Objects.requireNonNull(access, "access");
-    synchronized (bytes) {
-      if (destroyed) {
-        throw new CryptoException.KeyDestroyed("master secret has been destroyed");
-      }
-      return bytes.clone();
-    }
+    return secret.copy(access);
   }
 
   @Override
   public void destroy() {
-    synchronized (bytes) {
-      Arrays.fill(bytes, (byte) 0);
-      destroyed = true;
-    }
+    secret.destroy();
   }
 
   @Override
   public boolean isDestroyed() {
-    return destroyed;
+    return secret.isDestroyed();
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof MasterSecret other
-        && !destroyed
-        && !other.destroyed
-        && MessageDigest.isEqual(bytes, other.bytes);
+    return o instanceof MasterSecret other && secret.sameAs(other.secret);
   }
 
   @Override
