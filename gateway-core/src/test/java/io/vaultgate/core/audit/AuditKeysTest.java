@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +40,18 @@ class AuditKeysTest {
         assertThat(AuditKeys.readPublicKey(publicFile)).isEqualTo(created.publicKey());
         byte[] message = "checkpoint".getBytes(StandardCharsets.UTF_8);
         assertThat(created.publicKey().verify(message, loaded.sign(message))).isTrue();
+    }
+
+    @Test
+    void signatures_areTheBytesTheJdksEd25519Produces_soAnyVerifierAcceptsThem() throws Exception {
+        AuditSigningKey key = AuditSigningKey.generate(new SecureRandom());
+        byte[] message = "receipt payload".getBytes(StandardCharsets.UTF_8);
+        Signature jdk = Signature.getInstance("Ed25519");
+        jdk.initSign(key.privateKey());
+        jdk.update(message);
+
+        assertThat(key.sign(message)).isEqualTo(jdk.sign());
+        assertThat(key.publicKey().verify(message, key.sign(message))).isTrue();
     }
 
     @Test
