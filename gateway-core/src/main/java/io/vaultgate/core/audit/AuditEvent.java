@@ -7,6 +7,7 @@ import io.vaultgate.core.tenant.TenantId;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -223,12 +224,17 @@ public sealed interface AuditEvent {
         }
     }
 
-    /** A file was delivered to a site, which answered with the digest it computed. */
+    /**
+     * A file was delivered to a site, which answered with the digest it computed; {@code siteCertificateSha256}
+     * is the fingerprint of the certificate the site presented for that delivery (empty for records written
+     * before it was recorded).
+     */
     record Forwarded(Instant at, Optional<TenantId> tenant, String actor, String fileId, String site,
-                     String sha256) implements AuditEvent {
+                     String sha256, Optional<String> siteCertificateSha256) implements AuditEvent {
         public Forwarded {
             at = EventChecks.scoped(at, tenant, actor);
             EventChecks.present(fileId, "fileId", site, "site", sha256, "sha256");
+            Objects.requireNonNull(siteCertificateSha256, "siteCertificateSha256");
         }
 
         public String kind() {
@@ -236,7 +242,9 @@ public sealed interface AuditEvent {
         }
 
         public Map<String, Object> details() {
-            return Map.of("file", fileId, "site", site, "sha256", sha256);
+            return siteCertificateSha256.<Map<String, Object>>map(certificate -> Map.of("file", fileId, "site", site,
+                    "sha256", sha256, "site_certificate_sha256", certificate))
+                    .orElseGet(() -> Map.of("file", fileId, "site", site, "sha256", sha256));
         }
     }
 

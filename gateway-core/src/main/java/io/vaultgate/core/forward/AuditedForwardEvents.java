@@ -27,6 +27,6 @@ public final class AuditedForwardEvents implements ForwardEvents {
         String sha256 = siteDigest.orElseGet(() -> database.read(jdbc -> files.find(jdbc, job.fileId()))
                 .flatMap(file -> file.sha256()).orElse("unknown"));
         audit.append(new AuditEvent.Forwarded(clock.instant(), Optional.of(job.tenant()), AuditEvents.SYSTEM,
-                job.fileId(), job.siteId(), sha256));
+                job.fileId(), job.siteId(), sha256, Optional.empty()));
     }
 }

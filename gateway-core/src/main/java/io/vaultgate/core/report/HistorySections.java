@@ -44,8 +44,14 @@ final class HistorySections {
                             event.text("file"), "path", event.text("path"), "bytes", event.number("bytes")));
                 }
             }
-            case "file.forwarded" -> forwards.add(row(event, "file", event.text("file"), "site", event.text("site"),
-                    "sha256", event.text("sha256")));
+            case "file.forwarded" -> {
+                Map<String, Object> forward = row(event, "file", event.text("file"), "site", event.text("site"),
+                        "sha256", event.text("sha256"));
+                if (!event.text("site_certificate_sha256").isEmpty()) {
+                    forward.put("site_certificate_sha256", event.text("site_certificate_sha256"));
+                }
+                forwards.add(forward);
+            }
             case "auth.failed" -> failedAccess.add(row(event, "actor", event.actor(), "protocol",
                     event.text("protocol"), "source", event.text("source"), "reason", event.text("reason")));
             case "file.deleted" -> shredding.add(row(event, "actor", event.actor(), "action", "deleted (key slot "

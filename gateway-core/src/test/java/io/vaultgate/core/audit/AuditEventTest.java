@@ -36,7 +36,8 @@ class AuditEventTest {
                 new AuditEvent.Renamed(AT, ACME, "alice", "f_4", "/inbox/x", "/inbox/y"),
                 new AuditEvent.BatchClaimed(AT, ACME, "op1", "b_1", "manila"),
                 new AuditEvent.BatchCompleted(AT, ACME, "op1", "b_1", "manila"),
-                new AuditEvent.Forwarded(AT, ACME, AuditEvents.SYSTEM, "f_1", "manila", "ab".repeat(32)),
+                new AuditEvent.Forwarded(AT, ACME, AuditEvents.SYSTEM, "f_1", "manila", "ab".repeat(32),
+                        Optional.of("cd".repeat(32))),
                 new AuditEvent.KeyOperation(AT, ACME, "root", KeyAction.ROTATE, "kek acme", "version 2 -> 3"),
                 new AuditEvent.AdminChange(AT, Optional.empty(), "root", AdminAction.TENANT_CREATED, "acme"));
     }
@@ -47,6 +48,18 @@ class AuditEventTest {
         assertThat(new String(event.canonicalBytes(), StandardCharsets.UTF_8)).isEqualTo(
                 "{\"actor\":\"alice\",\"at\":\"2026-11-28T10:15:30.123Z\",\"file\":\"f_1\",\"kind\":\"upload.committed\","
                         + "\"path\":\"/inbox/a.csv\",\"sha256\":\"" + "ab".repeat(32) + "\",\"size\":42,\"tenant\":\"acme\"}");
+    }
+
+    @Test
+    void forwarded_recordsTheSiteCertificateOfThatDelivery_whenKnown() {
+        AuditEvent withCertificate = new AuditEvent.Forwarded(AT, ACME, AuditEvents.SYSTEM, "f_1", "manila",
+                "ab".repeat(32), Optional.of("cd".repeat(32)));
+        AuditEvent without = new AuditEvent.Forwarded(AT, ACME, AuditEvents.SYSTEM, "f_1", "manila", "ab".repeat(32),
+                Optional.empty());
+
+        assertThat(new String(withCertificate.canonicalBytes(), StandardCharsets.UTF_8))
+                .contains("\"site_certificate_sha256\":\"" + "cd".repeat(32) + "\"");
+        assertThat(new String(without.canonicalBytes(), StandardCharsets.UTF_8)).doesNotContain("site_certificate");
     }
 
     @Test

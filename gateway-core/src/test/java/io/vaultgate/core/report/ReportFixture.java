@@ -70,7 +70,7 @@ final class ReportFixture implements AutoCloseable {
                 Protocol.SFTP, "203.0.113.9", AuthFailure.BAD_CREDENTIAL));
         at("2026-11-05T12:00:00Z");
         core.audit().append(new AuditEvent.Forwarded(clock.instant(), Optional.of(ACME), AuditEvents.SYSTEM, "f_pushed1",
-                "lyon", "ab".repeat(32)));
+                "lyon", "ab".repeat(32), Optional.of("cd".repeat(32))));
         at("2026-11-10T06:00:00Z");
         core.keyRotation().as("admin:root").emergencyRotate(ACME, WorkProgress.NONE);
         at("2026-11-18T00:00:00Z");
