@@ -9,6 +9,7 @@ import io.vaultgate.core.forward.ForwardState;
 import io.vaultgate.core.forward.Forwarder;
 import io.vaultgate.core.forward.SiteForwarding;
 import io.vaultgate.core.pki.Pem;
+import io.vaultgate.core.testing.NginxDavSite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,9 +58,9 @@ class ForwardBenchmarkIT {
             }
             Path small = Files.write(home.resolve("small.bin"), one);
             results.addAll(measure("receiver", fixture, forwarder, pem, big, small, mib, rounds, fixture.endpoint()));
-            if (Files.isExecutable(NginxSite.NGINX)) {
-                try (NginxSite nginx = NginxSite.start(Files.createDirectories(home.resolve("nginx")),
-                        fixture.receiverCertificate, fixture.gatewayCa.certificate())) {
+            if (NginxDavSite.installed()) {
+                try (NginxDavSite nginx = NginxDavSite.start(Files.createDirectories(home.resolve("nginx")),
+                        fixture.receiverCertificate, List.of(fixture.gatewayCa.certificate()))) {
                     fixture.admin.configureSite(new SiteForwarding(ReceiverFixture.SITE, nginx.endpoint(),
                             List.of(fixture.siteCa.certificate()), fixture.clientCertificate.chain(),
                             fixture.clientKey, Optional.empty(), 4, false));

@@ -20,25 +20,40 @@ final class GatewayRun implements AutoCloseable {
     private static final Path JAR = Path.of("target", "vaultgate.jar").toAbsolutePath();
 
     final int httpsPort;
+    /** The SFTP port, or 0 when SFTP is off. */
+    final int sftpPort;
     private final Process process;
     private final Path log;
 
-    private GatewayRun(int httpsPort, Process process, Path log) {
+    private GatewayRun(int httpsPort, int sftpPort, Process process, Path log) {
         this.httpsPort = httpsPort;
+        this.sftpPort = sftpPort;
         this.process = process;
         this.log = log;
     }
 
+    /** HTTPS only. */
     static GatewayRun start(String name, Path home) throws IOException, InterruptedException {
+        return start(name, home, false);
+    }
+
+    /** HTTPS, and SFTP too if {@code sftp}. */
+    static GatewayRun start(String name, Path home, boolean sftp) throws IOException, InterruptedException {
         int https = freePort();
+        int ssh = sftp ? freePort() : 0;
         Path log = Files.createDirectories(Path.of("target", "forward-logs")).resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "run",
-                "--home", home.toString(), "--set", "sftp.enabled=false", "--set", "https.bind=127.0.0.1",
-                "--set", "https.port=" + https, "--set", "ops.enabled=false"));
+                "--home", home.toString(), "--set", "https.bind=127.0.0.1", "--set", "https.port=" + https,
+                "--set", "ops.enabled=false"));
+        if (sftp) {
+            command.addAll(List.of("--set", "sftp.bind=127.0.0.1", "--set", "sftp.port=" + ssh));
+        } else {
+            command.addAll(List.of("--set", "sftp.enabled=false"));
+        }
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        GatewayRun run = new GatewayRun(https, process, log);
+        GatewayRun run = new GatewayRun(https, ssh, process, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (!Files.readString(log, StandardCharsets.UTF_8).contains("Vaultgate is ready")) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
