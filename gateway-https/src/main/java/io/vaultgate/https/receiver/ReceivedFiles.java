@@ -187,6 +187,11 @@ final class ReceivedFiles {
         }
 
         @Override
+        public boolean blocking() {
+            return true;
+        }
+
+        @Override
         public boolean keepAlive() {
             return keepAlive;
         }

@@ -14,8 +14,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 import io.vaultgate.core.forward.ForwardProtocol;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,20 +30,40 @@ import org.slf4j.LoggerFactory;
  * chunk); at its end the digest is checked and the file published. A request refused on its headers
  * (bad header, duplicate, conflict) has its body read and discarded, then gets its answer, so the
  * connection stays usable; a body over the size limit is answered at once and the connection closed.
+ *
+ * <p>The end of an upload blocks (fsync, opening a sealed envelope, the atomic rename), so it runs on the
+ * {@code finishing} executor, never on the event loop: the other connections of the loop go on. Until its
+ * answer is written this connection reads nothing more (auto-read off; anything the codec had already
+ * decoded is held and handled after the answer), and it is not idle: the gateway is waiting for us.
+ * A full executor answers 503 (the gateway retries).
  */
 final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReceiverHandler.class);
+    private static final Answer BUSY = new Answer(HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "the receiver is busy finishing other files; try again later\n", null);
 
     private final ReceivedFiles files;
+    private final Executor finishing;
+    private final Deque<HttpObject> held = new ArrayDeque<>();
     private Exchange exchange;
+    private boolean answering;
 
-    ReceiverHandler(ReceivedFiles files) {
+    ReceiverHandler(ReceivedFiles files, Executor finishing) {
         this.files = files;
+        this.finishing = finishing;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject message) {
+        if (answering) {
+            held.add(ReferenceCountUtil.retain(message));
+            return;
+        }
+        handle(ctx, message);
+    }
+
+    private void handle(ChannelHandlerContext ctx, HttpObject message) {
         if (message instanceof HttpRequest request) {
             closeExchange();
             if (!request.decoderResult().isSuccess()) {
@@ -55,18 +81,90 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
                 return;
             }
             if (content instanceof LastHttpContent) {
-                Answer answer = exchange.finish();
-                boolean keepAlive = exchange.keepAlive();
+                Exchange done = exchange;
                 exchange = null;
-                answer(ctx, answer, keepAlive);
+                finish(ctx, done);
             }
         }
+    }
+
+    private void finish(ChannelHandlerContext ctx, Exchange done) {
+        if (!done.blocking()) {
+            answer(ctx, done.finish(), done.keepAlive());
+            return;
+        }
+        answering = true;
+        ctx.channel().config().setAutoRead(false);
+        try {
+            finishing.execute(() -> {
+                Answer answer = finishQuietly(done);
+                try {
+                    ctx.executor().execute(() -> answered(ctx, answer, done.keepAlive()));
+                } catch (RejectedExecutionException closing) {
+                    LOG.debug("receiver: shutting down before answering {}", ctx.channel().remoteAddress());
+                }
+            });
+        } catch (RejectedExecutionException busy) {
+            LOG.warn("receiver: too many files finishing at once; answered 503 to {}", ctx.channel().remoteAddress());
+            done.close();
+            answered(ctx, BUSY, done.keepAlive());
+        }
+    }
+
+    private static Answer finishQuietly(Exchange done) {
+        try {
+            return done.finish();
+        } catch (RuntimeException e) {
+            LOG.error("receiver: finishing a file failed", e);
+            done.close();
+            return new Answer(HttpResponseStatus.INTERNAL_SERVER_ERROR, "receiver error\n", null);
+        }
+    }
+
+    /** On the event loop: the finished upload's answer, then whatever arrived behind it, then reading again. */
+    private void answered(ChannelHandlerContext ctx, Answer answer, boolean keepAlive) {
+        answering = false;
+        answer(ctx, answer, keepAlive);
+        if (!keepAlive) {
+            releaseHeld();
+            return;
+        }
+        while (!answering && !held.isEmpty()) {
+            HttpObject next = held.poll();
+            try {
+                handle(ctx, next);
+            } finally {
+                ReferenceCountUtil.release(next);
+            }
+        }
+        if (!answering) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof IdleStateEvent) {
+            if (!answering) {
+                LOG.info("receiver: connection from {} was idle too long; closed", ctx.channel().remoteAddress());
+                ctx.close();
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closeExchange();
+        releaseHeld();
         ctx.fireChannelInactive();
+    }
+
+    private void releaseHeld() {
+        for (HttpObject message = held.poll(); message != null; message = held.poll()) {
+            ReferenceCountUtil.release(message);
+        }
     }
 
     @Override
@@ -104,6 +202,11 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
         void content(io.netty.buffer.ByteBuf chunk) throws ReceiverProblem;
 
         Answer finish();
+
+        /** Whether {@link #finish()} blocks (file system, decryption) and so must run off the event loop. */
+        default boolean blocking() {
+            return false;
+        }
 
         boolean keepAlive();
 

@@ -5,24 +5,28 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The receiver's pipeline, nothing else: mutual TLS, read timeout, HTTP/1.1 codec, {@code 100 Continue}
- * for clients that wait for it (curl does, for bodies of 1 MiB and more), the handler.
+ * The receiver's pipeline, nothing else: mutual TLS, idle detection (the handler closes an idle connection
+ * unless it is finishing an upload), HTTP/1.1 codec, {@code 100 Continue} for clients that wait for it (curl
+ * does, for bodies of 1 MiB and more), the handler.
  */
 final class ReceiverInitializer extends ChannelInitializer<SocketChannel> {
 
     private final SslContext tls;
     private final ReceivedFiles files;
     private final Duration idleTimeout;
+    private final Executor finishing;
 
-    ReceiverInitializer(SslContext tls, ReceivedFiles files, Duration idleTimeout) {
+    ReceiverInitializer(SslContext tls, ReceivedFiles files, Duration idleTimeout, Executor finishing) {
         this.tls = tls;
         this.files = files;
         this.idleTimeout = idleTimeout;
+        this.finishing = finishing;
     }
 
     @Override
@@ -30,9 +34,9 @@ final class ReceiverInitializer extends ChannelInitializer<SocketChannel> {
         channel.pipeline()
                 .addLast("tls", tls.newHandler(channel.alloc()))
                 .addLast("handshake-log", new HandshakeLog())
-                .addLast("read-timeout", new ReadTimeoutHandler(idleTimeout.toMillis(), TimeUnit.MILLISECONDS))
+                .addLast("idle", new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                 .addLast("http", new HttpServerCodec(8192, 16 * 1024, 64 * 1024))
                 .addLast("expect-continue", new HttpServerExpectContinueHandler())
-                .addLast("receiver", new ReceiverHandler(files));
+                .addLast("receiver", new ReceiverHandler(files, finishing));
     }
 }

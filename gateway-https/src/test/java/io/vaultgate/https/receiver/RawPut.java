@@ -22,6 +22,13 @@ final class RawPut {
     private final URI endpoint;
 
     RawPut(URI endpoint, IssuedCertificate clientCertificate, X509Certificate trust) throws Exception {
+        this.client = HttpClient.newBuilder().sslContext(context(clientCertificate, trust))
+                .version(HttpClient.Version.HTTP_1_1).build();
+        this.endpoint = endpoint;
+    }
+
+    /** Mutual TLS as the gateway: this client certificate, only {@code trust} as the anchor. */
+    static SSLContext context(IssuedCertificate clientCertificate, X509Certificate trust) throws Exception {
         KeyStore identity = KeyStore.getInstance("PKCS12");
         identity.load(null, null);
         identity.setKeyEntry("c", clientCertificate.privateKey(), new char[0],
@@ -35,8 +42,7 @@ final class RawPut {
         trustManagers.init(anchors);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keys.getKeyManagers(), trustManagers.getTrustManagers(), null);
-        this.client = HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_1_1).build();
-        this.endpoint = endpoint;
+        return context;
     }
 
     HttpClient client() {

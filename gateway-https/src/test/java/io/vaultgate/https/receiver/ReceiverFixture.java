@@ -40,6 +40,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The gateway side (a real core, its outbox and a forwarder) and the site side (a {@link SiteReceiver}
@@ -101,6 +102,16 @@ final class ReceiverFixture implements AutoCloseable {
     SiteReceiver startSealedReceiver(SitePrivateKey siteKey) throws IOException {
         return startReceiver(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
                 List.of(gatewayCa.certificate())).withSiteKey(siteKey), receiverCertificate);
+    }
+
+    /** A sealed receiver with {@code ioThreads} event loops whose uploads finish on {@code finishing}. */
+    SiteReceiver startSealedReceiver(SitePrivateKey siteKey, int ioThreads, ExecutorService finishing)
+            throws IOException {
+        receiver = SiteReceiver.start(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
+                List.of(gatewayCa.certificate())).withSiteKey(siteKey), TlsMaterial.of(
+                receiverCertificate.privateKey(), receiverCertificate.chain()), ioThreads, finishing);
+        configure(endpoint(), clientCertificate, clientKey);
+        return receiver;
     }
 
     private SiteReceiver startReceiver(ReceiverSettings settings, IssuedCertificate server) throws IOException {
