@@ -7,10 +7,13 @@ import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.sftp.auth.CoreUserAuthenticator;
 import io.vaultgate.sftp.auth.DefenderConnectionFilter;
 import io.vaultgate.sftp.auth.LiveSessionListener;
+import io.vaultgate.sftp.auth.PrincipalAuthMethods;
 import io.vaultgate.sftp.auth.TotpKeyboardInteractive;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vaultgate.sftp.events.AuditingSftpEventListener;
+import io.vaultgate.sftp.events.SessionMdc;
 import io.vaultgate.sftp.events.SftpMetrics;
+import io.vaultgate.sftp.extensions.StatVfsBridge;
 import io.vaultgate.sftp.fs.ClientCloseListener;
 import io.vaultgate.sftp.fs.GatewayFileSystemAccessor;
 import io.vaultgate.sftp.fs.GatewayFileSystemFactory;
@@ -23,6 +26,7 @@ import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.WelcomeBannerPhase;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
+import org.apache.sshd.server.session.ServerConnectionServiceFactory;
 import org.apache.sshd.sftp.SftpModuleProperties;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.apache.sshd.sftp.server.UnsupportedAttributePolicy;
@@ -37,6 +41,12 @@ public final class SftpServerFactory {
 
     /** What the server says in its SSH identification line, instead of MINA's name and version. */
     public static final String IDENTIFICATION = "Vaultgate";
+
+    /** OpenSSH extensions (name=version) announced in the SFTP version reply; each is answered. */
+    static final List<String> OPENSSH_EXTENSIONS = List.of("posix-rename@openssh.com=1", "limits@openssh.com=1",
+            StatVfsBridge.OPENSSH_EXTENSION);
+    /** Other extensions announced ({@code supported2}); {@code check-file} hashes the decrypted content. */
+    static final List<String> CLIENT_EXTENSIONS = List.of("check-file-handle", "check-file-name", "space-available");
 
     private SftpServerFactory() {
     }
@@ -55,6 +65,7 @@ public final class SftpServerFactory {
                 .forwardingFilter(RejectAllForwardingFilter.INSTANCE)
                 .fileSystemFactory(new GatewayFileSystemFactory(files, ingest))
                 .build();
+        server.addSessionListener(new SessionMdc());
         server.setHost(settings.bindAddress());
         server.setPort(settings.port());
         server.setKeyPairProvider(HostKeys.load(settings.hostKeys()));
@@ -64,23 +75,23 @@ public final class SftpServerFactory {
         server.setPasswordAuthenticator(settings.passwordAuthentication() ? auth : null);
         server.setGSSAuthenticator(null);
         server.setHostBasedAuthenticator(null);
-        applyAccessControl(server, settings, authenticator);
+        applyAccessControl(server, settings, authenticator, auth);
 
         applyLimits(server, settings.limits());
         applyTuning(server, settings.tuning());
         CoreModuleProperties.SERVER_IDENTIFICATION.set(server, IDENTIFICATION);
-        SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, "posix-rename@openssh.com=1,limits@openssh.com=1");
-        SftpModuleProperties.CLIENT_EXTENSIONS.set(server, "check-file-handle,check-file-name");
+        SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, String.join(",", OPENSSH_EXTENSIONS));
+        SftpModuleProperties.CLIENT_EXTENSIONS.set(server, String.join(",", CLIENT_EXTENSIONS));
         server.addSessionListener(metrics);
-        server.setSubsystemFactories(List.of(sftpSubsystem(metrics)));
+        server.setSubsystemFactories(List.of(new StatVfsBridge(sftpSubsystem(metrics, authenticator.access()))));
         server.addSessionListener(new DefenderConnectionFilter(authenticator.access()));
         return server;
     }
 
-    private static SftpSubsystemFactory sftpSubsystem(SftpMetrics metrics) {
+    private static SftpSubsystemFactory sftpSubsystem(SftpMetrics metrics, AccessControl access) {
         SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder()
-                .withExecutorServiceProvider(() -> new NonInterruptingExecutor("sftp-session"))
-                .withFileSystemAccessor(new GatewayFileSystemAccessor())
+                .withExecutorServiceProvider(() -> new NonInterruptingExecutor("sftp-session", SessionMdc::around))
+                .withFileSystemAccessor(new GatewayFileSystemAccessor(access))
                 .withSftpErrorStatusDataHandler(new SftpStatusMapper())
                 .withUnsupportedAttributePolicy(UnsupportedAttributePolicy.Warn)
                 .build();
@@ -90,24 +101,28 @@ public final class SftpServerFactory {
     }
 
     /**
-     * Authenticated sessions are
-     * registered so that a lockdown or revocation ends them; when a role requires MFA every login is
-     * {@code publickey,keyboard-interactive} (or password first, where offered) and the second step asks
-     * only those roles for a TOTP code; the banner is shown before authentication.
+     * Authenticated sessions are registered so that a lockdown or revocation ends them. When a role requires MFA,
+     * a principal of such a role must pass {@code publickey} then a keyboard-interactive TOTP step, while others
+     * log in with their key alone ({@link PrincipalAuthMethods}); the banner is shown before authentication (at
+     * the first request when MFA is on, as MINA shows it at once only from its own service).
      */
-    private static void applyAccessControl(SshServer server, SftpSettings settings, Authenticator authenticator) {
+    private static void applyAccessControl(SshServer server, SftpSettings settings, Authenticator authenticator,
+                                           CoreUserAuthenticator keys) {
         AccessControl access = authenticator.access();
         server.addSessionListener(new LiveSessionListener(access));
-        if (access.mfaConfigured()) {
+        boolean mfa = access.mfaConfigured();
+        if (mfa) {
             server.setKeyboardInteractiveAuthenticator(new TotpKeyboardInteractive(authenticator));
-            CoreModuleProperties.AUTH_METHODS.set(server, "publickey,keyboard-interactive"
-                    + (settings.passwordAuthentication() ? " password,keyboard-interactive" : ""));
+            server.setServiceFactories(List.of(
+                    new PrincipalAuthMethods(keys, access, settings.passwordAuthentication()),
+                    ServerConnectionServiceFactory.INSTANCE));
         } else {
             server.setKeyboardInteractiveAuthenticator(null);
         }
         access.banner().ifPresent(text -> {
             CoreModuleProperties.WELCOME_BANNER.set(server, text.endsWith("\n") ? text : text + "\n");
-            CoreModuleProperties.WELCOME_BANNER_PHASE.set(server, WelcomeBannerPhase.IMMEDIATE);
+            CoreModuleProperties.WELCOME_BANNER_PHASE.set(server,
+                    mfa ? WelcomeBannerPhase.FIRST_REQUEST : WelcomeBannerPhase.IMMEDIATE);
         });
     }
 

@@ -7,6 +7,7 @@ import io.vaultgate.core.batch.Batch;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.Quota;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.sftp.testing.ClientKeys;
 import io.vaultgate.sftp.testing.OpenSshSftp;
@@ -15,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,29 +34,13 @@ class OperatorSftpIT {
     @Test
     void operator_downloadsItsClaimedBatch_andUploadsResults() throws Exception {
         try (TestSftpGateway gateway = TestSftpGateway.start(directory)) {
-            var sites = gateway.core().sites();
-            sites.createSite("manila", "Manila processing");
-            OperatorPrincipal maria = sites.createOperator("manila", "maria").principal(Protocol.SFTP);
-            ClientKeys.Key key = ClientKeys.generate(directory, "maria", "ed25519");
-            sites.addOperatorSshKey("maria", key.publicLine());
-            sites.addRoute(TenantId.of(TestSftpGateway.TENANT), "manila", RouteMode.PULL, PathPolicy.parse("/inbox"),
-                    2, 0, Duration.ofMinutes(10));
-
             Path a = Files.writeString(directory.resolve("a.csv"), "id,amount\n1,10\n");
-            Path b = Files.writeString(directory.resolve("b.csv"), "id,amount\n2,20\n");
-            OpenSshSftp.Result upload = gateway.openSsh(TestSftpGateway.ALICE)
-                    .batch("put " + a + " /inbox/a.csv", "put " + b + " /inbox/b.csv");
-            assertThat(upload.succeeded()).as(upload.output()).isTrue();
-
-            List<Batch> ready = gateway.core().batches().available(maria);
-            assertThat(ready).hasSize(1);
-            Batch batch = gateway.core().batches().claim(maria, ready.get(0).id());
-            String dir = "/" + TestSftpGateway.TENANT + "/" + batch.id();
+            Claimed claimed = claimBatch(gateway, a);
+            String dir = claimed.dir();
 
             Path results = Files.writeString(directory.resolve("result.csv"), "id,status\n1,ok\n2,ok\n");
-            OpenSshSftp operator = gateway.openSsh(TestSftpGateway.ALICE).withKey(key.privateKey())
-                    .against(gateway.port(), "maria");
-            OpenSshSftp.Result work = operator.batch("ls -l " + dir, "get " + dir + "/a.csv " + directory + "/a.back",
+            OpenSshSftp.Result work = claimed.operator().batch("ls -l " + dir,
+                    "get " + dir + "/a.csv " + directory + "/a.back",
                     "-mkdir " + dir + "/results", "put " + results + " " + dir + "/results/result.csv",
                     "ls " + dir + "/results");
             assertThat(work.succeeded()).as(work.output()).isTrue();
@@ -63,5 +50,54 @@ class OperatorSftpIT {
             OpenSshSftp.Result client = gateway.openSsh(TestSftpGateway.ALICE).batch("-ls " + dir, "ls /");
             assertThat(client.output()).doesNotContain("result.csv").contains("inbox");
         }
+    }
+
+    @Test
+    void operatorDf_showsTheTenantQuotaInItsBatch_andNoLimitAtItsRoot() throws Exception {
+        try (TestSftpGateway gateway = TestSftpGateway.start(directory)) {
+            long quota = 50L * 1024 * 1024;
+            gateway.core().administration().setQuota(TenantId.of(TestSftpGateway.TENANT), new Quota(quota, 0));
+            Claimed claimed = claimBatch(gateway, Files.writeString(directory.resolve("a.csv"), "id\n1\n"));
+
+            OpenSshSftp.Result inBatch = claimed.operator().batch("cd " + claimed.dir(), "df");
+            assertThat(inBatch.succeeded()).as(inBatch.output()).isTrue();
+            assertThat(dfSizeKib(inBatch.output())).as(inBatch.output()).isEqualTo(quota / 1024);
+            OpenSshSftp.Result atRoot = claimed.operator().batch("df");
+            assertThat(atRoot.succeeded()).as(atRoot.output()).isTrue();
+            assertThat(dfSizeKib(atRoot.output())).as("no tenant, no limit").isEqualTo(Long.MAX_VALUE / 1024);
+        }
+    }
+
+    /** A batch of {@code acme} holding {@code file} and a second file, claimed by operator maria of site manila. */
+    private Claimed claimBatch(TestSftpGateway gateway, Path file) throws Exception {
+        var sites = gateway.core().sites();
+        sites.createSite("manila", "Manila processing");
+        OperatorPrincipal maria = sites.createOperator("manila", "maria").principal(Protocol.SFTP);
+        ClientKeys.Key key = ClientKeys.generate(directory, "maria", "ed25519");
+        sites.addOperatorSshKey("maria", key.publicLine());
+        sites.addRoute(TenantId.of(TestSftpGateway.TENANT), "manila", RouteMode.PULL, PathPolicy.parse("/inbox"),
+                2, 0, Duration.ofMinutes(10));
+
+        Path b = Files.writeString(directory.resolve("b.csv"), "id,amount\n2,20\n");
+        OpenSshSftp.Result upload = gateway.openSsh(TestSftpGateway.ALICE)
+                .batch("put " + file + " /inbox/a.csv", "put " + b + " /inbox/b.csv");
+        assertThat(upload.succeeded()).as(upload.output()).isTrue();
+
+        List<Batch> ready = gateway.core().batches().available(maria);
+        assertThat(ready).hasSize(1);
+        Batch batch = gateway.core().batches().claim(maria, ready.get(0).id());
+        OpenSshSftp operator = gateway.openSsh(TestSftpGateway.ALICE).withKey(key.privateKey())
+                .against(gateway.port(), "maria");
+        return new Claimed("/" + TestSftpGateway.TENANT + "/" + batch.id(), operator);
+    }
+
+    /** The Size column of OpenSSH's {@code df} (KiB). */
+    private static long dfSizeKib(String output) {
+        Matcher row = Pattern.compile("(?m)^\\s*(\\d+)\\s+\\d+\\s+\\d+\\s+\\d+\\s+\\d+%").matcher(output);
+        assertThat(row.find()).as(output).isTrue();
+        return Long.parseLong(row.group(1));
+    }
+
+    private record Claimed(String dir, OpenSshSftp operator) {
     }
 }

@@ -32,6 +32,7 @@ public final class CatalogFileService implements FileService {
     private final AuditedOpener opener;
     private final OperatorFiles operators;
     private final TenantLock lock;
+    private final StorageSpaces spaces;
     private final AuditLog audit;
     private final Clock clock;
 
@@ -46,6 +47,7 @@ public final class CatalogFileService implements FileService {
         this.audit = audit;
         this.lock = new TenantLock(database);
         this.operators = new OperatorFiles(database, files, batches, this.opener, lock, clock);
+        this.spaces = new StorageSpaces(database, files, batches);
         this.clock = clock;
     }
 
@@ -158,6 +160,11 @@ public final class CatalogFileService implements FileService {
             directories.insert(jdbc, client.tenant(), client.accountId(), path, clock.instant());
             return null;
         });
+    }
+
+    @Override
+    public StorageSpace space(Principal principal, VirtualPath path) {
+        return spaces.of(principal, path);
     }
 
     /** The file a client sees at {@code path}: its own upload in the inbox, the tenant's in the outbox. */

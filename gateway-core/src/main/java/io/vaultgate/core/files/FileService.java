@@ -23,4 +23,14 @@ public interface FileService {
     void rename(Principal principal, VirtualPath from, VirtualPath to);
 
     void createDirectory(Principal principal, VirtualPath path);
+
+    /**
+     * The storage quota that the principal's uploads at {@code path} count against and how much of it is used
+     * ({@link StorageSpace}); read-only. A path the principal may not see is not found. Implementations that do
+     * not track quotas refuse with {@code INVALID_REQUEST}.
+     */
+    default StorageSpace space(Principal principal, VirtualPath path) {
+        throw new io.vaultgate.core.GatewayException(io.vaultgate.core.GatewayException.Reason.INVALID_REQUEST,
+                "storage space is not reported here");
+    }
 }

@@ -4,6 +4,7 @@ import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.files.FileEntry;
 import io.vaultgate.core.files.FileService;
+import io.vaultgate.core.files.StorageSpace;
 import io.vaultgate.core.path.VirtualPath;
 import java.util.List;
 
@@ -48,5 +49,10 @@ final class MeteredFileService implements FileService {
     @Override
     public void createDirectory(Principal principal, VirtualPath path) {
         delegate.createDirectory(principal, path);
+    }
+
+    @Override
+    public StorageSpace space(Principal principal, VirtualPath path) {
+        return delegate.space(principal, path);
     }
 }

@@ -2,11 +2,15 @@ package io.vaultgate.sftp.auth;
 
 import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.Authenticator;
+import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.sftp.events.SessionMdc;
 import io.vaultgate.sftp.events.SftpMetrics;
 import java.security.PublicKey;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.server.auth.password.PasswordAuthenticator;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
@@ -29,6 +33,8 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
 
     private static final Logger LOG = LoggerFactory.getLogger(CoreUserAuthenticator.class);
 
+    private static final AttributeKey<Prechecked> PRECHECKED = new AttributeKey<>();
+
     private final Authenticator authenticator;
     private final SftpMetrics metrics;
 
@@ -41,15 +47,37 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
     public boolean authenticate(String username, PublicKey key, ServerSession session) {
         SessionPrincipal.clear(session);
         String fingerprint = KeyUtils.getFingerPrint(key);
-        return accept(session, "publickey", authenticator.byPublicKey(username, fingerprint, Protocol.SFTP,
-                SessionPrincipal.sourceAddress(session)));
+        try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
+            Prechecked prechecked = session.removeAttribute(PRECHECKED);
+            AuthResult result = prechecked != null && prechecked.isFor(username, fingerprint) ? prechecked.result()
+                    : authenticator.byPublicKey(username, fingerprint, Protocol.SFTP,
+                            SessionPrincipal.sourceAddress(session));
+            return accept(session, "publickey", result);
+        }
+    }
+
+    /**
+     * Asks the core about a key before MINA does, to learn whose it is ({@link PrincipalAuthMethods}); MINA's
+     * callback for the same login name and key then takes this answer instead of asking again.
+     *
+     * @return the principal the key belongs to; empty if the core refused it
+     */
+    Optional<Principal> precheck(String username, PublicKey key, ServerSession session) {
+        String fingerprint = KeyUtils.getFingerPrint(key);
+        AuthResult result;
+        try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
+            result = authenticator.byPublicKey(username, fingerprint, Protocol.SFTP,
+                    SessionPrincipal.sourceAddress(session));
+        }
+        session.setAttribute(PRECHECKED, new Prechecked(username, fingerprint, result));
+        return result instanceof AuthResult.Success success ? Optional.of(success.principal()) : Optional.empty();
     }
 
     @Override
     public boolean authenticate(String username, String password, ServerSession session) {
         SessionPrincipal.clear(session);
         char[] secret = password.toCharArray();
-        try {
+        try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
             return accept(session, "password", authenticator.byPassword(username, secret, Protocol.SFTP,
                     SessionPrincipal.sourceAddress(session)));
         } finally {
@@ -67,5 +95,12 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
         LOG.info("sftp auth refused: method={} user={} reason={} from={}", method, failure.username(),
                 failure.reason(), SessionPrincipal.sourceAddress(session));
         return false;
+    }
+
+    /** The core's answer for one login name and key, kept for MINA's callback that follows. */
+    private record Prechecked(String username, String fingerprint, AuthResult result) {
+        boolean isFor(String user, String key) {
+            return username.equals(user) && fingerprint.equals(key);
+        }
     }
 }

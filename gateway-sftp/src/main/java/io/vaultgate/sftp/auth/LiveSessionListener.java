@@ -4,6 +4,7 @@ import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.core.defender.Offence;
 import io.vaultgate.core.session.LiveSessions;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.sftp.events.SessionMdc;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.session.Session;
@@ -33,18 +34,24 @@ public final class LiveSessionListener implements SessionListener {
             return;
         }
         SessionPrincipal.of(session).ifPresent(principal -> {
-            LiveSessions.Registration registration = access.sessions().register(principal,
-                    SessionPrincipal.credential(session), Protocol.SFTP, SessionPrincipal.sourceAddress(session),
-                    reason -> session.close(true));
-            session.setAttribute(REGISTRATION, registration);
+            try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
+                LiveSessions.Registration registration = access.sessions().register(principal,
+                        SessionPrincipal.credential(session), Protocol.SFTP, SessionPrincipal.sourceAddress(session),
+                        reason -> session.close(true));
+                session.setAttribute(REGISTRATION, registration);
+                LOG.info("sftp session authenticated: user={} from={}", principal.name(),
+                        SessionPrincipal.sourceAddress(session));
+            }
         });
     }
 
     @Override
     public void sessionException(Session session, Throwable t) {
         if (!session.isAuthenticated() && t instanceof SshException) {
-            LOG.debug("sftp protocol error from {}: {}", SessionPrincipal.sourceAddress(session), t.toString());
-            access.offence(SessionPrincipal.sourceAddress(session), Offence.PROTOCOL_ERROR);
+            try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
+                LOG.debug("sftp protocol error from {}: {}", SessionPrincipal.sourceAddress(session), t.toString());
+                access.offence(SessionPrincipal.sourceAddress(session), Offence.PROTOCOL_ERROR);
+            }
         }
     }
 

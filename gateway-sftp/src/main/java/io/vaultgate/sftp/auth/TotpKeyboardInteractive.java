@@ -4,6 +4,7 @@ import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.sftp.events.SessionMdc;
 import java.util.List;
 import java.util.Optional;
 import org.apache.sshd.server.auth.keyboard.InteractiveChallenge;
@@ -54,7 +55,9 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
         if (responses == null || responses.size() != 1) {
             return false;
         }
-        return authenticator.byTotp(principal.get(), responses.get(0).strip(), Protocol.SFTP,
-                SessionPrincipal.sourceAddress(session)) instanceof AuthResult.Success;
+        try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
+            return authenticator.byTotp(principal.get(), responses.get(0).strip(), Protocol.SFTP,
+                    SessionPrincipal.sourceAddress(session)) instanceof AuthResult.Success;
+        }
     }
 }

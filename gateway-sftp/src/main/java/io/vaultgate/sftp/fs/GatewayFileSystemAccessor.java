@@ -1,11 +1,15 @@
 package io.vaultgate.sftp.fs;
 
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.defender.Offence;
 import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.sftp.auth.SessionPrincipal;
 import java.io.IOException;
 import java.nio.channels.Channel;
 import java.nio.channels.FileLock;
@@ -34,22 +38,49 @@ import org.apache.sshd.sftp.server.FileHandle;
 import org.apache.sshd.sftp.server.Handle;
 import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
 import org.apache.sshd.sftp.server.SftpSubsystemProxy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The encrypting file-system accessor: where MINA's SFTP subsystem turns client requests into file access.
  * Names go through the core's path policy; a write handle is an {@link UploadChannel} over the core's ingest
  * API (APPEND, as sent by {@code reput}, resumes the caller's partial upload), a read handle a
  * {@link ContentChannel} over decrypted content (also used, without a handle, by {@code check-file}). Links, locks, server-side copy, fsync, and changing anything
- * but times are refused with {@code SSH_FX_OP_UNSUPPORTED}; times are accepted and not kept.
+ * but times are refused with {@code SSH_FX_OP_UNSUPPORTED}; times are accepted and not kept. A name that tries to
+ * leave the namespace ({@link PathEscapes}) is also an offence of the session's source address for the defender.
  */
 public final class GatewayFileSystemAccessor implements SftpFileSystemAccessor {
 
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayFileSystemAccessor.class);
+
     private static final Set<String> TIMES = Set.of("lastModifiedTime", "lastAccessTime", "creationTime");
+
+    private final AccessControl access;
+
+    /** An accessor that reports nothing to a defender (for tests of the file system alone). */
+    public GatewayFileSystemAccessor() {
+        this(AccessControl.open());
+    }
+
+    /** @param access where a path that tries to leave the namespace is reported as an offence of its source */
+    public GatewayFileSystemAccessor(AccessControl access) {
+        this.access = access;
+    }
 
     @Override
     public Path resolveLocalFilePath(SftpSubsystemProxy subsystem, Path rootDir, String remotePath) {
         GatewayPath cwd = (GatewayPath) rootDir;
-        return cwd.getFileSystem().getPath(PathPolicy.resolve(cwd.virtual(), remotePath).toString());
+        try {
+            return cwd.getFileSystem().getPath(PathPolicy.resolve(cwd.virtual(), remotePath).toString());
+        } catch (GatewayException e) {
+            if (e.reason() == GatewayException.Reason.INVALID_PATH && subsystem != null
+                    && PathEscapes.isEscapeAttempt(cwd.virtual(), remotePath)) {
+                String source = SessionPrincipal.sourceAddress(subsystem.getServerSession());
+                LOG.info("sftp path escape attempt: user={} from={}", cwd.getFileSystem().principal().name(), source);
+                access.offence(source, Offence.PATH_ESCAPE);
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -113,9 +113,17 @@ final class GatewayFileSystemProvider extends FileSystemProvider {
         return false;
     }
 
+    /**
+     * The tenant quota that uploads at {@code path} count against, as a {@link FileStore}: what MINA answers
+     * {@code space-available} (and, through {@code StatVfsBridge}, {@code statvfs@openssh.com}) from. The path must
+     * exist for the principal, as for {@code statvfs(2)}.
+     */
     @Override
-    public FileStore getFileStore(Path path) {
-        throw new UnsupportedOperationException("file stores are not exposed");
+    public FileStore getFileStore(Path path) throws IOException {
+        entry(path);
+        GatewayPath gateway = gateway(path);
+        GatewayFileSystem fs = gateway.getFileSystem();
+        return new GatewayFileStore(IoErrors.call(path, () -> fs.files().space(fs.principal(), gateway.virtual())));
     }
 
     @Override

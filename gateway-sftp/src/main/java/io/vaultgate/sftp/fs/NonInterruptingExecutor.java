@@ -7,6 +7,7 @@ import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.apache.sshd.common.util.threads.SshThreadPoolExecutor;
 import org.apache.sshd.common.util.threads.SshdThreadFactory;
 
@@ -18,17 +19,26 @@ import org.apache.sshd.common.util.threads.SshdThreadFactory;
  * suspension of an open upload while it touches the encrypted object on disk, and NIO closes a channel that is
  * interrupted: the partial upload that {@code reput} needs would be lost. Here neither interrupts: the loop
  * finishes the request at hand, sees the close marker and closes the open handles, keeping partials.
+ *
+ * <p>Each task submitted as a {@link Runnable} runs through {@code decorator} (the session's logging MDC).
  */
 public final class NonInterruptingExecutor extends SshThreadPoolExecutor {
 
+    private final UnaryOperator<Runnable> decorator;
+
     public NonInterruptingExecutor(String name) {
+        this(name, UnaryOperator.identity());
+    }
+
+    public NonInterruptingExecutor(String name, UnaryOperator<Runnable> decorator) {
         super(1, 1, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), new SshdThreadFactory(name),
                 new CallerRunsPolicy());
+        this.decorator = decorator;
     }
 
     @Override
     protected <T> RunnableFuture<T> newTaskFor(Runnable runnable, T value) {
-        return new FutureTask<>(runnable, value) {
+        return new FutureTask<>(decorator.apply(runnable), value) {
             @Override
             public boolean cancel(boolean mayInterruptIfRunning) {
                 return super.cancel(false);

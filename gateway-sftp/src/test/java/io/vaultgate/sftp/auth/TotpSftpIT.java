@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * SFTP with MFA for operators, for real: publickey then keyboard-interactive TOTP (MINA client); a wrong code,
  * a code replayed and a code beyond the clock-skew window are refused. A client account, whose role does not
  * require MFA, logs in with its key alone (its keyboard-interactive step has no prompt). Both see the login
- * banner. (OpenSSH's {@code sftp -b} forces BatchMode, which never answers keyboard-interactive, so batch
- * clients cannot log in while an SFTP role requires MFA: see docs/access-control.md.) An account whose expiry passed is refused.
+ * banner. A client account logs in with a client that offers nothing but its key (MINA's, and OpenSSH's
+ * {@code sftp -b}, whose BatchMode never answers keyboard-interactive), while an operator's key alone is refused.
+ * An account whose expiry passed is refused.
  */
 class TotpSftpIT {
 
@@ -80,6 +82,52 @@ class TotpSftpIT {
             }
             assertThat(seen).as("never asked for a code").noneMatch(s -> s.startsWith("prompts:") && s.length() > 8);
 
+        }
+    }
+
+    @Test
+    void clientAccount_withAClientThatOffersOnlyPublicKeys_logsIn_anOperatorDoesNot() throws Exception {
+        try (AccessFixture gateway = start()) {
+            KeyPair alice = gateway.client("alice");
+            KeyPair maria = gateway.operator("maria");
+            gateway.core().incidents().mfa().enroll(Role.OPERATOR, "maria", "cli:test");
+
+            try (ClientSession session = keyOnly(gateway, "alice", alice)) {
+                assertThat(session.isAuthenticated()).as("the key alone").isTrue();
+            }
+            assertThatThrownBy(() -> keyOnly(gateway, "maria", maria).close())
+                    .as("an operator's key alone is not enough").isInstanceOf(Exception.class);
+        }
+    }
+
+    @Test
+    void clientAccount_logsInWithOpenSshInBatchMode_whileOperatorsNeedMfa() throws Exception {
+        try (AccessFixture gateway = start()) {
+            gateway.client("alice");
+            Path batch = java.nio.file.Files.writeString(directory.resolve("batch.txt"), "ls /\n");
+            Process sftp = new ProcessBuilder("sftp", "-b", batch.toString(), "-i",
+                    gateway.keyFile("alice").toString(), "-o", "IdentitiesOnly=yes",
+                    "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+                    "-P", Integer.toString(gateway.port()), "alice@127.0.0.1").redirectErrorStream(true).start();
+            String output = new String(sftp.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(sftp.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(sftp.exitValue()).as(output).isZero();
+            assertThat(output).contains("inbox");
+        }
+    }
+
+    /** Logs in with MINA's client offering nothing but {@code publickey}, as OpenSSH in batch mode does. */
+    private static ClientSession keyOnly(AccessFixture gateway, String user, KeyPair key) throws Exception {
+        ClientSession session = gateway.sshClient().connect(user, "127.0.0.1", gateway.port())
+                .verify(AccessFixture.TIMEOUT).getSession();
+        try {
+            session.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+            session.addPublicKeyIdentity(key);
+            session.auth().verify(AccessFixture.TIMEOUT);
+            return session;
+        } catch (Exception e) {
+            session.close(true);
+            throw e;
         }
     }
 

@@ -2,7 +2,10 @@ package io.vaultgate.sftp.testing;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.auth.AccessPolicy;
 import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.defender.DefenderPolicy;
+import io.vaultgate.core.tenant.Cidr;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
@@ -12,12 +15,15 @@ import io.vaultgate.sftp.SftpFrontEnd;
 import io.vaultgate.sftp.SftpSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
  * The SFTP front-end started on a loopback port over a real core in a temporary directory, with tenant
  * {@value #TENANT} and its accounts {@value #ALICE} and {@value #BOB}, each holding an Ed25519 key made by
- * {@code ssh-keygen}.
+ * {@code ssh-keygen}. The defender never bans 127.0.0.1 here, so tests that probe path escapes from it keep
+ * their address; the defender's own tests ({@code auth.AccessFixture}) connect from other 127.0.0.x addresses.
  */
 public final class TestSftpGateway implements AutoCloseable {
 
@@ -42,7 +48,9 @@ public final class TestSftpGateway implements AutoCloseable {
     }
 
     public static TestSftpGateway start(Path directory, UnaryOperator<SftpSettings> tweak) throws Exception {
-        TestCore core = TestCore.create(Files.createDirectories(directory.resolve("core")));
+        TestCore core = TestCore.create(Files.createDirectories(directory.resolve("core")),
+                new GatewayCore.Settings(Duration.ofHours(24), 64).withAccess(AccessPolicy.defaults().withDefender(
+                        DefenderPolicy.defaults().withLists(List.of(), List.of(), List.of(Cidr.parse("127.0.0.1/32"))))));
         for (String user : new String[] {ALICE, BOB}) {
             addClient(core, directory, TENANT, user);
         }

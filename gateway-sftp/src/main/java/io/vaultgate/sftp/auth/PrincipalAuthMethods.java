@@ -1,0 +1,142 @@
+package io.vaultgate.sftp.auth;
+
+import io.vaultgate.core.auth.AccessControl;
+import java.security.PublicKey;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.sshd.common.Closeable;
+import org.apache.sshd.common.Service;
+import org.apache.sshd.common.ServiceFactory;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.common.util.closeable.AbstractInnerCloseable;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.auth.WelcomeBannerPhase;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.server.session.ServerUserAuthService;
+import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
+
+/**
+ * MINA's {@code ssh-userauth} service with the methods a session must pass chosen for the principal that logs
+ * in: {@code publickey} then a keyboard-interactive TOTP step where its role requires MFA, the key alone
+ * otherwise, so clients that offer only public keys (OpenSSH in batch mode, most libraries) keep working.
+ *
+ * <p>MINA fixes a session's required methods when the service starts, before the login name or key is known.
+ * This service therefore hands the requests to a {@link ServerUserAuthService} created at the first public key
+ * request: it asks the core about that key first ({@link CoreUserAuthenticator#precheck}; MINA's own callback
+ * for the same key then reuses the answer, so the core sees no extra attempt) and creates MINA's service with the
+ * methods for that principal. Until then (a {@code none} request, an unknown key) a service with the key alone
+ * answers; it is replaced at most once, when the principal turns out to need MFA (fail closed: a principal that
+ * needs MFA never gets a service that accepts its key alone). A password request, which names no role before
+ * it is checked, gets the MFA methods whenever any role requires MFA (the keyboard-interactive step then asks
+ * nothing of roles that do not need it).
+ */
+public final class PrincipalAuthMethods implements ServiceFactory {
+
+    private final CoreUserAuthenticator keys;
+    private final AccessControl access;
+    private final String keyOnly;
+    private final String withTotp;
+
+    public PrincipalAuthMethods(CoreUserAuthenticator keys, AccessControl access, boolean passwords) {
+        this.keys = keys;
+        this.access = access;
+        this.keyOnly = "publickey" + (passwords ? " password" : "");
+        this.withTotp = "publickey,keyboard-interactive" + (passwords ? " password,keyboard-interactive" : "");
+    }
+
+    @Override
+    public String getName() {
+        return ServerUserAuthServiceFactory.INSTANCE.getName();
+    }
+
+    @Override
+    public Service create(Session session) {
+        return new PerPrincipal((ServerSession) session);
+    }
+
+    private final class PerPrincipal extends AbstractInnerCloseable implements Service {
+
+        private final ServerSession session;
+        private final Map<String, Object> properties = new ConcurrentHashMap<>();
+        private ServerUserAuthService delegate;
+        private boolean decided;
+
+        PerPrincipal(ServerSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public synchronized void process(int cmd, Buffer buffer) throws Exception {
+            if (!decided && cmd == SshConstants.SSH_MSG_USERAUTH_REQUEST) {
+                Optional<Boolean> totp = needsTotp(buffer);
+                if (totp.isPresent()) {
+                    decided = true;
+                    if (delegate == null || totp.get()) {
+                        use(totp.get() ? withTotp : keyOnly);
+                    }
+                }
+            }
+            if (delegate == null) {
+                use(keyOnly);
+            }
+            delegate.process(cmd, buffer);
+        }
+
+        /** Whether the principal of this request needs the TOTP step; empty while that is not known. */
+        private Optional<Boolean> needsTotp(Buffer buffer) {
+            int start = buffer.rpos();
+            try {
+                String username = buffer.getString();
+                buffer.getString();
+                String method = buffer.getString();
+                if (method.equals("password")) {
+                    return Optional.of(access.mfaConfigured());
+                }
+                if (!method.equals("publickey")) {
+                    return Optional.empty();
+                }
+                buffer.getBoolean();
+                buffer.getString();
+                PublicKey key = new ByteArrayBuffer(buffer.getBytes()).getRawPublicKey();
+                return keys.precheck(username, key, session).map(access::mfaRequired);
+            } catch (Exception malformed) {
+                return Optional.empty();
+            } finally {
+                buffer.rpos(start);
+            }
+        }
+
+        /** Creates MINA's service requiring {@code methods}; a replaced one has shown the banner already. */
+        private void use(String methods) throws Exception {
+            CoreModuleProperties.AUTH_METHODS.set(session, methods);
+            if (delegate != null) {
+                CoreModuleProperties.WELCOME_BANNER_PHASE.set(session, WelcomeBannerPhase.NEVER);
+                delegate.close(true);
+            }
+            delegate = new ServerUserAuthService(session);
+        }
+
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public Session getSession() {
+            return session;
+        }
+
+        @Override
+        public Map<String, Object> getProperties() {
+            return properties;
+        }
+
+        @Override
+        protected synchronized Closeable getInnerCloseable() {
+            return delegate == null ? builder().build() : builder().close(delegate).build();
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.vaultgate.sftp.extensions;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileSystem;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.sshd.common.file.FileSystemAware;
+import org.apache.sshd.common.file.FileSystemFactory;
+import org.apache.sshd.common.io.IoInputStream;
+import org.apache.sshd.common.io.IoOutputStream;
+import org.apache.sshd.common.session.SessionContext;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.channel.ChannelDataReceiver;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.AsyncCommand;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.server.subsystem.SubsystemFactory;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+
+/**
+ * Adds {@code statvfs@openssh.com} (what OpenSSH's {@code sftp} sends for {@code df}) to MINA's SFTP subsystem,
+ * which implements only {@code space-available}, without subclassing it: the subsystem MINA's factory built is
+ * wrapped, its requests pass through {@link StatVfsRequests} and its replies through {@link StatVfsReplies}. Both
+ * extensions thus come from one place, the path's {@link java.nio.file.FileStore}. Everything else is handed to
+ * the subsystem as MINA would.
+ */
+public final class StatVfsBridge implements SubsystemFactory {
+
+    /** The name and version to list among the OpenSSH extensions in the server's SFTP version reply. */
+    public static final String OPENSSH_EXTENSION = StatVfsRequests.STATVFS + "=2";
+
+    private final SftpSubsystemFactory sftp;
+
+    public StatVfsBridge(SftpSubsystemFactory sftp) {
+        this.sftp = sftp;
+    }
+
+    @Override
+    public String getName() {
+        return sftp.getName();
+    }
+
+    @Override
+    public Command createSubsystem(ChannelSession channel) throws IOException {
+        Command command = sftp.createSubsystem(channel);
+        if (!(command instanceof AsyncCommand subsystem && command instanceof ChannelDataReceiver receiver
+                && command instanceof FileSystemAware)) {
+            throw new IllegalStateException("unexpected SFTP subsystem " + command.getClass().getName());
+        }
+        Set<Integer> rewritten = ConcurrentHashMap.newKeySet();
+        channel.setDataReceiver(new StatVfsRequests(receiver, rewritten));
+        return new Bridged(subsystem, rewritten);
+    }
+
+    /** The subsystem as the channel sees it: everything delegated, the output decorated. */
+    private static final class Bridged implements AsyncCommand, FileSystemAware {
+
+        private final AsyncCommand subsystem;
+        private final Set<Integer> rewritten;
+
+        Bridged(AsyncCommand subsystem, Set<Integer> rewritten) {
+            this.subsystem = subsystem;
+            this.rewritten = rewritten;
+        }
+
+        @Override
+        public void setIoOutputStream(IoOutputStream out) {
+            subsystem.setIoOutputStream(new StatVfsReplies(out, rewritten));
+        }
+
+        @Override
+        public void setIoInputStream(IoInputStream in) {
+            subsystem.setIoInputStream(in);
+        }
+
+        @Override
+        public void setIoErrorStream(IoOutputStream err) {
+            subsystem.setIoErrorStream(err);
+        }
+
+        @Override
+        public void setInputStream(InputStream in) {
+            subsystem.setInputStream(in);
+        }
+
+        @Override
+        public void setOutputStream(OutputStream out) {
+            subsystem.setOutputStream(out);
+        }
+
+        @Override
+        public void setErrorStream(OutputStream err) {
+            subsystem.setErrorStream(err);
+        }
+
+        @Override
+        public void setExitCallback(ExitCallback callback) {
+            subsystem.setExitCallback(callback);
+        }
+
+        @Override
+        public void setFileSystemFactory(FileSystemFactory factory, SessionContext session) throws IOException {
+            ((FileSystemAware) subsystem).setFileSystemFactory(factory, session);
+        }
+
+        @Override
+        public void setFileSystem(FileSystem fileSystem) {
+            ((FileSystemAware) subsystem).setFileSystem(fileSystem);
+        }
+
+        @Override
+        public void start(ChannelSession channel, Environment env) throws IOException {
+            subsystem.start(channel, env);
+        }
+
+        @Override
+        public void destroy(ChannelSession channel) throws Exception {
+            subsystem.destroy(channel);
+        }
+    }
+}

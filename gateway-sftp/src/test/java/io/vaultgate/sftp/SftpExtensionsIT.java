@@ -1,0 +1,199 @@
+package io.vaultgate.sftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.tenant.Quota;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.sftp.testing.MinaSftp;
+import io.vaultgate.sftp.testing.OpenSshSftp;
+import io.vaultgate.sftp.testing.TestSftpGateway;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.extensions.CheckFileHandleExtension;
+import org.apache.sshd.sftp.client.extensions.SpaceAvailableExtension;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHLimitsExtension;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHLimitsExtensionInfo;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHStatExtensionInfo;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHStatPathExtension;
+import org.apache.sshd.sftp.common.SftpException;
+import org.apache.sshd.sftp.common.extensions.ParserUtils;
+import org.apache.sshd.sftp.common.extensions.SpaceAvailableExtensionInfo;
+import org.apache.sshd.sftp.common.extensions.Supported2Parser;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The SFTP extensions, announced and answered: {@code space-available} and {@code statvfs@openssh.com} report
+ * the tenant quota and its use (MINA's client, OpenSSH's {@code df}), {@code limits@openssh.com},
+ * {@code posix-rename@openssh.com} (never replacing a name), {@code check-file-handle}.
+ */
+class SftpExtensionsIT {
+
+    private static final long QUOTA = 10 * 1024 * 1024;
+    private static final String QUOTA_TENANT = "quota-co";
+    private static final String QUOTA_USER = "quinn";
+
+    @TempDir
+    static Path directory;
+    static TestSftpGateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = TestSftpGateway.start(directory);
+        gateway.addClient(QUOTA_TENANT, QUOTA_USER);
+        gateway.core().administration().setQuota(TenantId.of(QUOTA_TENANT), new Quota(QUOTA, 0));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    @Test
+    void versionReply_announcesEveryExtensionTheServerAnswers() throws Exception {
+        try (MinaSftp client = gateway.mina(TestSftpGateway.ALICE)) {
+            Map<String, byte[]> announced = client.sftp().getServerExtensions();
+            assertThat(announced).containsKeys("posix-rename@openssh.com", "limits@openssh.com", "statvfs@openssh.com");
+            assertThat(new String(announced.get("statvfs@openssh.com"))).isEqualTo("2");
+            Supported2Parser.Supported2 supported = (Supported2Parser.Supported2) ParserUtils.parse(announced)
+                    .get("supported2");
+            assertThat(supported.extensionNames).contains("space-available", "check-file-handle", "check-file-name");
+            for (Class<? extends org.apache.sshd.sftp.client.extensions.SftpClientExtension> type : List.of(
+                    SpaceAvailableExtension.class, OpenSSHStatPathExtension.class, OpenSSHLimitsExtension.class,
+                    OpenSSHPosixRenameExtension.class, CheckFileHandleExtension.class)) {
+                assertThat(client.sftp().getExtension(type).isSupported()).as(type.getSimpleName()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void spaceAvailableAndStatVfs_reportTheTenantQuotaAndItsUse_afterAnUpload() throws Exception {
+        byte[] data = MinaTransferIT.random(1024 * 1024 + 4321);
+        try (MinaSftp client = MinaSftp.connect(gateway.port(), QUOTA_USER, gateway.key(QUOTA_USER))) {
+            SftpClient sftp = client.sftp();
+            long usedBefore = QUOTA - sftp.getExtension(SpaceAvailableExtension.class).available("/inbox")
+                    .unusedBytesOnDevice;
+            upload(sftp, "/inbox/space.bin", data);
+
+            SpaceAvailableExtensionInfo space = sftp.getExtension(SpaceAvailableExtension.class).available("/inbox");
+            assertThat(space.bytesOnDevice).isEqualTo(QUOTA);
+            assertThat(space.unusedBytesOnDevice).isEqualTo(QUOTA - usedBefore - data.length);
+
+            OpenSSHStatExtensionInfo vfs = sftp.getExtension(OpenSSHStatPathExtension.class).stat("/inbox");
+            assertThat(vfs.f_frsize * vfs.f_blocks).isEqualTo(QUOTA);
+            assertThat(vfs.f_frsize * vfs.f_bfree).isEqualTo(QUOTA - usedBefore - data.length);
+            assertThat(vfs.f_bavail).isEqualTo(vfs.f_bfree);
+            assertThat(vfs.f_files).as("never 0: OpenSSH's df -i divides by it").isPositive();
+            assertThat(vfs.f_namemax).isEqualTo(PathPolicy.MAX_SEGMENT_LENGTH);
+            assertThat(vfs.f_flag & OpenSSHStatExtensionInfo.SSH_FXE_STATVFS_ST_NOSUID).isNotZero();
+
+            assertThat(sftp.getExtension(OpenSSHStatPathExtension.class).stat("/").f_blocks)
+                    .as("the same quota anywhere in the namespace").isEqualTo(QUOTA);
+            assertThatThrownBy(() -> sftp.getExtension(OpenSSHStatPathExtension.class).stat("/inbox/missing"))
+                    .isInstanceOf(SftpException.class)
+                    .satisfies(e -> assertThat(((SftpException) e).getStatus()).isEqualTo(2));
+            assertThat(sftp.stat("/inbox/space.bin").getSize()).as("the session goes on normally").isEqualTo(data.length);
+        }
+    }
+
+    @Test
+    void openSshDf_showsTheQuotaItsUseAndWhatIsLeft() throws Exception {
+        long used = QUOTA - statVfs(QUOTA_USER, "/inbox").f_bfree;
+        Path local = Files.write(directory.resolve("df.bin"), MinaTransferIT.random(2 * 1024 * 1024));
+        OpenSshSftp sftp = gateway.openSsh(TestSftpGateway.ALICE).withKey(gateway.key(QUOTA_USER)).against(gateway.port(), QUOTA_USER);
+        OpenSshSftp.Result result = sftp.batch("put " + local + " /inbox/df.bin", "cd /inbox", "df", "df -h");
+        assertThat(result.succeeded()).as(result.output()).isTrue();
+        long usedNow = used + Files.size(local);
+
+        Matcher kib = Pattern.compile("(?m)^\\s*(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)%").matcher(result.output());
+        assertThat(kib.find()).as(result.output()).isTrue();
+        assertThat(Long.parseLong(kib.group(1))).as("Size (KiB)").isEqualTo(QUOTA / 1024);
+        assertThat(Long.parseLong(kib.group(2))).as("Used (KiB)").isEqualTo(usedNow / 1024);
+        assertThat(Long.parseLong(kib.group(3))).as("Avail (KiB)").isEqualTo((QUOTA - usedNow) / 1024);
+        assertThat(Long.parseLong(kib.group(5))).as("%Capacity").isEqualTo(100 * usedNow / QUOTA);
+        assertThat(result.output()).as("df -h").contains("10.0M");
+    }
+
+    @Test
+    void tenantWithoutQuota_reportsNoLimit_andWhatItUses() throws Exception {
+        OpenSSHStatExtensionInfo vfs = statVfs(TestSftpGateway.ALICE, "/inbox");
+        assertThat(vfs.f_blocks).isEqualTo(Long.MAX_VALUE);
+        assertThat(vfs.f_bfree).isLessThanOrEqualTo(Long.MAX_VALUE);
+        OpenSshSftp.Result df = gateway.openSsh(TestSftpGateway.BOB).batch("df", "df -h", "df -i");
+        assertThat(df.succeeded()).as(df.output()).isTrue();
+    }
+
+    @Test
+    void limits_reportTheHandleLimitAndPacketSizes() throws Exception {
+        try (MinaSftp client = gateway.mina(TestSftpGateway.ALICE)) {
+            OpenSSHLimitsExtensionInfo limits = client.sftp().getExtension(OpenSSHLimitsExtension.class).limits();
+            assertThat(limits.maxOpenHandles).isEqualTo(SftpLimits.defaults().maxHandlesPerSession());
+            assertThat(limits.maxPacketLength).isPositive();
+            assertThat(limits.maxReadLength).isPositive().isLessThanOrEqualTo(limits.maxPacketLength);
+            assertThat(limits.maxWriteLength).isPositive().isLessThanOrEqualTo(limits.maxPacketLength);
+        }
+    }
+
+    @Test
+    void posixRename_movesAFile_butNeverReplacesOne() throws Exception {
+        try (MinaSftp client = gateway.mina(TestSftpGateway.ALICE)) {
+            SftpClient sftp = client.sftp();
+            upload(sftp, "/inbox/posix-a.bin", new byte[] {1, 2, 3});
+            upload(sftp, "/inbox/posix-b.bin", new byte[] {4});
+            OpenSSHPosixRenameExtension rename = sftp.getExtension(OpenSSHPosixRenameExtension.class);
+
+            rename.posixRename("/inbox/posix-a.bin", "/inbox/posix-c.bin");
+            assertThat(sftp.stat("/inbox/posix-c.bin").getSize()).isEqualTo(3);
+            assertThatThrownBy(() -> sftp.stat("/inbox/posix-a.bin")).isInstanceOf(SftpException.class);
+
+            assertThatThrownBy(() -> rename.posixRename("/inbox/posix-c.bin", "/inbox/posix-b.bin"))
+                    .isInstanceOf(SftpException.class);
+            assertThat(sftp.stat("/inbox/posix-b.bin").getSize()).as("the target is untouched").isEqualTo(1);
+            assertThat(sftp.stat("/inbox/posix-c.bin").getSize()).isEqualTo(3);
+        }
+        OpenSshSftp.Result openSsh = gateway.openSsh(TestSftpGateway.ALICE).batch(
+                "rename /inbox/posix-c.bin /inbox/posix-d.bin", "ls /inbox");
+        assertThat(openSsh.succeeded()).as(openSsh.output()).isTrue();
+        String listing = String.join("\n", openSsh.output().lines().filter(l -> !l.startsWith("sftp>")).toList());
+        assertThat(listing).contains("posix-d.bin").doesNotContain("posix-c.bin");
+    }
+
+    @Test
+    void checkFileHandle_hashesThePlaintext() throws Exception {
+        byte[] data = MinaTransferIT.random(150_000);
+        try (MinaSftp client = gateway.mina(TestSftpGateway.ALICE)) {
+            SftpClient sftp = client.sftp();
+            upload(sftp, "/inbox/check-handle.bin", data);
+            try (SftpClient.CloseableHandle handle = sftp.open("/inbox/check-handle.bin")) {
+                var result = sftp.getExtension(CheckFileHandleExtension.class)
+                        .checkFileHandle(handle, List.of("sha256"), 0, 0, 0);
+                assertThat(result.getKey()).isEqualTo("sha256");
+                assertThat(HexFormat.of().formatHex(result.getValue().iterator().next()))
+                        .isEqualTo(MinaTransferIT.sha256(data));
+            }
+        }
+    }
+
+    private static OpenSSHStatExtensionInfo statVfs(String user, String path) throws Exception {
+        try (MinaSftp client = MinaSftp.connect(gateway.port(), user, gateway.key(user))) {
+            return client.sftp().getExtension(OpenSSHStatPathExtension.class).stat(path);
+        }
+    }
+
+    private static void upload(SftpClient sftp, String path, byte[] data) throws Exception {
+        try (java.io.OutputStream out = sftp.write(path)) {
+            out.write(data);
+        }
+    }
+}
