@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.https.http.ApiHandler;
 import io.vaultgate.https.http.ConnectionLimit;
 import io.vaultgate.https.http.RequestHeaderTimeout;
@@ -23,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Wires one connection's pipeline and nothing else. TLS, idle timeout and HTTP framing run on the
  * network event loop; the chunked writer and the API handler run on {@code blocking}, because they call
- * into storage and authentication, which may block. The connection meters come first; the session id is put
- * in the logging MDC on the blocking executor, just before the handlers that log.
+ * into storage and authentication, which may block. The connection meters come first, then the per-address
+ * limit and the defender's verdict, both before TLS; the session id is put in the logging MDC on the blocking
+ * executor, just before the handlers that log.
  */
 public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -35,22 +37,20 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
     private final ChannelGroup connections;
     private final ConnectionLimit connectionLimit;
     private final HttpsConnections meters;
-
-    /** @param connections every accepted connection joins it, so that the server can close them all */
-    public HttpsInitializer(SslContext tls, HttpsSettings settings, EventExecutorGroup blocking, Dispatcher dispatcher,
-                            ChannelGroup connections) {
-        this(tls, settings, blocking, dispatcher, connections, HttpsConnections.none());
-    }
+    private final AccessControl access;
 
     /**
      * @param connections every accepted connection joins it, so that the server can close them all
      * @param meters      counts connections accepted and open ({@link HttpsConnections#registeredIn})
+     * @param access      the defender ({@code Authenticator.access()}): a banned or denied address is closed as
+     *                    soon as it connects, before any TLS work
      */
     public HttpsInitializer(SslContext tls, HttpsSettings settings, EventExecutorGroup blocking, Dispatcher dispatcher,
-                            ChannelGroup connections, HttpsConnections meters) {
+                            ChannelGroup connections, HttpsConnections meters, AccessControl access) {
         this.meters = meters;
+        this.access = access;
         this.connections = connections;
-        this.connectionLimit = new ConnectionLimit(settings.maxConnectionsPerAddress());
+        this.connectionLimit = new ConnectionLimit(settings.maxConnectionsPerAddress(), access);
         this.tls = tls;
         this.settings = settings;
         this.blocking = blocking;
@@ -78,6 +78,6 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast("bodyRate", new MinimumBodyRate(settings.minBodyBytesPerSecond(), settings.requestHeaderTimeout()));
         pipeline.addLast(blocking, "session", new SessionMdc());
         pipeline.addLast(blocking, "chunked", new ChunkedWriteHandler());
-        pipeline.addLast(blocking, "api", new ApiHandler(dispatcher));
+        pipeline.addLast(blocking, "api", new ApiHandler(dispatcher, access));
     }
 }

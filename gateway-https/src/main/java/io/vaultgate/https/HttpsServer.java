@@ -27,6 +27,7 @@ import io.vaultgate.https.auth.HttpAuthentication;
 import io.vaultgate.https.files.FilesApi;
 import io.vaultgate.https.files.SignedReceipts;
 import io.vaultgate.https.admin.AdminApi;
+import io.vaultgate.https.metrics.HttpsConnections;
 import io.vaultgate.https.operator.OperatorApi;
 import io.vaultgate.https.tls.ServerTls;
 import io.vaultgate.https.tus.TusApi;
@@ -77,7 +78,8 @@ public final class HttpsServer implements AutoCloseable {
     public static HttpsServer start(HttpsSettings settings, HttpsServices core)
             throws SSLException, InterruptedException {
         return start(settings, core.authenticator(), core.files(), core.ingest(), new OperatorApi(core.batches()),
-                core.admin().map(AdminApi::new).orElseGet(AdminApi::disabled), SignedReceipts.from(core.receipts()));
+                core.admin().map(AdminApi::new).orElseGet(AdminApi::disabled), SignedReceipts.from(core.receipts()),
+                core.meters());
     }
 
     /**
@@ -89,13 +91,13 @@ public final class HttpsServer implements AutoCloseable {
     public static HttpsServer start(HttpsSettings settings, Authenticator authenticator, FileService files,
                                     IngestService ingest) throws SSLException, InterruptedException {
         return start(settings, authenticator, files, ingest, OperatorApi.disabled(), AdminApi.disabled(),
-                SignedReceipts.NONE);
+                SignedReceipts.NONE, HttpsConnections.none());
     }
 
     @SuppressWarnings("deprecation") // RCVBUF_ALLOCATOR has no replacement in Netty 4.2.18 yet
     private static HttpsServer start(HttpsSettings settings, Authenticator authenticator, FileService files,
                                      IngestService ingest, OperatorApi operators, AdminApi admin,
-                                     SignedReceipts receipts)
+                                     SignedReceipts receipts, HttpsConnections meters)
             throws SSLException, InterruptedException {
         SslContext tls = ServerTls.serverContext(settings.tls(), settings.clientTls());
         Routes routes = new Routes(new HttpAuthentication(authenticator),
@@ -118,7 +120,8 @@ public final class HttpsServer implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 64 * 1024,
                             MAX_READ_BYTES))
-                    .childHandler(new HttpsInitializer(tls, settings, blocking, routes, connections))
+                    .childHandler(new HttpsInitializer(tls, settings, blocking, routes, connections, meters,
+                            authenticator.access()))
                     .bind(settings.bindAddress(), settings.port())
                     .sync()
                     .channel();

@@ -6,20 +6,24 @@ import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.receipt.CatalogReceipts;
 import io.vaultgate.https.admin.AdminServices;
+import io.vaultgate.https.metrics.HttpsConnections;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The core services the HTTPS listener calls, gathered so the composition root passes them in one place:
  * {@code new HttpsServices(core.authenticator(), core.files(), core.ingest(), core.batches(), core.receipts())},
- * plus {@link #withAdmin} for the administrators' API (without it, {@code /v1/admin} answers 404).
+ * plus {@link #withAdmin} for the administrators' API (without it, {@code /v1/admin} answers 404) and
+ * {@link #withMeters} for the connection meters (without them, nothing is counted). The defender that refuses
+ * banned addresses before their TLS handshake is the authenticator's {@link Authenticator#access()}.
  */
 public record HttpsServices(Authenticator authenticator, FileService files, IngestService ingest,
-                            BatchService batches, CatalogReceipts receipts, Optional<AdminServices> admin) {
+                            BatchService batches, CatalogReceipts receipts, Optional<AdminServices> admin,
+                            HttpsConnections meters) {
 
     public HttpsServices(Authenticator authenticator, FileService files, IngestService ingest, BatchService batches,
                          CatalogReceipts receipts) {
-        this(authenticator, files, ingest, batches, receipts, Optional.empty());
+        this(authenticator, files, ingest, batches, receipts, Optional.empty(), HttpsConnections.none());
     }
 
     public HttpsServices {
@@ -29,10 +33,16 @@ public record HttpsServices(Authenticator authenticator, FileService files, Inge
         Objects.requireNonNull(batches, "batches");
         Objects.requireNonNull(receipts, "receipts");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(meters, "meters");
     }
 
     /** These services with the administrators' API at {@code /v1/admin}. */
     public HttpsServices withAdmin(AdminServices services) {
-        return new HttpsServices(authenticator, files, ingest, batches, receipts, Optional.of(services));
+        return new HttpsServices(authenticator, files, ingest, batches, receipts, Optional.of(services), meters);
+    }
+
+    /** These services counting connections with {@code connections}, e.g. {@link HttpsConnections#registeredIn}. */
+    public HttpsServices withMeters(HttpsConnections connections) {
+        return new HttpsServices(authenticator, files, ingest, batches, receipts, admin, connections);
     }
 }

@@ -12,6 +12,7 @@ import io.vaultgate.core.pki.Pem;
 import io.vaultgate.https.ClientTls;
 import io.vaultgate.https.HttpsServer;
 import io.vaultgate.https.HttpsServices;
+import io.vaultgate.https.metrics.HttpsConnections;
 import io.vaultgate.https.HttpsSettings;
 import io.vaultgate.https.TlsMaterial;
 import io.vaultgate.https.admin.AdminServices;
@@ -196,7 +197,8 @@ public final class VaultgateApplication implements AutoCloseable {
             return HttpsServer.start(settings, new HttpsServices(core.authenticator(), core.files(), core.ingest(),
                     core.batches(), core.receipts())
                     .withAdmin(new AdminServices(core.administration(), core.sites(), core.keyRotation(),
-                            core.incidents().lockdown())));
+                            core.incidents().lockdown()))
+                    .withMeters(HttpsConnections.registeredIn(core.metrics().registry())));
         } catch (IOException e) {
             throw bindFailure("https.port", config.https().bind(), config.https().port(), e);
         } catch (InterruptedException e) {

@@ -76,6 +76,11 @@ public final class Administration {
         return updateTenant(id, tenant -> tenant.withQuota(quota));
     }
 
+    /** @param bytes the largest file the tenant's principals may upload; 0 for no limit of the tenant's own */
+    public Tenant setMaxFileSize(TenantId id, long bytes) {
+        return updateTenant(id, tenant -> tenant.withMaxFileSize(bytes));
+    }
+
     public Tenant setRetention(TenantId id, java.time.Duration retention) {
         return updateTenant(id, tenant -> tenant.withRetention(retention));
     }

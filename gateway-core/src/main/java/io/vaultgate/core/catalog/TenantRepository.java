@@ -21,21 +21,22 @@ public final class TenantRepository {
 
     private static final String COLUMNS =
             "id, name, status, quota_bytes, quota_files, retention_seconds, protocols, password_login, allowed_cidrs, "
-            + "created_at";
+            + "created_at, max_file_bytes";
 
     public void insert(Jdbc jdbc, Tenant tenant) throws SQLException {
-        jdbc.update("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        jdbc.update("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 tenant.id().value(), tenant.name(), tenant.status().name(), tenant.quota().maxBytes(),
                 tenant.quota().maxFiles(), tenant.retention().toSeconds(), protocols(tenant),
-                tenant.passwordLoginAllowed(), cidrs(tenant), tenant.createdAt().toEpochMilli());
+                tenant.passwordLoginAllowed(), cidrs(tenant), tenant.createdAt().toEpochMilli(), tenant.maxFileSize());
     }
 
     public void update(Jdbc jdbc, Tenant tenant) throws SQLException {
         jdbc.update("UPDATE tenants SET name = ?, status = ?, quota_bytes = ?, quota_files = ?, "
-                        + "retention_seconds = ?, protocols = ?, password_login = ?, allowed_cidrs = ? WHERE id = ?",
+                        + "retention_seconds = ?, protocols = ?, password_login = ?, allowed_cidrs = ?, "
+                        + "max_file_bytes = ? WHERE id = ?",
                 tenant.name(), tenant.status().name(), tenant.quota().maxBytes(), tenant.quota().maxFiles(),
                 tenant.retention().toSeconds(), protocols(tenant), tenant.passwordLoginAllowed(), cidrs(tenant),
-                tenant.id().value());
+                tenant.maxFileSize(), tenant.id().value());
     }
 
     public Optional<Tenant> find(Jdbc jdbc, TenantId id) throws SQLException {
@@ -65,6 +66,6 @@ public final class TenantRepository {
                 row.getBoolean("password_login"),
                 Arrays.stream(row.getString("allowed_cidrs").split(",")).filter(c -> !c.isEmpty()).map(Cidr::parse)
                         .toList(),
-                Instant.ofEpochMilli(row.getLong("created_at")));
+                Instant.ofEpochMilli(row.getLong("created_at")), row.getLong("max_file_bytes"));
     }
 }

@@ -33,7 +33,8 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * Opens uploads: resolves where the principal may write ({@link UploadTargets}), checks the tenant's status and quota, creates the catalog row with the
+ * Opens uploads: resolves where the principal may write ({@link UploadTargets}), checks the tenant's status, quota
+ * and maximum file size (an announced size at once, the bytes as they are written), creates the catalog row with the
  * file's freshly wrapped data key, and starts the encrypting writer on a pending object. A resume takes
  * the uploader's partial (atomically, so two connections cannot resume the same one) and continues it.
  */
@@ -82,10 +83,18 @@ public final class EncryptingIngestService implements IngestService {
 
     @Override
     public Upload open(Principal principal, VirtualPath path, UploadMode mode) {
+        return open(principal, path, mode, -1);
+    }
+
+    @Override
+    public Upload open(Principal principal, VirtualPath path, UploadMode mode, long announcedSize) {
         UploadTarget target = targets.resolve(principal, path);
         Tenant tenant = database.read(jdbc -> tenants.find(jdbc, target.tenant())).orElseThrow();
         if (!tenant.isActive()) {
             throw new GatewayException(Reason.TENANT_LOCKED, "the tenant is locked; uploads are refused");
+        }
+        if (announcedSize >= 0 && !tenant.allowsFileSize(announcedSize)) {
+            throw FileTooLarge.refuse(path + " (" + announcedSize + " bytes announced)", tenant.maxFileSize());
         }
         gate.enter();
         try {
@@ -162,7 +171,7 @@ public final class EncryptingIngestService implements IngestService {
                     ? OutOfOrderEnvelopeWriter.resume(dek, context, object.channel(), windowSegments, digest::update)
                     : OutOfOrderEnvelopeWriter.create(dek, context, object.channel(), windowSegments, digest::update);
             return metrics.metered(new EncryptingUpload(file, object, writer, digest, ledger, gate, tenant.quota(),
-                    usedByOthers, actor));
+                    tenant.maxFileSize(), usedByOthers, actor));
         } catch (IOException e) {
             closeQuietly(object);
             ledger.discard(file, actor, "storage failure");

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One upload in progress: plaintext writes are encrypted by an {@link OutOfOrderEnvelopeWriter} into a
- * pending object while the plaintext's SHA-256 is computed in order. Quota is checked on every write,
- * so an upload that would exceed it fails at once rather than at the end.
+ * pending object while the plaintext's SHA-256 is computed in order. Quota and the tenant's maximum file size
+ * are checked on every write, so an upload that would exceed either fails at once rather than at the end,
+ * and is discarded.
  */
 final class EncryptingUpload implements Upload {
 
@@ -32,13 +33,15 @@ final class EncryptingUpload implements Upload {
     private final UploadLedger ledger;
     private final UploadGate gate;
     private final Quota quota;
+    private final long maxFileSize;
     private final long bytesUsedByOthers;
     private final long resumeOffset;
     private final String actor;
     private Status status = Status.OPEN;
 
     EncryptingUpload(FileRecord file, PendingObject object, OutOfOrderEnvelopeWriter writer, MessageDigest digest,
-                     UploadLedger ledger, UploadGate gate, Quota quota, long bytesUsedByOthers, String actor) {
+                     UploadLedger ledger, UploadGate gate, Quota quota, long maxFileSize, long bytesUsedByOthers,
+                     String actor) {
         this.file = file;
         this.object = object;
         this.writer = writer;
@@ -46,6 +49,7 @@ final class EncryptingUpload implements Upload {
         this.ledger = ledger;
         this.gate = gate;
         this.quota = quota;
+        this.maxFileSize = maxFileSize;
         this.bytesUsedByOthers = bytesUsedByOthers;
         this.resumeOffset = writer.committedLength();
         this.actor = actor;
@@ -69,6 +73,10 @@ final class EncryptingUpload implements Upload {
                     + " is before the resume offset " + resumeOffset);
         }
         long end = offset + src.remaining();
+        if (maxFileSize != 0 && end > maxFileSize) {
+            discard("larger than the tenant's maximum file size");
+            throw FileTooLarge.refuse(file.path().toString(), maxFileSize);
+        }
         if (!quota.allowsBytes(bytesUsedByOthers + end)) {
             discard("quota exceeded");
             throw new GatewayException(Reason.QUOTA_EXCEEDED, file.path() + ": the tenant's storage quota of "

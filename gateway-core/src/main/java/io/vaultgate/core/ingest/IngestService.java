@@ -10,4 +10,16 @@ import io.vaultgate.core.path.VirtualPath;
 public interface IngestService {
 
     Upload open(Principal principal, VirtualPath path, UploadMode mode);
+
+    /**
+     * Like {@link #open(Principal, VirtualPath, UploadMode)} for a file whose final size the client announced
+     * before sending it (an HTTP {@code Content-Length}, a tus {@code Upload-Length}): a size above the
+     * tenant's maximum file size is refused here, before any byte is read, with reason {@code QUOTA_EXCEEDED}
+     * and a {@link FileTooLarge} cause. Writes past the limit fail whatever was announced.
+     *
+     * @param announcedSize the file's final size in bytes, or {@code -1} when not known in advance
+     */
+    default Upload open(Principal principal, VirtualPath path, UploadMode mode, long announcedSize) {
+        return open(principal, path, mode);
+    }
 }

@@ -18,8 +18,9 @@ public interface Upload extends AutoCloseable {
     long resumeOffset();
 
     /**
-     * Writes plaintext at {@code offset}. Fails with {@code QUOTA_EXCEEDED} as soon as a tenant quota
-     * would be exceeded, and with {@code INVALID_REQUEST} for a write outside the reorder window or before
+     * Writes plaintext at {@code offset}. Fails with {@code QUOTA_EXCEEDED} as soon as a tenant quota or the
+     * tenant's maximum file size would be exceeded (the upload is then discarded), and with
+     * {@code INVALID_REQUEST} for a write outside the reorder window or before
      * the resume offset.
      */
     void write(long offset, ByteBuffer src);

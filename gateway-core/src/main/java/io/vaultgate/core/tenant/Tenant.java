@@ -13,10 +13,12 @@ import java.util.Set;
  *
  * @param retention how long committed files are kept; {@link Duration#ZERO} keeps them until deleted
  * @param allowedSources networks its principals may connect from; empty allows any address
+ * @param maxFileSize    the largest single file its principals may upload, in plaintext bytes; {@code 0} for no
+ *                       limit of the tenant's own (the protocols' limits still apply)
  */
 public record Tenant(TenantId id, String name, TenantStatus status, Quota quota, Duration retention,
                      Set<Protocol> protocols, boolean passwordLoginAllowed, List<Cidr> allowedSources,
-                     Instant createdAt) {
+                     Instant createdAt, long maxFileSize) {
 
     public Tenant {
         Objects.requireNonNull(id, "id");
@@ -31,6 +33,15 @@ public record Tenant(TenantId id, String name, TenantStatus status, Quota quota,
         protocols = protocols.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(protocols));
         allowedSources = List.copyOf(allowedSources);
         Objects.requireNonNull(createdAt, "createdAt");
+        if (maxFileSize < 0) {
+            throw new IllegalArgumentException("tenant max file size must be >= 0 (0 = no limit), got " + maxFileSize);
+        }
+    }
+
+    /** A tenant without a file size limit of its own. */
+    public Tenant(TenantId id, String name, TenantStatus status, Quota quota, Duration retention,
+                  Set<Protocol> protocols, boolean passwordLoginAllowed, List<Cidr> allowedSources, Instant createdAt) {
+        this(id, name, status, quota, retention, protocols, passwordLoginAllowed, allowedSources, createdAt, 0);
     }
 
     /** A new active tenant allowing every protocol, key-based login only, no quota. */
@@ -39,13 +50,19 @@ public record Tenant(TenantId id, String name, TenantStatus status, Quota quota,
                 EnumSet.allOf(Protocol.class), false, List.of(), now);
     }
 
+    /** Whether a file of {@code bytes} plaintext bytes is within {@link #maxFileSize} (always, when it is 0). */
+    public boolean allowsFileSize(long bytes) {
+        return maxFileSize == 0 || bytes <= maxFileSize;
+    }
+
     /** Whether a connection from {@code address} may log in: any address when no CIDR is configured. */
     public boolean allowsSource(InetAddress address) {
         return allowedSources.isEmpty() || allowedSources.stream().anyMatch(cidr -> cidr.contains(address));
     }
 
     public Tenant withAllowedSources(List<Cidr> sources) {
-        return new Tenant(id, name, status, quota, retention, protocols, passwordLoginAllowed, sources, createdAt);
+        return new Tenant(id, name, status, quota, retention, protocols, passwordLoginAllowed, sources, createdAt,
+                maxFileSize);
     }
 
     public boolean isActive() {
@@ -54,21 +71,26 @@ public record Tenant(TenantId id, String name, TenantStatus status, Quota quota,
 
     public Tenant withPasswordLogin(boolean allowed) {
         return new Tenant(id, name, status, quota, retention, protocols, allowed,
-                allowedSources, createdAt);
+                allowedSources, createdAt, maxFileSize);
     }
 
     public Tenant withStatus(TenantStatus newStatus) {
         return new Tenant(id, name, newStatus, quota, retention, protocols, passwordLoginAllowed,
-                allowedSources, createdAt);
+                allowedSources, createdAt, maxFileSize);
     }
 
     public Tenant withRetention(Duration newRetention) {
         return new Tenant(id, name, status, quota, newRetention, protocols, passwordLoginAllowed,
-                allowedSources, createdAt);
+                allowedSources, createdAt, maxFileSize);
+    }
+
+    public Tenant withMaxFileSize(long bytes) {
+        return new Tenant(id, name, status, quota, retention, protocols, passwordLoginAllowed,
+                allowedSources, createdAt, bytes);
     }
 
     public Tenant withQuota(Quota newQuota) {
         return new Tenant(id, name, status, newQuota, retention, protocols, passwordLoginAllowed,
-                allowedSources, createdAt);
+                allowedSources, createdAt, maxFileSize);
     }
 }

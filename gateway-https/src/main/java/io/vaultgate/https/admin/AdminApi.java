@@ -131,8 +131,11 @@ public final class AdminApi {
 
     private static Result createTenant(AdminServices admin, Map<String, String> params, JsonBody body) {
         TenantId id = tenantId(body.string("id"));
-        Tenant tenant = admin.tenants().createTenant(id, body.optionalString("name").orElse(id.value()),
+        Optional<Long> maxFileBytes = nonNegative(body.optionalLong("maxFileBytes"), "maxFileBytes");
+        Tenant created = admin.tenants().createTenant(id, body.optionalString("name").orElse(id.value()),
                 body.bool("passwordLogin", false));
+        Tenant tenant = maxFileBytes.isPresent() && maxFileBytes.get() != 0
+                ? admin.tenants().setMaxFileSize(id, maxFileBytes.get()) : created;
         return new Result(HttpResponseStatus.CREATED, Json.object(json -> AdminJson.tenant(json, tenant)));
     }
 
@@ -151,6 +154,7 @@ public final class AdminApi {
         Optional<Duration> retention = nonNegative(body.optionalLong("retentionDays"), "retentionDays")
                 .map(Duration::ofDays);
         Optional<List<Cidr>> sources = body.optionalStrings("allowedSources").map(AdminApi::cidrs);
+        Optional<Long> maxFileBytes = nonNegative(body.optionalLong("maxFileBytes"), "maxFileBytes");
         Tenant changed = current;
         if (quotaBytes != current.quota().maxBytes() || quotaFiles != current.quota().maxFiles()) {
             changed = admin.tenants().setQuota(current.id(), new Quota(quotaBytes, quotaFiles));
@@ -160,6 +164,9 @@ public final class AdminApi {
         }
         if (sources.isPresent()) {
             changed = admin.tenants().setAllowedSources(current.id(), sources.get());
+        }
+        if (maxFileBytes.isPresent() && maxFileBytes.get() != current.maxFileSize()) {
+            changed = admin.tenants().setMaxFileSize(current.id(), maxFileBytes.get());
         }
         Tenant result = changed;
         return ok(Json.object(json -> AdminJson.tenant(json, result)));

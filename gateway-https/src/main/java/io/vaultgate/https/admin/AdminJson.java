@@ -20,6 +20,7 @@ final class AdminJson {
         json.writeStringField("status", tenant.status().name());
         json.writeNumberField("quotaBytes", tenant.quota().maxBytes());
         json.writeNumberField("quotaFiles", tenant.quota().maxFiles());
+        json.writeNumberField("maxFileBytes", tenant.maxFileSize());
         json.writeNumberField("retentionDays", tenant.retention().toDays());
         json.writeBooleanField("passwordLogin", tenant.passwordLoginAllowed());
         json.writeArrayFieldStart("protocols");

@@ -20,7 +20,8 @@ import io.vaultgate.https.http.Reply;
 
 /**
  * {@code PUT /v1/files/{path}}: the body streams through {@link Upload#write} chunk by chunk and is never
- * held whole. The announced {@code Content-Length} and any RFC 9530 digest are checked before the commit;
+ * held whole. A {@code Content-Length} over the listener's or the tenant's limit is refused (413) before any
+ * of the body is read. The announced {@code Content-Length} and any RFC 9530 digest are checked before the commit;
  * a mismatch aborts and nothing becomes visible. A plain PUT is all-or-nothing: if the connection drops
  * mid-body the upload is aborted, not suspended, because a PUT client retries the whole request (and
  * {@link UploadMode#CREATE} would discard a partial anyway); resumable uploads are tus's job.
@@ -53,7 +54,7 @@ public final class UploadExchange implements Exchange {
                     "request body is larger than allowed (" + maxBytes + " bytes)");
         }
         DigestCheck digest = DigestCheck.forRequest(request.headers());
-        Upload upload = ingest.open(principal, path, UploadMode.CREATE);
+        Upload upload = ingest.open(principal, path, UploadMode.CREATE, declared);
         return new UploadExchange(reply, upload, declared, digest, maxBytes, receipts);
     }
 

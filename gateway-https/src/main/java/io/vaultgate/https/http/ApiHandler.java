@@ -16,6 +16,8 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.auth.AccessControl;
+import io.vaultgate.core.defender.Offence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,19 +28,27 @@ import org.slf4j.LoggerFactory;
  * so the network thread decrypts one read ahead while this one is stored, and never more: memory per
  * connection stays at about two reads, whatever the upload size. Otherwise the socket is read again
  * only after the previous read was handled (and a streamed download was written). Every failure becomes one response
- * through {@link ErrorResponses}.
+ * through {@link ErrorResponses}; a path that tries to leave the namespace also scores against the source address.
  */
 public final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
 
     private final Dispatcher dispatcher;
+    private final AccessControl access;
     private Reply reply;
     private Exchange exchange;
     private boolean readAhead;
 
+    /** Reports no offences. */
     public ApiHandler(Dispatcher dispatcher) {
+        this(dispatcher, AccessControl.open());
+    }
+
+    /** @param access told of every request whose path tries to leave the namespace ({@link PathEscape}) */
+    public ApiHandler(Dispatcher dispatcher, AccessControl access) {
         this.dispatcher = dispatcher;
+        this.access = access;
     }
 
     @Override
@@ -110,6 +120,9 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         try {
             step.run();
         } catch (GatewayException e) {
+            if (PathEscape.in(e)) {
+                access.offence(Peer.address(ctx.channel().remoteAddress()), Offence.PATH_ESCAPE);
+            }
             failWith(ctx, ErrorResponses.of(e), e.reason() == GatewayException.Reason.INTERNAL ? e : null);
         } catch (HttpProblem e) {
             failWith(ctx, ErrorResponses.of(e), null);

@@ -6,6 +6,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN;
 import static io.netty.handler.codec.http.HttpResponseStatus.INSUFFICIENT_STORAGE;
 import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR;
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
+import static io.netty.handler.codec.http.HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
 import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
 
 import io.netty.buffer.Unpooled;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.ingest.FileTooLarge;
 import io.vaultgate.core.policy.PolicyNotAcknowledged;
 import java.util.Locale;
 
@@ -30,6 +32,7 @@ public final class ErrorResponses {
     public static final String PROBLEM_JSON = "application/problem+json";
     public static final String TYPE_PREFIX = "urn:vaultgate:problem:";
     public static final String POLICY_NOT_ACKNOWLEDGED = "policy-not-acknowledged";
+    public static final String PAYLOAD_TOO_LARGE = "payload-too-large";
 
     private ErrorResponses() {
     }
@@ -54,8 +57,13 @@ public final class ErrorResponses {
     /**
      * A refusal for want of a data-handling policy acknowledgement has its own type,
      * {@code policy-not-acknowledged}, wherever it happens (claim or download), so clients can show the policy.
+     * A file over its tenant's maximum size is {@code 413 payload-too-large}, like a body over the listener's
+     * limit, rather than the {@code 507} of a full quota.
      */
     public static FullHttpResponse of(GatewayException failure) {
+        if (failure.getCause() instanceof FileTooLarge) {
+            return problem(REQUEST_ENTITY_TOO_LARGE, PAYLOAD_TOO_LARGE, failure.clientMessage(), null);
+        }
         String type = failure.getCause() instanceof PolicyNotAcknowledged ? POLICY_NOT_ACKNOWLEDGED
                 : type(failure.reason());
         return problem(status(failure.reason()), type, failure.clientMessage(), null);

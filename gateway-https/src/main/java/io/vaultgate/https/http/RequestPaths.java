@@ -20,7 +20,19 @@ public final class RequestPaths {
     }
 
     public static VirtualPath toVirtualPath(String rawPath) {
-        return PathPolicy.parse("/" + percentDecode(rawPath));
+        return parse("/" + percentDecode(rawPath));
+    }
+
+    /**
+     * {@link PathPolicy#parse} of an already decoded path (e.g. from upload metadata); a refusal because the
+     * path tries to leave the namespace carries a {@link PathEscape} cause, for the defender.
+     */
+    public static VirtualPath parse(String path) {
+        try {
+            return PathPolicy.parse(path);
+        } catch (GatewayException refused) {
+            throw PathEscape.mark(refused, path);
+        }
     }
 
     public static String percentDecode(String raw) {

@@ -14,11 +14,11 @@ import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
-import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.https.files.SignedReceipts;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Reply;
+import io.vaultgate.https.http.RequestPaths;
 import io.vaultgate.https.http.Route;
 import java.util.List;
 import java.util.Map;
@@ -108,8 +108,8 @@ public final class TusApi {
             throw HttpProblem.badRequest("Upload-Metadata needs 'path' (e.g. inbox/a.csv) or 'filename'");
         }
         // metadata values are base64, not URL-encoded: hand them to the path policy as they are
-        TusUploadId id = new TusUploadId(length, PathPolicy.parse("/" + target));
-        Upload upload = ingest.open(principal, id.path(), UploadMode.CREATE);
+        TusUploadId id = new TusUploadId(length, RequestPaths.parse("/" + target));
+        Upload upload = ingest.open(principal, id.path(), UploadMode.CREATE, length);
         try {
             if (length == 0) {
                 upload.commit();

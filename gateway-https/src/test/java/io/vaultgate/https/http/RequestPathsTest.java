@@ -25,6 +25,21 @@ class RequestPathsTest {
                 e -> assertThat(e.reason()).isEqualTo(GatewayException.Reason.INVALID_PATH));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"../..", "%2e%2e/%2e%2e/etc", "inbox/..%2f..%2f..%2fx", "inbox/../../x", "inbox/%00x",
+            "inbox/a%5cb"})
+    void escapesFromTheNamespace_areMarkedForTheDefender(String raw) {
+        assertThatThrownBy(() -> RequestPaths.toVirtualPath(raw)).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(PathEscape.in(e)).isTrue());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"inbox/a.", "inbox/%", "inbox/%FF", "inbox/..a/%20"})
+    void otherInvalidPaths_areNotEscapes(String raw) {
+        assertThatThrownBy(() -> RequestPaths.toVirtualPath(raw)).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(PathEscape.in(e)).isFalse());
+    }
+
     @org.junit.jupiter.api.Test
     void rawUtf8BytesInTheRequestLine_areDecoded() {
         String latin1 = new String("inbox/é".getBytes(java.nio.charset.StandardCharsets.UTF_8),

@@ -95,6 +95,25 @@ class AdminApiIT {
     }
 
     @Test
+    void maxFileBytes_isSetOverTheApi_andRefusesALargerUpload() throws Exception {
+        HttpResponse<String> created = send(adminToken, "POST", "/v1/admin/tenants",
+                "{\"id\":\"initech\",\"maxFileBytes\":4096}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.body()).contains("\"maxFileBytes\":4096");
+
+        assertThat(send(adminToken, "PATCH", "/v1/admin/tenants/acme", "{\"maxFileBytes\":-1,\"quotaFiles\":5}")
+                .statusCode()).as("a negative size").isEqualTo(400);
+        HttpResponse<String> changed = send(adminToken, "PATCH", "/v1/admin/tenants/acme", "{\"maxFileBytes\":10}");
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+        assertThat(changed.body()).contains("\"maxFileBytes\":10", "\"quotaFiles\":0");
+
+        HttpResponse<String> tooLarge = send(gateway.token(), "PUT", "/v1/files/inbox/eleven.txt", "eleven byte");
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(tooLarge.body()).contains("payload-too-large", "10 bytes");
+        assertThat(send(gateway.token(), "PUT", "/v1/files/inbox/ten.txt", "ten bytes!").statusCode()).isEqualTo(201);
+    }
+
+    @Test
     void lockdownOverTheApi_refusesTheTenantsLogins_untilUnlocked() throws Exception {
         assertThat(send(gateway.token(), "GET", "/v1/files/inbox/", null).statusCode()).isEqualTo(200);
 

@@ -8,6 +8,7 @@ import io.vaultgate.https.HttpsServer;
 import io.vaultgate.https.HttpsServices;
 import io.vaultgate.https.HttpsSettings;
 import io.vaultgate.https.admin.AdminServices;
+import io.vaultgate.https.metrics.HttpsConnections;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * A real core over a temporary directory behind a real HTTPS server on 127.0.0.1 and a random port,
- * with one tenant ({@code acme}) and one client account ({@code alice}) holding an API token.
+ * with one tenant ({@code acme}) and one client account ({@code alice}) holding an API token; the connection
+ * meters are registered in the core's registry and the core's defender guards the listener.
  */
 public final class TestGateway implements AutoCloseable {
 
@@ -51,7 +53,8 @@ public final class TestGateway implements AutoCloseable {
         HttpsServer server = HttpsServer.start(settings, new HttpsServices(gateway.authenticator(), gateway.files(),
                 gateway.ingest(), gateway.batches(), gateway.receipts())
                 .withAdmin(new AdminServices(gateway.administration(), gateway.sites(), gateway.keyRotation(),
-                        gateway.incidents().lockdown())));
+                        gateway.incidents().lockdown()))
+                .withMeters(HttpsConnections.registeredIn(gateway.metrics().registry())));
         return new TestGateway(core, tls, server, token, principal);
     }
 

@@ -31,6 +31,10 @@ public final class TenantCommand {
         @Option(names = "--allow-password", description = "Let this tenant's accounts log in with passwords.")
         boolean allowPassword;
 
+        @Option(names = "--max-file-size", paramLabel = "SIZE",
+                description = "Largest file its accounts may upload, e.g. 10GiB; 0 = no limit of its own (default).")
+        String maxFileSize;
+
         Add(Map<String, String> env) {
             super(env);
         }
@@ -38,15 +42,21 @@ public final class TenantCommand {
         @Override
         int run(GatewayCore core, PrintWriter out) {
             Administration admin = core.administration();
+            long maxFileBytes = maxFileSize == null ? 0 : DataSize.parse(maxFileSize).bytes();
             Tenant tenant = admin.createTenant(TenantId.of(id), name == null ? id : name, allowPassword);
+            if (maxFileBytes != 0) {
+                admin.setMaxFileSize(tenant.id(), maxFileBytes);
+            }
             out.println("Created tenant " + tenant.id() + " (" + tenant.name() + ")");
             return 0;
         }
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
-            description = {"Change a tenant's quota, retention, or allowed and denied source networks.",
-                    "Example: vaultgate tenant set acme --quota-bytes 500GiB --quota-files 100000 --retention 30d"})
+            description = {"Change a tenant's quota, maximum file size, retention, or allowed and denied source "
+                    + "networks.",
+                    "Example: vaultgate tenant set acme --quota-bytes 500GiB --quota-files 100000 --max-file-size 10GiB "
+                            + "--retention 30d"})
     static final class Set extends CoreTask {
         @Parameters(paramLabel = "ID")
         String id;
@@ -56,6 +66,10 @@ public final class TenantCommand {
 
         @Option(names = "--quota-files", paramLabel = "N", description = "File count limit; 0 = none.")
         Long quotaFiles;
+
+        @Option(names = "--max-file-size", paramLabel = "SIZE",
+                description = "Largest file its accounts may upload, e.g. 10GiB; 0 = no limit of its own.")
+        String maxFileSize;
 
         @Option(names = "--allow-sources", paramLabel = "CIDR[,CIDR...]",
                 description = "Networks the tenant's logins may come from, e.g. 203.0.113.0/24,2001:db8::/32; "
@@ -85,6 +99,9 @@ public final class TenantCommand {
                 admin.setQuota(tenant, new Quota(
                         quotaBytes == null ? current.quota().maxBytes() : DataSize.parse(quotaBytes).bytes(),
                         quotaFiles == null ? current.quota().maxFiles() : quotaFiles));
+            }
+            if (maxFileSize != null) {
+                admin.setMaxFileSize(tenant, DataSize.parse(maxFileSize).bytes());
             }
             if (allowSources != null) {
                 admin.setAllowedSources(tenant, java.util.Arrays.stream(allowSources.split(","))
@@ -143,6 +160,7 @@ public final class TenantCommand {
             out.println("password login:  " + (tenant.passwordLoginAllowed() ? "allowed" : "refused"));
             out.println("quota bytes:     " + limit.apply(tenant.quota().maxBytes()));
             out.println("quota files:     " + limit.apply(tenant.quota().maxFiles()));
+            out.println("max file size:   " + limit.apply(tenant.maxFileSize()));
             out.println("retention:       " + (tenant.retention().isZero() ? "until deleted"
                     : tenant.retention().toHours() % 24 == 0 ? tenant.retention().toDays() + "d"
                     : tenant.retention().toHours() + "h"));
