@@ -85,6 +85,11 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
         }
     }
 
+    /** Drops an answer MINA did not ask for within the request it was made for (it is never reused later). */
+    void forgetPrecheck(ServerSession session) {
+        session.removeAttribute(PRECHECKED);
+    }
+
     private boolean accept(ServerSession session, String method, AuthResult result) {
         metrics.login(method, result instanceof AuthResult.Success);
         if (result instanceof AuthResult.Success success) {

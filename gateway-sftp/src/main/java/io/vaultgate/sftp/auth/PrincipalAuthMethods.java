@@ -83,7 +83,11 @@ public final class PrincipalAuthMethods implements ServiceFactory {
             if (delegate == null) {
                 use(keyOnly);
             }
-            delegate.process(cmd, buffer);
+            try {
+                delegate.process(cmd, buffer);
+            } finally {
+                keys.forgetPrecheck(session);
+            }
         }
 
         /** Whether the principal of this request needs the TOTP step; empty while that is not known. */

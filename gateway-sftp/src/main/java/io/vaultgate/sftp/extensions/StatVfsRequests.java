@@ -113,7 +113,7 @@ final class StatVfsRequests implements ChannelDataReceiver {
                 heldIsHeader = false;
                 return 0;
             }
-            skip = length - 1;
+            skip = Math.max(0, length - 1);
         } else {
             rewriteIfStatVfs(packet);
         }
