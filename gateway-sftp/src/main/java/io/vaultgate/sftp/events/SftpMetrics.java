@@ -3,7 +3,9 @@ package io.vaultgate.sftp.events;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
@@ -16,13 +18,22 @@ public final class SftpMetrics implements SessionListener {
 
     private final MeterRegistry registry;
     private final AtomicInteger open = new AtomicInteger();
+    private final Counter connections;
     private final Counter bytesIn;
     private final Counter bytesOut;
+    /** One counter per outcome, registered up front: no meter look-up per file. */
+    private final Map<Transfer, Counter> transfers = new EnumMap<>(Transfer.class);
 
     public SftpMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.bytesIn = bytes("in");
         this.bytesOut = bytes("out");
+        this.connections = Counter.builder("vaultgate.sftp.connections").description("SSH connections accepted")
+                .register(registry);
+        for (Transfer outcome : Transfer.values()) {
+            transfers.put(outcome, Counter.builder("vaultgate.sftp.transfers").description("file transfers by outcome")
+                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(registry));
+        }
         Gauge.builder("vaultgate.sftp.connections.open", open, AtomicInteger::get)
                 .description("SSH connections currently open").register(registry);
     }
@@ -30,8 +41,7 @@ public final class SftpMetrics implements SessionListener {
     @Override
     public void sessionCreated(Session session) {
         open.incrementAndGet();
-        Counter.builder("vaultgate.sftp.connections").description("SSH connections accepted")
-                .register(registry).increment();
+        connections.increment();
     }
 
     @Override
@@ -48,8 +58,7 @@ public final class SftpMetrics implements SessionListener {
 
     /** One finished transfer handle. */
     public void transfer(Transfer outcome) {
-        Counter.builder("vaultgate.sftp.transfers").description("file transfers by outcome")
-                .tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(registry).increment();
+        transfers.get(outcome).increment();
     }
 
     public void bytesIn(long n) {
