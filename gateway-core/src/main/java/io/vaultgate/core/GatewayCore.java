@@ -32,6 +32,8 @@ import io.vaultgate.core.catalog.TokenRepository;
 import io.vaultgate.core.defender.Defender;
 import io.vaultgate.core.defender.LoginLockouts;
 import io.vaultgate.core.mfa.Mfa;
+import io.vaultgate.core.node.NodeSettings;
+import io.vaultgate.core.node.Nodes;
 import io.vaultgate.core.session.LiveSessions;
 import io.vaultgate.core.session.SessionReaper;
 import io.vaultgate.core.files.CatalogFileService;
@@ -64,11 +66,11 @@ import java.util.Optional;
  * The protocol-agnostic core, assembled from the three resources the composition root chooses: a
  * catalog database, an object store and a key provider. Front-ends use only the services exposed here.
  */
-public final class GatewayCore {
+public final class GatewayCore implements AutoCloseable {
 
     /** Tunables of the core, validated by the configuration layer. */
     public record Settings(Duration partialExpiry, int reorderWindowSegments, Duration batchLease,
-                           CheckpointPolicy auditCheckpoints, AccessPolicy access) {
+                           CheckpointPolicy auditCheckpoints, AccessPolicy access, NodeSettings node) {
         public Settings(Duration partialExpiry, int reorderWindowSegments) {
             this(partialExpiry, reorderWindowSegments, Duration.ofHours(1));
         }
@@ -82,9 +84,19 @@ public final class GatewayCore {
             this(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, AccessPolicy.defaults());
         }
 
+        public Settings(Duration partialExpiry, int reorderWindowSegments, Duration batchLease,
+                        CheckpointPolicy auditCheckpoints, AccessPolicy access) {
+            this(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, access, NodeSettings.ofProcess());
+        }
+
+        /** The same settings for node {@code node} of a cluster (by default a process of its own). */
+        public Settings withNode(NodeSettings node) {
+            return new Settings(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, access, node);
+        }
+
         /** The same settings with this defender, MFA, banner and session-check policy. */
         public Settings withAccess(AccessPolicy policy) {
-            return new Settings(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, policy);
+            return new Settings(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, policy, node);
         }
 
         public Settings {
@@ -98,6 +110,7 @@ public final class GatewayCore {
                 throw new IllegalArgumentException("the batch lease must be positive");
             }
             java.util.Objects.requireNonNull(access, "access");
+            java.util.Objects.requireNonNull(node, "node");
         }
     }
 
@@ -119,12 +132,14 @@ public final class GatewayCore {
     private final CoreHealth health;
     private final Forwarding forwarding;
     private final IncidentResponse incidents;
+    private final Nodes nodes;
+    private final SessionReaper reaper;
 
     private GatewayCore(Authenticator authenticator, FileService files, IngestService ingest, BatchService batches,
                         Administration administration, SiteAdministration sites, Recovery recovery,
                         Retention retention, UploadGate uploads, CatalogAuditLog audit, CatalogReceipts receipts,
                         KeyRotation keyRotation, CoreMetrics metrics, CoreHealth health, Forwarding forwarding,
-                        IncidentResponse incidents) {
+                        IncidentResponse incidents, Nodes nodes, SessionReaper reaper) {
         this.authenticator = authenticator;
         this.files = files;
         this.ingest = ingest;
@@ -141,6 +156,8 @@ public final class GatewayCore {
         this.health = health;
         this.forwarding = forwarding;
         this.incidents = incidents;
+        this.nodes = nodes;
+        this.reaper = reaper;
     }
 
     /**
@@ -174,7 +191,8 @@ public final class GatewayCore {
         Outbox outbox = new Outbox(database, RetryPolicy.defaults(), random);
         DecryptingFileOpener opener = new DecryptingFileOpener(database, fileRows, store, keys);
         UploadLedger ledger = new UploadLedger(database, fileRows, store, shredder,
-                new Router(routes, batches, outbox, random), audit, receipts, clock, metrics.transfers());
+                new Router(routes, batches, outbox, random), audit, receipts, clock, metrics.transfers(),
+                settings.node().id());
         AccessPolicy accessPolicy = settings.access();
         Defender defender = new Defender(database, audit, accessPolicy.defender(), clock, metrics.registry());
         LiveSessions liveSessions = new LiveSessions(clock);
@@ -185,18 +203,20 @@ public final class GatewayCore {
                         Optional.of(new LoginLockouts(database, audit, defender, clock)), Optional.of(mfa)), audit,
                 username -> database.read(jdbc -> accounts.findByUsername(jdbc, username)).map(Account::tenant), clock,
                 metrics.auth()), access);
-        new SessionReaper(database, liveSessions, accessPolicy.sessionCheck()).start();
+        SessionReaper reaper = new SessionReaper(database, liveSessions, accessPolicy.sessionCheck()).start();
+        Recovery recovery = new Recovery(database, tenants, fileRows, store, keys, shredder, settings.partialExpiry(),
+                settings.node(), clock);
         return new GatewayCore(authenticator,
                 metrics.transfers().metered(new CatalogFileService(database, fileRows, new DirectoryRepository(),
                         batches, shredder, opener, audit, clock)),
                 new EncryptingIngestService(database, tenants, fileRows, batches, store, keys, ledger, gate,
-                        settings.reorderWindowSegments(), random, clock, metrics.transfers()),
+                        settings.reorderWindowSegments(), random, clock, metrics.transfers(), settings.node().id()),
                 new BatchService(database, batches, routes, tenants, settings.batchLease(), audit, clock,
                         new Policies(database, tenants, operators, routes, audit, CLI, clock)),
                 new Administration(database, tenants, accounts, tokens, keys, hasher, random, audit, CLI, clock),
                 new SiteAdministration(database, tenants, accounts, operators, routes, tokens, random, audit, CLI,
                         clock),
-                new Recovery(database, tenants, fileRows, store, keys, shredder, settings.partialExpiry(), clock),
+                recovery,
                 new Retention(database, tenants, fileRows, shredder, clock), gate, audit, receipts,
                 new KeyRotation(database, tenants, fileRows, keys, audit, CLI, clock), metrics,
                 new CoreHealth(database, store, random),
@@ -208,7 +228,9 @@ public final class GatewayCore {
                         new Revocation(database, audit, liveSessions, random, clock),
                         new AccountExpiry(database, audit, clock),
                         new io.vaultgate.core.admin.DeniedSourceAdministration(database, audit, clock), mfa,
-                        liveSessions));
+                        liveSessions),
+                new Nodes(database, settings.node(), dead -> recovery.recoverUploadsOf(dead)
+                        + outbox.releaseLeasesOf(dead, clock.instant()), clock), reaper);
     }
 
     public Authenticator authenticator() {
@@ -242,6 +264,20 @@ public final class GatewayCore {
 
     public Recovery recovery() {
         return recovery;
+    }
+
+    /** The nodes sharing the catalog; a serving node joins them before its recovery. */
+    public Nodes nodes() {
+        return nodes;
+    }
+
+    /**
+     * Stops the core's own background work (the session reaper). The catalog, store and keys belong to whoever
+     * opened them and are closed by it, after this.
+     */
+    @Override
+    public void close() {
+        reaper.close();
     }
 
     /** The hash-chained audit log, for checkpoints and verification. */

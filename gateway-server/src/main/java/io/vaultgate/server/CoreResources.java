@@ -3,7 +3,10 @@ package io.vaultgate.server;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.core.audit.AuditSigningKey;
+import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.metrics.CoreMetrics;
+import io.vaultgate.core.node.NodeSettings;
+import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.format.EnvelopeFormat;
 import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
@@ -18,15 +21,20 @@ import java.util.Map;
 
 /**
  * The core opened over a data directory: key provider, catalog and object store, in that order, closed
- * in reverse. Admin subcommands use it alone; {@code run} puts the front-ends on top of it.
+ * in reverse (the catalog's connection pool and the S3 client included). Admin subcommands use it alone;
+ * {@code run} puts the front-ends on top of it.
  */
 public final class CoreResources implements AutoCloseable {
 
     private final KeystoreKeyProvider keys;
+    private final Database database;
+    private final ObjectStore store;
     private final GatewayCore core;
 
-    private CoreResources(KeystoreKeyProvider keys, GatewayCore core) {
+    private CoreResources(KeystoreKeyProvider keys, Database database, ObjectStore store, GatewayCore core) {
         this.keys = keys;
+        this.database = database;
+        this.store = store;
         this.core = core;
     }
 
@@ -37,6 +45,12 @@ public final class CoreResources implements AutoCloseable {
 
     /** As {@link #open(VaultgateConfig, Map)}, with the core's meters reported to {@code metrics}. */
     public static CoreResources open(VaultgateConfig config, Map<String, String> env, CoreMetrics metrics) {
+        return open(config, env, metrics, NodeSettings.ofProcess());
+    }
+
+    /** As {@link #open(VaultgateConfig, Map, CoreMetrics)}, as node {@code node} of the cluster ({@code run}). */
+    public static CoreResources open(VaultgateConfig config, Map<String, String> env, CoreMetrics metrics,
+                                     NodeSettings node) {
         DataDirectory home = new DataDirectory(config);
         if (!home.isInitialized()) {
             throw new StartupException("home " + home.home(), "not initialized (no catalog or keystore)",
@@ -52,20 +66,24 @@ public final class CoreResources implements AutoCloseable {
         } finally {
             secret.destroy();
         }
+        Database database = null;
+        ObjectStore store = null;
         try {
-            return new CoreResources(keys, assemble(config, env, keys, metrics));
+            database = CatalogDatabase.open(config, env);
+            store = ObjectStores.open(config, env);
+            return new CoreResources(keys, database, store, assemble(config, database, store, keys, metrics, node));
         } catch (StartupException e) {
-            keys.close();
+            closeAll(store, database, keys);
             throw e;
         } catch (IOException | RuntimeException e) {
-            keys.close();
+            closeAll(store, database, keys);
             throw new StartupException("storage.path " + config.storageRoot(), e.getMessage(),
                     "check that the directory is writable", e);
         }
     }
 
-    static GatewayCore assemble(VaultgateConfig config, Map<String, String> env, KeystoreKeyProvider keys,
-                                CoreMetrics metrics) throws IOException {
+    private static GatewayCore assemble(VaultgateConfig config, Database database, ObjectStore store,
+                                        KeystoreKeyProvider keys, CoreMetrics metrics, NodeSettings node) {
         int window = config.uploads().reorderWindowSegments(EnvelopeFormat.DEFAULT_SEGMENT_SIZE);
         SecureRandom random = new SecureRandom();
         AuditSigningKey auditKey;
@@ -75,9 +93,9 @@ public final class CoreResources implements AutoCloseable {
             throw new StartupException("audit key " + new DataDirectory(config).auditSigningKey(), e.getMessage(),
                     "run `vaultgate init`, and check the file's owner and mode (0600)", e);
         }
-        return GatewayCore.assemble(CatalogDatabase.open(config, env),
-                ObjectStores.open(config, env), keys, auditKey,
-                new GatewayCore.Settings(config.uploads().partialExpiry(), window).withAccess(config.access().policy()),
+        return GatewayCore.assemble(database, store, keys, auditKey,
+                new GatewayCore.Settings(config.uploads().partialExpiry(), window).withAccess(config.access().policy())
+                        .withNode(node),
                 random, Clock.systemUTC(),
                 metrics);
     }
@@ -102,6 +120,29 @@ public final class CoreResources implements AutoCloseable {
 
     @Override
     public void close() {
-        keys.close();
+        core.close();
+        closeAll(store, database, keys);
+    }
+
+    /** Closes each of {@code resources} that was opened, in the order given, even if one fails. */
+    private static void closeAll(Object... resources) {
+        RuntimeException failure = null;
+        for (Object resource : resources) {
+            if (resource instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    if (failure == null) {
+                        failure = new IllegalStateException("closing " + resource.getClass().getSimpleName()
+                                + " failed", e);
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 }

@@ -7,6 +7,9 @@ import io.vaultgate.core.forward.Forwarder;
 import io.vaultgate.core.forward.ForwarderSettings;
 import io.vaultgate.core.metrics.CheckResult;
 import io.vaultgate.core.metrics.CoreMetrics;
+import io.vaultgate.core.node.NodeIdInUse;
+import io.vaultgate.core.node.NodePresence;
+import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.core.pki.Pem;
 import io.vaultgate.https.ClientTls;
@@ -62,12 +65,14 @@ public final class VaultgateApplication implements AutoCloseable {
     private final AtomicBoolean stopping;
     private final Maintenance maintenance;
     private final Forwarder forwarder;
+    private final NodePresence node;
 
-    private VaultgateApplication(VaultgateConfig config, CoreResources resources, Forwarder forwarder,
-                                 Optional<SftpFrontEnd> sftp, Optional<HttpsServer> https, Optional<OpsListener> ops,
-                                 AtomicBoolean stopping) {
+    private VaultgateApplication(VaultgateConfig config, CoreResources resources, NodePresence node,
+                                 Forwarder forwarder, Optional<SftpFrontEnd> sftp, Optional<HttpsServer> https,
+                                 Optional<OpsListener> ops, AtomicBoolean stopping) {
         this.config = config;
         this.resources = resources;
+        this.node = node;
         this.forwarder = forwarder;
         this.sftp = sftp;
         this.https = https;
@@ -85,27 +90,31 @@ public final class VaultgateApplication implements AutoCloseable {
         Initializer.Report report = new Initializer().initialize(config, env);
         report.created().forEach(item -> LOG.info("init: created {}", item));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        String nodeId = NodeId.stable(home.home());
         CoreResources resources = CoreResources.open(config, env,
-                new CoreMetrics(registry, OpsListener.tenantLabels(config.ops()), Clock.systemUTC()));
+                new CoreMetrics(registry, OpsListener.tenantLabels(config.ops()), Clock.systemUTC()),
+                NodeSettings.of(nodeId));
         Optional<SftpFrontEnd> sftp = Optional.empty();
         Optional<HttpsServer> https = Optional.empty();
         AtomicBoolean stopping = new AtomicBoolean();
         Forwarder forwarder = null;
+        NodePresence node = null;
         try {
+            node = joinCluster(resources.core());
             resources.core().recovery().run();
             GatewayCore core = resources.core();
-            forwarder = core.forwarding().forwarder(ForwarderSettings.defaults(), NodeId.stable(home.home()),
-                    registry);
+            forwarder = core.forwarding().forwarder(ForwarderSettings.defaults(), nodeId, registry);
             forwarder.start();
             sftp = config.sftp().enabled() ? Optional.of(startSftp(config, home, core, registry)) : Optional.empty();
             https = config.https().enabled() ? Optional.of(startHttps(config, home, core)) : Optional.empty();
             Optional<OpsListener> ops = config.ops().enabled()
                     ? Optional.of(startOps(config, core, registry, sftp, https, stopping)) : Optional.empty();
-            return new VaultgateApplication(config, resources, forwarder, sftp, https, ops, stopping);
+            return new VaultgateApplication(config, resources, node, forwarder, sftp, https, ops, stopping);
         } catch (IOException e) {
             https.ifPresent(HttpsServer::close);
             sftp.ifPresent(SftpFrontEnd::close);
             closeQuietly(forwarder);
+            closeQuietly(node);
             resources.close();
             throw new StartupException("storage.path " + config.storageRoot(), "recovery failed: " + e.getMessage(),
                     "check the directory's permissions and free space", e);
@@ -113,6 +122,7 @@ public final class VaultgateApplication implements AutoCloseable {
             https.ifPresent(HttpsServer::close);
             sftp.ifPresent(SftpFrontEnd::close);
             closeQuietly(forwarder);
+            closeQuietly(node);
             resources.close();
             throw e;
         }
@@ -170,6 +180,22 @@ public final class VaultgateApplication implements AutoCloseable {
             return SftpFrontEnd.start(settings, core.authenticator(), core.files(), core.ingest(), registry);
         } catch (java.io.UncheckedIOException e) {
             throw bindFailure("sftp.port", config.sftp().bind(), config.sftp().port(), e.getCause());
+        }
+    }
+
+    /** Joins the nodes sharing the catalog (a second live process with this node id stops start-up). */
+    private static NodePresence joinCluster(GatewayCore core) {
+        try {
+            return core.nodes().join();
+        } catch (NodeIdInUse e) {
+            throw new StartupException("node-id " + core.nodes().id(), e.getMessage(),
+                    "delete the node-id file in this node's data directory and start it again", e);
+        }
+    }
+
+    private static void closeQuietly(NodePresence node) {
+        if (node != null) {
+            node.close();
         }
     }
 
@@ -256,6 +282,7 @@ public final class VaultgateApplication implements AutoCloseable {
         https.ifPresent(HttpsServer::close);
         sftp.ifPresent(SftpFrontEnd::close);
         forwarder.close();
+        node.close();
         ops.ifPresent(OpsListener::close);
         resources.core().audit().checkpointNow();
         resources.close();

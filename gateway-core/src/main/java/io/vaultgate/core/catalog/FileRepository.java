@@ -18,11 +18,16 @@ public final class FileRepository {
     private static final String COLUMNS =
             "id, tenant_id, account_id, path, state, object_id, size, sha256, created_at, updated_at";
 
-    public void insert(Jdbc jdbc, FileRecord file, StoredKeySlot slot) throws SQLException {
-        jdbc.update("INSERT INTO files (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    /** A live upload's row and the node streaming it (empty for rows written before migration V10). */
+    public record Uploading(FileRecord file, Optional<String> node) {
+    }
+
+    /** Inserts a new file streamed by node {@code node}, with its key slot. */
+    public void insert(Jdbc jdbc, FileRecord file, StoredKeySlot slot, String node) throws SQLException {
+        jdbc.update("INSERT INTO files (" + COLUMNS + ", node_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 file.id(), file.tenant().value(), file.accountId(), file.path().toString(), file.state().name(),
                 file.objectId().value(), file.size(), file.sha256().orElse(null),
-                file.createdAt().toEpochMilli(), file.updatedAt().toEpochMilli());
+                file.createdAt().toEpochMilli(), file.updatedAt().toEpochMilli(), node);
         jdbc.update("INSERT INTO key_slots (file_id, provider, kek_tenant, kek_version, wrapped) "
                 + "VALUES (?, ?, ?, ?, ?)", file.id(), slot.provider(), slot.kekTenant(), slot.kekVersion(),
                 slot.wrappedBase64());
@@ -70,6 +75,65 @@ public final class FileRepository {
                 state == FileState.COMMITTED ? now.toEpochMilli() : null, id);
     }
 
+    /**
+     * Moves a live upload streamed by {@code node} to {@code state}; false, and nothing changed, if the row is
+     * no longer an upload of that node (another node recovered it after presuming this one dead).
+     */
+    public boolean updateStateIfOwned(Jdbc jdbc, String id, String node, FileState state, long size,
+                                      Optional<String> sha256, Instant now) throws SQLException {
+        return jdbc.update("UPDATE files SET state = ?, size = ?, sha256 = ?, updated_at = ?, committed_at = ? "
+                        + "WHERE id = ? AND state = 'UPLOADING' AND node_id = ?", state.name(), size,
+                sha256.orElse(null), now.toEpochMilli(), state == FileState.COMMITTED ? now.toEpochMilli() : null, id,
+                node) == 1;
+    }
+
+    /** Whether {@code id} is still a live upload streamed by node {@code node}. */
+    public boolean isUploadOf(Jdbc jdbc, String id, String node) throws SQLException {
+        return jdbc.count("SELECT COUNT(*) FROM files WHERE id = ? AND state = 'UPLOADING' AND node_id = ?", id,
+                node) > 0;
+    }
+
+    /** Takes a partial for resuming on node {@code node}; false if it is not (or no longer) a partial. */
+    public boolean resumeOn(Jdbc jdbc, String id, String node, Instant now) throws SQLException {
+        return jdbc.update("UPDATE files SET state = 'UPLOADING', node_id = ?, updated_at = ? "
+                + "WHERE id = ? AND state = 'PARTIAL'", node, now.toEpochMilli(), id) == 1;
+    }
+
+    /**
+     * Hands a live upload over from node {@code from} (empty: unknown) to node {@code to}, so that only one
+     * node recovers it; false if another node took it first or it ended meanwhile.
+     */
+    public boolean takeOver(Jdbc jdbc, String id, Optional<String> from, String to) throws SQLException {
+        return jdbc.update("UPDATE files SET node_id = ? WHERE id = ? AND state = 'UPLOADING' "
+                + "AND COALESCE(node_id, '') = ?", to, id, from.orElse("")) == 1;
+    }
+
+    /**
+     * The tenant's live uploads that a node starting as {@code self} recovers: its own (left by its previous
+     * incarnation), those of nodes not seen since {@code deadBefore} or not known at all, and those written
+     * before node ids existed.
+     */
+    public List<Uploading> uploadsToRecoverAtStart(Jdbc jdbc, TenantId tenant, String self, Instant deadBefore)
+            throws SQLException {
+        return jdbc.query("SELECT " + COLUMNS + ", node_id FROM files WHERE tenant_id = ? AND state = 'UPLOADING' "
+                        + "AND (node_id IS NULL OR node_id = ? OR NOT EXISTS (SELECT 1 FROM nodes n "
+                        + "WHERE n.id = files.node_id AND n.last_seen >= ?))", FileRepository::uploading,
+                tenant.value(), self, deadBefore.toEpochMilli());
+    }
+
+    /** Live uploads of node {@code node}. */
+    public List<Uploading> uploadsOf(Jdbc jdbc, String node) throws SQLException {
+        return jdbc.query("SELECT " + COLUMNS + ", node_id FROM files WHERE state = 'UPLOADING' AND node_id = ?",
+                FileRepository::uploading, node);
+    }
+
+    /** Live uploads of other nodes that joined the cluster and have not beaten since {@code deadBefore}. */
+    public List<Uploading> uploadsOfDeadNodes(Jdbc jdbc, String self, Instant deadBefore) throws SQLException {
+        return jdbc.query("SELECT " + COLUMNS + ", node_id FROM files WHERE state = 'UPLOADING' AND node_id <> ? "
+                        + "AND EXISTS (SELECT 1 FROM nodes n WHERE n.id = files.node_id AND n.last_seen < ?)",
+                FileRepository::uploading, self, deadBefore.toEpochMilli());
+    }
+
     public void rename(Jdbc jdbc, String id, VirtualPath to, Instant now) throws SQLException {
         jdbc.update("UPDATE files SET path = ?, updated_at = ? WHERE id = ?", to.toString(), now.toEpochMilli(), id);
     }
@@ -100,6 +164,10 @@ public final class FileRepository {
 
     private static String escapeLike(String value) {
         return value.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    }
+
+    private static Uploading uploading(ResultSet row) throws SQLException {
+        return new Uploading(map(row), Optional.ofNullable(row.getString("node_id")));
     }
 
     private static FileRecord map(ResultSet row) throws SQLException {

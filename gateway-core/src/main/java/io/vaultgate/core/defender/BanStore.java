@@ -7,13 +7,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** The {@code defender_bans} table: one row per address ever banned and not yet forgotten. */
+/**
+ * The {@code defender_bans} table: one row per address ever banned and not yet forgotten. Nodes ban at the
+ * same time: {@link #find} locks the address's row until the transaction ends (PostgreSQL; SQLite
+ * transactions never interleave), so a second ban of the address waits and then raises the level the first
+ * one wrote, and {@link #save} is one atomic upsert, so two first bans never collide on the key.
+ */
 final class BanStore {
 
     private static final String COLUMNS = "address, level, banned_until, reason";
 
     Optional<Ban> find(Jdbc jdbc, String address) throws SQLException {
-        return jdbc.queryOne("SELECT " + COLUMNS + " FROM defender_bans WHERE address = ?", BanStore::map, address);
+        return jdbc.queryOne("SELECT " + COLUMNS + " FROM defender_bans WHERE address = ?"
+                + jdbc.dialect().forUpdate(), BanStore::map, address);
     }
 
     /** Bans still in force at {@code now}. */
@@ -23,14 +29,10 @@ final class BanStore {
     }
 
     void save(Jdbc jdbc, Ban ban, Instant now) throws SQLException {
-        int updated = jdbc.update("UPDATE defender_bans SET level = ?, banned_until = ?, reason = ?, updated_at = ? "
-                + "WHERE address = ?", ban.level(), ban.until().toEpochMilli(), ban.reason(), now.toEpochMilli(),
-                ban.address());
-        if (updated == 0) {
-            jdbc.update("INSERT INTO defender_bans (address, level, banned_until, reason, updated_at) "
-                    + "VALUES (?, ?, ?, ?, ?)", ban.address(), ban.level(), ban.until().toEpochMilli(), ban.reason(),
-                    now.toEpochMilli());
-        }
+        jdbc.update("INSERT INTO defender_bans (address, level, banned_until, reason, updated_at) "
+                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (address) DO UPDATE SET level = excluded.level, "
+                + "banned_until = excluded.banned_until, reason = excluded.reason, updated_at = excluded.updated_at",
+                ban.address(), ban.level(), ban.until().toEpochMilli(), ban.reason(), now.toEpochMilli());
     }
 
     boolean delete(Jdbc jdbc, String address) throws SQLException {

@@ -14,7 +14,8 @@ import java.util.Optional;
  * Locks a login name's password logins (and, if the policy says so, its key logins) after
  * {@link DefenderPolicy#lockoutFailures()} consecutive failures, for {@link DefenderPolicy#lockoutTime()}
  * (PCI DSS 8.3.4). Counted in the catalog ({@code login_lockouts}), so the count and the lock hold across
- * nodes and restarts. A success resets the count; an administrator can lift a lock. Locks and unlocks are
+ * nodes and restarts, and counted atomically when nodes count failures of one name at the same time. A
+ * success resets the count; an administrator can lift a lock. Locks and unlocks are
  * audited.
  */
 public final class LoginLockouts {
@@ -56,24 +57,24 @@ public final class LoginLockouts {
         }
         Instant now = clock.instant();
         boolean locked = database.inTransaction(jdbc -> {
-            Optional<int[]> row = jdbc.queryOne("SELECT failures, CASE WHEN locked_until > ? THEN 1 ELSE 0 END "
-                    + "FROM login_lockouts WHERE username = ? AND method = ?",
-                    r -> new int[] {r.getInt(1), r.getInt(2)}, now.toEpochMilli(), username, method.column());
-            if (row.isPresent() && row.get()[1] == 1) {
+            // Several nodes count failures of one login name at once: make sure its row exists (an atomic
+            // upsert), then lock it, so each failure is counted exactly once and only one of them locks.
+            jdbc.update("INSERT INTO login_lockouts (username, method, failures, locked_until, updated_at) "
+                    + "VALUES (?, ?, 0, NULL, ?) ON CONFLICT (username, method) DO NOTHING", username, method.column(),
+                    now.toEpochMilli());
+            int[] row = jdbc.queryOne("SELECT failures, CASE WHEN locked_until > ? THEN 1 ELSE 0 END "
+                    + "FROM login_lockouts WHERE username = ? AND method = ?" + jdbc.dialect().forUpdate(),
+                    r -> new int[] {r.getInt(1), r.getInt(2)}, now.toEpochMilli(), username, method.column())
+                    .orElseThrow();
+            if (row[1] == 1) {
                 return false;
             }
-            int failures = row.map(r -> r[0]).orElse(0) + 1;
+            int failures = row[0] + 1;
             boolean lock = failures >= policy.lockoutFailures();
             Long until = lock ? now.plus(policy.lockoutTime()).toEpochMilli() : null;
-            if (row.isEmpty()) {
-                jdbc.update("INSERT INTO login_lockouts (username, method, failures, locked_until, updated_at) "
-                        + "VALUES (?, ?, ?, ?, ?)", username, method.column(), lock ? 0 : failures, until,
-                        now.toEpochMilli());
-            } else {
-                jdbc.update("UPDATE login_lockouts SET failures = ?, locked_until = ?, updated_at = ? "
-                        + "WHERE username = ? AND method = ?", lock ? 0 : failures, until, now.toEpochMilli(),
-                        username, method.column());
-            }
+            jdbc.update("UPDATE login_lockouts SET failures = ?, locked_until = ?, updated_at = ? "
+                    + "WHERE username = ? AND method = ?", lock ? 0 : failures, until, now.toEpochMilli(),
+                    username, method.column());
             if (lock) {
                 audit.append(jdbc, new AuditEvent.AdminChange(now, tenant, Defender.ACTOR,
                         AuditEvent.AdminAction.ACCOUNT_LOCKED, username + " " + method.column() + " logins locked "

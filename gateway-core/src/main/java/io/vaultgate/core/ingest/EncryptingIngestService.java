@@ -5,7 +5,6 @@ import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
-import io.vaultgate.core.catalog.FileStateTransitions;
 import io.vaultgate.core.catalog.StoredKeySlot;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.catalog.BatchRepository;
@@ -13,6 +12,7 @@ import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.metrics.TransferMetrics;
+import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
@@ -53,19 +53,23 @@ public final class EncryptingIngestService implements IngestService {
     private final SecureRandom random;
     private final Clock clock;
     private final TransferMetrics metrics;
+    private final String node;
 
     public EncryptingIngestService(Database database, TenantRepository tenants, FileRepository files,
                                    BatchRepository batches, ObjectStore store, KeyProvider keys, UploadLedger ledger,
                                    UploadGate gate, int windowSegments, SecureRandom random, Clock clock) {
         this(database, tenants, files, batches, store, keys, ledger, gate, windowSegments, random, clock,
-                CoreMetrics.inMemory(clock).transfers());
+                CoreMetrics.inMemory(clock).transfers(), NodeSettings.ofProcess().id());
     }
 
-    /** @param metrics told when an upload starts, and counts its bytes (the ledger reports its end to it) */
+    /**
+     * @param metrics told when an upload starts, and counts its bytes (the ledger reports its end to it)
+     * @param node this node's id, written on every upload it opens or resumes
+     */
     public EncryptingIngestService(Database database, TenantRepository tenants, FileRepository files,
                                    BatchRepository batches, ObjectStore store, KeyProvider keys, UploadLedger ledger,
                                    UploadGate gate, int windowSegments, SecureRandom random, Clock clock,
-                                   TransferMetrics metrics) {
+                                   TransferMetrics metrics, String node) {
         this.database = database;
         this.tenants = tenants;
         this.files = files;
@@ -79,6 +83,7 @@ public final class EncryptingIngestService implements IngestService {
         this.random = random;
         this.clock = clock;
         this.metrics = metrics;
+        this.node = node;
     }
 
     @Override
@@ -128,7 +133,7 @@ public final class EncryptingIngestService implements IngestService {
                 if (stale.isPresent()) {
                     files.delete(jdbc, stale.get().id());
                 }
-                files.insert(jdbc, file, slots.toStored(slot));
+                files.insert(jdbc, file, slots.toStored(slot), node);
                 return used;
             });
             return start(file, tenant, usage[0], dek, false, actor);
@@ -142,8 +147,7 @@ public final class EncryptingIngestService implements IngestService {
         FileRecord file = database.inTransaction(jdbc -> {
             FileRecord partial = files.findOwned(jdbc, target.tenant(), target.ownerId(), path, FileState.PARTIAL)
                     .orElseThrow(() -> GatewayException.notFound(path + " (no interrupted upload to resume)"));
-            if (!FileStateTransitions.transition(jdbc, partial.id(), FileState.PARTIAL, FileState.UPLOADING,
-                    clock.instant())) {
+            if (!files.resumeOn(jdbc, partial.id(), node, clock.instant())) {
                 throw new GatewayException(Reason.CONFLICT, path + ": the upload is being resumed elsewhere");
             }
             return partial;

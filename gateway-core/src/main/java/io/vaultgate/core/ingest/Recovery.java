@@ -9,6 +9,7 @@ import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileShredder;
 import io.vaultgate.core.files.FileState;
+import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.PendingObject;
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -32,6 +34,13 @@ import org.slf4j.LoggerFactory;
  * Brings the store and catalog back in step after a stop or crash, before any listener opens: uploads
  * that were live become resumable partials (their sealed segments verified, the torn tail dropped),
  * partials past their expiry are discarded, and objects no row refers to are deleted.
+ *
+ * <p>Several nodes may share the catalog, so an {@code UPLOADING} row is recovered only when the node
+ * streaming it is gone: at start, the rows of this node's previous incarnation, of nodes silent for longer
+ * than {@link NodeSettings#deadAfter()} (or never registered) and rows older than node ids; while running
+ * ({@link #recoverUploadsOf}), the rows of registered nodes that stopped beating. A row is first handed
+ * over to this node with a compare-and-set, so two nodes never recover the same upload, and the node that
+ * was presumed dead can no longer commit it (its commit requires the row to still be its own).
  */
 public final class Recovery {
 
@@ -48,11 +57,12 @@ public final class Recovery {
     private final KeyProvider keys;
     private final FileShredder shredder;
     private final Duration partialExpiry;
+    private final NodeSettings node;
     private final Clock clock;
     private final KeySlots slots = new KeySlots();
 
     public Recovery(Database database, TenantRepository tenants, FileRepository files, ObjectStore store,
-                    KeyProvider keys, FileShredder shredder, Duration partialExpiry, Clock clock) {
+                    KeyProvider keys, FileShredder shredder, Duration partialExpiry, NodeSettings node, Clock clock) {
         this.database = database;
         this.tenants = tenants;
         this.files = files;
@@ -60,33 +70,81 @@ public final class Recovery {
         this.keys = keys;
         this.shredder = shredder;
         this.partialExpiry = partialExpiry;
+        this.node = node;
         this.clock = clock;
     }
 
-    public Report run() throws IOException {
+    /** The start-up pass; run once before this node accepts uploads. */
+    public synchronized Report run() throws IOException {
         int resumable = 0;
         int expired = 0;
         int swept = 0;
-        Instant oldest = clock.instant().minus(partialExpiry);
+        Instant now = clock.instant();
+        Instant oldest = now.minus(partialExpiry);
+        Instant deadBefore = now.minus(node.deadAfter());
         for (Tenant tenant : database.read(tenants::list)) {
-            List<FileRecord> unfinished = database.read(jdbc -> files.listByStates(jdbc, tenant.id(),
-                    List.of(FileState.UPLOADING, FileState.PARTIAL)));
-            for (FileRecord file : unfinished) {
+            for (FileRecord file : database.read(jdbc -> files.listByStates(jdbc, tenant.id(),
+                    List.of(FileState.PARTIAL)))) {
                 if (file.updatedAt().isBefore(oldest)) {
                     discard(file, "partial upload expired");
                     expired++;
-                } else if (file.state() == FileState.UPLOADING) {
-                    resumable += makeResumable(file) ? 1 : 0;
+                }
+            }
+            for (FileRepository.Uploading upload : database.read(jdbc -> files.uploadsToRecoverAtStart(jdbc,
+                    tenant.id(), node.id(), deadBefore))) {
+                if (!takeOver(upload)) {
+                    continue;
+                }
+                if (upload.file().updatedAt().isBefore(oldest)) {
+                    discard(upload.file(), "partial upload expired");
+                    expired++;
+                } else {
+                    resumable += makeResumable(upload.file()) ? 1 : 0;
                 }
             }
             List<FileRecord> kept = database.read(jdbc -> files.listByStates(jdbc, tenant.id(),
                     List.of(FileState.COMMITTED, FileState.PARTIAL, FileState.UPLOADING)));
-            swept += store.sweep(tenant.id(), ids(kept, FileState.COMMITTED), ids(kept, FileState.PARTIAL));
+            Set<ObjectId> pending = ids(kept, FileState.PARTIAL);
+            pending.addAll(ids(kept, FileState.UPLOADING));
+            swept += store.sweep(tenant.id(), ids(kept, FileState.COMMITTED), pending);
         }
         Report report = new Report(resumable, expired, swept);
         LOG.info("recovery: {} interrupted uploads kept resumable, {} expired partials removed, {} orphan objects "
                 + "swept", report.resumable(), report.expired(), report.sweptObjects());
         return report;
+    }
+
+    /**
+     * Recovers the live uploads of registered nodes that have not beaten for longer than the dead-after time
+     * into resumable partials; safe while the gateway runs. Returns how many were recovered.
+     */
+    public int recoverDeadNodes() {
+        Instant deadBefore = clock.instant().minus(node.deadAfter());
+        return recoverAll(database.read(jdbc -> files.uploadsOfDeadNodes(jdbc, node.id(), deadBefore)));
+    }
+
+    /** Recovers the live uploads of node {@code dead}, which the caller found silent past the dead-after time. */
+    public int recoverUploadsOf(String dead) {
+        if (dead.equals(node.id())) {
+            throw new IllegalArgumentException("this node (" + dead + ") is not dead");
+        }
+        return recoverAll(database.read(jdbc -> files.uploadsOf(jdbc, dead)));
+    }
+
+    private synchronized int recoverAll(List<FileRepository.Uploading> uploads) {
+        int recovered = 0;
+        for (FileRepository.Uploading upload : uploads) {
+            if (takeOver(upload)) {
+                LOG.info("upload {} of tenant {} was streamed by node {}, presumed dead: recovering it", upload.file()
+                        .id(), upload.file().tenant(), upload.node().orElse("?"));
+                recovered += makeResumable(upload.file()) ? 1 : 0;
+            }
+        }
+        return recovered;
+    }
+
+    private boolean takeOver(FileRepository.Uploading upload) {
+        return database.inTransaction(jdbc -> files.takeOver(jdbc, upload.file().id(), upload.node(), node.id()));
     }
 
     /**
@@ -124,11 +182,8 @@ public final class Recovery {
             } finally {
                 dek.destroy();
             }
-            database.inTransaction(jdbc -> {
-                files.updateState(jdbc, file.id(), FileState.PARTIAL, kept, Optional.empty(), clock.instant());
-                return null;
-            });
-            return true;
+            return database.inTransaction(jdbc -> files.updateStateIfOwned(jdbc, file.id(), node.id(),
+                    FileState.PARTIAL, kept, Optional.empty(), clock.instant()));
         } catch (IOException | RuntimeException e) {
             LOG.warn("interrupted upload {} of tenant {} could not be recovered and is discarded: {}", file.id(),
                     file.tenant(), e.toString());
@@ -143,6 +198,7 @@ public final class Recovery {
     }
 
     private static Set<ObjectId> ids(List<FileRecord> files, FileState state) {
-        return files.stream().filter(f -> f.state() == state).map(FileRecord::objectId).collect(Collectors.toSet());
+        return files.stream().filter(f -> f.state() == state).map(FileRecord::objectId)
+                .collect(Collectors.toCollection(HashSet::new));
     }
 }

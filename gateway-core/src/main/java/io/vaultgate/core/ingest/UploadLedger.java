@@ -1,5 +1,6 @@
 package io.vaultgate.core.ingest;
 
+import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.audit.AuditEvents;
 import io.vaultgate.core.audit.AuditLog;
@@ -12,6 +13,7 @@ import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.metrics.TransferMetrics;
 import io.vaultgate.core.metrics.TransferOutcome;
+import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.receipt.CatalogReceipts;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.PendingObject;
@@ -43,15 +45,20 @@ public final class UploadLedger {
     private final CatalogReceipts receipts;
     private final Clock clock;
     private final TransferMetrics metrics;
+    private final String node;
 
     public UploadLedger(Database database, FileRepository files, ObjectStore store, FileShredder shredder, Router router,
                  AuditLog audit, CatalogReceipts receipts, Clock clock) {
-        this(database, files, store, shredder, router, audit, receipts, clock, CoreMetrics.inMemory(clock).transfers());
+        this(database, files, store, shredder, router, audit, receipts, clock, CoreMetrics.inMemory(clock).transfers(),
+                NodeSettings.ofProcess().id());
     }
 
-    /** @param metrics told how each upload ended, with its size */
+    /**
+     * @param metrics told how each upload ended, with its size
+     * @param node this node's id: an upload commits or suspends only while its row is still this node's
+     */
     public UploadLedger(Database database, FileRepository files, ObjectStore store, FileShredder shredder, Router router,
-                 AuditLog audit, CatalogReceipts receipts, Clock clock, TransferMetrics metrics) {
+                 AuditLog audit, CatalogReceipts receipts, Clock clock, TransferMetrics metrics, String node) {
         this.database = database;
         this.files = files;
         this.store = store;
@@ -61,6 +68,7 @@ public final class UploadLedger {
         this.receipts = receipts;
         this.clock = clock;
         this.metrics = metrics;
+        this.node = node;
     }
 
     /**
@@ -68,6 +76,11 @@ public final class UploadLedger {
      * file at that path, routes it to its batches, audits it and issues its signed receipt.
      */
     Receipt commit(FileRecord file, PendingObject object, long size, String sha256, String actor) throws IOException {
+        if (!stillOurs(file)) {
+            object.close();
+            metrics.ended(file, TransferOutcome.FAILED, size);
+            throw takenOver(file);
+        }
         store.commit(file.tenant(), object);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Receipt receipt = new Receipt(file.id(), file.tenant(), file.path().toString(), size, sha256, now);
@@ -89,10 +102,12 @@ public final class UploadLedger {
         return database.inTransaction(jdbc -> {
             Optional<FileRecord> previous = files.findOwned(jdbc, file.tenant(), file.accountId(), file.path(),
                     FileState.COMMITTED);
+            if (!files.updateStateIfOwned(jdbc, file.id(), node, FileState.COMMITTED, size, Optional.of(sha256), now)) {
+                throw takenOver(file);
+            }
             if (previous.isPresent()) {
                 files.delete(jdbc, previous.get().id());
             }
-            files.updateState(jdbc, file.id(), FileState.COMMITTED, size, Optional.of(sha256), now);
             router.route(jdbc, committed(file, size, sha256, now), now);
             audit.append(jdbc, AuditEvents.committed(actor, receipt));
             receipts.issue(jdbc, receipt);
@@ -105,21 +120,55 @@ public final class UploadLedger {
                 file.objectId(), size, Optional.of(sha256), file.createdAt(), now);
     }
 
+    /**
+     * Whether the upload's row is still a live upload of this node. Checked before the object is made final or
+     * deleted, so that a node presumed dead, which another node has recovered the upload from, leaves the
+     * object to that node (the commit transaction checks again, atomically).
+     */
+    private boolean stillOurs(FileRecord file) {
+        return database.read(jdbc -> files.isUploadOf(jdbc, file.id(), node));
+    }
+
+    /**
+     * The upload's row is no longer this node's: another node presumed this one dead (no heartbeat within the
+     * dead-after time) and recovered the upload into a partial. The client is not told it is stored.
+     */
+    private GatewayException takenOver(FileRecord file) {
+        LOG.warn("upload {} of tenant {} not committed: another node recovered it after presuming node {} dead",
+                file.id(), file.tenant(), node);
+        return new GatewayException(GatewayException.Reason.UNAVAILABLE, file.path() + ": the upload was "
+                + "interrupted on this gateway node; upload the file again");
+    }
+
     /** Keeps the upload as a resumable partial of {@code kept} plaintext bytes. */
     void suspend(FileRecord file, long kept, String actor) {
         Instant now = clock.instant();
-        database.inTransaction(jdbc -> {
-            files.updateState(jdbc, file.id(), FileState.PARTIAL, kept, Optional.empty(), now);
+        boolean suspended = database.inTransaction(jdbc -> {
+            if (!files.updateStateIfOwned(jdbc, file.id(), node, FileState.PARTIAL, kept, Optional.empty(), now)) {
+                return false;
+            }
             audit.append(jdbc, new AuditEvent.UploadSuspended(now, Optional.of(file.tenant()), actor, file.id(),
                     file.path().toString(), kept));
-            return null;
+            return true;
         });
+        if (!suspended) {
+            metrics.ended(file, TransferOutcome.SUSPENDED, kept);
+            LOG.warn("upload {} of tenant {} was recovered by another node meanwhile; left to it", file.id(),
+                    file.tenant());
+            return;
+        }
         metrics.ended(file, TransferOutcome.SUSPENDED, kept);
         LOG.info("upload suspended: file={} tenant={} path={} kept={}", file.id(), file.tenant(), file.path(), kept);
     }
 
     /** Removes every trace of the upload but the audit event saying why. */
     void discard(FileRecord file, String actor, String reason) {
+        if (!stillOurs(file)) {
+            metrics.ended(file, TransferOutcome.ofDiscard(reason), 0);
+            LOG.warn("upload {} of tenant {} failed ({}) after another node recovered it; its partial is left to that "
+                    + "node", file.id(), file.tenant(), reason);
+            return;
+        }
         try {
             shredder.shred(file, new AuditEvent.UploadAborted(clock.instant(), Optional.of(file.tenant()), actor,
                     file.id(), file.path().toString(), reason));

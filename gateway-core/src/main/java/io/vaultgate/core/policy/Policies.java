@@ -74,7 +74,9 @@ public final class Policies {
         String sha256 = sha256(bytes);
         Instant now = clock.instant();
         return database.inTransaction(jdbc -> {
-            requireTenant(jdbc, tenant);
+            if (!rows.lockForPublishing(jdbc, tenant)) {
+                throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " does not exist");
+            }
             int current = rows.currentVersion(jdbc, tenant);
             if (current > 0 && rows.find(jdbc, tenant, current).orElseThrow().sha256().equals(sha256)) {
                 throw new GatewayException(Reason.CONFLICT, "tenant " + tenant + ": this text is already policy v"
@@ -150,11 +152,10 @@ public final class Policies {
         }
         Instant now = clock.instant();
         PolicyAck ack = new PolicyAck(tenant, current.version(), operator.id(), operator.username(), recordedBy, now);
-        if (rows.acknowledged(jdbc, tenant, current.version(), operator.id())) {
+        if (!rows.insertAck(jdbc, ack)) {
             return rows.acks(jdbc, tenant).stream().filter(a -> a.version() == current.version()
                     && a.operatorId().equals(operator.id())).findFirst().orElse(ack);
         }
-        rows.insertAck(jdbc, ack);
         audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.of(tenant), recordedBy,
                 AdminAction.POLICY_ACKNOWLEDGED, current.label() + " by operator " + operator.username()));
         return ack;

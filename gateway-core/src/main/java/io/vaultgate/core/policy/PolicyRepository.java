@@ -19,6 +19,16 @@ final class PolicyRepository {
                 policy.publishedAt().toEpochMilli());
     }
 
+    /**
+     * Locks the tenant's policies until the transaction ends, so that concurrent publishers (on several nodes)
+     * take version numbers one after the other; false if the tenant does not exist. The tenant's row is the
+     * lock: an aggregate cannot be selected for update. Nothing on SQLite, whose writers never interleave.
+     */
+    boolean lockForPublishing(Jdbc jdbc, TenantId tenant) throws SQLException {
+        return jdbc.queryOne("SELECT id FROM tenants WHERE id = ?" + jdbc.dialect().forUpdate(),
+                row -> row.getString(1), tenant.value()).isPresent();
+    }
+
     /** The tenant's highest version number, 0 if it never published one. */
     int currentVersion(Jdbc jdbc, TenantId tenant) throws SQLException {
         return (int) jdbc.count("SELECT COALESCE(MAX(version), 0) FROM data_policies WHERE tenant_id = ?",
@@ -40,10 +50,12 @@ final class PolicyRepository {
                 + "AND operator_id = ?", tenant.value(), version, operatorId) > 0;
     }
 
-    void insertAck(Jdbc jdbc, PolicyAck ack) throws SQLException {
-        jdbc.update("INSERT INTO data_policy_acks (tenant_id, version, operator_id, recorded_by, acknowledged_at) "
-                        + "VALUES (?, ?, ?, ?, ?)", ack.tenant().value(), ack.version(), ack.operatorId(),
-                ack.recordedBy(), ack.acknowledgedAt().toEpochMilli());
+    /** Records an acknowledgement; false if the operator had acknowledged that version already (perhaps just now, on another node). */
+    boolean insertAck(Jdbc jdbc, PolicyAck ack) throws SQLException {
+        return jdbc.update("INSERT INTO data_policy_acks (tenant_id, version, operator_id, recorded_by, acknowledged_at) "
+                        + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, version, operator_id) DO NOTHING",
+                ack.tenant().value(), ack.version(), ack.operatorId(), ack.recordedBy(),
+                ack.acknowledgedAt().toEpochMilli()) == 1;
     }
 
     List<PolicyAck> acks(Jdbc jdbc, TenantId tenant) throws SQLException {

@@ -140,6 +140,7 @@ public final class TestCore implements AutoCloseable {
 
     @Override
     public void close() {
+        core.close();
         database.close();
         if (store instanceof AutoCloseable closeable) {
             try {

@@ -13,6 +13,7 @@ import io.vaultgate.core.audit.TenantTagKey;
 import io.vaultgate.core.audit.VerificationReport;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.server.CatalogDatabase;
 import io.vaultgate.server.StartupException;
 import io.vaultgate.server.config.VaultgateConfig;
 import java.io.BufferedReader;
@@ -54,14 +55,19 @@ public final class AuditCommand {
         return new io.vaultgate.server.DataDirectory(config).auditSigningKey();
     }
 
-    /** The seam: opens what the commands need from a data directory. */
+    /** The seam: opens what the commands need from a data directory (and the environment, for secrets). */
     @FunctionalInterface
     public interface Source {
-        Store open(VaultgateConfig config);
+        Store open(VaultgateConfig config, Map<String, String> env);
     }
 
-    /** The catalog database and the audit key of one data directory. */
-    public record Store(Database database, Path keyFile) {
+    /** The catalog database and the audit key of one data directory; closing it closes the catalog. */
+    public record Store(Database database, Path keyFile) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            database.close();
+        }
 
         /** The published public key, if the gateway has created its audit key. */
         Optional<AuditPublicKey> publicKey() {
@@ -87,15 +93,12 @@ public final class AuditCommand {
         }
     }
 
-    /** Opens the SQLite catalog of an initialized data directory (never creates one). */
-    static final Source CATALOG = config -> {
-        Path catalog = config.catalogFile();
-        if (!Files.exists(catalog)) {
-            throw new StartupException("catalog " + catalog, "there is no catalog here",
-                    "give the gateway's data directory with --home, or run `vaultgate init` first");
-        }
-        return new Store(Database.sqlite(catalog), signingKeyFile(config));
-    };
+    /**
+     * Opens the configured catalog of an initialized gateway: its SQLite file (never created here) or the
+     * PostgreSQL database the nodes share.
+     */
+    static final Source CATALOG = (config, env) -> new Store(CatalogDatabase.openExisting(config, env),
+            signingKeyFile(config));
 
     /** Reads a PEM public key given with {@code --key}, else the data directory's. */
     static AuditPublicKey publicKey(Path given, Store store) throws IOException {
@@ -124,7 +127,9 @@ public final class AuditCommand {
 
         @Override
         public Integer call() throws IOException {
-            return run(source.open(global.load(env)), spec.commandLine().getOut(), spec.commandLine().getErr());
+            try (Store store = source.open(global.load(env), env)) {
+                return run(store, spec.commandLine().getOut(), spec.commandLine().getErr());
+            }
         }
 
         abstract int run(Store store, PrintWriter out, PrintWriter err) throws IOException;

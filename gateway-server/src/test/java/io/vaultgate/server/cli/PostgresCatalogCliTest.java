@@ -60,6 +60,37 @@ class PostgresCatalogCliTest {
     }
 
     @Test
+    void auditReportAndDoctor_readThePostgresqlCatalog_andEveryCommandClosesItsConnections() throws Exception {
+        Files.createDirectories(home.resolve("secrets"));
+        Files.writeString(home.resolve("secrets/catalog.password"), PostgresDatabases.ownerPassword() + "\n");
+        assertThat(run(Map.of(), "init").code()).isZero();
+        assertThat(run(Map.of(), "tenant", "add", "acme", "--name", "Acme Ltd").code()).isZero();
+
+        Result verify = run(Map.of(), "audit", "verify");
+        Result report = run(Map.of(), "report", "--tenant", "acme", "--period", "2026-11", "--out",
+                home.toString());
+        Result doctor = run(Map.of(), "doctor");
+
+        assertThat(verify.code()).as(verify.err()).isZero();
+        assertThat(count("SELECT COUNT(*) FROM audit_events")).isPositive();
+        assertThat(report.code()).as(report.err()).isZero();
+        assertThat(Files.exists(home.resolve("report-acme-2026-11.json"))).isTrue();
+        assertThat(doctor.err()).as("doctor read the catalog").doesNotContain("no catalog");
+        assertThat(doctor.code()).as(doctor.out() + doctor.err()).isIn(0, 1);
+        assertThat(Files.exists(home.resolve("catalog.db"))).as("no SQLite file").isFalse();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (openConnections() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(openConnections()).as("connections left open by the commands' pools").isZero();
+    }
+
+    private long openConnections() throws Exception {
+        return count("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+                + "AND application_name = 'vaultgate'");
+    }
+
+    @Test
     void passwordFromTheEnvironment_winsOverTheFile() throws Exception {
         Files.createDirectories(home.resolve("secrets"));
         Files.writeString(home.resolve("secrets/catalog.password"), "wrong");

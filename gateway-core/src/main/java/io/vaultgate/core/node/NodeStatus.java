@@ -1,0 +1,12 @@
+package io.vaultgate.core.node;
+
+import java.time.Instant;
+
+/** A node as the catalog knows it: its current incarnation, when that started and when it last beat. */
+public record NodeStatus(String id, String incarnation, Instant startedAt, Instant lastSeen) {
+
+    /** Whether the node beat within {@code settings.deadAfter()} before {@code now}. */
+    public boolean aliveAt(Instant now, NodeSettings settings) {
+        return lastSeen.isAfter(now.minus(settings.deadAfter()));
+    }
+}

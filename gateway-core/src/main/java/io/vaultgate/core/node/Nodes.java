@@ -1,0 +1,94 @@
+package io.vaultgate.core.node;
+
+import io.vaultgate.core.catalog.Database;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway nodes sharing the catalog. A node that serves clients {@link #join joins} before it recovers
+ * and opens its listeners, and beats until it stops; other nodes take over the uploads of one that stopped
+ * beating. Admin commands never join: they serve no uploads.
+ */
+public final class Nodes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Nodes.class);
+
+    private final Database database;
+    private final NodeSettings settings;
+    private final DeadNodeRecovery recovery;
+    private final Clock clock;
+    private final NodeRepository rows = new NodeRepository();
+
+    public Nodes(Database database, NodeSettings settings, DeadNodeRecovery recovery, Clock clock) {
+        this.database = database;
+        this.settings = settings;
+        this.recovery = recovery;
+        this.clock = clock;
+    }
+
+    /** This node's id, as written on the uploads it opens. */
+    public String id() {
+        return settings.id();
+    }
+
+    public NodeSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Registers a new incarnation of this node and starts its heartbeat and its watch over the other nodes.
+     * If an earlier incarnation beat within the dead-after time (it crashed a moment ago, or another process
+     * runs with this id), waits two heartbeats first and refuses to start if it beat again meanwhile.
+     *
+     * @throws NodeIdInUse if another live process uses this node id
+     */
+    public NodePresence join() {
+        Optional<NodeStatus> earlier = database.read(jdbc -> rows.find(jdbc, settings.id()));
+        if (earlier.isPresent() && earlier.get().aliveAt(clock.instant(), settings)) {
+            LOG.info("node {}: its previous incarnation beat {} ago; waiting two heartbeats to tell a crash from a "
+                    + "second process with this id", settings.id(),
+                    java.time.Duration.between(earlier.get().lastSeen(), clock.instant()));
+            sleep(settings.heartbeat().multipliedBy(2).plusMillis(200));
+            Optional<NodeStatus> now = database.read(jdbc -> rows.find(jdbc, settings.id()));
+            if (now.isPresent() && now.get().lastSeen().isAfter(earlier.get().lastSeen())) {
+                throw new NodeIdInUse(settings.id());
+            }
+        }
+        String incarnation = newIncarnation();
+        Instant now = clock.instant();
+        database.inTransaction(jdbc -> {
+            rows.join(jdbc, settings.id(), incarnation, now);
+            return null;
+        });
+        LOG.info("node {} joined (incarnation {}); heartbeat every {} ms, other nodes presumed dead after {} ms "
+                + "of silence", settings.id(), incarnation, settings.heartbeat().toMillis(),
+                settings.deadAfter().toMillis());
+        return new NodePresence(database, rows, settings, incarnation, recovery, clock).start();
+    }
+
+    /** Every node the catalog knows, with its last heartbeat. */
+    public List<NodeStatus> list() {
+        return database.read(rows::list);
+    }
+
+    private static void sleep(java.time.Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while joining the cluster", e);
+        }
+    }
+
+    private static String newIncarnation() {
+        byte[] bytes = new byte[8];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}
