@@ -89,6 +89,8 @@ class SftpExtensionsIT {
             SpaceAvailableExtensionInfo space = sftp.getExtension(SpaceAvailableExtension.class).available("/inbox");
             assertThat(space.bytesOnDevice).isEqualTo(QUOTA);
             assertThat(space.unusedBytesOnDevice).isEqualTo(QUOTA - usedBefore - data.length);
+            assertThat(space.bytesAvailableToUser).as("the quota is the user's").isEqualTo(QUOTA);
+            assertThat(space.unusedBytesAvailableToUser).isEqualTo(space.unusedBytesOnDevice);
 
             OpenSSHStatExtensionInfo vfs = sftp.getExtension(OpenSSHStatPathExtension.class).stat("/inbox");
             assertThat(vfs.f_frsize * vfs.f_blocks).isEqualTo(QUOTA);

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileSystem;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.common.file.FileSystemAware;
 import org.apache.sshd.common.file.FileSystemFactory;
@@ -25,7 +25,8 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
  * which implements only {@code space-available}, without subclassing it: the subsystem MINA's factory built is
  * wrapped, its requests pass through {@link StatVfsRequests} and its replies through {@link StatVfsReplies}. Both
  * extensions thus come from one place, the path's {@link java.nio.file.FileStore}. Everything else is handed to
- * the subsystem as MINA would.
+ * the subsystem as MINA would. The same path also completes MINA's {@code space-available} answer, whose
+ * user fields MINA leaves at 0: the tenant quota is the user's limit, so they repeat the device fields.
  */
 public final class StatVfsBridge implements SubsystemFactory {
 
@@ -50,25 +51,25 @@ public final class StatVfsBridge implements SubsystemFactory {
                 && command instanceof FileSystemAware)) {
             throw new IllegalStateException("unexpected SFTP subsystem " + command.getClass().getName());
         }
-        Set<Integer> rewritten = ConcurrentHashMap.newKeySet();
-        channel.setDataReceiver(new StatVfsRequests(receiver, rewritten));
-        return new Bridged(subsystem, rewritten);
+        Map<Integer, Asked> asked = new ConcurrentHashMap<>();
+        channel.setDataReceiver(new StatVfsRequests(receiver, asked));
+        return new Bridged(subsystem, asked);
     }
 
     /** The subsystem as the channel sees it: everything delegated, the output decorated. */
     private static final class Bridged implements AsyncCommand, FileSystemAware {
 
         private final AsyncCommand subsystem;
-        private final Set<Integer> rewritten;
+        private final Map<Integer, Asked> asked;
 
-        Bridged(AsyncCommand subsystem, Set<Integer> rewritten) {
+        Bridged(AsyncCommand subsystem, Map<Integer, Asked> asked) {
             this.subsystem = subsystem;
-            this.rewritten = rewritten;
+            this.asked = asked;
         }
 
         @Override
         public void setIoOutputStream(IoOutputStream out) {
-            subsystem.setIoOutputStream(new StatVfsReplies(out, rewritten));
+            subsystem.setIoOutputStream(new StatVfsReplies(out, asked));
         }
 
         @Override

@@ -2,7 +2,7 @@ package io.vaultgate.sftp.extensions;
 
 import io.vaultgate.core.path.PathPolicy;
 import java.io.IOException;
-import java.util.Set;
+import java.util.Map;
 import org.apache.sshd.common.future.CloseFuture;
 import org.apache.sshd.common.future.SshFutureListener;
 import org.apache.sshd.common.io.IoOutputStream;
@@ -14,7 +14,9 @@ import org.apache.sshd.sftp.common.SftpConstants;
 /**
  * The SFTP subsystem's output, where the {@code space-available} answer to a request that {@link StatVfsRequests}
  * rewrote becomes the {@code statvfs@openssh.com} reply the client asked for (OpenSSH's PROTOCOL file, section
- * 4.4: eleven uint64). An error status for such a request passes as it is; every other reply passes untouched.
+ * 4.4: eleven uint64), and MINA's answer to a genuine {@code space-available} gets its user fields (0 from MINA)
+ * filled with the device ones, the tenant quota being the user's limit, and 1 byte per allocation unit. An error
+ * status for such a request passes as it is; every other reply passes untouched.
  *
  * <p>Sizes are counted in bytes ({@code f_frsize} 1): {@code f_blocks} is the quota, {@code f_bfree} and
  * {@code f_bavail} what is left of it. File counts are not carried by {@code space-available}, so the inode
@@ -28,38 +30,43 @@ final class StatVfsReplies implements IoOutputStream {
     static final long PREFERRED_BLOCK = 64 * 1024;
 
     private final IoOutputStream out;
-    private final Set<Integer> rewritten;
+    private final Map<Integer, Asked> asked;
 
-    StatVfsReplies(IoOutputStream out, Set<Integer> rewritten) {
+    StatVfsReplies(IoOutputStream out, Map<Integer, Asked> asked) {
         this.out = out;
-        this.rewritten = rewritten;
+        this.asked = asked;
     }
 
     @Override
     public IoWriteFuture writeBuffer(Buffer buffer) throws IOException {
-        if (rewritten.isEmpty() || buffer.available() < 9) {
+        if (asked.isEmpty() || buffer.available() < 9) {
             return out.writeBuffer(buffer);
         }
         byte[] bytes = buffer.array();
         int at = buffer.rpos();
         int type = bytes[at + 4] & 0xFF;
-        int id = (int) StatVfsRequests.uint32(bytes, at + 5);
-        if ((type == SftpConstants.SSH_FXP_EXTENDED_REPLY || type == SftpConstants.SSH_FXP_STATUS)
-                && rewritten.remove(id) && type == SftpConstants.SSH_FXP_EXTENDED_REPLY) {
-            return out.writeBuffer(statVfs(buffer, id));
+        if (type != SftpConstants.SSH_FXP_EXTENDED_REPLY && type != SftpConstants.SSH_FXP_STATUS) {
+            return out.writeBuffer(buffer);
         }
-        return out.writeBuffer(buffer);
+        Asked question = asked.remove((int) StatVfsRequests.uint32(bytes, at + 5));
+        if (question == null || type == SftpConstants.SSH_FXP_STATUS) {
+            return out.writeBuffer(buffer);
+        }
+        return out.writeBuffer(question == Asked.STATVFS ? statVfs(buffer) : spaceAvailable(buffer));
     }
 
-    /** Reads the space-available reply (uint64 size, uint64 free, ...) and writes the statvfs reply. */
-    private static Buffer statVfs(Buffer spaceAvailable, int id) {
-        spaceAvailable.rpos(spaceAvailable.rpos() + 9);
+    /**
+     * Reads MINA's space-available reply (uint64 bytes on device, uint64 unused bytes on device, the two user
+     * fields and uint32 bytes per allocation unit, all but the first two 0) and writes the statvfs reply.
+     */
+    private static Buffer statVfs(Buffer spaceAvailable) {
+        long id = header(spaceAvailable);
         long total = Math.max(1, spaceAvailable.getLong());
         long free = Math.min(total, spaceAvailable.getLong());
         Buffer reply = new ByteArrayBuffer(4 + 1 + 4 + 11 * Long.BYTES, false);
         reply.putUInt(1 + 4 + 11 * Long.BYTES);
         reply.putByte((byte) SftpConstants.SSH_FXP_EXTENDED_REPLY);
-        reply.putUInt(id & 0xFFFFFFFFL);
+        reply.putUInt(id);
         long[] fields = {
             PREFERRED_BLOCK, 1, total, free, free,          // f_bsize, f_frsize, f_blocks, f_bfree, f_bavail
             Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, // f_files, f_ffree, f_favail
@@ -69,6 +76,29 @@ final class StatVfsReplies implements IoOutputStream {
             reply.putLong(field);
         }
         return reply;
+    }
+
+    /** MINA's space-available reply with the user fields (the tenant quota is the user's) set to the device's. */
+    private static Buffer spaceAvailable(Buffer minas) {
+        long id = header(minas);
+        long total = minas.getLong();
+        long free = minas.getLong();
+        Buffer reply = new ByteArrayBuffer(4 + 1 + 4 + 4 * Long.BYTES + 4, false);
+        reply.putUInt(1 + 4 + 4 * Long.BYTES + 4);
+        reply.putByte((byte) SftpConstants.SSH_FXP_EXTENDED_REPLY);
+        reply.putUInt(id);
+        reply.putLong(total);
+        reply.putLong(free);
+        reply.putLong(total);
+        reply.putLong(free);
+        reply.putUInt(1);
+        return reply;
+    }
+
+    /** Skips length and type and returns the request id. */
+    private static long header(Buffer reply) {
+        reply.rpos(reply.rpos() + 5);
+        return reply.getUInt();
     }
 
     @Override

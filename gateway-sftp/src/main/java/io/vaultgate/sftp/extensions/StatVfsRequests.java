@@ -3,7 +3,7 @@ package io.vaultgate.sftp.extensions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Set;
+import java.util.Map;
 import org.apache.sshd.server.channel.ChannelDataReceiver;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.sftp.common.SftpConstants;
@@ -12,7 +12,7 @@ import org.apache.sshd.sftp.common.SftpConstants;
  * Sits between the SSH channel and MINA's SFTP subsystem and turns each {@code statvfs@openssh.com} request into
  * a {@code space-available} request for the same path, which MINA answers from the path's
  * {@link java.nio.file.FileStore} (the tenant quota); {@link StatVfsReplies} turns that answer back into a statvfs
- * reply. Every other byte is passed on unchanged and in order, and nothing is copied except SSH_FXP_EXTENDED
+ * reply (a {@code space-available} request is only noted, for its reply to be completed). Every other byte is passed on unchanged and in order, and nothing is copied except SSH_FXP_EXTENDED
  * requests (small) and packet headers split between two reads.
  *
  * <p>The rewritten request keeps the original length (the path moves up by the 4 bytes the shorter name saves and
@@ -33,7 +33,7 @@ final class StatVfsRequests implements ChannelDataReceiver {
     private static final long MAX_INSPECTED = 64 * 1024;
 
     private final ChannelDataReceiver subsystem;
-    private final Set<Integer> rewritten;
+    private final Map<Integer, Asked> asked;
 
     /** Bytes of the current packet that still pass through untouched. */
     private long skip;
@@ -42,9 +42,9 @@ final class StatVfsRequests implements ChannelDataReceiver {
     private int heldFill;
     private boolean heldIsHeader;
 
-    StatVfsRequests(ChannelDataReceiver subsystem, Set<Integer> rewritten) {
+    StatVfsRequests(ChannelDataReceiver subsystem, Map<Integer, Asked> asked) {
         this.subsystem = subsystem;
-        this.rewritten = rewritten;
+        this.asked = asked;
     }
 
     @Override
@@ -115,15 +115,19 @@ final class StatVfsRequests implements ChannelDataReceiver {
             }
             skip = Math.max(0, length - 1);
         } else {
-            rewriteIfStatVfs(packet);
+            noteSpaceRequest(packet);
         }
         return subsystem.data(channel, packet, 0, packet.length);
     }
 
-    private void rewriteIfStatVfs(byte[] packet) {
-        if (packet.length < NAME + 4 + STATVFS_NAME.length + 4 || uint32(packet, NAME) != STATVFS_NAME.length
-                || !Arrays.equals(packet, NAME + 4, NAME + 4 + STATVFS_NAME.length, STATVFS_NAME, 0,
-                        STATVFS_NAME.length)) {
+    /** Rewrites a statvfs request, and notes its id (or a space-available request's) for the reply. */
+    private void noteSpaceRequest(byte[] packet) {
+        int id = (int) uint32(packet, HEADER);
+        if (isNamed(packet, SPACE_NAME)) {
+            asked.put(id, Asked.SPACE_AVAILABLE);
+            return;
+        }
+        if (!isNamed(packet, STATVFS_NAME)) {
             return;
         }
         int tail = NAME + 4 + STATVFS_NAME.length;
@@ -131,7 +135,13 @@ final class StatVfsRequests implements ChannelDataReceiver {
         System.arraycopy(SPACE_NAME, 0, packet, NAME + 4, SPACE_NAME.length);
         System.arraycopy(packet, tail, packet, tail - SHRINK, packet.length - tail);
         Arrays.fill(packet, packet.length - SHRINK, packet.length, (byte) 0);
-        rewritten.add((int) uint32(packet, HEADER));
+        asked.put(id, Asked.STATVFS);
+    }
+
+    /** Whether the extended request names {@code name} and has room for a path after it. */
+    private static boolean isNamed(byte[] packet, byte[] name) {
+        return packet.length >= NAME + 4 + name.length + 4 && uint32(packet, NAME) == name.length
+                && Arrays.equals(packet, NAME + 4, NAME + 4 + name.length, name, 0, name.length);
     }
 
     private static boolean inspected(byte type, long length) {

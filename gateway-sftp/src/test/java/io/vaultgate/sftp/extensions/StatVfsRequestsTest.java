@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
@@ -28,14 +27,20 @@ class StatVfsRequestsTest {
     void streamCutAnywhere_rewritesOnlyStatVfs_keepingLengthsAndOrder() throws Exception {
         ByteArrayOutputStream in = new ByteArrayOutputStream();
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        Set<Integer> statVfsIds = new java.util.HashSet<>();
+        java.util.Map<Integer, Asked> expectedAsked = new java.util.HashMap<>();
         for (int i = 0; i < 40; i++) {
             int id = 1000 + i;
-            switch (random.nextInt(4)) {
+            switch (random.nextInt(5)) {
                 case 0 -> {
                     in.write(extended(id, "statvfs@openssh.com", "/inbox/ü" + i, 0));
                     expected.write(extended(id, "space-available", "/inbox/ü" + i, 4));
-                    statVfsIds.add(id);
+                    expectedAsked.put(id, Asked.STATVFS);
+                }
+                case 3 -> {
+                    byte[] space = extended(id, "space-available", "/outbox", 0);
+                    in.write(space);
+                    expected.write(space);
+                    expectedAsked.put(id, Asked.SPACE_AVAILABLE);
                 }
                 case 1 -> {
                     byte[] other = extended(id, "posix-rename@openssh.com", "/inbox/a" + i, 0);
@@ -50,8 +55,8 @@ class StatVfsRequestsTest {
             }
         }
         Recorder subsystem = new Recorder();
-        Set<Integer> rewritten = ConcurrentHashMap.newKeySet();
-        StatVfsRequests requests = new StatVfsRequests(subsystem, rewritten);
+        java.util.Map<Integer, Asked> asked = new ConcurrentHashMap<>();
+        StatVfsRequests requests = new StatVfsRequests(subsystem, asked);
 
         byte[] stream = in.toByteArray();
         for (int at = 0; at < stream.length; ) {
@@ -61,15 +66,16 @@ class StatVfsRequestsTest {
         }
 
         assertThat(subsystem.received.toByteArray()).isEqualTo(expected.toByteArray());
-        assertThat(rewritten).isEqualTo(statVfsIds);
+        assertThat(asked).isEqualTo(expectedAsked);
     }
 
     @Test
     void statVfsReply_isBuiltFromTheSpaceAvailableAnswer_otherRepliesPass() throws Exception {
-        Set<Integer> rewritten = ConcurrentHashMap.newKeySet();
-        rewritten.add(7);
+        java.util.Map<Integer, Asked> asked = new ConcurrentHashMap<>();
+        asked.put(7, Asked.STATVFS);
+        asked.put(9, Asked.SPACE_AVAILABLE);
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
-        StatVfsReplies replies = new StatVfsReplies(new CapturingOutput(sent), rewritten);
+        StatVfsReplies replies = new StatVfsReplies(new CapturingOutput(sent), asked);
 
         Buffer status = new ByteArrayBuffer();
         status.putUInt(9);
@@ -79,17 +85,8 @@ class StatVfsRequestsTest {
         replies.writeBuffer(status);
         assertThat(sent.size()).as("another request's reply passes").isEqualTo(13);
 
-        Buffer space = new ByteArrayBuffer();
-        space.putUInt(1 + 4 + 4 * 8 + 4);
-        space.putByte((byte) SftpConstants.SSH_FXP_EXTENDED_REPLY);
-        space.putUInt(7);
-        space.putLong(10_000);
-        space.putLong(2_500);
-        space.putLong(0);
-        space.putLong(0);
-        space.putUInt(0);
         sent.reset();
-        replies.writeBuffer(space);
+        replies.writeBuffer(minasSpaceAvailable(7));
 
         Buffer reply = new ByteArrayBuffer(sent.toByteArray());
         assertThat(reply.getUInt()).isEqualTo(1 + 4 + 11 * 8);
@@ -100,7 +97,33 @@ class StatVfsRequestsTest {
         assertThat(info.f_blocks).isEqualTo(10_000);
         assertThat(info.f_bfree).isEqualTo(2_500);
         assertThat(info.f_bavail).isEqualTo(2_500);
-        assertThat(rewritten).isEmpty();
+
+        sent.reset();
+        replies.writeBuffer(minasSpaceAvailable(9));
+        Buffer completed = new ByteArrayBuffer(sent.toByteArray());
+        completed.getUInt();
+        completed.getUByte();
+        assertThat(completed.getUInt()).isEqualTo(9);
+        var space = org.apache.sshd.sftp.common.extensions.SpaceAvailableExtensionInfo.decode(completed);
+        assertThat(space.bytesOnDevice).isEqualTo(10_000);
+        assertThat(space.unusedBytesOnDevice).isEqualTo(2_500);
+        assertThat(space.bytesAvailableToUser).as("the quota is the user's").isEqualTo(10_000);
+        assertThat(space.unusedBytesAvailableToUser).isEqualTo(2_500);
+        assertThat(asked).isEmpty();
+    }
+
+    /** What MINA answers space-available with: the device fields from the FileStore, the user fields 0. */
+    private static Buffer minasSpaceAvailable(int id) {
+        Buffer space = new ByteArrayBuffer();
+        space.putUInt(1 + 4 + 4 * 8 + 4);
+        space.putByte((byte) SftpConstants.SSH_FXP_EXTENDED_REPLY);
+        space.putUInt(id);
+        space.putLong(10_000);
+        space.putLong(2_500);
+        space.putLong(0);
+        space.putLong(0);
+        space.putUInt(0);
+        return space;
     }
 
     private static byte[] extended(int id, String name, String path, int padding) {
