@@ -15,9 +15,13 @@ import io.vaultgate.https.http.Peer;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Reads the {@code Authorization} header and asks the core: {@code Bearer} tokens through
@@ -27,17 +31,29 @@ import java.util.Objects;
  * when present, always wins, so a client can act as another account than its certificate's. The
  * front-end never decides itself, and every refusal looks the same to the client: 401 with both
  * challenges ({@code error="invalid_token"} only when a header credential was refused).
+ *
+ * <p>On a keep-alive connection, a request presenting exactly the credential that an earlier request on it
+ * logged in with, within {@link #REUSE} of that check, is the same login ({@link ChannelSessions#reuse}):
+ * like the requests of an SFTP session it is not checked, audited and counted again, which saves a catalog
+ * round trip and a durable audit write per request. Revocations and lockdowns end the connection itself.
  */
 public final class HttpAuthentication {
 
     static final String REALM = "vaultgate";
+    /** How long a keep-alive connection's login stands for later requests presenting the same credential. */
+    static final Duration REUSE = Duration.ofSeconds(60);
 
     private final Authenticator authenticator;
     private final ChannelSessions sessions;
 
     public HttpAuthentication(Authenticator authenticator) {
+        this(authenticator, System::nanoTime);
+    }
+
+    /** @param nanoClock the time {@link #REUSE} is measured in, e.g. {@link System#nanoTime} */
+    HttpAuthentication(Authenticator authenticator, java.util.function.LongSupplier nanoClock) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
-        this.sessions = new ChannelSessions(authenticator.access().sessions());
+        this.sessions = new ChannelSessions(authenticator.access().sessions(), REUSE, nanoClock);
     }
 
     /** The authenticator this front-end asks, for the token exchange. */
@@ -48,21 +64,48 @@ public final class HttpAuthentication {
     /** The authenticated principal; throws a 401 {@link HttpProblem} when credentials are missing or refused. */
     public Principal authenticate(HttpHeaders headers, Peer peer) {
         String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
+        byte[] presented = presented(authorization, peer);
+        if (presented != null && peer.channel().isPresent()) {
+            Optional<Principal> known = sessions.reuse(peer.channel().get(), presented);
+            if (known.isPresent()) {
+                return known.get();
+            }
+        }
         if (authorization == null) {
-            return byCertificate(peer);
+            return byCertificate(peer, presented);
         }
         AuthResult result = check(authorization.trim(), peer.address());
         if (result instanceof AuthResult.Success success) {
-            return registered(success, peer);
+            return registered(success, peer, presented);
         }
         throw refused(result);
     }
 
     /** The connection joins the live sessions, so that a lockdown or revocation ends it. */
-    private Principal registered(AuthResult.Success success, Peer peer) {
+    private Principal registered(AuthResult.Success success, Peer peer, byte[] presented) {
         peer.channel().ifPresent(channel -> sessions.register(channel, success.principal(), success.credential(),
-                peer.address()));
+                peer.address(), presented));
         return success.principal();
+    }
+
+    /**
+     * A SHA-256 of the credential the request presents: its {@code Authorization} header, else its verified
+     * client certificate; null when it presents neither.
+     */
+    private static byte[] presented(String authorization, Peer peer) {
+        if (authorization != null) {
+            return sha256("header:" + authorization.trim());
+        }
+        return peer.certificate().map(certificate -> sha256("certificate:" + Fingerprints.sha256(certificate)))
+                .orElse(null);
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
     }
 
     /** A role that requires MFA says so (the client then exchanges its token with a TOTP code). */
@@ -76,12 +119,12 @@ public final class HttpAuthentication {
     }
 
     /** A refused certificate answers exactly like no credentials: the client sent no token to call invalid. */
-    private Principal byCertificate(Peer peer) {
+    private Principal byCertificate(Peer peer, byte[] presented) {
         if (peer.certificate().isPresent()) {
             AuthResult result = authenticator.byCertificate(Fingerprints.sha256(peer.certificate().get()),
                     Protocol.HTTPS, peer.address());
             if (result instanceof AuthResult.Success success) {
-                return registered(success, peer);
+                return registered(success, peer, presented);
             }
         }
         throw unauthorized("authentication required", false);
