@@ -18,18 +18,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real gateway as operators run it, {@code java -jar vaultgate.jar ...}, in a child process: one-shot
- * commands ({@link #cli}) and a serving node ({@link #start}) on free loopback ports, ready once its
- * {@code /health/ready} answers 200. A node is stopped by its PID: {@link #kill()} is SIGKILL, as a crashed
+ * The real gateway as operators run it, {@code java -jar vaultgate.jar run}, in a child process: a serving
+ * node ({@link #start}) on free loopback ports, ready once its {@code /health/ready} answers 200. A node is stopped by its PID: {@link #kill()} is SIGKILL, as a crashed
  * machine; {@link #close()} is SIGTERM, then SIGKILL if it does not end.
  */
 final class GatewayProcess implements AutoCloseable {
 
     static final Path JAR = Path.of("target", "vaultgate.jar").toAbsolutePath();
-
-    /** What a one-shot command printed and how it ended. */
-    record Result(int code, String output) {
-    }
 
     final String name;
     final Path home;
@@ -49,21 +44,6 @@ final class GatewayProcess implements AutoCloseable {
         this.opsPort = opsPort;
         this.process = process;
         this.log = log;
-    }
-
-    /** Runs {@code vaultgate ARGS --home HOME --set K=V ...} to its end. */
-    static Result cli(Path home, Map<String, String> env, Map<String, String> settings, String... args)
-            throws IOException, InterruptedException {
-        List<String> command = command(home, settings, args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("vaultgate " + String.join(" ", args) + " did not end:\n" + output);
-        }
-        return new Result(process.exitValue(), output);
     }
 
     /** Starts {@code vaultgate run} on free loopback ports; returns once it is ready (or fails with its log). */

@@ -11,12 +11,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A logged-in OpenSSH sftp session kept open (its stdin never closed), to watch whether something on the
- * gateway ends it: a lockdown, a revocation. Closed by its PID.
+ * gateway ends it: a lockdown, a revocation. The end is seen in ssh's own words ("Connection to ... closed by
+ * remote host"), which it prints the moment the gateway closes the connection: the {@code sftp} process
+ * itself, blocked reading its next batch command, exits only seconds later. Closed by its PID.
  */
 final class HeldSession implements AutoCloseable {
 
     private final Process process;
     private final CountDownLatch loggedIn = new CountDownLatch(1);
+    private final CountDownLatch closedByGateway = new CountDownLatch(1);
     private final OutputStream stdin;
 
     private HeldSession(Process process) {
@@ -29,10 +32,14 @@ final class HeldSession implements AutoCloseable {
                     if (line.startsWith("Remote working directory")) {
                         loggedIn.countDown();
                     }
+                    if (line.contains("closed by remote host")) {
+                        closedByGateway.countDown();
+                    }
                 }
             } catch (IOException ended) {
                 // the session is gone
             }
+            closedByGateway.countDown();
         }, "held-sftp-session");
         reader.setDaemon(true);
         reader.start();
@@ -50,9 +57,9 @@ final class HeldSession implements AutoCloseable {
         return session;
     }
 
-    /** Whether the session ended (the gateway closed it) within {@code timeout}. */
+    /** Whether the gateway closed the session's connection within {@code timeout}. */
     boolean endsWithin(Duration timeout) throws InterruptedException {
-        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return closedByGateway.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
