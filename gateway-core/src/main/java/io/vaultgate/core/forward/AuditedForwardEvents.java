@@ -8,7 +8,10 @@ import io.vaultgate.core.catalog.FileRepository;
 import java.time.Clock;
 import java.util.Optional;
 
-/** Records every delivered forward as one audit event; a job that goes dead is logged by the outbox state. */
+/**
+ * Records every delivered forward as one audit event, with the digest the site answered and the fingerprint
+ * of the certificate it presented; a job that goes dead is logged by the outbox state.
+ */
 public final class AuditedForwardEvents implements ForwardEvents {
 
     private final AuditLog audit;
@@ -23,10 +26,10 @@ public final class AuditedForwardEvents implements ForwardEvents {
     }
 
     @Override
-    public void delivered(ForwardJob job, Optional<String> siteDigest) {
-        String sha256 = siteDigest.orElseGet(() -> database.read(jdbc -> files.find(jdbc, job.fileId()))
+    public void delivered(ForwardJob job, DeliveryOutcome.Delivered delivery) {
+        String sha256 = delivery.siteDigest().orElseGet(() -> database.read(jdbc -> files.find(jdbc, job.fileId()))
                 .flatMap(file -> file.sha256()).orElse("unknown"));
         audit.append(new AuditEvent.Forwarded(clock.instant(), Optional.of(job.tenant()), AuditEvents.SYSTEM,
-                job.fileId(), job.siteId(), sha256, Optional.empty()));
+                job.fileId(), job.siteId(), sha256, delivery.siteCertificateSha256()));
     }
 }

@@ -6,10 +6,14 @@ import java.util.Optional;
 /** What one attempt to deliver a file to a site came to. */
 public sealed interface DeliveryOutcome {
 
-    /** The site took the file; {@code siteDigest} is the hex SHA-256 it answered (empty if it need not). */
-    record Delivered(Optional<String> siteDigest) implements DeliveryOutcome {
+    /**
+     * The site took the file; {@code siteDigest} is the hex SHA-256 it answered (empty if it need not), and
+     * {@code siteCertificateSha256} the hex SHA-256 fingerprint of the certificate it presented (DER).
+     */
+    record Delivered(Optional<String> siteDigest, Optional<String> siteCertificateSha256) implements DeliveryOutcome {
         public Delivered {
             Objects.requireNonNull(siteDigest, "siteDigest");
+            Objects.requireNonNull(siteCertificateSha256, "siteCertificateSha256");
         }
     }
 

@@ -11,7 +11,6 @@ import io.vaultgate.core.forward.DeliveryOutcome.Delivered;
 import io.vaultgate.core.forward.DeliveryOutcome.Failed;
 import io.vaultgate.core.forward.DeliveryOutcome.Kind;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Optional;
@@ -75,7 +74,7 @@ final class ForwardAttempt {
             return new Failed(Kind.CONFIGURATION, "site " + job.siteId() + " has no forwarding configuration; "
                     + "configure it with its endpoint, trust anchors and client certificate", false);
         }
-        HttpClient client;
+        SiteConnections client;
         try {
             client = clients.client(site.get());
         } catch (IOException | GeneralSecurityException e) {
@@ -99,7 +98,8 @@ final class ForwardAttempt {
     }
 
     /** The stored envelope as it is, its data key sealed to the site: nothing is decrypted here. */
-    private DeliveryOutcome deliverSealed(ForwardJob job, HttpClient client, SiteForwarding site, FileRecord file) {
+    private DeliveryOutcome deliverSealed(ForwardJob job, SiteConnections client, SiteForwarding site,
+                                          FileRecord file) {
         if (envelopes.isEmpty()) {
             return new Failed(Kind.CONFIGURATION, "site " + job.siteId() + " takes sealed envelopes, but this "
                     + "forwarder cannot read stored envelopes", false);
@@ -129,7 +129,7 @@ final class ForwardAttempt {
         if (outcome instanceof Delivered delivered) {
             if (outbox.complete(job, delivered.siteDigest(), clock.instant())) {
                 metrics.delivered(job.siteId());
-                report(() -> events.delivered(job, delivered.siteDigest()));
+                report(() -> events.delivered(job, delivered));
                 LOG.info("forwarded file {} of tenant {} to site {} (job {}, attempt {})", job.fileId(), job.tenant(),
                         job.siteId(), job.id(), job.attempts());
             } else {

@@ -12,8 +12,11 @@ public interface ForwardEvents {
     ForwardEvents NONE = new ForwardEvents() {
     };
 
-    /** The site confirmed the file; {@code siteDigest} is its hex SHA-256 (empty for a plain WebDAV site). */
-    default void delivered(ForwardJob job, java.util.Optional<String> siteDigest) {
+    /**
+     * The site confirmed the file: {@code delivery} carries the hex SHA-256 the site answered (empty for a
+     * plain WebDAV site) and the fingerprint of the certificate the site presented.
+     */
+    default void delivered(ForwardJob job, DeliveryOutcome.Delivered delivery) {
     }
 
     /** The job went dead after {@code job.attempts()} attempts; {@code error} is the last failure. */

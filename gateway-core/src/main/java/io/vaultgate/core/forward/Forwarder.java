@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -40,6 +41,9 @@ public final class Forwarder implements AutoCloseable {
     private final Map<String, AtomicInteger> perSite = new ConcurrentHashMap<>();
     private final ExecutorService pool;
     private final ScheduledExecutorService poller;
+    private final ScheduledExecutorService deadlines;
+    private final SiteClients clients;
+    private volatile boolean polling;
 
     /**
      * @param opener decrypting reads of committed files (the core's {@code DecryptingFileOpener})
@@ -73,10 +77,12 @@ public final class Forwarder implements AutoCloseable {
         this.clock = clock;
         ForwardMetrics metrics = new ForwardMetrics(meters);
         metrics.backlog(outbox);
-        this.attempt = new ForwardAttempt(database, new FileRepository(), opener, envelopes, sites,
-                new SiteClients(random, settings.connectTimeout()),
-                new SiteDelivery(settings.requestTimeout(), settings.minBytesPerSecond()), outbox, metrics, events,
-                clock);
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(task -> daemon(task,
+                "vaultgate-forward-deadlines"));
+        this.clients = new SiteClients(random, settings.connectTimeout());
+        this.attempt = new ForwardAttempt(database, new FileRepository(), opener, envelopes, sites, clients,
+                new SiteDelivery(settings.requestTimeout(), settings.minBytesPerSecond(), deadlines), outbox, metrics,
+                events, clock);
         this.slots = new Semaphore(settings.workers());
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(settings.workers(), task -> daemon(task,
@@ -96,6 +102,7 @@ public final class Forwarder implements AutoCloseable {
                     + "(the site deduplicates a repeated file)", released, nodeId);
         }
         long every = settings.pollInterval().toMillis();
+        polling = true;
         poller.scheduleWithFixedDelay(this::dispatchQuietly, 0, every, TimeUnit.MILLISECONDS);
     }
 
@@ -121,12 +128,16 @@ public final class Forwarder implements AutoCloseable {
                 active.incrementAndGet();
                 pool.execute(() -> {
                     ScheduledFuture<?> renewal = renewWhileRunning(job);
+                    boolean delivered = false;
                     try {
-                        attempt.run(job);
+                        delivered = attempt.run(job) instanceof DeliveryOutcome.Delivered;
                     } finally {
                         renewal.cancel(false);
                         active.decrementAndGet();
                         slots.release();
+                        if (delivered) {
+                            dispatchSoon();
+                        }
                     }
                 });
                 started++;
@@ -176,6 +187,7 @@ public final class Forwarder implements AutoCloseable {
     /** Stops polling and waits up to 30 s for forwards in flight; an unfinished job is retaken after its lease. */
     @Override
     public void close() {
+        polling = false;
         poller.shutdownNow();
         pool.shutdown();
         try {
@@ -186,6 +198,24 @@ public final class Forwarder implements AutoCloseable {
         } catch (InterruptedException e) {
             pool.shutdownNow();
             Thread.currentThread().interrupt();
+        } finally {
+            deadlines.shutdownNow();
+            clients.close();
+        }
+    }
+
+    /**
+     * After a delivery the freed slot is filled at once rather than at the next poll, so a healthy site's
+     * backlog drains at the speed of the transfers (one file per poll interval with a concurrency of 1
+     * otherwise). After a failure the next poll is awaited, so a site that is down is not hammered.
+     */
+    private void dispatchSoon() {
+        if (polling) {
+            try {
+                poller.execute(this::dispatchQuietly);
+            } catch (RejectedExecutionException closing) {
+                // shutting down: nothing more is dispatched
+            }
         }
     }
 

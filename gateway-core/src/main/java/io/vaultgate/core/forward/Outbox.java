@@ -25,6 +25,12 @@ import java.util.Optional;
  * <p>Claims pick candidates with one {@code SELECT} and take each with a conditional {@code UPDATE}. On
  * SQLite the transaction holds the write lock from its start; on PostgreSQL {@link Locking#SKIP_LOCKED}
  * appends {@code FOR UPDATE SKIP LOCKED} so that nodes claiming at once pass over each other's rows.
+ *
+ * <p>Only {@link #enqueue} (in the caller's commit transaction) and {@link #retry} are synced to stable
+ * storage before they return. Claims, lease changes and outcomes defer the sync
+ * ({@link Database#inTransactionDeferringSync}): a power failure can lose the last of them, which only
+ * makes a job due again, and the site's deduplication by idempotency key makes the repeated send harmless.
+ * That spares every forwarded file two disk flushes.
  */
 public final class Outbox {
 
@@ -95,7 +101,7 @@ public final class Outbox {
             return List.of();
         }
         long at = now.toEpochMilli();
-        return database.inTransaction(jdbc -> {
+        return database.inTransactionDeferringSync(jdbc -> {
             List<ForwardJob> claimed = new ArrayList<>();
             for (ForwardJob job : jdbc.query("SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE site_id = ? "
                     + "AND " + DUE + " ORDER BY created_at, id LIMIT ?" + locking.clause,
@@ -124,7 +130,7 @@ public final class Outbox {
     public int releaseLeasesOf(String owner, Instant now) {
         long at = now.toEpochMilli();
         String error = OutboxRows.error("the node stopped while sending; released at its restart");
-        return database.inTransaction(jdbc -> jdbc.update("UPDATE forward_jobs SET state = 'DEAD', "
+        return database.inTransactionDeferringSync(jdbc -> jdbc.update("UPDATE forward_jobs SET state = 'DEAD', "
                         + "version = version + 1, lease_owner = NULL, lease_expires_at = NULL, last_error = ?, "
                         + "updated_at = ? WHERE state = 'IN_FLIGHT' AND lease_owner = ? AND attempts >= ?",
                 error, at, owner, retry.maxAttempts())
@@ -138,14 +144,14 @@ public final class Outbox {
      * not change (the worker's copy stays valid); false if the lease was lost already.
      */
     public boolean renew(ForwardJob job, Duration lease, Instant now) {
-        return database.inTransaction(jdbc -> jdbc.update("UPDATE forward_jobs SET lease_expires_at = ? "
+        return database.inTransactionDeferringSync(jdbc -> jdbc.update("UPDATE forward_jobs SET lease_expires_at = ? "
                         + "WHERE id = ? AND version = ? AND state = 'IN_FLIGHT' AND lease_expires_at > ?",
                 now.plus(lease).toEpochMilli(), job.id(), job.version(), now.toEpochMilli()) == 1);
     }
 
     /** Records a delivery; false if the lease was lost (another worker owns the job now). */
     public boolean complete(ForwardJob job, Optional<String> siteDigest, Instant now) {
-        return database.inTransaction(jdbc -> jdbc.update("UPDATE forward_jobs SET state = 'DELIVERED', "
+        return database.inTransactionDeferringSync(jdbc -> jdbc.update("UPDATE forward_jobs SET state = 'DELIVERED', "
                         + "version = version + 1, site_digest = ?, delivered_at = ?, lease_owner = NULL, "
                         + "lease_expires_at = NULL, last_error = NULL, updated_at = ? WHERE id = ? AND version = ?",
                 siteDigest.orElse(null), now.toEpochMilli(), now.toEpochMilli(), job.id(), job.version()) == 1);
@@ -158,7 +164,7 @@ public final class Outbox {
     public Optional<ForwardState> fail(ForwardJob job, String error, boolean permanent, Instant now) {
         ForwardState next = permanent || retry.exhausted(job.attempts()) ? ForwardState.DEAD : ForwardState.PENDING;
         Instant due = next == ForwardState.PENDING ? now.plus(retry.delayAfter(job.attempts(), random)) : now;
-        return database.inTransaction(jdbc -> settle(jdbc, job, next, due, error, now)
+        return database.inTransactionDeferringSync(jdbc -> settle(jdbc, job, next, due, error, now)
                 ? Optional.of(next) : Optional.empty());
     }
 

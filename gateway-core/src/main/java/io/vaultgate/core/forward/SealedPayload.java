@@ -9,7 +9,7 @@ import java.nio.channels.SeekableByteChannel;
  * A stored envelope opened for a sealed forward: its ciphertext exactly as stored, read positionally, and
  * its data key sealed to the site. Holds no plaintext and no unsealed key.
  */
-final class SealedPayload implements ContentPublisher.Source, AutoCloseable {
+final class SealedPayload implements BodySource, AutoCloseable {
 
     private final SeekableByteChannel ciphertext;
     private final long size;

@@ -1,7 +1,6 @@
 package io.vaultgate.core.forward;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
@@ -9,16 +8,15 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.SSLContext;
 
 /**
- * One HTTP client per site, built from the site's forwarding configuration and rebuilt when that
- * configuration or the client key file changes (a renewed key is picked up without a restart), so that connections to a site are reused across forwards. HTTP/1.1 only, no
- * redirects (a redirect could leave the pinned site), no proxy, no cookies.
+ * The connections to each site, built from the site's forwarding configuration and rebuilt when that
+ * configuration or the client key file changes (a renewed key is picked up without a restart; the old
+ * idle connections are closed), so that connections to a site are kept alive across forwards.
  */
-final class SiteClients {
+final class SiteClients implements AutoCloseable {
 
-    private record Entry(SiteForwarding site, FileTime keyModified, HttpClient client) {
+    private record Entry(SiteForwarding site, FileTime keyModified, SiteConnections connections) {
     }
 
     private final Map<String, Entry> clients = new ConcurrentHashMap<>();
@@ -30,22 +28,24 @@ final class SiteClients {
         this.connectTimeout = connectTimeout;
     }
 
-    HttpClient client(SiteForwarding site) throws IOException, GeneralSecurityException {
+    SiteConnections client(SiteForwarding site) throws IOException, GeneralSecurityException {
         FileTime keyModified = Files.getLastModifiedTime(site.clientKeyFile());
         Entry entry = clients.get(site.siteId());
         if (entry != null && entry.site().equals(site) && entry.keyModified().equals(keyModified)) {
-            return entry.client();
+            return entry.connections();
         }
-        SSLContext context = SiteTls.context(site, random);
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .connectTimeout(connectTimeout)
-                .sslContext(context)
-                .sslParameters(SiteTls.parameters(context))
-                .build();
-        clients.put(site.siteId(), new Entry(site, keyModified, client));
-        return client;
+        SiteConnections connections = new SiteConnections(site, SiteTls.context(site, random), connectTimeout);
+        Entry previous = clients.put(site.siteId(), new Entry(site, keyModified, connections));
+        if (previous != null) {
+            previous.connections().close();
+        }
+        return connections;
+    }
+
+    /** Closes every idle connection. */
+    @Override
+    public void close() {
+        clients.values().forEach(entry -> entry.connections().close());
+        clients.clear();
     }
 }

@@ -6,18 +6,13 @@ import io.vaultgate.core.forward.DeliveryOutcome.Delivered;
 import io.vaultgate.core.forward.DeliveryOutcome.Failed;
 import io.vaultgate.core.forward.DeliveryOutcome.Kind;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublisher;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLException;
 
 /**
@@ -28,101 +23,87 @@ import javax.net.ssl.SSLException;
  */
 final class SiteDelivery {
 
-    private static final int ERROR_BODY_LIMIT = 200;
-
     private final Duration baseTimeout;
     private final long minBytesPerSecond;
+    private final Http1Put put;
 
-    SiteDelivery(Duration baseTimeout, long minBytesPerSecond) {
+    SiteDelivery(Duration baseTimeout, long minBytesPerSecond, ScheduledExecutorService timer) {
         this.baseTimeout = baseTimeout;
         this.minBytesPerSecond = minBytesPerSecond;
+        this.put = new Http1Put(timer);
     }
 
     /** Sends the decrypted plaintext. */
-    DeliveryOutcome send(HttpClient client, SiteForwarding site, FileRecord file, FileContent content) {
-        HttpRequest.Builder request = request(site, file, content.sha256(), content.size())
-                .header("Content-Type", "application/octet-stream")
-                .PUT(body(content.size(), new ContentPublisher(content)));
-        return send(client, site, content.sha256(), request.build());
+    DeliveryOutcome send(SiteConnections connections, SiteForwarding site, FileRecord file, FileContent content) {
+        Map<String, String> head = head(file, content.sha256());
+        head.put("Content-Type", "application/octet-stream");
+        return send(connections, site, file, content.sha256(), head, BodySource.of(content));
     }
 
     /**
      * Sends the stored envelope as it is, with the data key sealed to the site; {@code Repr-Digest} is still
      * the plaintext's, which the site computes after opening the envelope.
      */
-    DeliveryOutcome sendSealed(HttpClient client, SiteForwarding site, FileRecord file, SealedPayload payload) {
+    DeliveryOutcome sendSealed(SiteConnections connections, SiteForwarding site, FileRecord file,
+                               SealedPayload payload) {
         String expected = file.sha256().orElseThrow();
-        HttpRequest.Builder request = request(site, file, expected, payload.size())
-                .header("Content-Type", ForwardProtocol.ENVELOPE_TYPE)
-                .header(ForwardProtocol.SEALED_KEY, ":" + payload.sealedKey().toBase64() + ":")
-                .header(ForwardProtocol.SITE, site.siteId())
-                .PUT(body(payload.size(), new ContentPublisher(payload)));
-        return send(client, site, expected, request.build());
+        Map<String, String> head = head(file, expected);
+        head.put("Content-Type", ForwardProtocol.ENVELOPE_TYPE);
+        head.put(ForwardProtocol.SEALED_KEY, ":" + payload.sealedKey().toBase64() + ":");
+        head.put(ForwardProtocol.SITE, site.siteId());
+        return send(connections, site, file, expected, head, payload);
     }
 
-    private HttpRequest.Builder request(SiteForwarding site, FileRecord file, String sha256, long bodySize) {
-        return HttpRequest.newBuilder(site.fileUri(file.id()))
-                .timeout(baseTimeout.plusSeconds(bodySize / minBytesPerSecond))
-                .header(ForwardProtocol.IDEMPOTENCY_KEY, file.id())
-                .header(ForwardProtocol.REPR_DIGEST, ForwardProtocol.reprDigest(sha256))
-                .header(ForwardProtocol.TENANT, file.tenant().value())
-                .header(ForwardProtocol.PATH, ForwardProtocol.encodePath(file.path().toString()));
+    private static Map<String, String> head(FileRecord file, String sha256) {
+        Map<String, String> head = new LinkedHashMap<>();
+        head.put(ForwardProtocol.IDEMPOTENCY_KEY, file.id());
+        head.put(ForwardProtocol.REPR_DIGEST, ForwardProtocol.reprDigest(sha256));
+        head.put(ForwardProtocol.TENANT, file.tenant().value());
+        head.put(ForwardProtocol.PATH, ForwardProtocol.encodePath(file.path().toString()));
+        return head;
     }
 
-    private DeliveryOutcome send(HttpClient client, SiteForwarding site, String expected, HttpRequest request) {
-        HttpResponse<InputStream> response;
+    private DeliveryOutcome send(SiteConnections connections, SiteForwarding site, FileRecord file, String expected,
+                                 Map<String, String> head, BodySource body) {
+        long deadline = System.nanoTime() + baseTimeout.plusSeconds(body.size() / minBytesPerSecond).toNanos();
+        Http1Put.Answer answer;
         try {
-            response = client.send(request, BodyHandlers.ofInputStream());
+            answer = put.send(connections, site.fileUri(file.id()).getRawPath(), head, body, deadline);
+        } catch (Http1Put.SourceFailed e) {
+            return new Failed(Kind.FILE, "reading file " + file.id() + " failed: " + e.getMessage(), false);
         } catch (SSLException e) {
-            return new Failed(Kind.TLS, "TLS handshake with " + site.endpoint().getHost() + " failed: "
+            return new Failed(Kind.TLS, "TLS handshake with " + connections.host() + " failed: "
                     + e.getMessage(), false);
-        } catch (HttpTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             return new Failed(Kind.NETWORK, "timed out: " + e.getMessage(), false);
         } catch (ConnectException e) {
-            return new Failed(Kind.NETWORK, "cannot connect to " + site.endpoint().getHost() + ":"
-                    + site.endpoint().getPort() + ": " + e, false);
+            return new Failed(Kind.NETWORK, "cannot connect to " + connections.host() + ":" + connections.port()
+                    + ": " + e, false);
         } catch (IOException e) {
             return new Failed(tlsCause(e) ? Kind.TLS : Kind.NETWORK, "transfer failed: " + describe(e), false);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Failed(Kind.NETWORK, "interrupted (shutting down)", false);
         }
-        return judge(site, expected, response);
+        return judge(site, expected, answer);
     }
 
-    private static DeliveryOutcome judge(SiteForwarding site, String expected, HttpResponse<InputStream> response) {
-        String excerpt = excerpt(response.body());
-        if (response.statusCode() / 100 != 2) {
-            return new Failed(Kind.STATUS, "the site answered " + response.statusCode()
+    private static DeliveryOutcome judge(SiteForwarding site, String expected, Http1Put.Answer answer) {
+        String excerpt = answer.excerpt().replaceAll("[^\\x20-\\x7e]+", " ").trim();
+        if (answer.status() / 100 != 2) {
+            return new Failed(Kind.STATUS, "the site answered " + answer.status()
                     + (excerpt.isEmpty() ? "" : ": " + excerpt), false);
         }
-        Optional<String> field = response.headers().firstValue(ForwardProtocol.REPR_DIGEST);
+        Optional<String> field = answer.header(ForwardProtocol.REPR_DIGEST);
         if (field.isEmpty()) {
             return site.digestRequired()
-                    ? new Failed(Kind.DIGEST, "the site answered " + response.statusCode() + " without Repr-Digest",
+                    ? new Failed(Kind.DIGEST, "the site answered " + answer.status() + " without Repr-Digest",
                             false)
-                    : new Delivered(Optional.empty());
+                    : new Delivered(Optional.empty(), answer.siteCertificateSha256());
         }
         Optional<String> answered = ForwardProtocol.sha256Hex(field.get());
         if (answered.isEmpty() || !answered.get().equalsIgnoreCase(expected)) {
             return new Failed(Kind.DIGEST, "the site's digest " + field.get() + " differs from the file's "
                     + ForwardProtocol.reprDigest(expected), false);
         }
-        return new Delivered(answered);
-    }
-
-    private static BodyPublisher body(long size, ContentPublisher content) {
-        return size == 0 ? BodyPublishers.noBody() : BodyPublishers.fromPublisher(content, size);
-    }
-
-    /** A short, single-line start of an error body, for the job's last error; the rest is discarded. */
-    private static String excerpt(InputStream body) {
-        try (body) {
-            byte[] start = body.readNBytes(ERROR_BODY_LIMIT);
-            return new String(start, StandardCharsets.UTF_8).replaceAll("[^\\x20-\\x7e]+", " ").trim();
-        } catch (IOException e) {
-            return "";
-        }
+        return new Delivered(answered, answer.siteCertificateSha256());
     }
 
     private static boolean tlsCause(Throwable e) {

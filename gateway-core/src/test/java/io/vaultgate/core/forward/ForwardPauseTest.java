@@ -12,38 +12,13 @@ import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A tenant that is not ACTIVE (locked down) has its forwarding paused: queued, not sent, resumed on unlock. */
-class ForwardPauseTest {
+class ForwardPauseTest extends StubSiteTest {
 
     private static final TenantId ACME = TenantId.of("acme");
-
-    @TempDir
-    Path home;
-    private ForwardFixture fixture;
-    private SiteStub site;
-    private Forwarder forwarder;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fixture = new ForwardFixture(home, new RetryPolicy(3, Duration.ofSeconds(10), Duration.ofMinutes(5)));
-        site = fixture.stub();
-        fixture.configure(site.endpoint());
-        forwarder = fixture.forwarder("node-a");
-    }
-
-    @AfterEach
-    void tearDown() {
-        forwarder.close();
-        site.close();
-        fixture.close();
-    }
 
     @Test
     void lockedTenant_isNotForwarded_andResumesInOrderWhenUnlocked() {

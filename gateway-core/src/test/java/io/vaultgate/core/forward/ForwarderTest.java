@@ -8,37 +8,12 @@ import io.vaultgate.core.forward.DeliveryOutcome.Failed;
 import io.vaultgate.core.forward.DeliveryOutcome.Kind;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ForwarderTest {
-
-    @TempDir
-    Path home;
-    private ForwardFixture fixture;
-    private SiteStub site;
-    private Forwarder forwarder;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fixture = new ForwardFixture(home, new RetryPolicy(3, Duration.ofSeconds(10), Duration.ofMinutes(5)));
-        site = fixture.stub();
-        fixture.configure(site.endpoint());
-        forwarder = fixture.forwarder("node-a");
-    }
-
-    @AfterEach
-    void tearDown() {
-        forwarder.close();
-        site.close();
-        fixture.close();
-    }
+class ForwarderTest extends StubSiteTest {
 
     @Test
     void committedFile_isPutToTheSite_withItsIdempotencyKeyDigestTenantAndPath() throws Exception {
@@ -65,12 +40,13 @@ class ForwarderTest {
     }
 
     @Test
-    void deliveriesAndDeadJobs_areReportedToTheEventSink() throws Exception {
+    void deliveriesWithTheSiteCertificateFingerprint_andDeadJobs_areReportedToTheEventSink() throws Exception {
         java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         ForwardEvents events = new ForwardEvents() {
             @Override
-            public void delivered(ForwardJob job, java.util.Optional<String> siteDigest) {
-                seen.add("delivered " + job.fileId() + " " + siteDigest.orElse("-"));
+            public void delivered(ForwardJob job, Delivered delivery) {
+                seen.add("delivered " + job.fileId() + " " + delivery.siteDigest().orElse("-") + " certificate "
+                        + delivery.siteCertificateSha256().orElse("-"));
             }
 
             @Override
@@ -88,8 +64,10 @@ class ForwarderTest {
                 return null;
             });
             audited.runDue();
-            assertThat(seen).containsExactly("delivered " + ok.id() + " " + fixture.job(ok).siteDigest().orElseThrow(),
-                    "dead " + gone.id());
+            String certificate = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(fixture.siteServer.certificate().getEncoded()));
+            assertThat(seen).containsExactly("delivered " + ok.id() + " " + fixture.job(ok).siteDigest().orElseThrow()
+                    + " certificate " + certificate, "dead " + gone.id());
         }
     }
 
@@ -123,7 +101,8 @@ class ForwarderTest {
         forwarder.runDue();
         ForwardJob failed = fixture.job(file);
         assertThat(failed.state()).isEqualTo(ForwardState.PENDING);
-        assertThat(failed.lastError()).hasValueSatisfying(error -> assertThat(error).contains("503"));
+        assertThat(failed.lastError()).hasValueSatisfying(error -> assertThat(error)
+                .contains("503: the stub site answers 503"));
         Duration backoff = Duration.between(fixture.clock.instant(), failed.nextAttemptAt());
         assertThat(backoff).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(10));
         assertThat(forwarder.runDue()).as("not due before its backoff").isZero();
@@ -159,6 +138,23 @@ class ForwarderTest {
         assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
         assertThat(site.received()).hasSize(1);
         assertThat(endpoint).isNotNull();
+    }
+
+    @Test
+    void siteThatDoesNotAnswerInTime_failsTheAttemptAsATimeout() throws Exception {
+        site.delay(5000);
+        ForwarderSettings oneSecond = new ForwarderSettings(1, Duration.ofMinutes(10), Duration.ofMillis(50),
+                Duration.ofSeconds(5), Duration.ofSeconds(1), 1024 * 1024);
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "a".getBytes(StandardCharsets.UTF_8));
+
+        try (Forwarder impatient = fixture.forwarder("node-b", oneSecond)) {
+            long start = System.nanoTime();
+            assertThat(impatient.runDue()).isEqualTo(1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        }
+
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.PENDING);
+        assertThat(fixture.job(file).lastError()).hasValueSatisfying(error -> assertThat(error).contains("timed out"));
     }
 
     @Test
@@ -354,6 +350,50 @@ class ForwarderTest {
 
         assertThat(fixture.outbox.count(ForwardState.DELIVERED)).isEqualTo(8);
         assertThat(site.maxInFlight()).isBetween(1, 2);
+    }
+
+    @Test
+    void finishedForward_startsTheNextDueJobAtOnce_notAtTheNextPoll() throws Exception {
+        fixture.configure(site.endpoint(), fixture.siteCa.certificate(), 1);
+        ForwarderSettings hourlyPoll = new ForwarderSettings(4, Duration.ofMinutes(10), Duration.ofHours(1),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), 1024 * 1024);
+        for (int i = 0; i < 3; i++) {
+            fixture.uploadAndQueue("/inbox/f" + i + ".csv", ("file " + i).getBytes(StandardCharsets.UTF_8));
+        }
+
+        try (Forwarder polling = fixture.forwarder("node-b", hourlyPoll)) {
+            polling.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (fixture.outbox.count(ForwardState.DELIVERED) < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+
+        assertThat(fixture.outbox.count(ForwardState.DELIVERED)).as("one poll, one job at a time, all three sent")
+                .isEqualTo(3);
+        assertThat(site.maxInFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void failedForward_waitsForTheNextPoll_soASiteInTroubleIsNotHammered() throws Exception {
+        fixture.configure(site.endpoint(), fixture.siteCa.certificate(), 1);
+        site.answer(503);
+        ForwarderSettings hourlyPoll = new ForwarderSettings(4, Duration.ofMinutes(10), Duration.ofHours(1),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), 1024 * 1024);
+        for (int i = 0; i < 3; i++) {
+            fixture.uploadAndQueue("/inbox/f" + i + ".csv", ("file " + i).getBytes(StandardCharsets.UTF_8));
+        }
+
+        try (Forwarder polling = fixture.forwarder("node-b", hourlyPoll)) {
+            polling.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (site.received().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(500);
+        }
+
+        assertThat(site.received()).as("one attempt at the first poll, none more until the next").hasSize(1);
     }
 
     private ForwardJob claim() {

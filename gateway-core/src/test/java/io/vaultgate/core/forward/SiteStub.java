@@ -27,7 +27,7 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * A stand-in site for the forwarder's tests: the JDK's HTTPS server on a loopback port, requiring a client
  * certificate from {@code clientCa}. It hashes each body and answers with the digest, which a test may
- * tamper with, or with another status.
+ * tamper with, or with another status (then with a chunked text body).
  */
 final class SiteStub implements AutoCloseable {
 
@@ -113,7 +113,12 @@ final class SiteStub implements AutoCloseable {
                     size, java.util.HexFormat.of().formatHex(digest)));
             Thread.sleep(delayMillis);
             exchange.getResponseHeaders().add("Repr-Digest", answeredDigest.apply(ForwardProtocol.reprDigest(digest)));
-            exchange.sendResponseHeaders(status, -1);
+            if (status / 100 == 2) {
+                exchange.sendResponseHeaders(status, -1);
+            } else { // a chunked body, as many servers send with an error
+                exchange.sendResponseHeaders(status, 0);
+                exchange.getResponseBody().write(("the stub site answers " + status + "\n").getBytes());
+            }
         } catch (NoSuchAlgorithmException | InterruptedException e) {
             throw new IOException(e);
         } finally {

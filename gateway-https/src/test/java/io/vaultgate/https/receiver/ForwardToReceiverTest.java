@@ -179,6 +179,26 @@ class ForwardToReceiverTest {
         assertThat(Files.readString(fixture.drop.resolve("acme/inbox/a.csv"))).isEqualTo("later");
     }
 
+    @Test
+    void keptAliveConnectionTheReceiverClosedWhileIdle_isReplaced_andTheNextFileGoesOnItsFirstAttempt()
+            throws Exception {
+        fixture.receiver = SiteReceiver.start(new ReceiverSettings(new java.net.InetSocketAddress("127.0.0.1", 0),
+                fixture.drop, List.of(fixture.gatewayCa.certificate()), 1 << 30, Duration.ofMillis(200)),
+                io.vaultgate.https.TlsMaterial.of(fixture.receiverCertificate.privateKey(),
+                        fixture.receiverCertificate.chain()));
+        fixture.configure(fixture.endpoint(), fixture.clientCertificate, fixture.clientKey);
+        FileRecord first = fixture.uploadAndQueue("/inbox/first.csv", "first".getBytes());
+        assertThat(forwarder.runDue()).isEqualTo(1);
+        Thread.sleep(1000); // the receiver closes the idle connection the forwarder keeps
+
+        FileRecord second = fixture.uploadAndQueue("/inbox/second.csv", fixture.randomBytes(300_000));
+        assertThat(forwarder.runDue()).isEqualTo(1);
+
+        assertThat(fixture.job(first).state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(fixture.job(second).state()).as(fixture.job(second).toString()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(fixture.job(second).attempts()).isEqualTo(1);
+    }
+
     private List<Path> droppedFiles() throws Exception {
         if (!Files.exists(fixture.drop.resolve("acme"))) {
             return List.of();
