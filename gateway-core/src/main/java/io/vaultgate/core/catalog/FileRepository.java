@@ -158,7 +158,8 @@ public final class FileRepository {
 
     public List<FileRecord> listByStates(Jdbc jdbc, TenantId tenant, List<FileState> states) throws SQLException {
         String in = String.join(",", states.stream().map(s -> "'" + s.name() + "'").toList());
-        return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND state IN (" + in + ")",
+        return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND state IN (" + in + ") "
+                + "ORDER BY updated_at, path, id",
                 FileRepository::map, tenant.value());
     }
 
