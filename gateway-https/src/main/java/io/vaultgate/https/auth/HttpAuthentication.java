@@ -35,7 +35,8 @@ import java.util.Optional;
  * <p>On a keep-alive connection, a request presenting exactly the credential that an earlier request on it
  * logged in with, within {@link #REUSE} of that check, is the same login ({@link ChannelSessions#reuse}):
  * like the requests of an SFTP session it is not checked, audited and counted again, which saves a catalog
- * round trip and a durable audit write per request. Revocations and lockdowns end the connection itself.
+ * round trip and a durable audit write per request. Revocations and lockdowns end the connection itself; a ban
+ * of the source address since then sends the request through the full check, which refuses it.
  */
 public final class HttpAuthentication {
 
@@ -67,7 +68,8 @@ public final class HttpAuthentication {
         byte[] presented = presented(authorization, peer);
         if (presented != null && peer.channel().isPresent()) {
             Optional<Principal> known = sessions.reuse(peer.channel().get(), presented);
-            if (known.isPresent()) {
+            // a source banned since (the defender's in-memory verdict) is checked in full, and refused
+            if (known.isPresent() && authenticator.access().admits(peer.address(), "login")) {
                 return known.get();
             }
         }

@@ -7,8 +7,14 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.vaultgate.core.auth.AccessControl;
+import io.vaultgate.core.auth.AuthFailure;
 import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.Authenticator;
+import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.defender.Offence;
+import io.vaultgate.core.mfa.Mfa;
+import io.vaultgate.core.session.LiveSessions;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Peer;
@@ -75,6 +81,20 @@ class KeptAliveLoginTest {
         assertThat(core.tokenChecks.get()).isEqualTo(2);
     }
 
+    @Test
+    void aSourceBannedSinceTheLogin_isCheckedInFull_andRefused() {
+        BanningAccess access = new BanningAccess();
+        CountingAuthenticator guarded = new CountingAuthenticator(access);
+        HttpAuthentication checked = new HttpAuthentication(guarded, nanos::get);
+        checked.authenticate(GOOD, on(connection));
+
+        access.banned = true;
+
+        assertThatThrownBy(() -> checked.authenticate(GOOD, on(connection)))
+                .isInstanceOfSatisfying(HttpProblem.class, e -> assertThat(e.status().code()).isEqualTo(401));
+        assertThat(guarded.tokenChecks.get()).isEqualTo(2);
+    }
+
     private static Peer on(EmbeddedChannel channel) {
         return new Peer("192.0.2.7", Optional.empty(), Optional.of(channel));
     }
@@ -86,6 +106,20 @@ class KeptAliveLoginTest {
     private static final class CountingAuthenticator implements Authenticator {
         final AtomicInteger tokenChecks = new AtomicInteger();
         private final TokenAuthenticator tokens = new TokenAuthenticator();
+        private final AccessControl access;
+
+        CountingAuthenticator() {
+            this(AccessControl.open());
+        }
+
+        CountingAuthenticator(AccessControl access) {
+            this.access = access;
+        }
+
+        @Override
+        public AccessControl access() {
+            return access;
+        }
 
         @Override
         public AuthResult byPublicKey(String username, String fingerprint, Protocol protocol, String sourceAddress) {
@@ -100,7 +134,48 @@ class KeptAliveLoginTest {
         @Override
         public AuthResult byToken(String token, Protocol protocol, String sourceAddress) {
             tokenChecks.incrementAndGet();
-            return tokens.byToken(token, protocol, sourceAddress);
+            return access.admits(sourceAddress, "login") ? tokens.byToken(token, protocol, sourceAddress)
+                    : new AuthResult.Failure(null, AuthFailure.SOURCE_NOT_ALLOWED);
+        }
+    }
+
+    /** Admits every address until {@code banned}; otherwise the open access control. */
+    private static final class BanningAccess implements AccessControl {
+        private final AccessControl open = AccessControl.open();
+        volatile boolean banned;
+
+        @Override
+        public boolean admits(String sourceAddress, String stage) {
+            return !banned;
+        }
+
+        @Override
+        public void offence(String sourceAddress, Offence offence) {
+        }
+
+        @Override
+        public LiveSessions sessions() {
+            return open.sessions();
+        }
+
+        @Override
+        public boolean mfaRequired(Principal principal) {
+            return false;
+        }
+
+        @Override
+        public boolean mfaConfigured() {
+            return false;
+        }
+
+        @Override
+        public Optional<Mfa.IssuedToken> issueSessionToken(Principal principal) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> banner() {
+            return Optional.empty();
         }
     }
 }
