@@ -42,6 +42,7 @@ public final class Forwarder implements AutoCloseable {
     private final ExecutorService pool;
     private final ScheduledExecutorService poller;
     private final ScheduledExecutorService deadlines;
+    private final ExecutorService readers;
     private final SiteClients clients;
     private volatile boolean polling;
 
@@ -79,10 +80,13 @@ public final class Forwarder implements AutoCloseable {
         metrics.backlog(outbox);
         this.deadlines = Executors.newSingleThreadScheduledExecutor(task -> daemon(task,
                 "vaultgate-forward-deadlines"));
+        AtomicInteger readerThreads = new AtomicInteger();
+        this.readers = Executors.newCachedThreadPool(task -> daemon(task,
+                "vaultgate-forward-read-" + readerThreads.incrementAndGet()));
         this.clients = new SiteClients(random, settings.connectTimeout());
         this.attempt = new ForwardAttempt(database, new FileRepository(), opener, envelopes, sites, clients,
-                new SiteDelivery(settings.requestTimeout(), settings.minBytesPerSecond(), deadlines), outbox, metrics,
-                events, clock);
+                new SiteDelivery(settings.requestTimeout(), settings.minBytesPerSecond(), deadlines, readers),
+                outbox, metrics, events, clock);
         this.slots = new Semaphore(settings.workers());
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(settings.workers(), task -> daemon(task,
@@ -200,6 +204,7 @@ public final class Forwarder implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             deadlines.shutdownNow();
+            readers.shutdownNow();
             clients.close();
         }
     }

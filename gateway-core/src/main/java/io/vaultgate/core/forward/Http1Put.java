@@ -12,13 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import javax.net.ssl.SSLException;
 
 /**
  * One HTTP/1.1 {@code PUT} to a site on a kept-alive connection: the request head, the body streamed from
- * its source in 64 KiB writes straight into the TLS socket, then the answer (status, headers, the first
+ * its source in 64 KiB writes straight into the TLS socket (read ahead on another thread, {@link ReadAhead},
+ * so that decrypting the file and encrypting for TLS overlap), then the answer (status, headers, the first
  * 200 characters of its body; the rest is read and dropped so that the connection can carry the next
  * request). Redirects are answers like any other (never followed); no {@code Expect: 100-continue}.
  *
@@ -64,9 +67,12 @@ final class Http1Put {
     private static final Duration EARLY_ANSWER_WAIT = Duration.ofSeconds(2);
 
     private final ScheduledExecutorService timer;
+    private final Executor readers;
 
-    Http1Put(ScheduledExecutorService timer) {
+    /** @param readers runs a {@link ReadAhead} per body larger than one chunk */
+    Http1Put(ScheduledExecutorService timer, Executor readers) {
         this.timer = timer;
+        this.readers = readers;
     }
 
     /**
@@ -143,10 +149,22 @@ final class Http1Put {
         }
     }
 
-    private static void writeBody(OutputStream out, BodySource body) throws IOException {
+    private void writeBody(OutputStream out, BodySource body) throws IOException {
         long size = body.size();
         if (size == 0) {
             return;
+        }
+        if (size > CHUNK) {
+            Optional<ReadAhead> started = startReadAhead(body);
+            if (started.isPresent()) {
+                try (ReadAhead ahead = started.get()) {
+                    for (ByteBuffer chunk = next(ahead); chunk != null; chunk = next(ahead)) {
+                        out.write(chunk.array(), 0, chunk.limit());
+                        ahead.recycle(chunk);
+                    }
+                }
+                return;
+            }
         }
         ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, size));
         long position = 0;
@@ -166,6 +184,23 @@ final class Http1Put {
             }
             out.write(chunk.array(), 0, chunk.position());
             position += chunk.position();
+        }
+    }
+
+    /** Empty when the reader pool refuses (the forwarder is closing): the sender then reads itself. */
+    private Optional<ReadAhead> startReadAhead(BodySource body) {
+        try {
+            return Optional.of(ReadAhead.start(body, CHUNK, readers));
+        } catch (RejectedExecutionException closing) {
+            return Optional.empty();
+        }
+    }
+
+    private static ByteBuffer next(ReadAhead ahead) throws SourceFailed {
+        try {
+            return ahead.next();
+        } catch (IOException e) {
+            throw new SourceFailed(e);
         }
     }
 

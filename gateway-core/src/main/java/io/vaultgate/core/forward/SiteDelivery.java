@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLException;
 
@@ -27,10 +28,10 @@ final class SiteDelivery {
     private final long minBytesPerSecond;
     private final Http1Put put;
 
-    SiteDelivery(Duration baseTimeout, long minBytesPerSecond, ScheduledExecutorService timer) {
+    SiteDelivery(Duration baseTimeout, long minBytesPerSecond, ScheduledExecutorService timer, Executor readers) {
         this.baseTimeout = baseTimeout;
         this.minBytesPerSecond = minBytesPerSecond;
-        this.put = new Http1Put(timer);
+        this.put = new Http1Put(timer, readers);
     }
 
     /** Sends the decrypted plaintext. */

@@ -72,6 +72,18 @@ class ForwarderTest extends StubSiteTest {
     }
 
     @Test
+    void consecutiveFiles_shareOneKeptAliveConnection() {
+        for (int i = 0; i < 3; i++) {
+            fixture.uploadAndQueue("/inbox/f" + i + ".csv", ("file " + i).getBytes(StandardCharsets.UTF_8));
+        }
+
+        assertThat(forwarder.runDue()).isEqualTo(3);
+
+        assertThat(site.received()).extracting(SiteStub.Received::clientPort).hasSize(3).containsOnly(
+                site.received().get(0).clientPort());
+    }
+
+    @Test
     void emptyFile_isDeliveredToo() {
         FileRecord file = fixture.uploadAndQueue("/inbox/empty.txt", new byte[0]);
         forwarder.runDue();

@@ -31,8 +31,8 @@ import javax.net.ssl.TrustManagerFactory;
  */
 final class SiteStub implements AutoCloseable {
 
-    /** What one request carried, as the stub saw it. */
-    record Received(String path, Map<String, List<String>> headers, long size, String sha256) {
+    /** What one request carried, as the stub saw it, and the client's port (one per connection). */
+    record Received(String path, Map<String, List<String>> headers, long size, String sha256, int clientPort) {
         String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
@@ -110,7 +110,7 @@ final class SiteStub implements AutoCloseable {
             }
             byte[] digest = sha256.digest();
             received.add(new Received(exchange.getRequestURI().getRawPath(), Map.copyOf(exchange.getRequestHeaders()),
-                    size, java.util.HexFormat.of().formatHex(digest)));
+                    size, java.util.HexFormat.of().formatHex(digest), exchange.getRemoteAddress().getPort()));
             Thread.sleep(delayMillis);
             exchange.getResponseHeaders().add("Repr-Digest", answeredDigest.apply(ForwardProtocol.reprDigest(digest)));
             if (status / 100 == 2) {

@@ -44,6 +44,7 @@ class ForwardBenchmarkIT {
         int mib = Integer.getInteger("vaultgate.bench.mib", 256);
         int rounds = Integer.getInteger("vaultgate.bench.rounds", 3);
         List<Result> results = new ArrayList<>();
+        double loadBefore = loadAverage();
         try (ReceiverFixture fixture = new ReceiverFixture(home); Forwarder forwarder = fixture.forwarder("bench")) {
             fixture.startReceiver();
             Path pem = Files.createDirectories(home.resolve("curl"));
@@ -69,12 +70,15 @@ class ForwardBenchmarkIT {
                 }
             }
         }
-        String table = table(results, rounds);
+        String conditions = String.format(java.util.Locale.ROOT, "JDK %s, %d cores, 1-minute load average %.1f "
+                + "before and %.1f after", Runtime.version(), Runtime.getRuntime().availableProcessors(), loadBefore,
+                loadAverage());
+        String table = table(results, rounds, conditions);
         System.out.print(table);
         String json = System.getProperty("vaultgate.bench.json", "");
         if (!json.isEmpty()) {
             Files.writeString(Path.of(json.replaceAll("\\.json$", "") + ".md"), table);
-            Files.writeString(Path.of(json), json(results, mib, rounds));
+            Files.writeString(Path.of(json), json(results, mib, rounds, loadBefore, loadAverage()));
         }
     }
 
@@ -112,10 +116,10 @@ class ForwardBenchmarkIT {
                         best(curlMany) / best(forwardMany), median(curlMany) / median(forwardMany)));
     }
 
-    private static String table(List<Result> results, int rounds) {
-        StringBuilder out = new StringBuilder(String.format("Forwarding over mTLS vs curl (%d cores, best of %d "
+    private static String table(List<Result> results, int rounds, String conditions) {
+        StringBuilder out = new StringBuilder(String.format("Forwarding over mTLS vs curl (%s; best of %d "
                 + "interleaved rounds)%n%n| site | workload | forwarder MiB/s | curl MiB/s | ratio (best) | ratio "
-                + "(median) |%n|---|---|---|---|---|---|%n", Runtime.getRuntime().availableProcessors(), rounds));
+                + "(median) |%n|---|---|---|---|---|---|%n", conditions, rounds));
         for (Result r : results) {
             out.append(String.format(java.util.Locale.ROOT, "| %s | %s | %.0f | %.0f | %.2f | %.2f |%n", r.target(),
                     r.workload(), r.forwarderMibs(), r.curlMibs(), r.ratio(), r.medianRatio()));
@@ -123,10 +127,12 @@ class ForwardBenchmarkIT {
         return out.toString();
     }
 
-    private static String json(List<Result> results, int mib, int rounds) {
-        StringBuilder out = new StringBuilder("{\"benchmark\": \"forwarding\", \"cores\": "
-                + Runtime.getRuntime().availableProcessors() + ", \"large_mib\": " + mib + ", \"rounds\": " + rounds
-                + ", \"target_ratio\": 0.9, \"results\": [");
+    private static String json(List<Result> results, int mib, int rounds, double loadBefore, double loadAfter) {
+        StringBuilder out = new StringBuilder("{\"benchmark\": \"forwarding\", \"jdk\": \"" + Runtime.version()
+                + "\", \"cores\": " + Runtime.getRuntime().availableProcessors() + ", \"load_average_before\": "
+                + String.format(java.util.Locale.ROOT, "%.2f", loadBefore) + ", \"load_average_after\": "
+                + String.format(java.util.Locale.ROOT, "%.2f", loadAfter) + ", \"large_mib\": " + mib
+                + ", \"rounds\": " + rounds + ", \"target_ratio\": 0.9, \"results\": [");
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
             out.append(i == 0 ? "\n  " : ",\n  ").append(String.format(java.util.Locale.ROOT,
@@ -192,6 +198,11 @@ class ForwardBenchmarkIT {
         double elapsed = seconds(start);
         assertThat(curl.exitValue()).as(output).isZero();
         return elapsed;
+    }
+
+    /** The 1-minute load average of the machine (the benchmark's neighbours), or -1 where unknown. */
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static double best(List<Double> times) {

@@ -1,0 +1,112 @@
+package io.vaultgate.core.forward;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads a body ahead of the socket on another thread, so that decrypting the next chunks (AES-GCM of the
+ * stored envelope) overlaps with encrypting and sending the current one (AES-GCM of TLS): the two passes
+ * over every byte run on two cores instead of one. At most {@link #DEPTH} chunks wait, so memory per
+ * transfer stays at {@code DEPTH + 1} chunks of 64 KiB whatever the file size; the reader stops when they
+ * are full and goes on as the sender frees them.
+ */
+final class ReadAhead implements AutoCloseable {
+
+    static final int DEPTH = 4;
+    private static final ByteBuffer END = ByteBuffer.allocate(0);
+
+    private final BodySource body;
+    private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(DEPTH + 1);
+    private final BlockingQueue<ByteBuffer> filled = new ArrayBlockingQueue<>(DEPTH + 2);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean cancelled;
+    private volatile IOException failure;
+
+    private ReadAhead(BodySource body, int chunk) {
+        this.body = body;
+        for (int i = 0; i < DEPTH + 1; i++) {
+            free.add(ByteBuffer.allocate(chunk));
+        }
+    }
+
+    /** Starts reading {@code body} on {@code executor} (which may refuse: then the caller reads itself). */
+    static ReadAhead start(BodySource body, int chunk, Executor executor) {
+        ReadAhead ahead = new ReadAhead(body, chunk);
+        executor.execute(ahead::read);
+        return ahead;
+    }
+
+    /** The next chunk, flipped for reading; {@code null} at the end. Give it back with {@link #recycle}. */
+    ByteBuffer next() throws IOException {
+        ByteBuffer chunk;
+        try {
+            chunk = filled.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading the file ahead");
+        }
+        if (chunk == END) {
+            if (failure != null) {
+                throw failure;
+            }
+            return null;
+        }
+        return chunk;
+    }
+
+    void recycle(ByteBuffer chunk) {
+        free.offer(chunk.clear());
+    }
+
+    private void read() {
+        long size = body.size();
+        long position = 0;
+        try {
+            while (position < size && !cancelled) {
+                ByteBuffer chunk = free.poll(1, TimeUnit.SECONDS);
+                if (chunk == null || cancelled) {
+                    continue;
+                }
+                chunk.limit((int) Math.min(chunk.capacity(), size - position));
+                while (chunk.hasRemaining()) {
+                    if (body.read(position + chunk.position(), chunk) < 0) {
+                        throw new EOFException("the body ended at " + (position + chunk.position()) + " of " + size);
+                    }
+                }
+                position += chunk.position();
+                filled.put(chunk.flip());
+            }
+        } catch (IOException e) {
+            failure = e;
+        } catch (InterruptedException e) {
+            failure = new InterruptedIOException("interrupted while reading the file ahead");
+        } catch (RuntimeException e) {
+            failure = new IOException("reading the file ahead failed: " + e, e);
+        } finally {
+            filled.offer(END);
+            stopped.countDown();
+        }
+    }
+
+    /** Stops the reader and waits for it, so that the body can be closed safely afterwards. */
+    @Override
+    public void close() {
+        cancelled = true;
+        filled.clear();
+        free.offer(ByteBuffer.allocate(0)); // wakes a reader waiting for a free chunk
+        try {
+            if (!stopped.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the read-ahead of a forward did not stop within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
