@@ -46,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ForwardingCrashIT {
 
-    private static final int FILES = 10;
+    /** Enough files that the backlog outlasts the kills, though a healthy site takes the next file at once. */
+    private static final int FILES = 16;
     private static final int KILLS = 6;
     /** Kills spare jobs that already used this many attempts, so no job is pushed towards DEAD (10). */
     private static final int KILLABLE_ATTEMPTS = 4;
@@ -78,15 +79,18 @@ class ForwardingCrashIT {
              Database catalog = Database.sqlite(home.resolve("catalog.db"))) {
             Outbox outbox = new Outbox(catalog, RetryPolicy.defaults(), new SecureRandom());
             int killedInFlight = 0;
+            int kills = 0;
             for (int kill = 1; kill <= KILLS && !allDelivered(outbox); kill++) {
                 if (!awaitInFlight(outbox, Duration.ofSeconds(30))) {
                     break;
                 }
                 Thread.sleep(random.nextInt(400));
                 gateway.kill();
+                kills++;
                 killedInFlight += outbox.list(Optional.of(ForwardState.IN_FLIGHT), 1000).size();
                 gateway = GatewayRun.start("forward-crash-" + kill, home);
             }
+            assertThat(kills).as("SIGKILLs while forwards were in flight").isEqualTo(KILLS);
 
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (!allDelivered(outbox) && System.nanoTime() < deadline) {
