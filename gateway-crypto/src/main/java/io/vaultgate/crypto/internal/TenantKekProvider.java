@@ -46,6 +46,19 @@ public abstract class TenantKekProvider implements KeyProvider {
   /** Loads an existing KEK; {@link CryptoException.KeyNotFound} if it is not there. */
   protected abstract SecretKey loadKek(KekId kek);
 
+  /**
+   * Called before every use: a provider whose store another process may change (a keystore file) picks the
+   * change up here, with {@link #reindex}. Nothing by default.
+   */
+  protected void refresh() {}
+
+  /** Replaces the version index and drops every cached KEK, after the store was changed elsewhere. */
+  protected final void reindex(Map<String, TenantKeys> index) {
+    tenants.clear();
+    tenants.putAll(index);
+    loaded.clear();
+  }
+
   @Override
   public final String name() {
     return name;
@@ -75,6 +88,7 @@ public abstract class TenantKekProvider implements KeyProvider {
   @Override
   public synchronized DataKey unwrap(EnvelopeContext ctx, KeySlot slot) {
     ensureOpen();
+    refresh();
     if (!slot.provider().equals(name)) {
       throw new CryptoException.KeyNotFound(
           "key slot belongs to provider " + slot.provider() + ", not " + name);
@@ -90,6 +104,7 @@ public abstract class TenantKekProvider implements KeyProvider {
   @Override
   public synchronized List<Integer> versions(String tenantId) {
     ensureOpen();
+    refresh();
     TenantKeys t = tenants.get(tenantId);
     return t == null ? List.of() : t.versions();
   }
@@ -97,6 +112,7 @@ public abstract class TenantKekProvider implements KeyProvider {
   /** The tenant's versions, for a change: open, valid id, not destroyed. */
   protected final TenantKeys live(String tenantId) {
     ensureOpen();
+    refresh();
     EnvelopeContext.validateId("tenantId", tenantId);
     TenantKeys t = tenants.computeIfAbsent(tenantId, k -> new TenantKeys());
     if (t.destroyed) {

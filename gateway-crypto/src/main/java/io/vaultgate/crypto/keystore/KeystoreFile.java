@@ -61,44 +61,74 @@ final class KeystoreFile {
   private KeystoreFile() {}
 
   static Loaded load(Path path, MasterSecret secret) {
-    checkPermissions(path);
-    byte[] bytes;
+    Contents contents = Contents.read(path);
+    char[] password = password(secret, contents.params, contents.salt);
     try {
-      if (Files.size(path) > MAX_FILE_SIZE) {
-        throw new CryptoException.ProviderUnavailable("keystore " + path + " is implausibly large");
-      }
-      bytes = Files.readAllBytes(path);
-    } catch (IOException e) {
-      throw new CryptoException.ProviderUnavailable("cannot read keystore " + path, e);
-    }
-    ByteBuffer b = ByteBuffer.wrap(bytes);
-    if (bytes.length < PREFIX_SIZE) {
-      throw new CryptoException.UnsupportedFormat("not a Vaultgate keystore file: " + path);
-    }
-    byte[] magic = new byte[MAGIC.length];
-    b.get(magic);
-    if (!Arrays.equals(magic, MAGIC)
-        || (b.get() & 0xff) != VERSION || (b.get() & 0xff) != KDF_ARGON2ID) {
-      throw new CryptoException.UnsupportedFormat("not a Vaultgate keystore file: " + path);
-    }
-    KdfParams params;
-    try {
-      params = new KdfParams(b.getInt(), b.getInt(), b.get() & 0xff);
-    } catch (IllegalArgumentException e) {
-      throw new CryptoException.UnsupportedFormat("keystore " + path + ": " + e.getMessage());
-    }
-    byte[] salt = new byte[SALT_SIZE];
-    b.get(salt);
-    char[] password = password(secret, params, salt);
-    try {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(new ByteArrayInputStream(bytes, PREFIX_SIZE, bytes.length - PREFIX_SIZE), password);
-      return new Loaded(params, salt, ks);
-    } catch (IOException | GeneralSecurityException e) {
-      throw new CryptoException.ProviderUnavailable(
-          "cannot open keystore " + path + ": wrong master secret or corrupted file");
+      return new Loaded(contents.params, contents.salt, contents.open(password));
     } finally {
       Arrays.fill(password, '\0');
+    }
+  }
+
+  /**
+   * Loads the file again with the password derived when it was opened, after another process changed it.
+   *
+   * @throws CryptoException.ProviderUnavailable if it is now protected differently (its master secret was
+   *     rotated elsewhere): this process must be restarted with the new secret
+   */
+  static KeyStore reload(Path path, byte[] salt, char[] password) {
+    Contents contents = Contents.read(path);
+    if (!Arrays.equals(contents.salt, salt)) {
+      throw new CryptoException.ProviderUnavailable("keystore " + path + " was re-protected by another process "
+          + "(master secret rotated); restart with the new secret");
+    }
+    return contents.open(password);
+  }
+
+  /** The parsed header and the raw bytes of a keystore file. */
+  private record Contents(Path path, byte[] bytes, KdfParams params, byte[] salt) {
+
+    static Contents read(Path path) {
+      checkPermissions(path);
+      byte[] bytes;
+      try {
+        if (Files.size(path) > MAX_FILE_SIZE) {
+          throw new CryptoException.ProviderUnavailable("keystore " + path + " is implausibly large");
+        }
+        bytes = Files.readAllBytes(path);
+      } catch (IOException e) {
+        throw new CryptoException.ProviderUnavailable("cannot read keystore " + path, e);
+      }
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      if (bytes.length < PREFIX_SIZE) {
+        throw new CryptoException.UnsupportedFormat("not a Vaultgate keystore file: " + path);
+      }
+      byte[] magic = new byte[MAGIC.length];
+      b.get(magic);
+      if (!Arrays.equals(magic, MAGIC)
+          || (b.get() & 0xff) != VERSION || (b.get() & 0xff) != KDF_ARGON2ID) {
+        throw new CryptoException.UnsupportedFormat("not a Vaultgate keystore file: " + path);
+      }
+      KdfParams params;
+      try {
+        params = new KdfParams(b.getInt(), b.getInt(), b.get() & 0xff);
+      } catch (IllegalArgumentException e) {
+        throw new CryptoException.UnsupportedFormat("keystore " + path + ": " + e.getMessage());
+      }
+      byte[] salt = new byte[SALT_SIZE];
+      b.get(salt);
+      return new Contents(path, bytes, params, salt);
+    }
+
+    KeyStore open(char[] password) {
+      try {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(new ByteArrayInputStream(bytes, PREFIX_SIZE, bytes.length - PREFIX_SIZE), password);
+        return ks;
+      } catch (IOException | GeneralSecurityException e) {
+        throw new CryptoException.ProviderUnavailable(
+            "cannot open keystore " + path + ": wrong master secret or corrupted file");
+      }
     }
   }
 

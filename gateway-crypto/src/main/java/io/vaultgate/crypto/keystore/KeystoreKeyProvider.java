@@ -10,10 +10,13 @@ import io.vaultgate.crypto.internal.TenantKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Map;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 
@@ -27,6 +30,11 @@ import javax.crypto.SecretKey;
  * Every change rewrites the file atomically. Crypto-shredding removes the keys from the current
  * file only: copies of older files (backups, snapshots) still hold them.
  *
+ * <p>Several processes may hold the same file open (the gateway and a {@code vaultgate tenant add} beside
+ * it): every change runs under {@link KeystoreLock} and re-reads the file first, so none overwrites
+ * another's keys, and every use re-reads a file changed since (one {@code stat} per call), so a tenant
+ * added by another process can be used at once.
+ *
  * <p>Thread-safe (all methods synchronized).
  */
 public final class KeystoreKeyProvider extends TenantKekProvider {
@@ -34,7 +42,8 @@ public final class KeystoreKeyProvider extends TenantKekProvider {
   public static final String NAME = "keystore";
 
   private final Path path;
-  private final KeyStore ks;
+  private KeyStore ks;
+  private FileStamp stamp;
   private final RandomSource random = RandomSource.secure();
   private KdfParams params;
   private byte[] salt;
@@ -48,6 +57,19 @@ public final class KeystoreKeyProvider extends TenantKekProvider {
     this.salt = salt;
     this.password = pw;
     index();
+  }
+
+  /** Which version of the file this provider holds: a rewrite renames a new file into place. */
+  private record FileStamp(Object fileKey, FileTime modified, long size) {
+
+    static FileStamp of(Path path) {
+      try {
+        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        return new FileStamp(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
+      } catch (IOException e) {
+        throw new CryptoException.ProviderUnavailable("cannot read keystore " + path, e);
+      }
+    }
   }
 
   /** Creates a new, empty keystore file (mode 0600) with the default Argon2id cost. */
@@ -68,7 +90,10 @@ public final class KeystoreKeyProvider extends TenantKekProvider {
       RandomSource.secure().nextBytes(salt);
       KeystoreKeyProvider p = new KeystoreKeyProvider(
           path, ks, params, salt, KeystoreFile.password(secret, params, salt));
-      p.persist();
+      KeystoreLock.around(path, () -> {
+        p.persist();
+        return null;
+      });
       return p;
     } catch (IOException | GeneralSecurityException e) {
       throw new CryptoException.ProviderUnavailable("cannot create a PKCS#12 keystore", e);
@@ -82,26 +107,53 @@ public final class KeystoreKeyProvider extends TenantKekProvider {
    *     or the secret is wrong
    */
   public static KeystoreKeyProvider open(Path path, MasterSecret secret) {
+    FileStamp stamp = FileStamp.of(path);
     KeystoreFile.Loaded loaded = KeystoreFile.load(path, secret);
-    return new KeystoreKeyProvider(path, loaded.keyStore(), loaded.params(), loaded.salt(),
-        KeystoreFile.password(secret, loaded.params(), loaded.salt()));
+    KeystoreKeyProvider provider = new KeystoreKeyProvider(path, loaded.keyStore(), loaded.params(),
+        loaded.salt(), KeystoreFile.password(secret, loaded.params(), loaded.salt()));
+    provider.stamp = stamp;
+    return provider;
+  }
+
+  @Override
+  protected void refresh() {
+    FileStamp now = FileStamp.of(path);
+    if (!now.equals(stamp)) {
+      ks = KeystoreFile.reload(path, salt, password);
+      stamp = now;
+      reindex(indexOf(ks));
+    }
+  }
+
+  @Override
+  public synchronized KekId rotate(String tenantId) {
+    return KeystoreLock.around(path, () -> super.rotate(tenantId));
   }
 
   @Override
   public synchronized KekId ensureTenant(String tenantId) {
-    TenantKeys t = live(tenantId);
-    if (t.active() == 0) {
-      if (t.highest() > 0) {
-        throw new CryptoException.KeyDisabled("every KEK version of tenant " + tenantId
-            + " is disabled");
+    return KeystoreLock.around(path, () -> {
+      TenantKeys t = live(tenantId);
+      if (t.active() == 0) {
+        if (t.highest() > 0) {
+          throw new CryptoException.KeyDisabled("every KEK version of tenant " + tenantId
+              + " is disabled");
+        }
+        addVersion(tenantId, t, 1);
       }
-      addVersion(tenantId, t, 1);
-    }
-    return new KekId(tenantId, t.active());
+      return new KekId(tenantId, t.active());
+    });
   }
 
   @Override
   public synchronized void disable(KekId kek) {
+    KeystoreLock.around(path, () -> {
+      disableLocked(kek);
+      return null;
+    });
+  }
+
+  private void disableLocked(KekId kek) {
     TenantKeys t = live(kek.tenantId());
     if (!t.enabled.contains(kek.version())) {
       throw new CryptoException.KeyNotFound("no enabled KEK " + kek);
@@ -124,6 +176,13 @@ public final class KeystoreKeyProvider extends TenantKekProvider {
 
   @Override
   public synchronized void destroyTenant(String tenantId) {
+    KeystoreLock.around(path, () -> {
+      destroyLocked(tenantId);
+      return null;
+    });
+  }
+
+  private void destroyLocked(String tenantId) {
     TenantKeys t = live(tenantId);
     try {
       for (int v : t.enabled) {
@@ -148,7 +207,15 @@ public final class KeystoreKeyProvider extends TenantKekProvider {
    * opens with either the old or the new secret, never neither.
    */
   public synchronized void rotateMasterSecret(MasterSecret newSecret) {
+    KeystoreLock.around(path, () -> {
+      rotateMasterSecretLocked(newSecret);
+      return null;
+    });
+  }
+
+  private void rotateMasterSecretLocked(MasterSecret newSecret) {
     ensureOpen();
+    refresh();
     byte[] newSalt = new byte[KeystoreFile.SALT_SIZE];
     random.nextBytes(newSalt);
     char[] newPassword = KeystoreFile.password(newSecret, params, newSalt);
@@ -162,6 +229,7 @@ public final class KeystoreKeyProvider extends TenantKekProvider {
       throw new CryptoException.ProviderUnavailable("cannot re-protect keystore entries", e);
     }
     KeystoreFile.store(path, params, newSalt, ks, newPassword);
+    stamp = FileStamp.of(path);
     Arrays.fill(password, '\0');
     password = newPassword;
     salt = newSalt;
@@ -205,8 +273,12 @@ public final class KeystoreKeyProvider extends TenantKekProvider {
   }
 
   private void index() {
+    tenants.putAll(indexOf(ks));
+  }
+
+  private Map<String, TenantKeys> indexOf(KeyStore store) {
     try {
-      tenants.putAll(KekAliases.index(Collections.list(ks.aliases())));
+      return KekAliases.index(Collections.list(store.aliases()));
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new CryptoException.ProviderUnavailable("keystore " + path + " has unexpected entries");
     }
@@ -232,5 +304,6 @@ public final class KeystoreKeyProvider extends TenantKekProvider {
 
   private void persist() {
     KeystoreFile.store(path, params, salt, ks, password);
+    stamp = FileStamp.of(path);
   }
 }
