@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ public final class Defender {
     private final AddressScores scores;
     private volatile Map<String, Instant> banned = Map.of();
     private volatile Instant loadedAt = Instant.EPOCH;
+    private final ReentrantLock reloading = new ReentrantLock();
 
     public Defender(Database database, AuditLog audit, DefenderPolicy policy, Clock clock, MeterRegistry registry) {
         this.database = database;
@@ -167,20 +169,30 @@ public final class Defender {
         return until != null && until.isAfter(now);
     }
 
+    /**
+     * The bans, reloaded by the first caller that finds them stale. Only that caller waits for the catalog;
+     * callers arriving meanwhile (other network threads) use the bans already loaded rather than queue behind
+     * a slow catalog, except before the first load, when they wait for it (fail closed).
+     */
     private Map<String, Instant> cache() {
         Instant now = clock.instant();
-        if (!now.isBefore(loadedAt.plus(policy.refreshInterval()))) {
-            synchronized (this) {
-                if (!now.isBefore(loadedAt.plus(policy.refreshInterval()))) {
-                    try {
-                        refresh();
-                    } catch (RuntimeException e) {
-                        LOG.warn("defender: cannot reload bans from the catalog, keeping the cached ones: {}",
-                                e.toString());
-                        loadedAt = now;
-                    }
-                }
+        if (now.isBefore(loadedAt.plus(policy.refreshInterval()))) {
+            return banned;
+        }
+        if (loadedAt.equals(Instant.EPOCH)) {
+            reloading.lock();
+        } else if (!reloading.tryLock()) {
+            return banned;
+        }
+        try {
+            if (!now.isBefore(loadedAt.plus(policy.refreshInterval()))) {
+                refresh();
             }
+        } catch (RuntimeException e) {
+            LOG.warn("defender: cannot reload bans from the catalog, keeping the cached ones: {}", e.toString());
+            loadedAt = now;
+        } finally {
+            reloading.unlock();
         }
         return banned;
     }
