@@ -51,6 +51,10 @@ final class ForwardAttempt {
         this.clock = clock;
     }
 
+    /** The job's file and site, read in one transaction. */
+    private record Lookup(Optional<FileRecord> file, Optional<SiteForwarding> site) {
+    }
+
     DeliveryOutcome run(ForwardJob job) {
         DeliveryOutcome outcome;
         try {
@@ -64,12 +68,14 @@ final class ForwardAttempt {
     }
 
     private DeliveryOutcome deliver(ForwardJob job) {
-        Optional<FileRecord> file = database.read(jdbc -> files.find(jdbc, job.fileId()));
+        Lookup found = database.read(jdbc -> new Lookup(files.find(jdbc, job.fileId()), sites.find(jdbc,
+                job.siteId())));
+        Optional<FileRecord> file = found.file();
         if (file.isEmpty() || file.get().state() != FileState.COMMITTED) {
             return new Failed(Kind.FILE, "file " + job.fileId() + " no longer exists (deleted, expired or shredded)",
                     true);
         }
-        Optional<SiteForwarding> site = database.read(jdbc -> sites.find(jdbc, job.siteId()));
+        Optional<SiteForwarding> site = found.site();
         if (site.isEmpty()) {
             return new Failed(Kind.CONFIGURATION, "site " + job.siteId() + " has no forwarding configuration; "
                     + "configure it with its endpoint, trust anchors and client certificate", false);

@@ -7,10 +7,27 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** The forwarding configuration of sites: {@code sites.endpoint} and the {@code site_forwarding} row. */
+/**
+ * The forwarding configuration of sites: {@code sites.endpoint} and the {@code site_forwarding} row. The
+ * forwarder reads a site's row for every file (so a changed configuration applies to the next file); the
+ * parsed form is kept per site and reused while the row's text is unchanged, so certificates and CRLs are
+ * not parsed again for every file.
+ */
 public final class ForwardingSites {
+
+    /** A site's row as stored. */
+    private record Row(String endpoint, String trustAnchors, String clientChain, String clientKeyFile,
+                       String recipientKey, int maxConcurrency, boolean digestRequired, String revocationLists) {
+    }
+
+    private record Parsed(Row row, SiteForwarding site) {
+    }
+
+    private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
 
     private static final String SELECT = "SELECT s.id, s.endpoint, f.trust_anchors, f.client_chain, "
             + "f.client_key_file, s.recipient_key, f.max_concurrency, f.digest_required, f.revocation_lists "
@@ -40,24 +57,34 @@ public final class ForwardingSites {
     }
 
     public Optional<SiteForwarding> find(Jdbc jdbc, String siteId) throws SQLException {
-        return jdbc.queryOne(SELECT + " WHERE s.id = ?", ForwardingSites::map, siteId);
+        return jdbc.queryOne(SELECT + " WHERE s.id = ?", this::map, siteId);
     }
 
     public List<SiteForwarding> all(Jdbc jdbc) throws SQLException {
-        return jdbc.query(SELECT + " ORDER BY s.id", ForwardingSites::map);
+        return jdbc.query(SELECT + " ORDER BY s.id", this::map);
     }
 
     public boolean siteExists(Jdbc jdbc, String siteId) throws SQLException {
         return jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ?", siteId) > 0;
     }
 
-    private static SiteForwarding map(ResultSet row) throws SQLException {
-        String id = row.getString("id");
-        return new SiteForwarding(id, URI.create(row.getString("endpoint")),
-                CertificatesPem.decode(row.getString("trust_anchors"), "site " + id + " trust anchors"),
-                CertificatesPem.decode(row.getString("client_chain"), "site " + id + " client chain"),
-                Path.of(row.getString("client_key_file")), Optional.ofNullable(row.getString("recipient_key")),
-                row.getInt("max_concurrency"), row.getBoolean("digest_required"),
-                CertificatesPem.decodeCrls(row.getString("revocation_lists"), "site " + id + " revocation lists"));
+    private SiteForwarding map(ResultSet result) throws SQLException {
+        String id = result.getString("id");
+        Row row = new Row(result.getString("endpoint"), result.getString("trust_anchors"),
+                result.getString("client_chain"), result.getString("client_key_file"),
+                result.getString("recipient_key"), result.getInt("max_concurrency"),
+                result.getBoolean("digest_required"), result.getString("revocation_lists"));
+        Parsed known = parsed.get(id);
+        if (known != null && known.row().equals(row)) {
+            return known.site();
+        }
+        SiteForwarding site = new SiteForwarding(id, URI.create(row.endpoint()),
+                CertificatesPem.decode(row.trustAnchors(), "site " + id + " trust anchors"),
+                CertificatesPem.decode(row.clientChain(), "site " + id + " client chain"),
+                Path.of(row.clientKeyFile()), Optional.ofNullable(row.recipientKey()), row.maxConcurrency(),
+                row.digestRequired(), CertificatesPem.decodeCrls(row.revocationLists(), "site " + id
+                        + " revocation lists"));
+        parsed.put(id, new Parsed(row, site));
+        return site;
     }
 }
