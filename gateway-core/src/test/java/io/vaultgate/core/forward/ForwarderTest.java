@@ -366,14 +366,7 @@ class ForwarderTest extends StubSiteTest {
 
     @Test
     void finishedForward_startsTheNextDueJobAtOnce_notAtTheNextPoll() throws Exception {
-        fixture.configure(site.endpoint(), fixture.siteCa.certificate(), 1);
-        ForwarderSettings hourlyPoll = new ForwarderSettings(4, Duration.ofMinutes(10), Duration.ofHours(1),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), 1024 * 1024);
-        for (int i = 0; i < 3; i++) {
-            fixture.uploadAndQueue("/inbox/f" + i + ".csv", ("file " + i).getBytes(StandardCharsets.UTF_8));
-        }
-
-        try (Forwarder polling = fixture.forwarder("node-b", hourlyPoll)) {
+        try (Forwarder polling = hourlyPollingOfThreeFilesOneAtATime()) {
             polling.start();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (fixture.outbox.count(ForwardState.DELIVERED) < 3 && System.nanoTime() < deadline) {
@@ -388,15 +381,8 @@ class ForwarderTest extends StubSiteTest {
 
     @Test
     void failedForward_waitsForTheNextPoll_soASiteInTroubleIsNotHammered() throws Exception {
-        fixture.configure(site.endpoint(), fixture.siteCa.certificate(), 1);
         site.answer(503);
-        ForwarderSettings hourlyPoll = new ForwarderSettings(4, Duration.ofMinutes(10), Duration.ofHours(1),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), 1024 * 1024);
-        for (int i = 0; i < 3; i++) {
-            fixture.uploadAndQueue("/inbox/f" + i + ".csv", ("file " + i).getBytes(StandardCharsets.UTF_8));
-        }
-
-        try (Forwarder polling = fixture.forwarder("node-b", hourlyPoll)) {
+        try (Forwarder polling = hourlyPollingOfThreeFilesOneAtATime()) {
             polling.start();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (site.received().isEmpty() && System.nanoTime() < deadline) {
@@ -406,6 +392,16 @@ class ForwarderTest extends StubSiteTest {
         }
 
         assertThat(site.received()).as("one attempt at the first poll, none more until the next").hasSize(1);
+    }
+
+    /** Three files queued for a site taking one at a time, and a forwarder polling once an hour (not started). */
+    private Forwarder hourlyPollingOfThreeFilesOneAtATime() {
+        fixture.configure(site.endpoint(), fixture.siteCa.certificate(), 1);
+        for (int i = 0; i < 3; i++) {
+            fixture.uploadAndQueue("/inbox/f" + i + ".csv", ("file " + i).getBytes(StandardCharsets.UTF_8));
+        }
+        return fixture.forwarder("node-b", new ForwarderSettings(4, Duration.ofMinutes(10), Duration.ofHours(1),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), 1024 * 1024));
     }
 
     private ForwardJob claim() {

@@ -12,11 +12,8 @@ import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.core.pki.Pem;
 import io.vaultgate.core.testing.NginxDavSite;
-import io.vaultgate.server.Vaultgate;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,9 +68,10 @@ class ForwardToNginxIT {
         Map<String, String> expected = new TreeMap<>();
         try (NginxDavSite nginx = NginxDavSite.start(Files.createDirectories(dir.resolve("nginx")), server,
                 Pem.readCertificates(home.resolve("tls").resolve("ca.crt")))) {
-            cli("forward", "configure", SITE, "--endpoint", nginx.endpoint().toString(), "--trust",
+            GatewayRun.cli("forward", "configure", SITE, "--endpoint", nginx.endpoint().toString(), "--trust",
                     siteCaPem.toString(), "--issue-client-cert", "--no-site-digest", "--home", home.toString());
-            cli("site", "route", "--tenant", "acme", "--site", SITE, "--mode", "push", "--home", home.toString());
+            GatewayRun.cli("site", "route", "--tenant", "acme", "--site", SITE, "--mode", "push", "--home",
+                    home.toString());
 
             try (GatewayRun gateway = GatewayRun.start("forward-nginx", home, true)) {
                 StringBuilder batch = new StringBuilder();
@@ -102,24 +100,16 @@ class ForwardToNginxIT {
 
     /** init, the tenant, an account with an SSH key and an API token, the site. Returns the token. */
     private static String provision(Path home, Path clientKey) {
-        cli("init", "--home", home.toString());
-        cli("tenant", "add", "acme", "--home", home.toString());
-        String created = cli("account", "add", ACCOUNT, "--tenant", "acme", "--ssh-key",
+        GatewayRun.cli("init", "--home", home.toString());
+        GatewayRun.cli("tenant", "add", "acme", "--home", home.toString());
+        String created = GatewayRun.cli("account", "add", ACCOUNT, "--tenant", "acme", "--ssh-key",
                 clientKey.resolveSibling(clientKey.getFileName() + ".pub").toString(), "--token", "--home",
                 home.toString());
-        cli("site", "add", SITE, "--home", home.toString());
+        GatewayRun.cli("site", "add", SITE, "--home", home.toString());
         String marker = "(shown once): ";
         return created.lines().filter(line -> line.contains(marker)).findFirst().orElseThrow()
                 .substring(created.lines().filter(line -> line.contains(marker)).findFirst().orElseThrow()
                         .indexOf(marker) + marker.length()).strip();
-    }
-
-    private static String cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Vaultgate.execute(args, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
-        assertThat(code).as(String.join(" ", args) + "\n" + out + err).isZero();
-        return out.toString();
     }
 
     private Path randomFile(String name, int size, Map<String, String> expected) throws Exception {

@@ -13,9 +13,6 @@ import io.vaultgate.core.pki.Pem;
 import io.vaultgate.https.TlsMaterial;
 import io.vaultgate.https.receiver.ReceiverSettings;
 import io.vaultgate.https.receiver.SiteReceiver;
-import io.vaultgate.server.Vaultgate;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -123,23 +120,17 @@ class ForwardingCrashIT {
 
     /** Initializes the gateway's home in-process: tenant, account with a token, site, mTLS, push route. */
     private String setUp(Path home, int sitePort) {
-        cli("init", "--home", home.toString());
-        cli("tenant", "add", "acme", "--home", home.toString());
-        String created = cli("account", "add", "acme-upload", "--tenant", "acme", "--token", "--home", home.toString());
-        cli("site", "add", SITE, "--home", home.toString());
-        cli("forward", "configure", SITE, "--endpoint", "https://127.0.0.1:" + sitePort, "--trust",
+        GatewayRun.cli("init", "--home", home.toString());
+        GatewayRun.cli("tenant", "add", "acme", "--home", home.toString());
+        String created = GatewayRun.cli("account", "add", "acme-upload", "--tenant", "acme", "--token", "--home",
+                home.toString());
+        GatewayRun.cli("site", "add", SITE, "--home", home.toString());
+        GatewayRun.cli("forward", "configure", SITE, "--endpoint", "https://127.0.0.1:" + sitePort, "--trust",
                 home.resolve("tls").resolve("ca.crt").toString(), "--issue-client-cert", "--max-concurrency", "1",
                 "--home", home.toString());
-        cli("site", "route", "--tenant", "acme", "--site", SITE, "--mode", "push", "--home", home.toString());
+        GatewayRun.cli("site", "route", "--tenant", "acme", "--site", SITE, "--mode", "push", "--home",
+                home.toString());
         return created.substring(created.indexOf("(shown once): ") + "(shown once): ".length()).strip();
-    }
-
-    private static String cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Vaultgate.execute(args, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
-        assertThat(code).as(String.join(" ", args) + "\n" + out + err).isZero();
-        return out.toString();
     }
 
     /** The site: the reference receiver, its server certificate from the gateway CA, which it also trusts. */

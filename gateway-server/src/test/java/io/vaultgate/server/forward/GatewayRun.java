@@ -1,6 +1,9 @@
 package io.vaultgate.server.forward;
 
+import io.vaultgate.server.Vaultgate;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -79,6 +83,17 @@ final class GatewayRun implements AutoCloseable {
                 kill();
             }
         }
+    }
+
+    /** Runs a {@code vaultgate} command in this process (set-up on a home no gateway is running on); its output. */
+    static String cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Vaultgate.execute(args, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
+        if (code != 0) {
+            throw new AssertionError(String.join(" ", args) + " exited " + code + "\n" + out + err);
+        }
+        return out.toString();
     }
 
     static int freePort() throws IOException {
