@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Opt-in throughput benchmark ({@code -Dvaultgate.bench=true}; {@code bench/forwarding/run} runs it): the
- * forwarder (decrypting the stored file and sending it over mTLS with the JDK client) against {@code curl}
+ * forwarder (decrypting the stored file and sending it over mTLS with its HTTP/1.1 client) against {@code curl}
  * doing the same {@code PUT} of the plaintext with the same client certificate, to the reference receiver
  * and to nginx (WebDAV, when installed), in the same run, in interleaved rounds. One large file
  * ({@code -Dvaultgate.bench.mib}, default 256) and 100 x 1 MiB; {@code -Dvaultgate.bench.rounds} (default 3).
