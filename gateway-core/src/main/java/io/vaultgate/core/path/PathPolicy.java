@@ -69,6 +69,32 @@ public final class PathPolicy {
         return new VirtualPath(List.copyOf(segments));
     }
 
+    /**
+     * Whether a path this policy refuses was an attempt to leave the namespace rather than an ordinary invalid
+     * name: a NUL or a backslash anywhere, or {@code ..} segments that climb above the root from
+     * {@code workingDirectory}. No client sends those by mistake, so front-ends score them against the source
+     * address ({@code Offence.PATH_ESCAPE}); a name that is merely too long or ends in a dot is not scored.
+     */
+    public static boolean isEscapeAttempt(VirtualPath workingDirectory, String input) {
+        if (input == null) {
+            return false;
+        }
+        if (input.indexOf('\0') >= 0 || input.indexOf('\\') >= 0) {
+            return true;
+        }
+        int depth = input.startsWith("/") ? 0 : workingDirectory.depth();
+        for (String segment : input.split("/", -1)) {
+            if (segment.equals("..")) {
+                if (--depth < 0) {
+                    return true;
+                }
+            } else if (!segment.isEmpty() && !segment.equals(".")) {
+                depth++;
+            }
+        }
+        return false;
+    }
+
     private static GatewayException invalid(String rule) {
         return new GatewayException(GatewayException.Reason.INVALID_PATH, "invalid path: " + rule);
     }

@@ -68,4 +68,25 @@ class PathPolicyTest {
     void encodedDots_areOrdinaryNames_notTraversal() {
         assertThat(PathPolicy.parse("/inbox/%2e%2e/x")).hasToString("/inbox/%2e%2e/x");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"..", "/..", "//..", "../etc/passwd", "/inbox/../../x", "a\\b", "nul\u0000name",
+        "inbox/../.."})
+    void escapeAttempts_areToldApart_fromTheRoot(String input) {
+        assertThat(PathPolicy.isEscapeAttempt(VirtualPath.ROOT, input)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/inbox/..", "inbox/./a.csv", "/inbox/" + "x", "name ending in a dot.", "/a/b/../../c"})
+    void ordinaryPaths_andMerelyInvalidNames_areNotEscapeAttempts(String input) {
+        assertThat(PathPolicy.isEscapeAttempt(VirtualPath.ROOT, input)).isFalse();
+    }
+
+    @Test
+    void relativeClimbs_countFromTheWorkingDirectory() {
+        VirtualPath inbox = PathPolicy.parse("/inbox");
+        assertThat(PathPolicy.isEscapeAttempt(inbox, "..")).isFalse();
+        assertThat(PathPolicy.isEscapeAttempt(inbox, "../..")).isTrue();
+        assertThat(PathPolicy.isEscapeAttempt(inbox, "/..")).isTrue();
+    }
 }

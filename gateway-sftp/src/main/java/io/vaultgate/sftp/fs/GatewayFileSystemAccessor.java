@@ -74,7 +74,7 @@ public final class GatewayFileSystemAccessor implements SftpFileSystemAccessor {
             return cwd.getFileSystem().getPath(PathPolicy.resolve(cwd.virtual(), remotePath).toString());
         } catch (GatewayException e) {
             if (e.reason() == GatewayException.Reason.INVALID_PATH && subsystem != null
-                    && PathEscapes.isEscapeAttempt(cwd.virtual(), remotePath)) {
+                    && PathPolicy.isEscapeAttempt(cwd.virtual(), remotePath)) {
                 String source = SessionPrincipal.sourceAddress(subsystem.getServerSession());
                 LOG.info("sftp path escape attempt: user={} from={}", cwd.getFileSystem().principal().name(), source);
                 access.offence(source, Offence.PATH_ESCAPE);
