@@ -15,6 +15,7 @@ import io.vaultgate.https.http.ConnectionLimit;
 import io.vaultgate.https.http.RequestHeaderTimeout;
 import io.vaultgate.https.http.Dispatcher;
 import io.vaultgate.https.http.MinimumBodyRate;
+import io.vaultgate.https.http.ProxyProtocolGate;
 import io.vaultgate.https.http.StrictRequestDecoder;
 import io.vaultgate.https.files.FileContentInput;
 import io.vaultgate.https.metrics.HttpsConnections;
@@ -26,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * network event loop; the chunked writer and the API handler run on {@code blocking}, because they call
  * into storage and authentication, which may block. The connection meters come first, then the per-address
  * limit and the defender's verdict, both before TLS; the session id is put in the logging MDC on the blocking
- * executor, just before the handlers that log.
+ * executor, just before the handlers that log. Right after the meters, the PROXY protocol gate names the client of
+ * a trusted balancer's connection, so the limit, the defender and everything after see the real client.
  */
 public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -68,6 +70,7 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         connections.add(channel);
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("meters", meters.handler());
+        pipeline.addLast("proxy", new ProxyProtocolGate(settings.proxies(), settings.requestHeaderTimeout()));
         pipeline.addLast("limit", connectionLimit);
         pipeline.addLast("tls", tls.newHandler(channel.alloc()));
         pipeline.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));

@@ -1,5 +1,6 @@
 package io.vaultgate.https;
 
+import io.vaultgate.https.http.ProxyPeers;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -22,12 +23,21 @@ import java.util.Objects;
  * @param minBodyBytesPerSecond a request body that arrives slower than this on average, counted over the time
  *                        the server waited for it and after {@code requestHeaderTimeout} of such waiting, is cut
  *                        off (slow-body attacks); 0 turns the check off
+ * @param proxies         balancers whose connections start with a PROXY header naming the client (none: off)
  */
 public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long maxUploadBytes, Duration idleTimeout,
                             int maxHeaderBytes, int maxUriLength, int blockingThreads, Duration requestHeaderTimeout,
-                            int maxConnectionsPerAddress, ClientTls clientTls, long minBodyBytesPerSecond) {
+                            int maxConnectionsPerAddress, ClientTls clientTls, long minBodyBytesPerSecond,
+                            ProxyPeers proxies) {
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 30;
+
+    public HttpsSettings(String bindAddress, int port, TlsMaterial tls, long maxUploadBytes, Duration idleTimeout,
+                         int maxHeaderBytes, int maxUriLength, int blockingThreads, Duration requestHeaderTimeout,
+                         int maxConnectionsPerAddress, ClientTls clientTls, long minBodyBytesPerSecond) {
+        this(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength, blockingThreads,
+                requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond, ProxyPeers.NONE);
+    }
 
     public HttpsSettings {
         Objects.requireNonNull(bindAddress, "https.bind: missing; give an address such as 0.0.0.0");
@@ -47,6 +57,7 @@ public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long 
         Objects.requireNonNull(clientTls, "https.client-certificates: missing; use ClientTls.NONE to ask for none");
         require(maxConnectionsPerAddress >= 1, "https.max-connections-per-address: at least 1, got "
                 + maxConnectionsPerAddress);
+        Objects.requireNonNull(proxies, "https.proxy-protocol: missing; use ProxyPeers.NONE for none");
     }
 
     /** Listens on all addresses at port 443 with conservative limits. */
@@ -58,32 +69,42 @@ public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long 
 
     public HttpsSettings withAddress(String bind, int newPort) {
         return new HttpsSettings(bind, newPort, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond);
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond,
+                proxies);
     }
 
     public HttpsSettings withMaxUploadBytes(long max) {
         return new HttpsSettings(bindAddress, port, tls, max, idleTimeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond);
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond,
+                proxies);
     }
 
     public HttpsSettings withIdleTimeout(Duration timeout) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, timeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond);
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond,
+                proxies);
     }
 
     public HttpsSettings withClientLimits(Duration headerTimeout, int connectionsPerAddress) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, headerTimeout, connectionsPerAddress, clientTls, minBodyBytesPerSecond);
+                blockingThreads, headerTimeout, connectionsPerAddress, clientTls, minBodyBytesPerSecond,
+                proxies);
     }
 
     public HttpsSettings withClientTls(ClientTls client) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, client, minBodyBytesPerSecond);
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, client, minBodyBytesPerSecond, proxies);
     }
 
     public HttpsSettings withMinBodyRate(long bytesPerSecond) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, bytesPerSecond);
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, bytesPerSecond, proxies);
+    }
+
+    public HttpsSettings withProxies(ProxyPeers newProxies) {
+        return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond,
+                newProxies);
     }
 
     private static void require(boolean condition, String message) {

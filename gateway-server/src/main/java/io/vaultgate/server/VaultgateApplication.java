@@ -17,6 +17,8 @@ import io.vaultgate.https.HttpsServer;
 import io.vaultgate.https.HttpsServices;
 import io.vaultgate.https.metrics.HttpsConnections;
 import io.vaultgate.https.HttpsSettings;
+import io.vaultgate.https.http.ProxyPeers;
+import io.vaultgate.sftp.proxy.ProxyTrust;
 import io.vaultgate.https.TlsMaterial;
 import io.vaultgate.https.admin.AdminServices;
 import io.vaultgate.server.config.ConfigLoader;
@@ -175,7 +177,8 @@ public final class VaultgateApplication implements AutoCloseable {
     private static SftpFrontEnd startSftp(VaultgateConfig config, DataDirectory home, GatewayCore core,
                                           PrometheusMeterRegistry registry) {
         SftpSettings settings = new SftpSettings(config.sftp().bind(), config.sftp().port(), home.hostKeys(), true,
-                sftpLimits(config), SftpAlgorithms.hardened(), SftpTuning.defaults());
+                sftpLimits(config), SftpAlgorithms.hardened(), SftpTuning.defaults(),
+                new ProxyTrust(config.sftp().proxyProtocol().cidrs("sftp.proxy-protocol.trusted")));
         try {
             return SftpFrontEnd.start(settings, core.authenticator(), core.files(), core.ingest(), registry);
         } catch (java.io.UncheckedIOException e) {
@@ -219,7 +222,8 @@ public final class VaultgateApplication implements AutoCloseable {
                             certificate.chain()))
                     .withAddress(config.https().bind(), config.https().port())
                     .withMaxUploadBytes(config.https().maxUploadSize().bytes())
-                    .withClientTls(ClientTls.optional(Pem.readCertificates(home.caCertificate())));
+                    .withClientTls(ClientTls.optional(Pem.readCertificates(home.caCertificate())))
+                    .withProxies(new ProxyPeers(config.https().proxyProtocol().cidrs("https.proxy-protocol.trusted")));
             return HttpsServer.start(settings, new HttpsServices(core.authenticator(), core.files(), core.ingest(),
                     core.batches(), core.receipts())
                     .withAdmin(new AdminServices(core.administration(), core.sites(), core.keyRotation(),

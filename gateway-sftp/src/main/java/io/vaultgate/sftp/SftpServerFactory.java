@@ -7,6 +7,8 @@ import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.sftp.auth.CoreUserAuthenticator;
 import io.vaultgate.sftp.auth.DefenderConnectionFilter;
 import io.vaultgate.sftp.auth.LiveSessionListener;
+import io.vaultgate.sftp.proxy.ProxyProtocolAcceptor;
+import io.vaultgate.sftp.proxy.ProxyTrust;
 import io.vaultgate.sftp.auth.PrincipalAuthMethods;
 import io.vaultgate.sftp.auth.TotpKeyboardInteractive;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -77,14 +79,18 @@ public final class SftpServerFactory {
         server.setHostBasedAuthenticator(null);
         applyAccessControl(server, settings, authenticator, auth);
 
-        applyLimits(server, settings.limits());
+        AddressLimiter limiter = applyLimits(server, settings.limits(), settings.proxies());
         applyTuning(server, settings.tuning());
         CoreModuleProperties.SERVER_IDENTIFICATION.set(server, IDENTIFICATION);
         SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, String.join(",", OPENSSH_EXTENSIONS));
         SftpModuleProperties.CLIENT_EXTENSIONS.set(server, String.join(",", CLIENT_EXTENSIONS));
         server.addSessionListener(metrics);
         server.setSubsystemFactories(List.of(new StatVfsBridge(sftpSubsystem(metrics, authenticator.access()))));
-        server.addSessionListener(new DefenderConnectionFilter(authenticator.access()));
+        DefenderConnectionFilter defender = new DefenderConnectionFilter(authenticator.access(), settings.proxies());
+        server.addSessionListener(defender);
+        if (settings.proxies().enabled()) {
+            server.setServerProxyAcceptor(new ProxyProtocolAcceptor(settings.proxies(), List.of(limiter, defender)));
+        }
         return server;
     }
 
@@ -133,12 +139,14 @@ public final class SftpServerFactory {
         CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(server, tuning.readBufferSize());
     }
 
-    private static void applyLimits(SshServer server, SftpLimits limits) {
+    private static AddressLimiter applyLimits(SshServer server, SftpLimits limits, ProxyTrust proxies) {
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, limits.maxAuthAttempts());
         CoreModuleProperties.AUTH_TIMEOUT.set(server, limits.authTimeout());
         CoreModuleProperties.IDLE_TIMEOUT.set(server, limits.idleTimeout());
         CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(server, limits.maxSessionsPerAccount());
         SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(server, limits.maxHandlesPerSession());
-        server.addSessionListener(new AddressLimiter(limits.maxSessionsPerAddress()));
+        AddressLimiter limiter = new AddressLimiter(limits.maxSessionsPerAddress(), proxies);
+        server.addSessionListener(limiter);
+        return limiter;
     }
 }

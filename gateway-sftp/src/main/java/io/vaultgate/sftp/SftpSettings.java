@@ -1,5 +1,6 @@
 package io.vaultgate.sftp;
 
+import io.vaultgate.sftp.proxy.ProxyTrust;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -15,9 +16,15 @@ import java.util.Objects;
  * @param limits resource limits
  * @param algorithms SSH algorithm lists
  * @param tuning transport buffer sizes
+ * @param proxies balancers whose connections start with a PROXY header naming the client; none by default
  */
 public record SftpSettings(String bindAddress, int port, List<Path> hostKeys, boolean passwordAuthentication,
-        SftpLimits limits, SftpAlgorithms algorithms, SftpTuning tuning) {
+        SftpLimits limits, SftpAlgorithms algorithms, SftpTuning tuning, ProxyTrust proxies) {
+
+    public SftpSettings(String bindAddress, int port, List<Path> hostKeys, boolean passwordAuthentication,
+            SftpLimits limits, SftpAlgorithms algorithms, SftpTuning tuning) {
+        this(bindAddress, port, hostKeys, passwordAuthentication, limits, algorithms, tuning, ProxyTrust.none());
+    }
 
     public SftpSettings {
         Objects.requireNonNull(bindAddress, "sftp.bind");
@@ -32,6 +39,7 @@ public record SftpSettings(String bindAddress, int port, List<Path> hostKeys, bo
         Objects.requireNonNull(limits, "sftp.limits");
         Objects.requireNonNull(algorithms, "sftp.algorithms");
         Objects.requireNonNull(tuning, "sftp.tuning");
+        Objects.requireNonNull(proxies, "sftp.proxy-protocol");
     }
 
     /** Loopback, a random port, password offered, default limits and the hardened algorithms. */
@@ -41,14 +49,19 @@ public record SftpSettings(String bindAddress, int port, List<Path> hostKeys, bo
     }
 
     public SftpSettings withLimits(SftpLimits newLimits) {
-        return new SftpSettings(bindAddress, port, hostKeys, passwordAuthentication, newLimits, algorithms, tuning);
+        return new SftpSettings(bindAddress, port, hostKeys, passwordAuthentication, newLimits, algorithms, tuning, proxies);
     }
 
     public SftpSettings withAlgorithms(SftpAlgorithms newAlgorithms) {
-        return new SftpSettings(bindAddress, port, hostKeys, passwordAuthentication, limits, newAlgorithms, tuning);
+        return new SftpSettings(bindAddress, port, hostKeys, passwordAuthentication, limits, newAlgorithms, tuning, proxies);
     }
 
     public SftpSettings withTuning(SftpTuning newTuning) {
-        return new SftpSettings(bindAddress, port, hostKeys, passwordAuthentication, limits, algorithms, newTuning);
+        return new SftpSettings(bindAddress, port, hostKeys, passwordAuthentication, limits, algorithms, newTuning, proxies);
+    }
+
+    public SftpSettings withProxies(ProxyTrust newProxies) {
+        return new SftpSettings(bindAddress, port, hostKeys, passwordAuthentication, limits, algorithms, tuning,
+                newProxies);
     }
 }

@@ -121,7 +121,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
             step.run();
         } catch (GatewayException e) {
             if (PathEscape.in(e)) {
-                access.offence(Peer.address(ctx.channel().remoteAddress()), Offence.PATH_ESCAPE);
+                access.offence(ClientAddress.text(ctx.channel()), Offence.PATH_ESCAPE);
             }
             failWith(ctx, ErrorResponses.of(e), e.reason() == GatewayException.Reason.INTERNAL ? e : null);
         } catch (HttpProblem e) {
@@ -182,7 +182,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("connection from {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+        LOG.debug("connection from {} closed: {}", ClientAddress.of(ctx.channel()), cause.toString());
         ctx.close();
     }
 

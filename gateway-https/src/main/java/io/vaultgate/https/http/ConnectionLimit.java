@@ -38,7 +38,7 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (!(ctx.channel().remoteAddress() instanceof InetSocketAddress remote)) {
+        if (!(ClientAddress.of(ctx.channel()) instanceof InetSocketAddress remote)) {
             ctx.fireChannelActive();
             return;
         }

@@ -65,7 +65,7 @@ public final class MinimumBodyRate extends ChannelDuplexHandler {
             inBody = !(msg instanceof LastHttpContent);
             if (inBody && tooSlow()) {
                 LOG.info("connection from {} closed: request body arrived at {} bytes in {} s of waiting",
-                        ctx.channel().remoteAddress(), bytes, waitedNanos / 1_000_000_000L);
+                        ClientAddress.of(ctx.channel()), bytes, waitedNanos / 1_000_000_000L);
                 content.release();
                 ctx.close();
                 return;

@@ -34,9 +34,9 @@ public record Peer(String address, Optional<X509Certificate> certificate, Option
         return new Peer(address, Optional.empty());
     }
 
-    /** Read per request, so a renegotiated session's certificate is the one that counts. */
+    /** The client address is {@link ClientAddress}'s. Read per request, so a renegotiated session's certificate is the one that counts. */
     public static Peer of(Channel channel) {
-        return new Peer(address(channel.remoteAddress()), PeerCertificate.verified(channel), Optional.of(channel));
+        return new Peer(ClientAddress.text(channel), PeerCertificate.verified(channel), Optional.of(channel));
     }
 
     static String address(SocketAddress address) {

@@ -135,7 +135,7 @@ public final class Reply {
         }
         sent = true;
         boolean close = !keepAlive || bodyPending;
-        ACCESS.info("{} \"{}\" {}{}", ctx.channel().remoteAddress(), requestLine, response.status().code(),
+        ACCESS.info("{} \"{}\" {}{}", ClientAddress.of(ctx.channel()), requestLine, response.status().code(),
                 close ? " close" : "");
         HttpUtil.setKeepAlive(response, !close);
         return response;

@@ -7,14 +7,21 @@ package io.vaultgate.server.config;
  * @param bind           address to listen on
  * @param port           TCP port; 0 picks a free port at start-up
  * @param maxUploadSize  largest single upload accepted; larger ones are refused before any byte is stored
+ * @param proxyProtocol  the load balancers that send a PROXY header ({@code https.proxy-protocol.trusted})
  */
-public record HttpsConfig(boolean enabled, String bind, int port, DataSize maxUploadSize) {
+public record HttpsConfig(boolean enabled, String bind, int port, DataSize maxUploadSize,
+                          ProxyProtocolConfig proxyProtocol) {
+
+    public HttpsConfig(boolean enabled, String bind, int port, DataSize maxUploadSize) {
+        this(enabled, bind, port, maxUploadSize, ProxyProtocolConfig.off());
+    }
 
     public HttpsConfig {
         Require.host("https.bind", bind);
         Require.port("https.port", port);
         Require.between("https.max-upload-size", maxUploadSize, DataSize.ofBytes(1),
                 DataSize.ofBytes(Long.MAX_VALUE));
+        Require.present("https.proxy-protocol", proxyProtocol).cidrs("https.proxy-protocol.trusted");
     }
 
     public static HttpsConfig defaults() {

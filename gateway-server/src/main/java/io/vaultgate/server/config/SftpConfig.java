@@ -11,9 +11,15 @@ import java.time.Duration;
  * @param maxAuthAttempts  authentication attempts per connection before it is closed
  * @param authTimeout      time a client has to authenticate after connecting
  * @param idleTimeout      an authenticated session with no traffic for this long is closed
+ * @param proxyProtocol    the load balancers that send a PROXY header ({@code sftp.proxy-protocol.trusted})
  */
 public record SftpConfig(boolean enabled, String bind, int port, int maxAuthAttempts, Duration authTimeout,
-        Duration idleTimeout) {
+        Duration idleTimeout, ProxyProtocolConfig proxyProtocol) {
+
+    public SftpConfig(boolean enabled, String bind, int port, int maxAuthAttempts, Duration authTimeout,
+            Duration idleTimeout) {
+        this(enabled, bind, port, maxAuthAttempts, authTimeout, idleTimeout, ProxyProtocolConfig.off());
+    }
 
     public SftpConfig {
         Require.host("sftp.bind", bind);
@@ -21,6 +27,7 @@ public record SftpConfig(boolean enabled, String bind, int port, int maxAuthAtte
         Require.between("sftp.max-auth-attempts", maxAuthAttempts, 1, 100);
         Require.between("sftp.auth-timeout", authTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
         Require.between("sftp.idle-timeout", idleTimeout, Duration.ofSeconds(1), Duration.ofDays(7));
+        Require.present("sftp.proxy-protocol", proxyProtocol).cidrs("sftp.proxy-protocol.trusted");
     }
 
     public static SftpConfig defaults() {

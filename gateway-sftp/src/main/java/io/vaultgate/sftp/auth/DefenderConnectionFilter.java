@@ -1,6 +1,8 @@
 package io.vaultgate.sftp.auth;
 
 import io.vaultgate.core.auth.AccessControl;
+import io.vaultgate.sftp.proxy.AdmissionCheck;
+import io.vaultgate.sftp.proxy.ProxyTrust;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 
@@ -11,17 +13,31 @@ import org.apache.sshd.common.session.SessionListener;
  * the listeners that count connections, so their {@code sessionClosed} balances their {@code sessionCreated}.
  * (MINA's {@code IoServiceEventListener.connectionAccepted} would refuse even earlier, but MINA 2.20 leaves the
  * socket of a connection it refuses open, so the client hangs and a flood would exhaust descriptors.)
+ * A connection from a trusted balancer is checked later, on the address its PROXY header names.
  */
-public final class DefenderConnectionFilter implements SessionListener {
+public final class DefenderConnectionFilter implements SessionListener, AdmissionCheck {
 
     private final AccessControl access;
+    private final ProxyTrust proxies;
 
     public DefenderConnectionFilter(AccessControl access) {
+        this(access, ProxyTrust.none());
+    }
+
+    public DefenderConnectionFilter(AccessControl access, ProxyTrust proxies) {
         this.access = access;
+        this.proxies = proxies;
     }
 
     @Override
     public void sessionCreated(Session session) {
+        if (!proxies.trusts(session)) {
+            admit(session);
+        }
+    }
+
+    @Override
+    public void admit(Session session) {
         String address = SessionPrincipal.sourceAddress(session);
         if (!access.admits(address, "connect")) {
             throw new RefusedConnection(address);

@@ -13,6 +13,7 @@ public final class SessionPrincipal {
 
     private static final AttributeKey<Principal> KEY = new AttributeKey<>();
     private static final AttributeKey<String> CREDENTIAL = new AttributeKey<>();
+    private static final AttributeKey<InetSocketAddress> PROXIED_SOURCE = new AttributeKey<>();
 
     private SessionPrincipal() {
     }
@@ -37,15 +38,24 @@ public final class SessionPrincipal {
         session.removeAttribute(CREDENTIAL);
     }
 
+    /** Records the client address a trusted balancer's PROXY header named (only {@code ProxyProtocolAcceptor}). */
+    public static void recordProxiedSource(Session session, InetSocketAddress source) {
+        session.setAttribute(PROXIED_SOURCE, source);
+    }
+
     /** The {@link io.vaultgate.core.auth.Credentials} id the session authenticated with. */
     public static String credential(SessionContext session) {
         String credential = session.getAttribute(CREDENTIAL);
         return credential == null ? io.vaultgate.core.auth.Credentials.UNTRACKED : credential;
     }
 
-    /** The client's IP address as text, for the core's IP policy and audit. */
+    /**
+     * The client's IP address as text, for the core's IP policy and audit: the one a trusted balancer's PROXY
+     * header named, otherwise the TCP peer's.
+     */
     public static String sourceAddress(SessionContext session) {
-        SocketAddress address = session.getRemoteAddress();
+        SocketAddress proxied = session.getAttribute(PROXIED_SOURCE);
+        SocketAddress address = proxied != null ? proxied : session.getRemoteAddress();
         if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
             return inet.getAddress().getHostAddress();
         }
