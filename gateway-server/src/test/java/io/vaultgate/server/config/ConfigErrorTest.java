@@ -40,7 +40,16 @@ class ConfigErrorTest {
 
         assertThat(e.key()).isEqualTo("sftp.prot");
         assertThat(e).hasMessage("sftp.prot: unknown key; did you mean sftp.port? known keys under sftp: enabled,"
-                + " bind, port, max-auth-attempts, auth-timeout, idle-timeout (set in " + file() + ")");
+                + " bind, port, max-auth-attempts, auth-timeout, idle-timeout, proxy-protocol (set in " + file() + ")");
+    }
+
+    @Test
+    void proxyProtocolTrusted_thatIsNotACidrList_namesTheKey() {
+        assertThat(fromYaml("sftp:\n  proxy-protocol:\n    trusted: 10.0.0.5/32, haproxy.local\n"))
+                .hasMessageStartingWith("sftp.proxy-protocol.trusted: not an IP address: \"haproxy.local\"")
+                .hasMessageContaining("CIDRs of the load balancers");
+        assertThat(fromYaml("https:\n  proxy-protocol:\n    trusted: 10.0.0.0/33\n"))
+                .hasMessageStartingWith("https.proxy-protocol.trusted: prefix length must be 0-32, got 33");
     }
 
     @Test
@@ -159,7 +168,7 @@ class ConfigErrorTest {
     @Test
     void sectionGivenAsAValue_andValueGivenAsASection_areRejected() {
         assertThat(fromYaml("sftp: 2222\n")).hasMessage("sftp: expected a section with keys enabled, bind, port,"
-                + " max-auth-attempts, auth-timeout, idle-timeout, got the value \"2222\"; fix the value in " + file());
+                + " max-auth-attempts, auth-timeout, idle-timeout, proxy-protocol, got the value \"2222\"; fix the value in " + file());
         assertThat(fromYaml("sftp:\n  port:\n    number: 1\n"))
                 .hasMessage("sftp.port: expected a single value, got a mapping; fix the value in " + file());
     }
