@@ -1,0 +1,80 @@
+package io.vaultgate.core.files;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.StoredKeySlot;
+import io.vaultgate.core.ingest.KeySlots;
+import io.vaultgate.core.storage.ObjectStore;
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.DataKey;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.KeyProvider;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+
+/**
+ * A committed file's stored envelope together with its data key, unwrapped from the catalog's key slot by the
+ * tenant's KEK, for one use: reading it in plaintext, or sealing the key to a site. The key is destroyed when
+ * the use returns; the channel is closed if it fails. A file whose key slot was shredded, whose key does not
+ * unwrap or whose object cannot be opened fails with {@code INTEGRITY}.
+ */
+public final class StoredFileAccess {
+
+    /** What is done with the key and the stored envelope; the result owns the channel. */
+    @FunctionalInterface
+    public interface Use<T> {
+        T apply(DataKey dataKey, EnvelopeContext context, SeekableByteChannel envelope)
+                throws IOException, CryptoException;
+    }
+
+    private final Database database;
+    private final FileRepository files;
+    private final ObjectStore store;
+    private final KeyProvider keys;
+    private final KeySlots slots = new KeySlots();
+
+    public StoredFileAccess(Database database, FileRepository files, ObjectStore store, KeyProvider keys) {
+        this.database = database;
+        this.files = files;
+        this.store = store;
+        this.keys = keys;
+    }
+
+    /** @param purpose what the use is, for the log message of a failure ("open", "seal for forwarding") */
+    public <T> T open(FileRecord file, String purpose, Use<T> use) {
+        EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());
+        StoredKeySlot stored = database.read(jdbc -> files.keySlot(jdbc, file.id()))
+                .orElseThrow(() -> unreadable(file, purpose, null));
+        SeekableByteChannel channel = null;
+        DataKey dataKey = null;
+        try {
+            dataKey = keys.unwrap(context, slots.fromStored(stored));
+            channel = store.open(file.tenant(), file.objectId());
+            return use.apply(dataKey, context, channel);
+        } catch (IOException | CryptoException e) {
+            closeQuietly(channel);
+            throw unreadable(file, purpose, e);
+        } finally {
+            if (dataKey != null) {
+                dataKey.destroy();
+            }
+        }
+    }
+
+    private static GatewayException unreadable(FileRecord file, String purpose, Exception cause) {
+        return new GatewayException(Reason.INTEGRITY, file.path() + ": the file cannot be read",
+                "file " + file.id() + " of tenant " + file.tenant() + " failed to " + purpose, cause);
+    }
+
+    private static void closeQuietly(SeekableByteChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+        }
+    }
+}
