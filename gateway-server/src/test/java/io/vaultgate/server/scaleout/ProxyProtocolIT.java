@@ -101,6 +101,33 @@ class ProxyProtocolIT {
     }
 
     @Test
+    void sftpThroughHaproxy_theAuditRecordsTheClientsAddress() throws Exception {
+        Path key = dir.resolve("client-key");
+        if (!Files.exists(key)) {
+            run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()));
+        }
+        run(List.of("ssh", "-F", "/dev/null", "-o", "BindAddress=" + ADMITTED, "-o", "BatchMode=yes",
+                "-o", "IdentitiesOnly=yes", "-i", key.toString(), "-o", "StrictHostKeyChecking=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=10", "-p", String.valueOf(sftpFront),
+                "sftp-audit-probe@127.0.0.1", "true"));
+
+        assertThat(auditEventsNaming("sftp-audit-probe")).isNotEmpty().allMatch(e -> e.contains(ADMITTED))
+                .noneMatch(e -> e.contains(BALANCER));
+    }
+
+    @Test
+    void httpsThroughHaproxy_theAuditRecordsTheClientsAddress() throws Exception {
+        run(List.of("curl", "-s", "-o", "/dev/null", "--max-time", "10", "--interface", ADMITTED,
+                "--cacert", app.dataDirectory().caCertificate().toString(),
+                "-H", "Authorization: Bearer vg_not-a-real-token-proxy-probe",
+                "https://127.0.0.1:" + httpsFront + "/v1/files/probe.txt"));
+
+        List<String> failures = auditEventsNaming("auth.failed");
+        assertThat(failures).anyMatch(e -> e.contains("\"" + ADMITTED + "\""))
+                .noneMatch(e -> e.contains("\"" + BALANCER + "\""));
+    }
+
+    @Test
     void httpsThroughHaproxy_theDefenderJudgesEachClientsOwnAddress() throws Exception {
         assertThat(curl(ADMITTED, httpsFront)).matches("[1-5]\\d\\d");
         assertThat(curl(DENIED, httpsFront)).isEqualTo("000");
@@ -136,6 +163,22 @@ class ProxyProtocolIT {
         List<String> servers = Files.readAllLines(HaproxyBalancer.EXAMPLE).stream()
                 .filter(line -> line.strip().startsWith("server ")).toList();
         assertThat(servers).isNotEmpty().allMatch(line -> line.contains(" send-proxy-v2"));
+    }
+
+    /** The audit events (kind and JSON) in the catalog that mention {@code text}. */
+    private static List<String> auditEventsNaming(String text) throws Exception {
+        List<String> events = new ArrayList<>();
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:"
+                + dir.resolve("home").resolve("catalog.db"));
+             java.sql.ResultSet rows = db.createStatement().executeQuery("SELECT kind, event FROM audit_events")) {
+            while (rows.next()) {
+                String event = rows.getString(1) + " " + rows.getString(2);
+                if (event.contains(text)) {
+                    events.add(event);
+                }
+            }
+        }
+        return events;
     }
 
     /** OpenSSH from {@code source}, no keys, batch mode: an admitted client gets as far as "Permission denied". */
