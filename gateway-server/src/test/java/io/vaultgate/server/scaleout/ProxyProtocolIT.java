@@ -156,6 +156,11 @@ class ProxyProtocolIT {
         assertThat(closedAfterSending(BALANCER, app.sftpPort().orElseThrow(),
                 "PROXY TCP4 " + ADMITTED + " 127.0.0.1 40000\r\nSSH-2.0-OpenSSH_9.2\r\n"))
                 .as("a malformed header (a field missing)").isTrue();
+        int https = app.httpsPort().orElseThrow();
+        assertThat(closedAfterSending(BALANCER, https, "PROXY TCP4 " + ADMITTED + " 127.0.0.1 40000\r\n"))
+                .as("a malformed header to HTTPS").isTrue();
+        assertThat(closedAfterSending(BALANCER, https, "PROXY TCP4 " + "1".repeat(300)))
+                .as("an oversized header to HTTPS").isTrue();
     }
 
     @Test
