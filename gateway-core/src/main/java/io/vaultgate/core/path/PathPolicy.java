@@ -70,10 +70,12 @@ public final class PathPolicy {
     }
 
     /**
-     * Whether a path this policy refuses was an attempt to leave the namespace rather than an ordinary invalid
-     * name: a NUL or a backslash anywhere, or {@code ..} segments that climb above the root from
-     * {@code workingDirectory}. No client sends those by mistake, so front-ends score them against the source
-     * address ({@code Offence.PATH_ESCAPE}); a name that is merely too long or ends in a dot is not scored.
+     * Whether a path this policy refuses was an attempt to reach something outside the namespace rather than an
+     * ordinary invalid name: a NUL or a backslash anywhere, or {@code ..} segments that climb above the root from
+     * {@code workingDirectory} followed by a name ({@code ../../etc/passwd}). No client sends those by mistake, so
+     * front-ends score them against the source address ({@code Offence.PATH_ESCAPE}). A bare climb ({@code cd ..}
+     * at the root, {@code /../..}) is refused but not scored: people type it out of habit. A name that is merely
+     * too long or ends in a dot is not scored either.
      */
     public static boolean isEscapeAttempt(VirtualPath workingDirectory, String input) {
         if (input == null) {
@@ -83,12 +85,14 @@ public final class PathPolicy {
             return true;
         }
         int depth = input.startsWith("/") ? 0 : workingDirectory.depth();
+        boolean climbedOut = false;
         for (String segment : input.split("/", -1)) {
             if (segment.equals("..")) {
-                if (--depth < 0) {
+                climbedOut |= --depth < 0;
+            } else if (!segment.isEmpty() && !segment.equals(".")) {
+                if (climbedOut) {
                     return true;
                 }
-            } else if (!segment.isEmpty() && !segment.equals(".")) {
                 depth++;
             }
         }

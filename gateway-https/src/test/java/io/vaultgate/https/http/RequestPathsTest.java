@@ -18,7 +18,7 @@ class RequestPathsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../..", "%2e%2e/%2e%2e/etc", "inbox/..%2f..%2f..%2fx", "inbox/%00x", "inbox/a%5cb",
+    @ValueSource(strings = {"../../x", "%2e%2e/%2e%2e/etc", "inbox/..%2f..%2f..%2fx", "inbox/%00x", "inbox/a%5cb",
             "inbox/%", "inbox/%zz", "inbox/%C3", "inbox/%FF"})
     void traversalAndBrokenEncodings_areInvalidPaths(String raw) {
         assertThatThrownBy(() -> RequestPaths.toVirtualPath(raw)).isInstanceOfSatisfying(GatewayException.class,
@@ -26,7 +26,7 @@ class RequestPathsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../..", "%2e%2e/%2e%2e/etc", "inbox/..%2f..%2f..%2fx", "inbox/../../x", "inbox/%00x",
+    @ValueSource(strings = {"../../x", "%2e%2e/%2e%2e/etc", "inbox/..%2f..%2f..%2fx", "inbox/../../x", "inbox/%00x",
             "inbox/a%5cb"})
     void escapesFromTheNamespace_areMarkedForTheDefender(String raw) {
         assertThatThrownBy(() -> RequestPaths.toVirtualPath(raw)).isInstanceOfSatisfying(GatewayException.class,
@@ -34,7 +34,7 @@ class RequestPathsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"inbox/a.", "inbox/%", "inbox/%FF", "inbox/..a/%20"})
+    @ValueSource(strings = {"inbox/a.", "inbox/%", "inbox/%FF", "inbox/..a/%20", "../.."})
     void otherInvalidPaths_areNotEscapes(String raw) {
         assertThatThrownBy(() -> RequestPaths.toVirtualPath(raw)).isInstanceOfSatisfying(GatewayException.class,
                 e -> assertThat(PathEscape.in(e)).isFalse());

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Path-escape attempts score against the source address (issue 9): OpenSSH's {@code sftp} from 127.0.0.2 doing
- * {@code cd ../..} and {@code get ../../etc/passwd} until the defender bans the address; then even a new login
+ * {@code get ../../etc/shadow} and {@code get ../../etc/passwd} until the defender bans the address; then even a new login
  * with a valid key from there is refused, while 127.0.0.3 goes on. Names that are merely invalid (too long)
  * do not score.
  */
@@ -36,7 +36,8 @@ class PathEscapeDefenderIT {
             KeyPair alice = gateway.client("alice");
             String[] attempts = new String[6];
             for (int i = 0; i < attempts.length; i++) {
-                attempts[i] = i % 2 == 0 ? "-cd ../.." : "-get ../../etc/passwd " + directory.resolve("passwd");
+                attempts[i] = i % 2 == 0 ? "-get ../../etc/shadow " + directory.resolve("shadow")
+                        : "-get ../../etc/passwd " + directory.resolve("passwd");
             }
             String output = openSsh(gateway, "127.0.0.2", attempts);
 
@@ -52,7 +53,7 @@ class PathEscapeDefenderIT {
     }
 
     @Test
-    void invalidButHarmlessNames_doNotScore() throws Exception {
+    void invalidButHarmlessNames_andBareClimbsAtTheRoot_doNotScore() throws Exception {
         AccessPolicy policy = AccessPolicy.defaults().withDefender(DefenderPolicy.defaults()
                 .withBans(3, Duration.ofMinutes(5), Duration.ofHours(1)));
         try (AccessFixture gateway = AccessFixture.start(directory, policy)) {
@@ -64,6 +65,13 @@ class PathEscapeDefenderIT {
                     assertThatThrownBy(() -> sftp.stat("/inbox/ends-with-a-dot.")).isInstanceOf(Exception.class);
                 }
                 assertThat(sftp.canonicalPath("/inbox/../outbox")).as("a climb that stays inside").isEqualTo("/outbox");
+                for (String bareClimb : new String[] {"/..", "/../..", ".."}) {
+                    try {
+                        sftp.canonicalPath(bareClimb);
+                    } catch (java.io.IOException refused) {
+                        // refused or clamped: either way not an attack on its own (cd .. at the root)
+                    }
+                }
             }
             assertThat(gateway.core().incidents().defender().activeBans()).isEmpty();
         }
