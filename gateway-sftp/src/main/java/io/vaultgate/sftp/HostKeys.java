@@ -19,7 +19,7 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 
 /**
  * SSH host keys: generated once by {@code vaultgate init}, shared by every node of a cluster, loaded at
- * start-up. Files are OpenSSH private keys ({@code -----BEGIN OPENSSH PRIVATE KEY-----}), unencrypted and
+ * start-up. Files are in OpenSSH's own private-key format (as {@code ssh-keygen} writes them), unencrypted and
  * readable by the owner only, so {@code ssh-keygen -l -f} shows their fingerprints.
  */
 public final class HostKeys {
