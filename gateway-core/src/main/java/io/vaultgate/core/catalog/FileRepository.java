@@ -31,6 +31,7 @@ public final class FileRepository {
         jdbc.update("INSERT INTO key_slots (file_id, provider, kek_tenant, kek_version, wrapped) "
                 + "VALUES (?, ?, ?, ?, ?)", file.id(), slot.provider(), slot.kekTenant(), slot.kekVersion(),
                 slot.wrappedBase64());
+        addUsage(jdbc, file.tenant().value(), file.size(), 1);
     }
 
     public Optional<FileRecord> find(Jdbc jdbc, String id) throws SQLException {
@@ -70,9 +71,14 @@ public final class FileRepository {
 
     public void updateState(Jdbc jdbc, String id, FileState state, long size, Optional<String> sha256, Instant now)
             throws SQLException {
+        Optional<Sized> before = sized(jdbc, id);
+        if (before.isEmpty()) {
+            return;
+        }
         jdbc.update("UPDATE files SET state = ?, size = ?, sha256 = ?, updated_at = ?, committed_at = ? WHERE id = ?",
                 state.name(), size, sha256.orElse(null), now.toEpochMilli(),
                 state == FileState.COMMITTED ? now.toEpochMilli() : null, id);
+        addUsage(jdbc, before.get().tenant(), size - before.get().size(), 0);
     }
 
     /**
@@ -81,10 +87,15 @@ public final class FileRepository {
      */
     public boolean updateStateIfOwned(Jdbc jdbc, String id, String node, FileState state, long size,
                                       Optional<String> sha256, Instant now) throws SQLException {
-        return jdbc.update("UPDATE files SET state = ?, size = ?, sha256 = ?, updated_at = ?, committed_at = ? "
-                        + "WHERE id = ? AND state = 'UPLOADING' AND node_id = ?", state.name(), size,
-                sha256.orElse(null), now.toEpochMilli(), state == FileState.COMMITTED ? now.toEpochMilli() : null, id,
-                node) == 1;
+        Optional<Sized> before = sized(jdbc, id);
+        boolean updated = before.isPresent() && jdbc.update("UPDATE files SET state = ?, size = ?, sha256 = ?, "
+                        + "updated_at = ?, committed_at = ? WHERE id = ? AND state = 'UPLOADING' AND node_id = ?",
+                state.name(), size, sha256.orElse(null), now.toEpochMilli(),
+                state == FileState.COMMITTED ? now.toEpochMilli() : null, id, node) == 1;
+        if (updated) {
+            addUsage(jdbc, before.get().tenant(), size - before.get().size(), 0);
+        }
+        return updated;
     }
 
     /** Whether {@code id} is still a live upload streamed by node {@code node}. */
@@ -140,8 +151,11 @@ public final class FileRepository {
 
     /** Deletes the row and, with it, its key slot: the file's content is shredded. */
     public void delete(Jdbc jdbc, String id) throws SQLException {
+        Optional<Sized> before = sized(jdbc, id);
         jdbc.update("DELETE FROM key_slots WHERE file_id = ?", id);
-        jdbc.update("DELETE FROM files WHERE id = ?", id);
+        if (before.isPresent() && jdbc.update("DELETE FROM files WHERE id = ?", id) == 1) {
+            addUsage(jdbc, before.get().tenant(), -before.get().size(), -1);
+        }
     }
 
     public Optional<StoredKeySlot> keySlot(Jdbc jdbc, String fileId) throws SQLException {
@@ -152,8 +166,32 @@ public final class FileRepository {
 
     /** Bytes and files the tenant holds, committed or not, for quota checks. */
     public long[] usage(Jdbc jdbc, TenantId tenant) throws SQLException {
+        return jdbc.queryOne("SELECT bytes, files FROM tenant_usage WHERE tenant_id = ?",
+                row -> new long[] {row.getLong(1), row.getLong(2)}, tenant.value()).orElse(new long[2]);
+    }
+
+    /** {@link #usage} summed over the files themselves: what the kept counters must always equal. */
+    public long[] usageFromFiles(Jdbc jdbc, TenantId tenant) throws SQLException {
         return jdbc.queryOne("SELECT COALESCE(SUM(size), 0), COUNT(*) FROM files WHERE tenant_id = ?",
                 row -> new long[] {row.getLong(1), row.getLong(2)}, tenant.value()).orElse(new long[2]);
+    }
+
+    /** A file's tenant and size before a change, its row locked on PostgreSQL until the transaction ends. */
+    private record Sized(String tenant, long size) {
+    }
+
+    private static Optional<Sized> sized(Jdbc jdbc, String id) throws SQLException {
+        return jdbc.queryOne("SELECT tenant_id, size FROM files WHERE id = ?" + jdbc.dialect().forUpdate(),
+                row -> new Sized(row.getString(1), row.getLong(2)), id);
+    }
+
+    private static void addUsage(Jdbc jdbc, String tenant, long bytes, long files) throws SQLException {
+        if (bytes == 0 && files == 0) {
+            return;
+        }
+        jdbc.update("INSERT INTO tenant_usage (tenant_id, bytes, files) VALUES (?, ?, ?) ON CONFLICT (tenant_id) "
+                + "DO UPDATE SET bytes = tenant_usage.bytes + excluded.bytes, "
+                + "files = tenant_usage.files + excluded.files", tenant, bytes, files);
     }
 
     public List<FileRecord> listByStates(Jdbc jdbc, TenantId tenant, List<FileState> states) throws SQLException {
