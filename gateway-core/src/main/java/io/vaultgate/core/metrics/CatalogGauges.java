@@ -72,7 +72,7 @@ final class CatalogGauges {
         try {
             List<Tenant> all = database.read(tenants::list);
             List<Row> sums = database.read(jdbc -> jdbc.query(
-                    "SELECT tenant_id, COALESCE(SUM(size), 0), COUNT(*) FROM files GROUP BY tenant_id",
+                    "SELECT tenant_id, bytes, files FROM tenant_usage",
                     row -> new Row(row.getString(1), "", row.getLong(2), row.getLong(3))));
             List<Row> states = database.read(jdbc -> jdbc.query(
                     "SELECT tenant_id, state, COUNT(*) FROM batches GROUP BY tenant_id, state",

@@ -2,20 +2,21 @@ package io.vaultgate.core.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
-import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,19 +84,28 @@ class TenantUsageTest {
 
     @Test
     void upgradeFromV11_seedsTheCountersFromTheExistingFiles() throws Exception {
-        Assumptions.assumeFalse(TestCatalog.postgresql(), "rewinds SQLite's migration history");
-        upload(alice, "/inbox/a.csv", 70_000);
-        upload(alice, "/inbox/b.csv", 3);
-        upload(carol, "/inbox/c.csv", 9);
-        test.database().inTransaction(jdbc -> {
-            jdbc.update("DROP TABLE tenant_usage");
-            return jdbc.update("DELETE FROM flyway_schema_history WHERE version = '12'");
-        });
-        test.close();
+        Path catalog = home.resolve("v11.db");
+        Flyway.configure().dataSource("jdbc:sqlite:" + catalog, null, null).locations("classpath:db/migration")
+                .target("11").load().migrate();
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + catalog);
+             Statement sql = connection.createStatement()) {
+            sql.executeUpdate("INSERT INTO tenants (id, name, status, protocols, created_at) VALUES "
+                    + "('acme', 'Acme', 'ACTIVE', 'SFTP', 0), ('globex', 'Globex', 'ACTIVE', 'SFTP', 0), "
+                    + "('empty', 'Empty', 'ACTIVE', 'SFTP', 0)");
+            sql.executeUpdate("INSERT INTO files (id, tenant_id, account_id, path, state, object_id, size, created_at, "
+                    + "updated_at) VALUES ('f1', 'acme', 'a', '/inbox/a', 'COMMITTED', 'o1', 70000, 0, 0), "
+                    + "('f2', 'acme', 'a', '/inbox/b', 'PARTIAL', 'o2', 3, 0, 0), "
+                    + "('f3', 'globex', 'c', '/inbox/c', 'UPLOADING', 'o3', 9, 0, 0)");
+        }
+        try (Database upgraded = Database.sqlite(catalog)) {
+            assertThat(usage(upgraded, "acme")).containsExactly(70_003, 2);
+            assertThat(usage(upgraded, "globex")).containsExactly(9, 1);
+            assertThat(usage(upgraded, "empty")).containsExactly(0, 0);
+        }
+    }
 
-        test = TestCore.reopen(home, new GatewayCore.Settings(Duration.ofHours(24), 64));
-        assertUsage(alice.tenant(), 70_003, 2);
-        assertUsage(carol.tenant(), 9, 1);
+    private static long[] usage(Database database, String tenant) {
+        return database.read(jdbc -> FILES.usage(jdbc, TenantId.of(tenant)));
     }
 
     private void assertUsage(TenantId tenant, long bytes, long files) {
