@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -119,37 +121,65 @@ public final class BenchRun {
         servers.clear();
     }
 
+    /**
+     * Runs the scenario against every server, {@code --rounds} times over (baseline, then each gateway, then the
+     * baseline again...), so each round's ratio compares servers under about the same load. Reports, per server,
+     * the round with the median ratio (the baseline's median round by its own figure) and every round's ratio.
+     */
     private void runScenario(Scenario scenario, List<Server> servers) throws Exception {
-        Double baseline = null;
-        for (Server server : servers) {
-            boolean serves = scenario.protocol().equals("sftp") ? server.sftp().isPresent() : server.https().isPresent();
-            if (!serves) {
-                continue;
+        Map<Server, List<Result>> rounds = new LinkedHashMap<>();
+        for (int round = 1; round <= options.rounds(); round++) {
+            Double baseline = null;
+            for (Server server : servers) {
+                boolean serves = scenario.protocol().equals("sftp") ? server.sftp().isPresent()
+                        : server.https().isPresent();
+                if (!serves) {
+                    continue;
+                }
+                Result result = measureOrFail(scenario, server);
+                if (result.error() == null && !server.isGateway()) {
+                    baseline = result.merit();
+                    result = result.withRatio(1.0);
+                    removeBaselineFiles(server);
+                } else if (result.error() == null) {
+                    result = result.withRatio(baseline == null ? Double.NaN : result.merit() / baseline);
+                }
+                rounds.computeIfAbsent(server, s -> new ArrayList<>()).add(result);
+                if (result.error() == null) {
+                    System.out.printf("%-45s %-22s %8.1f MiB/s %8.1f files/s  ratio %.2f  (load %.1f%s)%n",
+                            scenario.title(), result.server(), result.mibPerSecond(), result.filesPerSecond(),
+                            result.ratio(), result.load(), options.rounds() > 1 ? ", round " + round : "");
+                }
             }
-            Result result;
-            try {
-                result = measure(scenario, server);
-            } catch (Exception e) {
-                String message = String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage())
-                        .lines().findFirst().orElse("");
-                result = Result.failed(scenario, server.label(), server.jdk(), Machine.loadAverage(), message);
-                System.out.println(scenario.title() + " against " + server.label() + " FAILED: " + message);
-            }
-            if (result.error() != null) {
-                report.add(result);
-                continue;
-            }
-            if (!server.isGateway()) {
-                baseline = result.merit();
-                result = result.withRatio(1.0);
-                removeBaselineFiles(server);
-            } else {
-                result = result.withRatio(baseline == null ? Double.NaN : result.merit() / baseline);
-            }
-            report.add(result);
-            System.out.printf("%-45s %-22s %8.1f MiB/s %8.1f files/s  ratio %.2f  (load %.1f)%n",
-                    scenario.title(), result.server(), result.mibPerSecond(), result.filesPerSecond(), result.ratio(),
-                    result.load());
+        }
+        rounds.forEach((server, results) -> report.add(median(results, server.isGateway())));
+    }
+
+    /** The round with the median ratio (gateways) or figure of merit (baseline), carrying every round's ratio. */
+    static Result median(List<Result> rounds, boolean gateway) {
+        List<Result> measured = rounds.stream().filter(r -> r.error() == null).toList();
+        if (measured.isEmpty()) {
+            return rounds.get(rounds.size() - 1);
+        }
+        List<Result> sorted = measured.stream()
+                .sorted(Comparator.comparingDouble(r -> gateway ? sortable(r.ratio()) : r.merit())).toList();
+        Result middle = sorted.get((sorted.size() - 1) / 2);
+        List<Double> ratios = measured.stream().map(Result::ratio).toList();
+        return middle.withRounds(middle.ratio(), ratios);
+    }
+
+    private static double sortable(double ratio) {
+        return Double.isNaN(ratio) ? Double.NEGATIVE_INFINITY : ratio;
+    }
+
+    private Result measureOrFail(Scenario scenario, Server server) {
+        try {
+            return measure(scenario, server);
+        } catch (Exception e) {
+            String message = String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage())
+                    .lines().findFirst().orElse("");
+            System.out.println(scenario.title() + " against " + server.label() + " FAILED: " + message);
+            return Result.failed(scenario, server.label(), server.jdk(), Machine.loadAverage(), message);
         }
     }
 
@@ -173,7 +203,8 @@ public final class BenchRun {
         return new Result(scenario, server.label(), server.jdk(), seconds,
                 scenario.bytes() / (1024.0 * 1024) / seconds, scenario.files() / seconds,
                 percentile(sorted, 0.50) * 1000, percentile(sorted, 0.99) * 1000, usage.peakRssBytes() / (1024.0 * 1024),
-                heap.peakMiB(), heap.liveMiB(), usage.cpuSeconds() / (scenario.bytes() / GIB), 1.0, load, null);
+                heap.peakMiB(), heap.liveMiB(), usage.cpuSeconds() / (scenario.bytes() / GIB), 1.0, List.of(1.0), load,
+                null);
     }
 
     /** Nearest-rank percentile of sorted values. */

@@ -15,9 +15,10 @@ import java.util.Set;
  * @param heap          the gateway's maximum heap ({@code -Xmx})
  * @param gatewaySettings extra {@code --set key=value} for the gateway (tuning experiments)
  * @param gatewaySftpOptions extra {@code sftp} options towards the gateway only, e.g. {@code -c CIPHER}
+ * @param rounds        how often each scenario runs against every server, interleaved; the median ratio is reported
  */
 record Options(Path repo, Path out, boolean quick, boolean keep, Set<String> suites, List<Path> jdks, String heap,
-        List<String> gatewaySettings, List<String> gatewaySftpOptions) {
+        List<String> gatewaySettings, List<String> gatewaySftpOptions, int rounds) {
 
     static final List<String> SUITES = List.of("sftp", "https", "crypto", "forwarding");
     private static final List<Path> DEFAULT_JDKS = List.of(Path.of("/usr/lib/jvm/java-17-openjdk-amd64"),
@@ -33,6 +34,7 @@ record Options(Path repo, Path out, boolean quick, boolean keep, Set<String> sui
         String heap = "256m";
         List<String> settings = new ArrayList<>();
         List<String> sftpOptions = new ArrayList<>();
+        int rounds = 1;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -44,6 +46,7 @@ record Options(Path repo, Path out, boolean quick, boolean keep, Set<String> sui
                 case "--jdk" -> jdks.add(Path.of(value(args, ++i, arg)));
                 case "--heap" -> heap = value(args, ++i, arg);
                 case "--gateway-set" -> settings.add(value(args, ++i, arg));
+                case "--rounds" -> rounds = rounds(value(args, ++i, arg));
                 case "--gateway-sftp-cipher" -> sftpOptions.addAll(List.of("-c", value(args, ++i, arg)));
                 default -> throw new IllegalArgumentException("unknown option " + arg + "; see bench/run --help");
             }
@@ -57,7 +60,19 @@ record Options(Path repo, Path out, boolean quick, boolean keep, Set<String> sui
         if (out == null) {
             out = repo.resolve("bench/results");
         }
-        return new Options(repo, out, quick, keep, suites, jdks, heap, settings, sftpOptions);
+        return new Options(repo, out, quick, keep, suites, jdks, heap, settings, sftpOptions, rounds);
+    }
+
+    private static int rounds(String value) {
+        try {
+            int rounds = Integer.parseInt(value);
+            if (rounds >= 1 && rounds <= 9) {
+                return rounds;
+            }
+        } catch (NumberFormatException notANumber) {
+            // refused below
+        }
+        throw new IllegalArgumentException("--rounds takes a whole number from 1 to 9, got " + value);
     }
 
     private static String value(String[] args, int i, String option) {

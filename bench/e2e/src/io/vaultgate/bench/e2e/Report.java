@@ -43,7 +43,7 @@ final class Report {
             md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.0f | %s | %.2f | %s | %.1f |%n",
                     r.scenario().title(), r.server(), r.mibPerSecond(), r.filesPerSecond(), r.p50Millis(),
                     r.p99Millis(), r.peakRssMiB(), heap(r), r.cpuSecondsPerGiB(),
-                    r.jdk().equals("-") ? "1.00 (baseline)" : String.format(Locale.ROOT, "**%.2f**", r.ratio()),
+                    r.jdk().equals("-") ? "1.00 (baseline)" : ratio(r),
                     r.load()));
         }
         return md.toString();
@@ -78,10 +78,11 @@ final class Report {
                             + "\"bytes\": %d, \"files\": %d, \"seconds\": %.3f, \"mibPerSecond\": %.2f, "
                             + "\"filesPerSecond\": %.2f, \"p50Millis\": %.2f, \"p99Millis\": %.2f, \"peakRssMiB\": %.1f, "
                             + "\"peakHeapMiB\": %.0f, \"liveHeapMiB\": %.0f, \"cpuSecondsPerGiB\": %.3f, \"ratio\": %.3f, "
+                            + "\"roundRatios\": %s, "
                             + "\"load\": %.2f, \"error\": %s}%s%n", quote(r.scenario().id()), quote(r.scenario().title()),
                     quote(r.server()), quote(r.jdk()), r.scenario().bytes(), r.scenario().files(), r.seconds(),
                     r.mibPerSecond(), r.filesPerSecond(), r.p50Millis(), r.p99Millis(), r.peakRssMiB(),
-                    r.peakHeapMiB(), r.liveHeapMiB(), r.cpuSecondsPerGiB(), r.ratio(), r.load(),
+                    r.peakHeapMiB(), r.liveHeapMiB(), r.cpuSecondsPerGiB(), r.ratio(), roundsJson(r), r.load(),
                     r.error() == null ? "null" : quote(r.error()),
                     i + 1 < results.size() ? "," : "").replace("NaN", "null"));
         }
@@ -92,11 +93,26 @@ final class Report {
         return out.append("\n}\n").toString();
     }
 
+    /** The ratio in bold; with several rounds, followed by every round's ratio. */
+    private static String ratio(Result r) {
+        String median = String.format(Locale.ROOT, "**%.2f**", r.ratio());
+        if (r.roundRatios().size() < 2) {
+            return median;
+        }
+        return median + " (" + String.join(", ", r.roundRatios().stream()
+                .map(x -> String.format(Locale.ROOT, "%.2f", x)).toList()) + ")";
+    }
+
     private static String heap(Result r) {
         if (r.peakHeapMiB() < 0) {
             return r.jdk().equals("-") ? "-" : "no GC";
         }
         return String.format(Locale.ROOT, "%.0f / %.0f", r.peakHeapMiB(), r.liveHeapMiB());
+    }
+
+    private static String roundsJson(Result r) {
+        return r.roundRatios().stream().map(x -> String.format(Locale.ROOT, "%.3f", x))
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
     }
 
     static String quote(String text) {
