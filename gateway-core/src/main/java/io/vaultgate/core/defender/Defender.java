@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.Jdbc;
 import java.net.InetAddress;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -22,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * within its window it is banned, for a time that grows with each ban. Bans live in the catalog, so every
  * node of a deployment applies them; each node keeps them in a cache reloaded at least every
  * {@link DefenderPolicy#refreshInterval()} (synchronously, by the first check that finds it stale, so an idle
- * node is never behind). Scores are per node and in memory: N nodes let an attacker spread N times the
- * threshold before the ban, which then holds everywhere. Every ban and unban is one audit event.
+ * node is never behind). Scores live in the catalog too ({@link OffenceStore}): offences on all nodes count
+ * towards one threshold. Every ban and unban is one audit event.
  */
 public final class Defender {
 
@@ -37,7 +39,7 @@ public final class Defender {
     private final DefenderPolicy policy;
     private final Clock clock;
     private final DefenderMetrics metrics;
-    private final AddressScores scores;
+    private final OffenceStore offences = new OffenceStore();
     private volatile Map<String, Instant> banned = Map.of();
     private volatile Instant loadedAt = Instant.EPOCH;
     private final ReentrantLock reloading = new ReentrantLock();
@@ -47,7 +49,6 @@ public final class Defender {
         this.audit = audit;
         this.policy = policy;
         this.clock = clock;
-        this.scores = new AddressScores(policy.observationWindow(), 100_000);
         this.metrics = new DefenderMetrics(registry, () -> activeBans().size());
     }
 
@@ -82,7 +83,11 @@ public final class Defender {
         return until == null || !until.isAfter(clock.instant());
     }
 
-    /** Scores one offence of {@code address}; bans it once it reaches the threshold. */
+    /**
+     * Scores one offence of {@code address}; bans it once its offences on every node within the observation
+     * window reach the threshold. The offence is not flushed to disk before the next one is scored: a power loss
+     * can only forget some points, never ban anyone.
+     */
     public void offence(String address, Offence offence) {
         Optional<InetAddress> parsed = SourceAddress.parse(address);
         if (!policy.enabled() || parsed.isEmpty() || policy.isExempt(parsed.get())) {
@@ -90,11 +95,14 @@ public final class Defender {
         }
         String key = parsed.get().getHostAddress();
         Instant now = clock.instant();
-        int score = scores.add(key, offence.points(), now);
-        if (score >= policy.banThreshold() && !isBanned(key, now)) {
-            scores.clear(key);
-            ban(key, score + " points of failed logins and errors within "
-                    + DurationText.of(policy.observationWindow()), ACTOR);
+        if (isBanned(key, now)) {
+            return;
+        }
+        int score = database.inTransactionDeferringSync(jdbc -> offences.add(jdbc, key, offence.points(), now,
+                now.minus(policy.observationWindow())));
+        if (score >= policy.banThreshold()) {
+            banUnlessBanned(key, score + " points of failed logins and errors within "
+                    + DurationText.of(policy.observationWindow()));
         }
     }
 
@@ -106,24 +114,45 @@ public final class Defender {
     public Ban ban(String address, String reason, String actor) {
         String key = SourceAddress.parse(address).map(InetAddress::getHostAddress)
                 .orElseThrow(() -> new IllegalArgumentException("not an IP address: \"" + address + "\""));
+        return record(database.inTransaction(jdbc -> save(jdbc, key, reason, actor, clock.instant())), actor);
+    }
+
+    /**
+     * The automatic ban of an address whose score reached the threshold, unless a ban is already in force (another
+     * node, seeing the same shared score at the same moment, banned it first): one ban, not one level per node.
+     */
+    private void banUnlessBanned(String key, String reason) {
         Instant now = clock.instant();
-        Ban ban = database.inTransaction(jdbc -> {
-            store.forget(jdbc, now.minus(policy.forgetAfter()));
-            Optional<Ban> previous = store.find(jdbc, key);
-            int level = previous.filter(p -> p.until().plus(policy.forgetAfter()).isAfter(now))
-                    .map(p -> p.level() + 1).orElse(1);
-            Ban next = new Ban(key, level, now.plus(policy.banTimeFor(level)), reason);
-            store.save(jdbc, next, now);
-            audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor,
-                    AuditEvent.AdminAction.SOURCE_BANNED, "source-address " + key + " banned until " + next.until()
-                    + " (level " + level + "): " + reason));
-            return next;
+        Optional<Ban> ban = database.inTransaction(jdbc -> {
+            if (store.find(jdbc, key).filter(previous -> previous.activeAt(now)).isPresent()) {
+                return Optional.<Ban>empty();
+            }
+            return Optional.of(save(jdbc, key, reason, ACTOR, now));
         });
+        ban.ifPresent(b -> record(b, ACTOR));
+    }
+
+    /** Writes the ban, one level above a previous one not yet forgotten, clears the address's score, audits it. */
+    private Ban save(Jdbc jdbc, String key, String reason, String actor, Instant now) throws SQLException {
+        store.forget(jdbc, now.minus(policy.forgetAfter()));
+        Optional<Ban> previous = store.find(jdbc, key);
+        int level = previous.filter(p -> p.until().plus(policy.forgetAfter()).isAfter(now))
+                .map(p -> p.level() + 1).orElse(1);
+        Ban next = new Ban(key, level, now.plus(policy.banTimeFor(level)), reason);
+        store.save(jdbc, next, now);
+        offences.clear(jdbc, key);
+        audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor,
+                AuditEvent.AdminAction.SOURCE_BANNED, "source-address " + key + " banned until " + next.until()
+                + " (level " + level + "): " + reason));
+        return next;
+    }
+
+    private Ban record(Ban ban, String actor) {
         Map<String, Instant> copy = new ConcurrentHashMap<>(banned);
-        copy.put(key, ban.until());
+        copy.put(ban.address(), ban.until());
         banned = copy;
         metrics.banned(actor.equals(ACTOR) ? "automatic" : "manual");
-        LOG.warn("defender: banned {} until {} (level {}): {}", key, ban.until(), ban.level(), reason);
+        LOG.warn("defender: banned {} until {} (level {}): {}", ban.address(), ban.until(), ban.level(), ban.reason());
         return ban;
     }
 
@@ -137,6 +166,7 @@ public final class Defender {
                 return false;
             }
             store.delete(jdbc, key);
+            offences.clear(jdbc, key);
             audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor,
                     AuditEvent.AdminAction.SOURCE_UNBANNED, "source-address " + key + " unbanned"));
             return ban.get().activeAt(now);
@@ -144,7 +174,6 @@ public final class Defender {
         Map<String, Instant> copy = new ConcurrentHashMap<>(banned);
         copy.remove(key);
         banned = copy;
-        scores.clear(key);
         if (removed) {
             metrics.unbanned();
         }

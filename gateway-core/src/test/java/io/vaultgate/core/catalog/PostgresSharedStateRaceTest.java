@@ -9,6 +9,7 @@ import io.vaultgate.core.audit.CatalogAuditLog;
 import io.vaultgate.core.audit.CheckpointPolicy;
 import io.vaultgate.core.defender.Defender;
 import io.vaultgate.core.defender.DefenderPolicy;
+import io.vaultgate.core.defender.Offence;
 import io.vaultgate.core.defender.LoginLockouts;
 import io.vaultgate.core.defender.LoginMethod;
 import io.vaultgate.core.policy.DataPolicy;
@@ -89,6 +90,28 @@ class PostgresSharedStateRaceTest {
         long level = nodes.get(0).read(jdbc -> jdbc.count("SELECT level FROM defender_bans "
                 + "WHERE address = '203.0.113.8'"));
         assertThat(level).as("each ban waits for the one before and raises its level").isEqualTo(1 + NODES);
+    }
+
+    @Test
+    void offencesSpreadOverFiveNodes_addUpToOneThreshold_andBanTheAddressOnce() throws Exception {
+        int perNode = DefenderPolicy.defaults().banThreshold() / NODES; // 3 failed logins on each node: 15 points
+        List<Optional<Throwable>> failures = all(node -> () -> {
+            Defender defender = defender(node);
+            for (int i = 0; i < perNode; i++) {
+                defender.offence("203.0.113.9", Offence.LOGIN_FAILED);
+            }
+            return null;
+        });
+
+        assertThat(failures).allMatch(Optional::isEmpty);
+        long level = nodes.get(0).read(jdbc -> jdbc.count("SELECT level FROM defender_bans "
+                + "WHERE address = '203.0.113.9'"));
+        assertThat(level).as("banned once, although no node alone saw the threshold").isEqualTo(1);
+        assertThat(nodes).allSatisfy(node -> assertThat(defender(node).admits("203.0.113.9", "login")).isFalse());
+        long left = nodes.get(0).read(jdbc -> jdbc.count("SELECT COUNT(*) FROM defender_offences "
+                + "WHERE address = '203.0.113.9'"));
+        assertThat(left).as("offences scored after the ban, racing it, stay below the threshold").isLessThan(
+                DefenderPolicy.defaults().banThreshold());
     }
 
     @Test
