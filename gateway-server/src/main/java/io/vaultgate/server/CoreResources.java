@@ -45,7 +45,7 @@ public final class CoreResources implements AutoCloseable {
 
     /** As {@link #open(VaultgateConfig, Map)}, with the core's meters reported to {@code metrics}. */
     public static CoreResources open(VaultgateConfig config, Map<String, String> env, CoreMetrics metrics) {
-        return open(config, env, metrics, NodeSettings.ofProcess());
+        return open(config, env, metrics, config.catalog().node(NodeSettings.ofProcess()));
     }
 
     /** As {@link #open(VaultgateConfig, Map, CoreMetrics)}, as node {@code node} of the cluster ({@code run}). */

@@ -12,6 +12,7 @@ import io.vaultgate.server.cli.InitCommand;
 import io.vaultgate.server.cli.KeysCommand;
 import io.vaultgate.server.cli.LockdownCommand;
 import io.vaultgate.server.cli.MfaCommand;
+import io.vaultgate.server.cli.NodesCommand;
 import io.vaultgate.server.cli.OperatorCommand;
 import io.vaultgate.server.cli.PolicyCommand;
 import io.vaultgate.server.cli.ReceiptCommand;
@@ -56,6 +57,7 @@ import picocli.CommandLine.HelpCommand;
                 DoctorCommand.class,
                 ReceiptCommand.class,
                 StatusCommand.class,
+                NodesCommand.class,
                 VersionCommand.class,
                 HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",

@@ -95,7 +95,7 @@ public final class VaultgateApplication implements AutoCloseable {
         String nodeId = NodeId.stable(home.home());
         CoreResources resources = CoreResources.open(config, env,
                 new CoreMetrics(registry, OpsListener.tenantLabels(config.ops()), Clock.systemUTC()),
-                NodeSettings.of(nodeId));
+                config.catalog().node(NodeSettings.of(nodeId)));
         Optional<SftpFrontEnd> sftp = Optional.empty();
         Optional<HttpsServer> https = Optional.empty();
         AtomicBoolean stopping = new AtomicBoolean();

@@ -10,13 +10,15 @@ import java.util.Optional;
 final class NodeRepository {
 
     private static final String COLUMNS = "id, incarnation, started_at, last_seen";
+    private static final String STATUS = COLUMNS + ", (SELECT COUNT(*) FROM files f WHERE f.state = 'UPLOADING' "
+            + "AND f.node_id = nodes.id)";
 
     Optional<NodeStatus> find(Jdbc jdbc, String id) throws SQLException {
-        return jdbc.queryOne("SELECT " + COLUMNS + " FROM nodes WHERE id = ?", NodeRepository::map, id);
+        return jdbc.queryOne("SELECT " + STATUS + " FROM nodes WHERE id = ?", NodeRepository::map, id);
     }
 
     List<NodeStatus> list(Jdbc jdbc) throws SQLException {
-        return jdbc.query("SELECT " + COLUMNS + " FROM nodes ORDER BY id", NodeRepository::map);
+        return jdbc.query("SELECT " + STATUS + " FROM nodes ORDER BY id", NodeRepository::map);
     }
 
     /** Records a new incarnation of node {@code id}, alive now (one atomic statement on both databases). */
@@ -51,6 +53,6 @@ final class NodeRepository {
 
     private static NodeStatus map(java.sql.ResultSet row) throws SQLException {
         return new NodeStatus(row.getString(1), row.getString(2), Instant.ofEpochMilli(row.getLong(3)),
-                Instant.ofEpochMilli(row.getLong(4)));
+                Instant.ofEpochMilli(row.getLong(4)), row.getLong(5));
     }
 }

@@ -76,6 +76,23 @@ class CatalogConfigTest {
     }
 
     @Test
+    void nodeTiming_isConfigurable() {
+        VaultgateConfig config = loadYaml(dir, "catalog:\n  node-heartbeat: 5s\n  node-dead-after: 1m\n");
+
+        assertThat(config.catalog().nodeHeartbeat()).hasSeconds(5);
+        assertThat(config.catalog().nodeDeadAfter()).hasSeconds(60);
+    }
+
+    @Test
+    void deadAfterBelowThreeHeartbeats_isRejected() {
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> loadYaml(dir, "catalog:\n  node-heartbeat: 5s\n  node-dead-after: 10s\n"));
+
+        assertThat(e.key()).isEqualTo("catalog.node-dead-after");
+        assertThat(e).hasMessageContaining("three heartbeats").hasMessageContaining("15s");
+    }
+
+    @Test
     void passwordVariable_isNotReportedAsAnUnusedVariable() {
         VaultgateConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of("home", dir.toString()));
 
