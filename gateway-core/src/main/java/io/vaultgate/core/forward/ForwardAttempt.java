@@ -17,7 +17,10 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs one claimed job: look up the file and the site, deliver, and record the outcome in the outbox. */
+/**
+ * Runs one claimed job: look up the file and the site and open the file ({@link #prepare}), deliver, and record
+ * the outcome in the outbox ({@link #run(Prepared, Runnable)}).
+ */
 final class ForwardAttempt {
 
     private static final Logger LOG = LoggerFactory.getLogger(ForwardAttempt.class);
@@ -55,72 +58,154 @@ final class ForwardAttempt {
     private record Lookup(Optional<FileRecord> file, Optional<SiteForwarding> site) {
     }
 
+    /**
+     * A claimed job made ready to send: its file and site looked up, the file opened and its first chunks
+     * being read ahead; or the failure that ended the attempt already. Closing it releases what it opened.
+     */
+    static final class Prepared implements AutoCloseable {
+        private final ForwardJob job;
+        private final DeliveryOutcome failed;
+        private final SiteConnections client;
+        private final SiteForwarding site;
+        private final FileRecord file;
+        private final AutoCloseable opened;
+        private final SiteDelivery.Request request;
+
+        private Prepared(ForwardJob job, DeliveryOutcome failed, SiteConnections client, SiteForwarding site,
+                         FileRecord file, AutoCloseable opened, SiteDelivery.Request request) {
+            this.job = job;
+            this.failed = failed;
+            this.client = client;
+            this.site = site;
+            this.file = file;
+            this.opened = opened;
+            this.request = request;
+        }
+
+        static Prepared failed(ForwardJob job, DeliveryOutcome failed) {
+            return new Prepared(job, failed, null, null, null, null, null);
+        }
+
+        ForwardJob job() {
+            return job;
+        }
+
+        /** Stops the read-ahead and closes the file; false if closing the file failed. */
+        boolean release() {
+            if (request != null) {
+                request.close();
+            }
+            if (opened != null) {
+                try {
+                    opened.close();
+                } catch (Exception e) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void close() {
+            release();
+        }
+    }
+
+    /** Runs one claimed job now: prepare, deliver, record the outcome. */
     DeliveryOutcome run(ForwardJob job) {
+        return run(prepare(job), () -> { });
+    }
+
+    /**
+     * Looks up the job's file and site and opens the file, so that its first chunks are read (decrypted) from
+     * now on; nothing is sent and nothing recorded yet. Never throws: a failure is kept for {@link #run}.
+     */
+    Prepared prepare(ForwardJob job) {
+        try {
+            return open(job);
+        } catch (RuntimeException e) {
+            LOG.error("forward {} of file {} to site {} failed unexpectedly", job.id(), job.fileId(), job.siteId(), e);
+            return Prepared.failed(job, new Failed(Kind.NETWORK, "unexpected failure: " + e, false));
+        }
+    }
+
+    /**
+     * Delivers a prepared job and records its outcome in the outbox before returning (so before the next file
+     * is sent). {@code whileAwaiting} runs between the end of the request and the site's answer, at most once;
+     * it must not throw.
+     */
+    DeliveryOutcome run(Prepared prepared, Runnable whileAwaiting) {
+        ForwardJob job = prepared.job();
         DeliveryOutcome outcome;
         try {
-            outcome = deliver(job);
+            outcome = deliver(prepared, whileAwaiting);
         } catch (RuntimeException e) {
             outcome = new Failed(Kind.NETWORK, "unexpected failure: " + e, false);
             LOG.error("forward {} of file {} to site {} failed unexpectedly", job.id(), job.fileId(), job.siteId(), e);
+        } finally {
+            if (!prepared.release() && prepared.failed == null) {
+                LOG.warn("forward {}: closing file {} failed", job.id(), job.fileId());
+            }
         }
         record(job, outcome);
         return outcome;
     }
 
-    private DeliveryOutcome deliver(ForwardJob job) {
+    private DeliveryOutcome deliver(Prepared prepared, Runnable whileAwaiting) {
+        if (prepared.failed != null) {
+            return prepared.failed;
+        }
+        return delivery.send(prepared.client, prepared.site, prepared.file, prepared.request, whileAwaiting);
+    }
+
+    private Prepared open(ForwardJob job) {
         Lookup found = database.read(jdbc -> new Lookup(files.find(jdbc, job.fileId()), sites.find(jdbc,
                 job.siteId())));
         Optional<FileRecord> file = found.file();
         if (file.isEmpty() || file.get().state() != FileState.COMMITTED) {
-            return new Failed(Kind.FILE, "file " + job.fileId() + " no longer exists (deleted, expired or shredded)",
-                    true);
+            return Prepared.failed(job, new Failed(Kind.FILE, "file " + job.fileId()
+                    + " no longer exists (deleted, expired or shredded)", true));
         }
         Optional<SiteForwarding> site = found.site();
         if (site.isEmpty()) {
-            return new Failed(Kind.CONFIGURATION, "site " + job.siteId() + " has no forwarding configuration; "
-                    + "configure it with its endpoint, trust anchors and client certificate", false);
+            return Prepared.failed(job, new Failed(Kind.CONFIGURATION, "site " + job.siteId() + " has no forwarding "
+                    + "configuration; configure it with its endpoint, trust anchors and client certificate", false));
         }
         SiteConnections client;
         try {
             client = clients.client(site.get());
         } catch (IOException | GeneralSecurityException e) {
-            return new Failed(Kind.CONFIGURATION, "site " + job.siteId() + ": cannot load the client key "
-                    + site.get().clientKeyFile() + " or build its TLS context: " + e.getMessage(), false);
+            return Prepared.failed(job, new Failed(Kind.CONFIGURATION, "site " + job.siteId() + ": cannot load the "
+                    + "client key " + site.get().clientKeyFile() + " or build its TLS context: " + e.getMessage(),
+                    false));
         }
         if (site.get().recipient().isPresent()) {
-            return deliverSealed(job, client, site.get(), file.get());
+            return openSealed(job, client, site.get(), file.get());
         }
         FileContent content;
         try {
             content = opener.open(file.get());
         } catch (GatewayException e) {
-            return new Failed(Kind.FILE, "file " + job.fileId() + " cannot be read: " + e.getMessage(), true);
+            return Prepared.failed(job, new Failed(Kind.FILE, "file " + job.fileId() + " cannot be read: "
+                    + e.getMessage(), true));
         }
-        try (content) {
-            return delivery.send(client, site.get(), file.get(), content);
-        } catch (IOException closing) {
-            return new Failed(Kind.NETWORK, "closing the file failed: " + closing, false);
-        }
+        return new Prepared(job, null, client, site.get(), file.get(), content, delivery.request(file.get(), content));
     }
 
     /** The stored envelope as it is, its data key sealed to the site: nothing is decrypted here. */
-    private DeliveryOutcome deliverSealed(ForwardJob job, SiteConnections client, SiteForwarding site,
-                                          FileRecord file) {
+    private Prepared openSealed(ForwardJob job, SiteConnections client, SiteForwarding site, FileRecord file) {
         if (envelopes.isEmpty()) {
-            return new Failed(Kind.CONFIGURATION, "site " + job.siteId() + " takes sealed envelopes, but this "
-                    + "forwarder cannot read stored envelopes", false);
+            return Prepared.failed(job, new Failed(Kind.CONFIGURATION, "site " + job.siteId() + " takes sealed "
+                    + "envelopes, but this forwarder cannot read stored envelopes", false));
         }
         SealedPayload payload;
         try {
             payload = envelopes.get().open(file, site.siteId(), site.recipient().orElseThrow());
         } catch (GatewayException e) {
-            return new Failed(Kind.FILE, "file " + job.fileId() + " cannot be sealed: " + e.getMessage(), true);
+            return Prepared.failed(job, new Failed(Kind.FILE, "file " + job.fileId() + " cannot be sealed: "
+                    + e.getMessage(), true));
         }
-        try (payload) {
-            return delivery.sendSealed(client, site, file, payload);
-        } catch (IOException closing) {
-            return new Failed(Kind.NETWORK, "closing the file failed: " + closing, false);
-        }
+        return new Prepared(job, null, client, site, file, payload, delivery.sealedRequest(site, file, payload));
     }
 
     private static void report(Runnable event) {

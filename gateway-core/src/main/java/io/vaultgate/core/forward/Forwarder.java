@@ -6,6 +6,7 @@ import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.files.FileOpener;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * The forwarding workers of one gateway node: a poller claims due jobs from the {@link Outbox} and hands
  * them to a bounded pool, never more than {@code settings.workers()} at once and never more than a site's
  * {@code maxConcurrency} for one site. Any node can finish any job: state lives only in the outbox.
+ *
+ * <p>A worker keeps its slot while its site has due jobs: while the site stores a file (between the end of
+ * the request and the answer), the worker claims the site's next due job and prepares it (looks it up, opens
+ * the file, starts decrypting it), records the outcome of the file sent, and sends the prepared one at once on
+ * the same kept-alive connection. After a failure it gives the prepared job back unsent (not counted as an
+ * attempt) and stops, so a site in trouble waits for the next poll.
  */
 public final class Forwarder implements AutoCloseable {
 
@@ -45,6 +52,7 @@ public final class Forwarder implements AutoCloseable {
     private final ExecutorService readers;
     private final SiteClients clients;
     private volatile boolean polling;
+    private volatile boolean closed;
 
     /**
      * @param opener decrypting reads of committed files (the core's {@code DecryptingFileOpener})
@@ -131,12 +139,10 @@ public final class Forwarder implements AutoCloseable {
             for (ForwardJob job : jobs) {
                 active.incrementAndGet();
                 pool.execute(() -> {
-                    ScheduledFuture<?> renewal = renewWhileRunning(job);
                     boolean delivered = false;
                     try {
-                        delivered = attempt.run(job) instanceof DeliveryOutcome.Delivered;
+                        delivered = drain(siteId, job);
                     } finally {
-                        renewal.cancel(false);
                         active.decrementAndGet();
                         slots.release();
                         if (delivered) {
@@ -148,6 +154,62 @@ public final class Forwarder implements AutoCloseable {
             }
         }
         return started;
+    }
+
+    /**
+     * One worker's run on a site, holding one slot: forwards {@code first}, and after each delivery the site's
+     * next due job, which it claimed and prepared while the previous answer was awaited. Returns whether the
+     * last forward was delivered.
+     */
+    private boolean drain(String siteId, ForwardJob first) {
+        ForwardAttempt.Prepared current = attempt.prepare(first);
+        while (true) {
+            ForwardAttempt.Prepared[] next = new ForwardAttempt.Prepared[1];
+            ScheduledFuture<?> renewal = renewWhileRunning(current.job());
+            DeliveryOutcome outcome;
+            try {
+                outcome = attempt.run(current, () -> next[0] = claimNext(siteId));
+            } finally {
+                renewal.cancel(false);
+            }
+            boolean delivered = outcome instanceof DeliveryOutcome.Delivered;
+            if (delivered && next[0] == null) {
+                next[0] = claimNext(siteId); // the site answered before the body was written to its end
+            }
+            if (next[0] == null) {
+                return delivered;
+            }
+            if (!delivered || closed) {
+                giveBack(next[0]);
+                return delivered;
+            }
+            current = next[0];
+        }
+    }
+
+    /** The site's next due job, claimed for this node and prepared; null if none is due, or when closing. */
+    private ForwardAttempt.Prepared claimNext(String siteId) {
+        if (closed) {
+            return null;
+        }
+        try {
+            List<ForwardJob> jobs = outbox.claim(siteId, nodeId, 1, settings.lease(), clock.instant());
+            return jobs.isEmpty() ? null : attempt.prepare(jobs.get(0));
+        } catch (RuntimeException e) {
+            LOG.warn("forwarding: claiming the next job of site {} failed: {}", siteId, e.toString());
+            return null;
+        }
+    }
+
+    /** Gives a prepared job back unsent: pending again, the claim not counted as an attempt. */
+    private void giveBack(ForwardAttempt.Prepared prepared) {
+        prepared.close();
+        try {
+            outbox.release(prepared.job(), clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warn("forward job {}: giving it back failed ({}); it is due again when its lease expires",
+                    prepared.job().id(), e.toString());
+        }
     }
 
     /**
@@ -167,13 +229,21 @@ public final class Forwarder implements AutoCloseable {
         }, every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** Claims and runs every due job in the calling thread, one after the other; for tests and tools. */
+    /**
+     * Claims and runs every due job in the calling thread, one after the other, each prepared while the
+     * previous one's answer is awaited; for tests and tools.
+     */
     public int runDue() {
         int ran = 0;
         for (String siteId : outbox.sitesWithDueJobs(clock.instant())) {
-            for (ForwardJob job : outbox.claim(siteId, nodeId, Integer.MAX_VALUE, settings.lease(), clock.instant())) {
-                attempt.run(job);
+            Iterator<ForwardJob> jobs = outbox.claim(siteId, nodeId, Integer.MAX_VALUE, settings.lease(),
+                    clock.instant()).iterator();
+            ForwardAttempt.Prepared current = jobs.hasNext() ? attempt.prepare(jobs.next()) : null;
+            while (current != null) {
+                ForwardAttempt.Prepared[] next = new ForwardAttempt.Prepared[1];
+                attempt.run(current, () -> next[0] = jobs.hasNext() ? attempt.prepare(jobs.next()) : null);
                 ran++;
+                current = next[0] != null ? next[0] : jobs.hasNext() ? attempt.prepare(jobs.next()) : null;
             }
         }
         return ran;
@@ -192,6 +262,7 @@ public final class Forwarder implements AutoCloseable {
     @Override
     public void close() {
         polling = false;
+        closed = true;
         poller.shutdownNow();
         pool.shutdown();
         try {

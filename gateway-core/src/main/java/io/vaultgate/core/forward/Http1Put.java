@@ -12,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import javax.net.ssl.SSLException;
@@ -21,9 +19,13 @@ import javax.net.ssl.SSLException;
 /**
  * One HTTP/1.1 {@code PUT} to a site on a kept-alive connection: the request head, the body streamed from
  * its source in 64 KiB writes straight into the TLS socket (read ahead on another thread, {@link ReadAhead},
- * so that decrypting the file and encrypting for TLS overlap), then the answer (status, headers, the first
- * 200 characters of its body; the rest is read and dropped so that the connection can carry the next
+ * so that decrypting the file and encrypting for TLS overlap; the head goes out in the same write as the
+ * first chunk, so one TLS record and one system call fewer per file), then the answer (status, headers, the
+ * first 200 characters of its body; the rest is read and dropped so that the connection can carry the next
  * request). Redirects are answers like any other (never followed); no {@code Expect: 100-continue}.
+ *
+ * <p>Between the last byte of the body and the answer the caller may do other work ({@code whileAwaiting}:
+ * the forwarder prepares its next file there), while the site stores this one.
  *
  * <p>The whole exchange has one deadline: the connection is closed when it passes. A connection taken
  * from the idle pool that fails before any byte of an answer arrived (the site closed it meanwhile) is
@@ -67,12 +69,9 @@ final class Http1Put {
     private static final Duration EARLY_ANSWER_WAIT = Duration.ofSeconds(2);
 
     private final ScheduledExecutorService timer;
-    private final Executor readers;
 
-    /** @param readers runs a {@link ReadAhead} per body larger than one chunk */
-    Http1Put(ScheduledExecutorService timer, Executor readers) {
+    Http1Put(ScheduledExecutorService timer) {
         this.timer = timer;
-        this.readers = readers;
     }
 
     /**
@@ -82,33 +81,53 @@ final class Http1Put {
      * @throws SocketTimeoutException when the deadline passed
      * @throws IOException when the connection failed before an answer arrived
      */
-    Answer send(SiteConnections site, String target, Map<String, String> head, BodySource body, long deadlineNanos)
+    Answer send(SiteConnections site, String target, Map<String, String> head, PreparedBody body, long deadlineNanos)
             throws IOException {
+        return send(site, target, head, body, deadlineNanos, () -> { });
+    }
+
+    /**
+     * Like {@link #send(SiteConnections, String, Map, PreparedBody, long)}, running {@code whileAwaiting} once,
+     * after the whole request was written and before its answer is read (not at all if the site answered
+     * early). Its time counts against the deadline; it must not throw.
+     */
+    Answer send(SiteConnections site, String target, Map<String, String> head, PreparedBody body, long deadlineNanos,
+                Runnable whileAwaiting) throws IOException {
         byte[] request = head(site.authority(), target, head, body.size());
+        Runnable once = new Runnable() {
+            private boolean ran;
+
+            @Override
+            public void run() {
+                if (!ran) {
+                    ran = true;
+                    whileAwaiting.run();
+                }
+            }
+        };
         SiteConnection reused = site.reuse();
         if (reused != null) {
             try {
-                return exchange(site, reused, request, body, deadlineNanos);
+                return exchange(site, reused, request, body, deadlineNanos, once);
             } catch (Unanswered stale) {
                 // the site closed the idle connection; a new one below
             }
         }
         try {
-            return exchange(site, site.open(), request, body, deadlineNanos);
+            return exchange(site, site.open(), request, body, deadlineNanos, once);
         } catch (Unanswered failed) {
             throw (IOException) failed.getCause();
         }
     }
 
-    private Answer exchange(SiteConnections site, SiteConnection connection, byte[] request, BodySource body,
-                            long deadlineNanos) throws IOException {
+    private Answer exchange(SiteConnections site, SiteConnection connection, byte[] request, PreparedBody body,
+                            long deadlineNanos, Runnable whileAwaiting) throws IOException {
         ScheduledFuture<?> deadline = connection.closeAt(timer, deadlineNanos);
         boolean reusable = false;
         try {
             OutputStream out = connection.out();
             try {
-                out.write(request);
-                writeBody(out, body);
+                writeRequest(out, request, body);
                 out.flush();
             } catch (SourceFailed e) {
                 throw e;
@@ -118,6 +137,7 @@ final class Http1Put {
                 }
                 return earlyAnswer(connection, writing);
             }
+            whileAwaiting.run();
             Reading answer;
             try {
                 connection.readTimeout(Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime())));
@@ -149,31 +169,33 @@ final class Http1Put {
         }
     }
 
-    private void writeBody(OutputStream out, BodySource body) throws IOException {
-        long size = body.size();
-        if (size == 0) {
+    /** The head and the body; the head goes out in one write with the body's first chunk. */
+    private static void writeRequest(OutputStream out, byte[] head, PreparedBody body) throws IOException {
+        Optional<ReadAhead> started = body.readAhead();
+        if (started.isPresent()) {
+            try (ReadAhead ahead = started.get()) {
+                byte[] pending = head;
+                for (ByteBuffer chunk = next(ahead); chunk != null; chunk = next(ahead)) {
+                    pending = write(out, pending, chunk);
+                    ahead.recycle(chunk);
+                }
+                if (pending != null) {
+                    out.write(pending);
+                }
+            }
             return;
         }
-        if (size > CHUNK) {
-            Optional<ReadAhead> started = startReadAhead(body);
-            if (started.isPresent()) {
-                try (ReadAhead ahead = started.get()) {
-                    for (ByteBuffer chunk = next(ahead); chunk != null; chunk = next(ahead)) {
-                        out.write(chunk.array(), 0, chunk.limit());
-                        ahead.recycle(chunk);
-                    }
-                }
-                return;
-            }
-        }
-        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, size));
+        BodySource source = body.source();
+        long size = source.size();
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.max(1, Math.min(CHUNK, size)));
+        byte[] pending = head;
         long position = 0;
         while (position < size) {
             chunk.clear().limit((int) Math.min(chunk.capacity(), size - position));
             while (chunk.hasRemaining()) {
                 int read;
                 try {
-                    read = body.read(position + chunk.position(), chunk);
+                    read = source.read(position + chunk.position(), chunk);
                 } catch (IOException e) {
                     throw new SourceFailed(e);
                 }
@@ -182,18 +204,25 @@ final class Http1Put {
                             + " of " + size));
                 }
             }
-            out.write(chunk.array(), 0, chunk.position());
             position += chunk.position();
+            pending = write(out, pending, chunk.flip());
+        }
+        if (pending != null) {
+            out.write(pending);
         }
     }
 
-    /** Empty when the reader pool refuses (the forwarder is closing): the sender then reads itself. */
-    private Optional<ReadAhead> startReadAhead(BodySource body) {
-        try {
-            return Optional.of(ReadAhead.start(body, CHUNK, readers));
-        } catch (RejectedExecutionException closing) {
-            return Optional.empty();
+    /** Writes {@code chunk} (position to limit), preceded by {@code head} unless null; returns null (nothing pending). */
+    private static byte[] write(OutputStream out, byte[] head, ByteBuffer chunk) throws IOException {
+        if (head == null) {
+            out.write(chunk.array(), chunk.arrayOffset() + chunk.position(), chunk.remaining());
+            return null;
         }
+        byte[] first = new byte[head.length + chunk.remaining()];
+        System.arraycopy(head, 0, first, 0, head.length);
+        chunk.get(first, head.length, chunk.remaining());
+        out.write(first);
+        return null;
     }
 
     private static ByteBuffer next(ReadAhead ahead) throws SourceFailed {

@@ -149,6 +149,18 @@ public final class Outbox {
                 now.plus(lease).toEpochMilli(), job.id(), job.version(), now.toEpochMilli()) == 1);
     }
 
+    /**
+     * Gives back a job this worker claimed but never sent (it prepared the job as the next one and then
+     * stopped, e.g. because the previous file failed): pending again, due as before, and its claim not
+     * counted as an attempt. False if the lease was lost meanwhile.
+     */
+    public boolean release(ForwardJob job, Instant now) {
+        return database.inTransactionDeferringSync(jdbc -> jdbc.update("UPDATE forward_jobs SET state = 'PENDING', "
+                        + "version = version + 1, attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL, "
+                        + "updated_at = ? WHERE id = ? AND version = ? AND state = 'IN_FLIGHT' AND attempts > 0",
+                now.toEpochMilli(), job.id(), job.version()) == 1);
+    }
+
     /** Records a delivery; false if the lease was lost (another worker owns the job now). */
     public boolean complete(ForwardJob job, Optional<String> siteDigest, Instant now) {
         return database.inTransactionDeferringSync(jdbc -> jdbc.update("UPDATE forward_jobs SET state = 'DELIVERED', "

@@ -31,8 +31,11 @@ final class ReadAhead implements AutoCloseable {
 
     private ReadAhead(BodySource body, int chunk) {
         this.body = body;
-        for (int i = 0; i < DEPTH + 1; i++) {
-            free.add(ByteBuffer.allocate(chunk));
+        long size = body.size();
+        long chunks = Math.max(1, (size + chunk - 1) / chunk);
+        int capacity = (int) Math.max(1, Math.min(chunk, size));
+        for (int i = 0; i < Math.min(DEPTH + 1, chunks); i++) { // no more, nor larger, than the body needs
+            free.add(ByteBuffer.allocate(capacity));
         }
     }
 

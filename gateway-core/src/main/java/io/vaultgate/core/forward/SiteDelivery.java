@@ -19,40 +19,53 @@ import javax.net.ssl.SSLException;
 /**
  * One attempt to deliver one file: {@code PUT} of the decrypted content, streamed (the body is read from
  * the decrypting reader as the connection takes it, never buffered whole), then the check of the site's
- * answer. The request timeout grows with the file: {@code baseTimeout} plus one second per
+ * answer. A request is {@linkplain #request prepared} first (head fields, body read ahead) and
+ * {@linkplain #send sent} later, so the forwarder can prepare a file while the previous one's answer is
+ * awaited. The request timeout grows with the file: {@code baseTimeout} plus one second per
  * {@code minBytesPerSecond}.
  */
 final class SiteDelivery {
 
     private final Duration baseTimeout;
     private final long minBytesPerSecond;
+    private final Executor readers;
     private final Http1Put put;
 
+    /** @param readers runs the read-ahead of each prepared body */
     SiteDelivery(Duration baseTimeout, long minBytesPerSecond, ScheduledExecutorService timer, Executor readers) {
         this.baseTimeout = baseTimeout;
         this.minBytesPerSecond = minBytesPerSecond;
-        this.put = new Http1Put(timer, readers);
+        this.readers = readers;
+        this.put = new Http1Put(timer);
     }
 
-    /** Sends the decrypted plaintext. */
-    DeliveryOutcome send(SiteConnections connections, SiteForwarding site, FileRecord file, FileContent content) {
+    /** A request ready to send: its head fields, the digest the site must answer, and its body being read ahead. */
+    record Request(Map<String, String> head, String expected, PreparedBody body) implements AutoCloseable {
+        /** Stops the body's read-ahead if it was never sent; the file itself is closed by its owner. */
+        @Override
+        public void close() {
+            body.close();
+        }
+    }
+
+    /** The decrypted plaintext, its first chunks read ahead from now on. */
+    Request request(FileRecord file, FileContent content) {
         Map<String, String> head = head(file, content.sha256());
         head.put("Content-Type", "application/octet-stream");
-        return send(connections, site, file, content.sha256(), head, BodySource.of(content));
+        return new Request(head, content.sha256(), PreparedBody.prepare(BodySource.of(content), readers));
     }
 
     /**
-     * Sends the stored envelope as it is, with the data key sealed to the site; {@code Repr-Digest} is still
-     * the plaintext's, which the site computes after opening the envelope.
+     * The stored envelope as it is, with the data key sealed to the site; {@code Repr-Digest} is still the
+     * plaintext's, which the site computes after opening the envelope.
      */
-    DeliveryOutcome sendSealed(SiteConnections connections, SiteForwarding site, FileRecord file,
-                               SealedPayload payload) {
+    Request sealedRequest(SiteForwarding site, FileRecord file, SealedPayload payload) {
         String expected = file.sha256().orElseThrow();
         Map<String, String> head = head(file, expected);
         head.put("Content-Type", ForwardProtocol.ENVELOPE_TYPE);
         head.put(ForwardProtocol.SEALED_KEY, ":" + payload.sealedKey().toBase64() + ":");
         head.put(ForwardProtocol.SITE, site.siteId());
-        return send(connections, site, file, expected, head, payload);
+        return new Request(head, expected, PreparedBody.prepare(payload, readers));
     }
 
     private static Map<String, String> head(FileRecord file, String sha256) {
@@ -64,12 +77,19 @@ final class SiteDelivery {
         return head;
     }
 
-    private DeliveryOutcome send(SiteConnections connections, SiteForwarding site, FileRecord file, String expected,
-                                 Map<String, String> head, BodySource body) {
+    /**
+     * Sends a prepared request and judges the answer; {@code whileAwaiting} runs once between the end of the
+     * request and the answer (see {@link Http1Put#send(SiteConnections, String, Map, PreparedBody, long,
+     * Runnable)}).
+     */
+    DeliveryOutcome send(SiteConnections connections, SiteForwarding site, FileRecord file, Request request,
+                         Runnable whileAwaiting) {
+        PreparedBody body = request.body();
         long deadline = System.nanoTime() + baseTimeout.plusSeconds(body.size() / minBytesPerSecond).toNanos();
         Http1Put.Answer answer;
         try {
-            answer = put.send(connections, site.fileUri(file.id()).getRawPath(), head, body, deadline);
+            answer = put.send(connections, site.fileUri(file.id()).getRawPath(), request.head(), body, deadline,
+                    whileAwaiting);
         } catch (Http1Put.SourceFailed e) {
             return new Failed(Kind.FILE, "reading file " + file.id() + " failed: " + e.getMessage(), false);
         } catch (SSLException e) {
@@ -83,7 +103,7 @@ final class SiteDelivery {
         } catch (IOException e) {
             return new Failed(tlsCause(e) ? Kind.TLS : Kind.NETWORK, "transfer failed: " + describe(e), false);
         }
-        return judge(site, expected, answer);
+        return judge(site, request.expected(), answer);
     }
 
     private static DeliveryOutcome judge(SiteForwarding site, String expected, Http1Put.Answer answer) {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ForwarderTest extends StubSiteTest {
@@ -392,6 +393,65 @@ class ForwarderTest extends StubSiteTest {
         }
 
         assertThat(site.received()).as("one attempt at the first poll, none more until the next").hasSize(1);
+    }
+
+    @Test
+    void nextDueJob_isClaimedAndOpenedWhileTheSiteStoresThePreviousFile_thenSentOnTheSameConnection()
+            throws Exception {
+        site.delay(1000);
+        List<FileRecord> files;
+        try (Forwarder polling = hourlyPollingOfThreeFilesOneAtATime()) {
+            files = fixture.outbox.list(java.util.Optional.empty(), 10).stream()
+                    .map(job -> fixture.database.read(jdbc -> new io.vaultgate.core.catalog.FileRepository()
+                            .find(jdbc, job.fileId())).orElseThrow()).toList();
+            polling.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (site.received().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            while (fixture.job(files.get(1)).state() != ForwardState.IN_FLIGHT && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(fixture.job(files.get(0)).state()).as("the first file's answer is still awaited")
+                    .isEqualTo(ForwardState.IN_FLIGHT);
+            assertThat(fixture.job(files.get(1)).state()).as("the next one already claimed")
+                    .isEqualTo(ForwardState.IN_FLIGHT);
+            assertThat(site.received()).as("but not sent").hasSize(1);
+            while (fixture.outbox.count(ForwardState.DELIVERED) < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+
+        assertThat(fixture.outbox.count(ForwardState.DELIVERED)).isEqualTo(3);
+        assertThat(files).allSatisfy(file -> assertThat(fixture.job(file).attempts()).isEqualTo(1));
+        assertThat(site.received()).extracting(SiteStub.Received::path).containsExactly(files.stream()
+                .map(file -> "/site/files/" + file.id()).toArray(String[]::new));
+        assertThat(site.received()).extracting(SiteStub.Received::clientPort).containsOnly(
+                site.received().get(0).clientPort());
+        assertThat(site.maxInFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void failedForward_givesThePreparedNextJobBackUnsent_withoutCountingAnAttempt() throws Exception {
+        site.answer(503);
+        site.delay(300);
+        try (Forwarder polling = hourlyPollingOfThreeFilesOneAtATime()) {
+            polling.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (site.received().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            while ((fixture.outbox.count(ForwardState.PENDING) < 3 || fixture.outbox.count(ForwardState.IN_FLIGHT) > 0)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+
+        assertThat(site.received()).as("one attempt; the prepared next file was not sent").hasSize(1);
+        List<ForwardJob> jobs = fixture.outbox.list(java.util.Optional.empty(), 10);
+        assertThat(jobs).extracting(ForwardJob::state).containsOnly(ForwardState.PENDING);
+        assertThat(jobs).extracting(ForwardJob::attempts).containsExactly(1, 0, 0);
+        assertThat(jobs.get(0).lastError()).hasValueSatisfying(e -> assertThat(e).contains("503"));
     }
 
     /** Three files queued for a site taking one at a time, and a forwarder polling once an hour (not started). */

@@ -156,6 +156,33 @@ class OutboxTest {
     }
 
     @Test
+    void release_makesAnUnsentClaimPendingAgain_withoutCountingItAsAnAttempt_unlessTheLeaseWasLost() {
+        enqueue(fixture.upload("/inbox/a.csv", "a".getBytes()));
+        ForwardJob claimed = outbox.claim(ForwardFixture.SITE, "a", 1, LEASE, now()).get(0);
+        assertThat(claimed.attempts()).isEqualTo(1);
+
+        assertThat(outbox.release(claimed, now())).isTrue();
+
+        assertThat(outbox.find(claimed.id())).hasValueSatisfying(job -> {
+            assertThat(job.state()).isEqualTo(ForwardState.PENDING);
+            assertThat(job.attempts()).isZero();
+            assertThat(job.leaseOwner()).isEmpty();
+            assertThat(job.nextAttemptAt()).isEqualTo(claimed.nextAttemptAt());
+        });
+        assertThat(outbox.release(claimed, now())).as("released already: its version moved on").isFalse();
+        ForwardJob again = outbox.claim(ForwardFixture.SITE, "b", 1, LEASE, now()).get(0);
+        assertThat(again.attempts()).as("due at once, counted from where it was").isEqualTo(1);
+        fixture.clock.advance(LEASE);
+        ForwardJob takenOver = outbox.claim(ForwardFixture.SITE, "c", 1, LEASE, now()).get(0);
+        assertThat(outbox.release(again, now())).as("the lease was lost").isFalse();
+        assertThat(outbox.find(again.id())).hasValueSatisfying(job -> {
+            assertThat(job.state()).isEqualTo(ForwardState.IN_FLIGHT);
+            assertThat(job.leaseOwner()).contains("c");
+            assertThat(job.attempts()).isEqualTo(takenOver.attempts()).isEqualTo(2);
+        });
+    }
+
+    @Test
     void renew_extendsTheHoldersLease_butNotATakenOverOne() {
         enqueue(fixture.upload("/inbox/a.csv", "a".getBytes()));
         ForwardJob held = outbox.claim(ForwardFixture.SITE, "a", 1, LEASE, now()).get(0);

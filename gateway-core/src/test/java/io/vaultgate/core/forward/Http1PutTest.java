@@ -1,0 +1,211 @@
+package io.vaultgate.core.forward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link Http1Put} on the wire, against a raw mutual-TLS server socket that sees TLS records as they come:
+ * the request head travels with the start of the body, and the caller's work between request and answer
+ * runs once, before the answer is read.
+ */
+class Http1PutTest {
+
+    @TempDir
+    Path home;
+    private ForwardFixture fixture;
+    private SSLServerSocket server;
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private SiteConnections connections;
+
+    @BeforeEach
+    void start() throws Exception {
+        fixture = new ForwardFixture(home, new RetryPolicy(3, Duration.ofSeconds(10), Duration.ofMinutes(5)));
+        KeyStore identity = KeyStore.getInstance("PKCS12");
+        identity.load(null, null);
+        identity.setKeyEntry("server", fixture.siteServer.privateKey(), new char[0],
+                fixture.siteServer.chain().toArray(Certificate[]::new));
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(identity, new char[0]);
+        KeyStore anchors = KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        anchors.setCertificateEntry("ca", fixture.gatewayCa.certificate());
+        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+        trust.init(anchors);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+        server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 1,
+                InetAddress.getLoopbackAddress());
+        server.setNeedClientAuth(true);
+        SiteForwarding site = new SiteForwarding(ForwardFixture.SITE, URI.create("https://127.0.0.1:"
+                + server.getLocalPort()), List.of(fixture.siteCa.certificate()), fixture.clientCertificate.chain(),
+                fixture.clientKey, Optional.empty(), 1, true);
+        connections = new SiteConnections(site, SiteTls.context(site, fixture.random), Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        connections.close();
+        server.close();
+        threads.shutdownNow();
+        timer.shutdownNow();
+        fixture.close();
+    }
+
+    @Test
+    void requestHead_travelsInTheSameTlsRecordAsTheStartOfTheBody() throws Exception {
+        byte[] body = fixture.randomBytes(200 * 1024 + 3);
+        CompletableFuture<byte[]> firstRead = new CompletableFuture<>();
+        CompletableFuture<byte[]> request = serveOnce(body.length, firstRead, new CountDownLatch(0));
+
+        Http1Put.Answer answer = new Http1Put(timer).send(connections, "/files/f_1", head(), prepared(body),
+                deadline());
+
+        assertThat(answer.status()).isEqualTo(201);
+        byte[] first = firstRead.get(10, TimeUnit.SECONDS);
+        String asText = new String(first, StandardCharsets.ISO_8859_1);
+        int end = asText.indexOf("\r\n\r\n");
+        assertThat(end).as("the whole head in the first record").isPositive();
+        assertThat(first.length - (end + 4)).as("body bytes in the head's record").isPositive();
+        assertThat(Arrays.copyOfRange(first, end + 4, first.length))
+                .isEqualTo(Arrays.copyOfRange(body, 0, first.length - (end + 4)));
+        byte[] sent = request.get(10, TimeUnit.SECONDS);
+        String head = new String(sent, 0, sent.length - body.length, StandardCharsets.ISO_8859_1);
+        assertThat(head).startsWith("PUT /files/f_1 HTTP/1.1\r\n").contains("Content-Length: " + body.length + "\r\n")
+                .endsWith("\r\n\r\n");
+        assertThat(Arrays.copyOfRange(sent, sent.length - body.length, sent.length)).isEqualTo(body);
+    }
+
+    @Test
+    void emptyBody_sendsTheHeadAlone() throws Exception {
+        CompletableFuture<byte[]> request = serveOnce(0, new CompletableFuture<>(), new CountDownLatch(0));
+
+        Http1Put.Answer answer = new Http1Put(timer).send(connections, "/files/f_0", head(), prepared(new byte[0]),
+                deadline());
+
+        assertThat(answer.status()).isEqualTo(201);
+        assertThat(new String(request.get(10, TimeUnit.SECONDS), StandardCharsets.ISO_8859_1))
+                .contains("Content-Length: 0\r\n").endsWith("\r\n\r\n");
+    }
+
+    @Test
+    void workWhileAwaiting_runsOnceAfterTheRequest_beforeTheAnswerIsRead() throws Exception {
+        byte[] body = fixture.randomBytes(70_000);
+        CountDownLatch workDone = new CountDownLatch(1);
+        CompletableFuture<byte[]> request = serveOnce(body.length, new CompletableFuture<>(), workDone);
+        AtomicInteger runs = new AtomicInteger();
+
+        Http1Put.Answer answer = new Http1Put(timer).send(connections, "/files/f_2", head(), prepared(body),
+                deadline(), () -> {
+                    runs.incrementAndGet();
+                    workDone.countDown(); // the server answers only after this
+                });
+
+        assertThat(answer.status()).isEqualTo(201);
+        assertThat(runs).hasValue(1);
+        byte[] sent = request.get(10, TimeUnit.SECONDS);
+        assertThat(Arrays.copyOfRange(sent, sent.length - body.length, sent.length)).isEqualTo(body);
+    }
+
+    private static Map<String, String> head() {
+        Map<String, String> head = new LinkedHashMap<>();
+        head.put(ForwardProtocol.IDEMPOTENCY_KEY, "f_1");
+        return head;
+    }
+
+    private PreparedBody prepared(byte[] body) {
+        return PreparedBody.prepare(new BodySource() {
+            @Override
+            public long size() {
+                return body.length;
+            }
+
+            @Override
+            public int read(long position, ByteBuffer dst) {
+                if (position >= body.length) {
+                    return -1;
+                }
+                int n = (int) Math.min(dst.remaining(), body.length - position);
+                dst.put(body, (int) position, n);
+                return n;
+            }
+        }, threads);
+    }
+
+    private static long deadline() {
+        return System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    }
+
+    /**
+     * Accepts one connection, keeps what its first read returned (one TLS record's plaintext at most), reads
+     * the head and {@code bodyLength} bytes, waits for {@code answerAfter}, answers 201; completes with the
+     * whole request.
+     */
+    private CompletableFuture<byte[]> serveOnce(int bodyLength, CompletableFuture<byte[]> firstRead,
+                                                CountDownLatch answerAfter) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (SSLSocket socket = (SSLSocket) server.accept()) {
+                InputStream in = socket.getInputStream();
+                ByteArrayOutputStream request = new ByteArrayOutputStream();
+                byte[] buffer = new byte[256 * 1024];
+                int headEnd = -1;
+                while (headEnd < 0 || request.size() < headEnd + bodyLength) {
+                    int n = in.read(buffer);
+                    if (n < 0) {
+                        throw new IOException("the request ended early");
+                    }
+                    if (request.size() == 0) {
+                        firstRead.complete(Arrays.copyOf(buffer, n));
+                    }
+                    request.write(buffer, 0, n);
+                    if (headEnd < 0) {
+                        int at = new String(request.toByteArray(), StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n");
+                        headEnd = at < 0 ? -1 : at + 4;
+                    }
+                }
+                if (!answerAfter.await(10, TimeUnit.SECONDS)) {
+                    throw new IOException("the client's work between request and answer never ran");
+                }
+                socket.getOutputStream().write("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                return request.toByteArray();
+            } catch (IOException | InterruptedException e) {
+                firstRead.completeExceptionally(e);
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, threads);
+    }
+}
