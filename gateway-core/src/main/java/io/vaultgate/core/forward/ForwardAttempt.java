@@ -90,6 +90,11 @@ final class ForwardAttempt {
             return job;
         }
 
+        /** The size of the request body; 0 when the attempt failed already. */
+        long size() {
+            return request == null ? 0 : request.body().size();
+        }
+
         /** Stops the read-ahead and closes the file; false if closing the file failed. */
         boolean release() {
             if (request != null) {
@@ -130,11 +135,20 @@ final class ForwardAttempt {
     }
 
     /**
-     * Delivers a prepared job and records its outcome in the outbox before returning (so before the next file
-     * is sent). {@code whileAwaiting} runs between the end of the request and the site's answer, at most once;
-     * it must not throw.
+     * Delivers a prepared job and records its outcome in the outbox before returning. {@code whileAwaiting}
+     * runs between the end of the request and the site's answer, at most once; it must not throw.
      */
     DeliveryOutcome run(Prepared prepared, Runnable whileAwaiting) {
+        DeliveryOutcome outcome = send(prepared, whileAwaiting);
+        record(prepared.job(), outcome);
+        return outcome;
+    }
+
+    /**
+     * Delivers a prepared job and closes what it opened, without recording the outcome: the caller
+     * {@linkplain #record records} it, at once or (a delivery) while the site stores its next file.
+     */
+    DeliveryOutcome send(Prepared prepared, Runnable whileAwaiting) {
         ForwardJob job = prepared.job();
         DeliveryOutcome outcome;
         try {
@@ -147,7 +161,6 @@ final class ForwardAttempt {
                 LOG.warn("forward {}: closing file {} failed", job.id(), job.fileId());
             }
         }
-        record(job, outcome);
         return outcome;
     }
 
@@ -216,11 +229,23 @@ final class ForwardAttempt {
         }
     }
 
-    private void record(ForwardJob job, DeliveryOutcome outcome) {
+    /**
+     * Records an outcome in the outbox. A delivery and its event (the audit record) are committed in one
+     * transaction when the event sink takes part in it, which is then synced to stable storage (as the audit
+     * log's own appends are); otherwise the sink is told after the commit.
+     */
+    void record(ForwardJob job, DeliveryOutcome outcome) {
         if (outcome instanceof Delivered delivered) {
-            if (outbox.complete(job, delivered.siteDigest(), clock.instant())) {
+            boolean inTransaction = events.inTransaction();
+            if (outbox.complete(job, delivered.siteDigest(), clock.instant(), inTransaction, jdbc -> {
+                if (inTransaction) {
+                    events.delivered(jdbc, job, delivered);
+                }
+            })) {
                 metrics.delivered(job.siteId());
-                report(() -> events.delivered(job, delivered));
+                if (!inTransaction) {
+                    report(() -> events.delivered(job, delivered));
+                }
                 LOG.info("forwarded file {} of tenant {} to site {} (job {}, attempt {})", job.fileId(), job.tenant(),
                         job.siteId(), job.id(), job.attempts());
             } else {

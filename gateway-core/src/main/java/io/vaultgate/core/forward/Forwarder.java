@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,14 +29,16 @@ import org.slf4j.LoggerFactory;
  * {@code maxConcurrency} for one site. Any node can finish any job: state lives only in the outbox.
  *
  * <p>A worker keeps its slot while its site has due jobs: while the site stores a file (between the end of
- * the request and the answer), the worker claims the site's next due job and prepares it (looks it up, opens
- * the file, starts decrypting it), records the outcome of the file sent, and sends the prepared one at once on
- * the same kept-alive connection. After a failure it gives the prepared job back unsent (not counted as an
- * attempt) and stops, so a site in trouble waits for the next poll.
+ * the request and the answer), the worker records the previous file's delivery, claims the site's next due
+ * job and prepares it (looks it up, opens the file, starts decrypting it), and once the answer is in sends the
+ * prepared file at once on the same kept-alive connection. After a failure it records it, gives the prepared
+ * job back unsent (not counted as an attempt) and stops, so a site in trouble waits for the next poll.
  */
 public final class Forwarder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+    /** A delivery is recorded before a file larger than this is sent, not while the site stores that file. */
+    static final long RECORD_BEFORE_SENDING = 8L << 20;
 
     private final Database database;
     private final Outbox outbox;
@@ -162,28 +165,96 @@ public final class Forwarder implements AutoCloseable {
      * last forward was delivered.
      */
     private boolean drain(String siteId, ForwardJob first) {
-        ForwardAttempt.Prepared current = attempt.prepare(first);
-        while (true) {
-            ForwardAttempt.Prepared[] next = new ForwardAttempt.Prepared[1];
-            ScheduledFuture<?> renewal = renewWhileRunning(current.job());
-            DeliveryOutcome outcome;
+        return inTurn(attempt.prepare(first), () -> claimNext(siteId), true).lastDelivered();
+    }
+
+    /** How a turn ended: how many jobs were attempted, and whether the last one was delivered. */
+    private record Turn(int attempted, boolean lastDelivered) {
+    }
+
+    /**
+     * Forwards {@code first} and then each job {@code nextJob} supplies (null: none), one after the other on
+     * this thread and on the site's kept-alive connection. While the site stores a file (between the end of
+     * its request and the answer), the previous file's delivery is recorded and the next job prepared, so
+     * neither waits in line with the transfers. A delivery is therefore recorded up to one file after its
+     * answer, but always before the turn ends and before a file larger than {@link #RECORD_BEFORE_SENDING}
+     * is sent; a failure is recorded at once. With {@code pool}, the turn stops after a failure or when the
+     * forwarder closes, and gives a prepared job back unsent.
+     */
+    private Turn inTurn(ForwardAttempt.Prepared first, Supplier<ForwardAttempt.Prepared> nextJob, boolean pool) {
+        ForwardAttempt.Prepared current = first;
+        Delivery pending = null;
+        int attempted = 0;
+        boolean delivered = false;
+        try {
+            while (current != null) {
+                if (pending != null && current.size() > RECORD_BEFORE_SENDING) {
+                    recordQuietly(new Delivery[] {pending});
+                    pending = null;
+                }
+                Delivery[] earlier = {pending};
+                ForwardAttempt.Prepared[] next = new ForwardAttempt.Prepared[1];
+                pending = null;
+                ScheduledFuture<?> renewal = renewWhileRunning(current.job());
+                DeliveryOutcome outcome;
+                try {
+                    outcome = attempt.send(current, () -> {
+                        recordQuietly(earlier);
+                        next[0] = nextJob.get();
+                    });
+                } finally {
+                    renewal.cancel(false);
+                    recordQuietly(earlier); // the site answered before the request was written to its end
+                }
+                attempted++;
+                delivered = outcome instanceof DeliveryOutcome.Delivered;
+                if (delivered) {
+                    pending = new Delivery(current.job(), outcome);
+                } else {
+                    attempt.record(current.job(), outcome);
+                }
+                boolean stop = pool && (!delivered || closed);
+                if (next[0] == null && !stop) {
+                    next[0] = nextJob.get();
+                }
+                if (next[0] != null && stop) {
+                    giveBack(next[0]);
+                    next[0] = null;
+                }
+                current = next[0];
+            }
+        } finally {
+            recordQuietly(new Delivery[] {pending});
+        }
+        return new Turn(attempted, delivered);
+    }
+
+    /** A delivery whose outcome is not recorded yet. */
+    private final class Delivery {
+        private final ForwardJob job;
+        private final DeliveryOutcome outcome;
+
+        Delivery(ForwardJob job, DeliveryOutcome outcome) {
+            this.job = job;
+            this.outcome = outcome;
+        }
+
+        void record() {
+            attempt.record(job, outcome);
+        }
+    }
+
+    /** Records {@code pending[0]} once, if any; a failure is logged (the job is retried after its lease). */
+    private static void recordQuietly(Delivery[] pending) {
+        if (pending[0] != null) {
+            Delivery delivery = pending[0];
+            pending[0] = null;
             try {
-                outcome = attempt.run(current, () -> next[0] = claimNext(siteId));
-            } finally {
-                renewal.cancel(false);
+                delivery.record();
+            } catch (RuntimeException e) {
+                LOG.error("forward job {} was delivered but recording it failed; it is sent again after its lease "
+                        + "(the site deduplicates)", delivery.job.id(), e);
             }
-            boolean delivered = outcome instanceof DeliveryOutcome.Delivered;
-            if (delivered && next[0] == null) {
-                next[0] = claimNext(siteId); // the site answered before the body was written to its end
-            }
-            if (next[0] == null) {
-                return delivered;
-            }
-            if (!delivered || closed) {
-                giveBack(next[0]);
-                return delivered;
-            }
-            current = next[0];
         }
     }
 
@@ -230,20 +301,17 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /**
-     * Claims and runs every due job in the calling thread, one after the other, each prepared while the
-     * previous one's answer is awaited; for tests and tools.
+     * Claims and runs every due job in the calling thread, one after the other, each prepared (and the previous
+     * delivery recorded) while the previous one's answer is awaited; for tests and tools.
      */
     public int runDue() {
         int ran = 0;
         for (String siteId : outbox.sitesWithDueJobs(clock.instant())) {
             Iterator<ForwardJob> jobs = outbox.claim(siteId, nodeId, Integer.MAX_VALUE, settings.lease(),
                     clock.instant()).iterator();
-            ForwardAttempt.Prepared current = jobs.hasNext() ? attempt.prepare(jobs.next()) : null;
-            while (current != null) {
-                ForwardAttempt.Prepared[] next = new ForwardAttempt.Prepared[1];
-                attempt.run(current, () -> next[0] = jobs.hasNext() ? attempt.prepare(jobs.next()) : null);
-                ran++;
-                current = next[0] != null ? next[0] : jobs.hasNext() ? attempt.prepare(jobs.next()) : null;
+            if (jobs.hasNext()) {
+                ran += inTurn(attempt.prepare(jobs.next()), () -> jobs.hasNext() ? attempt.prepare(jobs.next()) : null,
+                        false).attempted();
             }
         }
         return ran;

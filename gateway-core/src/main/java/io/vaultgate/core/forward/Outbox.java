@@ -161,12 +161,35 @@ public final class Outbox {
                 now.toEpochMilli(), job.id(), job.version()) == 1);
     }
 
+    /** Work done in the transaction that records a delivery, e.g. its audit event: both are committed or neither. */
+    @FunctionalInterface
+    public interface WithDelivery {
+        void run(Jdbc jdbc) throws SQLException;
+    }
+
     /** Records a delivery; false if the lease was lost (another worker owns the job now). */
     public boolean complete(ForwardJob job, Optional<String> siteDigest, Instant now) {
-        return database.inTransactionDeferringSync(jdbc -> jdbc.update("UPDATE forward_jobs SET state = 'DELIVERED', "
-                        + "version = version + 1, site_digest = ?, delivered_at = ?, lease_owner = NULL, "
-                        + "lease_expires_at = NULL, last_error = NULL, updated_at = ? WHERE id = ? AND version = ?",
-                siteDigest.orElse(null), now.toEpochMilli(), now.toEpochMilli(), job.id(), job.version()) == 1);
+        return complete(job, siteDigest, now, false, jdbc -> { });
+    }
+
+    /**
+     * Records a delivery and runs {@code with} in the same transaction (not at all if the lease was lost: then
+     * false). With {@code durable} the commit is synced to stable storage before this returns (as the audit
+     * log's appends are); without, it defers the sync like the other outcomes.
+     */
+    public boolean complete(ForwardJob job, Optional<String> siteDigest, Instant now, boolean durable,
+                            WithDelivery with) {
+        Database.Work<Boolean> work = jdbc -> {
+            if (jdbc.update("UPDATE forward_jobs SET state = 'DELIVERED', version = version + 1, site_digest = ?, "
+                            + "delivered_at = ?, lease_owner = NULL, lease_expires_at = NULL, last_error = NULL, "
+                            + "updated_at = ? WHERE id = ? AND version = ?", siteDigest.orElse(null),
+                    now.toEpochMilli(), now.toEpochMilli(), job.id(), job.version()) != 1) {
+                return false;
+            }
+            with.run(jdbc);
+            return true;
+        };
+        return durable ? database.inTransaction(work) : database.inTransactionDeferringSync(work);
     }
 
     /**

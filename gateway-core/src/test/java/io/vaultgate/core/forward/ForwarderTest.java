@@ -73,6 +73,77 @@ class ForwarderTest extends StubSiteTest {
     }
 
     @Test
+    void deliveryAndItsAuditRecord_areCommittedInOneTransaction_orNeither() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        boolean[] refuse = {false};
+        ForwardEvents events = new ForwardEvents() {
+            @Override
+            public boolean inTransaction() {
+                return true;
+            }
+
+            @Override
+            public void delivered(io.vaultgate.core.catalog.Jdbc jdbc, ForwardJob job, Delivered delivery)
+                    throws java.sql.SQLException {
+                seen.add(jdbc.queryOne("SELECT state FROM forward_jobs WHERE id = ?", row -> row.getString(1),
+                        job.id()).orElseThrow());
+                if (refuse[0]) {
+                    throw new java.sql.SQLException("the audit log refuses");
+                }
+            }
+
+            @Override
+            public void delivered(ForwardJob job, Delivered delivery) {
+                seen.add("told after the commit");
+            }
+        };
+        try (Forwarder audited = new Forwarder(fixture.database, fixture.outbox, opener(), java.util.Optional.empty(),
+                new ForwarderSettings(4, Duration.ofMinutes(10), Duration.ofMillis(50), Duration.ofSeconds(5),
+                        Duration.ofSeconds(30), 1024 * 1024), "node-c", fixture.meters, events, fixture.random,
+                fixture.clock)) {
+            FileRecord ok = fixture.uploadAndQueue("/inbox/ok.csv", "ok".getBytes(StandardCharsets.UTF_8));
+            audited.runDue();
+            assertThat(fixture.job(ok).state()).isEqualTo(ForwardState.DELIVERED);
+            assertThat(seen).as("recorded inside the transaction that marks it DELIVERED").containsExactly(
+                    "DELIVERED");
+
+            refuse[0] = true;
+            FileRecord refused = fixture.uploadAndQueue("/inbox/refused.csv", "no".getBytes(StandardCharsets.UTF_8));
+            audited.runDue();
+            assertThat(site.received()).hasSize(2);
+            assertThat(fixture.job(refused).state()).as("no audit record, so not DELIVERED: retried after its lease")
+                    .isEqualTo(ForwardState.IN_FLIGHT);
+        }
+    }
+
+    @Test
+    void auditedForwarder_writesOneForwardedEventPerDelivery_withTheSitesDigest() throws Exception {
+        io.vaultgate.core.audit.CatalogAuditLog audit = new io.vaultgate.core.audit.CatalogAuditLog(fixture.database,
+                io.vaultgate.core.audit.AuditKeys.loadOrCreate(home.resolve("forward-audit.key"), fixture.random),
+                io.vaultgate.core.audit.CheckpointPolicy.defaults(), fixture.random, fixture.clock);
+        long before = fixture.database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM audit_events WHERE kind = ?",
+                "file.forwarded"));
+        List<FileRecord> files = List.of(
+                fixture.uploadAndQueue("/inbox/a.csv", "a".getBytes(StandardCharsets.UTF_8)),
+                fixture.uploadAndQueue("/inbox/b.csv", "b".getBytes(StandardCharsets.UTF_8)));
+        try (Forwarder audited = new Forwarder(fixture.database, fixture.outbox, opener(), java.util.Optional.empty(),
+                new ForwarderSettings(4, Duration.ofMinutes(10), Duration.ofMillis(50), Duration.ofSeconds(5),
+                        Duration.ofSeconds(30), 1024 * 1024), "node-c", fixture.meters,
+                new AuditedForwardEvents(audit, fixture.database, fixture.clock), fixture.random, fixture.clock)) {
+            assertThat(audited.runDue()).isEqualTo(2);
+        }
+
+        List<String> recorded = fixture.database.read(jdbc -> jdbc.query("SELECT event FROM audit_events "
+                + "WHERE kind = ? ORDER BY seq", row -> row.getString(1), "file.forwarded"));
+        assertThat(recorded).hasSize((int) before + 2);
+        for (FileRecord file : files) {
+            assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
+            assertThat(recorded).anySatisfy(event -> assertThat(event).contains(file.id())
+                    .contains(fixture.job(file).siteDigest().orElseThrow()));
+        }
+    }
+
+    @Test
     void consecutiveFiles_shareOneKeptAliveConnection() {
         for (int i = 0; i < 3; i++) {
             fixture.uploadAndQueue("/inbox/f" + i + ".csv", ("file " + i).getBytes(StandardCharsets.UTF_8));
