@@ -20,6 +20,7 @@ import io.vaultgate.sftp.fs.ClientCloseListener;
 import io.vaultgate.sftp.fs.GatewayFileSystemAccessor;
 import io.vaultgate.sftp.fs.GatewayFileSystemFactory;
 import io.vaultgate.sftp.fs.NonInterruptingExecutor;
+import io.vaultgate.sftp.kex.AeadFirstSessionFactory;
 import java.util.List;
 import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
@@ -68,6 +69,7 @@ public final class SftpServerFactory {
                 .fileSystemFactory(new GatewayFileSystemFactory(files, ingest))
                 .build();
         server.addSessionListener(new SessionMdc());
+        server.setSessionFactory(new AeadFirstSessionFactory(server));
         server.setHost(settings.bindAddress());
         server.setPort(settings.port());
         server.setKeyPairProvider(HostKeys.load(settings.hostKeys()));

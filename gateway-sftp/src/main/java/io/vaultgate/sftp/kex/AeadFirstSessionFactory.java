@@ -1,0 +1,19 @@
+package io.vaultgate.sftp.kex;
+
+import org.apache.sshd.common.io.IoSession;
+import org.apache.sshd.server.ServerFactoryManager;
+import org.apache.sshd.server.session.ServerSessionImpl;
+import org.apache.sshd.server.session.SessionFactory;
+
+/** Creates {@link AeadFirstSession}s: AES-GCM for every client that offers it, CTR + ETM for the others. */
+public final class AeadFirstSessionFactory extends SessionFactory {
+
+    public AeadFirstSessionFactory(ServerFactoryManager server) {
+        super(server);
+    }
+
+    @Override
+    protected ServerSessionImpl doCreateSession(IoSession ioSession) throws Exception {
+        return new AeadFirstSession(getServer(), ioSession);
+    }
+}
