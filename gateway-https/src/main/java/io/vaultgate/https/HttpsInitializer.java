@@ -17,7 +17,6 @@ import io.vaultgate.https.http.Dispatcher;
 import io.vaultgate.https.http.MinimumBodyRate;
 import io.vaultgate.https.http.ProxyProtocolGate;
 import io.vaultgate.https.http.StrictRequestDecoder;
-import io.vaultgate.https.files.FileContentInput;
 import io.vaultgate.https.metrics.HttpsConnections;
 import io.vaultgate.https.metrics.SessionMdc;
 import java.util.concurrent.TimeUnit;
@@ -74,8 +73,10 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast("limit", connectionLimit);
         pipeline.addLast("tls", tls.newHandler(channel.alloc()));
         pipeline.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        // Body content is passed on in pieces of up to one socket read, so a read is one hand-off to the
+        // blocking executor rather than one per 64 KiB (the pieces are slices of the read, never copies).
         pipeline.addLast("decoder", new StrictRequestDecoder(settings.maxUriLength(), settings.maxHeaderBytes(),
-                FileContentInput.CHUNK_SIZE));
+                HttpsServer.MAX_READ_BYTES));
         pipeline.addLast("encoder", new HttpResponseEncoder());
         pipeline.addLast("headerTimeout", new RequestHeaderTimeout(settings.requestHeaderTimeout()));
         pipeline.addLast("bodyRate", new MinimumBodyRate(settings.minBodyBytesPerSecond(), settings.requestHeaderTimeout()));
