@@ -3,7 +3,12 @@ package io.vaultgate.https.receiver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.vaultgate.core.audit.AuditKeys;
+import io.vaultgate.core.audit.CatalogAuditLog;
+import io.vaultgate.core.audit.CheckpointPolicy;
 import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.forward.AuditedForwardEvents;
+import io.vaultgate.core.forward.ForwardEvents;
 import io.vaultgate.core.forward.ForwardProtocol;
 import io.vaultgate.core.forward.ForwardState;
 import io.vaultgate.core.forward.Forwarder;
@@ -27,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code -Dvaultgate.bench.mib}, default 256) and 100 x 1 MiB; {@code -Dvaultgate.bench.rounds} (default 3).
  * Prints a Markdown table of the best round (medians beside it) and, with {@code -Dvaultgate.bench.json=FILE},
  * writes the same as JSON there and the table beside it ({@code .md}). The issue's target is a ratio >= 0.9.
+ * With {@code -Dvaultgate.bench.audit=true} every delivery is also written to a real audit log, as in the
+ * gateway ({@code AuditedForwardEvents} over {@code CatalogAuditLog}: a synced catalog transaction per file).
  */
 class ForwardBenchmarkIT {
 
@@ -45,7 +52,11 @@ class ForwardBenchmarkIT {
         int rounds = Integer.getInteger("vaultgate.bench.rounds", 3);
         List<Result> results = new ArrayList<>();
         double loadBefore = loadAverage();
-        try (ReceiverFixture fixture = new ReceiverFixture(home); Forwarder forwarder = fixture.forwarder("bench")) {
+        boolean audited = Boolean.getBoolean("vaultgate.bench.audit");
+        try (ReceiverFixture fixture = new ReceiverFixture(home); Forwarder forwarder = fixture.forwarder("bench",
+                audited ? new AuditedForwardEvents(new CatalogAuditLog(fixture.database, AuditKeys.loadOrCreate(
+                        home.resolve("audit-signing.key"), fixture.random), CheckpointPolicy.defaults(),
+                        fixture.random, fixture.clock), fixture.database, fixture.clock) : ForwardEvents.NONE)) {
             fixture.startReceiver();
             Path pem = Files.createDirectories(home.resolve("curl"));
             Pem.writeCertificates(pem.resolve("client.pem"), fixture.clientCertificate.chain());
@@ -70,8 +81,9 @@ class ForwardBenchmarkIT {
                 }
             }
         }
-        String conditions = String.format(java.util.Locale.ROOT, "JDK %s, %d cores, 1-minute load average %.1f "
-                + "before and %.1f after", Runtime.version(), Runtime.getRuntime().availableProcessors(), loadBefore,
+        String conditions = String.format(java.util.Locale.ROOT, "JDK %s, %d cores, %s1-minute load average %.1f "
+                + "before and %.1f after", Runtime.version(), Runtime.getRuntime().availableProcessors(),
+                audited ? "deliveries audited, " : "", loadBefore,
                 loadAverage());
         String table = table(results, rounds, conditions);
         System.out.print(table);
@@ -132,7 +144,8 @@ class ForwardBenchmarkIT {
                 + "\", \"cores\": " + Runtime.getRuntime().availableProcessors() + ", \"load_average_before\": "
                 + String.format(java.util.Locale.ROOT, "%.2f", loadBefore) + ", \"load_average_after\": "
                 + String.format(java.util.Locale.ROOT, "%.2f", loadAfter) + ", \"large_mib\": " + mib
-                + ", \"rounds\": " + rounds + ", \"target_ratio\": 0.9, \"results\": [");
+                + ", \"rounds\": " + rounds + ", \"audited\": " + Boolean.getBoolean("vaultgate.bench.audit")
+                + ", \"target_ratio\": 0.9, \"results\": [");
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
             out.append(i == 0 ? "\n  " : ",\n  ").append(String.format(java.util.Locale.ROOT,

@@ -135,13 +135,18 @@ final class ReceiverFixture implements AutoCloseable {
     }
 
     Forwarder forwarder(String node) {
+        return forwarder(node, ForwardEvents.NONE);
+    }
+
+    /** A forwarder that reports to {@code events} (e.g. the audit log, as the gateway's does). */
+    Forwarder forwarder(String node, ForwardEvents events) {
         try {
             FileSystemObjectStore store = new FileSystemObjectStore(objects());
             return new Forwarder(database, outbox, new DecryptingFileOpener(database, new FileRepository(), store,
                     test.keys()), Optional.of(new StoredEnvelopes(database, new FileRepository(), store, test.keys(),
                     random)), new ForwarderSettings(4, Duration.ofMinutes(10), Duration.ofMillis(50),
                     Duration.ofSeconds(5), Duration.ofSeconds(30), 1024 * 1024), node, new SimpleMeterRegistry(),
-                    ForwardEvents.NONE, random, clock);
+                    events, random, clock);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
