@@ -53,32 +53,14 @@ class ForwardBenchmarkIT {
         List<Result> results = new ArrayList<>();
         double loadBefore = loadAverage();
         boolean audited = Boolean.getBoolean("vaultgate.bench.audit");
-        try (ReceiverFixture fixture = new ReceiverFixture(home); Forwarder forwarder = fixture.forwarder("bench",
-                audited ? new AuditedForwardEvents(new CatalogAuditLog(fixture.database, AuditKeys.loadOrCreate(
-                        home.resolve("audit-signing.key"), fixture.random), CheckpointPolicy.defaults(),
-                        fixture.random, fixture.clock), fixture.database, fixture.clock) : ForwardEvents.NONE)) {
-            fixture.startReceiver();
-            Path pem = Files.createDirectories(home.resolve("curl"));
-            Pem.writeCertificates(pem.resolve("client.pem"), fixture.clientCertificate.chain());
-            Pem.writeCertificates(pem.resolve("site-ca.pem"), List.of(fixture.siteCa.certificate()));
-            byte[] one = fixture.randomBytes(1 << 20);
-            Path big = home.resolve("big.bin");
-            try (var out = Files.newOutputStream(big)) {
-                for (int i = 0; i < mib; i++) {
-                    out.write(one);
-                }
-            }
-            Path small = Files.write(home.resolve("small.bin"), one);
-            results.addAll(measure("receiver", fixture, forwarder, pem, big, small, mib, rounds, fixture.endpoint()));
-            if (NginxDavSite.installed()) {
-                try (NginxDavSite nginx = NginxDavSite.start(Files.createDirectories(home.resolve("nginx")),
-                        fixture.receiverCertificate, List.of(fixture.gatewayCa.certificate()))) {
-                    fixture.admin.configureSite(new SiteForwarding(ReceiverFixture.SITE, nginx.endpoint(),
-                            List.of(fixture.siteCa.certificate()), fixture.clientCertificate.chain(),
-                            fixture.clientKey, Optional.empty(), 4, false));
-                    results.addAll(measure("nginx", fixture, forwarder, pem, big, small, mib, rounds,
-                            nginx.endpoint()));
-                }
+        try (ReceiverFixture fixture = new ReceiverFixture(home)) {
+            ForwardEvents events = audited ? new AuditedForwardEvents(new CatalogAuditLog(fixture.database,
+                    AuditKeys.loadOrCreate(home.resolve("audit-signing.key"), fixture.random),
+                    CheckpointPolicy.defaults(), fixture.random, fixture.clock), fixture.database, fixture.clock)
+                    : ForwardEvents.NONE;
+            try (Forwarder forwarder = fixture.forwarder("bench", events);
+                 Forwarder pooled = fixture.forwarder("bench-pool", events)) {
+                run(fixture, forwarder, pooled, mib, rounds, results);
             }
         }
         String conditions = String.format(java.util.Locale.ROOT, "JDK %s, %d cores, %s1-minute load average %.1f "
@@ -94,12 +76,48 @@ class ForwardBenchmarkIT {
         }
     }
 
-    private List<Result> measure(String target, ReceiverFixture fixture, Forwarder forwarder, Path pem, Path big,
-                                 Path small, int mib, int rounds, java.net.URI endpoint) throws Exception {
+    private void run(ReceiverFixture fixture, Forwarder forwarder, Forwarder pooled, int mib, int rounds,
+                     List<Result> results) throws Exception {
+        fixture.startReceiver();
+        Path pem = Files.createDirectories(home.resolve("curl"));
+        Pem.writeCertificates(pem.resolve("client.pem"), fixture.clientCertificate.chain());
+        Pem.writeCertificates(pem.resolve("site-ca.pem"), List.of(fixture.siteCa.certificate()));
+        byte[] one = fixture.randomBytes(1 << 20);
+        Path big = home.resolve("big.bin");
+        try (var out = Files.newOutputStream(big)) {
+            for (int i = 0; i < mib; i++) {
+                out.write(one);
+            }
+        }
+        Path small = Files.write(home.resolve("small.bin"), one);
+        results.addAll(measure("receiver", fixture, forwarder, pooled, pem, big, small, mib, rounds,
+                fixture.endpoint()));
+        if (NginxDavSite.installed()) {
+            try (NginxDavSite nginx = NginxDavSite.start(Files.createDirectories(home.resolve("nginx")),
+                    fixture.receiverCertificate, List.of(fixture.gatewayCa.certificate()))) {
+                fixture.admin.configureSite(new SiteForwarding(ReceiverFixture.SITE, nginx.endpoint(),
+                        List.of(fixture.siteCa.certificate()), fixture.clientCertificate.chain(),
+                        fixture.clientKey, Optional.empty(), 4, false));
+                results.addAll(measure("nginx", fixture, forwarder, pooled, pem, big, small, mib, rounds,
+                        nginx.endpoint()));
+            }
+        }
+    }
+
+    private List<Result> measure(String target, ReceiverFixture fixture, Forwarder forwarder, Forwarder pooled,
+                                 Path pem, Path big, Path small, int mib, int rounds, java.net.URI endpoint)
+            throws Exception {
         for (int i = 0; i < 3; i++) { // warm-up: JIT, page cache, TLS session set-up on both sides
             forward(fixture, forwarder, List.of(fixture.randomBytes(32 << 20)));
-            curl(fixture, pem, List.of(small), target + "warm" + i, endpoint);
+            curl(fixture, pem, List.of(small), target + "warm" + i, endpoint, false);
         }
+        List<byte[]> eight = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            eight.add(fixture.randomBytes(1 << 20));
+        }
+        forwardPooled(fixture, pooled, eight); // the pool's connections
+        List<Double> pooledMany = new ArrayList<>();
+        List<Double> curlParallelMany = new ArrayList<>();
         List<Double> forwardBig = new ArrayList<>();
         List<Double> curlBig = new ArrayList<>();
         List<Double> forwardMany = new ArrayList<>();
@@ -110,7 +128,7 @@ class ForwardBenchmarkIT {
             forwarder.runDue();
             forwardBig.add(seconds(start));
             assertThat(fixture.job(file).state()).as(fixture.job(file).toString()).isEqualTo(ForwardState.DELIVERED);
-            curlBig.add(curl(fixture, pem, List.of(big), target + "big" + round, endpoint));
+            curlBig.add(curl(fixture, pem, List.of(big), target + "big" + round, endpoint, false));
 
             List<byte[]> hundred = new ArrayList<>();
             List<Path> files = new ArrayList<>();
@@ -119,13 +137,17 @@ class ForwardBenchmarkIT {
                 files.add(Files.write(home.resolve("m" + i + ".bin"), hundred.get(i)));
             }
             forwardMany.add(forward(fixture, forwarder, hundred));
-            curlMany.add(curl(fixture, pem, files, target + "many" + round, endpoint));
+            curlMany.add(curl(fixture, pem, files, target + "many" + round, endpoint, false));
+            pooledMany.add(forwardPooled(fixture, pooled, hundred));
+            curlParallelMany.add(curl(fixture, pem, files, target + "parallel" + round, endpoint, true));
         }
         return List.of(
                 new Result(target, mib + " MiB", mib / best(forwardBig), mib / best(curlBig),
                         best(curlBig) / best(forwardBig), median(curlBig) / median(forwardBig)),
                 new Result(target, "100 x 1 MiB", 100 / best(forwardMany), 100 / best(curlMany),
-                        best(curlMany) / best(forwardMany), median(curlMany) / median(forwardMany)));
+                        best(curlMany) / best(forwardMany), median(curlMany) / median(forwardMany)),
+                new Result(target, "100 x 1 MiB, 4 connections", 100 / best(pooledMany), 100 / best(curlParallelMany),
+                        best(curlParallelMany) / best(pooledMany), median(curlParallelMany) / median(pooledMany)));
     }
 
     private static String table(List<Result> results, int rounds, String conditions) {
@@ -169,6 +191,29 @@ class ForwardBenchmarkIT {
         return elapsed;
     }
 
+    /**
+     * The gateway's own path: the forwarder's pool (4 workers, the site's max-concurrency 4, each worker
+     * draining the site on its kept-alive connection) from one dispatch until every file is delivered.
+     */
+    private static double forwardPooled(ReceiverFixture fixture, Forwarder pooled, List<byte[]> contents)
+            throws InterruptedException {
+        List<FileRecord> files = new ArrayList<>();
+        for (byte[] content : contents) {
+            files.add(fixture.uploadAndQueue("/inbox/pool-" + System.nanoTime() + ".bin", content));
+        }
+        long target = fixture.outbox.count(ForwardState.DELIVERED) + files.size();
+        long start = System.nanoTime();
+        pooled.dispatch();
+        while (fixture.outbox.count(ForwardState.DELIVERED) < target) {
+            assertThat(seconds(start)).as("the pool delivers 100 files within 10 minutes").isLessThan(600);
+            Thread.sleep(2);
+        }
+        double elapsed = seconds(start);
+        files.forEach(file -> assertThat(fixture.job(file).state()).as(fixture.job(file).toString())
+                .isEqualTo(ForwardState.DELIVERED));
+        return elapsed;
+    }
+
     private static FileRecord uploadFile(ReceiverFixture fixture, Path file) throws Exception {
         var upload = fixture.test.core().ingest().open(fixture.client,
                 io.vaultgate.core.path.PathPolicy.parse("/inbox/big.bin"), io.vaultgate.core.ingest.UploadMode.CREATE);
@@ -188,10 +233,16 @@ class ForwardBenchmarkIT {
         return record;
     }
 
-    /** One curl process PUTting every file in turn over one connection; returns its wall time. */
-    private static double curl(ReceiverFixture fixture, Path pem, List<Path> files, String tag, java.net.URI endpoint)
-            throws Exception {
+    /**
+     * One curl process PUTting every file in turn over one connection, or with {@code parallel} up to 4 at a
+     * time over up to 4 connections ({@code --parallel --parallel-max 4}); returns its wall time.
+     */
+    private static double curl(ReceiverFixture fixture, Path pem, List<Path> files, String tag, java.net.URI endpoint,
+                               boolean parallel) throws Exception {
         List<String> command = new ArrayList<>(List.of("curl", "-sS", "--fail"));
+        if (parallel) {
+            command.addAll(List.of("--parallel", "--parallel-max", "4"));
+        }
         for (int i = 0; i < files.size(); i++) {
             if (i > 0) {
                 command.add("--next");
