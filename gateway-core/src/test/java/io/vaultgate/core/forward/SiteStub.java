@@ -98,8 +98,13 @@ final class SiteStub implements AutoCloseable {
         this.delayMillis = millis;
     }
 
+    /**
+     * A request is in flight from its arrival until its answer starts: once answered, the client may send the
+     * next one on the same connection while this handler's thread is still finishing the exchange.
+     */
     private void handle(HttpExchange exchange) throws IOException {
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        boolean answering = false;
         try (exchange; InputStream body = exchange.getRequestBody()) {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             byte[] buffer = new byte[64 * 1024];
@@ -113,6 +118,8 @@ final class SiteStub implements AutoCloseable {
                     size, java.util.HexFormat.of().formatHex(digest), exchange.getRemoteAddress().getPort()));
             Thread.sleep(delayMillis);
             exchange.getResponseHeaders().add("Repr-Digest", answeredDigest.apply(ForwardProtocol.reprDigest(digest)));
+            answering = true;
+            inFlight.decrementAndGet();
             if (status / 100 == 2) {
                 exchange.sendResponseHeaders(status, -1);
             } else { // a chunked body, as many servers send with an error
@@ -122,7 +129,9 @@ final class SiteStub implements AutoCloseable {
         } catch (NoSuchAlgorithmException | InterruptedException e) {
             throw new IOException(e);
         } finally {
-            inFlight.decrementAndGet();
+            if (!answering) {
+                inFlight.decrementAndGet();
+            }
         }
     }
 
