@@ -12,19 +12,41 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * Stores objects as files: {@code <root>/<tenant>/<object id>} when committed and
  * {@code <root>/<tenant>/.pending/<object id>} while being written. Directories are created 0700 and
- * files 0600; commit is fdatasync, atomic rename, directory fsync.
+ * files 0600; commit is fdatasync, atomic rename, directory fsync. A large object is flushed in the background
+ * as it is written ({@link WritebackChannel}, every {@value #WRITEBACK_EVERY_MIB} MiB), so the commit's flush
+ * waits for the last stretch only.
  */
 public final class FileSystemObjectStore implements ObjectStore {
 
     private static final String PENDING = ".pending";
+    static final int WRITEBACK_EVERY_MIB = 32;
+    private static final Executor WRITEBACK = Executors.newFixedThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "object-writeback");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Path root;
+    private final long writebackEvery;
+    private final Executor flusher;
+    private final WritebackChannel.Flush flush;
 
     public FileSystemObjectStore(Path root) throws IOException {
+        this(root, WRITEBACK_EVERY_MIB * (1L << 20), WRITEBACK, channel -> channel.force(false));
+    }
+
+    /** With another background flush: every {@code writebackEvery} bytes, on {@code flusher}, by {@code flush}. */
+    FileSystemObjectStore(Path root, long writebackEvery, Executor flusher, WritebackChannel.Flush flush)
+            throws IOException {
         this.root = root.toAbsolutePath().normalize();
+        this.writebackEvery = writebackEvery;
+        this.flusher = flusher;
+        this.flush = flush;
         createPrivateDirectories(this.root);
     }
 
@@ -36,14 +58,17 @@ public final class FileSystemObjectStore implements ObjectStore {
         FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.READ, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        return new FilePendingObject(id, file, channel);
+        return pending(id, file, channel);
+    }
+
+    private FilePendingObject pending(ObjectId id, Path file, FileChannel channel) {
+        return new FilePendingObject(id, file, new WritebackChannel(channel, writebackEvery, flusher, flush));
     }
 
     @Override
     public PendingObject reopen(TenantId tenant, ObjectId id) throws IOException {
         Path file = pendingDir(tenant).resolve(id.value());
-        return new FilePendingObject(id, file,
-                FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        return pending(id, file, FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
     }
 
     /**
@@ -133,18 +158,19 @@ public final class FileSystemObjectStore implements ObjectStore {
         }
     }
 
-    private record FilePendingObject(ObjectId id, Path file, FileChannel channel) implements PendingObject {
+    private record FilePendingObject(ObjectId id, Path file, WritebackChannel channel) implements PendingObject {
         @Override
         public void sync() throws IOException {
             if (channel.isOpen()) {
-                channel.force(true);
+                channel.forceData();
+                channel.file().force(true);
             }
         }
 
         /** The data and the metadata needed to read it back (size), not the times ({@code fdatasync}). */
         void syncData() throws IOException {
             if (channel.isOpen()) {
-                channel.force(false);
+                channel.forceData();
             }
         }
 

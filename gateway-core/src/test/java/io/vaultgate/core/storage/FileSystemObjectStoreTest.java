@@ -12,7 +12,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,5 +89,53 @@ class FileSystemObjectStoreTest {
         assertThatThrownBy(() -> store.open(ACME, orphan)).isInstanceOf(NoSuchFileException.class);
         assertThat(store.reopen(ACME, keptPending)).satisfies(PendingObject::close);
         assertThatThrownBy(() -> store.reopen(ACME, orphanPending)).isInstanceOf(NoSuchFileException.class);
+    }
+
+    @Test
+    void largeObject_isFlushedInTheBackgroundWhileWritten_andOnceMoreAtCommit() throws IOException {
+        List<Long> flushedSizes = new CopyOnWriteArrayList<>();
+        FileSystemObjectStore store = new FileSystemObjectStore(root, 100_000, Runnable::run,
+                channel -> flushedSizes.add(channel.size()));
+        ObjectId id = ObjectId.random(random);
+        PendingObject pending = store.create(ACME, id);
+        for (int i = 0; i < 5; i++) {
+            pending.channel().write(ByteBuffer.wrap(new byte[60_000]));
+        }
+        assertThat(flushedSizes).as("after 120 000 and 240 000 bytes").containsExactly(120_000L, 240_000L);
+
+        store.commit(ACME, pending);
+
+        assertThat(flushedSizes).as("the commit flushes the rest").containsExactly(120_000L, 240_000L, 300_000L);
+    }
+
+    @Test
+    void failedBackgroundFlush_failsTheCommit_evenIfTheLastFlushSucceeds() throws IOException {
+        AtomicInteger flushes = new AtomicInteger();
+        FileSystemObjectStore store = new FileSystemObjectStore(root, 1_000, Runnable::run, channel -> {
+            if (flushes.incrementAndGet() == 1) {
+                throw new IOException("Input/output error");
+            }
+        });
+        ObjectId id = ObjectId.random(random);
+        PendingObject pending = store.create(ACME, id);
+        pending.channel().write(ByteBuffer.wrap(new byte[2_000]));
+
+        assertThatThrownBy(() -> store.commit(ACME, pending)).isInstanceOf(IOException.class)
+                .hasMessageContaining("background flush").hasMessageContaining("Input/output error");
+        assertThatThrownBy(() -> store.open(ACME, id)).as("not committed").isInstanceOf(NoSuchFileException.class);
+    }
+
+    @Test
+    void smallObject_isFlushedOnlyByTheCommit() throws IOException {
+        AtomicInteger flushes = new AtomicInteger();
+        FileSystemObjectStore store = new FileSystemObjectStore(root, 1 << 20, Runnable::run,
+                channel -> flushes.incrementAndGet());
+        PendingObject pending = store.create(ACME, ObjectId.random(random));
+        pending.channel().write(ByteBuffer.wrap(new byte[65_536]));
+        assertThat(flushes).hasValue(0);
+
+        store.commit(ACME, pending);
+
+        assertThat(flushes).hasValue(1);
     }
 }
