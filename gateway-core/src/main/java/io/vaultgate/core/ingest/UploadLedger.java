@@ -15,6 +15,7 @@ import io.vaultgate.core.metrics.TransferMetrics;
 import io.vaultgate.core.metrics.TransferOutcome;
 import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.receipt.CatalogReceipts;
+import io.vaultgate.core.receipt.SignedReceipt;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.PendingObject;
 import java.io.IOException;
@@ -84,21 +85,26 @@ public final class UploadLedger {
         store.commit(file.tenant(), object);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Receipt receipt = new Receipt(file.id(), file.tenant(), file.path().toString(), size, sha256, now);
-        List<FileRecord> replaced;
+        Published published;
         try {
-            replaced = publish(file, size, sha256, actor, now, receipt);
+            published = publish(file, size, sha256, actor, now, receipt);
         } catch (RuntimeException e) {
             metrics.ended(file, TransferOutcome.FAILED, size);
             throw e;
         }
+        receipts.remember(published.receipt());
         metrics.ended(file, TransferOutcome.COMMITTED, size);
-        replaced.forEach(shredder::deleteObject);
+        published.replaced().forEach(shredder::deleteObject);
         LOG.info("upload committed: file={} tenant={} path={} size={}", file.id(), file.tenant(), file.path(), size);
         return receipt;
     }
 
-    private List<FileRecord> publish(FileRecord file, long size, String sha256, String actor, Instant now,
-                                     Receipt receipt) {
+    /** What the commit transaction did: the files it replaced (their objects to delete) and the signed receipt. */
+    private record Published(List<FileRecord> replaced, SignedReceipt receipt) {
+    }
+
+    private Published publish(FileRecord file, long size, String sha256, String actor, Instant now,
+                              Receipt receipt) {
         return database.inTransaction(jdbc -> {
             Optional<FileRecord> previous = files.findOwned(jdbc, file.tenant(), file.accountId(), file.path(),
                     FileState.COMMITTED);
@@ -110,8 +116,8 @@ public final class UploadLedger {
             }
             router.route(jdbc, committed(file, size, sha256, now), now);
             audit.append(jdbc, AuditEvents.committed(actor, receipt));
-            receipts.issue(jdbc, receipt);
-            return previous.stream().toList();
+            SignedReceipt signed = receipts.issue(jdbc, receipt);
+            return new Published(previous.stream().toList(), signed);
         });
     }
 

@@ -5,6 +5,9 @@ import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.tenant.TenantId;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,8 +16,17 @@ import java.util.Optional;
  */
 public final class CatalogReceipts {
 
+    /** How many receipts of recent commits are kept in memory, so answering an upload reads none back. */
+    private static final int RECENT = 256;
+
     private final Database database;
     private final ReceiptSigner signer;
+    private final Map<String, SignedReceipt> recent = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SignedReceipt> eldest) {
+            return size() > RECENT;
+        }
+    });
 
     public CatalogReceipts(Database database, ReceiptSigner signer) {
         this.database = database;
@@ -32,8 +44,20 @@ public final class CatalogReceipts {
         return signed;
     }
 
+    /**
+     * Keeps a receipt that {@link #issue} signed, once the transaction that stored it has committed (receipts are
+     * never changed or deleted), so that {@link #find} answers the upload's response without a catalog read.
+     */
+    public void remember(SignedReceipt signed) {
+        recent.put(signed.receipt().fileId(), signed);
+    }
+
     /** The receipt of {@code fileId}, only if it belongs to {@code tenant}. */
     public Optional<SignedReceipt> find(TenantId tenant, String fileId) {
+        SignedReceipt known = recent.get(fileId);
+        if (known != null) {
+            return Optional.of(known).filter(r -> r.receipt().tenant().equals(tenant));
+        }
         return database.read(jdbc -> jdbc.queryOne("SELECT receipt FROM receipts WHERE file_id = ? AND tenant_id = ?",
                 row -> SignedReceipt.parse(row.getString(1)), fileId, tenant.value()));
     }

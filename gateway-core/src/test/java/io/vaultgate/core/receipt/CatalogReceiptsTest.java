@@ -44,4 +44,16 @@ class CatalogReceiptsTest {
         })).hasMessageContaining("commit failed");
         assertThat(receipts.find(TenantId.of("acme"), "f_1")).isEmpty();
     }
+
+    @Test
+    void rememberedReceipt_isFoundWithoutACatalogRead_andStillOnlyByItsTenant() {
+        Database database = TestCatalog.open(dir);
+        CatalogReceipts receipts = new CatalogReceipts(database, new ReceiptSigner(AuditSigningKey.generate(new SecureRandom())));
+        SignedReceipt issued = database.inTransaction(jdbc -> receipts.issue(jdbc, RECEIPT));
+        receipts.remember(issued);
+        database.inTransaction(jdbc -> jdbc.update("DELETE FROM receipts"));
+
+        assertThat(receipts.find(TenantId.of("acme"), "f_1")).as("from memory").contains(issued);
+        assertThat(receipts.find(TenantId.of("globex"), "f_1")).isEmpty();
+    }
 }
