@@ -86,7 +86,7 @@ public final class Defender {
     /**
      * Scores one offence of {@code address}; bans it once its offences on every node within the observation
      * window reach the threshold. The offence is not flushed to disk before the next one is scored: a power loss
-     * can only forget some points, never ban anyone.
+     * can only forget some points, never ban anyone. Never throws: a catalog that cannot record it is logged.
      */
     public void offence(String address, Offence offence) {
         Optional<InetAddress> parsed = SourceAddress.parse(address);
@@ -98,8 +98,15 @@ public final class Defender {
         if (isBanned(key, now)) {
             return;
         }
-        int score = database.inTransactionDeferringSync(jdbc -> offences.add(jdbc, key, offence.points(), now,
-                now.minus(policy.observationWindow())));
+        int score;
+        try {
+            score = database.inTransactionDeferringSync(jdbc -> offences.add(jdbc, key, offence.points(), now,
+                    now.minus(policy.observationWindow())));
+        } catch (RuntimeException e) {
+            // Reported from network threads and error paths, which must go on; without a catalog no login succeeds.
+            LOG.warn("defender: cannot score an offence of {} in the catalog: {}", key, e.toString());
+            return;
+        }
         if (score >= policy.banThreshold()) {
             banUnlessBanned(key, score + " points of failed logins and errors within "
                     + DurationText.of(policy.observationWindow()));

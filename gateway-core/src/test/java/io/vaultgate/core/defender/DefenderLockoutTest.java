@@ -1,6 +1,7 @@
 package io.vaultgate.core.defender;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.GatewayCore;
@@ -149,6 +150,16 @@ class DefenderLockoutTest {
             assertThat(defender.admits("10.1.1.1", "connect")).as("exempt").isTrue();
             defender.offence("10.2.3.4", Offence.UNKNOWN_USER);
             assertThat(defender.admits("10.2.3.4", "connect")).isFalse();
+        }
+    }
+
+    @Test
+    void offenceTheCatalogCannotRecord_isLogged_notThrownIntoTheNetworkThread() {
+        try (TestCore test = core(DefenderPolicy.defaults())) {
+            Defender defender = test.core().incidents().defender();
+            test.database().inTransaction(jdbc -> jdbc.update("DROP TABLE defender_offences"));
+
+            assertThatCode(() -> defender.offence("192.0.2.44", Offence.PATH_ESCAPE)).doesNotThrowAnyException();
         }
     }
 
