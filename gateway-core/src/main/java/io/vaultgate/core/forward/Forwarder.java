@@ -96,7 +96,8 @@ public final class Forwarder implements AutoCloseable {
                 "vaultgate-forward-read-" + readerThreads.incrementAndGet()));
         this.clients = new SiteClients(random, settings.connectTimeout());
         this.attempt = new ForwardAttempt(database, new FileRepository(), opener, envelopes, sites, clients,
-                new SiteDelivery(settings.requestTimeout(), settings.minBytesPerSecond(), deadlines, readers),
+                new SiteDelivery(settings.requestTimeout(), settings.minBytesPerSecond(), deadlines, readers,
+                        new ChunkPool(Http1Put.CHUNK, settings.workers() * 2 * (ReadAhead.DEPTH + 1))),
                 outbox, metrics, events, clock);
         this.slots = new Semaphore(settings.workers());
         AtomicInteger threads = new AtomicInteger();

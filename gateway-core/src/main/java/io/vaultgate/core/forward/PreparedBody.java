@@ -14,16 +14,23 @@ final class PreparedBody implements AutoCloseable {
 
     private final BodySource source;
     private final Executor readers;
+    private final ChunkPool chunks;
     private ReadAhead started;
 
-    private PreparedBody(BodySource source, Executor readers) {
+    private PreparedBody(BodySource source, Executor readers, ChunkPool chunks) {
         this.source = source;
         this.readers = readers;
+        this.chunks = chunks;
     }
 
     /** Starts reading {@code source} ahead on {@code readers} (unless it is empty or the pool refuses). */
     static PreparedBody prepare(BodySource source, Executor readers) {
-        PreparedBody body = new PreparedBody(source, readers);
+        return prepare(source, readers, new ChunkPool(Http1Put.CHUNK, 0));
+    }
+
+    /** Like {@link #prepare(BodySource, Executor)}, its read-ahead's chunks taken from {@code chunks}. */
+    static PreparedBody prepare(BodySource source, Executor readers, ChunkPool chunks) {
+        PreparedBody body = new PreparedBody(source, readers, chunks);
         body.started = body.start().orElse(null);
         return body;
     }
@@ -55,7 +62,7 @@ final class PreparedBody implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            return Optional.of(ReadAhead.start(source, Http1Put.CHUNK, readers));
+            return Optional.of(ReadAhead.start(source, chunks, readers));
         } catch (RejectedExecutionException closing) {
             return Optional.empty();
         }

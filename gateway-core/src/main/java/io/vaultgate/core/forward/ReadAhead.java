@@ -23,26 +23,45 @@ final class ReadAhead implements AutoCloseable {
     private static final ByteBuffer END = ByteBuffer.allocate(0);
 
     private final BodySource body;
+    private final ChunkPool pool;
+    private final java.util.List<ByteBuffer> owned = new java.util.ArrayList<>();
     private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(DEPTH + 1);
     private final BlockingQueue<ByteBuffer> filled = new ArrayBlockingQueue<>(DEPTH + 2);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean cancelled;
     private volatile IOException failure;
 
-    private ReadAhead(BodySource body, int chunk) {
+    private ReadAhead(BodySource body, ChunkPool pool) {
         this.body = body;
+        this.pool = pool;
+        int chunk = pool.chunk();
         long size = body.size();
         long chunks = Math.max(1, (size + chunk - 1) / chunk);
         int capacity = (int) Math.max(1, Math.min(chunk, size));
         for (int i = 0; i < Math.min(DEPTH + 1, chunks); i++) { // no more, nor larger, than the body needs
-            free.add(ByteBuffer.allocate(capacity));
+            ByteBuffer buffer = pool.take(capacity);
+            owned.add(buffer);
+            free.add(buffer);
         }
     }
 
     /** Starts reading {@code body} on {@code executor} (which may refuse: then the caller reads itself). */
     static ReadAhead start(BodySource body, int chunk, Executor executor) {
-        ReadAhead ahead = new ReadAhead(body, chunk);
-        executor.execute(ahead::read);
+        return start(body, new ChunkPool(chunk, 0), executor);
+    }
+
+    /**
+     * Like {@link #start(BodySource, int, Executor)}, with chunks of {@code pool.chunk()} bytes taken from
+     * {@code pool} and given back to it when this read-ahead is closed.
+     */
+    static ReadAhead start(BodySource body, ChunkPool pool, Executor executor) {
+        ReadAhead ahead = new ReadAhead(body, pool);
+        try {
+            executor.execute(ahead::read);
+        } catch (RuntimeException refused) {
+            ahead.owned.forEach(pool::give); // never used
+            throw refused;
+        }
         return ahead;
     }
 
@@ -98,7 +117,10 @@ final class ReadAhead implements AutoCloseable {
         }
     }
 
-    /** Stops the reader and waits for it, so that the body can be closed safely afterwards. */
+    /**
+     * Stops the reader and waits for it, so that the body can be closed safely afterwards; then its chunks go
+     * back to the pool (the caller holds none of them any more).
+     */
     @Override
     public void close() {
         cancelled = true;
@@ -110,6 +132,9 @@ final class ReadAhead implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return; // the reader may still be running: its chunks are not reused
         }
+        owned.forEach(pool::give);
+        owned.clear();
     }
 }

@@ -29,13 +29,19 @@ final class SiteDelivery {
     private final Duration baseTimeout;
     private final long minBytesPerSecond;
     private final Executor readers;
+    private final ChunkPool chunks;
     private final Http1Put put;
 
-    /** @param readers runs the read-ahead of each prepared body */
-    SiteDelivery(Duration baseTimeout, long minBytesPerSecond, ScheduledExecutorService timer, Executor readers) {
+    /**
+     * @param readers runs the read-ahead of each prepared body
+     * @param chunks the read-ahead's buffers, reused across files
+     */
+    SiteDelivery(Duration baseTimeout, long minBytesPerSecond, ScheduledExecutorService timer, Executor readers,
+                 ChunkPool chunks) {
         this.baseTimeout = baseTimeout;
         this.minBytesPerSecond = minBytesPerSecond;
         this.readers = readers;
+        this.chunks = chunks;
         this.put = new Http1Put(timer);
     }
 
@@ -52,7 +58,7 @@ final class SiteDelivery {
     Request request(FileRecord file, FileContent content) {
         Map<String, String> head = head(file, content.sha256());
         head.put("Content-Type", "application/octet-stream");
-        return new Request(head, content.sha256(), PreparedBody.prepare(BodySource.of(content), readers));
+        return new Request(head, content.sha256(), PreparedBody.prepare(BodySource.of(content), readers, chunks));
     }
 
     /**
@@ -65,7 +71,7 @@ final class SiteDelivery {
         head.put("Content-Type", ForwardProtocol.ENVELOPE_TYPE);
         head.put(ForwardProtocol.SEALED_KEY, ":" + payload.sealedKey().toBase64() + ":");
         head.put(ForwardProtocol.SITE, site.siteId());
-        return new Request(head, expected, PreparedBody.prepare(payload, readers));
+        return new Request(head, expected, PreparedBody.prepare(payload, readers, chunks));
     }
 
     private static Map<String, String> head(FileRecord file, String sha256) {

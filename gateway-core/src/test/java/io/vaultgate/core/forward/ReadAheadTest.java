@@ -63,6 +63,41 @@ class ReadAheadTest {
         assertThat((System.nanoTime() - start) / 1_000_000).as("ms to stop").isLessThan(5_000);
     }
 
+    @Test
+    void chunksGoBackToThePoolWhenClosed_andTheNextBodyReusesThem_readingOnlyItsOwnBytes() throws Exception {
+        ChunkPool pool = new ChunkPool(1000, 16);
+        byte[] first = new byte[10_000];
+        java.util.Arrays.fill(first, (byte) 'a');
+        try (ReadAhead ahead = ReadAhead.start(source(first, new AtomicLong(), -1), pool, readers)) {
+            for (ByteBuffer chunk = ahead.next(); chunk != null; chunk = ahead.next()) {
+                ahead.recycle(chunk);
+            }
+        }
+        assertThat(pool.idle()).as("the first body's chunks, kept").isEqualTo(ReadAhead.DEPTH + 1);
+
+        byte[] second = new byte[2_500];
+        new Random(3).nextBytes(second);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ReadAhead ahead = ReadAhead.start(source(second, new AtomicLong(), -1), pool, readers)) {
+            assertThat(pool.idle()).as("three chunks reused").isEqualTo(ReadAhead.DEPTH + 1 - 3);
+            for (ByteBuffer chunk = ahead.next(); chunk != null; chunk = ahead.next()) {
+                out.write(chunk.array(), 0, chunk.limit());
+                ahead.recycle(chunk);
+            }
+        }
+        assertThat(out.toByteArray()).as("nothing of the first body").isEqualTo(second);
+        assertThat(pool.idle()).isEqualTo(ReadAhead.DEPTH + 1);
+    }
+
+    @Test
+    void aBodyClosedUnread_givesItsChunksBackToo_andThePoolKeepsNoMoreThanItsLimit() {
+        ChunkPool pool = new ChunkPool(1000, 2);
+        ReadAhead.start(source(new byte[50_000], new AtomicLong(), -1), pool, readers).close();
+        assertThat(pool.idle()).isEqualTo(2);
+        assertThat(pool.take(1000).capacity()).isEqualTo(1000);
+        assertThat(pool.take(10).capacity()).as("a short body's buffer is its own").isEqualTo(10);
+    }
+
     /** Bytes read positionally; fails at {@code failAt} (when not -1); records the furthest position read. */
     private static BodySource source(byte[] bytes, AtomicLong furthest, long failAt) {
         return new BodySource() {
