@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Every {@code interval} (500 ms by default), while this node has live sessions, reads the catalog for
  * locked tenants and recent credential revocations and ends the sessions they concern: a lockdown or a
  * revocation made on any node ends sessions on every node within about one interval plus the time the
- * front-end takes to close a connection. Three queries per round, none when no session is open.
+ * front-end takes to close a connection. Two queries per round on one connection (a third, over the claimed
+ * batches, only while some tenant is locked), none when no session is open.
  *
  * <p>A lockdown ends the sessions of the tenant's own accounts, which stay refused, and the sessions of
  * operators who hold a claim on one of the tenant's batches and were logged in when the lockdown came: their
@@ -36,6 +37,10 @@ public final class SessionReaper implements AutoCloseable {
 
     /** A claim on a batch of a locked tenant: its operator's sessions from before the lockdown end. */
     private record LockedClaim(String operatorId, Instant lockedAt) {
+    }
+
+    /** What one round read from the catalog, on one connection. */
+    private record Incidents(Set<String> locked, List<Revoked> revoked, List<LockedClaim> claims) {
     }
 
     private final Database database;
@@ -75,15 +80,22 @@ public final class SessionReaper implements AutoCloseable {
             return 0;
         }
         Instant oldest = live.get(0).since().minus(SKEW);
-        Set<String> locked = database.read(jdbc -> jdbc.query("SELECT id FROM tenants WHERE status = 'LOCKED'",
-                row -> row.getString(1))).stream().collect(Collectors.toSet());
-        List<Revoked> revoked = database.read(jdbc -> jdbc.query("SELECT credential, principal, revoked_at "
-                + "FROM credential_revocations WHERE revoked_at >= ?", row -> new Revoked(row.getString(1),
-                row.getString(2), Instant.ofEpochMilli(row.getLong(3))), oldest.toEpochMilli()));
-        List<LockedClaim> lockedClaims = database.read(jdbc -> jdbc.query("SELECT b.claimed_by, l.locked_at "
-                + "FROM batches b JOIN tenant_lockdowns l ON l.tenant_id = b.tenant_id "
-                + "WHERE b.state = 'CLAIMED' AND b.claimed_by IS NOT NULL", row -> new LockedClaim(row.getString(1),
-                Instant.ofEpochMilli(row.getLong(2)))));
+        Incidents incidents = database.read(jdbc -> {
+            Set<String> locked = jdbc.query("SELECT id FROM tenants WHERE status = 'LOCKED'", row -> row.getString(1))
+                    .stream().collect(Collectors.toSet());
+            List<Revoked> revoked = jdbc.query("SELECT credential, principal, revoked_at FROM credential_revocations "
+                    + "WHERE revoked_at >= ?", row -> new Revoked(row.getString(1), row.getString(2),
+                    Instant.ofEpochMilli(row.getLong(3))), oldest.toEpochMilli());
+            // A lockdown row exists only for a locked tenant: with none locked, the batches are not read at all.
+            List<LockedClaim> claims = locked.isEmpty() ? List.of() : jdbc.query("SELECT b.claimed_by, l.locked_at "
+                    + "FROM batches b JOIN tenant_lockdowns l ON l.tenant_id = b.tenant_id "
+                    + "WHERE b.state = 'CLAIMED' AND b.claimed_by IS NOT NULL", row -> new LockedClaim(
+                    row.getString(1), Instant.ofEpochMilli(row.getLong(2))));
+            return new Incidents(locked, revoked, claims);
+        });
+        Set<String> locked = incidents.locked();
+        List<Revoked> revoked = incidents.revoked();
+        List<LockedClaim> lockedClaims = incidents.claims();
         Predicate<LiveSession> inLockedTenant = session -> session.tenant()
                 .map(tenant -> locked.contains(tenant.value())).orElse(false);
         Predicate<LiveSession> claimsLockedData = session -> session.principal() instanceof OperatorPrincipal operator
