@@ -25,8 +25,10 @@ import java.util.function.Consumer;
  * bytes below {@code contiguousLength()} is refused because they are already hashed and encrypted.
  * Bytes that arrive in order are encrypted straight from the caller's buffer; bytes that arrive
  * early wait in segment buffers until the gap before them fills. Segments are sealed strictly in
- * index order, each once a later byte proves it is not the last. Memory: at most {@code w} segment
- * buffers (only for early bytes) and one sealed-segment buffer.
+ * index order, each once a later byte proves it is not the last. Segment 0 is the exception: it is kept
+ * in plaintext until then and sealed once, so a one-segment file is encrypted once, not three times.
+ * Memory: at most {@code w} segment buffers (for early bytes), one for segment 0 while it is the head,
+ * and one sealed-segment buffer.
  *
  * <p>The optional listener receives every plaintext byte exactly once, in order, in read-only
  * buffers valid only during the call, before the bytes are encrypted: a caller hashes the plaintext
@@ -57,6 +59,12 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   /** Index of the first unsealed segment: the one being encrypted. */
   private long head;
   private boolean headOpen;
+  /**
+   * The plaintext of segment 0 while it is the head: it is sealed once, when a later byte or the end shows
+   * whether it is the last, instead of being encrypted as it arrives and then opened and sealed again as
+   * final. A file of one segment (most small files) thus costs one AES-GCM pass instead of three.
+   */
+  private byte[] firstPlain;
   private int sealedLength;
   private long contiguousEnd;
   private long maxEnd;
@@ -280,13 +288,20 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
     }
     byte[] plain = early.buffer();
     try {
-      if (!headOpen) {
-        sealedLength = cipher.begin(head, sealed, 0);
+      int length;
+      if (head == 0) {
+        // Segment 0 is still plaintext (or there is none: an empty file): seal it once, as final.
+        byte[] first = firstPlain != null ? firstPlain : plain;
+        length = cipher.seal(head, true, first, 0, (int) contiguousEnd, sealed, 0);
+      } else {
+        if (!headOpen) {
+          sealedLength = cipher.begin(head, sealed, 0);
+        }
+        // The head was encrypted as not final; open that (never written) seal and seal it as final.
+        sealedLength += cipher.finish(sealed, sealedLength);
+        int n = cipher.open(head, false, sealed, 0, sealedLength, plain, 0);
+        length = cipher.seal(head, true, plain, 0, n, sealed, 0);
       }
-      // The head was encrypted as not final; open that (never written) seal and seal it as final.
-      sealedLength += cipher.finish(sealed, sealedLength);
-      int n = cipher.open(head, false, sealed, 0, sealedLength, plain, 0);
-      int length = cipher.seal(head, true, plain, 0, n, sealed, 0);
       ChannelIo.writeFullyAt(file, EnvelopeFormat.segmentOffset(head, segmentSize),
           ByteBuffer.wrap(sealed, 0, length));
       file.truncate(EnvelopeFormat.ciphertextSize(contiguousEnd, segmentSize));
@@ -344,13 +359,21 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
         sealHead(); // more bytes follow, so the full head is not the last segment
       }
       if (!headOpen) {
-        sealedLength = cipher.begin(head, sealed, 0);
+        if (head == 0) {
+          firstPlain = early.buffer();
+        } else {
+          sealedLength = cipher.begin(head, sealed, 0);
+        }
         headOpen = true;
       }
       int k = (int) Math.min(src.remaining(), headEnd() - contiguousEnd);
       ByteBuffer piece = src.slice(src.position(), k);
       listener.accept(piece.asReadOnlyBuffer());
-      sealedLength += cipher.update(piece, sealed, sealedLength);
+      if (firstPlain != null) {
+        piece.get(firstPlain, (int) contiguousEnd, k);
+      } else {
+        sealedLength += cipher.update(piece, sealed, sealedLength);
+      }
       src.position(src.position() + k);
       contiguousEnd += k;
     }
@@ -365,7 +388,12 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
 
   /** Completes the head segment as not final, writes it, and moves on to the next. */
   private void sealHead() throws IOException {
-    sealedLength += cipher.finish(sealed, sealedLength);
+    if (firstPlain != null) {
+      sealedLength = cipher.seal(head, false, firstPlain, 0, (int) contiguousEnd, sealed, 0);
+      releaseFirst();
+    } else {
+      sealedLength += cipher.finish(sealed, sealedLength);
+    }
     ChannelIo.writeFullyAt(file, EnvelopeFormat.segmentOffset(head, segmentSize),
         ByteBuffer.wrap(sealed, 0, sealedLength));
     committed = contiguousEnd;
@@ -379,7 +407,15 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   }
 
   private void release() {
+    releaseFirst();
     early.clear();
+  }
+
+  private void releaseFirst() {
+    if (firstPlain != null) {
+      early.recycle(firstPlain);
+      firstPlain = null;
+    }
   }
 
   private void requireState(State expected) {

@@ -168,6 +168,30 @@ class OutOfOrderEnvelopeWriterTest {
   }
 
   @ParameterizedTest
+  @ValueSource(ints = {0, 1000, 65535, 65536})
+  void oneSegmentFile_isSealedOnce(int size) throws IOException {
+    int[] nonces = {0};
+    io.vaultgate.crypto.internal.RandomSource counting = out -> {
+      if (out.length == EnvelopeFormat.NONCE_SIZE) {
+        nonces[0]++;
+      }
+      io.vaultgate.crypto.internal.RandomSource.secure().nextBytes(out);
+    };
+    byte[] plain = Envelopes.randomBytes(new Random(size), size);
+    DataKey dek = DataKey.generate();
+    MemoryChannel file = new MemoryChannel();
+    try (OutOfOrderEnvelopeWriter w = OutOfOrderEnvelopeWriter.create(dek, CTX, file, 4, null, S, counting)) {
+      if (size > 0) {
+        w.write(size / 2, ByteBuffer.wrap(plain, size / 2, size - size / 2)); // out of order
+        w.write(0, ByteBuffer.wrap(plain, 0, size / 2));
+      }
+      w.finish();
+    }
+    assertThat(nonces[0]).as("one seal, as final: no provisional seal to open and redo").isEqualTo(1);
+    assertThat(Envelopes.open(dek, CTX, file.toByteArray())).isEqualTo(plain);
+  }
+
+  @ParameterizedTest
   @ValueSource(ints = {0, 1, 100, 65535, 65536, 65537, 200_000})
   void suspendAndResume_continuesTheSamePlaintextAndDigest(int cut) throws Exception {
     Random r = new Random(cut);
