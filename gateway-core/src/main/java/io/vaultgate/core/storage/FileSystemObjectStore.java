@@ -162,8 +162,7 @@ public final class FileSystemObjectStore implements ObjectStore {
         @Override
         public void sync() throws IOException {
             if (channel.isOpen()) {
-                channel.forceData();
-                channel.file().force(true);
+                channel.forceAll();
             }
         }
 

@@ -64,6 +64,13 @@ final class WritebackChannel implements SeekableByteChannel {
         unflushed = 0;
     }
 
+    /** As {@link #forceData}, with the file's metadata too ({@code fsync}), for a partial kept to be resumed. */
+    void forceAll() throws IOException {
+        awaitBackgroundFlush();
+        file.force(true);
+        unflushed = 0;
+    }
+
     private void awaitBackgroundFlush() throws IOException {
         try {
             running.get();
@@ -75,10 +82,6 @@ final class WritebackChannel implements SeekableByteChannel {
                     : e.getCause();
             throw new IOException("a background flush of the object failed: " + cause.getMessage(), cause);
         }
-    }
-
-    FileChannel file() {
-        return file;
     }
 
     @Override

@@ -138,4 +138,19 @@ class FileSystemObjectStoreTest {
 
         assertThat(flushes).hasValue(1);
     }
+
+    @Test
+    void suspendedObject_isSyncedOnce_afterItsBackgroundFlush() throws IOException {
+        AtomicInteger dataFlushes = new AtomicInteger();
+        FileSystemObjectStore store = new FileSystemObjectStore(root, 1_000, Runnable::run,
+                channel -> dataFlushes.incrementAndGet());
+        PendingObject pending = store.create(ACME, ObjectId.random(random));
+        pending.channel().write(ByteBuffer.wrap(new byte[2_000]));
+
+        pending.sync();
+
+        assertThat(dataFlushes).as("the background flush only; sync adds one fsync, not a second fdatasync")
+                .hasValue(1);
+        pending.close();
+    }
 }
