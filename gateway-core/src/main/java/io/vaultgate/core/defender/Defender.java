@@ -8,6 +8,7 @@ import io.vaultgate.core.catalog.Jdbc;
 import java.net.InetAddress;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ public final class Defender {
     private static final Logger LOG = LoggerFactory.getLogger(Defender.class);
     /** The actor recorded for bans the defender decides itself. */
     public static final String ACTOR = "defender";
+    /** How often a node deletes expired offences: the table holds one window of them, plus this at most. */
+    static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
 
     private final Database database;
     private final BanStore store = new BanStore();
@@ -40,6 +43,7 @@ public final class Defender {
     private final Clock clock;
     private final DefenderMetrics metrics;
     private final OffenceStore offences = new OffenceStore();
+    private volatile Instant nextSweep = Instant.EPOCH;
     private volatile Map<String, Instant> banned = Map.of();
     private volatile Instant loadedAt = Instant.EPOCH;
     private final ReentrantLock reloading = new ReentrantLock();
@@ -107,9 +111,26 @@ public final class Defender {
             LOG.warn("defender: cannot score an offence of {} in the catalog: {}", key, e.toString());
             return;
         }
+        sweepIfDue(now);
         if (score >= policy.banThreshold()) {
             banUnlessBanned(key, score + " points of failed logins and errors within "
                     + DurationText.of(policy.observationWindow()));
+        }
+    }
+
+    /** Deletes offences older than the window, at most once per {@link #SWEEP_INTERVAL} on this node. */
+    private void sweepIfDue(Instant now) {
+        if (now.isBefore(nextSweep)) {
+            return;
+        }
+        nextSweep = now.plus(SWEEP_INTERVAL);
+        try {
+            database.inTransactionDeferringSync(jdbc -> {
+                offences.sweep(jdbc, now.minus(policy.observationWindow()));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("defender: cannot delete expired offences from the catalog: {}", e.toString());
         }
     }
 
@@ -147,7 +168,7 @@ public final class Defender {
                 .map(p -> p.level() + 1).orElse(1);
         Ban next = new Ban(key, level, now.plus(policy.banTimeFor(level)), reason);
         store.save(jdbc, next, now);
-        offences.clear(jdbc, key);
+        offences.clear(jdbc, key, now);
         audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor,
                 AuditEvent.AdminAction.SOURCE_BANNED, "source-address " + key + " banned until " + next.until()
                 + " (level " + level + "): " + reason));
@@ -173,7 +194,7 @@ public final class Defender {
                 return false;
             }
             store.delete(jdbc, key);
-            offences.clear(jdbc, key);
+            offences.clear(jdbc, key, now);
             audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor,
                     AuditEvent.AdminAction.SOURCE_UNBANNED, "source-address " + key + " unbanned"));
             return ban.get().activeAt(now);

@@ -117,6 +117,47 @@ class DefenderLockoutTest {
     }
 
     @Test
+    void anUnbannedAddress_scoresFromZeroAgain() {
+        DefenderPolicy policy = DefenderPolicy.defaults().withBans(3, Duration.ofMinutes(1), Duration.ofMinutes(3));
+        try (TestCore test = core(policy)) {
+            Defender defender = test.core().incidents().defender();
+            for (int i = 0; i < 3; i++) {
+                defender.offence("192.0.2.11", Offence.LOGIN_FAILED);
+            }
+            assertThat(defender.unban("192.0.2.11", "cli:test")).isTrue();
+            clock.advance(Duration.ofSeconds(1)); // offences at the instant of the unban itself do not count
+
+            defender.offence("192.0.2.11", Offence.LOGIN_FAILED);
+            defender.offence("192.0.2.11", Offence.LOGIN_FAILED);
+            assertThat(defender.admits("192.0.2.11", "login")).as("2 points since the unban, not 5").isTrue();
+            defender.offence("192.0.2.11", Offence.LOGIN_FAILED);
+            assertThat(defender.admits("192.0.2.11", "login")).isFalse();
+        }
+    }
+
+    @Test
+    void offencesOlderThanTheWindow_stopCounting_andAreSweptFromTheCatalog() {
+        DefenderPolicy policy = DefenderPolicy.defaults();
+        try (TestCore test = core(policy)) {
+            Defender defender = test.core().incidents().defender();
+            defender.offence("192.0.2.12", Offence.LOGIN_FAILED);
+            for (int i = 1; i < policy.banThreshold(); i++) {
+                defender.offence("192.0.2.13", Offence.LOGIN_FAILED);
+            }
+            clock.advance(policy.observationWindow().plus(Defender.SWEEP_INTERVAL));
+
+            defender.offence("192.0.2.13", Offence.LOGIN_FAILED);
+
+            assertThat(defender.admits("192.0.2.13", "login")).as("one point in the window").isTrue();
+            long offences = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM defender_offences"));
+            assertThat(offences).as("only the offence inside the window is kept").isEqualTo(1);
+            long scores = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM defender_scores "
+                    + "WHERE address = '192.0.2.12'"));
+            assertThat(scores).as("an address without recent offences is forgotten").isZero();
+        }
+    }
+
+    @Test
     void bansAndUnbans_areAuditedWithTheirOwnActions_notAsAccountLocks() throws Exception {
         try (TestCore test = core(DefenderPolicy.defaults().withBans(1, Duration.ofMinutes(1), Duration.ofMinutes(1)))) {
             Defender defender = test.core().incidents().defender();
