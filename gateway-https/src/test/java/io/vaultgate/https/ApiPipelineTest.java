@@ -74,6 +74,33 @@ class ApiPipelineTest {
     }
 
     @Test
+    void digestInATrailer_isChecked_evenWithoutATrailerHeader() throws Exception {
+        HttpRequest wrong = put("/v1/files/inbox/a.csv");
+        HttpUtil.setTransferEncodingChunked(wrong, true);
+        DefaultLastHttpContent wrongEnd = new DefaultLastHttpContent(Unpooled.copiedBuffer("hello",
+                StandardCharsets.UTF_8));
+        wrongEnd.trailingHeaders().set("Content-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(
+                new byte[32]) + ":");
+
+        List<FullHttpResponse> refused = wire.send(wrong, wrongEnd);
+
+        assertThat(refused.get(0).status().code()).isEqualTo(400);
+        assertThat(Wire.body(refused.get(0))).contains("urn:vaultgate:problem:integrity");
+        assertThat(store.files).isEmpty();
+
+        HttpRequest right = put("/v1/files/inbox/b.csv");
+        HttpUtil.setTransferEncodingChunked(right, true);
+        DefaultLastHttpContent rightEnd = new DefaultLastHttpContent(Unpooled.copiedBuffer("hello",
+                StandardCharsets.UTF_8));
+        rightEnd.trailingHeaders().set("Repr-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256").digest("hello".getBytes(StandardCharsets.UTF_8)))
+                + ":");
+
+        assertThat(wire.send(right, rightEnd).get(0).status().code()).isEqualTo(201);
+        assertThat(store.files).containsOnlyKeys(PathPolicy.parse("/inbox/b.csv"));
+    }
+
+    @Test
     void contentLengthOverTheLimit_is413_beforeAnyUploadOpens() {
         HttpRequest head = put("/v1/files/inbox/big");
         HttpUtil.setContentLength(head, 2_000_000);

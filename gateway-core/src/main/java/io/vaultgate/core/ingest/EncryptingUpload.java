@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +95,7 @@ final class EncryptingUpload implements Upload {
     }
 
     @Override
-    public synchronized Receipt commit() {
+    public synchronized Receipt commit(List<byte[]> expectedSha256) {
         requireOpen();
         long size;
         try {
@@ -108,7 +109,15 @@ final class EncryptingUpload implements Upload {
             throw StorageFailures.of(file.path().toString(), e);
         }
         end();
-        String sha256 = HexFormat.of().formatHex(digest.digest());
+        byte[] actual = digest.digest();
+        if (!expectedSha256.stream().allMatch(expected -> MessageDigest.isEqual(expected, actual))) {
+            writer.close();
+            closeQuietly();
+            ledger.discard(file, actor, "content digest mismatch");
+            throw new GatewayException(Reason.INTEGRITY, file.path() + ": content digest mismatch: the body's "
+                    + "sha-256 differs from the announced value");
+        }
+        String sha256 = HexFormat.of().formatHex(actual);
         try {
             return ledger.commit(file, object, size, sha256, actor);
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.vaultgate.core.ingest;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * One file being uploaded: plaintext goes in, only ciphertext reaches the store. Writes may arrive out
@@ -26,7 +27,16 @@ public interface Upload extends AutoCloseable {
     void write(long offset, ByteBuffer src);
 
     /** Seals, makes durable, and publishes the file; returns the receipt. */
-    Receipt commit();
+    default Receipt commit() {
+        return commit(List.of());
+    }
+
+    /**
+     * Like {@link #commit()}, but first compares the plaintext's SHA-256 (the one the receipt carries, so the
+     * bytes are hashed once) with each of {@code expectedSha256}, such as the digests a client announced: on a
+     * mismatch the upload is discarded, nothing becomes visible, and {@code INTEGRITY} is thrown.
+     */
+    Receipt commit(List<byte[]> expectedSha256);
 
     /** Discards everything written; leaves nothing behind. */
     void abort();

@@ -3,6 +3,7 @@ package io.vaultgate.core.metrics;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.ingest.Upload;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * An upload that counts the bytes of each write that succeeded (a write stores all of its buffer or fails),
@@ -38,9 +39,9 @@ final class MeteredUpload implements Upload {
     }
 
     @Override
-    public Receipt commit() {
+    public Receipt commit(List<byte[]> expectedSha256) {
         try (TransferMdc mdc = TransferMdc.enter(transfer)) {
-            return delegate.commit();
+            return delegate.commit(expectedSha256);
         }
     }
 

@@ -93,6 +93,27 @@ class IngestServiceTest {
     }
 
     @Test
+    void commitWithTheAnnouncedDigest_publishes_andAMismatchLeavesNothing() throws Exception {
+        byte[] data = randomBytes(100_000, 6);
+        byte[] right = HexFormat.of().parseHex(sha256(data));
+        byte[] wrong = right.clone();
+        wrong[0] ^= 1;
+        try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(data));
+            assertThatThrownBy(() -> upload.commit(List.of(right, wrong))).isInstanceOfSatisfying(
+                    GatewayException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INTEGRITY));
+        }
+        assertThatThrownBy(() -> test.core().files().stat(alice, REPORT)).isInstanceOf(GatewayException.class);
+        assertThat(objectFiles()).as("the mismatching upload is discarded, not kept as a partial").isEmpty();
+
+        try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(data));
+            assertThat(upload.commit(List.of(right, right)).sha256()).isEqualTo(sha256(data));
+        }
+        assertThat(read(alice, REPORT)).isEqualTo(data);
+    }
+
+    @Test
     void interruptedUpload_isAPartialOnlyItsUploaderSees_andResumes() throws Exception {
         byte[] data = randomBytes(500_000, 5);
         try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {

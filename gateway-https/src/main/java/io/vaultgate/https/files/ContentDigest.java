@@ -5,7 +5,6 @@ import io.vaultgate.https.http.HttpProblem;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * RFC 9530 integrity fields ({@code Content-Digest}, {@code Repr-Digest}): a dictionary of
@@ -26,14 +25,6 @@ public final class ContentDigest {
                 .map(ContentDigest::sha256Member)
                 .filter(value -> value != null)
                 .toList();
-    }
-
-    /** True when a {@code Trailer} header announces a digest field that will follow the body. */
-    public static boolean announcedInTrailer(HttpHeaders headers) {
-        return headers.getAll("trailer").stream()
-                .flatMap(value -> List.of(value.split(",")).stream())
-                .map(name -> name.trim().toLowerCase(Locale.ROOT))
-                .anyMatch(FIELDS::contains);
     }
 
     /** The field value announcing {@code hexSha256}, e.g. {@code sha-256=:base64:}. */

@@ -21,7 +21,7 @@ import io.vaultgate.https.http.Reply;
 /**
  * {@code PUT /v1/files/{path}}: the body streams through {@link Upload#write} chunk by chunk and is never
  * held whole. A {@code Content-Length} over the listener's or the tenant's limit is refused (413) before any
- * of the body is read. The announced {@code Content-Length} and any RFC 9530 digest are checked before the commit;
+ * of the body is read. The announced {@code Content-Length} and any RFC 9530 digest are checked at the commit;
  * a mismatch aborts and nothing becomes visible. A plain PUT is all-or-nothing: if the connection drops
  * mid-body the upload is aborted, not suspended, because a PUT client retries the whole request (and
  * {@link UploadMode#CREATE} would discard a partial anyway); resumable uploads are tus's job.
@@ -31,19 +31,19 @@ public final class UploadExchange implements Exchange {
     private final Reply reply;
     private final Upload upload;
     private final long declaredLength;
-    private final DigestCheck digest;
+    private final AnnouncedDigests digests;
     private final BodyWriter writer;
     private final SignedReceipts receipts;
     private boolean finished;
 
-    private UploadExchange(Reply reply, Upload upload, long declaredLength, DigestCheck digest, long maxBytes,
+    private UploadExchange(Reply reply, Upload upload, long declaredLength, AnnouncedDigests digests, long maxBytes,
                            SignedReceipts receipts) {
         this.reply = reply;
         this.receipts = receipts;
         this.upload = upload;
         this.declaredLength = declaredLength;
-        this.digest = digest;
-        this.writer = new BodyWriter(upload, 0, maxBytes, digest::update);
+        this.digests = digests;
+        this.writer = new BodyWriter(upload, 0, maxBytes, bytes -> { });
     }
 
     public static UploadExchange start(Reply reply, HttpRequest request, Principal principal, VirtualPath path,
@@ -53,9 +53,9 @@ public final class UploadExchange implements Exchange {
             throw new HttpProblem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
                     "request body is larger than allowed (" + maxBytes + " bytes)");
         }
-        DigestCheck digest = DigestCheck.forRequest(request.headers());
+        AnnouncedDigests digests = AnnouncedDigests.of(request.headers());
         Upload upload = ingest.open(principal, path, UploadMode.CREATE, declared);
-        return new UploadExchange(reply, upload, declared, digest, maxBytes, receipts);
+        return new UploadExchange(reply, upload, declared, digests, maxBytes, receipts);
     }
 
     private static long declaredLength(HttpRequest request) {
@@ -80,8 +80,7 @@ public final class UploadExchange implements Exchange {
             throw new GatewayException(GatewayException.Reason.INVALID_REQUEST,
                     "body has " + writer.offset() + " bytes, Content-Length announced " + declaredLength);
         }
-        digest.verify(trailers);
-        Receipt receipt = upload.commit();
+        Receipt receipt = upload.commit(digests.with(trailers));
         finished = true;
         upload.close();
         HttpHeaders headers = new DefaultHttpHeaders()

@@ -49,7 +49,7 @@ class BodyWriterTest {
         }
 
         @Override
-        public Receipt commit() {
+        public Receipt commit(List<byte[]> expectedSha256) {
             throw new UnsupportedOperationException();
         }
 

@@ -32,12 +32,10 @@ class ContentDigestTest {
     }
 
     @Test
-    void bothFields_andTrailerAnnouncement_areRead() {
+    void bothFields_areRead() {
         DefaultHttpHeaders headers = new DefaultHttpHeaders();
         headers.set("Content-Digest", "sha-256=:" + B64 + ":").set("Repr-Digest", "sha-256=:" + B64 + ":");
         assertThat(ContentDigest.sha256Values(headers)).hasSize(2);
-        assertThat(ContentDigest.announcedInTrailer(new DefaultHttpHeaders().set("Trailer", "Expires, Content-Digest")))
-                .isTrue();
     }
 
     @Test

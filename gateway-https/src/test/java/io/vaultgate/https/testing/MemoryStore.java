@@ -156,7 +156,12 @@ public final class MemoryStore implements FileService, IngestService {
         }
 
         @Override
-        public Receipt commit() {
+        public Receipt commit(List<byte[]> expectedSha256) {
+            byte[] actual = HexFormat.of().parseHex(sha256Hex(bytes.toByteArray()));
+            if (!expectedSha256.stream().allMatch(expected -> java.util.Arrays.equals(expected, actual))) {
+                ending = "aborted";
+                throw new GatewayException(GatewayException.Reason.INTEGRITY, "content digest mismatch");
+            }
             ending = "committed";
             files.put(path, bytes.toByteArray());
             return new Receipt(fileId(), principal.tenant(), path.toString(), bytes.size(),

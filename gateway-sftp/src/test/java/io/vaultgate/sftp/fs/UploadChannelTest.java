@@ -122,7 +122,7 @@ class UploadChannelTest {
         }
 
         @Override
-        public Receipt commit() {
+        public Receipt commit(List<byte[]> expectedSha256) {
             ending.add("commit");
             return new Receipt("f1", TenantId.of("acme"), "/inbox/a", 0, "00", Instant.EPOCH);
         }
