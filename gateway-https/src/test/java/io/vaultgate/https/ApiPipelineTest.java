@@ -191,6 +191,20 @@ class ApiPipelineTest {
     }
 
     @Test
+    void headOfAMissingFile_answers404WithoutABody_soTheNextResponseOnTheConnectionIsIntact() {
+        store.files.put(PathPolicy.parse("/inbox/f"), "0123456789".getBytes(StandardCharsets.UTF_8));
+
+        List<FullHttpResponse> responses = wire.send(request(HttpMethod.HEAD, "/v1/files/inbox/nope",
+                TokenAuthenticator.TOKEN), request(HttpMethod.GET, "/v1/files/inbox/f", TokenAuthenticator.TOKEN));
+
+        assertThat(responses).hasSize(2);
+        assertThat(responses.get(0).status().code()).isEqualTo(404);
+        assertThat(responses.get(0).content().readableBytes()).isZero();
+        assertThat(responses.get(1).status().code()).isEqualTo(200);
+        assertThat(Wire.body(responses.get(1))).isEqualTo("0123456789");
+    }
+
+    @Test
     void unsatisfiableRange_is416_withTheSize() {
         store.files.put(PathPolicy.parse("/inbox/f"), new byte[10]);
         HttpRequest get = request(HttpMethod.GET, "/v1/files/inbox/f", TokenAuthenticator.TOKEN);

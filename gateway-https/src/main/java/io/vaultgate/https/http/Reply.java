@@ -100,8 +100,22 @@ public final class Reply {
         send(ErrorResponses.of(problem));
     }
 
+    /** Sends {@code response}; for HEAD without its body (a problem's too), keeping the headers. */
     public void send(FullHttpResponse response) {
-        finish(ctx.writeAndFlush(prepare(response)));
+        finish(ctx.writeAndFlush(prepare(head ? bodiless(response) : response)));
+    }
+
+    /**
+     * A HEAD response never has content (RFC 9110 9.3.2): bytes after its head would be read by the client as
+     * the start of the next response on the connection.
+     */
+    private static FullHttpResponse bodiless(FullHttpResponse response) {
+        if (!response.content().isReadable()) {
+            return response;
+        }
+        FullHttpResponse headersOnly = response.replace(Unpooled.EMPTY_BUFFER);
+        response.release();
+        return headersOnly;
     }
 
     /** Sends the head, then the body pulled from {@code body} as the connection drains. */
