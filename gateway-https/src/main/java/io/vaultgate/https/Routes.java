@@ -54,6 +54,9 @@ final class Routes implements Dispatcher {
             return Exchange.DISCARD;
         }
         boolean uploads = path.equals(TusApi.PREFIX) || path.startsWith(TusApi.PREFIX + "/");
+        if (uploads) {
+            TusApi.markEveryResponse(reply);
+        }
         if (uploads && HttpMethod.OPTIONS.equals(request.method())) {
             tus.options(reply);
             return Exchange.DISCARD;

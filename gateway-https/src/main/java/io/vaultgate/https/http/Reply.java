@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
@@ -35,6 +36,7 @@ public final class Reply {
     private final String requestLine;
     private final boolean keepAlive;
     private final boolean head;
+    private final HttpHeaders everyResponse = new DefaultHttpHeaders();
     private boolean bodyPending;
     private boolean sent;
     private ChannelFuture streamed;
@@ -48,6 +50,14 @@ public final class Reply {
         // a request the decoder refused may carry unparsable framing headers: treat its body as unread
         this.bodyPending = !request.decoderResult().isSuccess() || HttpUtil.isTransferEncodingChunked(request)
                 || HttpUtil.getContentLength(request, 0L) > 0;
+    }
+
+    /**
+     * Sets a header on whatever final response this request gets, refusals included (such as
+     * {@code Tus-Resumable}, which tus requires on every response).
+     */
+    public void setOnEveryResponse(String name, Object value) {
+        everyResponse.set(name, value);
     }
 
     /** The connection's buffer allocator, for exchanges that need working buffers. */
@@ -148,6 +158,7 @@ public final class Reply {
             throw new IllegalStateException("a response was already sent for this request");
         }
         sent = true;
+        response.headers().add(everyResponse);
         boolean close = !keepAlive || bodyPending;
         ACCESS.info("{} \"{}\" {}{}", ClientAddress.of(ctx.channel()), requestLine, response.status().code(),
                 close ? " close" : "");

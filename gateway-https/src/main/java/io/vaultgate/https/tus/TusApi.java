@@ -172,6 +172,11 @@ public final class TusApi {
         throw GatewayException.notFound("upload");
     }
 
+    /** tus: "The Tus-Resumable header MUST be included in every request and response", refusals included. */
+    public static void markEveryResponse(Reply reply) {
+        reply.setOnEveryResponse("Tus-Resumable", VERSION);
+    }
+
     static FullHttpResponse tusHeaders(FullHttpResponse response) {
         response.headers().set("Tus-Resumable", VERSION);
         return response;
@@ -180,8 +185,14 @@ public final class TusApi {
     /** The tus Java client (like other HttpURLConnection users) sends PATCH and DELETE as overridden POSTs. */
     private static HttpMethod effectiveMethod(HttpRequest request) {
         String override = request.headers().get("X-HTTP-Method-Override");
-        return HttpMethod.POST.equals(request.method()) && override != null
-                ? HttpMethod.valueOf(override.trim().toUpperCase(java.util.Locale.ROOT)) : request.method();
+        if (!HttpMethod.POST.equals(request.method()) || override == null) {
+            return request.method();
+        }
+        try {
+            return HttpMethod.valueOf(override.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException notAToken) {
+            throw HttpProblem.badRequest("X-HTTP-Method-Override must name one method, e.g. PATCH");
+        }
     }
 
     private static long headerNumber(HttpHeaders headers, String name) {

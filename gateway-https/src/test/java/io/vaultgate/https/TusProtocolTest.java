@@ -1,0 +1,82 @@
+package io.vaultgate.https;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.https.testing.MemoryStore;
+import io.vaultgate.https.testing.TokenAuthenticator;
+import io.vaultgate.https.tus.TusUploadId;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** tus 1.0.0 details on the wire: "The Tus-Resumable header MUST be included in every request and response". */
+class TusProtocolTest {
+
+    private final MemoryStore store = new MemoryStore();
+    private final Wire wire = new Wire(new TokenAuthenticator(), store, 1_000_000);
+    private final String upload = "/v1/uploads/" + new TusUploadId(10, PathPolicy.parse("/inbox/t.bin")).encode();
+
+    @Test
+    void offsetMismatch_is409_withTusResumable() {
+        FullHttpRequest patch = tus(HttpMethod.PATCH, upload, "abc");
+        patch.headers().set("Upload-Offset", "3").set(HttpHeaderNames.CONTENT_TYPE, "application/offset+octet-stream");
+
+        FullHttpResponse response = wire.send(patch).get(0);
+
+        assertThat(response.status().code()).isEqualTo(409);
+        assertThat(response.headers().get("Tus-Resumable")).isEqualTo("1.0.0");
+    }
+
+    @Test
+    void bodyLongerThanTheUpload_is413_withTusResumable() {
+        FullHttpRequest patch = tus(HttpMethod.PATCH, upload, "0123456789abc");
+        patch.headers().set("Upload-Offset", "0").set(HttpHeaderNames.CONTENT_TYPE, "application/offset+octet-stream");
+
+        FullHttpResponse response = wire.send(patch).get(0);
+
+        assertThat(response.status().code()).isEqualTo(413);
+        assertThat(response.headers().get("Tus-Resumable")).isEqualTo("1.0.0");
+    }
+
+    @Test
+    void unknownUploadAndMissingCredentials_haveTusResumable_too() {
+        FullHttpResponse unknown = wire.send(tus(HttpMethod.HEAD, "/v1/uploads/bm9wZQ", null)).get(0);
+        FullHttpRequest anonymous = tus(HttpMethod.HEAD, upload, null);
+        anonymous.headers().remove(HttpHeaderNames.AUTHORIZATION);
+        FullHttpResponse unauthorized = wire.send(anonymous).get(0);
+
+        assertThat(unknown.status().code()).isEqualTo(404);
+        assertThat(unknown.headers().get("Tus-Resumable")).isEqualTo("1.0.0");
+        assertThat(unauthorized.status().code()).isEqualTo(401);
+        assertThat(unauthorized.headers().get("Tus-Resumable")).isEqualTo("1.0.0");
+    }
+
+    @Test
+    void malformedMethodOverride_is400_notAnInternalError() {
+        FullHttpRequest post = tus(HttpMethod.POST, upload, null);
+        post.headers().set("X-HTTP-Method-Override", "PATCH NOW");
+
+        FullHttpResponse response = wire.send(post).get(0);
+
+        assertThat(response.status().code()).isEqualTo(400);
+        assertThat(Wire.body(response)).contains("urn:vaultgate:problem:bad-request").contains("X-HTTP-Method-Override");
+        assertThat(response.headers().get("Tus-Resumable")).isEqualTo("1.0.0");
+    }
+
+    private static FullHttpRequest tus(HttpMethod method, String uri, String body) {
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
+                body == null ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + TokenAuthenticator.TOKEN)
+                .set("Tus-Resumable", "1.0.0");
+        HttpUtil.setContentLength(request, request.content().readableBytes());
+        return request;
+    }
+}
