@@ -205,6 +205,24 @@ class ApiPipelineTest {
     }
 
     @Test
+    void ifNoneMatch_withAListOrAWeakTag_is304_whenAnyTagMatches() {
+        byte[] data = "0123456789".getBytes(StandardCharsets.UTF_8);
+        store.files.put(PathPolicy.parse("/inbox/f"), data);
+        String etag = "\"" + MemoryStore.sha256Hex(data) + "\"";
+
+        assertThat(conditionalGet("\"other\", " + etag).status().code()).isEqualTo(304);
+        assertThat(conditionalGet("\"other\",W/" + etag).status().code()).isEqualTo(304);
+        assertThat(conditionalGet("W/" + etag).status().code()).isEqualTo(304);
+        assertThat(conditionalGet("\"other\", W/\"else\"").status().code()).isEqualTo(200);
+    }
+
+    private FullHttpResponse conditionalGet(String ifNoneMatch) {
+        HttpRequest get = request(HttpMethod.GET, "/v1/files/inbox/f", TokenAuthenticator.TOKEN);
+        get.headers().set(HttpHeaderNames.IF_NONE_MATCH, ifNoneMatch);
+        return wire.send(get).get(0);
+    }
+
+    @Test
     void unsatisfiableRange_is416_withTheSize() {
         store.files.put(PathPolicy.parse("/inbox/f"), new byte[10]);
         HttpRequest get = request(HttpMethod.GET, "/v1/files/inbox/f", TokenAuthenticator.TOKEN);

@@ -70,7 +70,7 @@ public final class Downloads {
                 .set(HttpHeaderNames.LAST_MODIFIED, DateFormatter.format(Date.from(entry.modified())))
                 .set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES);
         HttpHeaders asked = request.headers();
-        if (etag.equals(asked.get(HttpHeaderNames.IF_NONE_MATCH)) || "*".equals(asked.get(HttpHeaderNames.IF_NONE_MATCH))) {
+        if (noneMatchFails(asked.get(HttpHeaderNames.IF_NONE_MATCH), etag)) {
             closeQuietly(content, null);
             reply.send(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED,
                     Unpooled.EMPTY_BUFFER, headers, new DefaultHttpHeaders()));
@@ -95,6 +95,29 @@ public final class Downloads {
         }
         DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, headers);
         reply.stream(head, new HttpChunkedInput(new FileContentInput(content, first, length)));
+    }
+
+    /**
+     * Whether {@code If-None-Match} names the current representation (RFC 9110 13.1.2): {@code *}, or any tag of
+     * its comma-separated list equal to {@code etag} by weak comparison ({@code W/"x"} matches {@code "x"}).
+     */
+    static boolean noneMatchFails(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        if (ifNoneMatch.trim().equals("*")) {
+            return true;
+        }
+        for (String tag : ifNoneMatch.split(",")) {
+            String opaque = tag.trim();
+            if (opaque.startsWith("W/")) {
+                opaque = opaque.substring(2);
+            }
+            if (opaque.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void closeQuietly(FileContent content, RuntimeException primary) {
