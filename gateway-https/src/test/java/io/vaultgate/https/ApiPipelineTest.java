@@ -47,6 +47,19 @@ class ApiPipelineTest {
     }
 
     @Test
+    void putOfANameWithSpaceAndNonAscii_answersAPercentEncodedLocation() {
+        HttpRequest head = put("/v1/files/inbox/a%20b%C3%A9%E6%96%87.txt");
+        HttpUtil.setContentLength(head, 2);
+
+        FullHttpResponse response = wire.send(head, new DefaultLastHttpContent(Unpooled.copiedBuffer("ok",
+                StandardCharsets.UTF_8))).get(0);
+
+        assertThat(response.status().code()).isEqualTo(201);
+        assertThat(response.headers().get(HttpHeaderNames.LOCATION)).isEqualTo("/v1/files/inbox/a%20b%C3%A9%E6%96%87.txt");
+        assertThat(store.files).containsOnlyKeys(PathPolicy.parse("/inbox/a b\u00e9\u6587.txt"));
+    }
+
+    @Test
     void connectionLostMidBody_abortsThePlainPut() {
         HttpRequest head = put("/v1/files/inbox/a.csv");
         HttpUtil.setContentLength(head, 100);

@@ -17,6 +17,7 @@ import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Reply;
+import io.vaultgate.https.http.RequestPaths;
 
 /**
  * {@code PUT /v1/files/{path}}: the body streams through {@link Upload#write} chunk by chunk and is never
@@ -30,15 +31,17 @@ public final class UploadExchange implements Exchange {
 
     private final Reply reply;
     private final Upload upload;
+    private final VirtualPath path;
     private final long declaredLength;
     private final AnnouncedDigests digests;
     private final BodyWriter writer;
     private final SignedReceipts receipts;
     private boolean finished;
 
-    private UploadExchange(Reply reply, Upload upload, long declaredLength, AnnouncedDigests digests, long maxBytes,
-                           SignedReceipts receipts) {
+    private UploadExchange(Reply reply, Upload upload, VirtualPath path, long declaredLength, AnnouncedDigests digests,
+                           long maxBytes, SignedReceipts receipts) {
         this.reply = reply;
+        this.path = path;
         this.receipts = receipts;
         this.upload = upload;
         this.declaredLength = declaredLength;
@@ -55,7 +58,7 @@ public final class UploadExchange implements Exchange {
         }
         AnnouncedDigests digests = AnnouncedDigests.of(request.headers());
         Upload upload = ingest.open(principal, path, UploadMode.CREATE, declared);
-        return new UploadExchange(reply, upload, declared, digests, maxBytes, receipts);
+        return new UploadExchange(reply, upload, path, declared, digests, maxBytes, receipts);
     }
 
     private static long declaredLength(HttpRequest request) {
@@ -84,7 +87,8 @@ public final class UploadExchange implements Exchange {
         finished = true;
         upload.close();
         HttpHeaders headers = new DefaultHttpHeaders()
-                .set(HttpHeaderNames.LOCATION, FilesApi.PREFIX + receipt.path())
+                // the caller's own path (an operator's result is stored under the tenant's /outbox), URL-encoded
+                .set(HttpHeaderNames.LOCATION, FilesApi.PREFIX + RequestPaths.percentEncode(path))
                 .set(HttpHeaderNames.ETAG, Downloads.etag(receipt.sha256()));
         reply.json(HttpResponseStatus.CREATED, ReceiptJson.of(receipt, receipts.signedText(receipt)), headers);
     }

@@ -68,6 +68,24 @@ public final class RequestPaths {
         }
     }
 
+    /**
+     * The inverse of {@link #percentDecode} for a path to put in a header such as {@code Location}: UTF-8, and every
+     * byte outside RFC 3986's {@code pchar} set and {@code /} percent-encoded ({@code a b.csv} is {@code a%20b.csv}).
+     */
+    public static String percentEncode(VirtualPath path) {
+        StringBuilder encoded = new StringBuilder();
+        for (byte b : path.toString().getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~!$&'()*+,;=:@/".indexOf(c) >= 0)) {
+                encoded.append((char) c);
+            } else {
+                encoded.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            }
+        }
+        return encoded.toString();
+    }
+
     private static GatewayException invalid(String rule) {
         return new GatewayException(GatewayException.Reason.INVALID_PATH, "invalid path: " + rule);
     }

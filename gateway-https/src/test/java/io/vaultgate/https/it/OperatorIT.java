@@ -63,7 +63,11 @@ class OperatorIT {
         String files = "/v1/files/" + gateway.principal().tenant().value() + "/" + batch + "/";
         assertThat(send(operatorToken, "GET", files, null).body()).contains("\"name\":\"a.csv\"").contains("\"name\":\"b.csv\"");
         assertThat(send(operatorToken, "GET", files + "b.csv", null).body()).isEqualTo("3,4");
-        assertThat(send(operatorToken, "PUT", files + "results/sum.csv", "10").statusCode()).isEqualTo(201);
+        HttpResponse<String> result = send(operatorToken, "PUT", files + "results/sum.csv", "10");
+        assertThat(result.statusCode()).isEqualTo(201);
+        // the Location is where the operator finds its result, not the tenant's /outbox path behind it
+        assertThat(result.headers().firstValue("location")).contains(files + "results/sum.csv");
+        assertThat(send(operatorToken, "GET", files + "results/sum.csv", null).body()).isEqualTo("10");
 
         HttpResponse<String> completed = send(operatorToken, "POST", "/v1/batches/" + batch + "/complete", null);
         assertThat(completed.body()).contains("\"state\":\"COMPLETED\"");
