@@ -278,6 +278,24 @@ class ApiPipelineTest {
     }
 
     @Test
+    void multipartForm_withTwoFilesOfTheSameName_is400_andStoresNeither() {
+        String body = "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"d.csv\"\r\n\r\nfirst\r\n"
+                + "--B\r\nContent-Disposition: form-data; name=\"g\"; filename=\"C:\\x\\d.csv\"\r\n\r\nsecond\r\n--B--\r\n";
+        HttpRequest post = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/files/inbox/",
+                Unpooled.copiedBuffer(body, StandardCharsets.ISO_8859_1));
+        post.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + TokenAuthenticator.TOKEN)
+                .set(HttpHeaderNames.CONTENT_TYPE, "multipart/form-data; boundary=B");
+        HttpUtil.setContentLength(post, body.length());
+
+        FullHttpResponse response = wire.send(post).get(0);
+
+        assertThat(response.status().code()).isEqualTo(400);
+        assertThat(Wire.body(response)).contains("/inbox/d.csv");
+        assertThat(store.uploads).allSatisfy(u -> assertThat(u.ending).isEqualTo("aborted"));
+        assertThat(store.files).isEmpty();
+    }
+
+    @Test
     void multipartForm_cutShort_abortsEveryFile() {
         String body = "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"one.csv\"\r\n\r\n1,2\r\n"
                 + "--B\r\nContent-Disposition: form-data; name=\"g\"; filename=\"two.bin\"\r\n\r\nxx";

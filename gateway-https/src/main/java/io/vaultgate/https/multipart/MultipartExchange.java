@@ -22,8 +22,10 @@ import io.vaultgate.https.http.Json;
 import io.vaultgate.https.http.Reply;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code POST /v1/files/{dir}/} with a {@code multipart/form-data} body, as a browser form sends it: each
@@ -43,6 +45,7 @@ public final class MultipartExchange implements Exchange, MultipartParser.Listen
     private final MultipartParser parser;
     private final SignedReceipts receipts;
     private final List<Upload> uploads = new ArrayList<>();
+    private final Set<VirtualPath> targets = new HashSet<>();
     private BodyWriter current;
     private long total;
     private boolean finished;
@@ -90,7 +93,12 @@ public final class MultipartExchange implements Exchange, MultipartParser.Listen
         if (uploads.size() == MAX_FILES) {
             throw HttpProblem.badRequest("at most " + MAX_FILES + " files per form upload");
         }
-        Upload upload = ingest.open(principal, target(filename), UploadMode.CREATE);
+        VirtualPath target = target(filename);
+        if (!targets.add(target)) {
+            // the second would silently replace the first, whose receipt the answer would still list
+            throw HttpProblem.badRequest("the form has two files named " + target + "; each file name may appear once");
+        }
+        Upload upload = ingest.open(principal, target, UploadMode.CREATE);
         uploads.add(upload);
         current = new BodyWriter(upload, 0, maxBytes, bytes -> { });
     }
