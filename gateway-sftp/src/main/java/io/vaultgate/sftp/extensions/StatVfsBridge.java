@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.FileSystem;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.apache.sshd.common.file.FileSystemAware;
 import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.common.io.IoInputStream;
@@ -26,7 +27,9 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
  * wrapped, its requests pass through {@link StatVfsRequests} and its replies through {@link StatVfsReplies}. Both
  * extensions thus come from one place, the path's {@link java.nio.file.FileStore}. Everything else is handed to
  * the subsystem as MINA would. The same path also completes MINA's {@code space-available} answer, whose
- * user fields MINA leaves at 0: the tenant quota is the user's limit, so they repeat the device fields.
+ * user fields MINA leaves at 0: the tenant quota is the user's limit, so they repeat the device fields. The
+ * wrapped output also hands replies to the channel in pieces of one client packet ({@link PacketSizedReplies}),
+ * which spares MINA's whole-reply copy of every READ answer.
  */
 public final class StatVfsBridge implements SubsystemFactory {
 
@@ -53,7 +56,7 @@ public final class StatVfsBridge implements SubsystemFactory {
         }
         Map<Integer, Asked> asked = new ConcurrentHashMap<>();
         channel.setDataReceiver(new StatVfsRequests(receiver, asked));
-        return new Bridged(subsystem, asked);
+        return new Bridged(subsystem, asked, () -> channel.getRemoteWindow().getPacketSize());
     }
 
     /** The subsystem as the channel sees it: everything delegated, the output decorated. */
@@ -61,15 +64,18 @@ public final class StatVfsBridge implements SubsystemFactory {
 
         private final AsyncCommand subsystem;
         private final Map<Integer, Asked> asked;
+        private final LongSupplier clientPacketSize;
 
-        Bridged(AsyncCommand subsystem, Map<Integer, Asked> asked) {
+        Bridged(AsyncCommand subsystem, Map<Integer, Asked> asked, LongSupplier clientPacketSize) {
             this.subsystem = subsystem;
             this.asked = asked;
+            this.clientPacketSize = clientPacketSize;
         }
 
+        /** Replies pass the statvfs completion, then go to the channel one client packet at a time. */
         @Override
         public void setIoOutputStream(IoOutputStream out) {
-            subsystem.setIoOutputStream(new StatVfsReplies(out, asked));
+            subsystem.setIoOutputStream(new StatVfsReplies(new PacketSizedReplies(out, clientPacketSize), asked));
         }
 
         @Override
