@@ -22,10 +22,16 @@ final class SiteClients implements AutoCloseable {
     private final Map<String, Entry> clients = new ConcurrentHashMap<>();
     private final SecureRandom random;
     private final Duration connectTimeout;
+    private final SiteTlsProvider provider;
 
     SiteClients(SecureRandom random, Duration connectTimeout) {
+        this(random, connectTimeout, SiteTlsProvider.preferred());
+    }
+
+    SiteClients(SecureRandom random, Duration connectTimeout, SiteTlsProvider provider) {
         this.random = random;
         this.connectTimeout = connectTimeout;
+        this.provider = provider;
     }
 
     SiteConnections client(SiteForwarding site) throws IOException, GeneralSecurityException {
@@ -34,7 +40,8 @@ final class SiteClients implements AutoCloseable {
         if (entry != null && entry.site().equals(site) && entry.keyModified().equals(keyModified)) {
             return entry.connections();
         }
-        SiteConnections connections = new SiteConnections(site, SiteTls.context(site, random), connectTimeout);
+        SiteConnections connections = new SiteConnections(site, SiteTls.connector(site, random, provider),
+                connectTimeout);
         Entry previous = clients.put(site.siteId(), new Entry(site, keyModified, connections));
         if (previous != null) {
             previous.connections().close();

@@ -1,5 +1,7 @@
 package io.vaultgate.core.forward;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslContext;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -7,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -14,7 +17,9 @@ import java.util.HexFormat;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -22,46 +27,127 @@ import javax.net.ssl.SSLSocketFactory;
  * One mutual-TLS connection to a site, with the handshake done: a blocking socket the forwarder writes a
  * request to and reads the answer from, kept alive between requests by {@link SiteConnections}. Blocking
  * I/O on the worker's own thread is the whole point: the body goes from the decrypting reader into the TLS
- * socket in 64 KiB writes with no hand-off between threads.
+ * socket in 64 KiB writes with no hand-off between threads. The TLS is BoringSSL's ({@link EngineStreams})
+ * or the JDK's ({@code SSLSocket}), see {@link SiteTlsProvider}.
  */
 final class SiteConnection implements Closeable {
 
+    /** The TLS layer over {@code plain}: an {@code SSLSocket} or {@link EngineStreams}. */
+    private interface Tls extends Closeable {
+        boolean isClosed();
+
+        void readTimeout(int millis) throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
     private final Socket plain;
-    private final SSLSocket socket;
+    private final Tls tls;
     private final InputStream in;
     private final OutputStream out;
     private final String siteCertificateSha256;
     private volatile boolean timedOut;
 
-    private SiteConnection(Socket plain, SSLSocket socket) throws IOException {
+    private SiteConnection(Socket plain, Tls tls, SSLSession session, InputStream in, OutputStream out)
+            throws IOException {
         this.plain = plain;
-        this.socket = socket;
-        this.siteCertificateSha256 = fingerprint(socket);
-        this.in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-        this.out = socket.getOutputStream();
+        this.tls = tls;
+        this.siteCertificateSha256 = fingerprint(session);
+        this.in = new BufferedInputStream(in, 16 * 1024);
+        this.out = out;
     }
 
     /**
-     * Connects and completes the TLS handshake within {@code connectTimeout}; the site's certificate is
-     * checked against the pinned anchors and {@code host} by {@code parameters}.
+     * Connects and completes the TLS handshake with JSSE within {@code connectTimeout}; the site's certificate
+     * is checked against the pinned anchors and {@code host} by {@code parameters}.
      */
     static SiteConnection open(SSLSocketFactory factory, SSLParameters parameters, String host, int port,
                                Duration connectTimeout) throws IOException {
-        int timeout = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+        int timeout = timeoutMillis(connectTimeout);
         Socket plain = new Socket();
         try {
             plain.setTcpNoDelay(true);
             plain.connect(new InetSocketAddress(host, port), timeout);
-            SSLSocket tls = (SSLSocket) factory.createSocket(plain, host, port, true);
-            tls.setSSLParameters(parameters);
-            tls.setUseClientMode(true);
-            tls.setSoTimeout(timeout);
-            tls.startHandshake();
-            return new SiteConnection(plain, tls);
+            SSLSocket socket = (SSLSocket) factory.createSocket(plain, host, port, true);
+            socket.setSSLParameters(parameters);
+            socket.setUseClientMode(true);
+            socket.setSoTimeout(timeout);
+            socket.startHandshake();
+            Tls tls = new Tls() {
+                @Override
+                public boolean isClosed() {
+                    return socket.isClosed();
+                }
+
+                @Override
+                public void readTimeout(int millis) throws IOException {
+                    socket.setSoTimeout(millis);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    socket.close();
+                }
+            };
+            return new SiteConnection(plain, tls, socket.getSession(), socket.getInputStream(),
+                    socket.getOutputStream());
         } catch (IOException | RuntimeException e) {
             plain.close();
             throw e;
         }
+    }
+
+    /**
+     * Connects and completes the TLS handshake with an engine of {@code context} (BoringSSL) within
+     * {@code connectTimeout}; the context checks the site's certificate against the pinned anchors and
+     * {@code host}.
+     */
+    static SiteConnection open(SslContext context, String host, int port, Duration connectTimeout)
+            throws IOException {
+        int timeout = timeoutMillis(connectTimeout);
+        SocketChannel channel = SocketChannel.open();
+        EngineStreams streams = null;
+        try {
+            Socket plain = channel.socket();
+            plain.setTcpNoDelay(true);
+            plain.connect(new InetSocketAddress(host, port), timeout);
+            plain.setSoTimeout(timeout);
+            SSLEngine engine = context.newEngine(ByteBufAllocator.DEFAULT, host, port);
+            SSLParameters parameters = engine.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            engine.setSSLParameters(parameters);
+            streams = new EngineStreams(channel, engine);
+            streams.handshake();
+            EngineStreams layer = streams;
+            Tls tls = new Tls() {
+                @Override
+                public boolean isClosed() {
+                    return layer.isClosed();
+                }
+
+                @Override
+                public void readTimeout(int millis) throws IOException {
+                    plain.setSoTimeout(millis); // EngineStreams reads from this socket
+                }
+
+                @Override
+                public void close() {
+                    layer.close();
+                }
+            };
+            return new SiteConnection(plain, tls, engine.getSession(), layer.in(), layer.out());
+        } catch (IOException | RuntimeException e) {
+            if (streams != null) {
+                streams.close();
+            }
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static int timeoutMillis(Duration timeout) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     }
 
     /** Hex SHA-256 of the DER of the certificate the site presented in the handshake. */
@@ -69,10 +155,10 @@ final class SiteConnection implements Closeable {
         return siteCertificateSha256;
     }
 
-    private static String fingerprint(SSLSocket socket) throws IOException {
+    private static String fingerprint(SSLSession session) throws IOException {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(socket.getSession().getPeerCertificates()[0].getEncoded()));
+                    .digest(session.getPeerCertificates()[0].getEncoded()));
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot read the site's certificate: " + e.getMessage(), e);
         }
@@ -88,7 +174,7 @@ final class SiteConnection implements Closeable {
 
     /** How long a read may wait for the site. */
     void readTimeout(Duration timeout) throws IOException {
-        socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+        tls.readTimeout(timeoutMillis(timeout));
     }
 
     /**
@@ -112,12 +198,12 @@ final class SiteConnection implements Closeable {
     }
 
     boolean isClosed() {
-        return socket.isClosed() || plain.isClosed();
+        return tls.isClosed() || plain.isClosed();
     }
 
     void closeQuietly() {
         try {
-            socket.close();
+            tls.close();
         } catch (IOException ignored) {
             // closing anyway
         }

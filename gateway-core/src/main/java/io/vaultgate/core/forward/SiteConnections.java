@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The kept-alive connections to one site, built from its TLS context: a worker takes one (an idle one, or
@@ -25,18 +22,16 @@ final class SiteConnections implements AutoCloseable {
 
     private final String host;
     private final int port;
-    private final SSLSocketFactory factory;
-    private final SSLParameters parameters;
+    private final SiteTls.Connector connector;
     private final Duration connectTimeout;
     private final Deque<Idle> idle = new ArrayDeque<>();
     private boolean closed;
 
-    SiteConnections(SiteForwarding site, SSLContext context, Duration connectTimeout) {
+    SiteConnections(SiteForwarding site, SiteTls.Connector connector, Duration connectTimeout) {
         String rawHost = site.endpoint().getHost();
         this.host = rawHost.startsWith("[") ? rawHost.substring(1, rawHost.length() - 1) : rawHost;
         this.port = site.endpoint().getPort() < 0 ? 443 : site.endpoint().getPort();
-        this.factory = context.getSocketFactory();
-        this.parameters = SiteTls.parameters(context);
+        this.connector = connector;
         this.connectTimeout = connectTimeout;
     }
 
@@ -70,7 +65,7 @@ final class SiteConnections implements AutoCloseable {
 
     /** A new connection, handshake done. */
     SiteConnection open() throws IOException {
-        return SiteConnection.open(factory, parameters, host, port, connectTimeout);
+        return connector.open(host, port, connectTimeout);
     }
 
     /** Keeps a connection whose exchange completed cleanly for the next request, or closes it. */

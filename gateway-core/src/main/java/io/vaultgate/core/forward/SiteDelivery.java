@@ -26,6 +26,8 @@ import javax.net.ssl.SSLException;
  */
 final class SiteDelivery {
 
+    private static final java.util.regex.Pattern UNPRINTABLE = java.util.regex.Pattern.compile("[^\\x20-\\x7e]+");
+
     private final Duration baseTimeout;
     private final long minBytesPerSecond;
     private final Executor readers;
@@ -100,7 +102,7 @@ final class SiteDelivery {
             return new Failed(Kind.FILE, "reading file " + file.id() + " failed: " + e.getMessage(), false);
         } catch (SSLException e) {
             return new Failed(Kind.TLS, "TLS handshake with " + connections.host() + " failed: "
-                    + e.getMessage(), false);
+                    + reasons(e), false);
         } catch (SocketTimeoutException e) {
             return new Failed(Kind.NETWORK, "timed out: " + e.getMessage(), false);
         } catch (ConnectException e) {
@@ -113,7 +115,7 @@ final class SiteDelivery {
     }
 
     private static DeliveryOutcome judge(SiteForwarding site, String expected, Http1Put.Answer answer) {
-        String excerpt = answer.excerpt().replaceAll("[^\\x20-\\x7e]+", " ").trim();
+        String excerpt = UNPRINTABLE.matcher(answer.excerpt()).replaceAll(" ").trim();
         if (answer.status() / 100 != 2) {
             return new Failed(Kind.STATUS, "the site answered " + answer.status()
                     + (excerpt.isEmpty() ? "" : ": " + excerpt), false);
@@ -140,6 +142,21 @@ final class SiteDelivery {
             }
         }
         return false;
+    }
+
+    /**
+     * The messages of {@code e} and its causes, each once: BoringSSL's exception says only that the handshake
+     * failed, its cause why (e.g. {@code Certificate has been revoked}).
+     */
+    private static String reasons(Throwable e) {
+        java.util.LinkedHashSet<String> messages = new java.util.LinkedHashSet<>();
+        for (Throwable cause = e; cause != null && messages.size() < 8; cause = cause.getCause()) {
+            String message = cause.getMessage();
+            if (message != null && messages.stream().noneMatch(known -> known.contains(message))) {
+                messages.add(message);
+            }
+        }
+        return String.join("; ", messages);
     }
 
     private static String describe(Throwable e) {

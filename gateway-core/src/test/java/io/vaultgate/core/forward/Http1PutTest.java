@@ -32,13 +32,14 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link Http1Put} on the wire, against a raw mutual-TLS server socket that sees TLS records as they come:
  * the request head travels with the start of the body, and the caller's work between request and answer
- * runs once, before the answer is read.
+ * runs once, before the answer is read; with BoringSSL and with the JDK's TLS.
  */
 class Http1PutTest {
 
@@ -69,23 +70,33 @@ class Http1PutTest {
         server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 1,
                 InetAddress.getLoopbackAddress());
         server.setNeedClientAuth(true);
+    }
+
+    /** The client's connections to the raw server, with {@code provider}'s TLS. */
+    private SiteConnections connect(SiteTlsProvider provider) throws Exception {
         SiteForwarding site = new SiteForwarding(ForwardFixture.SITE, URI.create("https://127.0.0.1:"
                 + server.getLocalPort()), List.of(fixture.siteCa.certificate()), fixture.clientCertificate.chain(),
                 fixture.clientKey, Optional.empty(), 1, true);
-        connections = new SiteConnections(site, SiteTls.context(site, fixture.random), Duration.ofSeconds(5));
+        connections = new SiteConnections(site, SiteTls.connector(site, fixture.random, provider),
+                Duration.ofSeconds(5));
+        return connections;
     }
 
     @AfterEach
     void stop() throws IOException {
-        connections.close();
+        if (connections != null) {
+            connections.close();
+        }
         server.close();
         threads.shutdownNow();
         timer.shutdownNow();
         fixture.close();
     }
 
-    @Test
-    void requestHead_travelsInTheSameTlsRecordAsTheStartOfTheBody() throws Exception {
+    @ParameterizedTest
+    @EnumSource(SiteTlsProvider.class)
+    void requestHead_travelsInTheSameTlsRecordAsTheStartOfTheBody(SiteTlsProvider provider) throws Exception {
+        SiteConnections connections = connect(provider);
         byte[] body = fixture.randomBytes(200 * 1024 + 3);
         CompletableFuture<byte[]> firstRead = new CompletableFuture<>();
         CompletableFuture<byte[]> request = serveOnce(body.length, firstRead, new CountDownLatch(0));
@@ -108,8 +119,10 @@ class Http1PutTest {
         assertThat(Arrays.copyOfRange(sent, sent.length - body.length, sent.length)).isEqualTo(body);
     }
 
-    @Test
-    void emptyBody_sendsTheHeadAlone() throws Exception {
+    @ParameterizedTest
+    @EnumSource(SiteTlsProvider.class)
+    void emptyBody_sendsTheHeadAlone(SiteTlsProvider provider) throws Exception {
+        SiteConnections connections = connect(provider);
         CompletableFuture<byte[]> request = serveOnce(0, new CompletableFuture<>(), new CountDownLatch(0));
 
         Http1Put.Answer answer = new Http1Put(timer).send(connections, "/files/f_0", head(), prepared(new byte[0]),
@@ -120,8 +133,10 @@ class Http1PutTest {
                 .contains("Content-Length: 0\r\n").endsWith("\r\n\r\n");
     }
 
-    @Test
-    void workWhileAwaiting_runsOnceAfterTheRequest_beforeTheAnswerIsRead() throws Exception {
+    @ParameterizedTest
+    @EnumSource(SiteTlsProvider.class)
+    void workWhileAwaiting_runsOnceAfterTheRequest_beforeTheAnswerIsRead(SiteTlsProvider provider) throws Exception {
+        SiteConnections connections = connect(provider);
         byte[] body = fixture.randomBytes(70_000);
         CountDownLatch workDone = new CountDownLatch(1);
         CompletableFuture<byte[]> request = serveOnce(body.length, new CompletableFuture<>(), workDone);
@@ -136,6 +151,26 @@ class Http1PutTest {
         assertThat(answer.status()).isEqualTo(201);
         assertThat(runs).hasValue(1);
         byte[] sent = request.get(10, TimeUnit.SECONDS);
+        assertThat(Arrays.copyOfRange(sent, sent.length - body.length, sent.length)).isEqualTo(body);
+    }
+
+    @ParameterizedTest
+    @EnumSource(SiteTlsProvider.class)
+    void keptAliveConnectionTheSiteClosed_isReplaced_andTheRequestSentAgain(SiteTlsProvider provider)
+            throws Exception {
+        SiteConnections connections = connect(provider);
+        byte[] body = fixture.randomBytes(100_000);
+        CompletableFuture<byte[]> first = serveOnce(body.length, new CompletableFuture<>(), new CountDownLatch(0));
+        assertThat(new Http1Put(timer).send(connections, "/files/f_1", head(), prepared(body), deadline()).status())
+                .isEqualTo(201);
+        first.get(10, TimeUnit.SECONDS); // the server closed that connection after its answer
+
+        CompletableFuture<byte[]> second = serveOnce(body.length, new CompletableFuture<>(), new CountDownLatch(0));
+        Http1Put.Answer answer = new Http1Put(timer).send(connections, "/files/f_1", head(), prepared(body),
+                deadline());
+
+        assertThat(answer.status()).isEqualTo(201);
+        byte[] sent = second.get(10, TimeUnit.SECONDS);
         assertThat(Arrays.copyOfRange(sent, sent.length - body.length, sent.length)).isEqualTo(body);
     }
 

@@ -48,6 +48,12 @@ final class SiteStub implements AutoCloseable {
     private volatile long delayMillis;
 
     SiteStub(IssuedCertificate server, X509Certificate clientCa) throws Exception {
+        this(server, clientCa, UnaryOperator.identity());
+    }
+
+    /** {@code policy} may narrow the server's protocols or suites (the client certificate stays required). */
+    SiteStub(IssuedCertificate server, X509Certificate clientCa, UnaryOperator<javax.net.ssl.SSLParameters> policy)
+            throws Exception {
         KeyStore identity = KeyStore.getInstance("PKCS12");
         identity.load(null, null);
         identity.setKeyEntry("server", server.privateKey(), new char[0], server.chain().toArray(Certificate[]::new));
@@ -65,6 +71,7 @@ final class SiteStub implements AutoCloseable {
             @Override
             public void configure(HttpsParameters parameters) {
                 javax.net.ssl.SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
+                ssl = policy.apply(ssl);
                 ssl.setNeedClientAuth(true);
                 parameters.setSSLParameters(ssl);
             }
