@@ -25,8 +25,9 @@ public final class BatchCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
+            TenantId id = existingTenant(core, tenant);
             out.printf("%-20s %-10s %-12s %6s %12s %s%n", "ID", "STATE", "SITE", "FILES", "BYTES", "CLAIMED BY");
-            for (Batch batch : core.batches().byTenant(TenantId.of(tenant))) {
+            for (Batch batch : core.batches().byTenant(id)) {
                 out.printf("%-20s %-10s %-12s %6d %12d %s%n", batch.id(), batch.state(), batch.siteId(),
                         batch.fileCount(), batch.totalBytes(), batch.claimedBy().orElse("-"));
             }

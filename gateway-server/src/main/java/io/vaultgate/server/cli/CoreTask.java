@@ -1,6 +1,7 @@
 package io.vaultgate.server.cli;
 
 import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.server.CoreResources;
 import io.vaultgate.server.config.VaultgateConfig;
 import java.io.PrintWriter;
@@ -38,4 +39,13 @@ abstract class CoreTask implements Callable<Integer> {
     }
 
     abstract int run(GatewayCore core, PrintWriter out);
+
+    /** The tenant {@code id} names, refused before anything is printed if it does not exist. */
+    static TenantId existingTenant(GatewayCore core, String id) {
+        TenantId tenant = TenantId.of(id);
+        if (core.administration().tenant(tenant).isEmpty()) {
+            throw new IllegalArgumentException("no tenant " + id + "; see `vaultgate tenant list`");
+        }
+        return tenant;
+    }
 }

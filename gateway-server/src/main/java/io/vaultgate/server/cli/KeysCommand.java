@@ -63,9 +63,10 @@ public final class KeysCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
+            TenantId id = existingTenant(core, tenant);
             int rewrapped;
             try (Progress progress = Progress.onTerminal("re-wrap " + tenant, spec.commandLine().getErr())) {
-                rewrapped = core.keyRotation().rewrap(TenantId.of(tenant), progress);
+                rewrapped = core.keyRotation().rewrap(id, progress);
             }
             out.println("Re-wrapped " + rewrapped + " key slots of " + tenant);
             return 0;

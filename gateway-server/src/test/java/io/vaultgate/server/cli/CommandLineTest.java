@@ -103,6 +103,25 @@ class CommandLineTest {
     }
 
     @Test
+    void batchListAndKeysRewrap_ofAnUnknownTenant_fail_insteadOfReportingNothingToDo() {
+        CliHarness cli = new CliHarness(home);
+        cli.run("init");
+
+        CliHarness.Result batches = cli.run("batch", "list", "--tenant", "nosuch");
+        CliHarness.Result rewrap = cli.run("keys", "rewrap", "--tenant", "nosuch");
+        CliHarness.Result badId = cli.run("batch", "list", "--tenant", "Bad!");
+
+        assertThat(batches.exitCode()).isEqualTo(1);
+        assertThat(batches.out()).isEmpty();
+        assertThat(batches.err()).contains("no tenant nosuch", "vaultgate tenant list");
+        assertThat(rewrap.exitCode()).isEqualTo(1);
+        assertThat(rewrap.out()).isEmpty();
+        assertThat(rewrap.err()).contains("no tenant nosuch");
+        assertThat(badId.exitCode()).isEqualTo(1);
+        assertThat(badId.out()).isEmpty();
+    }
+
+    @Test
     void adminCommandsOnAnEmptyHome_sayToInitFirst() {
         CliHarness.Result result = new CliHarness(home).run("tenant", "list");
         assertThat(result.exitCode()).isEqualTo(2);
