@@ -39,8 +39,11 @@ public final class AdminApi {
 
     public static final String PREFIX = "/v1/admin";
 
-    /** One answer: a status and a JSON object. */
-    private record Result(HttpResponseStatus status, byte[] json) {
+    /** One answer: a status and a JSON object; {@code secret} if it carries a credential (never cached). */
+    private record Result(HttpResponseStatus status, byte[] json, boolean secret) {
+        Result(HttpResponseStatus status, byte[] json) {
+            this(status, json, false);
+        }
     }
 
     @FunctionalInterface
@@ -113,7 +116,8 @@ public final class AdminApi {
     }
 
     private static void send(Reply reply, Result result) {
-        reply.json(result.status(), result.json());
+        reply.json(result.status(), result.json(), result.secret()
+                ? new DefaultHttpHeaders().set(HttpHeaderNames.CACHE_CONTROL, "no-store") : null);
     }
 
     private static Result listTenants(AdminServices admin, Map<String, String> params, JsonBody body) {
@@ -299,7 +303,7 @@ public final class AdminApi {
 
     /** A new API token, shown in this response only; the gateway keeps its hash. */
     private static Result token(String token) {
-        return new Result(HttpResponseStatus.CREATED, Json.object(json -> json.writeStringField("token", token)));
+        return new Result(HttpResponseStatus.CREATED, Json.object(json -> json.writeStringField("token", token)), true);
     }
 
     private static Result ok(byte[] json) {

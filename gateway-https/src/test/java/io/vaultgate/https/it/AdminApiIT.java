@@ -70,6 +70,8 @@ class AdminApiIT {
                 .contains("\"username\":\"gina\"");
 
         HttpResponse<String> issued = send(adminToken, "POST", "/v1/admin/accounts/gina/tokens", "{\"label\":\"ci\"}");
+        // a new secret in the body: no cache or proxy may keep it (as for POST /v1/auth/token)
+        assertThat(issued.headers().firstValue("cache-control")).contains("no-store");
         assertThat(issued.statusCode()).isEqualTo(201);
         String ginaToken = field(issued.body(), "token");
         assertThat(send(ginaToken, "PUT", "/v1/files/inbox/hello.txt", "hello").statusCode()).isEqualTo(201);
