@@ -231,6 +231,9 @@ public final class VaultgateApplication implements AutoCloseable {
                     .withMeters(HttpsConnections.registeredIn(core.metrics().registry())));
         } catch (IOException e) {
             throw bindFailure("https.port", config.https().bind(), config.https().port(), e);
+        } catch (java.nio.channels.UnresolvedAddressException e) { // Netty's bind: no message of its own
+            throw bindFailure("https.port", config.https().bind(), config.https().port(),
+                    new java.net.UnknownHostException(config.https().bind() + ": the name does not resolve"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StartupException("https.port", "interrupted while binding", "start again");

@@ -54,6 +54,15 @@ class StartupErrorsTest {
         }
     }
 
+    @Test
+    void httpsBindAddressThatDoesNotResolve_namesTheKeyAndTheAddress() {
+        CliHarness.Result result = run("run", "--set", "sftp.bind=127.0.0.1", "--set", "sftp.port=0",
+                "--set", "https.bind=no-such-host.invalid", "--set", "https.port=0", "--set", "ops.port=0");
+
+        assertFailsWithOneLine(result, "https.port no-such-host.invalid:0: cannot listen: no-such-host.invalid");
+        assertThat(result.err()).doesNotContain("null");
+    }
+
     private CliHarness.Result run(String... args) {
         return Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () -> new CliHarness(home).run(args));
     }
