@@ -47,4 +47,31 @@ class SmugglingTest {
         wire.server.runPendingTasks();
         assertThat(wire.server.isOpen()).as(framing).isFalse();
     }
+
+    /**
+     * RFC 9112 9.6: after a response that closes the connection, no further request on it is processed. A
+     * pipelining client takes such a request as unanswered and may send it again on a new connection.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "DELETE /v1/files/inbox/a HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n",
+        "GET /v1/files/inbox/a HTTP/1.1\r\nHost: a\r\nConnection: close\r\n",
+        "GET /v1/files/inbox/a HTTP/1.0\r\nHost: a\r\n",
+    })
+    void requestPipelinedBehindAClosingResponse_isNotProcessed(String first) {
+        MemoryStore store = new MemoryStore();
+        store.files.put(io.vaultgate.core.path.PathPolicy.parse("/inbox/a"), new byte[] {'a'});
+        store.files.put(io.vaultgate.core.path.PathPolicy.parse("/inbox/b"), new byte[] {'b'});
+        Wire wire = new Wire(new TokenAuthenticator(), store, 1_000_000);
+        String body = first.contains("Content-Length: 3") ? "abc" : "";
+
+        List<FullHttpResponse> responses = wire.sendRaw(first + "Authorization: Bearer " + TokenAuthenticator.TOKEN
+                + "\r\n\r\n" + body + "DELETE /v1/files/inbox/b HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer "
+                + TokenAuthenticator.TOKEN + "\r\n\r\n");
+
+        assertThat(responses).as(first).hasSize(1);
+        assertThat(store.files).as(first).containsKey(io.vaultgate.core.path.PathPolicy.parse("/inbox/b"));
+        wire.server.runPendingTasks();
+        assertThat(wire.server.isOpen()).as(first).isFalse();
+    }
 }

@@ -60,6 +60,11 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
+            if (msg instanceof HttpRequest && reply != null && reply.closing()) {
+                // RFC 9112 9.6: a request pipelined behind a response that closes the connection is not
+                // processed (its client sends it again elsewhere); its body, if any, is ignored as exchange is null
+                return;
+            }
             if (msg instanceof HttpRequest request) {
                 onRequest(ctx, request);
             }

@@ -39,6 +39,7 @@ public final class Reply {
     private final HttpHeaders everyResponse = new DefaultHttpHeaders();
     private boolean bodyPending;
     private boolean sent;
+    private boolean closing;
     private ChannelFuture streamed;
 
     public Reply(ChannelHandlerContext ctx, HttpRequest request) {
@@ -71,6 +72,11 @@ public final class Reply {
 
     public boolean sent() {
         return sent;
+    }
+
+    /** Whether the response that went out closes the connection: nothing after it may be handled. */
+    boolean closing() {
+        return closing;
     }
 
     /** Called when the last body chunk was read. */
@@ -160,6 +166,7 @@ public final class Reply {
         sent = true;
         response.headers().add(everyResponse);
         boolean close = !keepAlive || bodyPending;
+        closing = close;
         ACCESS.info("{} \"{}\" {}{}", ClientAddress.of(ctx.channel()), requestLine, response.status().code(),
                 close ? " close" : "");
         HttpUtil.setKeepAlive(response, !close);
