@@ -87,6 +87,23 @@ class ApiPipelineTest {
     }
 
     @Test
+    void everySha256MemberOfADigestField_isChecked_notOnlyTheFirst() throws Exception {
+        String right = Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                .digest("hello".getBytes(StandardCharsets.UTF_8)));
+        String wrong = Base64.getEncoder().encodeToString(new byte[32]);
+        HttpRequest head = put("/v1/files/inbox/a.csv");
+        HttpUtil.setContentLength(head, 5);
+        head.headers().set("Content-Digest", "sha-256=:" + right + ":, sha-256=:" + wrong + ":");
+
+        List<FullHttpResponse> responses = wire.send(head, new DefaultLastHttpContent(Unpooled.copiedBuffer("hello",
+                StandardCharsets.UTF_8)));
+
+        assertThat(responses.get(0).status().code()).isEqualTo(400);
+        assertThat(Wire.body(responses.get(0))).contains("urn:vaultgate:problem:integrity");
+        assertThat(store.files).isEmpty();
+    }
+
+    @Test
     void digestInATrailer_isChecked_evenWithoutATrailerHeader() throws Exception {
         HttpRequest wrong = put("/v1/files/inbox/a.csv");
         HttpUtil.setTransferEncodingChunked(wrong, true);

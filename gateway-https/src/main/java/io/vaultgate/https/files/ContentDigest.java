@@ -18,12 +18,14 @@ public final class ContentDigest {
     private ContentDigest() {
     }
 
-    /** The SHA-256 values announced in {@code headers}, or an empty list. */
+    /**
+     * Every SHA-256 value announced in {@code headers} (each must match: a field value with two {@code sha-256}
+     * members is checked against both, as two field lines are), or an empty list.
+     */
     public static List<byte[]> sha256Values(HttpHeaders headers) {
         return FIELDS.stream()
                 .flatMap(field -> headers.getAll(field).stream())
-                .map(ContentDigest::sha256Member)
-                .filter(value -> value != null)
+                .flatMap(value -> sha256Members(value).stream())
                 .toList();
     }
 
@@ -32,7 +34,14 @@ public final class ContentDigest {
         return "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(hexSha256)) + ":";
     }
 
+    /** The first {@code sha-256} member of a field value, or null. */
     static byte[] sha256Member(String fieldValue) {
+        List<byte[]> members = sha256Members(fieldValue);
+        return members.isEmpty() ? null : members.get(0);
+    }
+
+    static List<byte[]> sha256Members(String fieldValue) {
+        List<byte[]> found = new java.util.ArrayList<>();
         for (String member : fieldValue.split(",")) {
             int eq = member.indexOf('=');
             if (eq < 0 || !member.substring(0, eq).trim().equalsIgnoreCase("sha-256")) {
@@ -49,11 +58,11 @@ public final class ContentDigest {
                 if (digest.length != 32) {
                     throw HttpProblem.badRequest("malformed sha-256 digest: expected 32 bytes, got " + digest.length);
                 }
-                return digest;
+                found.add(digest);
             } catch (IllegalArgumentException e) {
                 throw HttpProblem.badRequest("malformed sha-256 digest: invalid base64");
             }
         }
-        return null;
+        return found;
     }
 }
