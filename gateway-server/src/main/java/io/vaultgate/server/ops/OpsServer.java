@@ -29,7 +29,17 @@ import javax.net.ssl.SSLParameters;
  */
 public final class OpsServer implements AutoCloseable {
 
-    private static final int THREADS = 4;
+    private static final int THREADS = 16;
+
+    /**
+     * The JDK server reads each request on a pool thread: a client that sends half a request and then nothing
+     * (slowloris) holds a thread, and a few of them took the health checks down for as long as they stayed
+     * connected. These JDK settings (seconds; read once per JVM, so an operator's {@code -D} wins) close a
+     * connection whose request is not answered within 10 s, or whose response is not read within 30 s.
+     */
+    private static final java.util.Map<String, String> SLOW_CLIENT_LIMITS = java.util.Map.of(
+            "sun.net.httpserver.maxReqTime", "10",
+            "sun.net.httpserver.maxRspTime", "30");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -44,6 +54,11 @@ public final class OpsServer implements AutoCloseable {
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
         AdminTokenFilter admin = new AdminTokenFilter(services.authenticator(), settings.tokenCache(), clock);
+        SLOW_CLIENT_LIMITS.forEach((key, seconds) -> {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, seconds);
+            }
+        });
         InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(settings.bind()), settings.port());
         HttpServer server = settings.tls().isPresent() ? https(address, settings.tls().get())
                 : HttpServer.create(address, 0);

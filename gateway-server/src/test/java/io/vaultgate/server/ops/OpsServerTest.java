@@ -58,6 +58,40 @@ class OpsServerTest {
                 .contains("process_cpu_usage");
     }
 
+    /**
+     * Slowloris against the ops listener: clients that send half a request and then nothing must not keep the
+     * health checks (a load balancer's) from being answered. The JDK server reads a request on a pool thread,
+     * so without a deadline 4 such sockets took it down for as long as they stayed open.
+     */
+    @Test
+    void clientsThatNeverFinishTheirRequest_areCutOff_andHealthChecksAreAnsweredAgain() throws Exception {
+        java.util.List<java.net.Socket> slow = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 24; i++) {
+                java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), ops.port());
+                socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: x\r\n".getBytes(
+                        java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                slow.add(socket);
+            }
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            int status = 0;
+            while (status != 200 && System.nanoTime() < deadline) {
+                try {
+                    status = ops.send(ops.request("/health/live").timeout(java.time.Duration.ofSeconds(2))).statusCode();
+                } catch (java.net.http.HttpTimeoutException stillBlocked) {
+                    status = 0;
+                }
+            }
+            assertThat(status).as("/health/live while 24 clients hold half a request").isEqualTo(200);
+            assertThat(slow.get(0).getInputStream().read()).as("the slow client was disconnected").isEqualTo(-1);
+        } finally {
+            for (java.net.Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
     @Test
     void metrics_withoutAToken_areRefusedWith401() throws Exception {
         HttpResponse<String> response = ops.get("/metrics");
