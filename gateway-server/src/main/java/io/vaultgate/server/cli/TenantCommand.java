@@ -2,13 +2,18 @@ package io.vaultgate.server.cli;
 
 import io.vaultgate.core.admin.Administration;
 import io.vaultgate.core.tenant.Account;
+import io.vaultgate.core.tenant.Cidr;
 import io.vaultgate.core.tenant.Quota;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.server.config.DataSize;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,6 +63,8 @@ public final class TenantCommand {
                     "Example: vaultgate tenant set acme --quota-bytes 500GiB --quota-files 100000 --max-file-size 10GiB "
                             + "--retention 30d"})
     static final class Set extends CoreTask {
+        static final long MAX_RETENTION_DAYS = 36_500;
+
         @Parameters(paramLabel = "ID")
         String id;
 
@@ -95,28 +102,35 @@ public final class TenantCommand {
             TenantId tenant = TenantId.of(id);
             Tenant current = admin.tenant(tenant).orElseThrow(
                     () -> new IllegalArgumentException("no tenant " + id + "; see `vaultgate tenant list`"));
-            if (quotaBytes != null || quotaFiles != null) {
-                admin.setQuota(tenant, new Quota(
-                        quotaBytes == null ? current.quota().maxBytes() : DataSize.parse(quotaBytes).bytes(),
-                        quotaFiles == null ? current.quota().maxFiles() : quotaFiles));
-            }
-            if (maxFileSize != null) {
-                admin.setMaxFileSize(tenant, DataSize.parse(maxFileSize).bytes());
-            }
-            if (allowSources != null) {
-                admin.setAllowedSources(tenant, java.util.Arrays.stream(allowSources.split(","))
-                        .filter(cidr -> !cidr.isBlank()).map(io.vaultgate.core.tenant.Cidr::parse).toList());
-            }
-            if (denySources != null) {
-                core.incidents().deniedSources().replace(tenant, java.util.Arrays.stream(denySources.split(","))
-                        .filter(cidr -> !cidr.isBlank()).map(io.vaultgate.core.tenant.Cidr::parse).toList(),
-                        Actor.current());
-            }
-            if (retention != null) {
-                admin.setRetention(tenant, SiteCommand.Durations.parse("--retention", retention));
-            }
+            // every option is parsed before anything changes, so a bad one leaves the tenant as it was
+            Optional<Quota> quota = quotaBytes == null && quotaFiles == null ? Optional.empty() : Optional.of(new Quota(
+                    quotaBytes == null ? current.quota().maxBytes() : DataSize.parse(quotaBytes).bytes(),
+                    quotaFiles == null ? current.quota().maxFiles() : quotaFiles));
+            Optional<Long> maxFile = Optional.ofNullable(maxFileSize).map(size -> DataSize.parse(size).bytes());
+            Optional<List<Cidr>> allowed = Optional.ofNullable(allowSources).map(Set::cidrs);
+            Optional<List<Cidr>> denied = Optional.ofNullable(denySources).map(Set::cidrs);
+            Optional<Duration> kept = Optional.ofNullable(retention).map(Set::retention);
+            quota.ifPresent(q -> admin.setQuota(tenant, q));
+            maxFile.ifPresent(bytes -> admin.setMaxFileSize(tenant, bytes));
+            allowed.ifPresent(cidrs -> admin.setAllowedSources(tenant, cidrs));
+            denied.ifPresent(cidrs -> core.incidents().deniedSources().replace(tenant, cidrs, Actor.current()));
+            kept.ifPresent(duration -> admin.setRetention(tenant, duration));
             out.println("Updated tenant " + id);
             return 0;
+        }
+
+        private static List<Cidr> cidrs(String list) {
+            return Arrays.stream(list.split(",")).filter(cidr -> !cidr.isBlank()).map(Cidr::parse).toList();
+        }
+
+        /** At most {@link #MAX_RETENTION_DAYS}: the retention job subtracts it from now, which must stay a date. */
+        private static Duration retention(String text) {
+            Duration duration = SiteCommand.Durations.parse("--retention", text);
+            if (duration.compareTo(Duration.ofDays(MAX_RETENTION_DAYS)) > 0) {
+                throw new IllegalArgumentException("--retention " + text + ": at most " + MAX_RETENTION_DAYS
+                        + "d (100 years); 0s keeps files until deleted");
+            }
+            return duration;
         }
     }
 

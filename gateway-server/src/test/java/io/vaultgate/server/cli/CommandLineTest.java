@@ -122,6 +122,24 @@ class CommandLineTest {
     }
 
     @Test
+    void tenantSet_withOneBadOption_changesNothing_andRefusesARetentionThatWouldOverflow() {
+        CliHarness cli = new CliHarness(home);
+        cli.run("init");
+        cli.run("tenant", "add", "acme");
+
+        CliHarness.Result bad = cli.run("tenant", "set", "acme", "--quota-bytes", "1GiB", "--allow-sources",
+                "10.0.0.0/8", "--retention", "bogus");
+        CliHarness.Result huge = cli.run("tenant", "set", "acme", "--retention", "99999999999999d");
+
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.err()).contains("--retention bogus");
+        assertThat(huge.exitCode()).isEqualTo(1);
+        assertThat(huge.err()).contains("--retention 99999999999999d", "36500d");
+        assertThat(cli.run("tenant", "show", "acme").out()).contains("quota bytes:     unlimited")
+                .doesNotContain("10.0.0.0/8").doesNotContain("99999999999999");
+    }
+
+    @Test
     void adminCommandsOnAnEmptyHome_sayToInitFirst() {
         CliHarness.Result result = new CliHarness(home).run("tenant", "list");
         assertThat(result.exitCode()).isEqualTo(2);
