@@ -38,6 +38,7 @@ import java.util.Optional;
 public final class AdminApi {
 
     public static final String PREFIX = "/v1/admin";
+    static final long MAX_RETENTION_DAYS = 36_500;
 
     /** One answer: a status and a JSON object; {@code secret} if it carries a credential (never cached). */
     private record Result(HttpResponseStatus status, byte[] json, boolean secret) {
@@ -156,7 +157,7 @@ public final class AdminApi {
         long quotaFiles = nonNegative(body.optionalLong("quotaFiles"), "quotaFiles")
                 .orElse(current.quota().maxFiles());
         Optional<Duration> retention = nonNegative(body.optionalLong("retentionDays"), "retentionDays")
-                .map(Duration::ofDays);
+                .map(AdminApi::retention);
         Optional<List<Cidr>> sources = body.optionalStrings("allowedSources").map(AdminApi::cidrs);
         Optional<Long> maxFileBytes = nonNegative(body.optionalLong("maxFileBytes"), "maxFileBytes");
         Tenant changed = current;
@@ -352,6 +353,14 @@ public final class AdminApi {
             }
         }
         return keys;
+    }
+
+    /** At most 100 years, as on the command line: the retention job subtracts it from now, which must stay a date. */
+    private static Duration retention(long days) {
+        if (days > MAX_RETENTION_DAYS) {
+            throw JsonBody.invalid("field retentionDays must be at most " + MAX_RETENTION_DAYS + " (100 years)");
+        }
+        return Duration.ofDays(days);
     }
 
     private static Optional<Long> nonNegative(Optional<Long> value, String name) {

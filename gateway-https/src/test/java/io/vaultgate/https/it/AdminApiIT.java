@@ -105,6 +105,10 @@ class AdminApiIT {
 
         assertThat(send(adminToken, "PATCH", "/v1/admin/tenants/acme", "{\"maxFileBytes\":-1,\"quotaFiles\":5}")
                 .statusCode()).as("a negative size").isEqualTo(400);
+        HttpResponse<String> endless = send(adminToken, "PATCH", "/v1/admin/tenants/acme",
+                "{\"retentionDays\":9223372036854775807,\"quotaFiles\":5}");
+        assertThat(endless.statusCode()).as(endless.body()).isEqualTo(400);
+        assertThat(endless.body()).contains("retentionDays", "36500");
         HttpResponse<String> changed = send(adminToken, "PATCH", "/v1/admin/tenants/acme", "{\"maxFileBytes\":10}");
         assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
         assertThat(changed.body()).contains("\"maxFileBytes\":10", "\"quotaFiles\":0");
