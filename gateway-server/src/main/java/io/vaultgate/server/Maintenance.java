@@ -28,18 +28,31 @@ final class Maintenance implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    private static void runOnce(GatewayCore core) {
-        try {
-            int batches = core.batches().maintain();
-            int partials = core.recovery().expirePartials();
-            int shredded = core.retention().shredExpired();
+    /**
+     * Each task runs on its own: one that fails (a bad route or tenant setting, a storage error) is logged and
+     * retried next time, and no longer keeps the others (partial expiry, retention, audit checkpoints) from
+     * running for every tenant.
+     */
+    static void runOnce(GatewayCore core) {
+        int batches = task("batch closing and lease release", () -> core.batches().maintain());
+        int partials = task("expiry of partial uploads", () -> core.recovery().expirePartials());
+        int shredded = task("retention", () -> core.retention().shredExpired());
+        task("audit checkpoint", () -> {
             core.audit().checkpointIfDue();
-            if (batches + partials + shredded > 0) {
-                LOG.info("maintenance: {} batches closed or released, {} expired partial uploads removed, {} files "
-                        + "past retention shredded", batches, partials, shredded);
-            }
+            return 0;
+        });
+        if (batches + partials + shredded > 0) {
+            LOG.info("maintenance: {} batches closed or released, {} expired partial uploads removed, {} files "
+                    + "past retention shredded", batches, partials, shredded);
+        }
+    }
+
+    private static int task(String name, java.util.function.IntSupplier task) {
+        try {
+            return task.getAsInt();
         } catch (RuntimeException e) {
-            LOG.warn("maintenance pass failed; retrying at the next interval", e);
+            LOG.warn("maintenance: {} failed; retrying at the next interval", name, e);
+            return 0;
         }
     }
 
