@@ -132,7 +132,7 @@ public final class SiteCommand {
                 throw new IllegalArgumentException("--mode " + mode + ": use pull or push");
             }
             Route route = core.sites().addRoute(TenantId.of(tenant), site, routeMode, PathPolicy.parse(prefix),
-                    maxFiles, DataSize.parse(maxBytes).bytes(), Durations.parse("--idle-close", idleClose));
+                    maxFiles, DataSize.parse(maxBytes).bytes(), Durations.parseBounded("--idle-close", idleClose));
             out.println("Created route " + route.id() + ": " + route.tenant() + route.pathPrefix() + " -> " + site
                     + " (" + mode + ")");
             return 0;
@@ -151,5 +151,19 @@ public final class SiteCommand {
                 throw new IllegalArgumentException(option + " " + text + ": not a duration; use e.g. 30s, 15m, 24h");
             }
         }
+
+        /**
+         * At most {@link #MAX_DAYS} (100 years): the core adds such durations to dates (a batch's idle close) or
+         * subtracts them (retention), and one that overflows a date stops those tasks.
+         */
+        static Duration parseBounded(String option, String text) {
+            Duration duration = parse(option, text);
+            if (duration.compareTo(Duration.ofDays(MAX_DAYS)) > 0) {
+                throw new IllegalArgumentException(option + " " + text + ": at most " + MAX_DAYS + "d (100 years)");
+            }
+            return duration;
+        }
+
+        static final long MAX_DAYS = 36_500;
     }
 }

@@ -63,8 +63,6 @@ public final class TenantCommand {
                     "Example: vaultgate tenant set acme --quota-bytes 500GiB --quota-files 100000 --max-file-size 10GiB "
                             + "--retention 30d"})
     static final class Set extends CoreTask {
-        static final long MAX_RETENTION_DAYS = 36_500;
-
         @Parameters(paramLabel = "ID")
         String id;
 
@@ -123,14 +121,9 @@ public final class TenantCommand {
             return Arrays.stream(list.split(",")).filter(cidr -> !cidr.isBlank()).map(Cidr::parse).toList();
         }
 
-        /** At most {@link #MAX_RETENTION_DAYS}: the retention job subtracts it from now, which must stay a date. */
+        /** Bounded, as the retention job subtracts it from now, which must stay a date; 0s keeps files. */
         private static Duration retention(String text) {
-            Duration duration = SiteCommand.Durations.parse("--retention", text);
-            if (duration.compareTo(Duration.ofDays(MAX_RETENTION_DAYS)) > 0) {
-                throw new IllegalArgumentException("--retention " + text + ": at most " + MAX_RETENTION_DAYS
-                        + "d (100 years); 0s keeps files until deleted");
-            }
-            return duration;
+            return SiteCommand.Durations.parseBounded("--retention", text);
         }
     }
 

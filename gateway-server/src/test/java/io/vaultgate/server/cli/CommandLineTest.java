@@ -95,6 +95,11 @@ class CommandLineTest {
         assertThat(route.out()).contains("acme/inbox -> manila (pull)");
         assertThat(cli.run("batch", "list", "--tenant", "acme").out()).contains("STATE");
 
+        CliHarness.Result endless = cli.run("site", "route", "--tenant", "acme", "--site", "manila", "--idle-close",
+                "99999999999999d");
+        assertThat(endless.exitCode()).isEqualTo(1);
+        assertThat(endless.err()).contains("--idle-close 99999999999999d: at most 36500d");
+
         CliHarness.Result badSite = cli.run("site", "route", "--tenant", "acme", "--site", "nowhere");
         assertThat(badSite.exitCode()).isEqualTo(1);
         assertThat(badSite.err()).contains("site nowhere does not exist");
