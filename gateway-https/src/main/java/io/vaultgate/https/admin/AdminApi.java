@@ -246,8 +246,12 @@ public final class AdminApi {
         RouteMode mode = mode(body.string("mode"));
         long maxFiles = nonNegative(body.optionalLong("maxFiles"), "maxFiles").orElse(0L);
         long maxBytes = nonNegative(body.optionalLong("maxBytes"), "maxBytes").orElse(0L);
-        Duration idle = Duration.ofSeconds(nonNegative(body.optionalLong("idleCloseSeconds"), "idleCloseSeconds")
-                .orElse(0L));
+        long idleSeconds = nonNegative(body.optionalLong("idleCloseSeconds"), "idleCloseSeconds").orElse(0L);
+        if (idleSeconds > Duration.ofDays(MAX_RETENTION_DAYS).toSeconds()) { // the core adds it to dates
+            throw JsonBody.invalid("field idleCloseSeconds must be at most " + Duration.ofDays(MAX_RETENTION_DAYS)
+                    .toSeconds() + " (100 years)");
+        }
+        Duration idle = Duration.ofSeconds(idleSeconds);
         Route route;
         try {
             route = admin.sites().addRoute(tenantId(params.get("tenant")), body.string("site"), mode,

@@ -80,6 +80,10 @@ class AdminApiIT {
         assertThat(send(adminToken, "POST", "/v1/admin/sites", "{\"id\":\"manila\"}").statusCode()).isEqualTo(201);
         assertThat(send(adminToken, "POST", "/v1/admin/sites/manila/operators", "{\"username\":\"maria\"}")
                 .statusCode()).isEqualTo(201);
+        HttpResponse<String> endless = send(adminToken, "POST", "/v1/admin/tenants/globex/routes",
+                "{\"site\":\"manila\",\"mode\":\"pull\",\"idleCloseSeconds\":9223372036854775807}");
+        assertThat(endless.statusCode()).as("an idle close that overflows a date").isEqualTo(400);
+        assertThat(endless.body()).contains("idleCloseSeconds");
         HttpResponse<String> route = send(adminToken, "POST", "/v1/admin/tenants/globex/routes",
                 "{\"site\":\"manila\",\"mode\":\"pull\",\"maxFiles\":10}");
         assertThat(route.statusCode()).as(route.body()).isEqualTo(201);
