@@ -105,15 +105,21 @@ public final class ReceiveCommand implements Callable<Integer> {
 
     static InetSocketAddress address(String text) {
         int colon = text.lastIndexOf(':');
+        InetSocketAddress address;
         try {
             if (colon < 1) {
                 throw new NumberFormatException();
             }
             String host = text.substring(0, colon).replace("[", "").replace("]", "");
-            return new InetSocketAddress(host, Integer.parseInt(text.substring(colon + 1)));
+            address = new InetSocketAddress(host, Integer.parseInt(text.substring(colon + 1)));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--listen " + text + ": give HOST:PORT, e.g. 127.0.0.1:9443");
         }
+        if (address.isUnresolved()) { // else the bind fails with an exception that has no message
+            throw new IllegalArgumentException("--listen " + text + ": " + address.getHostString() + " does not "
+                    + "resolve; give an IP address, e.g. 0.0.0.0:" + address.getPort() + ", or a name that resolves");
+        }
+        return address;
     }
 
     private java.util.List<java.security.cert.X509CRL> readCrls() {

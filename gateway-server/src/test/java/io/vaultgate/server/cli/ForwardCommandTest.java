@@ -1,6 +1,7 @@
 package io.vaultgate.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.files.FileRecord;
@@ -96,6 +97,9 @@ class ForwardCommandTest {
                 "k", "--cert", "c", "--client-ca", home.resolve("tls/ca.crt").toString());
         assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILURE);
         assertThat(result.err()).contains("give HOST:PORT");
+        assertThatThrownBy(() -> ReceiveCommandAddress.parse("no-such-host.invalid:9443"))
+                .hasMessage("--listen no-such-host.invalid:9443: no-such-host.invalid does not resolve; give an IP "
+                        + "address, e.g. 0.0.0.0:9443, or a name that resolves");
     }
 
     private String deadJob() {
