@@ -47,6 +47,25 @@ class TusProtocolTest {
     }
 
     @Test
+    void patchAnnouncingMoreThanTheUploadLength_is413_beforeTheBodyIsSentOrTheUploadOpened() {
+        io.netty.handler.codec.http.HttpRequest patch = new io.netty.handler.codec.http.DefaultHttpRequest(
+                HttpVersion.HTTP_1_1, HttpMethod.PATCH, upload);
+        patch.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + TokenAuthenticator.TOKEN)
+                .set("Tus-Resumable", "1.0.0").set("Upload-Offset", "0")
+                .set(HttpHeaderNames.CONTENT_TYPE, "application/offset+octet-stream");
+        HttpUtil.setContentLength(patch, 13);
+        HttpUtil.set100ContinueExpected(patch, true);
+
+        java.util.List<FullHttpResponse> responses = wire.send(patch);
+
+        assertThat(responses).singleElement().satisfies(r -> {
+            assertThat(r.status().code()).isEqualTo(413);
+            assertThat(Wire.body(r)).contains("Upload-Length 10");
+        });
+        assertThat(store.uploads).isEmpty();
+    }
+
+    @Test
     void unknownUploadAndMissingCredentials_haveTusResumable_too() {
         FullHttpResponse unknown = wire.send(tus(HttpMethod.HEAD, "/v1/uploads/bm9wZQ", null)).get(0);
         FullHttpRequest anonymous = tus(HttpMethod.HEAD, upload, null);

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.files.FileEntry;
@@ -131,6 +132,12 @@ public final class TusApi {
                     "a PATCH body must be " + OFFSET_STREAM);
         }
         long offset = headerNumber(headers, "Upload-Offset");
+        long announced = HttpUtil.getContentLength(request, -1L);
+        if (offset <= id.length() && announced > id.length() - offset) {
+            // refused before the upload is resumed and, with Expect: 100-continue, before the body is sent
+            throw new HttpProblem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload-too-large", "the PATCH body "
+                    + "would end at " + (offset + announced) + ", past Upload-Length " + id.length());
+        }
         TusChecksum checksum = TusChecksum.of(headers);
         Upload upload = ingest.open(principal, id.path(), UploadMode.RESUME);
         if (upload.resumeOffset() != offset) {
