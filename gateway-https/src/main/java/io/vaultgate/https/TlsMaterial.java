@@ -8,6 +8,8 @@ import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -30,6 +32,48 @@ public final class TlsMaterial {
             throw new IllegalArgumentException("tls: the certificate chain is empty; give at least the server certificate");
         }
         this.chain = List.copyOf(chain);
+        requireMatchingKey(key, this.chain.get(0));
+    }
+
+    /**
+     * Signs a random challenge with the key and verifies it with the certificate: a key of another pair passes
+     * start-up unnoticed otherwise, and then every TLS handshake fails with an internal-error alert. Key types
+     * this cannot sign with here (an unknown algorithm) are left to the TLS provider.
+     */
+    private static void requireMatchingKey(PrivateKey key, X509Certificate leaf) {
+        String algorithm = signatureAlgorithm(key.getAlgorithm());
+        if (algorithm == null) {
+            return;
+        }
+        boolean matches;
+        try {
+            byte[] challenge = new byte[32];
+            new SecureRandom().nextBytes(challenge);
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(challenge);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(leaf.getPublicKey());
+            verifier.update(challenge);
+            matches = verifier.verify(signature);
+        } catch (GeneralSecurityException | RuntimeException cannotCheck) {
+            // a key and a certificate of different types cannot verify each other; anything else is left to TLS
+            matches = algorithm.equals(signatureAlgorithm(leaf.getPublicKey().getAlgorithm()));
+        }
+        if (!matches) {
+            throw new IllegalArgumentException("tls: the private key does not belong to the certificate "
+                    + leaf.getSubjectX500Principal().getName() + "; give the key it was issued for");
+        }
+    }
+
+    private static String signatureAlgorithm(String keyAlgorithm) {
+        return switch (keyAlgorithm) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC", "ECDSA" -> "SHA256withECDSA";
+            case "EdDSA", "Ed25519", "Ed448" -> "EdDSA";
+            default -> null;
+        };
     }
 
     public static TlsMaterial of(PrivateKey key, List<X509Certificate> chain) {
