@@ -127,8 +127,9 @@ public final class BatchService {
             int changed = 0;
             for (Batch batch : batches.byState(jdbc, BatchState.OPEN)) {
                 Optional<Route> route = routes.find(jdbc, batch.routeId());
+                // idle time compared, not a deadline computed: updatedAt + an idle-close of centuries overflows
                 if (route.isPresent() && !route.get().idleClose().isZero() && batch.fileCount() > 0
-                        && !batch.updatedAt().plus(route.get().idleClose()).isAfter(now)) {
+                        && Duration.between(batch.updatedAt(), now).compareTo(route.get().idleClose()) >= 0) {
                     changed += batches.transition(jdbc, batch.id(), BatchState.OPEN, BatchState.READY,
                             Optional.empty(), Optional.empty(), now) ? 1 : 0;
                 }

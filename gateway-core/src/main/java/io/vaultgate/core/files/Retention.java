@@ -7,6 +7,7 @@ import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.tenant.Tenant;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -44,10 +45,11 @@ public final class Retention {
             if (tenant.retention().isZero()) {
                 continue;
             }
-            Instant oldest = clock.instant().minus(tenant.retention());
+            Instant now = clock.instant();
             for (FileRecord file : database.read(jdbc -> files.listByStates(jdbc, tenant.id(),
                     List.of(FileState.COMMITTED)))) {
-                if (file.updatedAt().isBefore(oldest)) {
+                // ages compared, not a cut-off computed: now minus a retention of centuries overflows
+                if (Duration.between(file.updatedAt(), now).compareTo(tenant.retention()) > 0) {
                     shred(file);
                     shredded++;
                 }

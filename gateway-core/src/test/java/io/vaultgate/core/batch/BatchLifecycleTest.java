@@ -89,6 +89,19 @@ class BatchLifecycleTest {
     }
 
     @Test
+    void routeWithAnIdleCloseOfCenturies_neverCloses_andMaintenanceGoesOn() {
+        ClientPrincipal other = test.client("globex", "globex-upload", Protocol.SFTP);
+        test.core().sites().addRoute(other.tenant(), "manila", RouteMode.PULL, PathPolicy.parse("/inbox"), 3, 0,
+                Duration.ofSeconds(Long.MAX_VALUE));
+        upload(other, "/inbox/a.csv", "a");
+        upload(client, "/inbox/a.csv", "a");
+        clock.advance(Duration.ofMinutes(10));
+
+        assertThat(test.core().batches().maintain()).as("acme's idle batch closes; globex's cannot overflow")
+                .isEqualTo(1);
+    }
+
+    @Test
     void claimedBatch_isReadableByItsOperatorOnly_andResultsReachTheTenantsOutbox() throws IOException {
         String batchId = readyBatch();
         assertThatThrownBy(() -> test.core().files().list(operator, PathPolicy.parse("/acme")))

@@ -55,6 +55,23 @@ class RetentionTest {
         }
     }
 
+    @Test
+    void aRetentionOfCenturies_keepsEverything_andOtherTenantsAreStillShredded() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-01T00:00:00Z"));
+        try (TestCore test = TestCore.create(home, new GatewayCore.Settings(Duration.ofHours(24), 16), clock)) {
+            ClientPrincipal forever = test.client("acme", "acme-up", Protocol.SFTP);
+            ClientPrincipal week = test.client("globex", "globex-up", Protocol.SFTP);
+            test.core().administration().setRetention(forever.tenant(), Duration.ofSeconds(Long.MAX_VALUE));
+            test.core().administration().setRetention(week.tenant(), Duration.ofDays(7));
+            upload(test, forever, "/inbox/kept.csv");
+            upload(test, week, "/inbox/old.csv");
+            clock.advance(Duration.ofDays(8));
+
+            assertThat(test.core().retention().shredExpired()).isEqualTo(1);
+            assertThat(test.core().files().stat(forever, PathPolicy.parse("/inbox/kept.csv")).size()).isEqualTo(4);
+        }
+    }
+
     private static void upload(TestCore test, ClientPrincipal who, String path) {
         try (Upload upload = test.core().ingest().open(who, PathPolicy.parse(path), UploadMode.CREATE)) {
             upload.write(0, ByteBuffer.wrap(new byte[] {1, 2, 3, 4}));
