@@ -146,7 +146,7 @@ final class ForwardAttempt {
 
     /**
      * Delivers a prepared job and closes what it opened, without recording the outcome: the caller
-     * {@linkplain #record records} it, at once or (a delivery) while the site stores its next file.
+     * {@linkplain #record records} it, at once or (a delivery) while the next file is sent.
      */
     DeliveryOutcome send(Prepared prepared, Runnable whileAwaiting) {
         ForwardJob job = prepared.job();

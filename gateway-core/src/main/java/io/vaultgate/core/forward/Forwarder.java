@@ -10,10 +10,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
@@ -28,16 +31,19 @@ import org.slf4j.LoggerFactory;
  * them to a bounded pool, never more than {@code settings.workers()} at once and never more than a site's
  * {@code maxConcurrency} for one site. Any node can finish any job: state lives only in the outbox.
  *
- * <p>A worker keeps its slot while its site has due jobs: while the site stores a file (between the end of
- * the request and the answer), the worker records the previous file's delivery, claims the site's next due
- * job and prepares it (looks it up, opens the file, starts decrypting it), and once the answer is in sends the
- * prepared file at once on the same kept-alive connection. After a failure it records it, gives the prepared
+ * <p>A worker keeps its slot while its site has due jobs: while it sends a file and the site stores it, a
+ * helper thread records the previous file's delivery, claims the site's next due job and prepares it (looks
+ * it up, opens the file, starts decrypting it), and once the answer is in the worker sends the prepared file
+ * at once on the same kept-alive connection. After a failure it records it, gives the prepared
  * job back unsent (not counted as an attempt) and stops, so a site in trouble waits for the next poll.
  */
 public final class Forwarder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
-    /** A delivery is recorded before a file larger than this is sent, not while the site stores that file. */
+    /**
+     * A delivery is recorded before a file larger than this is sent, and the next job prepared only once its
+     * request is written, not beside the whole transfer.
+     */
     static final long RECORD_BEFORE_SENDING = 8L << 20;
 
     private final Database database;
@@ -53,6 +59,7 @@ public final class Forwarder implements AutoCloseable {
     private final ScheduledExecutorService poller;
     private final ScheduledExecutorService deadlines;
     private final ExecutorService readers;
+    private final ExecutorService helpers;
     private final SiteClients clients;
     private volatile boolean polling;
     private volatile boolean closed;
@@ -94,6 +101,9 @@ public final class Forwarder implements AutoCloseable {
         AtomicInteger readerThreads = new AtomicInteger();
         this.readers = Executors.newCachedThreadPool(task -> daemon(task,
                 "vaultgate-forward-read-" + readerThreads.incrementAndGet()));
+        AtomicInteger helperThreads = new AtomicInteger();
+        this.helpers = Executors.newCachedThreadPool(task -> daemon(task,
+                "vaultgate-forward-next-" + helperThreads.incrementAndGet()));
         this.clients = new SiteClients(random, settings.connectTimeout());
         this.attempt = new ForwardAttempt(database, new FileRepository(), opener, envelopes, sites, clients,
                 new SiteDelivery(settings.requestTimeout(), settings.minBytesPerSecond(), deadlines, readers,
@@ -162,7 +172,7 @@ public final class Forwarder implements AutoCloseable {
 
     /**
      * One worker's run on a site, holding one slot: forwards {@code first}, and after each delivery the site's
-     * next due job, which it claimed and prepared while the previous answer was awaited. Returns whether the
+     * next due job, which was claimed and prepared while the previous file was sent. Returns whether the
      * last forward was delivered.
      */
     private boolean drain(String siteId, ForwardJob first) {
@@ -175,9 +185,10 @@ public final class Forwarder implements AutoCloseable {
 
     /**
      * Forwards {@code first} and then each job {@code nextJob} supplies (null: none), one after the other on
-     * this thread and on the site's kept-alive connection. While the site stores a file (between the end of
-     * its request and the answer), the previous file's delivery is recorded and the next job prepared, so
-     * neither waits in line with the transfers. A delivery is therefore recorded up to one file after its
+     * this thread and on the site's kept-alive connection. While a file is sent and the site stores it, a
+     * helper thread records the previous file's delivery and prepares the next job, so neither waits in line
+     * with the transfers (for a file larger than {@link #RECORD_BEFORE_SENDING}, only between the end of its
+     * request and the answer, so that the next job is not claimed long before it is sent). A delivery is therefore recorded up to one file after its
      * answer, but always before the turn ends and before a file larger than {@link #RECORD_BEFORE_SENDING}
      * is sent; a failure is recorded at once. With {@code pool}, the turn stops after a failure or when the
      * forwarder closes, and gives a prepared job back unsent.
@@ -196,15 +207,24 @@ public final class Forwarder implements AutoCloseable {
                 Delivery[] earlier = {pending};
                 ForwardAttempt.Prepared[] next = new ForwardAttempt.Prepared[1];
                 pending = null;
+                Runnable meanwhile = () -> {
+                    recordQuietly(earlier);
+                    next[0] = nextJob.get();
+                };
+                // A small file's request is written in about the time the site then takes to answer: the
+                // previous record and the next file's preparation run beside the whole exchange. A large
+                // file's run only while its answer is awaited, so the next job is not claimed (and its
+                // lease not spent) long before it is sent.
+                Future<?> beside = current.size() <= RECORD_BEFORE_SENDING ? beside(meanwhile) : null;
                 ScheduledFuture<?> renewal = renewWhileRunning(current.job());
                 DeliveryOutcome outcome;
                 try {
-                    outcome = attempt.send(current, () -> {
-                        recordQuietly(earlier);
-                        next[0] = nextJob.get();
-                    });
+                    outcome = attempt.send(current, beside == null ? meanwhile : () -> { });
                 } finally {
                     renewal.cancel(false);
+                    if (beside != null) {
+                        await(beside);
+                    }
                     recordQuietly(earlier); // the site answered before the request was written to its end
                 }
                 attempted++;
@@ -228,6 +248,43 @@ public final class Forwarder implements AutoCloseable {
             recordQuietly(new Delivery[] {pending});
         }
         return new Turn(attempted, delivered);
+    }
+
+    /** Starts {@code work} on a helper thread; runs it here if the helpers are shut down. */
+    private Future<?> beside(Runnable work) {
+        try {
+            return helpers.submit(work);
+        } catch (RejectedExecutionException closing) {
+            work.run();
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    /** Waits for {@code work} to end, uninterruptibly (its thread is not interrupted); rethrows what it threw. */
+    private static void await(Future<?> work) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    work.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** A delivery whose outcome is not recorded yet. */
@@ -344,6 +401,7 @@ public final class Forwarder implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             deadlines.shutdownNow();
+            helpers.shutdown(); // its tasks are awaited by the pool's threads, which have ended
             readers.shutdownNow();
             clients.close();
         }
