@@ -53,6 +53,14 @@ class MalformedRequestTest {
     }
 
     @Test
+    void anHttpVersionOtherThan1_is505_beforeAnythingIsDone() {
+        store.files.put(io.vaultgate.core.path.PathPolicy.parse("/inbox/x"), new byte[] {1});
+
+        assertRefused(wire.sendRaw("DELETE /v1/files/inbox/x HTTP/2.0\r\nHost: a\r\n" + AUTH + "\r\n"), 505);
+        assertThat(store.files).containsKey(io.vaultgate.core.path.PathPolicy.parse("/inbox/x"));
+    }
+
+    @Test
     void garbageRequestLine_is400() {
         assertRefused(wire.sendRaw("HELLO\r\n\r\n"), 400);
     }

@@ -89,6 +89,12 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
             reply.problem(malformed(request.decoderResult().cause()));
             return;
         }
+        if (request.protocolVersion().majorVersion() != 1) {
+            // HTTP/1.x framing of a request that claims another major version: not ours to guess at (RFC 9110 15.6.6)
+            reply.problem(new HttpProblem(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "http-version-not-supported",
+                    "only HTTP/1.1 and HTTP/1.0 are supported here"));
+            return;
+        }
         String coding = request.headers().get(HttpHeaderNames.TRANSFER_ENCODING);
         if (coding != null && !HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(coding.trim())) {
             reply.problem(new HttpProblem(HttpResponseStatus.NOT_IMPLEMENTED, "transfer-coding-not-supported",

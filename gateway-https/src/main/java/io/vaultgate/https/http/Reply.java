@@ -46,7 +46,8 @@ public final class Reply {
         this.ctx = ctx;
         int query = request.uri().indexOf('?');
         this.requestLine = request.method() + " " + (query < 0 ? request.uri() : request.uri().substring(0, query));
-        this.keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+        this.keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess()
+                && request.protocolVersion().majorVersion() == 1;
         this.head = HttpMethod.HEAD.equals(request.method());
         // a request the decoder refused may carry unparsable framing headers: treat its body as unread
         this.bodyPending = !request.decoderResult().isSuccess() || HttpUtil.isTransferEncodingChunked(request)
