@@ -312,6 +312,47 @@ class ApiPipelineTest {
         assertThat(store.files).isEmpty();
     }
 
+    /**
+     * A form POST is a "simple" request a page on another site can make a browser send, with the credentials the
+     * browser holds for the gateway (a cached Basic login, a client certificate): cross-site ones are refused.
+     */
+    @Test
+    void multipartForm_fromAnotherSite_isRefused_withBrowserCredentials() {
+        String basic = Base64.getEncoder().encodeToString((TokenAuthenticator.USER + ":" + TokenAuthenticator.PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
+        String body = "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"planted.csv\"\r\n\r\nx\r\n--B--\r\n";
+
+        // each on its own connection: a refusal before the body was read closes it
+        FullHttpResponse crossSite = newWire().send(form(body, basic, "https://evil.example", "cross-site")).get(0);
+        FullHttpResponse otherOrigin = newWire().send(form(body, basic, "https://evil.example", null)).get(0);
+        FullHttpResponse sameOrigin = newWire().send(form(body, basic, "https://gateway.example:8443", "same-origin"))
+                .get(0);
+
+        assertThat(crossSite.status().code()).isEqualTo(403);
+        assertThat(Wire.body(crossSite)).contains("cross-site");
+        assertThat(otherOrigin.status().code()).isEqualTo(403);
+        assertThat(sameOrigin.status().code()).as(Wire.body(sameOrigin)).isEqualTo(201);
+        assertThat(store.uploads).hasSize(1);
+    }
+
+    private Wire newWire() {
+        return new Wire(authenticator, store, 1_000_000);
+    }
+
+    private static HttpRequest form(String body, String basic, String origin, String fetchSite) {
+        HttpRequest post = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/files/inbox/",
+                Unpooled.copiedBuffer(body, StandardCharsets.ISO_8859_1));
+        post.headers().set(HttpHeaderNames.AUTHORIZATION, "Basic " + basic)
+                .set(HttpHeaderNames.HOST, "gateway.example:8443")
+                .set(HttpHeaderNames.ORIGIN, origin)
+                .set(HttpHeaderNames.CONTENT_TYPE, "multipart/form-data; boundary=B");
+        if (fetchSite != null) {
+            post.headers().set("Sec-Fetch-Site", fetchSite);
+        }
+        HttpUtil.setContentLength(post, body.length());
+        return post;
+    }
+
     @Test
     void multipartForm_cutShort_abortsEveryFile() {
         String body = "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"one.csv\"\r\n\r\n1,2\r\n"

@@ -64,6 +64,7 @@ public final class MultipartExchange implements Exchange, MultipartParser.Listen
     public static MultipartExchange start(Reply reply, HttpRequest request,
                                           Principal principal, VirtualPath directory, IngestService ingest,
                                           long maxBytes, SignedReceipts receipts) {
+        FormOrigin.requireSameOrigin(request.headers());
         Map<String, String> type = HeaderParameters.parse(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
         if (!"multipart/form-data".equals(type.get("")) || type.get("boundary") == null) {
             throw new HttpProblem(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
