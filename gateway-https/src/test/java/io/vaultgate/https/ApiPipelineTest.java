@@ -60,6 +60,37 @@ class ApiPipelineTest {
     }
 
     @Test
+    void conditionalPut_ifNoneMatchStar_refusesToOverwrite_andIfMatch_needsTheCurrentEtag() {
+        byte[] old = "old".getBytes(StandardCharsets.UTF_8);
+        store.files.put(PathPolicy.parse("/inbox/f"), old);
+        String etag = "\"" + MemoryStore.sha256Hex(old) + "\"";
+
+        FullHttpResponse overwrite = newWire().send(conditionalPut("/v1/files/inbox/f", "If-None-Match", "*")).get(0);
+        FullHttpResponse stale = newWire().send(conditionalPut("/v1/files/inbox/f", "If-Match", "\"stale\"")).get(0);
+        FullHttpResponse absent = newWire().send(conditionalPut("/v1/files/inbox/g", "If-Match", "*")).get(0);
+        assertThat(overwrite.status().code()).isEqualTo(412);
+        assertThat(Wire.body(overwrite)).contains("urn:vaultgate:problem:precondition-failed");
+        assertThat(stale.status().code()).isEqualTo(412);
+        assertThat(absent.status().code()).isEqualTo(412);
+        assertThat(store.uploads).isEmpty();
+        assertThat(store.files.get(PathPolicy.parse("/inbox/f"))).isEqualTo(old);
+
+        assertThat(newWire().send(conditionalPut("/v1/files/inbox/new", "If-None-Match", "*")).get(0).status().code())
+                .isEqualTo(201);
+        assertThat(newWire().send(conditionalPut("/v1/files/inbox/f", "If-Match", "\"x\", " + etag)).get(0).status()
+                .code()).isEqualTo(201);
+        assertThat(store.files.get(PathPolicy.parse("/inbox/f"))).isEqualTo("new".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static HttpRequest conditionalPut(String uri, String condition, String value) {
+        HttpRequest put = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, uri,
+                Unpooled.copiedBuffer("new", StandardCharsets.UTF_8));
+        put.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + TokenAuthenticator.TOKEN).set(condition, value);
+        HttpUtil.setContentLength(put, 3);
+        return put;
+    }
+
+    @Test
     void connectionLostMidBody_abortsThePlainPut() {
         HttpRequest head = put("/v1/files/inbox/a.csv");
         HttpUtil.setContentLength(head, 100);

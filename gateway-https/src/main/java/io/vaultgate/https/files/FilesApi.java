@@ -50,7 +50,7 @@ public final class FilesApi {
         VirtualPath path = RequestPaths.toVirtualPath(rawPath);
         HttpMethod method = request.method();
         if (HttpMethod.PUT.equals(method)) {
-            return UploadExchange.start(reply, request, principal, path, ingest, maxUploadBytes, receipts);
+            return UploadExchange.start(reply, request, principal, path, files, ingest, maxUploadBytes, receipts);
         }
         if (HttpMethod.POST.equals(method)) {
             return MultipartExchange.start(reply, request, principal, path, ingest, maxUploadBytes, receipts);

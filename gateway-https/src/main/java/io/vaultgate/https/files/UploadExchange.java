@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.ingest.Upload;
@@ -50,12 +51,14 @@ public final class UploadExchange implements Exchange {
     }
 
     public static UploadExchange start(Reply reply, HttpRequest request, Principal principal, VirtualPath path,
-                                       IngestService ingest, long maxBytes, SignedReceipts receipts) {
+                                       FileService files, IngestService ingest, long maxBytes,
+                                       SignedReceipts receipts) {
         long declared = declaredLength(request);
         if (declared > maxBytes) {
             throw new HttpProblem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
                     "request body is larger than allowed (" + maxBytes + " bytes)");
         }
+        PutPreconditions.check(request.headers(), files, principal, path);
         AnnouncedDigests digests = AnnouncedDigests.of(request.headers());
         Upload upload = ingest.open(principal, path, UploadMode.CREATE, declared);
         return new UploadExchange(reply, upload, path, declared, digests, maxBytes, receipts);
