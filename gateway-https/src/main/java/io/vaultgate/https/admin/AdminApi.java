@@ -105,11 +105,13 @@ public final class AdminApi {
         if (matching.isEmpty()) {
             throw noRoute();
         }
-        Operation operation = matching.stream().filter(op -> op.route().method().equals(request.method()))
+        // HEAD is GET without the body (RFC 9110 9.3.2); Reply leaves the body out
+        HttpMethod method = HttpMethod.HEAD.equals(request.method()) ? HttpMethod.GET : request.method();
+        Operation operation = matching.stream().filter(op -> op.route().method().equals(method))
                 .findFirst().orElseThrow(() -> notAllowed(request.method(), matching.get(0).route().template()));
         Map<String, String> params = decoded(operation.path().match(path).orElseThrow());
         AdminServices acting = available.as("admin:" + admin.name());
-        if (HttpMethod.GET.equals(request.method())) {
+        if (HttpMethod.GET.equals(method)) {
             send(reply, operation.handler().handle(acting, params, JsonBody.EMPTY));
             return Exchange.DISCARD;
         }

@@ -85,7 +85,8 @@ public final class TokenApi {
     }
 
     private static void require(HttpRequest request, HttpMethod method, String allow) {
-        if (!method.equals(request.method())) {
+        boolean headOfGet = HttpMethod.HEAD.equals(request.method()) && HttpMethod.GET.equals(method);
+        if (!method.equals(request.method()) && !headOfGet) {
             io.netty.handler.codec.http.HttpHeaders headers = new io.netty.handler.codec.http.DefaultHttpHeaders();
             headers.set(HttpHeaderNames.ALLOW, allow);
             throw new HttpProblem(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",

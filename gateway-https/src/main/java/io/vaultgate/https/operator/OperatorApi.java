@@ -115,7 +115,8 @@ public final class OperatorApi {
     }
 
     private static void requireMethod(HttpMethod method, HttpMethod allowed, String template) {
-        if (!allowed.equals(method)) {
+        boolean headOfGet = HttpMethod.HEAD.equals(method) && HttpMethod.GET.equals(allowed); // Reply drops the body
+        if (!allowed.equals(method) && !headOfGet) {
             throw new HttpProblem(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
                     method + " is not allowed here", new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW,
                     Route.allow(ROUTES, template)));

@@ -161,6 +161,24 @@ class AdminApiIT {
         assertThat(gateway.core().administration().tenant(io.vaultgate.core.tenant.TenantId.of("evil"))).isEmpty();
     }
 
+    /** RFC 9110 9.1: a general-purpose server supports HEAD wherever it supports GET. */
+    @Test
+    void head_ofTheGetRoutes_answersTheirHeadersWithoutABody() throws Exception {
+        gateway.core().sites().createSite("manila", "Manila");
+        gateway.core().sites().createOperator("manila", "maria");
+        String operatorToken = gateway.core().sites().issueOperatorToken("maria", "test");
+
+        HttpResponse<String> tenants = send(adminToken, "HEAD", "/v1/admin/tenants", null);
+        HttpResponse<String> batches = send(operatorToken, "HEAD", "/v1/batches", null);
+
+        assertThat(tenants.statusCode()).isEqualTo(200);
+        assertThat(tenants.headers().firstValueAsLong("content-length").orElse(0)).isPositive();
+        assertThat(tenants.body()).isEmpty();
+        assertThat(batches.statusCode()).isEqualTo(200);
+        assertThat(batches.body()).isEmpty();
+        assertThat(send(adminToken, "HEAD", "/v1/admin/tenants/acme/lockdown", null).statusCode()).isEqualTo(405);
+    }
+
     @Test
     void badRequests_getProblemDetails_andChangeNothing() throws Exception {
         HttpResponse<String> notJson = send(adminToken, "POST", "/v1/admin/tenants", "{\"id\":");
