@@ -89,8 +89,8 @@ public final class Vaultgate {
                 err.println("vaultgate: " + gateway.clientMessage());
                 return ExitCodes.FAILURE;
             }
-            if (e instanceof IllegalArgumentException) {
-                err.println("vaultgate: " + e.getMessage());
+            if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
+                err.println("vaultgate: " + (e.getMessage() != null ? e.getMessage() : e)); // never "null"
                 return ExitCodes.FAILURE;
             }
             err.println("vaultgate: " + e);

@@ -76,6 +76,10 @@ class PolicyCommandTest {
 
         Path big = Files.writeString(files.resolve("big"), "x".repeat(300 * 1024), StandardCharsets.UTF_8);
         assertThat(cli.run("policy", "publish", "--tenant", "acme", big.toString()).err()).contains("at most 262144");
+
+        Result missing = cli.run("policy", "publish", "--tenant", "acme", files.resolve("absent.txt").toString());
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("absent.txt: cannot read the policy file").doesNotContain("java.");
     }
 
     private static Result ok(Result result) {
