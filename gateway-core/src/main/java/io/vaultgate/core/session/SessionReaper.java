@@ -104,10 +104,18 @@ public final class SessionReaper implements AutoCloseable {
         Predicate<LiveSession> usesRevoked = session -> revoked.stream().anyMatch(r ->
                 r.credential().equals(session.credential()) && r.principal().equals(session.principal().name())
                         && !r.at().isBefore(session.since().minus(SKEW)));
-        sessions.refuseWhere(inLockedTenant.or(usesRevoked));
+        // A login registered before the next round is refused on this snapshot only while its tenant is still
+        // locked: an unlock (on any node) since this round must not drop the first login after it.
+        sessions.refuseWhere(inLockedTenant.and(this::tenantStillLocked).or(usesRevoked));
         return sessions.endWhere(inLockedTenant, "its tenant is locked")
                 + sessions.endWhere(claimsLockedData, "it holds a claim on a locked tenant's batch")
                 + sessions.endWhere(usesRevoked, "its credential was revoked");
+    }
+
+    private boolean tenantStillLocked(LiveSession session) {
+        String tenant = session.tenant().orElseThrow().value();
+        return database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM tenants WHERE id = ? AND status = 'LOCKED'",
+                tenant)) > 0;
     }
 
     private void roundQuietly() {

@@ -101,6 +101,21 @@ class LockdownSessionsTest {
                 .contains("acme client again").doesNotContain("claimant again");
     }
 
+    @Test
+    void firstLoginAfterAnUnlock_isNotDropped_beforeTheNextRound() {
+        LiveSessions here = test.core().incidents().sessions();
+        SessionReaper reaper = new SessionReaper(test.database(), here, Duration.ofMillis(500));
+        test.core().incidents().lockdown().lockdown(ACME, "suspected leak", "cli:test");
+        register(here, acmeClient, "during the lockdown");
+        reaper.round(); // the round's snapshot: acme is locked
+        assertThat(ended).contains("during the lockdown");
+
+        test.core().incidents().lockdown().unlock(ACME, "all clear", "cli:test");
+        register(here, acmeClient, "right after the unlock");
+
+        assertThat(ended).doesNotContain("right after the unlock");
+    }
+
     private void register(LiveSessions sessions, Principal principal, String name) {
         sessions.register(principal, "key:" + name, Protocol.SFTP, "127.0.0.1", reason -> ended.add(name));
     }
