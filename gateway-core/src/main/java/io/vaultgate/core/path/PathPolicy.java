@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * The one place where client-supplied paths become {@link VirtualPath}s, with the same rules for every
- * protocol: Unicode NFC; no NUL, control characters or backslashes; {@code .} and empty segments are
- * dropped; {@code ..} may not climb above the root; bounded segment and path lengths. Relative inputs are
- * resolved against a working directory. Violations raise {@link GatewayException.Reason#INVALID_PATH}
+ * protocol: Unicode NFC; no NUL, control characters, bidirectional text controls or backslashes; {@code .}
+ * and empty segments are dropped; {@code ..} may not climb above the root; bounded segment and path lengths.
+ * Relative inputs are resolved against a working directory. Violations raise {@link GatewayException.Reason#INVALID_PATH}
  * with a message that names the rule.
  */
 public final class PathPolicy {
@@ -42,6 +42,11 @@ public final class PathPolicy {
             if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
                 throw invalid("control characters are not allowed in paths");
             }
+            if (isBidiControl(c)) {
+                // "Trojan Source": a right-to-left override shows "invoice_fdp.exe" as "invoice_exe.pdf"
+                throw invalid("bidirectional text controls (U+" + String.format("%04X", (int) c)
+                        + ") are not allowed in paths: they make a name display as another");
+            }
         }
         Deque<String> segments = new ArrayDeque<>(path.startsWith("/") ? List.of() : workingDirectory.segments());
         for (String segment : path.split("/", -1)) {
@@ -67,6 +72,12 @@ public final class PathPolicy {
             throw invalid("path is deeper than " + MAX_DEPTH + " levels");
         }
         return new VirtualPath(List.copyOf(segments));
+    }
+
+    /** U+061C, U+200E/F, U+202A-U+202E, U+2066-U+2069: the characters that reorder how text is displayed. */
+    private static boolean isBidiControl(char c) {
+        return c == '\u061C' || c == '\u200E' || c == '\u200F' || (c >= '\u202A' && c <= '\u202E')
+                || (c >= '\u2066' && c <= '\u2069');
     }
 
     /**

@@ -41,6 +41,14 @@ class PathPolicyTest {
         assertThatThrownBy(() -> PathPolicy.parse(input)).isInstanceOf(GatewayException.class);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/inbox/invoice_\u202Efdp.exe", "/inbox/a\u202Ab", "/inbox/a\u2066b\u2069",
+            "/inbox/\u200Fname", "/inbox/a\u061Cb"})
+    void bidirectionalTextControls_areRejected_soNoNameDisplaysAsAnother(String input) {
+        assertThatThrownBy(() -> PathPolicy.parse(input)).isInstanceOfSatisfying(GatewayException.class, e ->
+                assertThat(e.clientMessage()).contains("bidirectional text controls"));
+    }
+
     @Test
     void decomposedAndComposedUnicode_nameTheSameFile() {
         String composed = "/inbox/caf\u00e9.csv";
