@@ -69,6 +69,19 @@ public final class FileRepository {
                 + "AND state = 'COMMITTED' ORDER BY path", FileRepository::map, tenant.value(), like);
     }
 
+    /** Whether {@link #listUnder} would list anything, without reading the rows. */
+    public boolean anyUnder(Jdbc jdbc, TenantId tenant, Optional<String> accountId, VirtualPath prefix)
+            throws SQLException {
+        String like = escapeLike(prefix.toString()) + "/%";
+        if (accountId.isPresent()) {
+            return jdbc.count("SELECT COUNT(*) FROM (SELECT 1 FROM files WHERE tenant_id = ? AND account_id = ? "
+                    + "AND path LIKE ? ESCAPE '!' AND state IN ('COMMITTED', 'PARTIAL') LIMIT 1) AS one",
+                    tenant.value(), accountId.get(), like) > 0;
+        }
+        return jdbc.count("SELECT COUNT(*) FROM (SELECT 1 FROM files WHERE tenant_id = ? AND path LIKE ? ESCAPE '!' "
+                + "AND state = 'COMMITTED' LIMIT 1) AS one", tenant.value(), like) > 0;
+    }
+
     public void updateState(Jdbc jdbc, String id, FileState state, long size, Optional<String> sha256, Instant now)
             throws SQLException {
         Optional<Sized> before = sized(jdbc, id);

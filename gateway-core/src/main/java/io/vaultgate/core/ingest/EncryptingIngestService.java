@@ -49,6 +49,7 @@ public final class EncryptingIngestService implements IngestService {
     private final KeySlots slots;
     private final UploadLedger ledger;
     private final UploadTargets targets;
+    private final PathClashes clashes;
     private final int windowSegments;
     private final SecureRandom random;
     private final Clock clock;
@@ -79,6 +80,7 @@ public final class EncryptingIngestService implements IngestService {
         this.slots = new KeySlots();
         this.ledger = ledger;
         this.targets = new UploadTargets(database, batches);
+        this.clashes = new PathClashes(files);
         this.windowSegments = windowSegments;
         this.random = random;
         this.clock = clock;
@@ -128,6 +130,7 @@ public final class EncryptingIngestService implements IngestService {
                     throw new GatewayException(Reason.QUOTA_EXCEEDED, path + ": the tenant's quota of "
                             + tenant.quota().maxFiles() + " files is reached");
                 }
+                clashes.check(jdbc, target);
                 Optional<FileRecord> stale = files.findOwned(jdbc, target.tenant(), target.ownerId(), path,
                         FileState.PARTIAL);
                 if (stale.isPresent()) {

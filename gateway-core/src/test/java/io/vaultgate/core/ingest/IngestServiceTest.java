@@ -114,6 +114,25 @@ class IngestServiceTest {
     }
 
     @Test
+    void aFileAndADirectory_neverShareAName() throws Exception {
+        upload(alice, PathPolicy.parse("/inbox/f.bin"), randomBytes(10, 7));
+        upload(alice, PathPolicy.parse("/inbox/sub/y.txt"), randomBytes(10, 8));
+        test.core().files().createDirectory(alice, PathPolicy.parse("/inbox/empty"));
+
+        for (String path : List.of("/inbox/f.bin/y.txt", "/inbox/sub", "/inbox/empty")) {
+            assertThatThrownBy(() -> test.core().ingest().open(alice, PathPolicy.parse(path), UploadMode.CREATE))
+                    .as(path).isInstanceOfSatisfying(GatewayException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+                        assertThat(e.clientMessage()).contains(path);
+                    });
+        }
+        ClientPrincipal bob = test.client("acme", "bob", Protocol.SFTP);
+        upload(bob, PathPolicy.parse("/inbox/f.bin/y.txt"), randomBytes(10, 9));
+        assertThat(read(bob, PathPolicy.parse("/inbox/f.bin/y.txt"))).as("another account's inbox is its own")
+                .hasSize(10);
+    }
+
+    @Test
     void interruptedUpload_isAPartialOnlyItsUploaderSees_andResumes() throws Exception {
         byte[] data = randomBytes(500_000, 5);
         try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
