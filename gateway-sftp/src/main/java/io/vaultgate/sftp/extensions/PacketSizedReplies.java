@@ -3,8 +3,6 @@ package io.vaultgate.sftp.extensions;
 import java.io.IOException;
 import java.util.function.LongSupplier;
 import org.apache.sshd.common.channel.IoWriteFutureImpl;
-import org.apache.sshd.common.future.CloseFuture;
-import org.apache.sshd.common.future.SshFutureListener;
 import org.apache.sshd.common.io.IoOutputStream;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -19,13 +17,12 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
  * reply's future completes when the last one is written (or with the first failure). Nothing is copied; replies
  * keep their order, since MINA writes one reply at a time.
  */
-final class PacketSizedReplies implements IoOutputStream {
+final class PacketSizedReplies extends ReplyFilter {
 
-    private final IoOutputStream out;
     private final LongSupplier clientPacketSize;
 
     PacketSizedReplies(IoOutputStream out, LongSupplier clientPacketSize) {
-        this.out = out;
+        super(out);
         this.clientPacketSize = clientPacketSize;
     }
 
@@ -57,30 +54,5 @@ final class PacketSizedReplies implements IoOutputStream {
                 }
             }
         });
-    }
-
-    @Override
-    public CloseFuture close(boolean immediately) {
-        return out.close(immediately);
-    }
-
-    @Override
-    public void addCloseFutureListener(SshFutureListener<CloseFuture> listener) {
-        out.addCloseFutureListener(listener);
-    }
-
-    @Override
-    public void removeCloseFutureListener(SshFutureListener<CloseFuture> listener) {
-        out.removeCloseFutureListener(listener);
-    }
-
-    @Override
-    public boolean isClosed() {
-        return out.isClosed();
-    }
-
-    @Override
-    public boolean isClosing() {
-        return out.isClosing();
     }
 }

@@ -3,8 +3,6 @@ package io.vaultgate.sftp.extensions;
 import io.vaultgate.core.path.PathPolicy;
 import java.io.IOException;
 import java.util.Map;
-import org.apache.sshd.common.future.CloseFuture;
-import org.apache.sshd.common.future.SshFutureListener;
 import org.apache.sshd.common.io.IoOutputStream;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -22,18 +20,17 @@ import org.apache.sshd.sftp.common.SftpConstants;
  * {@code f_bavail} what is left of it. File counts are not carried by {@code space-available}, so the inode
  * fields say "unlimited" ({@link Long#MAX_VALUE}, never 0: OpenSSH's {@code df -i} divides by {@code f_files}).
  */
-final class StatVfsReplies implements IoOutputStream {
+final class StatVfsReplies extends ReplyFilter {
 
     /** OpenSSH's {@code SSH2_FXE_STATVFS_ST_NOSUID}: nothing on the gateway is ever executed. */
     static final long ST_NOSUID = 0x2;
     /** {@code f_bsize}: the preferred transfer size, one encryption segment. */
     static final long PREFERRED_BLOCK = 64 * 1024;
 
-    private final IoOutputStream out;
     private final Map<Integer, Asked> asked;
 
     StatVfsReplies(IoOutputStream out, Map<Integer, Asked> asked) {
-        this.out = out;
+        super(out);
         this.asked = asked;
     }
 
@@ -99,30 +96,5 @@ final class StatVfsReplies implements IoOutputStream {
     private static long header(Buffer reply) {
         reply.rpos(reply.rpos() + 5);
         return reply.getUInt();
-    }
-
-    @Override
-    public CloseFuture close(boolean immediately) {
-        return out.close(immediately);
-    }
-
-    @Override
-    public void addCloseFutureListener(SshFutureListener<CloseFuture> listener) {
-        out.addCloseFutureListener(listener);
-    }
-
-    @Override
-    public void removeCloseFutureListener(SshFutureListener<CloseFuture> listener) {
-        out.removeCloseFutureListener(listener);
-    }
-
-    @Override
-    public boolean isClosed() {
-        return out.isClosed();
-    }
-
-    @Override
-    public boolean isClosing() {
-        return out.isClosing();
     }
 }
