@@ -311,11 +311,7 @@ class ApiPipelineTest {
         String body = "--B\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nignored\r\n"
                 + "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"C:\\docs\\one.csv\"\r\n\r\n1,2\r\n"
                 + "--B\r\nContent-Disposition: form-data; name=\"g\"; filename=\"two.bin\"\r\n\r\n\0\1\r\n--B--\r\n";
-        HttpRequest post = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/files/inbox/",
-                Unpooled.copiedBuffer(body, StandardCharsets.ISO_8859_1));
-        post.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + TokenAuthenticator.TOKEN)
-                .set(HttpHeaderNames.CONTENT_TYPE, "multipart/form-data; boundary=B");
-        HttpUtil.setContentLength(post, body.length());
+        HttpRequest post = bearerForm(body);
 
         FullHttpResponse response = wire.send(post).get(0);
 
@@ -329,11 +325,7 @@ class ApiPipelineTest {
     void multipartForm_withTwoFilesOfTheSameName_is400_andStoresNeither() {
         String body = "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"d.csv\"\r\n\r\nfirst\r\n"
                 + "--B\r\nContent-Disposition: form-data; name=\"g\"; filename=\"C:\\x\\d.csv\"\r\n\r\nsecond\r\n--B--\r\n";
-        HttpRequest post = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/files/inbox/",
-                Unpooled.copiedBuffer(body, StandardCharsets.ISO_8859_1));
-        post.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + TokenAuthenticator.TOKEN)
-                .set(HttpHeaderNames.CONTENT_TYPE, "multipart/form-data; boundary=B");
-        HttpUtil.setContentLength(post, body.length());
+        HttpRequest post = bearerForm(body);
 
         FullHttpResponse response = wire.send(post).get(0);
 
@@ -370,6 +362,16 @@ class ApiPipelineTest {
         return new Wire(authenticator, store, 1_000_000);
     }
 
+    /** A multipart form POST to /v1/files/inbox/ with boundary B, authenticated by the test's bearer token. */
+    private static HttpRequest bearerForm(String body) {
+        HttpRequest post = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/files/inbox/",
+                Unpooled.copiedBuffer(body, StandardCharsets.ISO_8859_1));
+        post.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + TokenAuthenticator.TOKEN)
+                .set(HttpHeaderNames.CONTENT_TYPE, "multipart/form-data; boundary=B");
+        HttpUtil.setContentLength(post, body.length());
+        return post;
+    }
+
     private static HttpRequest form(String body, String basic, String origin, String fetchSite) {
         HttpRequest post = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/files/inbox/",
                 Unpooled.copiedBuffer(body, StandardCharsets.ISO_8859_1));
@@ -388,11 +390,7 @@ class ApiPipelineTest {
     void multipartForm_cutShort_abortsEveryFile() {
         String body = "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"one.csv\"\r\n\r\n1,2\r\n"
                 + "--B\r\nContent-Disposition: form-data; name=\"g\"; filename=\"two.bin\"\r\n\r\nxx";
-        HttpRequest post = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/files/inbox/",
-                Unpooled.copiedBuffer(body, StandardCharsets.ISO_8859_1));
-        post.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + TokenAuthenticator.TOKEN)
-                .set(HttpHeaderNames.CONTENT_TYPE, "multipart/form-data; boundary=B");
-        HttpUtil.setContentLength(post, body.length());
+        HttpRequest post = bearerForm(body);
 
         FullHttpResponse response = wire.send(post).get(0);
 
