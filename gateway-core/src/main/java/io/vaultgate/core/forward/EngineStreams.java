@@ -50,7 +50,8 @@ final class EngineStreams implements Closeable {
         this.plainOut = ByteBuffer.allocateDirect(PLAIN_BATCH);
         this.netOut = ByteBuffer.allocateDirect(records * packet);
         this.netIn = ByteBuffer.allocateDirect(2 * packet);
-        this.appIn = ByteBuffer.allocateDirect(Math.max(engine.getSession().getApplicationBufferSize(), 16 * 1024 + 256));
+        this.appIn = ByteBuffer.allocateDirect(Math.max(engine.getSession().getApplicationBufferSize(),
+                16 * 1024 + 256));
         this.appIn.flip(); // read mode, empty
         this.received = new byte[packet];
     }

@@ -188,10 +188,10 @@ public final class Forwarder implements AutoCloseable {
      * this thread and on the site's kept-alive connection. While a file is sent and the site stores it, a
      * helper thread records the previous file's delivery and prepares the next job, so neither waits in line
      * with the transfers (for a file larger than {@link #RECORD_BEFORE_SENDING}, only between the end of its
-     * request and the answer, so that the next job is not claimed long before it is sent). A delivery is therefore recorded up to one file after its
-     * answer, but always before the turn ends and before a file larger than {@link #RECORD_BEFORE_SENDING}
-     * is sent; a failure is recorded at once. With {@code pool}, the turn stops after a failure or when the
-     * forwarder closes, and gives a prepared job back unsent.
+     * request and the answer, so that the next job is not claimed long before it is sent). A delivery is
+     * therefore recorded up to one file after its answer, but always before the turn ends and before a file
+     * larger than {@link #RECORD_BEFORE_SENDING} is sent; a failure is recorded at once. With {@code pool},
+     * the turn stops after a failure or when the forwarder closes, and gives a prepared job back unsent.
      */
     private Turn inTurn(ForwardAttempt.Prepared first, Supplier<ForwardAttempt.Prepared> nextJob, boolean pool) {
         ForwardAttempt.Prepared current = first;
