@@ -96,7 +96,9 @@ class CrashSafetyIT {
             }
         }
         Thread.sleep(millisBeforeKill);
-        child.destroyForcibly(); // SIGKILL
+        // SIGKILL through the process handle: Process.destroyForcibly() would also close our end of the child's
+        // stdout, losing COMMITTING/ACK lines still in the pipe that the reader had not read yet (seen under load)
+        child.toHandle().destroyForcibly();
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         reader.join(10_000);
         synchronized (acks) {
