@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -181,22 +180,7 @@ class Http1PutTest {
     }
 
     private PreparedBody prepared(byte[] body) {
-        return PreparedBody.prepare(new BodySource() {
-            @Override
-            public long size() {
-                return body.length;
-            }
-
-            @Override
-            public int read(long position, ByteBuffer dst) {
-                if (position >= body.length) {
-                    return -1;
-                }
-                int n = (int) Math.min(dst.remaining(), body.length - position);
-                dst.put(body, (int) position, n);
-                return n;
-            }
-        }, threads);
+        return PreparedBody.prepare(new BytesBody(body), threads);
     }
 
     private static long deadline() {

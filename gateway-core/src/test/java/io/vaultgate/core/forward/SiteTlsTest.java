@@ -7,7 +7,6 @@ import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.testing.MutableClock;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.cert.X509CRL;
@@ -242,22 +241,7 @@ class SiteTlsTest {
     }
 
     private PreparedBody prepared(byte[] body) {
-        return PreparedBody.prepare(new BodySource() {
-            @Override
-            public long size() {
-                return body.length;
-            }
-
-            @Override
-            public int read(long position, ByteBuffer dst) {
-                if (position >= body.length) {
-                    return -1;
-                }
-                int n = (int) Math.min(dst.remaining(), body.length - position);
-                dst.put(body, (int) position, n);
-                return n;
-            }
-        }, threads);
+        return PreparedBody.prepare(new BytesBody(body), threads);
     }
 
     private static byte[] sha256(byte[] bytes) throws Exception {
