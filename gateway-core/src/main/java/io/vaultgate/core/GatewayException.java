@@ -10,7 +10,7 @@ public final class GatewayException extends RuntimeException {
 
     /** Why an operation was refused or failed. */
     public enum Reason {
-        NOT_FOUND, ACCESS_DENIED, INVALID_PATH, INVALID_REQUEST, QUOTA_EXCEEDED, CONFLICT,
+        NOT_FOUND, ACCESS_DENIED, INVALID_PATH, INVALID_REQUEST, QUOTA_EXCEEDED, CONFLICT, PRECONDITION_FAILED,
         TENANT_LOCKED, INTEGRITY, STORAGE_FULL, UNAVAILABLE, INTERNAL
     }
 

@@ -82,6 +82,23 @@ class ApiPipelineTest {
         assertThat(store.files.get(PathPolicy.parse("/inbox/f"))).isEqualTo("new".getBytes(StandardCharsets.UTF_8));
     }
 
+    @Test
+    void ifNoneMatchStar_isCheckedAgainAtTheCommit_soAFileCommittedWhileTheBodyStreamedIsKept() {
+        HttpRequest head = put("/v1/files/inbox/race.csv");
+        HttpUtil.setContentLength(head, 5);
+        head.headers().set(HttpHeaderNames.IF_NONE_MATCH, "*");
+        wire.send(head, content("he"));
+        byte[] theirs = "theirs".getBytes(StandardCharsets.UTF_8);
+        store.files.put(PathPolicy.parse("/inbox/race.csv"), theirs); // another upload commits meanwhile
+
+        List<FullHttpResponse> responses = wire.send(new DefaultLastHttpContent(Unpooled.copiedBuffer("llo",
+                StandardCharsets.UTF_8)));
+
+        assertThat(responses.get(0).status().code()).isEqualTo(412);
+        assertThat(Wire.body(responses.get(0))).contains("urn:vaultgate:problem:precondition-failed");
+        assertThat(store.files.get(PathPolicy.parse("/inbox/race.csv"))).isEqualTo(theirs);
+    }
+
     private static HttpRequest conditionalPut(String uri, String condition, String value) {
         HttpRequest put = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, uri,
                 Unpooled.copiedBuffer("new", StandardCharsets.UTF_8));

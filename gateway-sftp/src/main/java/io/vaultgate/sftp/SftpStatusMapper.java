@@ -38,7 +38,7 @@ public final class SftpStatusMapper implements SftpErrorStatusDataHandler {
             case QUOTA_EXCEEDED -> SSH_FX_QUOTA_EXCEEDED;
             case CONFLICT -> SSH_FX_FILE_ALREADY_EXISTS;
             case STORAGE_FULL -> SSH_FX_NO_SPACE_ON_FILESYSTEM;
-            case INTEGRITY, UNAVAILABLE, INTERNAL -> SSH_FX_FAILURE;
+            case PRECONDITION_FAILED, INTEGRITY, UNAVAILABLE, INTERNAL -> SSH_FX_FAILURE;
         };
     }
 

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +94,7 @@ final class EncryptingUpload implements Upload {
     }
 
     @Override
-    public synchronized Receipt commit(List<byte[]> expectedSha256) {
+    public synchronized Receipt commit(CommitChecks checks) {
         requireOpen();
         long size;
         try {
@@ -110,7 +109,7 @@ final class EncryptingUpload implements Upload {
         }
         end();
         byte[] actual = digest.digest();
-        if (!expectedSha256.stream().allMatch(expected -> MessageDigest.isEqual(expected, actual))) {
+        if (!checks.expectedSha256().stream().allMatch(expected -> MessageDigest.isEqual(expected, actual))) {
             writer.close();
             closeQuietly();
             ledger.discard(file, actor, "content digest mismatch");
@@ -119,7 +118,7 @@ final class EncryptingUpload implements Upload {
         }
         String sha256 = HexFormat.of().formatHex(actual);
         try {
-            return ledger.commit(file, object, size, sha256, actor);
+            return ledger.commit(file, object, size, sha256, actor, checks.mayReplace());
         } catch (IOException e) {
             ledger.discard(file, actor, "storage failure");
             throw StorageFailures.of(file.path().toString(), e);

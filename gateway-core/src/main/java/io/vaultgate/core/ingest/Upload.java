@@ -1,7 +1,6 @@
 package io.vaultgate.core.ingest;
 
 import java.nio.ByteBuffer;
-import java.util.List;
 
 /**
  * One file being uploaded: plaintext goes in, only ciphertext reaches the store. Writes may arrive out
@@ -28,15 +27,16 @@ public interface Upload extends AutoCloseable {
 
     /** Seals, makes durable, and publishes the file; returns the receipt. */
     default Receipt commit() {
-        return commit(List.of());
+        return commit(CommitChecks.NONE);
     }
 
     /**
-     * Like {@link #commit()}, but first compares the plaintext's SHA-256 (the one the receipt carries, so the
-     * bytes are hashed once) with each of {@code expectedSha256}, such as the digests a client announced: on a
-     * mismatch the upload is discarded, nothing becomes visible, and {@code INTEGRITY} is thrown.
+     * Like {@link #commit()}, after the {@code checks}: the plaintext's SHA-256 (the one the receipt carries, so
+     * the bytes are hashed once) against the announced digests ({@code INTEGRITY} on a mismatch), and, in the
+     * transaction that publishes the file, whether it may replace the file at the path now
+     * ({@code PRECONDITION_FAILED} if not). A failed check discards the upload; nothing becomes visible.
      */
-    Receipt commit(List<byte[]> expectedSha256);
+    Receipt commit(CommitChecks checks);
 
     /** Discards everything written; leaves nothing behind. */
     void abort();

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,9 +75,12 @@ public final class UploadLedger {
 
     /**
      * Makes the object durable, then in one transaction publishes the file, replaces the owner's previous
-     * file at that path, routes it to its batches, audits it and issues its signed receipt.
+     * file at that path, routes it to its batches, audits it and issues its signed receipt. Publishes only if
+     * {@code mayReplace} accepts the file committed at the path at that moment (its SHA-256, or empty for none);
+     * otherwise the upload is discarded and {@code PRECONDITION_FAILED} thrown.
      */
-    Receipt commit(FileRecord file, PendingObject object, long size, String sha256, String actor) throws IOException {
+    Receipt commit(FileRecord file, PendingObject object, long size, String sha256, String actor,
+                   Predicate<Optional<String>> mayReplace) throws IOException {
         if (!stillOurs(file)) {
             object.close();
             metrics.ended(file, TransferOutcome.FAILED, size);
@@ -87,7 +91,11 @@ public final class UploadLedger {
         Receipt receipt = new Receipt(file.id(), file.tenant(), file.path().toString(), size, sha256, now);
         Published published;
         try {
-            published = publish(file, size, sha256, actor, now, receipt);
+            published = publish(file, size, sha256, actor, now, receipt, mayReplace);
+        } catch (PreconditionFailed e) {
+            discard(file, actor, "precondition failed");
+            throw new GatewayException(GatewayException.Reason.PRECONDITION_FAILED, file.path()
+                    + ": the file at this path is not the one the upload was allowed to replace; nothing was changed");
         } catch (RuntimeException e) {
             metrics.ended(file, TransferOutcome.FAILED, size);
             throw e;
@@ -103,11 +111,21 @@ public final class UploadLedger {
     private record Published(List<FileRecord> replaced, SignedReceipt receipt) {
     }
 
+    /** Thrown inside the publishing transaction, which it rolls back, when the upload may not replace the file. */
+    private static final class PreconditionFailed extends RuntimeException {
+        PreconditionFailed() {
+            super(null, null, false, false);
+        }
+    }
+
     private Published publish(FileRecord file, long size, String sha256, String actor, Instant now,
-                              Receipt receipt) {
+                              Receipt receipt, Predicate<Optional<String>> mayReplace) {
         return database.inTransaction(jdbc -> {
             Optional<FileRecord> previous = files.findOwned(jdbc, file.tenant(), file.accountId(), file.path(),
                     FileState.COMMITTED);
+            if (!mayReplace.test(previous.flatMap(FileRecord::sha256))) {
+                throw new PreconditionFailed();
+            }
             if (!files.updateStateIfOwned(jdbc, file.id(), node, FileState.COMMITTED, size, Optional.of(sha256), now)) {
                 throw takenOver(file);
             }

@@ -1,9 +1,9 @@
 package io.vaultgate.core.metrics;
 
+import io.vaultgate.core.ingest.CommitChecks;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.ingest.Upload;
 import java.nio.ByteBuffer;
-import java.util.List;
 
 /**
  * An upload that counts the bytes of each write that succeeded (a write stores all of its buffer or fails),
@@ -39,9 +39,9 @@ final class MeteredUpload implements Upload {
     }
 
     @Override
-    public Receipt commit(List<byte[]> expectedSha256) {
+    public Receipt commit(CommitChecks checks) {
         try (TransferMdc mdc = TransferMdc.enter(transfer)) {
-            return delegate.commit(expectedSha256);
+            return delegate.commit(checks);
         }
     }
 

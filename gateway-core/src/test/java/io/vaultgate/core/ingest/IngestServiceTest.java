@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -100,7 +101,7 @@ class IngestServiceTest {
         wrong[0] ^= 1;
         try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
             upload.write(0, ByteBuffer.wrap(data));
-            assertThatThrownBy(() -> upload.commit(List.of(right, wrong))).isInstanceOfSatisfying(
+            assertThatThrownBy(() -> upload.commit(CommitChecks.digests(List.of(right, wrong)))).isInstanceOfSatisfying(
                     GatewayException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INTEGRITY));
         }
         assertThatThrownBy(() -> test.core().files().stat(alice, REPORT)).isInstanceOf(GatewayException.class);
@@ -108,9 +109,32 @@ class IngestServiceTest {
 
         try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
             upload.write(0, ByteBuffer.wrap(data));
-            assertThat(upload.commit(List.of(right, right)).sha256()).isEqualTo(sha256(data));
+            assertThat(upload.commit(CommitChecks.digests(List.of(right, right))).sha256()).isEqualTo(sha256(data));
         }
         assertThat(read(alice, REPORT)).isEqualTo(data);
+    }
+
+    @Test
+    void createOnlyCommit_losesTheRaceToAFileCommittedMeanwhile_andChangesNothing() throws Exception {
+        byte[] mine = randomBytes(1000, 10);
+        byte[] theirs = randomBytes(2000, 11);
+        try (Upload createOnly = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
+            createOnly.write(0, ByteBuffer.wrap(mine));
+            upload(alice, REPORT, theirs); // another connection of the same account commits first
+
+            assertThatThrownBy(() -> createOnly.commit(CommitChecks.NONE.replacingOnlyIf(Optional::isEmpty)))
+                    .isInstanceOfSatisfying(GatewayException.class,
+                            e -> assertThat(e.reason()).isEqualTo(Reason.PRECONDITION_FAILED));
+        }
+        assertThat(read(alice, REPORT)).as("the file committed meanwhile stays").isEqualTo(theirs);
+        assertThat(objectFiles()).as("the refused upload leaves no object").hasSize(1);
+
+        String current = sha256(theirs);
+        try (Upload replace = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
+            replace.write(0, ByteBuffer.wrap(mine));
+            replace.commit(CommitChecks.NONE.replacingOnlyIf(sha -> sha.equals(Optional.of(current))));
+        }
+        assertThat(read(alice, REPORT)).as("replacing the file it names is allowed").isEqualTo(mine);
     }
 
     @Test

@@ -13,31 +13,47 @@ import io.vaultgate.https.http.HttpProblem;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The preconditions of a {@code PUT} (RFC 9110 13.1): {@code If-None-Match: *} uploads only if no file is there
  * (a client that must not overwrite), {@code If-Match} only if the current file's ETag is one of those given
- * ({@code *}: any file). Checked before the upload opens and before the body is sent, against the file as it is
- * then; an upload racing it to the same path can still win (the core has no create-only commit).
+ * ({@code *}: any file). Checked twice: before the upload opens, so a client that would fail anyway does not send
+ * its body, and again by the core in the transaction that publishes the file ({@link #rule}), so an upload
+ * racing this one to the same path cannot slip in between.
  */
 final class PutPreconditions {
 
     private PutPreconditions() {
     }
 
+    /** Refuses with 412 unless the file at the path now satisfies the request's preconditions. */
     static void check(HttpHeaders headers, FileService files, Principal principal, VirtualPath path) {
+        if (headers.contains(HttpHeaderNames.IF_MATCH) || headers.contains(HttpHeaderNames.IF_NONE_MATCH)) {
+            Optional<String> current = currentEtag(files, principal, path);
+            if (!holds(headers, current)) {
+                throw failed(path + (current.isPresent() && headers.contains(HttpHeaderNames.IF_NONE_MATCH)
+                        ? ": a file is there already (If-None-Match)" : ": If-Match does not name the current file"));
+            }
+        }
+    }
+
+    /** The same test for the core's commit: given the SHA-256 of the file at the path then, may this PUT replace it. */
+    static Predicate<Optional<String>> rule(HttpHeaders headers) {
         String ifMatch = headers.get(HttpHeaderNames.IF_MATCH);
         String ifNoneMatch = headers.get(HttpHeaderNames.IF_NONE_MATCH);
-        if (ifMatch == null && ifNoneMatch == null) {
-            return;
+        return sha256 -> holds(ifMatch, ifNoneMatch, sha256.map(Downloads::etag));
+    }
+
+    private static boolean holds(HttpHeaders headers, Optional<String> currentEtag) {
+        return holds(headers.get(HttpHeaderNames.IF_MATCH), headers.get(HttpHeaderNames.IF_NONE_MATCH), currentEtag);
+    }
+
+    private static boolean holds(String ifMatch, String ifNoneMatch, Optional<String> currentEtag) {
+        if (ifMatch != null && !matchesStrongly(ifMatch, currentEtag)) {
+            return false;
         }
-        Optional<String> current = currentEtag(files, principal, path);
-        if (ifMatch != null && !matchesStrongly(ifMatch, current)) {
-            throw failed(path + ": If-Match does not name the current file");
-        }
-        if (ifNoneMatch != null && current.isPresent() && Downloads.noneMatchFails(ifNoneMatch, current.get())) {
-            throw failed(path + ": a file is there already (If-None-Match)");
-        }
+        return ifNoneMatch == null || currentEtag.isEmpty() || !Downloads.noneMatchFails(ifNoneMatch, currentEtag.get());
     }
 
     private static boolean matchesStrongly(String ifMatch, Optional<String> current) {

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.files.FileService;
+import io.vaultgate.core.ingest.CommitChecks;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.ingest.Upload;
@@ -19,6 +20,8 @@ import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Reply;
 import io.vaultgate.https.http.RequestPaths;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * {@code PUT /v1/files/{path}}: the body streams through {@link Upload#write} chunk by chunk and is never
@@ -35,18 +38,20 @@ public final class UploadExchange implements Exchange {
     private final VirtualPath path;
     private final long declaredLength;
     private final AnnouncedDigests digests;
+    private final Predicate<Optional<String>> replaces;
     private final BodyWriter writer;
     private final SignedReceipts receipts;
     private boolean finished;
 
     private UploadExchange(Reply reply, Upload upload, VirtualPath path, long declaredLength, AnnouncedDigests digests,
-                           long maxBytes, SignedReceipts receipts) {
+                           Predicate<Optional<String>> replaces, long maxBytes, SignedReceipts receipts) {
         this.reply = reply;
         this.path = path;
         this.receipts = receipts;
         this.upload = upload;
         this.declaredLength = declaredLength;
         this.digests = digests;
+        this.replaces = replaces;
         this.writer = new BodyWriter(upload, 0, maxBytes, bytes -> { });
     }
 
@@ -61,7 +66,8 @@ public final class UploadExchange implements Exchange {
         PutPreconditions.check(request.headers(), files, principal, path);
         AnnouncedDigests digests = AnnouncedDigests.of(request.headers());
         Upload upload = ingest.open(principal, path, UploadMode.CREATE, declared);
-        return new UploadExchange(reply, upload, path, declared, digests, maxBytes, receipts);
+        return new UploadExchange(reply, upload, path, declared, digests, PutPreconditions.rule(request.headers()),
+                maxBytes, receipts);
     }
 
     private static long declaredLength(HttpRequest request) {
@@ -86,7 +92,7 @@ public final class UploadExchange implements Exchange {
             throw new GatewayException(GatewayException.Reason.INVALID_REQUEST,
                     "body has " + writer.offset() + " bytes, Content-Length announced " + declaredLength);
         }
-        Receipt receipt = upload.commit(digests.with(trailers));
+        Receipt receipt = upload.commit(CommitChecks.digests(digests.with(trailers)).replacingOnlyIf(replaces));
         finished = true;
         upload.close();
         HttpHeaders headers = new DefaultHttpHeaders()

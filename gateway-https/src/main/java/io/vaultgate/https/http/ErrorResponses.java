@@ -6,6 +6,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN;
 import static io.netty.handler.codec.http.HttpResponseStatus.INSUFFICIENT_STORAGE;
 import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR;
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
+import static io.netty.handler.codec.http.HttpResponseStatus.PRECONDITION_FAILED;
 import static io.netty.handler.codec.http.HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
 import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
 
@@ -44,6 +45,7 @@ public final class ErrorResponses {
             case INVALID_PATH, INVALID_REQUEST, INTEGRITY -> BAD_REQUEST;
             case QUOTA_EXCEEDED, STORAGE_FULL -> INSUFFICIENT_STORAGE;
             case CONFLICT -> CONFLICT;
+            case PRECONDITION_FAILED -> PRECONDITION_FAILED;
             case UNAVAILABLE -> SERVICE_UNAVAILABLE;
             case INTERNAL -> INTERNAL_SERVER_ERROR;
         };

@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.vaultgate.core.ingest.CommitChecks;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.https.http.HttpProblem;
@@ -49,7 +50,7 @@ class BodyWriterTest {
         }
 
         @Override
-        public Receipt commit(List<byte[]> expectedSha256) {
+        public Receipt commit(CommitChecks checks) {
             throw new UnsupportedOperationException();
         }
 

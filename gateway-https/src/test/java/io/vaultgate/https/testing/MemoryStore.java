@@ -6,6 +6,7 @@ import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.files.FileEntry;
 import io.vaultgate.core.files.FileService;
+import io.vaultgate.core.ingest.CommitChecks;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.ingest.Upload;
@@ -20,6 +21,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An in-memory stand-in for the core's files and ingest services, for handler unit tests: it records
@@ -156,11 +158,16 @@ public final class MemoryStore implements FileService, IngestService {
         }
 
         @Override
-        public Receipt commit(List<byte[]> expectedSha256) {
+        public Receipt commit(CommitChecks checks) {
             byte[] actual = HexFormat.of().parseHex(sha256Hex(bytes.toByteArray()));
-            if (!expectedSha256.stream().allMatch(expected -> java.util.Arrays.equals(expected, actual))) {
+            if (!checks.expectedSha256().stream().allMatch(expected -> java.util.Arrays.equals(expected, actual))) {
                 ending = "aborted";
                 throw new GatewayException(GatewayException.Reason.INTEGRITY, "content digest mismatch");
+            }
+            byte[] current = files.get(path);
+            if (!checks.mayReplace().test(Optional.ofNullable(current).map(MemoryStore::sha256Hex))) {
+                ending = "aborted";
+                throw new GatewayException(GatewayException.Reason.PRECONDITION_FAILED, "precondition failed");
             }
             ending = "committed";
             files.put(path, bytes.toByteArray());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.ingest.CommitChecks;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.tenant.TenantId;
@@ -122,7 +123,7 @@ class UploadChannelTest {
         }
 
         @Override
-        public Receipt commit(List<byte[]> expectedSha256) {
+        public Receipt commit(CommitChecks checks) {
             ending.add("commit");
             return new Receipt("f1", TenantId.of("acme"), "/inbox/a", 0, "00", Instant.EPOCH);
         }
