@@ -48,6 +48,7 @@ public final class UploadLedger {
     private final Clock clock;
     private final TransferMetrics metrics;
     private final String node;
+    private final PathClashes clashes;
 
     public UploadLedger(Database database, FileRepository files, ObjectStore store, FileShredder shredder, Router router,
                  AuditLog audit, CatalogReceipts receipts, Clock clock) {
@@ -71,6 +72,7 @@ public final class UploadLedger {
         this.clock = clock;
         this.metrics = metrics;
         this.node = node;
+        this.clashes = new PathClashes(files);
     }
 
     /**
@@ -92,10 +94,9 @@ public final class UploadLedger {
         Published published;
         try {
             published = publish(file, size, sha256, actor, now, receipt, mayReplace);
-        } catch (PreconditionFailed e) {
-            discard(file, actor, "precondition failed");
-            throw new GatewayException(GatewayException.Reason.PRECONDITION_FAILED, file.path()
-                    + ": the file at this path is not the one the upload was allowed to replace; nothing was changed");
+        } catch (Refused e) {
+            discard(file, actor, e.reason);
+            throw e.failure;
         } catch (RuntimeException e) {
             metrics.ended(file, TransferOutcome.FAILED, size);
             throw e;
@@ -111,10 +112,15 @@ public final class UploadLedger {
     private record Published(List<FileRecord> replaced, SignedReceipt receipt) {
     }
 
-    /** Thrown inside the publishing transaction, which it rolls back, when the upload may not replace the file. */
-    private static final class PreconditionFailed extends RuntimeException {
-        PreconditionFailed() {
+    /** Thrown inside the publishing transaction, which it rolls back, when the file may not be published. */
+    private static final class Refused extends RuntimeException {
+        private final GatewayException failure;
+        private final String reason;
+
+        Refused(GatewayException failure, String reason) {
             super(null, null, false, false);
+            this.failure = failure;
+            this.reason = reason;
         }
     }
 
@@ -124,7 +130,14 @@ public final class UploadLedger {
             Optional<FileRecord> previous = files.findOwned(jdbc, file.tenant(), file.accountId(), file.path(),
                     FileState.COMMITTED);
             if (!mayReplace.test(previous.flatMap(FileRecord::sha256))) {
-                throw new PreconditionFailed();
+                throw new Refused(new GatewayException(GatewayException.Reason.PRECONDITION_FAILED, file.path()
+                        + ": the file at this path is not the one the upload was allowed to replace; nothing was "
+                        + "changed"), "precondition failed");
+            }
+            try { // checked when the upload opened; again here, against an upload that committed since
+                clashes.check(jdbc, new UploadTarget(file.tenant(), file.accountId(), file.path()));
+            } catch (GatewayException clash) {
+                throw new Refused(clash, "a file or directory of that name appeared");
             }
             if (!files.updateStateIfOwned(jdbc, file.id(), node, FileState.COMMITTED, size, Optional.of(sha256), now)) {
                 throw takenOver(file);

@@ -157,6 +157,21 @@ class IngestServiceTest {
     }
 
     @Test
+    void aFileWhoseNameBecameADirectoryWhileItStreamed_isRefusedAtCommit_andLeavesNothing() throws Exception {
+        VirtualPath x = PathPolicy.parse("/inbox/x");
+        try (Upload late = test.core().ingest().open(alice, x, UploadMode.CREATE)) {
+            late.write(0, ByteBuffer.wrap(randomBytes(100, 12)));
+            upload(alice, PathPolicy.parse("/inbox/x/y.csv"), randomBytes(10, 13)); // x is a directory now
+
+            assertThatThrownBy(late::commit).isInstanceOfSatisfying(GatewayException.class,
+                    e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
+        }
+        assertThat(test.core().files().stat(alice, x).directory()).isTrue();
+        assertThat(read(alice, PathPolicy.parse("/inbox/x/y.csv"))).hasSize(10);
+        assertThat(objectFiles()).as("the refused upload leaves no object").hasSize(1);
+    }
+
+    @Test
     void interruptedUpload_isAPartialOnlyItsUploaderSees_andResumes() throws Exception {
         byte[] data = randomBytes(500_000, 5);
         try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
