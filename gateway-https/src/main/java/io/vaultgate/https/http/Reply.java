@@ -175,7 +175,9 @@ public final class Reply {
     }
 
     private void finish(ChannelFuture future) {
-        if (!keepAlive || bodyPending) {
+        if (bodyPending) {
+            future.addListener(written -> LingeringClose.after((ChannelFuture) written));
+        } else if (!keepAlive) {
             future.addListener(ChannelFutureListener.CLOSE);
         }
     }
