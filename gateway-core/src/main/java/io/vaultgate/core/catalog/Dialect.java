@@ -15,17 +15,19 @@ package io.vaultgate.core.catalog;
 public enum Dialect {
 
     /** The embedded default. */
-    SQLITE("", ""),
+    SQLITE("", "", ""),
 
     /** Scale-out: one catalog shared by every gateway node. */
-    POSTGRESQL(" FOR UPDATE", " FOR UPDATE SKIP LOCKED");
+    POSTGRESQL(" FOR UPDATE", " FOR UPDATE SKIP LOCKED", " FOR NO KEY UPDATE");
 
     private final String forUpdate;
     private final String skipLocked;
+    private final String forNoKeyUpdate;
 
-    Dialect(String forUpdate, String skipLocked) {
+    Dialect(String forUpdate, String skipLocked, String forNoKeyUpdate) {
         this.forUpdate = forUpdate;
         this.skipLocked = skipLocked;
+        this.forNoKeyUpdate = forNoKeyUpdate;
     }
 
     /**
@@ -42,5 +44,13 @@ public enum Dialect {
      */
     public String skipLocked() {
         return skipLocked;
+    }
+
+    /**
+     * As {@link #forUpdate()}, for a row taken as a lock on something else (a tenant's row locking its names):
+     * rows inserted meanwhile that reference it by foreign key are not held up. Empty on SQLite.
+     */
+    public String forNoKeyUpdate() {
+        return forNoKeyUpdate;
     }
 }

@@ -12,6 +12,7 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.DirectoryRepository;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.path.VirtualPath;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -35,6 +36,8 @@ public final class CatalogFileService implements FileService {
     private final StorageSpaces spaces;
     private final AuditLog audit;
     private final Clock clock;
+    private final TenantRepository tenants = new TenantRepository();
+    private final PathClashes clashes;
 
     public CatalogFileService(Database database, FileRepository files, DirectoryRepository directories,
                               BatchRepository batches, FileShredder shredder, FileOpener opener, AuditLog audit,
@@ -49,6 +52,7 @@ public final class CatalogFileService implements FileService {
         this.operators = new OperatorFiles(database, files, batches, this.opener, lock, clock);
         this.spaces = new StorageSpaces(database, files, batches);
         this.clock = clock;
+        this.clashes = new PathClashes(files);
     }
 
     @Override
@@ -129,6 +133,7 @@ public final class CatalogFileService implements FileService {
         ClientPrincipal client = Access.writer(principal, from);
         Access.writer(principal, to);
         database.inTransaction(jdbc -> {
+            tenants.lockNames(jdbc, client.tenant());
             FileRecord file = visibleFile(jdbc, client, from)
                     .filter(f -> f.state() == FileState.COMMITTED)
                     .orElseThrow(() -> GatewayException.notFound(from.toString()));
@@ -136,6 +141,7 @@ public final class CatalogFileService implements FileService {
                     || new DirectoryListing(files, directories).isDirectory(jdbc, client, to)) {
                 throw new GatewayException(Reason.CONFLICT, to + ": already exists");
             }
+            clashes.check(jdbc, client.tenant(), client.accountId(), to);
             files.rename(jdbc, file.id(), to, clock.instant());
             audit.append(jdbc, new AuditEvent.Renamed(clock.instant(), Optional.of(client.tenant()), client.name(),
                     file.id(), from.toString(), to.toString()));
@@ -150,6 +156,7 @@ public final class CatalogFileService implements FileService {
         }
         ClientPrincipal client = Access.writer(principal, path);
         database.inTransaction(jdbc -> {
+            tenants.lockNames(jdbc, client.tenant());
             DirectoryListing listing = new DirectoryListing(files, directories);
             if (visibleFile(jdbc, client, path).isPresent() || listing.isDirectory(jdbc, client, path)) {
                 throw new GatewayException(Reason.CONFLICT, path + ": already exists");

@@ -10,6 +10,7 @@ import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileState;
+import io.vaultgate.core.files.PathClashes;
 import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.metrics.TransferMetrics;
 import io.vaultgate.core.node.NodeSettings;
@@ -130,7 +131,7 @@ public final class EncryptingIngestService implements IngestService {
                     throw new GatewayException(Reason.QUOTA_EXCEEDED, path + ": the tenant's quota of "
                             + tenant.quota().maxFiles() + " files is reached");
                 }
-                clashes.check(jdbc, target);
+                clashes.check(jdbc, target.tenant(), target.ownerId(), target.storedPath());
                 Optional<FileRecord> stale = files.findOwned(jdbc, target.tenant(), target.ownerId(), path,
                         FileState.PARTIAL);
                 if (stale.isPresent()) {

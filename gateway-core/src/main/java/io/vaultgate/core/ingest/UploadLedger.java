@@ -7,9 +7,11 @@ import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.batch.Router;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileShredder;
 import io.vaultgate.core.files.FileState;
+import io.vaultgate.core.files.PathClashes;
 import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.metrics.TransferMetrics;
 import io.vaultgate.core.metrics.TransferOutcome;
@@ -49,6 +51,7 @@ public final class UploadLedger {
     private final TransferMetrics metrics;
     private final String node;
     private final PathClashes clashes;
+    private final TenantRepository tenants = new TenantRepository();
 
     public UploadLedger(Database database, FileRepository files, ObjectStore store, FileShredder shredder, Router router,
                  AuditLog audit, CatalogReceipts receipts, Clock clock) {
@@ -127,6 +130,7 @@ public final class UploadLedger {
     private Published publish(FileRecord file, long size, String sha256, String actor, Instant now,
                               Receipt receipt, Predicate<Optional<String>> mayReplace) {
         return database.inTransaction(jdbc -> {
+            tenants.lockNames(jdbc, file.tenant());
             Optional<FileRecord> previous = files.findOwned(jdbc, file.tenant(), file.accountId(), file.path(),
                     FileState.COMMITTED);
             if (!mayReplace.test(previous.flatMap(FileRecord::sha256))) {
@@ -135,7 +139,7 @@ public final class UploadLedger {
                         + "changed"), "precondition failed");
             }
             try { // checked when the upload opened; again here, against an upload that committed since
-                clashes.check(jdbc, new UploadTarget(file.tenant(), file.accountId(), file.path()));
+                clashes.check(jdbc, file.tenant(), file.accountId(), file.path());
             } catch (GatewayException clash) {
                 throw new Refused(clash, "a file or directory of that name appeared");
             }

@@ -172,6 +172,19 @@ class IngestServiceTest {
     }
 
     @Test
+    void aRenameBelowAFile_isRefused_andTheFileStaysWhereItWas() throws Exception {
+        upload(alice, PathPolicy.parse("/inbox/a.csv"), randomBytes(10, 14));
+        upload(alice, PathPolicy.parse("/inbox/b.csv"), randomBytes(20, 15));
+
+        assertThatThrownBy(() -> test.core().files().rename(alice, PathPolicy.parse("/inbox/a.csv"),
+                PathPolicy.parse("/inbox/b.csv/a.csv"))).isInstanceOfSatisfying(GatewayException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
+
+        assertThat(read(alice, PathPolicy.parse("/inbox/a.csv"))).hasSize(10);
+        assertThat(test.core().files().stat(alice, PathPolicy.parse("/inbox/b.csv")).directory()).isFalse();
+    }
+
+    @Test
     void interruptedUpload_isAPartialOnlyItsUploaderSees_andResumes() throws Exception {
         byte[] data = randomBytes(500_000, 5);
         try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
