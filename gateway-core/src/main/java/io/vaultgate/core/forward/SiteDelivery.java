@@ -2,7 +2,6 @@ package io.vaultgate.core.forward;
 
 import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.files.FileRecord;
-import io.vaultgate.core.forward.DeliveryOutcome.Delivered;
 import io.vaultgate.core.forward.DeliveryOutcome.Failed;
 import io.vaultgate.core.forward.DeliveryOutcome.Kind;
 import java.io.IOException;
@@ -11,7 +10,6 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLException;
@@ -25,8 +23,6 @@ import javax.net.ssl.SSLException;
  * {@code minBytesPerSecond}.
  */
 final class SiteDelivery {
-
-    private static final java.util.regex.Pattern UNPRINTABLE = java.util.regex.Pattern.compile("[^\\x20-\\x7e]+");
 
     private final Duration baseTimeout;
     private final long minBytesPerSecond;
@@ -94,11 +90,11 @@ final class SiteDelivery {
                          Runnable whileAwaiting) {
         PreparedBody body = request.body();
         long deadline = System.nanoTime() + baseTimeout.plusSeconds(body.size() / minBytesPerSecond).toNanos();
-        Http1Put.Answer answer;
+        SiteAnswer answer;
         try {
             answer = put.send(connections, site.fileUri(file.id()).getRawPath(), request.head(), body, deadline,
                     whileAwaiting);
-        } catch (Http1Put.SourceFailed e) {
+        } catch (SourceFailed e) {
             return new Failed(Kind.FILE, "reading file " + file.id() + " failed: " + e.getMessage(), false);
         } catch (SSLException e) {
             return new Failed(Kind.TLS, "TLS handshake with " + connections.host() + " failed: "
@@ -111,28 +107,7 @@ final class SiteDelivery {
         } catch (IOException e) {
             return new Failed(tlsCause(e) ? Kind.TLS : Kind.NETWORK, "transfer failed: " + describe(e), false);
         }
-        return judge(site, request.expected(), answer);
-    }
-
-    private static DeliveryOutcome judge(SiteForwarding site, String expected, Http1Put.Answer answer) {
-        String excerpt = UNPRINTABLE.matcher(answer.excerpt()).replaceAll(" ").trim();
-        if (answer.status() / 100 != 2) {
-            return new Failed(Kind.STATUS, "the site answered " + answer.status()
-                    + (excerpt.isEmpty() ? "" : ": " + excerpt), false);
-        }
-        Optional<String> field = answer.header(ForwardProtocol.REPR_DIGEST);
-        if (field.isEmpty()) {
-            return site.digestRequired()
-                    ? new Failed(Kind.DIGEST, "the site answered " + answer.status() + " without Repr-Digest",
-                            false)
-                    : new Delivered(Optional.empty(), answer.siteCertificateSha256());
-        }
-        Optional<String> answered = ForwardProtocol.sha256Hex(field.get());
-        if (answered.isEmpty() || !answered.get().equalsIgnoreCase(expected)) {
-            return new Failed(Kind.DIGEST, "the site's digest " + field.get() + " differs from the file's "
-                    + ForwardProtocol.reprDigest(expected), false);
-        }
-        return new Delivered(answered, answer.siteCertificateSha256());
+        return AnswerCheck.judge(site.digestRequired(), request.expected(), answer);
     }
 
     private static boolean tlsCause(Throwable e) {

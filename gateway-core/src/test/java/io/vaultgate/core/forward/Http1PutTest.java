@@ -100,7 +100,7 @@ class Http1PutTest {
         CompletableFuture<byte[]> firstRead = new CompletableFuture<>();
         CompletableFuture<byte[]> request = serveOnce(body.length, firstRead, new CountDownLatch(0));
 
-        Http1Put.Answer answer = new Http1Put(timer).send(connections, "/files/f_1", head(), prepared(body),
+        SiteAnswer answer = new Http1Put(timer).send(connections, "/files/f_1", head(), prepared(body),
                 deadline());
 
         assertThat(answer.status()).isEqualTo(201);
@@ -124,7 +124,7 @@ class Http1PutTest {
         SiteConnections connections = connect(provider);
         CompletableFuture<byte[]> request = serveOnce(0, new CompletableFuture<>(), new CountDownLatch(0));
 
-        Http1Put.Answer answer = new Http1Put(timer).send(connections, "/files/f_0", head(), prepared(new byte[0]),
+        SiteAnswer answer = new Http1Put(timer).send(connections, "/files/f_0", head(), prepared(new byte[0]),
                 deadline());
 
         assertThat(answer.status()).isEqualTo(201);
@@ -141,7 +141,7 @@ class Http1PutTest {
         CompletableFuture<byte[]> request = serveOnce(body.length, new CompletableFuture<>(), workDone);
         AtomicInteger runs = new AtomicInteger();
 
-        Http1Put.Answer answer = new Http1Put(timer).send(connections, "/files/f_2", head(), prepared(body),
+        SiteAnswer answer = new Http1Put(timer).send(connections, "/files/f_2", head(), prepared(body),
                 deadline(), () -> {
                     runs.incrementAndGet();
                     workDone.countDown(); // the server answers only after this
@@ -165,7 +165,7 @@ class Http1PutTest {
         first.get(10, TimeUnit.SECONDS); // the server closed that connection after its answer
 
         CompletableFuture<byte[]> second = serveOnce(body.length, new CompletableFuture<>(), new CountDownLatch(0));
-        Http1Put.Answer answer = new Http1Put(timer).send(connections, "/files/f_1", head(), prepared(body),
+        SiteAnswer answer = new Http1Put(timer).send(connections, "/files/f_1", head(), prepared(body),
                 deadline());
 
         assertThat(answer.status()).isEqualTo(201);

@@ -68,7 +68,7 @@ class SiteTlsTest {
         site = fixture.stub();
         byte[] body = fixture.randomBytes(300_000);
 
-        List<Http1Put.Answer> answers = put(provider, settings(site.endpoint(), fixture.siteCa.certificate(),
+        List<SiteAnswer> answers = put(provider, settings(site.endpoint(), fixture.siteCa.certificate(),
                 List.of()), body, 2);
 
         assertThat(answers).allSatisfy(answer -> {
@@ -225,11 +225,11 @@ class SiteTlsTest {
     }
 
     /** PUTs {@code body} {@code times} times on the site's kept-alive connections. */
-    private List<Http1Put.Answer> put(SiteTlsProvider provider, SiteForwarding settings, byte[] body, int times)
+    private List<SiteAnswer> put(SiteTlsProvider provider, SiteForwarding settings, byte[] body, int times)
             throws Exception {
         try (SiteConnections connections = new SiteConnections(settings,
                 SiteTls.connector(settings, fixture.random, provider), Duration.ofSeconds(5))) {
-            List<Http1Put.Answer> answers = new java.util.ArrayList<>();
+            List<SiteAnswer> answers = new java.util.ArrayList<>();
             for (int i = 0; i < times; i++) {
                 Map<String, String> head = new LinkedHashMap<>();
                 head.put(ForwardProtocol.IDEMPOTENCY_KEY, "f_" + i);

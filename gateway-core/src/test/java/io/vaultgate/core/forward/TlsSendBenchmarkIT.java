@@ -86,7 +86,7 @@ class TlsSendBenchmarkIT {
         long size = (long) mib << 20;
         Map<String, String> head = new LinkedHashMap<>();
         head.put(ForwardProtocol.IDEMPOTENCY_KEY, "f_bench");
-        Http1Put.Answer answer = new Http1Put(timer).send(connections, "/site/files/f_bench", head,
+        SiteAnswer answer = new Http1Put(timer).send(connections, "/site/files/f_bench", head,
                 PreparedBody.prepare(new BodySource() {
                     @Override
                     public long size() {

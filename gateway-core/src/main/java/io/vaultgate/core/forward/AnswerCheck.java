@@ -1,0 +1,40 @@
+package io.vaultgate.core.forward;
+
+import io.vaultgate.core.forward.DeliveryOutcome.Delivered;
+import io.vaultgate.core.forward.DeliveryOutcome.Failed;
+import io.vaultgate.core.forward.DeliveryOutcome.Kind;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Judges a site's answer to a forwarded file: delivered only for a {@code 2xx} whose {@code Repr-Digest}
+ * carries the file's SHA-256 (or, for a site configured without site digests, a {@code 2xx} without the
+ * field). A refusal keeps the start of the site's body, printable ASCII only, as the job's last error.
+ */
+final class AnswerCheck {
+
+    private static final Pattern UNPRINTABLE = Pattern.compile("[^\\x20-\\x7e]+");
+
+    private AnswerCheck() {
+    }
+
+    static DeliveryOutcome judge(boolean digestRequired, String expectedSha256, SiteAnswer answer) {
+        String excerpt = UNPRINTABLE.matcher(answer.excerpt()).replaceAll(" ").trim();
+        if (answer.status() / 100 != 2) {
+            return new Failed(Kind.STATUS, "the site answered " + answer.status()
+                    + (excerpt.isEmpty() ? "" : ": " + excerpt), false);
+        }
+        Optional<String> field = answer.header(ForwardProtocol.REPR_DIGEST);
+        if (field.isEmpty()) {
+            return digestRequired
+                    ? new Failed(Kind.DIGEST, "the site answered " + answer.status() + " without Repr-Digest", false)
+                    : new Delivered(Optional.empty(), answer.siteCertificateSha256());
+        }
+        Optional<String> answered = ForwardProtocol.sha256Hex(field.get());
+        if (answered.isEmpty() || !answered.get().equalsIgnoreCase(expectedSha256)) {
+            return new Failed(Kind.DIGEST, "the site's digest " + field.get() + " differs from the file's "
+                    + ForwardProtocol.reprDigest(expectedSha256), false);
+        }
+        return new Delivered(answered, answer.siteCertificateSha256());
+    }
+}
