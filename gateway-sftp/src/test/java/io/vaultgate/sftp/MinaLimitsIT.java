@@ -21,32 +21,24 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
 import org.apache.sshd.sftp.common.SftpException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Limits, password logins, locked tenants and concurrency, through MINA's client. */
 class MinaLimitsIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path directory;
-    static TestSftpGateway gateway;
+    @RegisterExtension
+    static final TestSftpGateway gateway = TestSftpGateway.withSettings(settings -> settings.withLimits(
+            new SftpLimits(3, Duration.ofSeconds(10), Duration.ofMinutes(1), 3, 25, 30)));
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = TestSftpGateway.start(directory, settings -> settings.withLimits(
-                new SftpLimits(3, Duration.ofSeconds(10), Duration.ofMinutes(1), 3, 25, 30)));
         gateway.core().administration().createTenant(TenantId.of("pw-co"), "Password Co", true);
         gateway.core().administration().createAccount(TenantId.of("pw-co"), "dave");
         gateway.core().administration().setPassword("dave", "correct horse battery".toCharArray());
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
     }
 
     @Test

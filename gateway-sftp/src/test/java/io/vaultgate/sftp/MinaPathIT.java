@@ -7,38 +7,28 @@ import io.vaultgate.sftp.testing.MinaSftp;
 import io.vaultgate.sftp.testing.TestSftpGateway;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.common.SftpException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Hostile names sent as raw SFTP requests (which OpenSSH's client would not send): none escapes. */
 class MinaPathIT {
 
-    @TempDir
-    static Path directory;
-    static TestSftpGateway gateway;
+    @RegisterExtension
+    static final TestSftpGateway gateway = TestSftpGateway.withDefaults();
     static MinaSftp alice;
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = TestSftpGateway.start(directory);
         alice = gateway.mina(TestSftpGateway.ALICE);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        alice.close();
-        gateway.close();
     }
 
     @AfterEach
@@ -91,7 +81,7 @@ class MinaPathIT {
     void errorMessages_carryNoInternalDetail() {
         assertThatThrownBy(() -> alice.sftp().stat("/inbox/missing.bin"))
                 .isInstanceOf(SftpException.class)
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Exception").doesNotContain(directory.toString()));
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Exception").doesNotContain(gateway.directory().toString()));
         assertThatThrownBy(() -> write("/outbox/x", "x"))
                 .satisfies(e -> assertThat(e.getMessage()).contains("permission denied")
                         .doesNotContain("Exception").doesNotContain("acc_"));

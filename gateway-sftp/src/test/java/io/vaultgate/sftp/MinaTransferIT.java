@@ -25,10 +25,9 @@ import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
 import org.apache.sshd.sftp.client.extensions.CheckFileNameExtension;
 import org.apache.sshd.sftp.common.SftpException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Uploads and downloads through MINA's SFTP client: reordered writes, interruption and resume, quota. */
 class MinaTransferIT {
@@ -37,17 +36,8 @@ class MinaTransferIT {
 
     @TempDir
     static Path directory;
-    static TestSftpGateway gateway;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gateway = TestSftpGateway.start(directory);
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestSftpGateway gateway = TestSftpGateway.withDefaults();
 
     @Test
     void largeFile_writtenOutOfOrderWithinTheWindow_readsBackIdentical() throws Exception {

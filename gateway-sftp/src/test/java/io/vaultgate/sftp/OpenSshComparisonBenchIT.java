@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,17 +38,22 @@ class OpenSshComparisonBenchIT {
 
     @TempDir
     Path directory;
+    @RegisterExtension
+    static final TestSftpGateway gateway = TestSftpGateway.withSettings(s -> s.withAlgorithms(algorithms()));
+
+    /** The hardened algorithms, or the ciphers of {@code -Dvaultgate.bench.gatewayCiphers}. */
+    private static SftpAlgorithms algorithms() {
+        String ciphers = System.getProperty("vaultgate.bench.gatewayCiphers");
+        SftpAlgorithms hardened = SftpAlgorithms.hardened();
+        return ciphers == null ? hardened : new SftpAlgorithms(hardened.keyExchanges(),
+                List.of(ciphers.split(",")), hardened.macs(), hardened.signatures());
+    }
 
     @Test
     void gatewayVersusOpenSsh() throws Exception {
         assumeTrue(OpenSshServer.isInstalled(), "openssh-server is not installed");
-        String ciphers = System.getProperty("vaultgate.bench.gatewayCiphers");
-        SftpAlgorithms hardened = SftpAlgorithms.hardened();
-        SftpAlgorithms algorithms = ciphers == null ? hardened : new SftpAlgorithms(hardened.keyExchanges(),
-                List.of(ciphers.split(",")), hardened.macs(), hardened.signatures());
-        try (TestSftpGateway gateway = TestSftpGateway.start(directory, s -> s.withAlgorithms(algorithms));
-                OpenSshServer sshd = OpenSshServer.start(directory, Files.readString(
-                        Path.of(gateway.key(TestSftpGateway.ALICE) + ".pub")).trim())) {
+        try (OpenSshServer sshd = OpenSshServer.start(directory, Files.readString(
+                Path.of(gateway.key(TestSftpGateway.ALICE) + ".pub")).trim())) {
             OpenSshSftp vg = gateway.openSsh(TestSftpGateway.ALICE);
             OpenSshSftp os = vg.against(sshd.port(), System.getProperty("user.name"));
             Path remote = Files.createDirectories(directory.resolve("sshd-data"));

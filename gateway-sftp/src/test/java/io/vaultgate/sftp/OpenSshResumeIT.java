@@ -21,6 +21,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** An OpenSSH client killed mid-upload (writes in flight), then {@code reput} from the size the server reports. */
@@ -28,61 +29,60 @@ class OpenSshResumeIT {
 
     @TempDir
     Path directory;
+    /** One per test (an instance field): the shutdown test stops the front-end. */
+    @RegisterExtension
+    final TestSftpGateway gateway = TestSftpGateway.withDefaults();
 
     @Test
     void clientKilledMidUpload_leavesAPartial_thatReputCompletes() throws Exception {
-        try (TestSftpGateway gateway = TestSftpGateway.start(directory)) {
-            byte[] data = new byte[40 * 1024 * 1024 + 99];
-            new Random(3).nextBytes(data);
-            Path local = Files.write(directory.resolve("big.bin"), data);
+        byte[] data = new byte[40 * 1024 * 1024 + 99];
+        new Random(3).nextBytes(data);
+        Path local = Files.write(directory.resolve("big.bin"), data);
 
-            // -l limits the client to about 10 MB/s, so it is surely mid-transfer when killed.
-            Process client = gateway.openSsh(TestSftpGateway.ALICE).start(List.of("-l", "80000"),
-                    "put " + local + " /inbox/big.bin");
-            Thread.sleep(1500);
-            client.destroyForcibly();
-            assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        // -l limits the client to about 10 MB/s, so it is surely mid-transfer when killed.
+        Process client = gateway.openSsh(TestSftpGateway.ALICE).start(List.of("-l", "80000"),
+                "put " + local + " /inbox/big.bin");
+        Thread.sleep(1500);
+        client.destroyForcibly();
+        assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
-            FileEntry partial = awaitPartial(gateway, "/inbox/big.bin");
-            assertThat(partial.partial()).isTrue();
-            assertThat(partial.size()).isBetween(1L, (long) data.length - 1);
+        FileEntry partial = awaitPartial("/inbox/big.bin");
+        assertThat(partial.partial()).isTrue();
+        assertThat(partial.size()).isBetween(1L, (long) data.length - 1);
 
-            byte[] tailOnly = data.clone();
-            Arrays.fill(tailOnly, 0, (int) partial.size(), (byte) 0);
-            Files.write(local, tailOnly);
-            OpenSshSftp.Result result = gateway.openSsh(TestSftpGateway.ALICE)
-                    .batch("reput " + local + " /inbox/big.bin", "get /inbox/big.bin " + local + ".back");
+        byte[] tailOnly = data.clone();
+        Arrays.fill(tailOnly, 0, (int) partial.size(), (byte) 0);
+        Files.write(local, tailOnly);
+        OpenSshSftp.Result result = gateway.openSsh(TestSftpGateway.ALICE)
+                .batch("reput " + local + " /inbox/big.bin", "get /inbox/big.bin " + local + ".back");
 
-            assertThat(result.succeeded()).as(result.output()).isTrue();
-            assertThat(sha256(Files.readAllBytes(Path.of(local + ".back")))).isEqualTo(sha256(data));
-            assertThat(gateway.core().files().stat(gateway.principal(TestSftpGateway.ALICE),
-                    PathPolicy.parse("/inbox/big.bin")).partial()).isFalse();
-        }
+        assertThat(result.succeeded()).as(result.output()).isTrue();
+        assertThat(sha256(Files.readAllBytes(Path.of(local + ".back")))).isEqualTo(sha256(data));
+        assertThat(gateway.core().files().stat(gateway.principal(TestSftpGateway.ALICE),
+                PathPolicy.parse("/inbox/big.bin")).partial()).isFalse();
     }
 
     @Test
     void serverShutdownMidUpload_keepsAResumablePartial() throws Exception {
-        try (TestSftpGateway gateway = TestSftpGateway.start(directory)) {
-            byte[] data = new byte[2 * 1024 * 1024];
-            new Random(5).nextBytes(data);
-            MinaSftp client = gateway.mina(TestSftpGateway.ALICE);
-            SftpClient.CloseableHandle handle = client.sftp().open("/inbox/shutdown.bin",
-                    EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create));
-            client.sftp().write(handle, 0, data, 0, data.length / 2);
+        byte[] data = new byte[2 * 1024 * 1024];
+        new Random(5).nextBytes(data);
+        MinaSftp client = gateway.mina(TestSftpGateway.ALICE);
+        SftpClient.CloseableHandle handle = client.sftp().open("/inbox/shutdown.bin",
+                EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create));
+        client.sftp().write(handle, 0, data, 0, data.length / 2);
 
-            gateway.stopSftp();
-            client.disconnectAbruptly();
+        gateway.stopSftp();
+        client.disconnectAbruptly();
 
-            FileEntry partial = awaitPartial(gateway, "/inbox/shutdown.bin");
-            assertThat(partial.partial()).isTrue();
-            assertThat(partial.size()).isPositive().isLessThanOrEqualTo(data.length / 2);
-        }
+        FileEntry partial = awaitPartial("/inbox/shutdown.bin");
+        assertThat(partial.partial()).isTrue();
+        assertThat(partial.size()).isPositive().isLessThanOrEqualTo(data.length / 2);
     }
 
-    private static FileEntry awaitPartial(TestSftpGateway gateway, String path) throws Exception {
+    private FileEntry awaitPartial(String path) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
-            Optional<FileEntry> entry = stat(gateway, path);
+            Optional<FileEntry> entry = stat(path);
             if (entry.isPresent() || System.nanoTime() > deadline) {
                 return entry.orElseThrow();
             }
@@ -90,7 +90,7 @@ class OpenSshResumeIT {
         }
     }
 
-    private static Optional<FileEntry> stat(TestSftpGateway gateway, String path) {
+    private Optional<FileEntry> stat(String path) {
         try {
             return Optional.of(gateway.core().files().stat(gateway.principal(TestSftpGateway.ALICE),
                     PathPolicy.parse(path)));

@@ -9,10 +9,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,17 +20,8 @@ class OpenSshRoundTripIT {
 
     @TempDir
     static Path directory;
-    static TestSftpGateway gateway;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gateway = TestSftpGateway.start(directory);
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestSftpGateway gateway = TestSftpGateway.withDefaults();
 
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 65535, 65536, 65537, 3 * 1024 * 1024 + 7})

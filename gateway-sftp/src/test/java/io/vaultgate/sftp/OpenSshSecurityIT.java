@@ -8,11 +8,11 @@ import io.vaultgate.sftp.testing.TestSftpGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,18 +21,13 @@ class OpenSshSecurityIT {
 
     @TempDir
     static Path directory;
-    static TestSftpGateway gateway;
+    @RegisterExtension
+    static final TestSftpGateway gateway = TestSftpGateway.withDefaults();
     static Path file;
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = TestSftpGateway.start(directory);
         file = Files.writeString(directory.resolve("hello.txt"), "hello\n");
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
     }
 
     @AfterEach

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,46 +31,45 @@ class OperatorSftpIT {
 
     @TempDir
     Path directory;
+    /** One per test (an instance field): each test creates site manila, its operator and route. */
+    @RegisterExtension
+    final TestSftpGateway gateway = TestSftpGateway.withDefaults();
 
     @Test
     void operator_downloadsItsClaimedBatch_andUploadsResults() throws Exception {
-        try (TestSftpGateway gateway = TestSftpGateway.start(directory)) {
-            Path a = Files.writeString(directory.resolve("a.csv"), "id,amount\n1,10\n");
-            Claimed claimed = claimBatch(gateway, a);
-            String dir = claimed.dir();
+        Path a = Files.writeString(directory.resolve("a.csv"), "id,amount\n1,10\n");
+        Claimed claimed = claimBatch(a);
+        String dir = claimed.dir();
 
-            Path results = Files.writeString(directory.resolve("result.csv"), "id,status\n1,ok\n2,ok\n");
-            OpenSshSftp.Result work = claimed.operator().batch("ls -l " + dir,
-                    "get " + dir + "/a.csv " + directory + "/a.back",
-                    "-mkdir " + dir + "/results", "put " + results + " " + dir + "/results/result.csv",
-                    "ls " + dir + "/results");
-            assertThat(work.succeeded()).as(work.output()).isTrue();
-            assertThat(Files.readString(directory.resolve("a.back"))).isEqualTo(Files.readString(a));
-            assertThat(work.output()).contains("result.csv");
+        Path results = Files.writeString(directory.resolve("result.csv"), "id,status\n1,ok\n2,ok\n");
+        OpenSshSftp.Result work = claimed.operator().batch("ls -l " + dir,
+                "get " + dir + "/a.csv " + directory + "/a.back",
+                "-mkdir " + dir + "/results", "put " + results + " " + dir + "/results/result.csv",
+                "ls " + dir + "/results");
+        assertThat(work.succeeded()).as(work.output()).isTrue();
+        assertThat(Files.readString(directory.resolve("a.back"))).isEqualTo(Files.readString(a));
+        assertThat(work.output()).contains("result.csv");
 
-            OpenSshSftp.Result client = gateway.openSsh(TestSftpGateway.ALICE).batch("-ls " + dir, "ls /");
-            assertThat(client.output()).doesNotContain("result.csv").contains("inbox");
-        }
+        OpenSshSftp.Result client = gateway.openSsh(TestSftpGateway.ALICE).batch("-ls " + dir, "ls /");
+        assertThat(client.output()).doesNotContain("result.csv").contains("inbox");
     }
 
     @Test
     void operatorDf_showsTheTenantQuotaInItsBatch_andNoLimitAtItsRoot() throws Exception {
-        try (TestSftpGateway gateway = TestSftpGateway.start(directory)) {
-            long quota = 50L * 1024 * 1024;
-            gateway.core().administration().setQuota(TenantId.of(TestSftpGateway.TENANT), new Quota(quota, 0));
-            Claimed claimed = claimBatch(gateway, Files.writeString(directory.resolve("a.csv"), "id\n1\n"));
+        long quota = 50L * 1024 * 1024;
+        gateway.core().administration().setQuota(TenantId.of(TestSftpGateway.TENANT), new Quota(quota, 0));
+        Claimed claimed = claimBatch(Files.writeString(directory.resolve("a.csv"), "id\n1\n"));
 
-            OpenSshSftp.Result inBatch = claimed.operator().batch("cd " + claimed.dir(), "df");
-            assertThat(inBatch.succeeded()).as(inBatch.output()).isTrue();
-            assertThat(dfSizeKib(inBatch.output())).as(inBatch.output()).isEqualTo(quota / 1024);
-            OpenSshSftp.Result atRoot = claimed.operator().batch("df");
-            assertThat(atRoot.succeeded()).as(atRoot.output()).isTrue();
-            assertThat(dfSizeKib(atRoot.output())).as("no tenant, no limit").isEqualTo(Long.MAX_VALUE / 1024);
-        }
+        OpenSshSftp.Result inBatch = claimed.operator().batch("cd " + claimed.dir(), "df");
+        assertThat(inBatch.succeeded()).as(inBatch.output()).isTrue();
+        assertThat(dfSizeKib(inBatch.output())).as(inBatch.output()).isEqualTo(quota / 1024);
+        OpenSshSftp.Result atRoot = claimed.operator().batch("df");
+        assertThat(atRoot.succeeded()).as(atRoot.output()).isTrue();
+        assertThat(dfSizeKib(atRoot.output())).as("no tenant, no limit").isEqualTo(Long.MAX_VALUE / 1024);
     }
 
     /** A batch of {@code acme} holding {@code file} and a second file, claimed by operator maria of site manila. */
-    private Claimed claimBatch(TestSftpGateway gateway, Path file) throws Exception {
+    private Claimed claimBatch(Path file) throws Exception {
         var sites = gateway.core().sites();
         sites.createSite("manila", "Manila processing");
         OperatorPrincipal maria = sites.createOperator("manila", "maria").principal(Protocol.SFTP);

@@ -11,28 +11,15 @@ import java.util.concurrent.TimeUnit;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Authentication timeout, idle timeout and the per-account session cap, with short limits. */
 class SessionLimitsIT {
 
-    @TempDir
-    static Path directory;
-    static TestSftpGateway gateway;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gateway = TestSftpGateway.start(directory, settings -> settings.withLimits(
-                new SftpLimits(3, Duration.ofSeconds(2), Duration.ofSeconds(3), 8, 1, 10)));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestSftpGateway gateway = TestSftpGateway.withSettings(settings -> settings.withLimits(
+            new SftpLimits(3, Duration.ofSeconds(2), Duration.ofSeconds(3), 8, 1, 10)));
 
     @Test
     void unauthenticatedConnection_isClosedAfterTheAuthTimeout() throws Exception {

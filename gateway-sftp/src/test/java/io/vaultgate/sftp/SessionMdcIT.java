@@ -10,13 +10,13 @@ import io.vaultgate.sftp.testing.MinaSftp;
 import io.vaultgate.sftp.testing.TestSftpGateway;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
@@ -27,8 +27,8 @@ import org.slf4j.MDC;
  */
 class SessionMdcIT {
 
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    static final TestSftpGateway gateway = TestSftpGateway.withDefaults();
 
     @Test
     void uploadLogLines_carrySessionTenantAndPrincipal_andTwoSessionsHaveDifferentIds() throws Exception {
@@ -36,13 +36,14 @@ class SessionMdcIT {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         captured.start();
         root.addAppender(captured);
-        try (TestSftpGateway gateway = TestSftpGateway.start(directory)) {
+        try {
             for (int i = 0; i < 2; i++) {
                 try (MinaSftp client = gateway.mina(TestSftpGateway.ALICE);
                      OutputStream out = client.sftp().write("/inbox/mdc-" + i + ".txt")) {
                     out.write(("line " + i + "\n").getBytes(StandardCharsets.UTF_8));
                 }
             }
+            awaitNoOpenConnection();
         } finally {
             root.detachAppender(captured);
         }
@@ -71,6 +72,15 @@ class SessionMdcIT {
                 .as("every line of a session's SFTP thread").isNotEmpty()
                 .allSatisfy(e -> assertThat(sessions).contains(e.getMDCPropertyMap().get(SessionMdc.SESSION)));
         assertThat(MDC.get(SessionMdc.SESSION)).isNull();
+    }
+
+    /** Until the server has ended both sessions, so their closing lines are captured too. */
+    private static void awaitNoOpenConnection() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (gateway.meters().get("vaultgate.sftp.connections.open").gauge().value() > 0) {
+            assertThat(System.nanoTime()).as("sessions ended within 10 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     private static List<Map<String, String>> mdcOf(List<ILoggingEvent> events, String logger, String message) {

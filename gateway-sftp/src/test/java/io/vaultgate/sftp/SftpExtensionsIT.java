@@ -28,10 +28,10 @@ import org.apache.sshd.sftp.common.SftpException;
 import org.apache.sshd.sftp.common.extensions.ParserUtils;
 import org.apache.sshd.sftp.common.extensions.SpaceAvailableExtensionInfo;
 import org.apache.sshd.sftp.common.extensions.Supported2Parser;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The SFTP extensions, announced and answered: {@code space-available} and {@code statvfs@openssh.com} report
@@ -46,18 +46,13 @@ class SftpExtensionsIT {
 
     @TempDir
     static Path directory;
-    static TestSftpGateway gateway;
+    @RegisterExtension
+    static final TestSftpGateway gateway = TestSftpGateway.withDefaults();
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = TestSftpGateway.start(directory);
         gateway.addClient(QUOTA_TENANT, QUOTA_USER);
         gateway.core().administration().setQuota(TenantId.of(QUOTA_TENANT), new Quota(QUOTA, 0));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
     }
 
     @Test

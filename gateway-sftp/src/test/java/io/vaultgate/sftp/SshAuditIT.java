@@ -10,10 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Debian's {@code ssh-audit} against the default configuration: no failure, and the reviewed policy
@@ -21,21 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SshAuditIT {
 
-    @TempDir
-    static Path directory;
-    static TestSftpGateway gateway;
+    @RegisterExtension
+    static final TestSftpGateway gateway = TestSftpGateway.withDefaults();
 
     @BeforeAll
-    static void start() throws Exception {
+    static void onlyWhereSshAuditIsInstalled() {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/ssh-audit")), "ssh-audit is not installed");
-        gateway = TestSftpGateway.start(directory);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
     }
 
     @Test

@@ -17,10 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The cipher a client ends up with: AES-GCM for every client that offers it (the stock OpenSSH client would
@@ -32,19 +30,8 @@ class AeadFirstNegotiationIT {
     private static final String ALL = "aes256-gcm@openssh.com,aes128-gcm@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr";
     private static final String GCM = "aes256-gcm@openssh.com,aes128-gcm@openssh.com";
 
-    @TempDir
-    static Path directory;
-    static TestSftpGateway gateway;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gateway = TestSftpGateway.start(directory);
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestSftpGateway gateway = TestSftpGateway.withDefaults();
 
     @Test
     void stockOpenSshClient_negotiatesAesGcm_withStrictKex() throws Exception {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /** Runs the stock OpenSSH {@code sftp} client in batch mode against the test server. */
 public final class OpenSshSftp {
@@ -20,21 +21,24 @@ public final class OpenSshSftp {
     private final int port;
     private final String user;
     private final Path key;
+    private final UnaryOperator<Process> started;
 
-    OpenSshSftp(Path directory, int port, String user, Path key) {
+    /** @param started told of every process {@link #start} leaves running, so the test's cleanup can kill it */
+    OpenSshSftp(Path directory, int port, String user, Path key, UnaryOperator<Process> started) {
         this.directory = directory;
         this.port = port;
         this.user = user;
         this.key = key;
+        this.started = started;
     }
 
     public OpenSshSftp withKey(Path otherKey) {
-        return new OpenSshSftp(directory, port, user, otherKey);
+        return new OpenSshSftp(directory, port, user, otherKey, started);
     }
 
     /** The same client against another server (the OpenSSH baseline of a benchmark). */
     public OpenSshSftp against(int otherPort, String otherUser) {
-        return new OpenSshSftp(directory, otherPort, otherUser, key);
+        return new OpenSshSftp(directory, otherPort, otherUser, key, started);
     }
 
     /** Runs the commands; a command prefixed with {@code -} may fail without ending the batch. */
@@ -47,8 +51,8 @@ public final class OpenSshSftp {
         Path batch = Files.createTempFile(directory, "batch", ".txt");
         Files.writeString(batch, String.join("\n", commands) + "\n");
         List<String> command = command(batch, options);
-        return new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return started.apply(new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
     }
 
     /** Same as {@link #batch}, with extra {@code sftp} options before the destination (e.g. {@code -vvv}). */
@@ -56,10 +60,11 @@ public final class OpenSshSftp {
         Path batch = Files.createTempFile(directory, "batch", ".txt");
         Files.writeString(batch, String.join("\n", commands) + "\n");
         List<String> command = command(batch, options);
-        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        Process process = started.apply(new ProcessBuilder(command).directory(directory.toFile())
+                .redirectErrorStream(true).start());
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(300, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+            TestResources.kill(process);
             throw new IllegalStateException("sftp did not finish");
         }
         return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
