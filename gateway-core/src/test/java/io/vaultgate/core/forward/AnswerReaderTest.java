@@ -106,8 +106,15 @@ class AnswerReaderTest {
                 true).reusable()).isFalse();
     }
 
+    @Test
+    void connectionCloseAmongOtherOptions_isNotReused() throws IOException {
+        assertThat(AnswerReader.read(stream("HTTP/1.1 200 OK\r\nConnection: keep-alive, close\r\n"
+                + "Content-Length: 0\r\n\r\n"), true).reusable()).isFalse();
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"FOO 200 OK", "HTTP/1.1", "HTTP/1.1 abc OK", "HTTP/2 200", "garbage", ""})
+    @ValueSource(strings = {"FOO 200 OK", "HTTP/1.1", "HTTP/1.1 abc OK", "HTTP/2 200", "garbage", "",
+            "HTTP/1.1 2000 OK", "HTTP/1.1 +201 Created", "HTTP/1.1 20 OK", "HTTP/1.1 -201 Created"})
     void badStatusLine_isRefused(String status) {
         assertThatThrownBy(() -> AnswerReader.read(stream(status + "\r\nContent-Length: 0\r\n\r\n"), true))
                 .isInstanceOf(IOException.class).isNotInstanceOf(Unanswered.class);
@@ -150,12 +157,81 @@ class AnswerReaderTest {
     }
 
     @Test
+    void truncatedChunkedBody_keepsTheAnswer_butNotTheConnection() throws IOException {
+        AnswerReader.Reading reading = AnswerReader.read(stream("HTTP/1.1 201 Created\r\nRepr-Digest: " + DIGEST
+                + "\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"), true);
+
+        assertThat(reading.answer().status()).isEqualTo(201);
+        assertThat(reading.answer().excerpt()).isEqualTo("hello");
+        assertThat(reading.reusable()).isFalse();
+    }
+
+    @Test
+    void chunkedWithContentLength_isFramedByTheChunks_butTheConnectionIsNotReused() throws IOException {
+        InputStream in = stream("HTTP/1.1 201 Created\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n0\r\n\r\n" + NEXT);
+
+        AnswerReader.Reading reading = AnswerReader.read(in, true);
+
+        assertThat(reading.answer().excerpt()).isEqualTo("hello");
+        assertThat(reading.reusable()).as("an answer framed two ways may be smuggling another").isFalse();
+    }
+
+    @Test
+    void contentLengthsThatDisagree_areRefused() {
+        assertThatThrownBy(() -> AnswerReader.read(stream("HTTP/1.1 201 Created\r\nContent-Length: 3\r\n"
+                + "Content-Length: 40\r\n\r\nabc" + NEXT), true))
+                .isInstanceOf(IOException.class).hasMessageContaining("Content-Length");
+    }
+
+    @Test
     void repeatedEqualContentLengths_areOneLength() throws IOException {
         AnswerReader.Reading reading = AnswerReader.read(stream("HTTP/1.1 201 Created\r\nContent-Length: 3\r\n"
                 + "Content-Length: 3\r\n\r\nabc"), true);
 
         assertThat(reading.answer().excerpt()).isEqualTo("abc");
         assertThat(reading.reusable()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-5", "+5", "5 5", "0x10", "99999999999999999999", ""})
+    void invalidContentLength_isRefused(String length) {
+        assertThatThrownBy(() -> AnswerReader.read(stream("HTTP/1.1 201 Created\r\nContent-Length: " + length
+                + "\r\n\r\nhello" + NEXT), true))
+                .isInstanceOf(IOException.class).hasMessageContaining("Content-Length");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "zz", "", "fffffffffffffffff"})
+    void invalidChunkSize_isRefused(String size) {
+        assertThatThrownBy(() -> AnswerReader.read(stream("HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + size + "\r\nhello\r\n0\r\n\r\n" + NEXT), true))
+                .isInstanceOf(IOException.class).hasMessageContaining("chunk size");
+    }
+
+    @Test
+    void chunkNotEndedByCrlf_isRefused() {
+        assertThatThrownBy(() -> AnswerReader.read(stream("HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "3\r\nhello\r\n0\r\n\r\n"), true))
+                .isInstanceOf(IOException.class).hasMessageContaining("chunk");
+    }
+
+    @Test
+    void repeatedFieldLines_areCombined_soASecondReprDigestLineCounts() throws IOException {
+        SiteAnswer answer = AnswerReader.read(stream("HTTP/1.1 201 Created\r\nRepr-Digest: sha-512=:AAAA:\r\n"
+                + "Repr-Digest: " + DIGEST + "\r\nContent-Length: 0\r\n\r\n"), true).answer();
+
+        assertThat(ForwardProtocol.sha256Hex(answer.header("repr-digest").orElseThrow()))
+                .contains("5f8f04f6a3a892aaabbddb6cf273894493773960d4a325b105fee46eef4304f1");
+    }
+
+    @Test
+    void foldedLine_continuesThePreviousField_andIsNoFieldOfItsOwn() throws IOException {
+        SiteAnswer answer = AnswerReader.read(stream("HTTP/1.1 201 Created\r\nX-Note: a\r\n Repr-Digest: " + DIGEST
+                + "\r\nContent-Length: 0\r\n\r\n"), true).answer();
+
+        assertThat(answer.header("Repr-Digest")).isEmpty();
+        assertThat(answer.header("X-Note")).contains("a Repr-Digest: " + DIGEST);
     }
 
     private static InputStream stream(String text) {
