@@ -22,7 +22,8 @@ class TusProtocolTest {
 
     private final MemoryStore store = new MemoryStore();
     private final Wire wire = new Wire(new TokenAuthenticator(), store, 1_000_000);
-    private final String upload = "/v1/uploads/" + new TusUploadId(10, PathPolicy.parse("/inbox/t.bin")).encode();
+    private final String upload = "/v1/uploads/" + new TusUploadId(10, java.util.Optional.empty(),
+            PathPolicy.parse("/inbox/t.bin")).encode();
 
     @Test
     void offsetMismatch_is409_withTusResumable() {

@@ -113,6 +113,16 @@ public final class EncryptingIngestService implements IngestService {
         }
     }
 
+    @Override
+    public Optional<UploadProgress> progress(Principal principal, VirtualPath path, String fileId) {
+        UploadTarget target = targets.resolve(principal, path);
+        return database.read(jdbc -> files.find(jdbc, fileId))
+                .filter(file -> file.tenant().equals(target.tenant()) && file.accountId().equals(target.ownerId())
+                        && file.path().equals(target.storedPath()))
+                .filter(file -> file.state() == FileState.PARTIAL || file.state() == FileState.COMMITTED)
+                .map(file -> new UploadProgress(file.id(), file.state() == FileState.COMMITTED, file.size()));
+    }
+
     private Upload create(UploadTarget target, Tenant tenant, Principal actor) {
         Instant now = clock.instant();
         VirtualPath path = target.storedPath();

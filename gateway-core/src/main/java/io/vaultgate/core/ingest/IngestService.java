@@ -2,6 +2,7 @@ package io.vaultgate.core.ingest;
 
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.path.VirtualPath;
+import java.util.Optional;
 
 /**
  * The one way bytes enter the gateway, whatever the protocol: authorize the principal for the path and
@@ -22,4 +23,11 @@ public interface IngestService {
     default Upload open(Principal principal, VirtualPath path, UploadMode mode, long announcedSize) {
         return open(principal, path, mode);
     }
+
+    /**
+     * The progress of the principal's upload {@code fileId} at {@code path} (the id {@link Upload#fileId()}
+     * gave), read without resuming it: empty once it was discarded, replaced by a newer upload of the path,
+     * or if it is not the principal's.
+     */
+    Optional<UploadProgress> progress(Principal principal, VirtualPath path, String fileId);
 }

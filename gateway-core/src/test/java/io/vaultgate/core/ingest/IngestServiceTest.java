@@ -185,6 +185,30 @@ class IngestServiceTest {
     }
 
     @Test
+    void progress_followsOneUploadByItsId_andForgetsItOnceAnotherUploadOfThePathReplacesIt() throws Exception {
+        String first;
+        try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(randomBytes(300, 16)));
+            first = upload.fileId();
+        } // dropped: a partial of 300 bytes
+        assertThat(test.core().ingest().progress(alice, REPORT, first))
+                .contains(new UploadProgress(first, false, 300));
+        ClientPrincipal bob = test.client("acme", "bob", Protocol.SFTP);
+        assertThat(test.core().ingest().progress(bob, REPORT, first)).as("not bob's upload").isEmpty();
+
+        String second;
+        try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(randomBytes(200, 17)));
+            upload.commit();
+            second = upload.fileId();
+        }
+
+        assertThat(test.core().ingest().progress(alice, REPORT, first)).as("replaced by the second").isEmpty();
+        assertThat(test.core().ingest().progress(alice, REPORT, second)).contains(new UploadProgress(second, true, 200));
+        assertThat(test.core().ingest().progress(alice, PathPolicy.parse("/inbox/other.csv"), second)).isEmpty();
+    }
+
+    @Test
     void interruptedUpload_isAPartialOnlyItsUploaderSees_andResumes() throws Exception {
         byte[] data = randomBytes(500_000, 5);
         try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {

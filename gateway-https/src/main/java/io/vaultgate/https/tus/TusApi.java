@@ -15,6 +15,8 @@ import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.ingest.UploadProgress;
+import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.https.files.SignedReceipts;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
@@ -86,7 +88,7 @@ public final class TusApi {
         } else if (HttpMethod.PATCH.equals(method)) {
             return patch(reply, request, principal, id);
         } else if (HttpMethod.DELETE.equals(method)) {
-            Upload upload = ingest.open(principal, id.path(), UploadMode.RESUME);
+            Upload upload = resume(principal, id);
             upload.abort();
             upload.close();
             reply.send(tusHeaders(reply.empty(HttpResponseStatus.NO_CONTENT)));
@@ -109,8 +111,9 @@ public final class TusApi {
             throw HttpProblem.badRequest("Upload-Metadata needs 'path' (e.g. inbox/a.csv) or 'filename'");
         }
         // metadata values are base64, not URL-encoded: hand them to the path policy as they are
-        TusUploadId id = new TusUploadId(length, RequestPaths.parse("/" + target));
-        Upload upload = ingest.open(principal, id.path(), UploadMode.CREATE, length);
+        VirtualPath path = RequestPaths.parse("/" + target);
+        Upload upload = ingest.open(principal, path, UploadMode.CREATE, length);
+        TusUploadId id = new TusUploadId(length, upload.fileId(), path);
         try {
             if (length == 0) {
                 upload.commit();
@@ -139,7 +142,7 @@ public final class TusApi {
                     + "would end at " + (offset + announced) + ", past Upload-Length " + id.length());
         }
         TusChecksum checksum = TusChecksum.of(headers);
-        Upload upload = ingest.open(principal, id.path(), UploadMode.RESUME);
+        Upload upload = resume(principal, id);
         if (upload.resumeOffset() != offset) {
             long stored = upload.resumeOffset();
             upload.suspend();
@@ -150,12 +153,32 @@ public final class TusApi {
         return new TusPatch(reply, upload, id, checksum, () -> offset(principal, id), receipts);
     }
 
-    /**
-     * Where the upload continues: the partial's stored size, or its length once it was committed. A
-     * committed file of the same path hides the partial from {@code stat} (a re-upload of a daily file),
-     * so then the partial is asked directly, by resuming and suspending it.
-     */
+    /** Resumes the upload the URL names; unknown if the caller's partial at the path is another upload. */
+    private Upload resume(Principal principal, TusUploadId id) {
+        Upload upload = ingest.open(principal, id.path(), UploadMode.RESUME);
+        if (!id.names(upload.fileId())) {
+            upload.suspend();
+            upload.close();
+            throw GatewayException.notFound("upload (the path has a newer upload since)");
+        }
+        return upload;
+    }
+
+    /** Where the upload continues: the partial's stored size, or its length once it was committed. */
     private long offset(Principal principal, TusUploadId id) {
+        if (id.fileId().isEmpty()) {
+            return offsetAtPath(principal, id);
+        }
+        return ingest.progress(principal, id.path(), id.fileId().get()).map(UploadProgress::size)
+                .orElseThrow(() -> GatewayException.notFound("upload"));
+    }
+
+    /**
+     * {@link #offset} for a URL of an earlier version, which names only the path. A committed file of the
+     * same path hides the partial from {@code stat} (a re-upload of a daily file), so then the partial is
+     * asked directly, by resuming and suspending it.
+     */
+    private long offsetAtPath(Principal principal, TusUploadId id) {
         FileEntry entry = files.stat(principal, id.path());
         if (entry.partial()) {
             return entry.size();

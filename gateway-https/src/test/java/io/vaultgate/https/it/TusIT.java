@@ -144,6 +144,23 @@ class TusIT {
     }
 
     @Test
+    void aSecondCreationOfTheSamePathAndLength_getsItsOwnUrl_andTheFirstUrlCanNoLongerAddToIt() throws Exception {
+        String first = create("inbox/twice.txt", 6);
+        patch(first, 0, "AAA".getBytes(StandardCharsets.UTF_8), null);
+        String second = create("inbox/twice.txt", 6); // replaces the first upload's partial
+
+        assertThat(second).isNotEqualTo(first);
+        assertThat(head(first).statusCode()).isEqualTo(404);
+        assertThat(patch(first, 0, "AAA".getBytes(StandardCharsets.UTF_8), null).statusCode()).isEqualTo(404);
+        assertThat(head(second).headers().firstValue("upload-offset")).contains("0");
+        patch(second, 0, "bbb".getBytes(StandardCharsets.UTF_8), null);
+        assertThat(patch(second, 3, "ccc".getBytes(StandardCharsets.UTF_8), null).statusCode()).isEqualTo(204);
+        assertThat(head(first).statusCode()).as("the first URL does not report the second upload's file").isEqualTo(404);
+        assertThat(http.send(authorized("/v1/files/inbox/twice.txt").GET().build(), HttpResponse.BodyHandlers.ofString())
+                .body()).isEqualTo("bbbccc");
+    }
+
+    @Test
     void termination_removesThePartial() throws Exception {
         String url = create("inbox/t.txt", 100);
         patch(url, 0, new byte[10], null);

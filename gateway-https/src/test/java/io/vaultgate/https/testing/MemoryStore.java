@@ -8,6 +8,7 @@ import io.vaultgate.core.files.FileEntry;
 import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.CommitChecks;
 import io.vaultgate.core.ingest.IngestService;
+import io.vaultgate.core.ingest.UploadProgress;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
@@ -40,6 +41,13 @@ public final class MemoryStore implements FileService, IngestService {
         RecordingUpload upload = new RecordingUpload((ClientPrincipal) principal, path);
         uploads.add(upload);
         return upload;
+    }
+
+    /** Knows only committed files: a recorded upload is never a resumable partial here. */
+    @Override
+    public Optional<UploadProgress> progress(Principal principal, VirtualPath path, String fileId) {
+        return Optional.ofNullable(files.get(path)).filter(data -> fileId.equals("f_" + path.fileName()))
+                .map(data -> new UploadProgress(fileId, true, data.length));
     }
 
     @Override

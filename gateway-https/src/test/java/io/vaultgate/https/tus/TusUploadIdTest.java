@@ -14,10 +14,24 @@ class TusUploadIdTest {
 
     @Test
     void roundTrips_pathsWithAnyCharacter() {
-        TusUploadId id = new TusUploadId(123, PathPolicy.parse("/inbox/100% été/a b.csv"));
+        TusUploadId id = new TusUploadId(123, "f_0a1b", PathPolicy.parse("/inbox/100% été/a:b.csv"));
 
         assertThat(TusUploadId.decode(id.encode())).isEqualTo(id);
         assertThat(id.encode()).matches("[A-Za-z0-9_-]+");
+        assertThat(id.names("f_0a1b")).isTrue();
+        assertThat(id.names("f_0a1c")).isFalse();
+    }
+
+    @Test
+    void aUrlOfAnEarlierVersion_namesOnlyThePath_andStillResolves() {
+        String legacy = Base64.getUrlEncoder().withoutPadding().encodeToString("5:/inbox/a.csv".getBytes(
+                StandardCharsets.UTF_8));
+
+        TusUploadId id = TusUploadId.decode(legacy);
+
+        assertThat(id.path()).isEqualTo(PathPolicy.parse("/inbox/a.csv"));
+        assertThat(id.fileId()).isEmpty();
+        assertThat(id.names("f_anything")).isTrue();
     }
 
     @Test
@@ -26,6 +40,8 @@ class TusUploadIdTest {
 
         assertThatThrownBy(() -> TusUploadId.decode("not base64!")).isInstanceOf(GatewayException.class);
         assertThatThrownBy(() -> TusUploadId.decode(Base64.getUrlEncoder().encodeToString("x:/inbox/a".getBytes(
+                StandardCharsets.UTF_8)))).isInstanceOf(GatewayException.class);
+        assertThatThrownBy(() -> TusUploadId.decode(Base64.getUrlEncoder().encodeToString("5:f/x:/inbox/a".getBytes(
                 StandardCharsets.UTF_8)))).isInstanceOf(GatewayException.class);
         assertThatThrownBy(() -> TusUploadId.decode(traversal)).isInstanceOfSatisfying(GatewayException.class,
                 e -> assertThat(e.reason()).isEqualTo(GatewayException.Reason.INVALID_PATH));
