@@ -1,21 +1,22 @@
 package io.vaultgate.crypto.stream;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.TreeMap;
 
 /**
  * Plaintext that arrived ahead of the contiguous prefix, kept per segment until the gap before it
- * fills; segment buffers are recycled. Part of {@link OutOfOrderEnvelopeWriter}; not thread-safe.
+ * fills; segment buffers come from, and go back to, the writer's pool. Part of {@link
+ * OutOfOrderEnvelopeWriter}; not thread-safe.
  */
 final class EarlyBytes {
   private final int segmentSize;
+  private final SegmentBufferPool buffers;
   private final TreeMap<Long, PendingSegment> segments = new TreeMap<>();
-  private final ArrayDeque<byte[]> free = new ArrayDeque<>();
 
-  EarlyBytes(int segmentSize) {
-    this.segmentSize = segmentSize;
+  EarlyBytes(SegmentBufferPool buffers) {
+    this.segmentSize = buffers.segmentSize();
+    this.buffers = buffers;
   }
 
   /** Copies {@code src} (all of it) to plaintext offset {@code offset}; later writes win. */
@@ -25,7 +26,7 @@ final class EarlyBytes {
       long index = position / segmentSize;
       int start = (int) (position - index * segmentSize);
       int n = Math.min(src.remaining(), segmentSize - start);
-      PendingSegment p = segments.computeIfAbsent(index, i -> new PendingSegment(buffer()));
+      PendingSegment p = segments.computeIfAbsent(index, i -> new PendingSegment(buffers.buffer()));
       src.get(p.data, start, n);
       p.add(start, start + n);
       position += n;
@@ -45,28 +46,15 @@ final class EarlyBytes {
   void sealed(long index) {
     PendingSegment p = segments.remove(index);
     if (p != null) {
-      Arrays.fill(p.data, (byte) 0);
-      free.push(p.data);
+      buffers.recycle(p.data);
     }
   }
 
-  /** A zeroed segment-sized buffer, recycled when possible; give it back with {@link #recycle}. */
-  byte[] buffer() {
-    byte[] b = free.poll();
-    return b != null ? b : new byte[segmentSize];
-  }
-
-  void recycle(byte[] b) {
-    Arrays.fill(b, (byte) 0);
-    free.push(b);
-  }
-
-  /** Zeroes and drops everything. */
+  /** Zeroes and drops everything kept (the buffers are not returned to the pool). */
   void clear() {
     for (PendingSegment p : segments.values()) {
       Arrays.fill(p.data, (byte) 0);
     }
     segments.clear();
-    free.clear();
   }
 }

@@ -65,15 +65,9 @@ public final class EnvelopeReader implements Closeable {
       throws IOException {
     Objects.requireNonNull(ch, "ch");
     OpenedEnvelope env = OpenedEnvelope.read(dek, ctx, ch);
-    byte[] payloadKey = env.keys().payloadKey();
-    env.keys().destroy();
-    try {
-      SegmentLayout layout = SegmentLayout.of(ch.size(), env.segmentSize(), false);
-      SegmentCipher cipher = new SegmentCipher(payloadKey, ctx, NO_RANDOM);
-      return new EnvelopeReader(ch, cipher, env.segmentSize(), layout);
-    } finally {
-      Arrays.fill(payloadKey, (byte) 0);
-    }
+    SegmentCipher cipher = env.segmentCipher(ctx, NO_RANDOM);
+    SegmentLayout layout = SegmentLayout.of(ch.size(), env.segmentSize(), false);
+    return new EnvelopeReader(ch, cipher, env.segmentSize(), layout);
   }
 
   /** Exact plaintext size, authenticated by the final segment. */

@@ -59,10 +59,7 @@ public final class EnvelopeWriter implements WritableByteChannel {
       throws IOException {
     Objects.requireNonNull(sink, "sink");
     OpenedEnvelope env = OpenedEnvelope.create(dek, ctx, segmentSize, random);
-    byte[] payloadKey = env.keys().payloadKey();
-    env.keys().destroy();
-    SegmentCipher cipher = new SegmentCipher(payloadKey, ctx, random);
-    Arrays.fill(payloadKey, (byte) 0);
+    SegmentCipher cipher = env.segmentCipher(ctx, random);
     ChannelIo.writeFully(sink, ByteBuffer.wrap(env.headerBytes()));
     return new EnvelopeWriter(sink, cipher, segmentSize);
   }

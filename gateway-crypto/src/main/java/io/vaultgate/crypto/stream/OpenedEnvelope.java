@@ -8,9 +8,11 @@ import io.vaultgate.crypto.format.EnvelopeHeader;
 import io.vaultgate.crypto.format.EnvelopeHeaderCodec;
 import io.vaultgate.crypto.internal.EnvelopeKeys;
 import io.vaultgate.crypto.internal.RandomSource;
+import io.vaultgate.crypto.internal.SegmentCipher;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.util.Arrays;
 
 /** An authenticated header and the keys derived for it; shared by readers, writers and resume. */
 record OpenedEnvelope(EnvelopeHeader header, EnvelopeKeys keys, byte[] headerBytes) {
@@ -58,5 +60,19 @@ record OpenedEnvelope(EnvelopeHeader header, EnvelopeKeys keys, byte[] headerByt
 
   int segmentSize() {
     return header.segmentSize();
+  }
+
+  /**
+   * The cipher for this envelope's segments. The derived keys are destroyed here, and the copy of
+   * the payload key handed to the cipher is zeroed, whether or not this succeeds.
+   */
+  SegmentCipher segmentCipher(EnvelopeContext ctx, RandomSource random) {
+    byte[] payloadKey = keys.payloadKey();
+    keys.destroy();
+    try {
+      return new SegmentCipher(payloadKey, ctx, random);
+    } finally {
+      Arrays.fill(payloadKey, (byte) 0);
+    }
   }
 }

@@ -10,7 +10,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -23,12 +22,12 @@ import java.util.function.Consumer;
  * {@code s} is the first unsealed segment, {@code w} the window in segments and {@code S} the
  * segment size. A write outside it fails with {@link CryptoException.WriteOutOfWindow}; rewriting
  * bytes below {@code contiguousLength()} is refused because they are already hashed and encrypted.
- * Bytes that arrive in order are encrypted straight from the caller's buffer; bytes that arrive
- * early wait in segment buffers until the gap before them fills. Segments are sealed strictly in
- * index order, each once a later byte proves it is not the last. Segment 0 is the exception: it is kept
- * in plaintext until then and sealed once, so a one-segment file is encrypted once, not three times.
- * Memory: at most {@code w} segment buffers (for early bytes), one for segment 0 while it is the head,
- * and one sealed-segment buffer.
+ * Bytes that arrive in order go straight to the {@link ContiguousSealer}, which encrypts them from
+ * the caller's buffer; bytes that arrive early wait in {@link EarlyBytes} until the gap before them
+ * fills. Segments are sealed strictly in index order, each once a later byte proves it is not the
+ * last. {@link #resume} and {@link #recover} rebuild the writer from the stored segments ({@link
+ * StoredSegments}). Memory: at most {@code w} segment buffers (for early bytes), one for segment 0
+ * while it is the head, and one sealed-segment buffer.
  *
  * <p>The optional listener receives every plaintext byte exactly once, in order, in read-only
  * buffers valid only during the call, before the bytes are encrypted: a caller hashes the plaintext
@@ -49,26 +48,12 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
 
   private enum State { OPEN, FINISHED, SUSPENDED, CLOSED, FAILED }
 
-  private final SeekableByteChannel file;
-  private final SegmentCipher cipher;
   private final int segmentSize;
   private final int window;
-  private final Consumer<ByteBuffer> listener;
+  private final SegmentBufferPool buffers;
   private final EarlyBytes early;
-  private final byte[] sealed;
-  /** Index of the first unsealed segment: the one being encrypted. */
-  private long head;
-  private boolean headOpen;
-  /**
-   * The plaintext of segment 0 while it is the head: it is sealed once, when a later byte or the end shows
-   * whether it is the last, instead of being encrypted as it arrives and then opened and sealed again as
-   * final. A file of one segment (most small files) thus costs one AES-GCM pass instead of three.
-   */
-  private byte[] firstPlain;
-  private int sealedLength;
-  private long contiguousEnd;
+  private final ContiguousSealer sealer;
   private long maxEnd;
-  private long committed;
   private State state = State.OPEN;
 
   private OutOfOrderEnvelopeWriter(
@@ -78,13 +63,12 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
       throw new IllegalArgumentException(
           "window must be 1 to " + MAX_WINDOW_SEGMENTS + " segments, was " + window);
     }
-    this.file = file;
-    this.cipher = cipher;
     this.segmentSize = segmentSize;
     this.window = window;
-    this.listener = listener == null ? b -> { } : listener;
-    this.sealed = new byte[segmentSize + EnvelopeFormat.SEGMENT_OVERHEAD];
-    this.early = new EarlyBytes(segmentSize);
+    this.buffers = new SegmentBufferPool(segmentSize);
+    this.early = new EarlyBytes(buffers);
+    this.sealer = new ContiguousSealer(file, cipher, buffers, listener == null ? b -> { } : listener,
+        early::sealed);
   }
 
   /**
@@ -105,7 +89,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
       throws IOException {
     Objects.requireNonNull(file, "file");
     OpenedEnvelope env = OpenedEnvelope.create(dek, ctx, segmentSize, random);
-    SegmentCipher cipher = cipherFor(env, ctx, random);
+    SegmentCipher cipher = env.segmentCipher(ctx, random);
     file.truncate(0);
     ChannelIo.writeFullyAt(file, 0, ByteBuffer.wrap(env.headerBytes()));
     return new OutOfOrderEnvelopeWriter(file, cipher, segmentSize, windowSegments, plaintextListener);
@@ -149,85 +133,16 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
       Consumer<ByteBuffer> plaintextListener, RandomSource random, boolean dropTornTail)
       throws IOException {
     OpenedEnvelope env = OpenedEnvelope.read(dek, ctx, file);
-    int segmentSize = env.segmentSize();
-    SegmentCipher cipher = cipherFor(env, ctx, random);
-    OutOfOrderEnvelopeWriter w =
-        new OutOfOrderEnvelopeWriter(file, cipher, segmentSize, windowSegments, plaintextListener);
+    SegmentCipher cipher = env.segmentCipher(ctx, random);
+    OutOfOrderEnvelopeWriter w = new OutOfOrderEnvelopeWriter(
+        file, cipher, env.segmentSize(), windowSegments, plaintextListener);
+    StoredSegments stored = new StoredSegments(file, cipher, w.buffers);
     if (dropTornTail) {
-      w.dropTornTail();
+      stored.dropTornTail();
     }
-    w.replay(SegmentLayout.of(file.size(), segmentSize, true));
+    stored.replayInto(w.sealer);
+    w.maxEnd = w.sealer.contiguousEnd();
     return w;
-  }
-
-  /** Truncates a trailing partial segment that is too short or does not authenticate. */
-  private void dropTornTail() throws IOException {
-    long stride = segmentSize + (long) EnvelopeFormat.SEGMENT_OVERHEAD;
-    long body = file.size() - EnvelopeFormat.HEADER_SIZE;
-    long full = body / stride;
-    int rest = (int) (body % stride);
-    if (rest > 0 && rest < EnvelopeFormat.SEGMENT_OVERHEAD) {
-      file.truncate(EnvelopeFormat.segmentOffset(full, segmentSize));
-    }
-    SegmentLayout layout = SegmentLayout.of(file.size(), segmentSize, true);
-    if (layout.count() == 0) {
-      return;
-    }
-    long last = layout.count() - 1;
-    int length = layout.length(last, segmentSize);
-    ChannelIo.readFullyAt(file, EnvelopeFormat.segmentOffset(last, segmentSize),
-        ByteBuffer.wrap(sealed, 0, length));
-    byte[] plain = early.buffer();
-    try {
-      openEitherFlag(last, length, plain);
-    } catch (CryptoException.AuthenticationFailed torn) {
-      file.truncate(EnvelopeFormat.segmentOffset(last, segmentSize));
-    } finally {
-      early.recycle(plain);
-    }
-  }
-
-  private static SegmentCipher cipherFor(OpenedEnvelope env, EnvelopeContext ctx, RandomSource r) {
-    byte[] payloadKey = env.keys().payloadKey();
-    env.keys().destroy();
-    try {
-      return new SegmentCipher(payloadKey, ctx, r);
-    } finally {
-      Arrays.fill(payloadKey, (byte) 0);
-    }
-  }
-
-  private void replay(SegmentLayout layout) throws IOException {
-    byte[] plain = early.buffer();
-    try {
-      for (long i = 0; i < layout.count(); i++) {
-        int length = layout.length(i, segmentSize);
-        ChannelIo.readFullyAt(file, EnvelopeFormat.segmentOffset(i, segmentSize),
-            ByteBuffer.wrap(sealed, 0, length));
-        boolean lastStored = i == layout.count() - 1;
-        int n = lastStored ? openEitherFlag(i, length, plain) : cipher.open(i, false, sealed, 0,
-            length, plain, 0);
-        if (lastStored) {
-          head = i;
-          committed = contiguousEnd + n;
-          feed(ByteBuffer.wrap(plain, 0, n)); // re-encrypted, with a fresh nonce, from the start
-        } else {
-          listener.accept(ByteBuffer.wrap(plain, 0, n).asReadOnlyBuffer());
-          contiguousEnd += n;
-        }
-      }
-    } finally {
-      early.recycle(plain);
-    }
-    maxEnd = contiguousEnd;
-  }
-
-  private int openEitherFlag(long index, int length, byte[] plain) {
-    try {
-      return cipher.open(index, false, sealed, 0, length, plain, 0);
-    } catch (CryptoException.AuthenticationFailed e) {
-      return cipher.open(index, true, sealed, 0, length, plain, 0);
-    }
   }
 
   /**
@@ -238,8 +153,9 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   public synchronized void write(long offset, ByteBuffer src) throws IOException {
     requireState(State.OPEN);
     int len = src.remaining();
-    long low = contiguousEnd;
-    long high = Math.min((head + window) * segmentSize, EnvelopeFormat.MAX_SEGMENTS * segmentSize);
+    long low = sealer.contiguousEnd();
+    long high = Math.min((sealer.head() + window) * segmentSize,
+        EnvelopeFormat.MAX_SEGMENTS * segmentSize);
     if (offset < low || offset > high - len) {
       throw new CryptoException.WriteOutOfWindow("write of " + len + " bytes at offset " + offset
           + " is outside the reorder window [" + low + ", " + high + ")");
@@ -249,15 +165,15 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
     }
     try {
       maxEnd = Math.max(maxEnd, offset + len);
-      if (offset == contiguousEnd) {
-        feed(src);
+      if (offset == low) {
+        sealer.append(src);
       } else {
         early.keep(offset, src);
       }
-      feedEarlyBytes();
-      if (headOpen && contiguousEnd == headEnd() && maxEnd > contiguousEnd) {
-        sealHead(); // complete, and a later byte exists: not the last segment
+      for (ByteBuffer run; (run = early.runAt(sealer.contiguousEnd())) != null; ) {
+        sealer.append(run); // early bytes the write made contiguous
       }
+      sealer.sealHeadIfFollowed(maxEnd);
     } catch (IOException | RuntimeException e) {
       state = State.FAILED;
       throw e;
@@ -266,12 +182,12 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
 
   /** Plaintext bytes sealed to the file: what a {@link #resume} would find. */
   public synchronized long committedLength() {
-    return committed;
+    return sealer.committed();
   }
 
   /** Plaintext bytes received without a hole, from offset 0. */
   public synchronized long contiguousLength() {
-    return contiguousEnd;
+    return sealer.contiguousEnd();
   }
 
   /**
@@ -282,40 +198,12 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
    */
   public synchronized long finish() throws IOException {
     requireState(State.OPEN);
+    long contiguousEnd = sealer.contiguousEnd();
     if (maxEnd > contiguousEnd) {
       throw new IllegalStateException("cannot finish: no data at offset " + contiguousEnd
           + " but data up to " + maxEnd + " (sparse files are not supported)");
     }
-    byte[] plain = early.buffer();
-    try {
-      int length;
-      if (head == 0) {
-        // Segment 0 is still plaintext (or there is none: an empty file): seal it once, as final.
-        byte[] first = firstPlain != null ? firstPlain : plain;
-        length = cipher.seal(head, true, first, 0, (int) contiguousEnd, sealed, 0);
-      } else {
-        if (!headOpen) {
-          sealedLength = cipher.begin(head, sealed, 0);
-        }
-        // The head was encrypted as not final; open that (never written) seal and seal it as final.
-        sealedLength += cipher.finish(sealed, sealedLength);
-        int n = cipher.open(head, false, sealed, 0, sealedLength, plain, 0);
-        length = cipher.seal(head, true, plain, 0, n, sealed, 0);
-      }
-      ChannelIo.writeFullyAt(file, EnvelopeFormat.segmentOffset(head, segmentSize),
-          ByteBuffer.wrap(sealed, 0, length));
-      file.truncate(EnvelopeFormat.ciphertextSize(contiguousEnd, segmentSize));
-      committed = contiguousEnd;
-    } catch (IOException | RuntimeException e) {
-      state = State.FAILED;
-      throw e;
-    } finally {
-      early.recycle(plain);
-    }
-    headOpen = false;
-    state = State.FINISHED;
-    release();
-    return contiguousEnd;
+    return end(State.FINISHED, sealer::finish);
   }
 
   /**
@@ -326,21 +214,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
    */
   public synchronized long suspend() throws IOException {
     requireState(State.OPEN);
-    try {
-      if (headOpen) {
-        sealHead();
-      }
-      file.truncate(contiguousEnd == 0
-          ? EnvelopeFormat.HEADER_SIZE
-          : EnvelopeFormat.segmentOffset(head - 1, segmentSize) + (contiguousEnd
-              - (head - 1) * segmentSize) + EnvelopeFormat.SEGMENT_OVERHEAD);
-    } catch (IOException | RuntimeException e) {
-      state = State.FAILED;
-      throw e;
-    }
-    state = State.SUSPENDED;
-    release();
-    return committed;
+    return end(State.SUSPENDED, sealer::suspend);
   }
 
   /** Releases buffers; does not seal anything not yet sealed, and does not close the file. */
@@ -352,70 +226,28 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
     release();
   }
 
-  /** Hashes and encrypts bytes that continue the contiguous prefix, sealing segments as they fill. */
-  private void feed(ByteBuffer src) throws IOException {
-    while (src.hasRemaining()) {
-      if (headOpen && contiguousEnd == headEnd()) {
-        sealHead(); // more bytes follow, so the full head is not the last segment
-      }
-      if (!headOpen) {
-        if (head == 0) {
-          firstPlain = early.buffer();
-        } else {
-          sealedLength = cipher.begin(head, sealed, 0);
-        }
-        headOpen = true;
-      }
-      int k = (int) Math.min(src.remaining(), headEnd() - contiguousEnd);
-      ByteBuffer piece = src.slice(src.position(), k);
-      listener.accept(piece.asReadOnlyBuffer());
-      if (firstPlain != null) {
-        piece.get(firstPlain, (int) contiguousEnd, k);
-      } else {
-        sealedLength += cipher.update(piece, sealed, sealedLength);
-      }
-      src.position(src.position() + k);
-      contiguousEnd += k;
-    }
+  private interface Ending {
+    long run() throws IOException;
   }
 
-  /** Feeds early bytes that the last write made contiguous. */
-  private void feedEarlyBytes() throws IOException {
-    for (ByteBuffer run; (run = early.runAt(contiguousEnd)) != null; ) {
-      feed(run);
+  /** Runs {@code ending}; on success moves to {@code next} and releases the buffers. */
+  private long end(State next, Ending ending) throws IOException {
+    long result;
+    try {
+      result = ending.run();
+    } catch (IOException | RuntimeException e) {
+      state = State.FAILED;
+      throw e;
     }
-  }
-
-  /** Completes the head segment as not final, writes it, and moves on to the next. */
-  private void sealHead() throws IOException {
-    if (firstPlain != null) {
-      sealedLength = cipher.seal(head, false, firstPlain, 0, (int) contiguousEnd, sealed, 0);
-      releaseFirst();
-    } else {
-      sealedLength += cipher.finish(sealed, sealedLength);
-    }
-    ChannelIo.writeFullyAt(file, EnvelopeFormat.segmentOffset(head, segmentSize),
-        ByteBuffer.wrap(sealed, 0, sealedLength));
-    committed = contiguousEnd;
-    headOpen = false;
-    early.sealed(head);
-    head++;
-  }
-
-  private long headEnd() {
-    return (head + 1) * segmentSize;
+    state = next;
+    release();
+    return result;
   }
 
   private void release() {
-    releaseFirst();
+    sealer.release();
     early.clear();
-  }
-
-  private void releaseFirst() {
-    if (firstPlain != null) {
-      early.recycle(firstPlain);
-      firstPlain = null;
-    }
+    buffers.clear();
   }
 
   private void requireState(State expected) {
