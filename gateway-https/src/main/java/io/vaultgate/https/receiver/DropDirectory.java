@@ -18,7 +18,7 @@ import java.util.UUID;
  * rewriting the file. (A crash between the rename and the marker makes the next delivery rewrite the same
  * bytes in the same place: still exactly once in effect.)
  */
-final class DropDirectory {
+class DropDirectory {
 
     /** What a marker says about an earlier delivery. */
     record Received(String sha256, long size, String place) {

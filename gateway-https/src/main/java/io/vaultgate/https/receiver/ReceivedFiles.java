@@ -56,19 +56,25 @@ final class ReceivedFiles {
                 throw new ReceiverProblem(HttpResponseStatus.BAD_REQUEST, "file " + file.key() + " is sealed, but "
                         + "this receiver has no site key to open it (vaultgate receive --sealed-key)");
             }
-            Optional<DropDirectory.Received> earlier = drop.received(file.key());
-            if (earlier.isPresent()) {
-                return duplicate(file, earlier.get(), peer, keepAlive);
-            }
+            // The key is reserved before its marker is looked at: an upload of the key that finishes meanwhile
+            // writes its marker before it gives the key up, so this one sees either the upload or the marker.
             if (!inProgress.add(file.key())) {
                 throw new ReceiverProblem(HttpResponseStatus.CONFLICT, "file " + file.key()
                         + " is being received on another connection; try again later");
             }
+            boolean reserved = true;
             try {
-                return new Write(file, new DropWrite(drop.newTemporary(), maxFileBytes), peer, keepAlive);
-            } catch (IOException | RuntimeException e) {
-                inProgress.remove(file.key());
-                throw e;
+                Optional<DropDirectory.Received> earlier = drop.received(file.key());
+                if (earlier.isPresent()) {
+                    return duplicate(file, earlier.get(), peer, keepAlive);
+                }
+                Write write = new Write(file, new DropWrite(drop.newTemporary(), maxFileBytes), peer, keepAlive);
+                reserved = false; // the write gives the key up when it is closed
+                return write;
+            } finally {
+                if (reserved) {
+                    inProgress.remove(file.key());
+                }
             }
         } catch (ReceiverProblem problem) {
             LOG.warn("receiver: refused {} {} from {}: {}", request.method(), request.uri(), peer, problem.getMessage());

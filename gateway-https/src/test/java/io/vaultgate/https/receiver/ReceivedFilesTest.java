@@ -1,0 +1,83 @@
+package io.vaultgate.https.receiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.vaultgate.core.forward.ForwardProtocol;
+import io.vaultgate.https.receiver.ReceiverHandler.Answer;
+import io.vaultgate.https.receiver.ReceiverHandler.Exchange;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link ReceivedFiles}' rules for one key across exchanges, driven without sockets. */
+class ReceivedFilesTest {
+
+    @TempDir
+    Path drop;
+
+    @Test
+    void duplicateWhoseMarkerCheckRacesTheFirstUploadsFinish_isNotWrittenAgain() throws Exception {
+        byte[] body = "id,amount\n1,100\n".getBytes(StandardCharsets.UTF_8);
+        AtomicReference<Runnable> duringMarkerCheck = new AtomicReference<>();
+        DropDirectory directory = new DropDirectory(drop) {
+            @Override
+            Optional<Received> received(String key) throws IOException {
+                Optional<Received> found = super.received(key);
+                Runnable meanwhile = duringMarkerCheck.getAndSet(null);
+                if (meanwhile != null) {
+                    meanwhile.run(); // the first upload finishes between this check and what follows it
+                }
+                return found;
+            }
+        };
+        ReceivedFiles files = new ReceivedFiles(directory, 1 << 20);
+        Path target = drop.resolve("acme/inbox/a.csv");
+        Exchange first = files.begin(request("f_1", body), "first");
+        first.content(Unpooled.wrappedBuffer(body));
+        AtomicReference<Answer> firstAnswer = new AtomicReference<>();
+        Runnable finishFirst = () -> {
+            firstAnswer.set(first.finish());
+            try {
+                Files.writeString(target, "processed by the site"); // the site took the file at once
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        duringMarkerCheck.set(finishFirst);
+
+        Exchange second = files.begin(request("f_1", body), "second");
+        second.content(Unpooled.wrappedBuffer(body));
+        Answer secondAnswer = second.finish();
+        Runnable notRun = duringMarkerCheck.getAndSet(null);
+        if (notRun != null) {
+            notRun.run();
+        }
+
+        assertThat(firstAnswer.get().status()).isEqualTo(HttpResponseStatus.CREATED);
+        assertThat(secondAnswer.status()).as("the second delivery of the key").isNotEqualTo(HttpResponseStatus.CREATED);
+        assertThat(Files.readString(target)).as("the file is not rewritten").isEqualTo("processed by the site");
+        Exchange third = files.begin(request("f_1", body), "third");
+        assertThat(third.finish().status()).as("the key is free again and remembered").isEqualTo(HttpResponseStatus.OK);
+    }
+
+    private static HttpRequest request(String key, byte[] body) throws Exception {
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/files/" + key);
+        request.headers().set(ForwardProtocol.IDEMPOTENCY_KEY, key)
+                .set(ForwardProtocol.REPR_DIGEST, ForwardProtocol.reprDigest(RawPut.sha256(body)))
+                .set(ForwardProtocol.TENANT, "acme")
+                .set(ForwardProtocol.PATH, "/inbox/a.csv")
+                .set("Content-Length", body.length);
+        return request;
+    }
+}
