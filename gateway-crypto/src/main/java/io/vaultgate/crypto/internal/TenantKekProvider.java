@@ -52,6 +52,16 @@ public abstract class TenantKekProvider implements KeyProvider {
    */
   protected void refresh() {}
 
+  /**
+   * Called when the index lacks what a caller needs (no active KEK to wrap with, a slot's version unknown or
+   * its key unusable): a provider whose store other processes change without a cheap change stamp (an HSM
+   * token shared by several nodes) re-reads it here and returns true, so the operation is tried once more.
+   * False (nothing re-read) by default.
+   */
+  protected boolean reloadOnMiss() {
+    return false;
+  }
+
   /** Replaces the version index and drops every cached KEK, after the store was changed elsewhere. */
   protected final void reindex(Map<String, TenantKeys> index) {
     tenants.clear();
@@ -77,6 +87,9 @@ public abstract class TenantKekProvider implements KeyProvider {
   @Override
   public synchronized KeySlot wrap(EnvelopeContext ctx, DataKey dek) {
     TenantKeys t = live(ctx.tenantId());
+    if (t.active() == 0 && reloadOnMiss()) {
+      t = live(ctx.tenantId());
+    }
     if (t.active() == 0) {
       throw new CryptoException.KeyNotFound(
           "tenant " + ctx.tenantId() + " has no active KEK; call ensureTenant first");
@@ -97,8 +110,17 @@ public abstract class TenantKekProvider implements KeyProvider {
       throw new CryptoException.AuthenticationFailed();
     }
     KekId kek = slot.kek();
-    TenantKeys.requireUsable(tenants.get(kek.tenantId()), kek, store);
-    return keyWrap.unwrap(kek(kek), KeyWrap.associatedData(name, ctx, kek), slot.wrapped());
+    byte[] ad = KeyWrap.associatedData(name, ctx, kek);
+    try {
+      TenantKeys.requireUsable(tenants.get(kek.tenantId()), kek, store);
+      return keyWrap.unwrap(kek(kek), ad, slot.wrapped());
+    } catch (CryptoException.KeyNotFound | CryptoException.ProviderUnavailable miss) {
+      if (!reloadOnMiss()) {
+        throw miss;
+      }
+      TenantKeys.requireUsable(tenants.get(kek.tenantId()), kek, store);
+      return keyWrap.unwrap(kek(kek), ad, slot.wrapped());
+    }
   }
 
   @Override

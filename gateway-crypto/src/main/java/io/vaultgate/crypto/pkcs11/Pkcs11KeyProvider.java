@@ -29,19 +29,31 @@ import javax.security.auth.login.LoginException;
  * object (the KEK's attributes cannot be changed through JCA); destroying a tenant deletes its KEK
  * objects and leaves a marker. The provider instance is not registered globally. Thread-safe (all
  * methods synchronized).
+ *
+ * <p>Several processes may share the token (gateway nodes, a {@code vaultgate keys rotate} beside them), and a
+ * token has no cheap change stamp, so the index of KEK versions is re-read from the token's object labels
+ * before every change (a tenant's first KEK, rotation, disabling, destruction: so no second object with the
+ * same label is ever created and a destruction deletes every version, also those another process made), when
+ * the index lacks what an operation needs (a slot's version, an active KEK), and otherwise at most every
+ * {@value #REINDEX_SECONDS} seconds, so a rotation elsewhere reaches new wraps here within that time.
  */
 public final class Pkcs11KeyProvider extends TenantKekProvider {
   /** Provider name recorded in key slots. */
   public static final String NAME = "pkcs11";
+  /** The longest this provider wraps with an index of the token that may be stale. */
+  public static final int REINDEX_SECONDS = 10;
+  private static final long REINDEX_NANOS = REINDEX_SECONDS * 1_000_000_000L;
 
   private final Provider provider;
   private final KeyStore token;
+  private long indexedAt;
 
   private Pkcs11KeyProvider(Provider provider, KeyStore token) throws GeneralSecurityException {
     super(NAME, "token", new KeyWrap(provider, RandomSource.secure()));
     this.provider = provider;
     this.token = token;
     tenants.putAll(KekAliases.index(Collections.list(token.aliases())));
+    indexedAt = System.nanoTime();
   }
 
   /**
@@ -75,13 +87,24 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
   public synchronized KekId ensureTenant(String tenantId) {
     TenantKeys t = live(tenantId);
     if (t.active() == 0) {
-      addVersion(tenantId, t, t.highest() + 1);
+      reindexNow(); // another process may have created it since
+      t = live(tenantId);
+      if (t.active() == 0) {
+        addVersion(tenantId, t, t.highest() + 1);
+      }
     }
     return new KekId(tenantId, t.active());
   }
 
   @Override
+  public synchronized KekId rotate(String tenantId) {
+    reindexNow();
+    return super.rotate(tenantId);
+  }
+
+  @Override
   public synchronized void disable(KekId kek) {
+    reindexNow();
     TenantKeys t = live(kek.tenantId());
     if (!t.enabled.contains(kek.version())) {
       throw new CryptoException.KeyNotFound("no enabled KEK " + kek);
@@ -97,6 +120,7 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
 
   @Override
   public synchronized void destroyTenant(String tenantId) {
+    reindexNow(); // every version, also those another process created
     TenantKeys t = live(tenantId);
     storeNewKey(KekAliases.tomb(tenantId), 128);
     try {
@@ -135,6 +159,34 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
   @Override
   public String toString() {
     return "Pkcs11KeyProvider[" + provider.getName() + "]";
+  }
+
+  @Override
+  protected void refresh() {
+    if (System.nanoTime() - indexedAt > REINDEX_NANOS) {
+      reindexNow();
+    }
+  }
+
+  @Override
+  protected boolean reloadOnMiss() {
+    reindexNow();
+    return true;
+  }
+
+  /** Re-reads the labels of the token's objects (the session stays logged in) and rebuilds the index. */
+  private void reindexNow() {
+    ensureOpen();
+    try {
+      token.load(null, null);
+      reindex(KekAliases.index(Collections.list(token.aliases())));
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      if (e instanceof CryptoException ce) {
+        throw ce;
+      }
+      throw new CryptoException.ProviderUnavailable("cannot list the keys in the token", e);
+    }
+    indexedAt = System.nanoTime();
   }
 
   @Override

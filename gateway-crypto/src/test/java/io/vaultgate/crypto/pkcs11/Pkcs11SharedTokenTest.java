@@ -1,0 +1,82 @@
+package io.vaultgate.crypto.pkcs11;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.DataKey;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.KekId;
+import io.vaultgate.crypto.KeySlot;
+import io.vaultgate.crypto.internal.KekAliases;
+import java.security.KeyStore;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two providers on one token, as two gateway nodes sharing an HSM (or the gateway and a {@code vaultgate
+ * keys rotate} beside it): what one changes in the token, the other must see without a restart.
+ */
+class Pkcs11SharedTokenTest {
+  private final String tenant = "s-" + UUID.randomUUID().toString().substring(0, 8);
+  private final EnvelopeContext ctx = new EnvelopeContext(tenant, "file-1");
+  private final Pkcs11KeyProvider nodeB = Pkcs11KeyProvider.open(SoftHsm.token(), SoftHsm.PIN);
+  private final Pkcs11KeyProvider nodeA = Pkcs11KeyProvider.open(SoftHsm.token(), SoftHsm.PIN);
+
+  @AfterEach
+  void close() {
+    nodeA.close();
+    nodeB.close();
+  }
+
+  @Test
+  void aTenantCreatedOnAnotherNode_unwrapsAndWrapsHere_withoutASecondVersionOne() throws Exception {
+    nodeA.ensureTenant(tenant);
+    DataKey dek = DataKey.generate();
+    KeySlot slot = nodeA.wrap(ctx, dek);
+    assertThat(nodeB.unwrap(ctx, slot)).isEqualTo(dek);
+    assertThat(nodeB.ensureTenant(tenant)).isEqualTo(new KekId(tenant, 1));
+    KeySlot fromB = nodeB.wrap(ctx, dek);
+    assertThat(nodeA.unwrap(ctx, fromB)).isEqualTo(dek);
+    assertThat(labels()).filteredOn(a -> a.equals(KekAliases.kek(new KekId(tenant, 1)))).hasSize(1);
+  }
+
+  @Test
+  void aRotationOnAnotherNode_isSeenHere_forUnwrapAndWrap() {
+    nodeA.ensureTenant(tenant);
+    nodeB.ensureTenant(tenant);
+    DataKey dek = DataKey.generate();
+    KeySlot old = nodeB.wrap(ctx, dek);
+    assertThat(nodeA.rotate(tenant)).isEqualTo(new KekId(tenant, 2));
+    KeySlot moved = nodeA.rewrap(ctx, old);
+    assertThat(nodeB.unwrap(ctx, moved)).isEqualTo(dek);
+    assertThat(nodeB.wrap(ctx, dek).kek()).isEqualTo(new KekId(tenant, 2));
+    assertThat(nodeB.rotate(tenant)).isEqualTo(new KekId(tenant, 3));
+  }
+
+  @Test
+  void shreddingOnOneNode_destroysVersionsAnotherNodeCreated() throws Exception {
+    nodeB.ensureTenant(tenant);
+    nodeA.ensureTenant(tenant);
+    nodeA.rotate(tenant);
+    KeySlot slot = nodeA.wrap(ctx, DataKey.generate());
+    nodeB.destroyTenant(tenant);
+    String v1 = KekAliases.kek(new KekId(tenant, 1));
+    String versionPrefix = v1.substring(0, v1.length() - 1);
+    assertThat(labels()).as("no KEK version of the tenant is left in the token")
+        .noneMatch(a -> a.startsWith(versionPrefix));
+    assertThatThrownBy(() -> nodeA.unwrap(ctx, slot)).isInstanceOf(CryptoException.KeyDestroyed.class);
+  }
+
+  private static List<String> labels() throws Exception {
+    java.security.Provider sun = java.security.Security.getProvider("SunPKCS11")
+        .configure(SoftHsm.token().sunPkcs11Config());
+    KeyStore ks = KeyStore.getInstance("PKCS11", sun);
+    ks.load(null, SoftHsm.PIN);
+    // No logout here: PKCS#11 login state is per process, so it would log the two nodes out too.
+    return Collections.list(ks.aliases());
+  }
+}
