@@ -6,8 +6,6 @@ import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.defender.Offence;
 import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.ingest.Receipt;
-import io.vaultgate.core.ingest.Upload;
-import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.sftp.auth.SessionPrincipal;
 import java.io.IOException;
@@ -100,9 +98,7 @@ public final class GatewayFileSystemAccessor implements SftpFileSystemAccessor {
         GatewayFileSystem fs = path.getFileSystem();
         Principal principal = fs.principal();
         if (write) {
-            UploadMode mode = fileHandle.isOpenAppend() ? UploadMode.RESUME : UploadMode.CREATE;
-            Upload upload = IoErrors.call(file, () -> fs.ingest().open(principal, path.virtual(), mode));
-            return new UploadChannel(file, upload);
+            return WriteOpen.open(path, options, fileHandle.isOpenAppend());
         }
         FileContent content = IoErrors.call(file, () -> fs.files().open(principal, path.virtual()));
         return new ContentChannel(file, content);

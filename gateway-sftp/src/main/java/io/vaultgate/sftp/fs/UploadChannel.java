@@ -1,6 +1,7 @@
 package io.vaultgate.sftp.fs;
 
 import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.ingest.CommitChecks;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.ingest.Upload;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.sshd.sftp.common.SftpConstants;
@@ -25,8 +27,17 @@ import org.apache.sshd.sftp.common.SftpException;
  */
 final class UploadChannel implements SeekableByteChannel {
 
+    /** What the commit may do to a file already at the path. */
+    enum Publish {
+        /** Replace it (the usual upload). */
+        REPLACE,
+        /** Nothing: refused with {@code SSH_FX_FILE_ALREADY_EXISTS} if a file is there by then (EXCL). */
+        CREATE_ONLY
+    }
+
     private final Path path;
     private final Upload upload;
+    private final Publish publish;
     private long position;
     private long size;
     private boolean failed;
@@ -34,8 +45,13 @@ final class UploadChannel implements SeekableByteChannel {
     private Receipt receipt;
 
     UploadChannel(Path path, Upload upload) {
+        this(path, upload, Publish.REPLACE);
+    }
+
+    UploadChannel(Path path, Upload upload, Publish publish) {
         this.path = path;
         this.upload = upload;
+        this.publish = publish;
         this.size = upload.resumeOffset();
         this.position = size;
     }
@@ -65,9 +81,15 @@ final class UploadChannel implements SeekableByteChannel {
             throw new SftpException(SftpConstants.SSH_FX_FAILURE, "upload failed earlier; nothing was stored");
         }
         try {
-            receipt = upload.commit();
+            receipt = publish == Publish.CREATE_ONLY
+                    ? upload.commit(CommitChecks.NONE.replacingOnlyIf(Optional::isEmpty))
+                    : upload.commit();
             return receipt;
         } catch (GatewayException e) {
+            if (publish == Publish.CREATE_ONLY && e.reason() == GatewayException.Reason.PRECONDITION_FAILED) {
+                throw new FileAlreadyExistsException(path.toString(), null,
+                        "a file was committed at the path while this exclusive upload streamed");
+            }
             throw IoErrors.translate(path, e);
         } finally {
             upload.close();

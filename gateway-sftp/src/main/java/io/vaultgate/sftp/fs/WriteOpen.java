@@ -1,0 +1,61 @@
+package io.vaultgate.sftp.fs;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.files.FileEntry;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.OpenOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the flags of a write OPEN mean for the core's ingest API. A gateway file is never modified in place: an
+ * upload either creates a new file, which replaces whatever is at the path when it commits, or resumes the
+ * uploader's interrupted upload. Within that, the flags keep their SFTP meaning:
+ * <ul>
+ *   <li>APPEND ({@code reput}): resumes the interrupted upload at the path;</li>
+ *   <li>CREAT with EXCL: refused with {@code SSH_FX_FILE_ALREADY_EXISTS} if anything is at the path, and the commit
+ *       is create-only, so a file committed there while this one streamed is kept and this one refused;</li>
+ *   <li>otherwise (OpenSSH's {@code put} sends CREAT with TRUNC): a new upload.</li>
+ * </ul>
+ */
+final class WriteOpen {
+
+    private WriteOpen() {
+    }
+
+    static UploadChannel open(GatewayPath path, Set<? extends OpenOption> options, boolean append)
+            throws IOException {
+        if (append) {
+            return new UploadChannel(path, upload(path, UploadMode.RESUME), UploadChannel.Publish.REPLACE);
+        }
+        if (options.contains(StandardOpenOption.CREATE_NEW)) {
+            if (existing(path).isPresent()) {
+                throw new FileAlreadyExistsException(path.toString());
+            }
+            return new UploadChannel(path, upload(path, UploadMode.CREATE), UploadChannel.Publish.CREATE_ONLY);
+        }
+        return new UploadChannel(path, upload(path, UploadMode.CREATE), UploadChannel.Publish.REPLACE);
+    }
+
+    private static Upload upload(GatewayPath path, UploadMode mode) throws IOException {
+        GatewayFileSystem fs = path.getFileSystem();
+        return IoErrors.call(path, () -> fs.ingest().open(fs.principal(), path.virtual(), mode));
+    }
+
+    /** The file, directory or interrupted upload the principal sees at the path, if any. */
+    private static Optional<FileEntry> existing(GatewayPath path) throws IOException {
+        GatewayFileSystem fs = path.getFileSystem();
+        try {
+            return Optional.of(fs.files().stat(fs.principal(), path.virtual()));
+        } catch (GatewayException e) {
+            if (e.reason() == GatewayException.Reason.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw IoErrors.translate(path, e);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.vaultgate.sftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.sftp.testing.MinaSftp;
+import io.vaultgate.sftp.testing.TestSftpGateway;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClient.OpenMode;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The flags of a write OPEN keep their SFTP meaning over files that can only be replaced whole or resumed: CREAT,
+ * EXCL, TRUNC and APPEND, with the status codes SFTP defines (MINA's client speaks version 6, so the codes are not
+ * lowered). Every test uses its own names.
+ */
+class OpenFlagsIT {
+
+    @RegisterExtension
+    static final TestSftpGateway gateway = TestSftpGateway.withDefaults();
+    static MinaSftp alice;
+    static MinaSftp aliceAgain;
+
+    @BeforeAll
+    static void connect() throws Exception {
+        alice = gateway.mina(TestSftpGateway.ALICE);
+        aliceAgain = gateway.mina(TestSftpGateway.ALICE);
+    }
+
+    @Test
+    void exclusiveCreate_ofAnExistingFile_isFileAlreadyExists_andTheFileIsUnchanged() throws Exception {
+        put("/inbox/excl.txt", "original");
+
+        assertThatThrownBy(() -> sftp().open("/inbox/excl.txt", EnumSet.of(OpenMode.Write, OpenMode.Create,
+                OpenMode.Exclusive))).isInstanceOf(SftpException.class)
+                .satisfies(e -> assertThat(((SftpException) e).getStatus())
+                        .isEqualTo(SftpConstants.SSH_FX_FILE_ALREADY_EXISTS));
+        assertThat(get("/inbox/excl.txt")).isEqualTo("original");
+    }
+
+    @Test
+    void exclusiveCreate_losesToAFileCommittedWhileItStreamed_andKeepsThatFile() throws Exception {
+        SftpClient.CloseableHandle exclusive = sftp().open("/inbox/excl-race.txt",
+                EnumSet.of(OpenMode.Write, OpenMode.Create, OpenMode.Exclusive));
+        sftp().write(exclusive, 0, bytes("late"));
+        try (OutputStream out = aliceAgain.sftp().write("/inbox/excl-race.txt")) {
+            out.write(bytes("first"));
+        }
+
+        assertThatThrownBy(exclusive::close).isInstanceOf(SftpException.class)
+                .satisfies(e -> assertThat(((SftpException) e).getStatus())
+                        .isEqualTo(SftpConstants.SSH_FX_FILE_ALREADY_EXISTS));
+        assertThat(get("/inbox/excl-race.txt")).isEqualTo("first");
+    }
+
+    private static SftpClient sftp() {
+        return alice.sftp();
+    }
+
+    private static void put(String path, String content) throws Exception {
+        try (OutputStream out = sftp().write(path)) {
+            out.write(bytes(content));
+        }
+    }
+
+    private static String get(String path) throws Exception {
+        try (InputStream in = sftp().read(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
