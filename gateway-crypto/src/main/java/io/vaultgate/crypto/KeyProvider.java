@@ -48,8 +48,13 @@ public interface KeyProvider extends AutoCloseable {
    */
   void disable(KekId kek);
 
-  /** Destroys every KEK version of the tenant: all its files become unreadable (crypto-shred). */
-  void destroyTenant(String tenantId);
+  /**
+   * Destroys every KEK version of the tenant: all its files become unreadable (crypto-shred).
+   *
+   * @return the versions destroyed, oldest first: every version the store held at that moment, also
+   *     those another process created (what a shredding record must name)
+   */
+  List<KekId> destroyTenant(String tenantId);
 
   /**
    * The tenant's KEK versions that still exist, enabled or disabled, oldest first; empty for an

@@ -16,6 +16,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
@@ -175,15 +176,13 @@ public final class KeystoreKeyProvider extends TenantKekProvider {
   }
 
   @Override
-  public synchronized void destroyTenant(String tenantId) {
-    KeystoreLock.around(path, () -> {
-      destroyLocked(tenantId);
-      return null;
-    });
+  public synchronized List<KekId> destroyTenant(String tenantId) {
+    return KeystoreLock.around(path, () -> destroyLocked(tenantId));
   }
 
-  private void destroyLocked(String tenantId) {
+  private List<KekId> destroyLocked(String tenantId) {
     TenantKeys t = live(tenantId);
+    List<KekId> destroyed = t.versions().stream().map(v -> new KekId(tenantId, v)).toList();
     try {
       for (int v : t.enabled) {
         ks.deleteEntry(alias(new KekId(tenantId, v), false));
@@ -200,6 +199,7 @@ public final class KeystoreKeyProvider extends TenantKekProvider {
     t.disabled.clear();
     t.destroyed = true;
     persist();
+    return destroyed;
   }
 
   /**

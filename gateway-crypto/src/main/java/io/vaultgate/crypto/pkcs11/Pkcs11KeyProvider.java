@@ -15,6 +15,7 @@ import java.security.Provider;
 import java.security.Security;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.security.auth.login.LoginException;
@@ -119,9 +120,10 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
   }
 
   @Override
-  public synchronized void destroyTenant(String tenantId) {
+  public synchronized List<KekId> destroyTenant(String tenantId) {
     reindexNow(); // every version, also those another process created
     TenantKeys t = live(tenantId);
+    List<KekId> destroyed = t.versions().stream().map(v -> new KekId(tenantId, v)).toList();
     storeNewKey(KekAliases.tomb(tenantId), 128);
     try {
       for (int v : t.versions()) {
@@ -138,6 +140,7 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
     t.enabled.clear();
     t.disabled.clear();
     t.destroyed = true;
+    return destroyed;
   }
 
   /**

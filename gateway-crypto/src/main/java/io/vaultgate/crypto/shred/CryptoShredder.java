@@ -34,10 +34,7 @@ public final class CryptoShredder {
 
   /** Destroys all KEK versions of {@code tenantId} and returns the signed record. */
   public SignedShreddingRecord shredTenant(String tenantId, String actor) {
-    List<String> keys = provider.versions(tenantId).stream()
-        .map(v -> new KekId(tenantId, v).toString())
-        .toList();
-    provider.destroyTenant(tenantId);
+    List<String> keys = provider.destroyTenant(tenantId).stream().map(KekId::toString).toList();
     return signer.sign(new ShreddingRecord(ShreddingRecord.Kind.TENANT, tenantId, null,
         provider.name(), keys, clock.instant(), actor));
   }

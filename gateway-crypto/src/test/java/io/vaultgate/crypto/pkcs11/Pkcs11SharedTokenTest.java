@@ -9,7 +9,11 @@ import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KekId;
 import io.vaultgate.crypto.KeySlot;
 import io.vaultgate.crypto.internal.KekAliases;
+import io.vaultgate.crypto.shred.CryptoShredder;
+import io.vaultgate.crypto.shred.ShreddingSigner;
+import io.vaultgate.crypto.shred.SignedShreddingRecord;
 import java.security.KeyStore;
+import java.time.Clock;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
@@ -69,6 +73,18 @@ class Pkcs11SharedTokenTest {
     assertThat(labels()).as("no KEK version of the tenant is left in the token")
         .noneMatch(a -> a.startsWith(versionPrefix));
     assertThatThrownBy(() -> nodeA.unwrap(ctx, slot)).isInstanceOf(CryptoException.KeyDestroyed.class);
+  }
+
+  @Test
+  void aShreddingRecord_namesEveryVersionDestroyed_alsoOnesAnotherNodeCreated() {
+    nodeB.ensureTenant(tenant);
+    nodeA.ensureTenant(tenant);
+    nodeA.rotate(tenant);
+    ShreddingSigner signer = ShreddingSigner.generate();
+    SignedShreddingRecord signed = new CryptoShredder(nodeB, signer, Clock.systemUTC())
+        .shredTenant(tenant, "admin:alice");
+    assertThat(signed.record().keyIds()).containsExactly(tenant + "/v1", tenant + "/v2");
+    assertThat(signed.verify(signer.publicKey())).isTrue();
   }
 
   private static List<String> labels() throws Exception {
