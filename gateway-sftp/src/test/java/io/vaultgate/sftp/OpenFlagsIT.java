@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.List;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
 import org.apache.sshd.sftp.common.SftpConstants;
@@ -59,6 +60,30 @@ class OpenFlagsIT {
                 .satisfies(e -> assertThat(((SftpException) e).getStatus())
                         .isEqualTo(SftpConstants.SSH_FX_FILE_ALREADY_EXISTS));
         assertThat(get("/inbox/excl-race.txt")).isEqualTo("first");
+    }
+
+    @Test
+    void openWithoutCreate_ofAMissingFile_isNoSuchFile_andCreatesNothing() throws Exception {
+        for (EnumSet<OpenMode> modes : List.of(EnumSet.of(OpenMode.Write),
+                EnumSet.of(OpenMode.Write, OpenMode.Truncate))) {
+            assertThatThrownBy(() -> sftp().open("/inbox/never-created.txt", modes)).as(modes.toString())
+                    .isInstanceOf(SftpException.class)
+                    .satisfies(e -> assertThat(((SftpException) e).getStatus())
+                            .isEqualTo(SftpConstants.SSH_FX_NO_SUCH_FILE));
+        }
+        assertThatThrownBy(() -> sftp().stat("/inbox/never-created.txt")).isInstanceOf(SftpException.class);
+    }
+
+    @Test
+    void openWithoutCreate_ofAnExistingFile_replacesIt() throws Exception {
+        put("/inbox/existing.txt", "old content");
+
+        try (SftpClient.CloseableHandle handle = sftp().open("/inbox/existing.txt",
+                EnumSet.of(OpenMode.Write, OpenMode.Truncate))) {
+            sftp().write(handle, 0, bytes("new"));
+        }
+
+        assertThat(get("/inbox/existing.txt")).isEqualTo("new");
     }
 
     private static SftpClient sftp() {

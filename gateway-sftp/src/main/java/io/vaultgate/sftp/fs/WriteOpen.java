@@ -6,6 +6,7 @@ import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import java.util.Set;
  *   <li>APPEND ({@code reput}): resumes the interrupted upload at the path;</li>
  *   <li>CREAT with EXCL: refused with {@code SSH_FX_FILE_ALREADY_EXISTS} if anything is at the path, and the commit
  *       is create-only, so a file committed there while this one streamed is kept and this one refused;</li>
+ *   <li>without CREAT (with or without TRUNC): {@code SSH_FX_NO_SUCH_FILE} if nothing is at the path;</li>
  *   <li>otherwise (OpenSSH's {@code put} sends CREAT with TRUNC): a new upload.</li>
  * </ul>
  */
@@ -37,6 +39,9 @@ final class WriteOpen {
                 throw new FileAlreadyExistsException(path.toString());
             }
             return new UploadChannel(path, upload(path, UploadMode.CREATE), UploadChannel.Publish.CREATE_ONLY);
+        }
+        if (!options.contains(StandardOpenOption.CREATE) && existing(path).isEmpty()) {
+            throw new NoSuchFileException(path.toString());
         }
         return new UploadChannel(path, upload(path, UploadMode.CREATE), UploadChannel.Publish.REPLACE);
     }
