@@ -12,7 +12,10 @@ import java.net.Socket;
 import java.nio.channels.SocketChannel;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -47,6 +50,7 @@ final class SiteConnection implements Closeable {
     private final InputStream in;
     private final OutputStream out;
     private final String siteCertificateSha256;
+    private final Instant certificatesValidUntil;
     private volatile boolean timedOut;
 
     private SiteConnection(Socket plain, Tls tls, SSLSession session, InputStream in, OutputStream out)
@@ -54,6 +58,7 @@ final class SiteConnection implements Closeable {
         this.plain = plain;
         this.tls = tls;
         this.siteCertificateSha256 = fingerprint(session);
+        this.certificatesValidUntil = validUntil(session);
         this.in = new BufferedInputStream(in, 16 * 1024);
         this.out = out;
     }
@@ -162,6 +167,24 @@ final class SiteConnection implements Closeable {
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot read the site's certificate: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * When the first certificate of the chain the site presented expires: the handshake's verdict does not
+     * hold after that, so the connection is not reused past it ({@link SiteConnections#reuse}).
+     */
+    Instant certificatesValidUntil() {
+        return certificatesValidUntil;
+    }
+
+    private static Instant validUntil(SSLSession session) throws IOException {
+        Instant until = Instant.MAX;
+        for (Certificate certificate : session.getPeerCertificates()) {
+            if (certificate instanceof X509Certificate x509 && x509.getNotAfter().toInstant().isBefore(until)) {
+                until = x509.getNotAfter().toInstant();
+            }
+        }
+        return until;
     }
 
     InputStream in() {

@@ -21,11 +21,17 @@ final class Crls {
 
     /** A CRL of {@code ca}, current for a day, revoking {@code revoked}. */
     static X509CRL revoking(CertificateAuthority ca, X509Certificate... revoked) throws Exception {
+        return revokingUntil(ca, Instant.now().plus(Duration.ofDays(1)), revoked);
+    }
+
+    /** A CRL of {@code ca}, current until {@code nextUpdate}, revoking {@code revoked}. */
+    static X509CRL revokingUntil(CertificateAuthority ca, Instant nextUpdate, X509Certificate... revoked)
+            throws Exception {
         Instant now = Instant.now();
         X509v2CRLBuilder builder = new X509v2CRLBuilder(
                 X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()),
                 Date.from(now.minus(Duration.ofMinutes(5))));
-        builder.setNextUpdate(Date.from(now.plus(Duration.ofDays(1))));
+        builder.setNextUpdate(Date.from(nextUpdate));
         for (X509Certificate certificate : revoked) {
             builder.addCRLEntry(certificate.getSerialNumber(), Date.from(now.minus(Duration.ofMinutes(1))),
                     CRLReason.keyCompromise);
