@@ -139,10 +139,11 @@ final class KeystoreFile {
     prefix.putInt(params.memoryKiB()).putInt(params.iterations()).put((byte) params.parallelism());
     prefix.put(salt);
     out.writeBytes(prefix.array());
+    Path tmp = null;
     try {
       ks.store(out, password);
       Path dir = path.toAbsolutePath().getParent();
-      Path tmp = Files.createTempFile(dir, ".keystore-", ".tmp",
+      tmp = Files.createTempFile(dir, ".keystore-", ".tmp",
           PosixFilePermissions.asFileAttribute(OWNER_ONLY));
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ByteBuffer data = ByteBuffer.wrap(out.toByteArray());
@@ -152,11 +153,25 @@ final class KeystoreFile {
         ch.force(true);
       }
       Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      tmp = null;
       try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
         d.force(true);
       }
     } catch (IOException | GeneralSecurityException e) {
+      deleteQuietly(tmp);
       throw new CryptoException.ProviderUnavailable("cannot write keystore " + path, e);
+    }
+  }
+
+  /** Removes a temporary copy of the store left by a failed rewrite, if any. */
+  private static void deleteQuietly(Path tmp) {
+    if (tmp == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(tmp);
+    } catch (IOException e) {
+      // nothing more to do: it is mode 0600 and as protected as the keystore itself
     }
   }
 
