@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 
@@ -126,14 +127,30 @@ public final class KeystoreKeyProvider extends TenantKekProvider {
     }
   }
 
+  /**
+   * Runs a change under the file lock. A change that fails may have altered the in-memory store without
+   * writing it (the rewrite failed: disk full, read-only); the file is then re-read at the next use, so
+   * nothing of the failed change is used or written later.
+   */
+  private <T> T change(Supplier<T> body) {
+    return KeystoreLock.around(path, () -> {
+      try {
+        return body.get();
+      } catch (RuntimeException e) {
+        stamp = null;
+        throw e;
+      }
+    });
+  }
+
   @Override
   public synchronized KekId rotate(String tenantId) {
-    return KeystoreLock.around(path, () -> super.rotate(tenantId));
+    return change(() -> super.rotate(tenantId));
   }
 
   @Override
   public synchronized KekId ensureTenant(String tenantId) {
-    return KeystoreLock.around(path, () -> {
+    return change(() -> {
       TenantKeys t = live(tenantId);
       if (t.active() == 0) {
         if (t.highest() > 0) {
@@ -148,7 +165,7 @@ public final class KeystoreKeyProvider extends TenantKekProvider {
 
   @Override
   public synchronized void disable(KekId kek) {
-    KeystoreLock.around(path, () -> {
+    change(() -> {
       disableLocked(kek);
       return null;
     });
@@ -177,7 +194,7 @@ public final class KeystoreKeyProvider extends TenantKekProvider {
 
   @Override
   public synchronized List<KekId> destroyTenant(String tenantId) {
-    return KeystoreLock.around(path, () -> destroyLocked(tenantId));
+    return change(() -> destroyLocked(tenantId));
   }
 
   private List<KekId> destroyLocked(String tenantId) {
@@ -207,7 +224,7 @@ public final class KeystoreKeyProvider extends TenantKekProvider {
    * opens with either the old or the new secret, never neither.
    */
   public synchronized void rotateMasterSecret(MasterSecret newSecret) {
-    KeystoreLock.around(path, () -> {
+    change(() -> {
       rotateMasterSecretLocked(newSecret);
       return null;
     });
