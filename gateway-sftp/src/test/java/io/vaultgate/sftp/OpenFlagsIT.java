@@ -86,6 +86,26 @@ class OpenFlagsIT {
         assertThat(get("/inbox/existing.txt")).isEqualTo("new");
     }
 
+    @Test
+    void openWithoutTruncate_closedWithoutWriting_leavesTheFileUnchanged() throws Exception {
+        put("/inbox/untouched.txt", "keep me");
+        for (EnumSet<OpenMode> modes : List.of(EnumSet.of(OpenMode.Write), EnumSet.of(OpenMode.Write,
+                OpenMode.Create), EnumSet.of(OpenMode.Read, OpenMode.Write))) {
+            sftp().open("/inbox/untouched.txt", modes).close();
+
+            assertThat(get("/inbox/untouched.txt")).as(modes.toString()).isEqualTo("keep me");
+        }
+    }
+
+    @Test
+    void openWithTruncate_closedWithoutWriting_leavesAnEmptyFile() throws Exception {
+        put("/inbox/emptied.txt", "content");
+
+        sftp().open("/inbox/emptied.txt", EnumSet.of(OpenMode.Write, OpenMode.Truncate)).close();
+
+        assertThat(get("/inbox/emptied.txt")).isEmpty();
+    }
+
     private static SftpClient sftp() {
         return alice.sftp();
     }

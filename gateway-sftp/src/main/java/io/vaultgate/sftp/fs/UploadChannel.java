@@ -31,6 +31,11 @@ final class UploadChannel implements SeekableByteChannel {
     enum Publish {
         /** Replace it (the usual upload). */
         REPLACE,
+        /**
+         * Replace it only if the client wrote something: an open without TRUNC that is closed without a WRITE
+         * leaves the file as it was, as it would on a POSIX file system.
+         */
+        REPLACE_IF_WRITTEN,
         /** Nothing: refused with {@code SSH_FX_FILE_ALREADY_EXISTS} if a file is there by then (EXCL). */
         CREATE_ONLY
     }
@@ -41,6 +46,7 @@ final class UploadChannel implements SeekableByteChannel {
     private long position;
     private long size;
     private boolean failed;
+    private boolean written;
     private boolean open = true;
     private Receipt receipt;
 
@@ -60,6 +66,7 @@ final class UploadChannel implements SeekableByteChannel {
     public synchronized int write(ByteBuffer src) throws IOException {
         ensureOpen();
         int length = src.remaining();
+        written = true;
         try {
             upload.write(position, src);
         } catch (GatewayException e) {
@@ -72,8 +79,12 @@ final class UploadChannel implements SeekableByteChannel {
         return length;
     }
 
-    /** Publishes the file; refused, and nothing kept, if a write failed before. */
-    synchronized Receipt commit() throws IOException {
+    /**
+     * Publishes the file and returns its receipt; refused, and nothing kept, if a write failed before. Empty when
+     * there was nothing to publish ({@link Publish#REPLACE_IF_WRITTEN} without a write): the upload is discarded
+     * and the file at the path stays.
+     */
+    synchronized Optional<Receipt> commit() throws IOException {
         ensureOpen();
         open = false;
         if (failed) {
@@ -81,10 +92,14 @@ final class UploadChannel implements SeekableByteChannel {
             throw new SftpException(SftpConstants.SSH_FX_FAILURE, "upload failed earlier; nothing was stored");
         }
         try {
+            if (publish == Publish.REPLACE_IF_WRITTEN && !written) {
+                upload.abort();
+                return Optional.empty();
+            }
             receipt = publish == Publish.CREATE_ONLY
                     ? upload.commit(CommitChecks.NONE.replacingOnlyIf(Optional::isEmpty))
                     : upload.commit();
-            return receipt;
+            return Optional.of(receipt);
         } catch (GatewayException e) {
             if (publish == Publish.CREATE_ONLY && e.reason() == GatewayException.Reason.PRECONDITION_FAILED) {
                 throw new FileAlreadyExistsException(path.toString(), null,

@@ -21,7 +21,9 @@ import java.util.Set;
  *   <li>CREAT with EXCL: refused with {@code SSH_FX_FILE_ALREADY_EXISTS} if anything is at the path, and the commit
  *       is create-only, so a file committed there while this one streamed is kept and this one refused;</li>
  *   <li>without CREAT (with or without TRUNC): {@code SSH_FX_NO_SUCH_FILE} if nothing is at the path;</li>
- *   <li>otherwise (OpenSSH's {@code put} sends CREAT with TRUNC): a new upload.</li>
+ *   <li>without TRUNC on an existing file: the file is replaced only if the client writes; an open closed
+ *       without a WRITE (a READ|WRITE open only read from, say) leaves it unchanged;</li>
+ *   <li>otherwise (OpenSSH's {@code put} sends CREAT with TRUNC, which needs no look-up): a new upload.</li>
  * </ul>
  */
 final class WriteOpen {
@@ -40,10 +42,18 @@ final class WriteOpen {
             }
             return new UploadChannel(path, upload(path, UploadMode.CREATE), UploadChannel.Publish.CREATE_ONLY);
         }
-        if (!options.contains(StandardOpenOption.CREATE) && existing(path).isEmpty()) {
+        boolean create = options.contains(StandardOpenOption.CREATE);
+        boolean truncate = options.contains(StandardOpenOption.TRUNCATE_EXISTING);
+        if (create && truncate) {
+            return new UploadChannel(path, upload(path, UploadMode.CREATE), UploadChannel.Publish.REPLACE);
+        }
+        Optional<FileEntry> existing = existing(path);
+        if (!create && existing.isEmpty()) {
             throw new NoSuchFileException(path.toString());
         }
-        return new UploadChannel(path, upload(path, UploadMode.CREATE), UploadChannel.Publish.REPLACE);
+        boolean complete = existing.filter(entry -> !entry.directory() && !entry.partial()).isPresent();
+        return new UploadChannel(path, upload(path, UploadMode.CREATE),
+                complete && !truncate ? UploadChannel.Publish.REPLACE_IF_WRITTEN : UploadChannel.Publish.REPLACE);
     }
 
     private static Upload upload(GatewayPath path, UploadMode mode) throws IOException {

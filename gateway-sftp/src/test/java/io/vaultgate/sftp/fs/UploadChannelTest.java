@@ -52,10 +52,30 @@ class UploadChannelTest {
     void commit_publishesAndReturnsTheReceipt() throws Exception {
         FakeUpload upload = new FakeUpload(0);
         UploadChannel channel = new UploadChannel(PATH, upload);
-        Receipt receipt = channel.commit();
+        Receipt receipt = channel.commit().orElseThrow();
         assertThat(upload.ending).containsExactly("commit", "close");
         assertThat(channel.receipt()).contains(receipt);
         assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void replaceIfWritten_closedWithoutAWrite_discardsTheUploadInsteadOfPublishingAnEmptyFile() throws Exception {
+        FakeUpload upload = new FakeUpload(0);
+        UploadChannel channel = new UploadChannel(PATH, upload, UploadChannel.Publish.REPLACE_IF_WRITTEN);
+
+        assertThat(channel.commit()).isEmpty();
+        assertThat(upload.ending).containsExactly("abort");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void replaceIfWritten_withAWrite_publishes() throws Exception {
+        FakeUpload upload = new FakeUpload(0);
+        UploadChannel channel = new UploadChannel(PATH, upload, UploadChannel.Publish.REPLACE_IF_WRITTEN);
+        channel.write(ByteBuffer.allocate(1));
+
+        assertThat(channel.commit()).isPresent();
+        assertThat(upload.ending).containsExactly("commit", "close");
     }
 
     @Test
