@@ -106,6 +106,36 @@ class OpenFlagsIT {
         assertThat(get("/inbox/emptied.txt")).isEmpty();
     }
 
+    @Test
+    void appendWithCreate_ofANewName_uploadsTheFile() throws Exception {
+        try (SftpClient.CloseableHandle handle = sftp().open("/inbox/appended-new.txt",
+                EnumSet.of(OpenMode.Write, OpenMode.Append, OpenMode.Create))) {
+            sftp().write(handle, 0, bytes("first "));
+            sftp().write(handle, 6, bytes("upload"));
+        }
+
+        assertThat(get("/inbox/appended-new.txt")).isEqualTo("first upload");
+    }
+
+    @Test
+    void append_toACompleteFile_isUnsupported_andTheFileIsUnchanged() throws Exception {
+        put("/inbox/complete.txt", "complete");
+
+        assertThatThrownBy(() -> sftp().open("/inbox/complete.txt", EnumSet.of(OpenMode.Write, OpenMode.Append)))
+                .isInstanceOf(SftpException.class).hasMessageContaining("interrupted upload")
+                .satisfies(e -> assertThat(((SftpException) e).getStatus())
+                        .isEqualTo(SftpConstants.SSH_FX_OP_UNSUPPORTED));
+        assertThat(get("/inbox/complete.txt")).isEqualTo("complete");
+    }
+
+    @Test
+    void appendWithoutCreate_ofAMissingFile_isNoSuchFile() throws Exception {
+        assertThatThrownBy(() -> sftp().open("/inbox/nothing-to-append.txt",
+                EnumSet.of(OpenMode.Write, OpenMode.Append))).isInstanceOf(SftpException.class)
+                .satisfies(e -> assertThat(((SftpException) e).getStatus())
+                        .isEqualTo(SftpConstants.SSH_FX_NO_SUCH_FILE));
+    }
+
     private static SftpClient sftp() {
         return alice.sftp();
     }
