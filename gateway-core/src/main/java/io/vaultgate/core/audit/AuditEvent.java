@@ -225,6 +225,47 @@ public sealed interface AuditEvent {
     }
 
     /**
+     * An open batch was closed and is ready for its site: by the route's idle-close time ({@code actor}
+     * {@code system}) or by an administrator; {@code files} is how many it holds.
+     */
+    record BatchClosed(Instant at, Optional<TenantId> tenant, String actor, String batchId, String site, long files,
+                       String reason) implements AuditEvent {
+        public BatchClosed {
+            at = EventChecks.scoped(at, tenant, actor);
+            EventChecks.present(batchId, "batchId", site, "site", reason, "reason");
+        }
+
+        public String kind() {
+            return "batch.closed";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("batch", batchId, "site", site, "files", files, "reason", reason);
+        }
+    }
+
+    /**
+     * A claimed batch went back to READY because its holder's lease ran out: the holder lost it, and any
+     * operator of the site may claim it again.
+     */
+    record BatchReleased(Instant at, Optional<TenantId> tenant, String actor, String batchId, String site,
+                         String holder, String reason) implements AuditEvent {
+        public BatchReleased {
+            at = EventChecks.scoped(at, tenant, actor);
+            EventChecks.present(batchId, "batchId", site, "site", holder, "holder");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        public String kind() {
+            return "batch.released";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("batch", batchId, "site", site, "holder", holder, "reason", reason);
+        }
+    }
+
+    /**
      * A file was delivered to a site, which answered with the digest it computed; {@code siteCertificateSha256}
      * is the fingerprint of the certificate the site presented for that delivery (empty for records written
      * before it was recorded).

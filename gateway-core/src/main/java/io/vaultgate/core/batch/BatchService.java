@@ -3,6 +3,7 @@ package io.vaultgate.core.batch;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditEvents;
 import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.catalog.BatchRepository;
@@ -108,12 +109,13 @@ public final class BatchService {
         return database.read(jdbc -> batches.byTenant(jdbc, tenant));
     }
 
-    /** Closes an open batch now (admin command or API). */
-    public Batch close(String batchId) {
+    /** Closes an open batch now (admin command or API), audited as done by {@code actor}. */
+    public Batch close(String batchId, String actor) {
         Instant now = clock.instant();
         return database.inTransaction(jdbc -> {
-            if (!batches.transition(jdbc, batchId, BatchState.OPEN, BatchState.READY, Optional.empty(),
-                    Optional.empty(), now)) {
+            Batch batch = batches.find(jdbc, batchId)
+                    .orElseThrow(() -> GatewayException.notFound("batch " + batchId));
+            if (!closeIfOpen(jdbc, batch, actor, "closed by an administrator", now)) {
                 throw new GatewayException(Reason.CONFLICT, "batch " + batchId + " is not open");
             }
             return batches.find(jdbc, batchId).orElseThrow();
@@ -130,18 +132,33 @@ public final class BatchService {
                 // idle time compared, not a deadline computed: updatedAt + an idle-close of centuries overflows
                 if (route.isPresent() && !route.get().idleClose().isZero() && batch.fileCount() > 0
                         && Duration.between(batch.updatedAt(), now).compareTo(route.get().idleClose()) >= 0) {
-                    changed += batches.transition(jdbc, batch.id(), BatchState.OPEN, BatchState.READY,
-                            Optional.empty(), Optional.empty(), now) ? 1 : 0;
+                    changed += closeIfOpen(jdbc, batch, AuditEvents.SYSTEM, "idle for "
+                            + route.get().idleClose(), now) ? 1 : 0;
                 }
             }
             for (Batch batch : batches.byState(jdbc, BatchState.CLAIMED)) {
-                if (batch.leaseExpiresAt().filter(expiry -> !expiry.isAfter(now)).isPresent()) {
-                    changed += batches.transition(jdbc, batch.id(), BatchState.CLAIMED, BatchState.READY,
-                            Optional.empty(), Optional.empty(), now) ? 1 : 0;
+                if (batch.leaseExpiresAt().filter(expiry -> !expiry.isAfter(now)).isPresent()
+                        && batches.transition(jdbc, batch.id(), BatchState.CLAIMED, BatchState.READY,
+                        Optional.empty(), Optional.empty(), now)) {
+                    audit.append(jdbc, new AuditEvent.BatchReleased(now, Optional.of(batch.tenant()),
+                            AuditEvents.SYSTEM, batch.id(), batch.siteId(), batch.claimedBy().orElse("-"),
+                            "lease expired"));
+                    changed++;
                 }
             }
             return changed;
         });
+    }
+
+    private boolean closeIfOpen(Jdbc jdbc, Batch batch, String actor, String reason, Instant now)
+            throws SQLException {
+        if (!batches.transition(jdbc, batch.id(), BatchState.OPEN, BatchState.READY, Optional.empty(),
+                Optional.empty(), now)) {
+            return false;
+        }
+        audit.append(jdbc, new AuditEvent.BatchClosed(now, Optional.of(batch.tenant()), actor, batch.id(),
+                batch.siteId(), batch.fileCount(), reason));
+        return true;
     }
 
     /** The batch if the operator's site may see it at all; otherwise not found. */

@@ -36,6 +36,8 @@ class AuditEventTest {
                 new AuditEvent.Renamed(AT, ACME, "alice", "f_4", "/inbox/x", "/inbox/y"),
                 new AuditEvent.BatchClaimed(AT, ACME, "op1", "b_1", "manila"),
                 new AuditEvent.BatchCompleted(AT, ACME, "op1", "b_1", "manila"),
+                new AuditEvent.BatchClosed(AT, ACME, AuditEvents.SYSTEM, "b_2", "manila", 3, "idle for PT15M"),
+                new AuditEvent.BatchReleased(AT, ACME, AuditEvents.SYSTEM, "b_3", "manila", "op_1", "lease expired"),
                 new AuditEvent.Forwarded(AT, ACME, AuditEvents.SYSTEM, "f_1", "manila", "ab".repeat(32),
                         Optional.of("cd".repeat(32))),
                 new AuditEvent.KeyOperation(AT, ACME, "root", KeyAction.ROTATE, "kek acme", "version 2 -> 3"),

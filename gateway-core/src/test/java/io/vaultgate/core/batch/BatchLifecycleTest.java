@@ -86,6 +86,24 @@ class BatchLifecycleTest {
         clock.advance(Duration.ofMinutes(1));
         assertThat(test.core().batches().maintain()).isEqualTo(1);
         assertThat(test.core().batches().available(operator)).hasSize(1);
+        assertThat(events("batch.closed")).singleElement().satisfies(event -> assertThat(event)
+                .contains("\"actor\":\"system\"", "\"files\":1", "\"reason\":\"idle for PT10M\"", "\"site\":\"manila\""));
+    }
+
+    @Test
+    void anAdministratorClosingABatch_isAudited_andAClosedBatchCannotBeClosedAgain() {
+        upload(client, "/inbox/a.csv", "a");
+        String batchId = test.core().batches().byTenant(client.tenant()).get(0).id();
+
+        test.core().batches().close(batchId, "root");
+
+        assertThat(events("batch.closed")).singleElement().satisfies(event -> assertThat(event)
+                .contains("\"actor\":\"root\"", "\"batch\":\"" + batchId + "\"", "closed by an administrator"));
+        assertThatThrownBy(() -> test.core().batches().close(batchId, "root")).isInstanceOfSatisfying(
+                GatewayException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
+        assertThatThrownBy(() -> test.core().batches().close("b_nope", "root")).isInstanceOfSatisfying(
+                GatewayException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
+        assertThat(events("batch.closed")).hasSize(1);
     }
 
     @Test
@@ -139,6 +157,9 @@ class BatchLifecycleTest {
 
         assertThat(test.core().batches().claim(colleague, batchId).claimedBy()).contains(colleague.operatorId());
         assertThatThrownBy(() -> test.core().batches().complete(operator, batchId)).isInstanceOf(GatewayException.class);
+        assertThat(events("batch.released")).as("the lapse is on record, with the holder who lost the batch")
+                .singleElement().satisfies(event -> assertThat(event).contains("\"batch\":\"" + batchId + "\"",
+                        "\"holder\":\"" + operator.operatorId() + "\"", "\"reason\":\"lease expired\""));
     }
 
     @Test
@@ -155,6 +176,12 @@ class BatchLifecycleTest {
         upload(client, "/inbox/b.csv", "b");
         upload(client, "/inbox/c.csv", "c");
         return test.core().batches().available(operator).get(0).id();
+    }
+
+    /** The canonical JSON of every audit event of a kind, in chain order. */
+    private java.util.List<String> events(String kind) {
+        return test.database().read(jdbc -> jdbc.query("SELECT event FROM audit_events WHERE kind = ? ORDER BY seq",
+                row -> row.getString(1), kind));
     }
 
     private void upload(Principal principal, String path, String content) {

@@ -46,7 +46,7 @@ public final class BatchCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            out.println("Batch " + core.batches().close(batch).id() + " is ready");
+            out.println("Batch " + core.batches().close(batch, Actor.current()).id() + " is ready");
             return 0;
         }
     }
