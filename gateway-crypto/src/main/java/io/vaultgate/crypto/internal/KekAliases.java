@@ -1,5 +1,6 @@
 package io.vaultgate.crypto.internal;
 
+import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KekId;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -32,25 +33,14 @@ public final class KekAliases {
   }
 
   /**
-   * Rebuilds the per-tenant state from a store's aliases; aliases of other applications are
-   * ignored.
+   * Rebuilds the per-tenant state from a store's aliases. Aliases of other applications are ignored,
+   * also those that start like ours ({@code kek.master}, {@code tomb.stone}): only an alias whose
+   * tenant part is the hex of a valid tenant id and whose version is a positive number counts.
    */
   public static Map<String, TenantKeys> index(Iterable<String> aliases) {
     Map<String, TenantKeys> tenants = new HashMap<>();
     for (String alias : aliases) {
-      String[] parts = alias.split("\\.");
-      if (parts.length < 2 || !(parts[0].equals("kek") || parts[0].equals("tomb"))) {
-        continue;
-      }
-      String tenant = new String(HexFormat.of().parseHex(parts[1]), StandardCharsets.US_ASCII);
-      TenantKeys t = tenants.computeIfAbsent(tenant, k -> new TenantKeys());
-      if (parts[0].equals("tomb")) {
-        t.destroyed = true;
-      } else if (parts.length == 4 && parts[3].equals("disabled")) {
-        t.disabled.add(Integer.parseInt(parts[2]));
-      } else if (parts.length == 3) {
-        t.enabled.add(Integer.parseInt(parts[2]));
-      }
+      add(tenants, alias);
     }
     for (TenantKeys t : tenants.values()) {
       t.enabled.removeAll(t.disabled);
@@ -60,6 +50,45 @@ public final class KekAliases {
       }
     }
     return tenants;
+  }
+
+  private static void add(Map<String, TenantKeys> tenants, String alias) {
+    String[] parts = alias.split("\\.", -1);
+    boolean tomb = parts.length == 2 && parts[0].equals("tomb");
+    boolean disabled = parts.length == 4 && parts[3].equals("disabled");
+    boolean kek = parts[0].equals("kek") && (parts.length == 3 || disabled);
+    if (!tomb && !kek) {
+      return;
+    }
+    String tenant = tenantOf(parts[1]);
+    int version = kek ? versionOf(parts[2]) : 0;
+    if (tenant == null || (kek && version < 1)) {
+      return;
+    }
+    TenantKeys t = tenants.computeIfAbsent(tenant, k -> new TenantKeys());
+    if (tomb) {
+      t.destroyed = true;
+    } else if (disabled) {
+      t.disabled.add(version);
+    } else {
+      t.enabled.add(version);
+    }
+  }
+
+  /** The tenant id whose hex is {@code hex}, or null if it is not the hex of a valid id. */
+  private static String tenantOf(String hex) {
+    try {
+      String id = new String(HexFormat.of().parseHex(hex), StandardCharsets.US_ASCII);
+      EnvelopeContext.validateId("tenantId", id);
+      return id;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** A version number of at most 9 digits without a leading zero, or 0 if {@code text} is none. */
+  private static int versionOf(String text) {
+    return text.matches("[1-9][0-9]{0,8}") ? Integer.parseInt(text) : 0;
   }
 
   private static String hex(String id) {

@@ -68,6 +68,25 @@ class Pkcs11KeyProviderTest {
   }
 
   @Test
+  void aTokenSharedWithAnotherApplication_opens_andIgnoresItsKeys() throws Exception {
+    java.security.Provider sun = java.security.Security.getProvider("SunPKCS11")
+        .configure(SoftHsm.token().sunPkcs11Config());
+    KeyStore ks = KeyStore.getInstance("PKCS11", sun);
+    ks.load(null, SoftHsm.PIN);
+    javax.crypto.KeyGenerator g = javax.crypto.KeyGenerator.getInstance("AES", sun);
+    g.init(128);
+    String foreign = "kek.master"; // another application's key, named like ours
+    ks.setEntry(foreign, new KeyStore.SecretKeyEntry(g.generateKey()), null);
+    try (Pkcs11KeyProvider p = Pkcs11KeyProvider.open(SoftHsm.token(), SoftHsm.PIN)) {
+      p.ensureTenant(tenant);
+      DataKey dek = DataKey.generate();
+      assertThat(p.unwrap(ctx, p.wrap(ctx, dek))).isEqualTo(dek);
+    } finally {
+      ks.deleteEntry(foreign);
+    }
+  }
+
+  @Test
   void wrongPin_isProviderUnavailable() {
     Pkcs11KeyProvider.open(SoftHsm.token(), SoftHsm.PIN).close();
     assertThatThrownBy(() -> Pkcs11KeyProvider.open(SoftHsm.token(), "00000000".toCharArray()))
