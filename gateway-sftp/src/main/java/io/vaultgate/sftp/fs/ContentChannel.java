@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 
 /**
@@ -47,9 +48,10 @@ final class ContentChannel implements SeekableByteChannel {
         return total;
     }
 
+    /** A WRITE on a handle opened for reading: {@code SSH_FX_PERMISSION_DENIED}, as a READ on a write handle. */
     @Override
-    public int write(ByteBuffer src) {
-        throw new NonWritableChannelException();
+    public int write(ByteBuffer src) throws AccessDeniedException {
+        throw new AccessDeniedException(path.toString(), null, "handle is open for reading only");
     }
 
     @Override

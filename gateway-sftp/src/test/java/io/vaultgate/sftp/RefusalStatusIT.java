@@ -1,0 +1,70 @@
+package io.vaultgate.sftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.sftp.testing.MinaSftp;
+import io.vaultgate.sftp.testing.TestSftpGateway;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClient.OpenMode;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A refused request answers the status SFTP defines for its cause, not a neighbouring one (MINA's client speaks
+ * version 6, so the codes are not lowered), and changes nothing. Every test uses its own names.
+ */
+class RefusalStatusIT {
+
+    @RegisterExtension
+    static final TestSftpGateway gateway = TestSftpGateway.withDefaults();
+    static MinaSftp alice;
+
+    @BeforeAll
+    static void connect() throws Exception {
+        alice = gateway.mina(TestSftpGateway.ALICE);
+    }
+
+    @Test
+    void write_onAReadHandle_isPermissionDenied_andTheFileIsUnchanged() throws Exception {
+        put("/inbox/read-only.txt", "content");
+
+        try (SftpClient.CloseableHandle handle = sftp().open("/inbox/read-only.txt", EnumSet.of(OpenMode.Read))) {
+            assertStatus(() -> sftp().write(handle, 0, bytes("X")), SftpConstants.SSH_FX_PERMISSION_DENIED);
+        }
+        assertThat(get("/inbox/read-only.txt")).isEqualTo("content");
+    }
+
+    private static void assertStatus(ThrowingCallable call, int status) {
+        assertThatThrownBy(call).isInstanceOf(SftpException.class)
+                .satisfies(e -> assertThat(((SftpException) e).getStatus()).as(e.getMessage()).isEqualTo(status));
+    }
+
+    private static SftpClient sftp() {
+        return alice.sftp();
+    }
+
+    private static void put(String path, String content) throws Exception {
+        try (OutputStream out = sftp().write(path)) {
+            out.write(bytes(content));
+        }
+    }
+
+    private static String get(String path) throws Exception {
+        try (InputStream in = sftp().read(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
