@@ -43,6 +43,15 @@ class RefusalStatusIT {
         assertThat(get("/inbox/read-only.txt")).isEqualTo("content");
     }
 
+    @Test
+    void rmdir_ofANonEmptyDirectory_isDirNotEmpty_andRemovesNothing() throws Exception {
+        sftp().mkdir("/inbox/full-dir");
+        put("/inbox/full-dir/f.txt", "f");
+
+        assertStatus(() -> sftp().rmdir("/inbox/full-dir"), SftpConstants.SSH_FX_DIR_NOT_EMPTY);
+        assertThat(get("/inbox/full-dir/f.txt")).isEqualTo("f");
+    }
+
     private static void assertStatus(ThrowingCallable call, int status) {
         assertThatThrownBy(call).isInstanceOf(SftpException.class)
                 .satisfies(e -> assertThat(((SftpException) e).getStatus()).as(e.getMessage()).isEqualTo(status));

@@ -1,11 +1,13 @@
 package io.vaultgate.sftp.fs;
 
+import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.files.FileEntry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessMode;
 import java.nio.file.CopyOption;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystem;
@@ -83,11 +85,23 @@ final class GatewayFileSystemProvider extends FileSystemProvider {
         fs.createdDirectory(dir);
     }
 
+    /**
+     * Removes a file or an empty directory. The core refuses a directory that still holds something with
+     * {@code CONFLICT}; that is answered as {@link DirectoryNotEmptyException} ({@code SSH_FX_DIR_NOT_EMPTY}), not as
+     * the "already exists" a conflict means elsewhere.
+     */
     @Override
     public void delete(Path target) throws IOException {
         GatewayPath path = gateway(target);
         GatewayFileSystem fs = path.getFileSystem();
-        IoErrors.run(target, () -> fs.files().delete(fs.principal(), path.virtual()));
+        try {
+            fs.files().delete(fs.principal(), path.virtual());
+        } catch (GatewayException e) {
+            if (e.reason() == GatewayException.Reason.CONFLICT) {
+                throw new DirectoryNotEmptyException(target.toString());
+            }
+            throw IoErrors.translate(target, e);
+        }
     }
 
     @Override
