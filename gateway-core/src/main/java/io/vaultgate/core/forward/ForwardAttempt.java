@@ -221,6 +221,23 @@ final class ForwardAttempt {
         return new Prepared(job, null, client, site, file, payload, delivery.sealedRequest(site, file, payload));
     }
 
+    /**
+     * Accounts for a job that went dead without a failed attempt of its own: the lease of its last attempt
+     * expired, or its node restarted during it ({@link Outbox.DeadLetters}).
+     */
+    void wentDead(ForwardJob job, String error) {
+        deadLetter(job, error, "");
+    }
+
+    /** The counter, the event sink (audit) and the ERROR line naming the retry command, for every dead job. */
+    private void deadLetter(ForwardJob job, String error, String kind) {
+        metrics.dead(job.siteId());
+        report(() -> events.dead(job, error));
+        LOG.error("forward job {} (file {} to site {}) is DEAD after {} attempt(s): {}{}; "
+                + "`vaultgate forward retry {}` replays it", job.id(), job.fileId(), job.siteId(), job.attempts(),
+                error, kind, job.id());
+    }
+
     private static void report(Runnable event) {
         try {
             event.run();
@@ -260,11 +277,7 @@ final class ForwardAttempt {
         if (next.isEmpty()) {
             LOG.warn("forward job {} failed after its lease had been taken over: {}", job.id(), failed.message());
         } else if (next.get() == ForwardState.DEAD) {
-            metrics.dead(job.siteId());
-            report(() -> events.dead(job, failed.message()));
-            LOG.error("forward job {} (file {} to site {}) is DEAD after {} attempt(s): {} [{}]; "
-                    + "`vaultgate forward retry {}` replays it", job.id(), job.fileId(), job.siteId(), job.attempts(),
-                    failed.message(), failed.kind(), job.id());
+            deadLetter(job, failed.message(), " [" + failed.kind() + "]");
         } else {
             LOG.warn("forward job {} (file {} to site {}) attempt {} failed [{}]: {}; will retry", job.id(),
                     job.fileId(), job.siteId(), job.attempts(), failed.kind(), failed.message());

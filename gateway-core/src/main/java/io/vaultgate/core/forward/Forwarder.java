@@ -122,7 +122,7 @@ public final class Forwarder implements AutoCloseable {
      * its forwards only by the restart, not by the lease).
      */
     public void start() {
-        int released = outbox.releaseLeasesOf(nodeId, clock.instant());
+        int released = outbox.releaseLeasesOf(nodeId, clock.instant(), attempt::wentDead);
         if (released > 0) {
             LOG.warn("forwarding: {} job(s) were in flight when node {} stopped; they are due again now "
                     + "(the site deduplicates a repeated file)", released, nodeId);
@@ -144,7 +144,7 @@ public final class Forwarder implements AutoCloseable {
             }
             List<ForwardJob> jobs;
             try {
-                jobs = outbox.claim(siteId, nodeId, free, settings.lease(), clock.instant());
+                jobs = outbox.claim(siteId, nodeId, free, settings.lease(), clock.instant(), attempt::wentDead);
             } catch (RuntimeException e) {
                 slots.release(free);
                 throw e;
@@ -322,7 +322,8 @@ public final class Forwarder implements AutoCloseable {
             return null;
         }
         try {
-            List<ForwardJob> jobs = outbox.claim(siteId, nodeId, 1, settings.lease(), clock.instant());
+            List<ForwardJob> jobs = outbox.claim(siteId, nodeId, 1, settings.lease(), clock.instant(),
+                    attempt::wentDead);
             return jobs.isEmpty() ? null : attempt.prepare(jobs.get(0));
         } catch (RuntimeException e) {
             LOG.warn("forwarding: claiming the next job of site {} failed: {}", siteId, e.toString());
@@ -366,7 +367,7 @@ public final class Forwarder implements AutoCloseable {
         int ran = 0;
         for (String siteId : outbox.sitesWithDueJobs(clock.instant())) {
             Iterator<ForwardJob> jobs = outbox.claim(siteId, nodeId, Integer.MAX_VALUE, settings.lease(),
-                    clock.instant()).iterator();
+                    clock.instant(), attempt::wentDead).iterator();
             if (jobs.hasNext()) {
                 ran += inTurn(attempt.prepare(jobs.next()), () -> jobs.hasNext() ? attempt.prepare(jobs.next()) : null,
                         false).attempted();

@@ -57,6 +57,17 @@ public final class Outbox {
             + "OR (state = 'IN_FLIGHT' AND lease_expires_at <= ?)) "
             + "AND tenant_id IN (SELECT id FROM tenants WHERE status = 'ACTIVE')";
 
+    /** Told of jobs that went dead while claimed or released, so that they are counted and reported. */
+    @FunctionalInterface
+    public interface DeadLetters {
+        DeadLetters NONE = (job, error) -> { };
+
+        void dead(ForwardJob job, String error);
+    }
+
+    private static final String LEASE_EXPIRED = "the lease of the last attempt expired (worker stopped?)";
+    private static final String RELEASED_AT_RESTART = "the node stopped while sending; released at its restart";
+
     private final Database database;
     private final RetryPolicy retry;
     private final SecureRandom random;
@@ -97,18 +108,30 @@ public final class Outbox {
      * version that {@link #complete} and {@link #fail} expect. This is the one place that selects jobs to claim.
      */
     public List<ForwardJob> claim(String siteId, String owner, int limit, Duration lease, Instant now) {
+        return claim(siteId, owner, limit, lease, now, DeadLetters.NONE);
+    }
+
+    /**
+     * Like {@link #claim(String, String, int, Duration, Instant)}; {@code deadLetters} is told, after the
+     * commit, of each job that went dead because the lease of its last attempt expired.
+     */
+    public List<ForwardJob> claim(String siteId, String owner, int limit, Duration lease, Instant now,
+                                  DeadLetters deadLetters) {
         if (limit < 1) {
             return List.of();
         }
         long at = now.toEpochMilli();
-        return database.inTransactionDeferringSync(jdbc -> {
+        List<ForwardJob> died = new ArrayList<>();
+        List<ForwardJob> result = database.inTransactionDeferringSync(jdbc -> {
+            died.clear();
             List<ForwardJob> claimed = new ArrayList<>();
             for (ForwardJob job : jdbc.query("SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE site_id = ? "
                     + "AND " + DUE + " ORDER BY created_at, id LIMIT ?" + locking.clause,
                     OutboxRows::map, siteId, at, at, limit)) {
                 if (job.state() == ForwardState.IN_FLIGHT && retry.exhausted(job.attempts())) {
-                    settle(jdbc, job, ForwardState.DEAD, job.nextAttemptAt(),
-                            "the lease of the last attempt expired (worker stopped?)", now);
+                    if (settle(jdbc, job, ForwardState.DEAD, job.nextAttemptAt(), LEASE_EXPIRED, now)) {
+                        died.add(find(jdbc, job.id()).orElseThrow());
+                    }
                     continue;
                 }
                 if (jdbc.update("UPDATE forward_jobs SET state = 'IN_FLIGHT', version = version + 1, "
@@ -120,6 +143,8 @@ public final class Outbox {
             }
             return claimed;
         });
+        died.forEach(job -> deadLetters.dead(job, LEASE_EXPIRED));
+        return result;
     }
 
     /**
@@ -128,15 +153,35 @@ public final class Outbox {
      * instead of after their lease; a job whose last attempt it was goes dead. Returns how many were released.
      */
     public int releaseLeasesOf(String owner, Instant now) {
+        return releaseLeasesOf(owner, now, DeadLetters.NONE);
+    }
+
+    /**
+     * Like {@link #releaseLeasesOf(String, Instant)}; {@code deadLetters} is told, after the commit, of each job
+     * that went dead because it was its last attempt.
+     */
+    public int releaseLeasesOf(String owner, Instant now, DeadLetters deadLetters) {
         long at = now.toEpochMilli();
-        String error = OutboxRows.error("the node stopped while sending; released at its restart");
-        return database.inTransactionDeferringSync(jdbc -> jdbc.update("UPDATE forward_jobs SET state = 'DEAD', "
-                        + "version = version + 1, lease_owner = NULL, lease_expires_at = NULL, last_error = ?, "
-                        + "updated_at = ? WHERE state = 'IN_FLIGHT' AND lease_owner = ? AND attempts >= ?",
-                error, at, owner, retry.maxAttempts())
-                + jdbc.update("UPDATE forward_jobs SET state = 'PENDING', version = version + 1, next_attempt_at = ?, "
-                        + "lease_owner = NULL, lease_expires_at = NULL, last_error = ?, updated_at = ? "
-                        + "WHERE state = 'IN_FLIGHT' AND lease_owner = ?", at, error, at, owner));
+        String error = OutboxRows.error(RELEASED_AT_RESTART);
+        List<ForwardJob> died = new ArrayList<>();
+        int released = database.inTransactionDeferringSync(jdbc -> {
+            died.clear();
+            List<String> last = jdbc.query("SELECT id FROM forward_jobs WHERE state = 'IN_FLIGHT' AND lease_owner = ? "
+                    + "AND attempts >= ?", row -> row.getString(1), owner, retry.maxAttempts());
+            int count = jdbc.update("UPDATE forward_jobs SET state = 'DEAD', "
+                            + "version = version + 1, lease_owner = NULL, lease_expires_at = NULL, last_error = ?, "
+                            + "updated_at = ? WHERE state = 'IN_FLIGHT' AND lease_owner = ? AND attempts >= ?",
+                    error, at, owner, retry.maxAttempts())
+                    + jdbc.update("UPDATE forward_jobs SET state = 'PENDING', version = version + 1, next_attempt_at = ?, "
+                    + "lease_owner = NULL, lease_expires_at = NULL, last_error = ?, updated_at = ? "
+                    + "WHERE state = 'IN_FLIGHT' AND lease_owner = ?", at, error, at, owner);
+            for (String id : last) {
+                find(jdbc, id).filter(job -> job.state() == ForwardState.DEAD).ifPresent(died::add);
+            }
+            return count;
+        });
+        died.forEach(job -> deadLetters.dead(job, RELEASED_AT_RESTART));
+        return released;
     }
 
     /**
