@@ -52,6 +52,15 @@ class RefusalStatusIT {
         assertThat(get("/inbox/full-dir/f.txt")).isEqualTo("f");
     }
 
+    @Test
+    void openForReading_ofADirectory_isFileIsADirectory() throws Exception {
+        sftp().mkdir("/inbox/a-dir");
+
+        assertStatus(() -> sftp().open("/inbox/a-dir", EnumSet.of(OpenMode.Read)),
+                SftpConstants.SSH_FX_FILE_IS_A_DIRECTORY);
+        assertStatus(() -> sftp().open("/inbox", EnumSet.of(OpenMode.Read)), SftpConstants.SSH_FX_FILE_IS_A_DIRECTORY);
+    }
+
     private static void assertStatus(ThrowingCallable call, int status) {
         assertThatThrownBy(call).isInstanceOf(SftpException.class)
                 .satisfies(e -> assertThat(((SftpException) e).getStatus()).as(e.getMessage()).isEqualTo(status));

@@ -4,7 +4,6 @@ import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.defender.Offence;
-import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.sftp.auth.SessionPrincipal;
@@ -100,8 +99,14 @@ public final class GatewayFileSystemAccessor implements SftpFileSystemAccessor {
         if (write) {
             return WriteOpen.open(path, options, fileHandle.isOpenAppend());
         }
-        FileContent content = IoErrors.call(file, () -> fs.files().open(principal, path.virtual()));
-        return new ContentChannel(file, content);
+        try {
+            return new ContentChannel(file, fs.files().open(principal, path.virtual()));
+        } catch (GatewayException e) {
+            if (e.reason() == GatewayException.Reason.NOT_FOUND && isDirectory(path)) {
+                throw new SftpException(SftpConstants.SSH_FX_FILE_IS_A_DIRECTORY, path + " is a directory");
+            }
+            throw IoErrors.translate(file, e);
+        }
     }
 
     @Override
@@ -198,6 +203,16 @@ public final class GatewayFileSystemAccessor implements SftpFileSystemAccessor {
             Channel channel) throws IOException {
         throw new SftpException(SftpConstants.SSH_FX_OP_UNSUPPORTED,
                 "fsync is not supported: an upload is made durable when its handle is closed");
+    }
+
+    /** Whether the principal sees a directory at the path (asked only after an open failed). */
+    private static boolean isDirectory(GatewayPath path) {
+        GatewayFileSystem fs = path.getFileSystem();
+        try {
+            return fs.files().stat(fs.principal(), path.virtual()).directory();
+        } catch (GatewayException e) {
+            return false;
+        }
     }
 
     /** The receipt of an upload the client closed successfully through this handle, if any. */
