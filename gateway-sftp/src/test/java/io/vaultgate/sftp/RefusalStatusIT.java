@@ -61,6 +61,16 @@ class RefusalStatusIT {
         assertStatus(() -> sftp().open("/inbox", EnumSet.of(OpenMode.Read)), SftpConstants.SSH_FX_FILE_IS_A_DIRECTORY);
     }
 
+    @Test
+    void rename_ofADirectory_isUnsupported_notNoSuchFile_andTheDirectoryStays() throws Exception {
+        sftp().mkdir("/inbox/old-dir");
+        put("/inbox/old-dir/f.txt", "f");
+
+        assertStatus(() -> sftp().rename("/inbox/old-dir", "/inbox/new-dir"), SftpConstants.SSH_FX_OP_UNSUPPORTED);
+        assertThat(get("/inbox/old-dir/f.txt")).isEqualTo("f");
+        assertStatus(() -> sftp().stat("/inbox/new-dir"), SftpConstants.SSH_FX_NO_SUCH_FILE);
+    }
+
     private static void assertStatus(ThrowingCallable call, int status) {
         assertThatThrownBy(call).isInstanceOf(SftpException.class)
                 .satisfies(e -> assertThat(((SftpException) e).getStatus()).as(e.getMessage()).isEqualTo(status));

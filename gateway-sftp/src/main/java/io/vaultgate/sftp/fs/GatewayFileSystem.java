@@ -1,5 +1,6 @@
 package io.vaultgate.sftp.fs;
 
+import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.files.FileEntry;
 import io.vaultgate.core.files.FileService;
@@ -63,6 +64,18 @@ public final class GatewayFileSystem extends BaseFileSystem<GatewayPath> {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Whether the principal sees a directory at {@code path}: asked only after the core refused an operation on
+     * it, to answer with the status SFTP has for directories.
+     */
+    boolean isDirectory(GatewayPath path) {
+        try {
+            return files.stat(principal, path.virtual()).directory();
+        } catch (GatewayException e) {
+            return false;
+        }
     }
 
     @Override

@@ -102,7 +102,7 @@ public final class GatewayFileSystemAccessor implements SftpFileSystemAccessor {
         try {
             return new ContentChannel(file, fs.files().open(principal, path.virtual()));
         } catch (GatewayException e) {
-            if (e.reason() == GatewayException.Reason.NOT_FOUND && isDirectory(path)) {
+            if (e.reason() == GatewayException.Reason.NOT_FOUND && fs.isDirectory(path)) {
                 throw new SftpException(SftpConstants.SSH_FX_FILE_IS_A_DIRECTORY, path + " is a directory");
             }
             throw IoErrors.translate(file, e);
@@ -203,16 +203,6 @@ public final class GatewayFileSystemAccessor implements SftpFileSystemAccessor {
             Channel channel) throws IOException {
         throw new SftpException(SftpConstants.SSH_FX_OP_UNSUPPORTED,
                 "fsync is not supported: an upload is made durable when its handle is closed");
-    }
-
-    /** Whether the principal sees a directory at the path (asked only after an open failed). */
-    private static boolean isDirectory(GatewayPath path) {
-        GatewayFileSystem fs = path.getFileSystem();
-        try {
-            return fs.files().stat(fs.principal(), path.virtual()).directory();
-        } catch (GatewayException e) {
-            return false;
-        }
     }
 
     /** The receipt of an upload the client closed successfully through this handle, if any. */

@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
 
 /**
  * Answers the {@code java.nio.file} calls MINA's SFTP code makes (existence checks, attributes, listings,
@@ -109,12 +111,24 @@ final class GatewayFileSystemProvider extends FileSystemProvider {
         throw new UnsupportedOperationException("server-side copy is not supported");
     }
 
+    /**
+     * Renames a file (atomic in the core, never over an existing name). The core renames files only; a directory
+     * is refused with {@code SSH_FX_OP_UNSUPPORTED} rather than the "not found" the core answers for it.
+     */
     @Override
     public void move(Path source, Path target, CopyOption... options) throws IOException {
         GatewayPath from = gateway(source);
         GatewayPath to = gateway(target);
         GatewayFileSystem fs = from.getFileSystem();
-        IoErrors.run(source, () -> fs.files().rename(fs.principal(), from.virtual(), to.virtual()));
+        try {
+            fs.files().rename(fs.principal(), from.virtual(), to.virtual());
+        } catch (GatewayException e) {
+            if (e.reason() == GatewayException.Reason.NOT_FOUND && fs.isDirectory(from)) {
+                throw new SftpException(SftpConstants.SSH_FX_OP_UNSUPPORTED, source
+                        + ": directories cannot be renamed; make the new directory and rename the files into it");
+            }
+            throw IoErrors.translate(source, e);
+        }
     }
 
     @Override
