@@ -158,17 +158,31 @@ public final class FileRepository {
                 FileRepository::uploading, self, deadBefore.toEpochMilli());
     }
 
-    public void rename(Jdbc jdbc, String id, VirtualPath to, Instant now) throws SQLException {
-        jdbc.update("UPDATE files SET path = ?, updated_at = ? WHERE id = ?", to.toString(), now.toEpochMilli(), id);
+    /** Moves the file to {@code to}; its modification time stays, as on a POSIX file system. */
+    public void rename(Jdbc jdbc, String id, VirtualPath to) throws SQLException {
+        jdbc.update("UPDATE files SET path = ? WHERE id = ?", to.toString(), id);
     }
 
-    /** Deletes the row and, with it, its key slot: the file's content is shredded. */
-    public void delete(Jdbc jdbc, String id) throws SQLException {
+    /** The tenant's oldest files committed before {@code cutoff}, at most {@code limit}, in commit order. */
+    public List<FileRecord> committedBefore(Jdbc jdbc, TenantId tenant, Instant cutoff, int limit)
+            throws SQLException {
+        return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND state = 'COMMITTED' "
+                        + "AND committed_at < ? ORDER BY committed_at, id LIMIT ?", FileRepository::map,
+                tenant.value(), cutoff.toEpochMilli(), limit);
+    }
+
+    /**
+     * Deletes the row and, with it, its key slot: the file's content is shredded. False if there was no such
+     * row (deleted meanwhile).
+     */
+    public boolean delete(Jdbc jdbc, String id) throws SQLException {
         Optional<Sized> before = sized(jdbc, id);
         jdbc.update("DELETE FROM key_slots WHERE file_id = ?", id);
         if (before.isPresent() && jdbc.update("DELETE FROM files WHERE id = ?", id) == 1) {
             addUsage(jdbc, before.get().tenant(), -before.get().size(), -1);
+            return true;
         }
+        return false;
     }
 
     public Optional<StoredKeySlot> keySlot(Jdbc jdbc, String fileId) throws SQLException {

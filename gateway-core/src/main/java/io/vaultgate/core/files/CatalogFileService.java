@@ -142,7 +142,7 @@ public final class CatalogFileService implements FileService {
                 throw new GatewayException(Reason.CONFLICT, to + ": already exists");
             }
             clashes.check(jdbc, client.tenant(), client.accountId(), to);
-            files.rename(jdbc, file.id(), to, clock.instant());
+            files.rename(jdbc, file.id(), to);
             audit.append(jdbc, new AuditEvent.Renamed(clock.instant(), Optional.of(client.tenant()), client.name(),
                     file.id(), from.toString(), to.toString()));
             return null;

@@ -30,14 +30,20 @@ public final class FileShredder {
         this.audit = audit;
     }
 
-    /** Shreds the file and records {@code why} in the audit log in the same transaction. */
-    public void shred(FileRecord file, AuditEvent why) {
-        database.inTransaction(jdbc -> {
-            files.delete(jdbc, file.id());
+    /**
+     * Shreds the file and records {@code why} in the audit log in the same transaction; false, and nothing
+     * recorded, if its row was already gone (deleted or replaced meanwhile).
+     */
+    public boolean shred(FileRecord file, AuditEvent why) {
+        boolean shredded = database.inTransaction(jdbc -> {
+            if (!files.delete(jdbc, file.id())) {
+                return false;
+            }
             audit.append(jdbc, why);
-            return null;
+            return true;
         });
         deleteObject(file);
+        return shredded;
     }
 
     /** Deletes the object of a file whose row is already gone. */

@@ -72,6 +72,47 @@ class RetentionTest {
         }
     }
 
+    @Test
+    void aRenamedFile_keepsItsAge_soRenamingCannotKeepAFilePastItsRetention() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-01T00:00:00Z"));
+        try (TestCore test = TestCore.create(home, new GatewayCore.Settings(Duration.ofHours(24), 16), clock)) {
+            ClientPrincipal client = test.client("acme", "acme-up", Protocol.SFTP);
+            test.core().administration().setRetention(client.tenant(), Duration.ofDays(7));
+            upload(test, client, "/inbox/report.csv");
+            Instant modified = test.core().files().stat(client, PathPolicy.parse("/inbox/report.csv")).modified();
+            clock.advance(Duration.ofDays(6));
+            test.core().files().rename(client, PathPolicy.parse("/inbox/report.csv"),
+                    PathPolicy.parse("/inbox/report-renamed.csv"));
+            assertThat(test.core().files().stat(client, PathPolicy.parse("/inbox/report-renamed.csv")).modified())
+                    .as("a rename keeps the modification time, as on a POSIX file system").isEqualTo(modified);
+
+            clock.advance(Duration.ofDays(2));
+
+            assertThat(test.core().retention().shredExpired()).isEqualTo(1);
+            assertThatThrownBy(() -> test.core().files().stat(client, PathPolicy.parse("/inbox/report-renamed.csv")))
+                    .isInstanceOf(GatewayException.class);
+        }
+    }
+
+    @Test
+    void moreExpiredFilesThanOnePage_areAllShreddedInOnePass() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-01T00:00:00Z"));
+        try (TestCore test = TestCore.create(home, new GatewayCore.Settings(Duration.ofHours(24), 16), clock)) {
+            ClientPrincipal client = test.client("acme", "acme-up", Protocol.SFTP);
+            test.core().administration().setRetention(client.tenant(), Duration.ofDays(1));
+            int files = Retention.PAGE * 2 + 3;
+            for (int i = 0; i < files; i++) {
+                upload(test, client, "/inbox/f" + i + ".csv");
+            }
+            clock.advance(Duration.ofDays(2));
+            upload(test, client, "/inbox/fresh.csv");
+
+            assertThat(test.core().retention().shredExpired()).isEqualTo(files);
+            assertThat(test.core().files().list(client, PathPolicy.parse("/inbox"))).extracting(FileEntry::name)
+                    .containsExactly("fresh.csv");
+        }
+    }
+
     private static void upload(TestCore test, ClientPrincipal who, String path) {
         try (Upload upload = test.core().ingest().open(who, PathPolicy.parse(path), UploadMode.CREATE)) {
             upload.write(0, ByteBuffer.wrap(new byte[] {1, 2, 3, 4}));
