@@ -117,8 +117,9 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   /**
    * Like {@link #resume}, for an upload interrupted by a crash rather than suspended: a last
    * segment that was only partly written (too short, or failing authentication) is dropped, and
-   * writing continues after the last segment that authenticates. Every segment before it must
-   * still authenticate. Dropping an unauthenticated tail is no worse than a truncation, which
+   * writing continues after it. Only that one segment is dropped: every segment before it must
+   * still authenticate, and the file is truncated only once they have, so a refused recovery
+   * leaves it as it was. Dropping an unauthenticated tail is no worse than a truncation, which
    * anyone who can write the file can do anyway; {@link #committedLength()} tells the client
    * where to resume, and the result is still authenticated end to end.
    */
@@ -137,10 +138,12 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
     OutOfOrderEnvelopeWriter w = new OutOfOrderEnvelopeWriter(
         file, cipher, env.segmentSize(), windowSegments, plaintextListener);
     StoredSegments stored = new StoredSegments(file, cipher, w.buffers);
-    if (dropTornTail) {
-      stored.dropTornTail();
+    long size = file.size();
+    long keep = dropTornTail ? stored.lengthWithoutTornTail() : size;
+    stored.replayInto(w.sealer, keep);
+    if (keep < size) {
+      file.truncate(keep); // only once everything kept has authenticated
     }
-    stored.replayInto(w.sealer);
     w.maxEnd = w.sealer.contiguousEnd();
     return w;
   }

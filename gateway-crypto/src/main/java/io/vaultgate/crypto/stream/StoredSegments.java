@@ -30,21 +30,23 @@ final class StoredSegments {
   }
 
   /**
-   * After a crash: truncates a trailing partial segment that is too short or does not authenticate
-   * (a segment torn while it was written). Earlier segments are left to {@link #replayInto}.
+   * After a crash: the length of the file without its torn last segment, the one being written when
+   * the process died, which is too short or does not authenticate. Only that one segment is left
+   * out; every segment before it is left to {@link #replayInto}, which requires it to authenticate.
+   * Nothing is changed here.
    */
-  void dropTornTail() throws IOException {
+  long lengthWithoutTornTail() throws IOException {
+    long size = file.size();
     long stride = segmentSize + (long) EnvelopeFormat.SEGMENT_OVERHEAD;
-    long body = file.size() - EnvelopeFormat.HEADER_SIZE;
-    long full = body / stride;
+    long body = size - EnvelopeFormat.HEADER_SIZE;
+    if (body <= 0) {
+      return size;
+    }
     int rest = (int) (body % stride);
     if (rest > 0 && rest < EnvelopeFormat.SEGMENT_OVERHEAD) {
-      file.truncate(EnvelopeFormat.segmentOffset(full, segmentSize));
+      return EnvelopeFormat.segmentOffset(body / stride, segmentSize); // a fragment of the torn segment
     }
-    SegmentLayout layout = SegmentLayout.of(file.size(), segmentSize, true);
-    if (layout.count() == 0) {
-      return;
-    }
+    SegmentLayout layout = SegmentLayout.of(size, segmentSize, true);
     long last = layout.count() - 1;
     int length = layout.length(last, segmentSize);
     ChannelIo.readFullyAt(file, EnvelopeFormat.segmentOffset(last, segmentSize),
@@ -52,22 +54,24 @@ final class StoredSegments {
     byte[] plain = buffers.buffer();
     try {
       openEitherFlag(last, length, plain);
+      return size;
     } catch (CryptoException.AuthenticationFailed torn) {
-      file.truncate(EnvelopeFormat.segmentOffset(last, segmentSize));
+      return EnvelopeFormat.segmentOffset(last, segmentSize);
     } finally {
       buffers.recycle(plain);
     }
   }
 
   /**
-   * Authenticates every stored segment in order and hands it to {@code sealer}: the earlier ones
-   * as sealed, the last one to be re-sealed later with a fresh nonce.
+   * Authenticates every segment stored in the first {@code storedLength} bytes of the file, in
+   * order, and hands it to {@code sealer}: the earlier ones as sealed, the last one to be re-sealed
+   * later with a fresh nonce. Writes nothing.
    *
-   * @throws CryptoException.AuthenticationFailed if any stored byte does not authenticate, or the
-   *     file length is not that of stored segments
+   * @throws CryptoException.AuthenticationFailed if any of those bytes does not authenticate, or
+   *     the length is not that of stored segments
    */
-  void replayInto(ContiguousSealer sealer) throws IOException {
-    SegmentLayout layout = SegmentLayout.of(file.size(), segmentSize, true);
+  void replayInto(ContiguousSealer sealer, long storedLength) throws IOException {
+    SegmentLayout layout = SegmentLayout.of(storedLength, segmentSize, true);
     byte[] plain = buffers.buffer();
     try {
       for (long i = 0; i < layout.count(); i++) {
