@@ -71,6 +71,23 @@ class RefusalStatusIT {
         assertStatus(() -> sftp().stat("/inbox/new-dir"), SftpConstants.SSH_FX_NO_SUCH_FILE);
     }
 
+    @Test
+    void setstatOfTimes_onAMissingName_isNoSuchFile_andCreatesNothing() throws Exception {
+        assertStatus(() -> sftp().setStat("/inbox/no-such-name.txt", new SftpClient.Attributes().modifyTime(1000)),
+                SftpConstants.SSH_FX_NO_SUCH_FILE);
+        assertStatus(() -> sftp().stat("/inbox/no-such-name.txt"), SftpConstants.SSH_FX_NO_SUCH_FILE);
+    }
+
+    @Test
+    void setstatOfTimes_onAnOpenUploadsHandle_isAccepted_andTheUploadCommits() throws Exception {
+        try (SftpClient.CloseableHandle handle = sftp().open("/inbox/stamped.txt",
+                EnumSet.of(OpenMode.Write, OpenMode.Create, OpenMode.Truncate))) {
+            sftp().write(handle, 0, bytes("stamped"));
+            sftp().setStat(handle, new SftpClient.Attributes().modifyTime(1000));
+        }
+        assertThat(get("/inbox/stamped.txt")).isEqualTo("stamped");
+    }
+
     private static void assertStatus(ThrowingCallable call, int status) {
         assertThatThrownBy(call).isInstanceOf(SftpException.class)
                 .satisfies(e -> assertThat(((SftpException) e).getStatus()).as(e.getMessage()).isEqualTo(status));

@@ -8,6 +8,8 @@ import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.path.VirtualPath;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -25,6 +27,7 @@ public final class GatewayFileSystem extends BaseFileSystem<GatewayPath> {
     private final IngestService ingest;
     private volatile boolean open = true;
     private volatile Path lastCreatedDirectory;
+    private final Set<Path> openUploads = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
     GatewayFileSystem(GatewayFileSystemProvider provider, Principal principal, FileService files, IngestService ingest) {
         super(provider);
@@ -64,6 +67,20 @@ public final class GatewayFileSystem extends BaseFileSystem<GatewayPath> {
             return true;
         }
         return false;
+    }
+
+    /** Notes the path of a write handle this session opened (the handle's own path object) until it closes. */
+    void uploadOpened(Path path) {
+        openUploads.add(path);
+    }
+
+    void uploadClosed(Path path) {
+        openUploads.remove(path);
+    }
+
+    /** Whether {@code path} is the path of a write handle this session has open (an FSETSTAT on that handle). */
+    boolean isOpenUpload(Path path) {
+        return openUploads.contains(path);
     }
 
     /**

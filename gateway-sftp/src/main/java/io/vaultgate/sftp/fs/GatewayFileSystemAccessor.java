@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * The encrypting file-system accessor: where MINA's SFTP subsystem turns client requests into file access.
  * Names go through the core's path policy; a write handle is an {@link UploadChannel} over the core's ingest
  * API (APPEND, as sent by {@code reput}, resumes the caller's partial upload), a read handle a
- * {@link ContentChannel} over decrypted content (also used, without a handle, by {@code check-file}). Links, locks, server-side copy, fsync, and changing anything
- * but times are refused with {@code SSH_FX_OP_UNSUPPORTED}; times are accepted and not kept. A name that tries to
+ * {@link ContentChannel} over decrypted content (also used, without a handle, by {@code check-file}). Links, locks,
+ * server-side copy, fsync, and changing anything but times are refused with {@code SSH_FX_OP_UNSUPPORTED}; times are
+ * accepted and not kept, for a name that exists or an upload this session has open ({@code FSETSTAT} before CLOSE). A name that tries to
  * leave the namespace ({@link PathEscapes}) is also an offence of the session's source address for the defender.
  */
 public final class GatewayFileSystemAccessor implements SftpFileSystemAccessor {
@@ -97,7 +98,9 @@ public final class GatewayFileSystemAccessor implements SftpFileSystemAccessor {
         GatewayFileSystem fs = path.getFileSystem();
         Principal principal = fs.principal();
         if (write) {
-            return WriteOpen.open(path, options, fileHandle.isOpenAppend());
+            UploadChannel upload = WriteOpen.open(path, options, fileHandle.isOpenAppend());
+            fs.uploadOpened(path);
+            return upload;
         }
         try {
             return new ContentChannel(file, fs.files().open(principal, path.virtual()));
@@ -113,6 +116,7 @@ public final class GatewayFileSystemAccessor implements SftpFileSystemAccessor {
     public void closeFile(SftpSubsystemProxy subsystem, FileHandle fileHandle, Path file, String handle,
             Channel channel, Set<? extends OpenOption> options) throws IOException {
         if (channel instanceof UploadChannel upload && upload.isOpen()) {
+            ((GatewayPath) file).getFileSystem().uploadClosed(file);
             if (ClientCloseListener.closedByClient(fileHandle)) {
                 upload.commit();
             } else {
@@ -134,6 +138,10 @@ public final class GatewayFileSystemAccessor implements SftpFileSystemAccessor {
             Object value, LinkOption... options) throws IOException {
         if (!TIMES.contains(attribute)) {
             throw refused("changing " + attribute);
+        }
+        GatewayFileSystem fs = ((GatewayPath) file).getFileSystem();
+        if (!fs.isOpenUpload(file)) {
+            fs.provider().checkAccess(file);
         }
     }
 
