@@ -220,6 +220,50 @@ class EnvelopeTamperTest {
   }
 
   @Test
+  void truncationAtEveryLength_failsAuthentication() {
+    for (int length = 0; length < SEALED.length; length++) {
+      byte[] t = Arrays.copyOf(SEALED, length);
+      assertThatThrownBy(() -> Envelopes.open(DEK, CTX, t)).as("cut to %d bytes", length)
+          .isInstanceOf(CryptoException.AuthenticationFailed.class);
+    }
+  }
+
+  @Test
+  void duplicatedSegment_inPlaceOrInserted_failsAuthentication() throws IOException {
+    byte[] inPlace = SEALED.clone();
+    System.arraycopy(SEALED, H, inPlace, H + STRIDE, STRIDE);
+    try (EnvelopeReader r = EnvelopeReader.open(DEK, CTX, new MemoryChannel(inPlace))) {
+      assertThat(r.read(0, ByteBuffer.allocate(S))).isEqualTo(S);
+      assertThatThrownBy(() -> r.read(S, ByteBuffer.allocate(1)))
+          .isInstanceOf(CryptoException.AuthenticationFailed.class);
+    }
+    byte[] inserted = new byte[SEALED.length + STRIDE];
+    System.arraycopy(SEALED, 0, inserted, 0, H + STRIDE);
+    System.arraycopy(SEALED, H, inserted, H + STRIDE, SEALED.length - H);
+    assertThatThrownBy(() -> Envelopes.open(DEK, CTX, inserted))
+        .isInstanceOf(CryptoException.AuthenticationFailed.class);
+  }
+
+  @Test
+  void ciphertextsSwappedBetweenFiles_eachWithItsOwnKey_failAuthentication_sameTenantOrNot() {
+    for (EnvelopeContext other : new EnvelopeContext[] {
+        new EnvelopeContext("tenant-a", "file-2"), new EnvelopeContext("tenant-b", "file-1")}) {
+      DataKey otherDek = DataKey.generate();
+      byte[] otherFile = seal(otherDek, other, PLAIN);
+      assertThatThrownBy(() -> Envelopes.open(DEK, CTX, otherFile)).as("whole file")
+          .isInstanceOf(CryptoException.AuthenticationFailed.class);
+      byte[] header = SEALED.clone();
+      System.arraycopy(otherFile, 0, header, 0, H);
+      for (DataKey key : new DataKey[] {DEK, otherDek}) {
+        assertThatThrownBy(() -> Envelopes.open(key, CTX, header)).as("header")
+            .isInstanceOf(CryptoException.AuthenticationFailed.class);
+        assertThatThrownBy(() -> Envelopes.open(key, other, header)).as("header, read as the other file")
+            .isInstanceOf(CryptoException.AuthenticationFailed.class);
+      }
+    }
+  }
+
+  @Test
   void untamperedFile_stillOpens_soTheTestsAboveCanFail() throws IOException {
     assertThat(Envelopes.open(DEK, CTX, SEALED)).isEqualTo(PLAIN);
   }
