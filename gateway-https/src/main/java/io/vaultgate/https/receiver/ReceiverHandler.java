@@ -14,12 +14,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vaultgate.core.forward.ForwardProtocol;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -45,13 +47,15 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
 
     private final ReceivedFiles files;
     private final Executor finishing;
+    private final ClientVerdict verdict;
     private final Deque<HttpObject> held = new ArrayDeque<>();
     private Exchange exchange;
     private boolean answering;
 
-    ReceiverHandler(ReceivedFiles files, Executor finishing) {
+    ReceiverHandler(ReceivedFiles files, Executor finishing, ClientVerdict verdict) {
         this.files = files;
         this.finishing = finishing;
+        this.verdict = verdict;
     }
 
     @Override
@@ -70,6 +74,13 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
                 answer(ctx, new Answer(HttpResponseStatus.BAD_REQUEST, "malformed request\n", null), false);
                 return;
             }
+            Optional<String> refusal = refusal(ctx);
+            if (refusal.isPresent()) {
+                LOG.warn("receiver: refused {} from {}: {}; connection closed", request.uri(), ReceiverPeer.describe(ctx),
+                        refusal.get());
+                answer(ctx, new Answer(HttpResponseStatus.FORBIDDEN, refusal.get() + "\n", null), false);
+                return;
+            }
             exchange = files.begin(request, ReceiverPeer.describe(ctx));
         }
         if (message instanceof HttpContent content && exchange != null) {
@@ -86,6 +97,12 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
                 finish(ctx, done);
             }
         }
+    }
+
+    /** Why this connection's client certificate may no longer be trusted ({@link ClientVerdict}); fails closed. */
+    private Optional<String> refusal(ChannelHandlerContext ctx) {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        return tls == null ? Optional.of("the connection is not TLS") : verdict.refusal(tls.engine().getSession());
     }
 
     private void finish(ChannelHandlerContext ctx, Exchange done) {

@@ -21,12 +21,15 @@ final class ReceiverInitializer extends ChannelInitializer<SocketChannel> {
     private final ReceivedFiles files;
     private final Duration idleTimeout;
     private final Executor finishing;
+    private final ClientVerdict verdict;
 
-    ReceiverInitializer(SslContext tls, ReceivedFiles files, Duration idleTimeout, Executor finishing) {
+    ReceiverInitializer(SslContext tls, ReceivedFiles files, Duration idleTimeout, Executor finishing,
+                        ClientVerdict verdict) {
         this.tls = tls;
         this.files = files;
         this.idleTimeout = idleTimeout;
         this.finishing = finishing;
+        this.verdict = verdict;
     }
 
     @Override
@@ -37,6 +40,6 @@ final class ReceiverInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast("idle", new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                 .addLast("http", new HttpServerCodec(8192, 16 * 1024, 64 * 1024))
                 .addLast("expect-continue", new HttpServerExpectContinueHandler())
-                .addLast("receiver", new ReceiverHandler(files, finishing));
+                .addLast("receiver", new ReceiverHandler(files, finishing, verdict));
     }
 }

@@ -22,8 +22,12 @@ final class RawPut {
     private final URI endpoint;
 
     RawPut(URI endpoint, IssuedCertificate clientCertificate, X509Certificate trust) throws Exception {
-        this.client = HttpClient.newBuilder().sslContext(context(clientCertificate, trust))
-                .version(HttpClient.Version.HTTP_1_1).build();
+        this(endpoint, context(clientCertificate, trust));
+    }
+
+    /** A client of its own over {@code context}, whose TLS sessions it shares (resumes) with other clients. */
+    RawPut(URI endpoint, SSLContext context) {
+        this.client = HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_1_1).build();
         this.endpoint = endpoint;
     }
 

@@ -1,0 +1,106 @@
+package io.vaultgate.https.receiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.pki.IssuedCertificate;
+import io.vaultgate.https.TlsMaterial;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509CRL;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The receiver takes a file only while the verdict on the gateway's client certificate holds: not on a
+ * kept-alive connection, nor on a new connection that resumes an earlier TLS session (which skips the
+ * certificate checks), once that certificate has expired or a configured CRL is past its next update.
+ */
+class ReceiverClientTrustTest {
+
+    private static final Duration SHORT = Duration.ofSeconds(4);
+
+    @TempDir
+    Path home;
+    private ReceiverFixture fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new ReceiverFixture(home);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fixture.close();
+    }
+
+    @Test
+    void gatewayCertificateThatExpired_isRefused_onAKeptAliveOrResumedConnection() throws Exception {
+        fixture.startReceiver();
+        IssuedCertificate shortLived = fixture.gatewayCa.issueClient("vaultgate-forwarder-manila", SHORT);
+        SSLContext tls = RawPut.context(shortLived, fixture.siteCa.certificate());
+        RawPut gateway = new RawPut(fixture.endpoint(), tls);
+        assertThat(gateway.put("f_1", "/inbox/a.csv", "a".getBytes()).statusCode()).isEqualTo(201);
+
+        sleepUntil(shortLived.certificate().getNotAfter().toInstant());
+
+        assertRefused(gateway, "f_2", "/inbox/b.csv");
+        assertRefused(new RawPut(fixture.endpoint(), tls), "f_3", "/inbox/c.csv");
+    }
+
+    @Test
+    void crlPastItsNextUpdate_refusesTheGateway_onAKeptAliveOrResumedConnection() throws Exception {
+        Instant nextUpdate = Instant.now().plus(SHORT);
+        fixture.receiver = SiteReceiver.start(new ReceiverSettings(new InetSocketAddress("127.0.0.1", 0), fixture.drop,
+                List.of(fixture.gatewayCa.certificate()), 1L << 30, Duration.ofSeconds(60),
+                List.of(crlUntil(nextUpdate))), TlsMaterial.of(fixture.receiverCertificate.privateKey(),
+                fixture.receiverCertificate.chain()));
+        SSLContext tls = RawPut.context(fixture.clientCertificate, fixture.siteCa.certificate());
+        RawPut gateway = new RawPut(fixture.endpoint(), tls);
+        assertThat(gateway.put("f_1", "/inbox/a.csv", "a".getBytes()).statusCode()).isEqualTo(201);
+
+        sleepUntil(nextUpdate);
+
+        assertRefused(gateway, "f_2", "/inbox/b.csv");
+        assertRefused(new RawPut(fixture.endpoint(), tls), "f_3", "/inbox/c.csv");
+    }
+
+    private void assertRefused(RawPut gateway, String key, String path) throws Exception {
+        try {
+            HttpResponse<String> response = gateway.put(key, path, "late".getBytes());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
+        } catch (java.io.IOException refusedAtTheHandshake) {
+            // a full handshake refuses it too
+        }
+        assertThat(Files.exists(fixture.drop.resolve("acme" + path))).as("nothing written").isFalse();
+    }
+
+    /** A CRL of the gateway CA revoking nothing, current until {@code nextUpdate}. */
+    private X509CRL crlUntil(Instant nextUpdate) throws Exception {
+        X509v2CRLBuilder builder = new X509v2CRLBuilder(X500Name.getInstance(
+                fixture.gatewayCa.certificate().getSubjectX500Principal().getEncoded()),
+                Date.from(Instant.now().minus(Duration.ofMinutes(5))));
+        builder.setNextUpdate(Date.from(nextUpdate));
+        return new JcaX509CRLConverter().getCRL(builder.build(new JcaContentSignerBuilder("SHA256withECDSA")
+                .build(fixture.gatewayCa.ca().privateKey())));
+    }
+
+    private static void sleepUntil(Instant instant) throws InterruptedException {
+        long millis = Duration.between(Instant.now(), instant).toMillis() + 1100;
+        if (millis > 0) {
+            Thread.sleep(millis);
+        }
+    }
+}
