@@ -208,6 +208,17 @@ public abstract class KeyProviderContract {
   }
 
   @Test
+  void aShreddingThatCouldNotBeRecorded_isRefused_beforeAnyKeyIsDestroyed() {
+    provider.ensureTenant(tenant);
+    DataKey dek = DataKey.generate();
+    KeySlot slot = provider.wrap(ctx, dek);
+    CryptoShredder shredder = new CryptoShredder(provider, ShreddingSigner.generate(), CLOCK);
+    assertThatThrownBy(() -> shredder.shredTenant(tenant, "admin:alice\nkind=FILE"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(provider.unwrap(ctx, slot)).isEqualTo(dek);
+  }
+
+  @Test
   void shreddingAFile_signsARecordNamingItsSlot() {
     provider.ensureTenant(tenant);
     KeySlot slot = provider.wrap(ctx, DataKey.generate());

@@ -32,11 +32,21 @@ public final class CryptoShredder {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Destroys all KEK versions of {@code tenantId} and returns the signed record. */
+  /**
+   * Destroys all KEK versions of {@code tenantId} and returns the signed record.
+   *
+   * @throws IllegalArgumentException before anything is destroyed, if no valid record could name the
+   *     act (an actor of several lines, a tenant id with a comma)
+   */
   public SignedShreddingRecord shredTenant(String tenantId, String actor) {
+    record(tenantId, List.of(new KekId(tenantId, 1).toString()), actor); // checked before the keys go
     List<String> keys = provider.destroyTenant(tenantId).stream().map(KekId::toString).toList();
-    return signer.sign(new ShreddingRecord(ShreddingRecord.Kind.TENANT, tenantId, null,
-        provider.name(), keys, clock.instant(), actor));
+    return signer.sign(record(tenantId, keys, actor));
+  }
+
+  private ShreddingRecord record(String tenantId, List<String> keys, String actor) {
+    return new ShreddingRecord(ShreddingRecord.Kind.TENANT, tenantId, null, provider.name(), keys,
+        clock.instant(), actor);
   }
 
   /**
