@@ -52,14 +52,16 @@ public final class TestSftpGateway implements BeforeAllCallback, BeforeEachCallb
     }
 
     private final UnaryOperator<SftpSettings> tweak;
+    private final UnaryOperator<GatewayCore.Settings> coreTweak;
     private final TestResources classResources = new TestResources();
     private final TestResources testResources = new TestResources();
     private volatile boolean perClass;
     private volatile boolean inTest;
     private Running running;
 
-    private TestSftpGateway(UnaryOperator<SftpSettings> tweak) {
+    private TestSftpGateway(UnaryOperator<SftpSettings> tweak, UnaryOperator<GatewayCore.Settings> coreTweak) {
         this.tweak = tweak;
+        this.coreTweak = coreTweak;
     }
 
     /** A gateway with the default loopback settings. */
@@ -69,7 +71,12 @@ public final class TestSftpGateway implements BeforeAllCallback, BeforeEachCallb
 
     /** A gateway whose settings are the loopback defaults changed by {@code tweak}. */
     public static TestSftpGateway withSettings(UnaryOperator<SftpSettings> tweak) {
-        return new TestSftpGateway(tweak);
+        return new TestSftpGateway(tweak, UnaryOperator.identity());
+    }
+
+    /** The same gateway over a core whose settings (batch lease, reorder window...) {@code coreTweak} changes. */
+    public TestSftpGateway withCoreSettings(UnaryOperator<GatewayCore.Settings> coreTweak) {
+        return new TestSftpGateway(tweak, coreTweak);
     }
 
     @Override
@@ -110,8 +117,9 @@ public final class TestSftpGateway implements BeforeAllCallback, BeforeEachCallb
     private Running start() throws Exception {
         Path directory = classResources.addDirectory(Files.createTempDirectory("vaultgate-sftp-it"));
         TestCore core = classResources.add(TestCore.create(Files.createDirectories(directory.resolve("core")),
-                new GatewayCore.Settings(Duration.ofHours(24), 64).withAccess(AccessPolicy.defaults().withDefender(
-                        DefenderPolicy.defaults().withLists(List.of(), List.of(), List.of(Cidr.parse("127.0.0.1/32")))))));
+                coreTweak.apply(new GatewayCore.Settings(Duration.ofHours(24), 64).withAccess(AccessPolicy.defaults()
+                        .withDefender(DefenderPolicy.defaults().withLists(List.of(), List.of(),
+                                List.of(Cidr.parse("127.0.0.1/32"))))))));
         for (String user : new String[] {ALICE, BOB}) {
             addClient(core, directory, TENANT, user);
         }
