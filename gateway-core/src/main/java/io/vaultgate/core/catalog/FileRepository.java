@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Files, their states and their key slots. */
 public final class FileRepository {
@@ -161,6 +162,23 @@ public final class FileRepository {
     /** Moves the file to {@code to}; its modification time stays, as on a POSIX file system. */
     public void rename(Jdbc jdbc, String id, VirtualPath to) throws SQLException {
         jdbc.update("UPDATE files SET path = ? WHERE id = ?", to.toString(), id);
+    }
+
+    /** Of {@code ids}, the object ids of the tenant's files in one of {@code states}. */
+    public Set<ObjectId> objectsIn(Jdbc jdbc, TenantId tenant, List<ObjectId> ids, List<FileState> states)
+            throws SQLException {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        String in = String.join(",", states.stream().map(state -> "'" + state.name() + "'").toList());
+        Object[] parameters = new Object[ids.size() + 1];
+        parameters[0] = tenant.value();
+        for (int i = 0; i < ids.size(); i++) {
+            parameters[i + 1] = ids.get(i).value();
+        }
+        return Set.copyOf(jdbc.query("SELECT object_id FROM files WHERE tenant_id = ? AND state IN (" + in + ") "
+                + "AND object_id IN (" + String.join(",", java.util.Collections.nCopies(ids.size(), "?")) + ")",
+                row -> new ObjectId(row.getString(1)), parameters));
     }
 
     /** The tenant's oldest files committed before {@code cutoff}, at most {@code limit}, in commit order. */

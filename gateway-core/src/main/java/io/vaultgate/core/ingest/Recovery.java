@@ -13,7 +13,9 @@ import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.PendingObject;
+import io.vaultgate.core.storage.ReferencedObjects;
 import io.vaultgate.core.tenant.Tenant;
+import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KeyProvider;
@@ -22,11 +24,9 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +60,20 @@ public final class Recovery {
     private final NodeSettings node;
     private final Clock clock;
     private final KeySlots slots = new KeySlots();
+
+    /** What the store's sweep keeps: the objects of the catalog's files, looked up a batch at a time. */
+    private final ReferencedObjects referenced = new ReferencedObjects() {
+        @Override
+        public Set<ObjectId> committed(TenantId tenant, List<ObjectId> ids) {
+            return database.read(jdbc -> files.objectsIn(jdbc, tenant, ids, List.of(FileState.COMMITTED)));
+        }
+
+        @Override
+        public Set<ObjectId> pending(TenantId tenant, List<ObjectId> ids) {
+            return database.read(jdbc -> files.objectsIn(jdbc, tenant, ids,
+                    List.of(FileState.PARTIAL, FileState.UPLOADING)));
+        }
+    };
 
     public Recovery(Database database, TenantRepository tenants, FileRepository files, ObjectStore store,
                     KeyProvider keys, FileShredder shredder, Duration partialExpiry, NodeSettings node, Clock clock) {
@@ -102,11 +116,7 @@ public final class Recovery {
                     resumable += makeResumable(upload.file()) ? 1 : 0;
                 }
             }
-            List<FileRecord> kept = database.read(jdbc -> files.listByStates(jdbc, tenant.id(),
-                    List.of(FileState.COMMITTED, FileState.PARTIAL, FileState.UPLOADING)));
-            Set<ObjectId> pending = ids(kept, FileState.PARTIAL);
-            pending.addAll(ids(kept, FileState.UPLOADING));
-            swept += store.sweep(tenant.id(), ids(kept, FileState.COMMITTED), pending);
+            swept += store.sweep(tenant.id(), referenced);
         }
         Report report = new Report(resumable, expired, swept);
         LOG.info("recovery: {} interrupted uploads kept resumable, {} expired partials removed, {} orphan objects "
@@ -195,10 +205,5 @@ public final class Recovery {
     private void discard(FileRecord file, String reason) {
         shredder.shred(file, new AuditEvent.UploadAborted(clock.instant(), Optional.of(file.tenant()),
                 AuditEvents.SYSTEM, file.id(), file.path().toString(), reason));
-    }
-
-    private static Set<ObjectId> ids(List<FileRecord> files, FileState state) {
-        return files.stream().filter(f -> f.state() == state).map(FileRecord::objectId)
-                .collect(Collectors.toCollection(HashSet::new));
     }
 }

@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 
@@ -103,30 +106,27 @@ public final class FileSystemObjectStore implements ObjectStore {
     }
 
     @Override
-    public int sweep(TenantId tenant, Set<ObjectId> keepCommitted, Set<ObjectId> keepPending) throws IOException {
-        return sweepDir(tenantDir(tenant), keepCommitted) + sweepDir(pendingDir(tenant), keepPending);
+    public int sweep(TenantId tenant, ReferencedObjects referenced) throws IOException {
+        return sweepDir(tenantDir(tenant), ids -> referenced.committed(tenant, ids))
+                + sweepDir(pendingDir(tenant), ids -> referenced.pending(tenant, ids));
     }
 
-    private int sweepDir(Path dir, Set<ObjectId> keep) throws IOException {
+    private int sweepDir(Path dir, Function<List<ObjectId>, Set<ObjectId>> referenced) throws IOException {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
-        int removed = 0;
+        SweepBatch<Path> batch = new SweepBatch<>(referenced, Files::deleteIfExists);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Files::isRegularFile)) {
             for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                boolean kept;
-                try {
-                    kept = keep.contains(new ObjectId(name));
-                } catch (IllegalArgumentException notOurs) {
-                    kept = false;
-                }
-                if (!kept) {
-                    Files.deleteIfExists(entry);
-                    removed++;
+                Optional<ObjectId> id = ObjectId.parse(entry.getFileName().toString());
+                if (id.isPresent()) {
+                    batch.add(id.get(), entry);
+                } else {
+                    batch.deleteStray(entry);
                 }
             }
         }
+        int removed = batch.finish();
         if (removed > 0) {
             fsyncDirectory(dir);
         }

@@ -2,6 +2,7 @@ package io.vaultgate.core.storage;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** A random name for one stored ciphertext object; never derived from anything a client supplied. */
@@ -18,6 +19,11 @@ public record ObjectId(String value) {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         return new ObjectId(HexFormat.of().formatHex(bytes));
+    }
+
+    /** The id a stored name spells, if it spells one (a store may hold names that are not ours). */
+    public static Optional<ObjectId> parse(String name) {
+        return FORM.matcher(name).matches() ? Optional.of(new ObjectId(name)) : Optional.empty();
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.vaultgate.core.storage;
 import io.vaultgate.core.tenant.TenantId;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
-import java.util.Set;
 
 /**
  * Where ciphertext lives, segregated by tenant. Objects are written to a temporary place, then made
@@ -27,8 +26,9 @@ public interface ObjectStore {
     void delete(TenantId tenant, ObjectId id) throws IOException;
 
     /**
-     * Deletes every object, committed or temporary, whose id is not in {@code keep}: the leftovers of
-     * crashes and aborted uploads. Returns how many were removed.
+     * Deletes every object, committed or temporary, that the catalog no longer refers to ({@code referenced},
+     * asked in bounded batches while the store's objects are listed): the leftovers of crashes and aborted
+     * uploads. Returns how many were removed.
      */
-    int sweep(TenantId tenant, Set<ObjectId> keepCommitted, Set<ObjectId> keepPending) throws IOException;
+    int sweep(TenantId tenant, ReferencedObjects referenced) throws IOException;
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.KnownObjects;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,13 +84,38 @@ class FileSystemObjectStoreTest {
         store.create(ACME, orphanPending).close();
         Files.writeString(root.resolve("acme").resolve("stray.tmp"), "junk");
 
-        int removed = store.sweep(ACME, Set.of(kept), Set.of(keptPending));
+        int removed = store.sweep(ACME, new KnownObjects(Set.of(kept), Set.of(keptPending)));
 
         assertThat(removed).isEqualTo(3);
         assertThat(store.open(ACME, kept)).isNotNull().satisfies(SeekableByteChannel::close);
         assertThatThrownBy(() -> store.open(ACME, orphan)).isInstanceOf(NoSuchFileException.class);
         assertThat(store.reopen(ACME, keptPending)).satisfies(PendingObject::close);
         assertThatThrownBy(() -> store.reopen(ACME, orphanPending)).isInstanceOf(NoSuchFileException.class);
+    }
+
+    @Test
+    void sweep_asksTheCatalogAboutABoundedBatchAtATime_andJudgesEveryObject() throws IOException {
+        FileSystemObjectStore store = new FileSystemObjectStore(root);
+        Set<ObjectId> referenced = new java.util.HashSet<>();
+        int objects = ReferencedObjects.BATCH * 2 + 7;
+        Files.createDirectories(root.resolve("acme"));
+        for (int i = 0; i < objects; i++) {
+            ObjectId id = ObjectId.random(random);
+            Files.write(root.resolve("acme").resolve(id.value()), new byte[1]);
+            if (i % 3 == 0) {
+                referenced.add(id);
+            }
+        }
+        KnownObjects catalog = new KnownObjects(referenced, Set.of());
+
+        int removed = store.sweep(ACME, catalog);
+
+        assertThat(removed).isEqualTo(objects - referenced.size());
+        assertThat(catalog.largestBatch()).isEqualTo(ReferencedObjects.BATCH);
+        try (Stream<Path> left = Files.list(root.resolve("acme"))) {
+            assertThat(left.filter(Files::isRegularFile).map(p -> new ObjectId(p.getFileName().toString())))
+                    .containsExactlyInAnyOrderElementsOf(referenced);
+        }
     }
 
     @Test

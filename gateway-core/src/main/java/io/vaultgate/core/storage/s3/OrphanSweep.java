@@ -1,6 +1,8 @@
 package io.vaultgate.core.storage.s3;
 
 import io.vaultgate.core.storage.ObjectId;
+import io.vaultgate.core.storage.ReferencedObjects;
+import io.vaultgate.core.storage.SweepBatch;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
@@ -35,32 +38,40 @@ final class OrphanSweep {
         this.clock = clock;
     }
 
-    /** Sweeps keys under {@code prefix} (ending with '/'); returns how many objects and uploads were removed. */
-    int sweep(String prefix, Set<ObjectId> keep) throws IOException {
+    /**
+     * Sweeps keys under {@code prefix} (ending with '/'); {@code referenced} says which of a batch of object
+     * ids the catalog still refers to. Returns how many objects and uploads were removed.
+     */
+    int sweep(String prefix, Function<List<ObjectId>, Set<ObjectId>> referenced) throws IOException {
         Instant cutoff = clock.instant().minus(grace);
-        return sweepObjects(prefix, keep, cutoff) + sweepUploads(prefix, keep, cutoff);
+        return sweepObjects(prefix, referenced, cutoff) + sweepUploads(prefix, referenced, cutoff);
     }
 
-    private int sweepObjects(String prefix, Set<ObjectId> keep, Instant cutoff) throws IOException {
-        int removed = 0;
+    private int sweepObjects(String prefix, Function<List<ObjectId>, Set<ObjectId>> referenced, Instant cutoff)
+            throws IOException {
+        SweepBatch<String> batch = new SweepBatch<>(referenced,
+                key -> ObjectRequests.delete(new S3Target(client, bucket, key)));
         try {
             for (S3Object object : client.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()) {
-                if (object.key().endsWith("/")) {
-                    continue; // a directory marker (some S3-compatible backends list them), never an object of ours
+                if (object.key().endsWith("/") || !object.lastModified().isBefore(cutoff)) {
+                    continue; // a directory marker (some S3-compatible backends list them), or within the grace
                 }
-                boolean kept = id(prefix, object.key()).map(keep::contains).orElse(false);
-                if (!kept && object.lastModified().isBefore(cutoff)) {
-                    ObjectRequests.delete(new S3Target(client, bucket, object.key()));
-                    removed++;
+                Optional<ObjectId> id = id(prefix, object.key());
+                if (id.isPresent()) {
+                    batch.add(id.get(), object.key());
+                } else {
+                    batch.deleteStray(object.key());
                 }
             }
         } catch (SdkException e) {
             throw S3Failures.of("listing", new S3Target(client, bucket, prefix), e);
         }
-        return removed;
+        return batch.finish();
     }
 
-    private int sweepUploads(String prefix, Set<ObjectId> keep, Instant cutoff) throws IOException {
+    /** Multipart uploads are few (one per upload in flight or left by a crash): they are judged in one batch. */
+    private int sweepUploads(String prefix, Function<List<ObjectId>, Set<ObjectId>> referenced, Instant cutoff)
+            throws IOException {
         int removed = 0;
         List<MultipartUpload> uploads;
         try {
@@ -69,12 +80,16 @@ final class OrphanSweep {
         } catch (SdkException e) {
             throw S3Failures.of("list multipart uploads", new S3Target(client, bucket, prefix), e);
         }
-        for (MultipartUpload upload : uploads) {
-            boolean kept = id(prefix, upload.key()).map(keep::contains).orElse(false);
-            S3Target target = new S3Target(client, bucket, upload.key());
-            if (!kept && lastActivity(target, upload).isBefore(cutoff)) {
-                Multipart.abort(target, upload.uploadId());
-                removed++;
+        for (int from = 0; from < uploads.size(); from += ReferencedObjects.BATCH) {
+            List<MultipartUpload> batch = uploads.subList(from, Math.min(uploads.size(), from + ReferencedObjects.BATCH));
+            Set<ObjectId> kept = referenced.apply(batch.stream().flatMap(u -> id(prefix, u.key()).stream()).toList());
+            for (MultipartUpload upload : batch) {
+                boolean isKept = id(prefix, upload.key()).map(kept::contains).orElse(false);
+                S3Target target = new S3Target(client, bucket, upload.key());
+                if (!isKept && lastActivity(target, upload).isBefore(cutoff)) {
+                    Multipart.abort(target, upload.uploadId());
+                    removed++;
+                }
             }
         }
         return removed;
@@ -92,10 +107,6 @@ final class OrphanSweep {
 
     /** The object id a key under {@code prefix} names, if it names one. */
     private static Optional<ObjectId> id(String prefix, String key) {
-        try {
-            return Optional.of(new ObjectId(key.substring(prefix.length())));
-        } catch (IllegalArgumentException notOurs) {
-            return Optional.empty();
-        }
+        return ObjectId.parse(key.substring(prefix.length()));
     }
 }

@@ -3,12 +3,11 @@ package io.vaultgate.core.storage.s3;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.PendingObject;
+import io.vaultgate.core.storage.ReferencedObjects;
 import io.vaultgate.core.tenant.TenantId;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.time.Clock;
-import java.util.HashSet;
-import java.util.Set;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -122,10 +121,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     }
 
     @Override
-    public int sweep(TenantId tenant, Set<ObjectId> keepCommitted, Set<ObjectId> keepPending) throws IOException {
-        Set<ObjectId> keep = new HashSet<>(keepCommitted);
-        keep.addAll(keepPending);
-        return sweep.sweep(tenantPrefix(tenant), keep);
+    public int sweep(TenantId tenant, ReferencedObjects referenced) throws IOException {
+        return sweep.sweep(tenantPrefix(tenant), ids -> referenced.any(tenant, ids));
     }
 
     /** Bytes that upload buffers hold right now. */

@@ -18,6 +18,7 @@ import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.PendingObject;
+import io.vaultgate.core.storage.ReferencedObjects;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
@@ -137,9 +138,8 @@ class S3CrashBeforeCatalogCommitTest {
         }
 
         @Override
-        public int sweep(TenantId tenant, Set<ObjectId> keepCommitted, Set<ObjectId> keepPending)
-                throws IOException {
-            return delegate.sweep(tenant, keepCommitted, keepPending);
+        public int sweep(TenantId tenant, ReferencedObjects referenced) throws IOException {
+            return delegate.sweep(tenant, referenced);
         }
     }
 

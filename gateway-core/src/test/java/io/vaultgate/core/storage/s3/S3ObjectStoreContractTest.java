@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.PendingObject;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.KnownObjects;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -90,9 +91,9 @@ class S3ObjectStoreContractTest {
         syncAndClose(store.create(ACME, orphanPending));
         s3.client.putObject(r -> r.bucket(s3.bucket).key("acme/stray.tmp"), RequestBody.fromString("junk"));
 
-        assertThat(store.sweep(ACME, Set.of(kept), Set.of(keptPending))).isZero();
+        assertThat(store.sweep(ACME, new KnownObjects(Set.of(kept), Set.of(keptPending)))).isZero();
         s3.clock.advance(S3StoreFixture.GRACE.plus(Duration.ofMinutes(1)));
-        int removed = store.sweep(ACME, Set.of(kept), Set.of(keptPending));
+        int removed = store.sweep(ACME, new KnownObjects(Set.of(kept), Set.of(keptPending)));
 
         assertThat(removed).isEqualTo(3);
         assertThat(store.open(ACME, kept)).isNotNull().satisfies(SeekableByteChannel::close);
@@ -107,7 +108,7 @@ class S3ObjectStoreContractTest {
         store.commit(GLOBEX, store.create(GLOBEX, theirs));
         s3.clock.advance(Duration.ofDays(2));
 
-        assertThat(store.sweep(ACME, Set.of(), Set.of())).isZero();
+        assertThat(store.sweep(ACME, KnownObjects.none())).isZero();
 
         assertThat(s3.keys()).containsExactly("globex/" + theirs.value());
     }

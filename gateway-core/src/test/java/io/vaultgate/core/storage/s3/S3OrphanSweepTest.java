@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.PendingObject;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.KnownObjects;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -36,9 +37,9 @@ class S3OrphanSweepTest {
         startAndAbandon(kept);
         assertThat(s3.openUploads()).hasSize(2);
 
-        assertThat(store.sweep(ACME, Set.of(), Set.of(kept))).as("within the grace").isZero();
+        assertThat(store.sweep(ACME, new KnownObjects(Set.of(), Set.of(kept)))).as("within the grace").isZero();
         s3.clock.advance(S3StoreFixture.GRACE.plus(Duration.ofMinutes(1)));
-        int removed = store.sweep(ACME, Set.of(), Set.of(kept));
+        int removed = store.sweep(ACME, new KnownObjects(Set.of(), Set.of(kept)));
 
         assertThat(removed).isEqualTo(1);
         assertThat(s3.openUploads()).singleElement()
@@ -50,11 +51,11 @@ class S3OrphanSweepTest {
         ObjectId committedBeforeItsRow = ObjectId.random(random);
         new Envelopes(ACME, "f_orphan").store(store, committedBeforeItsRow, plain);
 
-        assertThat(store.sweep(ACME, Set.of(), Set.of())).isZero();
+        assertThat(store.sweep(ACME, KnownObjects.none())).isZero();
         assertThat(s3.keys()).hasSize(1);
 
         s3.clock.advance(Duration.ofDays(1));
-        assertThat(store.sweep(ACME, Set.of(), Set.of())).isEqualTo(1);
+        assertThat(store.sweep(ACME, KnownObjects.none())).isEqualTo(1);
         assertThat(s3.keys()).isEmpty();
     }
 
