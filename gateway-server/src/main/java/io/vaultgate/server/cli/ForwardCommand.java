@@ -208,8 +208,11 @@ public final class ForwardCommand {
             List<java.security.cert.X509CRL> all = new java.util.ArrayList<>();
             for (Path file : crls) {
                 try (java.io.InputStream in = Files.newInputStream(file)) {
-                    java.security.cert.CertificateFactory.getInstance("X.509").generateCRLs(in)
-                            .forEach(crl -> all.add((java.security.cert.X509CRL) crl));
+                    var read = java.security.cert.CertificateFactory.getInstance("X.509").generateCRLs(in);
+                    if (read.isEmpty()) { // else revocation would silently not be checked
+                        throw new IllegalArgumentException("--crl " + file + ": the file holds no CRL");
+                    }
+                    read.forEach(crl -> all.add((java.security.cert.X509CRL) crl));
                 } catch (java.security.GeneralSecurityException e) {
                     throw new IllegalArgumentException("--crl " + file + ": not a PEM X509 CRL file", e);
                 }

@@ -126,8 +126,11 @@ public final class ReceiveCommand implements Callable<Integer> {
         java.util.List<java.security.cert.X509CRL> all = new java.util.ArrayList<>();
         for (Path file : crls) {
             try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
-                java.security.cert.CertificateFactory.getInstance("X.509").generateCRLs(in)
-                        .forEach(crl -> all.add((java.security.cert.X509CRL) crl));
+                var read = java.security.cert.CertificateFactory.getInstance("X.509").generateCRLs(in);
+                if (read.isEmpty()) { // else revocation would silently not be checked
+                    throw new StartupException("--crl " + file, "the file holds no CRL", "give a PEM X509 CRL file");
+                }
+                read.forEach(crl -> all.add((java.security.cert.X509CRL) crl));
             } catch (IOException | java.security.GeneralSecurityException e) {
                 throw new StartupException("--crl " + file, String.valueOf(e.getMessage()), "give a PEM X509 CRL file", e);
             }

@@ -83,6 +83,44 @@ class ForwardCommandTest {
     }
 
     @Test
+    void retryOfAPendingJob_orAnUnknownId_failsWithTheReason_andChangesNothing() {
+        String id = deadJob();
+        assertThat(forward("retry", id).exitCode()).isZero();
+
+        Result again = forward("retry", id);
+        assertThat(again.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(again.err()).contains(id, "PENDING", "only DEAD jobs can be retried");
+        Result unknown = forward("retry", "fw_nope");
+        assertThat(unknown.err()).contains("no forward job fw_nope");
+        assertThat(forward("list").out()).contains(id, "PENDING");
+    }
+
+    @Test
+    void configure_withACrlFileHoldingNoCrl_isRefused_ratherThanCheckingNoRevocation() throws Exception {
+        Path empty = java.nio.file.Files.writeString(home.resolve("empty.crl"), "");
+        Path notACrl = java.nio.file.Files.writeString(home.resolve("notes.crl"), "revocation list to follow\n");
+        for (Path crl : new Path[] {empty, notACrl}) {
+            Result result = forward("configure", "manila", "--endpoint", "https://127.0.0.1:9443",
+                    "--trust", home.resolve("tls/ca.crt").toString(), "--issue-client-cert", "--crl", crl.toString());
+
+            assertThat(result.exitCode()).as(result.out()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(result.err()).contains("--crl " + crl);
+        }
+        assertThat(new ForwardingAdministration(Database.sqlite(home.resolve("catalog.db")), Clock.systemUTC())
+                .site("manila")).isEmpty();
+    }
+
+    @Test
+    void receive_withACrlFileHoldingNoCrl_isRefused_ratherThanCheckingNoRevocation() throws Exception {
+        Path empty = java.nio.file.Files.writeString(home.resolve("empty.crl"), "");
+        Result result = run("receive", "--listen", "127.0.0.1:0", "--drop", home.resolve("drop").toString(), "--key",
+                "k", "--cert", "c", "--client-ca", home.resolve("tls/ca.crt").toString(), "--crl", empty.toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(result.err()).contains("--crl " + empty, "no CRL");
+    }
+
+    @Test
     void configure_refusesPlainHttp() {
         Result result = forward("configure", "manila", "--endpoint", "http://127.0.0.1:9443",
                 "--trust", home.resolve("tls/ca.crt").toString(), "--issue-client-cert");
