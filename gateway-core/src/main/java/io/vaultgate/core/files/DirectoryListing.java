@@ -57,7 +57,7 @@ final class DirectoryListing {
         }
         Area area = Area.of(path);
         return (area == Area.INBOX && directories.exists(jdbc, client.tenant(), client.accountId(), path))
-                || !files.listUnder(jdbc, client.tenant(), ownerFilter(client, area), path).isEmpty();
+                || files.anyUnder(jdbc, client.tenant(), ownerFilter(client, area), path);
     }
 
     private boolean isFile(Jdbc jdbc, ClientPrincipal client, VirtualPath path) throws SQLException {
