@@ -59,20 +59,30 @@ class DropDirectory {
         return temporary.resolve(UUID.randomUUID() + ".part");
     }
 
-    /** Makes a complete, verified temporary file visible at {@code target} and records its key. */
+    /**
+     * Makes a complete, verified temporary file visible at {@code target} and records its key. The marker is
+     * written (and synced) before the file is moved, so a full disk fails the delivery before anything is
+     * visible; a failure after that leaves the complete file in place without a marker (the gateway's retry
+     * writes the same bytes again). The marker's temporary file never stays behind.
+     */
     void publish(Path written, Path target, String key, String sha256, long size) throws IOException {
-        Files.createDirectories(target.getParent());
-        Files.move(written, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory(target.getParent());
         Path marker = newTemporary();
-        String place = root.relativize(target).toString();
-        try (FileChannel channel = FileChannel.open(marker, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            channel.write(StandardCharsets.UTF_8.encode(sha256 + " " + size + " " + place + "\n"));
-            channel.force(true);
+        try {
+            String place = root.relativize(target).toString();
+            try (FileChannel channel = FileChannel.open(marker, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                channel.write(StandardCharsets.UTF_8.encode(sha256 + " " + size + " " + place + "\n"));
+                channel.force(true);
+            }
+            Files.createDirectories(target.getParent());
+            Files.move(written, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            fsyncDirectory(target.getParent());
+            Files.move(marker, markers.resolve(key), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            fsyncDirectory(markers);
+        } finally {
+            Files.deleteIfExists(marker);
         }
-        Files.move(marker, markers.resolve(key), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory(markers);
     }
 
     static void fsyncDirectory(Path directory) throws IOException {

@@ -71,6 +71,24 @@ class ReceivedFilesTest {
         assertThat(third.finish().status()).as("the key is free again and remembered").isEqualTo(HttpResponseStatus.OK);
     }
 
+    @Test
+    void fileThatCannotBeRecorded_isAnswered507_andLeavesNoTemporaryFileBehind() throws Exception {
+        byte[] body = "id,amount\n1,100\n".getBytes(StandardCharsets.UTF_8);
+        ReceivedFiles files = new ReceivedFiles(new DropDirectory(drop), 1 << 20);
+        Path markers = drop.resolve(".vaultgate/received");
+        Files.delete(markers);
+        Files.writeString(markers, "in the way"); // the marker cannot be moved into place
+
+        Exchange upload = files.begin(request("f_1", body), "gateway");
+        upload.content(Unpooled.wrappedBuffer(body));
+        Answer answer = upload.finish();
+
+        assertThat(answer.status()).isEqualTo(HttpResponseStatus.INSUFFICIENT_STORAGE);
+        try (var left = Files.list(drop.resolve(".vaultgate/tmp"))) {
+            assertThat(left).as("temporary files left").isEmpty();
+        }
+    }
+
     private static HttpRequest request(String key, byte[] body) throws Exception {
         HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/files/" + key);
         request.headers().set(ForwardProtocol.IDEMPOTENCY_KEY, key)
