@@ -118,7 +118,7 @@ final class EncryptingUpload implements Upload {
         }
         String sha256 = HexFormat.of().formatHex(actual);
         try {
-            return ledger.commit(file, object, size, sha256, actor, checks.mayReplace());
+            return ledger.commit(file, object, size, sha256, actor, checks.mayReplace(), quota);
         } catch (IOException e) {
             ledger.discard(file, actor, "storage failure");
             throw StorageFailures.of(file.path().toString(), e);

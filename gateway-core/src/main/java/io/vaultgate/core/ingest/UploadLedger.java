@@ -20,6 +20,7 @@ import io.vaultgate.core.receipt.CatalogReceipts;
 import io.vaultgate.core.receipt.SignedReceipt;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.PendingObject;
+import io.vaultgate.core.tenant.Quota;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -81,11 +82,13 @@ public final class UploadLedger {
     /**
      * Makes the object durable, then in one transaction publishes the file, replaces the owner's previous
      * file at that path, routes it to its batches, audits it and issues its signed receipt. Publishes only if
-     * {@code mayReplace} accepts the file committed at the path at that moment (its SHA-256, or empty for none);
-     * otherwise the upload is discarded and {@code PRECONDITION_FAILED} thrown.
+     * {@code mayReplace} accepts the file committed at the path at that moment (its SHA-256, or empty for none),
+     * otherwise the upload is discarded and {@code PRECONDITION_FAILED} thrown; and only if the tenant's bytes,
+     * this file's included, stay within {@code quota} (uploads streaming at once each checked the quota
+     * without the others), otherwise it is discarded with {@code QUOTA_EXCEEDED}.
      */
     Receipt commit(FileRecord file, PendingObject object, long size, String sha256, String actor,
-                   Predicate<Optional<String>> mayReplace) throws IOException {
+                   Predicate<Optional<String>> mayReplace, Quota quota) throws IOException {
         if (!stillOurs(file)) {
             object.close();
             metrics.ended(file, TransferOutcome.FAILED, size);
@@ -96,7 +99,7 @@ public final class UploadLedger {
         Receipt receipt = new Receipt(file.id(), file.tenant(), file.path().toString(), size, sha256, now);
         Published published;
         try {
-            published = publish(file, size, sha256, actor, now, receipt, mayReplace);
+            published = publish(file, size, sha256, actor, now, receipt, mayReplace, quota);
         } catch (Refused e) {
             discard(file, actor, e.reason);
             throw e.failure;
@@ -128,9 +131,16 @@ public final class UploadLedger {
     }
 
     private Published publish(FileRecord file, long size, String sha256, String actor, Instant now,
-                              Receipt receipt, Predicate<Optional<String>> mayReplace) {
+                              Receipt receipt, Predicate<Optional<String>> mayReplace, Quota quota) {
         return database.inTransaction(jdbc -> {
             tenants.lockNames(jdbc, file.tenant());
+            // the tenant's bytes with this file's row at its final size (the row holds what it had when opened)
+            if (quota.maxBytes() != 0
+                    && !quota.allowsBytes(files.usage(jdbc, file.tenant())[0] - file.size() + size)) {
+                throw new Refused(new GatewayException(GatewayException.Reason.QUOTA_EXCEEDED, file.path()
+                        + ": the tenant's storage quota of " + quota.maxBytes() + " bytes would be exceeded by "
+                        + "this file together with those stored meanwhile"), "quota exceeded");
+            }
             Optional<FileRecord> previous = files.findOwned(jdbc, file.tenant(), file.accountId(), file.path(),
                     FileState.COMMITTED);
             if (!mayReplace.test(previous.flatMap(FileRecord::sha256))) {

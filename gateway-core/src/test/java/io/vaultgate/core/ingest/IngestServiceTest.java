@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.files.FileEntry;
 import io.vaultgate.core.path.PathPolicy;
@@ -241,6 +242,36 @@ class IngestServiceTest {
         }
         assertThatThrownBy(() -> test.core().files().stat(alice, REPORT)).isInstanceOf(GatewayException.class);
         assertThat(objectFiles()).isEmpty();
+    }
+
+    @Test
+    void uploadsThatEachFitTheByteQuotaButNotTogether_theLaterCommitIsRefused_andLeavesNothing() throws Exception {
+        test.core().administration().setQuota(alice.tenant(), new Quota(100_000, 0));
+        VirtualPath second = PathPolicy.parse("/inbox/second.csv");
+        try (Upload one = test.core().ingest().open(alice, REPORT, UploadMode.CREATE);
+             Upload two = test.core().ingest().open(alice, second, UploadMode.CREATE)) {
+            one.write(0, ByteBuffer.wrap(randomBytes(60_000, 18)));
+            two.write(0, ByteBuffer.wrap(randomBytes(60_000, 19))); // each fits while the other is not stored
+            one.commit();
+
+            assertThatThrownBy(two::commit).isInstanceOfSatisfying(GatewayException.class,
+                    e -> assertThat(e.reason()).isEqualTo(Reason.QUOTA_EXCEEDED));
+        }
+        assertThat(read(alice, REPORT)).hasSize(60_000);
+        assertThatThrownBy(() -> test.core().files().stat(alice, second)).isInstanceOf(GatewayException.class);
+        assertThat(test.database().read(jdbc -> new FileRepository().usage(jdbc, alice.tenant()))[0])
+                .isEqualTo(60_000);
+        assertThat(objectFiles()).as("the refused upload leaves no object").hasSize(1);
+    }
+
+    @Test
+    void replacingAFile_withinTheQuota_isCommitted() throws Exception {
+        test.core().administration().setQuota(alice.tenant(), new Quota(100_000, 0));
+        upload(alice, REPORT, randomBytes(30_000, 20));
+
+        upload(alice, REPORT, randomBytes(40_000, 21)); // 30 000 + 40 000 while both exist
+
+        assertThat(read(alice, REPORT)).hasSize(40_000);
     }
 
     @Test
