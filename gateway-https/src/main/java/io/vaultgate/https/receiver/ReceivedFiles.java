@@ -78,6 +78,9 @@ final class ReceivedFiles {
             }
         } catch (ReceiverProblem problem) {
             LOG.warn("receiver: refused {} {} from {}: {}", request.method(), request.uri(), peer, problem.getMessage());
+            if (problem.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
+                return new Discard(Answer.refused(problem), false, true); // not worth reading
+            }
             return new Discard(Answer.refused(problem), keepAlive);
         } catch (IOException | RuntimeException e) {
             LOG.error("receiver: cannot take {} from {}", request.uri(), peer, e);
@@ -112,8 +115,20 @@ final class ReceivedFiles {
                 + duplicate + "}\n";
     }
 
-    /** Reads and drops a body, then gives a prepared answer. */
-    private record Discard(Answer answer, boolean keepAlive) implements Exchange {
+    /**
+     * Reads and drops a body, then gives a prepared answer; or, {@code beforeTheBody}, gives it at once and the
+     * connection ends (a body too large to be worth reading).
+     */
+    private record Discard(Answer answer, boolean keepAlive, boolean beforeTheBody) implements Exchange {
+        Discard(Answer answer, boolean keepAlive) {
+            this(answer, keepAlive, false);
+        }
+
+        @Override
+        public boolean answersBeforeTheBody() {
+            return beforeTheBody;
+        }
+
         @Override
         public void content(ByteBuf chunk) {
         }

@@ -1,9 +1,12 @@
 package io.vaultgate.https.receiver;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -24,6 +27,7 @@ import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +46,7 @@ import org.slf4j.LoggerFactory;
 final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReceiverHandler.class);
+    static final long LINGER_MILLIS = 2000;
     private static final Answer BUSY = new Answer(HttpResponseStatus.SERVICE_UNAVAILABLE,
             "the receiver is busy finishing other files; try again later\n", null);
 
@@ -51,6 +56,7 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
     private final Deque<HttpObject> held = new ArrayDeque<>();
     private Exchange exchange;
     private boolean answering;
+    private boolean ending;
 
     ReceiverHandler(ReceivedFiles files, Executor finishing, ClientVerdict verdict) {
         this.files = files;
@@ -60,6 +66,9 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject message) {
+        if (ending) {
+            return; // answered and closing: what still arrives is dropped, never handled
+        }
         if (answering) {
             held.add(ReferenceCountUtil.retain(message));
             return;
@@ -82,6 +91,12 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
                 return;
             }
             exchange = files.begin(request, ReceiverPeer.describe(ctx));
+            if (exchange.answersBeforeTheBody()) {
+                Answer early = exchange.finish();
+                exchange = null;
+                answer(ctx, early, false);
+                return;
+            }
         }
         if (message instanceof HttpContent content && exchange != null) {
             try {
@@ -198,7 +213,7 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
         }
     }
 
-    private static void answer(ChannelHandlerContext ctx, Answer answer, boolean keepAlive) {
+    private void answer(ChannelHandlerContext ctx, Answer answer, boolean keepAlive) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
                 Unpooled.copiedBuffer(answer.body(), StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.digest() == null
@@ -210,8 +225,27 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
         HttpUtil.setKeepAlive(response, keepAlive);
         var written = ctx.writeAndFlush(response);
         if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
+            ending = true;
+            written.addListener((ChannelFutureListener) ReceiverHandler::endGently);
         }
+    }
+
+    /**
+     * Ends a connection after its last answer without resetting it: closing a socket with unread bytes (the
+     * gateway may still be sending the body we refused) makes the kernel send a TCP reset, which can destroy
+     * the answer before the gateway reads it. So our side ends first (TLS close_notify, then FIN), what still
+     * arrives is read and dropped, and the connection is closed {@value #LINGER_MILLIS} ms later at the latest.
+     */
+    private static void endGently(ChannelFuture written) {
+        Channel channel = written.channel();
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (!written.isSuccess() || tls == null || !(channel instanceof DuplexChannel duplex)) {
+            channel.close();
+            return;
+        }
+        tls.closeOutbound().addListener(done -> duplex.shutdownOutput());
+        channel.config().setAutoRead(true);
+        channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** One request being handled; {@link ReceivedFiles} makes them. */
@@ -219,6 +253,14 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
         void content(io.netty.buffer.ByteBuf chunk) throws ReceiverProblem;
 
         Answer finish();
+
+        /**
+         * Whether the answer ({@link #finish()}) goes out as soon as the request head is read, and the connection
+         * then ends without reading the body.
+         */
+        default boolean answersBeforeTheBody() {
+            return false;
+        }
 
         /** Whether {@link #finish()} blocks (file system, decryption) and so must run off the event loop. */
         default boolean blocking() {

@@ -3,6 +3,7 @@ package io.vaultgate.https.receiver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -120,6 +121,31 @@ class SiteReceiverTest {
         assertThat(small.put("f_2", "/inbox/ok", new byte[1024]).statusCode()).isEqualTo(201);
         assertThat(Files.exists(fixture.drop.resolve("acme/inbox/big"))).isFalse();
         assertThat(count(fixture.drop.resolve(".vaultgate/tmp"))).isZero();
+    }
+
+    @Test
+    void fileDeclaredOverTheLimit_isAnswered413AtOnce_withoutReadingItsBody() throws Exception {
+        fixture.receiver.close();
+        fixture.receiver = SiteReceiver.start(new ReceiverSettings(new java.net.InetSocketAddress("127.0.0.1", 0),
+                fixture.drop, java.util.List.of(fixture.gatewayCa.certificate()), 1024, java.time.Duration.ofSeconds(30)),
+                io.vaultgate.https.TlsMaterial.of(fixture.receiverCertificate.privateKey(),
+                        fixture.receiverCertificate.chain()));
+        javax.net.ssl.SSLContext tls = RawPut.context(fixture.clientCertificate, fixture.siteCa.certificate());
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket(
+                "127.0.0.1", fixture.receiver.address().getPort())) {
+            socket.setSoTimeout(5000);
+            String digest = io.vaultgate.core.forward.ForwardProtocol.reprDigest("0".repeat(64));
+            socket.getOutputStream().write(("PUT /files/f_1 HTTP/1.1\r\nHost: site\r\nIdempotency-Key: f_1\r\n"
+                    + "Repr-Digest: " + digest + "\r\nVaultgate-Tenant: acme\r\nVaultgate-Path: /inbox/huge\r\n"
+                    + "Content-Length: 107374182400\r\n\r\n" + "x".repeat(1000)).getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush(); // 100 GiB announced, 1000 bytes sent: the answer must not wait for more
+
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+
+            assertThat(status).isEqualTo("HTTP/1.1 413 Request Entity Too Large");
+        }
+        assertThat(Files.exists(fixture.drop.resolve("acme/inbox/huge"))).isFalse();
     }
 
     @Test
