@@ -81,10 +81,7 @@ public final class KeystoreKeyProvider extends TenantKekProvider {
 
   /** Creates a new, empty keystore file (mode 0600) with the given Argon2id cost. */
   public static KeystoreKeyProvider create(Path path, MasterSecret secret, KdfParams params) {
-    if (Files.exists(path)) {
-      throw new CryptoException.ProviderUnavailable(
-          "keystore " + path + " already exists; open it instead of creating it");
-    }
+    requireAbsent(path);
     try {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
@@ -92,13 +89,26 @@ public final class KeystoreKeyProvider extends TenantKekProvider {
       RandomSource.secure().nextBytes(salt);
       KeystoreKeyProvider p = new KeystoreKeyProvider(
           path, ks, params, salt, KeystoreFile.password(secret, params, salt));
-      KeystoreLock.around(path, () -> {
-        p.persist();
-        return null;
-      });
+      try {
+        KeystoreLock.around(path, () -> {
+          requireAbsent(path); // again under the lock: another process may have created it meanwhile
+          p.persist();
+          return null;
+        });
+      } catch (RuntimeException e) {
+        p.close(); // zeroes the derived password
+        throw e;
+      }
       return p;
     } catch (IOException | GeneralSecurityException e) {
       throw new CryptoException.ProviderUnavailable("cannot create a PKCS#12 keystore", e);
+    }
+  }
+
+  private static void requireAbsent(Path path) {
+    if (Files.exists(path)) {
+      throw new CryptoException.ProviderUnavailable(
+          "keystore " + path + " already exists; open it instead of creating it");
     }
   }
 

@@ -11,11 +11,15 @@ import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KekId;
 import io.vaultgate.crypto.KeySlot;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,6 +109,56 @@ class KeystoreSharedFileTest {
     try (KeystoreKeyProvider reopened = KeystoreKeyProvider.open(file, next)) {
       assertThat(reopened.versions("acme")).containsExactly(1);
       assertThat(reopened.versions("globex")).isEmpty();
+    }
+  }
+
+  @Test
+  void aCreateThatLosesTheRaceToAnother_isRefused_andLeavesTheOthersKeys() throws Exception {
+    Path file = dir.resolve("keys.vgks");
+    Path elsewhere = dir.resolve("made-by-another-process.vgks");
+    try (KeystoreKeyProvider first = KeystoreKeyProvider.create(elsewhere, SECRET, FAST)) {
+      first.ensureTenant("acme");
+    }
+    AtomicReference<Throwable> second = new AtomicReference<>();
+    Thread late = new Thread(() -> {
+      try {
+        KeystoreKeyProvider.create(file, SECRET, FAST).close();
+      } catch (Throwable e) {
+        second.set(e);
+      }
+    });
+    KeystoreLock.around(file, () -> {
+      late.start(); // checks that no file exists, then waits for the lock held here
+      awaitWaitingForTheLock(late);
+      copyPrivate(elsewhere, file); // meanwhile another process creates the keystore
+      return null;
+    });
+    late.join(10_000);
+    assertThat(second.get()).isInstanceOf(CryptoException.ProviderUnavailable.class)
+        .hasMessageContaining("already exists");
+    try (KeystoreKeyProvider p = KeystoreKeyProvider.open(file, SECRET)) {
+      assertThat(p.versions("acme")).containsExactly(1);
+    }
+  }
+
+  private static void awaitWaitingForTheLock(Thread t) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (t.getState() == Thread.State.WAITING && Arrays.stream(t.getStackTrace())
+          .anyMatch(f -> f.getClassName().equals(KeystoreLock.class.getName()))) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("the second create never reached the keystore lock");
+  }
+
+  private static void copyPrivate(Path from, Path to) {
+    try {
+      Files.copy(from, to);
+      Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-------"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
