@@ -43,8 +43,9 @@ public final class TenantRepository {
      * Locks the tenant's names until the transaction ends: transactions that publish, rename or create a file
      * or directory of the tenant take this first, so that they run one after another and each sees the names
      * the ones before it committed (two uploads of one path, or of {@code a} and {@code a/b}, committing at
-     * once on PostgreSQL each saw the other's row as not yet there). The tenant's row is the lock; nothing
-     * to do on SQLite, whose writers never interleave.
+     * once on PostgreSQL each saw the other's row as not yet there). Uploads opening under a file-count quota
+     * take it too, so that they count one after another. The tenant's row is the lock; nothing to do on
+     * SQLite, whose writers never interleave.
      */
     public void lockNames(Jdbc jdbc, TenantId tenant) throws SQLException {
         jdbc.queryOne("SELECT id FROM tenants WHERE id = ?" + jdbc.dialect().forNoKeyUpdate(), row -> row.getString(1),

@@ -136,6 +136,9 @@ public final class EncryptingIngestService implements IngestService {
             // failure only turns the upload's pending object into an orphan for the start-up sweep. The commit's
             // own transaction is durable and takes this one with it.
             long[] usage = database.inTransactionDeferringSync(jdbc -> {
+                if (tenant.quota().maxFiles() != 0) { // uploads opening at once count one after another
+                    tenants.lockNames(jdbc, target.tenant());
+                }
                 long[] used = files.usage(jdbc, target.tenant());
                 if (!tenant.quota().allowsFiles(used[1] + 1)) {
                     throw new GatewayException(Reason.QUOTA_EXCEEDED, path + ": the tenant's quota of "

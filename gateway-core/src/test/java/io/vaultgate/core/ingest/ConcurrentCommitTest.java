@@ -8,6 +8,7 @@ import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.Quota;
 import io.vaultgate.core.testing.TestCore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -87,6 +88,40 @@ class ConcurrentCommitTest {
             assertThat(outcomes).filteredOn(o -> o.failure != null)
                     .allMatch(o -> o.failure.reason() == GatewayException.Reason.CONFLICT);
         }
+    }
+
+    @Test
+    void uploadsOpeningAtOnce_neverTakeTheTenantPastItsFileQuota() throws Exception {
+        int quota = 3;
+        core.core().administration().setQuota(alice.tenant(), new Quota(0, quota));
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Upload>> opens = new ArrayList<>();
+        for (int i = 0; i < UPLOADS * 2; i++) {
+            VirtualPath path = PathPolicy.parse("/inbox/q-" + i + ".csv");
+            opens.add(threads.submit(() -> {
+                start.await();
+                try {
+                    return core.core().ingest().open(alice, path, UploadMode.CREATE);
+                } catch (GatewayException e) {
+                    assertThat(e.reason()).isEqualTo(GatewayException.Reason.QUOTA_EXCEEDED);
+                    return null;
+                }
+            }));
+        }
+        start.countDown();
+        List<Upload> opened = new ArrayList<>();
+        for (Future<Upload> open : opens) { // all answered before any is aborted, which would free its place
+            Upload upload = open.get(60, TimeUnit.SECONDS);
+            if (upload != null) {
+                opened.add(upload);
+            }
+        }
+        for (Upload upload : opened) {
+            upload.abort();
+            upload.close();
+        }
+
+        assertThat(opened).as("uploads the file quota of " + quota + " let open").hasSize(quota);
     }
 
     private record Outcome(GatewayException failure) {
