@@ -55,7 +55,7 @@ class OperatorBatchEndIT {
     @Test
     @Disabled("core bug: an operator's result upload is checked against its claim only when it opens "
             + "(UploadTargets.resolve), not when it commits; a result opened before the batch was completed is "
-            + "published into the tenant's outbox after it. Patch: /tmp/sftp6-patches/01-result-commit-needs-claim.patch")
+            + "published into the tenant's outbox after it. Patch (after 01): /tmp/sftp6-patches/02-result-commit-needs-claim.patch")
     void resultOpenedWhileClaimed_isRefusedAtClose_onceTheBatchWasCompleted() throws Exception {
         String batch = claimedBatch("completed");
         try (MinaSftp operator = MinaSftp.connect(gateway.port(), "maria", mariasKey)) {
@@ -76,7 +76,7 @@ class OperatorBatchEndIT {
     @Test
     @Disabled("core bug: Batch.isClaimedBy ignores leaseExpiresAt, so until maintenance returns the expired lease "
             + "(every 15 s in the server) the operator still lists, reads and writes the batch. "
-            + "Patch: /tmp/sftp6-patches/02-expired-lease-hides-batch.patch")
+            + "Patch: /tmp/sftp6-patches/01-expired-lease-hides-batch.patch")
     void batchWhoseLeaseRanOut_isGoneFromItsOperatorsView_beforeMaintenanceReturnsIt() throws Exception {
         String batch = claimedBatch("expired");
         try (MinaSftp operator = MinaSftp.connect(gateway.port(), "maria", mariasKey)) {
