@@ -19,7 +19,7 @@ final class AnswerCheck {
     }
 
     static DeliveryOutcome judge(boolean digestRequired, String expectedSha256, SiteAnswer answer) {
-        String excerpt = UNPRINTABLE.matcher(answer.excerpt()).replaceAll(" ").trim();
+        String excerpt = printable(answer.excerpt());
         if (answer.status() / 100 != 2) {
             return new Failed(Kind.STATUS, "the site answered " + answer.status()
                     + (excerpt.isEmpty() ? "" : ": " + excerpt), false);
@@ -32,9 +32,14 @@ final class AnswerCheck {
         }
         Optional<String> answered = ForwardProtocol.sha256Hex(field.get());
         if (answered.isEmpty() || !answered.get().equalsIgnoreCase(expectedSha256)) {
-            return new Failed(Kind.DIGEST, "the site's digest " + field.get() + " differs from the file's "
+            return new Failed(Kind.DIGEST, "the site's digest " + printable(field.get()) + " differs from the file's "
                     + ForwardProtocol.reprDigest(expectedSha256), false);
         }
         return new Delivered(answered, answer.siteCertificateSha256());
+    }
+
+    /** What a site sent, quoted in logs and the job's last error: printable ASCII only. */
+    static String printable(String sent) {
+        return UNPRINTABLE.matcher(sent).replaceAll(" ").trim();
     }
 }

@@ -139,7 +139,7 @@ final class AnswerReader {
         if (length != null) {
             if (!DIGITS.matcher(length).matches()) {
                 throw new IOException("the site answered an invalid Content-Length: "
-                        + length.substring(0, Math.min(20, length.length())));
+                        + AnswerCheck.printable(length.substring(0, Math.min(20, length.length()))));
             }
             boolean complete = excerpt.drain(in, Long.parseLong(length));
             return new Body(excerpt.text(), complete);
@@ -202,7 +202,7 @@ final class AnswerReader {
         Matcher matcher = STATUS.matcher(status);
         if (!matcher.matches()) {
             throw new IOException("the site did not answer with an HTTP/1.1 status line: "
-                    + status.substring(0, Math.min(40, status.length())));
+                    + AnswerCheck.printable(status.substring(0, Math.min(40, status.length()))));
         }
         return Integer.parseInt(matcher.group(1));
     }

@@ -30,9 +30,13 @@ final class OutboxRows {
         return row.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
     }
 
-    /** Bounds an error text to the column and keeps it on one line. */
+    /**
+     * Bounds an error text to the column and keeps it on one printable line: errors quote what sites sent
+     * (header values, status lines), which `vaultgate forward list` prints to an admin's terminal, so no
+     * control character (line breaks, escape sequences) is kept.
+     */
     static String error(String text) {
-        String line = text == null ? "unknown error" : text.replaceAll("[\\r\\n\\t]+", " ");
+        String line = text == null ? "unknown error" : text.replaceAll("[\\p{Cntrl}\\u0080-\\u009f]+", " ").strip();
         return line.length() <= 500 ? line : line.substring(0, 497) + "...";
     }
 }

@@ -46,6 +46,13 @@ class AnswerCheckTest {
     }
 
     @Test
+    void digestFieldWithControlCharacters_isQuotedPrintable_inTheFailure() {
+        assertThat(AnswerCheck.judge(true, SHA, answer(201, "sha-256=:\u001b[2J\u001b]0;x\u0007:", "")))
+                .isInstanceOfSatisfying(Failed.class, failed -> assertThat(failed.message())
+                        .startsWith("the site's digest sha-256=: [2J ]0;x : differs").doesNotContain("\u001b"));
+    }
+
+    @Test
     void refusalOrRedirect_failsWithTheStatus_andAPrintableExcerpt() {
         DeliveryOutcome outcome = AnswerCheck.judge(true, SHA, answer(409, ForwardProtocol.reprDigest(SHA),
                 "taken\r\n\u001b[31mred\u0000"));

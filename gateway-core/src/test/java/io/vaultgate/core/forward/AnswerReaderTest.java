@@ -121,6 +121,12 @@ class AnswerReaderTest {
     }
 
     @Test
+    void badStatusLine_isQuotedPrintable_inTheFailure() {
+        assertThatThrownBy(() -> AnswerReader.read(stream("\u001b[2JHTTP/9 200\r\n\r\n"), true))
+                .isInstanceOf(IOException.class).hasMessageNotContaining("\u001b").hasMessageContaining("[2JHTTP/9");
+    }
+
+    @Test
     void oversizedHead_isRefused() {
         String fields = ("X-Filler: " + "f".repeat(1000) + "\r\n").repeat(70);
         assertThatThrownBy(() -> AnswerReader.read(stream("HTTP/1.1 201 Created\r\n" + fields + "\r\n"), true))

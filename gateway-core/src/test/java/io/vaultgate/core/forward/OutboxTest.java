@@ -222,6 +222,15 @@ class OutboxTest {
         });
     }
 
+    @Test
+    void errorsWithControlCharacters_areKeptPrintable_soListingThemCannotDriveTheAdminsTerminal() {
+        enqueue(fixture.upload("/inbox/a.csv", "a".getBytes()));
+        ForwardJob job = outbox.claim(ForwardFixture.SITE, "n", 1, LEASE, now()).get(0);
+        outbox.fail(job, "the site's digest sha-256=:\u001b]0;owned\u0007\u001b[2J: differs\u0000\u009b", false, now());
+        assertThat(outbox.find(job.id()).orElseThrow().lastError()).hasValueSatisfying(error ->
+                assertThat(error).isEqualTo("the site's digest sha-256=: ]0;owned [2J: differs"));
+    }
+
     private ForwardState failOnce() {
         ForwardJob job = outbox.claim(ForwardFixture.SITE, "n", 1, LEASE, now()).get(0);
         return outbox.fail(job, "boom", false, now()).orElseThrow();
