@@ -8,10 +8,18 @@ import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KekId;
 import io.vaultgate.crypto.KeySlot;
+import io.vaultgate.crypto.internal.KekAliases;
+import io.vaultgate.crypto.internal.KeyWrap;
+import io.vaultgate.crypto.internal.RandomSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.crypto.SecretKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,6 +135,42 @@ class KeystoreKeyProviderTest {
           .isInstanceOf(CryptoException.KeyDestroyed.class);
       assertThat(p.versions("tenant-a")).isEmpty();
       assertThat(p.ensureTenant("tenant-b").version()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void shreddedTenant_noKeyLeftInTheFile_unwrapsItsSlots() throws Exception {
+    KeySlot v1;
+    KeySlot v2;
+    try (KeystoreKeyProvider p = KeystoreKeyProvider.create(ks(), SECRET, FAST)) {
+      p.ensureTenant("tenant-a");
+      v1 = p.wrap(CTX, DataKey.generate());
+      p.rotate("tenant-a");
+      v2 = p.wrap(CTX, DataKey.generate());
+      p.disable(new KekId("tenant-a", 1));
+      p.ensureTenant("tenant-b");
+      p.destroyTenant("tenant-a");
+    }
+    KeystoreFile.Loaded loaded = KeystoreFile.load(ks(), SECRET);
+    KeyStore store = loaded.keyStore();
+    char[] password = KeystoreFile.password(SECRET, loaded.params(), loaded.salt());
+    List<String> aliases = Collections.list(store.aliases());
+    assertThat(aliases).containsExactlyInAnyOrder(KekAliases.tomb("tenant-a"),
+        KekAliases.kek(new KekId("tenant-b", 1)));
+    KeyWrap wrap = new KeyWrap(null, RandomSource.secure());
+    for (String alias : aliases) {
+      SecretKey key = (SecretKey) store.getKey(alias, password);
+      for (KeySlot slot : List.of(v1, v2)) {
+        for (int version = 1; version <= 2; version++) {
+          byte[] ad = KeyWrap.associatedData("keystore", CTX, new KekId("tenant-a", version));
+          assertThatThrownBy(() -> wrap.unwrap(key, ad, slot.wrapped())).as(alias)
+              .isInstanceOf(CryptoException.AuthenticationFailed.class);
+        }
+      }
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString())).as("no other copy of the keystore")
+          .containsExactlyInAnyOrder("keys.vgks", "keys.vgks.lock");
     }
   }
 
