@@ -13,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.Provider;
 import java.security.Security;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -43,16 +44,18 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
   public static final String NAME = "pkcs11";
   /** The longest this provider wraps with an index of the token that may be stale. */
   public static final int REINDEX_SECONDS = 10;
-  private static final long REINDEX_NANOS = REINDEX_SECONDS * 1_000_000_000L;
 
   private final Provider provider;
   private final KeyStore token;
+  private final long reindexNanos;
   private long indexedAt;
 
-  private Pkcs11KeyProvider(Provider provider, KeyStore token) throws GeneralSecurityException {
+  private Pkcs11KeyProvider(Provider provider, KeyStore token, Duration reindexEvery)
+      throws GeneralSecurityException {
     super(NAME, "token", new KeyWrap(provider, RandomSource.secure()));
     this.provider = provider;
     this.token = token;
+    this.reindexNanos = reindexEvery.toNanos();
     tenants.putAll(KekAliases.index(Collections.list(token.aliases())));
     indexedAt = System.nanoTime();
   }
@@ -64,6 +67,11 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
    * @throws CryptoException.ProviderUnavailable if the module, slot or PIN is wrong
    */
   public static Pkcs11KeyProvider open(Pkcs11Config config, char[] pin) {
+    return open(config, pin, Duration.ofSeconds(REINDEX_SECONDS));
+  }
+
+  /** As {@link #open(Pkcs11Config, char[])}, re-reading the token at most every {@code reindexEvery}. */
+  static Pkcs11KeyProvider open(Pkcs11Config config, char[] pin, Duration reindexEvery) {
     Provider provider;
     try {
       provider = Security.getProvider("SunPKCS11").configure(config.sunPkcs11Config());
@@ -75,7 +83,7 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
     try {
       KeyStore ks = KeyStore.getInstance("PKCS11", provider);
       ks.load(null, copy);
-      return new Pkcs11KeyProvider(provider, ks);
+      return new Pkcs11KeyProvider(provider, ks, reindexEvery);
     } catch (IOException | GeneralSecurityException e) {
       throw new CryptoException.ProviderUnavailable(
           "cannot log in to PKCS#11 token in slot " + config.slot() + ": wrong PIN or token", e);
@@ -166,7 +174,7 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
 
   @Override
   protected void refresh() {
-    if (System.nanoTime() - indexedAt > REINDEX_NANOS) {
+    if (System.nanoTime() - indexedAt >= reindexNanos) {
       reindexNow();
     }
   }

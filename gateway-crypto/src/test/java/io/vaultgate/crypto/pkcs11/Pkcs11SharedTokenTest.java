@@ -14,6 +14,7 @@ import io.vaultgate.crypto.shred.ShreddingSigner;
 import io.vaultgate.crypto.shred.SignedShreddingRecord;
 import java.security.KeyStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
@@ -59,6 +60,17 @@ class Pkcs11SharedTokenTest {
     assertThat(nodeB.unwrap(ctx, moved)).isEqualTo(dek);
     assertThat(nodeB.wrap(ctx, dek).kek()).isEqualTo(new KekId(tenant, 2));
     assertThat(nodeB.rotate(tenant)).isEqualTo(new KekId(tenant, 3));
+  }
+
+  @Test
+  void aRotationOnAnotherNode_reachesNewWrapsHere_afterTheReindexInterval() {
+    try (Pkcs11KeyProvider eager = Pkcs11KeyProvider.open(SoftHsm.token(), SoftHsm.PIN, Duration.ZERO)) {
+      eager.ensureTenant(tenant);
+      nodeA.rotate(tenant);
+      DataKey dek = DataKey.generate();
+      assertThat(eager.wrap(ctx, dek).kek()).as("its interval is over: it re-read the token")
+          .isEqualTo(new KekId(tenant, 2));
+    }
   }
 
   @Test
