@@ -15,10 +15,20 @@ package io.vaultgate.core.catalog;
 public enum Dialect {
 
     /** The embedded default. */
-    SQLITE("", "", ""),
+    SQLITE("", "", "") {
+        @Override
+        public String segmentAt(String column, int from) {
+            return "substr(" + column + ", " + from + ", instr(substr(" + column + ", " + from + "), '/') - 1)";
+        }
+    },
 
     /** Scale-out: one catalog shared by every gateway node. */
-    POSTGRESQL(" FOR UPDATE", " FOR UPDATE SKIP LOCKED", " FOR NO KEY UPDATE");
+    POSTGRESQL(" FOR UPDATE", " FOR UPDATE SKIP LOCKED", " FOR NO KEY UPDATE") {
+        @Override
+        public String segmentAt(String column, int from) {
+            return "split_part(substr(" + column + ", " + from + "), '/', 1)";
+        }
+    };
 
     private final String forUpdate;
     private final String skipLocked;
@@ -53,4 +63,10 @@ public enum Dialect {
     public String forNoKeyUpdate() {
         return forNoKeyUpdate;
     }
+
+    /**
+     * The SQL expression for the path segment of {@code column} that starts at character {@code from} (1-based)
+     * and ends before the next {@code /}; the column's value must have a {@code /} after {@code from}.
+     */
+    public abstract String segmentAt(String column, int from);
 }

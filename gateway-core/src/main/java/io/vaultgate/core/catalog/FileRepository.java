@@ -70,6 +70,46 @@ public final class FileRepository {
                 + "AND state = 'COMMITTED' ORDER BY path", FileRepository::map, tenant.value(), like);
     }
 
+    /** The files directly in {@code directory}, not deeper, by path. */
+    public List<FileRecord> listIn(Jdbc jdbc, TenantId tenant, Optional<String> accountId, VirtualPath directory)
+            throws SQLException {
+        String below = escapeLike(directory.toString()) + "/%";
+        String deeper = below + "/%";
+        if (accountId.isPresent()) {
+            return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND account_id = ? "
+                            + "AND path LIKE ? ESCAPE '!' AND path NOT LIKE ? ESCAPE '!' "
+                            + "AND state IN ('COMMITTED', 'PARTIAL') ORDER BY path",
+                    FileRepository::map, tenant.value(), accountId.get(), below, deeper);
+        }
+        return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND path LIKE ? ESCAPE '!' "
+                        + "AND path NOT LIKE ? ESCAPE '!' AND state = 'COMMITTED' ORDER BY path",
+                FileRepository::map, tenant.value(), below, deeper);
+    }
+
+    /** A directory that files further down imply: its name in the parent, and the newest change below it. */
+    public record ImpliedDirectory(String name, Instant modified) {
+    }
+
+    /**
+     * The directories directly in {@code directory} that files deeper below it imply, each once: the catalog
+     * groups them, so a listing never reads the rows of a whole subtree.
+     */
+    public List<ImpliedDirectory> directoriesIn(Jdbc jdbc, TenantId tenant, Optional<String> accountId,
+                                                VirtualPath directory) throws SQLException {
+        String prefix = directory + "/";
+        String name = jdbc.dialect().segmentAt("path", prefix.codePointCount(0, prefix.length()) + 1);
+        String deeper = escapeLike(directory.toString()) + "/%/%";
+        String select = "SELECT " + name + " AS name, MAX(updated_at) FROM files WHERE tenant_id = ? ";
+        String group = "AND path LIKE ? ESCAPE '!' GROUP BY " + name + " ORDER BY 1";
+        Jdbc.RowMapper<ImpliedDirectory> map = row -> new ImpliedDirectory(row.getString(1),
+                Instant.ofEpochMilli(row.getLong(2)));
+        if (accountId.isPresent()) {
+            return jdbc.query(select + "AND account_id = ? AND state IN ('COMMITTED', 'PARTIAL') " + group, map,
+                    tenant.value(), accountId.get(), deeper);
+        }
+        return jdbc.query(select + "AND state = 'COMMITTED' " + group, map, tenant.value(), deeper);
+    }
+
     /** Whether {@link #listUnder} would list anything, without reading the rows. */
     public boolean anyUnder(Jdbc jdbc, TenantId tenant, Optional<String> accountId, VirtualPath prefix)
             throws SQLException {

@@ -33,9 +33,14 @@ final class DirectoryListing {
             return List.of(FileEntry.directory(Area.INBOX.path(), now), FileEntry.directory(Area.OUTBOX.path(), now));
         }
         Children children = new Children(directory);
-        List<FileRecord> below = files.listUnder(jdbc, client.tenant(), ownerFilter(client, area), directory);
-        for (FileRecord file : below) {
+        Optional<String> owner = ownerFilter(client, area);
+        List<FileRecord> direct = files.listIn(jdbc, client.tenant(), owner, directory);
+        for (FileRecord file : direct) {
             children.add(file.path(), file.toEntry());
+        }
+        for (FileRepository.ImpliedDirectory implied : files.directoriesIn(jdbc, client.tenant(), owner, directory)) {
+            VirtualPath dir = directory.child(implied.name());
+            children.add(dir, FileEntry.directory(dir, implied.modified()));
         }
         if (area == Area.INBOX) {
             for (VirtualPath dir : directories.listUnder(jdbc, client.tenant(), client.accountId(), directory)) {
@@ -43,7 +48,7 @@ final class DirectoryListing {
             }
         }
         if (children.isEmpty() && !isDirectory(jdbc, client, directory)) {
-            if (below.isEmpty() && isFile(jdbc, client, directory)) {
+            if (isFile(jdbc, client, directory)) {
                 throw new GatewayException(Reason.INVALID_REQUEST, directory + ": not a directory");
             }
             throw GatewayException.notFound(directory.toString());
