@@ -54,7 +54,7 @@ final class DemoSite implements AutoCloseable {
             CertificateAuthority ca = new CertificateAuthority(IssuedCertificate.read(home.caKey(),
                     home.caCertificate()), new SecureRandom(), clock);
             IssuedCertificate server = ca.issueServer("vaultgate demo site", List.of("localhost"),
-                    List.of("127.0.0.1"), Duration.ofDays(1));
+                    List.of("127.0.0.1"), Duration.ofDays(30));
             SitePrivateKey siteKey = siteKey(home.home().resolve("demo").resolve("site-x25519.key"));
             SiteReceiver receiver = SiteReceiver.start(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
                     List.of(ca.certificate())).withSiteKey(siteKey), TlsMaterial.of(server.privateKey(),
@@ -62,7 +62,7 @@ final class DemoSite implements AutoCloseable {
             try {
                 ForwardingAdministration admin = core.forwarding().administration();
                 Path key = home.tlsDir().resolve("forward-" + DemoSetup.SITE + ".key").toAbsolutePath();
-                IssuedCertificate client = admin.issueClientCertificate(DemoSetup.SITE, ca, key, Duration.ofDays(1));
+                IssuedCertificate client = admin.issueClientCertificate(DemoSetup.SITE, ca, key, Duration.ofDays(30));
                 admin.configureSite(new SiteForwarding(DemoSetup.SITE,
                         URI.create("https://127.0.0.1:" + receiver.address().getPort()), List.of(ca.certificate()),
                         client.chain(), key, Optional.empty(), 4, true));
