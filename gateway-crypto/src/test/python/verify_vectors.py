@@ -90,6 +90,10 @@ def main():
             check_key_wrap(v)
             print(f"ok {f.name}")
             continue
+        if "envelope" not in v:
+            # seal.json: a sealed data key, not an envelope; verify_seal_vector.py checks it
+            print(f"skip {f.name} (not an envelope vector)")
+            continue
         assert decrypt(v) == bytes.fromhex(v["plaintext"]), f"{f.name}: plaintext differs"
         assert encrypt(v).hex() == v["envelope"], f"{f.name}: re-encryption differs"
         print(f"ok {f.name}")
