@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Names of KEK entries in a JCA key store (PKCS#12 file or PKCS#11 token). Tenant ids are
@@ -52,26 +53,46 @@ public final class KekAliases {
     return tenants;
   }
 
-  private static void add(Map<String, TenantKeys> tenants, String alias) {
+  /**
+   * The KEK version an alias of ours names: a KEK ({@code kek.<hex>.<v>}) or its disabled form or
+   * marker ({@code kek.<hex>.<v>.disabled}); empty for a tombstone or another application's alias.
+   */
+  public static Optional<KekId> kekOf(String alias) {
+    Parsed p = parse(alias);
+    return p == null || p.version == 0 ? Optional.empty() : Optional.of(new KekId(p.tenant, p.version));
+  }
+
+  /** One of our aliases: a tombstone (version 0), or a KEK version, disabled or not. */
+  private record Parsed(String tenant, int version, boolean disabled) {}
+
+  private static Parsed parse(String alias) {
     String[] parts = alias.split("\\.", -1);
     boolean tomb = parts.length == 2 && parts[0].equals("tomb");
     boolean disabled = parts.length == 4 && parts[3].equals("disabled");
     boolean kek = parts[0].equals("kek") && (parts.length == 3 || disabled);
     if (!tomb && !kek) {
-      return;
+      return null;
     }
     String tenant = tenantOf(parts[1]);
     int version = kek ? versionOf(parts[2]) : 0;
     if (tenant == null || (kek && version < 1)) {
+      return null;
+    }
+    return new Parsed(tenant, version, disabled);
+  }
+
+  private static void add(Map<String, TenantKeys> tenants, String alias) {
+    Parsed p = parse(alias);
+    if (p == null) {
       return;
     }
-    TenantKeys t = tenants.computeIfAbsent(tenant, k -> new TenantKeys());
-    if (tomb) {
+    TenantKeys t = tenants.computeIfAbsent(p.tenant, k -> new TenantKeys());
+    if (p.version == 0) {
       t.destroyed = true;
-    } else if (disabled) {
-      t.disabled.add(version);
+    } else if (p.disabled) {
+      t.disabled.add(p.version);
     } else {
-      t.enabled.add(version);
+      t.enabled.add(p.version);
     }
   }
 

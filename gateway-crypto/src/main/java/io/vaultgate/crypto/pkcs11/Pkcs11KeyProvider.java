@@ -1,6 +1,7 @@
 package io.vaultgate.crypto.pkcs11;
 
 import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KekId;
 import io.vaultgate.crypto.internal.KekAliases;
 import io.vaultgate.crypto.internal.KeyWrap;
@@ -14,9 +15,13 @@ import java.security.KeyStore;
 import java.security.Provider;
 import java.security.Security;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.security.auth.login.LoginException;
@@ -130,25 +135,38 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
   @Override
   public synchronized List<KekId> destroyTenant(String tenantId) {
     reindexNow(); // every version, also those another process created
-    TenantKeys t = live(tenantId);
-    List<KekId> destroyed = t.versions().stream().map(v -> new KekId(tenantId, v)).toList();
-    storeNewKey(KekAliases.tomb(tenantId), 128);
+    EnvelopeContext.validateId("tenantId", tenantId);
+    String tomb = KekAliases.tomb(tenantId);
     try {
-      for (int v : t.versions()) {
-        KekId kek = new KekId(tenantId, v);
-        token.deleteEntry(KekAliases.kek(kek));
-        if (token.containsAlias(KekAliases.disabled(kek))) {
-          token.deleteEntry(KekAliases.disabled(kek));
+      List<String> objects = new ArrayList<>();
+      SortedSet<Integer> versions = new TreeSet<>();
+      for (String alias : Collections.list(token.aliases())) {
+        Optional<KekId> kek = KekAliases.kekOf(alias).filter(k -> k.tenantId().equals(tenantId));
+        if (kek.isPresent()) {
+          objects.add(alias);
+          versions.add(kek.get().version());
         }
       }
+      boolean tombstoned = token.containsAlias(tomb);
+      if (tombstoned && objects.isEmpty()) {
+        throw new CryptoException.KeyDestroyed("KEKs of tenant " + tenantId + " were destroyed");
+      }
+      if (!tombstoned) {
+        storeNewKey(tomb, 128); // first: a destruction cut off halfway already fails closed
+      }
+      // Also what a destruction cut off after its tombstone left (the index hides it as destroyed).
+      for (String alias : objects) {
+        token.deleteEntry(alias);
+      }
+      forgetTenant(tenantId);
+      TenantKeys t = tenants.computeIfAbsent(tenantId, k -> new TenantKeys());
+      t.enabled.clear();
+      t.disabled.clear();
+      t.destroyed = true;
+      return versions.stream().map(v -> new KekId(tenantId, v)).toList();
     } catch (GeneralSecurityException e) {
       throw new CryptoException.ProviderUnavailable("cannot delete KEKs of " + tenantId, e);
     }
-    forgetTenant(tenantId);
-    t.enabled.clear();
-    t.disabled.clear();
-    t.destroyed = true;
-    return destroyed;
   }
 
   /**

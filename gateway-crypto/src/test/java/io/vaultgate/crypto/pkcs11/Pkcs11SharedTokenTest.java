@@ -99,6 +99,30 @@ class Pkcs11SharedTokenTest {
     assertThat(signed.verify(signer.publicKey())).isTrue();
   }
 
+  @Test
+  void aShreddingCutOffAfterItsTombstone_isCompletedByTheNextOne() throws Exception {
+    nodeA.ensureTenant(tenant);
+    nodeA.rotate(tenant);
+    nodeA.disable(new KekId(tenant, 1));
+    // A process died after storing the tenant's tombstone, before deleting its KEKs.
+    java.security.Provider sun = java.security.Security.getProvider("SunPKCS11")
+        .configure(SoftHsm.token().sunPkcs11Config());
+    KeyStore raw = KeyStore.getInstance("PKCS11", sun);
+    raw.load(null, SoftHsm.PIN);
+    javax.crypto.KeyGenerator g = javax.crypto.KeyGenerator.getInstance("AES", sun);
+    g.init(128);
+    raw.setEntry(KekAliases.tomb(tenant), new KeyStore.SecretKeyEntry(g.generateKey()), null);
+
+    assertThat(nodeB.destroyTenant(tenant)).containsExactly(new KekId(tenant, 1), new KekId(tenant, 2));
+
+    String v1 = KekAliases.kek(new KekId(tenant, 1));
+    String versionPrefix = v1.substring(0, v1.length() - 1);
+    assertThat(labels()).as("no KEK object of the tenant is left in the token")
+        .noneMatch(a -> a.startsWith(versionPrefix)).contains(KekAliases.tomb(tenant));
+    assertThatThrownBy(() -> nodeB.destroyTenant(tenant)).as("nothing is left to destroy")
+        .isInstanceOf(CryptoException.KeyDestroyed.class);
+  }
+
   private static List<String> labels() throws Exception {
     java.security.Provider sun = java.security.Security.getProvider("SunPKCS11")
         .configure(SoftHsm.token().sunPkcs11Config());
