@@ -87,6 +87,21 @@ class Pkcs11KeyProviderTest {
   }
 
   @Test
+  void wrongModuleOrSlot_isProviderUnavailable_namingWhatToCheck() {
+    Pkcs11Config token = SoftHsm.token();
+    Pkcs11Config noModule = new Pkcs11Config("vaultgate-test", java.nio.file.Path.of("/nonexistent/libpkcs11.so"),
+        token.slot());
+    assertThatThrownBy(() -> Pkcs11KeyProvider.open(noModule, SoftHsm.PIN))
+        .isInstanceOf(CryptoException.ProviderUnavailable.class)
+        .hasMessageContaining("/nonexistent/libpkcs11.so");
+    Pkcs11Config noSlot = new Pkcs11Config("vaultgate-test", token.library(), token.slot() + 7);
+    assertThatThrownBy(() -> Pkcs11KeyProvider.open(noSlot, SoftHsm.PIN))
+        .isInstanceOf(CryptoException.ProviderUnavailable.class)
+        .hasMessageContaining("slot " + (token.slot() + 7))
+        .hasMessageNotContaining(new String(SoftHsm.PIN));
+  }
+
+  @Test
   void wrongPin_isProviderUnavailable() {
     Pkcs11KeyProvider.open(SoftHsm.token(), SoftHsm.PIN).close();
     assertThatThrownBy(() -> Pkcs11KeyProvider.open(SoftHsm.token(), "00000000".toCharArray()))
