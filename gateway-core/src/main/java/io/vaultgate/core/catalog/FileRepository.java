@@ -243,6 +243,16 @@ public final class FileRepository {
         return false;
     }
 
+    /**
+     * {@link #delete}, only if the row is still an interrupted partial last changed before {@code before}:
+     * false, and nothing deleted, if its upload was resumed meanwhile (its row is then a live upload).
+     */
+    public boolean deleteExpiredPartial(Jdbc jdbc, String id, Instant before) throws SQLException {
+        boolean expired = jdbc.queryOne("SELECT id FROM files WHERE id = ? AND state = 'PARTIAL' AND updated_at < ?"
+                + jdbc.dialect().forUpdate(), row -> row.getString(1), id, before.toEpochMilli()).isPresent();
+        return expired && delete(jdbc, id);
+    }
+
     public Optional<StoredKeySlot> keySlot(Jdbc jdbc, String fileId) throws SQLException {
         return jdbc.queryOne("SELECT provider, kek_tenant, kek_version, wrapped FROM key_slots WHERE file_id = ?",
                 row -> new StoredKeySlot(row.getString(1), row.getString(2), row.getInt(3), row.getString(4)),

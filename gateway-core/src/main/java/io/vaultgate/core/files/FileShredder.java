@@ -6,6 +6,7 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.storage.ObjectStore;
 import java.io.IOException;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,24 @@ public final class FileShredder {
             return true;
         });
         deleteObject(file);
+        return shredded;
+    }
+
+    /**
+     * Shreds an interrupted partial not resumed since {@code before}, recording {@code why}; false, and
+     * nothing changed, if it was resumed (or removed) meanwhile.
+     */
+    public boolean shredExpiredPartial(FileRecord file, Instant before, AuditEvent why) {
+        boolean shredded = database.inTransaction(jdbc -> {
+            if (!files.deleteExpiredPartial(jdbc, file.id(), before)) {
+                return false;
+            }
+            audit.append(jdbc, why);
+            return true;
+        });
+        if (shredded) {
+            deleteObject(file);
+        }
         return shredded;
     }
 

@@ -97,13 +97,7 @@ public final class Recovery {
         Instant oldest = now.minus(partialExpiry);
         Instant deadBefore = now.minus(node.deadAfter());
         for (Tenant tenant : database.read(tenants::list)) {
-            for (FileRecord file : database.read(jdbc -> files.listByStates(jdbc, tenant.id(),
-                    List.of(FileState.PARTIAL)))) {
-                if (file.updatedAt().isBefore(oldest)) {
-                    discard(file, "partial upload expired");
-                    expired++;
-                }
-            }
+            expired += expirePartialsOf(tenant, oldest);
             for (FileRepository.Uploading upload : database.read(jdbc -> files.uploadsToRecoverAtStart(jdbc,
                     tenant.id(), node.id(), deadBefore))) {
                 if (!takeOver(upload)) {
@@ -165,12 +159,20 @@ public final class Recovery {
         Instant oldest = clock.instant().minus(partialExpiry);
         int expired = 0;
         for (Tenant tenant : database.read(tenants::list)) {
-            for (FileRecord file : database.read(jdbc -> files.listByStates(jdbc, tenant.id(),
-                    List.of(FileState.PARTIAL)))) {
-                if (file.updatedAt().isBefore(oldest)) {
-                    discard(file, "partial upload expired");
-                    expired++;
-                }
+            expired += expirePartialsOf(tenant, oldest);
+        }
+        return expired;
+    }
+
+    /** Shreds the tenant's partials last changed before {@code oldest}, except those resumed meanwhile. */
+    private int expirePartialsOf(Tenant tenant, Instant oldest) {
+        int expired = 0;
+        for (FileRecord file : database.read(jdbc -> files.listByStates(jdbc, tenant.id(),
+                List.of(FileState.PARTIAL)))) {
+            if (file.updatedAt().isBefore(oldest) && shredder.shredExpiredPartial(file, oldest,
+                    new AuditEvent.UploadAborted(clock.instant(), Optional.of(file.tenant()), AuditEvents.SYSTEM,
+                            file.id(), file.path().toString(), "partial upload expired"))) {
+                expired++;
             }
         }
         return expired;

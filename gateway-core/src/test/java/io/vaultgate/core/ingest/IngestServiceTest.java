@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.files.FileEntry;
+import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.files.FileShredder;
+import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.tenant.Protocol;
@@ -21,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -207,6 +212,29 @@ class IngestServiceTest {
         assertThat(test.core().ingest().progress(alice, REPORT, first)).as("replaced by the second").isEmpty();
         assertThat(test.core().ingest().progress(alice, REPORT, second)).contains(new UploadProgress(second, true, 200));
         assertThat(test.core().ingest().progress(alice, PathPolicy.parse("/inbox/other.csv"), second)).isEmpty();
+    }
+
+    @Test
+    void aPartialResumedAfterTheExpiryPassListedIt_isNotShredded_andItsUploadCompletes() throws Exception {
+        byte[] data = randomBytes(200, 22);
+        try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(data, 0, 100));
+        } // dropped: a partial
+        FileRecord listed = test.database().read(jdbc -> new FileRepository().findOwned(jdbc, alice.tenant(),
+                alice.accountId(), REPORT, FileState.PARTIAL)).orElseThrow();
+        FileShredder shredder = new FileShredder(test.database(), new FileRepository(), test.store(),
+                test.core().audit());
+        AuditEvent why = new AuditEvent.UploadAborted(Instant.now(), Optional.of(alice.tenant()), "system",
+                listed.id(), REPORT.toString(), "partial upload expired");
+
+        try (Upload resumed = test.core().ingest().open(alice, REPORT, UploadMode.RESUME)) {
+            assertThat(shredder.shredExpiredPartial(listed, Instant.now().plusSeconds(3600), why))
+                    .as("resumed between the expiry pass's listing and its delete").isFalse();
+            resumed.write(100, ByteBuffer.wrap(data, 100, 100));
+            resumed.commit();
+        }
+
+        assertThat(read(alice, REPORT)).isEqualTo(data);
     }
 
     @Test
