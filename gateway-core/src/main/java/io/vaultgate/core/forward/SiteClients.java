@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The connections to each site, built from the site's forwarding configuration and rebuilt when that
@@ -22,15 +23,19 @@ final class SiteClients implements AutoCloseable {
     private final Map<String, Entry> clients = new ConcurrentHashMap<>();
     private final SecureRandom random;
     private final Duration connectTimeout;
+    private final ScheduledExecutorService timer;
     private final SiteTlsProvider provider;
 
-    SiteClients(SecureRandom random, Duration connectTimeout) {
-        this(random, connectTimeout, SiteTlsProvider.preferred());
+    /** @param timer bounds each handshake by {@code connectTimeout} */
+    SiteClients(SecureRandom random, Duration connectTimeout, ScheduledExecutorService timer) {
+        this(random, connectTimeout, timer, SiteTlsProvider.preferred());
     }
 
-    SiteClients(SecureRandom random, Duration connectTimeout, SiteTlsProvider provider) {
+    SiteClients(SecureRandom random, Duration connectTimeout, ScheduledExecutorService timer,
+                SiteTlsProvider provider) {
         this.random = random;
         this.connectTimeout = connectTimeout;
+        this.timer = timer;
         this.provider = provider;
     }
 
@@ -41,7 +46,7 @@ final class SiteClients implements AutoCloseable {
             return entry.connections();
         }
         SiteConnections connections = new SiteConnections(site, SiteTls.connector(site, random, provider),
-                connectTimeout);
+                connectTimeout, timer);
         Entry previous = clients.put(site.siteId(), new Entry(site, keyModified, connections));
         if (previous != null) {
             previous.connections().close();

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -68,10 +69,11 @@ final class SiteConnection implements Closeable {
      * is checked against the pinned anchors and {@code host} by {@code parameters}.
      */
     static SiteConnection open(SSLSocketFactory factory, SSLParameters parameters, String host, int port,
-                               Duration connectTimeout) throws IOException {
+                               Duration connectTimeout, ScheduledExecutorService timer) throws IOException {
         int timeout = timeoutMillis(connectTimeout);
         Socket plain = new Socket();
-        try {
+        HandshakeGuard guard = new HandshakeGuard(plain, host, port, connectTimeout, timer);
+        try (guard) {
             plain.setTcpNoDelay(true);
             plain.connect(new InetSocketAddress(host, port), timeout);
             SSLSocket socket = (SSLSocket) factory.createSocket(plain, host, port, true);
@@ -99,6 +101,9 @@ final class SiteConnection implements Closeable {
                     socket.getOutputStream());
         } catch (IOException | RuntimeException e) {
             plain.close();
+            if (guard.fired()) {
+                throw guard.timeout();
+            }
             throw e;
         }
     }
@@ -108,12 +113,13 @@ final class SiteConnection implements Closeable {
      * {@code connectTimeout}; the context checks the site's certificate against the pinned anchors and
      * {@code host}.
      */
-    static SiteConnection open(SslContext context, String host, int port, Duration connectTimeout)
-            throws IOException {
+    static SiteConnection open(SslContext context, String host, int port, Duration connectTimeout,
+                               ScheduledExecutorService timer) throws IOException {
         int timeout = timeoutMillis(connectTimeout);
         SocketChannel channel = SocketChannel.open();
         EngineStreams streams = null;
-        try {
+        HandshakeGuard guard = new HandshakeGuard(channel.socket(), host, port, connectTimeout, timer);
+        try (guard) {
             Socket plain = channel.socket();
             plain.setTcpNoDelay(true);
             plain.connect(new InetSocketAddress(host, port), timeout);
@@ -147,7 +153,48 @@ final class SiteConnection implements Closeable {
                 streams.close();
             }
             channel.close();
+            if (guard.fired()) {
+                throw guard.timeout();
+            }
             throw e;
+        }
+    }
+
+    /**
+     * Bounds connecting and the whole handshake by the connect timeout: the socket's read timeout bounds each
+     * read only, so a site that drips its handshake a byte at a time would otherwise hold the worker for ever.
+     */
+    private static final class HandshakeGuard implements AutoCloseable {
+        private final ScheduledFuture<?> closing;
+        private final String peer;
+        private final Duration timeout;
+        private volatile boolean fired;
+
+        HandshakeGuard(Socket plain, String host, int port, Duration timeout, ScheduledExecutorService timer) {
+            this.peer = host + ":" + port;
+            this.timeout = timeout;
+            this.closing = timer.schedule(() -> {
+                fired = true;
+                try {
+                    plain.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        boolean fired() {
+            return fired;
+        }
+
+        SocketTimeoutException timeout() {
+            return new SocketTimeoutException("the TLS handshake with " + peer + " did not complete within " + timeout);
+        }
+
+        /** Done (or failed) in time: the socket stays open. */
+        @Override
+        public void close() {
+            closing.cancel(false);
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.Date;
 import java.util.Deque;
 import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
@@ -36,21 +37,26 @@ final class SiteConnections implements AutoCloseable {
     private final int port;
     private final SiteTls.Connector connector;
     private final Duration connectTimeout;
+    private final ScheduledExecutorService timer;
     private final Instant crlsCurrentUntil;
     private final Clock clock;
     private final Deque<Idle> idle = new ArrayDeque<>();
     private boolean closed;
 
-    SiteConnections(SiteForwarding site, SiteTls.Connector connector, Duration connectTimeout) {
-        this(site, connector, connectTimeout, Clock.systemUTC());
+    /** @param timer bounds each new connection's handshake by {@code connectTimeout} */
+    SiteConnections(SiteForwarding site, SiteTls.Connector connector, Duration connectTimeout,
+                    ScheduledExecutorService timer) {
+        this(site, connector, connectTimeout, timer, Clock.systemUTC());
     }
 
-    SiteConnections(SiteForwarding site, SiteTls.Connector connector, Duration connectTimeout, Clock clock) {
+    SiteConnections(SiteForwarding site, SiteTls.Connector connector, Duration connectTimeout,
+                    ScheduledExecutorService timer, Clock clock) {
         String rawHost = site.endpoint().getHost();
         this.host = rawHost.startsWith("[") ? rawHost.substring(1, rawHost.length() - 1) : rawHost;
         this.port = site.endpoint().getPort() < 0 ? 443 : site.endpoint().getPort();
         this.connector = connector;
         this.connectTimeout = connectTimeout;
+        this.timer = timer;
         this.clock = clock;
         this.crlsCurrentUntil = site.revocationLists().stream().map(X509CRL::getNextUpdate).filter(Objects::nonNull)
                 .map(Date::toInstant).min(Comparator.naturalOrder()).orElse(Instant.MAX);
@@ -99,7 +105,7 @@ final class SiteConnections implements AutoCloseable {
      * @throws SSLHandshakeException if a certificate the site presented has expired or a CRL is not current
      */
     SiteConnection open() throws IOException {
-        SiteConnection opened = connector.open(host, port, connectTimeout);
+        SiteConnection opened = connector.open(host, port, connectTimeout, timer);
         Instant now = clock.instant();
         if (!stillTrusted(opened, now)) {
             opened.closeQuietly();

@@ -14,6 +14,7 @@ import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -41,10 +42,14 @@ final class SiteTls {
             "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
-    /** Opens connections to one site with its TLS configuration, handshake done. */
+    /**
+     * Opens connections to one site with its TLS configuration, handshake done; connecting and the whole
+     * handshake within {@code connectTimeout}, enforced by closing the socket from {@code timer}.
+     */
     @FunctionalInterface
     interface Connector {
-        SiteConnection open(String host, int port, Duration connectTimeout) throws IOException;
+        SiteConnection open(String host, int port, Duration connectTimeout, ScheduledExecutorService timer)
+                throws IOException;
     }
 
     private SiteTls() {
@@ -58,12 +63,13 @@ final class SiteTls {
             throws IOException, GeneralSecurityException {
         if (provider == SiteTlsProvider.OPENSSL) {
             SslContext context = openSslContext(site);
-            return (host, port, timeout) -> SiteConnection.open(context, host, port, timeout);
+            return (host, port, timeout, timer) -> SiteConnection.open(context, host, port, timeout, timer);
         }
         SSLContext context = context(site, random);
         SSLSocketFactory factory = context.getSocketFactory();
         SSLParameters parameters = parameters(context);
-        return (host, port, timeout) -> SiteConnection.open(factory, parameters, host, port, timeout);
+        return (host, port, timeout, timer) -> SiteConnection.open(factory, parameters, host, port, timeout,
+                timer);
     }
 
     /**

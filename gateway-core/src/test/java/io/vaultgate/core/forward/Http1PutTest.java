@@ -77,7 +77,7 @@ class Http1PutTest {
                 + server.getLocalPort()), List.of(fixture.siteCa.certificate()), fixture.clientCertificate.chain(),
                 fixture.clientKey, Optional.empty(), 1, true);
         connections = new SiteConnections(site, SiteTls.connector(site, fixture.random, provider),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), timer);
         return connections;
     }
 

@@ -228,7 +228,7 @@ class SiteTlsTest {
     private List<SiteAnswer> put(SiteTlsProvider provider, SiteForwarding settings, byte[] body, int times)
             throws Exception {
         try (SiteConnections connections = new SiteConnections(settings,
-                SiteTls.connector(settings, fixture.random, provider), Duration.ofSeconds(5))) {
+                SiteTls.connector(settings, fixture.random, provider), Duration.ofSeconds(5), timer)) {
             List<SiteAnswer> answers = new java.util.ArrayList<>();
             for (int i = 0; i < times; i++) {
                 Map<String, String> head = new LinkedHashMap<>();

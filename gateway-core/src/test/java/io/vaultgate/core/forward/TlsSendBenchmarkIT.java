@@ -56,7 +56,7 @@ class TlsSendBenchmarkIT {
                         List.of(fixture.siteCa.certificate()), fixture.clientCertificate.chain(), fixture.clientKey,
                         Optional.empty(), 1, true);
                 connections.put(provider, new SiteConnections(settings,
-                        SiteTls.connector(settings, fixture.random, provider), Duration.ofSeconds(10)));
+                        SiteTls.connector(settings, fixture.random, provider), Duration.ofSeconds(10), timer));
                 samples.put(provider, new ArrayList<>());
                 for (int i = 0; i < 3; i++) { // warm-up: JIT, the kept-alive connection
                     send(connections.get(provider), timer, readers, pattern, 32);
