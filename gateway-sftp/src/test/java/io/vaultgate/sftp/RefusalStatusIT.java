@@ -88,6 +88,15 @@ class RefusalStatusIT {
         assertThat(get("/inbox/stamped.txt")).isEqualTo("stamped");
     }
 
+    @Test
+    void rmdir_ofADirectoryThatOnlyAnUploadBelowItMade_isDirNotEmpty_notNoSuchFile() throws Exception {
+        put("/inbox/implicit/below/f.txt", "f");
+        assertThat(sftp().stat("/inbox/implicit/below").isDirectory()).isTrue();
+
+        assertStatus(() -> sftp().rmdir("/inbox/implicit/below"), SftpConstants.SSH_FX_DIR_NOT_EMPTY);
+        assertThat(get("/inbox/implicit/below/f.txt")).isEqualTo("f");
+    }
+
     private static void assertStatus(ThrowingCallable call, int status) {
         assertThatThrownBy(call).isInstanceOf(SftpException.class)
                 .satisfies(e -> assertThat(((SftpException) e).getStatus()).as(e.getMessage()).isEqualTo(status));

@@ -90,7 +90,8 @@ final class GatewayFileSystemProvider extends FileSystemProvider {
     /**
      * Removes a file or an empty directory. The core refuses a directory that still holds something with
      * {@code CONFLICT}; that is answered as {@link DirectoryNotEmptyException} ({@code SSH_FX_DIR_NOT_EMPTY}), not as
-     * the "already exists" a conflict means elsewhere.
+     * the "already exists" a conflict means elsewhere. A directory that no MKDIR made, which exists only because
+     * files were uploaded below it, is "not found" to the core's delete; it is not empty either.
      */
     @Override
     public void delete(Path target) throws IOException {
@@ -99,7 +100,8 @@ final class GatewayFileSystemProvider extends FileSystemProvider {
         try {
             fs.files().delete(fs.principal(), path.virtual());
         } catch (GatewayException e) {
-            if (e.reason() == GatewayException.Reason.CONFLICT) {
+            if (e.reason() == GatewayException.Reason.CONFLICT
+                    || e.reason() == GatewayException.Reason.NOT_FOUND && fs.isDirectory(path)) {
                 throw new DirectoryNotEmptyException(target.toString());
             }
             throw IoErrors.translate(target, e);
