@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Sealed forwarding end to end over mutual TLS: the gateway sends the stored envelope with the data key
@@ -114,6 +116,45 @@ class SealedForwardTest {
         assertThat(fixture.job(file).state()).isEqualTo(ForwardState.PENDING);
         assertThat(droppedFiles()).isEmpty();
         assertThat(leftovers()).isEmpty();
+    }
+
+    /** Ways the stored envelope (sent as it is) can be altered; 300 000 bytes make 5 segments of 64 KiB. */
+    enum Tamper {
+        HEADER_BYTE, LAST_BYTE, TAIL_CUT, LAST_SEGMENT_DROPPED, BYTES_APPENDED
+    }
+
+    @ParameterizedTest
+    @EnumSource(Tamper.class)
+    void alteredEnvelope_isRefusedByTheSite_andNothingIsWritten(Tamper tamper) throws Exception {
+        fixture.startSealedReceiver(siteKey);
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", fixture.randomBytes(300_000));
+        try (RandomAccessFile raw = new RandomAccessFile(storedObject().toFile(), "rw")) {
+            long length = raw.length();
+            switch (tamper) {
+                case HEADER_BYTE -> flip(raw, 10);
+                case LAST_BYTE -> flip(raw, length - 1);
+                case TAIL_CUT -> raw.setLength(length - 100);
+                case LAST_SEGMENT_DROPPED -> raw.setLength(length - (300_000 - 4 * 65_536) - 28);
+                case BYTES_APPENDED -> {
+                    raw.seek(length);
+                    raw.write(new byte[100]);
+                }
+                default -> throw new IllegalStateException();
+            }
+        }
+
+        forwarder.runDue();
+
+        assertThat(fixture.job(file).state()).isNotEqualTo(ForwardState.DELIVERED);
+        assertThat(droppedFiles()).isEmpty();
+        assertThat(leftovers()).isEmpty();
+    }
+
+    private static void flip(RandomAccessFile raw, long at) throws IOException {
+        raw.seek(at);
+        int b = raw.read();
+        raw.seek(at);
+        raw.write(b ^ 0x01);
     }
 
     @Test
