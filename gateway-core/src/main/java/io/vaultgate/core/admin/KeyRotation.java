@@ -9,8 +9,6 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.StoredKeySlot;
 import io.vaultgate.core.catalog.TenantRepository;
-import io.vaultgate.core.files.FileRecord;
-import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.ingest.KeySlots;
 import io.vaultgate.core.report.WorkProgress;
 import io.vaultgate.core.tenant.TenantId;
@@ -47,6 +45,9 @@ public final class KeyRotation {
     private final String actor;
     private final Clock clock;
     private final KeySlots slots = new KeySlots();
+
+    /** Key slots read from the catalog at a time. */
+    static final int PAGE = 200;
 
     public KeyRotation(Database database, TenantRepository tenants, FileRepository files, KeyProvider keys,
                        AuditLog audit, String actor, Clock clock) {
@@ -104,33 +105,43 @@ public final class KeyRotation {
 
     /** As {@link #rewrap(TenantId)}, reporting every slot visited to {@code progress}. */
     public int rewrap(TenantId tenant, WorkProgress progress) {
+        progress.total(database.read(jdbc -> files.countKeySlots(jdbc, tenant)));
         int changed = 0;
-        List<FileRecord> all = database.read(jdbc -> files.listByStates(jdbc, tenant,
-                List.of(FileState.COMMITTED, FileState.PARTIAL, FileState.UPLOADING)));
-        progress.total(all.size());
-        for (FileRecord file : all) {
-            progress.advance(1);
-            EnvelopeContext context = new EnvelopeContext(tenant.value(), file.id());
-            Optional<StoredKeySlot> stored = database.read(jdbc -> files.keySlot(jdbc, file.id()));
-            if (stored.isEmpty()) {
-                continue;
+        String last = "";
+        List<FileRepository.FileKeySlot> page;
+        do { // a page at a time, in file id order: memory stays bounded however many files the tenant holds
+            String after = last;
+            page = database.read(jdbc -> files.keySlots(jdbc, tenant, after, PAGE));
+            for (FileRepository.FileKeySlot slot : page) {
+                progress.advance(1);
+                changed += rewrap(tenant, slot) ? 1 : 0;
+                last = slot.fileId();
             }
-            KeySlot current = slots.fromStored(stored.get());
-            KeySlot moved = keys.rewrap(context, current);
-            if (moved.equals(current)) {
-                continue;
-            }
-            database.inTransaction(jdbc -> {
-                StoredKeySlot row = slots.toStored(moved);
-                jdbc.update("UPDATE key_slots SET provider = ?, kek_tenant = ?, kek_version = ?, wrapped = ? "
-                                + "WHERE file_id = ?", row.provider(), row.kekTenant(), row.kekVersion(),
-                        row.wrappedBase64(), file.id());
-                audit.append(jdbc, new AuditEvent.KeyOperation(clock.instant(), Optional.of(tenant), actor,
-                        KeyAction.REWRAP, file.id(), "to " + moved.kek()));
-                return null;
-            });
-            changed++;
-        }
+        } while (page.size() == PAGE);
         return changed;
+    }
+
+    /** Moves one slot to the tenant's active KEK version, with its audit event; false if it is there already. */
+    private boolean rewrap(TenantId tenant, FileRepository.FileKeySlot slot) {
+        EnvelopeContext context = new EnvelopeContext(tenant.value(), slot.fileId());
+        KeySlot current = slots.fromStored(slot.slot());
+        KeySlot moved = keys.rewrap(context, current);
+        if (moved.equals(current)) {
+            return false;
+        }
+        return database.inTransaction(jdbc -> {
+            StoredKeySlot row = slots.toStored(moved);
+            StoredKeySlot was = slot.slot();
+            // only the slot as read: a slot rewrapped meanwhile (another pass) or whose file is gone is left alone
+            boolean updated = jdbc.update("UPDATE key_slots SET provider = ?, kek_tenant = ?, kek_version = ?, "
+                            + "wrapped = ? WHERE file_id = ? AND provider = ? AND kek_version = ? AND wrapped = ?",
+                    row.provider(), row.kekTenant(), row.kekVersion(), row.wrappedBase64(), slot.fileId(),
+                    was.provider(), was.kekVersion(), was.wrappedBase64()) == 1;
+            if (updated) {
+                audit.append(jdbc, new AuditEvent.KeyOperation(clock.instant(), Optional.of(tenant), actor,
+                        KeyAction.REWRAP, slot.fileId(), "to " + moved.kek()));
+            }
+            return updated;
+        });
     }
 }

@@ -253,6 +253,25 @@ public final class FileRepository {
         return expired && delete(jdbc, id);
     }
 
+    /** A file's key slot, with the file it belongs to. */
+    public record FileKeySlot(String fileId, StoredKeySlot slot) {
+    }
+
+    /** A page of the tenant's key slots in file id order, those after {@code afterFileId} ("" for the first). */
+    public List<FileKeySlot> keySlots(Jdbc jdbc, TenantId tenant, String afterFileId, int limit) throws SQLException {
+        return jdbc.query("SELECT k.file_id, k.provider, k.kek_tenant, k.kek_version, k.wrapped FROM key_slots k "
+                        + "JOIN files f ON f.id = k.file_id WHERE f.tenant_id = ? AND k.file_id > ? "
+                        + "ORDER BY k.file_id LIMIT ?",
+                row -> new FileKeySlot(row.getString(1), new StoredKeySlot(row.getString(2), row.getString(3),
+                        row.getInt(4), row.getString(5))), tenant.value(), afterFileId, limit);
+    }
+
+    /** How many key slots the tenant's files have. */
+    public long countKeySlots(Jdbc jdbc, TenantId tenant) throws SQLException {
+        return jdbc.count("SELECT COUNT(*) FROM key_slots k JOIN files f ON f.id = k.file_id WHERE f.tenant_id = ?",
+                tenant.value());
+    }
+
     public Optional<StoredKeySlot> keySlot(Jdbc jdbc, String fileId) throws SQLException {
         return jdbc.queryOne("SELECT provider, kek_tenant, kek_version, wrapped FROM key_slots WHERE file_id = ?",
                 row -> new StoredKeySlot(row.getString(1), row.getString(2), row.getInt(3), row.getString(4)),

@@ -55,6 +55,48 @@ class KeyRotationTest {
         }
     }
 
+    @Test
+    void rewrap_movesTheSlotsOfMoreFilesThanOnePage_andOtherTenantsAreLeftAlone() {
+        try (TestCore test = TestCore.create(home)) {
+            ClientPrincipal client = test.client("acme", "acme-up", Protocol.SFTP);
+            ClientPrincipal other = test.client("globex", "globex-up", Protocol.SFTP);
+            int files = KeyRotation.PAGE * 2 + 1;
+            for (int i = 0; i < files; i++) {
+                upload(test, client, "/inbox/f" + i);
+            }
+            upload(test, other, "/inbox/theirs");
+            test.core().keyRotation().rotate(client.tenant(), false);
+            List<Long> progress = new java.util.ArrayList<>();
+
+            int rewrapped = test.core().keyRotation().rewrap(client.tenant(), new io.vaultgate.core.report.WorkProgress() {
+                @Override
+                public void total(long units) {
+                    progress.add(units);
+                }
+
+                @Override
+                public void advance(long units) {
+                }
+            });
+
+            assertThat(rewrapped).isEqualTo(files);
+            assertThat(progress).containsExactly((long) files);
+            long leftBehind = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM key_slots WHERE "
+                    + "kek_tenant = 'acme' AND kek_version <> 2"));
+            assertThat(leftBehind).isZero();
+            long others = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM key_slots WHERE "
+                    + "kek_tenant = 'globex' AND kek_version = 1"));
+            assertThat(others).isEqualTo(1);
+        }
+    }
+
+    private static void upload(TestCore test, ClientPrincipal who, String path) {
+        try (Upload upload = test.core().ingest().open(who, PathPolicy.parse(path), UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(new byte[] {1}));
+            upload.commit();
+        }
+    }
+
     private List<byte[]> objects() throws Exception {
         Assumptions.assumeFalse(TestStore.s3(), "compares the files of a directory store");
         try (Stream<Path> files = Files.walk(home.resolve("objects"))) {
