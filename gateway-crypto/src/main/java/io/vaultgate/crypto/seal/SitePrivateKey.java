@@ -3,6 +3,7 @@ package io.vaultgate.crypto.seal;
 import io.vaultgate.crypto.InsecureKeyAccess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,20 +75,34 @@ public final class SitePrivateKey implements Destroyable {
     }
   }
 
-  /** Writes the key as PEM, mode 0600, atomically; an existing file is never overwritten. */
+  /**
+   * Writes the key as PEM, mode 0600, atomically; an existing file is never overwritten, also not one
+   * another process writes at the same moment: the complete file is hard-linked into place, which fails
+   * if the name exists (a rename would replace it).
+   */
   public void write(Path file) throws IOException {
     if (Files.exists(file)) {
-      throw new IOException(file + " exists; refusing to overwrite a key");
+      throw refusal(file);
     }
     Path parent = file.toAbsolutePath().getParent();
     Path temporary = Files.createTempFile(parent, ".site-key", ".tmp",
         PosixFilePermissions.asFileAttribute(OWNER_ONLY));
     try {
       Files.writeString(temporary, SealPem.encode(SealPem.PRIVATE, raw()), StandardCharsets.US_ASCII);
-      Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        Files.createLink(file, temporary);
+      } catch (FileAlreadyExistsException e) {
+        throw refusal(file);
+      } catch (UnsupportedOperationException e) {
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE); // no hard links here: best effort
+      }
     } finally {
       Files.deleteIfExists(temporary);
     }
+  }
+
+  private static IOException refusal(Path file) {
+    return new IOException(file + " exists; refusing to overwrite a key");
   }
 
   public SitePublicKey publicKey() {

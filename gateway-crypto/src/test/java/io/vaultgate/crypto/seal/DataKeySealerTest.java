@@ -114,6 +114,41 @@ class DataKeySealerTest {
   }
 
   @Test
+  void twoKeysWrittenToOnePathAtOnce_oneIsRefused_andTheFileHoldsTheOther() throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 50; round++) {
+        Path key = dir.resolve("race-" + round + ".key");
+        SitePrivateKey[] keys = {SitePrivateKey.generate(RANDOM), SitePrivateKey.generate(RANDOM)};
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        java.util.List<java.util.concurrent.Future<Boolean>> written = new java.util.ArrayList<>();
+        for (SitePrivateKey k : keys) {
+          written.add(pool.submit(() -> {
+            start.await();
+            try {
+              k.write(key);
+              return true;
+            } catch (java.io.IOException refused) {
+              return false;
+            }
+          }));
+        }
+        boolean first = written.get(0).get();
+        boolean second = written.get(1).get();
+        assertThat(first ^ second).as("round %d: exactly one write succeeds", round).isTrue();
+        SitePrivateKey winner = first ? keys[0] : keys[1];
+        assertThat(SitePrivateKey.read(key).publicKey()).as("round %d: the file holds the winner's key", round)
+            .isEqualTo(winner.publicKey());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
+  }
+
+  @Test
   void opensslKeys_areRead() throws Exception {
     Path key = dir.resolve("openssl.key");
     Path pub = dir.resolve("openssl.pub");
