@@ -16,6 +16,7 @@ import io.vaultgate.sftp.events.AuditingSftpEventListener;
 import io.vaultgate.sftp.events.SessionMdc;
 import io.vaultgate.sftp.events.SftpMetrics;
 import io.vaultgate.sftp.extensions.StatVfsBridge;
+import io.vaultgate.sftp.fs.AppendOffsets;
 import io.vaultgate.sftp.fs.ClientCloseListener;
 import io.vaultgate.sftp.fs.GatewayFileSystemAccessor;
 import io.vaultgate.sftp.fs.GatewayFileSystemFactory;
@@ -104,6 +105,7 @@ public final class SftpServerFactory {
                 .withUnsupportedAttributePolicy(UnsupportedAttributePolicy.Warn)
                 .build();
         sftp.addSftpEventListener(new ClientCloseListener());
+        sftp.addSftpEventListener(new AppendOffsets());
         sftp.addSftpEventListener(new AuditingSftpEventListener(metrics));
         return sftp;
     }

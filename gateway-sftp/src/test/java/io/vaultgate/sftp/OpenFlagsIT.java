@@ -136,6 +136,47 @@ class OpenFlagsIT {
                         .isEqualTo(SftpConstants.SSH_FX_NO_SUCH_FILE));
     }
 
+    @Test
+    void appendWriteAtAnotherOffsetThanTheUploadsEnd_isRefused_andTheUploadStaysResumable() throws Exception {
+        byte[] data = new byte[100_000];
+        new java.util.Random(7).nextBytes(data);
+        MinaSftp interrupted = gateway.mina(TestSftpGateway.ALICE);
+        SftpClient.CloseableHandle first = interrupted.sftp().open("/inbox/resume-me.bin",
+                EnumSet.of(OpenMode.Write, OpenMode.Create, OpenMode.Truncate));
+        interrupted.sftp().write(first, 0, data, 0, 70_000);
+        interrupted.disconnectAbruptly();
+        long stored = awaitSize("/inbox/resume-me.bin");
+
+        SftpClient.CloseableHandle wrong = sftp().open("/inbox/resume-me.bin", EnumSet.of(OpenMode.Write,
+                OpenMode.Append));
+        assertThatThrownBy(() -> sftp().write(wrong, 1000, data, 1000, 5000)).isInstanceOf(SftpException.class)
+                .satisfies(e -> assertThat(((SftpException) e).getStatus())
+                        .isEqualTo(SftpConstants.SSH_FX_INVALID_PARAMETER));
+        assertThatThrownBy(wrong::close).as("nothing published").isInstanceOf(SftpException.class);
+        assertThat(awaitSize("/inbox/resume-me.bin")).as("still the interrupted upload").isEqualTo(stored);
+
+        try (SftpClient.CloseableHandle right = sftp().open("/inbox/resume-me.bin", EnumSet.of(OpenMode.Write,
+                OpenMode.Append))) {
+            sftp().write(right, stored, data, (int) stored, data.length - (int) stored);
+        }
+        try (InputStream in = sftp().read("/inbox/resume-me.bin")) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+        }
+    }
+
+    /** The size {@code stat} reports for an interrupted upload, once the server has kept it. */
+    private static long awaitSize(String path) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try {
+                return sftp().stat(path).getSize();
+            } catch (SftpException e) {
+                assertThat(System.nanoTime()).as("a partial within 20 s").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        }
+    }
+
     private static SftpClient sftp() {
         return alice.sftp();
     }

@@ -47,6 +47,7 @@ final class UploadChannel implements SeekableByteChannel {
     private long size;
     private boolean failed;
     private boolean written;
+    private boolean appendRefused;
     private boolean open = true;
     private Receipt receipt;
 
@@ -91,6 +92,15 @@ final class UploadChannel implements SeekableByteChannel {
             upload.abort();
             throw new SftpException(SftpConstants.SSH_FX_FAILURE, "upload failed earlier; nothing was stored");
         }
+        if (appendRefused) {
+            try {
+                upload.suspend();
+            } finally {
+                upload.close();
+            }
+            throw new SftpException(SftpConstants.SSH_FX_FAILURE, "an append was refused; nothing was published, and "
+                    + "the interrupted upload stays resumable from byte " + size);
+        }
         try {
             if (publish == Publish.REPLACE_IF_WRITTEN && !written) {
                 upload.abort();
@@ -109,6 +119,14 @@ final class UploadChannel implements SeekableByteChannel {
         } finally {
             upload.close();
         }
+    }
+
+    /**
+     * An APPEND write arrived at another offset than this upload's end ({@link AppendOffsets}): the client's view of
+     * the file differs from the server's, so the CLOSE publishes nothing and keeps the partial as it was.
+     */
+    synchronized void refuseAppend() {
+        appendRefused = true;
     }
 
     /** The receipt of a committed upload, for audit. */
