@@ -245,8 +245,8 @@ public sealed interface AuditEvent {
     }
 
     /**
-     * A claimed batch went back to READY because its holder's lease ran out: the holder lost it, and any
-     * operator of the site may claim it again.
+     * A claimed batch went back to READY because its holder's lease ran out: the holder (an operator's
+     * username) lost it, and any operator of the site may claim it again.
      */
     record BatchReleased(Instant at, Optional<TenantId> tenant, String actor, String batchId, String site,
                          String holder, String reason) implements AuditEvent {

@@ -9,6 +9,7 @@ import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.catalog.OperatorRepository;
 import io.vaultgate.core.catalog.RouteRepository;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.policy.Policies;
@@ -41,6 +42,7 @@ public final class BatchService {
     private final Clock clock;
     private final Policies policies;
     private final PolicyGate policyGate = new PolicyGate();
+    private final OperatorRepository operators = new OperatorRepository();
 
     public BatchService(Database database, BatchRepository batches, RouteRepository routes, TenantRepository tenants,
                         Duration lease, AuditLog audit, Clock clock, Policies policies) {
@@ -141,13 +143,18 @@ public final class BatchService {
                         && batches.transition(jdbc, batch.id(), BatchState.CLAIMED, BatchState.READY,
                         Optional.empty(), Optional.empty(), now)) {
                     audit.append(jdbc, new AuditEvent.BatchReleased(now, Optional.of(batch.tenant()),
-                            AuditEvents.SYSTEM, batch.id(), batch.siteId(), batch.claimedBy().orElse("-"),
-                            "lease expired"));
+                            AuditEvents.SYSTEM, batch.id(), batch.siteId(), holder(jdbc, batch), "lease expired"));
                     changed++;
                 }
             }
             return changed;
         });
+    }
+
+    /** The username of the operator holding the batch (its id if the operator is gone). */
+    private String holder(Jdbc jdbc, Batch batch) throws SQLException {
+        String id = batch.claimedBy().orElse("-");
+        return operators.findById(jdbc, id).map(OperatorRepository.OperatorRow::username).orElse(id);
     }
 
     private boolean closeIfOpen(Jdbc jdbc, Batch batch, String actor, String reason, Instant now)

@@ -38,6 +38,8 @@ final class HistorySections {
         switch (event.kind()) {
             case "batch.claimed", "batch.completed" -> operatorAccess.add(row(event, "operator", event.actor(),
                     "action", event.kind(), "batch", event.text("batch"), "site", event.text("site")));
+            case "batch.released" -> operatorAccess.add(row(event, "operator", event.text("holder"), "action",
+                    event.kind() + " (lease expired)", "batch", event.text("batch"), "site", event.text("site")));
             case "file.downloaded" -> {
                 if (isOperator.test(event.actor())) {
                     operatorAccess.add(row(event, "operator", event.actor(), "action", event.kind(), "file",

@@ -159,7 +159,7 @@ class BatchLifecycleTest {
         assertThatThrownBy(() -> test.core().batches().complete(operator, batchId)).isInstanceOf(GatewayException.class);
         assertThat(events("batch.released")).as("the lapse is on record, with the holder who lost the batch")
                 .singleElement().satisfies(event -> assertThat(event).contains("\"batch\":\"" + batchId + "\"",
-                        "\"holder\":\"" + operator.operatorId() + "\"", "\"reason\":\"lease expired\""));
+                        "\"holder\":\"" + operator.username() + "\"", "\"reason\":\"lease expired\""));
     }
 
     @Test

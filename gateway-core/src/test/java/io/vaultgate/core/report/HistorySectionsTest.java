@@ -1,0 +1,22 @@
+package io.vaultgate.core.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HistorySectionsTest {
+
+    @Test
+    void aLapsedLease_isListedAsOperatorAccess_underTheOperatorThatLostTheBatch() {
+        HistorySections sections = new HistorySections(actor -> false);
+
+        sections.accept(new TenantHistory.Event(7, Instant.parse("2026-11-02T10:00:00Z"), "batch.released", "system",
+                Map.of("batch", "b_1", "site", "lyon", "holder", "maria", "reason", "lease expired")));
+
+        assertThat(sections.operatorAccess).singleElement().satisfies(row -> assertThat(row)
+                .containsEntry("operator", "maria").containsEntry("action", "batch.released (lease expired)")
+                .containsEntry("batch", "b_1").containsEntry("site", "lyon"));
+    }
+}
