@@ -118,16 +118,26 @@ final class Http1Put {
         }
     }
 
-    /** A site may answer (and close) before it has read the whole body, e.g. a refusal on the headers. */
+    /**
+     * A site may answer (and close) before it has read the whole body, e.g. a refusal on the headers. A success
+     * answered then is not one: the site cannot have stored a file it did not receive whole (a sloppy site may
+     * even echo the request's digest), so it fails the attempt.
+     */
     private static SiteAnswer earlyAnswer(SiteConnection connection, IOException writing) throws IOException {
+        SiteAnswer answer;
         try {
             connection.readTimeout(EARLY_ANSWER_WAIT);
-            return AnswerReader.read(connection.in(), false).answer().from(connection);
+            answer = AnswerReader.read(connection.in(), false).answer().from(connection);
         } catch (SSLException alert) {
             throw new Unanswered(alert); // the site's TLS alert says more than the broken pipe
         } catch (IOException none) {
             throw new Unanswered(writing);
         }
+        if (answer.status() / 100 == 2) {
+            throw new IOException("the site answered " + answer.status() + " before it received the whole file ("
+                    + writing.getMessage() + "); not a delivery");
+        }
+        return answer;
     }
 
     private static SocketTimeoutException timeout() {

@@ -173,6 +173,33 @@ class Http1PutTest {
         assertThat(Arrays.copyOfRange(sent, sent.length - body.length, sent.length)).isEqualTo(body);
     }
 
+    @ParameterizedTest
+    @EnumSource(SiteTlsProvider.class)
+    void successAnsweredBeforeTheWholeBodyWasSent_isNotTakenForADelivery(SiteTlsProvider provider) throws Exception {
+        SiteConnections connections = connect(provider);
+        byte[] body = fixture.randomBytes(64 << 20); // more than the kernel buffers on both sides take
+        String digest = ForwardProtocol.reprDigest(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+        CompletableFuture<Void> site = CompletableFuture.runAsync(() -> {
+            try (SSLSocket socket = (SSLSocket) server.accept()) {
+                InputStream in = socket.getInputStream();
+                byte[] some = new byte[16 * 1024];
+                if (in.read(some) < 0) {
+                    throw new IOException("no request");
+                }
+                socket.getOutputStream().write(("HTTP/1.1 201 Created\r\nRepr-Digest: " + digest
+                        + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush(); // a sloppy site: "stored", and it stops reading the body
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, threads);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Http1Put(timer).send(connections, "/files/f_1",
+                head(), prepared(body), System.nanoTime() + Duration.ofSeconds(8).toNanos()))
+                .isInstanceOf(IOException.class);
+        site.get(10, TimeUnit.SECONDS);
+    }
+
     private static Map<String, String> head() {
         Map<String, String> head = new LinkedHashMap<>();
         head.put(ForwardProtocol.IDEMPOTENCY_KEY, "f_1");
