@@ -23,7 +23,6 @@ import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
 import org.apache.sshd.sftp.common.SftpException;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,9 +52,6 @@ class OperatorBatchEndIT {
     }
 
     @Test
-    @Disabled("core bug: an operator's result upload is checked against its claim only when it opens "
-            + "(UploadTargets.resolve), not when it commits; a result opened before the batch was completed is "
-            + "published into the tenant's outbox after it. Patch (after 01): /tmp/sftp6-patches/02-result-commit-needs-claim.patch")
     void resultOpenedWhileClaimed_isRefusedAtClose_onceTheBatchWasCompleted() throws Exception {
         String batch = claimedBatch("completed");
         try (MinaSftp operator = MinaSftp.connect(gateway.port(), "maria", mariasKey)) {
@@ -74,9 +70,6 @@ class OperatorBatchEndIT {
     }
 
     @Test
-    @Disabled("core bug: Batch.isClaimedBy ignores leaseExpiresAt, so until maintenance returns the expired lease "
-            + "(every 15 s in the server) the operator still lists, reads and writes the batch. "
-            + "Patch: /tmp/sftp6-patches/01-expired-lease-hides-batch.patch")
     void batchWhoseLeaseRanOut_isGoneFromItsOperatorsView_beforeMaintenanceReturnsIt() throws Exception {
         String batch = claimedBatch("expired");
         try (MinaSftp operator = MinaSftp.connect(gateway.port(), "maria", mariasKey)) {

@@ -23,4 +23,12 @@ public record Batch(String id, String routeId, TenantId tenant, String siteId, B
     public boolean isClaimedBy(String operatorId) {
         return state == BatchState.CLAIMED && claimedBy.filter(operatorId::equals).isPresent();
     }
+
+    /**
+     * Whether the operator holds the batch at {@code now}: claimed by it and its lease not run out. A lease that ran
+     * out ends the operator's access at once, before maintenance returns the batch to {@code READY}.
+     */
+    public boolean isHeldBy(String operatorId, Instant now) {
+        return isClaimedBy(operatorId) && leaseExpiresAt.filter(expiry -> !expiry.isAfter(now)).isEmpty();
+    }
 }

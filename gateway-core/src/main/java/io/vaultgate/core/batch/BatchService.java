@@ -95,6 +95,10 @@ public final class BatchService {
         Instant now = clock.instant();
         return database.inTransaction(jdbc -> {
             Batch batch = visible(jdbc, operator, batchId);
+            if (batch.isClaimedBy(operator.operatorId()) && !batch.isHeldBy(operator.operatorId(), now)) {
+                throw new GatewayException(Reason.CONFLICT, "batch " + batchId + ": your lease ran out; claim it "
+                        + "again to complete it");
+            }
             if (!batch.isClaimedBy(operator.operatorId())
                     || !batches.transition(jdbc, batchId, BatchState.CLAIMED, BatchState.COMPLETED,
                     batch.claimedBy(), Optional.empty(), now)) {

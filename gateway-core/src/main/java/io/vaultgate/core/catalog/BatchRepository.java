@@ -58,6 +58,11 @@ public final class BatchRepository {
                 + jdbc.dialect().skipLocked(), BatchRepository::map, state.name());
     }
 
+    /** The batches the operator holds at {@code now} ({@link Batch#isHeldBy}), oldest first. */
+    public List<Batch> heldBy(Jdbc jdbc, String operatorId, Instant now) throws SQLException {
+        return claimedBy(jdbc, operatorId).stream().filter(batch -> batch.isHeldBy(operatorId, now)).toList();
+    }
+
     public List<Batch> claimedBy(Jdbc jdbc, String operatorId) throws SQLException {
         return jdbc.query("SELECT " + COLUMNS + " FROM batches WHERE state = 'CLAIMED' AND claimed_by = ? "
                 + "ORDER BY created_at", BatchRepository::map, operatorId);

@@ -9,6 +9,7 @@ import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.path.VirtualPath;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -30,10 +31,10 @@ public final class Access {
         throw GatewayException.notFound(path.toString());
     }
 
-    /** The batch at {@code /<tenant>/<batch>} of {@code path}, if the operator holds it. */
+    /** The batch at {@code /<tenant>/<batch>} of {@code path}, if the operator holds it at {@code now}. */
     public static Optional<Batch> claimedBatch(Jdbc jdbc, BatchRepository batches, OperatorPrincipal operator,
-                                               VirtualPath path) throws SQLException {
-        return OperatorView.claimed(jdbc, batches, operator, path);
+                                               VirtualPath path, Instant now) throws SQLException {
+        return OperatorView.claimed(jdbc, batches, operator, path, now);
     }
 
     /** Where a result written at {@code path} of a claimed batch is stored for the tenant, if it is one. */

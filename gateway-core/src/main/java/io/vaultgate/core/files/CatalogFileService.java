@@ -50,7 +50,7 @@ public final class CatalogFileService implements FileService {
         this.audit = audit;
         this.lock = new TenantLock(database);
         this.operators = new OperatorFiles(database, files, batches, this.opener, lock, clock);
-        this.spaces = new StorageSpaces(database, files, batches);
+        this.spaces = new StorageSpaces(database, files, batches, clock);
         this.clock = clock;
         this.clashes = new PathClashes(files);
     }

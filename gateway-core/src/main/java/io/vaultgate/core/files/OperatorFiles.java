@@ -45,14 +45,14 @@ final class OperatorFiles {
     List<FileEntry> list(OperatorPrincipal operator, VirtualPath directory) {
         return database.read(jdbc -> {
             Children children = new Children(directory);
-            for (Batch batch : batches.claimedBy(jdbc, operator.operatorId())) {
+            for (Batch batch : batches.heldBy(jdbc, operator.operatorId(), clock.instant())) {
                 VirtualPath root = OperatorView.batchRoot(batch);
                 if (root.startsWith(directory)) {
                     children.add(root.child(OperatorView.RESULTS),
                             FileEntry.directory(root.child(OperatorView.RESULTS), batch.updatedAt()));
                 }
             }
-            Optional<Batch> batch = OperatorView.claimed(jdbc, batches, operator, directory);
+            Optional<Batch> batch = OperatorView.claimed(jdbc, batches, operator, directory, clock.instant());
             if (batch.isPresent()) {
                 OperatorView.files(jdbc, files, batches, operator, batch.get())
                         .forEach((path, file) -> children.add(path, file.toEntry().withPath(path)));
@@ -92,7 +92,7 @@ final class OperatorFiles {
     }
 
     private Optional<FileRecord> file(Jdbc jdbc, OperatorPrincipal operator, VirtualPath path) throws SQLException {
-        Optional<Batch> batch = OperatorView.claimed(jdbc, batches, operator, path);
+        Optional<Batch> batch = OperatorView.claimed(jdbc, batches, operator, path, clock.instant());
         if (batch.isEmpty()) {
             return Optional.empty();
         }
@@ -104,13 +104,13 @@ final class OperatorFiles {
         if (path.isRoot()) {
             return true;
         }
-        for (Batch batch : batches.claimedBy(jdbc, operator.operatorId())) {
+        for (Batch batch : batches.heldBy(jdbc, operator.operatorId(), clock.instant())) {
             VirtualPath root = OperatorView.batchRoot(batch);
             if (root.startsWith(path) || path.equals(root.child(OperatorView.RESULTS))) {
                 return true;
             }
         }
-        Optional<Batch> batch = OperatorView.claimed(jdbc, batches, operator, path);
+        Optional<Batch> batch = OperatorView.claimed(jdbc, batches, operator, path, clock.instant());
         return batch.isPresent() && OperatorView.files(jdbc, files, batches, operator, batch.get()).keySet().stream()
                 .anyMatch(file -> file.startsWith(path) && !file.equals(path));
     }

@@ -7,6 +7,7 @@ import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.path.VirtualPath;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,14 +25,14 @@ final class OperatorView {
     private OperatorView() {
     }
 
-    /** The batch at {@code /<tenant>/<batch>} if the operator holds it. */
-    static Optional<Batch> claimed(Jdbc jdbc, BatchRepository batches, OperatorPrincipal operator, VirtualPath path)
-            throws SQLException {
+    /** The batch at {@code /<tenant>/<batch>} if the operator holds it at {@code now}. */
+    static Optional<Batch> claimed(Jdbc jdbc, BatchRepository batches, OperatorPrincipal operator, VirtualPath path,
+                                   Instant now) throws SQLException {
         if (path.depth() < 2) {
             return Optional.empty();
         }
         return batches.find(jdbc, path.segments().get(1))
-                .filter(batch -> batch.isClaimedBy(operator.operatorId()))
+                .filter(batch -> batch.isHeldBy(operator.operatorId(), now))
                 .filter(batch -> batch.tenant().value().equals(path.segments().get(0)));
     }
 

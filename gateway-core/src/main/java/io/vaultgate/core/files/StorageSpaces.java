@@ -12,6 +12,7 @@ import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.tenant.Quota;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
+import java.time.Clock;
 import java.util.Optional;
 
 /**
@@ -24,19 +25,22 @@ final class StorageSpaces {
     private final Database database;
     private final FileRepository files;
     private final BatchRepository batches;
+    private final Clock clock;
     private final TenantRepository tenants = new TenantRepository();
 
-    StorageSpaces(Database database, FileRepository files, BatchRepository batches) {
+    StorageSpaces(Database database, FileRepository files, BatchRepository batches, Clock clock) {
         this.database = database;
         this.files = files;
         this.batches = batches;
+        this.clock = clock;
     }
 
     StorageSpace of(Principal principal, VirtualPath path) {
         return database.read(jdbc -> {
             Optional<TenantId> tenant;
             if (principal instanceof OperatorPrincipal operator) {
-                tenant = path.isRoot() ? Optional.empty() : batches.claimedBy(jdbc, operator.operatorId()).stream()
+                tenant = path.isRoot() ? Optional.empty()
+                        : batches.heldBy(jdbc, operator.operatorId(), clock.instant()).stream()
                         .map(Batch::tenant).filter(t -> t.value().equals(path.segments().get(0))).findFirst();
             } else {
                 ClientPrincipal client = Access.reader(principal, path);

@@ -80,7 +80,7 @@ public final class EncryptingIngestService implements IngestService {
         this.gate = gate;
         this.slots = new KeySlots();
         this.ledger = ledger;
-        this.targets = new UploadTargets(database, batches);
+        this.targets = new UploadTargets(database, batches, clock);
         this.clashes = new PathClashes(files);
         this.windowSegments = windowSegments;
         this.random = random;
@@ -153,7 +153,7 @@ public final class EncryptingIngestService implements IngestService {
                 files.insert(jdbc, file, slots.toStored(slot), node);
                 return used;
             });
-            return start(file, tenant, usage[0], dek, false, actor);
+            return start(file, tenant, usage[0], dek, false, actor, target.resultOf());
         } finally {
             dek.destroy();
         }
@@ -173,14 +173,14 @@ public final class EncryptingIngestService implements IngestService {
         StoredKeySlot stored = database.read(jdbc -> files.keySlot(jdbc, file.id())).orElseThrow();
         DataKey dek = keys.unwrap(new EnvelopeContext(file.tenant().value(), file.id()), slots.fromStored(stored));
         try {
-            return start(file, tenant, usedByOthers, dek, true, actor);
+            return start(file, tenant, usedByOthers, dek, true, actor, target.resultOf());
         } finally {
             dek.destroy();
         }
     }
 
     private Upload start(FileRecord file, Tenant tenant, long usedByOthers, DataKey dek, boolean resume,
-                         Principal principal) {
+                         Principal principal, Optional<String> resultOf) {
         metrics.beginUpload(file, principal);
         String actor = principal.name();
         EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());
@@ -192,7 +192,7 @@ public final class EncryptingIngestService implements IngestService {
                     ? OutOfOrderEnvelopeWriter.resume(dek, context, object.channel(), windowSegments, digest::update)
                     : OutOfOrderEnvelopeWriter.create(dek, context, object.channel(), windowSegments, digest::update);
             return metrics.metered(new EncryptingUpload(file, object, writer, digest, ledger, gate, tenant.quota(),
-                    tenant.maxFileSize(), usedByOthers, actor));
+                    tenant.maxFileSize(), usedByOthers, actor, resultOf));
         } catch (IOException e) {
             closeQuietly(object);
             ledger.discard(file, actor, "storage failure");

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +38,12 @@ final class EncryptingUpload implements Upload {
     private final long bytesUsedByOthers;
     private final long resumeOffset;
     private final String actor;
+    private final Optional<String> resultOf;
     private Status status = Status.OPEN;
 
     EncryptingUpload(FileRecord file, PendingObject object, OutOfOrderEnvelopeWriter writer, MessageDigest digest,
                      UploadLedger ledger, UploadGate gate, Quota quota, long maxFileSize, long bytesUsedByOthers,
-                     String actor) {
+                     String actor, Optional<String> resultOf) {
         this.file = file;
         this.object = object;
         this.writer = writer;
@@ -53,6 +55,7 @@ final class EncryptingUpload implements Upload {
         this.bytesUsedByOthers = bytesUsedByOthers;
         this.resumeOffset = writer.committedLength();
         this.actor = actor;
+        this.resultOf = resultOf;
     }
 
     @Override
@@ -118,7 +121,8 @@ final class EncryptingUpload implements Upload {
         }
         String sha256 = HexFormat.of().formatHex(actual);
         try {
-            return ledger.commit(file, object, size, sha256, actor, checks.mayReplace(), quota);
+            return ledger.commit(file, object, size, sha256, actor,
+                    new PublishRules(checks.mayReplace(), quota, resultOf));
         } catch (IOException e) {
             ledger.discard(file, actor, "storage failure");
             throw StorageFailures.of(file.path().toString(), e);

@@ -11,7 +11,6 @@ import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileShredder;
 import io.vaultgate.core.files.FileState;
-import io.vaultgate.core.files.PathClashes;
 import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.metrics.TransferMetrics;
 import io.vaultgate.core.metrics.TransferOutcome;
@@ -20,14 +19,12 @@ import io.vaultgate.core.receipt.CatalogReceipts;
 import io.vaultgate.core.receipt.SignedReceipt;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.PendingObject;
-import io.vaultgate.core.tenant.Quota;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +48,7 @@ public final class UploadLedger {
     private final Clock clock;
     private final TransferMetrics metrics;
     private final String node;
-    private final PathClashes clashes;
+    private final PublishChecks checks;
     private final TenantRepository tenants = new TenantRepository();
 
     public UploadLedger(Database database, FileRepository files, ObjectStore store, FileShredder shredder, Router router,
@@ -76,19 +73,17 @@ public final class UploadLedger {
         this.clock = clock;
         this.metrics = metrics;
         this.node = node;
-        this.clashes = new PathClashes(files);
+        this.checks = new PublishChecks(files);
     }
 
     /**
      * Makes the object durable, then in one transaction publishes the file, replaces the owner's previous
-     * file at that path, routes it to its batches, audits it and issues its signed receipt. Publishes only if
-     * {@code mayReplace} accepts the file committed at the path at that moment (its SHA-256, or empty for none),
-     * otherwise the upload is discarded and {@code PRECONDITION_FAILED} thrown; and only if the tenant's bytes,
-     * this file's included, stay within {@code quota} (uploads streaming at once each checked the quota
-     * without the others), otherwise it is discarded with {@code QUOTA_EXCEEDED}.
+     * file at that path, routes it to its batches, audits it and issues its signed receipt; only if the
+     * {@code rules} still hold then (otherwise the upload is discarded and the refusal thrown, see
+     * {@link PublishChecks}).
      */
     Receipt commit(FileRecord file, PendingObject object, long size, String sha256, String actor,
-                   Predicate<Optional<String>> mayReplace, Quota quota) throws IOException {
+                   PublishRules rules) throws IOException {
         if (!stillOurs(file)) {
             object.close();
             metrics.ended(file, TransferOutcome.FAILED, size);
@@ -99,10 +94,10 @@ public final class UploadLedger {
         Receipt receipt = new Receipt(file.id(), file.tenant(), file.path().toString(), size, sha256, now);
         Published published;
         try {
-            published = publish(file, size, sha256, actor, now, receipt, mayReplace, quota);
+            published = publish(file, size, sha256, actor, now, receipt, rules);
         } catch (Refused e) {
-            discard(file, actor, e.reason);
-            throw e.failure;
+            discard(file, actor, e.refusal.reason());
+            throw e.refusal.failure();
         } catch (RuntimeException e) {
             metrics.ended(file, TransferOutcome.FAILED, size);
             throw e;
@@ -120,38 +115,23 @@ public final class UploadLedger {
 
     /** Thrown inside the publishing transaction, which it rolls back, when the file may not be published. */
     private static final class Refused extends RuntimeException {
-        private final GatewayException failure;
-        private final String reason;
+        private final PublishChecks.Refusal refusal;
 
-        Refused(GatewayException failure, String reason) {
+        Refused(PublishChecks.Refusal refusal) {
             super(null, null, false, false);
-            this.failure = failure;
-            this.reason = reason;
+            this.refusal = refusal;
         }
     }
 
     private Published publish(FileRecord file, long size, String sha256, String actor, Instant now,
-                              Receipt receipt, Predicate<Optional<String>> mayReplace, Quota quota) {
+                              Receipt receipt, PublishRules rules) {
         return database.inTransaction(jdbc -> {
             tenants.lockNames(jdbc, file.tenant());
-            // the tenant's bytes with this file's row at its final size (the row holds what it had when opened)
-            if (quota.maxBytes() != 0
-                    && !quota.allowsBytes(files.usage(jdbc, file.tenant())[0] - file.size() + size)) {
-                throw new Refused(new GatewayException(GatewayException.Reason.QUOTA_EXCEEDED, file.path()
-                        + ": the tenant's storage quota of " + quota.maxBytes() + " bytes would be exceeded by "
-                        + "this file together with those stored meanwhile"), "quota exceeded");
-            }
             Optional<FileRecord> previous = files.findOwned(jdbc, file.tenant(), file.accountId(), file.path(),
                     FileState.COMMITTED);
-            if (!mayReplace.test(previous.flatMap(FileRecord::sha256))) {
-                throw new Refused(new GatewayException(GatewayException.Reason.PRECONDITION_FAILED, file.path()
-                        + ": the file at this path is not the one the upload was allowed to replace; nothing was "
-                        + "changed"), "precondition failed");
-            }
-            try { // checked when the upload opened; again here, against an upload that committed since
-                clashes.check(jdbc, file.tenant(), file.accountId(), file.path());
-            } catch (GatewayException clash) {
-                throw new Refused(clash, "a file or directory of that name appeared");
+            Optional<PublishChecks.Refusal> refusal = checks.refusal(jdbc, file, size, previous, rules, now);
+            if (refusal.isPresent()) {
+                throw new Refused(refusal.get());
             }
             if (!files.updateStateIfOwned(jdbc, file.id(), node, FileState.COMMITTED, size, Optional.of(sha256), now)) {
                 throw takenOver(file);

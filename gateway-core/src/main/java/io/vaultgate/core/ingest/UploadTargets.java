@@ -10,6 +10,8 @@ import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.files.Access;
 import io.vaultgate.core.path.VirtualPath;
+import java.time.Clock;
+import java.util.Optional;
 
 /**
  * Decides where a principal's upload goes: a client's into its own inbox; an operator's results, written
@@ -20,24 +22,26 @@ final class UploadTargets {
 
     private final Database database;
     private final BatchRepository batches;
+    private final Clock clock;
 
-    UploadTargets(Database database, BatchRepository batches) {
+    UploadTargets(Database database, BatchRepository batches, Clock clock) {
         this.database = database;
         this.batches = batches;
+        this.clock = clock;
     }
 
     UploadTarget resolve(Principal principal, VirtualPath path) {
         if (principal instanceof OperatorPrincipal operator) {
             return database.read(jdbc -> {
-                Batch batch = Access.claimedBatch(jdbc, batches, operator, path)
+                Batch batch = Access.claimedBatch(jdbc, batches, operator, path, clock.instant())
                         .orElseThrow(() -> GatewayException.notFound(path.toString()));
                 VirtualPath stored = Access.resultStoragePath(batch, path)
                         .orElseThrow(() -> new GatewayException(Reason.ACCESS_DENIED, path + ": batch files are "
                                 + "read-only; write results below the batch's results directory"));
-                return new UploadTarget(batch.tenant(), operator.operatorId(), stored);
+                return new UploadTarget(batch.tenant(), operator.operatorId(), stored, Optional.of(batch.id()));
             });
         }
         ClientPrincipal client = Access.writer(principal, path);
-        return new UploadTarget(client.tenant(), client.accountId(), path);
+        return new UploadTarget(client.tenant(), client.accountId(), path, Optional.empty());
     }
 }

@@ -131,7 +131,8 @@ class BatchLifecycleTest {
                 .extracting(FileEntry::name).containsExactly("a.csv", "b.csv", "c.csv", "results");
         assertThat(read(operator, "/acme/" + batchId + "/b.csv")).isEqualTo("b");
         assertThatThrownBy(() -> test.core().batches().claim(otherSite, batchId))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
+                .isInstanceOfSatisfying(GatewayException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
         assertThatThrownBy(() -> test.core().files().stat(otherSite, PathPolicy.parse("/acme/" + batchId + "/a.csv")))
                 .isInstanceOf(GatewayException.class);
         assertThatThrownBy(() -> test.core().ingest().open(operator, PathPolicy.parse("/acme/" + batchId + "/a.csv"),
@@ -160,6 +161,45 @@ class BatchLifecycleTest {
         assertThat(events("batch.released")).as("the lapse is on record, with the holder who lost the batch")
                 .singleElement().satisfies(event -> assertThat(event).contains("\"batch\":\"" + batchId + "\"",
                         "\"holder\":\"" + operator.username() + "\"", "\"reason\":\"lease expired\""));
+    }
+
+    @Test
+    void leaseThatRanOut_endsTheOperatorsAccess_beforeMaintenanceReturnsTheBatch() throws IOException {
+        String batchId = readyBatch();
+        test.core().batches().claim(operator, batchId);
+        assertThat(read(operator, "/acme/" + batchId + "/a.csv")).isEqualTo("a");
+
+        clock.advance(Duration.ofMinutes(31));
+
+        assertThatThrownBy(() -> test.core().files().stat(operator, PathPolicy.parse("/acme/" + batchId + "/a.csv")))
+                .isInstanceOfSatisfying(GatewayException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
+        assertThat(test.core().files().list(operator, PathPolicy.parse("/"))).isEmpty();
+        assertThatThrownBy(() -> test.core().ingest().open(operator,
+                PathPolicy.parse("/acme/" + batchId + "/results/late.txt"), UploadMode.CREATE))
+                .isInstanceOfSatisfying(GatewayException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
+        assertThatThrownBy(() -> test.core().batches().complete(operator, batchId))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.getMessage()).contains("lease ran out"));
+        assertThat(test.core().batches().claim(operator, batchId).leaseExpiresAt())
+                .as("the holder may still renew it until maintenance runs").isPresent();
+        assertThat(read(operator, "/acme/" + batchId + "/a.csv")).isEqualTo("a");
+    }
+
+    @Test
+    void resultOpenedWhileTheBatchWasHeld_isDiscardedAtCommit_onceTheBatchWasCompleted() {
+        String batchId = readyBatch();
+        test.core().batches().claim(operator, batchId);
+        Upload late = test.core().ingest().open(operator, PathPolicy.parse("/acme/" + batchId + "/results/late.txt"),
+                UploadMode.CREATE);
+        late.write(0, ByteBuffer.wrap("late".getBytes(StandardCharsets.UTF_8)));
+        test.core().batches().complete(operator, batchId);
+
+        assertThatThrownBy(late::commit).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.ACCESS_DENIED));
+        late.close();
+        assertThatThrownBy(() -> test.core().files().stat(client, PathPolicy.parse("/outbox/" + batchId + "/late.txt")))
+                .isInstanceOf(GatewayException.class);
     }
 
     @Test
