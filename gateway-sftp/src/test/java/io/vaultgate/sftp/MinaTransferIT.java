@@ -25,7 +25,6 @@ import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
 import org.apache.sshd.sftp.client.extensions.CheckFileNameExtension;
 import org.apache.sshd.sftp.common.SftpException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -188,9 +187,6 @@ class MinaTransferIT {
     }
 
     @Test
-    @Disabled("core bug: FileService.stat shows the committed file where the uploader also has an interrupted upload "
-            + "(ls shows the partial), so OpenSSH's reput resumes from the committed file's size, leaves a gap and "
-            + "fails. Patch (after 01, 02): /tmp/sftp6-patches/03-stat-shows-the-uploaders-partial.patch")
     void interruptedReplacementOfAnExistingFile_isFinishedByReput() throws Exception {
         Path previous = Files.write(directory.resolve("daily-previous.csv"), random(1000));
         assertThat(gateway.openSsh(TestSftpGateway.ALICE).batch("put " + previous + " /inbox/daily.csv").succeeded())
