@@ -70,7 +70,10 @@ public final class FileRepository {
                 + "AND state = 'COMMITTED' ORDER BY path", FileRepository::map, tenant.value(), like);
     }
 
-    /** The files directly in {@code directory}, not deeper, by path. */
+    /**
+     * The files directly in {@code directory}, not deeper, by path; where the owner has an interrupted
+     * replacement of a committed file, the partial after the committed one.
+     */
     public List<FileRecord> listIn(Jdbc jdbc, TenantId tenant, Optional<String> accountId, VirtualPath directory)
             throws SQLException {
         String below = escapeLike(directory.toString()) + "/%";
@@ -78,7 +81,7 @@ public final class FileRepository {
         if (accountId.isPresent()) {
             return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND account_id = ? "
                             + "AND path LIKE ? ESCAPE '!' AND path NOT LIKE ? ESCAPE '!' "
-                            + "AND state IN ('COMMITTED', 'PARTIAL') ORDER BY path",
+                            + "AND state IN ('COMMITTED', 'PARTIAL') ORDER BY path, state",
                     FileRepository::map, tenant.value(), accountId.get(), below, deeper);
         }
         return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND path LIKE ? ESCAPE '!' "

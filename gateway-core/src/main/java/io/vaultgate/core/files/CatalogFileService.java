@@ -87,6 +87,19 @@ public final class CatalogFileService implements FileService {
     }
 
     @Override
+    public FileEntry statResumable(Principal principal, VirtualPath path) {
+        if (principal instanceof ClientPrincipal && path.depth() > 1 && Area.of(path) == Area.INBOX) {
+            ClientPrincipal client = Access.reader(principal, path);
+            Optional<FileRecord> partial = database.read(jdbc -> files.findOwned(jdbc, client.tenant(),
+                    client.accountId(), path, FileState.PARTIAL));
+            if (partial.isPresent()) {
+                return partial.get().toEntry();
+            }
+        }
+        return stat(principal, path);
+    }
+
+    @Override
     public FileContent open(Principal principal, VirtualPath path) {
         if (principal instanceof OperatorPrincipal operator) {
             return operators.open(operator, path);

@@ -16,6 +16,17 @@ public interface FileService {
 
     FileEntry stat(Principal principal, VirtualPath path);
 
+    /**
+     * Like {@link #stat}, except where the principal has an interrupted upload at {@code path} beside a committed
+     * file (a re-upload of a daily file that was cut off): then the interrupted upload, as {@link #list} shows it,
+     * whose size is where a resuming client continues. SFTP answers {@code stat} with this, since OpenSSH's
+     * {@code reput} resumes from the size {@code stat} reports; {@link #stat} keeps the committed file first for
+     * downloads and HTTP preconditions.
+     */
+    default FileEntry statResumable(Principal principal, VirtualPath path) {
+        return stat(principal, path);
+    }
+
     FileContent open(Principal principal, VirtualPath path);
 
     void delete(Principal principal, VirtualPath path);

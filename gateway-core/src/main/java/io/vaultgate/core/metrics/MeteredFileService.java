@@ -30,6 +30,11 @@ final class MeteredFileService implements FileService {
     }
 
     @Override
+    public FileEntry statResumable(Principal principal, VirtualPath path) {
+        return delegate.statResumable(principal, path);
+    }
+
+    @Override
     public FileContent open(Principal principal, VirtualPath path) {
         FileContent content = delegate.open(principal, path);
         return new MeteredContent(content, metrics, metrics.beginDownload(principal, path, content.fileId(),

@@ -97,6 +97,19 @@ class DirectoryListingTest {
         assertThat(test.core().files().list(bob, PathPolicy.parse("/inbox"))).isEmpty();
     }
 
+    @Test
+    void anInterruptedReplacement_isWhatItsUploaderSeesListed_onceAndPartial() {
+        upload(alice, "/inbox/daily.csv", 1000);
+        try (Upload replacement = test.core().ingest().open(alice, PathPolicy.parse("/inbox/daily.csv"),
+                UploadMode.CREATE)) {
+            replacement.write(0, ByteBuffer.wrap(new byte[300]));
+        } // dropped
+
+        assertThat(test.core().files().list(alice, PathPolicy.parse("/inbox")))
+                .extracting(FileEntry::name, FileEntry::size, FileEntry::partial)
+                .containsExactly(tuple("daily.csv", 300L, true));
+    }
+
     private static org.assertj.core.groups.Tuple tuple(Object... values) {
         return org.assertj.core.groups.Tuple.tuple(values);
     }

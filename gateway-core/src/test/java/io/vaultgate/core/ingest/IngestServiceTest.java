@@ -260,6 +260,24 @@ class IngestServiceTest {
     }
 
     @Test
+    void interruptedReplacementOfAFile_isWhatStatResumableShows_whileStatAndOpenKeepTheCommittedFile()
+            throws Exception {
+        byte[] previous = randomBytes(1000, 8);
+        upload(alice, REPORT, previous);
+        try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(randomBytes(300_000, 9)));
+        } // closed without commit: the connection dropped
+
+        FileEntry resumable = test.core().files().statResumable(alice, REPORT);
+        assertThat(resumable.partial()).isTrue();
+        assertThat(resumable.size()).isEqualTo(300_000);
+        assertThat(test.core().files().stat(alice, REPORT).size()).isEqualTo(1000);
+        assertThat(read(alice, REPORT)).isEqualTo(previous);
+        ClientPrincipal bob = test.client("acme", "bob", Protocol.SFTP);
+        assertThatThrownBy(() -> test.core().files().statResumable(bob, REPORT)).isInstanceOf(GatewayException.class);
+    }
+
+    @Test
     void exceedingTheByteQuota_failsWhileStreaming_andLeavesNothing() throws Exception {
         test.core().administration().setQuota(alice.tenant(), new Quota(100_000, 0));
         try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {

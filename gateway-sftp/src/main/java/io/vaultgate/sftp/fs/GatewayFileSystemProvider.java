@@ -209,7 +209,7 @@ final class GatewayFileSystemProvider extends FileSystemProvider {
             return gateway.listed().get();
         }
         GatewayFileSystem fs = gateway.getFileSystem();
-        return IoErrors.call(path, () -> fs.files().stat(fs.principal(), gateway.virtual()));
+        return IoErrors.call(path, () -> fs.files().statResumable(fs.principal(), gateway.virtual()));
     }
 
     private static GatewayPath gateway(Path path) {
