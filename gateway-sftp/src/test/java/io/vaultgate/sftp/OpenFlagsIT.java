@@ -164,6 +164,29 @@ class OpenFlagsIT {
         }
     }
 
+    @Test
+    void sessionLostBeforeAnyWrite_leavesNoEmptyPartial_thatWouldHideTheFileInListings() throws Exception {
+        put("/inbox/blip.txt", "content");
+        double before = openConnections();
+        MinaSftp dropped = gateway.mina(TestSftpGateway.ALICE);
+        dropped.sftp().open("/inbox/blip.txt", EnumSet.of(OpenMode.Write, OpenMode.Create, OpenMode.Truncate));
+        dropped.disconnectAbruptly();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (openConnections() > before) {
+            assertThat(System.nanoTime()).as("the server ends the session within 20 s").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+
+        SftpClient.DirEntry listed = java.util.stream.StreamSupport.stream(sftp().readDir("/inbox").spliterator(),
+                false).filter(entry -> entry.getFilename().equals("blip.txt")).findFirst().orElseThrow();
+        assertThat(listed.getAttributes().getSize()).as("the committed file, not an empty partial").isEqualTo(7);
+        assertThat(get("/inbox/blip.txt")).isEqualTo("content");
+    }
+
+    private static double openConnections() {
+        return gateway.meters().get("vaultgate.sftp.connections.open").gauge().value();
+    }
+
     /** The size {@code stat} reports for an interrupted upload, once the server has kept it. */
     private static long awaitSize(String path) throws Exception {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();

@@ -20,7 +20,9 @@ import org.apache.sshd.sftp.common.SftpException;
  * order the client pipelines them; the core encrypts and stores. How the handle ends decides the file's fate:
  * <ul>
  *   <li>{@link #commit()} (the client sent CLOSE): the file is sealed and published;</li>
- *   <li>{@link #close()} without commit (the session died first): a resumable partial is kept;</li>
+ *   <li>{@link #close()} without commit (the session died first): a resumable partial is kept, unless the upload
+ *       holds nothing (a new upload the client never wrote to): an empty partial would only hide the uploader's
+ *       file of that name in its listings;</li>
  *   <li>after any failed write (quota, write outside the reorder window): everything is discarded, because the
  *       client's view of the file no longer matches what was stored.</li>
  * </ul>
@@ -141,7 +143,7 @@ final class UploadChannel implements SeekableByteChannel {
         }
         open = false;
         try {
-            if (failed) {
+            if (failed || !written && upload.resumeOffset() == 0) {
                 upload.abort();
             } else {
                 upload.suspend();

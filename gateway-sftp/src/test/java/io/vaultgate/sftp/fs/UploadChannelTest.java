@@ -79,8 +79,24 @@ class UploadChannelTest {
     }
 
     @Test
-    void closeWithoutCommit_keepsAResumablePartial() {
+    void closeWithoutCommit_keepsAResumablePartial() throws Exception {
         FakeUpload upload = new FakeUpload(0);
+        UploadChannel channel = new UploadChannel(PATH, upload);
+        channel.write(ByteBuffer.allocate(1));
+        channel.close();
+        assertThat(upload.ending).containsExactly("suspend", "close");
+    }
+
+    @Test
+    void closeWithoutCommit_ofANewUploadNeverWritten_keepsNothing() {
+        FakeUpload upload = new FakeUpload(0);
+        new UploadChannel(PATH, upload).close();
+        assertThat(upload.ending).containsExactly("abort");
+    }
+
+    @Test
+    void closeWithoutCommit_ofAResumedUploadNotWrittenAgain_keepsItsPartial() {
+        FakeUpload upload = new FakeUpload(5000);
         new UploadChannel(PATH, upload).close();
         assertThat(upload.ending).containsExactly("suspend", "close");
     }
