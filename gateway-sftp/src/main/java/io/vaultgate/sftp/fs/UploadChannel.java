@@ -68,6 +68,10 @@ final class UploadChannel implements SeekableByteChannel {
     @Override
     public synchronized int write(ByteBuffer src) throws IOException {
         ensureOpen();
+        if (failed) {
+            throw new SftpException(SftpConstants.SSH_FX_FAILURE,
+                    "an earlier write failed; this upload will not be stored, so its data is not taken");
+        }
         int length = src.remaining();
         written = true;
         try {

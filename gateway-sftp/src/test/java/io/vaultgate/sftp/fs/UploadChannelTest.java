@@ -114,6 +114,19 @@ class UploadChannelTest {
     }
 
     @Test
+    void afterAFailedWrite_furtherWritesAreRefused_withoutReachingTheCore() {
+        FakeUpload upload = new FakeUpload(0);
+        upload.failWith = new GatewayException(Reason.INVALID_REQUEST, "outside the reorder window");
+        UploadChannel channel = new UploadChannel(PATH, upload);
+        assertThatThrownBy(() -> channel.write(ByteBuffer.allocate(1)));
+        upload.failWith = null;
+
+        assertThatThrownBy(() -> channel.position(0).write(ByteBuffer.allocate(1))).isInstanceOf(SftpException.class)
+                .hasMessageContaining("earlier write failed");
+        assertThat(upload.writes).isEmpty();
+    }
+
+    @Test
     void failedWrite_thenSessionEnd_discardsToo() {
         FakeUpload upload = new FakeUpload(0);
         upload.failWith = new GatewayException(Reason.INVALID_REQUEST, "outside the reorder window");
