@@ -161,7 +161,7 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
             releaseHeld();
             return;
         }
-        while (!answering && !held.isEmpty()) {
+        while (!answering && !ending && !held.isEmpty()) {
             HttpObject next = held.poll();
             try {
                 handle(ctx, next);
@@ -169,7 +169,9 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
                 ReferenceCountUtil.release(next);
             }
         }
-        if (!answering) {
+        if (ending) {
+            releaseHeld(); // a held request was refused and the connection ends: what followed it is dropped
+        } else if (!answering) {
             ctx.channel().config().setAutoRead(true);
         }
     }

@@ -149,6 +149,43 @@ class SiteReceiverTest {
     }
 
     @Test
+    void requestsPipelinedBehindARefusalThatEndsTheConnection_areNotHandled() throws Exception {
+        fixture.receiver.close();
+        fixture.receiver = SiteReceiver.start(new ReceiverSettings(new java.net.InetSocketAddress("127.0.0.1", 0),
+                fixture.drop, java.util.List.of(fixture.gatewayCa.certificate()), 1024, java.time.Duration.ofSeconds(30)),
+                io.vaultgate.https.TlsMaterial.of(fixture.receiverCertificate.privateKey(),
+                        fixture.receiverCertificate.chain()));
+        javax.net.ssl.SSLContext tls = RawPut.context(fixture.clientCertificate, fixture.siteCa.certificate());
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket(
+                "127.0.0.1", fixture.receiver.address().getPort())) {
+            socket.setSoTimeout(5000);
+            byte[] small = "a".getBytes(StandardCharsets.US_ASCII);
+            byte[] big = "x".repeat(2048).getBytes(StandardCharsets.US_ASCII);
+            String pipelined = rawPut("f_1", "/inbox/first", small, small.length) // finishes on the pool
+                    + rawPut("f_2", "/inbox/huge", big, big.length) // 413: the connection ends
+                    + rawPut("f_3", "/inbox/after", small, small.length); // must not be handled
+            socket.getOutputStream().write(pipelined.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+
+            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+
+            assertThat(answers).contains("HTTP/1.1 201 Created", "HTTP/1.1 413 Request Entity Too Large");
+            assertThat(answers).doesNotContain("f_3");
+        } catch (java.net.SocketException reset) {
+            // the receiver dropped what followed the refusal: fine, the file check below is what matters
+        }
+        assertThat(Files.exists(fixture.drop.resolve("acme/inbox/first"))).isTrue();
+        assertThat(Files.exists(fixture.drop.resolve("acme/inbox/after"))).as("handled after the 413").isFalse();
+    }
+
+    private static String rawPut(String key, String path, byte[] body, long declared) throws Exception {
+        return "PUT /files/" + key + " HTTP/1.1\r\nHost: site\r\nIdempotency-Key: " + key + "\r\nRepr-Digest: "
+                + io.vaultgate.core.forward.ForwardProtocol.reprDigest(RawPut.sha256(body)) + "\r\n"
+                + "Vaultgate-Tenant: acme\r\nVaultgate-Path: " + path + "\r\nContent-Length: " + declared + "\r\n\r\n"
+                + new String(body, StandardCharsets.US_ASCII);
+    }
+
+    @Test
     void restart_sweepsLeftoverPartialFiles() throws Exception {
         Path leftover = Files.writeString(fixture.drop.resolve(".vaultgate/tmp/crashed.part"), "half");
         fixture.receiver.close();
