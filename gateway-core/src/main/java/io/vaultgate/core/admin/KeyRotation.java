@@ -12,6 +12,7 @@ import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.ingest.KeySlots;
 import io.vaultgate.core.report.WorkProgress;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KekId;
 import io.vaultgate.crypto.KeyProvider;
@@ -96,6 +97,42 @@ public final class KeyRotation {
                 active.toString(), "emergency rotation done: " + rewrapped + " key slots re-wrapped, " + remaining
                 + " still under older versions"));
         return new EmergencyResult(active, rewrapped, remaining);
+    }
+
+    /**
+     * Disables a retired KEK version of the tenant (the last step of a rotation): it can no longer unwrap.
+     * Refused while a key slot of the tenant is still wrapped by it (run {@link #rewrap} first), and for the
+     * active version. A slot that an upload wrapped before the rotation but has not stored yet is not seen:
+     * let the uploads that began before the rotation end first.
+     *
+     * @throws GatewayException NOT_FOUND for an unknown tenant or version, CONFLICT while slots use it or
+     *     for the active version
+     */
+    public KekId disable(TenantId tenant, int version) {
+        if (database.read(jdbc -> tenants.find(jdbc, tenant)).isEmpty()) {
+            throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " does not exist");
+        }
+        KekId kek = new KekId(tenant.value(), version);
+        if (keys.ensureTenant(tenant.value()).equals(kek)) {
+            throw new GatewayException(Reason.CONFLICT, kek + " is the active KEK version; rotate first");
+        }
+        long used = database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM key_slots WHERE kek_tenant = ? "
+                + "AND kek_version = ?", tenant.value(), version));
+        if (used > 0) {
+            throw new GatewayException(Reason.CONFLICT, used + " key slots of tenant " + tenant
+                    + " are still wrapped by " + kek + "; re-wrap them first (vaultgate keys rewrap)");
+        }
+        try {
+            keys.disable(kek);
+        } catch (CryptoException.KeyNotFound e) {
+            throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " has no enabled KEK version "
+                    + version);
+        } catch (IllegalStateException e) {
+            throw new GatewayException(Reason.CONFLICT, kek + " is the active KEK version; rotate first");
+        }
+        audit.append(new AuditEvent.KeyOperation(clock.instant(), Optional.of(tenant), actor, KeyAction.DISABLE,
+                kek.toString(), "KEK version " + version + " disabled"));
+        return kek;
     }
 
     /** Moves every key slot of the tenant to its active KEK version; returns how many changed. */

@@ -43,6 +43,9 @@ public final class Database implements AutoCloseable {
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // Deleted rows are overwritten with zeros, not left in free space: a shredded file's key slot (its
+        // wrapped data key) and a slot replaced by a KEK rotation must not stay readable in catalog.db.
+        config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.enforceForeignKeys(true);
         config.setBusyTimeout(30_000);

@@ -1,7 +1,11 @@
 package io.vaultgate.core.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.audit.AuditExporter;
+import io.vaultgate.core.audit.ExportFilter;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.files.FileContent;
@@ -11,10 +15,18 @@ import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.core.testing.TestStore;
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.KekId;
+import io.vaultgate.crypto.KeySlot;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -87,6 +99,41 @@ class KeyRotationTest {
             long others = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM key_slots WHERE "
                     + "kek_tenant = 'globex' AND kek_version = 1"));
             assertThat(others).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void disable_refusesAVersionSlotsStillUse_thenRetiresIt_andFilesStayReadable() throws Exception {
+        try (TestCore test = TestCore.create(home)) {
+            ClientPrincipal client = test.client("acme", "acme-up", Protocol.SFTP);
+            try (Upload upload = test.core().ingest().open(client, PathPolicy.parse("/inbox/a"), UploadMode.CREATE)) {
+                upload.write(0, ByteBuffer.wrap("a".repeat(1000).getBytes()));
+                upload.commit();
+            }
+            KeyRotation rotation = test.core().keyRotation();
+            rotation.rotate(client.tenant(), false);
+
+            assertThatThrownBy(() -> rotation.disable(client.tenant(), 1)).isInstanceOf(GatewayException.class)
+                    .hasMessageContaining("1 key slots").hasMessageContaining("re-wrap");
+            assertThatThrownBy(() -> rotation.disable(client.tenant(), 2)).as("the active version")
+                    .isInstanceOf(GatewayException.class).hasMessageContaining("active");
+            assertThatThrownBy(() -> rotation.disable(client.tenant(), 7)).isInstanceOf(GatewayException.class)
+                    .hasMessageContaining("no enabled KEK version 7");
+            rotation.rewrap(client.tenant());
+            assertThat(rotation.disable(client.tenant(), 1)).isEqualTo(new KekId("acme", 1));
+
+            assertThatThrownBy(() -> test.keys().unwrap(new EnvelopeContext("acme", "f"),
+                    new KeySlot("keystore", new KekId("acme", 1), new byte[60])))
+                    .isInstanceOf(CryptoException.KeyDisabled.class);
+            try (FileContent content = test.core().files().open(client, PathPolicy.parse("/inbox/a"))) {
+                ByteBuffer buffer = ByteBuffer.allocate(1000);
+                content.read(0, buffer);
+                assertThat(new String(buffer.array())).isEqualTo("a".repeat(1000));
+            }
+            StringWriter audit = new StringWriter();
+            new AuditExporter(test.database(), Clock.systemUTC()).export(new ExportFilter(Instant.EPOCH,
+                    Instant.parse("2100-01-01T00:00:00Z"), Optional.of(client.tenant()), Optional.empty()), audit);
+            assertThat(audit.toString()).contains("\"action\":\"DISABLE\"").contains("KEK version 1 disabled");
         }
     }
 

@@ -3,14 +3,15 @@ package io.vaultgate.server.cli;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.admin.KeyRotation;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.crypto.KekId;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code vaultgate keys rotate|rewrap}: tenant key-encryption keys. */
+/** {@code vaultgate keys rotate|rewrap|disable}: tenant key-encryption keys. */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Rotate tenant encryption keys.",
-        subcommands = {KeysCommand.Rotate.class, KeysCommand.Rewrap.class})
+        subcommands = {KeysCommand.Rotate.class, KeysCommand.Rewrap.class, KeysCommand.Disable.class})
 public final class KeysCommand {
 
     @Command(name = "rotate", mixinStandardHelpOptions = true,
@@ -69,6 +70,28 @@ public final class KeysCommand {
                 rewrapped = core.keyRotation().rewrap(id, progress);
             }
             out.println("Re-wrapped " + rewrapped + " key slots of " + tenant);
+            return 0;
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true,
+            description = {"Retire an old key-encryption key version of a tenant: it can no longer unwrap.",
+                    "Refused while any key slot still uses it (run `keys rewrap` first) and for the active version."})
+    static final class Disable extends CoreTask {
+        @Option(names = "--tenant", required = true)
+        String tenant;
+
+        @Option(names = "--kek-version", required = true, description = "The KEK version to disable (1, 2, ...).")
+        int version;
+
+        Disable(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(GatewayCore core, PrintWriter out) {
+            KekId disabled = core.keyRotation().disable(TenantId.of(tenant), version);
+            out.println("Disabled " + disabled + "; it can no longer unwrap");
             return 0;
         }
     }

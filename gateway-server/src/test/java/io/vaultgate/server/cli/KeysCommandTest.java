@@ -81,6 +81,38 @@ class KeysCommandTest {
         Result again = cli.run("keys", "rewrap", "--tenant", "acme");
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(again.out()).as("every slot, also the new file's, is on v2").contains("Re-wrapped 0 key slots");
+
+        Result active = cli.run("keys", "disable", "--tenant", "acme", "--kek-version", "2");
+        assertThat(active.exitCode()).isEqualTo(1);
+        assertThat(active.err()).contains("acme/v2 is the active KEK version; rotate first");
+        Result disabled = cli.run("keys", "disable", "--tenant", "acme", "--kek-version", "1");
+        assertThat(disabled.exitCode()).as(disabled.err()).isZero();
+        assertThat(disabled.out()).contains("Disabled acme/v1");
+        try (CoreResources gateway = CoreResources.open(config, Map.of(), CoreMetrics.inMemory(Clock.systemUTC()))) {
+            Account account = gateway.core().administration().accounts(TenantId.of("acme")).get(0);
+            ClientPrincipal alice = new ClientPrincipal(account.id(), "alice", TenantId.of("acme"), Protocol.SFTP);
+            assertThat(read(gateway.core(), alice, "/inbox/old.txt")).as("after the old version is disabled")
+                    .isEqualTo(old);
+        }
+    }
+
+    @Test
+    void disablingAVersionSlotsStillUse_isRefused_sayingWhatToRun() {
+        CliHarness cli = new CliHarness(home);
+        assertThat(cli.run("init").exitCode()).isZero();
+        assertThat(cli.run("tenant", "add", "acme").exitCode()).isZero();
+        VaultgateConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of("home", home.toString()));
+        try (CoreResources gateway = CoreResources.open(config, Map.of(), CoreMetrics.inMemory(Clock.systemUTC()))) {
+            Account account = gateway.core().administration().createAccount(TenantId.of("acme"), "alice");
+            ClientPrincipal alice = new ClientPrincipal(account.id(), "alice", TenantId.of("acme"), Protocol.SFTP);
+            byte[] content = "x".getBytes(StandardCharsets.US_ASCII);
+            upload(gateway.core(), alice, "/inbox/x.txt", content, content.length);
+        }
+        assertThat(cli.run("keys", "rotate", "--tenant", "acme").exitCode()).isZero();
+        Result refused = cli.run("keys", "disable", "--tenant", "acme", "--kek-version", "1");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("1 key slots of tenant acme are still wrapped by acme/v1",
+                "vaultgate keys rewrap");
     }
 
     private static Upload upload(GatewayCore core, ClientPrincipal who, String path, byte[] content, int length) {
