@@ -6,6 +6,8 @@ import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.apache.sshd.sftp.server.FileHandle;
 import org.apache.sshd.sftp.server.SftpEventListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Refuses a WRITE on an APPEND handle ({@code reput}) whose offset is not where the resumed upload ends. MINA writes
@@ -16,6 +18,8 @@ import org.apache.sshd.sftp.server.SftpEventListener;
  */
 public final class AppendOffsets implements SftpEventListener {
 
+    private static final Logger TRANSFERS = LoggerFactory.getLogger("vaultgate.sftp.transfers");
+
     @Override
     public void writing(ServerSession session, String remoteHandle, FileHandle localHandle, long offset, byte[] data,
             int dataOffset, int dataLen) throws IOException {
@@ -23,6 +27,8 @@ public final class AppendOffsets implements SftpEventListener {
             long end = upload.size();
             if (offset != end) {
                 upload.refuseAppend();
+                TRANSFERS.info("sftp append refused: path={} offset={} resumes-at={}", localHandle.getFile(), offset,
+                        end);
                 throw new SftpException(SftpConstants.SSH_FX_INVALID_PARAMETER, localHandle.getFile()
                         + ": the interrupted upload continues at byte " + end + ", not " + offset
                         + "; nothing was written, and the upload stays resumable from " + end);
