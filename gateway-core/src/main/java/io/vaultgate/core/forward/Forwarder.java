@@ -109,6 +109,7 @@ public final class Forwarder implements AutoCloseable {
                 new SiteDelivery(settings.requestTimeout(), settings.minBytesPerSecond(), deadlines, readers,
                         new ChunkPool(Http1Put.CHUNK, settings.workers() * 2 * (ReadAhead.DEPTH + 1))),
                 outbox, metrics, events, clock);
+        outbox.reportDeadLettersTo(attempt::wentDead); // also for jobs the cluster's reaper sets DEAD
         this.slots = new Semaphore(settings.workers());
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(settings.workers(), task -> daemon(task,

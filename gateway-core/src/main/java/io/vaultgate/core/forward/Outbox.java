@@ -70,6 +70,7 @@ public final class Outbox {
 
     private final Database database;
     private final RetryPolicy retry;
+    private volatile DeadLetters deadLetters = DeadLetters.NONE;
     private final SecureRandom random;
     private final Locking locking;
 
@@ -108,12 +109,13 @@ public final class Outbox {
      * version that {@link #complete} and {@link #fail} expect. This is the one place that selects jobs to claim.
      */
     public List<ForwardJob> claim(String siteId, String owner, int limit, Duration lease, Instant now) {
-        return claim(siteId, owner, limit, lease, now, DeadLetters.NONE);
+        return claim(siteId, owner, limit, lease, now, deadLetters);
     }
 
     /**
-     * Like {@link #claim(String, String, int, Duration, Instant)}; {@code deadLetters} is told, after the
-     * commit, of each job that went dead because the lease of its last attempt expired.
+     * Like {@link #claim(String, String, int, Duration, Instant)}, which reports to the registered sink
+     * ({@link #reportDeadLettersTo}); {@code deadLetters} is told, after the commit, of each job that went dead
+     * because the lease of its last attempt expired.
      */
     public List<ForwardJob> claim(String siteId, String owner, int limit, Duration lease, Instant now,
                                   DeadLetters deadLetters) {
@@ -153,7 +155,17 @@ public final class Outbox {
      * instead of after their lease; a job whose last attempt it was goes dead. Returns how many were released.
      */
     public int releaseLeasesOf(String owner, Instant now) {
-        return releaseLeasesOf(owner, now, DeadLetters.NONE);
+        return releaseLeasesOf(owner, now, deadLetters);
+    }
+
+    /**
+     * Where the jobs that {@link #claim(String, String, int, Duration, Instant)} and
+     * {@link #releaseLeasesOf(String, Instant)} set DEAD are reported (the node's forwarder registers its
+     * accounting), so that they are counted however they were reached, e.g. by the cluster's reaper releasing
+     * the leases of a dead node.
+     */
+    public void reportDeadLettersTo(DeadLetters sink) {
+        this.deadLetters = sink;
     }
 
     /**

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * Every way a job reaches the dead-letter state is accounted for alike: the {@code vaultgate.forward.dead}
  * counter, the event sink (the audit log) and the ERROR line naming the retry command. Besides a last attempt
  * that fails, a job dies when its last attempt was interrupted: the lease expired (another node takes it
- * over), or its own node restarted.
+ * over), its own node restarted, or the cluster's reaper released the leases of its dead node.
  */
 class DeadLetterAccountingTest extends StubSiteTest {
 
@@ -51,6 +51,20 @@ class DeadLetterAccountingTest extends StubSiteTest {
         assertThat(deadCount()).isEqualTo(1);
         assertThat(dead).containsExactly(file.id());
         assertThat(site.received()).isEmpty();
+    }
+
+    @Test
+    void lastAttemptOfADeadPeerNode_releasedByTheClustersReaper_isCountedAndReported() {
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "a".getBytes(StandardCharsets.UTF_8));
+        leaseLastAttempt("node-gone");
+
+        try (Forwarder survivor = forwarder("node-b")) {
+            fixture.outbox.releaseLeasesOf("node-gone", fixture.clock.instant()); // as GatewayCore's Nodes reaper does
+        }
+
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DEAD);
+        assertThat(deadCount()).isEqualTo(1);
+        assertThat(dead).containsExactly(file.id());
     }
 
     /** Spends all but the last attempt on failures, then leases the last one to {@code owner}. */
