@@ -38,13 +38,13 @@ class OpenFlagsIT {
 
     @Test
     void exclusiveCreate_ofAnExistingFile_isFileAlreadyExists_andTheFileIsUnchanged() throws Exception {
-        put("/inbox/excl.txt", "original");
+        alice.put("/inbox/excl.txt", "original");
 
         assertThatThrownBy(() -> sftp().open("/inbox/excl.txt", EnumSet.of(OpenMode.Write, OpenMode.Create,
                 OpenMode.Exclusive))).isInstanceOf(SftpException.class)
                 .satisfies(e -> assertThat(((SftpException) e).getStatus())
                         .isEqualTo(SftpConstants.SSH_FX_FILE_ALREADY_EXISTS));
-        assertThat(get("/inbox/excl.txt")).isEqualTo("original");
+        assertThat(alice.get("/inbox/excl.txt")).isEqualTo("original");
     }
 
     @Test
@@ -59,7 +59,7 @@ class OpenFlagsIT {
         assertThatThrownBy(exclusive::close).isInstanceOf(SftpException.class)
                 .satisfies(e -> assertThat(((SftpException) e).getStatus())
                         .isEqualTo(SftpConstants.SSH_FX_FILE_ALREADY_EXISTS));
-        assertThat(get("/inbox/excl-race.txt")).isEqualTo("first");
+        assertThat(alice.get("/inbox/excl-race.txt")).isEqualTo("first");
     }
 
     @Test
@@ -76,34 +76,34 @@ class OpenFlagsIT {
 
     @Test
     void openWithoutCreate_ofAnExistingFile_replacesIt() throws Exception {
-        put("/inbox/existing.txt", "old content");
+        alice.put("/inbox/existing.txt", "old content");
 
         try (SftpClient.CloseableHandle handle = sftp().open("/inbox/existing.txt",
                 EnumSet.of(OpenMode.Write, OpenMode.Truncate))) {
             sftp().write(handle, 0, bytes("new"));
         }
 
-        assertThat(get("/inbox/existing.txt")).isEqualTo("new");
+        assertThat(alice.get("/inbox/existing.txt")).isEqualTo("new");
     }
 
     @Test
     void openWithoutTruncate_closedWithoutWriting_leavesTheFileUnchanged() throws Exception {
-        put("/inbox/untouched.txt", "keep me");
+        alice.put("/inbox/untouched.txt", "keep me");
         for (EnumSet<OpenMode> modes : List.of(EnumSet.of(OpenMode.Write), EnumSet.of(OpenMode.Write,
                 OpenMode.Create), EnumSet.of(OpenMode.Read, OpenMode.Write))) {
             sftp().open("/inbox/untouched.txt", modes).close();
 
-            assertThat(get("/inbox/untouched.txt")).as(modes.toString()).isEqualTo("keep me");
+            assertThat(alice.get("/inbox/untouched.txt")).as(modes.toString()).isEqualTo("keep me");
         }
     }
 
     @Test
     void openWithTruncate_closedWithoutWriting_leavesAnEmptyFile() throws Exception {
-        put("/inbox/emptied.txt", "content");
+        alice.put("/inbox/emptied.txt", "content");
 
         sftp().open("/inbox/emptied.txt", EnumSet.of(OpenMode.Write, OpenMode.Truncate)).close();
 
-        assertThat(get("/inbox/emptied.txt")).isEmpty();
+        assertThat(alice.get("/inbox/emptied.txt")).isEmpty();
     }
 
     @Test
@@ -114,18 +114,18 @@ class OpenFlagsIT {
             sftp().write(handle, 6, bytes("upload"));
         }
 
-        assertThat(get("/inbox/appended-new.txt")).isEqualTo("first upload");
+        assertThat(alice.get("/inbox/appended-new.txt")).isEqualTo("first upload");
     }
 
     @Test
     void append_toACompleteFile_isUnsupported_andTheFileIsUnchanged() throws Exception {
-        put("/inbox/complete.txt", "complete");
+        alice.put("/inbox/complete.txt", "complete");
 
         assertThatThrownBy(() -> sftp().open("/inbox/complete.txt", EnumSet.of(OpenMode.Write, OpenMode.Append)))
                 .isInstanceOf(SftpException.class).hasMessageContaining("interrupted upload")
                 .satisfies(e -> assertThat(((SftpException) e).getStatus())
                         .isEqualTo(SftpConstants.SSH_FX_OP_UNSUPPORTED));
-        assertThat(get("/inbox/complete.txt")).isEqualTo("complete");
+        assertThat(alice.get("/inbox/complete.txt")).isEqualTo("complete");
     }
 
     @Test
@@ -166,7 +166,7 @@ class OpenFlagsIT {
 
     @Test
     void sessionLostBeforeAnyWrite_leavesNoEmptyPartial_thatWouldHideTheFileInListings() throws Exception {
-        put("/inbox/blip.txt", "content");
+        alice.put("/inbox/blip.txt", "content");
         double before = openConnections();
         MinaSftp dropped = gateway.mina(TestSftpGateway.ALICE);
         dropped.sftp().open("/inbox/blip.txt", EnumSet.of(OpenMode.Write, OpenMode.Create, OpenMode.Truncate));
@@ -180,7 +180,7 @@ class OpenFlagsIT {
         SftpClient.DirEntry listed = java.util.stream.StreamSupport.stream(sftp().readDir("/inbox").spliterator(),
                 false).filter(entry -> entry.getFilename().equals("blip.txt")).findFirst().orElseThrow();
         assertThat(listed.getAttributes().getSize()).as("the committed file, not an empty partial").isEqualTo(7);
-        assertThat(get("/inbox/blip.txt")).isEqualTo("content");
+        assertThat(alice.get("/inbox/blip.txt")).isEqualTo("content");
     }
 
     private static double openConnections() {
@@ -202,18 +202,6 @@ class OpenFlagsIT {
 
     private static SftpClient sftp() {
         return alice.sftp();
-    }
-
-    private static void put(String path, String content) throws Exception {
-        try (OutputStream out = sftp().write(path)) {
-            out.write(bytes(content));
-        }
-    }
-
-    private static String get(String path) throws Exception {
-        try (InputStream in = sftp().read(path)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 
     private static byte[] bytes(String text) {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.sftp.testing.MinaSftp;
 import io.vaultgate.sftp.testing.TestSftpGateway;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -35,21 +33,21 @@ class RefusalStatusIT {
 
     @Test
     void write_onAReadHandle_isPermissionDenied_andTheFileIsUnchanged() throws Exception {
-        put("/inbox/read-only.txt", "content");
+        alice.put("/inbox/read-only.txt", "content");
 
         try (SftpClient.CloseableHandle handle = sftp().open("/inbox/read-only.txt", EnumSet.of(OpenMode.Read))) {
             assertStatus(() -> sftp().write(handle, 0, bytes("X")), SftpConstants.SSH_FX_PERMISSION_DENIED);
         }
-        assertThat(get("/inbox/read-only.txt")).isEqualTo("content");
+        assertThat(alice.get("/inbox/read-only.txt")).isEqualTo("content");
     }
 
     @Test
     void rmdir_ofANonEmptyDirectory_isDirNotEmpty_andRemovesNothing() throws Exception {
         sftp().mkdir("/inbox/full-dir");
-        put("/inbox/full-dir/f.txt", "f");
+        alice.put("/inbox/full-dir/f.txt", "f");
 
         assertStatus(() -> sftp().rmdir("/inbox/full-dir"), SftpConstants.SSH_FX_DIR_NOT_EMPTY);
-        assertThat(get("/inbox/full-dir/f.txt")).isEqualTo("f");
+        assertThat(alice.get("/inbox/full-dir/f.txt")).isEqualTo("f");
     }
 
     @Test
@@ -64,10 +62,10 @@ class RefusalStatusIT {
     @Test
     void rename_ofADirectory_isUnsupported_notNoSuchFile_andTheDirectoryStays() throws Exception {
         sftp().mkdir("/inbox/old-dir");
-        put("/inbox/old-dir/f.txt", "f");
+        alice.put("/inbox/old-dir/f.txt", "f");
 
         assertStatus(() -> sftp().rename("/inbox/old-dir", "/inbox/new-dir"), SftpConstants.SSH_FX_OP_UNSUPPORTED);
-        assertThat(get("/inbox/old-dir/f.txt")).isEqualTo("f");
+        assertThat(alice.get("/inbox/old-dir/f.txt")).isEqualTo("f");
         assertStatus(() -> sftp().stat("/inbox/new-dir"), SftpConstants.SSH_FX_NO_SUCH_FILE);
     }
 
@@ -85,16 +83,16 @@ class RefusalStatusIT {
             sftp().write(handle, 0, bytes("stamped"));
             sftp().setStat(handle, new SftpClient.Attributes().modifyTime(1000));
         }
-        assertThat(get("/inbox/stamped.txt")).isEqualTo("stamped");
+        assertThat(alice.get("/inbox/stamped.txt")).isEqualTo("stamped");
     }
 
     @Test
     void rmdir_ofADirectoryThatOnlyAnUploadBelowItMade_isDirNotEmpty_notNoSuchFile() throws Exception {
-        put("/inbox/implicit/below/f.txt", "f");
+        alice.put("/inbox/implicit/below/f.txt", "f");
         assertThat(sftp().stat("/inbox/implicit/below").isDirectory()).isTrue();
 
         assertStatus(() -> sftp().rmdir("/inbox/implicit/below"), SftpConstants.SSH_FX_DIR_NOT_EMPTY);
-        assertThat(get("/inbox/implicit/below/f.txt")).isEqualTo("f");
+        assertThat(alice.get("/inbox/implicit/below/f.txt")).isEqualTo("f");
     }
 
     private static void assertStatus(ThrowingCallable call, int status) {
@@ -104,18 +102,6 @@ class RefusalStatusIT {
 
     private static SftpClient sftp() {
         return alice.sftp();
-    }
-
-    private static void put(String path, String content) throws Exception {
-        try (OutputStream out = sftp().write(path)) {
-            out.write(bytes(content));
-        }
-    }
-
-    private static String get(String path) throws Exception {
-        try (InputStream in = sftp().read(path)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 
     private static byte[] bytes(String text) {

@@ -1,5 +1,8 @@
 package io.vaultgate.sftp.testing;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -54,6 +57,20 @@ public final class MinaSftp implements AutoCloseable {
 
     public ClientSession session() {
         return session;
+    }
+
+    /** Uploads {@code content} (UTF-8) to {@code path}, replacing what is there. */
+    public void put(String path, String content) throws Exception {
+        try (OutputStream out = sftp.write(path)) {
+            out.write(content.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Downloads {@code path} as UTF-8 text. */
+    public String get(String path) throws Exception {
+        try (InputStream in = sftp.read(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     /** Drops the TCP connection without closing handles, as a crashed client or a cut network would. */
