@@ -134,12 +134,14 @@ public final class GatewayCore implements AutoCloseable {
     private final IncidentResponse incidents;
     private final Nodes nodes;
     private final SessionReaper reaper;
+    private final io.vaultgate.core.admin.TenantShredding shredding;
 
     private GatewayCore(Authenticator authenticator, FileService files, IngestService ingest, BatchService batches,
                         Administration administration, SiteAdministration sites, Recovery recovery,
                         Retention retention, UploadGate uploads, CatalogAuditLog audit, CatalogReceipts receipts,
                         KeyRotation keyRotation, CoreMetrics metrics, CoreHealth health, Forwarding forwarding,
-                        IncidentResponse incidents, Nodes nodes, SessionReaper reaper) {
+                        IncidentResponse incidents, Nodes nodes, SessionReaper reaper,
+                        io.vaultgate.core.admin.TenantShredding shredding) {
         this.authenticator = authenticator;
         this.files = files;
         this.ingest = ingest;
@@ -158,6 +160,7 @@ public final class GatewayCore implements AutoCloseable {
         this.incidents = incidents;
         this.nodes = nodes;
         this.reaper = reaper;
+        this.shredding = shredding;
     }
 
     /**
@@ -230,7 +233,9 @@ public final class GatewayCore implements AutoCloseable {
                         new io.vaultgate.core.admin.DeniedSourceAdministration(database, audit, clock), mfa,
                         liveSessions),
                 new Nodes(database, settings.node(), dead -> recovery.recoverUploadsOf(dead)
-                        + outbox.releaseLeasesOf(dead, clock.instant()), clock), reaper);
+                        + outbox.releaseLeasesOf(dead, clock.instant()), clock), reaper,
+                new io.vaultgate.core.admin.TenantShredding(database, tenants, fileRows, store, keys, auditKey, audit,
+                        new Lockdown(database, tenants, audit, liveSessions, clock), clock));
     }
 
     public Authenticator authenticator() {
@@ -317,6 +322,11 @@ public final class GatewayCore implements AutoCloseable {
     /** The defender, lockouts, lockdowns, revocations, account expiry, MFA and live sessions. */
     public IncidentResponse incidents() {
         return incidents;
+    }
+
+    /** Offboarding a tenant by crypto-shredding it (docs/security.md, "Offboarding a tenant"). */
+    public io.vaultgate.core.admin.TenantShredding tenantShredding() {
+        return shredding;
     }
 
     /** Uploads in flight, and the drain used by a graceful shutdown. */

@@ -98,6 +98,7 @@ public final class Administration {
         return database.inTransaction(jdbc -> {
             Tenant tenant = tenants.find(jdbc, id)
                     .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "tenant " + id + " does not exist"));
+            TenantShredding.refuseIfShredded(tenant, "changed");
             Tenant changed = change.apply(tenant);
             tenants.update(jdbc, changed);
             audited(jdbc, Optional.of(id), changed.status() == tenant.status() ? AdminAction.TENANT_UPDATED

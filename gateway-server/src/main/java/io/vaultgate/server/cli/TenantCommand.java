@@ -19,10 +19,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vaultgate tenant add|list|show}. */
+/** {@code vaultgate tenant add|list|show|set|shred|verify-shred}. */
 @Command(name = "tenant", mixinStandardHelpOptions = true, description = "Manage tenants (client companies).",
         subcommands = {TenantCommand.Add.class, TenantCommand.ListAll.class, TenantCommand.Show.class,
-                TenantCommand.Set.class})
+                TenantCommand.Set.class, TenantShredCommand.class, ShredRecordVerifyCommand.class})
 public final class TenantCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Create a tenant and its encryption key.")
@@ -100,6 +100,7 @@ public final class TenantCommand {
             TenantId tenant = TenantId.of(id);
             Tenant current = admin.tenant(tenant).orElseThrow(
                     () -> new IllegalArgumentException("no tenant " + id + "; see `vaultgate tenant list`"));
+            io.vaultgate.core.admin.TenantShredding.refuseIfShredded(current, "changed");
             // every option is parsed before anything changes, so a bad one leaves the tenant as it was
             Optional<Quota> quota = quotaBytes == null && quotaFiles == null ? Optional.empty() : Optional.of(new Quota(
                     quotaBytes == null ? current.quota().maxBytes() : DataSize.parse(quotaBytes).bytes(),

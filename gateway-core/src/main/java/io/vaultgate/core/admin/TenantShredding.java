@@ -1,0 +1,124 @@
+package io.vaultgate.core.admin;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditEvent.AdminAction;
+import io.vaultgate.core.audit.AuditEvent.KeyAction;
+import io.vaultgate.core.audit.AuditLog;
+import io.vaultgate.core.audit.AuditSigningKey;
+import io.vaultgate.core.audit.ShreddingRecords;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.TenantRepository;
+import io.vaultgate.core.storage.ObjectStore;
+import io.vaultgate.core.tenant.Tenant;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.tenant.TenantStatus;
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.KeyProvider;
+import io.vaultgate.crypto.shred.CryptoShredder;
+import io.vaultgate.crypto.shred.ShreddingRecord;
+import io.vaultgate.crypto.shred.ShreddingSigner;
+import io.vaultgate.crypto.shred.SignedShreddingRecord;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Offboards a client company by crypto-shredding its tenant, in an order where every step is safe to repeat, so
+ * running {@link #shred} again finishes a shred that was cut off:
+ *
+ * <ol>
+ *   <li>the tenant is locked down (its live sessions end, as for {@link Lockdown}) and then marked
+ *       {@link TenantStatus#SHREDDED} for good, audited as {@code admin.change TENANT_SHREDDED};
+ *   <li>every KEK version of the tenant is destroyed ({@link CryptoShredder#shredTenant}), with a record signed by
+ *       the audit key; a re-run after that finds the keys gone and signs a record naming no key;
+ *   <li>the catalog forgets its files, key slots, directories, pending forwards and credentials, and its objects
+ *       are deleted ({@link TenantDataPurge});
+ *   <li>a {@code key.operation SHRED} of the tenant records the signed record's digest.
+ * </ol>
+ */
+public final class TenantShredding {
+
+    /** What a shred did: the signed record (and its audited digest), sessions ended here, what was forgotten. */
+    public record Result(SignedShreddingRecord record, String digest, int sessionsEnded, long filesForgotten) {
+    }
+
+    private final Database database;
+    private final TenantRepository tenants;
+    private final KeyProvider keys;
+    private final AuditLog audit;
+    private final Lockdown lockdown;
+    private final CryptoShredder shredder;
+    private final ShreddingSigner signer;
+    private final TenantDataPurge purge;
+    private final Clock clock;
+
+    public TenantShredding(Database database, TenantRepository tenants, FileRepository files, ObjectStore store,
+                           KeyProvider keys, AuditSigningKey auditKey, AuditLog audit, Lockdown lockdown, Clock clock) {
+        this.database = database;
+        this.tenants = tenants;
+        this.keys = keys;
+        this.audit = audit;
+        this.lockdown = lockdown;
+        this.signer = ShreddingRecords.signer(auditKey);
+        this.shredder = new CryptoShredder(keys, signer, clock);
+        this.purge = new TenantDataPurge(database, files, store);
+        this.clock = clock;
+    }
+
+    /**
+     * Shreds the tenant for good; see the class comment.
+     *
+     * @throws GatewayException NOT_FOUND for an unknown tenant, INVALID_REQUEST without a reason
+     */
+    public Result shred(TenantId id, String reason, String actor) {
+        String why = Lockdown.requireText(reason, "reason");
+        int ended = markShredded(id, why, actor);
+        SignedShreddingRecord record = destroyKeys(id, actor);
+        TenantDataPurge.Forgotten forgotten = purge.purge(id);
+        String digest = ShreddingRecords.digest(record);
+        audit.append(new AuditEvent.KeyOperation(clock.instant(), Optional.of(id), actor, KeyAction.SHRED, id.value(),
+                "tenant shredded: record " + digest + "; KEKs destroyed: "
+                        + (record.record().keyIds().isEmpty() ? "none left" : String.join(",", record.record().keyIds()))
+                        + "; " + forgotten.files() + " files, " + forgotten.forwardJobs() + " pending forwards and "
+                        + forgotten.credentials() + " credentials forgotten"));
+        return new Result(record, digest, ended, forgotten.files());
+    }
+
+    /** Step 1: lockdown (sessions end), then SHREDDED; nothing when it is SHREDDED already. */
+    int markShredded(TenantId id, String why, String actor) {
+        Tenant tenant = database.read(jdbc -> tenants.find(jdbc, id))
+                .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "tenant " + id + " does not exist"));
+        if (tenant.status() == TenantStatus.SHREDDED) {
+            return 0;
+        }
+        int ended = lockdown.lockdown(id, "shredding: " + why, actor);
+        database.inTransaction(jdbc -> {
+            tenants.update(jdbc, tenants.find(jdbc, id).orElseThrow().withStatus(TenantStatus.SHREDDED));
+            audit.append(jdbc, new AuditEvent.AdminChange(clock.instant(), Optional.of(id), actor,
+                    AdminAction.TENANT_SHREDDED, id.value() + " shredded: " + why));
+            return null;
+        });
+        return ended;
+    }
+
+    /** Step 2: destroys every KEK version; a re-run, finding them destroyed, signs a record naming none. */
+    SignedShreddingRecord destroyKeys(TenantId id, String actor) {
+        try {
+            return shredder.shredTenant(id.value(), actor);
+        } catch (CryptoException.KeyDestroyed alreadyGone) {
+            return signer.sign(new ShreddingRecord(ShreddingRecord.Kind.TENANT, id.value(), null, keys.name(),
+                    List.of(), clock.instant(), actor));
+        }
+    }
+
+    /** Refuses any change of status or settings to a shredded tenant: it stays shredded for good. */
+    public static void refuseIfShredded(Tenant tenant, String change) {
+        if (tenant.status() == TenantStatus.SHREDDED) {
+            throw new GatewayException(Reason.CONFLICT, "tenant " + tenant.id() + " was shredded (offboarded); it "
+                    + "cannot be " + change + ", and its id is never reused");
+        }
+    }
+}
