@@ -65,6 +65,7 @@ public final class AdminApi {
             new Operation(HttpMethod.PATCH, PREFIX + "/tenants/{tenant}", AdminApi::changeTenant),
             new Operation(HttpMethod.POST, PREFIX + "/tenants/{tenant}/lockdown", AdminApi::lockTenant),
             new Operation(HttpMethod.POST, PREFIX + "/tenants/{tenant}/unlock", AdminApi::unlockTenant),
+            new Operation(HttpMethod.POST, PREFIX + "/tenants/{tenant}/shred", AdminApi::shredTenant),
             new Operation(HttpMethod.GET, PREFIX + "/tenants/{tenant}/accounts", AdminApi::listAccounts),
             new Operation(HttpMethod.POST, PREFIX + "/tenants/{tenant}/accounts", AdminApi::createAccount),
             new Operation(HttpMethod.POST, PREFIX + "/accounts/{username}/ssh-keys", AdminApi::addAccountKey),
@@ -194,6 +195,32 @@ public final class AdminApi {
         admin.lockdown().unlock(tenantId(params.get("tenant")), body.string("reason"), admin.actor());
         Tenant tenant = existing(admin, params);
         return ok(Json.object(json -> AdminJson.tenant(json, tenant)));
+    }
+
+    /** Offboards the tenant by crypto-shredding it (docs/security.md); {@code confirm} must repeat its id. */
+    private static Result shredTenant(AdminServices admin, Map<String, String> params, JsonBody body) {
+        TenantId id = tenantId(params.get("tenant"));
+        String reason = body.string("reason");
+        if (!body.string("confirm").equals(id.value())) {
+            throw JsonBody.invalid("field confirm must repeat the tenant id " + id + "; nothing was changed");
+        }
+        existing(admin, params);
+        io.vaultgate.core.admin.TenantShredding.Result shredded = admin.shredding().orElseThrow(() ->
+                new GatewayException(GatewayException.Reason.UNAVAILABLE, "tenant shredding is not enabled here"))
+                .shred(id, reason, admin.actor());
+        return ok(Json.object(json -> {
+            json.writeStringField("tenant", id.value());
+            json.writeStringField("status", existing(admin, params).status().name());
+            json.writeStringField("record", shredded.record().toText());
+            json.writeStringField("digest", shredded.digest());
+            json.writeArrayFieldStart("keys");
+            for (String key : shredded.record().record().keyIds()) {
+                json.writeString(key);
+            }
+            json.writeEndArray();
+            json.writeNumberField("filesForgotten", shredded.filesForgotten());
+            json.writeNumberField("sessionsEnded", shredded.sessionsEnded());
+        }));
     }
 
     private static Result listAccounts(AdminServices admin, Map<String, String> params, JsonBody body) {
