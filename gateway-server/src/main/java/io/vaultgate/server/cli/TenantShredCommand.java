@@ -65,6 +65,7 @@ final class TenantShredCommand extends CoreTask {
     int run(GatewayCore core, PrintWriter out) {
         TenantId id = existingTenant(core, tenant);
         TenantShredding.Result result = core.tenantShredding().shred(id, reason, Actor.current());
+        core.audit().checkpointNow(); // the shred's audit events are signed at once, not at the next checkpoint
         String text = result.record().toText();
         String summary = "Shredded tenant " + id + ": KEKs destroyed: " + (result.record().record().keyIds().isEmpty()
                 ? "none left" : String.join(",", result.record().record().keyIds())) + "; " + result.filesForgotten()

@@ -93,6 +93,9 @@ class TenantShredCommandTest {
         assertThat(opensslVerifies(record)).as("OpenSSL checks the record too").isTrue();
         assertThat(opensslVerifies(forged)).isFalse();
 
+        Result audit = cli.run("audit", "verify");
+        assertThat(audit.exitCode()).as(audit.err()).isZero();
+        assertThat(audit.out()).as("the shred is signed at once").contains(", 0 records not yet checkpointed");
         assertThat(cli.run("tenant", "show", "acme").out()).contains("status:          SHREDDED");
         Result unlock = cli.run("unlock", "acme", "--reason", "mistake");
         assertThat(unlock.exitCode()).isEqualTo(1);
