@@ -17,6 +17,7 @@ import io.vaultgate.core.ingest.KeySlots;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.Quota;
@@ -30,6 +31,7 @@ import io.vaultgate.crypto.shred.SignedShreddingRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,6 +54,9 @@ class TenantShreddingTest {
             ClientPrincipal globex = test.client("globex", "globex-up", Protocol.SFTP);
             String token = test.core().administration().issueAccountToken("acme-up", "test");
             test.core().administration().addSshKey("acme-up", SSH_KEY);
+            test.core().sites().createSite("manila", "Manila processing");
+            test.core().sites().addRoute(ACME, "manila", RouteMode.PUSH, PathPolicy.parse("/inbox"), 0, 0,
+                    Duration.ZERO);
             for (String name : List.of("a.csv", "b.csv", "c.csv")) {
                 upload(test, acme, "/inbox/" + name);
             }
@@ -61,6 +66,8 @@ class TenantShreddingTest {
             KeySlot slot = new KeySlots().fromStored(test.database().read(jdbc -> new FileRepository()
                     .keySlot(jdbc, fileId)).orElseThrow());
             List<ObjectId> objects = objectIds(test.database(), "acme");
+            assertThat(test.database().<Long>read(jdbc -> jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE "
+                    + "tenant_id = 'acme'"))).as("forwards waiting for the site").isEqualTo(3);
             List<String> endedSessions = new ArrayList<>();
             test.core().incidents().sessions().register(acme, "key:test", Protocol.SFTP, "127.0.0.1",
                     endedSessions::add);
@@ -83,6 +90,8 @@ class TenantShreddingTest {
             assertThat(fileIds(db, "acme")).isEmpty();
             assertThat(db.<Long>read(jdbc -> jdbc.count("SELECT COUNT(*) FROM key_slots WHERE kek_tenant = 'acme'"))).isZero();
             assertThat(db.<Long>read(jdbc -> jdbc.count("SELECT COUNT(*) FROM directories WHERE tenant_id = 'acme'"))).isZero();
+            assertThat(db.<Long>read(jdbc -> jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE tenant_id = 'acme'")))
+                    .isZero();
             assertThat(db.<Long>read(jdbc -> jdbc.count("SELECT COUNT(*) FROM account_ssh_keys"))).isZero();
             assertThat(db.<Long>read(jdbc -> jdbc.count("SELECT COUNT(*) FROM api_tokens WHERE principal_kind = 'account' "
                     + "AND principal_id = ?", acme.accountId()))).isZero();
