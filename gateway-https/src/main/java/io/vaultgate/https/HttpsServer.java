@@ -25,6 +25,7 @@ import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.https.auth.HttpAuthentication;
 import io.vaultgate.https.files.FilesApi;
+import io.vaultgate.https.forwarding.ForwardingApi;
 import io.vaultgate.https.files.SignedReceipts;
 import io.vaultgate.https.admin.AdminApi;
 import io.vaultgate.https.metrics.HttpsConnections;
@@ -78,8 +79,9 @@ public final class HttpsServer implements AutoCloseable {
     public static HttpsServer start(HttpsSettings settings, HttpsServices core)
             throws SSLException, InterruptedException {
         return start(settings, core.authenticator(), core.files(), core.ingest(), new OperatorApi(core.batches()),
-                core.admin().map(AdminApi::new).orElseGet(AdminApi::disabled), SignedReceipts.from(core.receipts()),
-                core.meters());
+                core.admin().map(AdminApi::new).orElseGet(AdminApi::disabled),
+                core.forwarding().map(ForwardingApi::new).orElseGet(ForwardingApi::disabled),
+                SignedReceipts.from(core.receipts()), core.meters());
     }
 
     /**
@@ -91,18 +93,18 @@ public final class HttpsServer implements AutoCloseable {
     public static HttpsServer start(HttpsSettings settings, Authenticator authenticator, FileService files,
                                     IngestService ingest) throws SSLException, InterruptedException {
         return start(settings, authenticator, files, ingest, OperatorApi.disabled(), AdminApi.disabled(),
-                SignedReceipts.NONE, HttpsConnections.none());
+                ForwardingApi.disabled(), SignedReceipts.NONE, HttpsConnections.none());
     }
 
     @SuppressWarnings("deprecation") // RCVBUF_ALLOCATOR has no replacement in Netty 4.2.18 yet
     private static HttpsServer start(HttpsSettings settings, Authenticator authenticator, FileService files,
                                      IngestService ingest, OperatorApi operators, AdminApi admin,
-                                     SignedReceipts receipts, HttpsConnections meters)
+                                     ForwardingApi forwarding, SignedReceipts receipts, HttpsConnections meters)
             throws SSLException, InterruptedException {
         SslContext tls = ServerTls.serverContext(settings.tls(), settings.clientTls());
         Routes routes = new Routes(new HttpAuthentication(authenticator),
                 new FilesApi(files, ingest, settings.maxUploadBytes(), receipts),
-                new TusApi(files, ingest, settings.maxUploadBytes(), receipts), operators, admin);
+                new TusApi(files, ingest, settings.maxUploadBytes(), receipts), operators, admin, forwarding);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;

@@ -9,6 +9,7 @@ import io.vaultgate.https.admin.AdminApi;
 import io.vaultgate.https.auth.HttpAuthentication;
 import io.vaultgate.https.auth.TokenApi;
 import io.vaultgate.https.files.FilesApi;
+import io.vaultgate.https.forwarding.ForwardingApi;
 import io.vaultgate.https.http.Dispatcher;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
@@ -26,7 +27,7 @@ final class Routes implements Dispatcher {
 
     /** Every method and path the API answers; each must appear in {@code openapi.yaml}. */
     static final List<Route> ALL = Stream.of(List.of(new Route(HttpMethod.GET, OpenApi.PATH)), FilesApi.ROUTES,
-            TusApi.ROUTES, OperatorApi.ROUTES, AdminApi.ROUTES, TokenApi.ROUTES).flatMap(List::stream).toList();
+            TusApi.ROUTES, OperatorApi.ROUTES, AdminApi.ROUTES, TokenApi.ROUTES, ForwardingApi.ROUTES).flatMap(List::stream).toList();
 
     private final HttpAuthentication authentication;
     private final FilesApi files;
@@ -35,14 +36,17 @@ final class Routes implements Dispatcher {
     private final AdminApi admin;
     private final OpenApi openApi = new OpenApi();
     private final TokenApi tokens;
+    private final ForwardingApi forwarding;
 
-    Routes(HttpAuthentication authentication, FilesApi files, TusApi tus, OperatorApi operators, AdminApi admin) {
+    Routes(HttpAuthentication authentication, FilesApi files, TusApi tus, OperatorApi operators, AdminApi admin,
+           ForwardingApi forwarding) {
         this.authentication = authentication;
         this.files = files;
         this.tus = tus;
         this.operators = operators;
         this.admin = admin;
         this.tokens = new TokenApi(authentication);
+        this.forwarding = forwarding;
     }
 
     @Override
@@ -71,6 +75,9 @@ final class Routes implements Dispatcher {
         }
         if (uploads) {
             return tus.handle(reply, request, principal, path.substring(TusApi.PREFIX.length()));
+        }
+        if (ForwardingApi.owns(path)) {
+            return forwarding.handle(reply, request, principal, path.substring(ForwardingApi.PREFIX.length() + 1));
         }
         if (path.equals(OperatorApi.PREFIX) || path.startsWith(OperatorApi.PREFIX + "/")) {
             return operators.handle(reply, request, principal, path.substring(OperatorApi.PREFIX.length()));

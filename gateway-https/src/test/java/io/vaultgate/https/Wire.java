@@ -12,6 +12,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.https.auth.HttpAuthentication;
 import io.vaultgate.https.files.FilesApi;
+import io.vaultgate.https.forwarding.ForwardingApi;
 import io.vaultgate.https.files.SignedReceipts;
 import io.vaultgate.https.http.ApiHandler;
 import io.vaultgate.https.http.StrictRequestDecoder;
@@ -37,7 +38,7 @@ final class Wire {
         Routes routes = new Routes(new HttpAuthentication(authenticator),
                 new FilesApi(store, store, maxUploadBytes, SignedReceipts.NONE),
                 new TusApi(store, store, maxUploadBytes, SignedReceipts.NONE), OperatorApi.disabled(),
-                AdminApi.disabled());
+                AdminApi.disabled(), ForwardingApi.disabled());
         server = new EmbeddedChannel(new StrictRequestDecoder(1024, 2048, 8192), new HttpResponseEncoder(),
                 new ChunkedWriteHandler(), new ApiHandler(routes));
         client = new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(1 << 24));

@@ -227,8 +227,9 @@ public final class VaultgateApplication implements AutoCloseable {
             return HttpsServer.start(settings, new HttpsServices(core.authenticator(), core.files(), core.ingest(),
                     core.batches(), core.receipts())
                     .withAdmin(new AdminServices(core.administration(), core.sites(), core.keyRotation(),
-                            core.incidents().lockdown()))
-                    .withMeters(HttpsConnections.registeredIn(core.metrics().registry())));
+                            core.incidents().lockdown()).withShredding(core.tenantShredding()))
+                    .withMeters(HttpsConnections.registeredIn(core.metrics().registry()))
+                    .withForwarding(core.forwarding().fileState()));
         } catch (IOException e) {
             throw bindFailure("https.port", config.https().bind(), config.https().port(), e);
         } catch (java.nio.channels.UnresolvedAddressException e) { // Netty's bind: no message of its own

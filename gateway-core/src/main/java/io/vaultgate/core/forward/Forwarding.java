@@ -3,6 +3,7 @@ package io.vaultgate.core.forward;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.files.FileOpener;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -42,6 +43,11 @@ public final class Forwarding {
 
     public Outbox outbox() {
         return outbox;
+    }
+
+    /** Where a client's own files went (for the tenant's view of forwarding). */
+    public FileForwardingState fileState() {
+        return new FileForwardingState(database, new FileRepository(), outbox);
     }
 
     /** Sites' forwarding configuration, over the core's catalog. */

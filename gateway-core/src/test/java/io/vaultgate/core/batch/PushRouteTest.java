@@ -1,8 +1,12 @@
 package io.vaultgate.core.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.auth.OperatorPrincipal;
+import io.vaultgate.core.forward.FileForwardingState;
 import io.vaultgate.core.forward.ForwardJob;
 import io.vaultgate.core.forward.ForwardState;
 import io.vaultgate.core.ingest.Receipt;
@@ -41,6 +45,36 @@ class PushRouteTest {
                 assertThat(job.state()).isEqualTo(ForwardState.PENDING);
             });
             assertThat(test.core().forwarding().outbox().byFile(unrouted.fileId())).isEmpty();
+        }
+    }
+
+    @Test
+    void aTenantSeesWhereItsOwnFileWent_andNobodyElseDoes() {
+        try (TestCore test = TestCore.create(home)) {
+            ClientPrincipal client = test.client("acme", "acme-up", Protocol.HTTPS);
+            ClientPrincipal colleague = test.client("acme", "acme-other", Protocol.HTTPS);
+            ClientPrincipal stranger = test.client("globex", "globex-up", Protocol.HTTPS);
+            test.core().sites().createSite("manila", "Manila");
+            test.core().sites().addRoute(client.tenant(), "manila", RouteMode.PUSH, PathPolicy.parse("/inbox"),
+                    0, 0, Duration.ZERO);
+            Receipt routed = upload(test, client, "/inbox/c1.csv");
+            FileForwardingState state = test.core().forwarding().fileState();
+
+            FileForwardingState.Delivery delivery = state.of(client, PathPolicy.parse("/inbox/c1.csv"));
+
+            assertThat(delivery.file().id()).isEqualTo(routed.fileId());
+            assertThat(delivery.jobs()).singleElement().satisfies(job -> {
+                assertThat(job.siteId()).isEqualTo("manila");
+                assertThat(job.state()).isEqualTo(ForwardState.PENDING);
+            });
+            for (ClientPrincipal other : List.of(colleague, stranger)) {
+                assertThatThrownBy(() -> state.of(other, PathPolicy.parse("/inbox/c1.csv")))
+                        .as(other.name()).isInstanceOfSatisfying(GatewayException.class,
+                                e -> assertThat(e.reason()).isEqualTo(GatewayException.Reason.NOT_FOUND));
+            }
+            OperatorPrincipal operator = test.operator("manila", "maria", Protocol.HTTPS);
+            assertThatThrownBy(() -> state.of(operator, PathPolicy.parse("/inbox/c1.csv")))
+                    .isInstanceOf(GatewayException.class);
         }
     }
 

@@ -3,12 +3,15 @@ package io.vaultgate.https.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.https.testing.Curl;
 import io.vaultgate.https.testing.TestGateway;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Random;
@@ -138,6 +141,28 @@ class FilesCurlIT {
 
         assertThat(curl.run("-X", "DELETE", "-H", bearer, gateway.url("/v1/files/inbox/l.bin")).status()).isEqualTo(204);
         assertThat(curl.run("-H", bearer, gateway.url("/v1/files/inbox/l.bin")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aClientSeesWhereItsOwnFileIsForwarded_andNothingOfFilesItCannotSee() throws Exception {
+        gateway.core().sites().createSite("manila", "Manila");
+        gateway.core().sites().addRoute(gateway.principal().tenant(), "manila", RouteMode.PUSH,
+                PathPolicy.parse("/inbox/claims"), 0, 0, Duration.ZERO);
+        curl.run("-T", write("c.bin", randomBytes(10)).toString(), "-H", bearer,
+                gateway.url("/v1/files/inbox/claims/c%201.bin"));
+        curl.run("-T", write("u.bin", randomBytes(10)).toString(), "-H", bearer, gateway.url("/v1/files/inbox/u.bin"));
+
+        Curl.Result routed = curl.run("-H", bearer, gateway.url("/v1/forwarding/inbox/claims/c%201.bin"));
+        Curl.Result unrouted = curl.run("-H", bearer, gateway.url("/v1/forwarding/inbox/u.bin"));
+
+        assertThat(routed.status()).as(routed.body()).isEqualTo(200);
+        assertThat(routed.body()).contains("\"path\":\"/inbox/claims/c 1.bin\"", "\"site\":\"manila\"",
+                "\"state\":\"PENDING\"", "\"attempts\":0", "\"nextAttemptAt\":");
+        assertThat(unrouted.body()).contains("\"sites\":[]");
+        assertThat(curl.run("-H", bearer, gateway.url("/v1/forwarding/inbox/none.bin")).status()).isEqualTo(404);
+        assertThat(curl.run(gateway.url("/v1/forwarding/inbox/claims/c%201.bin")).status()).isEqualTo(401);
+        assertThat(curl.run("-X", "DELETE", "-H", bearer, gateway.url("/v1/forwarding/inbox/u.bin")).status())
+                .isEqualTo(405);
     }
 
     @Test

@@ -54,7 +54,8 @@ public final class TestGateway implements AutoCloseable {
                 gateway.ingest(), gateway.batches(), gateway.receipts())
                 .withAdmin(new AdminServices(gateway.administration(), gateway.sites(), gateway.keyRotation(),
                         gateway.incidents().lockdown()))
-                .withMeters(HttpsConnections.registeredIn(gateway.metrics().registry())));
+                .withMeters(HttpsConnections.registeredIn(gateway.metrics().registry()))
+                .withForwarding(gateway.forwarding().fileState()));
         return new TestGateway(core, tls, server, token, principal);
     }
 
