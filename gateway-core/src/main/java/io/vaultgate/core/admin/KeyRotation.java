@@ -11,6 +11,7 @@ import io.vaultgate.core.catalog.StoredKeySlot;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.ingest.KeySlots;
 import io.vaultgate.core.report.WorkProgress;
+import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.EnvelopeContext;
@@ -68,9 +69,7 @@ public final class KeyRotation {
 
     /** Creates the tenant's next KEK version (new files use it at once) and, if asked, rewraps every slot. */
     public Result rotate(TenantId tenant, boolean rewrap) {
-        if (database.read(jdbc -> tenants.find(jdbc, tenant)).isEmpty()) {
-            throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " does not exist");
-        }
+        existingUnshredded(tenant, "rotated");
         KekId active = keys.rotate(tenant.value());
         audit.append(new AuditEvent.KeyOperation(clock.instant(), Optional.of(tenant), actor, KeyAction.ROTATE,
                 active.toString(), "new KEK version " + active.version()));
@@ -83,9 +82,7 @@ public final class KeyRotation {
      * {@code REWRAP} summary of the KEK.
      */
     public EmergencyResult emergencyRotate(TenantId tenant, WorkProgress progress) {
-        if (database.read(jdbc -> tenants.find(jdbc, tenant)).isEmpty()) {
-            throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " does not exist");
-        }
+        existingUnshredded(tenant, "rotated");
         KekId active = keys.rotate(tenant.value());
         audit.append(new AuditEvent.KeyOperation(clock.instant(), Optional.of(tenant), actor, KeyAction.ROTATE,
                 active.toString(), "emergency: new KEK version " + active.version() + "; re-wrapping every key slot"));
@@ -109,9 +106,7 @@ public final class KeyRotation {
      *     for the active version
      */
     public KekId disable(TenantId tenant, int version) {
-        if (database.read(jdbc -> tenants.find(jdbc, tenant)).isEmpty()) {
-            throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " does not exist");
-        }
+        existingUnshredded(tenant, "changed");
         KekId kek = new KekId(tenant.value(), version);
         if (keys.ensureTenant(tenant.value()).equals(kek)) {
             throw new GatewayException(Reason.CONFLICT, kek + " is the active KEK version; rotate first");
@@ -133,6 +128,13 @@ public final class KeyRotation {
         audit.append(new AuditEvent.KeyOperation(clock.instant(), Optional.of(tenant), actor, KeyAction.DISABLE,
                 kek.toString(), "KEK version " + version + " disabled"));
         return kek;
+    }
+
+    /** NOT_FOUND for an unknown tenant; CONFLICT for a shredded one, whose keys are destroyed for good. */
+    private void existingUnshredded(TenantId id, String change) {
+        Tenant tenant = database.read(jdbc -> tenants.find(jdbc, id))
+                .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "tenant " + id + " does not exist"));
+        TenantShredding.refuseIfShredded(tenant, change);
     }
 
     /** Moves every key slot of the tenant to its active KEK version; returns how many changed. */

@@ -81,7 +81,8 @@ public final class SessionReaper implements AutoCloseable {
         }
         Instant oldest = live.get(0).since().minus(SKEW);
         Incidents incidents = database.read(jdbc -> {
-            Set<String> locked = jdbc.query("SELECT id FROM tenants WHERE status = 'LOCKED'", row -> row.getString(1))
+            Set<String> locked = jdbc.query("SELECT id FROM tenants WHERE status IN ('LOCKED', 'SHREDDED')",
+                    row -> row.getString(1))
                     .stream().collect(Collectors.toSet());
             List<Revoked> revoked = jdbc.query("SELECT credential, principal, revoked_at FROM credential_revocations "
                     + "WHERE revoked_at >= ?", row -> new Revoked(row.getString(1), row.getString(2),
@@ -114,8 +115,8 @@ public final class SessionReaper implements AutoCloseable {
 
     private boolean tenantStillLocked(LiveSession session) {
         String tenant = session.tenant().orElseThrow().value();
-        return database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM tenants WHERE id = ? AND status = 'LOCKED'",
-                tenant)) > 0;
+        return database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM tenants WHERE id = ? AND status IN ('LOCKED', "
+                + "'SHREDDED')", tenant)) > 0;
     }
 
     private void roundQuietly() {

@@ -184,6 +184,26 @@ class TenantShreddingTest {
         }
     }
 
+    @Test
+    void aShreddedTenantsKeys_cannotBeRotatedOrDisabled_withAClearConflict() {
+        try (TestCore test = TestCore.create(home)) {
+            ClientPrincipal acme = test.client("acme", "acme-up", Protocol.SFTP);
+            upload(test, acme, "/inbox/a.csv");
+            test.core().tenantShredding().shred(ACME, "contract ended", "cli:test");
+
+            for (org.assertj.core.api.ThrowableAssert.ThrowingCallable change : java.util.List.<
+                    org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                    () -> test.core().keyRotation().rotate(ACME, true),
+                    () -> test.core().keyRotation().emergencyRotate(ACME, io.vaultgate.core.report.WorkProgress.NONE),
+                    () -> test.core().keyRotation().disable(ACME, 1))) {
+                assertThatThrownBy(change).isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(GatewayException.Reason.CONFLICT);
+                    assertThat(e.getMessage()).contains("was shredded");
+                });
+            }
+        }
+    }
+
     private static void upload(TestCore test, ClientPrincipal client, String path) {
         try (Upload upload = test.core().ingest().open(client, PathPolicy.parse(path), UploadMode.CREATE)) {
             upload.write(0, ByteBuffer.wrap("data".repeat(1000).getBytes()));

@@ -116,6 +116,23 @@ class LockdownSessionsTest {
         assertThat(ended).doesNotContain("right after the unlock");
     }
 
+    @Test
+    void aTenantShreddedOnOneNode_hasItsSessionsOnAnotherEndedInOneRound() {
+        LiveSessions otherNode = new LiveSessions(clock);
+        SessionReaper otherReaper = new SessionReaper(test.database(), otherNode, Duration.ofMillis(500));
+        register(otherNode, acmeClient, "acme client");
+        register(otherNode, globexClient, "globex client");
+        clock.advance(Duration.ofMinutes(1));
+
+        test.core().tenantShredding().shred(ACME, "contract ended", "cli:test");
+
+        assertThat(otherReaper.round()).isGreaterThanOrEqualTo(1);
+        assertThat(ended).contains("acme client").doesNotContain("globex client");
+        register(otherNode, acmeClient, "acme client again");
+        otherReaper.round();
+        assertThat(ended).as("a shredded tenant stays refused, as a locked one").contains("acme client again");
+    }
+
     private void register(LiveSessions sessions, Principal principal, String name) {
         sessions.register(principal, "key:" + name, Protocol.SFTP, "127.0.0.1", reason -> ended.add(name));
     }

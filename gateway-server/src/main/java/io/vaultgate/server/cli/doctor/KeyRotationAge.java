@@ -2,6 +2,7 @@ package io.vaultgate.server.cli.doctor;
 
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.tenant.Tenant;
+import io.vaultgate.core.tenant.TenantStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +25,9 @@ final class KeyRotationAge implements Check {
         Instant now = context.clock().instant();
         List<Finding> findings = new ArrayList<>();
         for (Tenant tenant : context.database().read(new TenantRepository()::list)) {
+            if (tenant.status() == TenantStatus.SHREDDED) {
+                continue; // its keys are destroyed for good: nothing to rotate
+            }
             long rotated = context.database().read(jdbc -> jdbc.count("SELECT COALESCE(MAX(occurred_at), 0) FROM "
                     + "audit_events WHERE tenant_id = ? AND kind = 'key.operation' AND event LIKE ?",
                     tenant.id().value(), "%\"action\":\"ROTATE\"%"));
