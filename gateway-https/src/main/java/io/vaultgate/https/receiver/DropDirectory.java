@@ -7,7 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -16,9 +20,17 @@ import java.util.UUID;
  * into place, and the directory is fsynced. Then a marker {@code .vaultgate/received/<key>} records the
  * idempotency key with the digest, size and place, so a repeated delivery is recognized without
  * rewriting the file. (A crash between the rename and the marker makes the next delivery rewrite the same
- * bytes in the same place: still exactly once in effect.)
+ * bytes in the same place: still exactly once in effect.) What the receiver creates is its user's alone,
+ * whatever the umask: files {@code 0600}, directories {@code 0700} (they hold the clients' plaintext).
  */
 class DropDirectory {
+
+    /** Directories the receiver creates: {@code rwx------}. */
+    static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    /** Files the receiver creates: {@code rw-------}. */
+    static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     /** What a marker says about an earlier delivery. */
     record Received(String sha256, long size, String place) {
@@ -32,8 +44,8 @@ class DropDirectory {
         this.root = root.toAbsolutePath().normalize();
         this.temporary = this.root.resolve(".vaultgate").resolve("tmp");
         this.markers = this.root.resolve(".vaultgate").resolve("received");
-        Files.createDirectories(temporary);
-        Files.createDirectories(markers);
+        Files.createDirectories(temporary, PRIVATE_DIRECTORY);
+        Files.createDirectories(markers, PRIVATE_DIRECTORY);
         try (var leftovers = Files.list(temporary)) {
             for (Path leftover : (Iterable<Path>) leftovers::iterator) {
                 Files.deleteIfExists(leftover);
@@ -69,12 +81,12 @@ class DropDirectory {
         Path marker = newTemporary();
         try {
             String place = root.relativize(target).toString();
-            try (FileChannel channel = FileChannel.open(marker, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(marker, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), PRIVATE_FILE)) {
                 channel.write(StandardCharsets.UTF_8.encode(sha256 + " " + size + " " + place + "\n"));
                 channel.force(true);
             }
-            Files.createDirectories(target.getParent());
+            Files.createDirectories(target.getParent(), PRIVATE_DIRECTORY);
             Files.move(written, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             fsyncDirectory(target.getParent());
             Files.move(marker, markers.resolve(key), StandardCopyOption.ATOMIC_MOVE,

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Set;
 
 /** One body being received: written to a temporary file while its SHA-256 and size are computed. */
 final class DropWrite implements AutoCloseable {
@@ -24,7 +25,8 @@ final class DropWrite implements AutoCloseable {
     DropWrite(Path file, long maxBytes) throws IOException {
         this.file = file;
         this.maxBytes = maxBytes;
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        this.channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                DropDirectory.PRIVATE_FILE);
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -86,6 +88,27 @@ class ReceivedFilesTest {
         assertThat(answer.status()).isEqualTo(HttpResponseStatus.INSUFFICIENT_STORAGE);
         try (var left = Files.list(drop.resolve(".vaultgate/tmp"))) {
             assertThat(left).as("temporary files left").isEmpty();
+        }
+    }
+
+    @Test
+    void receivedFilesAndTheDirectoriesMadeForThem_areTheReceiversUsersAlone_whateverTheUmask() throws Exception {
+        byte[] body = "id,amount\n1,100\n".getBytes(StandardCharsets.UTF_8);
+        ReceivedFiles files = new ReceivedFiles(new DropDirectory(drop), 1 << 20);
+
+        Exchange upload = files.begin(request("f_1", body), "gateway");
+        upload.content(Unpooled.wrappedBuffer(body));
+        assertThat(upload.finish().status()).isEqualTo(HttpResponseStatus.CREATED);
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(drop.resolve("acme/inbox/a.csv"))))
+                .isEqualTo("rw-------");
+        for (String dir : List.of("acme", "acme/inbox", ".vaultgate/tmp", ".vaultgate/received")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(drop.resolve(dir))))
+                    .as(dir).isEqualTo("rwx------");
+        }
+        try (var markers = Files.list(drop.resolve(".vaultgate/received"))) {
+            assertThat(markers).allSatisfy(marker -> assertThat(PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(marker))).isEqualTo("rw-------"));
         }
     }
 
