@@ -3,7 +3,6 @@ package io.vaultgate.sftp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vaultgate.sftp.testing.ClientKeys;
 import io.vaultgate.sftp.testing.OpenSshServer;
 import io.vaultgate.sftp.testing.OpenSshSftp;
 import io.vaultgate.sftp.testing.TestSftpGateway;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.sftp.testing.MinaSftp;
 import io.vaultgate.sftp.testing.TestSftpGateway;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.client.SshClient;
