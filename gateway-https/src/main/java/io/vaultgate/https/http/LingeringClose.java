@@ -12,17 +12,19 @@ import java.util.concurrent.TimeUnit;
  * TCP reset, which can destroy the response before the client has read it (the client then reports "connection
  * reset" instead of the status). So, as nginx's lingering close does: end our side (TLS close_notify, then
  * FIN), keep reading and dropping what the client still sends, and close at the latest {@value #LINGER_MILLIS} ms
- * later. Nothing read meanwhile is processed: the request is already answered.
+ * later. Nothing read meanwhile is processed: the request is already answered. Shared by the gateway's HTTPS
+ * listener ({@code Reply}) and the site receiver ({@code io.vaultgate.https.receiver}).
  */
-final class LingeringClose {
+public final class LingeringClose {
 
-    static final long LINGER_MILLIS = 2000;
+    /** How long what the peer still sends is read and dropped before the connection is closed. */
+    public static final long LINGER_MILLIS = 2000;
 
     private LingeringClose() {
     }
 
     /** Once {@code written} (the response) is out. */
-    static void after(ChannelFuture written) {
+    public static void after(ChannelFuture written) {
         Channel channel = written.channel();
         if (!written.isSuccess() || !channel.isActive()) {
             channel.close();

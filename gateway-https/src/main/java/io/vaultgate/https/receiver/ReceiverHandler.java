@@ -1,12 +1,9 @@
 package io.vaultgate.https.receiver;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -21,13 +18,13 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vaultgate.core.forward.ForwardProtocol;
+import io.vaultgate.https.http.LingeringClose;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +43,6 @@ import org.slf4j.LoggerFactory;
 final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReceiverHandler.class);
-    static final long LINGER_MILLIS = 2000;
     private static final Answer BUSY = new Answer(HttpResponseStatus.SERVICE_UNAVAILABLE,
             "the receiver is busy finishing other files; try again later\n", null);
 
@@ -228,26 +224,9 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
         var written = ctx.writeAndFlush(response);
         if (!keepAlive) {
             ending = true;
-            written.addListener((ChannelFutureListener) ReceiverHandler::endGently);
+            // gently: closing with unread bytes would reset the connection and could destroy the answer
+            written.addListener((ChannelFutureListener) LingeringClose::after);
         }
-    }
-
-    /**
-     * Ends a connection after its last answer without resetting it: closing a socket with unread bytes (the
-     * gateway may still be sending the body we refused) makes the kernel send a TCP reset, which can destroy
-     * the answer before the gateway reads it. So our side ends first (TLS close_notify, then FIN), what still
-     * arrives is read and dropped, and the connection is closed {@value #LINGER_MILLIS} ms later at the latest.
-     */
-    private static void endGently(ChannelFuture written) {
-        Channel channel = written.channel();
-        SslHandler tls = channel.pipeline().get(SslHandler.class);
-        if (!written.isSuccess() || tls == null || !(channel instanceof DuplexChannel duplex)) {
-            channel.close();
-            return;
-        }
-        tls.closeOutbound().addListener(done -> duplex.shutdownOutput());
-        channel.config().setAutoRead(true);
-        channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** One request being handled; {@link ReceivedFiles} makes them. */
