@@ -19,6 +19,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vaultgate.core.forward.ForwardProtocol;
 import io.vaultgate.https.http.LingeringClose;
+import io.vaultgate.https.http.MinimumBodyRate;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -53,6 +54,7 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
     private Exchange exchange;
     private boolean answering;
     private boolean ending;
+    private boolean endAfterAnswer;
 
     ReceiverHandler(ReceivedFiles files, Executor finishing, ClientVerdict verdict) {
         this.files = files;
@@ -152,6 +154,7 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
     /** On the event loop: the finished upload's answer, then whatever arrived behind it, then reading again. */
     private void answered(ChannelHandlerContext ctx, Answer answer, boolean keepAlive) {
         answering = false;
+        keepAlive &= !endAfterAnswer;
         answer(ctx, answer, keepAlive);
         if (!keepAlive) {
             releaseHeld();
@@ -174,6 +177,10 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof MinimumBodyRate.TooSlow slow) {
+            tooSlow(ctx, slow);
+            return;
+        }
         if (event instanceof IdleStateEvent) {
             if (!answering) {
                 LOG.info("receiver: connection from {} was idle too long; closed", ctx.channel().remoteAddress());
@@ -182,6 +189,27 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
             return;
         }
         super.userEventTriggered(ctx, event);
+    }
+
+    /**
+     * A body that trickled in below the minimum rate (slowloris on the body): its temporary file is deleted and it is
+     * answered 408, and the connection ends. (If an answer is being prepared, the body is a pipelined request's:
+     * the connection ends after that answer.)
+     */
+    private void tooSlow(ChannelHandlerContext ctx, MinimumBodyRate.TooSlow slow) {
+        if (ending) {
+            return;
+        }
+        LOG.warn("receiver: request body from {} arrived too slowly ({} bytes in {} s of waiting, at least {} bytes/s "
+                + "required); answered 408, connection closed", ReceiverPeer.describe(ctx), slow.bytes(),
+                slow.waitedSeconds(), slow.minBytesPerSecond());
+        if (answering) {
+            endAfterAnswer = true;
+            return;
+        }
+        closeExchange();
+        answer(ctx, new Answer(HttpResponseStatus.REQUEST_TIMEOUT, "the request body arrived slower than "
+                + slow.minBytesPerSecond() + " bytes/s; send it again\n", null), false);
     }
 
     @Override

@@ -13,13 +13,22 @@ import java.util.Optional;
 /**
  * What a site receiver needs: where to listen, where files go, which CA's client certificates it accepts
  * (the gateway CA, given to the site by the gateway's admin), the largest file it takes, how long a
- * silent connection is kept, and optionally the gateway CA's CRLs (then revocation is checked and fails
+ * silent connection is kept (also the longest a request's head may take to arrive, from the connection's start
+ * or the previous answer), and optionally the gateway CA's CRLs (then revocation is checked and fails
  * closed: a client certificate whose issuer has no current CRL here is refused), and optionally the site's
  * X25519 private key, which opens sealed forwards (its {@code toString} is redacted).
+ *
+ * <p>{@code minBodyBytesPerSecond}: once a body has been waited for {@code idleTimeout}, it must have arrived at
+ * this average rate (counted over the time the receiver waited for it), else it is answered {@code 408} and the
+ * connection ends; 0 turns the check off. Default {@value #DEFAULT_MIN_BODY_BYTES_PER_SECOND}, far below what the
+ * gateway itself expects of a transfer (its request deadline assumes 256 KiB/s).
  */
 public record ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas,
                                long maxFileBytes, Duration idleTimeout, List<X509CRL> clientCrls,
-                               Optional<SitePrivateKey> siteKey) {
+                               Optional<SitePrivateKey> siteKey, long minBodyBytesPerSecond) {
+
+    /** A body slower than this on average (bytes per second) is cut off, as on the gateway's HTTPS listener. */
+    public static final long DEFAULT_MIN_BODY_BYTES_PER_SECOND = 1024;
 
     /** Without revocation lists. */
     public ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas, long maxFileBytes,
@@ -30,12 +39,20 @@ public record ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Cer
     /** Without a site key: sealed forwards are refused. */
     public ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas, long maxFileBytes,
                             Duration idleTimeout, List<X509CRL> clientCrls) {
-        this(listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, Optional.empty());
+        this(listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, Optional.empty(),
+                DEFAULT_MIN_BODY_BYTES_PER_SECOND);
     }
 
     /** The same receiver, opening sealed forwards with {@code key}. */
     public ReceiverSettings withSiteKey(SitePrivateKey key) {
-        return new ReceiverSettings(listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, Optional.of(key));
+        return new ReceiverSettings(listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, Optional.of(key),
+                minBodyBytesPerSecond);
+    }
+
+    /** The same receiver, cutting off bodies slower than {@code bytesPerSecond} (0: never). */
+    public ReceiverSettings withMinBodyRate(long bytesPerSecond) {
+        return new ReceiverSettings(listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, siteKey,
+                bytesPerSecond);
     }
 
     public ReceiverSettings {
@@ -53,6 +70,10 @@ public record ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Cer
         }
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("the idle timeout must be positive, got " + idleTimeout);
+        }
+        if (minBodyBytesPerSecond < 0) {
+            throw new IllegalArgumentException("--min-body-rate: must be 0 (off) or a positive size per second, got "
+                    + minBodyBytesPerSecond);
         }
     }
 

@@ -90,7 +90,8 @@ public final class SiteReceiver implements AutoCloseable {
         try {
             Channel channel = new ServerBootstrap().group(boss, workers)
                     .channel(NioServerSocketChannel.class)
-                    .childHandler(new ReceiverInitializer(tls, files, settings.idleTimeout(), finishing,
+                    .childHandler(new ReceiverInitializer(tls, files, settings.idleTimeout(),
+                            settings.minBodyBytesPerSecond(), finishing,
                             new ClientVerdict(settings.clientCrls(), java.time.Clock.systemUTC())))
                     .bind(settings.listen()).sync().channel();
             LOG.info("receiver: listening on {}, dropping files into {}", channel.localAddress(), settings.drop());

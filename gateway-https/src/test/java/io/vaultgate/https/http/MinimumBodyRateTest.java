@@ -62,6 +62,31 @@ class MinimumBodyRateTest {
         channel.finishAndReleaseAll();
     }
 
+    @Test
+    void answering_firesTooSlow_insteadOfClosing_andPassesNothingOfTheSlowChunk() {
+        java.util.List<Object> events = new java.util.ArrayList<>();
+        EmbeddedChannel answering = new EmbeddedChannel(
+                new MinimumBodyRate(1000, Duration.ofSeconds(10), now::get, true),
+                new io.netty.channel.ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object event) {
+                        events.add(event);
+                    }
+                });
+        HttpRequest put = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/files/f_1");
+        HttpUtil.setContentLength(put, 1_000_000);
+        answering.writeInbound(put);
+        answering.read();
+        advance(Duration.ofSeconds(11));
+        answering.writeInbound(bytes(10));
+
+        assertThat(answering.isOpen()).isTrue();
+        assertThat(events).containsExactly(new MinimumBodyRate.TooSlow(10, 11, 1000));
+        assertThat((Object) answering.readInbound()).isInstanceOf(HttpRequest.class);
+        assertThat((Object) answering.readInbound()).as("the slow chunk").isNull();
+        answering.finishAndReleaseAll();
+    }
+
     private void startUpload() {
         HttpRequest put = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/v1/files/inbox/x");
         HttpUtil.setContentLength(put, 1_000_000);

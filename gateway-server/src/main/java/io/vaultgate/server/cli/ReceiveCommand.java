@@ -55,6 +55,11 @@ public final class ReceiveCommand implements Callable<Integer> {
     @Option(names = "--max-file-size", defaultValue = "1TiB", description = "Largest file accepted (default 1TiB).")
     String maxFileSize;
 
+    @Option(names = "--min-body-rate", defaultValue = "1KiB", paramLabel = "SIZE", description = "A request body "
+            + "that arrives slower than SIZE per second on average, once it has been waited for 60 s, is answered 408 "
+            + "and its connection closed (slowloris on the body); 0 turns this off (default 1KiB).")
+    String minBodyRate;
+
     @Spec
     CommandSpec spec;
 
@@ -62,7 +67,7 @@ public final class ReceiveCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ReceiverSettings settings = new ReceiverSettings(address(listen), drop.toAbsolutePath(), read("--client-ca",
                 clientCa), io.vaultgate.server.config.DataSize.parse(maxFileSize).bytes(), Duration.ofSeconds(60),
-                readCrls());
+                readCrls()).withMinBodyRate(io.vaultgate.server.config.DataSize.parse(minBodyRate).bytes());
         if (sealedKey != null) {
             settings = settings.withSiteKey(siteKey(sealedKey));
         }
