@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.sshd.sftp.SftpModuleProperties;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.extensions.CheckFileHandleExtension;
 import org.apache.sshd.sftp.client.extensions.SpaceAvailableExtension;
@@ -43,6 +44,8 @@ class SftpExtensionsIT {
     private static final long QUOTA = 10 * 1024 * 1024;
     private static final String QUOTA_TENANT = "quota-co";
     private static final String QUOTA_USER = "quinn";
+    /** A WRITE's length, type, id, handle (a 32-character string), offset and data length. */
+    private static final int WRITE_HEADER = 4 + 1 + 4 + 4 + 32 + 8 + 4;
 
     @TempDir
     static Path directory;
@@ -139,6 +142,34 @@ class SftpExtensionsIT {
             assertThat(limits.maxPacketLength).isPositive();
             assertThat(limits.maxReadLength).isPositive().isLessThanOrEqualTo(limits.maxPacketLength);
             assertThat(limits.maxWriteLength).isPositive().isLessThanOrEqualTo(limits.maxPacketLength);
+        }
+    }
+
+    @Test
+    void limits_announceAWriteLengthThatKeepsRequestAssemblyWithin256KiB() throws Exception {
+        try (MinaSftp client = gateway.mina(TestSftpGateway.ALICE)) {
+            OpenSSHLimitsExtensionInfo limits = client.sftp().getExtension(OpenSSHLimitsExtension.class).limits();
+            long packet = client.sftp().getClientChannel().getRemoteWindow().getPacketSize();
+            assertThat(limits.maxWriteLength).isGreaterThanOrEqualTo(SftpModuleProperties.MIN_WRITEDATA_PACKET_LENGTH);
+            assertThat(limits.maxWriteLength + WRITE_HEADER + packet)
+                    .as("a partly received WRITE plus the packet behind it").isLessThanOrEqualTo(256 * 1024);
+        }
+    }
+
+    @Test
+    void writesAboveTheAnnouncedLength_upToMinasOwnLimit_areStillAccepted() throws Exception {
+        byte[] data = new byte[250 * 1024];
+        new java.util.Random(7).nextBytes(data);
+        try (MinaSftp client = gateway.mina(TestSftpGateway.ALICE)) {
+            SftpClient sftp = client.sftp();
+            SftpModuleProperties.WRITE_CHUNK_SIZE.set(sftp.getClientChannel(), data.length);
+            try (SftpClient.CloseableHandle handle = sftp.open("/inbox/one-large-write.bin",
+                    SftpClient.OpenMode.Write, SftpClient.OpenMode.Create)) {
+                sftp.write(handle, 0, data, 0, data.length);
+            }
+            try (java.io.InputStream in = sftp.read("/inbox/one-large-write.bin")) {
+                assertThat(in.readAllBytes()).isEqualTo(data);
+            }
         }
     }
 

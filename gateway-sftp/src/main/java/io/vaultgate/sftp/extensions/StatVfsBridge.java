@@ -29,7 +29,8 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
  * the subsystem as MINA would. The same path also completes MINA's {@code space-available} answer, whose
  * user fields MINA leaves at 0: the tenant quota is the user's limit, so they repeat the device fields. The
  * wrapped output also hands replies to the channel in pieces of one client packet ({@link PacketSizedReplies}),
- * which spares MINA's whole-reply copy of every READ answer.
+ * which spares MINA's whole-reply copy of every READ answer, and the channel announces a write length that keeps
+ * MINA's request assembly small ({@link AnnouncedWriteLength}).
  */
 public final class StatVfsBridge implements SubsystemFactory {
 
@@ -54,6 +55,7 @@ public final class StatVfsBridge implements SubsystemFactory {
                 && command instanceof FileSystemAware)) {
             throw new IllegalStateException("unexpected SFTP subsystem " + command.getClass().getName());
         }
+        AnnouncedWriteLength.apply(channel);
         Map<Integer, Asked> asked = new ConcurrentHashMap<>();
         channel.setDataReceiver(new StatVfsRequests(receiver, asked));
         return new Bridged(subsystem, asked, () -> channel.getRemoteWindow().getPacketSize());
