@@ -72,7 +72,7 @@ class AccessCommandsTest {
 
     private CliHarness initialized() {
         CliHarness cli = new CliHarness(home);
-        assertThat(cli.run("init").exitCode()).isZero();
+        assertThat(cli.init().exitCode()).isZero();
         assertThat(cli.run("tenant", "add", "acme").exitCode()).isZero();
         return cli;
     }

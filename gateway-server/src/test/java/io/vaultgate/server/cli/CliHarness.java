@@ -1,5 +1,6 @@
 package io.vaultgate.server.cli;
 
+import io.vaultgate.server.TestKeystore;
 import io.vaultgate.server.Vaultgate;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,6 +19,15 @@ final class CliHarness {
 
     CliHarness(Path home) {
         this.home = home;
+    }
+
+    /**
+     * The real {@code init}, over a home first seeded by {@link TestKeystore} (a keystore with test-cost
+     * Argon2id, so this and every later command opens it in milliseconds; host keys generated once per JVM).
+     */
+    Result init() {
+        TestKeystore.seed(home);
+        return run("init");
     }
 
     Result run(String... args) {

@@ -52,6 +52,10 @@ class CommandLineTest {
         CliHarness cli = new CliHarness(home);
         assertThat(cli.run("init").out()).contains("created keystore", "Administrator API token (shown once): vg_");
         assertThat(cli.run("init").out()).contains("already initialized");
+        // This home is not seeded by TestKeystore: its keystore is stretched with the production Argon2id
+        // cost (64 MiB, 3 passes, 1 lane), named in the file's prefix after "VGKS", version and KDF id.
+        java.nio.ByteBuffer kdf = java.nio.ByteBuffer.wrap(Files.readAllBytes(home.resolve("keys/kek.p12")), 6, 9);
+        assertThat(new int[] {kdf.getInt(), kdf.getInt(), kdf.get()}).containsExactly(64 * 1024, 3, 1);
 
         assertThat(cli.run("tenant", "add", "acme", "--name", "Acme Corp").exitCode()).isZero();
         Path key = home.resolve("client.pub");
@@ -84,7 +88,7 @@ class CommandLineTest {
     @Test
     void siteOperatorRouteAndBatchCommands_setUpPullProcessing() {
         CliHarness cli = new CliHarness(home);
-        cli.run("init");
+        cli.init();
         cli.run("tenant", "add", "acme");
         assertThat(cli.run("site", "add", "manila", "--name", "Manila processing").out()).contains("Created site manila");
         CliHarness.Result operator = cli.run("operator", "add", "maria", "--site", "manila", "--token");
@@ -110,7 +114,7 @@ class CommandLineTest {
     @Test
     void batchListAndKeysRewrap_ofAnUnknownTenant_fail_insteadOfReportingNothingToDo() {
         CliHarness cli = new CliHarness(home);
-        cli.run("init");
+        cli.init();
 
         CliHarness.Result batches = cli.run("batch", "list", "--tenant", "nosuch");
         CliHarness.Result rewrap = cli.run("keys", "rewrap", "--tenant", "nosuch");
@@ -129,7 +133,7 @@ class CommandLineTest {
     @Test
     void tenantSet_withOneBadOption_changesNothing_andRefusesARetentionThatWouldOverflow() {
         CliHarness cli = new CliHarness(home);
-        cli.run("init");
+        cli.init();
         cli.run("tenant", "add", "acme");
 
         CliHarness.Result bad = cli.run("tenant", "set", "acme", "--quota-bytes", "1GiB", "--allow-sources",

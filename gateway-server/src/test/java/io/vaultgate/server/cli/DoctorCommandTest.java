@@ -28,7 +28,7 @@ class DoctorCommandTest {
     @Test
     void scriptedState_givesTheGoldenFindings_andEachFixRemovesItsLine() throws Exception {
         CliHarness cli = new CliHarness(home);
-        ok(cli.run("init"));
+        ok(cli.init());
         ok(cli.run("tenant", "add", "acme", "--allow-password"));
         ok(cli.run("tenant", "set", "acme", "--allow-sources", "10.0.0.0/8"));
         Result clean = doctor(cli);

@@ -40,7 +40,7 @@ class ForwardCommandTest {
     @BeforeEach
     void anInitializedGatewayWithASite() {
         cli = new CliHarness(home);
-        assertThat(cli.run("init").exitCode()).isZero();
+        assertThat(cli.init().exitCode()).isZero();
         assertThat(cli.run("tenant", "add", "acme").exitCode()).isZero();
         assertThat(cli.run("site", "add", "manila").exitCode()).isZero();
     }

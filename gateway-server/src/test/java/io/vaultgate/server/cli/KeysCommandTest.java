@@ -34,7 +34,7 @@ class KeysCommandTest {
     @Test
     void emergencyRotation_rotatesRewrapsAndIsAudited_quietlyInAScript() throws Exception {
         CliHarness cli = new CliHarness(home);
-        assertThat(cli.run("init").exitCode()).isZero();
+        assertThat(cli.init().exitCode()).isZero();
         assertThat(cli.run("tenant", "add", "acme").exitCode()).isZero();
 
         Result rotated = cli.run("keys", "rotate", "--tenant", "acme", "--emergency");
@@ -53,7 +53,7 @@ class KeysCommandTest {
     @Test
     void rotationWithRewrap_besideARunningGateway_keepsOldAndSuspendedFilesReadable() throws Exception {
         CliHarness cli = new CliHarness(home);
-        assertThat(cli.run("init").exitCode()).isZero();
+        assertThat(cli.init().exitCode()).isZero();
         assertThat(cli.run("tenant", "add", "acme").exitCode()).isZero();
         byte[] old = "committed before the rotation\n".repeat(5000).getBytes(StandardCharsets.US_ASCII);
         byte[] resumed = "suspended across the rotation\n".repeat(5000).getBytes(StandardCharsets.US_ASCII);
@@ -99,7 +99,7 @@ class KeysCommandTest {
     @Test
     void disablingAVersionSlotsStillUse_isRefused_sayingWhatToRun() {
         CliHarness cli = new CliHarness(home);
-        assertThat(cli.run("init").exitCode()).isZero();
+        assertThat(cli.init().exitCode()).isZero();
         assertThat(cli.run("tenant", "add", "acme").exitCode()).isZero();
         VaultgateConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of("home", home.toString()));
         try (CoreResources gateway = CoreResources.open(config, Map.of(), CoreMetrics.inMemory(Clock.systemUTC()))) {
@@ -138,7 +138,7 @@ class KeysCommandTest {
     @Test
     void emergencyRotationOfAnUnknownTenant_fails() {
         CliHarness cli = new CliHarness(home);
-        assertThat(cli.run("init").exitCode()).isZero();
+        assertThat(cli.init().exitCode()).isZero();
         Result result = cli.run("keys", "rotate", "--tenant", "nobody", "--emergency");
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains("tenant nobody does not exist");

@@ -24,7 +24,7 @@ class NodesCommandTest {
     @Test
     void aJoinedNode_isListedAlive_andDeadOnceItLeaves() {
         CliHarness cli = new CliHarness(home);
-        assertThat(cli.run("init").exitCode()).isZero();
+        assertThat(cli.init().exitCode()).isZero();
         assertThat(cli.run("nodes").out()).contains("No node has run on this catalog yet");
 
         VaultgateConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of("home", home.toString(),

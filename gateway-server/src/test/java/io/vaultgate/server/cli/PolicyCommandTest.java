@@ -22,7 +22,7 @@ class PolicyCommandTest {
     @BeforeEach
     void aTenantRoutedToASiteWithAnOperator() {
         cli = new CliHarness(home);
-        ok(cli.run("init"));
+        ok(cli.init());
         ok(cli.run("tenant", "add", "acme"));
         ok(cli.run("site", "add", "manila"));
         ok(cli.run("site", "add", "pune"));

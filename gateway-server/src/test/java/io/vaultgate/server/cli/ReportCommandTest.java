@@ -20,7 +20,7 @@ class ReportCommandTest {
     @Test
     void report_isWrittenSigned_verifiesOffline_andATamperedCopyFails() throws Exception {
         CliHarness cli = new CliHarness(home);
-        ok(cli.run("init"));
+        ok(cli.init());
         ok(cli.run("tenant", "add", "acme"));
         ok(cli.run("keys", "rotate", "--tenant", "acme", "--emergency"));
         String month = YearMonth.now(ZoneOffset.UTC).toString();
@@ -45,7 +45,7 @@ class ReportCommandTest {
     @Test
     void badPeriodOrUnknownTenant_failWithTheReason() {
         CliHarness cli = new CliHarness(home);
-        ok(cli.run("init"));
+        ok(cli.init());
         Result badPeriod = cli.run("report", "--tenant", "acme", "--period", "November", "--out", out.toString());
         assertThat(badPeriod.exitCode()).isEqualTo(1);
         assertThat(badPeriod.err()).contains("give a month as YYYY-MM");

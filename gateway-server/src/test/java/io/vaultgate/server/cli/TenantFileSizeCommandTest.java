@@ -15,7 +15,7 @@ class TenantFileSizeCommandTest {
     @Test
     void maxFileSize_isSetOnAddAndSet_shownAndRemovedWithZero() {
         CliHarness cli = new CliHarness(home);
-        assertThat(cli.run("init").exitCode()).isZero();
+        assertThat(cli.init().exitCode()).isZero();
 
         CliHarness.Result added = cli.run("tenant", "add", "acme", "--max-file-size", "10GiB");
         assertThat(added.exitCode()).as(added.err()).isZero();
@@ -35,7 +35,7 @@ class TenantFileSizeCommandTest {
     @Test
     void badSize_namesTheAcceptedForms_andChangesNothing() {
         CliHarness cli = new CliHarness(home);
-        assertThat(cli.run("init").exitCode()).isZero();
+        assertThat(cli.init().exitCode()).isZero();
         assertThat(cli.run("tenant", "add", "acme").exitCode()).isZero();
 
         CliHarness.Result bad = cli.run("tenant", "set", "acme", "--max-file-size", "ten gigs");

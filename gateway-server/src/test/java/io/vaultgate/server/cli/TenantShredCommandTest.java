@@ -40,7 +40,7 @@ class TenantShredCommandTest {
     @BeforeEach
     void setUp() throws Exception {
         cli = new CliHarness(home);
-        assertThat(cli.run("init").exitCode()).isZero();
+        assertThat(cli.init().exitCode()).isZero();
         assertThat(cli.run("tenant", "add", "acme").exitCode()).isZero();
         try (CoreResources gateway = open()) {
             GatewayCore core = gateway.core();

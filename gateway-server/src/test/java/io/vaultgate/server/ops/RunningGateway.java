@@ -4,8 +4,10 @@ import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.server.TestKeystore;
 import io.vaultgate.server.VaultgateApplication;
 import io.vaultgate.server.config.ConfigLoader;
+import io.vaultgate.server.config.VaultgateConfig;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +44,9 @@ final class RunningGateway implements AutoCloseable {
                 "sftp.bind", "127.0.0.1", "sftp.port", "0", "https.bind", "127.0.0.1", "https.port", "0",
                 "ops.port", "0"));
         overrides.putAll(settings);
-        app = VaultgateApplication.start(ConfigLoader.load(Optional.empty(), Map.of(), overrides), Map.of());
+        VaultgateConfig config = ConfigLoader.load(Optional.empty(), Map.of(), overrides);
+        TestKeystore.seed(config);
+        app = VaultgateApplication.start(config, Map.of());
         try {
             app.core().administration().createTenant(TenantId.of(TENANT), "Acme", false);
             account = app.core().administration().createAccount(TenantId.of(TENANT), ACCOUNT);
