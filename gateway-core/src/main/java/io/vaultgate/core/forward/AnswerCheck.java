@@ -4,14 +4,25 @@ import io.vaultgate.core.forward.DeliveryOutcome.Delivered;
 import io.vaultgate.core.forward.DeliveryOutcome.Failed;
 import io.vaultgate.core.forward.DeliveryOutcome.Kind;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Judges a site's answer to a forwarded file: delivered only for a {@code 2xx} whose {@code Repr-Digest}
  * carries the file's SHA-256 (or, for a site configured without site digests, a {@code 2xx} without the
- * field). A refusal keeps the start of the site's body, printable ASCII only, as the job's last error.
+ * field). A refusal keeps the start of the site's body, printable ASCII only, as the job's last error; a
+ * {@link #FINAL} refusal is permanent.
  */
 final class AnswerCheck {
+
+    /**
+     * Refusals that no repetition of the same request can change, so the job goes DEAD at once instead of using
+     * up its attempts: {@code 413} (larger than the site takes) and {@code 422} (the site cannot store this file
+     * as sent; the reference receiver's answer for a path blocked on its disk). {@code 400} is not among them: web
+     * servers and proxies answer it for passing misconfigurations too (nginx, for a client certificate it does not
+     * trust yet), and {@code 409} means "being received, try later" in this protocol.
+     */
+    static final Set<Integer> FINAL = Set.of(413, 422);
 
     private static final Pattern UNPRINTABLE = Pattern.compile("[^\\x20-\\x7e]+");
 
@@ -21,8 +32,11 @@ final class AnswerCheck {
     static DeliveryOutcome judge(boolean digestRequired, String expectedSha256, SiteAnswer answer) {
         String excerpt = printable(answer.excerpt());
         if (answer.status() / 100 != 2) {
+            boolean permanent = FINAL.contains(answer.status());
             return new Failed(Kind.STATUS, "the site answered " + answer.status()
-                    + (excerpt.isEmpty() ? "" : ": " + excerpt), false);
+                    + (excerpt.isEmpty() ? "" : ": " + excerpt)
+                    + (permanent ? " (final: not retried; clear the cause at the site, then retry the job)" : ""),
+                    permanent);
         }
         Optional<String> field = answer.header(ForwardProtocol.REPR_DIGEST);
         if (field.isEmpty()) {

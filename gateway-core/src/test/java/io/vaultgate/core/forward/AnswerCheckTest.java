@@ -65,6 +65,27 @@ class AnswerCheckTest {
                         .isEqualTo("the site answered 302"));
     }
 
+    @Test
+    void tooLargeOrUnprocessable_isAPermanentFailure_saidSoInTheMessage() {
+        for (int status : new int[] {413, 422}) {
+            assertThat(AnswerCheck.judge(true, SHA, answer(status, null, "no room for that path")))
+                    .isInstanceOfSatisfying(Failed.class, failed -> {
+                        assertThat(failed.permanent()).as("status " + status).isTrue();
+                        assertThat(failed.message()).startsWith("the site answered " + status + ": no room for that "
+                                + "path (final: not retried");
+                    });
+        }
+    }
+
+    @Test
+    void refusalsThatMayPass_areRetried() {
+        for (int status : new int[] {400, 403, 408, 409, 429, 500, 503, 507}) {
+            assertThat(AnswerCheck.judge(true, SHA, answer(status, null, "")))
+                    .isInstanceOfSatisfying(Failed.class, failed -> assertThat(failed.permanent())
+                            .as("status " + status).isFalse());
+        }
+    }
+
     private static SiteAnswer answer(int status, String digest, String excerpt) {
         return new SiteAnswer(status, digest == null ? Map.of() : Map.of("repr-digest", digest), excerpt, CERT);
     }

@@ -3,7 +3,9 @@ package io.vaultgate.https.receiver;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -86,14 +88,57 @@ class DropDirectory {
                 channel.write(StandardCharsets.UTF_8.encode(sha256 + " " + size + " " + place + "\n"));
                 channel.force(true);
             }
-            Files.createDirectories(target.getParent(), PRIVATE_DIRECTORY);
-            Files.move(written, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            place(written, target);
             fsyncDirectory(target.getParent());
             Files.move(marker, markers.resolve(key), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
             fsyncDirectory(markers);
         } finally {
             Files.deleteIfExists(marker);
+        }
+    }
+
+    /**
+     * Moves the file to {@code target}, creating the directories above it. When that fails because of what is on
+     * disk at that path, not for want of space (a file where a directory is needed, a directory where the file
+     * goes, a path over the file system's limits), the failure is {@link Unplaceable}: this delivery can never
+     * succeed until someone at the site clears the way, so it must not be answered as a passing shortage.
+     */
+    private void place(Path written, Path target) throws IOException {
+        try {
+            Files.createDirectories(target.getParent(), PRIVATE_DIRECTORY);
+            Files.move(written, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Optional<String> why = obstacle(target, e);
+            if (why.isPresent()) {
+                throw new Unplaceable(root.relativize(target) + ": " + why.get(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** What at or above {@code target} (below the root) stands in the way, if that is why {@code failure} happened. */
+    private Optional<String> obstacle(Path target, IOException failure) {
+        for (Path at = root.resolve(root.relativize(target).getName(0)); !at.equals(target);
+                at = at.resolve(target.getName(at.getNameCount()))) {
+            if (Files.exists(at, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(at)) {
+                return Optional.of(root.relativize(at) + " is a file where a directory is needed");
+            }
+        }
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.of("a directory is in the file's place");
+        }
+        if (failure instanceof FileSystemException fs && fs.getReason() != null
+                && fs.getReason().toLowerCase(java.util.Locale.ROOT).contains("name too long")) {
+            return Optional.of("the path is too long for the drop directory's file system");
+        }
+        return Optional.empty();
+    }
+
+    /** The file cannot be put at its path as the drop directory stands; the message is safe to send. */
+    static final class Unplaceable extends IOException {
+        Unplaceable(String message, IOException cause) {
+            super(message, cause);
         }
     }
 

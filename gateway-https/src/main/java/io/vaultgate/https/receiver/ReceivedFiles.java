@@ -198,6 +198,11 @@ final class ReceivedFiles {
                         file.key(), peer, e.getMessage());
                 return new Answer(HttpResponseStatus.BAD_REQUEST, "the sealed envelope does not open with this "
                         + "site's key (sealed for another key, file or site, or altered)\n", null);
+            } catch (DropDirectory.Unplaceable e) {
+                LOG.error("receiver: file {} from {} cannot be placed at {}; refused for good (422) until the way is "
+                        + "cleared", file.key(), peer, e.getMessage());
+                return new Answer(HttpResponseStatus.UNPROCESSABLE_ENTITY, "the file cannot be placed at "
+                        + e.getMessage() + "; this site refuses it until that is cleared\n", null);
             } catch (IOException e) {
                 LOG.error("receiver: storing file {} failed", file.key(), e);
                 return new Answer(HttpResponseStatus.INSUFFICIENT_STORAGE, "the receiver cannot store the file\n", null);

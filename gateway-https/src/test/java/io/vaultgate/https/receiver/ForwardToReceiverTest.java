@@ -199,6 +199,25 @@ class ForwardToReceiverTest {
         assertThat(fixture.job(second).attempts()).isEqualTo(1);
     }
 
+    @Test
+    void fileWhosePathIsBlockedAtTheSite_goesDeadOnItsFirstAttempt_withTheSitesReason() throws Exception {
+        fixture.startReceiver();
+        Files.createDirectories(fixture.drop.resolve("acme"));
+        Files.writeString(fixture.drop.resolve("acme/inbox"), "a file where the gateway's directory goes");
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "secret".getBytes());
+
+        forwarder.runDue();
+
+        ForwardJob job = fixture.job(file);
+        assertThat(job.state()).as("a refusal no retry can change is not retried").isEqualTo(ForwardState.DEAD);
+        assertThat(job.attempts()).isEqualTo(1);
+        assertThat(job.lastError()).hasValueSatisfying(error -> assertThat(error)
+                .contains("the site answered 422", "acme/inbox is a file where a directory is needed", "final"));
+        assertThat(Files.readString(fixture.drop.resolve("acme/inbox")))
+                .isEqualTo("a file where the gateway's directory goes");
+        assertThat(leftovers()).isEmpty();
+    }
+
     private List<Path> droppedFiles() throws Exception {
         if (!Files.exists(fixture.drop.resolve("acme"))) {
             return List.of();

@@ -92,6 +92,27 @@ class ReceivedFilesTest {
     }
 
     @Test
+    void directoryInTheFilesPlace_isAnswered422_notAsAFullDisk_andLeavesNothing() throws Exception {
+        byte[] body = "id,amount\n1,100\n".getBytes(StandardCharsets.UTF_8);
+        ReceivedFiles files = new ReceivedFiles(new DropDirectory(drop), 1 << 20);
+        Files.createDirectories(drop.resolve("acme/inbox/a.csv/made-by-the-site"));
+
+        Exchange upload = files.begin(request("f_1", body), "gateway");
+        upload.content(Unpooled.wrappedBuffer(body));
+        Answer answer = upload.finish();
+
+        assertThat(answer.status()).isEqualTo(HttpResponseStatus.UNPROCESSABLE_ENTITY);
+        assertThat(answer.body()).contains("acme/inbox/a.csv: a directory is in the file's place");
+        assertThat(drop.resolve("acme/inbox/a.csv/made-by-the-site")).isDirectory();
+        try (var left = Files.list(drop.resolve(".vaultgate/tmp"))) {
+            assertThat(left).as("temporary files left").isEmpty();
+        }
+        try (var markers = Files.list(drop.resolve(".vaultgate/received"))) {
+            assertThat(markers).as("not recorded as received").isEmpty();
+        }
+    }
+
+    @Test
     void receivedFilesAndTheDirectoriesMadeForThem_areTheReceiversUsersAlone_whateverTheUmask() throws Exception {
         byte[] body = "id,amount\n1,100\n".getBytes(StandardCharsets.UTF_8);
         ReceivedFiles files = new ReceivedFiles(new DropDirectory(drop), 1 << 20);
