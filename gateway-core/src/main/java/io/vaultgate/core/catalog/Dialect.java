@@ -15,7 +15,7 @@ package io.vaultgate.core.catalog;
 public enum Dialect {
 
     /** The embedded default. */
-    SQLITE("", "", "") {
+    SQLITE("", "", "", "") {
         @Override
         public String segmentAt(String column, int from) {
             return "substr(" + column + ", " + from + ", instr(substr(" + column + ", " + from + "), '/') - 1)";
@@ -23,7 +23,7 @@ public enum Dialect {
     },
 
     /** Scale-out: one catalog shared by every gateway node. */
-    POSTGRESQL(" FOR UPDATE", " FOR UPDATE SKIP LOCKED", " FOR NO KEY UPDATE") {
+    POSTGRESQL(" FOR UPDATE", " FOR UPDATE SKIP LOCKED", " FOR NO KEY UPDATE", " COLLATE \"C\"") {
         @Override
         public String segmentAt(String column, int from) {
             return "split_part(substr(" + column + ", " + from + "), '/', 1)";
@@ -33,11 +33,23 @@ public enum Dialect {
     private final String forUpdate;
     private final String skipLocked;
     private final String forNoKeyUpdate;
+    private final String binary;
 
-    Dialect(String forUpdate, String skipLocked, String forNoKeyUpdate) {
+    Dialect(String forUpdate, String skipLocked, String forNoKeyUpdate, String binary) {
         this.forUpdate = forUpdate;
         this.skipLocked = skipLocked;
         this.forNoKeyUpdate = forNoKeyUpdate;
+        this.binary = binary;
+    }
+
+    /**
+     * Appended to a text expression that is compared or ordered: the comparison is by the bytes of the UTF-8
+     * text (code point order), whatever collation the database was created with. SQLite compares text that way
+     * already (its {@code BINARY} default); PostgreSQL needs {@code COLLATE "C"}. Listing pages rely on it: both
+     * databases, and the gateway's merge of their rows, must agree on which name comes next.
+     */
+    public String binary() {
+        return binary;
     }
 
     /**

@@ -71,22 +71,27 @@ public final class FileRepository {
     }
 
     /**
-     * The files directly in {@code directory}, not deeper, by path; where the owner has an interrupted
-     * replacement of a committed file, the partial after the committed one.
+     * Up to {@code limit} rows of the files directly in {@code directory}, not deeper, whose names come after
+     * {@code after} ({@code ""} for the first page), in binary name order ({@link Dialect#binary()}). A name may
+     * take several rows: where the owner has an interrupted replacement of a committed file, the partial comes
+     * after the committed one; rows of one name and state come oldest first.
      */
-    public List<FileRecord> listIn(Jdbc jdbc, TenantId tenant, Optional<String> accountId, VirtualPath directory)
-            throws SQLException {
+    public List<FileRecord> listIn(Jdbc jdbc, TenantId tenant, Optional<String> accountId, VirtualPath directory,
+                                   String after, int limit) throws SQLException {
         String below = escapeLike(directory.toString()) + "/%";
         String deeper = below + "/%";
+        String binary = jdbc.dialect().binary();
+        String page = "AND path" + binary + " > ? ORDER BY path" + binary + ", state, updated_at, id LIMIT ?";
+        String from = directory + "/" + after;
         if (accountId.isPresent()) {
             return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND account_id = ? "
                             + "AND path LIKE ? ESCAPE '!' AND path NOT LIKE ? ESCAPE '!' "
-                            + "AND state IN ('COMMITTED', 'PARTIAL') ORDER BY path, state",
-                    FileRepository::map, tenant.value(), accountId.get(), below, deeper);
+                            + "AND state IN ('COMMITTED', 'PARTIAL') " + page,
+                    FileRepository::map, tenant.value(), accountId.get(), below, deeper, from, limit);
         }
         return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND path LIKE ? ESCAPE '!' "
-                        + "AND path NOT LIKE ? ESCAPE '!' AND state = 'COMMITTED' ORDER BY path",
-                FileRepository::map, tenant.value(), below, deeper);
+                        + "AND path NOT LIKE ? ESCAPE '!' AND state = 'COMMITTED' " + page,
+                FileRepository::map, tenant.value(), below, deeper, from, limit);
     }
 
     /** A directory that files further down imply: its name in the parent, and the newest change below it. */
@@ -94,23 +99,27 @@ public final class FileRepository {
     }
 
     /**
-     * The directories directly in {@code directory} that files deeper below it imply, each once: the catalog
+     * Up to {@code limit} of the directories directly in {@code directory} that files deeper below it imply, each
+     * once, whose names come after {@code after} ({@code ""} for the first page), in binary name order: the catalog
      * groups them, so a listing never reads the rows of a whole subtree.
      */
     public List<ImpliedDirectory> directoriesIn(Jdbc jdbc, TenantId tenant, Optional<String> accountId,
-                                                VirtualPath directory) throws SQLException {
+                                                VirtualPath directory, String after, int limit) throws SQLException {
         String prefix = directory + "/";
         String name = jdbc.dialect().segmentAt("path", prefix.codePointCount(0, prefix.length()) + 1);
+        String binary = jdbc.dialect().binary();
         String deeper = escapeLike(directory.toString()) + "/%/%";
         String select = "SELECT " + name + " AS name, MAX(updated_at) FROM files WHERE tenant_id = ? ";
-        String group = "AND path LIKE ? ESCAPE '!' GROUP BY " + name + " ORDER BY 1";
+        String group = "AND path LIKE ? ESCAPE '!' AND path" + binary + " > ? AND " + name + binary + " > ? "
+                + "GROUP BY " + name + " ORDER BY " + name + binary + " LIMIT ?";
         Jdbc.RowMapper<ImpliedDirectory> map = row -> new ImpliedDirectory(row.getString(1),
                 Instant.ofEpochMilli(row.getLong(2)));
         if (accountId.isPresent()) {
             return jdbc.query(select + "AND account_id = ? AND state IN ('COMMITTED', 'PARTIAL') " + group, map,
-                    tenant.value(), accountId.get(), deeper);
+                    tenant.value(), accountId.get(), deeper, prefix + after, after, limit);
         }
-        return jdbc.query(select + "AND state = 'COMMITTED' " + group, map, tenant.value(), deeper);
+        return jdbc.query(select + "AND state = 'COMMITTED' " + group, map, tenant.value(), deeper, prefix + after,
+                after, limit);
     }
 
     /** Whether {@link #listUnder} would list anything, without reading the rows. */

@@ -16,7 +16,6 @@ import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.path.VirtualPath;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -56,12 +55,12 @@ public final class CatalogFileService implements FileService {
     }
 
     @Override
-    public List<FileEntry> list(Principal principal, VirtualPath directory) {
+    public DirectoryPage list(Principal principal, VirtualPath directory, PageRequest page) {
         if (principal instanceof OperatorPrincipal operator) {
-            return operators.list(operator, directory);
+            return operators.list(operator, directory, page);
         }
         ClientPrincipal client = Access.reader(principal, directory);
-        return database.read(jdbc -> new DirectoryListing(files, directories).list(jdbc, client, directory));
+        return database.read(jdbc -> new DirectoryListing(files, directories).page(jdbc, client, directory, page));
     }
 
     @Override
@@ -129,7 +128,7 @@ public final class CatalogFileService implements FileService {
             if (!directories.exists(jdbc, client.tenant(), client.accountId(), path)) {
                 throw GatewayException.notFound(path.toString());
             }
-            if (!new DirectoryListing(files, directories).list(jdbc, client, path).isEmpty()) {
+            if (new DirectoryListing(files, directories).hasChildren(jdbc, client, path)) {
                 throw new GatewayException(Reason.CONFLICT, path + ": directory is not empty");
             }
             directories.delete(jdbc, client.tenant(), client.accountId(), path);

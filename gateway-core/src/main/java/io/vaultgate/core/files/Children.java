@@ -1,16 +1,13 @@
 package io.vaultgate.core.files;
 
 import io.vaultgate.core.path.VirtualPath;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /** Collects the immediate children of a directory from entries anywhere below it; deeper ones imply directories. */
 final class Children {
 
     private final VirtualPath directory;
-    private final Map<String, FileEntry> byName = new TreeMap<>();
+    private final TreeMap<String, FileEntry> byName = new TreeMap<>(NameOrder.BINARY);
 
     Children(VirtualPath directory) {
         this.directory = directory;
@@ -34,7 +31,8 @@ final class Children {
         return byName.isEmpty();
     }
 
-    List<FileEntry> entries() {
-        return new ArrayList<>(byName.values());
+    /** The page of the collected children that {@code request} asks for. */
+    DirectoryPage page(PageRequest request) {
+        return PageMerge.take(new TreeMap<>(byName.tailMap(request.after(), false)), request.limit(), false);
     }
 }

@@ -11,10 +11,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * The immediate children of a directory in a client's namespace. Directories exist explicitly (created by
- * the client) or implicitly (a file below them exists).
+ * The immediate children of a directory in a client's namespace, a page at a time ({@link PageMerge}).
+ * Directories exist explicitly (created by the client) or implicitly (a file below them exists).
  */
 final class DirectoryListing {
 
@@ -26,34 +27,24 @@ final class DirectoryListing {
         this.directories = directories;
     }
 
-    List<FileEntry> list(Jdbc jdbc, ClientPrincipal client, VirtualPath directory) throws SQLException {
-        Area area = Area.of(directory);
-        if (area == Area.ROOT) {
-            Instant now = Instant.now();
-            return List.of(FileEntry.directory(Area.INBOX.path(), now), FileEntry.directory(Area.OUTBOX.path(), now));
-        }
-        Children children = new Children(directory);
-        Optional<String> owner = ownerFilter(client, area);
-        List<FileRecord> direct = files.listIn(jdbc, client.tenant(), owner, directory);
-        for (FileRecord file : direct) {
-            children.add(file.path(), file.toEntry());
-        }
-        for (FileRepository.ImpliedDirectory implied : files.directoriesIn(jdbc, client.tenant(), owner, directory)) {
-            VirtualPath dir = directory.child(implied.name());
-            children.add(dir, FileEntry.directory(dir, implied.modified()));
-        }
-        if (area == Area.INBOX) {
-            for (VirtualPath dir : directories.listUnder(jdbc, client.tenant(), client.accountId(), directory)) {
-                children.add(dir, FileEntry.directory(dir, Instant.EPOCH));
-            }
-        }
-        if (children.isEmpty() && !isDirectory(jdbc, client, directory)) {
+    DirectoryPage page(Jdbc jdbc, ClientPrincipal client, VirtualPath directory, PageRequest request)
+            throws SQLException {
+        DirectoryPage page = PageMerge.page(sources(jdbc, client, directory), request);
+        if (page.entries().isEmpty() && !isDirectory(jdbc, client, directory)) {
             if (isFile(jdbc, client, directory)) {
                 throw new GatewayException(Reason.INVALID_REQUEST, directory + ": not a directory");
             }
             throw GatewayException.notFound(directory.toString());
         }
-        return children.entries();
+        return page;
+    }
+
+    /** Whether anything lies below {@code directory}, without listing it. */
+    boolean hasChildren(Jdbc jdbc, ClientPrincipal client, VirtualPath directory) throws SQLException {
+        Area area = Area.of(directory);
+        return area == Area.ROOT
+                || files.anyUnder(jdbc, client.tenant(), ownerFilter(client, area), directory)
+                || area == Area.INBOX && directories.anyUnder(jdbc, client.tenant(), client.accountId(), directory);
     }
 
     boolean isDirectory(Jdbc jdbc, ClientPrincipal client, VirtualPath path) throws SQLException {
@@ -63,6 +54,29 @@ final class DirectoryListing {
         Area area = Area.of(path);
         return (area == Area.INBOX && directories.exists(jdbc, client.tenant(), client.accountId(), path))
                 || files.anyUnder(jdbc, client.tenant(), ownerFilter(client, area), path);
+    }
+
+    /** Files directly in the directory, then directories implied by deeper files, then explicit directories. */
+    private List<PageMerge.Source> sources(Jdbc jdbc, ClientPrincipal client, VirtualPath directory) {
+        Area area = Area.of(directory);
+        if (area == Area.ROOT) {
+            Instant now = Instant.now();
+            return List.of((after, limit) -> Stream.of(Area.INBOX, Area.OUTBOX)
+                    .map(child -> FileEntry.directory(child.path(), now))
+                    .filter(entry -> NameOrder.compare(entry.name(), after) > 0).limit(limit).toList());
+        }
+        Optional<String> owner = ownerFilter(client, area);
+        PageMerge.Source direct = (after, limit) -> files.listIn(jdbc, client.tenant(), owner, directory, after, limit)
+                .stream().map(FileRecord::toEntry).toList();
+        PageMerge.Source implied = (after, limit) -> files.directoriesIn(jdbc, client.tenant(), owner, directory,
+                after, limit).stream().map(dir -> FileEntry.directory(directory.child(dir.name()), dir.modified())).toList();
+        if (area != Area.INBOX) {
+            return List.of(direct, implied);
+        }
+        PageMerge.Source explicit = (after, limit) -> directories.namesIn(jdbc, client.tenant(), client.accountId(),
+                directory, after, limit).stream().map(name -> FileEntry.directory(directory.child(name), Instant.EPOCH))
+                .toList();
+        return List.of(direct, implied, explicit);
     }
 
     private boolean isFile(Jdbc jdbc, ClientPrincipal client, VirtualPath path) throws SQLException {

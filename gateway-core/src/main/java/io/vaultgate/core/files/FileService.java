@@ -2,7 +2,9 @@ package io.vaultgate.core.files;
 
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.path.VirtualPath;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything but writing file contents: listing, metadata, reading, deleting, renaming and creating
@@ -12,7 +14,32 @@ import java.util.List;
  */
 public interface FileService {
 
-    List<FileEntry> list(Principal principal, VirtualPath directory);
+    /**
+     * One page of the directory's children, in binary name order (by code point): at most
+     * {@link PageRequest#limit()} entries after {@link PageRequest#after()}, and the cursor of the next page when
+     * there is one. Memory stays bounded by the page, however large the directory; front-ends list this way. An
+     * empty page is answered only for a directory that exists; a file is refused with {@code INVALID_REQUEST}.
+     */
+    DirectoryPage list(Principal principal, VirtualPath directory, PageRequest page);
+
+    /**
+     * Every child of the directory, read page by page but returned at once, so it holds the whole directory in
+     * memory: only for callers that know the directory is small (tests, tools). Front-ends use the paged
+     * {@link #list(Principal, VirtualPath, PageRequest)}.
+     */
+    default List<FileEntry> list(Principal principal, VirtualPath directory) {
+        List<FileEntry> all = new ArrayList<>();
+        PageRequest request = PageRequest.first();
+        while (true) {
+            DirectoryPage page = list(principal, directory, request);
+            all.addAll(page.entries());
+            Optional<String> next = page.next();
+            if (next.isEmpty()) {
+                return all;
+            }
+            request = request.after(next.get());
+        }
+    }
 
     FileEntry stat(Principal principal, VirtualPath path);
 

@@ -12,7 +12,6 @@ import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.policy.PolicyGate;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -42,7 +41,13 @@ final class OperatorFiles {
         this.clock = clock;
     }
 
-    List<FileEntry> list(OperatorPrincipal operator, VirtualPath directory) {
+    /**
+     * A page of what the operator sees in {@code directory}. The view is built whole (every batch the operator
+     * holds, every file and result of the batch at {@code directory}) and then cut to the page: what a front-end
+     * holds is one page, but the core reads the batch's file list at once, which a route's {@code --max-files}
+     * bounds (a route without that limit makes it as large as the batch).
+     */
+    DirectoryPage list(OperatorPrincipal operator, VirtualPath directory, PageRequest page) {
         return database.read(jdbc -> {
             Children children = new Children(directory);
             for (Batch batch : batches.heldBy(jdbc, operator.operatorId(), clock.instant())) {
@@ -60,7 +65,7 @@ final class OperatorFiles {
             if (children.isEmpty() && !isDirectory(jdbc, operator, directory)) {
                 throw GatewayException.notFound(directory.toString());
             }
-            return children.entries();
+            return children.page(page);
         });
     }
 

@@ -1,12 +1,13 @@
 package io.vaultgate.core.metrics;
 
 import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.files.DirectoryPage;
 import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.files.FileEntry;
 import io.vaultgate.core.files.FileService;
+import io.vaultgate.core.files.PageRequest;
 import io.vaultgate.core.files.StorageSpace;
 import io.vaultgate.core.path.VirtualPath;
-import java.util.List;
 
 /** A file service whose opened files are metered as downloads; everything else passes straight through. */
 final class MeteredFileService implements FileService {
@@ -20,8 +21,8 @@ final class MeteredFileService implements FileService {
     }
 
     @Override
-    public List<FileEntry> list(Principal principal, VirtualPath directory) {
-        return delegate.list(principal, directory);
+    public DirectoryPage list(Principal principal, VirtualPath directory, PageRequest page) {
+        return delegate.list(principal, directory, page);
     }
 
     @Override

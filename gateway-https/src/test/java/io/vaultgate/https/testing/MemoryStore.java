@@ -3,9 +3,12 @@ package io.vaultgate.https.testing;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.files.DirectoryPage;
 import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.files.FileEntry;
 import io.vaultgate.core.files.FileService;
+import io.vaultgate.core.files.NameOrder;
+import io.vaultgate.core.files.PageRequest;
 import io.vaultgate.core.ingest.CommitChecks;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.ingest.UploadProgress;
@@ -50,10 +53,16 @@ public final class MemoryStore implements FileService, IngestService {
                 .map(data -> new UploadProgress(fileId, true, data.length));
     }
 
+    /** The stored files directly in {@code directory}, a page at a time in the core's name order. */
     @Override
-    public List<FileEntry> list(Principal principal, VirtualPath directory) {
-        return files.entrySet().stream().filter(e -> e.getKey().parent().equals(directory))
-                .map(e -> new FileEntry(e.getKey(), false, e.getValue().length, Instant.EPOCH, false)).toList();
+    public DirectoryPage list(Principal principal, VirtualPath directory, PageRequest page) {
+        List<FileEntry> after = files.entrySet().stream().filter(e -> e.getKey().parent().equals(directory))
+                .filter(e -> NameOrder.compare(e.getKey().fileName(), page.after()) > 0)
+                .map(e -> new FileEntry(e.getKey(), false, e.getValue().length, Instant.EPOCH, false))
+                .sorted((a, b) -> NameOrder.compare(a.name(), b.name())).limit(page.limit() + 1L).toList();
+        List<FileEntry> entries = after.subList(0, Math.min(page.limit(), after.size()));
+        return new DirectoryPage(entries, after.size() > page.limit()
+                ? Optional.of(entries.get(entries.size() - 1).name()) : Optional.empty());
     }
 
     @Override
