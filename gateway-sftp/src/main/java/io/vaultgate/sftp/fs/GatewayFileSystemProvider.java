@@ -2,6 +2,7 @@ package io.vaultgate.sftp.fs;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.files.FileEntry;
+import io.vaultgate.core.files.PageRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.SeekableByteChannel;
@@ -20,11 +21,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
 import java.nio.file.spi.FileSystemProvider;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 
@@ -60,23 +58,12 @@ final class GatewayFileSystemProvider extends FileSystemProvider {
         throw new UnsupportedOperationException("files are opened through the SFTP file-system accessor");
     }
 
+    /** The directory's entries, read from the core a page at a time as the stream is iterated. */
     @Override
     public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
             throws IOException {
         GatewayPath path = gateway(dir);
-        GatewayFileSystem fs = path.getFileSystem();
-        List<FileEntry> entries = IoErrors.call(dir, () -> fs.files().list(fs.principal(), path.virtual()));
-        List<Path> paths = entries.stream().map(fs::pathOf).collect(Collectors.toList());
-        return new DirectoryStream<>() {
-            @Override
-            public Iterator<Path> iterator() {
-                return paths.stream().filter(p -> accepts(filter, p)).iterator();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return new PagedDirectoryStream(path.getFileSystem(), dir, path.virtual(), filter, PageRequest.first());
     }
 
     @Override
@@ -217,13 +204,5 @@ final class GatewayFileSystemProvider extends FileSystemProvider {
             return gateway;
         }
         throw new ProviderMismatchException("not a gateway path: " + path.getClass().getName());
-    }
-
-    private static boolean accepts(DirectoryStream.Filter<? super Path> filter, Path path) {
-        try {
-            return filter == null || filter.accept(path);
-        } catch (IOException e) {
-            return false;
-        }
     }
 }
