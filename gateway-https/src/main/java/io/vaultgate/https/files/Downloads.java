@@ -12,10 +12,13 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.files.DirectoryPage;
 import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.files.FileEntry;
 import io.vaultgate.core.files.FileService;
+import io.vaultgate.core.files.PageRequest;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.https.http.Reply;
 import java.io.IOException;
@@ -26,7 +29,7 @@ import java.util.Optional;
  * {@code GET} and {@code HEAD} of a file: plaintext decrypted on the fly by {@link FileContent} and pulled
  * chunk by chunk as the connection drains. The {@code ETag} is the plaintext's SHA-256 (a strong
  * validator); {@code Range} asks for one span (206), {@code If-None-Match} and {@code If-Range} use the
- * ETag. A directory answers with its listing.
+ * ETag. A directory answers with a page of its listing.
  */
 public final class Downloads {
 
@@ -42,12 +45,12 @@ public final class Downloads {
 
     public void respond(Reply reply, HttpRequest request, Principal principal, VirtualPath path, boolean asDirectory) {
         if (asDirectory || path.isRoot()) {
-            listing(reply, principal, path);
+            listing(reply, request, principal, path);
             return;
         }
         FileEntry entry = files.stat(principal, path);
         if (entry.directory()) {
-            listing(reply, principal, path);
+            listing(reply, request, principal, path);
             return;
         }
         FileContent content = files.open(principal, path);
@@ -59,8 +62,17 @@ public final class Downloads {
         }
     }
 
-    private void listing(Reply reply, Principal principal, VirtualPath path) {
-        reply.json(HttpResponseStatus.OK, Listing.json(path, files.list(principal, path)));
+    /**
+     * One page of the directory ({@link ListingQuery}); when there are more, the body's {@code next} cursor and an
+     * RFC 8288 {@code Link} header to the next page, with the same {@code limit}.
+     */
+    private void listing(Reply reply, HttpRequest request, Principal principal, VirtualPath path) {
+        PageRequest asked = ListingQuery.parse(request.uri());
+        DirectoryPage page = files.list(principal, path, asked);
+        HttpHeaders headers = new DefaultHttpHeaders();
+        page.next().ifPresent(next -> headers.set("link", "<" + new QueryStringDecoder(request.uri())
+                .rawPath() + "?after=" + ListingQuery.cursor(next) + "&limit=" + asked.limit() + ">; rel=\"next\""));
+        reply.json(HttpResponseStatus.OK, Listing.json(path, page), headers);
     }
 
     private static void serve(Reply reply, HttpRequest request, FileContent content, FileEntry entry) {
