@@ -110,7 +110,7 @@ public final class CoreResources implements AutoCloseable {
             return MasterSecret.fromFile(((MasterSecretSource.File) source).path());
         } catch (CryptoException | IllegalArgumentException e) {
             throw new StartupException("keys.master-secret-file (" + source.describe() + ")", e.getMessage(),
-                    "provide a master secret of 16 to 4096 bytes", e);
+                    "provide a master secret of 16 to 4096 bytes, in a file only its owner may read", e);
         }
     }
 

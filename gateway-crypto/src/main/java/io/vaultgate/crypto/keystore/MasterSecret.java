@@ -7,9 +7,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import javax.security.auth.Destroyable;
 
 /**
@@ -40,12 +43,16 @@ public final class MasterSecret implements Destroyable {
   }
 
   /**
-   * Reads a secret file; one trailing newline is ignored so {@code echo ... > file} works.
+   * Reads a secret file; one trailing newline is ignored so {@code echo ... > file} works. Like OpenSSH with a
+   * private key, it refuses a file that group or others may read or write (on a POSIX file system), before
+   * reading a byte of it: such a secret may already be known to others, and using it would hide that.
    *
-   * @throws CryptoException.ProviderUnavailable if the file is unreadable or the wrong size
+   * @throws CryptoException.ProviderUnavailable if the file is unreadable, not private to its owner (the
+   *     message names the file, its mode and the {@code chmod} that fixes it) or the wrong size
    */
   public static MasterSecret fromFile(Path file) {
     try {
+      requirePrivate(file);
       if (Files.size(file) > MAX_LENGTH + 2) {
         throw new CryptoException.ProviderUnavailable(
             "master secret file " + file + " is larger than " + MAX_LENGTH + " bytes");
@@ -68,6 +75,33 @@ public final class MasterSecret implements Destroyable {
       throw new CryptoException.ProviderUnavailable(
           "master secret file " + file + ": " + e.getMessage());
     }
+  }
+
+  private static void requirePrivate(Path file) throws IOException {
+    Set<PosixFilePermission> mode;
+    try {
+      mode = Files.getPosixFilePermissions(file);
+    } catch (UnsupportedOperationException notPosix) {
+      return;
+    }
+    if (mode.stream().anyMatch(MasterSecret::groupOrOthers)) {
+      throw new CryptoException.ProviderUnavailable("master secret file " + file + " has mode " + octal(mode)
+          + " (" + PosixFilePermissions.toString(mode) + "): group or others may read or write it; it must be "
+          + "private to its owner: chmod 600 " + file);
+    }
+  }
+
+  private static boolean groupOrOthers(PosixFilePermission permission) {
+    return permission.name().startsWith("GROUP_") || permission.name().startsWith("OTHERS_");
+  }
+
+  /** {@code 0644} for {@code rw-r--r--}: the enum is declared owner, group, others, each read, write, execute. */
+  private static String octal(Set<PosixFilePermission> mode) {
+    int bits = 0;
+    for (PosixFilePermission permission : mode) {
+      bits |= 1 << (8 - permission.ordinal());
+    }
+    return String.format("%04o", bits);
   }
 
   /** Reads a secret from an environment variable (its UTF-8 bytes). */

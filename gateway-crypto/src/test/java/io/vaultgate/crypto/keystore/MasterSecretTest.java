@@ -8,6 +8,7 @@ import io.vaultgate.crypto.InsecureKeyAccess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,10 +18,42 @@ class MasterSecretTest {
 
   @Test
   void file_trailingNewlineIsIgnored() throws Exception {
-    Path f = dir.resolve("secret");
+    Path f = privateFile("secret");
     Files.writeString(f, "0123456789abcdefXYZ\n");
     assertThat(MasterSecret.fromFile(f))
         .isEqualTo(MasterSecret.fromBytes("0123456789abcdefXYZ".getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  @Test
+  void fileThatGroupOrOthersMayReadOrWrite_isRefused_namingTheFileItsModeAndTheFix() throws Exception {
+    Path f = privateFile("secret");
+    Files.writeString(f, "0123456789abcdefXYZ\n");
+    Map<String, String> modes = Map.of("rw-r-----", "0640", "rw----r--", "0604", "rw--w----", "0620",
+        "rw-----w-", "0602", "rw-r--r--", "0644");
+    for (Map.Entry<String, String> mode : modes.entrySet()) {
+      Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(mode.getKey()));
+      assertThatThrownBy(() -> MasterSecret.fromFile(f))
+          .as(mode.getKey())
+          .isInstanceOf(CryptoException.ProviderUnavailable.class)
+          .hasMessageContaining("master secret file " + f + " has mode " + mode.getValue() + " (" + mode.getKey()
+              + ")")
+          .hasMessageEndingWith("chmod 600 " + f);
+    }
+  }
+
+  @Test
+  void fileOnlyItsOwnerMayRead_isAccepted() throws Exception {
+    Path f = privateFile("secret");
+    Files.writeString(f, "0123456789abcdefXYZ");
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("r--------"));
+    assertThat(MasterSecret.fromFile(f))
+        .isEqualTo(MasterSecret.fromBytes("0123456789abcdefXYZ".getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  /** An empty file that only its owner may read and write, as {@code vaultgate init} makes the secret. */
+  private Path privateFile(String name) throws Exception {
+    return Files.createFile(dir.resolve(name),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
   }
 
   @Test
