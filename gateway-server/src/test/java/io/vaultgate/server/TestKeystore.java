@@ -5,6 +5,7 @@ import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
 import io.vaultgate.crypto.keystore.MasterSecret;
 import io.vaultgate.server.config.ConfigLoader;
 import io.vaultgate.server.config.KeyProviderType;
+import io.vaultgate.server.config.MasterSecretSource;
 import io.vaultgate.server.config.VaultgateConfig;
 import io.vaultgate.sftp.HostKeys;
 import java.io.IOException;
@@ -48,22 +49,31 @@ public final class TestKeystore {
         seed(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("home", home.toString())));
     }
 
-    /** Seeds the home of {@code config}; a home that has a keystore, or uses another key provider, is left alone. */
+    /** Seeds the home of {@code config}, with the master secret in its file (as without the environment). */
     public static void seed(VaultgateConfig config) {
+        seed(config, Map.of());
+    }
+
+    /**
+     * Seeds the home of {@code config}, reading the master secret where {@code env} makes the gateway read it
+     * (and, like the initializer, writing a new one to its file when that is where it is read and it is
+     * missing). A home that has a keystore, or uses another key provider, is left alone.
+     */
+    public static void seed(VaultgateConfig config, Map<String, String> env) {
         if (config.keys().provider() != KeyProviderType.KEYSTORE || Files.exists(config.keystoreFile())) {
             return;
         }
         try {
             DataDirectory home = new DataDirectory(config);
             home.ensureWritable();
-            Path secretFile = config.masterSecretFile();
-            if (!Files.exists(secretFile)) {
+            if (config.masterSecretSource(env) instanceof MasterSecretSource.File file
+                    && !Files.exists(file.path())) {
                 byte[] secret = new byte[32];
                 RANDOM.nextBytes(secret);
-                DataDirectory.writeSecret(secretFile, Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+                DataDirectory.writeSecret(file.path(), Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
             }
             DataDirectory.privateDirectory(config.keystoreFile().getParent());
-            MasterSecret secret = MasterSecret.fromFile(secretFile);
+            MasterSecret secret = CoreResources.masterSecret(config, env);
             try {
                 KeystoreKeyProvider.create(config.keystoreFile(), secret, TEST_KDF).close();
             } finally {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaultgate.core.testing.PostgresCluster;
 import io.vaultgate.core.testing.PostgresDatabases;
 import io.vaultgate.server.ExitCodes;
+import io.vaultgate.server.TestKeystore;
 import io.vaultgate.server.Vaultgate;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -31,6 +32,7 @@ class PostgresCatalogCliTest {
     @BeforeEach
     void emptyDatabase() {
         database = PostgresDatabases.createEmpty();
+        TestKeystore.seed(home);
     }
 
     @AfterEach

@@ -2,6 +2,7 @@ package io.vaultgate.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.server.TestKeystore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -46,6 +47,7 @@ class StartupErrorsTest {
 
     @Test
     void portInUse_namesTheKeyAndThePort() throws IOException {
+        TestKeystore.seed(home);
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
             CliHarness.Result result = run("run", "--set", "sftp.bind=127.0.0.1", "--set", "sftp.port=" + port,
@@ -56,6 +58,7 @@ class StartupErrorsTest {
 
     @Test
     void httpsBindAddressThatDoesNotResolve_namesTheKeyAndTheAddress() {
+        TestKeystore.seed(home);
         CliHarness.Result result = run("run", "--set", "sftp.bind=127.0.0.1", "--set", "sftp.port=0",
                 "--set", "https.bind=no-such-host.invalid", "--set", "https.port=0", "--set", "ops.port=0");
 

@@ -12,6 +12,7 @@ import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.core.pki.Pem;
 import io.vaultgate.core.testing.NginxDavSite;
+import io.vaultgate.server.TestKeystore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +101,7 @@ class ForwardToNginxIT {
 
     /** init, the tenant, an account with an SSH key and an API token, the site. Returns the token. */
     private static String provision(Path home, Path clientKey) {
+        TestKeystore.seed(home);
         GatewayRun.cli("init", "--home", home.toString());
         GatewayRun.cli("tenant", "add", "acme", "--home", home.toString());
         String created = GatewayRun.cli("account", "add", ACCOUNT, "--tenant", "acme", "--ssh-key",

@@ -13,6 +13,7 @@ import io.vaultgate.core.pki.Pem;
 import io.vaultgate.https.TlsMaterial;
 import io.vaultgate.https.receiver.ReceiverSettings;
 import io.vaultgate.https.receiver.SiteReceiver;
+import io.vaultgate.server.TestKeystore;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -120,6 +121,7 @@ class ForwardingCrashIT {
 
     /** Initializes the gateway's home in-process: tenant, account with a token, site, mTLS, push route. */
     private String setUp(Path home, int sitePort) {
+        TestKeystore.seed(home);
         GatewayRun.cli("init", "--home", home.toString());
         GatewayRun.cli("tenant", "add", "acme", "--home", home.toString());
         String created = GatewayRun.cli("account", "add", "acme-upload", "--tenant", "acme", "--token", "--home",

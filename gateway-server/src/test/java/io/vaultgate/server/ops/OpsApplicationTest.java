@@ -10,6 +10,7 @@ import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.server.TestKeystore;
 import io.vaultgate.server.VaultgateApplication;
 import io.vaultgate.server.config.ConfigLoader;
 import io.vaultgate.server.config.VaultgateConfig;
@@ -123,7 +124,9 @@ class OpsApplicationTest {
                 "sftp.bind", "127.0.0.1", "sftp.port", "0", "https.bind", "127.0.0.1", "https.port", "0",
                 "ops.port", "0"));
         overrides.putAll(extra);
-        return ConfigLoader.load(Optional.empty(), Map.of(), overrides);
+        VaultgateConfig config = ConfigLoader.load(Optional.empty(), Map.of(), overrides);
+        TestKeystore.seed(config);
+        return config;
     }
 
     private HttpResponse<String> get(int port, String path, Optional<String> token) throws Exception {

@@ -11,7 +11,9 @@ import io.vaultgate.core.testing.S3ProxyServer;
 import io.vaultgate.https.TlsMaterial;
 import io.vaultgate.https.receiver.ReceiverSettings;
 import io.vaultgate.https.receiver.SiteReceiver;
+import io.vaultgate.server.TestKeystore;
 import io.vaultgate.server.Vaultgate;
+import io.vaultgate.server.config.ConfigLoader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -32,6 +34,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -235,6 +238,9 @@ class ScaleOutIT {
     private static String provision(Path home, Map<String, String> env, Map<String, String> shared, Path clientKey,
                                     int sitePort) throws Exception {
         Files.createDirectories(home);
+        Map<String, String> overrides = new HashMap<>(shared);
+        overrides.put("home", home.toString());
+        TestKeystore.seed(ConfigLoader.load(Optional.empty(), env, overrides), env);
         cli(home, env, shared, "init");
         cli(home, env, shared, "tenant", "add", TENANT, "--name", "Acme");
         String account = cli(home, env, shared, "account", "add", ACCOUNT, "--tenant", TENANT, "--ssh-key",
