@@ -72,26 +72,35 @@ public final class FileRepository {
 
     /**
      * Up to {@code limit} rows of the files directly in {@code directory}, not deeper, whose names come after
-     * {@code after} ({@code ""} for the first page), in binary name order ({@link Dialect#binary()}). A name may
-     * take several rows: where the owner has an interrupted replacement of a committed file, the partial comes
-     * after the committed one; rows of one name and state come oldest first.
+     * {@code after} ({@code ""} for the first page), in binary name order ({@link Dialect#binary()}): the owner's
+     * committed and partial files when {@code accountId} is given, the tenant's committed files otherwise. A name may
+     * take several rows: where the owner has an interrupted replacement of a committed file, the partial comes after
+     * the committed one; rows of one name and state come oldest first.
      */
     public List<FileRecord> listIn(Jdbc jdbc, TenantId tenant, Optional<String> accountId, VirtualPath directory,
                                    String after, int limit) throws SQLException {
+        return accountId.isPresent()
+                ? listIn(jdbc, "AND account_id = ? AND state IN ('COMMITTED', 'PARTIAL') ",
+                        new Object[] {tenant.value(), accountId.get()}, directory, after, limit)
+                : listIn(jdbc, "AND state = 'COMMITTED' ", new Object[] {tenant.value()}, directory, after, limit);
+    }
+
+    /** As {@link #listIn}, for the files of one batch (by their paths in the tenant's namespace). */
+    public List<FileRecord> listInBatch(Jdbc jdbc, TenantId tenant, String batchId, VirtualPath directory,
+                                        String after, int limit) throws SQLException {
+        return listIn(jdbc, BATCH_SCOPE, new Object[] {tenant.value(), batchId}, directory, after, limit);
+    }
+
+    private static final String BATCH_SCOPE = "AND id IN (SELECT file_id FROM batch_files WHERE batch_id = ?) ";
+
+    private List<FileRecord> listIn(Jdbc jdbc, String scope, Object[] scoped, VirtualPath directory, String after,
+                                    int limit) throws SQLException {
         String below = escapeLike(directory.toString()) + "/%";
-        String deeper = below + "/%";
         String binary = jdbc.dialect().binary();
-        String page = "AND path" + binary + " > ? ORDER BY path" + binary + ", state, updated_at, id LIMIT ?";
-        String from = directory + "/" + after;
-        if (accountId.isPresent()) {
-            return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND account_id = ? "
-                            + "AND path LIKE ? ESCAPE '!' AND path NOT LIKE ? ESCAPE '!' "
-                            + "AND state IN ('COMMITTED', 'PARTIAL') " + page,
-                    FileRepository::map, tenant.value(), accountId.get(), below, deeper, from, limit);
-        }
-        return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND path LIKE ? ESCAPE '!' "
-                        + "AND path NOT LIKE ? ESCAPE '!' AND state = 'COMMITTED' " + page,
-                FileRepository::map, tenant.value(), below, deeper, from, limit);
+        return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? " + scope
+                        + "AND path LIKE ? ESCAPE '!' AND path NOT LIKE ? ESCAPE '!' AND path" + binary + " > ? "
+                        + "ORDER BY path" + binary + ", state, updated_at, id LIMIT ?", FileRepository::map,
+                with(scoped, below, below + "/%", directory + "/" + after, limit));
     }
 
     /** A directory that files further down imply: its name in the parent, and the newest change below it. */
@@ -105,21 +114,36 @@ public final class FileRepository {
      */
     public List<ImpliedDirectory> directoriesIn(Jdbc jdbc, TenantId tenant, Optional<String> accountId,
                                                 VirtualPath directory, String after, int limit) throws SQLException {
+        return accountId.isPresent()
+                ? directoriesIn(jdbc, "AND account_id = ? AND state IN ('COMMITTED', 'PARTIAL') ",
+                        new Object[] {tenant.value(), accountId.get()}, directory, after, limit)
+                : directoriesIn(jdbc, "AND state = 'COMMITTED' ", new Object[] {tenant.value()}, directory, after,
+                        limit);
+    }
+
+    /** As {@link #directoriesIn}, for the files of one batch (by their paths in the tenant's namespace). */
+    public List<ImpliedDirectory> directoriesInBatch(Jdbc jdbc, TenantId tenant, String batchId,
+                                                     VirtualPath directory, String after, int limit)
+            throws SQLException {
+        return directoriesIn(jdbc, BATCH_SCOPE, new Object[] {tenant.value(), batchId}, directory, after, limit);
+    }
+
+    private List<ImpliedDirectory> directoriesIn(Jdbc jdbc, String scope, Object[] scoped, VirtualPath directory,
+                                                 String after, int limit) throws SQLException {
         String prefix = directory + "/";
         String name = jdbc.dialect().segmentAt("path", prefix.codePointCount(0, prefix.length()) + 1);
         String binary = jdbc.dialect().binary();
-        String deeper = escapeLike(directory.toString()) + "/%/%";
-        String select = "SELECT " + name + " AS name, MAX(updated_at) FROM files WHERE tenant_id = ? ";
-        String group = "AND path LIKE ? ESCAPE '!' AND path" + binary + " > ? AND " + name + binary + " > ? "
-                + "GROUP BY " + name + " ORDER BY " + name + binary + " LIMIT ?";
-        Jdbc.RowMapper<ImpliedDirectory> map = row -> new ImpliedDirectory(row.getString(1),
-                Instant.ofEpochMilli(row.getLong(2)));
-        if (accountId.isPresent()) {
-            return jdbc.query(select + "AND account_id = ? AND state IN ('COMMITTED', 'PARTIAL') " + group, map,
-                    tenant.value(), accountId.get(), deeper, prefix + after, after, limit);
-        }
-        return jdbc.query(select + "AND state = 'COMMITTED' " + group, map, tenant.value(), deeper, prefix + after,
-                after, limit);
+        return jdbc.query("SELECT " + name + " AS name, MAX(updated_at) FROM files WHERE tenant_id = ? " + scope
+                        + "AND path LIKE ? ESCAPE '!' AND path" + binary + " > ? AND " + name + binary + " > ? "
+                        + "GROUP BY " + name + " ORDER BY " + name + binary + " LIMIT ?",
+                row -> new ImpliedDirectory(row.getString(1), Instant.ofEpochMilli(row.getLong(2))),
+                with(scoped, escapeLike(directory.toString()) + "/%/%", prefix + after, after, limit));
+    }
+
+    private static Object[] with(Object[] first, Object... then) {
+        Object[] all = java.util.Arrays.copyOf(first, first.length + then.length);
+        System.arraycopy(then, 0, all, first.length, then.length);
+        return all;
     }
 
     /** Whether {@link #listUnder} would list anything, without reading the rows. */

@@ -12,6 +12,7 @@ import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.policy.PolicyGate;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -42,30 +43,30 @@ final class OperatorFiles {
     }
 
     /**
-     * A page of what the operator sees in {@code directory}. The view is built whole (every batch the operator
-     * holds, every file and result of the batch at {@code directory}) and then cut to the page: what a front-end
-     * holds is one page, but the core reads the batch's file list at once, which a route's {@code --max-files}
-     * bounds (a route without that limit makes it as large as the batch).
+     * A page of what the operator sees in {@code directory}: above the batches, the batches it holds (few); in a
+     * batch, its files and results read a page at a time from the catalog ({@link OperatorView#sources}).
      */
     DirectoryPage list(OperatorPrincipal operator, VirtualPath directory, PageRequest page) {
         return database.read(jdbc -> {
-            Children children = new Children(directory);
-            for (Batch batch : batches.heldBy(jdbc, operator.operatorId(), clock.instant())) {
-                VirtualPath root = OperatorView.batchRoot(batch);
-                if (root.startsWith(directory)) {
-                    children.add(root.child(OperatorView.RESULTS),
-                            FileEntry.directory(root.child(OperatorView.RESULTS), batch.updatedAt()));
-                }
-            }
             Optional<Batch> batch = OperatorView.claimed(jdbc, batches, operator, directory, clock.instant());
-            if (batch.isPresent()) {
-                OperatorView.files(jdbc, files, batches, operator, batch.get())
-                        .forEach((path, file) -> children.add(path, file.toEntry().withPath(path)));
+            if (batch.isEmpty()) {
+                Children children = new Children(directory);
+                for (Batch held : batches.heldBy(jdbc, operator.operatorId(), clock.instant())) {
+                    VirtualPath results = OperatorView.batchRoot(held).child(OperatorView.RESULTS);
+                    children.add(results, FileEntry.directory(results, held.updatedAt()));
+                }
+                if (children.isEmpty() && !directory.isRoot()) {
+                    throw GatewayException.notFound(directory.toString());
+                }
+                return children.page(page);
             }
-            if (children.isEmpty() && !isDirectory(jdbc, operator, directory)) {
+            List<PageMerge.Source> sources = OperatorView.sources(jdbc, files, operator, batch.get(), directory);
+            DirectoryPage listed = PageMerge.page(sources, page);
+            if (listed.entries().isEmpty() && !OperatorView.isBatchDirectory(batch.get(), directory)
+                    && (page.after().isEmpty() || PageMerge.page(sources, PageRequest.first(1)).entries().isEmpty())) {
                 throw GatewayException.notFound(directory.toString());
             }
-            return children.page(page);
+            return listed;
         });
     }
 

@@ -8,6 +8,7 @@ import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.path.VirtualPath;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,44 @@ final class OperatorView {
             stored = stored.child(segment);
         }
         return Optional.of(stored);
+    }
+
+    /**
+     * Where the children of {@code directory} (in the batch's view) come from, each read a page at a time: the batch's
+     * files below the matching {@code /inbox} directory and the directories they imply; at the batch's root, its
+     * {@code results} directory; below that, the operator's results stored under {@code /outbox/<batch>}.
+     */
+    static List<PageMerge.Source> sources(Jdbc jdbc, FileRepository files, OperatorPrincipal operator, Batch batch,
+                                          VirtualPath directory) {
+        VirtualPath root = batchRoot(batch);
+        List<String> rest = directory.segments().subList(root.depth(), directory.depth());
+        VirtualPath inbox = below(VirtualPath.ROOT.child("inbox"), rest);
+        List<PageMerge.Source> sources = new ArrayList<>();
+        sources.add((after, limit) -> files.listInBatch(jdbc, batch.tenant(), batch.id(), inbox, after, limit).stream()
+                .map(file -> file.toEntry().withPath(directory.child(file.path().fileName()))).toList());
+        sources.add((after, limit) -> files.directoriesInBatch(jdbc, batch.tenant(), batch.id(), inbox, after, limit)
+                .stream().map(dir -> FileEntry.directory(directory.child(dir.name()), dir.modified())).toList());
+        VirtualPath results = root.child(RESULTS);
+        if (directory.equals(root)) {
+            FileEntry entry = FileEntry.directory(results, batch.updatedAt());
+            sources.add((after, limit) -> NameOrder.compare(RESULTS, after) > 0 ? List.of(entry) : List.of());
+        }
+        if (directory.startsWith(results)) {
+            VirtualPath stored = below(VirtualPath.ROOT.child("outbox").child(batch.id()),
+                    directory.segments().subList(results.depth(), directory.depth()));
+            Optional<String> owner = Optional.of(operator.operatorId());
+            sources.add((after, limit) -> files.listIn(jdbc, batch.tenant(), owner, stored, after, limit).stream()
+                    .map(file -> file.toEntry().withPath(directory.child(file.path().fileName()))).toList());
+            sources.add((after, limit) -> files.directoriesIn(jdbc, batch.tenant(), owner, stored, after, limit)
+                    .stream().map(dir -> FileEntry.directory(directory.child(dir.name()), dir.modified())).toList());
+        }
+        return sources;
+    }
+
+    /** The batch's root and its results directory exist while the batch is held, empty or not. */
+    static boolean isBatchDirectory(Batch batch, VirtualPath directory) {
+        VirtualPath root = batchRoot(batch);
+        return directory.equals(root) || directory.equals(root.child(RESULTS));
     }
 
     /** Every file of the batch and every result, by the path the operator sees. */

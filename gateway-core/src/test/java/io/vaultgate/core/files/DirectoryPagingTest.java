@@ -142,17 +142,27 @@ class DirectoryPagingTest {
     void outboxResults_andAnOperatorsBatchView_arePagedToo() {
         ClientPrincipal client = test.client("acme", "acme-upload", Protocol.SFTP);
         OperatorPrincipal operator = test.operator("manila", "maria", Protocol.SFTP);
-        test.core().sites().addRoute(client.tenant(), "manila", RouteMode.PULL, PathPolicy.parse("/inbox"), 2, 0,
+        test.core().sites().addRoute(client.tenant(), "manila", RouteMode.PULL, PathPolicy.parse("/inbox"), 4, 0,
                 Duration.ofMinutes(10));
         upload(client, "/inbox/in1.csv");
         upload(client, "/inbox/in2.csv");
+        upload(client, "/inbox/sub/deep/in3.csv");
+        upload(client, "/inbox/sub/in4.csv");
+        upload(client, "/inbox/notInTheBatch.csv");
         String batch = test.core().batches().available(operator).get(0).id();
         test.core().batches().claim(operator, batch);
         for (String result : List.of("r1.txt", "r2.txt", "sub/r3.txt", "r4.txt")) {
             upload(operator, "/acme/" + batch + "/results/" + result);
         }
 
-        assertThat(names(walk(operator, "/acme/" + batch, 1))).containsExactly("in1.csv", "in2.csv", "results");
+        assertThat(names(walk(operator, "/acme/" + batch, 1))).containsExactly("in1.csv", "in2.csv", "results", "sub");
+        assertThat(names(walk(operator, "/acme/" + batch + "/sub", 1))).containsExactly("deep", "in4.csv");
+        assertThat(names(walk(operator, "/acme", 1))).containsExactly(batch);
+        assertThat(names(walk(operator, "/", 1))).containsExactly("acme");
+        assertThatThrownBy(() -> walk(operator, "/acme/" + batch + "/nothing", 1))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
+        assertThat(test.core().files().list(operator, PathPolicy.parse("/acme/" + batch), new PageRequest("zzz", 1))
+                .entries()).isEmpty();
         assertThat(names(walk(operator, "/acme/" + batch + "/results", 2)))
                 .containsExactly("r1.txt", "r2.txt", "r4.txt", "sub");
         assertThat(names(walk(client, "/outbox/" + batch, 1))).containsExactly("r1.txt", "r2.txt", "r4.txt", "sub");
