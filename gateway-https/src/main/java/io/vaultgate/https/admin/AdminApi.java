@@ -191,8 +191,16 @@ public final class AdminApi {
         }));
     }
 
+    /**
+     * Lifts a lockdown. A tenant that is not locked is refused with 409 and nothing is changed or audited, as
+     * {@code vaultgate unlock} exits 1 then: a script that unlocks the wrong tenant learns of it.
+     */
     private static Result unlockTenant(AdminServices admin, Map<String, String> params, JsonBody body) {
-        admin.lockdown().unlock(tenantId(params.get("tenant")), body.string("reason"), admin.actor());
+        TenantId id = tenantId(params.get("tenant"));
+        if (!admin.lockdown().unlock(id, body.string("reason"), admin.actor())) {
+            throw new GatewayException(GatewayException.Reason.CONFLICT, "tenant " + id
+                    + " is not locked; nothing was changed");
+        }
         Tenant tenant = existing(admin, params);
         return ok(Json.object(json -> AdminJson.tenant(json, tenant)));
     }

@@ -145,6 +145,10 @@ class AdminApiIT {
                 .statusCode()).isEqualTo(200);
         http = newClient();
         assertThat(send(gateway.token(), "GET", "/v1/files/inbox/", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> again = send(adminToken, "POST", "/v1/admin/tenants/acme/unlock",
+                "{\"reason\":\"again\"}");
+        assertThat(again.statusCode()).as("as vaultgate unlock exits 1").isEqualTo(409);
+        assertThat(again.body()).contains("tenant acme is not locked; nothing was changed");
     }
 
     @Test

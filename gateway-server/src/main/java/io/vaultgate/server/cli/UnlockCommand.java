@@ -8,7 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vaultgate unlock TENANT}: lifts a lockdown. */
+/**
+ * {@code vaultgate unlock TENANT}: lifts a lockdown. A tenant that is not locked changes nothing and exits 1, as
+ * {@code POST /v1/admin/tenants/{tenant}/unlock} answers 409 then (docs/access-control.md).
+ */
 @Command(name = "unlock", mixinStandardHelpOptions = true,
         description = "Lift a tenant's lockdown: its accounts may log in again. Recorded in the audit log.")
 public final class UnlockCommand extends CoreTask {
@@ -26,7 +29,7 @@ public final class UnlockCommand extends CoreTask {
     @Override
     int run(GatewayCore core, PrintWriter out) {
         if (!core.incidents().lockdown().unlock(TenantId.of(tenant), reason, Actor.current())) {
-            out.println("Tenant " + tenant + " was not locked");
+            out.println("Tenant " + tenant + " was not locked; nothing was changed");
             return 1;
         }
         out.println("Unlocked tenant " + tenant);
