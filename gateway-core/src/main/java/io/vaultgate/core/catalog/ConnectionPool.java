@@ -36,7 +36,7 @@ final class ConnectionPool implements AutoCloseable {
         this.validateAfterNanos = validateAfter == null ? Long.MAX_VALUE : validateAfter.toNanos();
     }
 
-    Connection borrow() throws SQLException {
+    PooledConnection borrow() throws SQLException {
         try {
             if (!permits.tryAcquire(60, TimeUnit.SECONDS)) {
                 throw new SQLException("no catalog connection became free within 60 s");
@@ -48,11 +48,11 @@ final class ConnectionPool implements AutoCloseable {
         try {
             for (Idle candidate = idle.poll(); candidate != null; candidate = idle.poll()) {
                 if (usable(candidate)) {
-                    return candidate.connection();
+                    return candidate.pooled();
                 }
-                closeQuietly(candidate.connection());
+                closeQuietly(candidate.pooled());
             }
-            return dataSource.getConnection();
+            return new PooledConnection(dataSource.getConnection());
         } catch (SQLException | RuntimeException e) {
             permits.release();
             throw e;
@@ -60,7 +60,7 @@ final class ConnectionPool implements AutoCloseable {
     }
 
     private boolean usable(Idle candidate) throws SQLException {
-        Connection connection = candidate.connection();
+        Connection connection = candidate.pooled().connection();
         if (connection.isClosed()) {
             return false;
         }
@@ -69,13 +69,14 @@ final class ConnectionPool implements AutoCloseable {
     }
 
     /** Returns a healthy connection for reuse; closes a broken one. */
-    void release(Connection connection, boolean healthy) {
+    void release(PooledConnection pooled, boolean healthy) {
         try {
+            Connection connection = pooled.connection();
             if (healthy && !connection.isClosed() && connection.getAutoCommit()
-                    && idle.offer(new Idle(connection, System.nanoTime()))) {
+                    && idle.offer(new Idle(pooled, System.nanoTime()))) {
                 return;
             }
-            connection.close();
+            pooled.close();
         } catch (SQLException ignored) {
             // a connection that cannot even be closed is gone
         } finally {
@@ -86,19 +87,19 @@ final class ConnectionPool implements AutoCloseable {
     @Override
     public void close() {
         for (Idle candidate = idle.poll(); candidate != null; candidate = idle.poll()) {
-            closeQuietly(candidate.connection());
+            closeQuietly(candidate.pooled());
         }
     }
 
-    private static void closeQuietly(Connection connection) {
+    private static void closeQuietly(PooledConnection pooled) {
         try {
-            connection.close();
+            pooled.close();
         } catch (SQLException ignored) {
             // closing anyway
         }
     }
 
     /** A pooled connection and when it was returned ({@link System#nanoTime()}). */
-    private record Idle(Connection connection, long since) {
+    private record Idle(PooledConnection pooled, long since) {
     }
 }

@@ -124,7 +124,8 @@ public final class Database implements AutoCloseable {
     }
 
     private <T> T transaction(Work<T> work, boolean deferSync) {
-        Connection connection = borrow();
+        PooledConnection pooled = borrow();
+        Connection connection = pooled.connection();
         boolean healthy = false;
         try {
             if (deferSync && dialect == Dialect.SQLITE) {
@@ -135,7 +136,7 @@ public final class Database implements AutoCloseable {
                 pragma(connection, "SET LOCAL synchronous_commit TO OFF");
             }
             try {
-                T result = work.run(new Jdbc(connection, dialect));
+                T result = work.run(new Jdbc(pooled.statements(), dialect));
                 connection.commit();
                 connection.setAutoCommit(true);
                 healthy = true;
@@ -152,7 +153,7 @@ public final class Database implements AutoCloseable {
             if (deferSync && dialect == Dialect.SQLITE && healthy) {
                 healthy = restoreFullSync(connection);
             }
-            pool.release(connection, healthy);
+            pool.release(pooled, healthy);
         }
     }
 
@@ -174,10 +175,10 @@ public final class Database implements AutoCloseable {
 
     /** Reads with autocommit; use for single statements. */
     public <T> T read(Work<T> work) {
-        Connection connection = borrow();
+        PooledConnection pooled = borrow();
         boolean healthy = false;
         try {
-            T result = work.run(new Jdbc(connection, dialect));
+            T result = work.run(new Jdbc(pooled.statements(), dialect));
             healthy = true;
             return result;
         } catch (SQLException e) {
@@ -186,11 +187,11 @@ public final class Database implements AutoCloseable {
             healthy = true;
             throw e;
         } finally {
-            pool.release(connection, healthy);
+            pool.release(pooled, healthy);
         }
     }
 
-    private Connection borrow() {
+    private PooledConnection borrow() {
         try {
             return pool.borrow();
         } catch (SQLException e) {

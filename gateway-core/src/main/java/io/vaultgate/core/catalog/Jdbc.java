@@ -1,6 +1,5 @@
 package io.vaultgate.core.catalog;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,11 +10,11 @@ import java.util.Optional;
 /** Plain JDBC with bound parameters and row mappers; the whole persistence toolkit, no ORM. */
 public final class Jdbc {
 
-    private final Connection connection;
+    private final StatementCache statements;
     private final Dialect dialect;
 
-    Jdbc(Connection connection, Dialect dialect) {
-        this.connection = connection;
+    Jdbc(StatementCache statements, Dialect dialect) {
+        this.statements = statements;
         this.dialect = dialect;
     }
 
@@ -25,14 +24,11 @@ public final class Jdbc {
     }
 
     public int update(String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement statement = prepare(sql, parameters)) {
-            return statement.executeUpdate();
-        }
+        return prepare(sql, parameters).executeUpdate();
     }
 
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... parameters) throws SQLException {
-        try (PreparedStatement statement = prepare(sql, parameters);
-             ResultSet rows = statement.executeQuery()) {
+        try (ResultSet rows = prepare(sql, parameters).executeQuery()) {
             List<T> result = new ArrayList<>();
             while (rows.next()) {
                 result.add(mapper.map(rows));
@@ -53,8 +49,9 @@ public final class Jdbc {
         return queryOne(sql, rows -> rows.getLong(1), parameters).orElse(0L);
     }
 
+    /** A cached statement with {@code parameters} bound; it stays open for reuse, its result set does not. */
     private PreparedStatement prepare(String sql, Object... parameters) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(sql);
+        PreparedStatement statement = statements.prepare(sql);
         for (int i = 0; i < parameters.length; i++) {
             statement.setObject(i + 1, parameters[i]);
         }

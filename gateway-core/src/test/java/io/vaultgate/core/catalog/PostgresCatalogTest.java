@@ -155,16 +155,17 @@ class PostgresCatalogTest {
         source.setUser(PostgresDatabases.OWNER);
         source.setPassword(PostgresDatabases.ownerPassword());
         ConnectionPool pool = new ConnectionPool(source, 2, Duration.ZERO);
-        Connection first = pool.borrow();
+        PooledConnection first = pool.borrow();
         pool.release(first, true);
 
         PostgresCluster.shared().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
                 + name + "'");
         awaitNoSessionsOn(name);
 
-        Connection next = pool.borrow();
-        try (Statement statement = next.createStatement(); ResultSet one = statement.executeQuery("SELECT 1")) {
-            assertThat(next).isNotSameAs(first);
+        PooledConnection next = pool.borrow();
+        try (Statement statement = next.connection().createStatement();
+             ResultSet one = statement.executeQuery("SELECT 1")) {
+            assertThat(next.connection()).isNotSameAs(first.connection());
             assertThat(one.next()).isTrue();
         } finally {
             pool.release(next, true);
