@@ -31,10 +31,10 @@ public final class DirectoryRepository {
         String name = jdbc.dialect().segmentAt("(path || '/')", prefix.codePointCount(0, prefix.length()) + 1);
         String binary = jdbc.dialect().binary();
         return jdbc.query("SELECT " + name + " FROM directories WHERE tenant_id = ? AND account_id = ? "
-                        + "AND path LIKE ? ESCAPE '!' AND path" + binary + " > ? AND " + name + binary + " > ? "
-                        + "GROUP BY " + name + " ORDER BY " + name + binary + " LIMIT ?",
+                        + "AND path LIKE ? ESCAPE '!' AND path" + binary + " > ? AND path" + binary + " < ? AND "
+                        + name + binary + " > ? GROUP BY " + name + " ORDER BY " + name + binary + " LIMIT ?",
                 row -> row.getString(1), tenant.value(), accountId,
-                below(directory), prefix + after, after, limit);
+                below(directory), prefix + after, FileRepository.end(directory), after, limit);
     }
 
     /** Whether the account has an explicit directory anywhere below {@code directory}. */

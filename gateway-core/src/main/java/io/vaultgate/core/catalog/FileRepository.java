@@ -99,8 +99,8 @@ public final class FileRepository {
         String binary = jdbc.dialect().binary();
         return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? " + scope
                         + "AND path LIKE ? ESCAPE '!' AND path NOT LIKE ? ESCAPE '!' AND path" + binary + " > ? "
-                        + "ORDER BY path" + binary + ", state, updated_at, id LIMIT ?", FileRepository::map,
-                with(scoped, below, below + "/%", directory + "/" + after, limit));
+                        + "AND path" + binary + " < ? ORDER BY path" + binary + ", state, updated_at, id LIMIT ?",
+                FileRepository::map, with(scoped, below, below + "/%", directory + "/" + after, end(directory), limit));
     }
 
     /** A directory that files further down imply: its name in the parent, and the newest change below it. */
@@ -134,10 +134,19 @@ public final class FileRepository {
         String name = jdbc.dialect().segmentAt("path", prefix.codePointCount(0, prefix.length()) + 1);
         String binary = jdbc.dialect().binary();
         return jdbc.query("SELECT " + name + " AS name, MAX(updated_at) FROM files WHERE tenant_id = ? " + scope
-                        + "AND path LIKE ? ESCAPE '!' AND path" + binary + " > ? AND " + name + binary + " > ? "
-                        + "GROUP BY " + name + " ORDER BY " + name + binary + " LIMIT ?",
+                        + "AND path LIKE ? ESCAPE '!' AND path" + binary + " > ? AND path" + binary + " < ? AND "
+                        + name + binary + " > ? GROUP BY " + name + " ORDER BY " + name + binary + " LIMIT ?",
                 row -> new ImpliedDirectory(row.getString(1), Instant.ofEpochMilli(row.getLong(2))),
-                with(scoped, escapeLike(directory.toString()) + "/%/%", prefix + after, after, limit));
+                with(scoped, escapeLike(directory.toString()) + "/%/%", prefix + after, end(directory), after, limit));
+    }
+
+    /**
+     * The first path after everything below {@code directory} in binary order ({@code '0'} follows {@code '/'}): with
+     * the cursor, it bounds the index range a listing query scans to the directory's subtree, which {@code LIKE} alone
+     * does not (SQLite's {@code LIKE} is case-insensitive, so it never narrows an index range).
+     */
+    public static String end(VirtualPath directory) {
+        return directory + "0";
     }
 
     private static Object[] with(Object[] first, Object... then) {
