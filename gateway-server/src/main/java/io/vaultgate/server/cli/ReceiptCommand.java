@@ -1,11 +1,9 @@
 package io.vaultgate.server.cli;
 
-import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.core.audit.AuditPublicKey;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.receipt.InvalidReceiptException;
 import io.vaultgate.core.receipt.ReceiptVerifier;
-import io.vaultgate.server.StartupException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -41,9 +39,8 @@ public final class ReceiptCommand {
         @Parameters(paramLabel = "RECEIPT", description = "A file holding the receipt text.")
         Path receiptFile;
 
-        @Option(names = "--key", paramLabel = "PUBLIC_KEY_PEM",
-                description = "The gateway's audit public key (default: <home>/keys/audit-signing.pub).")
-        Path key;
+        @Mixin
+        AuditKeyOption key;
 
         @Option(names = "--data", paramLabel = "FILE",
                 description = "Also check that this local file has the receipt's size and SHA-256.")
@@ -61,7 +58,7 @@ public final class ReceiptCommand {
 
         @Override
         public Integer call() throws IOException {
-            AuditPublicKey trusted = AuditKeys.readPublicKey(key != null ? key : defaultKey());
+            AuditPublicKey trusted = key.trusted(global, env);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             Receipt receipt;
@@ -87,15 +84,6 @@ public final class ReceiptCommand {
                 out.println("data:         " + data + " matches");
             }
             return 0;
-        }
-
-        private Path defaultKey() {
-            Path file = AuditKeys.publicKeyFile(AuditCommand.signingKeyFile(global.load(env)));
-            if (!Files.exists(file)) {
-                throw new StartupException("audit key " + file, "not found",
-                        "give the gateway's published audit public key with --key");
-            }
-            return file;
         }
 
         private static String[] sizeAndSha256(Path file) throws IOException {

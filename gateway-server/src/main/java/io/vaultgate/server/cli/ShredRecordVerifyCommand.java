@@ -1,12 +1,10 @@
 package io.vaultgate.server.cli;
 
-import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.core.audit.AuditPublicKey;
 import io.vaultgate.core.audit.ShreddingRecords;
 import io.vaultgate.crypto.shred.ShreddingRecord;
 import io.vaultgate.crypto.shred.SignedShreddingRecord;
 import io.vaultgate.server.ExitCodes;
-import io.vaultgate.server.StartupException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +15,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -32,9 +29,8 @@ final class ShredRecordVerifyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RECORD", description = "A file holding the record.")
     Path recordFile;
 
-    @Option(names = "--key", paramLabel = "PUBLIC_KEY_PEM",
-            description = "The gateway's audit public key (default: <home>/keys/audit-signing.pub).")
-    Path key;
+    @Mixin
+    AuditKeyOption key;
 
     @Mixin
     GlobalOptions global;
@@ -48,7 +44,7 @@ final class ShredRecordVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        AuditPublicKey trusted = AuditKeys.readPublicKey(key != null ? key : defaultKey());
+        AuditPublicKey trusted = key.trusted(global, env);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         SignedShreddingRecord signed;
@@ -73,14 +69,5 @@ final class ShredRecordVerifyCommand implements Callable<Integer> {
         out.println("actor:    " + record.actor());
         out.println("digest:   " + ShreddingRecords.digest(signed));
         return ExitCodes.OK;
-    }
-
-    private Path defaultKey() {
-        Path file = AuditKeys.publicKeyFile(AuditCommand.signingKeyFile(global.load(env)));
-        if (!Files.exists(file)) {
-            throw new StartupException("audit key " + file, "not found",
-                    "give the gateway's published audit public key with --key");
-        }
-        return file;
     }
 }
