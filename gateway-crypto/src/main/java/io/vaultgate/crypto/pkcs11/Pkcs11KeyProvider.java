@@ -40,7 +40,8 @@ import javax.security.auth.login.LoginException;
  * <p>Several processes may share the token (gateway nodes, a {@code vaultgate keys rotate} beside them), and a
  * token has no cheap change stamp, so the index of KEK versions is re-read from the token's object labels
  * before every change (a tenant's first KEK, rotation, disabling, destruction: so no second object with the
- * same label is ever created and a destruction deletes every version, also those another process made), when
+ * same label is ever created and a destruction deletes every version, also those another process made; and
+ * again right before a key is stored, see {@link #storeNewKey}), when
  * the index lacks what an operation needs (a slot's version, an active KEK), and otherwise at most every
  * {@value #REINDEX_SECONDS} seconds, so a rotation elsewhere reaches new wraps here within that time.
  */
@@ -54,6 +55,7 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
   private final KeyStore token;
   private final long reindexNanos;
   private long indexedAt;
+  private Runnable beforeStore = () -> { };
 
   private Pkcs11KeyProvider(Provider provider, KeyStore token, Duration reindexEvery)
       throws GeneralSecurityException {
@@ -223,17 +225,34 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
     return storeNewKey(KekAliases.kek(kek), 256);
   }
 
-  /** Generates a non-extractable AES key in the token and stores it as a token object. */
+  /**
+   * Generates a non-extractable AES key in the token and stores it as a token object, unless another process
+   * stored one under that label meanwhile: then that one is used. SunPKCS11's {@code setEntry} deletes any
+   * object with the label before it creates its own, so storing blindly would destroy a KEK another process
+   * made an instant ago and may already have wrapped data keys with (they would never unwrap again). The
+   * token is re-read right before the store, which leaves only the store's own instant open: PKCS#11 has no
+   * atomic create-if-absent.
+   */
   private SecretKey storeNewKey(String alias, int bits) {
     try {
       KeyGenerator g = KeyGenerator.getInstance("AES", provider);
       g.init(bits);
       SecretKey sessionKey = g.generateKey();
+      beforeStore.run();
+      token.load(null, null);
+      if (token.containsAlias(alias)) {
+        return (SecretKey) token.getKey(alias, null); // made elsewhere since our index was read: adopt it
+      }
       token.setEntry(alias, new KeyStore.SecretKeyEntry(sessionKey), null);
       return (SecretKey) token.getKey(alias, null);
-    } catch (GeneralSecurityException e) {
+    } catch (IOException | GeneralSecurityException e) {
       throw new CryptoException.ProviderUnavailable("cannot create key " + alias + " in the token", e);
     }
+  }
+
+  /** For tests: runs after a new key is generated and before the token is checked and the key stored. */
+  void beforeStore(Runnable hook) {
+    this.beforeStore = hook;
   }
 
   @Override

@@ -50,6 +50,46 @@ class Pkcs11SharedTokenTest {
   }
 
   @Test
+  void aKekAnotherNodeCreatesWhileThisNodeCreatesTheSame_isAdopted_notReplaced() throws Exception {
+    String label = KekAliases.kek(new KekId(tenant, 1));
+    byte[] iv = new byte[12];
+    byte[][] sealedElsewhere = new byte[1][];
+    KeyStore[] elsewhere = new KeyStore[1];
+    nodeA.beforeStore(() -> { // node B creates the same version after A read the token, before A stores it
+      try {
+        elsewhere[0] = rawToken();
+        javax.crypto.KeyGenerator g = javax.crypto.KeyGenerator.getInstance("AES", elsewhere[0].getProvider());
+        g.init(256);
+        elsewhere[0].setEntry(label, new KeyStore.SecretKeyEntry(g.generateKey()), null);
+        sealedElsewhere[0] = gcm(javax.crypto.Cipher.ENCRYPT_MODE, elsewhere[0], label, iv, "wrapped by B".getBytes());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+
+    assertThat(nodeA.ensureTenant(tenant)).isEqualTo(new KekId(tenant, 1));
+
+    assertThat(new String(gcm(javax.crypto.Cipher.DECRYPT_MODE, rawToken(), label, iv, sealedElsewhere[0])))
+        .as("what B sealed with its KEK still opens: A did not replace it").isEqualTo("wrapped by B");
+    DataKey dek = DataKey.generate();
+    assertThat(nodeB.unwrap(ctx, nodeA.wrap(ctx, dek))).as("A wraps with the KEK B made").isEqualTo(dek);
+  }
+
+  private static KeyStore rawToken() throws Exception {
+    java.security.Provider sun = java.security.Security.getProvider("SunPKCS11")
+        .configure(SoftHsm.token().sunPkcs11Config());
+    KeyStore raw = KeyStore.getInstance("PKCS11", sun);
+    raw.load(null, SoftHsm.PIN);
+    return raw;
+  }
+
+  private static byte[] gcm(int mode, KeyStore token, String label, byte[] iv, byte[] input) throws Exception {
+    javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding", token.getProvider());
+    c.init(mode, (javax.crypto.SecretKey) token.getKey(label, null), new javax.crypto.spec.GCMParameterSpec(128, iv));
+    return c.doFinal(input);
+  }
+
+  @Test
   void aRotationOnAnotherNode_isSeenHere_forUnwrapAndWrap() {
     nodeA.ensureTenant(tenant);
     nodeB.ensureTenant(tenant);
