@@ -38,8 +38,9 @@ public final class Database implements AutoCloseable {
     public static Database sqlite(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
+            PrivateCatalogFiles.secure(file);
         } catch (java.io.IOException e) {
-            throw new CatalogException("cannot create the catalog directory for " + file, e);
+            throw new CatalogException("cannot prepare the catalog file " + file + " (its directory, or a mode for its owner only)", e);
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);

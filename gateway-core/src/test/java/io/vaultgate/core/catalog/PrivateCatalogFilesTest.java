@@ -1,0 +1,46 @@
+package io.vaultgate.core.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded catalog (file names, accounts, wrapped keys, audit log) is never readable by other local users. */
+class PrivateCatalogFilesTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aNewCatalog_andItsWalAndSharedMemoryFiles_areReadableByTheirOwnerOnly() throws Exception {
+        Path catalog = dir.resolve("catalog.db");
+        try (Database database = Database.sqlite(catalog)) {
+            database.inTransaction(jdbc -> jdbc.update("CREATE TABLE probe (v INTEGER)"));
+            assertThat(mode(catalog)).isEqualTo("rw-------");
+            assertThat(mode(dir.resolve("catalog.db-wal"))).isEqualTo("rw-------");
+            assertThat(mode(dir.resolve("catalog.db-shm"))).isEqualTo("rw-------");
+        }
+    }
+
+    @Test
+    void anExistingCatalogReadableByOthers_isMadePrivateWhenOpened() throws Exception {
+        Path catalog = dir.resolve("catalog.db");
+        try (Database database = Database.sqlite(catalog)) {
+            database.inTransaction(jdbc -> jdbc.update("CREATE TABLE probe (v INTEGER)"));
+        }
+        Files.setPosixFilePermissions(catalog, PosixFilePermissions.fromString("rw-r--r--"));
+
+        try (Database database = Database.sqlite(catalog)) {
+            assertThat(mode(catalog)).isEqualTo("rw-------");
+            long rows = database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM probe"));
+            assertThat(rows).as("still the same catalog").isZero();
+        }
+    }
+
+    private static String mode(Path file) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+    }
+}
