@@ -135,13 +135,15 @@ public final class GatewayCore implements AutoCloseable {
     private final Nodes nodes;
     private final SessionReaper reaper;
     private final io.vaultgate.core.admin.TenantShredding shredding;
+    private final io.vaultgate.core.admin.CatalogBackup catalogBackup;
 
     private GatewayCore(Authenticator authenticator, FileService files, IngestService ingest, BatchService batches,
                         Administration administration, SiteAdministration sites, Recovery recovery,
                         Retention retention, UploadGate uploads, CatalogAuditLog audit, CatalogReceipts receipts,
                         KeyRotation keyRotation, CoreMetrics metrics, CoreHealth health, Forwarding forwarding,
                         IncidentResponse incidents, Nodes nodes, SessionReaper reaper,
-                        io.vaultgate.core.admin.TenantShredding shredding) {
+                        io.vaultgate.core.admin.TenantShredding shredding,
+                        io.vaultgate.core.admin.CatalogBackup catalogBackup) {
         this.authenticator = authenticator;
         this.files = files;
         this.ingest = ingest;
@@ -161,6 +163,7 @@ public final class GatewayCore implements AutoCloseable {
         this.nodes = nodes;
         this.reaper = reaper;
         this.shredding = shredding;
+        this.catalogBackup = catalogBackup;
     }
 
     /**
@@ -235,7 +238,8 @@ public final class GatewayCore implements AutoCloseable {
                 new Nodes(database, settings.node(), dead -> recovery.recoverUploadsOf(dead)
                         + outbox.releaseLeasesOf(dead, clock.instant()), clock), reaper,
                 new io.vaultgate.core.admin.TenantShredding(database, tenants, fileRows, store, keys, auditKey, audit,
-                        new Lockdown(database, tenants, audit, liveSessions, clock), clock));
+                        new Lockdown(database, tenants, audit, liveSessions, clock), clock),
+                new io.vaultgate.core.admin.CatalogBackup(database, audit, clock));
     }
 
     public Authenticator authenticator() {
@@ -332,5 +336,10 @@ public final class GatewayCore implements AutoCloseable {
     /** Uploads in flight, and the drain used by a graceful shutdown. */
     public UploadGate uploads() {
         return uploads;
+    }
+
+    /** Consistent copies of an embedded catalog, for {@code vaultgate backup}. */
+    public io.vaultgate.core.admin.CatalogBackup catalogBackup() {
+        return catalogBackup;
     }
 }

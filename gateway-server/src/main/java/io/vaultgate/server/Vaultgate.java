@@ -3,6 +3,7 @@ package io.vaultgate.server;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.server.cli.AccountCommand;
 import io.vaultgate.server.cli.AuditCommand;
+import io.vaultgate.server.cli.BackupCommand;
 import io.vaultgate.server.cli.BatchCommand;
 import io.vaultgate.server.cli.DefenderCommand;
 import io.vaultgate.server.cli.DemoCommand;
@@ -56,6 +57,7 @@ import picocli.CommandLine.HelpCommand;
                 ReportCommand.class,
                 DoctorCommand.class,
                 ReceiptCommand.class,
+                BackupCommand.class,
                 StatusCommand.class,
                 NodesCommand.class,
                 VersionCommand.class,

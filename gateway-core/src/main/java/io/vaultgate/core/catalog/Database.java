@@ -192,6 +192,35 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes a consistent copy of an embedded catalog to {@code target}, which must not exist, while other
+     * connections go on reading and writing ({@code VACUUM INTO} reads one snapshot of the database). The copy is
+     * created readable by its owner only. A catalog on PostgreSQL is backed up with its own tools.
+     */
+    public void snapshotTo(Path target) {
+        if (dialect != Dialect.SQLITE) {
+            throw new CatalogException("a catalog on PostgreSQL is backed up with pg_dump or a base backup "
+                    + "(docs/postgresql.md), not by the gateway");
+        }
+        try {
+            Files.createFile(target, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (java.io.IOException e) {
+            throw new CatalogException("cannot create the catalog copy " + target, e);
+        }
+        PooledConnection pooled = borrow();
+        boolean healthy = false;
+        try (java.sql.PreparedStatement vacuum = pooled.connection().prepareStatement("VACUUM INTO ?")) {
+            vacuum.setString(1, target.toAbsolutePath().toString());
+            vacuum.executeUpdate();
+            healthy = true;
+        } catch (SQLException e) {
+            throw new CatalogException("cannot copy the catalog to " + target, e);
+        } finally {
+            pool.release(pooled, healthy);
+        }
+    }
+
     private PooledConnection borrow() {
         try {
             return pool.borrow();

@@ -1,0 +1,135 @@
+package io.vaultgate.server.backup;
+
+import io.vaultgate.core.admin.CatalogBackup;
+import io.vaultgate.core.audit.AuditSigningKey;
+import io.vaultgate.server.config.CatalogType;
+import io.vaultgate.server.config.StorageType;
+import io.vaultgate.server.config.VaultgateConfig;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * An online backup of an embedded deployment (SQLite catalog, file-system store under the data directory) into a
+ * new directory: first a consistent copy of the catalog ({@link CatalogBackup}), then every other file of the data
+ * directory (keystore, audit keys, SSH host keys, TLS material, objects), then a signed {@link BackupManifest}.
+ *
+ * <p>The order makes a restore consistent: objects committed after the catalog copy are orphans that the restored
+ * gateway's start-up sweep deletes, and uploads that were streaming become resumable partials of their uploader
+ * (their copied tail is checked like after a crash). The master secret is left out unless asked for: a backup that
+ * holds it and the keystore decrypts everything, so it belongs apart (docs/operations.md, "Backup and restore").
+ */
+public final class DataDirectoryBackup {
+
+    /** What a backup holds. */
+    public record Result(int files, long bytes, boolean masterSecretIncluded) {
+    }
+
+    private final VaultgateConfig config;
+    private final Path home;
+
+    public DataDirectoryBackup(VaultgateConfig config) {
+        this.config = config;
+        this.home = config.home().toAbsolutePath().normalize();
+    }
+
+    /** Refuses a deployment whose catalog or objects this command cannot copy consistently. */
+    public void checkSupported() {
+        if (config.catalog().type() != CatalogType.SQLITE) {
+            throw new IllegalArgumentException("the catalog is on PostgreSQL: back it up with pg_dump or a base "
+                    + "backup, then the object store (docs/postgresql.md, \"Backups and durability\")");
+        }
+        if (config.storage().type() != StorageType.FILESYSTEM) {
+            throw new IllegalArgumentException("the objects are in S3: use the bucket's versioning or replication, "
+                    + "and pg_dump for the catalog (docs/scale-out.md)");
+        }
+        for (Path inside : List.of(config.catalogFile(), config.storageRoot())) {
+            if (!inside.toAbsolutePath().normalize().startsWith(home)) {
+                throw new IllegalArgumentException(inside + " is outside the data directory " + home
+                        + ": this command backs up one directory");
+            }
+        }
+    }
+
+    public Result write(Path target, boolean includeMasterSecret, CatalogBackup catalog, AuditSigningKey key,
+                        String actor) throws IOException {
+        checkSupported();
+        Path backup = target.toAbsolutePath().normalize();
+        if (backup.startsWith(home)) {
+            throw new IllegalArgumentException(target + " is inside the data directory " + home
+                    + ": give a directory elsewhere, ideally on another disk");
+        }
+        createEmpty(backup);
+        Path catalogFile = config.catalogFile().toAbsolutePath().normalize();
+        Path catalogCopy = backup.resolve(home.relativize(catalogFile));
+        privateDirectories(catalogCopy.getParent());
+        catalog.snapshot(catalogCopy, actor);
+        Path masterSecret = config.masterSecretFile().toAbsolutePath().normalize();
+        long[] bytes = {Files.size(catalogCopy)};
+        Files.walkFileTree(home, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                if (attributes.isRegularFile() && copied(file, catalogFile, masterSecret, includeMasterSecret)) {
+                    Path copy = backup.resolve(home.relativize(file));
+                    privateDirectories(copy.getParent());
+                    try {
+                        Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
+                        bytes[0] += attributes.size();
+                    } catch (NoSuchFileException gone) {
+                        // deleted or moved since it was listed (a shredded file, a committed upload's pending
+                        // object): the catalog copy does not need it, or names its new place
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+        int files = BackupManifest.write(backup, key);
+        return new Result(files, bytes[0], includeMasterSecret && Files.exists(masterSecret));
+    }
+
+    private static boolean copied(Path file, Path catalogFile, Path masterSecret, boolean includeMasterSecret) {
+        String name = file.getFileName().toString();
+        if (file.getParent().equals(catalogFile.getParent()) && name.startsWith(catalogFile.getFileName().toString())) {
+            return false; // the live catalog and its WAL, shared-memory and journal files: copied consistently above
+        }
+        if (file.equals(masterSecret)) {
+            return includeMasterSecret;
+        }
+        return !name.endsWith(".lock") && !name.startsWith(".write-probe");
+    }
+
+    private static void createEmpty(Path backup) throws IOException {
+        if (Files.exists(backup)) {
+            try (Stream<Path> entries = Files.list(backup)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalArgumentException(backup + " is not empty: a backup goes into a new directory");
+                }
+            }
+            Files.setPosixFilePermissions(backup, PosixFilePermissions.fromString("rwx------"));
+            return;
+        }
+        privateDirectories(backup);
+    }
+
+    private static void privateDirectories(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+    }
+}

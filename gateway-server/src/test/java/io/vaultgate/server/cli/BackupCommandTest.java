@@ -1,0 +1,191 @@
+package io.vaultgate.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.files.FileContent;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.metrics.CoreMetrics;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.tenant.Account;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.server.CoreResources;
+import io.vaultgate.server.backup.BackupManifest;
+import io.vaultgate.server.cli.CliHarness.Result;
+import io.vaultgate.server.config.ConfigLoader;
+import io.vaultgate.server.config.VaultgateConfig;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vaultgate backup create} and {@code backup verify} against a real data directory, and a restore. */
+class BackupCommandTest {
+
+    private static final String PAYROLL = "payroll of march";
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path elsewhere;
+    private CliHarness cli;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        cli = new CliHarness(home);
+        assertThat(cli.init().exitCode()).isZero();
+        assertThat(cli.run("tenant", "add", "acme").exitCode()).isZero();
+        try (CoreResources gateway = open(home)) {
+            Account account = gateway.core().administration().createAccount(TenantId.of("acme"), "alice");
+            try (Upload upload = gateway.core().ingest().open(alice(account), PathPolicy.parse("/inbox/a.csv"),
+                    UploadMode.CREATE)) {
+                upload.write(0, ByteBuffer.wrap(PAYROLL.getBytes(StandardCharsets.US_ASCII)));
+                upload.commit();
+            }
+        }
+    }
+
+    @Test
+    void aBackupRestoredIntoAnEmptyDirectory_withTheMasterSecretPutBack_servesTheFiles() throws Exception {
+        Path backup = elsewhere.resolve("backup-1");
+
+        Result created = cli.run("backup", "create", "--to", backup.toString());
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.out()).contains("the master secret is not in it");
+        assertThat(backup.resolve("secrets/master.key")).doesNotExist();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(backup))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(backup.resolve("catalog.db"))))
+                .isEqualTo("rw-------");
+        assertThat(cli.run("backup", "verify", backup.toString()).exitCode()).isZero();
+
+        Path restored = elsewhere.resolve("restored");
+        copyTree(backup, restored);
+        Files.copy(home.resolve("secrets/master.key"), restored.resolve("secrets/master.key"),
+                StandardCopyOption.COPY_ATTRIBUTES);
+        try (CoreResources gateway = open(restored)) {
+            GatewayCore core = gateway.core();
+            Account alice = core.administration().accounts(TenantId.of("acme")).get(0);
+            try (FileContent file = core.files().open(alice(alice), PathPolicy.parse("/inbox/a.csv"))) {
+                ByteBuffer content = ByteBuffer.allocate((int) file.size());
+                while (content.hasRemaining() && file.read(content.position(), content) > 0) {
+                    // reads until full
+                }
+                assertThat(new String(content.array(), StandardCharsets.US_ASCII)).isEqualTo(PAYROLL);
+            }
+        }
+        assertThat(cli.run("audit", "export", "--since", "2000-01-01T00:00:00Z").out())
+                .as("recorded in the audit log").contains("\"action\":\"BACKUP_TAKEN\"", backup.toString());
+    }
+
+    @Test
+    void verify_namesAChangedFile_aMissingOne_andAnAddedOne_andExitsOne() throws Exception {
+        Path backup = elsewhere.resolve("backup-2");
+        assertThat(cli.run("backup", "create", "--to", backup.toString()).exitCode()).isZero();
+        Path object = objectsIn(backup).get(0);
+        byte[] bytes = Files.readAllBytes(object);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(object, bytes);
+        Files.delete(backup.resolve("keys/kek.p12"));
+        Files.writeString(backup.resolve("extra.txt"), "planted");
+
+        Result verified = cli.run("backup", "verify", backup.toString());
+
+        assertThat(verified.exitCode()).isEqualTo(1);
+        assertThat(verified.err()).contains(backup.relativize(object) + ": changed", "keys/kek.p12: missing",
+                "extra.txt: not in the manifest");
+        assertThat(verified.out()).contains("is NOT intact: 3 problems");
+    }
+
+    @Test
+    void verify_refusesAFileChangedTogetherWithItsManifestLine_forTheSignatureNoLongerMatches() throws Exception {
+        Path backup = elsewhere.resolve("backup-3");
+        assertThat(cli.run("backup", "create", "--to", backup.toString()).exitCode()).isZero();
+        Path object = objectsIn(backup).get(0);
+        String before = sha256(object);
+        Files.writeString(object, "replaced");
+        Path manifest = backup.resolve(BackupManifest.FILE);
+        Files.writeString(manifest, Files.readString(manifest).replace(before, sha256(object)));
+
+        Result verified = cli.run("backup", "verify", backup.toString());
+
+        assertThat(verified.exitCode()).isEqualTo(1);
+        assertThat(verified.err()).contains("the signature does not verify").doesNotContain("changed");
+    }
+
+    @Test
+    void theMasterSecretIsCopiedOnlyWhenAskedFor() throws Exception {
+        Path backup = elsewhere.resolve("backup-4");
+
+        Result created = cli.run("backup", "create", "--to", backup.toString(), "--include-master-secret");
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.out()).contains("it INCLUDES the master secret");
+        assertThat(backup.resolve("secrets/master.key")).hasSameBinaryContentAs(home.resolve("secrets/master.key"));
+    }
+
+    @Test
+    void aTargetThatIsNotEmpty_orInsideTheDataDirectory_isRefused_andNothingIsWritten() throws Exception {
+        Path used = elsewhere.resolve("used");
+        Files.createDirectories(used);
+        Files.writeString(used.resolve("keep.txt"), "mine");
+
+        Result notEmpty = cli.run("backup", "create", "--to", used.toString());
+        Result inside = cli.run("backup", "create", "--to", home.resolve("backups").toString());
+
+        assertThat(notEmpty.exitCode()).isNotZero();
+        assertThat(notEmpty.err()).contains("is not empty");
+        try (Stream<Path> files = Files.list(used)) {
+            assertThat(files).containsExactly(used.resolve("keep.txt"));
+        }
+        assertThat(inside.exitCode()).isNotZero();
+        assertThat(inside.err()).contains("is inside the data directory");
+        assertThat(home.resolve("backups")).doesNotExist();
+    }
+
+    private static List<Path> objectsIn(Path backup) throws Exception {
+        try (Stream<Path> files = Files.walk(backup.resolve("objects/acme"))) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path source : all.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private static CoreResources open(Path dataDirectory) {
+        VaultgateConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of("home", dataDirectory.toString()));
+        return CoreResources.open(config, Map.of(), CoreMetrics.inMemory(Clock.systemUTC()));
+    }
+
+    private static ClientPrincipal alice(Account account) {
+        return new ClientPrincipal(account.id(), "alice", TenantId.of("acme"), Protocol.SFTP);
+    }
+}
