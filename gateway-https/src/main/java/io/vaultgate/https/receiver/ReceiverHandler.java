@@ -201,8 +201,9 @@ final class ReceiverHandler extends SimpleChannelInboundHandler<HttpObject> {
             return;
         }
         LOG.warn("receiver: request body from {} arrived too slowly ({} bytes in {} s of waiting, at least {} bytes/s "
-                + "required); answered 408, connection closed", ReceiverPeer.describe(ctx), slow.bytes(),
-                slow.waitedSeconds(), slow.minBytesPerSecond());
+                + "required); {}", ReceiverPeer.describe(ctx), slow.bytes(), slow.waitedSeconds(),
+                slow.minBytesPerSecond(), answering ? "the connection ends after the answer being prepared"
+                        : "answered 408, connection closed");
         if (answering) {
             endAfterAnswer = true;
             return;
