@@ -67,7 +67,7 @@ public final class SftpServerFactory {
                 .compressionFactories(List.of(BuiltinCompressions.none))
                 .channelFactories(List.of(ChannelSessionFactory.INSTANCE))
                 .forwardingFilter(RejectAllForwardingFilter.INSTANCE)
-                .fileSystemFactory(new GatewayFileSystemFactory(files, ingest))
+                .fileSystemFactory(new GatewayFileSystemFactory(files, ingest, settings.tuning().listingPage()))
                 .build();
         server.addSessionListener(new SessionMdc());
         server.setSessionFactory(new AeadFirstSessionFactory(server));

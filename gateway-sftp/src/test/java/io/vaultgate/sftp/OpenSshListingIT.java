@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.files.NameOrder;
-import io.vaultgate.core.files.PageRequest;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.path.PathPolicy;
@@ -24,14 +23,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class OpenSshListingIT {
 
+    /** Small pages, so that a directory of a few dozen names spans several (the default is 1000 entries). */
+    private static final int PAGE = 10;
+
     @RegisterExtension
-    static final TestSftpGateway gateway = TestSftpGateway.withDefaults();
+    static final TestSftpGateway gateway = TestSftpGateway.withSettings(
+            settings -> settings.withTuning(settings.tuning().withListingPage(PAGE)));
 
     @Test
     void lsOfADirectoryOfTwoAndAHalfPages_listsEveryNameOnce_inCodePointOrder() throws Exception {
         ClientPrincipal alice = gateway.principal(TestSftpGateway.ALICE);
         List<String> expected = new ArrayList<>();
-        int count = PageRequest.MAX_LIMIT * 5 / 2;
+        int count = PAGE * 5 / 2;
         for (int i = 0; i < count; i++) {
             expected.add((i % 3 == 0 ? "F" : "f") + String.format("%05d", i));
         }

@@ -43,6 +43,14 @@ class SftpSettingsTest {
     }
 
     @Test
+    void listingPageOutsideOneToAThousand_isRefusedWithTheRange() {
+        assertThatThrownBy(() -> SftpTuning.defaults().withListingPage(0))
+                .hasMessageContaining("sftp.tuning.listingPage").hasMessageContaining("1 to 1000");
+        assertThatThrownBy(() -> SftpTuning.defaults().withListingPage(1001)).hasMessageContaining("out of range");
+        assertThat(SftpTuning.defaults().listingPage()).isEqualTo(1000);
+    }
+
+    @Test
     void portOutOfRange_isRefused() {
         assertThatThrownBy(() -> new SftpSettings("127.0.0.1", 70000, List.of(Path.of("/k")), true,
                 SftpLimits.defaults(), SftpAlgorithms.hardened(), SftpTuning.defaults()))

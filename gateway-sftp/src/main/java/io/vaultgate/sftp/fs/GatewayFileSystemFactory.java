@@ -12,11 +12,13 @@ import org.apache.sshd.common.session.SessionContext;
 /** Gives each authenticated SFTP session a {@link GatewayFileSystem} for the principal it logged in as. */
 public final class GatewayFileSystemFactory implements FileSystemFactory {
 
-    private final GatewayFileSystemProvider provider = new GatewayFileSystemProvider();
+    private final GatewayFileSystemProvider provider;
     private final FileService files;
     private final IngestService ingest;
 
-    public GatewayFileSystemFactory(FileService files, IngestService ingest) {
+    /** @param listingPage entries per page an open directory handle reads and holds (see {@code SftpTuning}) */
+    public GatewayFileSystemFactory(FileService files, IngestService ingest, int listingPage) {
+        this.provider = new GatewayFileSystemProvider(listingPage);
         this.files = Objects.requireNonNull(files, "files");
         this.ingest = Objects.requireNonNull(ingest, "ingest");
     }

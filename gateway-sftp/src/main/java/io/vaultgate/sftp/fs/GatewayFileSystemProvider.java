@@ -33,6 +33,17 @@ import org.apache.sshd.sftp.common.SftpException;
  */
 final class GatewayFileSystemProvider extends FileSystemProvider {
 
+    /** Entries per listing page an open directory handle holds. */
+    private final int listingPage;
+
+    GatewayFileSystemProvider() {
+        this(PageRequest.MAX_LIMIT);
+    }
+
+    GatewayFileSystemProvider(int listingPage) {
+        this.listingPage = listingPage;
+    }
+
     @Override
     public String getScheme() {
         return "vaultgate";
@@ -63,7 +74,7 @@ final class GatewayFileSystemProvider extends FileSystemProvider {
     public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
             throws IOException {
         GatewayPath path = gateway(dir);
-        return new PagedDirectoryStream(path.getFileSystem(), dir, path.virtual(), filter, PageRequest.first());
+        return new PagedDirectoryStream(path.getFileSystem(), dir, path.virtual(), filter, PageRequest.first(listingPage));
     }
 
     @Override
