@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The receiver's rules for one forwarded file, whatever the connection: deduplicate by idempotency key
- * (the same key with the same digest is answered 200 again, without rewriting; with another digest 409),
+ * (the same key with the same digest is answered 200 again, without rewriting; with another digest 422, final),
  * one upload per key at a time (a concurrent one gets 409 and is retried by the gateway), the digest
  * verified before the file appears, the answer carrying the digest computed here.
  */
@@ -91,7 +91,8 @@ final class ReceivedFiles {
     private Exchange duplicate(IncomingFile file, DropDirectory.Received earlier, String peer, boolean keepAlive)
             throws ReceiverProblem {
         if (!earlier.sha256().equalsIgnoreCase(file.sha256())) {
-            throw new ReceiverProblem(HttpResponseStatus.CONFLICT, "file " + file.key()
+            // final (422), not 409: no repetition can change a recorded key's digest, and 409 means "try later" here
+            throw new ReceiverProblem(HttpResponseStatus.UNPROCESSABLE_ENTITY, "file " + file.key()
                     + " was already received with another digest");
         }
         LOG.info("receiver: file {} from {} was already received ({}); answered again without rewriting",

@@ -58,9 +58,11 @@ class SiteReceiverTest {
     }
 
     @Test
-    void sameKeyWithAnotherDigest_isAConflict() throws Exception {
+    void sameKeyWithAnotherDigest_isRefusedForGood_with422() throws Exception {
         gateway.put("f_1", "/inbox/a.csv", "v1".getBytes());
-        assertThat(gateway.put("f_1", "/inbox/a.csv", "v2".getBytes()).statusCode()).isEqualTo(409);
+        HttpResponse<String> other = gateway.put("f_1", "/inbox/a.csv", "v2".getBytes());
+        assertThat(other.statusCode()).as("final: the gateway does not retry it").isEqualTo(422);
+        assertThat(other.body()).contains("already received with another digest");
         assertThat(Files.readString(fixture.drop.resolve("acme/inbox/a.csv"))).isEqualTo("v1");
     }
 
