@@ -93,6 +93,14 @@ public final class FileRepository {
 
     private static final String BATCH_SCOPE = "AND id IN (SELECT file_id FROM batch_files WHERE batch_id = ?) ";
 
+    /** The batch's file at {@code path} (in the tenant's namespace), the newest if the batch holds several. */
+    public Optional<FileRecord> findInBatch(Jdbc jdbc, TenantId tenant, String batchId, VirtualPath path)
+            throws SQLException {
+        return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? " + BATCH_SCOPE + "AND path = ? "
+                + "ORDER BY updated_at DESC", FileRepository::map, tenant.value(), batchId, path.toString())
+                .stream().findFirst();
+    }
+
     private List<FileRecord> listIn(Jdbc jdbc, String scope, Object[] scoped, VirtualPath directory, String after,
                                     int limit) throws SQLException {
         String below = escapeLike(directory.toString()) + "/%";

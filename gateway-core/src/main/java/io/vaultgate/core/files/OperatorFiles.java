@@ -13,7 +13,6 @@ import io.vaultgate.core.policy.PolicyGate;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -72,7 +71,7 @@ final class OperatorFiles {
 
     FileEntry stat(OperatorPrincipal operator, VirtualPath path) {
         return database.read(jdbc -> {
-            Optional<FileRecord> file = file(jdbc, operator, path);
+            Optional<FileRecord> file = file(jdbc, operator, path, true);
             if (file.isPresent()) {
                 return file.get().toEntry().withPath(path);
             }
@@ -84,7 +83,7 @@ final class OperatorFiles {
     }
 
     FileContent open(OperatorPrincipal operator, VirtualPath path) {
-        FileRecord file = database.read(jdbc -> file(jdbc, operator, path))
+        FileRecord file = database.read(jdbc -> file(jdbc, operator, path, false))
                 .filter(found -> found.state() == FileState.COMMITTED)
                 .orElseThrow(() -> GatewayException.notFound(path.toString()));
         lock.requireActive(file.tenant());
@@ -97,13 +96,13 @@ final class OperatorFiles {
                 + "the batch's results directory");
     }
 
-    private Optional<FileRecord> file(Jdbc jdbc, OperatorPrincipal operator, VirtualPath path) throws SQLException {
+    private Optional<FileRecord> file(Jdbc jdbc, OperatorPrincipal operator, VirtualPath path, boolean partialFirst)
+            throws SQLException {
         Optional<Batch> batch = OperatorView.claimed(jdbc, batches, operator, path, clock.instant());
         if (batch.isEmpty()) {
             return Optional.empty();
         }
-        Map<VirtualPath, FileRecord> view = OperatorView.files(jdbc, files, batches, operator, batch.get());
-        return Optional.ofNullable(view.get(path));
+        return OperatorView.file(jdbc, files, operator, batch.get(), path, partialFirst);
     }
 
     private boolean isDirectory(Jdbc jdbc, OperatorPrincipal operator, VirtualPath path) throws SQLException {
@@ -117,7 +116,6 @@ final class OperatorFiles {
             }
         }
         Optional<Batch> batch = OperatorView.claimed(jdbc, batches, operator, path, clock.instant());
-        return batch.isPresent() && OperatorView.files(jdbc, files, batches, operator, batch.get()).keySet().stream()
-                .anyMatch(file -> file.startsWith(path) && !file.equals(path));
+        return batch.isPresent() && OperatorView.hasBelow(jdbc, files, operator, batch.get(), path);
     }
 }

@@ -9,9 +9,7 @@ import io.vaultgate.core.path.VirtualPath;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -92,22 +90,52 @@ final class OperatorView {
         return directory.equals(root) || directory.equals(root.child(RESULTS));
     }
 
-    /** Every file of the batch and every result, by the path the operator sees. */
-    static Map<VirtualPath, FileRecord> files(Jdbc jdbc, FileRepository files, BatchRepository batches,
-                                              OperatorPrincipal operator, Batch batch) throws SQLException {
-        Map<VirtualPath, FileRecord> view = new LinkedHashMap<>();
-        VirtualPath root = batchRoot(batch);
-        for (String id : batches.fileIds(jdbc, batch.id())) {
-            Optional<FileRecord> file = files.find(jdbc, id);
-            if (file.isPresent()) {
-                view.put(below(root, file.get().path().segments().subList(1, file.get().path().depth())), file.get());
+    /**
+     * The file the operator sees at {@code path} in a batch it holds: a batch file, or one of its results (its
+     * interrupted replacement of a result before the committed one when {@code partialFirst}, as a listing shows
+     * it). One catalog look-up, whatever the size of the batch.
+     */
+    static Optional<FileRecord> file(Jdbc jdbc, FileRepository files, OperatorPrincipal operator, Batch batch,
+                                     VirtualPath path, boolean partialFirst) throws SQLException {
+        Optional<VirtualPath> result = resultStoragePath(batch, path);
+        if (result.isPresent()) {
+            List<FileState> order = partialFirst ? List.of(FileState.PARTIAL, FileState.COMMITTED)
+                    : List.of(FileState.COMMITTED);
+            for (FileState state : order) {
+                Optional<FileRecord> found = files.findOwned(jdbc, batch.tenant(), operator.operatorId(),
+                        result.get(), state);
+                if (found.isPresent()) {
+                    return found;
+                }
             }
+            return Optional.empty();
         }
-        VirtualPath stored = VirtualPath.ROOT.child("outbox").child(batch.id());
-        for (FileRecord result : files.listUnder(jdbc, batch.tenant(), Optional.of(operator.operatorId()), stored)) {
-            view.put(below(root.child(RESULTS), result.path().segments().subList(2, result.path().depth())), result);
+        VirtualPath root = batchRoot(batch);
+        if (!path.startsWith(root) || path.depth() <= root.depth() || path.equals(root.child(RESULTS))) {
+            return Optional.empty();
         }
-        return view;
+        return files.findInBatch(jdbc, batch.tenant(), batch.id(), inboxPath(root, path));
+    }
+
+    /** Whether anything of the batch, or of the operator's results, lies below {@code path}. */
+    static boolean hasBelow(Jdbc jdbc, FileRepository files, OperatorPrincipal operator, Batch batch,
+                            VirtualPath path) throws SQLException {
+        Optional<VirtualPath> result = resultStoragePath(batch, path);
+        if (result.isPresent()) {
+            return files.anyUnder(jdbc, batch.tenant(), Optional.of(operator.operatorId()), result.get());
+        }
+        VirtualPath root = batchRoot(batch);
+        if (!path.startsWith(root)) {
+            return false;
+        }
+        VirtualPath inbox = inboxPath(root, path);
+        return !files.listInBatch(jdbc, batch.tenant(), batch.id(), inbox, "", 1).isEmpty()
+                || !files.directoriesInBatch(jdbc, batch.tenant(), batch.id(), inbox, "", 1).isEmpty();
+    }
+
+    /** Where {@code path} below the batch's root lies in the tenant's {@code /inbox}. */
+    private static VirtualPath inboxPath(VirtualPath root, VirtualPath path) {
+        return below(VirtualPath.ROOT.child("inbox"), path.segments().subList(root.depth(), path.depth()));
     }
 
     private static VirtualPath below(VirtualPath root, List<String> segments) {

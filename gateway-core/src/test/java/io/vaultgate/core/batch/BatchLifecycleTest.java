@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,6 +145,37 @@ class BatchLifecycleTest {
 
         assertThat(read(client, "/outbox/" + batchId + "/summary.txt")).isEqualTo("all good");
         assertThat(test.core().files().list(operator, PathPolicy.parse("/"))).isEmpty();
+    }
+
+    @Test
+    void operatorStat_findsTheBatchsOwnFilesAndDirectories_andItsResults_butNoOtherFileOfTheTenant() throws IOException {
+        upload(client, "/inbox/sub/deep.csv", "deep");
+        upload(client, "/inbox/x.csv", "x");
+        upload(client, "/inbox/y.csv", "y");
+        String batchId = test.core().batches().available(operator).get(0).id();
+        upload(client, "/inbox/later.csv", "not in the batch");
+        upload(client, "/inbox/sub/later.csv", "not in the batch either");
+        test.core().batches().claim(operator, batchId);
+        String root = "/acme/" + batchId;
+
+        assertThat(stat(root + "/sub").directory()).isTrue();
+        assertThat(stat(root + "/sub/deep.csv").size()).isEqualTo(4);
+        assertThat(read(operator, root + "/sub/deep.csv")).isEqualTo("deep");
+        for (String outside : List.of("/later.csv", "/sub/later.csv", "/nope", "/sub/nope", "/x.csv/below")) {
+            assertThatThrownBy(() -> stat(root + outside)).as(outside).isInstanceOfSatisfying(GatewayException.class,
+                    e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
+        }
+
+        upload(operator, root + "/results/r/one.txt", "result");
+        assertThat(stat(root + "/results").directory()).isTrue();
+        assertThat(stat(root + "/results/r").directory()).isTrue();
+        assertThat(stat(root + "/results/r/one.txt").size()).isEqualTo(6);
+        assertThat(read(operator, root + "/results/r/one.txt")).isEqualTo("result");
+        assertThatThrownBy(() -> stat(root + "/results/r/two.txt")).isInstanceOf(GatewayException.class);
+    }
+
+    private FileEntry stat(String path) {
+        return test.core().files().stat(operator, PathPolicy.parse(path));
     }
 
     @Test
