@@ -1,12 +1,11 @@
 package io.vaultgate.https.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.https.testing.Curl;
-import io.vaultgate.https.testing.TestGateway;
+import io.vaultgate.https.testing.CurlGateway;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +14,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The files API driven by the real {@code curl} binary over TLS, against a real core. */
@@ -26,36 +24,21 @@ class FilesCurlIT {
     @TempDir
     Path dir;
 
-    private TestGateway gateway;
-    private Curl curl;
-    private String bearer;
+    @RegisterExtension
+    final CurlGateway http = new CurlGateway();
 
-    @BeforeEach
-    void start() throws Exception {
-        assumeTrue(Curl.available(), "curl is not installed");
-        gateway = TestGateway.start(dir);
-        curl = new Curl(gateway.tls().caPem(), Files.createDirectories(dir.resolve("curl")));
-        bearer = "Authorization: Bearer " + gateway.token();
-    }
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     @Test
     void putThenGet_returnsTheSameBytes_andAReceipt() throws Exception {
         byte[] data = randomBytes(3 * 1024 * 1024 + 17);
         Path file = write("a.bin", data);
 
-        Curl.Result put = curl.run("-T", file.toString(), "-H", bearer, gateway.url("/v1/files/inbox/a.bin"));
+        Curl.Result put = http.curl().run("-T", file.toString(), "-H", http.bearer(), http.url("/v1/files/inbox/a.bin"));
         assertThat(put.status()).as(put.stderr()).isEqualTo(201);
         assertThat(put.body()).contains("\"signedReceipt\":\"vgr1.").contains("\"sha256\":\"" + sha256Hex(data) + "\"")
                 .contains("\"size\":" + data.length).contains("\"path\":\"/inbox/a.bin\"");
 
-        Curl.Result get = curl.run("-H", bearer, gateway.url("/v1/files/inbox/a.bin"));
+        Curl.Result get = http.curl().run("-H", http.bearer(), http.url("/v1/files/inbox/a.bin"));
         assertThat(get.status()).isEqualTo(200);
         assertThat(get.bytes()).isEqualTo(data);
     }
@@ -63,9 +46,9 @@ class FilesCurlIT {
     @Test
     void rangeRequest_returnsThatSpan() throws Exception {
         byte[] data = randomBytes(200_000);
-        curl.run("-T", write("r.bin", data).toString(), "-H", bearer, gateway.url("/v1/files/inbox/r.bin"));
+        http.curl().run("-T", write("r.bin", data).toString(), "-H", http.bearer(), http.url("/v1/files/inbox/r.bin"));
 
-        Curl.Result get = curl.run("-H", bearer, "-r", "100000-100099", gateway.url("/v1/files/inbox/r.bin"));
+        Curl.Result get = http.curl().run("-H", http.bearer(), "-r", "100000-100099", http.url("/v1/files/inbox/r.bin"));
 
         assertThat(get.status()).isEqualTo(206);
         assertThat(get.bytes()).isEqualTo(java.util.Arrays.copyOfRange(data, 100_000, 100_100));
@@ -74,9 +57,9 @@ class FilesCurlIT {
     @Test
     void head_announcesLengthAndEtag() throws Exception {
         byte[] data = randomBytes(1000);
-        curl.run("-T", write("h.bin", data).toString(), "-H", bearer, gateway.url("/v1/files/inbox/h.bin"));
+        http.curl().run("-T", write("h.bin", data).toString(), "-H", http.bearer(), http.url("/v1/files/inbox/h.bin"));
 
-        Curl.Result head = curl.run("-I", "-H", bearer, gateway.url("/v1/files/inbox/h.bin"));
+        Curl.Result head = http.curl().run("-I", "-H", http.bearer(), http.url("/v1/files/inbox/h.bin"));
         // with -I, curl writes the headers to the output file
         assertThat(head.status()).isEqualTo(200);
         assertThat(head.body().toLowerCase()).contains("content-length: 1000")
@@ -88,13 +71,13 @@ class FilesCurlIT {
         Path file = write("d.bin", randomBytes(10_000));
         String wrong = Base64.getEncoder().encodeToString(new byte[32]);
 
-        Curl.Result put = curl.run("-T", file.toString(), "-H", bearer, "-H", "Content-Digest: sha-256=:" + wrong + ":",
-                gateway.url("/v1/files/inbox/d.bin"));
+        Curl.Result put = http.curl().run("-T", file.toString(), "-H", http.bearer(), "-H", "Content-Digest: sha-256=:" + wrong + ":",
+                http.url("/v1/files/inbox/d.bin"));
 
         assertThat(put.status()).isEqualTo(400);
         assertThat(put.body()).contains("urn:vaultgate:problem:integrity");
-        assertThat(curl.run("-H", bearer, gateway.url("/v1/files/inbox/d.bin")).status()).isEqualTo(404);
-        assertThat(curl.run("-H", bearer, gateway.url("/v1/files/inbox/")).body()).doesNotContain("d.bin");
+        assertThat(http.curl().run("-H", http.bearer(), http.url("/v1/files/inbox/d.bin")).status()).isEqualTo(404);
+        assertThat(http.curl().run("-H", http.bearer(), http.url("/v1/files/inbox/")).body()).doesNotContain("d.bin");
     }
 
     @Test
@@ -102,16 +85,16 @@ class FilesCurlIT {
         byte[] data = randomBytes(10_000);
         String digest = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(data));
 
-        Curl.Result put = curl.run("-T", write("ok.bin", data).toString(), "-H", bearer,
-                "-H", "Repr-Digest: sha-256=:" + digest + ":", gateway.url("/v1/files/inbox/ok.bin"));
+        Curl.Result put = http.curl().run("-T", write("ok.bin", data).toString(), "-H", http.bearer(),
+                "-H", "Repr-Digest: sha-256=:" + digest + ":", http.url("/v1/files/inbox/ok.bin"));
 
         assertThat(put.status()).isEqualTo(201);
     }
 
     @Test
     void missingOrBadToken_is401WithChallenge() throws Exception {
-        Curl.Result none = curl.run("-D", "-", gateway.url("/v1/files/inbox/"));
-        Curl.Result bad = curl.run("-H", "Authorization: Bearer vg_nope", gateway.url("/v1/files/inbox/"));
+        Curl.Result none = http.curl().run("-D", "-", http.url("/v1/files/inbox/"));
+        Curl.Result bad = http.curl().run("-H", "Authorization: Bearer vg_nope", http.url("/v1/files/inbox/"));
 
         assertThat(none.status()).isEqualTo(401);
         assertThat(bad.status()).isEqualTo(401);
@@ -122,46 +105,46 @@ class FilesCurlIT {
     void traversal_isRefused() throws Exception {
         for (String path : new String[] {"/v1/files/../..", "/v1/files/%2e%2e/%2e%2e/etc/passwd",
                 "/v1/files/inbox/..%2f..%2f..%2fx"}) {
-            Curl.Result get = curl.run("--path-as-is", "-H", bearer, gateway.url(path));
+            Curl.Result get = http.curl().run("--path-as-is", "-H", http.bearer(), http.url(path));
             assertThat(get.status()).as(path).isIn(400, 404);
         }
-        Curl.Result put = curl.run("--path-as-is", "-T", write("t.bin", randomBytes(10)).toString(), "-H", bearer,
-                gateway.url("/v1/files/inbox/%2e%2e/%2e%2e/x"));
+        Curl.Result put = http.curl().run("--path-as-is", "-T", write("t.bin", randomBytes(10)).toString(), "-H", http.bearer(),
+                http.url("/v1/files/inbox/%2e%2e/%2e%2e/x"));
         assertThat(put.status()).isEqualTo(400);
         assertThat(put.body()).contains("invalid-path");
     }
 
     @Test
     void listingAndDelete() throws Exception {
-        curl.run("-T", write("l.bin", randomBytes(5)).toString(), "-H", bearer, gateway.url("/v1/files/inbox/l.bin"));
+        http.curl().run("-T", write("l.bin", randomBytes(5)).toString(), "-H", http.bearer(), http.url("/v1/files/inbox/l.bin"));
 
-        Curl.Result list = curl.run("-H", bearer, gateway.url("/v1/files/inbox/"));
+        Curl.Result list = http.curl().run("-H", http.bearer(), http.url("/v1/files/inbox/"));
         assertThat(list.status()).isEqualTo(200);
         assertThat(list.body()).contains("\"name\":\"l.bin\"").contains("\"size\":5");
 
-        assertThat(curl.run("-X", "DELETE", "-H", bearer, gateway.url("/v1/files/inbox/l.bin")).status()).isEqualTo(204);
-        assertThat(curl.run("-H", bearer, gateway.url("/v1/files/inbox/l.bin")).status()).isEqualTo(404);
+        assertThat(http.curl().run("-X", "DELETE", "-H", http.bearer(), http.url("/v1/files/inbox/l.bin")).status()).isEqualTo(204);
+        assertThat(http.curl().run("-H", http.bearer(), http.url("/v1/files/inbox/l.bin")).status()).isEqualTo(404);
     }
 
     @Test
     void aClientSeesWhereItsOwnFileIsForwarded_andNothingOfFilesItCannotSee() throws Exception {
-        gateway.core().sites().createSite("manila", "Manila");
-        gateway.core().sites().addRoute(gateway.principal().tenant(), "manila", RouteMode.PUSH,
+        http.gateway().core().sites().createSite("manila", "Manila");
+        http.gateway().core().sites().addRoute(http.gateway().principal().tenant(), "manila", RouteMode.PUSH,
                 PathPolicy.parse("/inbox/claims"), 0, 0, Duration.ZERO);
-        curl.run("-T", write("c.bin", randomBytes(10)).toString(), "-H", bearer,
-                gateway.url("/v1/files/inbox/claims/c%201.bin"));
-        curl.run("-T", write("u.bin", randomBytes(10)).toString(), "-H", bearer, gateway.url("/v1/files/inbox/u.bin"));
+        http.curl().run("-T", write("c.bin", randomBytes(10)).toString(), "-H", http.bearer(),
+                http.url("/v1/files/inbox/claims/c%201.bin"));
+        http.curl().run("-T", write("u.bin", randomBytes(10)).toString(), "-H", http.bearer(), http.url("/v1/files/inbox/u.bin"));
 
-        Curl.Result routed = curl.run("-H", bearer, gateway.url("/v1/forwarding/inbox/claims/c%201.bin"));
-        Curl.Result unrouted = curl.run("-H", bearer, gateway.url("/v1/forwarding/inbox/u.bin"));
+        Curl.Result routed = http.curl().run("-H", http.bearer(), http.url("/v1/forwarding/inbox/claims/c%201.bin"));
+        Curl.Result unrouted = http.curl().run("-H", http.bearer(), http.url("/v1/forwarding/inbox/u.bin"));
 
         assertThat(routed.status()).as(routed.body()).isEqualTo(200);
         assertThat(routed.body()).contains("\"path\":\"/inbox/claims/c 1.bin\"", "\"site\":\"manila\"",
                 "\"state\":\"PENDING\"", "\"attempts\":0", "\"nextAttemptAt\":");
         assertThat(unrouted.body()).contains("\"sites\":[]");
-        assertThat(curl.run("-H", bearer, gateway.url("/v1/forwarding/inbox/none.bin")).status()).isEqualTo(404);
-        assertThat(curl.run(gateway.url("/v1/forwarding/inbox/claims/c%201.bin")).status()).isEqualTo(401);
-        assertThat(curl.run("-X", "DELETE", "-H", bearer, gateway.url("/v1/forwarding/inbox/u.bin")).status())
+        assertThat(http.curl().run("-H", http.bearer(), http.url("/v1/forwarding/inbox/none.bin")).status()).isEqualTo(404);
+        assertThat(http.curl().run(http.url("/v1/forwarding/inbox/claims/c%201.bin")).status()).isEqualTo(401);
+        assertThat(http.curl().run("-X", "DELETE", "-H", http.bearer(), http.url("/v1/forwarding/inbox/u.bin")).status())
                 .isEqualTo(405);
     }
 
@@ -169,19 +152,19 @@ class FilesCurlIT {
     void multipartForm_uploadsEveryFile() throws Exception {
         byte[] one = randomBytes(2 * 1024 * 1024 + 5);
         byte[] two = randomBytes(777);
-        Curl.Result post = curl.run("-H", bearer, "-F", "note=hello", "-F", "a=@" + write("one.bin", one),
-                "-F", "b=@" + write("two.bin", two), gateway.url("/v1/files/inbox/"));
+        Curl.Result post = http.curl().run("-H", http.bearer(), "-F", "note=hello", "-F", "a=@" + write("one.bin", one),
+                "-F", "b=@" + write("two.bin", two), http.url("/v1/files/inbox/"));
 
         assertThat(post.status()).as(post.body()).isEqualTo(201);
         assertThat(post.body()).contains(sha256Hex(one)).contains(sha256Hex(two));
-        assertThat(curl.run("-H", bearer, gateway.url("/v1/files/inbox/one.bin")).bytes()).isEqualTo(one);
-        assertThat(curl.run("-H", bearer, gateway.url("/v1/files/inbox/two.bin")).bytes()).isEqualTo(two);
+        assertThat(http.curl().run("-H", http.bearer(), http.url("/v1/files/inbox/one.bin")).bytes()).isEqualTo(one);
+        assertThat(http.curl().run("-H", http.bearer(), http.url("/v1/files/inbox/two.bin")).bytes()).isEqualTo(two);
     }
 
     @Test
     void uploadOutsideInbox_isForbidden() throws Exception {
-        Curl.Result put = curl.run("-T", write("o.bin", randomBytes(10)).toString(), "-H", bearer,
-                gateway.url("/v1/files/outbox/o.bin"));
+        Curl.Result put = http.curl().run("-T", write("o.bin", randomBytes(10)).toString(), "-H", http.bearer(),
+                http.url("/v1/files/outbox/o.bin"));
         assertThat(put.status()).isIn(403, 404);
     }
 

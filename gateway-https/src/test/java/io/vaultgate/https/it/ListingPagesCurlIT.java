@@ -1,14 +1,13 @@
 package io.vaultgate.https.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vaultgate.core.files.NameOrder;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.https.testing.Curl;
-import io.vaultgate.https.testing.TestGateway;
+import io.vaultgate.https.testing.CurlGateway;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,9 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,24 +34,9 @@ class ListingPagesCurlIT {
 
     @TempDir
     Path dir;
-    private TestGateway gateway;
-    private Curl curl;
-    private String bearer;
+    @RegisterExtension
+    final CurlGateway http = new CurlGateway();
 
-    @BeforeEach
-    void start() throws Exception {
-        assumeTrue(Curl.available(), "curl is not installed");
-        gateway = TestGateway.start(dir);
-        curl = new Curl(gateway.tls().caPem(), Files.createDirectories(dir.resolve("curl")));
-        bearer = "Authorization: Bearer " + gateway.token();
-    }
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     @Test
     void followingTheNextLinks_walksADirectoryOfThreePages_everyNameOnce_inCodePointOrder() throws Exception {
@@ -68,11 +51,11 @@ class ListingPagesCurlIT {
         expected.sort(NameOrder.BINARY);
 
         List<String> walked = new ArrayList<>();
-        String url = gateway.url("/v1/files/inbox/big/?limit=10");
+        String url = http.url("/v1/files/inbox/big/?limit=10");
         int pages = 0;
         while (url != null) {
             Path headers = dir.resolve("headers-" + pages);
-            Curl.Result page = curl.run("-D", headers.toString(), "-H", bearer, url);
+            Curl.Result page = http.curl().run("-D", headers.toString(), "-H", http.bearer(), url);
             assertThat(page.status()).as(page.stderr()).isEqualTo(200);
             List<String> names = all(NAME, page.body());
             assertThat(names).hasSizeLessThanOrEqualTo(10);
@@ -82,7 +65,7 @@ class ListingPagesCurlIT {
             if (link.find()) {
                 assertThat(link.group(1)).startsWith("/v1/files/inbox/big/?after=").endsWith("&limit=10")
                         .contains(next.get(0));
-                url = gateway.url(link.group(1));
+                url = http.url(link.group(1));
             } else {
                 assertThat(next).as("no next cursor on the last page").isEmpty();
                 url = null;
@@ -99,19 +82,19 @@ class ListingPagesCurlIT {
         upload("/inbox/x.csv");
         for (String query : List.of("limit=0", "limit=1001", "limit=ten", "limit=1&limit=2", "after=%25%25",
                 "after=L2V0Yw")) {
-            Curl.Result bad = curl.run("-H", bearer, gateway.url("/v1/files/inbox/?" + query));
+            Curl.Result bad = http.curl().run("-H", http.bearer(), http.url("/v1/files/inbox/?" + query));
             assertThat(bad.status()).as(query).isEqualTo(400);
             assertThat(bad.body()).as(query).contains("\"type\":\"urn:vaultgate:problem:invalid-request\"")
                     .doesNotContain("Exception");
         }
-        Curl.Result plain = curl.run("-H", bearer, gateway.url("/v1/files/inbox/"));
+        Curl.Result plain = http.curl().run("-H", http.bearer(), http.url("/v1/files/inbox/"));
         assertThat(plain.status()).isEqualTo(200);
         assertThat(all(NAME, plain.body())).containsExactly("x.csv");
         assertThat(plain.body()).doesNotContain("\"next\"");
     }
 
     private void upload(String path) {
-        try (Upload upload = gateway.core().ingest().open(gateway.principal(), PathPolicy.parse(path),
+        try (Upload upload = http.gateway().core().ingest().open(http.gateway().principal(), PathPolicy.parse(path),
                 UploadMode.CREATE)) {
             upload.write(0, ByteBuffer.wrap(new byte[] {1}));
             upload.commit();

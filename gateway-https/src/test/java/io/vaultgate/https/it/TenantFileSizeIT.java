@@ -2,12 +2,12 @@ package io.vaultgate.https.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.https.testing.Curl;
+import io.vaultgate.https.testing.CurlGateway;
 import io.vaultgate.https.testing.TestGateway;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -17,9 +17,9 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Random;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,30 +34,18 @@ class TenantFileSizeIT {
     @TempDir
     Path dir;
 
-    private TestGateway gateway;
-    private Curl curl;
-    private String bearer;
+    @RegisterExtension
+    final CurlGateway http = new CurlGateway();
 
     @BeforeEach
-    void start() throws Exception {
-        assumeTrue(Curl.available(), "curl is not installed");
-        gateway = TestGateway.start(dir);
-        gateway.core().administration().setMaxFileSize(TenantId.of(TestGateway.TENANT), LIMIT);
-        curl = new Curl(gateway.tls().caPem(), Files.createDirectories(dir.resolve("curl")));
-        bearer = "Authorization: Bearer " + gateway.token();
-    }
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
+    void configure() {
+        http.gateway().core().administration().setMaxFileSize(TenantId.of(TestGateway.TENANT), LIMIT);
     }
 
     @Test
     void putOfExactlyTheLimit_isStored() throws Exception {
-        Curl.Result put = curl.run("-T", write("ok.bin", LIMIT).toString(), "-H", bearer,
-                gateway.url("/v1/files/inbox/ok.bin"));
+        Curl.Result put = http.curl().run("-T", write("ok.bin", LIMIT).toString(), "-H", http.bearer(),
+                http.url("/v1/files/inbox/ok.bin"));
 
         assertThat(put.status()).as(put.stderr()).isEqualTo(201);
     }
@@ -65,11 +53,11 @@ class TenantFileSizeIT {
     @Test
     void putAnnouncingMore_isRefused413_withoutSendingItsBody() throws Exception {
         String response;
-        try (SSLSocket socket = (SSLSocket) gateway.tls().clientContext("TLS").getSocketFactory()
-                .createSocket("127.0.0.1", gateway.port())) {
+        try (SSLSocket socket = (SSLSocket) http.gateway().tls().clientContext("TLS").getSocketFactory()
+                .createSocket("127.0.0.1", http.gateway().port())) {
             socket.setSoTimeout(10_000);
             // 10 GiB announced, not one byte sent: the answer can only come from the headers
-            socket.getOutputStream().write(("PUT /v1/files/inbox/big.bin HTTP/1.1\r\nHost: x\r\n" + bearer
+            socket.getOutputStream().write(("PUT /v1/files/inbox/big.bin HTTP/1.1\r\nHost: x\r\n" + http.bearer()
                     + "\r\nContent-Length: 10737418240\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             response = readAll(socket.getInputStream());
@@ -78,14 +66,14 @@ class TenantFileSizeIT {
         assertThat(response).startsWith("HTTP/1.1 413 ").contains("content-type: application/problem+json")
                 .contains("\"type\":\"urn:vaultgate:problem:payload-too-large\"")
                 .contains("maximum file size of 64 KiB (65536 bytes)").contains("connection: close");
-        assertThat(gateway.core().uploads().active()).isZero();
+        assertThat(http.gateway().core().uploads().active()).isZero();
         assertNothingAt("/inbox/big.bin");
     }
 
     @Test
     void putWithCurl_declaringTooMuch_gets413ProblemJson() throws Exception {
-        Curl.Result put = curl.run("-T", write("big.bin", LIMIT + 1).toString(), "-H", bearer,
-                gateway.url("/v1/files/inbox/big.bin"));
+        Curl.Result put = http.curl().run("-T", write("big.bin", LIMIT + 1).toString(), "-H", http.bearer(),
+                http.url("/v1/files/inbox/big.bin"));
 
         assertThat(put.status()).as(put.stderr()).isEqualTo(413);
         assertThat(put.body()).contains("payload-too-large", "65536 bytes");
@@ -94,8 +82,8 @@ class TenantFileSizeIT {
 
     @Test
     void chunkedBodyCrossingTheLimit_failsMidStream_andLeavesNothing() throws Exception {
-        Curl.Result put = curl.run("-T", write("chunked.bin", 4 * 1024 * 1024).toString(), "-H", bearer,
-                "-H", "Transfer-Encoding: chunked", gateway.url("/v1/files/inbox/chunked.bin"));
+        Curl.Result put = http.curl().run("-T", write("chunked.bin", 4 * 1024 * 1024).toString(), "-H", http.bearer(),
+                "-H", "Transfer-Encoding: chunked", http.url("/v1/files/inbox/chunked.bin"));
 
         // the 413 goes out and the connection closes while curl may still be sending: either is a failure to curl
         assertThat(put.status() == 413 || put.exitCode() != 0).as(put.status() + " " + put.stderr()).isTrue();
@@ -110,10 +98,10 @@ class TenantFileSizeIT {
     void tusCreationAnnouncingMore_isRefused413_andOneWithinIsCreated() throws Exception {
         String metadata = "filename " + Base64.getEncoder().encodeToString("t.bin".getBytes(StandardCharsets.UTF_8));
 
-        Curl.Result refused = curl.run("-X", "POST", "-H", bearer, "-H", "Tus-Resumable: 1.0.0",
-                "-H", "Upload-Length: " + (LIMIT + 1), "-H", "Upload-Metadata: " + metadata, gateway.url("/v1/uploads"));
-        Curl.Result created = curl.run("-X", "POST", "-H", bearer, "-H", "Tus-Resumable: 1.0.0",
-                "-H", "Upload-Length: " + LIMIT, "-H", "Upload-Metadata: " + metadata, gateway.url("/v1/uploads"));
+        Curl.Result refused = http.curl().run("-X", "POST", "-H", http.bearer(), "-H", "Tus-Resumable: 1.0.0",
+                "-H", "Upload-Length: " + (LIMIT + 1), "-H", "Upload-Metadata: " + metadata, http.url("/v1/uploads"));
+        Curl.Result created = http.curl().run("-X", "POST", "-H", http.bearer(), "-H", "Tus-Resumable: 1.0.0",
+                "-H", "Upload-Length: " + LIMIT, "-H", "Upload-Metadata: " + metadata, http.url("/v1/uploads"));
 
         assertThat(refused.status()).isEqualTo(413);
         assertThat(refused.body()).contains("payload-too-large", "64 KiB");
@@ -121,10 +109,10 @@ class TenantFileSizeIT {
     }
 
     private void assertNothingAt(String path) {
-        assertThatThrownBy(() -> gateway.core().files().stat(gateway.principal(), PathPolicy.parse(path)))
+        assertThatThrownBy(() -> http.gateway().core().files().stat(http.gateway().principal(), PathPolicy.parse(path)))
                 .isInstanceOfSatisfying(GatewayException.class,
                         e -> assertThat(e.reason()).isEqualTo(GatewayException.Reason.NOT_FOUND));
-        assertThat(gateway.core().files().list(gateway.principal(), PathPolicy.parse("/inbox"))).isEmpty();
+        assertThat(http.gateway().core().files().list(http.gateway().principal(), PathPolicy.parse("/inbox"))).isEmpty();
     }
 
     private Path write(String name, int size) throws Exception {
