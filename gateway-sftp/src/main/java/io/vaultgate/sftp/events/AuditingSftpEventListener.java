@@ -85,9 +85,10 @@ public final class AuditingSftpEventListener implements SftpEventListener {
     @Override
     public void exiting(ServerSession session, Handle handle) {
         if (GatewayFileSystemAccessor.isUpload(handle)) {
-            metrics.transfer(SftpMetrics.Transfer.UPLOAD_SUSPENDED);
-            AUDIT.info("sftp upload interrupted: user={} path={} bytes={} outcome=resumable-partial", user(handle),
-                    handle.getFile(), bytes(handle));
+            boolean kept = GatewayFileSystemAccessor.keepsPartial(handle);
+            metrics.transfer(kept ? SftpMetrics.Transfer.UPLOAD_SUSPENDED : SftpMetrics.Transfer.UPLOAD_FAILED);
+            AUDIT.info("sftp upload interrupted: user={} path={} bytes={} outcome={}", user(handle),
+                    handle.getFile(), bytes(handle), kept ? "resumable-partial" : "discarded");
         }
     }
 

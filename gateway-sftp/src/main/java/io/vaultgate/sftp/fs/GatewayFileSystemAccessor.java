@@ -221,6 +221,15 @@ public final class GatewayFileSystemAccessor implements SftpFileSystemAccessor {
         return Optional.empty();
     }
 
+    /**
+     * Whether an upload handle closed now, without the client's CLOSE (its session ended), leaves a resumable
+     * partial: not when nothing was written to a new upload, nor after a failed write.
+     */
+    public static boolean keepsPartial(Handle handle) {
+        return handle instanceof FileHandle file && file.getFileChannel() instanceof UploadChannel upload
+                && upload.keepsPartial();
+    }
+
     /** Whether the handle writes an upload (as opposed to reading a file or listing a directory). */
     public static boolean isUpload(Handle handle) {
         return handle instanceof FileHandle file && file.getFileChannel() instanceof UploadChannel;

@@ -140,6 +140,11 @@ final class UploadChannel implements SeekableByteChannel {
         return Optional.ofNullable(receipt);
     }
 
+    /** Whether {@link #close()} without a commit keeps a resumable partial (see the class comment). */
+    synchronized boolean keepsPartial() {
+        return !failed && (written || upload.resumeOffset() > 0);
+    }
+
     @Override
     public synchronized void close() {
         if (!open) {
@@ -147,7 +152,7 @@ final class UploadChannel implements SeekableByteChannel {
         }
         open = false;
         try {
-            if (failed || !written && upload.resumeOffset() == 0) {
+            if (!keepsPartial()) {
                 upload.abort();
             } else {
                 upload.suspend();
