@@ -14,13 +14,16 @@ import java.util.concurrent.TimeUnit;
  * Cuts off clients that send request headers too slowly (slowloris): the headers of each request must be
  * complete within the timeout, counted from the connection's start and from the end of each final
  * response. A body in progress is not timed here (the idle timeout covers a stalled body), and neither is
- * a request the server is still working on.
+ * a request the server is still working on: with pipelined requests, the clock starts only once every request
+ * received has been answered.
  */
 public final class RequestHeaderTimeout extends ChannelDuplexHandler {
 
     private final long timeoutNanos;
     private ScheduledFuture<?> timer;
     private boolean informational;
+    /** Requests received and not answered yet. */
+    private int unanswered;
 
     public RequestHeaderTimeout(Duration timeout) {
         this.timeoutNanos = timeout.toNanos();
@@ -42,6 +45,7 @@ public final class RequestHeaderTimeout extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest) {
+            unanswered++;
             disarm();
         }
         ctx.fireChannelRead(msg);
@@ -53,8 +57,15 @@ public final class RequestHeaderTimeout extends ChannelDuplexHandler {
             informational = response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL;
         }
         if (msg instanceof LastHttpContent && !informational) {
-            promise = promise.unvoid();
-            promise.addListener(done -> arm(ctx));
+            unanswered = Math.max(0, unanswered - 1);
+            if (unanswered == 0) {
+                promise = promise.unvoid();
+                promise.addListener(done -> {
+                    if (unanswered == 0) {
+                        arm(ctx);
+                    }
+                });
+            }
         }
         ctx.write(msg, promise);
     }

@@ -46,4 +46,23 @@ class RequestHeaderTimeoutTest {
         assertThat(channel.isOpen()).isFalse();
         channel.finishAndReleaseAll();
     }
+
+    @Test
+    void pipelinedRequests_areNotTimed_untilTheLastOneIsAnswered() {
+        channel.freezeTime();
+        channel.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a"));
+        channel.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/b"));
+        channel.writeOutbound(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK),
+                LastHttpContent.EMPTY_LAST_CONTENT);
+        channel.advanceTimeBy(60, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).as("still working on /b").isTrue();
+
+        channel.writeOutbound(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK),
+                LastHttpContent.EMPTY_LAST_CONTENT);
+        channel.advanceTimeBy(11, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+        channel.finishAndReleaseAll();
+    }
 }
