@@ -7,7 +7,10 @@ import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.ApiTokens;
 import io.vaultgate.core.auth.SshPublicKey;
+import io.vaultgate.core.batch.Batch;
+import io.vaultgate.core.batch.BatchState;
 import io.vaultgate.core.catalog.AccountRepository;
+import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.OperatorRepository;
@@ -24,6 +27,7 @@ import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +40,7 @@ public final class SiteAdministration {
     private final AccountRepository accounts;
     private final OperatorRepository operators;
     private final RouteRepository routes;
+    private final BatchRepository batches = new BatchRepository();
     private final TokenRepository tokens;
     private final SecureRandom random;
     private final AuditLog audit;
@@ -141,8 +146,35 @@ public final class SiteAdministration {
         return route;
     }
 
+    /**
+     * Removes a route: files committed from now on are not routed by it. Its open batch, if any, becomes ready,
+     * so the site's operators still process what was routed; batches formed before stay as they are, and so do
+     * forwards already queued for a push route (they drain; {@code vaultgate forward list} shows them).
+     */
+    public Route removeRoute(TenantId tenant, String routeId) {
+        return database.inTransaction(jdbc -> {
+            Route route = routes.find(jdbc, routeId).filter(found -> found.tenant().equals(tenant))
+                    .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " has no route "
+                            + routeId));
+            Instant now = clock.instant();
+            if (!routes.retire(jdbc, tenant, routeId, now)) {
+                throw new GatewayException(Reason.NOT_FOUND, "route " + routeId + " of tenant " + tenant
+                        + " was already removed");
+            }
+            Optional<Batch> open = batches.openBatch(jdbc, routeId);
+            if (open.isPresent()) {
+                batches.transition(jdbc, open.get().id(), BatchState.OPEN, BatchState.READY, Optional.empty(),
+                        Optional.empty(), now);
+            }
+            audited(jdbc, Optional.of(tenant), AdminAction.ROUTE_CHANGED, routeId + " removed (was -> "
+                    + route.siteId() + ")");
+            return route;
+        });
+    }
+
+    /** The tenant's routes that route new files. */
     public List<Route> routes(TenantId tenant) {
-        return database.read(jdbc -> routes.byTenant(jdbc, tenant));
+        return database.read(jdbc -> routes.activeByTenant(jdbc, tenant));
     }
 
     private OperatorRow operator(Jdbc jdbc, String username) throws SQLException {

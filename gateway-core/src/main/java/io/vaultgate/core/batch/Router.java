@@ -41,7 +41,7 @@ public final class Router {
         if (Area.of(file.path()) != Area.INBOX) {
             return;
         }
-        for (Route route : routes.byTenant(jdbc, file.tenant())) {
+        for (Route route : routes.activeByTenant(jdbc, file.tenant())) {
             if (!route.matches(file.path())) {
                 continue;
             }
@@ -50,6 +50,9 @@ public final class Router {
                 continue;
             }
             Optional<Batch> open = batches.openBatch(jdbc, route.id());
+            if (!routes.isActive(jdbc, route.id())) {
+                continue; // removed while this commit waited for the route's lock: its open batch is closed
+            }
             if (file.path().fileName().endsWith(READY_MARKER_SUFFIX)) {
                 if (open.isPresent() && open.get().fileCount() > 0) {
                     batches.transition(jdbc, open.get().id(), BatchState.OPEN, BatchState.READY, Optional.empty(),

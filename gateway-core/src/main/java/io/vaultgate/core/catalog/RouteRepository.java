@@ -23,9 +23,27 @@ public final class RouteRepository {
                 route.maxFiles(), route.maxBytes(), route.idleClose().toSeconds(), now.toEpochMilli());
     }
 
+    /** Every route of the tenant, removed ones included (they formed batches, and reports name their sites). */
     public List<Route> byTenant(Jdbc jdbc, TenantId tenant) throws SQLException {
         return jdbc.query("SELECT " + COLUMNS + " FROM routes WHERE tenant_id = ? ORDER BY id", RouteRepository::map,
                 tenant.value());
+    }
+
+    /** The tenant's routes that still route new files (not removed). */
+    public List<Route> activeByTenant(Jdbc jdbc, TenantId tenant) throws SQLException {
+        return jdbc.query("SELECT " + COLUMNS + " FROM routes WHERE tenant_id = ? AND retired_at IS NULL ORDER BY id",
+                RouteRepository::map, tenant.value());
+    }
+
+    /** Whether the route still routes new files; call it after locking the route ({@link BatchRepository#openBatch}). */
+    public boolean isActive(Jdbc jdbc, String id) throws SQLException {
+        return jdbc.count("SELECT COUNT(*) FROM routes WHERE id = ? AND retired_at IS NULL", id) > 0;
+    }
+
+    /** Retires an active route of {@code tenant}; false if there is none with that id. */
+    public boolean retire(Jdbc jdbc, TenantId tenant, String id, Instant now) throws SQLException {
+        return jdbc.update("UPDATE routes SET retired_at = ? WHERE id = ? AND tenant_id = ? AND retired_at IS NULL",
+                now.toEpochMilli(), id, tenant.value()) == 1;
     }
 
     public Optional<Route> find(Jdbc jdbc, String id) throws SQLException {
