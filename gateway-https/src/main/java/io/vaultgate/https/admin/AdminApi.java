@@ -72,6 +72,7 @@ public final class AdminApi {
             new Operation(HttpMethod.POST, PREFIX + "/accounts/{username}/tokens", AdminApi::issueAccountToken),
             new Operation(HttpMethod.GET, PREFIX + "/tenants/{tenant}/routes", AdminApi::listRoutes),
             new Operation(HttpMethod.POST, PREFIX + "/tenants/{tenant}/routes", AdminApi::addRoute),
+            new Operation(HttpMethod.DELETE, PREFIX + "/tenants/{tenant}/routes/{route}", AdminApi::removeRoute),
             new Operation(HttpMethod.POST, PREFIX + "/tenants/{tenant}/keys/rotate", AdminApi::rotateKeys),
             new Operation(HttpMethod.POST, PREFIX + "/sites", AdminApi::createSite),
             new Operation(HttpMethod.POST, PREFIX + "/sites/{site}/operators", AdminApi::createOperator),
@@ -120,6 +121,10 @@ public final class AdminApi {
     }
 
     private static void send(Reply reply, Result result) {
+        if (result.status().equals(HttpResponseStatus.NO_CONTENT)) {
+            reply.send(reply.empty(result.status()));
+            return;
+        }
         reply.json(result.status(), result.json(), result.secret()
                 ? new DefaultHttpHeaders().set(HttpHeaderNames.CACHE_CONTROL, "no-store") : null);
     }
@@ -297,6 +302,11 @@ public final class AdminApi {
             throw JsonBody.invalid(e.getMessage());
         }
         return new Result(HttpResponseStatus.CREATED, Json.object(json -> AdminJson.route(json, route)));
+    }
+
+    private static Result removeRoute(AdminServices admin, Map<String, String> params, JsonBody body) {
+        admin.sites().removeRoute(tenantId(params.get("tenant")), params.get("route"));
+        return new Result(HttpResponseStatus.NO_CONTENT, new byte[0]);
     }
 
     private static Result rotateKeys(AdminServices admin, Map<String, String> params, JsonBody body) {

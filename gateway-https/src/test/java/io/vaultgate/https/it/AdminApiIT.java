@@ -89,6 +89,15 @@ class AdminApiIT {
         assertThat(route.statusCode()).as(route.body()).isEqualTo(201);
         assertThat(send(adminToken, "GET", "/v1/admin/tenants/globex/routes", null).body())
                 .contains("\"site\":\"manila\"", "\"mode\":\"pull\"", "\"prefix\":\"/inbox\"");
+        String routeId = field(route.body(), "id");
+        HttpResponse<String> foreign = send(adminToken, "DELETE", "/v1/admin/tenants/acme/routes/" + routeId, null);
+        assertThat(foreign.statusCode()).as("another tenant's route").isEqualTo(404);
+        HttpResponse<String> removed = send(adminToken, "DELETE", "/v1/admin/tenants/globex/routes/" + routeId, null);
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(204);
+        assertThat(removed.headers().firstValue("content-length")).as("a 204 has no length").isEmpty();
+        assertThat(send(adminToken, "GET", "/v1/admin/tenants/globex/routes", null).body()).doesNotContain(routeId);
+        assertThat(send(adminToken, "DELETE", "/v1/admin/tenants/globex/routes/" + routeId, null).statusCode())
+                .as("already removed").isEqualTo(404);
 
         HttpResponse<String> rotated = send(adminToken, "POST", "/v1/admin/tenants/globex/keys/rotate",
                 "{\"rewrap\":true}");

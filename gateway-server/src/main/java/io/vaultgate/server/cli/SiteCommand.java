@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vaultgate site add}, {@code vaultgate site route}: BPO sites and the routes that feed them. */
 @Command(name = "site", mixinStandardHelpOptions = true, description = "Manage BPO processing sites and routes.",
-        subcommands = {SiteCommand.Add.class, SiteCommand.AddRoute.class, SiteCommand.Seal.class})
+        subcommands = {SiteCommand.Add.class, SiteCommand.AddRoute.class, SiteCommand.Routes.class,
+                SiteCommand.RemoveRoute.class, SiteCommand.Seal.class})
 public final class SiteCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a BPO processing site.")
@@ -135,6 +136,50 @@ public final class SiteCommand {
                     maxFiles, DataSize.parse(maxBytes).bytes(), Durations.parseBounded("--idle-close", idleClose));
             out.println("Created route " + route.id() + ": " + route.tenant() + route.pathPrefix() + " -> " + site
                     + " (" + mode + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "routes", mixinStandardHelpOptions = true, description = "List a tenant's routes to sites.")
+    static final class Routes extends CoreTask {
+        @Option(names = "--tenant", required = true)
+        String tenant;
+
+        Routes(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(GatewayCore core, PrintWriter out) {
+            for (Route route : core.sites().routes(existingTenant(core, tenant))) {
+                out.println(route.id() + "  " + route.pathPrefix() + " -> " + route.siteId() + "  "
+                        + route.mode().name().toLowerCase(java.util.Locale.ROOT) + "  max-files=" + route.maxFiles()
+                        + " max-bytes=" + route.maxBytes() + " idle-close=" + route.idleClose().toSeconds() + "s");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "unroute", mixinStandardHelpOptions = true, description = {
+            "Remove a route: files committed from now on are not routed by it. Its open batch becomes ready for the "
+                    + "site's operators; forwards already queued on a push route are still delivered.",
+            "Example: vaultgate site unroute --tenant acme rt_0123456789abcdef01234567"})
+    static final class RemoveRoute extends CoreTask {
+        @Option(names = "--tenant", required = true)
+        String tenant;
+
+        @Parameters(paramLabel = "ROUTE", description = "The route's id (see `vaultgate site routes`).")
+        String routeId;
+
+        RemoveRoute(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(GatewayCore core, PrintWriter out) {
+            Route route = core.sites().removeRoute(TenantId.of(tenant), routeId);
+            out.println("Removed route " + route.id() + ": " + route.tenant() + route.pathPrefix() + " no longer goes to "
+                    + route.siteId());
             return 0;
         }
     }

@@ -1,0 +1,45 @@
+package io.vaultgate.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.server.cli.CliHarness.Result;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vaultgate site routes} and {@code site unroute} against a real data directory. */
+class RouteCommandsTest {
+
+    private static final Pattern CREATED = Pattern.compile("Created route (rt_[0-9a-f]+)");
+
+    @TempDir
+    Path home;
+
+    @Test
+    void aRouteIsListed_untilItIsRemoved_andOnlyItsTenantCanRemoveIt_once() {
+        CliHarness cli = new CliHarness(home);
+        assertThat(cli.init().exitCode()).isZero();
+        assertThat(cli.run("tenant", "add", "acme").exitCode()).isZero();
+        assertThat(cli.run("tenant", "add", "globex").exitCode()).isZero();
+        assertThat(cli.run("site", "add", "manila").exitCode()).isZero();
+        Matcher created = CREATED.matcher(cli.run("site", "route", "--tenant", "acme", "--site", "manila",
+                "--max-files", "10").out());
+        assertThat(created.find()).isTrue();
+        String route = created.group(1);
+
+        assertThat(cli.run("site", "routes", "--tenant", "acme").out()).contains(route + "  /inbox -> manila  pull");
+        Result foreign = cli.run("site", "unroute", "--tenant", "globex", route);
+        assertThat(foreign.exitCode()).isEqualTo(1);
+        assertThat(foreign.err()).contains("tenant globex has no route " + route);
+
+        Result removed = cli.run("site", "unroute", "--tenant", "acme", route);
+        assertThat(removed.exitCode()).as(removed.err()).isZero();
+        assertThat(removed.out()).contains("Removed route " + route + ": acme/inbox no longer goes to manila");
+        assertThat(cli.run("site", "routes", "--tenant", "acme").out()).doesNotContain(route);
+        Result again = cli.run("site", "unroute", "--tenant", "acme", route);
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).contains("was already removed");
+    }
+}
