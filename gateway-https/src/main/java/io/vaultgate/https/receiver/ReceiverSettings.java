@@ -24,7 +24,7 @@ import java.util.Optional;
  * gateway itself expects of a transfer (its request deadline assumes 256 KiB/s).
  */
 public record ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas,
-                               long maxFileBytes, Duration idleTimeout, List<X509CRL> clientCrls,
+                               long maxFileBytes, Duration idleTimeout, RevocationLists clientCrls,
                                Optional<SitePrivateKey> siteKey, long minBodyBytesPerSecond) {
 
     /** A body slower than this on average (bytes per second) is cut off, as on the gateway's HTTPS listener. */
@@ -39,6 +39,12 @@ public record ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Cer
     /** Without a site key: sealed forwards are refused. */
     public ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas, long maxFileBytes,
                             Duration idleTimeout, List<X509CRL> clientCrls) {
+        this(listen, drop, clientCas, maxFileBytes, idleTimeout, RevocationLists.fixed(clientCrls));
+    }
+
+    /** Without a site key, with CRLs that may change while the receiver runs ({@link CrlFiles}). */
+    public ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas, long maxFileBytes,
+                            Duration idleTimeout, RevocationLists clientCrls) {
         this(listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, Optional.empty(),
                 DEFAULT_MIN_BODY_BYTES_PER_SECOND);
     }
@@ -60,7 +66,7 @@ public record ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Cer
         Objects.requireNonNull(drop, "drop");
         Objects.requireNonNull(siteKey, "siteKey");
         clientCas = List.copyOf(clientCas);
-        clientCrls = List.copyOf(clientCrls);
+        Objects.requireNonNull(clientCrls, "clientCrls");
         if (clientCas.isEmpty()) {
             throw new IllegalArgumentException("--client-ca: give the PEM certificate of the gateway CA; "
                     + "the receiver accepts no connection without it");

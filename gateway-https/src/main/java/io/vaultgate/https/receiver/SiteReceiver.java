@@ -11,7 +11,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.vaultgate.core.forward.PinnedTrust;
 import io.vaultgate.https.TlsMaterial;
 import io.vaultgate.https.tls.ServerTls;
 import java.io.IOException;
@@ -106,9 +105,9 @@ public final class SiteReceiver implements AutoCloseable {
         }
     }
 
-    private static javax.net.ssl.TrustManagerFactory trust(ReceiverSettings settings) throws IOException {
+    private static javax.net.ssl.TrustManager trust(ReceiverSettings settings) throws IOException {
         try {
-            return PinnedTrust.trustManagers(settings.clientCas(), settings.clientCrls());
+            return new ReloadingClientTrust(settings.clientCas(), settings.clientCrls());
         } catch (java.security.GeneralSecurityException e) {
             throw new IOException("cannot use the client CA certificates or CRLs: " + e.getMessage(), e);
         }

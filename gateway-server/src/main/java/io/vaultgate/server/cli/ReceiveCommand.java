@@ -44,7 +44,7 @@ public final class ReceiveCommand implements Callable<Integer> {
     Path clientCa;
 
     @Option(names = "--crl", description = "PEM CRL(s) of the gateway CA; revocation is then checked and fails "
-            + "closed. Repeatable.")
+            + "closed. Read again when a file changes (a renewed CRL needs no restart). Repeatable.")
     java.util.List<Path> crls = new java.util.ArrayList<>();
 
     @Option(names = "--sealed-key", paramLabel = "FILE", description = "The site's X25519 private key (PEM, 0600) "
@@ -127,20 +127,15 @@ public final class ReceiveCommand implements Callable<Integer> {
         return address;
     }
 
-    private java.util.List<java.security.cert.X509CRL> readCrls() {
-        java.util.List<java.security.cert.X509CRL> all = new java.util.ArrayList<>();
-        for (Path file : crls) {
-            try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
-                var read = java.security.cert.CertificateFactory.getInstance("X.509").generateCRLs(in);
-                if (read.isEmpty()) { // else revocation would silently not be checked
-                    throw new StartupException("--crl " + file, "the file holds no CRL", "give a PEM X509 CRL file");
-                }
-                read.forEach(crl -> all.add((java.security.cert.X509CRL) crl));
-            } catch (IOException | java.security.GeneralSecurityException e) {
-                throw new StartupException("--crl " + file, String.valueOf(e.getMessage()), "give a PEM X509 CRL file", e);
-            }
+    /** The --crl files, read now and again whenever one changes; a file that holds no CRL stops start-up. */
+    private io.vaultgate.https.receiver.RevocationLists readCrls() {
+        try {
+            return io.vaultgate.https.receiver.CrlFiles.load(crls);
+        } catch (io.vaultgate.https.receiver.CrlFiles.Unusable e) {
+            throw new StartupException("--crl " + e.file(), e.problem(), "give a PEM X509 CRL file", e);
+        } catch (IOException e) {
+            throw new StartupException("--crl", String.valueOf(e.getMessage()), "give readable PEM X509 CRL files", e);
         }
-        return all;
     }
 
     private static java.util.List<java.security.cert.X509Certificate> read(String option, Path file) {
