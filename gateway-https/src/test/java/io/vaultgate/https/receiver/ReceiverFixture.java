@@ -167,6 +167,21 @@ final class ReceiverFixture implements AutoCloseable {
         return outbox.byFile(file.id()).get(0);
     }
 
+    /**
+     * Asserts that the gateway's PUT of {@code path} is refused (403 on a kept-alive or resumed connection, or at
+     * the handshake of a new one) and that nothing reached the drop directory.
+     */
+    void assertRefused(RawPut gateway, String key, String path) throws Exception {
+        try {
+            java.net.http.HttpResponse<String> response = gateway.put(key, path, "late".getBytes());
+            org.assertj.core.api.Assertions.assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
+        } catch (IOException refusedAtTheHandshake) {
+            // a full handshake refuses it too
+        }
+        org.assertj.core.api.Assertions.assertThat(java.nio.file.Files.exists(drop.resolve("acme" + path)))
+                .as("nothing written").isFalse();
+    }
+
     byte[] randomBytes(int size) {
         byte[] bytes = new byte[size];
         random.nextBytes(bytes);
