@@ -46,6 +46,7 @@ class InterruptedUploadLogIT {
         interrupt("/inbox/half.bin", new byte[] {1, 2, 3});
 
         assertThat(awaitLine("/inbox/half.bin")).endsWith("bytes=3 outcome=resumable-partial");
+        awaitSettled();
         assertThat(count("upload_suspended")).isEqualTo(suspended + 1);
     }
 
@@ -57,6 +58,7 @@ class InterruptedUploadLogIT {
         interrupt("/inbox/never-written.bin", new byte[0]);
 
         assertThat(awaitLine("/inbox/never-written.bin")).endsWith("bytes=0 outcome=discarded");
+        awaitSettled();
         assertThat(count("upload_failed")).isEqualTo(failed + 1);
         assertThat(count("upload_suspended")).isEqualTo(suspended);
     }
@@ -83,6 +85,15 @@ class InterruptedUploadLogIT {
             Thread.sleep(20);
         }
         throw new AssertionError("no interrupted-upload line for " + path + " within 10 s");
+    }
+
+    /** Until the handle's close has kept or discarded the upload (the line is logged just before it). */
+    private static void awaitSettled() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (gateway.core().uploads().active() > 0) {
+            assertThat(System.nanoTime()).as("the upload settled within 10 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     private static double count(String outcome) {
