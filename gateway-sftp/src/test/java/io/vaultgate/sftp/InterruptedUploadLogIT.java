@@ -87,10 +87,14 @@ class InterruptedUploadLogIT {
         throw new AssertionError("no interrupted-upload line for " + path + " within 10 s");
     }
 
-    /** Until the handle's close has kept or discarded the upload (the line is logged just before it). */
+    /**
+     * Until the handle's close has kept or discarded the upload (the line is logged just before it) and the server
+     * has finished ending the session, whose listeners still write to the catalog.
+     */
     private static void awaitSettled() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (gateway.core().uploads().active() > 0) {
+        while (gateway.core().uploads().active() > 0
+                || gateway.meters().get("vaultgate.sftp.connections.open").gauge().value() > 0) {
             assertThat(System.nanoTime()).as("the upload settled within 10 s").isLessThan(deadline);
             Thread.sleep(20);
         }
