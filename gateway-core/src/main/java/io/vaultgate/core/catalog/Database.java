@@ -2,7 +2,9 @@ package io.vaultgate.core.catalog;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import java.time.Duration;
@@ -40,7 +42,8 @@ public final class Database implements AutoCloseable {
             Files.createDirectories(file.toAbsolutePath().getParent());
             PrivateCatalogFiles.secure(file);
         } catch (java.io.IOException e) {
-            throw new CatalogException("cannot prepare the catalog file " + file + " (its directory, or a mode for its owner only)", e);
+            throw new CatalogException("cannot prepare the catalog file " + file
+                    + " (its directory, or a mode for its owner only)", e);
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -203,14 +206,13 @@ public final class Database implements AutoCloseable {
                     + "(docs/postgresql.md), not by the gateway");
         }
         try {
-            Files.createFile(target, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (java.io.IOException e) {
             throw new CatalogException("cannot create the catalog copy " + target, e);
         }
         PooledConnection pooled = borrow();
         boolean healthy = false;
-        try (java.sql.PreparedStatement vacuum = pooled.connection().prepareStatement("VACUUM INTO ?")) {
+        try (PreparedStatement vacuum = pooled.connection().prepareStatement("VACUUM INTO ?")) {
             vacuum.setString(1, target.toAbsolutePath().toString());
             vacuum.executeUpdate();
             healthy = true;

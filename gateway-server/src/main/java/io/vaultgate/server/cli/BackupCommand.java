@@ -5,6 +5,7 @@ import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.server.StartupException;
 import io.vaultgate.server.backup.BackupManifest;
 import io.vaultgate.server.backup.DataDirectoryBackup;
+import io.vaultgate.server.config.VaultgateConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -53,10 +54,10 @@ public final class BackupCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
+            VaultgateConfig config = config();
             try {
-                DataDirectoryBackup.Result result = new DataDirectoryBackup(config()).write(target,
-                        includeMasterSecret, core.catalogBackup(), AuditKeys.load(AuditCommand.signingKeyFile(config())),
-                        Actor.current());
+                DataDirectoryBackup.Result result = new DataDirectoryBackup(config).write(target, includeMasterSecret,
+                        core.catalogBackup(), AuditKeys.load(AuditCommand.signingKeyFile(config)), Actor.current());
                 out.println("Backed up " + result.files() + " files (" + result.bytes() + " bytes) to " + target
                         + "; check it with `vaultgate backup verify " + target + "`"
                         + (result.masterSecretIncluded() ? "; it INCLUDES the master secret: store it accordingly"

@@ -3,30 +3,20 @@ package io.vaultgate.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.GatewayCore;
-import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.files.FileContent;
-import io.vaultgate.core.ingest.Upload;
-import io.vaultgate.core.ingest.UploadMode;
-import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.tenant.Account;
-import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.server.CoreResources;
 import io.vaultgate.server.backup.BackupManifest;
 import io.vaultgate.server.cli.CliHarness.Result;
-import io.vaultgate.server.config.ConfigLoader;
-import io.vaultgate.server.config.VaultgateConfig;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,16 +36,7 @@ class BackupCommandTest {
     @BeforeEach
     void setUp() throws Exception {
         cli = new CliHarness(home);
-        assertThat(cli.init().exitCode()).isZero();
-        assertThat(cli.run("tenant", "add", "acme").exitCode()).isZero();
-        try (CoreResources gateway = open(home)) {
-            Account account = gateway.core().administration().createAccount(TenantId.of("acme"), "alice");
-            try (Upload upload = gateway.core().ingest().open(alice(account), PathPolicy.parse("/inbox/a.csv"),
-                    UploadMode.CREATE)) {
-                upload.write(0, ByteBuffer.wrap(PAYROLL.getBytes(StandardCharsets.US_ASCII)));
-                upload.commit();
-            }
-        }
+        AcmeHome.create(cli, home, PAYROLL);
     }
 
     @Test
@@ -76,10 +57,10 @@ class BackupCommandTest {
         copyTree(backup, restored);
         Files.copy(home.resolve("secrets/master.key"), restored.resolve("secrets/master.key"),
                 StandardCopyOption.COPY_ATTRIBUTES);
-        try (CoreResources gateway = open(restored)) {
+        try (CoreResources gateway = AcmeHome.open(restored)) {
             GatewayCore core = gateway.core();
             Account alice = core.administration().accounts(TenantId.of("acme")).get(0);
-            try (FileContent file = core.files().open(alice(alice), PathPolicy.parse("/inbox/a.csv"))) {
+            try (FileContent file = core.files().open(AcmeHome.alice(alice), PathPolicy.parse(AcmeHome.FILE))) {
                 ByteBuffer content = ByteBuffer.allocate((int) file.size());
                 while (content.hasRemaining() && file.read(content.position(), content) > 0) {
                     // reads until full
@@ -178,14 +159,5 @@ class BackupCommandTest {
                 }
             }
         }
-    }
-
-    private static CoreResources open(Path dataDirectory) {
-        VaultgateConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of("home", dataDirectory.toString()));
-        return CoreResources.open(config, Map.of(), CoreMetrics.inMemory(Clock.systemUTC()));
-    }
-
-    private static ClientPrincipal alice(Account account) {
-        return new ClientPrincipal(account.id(), "alice", TenantId.of("acme"), Protocol.SFTP);
     }
 }

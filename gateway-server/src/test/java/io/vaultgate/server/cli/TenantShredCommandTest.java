@@ -3,28 +3,17 @@ package io.vaultgate.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.GatewayCore;
-import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.files.FileContent;
-import io.vaultgate.core.ingest.Upload;
-import io.vaultgate.core.ingest.UploadMode;
-import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.tenant.Account;
-import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.server.CoreResources;
 import io.vaultgate.server.cli.CliHarness.Result;
-import io.vaultgate.server.config.ConfigLoader;
-import io.vaultgate.server.config.VaultgateConfig;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,16 +29,7 @@ class TenantShredCommandTest {
     @BeforeEach
     void setUp() throws Exception {
         cli = new CliHarness(home);
-        assertThat(cli.init().exitCode()).isZero();
-        assertThat(cli.run("tenant", "add", "acme").exitCode()).isZero();
-        try (CoreResources gateway = open()) {
-            GatewayCore core = gateway.core();
-            Account account = core.administration().createAccount(TenantId.of("acme"), "alice");
-            try (Upload upload = core.ingest().open(alice(account), PathPolicy.parse("/inbox/a.csv"), UploadMode.CREATE)) {
-                upload.write(0, ByteBuffer.wrap("payroll".getBytes(StandardCharsets.US_ASCII)));
-                upload.commit();
-            }
-        }
+        AcmeHome.create(cli, home, "payroll");
     }
 
     @Test
@@ -61,10 +41,10 @@ class TenantShredCommandTest {
                 "nothing was changed");
         assertThat(refused.out()).isEmpty();
         assertThat(cli.run("tenant", "show", "acme").out()).contains("status:          ACTIVE");
-        try (CoreResources gateway = open()) {
+        try (CoreResources gateway = AcmeHome.open(home)) {
             GatewayCore core = gateway.core();
             Account alice = core.administration().accounts(TenantId.of("acme")).get(0);
-            try (FileContent file = core.files().open(alice(alice), PathPolicy.parse("/inbox/a.csv"))) {
+            try (FileContent file = core.files().open(AcmeHome.alice(alice), PathPolicy.parse("/inbox/a.csv"))) {
                 assertThat(file.size()).as("still readable").isEqualTo(7);
             }
         }
@@ -125,14 +105,5 @@ class TenantShredCommandTest {
         String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(openssl.waitFor(30, TimeUnit.SECONDS)).as(output).isTrue();
         return openssl.exitValue() == 0;
-    }
-
-    private CoreResources open() {
-        VaultgateConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of("home", home.toString()));
-        return CoreResources.open(config, Map.of(), CoreMetrics.inMemory(Clock.systemUTC()));
-    }
-
-    private static ClientPrincipal alice(Account account) {
-        return new ClientPrincipal(account.id(), "alice", TenantId.of("acme"), Protocol.SFTP);
     }
 }
