@@ -7,11 +7,29 @@ import io.vaultgate.core.tenant.Cidr;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.Tenant;
 import java.io.IOException;
+import java.util.List;
 
 /** How the admin API writes the core's records as JSON fields (the shapes of {@code openapi.yaml}). */
 final class AdminJson {
 
+    /** Writes one record's fields into the object the generator is in. */
+    @FunctionalInterface
+    interface Fields<T> {
+        void write(JsonGenerator json, T item) throws IOException;
+    }
+
     private AdminJson() {
+    }
+
+    /** A field {@code name} holding one object per item, as the list endpoints answer. */
+    static <T> void array(JsonGenerator json, String name, List<T> items, Fields<T> fields) throws IOException {
+        json.writeArrayFieldStart(name);
+        for (T item : items) {
+            json.writeStartObject();
+            fields.write(json, item);
+            json.writeEndObject();
+        }
+        json.writeEndArray();
     }
 
     static void tenant(JsonGenerator json, Tenant tenant) throws IOException {
