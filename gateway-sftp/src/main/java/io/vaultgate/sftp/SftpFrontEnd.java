@@ -5,8 +5,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.IngestService;
+import io.vaultgate.sftp.fs.SessionThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import org.apache.sshd.server.SshServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,10 +18,15 @@ public final class SftpFrontEnd implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SftpFrontEnd.class);
 
-    private final SshServer server;
+    /** How long a shutdown waits for the sessions' threads to close their handles after the sessions ended. */
+    private static final Duration SESSION_WIND_DOWN = Duration.ofSeconds(10);
 
-    private SftpFrontEnd(SshServer server) {
+    private final SshServer server;
+    private final SessionThreads sessionThreads;
+
+    private SftpFrontEnd(SshServer server, SessionThreads sessionThreads) {
         this.server = server;
+        this.sessionThreads = sessionThreads;
     }
 
     /** Same as {@link #start(SftpSettings, Authenticator, FileService, IngestService, MeterRegistry)}, with meters
@@ -35,14 +42,15 @@ public final class SftpFrontEnd implements AutoCloseable {
      */
     public static SftpFrontEnd start(SftpSettings settings, Authenticator authenticator, FileService files,
             IngestService ingest, MeterRegistry registry) {
-        SshServer server = SftpServerFactory.create(settings, authenticator, files, ingest, registry);
+        SessionThreads sessionThreads = new SessionThreads();
+        SshServer server = SftpServerFactory.create(settings, authenticator, files, ingest, registry, sessionThreads);
         try {
             server.start();
         } catch (IOException e) {
             throw new UncheckedIOException("sftp: cannot listen on " + settings.bindAddress() + ":" + settings.port(), e);
         }
         LOG.info("sftp listening on {}:{}", settings.bindAddress(), server.getPort());
-        return new SftpFrontEnd(server);
+        return new SftpFrontEnd(server, sessionThreads);
     }
 
     /** The port actually bound (useful when the settings asked for 0). */
@@ -54,13 +62,25 @@ public final class SftpFrontEnd implements AutoCloseable {
         return server.isStarted();
     }
 
-    /** Stops accepting and closes every session; open uploads are kept as resumable partials. */
+    /**
+     * Stops accepting and closes every session; open uploads are kept as resumable partials. Returns once the
+     * sessions' threads have closed their handles (at most {@link #SESSION_WIND_DOWN} after the sessions ended), so
+     * the core can be closed after it without losing a partial.
+     */
     @Override
     public void close() {
         try {
             server.stop(false);
         } catch (IOException e) {
             LOG.warn("sftp: error while stopping: {}", e.toString());
+        }
+        try {
+            if (!sessionThreads.awaitFinished(SESSION_WIND_DOWN)) {
+                LOG.warn("sftp: {} sessions still closing their files {} after the listener stopped",
+                        sessionThreads.running(), SESSION_WIND_DOWN.toSeconds() + "s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -20,7 +20,7 @@ import io.vaultgate.sftp.fs.AppendOffsets;
 import io.vaultgate.sftp.fs.ClientCloseListener;
 import io.vaultgate.sftp.fs.GatewayFileSystemAccessor;
 import io.vaultgate.sftp.fs.GatewayFileSystemFactory;
-import io.vaultgate.sftp.fs.NonInterruptingExecutor;
+import io.vaultgate.sftp.fs.SessionThreads;
 import io.vaultgate.sftp.kex.AeadFirstSessionFactory;
 import java.util.List;
 import org.apache.sshd.common.compression.BuiltinCompressions;
@@ -56,7 +56,7 @@ public final class SftpServerFactory {
     }
 
     public static SshServer create(SftpSettings settings, Authenticator authenticator, FileService files,
-            IngestService ingest, MeterRegistry registry) {
+            IngestService ingest, MeterRegistry registry, SessionThreads sessionThreads) {
         SftpMetrics metrics = new SftpMetrics(registry);
         SftpAlgorithms algorithms = settings.algorithms();
         SshServer server = ServerBuilder.builder()
@@ -88,7 +88,8 @@ public final class SftpServerFactory {
         SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, String.join(",", OPENSSH_EXTENSIONS));
         SftpModuleProperties.CLIENT_EXTENSIONS.set(server, String.join(",", CLIENT_EXTENSIONS));
         server.addSessionListener(metrics);
-        server.setSubsystemFactories(List.of(new StatVfsBridge(sftpSubsystem(metrics, authenticator.access()))));
+        server.setSubsystemFactories(List.of(
+                new StatVfsBridge(sftpSubsystem(metrics, authenticator.access(), sessionThreads))));
         DefenderConnectionFilter defender = new DefenderConnectionFilter(authenticator.access(), settings.proxies());
         server.addSessionListener(defender);
         if (settings.proxies().enabled()) {
@@ -97,9 +98,10 @@ public final class SftpServerFactory {
         return server;
     }
 
-    private static SftpSubsystemFactory sftpSubsystem(SftpMetrics metrics, AccessControl access) {
+    private static SftpSubsystemFactory sftpSubsystem(SftpMetrics metrics, AccessControl access,
+            SessionThreads sessionThreads) {
         SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder()
-                .withExecutorServiceProvider(() -> new NonInterruptingExecutor("sftp-session", SessionMdc::around))
+                .withExecutorServiceProvider(() -> sessionThreads.newExecutor("sftp-session", SessionMdc::around))
                 .withFileSystemAccessor(new GatewayFileSystemAccessor(access))
                 .withSftpErrorStatusDataHandler(new SftpStatusMapper())
                 .withUnsupportedAttributePolicy(UnsupportedAttributePolicy.Warn)

@@ -7,6 +7,7 @@ import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.apache.sshd.common.util.threads.SshThreadPoolExecutor;
 import org.apache.sshd.common.util.threads.SshdThreadFactory;
@@ -25,15 +26,21 @@ import org.apache.sshd.common.util.threads.SshdThreadFactory;
 public final class NonInterruptingExecutor extends SshThreadPoolExecutor {
 
     private final UnaryOperator<Runnable> decorator;
+    private final Consumer<NonInterruptingExecutor> onTerminated;
 
-    public NonInterruptingExecutor(String name) {
-        this(name, UnaryOperator.identity());
-    }
-
-    public NonInterruptingExecutor(String name, UnaryOperator<Runnable> decorator) {
+    /** {@code onTerminated} runs once the executor has shut down and its last task has finished. */
+    public NonInterruptingExecutor(String name, UnaryOperator<Runnable> decorator,
+            Consumer<NonInterruptingExecutor> onTerminated) {
         super(1, 1, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), new SshdThreadFactory(name),
                 new CallerRunsPolicy());
         this.decorator = decorator;
+        this.onTerminated = onTerminated;
+    }
+
+    @Override
+    protected void terminated() {
+        super.terminated();
+        onTerminated.accept(this);
     }
 
     @Override
