@@ -3,6 +3,7 @@ package io.vaultgate.core;
 import io.vaultgate.core.admin.AccountExpiry;
 import io.vaultgate.core.admin.Administration;
 import io.vaultgate.core.admin.IncidentResponse;
+import io.vaultgate.core.admin.OperatorRemoval;
 import io.vaultgate.core.admin.Lockdown;
 import io.vaultgate.core.admin.Revocation;
 import io.vaultgate.core.admin.KeyRotation;
@@ -210,6 +211,7 @@ public final class GatewayCore implements AutoCloseable {
                 username -> database.read(jdbc -> accounts.findByUsername(jdbc, username)).map(Account::tenant), clock,
                 metrics.auth()), access);
         SessionReaper reaper = new SessionReaper(database, liveSessions, accessPolicy.sessionCheck()).start();
+        Revocation revocation = new Revocation(database, audit, liveSessions, random, clock);
         Recovery recovery = new Recovery(database, tenants, fileRows, store, keys, shredder, settings.partialExpiry(),
                 settings.node(), clock);
         return new GatewayCore(authenticator,
@@ -230,11 +232,11 @@ public final class GatewayCore implements AutoCloseable {
                         new io.vaultgate.core.forward.StoredEnvelopes(database, fileRows, store, keys, random)), audit,
                         random, clock),
                 new IncidentResponse(defender, new LoginLockouts(database, audit, defender, clock),
-                        new Lockdown(database, tenants, audit, liveSessions, clock),
-                        new Revocation(database, audit, liveSessions, random, clock),
+                        new Lockdown(database, tenants, audit, liveSessions, clock), revocation,
                         new AccountExpiry(database, audit, clock),
                         new io.vaultgate.core.admin.DeniedSourceAdministration(database, audit, clock), mfa,
-                        liveSessions),
+                        liveSessions,
+                        new OperatorRemoval(database, operators, batches, revocation, mfa, audit, clock)),
                 new Nodes(database, settings.node(), dead -> recovery.recoverUploadsOf(dead)
                         + outbox.releaseLeasesOf(dead, clock.instant()), clock), reaper,
                 new io.vaultgate.core.admin.TenantShredding(database, tenants, fileRows, store, keys, auditKey, audit,

@@ -229,8 +229,7 @@ public final class VaultgateApplication implements AutoCloseable {
                     .withProxies(new ProxyPeers(config.https().proxyProtocol().cidrs("https.proxy-protocol.trusted")));
             return HttpsServer.start(settings, new HttpsServices(core.authenticator(), core.files(), core.ingest(),
                     core.batches(), core.receipts())
-                    .withAdmin(new AdminServices(core.administration(), core.sites(), core.keyRotation(),
-                            core.incidents().lockdown()).withShredding(core.tenantShredding()))
+                    .withAdmin(AdminServices.of(core))
                     .withMeters(HttpsConnections.registeredIn(core.metrics().registry()))
                     .withForwarding(core.forwarding().fileState()));
         } catch (IOException e) {

@@ -7,10 +7,10 @@ import io.vaultgate.core.session.LiveSessions;
 
 /**
  * Who may get in and getting them out, for administrators (CLI and admin API): bans and lockouts,
- * tenant lockdowns, credential revocation, account expiry, TOTP enrollment, and the live sessions of this
- * node. Every operation that changes something takes its actor explicitly.
+ * tenant lockdowns, credential revocation, account expiry, TOTP enrollment, the live sessions of this node,
+ * and removing (offboarding) operators. Every operation that changes something takes its actor explicitly.
  */
 public record IncidentResponse(Defender defender, LoginLockouts lockouts, Lockdown lockdown, Revocation revocation,
                                AccountExpiry expiry, DeniedSourceAdministration deniedSources, Mfa mfa,
-                               LiveSessions sessions) {
+                               LiveSessions sessions, OperatorRemoval operatorRemoval) {
 }

@@ -71,13 +71,16 @@ public final class Revocation {
 
     /** Revokes every live API token of this login name (those issued after a TOTP check included). */
     public int revokeAllTokens(String username, String reason, String actor) {
-        return revoke(username, reason, actor, (jdbc, owner) -> {
-            List<String> hashes = jdbc.query("SELECT token_hash FROM api_tokens WHERE principal_kind = ? AND "
-                    + "principal_id = ? AND revoked_at IS NULL", row -> row.getString(1), owner.kind(), owner.id());
-            jdbc.update("UPDATE api_tokens SET revoked_at = ? WHERE principal_kind = ? AND principal_id = ? "
-                    + "AND revoked_at IS NULL", clock.millis(), owner.kind(), owner.id());
-            return hashes.stream().map(Credentials::token).toList();
-        });
+        return revoke(username, reason, actor, (jdbc, owner) -> revokeTokens(jdbc, owner.kind(), owner.id()));
+    }
+
+    /** Marks every live token of the principal revoked, within {@code jdbc}'s transaction; returns their ids. */
+    List<String> revokeTokens(Jdbc jdbc, String principalKind, String principalId) throws SQLException {
+        List<String> hashes = jdbc.query("SELECT token_hash FROM api_tokens WHERE principal_kind = ? AND "
+                + "principal_id = ? AND revoked_at IS NULL", row -> row.getString(1), principalKind, principalId);
+        jdbc.update("UPDATE api_tokens SET revoked_at = ? WHERE principal_kind = ? AND principal_id = ? "
+                + "AND revoked_at IS NULL", clock.millis(), principalKind, principalId);
+        return hashes.stream().map(Credentials::token).toList();
     }
 
     /** Revokes a client certificate of an account, by the SHA-256 of its DER encoding (hex). */
@@ -114,16 +117,31 @@ public final class Revocation {
         List<String> revoked = database.inTransaction(jdbc -> {
             Owner owner = owner(jdbc, username);
             List<String> credentials = new ArrayList<>(change.apply(jdbc, owner));
-            for (String credential : credentials) {
-                jdbc.update("INSERT INTO credential_revocations (id, credential, principal, revoked_at, actor, reason) "
-                        + "VALUES (?, ?, ?, ?, ?, ?)", newId(), credential, username, now.toEpochMilli(), actor, why);
-                audit.append(jdbc, new AuditEvent.AdminChange(now, owner.tenant(), actor, AdminAction.CREDENTIAL_REVOKED,
-                        username + " " + credential + ": " + why));
-            }
+            record(jdbc, username, owner.tenant(), credentials, why, actor, now);
             return credentials;
         });
         return sessions.endWhere(session -> session.principal().name().equals(username)
                 && revoked.contains(session.credential()), "credential revoked");
+    }
+
+    /**
+     * Within {@code jdbc}'s transaction, records {@code credentials} of {@code username} as revoked (every node
+     * ends the live sessions that used them within its session check) and audits each; the credentials themselves
+     * are already deleted or marked revoked where they are stored.
+     */
+    void record(Jdbc jdbc, String username, Optional<TenantId> tenant, List<String> credentials, String why,
+                String actor, Instant now) throws SQLException {
+        for (String credential : credentials) {
+            jdbc.update("INSERT INTO credential_revocations (id, credential, principal, revoked_at, actor, reason) "
+                    + "VALUES (?, ?, ?, ?, ?, ?)", newId(), credential, username, now.toEpochMilli(), actor, why);
+            audit.append(jdbc, new AuditEvent.AdminChange(now, tenant, actor, AdminAction.CREDENTIAL_REVOKED,
+                    username + " " + credential + ": " + why));
+        }
+    }
+
+    /** Ends this node's live sessions of {@code username} now (other nodes end them at their next check). */
+    int endSessions(String username, String reason) {
+        return sessions.endWhere(session -> session.principal().name().equals(username), reason);
     }
 
     private static Owner owner(Jdbc jdbc, String username) throws SQLException {
@@ -133,7 +151,7 @@ public final class Revocation {
         if (account.isPresent()) {
             return account.get();
         }
-        return jdbc.queryOne("SELECT id FROM operators WHERE username = ?",
+        return jdbc.queryOne("SELECT id FROM operators WHERE username = ? AND removed_at IS NULL",
                 row -> new Owner("operator", row.getString(1), username, Optional.empty()), username)
                 .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "no account or operator named " + username));
     }

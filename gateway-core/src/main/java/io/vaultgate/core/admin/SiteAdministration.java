@@ -91,8 +91,7 @@ public final class SiteAdministration {
             if (!siteExists(jdbc, siteId)) {
                 throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
             }
-            if (accounts.findByUsername(jdbc, username).isPresent()
-                    || operators.findByUsername(jdbc, username).isPresent()) {
+            if (accounts.findByUsername(jdbc, username).isPresent() || operators.exists(jdbc, username)) {
                 throw new GatewayException(Reason.CONFLICT, "username " + username + " is taken");
             }
             operators.insert(jdbc, operator, clock.instant());

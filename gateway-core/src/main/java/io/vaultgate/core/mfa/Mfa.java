@@ -92,14 +92,17 @@ public final class Mfa {
     /** Removes a principal's TOTP secret; false if it had none. Audited. */
     public boolean remove(Role role, String name, String actor) {
         Instant now = clock.instant();
-        return database.inTransaction(jdbc -> {
-            boolean removed = secrets.delete(jdbc, role, name);
-            if (removed) {
-                audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor,
-                        AuditEvent.AdminAction.CREDENTIAL_REVOKED, name + " totp (" + role.key() + ")"));
-            }
-            return removed;
-        });
+        return database.inTransaction(jdbc -> remove(jdbc, role, name, actor, now));
+    }
+
+    /** The same within {@code jdbc}'s transaction (part of removing an operator). */
+    public boolean remove(Jdbc jdbc, Role role, String name, String actor, Instant now) throws SQLException {
+        boolean removed = secrets.delete(jdbc, role, name);
+        if (removed) {
+            audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor,
+                    AuditEvent.AdminAction.CREDENTIAL_REVOKED, name + " totp (" + role.key() + ")"));
+        }
+        return removed;
     }
 
     public boolean enrolled(Principal principal) {

@@ -4,7 +4,6 @@ import static io.vaultgate.https.admin.AdminArguments.existingTenant;
 import static io.vaultgate.https.admin.AdminArguments.tenantId;
 
 import io.netty.handler.codec.http.HttpMethod;
-import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.admin.TenantShredding;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.https.http.Json;
@@ -13,7 +12,6 @@ import java.util.Map;
 
 /**
  * {@code POST /v1/admin/tenants/{tenant}/shred}: offboards a tenant by crypto-shredding it (docs/security.md).
- * 503 where the gateway was started without {@link AdminServices#withShredding}.
  */
 final class ShreddingAdminApi {
 
@@ -31,9 +29,7 @@ final class ShreddingAdminApi {
             throw JsonBody.invalid("field confirm must repeat the tenant id " + id + "; nothing was changed");
         }
         existingTenant(admin, params);
-        TenantShredding.Result shredded = admin.shredding().orElseThrow(() ->
-                new GatewayException(GatewayException.Reason.UNAVAILABLE, "tenant shredding is not enabled here"))
-                .shred(id, reason, admin.actor());
+        TenantShredding.Result shredded = admin.shredding().shred(id, reason, admin.actor());
         return AdminResult.ok(Json.object(json -> {
             json.writeStringField("tenant", id.value());
             json.writeStringField("status", existingTenant(admin, params).status().name());

@@ -161,6 +161,32 @@ class AdminApiIT {
     }
 
     @Test
+    void anOperatorRemovedOverTheApi_losesItsTokenAtOnce_andLeavesTheSitesList() throws Exception {
+        gateway.core().sites().createSite("manila", "Manila");
+        gateway.core().sites().createOperator("manila", "maria");
+        gateway.core().sites().createOperator("manila", "marco");
+        String mariaToken = gateway.core().sites().issueOperatorToken("maria", "test");
+        assertThat(send(mariaToken, "GET", "/v1/batches", null).statusCode()).isEqualTo(200);
+        assertThat(send(adminToken, "GET", "/v1/admin/sites/manila/operators", null).body())
+                .contains("\"username\":\"maria\"", "\"username\":\"marco\"");
+        assertThat(send(adminToken, "POST", "/v1/admin/operators/maria/remove", "{}").statusCode())
+                .as("a reason is required").isEqualTo(400);
+
+        HttpResponse<String> removed = send(adminToken, "POST", "/v1/admin/operators/maria/remove",
+                "{\"reason\":\"left the company\"}");
+
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+        assertThat(removed.body()).contains("\"site\":\"manila\"", "\"credentialsRevoked\":1",
+                "\"batchesReleased\":[]");
+        assertThat(send(mariaToken, "GET", "/v1/batches", null).statusCode()).isEqualTo(401);
+        assertThat(send(adminToken, "GET", "/v1/admin/sites/manila/operators", null).body())
+                .doesNotContain("maria").contains("marco");
+        assertThat(send(adminToken, "POST", "/v1/admin/operators/maria/remove", "{\"reason\":\"again\"}")
+                .statusCode()).as("already removed").isEqualTo(404);
+        assertThat(send(adminToken, "GET", "/v1/admin/sites/nowhere/operators", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void clientsAndOperators_areForbidden_andAnonymousCallersUnauthorized() throws Exception {
         gateway.core().sites().createSite("manila", "Manila");
         gateway.core().sites().createOperator("manila", "maria");

@@ -12,7 +12,6 @@ import io.vaultgate.https.HttpsServer;
 import io.vaultgate.https.HttpsServices;
 import io.vaultgate.https.HttpsSettings;
 import io.vaultgate.https.admin.AdminServices;
-import io.vaultgate.https.testing.TestGateway;
 import io.vaultgate.https.testing.TestTls;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -88,30 +87,13 @@ class TenantShredIT {
         assertThat(send(admin, "GET", "/v1/admin/tenants/acme", null).body()).contains("\"status\":\"SHREDDED\"");
     }
 
-    @Test
-    void aListenerWithoutTheShreddingService_answers503_andChangesNothing() throws Exception {
-        try (TestGateway gateway = TestGateway.start(dir)) {
-            String admin = gateway.core().administration().createAdmin("root-admin");
-            http = HttpClient.newBuilder().sslContext(gateway.tls().clientContext("TLS"))
-                    .version(HttpClient.Version.HTTP_1_1).build();
-            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(gateway.uri("/v1/admin/tenants/acme/shred"))
-                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"x\",\"confirm\":\"acme\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
-            assertThat(gateway.core().administration().tenant(io.vaultgate.core.tenant.TenantId.of("acme"))
-                    .orElseThrow().isActive()).isTrue();
-        }
-    }
-
     private void start() throws Exception {
         core = TestCore.create(Files.createDirectories(dir.resolve("core")));
         TestTls tls = TestTls.create(dir);
         GatewayCore gateway = core.core();
         server = HttpsServer.start(HttpsSettings.defaults(tls.serverMaterial()).withAddress("127.0.0.1", 0),
                 new HttpsServices(gateway.authenticator(), gateway.files(), gateway.ingest(), gateway.batches(),
-                        gateway.receipts()).withAdmin(new AdminServices(gateway.administration(), gateway.sites(),
-                        gateway.keyRotation(), gateway.incidents().lockdown()).withShredding(gateway.tenantShredding())));
+                        gateway.receipts()).withAdmin(AdminServices.of(gateway)));
         http = HttpClient.newBuilder().sslContext(tls.clientContext("TLS")).version(HttpClient.Version.HTTP_1_1).build();
     }
 

@@ -52,8 +52,7 @@ public final class TestGateway implements AutoCloseable {
         GatewayCore gateway = core.core();
         HttpsServer server = HttpsServer.start(settings, new HttpsServices(gateway.authenticator(), gateway.files(),
                 gateway.ingest(), gateway.batches(), gateway.receipts())
-                .withAdmin(new AdminServices(gateway.administration(), gateway.sites(), gateway.keyRotation(),
-                        gateway.incidents().lockdown()))
+                .withAdmin(AdminServices.of(gateway))
                 .withMeters(HttpsConnections.registeredIn(gateway.metrics().registry()))
                 .withForwarding(gateway.forwarding().fileState()));
         return new TestGateway(core, tls, server, token, principal);

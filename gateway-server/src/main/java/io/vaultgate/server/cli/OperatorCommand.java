@@ -1,17 +1,20 @@
 package io.vaultgate.server.cli;
 
 import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.admin.OperatorRemoval;
+import io.vaultgate.core.catalog.OperatorRepository.OperatorRow;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vaultgate operator add}: people and systems of BPO sites. */
+/** {@code vaultgate operator add|list|remove}: people and systems of BPO sites. */
 @Command(name = "operator", mixinStandardHelpOptions = true, description = "Manage operators of BPO sites.",
-        subcommands = {OperatorCommand.Add.class})
+        subcommands = {OperatorCommand.Add.class, OperatorCommand.ListOperators.class, OperatorCommand.Remove.class})
 public final class OperatorCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -47,6 +50,53 @@ public final class OperatorCommand {
             if (token) {
                 out.println("  API token (shown once): " + core.sites().issueOperatorToken(username, "cli"));
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the operators of a site, or of all.")
+    static final class ListOperators extends CoreTask {
+        @Option(names = "--site", description = "Only this site's operators.")
+        String site;
+
+        ListOperators(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(GatewayCore core, PrintWriter out) {
+            for (OperatorRow operator : core.incidents().operatorRemoval().operators(Optional.ofNullable(site))) {
+                out.println(operator.username() + "  site=" + operator.siteId());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = {"Offboard an operator: its SSH keys, API tokens and TOTP secret stop working at once, its "
+                    + "live sessions end on every node within 2 s, the batches it holds go back to its site for "
+                    + "others to claim. The username is never reused. Recorded in the audit log.",
+                    "Example: vaultgate operator remove maria --reason \"left the company\""})
+    static final class Remove extends CoreTask {
+        @Parameters(paramLabel = "USERNAME")
+        String username;
+
+        @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
+        String reason;
+
+        Remove(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(GatewayCore core, PrintWriter out) {
+            OperatorRemoval.Removed removed = core.incidents().operatorRemoval().remove(username, reason,
+                    Actor.current());
+            out.println("Removed operator " + removed.username() + " of site " + removed.siteId() + ": "
+                    + removed.credentialsRevoked() + " credential(s) revoked, " + removed.batchesReleased().size()
+                    + " batch(es) back to the site" + (removed.batchesReleased().isEmpty() ? ""
+                    : " (" + String.join(", ", removed.batchesReleased()) + ")")
+                    + "; live sessions end on every node within 2 s");
             return 0;
         }
     }
