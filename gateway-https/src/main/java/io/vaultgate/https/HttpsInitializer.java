@@ -10,6 +10,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.vaultgate.core.auth.AccessControl;
+import io.vaultgate.https.h2.Http2Pipeline;
 import io.vaultgate.https.http.ApiHandler;
 import io.vaultgate.https.http.ConnectionLimit;
 import io.vaultgate.https.http.RequestHeaderTimeout;
@@ -19,10 +20,13 @@ import io.vaultgate.https.http.ProxyProtocolGate;
 import io.vaultgate.https.http.StrictRequestDecoder;
 import io.vaultgate.https.metrics.HttpsConnections;
 import io.vaultgate.https.metrics.SessionMdc;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Wires one connection's pipeline and nothing else. TLS, idle timeout and HTTP framing run on the
+ * Wires one connection's pipeline and nothing else. With HTTP/2 on, a connection whose handshake chose ALPN
+ * {@code h2} swaps its HTTP/1.1 handlers for HTTP/2 ones ({@link Http2Pipeline}) and runs the same request handlers
+ * on each stream. TLS, idle timeout and HTTP framing run on the
  * network event loop; the chunked writer and the API handler run on {@code blocking}, because they call
  * into storage and authentication, which may block. The connection meters come first, then the per-address
  * limit and the defender's verdict, both before TLS; the session id is put in the logging MDC on the blocking
@@ -30,6 +34,10 @@ import java.util.concurrent.TimeUnit;
  * a trusted balancer's connection, so the limit, the defender and everything after see the real client.
  */
 public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
+
+    /** The handlers an HTTP/1.1 connection has and an HTTP/2 one does not. */
+    private static final List<String> HTTP1_HANDLERS = List.of("decoder", "encoder", "headerTimeout", "bodyRate",
+            "session", "chunked", "api");
 
     private final SslContext tls;
     private final HttpsSettings settings;
@@ -73,12 +81,26 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast("limit", connectionLimit);
         pipeline.addLast("tls", tls.newHandler(channel.alloc()));
         pipeline.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        if (settings.http2().enabled()) {
+            // ALPN h2: the HTTP/1.1 handlers below are replaced, each stream gets the request handlers
+            pipeline.addLast("alpn", new Http2Pipeline(settings.http2(), settings.maxHeaderBytes(),
+                    settings.maxUriLength(), settings.requestHeaderTimeout(), HTTP1_HANDLERS, this::addRequestHandlers));
+        }
         // Body content is passed on in pieces of up to one socket read, so a read is one hand-off to the
         // blocking executor rather than one per 64 KiB (the pieces are slices of the read, never copies).
         pipeline.addLast("decoder", new StrictRequestDecoder(settings.maxUriLength(), settings.maxHeaderBytes(),
                 HttpsServer.MAX_READ_BYTES));
         pipeline.addLast("encoder", new HttpResponseEncoder());
         pipeline.addLast("headerTimeout", new RequestHeaderTimeout(settings.requestHeaderTimeout()));
+        addRequestHandlers(pipeline);
+    }
+
+    /**
+     * What runs each request, on an HTTP/1.1 connection and on each stream of an HTTP/2 one alike: the body rate
+     * check, then on the blocking executor the logging MDC, the chunked writer for downloads and the API.
+     */
+    @SuppressWarnings("deprecation")
+    private void addRequestHandlers(ChannelPipeline pipeline) {
         pipeline.addLast("bodyRate", new MinimumBodyRate(settings.minBodyBytesPerSecond(), settings.requestHeaderTimeout()));
         pipeline.addLast(blocking, "session", new SessionMdc());
         pipeline.addLast(blocking, "chunked", new ChunkedWriteHandler());

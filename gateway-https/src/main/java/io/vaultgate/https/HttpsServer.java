@@ -101,7 +101,8 @@ public final class HttpsServer implements AutoCloseable {
                                      IngestService ingest, OperatorApi operators, AdminApi admin,
                                      ForwardingApi forwarding, SignedReceipts receipts, HttpsConnections meters)
             throws SSLException, InterruptedException {
-        SslContext tls = ServerTls.serverContext(settings.tls(), settings.clientTls());
+        SslContext tls = ServerTls.serverContext(settings.tls(), settings.clientTls(), ServerTls.preferredProvider(),
+                settings.http2().enabled());
         Routes routes = new Routes(new HttpAuthentication(authenticator),
                 new FilesApi(files, ingest, settings.maxUploadBytes(), receipts),
                 new TusApi(files, ingest, settings.maxUploadBytes(), receipts), operators, admin, forwarding);
@@ -127,8 +128,9 @@ public final class HttpsServer implements AutoCloseable {
                     .bind(settings.bindAddress(), settings.port())
                     .sync()
                     .channel();
-            LOG.info("HTTPS listening on {} ({} transport, {} TLS)", channel.localAddress(),
-                    epoll ? "epoll" : "nio", tls.getClass().getSimpleName());
+            LOG.info("HTTPS listening on {} ({} transport, {} TLS, {})", channel.localAddress(),
+                    epoll ? "epoll" : "nio", tls.getClass().getSimpleName(),
+                    settings.http2().enabled() ? "HTTP/2 and HTTP/1.1" : "HTTP/1.1 only");
             return new HttpsServer(boss, workers, blocking, channel, connections);
         } catch (InterruptedException | RuntimeException e) {
             shutdown(boss, workers, blocking);

@@ -24,13 +24,23 @@ import java.util.Objects;
  *                        the server waited for it and after {@code requestHeaderTimeout} of such waiting, is cut
  *                        off (slow-body attacks); 0 turns the check off
  * @param proxies         balancers whose connections start with a PROXY header naming the client (none: off)
+ * @param http2           whether ALPN offers HTTP/2, and the limits of an HTTP/2 connection
  */
 public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long maxUploadBytes, Duration idleTimeout,
                             int maxHeaderBytes, int maxUriLength, int blockingThreads, Duration requestHeaderTimeout,
                             int maxConnectionsPerAddress, ClientTls clientTls, long minBodyBytesPerSecond,
-                            ProxyPeers proxies) {
+                            ProxyPeers proxies, Http2Limits http2) {
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 30;
+
+    public HttpsSettings(String bindAddress, int port, TlsMaterial tls, long maxUploadBytes, Duration idleTimeout,
+                         int maxHeaderBytes, int maxUriLength, int blockingThreads, Duration requestHeaderTimeout,
+                         int maxConnectionsPerAddress, ClientTls clientTls, long minBodyBytesPerSecond,
+                         ProxyPeers proxies) {
+        this(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength, blockingThreads,
+                requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond, proxies,
+                Http2Limits.OFF);
+    }
 
     public HttpsSettings(String bindAddress, int port, TlsMaterial tls, long maxUploadBytes, Duration idleTimeout,
                          int maxHeaderBytes, int maxUriLength, int blockingThreads, Duration requestHeaderTimeout,
@@ -58,9 +68,10 @@ public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long 
         require(maxConnectionsPerAddress >= 1, "https.max-connections-per-address: at least 1, got "
                 + maxConnectionsPerAddress);
         Objects.requireNonNull(proxies, "https.proxy-protocol: missing; use ProxyPeers.NONE for none");
+        Objects.requireNonNull(http2, "https.http2: missing; use Http2Limits.OFF for HTTP/1.1 only");
     }
 
-    /** Listens on all addresses at port 443 with conservative limits. */
+    /** Listens on all addresses at port 443 with conservative limits, HTTP/1.1 only ({@link #withHttp2} turns HTTP/2 on). */
     public static HttpsSettings defaults(TlsMaterial tls) {
         return new HttpsSettings("0.0.0.0", 443, tls, DEFAULT_MAX_UPLOAD_BYTES, Duration.ofSeconds(60),
                 16 * 1024, 8 * 1024, Math.max(4, 4 * Runtime.getRuntime().availableProcessors()),
@@ -70,41 +81,48 @@ public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long 
     public HttpsSettings withAddress(String bind, int newPort) {
         return new HttpsSettings(bind, newPort, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
                 blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond,
-                proxies);
+                proxies, http2);
     }
 
     public HttpsSettings withMaxUploadBytes(long max) {
         return new HttpsSettings(bindAddress, port, tls, max, idleTimeout, maxHeaderBytes, maxUriLength,
                 blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond,
-                proxies);
+                proxies, http2);
     }
 
     public HttpsSettings withIdleTimeout(Duration timeout) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, timeout, maxHeaderBytes, maxUriLength,
                 blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond,
-                proxies);
+                proxies, http2);
     }
 
     public HttpsSettings withClientLimits(Duration headerTimeout, int connectionsPerAddress) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
                 blockingThreads, headerTimeout, connectionsPerAddress, clientTls, minBodyBytesPerSecond,
-                proxies);
+                proxies, http2);
     }
 
     public HttpsSettings withClientTls(ClientTls client) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, client, minBodyBytesPerSecond, proxies);
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, client, minBodyBytesPerSecond, proxies, http2);
     }
 
     public HttpsSettings withMinBodyRate(long bytesPerSecond) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, bytesPerSecond, proxies);
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, bytesPerSecond, proxies, http2);
     }
 
     public HttpsSettings withProxies(ProxyPeers newProxies) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
                 blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond,
-                newProxies);
+                newProxies, http2);
+    }
+
+    /** HTTP/2 on or off ({@link Http2Limits#OFF}), or other HTTP/2 limits. */
+    public HttpsSettings withHttp2(Http2Limits limits) {
+        return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond,
+                proxies, limits);
     }
 
     private static void require(boolean condition, String message) {

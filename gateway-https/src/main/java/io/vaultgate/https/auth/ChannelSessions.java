@@ -5,8 +5,11 @@ import io.netty.util.AttributeKey;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.session.LiveSessions;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.https.http.ConnectionChannel;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -17,6 +20,11 @@ import java.util.function.LongSupplier;
  * connection keeps one registration while the same principal and credential come back, and swaps it when
  * another logs in on it. The registration ends when the connection closes.
  *
+ * <p>Everything here belongs to the TCP connection ({@link ConnectionChannel}), also for a request on an HTTP/2
+ * stream: the registration closes the whole connection, not one stream. Requests of an HTTP/2 connection run at
+ * the same time, so each login on it keeps its own registration until the connection closes (one stream's login
+ * must not end another's while that one still streams); on HTTP/1.1 a new login replaces the previous one.
+ *
  * <p>A later request on the connection that presents exactly the same credential (compared by a SHA-256 of
  * what was presented, never kept in clear) within {@code reuseFor} of its check is the same login, as an SFTP
  * session's requests are: {@link #reuse} answers its principal without asking the core again. What would
@@ -25,11 +33,21 @@ import java.util.function.LongSupplier;
  */
 final class ChannelSessions {
 
-    private record Current(Principal principal, String credential, byte[] presented, long checkedAt,
-                           LiveSessions.Registration registration) {
+    private record Login(Principal principal, String credential, byte[] presented, long checkedAt,
+                         LiveSessions.Registration registration) {
+
+        boolean sameAs(Principal other, String otherCredential) {
+            return principal.name().equals(other.name()) && credential.equals(otherCredential);
+        }
     }
 
-    private static final AttributeKey<Current> CURRENT = AttributeKey.valueOf(ChannelSessions.class, "session");
+    /** The logins of one connection; requests of an HTTP/2 connection reach it from several threads. */
+    private static final class Logins {
+        private final List<Login> current = new ArrayList<>();
+        private boolean closed;
+    }
+
+    private static final AttributeKey<Logins> LOGINS = AttributeKey.valueOf(ChannelSessions.class, "logins");
 
     private final LiveSessions sessions;
     private final long reuseNanos;
@@ -41,38 +59,66 @@ final class ChannelSessions {
         this.nanoClock = nanoClock;
     }
 
-    /** The principal that logged in on {@code channel} with the same {@code presented} credential, if still fresh. */
+    /** The principal that logged in on {@code channel}'s connection with the same {@code presented} credential, if still fresh. */
     Optional<Principal> reuse(Channel channel, byte[] presented) {
-        Current current = channel.attr(CURRENT).get();
-        if (current == null || !MessageDigest.isEqual(current.presented(), presented)
-                || nanoClock.getAsLong() - current.checkedAt() > reuseNanos) {
+        Logins logins = ConnectionChannel.of(channel).attr(LOGINS).get();
+        if (logins == null) {
             return Optional.empty();
         }
-        return Optional.of(current.principal());
+        long now = nanoClock.getAsLong();
+        synchronized (logins) {
+            for (Login login : logins.current) {
+                if (MessageDigest.isEqual(login.presented(), presented) && now - login.checkedAt() <= reuseNanos) {
+                    return Optional.of(login.principal());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** @param presented a SHA-256 of what the client presented, for {@link #reuse} */
     void register(Channel channel, Principal principal, String credential, String source, byte[] presented) {
+        Channel connection = ConnectionChannel.of(channel);
+        boolean multiplexed = ConnectionChannel.isStream(channel);
+        Logins logins = logins(connection);
         long now = nanoClock.getAsLong();
-        Current current = channel.attr(CURRENT).get();
-        if (current != null && current.principal().name().equals(principal.name())
-                && current.credential().equals(credential)) {
-            channel.attr(CURRENT).set(new Current(principal, credential, presented, now, current.registration()));
-            return;
-        }
-        if (current != null) {
-            current.registration().close();
-        }
-        LiveSessions.Registration registration = sessions.register(principal, credential, Protocol.HTTPS, source,
-                reason -> channel.close());
-        channel.attr(CURRENT).set(new Current(principal, credential, presented, now, registration));
-        if (current == null) {
-            channel.closeFuture().addListener(closed -> {
-                Current last = channel.attr(CURRENT).getAndSet(null);
-                if (last != null) {
-                    last.registration().close();
+        List<LiveSessions.Registration> replaced = new ArrayList<>();
+        synchronized (logins) {
+            for (int i = 0; i < logins.current.size(); i++) {
+                Login login = logins.current.get(i);
+                if (login.sameAs(principal, credential)) {
+                    logins.current.set(i, new Login(principal, credential, presented, now, login.registration()));
+                    return;
                 }
-            });
+            }
+            if (!multiplexed) {
+                logins.current.forEach(login -> replaced.add(login.registration()));
+                logins.current.clear();
+            }
+            if (!logins.closed) {
+                LiveSessions.Registration registration = sessions.register(principal, credential, Protocol.HTTPS,
+                        source, reason -> connection.close());
+                logins.current.add(new Login(principal, credential, presented, now, registration));
+            }
         }
+        replaced.forEach(LiveSessions.Registration::close);
+    }
+
+    private static Logins logins(Channel connection) {
+        Logins fresh = new Logins();
+        Logins existing = connection.attr(LOGINS).setIfAbsent(fresh);
+        if (existing != null) {
+            return existing;
+        }
+        connection.closeFuture().addListener(closed -> {
+            List<Login> last;
+            synchronized (fresh) {
+                fresh.closed = true;
+                last = new ArrayList<>(fresh.current);
+                fresh.current.clear();
+            }
+            last.forEach(login -> login.registration().close());
+        });
+        return fresh;
     }
 }

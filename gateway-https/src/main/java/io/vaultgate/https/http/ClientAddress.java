@@ -17,9 +17,11 @@ public final class ClientAddress {
     private ClientAddress() {
     }
 
+    /** For an HTTP/2 stream, the address of its connection. */
     public static SocketAddress of(Channel channel) {
-        InetSocketAddress proxied = channel.attr(PROXIED).get();
-        return proxied != null ? proxied : channel.remoteAddress();
+        Channel connection = ConnectionChannel.of(channel);
+        InetSocketAddress proxied = connection.attr(PROXIED).get();
+        return proxied != null ? proxied : connection.remoteAddress();
     }
 
     /** The client's IP address as text. */

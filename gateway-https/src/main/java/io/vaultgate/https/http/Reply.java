@@ -18,6 +18,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.vaultgate.core.GatewayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * The response side of one request. Sends exactly one final response and decides whether the
  * connection survives it: it is closed when the client asked for that, or when the response goes out
  * before the request body was read to its end (draining an unwanted upload would cost more than a new
- * TLS handshake, and leftover body bytes must never be parsed as the next request).
+ * TLS handshake, and leftover body bytes must never be parsed as the next request). On HTTP/2 only the
+ * request's stream ends then: after the complete response, {@code RST_STREAM NO_ERROR} tells the client to
+ * stop sending the body (RFC 9113 8.1), and the connection's other streams go on.
  */
 public final class Reply {
 
@@ -174,9 +178,18 @@ public final class Reply {
         return response;
     }
 
+    private static void endUnreadBody(ChannelFuture written) {
+        if (ConnectionChannel.isStream(written.channel())) {
+            written.channel().writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            LingeringClose.after(written);
+        }
+    }
+
     private void finish(ChannelFuture future) {
         if (bodyPending) {
-            future.addListener(written -> LingeringClose.after((ChannelFuture) written));
+            future.addListener(written -> endUnreadBody((ChannelFuture) written));
         } else if (!keepAlive) {
             future.addListener(ChannelFutureListener.CLOSE);
         }

@@ -36,6 +36,12 @@ public final class RequestHeaderTimeout extends ChannelDuplexHandler {
         }
     }
 
+    /** Removed when the connection turns out to speak HTTP/2 (which has its own timeout): the clock stops. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        disarm();
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         arm(ctx);

@@ -3,6 +3,7 @@ package io.vaultgate.https.metrics;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import org.slf4j.MDC;
 
 /**
@@ -96,8 +97,14 @@ public final class SessionMdc extends ChannelDuplexHandler {
         }
     }
 
-    /** The session id of a connection, as it appears in the logs. */
+    /**
+     * The session id of a connection, as it appears in the logs; for a request on an HTTP/2 connection, the
+     * connection's id and the stream's ({@code https-1a2b3c4d-s5}).
+     */
     public static String sessionId(ChannelHandlerContext ctx) {
+        if (ctx.channel() instanceof Http2StreamChannel stream) {
+            return "https-" + stream.parent().id().asShortText() + "-s" + stream.stream().id();
+        }
         return "https-" + ctx.channel().id().asShortText();
     }
 

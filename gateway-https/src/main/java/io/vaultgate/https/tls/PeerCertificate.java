@@ -2,6 +2,7 @@ package io.vaultgate.https.tls;
 
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
+import io.vaultgate.https.http.ConnectionChannel;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
@@ -19,8 +20,9 @@ public final class PeerCertificate {
     private PeerCertificate() {
     }
 
+    /** For an HTTP/2 stream, the certificate of its connection's TLS session. */
     public static Optional<X509Certificate> verified(Channel channel) {
-        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        SslHandler tls = ConnectionChannel.of(channel).pipeline().get(SslHandler.class);
         if (tls == null || !tls.handshakeFuture().isSuccess()) {
             return Optional.empty();
         }

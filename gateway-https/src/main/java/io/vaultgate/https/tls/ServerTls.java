@@ -15,7 +15,7 @@ import javax.net.ssl.SSLException;
 
 /**
  * The server's TLS policy in one place: TLS 1.3 and 1.2 only, AEAD suites with forward secrecy only,
- * ALPN {@code http/1.1}, client certificates verified against the configured anchors when asked for. BoringSSL (netty-tcnative) is used when it loads, the JDK provider otherwise;
+ * ALPN {@code h2} (when HTTP/2 is on) and {@code http/1.1}, client certificates verified against the configured anchors when asked for. BoringSSL (netty-tcnative) is used when it loads, the JDK provider otherwise;
  * both get the same protocol and suite lists.
  */
 public final class ServerTls {
@@ -47,8 +47,19 @@ public final class ServerTls {
         return serverContext(material, clients, preferredProvider());
     }
 
+    /** ALPN {@code http/1.1} only. */
     public static SslContext serverContext(TlsMaterial material, ClientTls clients, SslProvider provider)
             throws SSLException {
+        return serverContext(material, clients, provider, false);
+    }
+
+    /**
+     * @param http2 ALPN offers {@code h2} first, then {@code http/1.1}: the server picks the first of its own list
+     *              the client offers, so a client that speaks both gets HTTP/2. Every TLS 1.2 suite here is an
+     *              ephemeral (EC)DHE AEAD suite, which is what HTTP/2 requires of TLS 1.2 (RFC 9113 9.2.2).
+     */
+    public static SslContext serverContext(TlsMaterial material, ClientTls clients, SslProvider provider,
+                                           boolean http2) throws SSLException {
         SslContextBuilder builder = SslContextBuilder.forServer(material.key(), material.chain());
         if (clients.mode() != ClientTls.Mode.NONE) {
             builder.trustManager(clients.trustAnchors())
@@ -61,7 +72,8 @@ public final class ServerTls {
                         ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_1_1))
+                        http2 ? List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
+                                : List.of(ApplicationProtocolNames.HTTP_1_1)))
                 .build();
     }
 }

@@ -2,10 +2,12 @@ package io.vaultgate.https.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.vaultgate.https.HttpsSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -19,15 +21,26 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class CurlGateway implements BeforeEachCallback, AfterEachCallback {
 
+    private final UnaryOperator<HttpsSettings> tweak;
     private Path directory;
     private TestGateway gateway;
     private Curl curl;
+
+    /** The default listener settings. */
+    public CurlGateway() {
+        this(UnaryOperator.identity());
+    }
+
+    /** Listener settings derived from the defaults by {@code tweak} (e.g. HTTP/2 on). */
+    public CurlGateway(UnaryOperator<HttpsSettings> tweak) {
+        this.tweak = tweak;
+    }
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
         assumeTrue(Curl.available(), "curl is not installed");
         directory = Files.createTempDirectory("curl-gateway");
-        gateway = TestGateway.start(directory.resolve("gateway"));
+        gateway = TestGateway.start(directory.resolve("gateway"), tweak);
         curl = new Curl(gateway.tls().caPem(), Files.createDirectories(directory.resolve("curl")));
     }
 

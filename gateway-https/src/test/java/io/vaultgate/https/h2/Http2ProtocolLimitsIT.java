@@ -1,0 +1,106 @@
+package io.vaultgate.https.h2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.handler.codec.http2.Http2Error;
+import io.vaultgate.https.Http2Limits;
+import io.vaultgate.https.testing.TestGateway;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * HTTP/2 protocol limits against the real listener, with a client that breaks the rules on purpose
+ * ({@link RawHttp2Client}): streams beyond the concurrency limit are refused even before the client acknowledged
+ * the server's SETTINGS, a rapid-reset flood ends the connection, a too-long path is {@code 414}, and a connection
+ * without any request is closed after the request header timeout.
+ */
+class Http2ProtocolLimitsIT {
+
+    @TempDir
+    Path dir;
+
+    private TestGateway gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        gateway = TestGateway.start(dir, s -> s.withHttp2(Http2Limits.ON.withMaxConcurrentStreams(2))
+                .withClientLimits(Duration.ofSeconds(2), 64));
+    }
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    private RawHttp2Client client() throws Exception {
+        return new RawHttp2Client(gateway.port(), gateway.tls().caPem());
+    }
+
+    /** A PUT whose body is announced and not sent: its stream stays open, waiting. */
+    private void openUpload(RawHttp2Client client, int stream) throws InterruptedException {
+        client.headers(stream, client.request("PUT", "/v1/files/inbox/s" + stream + ".bin",
+                "authorization", "Bearer " + gateway.token(), "content-length", "1000"), false);
+    }
+
+    @Test
+    void aStreamBeyondTheConcurrencyLimit_isRefused_andTheOthersGoOn() throws Exception {
+        try (RawHttp2Client client = client()) {
+            openUpload(client, 1);
+            openUpload(client, 3);
+            openUpload(client, 5);
+
+            assertThat(client.awaitEvent("RST_STREAM", 5)).contains("RST_STREAM 5 REFUSED_STREAM")
+                    .doesNotContain("RST_STREAM 1").doesNotContain("RST_STREAM 3");
+            client.reset(1, Http2Error.CANCEL);
+            client.headers(7, client.request("GET", "/v1/openapi.yaml"), true);
+            assertThat(client.awaitEvent("HEADERS 7", 5)).contains("HEADERS 7 200");
+            assertThat(client.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void aRapidResetFlood_endsTheConnection() throws Exception {
+        try (RawHttp2Client client = client()) {
+            client.settingsAck();
+            for (int i = 0; i < Http2Limits.MAX_RESETS_PER_WINDOW + 50 && client.isOpen(); i++) {
+                int stream = 1 + 2 * i;
+                openUpload(client, stream);
+                client.reset(stream, Http2Error.CANCEL);
+            }
+
+            assertThat(client.awaitEvent("GOAWAY", 10)).contains("GOAWAY ENHANCE_YOUR_CALM");
+            client.awaitEvent("CLOSED", 10);
+        }
+    }
+
+    @Test
+    void aPathLongerThanTheRequestLineLimit_is414() throws Exception {
+        try (RawHttp2Client client = client()) {
+            client.settingsAck();
+            client.headers(1, client.request("GET", "/v1/files/inbox/" + "a".repeat(9000),
+                    "authorization", "Bearer " + gateway.token()), true);
+
+            assertThat(client.awaitEvent("HEADERS 1", 5)).contains("HEADERS 1 414");
+        }
+    }
+
+    @Test
+    void aConnectionWithoutRequests_isClosedAfterTheRequestHeaderTimeout() throws Exception {
+        try (RawHttp2Client client = client()) {
+            client.settingsAck();
+            long start = System.nanoTime();
+
+            String events = client.awaitEvent("CLOSED", 10);
+
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertThat(events).contains("GOAWAY NO_ERROR");
+            assertThat(ms).isBetween(1500L, 5000L);
+        }
+    }
+}
