@@ -3,7 +3,7 @@ package io.vaultgate.core;
 import io.vaultgate.core.admin.AccountExpiry;
 import io.vaultgate.core.admin.Administration;
 import io.vaultgate.core.admin.IncidentResponse;
-import io.vaultgate.core.admin.OperatorRemoval;
+import io.vaultgate.core.admin.Offboarding;
 import io.vaultgate.core.admin.Lockdown;
 import io.vaultgate.core.admin.Revocation;
 import io.vaultgate.core.admin.KeyRotation;
@@ -236,7 +236,7 @@ public final class GatewayCore implements AutoCloseable {
                         new AccountExpiry(database, audit, clock),
                         new io.vaultgate.core.admin.DeniedSourceAdministration(database, audit, clock), mfa,
                         liveSessions,
-                        new OperatorRemoval(database, operators, batches, revocation, mfa, audit, clock)),
+                        new Offboarding(database, operators, batches, routes, outbox, revocation, mfa, audit, clock)),
                 new Nodes(database, settings.node(), dead -> recovery.recoverUploadsOf(dead)
                         + outbox.releaseLeasesOf(dead, clock.instant()), clock), reaper,
                 new io.vaultgate.core.admin.TenantShredding(database, tenants, fileRows, store, keys, auditKey, audit,

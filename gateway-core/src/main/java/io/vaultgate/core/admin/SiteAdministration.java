@@ -70,8 +70,9 @@ public final class SiteAdministration {
 
     public void createSite(String id, String name) {
         database.inTransaction(jdbc -> {
-            if (siteExists(jdbc, id)) {
-                throw new GatewayException(Reason.CONFLICT, "site " + id + " already exists");
+            if (jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ?", id) > 0) {
+                throw new GatewayException(Reason.CONFLICT, "site " + id + " already exists (a removed site's id is "
+                        + "never given to another)");
             }
             jdbc.update("INSERT INTO sites (id, name, created_at) VALUES (?, ?, ?)",
                     TenantId.of(id).value(), name, clock.instant().toEpochMilli());
@@ -181,8 +182,9 @@ public final class SiteAdministration {
                 .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "no operator named " + username));
     }
 
-    private static boolean siteExists(Jdbc jdbc, String id) throws SQLException {
-        return jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ?", id) > 0;
+    /** Whether the site exists and was not removed. */
+    static boolean siteExists(Jdbc jdbc, String id) throws SQLException {
+        return jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ? AND removed_at IS NULL", id) > 0;
     }
 
     private void audited(io.vaultgate.core.catalog.Jdbc jdbc, Optional<TenantId> tenant, AdminAction action,

@@ -35,6 +35,12 @@ public final class RouteRepository {
                 RouteRepository::map, tenant.value());
     }
 
+    /** Every tenant's routes to the site that still route new files. */
+    public List<Route> activeBySite(Jdbc jdbc, String siteId) throws SQLException {
+        return jdbc.query("SELECT " + COLUMNS + " FROM routes WHERE site_id = ? AND retired_at IS NULL "
+                + "ORDER BY tenant_id, id", RouteRepository::map, siteId);
+    }
+
     /** Whether the route still routes new files; call it after locking the route ({@link BatchRepository#openBatch}). */
     public boolean isActive(Jdbc jdbc, String id) throws SQLException {
         return jdbc.count("SELECT COUNT(*) FROM routes WHERE id = ? AND retired_at IS NULL", id) > 0;

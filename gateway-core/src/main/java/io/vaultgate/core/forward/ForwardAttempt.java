@@ -182,7 +182,8 @@ final class ForwardAttempt {
         Optional<SiteForwarding> site = found.site();
         if (site.isEmpty()) {
             return Prepared.failed(job, new Failed(Kind.CONFIGURATION, "site " + job.siteId() + " has no forwarding "
-                    + "configuration; configure it with its endpoint, trust anchors and client certificate", false));
+                    + "configuration (or was removed); configure it with its endpoint, trust anchors and client "
+                    + "certificate", false));
         }
         SiteConnections client;
         try {

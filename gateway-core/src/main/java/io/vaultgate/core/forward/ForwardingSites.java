@@ -12,7 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The forwarding configuration of sites: {@code sites.endpoint} and the {@code site_forwarding} row. The
+ * The forwarding configuration of sites: {@code sites.endpoint} and the {@code site_forwarding} row; a removed
+ * site has none (nothing is sent to it, even for an old job an administrator retries). The
  * forwarder reads a site's row for every file (so a changed configuration applies to the next file); the
  * parsed form is kept per site and reused while the row's text is unchanged, so certificates and CRLs are
  * not parsed again for every file.
@@ -31,7 +32,7 @@ public final class ForwardingSites {
 
     private static final String SELECT = "SELECT s.id, s.endpoint, f.trust_anchors, f.client_chain, "
             + "f.client_key_file, s.recipient_key, f.max_concurrency, f.digest_required, f.revocation_lists "
-            + "FROM sites s JOIN site_forwarding f ON f.site_id = s.id";
+            + "FROM sites s JOIN site_forwarding f ON f.site_id = s.id WHERE s.removed_at IS NULL";
 
     /** Saves the endpoint and TLS settings; the site's recipient key is not touched ({@link #setRecipientKey}). */
     public void save(Jdbc jdbc, SiteForwarding site, Instant now) throws SQLException {
@@ -48,7 +49,8 @@ public final class ForwardingSites {
 
     /** Sets or clears the site's X25519 recipient key (base64); false if the site does not exist. */
     public boolean setRecipientKey(Jdbc jdbc, String siteId, Optional<String> base64) throws SQLException {
-        return jdbc.update("UPDATE sites SET recipient_key = ? WHERE id = ?", base64.orElse(null), siteId) == 1;
+        return jdbc.update("UPDATE sites SET recipient_key = ? WHERE id = ? AND removed_at IS NULL", base64.orElse(null),
+                siteId) == 1;
     }
 
     public Optional<String> recipientKey(Jdbc jdbc, String siteId) throws SQLException {
@@ -57,7 +59,7 @@ public final class ForwardingSites {
     }
 
     public Optional<SiteForwarding> find(Jdbc jdbc, String siteId) throws SQLException {
-        return jdbc.queryOne(SELECT + " WHERE s.id = ?", this::map, siteId);
+        return jdbc.queryOne(SELECT + " AND s.id = ?", this::map, siteId);
     }
 
     public List<SiteForwarding> all(Jdbc jdbc) throws SQLException {
@@ -65,7 +67,7 @@ public final class ForwardingSites {
     }
 
     public boolean siteExists(Jdbc jdbc, String siteId) throws SQLException {
-        return jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ?", siteId) > 0;
+        return jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ? AND removed_at IS NULL", siteId) > 0;
     }
 
     private SiteForwarding map(ResultSet result) throws SQLException {

@@ -302,6 +302,12 @@ public final class Outbox {
                 + " ORDER BY site_id", row -> row.getString(1), at, at));
     }
 
+    /** Forwards to the site not settled yet (pending or in flight), within {@code jdbc}'s transaction. */
+    public long unsettled(Jdbc jdbc, String siteId) throws SQLException {
+        return jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE site_id = ? AND state IN (?, ?)", siteId,
+                ForwardState.PENDING.name(), ForwardState.IN_FLIGHT.name());
+    }
+
     public long count(ForwardState state) {
         return database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE state = ?", state.name()));
     }

@@ -71,7 +71,7 @@ class OperatorRemovalTest {
         assertThat(test.core().authenticator().byToken(token, Protocol.HTTPS, "127.0.0.1"))
                 .isInstanceOf(AuthResult.Success.class);
 
-        OperatorRemoval.Removed removed = removal().remove("maria", "left the company", "cli:test");
+        Offboarding.RemovedOperator removed = removal().removeOperator("maria", "left the company", "cli:test");
 
         assertThat(removed.siteId()).isEqualTo("manila");
         assertThat(removed.credentialsRevoked()).as("key, token and TOTP secret").isEqualTo(3);
@@ -86,7 +86,7 @@ class OperatorRemovalTest {
 
     @Test
     void aRemovedOperatorsUsername_isNeverGivenToAnyoneElse_andTheListShowsOnlyActiveOperators() {
-        removal().remove("maria", "left the company", "cli:test");
+        removal().removeOperator("maria", "left the company", "cli:test");
 
         assertThat(removal().operators(Optional.of("manila"))).extracting(row -> row.username())
                 .containsExactly("marco");
@@ -109,7 +109,7 @@ class OperatorRemovalTest {
         String batch = test.core().batches().available(maria).get(0).id();
         test.core().batches().claim(maria, batch);
 
-        OperatorRemoval.Removed removed = removal().remove("maria", "left the company", "cli:test");
+        Offboarding.RemovedOperator removed = removal().removeOperator("maria", "left the company", "cli:test");
 
         assertThat(removed.batchesReleased()).containsExactly(batch);
         assertThat(test.core().batches().claim(marco, batch).state()).isEqualTo(BatchState.CLAIMED);
@@ -128,7 +128,7 @@ class OperatorRemovalTest {
         assertThat(otherReaper.round()).isZero();
         clock.advance(Duration.ofMinutes(1));
 
-        OperatorRemoval.Removed removed = removal().remove("maria", "left the company", "cli:test");
+        Offboarding.RemovedOperator removed = removal().removeOperator("maria", "left the company", "cli:test");
 
         assertThat(removed.sessionsEnded()).isEqualTo(1);
         assertThat(ended).containsExactly("maria here");
@@ -138,14 +138,14 @@ class OperatorRemovalTest {
 
     @Test
     void removingIsAudited_andNeedsAReason_andAnOperatorThatExists() {
-        assertThatThrownBy(() -> removal().remove("maria", " ", "cli:test"))
+        assertThatThrownBy(() -> removal().removeOperator("maria", " ", "cli:test"))
                 .isInstanceOfSatisfying(GatewayException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_REQUEST));
-        removal().remove("maria", "left the company", "cli:test");
+        removal().removeOperator("maria", "left the company", "cli:test");
 
-        assertThatThrownBy(() -> removal().remove("maria", "again", "cli:test"))
+        assertThatThrownBy(() -> removal().removeOperator("maria", "again", "cli:test"))
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
-        assertThatThrownBy(() -> removal().remove("nobody", "typo", "cli:test"))
+        assertThatThrownBy(() -> removal().removeOperator("nobody", "typo", "cli:test"))
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
         List<String> subjects = test.database().read(jdbc -> jdbc.query(
                 "SELECT event FROM audit_events WHERE kind = 'admin.change' ORDER BY seq", row -> row.getString(1)));
@@ -154,8 +154,8 @@ class OperatorRemovalTest {
         assertThat(subjects).anyMatch(event -> event.contains("CREDENTIAL_REVOKED") && event.contains(fingerprint));
     }
 
-    private OperatorRemoval removal() {
-        return test.core().incidents().operatorRemoval();
+    private Offboarding removal() {
+        return test.core().incidents().offboarding();
     }
 
     private List<String> auditKinds() {

@@ -4,7 +4,7 @@ import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.admin.Administration;
 import io.vaultgate.core.admin.KeyRotation;
 import io.vaultgate.core.admin.Lockdown;
-import io.vaultgate.core.admin.OperatorRemoval;
+import io.vaultgate.core.admin.Offboarding;
 import io.vaultgate.core.admin.SiteAdministration;
 import io.vaultgate.core.admin.TenantShredding;
 import java.util.Objects;
@@ -14,7 +14,7 @@ import java.util.Objects;
  * administrator ({@code actor} {@code admin:<name>} in the audit log), never as the CLI.
  */
 public record AdminServices(Administration tenants, SiteAdministration sites, KeyRotation keys, Lockdown lockdown,
-                            TenantShredding shredding, OperatorRemoval operatorRemoval, String actor) {
+                            TenantShredding shredding, Offboarding offboarding, String actor) {
 
     public AdminServices {
         Objects.requireNonNull(tenants, "tenants");
@@ -22,19 +22,19 @@ public record AdminServices(Administration tenants, SiteAdministration sites, Ke
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(lockdown, "lockdown");
         Objects.requireNonNull(shredding, "shredding");
-        Objects.requireNonNull(operatorRemoval, "operatorRemoval");
+        Objects.requireNonNull(offboarding, "offboarding");
         Objects.requireNonNull(actor, "actor");
     }
 
     /** The core's services, acting as {@code admin} until {@link #as} names the caller. */
     public static AdminServices of(GatewayCore core) {
         return new AdminServices(core.administration(), core.sites(), core.keyRotation(), core.incidents().lockdown(),
-                core.tenantShredding(), core.incidents().operatorRemoval(), "admin");
+                core.tenantShredding(), core.incidents().offboarding(), "admin");
     }
 
     /** The services acting as {@code actor}. */
     AdminServices as(String actor) {
         return new AdminServices(tenants.as(actor), sites.as(actor), keys.as(actor), lockdown, shredding,
-                operatorRemoval, actor);
+                offboarding, actor);
     }
 }

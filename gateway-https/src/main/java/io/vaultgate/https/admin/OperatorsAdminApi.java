@@ -5,7 +5,7 @@ import static io.vaultgate.https.admin.AdminArguments.validKeys;
 
 import io.netty.handler.codec.http.HttpMethod;
 import io.vaultgate.core.GatewayException;
-import io.vaultgate.core.admin.OperatorRemoval;
+import io.vaultgate.core.admin.Offboarding;
 import io.vaultgate.core.catalog.OperatorRepository.OperatorRow;
 import io.vaultgate.https.http.Json;
 import java.util.List;
@@ -33,7 +33,7 @@ final class OperatorsAdminApi {
         if (!admin.sites().siteExists(site)) {
             throw new GatewayException(GatewayException.Reason.NOT_FOUND, "site " + site + " does not exist");
         }
-        List<OperatorRow> operators = admin.operatorRemoval().operators(Optional.of(site));
+        List<OperatorRow> operators = admin.offboarding().operators(Optional.of(site));
         return AdminResult.ok(Json.object(json -> AdminJson.array(json, "operators", operators, (out, operator) -> {
             out.writeStringField("username", operator.username());
             out.writeStringField("site", operator.siteId());
@@ -64,8 +64,8 @@ final class OperatorsAdminApi {
 
     /** Offboards the operator ({@code reason} required): credentials, sessions, held batches; see docs/access-control.md. */
     private static AdminResult remove(AdminServices admin, Map<String, String> params, JsonBody body) {
-        OperatorRemoval.Removed removed = admin.operatorRemoval().remove(params.get("username"), body.string("reason"),
-                admin.actor());
+        Offboarding.RemovedOperator removed = admin.offboarding().removeOperator(params.get("username"),
+                body.string("reason"), admin.actor());
         return AdminResult.ok(Json.object(json -> {
             json.writeStringField("username", removed.username());
             json.writeStringField("site", removed.siteId());

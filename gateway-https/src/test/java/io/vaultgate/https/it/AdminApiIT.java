@@ -161,7 +161,7 @@ class AdminApiIT {
     }
 
     @Test
-    void anOperatorRemovedOverTheApi_losesItsTokenAtOnce_andLeavesTheSitesList() throws Exception {
+    void anOperatorRemovedOverTheApi_losesItsTokenAtOnce_andLeavesTheSitesList_thenTheSiteGoesWithTheRest() throws Exception {
         gateway.core().sites().createSite("manila", "Manila");
         gateway.core().sites().createOperator("manila", "maria");
         gateway.core().sites().createOperator("manila", "marco");
@@ -184,6 +184,12 @@ class AdminApiIT {
         assertThat(send(adminToken, "POST", "/v1/admin/operators/maria/remove", "{\"reason\":\"again\"}")
                 .statusCode()).as("already removed").isEqualTo(404);
         assertThat(send(adminToken, "GET", "/v1/admin/sites/nowhere/operators", null).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> siteRemoved = send(adminToken, "POST", "/v1/admin/sites/manila/remove",
+                "{\"reason\":\"contract ended\"}");
+        assertThat(siteRemoved.statusCode()).as(siteRemoved.body()).isEqualTo(200);
+        assertThat(siteRemoved.body()).contains("\"operatorsRemoved\":[\"marco\"]");
+        assertThat(send(adminToken, "GET", "/v1/admin/sites/manila/operators", null).statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.vaultgate.server.cli;
 
 import io.vaultgate.core.GatewayCore;
-import io.vaultgate.core.admin.OperatorRemoval;
+import io.vaultgate.core.admin.Offboarding;
 import io.vaultgate.core.catalog.OperatorRepository.OperatorRow;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -65,7 +65,7 @@ public final class OperatorCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            for (OperatorRow operator : core.incidents().operatorRemoval().operators(Optional.ofNullable(site))) {
+            for (OperatorRow operator : core.incidents().offboarding().operators(Optional.ofNullable(site))) {
                 out.println(operator.username() + "  site=" + operator.siteId());
             }
             return 0;
@@ -90,7 +90,7 @@ public final class OperatorCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            OperatorRemoval.Removed removed = core.incidents().operatorRemoval().remove(username, reason,
+            Offboarding.RemovedOperator removed = core.incidents().offboarding().removeOperator(username, reason,
                     Actor.current());
             out.println("Removed operator " + removed.username() + " of site " + removed.siteId() + ": "
                     + removed.credentialsRevoked() + " credential(s) revoked, " + removed.batchesReleased().size()

@@ -1,6 +1,7 @@
 package io.vaultgate.server.cli;
 
 import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.admin.Offboarding;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.site.Route;
 import io.vaultgate.core.site.RouteMode;
@@ -16,10 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vaultgate site add}, {@code vaultgate site route}: BPO sites and the routes that feed them. */
+/** {@code vaultgate site add|route|routes|unroute|seal|remove}: BPO sites and the routes that feed them. */
 @Command(name = "site", mixinStandardHelpOptions = true, description = "Manage BPO processing sites and routes.",
         subcommands = {SiteCommand.Add.class, SiteCommand.AddRoute.class, SiteCommand.Routes.class,
-                SiteCommand.RemoveRoute.class, SiteCommand.Seal.class})
+                SiteCommand.RemoveRoute.class, SiteCommand.Seal.class, SiteCommand.Remove.class})
 public final class SiteCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a BPO processing site.")
@@ -180,6 +181,33 @@ public final class SiteCommand {
             Route route = core.sites().removeRoute(TenantId.of(tenant), routeId);
             out.println("Removed route " + route.id() + ": " + route.tenant() + route.pathPrefix() + " no longer goes to "
                     + route.siteId());
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = {
+            "Remove a site for good, once nothing is left for it: no tenant routes to it, every batch is completed "
+                    + "and every forward settled (otherwise it names what is left and changes nothing). Its operators "
+                    + "are removed as by `vaultgate operator remove`; nothing is sent to it again; its id is never "
+                    + "reused. Recorded in the audit log.",
+            "Example: vaultgate site remove manila --reason \"contract ended\""})
+    static final class Remove extends CoreTask {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
+        String reason;
+
+        Remove(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(GatewayCore core, PrintWriter out) {
+            Offboarding.RemovedSite removed = core.incidents().offboarding().removeSite(id, reason, Actor.current());
+            out.println("Removed site " + removed.siteId() + (removed.operatorsRemoved().isEmpty() ? ""
+                    : " and its operators " + String.join(", ", removed.operatorsRemoved()))
+                    + "; their live sessions end on every node within 2 s");
             return 0;
         }
     }
