@@ -266,6 +266,27 @@ public sealed interface AuditEvent {
     }
 
     /**
+     * An operator's read of a batch file was refused because the lease it was opened under ended ({@code reason}:
+     * completed, released, ran out, claimed by another operator, tenant locked); recorded once per opened file.
+     */
+    record BatchAccessEnded(Instant at, Optional<TenantId> tenant, String actor, String batchId, String fileId,
+                            String path, String reason) implements AuditEvent {
+        public BatchAccessEnded {
+            at = EventChecks.scoped(at, tenant, actor);
+            EventChecks.present(batchId, "batchId", fileId, "fileId", path, "path");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        public String kind() {
+            return "batch.access_ended";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("batch", batchId, "file", fileId, "path", path, "reason", reason);
+        }
+    }
+
+    /**
      * A file was delivered to a site, which answered with the digest it computed; {@code siteCertificateSha256}
      * is the fingerprint of the certificate the site presented for that delivery (empty for records written
      * before it was recorded).

@@ -1,11 +1,14 @@
 package io.vaultgate.core.catalog;
 
 import io.vaultgate.core.batch.Batch;
+import io.vaultgate.core.batch.BatchStanding;
 import io.vaultgate.core.batch.BatchState;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.tenant.TenantStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,6 +20,8 @@ public final class BatchRepository {
 
     private static final String COLUMNS = "id, route_id, tenant_id, site_id, state, file_count, total_bytes, "
             + "claimed_by, lease_expires_at, created_at, updated_at";
+    private static final String BATCH_COLUMNS = String.join(", ",
+            Arrays.stream(COLUMNS.split(", ")).map(column -> "b." + column).toList());
 
     public void insert(Jdbc jdbc, Batch batch) throws SQLException {
         jdbc.update("INSERT INTO batches (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.id(),
@@ -28,6 +33,17 @@ public final class BatchRepository {
 
     public Optional<Batch> find(Jdbc jdbc, String id) throws SQLException {
         return jdbc.queryOne("SELECT " + COLUMNS + " FROM batches WHERE id = ?", BatchRepository::map, id);
+    }
+
+    /**
+     * The batch with whether its tenant is active, in one statement: what a read under a lease re-checks
+     * ({@link io.vaultgate.core.batch.LeaseCheck}).
+     */
+    public Optional<BatchStanding> standing(Jdbc jdbc, String id) throws SQLException {
+        return jdbc.queryOne("SELECT " + BATCH_COLUMNS + ", t.status AS tenant_status FROM batches b "
+                + "JOIN tenants t ON t.id = b.tenant_id WHERE b.id = ?",
+                row -> new BatchStanding(map(row),
+                        TenantStatus.ACTIVE.name().equals(row.getString("tenant_status"))), id);
     }
 
     /**
@@ -85,7 +101,11 @@ public final class BatchRepository {
                 + "WHERE bf.batch_id = ? ORDER BY f.path", row -> row.getString(1), batchId);
     }
 
-    /** Moves a batch between states if it is in {@code from}; sets or clears the claim. */
+    /**
+     * Moves a batch between states if it is in {@code from}; sets or clears the claim. The time is the batch's
+     * {@code updated_at}: for a claimed batch, when it was last claimed or renewed, which {@link
+     * io.vaultgate.core.batch.Lease} relies on (nothing else changes a claimed batch's row).
+     */
     public boolean transition(Jdbc jdbc, String id, BatchState from, BatchState to, Optional<String> claimedBy,
                               Optional<Instant> leaseExpiresAt, Instant now) throws SQLException {
         return jdbc.update("UPDATE batches SET state = ?, claimed_by = ?, lease_expires_at = ?, updated_at = ? "

@@ -48,7 +48,7 @@ public final class CatalogFileService implements FileService {
         this.opener = new AuditedOpener(opener, audit, clock);
         this.audit = audit;
         this.lock = new TenantLock(database);
-        this.operators = new OperatorFiles(database, files, batches, this.opener, lock, clock);
+        this.operators = new OperatorFiles(database, files, batches, this.opener, audit, lock, clock);
         this.spaces = new StorageSpaces(database, files, batches, clock);
         this.clock = clock;
         this.clashes = new PathClashes(files);

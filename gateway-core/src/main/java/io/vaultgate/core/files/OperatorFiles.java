@@ -2,8 +2,11 @@ package io.vaultgate.core.files;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.batch.Batch;
+import io.vaultgate.core.batch.Lease;
+import io.vaultgate.core.batch.LeaseCheck;
 import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
@@ -12,6 +15,7 @@ import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.policy.PolicyGate;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,7 +23,8 @@ import java.util.Optional;
  * The file service as an operator sees it ({@link OperatorView}): read-only batch files of claimed
  * batches, plus the results directory it writes through the ingest service. Anything else is not found.
  * Reading a file needs an active tenant and the operator's acknowledgement of the tenant's current
- * data-handling policy ({@link PolicyGate}).
+ * data-handling policy ({@link PolicyGate}). An opened file reads only while the lease it was opened under
+ * holds ({@link LeaseBoundContent}).
  */
 final class OperatorFiles {
 
@@ -27,12 +32,14 @@ final class OperatorFiles {
     private final FileRepository files;
     private final BatchRepository batches;
     private final AuditedOpener opener;
+    private final AuditLog audit;
     private final TenantLock lock;
     private final PolicyGate policyGate = new PolicyGate();
     private final Clock clock;
 
     OperatorFiles(Database database, FileRepository files, BatchRepository batches, AuditedOpener opener,
-                  TenantLock lock, Clock clock) {
+                  AuditLog audit, TenantLock lock, Clock clock) {
+        this.audit = audit;
         this.lock = lock;
         this.database = database;
         this.files = files;
@@ -82,13 +89,28 @@ final class OperatorFiles {
         });
     }
 
+    /** A file of a batch the operator holds, readable while that lease holds ({@link LeaseCheck}). */
     FileContent open(OperatorPrincipal operator, VirtualPath path) {
-        FileRecord file = database.read(jdbc -> file(jdbc, operator, path, false))
-                .filter(found -> found.state() == FileState.COMMITTED)
-                .orElseThrow(() -> GatewayException.notFound(path.toString()));
+        Instant now = clock.instant();
+        Opened opened = database.read(jdbc -> {
+            Optional<Batch> batch = OperatorView.claimed(jdbc, batches, operator, path, now);
+            if (batch.isEmpty()) {
+                return Optional.<Opened>empty();
+            }
+            return OperatorView.file(jdbc, files, operator, batch.get(), path, false)
+                    .filter(found -> found.state() == FileState.COMMITTED)
+                    .map(found -> new Opened(found, Lease.of(batch.get(), operator.operatorId(), now).orElseThrow()));
+        }).orElseThrow(() -> GatewayException.notFound(path.toString()));
+        FileRecord file = opened.file();
         lock.requireActive(file.tenant());
         policyGate.requireAcknowledged(database, operator, file.tenant());
-        return opener.open(file, operator.name());
+        LeaseCheck lease = new LeaseCheck(opened.lease(), now,
+                batchId -> database.read(jdbc -> batches.standing(jdbc, batchId)), clock, LeaseCheck.DEFAULT_INTERVAL);
+        return new LeaseBoundContent(opener.open(file, operator.name()), lease, file, operator.name(), audit, clock);
+    }
+
+    /** A batch file found for opening, with the lease under which it is opened. */
+    private record Opened(FileRecord file, Lease lease) {
     }
 
     static GatewayException readOnly(VirtualPath path) {

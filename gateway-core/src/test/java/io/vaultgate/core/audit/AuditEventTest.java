@@ -38,6 +38,7 @@ class AuditEventTest {
                 new AuditEvent.BatchCompleted(AT, ACME, "op1", "b_1", "manila"),
                 new AuditEvent.BatchClosed(AT, ACME, AuditEvents.SYSTEM, "b_2", "manila", 3, "idle for PT15M"),
                 new AuditEvent.BatchReleased(AT, ACME, AuditEvents.SYSTEM, "b_3", "manila", "op_1", "lease expired"),
+                new AuditEvent.BatchAccessEnded(AT, ACME, "op1", "b_1", "f_1", "/inbox/a.csv", "the batch was completed"),
                 new AuditEvent.Forwarded(AT, ACME, AuditEvents.SYSTEM, "f_1", "manila", "ab".repeat(32),
                         Optional.of("cd".repeat(32))),
                 new AuditEvent.KeyOperation(AT, ACME, "root", KeyAction.ROTATE, "kek acme", "version 2 -> 3"),

@@ -15,6 +15,7 @@ import io.vaultgate.sftp.SftpFrontEnd;
 import io.vaultgate.sftp.SftpSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -53,15 +54,18 @@ public final class TestSftpGateway implements BeforeAllCallback, BeforeEachCallb
 
     private final UnaryOperator<SftpSettings> tweak;
     private final UnaryOperator<GatewayCore.Settings> coreTweak;
+    private final Clock clock;
     private final TestResources classResources = new TestResources();
     private final TestResources testResources = new TestResources();
     private volatile boolean perClass;
     private volatile boolean inTest;
     private Running running;
 
-    private TestSftpGateway(UnaryOperator<SftpSettings> tweak, UnaryOperator<GatewayCore.Settings> coreTweak) {
+    private TestSftpGateway(UnaryOperator<SftpSettings> tweak, UnaryOperator<GatewayCore.Settings> coreTweak,
+                            Clock clock) {
         this.tweak = tweak;
         this.coreTweak = coreTweak;
+        this.clock = clock;
     }
 
     /** A gateway with the default loopback settings. */
@@ -71,12 +75,17 @@ public final class TestSftpGateway implements BeforeAllCallback, BeforeEachCallb
 
     /** A gateway whose settings are the loopback defaults changed by {@code tweak}. */
     public static TestSftpGateway withSettings(UnaryOperator<SftpSettings> tweak) {
-        return new TestSftpGateway(tweak, UnaryOperator.identity());
+        return new TestSftpGateway(tweak, UnaryOperator.identity(), Clock.systemUTC());
     }
 
     /** The same gateway over a core whose settings (batch lease, reorder window...) {@code coreTweak} changes. */
     public TestSftpGateway withCoreSettings(UnaryOperator<GatewayCore.Settings> coreTweak) {
-        return new TestSftpGateway(tweak, coreTweak);
+        return new TestSftpGateway(tweak, coreTweak, clock);
+    }
+
+    /** The same gateway over a core whose time is {@code clock} (e.g. a {@code MutableClock}, for leases). */
+    public TestSftpGateway withClock(Clock clock) {
+        return new TestSftpGateway(tweak, coreTweak, clock);
     }
 
     @Override
@@ -119,7 +128,7 @@ public final class TestSftpGateway implements BeforeAllCallback, BeforeEachCallb
         TestCore core = classResources.add(TestCore.create(Files.createDirectories(directory.resolve("core")),
                 coreTweak.apply(new GatewayCore.Settings(Duration.ofHours(24), 64).withAccess(AccessPolicy.defaults()
                         .withDefender(DefenderPolicy.defaults().withLists(List.of(), List.of(),
-                                List.of(Cidr.parse("127.0.0.1/32"))))))));
+                                List.of(Cidr.parse("127.0.0.1/32")))))), clock));
         for (String user : new String[] {ALICE, BOB}) {
             addClient(core, directory, TENANT, user);
         }
