@@ -100,7 +100,7 @@ public final class Offboarding {
         String why = Lockdown.requireText(reason, "reason");
         Instant now = clock.instant();
         List<String> removed = database.inTransaction(jdbc -> {
-            if (!SiteAdministration.siteExists(jdbc, siteId)) {
+            if (!SiteAdministration.lockActiveSite(jdbc, siteId)) {
                 throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
             }
             requireNothingLeft(jdbc, siteId);

@@ -89,7 +89,7 @@ public final class SiteAdministration {
         OperatorRow operator = new OperatorRow(newId("op"), siteId, username);
         io.vaultgate.core.tenant.Account.validateUsername(username);
         database.inTransaction(jdbc -> {
-            if (!siteExists(jdbc, siteId)) {
+            if (!lockActiveSite(jdbc, siteId)) {
                 throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
             }
             if (accounts.findByUsername(jdbc, username).isPresent() || operators.exists(jdbc, username)) {
@@ -136,7 +136,7 @@ public final class SiteAdministration {
             if (tenants.find(jdbc, tenant).isEmpty()) {
                 throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " does not exist");
             }
-            if (!siteExists(jdbc, siteId)) {
+            if (!lockActiveSite(jdbc, siteId)) {
                 throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
             }
             routes.insert(jdbc, route, clock.instant());
@@ -182,9 +182,18 @@ public final class SiteAdministration {
                 .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "no operator named " + username));
     }
 
-    /** Whether the site exists and was not removed. */
-    static boolean siteExists(Jdbc jdbc, String id) throws SQLException {
+    private static boolean siteExists(Jdbc jdbc, String id) throws SQLException {
         return jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ? AND removed_at IS NULL", id) > 0;
+    }
+
+    /**
+     * Whether the site exists and was not removed, locking its row until the transaction ends: adding an operator
+     * or a route and removing the site take this lock, so on PostgreSQL one waits for the other and then sees its
+     * outcome (a route added meanwhile refuses the removal; a removal refuses the route).
+     */
+    static boolean lockActiveSite(Jdbc jdbc, String id) throws SQLException {
+        return jdbc.queryOne("SELECT id FROM sites WHERE id = ? AND removed_at IS NULL" + jdbc.dialect().forUpdate(),
+                row -> row.getString(1), id).isPresent();
     }
 
     private void audited(io.vaultgate.core.catalog.Jdbc jdbc, Optional<TenantId> tenant, AdminAction action,

@@ -22,6 +22,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -115,6 +120,37 @@ class SiteRemovalTest {
                 "SELECT event FROM audit_events WHERE kind = 'admin.change' ORDER BY seq", row -> row.getString(1)));
         assertThat(subjects).anyMatch(event -> event.contains("manila removed: contract ended"))
                 .anyMatch(event -> event.contains("operator maria of manila: site manila removed: contract ended"));
+    }
+
+    /** On PostgreSQL both run at once; the site row's lock makes one see the other's outcome, never neither. */
+    @Test
+    void aRouteAddedWhileItsSiteIsRemoved_eitherRefusesTheRemoval_orIsRefused() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 20; i++) {
+                String site = "race-" + i;
+                test.core().sites().createSite(site, site);
+                CyclicBarrier start = new CyclicBarrier(2);
+                Future<Boolean> routed = pool.submit(() -> succeeds(start, () -> test.core().sites().addRoute(
+                        client.tenant(), site, RouteMode.PULL, PathPolicy.parse("/inbox"), 1, 0, Duration.ZERO)));
+                Future<Boolean> removed = pool.submit(() -> succeeds(start,
+                        () -> offboarding().removeSite(site, "race", "cli:test")));
+                assertThat(routed.get(30, TimeUnit.SECONDS) ^ removed.get(30, TimeUnit.SECONDS))
+                        .as("exactly one of adding a route to %s and removing it succeeds", site).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static boolean succeeds(CyclicBarrier start, Runnable change) throws Exception {
+        start.await(30, TimeUnit.SECONDS);
+        try {
+            change.run();
+            return true;
+        } catch (GatewayException e) {
+            return false;
+        }
     }
 
     private Offboarding offboarding() {
