@@ -104,7 +104,7 @@ public final class Forwarder implements AutoCloseable {
         AtomicInteger helperThreads = new AtomicInteger();
         this.helpers = Executors.newCachedThreadPool(task -> daemon(task,
                 "vaultgate-forward-next-" + helperThreads.incrementAndGet()));
-        this.clients = new SiteClients(random, settings.connectTimeout(), deadlines);
+        this.clients = new SiteClients(random, settings.connectTimeout(), deadlines, clock);
         this.attempt = new ForwardAttempt(database, new FileRepository(), opener, envelopes, sites, clients,
                 new SiteDelivery(settings.requestTimeout(), settings.minBytesPerSecond(), deadlines, readers,
                         new ChunkPool(Http1Put.CHUNK, settings.workers() * 2 * (ReadAhead.DEPTH + 1))),

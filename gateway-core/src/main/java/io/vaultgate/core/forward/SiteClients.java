@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +14,9 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * The connections to each site, built from the site's forwarding configuration and rebuilt when that
  * configuration or the client key file changes (a renewed key is picked up without a restart; the old
- * idle connections are closed), so that connections to a site are kept alive across forwards.
+ * idle connections are closed), so that connections to a site are kept alive across forwards. The clock
+ * decides when a kept-alive connection's certificates or the site's CRLs stop being trusted
+ * ({@link SiteConnections}); it is the forwarder's, the system clock in production.
  */
 final class SiteClients implements AutoCloseable {
 
@@ -25,18 +28,20 @@ final class SiteClients implements AutoCloseable {
     private final Duration connectTimeout;
     private final ScheduledExecutorService timer;
     private final SiteTlsProvider provider;
+    private final Clock clock;
 
     /** @param timer bounds each handshake by {@code connectTimeout} */
-    SiteClients(SecureRandom random, Duration connectTimeout, ScheduledExecutorService timer) {
-        this(random, connectTimeout, timer, SiteTlsProvider.preferred());
+    SiteClients(SecureRandom random, Duration connectTimeout, ScheduledExecutorService timer, Clock clock) {
+        this(random, connectTimeout, timer, SiteTlsProvider.preferred(), clock);
     }
 
     SiteClients(SecureRandom random, Duration connectTimeout, ScheduledExecutorService timer,
-                SiteTlsProvider provider) {
+                SiteTlsProvider provider, Clock clock) {
         this.random = random;
         this.connectTimeout = connectTimeout;
         this.timer = timer;
         this.provider = provider;
+        this.clock = clock;
     }
 
     SiteConnections client(SiteForwarding site) throws IOException, GeneralSecurityException {
@@ -46,7 +51,7 @@ final class SiteClients implements AutoCloseable {
             return entry.connections();
         }
         SiteConnections connections = new SiteConnections(site, SiteTls.connector(site, random, provider),
-                connectTimeout, timer);
+                connectTimeout, timer, clock);
         Entry previous = clients.put(site.siteId(), new Entry(site, keyModified, connections));
         if (previous != null) {
             previous.connections().close();

@@ -16,11 +16,15 @@ import org.junit.jupiter.api.Test;
  * A kept-alive connection carries the trust of its handshake only as long as that trust holds: once the site's
  * certificate expires, or the site's CRL is no longer current, or a new CRL revokes the certificate, the next
  * file is not sent on the pooled connection but on a new handshake, which refuses it (fail closed).
+ *
+ * <p>Expiry is reached by moving the forwarder's clock, not by waiting: the certificate and CRL stay valid in
+ * real time, so the JDK accepts the new handshake (or resumes the TLS session) and only the gateway's own
+ * check against its clock can refuse it, which is the check a resumed session depends on.
  */
 class PooledConnectionTrustTest extends StubSiteTest {
 
-    /** Long enough for the first delivery on a slow machine (4 s was not, once in CI), short enough to wait out. */
-    private static final Duration SHORT = Duration.ofSeconds(10);
+    /** How long the short-lived certificate and CRL are valid, in the fixture's clock and in real time. */
+    private static final Duration SHORT = Duration.ofHours(1);
 
     @Test
     void pooledConnection_isNotReused_afterTheSiteCertificateExpired() throws Exception {
@@ -33,29 +37,31 @@ class PooledConnectionTrustTest extends StubSiteTest {
         forwarder.runDue();
         assertThat(fixture.job(first).state()).isEqualTo(ForwardState.DELIVERED);
 
-        sleepUntil(shortLived.certificate().getNotAfter().toInstant());
+        moveClockPast(shortLived.certificate().getNotAfter().toInstant());
         FileRecord second = fixture.uploadAndQueue("/inbox/b.csv", "second".getBytes(StandardCharsets.UTF_8));
         forwarder.runDue();
 
         assertThat(fixture.job(second).state()).isEqualTo(ForwardState.PENDING);
-        assertThat(fixture.job(second).lastError()).hasValueSatisfying(error -> assertThat(error).contains("TLS"));
+        assertThat(fixture.job(second).lastError()).hasValueSatisfying(error -> assertThat(error).contains("TLS")
+                .contains("certificate expired"));
         assertThat(site.received()).as("nothing sent after the expiry").hasSize(1);
     }
 
     @Test
     void pooledConnection_isNotReused_afterTheSitesCrlStoppedBeingCurrent() throws Exception {
-        Instant nextUpdate = Instant.now().plus(SHORT);
+        Instant nextUpdate = fixture.clock.instant().plus(SHORT);
         configureWithCrl(Crls.revokingUntil(fixture.siteCa, nextUpdate));
         FileRecord first = fixture.uploadAndQueue("/inbox/a.csv", "first".getBytes(StandardCharsets.UTF_8));
         forwarder.runDue();
         assertThat(fixture.job(first).state()).isEqualTo(ForwardState.DELIVERED);
 
-        sleepUntil(nextUpdate);
+        moveClockPast(nextUpdate);
         FileRecord second = fixture.uploadAndQueue("/inbox/b.csv", "second".getBytes(StandardCharsets.UTF_8));
         forwarder.runDue();
 
         assertThat(fixture.job(second).state()).isEqualTo(ForwardState.PENDING);
-        assertThat(fixture.job(second).lastError()).hasValueSatisfying(error -> assertThat(error).contains("TLS"));
+        assertThat(fixture.job(second).lastError()).hasValueSatisfying(error -> assertThat(error).contains("TLS")
+                .contains("CRL of the site is not current"));
         assertThat(site.received()).as("nothing sent once revocation is unknown").hasSize(1);
     }
 
@@ -80,10 +86,8 @@ class PooledConnectionTrustTest extends StubSiteTest {
                 Optional.empty(), 4, true, List.of(crl)));
     }
 
-    private static void sleepUntil(Instant instant) throws InterruptedException {
-        long millis = Duration.between(Instant.now(), instant).toMillis() + 1100;
-        if (millis > 0) {
-            Thread.sleep(millis);
-        }
+    /** One second past {@code instant} in the fixture's clock, which the core and the forwarder share. */
+    private void moveClockPast(Instant instant) {
+        fixture.clock.advance(Duration.between(fixture.clock.instant(), instant).plusSeconds(1));
     }
 }
