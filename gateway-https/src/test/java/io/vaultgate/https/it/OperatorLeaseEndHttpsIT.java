@@ -1,0 +1,124 @@
+package io.vaultgate.https.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.auth.OperatorPrincipal;
+import io.vaultgate.core.batch.BatchState;
+import io.vaultgate.core.batch.LeaseCheck;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.site.RouteMode;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.https.testing.TestGateway;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An operator's download in flight over HTTPS stops when the lease ends: maria starts a GET of a file far larger than
+ * the socket buffers, reads its first part and stalls; her batch is completed; the rest of the body never comes (the
+ * connection closes short of {@code Content-Length}, all HTTP/1.1 can do mid-body), while a file of a batch she still
+ * holds downloads whole. The gateway runs on the real clock, so the test waits one lease-check interval.
+ */
+class OperatorLeaseEndHttpsIT {
+
+    private static final int SIZE = 64 * 1024 * 1024;
+    private static final int PART = 256 * 1024;
+
+    @TempDir
+    Path dir;
+
+    private TestGateway gateway;
+    private HttpClient http;
+    private String token;
+    private OperatorPrincipal maria;
+
+    @BeforeEach
+    void start() throws Exception {
+        gateway = TestGateway.start(dir);
+        http = HttpClient.newBuilder().sslContext(gateway.tls().clientContext("TLS"))
+                .version(HttpClient.Version.HTTP_1_1).build();
+        gateway.core().sites().createSite("manila", "Manila processing");
+        maria = gateway.core().sites().createOperator("manila", "maria").principal(Protocol.HTTPS);
+        token = gateway.core().sites().issueOperatorToken("maria", "test");
+    }
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void downloadInFlight_isCutOff_onceTheBatchIsCompleted_andAnotherHeldBatchDownloadsWhole() throws Exception {
+        String batch = claimedBatch("cut", SIZE);
+        String other = claimedBatch("kept", PART * 3);
+
+        HttpResponse<InputStream> response = http.send(get("/" + batch + "/cut/data.bin"),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValueAsLong("content-length")).hasValue(SIZE);
+        long received;
+        try (InputStream body = response.body()) {
+            assertThat(body.readNBytes(PART)).hasSize(PART);
+            gateway.core().batches().complete(maria, batch);
+            Thread.sleep(LeaseCheck.DEFAULT_INTERVAL.plusMillis(200).toMillis());
+            received = PART + drain(body);
+        }
+
+        assertThat(received).as("the body stops short of its Content-Length").isLessThan(SIZE);
+        HttpResponse<byte[]> whole = http.send(get("/" + other + "/kept/data.bin"),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.body()).hasSize(PART * 3);
+    }
+
+    /** Bytes read until the stream ends or fails (a connection closed mid-body fails it). */
+    private static long drain(InputStream body) {
+        long total = 0;
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+                total += n;
+            }
+        } catch (IOException expected) {
+            // the connection closed before Content-Length bytes arrived
+        }
+        return total;
+    }
+
+    private HttpRequest get(String path) {
+        return HttpRequest.newBuilder(gateway.uri("/v1/files/" + TestGateway.TENANT + path))
+                .header("Authorization", "Bearer " + token).GET().build();
+    }
+
+    /** Uploads {@code /inbox/<folder>/data.bin} of {@code size} bytes through the core, alone in a batch maria claims. */
+    private String claimedBatch(String folder, int size) {
+        String route = gateway.core().sites().addRoute(gateway.principal().tenant(), "manila", RouteMode.PULL,
+                PathPolicy.parse("/inbox/" + folder), 1, 0, Duration.ofMinutes(10)).id();
+        try (Upload upload = gateway.core().ingest().open(gateway.principal(),
+                PathPolicy.parse("/inbox/" + folder + "/data.bin"), UploadMode.CREATE)) {
+            byte[] chunk = new byte[1024 * 1024];
+            for (int offset = 0; offset < size; offset += chunk.length) {
+                upload.write(offset, ByteBuffer.wrap(chunk, 0, Math.min(chunk.length, size - offset)));
+            }
+            upload.commit();
+        }
+        List<String> ready = gateway.core().batches().available(maria).stream()
+                .filter(b -> b.state() == BatchState.READY && b.routeId().equals(route)).map(b -> b.id()).toList();
+        assertThat(ready).hasSize(1);
+        return gateway.core().batches().claim(maria, ready.get(0)).id();
+    }
+}
