@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -34,8 +35,10 @@ public final class OpsServer implements AutoCloseable {
     /**
      * The JDK server reads each request on a pool thread: a client that sends half a request and then nothing
      * (slowloris) holds a thread, and a few of them took the health checks down for as long as they stayed
-     * connected. These JDK settings (seconds; read once per JVM, so an operator's {@code -D} wins) close a
-     * connection whose request is not answered within 10 s, or whose response is not read within 30 s.
+     * connected. {@link RequestDeadlines} closes a connection whose request head has not arrived within
+     * {@link OpsSettings#requestTimeout()}; behind it, these JDK settings (seconds; read once per JVM, so an
+     * operator's {@code -D} wins) close a connection whose request, body included, is not answered within
+     * 10 s, or whose response is not read within 30 s.
      */
     private static final java.util.Map<String, String> SLOW_CLIENT_LIMITS = java.util.Map.of(
             "sun.net.httpserver.maxReqTime", "10",
@@ -43,10 +46,12 @@ public final class OpsServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final ScheduledExecutorService deadlineTimer;
 
-    private OpsServer(HttpServer server, ExecutorService executor) {
+    private OpsServer(HttpServer server, ExecutorService executor, ScheduledExecutorService deadlineTimer) {
         this.server = server;
         this.executor = executor;
+        this.deadlineTimer = deadlineTimer;
     }
 
     /** Binds and starts serving; fails with the {@link IOException} of the bind (e.g. address in use). */
@@ -62,16 +67,21 @@ public final class OpsServer implements AutoCloseable {
         InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(settings.bind()), settings.port());
         HttpServer server = settings.tls().isPresent() ? https(address, settings.tls().get())
                 : HttpServer.create(address, 0);
-        server.createContext("/health/", new HealthHandler(services.checks(), json));
-        protect(server.createContext("/metrics", new MetricsHandler(services.registry(), services.beforeScrape())), admin);
-        protect(server.createContext("/status.json", new StatusHandler(services.status(), json)), admin);
+        ScheduledExecutorService deadlineTimer = Executors.newSingleThreadScheduledExecutor(
+                daemonThreads("vaultgate-ops-deadline-"));
+        RequestDeadlines deadlines = new RequestDeadlines(settings.requestTimeout(), deadlineTimer);
+        timed(server.createContext("/health/", new HealthHandler(services.checks(), json)), deadlines);
+        protect(timed(server.createContext("/metrics", new MetricsHandler(services.registry(),
+                services.beforeScrape())), deadlines), admin);
+        protect(timed(server.createContext("/status.json", new StatusHandler(services.status(), json)), deadlines),
+                admin);
         StaticPage page = new StaticPage();
-        server.createContext("/status", page);
-        server.createContext("/", root());
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
-        server.setExecutor(executor);
+        timed(server.createContext("/status", page), deadlines);
+        timed(server.createContext("/", root()), deadlines);
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads("vaultgate-ops-"));
+        server.setExecutor(deadlines.executor(executor));
         server.start();
-        return new OpsServer(server, executor);
+        return new OpsServer(server, executor, deadlineTimer);
     }
 
     private static HttpServer https(InetSocketAddress address, SSLContext context) throws IOException {
@@ -85,6 +95,12 @@ public final class OpsServer implements AutoCloseable {
             }
         });
         return server;
+    }
+
+    /** The deadline's filter comes first: a request that reached it is read, whatever the next filters take. */
+    private static HttpContext timed(HttpContext context, RequestDeadlines deadlines) {
+        context.getFilters().add(deadlines.filter());
+        return context;
     }
 
     private static void protect(HttpContext context, AdminTokenFilter filter) {
@@ -102,10 +118,10 @@ public final class OpsServer implements AutoCloseable {
         };
     }
 
-    private static java.util.concurrent.ThreadFactory daemonThreads() {
+    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
         AtomicInteger count = new AtomicInteger();
         return task -> {
-            Thread thread = new Thread(task, "vaultgate-ops-" + count.incrementAndGet());
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };
@@ -125,5 +141,6 @@ public final class OpsServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        deadlineTimer.shutdownNow();
     }
 }

@@ -6,15 +6,22 @@ import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /**
- * Where the ops listener listens and how long a verified admin token is trusted before it is checked
- * (and audited) again.
+ * Where the ops listener listens, how long a verified admin token is trusted before it is checked
+ * (and audited) again, and how long a client may take to send a request's head.
  *
- * @param port       TCP port; 0 picks a free one
- * @param tokenCache how long a token that passed stays accepted without asking the catalog; 0 checks every
- *                   request (a scrape every 15 s would then write an audit event every 15 s)
- * @param tls        serve HTTPS with this context ({@link OpsTls}); empty for plain HTTP
+ * @param port           TCP port; 0 picks a free one
+ * @param tokenCache     how long a token that passed stays accepted without asking the catalog; 0 checks every
+ *                       request (a scrape every 15 s would then write an audit event every 15 s)
+ * @param tls            serve HTTPS with this context ({@link OpsTls}); empty for plain HTTP
+ * @param requestTimeout a connection whose request line and headers have not all arrived this long after its
+ *                       first bytes is closed (slowloris); {@link #REQUEST_TIMEOUT} unless a test needs less
  */
-public record OpsSettings(String bind, int port, Duration tokenCache, Optional<SSLContext> tls) {
+public record OpsSettings(String bind, int port, Duration tokenCache, Optional<SSLContext> tls,
+                          Duration requestTimeout) {
+
+    /** Ample for a health check or a scrape over a slow link; short enough that half requests free threads. */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration MAX_REQUEST_TIMEOUT = Duration.ofMinutes(5);
 
     public OpsSettings {
         Objects.requireNonNull(bind, "bind");
@@ -25,6 +32,15 @@ public record OpsSettings(String bind, int port, Duration tokenCache, Optional<S
             throw new IllegalArgumentException("the token cache duration must not be negative");
         }
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        if (requestTimeout.toMillis() < 1 || requestTimeout.compareTo(MAX_REQUEST_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("the request timeout must be 1 ms to " + MAX_REQUEST_TIMEOUT
+                    + "; got " + requestTimeout);
+        }
+    }
+
+    public OpsSettings(String bind, int port, Duration tokenCache, Optional<SSLContext> tls) {
+        this(bind, port, tokenCache, tls, REQUEST_TIMEOUT);
     }
 
     /** Plain HTTP. */
@@ -38,6 +54,10 @@ public record OpsSettings(String bind, int port, Duration tokenCache, Optional<S
     }
 
     public OpsSettings withPort(int newPort) {
-        return new OpsSettings(bind, newPort, tokenCache, tls);
+        return new OpsSettings(bind, newPort, tokenCache, tls, requestTimeout);
+    }
+
+    public OpsSettings withRequestTimeout(Duration timeout) {
+        return new OpsSettings(bind, port, tokenCache, tls, timeout);
     }
 }

@@ -28,13 +28,19 @@ final class OpsFixture implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     OpsFixture(Path home) throws IOException {
+        this(home, OpsSettings.REQUEST_TIMEOUT);
+    }
+
+    /** @param requestTimeout how long the listener waits for a request's head before it closes the connection */
+    OpsFixture(Path home, Duration requestTimeout) throws IOException {
         test = TestCore.create(home, new CoreMetrics(registry, TenantLabels.defaults(), Clock.systemUTC()));
         adminToken = test.core().administration().createAdmin("ops");
         jvm = JvmMeters.bindTo(registry);
         List<ReadinessCheck> checks = List.of(() -> test.core().health().catalog(),
                 () -> test.core().health().store(), CatalogFileCheck.of(home.resolve("catalog.db")));
         ServerGauges.readiness(registry, checks);
-        server = OpsServer.start(new OpsSettings("127.0.0.1", 0, Duration.ofMinutes(1)),
+        server = OpsServer.start(new OpsSettings("127.0.0.1", 0, Duration.ofMinutes(1))
+                        .withRequestTimeout(requestTimeout),
                 new OpsServices(registry, this::refreshGauges, test.core().authenticator(),
                         new CoreStatus(test.core(), checks, "test", Clock.systemUTC()), checks),
                 Clock.systemUTC());
