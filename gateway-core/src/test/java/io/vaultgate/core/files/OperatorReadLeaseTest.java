@@ -155,6 +155,17 @@ class OperatorReadLeaseTest {
         content.close();
     }
 
+    @Test
+    void removedOperator_whoseBatchesWentBackToReady_cannotReadOn() throws IOException {
+        String batch = claimed(maria, "a.csv");
+        FileContent content = openAndRead(maria, "/acme/" + batch + "/a.csv", 10);
+        test.core().incidents().offboarding().removeOperator("maria", "left the site", "root");
+        clock.advance(LeaseCheck.DEFAULT_INTERVAL);
+
+        assertRefused(content, batch, "the batch was released");
+        content.close();
+    }
+
     private void assertRefused(FileContent content, String batch, String reason) {
         ByteBuffer buffer = ByteBuffer.allocate(10);
         assertThatThrownBy(() -> content.read(10, buffer)).isInstanceOfSatisfying(LeaseEndedException.class, e -> {
