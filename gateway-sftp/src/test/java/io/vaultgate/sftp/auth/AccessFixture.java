@@ -48,9 +48,14 @@ final class AccessFixture implements AutoCloseable {
     }
 
     static AccessFixture start(Path directory, AccessPolicy policy) throws Exception {
+        return start(directory, policy, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock the core's clock, e.g. a {@code MutableClock} a test moves past a ban's end */
+    static AccessFixture start(Path directory, AccessPolicy policy, java.time.Clock clock) throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         TestCore core = TestCore.create(Files.createDirectories(directory.resolve("core")),
-                new GatewayCore.Settings(Duration.ofHours(24), 64).withAccess(policy), java.time.Clock.systemUTC());
+                new GatewayCore.Settings(Duration.ofHours(24), 64).withAccess(policy), clock);
         GatewayCore gateway = core.core();
         SftpFrontEnd server = SftpFrontEnd.start(SftpSettings.loopback(HostKeys.generate(directory.resolve("hostkeys"))),
                 gateway.authenticator(), gateway.files(), gateway.ingest(), meters);
