@@ -16,6 +16,7 @@ import io.vaultgate.https.ClientTls;
 import io.vaultgate.https.HttpsServer;
 import io.vaultgate.https.HttpsServices;
 import io.vaultgate.https.metrics.HttpsConnections;
+import io.vaultgate.https.Http2Limits;
 import io.vaultgate.https.HttpsSettings;
 import io.vaultgate.https.http.ProxyPeers;
 import io.vaultgate.sftp.proxy.ProxyTrust;
@@ -226,7 +227,8 @@ public final class VaultgateApplication implements AutoCloseable {
                     .withAddress(config.https().bind(), config.https().port())
                     .withMaxUploadBytes(config.https().maxUploadSize().bytes())
                     .withClientTls(ClientTls.optional(Pem.readCertificates(home.caCertificate())))
-                    .withProxies(new ProxyPeers(config.https().proxyProtocol().cidrs("https.proxy-protocol.trusted")));
+                    .withProxies(new ProxyPeers(config.https().proxyProtocol().cidrs("https.proxy-protocol.trusted")))
+                    .withHttp2(config.https().http2() ? Http2Limits.ON : Http2Limits.OFF);
             return HttpsServer.start(settings, new HttpsServices(core.authenticator(), core.files(), core.ingest(),
                     core.batches(), core.receipts())
                     .withAdmin(AdminServices.of(core))

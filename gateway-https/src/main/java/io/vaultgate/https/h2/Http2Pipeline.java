@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  * the {@link ConnectionGuard} (idle and no-request timeouts) and a multiplexer that gives each request stream its
  * own child channel running the same request handlers as an HTTP/1.1 connection ({@code requestHandlers}), behind a
  * frame-to-HTTP-object codec and the request-line length check. Child channels do not read by themselves: a stream's
- * DATA frames are passed on as its handler asks for them, and only then is its flow-control window opened again
+ * DATA frames are passed on as its handler asks for them (what is queued, up to a window's worth per read, as one
+ * piece: {@link StreamReads}, {@link DataBatches}), and only then is its flow-control window opened again
  * (WINDOW_UPDATE), which is the per-stream backpressure. The connection itself then reads freely: what a client may
  * send ahead is bounded by the windows.
  */
@@ -91,7 +92,9 @@ public final class Http2Pipeline extends ChannelInboundHandlerAdapter {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 stream.config().setAutoRead(false);
+                stream.config().setRecvByteBufAllocator(new StreamReads(limits.streamWindowBytes()));
                 stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(true));
+                stream.pipeline().addLast("batches", new DataBatches());
                 stream.pipeline().addLast("uriLength", new RequestLineLimit(maxUriLength));
                 requestHandlers.accept(stream.pipeline());
             }

@@ -8,12 +8,18 @@ package io.vaultgate.server.config;
  * @param port           TCP port; 0 picks a free port at start-up
  * @param maxUploadSize  largest single upload accepted; larger ones are refused before any byte is stored
  * @param proxyProtocol  the load balancers that send a PROXY header ({@code https.proxy-protocol.trusted})
+ * @param http2          whether ALPN offers HTTP/2 ({@code h2}) besides HTTP/1.1 (docs/https.md, "HTTP/2")
  */
 public record HttpsConfig(boolean enabled, String bind, int port, DataSize maxUploadSize,
-                          ProxyProtocolConfig proxyProtocol) {
+                          ProxyProtocolConfig proxyProtocol, boolean http2) {
 
     public HttpsConfig(boolean enabled, String bind, int port, DataSize maxUploadSize) {
         this(enabled, bind, port, maxUploadSize, ProxyProtocolConfig.off());
+    }
+
+    public HttpsConfig(boolean enabled, String bind, int port, DataSize maxUploadSize,
+                       ProxyProtocolConfig proxyProtocol) {
+        this(enabled, bind, port, maxUploadSize, proxyProtocol, false);
     }
 
     public HttpsConfig {
