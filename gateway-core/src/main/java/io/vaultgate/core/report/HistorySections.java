@@ -39,7 +39,11 @@ final class HistorySections {
             case "batch.claimed", "batch.completed" -> operatorAccess.add(row(event, "operator", event.actor(),
                     "action", event.kind(), "batch", event.text("batch"), "site", event.text("site")));
             case "batch.released" -> operatorAccess.add(row(event, "operator", event.text("holder"), "action",
-                    event.kind() + " (lease expired)", "batch", event.text("batch"), "site", event.text("site")));
+                    event.kind() + " (" + event.text("reason") + ")", "batch", event.text("batch"), "site",
+                    event.text("site")));
+            case "batch.access_ended" -> operatorAccess.add(row(event, "operator", event.actor(), "action",
+                    event.kind() + " (" + event.text("reason") + ")", "batch", event.text("batch"), "file",
+                    event.text("file"), "path", event.text("path")));
             case "file.downloaded" -> {
                 if (isOperator.test(event.actor())) {
                     operatorAccess.add(row(event, "operator", event.actor(), "action", event.kind(), "file",

@@ -19,4 +19,30 @@ class HistorySectionsTest {
                 .containsEntry("operator", "maria").containsEntry("action", "batch.released (lease expired)")
                 .containsEntry("batch", "b_1").containsEntry("site", "lyon"));
     }
+
+    @Test
+    void aBatchReleasedWhenItsOperatorWasRemoved_saysSo_notThatTheLeaseExpired() {
+        HistorySections sections = new HistorySections(actor -> false);
+
+        sections.accept(new TenantHistory.Event(8, Instant.parse("2026-11-02T10:00:00Z"), "batch.released",
+                "cli:root", Map.of("batch", "b_1", "site", "lyon", "holder", "maria", "reason",
+                "operator removed: left the company")));
+
+        assertThat(sections.operatorAccess).singleElement().satisfies(row -> assertThat(row)
+                .containsEntry("operator", "maria")
+                .containsEntry("action", "batch.released (operator removed: left the company)"));
+    }
+
+    @Test
+    void aReadRefusedAfterTheLeaseEnded_isListedAsOperatorAccess() {
+        HistorySections sections = new HistorySections(actor -> false);
+
+        sections.accept(new TenantHistory.Event(9, Instant.parse("2026-11-02T10:00:00Z"), "batch.access_ended",
+                "maria", Map.of("batch", "b_1", "file", "f_1", "path", "/inbox/a.csv", "reason",
+                "the batch was completed")));
+
+        assertThat(sections.operatorAccess).singleElement().satisfies(row -> assertThat(row)
+                .containsEntry("operator", "maria").containsEntry("action", "batch.access_ended (the batch was completed)")
+                .containsEntry("file", "f_1").containsEntry("path", "/inbox/a.csv"));
+    }
 }
