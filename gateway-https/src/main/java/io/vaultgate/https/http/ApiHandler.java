@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * connection stays at about two reads, whatever the upload size. Otherwise the socket is read again
  * only after the previous read was handled (and a streamed download was written). Every failure becomes one response
  * through {@link ErrorResponses}; a path that tries to leave the namespace also scores against the source address.
+ * On an HTTP/2 connection one instance runs per stream, on the stream's channel: "the socket read" is then the
+ * stream's next frames, and closing the channel resets only that stream.
  */
 public final class ApiHandler extends ChannelInboundHandlerAdapter {
 
