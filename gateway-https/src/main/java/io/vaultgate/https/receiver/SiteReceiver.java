@@ -15,6 +15,7 @@ import io.vaultgate.https.TlsMaterial;
 import io.vaultgate.https.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -55,8 +56,13 @@ public final class SiteReceiver implements AutoCloseable {
 
     /** Binds and starts serving; fails if the port is taken or the TLS material is unusable. */
     public static SiteReceiver start(ReceiverSettings settings, TlsMaterial server) throws IOException {
+        return start(settings, server, Clock.systemUTC());
+    }
+
+    /** The same, judging on every request whether the gateway's certificate and the CRLs still hold by {@code clock}. */
+    static SiteReceiver start(ReceiverSettings settings, TlsMaterial server, Clock clock) throws IOException {
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        return start(settings, server, 0, finishingPool(threads, FINISHING_QUEUE));
+        return start(settings, server, 0, finishingPool(threads, FINISHING_QUEUE), clock);
     }
 
     /** The finishing threads: {@code threads} at most, {@code queue} uploads waiting, then rejection. */
@@ -72,7 +78,7 @@ public final class SiteReceiver implements AutoCloseable {
      * @param finishing runs the end of each upload; shut down with the receiver
      */
     static SiteReceiver start(ReceiverSettings settings, TlsMaterial server, int ioThreads,
-                              ExecutorService finishing) throws IOException {
+                              ExecutorService finishing, Clock clock) throws IOException {
         SslContext tls = SslContextBuilder.forServer(server.key(), server.chain())
                 .sslProvider(ServerTls.preferredProvider())
                 .protocols(ServerTls.PROTOCOLS)
@@ -91,7 +97,7 @@ public final class SiteReceiver implements AutoCloseable {
                     .channel(NioServerSocketChannel.class)
                     .childHandler(new ReceiverInitializer(tls, files, settings.idleTimeout(),
                             settings.minBodyBytesPerSecond(), finishing,
-                            new ClientVerdict(settings.clientCrls(), java.time.Clock.systemUTC())))
+                            new ClientVerdict(settings.clientCrls(), clock)))
                     .bind(settings.listen()).sync().channel();
             LOG.info("receiver: listening on {}, dropping files into {}", channel.localAddress(), settings.drop());
             return new SiteReceiver(boss, workers, finishing, channel);

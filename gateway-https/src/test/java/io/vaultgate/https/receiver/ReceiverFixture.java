@@ -109,13 +109,13 @@ final class ReceiverFixture implements AutoCloseable {
             throws IOException {
         receiver = SiteReceiver.start(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
                 List.of(gatewayCa.certificate())).withSiteKey(siteKey), TlsMaterial.of(
-                receiverCertificate.privateKey(), receiverCertificate.chain()), ioThreads, finishing);
+                receiverCertificate.privateKey(), receiverCertificate.chain()), ioThreads, finishing, clock);
         configure(endpoint(), clientCertificate, clientKey);
         return receiver;
     }
 
     private SiteReceiver startReceiver(ReceiverSettings settings, IssuedCertificate server) throws IOException {
-        receiver = SiteReceiver.start(settings, TlsMaterial.of(server.privateKey(), server.chain()));
+        receiver = SiteReceiver.start(settings, TlsMaterial.of(server.privateKey(), server.chain()), clock);
         configure(endpoint(), clientCertificate, clientKey);
         return receiver;
     }
