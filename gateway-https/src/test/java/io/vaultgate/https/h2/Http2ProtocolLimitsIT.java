@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http2.Http2Error;
 import io.vaultgate.https.Http2Limits;
+import io.vaultgate.https.HttpsSettings;
 import io.vaultgate.https.testing.TestGateway;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +29,16 @@ class Http2ProtocolLimitsIT {
 
     @BeforeEach
     void start() throws Exception {
-        gateway = TestGateway.start(dir, s -> s.withHttp2(Http2Limits.ON.withMaxConcurrentStreams(2))
-                .withClientLimits(Duration.ofSeconds(2), 64));
+        start(s -> s);
+    }
+
+    /** Two streams at most, a 2 s request header timeout (also the grace of the body rate), then {@code tweak}. */
+    private void start(UnaryOperator<HttpsSettings> tweak) throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        gateway = TestGateway.start(dir.resolve("g" + System.nanoTime()), s -> tweak.apply(
+                s.withHttp2(Http2Limits.ON.withMaxConcurrentStreams(2)).withClientLimits(Duration.ofSeconds(2), 64)));
     }
 
     @AfterEach
@@ -87,6 +97,45 @@ class Http2ProtocolLimitsIT {
                     "authorization", "Bearer " + gateway.token()), true);
 
             assertThat(client.awaitEvent("HEADERS 1", 5)).contains("HEADERS 1 414");
+        }
+    }
+
+    @Test
+    void aTrickledBody_resetsItsStream_andTheConnectionGoesOn() throws Exception {
+        start(s -> s.withMinBodyRate(64 * 1024));
+        try (RawHttp2Client client = client()) {
+            client.settingsAck();
+            client.headers(1, client.request("PUT", "/v1/files/inbox/slow.bin",
+                    "authorization", "Bearer " + gateway.token(), "content-length", "100000"), false);
+            boolean reset = false;
+            for (int i = 0; i < 20 && !reset; i++) { // 100 bytes every 400 ms, far below 64 KiB/s
+                client.data(1, new byte[100], false);
+                Thread.sleep(400);
+                for (String event = client.next(0); event != null; event = client.next(0)) {
+                    reset |= event.startsWith("RST_STREAM 1 CANCEL");
+                }
+            }
+
+            assertThat(reset).as("the stream was reset").isTrue();
+            client.headers(3, client.request("GET", "/v1/openapi.yaml"), true);
+            assertThat(client.awaitEvent("HEADERS 3", 5)).contains("HEADERS 3 200");
+            assertThat(gateway.core().files().list(gateway.principal(), io.vaultgate.core.path.PathPolicy.parse("/inbox")))
+                    .as("nothing of the cut-off upload is visible").isEmpty();
+        }
+    }
+
+    @Test
+    void anIdleConnection_isClosedAfterTheIdleTimeout_evenWithAStreamOpen() throws Exception {
+        start(s -> s.withIdleTimeout(Duration.ofSeconds(1)));
+        try (RawHttp2Client client = client()) {
+            client.settingsAck();
+            openUpload(client, 1); // open, so the no-request timeout (2 s) does not apply
+            long start = System.nanoTime();
+
+            String events = client.awaitEvent("CLOSED", 10);
+
+            assertThat(events).contains("GOAWAY");
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1900);
         }
     }
 

@@ -87,6 +87,11 @@ final class RawHttp2Client implements AutoCloseable {
         run(ctx -> writer.writeHeaders(ctx, stream, headers, 0, endStream, ctx.newPromise()));
     }
 
+    void data(int stream, byte[] bytes, boolean endStream) throws InterruptedException {
+        run(ctx -> writer.writeData(ctx, stream, io.netty.buffer.Unpooled.wrappedBuffer(bytes), 0, endStream,
+                ctx.newPromise()));
+    }
+
     void reset(int stream, Http2Error error) throws InterruptedException {
         run(ctx -> writer.writeRstStream(ctx, stream, error.code(), ctx.newPromise()));
     }
