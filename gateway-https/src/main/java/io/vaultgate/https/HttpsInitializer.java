@@ -84,7 +84,8 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         if (settings.http2().enabled()) {
             // ALPN h2: the HTTP/1.1 handlers below are replaced, each stream gets the request handlers
             pipeline.addLast("alpn", new Http2Pipeline(settings.http2(), settings.maxHeaderBytes(),
-                    settings.maxUriLength(), settings.requestHeaderTimeout(), HTTP1_HANDLERS, this::addRequestHandlers));
+                    settings.maxUriLength(), settings.requestHeaderTimeout(), settings.idleTimeout(), HTTP1_HANDLERS,
+                    this::addRequestHandlers));
         }
         // Body content is passed on in pieces of up to one socket read, so a read is one hand-off to the
         // blocking executor rather than one per 64 KiB (the pieces are slices of the read, never copies).

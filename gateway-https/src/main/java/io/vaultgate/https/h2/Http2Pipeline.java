@@ -14,9 +14,11 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.vaultgate.https.Http2Limits;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -41,21 +43,26 @@ public final class Http2Pipeline extends ChannelInboundHandlerAdapter {
     private final int maxHeaderBytes;
     private final int maxUriLength;
     private final Duration requestTimeout;
+    private final Duration idleTimeout;
     private final List<String> http1Handlers;
     private final Consumer<ChannelPipeline> requestHandlers;
 
     /**
      * @param requestTimeout  an HTTP/2 connection without any open stream for this long is closed (the HTTP/1.1
      *                        request header timeout: it also bounds a request head trickled in CONTINUATION frames)
+     * @param idleTimeout     a stream that neither receives nor sends anything for this long is reset: the
+     *                        connection's own idle timer does not do it on HTTP/2, where PING or SETTINGS frames
+     *                        keep a connection busy while its streams stall
      * @param http1Handlers   names of the HTTP/1.1 handlers to remove on {@code h2}
      * @param requestHandlers adds the per-request handlers (body rate, the API) to a stream's pipeline
      */
     public Http2Pipeline(Http2Limits limits, int maxHeaderBytes, int maxUriLength, Duration requestTimeout,
-                         List<String> http1Handlers, Consumer<ChannelPipeline> requestHandlers) {
+                         Duration idleTimeout, List<String> http1Handlers, Consumer<ChannelPipeline> requestHandlers) {
         this.limits = limits;
         this.maxHeaderBytes = maxHeaderBytes;
         this.maxUriLength = maxUriLength;
         this.requestTimeout = requestTimeout;
+        this.idleTimeout = idleTimeout;
         this.http1Handlers = List.copyOf(http1Handlers);
         this.requestHandlers = requestHandlers;
     }
@@ -93,6 +100,10 @@ public final class Http2Pipeline extends ChannelInboundHandlerAdapter {
             protected void initChannel(Http2StreamChannel stream) {
                 stream.config().setAutoRead(false);
                 stream.config().setRecvByteBufAllocator(new StreamReads(limits.streamWindowBytes()));
+                // the API handler closes the stream (RST_STREAM) on this timer's event, as it closes an
+                // HTTP/1.1 connection on the connection's
+                stream.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(),
+                        TimeUnit.MILLISECONDS));
                 stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(true));
                 stream.pipeline().addLast("batches", new DataBatches());
                 stream.pipeline().addLast("uriLength", new RequestLineLimit(maxUriLength));

@@ -124,6 +124,27 @@ class Http2ProtocolLimitsIT {
         }
     }
 
+    /** PINGs keep the connection busy, not its streams: a stalled stream is reset, then the empty connection closed. */
+    @Test
+    void aStreamWithoutData_isResetAfterTheIdleTimeout_evenWhilePingsKeepTheConnectionBusy() throws Exception {
+        start(s -> s.withIdleTimeout(Duration.ofSeconds(1)));
+        try (RawHttp2Client client = client()) {
+            client.settingsAck();
+            openUpload(client, 1);
+            StringBuilder events = new StringBuilder();
+            for (int i = 0; i < 30 && client.isOpen(); i++) { // up to 9 s
+                client.ping(i);
+                Thread.sleep(300);
+                for (String event = client.next(0); event != null; event = client.next(0)) {
+                    events.append(event).append('\n');
+                }
+            }
+
+            assertThat(events.toString()).as("the stalled upload's stream").contains("RST_STREAM 1");
+            assertThat(client.isOpen()).as("no stream left: closed after the request header timeout").isFalse();
+        }
+    }
+
     @Test
     void anIdleConnection_isClosedAfterTheIdleTimeout_evenWithAStreamOpen() throws Exception {
         start(s -> s.withIdleTimeout(Duration.ofSeconds(1)));

@@ -96,6 +96,10 @@ final class RawHttp2Client implements AutoCloseable {
         run(ctx -> writer.writeRstStream(ctx, stream, error.code(), ctx.newPromise()));
     }
 
+    void ping(long data) throws InterruptedException {
+        run(ctx -> writer.writePing(ctx, false, data, ctx.newPromise()));
+    }
+
     void settingsAck() throws InterruptedException {
         run(ctx -> writer.writeSettingsAck(ctx, ctx.newPromise()));
     }
