@@ -126,8 +126,16 @@ public final class Offboarding {
         return database.read(jdbc -> operators.active(jdbc, siteId));
     }
 
+    /**
+     * Marks the operator removed first: that takes its row's lock, so a claim running at the same time on another
+     * node either finished before (and its batch is released below) or waits and is refused; and of two removals
+     * at once, the second finds nothing to remove.
+     */
     private RemovedOperator removeOperator(Jdbc jdbc, OperatorRow operator, String why, String actor, Instant now)
             throws SQLException {
+        if (!operators.markRemoved(jdbc, operator.id(), now)) {
+            throw new GatewayException(Reason.NOT_FOUND, "no operator named " + operator.username());
+        }
         List<String> credentials = new ArrayList<>();
         for (String fingerprint : operators.sshKeys(jdbc, operator.id())) {
             credentials.add(Credentials.sshKey(fingerprint));
@@ -136,8 +144,7 @@ public final class Offboarding {
         credentials.addAll(revocation.revokeTokens(jdbc, "operator", operator.id()));
         boolean totp = mfa.remove(jdbc, Role.OPERATOR, operator.username(), actor, now);
         revocation.record(jdbc, operator.username(), Optional.empty(), credentials, why, actor, now);
-        operators.markRemoved(jdbc, operator.id(), now);
-        List<String> released = releaseBatches(jdbc, operator, why, actor, now);
+        List<String> released = releaseBatches(jdbc, operator, actor, now);
         audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor, AdminAction.ACCOUNT_DELETED,
                 "operator " + operator.username() + " of " + operator.siteId() + ": " + why));
         return new RemovedOperator(operator.username(), operator.siteId(), credentials.size() + (totp ? 1 : 0),
@@ -168,14 +175,18 @@ public final class Offboarding {
         }
     }
 
-    private List<String> releaseBatches(Jdbc jdbc, OperatorRow operator, String why, String actor, Instant now)
+    /**
+     * Returns the operator's batches to its site. The release's reason is fixed text: it reaches the tenants'
+     * transparency reports, where an administrator's free-text reason about a person does not belong.
+     */
+    private List<String> releaseBatches(Jdbc jdbc, OperatorRow operator, String actor, Instant now)
             throws SQLException {
         List<String> released = new ArrayList<>();
         for (Batch batch : batches.claimedBy(jdbc, operator.id())) {
             if (batches.transition(jdbc, batch.id(), BatchState.CLAIMED, BatchState.READY, Optional.empty(),
                     Optional.empty(), now)) {
                 audit.append(jdbc, new AuditEvent.BatchReleased(now, Optional.of(batch.tenant()), actor, batch.id(),
-                        batch.siteId(), operator.username(), "operator removed: " + why));
+                        batch.siteId(), operator.username(), "operator removed"));
                 released.add(batch.id());
             }
         }

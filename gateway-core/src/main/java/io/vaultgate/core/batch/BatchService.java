@@ -173,7 +173,15 @@ public final class BatchService {
     }
 
     /** The batch if the operator's site may see it at all; otherwise not found. */
+    /**
+     * The batch, if the operator may act on it; its row locked first, so that a claim and the operator's removal
+     * ({@code vaultgate operator remove}) on another node never both win: a removed operator's live session, until
+     * it ends, claims nothing, and a claim that committed first is released by the removal.
+     */
     private Batch visible(Jdbc jdbc, OperatorPrincipal operator, String batchId) throws SQLException {
+        if (!operators.lockActive(jdbc, operator.operatorId())) {
+            throw new GatewayException(Reason.ACCESS_DENIED, "operator " + operator.name() + " was removed");
+        }
         return batches.find(jdbc, batchId)
                 .filter(batch -> batch.siteId().equals(operator.siteId()))
                 .filter(batch -> batch.state() == BatchState.READY || batch.isClaimedBy(operator.operatorId()))

@@ -45,6 +45,15 @@ public final class OperatorRepository {
         return jdbc.count("SELECT COUNT(*) FROM operators WHERE username = ?", username) > 0;
     }
 
+    /**
+     * Whether the operator is still active, locking its row until the transaction ends: a claim takes this lock and
+     * a removal's {@link #markRemoved} takes it too, so on PostgreSQL one waits for the other and sees its outcome.
+     */
+    public boolean lockActive(Jdbc jdbc, String id) throws SQLException {
+        return jdbc.queryOne("SELECT id FROM operators WHERE id = ? AND removed_at IS NULL" + jdbc.dialect().forUpdate(),
+                row -> row.getString(1), id).isPresent();
+    }
+
     /** Marks the operator removed; false if it already was. */
     public boolean markRemoved(Jdbc jdbc, String id, Instant now) throws SQLException {
         return jdbc.update("UPDATE operators SET removed_at = ? WHERE id = ? AND removed_at IS NULL",

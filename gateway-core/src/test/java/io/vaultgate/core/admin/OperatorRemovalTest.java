@@ -7,6 +7,7 @@ import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.AuthResult;
+import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.Credentials;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.batch.BatchState;
@@ -28,6 +29,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +49,7 @@ class OperatorRemovalTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T09:00:00Z"));
     private final List<String> ended = new CopyOnWriteArrayList<>();
     private TestCore test;
+    private ClientPrincipal uploader;
     private OperatorPrincipal maria;
     private OperatorPrincipal marco;
     private String fingerprint;
@@ -51,7 +58,7 @@ class OperatorRemovalTest {
     @BeforeEach
     void setUp() {
         test = TestCore.create(home, new GatewayCore.Settings(Duration.ofHours(24), 16, Duration.ofMinutes(30)), clock);
-        test.client("acme", "acme-upload", Protocol.SFTP);
+        uploader = test.client("acme", "acme-upload", Protocol.SFTP);
         maria = test.operator("manila", "maria", Protocol.SFTP);
         marco = test.operator("manila", "marco", Protocol.SFTP);
         fingerprint = test.core().sites().addOperatorSshKey("maria", KEY).fingerprint();
@@ -99,14 +106,7 @@ class OperatorRemovalTest {
 
     @Test
     void theBatchesTheOperatorHeld_goBackToTheSite_forAnotherOperatorToClaim() {
-        TenantId acme = TenantId.of("acme");
-        test.core().sites().addRoute(acme, "manila", RouteMode.PULL, PathPolicy.parse("/inbox"), 1, 0, Duration.ZERO);
-        try (Upload upload = test.core().ingest().open(test.client("acme", "acme-2", Protocol.SFTP),
-                PathPolicy.parse("/inbox/a.csv"), UploadMode.CREATE)) {
-            upload.write(0, ByteBuffer.wrap(new byte[] {1, 2, 3}));
-            upload.commit();
-        }
-        String batch = test.core().batches().available(maria).get(0).id();
+        String batch = readyBatch("/inbox/a.csv");
         test.core().batches().claim(maria, batch);
 
         Offboarding.RemovedOperator removed = removal().removeOperator("maria", "left the company", "cli:test");
@@ -114,6 +114,60 @@ class OperatorRemovalTest {
         assertThat(removed.batchesReleased()).containsExactly(batch);
         assertThat(test.core().batches().claim(marco, batch).state()).isEqualTo(BatchState.CLAIMED);
         assertThat(auditKinds()).contains("batch.released");
+    }
+
+    @Test
+    void aRemovedOperatorsSessionThatHasNotEndedYet_claimsNothing() {
+        String batch = readyBatch("/inbox/a.csv");
+
+        removal().removeOperator("maria", "left the company", "cli:test");
+
+        assertThatThrownBy(() -> test.core().batches().claim(maria, batch))
+                .isInstanceOfSatisfying(GatewayException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.ACCESS_DENIED));
+        assertThat(test.core().batches().claim(marco, batch).claimedBy()).contains(marco.operatorId());
+    }
+
+    /** On PostgreSQL both run at once; the operator row's lock decides, and a removed operator never keeps work. */
+    @Test
+    void aClaimRacingTheOperatorsRemoval_neverLeavesTheBatchWithTheRemovedOperator() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 10; i++) {
+                int round = i;
+                OperatorPrincipal racer = test.operator("manila", "racer-" + i, Protocol.SFTP);
+                String batch = readyBatch("/inbox/race-" + i + ".csv");
+                CyclicBarrier start = new CyclicBarrier(2);
+                Future<?> claim = pool.submit(() -> quietly(start, () -> test.core().batches().claim(racer, batch)));
+                Future<?> removal = pool.submit(() -> quietly(start,
+                        () -> removal().removeOperator(racer.name(), "race", "cli:test")));
+                claim.get(30, TimeUnit.SECONDS);
+                removal.get(30, TimeUnit.SECONDS);
+
+                assertThat(test.core().batches().byTenant(TenantId.of("acme"))).filteredOn(b -> b.id().equals(batch))
+                        .singleElement().satisfies(b -> assertThat(b.claimedBy()).as("round %d", round).isEmpty());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void twoRemovalsAtOnce_removeOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CyclicBarrier start = new CyclicBarrier(2);
+            List<Future<Boolean>> removals = List.of(
+                    pool.submit(() -> quietly(start, () -> removal().removeOperator("maria", "one", "cli:test"))),
+                    pool.submit(() -> quietly(start, () -> removal().removeOperator("maria", "two", "cli:test"))));
+
+            assertThat(removals.get(0).get(30, TimeUnit.SECONDS) ^ removals.get(1).get(30, TimeUnit.SECONDS)).isTrue();
+            long deleted = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM audit_events "
+                    + "WHERE kind = 'admin.change' AND event LIKE '%ACCOUNT_DELETED%'"));
+            assertThat(deleted).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -152,6 +206,31 @@ class OperatorRemovalTest {
         assertThat(subjects).anyMatch(event -> event.contains("ACCOUNT_DELETED")
                 && event.contains("operator maria of manila: left the company"));
         assertThat(subjects).anyMatch(event -> event.contains("CREDENTIAL_REVOKED") && event.contains(fingerprint));
+    }
+
+    /** A READY batch of site manila holding one new file of acme (a route of one file per batch). */
+    private String readyBatch(String path) {
+        if (test.core().sites().routes(TenantId.of("acme")).isEmpty()) {
+            test.core().sites().addRoute(TenantId.of("acme"), "manila", RouteMode.PULL, PathPolicy.parse("/inbox"), 1,
+                    0, Duration.ZERO);
+        }
+        try (Upload upload = test.core().ingest().open(uploader, PathPolicy.parse(path), UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            upload.commit();
+        }
+        return test.core().batches().byTenant(TenantId.of("acme")).stream()
+                .filter(batch -> batch.state() == BatchState.READY).reduce((first, second) -> second).orElseThrow()
+                .id();
+    }
+
+    private static boolean quietly(CyclicBarrier start, Runnable change) throws Exception {
+        start.await(30, TimeUnit.SECONDS);
+        try {
+            change.run();
+            return true;
+        } catch (GatewayException e) {
+            return false;
+        }
     }
 
     private Offboarding removal() {

@@ -26,11 +26,11 @@ class HistorySectionsTest {
 
         sections.accept(new TenantHistory.Event(8, Instant.parse("2026-11-02T10:00:00Z"), "batch.released",
                 "cli:root", Map.of("batch", "b_1", "site", "lyon", "holder", "maria", "reason",
-                "operator removed: left the company")));
+                "operator removed")));
 
         assertThat(sections.operatorAccess).singleElement().satisfies(row -> assertThat(row)
                 .containsEntry("operator", "maria")
-                .containsEntry("action", "batch.released (operator removed: left the company)"));
+                .containsEntry("action", "batch.released (operator removed)"));
     }
 
     @Test
