@@ -28,10 +28,13 @@ final class RequestDeadlines {
         private final Thread thread = Thread.currentThread();
         private State state = State.READING;
 
-        synchronized void arrived() {
+        /** False if the deadline came first: the thread was interrupted and its channel is closing. */
+        synchronized boolean arrived() {
             if (state == State.READING) {
                 state = State.HANDLING;
+                return true;
             }
+            return state != State.DONE;
         }
 
         synchronized void expire() {
@@ -67,8 +70,11 @@ final class RequestDeadlines {
             @Override
             public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
                 Attempt attempt = current.get();
-                if (attempt != null) {
-                    attempt.arrived();
+                if (attempt != null && !attempt.arrived()) {
+                    // the deadline passed just as the head was read: its interrupt must not hit the handler, and
+                    // the server closes the connection of a filter that fails
+                    Thread.interrupted();
+                    throw new IOException("the request head took longer than " + timeout);
                 }
                 chain.doFilter(exchange);
             }

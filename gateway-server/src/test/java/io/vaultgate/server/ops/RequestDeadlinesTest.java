@@ -75,4 +75,26 @@ class RequestDeadlinesTest {
 
         assertThat(interrupted.get(5, TimeUnit.SECONDS)).isFalse();
     }
+
+    @Test
+    void aRequestReachingTheFilterJustAfterItsDeadline_isRefused_andTheInterruptDoesNotReachTheHandler()
+            throws Exception {
+        CompletableFuture<String> outcome = new CompletableFuture<>();
+        Filter.Chain handler = new Filter.Chain(List.of(), exchange -> outcome.complete("handler ran"));
+
+        deadlines.executor(pool).execute(() -> {
+            long end = System.nanoTime() + TIMEOUT.multipliedBy(2).toNanos();
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait(); // the head is read without blocking, past the deadline
+            }
+            try {
+                deadlines.filter().doFilter(null, handler);
+                outcome.complete("no refusal");
+            } catch (java.io.IOException e) {
+                outcome.complete("refused; interrupted=" + Thread.currentThread().isInterrupted());
+            }
+        });
+
+        assertThat(outcome.get(5, TimeUnit.SECONDS)).isEqualTo("refused; interrupted=false");
+    }
 }
