@@ -21,6 +21,7 @@ import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.MutableClock;
+import io.vaultgate.core.testing.Race;
 import io.vaultgate.core.testing.TestCore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -29,11 +30,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,43 +127,28 @@ class OperatorRemovalTest {
     /** On PostgreSQL both run at once; the operator row's lock decides, and a removed operator never keeps work. */
     @Test
     void aClaimRacingTheOperatorsRemoval_neverLeavesTheBatchWithTheRemovedOperator() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            for (int i = 0; i < 10; i++) {
-                int round = i;
-                OperatorPrincipal racer = test.operator("manila", "racer-" + i, Protocol.SFTP);
-                String batch = readyBatch("/inbox/race-" + i + ".csv");
-                CyclicBarrier start = new CyclicBarrier(2);
-                Future<?> claim = pool.submit(() -> quietly(start, () -> test.core().batches().claim(racer, batch)));
-                Future<?> removal = pool.submit(() -> quietly(start,
-                        () -> removal().removeOperator(racer.name(), "race", "cli:test")));
-                claim.get(30, TimeUnit.SECONDS);
-                removal.get(30, TimeUnit.SECONDS);
+        for (int i = 0; i < 10; i++) {
+            int round = i;
+            OperatorPrincipal racer = test.operator("manila", "racer-" + i, Protocol.SFTP);
+            String batch = readyBatch("/inbox/race-" + i + ".csv");
 
-                assertThat(test.core().batches().byTenant(TenantId.of("acme"))).filteredOn(b -> b.id().equals(batch))
-                        .singleElement().satisfies(b -> assertThat(b.claimedBy()).as("round %d", round).isEmpty());
-            }
-        } finally {
-            pool.shutdownNow();
+            Race.run(() -> test.core().batches().claim(racer, batch),
+                    () -> removal().removeOperator(racer.name(), "race", "cli:test"));
+
+            assertThat(test.core().batches().byTenant(TenantId.of("acme"))).filteredOn(b -> b.id().equals(batch))
+                    .singleElement().satisfies(b -> assertThat(b.claimedBy()).as("round %d", round).isEmpty());
         }
     }
 
     @Test
     void twoRemovalsAtOnce_removeOnce() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            CyclicBarrier start = new CyclicBarrier(2);
-            List<Future<Boolean>> removals = List.of(
-                    pool.submit(() -> quietly(start, () -> removal().removeOperator("maria", "one", "cli:test"))),
-                    pool.submit(() -> quietly(start, () -> removal().removeOperator("maria", "two", "cli:test"))));
+        Race.Outcome removals = Race.run(() -> removal().removeOperator("maria", "one", "cli:test"),
+                () -> removal().removeOperator("maria", "two", "cli:test"));
 
-            assertThat(removals.get(0).get(30, TimeUnit.SECONDS) ^ removals.get(1).get(30, TimeUnit.SECONDS)).isTrue();
-            long deleted = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM audit_events "
-                    + "WHERE kind = 'admin.change' AND event LIKE '%ACCOUNT_DELETED%'"));
-            assertThat(deleted).isEqualTo(1);
-        } finally {
-            pool.shutdownNow();
-        }
+        assertThat(removals.exactlyOne()).as(removals.toString()).isTrue();
+        long deleted = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM audit_events "
+                + "WHERE kind = 'admin.change' AND event LIKE '%ACCOUNT_DELETED%'"));
+        assertThat(deleted).isEqualTo(1);
     }
 
     @Test
@@ -221,16 +202,6 @@ class OperatorRemovalTest {
         return test.core().batches().byTenant(TenantId.of("acme")).stream()
                 .filter(batch -> batch.state() == BatchState.READY).reduce((first, second) -> second).orElseThrow()
                 .id();
-    }
-
-    private static boolean quietly(CyclicBarrier start, Runnable change) throws Exception {
-        start.await(30, TimeUnit.SECONDS);
-        try {
-            change.run();
-            return true;
-        } catch (GatewayException e) {
-            return false;
-        }
     }
 
     private Offboarding removal() {

@@ -15,6 +15,7 @@ import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.site.Route;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.Race;
 import io.vaultgate.core.testing.TestCore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -22,11 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -125,31 +121,15 @@ class SiteRemovalTest {
     /** On PostgreSQL both run at once; the site row's lock makes one see the other's outcome, never neither. */
     @Test
     void aRouteAddedWhileItsSiteIsRemoved_eitherRefusesTheRemoval_orIsRefused() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            for (int i = 0; i < 20; i++) {
-                String site = "race-" + i;
-                test.core().sites().createSite(site, site);
-                CyclicBarrier start = new CyclicBarrier(2);
-                Future<Boolean> routed = pool.submit(() -> succeeds(start, () -> test.core().sites().addRoute(
-                        client.tenant(), site, RouteMode.PULL, PathPolicy.parse("/inbox"), 1, 0, Duration.ZERO)));
-                Future<Boolean> removed = pool.submit(() -> succeeds(start,
-                        () -> offboarding().removeSite(site, "race", "cli:test")));
-                assertThat(routed.get(30, TimeUnit.SECONDS) ^ removed.get(30, TimeUnit.SECONDS))
-                        .as("exactly one of adding a route to %s and removing it succeeds", site).isTrue();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
+        for (int i = 0; i < 20; i++) {
+            String site = "race-" + i;
+            test.core().sites().createSite(site, site);
 
-    private static boolean succeeds(CyclicBarrier start, Runnable change) throws Exception {
-        start.await(30, TimeUnit.SECONDS);
-        try {
-            change.run();
-            return true;
-        } catch (GatewayException e) {
-            return false;
+            Race.Outcome outcome = Race.run(() -> test.core().sites().addRoute(client.tenant(), site, RouteMode.PULL,
+                    PathPolicy.parse("/inbox"), 1, 0, Duration.ZERO),
+                    () -> offboarding().removeSite(site, "race", "cli:test"));
+
+            assertThat(outcome.exactlyOne()).as("adding a route to %s, removing it: %s", site, outcome).isTrue();
         }
     }
 
