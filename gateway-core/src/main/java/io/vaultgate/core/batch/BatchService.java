@@ -80,9 +80,14 @@ public final class BatchService {
                 throw new GatewayException(Reason.TENANT_LOCKED, "batch " + batchId + ": the tenant is locked");
             }
             policyGate.requireAcknowledged(jdbc, operator, batch.tenant());
+            // a renewal moves the expiry only; a claim (of a ready batch, or again after the lease ran out) starts a
+            // new lease, which reads opened under the old one see (Lease)
             BatchState from = batch.isClaimedBy(operator.operatorId()) ? BatchState.CLAIMED : BatchState.READY;
-            if (!batches.transition(jdbc, batchId, from, BatchState.CLAIMED, Optional.of(operator.operatorId()),
-                    Optional.of(now.plus(lease)), now)) {
+            boolean taken = batch.isHeldBy(operator.operatorId(), now)
+                    ? batches.renew(jdbc, batchId, operator.operatorId(), now.plus(lease))
+                    : batches.transition(jdbc, batchId, from, BatchState.CLAIMED, Optional.of(operator.operatorId()),
+                            Optional.of(now.plus(lease)), now);
+            if (!taken) {
                 throw new GatewayException(Reason.CONFLICT, "batch " + batchId + " is not ready to be claimed");
             }
             audit.append(jdbc, new AuditEvent.BatchClaimed(now, Optional.of(batch.tenant()), operator.name(), batchId,

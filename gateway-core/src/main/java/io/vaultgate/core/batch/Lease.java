@@ -7,22 +7,21 @@ import java.util.Optional;
 
 /**
  * One operator's hold on a batch, as a read opened under it knows it: the batch, its holder, when the hold runs out
- * and when it was last taken or renewed ({@code batches.updated_at} of a claimed batch: only a claim or a renewal
- * changes a claimed batch's row).
+ * and when the claim that started it was made ({@code batches.updated_at} of a claimed batch: a claim sets it, a
+ * renewal only moves the expiry).
  *
- * <p>A renewal before the lease ran out continues the same lease. A claim after it ran out is a new lease, also when
- * the same operator took the batch again and the batch never left {@code CLAIMED}: the new claim's time is then not
- * before the old expiry. So a read handle never outlives the lease it was opened under, without a claim counter in
- * the catalog.
+ * <p>A renewal before the lease ran out continues the same lease, however many renewals a handle did not see. A
+ * claim after it ran out is a new lease, also when the same operator took the batch again and the batch never left
+ * {@code CLAIMED}: its claim time differs. So a read handle never outlives the lease it was opened under.
  */
-public record Lease(String batchId, TenantId tenant, String holder, Instant expiresAt, Instant renewedAt) {
+public record Lease(String batchId, TenantId tenant, String holder, Instant expiresAt, Instant claimedAt) {
 
     public Lease {
         Objects.requireNonNull(batchId, "batchId");
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(holder, "holder");
         Objects.requireNonNull(expiresAt, "expiresAt");
-        Objects.requireNonNull(renewedAt, "renewedAt");
+        Objects.requireNonNull(claimedAt, "claimedAt");
     }
 
     /** What a catalog read of the batch means for this lease: it still holds (perhaps renewed), or why it ended. */
@@ -61,9 +60,9 @@ public record Lease(String batchId, TenantId tenant, String holder, Instant expi
         if (!batch.isClaimedBy(holder)) {
             return new Ended("the batch is claimed by another operator");
         }
-        if (!batch.updatedAt().isBefore(expiresAt) || !batch.isHeldBy(holder, now)) {
+        if (!batch.updatedAt().equals(claimedAt) || !batch.isHeldBy(holder, now)) {
             return new Ended("the lease ran out");
         }
-        return new Holds(new Lease(batchId, tenant, holder, batch.leaseExpiresAt().orElseThrow(), batch.updatedAt()));
+        return new Holds(new Lease(batchId, tenant, holder, batch.leaseExpiresAt().orElseThrow(), claimedAt));
     }
 }

@@ -103,14 +103,20 @@ public final class BatchRepository {
 
     /**
      * Moves a batch between states if it is in {@code from}; sets or clears the claim. The time is the batch's
-     * {@code updated_at}: for a claimed batch, when it was last claimed or renewed, which {@link
-     * io.vaultgate.core.batch.Lease} relies on (nothing else changes a claimed batch's row).
+     * {@code updated_at}: for a claimed batch, when the claim that started its current lease was made, which
+     * {@link io.vaultgate.core.batch.Lease} relies on (a renewal, {@link #renew}, leaves it).
      */
     public boolean transition(Jdbc jdbc, String id, BatchState from, BatchState to, Optional<String> claimedBy,
                               Optional<Instant> leaseExpiresAt, Instant now) throws SQLException {
         return jdbc.update("UPDATE batches SET state = ?, claimed_by = ?, lease_expires_at = ?, updated_at = ? "
                         + "WHERE id = ? AND state = ?", to.name(), claimedBy.orElse(null),
                 leaseExpiresAt.map(Instant::toEpochMilli).orElse(null), now.toEpochMilli(), id, from.name()) == 1;
+    }
+
+    /** Moves the lease's expiry of a batch {@code operatorId} holds; the claim time stays. False if it is not held. */
+    public boolean renew(Jdbc jdbc, String id, String operatorId, Instant leaseExpiresAt) throws SQLException {
+        return jdbc.update("UPDATE batches SET lease_expires_at = ? WHERE id = ? AND state = 'CLAIMED' "
+                + "AND claimed_by = ?", leaseExpiresAt.toEpochMilli(), id, operatorId) == 1;
     }
 
     private static Batch map(ResultSet row) throws SQLException {

@@ -84,7 +84,7 @@ class LeaseCheckTest {
     void renewalBeforeTheExpiry_keepsTheLease_pastTheOldExpiry() throws Exception {
         LeaseCheck check = check(Duration.ofDays(1));
         Instant renewed = CLAIMED_AT.plus(Duration.ofMinutes(50));
-        catalog = () -> Optional.of(standing(claimed("op_maria", renewed)));
+        catalog = () -> Optional.of(standing(renewed("op_maria", renewed)));
         clock.advance(Duration.between(clock.instant(), CLAIMED_AT.plus(LEASE)));
 
         check.requireHeld();
@@ -94,6 +94,19 @@ class LeaseCheckTest {
         check.requireHeld();
         clock.advance(Duration.ofMinutes(1));
         assertThatThrownBy(check::requireHeld).isInstanceOf(LeaseEndedException.class);
+    }
+
+    /** Renewed at 50 min (unseen: the handle was idle), then again at 70 min, past the expiry the handle knew. */
+    @Test
+    void aHandleIdleAcrossTwoRenewals_stillHoldsTheSameLease() throws Exception {
+        LeaseCheck check = check(INTERVAL);
+        Instant secondRenewal = CLAIMED_AT.plus(Duration.ofMinutes(70));
+        catalog = () -> Optional.of(standing(renewed("op_maria", secondRenewal)));
+        clock.advance(Duration.between(clock.instant(), secondRenewal.plusSeconds(5)));
+
+        check.requireHeld();
+
+        assertThat(check.lease().expiresAt()).isEqualTo(secondRenewal.plus(LEASE));
     }
 
     @Test
@@ -160,9 +173,14 @@ class LeaseCheckTest {
         return new BatchStanding(batch, true);
     }
 
-    /** Batch b_1 claimed (or renewed) by {@code operator} at {@code at} for {@link #LEASE}. */
+    /** Batch b_1 claimed by {@code operator} at {@code at} for {@link #LEASE}. */
     private static Batch claimed(String operator, Instant at) {
         return batch(BatchState.CLAIMED, Optional.of(operator), Optional.of(at.plus(LEASE)), at);
+    }
+
+    /** Batch b_1 claimed by {@code operator} at {@link #CLAIMED_AT}, last renewed at {@code at}. */
+    private static Batch renewed(String operator, Instant at) {
+        return batch(BatchState.CLAIMED, Optional.of(operator), Optional.of(at.plus(LEASE)), CLAIMED_AT);
     }
 
     private static Batch batch(BatchState state, Optional<String> holder, Optional<Instant> expiry, Instant updated) {

@@ -119,6 +119,21 @@ class OperatorReadLeaseTest {
         content.close();
     }
 
+    /** The handle sees neither renewal: the first before the expiry it knows, the second after it. */
+    @Test
+    void aHandleIdleAcrossTwoRenewals_readsOn_underTheSameLease() throws IOException {
+        String batch = claimed(maria, "a.csv");
+        FileContent content = openAndRead(maria, "/acme/" + batch + "/a.csv", 10);
+        clock.advance(LEASE.minusMinutes(5));
+        test.core().batches().claim(maria, batch);
+        clock.advance(Duration.ofMinutes(10));
+        test.core().batches().claim(maria, batch);
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(readFrom(content, 10, 90)).isEqualTo(CONTENT.substring(10));
+        content.close();
+    }
+
     @Test
     void batchReturnedByMaintenance_andClaimedByAColleague_endsTheRead() throws IOException {
         String batch = claimed(maria, "a.csv");
