@@ -14,6 +14,7 @@ import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.OperatorRepository;
 import io.vaultgate.core.catalog.OperatorRepository.OperatorRow;
 import io.vaultgate.core.catalog.RouteRepository;
+import io.vaultgate.core.forward.ForwardJob;
 import io.vaultgate.core.forward.Outbox;
 import io.vaultgate.core.mfa.Mfa;
 import io.vaultgate.core.mfa.Role;
@@ -36,6 +37,13 @@ import java.util.Optional;
  * <p>A site: only once nothing is left for it to do (no active route, no batch not completed, no forward not
  * settled), so that no tenant's file is stranded; then its operators are removed as above and the site takes no
  * route, operator or forwarding change again, nor is anything sent to it. Its id is never reused.
+ *
+ * <p>A site that will never finish its work (out of business, contract lost) is removed with
+ * {@link UnfinishedWork#ABANDON}: still not while a tenant routes to it (new files would go there), but its batches
+ * not completed and its forwards not delivered become ABANDONED in the removal's transaction, each audited
+ * ({@code batch.abandoned}, {@code forward.abandoned}, with the fixed reason {@code site removed}: the administrator's
+ * reason stays in the removal's own event, out of tenants' reports). Nothing is deleted: the tenants' files stay
+ * stored and readable by their tenants.
  */
 public final class Offboarding {
 
@@ -47,12 +55,26 @@ public final class Offboarding {
         }
     }
 
-    /** What a site's removal did. */
-    public record RemovedSite(String siteId, List<String> operatorsRemoved, int sessionsEnded) {
+    /** What a site's removal does with the work left for it. */
+    public enum UnfinishedWork {
+        /** Refuses the removal while a batch is not completed or a forward not settled. */
+        REFUSE,
+        /** Abandons the site's batches not completed and forwards not delivered (pending, in flight, dead). */
+        ABANDON
+    }
+
+    /** What a site's removal did: the operators removed, and the batches and forward jobs abandoned (by id). */
+    public record RemovedSite(String siteId, List<String> operatorsRemoved, int sessionsEnded,
+                              List<String> batchesAbandoned, List<String> forwardsAbandoned) {
         public RemovedSite {
             operatorsRemoved = List.copyOf(operatorsRemoved);
+            batchesAbandoned = List.copyOf(batchesAbandoned);
+            forwardsAbandoned = List.copyOf(forwardsAbandoned);
         }
     }
+
+    /** The fixed reason of abandoned work: it reaches tenants' transparency reports. */
+    static final String SITE_REMOVED = "site removed";
 
     private static final List<BatchState> UNFINISHED = List.of(BatchState.OPEN, BatchState.READY, BatchState.CLAIMED);
 
@@ -92,18 +114,29 @@ public final class Offboarding {
                 removed.batchesReleased(), ended);
     }
 
+    /** Removes the site and its operators, refusing while work for it is unfinished ({@link UnfinishedWork#REFUSE}). */
+    public RemovedSite removeSite(String siteId, String reason, String actor) {
+        return removeSite(siteId, reason, actor, UnfinishedWork.REFUSE);
+    }
+
     /**
      * Removes the site and its operators; fails with NOT_FOUND if there is no such site (or it was removed), and
-     * with CONFLICT, changing nothing, while a tenant still routes to it or work for it is unfinished.
+     * with CONFLICT, changing nothing, while a tenant still routes to it or, unless {@code work} is
+     * {@link UnfinishedWork#ABANDON}, work for it is unfinished. Abandoning comes before the operators' removal, so
+     * a batch an operator holds is abandoned rather than released.
      */
-    public RemovedSite removeSite(String siteId, String reason, String actor) {
+    public RemovedSite removeSite(String siteId, String reason, String actor, UnfinishedWork work) {
         String why = Lockdown.requireText(reason, "reason");
         Instant now = clock.instant();
-        List<String> removed = database.inTransaction(jdbc -> {
+        RemovedSite removed = database.inTransaction(jdbc -> {
             if (!SiteAdministration.lockActiveSite(jdbc, siteId)) {
                 throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
             }
-            requireNothingLeft(jdbc, siteId);
+            requireNothingLeft(jdbc, siteId, work);
+            List<String> batchesAbandoned = work == UnfinishedWork.ABANDON ? abandonBatches(jdbc, siteId, actor, now)
+                    : List.of();
+            List<String> forwardsAbandoned = work == UnfinishedWork.ABANDON ? abandonForwards(jdbc, siteId, actor, now)
+                    : List.of();
             List<String> usernames = new ArrayList<>();
             for (OperatorRow operator : operators.active(jdbc, Optional.of(siteId))) {
                 removeOperator(jdbc, operator, "site " + siteId + " removed: " + why, actor, now);
@@ -111,14 +144,17 @@ public final class Offboarding {
             }
             jdbc.update("UPDATE sites SET removed_at = ? WHERE id = ?", now.toEpochMilli(), siteId);
             audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor, AdminAction.SITE_UPDATED,
-                    siteId + " removed: " + why));
-            return usernames;
+                    siteId + " removed: " + why + (work == UnfinishedWork.ABANDON ? " (abandoned "
+                            + batchesAbandoned.size() + " batch(es), " + forwardsAbandoned.size() + " forward(s))"
+                            : "")));
+            return new RemovedSite(siteId, usernames, 0, batchesAbandoned, forwardsAbandoned);
         });
         int ended = 0;
-        for (String username : removed) {
+        for (String username : removed.operatorsRemoved()) {
             ended += revocation.endSessions(username, "site removed");
         }
-        return new RemovedSite(siteId, removed, ended);
+        return new RemovedSite(siteId, removed.operatorsRemoved(), ended, removed.batchesAbandoned(),
+                removed.forwardsAbandoned());
     }
 
     /** The site's active operators (every site's when {@code siteId} is empty), by username. */
@@ -151,13 +187,32 @@ public final class Offboarding {
                 released, 0);
     }
 
-    /** Refuses, naming what is left, while a tenant routes to the site or work for it is unfinished. */
-    private void requireNothingLeft(Jdbc jdbc, String siteId) throws SQLException {
+    /**
+     * Refuses, naming what is left, while a tenant routes to the site or (unless it is to be abandoned) work for it
+     * is unfinished. Routes are never abandoned: files committed after the removal would still be routed there.
+     */
+    private void requireNothingLeft(Jdbc jdbc, String siteId, UnfinishedWork work) throws SQLException {
         List<String> left = new ArrayList<>();
         for (Route route : routes.activeBySite(jdbc, siteId)) {
             left.add("route " + route.id() + " of tenant " + route.tenant() + " (vaultgate site unroute --tenant "
                     + route.tenant() + " " + route.id() + ")");
         }
+        List<String> unfinished = work == UnfinishedWork.REFUSE ? unfinishedWork(jdbc, siteId) : List.of();
+        if (left.isEmpty() && unfinished.isEmpty()) {
+            return;
+        }
+        String hint = !unfinished.isEmpty() ? " (a site that will never finish its work is removed with "
+                + "--abandon-work, or \"abandonWork\": true in the admin API)"
+                : work == UnfinishedWork.ABANDON ? " (routes are never abandoned, or new files would still go to the "
+                + "site: move or remove them first)" : "";
+        left.addAll(unfinished);
+        throw new GatewayException(Reason.CONFLICT, "site " + siteId + " still has " + String.join(", ", left)
+                + "; nothing was changed" + hint);
+    }
+
+    /** The site's batches not completed and forwards not settled, counted, if there are any. */
+    private List<String> unfinishedWork(Jdbc jdbc, String siteId) throws SQLException {
+        List<String> left = new ArrayList<>();
         int batchesLeft = 0;
         for (BatchState state : UNFINISHED) {
             batchesLeft += batches.bySiteAndState(jdbc, siteId, state).size();
@@ -169,10 +224,32 @@ public final class Offboarding {
         if (forwards > 0) {
             left.add(forwards + " forward(s) not delivered");
         }
-        if (!left.isEmpty()) {
-            throw new GatewayException(Reason.CONFLICT, "site " + siteId + " still has " + String.join(", ", left)
-                    + "; nothing was changed");
+        return left;
+    }
+
+    /** Abandons the site's batches not completed, each audited; a holder's reads end at their next lease check. */
+    private List<String> abandonBatches(Jdbc jdbc, String siteId, String actor, Instant now) throws SQLException {
+        List<String> abandoned = new ArrayList<>();
+        for (Batch batch : batches.lockUnfinished(jdbc, siteId)) {
+            if (batches.transition(jdbc, batch.id(), batch.state(), BatchState.ABANDONED, batch.claimedBy(),
+                    Optional.empty(), now)) {
+                audit.append(jdbc, new AuditEvent.BatchAbandoned(now, Optional.of(batch.tenant()), actor, batch.id(),
+                        siteId, batch.state().name(), batch.fileCount(), SITE_REMOVED));
+                abandoned.add(batch.id());
+            }
         }
+        return abandoned;
+    }
+
+    /** Abandons the site's forwards not delivered, each audited. */
+    private List<String> abandonForwards(Jdbc jdbc, String siteId, String actor, Instant now) throws SQLException {
+        List<String> abandoned = new ArrayList<>();
+        for (ForwardJob job : outbox.abandon(jdbc, siteId, now)) {
+            audit.append(jdbc, new AuditEvent.ForwardAbandoned(now, Optional.of(job.tenant()), actor, job.id(),
+                    job.fileId(), siteId, job.state().name(), SITE_REMOVED));
+            abandoned.add(job.id());
+        }
+        return abandoned;
     }
 
     /**

@@ -287,6 +287,51 @@ public sealed interface AuditEvent {
     }
 
     /**
+     * A batch not completed ({@code state}: OPEN, READY or CLAIMED) was abandoned because its site was removed with
+     * its unfinished work abandoned: no operator reads or claims it again; its files stay stored for their tenant.
+     * {@code reason} is fixed text ({@code site removed}), as tenants' transparency reports show it; the
+     * administrator's own reason stays in the site's removal event.
+     */
+    record BatchAbandoned(Instant at, Optional<TenantId> tenant, String actor, String batchId, String site,
+                          String state, long files, String reason) implements AuditEvent {
+        public BatchAbandoned {
+            at = EventChecks.scoped(at, tenant, actor);
+            EventChecks.present(batchId, "batchId", site, "site", state, "state");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        public String kind() {
+            return "batch.abandoned";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("batch", batchId, "site", site, "state", state, "files", files, "reason", reason);
+        }
+    }
+
+    /**
+     * A forward not delivered ({@code state}: PENDING, IN_FLIGHT or DEAD) was abandoned because its site was removed
+     * with its unfinished work abandoned: it is never sent again (one on the wire at that moment may still have
+     * reached the site). {@code reason} is fixed text ({@code site removed}), as for {@link BatchAbandoned}.
+     */
+    record ForwardAbandoned(Instant at, Optional<TenantId> tenant, String actor, String jobId, String fileId,
+                            String site, String state, String reason) implements AuditEvent {
+        public ForwardAbandoned {
+            at = EventChecks.scoped(at, tenant, actor);
+            EventChecks.present(jobId, "jobId", fileId, "fileId", site, "site");
+            EventChecks.present(state, "state", reason, "reason", "", "");
+        }
+
+        public String kind() {
+            return "forward.abandoned";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("job", jobId, "file", fileId, "site", site, "state", state, "reason", reason);
+        }
+    }
+
+    /**
      * A file was delivered to a site, which answered with the digest it computed; {@code siteCertificateSha256}
      * is the fingerprint of the certificate the site presented for that delivery (empty for records written
      * before it was recorded).

@@ -54,6 +54,9 @@ public record Lease(String batchId, TenantId tenant, String holder, Instant expi
         if (batch.state() == BatchState.COMPLETED) {
             return new Ended("the batch was completed");
         }
+        if (batch.state() == BatchState.ABANDONED) {
+            return new Ended("the site was removed");
+        }
         if (batch.state() != BatchState.CLAIMED) {
             return new Ended(expiresAt.isAfter(now) ? "the batch was released" : "the lease ran out");
         }

@@ -63,6 +63,16 @@ public final class BatchRepository {
     }
 
     /**
+     * The site's batches not completed (OPEN, READY, CLAIMED), oldest first, locked until the transaction ends
+     * ({@link Dialect#forUpdate()}): what a site's removal abandons, so that no claim, completion or lease expiry
+     * moves one of them between its read and its change.
+     */
+    public List<Batch> lockUnfinished(Jdbc jdbc, String siteId) throws SQLException {
+        return jdbc.query("SELECT " + COLUMNS + " FROM batches WHERE site_id = ? AND state IN ('OPEN', 'READY', "
+                + "'CLAIMED') ORDER BY created_at, id" + jdbc.dialect().forUpdate(), BatchRepository::map, siteId);
+    }
+
+    /**
      * Batches in a state, for a maintenance transaction that may move them on (idle close, lease expiry).
      * On PostgreSQL the rows come locked and rows another transaction holds are skipped
      * ({@link Dialect#skipLocked()}): nodes maintaining at once each take a different batch, and an operator

@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * The forwarding state of a client's own committed file, per site (queued, sending, delivered with its time
- * and the site's digest, dead-lettered): what a tenant may see of where its file went. The file is found as the
+ * and the site's digest, dead-lettered, abandoned with its time when the site was removed): what a tenant may see of where its file went. The file is found as the
  * client sees it (its inbox, the tenant's outbox); anything else is not found.
  */
 public final class FileForwardingState {

@@ -267,8 +267,8 @@ final class ForwardAttempt {
                 LOG.info("forwarded file {} of tenant {} to site {} (job {}, attempt {})", job.fileId(), job.tenant(),
                         job.siteId(), job.id(), job.attempts());
             } else {
-                LOG.warn("forward job {} was delivered but its lease had been taken over; the site deduplicates",
-                        job.id());
+                LOG.warn("forward job {} was delivered but its lease had been taken over (the site deduplicates) or "
+                        + "it was abandoned with its site's removal (the site got the file nevertheless)", job.id());
             }
             return;
         }
@@ -276,7 +276,8 @@ final class ForwardAttempt {
         metrics.failed(job.siteId(), failed.kind());
         Optional<ForwardState> next = outbox.fail(job, failed.message(), failed.permanent(), clock.instant());
         if (next.isEmpty()) {
-            LOG.warn("forward job {} failed after its lease had been taken over: {}", job.id(), failed.message());
+            LOG.warn("forward job {} failed after its lease had been taken over or it was abandoned: {}", job.id(),
+                    failed.message());
         } else if (next.get() == ForwardState.DEAD) {
             deadLetter(job, failed.message(), " [" + failed.kind() + "]");
         } else {

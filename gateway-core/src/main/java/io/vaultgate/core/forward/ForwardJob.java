@@ -33,4 +33,9 @@ public record ForwardJob(String id, String fileId, TenantId tenant, String siteI
             throw new IllegalArgumentException("attempts and version must be >= 0");
         }
     }
+
+    /** When the job was abandoned (its site removed), if it was: an abandoned row never changes again. */
+    public Optional<Instant> abandonedAt() {
+        return state == ForwardState.ABANDONED ? Optional.of(updatedAt) : Optional.empty();
+    }
 }

@@ -9,5 +9,11 @@ public enum ForwardState {
     /** The site answered 2xx with the right digest. Final. */
     DELIVERED,
     /** Every allowed attempt failed, or the file can no longer be read. Only an admin's retry revives it. */
-    DEAD
+    DEAD,
+    /**
+     * Never to be sent: its site was removed with its unfinished work abandoned ({@code vaultgate site remove
+     * --abandon-work}). Final; a retry is refused. A send that was on the wire at that moment may still have
+     * reached the site.
+     */
+    ABANDONED
 }

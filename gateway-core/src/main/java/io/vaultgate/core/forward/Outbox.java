@@ -260,11 +260,19 @@ public final class Outbox {
                 ? Optional.of(next) : Optional.empty());
     }
 
-    /** Makes a dead job pending again, due now, with a fresh count of attempts. */
+    /**
+     * Makes a dead job pending again, due now, with a fresh count of attempts. Refused for a job of a removed site
+     * (abandoned, or dead when the site was removed): nothing is sent to a removed site.
+     */
     public ForwardJob retry(String id, Instant now) {
         return database.inTransaction(jdbc -> {
             ForwardJob job = find(jdbc, id).orElseThrow(() ->
                     new GatewayException(Reason.NOT_FOUND, "no forward job " + id));
+            if (job.state() == ForwardState.ABANDONED || jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ? "
+                    + "AND removed_at IS NOT NULL", job.siteId()) > 0) {
+                throw new GatewayException(Reason.CONFLICT, "forward job " + id + " is " + job.state() + ": its site "
+                        + job.siteId() + " was removed, and nothing is sent to a removed site");
+            }
             if (job.state() != ForwardState.DEAD) {
                 throw new GatewayException(Reason.CONFLICT, "forward job " + id + " is " + job.state()
                         + "; only DEAD jobs can be retried");
@@ -306,6 +314,28 @@ public final class Outbox {
     public long unsettled(Jdbc jdbc, String siteId) throws SQLException {
         return jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE site_id = ? AND state IN (?, ?)", siteId,
                 ForwardState.PENDING.name(), ForwardState.IN_FLIGHT.name());
+    }
+
+    /**
+     * Abandons the site's forwards not delivered (pending, in flight, dead) within {@code jdbc}'s transaction, for the
+     * site's removal: each becomes ABANDONED, is never claimed or retried again, and its version moves on, so that a
+     * worker still holding its lease finds its outcome ({@link #complete}, {@link #fail}, {@link #release},
+     * {@link #renew}) refused and changes nothing. The rows are locked first ({@link Dialect#forUpdate()}): an
+     * outcome committed before wins (a delivered job stays delivered), one after is refused. Returns the jobs as
+     * they were before, oldest first.
+     */
+    public List<ForwardJob> abandon(Jdbc jdbc, String siteId, Instant now) throws SQLException {
+        List<ForwardJob> abandoned = new ArrayList<>();
+        for (ForwardJob job : jdbc.query("SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE site_id = ? "
+                + "AND state IN (?, ?, ?) ORDER BY created_at, id" + jdbc.dialect().forUpdate(), OutboxRows::map,
+                siteId, ForwardState.PENDING.name(), ForwardState.IN_FLIGHT.name(), ForwardState.DEAD.name())) {
+            if (jdbc.update("UPDATE forward_jobs SET state = ?, version = version + 1, lease_owner = NULL, "
+                    + "lease_expires_at = NULL, updated_at = ? WHERE id = ? AND version = ?",
+                    ForwardState.ABANDONED.name(), now.toEpochMilli(), job.id(), job.version()) == 1) {
+                abandoned.add(job);
+            }
+        }
+        return abandoned;
     }
 
     public long count(ForwardState state) {

@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * The forwarding outbox per site, read from the catalog in one grouped query: jobs by state, and the age of
  * the oldest job not yet delivered (pending or in flight), which is what a stuck site looks like. Sites are
- * configured by administrators, so the {@code site} label stays bounded.
+ * configured by administrators, so the {@code site} label stays bounded. Like delivered jobs, abandoned ones (their
+ * site removed) are no queue: a removed site's series go away.
  */
 final class ForwardQueueGauges {
 
@@ -37,7 +38,7 @@ final class ForwardQueueGauges {
     void refresh(Instant now) {
         List<Row> rows = database.read(jdbc -> jdbc.query(
                 "SELECT site_id, state, COUNT(*), MIN(created_at) FROM forward_jobs "
-                        + "WHERE state <> 'DELIVERED' GROUP BY site_id, state",
+                        + "WHERE state NOT IN ('DELIVERED', 'ABANDONED') GROUP BY site_id, state",
                 row -> new Row(row.getString(1), row.getString(2), row.getLong(3), row.getLong(4))));
         List<MultiGauge.Row<?>> counts = new ArrayList<>();
         Map<String, Long> oldestBySite = new HashMap<>();

@@ -8,7 +8,7 @@ import java.util.function.Predicate;
 
 /**
  * Sorts a tenant's audit events of the period into the report's sections: operators' accesses (claims,
- * completions, reads), forwards, failed access attempts, retention actions, shredding and deletions, key
+ * completions, reads; batches abandoned when their site was removed), forwards (and those abandoned), failed access attempts, retention actions, shredding and deletions, key
  * operations and policy events. {@code isOperator} tells operators from the tenant's own accounts.
  */
 final class HistorySections {
@@ -44,6 +44,10 @@ final class HistorySections {
             case "batch.access_ended" -> operatorAccess.add(row(event, "operator", event.actor(), "action",
                     event.kind() + " (" + event.text("reason") + ")", "batch", event.text("batch"), "file",
                     event.text("file"), "path", event.text("path")));
+            case "batch.abandoned" -> operatorAccess.add(row(event, "action", event.kind() + " ("
+                    + event.text("reason") + ")", "batch", event.text("batch"), "site", event.text("site")));
+            case "forward.abandoned" -> forwards.add(row(event, "file", event.text("file"), "site", event.text("site"),
+                    "action", event.kind() + " (" + event.text("reason") + ")"));
             case "file.downloaded" -> {
                 if (isOperator.test(event.actor())) {
                     operatorAccess.add(row(event, "operator", event.actor(), "action", event.kind(), "file",

@@ -39,6 +39,8 @@ class AuditEventTest {
                 new AuditEvent.BatchClosed(AT, ACME, AuditEvents.SYSTEM, "b_2", "manila", 3, "idle for PT15M"),
                 new AuditEvent.BatchReleased(AT, ACME, AuditEvents.SYSTEM, "b_3", "manila", "op_1", "lease expired"),
                 new AuditEvent.BatchAccessEnded(AT, ACME, "op1", "b_1", "f_1", "/inbox/a.csv", "the batch was completed"),
+                new AuditEvent.BatchAbandoned(AT, ACME, "root", "b_4", "manila", "READY", 2, "site removed"),
+                new AuditEvent.ForwardAbandoned(AT, ACME, "root", "fw_1", "f_5", "manila", "DEAD", "site removed"),
                 new AuditEvent.Forwarded(AT, ACME, AuditEvents.SYSTEM, "f_1", "manila", "ab".repeat(32),
                         Optional.of("cd".repeat(32))),
                 new AuditEvent.KeyOperation(AT, ACME, "root", KeyAction.ROTATE, "kek acme", "version 2 -> 3"),

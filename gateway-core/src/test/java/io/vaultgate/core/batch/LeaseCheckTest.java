@@ -127,6 +127,8 @@ class LeaseCheckTest {
         assertThat(reason(standing(batch(BatchState.READY, Optional.empty(), Optional.empty(), now))))
                 .isEqualTo("the batch was released");
         assertThat(reason(new BatchStanding(claimed("op_maria", CLAIMED_AT), false))).isEqualTo("the tenant is locked");
+        assertThat(reason(standing(batch(BatchState.ABANDONED, Optional.of("op_maria"), Optional.empty(), now))))
+                .isEqualTo("the site was removed");
         catalog = Optional::empty;
         LeaseCheck check = check(INTERVAL);
         clock.advance(INTERVAL);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.admin.Offboarding;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.auth.Principal;
@@ -170,6 +171,21 @@ class OperatorReadLeaseTest {
 
         assertRefused(content, batch, "the batch was released");
         content.close();
+    }
+
+    @Test
+    void siteRemovedWithItsWorkAbandoned_endsTheRead_audited() throws IOException {
+        String batch = claimed(maria, "a.csv");
+        FileContent content = openAndRead(maria, "/acme/" + batch + "/a.csv", 10);
+        test.core().sites().removeRoute(client.tenant(), test.core().sites().routes(client.tenant()).get(0).id());
+        test.core().incidents().offboarding().removeSite("manila", "bankrupt", "root",
+                Offboarding.UnfinishedWork.ABANDON);
+        clock.advance(LeaseCheck.DEFAULT_INTERVAL);
+
+        assertRefused(content, batch, "the site was removed");
+        content.close();
+        assertThat(events("batch.access_ended")).singleElement().satisfies(event -> assertThat(event)
+                .contains("\"batch\":\"" + batch + "\"", "\"reason\":\"the site was removed\""));
     }
 
     private void assertRefused(FileContent content, String batch, String reason) {

@@ -14,6 +14,7 @@ import io.vaultgate.core.testing.TestCore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.admin.Offboarding;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.testing.MutableClock;
 import java.time.Clock;
@@ -84,6 +85,24 @@ class CatalogGaugesTest {
                 .isEqualTo(2);
         assertThat(meters.get("vaultgate.forward.oldest").tag("site", "manila").gauge().value())
                 .isBetween(299.0, 301.0);
+    }
+
+    @Test
+    void forwardQueue_dropsASiteRemovedWithItsForwardsAbandoned() {
+        test = TestCore.create(home);
+        ClientPrincipal alice = test.client("acme", "alice", Protocol.HTTPS);
+        test.core().sites().createSite("manila", "Manila");
+        String route = test.core().sites().addRoute(alice.tenant(), "manila", RouteMode.PUSH,
+                PathPolicy.parse("/inbox"), 0, 0, Duration.ZERO).id();
+        upload(alice, "/inbox/a", 10);
+        test.core().sites().removeRoute(alice.tenant(), route);
+
+        test.core().incidents().offboarding().removeSite("manila", "bankrupt", "root",
+                Offboarding.UnfinishedWork.ABANDON);
+        test.core().metrics().refresh();
+
+        assertThat(test.core().metrics().registry().find("vaultgate.forward.queue").tag("site", "manila").gauges())
+                .isEmpty();
     }
 
     @Test

@@ -34,6 +34,25 @@ class HistorySectionsTest {
     }
 
     @Test
+    void workAbandonedWhenItsSiteWasRemoved_isListed_withTheFixedReason() {
+        HistorySections sections = new HistorySections(actor -> false);
+
+        sections.accept(new TenantHistory.Event(10, Instant.parse("2026-11-02T10:00:00Z"), "batch.abandoned",
+                "cli:root", Map.of("batch", "b_1", "site", "lyon", "state", "READY", "files", 2L, "reason",
+                "site removed")));
+        sections.accept(new TenantHistory.Event(11, Instant.parse("2026-11-02T10:00:00Z"), "forward.abandoned",
+                "cli:root", Map.of("job", "fw_1", "file", "f_1", "site", "lyon", "state", "PENDING", "reason",
+                "site removed")));
+
+        assertThat(sections.operatorAccess).singleElement().satisfies(row -> assertThat(row)
+                .containsEntry("action", "batch.abandoned (site removed)").containsEntry("batch", "b_1")
+                .containsEntry("site", "lyon"));
+        assertThat(sections.forwards).singleElement().satisfies(row -> assertThat(row)
+                .containsEntry("action", "forward.abandoned (site removed)").containsEntry("file", "f_1")
+                .containsEntry("site", "lyon"));
+    }
+
+    @Test
     void aReadRefusedAfterTheLeaseEnded_isListedAsOperatorAccess() {
         HistorySections sections = new HistorySections(actor -> false);
 

@@ -1,0 +1,269 @@
+package io.vaultgate.core.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.admin.Offboarding.RemovedSite;
+import io.vaultgate.core.admin.Offboarding.UnfinishedWork;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.auth.OperatorPrincipal;
+import io.vaultgate.core.batch.Batch;
+import io.vaultgate.core.batch.BatchState;
+import io.vaultgate.core.catalog.BatchRepository;
+import io.vaultgate.core.files.FileContent;
+import io.vaultgate.core.forward.ForwardJob;
+import io.vaultgate.core.forward.ForwardState;
+import io.vaultgate.core.forward.Outbox;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.site.Route;
+import io.vaultgate.core.site.RouteMode;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.Race;
+import io.vaultgate.core.testing.TestCore;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Removing a site that will never finish its work ({@link UnfinishedWork#ABANDON}): its batches not completed and
+ * forwards not delivered become ABANDONED in the removal's transaction, audited; routes still refuse; the tenants'
+ * files stay theirs.
+ */
+class SiteAbandonTest {
+
+    private static final Duration LEASE = Duration.ofMinutes(1);
+
+    @TempDir
+    Path home;
+    private TestCore test;
+    private ClientPrincipal client;
+    private OperatorPrincipal maria;
+
+    @BeforeEach
+    void setUp() {
+        test = TestCore.create(home);
+        client = test.client("acme", "acme-upload", Protocol.SFTP);
+        maria = test.operator("manila", "maria", Protocol.SFTP);
+    }
+
+    @AfterEach
+    void tearDown() {
+        test.close();
+    }
+
+    @Test
+    void abandoningWork_isStillRefusedWhileATenantRoutesToTheSite_sayingRoutesMoveFirst() {
+        Route route = route(RouteMode.PUSH, 0);
+        upload("/inbox/a.csv");
+
+        assertRefused(() -> offboarding().removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON),
+                Reason.CONFLICT, "route " + route.id() + " of tenant acme");
+        assertRefused(() -> offboarding().removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON),
+                Reason.CONFLICT, "routes are never abandoned");
+        assertThat(outbox().list(Optional.of(ForwardState.PENDING), 10)).as("nothing was changed").hasSize(1);
+        test.core().sites().removeRoute(client.tenant(), route.id());
+        assertRefused(() -> offboarding().removeSite("manila", "bankrupt", "cli:test"), Reason.CONFLICT,
+                "1 forward(s) not delivered; nothing was changed (a site that will never finish its work is removed "
+                        + "with --abandon-work");
+    }
+
+    @Test
+    void everyForwardNotDelivered_isAbandoned_neverSentOrRetried_andADeliveredOneStays() {
+        Route route = route(RouteMode.PUSH, 0);
+        for (String name : List.of("a", "b", "c", "d")) {
+            upload("/inbox/" + name + ".csv");
+        }
+        test.core().sites().removeRoute(client.tenant(), route.id());
+        ForwardJob delivered = claimOne();
+        outbox().complete(delivered, Optional.empty(), Instant.now());
+        ForwardJob dead = claimOne();
+        outbox().fail(dead, "refused", true, Instant.now());
+        ForwardJob inFlight = claimOne();
+        ForwardJob pending = outbox().list(Optional.of(ForwardState.PENDING), 10).get(0);
+
+        RemovedSite removed = offboarding().removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
+
+        assertThat(removed.forwardsAbandoned()).containsExactly(dead.id(), inFlight.id(), pending.id());
+        assertThat(removed.batchesAbandoned()).isEmpty();
+        assertThat(outbox().find(delivered.id()).orElseThrow().state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(List.of(dead, inFlight, pending)).allSatisfy(job -> assertThat(outbox().find(job.id())
+                .orElseThrow().state()).isEqualTo(ForwardState.ABANDONED));
+        assertThat(outbox().claim("manila", "test-node", 10, LEASE, Instant.now().plus(Duration.ofDays(1))))
+                .as("never sent again, not even after the in-flight lease ran out").isEmpty();
+        assertRefused(() -> outbox().retry(dead.id(), Instant.now()), Reason.CONFLICT,
+                "its site manila was removed");
+        assertThat(events("forward.abandoned")).hasSize(3)
+                .anySatisfy(event -> assertThat(event).contains("\"job\":\"" + inFlight.id() + "\"",
+                        "\"file\":\"" + inFlight.fileId() + "\"", "\"tenant\":\"acme\"", "\"site\":\"manila\"",
+                        "\"state\":\"IN_FLIGHT\"", "\"reason\":\"site removed\""))
+                .allSatisfy(event -> assertThat(event).doesNotContain("bankrupt"));
+        assertThat(events("admin.change")).anySatisfy(event -> assertThat(event)
+                .contains("manila removed: bankrupt (abandoned 0 batch(es), 3 forward(s))"));
+        assertRefused(() -> offboarding().removeSite("manila", "twice", "cli:test", UnfinishedWork.ABANDON),
+                Reason.NOT_FOUND, "site manila does not exist");
+    }
+
+    @Test
+    void everyBatchNotCompleted_isAbandoned_notReleased_andACompletedOneStays() {
+        Route route = route(RouteMode.PULL, 1);
+        for (String name : List.of("a", "b", "c", "d")) {
+            upload("/inbox/" + name + ".csv");
+        }
+        test.core().sites().removeRoute(client.tenant(), route.id());
+        List<Batch> ready = test.core().batches().available(maria);
+        String completed = test.core().batches().claim(maria, ready.get(0).id()).id();
+        test.core().batches().complete(maria, completed);
+        String claimed = test.core().batches().claim(maria, ready.get(1).id()).id();
+        // a route's removal readies its open batch, so OPEN is not reached through the API; abandoned all the same
+        String open = ready.get(2).id();
+        test.database().inTransaction(jdbc -> new BatchRepository().transition(jdbc, open, BatchState.READY,
+                BatchState.OPEN, Optional.empty(), Optional.empty(), Instant.now()));
+        String readyBatch = ready.get(3).id();
+
+        RemovedSite removed = offboarding().removeSite("manila", "contract lost", "cli:test", UnfinishedWork.ABANDON);
+
+        assertThat(removed.batchesAbandoned()).containsExactlyInAnyOrder(claimed, open, readyBatch);
+        assertThat(removed.operatorsRemoved()).containsExactly("maria");
+        assertThat(test.core().batches().byTenant(client.tenant())).extracting(Batch::id, Batch::state)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(completed, BatchState.COMPLETED),
+                        org.assertj.core.groups.Tuple.tuple(claimed, BatchState.ABANDONED),
+                        org.assertj.core.groups.Tuple.tuple(open, BatchState.ABANDONED),
+                        org.assertj.core.groups.Tuple.tuple(readyBatch, BatchState.ABANDONED));
+        assertThat(events("batch.abandoned")).hasSize(3)
+                .anySatisfy(event -> assertThat(event).contains("\"batch\":\"" + claimed + "\"", "\"tenant\":\"acme\"",
+                        "\"site\":\"manila\"", "\"state\":\"CLAIMED\"", "\"files\":1", "\"reason\":\"site removed\""))
+                .allSatisfy(event -> assertThat(event).doesNotContain("contract lost"));
+        assertThat(events("batch.released")).as("the held batch was abandoned, not returned to the site").isEmpty();
+    }
+
+    @Test
+    void theTenant_stillReadsItsFiles_andSeesTheirForwardsAbandoned_withTheTime() throws IOException {
+        Route route = route(RouteMode.PUSH, 0);
+        upload("/inbox/a.csv");
+        test.core().sites().removeRoute(client.tenant(), route.id());
+        Instant before = Instant.now().minusMillis(1);
+
+        offboarding().removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
+
+        assertThat(test.core().files().list(client, PathPolicy.parse("/inbox"))).hasSize(1);
+        try (FileContent content = test.core().files().open(client, PathPolicy.parse("/inbox/a.csv"))) {
+            ByteBuffer buffer = ByteBuffer.allocate(3);
+            content.read(0, buffer);
+            assertThat(buffer.array()).containsExactly(1, 2, 3);
+        }
+        ForwardJob job = test.core().forwarding().fileState().of(client, PathPolicy.parse("/inbox/a.csv")).jobs()
+                .get(0);
+        assertThat(job.state()).isEqualTo(ForwardState.ABANDONED);
+        assertThat(job.abandonedAt()).hasValueSatisfying(at -> assertThat(at).isAfter(before));
+    }
+
+    @Test
+    void aWorkerFinishingAfterTheAbandon_changesNothing() {
+        Route route = route(RouteMode.PUSH, 0);
+        upload("/inbox/a.csv");
+        test.core().sites().removeRoute(client.tenant(), route.id());
+        ForwardJob job = claimOne();
+
+        offboarding().removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
+
+        assertThat(outbox().renew(job, LEASE, Instant.now())).isFalse();
+        assertThat(outbox().complete(job, Optional.of("ab".repeat(32)), Instant.now())).isFalse();
+        assertThat(outbox().fail(job, "timeout", false, Instant.now())).isEmpty();
+        assertThat(outbox().fail(job, "refused", true, Instant.now())).isEmpty();
+        assertThat(outbox().release(job, Instant.now())).isFalse();
+        assertThat(outbox().find(job.id()).orElseThrow().state()).isEqualTo(ForwardState.ABANDONED);
+    }
+
+    /**
+     * A worker's outcome and the removal at once (on PostgreSQL truly concurrent): a delivery that committed first
+     * stays delivered and is not abandoned; otherwise the job ends abandoned whatever the worker reports.
+     */
+    @Test
+    void aWorkerSettlingWhileItsSiteIsRemoved_neverRevivesAnAbandonedJob() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            String site = "race-" + i;
+            test.core().sites().createSite(site, site);
+            Route route = test.core().sites().addRoute(client.tenant(), site, RouteMode.PUSH,
+                    PathPolicy.parse("/inbox"), 0, 0, Duration.ZERO);
+            upload("/inbox/race" + i + ".csv");
+            test.core().sites().removeRoute(client.tenant(), route.id());
+            ForwardJob job = outbox().claim(site, "test-node", 1, LEASE, Instant.now()).get(0);
+            boolean delivers = i % 2 == 0;
+            RemovedSite[] removed = new RemovedSite[1];
+
+            Race.Outcome outcome = Race.run(() -> settle(job, delivers),
+                    () -> removed[0] = offboarding().removeSite(site, "race", "cli:test", UnfinishedWork.ABANDON));
+
+            assertThat(outcome.second()).as("round %d: the removal", i).isTrue();
+            ForwardState state = outbox().find(job.id()).orElseThrow().state();
+            boolean abandoned = removed[0].forwardsAbandoned().contains(job.id());
+            if (delivers && outcome.first()) {
+                assertThat(state).as("round %d: delivered first", i).isEqualTo(ForwardState.DELIVERED);
+                assertThat(abandoned).as("round %d", i).isFalse();
+            } else {
+                assertThat(state).as("round %d: worker %s", i, outcome.first() ? "failed first" : "refused")
+                        .isEqualTo(ForwardState.ABANDONED);
+                assertThat(abandoned).as("round %d", i).isTrue();
+            }
+        }
+    }
+
+    /** A worker's outcome of {@code job}: a delivery, or a failure to retry; refused if the job is no longer its. */
+    private void settle(ForwardJob job, boolean delivers) {
+        boolean settled = delivers ? outbox().complete(job, Optional.empty(), Instant.now())
+                : outbox().fail(job, "timeout", false, Instant.now()).isPresent();
+        if (!settled) {
+            throw new GatewayException(Reason.CONFLICT, "lease lost");
+        }
+    }
+
+    private Route route(RouteMode mode, long maxFiles) {
+        return test.core().sites().addRoute(client.tenant(), "manila", mode, PathPolicy.parse("/inbox"), maxFiles, 0,
+                Duration.ZERO);
+    }
+
+    private ForwardJob claimOne() {
+        return outbox().claim("manila", "test-node", 1, LEASE, Instant.now()).get(0);
+    }
+
+    private Outbox outbox() {
+        return test.core().forwarding().outbox();
+    }
+
+    private Offboarding offboarding() {
+        return test.core().incidents().offboarding();
+    }
+
+    private void upload(String path) {
+        try (Upload upload = test.core().ingest().open(client, PathPolicy.parse(path), UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            upload.commit();
+        }
+    }
+
+    /** The canonical JSON of every audit event of a kind, in chain order. */
+    private List<String> events(String kind) {
+        return test.database().read(jdbc -> jdbc.query("SELECT event FROM audit_events WHERE kind = ? ORDER BY seq",
+                row -> row.getString(1), kind));
+    }
+
+    private static void assertRefused(ThrowingCallable call, Reason reason, String message) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.reason()).isEqualTo(reason);
+            assertThat(e.getMessage()).contains(message);
+        });
+    }
+}
