@@ -39,8 +39,10 @@ public final class DirectoryRepository {
 
     /** Whether the account has an explicit directory anywhere below {@code directory}. */
     public boolean anyUnder(Jdbc jdbc, TenantId tenant, String accountId, VirtualPath directory) throws SQLException {
+        String binary = jdbc.dialect().binary();
         return jdbc.count("SELECT COUNT(*) FROM (SELECT 1 FROM directories WHERE tenant_id = ? AND account_id = ? "
-                + "AND path LIKE ? ESCAPE '!' LIMIT 1) AS one", tenant.value(), accountId, below(directory)) > 0;
+                + "AND path" + binary + " > ? AND path" + binary + " < ? LIMIT 1) AS one", tenant.value(), accountId,
+                FileRepository.start(directory), FileRepository.end(directory)) > 0;
     }
 
     public void delete(Jdbc jdbc, TenantId tenant, String accountId, VirtualPath path) throws SQLException {

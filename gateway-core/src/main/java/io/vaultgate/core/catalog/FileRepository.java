@@ -55,22 +55,6 @@ public final class FileRepository {
     }
 
     /**
-     * Files below {@code prefix} visible to a lister: the owner's committed and partial files when
-     * {@code accountId} is given, the tenant's committed files otherwise.
-     */
-    public List<FileRecord> listUnder(Jdbc jdbc, TenantId tenant, Optional<String> accountId, VirtualPath prefix)
-            throws SQLException {
-        String like = escapeLike(prefix.toString()) + "/%";
-        if (accountId.isPresent()) {
-            return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND account_id = ? "
-                            + "AND path LIKE ? ESCAPE '!' AND state IN ('COMMITTED', 'PARTIAL') ORDER BY path",
-                    FileRepository::map, tenant.value(), accountId.get(), like);
-        }
-        return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND path LIKE ? ESCAPE '!' "
-                + "AND state = 'COMMITTED' ORDER BY path", FileRepository::map, tenant.value(), like);
-    }
-
-    /**
      * Up to {@code limit} rows of the files directly in {@code directory}, not deeper, whose names come after
      * {@code after} ({@code ""} for the first page), in binary name order ({@link Dialect#binary()}): the owner's
      * committed and partial files when {@code accountId} is given, the tenant's committed files otherwise. A name may
@@ -157,23 +141,34 @@ public final class FileRepository {
         return directory + "0";
     }
 
+    /** Where the subtree below {@code directory} starts in binary order, exclusive: every path in it is greater. */
+    public static String start(VirtualPath directory) {
+        return directory + "/";
+    }
+
     private static Object[] with(Object[] first, Object... then) {
         Object[] all = java.util.Arrays.copyOf(first, first.length + then.length);
         System.arraycopy(then, 0, all, first.length, then.length);
         return all;
     }
 
-    /** Whether {@link #listUnder} would list anything, without reading the rows. */
-    public boolean anyUnder(Jdbc jdbc, TenantId tenant, Optional<String> accountId, VirtualPath prefix)
+    /**
+     * Whether anything is below {@code directory}: the owner's committed or partial files when {@code accountId} is
+     * given, the tenant's committed files otherwise. The subtree is a range in binary order ({@link #start},
+     * {@link #end}): exact, where SQLite's {@code LIKE} also matches names that differ in case, and an index range,
+     * so the check reads the subtree's rows only instead of every file of the tenant.
+     */
+    public boolean anyUnder(Jdbc jdbc, TenantId tenant, Optional<String> accountId, VirtualPath directory)
             throws SQLException {
-        String like = escapeLike(prefix.toString()) + "/%";
+        String binary = jdbc.dialect().binary();
+        String subtree = "AND path" + binary + " > ? AND path" + binary + " < ? ";
         if (accountId.isPresent()) {
             return jdbc.count("SELECT COUNT(*) FROM (SELECT 1 FROM files WHERE tenant_id = ? AND account_id = ? "
-                    + "AND path LIKE ? ESCAPE '!' AND state IN ('COMMITTED', 'PARTIAL') LIMIT 1) AS one",
-                    tenant.value(), accountId.get(), like) > 0;
+                    + subtree + "AND state IN ('COMMITTED', 'PARTIAL') LIMIT 1) AS one",
+                    tenant.value(), accountId.get(), start(directory), end(directory)) > 0;
         }
-        return jdbc.count("SELECT COUNT(*) FROM (SELECT 1 FROM files WHERE tenant_id = ? AND path LIKE ? ESCAPE '!' "
-                + "AND state = 'COMMITTED' LIMIT 1) AS one", tenant.value(), like) > 0;
+        return jdbc.count("SELECT COUNT(*) FROM (SELECT 1 FROM files WHERE tenant_id = ? " + subtree
+                + "AND state = 'COMMITTED' LIMIT 1) AS one", tenant.value(), start(directory), end(directory)) > 0;
     }
 
     public void updateState(Jdbc jdbc, String id, FileState state, long size, Optional<String> sha256, Instant now)

@@ -98,6 +98,26 @@ class DirectoryListingTest {
     }
 
     @Test
+    void aDirectoryIsOnlyWhatItsExactNameHoldsBelow_notANameThatDiffersInCase() {
+        upload(alice, "/inbox/Reports/q1.csv", 1);
+        test.core().files().createDirectory(alice, PathPolicy.parse("/inbox/Archive"));
+        test.core().files().createDirectory(alice, PathPolicy.parse("/inbox/Archive/2026"));
+
+        assertThat(test.core().files().stat(alice, PathPolicy.parse("/inbox/Reports")).directory()).isTrue();
+        assertThatThrownBy(() -> test.core().files().stat(alice, PathPolicy.parse("/inbox/reports")))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
+        assertThatThrownBy(() -> test.core().files().stat(alice, PathPolicy.parse("/inbox/archive")))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
+        upload(alice, "/inbox/reports", 2);
+        upload(alice, "/inbox/archive", 3);
+
+        assertThat(test.core().files().list(alice, PathPolicy.parse("/inbox")))
+                .extracting(FileEntry::name, FileEntry::directory)
+                .containsExactly(tuple("Archive", true), tuple("Reports", true), tuple("archive", false),
+                        tuple("reports", false));
+    }
+
+    @Test
     void anInterruptedReplacement_isWhatItsUploaderSeesListed_onceAndPartial() {
         upload(alice, "/inbox/daily.csv", 1000);
         try (Upload replacement = test.core().ingest().open(alice, PathPolicy.parse("/inbox/daily.csv"),
