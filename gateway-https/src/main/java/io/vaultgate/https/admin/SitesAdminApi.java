@@ -2,9 +2,11 @@ package io.vaultgate.https.admin;
 
 import static io.vaultgate.https.admin.AdminArguments.tenantId;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.handler.codec.http.HttpMethod;
 import io.vaultgate.core.admin.Offboarding;
 import io.vaultgate.https.http.Json;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -29,18 +31,28 @@ final class SitesAdminApi {
         }));
     }
 
-    /** Removes the site and its operators ({@code reason} required); 409 while a route or work is left for it. */
+    /**
+     * Removes the site and its operators ({@code reason} required); 409 while a route is left for it, or work unless
+     * {@code abandonWork} is true, which abandons the site's unfinished batches and forwards instead.
+     */
     private static AdminResult remove(AdminServices admin, Map<String, String> params, JsonBody body) {
         Offboarding.RemovedSite removed = admin.offboarding().removeSite(params.get("site"), body.string("reason"),
-                admin.actor());
+                admin.actor(), body.bool("abandonWork", false) ? Offboarding.UnfinishedWork.ABANDON
+                        : Offboarding.UnfinishedWork.REFUSE);
         return AdminResult.ok(Json.object(json -> {
             json.writeStringField("site", removed.siteId());
-            json.writeArrayFieldStart("operatorsRemoved");
-            for (String username : removed.operatorsRemoved()) {
-                json.writeString(username);
-            }
-            json.writeEndArray();
+            strings(json, "operatorsRemoved", removed.operatorsRemoved());
             json.writeNumberField("sessionsEnded", removed.sessionsEnded());
+            strings(json, "batchesAbandoned", removed.batchesAbandoned());
+            strings(json, "forwardsAbandoned", removed.forwardsAbandoned());
         }));
+    }
+
+    private static void strings(JsonGenerator json, String name, List<String> values) throws IOException {
+        json.writeArrayFieldStart(name);
+        for (String value : values) {
+            json.writeString(value);
+        }
+        json.writeEndArray();
     }
 }

@@ -85,6 +85,8 @@ public final class ForwardingApi {
         json.writeStringField("queuedAt", job.createdAt().toString());
         if (job.deliveredAt().isPresent()) {
             json.writeStringField("deliveredAt", job.deliveredAt().get().toString());
+        } else if (job.abandonedAt().isPresent()) {
+            json.writeStringField("abandonedAt", job.abandonedAt().get().toString());
         } else if (job.state() != ForwardState.DEAD) {
             json.writeStringField("nextAttemptAt", job.nextAttemptAt().toString());
         }

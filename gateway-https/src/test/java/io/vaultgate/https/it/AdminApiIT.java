@@ -2,6 +2,10 @@ package io.vaultgate.https.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.https.testing.TestGateway;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -9,10 +13,12 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -190,6 +196,39 @@ class AdminApiIT {
         assertThat(siteRemoved.statusCode()).as(siteRemoved.body()).isEqualTo(200);
         assertThat(siteRemoved.body()).contains("\"operatorsRemoved\":[\"marco\"]");
         assertThat(send(adminToken, "GET", "/v1/admin/sites/manila/operators", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aSiteThatWillNeverFinish_isRemovedWithAbandonWork_andTheTenantSeesItsForwardAbandoned() throws Exception {
+        gateway.core().sites().createSite("lyon", "Lyon");
+        String route = gateway.core().sites().addRoute(gateway.principal().tenant(), "lyon", RouteMode.PUSH,
+                PathPolicy.parse("/inbox"), 0, 0, Duration.ZERO).id();
+        try (Upload upload = gateway.core().ingest().open(gateway.principal(), PathPolicy.parse("/inbox/a.csv"),
+                UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            upload.commit();
+        }
+        gateway.core().sites().removeRoute(gateway.principal().tenant(), route);
+        HttpResponse<String> refused = send(adminToken, "POST", "/v1/admin/sites/lyon/remove",
+                "{\"reason\":\"went out of business\"}");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.body()).contains("1 forward(s) not delivered", "\\\"abandonWork\\\": true");
+        assertThat(send(adminToken, "POST", "/v1/admin/sites/lyon/remove",
+                "{\"reason\":\"went out of business\",\"abandonWork\":\"yes\"}").statusCode()).isEqualTo(400);
+
+        HttpResponse<String> removed = send(adminToken, "POST", "/v1/admin/sites/lyon/remove",
+                "{\"reason\":\"went out of business\",\"abandonWork\":true}");
+
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+        assertThat(removed.body()).contains("\"site\":\"lyon\"", "\"batchesAbandoned\":[]",
+                "\"forwardsAbandoned\":[\"fw_");
+        HttpResponse<String> seen = send(gateway.token(), "GET", "/v1/forwarding/inbox/a.csv", null);
+        assertThat(seen.statusCode()).as(seen.body()).isEqualTo(200);
+        assertThat(seen.body()).contains("\"site\":\"lyon\"", "\"state\":\"ABANDONED\"", "\"abandonedAt\":\"20")
+                .doesNotContain("nextAttemptAt", "out of business");
+        assertThat(send(gateway.token(), "GET", "/v1/files/inbox/a.csv", null).body()).isEqualTo("\u0001\u0002\u0003");
+        assertThat(send(adminToken, "POST", "/v1/admin/sites/lyon/remove",
+                "{\"reason\":\"again\",\"abandonWork\":true}").statusCode()).as("already removed").isEqualTo(404);
     }
 
     @Test

@@ -69,7 +69,7 @@ public final class ForwardCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List forward jobs, oldest first.")
     static final class ListJobs extends CatalogTask {
-        @Option(names = "--state", description = "pending, in_flight, delivered or dead (default: all).")
+        @Option(names = "--state", description = "pending, in_flight, delivered, dead or abandoned (default: all).")
         String state;
 
         @Option(names = "--limit", defaultValue = "200", description = "At most this many jobs (default 200).")
@@ -89,9 +89,9 @@ public final class ForwardCommand {
             List<ForwardJob> jobs = file == null ? outbox.list(filter, limit)
                     : outbox.byFile(file).stream().filter(job -> filter.map(job.state()::equals).orElse(true)).toList();
             out.printf("%-27s %-10s %-12s %-12s %-35s %3s %-24s %s%n", "ID", "STATE", "SITE", "TENANT", "FILE",
-                    "TRY", "NEXT / DELIVERED", "LAST ERROR");
+                    "TRY", "NEXT / SETTLED", "LAST ERROR");
             for (ForwardJob job : jobs) {
-                String when = job.deliveredAt().or(() -> job.state() == ForwardState.PENDING
+                String when = job.deliveredAt().or(job::abandonedAt).or(() -> job.state() == ForwardState.PENDING
                         ? Optional.of(job.nextAttemptAt()) : job.leaseExpiresAt()).map(Object::toString).orElse("-");
                 out.printf("%-27s %-10s %-12s %-12s %-35s %3d %-24s %s%n", job.id(), job.state(), job.siteId(),
                         job.tenant(), job.fileId(), job.attempts(), when, job.lastError().orElse("-"));
@@ -103,7 +103,8 @@ public final class ForwardCommand {
             try {
                 return ForwardState.valueOf(text.toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--state " + text + ": use pending, in_flight, delivered or dead");
+                throw new IllegalArgumentException("--state " + text + ": use pending, in_flight, delivered, dead or "
+                        + "abandoned");
             }
         }
     }

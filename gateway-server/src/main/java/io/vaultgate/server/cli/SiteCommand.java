@@ -190,7 +190,11 @@ public final class SiteCommand {
                     + "and every forward settled (otherwise it names what is left and changes nothing). Its operators "
                     + "are removed as by `vaultgate operator remove`; nothing is sent to it again; its id is never "
                     + "reused. Recorded in the audit log.",
-            "Example: vaultgate site remove manila --reason \"contract ended\""})
+            "A site that will never finish its work (out of business, contract lost): --abandon-work abandons its "
+                    + "batches not completed and forwards not delivered (each audited; tenants see them abandoned, "
+                    + "their files stay stored). Tenants' routes to it must still be moved or removed first.",
+            "Example: vaultgate site remove manila --reason \"contract ended\"",
+            "Example: vaultgate site remove manila --reason \"went out of business\" --abandon-work"})
     static final class Remove extends CoreTask {
         @Parameters(paramLabel = "ID")
         String id;
@@ -198,16 +202,26 @@ public final class SiteCommand {
         @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
         String reason;
 
+        @Option(names = "--abandon-work", description = "Abandon the site's unfinished batches and forwards instead "
+                + "of refusing; a send already on the wire may still reach the site.")
+        boolean abandonWork;
+
         Remove(Map<String, String> env) {
             super(env);
         }
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            Offboarding.RemovedSite removed = core.incidents().offboarding().removeSite(id, reason, Actor.current());
+            Offboarding.RemovedSite removed = core.incidents().offboarding().removeSite(id, reason, Actor.current(),
+                    abandonWork ? Offboarding.UnfinishedWork.ABANDON : Offboarding.UnfinishedWork.REFUSE);
             out.println("Removed site " + removed.siteId() + (removed.operatorsRemoved().isEmpty() ? ""
                     : " and its operators " + String.join(", ", removed.operatorsRemoved()))
                     + "; their live sessions end on every node within 2 s");
+            if (abandonWork) {
+                out.println("Abandoned " + removed.batchesAbandoned().size() + " batch(es) and "
+                        + removed.forwardsAbandoned().size() + " forward(s); the tenants' files stay stored "
+                        + "(vaultgate forward list --state abandoned)");
+            }
             return 0;
         }
     }

@@ -65,7 +65,30 @@ class ForwardCommandTest {
     @Test
     void retryOfAnUnknownOrLiveJob_fails() {
         assertThat(forward("retry", "fw_nope").exitCode()).isEqualTo(ExitCodes.FAILURE);
-        assertThat(forward("list", "--state", "sideways").err()).contains("use pending, in_flight, delivered or dead");
+        assertThat(forward("list", "--state", "sideways").err()).contains("use pending, in_flight, delivered, dead or "
+                + "abandoned");
+    }
+
+    @Test
+    void aSiteRemovedWithAbandonWork_leavesItsJobsAbandoned_listedWithTheTime_andNeverRetried() {
+        String dead = deadJob();
+        String pending = job("f_2");
+
+        CliHarness.Result refused = cli.run("site", "remove", "manila", "--reason", "went out of business");
+        assertThat(refused.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(refused.err()).contains("1 forward(s) not delivered", "--abandon-work");
+        CliHarness.Result removed = cli.run("site", "remove", "manila", "--reason", "went out of business",
+                "--abandon-work");
+        assertThat(removed.exitCode()).as(removed.err()).isZero();
+        assertThat(removed.out()).contains("Removed site manila", "Abandoned 0 batch(es) and 2 forward(s)");
+
+        Result abandoned = forward("list", "--state", "abandoned");
+        assertThat(abandoned.exitCode()).as(abandoned.err()).isZero();
+        assertThat(abandoned.out()).contains(dead, pending).containsPattern(pending + " +ABANDONED +manila +acme +f_2 "
+                + "+0 +\\d{4}-\\d\\d-\\d\\dT");
+        Result retry = forward("retry", dead);
+        assertThat(retry.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(retry.err()).contains("its site manila was removed");
     }
 
     @Test
@@ -151,6 +174,19 @@ class ForwardCommandTest {
         ForwardJob job = outbox.claim("manila", "test", 1, Duration.ofMinutes(1), now).get(0);
         outbox.fail(job, "site unreachable", false, now);
         return job.id();
+    }
+
+    /** A pending job of a file of its own. */
+    private String job(String fileId) {
+        Database database = Database.sqlite(home.resolve("catalog.db"));
+        Outbox outbox = new Outbox(database, RetryPolicy.defaults(), new SecureRandom());
+        Instant now = Instant.now();
+        FileRecord file = new FileRecord(fileId, TenantId.of("acme"), "ac_1", PathPolicy.parse("/inbox/" + fileId),
+                FileState.COMMITTED, new ObjectId("0".repeat(32)), 1, Optional.of("0".repeat(64)), now, now);
+        database.inTransaction(jdbc -> outbox.enqueue(jdbc, file, "manila", now));
+        String id = outbox.byFile(fileId).get(0).id();
+        database.close();
+        return id;
     }
 
     private Result forward(String... args) {
