@@ -82,7 +82,7 @@ public final class BenchRun {
                 }
                 for (Jdk jdk : jdks) {
                     servers.add(GatewayLauncher.start(options.repo(), work, jdk, options.heap(),
-                            options.gatewaySettings(), options.gatewaySftpOptions()));
+                            options.gatewaySettings(), options.gatewaySftpOptions(), options.gatewayJvmOptions()));
                 }
                 for (Server server : servers) {
                     System.out.println("warm-up: " + server.label());
@@ -203,7 +203,8 @@ public final class BenchRun {
         return new Result(scenario, server.label(), server.jdk(), seconds,
                 scenario.bytes() / (1024.0 * 1024) / seconds, scenario.files() / seconds,
                 percentile(sorted, 0.50) * 1000, percentile(sorted, 0.99) * 1000, usage.peakRssBytes() / (1024.0 * 1024),
-                heap.peakMiB(), heap.liveMiB(), usage.cpuSeconds() / (scenario.bytes() / GIB), 1.0, List.of(1.0), load,
+                heap.peakMiB(), heap.liveMiB(), usage.cpuSeconds() / (scenario.bytes() / GIB),
+                usage.gcCpuSeconds() / (scenario.bytes() / GIB), 1.0, List.of(1.0), load,
                 null);
     }
 

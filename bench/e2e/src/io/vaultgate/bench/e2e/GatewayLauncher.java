@@ -30,7 +30,8 @@ final class GatewayLauncher {
     private GatewayLauncher() {
     }
 
-    static Server start(Path repo, Path work, Jdk jdk, String heap, List<String> settings, List<String> sftpOptions)
+    static Server start(Path repo, Path work, Jdk jdk, String heap, List<String> settings, List<String> sftpOptions,
+            List<String> jvmOptions)
             throws IOException, InterruptedException {
         Path home = work.resolve("gateway-" + jdk.label());
         Files.createDirectories(home);
@@ -63,7 +64,9 @@ final class GatewayLauncher {
         }
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true);
         builder.environment().putAll(env);
-        builder.environment().put("VAULTGATE_JAVA_OPTS", "-Xmx" + heap + " -Xlog:gc:file=" + gcLog + ":uptime");
+        List<String> javaOptions = new ArrayList<>(List.of("-Xmx" + heap, "-Xlog:gc:file=" + gcLog + ":uptime"));
+        javaOptions.addAll(jvmOptions);
+        builder.environment().put("VAULTGATE_JAVA_OPTS", String.join(" ", javaOptions));
         Process process = builder.start();
         Path log = home.resolve("gateway.log");
         CompletableFuture<Matcher> ready = new CompletableFuture<>();

@@ -15,10 +15,11 @@ import java.util.Set;
  * @param heap          the gateway's maximum heap ({@code -Xmx})
  * @param gatewaySettings extra {@code --set key=value} for the gateway (tuning experiments)
  * @param gatewaySftpOptions extra {@code sftp} options towards the gateway only, e.g. {@code -c CIPHER}
+ * @param gatewayJvmOptions extra JVM options for the gateway, e.g. {@code -XX:+UseParallelGC} (tuning experiments)
  * @param rounds        how often each scenario runs against every server, interleaved; the median ratio is reported
  */
 record Options(Path repo, Path out, boolean quick, boolean keep, Set<String> suites, List<Path> jdks, String heap,
-        List<String> gatewaySettings, List<String> gatewaySftpOptions, int rounds) {
+        List<String> gatewaySettings, List<String> gatewaySftpOptions, List<String> gatewayJvmOptions, int rounds) {
 
     static final List<String> SUITES = List.of("sftp", "https", "crypto", "forwarding");
     private static final List<Path> DEFAULT_JDKS = List.of(Path.of("/usr/lib/jvm/java-17-openjdk-amd64"),
@@ -34,6 +35,7 @@ record Options(Path repo, Path out, boolean quick, boolean keep, Set<String> sui
         String heap = "256m";
         List<String> settings = new ArrayList<>();
         List<String> sftpOptions = new ArrayList<>();
+        List<String> jvmOptions = new ArrayList<>();
         int rounds = 1;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -47,6 +49,7 @@ record Options(Path repo, Path out, boolean quick, boolean keep, Set<String> sui
                 case "--heap" -> heap = value(args, ++i, arg);
                 case "--gateway-set" -> settings.add(value(args, ++i, arg));
                 case "--rounds" -> rounds = rounds(value(args, ++i, arg));
+                case "--gateway-jvm-option" -> jvmOptions.add(value(args, ++i, arg));
                 case "--gateway-sftp-cipher" -> sftpOptions.addAll(List.of("-c", value(args, ++i, arg)));
                 default -> throw new IllegalArgumentException("unknown option " + arg + "; see bench/run --help");
             }
@@ -60,7 +63,7 @@ record Options(Path repo, Path out, boolean quick, boolean keep, Set<String> sui
         if (out == null) {
             out = repo.resolve("bench/results");
         }
-        return new Options(repo, out, quick, keep, suites, jdks, heap, settings, sftpOptions, rounds);
+        return new Options(repo, out, quick, keep, suites, jdks, heap, settings, sftpOptions, jvmOptions, rounds);
     }
 
     private static int rounds(String value) {

@@ -30,6 +30,29 @@ final class ProcessTree {
         return ticks / TICKS_PER_SECOND;
     }
 
+    /**
+     * CPU seconds used so far by the garbage collector threads of {@code root} and its descendants: JVM threads
+     * named {@code GC Thread#N} (every collector's workers) or {@code G1 ...} (G1's concurrent marking, refinement
+     * and service threads). Zero for a server that is not a JVM.
+     */
+    static double gcCpuSeconds(long root) {
+        long ticks = 0;
+        for (Stat process : tree(root)) {
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(process.pid), "task"))) {
+                for (Path task : tasks) {
+                    String name = commandName(task);
+                    if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+                        Stat stat = read(task);
+                        ticks += stat == null ? 0 : stat.cpuTicks;
+                    }
+                }
+            } catch (IOException gone) {
+                // the process ended while it was read
+            }
+        }
+        return ticks / TICKS_PER_SECOND;
+    }
+
     /** Resident set of {@code root} and its live descendants, in bytes. */
     static long residentBytes(long root) {
         long bytes = 0;
@@ -72,7 +95,15 @@ final class ProcessTree {
         return all;
     }
 
-    /** Fields of /proc/PID/stat after the parenthesised command name; null if the process vanished. */
+    private static String commandName(Path proc) {
+        try {
+            return Files.readString(proc.resolve("comm")).strip();
+        } catch (IOException | RuntimeException gone) {
+            return "";
+        }
+    }
+
+    /** Fields of /proc/PID/stat (or /proc/PID/task/TID/stat: a thread's own times in utime and stime) after the parenthesised command name; null if the process vanished. */
     private static Stat read(Path proc) {
         String text;
         try {

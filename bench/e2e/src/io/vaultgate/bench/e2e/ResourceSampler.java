@@ -2,11 +2,12 @@ package io.vaultgate.bench.e2e;
 
 /**
  * Watches a server's process tree while a scenario runs: CPU seconds used between {@link #start} and
- * {@link #stop}, and the largest resident set seen, sampled every 100 ms.
+ * {@link #stop} (in all, and by garbage collector threads), and the largest resident set seen, sampled every 100 ms.
  */
 final class ResourceSampler implements AutoCloseable {
     private final long pid;
     private final double cpuAtStart;
+    private final double gcCpuAtStart;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long peakRss;
@@ -14,6 +15,7 @@ final class ResourceSampler implements AutoCloseable {
     private ResourceSampler(long pid) {
         this.pid = pid;
         this.cpuAtStart = ProcessTree.cpuSeconds(pid);
+        this.gcCpuAtStart = ProcessTree.gcCpuSeconds(pid);
         this.peakRss = ProcessTree.residentBytes(pid);
         this.thread = new Thread(this::sample, "rss-sampler-" + pid);
         thread.setDaemon(true);
@@ -24,8 +26,8 @@ final class ResourceSampler implements AutoCloseable {
         return new ResourceSampler(pid);
     }
 
-    /** Resources used since start: CPU seconds and peak RSS in bytes. */
-    record Usage(double cpuSeconds, long peakRssBytes) {
+    /** Resources used since start: CPU seconds, of which the garbage collector's, and peak RSS in bytes. */
+    record Usage(double cpuSeconds, double gcCpuSeconds, long peakRssBytes) {
     }
 
     Usage stop() {
@@ -36,7 +38,8 @@ final class ResourceSampler implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         peakRss = Math.max(peakRss, ProcessTree.residentBytes(pid));
-        return new Usage(ProcessTree.cpuSeconds(pid) - cpuAtStart, peakRss);
+        return new Usage(ProcessTree.cpuSeconds(pid) - cpuAtStart, ProcessTree.gcCpuSeconds(pid) - gcCpuAtStart,
+                peakRss);
     }
 
     private void sample() {

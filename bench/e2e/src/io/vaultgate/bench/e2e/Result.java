@@ -8,6 +8,7 @@ import java.util.List;
  * @param peakHeapMiB  the largest heap occupancy the GC log saw (just before a collection), -1 if unknown
  * @param liveHeapMiB  the largest heap occupancy left after a collection, -1 if unknown
  * @param cpuSecondsPerGiB server CPU time (user + system, all its processes and threads) per GiB moved
+ * @param gcCpuSecondsPerGiB the part of it spent in the JVM's garbage collector threads (0 for the baselines)
  * @param ratio        this server's figure of merit over the baseline's in the same run (1 for the baseline); with
  *                     several rounds, the median of the rounds' ratios, and the other figures are from that round
  * @param roundRatios  the ratio of each round, in order (one element for a single round)
@@ -16,12 +17,12 @@ import java.util.List;
  */
 record Result(Scenario scenario, String server, String jdk, double seconds, double mibPerSecond,
         double filesPerSecond, double p50Millis, double p99Millis, double peakRssMiB, double peakHeapMiB,
-        double liveHeapMiB, double cpuSecondsPerGiB, double ratio, List<Double> roundRatios, double load,
+        double liveHeapMiB, double cpuSecondsPerGiB, double gcCpuSecondsPerGiB, double ratio, List<Double> roundRatios, double load,
         String error) {
 
     static Result failed(Scenario scenario, String server, String jdk, double load, String error) {
         double nan = Double.NaN;
-        return new Result(scenario, server, jdk, nan, nan, nan, nan, nan, nan, -1, -1, nan, nan, List.of(), load,
+        return new Result(scenario, server, jdk, nan, nan, nan, nan, nan, nan, -1, -1, nan, nan, nan, List.of(), load,
                 error);
     }
 
@@ -31,12 +32,12 @@ record Result(Scenario scenario, String server, String jdk, double seconds, doub
 
     Result withRatio(double value) {
         return new Result(scenario, server, jdk, seconds, mibPerSecond, filesPerSecond, p50Millis, p99Millis,
-                peakRssMiB, peakHeapMiB, liveHeapMiB, cpuSecondsPerGiB, value, List.of(value), load, error);
+                peakRssMiB, peakHeapMiB, liveHeapMiB, cpuSecondsPerGiB, gcCpuSecondsPerGiB, value, List.of(value), load, error);
     }
 
     /** This round's figures, with the median ratio over all rounds and every round's ratio. */
     Result withRounds(double median, List<Double> ratios) {
         return new Result(scenario, server, jdk, seconds, mibPerSecond, filesPerSecond, p50Millis, p99Millis,
-                peakRssMiB, peakHeapMiB, liveHeapMiB, cpuSecondsPerGiB, median, List.copyOf(ratios), load, error);
+                peakRssMiB, peakHeapMiB, liveHeapMiB, cpuSecondsPerGiB, gcCpuSecondsPerGiB, median, List.copyOf(ratios), load, error);
     }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.Future;
 /** The SFTP and HTTPS scenarios of issue 11 and the random input files they send. */
 final class Scenarios {
     private static final int WARM_ROUNDS = 3;
-    private static final int WARM_SMALL = 200;
+    private static final int WARM_SMALL = 2000;
 
     private static final long MIB = 1024 * 1024;
 
@@ -81,11 +81,13 @@ final class Scenarios {
                 parallelHttps(32, par32, sizes.par32MiB()));
     }
 
-    /** Unmeasured: fills page caches and lets the gateway's JIT compile the hot paths. */
     /**
-     * The unmeasured warm-up of a server: the warm-up file put {@value #WARM_ROUNDS} times and read back, and up
-     * to {@value #WARM_SMALL} small files, per protocol. Once was too little for the gateway: its JIT was still
-     * compiling the HTTPS path through the first GiB of the measured PUT.
+     * The unmeasured warm-up of a server, per protocol: the warm-up file put {@value #WARM_ROUNDS} times and read
+     * back, then {@value #WARM_SMALL} puts of the small files (the set over again under new names where it is
+     * smaller). It fills the page caches and lets the gateway's JIT compile the hot paths: once was too little (the
+     * JIT was still compiling the HTTPS path through the first GiB of the measured PUT), and 200 small files were
+     * too few on two cores, where the gateway's CPU per small file was still falling from 24 to 15, 9 and 7 ms over
+     * four further runs of 700 files each (session 9).
      */
     void warmUp(Server server, boolean sftpToo, boolean httpsToo) throws Exception {
         if (sftpToo && server.sftp().isPresent()) {
@@ -95,8 +97,8 @@ final class Scenarios {
                 commands.add(put(warm, ep, "warm"));
             }
             commands.add("get " + ep.dir() + "/warm /dev/null");
-            for (int i = 0; i < Math.min(WARM_SMALL, small.size()); i++) {
-                commands.add(put(small.get(i), ep, "warm-" + i));
+            for (int i = 0; i < WARM_SMALL; i++) {
+                commands.add(put(small.get(i % small.size()), ep, "warm-" + i));
             }
             sftp.batch(ep, commands);
         }
@@ -106,8 +108,8 @@ final class Scenarios {
             for (int round = 0; round < WARM_ROUNDS; round++) {
                 transfers.add(CurlClient.Transfer.put(ep.putBase() + "warm-h", warm));
             }
-            for (int i = 0; i < Math.min(WARM_SMALL, small.size()); i++) {
-                transfers.add(CurlClient.Transfer.put(ep.putBase() + "warm-h" + i, small.get(i)));
+            for (int i = 0; i < WARM_SMALL; i++) {
+                transfers.add(CurlClient.Transfer.put(ep.putBase() + "warm-h" + i, small.get(i % small.size())));
             }
             curl.run(ep, transfers);
             curl.run(ep, List.of(CurlClient.Transfer.get(ep.getBase() + "warm-h")));
