@@ -133,12 +133,27 @@ public final class Offboarding {
                 throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
             }
             requireNothingLeft(jdbc, siteId, work);
-            List<String> batchesAbandoned = work == UnfinishedWork.ABANDON ? abandonBatches(jdbc, siteId, actor, now)
-                    : List.of();
-            List<String> forwardsAbandoned = work == UnfinishedWork.ABANDON ? abandonForwards(jdbc, siteId, actor, now)
-                    : List.of();
-            List<String> usernames = new ArrayList<>();
+            // every row lock before the first audit append, which holds the chain's head until the commit, and in
+            // the order claims (operator, batch, audit) and workers (forward job, audit) take theirs: on PostgreSQL
+            // neither can then hold a lock this waits for while waiting for one this holds
+            List<OperatorRow> siteOperators = new ArrayList<>();
             for (OperatorRow operator : operators.active(jdbc, Optional.of(siteId))) {
+                if (operators.lockActive(jdbc, operator.id())) {
+                    siteOperators.add(operator);
+                }
+            }
+            List<Batch> unfinished = work == UnfinishedWork.ABANDON ? batches.lockUnfinished(jdbc, siteId) : List.of();
+            List<ForwardJob> unsettled = work == UnfinishedWork.ABANDON ? outbox.abandon(jdbc, siteId, now)
+                    : List.of();
+            List<String> batchesAbandoned = abandonBatches(jdbc, unfinished, actor, now);
+            List<String> forwardsAbandoned = new ArrayList<>();
+            for (ForwardJob job : unsettled) {
+                audit.append(jdbc, new AuditEvent.ForwardAbandoned(now, Optional.of(job.tenant()), actor, job.id(),
+                        job.fileId(), siteId, job.state().name(), SITE_REMOVED));
+                forwardsAbandoned.add(job.id());
+            }
+            List<String> usernames = new ArrayList<>();
+            for (OperatorRow operator : siteOperators) {
                 removeOperator(jdbc, operator, "site " + siteId + " removed: " + why, actor, now);
                 usernames.add(operator.username());
             }
@@ -227,27 +242,20 @@ public final class Offboarding {
         return left;
     }
 
-    /** Abandons the site's batches not completed, each audited; a holder's reads end at their next lease check. */
-    private List<String> abandonBatches(Jdbc jdbc, String siteId, String actor, Instant now) throws SQLException {
+    /**
+     * Abandons the site's batches not completed (locked by the caller), each audited; a holder's reads end at their
+     * next lease check.
+     */
+    private List<String> abandonBatches(Jdbc jdbc, List<Batch> unfinished, String actor, Instant now)
+            throws SQLException {
         List<String> abandoned = new ArrayList<>();
-        for (Batch batch : batches.lockUnfinished(jdbc, siteId)) {
+        for (Batch batch : unfinished) {
             if (batches.transition(jdbc, batch.id(), batch.state(), BatchState.ABANDONED, batch.claimedBy(),
                     Optional.empty(), now)) {
                 audit.append(jdbc, new AuditEvent.BatchAbandoned(now, Optional.of(batch.tenant()), actor, batch.id(),
-                        siteId, batch.state().name(), batch.fileCount(), SITE_REMOVED));
+                        batch.siteId(), batch.state().name(), batch.fileCount(), SITE_REMOVED));
                 abandoned.add(batch.id());
             }
-        }
-        return abandoned;
-    }
-
-    /** Abandons the site's forwards not delivered, each audited. */
-    private List<String> abandonForwards(Jdbc jdbc, String siteId, String actor, Instant now) throws SQLException {
-        List<String> abandoned = new ArrayList<>();
-        for (ForwardJob job : outbox.abandon(jdbc, siteId, now)) {
-            audit.append(jdbc, new AuditEvent.ForwardAbandoned(now, Optional.of(job.tenant()), actor, job.id(),
-                    job.fileId(), siteId, job.state().name(), SITE_REMOVED));
-            abandoned.add(job.id());
         }
         return abandoned;
     }

@@ -221,6 +221,30 @@ class SiteAbandonTest {
         }
     }
 
+    /**
+     * An operator claiming a batch of its site while the site is removed (on PostgreSQL truly concurrent): the claim
+     * either comes first, and its batch is abandoned all the same, or is refused; neither deadlocks with the other.
+     */
+    @Test
+    void anOperatorClaimingWhileItsSiteIsRemoved_claimsFirstOrIsRefused_andTheBatchEndsAbandoned() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            String site = "claim-" + i;
+            OperatorPrincipal operator = test.operator(site, "op" + i, Protocol.SFTP);
+            Route route = test.core().sites().addRoute(client.tenant(), site, RouteMode.PULL,
+                    PathPolicy.parse("/inbox"), 1, 0, Duration.ZERO);
+            upload("/inbox/claim" + i + ".csv");
+            test.core().sites().removeRoute(client.tenant(), route.id());
+            String batch = test.core().batches().available(operator).get(0).id();
+
+            Race.Outcome outcome = Race.run(() -> test.core().batches().claim(operator, batch),
+                    () -> offboarding().removeSite(site, "race", "cli:test", UnfinishedWork.ABANDON));
+
+            assertThat(outcome.second()).as("round %d: the removal", i).isTrue();
+            assertThat(test.core().batches().byTenant(client.tenant())).filteredOn(b -> b.id().equals(batch))
+                    .singleElement().extracting(Batch::state).as("round %d", i).isEqualTo(BatchState.ABANDONED);
+        }
+    }
+
     /** A worker's outcome of {@code job}: a delivery, or a failure to retry; refused if the job is no longer its. */
     private void settle(ForwardJob job, boolean delivers) {
         boolean settled = delivers ? outbox().complete(job, Optional.empty(), Instant.now())
