@@ -19,6 +19,10 @@ import java.util.Map;
  */
 final class ForwardQueueGauges {
 
+    /** The undelivered states by name: an index range, where "not delivered" read every job ever delivered too. */
+    static final String QUEUE_QUERY = "SELECT site_id, state, COUNT(*), MIN(created_at) FROM forward_jobs "
+            + "WHERE state IN ('PENDING', 'IN_FLIGHT', 'DEAD') GROUP BY site_id, state";
+
     private record Row(String site, String state, long count, long oldestMillis) {
     }
 
@@ -36,9 +40,7 @@ final class ForwardQueueGauges {
     }
 
     void refresh(Instant now) {
-        List<Row> rows = database.read(jdbc -> jdbc.query(
-                "SELECT site_id, state, COUNT(*), MIN(created_at) FROM forward_jobs "
-                        + "WHERE state NOT IN ('DELIVERED', 'ABANDONED') GROUP BY site_id, state",
+        List<Row> rows = database.read(jdbc -> jdbc.query(QUEUE_QUERY,
                 row -> new Row(row.getString(1), row.getString(2), row.getLong(3), row.getLong(4))));
         List<MultiGauge.Row<?>> counts = new ArrayList<>();
         Map<String, Long> oldestBySite = new HashMap<>();

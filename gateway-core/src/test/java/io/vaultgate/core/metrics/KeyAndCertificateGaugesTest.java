@@ -93,15 +93,4 @@ class KeyAndCertificateGaugesTest {
         MeterRegistry registry = test.core().metrics().registry();
         return registry.get(name).tag(tag, value).gauge().value();
     }
-
-    @Test
-    void keyAge_readsOnlyTheKeyOperationsOfTheAuditLog_notEveryEvent() {
-        try (Database database = Database.sqlite(home.resolve("catalog.db"))) {
-            List<String> plan = database.read(jdbc -> jdbc.query(
-                    "EXPLAIN QUERY PLAN " + KeyAndCertificateGauges.ROTATE_QUERY, row -> row.getString(4)));
-
-            assertThat(plan).anySatisfy(step -> assertThat(step)
-                    .startsWith("SEARCH audit_events USING INDEX audit_events_by_kind (kind=?"));
-        }
-    }
 }
