@@ -29,7 +29,7 @@ final class CatalogGauges {
 
     private static final Logger LOG = LoggerFactory.getLogger(CatalogGauges.class);
 
-    /** Reads the covering index batches_by_tenant_state (V20), not the table, which keeps every completed batch. */
+    /** Reads the covering index batches_by_state (V20), not the table, which keeps every completed batch. */
     static final String BATCH_STATES_QUERY = "SELECT tenant_id, state, COUNT(*) FROM batches GROUP BY tenant_id, state";
 
     private record Row(String tenant, String state, long a, long b) {

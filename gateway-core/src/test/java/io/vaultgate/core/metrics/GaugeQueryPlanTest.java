@@ -46,7 +46,7 @@ class GaugeQueryPlanTest {
     @Test
     void batchStates_readTheCoveringIndex_notTheBatches() {
         assertThat(plan(CatalogGauges.BATCH_STATES_QUERY))
-                .contains("SCAN batches USING COVERING INDEX batches_by_tenant_state");
+                .contains("SCAN batches USING COVERING INDEX batches_by_state");
     }
 
     private List<String> plan(String query) {
