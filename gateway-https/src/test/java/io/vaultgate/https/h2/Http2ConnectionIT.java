@@ -103,11 +103,13 @@ class Http2ConnectionIT {
         long revoked = System.nanoTime();
         gateway.core().incidents().revocation().revokeToken(TestGateway.USER, gateway.token(), "leaked", "test");
 
-        assertThat(both.waitFor(10, TimeUnit.SECONDS)).as("curl ended").isTrue();
+        assertThat(both.waitFor(30, TimeUnit.SECONDS)).as("curl ended").isTrue();
         long ms = (System.nanoTime() - revoked) / 1_000_000;
         assertThat(both.exitValue()).as(Files.readString(dir.resolve("both.out"))).isNotZero();
-        // the close waits up to 3 s for the TLS close_notify to flush past the download the client reads slowly
-        assertThat(ms).as("ms from revocation to the end of both transfers").isLessThan(6000);
+        // cut short, not run out: at 1 MB/s the download needs 16 s and the upload 64 s. Normally 3-4 s (the close
+        // waits up to 3 s for the TLS close_notify to flush past the download the client reads slowly); a loaded
+        // machine took 6.7 s, so the bound is the transfers' own length rather than a latency figure
+        assertThat(ms).as("ms from revocation to the end of both transfers").isLessThan(15_000);
         System.out.printf("revocation ended both HTTP/2 streams after %d ms%n", ms);
         assertThat(Files.size(dir.resolve("d.out"))).as("the download was cut off too").isLessThan(16L * 1024 * 1024);
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
