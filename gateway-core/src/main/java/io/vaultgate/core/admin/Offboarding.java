@@ -15,6 +15,7 @@ import io.vaultgate.core.catalog.OperatorRepository;
 import io.vaultgate.core.catalog.OperatorRepository.OperatorRow;
 import io.vaultgate.core.catalog.RouteRepository;
 import io.vaultgate.core.forward.ForwardJob;
+import io.vaultgate.core.forward.ForwardState;
 import io.vaultgate.core.forward.Outbox;
 import io.vaultgate.core.mfa.Mfa;
 import io.vaultgate.core.mfa.Role;
@@ -34,9 +35,11 @@ import java.util.Optional;
  * stays for the audit trail and reports, and its username is never given to anyone else. Live sessions end on this
  * node at once and on every other node at its next session check, as for any revoked credential.
  *
- * <p>A site: only once nothing is left for it to do (no active route, no batch not completed, no forward not
- * settled), so that no tenant's file is stranded; then its operators are removed as above and the site takes no
- * route, operator or forwarding change again, nor is anything sent to it. Its id is never reused.
+ * <p>A site: only once nothing is left for it to do (no active route, no batch not completed, no forward pending or
+ * in flight), so that no tenant's file is stranded; then its operators are removed as above and the site takes no
+ * route, operator or forwarding change again, nor is anything sent to it. Its id is never reused. Its dead forwards
+ * (already settled as failures, and never retried for a removed site) become ABANDONED, audited as below, so that
+ * none stays dead for ever in the queue's gauges and the status page.
  *
  * <p>A site that will never finish its work (out of business, contract lost) is removed with
  * {@link UnfinishedWork#ABANDON}: still not while a tenant routes to it (new files would go there), but its batches
@@ -57,13 +60,16 @@ public final class Offboarding {
 
     /** What a site's removal does with the work left for it. */
     public enum UnfinishedWork {
-        /** Refuses the removal while a batch is not completed or a forward not settled. */
+        /** Refuses the removal while a batch is not completed or a forward pending or in flight. */
         REFUSE,
         /** Abandons the site's batches not completed and forwards not delivered (pending, in flight, dead). */
         ABANDON
     }
 
-    /** What a site's removal did: the operators removed, and the batches and forward jobs abandoned (by id). */
+    /**
+     * What a site's removal did: the operators removed, and the batches and forward jobs abandoned (by id; without
+     * {@link UnfinishedWork#ABANDON}, the dead forward jobs).
+     */
     public record RemovedSite(String siteId, List<String> operatorsRemoved, int sessionsEnded,
                               List<String> batchesAbandoned, List<String> forwardsAbandoned) {
         public RemovedSite {
@@ -143,8 +149,10 @@ public final class Offboarding {
                 }
             }
             List<Batch> unfinished = work == UnfinishedWork.ABANDON ? batches.lockUnfinished(jdbc, siteId) : List.of();
-            List<ForwardJob> unsettled = work == UnfinishedWork.ABANDON ? outbox.abandon(jdbc, siteId, now)
-                    : List.of();
+            // the dead forwards too without ABANDON: retries are refused once the site is removed, so left DEAD
+            // they would stay stuck, counted and reported as dead for ever
+            List<ForwardJob> unsettled = outbox.abandon(jdbc, siteId, work == UnfinishedWork.ABANDON
+                    ? Outbox.UNDELIVERED : List.of(ForwardState.DEAD), now);
             List<String> batchesAbandoned = abandonBatches(jdbc, unfinished, actor, now);
             List<String> forwardsAbandoned = new ArrayList<>();
             for (ForwardJob job : unsettled) {
@@ -161,7 +169,8 @@ public final class Offboarding {
             audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor, AdminAction.SITE_UPDATED,
                     siteId + " removed: " + why + (work == UnfinishedWork.ABANDON ? " (abandoned "
                             + batchesAbandoned.size() + " batch(es), " + forwardsAbandoned.size() + " forward(s))"
-                            : "")));
+                            : forwardsAbandoned.isEmpty() ? ""
+                            : " (abandoned " + forwardsAbandoned.size() + " dead forward(s))")));
             return new RemovedSite(siteId, usernames, 0, batchesAbandoned, forwardsAbandoned);
         });
         int ended = 0;

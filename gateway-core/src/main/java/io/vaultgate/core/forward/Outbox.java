@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -316,19 +317,31 @@ public final class Outbox {
                 ForwardState.PENDING.name(), ForwardState.IN_FLIGHT.name());
     }
 
+    /** The states {@link #abandon} takes a removed site's jobs from when its unfinished work is abandoned. */
+    public static final List<ForwardState> UNDELIVERED = List.of(ForwardState.PENDING, ForwardState.IN_FLIGHT,
+            ForwardState.DEAD);
+
     /**
-     * Abandons the site's forwards not delivered (pending, in flight, dead) within {@code jdbc}'s transaction, for the
-     * site's removal: each becomes ABANDONED, is never claimed or retried again, and its version moves on, so that a
-     * worker still holding its lease finds its outcome ({@link #complete}, {@link #fail}, {@link #release},
-     * {@link #renew}) refused and changes nothing. The rows are locked first ({@link Dialect#forUpdate()}): an
-     * outcome committed before wins (a delivered job stays delivered), one after is refused. Returns the jobs as
-     * they were before, oldest first.
+     * Abandons the site's forwards in {@code states} (of {@link #UNDELIVERED}) within {@code jdbc}'s transaction, for
+     * the site's removal: every removal abandons the dead ones (already settled as failures, and never retried for a
+     * removed site), one abandoning the site's work also the pending and in-flight ones. Each becomes ABANDONED, is
+     * never claimed or retried again, and its version moves on, so that a worker still holding its lease finds its
+     * outcome ({@link #complete}, {@link #fail}, {@link #release}, {@link #renew}) refused and changes nothing. The
+     * rows are locked first ({@link Dialect#forUpdate()}): an outcome committed before wins (a delivered job stays
+     * delivered), one after is refused. Returns the jobs as they were before, oldest first.
      */
-    public List<ForwardJob> abandon(Jdbc jdbc, String siteId, Instant now) throws SQLException {
+    public List<ForwardJob> abandon(Jdbc jdbc, String siteId, List<ForwardState> states, Instant now)
+            throws SQLException {
+        if (states.isEmpty() || !UNDELIVERED.containsAll(states)) {
+            throw new IllegalArgumentException("only undelivered jobs are abandoned: " + states);
+        }
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(siteId);
+        states.forEach(state -> parameters.add(state.name()));
         List<ForwardJob> abandoned = new ArrayList<>();
         for (ForwardJob job : jdbc.query("SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE site_id = ? "
-                + "AND state IN (?, ?, ?) ORDER BY created_at, id" + jdbc.dialect().forUpdate(), OutboxRows::map,
-                siteId, ForwardState.PENDING.name(), ForwardState.IN_FLIGHT.name(), ForwardState.DEAD.name())) {
+                + "AND state IN (" + String.join(", ", Collections.nCopies(states.size(), "?"))
+                + ") ORDER BY created_at, id" + jdbc.dialect().forUpdate(), OutboxRows::map, parameters.toArray())) {
             if (jdbc.update("UPDATE forward_jobs SET state = ?, version = version + 1, lease_owner = NULL, "
                     + "lease_expires_at = NULL, updated_at = ? WHERE id = ? AND version = ?",
                     ForwardState.ABANDONED.name(), now.toEpochMilli(), job.id(), job.version()) == 1) {

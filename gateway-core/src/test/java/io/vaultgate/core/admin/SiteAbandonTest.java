@@ -116,6 +116,34 @@ class SiteAbandonTest {
                 Reason.NOT_FOUND, "site manila does not exist");
     }
 
+    /**
+     * A plain removal (without abandoning) is not held up by dead forwards, which are settled as failures; they are
+     * abandoned all the same, audited, instead of staying dead for ever (a removed site's job is never retried).
+     */
+    @Test
+    void aPlainRemoval_abandonsTheSitesDeadForwards_soNoneStaysDeadForEver() {
+        Route route = route(RouteMode.PUSH, 0);
+        upload("/inbox/a.csv");
+        upload("/inbox/b.csv");
+        test.core().sites().removeRoute(client.tenant(), route.id());
+        ForwardJob delivered = claimOne();
+        outbox().complete(delivered, Optional.empty(), Instant.now());
+        ForwardJob dead = claimOne();
+        outbox().fail(dead, "refused", true, Instant.now());
+
+        RemovedSite removed = offboarding().removeSite("manila", "contract ended", "cli:test");
+
+        assertThat(removed.forwardsAbandoned()).containsExactly(dead.id());
+        assertThat(outbox().find(dead.id()).orElseThrow().state()).isEqualTo(ForwardState.ABANDONED);
+        assertThat(outbox().find(delivered.id()).orElseThrow().state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(outbox().count(ForwardState.DEAD)).isZero();
+        assertThat(events("forward.abandoned")).singleElement().satisfies(event -> assertThat(event)
+                .contains("\"job\":\"" + dead.id() + "\"", "\"state\":\"DEAD\"", "\"reason\":\"site removed\"")
+                .doesNotContain("contract ended"));
+        assertThat(events("admin.change")).anySatisfy(event -> assertThat(event)
+                .contains("manila removed: contract ended (abandoned 1 dead forward(s))"));
+    }
+
     @Test
     void everyBatchNotCompleted_isAbandoned_notReleased_andACompletedOneStays() {
         Route route = route(RouteMode.PULL, 1);

@@ -217,7 +217,7 @@ public final class SiteCommand {
             out.println("Removed site " + removed.siteId() + (removed.operatorsRemoved().isEmpty() ? ""
                     : " and its operators " + String.join(", ", removed.operatorsRemoved()))
                     + "; their live sessions end on every node within 2 s");
-            if (abandonWork) {
+            if (abandonWork || !removed.forwardsAbandoned().isEmpty()) {
                 out.println("Abandoned " + removed.batchesAbandoned().size() + " batch(es) and "
                         + removed.forwardsAbandoned().size() + " forward(s); the tenants' files stay stored "
                         + "(vaultgate forward list --state abandoned)");
