@@ -15,7 +15,7 @@ package io.vaultgate.core.catalog;
 public enum Dialect {
 
     /** The embedded default. */
-    SQLITE("", "", "", "") {
+    SQLITE("", "", "", "", "") {
         @Override
         public String segmentAt(String column, int from) {
             return "substr(" + column + ", " + from + ", instr(substr(" + column + ", " + from + "), '/') - 1)";
@@ -23,7 +23,7 @@ public enum Dialect {
     },
 
     /** Scale-out: one catalog shared by every gateway node. */
-    POSTGRESQL(" FOR UPDATE", " FOR UPDATE SKIP LOCKED", " FOR NO KEY UPDATE", " COLLATE \"C\"") {
+    POSTGRESQL(" FOR UPDATE", " FOR UPDATE SKIP LOCKED", " FOR NO KEY UPDATE", " FOR SHARE", " COLLATE \"C\"") {
         @Override
         public String segmentAt(String column, int from) {
             return "split_part(substr(" + column + ", " + from + "), '/', 1)";
@@ -33,12 +33,14 @@ public enum Dialect {
     private final String forUpdate;
     private final String skipLocked;
     private final String forNoKeyUpdate;
+    private final String forShare;
     private final String binary;
 
-    Dialect(String forUpdate, String skipLocked, String forNoKeyUpdate, String binary) {
+    Dialect(String forUpdate, String skipLocked, String forNoKeyUpdate, String forShare, String binary) {
         this.forUpdate = forUpdate;
         this.skipLocked = skipLocked;
         this.forNoKeyUpdate = forNoKeyUpdate;
+        this.forShare = forShare;
         this.binary = binary;
     }
 
@@ -74,6 +76,15 @@ public enum Dialect {
      */
     public String forNoKeyUpdate() {
         return forNoKeyUpdate;
+    }
+
+    /**
+     * A shared lock on a row read to decide a change elsewhere (a site's row before retrying one of its jobs): any
+     * number of readers hold it at once, and a transaction locking the row {@link #forUpdate()} waits for them, and
+     * they for it. Empty on SQLite.
+     */
+    public String forShare() {
+        return forShare;
     }
 
     /**

@@ -263,14 +263,22 @@ public final class Outbox {
 
     /**
      * Makes a dead job pending again, due now, with a fresh count of attempts. Refused for a job of a removed site
-     * (abandoned, or dead when the site was removed): nothing is sent to a removed site.
+     * (abandoned): nothing is sent to a removed site. The site's row is read under a shared lock, which a site's
+     * removal (holding it for update) excludes: a removal committed before is seen, and one starting meanwhile waits
+     * for this retry and then finds the job pending. Refused with CONFLICT, changing nothing, if the job changed
+     * between its read and the update (another retry, an abandon), instead of answering as if it had been retried.
      */
     public ForwardJob retry(String id, Instant now) {
         return database.inTransaction(jdbc -> {
-            ForwardJob job = find(jdbc, id).orElseThrow(() ->
-                    new GatewayException(Reason.NOT_FOUND, "no forward job " + id));
-            if (job.state() == ForwardState.ABANDONED || jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ? "
-                    + "AND removed_at IS NOT NULL", job.siteId()) > 0) {
+            String siteId = find(jdbc, id).orElseThrow(() ->
+                    new GatewayException(Reason.NOT_FOUND, "no forward job " + id)).siteId();
+            boolean siteRemoved = jdbc.queryOne("SELECT removed_at FROM sites WHERE id = ?"
+                    + jdbc.dialect().forShare(), row -> {
+                        row.getLong(1);
+                        return !row.wasNull();
+                    }, siteId).orElse(false);
+            ForwardJob job = find(jdbc, id).orElseThrow();
+            if (job.state() == ForwardState.ABANDONED || siteRemoved) {
                 throw new GatewayException(Reason.CONFLICT, "forward job " + id + " is " + job.state() + ": its site "
                         + job.siteId() + " was removed, and nothing is sent to a removed site");
             }
@@ -278,9 +286,14 @@ public final class Outbox {
                 throw new GatewayException(Reason.CONFLICT, "forward job " + id + " is " + job.state()
                         + "; only DEAD jobs can be retried");
             }
-            jdbc.update("UPDATE forward_jobs SET state = 'PENDING', version = version + 1, attempts = 0, "
+            if (jdbc.update("UPDATE forward_jobs SET state = 'PENDING', version = version + 1, attempts = 0, "
                     + "next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? "
-                    + "WHERE id = ? AND version = ?", now.toEpochMilli(), now.toEpochMilli(), id, job.version());
+                    + "WHERE id = ? AND version = ? AND state = 'DEAD'", now.toEpochMilli(), now.toEpochMilli(), id,
+                    job.version()) != 1) {
+                throw new GatewayException(Reason.CONFLICT, "forward job " + id + " changed while it was being "
+                        + "retried (now " + find(jdbc, id).map(ForwardJob::state).orElse(job.state())
+                        + "); nothing was changed");
+            }
             return find(jdbc, id).orElseThrow();
         });
     }

@@ -2,6 +2,7 @@ package io.vaultgate.core.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
@@ -12,6 +13,8 @@ import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.batch.Batch;
 import io.vaultgate.core.batch.BatchState;
 import io.vaultgate.core.catalog.BatchRepository;
+import io.vaultgate.core.catalog.Dialect;
+import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.forward.ForwardJob;
 import io.vaultgate.core.forward.ForwardState;
@@ -27,10 +30,17 @@ import io.vaultgate.core.testing.TestCore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -270,6 +280,97 @@ class SiteAbandonTest {
             assertThat(outcome.second()).as("round %d: the removal", i).isTrue();
             assertThat(test.core().batches().byTenant(client.tenant())).filteredOn(b -> b.id().equals(batch))
                     .singleElement().extracting(Batch::state).as("round %d", i).isEqualTo(BatchState.ABANDONED);
+        }
+    }
+
+    /**
+     * A retry of a dead job while its site's removal commits (PostgreSQL, where the two truly overlap; SQLite
+     * serializes writers): the retry reads the site's row under a shared lock, so it waits for the removal and is
+     * then refused, instead of reading the site as not removed and reviving the job behind the removal's back.
+     */
+    @Test
+    void aRetryWhileItsSiteIsBeingRemoved_waitsForTheRemoval_andIsRefused() throws Exception {
+        assumeTrue(test.database().dialect() == Dialect.POSTGRESQL, "row locks: PostgreSQL only");
+        ForwardJob dead = deadJob();
+
+        Future<ForwardJob> retry = whileHeld(jdbc -> {
+            jdbc.queryOne("SELECT id FROM sites WHERE id = ? FOR UPDATE", row -> row.getString(1), "manila");
+            jdbc.update("UPDATE sites SET removed_at = ? WHERE id = ?", Instant.now().toEpochMilli(), "manila");
+        }, () -> outbox().retry(dead.id(), Instant.now()));
+
+        assertThatThrownBy(() -> retry.get(30, TimeUnit.SECONDS)).cause().isInstanceOfSatisfying(
+                GatewayException.class, e -> assertThat(e.getMessage()).contains("its site manila was removed"));
+        assertThat(outbox().find(dead.id()).orElseThrow().state()).isEqualTo(ForwardState.DEAD);
+    }
+
+    /**
+     * A retry whose job changed between its read and its update (here another retry committing first) is refused
+     * with CONFLICT instead of answering as if it had made the job pending (PostgreSQL: SQLite serializes writers).
+     */
+    @Test
+    void aRetryWhoseJobChangedMeanwhile_isRefused_notReportedAsDone() throws Exception {
+        assumeTrue(test.database().dialect() == Dialect.POSTGRESQL, "row locks: PostgreSQL only");
+        ForwardJob dead = deadJob();
+
+        Future<ForwardJob> retry = whileHeld(jdbc -> jdbc.update("UPDATE forward_jobs SET state = 'PENDING', "
+                + "version = version + 1, attempts = 0 WHERE id = ?", dead.id()),
+                () -> outbox().retry(dead.id(), Instant.now()));
+
+        assertThatThrownBy(() -> retry.get(30, TimeUnit.SECONDS)).cause().isInstanceOfSatisfying(
+                GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+                    assertThat(e.getMessage()).contains("changed while it was being retried (now PENDING)");
+                });
+    }
+
+    /** A dead forward job of manila, whose route is gone. */
+    private ForwardJob deadJob() {
+        Route route = route(RouteMode.PUSH, 0);
+        upload("/inbox/a.csv");
+        test.core().sites().removeRoute(client.tenant(), route.id());
+        ForwardJob job = claimOne();
+        outbox().fail(job, "refused", true, Instant.now());
+        return job;
+    }
+
+    /** A change made by another transaction. */
+    @FunctionalInterface
+    private interface Change {
+        void run(Jdbc jdbc) throws SQLException;
+    }
+
+    /**
+     * Starts {@code action} while another transaction holds {@code change} uncommitted, lets it run until it waits
+     * for a lock (or ends), then commits the change; returns the action's outcome.
+     */
+    private <T> Future<T> whileHeld(Change change, Callable<T> action) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch commit = new CountDownLatch(1);
+            Future<?> holder = threads.submit(() -> test.database().inTransaction(jdbc -> {
+                change.run(jdbc);
+                held.countDown();
+                try {
+                    commit.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<T> result = threads.submit(action);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!result.isDone() && System.nanoTime() < deadline && test.database().read(jdbc -> jdbc.count(
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                            + "AND datname = current_database()")) == 0) {
+                Thread.sleep(20);
+            }
+            commit.countDown();
+            holder.get(30, TimeUnit.SECONDS);
+            return result;
+        } finally {
+            threads.shutdown();
         }
     }
 
