@@ -109,11 +109,18 @@ class Http2CurlIT {
                 "-o", scratch("other.json").toString(), "-T", small.toString(), gateway.url("/v1/files/inbox/other.bin"),
                 "-o", scratch("kept.out").toString(), gateway.url("/v1/files/inbox/kept.bin"));
 
-        assertThat(run.statuses()).as(run.stderr()).containsExactlyInAnyOrder(413, 200, 201);
+        // the server answers 413 in full and then resets the stream (NO_ERROR; the frames are checked in
+        // Http2ProtocolLimitsIT); curl 7.88 (Debian 12) may then fail the upload it is still sending with error 92
+        // before it reports the 413 it received: either way only that stream ends
+        assertThat(run.statuses()).as(run.stderr()).hasSize(3).contains(200, 201);
+        boolean answered = run.statuses().contains(413);
+        assertThat(answered || run.stderr().contains("(92) Stream error")).as(run.stderr()).isTrue();
         assertThat(run.versions()).containsExactly("2");
         assertThat(run.connections()).as("one TCP connection for all three").isEqualTo(1);
         assertThat(Files.readAllBytes(scratch("kept.out"))).isEqualTo(kept);
-        assertThat(run.result().body()).contains("payload-too-large");
+        if (answered) {
+            assertThat(run.result().body()).contains("payload-too-large");
+        }
         assertThat(curl.run("-H", gateway.bearer(), "--head", gateway.url("/v1/files/inbox/big.bin")).statuses())
                 .as("nothing of the refused upload is visible").containsExactly(404);
     }

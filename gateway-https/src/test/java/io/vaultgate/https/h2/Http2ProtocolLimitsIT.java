@@ -104,6 +104,27 @@ class Http2ProtocolLimitsIT {
         }
     }
 
+    /**
+     * RFC 9113 8.1: the complete response first, then {@code RST_STREAM NO_ERROR} to stop the unread body; curl
+     * before 8.x may fail such an upload while still sending it instead of reporting the response (see Http2CurlIT).
+     */
+    @Test
+    void aRefusedBody_getsItsCompleteResponse_thenRstStreamNoError_andTheConnectionGoesOn() throws Exception {
+        gateway.core().administration().setMaxFileSize(gateway.principal().tenant(), 1024);
+        try (RawHttp2Client client = client()) {
+            client.settingsAck();
+            client.headers(1, client.request("PUT", "/v1/files/inbox/big.bin",
+                    "authorization", "Bearer " + gateway.token(), "content-length", "100000"), false);
+            client.data(1, new byte[4096], false);
+
+            String events = client.awaitEvent("RST_STREAM 1", PATIENCE_SECONDS);
+
+            assertThat(events).containsSubsequence("HEADERS 1 413", "DATA 1 END_STREAM", "RST_STREAM 1 NO_ERROR");
+            client.headers(3, client.request("GET", "/v1/openapi.yaml"), true);
+            assertThat(client.awaitEvent("HEADERS 3", PATIENCE_SECONDS)).contains("HEADERS 3 200");
+        }
+    }
+
     @Test
     void aPathLongerThanTheRequestLineLimit_is414() throws Exception {
         try (RawHttp2Client client = client()) {

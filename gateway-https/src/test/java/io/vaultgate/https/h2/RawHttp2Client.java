@@ -35,8 +35,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * An HTTP/2 client that writes frames as told, with none of a real client's manners (it opens more streams than
  * allowed, resets them at once, never acknowledges SETTINGS unless asked): for the protocol edge cases curl cannot
- * produce. Frames it receives are reported as text lines ({@code HEADERS 1 431}, {@code RST_STREAM 5 REFUSED_STREAM},
- * {@code GOAWAY ENHANCE_YOUR_CALM}, {@code CLOSED}).
+ * produce. Frames it receives are reported as text lines ({@code HEADERS 1 431}, {@code DATA 1 END_STREAM} for the
+ * last DATA frame of a stream, {@code RST_STREAM 5 REFUSED_STREAM}, {@code GOAWAY ENHANCE_YOUR_CALM}, {@code CLOSED}).
  */
 final class RawHttp2Client implements AutoCloseable {
 
@@ -182,6 +182,15 @@ final class RawHttp2Client implements AutoCloseable {
                 public void onHeadersRead(ChannelHandlerContext c, int streamId, Http2Headers headers, int dependency,
                                           short weight, boolean exclusive, int padding, boolean endStream) {
                     onHeadersRead(c, streamId, headers, padding, endStream);
+                }
+
+                @Override
+                public int onDataRead(ChannelHandlerContext c, int streamId, ByteBuf data, int padding,
+                                      boolean endOfStream) {
+                    if (endOfStream) {
+                        events.add("DATA " + streamId + " END_STREAM");
+                    }
+                    return data.readableBytes() + padding;
                 }
 
                 @Override
