@@ -2,8 +2,10 @@ package io.vaultgate.sftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Counter;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.files.FileEntry;
+import io.vaultgate.core.metrics.GatewayMetrics;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.sftp.testing.MinaSftp;
 import io.vaultgate.sftp.testing.OpenSshSftp;
@@ -39,10 +41,11 @@ class OpenSshResumeIT {
         new Random(3).nextBytes(data);
         Path local = Files.write(directory.resolve("big.bin"), data);
 
-        // -l limits the client to about 10 MB/s, so it is surely mid-transfer when killed.
+        // -l limits the client to about 10 MB/s, so it is surely mid-transfer when killed: once the gateway has taken
+        // 8 MiB of the 40 (however long the client took to connect), about a second before it would be done
         Process client = gateway.openSsh(TestSftpGateway.ALICE).start(List.of("-l", "80000"),
                 "put " + local + " /inbox/big.bin");
-        Thread.sleep(1500);
+        awaitBytesReceived(8 * 1024 * 1024);
         client.destroyForcibly();
         assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
@@ -79,6 +82,19 @@ class OpenSshResumeIT {
         assertThat(partial.partial()).isTrue();
         assertThat(partial.size()).isPositive().isLessThanOrEqualTo(data.length / 2);
         client.disconnectAbruptly();
+    }
+
+    private void awaitBytesReceived(double bytes) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (received() < bytes) {
+            assertThat(System.nanoTime()).as("%s bytes received within 30 s", bytes).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private double received() {
+        return gateway.core().metrics().registry().find(GatewayMetrics.TRANSFER_BYTES.name())
+                .tag(GatewayMetrics.DIRECTION, "in").counters().stream().mapToDouble(Counter::count).sum();
     }
 
     private FileEntry awaitPartial(String path) throws Exception {
