@@ -112,9 +112,13 @@ public final class Offboarding {
     public RemovedOperator removeOperator(String username, String reason, String actor) {
         String why = Lockdown.requireText(reason, "reason");
         Instant now = clock.instant();
-        RemovedOperator removed = database.inTransaction(jdbc -> removeOperator(jdbc,
-                operators.findByUsername(jdbc, username).orElseThrow(() ->
-                        new GatewayException(Reason.NOT_FOUND, "no operator named " + username)), why, actor, now));
+        RemovedOperator removed = database.inTransaction(jdbc -> {
+            List<AuditEvent> events = new ArrayList<>();
+            RemovedOperator operator = removeOperator(jdbc, operators.findByUsername(jdbc, username).orElseThrow(() ->
+                    new GatewayException(Reason.NOT_FOUND, "no operator named " + username)), why, actor, now, events);
+            appendAll(jdbc, events);
+            return operator;
+        });
         int ended = revocation.endSessions(username, "operator removed");
         return new RemovedOperator(removed.username(), removed.siteId(), removed.credentialsRevoked(),
                 removed.batchesReleased(), ended);
@@ -139,9 +143,10 @@ public final class Offboarding {
                 throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
             }
             requireNothingLeft(jdbc, siteId, work);
-            // every row lock before the first audit append, which holds the chain's head until the commit, and in
-            // the order claims (operator, batch, audit) and workers (forward job, audit) take theirs: on PostgreSQL
-            // neither can then hold a lock this waits for while waiting for one this holds
+            // every row lock and row change before the first audit append, which holds the chain's head until the
+            // commit, and in the order claims (operator, batch, audit), workers (forward job, audit) and revocations
+            // (the credential's row, audit) take theirs: on PostgreSQL none of them can then hold a lock this waits
+            // for while waiting for one this holds; the events are collected and appended last, in order
             List<OperatorRow> siteOperators = new ArrayList<>();
             for (OperatorRow operator : operators.active(jdbc, Optional.of(siteId))) {
                 if (operators.lockActive(jdbc, operator.id())) {
@@ -153,19 +158,21 @@ public final class Offboarding {
             // they would stay stuck, counted and reported as dead for ever
             List<ForwardJob> unsettled = outbox.abandon(jdbc, siteId, work == UnfinishedWork.ABANDON
                     ? Outbox.UNDELIVERED : List.of(ForwardState.DEAD), now);
-            List<String> batchesAbandoned = abandonBatches(jdbc, unfinished, actor, now);
+            List<AuditEvent> events = new ArrayList<>();
+            List<String> batchesAbandoned = abandonBatches(jdbc, unfinished, actor, now, events);
             List<String> forwardsAbandoned = new ArrayList<>();
             for (ForwardJob job : unsettled) {
-                audit.append(jdbc, new AuditEvent.ForwardAbandoned(now, Optional.of(job.tenant()), actor, job.id(),
+                events.add(new AuditEvent.ForwardAbandoned(now, Optional.of(job.tenant()), actor, job.id(),
                         job.fileId(), siteId, job.state().name(), SITE_REMOVED));
                 forwardsAbandoned.add(job.id());
             }
             List<String> usernames = new ArrayList<>();
             for (OperatorRow operator : siteOperators) {
-                removeOperator(jdbc, operator, "site " + siteId + " removed: " + why, actor, now);
+                removeOperator(jdbc, operator, "site " + siteId + " removed: " + why, actor, now, events);
                 usernames.add(operator.username());
             }
             jdbc.update("UPDATE sites SET removed_at = ? WHERE id = ?", now.toEpochMilli(), siteId);
+            appendAll(jdbc, events);
             audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor, AdminAction.SITE_UPDATED,
                     siteId + " removed: " + why + (work == UnfinishedWork.ABANDON ? " (abandoned "
                             + batchesAbandoned.size() + " batch(es), " + forwardsAbandoned.size() + " forward(s))"
@@ -189,10 +196,11 @@ public final class Offboarding {
     /**
      * Marks the operator removed first: that takes its row's lock, so a claim running at the same time on another
      * node either finished before (and its batch is released below) or waits and is refused; and of two removals
-     * at once, the second finds nothing to remove.
+     * at once, the second finds nothing to remove. Makes only row changes: its audit events are added to
+     * {@code events}, in order, for the caller to append after every row change of its transaction.
      */
-    private RemovedOperator removeOperator(Jdbc jdbc, OperatorRow operator, String why, String actor, Instant now)
-            throws SQLException {
+    private RemovedOperator removeOperator(Jdbc jdbc, OperatorRow operator, String why, String actor, Instant now,
+                                           List<AuditEvent> events) throws SQLException {
         if (!operators.markRemoved(jdbc, operator.id(), now)) {
             throw new GatewayException(Reason.NOT_FOUND, "no operator named " + operator.username());
         }
@@ -202,13 +210,15 @@ public final class Offboarding {
         }
         operators.deleteSshKeys(jdbc, operator.id());
         credentials.addAll(revocation.revokeTokens(jdbc, "operator", operator.id()));
-        boolean totp = mfa.remove(jdbc, Role.OPERATOR, operator.username(), actor, now);
-        revocation.record(jdbc, operator.username(), Optional.empty(), credentials, why, actor, now);
-        List<String> released = releaseBatches(jdbc, operator, actor, now);
-        audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor, AdminAction.ACCOUNT_DELETED,
+        Optional<AuditEvent> totp = mfa.remove(jdbc, Role.OPERATOR, operator.username(), actor, now);
+        totp.ifPresent(events::add);
+        events.addAll(revocation.recordUnaudited(jdbc, operator.username(), Optional.empty(), credentials, why, actor,
+                now));
+        List<String> released = releaseBatches(jdbc, operator, actor, now, events);
+        events.add(new AuditEvent.AdminChange(now, Optional.empty(), actor, AdminAction.ACCOUNT_DELETED,
                 "operator " + operator.username() + " of " + operator.siteId() + ": " + why));
-        return new RemovedOperator(operator.username(), operator.siteId(), credentials.size() + (totp ? 1 : 0),
-                released, 0);
+        return new RemovedOperator(operator.username(), operator.siteId(),
+                credentials.size() + (totp.isPresent() ? 1 : 0), released, 0);
     }
 
     /**
@@ -252,16 +262,16 @@ public final class Offboarding {
     }
 
     /**
-     * Abandons the site's batches not completed (locked by the caller), each audited; a holder's reads end at their
-     * next lease check.
+     * Abandons the site's batches not completed (locked by the caller), adding each one's audit event to
+     * {@code events}; a holder's reads end at their next lease check.
      */
-    private List<String> abandonBatches(Jdbc jdbc, List<Batch> unfinished, String actor, Instant now)
-            throws SQLException {
+    private List<String> abandonBatches(Jdbc jdbc, List<Batch> unfinished, String actor, Instant now,
+                                        List<AuditEvent> events) throws SQLException {
         List<String> abandoned = new ArrayList<>();
         for (Batch batch : unfinished) {
             if (batches.transition(jdbc, batch.id(), batch.state(), BatchState.ABANDONED, batch.claimedBy(),
                     Optional.empty(), now)) {
-                audit.append(jdbc, new AuditEvent.BatchAbandoned(now, Optional.of(batch.tenant()), actor, batch.id(),
+                events.add(new AuditEvent.BatchAbandoned(now, Optional.of(batch.tenant()), actor, batch.id(),
                         batch.siteId(), batch.state().name(), batch.fileCount(), SITE_REMOVED));
                 abandoned.add(batch.id());
             }
@@ -271,19 +281,26 @@ public final class Offboarding {
 
     /**
      * Returns the operator's batches to its site. The release's reason is fixed text: it reaches the tenants'
-     * transparency reports, where an administrator's free-text reason about a person does not belong.
+     * transparency reports, where an administrator's free-text reason about a person does not belong. Each one's
+     * audit event is added to {@code events}.
      */
-    private List<String> releaseBatches(Jdbc jdbc, OperatorRow operator, String actor, Instant now)
-            throws SQLException {
+    private List<String> releaseBatches(Jdbc jdbc, OperatorRow operator, String actor, Instant now,
+                                        List<AuditEvent> events) throws SQLException {
         List<String> released = new ArrayList<>();
         for (Batch batch : batches.claimedBy(jdbc, operator.id())) {
             if (batches.transition(jdbc, batch.id(), BatchState.CLAIMED, BatchState.READY, Optional.empty(),
                     Optional.empty(), now)) {
-                audit.append(jdbc, new AuditEvent.BatchReleased(now, Optional.of(batch.tenant()), actor, batch.id(),
+                events.add(new AuditEvent.BatchReleased(now, Optional.of(batch.tenant()), actor, batch.id(),
                         batch.siteId(), operator.username(), "operator removed"));
                 released.add(batch.id());
             }
         }
         return released;
+    }
+
+    private void appendAll(Jdbc jdbc, List<AuditEvent> events) throws SQLException {
+        for (AuditEvent event : events) {
+            audit.append(jdbc, event);
+        }
     }
 }

@@ -131,12 +131,25 @@ public final class Revocation {
      */
     void record(Jdbc jdbc, String username, Optional<TenantId> tenant, List<String> credentials, String why,
                 String actor, Instant now) throws SQLException {
+        for (AuditEvent event : recordUnaudited(jdbc, username, tenant, credentials, why, actor, now)) {
+            audit.append(jdbc, event);
+        }
+    }
+
+    /**
+     * As {@link #record}, returning the audit events for the caller to append once every row change of its
+     * transaction is made (an operator's or a site's removal), in order.
+     */
+    List<AuditEvent> recordUnaudited(Jdbc jdbc, String username, Optional<TenantId> tenant, List<String> credentials,
+                                     String why, String actor, Instant now) throws SQLException {
+        List<AuditEvent> events = new ArrayList<>();
         for (String credential : credentials) {
             jdbc.update("INSERT INTO credential_revocations (id, credential, principal, revoked_at, actor, reason) "
                     + "VALUES (?, ?, ?, ?, ?, ?)", newId(), credential, username, now.toEpochMilli(), actor, why);
-            audit.append(jdbc, new AuditEvent.AdminChange(now, tenant, actor, AdminAction.CREDENTIAL_REVOKED,
+            events.add(new AuditEvent.AdminChange(now, tenant, actor, AdminAction.CREDENTIAL_REVOKED,
                     username + " " + credential + ": " + why));
         }
+        return events;
     }
 
     /** Ends this node's live sessions of {@code username} now (other nodes end them at their next check). */

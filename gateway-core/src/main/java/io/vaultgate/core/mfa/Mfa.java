@@ -92,17 +92,24 @@ public final class Mfa {
     /** Removes a principal's TOTP secret; false if it had none. Audited. */
     public boolean remove(Role role, String name, String actor) {
         Instant now = clock.instant();
-        return database.inTransaction(jdbc -> remove(jdbc, role, name, actor, now));
+        return database.inTransaction(jdbc -> {
+            Optional<AuditEvent> removed = remove(jdbc, role, name, actor, now);
+            if (removed.isPresent()) {
+                audit.append(jdbc, removed.get());
+            }
+            return removed.isPresent();
+        });
     }
 
-    /** The same within {@code jdbc}'s transaction (part of removing an operator). */
-    public boolean remove(Jdbc jdbc, Role role, String name, String actor, Instant now) throws SQLException {
-        boolean removed = secrets.delete(jdbc, role, name);
-        if (removed) {
-            audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor,
-                    AuditEvent.AdminAction.CREDENTIAL_REVOKED, name + " totp (" + role.key() + ")"));
-        }
-        return removed;
+    /**
+     * The same within {@code jdbc}'s transaction (part of removing an operator), without the audit append: returns
+     * the event for the caller to append once every row change of its transaction is made (empty if there was no
+     * secret), so that the audit chain's head is locked after the rows, in the order other changes lock them.
+     */
+    public Optional<AuditEvent> remove(Jdbc jdbc, Role role, String name, String actor, Instant now)
+            throws SQLException {
+        return secrets.delete(jdbc, role, name) ? Optional.of(new AuditEvent.AdminChange(now, Optional.empty(), actor,
+                AuditEvent.AdminAction.CREDENTIAL_REVOKED, name + " totp (" + role.key() + ")")) : Optional.empty();
     }
 
     public boolean enrolled(Principal principal) {

@@ -55,6 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SiteAbandonTest {
 
     private static final Duration LEASE = Duration.ofMinutes(1);
+    private static final String KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDIvUwHQUML42rolDMC49L7aVCfbleBARwdJHVyHfQko";
 
     @TempDir
     Path home;
@@ -280,6 +281,42 @@ class SiteAbandonTest {
             assertThat(outcome.second()).as("round %d: the removal", i).isTrue();
             assertThat(test.core().batches().byTenant(client.tenant())).filteredOn(b -> b.id().equals(batch))
                     .singleElement().extracting(Batch::state).as("round %d", i).isEqualTo(BatchState.ABANDONED);
+        }
+    }
+
+    /**
+     * An administrator revoking a site operator's SSH key while the site is removed, abandoning its work (on
+     * PostgreSQL truly concurrent): a revocation deletes the key's row and then appends to the audit chain, so the
+     * removal makes every row change (the operators' keys, tokens and TOTP secrets included) before its first
+     * append; otherwise it held the chain's head while waiting for the key's row, and each waited for the other.
+     * The revocation is started a little later in each round, to meet the removal at different points.
+     */
+    @Test
+    void revokingAnOperatorsKeyWhileItsSiteIsRemoved_neverDeadlocks() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            String site = "keys-" + i;
+            String username = "keys" + i;
+            test.operator(site, username, Protocol.SFTP);
+            String fingerprint = test.core().sites().addOperatorSshKey(username, KEY).fingerprint();
+            Route route = test.core().sites().addRoute(client.tenant(), site, RouteMode.PUSH,
+                    PathPolicy.parse("/inbox"), 0, 0, Duration.ZERO);
+            for (int file = 0; file < 5; file++) {
+                upload("/inbox/keys" + i + "-" + file + ".csv");
+            }
+            test.core().sites().removeRoute(client.tenant(), route.id());
+            long delayMicros = i * 250L;
+
+            Race.Outcome outcome = Race.run(() -> {
+                        java.util.concurrent.locks.LockSupport.parkNanos(delayMicros * 1000);
+                        test.core().incidents().revocation().revokeSshKey(username, fingerprint, "leaked",
+                                "cli:test");
+                    },
+                    () -> offboarding().removeSite(site, "race", "cli:test", UnfinishedWork.ABANDON));
+
+            assertThat(outcome.second()).as("round %d: the removal", i).isTrue();
+            long keysLeft = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM operator_ssh_keys k "
+                    + "JOIN operators o ON o.id = k.operator_id WHERE o.username = ?", username));
+            assertThat(keysLeft).as("round %d", i).isZero();
         }
     }
 
