@@ -10,6 +10,7 @@ import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.MutableClock;
 import io.vaultgate.sftp.testing.ClientKeys;
 import io.vaultgate.sftp.testing.MinaSftp;
 import io.vaultgate.sftp.testing.TestSftpGateway;
@@ -17,6 +18,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.List;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -29,15 +32,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * What an operator's SFTP session may still do with a batch once it no longer holds it: the batch was completed,
  * or its lease ran out. Each test routes and claims a batch of its own (route {@code PULL} from its own folder,
- * one file per batch); the lease is short so that it can run out within a test.
+ * one file per batch). The core's clock is a {@link MutableClock}: a lease runs out when the test moves it, not while a
+ * slow machine is still connecting.
  */
 class OperatorBatchEndIT {
 
-    private static final Duration LEASE = Duration.ofSeconds(2);
+    private static final Duration LEASE = Duration.ofMinutes(5);
+    private static final MutableClock CLOCK = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
 
     @RegisterExtension
-    static final TestSftpGateway gateway = TestSftpGateway.withDefaults().withCoreSettings(s -> new GatewayCore.Settings(
-            s.partialExpiry(), s.reorderWindowSegments(), LEASE, s.auditCheckpoints(), s.access(), s.node()));
+    static final TestSftpGateway gateway = TestSftpGateway.withDefaults().withClock(CLOCK).withCoreSettings(
+            s -> new GatewayCore.Settings(s.partialExpiry(), s.reorderWindowSegments(), LEASE, s.auditCheckpoints(),
+                    s.access(), s.node()));
     static OperatorPrincipal maria;
     static Path mariasKey;
 
@@ -75,7 +81,7 @@ class OperatorBatchEndIT {
         try (MinaSftp operator = MinaSftp.connect(gateway.port(), "maria", mariasKey)) {
             SftpClient sftp = operator.sftp();
             assertThat(sftp.stat("/acme/" + batch + "/expired/a.txt").getSize()).isEqualTo(6);
-            Thread.sleep(LEASE.plusMillis(500).toMillis());
+            CLOCK.advance(LEASE.plusSeconds(1));
 
             assertThatThrownBy(() -> sftp.stat("/acme/" + batch + "/expired/a.txt")).isInstanceOf(SftpException.class);
             assertThatThrownBy(() -> sftp.open("/acme/" + batch + "/results/r.txt",
