@@ -23,10 +23,13 @@ final class ForwardMetrics {
                 .register(registry).increment();
     }
 
-    /** Jobs per state, read from the outbox when scraped: alert on {@code state="dead"} above zero. */
+    /**
+     * Jobs per state, read from the outbox when scraped: alert on {@code state="dead"} above zero. Delivered and
+     * abandoned jobs are left out: both are final and only ever grow (as the per-site queue gauge leaves them out).
+     */
     void backlog(Outbox outbox) {
         for (ForwardState state : ForwardState.values()) {
-            if (state != ForwardState.DELIVERED) {
+            if (state != ForwardState.DELIVERED && state != ForwardState.ABANDONED) {
                 io.micrometer.core.instrument.Gauge.builder("vaultgate.forward.jobs", outbox, o -> o.count(state))
                         .description("forward jobs in the outbox, by state")
                         .tag("state", state.name().toLowerCase(java.util.Locale.ROOT)).register(registry);

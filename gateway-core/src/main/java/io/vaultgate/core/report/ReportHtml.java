@@ -15,7 +15,7 @@ final class ReportHtml {
             new String[] {"kek_versions", "Key-encryption key versions and rotation dates"},
             new String[] {"key_operations", "Key operations in the period"},
             new String[] {"operator_access", "Every access to the tenant's files by operators"},
-            new String[] {"forwards", "Files forwarded to sites"},
+            new String[] {"forwards", "Files forwarded to sites, and forwards abandoned when their site was removed"},
             new String[] {"sites", "Sites and the certificates pinned for them (SHA-256)"},
             new String[] {"failed_access", "Failed access attempts"},
             new String[] {"retention_actions", "Retention actions"},

@@ -410,6 +410,8 @@ class ForwarderTest extends StubSiteTest {
         forwarder.runDue();
         assertThat(fixture.meters.get("vaultgate.forward.jobs").tag("state", "pending").gauge().value()).isZero();
         assertThat(fixture.meters.get("vaultgate.forward.jobs").tag("state", "dead").gauge().value()).isZero();
+        assertThat(fixture.meters.find("vaultgate.forward.jobs").tag("state", "abandoned").gauge())
+                .as("final, only ever grows: left out like delivered").isNull();
     }
 
     private io.vaultgate.core.files.FileOpener opener() throws java.io.IOException {

@@ -23,8 +23,9 @@ import java.util.Optional;
 
 /**
  * {@code GET /v1/forwarding/{path}}: where a client's own file went. One entry per BPO site the file is routed
- * to by a push route: its state (PENDING, IN_FLIGHT, DELIVERED, DEAD), attempts, the next attempt's time, and
- * once delivered the time and the SHA-256 the site computed. Only the file's owner sees it (the tenant's
+ * to by a push route: its state (PENDING, IN_FLIGHT, DELIVERED, DEAD, ABANDONED), attempts, the next attempt's
+ * time, once delivered the time and the SHA-256 the site computed, and once abandoned (its site was removed) the
+ * time ({@code abandonedAt}). Only the file's owner sees it (the tenant's
  * outbox: any of its accounts); a site's error text stays with the administrators.
  */
 public final class ForwardingApi {
