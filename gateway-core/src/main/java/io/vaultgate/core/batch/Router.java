@@ -46,7 +46,11 @@ public final class Router {
                 continue;
             }
             if (route.mode() == RouteMode.PUSH) {
-                outbox.enqueue(jdbc, file, route.siteId(), now);
+                // the route was read without a lock: a removal committing meanwhile (then its site's) would miss
+                // a forward queued here, which would wait for ever on a removed site
+                if (routes.lockIfActive(jdbc, route.id())) {
+                    outbox.enqueue(jdbc, file, route.siteId(), now);
+                }
                 continue;
             }
             Optional<Batch> open = batches.openBatch(jdbc, route.id());

@@ -46,6 +46,16 @@ public final class RouteRepository {
         return jdbc.count("SELECT COUNT(*) FROM routes WHERE id = ? AND retired_at IS NULL", id) > 0;
     }
 
+    /**
+     * Whether the route still routes new files, read under a shared lock on its row: a removal of the route that
+     * has not committed yet (holding the row for update) is waited for, and once it commits the route is found
+     * retired; a removal starting meanwhile waits until this transaction ends.
+     */
+    public boolean lockIfActive(Jdbc jdbc, String id) throws SQLException {
+        return !jdbc.query("SELECT id FROM routes WHERE id = ? AND retired_at IS NULL" + jdbc.dialect().forShare(),
+                row -> row.getString(1), id).isEmpty();
+    }
+
     /** Retires an active route of {@code tenant}; false if there is none with that id. */
     public boolean retire(Jdbc jdbc, TenantId tenant, String id, Instant now) throws SQLException {
         return jdbc.update("UPDATE routes SET retired_at = ? WHERE id = ? AND tenant_id = ? AND retired_at IS NULL",

@@ -2,11 +2,13 @@ package io.vaultgate.core.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
+import io.vaultgate.core.catalog.Dialect;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
@@ -14,11 +16,13 @@ import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.site.Route;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.HeldLocks;
 import io.vaultgate.core.testing.TestCore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +82,22 @@ class RouteRemovalTest {
 
         assertThat(test.core().forwarding().outbox().byFile(before.fileId())).hasSize(1);
         assertThat(test.core().forwarding().outbox().byFile(after.fileId())).isEmpty();
+    }
+
+    @Test
+    void aPushRouteRemovedWhileACommitRoutesByIt_queuesNoForwardOfThatFile()
+            throws Exception {
+        assumeTrue(test.database().dialect() == Dialect.POSTGRESQL, "row locks: PostgreSQL only");
+        Route route = test.core().sites().addRoute(client.tenant(), "manila", RouteMode.PUSH,
+                PathPolicy.parse("/inbox"), 0, 0, Duration.ZERO);
+
+        // the removal's change, not yet committed while the upload commits and routes by the route it still sees
+        Receipt during = HeldLocks.whileHeld(test.database(), jdbc -> jdbc.update(
+                "UPDATE routes SET retired_at = ? WHERE id = ?", System.currentTimeMillis(), route.id()),
+                () -> upload("/inbox/during.csv")).get(30, TimeUnit.SECONDS);
+
+        assertThat(test.core().forwarding().outbox().byFile(during.fileId()))
+                .as("a forward queued by a route removed before the commit would be left to a removed site").isEmpty();
     }
 
     @Test

@@ -1,0 +1,64 @@
+package io.vaultgate.core.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.Jdbc;
+import java.sql.SQLException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An action run while another transaction holds a change uncommitted, as another node's would be: for lock-order
+ * tests on PostgreSQL, whose row locks make a transaction wait where SQLite's database lock serialises them.
+ */
+public final class HeldLocks {
+
+    /** A change made by the other transaction. */
+    @FunctionalInterface
+    public interface Change {
+        void run(Jdbc jdbc) throws SQLException;
+    }
+
+    private HeldLocks() {
+    }
+
+    /**
+     * Starts {@code action} while another transaction holds {@code change} uncommitted, lets it run until it waits
+     * for a lock (up to 10 s, or until it ends), then commits the change; returns the action's outcome.
+     */
+    public static <T> Future<T> whileHeld(Database database, Change change, Callable<T> action) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch commit = new CountDownLatch(1);
+            Future<?> holder = threads.submit(() -> database.inTransaction(jdbc -> {
+                change.run(jdbc);
+                held.countDown();
+                try {
+                    commit.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<T> result = threads.submit(action);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!result.isDone() && System.nanoTime() < deadline && database.read(jdbc -> jdbc.count(
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                            + "AND datname = current_database()")) == 0) {
+                Thread.sleep(20);
+            }
+            commit.countDown();
+            holder.get(30, TimeUnit.SECONDS);
+            return result;
+        } finally {
+            threads.shutdown();
+        }
+    }
+}
