@@ -10,6 +10,7 @@ import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.CatalogIndependent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
+@CatalogIndependent
 class AuditEventTest {
 
     static final Instant AT = Instant.parse("2026-11-28T10:15:30.123456789Z");

@@ -3,6 +3,7 @@ package io.vaultgate.core.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.CatalogIndependent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.nio.ByteBuffer;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * docs/audit.md), and the tag-key derivation recomputed here from its documented formula over a key
  * generated for the test (no private key is stored in the repository).
  */
+@CatalogIndependent
 class ChainVectorsTest {
 
     static final String NONCE = "000102030405060708090a0b0c0d0e0f";

@@ -2,9 +2,11 @@ package io.vaultgate.core.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.core.testing.CatalogIndependent;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 
+@CatalogIndependent
 class PasswordHasherTest {
 
     private final PasswordHasher hasher = new PasswordHasher(new SecureRandom());

@@ -3,6 +3,7 @@ package io.vaultgate.core.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vaultgate.core.testing.CatalogIndependent;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
+@CatalogIndependent
 class SshPublicKeyTest {
 
     // Generated with ssh-keygen -t ed25519; fingerprint printed by ssh-keygen -lf.

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.catalog.CatalogException;
+import io.vaultgate.core.testing.CatalogIndependent;
 import io.vaultgate.core.testing.MutableClock;
 import io.vaultgate.core.tenant.TenantId;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** The check a read handle makes before every read, against a catalog this test writes by hand. */
+@CatalogIndependent
 class LeaseCheckTest {
 
     private static final Instant CLAIMED_AT = Instant.parse("2026-11-28T09:00:00Z");

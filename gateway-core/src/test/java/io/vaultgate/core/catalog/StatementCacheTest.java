@@ -2,6 +2,7 @@ package io.vaultgate.core.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.core.testing.CatalogIndependent;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * last query (a statement left unreset would pin SQLite's read snapshot), no parameter of a previous use leaks into
  * the next, and statements are closed when evicted or when their connection leaves the pool.
  */
+@CatalogIndependent
 class StatementCacheTest {
 
     @TempDir

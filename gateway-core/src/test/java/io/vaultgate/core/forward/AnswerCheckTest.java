@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaultgate.core.forward.DeliveryOutcome.Delivered;
 import io.vaultgate.core.forward.DeliveryOutcome.Failed;
 import io.vaultgate.core.forward.DeliveryOutcome.Kind;
+import io.vaultgate.core.testing.CatalogIndependent;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** {@link AnswerCheck}: a forward counts as delivered only with a 2xx and the file's digest from the site. */
+@CatalogIndependent
 class AnswerCheckTest {
 
     private static final String SHA = "5f8f04f6a3a892aaabbddb6cf273894493773960d4a325b105fee46eef4304f1";

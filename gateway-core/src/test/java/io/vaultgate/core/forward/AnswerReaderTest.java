@@ -3,6 +3,7 @@ package io.vaultgate.core.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vaultgate.core.testing.CatalogIndependent;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link AnswerReader} on well-formed and malformed answers: what it returns, what it refuses, and whether it
  * lets the connection carry another request (only when the answer's framing was read exactly to its end).
  */
+@CatalogIndependent
 class AnswerReaderTest {
 
     private static final String DIGEST = "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:";

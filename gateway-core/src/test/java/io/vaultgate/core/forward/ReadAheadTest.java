@@ -3,6 +3,7 @@ package io.vaultgate.core.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vaultgate.core.testing.CatalogIndependent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+@CatalogIndependent
 class ReadAheadTest {
 
     private final ExecutorService readers = Executors.newCachedThreadPool();

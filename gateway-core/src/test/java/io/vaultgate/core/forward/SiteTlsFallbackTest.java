@@ -2,6 +2,7 @@ package io.vaultgate.core.forward;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.core.testing.CatalogIndependent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * The real fallback, in a JVM where netty-tcnative cannot load ({@code io.netty.handler.ssl.noOpenSsl=true},
  * as the HTTPS module's fallback ITs do): the forwarder takes the JDK's TLS and says so in a warning.
  */
+@CatalogIndependent
 class SiteTlsFallbackTest {
 
     /** Run in the child JVM: prints the provider the forwarder would use. */

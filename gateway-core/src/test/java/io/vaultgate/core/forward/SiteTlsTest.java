@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.pki.CertificateAuthority;
+import io.vaultgate.core.testing.CatalogIndependent;
 import io.vaultgate.core.testing.MutableClock;
 import java.io.IOException;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,18 +39,19 @@ import org.junit.jupiter.params.provider.EnumSource;
  * anchors only, host name checked, CRLs fail closed, the gateway's client certificate presented, TLS 1.3/1.2
  * with AEAD suites only; a refused site receives nothing. And the fallback to the JDK when BoringSSL cannot load.
  */
+@CatalogIndependent
 class SiteTlsTest {
 
     @TempDir
     Path home;
-    private ForwardFixture fixture;
+    private SitePki pki;
     private SiteStub site;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
     @BeforeEach
     void start() {
-        fixture = new ForwardFixture(home, new RetryPolicy(3, Duration.ofSeconds(10), Duration.ofMinutes(5)));
+        pki = new SitePki(home, new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS)));
     }
 
     @AfterEach
@@ -58,24 +61,23 @@ class SiteTlsTest {
         }
         threads.shutdownNow();
         timer.shutdownNow();
-        fixture.close();
     }
 
     @ParameterizedTest
     @EnumSource(SiteTlsProvider.class)
     void trustedSite_receivesTheFiles_onOneConnection_andItsCertificateFingerprintIsKept(SiteTlsProvider provider)
             throws Exception {
-        site = fixture.stub();
-        byte[] body = fixture.randomBytes(300_000);
+        site = pki.stub();
+        byte[] body = pki.randomBytes(300_000);
 
-        List<SiteAnswer> answers = put(provider, settings(site.endpoint(), fixture.siteCa.certificate(),
+        List<SiteAnswer> answers = put(provider, settings(site.endpoint(), pki.siteCa.certificate(),
                 List.of()), body, 2);
 
         assertThat(answers).allSatisfy(answer -> {
             assertThat(answer.status()).isEqualTo(201);
             assertThat(answer.header(ForwardProtocol.REPR_DIGEST)).contains(ForwardProtocol.reprDigest(sha256(body)));
             assertThat(answer.siteCertificateSha256())
-                    .contains(HexFormat.of().formatHex(sha256(fixture.siteServer.certificate().getEncoded())));
+                    .contains(HexFormat.of().formatHex(sha256(pki.siteServer.certificate().getEncoded())));
         });
         assertThat(site.received()).hasSize(2).allSatisfy(r -> assertThat(r.sha256())
                 .isEqualTo(HexFormat.of().formatHex(sha256(body))));
@@ -85,8 +87,8 @@ class SiteTlsTest {
     @ParameterizedTest
     @EnumSource(SiteTlsProvider.class)
     void siteCertificateFromAnotherCa_isRefused_andNothingIsSent(SiteTlsProvider provider) throws Exception {
-        site = fixture.stub();
-        assertRefused(provider, settings(site.endpoint(), fixture.gatewayCa.certificate(), List.of()),
+        site = pki.stub();
+        assertRefused(provider, settings(site.endpoint(), pki.gatewayCa.certificate(), List.of()),
                 "certification path");
     }
 
@@ -94,51 +96,51 @@ class SiteTlsTest {
     @EnumSource(SiteTlsProvider.class)
     void expiredSiteCertificate_isRefused(SiteTlsProvider provider) throws Exception {
         MutableClock lastWeek = new MutableClock(Instant.now().minus(Duration.ofDays(7)));
-        CertificateAuthority ca = CertificateAuthority.create("Old site CA", Duration.ofDays(30), fixture.random,
+        CertificateAuthority ca = CertificateAuthority.create("Old site CA", Duration.ofDays(30), pki.random,
                 lastWeek);
         site = new SiteStub(ca.issueServer("old", List.of(), List.of("127.0.0.1"), Duration.ofDays(1)),
-                fixture.gatewayCa.certificate());
+                pki.gatewayCa.certificate());
         assertRefused(provider, settings(site.endpoint(), ca.certificate(), List.of()), "validity check failed");
     }
 
     @ParameterizedTest
     @EnumSource(SiteTlsProvider.class)
     void siteCertificateForAnotherName_isRefused(SiteTlsProvider provider) throws Exception {
-        site = new SiteStub(fixture.siteCa.issueServer("elsewhere", List.of("elsewhere.example"), List.of(),
-                Duration.ofDays(1)), fixture.gatewayCa.certificate());
-        assertRefused(provider, settings(site.endpoint(), fixture.siteCa.certificate(), List.of()),
+        site = new SiteStub(pki.siteCa.issueServer("elsewhere", List.of("elsewhere.example"), List.of(),
+                Duration.ofDays(1)), pki.gatewayCa.certificate());
+        assertRefused(provider, settings(site.endpoint(), pki.siteCa.certificate(), List.of()),
                 "No subject alternative names matching IP address 127.0.0.1");
     }
 
     @ParameterizedTest
     @EnumSource(SiteTlsProvider.class)
     void revokedSiteCertificate_isRefused(SiteTlsProvider provider) throws Exception {
-        site = fixture.stub();
-        assertRefused(provider, settings(site.endpoint(), fixture.siteCa.certificate(),
-                List.of(Crls.revoking(fixture.siteCa, fixture.siteServer.certificate()))), "revoked");
+        site = pki.stub();
+        assertRefused(provider, settings(site.endpoint(), pki.siteCa.certificate(),
+                List.of(Crls.revoking(pki.siteCa, pki.siteServer.certificate()))), "revoked");
     }
 
     @ParameterizedTest
     @EnumSource(SiteTlsProvider.class)
     void siteCertificateWithoutACurrentCrlOfItsCa_isRefused(SiteTlsProvider provider) throws Exception {
-        site = fixture.stub();
-        assertRefused(provider, settings(site.endpoint(), fixture.siteCa.certificate(),
-                List.of(Crls.revoking(fixture.gatewayCa))), "revocation status");
+        site = pki.stub();
+        assertRefused(provider, settings(site.endpoint(), pki.siteCa.certificate(),
+                List.of(Crls.revoking(pki.gatewayCa))), "revocation status");
     }
 
     @ParameterizedTest
     @EnumSource(SiteTlsProvider.class)
     void siteNotRevoked_isAccepted_whenRevocationIsChecked(SiteTlsProvider provider) throws Exception {
-        site = fixture.stub();
-        assertThat(put(provider, settings(site.endpoint(), fixture.siteCa.certificate(),
-                List.of(Crls.revoking(fixture.siteCa))), new byte[10], 1).get(0).status()).isEqualTo(201);
+        site = pki.stub();
+        assertThat(put(provider, settings(site.endpoint(), pki.siteCa.certificate(),
+                List.of(Crls.revoking(pki.siteCa))), new byte[10], 1).get(0).status()).isEqualTo(201);
     }
 
     @ParameterizedTest
     @EnumSource(SiteTlsProvider.class)
     void siteThatDistrustsTheGatewaysClientCertificate_storesNothing(SiteTlsProvider provider) throws Exception {
-        site = new SiteStub(fixture.siteServer, fixture.siteCa.certificate());
-        SiteForwarding settings = settings(site.endpoint(), fixture.siteCa.certificate(), List.of());
+        site = new SiteStub(pki.siteServer, pki.siteCa.certificate());
+        SiteForwarding settings = settings(site.endpoint(), pki.siteCa.certificate(), List.of());
         assertThatThrownBy(() -> put(provider, settings, new byte[100_000], 1)).isInstanceOf(IOException.class);
         assertThat(site.received()).isEmpty();
     }
@@ -146,24 +148,24 @@ class SiteTlsTest {
     @ParameterizedTest
     @EnumSource(SiteTlsProvider.class)
     void siteOfferingOnlyCbcSuites_isRefused(SiteTlsProvider provider) throws Exception {
-        site = new SiteStub(fixture.siteServer, fixture.gatewayCa.certificate(), only("TLSv1.2",
+        site = new SiteStub(pki.siteServer, pki.gatewayCa.certificate(), only("TLSv1.2",
                 "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384"));
-        assertRefused(provider, settings(site.endpoint(), fixture.siteCa.certificate(), List.of()), null);
+        assertRefused(provider, settings(site.endpoint(), pki.siteCa.certificate(), List.of()), null);
     }
 
     @ParameterizedTest
     @EnumSource(SiteTlsProvider.class)
     void siteSpeakingOnlyTls12_isReached_withAnAeadSuite(SiteTlsProvider provider) throws Exception {
-        site = new SiteStub(fixture.siteServer, fixture.gatewayCa.certificate(), only("TLSv1.2",
+        site = new SiteStub(pki.siteServer, pki.gatewayCa.certificate(), only("TLSv1.2",
                 "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"));
-        assertThat(put(provider, settings(site.endpoint(), fixture.siteCa.certificate(), List.of()), new byte[10], 1)
+        assertThat(put(provider, settings(site.endpoint(), pki.siteCa.certificate(), List.of()), new byte[10], 1)
                 .get(0).status()).isEqualTo(201);
     }
 
     @Test
     void openSslEngines_enableOnlyTls13And12_andAeadSuites() throws Exception {
         SSLEngine engine = SiteTls.openSslContext(settings(URI.create("https://127.0.0.1:1"),
-                fixture.siteCa.certificate(), List.of())).newEngine(io.netty.buffer.ByteBufAllocator.DEFAULT);
+                pki.siteCa.certificate(), List.of())).newEngine(io.netty.buffer.ByteBufAllocator.DEFAULT);
         try {
             // Netty lists the pseudo-protocol SSLv2Hello for every OpenSSL engine; BoringSSL never sends such a hello.
             assertThat(engine.getEnabledProtocols()).filteredOn(p -> !p.equals("SSLv2Hello"))
@@ -201,8 +203,8 @@ class SiteTlsTest {
     }
 
     private SiteForwarding settings(URI endpoint, X509Certificate trust, List<X509CRL> crls) {
-        return new SiteForwarding(ForwardFixture.SITE, endpoint, List.of(trust), fixture.clientCertificate.chain(),
-                fixture.clientKey, Optional.empty(), 4, true, crls);
+        return new SiteForwarding(ForwardFixture.SITE, endpoint, List.of(trust), pki.clientCertificate.chain(),
+                pki.clientKey, Optional.empty(), 4, true, crls);
     }
 
     /** The handshake fails with a TLS error naming {@code reason} (if given), and the site received nothing. */
@@ -228,7 +230,7 @@ class SiteTlsTest {
     private List<SiteAnswer> put(SiteTlsProvider provider, SiteForwarding settings, byte[] body, int times)
             throws Exception {
         try (SiteConnections connections = new SiteConnections(settings,
-                SiteTls.connector(settings, fixture.random, provider), Duration.ofSeconds(5), timer)) {
+                SiteTls.connector(settings, pki.random, provider), Duration.ofSeconds(5), timer)) {
             List<SiteAnswer> answers = new java.util.ArrayList<>();
             for (int i = 0; i < times; i++) {
                 Map<String, String> head = new LinkedHashMap<>();

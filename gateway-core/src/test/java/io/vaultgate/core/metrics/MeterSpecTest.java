@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.metrics.MeterSpec.Type;
+import io.vaultgate.core.testing.CatalogIndependent;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
+@CatalogIndependent
 class MeterSpecTest {
 
     @Test

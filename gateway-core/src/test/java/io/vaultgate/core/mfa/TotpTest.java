@@ -2,6 +2,7 @@ package io.vaultgate.core.mfa;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.core.testing.CatalogIndependent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 /** RFC 6238 appendix B test vectors (8 digits), and the matching rules: window, replay, malformed codes. */
+@CatalogIndependent
 class TotpTest {
 
     private static final byte[] SHA1_KEY = "12345678901234567890".getBytes(StandardCharsets.US_ASCII);

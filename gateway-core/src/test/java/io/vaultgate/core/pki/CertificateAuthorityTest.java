@@ -2,6 +2,7 @@ package io.vaultgate.core.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.core.testing.CatalogIndependent;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.CertPathValidator;
@@ -16,6 +17,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@CatalogIndependent
 class CertificateAuthorityTest {
 
     @TempDir

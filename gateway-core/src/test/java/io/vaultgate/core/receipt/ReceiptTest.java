@@ -8,6 +8,7 @@ import io.vaultgate.core.audit.json.CanonicalJson;
 import io.vaultgate.core.audit.json.JsonReader;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.CatalogIndependent;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@CatalogIndependent
 class ReceiptTest {
 
     static final Receipt RECEIPT = new Receipt("f_0123456789abcdef0123456789abcdef", TenantId.of("acme"),

@@ -2,10 +2,12 @@ package io.vaultgate.core.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.core.testing.CatalogIndependent;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+@CatalogIndependent
 class HistorySectionsTest {
 
     @Test

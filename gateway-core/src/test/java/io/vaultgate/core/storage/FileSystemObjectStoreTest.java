@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.CatalogIndependent;
 import io.vaultgate.core.testing.KnownObjects;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@CatalogIndependent
 class FileSystemObjectStoreTest {
 
     private static final TenantId ACME = TenantId.of("acme");

@@ -13,7 +13,7 @@ import java.util.Locale;
  * the default) or, with {@code -Dvaultgate.test.catalog=postgresql}, a fresh database of the JVM's
  * {@link PostgresCluster}, already migrated, whose name is kept in {@code home/catalog.pg} so that opening
  * the same home again (a restarted gateway) finds the same data. Tests that open their catalog through here
- * run unchanged on both.
+ * run unchanged on both. A {@link CatalogIndependent} class cannot open one.
  */
 public final class TestCatalog {
 
@@ -34,6 +34,7 @@ public final class TestCatalog {
 
     /** Opens (creating on first use) the catalog of {@code home}. */
     public static Database open(Path home) {
+        CatalogIndependent.Guard.refuse("a test catalog (TestCatalog.open)");
         if (!postgresql()) {
             return Database.sqlite(home.resolve("catalog.db"));
         }

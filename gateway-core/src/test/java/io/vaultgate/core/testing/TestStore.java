@@ -17,6 +17,7 @@ import java.util.Locale;
  * The object store of a test's home directory, on the storage the run asks for: a directory
  * ({@code home/objects}, the default) or, with {@code -Dvaultgate.test.storage=s3}, a bucket of the JVM's
  * {@link S3ProxyServer}, named in {@code home/store.s3} so that reopening the home finds the same objects.
+ * A {@link CatalogIndependent} class cannot open one.
  */
 public final class TestStore {
 
@@ -41,6 +42,7 @@ public final class TestStore {
 
     /** Opens (creating on first use) the store of {@code home}; an S3 store reads time from {@code clock}. */
     public static ObjectStore open(Path home, Clock clock) throws IOException {
+        CatalogIndependent.Guard.refuse("a test object store (TestStore.open)");
         if (!s3()) {
             return new FileSystemObjectStore(home.resolve("objects"));
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.PendingObject;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.CatalogIndependent;
 import io.vaultgate.crypto.format.EnvelopeFormat;
 import io.vaultgate.crypto.stream.EnvelopeReader;
 import io.vaultgate.crypto.stream.OutOfOrderEnvelopeWriter;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Envelopes streamed to S3 as segment-aligned multipart uploads, read back with ranged GETs. */
+@CatalogIndependent
 class S3EnvelopeStreamingTest {
 
     private static final TenantId ACME = TenantId.of("acme");

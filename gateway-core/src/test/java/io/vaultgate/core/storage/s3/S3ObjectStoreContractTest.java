@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.PendingObject;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.CatalogIndependent;
 import io.vaultgate.core.testing.KnownObjects;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /** The cases {@code FileSystemObjectStoreTest} proves for the filesystem store, against a real S3 (S3Proxy). */
+@CatalogIndependent
 class S3ObjectStoreContractTest {
 
     private static final TenantId ACME = TenantId.of("acme");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.PendingObject;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.CatalogIndependent;
 import io.vaultgate.core.testing.KnownObjects;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** What a sweep removes from S3: only what no catalog row names, and only once it is older than the grace. */
+@CatalogIndependent
 class S3OrphanSweepTest {
 
     private static final TenantId ACME = TenantId.of("acme");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.PendingObject;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.CatalogIndependent;
 import io.vaultgate.crypto.format.EnvelopeFormat;
 import io.vaultgate.crypto.stream.OutOfOrderEnvelopeWriter;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * let anyone read. Reopening completes the run of whole parts into a valid partial envelope, which the
  * envelope writer re-authenticates and continues.
  */
+@CatalogIndependent
 class S3PartialRecoveryTest {
 
     private static final TenantId ACME = TenantId.of("acme");
