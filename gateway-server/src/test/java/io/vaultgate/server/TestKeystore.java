@@ -29,8 +29,9 @@ import java.util.Optional;
  *   <li>the SSH host keys (Ed25519 and RSA-3072), generated once per JVM and copied in.</li>
  * </ul>
  * Everything else (audit key, TLS material, catalog, admin token) is still made by the real initializer.
- * The production parameters stay covered: {@code CommandLineTest.tenantAndAccountCommands_manageTheCatalog}
- * (which checks the file names the production cost) and
+ * The production parameters stay covered: {@code
+ * CommandLineTest.init_stretchesTheKeystoreWithTheProductionCost_whichCommandsThenOpen} (which checks the file
+ * names the production cost) and
  * {@code DemoIT} initialize unseeded homes, and gateway-crypto's KeystoreKeyProviderTest covers DEFAULT.
  */
 public final class TestKeystore {

@@ -48,7 +48,7 @@ class CommandLineTest {
     }
 
     @Test
-    void tenantAndAccountCommands_manageTheCatalog() throws Exception {
+    void init_stretchesTheKeystoreWithTheProductionCost_whichCommandsThenOpen() throws Exception {
         CliHarness cli = new CliHarness(home);
         assertThat(cli.run("init").out()).contains("created keystore", "Administrator API token (shown once): vg_");
         assertThat(cli.run("init").out()).contains("already initialized");
@@ -56,7 +56,15 @@ class CommandLineTest {
         // cost (64 MiB, 3 passes, 1 lane), named in the file's prefix after "VGKS", version and KDF id.
         java.nio.ByteBuffer kdf = java.nio.ByteBuffer.wrap(Files.readAllBytes(home.resolve("keys/kek.p12")), 6, 9);
         assertThat(new int[] {kdf.getInt(), kdf.getInt(), kdf.get()}).containsExactly(64 * 1024, 3, 1);
+        assertThat(cli.run("tenant", "add", "acme", "--name", "Acme Corp").exitCode()).isZero();
+        assertThat(cli.run("tenant", "list").out()).contains("acme", "ACTIVE", "Acme Corp");
+    }
 
+    /** Over a home seeded by TestKeystore: every command opens the keystore, at the test cost. */
+    @Test
+    void tenantAndAccountCommands_manageTheCatalog() throws Exception {
+        CliHarness cli = new CliHarness(home);
+        cli.init();
         assertThat(cli.run("tenant", "add", "acme", "--name", "Acme Corp").exitCode()).isZero();
         Path key = home.resolve("client.pub");
         Files.writeString(key, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDIvUwHQUML42rolDMC49L7aVCfbleBARwdJHVyHfQko x\n");
