@@ -116,7 +116,7 @@ public final class Offboarding {
             List<AuditEvent> events = new ArrayList<>();
             RemovedOperator operator = removeOperator(jdbc, operators.findByUsername(jdbc, username).orElseThrow(() ->
                     new GatewayException(Reason.NOT_FOUND, "no operator named " + username)), why, actor, now, events);
-            appendAll(jdbc, events);
+            audit.appendAll(jdbc, events);
             return operator;
         });
         int ended = revocation.endSessions(username, "operator removed");
@@ -172,12 +172,13 @@ public final class Offboarding {
                 usernames.add(operator.username());
             }
             jdbc.update("UPDATE sites SET removed_at = ? WHERE id = ?", now.toEpochMilli(), siteId);
-            appendAll(jdbc, events);
-            audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor, AdminAction.SITE_UPDATED,
+            events.add(new AuditEvent.AdminChange(now, Optional.empty(), actor, AdminAction.SITE_UPDATED,
                     siteId + " removed: " + why + (work == UnfinishedWork.ABANDON ? " (abandoned "
                             + batchesAbandoned.size() + " batch(es), " + forwardsAbandoned.size() + " forward(s))"
                             : forwardsAbandoned.isEmpty() ? ""
                             : " (abandoned " + forwardsAbandoned.size() + " dead forward(s))")));
+            // one batch append: the head is read and moved once, however many jobs were abandoned
+            audit.appendAll(jdbc, events);
             return new RemovedSite(siteId, usernames, 0, batchesAbandoned, forwardsAbandoned);
         });
         int ended = 0;
@@ -296,11 +297,5 @@ public final class Offboarding {
             }
         }
         return released;
-    }
-
-    private void appendAll(Jdbc jdbc, List<AuditEvent> events) throws SQLException {
-        for (AuditEvent event : events) {
-            audit.append(jdbc, event);
-        }
     }
 }

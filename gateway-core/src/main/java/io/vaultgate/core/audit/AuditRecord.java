@@ -26,10 +26,26 @@ public record AuditRecord(long seq, Instant occurredAt, String kind, Optional<St
 
     /** Links {@code event} after {@code prevHash} at {@code seq}. */
     static AuditRecord link(long seq, String prevHash, String nonce, String tag, AuditEvent event) {
-        byte[] canonical = event.canonicalBytes();
-        String hash = ChainHash.link(prevHash, seq, tag, ChainHash.digest(nonce, canonical));
-        return new AuditRecord(seq, event.at(), event.kind(), event.tenant().map(Object::toString), event.actor(),
-                nonce, tag, new String(canonical, java.nio.charset.StandardCharsets.UTF_8), prevHash, hash);
+        return Content.of(event, nonce).link(seq, prevHash, tag);
+    }
+
+    /**
+     * What a record holds whatever its place in the chain: the event, its nonce, its canonical text and digest.
+     * An appender computes it before it locks the chain's head, under which only the tag and the hash are left.
+     */
+    record Content(AuditEvent event, String nonce, String text, String digest) {
+
+        static Content of(AuditEvent event, String nonce) {
+            byte[] canonical = event.canonicalBytes();
+            return new Content(event, nonce, new String(canonical, java.nio.charset.StandardCharsets.UTF_8),
+                    ChainHash.digest(nonce, canonical));
+        }
+
+        /** The record of this content at {@code seq}, after {@code prevHash}. */
+        AuditRecord link(long seq, String prevHash, String tag) {
+            return new AuditRecord(seq, event.at(), event.kind(), event.tenant().map(Object::toString),
+                    event.actor(), nonce, tag, text, prevHash, ChainHash.link(prevHash, seq, tag, digest));
+        }
     }
 
     /** The hiding commitment to the event; what an export shows of a record it omits. */

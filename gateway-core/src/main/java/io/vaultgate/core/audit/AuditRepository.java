@@ -4,6 +4,8 @@ import io.vaultgate.core.catalog.Jdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,20 +14,37 @@ final class AuditRepository {
 
     private static final String RECORD_COLUMNS =
             "seq, occurred_at, kind, tenant_id, actor, nonce, tag, event, prev_hash, hash";
+    private static final int ROWS_PER_INSERT = 50;
+    private static final String ROW_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_ROW = "INSERT INTO audit_events (" + RECORD_COLUMNS + ") VALUES " + ROW_VALUES;
+    private static final String INSERT_ROWS = INSERT_ROW
+            + (", " + ROW_VALUES).repeat(ROWS_PER_INSERT - 1);
 
     /** The chain's last record. */
     record Head(long seq, String hash) {
     }
 
     /**
-     * Claims the next sequence number. Updating the head row first serializes appenders on it, in SQLite
-     * (one writer) and PostgreSQL (row lock held to commit) alike; the returned hash is then the latest.
+     * Reads the head and locks it for an append: the row lock held to commit on PostgreSQL; on SQLite the
+     * transaction already holds the database's write lock (the catalog begins every transaction
+     * {@code IMMEDIATE}). Appenders, on one node or many, so line up on the head instead of forking the chain.
      */
-    Head claimNext(Jdbc jdbc) throws SQLException {
-        if (jdbc.update("UPDATE audit_head SET seq = seq + 1 WHERE id = 1") != 1) {
-            throw new SQLException("audit_head has no row; the V2 migration did not run");
+    Head lockForAppend(Jdbc jdbc) throws SQLException {
+        return jdbc.queryOne("SELECT seq, hash FROM audit_head WHERE id = 1" + jdbc.dialect().forUpdate(),
+                row -> new Head(row.getLong(1), row.getString(2))).orElseThrow(
+                () -> new SQLException("audit_head has no row; the V2 migration did not run"));
+    }
+
+    /**
+     * Moves the head from {@code from} (read by {@link #lockForAppend}) to {@code to}, the last record appended:
+     * one update of the head row however many records the append inserted.
+     */
+    void moveHead(Jdbc jdbc, Head from, AuditRecord to) throws SQLException {
+        if (jdbc.update("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ?", to.seq(), to.hash(),
+                from.seq()) != 1) {
+            throw new SQLException("audit_head moved during an append (from seq " + from.seq()
+                    + "): the head was not locked");
         }
-        return head(jdbc);
     }
 
     /** Takes the head's lock without moving it, so a checkpoint is signed between appends, never during one. */
@@ -39,11 +58,28 @@ final class AuditRepository {
                 () -> new SQLException("audit_head has no row; the V2 migration did not run"));
     }
 
-    void insert(Jdbc jdbc, AuditRecord record) throws SQLException {
-        jdbc.update("INSERT INTO audit_events (" + RECORD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                record.seq(), record.occurredAt().toEpochMilli(), record.kind(), record.tenant().orElse(null),
-                record.actor(), record.nonce(), record.tag(), record.event(), record.prevHash(), record.hash());
-        jdbc.update("UPDATE audit_head SET hash = ? WHERE id = 1", record.hash());
+    /**
+     * Inserts {@code records}, {@value #ROWS_PER_INSERT} rows per statement (a removal inserts thousands at once;
+     * 500 parameters a statement stay within SQLite's oldest limit, 999, and PostgreSQL's), the rest one by one.
+     */
+    void insert(Jdbc jdbc, List<AuditRecord> records) throws SQLException {
+        int batched = records.size() - records.size() % ROWS_PER_INSERT;
+        for (int from = 0; from < batched; from += ROWS_PER_INSERT) {
+            List<Object> parameters = new ArrayList<>(ROWS_PER_INSERT * 10);
+            for (AuditRecord record : records.subList(from, from + ROWS_PER_INSERT)) {
+                parameters.addAll(columns(record));
+            }
+            jdbc.update(INSERT_ROWS, parameters.toArray());
+        }
+        for (AuditRecord record : records.subList(batched, records.size())) {
+            jdbc.update(INSERT_ROW, columns(record).toArray());
+        }
+    }
+
+    private static List<Object> columns(AuditRecord record) {
+        return Arrays.asList(record.seq(), record.occurredAt().toEpochMilli(), record.kind(),
+                record.tenant().orElse(null), record.actor(), record.nonce(), record.tag(), record.event(),
+                record.prevHash(), record.hash());
     }
 
     /** Up to {@code limit} records after {@code afterSeq}, in order. */
@@ -57,7 +93,7 @@ final class AuditRepository {
                             Optional<String> actor) throws SQLException {
         StringBuilder sql = new StringBuilder(
                 "SELECT MIN(seq), MAX(seq) FROM audit_events WHERE occurred_at >= ? AND occurred_at < ?");
-        List<Object> parameters = new java.util.ArrayList<>(List.of(since.toEpochMilli(), until.toEpochMilli()));
+        List<Object> parameters = new ArrayList<>(List.of(since.toEpochMilli(), until.toEpochMilli()));
         tenant.ifPresent(value -> {
             sql.append(" AND tenant_id = ?");
             parameters.add(value);

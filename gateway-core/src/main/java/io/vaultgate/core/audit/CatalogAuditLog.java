@@ -2,12 +2,17 @@ package io.vaultgate.core.audit;
 
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.tenant.TenantId;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -43,16 +48,50 @@ public final class CatalogAuditLog implements AuditLog {
 
     @Override
     public AuditRecord append(Jdbc jdbc, AuditEvent event) throws SQLException {
-        AuditRepository.Head claimed = rows.claimNext(jdbc); // the new seq, the previous hash
-        AuditRecord record = AuditRecord.link(claimed.seq(), claimed.hash(), nonce(),
-                tags.forTenant(event.tenant()).tag(claimed.seq()), event);
-        rows.insert(jdbc, record);
-        Optional<Checkpoint> last = rows.latestCheckpoint(jdbc);
-        long lastSeq = last.map(Checkpoint::seq).orElse(0L);
-        if (record.seq() - lastSeq >= policy.everyEvents() || intervalPassed(last)) {
-            rows.insertCheckpoint(jdbc, Checkpoint.sign(record.seq(), record.hash(), clock.instant(), key));
+        return appendAll(jdbc, List.of(event)).get(0);
+    }
+
+    /**
+     * Computes what each record holds whatever its place (nonce, canonical text, digest) before it locks the head;
+     * then reads the head once, tags and links every record and signs every checkpoint due in memory, exactly as
+     * one append after another would (the same seqs, hashes and checkpoints), inserts them, many rows a statement,
+     * and moves the head once, to the last record. One-by-one appends in one transaction updated the head row twice
+     * per event, and on PostgreSQL every update of a row the transaction has already updated costs more than the
+     * last: 20 000 events held the head, and every other appender, for minutes.
+     */
+    @Override
+    public List<AuditRecord> appendAll(Jdbc jdbc, List<AuditEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return List.of();
         }
-        return record;
+        List<AuditRecord.Content> contents = new ArrayList<>(events.size());
+        for (AuditEvent event : events) {
+            contents.add(AuditRecord.Content.of(event, nonce()));
+        }
+        AuditRepository.Head head = rows.lockForAppend(jdbc);
+        Optional<Checkpoint> last = rows.latestCheckpoint(jdbc);
+        List<AuditRecord> records = new ArrayList<>(events.size());
+        List<Checkpoint> checkpoints = new ArrayList<>();
+        Map<Optional<TenantId>, TenantTagKey> tagKeys = new HashMap<>(); // a removal's events name few tenants
+        String prevHash = head.hash();
+        long seq = head.seq();
+        for (AuditRecord.Content content : contents) {
+            seq++;
+            String tag = tagKeys.computeIfAbsent(content.event().tenant(), tags::forTenant).tag(seq);
+            AuditRecord record = content.link(seq, prevHash, tag);
+            records.add(record);
+            prevHash = record.hash();
+            if (seq - last.map(Checkpoint::seq).orElse(0L) >= policy.everyEvents() || intervalPassed(last)) {
+                last = Optional.of(Checkpoint.sign(seq, record.hash(), clock.instant(), key));
+                checkpoints.add(last.get());
+            }
+        }
+        rows.insert(jdbc, records);
+        for (Checkpoint checkpoint : checkpoints) {
+            rows.insertCheckpoint(jdbc, checkpoint);
+        }
+        rows.moveHead(jdbc, head, records.get(records.size() - 1));
+        return List.copyOf(records);
     }
 
     /**

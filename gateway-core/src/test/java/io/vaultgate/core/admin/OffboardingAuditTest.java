@@ -1,0 +1,146 @@
+package io.vaultgate.core.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.admin.Offboarding.RemovedSite;
+import io.vaultgate.core.admin.Offboarding.UnfinishedWork;
+import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditLog;
+import io.vaultgate.core.audit.AuditRecord;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.catalog.BatchRepository;
+import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.catalog.OperatorRepository;
+import io.vaultgate.core.catalog.RouteRepository;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.site.Route;
+import io.vaultgate.core.site.RouteMode;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.TestCore;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How the removals reach the audit log: their collected events in one batch, after every row change, the removal's
+ * own event last. The chain's head is then read and moved once per removal, not twice per abandoned job: one-by-one
+ * appends of 20 000 abandoned jobs held the head, and with it every upload commit, for minutes on PostgreSQL.
+ */
+class OffboardingAuditTest {
+
+    private static final String KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDIvUwHQUML42rolDMC49L7aVCfbleBARwdJHVyHfQko";
+
+    @TempDir
+    Path home;
+    private TestCore test;
+    private ClientPrincipal client;
+    private RecordingAuditLog recording;
+    private Offboarding offboarding;
+
+    @BeforeEach
+    void setUp() {
+        test = TestCore.create(home);
+        client = test.client("acme", "acme-upload", Protocol.SFTP);
+        test.operator("manila", "maria", Protocol.SFTP);
+        recording = new RecordingAuditLog(test.core().audit());
+        offboarding = new Offboarding(test.database(), new OperatorRepository(), new BatchRepository(),
+                new RouteRepository(), test.core().forwarding().outbox(), test.core().incidents().revocation(),
+                test.core().incidents().mfa(), recording, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void tearDown() {
+        test.close();
+    }
+
+    @Test
+    void anOperatorsRemoval_appendsItsEventsInOneBatch() {
+        test.core().sites().addOperatorSshKey("maria", KEY);
+        long before = lastSeq();
+
+        offboarding.removeOperator("maria", "left", "cli:test");
+
+        assertThat(recording.singles).as("no event appended on its own").isZero();
+        assertThat(recording.batches).as("the key's revocation and the removal, in one batch")
+                .containsExactly((int) (lastSeq() - before));
+        assertThat(kindsAfter(before)).hasSizeGreaterThanOrEqualTo(2).last().isEqualTo("admin.change");
+    }
+
+    @Test
+    void aSiteRemovalAbandoningWork_appendsEveryEventInOneBatch_itsOwnLast() {
+        Route route = test.core().sites().addRoute(client.tenant(), "manila", RouteMode.PUSH,
+                PathPolicy.parse("/inbox"), 0, 0, Duration.ZERO);
+        for (String name : List.of("a", "b", "c", "d", "e")) {
+            upload("/inbox/" + name + ".csv");
+        }
+        test.core().sites().removeRoute(client.tenant(), route.id());
+        long before = lastSeq();
+
+        RemovedSite removed = offboarding.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
+
+        assertThat(removed.forwardsAbandoned()).hasSize(5);
+        assertThat(recording.singles).as("no event appended on its own").isZero();
+        assertThat(recording.batches).containsExactly((int) (lastSeq() - before));
+        List<String> kinds = kindsAfter(before);
+        assertThat(kinds.subList(0, 5)).containsOnly("forward.abandoned");
+        assertThat(kinds).last().isEqualTo("admin.change");
+        String last = test.database().read(jdbc -> jdbc.queryOne("SELECT event FROM audit_events WHERE seq = ?",
+                row -> row.getString(1), lastSeq())).orElseThrow();
+        assertThat(last).contains("manila removed: bankrupt (abandoned 0 batch(es), 5 forward(s))");
+    }
+
+    private List<String> kindsAfter(long seq) {
+        return test.database().read(jdbc -> jdbc.query("SELECT kind FROM audit_events WHERE seq > ? ORDER BY seq",
+                row -> row.getString(1), seq));
+    }
+
+    private long lastSeq() {
+        return test.database().read(jdbc -> jdbc.count("SELECT seq FROM audit_head"));
+    }
+
+    private void upload(String path) {
+        try (Upload upload = test.core().ingest().open(client, PathPolicy.parse(path), UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            upload.commit();
+        }
+    }
+
+    /** The core's audit log, recording how the events reach it. */
+    private static final class RecordingAuditLog implements AuditLog {
+        private final AuditLog log;
+        private final List<Integer> batches = new ArrayList<>();
+        private int singles;
+
+        RecordingAuditLog(AuditLog log) {
+            this.log = log;
+        }
+
+        @Override
+        public AuditRecord append(AuditEvent event) {
+            singles++;
+            return log.append(event);
+        }
+
+        @Override
+        public AuditRecord append(Jdbc jdbc, AuditEvent event) throws SQLException {
+            singles++;
+            return log.append(jdbc, event);
+        }
+
+        @Override
+        public List<AuditRecord> appendAll(Jdbc jdbc, List<AuditEvent> events) throws SQLException {
+            batches.add(events.size());
+            return log.appendAll(jdbc, events);
+        }
+    }
+}
