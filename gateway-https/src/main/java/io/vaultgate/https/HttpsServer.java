@@ -32,7 +32,9 @@ import io.vaultgate.https.metrics.HttpsConnections;
 import io.vaultgate.https.operator.OperatorApi;
 import io.vaultgate.https.tls.ServerTls;
 import io.vaultgate.https.tus.TusApi;
+import io.vaultgate.https.tus.TusUrls;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -81,11 +83,12 @@ public final class HttpsServer implements AutoCloseable {
         return start(settings, core.authenticator(), core.files(), core.ingest(), new OperatorApi(core.batches()),
                 core.admin().map(AdminApi::new).orElseGet(AdminApi::disabled),
                 core.forwarding().map(ForwardingApi::new).orElseGet(ForwardingApi::disabled),
-                SignedReceipts.from(core.receipts()), core.meters());
+                SignedReceipts.from(core.receipts()), TusUrls.derivedFrom(core.receipts()), core.meters());
     }
 
     /**
-     * Starts the listener without the operators' batch routes (they answer 404) and without signed receipts.
+     * Starts the listener without the operators' batch routes (they answer 404) and without signed receipts;
+     * its tus upload URLs work only on this listener, until it stops (there is no shared key to derive theirs).
      *
      * @deprecated use {@link #start(HttpsSettings, HttpsServices)}
      */
@@ -93,19 +96,21 @@ public final class HttpsServer implements AutoCloseable {
     public static HttpsServer start(HttpsSettings settings, Authenticator authenticator, FileService files,
                                     IngestService ingest) throws SSLException, InterruptedException {
         return start(settings, authenticator, files, ingest, OperatorApi.disabled(), AdminApi.disabled(),
-                ForwardingApi.disabled(), SignedReceipts.NONE, HttpsConnections.none());
+                ForwardingApi.disabled(), SignedReceipts.NONE, TusUrls.ephemeral(new SecureRandom()),
+                HttpsConnections.none());
     }
 
     @SuppressWarnings("deprecation") // RCVBUF_ALLOCATOR has no replacement in Netty 4.2.18 yet
     private static HttpsServer start(HttpsSettings settings, Authenticator authenticator, FileService files,
                                      IngestService ingest, OperatorApi operators, AdminApi admin,
-                                     ForwardingApi forwarding, SignedReceipts receipts, HttpsConnections meters)
+                                     ForwardingApi forwarding, SignedReceipts receipts, TusUrls tusUrls,
+                                     HttpsConnections meters)
             throws SSLException, InterruptedException {
         SslContext tls = ServerTls.serverContext(settings.tls(), settings.clientTls(), ServerTls.preferredProvider(),
                 settings.http2().enabled());
         Routes routes = new Routes(new HttpAuthentication(authenticator),
                 new FilesApi(files, ingest, settings.maxUploadBytes(), receipts),
-                new TusApi(files, ingest, settings.maxUploadBytes(), receipts), operators, admin, forwarding);
+                new TusApi(ingest, settings.maxUploadBytes(), receipts, tusUrls), operators, admin, forwarding);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;

@@ -15,6 +15,7 @@ import io.vaultgate.https.testing.MemoryStore;
 import io.vaultgate.https.testing.TokenAuthenticator;
 import io.vaultgate.https.tus.TusUploadId;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 /** tus 1.0.0 details on the wire: "The Tus-Resumable header MUST be included in every request and response". */
@@ -22,8 +23,8 @@ class TusProtocolTest {
 
     private final MemoryStore store = new MemoryStore();
     private final Wire wire = new Wire(new TokenAuthenticator(), store, 1_000_000);
-    private final String upload = "/v1/uploads/" + new TusUploadId(10, java.util.Optional.empty(),
-            PathPolicy.parse("/inbox/t.bin")).encode();
+    private final String upload = "/v1/uploads/" + Wire.TUS_URLS.encode(new TusUploadId(10, "f_t",
+            PathPolicy.parse("/inbox/t")));
 
     @Test
     void offsetMismatch_is409_withTusResumable() {
@@ -77,6 +78,35 @@ class TusProtocolTest {
         assertThat(unknown.headers().get("Tus-Resumable")).isEqualTo("1.0.0");
         assertThat(unauthorized.status().code()).isEqualTo(401);
         assertThat(unauthorized.headers().get("Tus-Resumable")).isEqualTo("1.0.0");
+    }
+
+    @Test
+    void anIdWhoseLengthOverflowsALong_is404_notAnInternalError() {
+        String overflowing = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "9999999999999999999:/inbox/a.bin".getBytes(StandardCharsets.UTF_8));
+
+        FullHttpResponse response = wire.send(tus(HttpMethod.HEAD, "/v1/uploads/" + overflowing, null)).get(0);
+
+        assertThat(response.status().code()).isEqualTo(404);
+        assertThat(response.headers().get("Tus-Resumable")).isEqualTo("1.0.0");
+    }
+
+    @Test
+    void anIdWithAnotherLength_isUnknown_withOrWithoutTheMacOfTheRealOne() {
+        String real = upload.substring("/v1/uploads/".length());
+        String mac = real.substring(real.indexOf('.'));
+        String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "1000:f_t:/inbox/t".getBytes(StandardCharsets.UTF_8));
+
+        for (String id : java.util.List.of(forged, forged + mac, forged + ".")) {
+            FullHttpRequest patch = tus(HttpMethod.PATCH, "/v1/uploads/" + id, "0123456789abc");
+            patch.headers().set("Upload-Offset", "0").set(HttpHeaderNames.CONTENT_TYPE, "application/offset+octet-stream");
+
+            Wire fresh = new Wire(new TokenAuthenticator(), store, 1_000_000); // a refused body closes the connection
+
+            assertThat(fresh.send(patch).get(0).status().code()).as(id).isEqualTo(404);
+        }
+        assertThat(store.uploads).isEmpty();
     }
 
     @Test

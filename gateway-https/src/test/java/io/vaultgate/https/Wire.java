@@ -20,6 +20,7 @@ import io.vaultgate.https.admin.AdminApi;
 import io.vaultgate.https.operator.OperatorApi;
 import io.vaultgate.https.testing.MemoryStore;
 import io.vaultgate.https.tus.TusApi;
+import io.vaultgate.https.tus.TusUrls;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,9 @@ import java.util.List;
  */
 final class Wire {
 
+    /** The tus URLs of every wire: a fixed key, so a test can make the URL of an upload it did not create. */
+    static final TusUrls TUS_URLS = TusUrls.withKey(new byte[32]);
+
     final EmbeddedChannel server;
     private final EmbeddedChannel client;
     private final EmbeddedChannel rawClient;
@@ -37,7 +41,7 @@ final class Wire {
     Wire(Authenticator authenticator, MemoryStore store, long maxUploadBytes) {
         Routes routes = new Routes(new HttpAuthentication(authenticator),
                 new FilesApi(store, store, maxUploadBytes, SignedReceipts.NONE),
-                new TusApi(store, store, maxUploadBytes, SignedReceipts.NONE), OperatorApi.disabled(),
+                new TusApi(store, maxUploadBytes, SignedReceipts.NONE, TUS_URLS), OperatorApi.disabled(),
                 AdminApi.disabled(), ForwardingApi.disabled());
         server = new EmbeddedChannel(new StrictRequestDecoder(1024, 2048, 8192), new HttpResponseEncoder(),
                 new ChunkedWriteHandler(), new ApiHandler(routes));

@@ -1,5 +1,6 @@
 package io.vaultgate.core.audit;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -69,6 +70,25 @@ public final class AuditSigningKey {
 
     PrivateKey privateKey() {
         return privateKey;
+    }
+
+    /**
+     * A 32-byte secret for another purpose, derived from this key so that every node holding the key (it is
+     * copied to each node) derives the same one and there is no second secret file to keep:
+     * {@code HMAC-SHA256(Ed25519 private key seed, purpose)}. {@code purpose} is a versioned label naming
+     * its use (e.g. {@code vaultgate.https.tus-url.v1}); it must not start with {@code vaultgate.audit.},
+     * the labels of the audit tag keys. The caller wipes the result.
+     */
+    public byte[] derivedSecret(String purpose) {
+        if (purpose.isEmpty() || purpose.startsWith("vaultgate.audit.")) {
+            throw new IllegalArgumentException("not a label for a derived secret: " + purpose);
+        }
+        byte[] seed = seed();
+        try {
+            return TenantTagKey.hmac(seed, purpose.getBytes(StandardCharsets.UTF_8));
+        } finally {
+            Arrays.fill(seed, (byte) 0);
+        }
     }
 
     /** The 32-byte Ed25519 seed, from which {@link TenantTags} derive; the caller wipes it. */

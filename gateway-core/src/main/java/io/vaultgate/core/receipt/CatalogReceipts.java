@@ -52,6 +52,15 @@ public final class CatalogReceipts {
         recent.put(signed.receipt().fileId(), signed);
     }
 
+    /**
+     * A 32-byte secret for {@code purpose} (a versioned label) derived from the key that signs the receipts, the
+     * same on every node and after a restart: how a listener authenticates state it hands to its clients (the
+     * tus upload URLs) without a secret of its own. The caller wipes it.
+     */
+    public byte[] derivedSecret(String purpose) {
+        return signer.derivedSecret(purpose);
+    }
+
     /** The receipt of {@code fileId}, only if it belongs to {@code tenant}. */
     public Optional<SignedReceipt> find(TenantId tenant, String fileId) {
         SignedReceipt known = recent.get(fileId);

@@ -13,6 +13,11 @@ public final class ReceiptSigner {
         this.key = key;
     }
 
+    /** {@link AuditSigningKey#derivedSecret}: a secret of another purpose, the same on every node. */
+    public byte[] derivedSecret(String purpose) {
+        return key.derivedSecret(purpose);
+    }
+
     /** Signs {@code receipt}; the time is kept to the millisecond, as in the catalog and the audit log. */
     public SignedReceipt sign(Receipt receipt) {
         Receipt exact = new Receipt(receipt.fileId(), receipt.tenant(), receipt.path(), receipt.size(), receipt.sha256(),

@@ -10,8 +10,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.auth.Principal;
-import io.vaultgate.core.files.FileEntry;
-import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
@@ -31,7 +29,9 @@ import java.util.Map;
  * {@code /v1/uploads}. Creation opens an upload in the core and suspends it at once, so the partial and its
  * offset live in the core: HEAD reads the offset from there, PATCH resumes it ({@link UploadMode#RESUME}),
  * DELETE aborts it. The target path comes from the {@code path} metadata (relative to the caller's root,
- * e.g. {@code inbox/a.csv}) or the {@code filename} metadata (placed in {@code /inbox}).
+ * e.g. {@code inbox/a.csv}) or the {@code filename} metadata (placed in {@code /inbox}). The upload URL carries
+ * the announced length under a MAC ({@link TusUrls}), so the length every PATCH is held to is the one checked
+ * against {@code maxUploadBytes} and the tenant's maximum file size at creation.
  */
 public final class TusApi {
 
@@ -44,16 +44,16 @@ public final class TusApi {
             new Route(HttpMethod.POST, CREATION), new Route(HttpMethod.HEAD, UPLOAD), new Route(HttpMethod.PATCH, UPLOAD),
             new Route(HttpMethod.DELETE, UPLOAD));
 
-    private final FileService files;
     private final IngestService ingest;
     private final long maxUploadBytes;
     private final SignedReceipts receipts;
+    private final TusUrls urls;
 
-    public TusApi(FileService files, IngestService ingest, long maxUploadBytes, SignedReceipts receipts) {
+    public TusApi(IngestService ingest, long maxUploadBytes, SignedReceipts receipts, TusUrls urls) {
         this.receipts = receipts;
-        this.files = files;
         this.ingest = ingest;
         this.maxUploadBytes = maxUploadBytes;
+        this.urls = urls;
     }
 
     /** Capability discovery; needs no credentials. */
@@ -79,7 +79,7 @@ public final class TusApi {
             create(reply, headers, principal);
             return Exchange.DISCARD;
         }
-        TusUploadId id = TusUploadId.decode(rest.substring(1));
+        TusUploadId id = urls.decode(rest.substring(1));
         if (HttpMethod.HEAD.equals(method)) {
             FullHttpResponse response = reply.empty(HttpResponseStatus.OK);
             response.headers().set("Upload-Offset", offset(principal, id)).set("Upload-Length", id.length())
@@ -100,10 +100,7 @@ public final class TusApi {
 
     private void create(Reply reply, HttpHeaders headers, Principal principal) {
         long length = headerNumber(headers, "Upload-Length");
-        if (length > maxUploadBytes) {
-            throw new HttpProblem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
-                    "Upload-Length is larger than allowed (" + maxUploadBytes + " bytes)");
-        }
+        refuseAboveLimit(length);
         Map<String, String> metadata = UploadMetadata.parse(headers.get("Upload-Metadata"));
         String target = metadata.containsKey("path") ? metadata.get("path")
                 : metadata.containsKey("filename") ? "inbox/" + metadata.get("filename") : null;
@@ -124,7 +121,7 @@ public final class TusApi {
             upload.close();
         }
         FullHttpResponse response = reply.empty(HttpResponseStatus.CREATED);
-        response.headers().set(HttpHeaderNames.LOCATION, PREFIX + "/" + id.encode());
+        response.headers().set(HttpHeaderNames.LOCATION, PREFIX + "/" + urls.encode(id));
         reply.send(tusHeaders(response));
     }
 
@@ -135,6 +132,7 @@ public final class TusApi {
                     "a PATCH body must be " + OFFSET_STREAM);
         }
         long offset = headerNumber(headers, "Upload-Offset");
+        refuseAboveLimit(id.length()); // the limit may have been lowered since the upload was created
         long announced = HttpUtil.getContentLength(request, -1L);
         if (offset <= id.length() && announced > id.length() - offset) {
             // refused before the upload is resumed and, with Expect: 100-continue, before the body is sent
@@ -166,40 +164,15 @@ public final class TusApi {
 
     /** Where the upload continues: the partial's stored size, or its length once it was committed. */
     private long offset(Principal principal, TusUploadId id) {
-        if (id.fileId().isEmpty()) {
-            return offsetAtPath(principal, id);
-        }
-        return ingest.progress(principal, id.path(), id.fileId().get()).map(UploadProgress::size)
+        return ingest.progress(principal, id.path(), id.fileId()).map(UploadProgress::size)
                 .orElseThrow(() -> GatewayException.notFound("upload"));
     }
 
-    /**
-     * {@link #offset} for a URL of an earlier version, which names only the path. A committed file of the
-     * same path hides the partial from {@code stat} (a re-upload of a daily file), so then the partial is
-     * asked directly, by resuming and suspending it.
-     */
-    private long offsetAtPath(Principal principal, TusUploadId id) {
-        FileEntry entry = files.stat(principal, id.path());
-        if (entry.partial()) {
-            return entry.size();
+    private void refuseAboveLimit(long length) {
+        if (length > maxUploadBytes) {
+            throw new HttpProblem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
+                    "Upload-Length is larger than allowed (" + maxUploadBytes + " bytes)");
         }
-        try {
-            Upload upload = ingest.open(principal, id.path(), UploadMode.RESUME);
-            try {
-                return upload.resumeOffset();
-            } finally {
-                upload.suspend();
-                upload.close();
-            }
-        } catch (GatewayException e) {
-            if (e.reason() != GatewayException.Reason.NOT_FOUND) {
-                throw e;
-            }
-        }
-        if (!entry.directory() && entry.size() == id.length()) {
-            return id.length();
-        }
-        throw GatewayException.notFound("upload");
     }
 
     /** tus: "The Tus-Resumable header MUST be included in every request and response", refusals included. */

@@ -7,12 +7,17 @@ import io.tus.java.client.TusURLMemoryStore;
 import io.tus.java.client.TusURLStore;
 import io.tus.java.client.TusUpload;
 import io.tus.java.client.TusUploader;
+import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.files.FileEntry;
 import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.https.HttpsServer;
+import io.vaultgate.https.HttpsServices;
+import io.vaultgate.https.HttpsSettings;
 import io.vaultgate.https.testing.TestFiles;
 import io.vaultgate.https.testing.TestGateway;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -158,6 +163,71 @@ class TusIT {
         assertThat(head(first).statusCode()).as("the first URL does not report the second upload's file").isEqualTo(404);
         assertThat(http.send(authorized("/v1/files/inbox/twice.txt").GET().build(), HttpResponse.BodyHandlers.ofString())
                 .body()).isEqualTo("bbbccc");
+    }
+
+    /**
+     * The reviewer's forgery: limit 100 bytes, an upload created with {@code Upload-Length: 10}, its id re-encoded
+     * as {@code 1000:fileId:/inbox/f.bin}. Neither the bare re-encoded id nor one with the real URL's MAC is
+     * accepted, nothing of the 1000 bytes is stored, and the real URL still finishes the 10-byte upload.
+     */
+    @Test
+    void aUrlWithAForgedLength_isUnknown_andNothingPassesTheLimit() throws Exception {
+        gateway.close();
+        gateway = TestGateway.start(dir.resolve("small"), settings -> settings.withMaxUploadBytes(100));
+        tls = gateway.tls().clientContext("TLS");
+        http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
+        String url = create("inbox/f.bin", 10);
+        String id = url.substring(url.lastIndexOf('/') + 1);
+        int dot = id.indexOf('.');
+        String text = new String(Base64.getUrlDecoder().decode(dot < 0 ? id : id.substring(0, dot)),
+                StandardCharsets.UTF_8);
+        assertThat(text).startsWith("10:").endsWith(":/inbox/f.bin");
+        String forged = "/v1/uploads/" + Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("1000" + text.substring(2)).getBytes(StandardCharsets.UTF_8));
+
+        for (String attempt : new String[] {forged, forged + (dot < 0 ? "" : id.substring(dot))}) {
+            assertThat(patch(attempt, 0, new byte[500], null).statusCode()).as(attempt).isEqualTo(404);
+            assertThat(patch(attempt, 500, new byte[500], null).statusCode()).as(attempt).isEqualTo(404);
+            assertThat(head(attempt).statusCode()).as(attempt).isEqualTo(404);
+        }
+
+        assertThat(http.send(authorized("/v1/files/inbox/f.bin").GET().build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode()).isEqualTo(404);
+        assertThat(head(url).headers().firstValue("upload-offset")).contains("0");
+        assertThat(head(url).headers().firstValue("upload-length")).contains("10");
+        assertThat(patch(url, 0, new byte[11], null).statusCode()).isEqualTo(413);
+        assertThat(patch(url, 0, "0123456789".getBytes(StandardCharsets.UTF_8), null).statusCode()).isEqualTo(204);
+        assertThat(http.send(authorized("/v1/files/inbox/f.bin").GET().build(), HttpResponse.BodyHandlers.ofString())
+                .body()).isEqualTo("0123456789");
+    }
+
+    /**
+     * A URL is accepted by another listener of the same gateway, as by another node or after a restart: its MAC
+     * key is derived from the audit signing key every node holds, not chosen by the listener.
+     */
+    @Test
+    void aUrlIssuedByOneListener_isContinuedThroughAnother() throws Exception {
+        String url = create("inbox/moved.txt", 6);
+        assertThat(patch(url, 0, "abc".getBytes(StandardCharsets.UTF_8), null).statusCode()).isEqualTo(204);
+        GatewayCore core = gateway.core();
+
+        try (HttpsServer other = HttpsServer.start(HttpsSettings.defaults(gateway.tls().serverMaterial())
+                .withAddress("127.0.0.1", 0), new HttpsServices(core.authenticator(), core.files(), core.ingest(),
+                core.batches(), core.receipts()))) {
+            HttpRequest.Builder there = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + other.port() + url))
+                    .header("Authorization", "Bearer " + gateway.token()).header("Tus-Resumable", "1.0.0");
+            HttpResponse<String> head = http.send(there.copy().method("HEAD", HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> patched = http.send(there.copy().header("Content-Type", "application/offset+octet-stream")
+                    .header("Upload-Offset", "3").method("PATCH", HttpRequest.BodyPublishers.ofString("def")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(head.statusCode()).isEqualTo(200);
+            assertThat(head.headers().firstValue("upload-offset")).contains("3");
+            assertThat(patched.statusCode()).as(patched.body()).isEqualTo(204);
+        }
+        assertThat(http.send(authorized("/v1/files/inbox/moved.txt").GET().build(), HttpResponse.BodyHandlers.ofString())
+                .body()).isEqualTo("abcdef");
     }
 
     @Test
