@@ -236,7 +236,9 @@ public final class GatewayCore implements AutoCloseable {
                         new AccountExpiry(database, audit, clock),
                         new io.vaultgate.core.admin.DeniedSourceAdministration(database, audit, clock), mfa,
                         liveSessions,
-                        new Offboarding(database, operators, batches, routes, outbox, revocation, mfa, audit, clock)),
+                        new Offboarding(database, operators, batches, routes, outbox, revocation, mfa, audit, clock),
+                        new io.vaultgate.core.admin.Administrators(database, tokens, revocation, mfa, audit, random,
+                                clock)),
                 new Nodes(database, settings.node(), dead -> recovery.recoverUploadsOf(dead)
                         + outbox.releaseLeasesOf(dead, clock.instant()), clock), reaper,
                 new io.vaultgate.core.admin.TenantShredding(database, tenants, fileRows, store, keys, auditKey, audit,

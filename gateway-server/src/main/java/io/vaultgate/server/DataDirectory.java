@@ -97,7 +97,7 @@ public record DataDirectory(VaultgateConfig config) {
     }
 
     /** Writes a secret file, readable by its owner only. */
-    static void writeSecret(Path file, String content) throws IOException {
+    public static void writeSecret(Path file, String content) throws IOException {
         privateDirectory(file.getParent());
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -81,7 +81,7 @@ public final class Initializer {
         Optional<String> adminToken = Optional.empty();
         try (CoreResources resources = CoreResources.open(config, env)) {
             if (!Files.exists(home.adminTokenFile())) {
-                String token = resources.core().administration().createAdmin("admin");
+                String token = resources.core().incidents().administrators().add("admin", "cli");
                 DataDirectory.writeSecret(home.adminTokenFile(), token);
                 adminToken = Optional.of(token);
                 created.add("administrator 'admin' (token in " + home.adminTokenFile() + ")");

@@ -2,6 +2,7 @@ package io.vaultgate.server;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.server.cli.AccountCommand;
+import io.vaultgate.server.cli.AdminCommand;
 import io.vaultgate.server.cli.AuditCommand;
 import io.vaultgate.server.cli.BackupCommand;
 import io.vaultgate.server.cli.BatchCommand;
@@ -42,6 +43,7 @@ import picocli.CommandLine.HelpCommand;
                 InitCommand.class,
                 TenantCommand.class,
                 AccountCommand.class,
+                AdminCommand.class,
                 SiteCommand.class,
                 OperatorCommand.class,
                 BatchCommand.class,

@@ -195,19 +195,6 @@ public final class Administration {
         return token;
     }
 
-    /** Creates an administrator and returns its API token (shown once). */
-    public String createAdmin(String name) {
-        String token = ApiTokens.generate(random);
-        database.inTransaction(jdbc -> {
-            jdbc.update("INSERT INTO admins (name, created_at) VALUES (?, ?)", name, clock.instant().toEpochMilli());
-            tokens.insert(jdbc, ApiTokens.hash(token), new TokenGrant("admin", name), "admin", clock.instant(),
-                    Optional.empty());
-            audited(jdbc, Optional.empty(), AdminAction.ADMIN_CREATED, name);
-            return null;
-        });
-        return token;
-    }
-
     public List<String> sshKeyFingerprints(String username) {
         return database.read(jdbc -> accounts.sshKeyFingerprints(jdbc, account(jdbc, username).id()));
     }

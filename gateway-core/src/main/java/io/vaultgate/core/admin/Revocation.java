@@ -164,9 +164,15 @@ public final class Revocation {
         if (account.isPresent()) {
             return account.get();
         }
-        return jdbc.queryOne("SELECT id FROM operators WHERE username = ? AND removed_at IS NULL",
-                row -> new Owner("operator", row.getString(1), username, Optional.empty()), username)
-                .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "no account or operator named " + username));
+        Optional<Owner> operator = jdbc.queryOne("SELECT id FROM operators WHERE username = ? AND removed_at IS NULL",
+                row -> new Owner("operator", row.getString(1), username, Optional.empty()), username);
+        if (operator.isPresent()) {
+            return operator.get();
+        }
+        return jdbc.queryOne("SELECT name FROM admins WHERE name = ?",
+                row -> new Owner("admin", row.getString(1), username, Optional.empty()), username)
+                .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "no account, operator or administrator "
+                        + "named " + username));
     }
 
     private String newId() {

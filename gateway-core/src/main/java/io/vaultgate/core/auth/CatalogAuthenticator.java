@@ -3,6 +3,7 @@ package io.vaultgate.core.auth;
 import io.vaultgate.core.auth.AuthResult.Failure;
 import io.vaultgate.core.auth.AuthResult.Success;
 import io.vaultgate.core.catalog.AccountRepository;
+import io.vaultgate.core.catalog.AdminRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.OperatorRepository;
@@ -33,6 +34,7 @@ public final class CatalogAuthenticator implements Authenticator {
     private final AccountRepository accounts;
     private final OperatorRepository operators;
     private final TokenRepository tokens;
+    private final AdminRepository admins = new AdminRepository();
     private final PasswordHasher hasher;
     private final Clock clock;
     private final String decoyHash;
@@ -131,7 +133,9 @@ public final class CatalogAuthenticator implements Authenticator {
             String credential = Credentials.token(hash);
             String id = grant.get().principalId();
             if (grant.get().principalKind().equals("admin")) {
-                return new Success(new AdminPrincipal(id), credential);
+                // a removed administrator's tokens are revoked with it; its name is checked too, so that none outlives it
+                return admins.exists(jdbc, id) ? new Success(new AdminPrincipal(id), credential)
+                        : new Failure(null, AuthFailure.UNKNOWN_USER);
             }
             if (grant.get().principalKind().equals("operator")) {
                 return operators.findById(jdbc, id)

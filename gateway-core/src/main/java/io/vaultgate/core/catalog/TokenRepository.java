@@ -18,6 +18,13 @@ public final class TokenRepository {
                 grant.principalId(), label, now.toEpochMilli(), expiresAt.map(Instant::toEpochMilli).orElse(null));
     }
 
+    /** How many live tokens (not revoked, not expired at {@code now}) the principal has. */
+    public long countLive(Jdbc jdbc, TokenGrant grant, Instant now) throws SQLException {
+        return jdbc.count("SELECT COUNT(*) FROM api_tokens WHERE principal_kind = ? AND principal_id = ? "
+                + "AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)", grant.principalKind(),
+                grant.principalId(), now.toEpochMilli());
+    }
+
     /** The grant of a live token: not revoked and not expired at {@code now}. */
     public Optional<TokenGrant> findLive(Jdbc jdbc, String tokenHash, Instant now) throws SQLException {
         return jdbc.queryOne("SELECT principal_kind, principal_id FROM api_tokens WHERE token_hash = ? "

@@ -44,7 +44,7 @@ class AuthMetricsTest {
 
     @Test
     void successfulLogins_areCountedByProtocolAndMethod() {
-        String token = test.core().administration().createAdmin("root");
+        String token = test.core().incidents().administrators().add("root", "cli");
 
         AuthResult result = test.core().authenticator().byToken(token, Protocol.HTTPS, "127.0.0.1");
 

@@ -72,7 +72,7 @@ class Http2ApisIT {
 
     @Test
     void theAdminApi_overHttp2() throws Exception {
-        String admin = gateway.gateway().core().administration().createAdmin("root-admin");
+        String admin = gateway.gateway().core().incidents().administrators().add("root-admin", "cli");
         Http2Curl curl = new Http2Curl(gateway.curl());
 
         Http2Curl.Run created = curl.run("-X", "POST", "-H", "Authorization: Bearer " + admin,

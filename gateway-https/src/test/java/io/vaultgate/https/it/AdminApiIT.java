@@ -46,7 +46,7 @@ class AdminApiIT {
     void start() throws Exception {
         gateway = TestGateway.start(dir);
         http = newClient();
-        adminToken = gateway.core().administration().createAdmin("root-admin");
+        adminToken = gateway.core().incidents().administrators().add("root-admin", "cli");
     }
 
     @AfterEach

@@ -48,7 +48,7 @@ class TenantShredIT {
     @Test
     void anAdminShredsATenant_theAnswerCarriesARecordThatVerifies_andTheTenantIsGoneForGood() throws Exception {
         start();
-        String admin = core.core().administration().createAdmin("root-admin");
+        String admin = core.core().incidents().administrators().add("root-admin", "cli");
         core.client("acme", "alice", Protocol.HTTPS);
         String alice = core.core().administration().issueAccountToken("alice", "test");
         assertThat(send(alice, "PUT", "/v1/files/inbox/payroll.csv", "salaries").statusCode()).isEqualTo(201);

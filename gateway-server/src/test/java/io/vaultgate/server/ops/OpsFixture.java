@@ -34,7 +34,7 @@ final class OpsFixture implements AutoCloseable {
     /** @param requestTimeout how long the listener waits for a request's head before it closes the connection */
     OpsFixture(Path home, Duration requestTimeout) throws IOException {
         test = TestCore.create(home, new CoreMetrics(registry, TenantLabels.defaults(), Clock.systemUTC()));
-        adminToken = test.core().administration().createAdmin("ops");
+        adminToken = test.core().incidents().administrators().add("ops", "cli");
         jvm = JvmMeters.bindTo(registry);
         List<ReadinessCheck> checks = List.of(() -> test.core().health().catalog(),
                 () -> test.core().health().store(), CatalogFileCheck.of(home.resolve("catalog.db")));
