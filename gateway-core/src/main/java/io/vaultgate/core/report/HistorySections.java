@@ -21,6 +21,7 @@ final class HistorySections {
     final List<Map<String, Object>> keyOperations = new ArrayList<>();
     final List<Map<String, Object>> policyEvents = new ArrayList<>();
     final List<Map<String, Object>> tenantChanges = new ArrayList<>();
+    final List<Map<String, Object>> accountChanges = new ArrayList<>();
     long events;
     long firstSeq;
     long lastSeq;
@@ -69,9 +70,12 @@ final class HistorySections {
             case "key.operation" -> keyOperation(event);
             case "admin.change" -> {
                 String action = event.text("action");
-                if (action.startsWith("POLICY_") || action.startsWith("TENANT_")) {
-                    (action.startsWith("POLICY_") ? policyEvents : tenantChanges).add(row(event, "actor", event.actor(),
-                            "action", action, "subject", event.text("subject")));
+                List<Map<String, Object>> section = action.startsWith("POLICY_") ? policyEvents
+                        : action.startsWith("TENANT_") ? tenantChanges
+                        // an administrator can give an account a credential and use it: the tenant sees who did
+                        : action.startsWith("ACCOUNT_") || action.startsWith("CREDENTIAL_") ? accountChanges : null;
+                if (section != null) {
+                    section.add(row(event, "actor", event.actor(), "action", action, "subject", event.text("subject")));
                 }
             }
             default -> {

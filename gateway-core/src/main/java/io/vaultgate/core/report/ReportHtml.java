@@ -20,7 +20,9 @@ final class ReportHtml {
             new String[] {"failed_access", "Failed access attempts"},
             new String[] {"retention_actions", "Retention actions"},
             new String[] {"shredding", "Shredding records"},
-            new String[] {"tenant_changes", "Changes to the tenant (status, retention, quota)"});
+            new String[] {"tenant_changes", "Changes to the tenant (status, retention, quota)"},
+            new String[] {"account_changes", "The tenant's accounts and their credentials: created, added, revoked, "
+                    + "and by whom"});
 
     private ReportHtml() {
     }

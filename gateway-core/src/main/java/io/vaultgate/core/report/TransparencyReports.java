@@ -76,6 +76,7 @@ public final class TransparencyReports {
         report.put("shredding", sections.shredding);
         report.put("policy", policy(tenantId, period, sections));
         report.put("tenant_changes", sections.tenantChanges);
+        report.put("account_changes", sections.accountChanges);
         Map<String, Object> audit = new LinkedHashMap<>();
         audit.put("events_in_period", sections.events);
         audit.put("first_seq", sections.firstSeq);

@@ -81,6 +81,7 @@ final class ReportFixture implements AutoCloseable {
         core.retention().shredExpired();
         at("2026-11-25T00:00:00Z");
         upload(client, "/inbox/late.csv");
+        core.administration().as("admin:root").issueAccountToken("acme-upload", "new laptop");
         at("2026-12-01T00:00:00Z");
         core.policies().as("admin:root").publish(ACME, "December terms.\n");
         at("2026-12-02T00:00:00Z");

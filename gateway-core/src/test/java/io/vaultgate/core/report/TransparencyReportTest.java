@@ -67,6 +67,8 @@ class TransparencyReportTest {
         assertThat(json).contains("\"operator\":\"maria\"", "\"action\":\"file.downloaded\"", "\"action\":\"batch.claimed\"",
                 "\"source\":\"203.0.113.9\"", "\"site\":\"lyon\"", "\"reason\":\"retention\"", "\"chain_intact\":true",
                 "emergency: new KEK version 3", "\"emergency\":true");
+        assertThat(json).as("a credential an administrator gave one of the tenant's accounts").contains(
+                "\"account_changes\":[{\"action\":\"CREDENTIAL_ADDED\",\"actor\":\"admin:root\"");
         assertThat(json).as("other tenants and other months").doesNotContain("globex", "December terms",
                 "october.csv\",\"bytes");
     }
