@@ -14,7 +14,6 @@ import io.vaultgate.core.batch.Batch;
 import io.vaultgate.core.batch.BatchState;
 import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.Dialect;
-import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.forward.ForwardJob;
 import io.vaultgate.core.forward.ForwardState;
@@ -26,19 +25,15 @@ import io.vaultgate.core.site.Route;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.Race;
+import io.vaultgate.core.testing.HeldLocks;
 import io.vaultgate.core.testing.TestCore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -330,7 +325,7 @@ class SiteAbandonTest {
         assumeTrue(test.database().dialect() == Dialect.POSTGRESQL, "row locks: PostgreSQL only");
         ForwardJob dead = deadJob();
 
-        Future<ForwardJob> retry = whileHeld(jdbc -> {
+        Future<ForwardJob> retry = HeldLocks.whileHeld(test.database(), jdbc -> {
             jdbc.queryOne("SELECT id FROM sites WHERE id = ? FOR UPDATE", row -> row.getString(1), "manila");
             jdbc.update("UPDATE sites SET removed_at = ? WHERE id = ?", Instant.now().toEpochMilli(), "manila");
         }, () -> outbox().retry(dead.id(), Instant.now()));
@@ -349,7 +344,7 @@ class SiteAbandonTest {
         assumeTrue(test.database().dialect() == Dialect.POSTGRESQL, "row locks: PostgreSQL only");
         ForwardJob dead = deadJob();
 
-        Future<ForwardJob> retry = whileHeld(jdbc -> jdbc.update("UPDATE forward_jobs SET state = 'PENDING', "
+        Future<ForwardJob> retry = HeldLocks.whileHeld(test.database(), jdbc -> jdbc.update("UPDATE forward_jobs SET state = 'PENDING', "
                 + "version = version + 1, attempts = 0 WHERE id = ?", dead.id()),
                 () -> outbox().retry(dead.id(), Instant.now()));
 
@@ -368,47 +363,6 @@ class SiteAbandonTest {
         ForwardJob job = claimOne();
         outbox().fail(job, "refused", true, Instant.now());
         return job;
-    }
-
-    /** A change made by another transaction. */
-    @FunctionalInterface
-    private interface Change {
-        void run(Jdbc jdbc) throws SQLException;
-    }
-
-    /**
-     * Starts {@code action} while another transaction holds {@code change} uncommitted, lets it run until it waits
-     * for a lock (or ends), then commits the change; returns the action's outcome.
-     */
-    private <T> Future<T> whileHeld(Change change, Callable<T> action) throws Exception {
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        try {
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch commit = new CountDownLatch(1);
-            Future<?> holder = threads.submit(() -> test.database().inTransaction(jdbc -> {
-                change.run(jdbc);
-                held.countDown();
-                try {
-                    commit.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            }));
-            assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
-            Future<T> result = threads.submit(action);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!result.isDone() && System.nanoTime() < deadline && test.database().read(jdbc -> jdbc.count(
-                    "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                            + "AND datname = current_database()")) == 0) {
-                Thread.sleep(20);
-            }
-            commit.countDown();
-            holder.get(30, TimeUnit.SECONDS);
-            return result;
-        } finally {
-            threads.shutdown();
-        }
     }
 
     /** A worker's outcome of {@code job}: a delivery, or a failure to retry; refused if the job is no longer its. */
