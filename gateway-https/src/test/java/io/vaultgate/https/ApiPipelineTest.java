@@ -258,6 +258,19 @@ class ApiPipelineTest {
     }
 
     @Test
+    void aDownload_isAnAttachmentThatABrowserMustNotSniff() {
+        store.files.put(PathPolicy.parse("/inbox/page.html"), "<script>alert(1)</script>".getBytes(StandardCharsets.UTF_8));
+
+        FullHttpResponse response = wire.send(request(HttpMethod.GET, "/v1/files/inbox/page.html",
+                TokenAuthenticator.TOKEN)).get(0);
+
+        assertThat(response.status().code()).isEqualTo(200);
+        assertThat(response.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/octet-stream");
+        assertThat(response.headers().get("x-content-type-options")).isEqualTo("nosniff");
+        assertThat(response.headers().get(HttpHeaderNames.CONTENT_DISPOSITION)).isEqualTo("attachment");
+    }
+
+    @Test
     void head_hasTheLengthButNoBody() {
         store.files.put(PathPolicy.parse("/inbox/f"), new byte[1234]);
 

@@ -94,7 +94,10 @@ public final class Downloads {
                 ? ByteRange.parse(asked.get(HttpHeaderNames.RANGE), size) : Optional.empty();
         long first = range.map(ByteRange::first).orElse(0L);
         long length = range.map(ByteRange::length).orElse(size);
+        // a tenant's file is never rendered by a browser on the gateway's origin (no sniffing it into HTML)
         headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM)
+                .set("x-content-type-options", "nosniff")
+                .set(HttpHeaderNames.CONTENT_DISPOSITION, HttpHeaderValues.ATTACHMENT)
                 .set(HttpHeaderNames.CONTENT_LENGTH, length)
                 .set("repr-digest", ContentDigest.format(content.sha256()));
         range.ifPresent(r -> headers.set(HttpHeaderNames.CONTENT_RANGE, r.contentRange(size)));
