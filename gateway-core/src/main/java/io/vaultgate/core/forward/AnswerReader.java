@@ -49,19 +49,31 @@ final class AnswerReader {
      *     connection failed or ended before the head was complete
      */
     static Reading read(InputStream in, boolean beforeAnswer) throws IOException {
-        int code;
-        Map<String, String> headers;
-        String status;
-        do {
-            status = line(in, beforeAnswer);
-            beforeAnswer = false;
-            code = code(status);
-            headers = fields(in, status.length());
-        } while (code / 100 == 1);
+        Optional<Reading> answer = readOne(in, beforeAnswer);
+        while (answer.isEmpty()) {
+            answer = readOne(in, false);
+        }
+        return answer.get();
+    }
+
+    /**
+     * Reads one answer, interim or final: empty for an interim {@code 1xx} (its head read, the next answer
+     * not waited for), the final answer as {@link #read} returns it otherwise. For the early answer looked
+     * for while a request body is being sent ({@link Http1Put}), where an interim answer must not stop it.
+     *
+     * @throws IOException as {@link #read}
+     */
+    static Optional<Reading> readOne(InputStream in, boolean beforeAnswer) throws IOException {
+        String status = line(in, beforeAnswer);
+        int code = code(status);
+        Map<String, String> headers = fields(in, status.length());
+        if (code / 100 == 1) {
+            return Optional.empty();
+        }
         boolean keepAlive = status.startsWith("HTTP/1.1 ") && !tokens(headers.get("connection")).contains("close");
         Body body = readBody(in, code, headers);
-        return new Reading(new SiteAnswer(code, Map.copyOf(headers), body.excerpt(), Optional.empty()),
-                keepAlive && body.complete());
+        return Optional.of(new Reading(new SiteAnswer(code, Map.copyOf(headers), body.excerpt(), Optional.empty()),
+                keepAlive && body.complete()));
     }
 
     /**

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import javax.net.ssl.SSLException;
@@ -15,6 +16,16 @@ import javax.net.ssl.SSLException;
  * read by {@link AnswerReader}. This class owns the exchange around them: which connection carries it, its
  * deadline, an answer that arrives before the request was written, and whether the connection goes back to
  * the pool. Redirects are answers like any other (never followed).
+ *
+ * <p>A site may answer before it has read the whole body (RFC 9110 15, RFC 9112 9.3): a refusal on the head,
+ * or a sloppy site's success. Such an answer is looked for before every write of the body but the first
+ * ({@link SiteConnection#answerWaiting}) and, when a write fails, after it. A final answer found then ends
+ * the sending, and a {@code 2xx} among them is not a delivery: the site cannot have verified a file it had
+ * not received whole, even if it echoes the request's digest. Looking only after a failed write was not
+ * enough: a site that answers early and then reads the rest of the body and drops it (as many servers do
+ * before they close, and the JDK's {@code SSLSocket.close()} does) lets every write succeed, and its
+ * {@code 2xx}, read after the last byte, looked like an answer to the whole file. An interim {@code 1xx}
+ * found while sending is read and the sending goes on.
  *
  * <p>Between the last byte of the body and the answer the caller may do other work ({@code whileAwaiting}:
  * the forwarder prepares its next file there), while the site stores this one.
@@ -88,10 +99,12 @@ final class Http1Put {
         try {
             OutputStream out = connection.out();
             try {
-                RequestWriter.write(out, request, body);
+                RequestWriter.write(out, request, body, () -> watchForAnswer(connection));
                 out.flush();
             } catch (SourceFailed e) {
                 throw e;
+            } catch (AnsweredWhileSending answered) {
+                return early(answered.answer.from(connection), "its answer arrived while the body was being sent");
             } catch (IOException writing) {
                 if (connection.timedOut()) {
                     throw timeout();
@@ -119,10 +132,31 @@ final class Http1Put {
     }
 
     /**
-     * A site may answer (and close) before it has read the whole body, e.g. a refusal on the headers. A success
-     * answered then is not one: the site cannot have stored a file it did not receive whole (a sloppy site may
-     * even echo the request's digest), so it fails the attempt.
+     * Between two writes of the body: when the site has begun to answer, reads its answer; an interim
+     * {@code 1xx} lets the sending go on, a final answer ends it ({@link AnsweredWhileSending}).
      */
+    private static void watchForAnswer(SiteConnection connection) throws IOException {
+        while (connection.answerWaiting()) {
+            connection.readTimeout(EARLY_ANSWER_WAIT);
+            Optional<AnswerReader.Reading> answer = AnswerReader.readOne(connection.in(), false);
+            if (answer.isPresent()) {
+                throw new AnsweredWhileSending(answer.get().answer());
+            }
+        }
+    }
+
+    /** A final answer that arrived before the last write of the body; ends the sending. */
+    private static final class AnsweredWhileSending extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final transient SiteAnswer answer;
+
+        AnsweredWhileSending(SiteAnswer answer) {
+            super("the site answered " + answer.status() + " while the body was being sent");
+            this.answer = answer;
+        }
+    }
+
+    /** The answer of a site whose connection failed while the body was being written: read within a short wait. */
     private static SiteAnswer earlyAnswer(SiteConnection connection, IOException writing) throws IOException {
         SiteAnswer answer;
         try {
@@ -133,9 +167,17 @@ final class Http1Put {
         } catch (IOException none) {
             throw new Unanswered(writing);
         }
+        return early(answer, writing.getMessage());
+    }
+
+    /**
+     * An answer that came before the whole body was sent ({@code how}): a refusal is returned as it is, a
+     * success fails the attempt, since the site cannot have the whole file.
+     */
+    private static SiteAnswer early(SiteAnswer answer, String how) throws IOException {
         if (answer.status() / 100 == 2) {
             throw new IOException("the site answered " + answer.status() + " before it received the whole file ("
-                    + writing.getMessage() + "); not a delivery");
+                    + how + "); not a delivery");
         }
         return answer;
     }

@@ -18,6 +18,12 @@ final class RequestWriter {
 
     static final int CHUNK = 64 * 1024;
 
+    /** Run before each write of the body but the first (the head's); throws to stop sending. */
+    @FunctionalInterface
+    interface BetweenWrites {
+        void check() throws IOException;
+    }
+
     private RequestWriter() {
     }
 
@@ -47,18 +53,19 @@ final class RequestWriter {
     }
 
     /**
-     * Writes {@code head} and the body; the head in one write with the body's first chunk.
+     * Writes {@code head} and the body; the head in one write with the body's first chunk, {@code between}
+     * before each later write (the last included).
      *
      * @throws SourceFailed when reading the body failed (the connection may still be fine)
-     * @throws IOException when writing to the connection failed
+     * @throws IOException when writing to the connection failed, or what {@code between} threw
      */
-    static void write(OutputStream out, byte[] head, PreparedBody body) throws IOException {
+    static void write(OutputStream out, byte[] head, PreparedBody body, BetweenWrites between) throws IOException {
         Optional<ReadAhead> started = body.readAhead();
         if (started.isPresent()) {
             try (ReadAhead ahead = started.get()) {
                 byte[] pending = head;
                 for (ByteBuffer chunk = next(ahead); chunk != null; chunk = next(ahead)) {
-                    pending = write(out, pending, chunk);
+                    pending = write(out, pending, chunk, between);
                     ahead.recycle(chunk);
                 }
                 if (pending != null) {
@@ -87,16 +94,21 @@ final class RequestWriter {
                 }
             }
             position += chunk.position();
-            pending = write(out, pending, chunk.flip());
+            pending = write(out, pending, chunk.flip(), between);
         }
         if (pending != null) {
             out.write(pending);
         }
     }
 
-    /** Writes {@code chunk} (position to limit), preceded by {@code head} unless null; returns null (nothing pending). */
-    private static byte[] write(OutputStream out, byte[] head, ByteBuffer chunk) throws IOException {
+    /**
+     * Writes {@code chunk} (position to limit), preceded by {@code head} unless null, else after
+     * {@code between}; returns null (nothing pending).
+     */
+    private static byte[] write(OutputStream out, byte[] head, ByteBuffer chunk, BetweenWrites between)
+            throws IOException {
         if (head == null) {
+            between.check();
             out.write(chunk.array(), chunk.arrayOffset() + chunk.position(), chunk.remaining());
             return null;
         }

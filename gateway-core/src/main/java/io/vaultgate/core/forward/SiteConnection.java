@@ -46,7 +46,11 @@ final class SiteConnection implements Closeable {
         void close() throws IOException;
     }
 
+    /** How long {@link #answerWaiting} waits for plaintext when bytes from the site are waiting. */
+    private static final int PEEK_MILLIS = 1;
+
     private final Socket plain;
+    private final InputStream kernel;
     private final Tls tls;
     private final InputStream in;
     private final OutputStream out;
@@ -57,6 +61,7 @@ final class SiteConnection implements Closeable {
     private SiteConnection(Socket plain, Tls tls, SSLSession session, InputStream in, OutputStream out)
             throws IOException {
         this.plain = plain;
+        this.kernel = plain.getInputStream();
         this.tls = tls;
         this.siteCertificateSha256 = fingerprint(session);
         this.certificatesValidUntil = validUntil(session);
@@ -240,6 +245,32 @@ final class SiteConnection implements Closeable {
 
     OutputStream out() {
         return out;
+    }
+
+    /**
+     * Whether the site has begun to answer, looked at between writes of a request body without waiting for
+     * it: plaintext is buffered, or bytes from the site wait in the kernel and the TLS layer returns plaintext
+     * from them within {@value #PEEK_MILLIS} ms. Those bytes may also be records that carry no answer (a
+     * TLS 1.3 session ticket sent after the handshake, a key update): the TLS layer consumes them then, so
+     * the cost is one short wait per such record. Plaintext read here stays buffered for the answer's reader;
+     * the read timeout is changed, so set it before reading the answer.
+     */
+    boolean answerWaiting() throws IOException {
+        if (in.available() > 0) {
+            return true;
+        }
+        if (kernel.available() == 0) {
+            return false;
+        }
+        tls.readTimeout(PEEK_MILLIS);
+        in.mark(1);
+        try {
+            int first = in.read();
+            in.reset();
+            return first >= 0; // at the end, the next write fails instead
+        } catch (SocketTimeoutException none) {
+            return false;
+        }
     }
 
     /** How long a read may wait for the site. */

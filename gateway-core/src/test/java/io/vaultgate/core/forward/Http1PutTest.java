@@ -1,15 +1,19 @@
 package io.vaultgate.core.forward;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.Arrays;
@@ -18,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -37,8 +43,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link Http1Put} on the wire, against a raw mutual-TLS server socket that sees TLS records as they come:
- * the request head travels with the start of the body, and the caller's work between request and answer
- * runs once, before the answer is read; with BoringSSL and with the JDK's TLS.
+ * the request head travels with the start of the body, the caller's work between request and answer runs
+ * once, before the answer is read, and an answer that arrives while the body is being sent ends the sending
+ * unless it is interim (a success then is no delivery); with BoringSSL and with the JDK's TLS.
  */
 class Http1PutTest {
 
@@ -173,31 +180,88 @@ class Http1PutTest {
         assertThat(Arrays.copyOfRange(sent, sent.length - body.length, sent.length)).isEqualTo(body);
     }
 
+    /**
+     * The site answers 201 with the right digest after the first record of the body and then reads the rest
+     * and drops it, so every write succeeds: the client must find the answer while it sends. It cannot be
+     * more than the kernel buffers (a few MiB) ahead of the site, which reads nothing more until its answer
+     * is written, so the answer arrives with most of the 64 MiB still unsent. Before, the client read only
+     * after its last write (or a failed one) and took the 201 for the answer to the whole file; this test
+     * flaked then, when the site closed its socket after answering: {@code SSLSocket.close()} reads and
+     * drops what keeps arriving, and the client sometimes got its whole body out.
+     */
     @ParameterizedTest
     @EnumSource(SiteTlsProvider.class)
     void successAnsweredBeforeTheWholeBodyWasSent_isNotTakenForADelivery(SiteTlsProvider provider) throws Exception {
         SiteConnections connections = connect(provider);
         byte[] body = fixture.randomBytes(64 << 20); // more than the kernel buffers on both sides take
-        String digest = ForwardProtocol.reprDigest(java.security.MessageDigest.getInstance("SHA-256").digest(body));
-        CompletableFuture<Void> site = CompletableFuture.runAsync(() -> {
+        String digest = ForwardProtocol.reprDigest(MessageDigest.getInstance("SHA-256").digest(body));
+        CompletableFuture<Long> site = answersEarlyThenDrops("HTTP/1.1 201 Created\r\nRepr-Digest: " + digest
+                + "\r\nContent-Length: 0\r\n\r\n");
+
+        assertThatThrownBy(() -> new Http1Put(timer).send(connections, "/files/f_1", head(), prepared(body),
+                deadline())).isInstanceOf(IOException.class)
+                .hasMessageContaining("answered 201 before it received the whole file");
+        assertThat(site.get(10, TimeUnit.SECONDS)).as("bytes the site received").isLessThan(body.length);
+    }
+
+    @ParameterizedTest
+    @EnumSource(SiteTlsProvider.class)
+    void refusalAnsweredWhileTheBodyIsSent_isTheAnswer_andTheRestIsNotSent(SiteTlsProvider provider)
+            throws Exception {
+        SiteConnections connections = connect(provider);
+        byte[] body = fixture.randomBytes(64 << 20);
+        CompletableFuture<Long> site = answersEarlyThenDrops("HTTP/1.1 413 Content Too Large\r\n"
+                + "Content-Length: 8\r\n\r\ntoo big.");
+
+        SiteAnswer answer = new Http1Put(timer).send(connections, "/files/f_1", head(), prepared(body),
+                deadline());
+
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.excerpt()).isEqualTo("too big.");
+        assertThat(site.get(10, TimeUnit.SECONDS)).as("bytes the site received").isLessThan(body.length);
+    }
+
+    /** A {@code 1xx} the site sends while it reads the body (RFC 9110 15.2) must not stop the sending. */
+    @ParameterizedTest
+    @EnumSource(SiteTlsProvider.class)
+    void interimAnswerWhileTheBodyIsSent_theWholeBodyIsSent_andTheFinalAnswerTaken(SiteTlsProvider provider)
+            throws Exception {
+        SiteConnections connections = connect(provider);
+        byte[] body = fixture.randomBytes(64 << 20); // the 100 arrives with most of it unsent, as above
+        CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
             try (SSLSocket socket = (SSLSocket) server.accept()) {
                 InputStream in = socket.getInputStream();
-                byte[] some = new byte[16 * 1024];
-                if (in.read(some) < 0) {
-                    throw new IOException("no request");
+                byte[] buffer = new byte[256 * 1024];
+                int n = in.read(buffer);
+                int headEnd = new String(buffer, 0, Math.max(0, n), StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n");
+                if (headEnd < 0) {
+                    throw new IOException("the head is not in the first record");
                 }
-                socket.getOutputStream().write(("HTTP/1.1 201 Created\r\nRepr-Digest: " + digest
-                        + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                socket.getOutputStream().flush(); // a sloppy site: "stored", and it stops reading the body
-            } catch (IOException e) {
-                throw new java.util.concurrent.CompletionException(e);
+                socket.getOutputStream().write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+                sha256.update(buffer, headEnd + 4, n - (headEnd + 4));
+                for (long left = body.length - (n - (headEnd + 4)); left > 0; left -= n) {
+                    n = in.read(buffer);
+                    if (n < 0) {
+                        throw new IOException("the body ended " + left + " bytes early");
+                    }
+                    sha256.update(buffer, 0, n);
+                }
+                socket.getOutputStream().write("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                return sha256.digest();
+            } catch (IOException | GeneralSecurityException e) {
+                throw new CompletionException(e);
             }
         }, threads);
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Http1Put(timer).send(connections, "/files/f_1",
-                head(), prepared(body), System.nanoTime() + Duration.ofSeconds(8).toNanos()))
-                .isInstanceOf(IOException.class);
-        site.get(10, TimeUnit.SECONDS);
+        SiteAnswer answer = new Http1Put(timer).send(connections, "/files/f_1", head(), prepared(body),
+                System.nanoTime() + Duration.ofSeconds(60).toNanos()); // all of the 64 MiB, on a loaded machine
+
+        assertThat(answer.status()).isEqualTo(201);
+        assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo(MessageDigest.getInstance("SHA-256").digest(body));
     }
 
     private static Map<String, String> head() {
@@ -250,7 +314,38 @@ class Http1PutTest {
                 return request.toByteArray();
             } catch (IOException | InterruptedException e) {
                 firstRead.completeExceptionally(e);
-                throw new java.util.concurrent.CompletionException(e);
+                throw new CompletionException(e);
+            }
+        }, threads);
+    }
+
+    /**
+     * A sloppy site: reads the first TLS record of one request, sends {@code answer}, then reads whatever
+     * comes until the client stops and drops it, as servers do before they close (so every write of the
+     * client succeeds); completes with the number of bytes it read.
+     */
+    private CompletableFuture<Long> answersEarlyThenDrops(String answer) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (SSLSocket socket = (SSLSocket) server.accept()) {
+                socket.setSoTimeout(20_000);
+                InputStream in = socket.getInputStream();
+                byte[] buffer = new byte[256 * 1024];
+                long read = in.read(buffer);
+                if (read < 0) {
+                    throw new IOException("no request");
+                }
+                socket.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                try {
+                    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                        read += n;
+                    }
+                } catch (SSLException | SocketException stopped) {
+                    // the client closed the connection in the middle of a record, or reset it
+                }
+                return read;
+            } catch (IOException e) {
+                throw new CompletionException(e);
             }
         }, threads);
     }
