@@ -3,7 +3,6 @@ package io.vaultgate.core.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vaultgate.core.testing.CatalogIndependent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,7 +47,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * once, before the answer is read, and an answer that arrives while the body is being sent ends the sending
  * unless it is interim (a success then is no delivery); with BoringSSL and with the JDK's TLS.
  */
-@CatalogIndependent
 class Http1PutTest {
 
     @TempDir
