@@ -198,7 +198,7 @@ public final class GatewayCore implements AutoCloseable {
         Outbox outbox = new Outbox(database, RetryPolicy.defaults(), random);
         DecryptingFileOpener opener = new DecryptingFileOpener(database, fileRows, store, keys);
         UploadLedger ledger = new UploadLedger(database, fileRows, store, shredder,
-                new Router(routes, batches, outbox, random), audit, receipts, clock, metrics.transfers(),
+                new Router(routes, batches, fileRows, outbox, random), audit, receipts, clock, metrics.transfers(),
                 settings.node().id());
         AccessPolicy accessPolicy = settings.access();
         Defender defender = new Defender(database, audit, accessPolicy.defender(), clock, metrics.registry());

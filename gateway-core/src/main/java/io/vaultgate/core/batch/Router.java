@@ -1,6 +1,7 @@
 package io.vaultgate.core.batch;
 
 import io.vaultgate.core.catalog.BatchRepository;
+import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.RouteRepository;
 import io.vaultgate.core.files.Area;
@@ -19,7 +20,10 @@ import java.util.Optional;
  * file is never committed without being routed: a push route queues a forward job in the durable outbox,
  * a pull route adds it to a batch. A file joins the route's open batch (one is started if
  * none is open); the batch becomes ready when the route's size or count limit is reached. A file named
- * {@code *.ready} is a marker: it closes the open batch instead of joining it.
+ * {@code *.ready} is a marker: it closes the open batch instead of joining it. A batch holds at most one file
+ * per path, the name its operator knows the file by: a file whose path is already in the open batch (sent by
+ * another account of the tenant; an account's own earlier file at the path was replaced) closes that batch and
+ * starts the next.
  */
 public final class Router {
 
@@ -27,12 +31,15 @@ public final class Router {
 
     private final RouteRepository routes;
     private final BatchRepository batches;
+    private final FileRepository files;
     private final Outbox outbox;
     private final SecureRandom random;
 
-    public Router(RouteRepository routes, BatchRepository batches, Outbox outbox, SecureRandom random) {
+    public Router(RouteRepository routes, BatchRepository batches, FileRepository files, Outbox outbox,
+                  SecureRandom random) {
         this.routes = routes;
         this.batches = batches;
+        this.files = files;
         this.outbox = outbox;
         this.random = random;
     }
@@ -59,18 +66,24 @@ public final class Router {
             }
             if (file.path().fileName().endsWith(READY_MARKER_SUFFIX)) {
                 if (open.isPresent() && open.get().fileCount() > 0) {
-                    batches.transition(jdbc, open.get().id(), BatchState.OPEN, BatchState.READY, Optional.empty(),
-                            Optional.empty(), now);
+                    close(jdbc, open.get(), now);
                 }
                 continue;
+            }
+            if (open.isPresent() && files.findInBatch(jdbc, file.tenant(), open.get().id(), file.path()).isPresent()) {
+                close(jdbc, open.get(), now);
+                open = Optional.empty();
             }
             Batch batch = open.isPresent() ? open.get() : start(jdbc, route, now);
             batches.addFile(jdbc, batch.id(), file.id(), file.size(), now);
             if (route.isFull(batch.fileCount() + 1, batch.totalBytes() + file.size())) {
-                batches.transition(jdbc, batch.id(), BatchState.OPEN, BatchState.READY, Optional.empty(),
-                        Optional.empty(), now);
+                close(jdbc, batch, now);
             }
         }
+    }
+
+    private void close(Jdbc jdbc, Batch batch, Instant now) throws SQLException {
+        batches.transition(jdbc, batch.id(), BatchState.OPEN, BatchState.READY, Optional.empty(), Optional.empty(), now);
     }
 
     private Batch start(Jdbc jdbc, Route route, Instant now) throws SQLException {

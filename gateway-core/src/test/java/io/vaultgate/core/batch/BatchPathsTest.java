@@ -1,0 +1,104 @@
+package io.vaultgate.core.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.auth.OperatorPrincipal;
+import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.files.FileContent;
+import io.vaultgate.core.files.FileEntry;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.site.RouteMode;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.TestCore;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A batch is its operator's directory: it never holds two files at one path, whoever of the tenant sent them. */
+class BatchPathsTest {
+
+    @TempDir
+    Path home;
+    private TestCore test;
+    private ClientPrincipal payroll;
+    private ClientPrincipal hr;
+    private OperatorPrincipal operator;
+
+    @BeforeEach
+    void setUp() {
+        test = TestCore.create(home);
+        payroll = test.client("acme", "acme-payroll", Protocol.SFTP);
+        hr = test.client("acme", "acme-hr", Protocol.HTTPS);
+        operator = test.operator("manila", "maria", Protocol.SFTP);
+        test.core().sites().addRoute(payroll.tenant(), "manila", RouteMode.PULL, PathPolicy.parse("/inbox"), 10, 0,
+                Duration.ofMinutes(10));
+    }
+
+    @AfterEach
+    void tearDown() {
+        test.close();
+    }
+
+    @Test
+    void twoAccountsSendingOnePath_landInTwoBatches_eachReadableByItsOperator() throws IOException {
+        upload(payroll, "/inbox/2026-11/a.csv", "from payroll");
+        upload(payroll, "/inbox/b.csv", "b");
+        upload(hr, "/inbox/2026-11/a.csv", "from hr");
+
+        List<Batch> batches = test.core().batches().byTenant(payroll.tenant()).stream()
+                .sorted(Comparator.comparing(Batch::state)).toList();
+        assertThat(batches).extracting(Batch::state).as("the first batch closed early, the second is open")
+                .containsExactly(BatchState.OPEN, BatchState.READY);
+        test.core().batches().close(batches.get(0).id(), "root");
+
+        List<String> seen = new ArrayList<>();
+        for (Batch batch : batches) {
+            test.core().batches().claim(operator, batch.id());
+            seen.add(read("/acme/" + batch.id() + "/2026-11/a.csv"));
+        }
+        assertThat(seen).containsExactly("from hr", "from payroll");
+        assertThat(test.core().files().list(operator, PathPolicy.parse("/acme/" + batches.get(1).id())))
+                .extracting(FileEntry::name).containsExactly("2026-11", "b.csv", "results");
+    }
+
+    @Test
+    void anAccountReplacingItsOwnFile_keepsOneBatch_withTheNewContent() throws IOException {
+        upload(payroll, "/inbox/a.csv", "first");
+        upload(payroll, "/inbox/a.csv", "second");
+
+        List<Batch> batches = test.core().batches().byTenant(payroll.tenant());
+        assertThat(batches).singleElement().satisfies(batch -> assertThat(batch.state()).isEqualTo(BatchState.OPEN));
+        String batchId = test.core().batches().close(batches.get(0).id(), "root").id();
+        test.core().batches().claim(operator, batchId);
+        assertThat(read("/acme/" + batchId + "/a.csv")).isEqualTo("second");
+    }
+
+    private void upload(Principal principal, String path, String content) {
+        try (Upload upload = test.core().ingest().open(principal, PathPolicy.parse(path), UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+            upload.commit();
+        }
+    }
+
+    private String read(String path) throws IOException {
+        try (FileContent content = test.core().files().open(operator, PathPolicy.parse(path))) {
+            ByteBuffer buffer = ByteBuffer.allocate((int) content.size());
+            while (buffer.hasRemaining() && content.read(buffer.position(), buffer) >= 0) {
+                // read all
+            }
+            return new String(buffer.array(), StandardCharsets.UTF_8);
+        }
+    }
+}
