@@ -13,6 +13,7 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.catalog.TokenRepository;
 import io.vaultgate.core.catalog.TokenRepository.TokenGrant;
+import io.vaultgate.core.metrics.CoreHealth;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
@@ -58,7 +59,15 @@ public final class Administration {
         return new Administration(database, tenants, accounts, tokens, keys, hasher, random, audit, actor, clock);
     }
 
+    /**
+     * @throws GatewayException {@code INVALID_REQUEST} for the id {@value CoreHealth#PROBE_TENANT}, under which the
+     *                          store's readiness probe writes: a tenant of that id would share its storage space
+     */
     public Tenant createTenant(TenantId id, String name, boolean passwordLogin) {
+        if (id.value().equals(CoreHealth.PROBE_TENANT)) {
+            throw new GatewayException(Reason.INVALID_REQUEST, "tenant id " + id + " is reserved for the gateway's "
+                    + "store readiness probe; choose another id");
+        }
         Tenant tenant = Tenant.create(id, name, clock.instant()).withPasswordLogin(passwordLogin);
         database.inTransaction(jdbc -> {
             if (tenants.find(jdbc, id).isPresent()) {

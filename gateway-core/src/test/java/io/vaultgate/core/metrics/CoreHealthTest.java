@@ -1,13 +1,26 @@
 package io.vaultgate.core.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.storage.ObjectStore;
+import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.core.testing.TestStore;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,16 +71,134 @@ class CoreHealthTest {
     @Test
     void aStoreWhoseRootIsNotADirectory_isDown_andUpAgainOnceRepaired() throws IOException {
         Assumptions.assumeFalse(TestStore.s3(), "a directory store");
+        AtomicLong nanos = new AtomicLong();
+        CoreHealth health = new CoreHealth(test.database(), test.store(), new SecureRandom(),
+                CoreHealth.STORE_PROBE_INTERVAL, nanos::get);
         Path objects = home.resolve("objects");
         Path moved = home.resolve("objects.moved");
         Files.move(objects, moved);
         Files.writeString(objects, "not a directory");
 
-        assertThat(test.core().health().store().up()).isFalse();
+        assertThat(health.store().up()).isFalse();
 
         Files.delete(objects);
         Files.move(moved, objects);
-        assertThat(test.core().health().store().up()).isTrue();
+        nanos.addAndGet(CoreHealth.STORE_PROBE_INTERVAL.toNanos());
+        assertThat(health.store().up()).isTrue();
+    }
+
+    /**
+     * {@code /health/ready} answers anyone: a flood of it must not become a flood of writes and fsyncs. The probe
+     * runs once per interval; in between its result is served, and a store that broke is seen after the interval.
+     */
+    @Test
+    void aFloodOfStoreChecks_writesOneProbePerInterval() {
+        AtomicInteger probes = new AtomicInteger();
+        AtomicLong nanos = new AtomicLong(1_000);
+        boolean[] broken = {false};
+        ObjectStore counting = storeWhoseCreate(test.store(), () -> {
+            probes.incrementAndGet();
+            if (broken[0]) {
+                throw new IOException("No space left on device");
+            }
+        });
+        CoreHealth health = new CoreHealth(test.database(), counting, new SecureRandom(), Duration.ofSeconds(5),
+                nanos::get);
+
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(health.store().up()).isTrue();
+        }
+        assertThat(probes).hasValue(1);
+
+        broken[0] = true;
+        nanos.addAndGet(Duration.ofMillis(4_999).toNanos());
+        assertThat(health.store().up()).as("the last result, within the interval").isTrue();
+        assertThat(probes).hasValue(1);
+
+        nanos.addAndGet(Duration.ofMillis(1).toNanos());
+        CheckResult down = health.store();
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(health.store()).isEqualTo(down);
+        }
+        assertThat(down.up()).isFalse();
+        assertThat(down.detail()).contains("No space left on device");
+        assertThat(probes).hasValue(2);
+    }
+
+    /**
+     * While a probe runs, other callers get the previous result instead of queueing behind it (or writing
+     * too); a probe that hangs longer than the interval (a dead mount) is reported down, not hidden by the
+     * last result from before it hung.
+     */
+    @Test
+    void aProbeThatHangs_servesThePreviousResult_thenDown() throws Exception {
+        AtomicLong nanos = new AtomicLong();
+        CountDownLatch hang = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        AtomicInteger probes = new AtomicInteger();
+        ObjectStore hanging = storeWhoseCreate(test.store(), () -> {
+            if (probes.incrementAndGet() == 2) {
+                entered.countDown();
+                try {
+                    hang.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        CoreHealth health = new CoreHealth(test.database(), hanging, new SecureRandom(), Duration.ofSeconds(5),
+                nanos::get);
+        assertThat(health.store().up()).isTrue();
+        nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+
+        CompletableFuture<CheckResult> stuck = CompletableFuture.supplyAsync(health::store);
+        try {
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(health.store().up()).as("while the probe runs: the previous result").isTrue();
+            nanos.addAndGet(Duration.ofSeconds(6).toNanos());
+            CheckResult overdue = health.store();
+            assertThat(overdue.up()).isFalse();
+            assertThat(overdue.detail()).contains("has not finished a write probe for 6 s");
+            assertThat(probes).as("no second probe beside the hung one").hasValue(2);
+        } finally {
+            hang.countDown();
+        }
+        assertThat(stuck.get(10, TimeUnit.SECONDS).up()).isTrue();
+    }
+
+    /** The probe writes under its tenant id: a tenant of that id would share that storage space. */
+    @Test
+    void theProbeTenantsId_isReserved() {
+        TenantId probe = TenantId.of(CoreHealth.PROBE_TENANT);
+
+        assertThatThrownBy(() -> test.core().administration().createTenant(probe, "Probe", false))
+                .isInstanceOfSatisfying(GatewayException.class,
+                        e -> assertThat(e.reason()).isEqualTo(GatewayException.Reason.INVALID_REQUEST))
+                .hasMessage("tenant id vaultgate-health-probe is reserved for the gateway's store readiness probe; "
+                        + "choose another id");
+        assertThat(test.core().administration().tenant(probe)).isEmpty();
+        assertThat(test.core().administration().createTenant(TenantId.of("vaultgate-health-probe2"), "Near", false)
+                .id().value()).isEqualTo("vaultgate-health-probe2");
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    /** {@code store}, with {@code beforeCreate} run before each {@code create}. */
+    private static ObjectStore storeWhoseCreate(ObjectStore store, Step beforeCreate) {
+        return (ObjectStore) Proxy.newProxyInstance(ObjectStore.class.getClassLoader(), new Class<?>[] {ObjectStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("create")) {
+                        beforeCreate.run();
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test
