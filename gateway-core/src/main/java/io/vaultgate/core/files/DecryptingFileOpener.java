@@ -13,7 +13,7 @@ import java.nio.channels.SeekableByteChannel;
 /**
  * Opens a committed file for plaintext reads: unwraps its data key from the catalog's key slot and
  * authenticates the envelope (header and final segment) before the first byte is returned. A file whose
- * key slot was shredded, or whose ciphertext was tampered with, fails with {@code INTEGRITY}.
+ * key slot is missing, or whose ciphertext was tampered with, fails with {@code INTERNAL} ({@link StoredFileAccess}).
  */
 public final class DecryptingFileOpener implements FileOpener {
 

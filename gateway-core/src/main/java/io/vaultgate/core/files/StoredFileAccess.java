@@ -17,8 +17,11 @@ import java.nio.channels.SeekableByteChannel;
 /**
  * A committed file's stored envelope together with its data key, unwrapped from the catalog's key slot by the
  * tenant's KEK, for one use: reading it in plaintext, or sealing the key to a site. The key is destroyed when
- * the use returns; the channel is closed if it fails. A file whose key slot was shredded, whose key does not
- * unwrap or whose object cannot be opened fails with {@code INTEGRITY}.
+ * the use returns; the channel is closed if it fails. A committed file whose key slot is missing, whose key does
+ * not unwrap or whose object cannot be opened or authenticated fails with {@code INTERNAL}: the stored copy is
+ * unreadable, which is the gateway's fault, not the caller's ({@code INTEGRITY} means that what a client sent
+ * did not match its digest). The caller's message names its own path only; the file id, the tenant and the cause
+ * are in the log detail.
  */
 public final class StoredFileAccess {
 
@@ -64,7 +67,8 @@ public final class StoredFileAccess {
     }
 
     private static GatewayException unreadable(FileRecord file, String purpose, Exception cause) {
-        return new GatewayException(Reason.INTEGRITY, file.path() + ": the file cannot be read",
+        return new GatewayException(Reason.INTERNAL, file.path() + ": the stored file cannot be read (a fault on the "
+                + "gateway's side)",
                 "file " + file.id() + " of tenant " + file.tenant() + " failed to " + purpose, cause);
     }
 
