@@ -12,8 +12,10 @@ import java.util.Map;
 
 /**
  * {@code /health/live}: 200 whenever the process can answer. {@code /health/ready}: 200 when every
- * readiness check is up, else 503; both list the checks as JSON, so a load balancer reads the status code
- * and a person reads the body. Neither needs a token (they reveal no tenant data).
+ * readiness check is up, else 503, with each check's name and state as JSON, so a load balancer reads the status
+ * code and a person sees which check failed. Neither needs a token, so neither says why a check failed: the
+ * reason may name paths or carry an exception's text. It is logged when the check goes down ({@link LoggedCheck})
+ * and shown in the administrator's {@code /status.json} ({@code vaultgate status}).
  */
 final class HealthHandler implements HttpHandler {
 
@@ -21,7 +23,7 @@ final class HealthHandler implements HttpHandler {
     private final ObjectMapper json;
 
     HealthHandler(List<ReadinessCheck> checks, ObjectMapper json) {
-        this.checks = List.copyOf(checks);
+        this.checks = LoggedCheck.wrap(checks);
         this.json = json;
     }
 
@@ -34,26 +36,22 @@ final class HealthHandler implements HttpHandler {
         if (path.equals("/health/live")) {
             Exchanges.send(exchange, 200, Exchanges.JSON, json.writeValueAsBytes(Map.of("status", "up")));
         } else if (path.equals("/health/ready")) {
-            List<CheckResult> results = run();
-            boolean up = results.stream().allMatch(CheckResult::up);
+            List<Map<String, Object>> states = new ArrayList<>();
+            boolean up = true;
+            for (ReadinessCheck check : checks) {
+                CheckResult result = check.check();
+                up &= result.up();
+                Map<String, Object> state = new LinkedHashMap<>();
+                state.put("name", result.name());
+                state.put("up", result.up());
+                states.add(state);
+            }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", up ? "up" : "down");
-            body.put("checks", results);
+            body.put("checks", states);
             Exchanges.send(exchange, up ? 200 : 503, Exchanges.JSON, json.writeValueAsBytes(body));
         } else {
             Exchanges.text(exchange, 404, "not found\n");
         }
-    }
-
-    private List<CheckResult> run() {
-        List<CheckResult> results = new ArrayList<>();
-        for (ReadinessCheck check : checks) {
-            try {
-                results.add(check.check());
-            } catch (RuntimeException e) {
-                results.add(CheckResult.down(check.getClass().getSimpleName(), "check failed: " + e.getMessage()));
-            }
-        }
-        return results;
     }
 }

@@ -13,7 +13,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The ops listener as the application runs it: JVM meters bound to the registry, the core's readiness
- * checks (catalog, store) followed by the application's own (front-ends listening), and the server.
+ * checks (catalog, store) followed by the application's own (front-ends listening), each logging its changes of
+ * state ({@link LoggedCheck}), and the server.
  */
 public final class OpsListener implements AutoCloseable {
 
@@ -40,10 +41,13 @@ public final class OpsListener implements AutoCloseable {
     public static OpsListener start(OpsConfig config, Optional<SSLContext> tls, PrometheusMeterRegistry registry,
                                     GatewayCore core, List<ReadinessCheck> more, String version, Clock clock)
             throws IOException {
-        List<ReadinessCheck> checks = new ArrayList<>();
-        checks.add(() -> core.health().catalog());
-        checks.add(() -> core.health().store());
-        checks.addAll(more);
+        List<ReadinessCheck> all = new ArrayList<>();
+        all.add(() -> core.health().catalog());
+        all.add(() -> core.health().store());
+        all.addAll(more);
+        // one logging wrapper per check, shared by the health endpoint, the gauge and the status report, so a
+        // change of state is logged once whichever of them saw it first
+        List<ReadinessCheck> checks = LoggedCheck.wrap(all);
         ServerGauges.readiness(registry, checks);
         JvmMeters jvm = JvmMeters.bindTo(registry);
         try {

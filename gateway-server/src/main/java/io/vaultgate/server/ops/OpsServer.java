@@ -24,7 +24,7 @@ import javax.net.ssl.SSLParameters;
 /**
  * The ops listener: a small HTTP server, separate from the client-facing front-ends and bound to loopback
  * by default. {@code /health/live} and {@code /health/ready} answer anyone (load balancers and
- * orchestrators probe them); {@code /metrics} and {@code /status.json} need an administrator token; the
+ * orchestrators probe them), with checks' names and states but not their reasons; {@code /metrics} and {@code /status.json} need an administrator token; the
  * status page's static files carry no data and are public. HTTPS (TLS 1.3 and 1.2) when the settings carry
  * a TLS context, else plain HTTP: then keep it on loopback or a management network.
  */

@@ -70,7 +70,8 @@ class OpsApplicationTest {
             }
 
             assertThat(ready.statusCode()).isEqualTo(503);
-            assertThat(ready.body()).contains("shutting down");
+            assertThat(ready.body()).contains("{\"name\":\"accepting\",\"up\":false}")
+                    .as("the reason is logged, not shown to anyone who asks").doesNotContain("shutting down");
         } finally {
             upload.commit();
             stopper.join(30_000);
