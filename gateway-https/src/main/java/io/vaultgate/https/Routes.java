@@ -2,7 +2,6 @@ package io.vaultgate.https;
 
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.https.admin.AdminApi;
@@ -14,6 +13,7 @@ import io.vaultgate.https.http.Dispatcher;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Peer;
+import io.vaultgate.https.http.ProblemType;
 import io.vaultgate.https.http.Reply;
 import io.vaultgate.https.http.Route;
 import io.vaultgate.https.operator.OperatorApi;
@@ -88,6 +88,6 @@ final class Routes implements Dispatcher {
         if (path.equals(AdminApi.PREFIX) || path.startsWith(AdminApi.PREFIX + "/")) {
             return admin.handle(reply, request, principal, path);
         }
-        throw new HttpProblem(HttpResponseStatus.NOT_FOUND, "no-route", "no such endpoint");
+        throw new HttpProblem(ProblemType.NO_ROUTE, "no such endpoint");
     }
 }

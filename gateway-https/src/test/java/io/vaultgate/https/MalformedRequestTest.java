@@ -74,6 +74,40 @@ class MalformedRequestTest {
         assertThat(Wire.body(responses.get(0))).contains("invalid-path").doesNotContain("Exception");
     }
 
+    @Test
+    void aMalformedHeader_isAnsweredWithAFixedDetail_notTheDecodersExceptionMessage() {
+        // Netty's failure message quotes the value back: "Content-Length value is not a number: 12<b>x"
+        List<FullHttpResponse> responses = wire.sendRaw("PUT /v1/files/inbox/x HTTP/1.1\r\nHost: a\r\n" + AUTH
+                + "Content-Length: 12<b>x\r\n\r\n");
+
+        assertRefused(responses, 400);
+        assertThat(Wire.body(responses.get(0)))
+                .contains("\"type\":\"urn:vaultgate:problem:bad-request\"")
+                .contains("\"detail\":\"malformed request line or headers\"")
+                .doesNotContain("<b>").doesNotContain("not a number");
+    }
+
+    @Test
+    void aBrokenChunkSize_isAnsweredWithAFixedDetail_notTheDecodersExceptionMessage() {
+        List<FullHttpResponse> responses = wire.sendRaw("PUT /v1/files/inbox/x HTTP/1.1\r\nHost: a\r\n" + AUTH
+                + "Transfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\nZZ<b>\r\nxx\r\n0\r\n\r\n");
+
+        assertRefused(responses, 400);
+        assertThat(Wire.body(responses.get(0)))
+                .contains("\"detail\":\"malformed chunked body\"")
+                .doesNotContain("ZZ").doesNotContain("Invalid character");
+    }
+
+    @Test
+    void bothFramings_areNamedAsTheCause() {
+        List<FullHttpResponse> responses = wire.sendRaw("PUT /v1/files/inbox/x HTTP/1.1\r\nHost: a\r\n" + AUTH
+                + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+
+        assertRefused(responses, 400);
+        assertThat(Wire.body(responses.get(0)))
+                .contains("\"detail\":\"both Transfer-Encoding and Content-Length are present\"");
+    }
+
     private void assertRefused(List<FullHttpResponse> responses, int status) {
         assertThat(responses).hasSize(1);
         assertThat(responses.get(0).status().code()).isEqualTo(status);

@@ -11,6 +11,7 @@ import io.vaultgate.core.auth.AdminPrincipal;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
+import io.vaultgate.https.http.ProblemType;
 import io.vaultgate.https.http.Reply;
 import io.vaultgate.https.http.Route;
 import java.util.HashMap;
@@ -92,11 +93,11 @@ public final class AdminApi {
     }
 
     private static HttpProblem noRoute() {
-        return new HttpProblem(HttpResponseStatus.NOT_FOUND, "no-route", "no such endpoint");
+        return new HttpProblem(ProblemType.NO_ROUTE, "no such endpoint");
     }
 
     private static HttpProblem notAllowed(HttpMethod method, String template) {
-        return new HttpProblem(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+        return new HttpProblem(ProblemType.METHOD_NOT_ALLOWED,
                 method + " is not allowed here", new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW,
                 Route.allow(ROUTES, template)));
     }

@@ -2,9 +2,9 @@ package io.vaultgate.https.admin;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
+import io.vaultgate.https.http.ProblemType;
 import java.io.ByteArrayOutputStream;
 import java.util.function.Consumer;
 
@@ -23,7 +23,7 @@ final class JsonExchange implements Exchange {
     @Override
     public void content(ByteBuf chunk) {
         if (body.size() + chunk.readableBytes() > MAX_BYTES) {
-            throw new HttpProblem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
+            throw new HttpProblem(ProblemType.PAYLOAD_TOO_LARGE,
                     "admin request bodies are at most " + MAX_BYTES + " bytes");
         }
         byte[] bytes = new byte[chunk.readableBytes()];

@@ -3,7 +3,6 @@ package io.vaultgate.https.auth;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vaultgate.core.auth.AuthFailure;
 import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.Authenticator;
@@ -12,6 +11,7 @@ import io.vaultgate.core.pki.Fingerprints;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Peer;
+import io.vaultgate.https.http.ProblemType;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
@@ -189,6 +189,6 @@ public final class HttpAuthentication {
         headers.add(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"" + REALM + "\""
                 + (invalidToken ? ", error=\"invalid_token\"" : ""));
         headers.add(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
-        return new HttpProblem(HttpResponseStatus.UNAUTHORIZED, "unauthorized", message, headers);
+        return new HttpProblem(ProblemType.UNAUTHORIZED, message, headers);
     }
 }

@@ -13,6 +13,7 @@ import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Json;
 import io.vaultgate.https.http.Peer;
+import io.vaultgate.https.http.ProblemType;
 import io.vaultgate.https.http.Reply;
 import io.vaultgate.https.http.Route;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class TokenApi {
             require(request, HttpMethod.GET, "GET");
             Optional<String> banner = access.banner();
             if (banner.isEmpty()) {
-                throw new HttpProblem(HttpResponseStatus.NOT_FOUND, "no-banner", "no login banner is configured");
+                throw new HttpProblem(ProblemType.NO_BANNER, "no login banner is configured");
             }
             reply.json(HttpResponseStatus.OK, Json.object(json -> json.writeStringField("banner", banner.get())));
             return Exchange.DISCARD;
@@ -67,7 +68,7 @@ public final class TokenApi {
             throw HttpAuthentication.unauthorized("invalid token or code", true);
         }
         Mfa.IssuedToken token = access.issueSessionToken(success.principal()).orElseThrow(() ->
-                new HttpProblem(HttpResponseStatus.NOT_FOUND, "mfa-not-configured", "MFA is not set up here"));
+                new HttpProblem(ProblemType.MFA_NOT_CONFIGURED, "MFA is not set up here"));
         reply.json(HttpResponseStatus.OK, Json.object(json -> {
             json.writeStringField("token_type", "Bearer");
             json.writeStringField("access_token", token.token());
@@ -89,7 +90,7 @@ public final class TokenApi {
         if (!method.equals(request.method()) && !headOfGet) {
             io.netty.handler.codec.http.HttpHeaders headers = new io.netty.handler.codec.http.DefaultHttpHeaders();
             headers.set(HttpHeaderNames.ALLOW, allow);
-            throw new HttpProblem(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+            throw new HttpProblem(ProblemType.METHOD_NOT_ALLOWED,
                     request.method() + " is not allowed here", headers);
         }
     }

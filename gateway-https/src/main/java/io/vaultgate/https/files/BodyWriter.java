@@ -1,9 +1,9 @@
 package io.vaultgate.https.files;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.https.http.HttpProblem;
+import io.vaultgate.https.http.ProblemType;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
@@ -48,7 +48,7 @@ public final class BodyWriter {
             return;
         }
         if (length > limit - offset) {
-            throw new HttpProblem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
+            throw new HttpProblem(ProblemType.PAYLOAD_TOO_LARGE,
                     "request body is larger than allowed (" + limit + " bytes)");
         }
         if (chunk.hasArray()) {

@@ -2,8 +2,8 @@ package io.vaultgate.https.files;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vaultgate.https.http.HttpProblem;
+import io.vaultgate.https.http.ProblemType;
 import java.util.Optional;
 
 /**
@@ -75,7 +75,7 @@ public record ByteRange(long first, long last) {
     }
 
     private static HttpProblem unsatisfiable(long size) {
-        return new HttpProblem(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "range-not-satisfiable",
+        return new HttpProblem(ProblemType.RANGE_NOT_SATISFIABLE,
                 "requested range is outside the file", new DefaultHttpHeaders().set(HttpHeaderNames.CONTENT_RANGE,
                         "bytes */" + size));
     }

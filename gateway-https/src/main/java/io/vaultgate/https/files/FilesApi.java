@@ -11,6 +11,7 @@ import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
+import io.vaultgate.https.http.ProblemType;
 import io.vaultgate.https.http.Reply;
 import io.vaultgate.https.http.RequestPaths;
 import io.vaultgate.https.http.Route;
@@ -61,7 +62,7 @@ public final class FilesApi {
             files.delete(principal, path);
             reply.send(reply.empty(HttpResponseStatus.NO_CONTENT));
         } else {
-            throw new HttpProblem(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+            throw new HttpProblem(ProblemType.METHOD_NOT_ALLOWED,
                     method + " is not allowed here", new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW, Route.allow(ROUTES, TEMPLATE)));
         }
         return Exchange.DISCARD;

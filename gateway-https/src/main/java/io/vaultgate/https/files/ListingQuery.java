@@ -1,10 +1,10 @@
 package io.vaultgate.https.files;
 
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.files.PageRequest;
 import io.vaultgate.https.http.HttpProblem;
+import io.vaultgate.https.http.ProblemType;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -20,8 +20,6 @@ import java.util.Map;
  * copy it. A bad value is a {@code 400} problem naming the parameter.
  */
 final class ListingQuery {
-
-    private static final String TYPE = "invalid-request";
 
     private ListingQuery() {
     }
@@ -75,6 +73,6 @@ final class ListingQuery {
     }
 
     private static HttpProblem refused(String message) {
-        return new HttpProblem(HttpResponseStatus.BAD_REQUEST, TYPE, message);
+        return new HttpProblem(ProblemType.INVALID_REQUEST, message);
     }
 }

@@ -2,7 +2,6 @@ package io.vaultgate.https.files;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.files.FileContent;
@@ -10,6 +9,7 @@ import io.vaultgate.core.files.FileEntry;
 import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.https.http.HttpProblem;
+import io.vaultgate.https.http.ProblemType;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Optional;
@@ -86,6 +86,6 @@ final class PutPreconditions {
     }
 
     private static HttpProblem failed(String message) {
-        return new HttpProblem(HttpResponseStatus.PRECONDITION_FAILED, "precondition-failed", message);
+        return new HttpProblem(ProblemType.PRECONDITION_FAILED, message);
     }
 }

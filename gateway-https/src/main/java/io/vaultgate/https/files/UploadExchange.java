@@ -18,6 +18,7 @@ import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
+import io.vaultgate.https.http.ProblemType;
 import io.vaultgate.https.http.Reply;
 import io.vaultgate.https.http.RequestPaths;
 import java.util.Optional;
@@ -60,7 +61,7 @@ public final class UploadExchange implements Exchange {
                                        SignedReceipts receipts) {
         long declared = declaredLength(request);
         if (declared > maxBytes) {
-            throw new HttpProblem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
+            throw new HttpProblem(ProblemType.PAYLOAD_TOO_LARGE,
                     "request body is larger than allowed (" + maxBytes + " bytes)");
         }
         PutPreconditions.check(request.headers(), files, principal, path);
@@ -75,7 +76,7 @@ public final class UploadExchange implements Exchange {
             return -1;
         }
         if (!request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            throw new HttpProblem(HttpResponseStatus.LENGTH_REQUIRED, "length-required",
+            throw new HttpProblem(ProblemType.LENGTH_REQUIRED,
                     "an upload needs Content-Length or chunked Transfer-Encoding");
         }
         return HttpUtil.getContentLength(request, -1L);

@@ -14,6 +14,7 @@ import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Json;
+import io.vaultgate.https.http.ProblemType;
 import io.vaultgate.https.http.Reply;
 import io.vaultgate.https.http.RequestPaths;
 import io.vaultgate.https.http.Route;
@@ -56,10 +57,10 @@ public final class ForwardingApi {
     /** @param rawPath the request path after {@code /v1/forwarding/}, percent-encoded */
     public Exchange handle(Reply reply, HttpRequest request, Principal principal, String rawPath) {
         FileForwardingState forwarding = state.orElseThrow(
-                () -> new HttpProblem(HttpResponseStatus.NOT_FOUND, "no-route", "no such endpoint"));
+                () -> new HttpProblem(ProblemType.NO_ROUTE, "no such endpoint"));
         HttpMethod method = request.method();
         if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) { // Reply drops a HEAD's body
-            throw new HttpProblem(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+            throw new HttpProblem(ProblemType.METHOD_NOT_ALLOWED,
                     method + " is not allowed here", new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW,
                     Route.allow(ROUTES, FILE)));
         }

@@ -5,10 +5,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -88,24 +87,24 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         reply = new Reply(ctx, request);
         exchange = Exchange.DISCARD;
         if (request.decoderResult().isFailure()) {
-            reply.problem(malformed(request.decoderResult().cause()));
+            reply.problem(malformed(ctx, request.decoderResult().cause(), "malformed request line or headers"));
             return;
         }
         if (request.protocolVersion().majorVersion() != 1) {
             // HTTP/1.x framing of a request that claims another major version: not ours to guess at (RFC 9110 15.6.6)
-            reply.problem(new HttpProblem(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "http-version-not-supported",
+            reply.problem(new HttpProblem(ProblemType.HTTP_VERSION_NOT_SUPPORTED,
                     "only HTTP/1.1 and HTTP/1.0 are supported here"));
             return;
         }
         String coding = request.headers().get(HttpHeaderNames.TRANSFER_ENCODING);
         if (coding != null && !HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(coding.trim())) {
-            reply.problem(new HttpProblem(HttpResponseStatus.NOT_IMPLEMENTED, "transfer-coding-not-supported",
+            reply.problem(new HttpProblem(ProblemType.TRANSFER_CODING_NOT_SUPPORTED,
                     "only Transfer-Encoding: chunked is supported"));
             return;
         }
         String expect = request.headers().get(HttpHeaderNames.EXPECT);
         if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
-            reply.problem(new HttpProblem(HttpResponseStatus.EXPECTATION_FAILED, "expectation-failed",
+            reply.problem(new HttpProblem(ProblemType.EXPECTATION_FAILED,
                     "only Expect: 100-continue is supported"));
             return;
         }
@@ -117,7 +116,8 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {
         if (content.decoderResult().isFailure()) {
-            failWith(ctx, ErrorResponses.of(malformed(content.decoderResult().cause())), null);
+            failWith(ctx, ErrorResponses.of(malformed(ctx, content.decoderResult().cause(), "malformed chunked body")),
+                    null);
             ctx.close();
             return;
         }
@@ -199,17 +199,27 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    private static HttpProblem malformed(Throwable cause) {
+    /**
+     * The refusal of a request the decoder could not parse. Its detail is one of a few fixed texts naming the
+     * cause, never the exception's message: Netty's and the JDK's messages describe the decoder's internals and
+     * quote the client's bytes back ({@code Content-Length value is not a number: ...}).
+     *
+     * @param otherwise the detail for any failure not named here
+     */
+    private static HttpProblem malformed(ChannelHandlerContext ctx, Throwable cause, String otherwise) {
+        LOG.debug("malformed request from {}: {}", ClientAddress.of(ctx.channel()), cause.toString());
         if (cause instanceof TooLongHttpLineException) {
-            return new HttpProblem(HttpResponseStatus.REQUEST_URI_TOO_LONG, "uri-too-long", "request line too long");
+            return new HttpProblem(ProblemType.URI_TOO_LONG, "request line too long");
         }
         if (cause instanceof TooLongHttpHeaderException) {
-            return new HttpProblem(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers-too-large",
-                    "request headers too large");
+            return new HttpProblem(ProblemType.HEADERS_TOO_LARGE, "request headers too large");
         }
         if (cause instanceof TooLongFrameException) {
             return HttpProblem.badRequest("request frame too long");
         }
-        return HttpProblem.badRequest("malformed request: " + cause.getMessage());
+        if (cause instanceof StrictRequestDecoder.AmbiguousFraming) {
+            return HttpProblem.badRequest(StrictRequestDecoder.AMBIGUOUS_FRAMING);
+        }
+        return HttpProblem.badRequest(otherwise);
     }
 }

@@ -8,35 +8,33 @@ import java.util.Objects;
 /**
  * A refusal decided by the HTTP front-end itself (a broken limit, a malformed header, a missing
  * credential), as opposed to a {@link io.vaultgate.core.GatewayException} raised by the core. The message
- * is always safe to show the client.
+ * is always safe to show the client; the status is the {@link ProblemType}'s own.
  */
 public final class HttpProblem extends RuntimeException {
 
-    private final HttpResponseStatus status;
-    private final String type;
+    private final ProblemType type;
     private final transient HttpHeaders headers;
 
-    public HttpProblem(HttpResponseStatus status, String type, String clientMessage) {
-        this(status, type, clientMessage, new DefaultHttpHeaders());
+    public HttpProblem(ProblemType type, String clientMessage) {
+        this(type, clientMessage, new DefaultHttpHeaders());
     }
 
-    public HttpProblem(HttpResponseStatus status, String type, String clientMessage, HttpHeaders headers) {
+    public HttpProblem(ProblemType type, String clientMessage, HttpHeaders headers) {
         super(clientMessage, null, false, false);
-        this.status = Objects.requireNonNull(status, "status");
         this.type = Objects.requireNonNull(type, "type");
         this.headers = headers;
     }
 
     public static HttpProblem badRequest(String clientMessage) {
-        return new HttpProblem(HttpResponseStatus.BAD_REQUEST, "bad-request", clientMessage);
+        return new HttpProblem(ProblemType.BAD_REQUEST, clientMessage);
     }
 
     public HttpResponseStatus status() {
-        return status;
+        return type.status();
     }
 
-    /** The stable problem type slug, e.g. {@code payload-too-large}. */
-    public String type() {
+    /** The stable problem type, e.g. {@link ProblemType#PAYLOAD_TOO_LARGE}. */
+    public ProblemType type() {
         return type;
     }
 

@@ -25,6 +25,14 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
 
     @Override
     protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
-        throw new IllegalArgumentException(AMBIGUOUS_FRAMING);
+        throw new AmbiguousFraming();
+    }
+
+    /** The decoder failure for a request with both framings; its message is {@link #AMBIGUOUS_FRAMING}. */
+    static final class AmbiguousFraming extends IllegalArgumentException {
+
+        private AmbiguousFraming() {
+            super(AMBIGUOUS_FRAMING);
+        }
     }
 }

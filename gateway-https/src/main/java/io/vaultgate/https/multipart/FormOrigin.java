@@ -2,8 +2,8 @@ package io.vaultgate.https.multipart;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vaultgate.https.http.HttpProblem;
+import io.vaultgate.https.http.ProblemType;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Set;
@@ -46,7 +46,7 @@ final class FormOrigin {
     }
 
     private static HttpProblem refused() {
-        return new HttpProblem(HttpResponseStatus.FORBIDDEN, "cross-site-form",
+        return new HttpProblem(ProblemType.CROSS_SITE_FORM,
                 "form uploads from pages of another site are refused; upload from the gateway's own page or with a "
                         + "client that sends no Origin");
     }

@@ -19,6 +19,7 @@ import io.vaultgate.https.files.SignedReceipts;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Json;
+import io.vaultgate.https.http.ProblemType;
 import io.vaultgate.https.http.Reply;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ public final class MultipartExchange implements Exchange, MultipartParser.Listen
         FormOrigin.requireSameOrigin(request.headers());
         Map<String, String> type = HeaderParameters.parse(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
         if (!"multipart/form-data".equals(type.get("")) || type.get("boundary") == null) {
-            throw new HttpProblem(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+            throw new HttpProblem(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "a POST body must be multipart/form-data with a boundary");
         }
         return new MultipartExchange(reply, principal, directory, ingest, maxBytes, type.get("boundary"),
@@ -78,7 +79,7 @@ public final class MultipartExchange implements Exchange, MultipartParser.Listen
     public void content(ByteBuf chunk) {
         total += chunk.readableBytes();
         if (total > maxBytes) {
-            throw new HttpProblem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
+            throw new HttpProblem(ProblemType.PAYLOAD_TOO_LARGE,
                     "request body is larger than allowed (" + maxBytes + " bytes)");
         }
         parser.feed(chunk);

@@ -14,6 +14,7 @@ import io.vaultgate.core.batch.BatchService;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Json;
+import io.vaultgate.https.http.ProblemType;
 import io.vaultgate.https.http.Reply;
 import io.vaultgate.https.http.Route;
 import java.io.IOException;
@@ -55,7 +56,7 @@ public final class OperatorApi {
     /** @param rest the path after {@link #PREFIX} */
     public Exchange handle(Reply reply, HttpRequest request, Principal principal, String rest) {
         BatchService batches = service.orElseThrow(
-                () -> new HttpProblem(HttpResponseStatus.NOT_FOUND, "no-route", "no such endpoint"));
+                () -> new HttpProblem(ProblemType.NO_ROUTE, "no such endpoint"));
         if (!(principal instanceof OperatorPrincipal operator)) {
             throw GatewayException.denied("batches");
         }
@@ -76,7 +77,7 @@ public final class OperatorApi {
         }
         String[] parts = rest.substring(1).split("/", -1);
         if (parts.length != 2 || parts[0].isEmpty()) {
-            throw new HttpProblem(HttpResponseStatus.NOT_FOUND, "no-route", "no such endpoint");
+            throw new HttpProblem(ProblemType.NO_ROUTE, "no such endpoint");
         }
         Batch batch = switch (parts[1]) {
             case "claim" -> {
@@ -87,7 +88,7 @@ public final class OperatorApi {
                 requireMethod(method, HttpMethod.POST, COMPLETE);
                 yield batches.complete(operator, parts[0]);
             }
-            default -> throw new HttpProblem(HttpResponseStatus.NOT_FOUND, "no-route", "no such endpoint");
+            default -> throw new HttpProblem(ProblemType.NO_ROUTE, "no such endpoint");
         };
         reply.json(HttpResponseStatus.OK, Json.object(json -> fields(json, batch)));
         return Exchange.DISCARD;
@@ -96,7 +97,7 @@ public final class OperatorApi {
     /** The operator routes under {@link PolicyApi#PREFIX}. */
     public Exchange handlePolicy(Reply reply, HttpRequest request, Principal principal, String path) {
         BatchService batches = service.orElseThrow(
-                () -> new HttpProblem(HttpResponseStatus.NOT_FOUND, "no-route", "no such endpoint"));
+                () -> new HttpProblem(ProblemType.NO_ROUTE, "no such endpoint"));
         return new PolicyApi(batches.policies()).handle(reply, request, principal, path);
     }
 
@@ -117,7 +118,7 @@ public final class OperatorApi {
     private static void requireMethod(HttpMethod method, HttpMethod allowed, String template) {
         boolean headOfGet = HttpMethod.HEAD.equals(method) && HttpMethod.GET.equals(allowed); // Reply drops the body
         if (!allowed.equals(method) && !headOfGet) {
-            throw new HttpProblem(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+            throw new HttpProblem(ProblemType.METHOD_NOT_ALLOWED,
                     method + " is not allowed here", new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW,
                     Route.allow(ROUTES, template)));
         }

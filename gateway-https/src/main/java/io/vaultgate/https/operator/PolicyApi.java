@@ -16,6 +16,7 @@ import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
 import io.vaultgate.https.http.Json;
+import io.vaultgate.https.http.ProblemType;
 import io.vaultgate.https.http.Reply;
 import io.vaultgate.https.http.Route;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class PolicyApi {
         String[] parts = path.substring(PREFIX.length() + 1).split("/", -1);
         if (parts.length < 3 || parts.length > 4 || !parts[0].equals("tenants") || !parts[2].equals("policy")
                 || (parts.length == 4 && !parts[3].equals("ack"))) {
-            throw new HttpProblem(HttpResponseStatus.NOT_FOUND, "no-route", "no such endpoint");
+            throw new HttpProblem(ProblemType.NO_ROUTE, "no such endpoint");
         }
         TenantId tenant = tenant(parts[1]);
         if (parts.length == 3) {
@@ -107,7 +108,7 @@ public final class PolicyApi {
     private static void requireMethod(HttpMethod method, HttpMethod allowed, String template) {
         boolean headOfGet = HttpMethod.HEAD.equals(method) && HttpMethod.GET.equals(allowed); // Reply drops the body
         if (!allowed.equals(method) && !headOfGet) {
-            throw new HttpProblem(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+            throw new HttpProblem(ProblemType.METHOD_NOT_ALLOWED,
                     method + " is not allowed here", new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW,
                     Route.allow(ROUTES, template)));
         }

@@ -18,6 +18,7 @@ import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.https.files.SignedReceipts;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
+import io.vaultgate.https.http.ProblemType;
 import io.vaultgate.https.http.Reply;
 import io.vaultgate.https.http.RequestPaths;
 import io.vaultgate.https.http.Route;
@@ -68,7 +69,7 @@ public final class TusApi {
     public Exchange handle(Reply reply, HttpRequest request, Principal principal, String rest) {
         HttpHeaders headers = request.headers();
         if (!VERSION.equals(headers.get("Tus-Resumable"))) {
-            throw new HttpProblem(HttpResponseStatus.PRECONDITION_FAILED, "tus-version",
+            throw new HttpProblem(ProblemType.TUS_VERSION,
                     "Tus-Resumable: " + VERSION + " is required", new DefaultHttpHeaders().set("Tus-Version", VERSION));
         }
         HttpMethod method = effectiveMethod(request);
@@ -128,7 +129,7 @@ public final class TusApi {
     private Exchange patch(Reply reply, HttpRequest request, Principal principal, TusUploadId id) {
         HttpHeaders headers = request.headers();
         if (!OFFSET_STREAM.equals(headers.get(HttpHeaderNames.CONTENT_TYPE))) {
-            throw new HttpProblem(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+            throw new HttpProblem(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "a PATCH body must be " + OFFSET_STREAM);
         }
         long offset = headerNumber(headers, "Upload-Offset");
@@ -136,7 +137,7 @@ public final class TusApi {
         long announced = HttpUtil.getContentLength(request, -1L);
         if (offset <= id.length() && announced > id.length() - offset) {
             // refused before the upload is resumed and, with Expect: 100-continue, before the body is sent
-            throw new HttpProblem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload-too-large", "the PATCH body "
+            throw new HttpProblem(ProblemType.PAYLOAD_TOO_LARGE, "the PATCH body "
                     + "would end at " + (offset + announced) + ", past Upload-Length " + id.length());
         }
         TusChecksum checksum = TusChecksum.of(headers);
@@ -145,7 +146,7 @@ public final class TusApi {
             long stored = upload.resumeOffset();
             upload.suspend();
             upload.close();
-            throw new HttpProblem(HttpResponseStatus.CONFLICT, "offset-mismatch", "Upload-Offset is " + offset
+            throw new HttpProblem(ProblemType.OFFSET_MISMATCH, "Upload-Offset is " + offset
                     + " but the upload continues at " + stored);
         }
         return new TusPatch(reply, upload, id, checksum, () -> offset(principal, id), receipts);
@@ -170,7 +171,7 @@ public final class TusApi {
 
     private void refuseAboveLimit(long length) {
         if (length > maxUploadBytes) {
-            throw new HttpProblem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
+            throw new HttpProblem(ProblemType.PAYLOAD_TOO_LARGE,
                     "Upload-Length is larger than allowed (" + maxUploadBytes + " bytes)");
         }
     }
@@ -207,7 +208,7 @@ public final class TusApi {
     }
 
     private static HttpProblem notAllowed(HttpMethod method, String template) {
-        return new HttpProblem(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+        return new HttpProblem(ProblemType.METHOD_NOT_ALLOWED,
                 method + " is not allowed here", new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW,
                 Route.allow(ROUTES, template)));
     }

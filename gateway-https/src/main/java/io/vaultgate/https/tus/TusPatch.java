@@ -13,6 +13,7 @@ import io.vaultgate.https.files.ReceiptJson;
 import io.vaultgate.https.files.SignedReceipts;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
+import io.vaultgate.https.http.ProblemType;
 import io.vaultgate.https.http.Reply;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -26,8 +27,6 @@ import java.util.function.LongSupplier;
  * taken back, and the client starts a new upload.
  */
 final class TusPatch implements Exchange {
-
-    static final HttpResponseStatus CHECKSUM_MISMATCH = new HttpResponseStatus(460, "Checksum Mismatch");
 
     private final Reply reply;
     private final Upload upload;
@@ -66,7 +65,7 @@ final class TusPatch implements Exchange {
     public void end(HttpHeaders trailers) {
         if (checksum != null && !MessageDigest.isEqual(checksum, sha256.digest())) {
             cancelWith(true);
-            throw new HttpProblem(CHECKSUM_MISMATCH, "checksum-mismatch",
+            throw new HttpProblem(ProblemType.CHECKSUM_MISMATCH,
                     "Upload-Checksum does not match the body; the upload was discarded");
         }
         FullHttpResponse response = reply.empty(HttpResponseStatus.NO_CONTENT);
