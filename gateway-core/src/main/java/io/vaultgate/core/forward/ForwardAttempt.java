@@ -1,6 +1,7 @@
 package io.vaultgate.core.forward;
 
 import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.catalog.AccountRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.files.FileContent;
@@ -10,6 +11,7 @@ import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.forward.DeliveryOutcome.Delivered;
 import io.vaultgate.core.forward.DeliveryOutcome.Failed;
 import io.vaultgate.core.forward.DeliveryOutcome.Kind;
+import io.vaultgate.core.tenant.Account;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -27,6 +29,7 @@ final class ForwardAttempt {
 
     private final Database database;
     private final FileRepository files;
+    private final AccountRepository accounts = new AccountRepository();
     private final FileOpener opener;
     private final Optional<StoredEnvelopes> envelopes;
     private final ForwardingSites sites;
@@ -54,8 +57,11 @@ final class ForwardAttempt {
         this.clock = clock;
     }
 
-    /** The job's file and site, read in one transaction. */
-    private record Lookup(Optional<FileRecord> file, Optional<SiteForwarding> site) {
+    /**
+     * The job's file, the login name of the account that uploaded it (its id if no account has it) and the site,
+     * read in one transaction.
+     */
+    private record Lookup(Optional<FileRecord> file, String account, Optional<SiteForwarding> site) {
     }
 
     /**
@@ -172,8 +178,12 @@ final class ForwardAttempt {
     }
 
     private Prepared open(ForwardJob job) {
-        Lookup found = database.read(jdbc -> new Lookup(files.find(jdbc, job.fileId()), sites.find(jdbc,
-                job.siteId())));
+        Lookup found = database.read(jdbc -> {
+            Optional<FileRecord> file = files.find(jdbc, job.fileId());
+            String account = file.isEmpty() ? "" : accounts.findById(jdbc, file.get().accountId())
+                    .map(Account::username).orElse(file.get().accountId());
+            return new Lookup(file, account, sites.find(jdbc, job.siteId()));
+        });
         Optional<FileRecord> file = found.file();
         if (file.isEmpty() || file.get().state() != FileState.COMMITTED) {
             return Prepared.failed(job, new Failed(Kind.FILE, "file " + job.fileId()
@@ -194,7 +204,7 @@ final class ForwardAttempt {
                     false));
         }
         if (site.get().recipient().isPresent()) {
-            return openSealed(job, client, site.get(), file.get());
+            return openSealed(job, client, site.get(), file.get(), found.account());
         }
         FileContent content;
         try {
@@ -203,11 +213,13 @@ final class ForwardAttempt {
             return Prepared.failed(job, new Failed(Kind.FILE, "file " + job.fileId() + " cannot be read: "
                     + e.getMessage(), true));
         }
-        return new Prepared(job, null, client, site.get(), file.get(), content, delivery.request(file.get(), content));
+        return new Prepared(job, null, client, site.get(), file.get(), content,
+                delivery.request(file.get(), found.account(), content));
     }
 
     /** The stored envelope as it is, its data key sealed to the site: nothing is decrypted here. */
-    private Prepared openSealed(ForwardJob job, SiteConnections client, SiteForwarding site, FileRecord file) {
+    private Prepared openSealed(ForwardJob job, SiteConnections client, SiteForwarding site, FileRecord file,
+                                String account) {
         if (envelopes.isEmpty()) {
             return Prepared.failed(job, new Failed(Kind.CONFIGURATION, "site " + job.siteId() + " takes sealed "
                     + "envelopes, but this forwarder cannot read stored envelopes", false));
@@ -219,7 +231,8 @@ final class ForwardAttempt {
             return Prepared.failed(job, new Failed(Kind.FILE, "file " + job.fileId() + " cannot be sealed: "
                     + e.getMessage(), true));
         }
-        return new Prepared(job, null, client, site, file, payload, delivery.sealedRequest(site, file, payload));
+        return new Prepared(job, null, client, site, file, payload, delivery.sealedRequest(site, file, account,
+                payload));
     }
 
     /**

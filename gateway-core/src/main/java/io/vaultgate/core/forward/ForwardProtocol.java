@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * Idempotency-Key: {fileId}
  * Repr-Digest: sha-256=:{base64 SHA-256 of the plaintext}:     (RFC 9530)
  * Vaultgate-Tenant: {tenant id}
- * Vaultgate-Path: {virtual path, UTF-8, percent-encoded except unreserved characters and '/'}
+ * Vaultgate-Account: {login name of the tenant's account that uploaded the file}
+ * Vaultgate-Path: {virtual path in that account's namespace, UTF-8, percent-encoded except unreserved characters and '/'}
  * Content-Length: {size}
  *
  * 2xx, with Repr-Digest: sha-256=:{base64 SHA-256 the site computed}:
@@ -34,6 +35,7 @@ public final class ForwardProtocol {
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     public static final String REPR_DIGEST = "Repr-Digest";
     public static final String TENANT = "Vaultgate-Tenant";
+    public static final String ACCOUNT = "Vaultgate-Account";
     public static final String PATH = "Vaultgate-Path";
     public static final String SEALED_KEY = "Vaultgate-Sealed-Key";
     public static final String SITE = "Vaultgate-Site";

@@ -52,9 +52,9 @@ final class SiteDelivery {
         }
     }
 
-    /** The decrypted plaintext, its first chunks read ahead from now on. */
-    Request request(FileRecord file, FileContent content) {
-        Map<String, String> head = head(file, content.sha256());
+    /** The decrypted plaintext of {@code file}, uploaded by {@code account}, its first chunks read ahead from now on. */
+    Request request(FileRecord file, String account, FileContent content) {
+        Map<String, String> head = head(file, account, content.sha256());
         head.put("Content-Type", "application/octet-stream");
         return new Request(head, content.sha256(), PreparedBody.prepare(BodySource.of(content), readers, chunks));
     }
@@ -63,20 +63,21 @@ final class SiteDelivery {
      * The stored envelope as it is, with the data key sealed to the site; {@code Repr-Digest} is still the
      * plaintext's, which the site computes after opening the envelope.
      */
-    Request sealedRequest(SiteForwarding site, FileRecord file, SealedPayload payload) {
+    Request sealedRequest(SiteForwarding site, FileRecord file, String account, SealedPayload payload) {
         String expected = file.sha256().orElseThrow();
-        Map<String, String> head = head(file, expected);
+        Map<String, String> head = head(file, account, expected);
         head.put("Content-Type", ForwardProtocol.ENVELOPE_TYPE);
         head.put(ForwardProtocol.SEALED_KEY, ":" + payload.sealedKey().toBase64() + ":");
         head.put(ForwardProtocol.SITE, site.siteId());
         return new Request(head, expected, PreparedBody.prepare(payload, readers, chunks));
     }
 
-    private static Map<String, String> head(FileRecord file, String sha256) {
+    private static Map<String, String> head(FileRecord file, String account, String sha256) {
         Map<String, String> head = new LinkedHashMap<>();
         head.put(ForwardProtocol.IDEMPOTENCY_KEY, file.id());
         head.put(ForwardProtocol.REPR_DIGEST, ForwardProtocol.reprDigest(sha256));
         head.put(ForwardProtocol.TENANT, file.tenant().value());
+        head.put(ForwardProtocol.ACCOUNT, account);
         head.put(ForwardProtocol.PATH, ForwardProtocol.encodePath(file.path().toString()));
         return head;
     }

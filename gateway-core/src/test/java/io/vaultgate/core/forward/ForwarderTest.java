@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ForwarderTest extends StubSiteTest {
 
     @Test
-    void committedFile_isPutToTheSite_withItsIdempotencyKeyDigestTenantAndPath() throws Exception {
+    void committedFile_isPutToTheSite_withItsIdempotencyKeyDigestTenantAccountAndPath() throws Exception {
         byte[] content = fixture.randomBytes(3 * 1024 * 1024 + 17);
         FileRecord file = fixture.uploadAndQueue("/inbox/pay roll/März.csv", content);
 
@@ -31,6 +31,7 @@ class ForwarderTest extends StubSiteTest {
             assertThat(request.header("Idempotency-Key")).isEqualTo(file.id());
             assertThat(request.header("Repr-Digest")).isEqualTo(ForwardProtocol.reprDigest(sha256));
             assertThat(request.header("Vaultgate-Tenant")).isEqualTo("acme");
+            assertThat(request.header("Vaultgate-Account")).isEqualTo("acme-upload");
             assertThat(request.header("Vaultgate-Path")).isEqualTo("/inbox/pay%20roll/M%C3%A4rz.csv");
         });
         ForwardJob job = fixture.job(file);

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The receiver's drop directory. Received files appear at {@code <drop>/<tenant>/<path>} only once they
+ * The receiver's drop directory. Received files appear at {@code <drop>/<tenant>/<account>/<path>} only once they
  * are complete and verified: they are written under {@code .vaultgate/tmp}, fsynced, renamed atomically
  * into place, and the directory is fsynced. Then a marker {@code .vaultgate/received/<key>} records the
  * idempotency key with the digest, size and place, so a repeated delivery is recognized without

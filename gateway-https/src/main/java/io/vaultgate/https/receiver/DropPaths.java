@@ -1,16 +1,19 @@
 package io.vaultgate.https.receiver;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vaultgate.core.forward.ForwardProtocol;
+import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.TenantId;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Maps a forwarded file's tenant and virtual path to a place in the drop directory,
- * {@code <drop>/<tenant>/<path>}, refusing anything that could leave it or be surprising on disk:
+ * Maps a forwarded file's tenant, account and virtual path to a place in the drop directory,
+ * {@code <drop>/<tenant>/<account>/<path>}, refusing anything that could leave it or be surprising on disk:
  * traversal segments, empty segments, control characters, backslashes, overlong names and very deep
- * trees. The tenant level is a tenant id, which never starts with a dot, so nothing reaches the
- * receiver's own {@code .vaultgate} area.
+ * trees. Each account of a tenant has its own namespace, so two of them may send the same path: the account
+ * level keeps their files apart. The tenant level is a tenant id and the account level a login name, neither
+ * of which starts with a dot, so nothing reaches the receiver's own {@code .vaultgate} area.
  */
 final class DropPaths {
 
@@ -20,12 +23,17 @@ final class DropPaths {
     private DropPaths() {
     }
 
-    static Path resolve(Path drop, String tenant, String virtualPath) throws ReceiverProblem {
+    static Path resolve(Path drop, String tenant, String account, String virtualPath) throws ReceiverProblem {
         TenantId id;
         try {
             id = TenantId.of(tenant);
         } catch (IllegalArgumentException e) {
-            throw bad("Vaultgate-Tenant: " + e.getMessage());
+            throw bad(ForwardProtocol.TENANT + ": " + e.getMessage());
+        }
+        try {
+            Account.validateUsername(account);
+        } catch (IllegalArgumentException e) {
+            throw bad(ForwardProtocol.ACCOUNT + ": " + e.getMessage());
         }
         if (!virtualPath.startsWith("/")) {
             throw bad("Vaultgate-Path must be absolute");
@@ -34,7 +42,7 @@ final class DropPaths {
         if (segments.length > MAX_DEPTH) {
             throw bad("Vaultgate-Path is deeper than " + MAX_DEPTH + " levels");
         }
-        Path root = drop.resolve(id.value());
+        Path root = drop.resolve(id.value()).resolve(account);
         Path target = root;
         for (String segment : segments) {
             check(segment);
@@ -42,7 +50,7 @@ final class DropPaths {
         }
         Path normalized = target.normalize();
         if (!normalized.startsWith(root) || normalized.equals(root)) {
-            throw bad("Vaultgate-Path leaves the tenant's drop directory");
+            throw bad("Vaultgate-Path leaves the account's drop directory");
         }
         return normalized;
     }

@@ -15,10 +15,11 @@ import java.util.Optional;
 
 /**
  * The checked headers of one forwarded file: {@code PUT .../files/{key}} with a matching
- * {@code Idempotency-Key}, a SHA-256 {@code Repr-Digest}, a tenant and a safe path; for a sealed forward
- * also the sealed data key and the site it was sealed for.
+ * {@code Idempotency-Key}, a SHA-256 {@code Repr-Digest}, a tenant, the account that uploaded it and a safe
+ * path; for a sealed forward also the sealed data key and the site it was sealed for.
  */
-record IncomingFile(String key, String tenant, String path, Path target, String sha256, Optional<Sealed> sealed) {
+record IncomingFile(String key, String tenant, String account, String path, Path target, String sha256,
+                    Optional<Sealed> sealed) {
 
     /** The sealed data key of a sealed forward, and the site id it is bound to. */
     record Sealed(SealedDataKey key, String site) {
@@ -44,13 +45,15 @@ record IncomingFile(String key, String tenant, String path, Path target, String 
         String sha256 = ForwardProtocol.sha256Hex(headers.get(ForwardProtocol.REPR_DIGEST)).orElseThrow(() ->
                 bad(ForwardProtocol.REPR_DIGEST + " must carry sha-256=:<base64 of 32 bytes>:"));
         String tenant = required(headers, ForwardProtocol.TENANT);
+        String account = required(headers, ForwardProtocol.ACCOUNT);
         String path;
         try {
             path = ForwardProtocol.decodePath(required(headers, ForwardProtocol.PATH));
         } catch (IllegalArgumentException e) {
             throw bad(ForwardProtocol.PATH + ": " + e.getMessage());
         }
-        return new IncomingFile(key, tenant, path, DropPaths.resolve(drop, tenant, path), sha256, sealed(headers));
+        return new IncomingFile(key, tenant, account, path, DropPaths.resolve(drop, tenant, account, path), sha256,
+                sealed(headers));
     }
 
     private static Optional<Sealed> sealed(HttpHeaders headers) throws ReceiverProblem {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -13,28 +14,45 @@ class DropPathsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/inbox/a.csv", "/inbox/deep/er/März 2026.csv", "/inbox/.hidden", "/inbox/a..b"})
-    void ordinaryPaths_landUnderTheTenant(String path) throws ReceiverProblem {
-        Path target = DropPaths.resolve(DROP, "acme", path);
-        assertThat(target.startsWith(DROP.resolve("acme"))).isTrue();
+    void ordinaryPaths_landUnderTheTenantsAccount(String path) throws ReceiverProblem {
+        Path target = DropPaths.resolve(DROP, "acme", "acme-upload", path);
+        assertThat(target.startsWith(DROP.resolve("acme").resolve("acme-upload"))).isTrue();
         assertThat(target.toString()).endsWith(path.substring(path.lastIndexOf('/') + 1));
+    }
+
+    @Test
+    void twoAccountsOfATenant_sendingOnePath_getTwoPlaces() throws ReceiverProblem {
+        assertThat(DropPaths.resolve(DROP, "acme", "acme-payroll", "/inbox/a.csv"))
+                .isEqualTo(Path.of("/srv/drop/acme/acme-payroll/inbox/a.csv"))
+                .isNotEqualTo(DropPaths.resolve(DROP, "acme", "acme-hr", "/inbox/a.csv"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"inbox/a", "/", "/inbox/../../x", "/inbox/./a", "/inbox//a", "/inbox/a/", "/inbox/a\\b",
             "/inbox/a\u0000b", "/inbox/a\nb", "/..", "/inbox/a\u007f"})
     void unsafePaths_areRefused(String path) {
-        assertThatThrownBy(() -> DropPaths.resolve(DROP, "acme", path)).isInstanceOf(ReceiverProblem.class);
+        assertThatThrownBy(() -> DropPaths.resolve(DROP, "acme", "acme-upload", path))
+                .isInstanceOf(ReceiverProblem.class);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"..", ".vaultgate", "ACME", "a/b", ""})
     void invalidTenants_areRefused(String tenant) {
-        assertThatThrownBy(() -> DropPaths.resolve(DROP, tenant, "/inbox/a")).isInstanceOf(ReceiverProblem.class);
+        assertThatThrownBy(() -> DropPaths.resolve(DROP, tenant, "acme-upload", "/inbox/a"))
+                .isInstanceOf(ReceiverProblem.class);
     }
 
-    @org.junit.jupiter.api.Test
+    @ParameterizedTest
+    @ValueSource(strings = {"..", ".vaultgate", "Upload", "a/b", "a\\b", "", "x"})
+    void invalidAccounts_areRefused(String account) {
+        assertThatThrownBy(() -> DropPaths.resolve(DROP, "acme", account, "/inbox/a"))
+                .isInstanceOfSatisfying(ReceiverProblem.class,
+                        e -> assertThat(e.getMessage()).startsWith("Vaultgate-Account: "));
+    }
+
+    @Test
     void overlongNames_areRefused() {
-        assertThatThrownBy(() -> DropPaths.resolve(DROP, "acme", "/inbox/" + "x".repeat(256)))
+        assertThatThrownBy(() -> DropPaths.resolve(DROP, "acme", "acme-upload", "/inbox/" + "x".repeat(256)))
                 .isInstanceOf(ReceiverProblem.class);
     }
 }

@@ -252,7 +252,8 @@ class ForwardBenchmarkIT {
                     fixture.clientKey.toString(), "--cacert", pem.resolve("site-ca.pem").toString(),
                     "-H", "Idempotency-Key: " + key,
                     "-H", "Repr-Digest: " + ForwardProtocol.reprDigest(RawPut.sha256(Files.readAllBytes(files.get(i)))),
-                    "-H", "Vaultgate-Tenant: acme", "-H", "Vaultgate-Path: /inbox/" + key + ".bin",
+                    "-H", "Vaultgate-Tenant: acme", "-H", "Vaultgate-Account: bench",
+                    "-H", "Vaultgate-Path: /inbox/" + key + ".bin",
                     "-T", files.get(i).toString(), "-o", "/dev/null", endpoint + "/files/" + key));
         }
         long start = System.nanoTime();

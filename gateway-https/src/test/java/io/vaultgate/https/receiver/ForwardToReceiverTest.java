@@ -2,6 +2,7 @@ package io.vaultgate.https.receiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.forward.DeliveryOutcome;
 import io.vaultgate.core.forward.ForwardJob;
@@ -9,6 +10,7 @@ import io.vaultgate.core.forward.ForwardState;
 import io.vaultgate.core.forward.Forwarder;
 import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.IssuedCertificate;
+import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,12 +51,26 @@ class ForwardToReceiverTest {
 
         assertThat(forwarder.runDue()).isEqualTo(1);
 
-        Path dropped = fixture.drop.resolve("acme/inbox/2026/payroll november.csv");
+        Path dropped = fixture.drop.resolve("acme/acme-upload/inbox/2026/payroll november.csv");
         assertThat(Files.readAllBytes(dropped)).isEqualTo(content);
         ForwardJob job = fixture.job(file);
         assertThat(job.state()).isEqualTo(ForwardState.DELIVERED);
         assertThat(job.siteDigest()).contains(RawPut.sha256(content));
         assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void twoAccountsOfATenantSendingOnePath_arriveAsTwoFiles_eachUnderItsAccount() throws Exception {
+        fixture.startReceiver();
+        ClientPrincipal hr = fixture.test.client("acme", "acme-hr", Protocol.HTTPS);
+        fixture.uploadAndQueue("/inbox/2026-11/a.csv", "from the upload account".getBytes());
+        fixture.uploadAndQueue(hr, "/inbox/2026-11/a.csv", "from hr".getBytes());
+
+        assertThat(forwarder.runDue()).isEqualTo(2);
+
+        assertThat(Files.readString(fixture.drop.resolve("acme/acme-upload/inbox/2026-11/a.csv")))
+                .isEqualTo("from the upload account");
+        assertThat(Files.readString(fixture.drop.resolve("acme/acme-hr/inbox/2026-11/a.csv"))).isEqualTo("from hr");
     }
 
     @Test
@@ -66,7 +82,7 @@ class ForwardToReceiverTest {
         fixture.clock.advance(Duration.ofMinutes(11));
 
         assertThat(forwarder.runDue()).isEqualTo(1);
-        Path dropped = fixture.drop.resolve("acme/inbox/a.csv");
+        Path dropped = fixture.drop.resolve("acme/acme-upload/inbox/a.csv");
         Files.writeString(dropped, "changed by the site after delivery");
         DeliveryOutcome late = forwarder.run(stale);
 
@@ -176,7 +192,7 @@ class ForwardToReceiverTest {
         forwarder.runDue();
 
         assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
-        assertThat(Files.readString(fixture.drop.resolve("acme/inbox/a.csv"))).isEqualTo("later");
+        assertThat(Files.readString(fixture.drop.resolve("acme/acme-upload/inbox/a.csv"))).isEqualTo("later");
     }
 
     @Test
@@ -202,8 +218,8 @@ class ForwardToReceiverTest {
     @Test
     void fileWhosePathIsBlockedAtTheSite_goesDeadOnItsFirstAttempt_withTheSitesReason() throws Exception {
         fixture.startReceiver();
-        Files.createDirectories(fixture.drop.resolve("acme"));
-        Files.writeString(fixture.drop.resolve("acme/inbox"), "a file where the gateway's directory goes");
+        Files.createDirectories(fixture.drop.resolve("acme/acme-upload"));
+        Files.writeString(fixture.drop.resolve("acme/acme-upload/inbox"), "a file where the gateway's directory goes");
         FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "secret".getBytes());
 
         forwarder.runDue();
@@ -212,8 +228,9 @@ class ForwardToReceiverTest {
         assertThat(job.state()).as("a refusal no retry can change is not retried").isEqualTo(ForwardState.DEAD);
         assertThat(job.attempts()).isEqualTo(1);
         assertThat(job.lastError()).hasValueSatisfying(error -> assertThat(error)
-                .contains("the site answered 422", "acme/inbox is a file where a directory is needed", "final"));
-        assertThat(Files.readString(fixture.drop.resolve("acme/inbox")))
+                .contains("the site answered 422", "acme/acme-upload/inbox is a file where a directory is needed",
+                        "final"));
+        assertThat(Files.readString(fixture.drop.resolve("acme/acme-upload/inbox")))
                 .isEqualTo("a file where the gateway's directory goes");
         assertThat(leftovers()).isEmpty();
     }

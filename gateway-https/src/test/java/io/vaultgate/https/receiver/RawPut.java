@@ -62,6 +62,7 @@ final class RawPut {
                 .header(ForwardProtocol.IDEMPOTENCY_KEY, key)
                 .header(ForwardProtocol.REPR_DIGEST, ForwardProtocol.reprDigest(digestHex))
                 .header(ForwardProtocol.TENANT, "acme")
+                .header(ForwardProtocol.ACCOUNT, "acme-upload")
                 .header(ForwardProtocol.PATH, ForwardProtocol.encodePath(path))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());

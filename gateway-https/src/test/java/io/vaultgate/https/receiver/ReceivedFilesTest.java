@@ -44,7 +44,7 @@ class ReceivedFilesTest {
             }
         };
         ReceivedFiles files = new ReceivedFiles(directory, 1 << 20);
-        Path target = drop.resolve("acme/inbox/a.csv");
+        Path target = drop.resolve("acme/acme-upload/inbox/a.csv");
         Exchange first = files.begin(request("f_1", body), "first");
         first.content(Unpooled.wrappedBuffer(body));
         AtomicReference<Answer> firstAnswer = new AtomicReference<>();
@@ -95,15 +95,15 @@ class ReceivedFilesTest {
     void directoryInTheFilesPlace_isAnswered422_notAsAFullDisk_andLeavesNothing() throws Exception {
         byte[] body = "id,amount\n1,100\n".getBytes(StandardCharsets.UTF_8);
         ReceivedFiles files = new ReceivedFiles(new DropDirectory(drop), 1 << 20);
-        Files.createDirectories(drop.resolve("acme/inbox/a.csv/made-by-the-site"));
+        Files.createDirectories(drop.resolve("acme/acme-upload/inbox/a.csv/made-by-the-site"));
 
         Exchange upload = files.begin(request("f_1", body), "gateway");
         upload.content(Unpooled.wrappedBuffer(body));
         Answer answer = upload.finish();
 
         assertThat(answer.status()).isEqualTo(HttpResponseStatus.UNPROCESSABLE_ENTITY);
-        assertThat(answer.body()).contains("acme/inbox/a.csv: a directory is in the file's place");
-        assertThat(drop.resolve("acme/inbox/a.csv/made-by-the-site")).isDirectory();
+        assertThat(answer.body()).contains("acme/acme-upload/inbox/a.csv: a directory is in the file's place");
+        assertThat(drop.resolve("acme/acme-upload/inbox/a.csv/made-by-the-site")).isDirectory();
         try (var left = Files.list(drop.resolve(".vaultgate/tmp"))) {
             assertThat(left).as("temporary files left").isEmpty();
         }
@@ -121,9 +121,9 @@ class ReceivedFilesTest {
         upload.content(Unpooled.wrappedBuffer(body));
         assertThat(upload.finish().status()).isEqualTo(HttpResponseStatus.CREATED);
 
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(drop.resolve("acme/inbox/a.csv"))))
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(drop.resolve("acme/acme-upload/inbox/a.csv"))))
                 .isEqualTo("rw-------");
-        for (String dir : List.of("acme", "acme/inbox", ".vaultgate/tmp", ".vaultgate/received")) {
+        for (String dir : List.of("acme", "acme/acme-upload/inbox", ".vaultgate/tmp", ".vaultgate/received")) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(drop.resolve(dir))))
                     .as(dir).isEqualTo("rwx------");
         }
@@ -138,6 +138,7 @@ class ReceivedFilesTest {
         request.headers().set(ForwardProtocol.IDEMPOTENCY_KEY, key)
                 .set(ForwardProtocol.REPR_DIGEST, ForwardProtocol.reprDigest(RawPut.sha256(body)))
                 .set(ForwardProtocol.TENANT, "acme")
+                .set(ForwardProtocol.ACCOUNT, "acme-upload")
                 .set(ForwardProtocol.PATH, "/inbox/a.csv")
                 .set("Content-Length", body.length);
         return request;

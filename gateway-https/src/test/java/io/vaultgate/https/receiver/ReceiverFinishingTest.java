@@ -76,7 +76,7 @@ class ReceiverFinishingTest {
             assertThat(sealed.get(60, TimeUnit.SECONDS)).isEqualTo(1);
         }
         assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
-        assertThat(Files.readAllBytes(fixture.drop.resolve("acme/inbox/large.bin"))).isEqualTo(content);
+        assertThat(Files.readAllBytes(fixture.drop.resolve("acme/acme-upload/inbox/large.bin"))).isEqualTo(content);
     }
 
     @Test
@@ -94,7 +94,7 @@ class ReceiverFinishingTest {
             out.flush();
             assertThat(finishing.held.await(60, TimeUnit.SECONDS)).isTrue();
             Thread.sleep(300);
-            assertThat(fixture.drop.resolve("acme/inbox/second.txt")).as("not read while the first finishes")
+            assertThat(fixture.drop.resolve("acme/acme-upload/inbox/second.txt")).as("not read while the first finishes")
                     .doesNotExist();
 
             finishing.release.countDown();
@@ -103,8 +103,8 @@ class ReceiverFinishingTest {
             assertThat(readResponse(in)).startsWith("HTTP/1.1 201").contains("\"fileId\":\"f_first\"");
             assertThat(readResponse(in)).startsWith("HTTP/1.1 201").contains("\"fileId\":\"f_second\"");
         }
-        assertThat(Files.readAllBytes(fixture.drop.resolve("acme/inbox/first.txt"))).isEqualTo(first);
-        assertThat(Files.readAllBytes(fixture.drop.resolve("acme/inbox/second.txt"))).isEqualTo(second);
+        assertThat(Files.readAllBytes(fixture.drop.resolve("acme/acme-upload/inbox/first.txt"))).isEqualTo(first);
+        assertThat(Files.readAllBytes(fixture.drop.resolve("acme/acme-upload/inbox/second.txt"))).isEqualTo(second);
     }
 
     @Test
@@ -134,7 +134,8 @@ class ReceiverFinishingTest {
         String head = "PUT /files/" + key + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + ForwardProtocol.IDEMPOTENCY_KEY + ": " + key + "\r\n"
                 + ForwardProtocol.REPR_DIGEST + ": " + ForwardProtocol.reprDigest(RawPut.sha256(body)) + "\r\n"
-                + ForwardProtocol.TENANT + ": acme\r\n" + ForwardProtocol.PATH + ": " + path + "\r\n"
+                + ForwardProtocol.TENANT + ": acme\r\n" + ForwardProtocol.ACCOUNT + ": acme-upload\r\n"
+                + ForwardProtocol.PATH + ": " + path + "\r\n"
                 + "Content-Length: " + body.length + "\r\n\r\n";
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         bytes.write(head.getBytes(StandardCharsets.US_ASCII));

@@ -153,7 +153,11 @@ final class ReceiverFixture implements AutoCloseable {
     }
 
     FileRecord uploadAndQueue(String path, byte[] content) {
-        Upload upload = test.core().ingest().open(client, PathPolicy.parse(path), UploadMode.CREATE);
+        return uploadAndQueue(client, path, content);
+    }
+
+    FileRecord uploadAndQueue(ClientPrincipal sender, String path, byte[] content) {
+        Upload upload = test.core().ingest().open(sender, PathPolicy.parse(path), UploadMode.CREATE);
         for (int offset = 0; offset < content.length; offset += 1 << 20) {
             upload.write(offset, ByteBuffer.wrap(content, offset, Math.min(1 << 20, content.length - offset)));
         }
@@ -178,7 +182,7 @@ final class ReceiverFixture implements AutoCloseable {
         } catch (IOException refusedAtTheHandshake) {
             // a full handshake refuses it too
         }
-        org.assertj.core.api.Assertions.assertThat(java.nio.file.Files.exists(drop.resolve("acme" + path)))
+        org.assertj.core.api.Assertions.assertThat(java.nio.file.Files.exists(drop.resolve("acme/acme-upload" + path)))
                 .as("nothing written").isFalse();
     }
 

@@ -54,7 +54,7 @@ class SealedForwardTest {
 
         assertThat(forwarder.runDue()).isEqualTo(1);
 
-        assertThat(Files.readAllBytes(fixture.drop.resolve("acme/inbox/2026/payroll.csv"))).isEqualTo(content);
+        assertThat(Files.readAllBytes(fixture.drop.resolve("acme/acme-upload/inbox/2026/payroll.csv"))).isEqualTo(content);
         ForwardJob job = fixture.job(file);
         assertThat(job.state()).isEqualTo(ForwardState.DELIVERED);
         assertThat(job.siteDigest()).contains(RawPut.sha256(content));
@@ -69,7 +69,7 @@ class SealedForwardTest {
         assertThat(forwarder.runDue()).isEqualTo(1);
 
         assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
-        assertThat(Files.size(fixture.drop.resolve("acme/inbox/empty.csv"))).isZero();
+        assertThat(Files.size(fixture.drop.resolve("acme/acme-upload/inbox/empty.csv"))).isZero();
     }
 
     @Test
@@ -167,7 +167,7 @@ class SealedForwardTest {
         forwarder.runDue();
 
         assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
-        assertThat(Files.readAllBytes(fixture.drop.resolve("acme/inbox/a.csv"))).isEqualTo(content);
+        assertThat(Files.readAllBytes(fixture.drop.resolve("acme/acme-upload/inbox/a.csv"))).isEqualTo(content);
     }
 
     private Path storedObject() throws IOException {

@@ -2,6 +2,7 @@ package io.vaultgate.https.receiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.core.forward.ForwardProtocol;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,20 +42,20 @@ class SiteReceiverTest {
         assertThat(response.headers().firstValue("Repr-Digest")).contains(
                 io.vaultgate.core.forward.ForwardProtocol.reprDigest(RawPut.sha256(body)));
         assertThat(response.body()).contains("\"duplicate\":false");
-        assertThat(Files.readAllBytes(fixture.drop.resolve("acme/inbox/a.csv"))).isEqualTo(body);
+        assertThat(Files.readAllBytes(fixture.drop.resolve("acme/acme-upload/inbox/a.csv"))).isEqualTo(body);
     }
 
     @Test
     void sameKeyAndDigestAgain_isAnswered200_withoutRewritingTheFile() throws Exception {
         byte[] body = "v1".getBytes();
         gateway.put("f_1", "/inbox/a.csv", body);
-        Files.writeString(fixture.drop.resolve("acme/inbox/a.csv"), "processed by the site");
+        Files.writeString(fixture.drop.resolve("acme/acme-upload/inbox/a.csv"), "processed by the site");
 
         HttpResponse<String> again = gateway.put("f_1", "/inbox/a.csv", body);
 
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(again.body()).contains("\"duplicate\":true");
-        assertThat(Files.readString(fixture.drop.resolve("acme/inbox/a.csv"))).isEqualTo("processed by the site");
+        assertThat(Files.readString(fixture.drop.resolve("acme/acme-upload/inbox/a.csv"))).isEqualTo("processed by the site");
     }
 
     @Test
@@ -63,7 +64,7 @@ class SiteReceiverTest {
         HttpResponse<String> other = gateway.put("f_1", "/inbox/a.csv", "v2".getBytes());
         assertThat(other.statusCode()).as("final: the gateway does not retry it").isEqualTo(422);
         assertThat(other.body()).contains("already received with another digest");
-        assertThat(Files.readString(fixture.drop.resolve("acme/inbox/a.csv"))).isEqualTo("v1");
+        assertThat(Files.readString(fixture.drop.resolve("acme/acme-upload/inbox/a.csv"))).isEqualTo("v1");
     }
 
     @Test
@@ -73,7 +74,7 @@ class SiteReceiverTest {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("differs");
-        assertThat(Files.exists(fixture.drop.resolve("acme/inbox/a.csv"))).isFalse();
+        assertThat(Files.exists(fixture.drop.resolve("acme/acme-upload/inbox/a.csv"))).isFalse();
         assertThat(count(fixture.drop.resolve(".vaultgate/tmp"))).isZero();
         assertThat(gateway.put("f_1", "/inbox/a.csv", "original".getBytes()).statusCode())
                 .as("a refused key is not remembered").isEqualTo(201);
@@ -85,6 +86,23 @@ class SiteReceiverTest {
         assertThat(gateway.put("f_2", "/inbox/a\\b", "x".getBytes()).statusCode()).isEqualTo(400);
         assertThat(gateway.put("f_3", "/inbox//a", "x".getBytes()).statusCode()).isEqualTo(400);
         assertThat(Files.exists(home.resolve("etc"))).isFalse();
+        assertThat(Files.exists(fixture.drop.resolve("acme"))).isFalse();
+    }
+
+    @Test
+    void fileWithoutTheAccountThatSentIt_isRefused_namingTheMissingField() throws Exception {
+        byte[] body = "x".getBytes();
+        HttpResponse<String> response = gateway.client().send(java.net.http.HttpRequest.newBuilder(
+                        fixture.endpoint().resolve("/files/f_1"))
+                .header(ForwardProtocol.IDEMPOTENCY_KEY, "f_1")
+                .header(ForwardProtocol.REPR_DIGEST, ForwardProtocol.reprDigest(RawPut.sha256(body)))
+                .header(ForwardProtocol.TENANT, "acme")
+                .header(ForwardProtocol.PATH, "/inbox/a.csv")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("Vaultgate-Account is missing");
         assertThat(Files.exists(fixture.drop.resolve("acme"))).isFalse();
     }
 
@@ -121,7 +139,7 @@ class SiteReceiverTest {
 
         assertThat(small.put("f_1", "/inbox/big", new byte[4096]).statusCode()).isEqualTo(413);
         assertThat(small.put("f_2", "/inbox/ok", new byte[1024]).statusCode()).isEqualTo(201);
-        assertThat(Files.exists(fixture.drop.resolve("acme/inbox/big"))).isFalse();
+        assertThat(Files.exists(fixture.drop.resolve("acme/acme-upload/inbox/big"))).isFalse();
         assertThat(count(fixture.drop.resolve(".vaultgate/tmp"))).isZero();
     }
 
@@ -138,7 +156,8 @@ class SiteReceiverTest {
             socket.setSoTimeout(5000);
             String digest = io.vaultgate.core.forward.ForwardProtocol.reprDigest("0".repeat(64));
             socket.getOutputStream().write(("PUT /files/f_1 HTTP/1.1\r\nHost: site\r\nIdempotency-Key: f_1\r\n"
-                    + "Repr-Digest: " + digest + "\r\nVaultgate-Tenant: acme\r\nVaultgate-Path: /inbox/huge\r\n"
+                    + "Repr-Digest: " + digest + "\r\nVaultgate-Tenant: acme\r\n"
+                    + "Vaultgate-Account: acme-upload\r\nVaultgate-Path: /inbox/huge\r\n"
                     + "Content-Length: 107374182400\r\n\r\n" + "x".repeat(1000)).getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush(); // 100 GiB announced, 1000 bytes sent: the answer must not wait for more
 
@@ -147,7 +166,7 @@ class SiteReceiverTest {
 
             assertThat(status).isEqualTo("HTTP/1.1 413 Request Entity Too Large");
         }
-        assertThat(Files.exists(fixture.drop.resolve("acme/inbox/huge"))).isFalse();
+        assertThat(Files.exists(fixture.drop.resolve("acme/acme-upload/inbox/huge"))).isFalse();
     }
 
     @Test
@@ -176,14 +195,15 @@ class SiteReceiverTest {
         } catch (java.net.SocketException reset) {
             // the receiver dropped what followed the refusal: fine, the file check below is what matters
         }
-        assertThat(Files.exists(fixture.drop.resolve("acme/inbox/first"))).isTrue();
-        assertThat(Files.exists(fixture.drop.resolve("acme/inbox/after"))).as("handled after the 413").isFalse();
+        assertThat(Files.exists(fixture.drop.resolve("acme/acme-upload/inbox/first"))).isTrue();
+        assertThat(Files.exists(fixture.drop.resolve("acme/acme-upload/inbox/after"))).as("handled after the 413").isFalse();
     }
 
     private static String rawPut(String key, String path, byte[] body, long declared) throws Exception {
         return "PUT /files/" + key + " HTTP/1.1\r\nHost: site\r\nIdempotency-Key: " + key + "\r\nRepr-Digest: "
                 + io.vaultgate.core.forward.ForwardProtocol.reprDigest(RawPut.sha256(body)) + "\r\n"
-                + "Vaultgate-Tenant: acme\r\nVaultgate-Path: " + path + "\r\nContent-Length: " + declared + "\r\n\r\n"
+                + "Vaultgate-Tenant: acme\r\nVaultgate-Account: acme-upload\r\nVaultgate-Path: " + path + "\r\n"
+                + "Content-Length: " + declared + "\r\n\r\n"
                 + new String(body, StandardCharsets.US_ASCII);
     }
 

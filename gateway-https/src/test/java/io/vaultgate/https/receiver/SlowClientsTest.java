@@ -67,7 +67,7 @@ class SlowClientsTest {
             assertThat(status).isEqualTo("HTTP/1.1 408 Request Timeout");
         }
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
-        assertThat(Files.exists(fixture.drop.resolve("acme/inbox/slow"))).isFalse();
+        assertThat(Files.exists(fixture.drop.resolve("acme/acme-upload/inbox/slow"))).isFalse();
         assertThat(count(fixture.drop.resolve(".vaultgate/tmp"))).as("temporary files left").isZero();
     }
 
@@ -104,7 +104,7 @@ class SlowClientsTest {
 
             assertThat(status).isEqualTo("HTTP/1.1 201 Created");
         }
-        assertThat(Files.readAllBytes(fixture.drop.resolve("acme/inbox/steady"))).isEqualTo(body);
+        assertThat(Files.readAllBytes(fixture.drop.resolve("acme/acme-upload/inbox/steady"))).isEqualTo(body);
     }
 
     private SSLSocket connect() throws Exception {
@@ -145,7 +145,8 @@ class SlowClientsTest {
 
     private static String head(String key, String path, byte[] body) throws Exception {
         return "PUT /files/" + key + " HTTP/1.1\r\nHost: site\r\nIdempotency-Key: " + key + "\r\nRepr-Digest: "
-                + ForwardProtocol.reprDigest(RawPut.sha256(body)) + "\r\nVaultgate-Tenant: acme\r\nVaultgate-Path: "
+                + ForwardProtocol.reprDigest(RawPut.sha256(body)) + "\r\nVaultgate-Tenant: acme\r\n"
+                + "Vaultgate-Account: acme-upload\r\nVaultgate-Path: "
                 + path + "\r\nContent-Length: " + body.length + "\r\n\r\n";
     }
 

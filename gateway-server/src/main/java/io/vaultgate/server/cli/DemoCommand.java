@@ -99,7 +99,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Uploads are forwarded, sealed to the site's key, over mutual TLS to the demo BPO site, which "
                 + "drops them into "
-                + shown(siteDrop.resolve(DemoSetup.TENANT).resolve("inbox")) + "/");
+                + shown(siteDrop.resolve(DemoSetup.TENANT).resolve(DemoSetup.ACCOUNT).resolve("inbox")) + "/");
         out.println("Every file is encrypted at rest under the tenant's key; look in "
                 + shown(app.dataDirectory().home().resolve("objects")) + ". Press Ctrl-C to stop.");
         out.flush();

@@ -98,7 +98,7 @@ final class DemoSite implements AutoCloseable {
         }
     }
 
-    /** Where forwarded files appear: {@code <drop>/<tenant>/<path>}. */
+    /** Where forwarded files appear: {@code <drop>/<tenant>/<account>/<path>}. */
     Path drop() {
         return drop;
     }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "receive", mixinStandardHelpOptions = true,
         description = {"Run a site receiver: accept files forwarded by a Vaultgate gateway over mutual TLS and "
-                + "write them into a drop directory as <drop>/<tenant>/<path>.",
+                + "write them into a drop directory as <drop>/<tenant>/<account>/<path>.",
                 "Example: vaultgate receive --listen 0.0.0.0:9443 --drop /srv/drop --key site.key --cert site.crt "
                         + "--client-ca gateway-ca.pem"})
 public final class ReceiveCommand implements Callable<Integer> {

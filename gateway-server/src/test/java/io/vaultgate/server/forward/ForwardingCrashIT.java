@@ -104,7 +104,7 @@ class ForwardingCrashIT {
             gateway.close();
         }
 
-        Path inbox = dir.resolve("drop").resolve("acme").resolve("inbox");
+        Path inbox = dir.resolve("drop").resolve("acme").resolve("acme-upload").resolve("inbox");
         Map<String, String> dropped = new HashMap<>();
         try (Stream<Path> files = Files.list(inbox)) {
             for (Path file : files.toList()) {

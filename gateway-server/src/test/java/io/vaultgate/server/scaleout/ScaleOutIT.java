@@ -149,7 +149,7 @@ class ScaleOutIT {
 
                 Map<String, String> expected = new HashMap<>();
                 acknowledged.forEach((path, sha) -> expected.put(path.substring("/inbox/".length()), sha));
-                Path inbox = drop.resolve(TENANT).resolve("inbox");
+                Path inbox = drop.resolve(TENANT).resolve(ACCOUNT).resolve("inbox");
                 long deadline = System.nanoTime() + TAKEOVER.plusSeconds(90).toNanos();
                 while (!(dropped(inbox).equals(expected) && count(database, "SELECT COUNT(*) FROM files "
                         + "WHERE state = 'UPLOADING'") == 0 && count(database, "SELECT COUNT(*) FROM forward_jobs "
