@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.vaultgate.core.defender.Offence;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.https.testing.MemoryStore;
 import io.vaultgate.https.testing.TokenAuthenticator;
@@ -119,6 +120,39 @@ class TusProtocolTest {
         assertThat(response.status().code()).isEqualTo(400);
         assertThat(Wire.body(response)).contains("urn:vaultgate:problem:bad-request").contains("X-HTTP-Method-Override");
         assertThat(response.headers().get("Tus-Resumable")).isEqualTo("1.0.0");
+    }
+
+    /**
+     * An upload id that climbs out like a path would is never one the gateway issued: it is unknown ({@code 404})
+     * like any other, and it scores a path-escape offence against the source address, as such a
+     * {@code /v1/files/} path does. A merely wrong or forged id, or a bare {@code ..}, scores nothing.
+     */
+    @Test
+    void anUploadIdClimbingOutLikeAPath_is404_andScoresAPathEscape() {
+        String[] escapes = {"../../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "x%00", "a%5C..%5Cb", "x/../../../etc/passwd"};
+        for (String id : escapes) {
+            for (HttpMethod method : java.util.List.of(HttpMethod.HEAD, HttpMethod.PATCH, HttpMethod.DELETE)) {
+                Wire fresh = new Wire(new TokenAuthenticator(), store, 1_000_000);
+                FullHttpRequest request = tus(method, "/v1/uploads/" + id, null);
+                request.headers().set("Upload-Offset", "0")
+                        .set(HttpHeaderNames.CONTENT_TYPE, "application/offset+octet-stream");
+
+                FullHttpResponse response = fresh.send(request).get(0);
+
+                assertThat(response.status().code()).as(method + " " + id).isEqualTo(404);
+                assertThat(response.headers().get("Tus-Resumable")).isEqualTo("1.0.0");
+                assertThat(fresh.offences).as(method + " " + id).containsExactly(Offence.PATH_ESCAPE);
+            }
+        }
+        String real = upload.substring("/v1/uploads/".length());
+        for (String id : new String[] {"bm9wZQ", "..", "%2E%2E", real.substring(0, real.indexOf('.')) + ".AAAA"}) {
+            Wire fresh = new Wire(new TokenAuthenticator(), store, 1_000_000);
+
+            assertThat(fresh.send(tus(HttpMethod.HEAD, "/v1/uploads/" + id, null)).get(0).status().code()).as(id)
+                    .isEqualTo(404);
+            assertThat(fresh.offences).as(id).isEmpty();
+        }
+        assertThat(store.uploads).isEmpty();
     }
 
     private static FullHttpRequest tus(HttpMethod method, String uri, String body) {

@@ -9,7 +9,12 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.core.auth.Authenticator;
+import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.defender.Offence;
+import io.vaultgate.core.mfa.Mfa;
+import io.vaultgate.core.session.LiveSessions;
 import io.vaultgate.https.auth.HttpAuthentication;
 import io.vaultgate.https.files.FilesApi;
 import io.vaultgate.https.forwarding.ForwardingApi;
@@ -24,6 +29,8 @@ import io.vaultgate.https.tus.TusUrls;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The server pipeline minus TLS in an {@link EmbeddedChannel}, with a client codec on the other end, so
@@ -35,6 +42,8 @@ final class Wire {
     static final TusUrls TUS_URLS = TusUrls.withKey(new byte[32]);
 
     final EmbeddedChannel server;
+    /** The offences the handler reported to the defender, in order. */
+    final List<Offence> offences = new CopyOnWriteArrayList<>();
     private final EmbeddedChannel client;
     private final EmbeddedChannel rawClient;
 
@@ -44,7 +53,7 @@ final class Wire {
                 new TusApi(store, maxUploadBytes, SignedReceipts.NONE, TUS_URLS), OperatorApi.disabled(),
                 AdminApi.disabled(), ForwardingApi.disabled());
         server = new EmbeddedChannel(new StrictRequestDecoder(1024, 2048, 8192), new HttpResponseEncoder(),
-                new ChunkedWriteHandler(), new ApiHandler(routes));
+                new ChunkedWriteHandler(), new ApiHandler(routes, recording(offences)));
         client = new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(1 << 24));
         rawClient = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(1 << 24));
     }
@@ -83,6 +92,47 @@ final class Wire {
             responses.add((FullHttpResponse) message);
         }
         return responses;
+    }
+
+    /** The open access control, recording the offences reported to it. */
+    private static AccessControl recording(List<Offence> offences) {
+        AccessControl open = AccessControl.open();
+        return new AccessControl() {
+            @Override
+            public boolean admits(String sourceAddress, String stage) {
+                return open.admits(sourceAddress, stage);
+            }
+
+            @Override
+            public void offence(String sourceAddress, Offence offence) {
+                offences.add(offence);
+            }
+
+            @Override
+            public LiveSessions sessions() {
+                return open.sessions();
+            }
+
+            @Override
+            public boolean mfaRequired(Principal principal) {
+                return open.mfaRequired(principal);
+            }
+
+            @Override
+            public boolean mfaConfigured() {
+                return open.mfaConfigured();
+            }
+
+            @Override
+            public Optional<Mfa.IssuedToken> issueSessionToken(Principal principal) {
+                return open.issueSessionToken(principal);
+            }
+
+            @Override
+            public Optional<String> banner() {
+                return open.banner();
+            }
+        };
     }
 
     static String body(FullHttpResponse response) {

@@ -1,6 +1,7 @@
 package io.vaultgate.https.tus;
 
 import io.vaultgate.core.receipt.CatalogReceipts;
+import io.vaultgate.https.http.PathEscape;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -20,7 +21,8 @@ import javax.crypto.spec.SecretKeySpec;
  * The key is derived from the audit signing key ({@link CatalogReceipts#derivedSecret}), which every node of a
  * gateway holds a copy of, so any node, and a restarted one, accepts a URL another node issued. An id whose
  * MAC does not match (compared in constant time), or that has none (a URL of an earlier version), is an
- * unknown upload ({@code 404}), like an upload that does not exist.
+ * unknown upload ({@code 404}), like an upload that does not exist; one that tries to climb out like a path
+ * also scores a path-escape offence.
  */
 public final class TusUrls {
 
@@ -72,8 +74,16 @@ public final class TusUrls {
         return text + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(tag(text));
     }
 
-    /** What the URL id names, only if this gateway issued it; otherwise an unknown upload ({@code 404}). */
+    /**
+     * What the URL id names, only if this gateway issued it; otherwise an unknown upload ({@code 404}). An id that
+     * tries to climb out of {@code /v1/uploads} like a path would ({@code ../../etc/passwd}, {@code ..%2F..%2Fx}, a
+     * NUL, a backslash) is marked as a path escape too ({@link PathEscape#inUrl}), so the front-end scores it
+     * against the source address as it does such a {@code /v1/files/} path.
+     */
     public TusUploadId decode(String id) {
+        if (PathEscape.inUrl(id)) {
+            throw PathEscape.marked(TusUploadId.unknown());
+        }
         int dot = id.lastIndexOf('.');
         if (dot <= 0) {
             throw TusUploadId.unknown();
