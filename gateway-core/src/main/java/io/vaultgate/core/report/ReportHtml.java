@@ -35,7 +35,7 @@ final class ReportHtml {
         Map<String, Object> policy = (Map<String, Object>) report.get("policy");
         Map<String, Object> audit = (Map<String, Object>) report.get("audit");
         StringBuilder html = new StringBuilder();
-        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Transparency report ")
+        html.append(SignedReport.HTML_START)
                 .append(escape(tenant.get("id"))).append(' ').append(escape(period.get("month"))).append("</title>\n")
                 .append("<style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:"
                         + "collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;"

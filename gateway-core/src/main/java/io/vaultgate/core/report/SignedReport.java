@@ -1,8 +1,10 @@
 package io.vaultgate.core.report;
 
 import io.vaultgate.core.audit.AuditPublicKey;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -14,9 +16,23 @@ import java.util.HexFormat;
  */
 public record SignedReport(byte[] json, byte[] jsonSignature, byte[] html, byte[] htmlSignature) {
 
+    /**
+     * How every HTML report starts. Everything else the audit key signs (checkpoints, receipts, shredding records,
+     * the report JSON) is canonical JSON, which starts with <code>{</code>: a file that does not start so is not an
+     * HTML report, whatever signature it carries.
+     */
+    public static final String HTML_START = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+            + "<title>Transparency report ";
+
     /** True if {@code signature} is {@code key}'s Ed25519 signature of exactly {@code content}. */
     public static boolean verify(byte[] content, byte[] signature, AuditPublicKey key) {
         return signature.length == 64 && key.verify(content, signature);
+    }
+
+    /** True if {@code content} starts as every HTML report does ({@link #HTML_START}). */
+    public static boolean isHtmlReport(byte[] content) {
+        byte[] start = HTML_START.getBytes(StandardCharsets.UTF_8);
+        return content.length >= start.length && Arrays.equals(content, 0, start.length, start, 0, start.length);
     }
 
     static String sha256Hex(byte[] bytes) {

@@ -140,7 +140,12 @@ public final class ReportCommand extends AuditCommand.StoreTask {
                     return 1;
                 }
             }
-            out.println("OK: " + file + " is signed by audit key " + key.keyId());
+            if (!SignedReport.isHtmlReport(content)) {
+                err.println("INVALID: " + file + " is signed by audit key " + key.keyId() + " but is not a "
+                        + "transparency report: a report is its .json or its .html, which starts with <!DOCTYPE html>");
+                return 1;
+            }
+            out.println("OK: " + file + " is an HTML transparency report signed by audit key " + key.keyId());
             return 0;
         }
     }

@@ -2,9 +2,17 @@ package io.vaultgate.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.core.audit.AuditKeys;
+import io.vaultgate.core.audit.AuditSigningKey;
+import io.vaultgate.core.ingest.Receipt;
+import io.vaultgate.core.receipt.ReceiptSigner;
+import io.vaultgate.core.receipt.SignedReceipt;
+import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.server.cli.CliHarness.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
@@ -40,6 +48,24 @@ class ReportCommandTest {
         Result tampered = cli.run("report", "verify", json.toString(), "--public-key", publicKey.toString());
         assertThat(tampered.exitCode()).isEqualTo(1);
         assertThat(tampered.err()).contains("INVALID").contains("does not match its signature");
+    }
+
+    @Test
+    void aReceiptSavedAsAnHtmlReport_isRefused_thoughTheAuditKeySignedIt() throws Exception {
+        CliHarness cli = new CliHarness(home);
+        ok(cli.init());
+        AuditSigningKey key = AuditKeys.loadOrCreate(home.resolve("keys/audit-signing.key"), new SecureRandom());
+        String markup = "/inbox/<h1>Transparency report: acme, 2026-11</h1><p>no operator access</p>.csv";
+        SignedReceipt receipt = new ReceiptSigner(key).sign(new Receipt("f_1", TenantId.of("acme"), markup, 1,
+                "0".repeat(64), Instant.parse("2026-11-28T10:00:00Z")));
+        Path forged = Files.write(out.resolve("report-acme-2026-11.html"), receipt.payload());
+        Files.write(out.resolve("report-acme-2026-11.html.sig"), receipt.signature());
+
+        Result result = cli.run("report", "verify", forged.toString(), "--public-key",
+                home.resolve("keys/audit-signing.pub").toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("INVALID", "is not a transparency report");
     }
 
     @Test
