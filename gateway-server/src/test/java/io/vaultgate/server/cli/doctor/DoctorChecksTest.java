@@ -2,9 +2,17 @@ package io.vaultgate.server.cli.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditSigningKey;
+import io.vaultgate.core.audit.CatalogAuditLog;
+import io.vaultgate.core.audit.CheckpointPolicy;
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.Pem;
+import io.vaultgate.core.tenant.Tenant;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.tenant.TenantStatus;
 import io.vaultgate.https.tls.ServerTls;
 import io.vaultgate.server.config.ConfigLoader;
 import io.vaultgate.server.config.VaultgateConfig;
@@ -94,6 +102,29 @@ class DoctorChecksTest {
         assertThat(new ExposedListeners().run(context(Map.of("ops.bind", "0.0.0.0", "ops.tls", "true"), 10))).isEmpty();
         assertThat(new ExposedListeners().run(context(Map.of("ops.bind", "127.0.0.2"), 10))).isEmpty();
         assertThat(new ExposedListeners().run(context(Map.of("ops.bind", "::1"), 10))).isEmpty();
+    }
+
+    @Test
+    void tenantMarkedShredded_withoutTheRecordOfItsShred_appears_untilTheShredFinishes() {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        TenantId acme = TenantId.of("acme");
+        database.inTransaction(jdbc -> {
+            new TenantRepository().insert(jdbc, Tenant.create(acme, "Acme", NOW).withStatus(TenantStatus.SHREDDED));
+            return null;
+        });
+        CatalogAuditLog audit = new CatalogAuditLog(database, AuditSigningKey.generate(new SecureRandom()),
+                CheckpointPolicy.defaults(), new SecureRandom(), clock);
+        audit.append(new AuditEvent.KeyOperation(NOW, Optional.of(acme), "root", AuditEvent.KeyAction.SHRED, "f_1",
+                "file shredded: record 0123"));
+
+        assertThat(new UnfinishedShreds().run(context(Map.of(), 10))).singleElement().satisfies(finding -> {
+            assertThat(finding.subject()).isEqualTo("tenant acme");
+            assertThat(finding.fix()).contains("vaultgate tenant shred acme");
+        });
+
+        audit.append(new AuditEvent.KeyOperation(NOW, Optional.of(acme), "root", AuditEvent.KeyAction.SHRED, "acme",
+                "tenant shredded: record 4567; KEKs destroyed: kek.acme.1"));
+        assertThat(new UnfinishedShreds().run(context(Map.of(), 10))).isEmpty();
     }
 
     @Test
