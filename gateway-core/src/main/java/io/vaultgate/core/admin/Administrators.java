@@ -11,6 +11,7 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.TokenRepository;
 import io.vaultgate.core.catalog.TokenRepository.TokenGrant;
+import io.vaultgate.core.catalog.Usernames;
 import io.vaultgate.core.mfa.Mfa;
 import io.vaultgate.core.mfa.Role;
 import java.security.SecureRandom;
@@ -41,6 +42,7 @@ public final class Administrators {
 
     private final Database database;
     private final AdminRepository admins = new AdminRepository();
+    private final Usernames usernames = new Usernames();
     private final TokenRepository tokens;
     private final Revocation revocation;
     private final Mfa mfa;
@@ -59,7 +61,10 @@ public final class Administrators {
         this.clock = clock;
     }
 
-    /** Creates an administrator and returns its API token (shown once); CONFLICT if the name is taken. */
+    /**
+     * Creates an administrator and returns its API token (shown once); CONFLICT if the name is taken, by an
+     * administrator, an account or an operator ({@link Usernames}).
+     */
     public String add(String name, String actor) {
         requireName(name);
         String token = ApiTokens.generate(random);
@@ -67,6 +72,9 @@ public final class Administrators {
         database.inTransaction(jdbc -> {
             if (admins.exists(jdbc, name)) {
                 throw new GatewayException(Reason.CONFLICT, "administrator " + name + " already exists");
+            }
+            if (usernames.isTaken(jdbc, name)) {
+                throw new GatewayException(Reason.CONFLICT, "name " + name + " is taken by an account or operator");
             }
             admins.insert(jdbc, name, now);
             tokens.insert(jdbc, ApiTokens.hash(token), new TokenGrant(KIND, name), KIND, now, Optional.empty());

@@ -9,7 +9,6 @@ import io.vaultgate.core.auth.ApiTokens;
 import io.vaultgate.core.auth.SshPublicKey;
 import io.vaultgate.core.batch.Batch;
 import io.vaultgate.core.batch.BatchState;
-import io.vaultgate.core.catalog.AccountRepository;
 import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
@@ -19,6 +18,7 @@ import io.vaultgate.core.catalog.RouteRepository;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.catalog.TokenRepository;
 import io.vaultgate.core.catalog.TokenRepository.TokenGrant;
+import io.vaultgate.core.catalog.Usernames;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.site.Route;
 import io.vaultgate.core.site.RouteMode;
@@ -37,22 +37,21 @@ public final class SiteAdministration {
 
     private final Database database;
     private final TenantRepository tenants;
-    private final AccountRepository accounts;
     private final OperatorRepository operators;
     private final RouteRepository routes;
     private final BatchRepository batches = new BatchRepository();
+    private final Usernames usernames = new Usernames();
     private final TokenRepository tokens;
     private final SecureRandom random;
     private final AuditLog audit;
     private final String actor;
     private final Clock clock;
 
-    public SiteAdministration(Database database, TenantRepository tenants, AccountRepository accounts,
-                              OperatorRepository operators, RouteRepository routes, TokenRepository tokens,
-                              SecureRandom random, AuditLog audit, String actor, Clock clock) {
+    public SiteAdministration(Database database, TenantRepository tenants, OperatorRepository operators,
+                              RouteRepository routes, TokenRepository tokens, SecureRandom random, AuditLog audit,
+                              String actor, Clock clock) {
         this.database = database;
         this.tenants = tenants;
-        this.accounts = accounts;
         this.operators = operators;
         this.routes = routes;
         this.tokens = tokens;
@@ -64,8 +63,7 @@ public final class SiteAdministration {
 
     /** The same administration, recording {@code actor} (e.g. {@code admin:alice}) on every change it audits. */
     public SiteAdministration as(String actor) {
-        return new SiteAdministration(database, tenants, accounts, operators, routes, tokens, random, audit, actor,
-                clock);
+        return new SiteAdministration(database, tenants, operators, routes, tokens, random, audit, actor, clock);
     }
 
     public void createSite(String id, String name) {
@@ -92,7 +90,7 @@ public final class SiteAdministration {
             if (!lockActiveSite(jdbc, siteId)) {
                 throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
             }
-            if (accounts.findByUsername(jdbc, username).isPresent() || operators.exists(jdbc, username)) {
+            if (usernames.isTaken(jdbc, username)) {
                 throw new GatewayException(Reason.CONFLICT, "username " + username + " is taken");
             }
             operators.insert(jdbc, operator, clock.instant());

@@ -98,6 +98,18 @@ class AdministratorsTest {
         assertRefused(() -> administrators.rotateToken("nobody", "why", "cli"), Reason.NOT_FOUND);
     }
 
+    @Test
+    void administratorsShareOneNamespace_withAccountsAndOperators() {
+        test.client("acme", "acme-upload", Protocol.SFTP);
+        test.operator("manila", "maria", Protocol.SFTP);
+        administrators.add("root", "cli");
+
+        assertRefused(() -> administrators.add("acme-upload", "cli"), Reason.CONFLICT);
+        assertRefused(() -> administrators.add("maria", "cli"), Reason.CONFLICT);
+        assertRefused(() -> test.operator("manila", "root", Protocol.SFTP), Reason.CONFLICT);
+        assertThat(administrators.list()).extracting(Administrators.Admin::name).containsExactly("root");
+    }
+
     private AuthResult login(String token) {
         return test.core().authenticator().byToken(token, Protocol.HTTPS, "127.0.0.1");
     }
