@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,10 @@ import java.util.Optional;
  * Writes an audit export (format in {@link ExportFormat}): every record from the first that matches the
  * filter up to the first signed checkpoint at or after the last that matches (or the head, if none is
  * signed yet), the matching ones in full and the rest as digests, with the checkpoints among them. The
- * result is verifiable offline with only the gateway's public key ({@link ExportVerifier}).
+ * result is verifiable offline with only the gateway's public key ({@link ExportVerifier}). Records the filter
+ * matches whose time lies outside the period (the tail up to the closing checkpoint, or a neighbour appended out of
+ * time order) are shown as {@code outside}. With the signing key the header is signed, which fixes the tenant,
+ * period and span the export claims.
  */
 public final class AuditExporter {
 
@@ -26,14 +30,23 @@ public final class AuditExporter {
     private final Database database;
     private final AuditRepository rows = new AuditRepository();
     private final Clock clock;
+    private final Optional<AuditSigningKey> key;
 
+    /** Writes exports whose header is not signed: a tenant's verifier refuses them unless told to accept that. */
     public AuditExporter(Database database, Clock clock) {
+        this(database, clock, Optional.empty());
+    }
+
+    /** With {@code key}, signs each export's header (its tenant, actor, period and span). */
+    public AuditExporter(Database database, Clock clock, Optional<AuditSigningKey> key) {
         this.database = database;
         this.clock = clock;
+        this.key = key;
     }
 
     /** What was written. */
-    public record Summary(long events, long omitted, long checkpoints, long firstSeq, long lastSeq, boolean signedToEnd) {
+    public record Summary(long events, long omitted, long checkpoints, long firstSeq, long lastSeq, boolean signedToEnd,
+                          boolean headerSigned) {
     }
 
     public Summary export(ExportFilter filter, Writer out) throws IOException {
@@ -64,7 +77,8 @@ public final class AuditExporter {
             }
             for (AuditRecord record : page) {
                 boolean shown = filter.shows(record);
-                line(out, shown ? ExportFormat.event(record) : ExportFormat.omitted(record));
+                line(out, shown ? ExportFormat.shown(record, filter.covers(record.occurredAt()))
+                        : ExportFormat.omitted(record));
                 events += shown ? 1 : 0;
                 omitted += shown ? 0 : 1;
                 while (nextCheckpoint < checkpoints.size() && checkpoints.get(nextCheckpoint).seq() <= record.seq()) {
@@ -76,7 +90,7 @@ public final class AuditExporter {
                 after = record.seq();
             }
         }
-        return new Summary(events, omitted, checkpoints.size(), first, last, closing.isPresent());
+        return new Summary(events, omitted, checkpoints.size(), first, last, closing.isPresent(), key.isPresent());
     }
 
     private Map<String, Object> header(ExportFilter filter, long first, long last) {
@@ -90,6 +104,10 @@ public final class AuditExporter {
         header.put("first_seq", first);
         header.put("last_seq", last);
         header.put("exported_at", clock.instant().toString());
+        header.put("key", key.map(AuditSigningKey::keyId).orElse(null));
+        header.put("signature", null);
+        key.ifPresent(signer -> header.put("signature",
+                Base64.getEncoder().encodeToString(signer.sign(ExportFormat.signedHeaderBytes(header)))));
         return header;
     }
 

@@ -27,6 +27,18 @@ public record AuditProblem(long seq, Kind kind, String reason) {
         REWRITTEN,
         /** The chain ends before its head or its checkpoints: records at the end were deleted. */
         TRUNCATED,
+        /**
+         * The chain no longer holds a record anchored outside the catalog (an operator's kept checkpoint line):
+         * it was cut off, an older copy of the catalog was restored, or the records up to it were rewritten.
+         */
+        ROLLED_BACK,
+        /** The newest signed checkpoint is older than allowed: the gateway stopped signing, or the log is an old copy. */
+        STALE,
+        /**
+         * An export's header (its tenant, period and span) lacks the gateway's signature or does not match it, or a
+         * record shown lies outside the period it claims.
+         */
+        SPAN,
         /** A tenant export omits one of the tenant's own records, or shows another's as the tenant's. */
         HIDDEN
     }

@@ -114,6 +114,15 @@ final class AuditRepository {
                 checkpoint.signature());
     }
 
+    /** Replaces the checkpoint at {@code checkpoint.seq()} (same record and hash, newer signature and time). */
+    void replaceCheckpoint(Jdbc jdbc, Checkpoint checkpoint) throws SQLException {
+        if (jdbc.update("UPDATE audit_checkpoints SET signed_at = ?, key_id = ?, signature = ? WHERE seq = ? AND hash = ?",
+                checkpoint.signedAt().toEpochMilli(), checkpoint.keyId(), checkpoint.signature(), checkpoint.seq(),
+                checkpoint.hash()) != 1) {
+            throw new SQLException("no checkpoint at record " + checkpoint.seq() + " to renew");
+        }
+    }
+
     Optional<Checkpoint> latestCheckpoint(Jdbc jdbc) throws SQLException {
         return jdbc.queryOne("SELECT seq, hash, signed_at, key_id, signature FROM audit_checkpoints "
                 + "ORDER BY seq DESC LIMIT 1", AuditRepository::checkpoint);

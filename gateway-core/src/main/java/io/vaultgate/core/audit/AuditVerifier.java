@@ -6,6 +6,12 @@ import io.vaultgate.core.audit.json.JsonReader;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +24,12 @@ import java.util.Optional;
  * key, and agreement with the chain). Reports the first problem by sequence number. It reads page by
  * page, so memory stays small however long the chain; it does not block appenders, and records appended
  * while it runs are left for the next run.
+ *
+ * <p>The chain alone cannot show that its end was cut off together with the checkpoints that covered it, nor
+ * that an older copy of the whole catalog was restored: both leave a shorter chain that is consistent in itself.
+ * Two checks reach outside the catalog for that ({@link #verify(List, Optional)}): anchors the operator kept
+ * elsewhere (the checkpoint lines the gateway logs, or {@code vaultgate audit head}), which the chain must still
+ * hold; and the age of the newest signed checkpoint, which the running gateway renews every checkpoint interval.
  */
 public final class AuditVerifier {
 
@@ -26,18 +38,48 @@ public final class AuditVerifier {
     private final Database database;
     private final AuditRepository rows = new AuditRepository();
     private final Optional<AuditPublicKey> key;
+    private final Clock clock;
 
     /** Without a key, checkpoints are compared with the chain but their signatures are not checked. */
     public AuditVerifier(Database database, Optional<AuditPublicKey> key) {
+        this(database, key, Clock.systemUTC());
+    }
+
+    /** {@code clock} tells the age of the newest checkpoint. */
+    public AuditVerifier(Database database, Optional<AuditPublicKey> key, Clock clock) {
         this.database = database;
         this.key = key;
+        this.clock = clock;
     }
 
+    /** The newest checkpoint in the catalog, as stored (its signature not yet checked). */
+    public Optional<Checkpoint> newestCheckpoint() {
+        return database.read(rows::latestCheckpoint);
+    }
+
+    /** Checks the chain on its own: no anchors, no limit on the newest checkpoint's age. */
     public VerificationReport verify() {
-        return database.read(this::verify);
+        return verify(List.of(), Optional.empty());
     }
 
-    private VerificationReport verify(Jdbc jdbc) throws SQLException {
+    /**
+     * Checks the chain, and that it still holds every record of {@code anchors} with the anchored hash
+     * ({@link AuditProblem.Kind#ROLLED_BACK} otherwise), and, with {@code maxCheckpointAge}, that the newest
+     * signed checkpoint is at most that old ({@link AuditProblem.Kind#STALE} otherwise; it needs the public key,
+     * since an unchecked checkpoint's time proves nothing).
+     */
+    public VerificationReport verify(List<ChainAnchor> anchors, Optional<Duration> maxCheckpointAge) {
+        if (maxCheckpointAge.isPresent() && key.isEmpty()) {
+            throw new IllegalArgumentException("the age of the newest checkpoint needs the public key to check it");
+        }
+        List<ChainAnchor> ordered = anchors.stream().sorted(Comparator.comparingLong(ChainAnchor::seq)).toList();
+        return database.read(jdbc -> verify(jdbc, new ArrayDeque<>(ordered), maxCheckpointAge));
+    }
+
+    private VerificationReport verify(Jdbc jdbc, Deque<ChainAnchor> anchors, Optional<Duration> maxCheckpointAge)
+            throws SQLException {
+        int anchorCount = anchors.size();
+        Instant now = clock.instant();
         List<Checkpoint> checkpoints = rows.checkpoints(jdbc, Long.MIN_VALUE, Long.MAX_VALUE);
         AuditRepository.Head head = rows.head(jdbc);
         Optional<AuditProblem> problem = signatures(checkpoints);
@@ -46,6 +88,7 @@ public final class AuditVerifier {
                 .filter(checkpoint -> key.isEmpty() || checkpoint.verifies(key.get())).iterator();
         Checkpoint next = pending.hasNext() ? pending.next() : null;
         long lastGood = 0;
+        Checkpoint newest = null;
         ChainCursor cursor = new ChainCursor(1, ChainHash.GENESIS);
         long after = Long.MIN_VALUE;
         walk:
@@ -54,6 +97,9 @@ public final class AuditVerifier {
             for (AuditRecord record : page) {
                 Optional<AuditProblem> found = cursor.accept(record.seq(), record.prevHash(), record.hash(),
                         record::recomputedHash).or(() -> columns(record));
+                while (found.isEmpty() && !anchors.isEmpty() && anchors.peekFirst().seq() == record.seq()) {
+                    found = anchored(anchors.pollFirst(), record);
+                }
                 while (found.isEmpty() && next != null && next.seq() == record.seq()) {
                     if (!next.hash().equals(record.hash())) {
                         found = Optional.of(new AuditProblem(lastGood + 1, Kind.REWRITTEN, "checkpoint " + next.seq()
@@ -61,6 +107,7 @@ public final class AuditVerifier {
                                 + ".." + record.seq() + " were rewritten"));
                     } else {
                         lastGood = next.seq();
+                        newest = next;
                     }
                     next = pending.hasNext() ? pending.next() : null;
                 }
@@ -76,8 +123,45 @@ public final class AuditVerifier {
         }
         if (problem.isEmpty() || problem.get().seq() > cursor.lastSeq()) {
             problem = earliest(problem, ending(jdbc, cursor, head, next));
+            if (!anchors.isEmpty()) {
+                problem = earliest(problem, beyondTheEnd(anchors.peekFirst(), cursor.lastSeq()));
+            }
         }
-        return new VerificationReport(cursor.lastSeq(), checkpoints.size(), lastGood, key.isPresent(), problem);
+        if (problem.isEmpty() && maxCheckpointAge.isPresent()) {
+            problem = stale(Optional.ofNullable(newest), maxCheckpointAge.get(), now);
+        }
+        return new VerificationReport(cursor.lastSeq(), checkpoints.size(), lastGood, key.isPresent(), problem,
+                Optional.ofNullable(newest), anchorCount, now);
+    }
+
+    /** The record an anchor names must still have the anchored hash. */
+    private static Optional<AuditProblem> anchored(ChainAnchor anchor, AuditRecord record) {
+        if (anchor.hash().equals(record.hash())) {
+            return Optional.empty();
+        }
+        return Optional.of(new AuditProblem(record.seq(), Kind.ROLLED_BACK, "record " + record.seq() + " has hash "
+                + record.hash() + ", not the anchored " + anchor.hash() + ": an older copy of the log was restored and "
+                + "written to since, or records up to " + record.seq() + " were rewritten"));
+    }
+
+    private static Optional<AuditProblem> beyondTheEnd(ChainAnchor anchor, long end) {
+        return Optional.of(new AuditProblem(end + 1, Kind.ROLLED_BACK, "anchor " + anchor.seq() + " lies beyond the "
+                + "chain's end (record " + end + "): the log was rolled back (records " + (end + 1) + ".." + anchor.seq()
+                + " at least were cut off, or an older copy of the catalog was restored)"));
+    }
+
+    private static Optional<AuditProblem> stale(Optional<Checkpoint> newest, Duration maxAge, Instant now) {
+        if (newest.isEmpty()) {
+            return Optional.of(new AuditProblem(1, Kind.STALE, "no signed checkpoint vouches for any record"));
+        }
+        Duration age = Duration.between(newest.get().signedAt(), now);
+        if (age.compareTo(maxAge) <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new AuditProblem(newest.get().seq() + 1, Kind.STALE, "the newest signed checkpoint (record "
+                + newest.get().seq() + ") was signed at " + newest.get().signedAt() + ", " + VerificationReport.age(age)
+                + " ago, more than the allowed " + VerificationReport.age(maxAge) + ": the gateway stopped signing, "
+                + "or this is an older copy of the log"));
     }
 
     private Optional<AuditProblem> signatures(List<Checkpoint> checkpoints) {

@@ -14,14 +14,24 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The audit log in the catalog's {@code audit_events} table (see {@link ChainHash} for the chain and
  * {@link Checkpoint} for what is signed). Appends are serialized on the {@code audit_head} row, so the
  * sequence has no gaps and the chain never forks, even with many appenders on several gateway nodes.
  * A checkpoint is signed, in the same transaction, when the {@link CheckpointPolicy} says one is due.
+ *
+ * <p>Every checkpoint signed is logged at INFO, once its transaction has committed, as one line
+ * <pre>audit checkpoint seq=N hash=H signed_at=T key=K anchor=N:H</pre>
+ * which log shipping carries off the machine: nothing in the catalog can then take back what was signed, and
+ * {@code vaultgate audit verify --anchor N:H} proves the chain still holds record N with hash H (a rolled-back
+ * tail or a restored old backup fails it; see {@link AuditVerifier#verify(List, Optional)}).
  */
 public final class CatalogAuditLog implements AuditLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogAuditLog.class);
 
     private final Database database;
     private final AuditRepository rows = new AuditRepository();
@@ -89,25 +99,39 @@ public final class CatalogAuditLog implements AuditLog {
         rows.insert(jdbc, records);
         for (Checkpoint checkpoint : checkpoints) {
             rows.insertCheckpoint(jdbc, checkpoint);
+            logOnCommit(jdbc, checkpoint);
         }
         rows.moveHead(jdbc, head, records.get(records.size() - 1));
         return List.copyOf(records);
     }
 
     /**
-     * Signs a checkpoint of the head if records were appended since the last one and the policy's interval
-     * has passed; call it from a timer (every minute, say) so that a quiet gateway's last events get
-     * signed too.
+     * Signs a checkpoint of the head once the policy's interval has passed since the last one; call it from a
+     * timer (every minute, say). If records were appended since, it checkpoints them, so that a quiet gateway's
+     * last events get signed too. If none were, it signs the same head again with the current time in place of
+     * the last checkpoint (a heartbeat: one row rewritten, no row added), so that the newest checkpoint is never
+     * older than the interval while the gateway runs, however quiet: {@code vaultgate audit verify
+     * --max-checkpoint-age} relies on that to tell a running gateway's log from an old copy.
      */
     public Optional<Checkpoint> checkpointIfDue() {
         return database.inTransaction(jdbc -> {
             rows.lockHead(jdbc);
             Optional<Checkpoint> last = rows.latestCheckpoint(jdbc);
             AuditRepository.Head head = rows.head(jdbc);
-            if (head.seq() > last.map(Checkpoint::seq).orElse(0L) && intervalPassed(last)) {
+            if (head.seq() == 0 || !intervalPassed(last)) {
+                return Optional.empty();
+            }
+            long lastSeq = last.map(Checkpoint::seq).orElse(0L);
+            if (head.seq() > lastSeq) {
                 return Optional.of(sign(jdbc, head));
             }
-            return Optional.empty();
+            if (head.seq() == lastSeq && head.hash().equals(last.get().hash())) {
+                Checkpoint renewed = Checkpoint.sign(head.seq(), head.hash(), clock.instant(), key);
+                rows.replaceCheckpoint(jdbc, renewed);
+                logOnCommit(jdbc, renewed);
+                return Optional.of(renewed);
+            }
+            return Optional.empty(); // a checkpoint beyond the head, or at it with another hash: audit verify says why
         });
     }
 
@@ -136,7 +160,19 @@ public final class CatalogAuditLog implements AuditLog {
     private Checkpoint sign(Jdbc jdbc, AuditRepository.Head head) throws SQLException {
         Checkpoint checkpoint = Checkpoint.sign(head.seq(), head.hash(), clock.instant(), key);
         rows.insertCheckpoint(jdbc, checkpoint);
+        logOnCommit(jdbc, checkpoint);
         return checkpoint;
+    }
+
+    /** The anchor line of {@code checkpoint}, logged only if its transaction commits. */
+    private static void logOnCommit(Jdbc jdbc, Checkpoint checkpoint) {
+        jdbc.afterCommit(() -> LOG.info(anchorLine(checkpoint)));
+    }
+
+    /** {@code audit checkpoint seq=N hash=H signed_at=T key=K anchor=N:H}: one line, greppable by its start. */
+    static String anchorLine(Checkpoint checkpoint) {
+        return "audit checkpoint seq=" + checkpoint.seq() + " hash=" + checkpoint.hash() + " signed_at="
+                + checkpoint.signedAt() + " key=" + checkpoint.keyId() + " anchor=" + ChainAnchor.of(checkpoint);
     }
 
     private boolean intervalPassed(Optional<Checkpoint> last) {

@@ -22,6 +22,11 @@ public record ExportFilter(Instant since, Instant until, Optional<TenantId> tena
         }
     }
 
+    /** True if {@code at} lies in {@code [since, until)}. */
+    public boolean covers(Instant at) {
+        return !at.isBefore(since) && at.isBefore(until);
+    }
+
     boolean shows(AuditRecord record) {
         return tenant.map(t -> record.tenant().equals(Optional.of(t.value()))).orElse(true)
                 && actor.map(record.actor()::equals).orElse(true);

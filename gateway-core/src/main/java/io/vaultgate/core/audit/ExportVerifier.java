@@ -6,6 +6,8 @@ import io.vaultgate.core.audit.json.JsonReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,12 +16,18 @@ import java.util.Optional;
  * Checks an audit export offline with only the gateway's public key: the header, the chain of every line
  * (events recomputed from their content, omitted records from their digests), each checkpoint's signature
  * and its agreement with the chain, that the export ends where its header says, and that every event shown
- * is the exported tenant's. The first problem is reported by sequence number.
+ * is the exported tenant's; and the header's signature, which fixes the tenant, period and span
+ * ({@code first_seq..last_seq}) the export claims, and that every record shown as {@code event} happened in that
+ * period (and every one shown as {@code outside}, outside it). The first problem is reported by sequence number.
+ * An export without a header signature (format v1 of older gateways, or one written without the signing key) is
+ * refused, unless the verifier is told to accept one: then its records are checked as before and the report warns
+ * that nothing ties its span to its period.
  */
 public final class ExportVerifier {
 
     private final AuditPublicKey key;
     private final Optional<TenantTagKey> tenantKey;
+    private final boolean acceptUnsignedHeader;
 
     public ExportVerifier(AuditPublicKey key) {
         this(key, Optional.empty());
@@ -30,24 +38,52 @@ public final class ExportVerifier {
      * omitted record is (for a tenant export without an actor filter, which must show all of them).
      */
     public ExportVerifier(AuditPublicKey key, Optional<TenantTagKey> tenantKey) {
+        this(key, tenantKey, false);
+    }
+
+    /**
+     * {@code acceptUnsignedHeader}: check an export whose header is not signed (from an older gateway) instead of
+     * refusing it; someone holding the file could have moved its start or end to drop records, which the report
+     * then says.
+     */
+    public ExportVerifier(AuditPublicKey key, Optional<TenantTagKey> tenantKey, boolean acceptUnsignedHeader) {
         this.key = key;
         this.tenantKey = tenantKey;
+        this.acceptUnsignedHeader = acceptUnsignedHeader;
     }
 
     public ExportReport verify(BufferedReader in) throws IOException {
         Map<String, Object> header;
         long first;
         long last;
+        Instant since;
+        Instant until;
+        boolean v1;
         try {
             header = JsonReader.parseObject(Objects.requireNonNullElse(in.readLine(), ""));
-            if (!"header".equals(header.get("type")) || !ExportFormat.FORMAT.equals(header.get("format"))) {
+            v1 = ExportFormat.FORMAT_V1.equals(header.get("format"));
+            if (!"header".equals(header.get("type")) || !(v1 || ExportFormat.FORMAT.equals(header.get("format")))) {
                 throw new JsonException("the first line is not a " + ExportFormat.FORMAT + " header");
             }
             first = JsonReader.integer(header, "first_seq");
             last = JsonReader.integer(header, "last_seq");
-        } catch (JsonException e) {
-            return report(0, 0, 0, 0, 0, 0, new AuditProblem(0, Kind.MALFORMED, "not an audit export: " + e.getMessage()));
+            since = Instant.parse(JsonReader.string(header, "since"));
+            until = Instant.parse(JsonReader.string(header, "until"));
+        } catch (DateTimeException | IllegalArgumentException e) { // JsonException is an IllegalArgumentException
+            return report(0, 0, 0, 0, 0, 0, false,
+                    new AuditProblem(0, Kind.MALFORMED, "not an audit export: " + e.getMessage()));
         }
+        boolean signed = !v1 && header.get("signature") != null;
+        Optional<AuditProblem> unsigned = signed ? headerSignature(header)
+                : acceptUnsignedHeader ? Optional.empty()
+                : Optional.of(new AuditProblem(first, Kind.SPAN, "the header is not signed (" + (v1
+                ? "format " + ExportFormat.FORMAT_V1 + ", from an older gateway" : "written without the signing key")
+                + "): nothing proves its period and span, so records at its start or end may have been dropped; "
+                + "ask for a new export, or accept it knowingly (verify-export --allow-unsigned-header)"));
+        if (unsigned.isPresent()) {
+            return report(0, 0, 0, first, last, 0, false, unsigned.get());
+        }
+        boolean timed = !v1;
         ChainCursor cursor = new ChainCursor(first, first == 1 ? ChainHash.GENESIS : null);
         long events = 0;
         long omitted = 0;
@@ -64,8 +100,8 @@ public final class ExportVerifier {
                     problem = checkpoint(checkpoint, cursor, lastSigned);
                     checkpoints++;
                     lastSigned = problem.isEmpty() ? checkpoint.seq() : lastSigned;
-                } else if (type.equals("event") || type.equals("omitted")) {
-                    boolean event = type.equals("event");
+                } else if (type.equals("event") || type.equals("omitted") || (timed && type.equals("outside"))) {
+                    boolean event = !type.equals("omitted");
                     String digest = event ? ExportFormat.digestOf(json) : JsonReader.string(json, "digest");
                     long seq = JsonReader.integer(json, "seq");
                     String prev = JsonReader.string(json, "prev_hash");
@@ -76,24 +112,60 @@ public final class ExportVerifier {
                             && !header.get("tenant").equals(((Map<?, ?>) json.get("event")).get("tenant"))) {
                         problem = Optional.of(new AuditProblem(seq, Kind.MALFORMED, "an event of another tenant is shown"));
                     }
+                    if (problem.isEmpty() && event && timed) {
+                        problem = period(seq, type, json, since, until);
+                    }
                     events += event ? 1 : 0;
                     omitted += event ? 0 : 1;
                 } else {
                     problem = Optional.of(new AuditProblem(at, Kind.MALFORMED, "unknown line type \"" + type + "\""));
                 }
                 if (problem.isPresent()) {
-                    return report(events, omitted, checkpoints, first, last, lastSigned, problem.get());
+                    return report(events, omitted, checkpoints, first, last, lastSigned, signed, problem.get());
                 }
             } catch (DateTimeException | IllegalArgumentException | ClassCastException | NullPointerException e) {
-                return report(events, omitted, checkpoints, first, last, lastSigned,
+                return report(events, omitted, checkpoints, first, last, lastSigned, signed,
                         new AuditProblem(at, Kind.MALFORMED, "bad line: " + e.getMessage()));
             }
         }
         if (cursor.lastSeq() != last) {
-            return report(events, omitted, checkpoints, first, last, lastSigned, new AuditProblem(cursor.lastSeq() + 1,
+            return report(events, omitted, checkpoints, first, last, lastSigned, signed, new AuditProblem(cursor.lastSeq() + 1,
                     Kind.TRUNCATED, "the export stops at record " + cursor.lastSeq() + " but its header says " + last));
         }
-        return new ExportReport(events, omitted, checkpoints, first, last, Math.max(lastSigned, 0), Optional.empty());
+        return new ExportReport(events, omitted, checkpoints, first, last, Math.max(lastSigned, 0), signed,
+                Optional.empty());
+    }
+
+    /** The header's signature: by the given key, over the domain prefix and the header without it. */
+    private Optional<AuditProblem> headerSignature(Map<String, Object> header) {
+        Object keyId = header.get("key");
+        if (!key.keyId().equals(keyId)) {
+            return Optional.of(new AuditProblem(0, Kind.UNKNOWN_KEY, "the header is signed by key " + keyId
+                    + ", not the given key " + key.keyId()));
+        }
+        boolean verifies;
+        try {
+            verifies = header.get("signature") instanceof String signature
+                    && key.verify(ExportFormat.signedHeaderBytes(header), Base64.getDecoder().decode(signature));
+        } catch (IllegalArgumentException notBase64) {
+            verifies = false;
+        }
+        return verifies ? Optional.empty() : Optional.of(new AuditProblem(0, Kind.SPAN, "the header's signature does "
+                + "not verify: its tenant, period or span (first_seq, last_seq) was changed, or the signature forged"));
+    }
+
+    /** An {@code event} line happened in {@code [since, until)}; an {@code outside} line did not. */
+    @SuppressWarnings("unchecked")
+    private static Optional<AuditProblem> period(long seq, String type, Map<String, Object> line, Instant since,
+                                                 Instant until) {
+        Instant at = Instant.parse(JsonReader.string((Map<String, Object>) line.get("event"), "at"));
+        boolean inside = !at.isBefore(since) && at.isBefore(until);
+        if (inside == type.equals("event")) {
+            return Optional.empty();
+        }
+        return Optional.of(new AuditProblem(seq, Kind.SPAN, "record " + seq + " happened at " + at + (inside
+                ? ", inside" : ", outside") + " the export's period [" + since + ", " + until + "), but is shown as "
+                + (inside ? "outside it" : "in it")));
     }
 
     /** With the tenant's tag key: shown records must be the tenant's, omitted ones must not. */
@@ -129,7 +201,8 @@ public final class ExportVerifier {
     }
 
     private static ExportReport report(long events, long omitted, long checkpoints, long first, long last,
-                                       long lastSigned, AuditProblem problem) {
-        return new ExportReport(events, omitted, checkpoints, first, last, Math.max(lastSigned, 0), Optional.of(problem));
+                                       long lastSigned, boolean signed, AuditProblem problem) {
+        return new ExportReport(events, omitted, checkpoints, first, last, Math.max(lastSigned, 0), signed,
+                Optional.of(problem));
     }
 }

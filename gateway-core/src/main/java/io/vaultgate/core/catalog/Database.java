@@ -140,10 +140,12 @@ public final class Database implements AutoCloseable {
                 pragma(connection, "SET LOCAL synchronous_commit TO OFF");
             }
             try {
-                T result = work.run(new Jdbc(pooled.statements(), dialect));
+                Jdbc jdbc = new Jdbc(pooled.statements(), dialect);
+                T result = work.run(jdbc);
                 connection.commit();
                 connection.setAutoCommit(true);
                 healthy = true;
+                jdbc.committed();
                 return result;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -182,8 +184,10 @@ public final class Database implements AutoCloseable {
         PooledConnection pooled = borrow();
         boolean healthy = false;
         try {
-            T result = work.run(new Jdbc(pooled.statements(), dialect));
+            Jdbc jdbc = new Jdbc(pooled.statements(), dialect);
+            T result = work.run(jdbc);
             healthy = true;
+            jdbc.committed();
             return result;
         } catch (SQLException e) {
             throw new CatalogException("catalog read failed", e);

@@ -12,6 +12,7 @@ public final class Jdbc {
 
     private final StatementCache statements;
     private final Dialect dialect;
+    private final List<Runnable> afterCommit = new ArrayList<>();
 
     Jdbc(StatementCache statements, Dialect dialect) {
         this.statements = statements;
@@ -21,6 +22,28 @@ public final class Jdbc {
     /** The SQL that differs between the catalog's databases, e.g. the locking clause of a claim. */
     public Dialect dialect() {
         return dialect;
+    }
+
+    /**
+     * Runs {@code action} once this transaction has committed, and never if it rolls back: for what must not
+     * be said before the rows are durable (the audit log's checkpoint lines, which operators keep as anchors).
+     * In a {@code Database.read}, which commits every statement, it runs when the work returns. An action that
+     * throws is not the transaction's failure (it has committed): it is dropped and the others still run.
+     */
+    public void afterCommit(Runnable action) {
+        afterCommit.add(action);
+    }
+
+    /** Runs the {@link #afterCommit} actions; called by {@link Database} after the commit. */
+    void committed() {
+        for (Runnable action : afterCommit) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Jdbc.class).warn("an action after a commit failed", e);
+            }
+        }
+        afterCommit.clear();
     }
 
     public int update(String sql, Object... parameters) throws SQLException {

@@ -107,7 +107,10 @@ class CatalogAuditLogTest {
         assertThat(timed).get().extracting(Checkpoint::seq).isEqualTo(3L);
         assertThat(timed.get().verifies(audit.key.publicKey())).isTrue();
         audit.clock.advance(Duration.ofMinutes(10));
-        assertThat(audit.log.checkpointIfDue()).as("nothing new to sign").isEmpty();
+        assertThat(audit.log.checkpointIfDue()).as("nothing new to sign: the head's checkpoint is renewed (heartbeat)")
+                .get().extracting(Checkpoint::seq, Checkpoint::signedAt).containsExactly(3L, audit.clock.instant());
+        assertThat(audit.count("SELECT COUNT(*) FROM audit_checkpoints")).isEqualTo(2);
+        audit.clock.advance(Duration.ofMinutes(5));
         audit.appendUploads(1);
         assertThat(audit.count("SELECT MAX(seq) FROM audit_checkpoints")).isEqualTo(4);
         assertThat(audit.log.checkpointNow()).isEmpty();

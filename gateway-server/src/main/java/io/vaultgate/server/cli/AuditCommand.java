@@ -3,8 +3,10 @@ package io.vaultgate.server.cli;
 import io.vaultgate.core.audit.AuditExporter;
 import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.core.audit.AuditPublicKey;
+import io.vaultgate.core.audit.AuditSigningKey;
 import io.vaultgate.core.audit.AuditVerifier;
 import io.vaultgate.core.audit.CatalogAuditLog;
+import io.vaultgate.core.audit.ChainAnchor;
 import io.vaultgate.core.audit.CheckpointPolicy;
 import io.vaultgate.core.audit.ExportFilter;
 import io.vaultgate.core.audit.ExportReport;
@@ -15,6 +17,7 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.server.CatalogDatabase;
 import io.vaultgate.server.StartupException;
+import io.vaultgate.server.config.Durations;
 import io.vaultgate.server.config.VaultgateConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,7 +31,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -40,13 +46,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vaultgate audit verify|export|verify-export|public-key}. The commands read the catalog and the
+ * {@code vaultgate audit verify|head|export|verify-export|public-key|tenant-key}. The commands read the catalog and the
  * audit key files directly; they never need the master secret, so an auditor can run them. The
  * composition root may hand them another {@link Source} (for example the running core's database).
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Check the hash-chained audit log, export it for a tenant, verify an export offline.",
-        subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class, AuditCommand.VerifyExport.class,
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Head.class, AuditCommand.Export.class, AuditCommand.VerifyExport.class,
                 AuditCommand.PublicKey.class, AuditCommand.TenantKey.class})
 public final class AuditCommand {
 
@@ -81,12 +87,17 @@ public final class AuditCommand {
 
         /** The audit log with its signing key, if this process may read the key (to sign a checkpoint). */
         Optional<CatalogAuditLog> log() {
+            return signingKey().map(signer -> new CatalogAuditLog(database, signer, CheckpointPolicy.defaults(),
+                    new SecureRandom(), Clock.systemUTC()));
+        }
+
+        /** The audit signing key, if this process may read it. */
+        Optional<AuditSigningKey> signingKey() {
             if (!Files.isReadable(keyFile)) {
                 return Optional.empty();
             }
             try {
-                return Optional.of(new CatalogAuditLog(database, AuditKeys.load(keyFile), CheckpointPolicy.defaults(),
-                        new SecureRandom(), Clock.systemUTC()));
+                return Optional.of(AuditKeys.load(keyFile));
             } catch (IOException e) {
                 return Optional.empty();
             }
@@ -138,12 +149,28 @@ public final class AuditCommand {
     @Command(name = "verify", mixinStandardHelpOptions = true, description = {
             "Check the whole audit chain: sequence, hash links, content, indexed columns and signed checkpoints.",
             "Names the first bad record and why (changed, deleted, inserted, reordered, truncated, forged checkpoint). "
-                    + "Exit code 0 if intact, 1 if not."})
+                    + "A log rolled back to an older state (its end cut off with the checkpoints covering it, or an old "
+                    + "backup restored) is consistent in itself: give anchors kept outside the catalog (--anchor) to "
+                    + "catch it. Exit code 0 if intact, 1 if not."})
     static final class Verify extends StoreTask {
         @Option(names = "--key", paramLabel = "PUBLIC_KEY_PEM",
                 description = "The audit public key to trust (default: <home>/keys/audit-signing.pub). Give your own "
                         + "copy of the published key: someone who can rewrite the catalog can replace that file too.")
         Path key;
+
+        @Option(names = "--anchor", paramLabel = "SEQ:HASH", description = "A checkpoint kept outside the catalog: the "
+                + "anchor=SEQ:HASH of a logged `audit checkpoint` line, or what `vaultgate audit head` printed. The chain "
+                + "must still hold record SEQ with that hash (ROLLED_BACK otherwise). Repeatable.")
+        List<String> anchors = new ArrayList<>();
+
+        @Option(names = "--anchors-from", paramLabel = "FILE", description = "Read anchors from a file: every "
+                + "anchor=SEQ:HASH in it (shipped `audit checkpoint` log lines), or one SEQ:HASH a line.")
+        Path anchorFile;
+
+        @Option(names = "--max-checkpoint-age", paramLabel = "DURATION", description = "Fail (STALE) if the newest "
+                + "signed checkpoint is older than this, e.g. 15m: a running gateway renews it every checkpoint "
+                + "interval (5 minutes), so an older one means it stopped signing, or this is an old copy of the log.")
+        String maxCheckpointAge;
 
         Verify(Map<String, String> env) {
             this(env, CATALOG);
@@ -156,10 +183,70 @@ public final class AuditCommand {
         @Override
         int run(Store store, PrintWriter out, PrintWriter err) throws IOException {
             Optional<AuditPublicKey> trusted = key != null ? Optional.of(AuditKeys.readPublicKey(key)) : store.publicKey();
-            VerificationReport report = new AuditVerifier(store.database(), trusted).verify();
+            Optional<Duration> maxAge = Optional.ofNullable(maxCheckpointAge).map(Durations::parse);
+            if (maxAge.isPresent() && trusted.isEmpty()) {
+                throw new StartupException("audit key", "--max-checkpoint-age needs the public key to trust a "
+                        + "checkpoint's time", "give the published audit public key with --key");
+            }
+            VerificationReport report = new AuditVerifier(store.database(), trusted).verify(anchors(), maxAge);
             trusted.ifPresent(k -> out.println("key: " + k.keyId()));
             (report.ok() ? out : err).println(report.summary());
+            out.println(report.freshness());
             return report.ok() ? 0 : 1;
+        }
+
+        private List<ChainAnchor> anchors() throws IOException {
+            List<ChainAnchor> all = new ArrayList<>();
+            for (String anchor : anchors) {
+                all.add(ChainAnchor.parse(anchor));
+            }
+            if (anchorFile != null) {
+                for (String line : Files.readAllLines(anchorFile, StandardCharsets.UTF_8)) {
+                    int at = line.indexOf("anchor=");
+                    String anchor = at >= 0 ? line.substring(at).split("\\s+")[0] : line.strip();
+                    if (!anchor.isEmpty() && !anchor.startsWith("#")) {
+                        all.add(ChainAnchor.parse(anchor));
+                    }
+                }
+            }
+            return all;
+        }
+    }
+
+    @Command(name = "head", mixinStandardHelpOptions = true, description = {
+            "Print the newest signed checkpoint as an anchor (SEQ:HASH), to keep somewhere the catalog's "
+                    + "administrators cannot rewrite (a write-once store, a ticket, a tenant's mailbox) and give "
+                    + "back later to `vaultgate audit verify --anchor`.",
+            "Its signature is checked with the public key; run `vaultgate audit verify` first to know the chain "
+                    + "up to it is intact. Exit code 1 if there is no valid checkpoint."})
+    static final class Head extends StoreTask {
+        @Option(names = "--key", paramLabel = "PUBLIC_KEY_PEM",
+                description = "The audit public key to trust (default: <home>/keys/audit-signing.pub).")
+        Path key;
+
+        Head(Map<String, String> env) {
+            this(env, CATALOG);
+        }
+
+        Head(Map<String, String> env, Source source) {
+            super(env, source);
+        }
+
+        @Override
+        int run(Store store, PrintWriter out, PrintWriter err) throws IOException {
+            AuditPublicKey trusted = publicKey(key, store);
+            Optional<io.vaultgate.core.audit.Checkpoint> newest = new AuditVerifier(store.database(),
+                    Optional.of(trusted)).newestCheckpoint();
+            if (newest.isEmpty() || !newest.get().verifies(trusted)) {
+                err.println(newest.isEmpty() ? "no checkpoint has been signed yet"
+                        : "the newest checkpoint (record " + newest.get().seq() + ") does not verify with key "
+                        + trusted.keyId() + ": run `vaultgate audit verify`");
+                return 1;
+            }
+            out.println("anchor: " + ChainAnchor.of(newest.get()));
+            out.println("signed_at: " + newest.get().signedAt());
+            out.println("key: " + newest.get().keyId());
+            return 0;
         }
     }
 
@@ -199,7 +286,8 @@ public final class AuditCommand {
                     Optional.ofNullable(tenant).map(TenantId::of), Optional.ofNullable(actor));
             store.log().flatMap(CatalogAuditLog::checkpointNow)
                     .ifPresent(c -> err.println("signed a checkpoint at record " + c.seq()));
-            AuditExporter exporter = new AuditExporter(store.database(), Clock.systemUTC());
+            Optional<AuditSigningKey> signer = store.signingKey();
+            AuditExporter exporter = new AuditExporter(store.database(), Clock.systemUTC(), signer);
             AuditExporter.Summary summary;
             try (Progress progress = Progress.onTerminal("export", err)) {
                 if (outFile == null) {
@@ -217,7 +305,10 @@ public final class AuditCommand {
             err.println("exported " + summary.events() + " events (records " + summary.firstSeq() + ".." + summary.lastSeq()
                     + ", " + summary.omitted() + " others as digests, " + summary.checkpoints() + " checkpoints)"
                     + (outFile == null ? "" : " to " + outFile)
-                    + (summary.signedToEnd() ? "" : "; the last records are not signed yet, export again later"));
+                    + (summary.signedToEnd() ? "" : "; the last records are not signed yet, export again later")
+                    + (summary.headerSigned() ? "" : "; WARNING: this process cannot read the audit signing key, so the "
+                    + "export's period and span are not signed and `verify-export` refuses it unless given "
+                    + "--allow-unsigned-header: run the export as the gateway's user"));
             return 0;
         }
     }
@@ -267,6 +358,11 @@ public final class AuditCommand {
                 + "hex line `vaultgate audit tenant-key` prints): also proves that no record of the tenant was omitted.")
         Path tenantKey;
 
+        @Option(names = "--allow-unsigned-header", description = "Accept an export whose header is not signed (from an "
+                + "older gateway, or exported without the signing key), with a warning: nothing then proves that "
+                + "records at its start or end were not dropped.")
+        boolean allowUnsignedHeader;
+
         @Spec
         CommandSpec spec;
 
@@ -277,7 +373,7 @@ public final class AuditCommand {
                     : Optional.of(TenantTagKey.fromHex(Files.readString(tenantKey, StandardCharsets.US_ASCII)));
             ExportReport report;
             try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                report = new ExportVerifier(trusted, tags).verify(in);
+                report = new ExportVerifier(trusted, tags, allowUnsignedHeader).verify(in);
             }
             PrintWriter out = spec.commandLine().getOut();
             out.println("key: " + trusted.keyId());

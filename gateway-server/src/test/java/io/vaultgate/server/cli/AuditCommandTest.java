@@ -17,7 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +59,73 @@ class AuditCommandTest {
         AuditCliHarness.Result result = run("audit", "verify");
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out()).contains("key: " + key.keyId()).contains("OK: 20 records, 2 checkpoints (signatures verified), last checkpoint at 11");
+    }
+
+    @Test
+    void verify_withTheAnchorThatHeadPrinted_failsOnceTheTailIsCutWithItsCheckpoints() throws Exception {
+        AuditCliHarness.Result head = run("audit", "head");
+        assertThat(head.exitCode()).as(head.err()).isZero();
+        String anchor = head.out().lines().filter(line -> line.startsWith("anchor: ")).findFirst().orElseThrow()
+                .substring("anchor: ".length());
+        assertThat(anchor).startsWith("11:");
+        AuditCliHarness.Result intact = run("audit", "verify", "--anchor", anchor);
+        assertThat(intact.exitCode()).as(intact.err()).isZero();
+        assertThat(intact.out()).contains("anchors: 1 given, all found in the chain", "anchor " + anchor);
+
+        database.inTransaction(jdbc -> {
+            String hash9 = jdbc.queryOne("SELECT hash FROM audit_events WHERE seq = 9", row -> row.getString(1)).orElseThrow();
+            jdbc.update("DELETE FROM audit_events WHERE seq > 9");
+            jdbc.update("DELETE FROM audit_checkpoints WHERE seq > 9");
+            return jdbc.update("UPDATE audit_head SET seq = 9, hash = ? WHERE id = 1", hash9);
+        });
+        AuditCliHarness.Result unanchored = run("audit", "verify");
+        assertThat(unanchored.exitCode()).as("consistent in itself").isZero();
+        assertThat(unanchored.out()).contains("anchors: none given");
+
+        Path shipped = home.resolve("shipped.log");
+        Files.writeString(shipped, "2026-11-01T00:00:10Z INFO  [main] i.v.c.a.CatalogAuditLog - audit checkpoint seq=11 "
+                + "hash=" + anchor.substring(3) + " signed_at=2026-11-01T00:00:10Z key=" + key.keyId() + " anchor="
+                + anchor + "\n");
+        for (String[] given : List.of(new String[] {"--anchor", anchor}, new String[] {"--anchors-from", shipped.toString()})) {
+            AuditCliHarness.Result rolledBack = run("audit", "verify", given[0], given[1]);
+            assertThat(rolledBack.exitCode()).isEqualTo(1);
+            assertThat(rolledBack.err()).contains("FAILED at record 10: ROLLED_BACK", "anchor 11 lies beyond");
+        }
+    }
+
+    @Test
+    void verify_withAMaximumCheckpointAge_failsOnAnOldLog() {
+        AuditCliHarness.Result stale = run("audit", "verify", "--max-checkpoint-age", "1h"); // signed in Nov 2026
+        assertThat(stale.exitCode()).isEqualTo(1);
+        assertThat(stale.err()).contains("STALE", "the newest signed checkpoint (record 11)");
+        AuditCliHarness.Result generous = run("audit", "verify", "--max-checkpoint-age", "36500d");
+        assertThat(generous.exitCode()).as(generous.err()).isZero();
+        assertThat(generous.out()).contains("newest checkpoint: record 11, signed at 2026-11-01T00:00:10Z");
+    }
+
+    @Test
+    void verifyExport_refusesAnExportWithItsStartMovedForward_andOneWithoutASignedHeader() throws Exception {
+        Path export = home.resolve("acme.jsonl");
+        assertThat(run("audit", "export", "--tenant", "acme", "--since", "2026-11-01T00:00:00Z", "--until",
+                "2026-11-02T00:00:00Z", "--out", export.toString()).exitCode()).isZero();
+        Path publicKey = home.resolve("keys").resolve("audit-signing.pub");
+        List<String> lines = Files.readAllLines(export);
+        Files.writeString(export, lines.get(0).replace("\"first_seq\":1,", "\"first_seq\":11,") + "\n" + lines.stream()
+                .skip(1).filter(line -> !line.matches(".*\"seq\":([1-9]|10),.*")).collect(Collectors.joining("\n")) + "\n");
+        AuditCliHarness.Result moved = AuditCliHarness.run("audit", "verify-export", export.toString(), "--key",
+                publicKey.toString());
+        assertThat(moved.exitCode()).isEqualTo(1);
+        assertThat(moved.err()).contains("SPAN", "signature does not verify");
+
+        Files.writeString(export, String.join("\n", lines).replaceFirst("\"signature\":\"[^\"]*\"", "\"signature\":null"));
+        AuditCliHarness.Result unsigned = AuditCliHarness.run("audit", "verify-export", export.toString(), "--key",
+                publicKey.toString());
+        assertThat(unsigned.exitCode()).isEqualTo(1);
+        assertThat(unsigned.err()).contains("the header is not signed");
+        AuditCliHarness.Result accepted = AuditCliHarness.run("audit", "verify-export", export.toString(), "--key",
+                publicKey.toString(), "--allow-unsigned-header");
+        assertThat(accepted.exitCode()).as(accepted.err()).isZero();
+        assertThat(accepted.out()).contains("WARNING: the header is not signed");
     }
 
     @Test
@@ -132,7 +201,7 @@ class AuditCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"audit", "audit verify", "audit export", "audit verify-export", "audit public-key", "audit tenant-key",
+    @ValueSource(strings = {"audit", "audit verify", "audit head", "audit export", "audit verify-export", "audit public-key", "audit tenant-key",
             "receipt", "receipt verify"})
     void everySubcommand_hasUsefulHelp(String command) {
         AuditCliHarness.Result result = AuditCliHarness.run((command + " --help").split(" "));
