@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.vaultgate.core.defender.Offence;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.https.testing.MemoryStore;
 import io.vaultgate.https.testing.TokenAuthenticator;
@@ -349,6 +350,29 @@ class ApiPipelineTest {
         assertThat(Wire.body(response)).contains("\"path\":\"/inbox/one.csv\"").contains("\"path\":\"/inbox/two.bin\"");
         assertThat(store.files.get(PathPolicy.parse("/inbox/one.csv"))).isEqualTo("1,2".getBytes(StandardCharsets.UTF_8));
         assertThat(store.files.get(PathPolicy.parse("/inbox/two.bin"))).containsExactly(0, 1);
+        assertThat(wire.offences).as("a whole Windows path is no escape attempt").isEmpty();
+    }
+
+    /**
+     * A form file name that tries to leave the directory is never sent by a browser: the form is refused (400,
+     * nothing stored) and the attempt scores a path escape against the source, as such a URL path does. Before,
+     * {@code ../../etc/passwd} was stored as {@code /inbox/passwd} and nothing was scored.
+     */
+    @Test
+    void multipartForm_withAFileNameClimbingOut_is400_andScoresAPathEscape() {
+        for (String filename : List.of("../../etc/passwd", "..\\..\\windows\\win.ini", "..", "a\0.csv")) {
+            Wire fresh = newWire();
+            String body = "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"" + filename + "\"\r\n\r\nx\r\n"
+                    + "--B--\r\n";
+
+            FullHttpResponse response = fresh.send(bearerForm(body)).get(0);
+
+            assertThat(response.status().code()).as(filename).isEqualTo(400);
+            assertThat(Wire.body(response)).contains("urn:vaultgate:problem:invalid-path");
+            assertThat(fresh.offences).as(filename).containsExactly(Offence.PATH_ESCAPE);
+        }
+        assertThat(store.files).isEmpty();
+        assertThat(store.uploads).allSatisfy(u -> assertThat(u.ending).isEqualTo("aborted"));
     }
 
     @Test

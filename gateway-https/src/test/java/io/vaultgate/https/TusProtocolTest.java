@@ -155,6 +155,28 @@ class TusProtocolTest {
         assertThat(store.uploads).isEmpty();
     }
 
+    /**
+     * The {@code filename} metadata is one name placed in {@code /inbox}: one with {@code ..} or a NUL tries to
+     * leave it, is refused (400, no upload) and scores a path escape, as a {@code path} metadata that climbs out does.
+     * Before, {@code ../outbox/x.csv} went on to the core as {@code /outbox/x.csv} and nothing was scored.
+     */
+    @Test
+    void creationWithAFilenameClimbingOut_is400_andScoresAPathEscape() {
+        for (String filename : java.util.List.of("../outbox/x.csv", "..", "../x.csv", "a\0.csv")) {
+            Wire fresh = new Wire(new TokenAuthenticator(), store, 1_000_000);
+            FullHttpRequest post = tus(HttpMethod.POST, "/v1/uploads", null);
+            post.headers().set("Upload-Length", "3").set("Upload-Metadata", "filename "
+                    + Base64.getEncoder().encodeToString(filename.getBytes(StandardCharsets.UTF_8)));
+
+            FullHttpResponse response = fresh.send(post).get(0);
+
+            assertThat(response.status().code()).as(filename).isEqualTo(400);
+            assertThat(Wire.body(response)).contains("urn:vaultgate:problem:invalid-path");
+            assertThat(fresh.offences).as(filename).containsExactly(Offence.PATH_ESCAPE);
+        }
+        assertThat(store.uploads).isEmpty();
+    }
+
     private static FullHttpRequest tus(HttpMethod method, String uri, String body) {
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
                 body == null ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));

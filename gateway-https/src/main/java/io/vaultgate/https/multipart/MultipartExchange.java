@@ -5,13 +5,11 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
-import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.https.files.BodyWriter;
 import io.vaultgate.https.files.ReceiptJson;
@@ -30,7 +28,8 @@ import java.util.Set;
 
 /**
  * {@code POST /v1/files/{dir}/} with a {@code multipart/form-data} body, as a browser form sends it: each
- * part with a filename streams into its own upload at {@code dir/filename}; other fields are ignored. All
+ * part with a filename streams into its own upload at {@code dir/filename} ({@link FormFileName}: a file name that
+ * tries to leave the directory is refused and scored like such a path); other fields are ignored. All
  * files are committed together when the closing boundary has arrived, and all are aborted if anything
  * fails first, so a form upload is all-or-nothing like a PUT.
  */
@@ -95,7 +94,7 @@ public final class MultipartExchange implements Exchange, MultipartParser.Listen
         if (uploads.size() == MAX_FILES) {
             throw HttpProblem.badRequest("at most " + MAX_FILES + " files per form upload");
         }
-        VirtualPath target = target(filename);
+        VirtualPath target = FormFileName.resolve(directory, filename);
         if (!targets.add(target)) {
             // the second would silently replace the first, whose receipt the answer would still list
             throw HttpProblem.badRequest("the form has two files named " + target + "; each file name may appear once");
@@ -103,15 +102,6 @@ public final class MultipartExchange implements Exchange, MultipartParser.Listen
         Upload upload = ingest.open(principal, target, UploadMode.CREATE);
         uploads.add(upload);
         current = new BodyWriter(upload, 0, maxBytes, bytes -> { });
-    }
-
-    /** The file name's last segment (browsers on Windows once sent whole paths), placed in the directory. */
-    private VirtualPath target(String filename) {
-        String name = filename.substring(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1);
-        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
-            throw new GatewayException(GatewayException.Reason.INVALID_PATH, "invalid path: a file name is required");
-        }
-        return PathPolicy.resolve(directory, name);
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.https.files.SignedReceipts;
 import io.vaultgate.https.http.Exchange;
 import io.vaultgate.https.http.HttpProblem;
+import io.vaultgate.https.http.PathEscape;
 import io.vaultgate.https.http.ProblemType;
 import io.vaultgate.https.http.Reply;
 import io.vaultgate.https.http.RequestPaths;
@@ -30,7 +31,8 @@ import java.util.Map;
  * {@code /v1/uploads}. Creation opens an upload in the core and suspends it at once, so the partial and its
  * offset live in the core: HEAD reads the offset from there, PATCH resumes it ({@link UploadMode#RESUME}),
  * DELETE aborts it. The target path comes from the {@code path} metadata (relative to the caller's root,
- * e.g. {@code inbox/a.csv}) or the {@code filename} metadata (placed in {@code /inbox}). The upload URL carries
+ * e.g. {@code inbox/a.csv}) or the {@code filename} metadata (placed in {@code /inbox}; one with {@code ..} or a
+ * NUL is refused and scored as a path escape, {@link PathEscape#fileName}). The upload URL carries
  * the announced length under a MAC ({@link TusUrls}), so the length every PATCH is held to is the one checked
  * against {@code maxUploadBytes} and the tenant's maximum file size at creation.
  */
@@ -104,7 +106,7 @@ public final class TusApi {
         refuseAboveLimit(length);
         Map<String, String> metadata = UploadMetadata.parse(headers.get("Upload-Metadata"));
         String target = metadata.containsKey("path") ? metadata.get("path")
-                : metadata.containsKey("filename") ? "inbox/" + metadata.get("filename") : null;
+                : metadata.containsKey("filename") ? "inbox/" + PathEscape.fileName(metadata.get("filename")) : null;
         if (target == null) {
             throw HttpProblem.badRequest("Upload-Metadata needs 'path' (e.g. inbox/a.csv) or 'filename'");
         }
