@@ -13,6 +13,7 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.catalog.TokenRepository;
 import io.vaultgate.core.catalog.TokenRepository.TokenGrant;
+import io.vaultgate.core.catalog.Usernames;
 import io.vaultgate.core.metrics.CoreHealth;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Tenant;
@@ -32,6 +33,7 @@ public final class Administration {
     private final Database database;
     private final TenantRepository tenants;
     private final AccountRepository accounts;
+    private final Usernames usernames = new Usernames();
     private final TokenRepository tokens;
     private final KeyProvider keys;
     private final PasswordHasher hasher;
@@ -134,8 +136,7 @@ public final class Administration {
             if (tenants.find(jdbc, tenant).isEmpty()) {
                 throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " does not exist");
             }
-            if (accounts.findByUsername(jdbc, username).isPresent()
-                    || jdbc.count("SELECT COUNT(*) FROM operators WHERE username = ?", username) > 0) {
+            if (usernames.isTaken(jdbc, username)) {
                 throw new GatewayException(Reason.CONFLICT, "username " + username + " is taken");
             }
             accounts.insert(jdbc, account);

@@ -107,6 +107,7 @@ class AdministratorsTest {
         assertRefused(() -> administrators.add("acme-upload", "cli"), Reason.CONFLICT);
         assertRefused(() -> administrators.add("maria", "cli"), Reason.CONFLICT);
         assertRefused(() -> test.operator("manila", "root", Protocol.SFTP), Reason.CONFLICT);
+        assertRefused(() -> test.client("acme", "root", Protocol.SFTP), Reason.CONFLICT);
         assertThat(administrators.list()).extracting(Administrators.Admin::name).containsExactly("root");
     }
 
