@@ -40,6 +40,8 @@ public final class CatalogAuditLog implements AuditLog {
     private final CheckpointPolicy policy;
     private final SecureRandom random;
     private final Clock clock;
+    /** The highest head this process has seen; the head only ever grows, so a lower one is a rollback. */
+    private final java.util.concurrent.atomic.AtomicLong highestHead = new java.util.concurrent.atomic.AtomicLong();
 
     public CatalogAuditLog(Database database, AuditSigningKey key, CheckpointPolicy policy, SecureRandom random,
                            Clock clock) {
@@ -79,6 +81,7 @@ public final class CatalogAuditLog implements AuditLog {
             contents.add(AuditRecord.Content.of(event, nonce()));
         }
         AuditRepository.Head head = rows.lockForAppend(jdbc);
+        noticeRollback(head);
         Optional<Checkpoint> last = rows.latestCheckpoint(jdbc);
         List<AuditRecord> records = new ArrayList<>(events.size());
         List<Checkpoint> checkpoints = new ArrayList<>();
@@ -102,6 +105,8 @@ public final class CatalogAuditLog implements AuditLog {
             logOnCommit(jdbc, checkpoint);
         }
         rows.moveHead(jdbc, head, records.get(records.size() - 1));
+        long newHead = records.get(records.size() - 1).seq();
+        jdbc.afterCommit(() -> highestHead.accumulateAndGet(newHead, Math::max));
         return List.copyOf(records);
     }
 
@@ -118,6 +123,7 @@ public final class CatalogAuditLog implements AuditLog {
             rows.lockHead(jdbc);
             Optional<Checkpoint> last = rows.latestCheckpoint(jdbc);
             AuditRepository.Head head = rows.head(jdbc);
+            noticeRollback(head);
             if (head.seq() == 0 || !intervalPassed(last)) {
                 return Optional.empty();
             }
@@ -162,6 +168,23 @@ public final class CatalogAuditLog implements AuditLog {
         rows.insertCheckpoint(jdbc, checkpoint);
         logOnCommit(jdbc, checkpoint);
         return checkpoint;
+    }
+
+    /**
+     * Logs an ERROR when the head is lower than one this process saw: the catalog was rolled back under the running
+     * gateway (an older copy restored, the tail cut). The gateway goes on (refusing every upload would not bring the
+     * records back); the operator compares with the shipped anchors ({@code audit verify --anchor}).
+     */
+    private void noticeRollback(AuditRepository.Head head) {
+        long seen = highestHead.get();
+        if (head.seq() < seen) {
+            LOG.error("audit log rolled back: its head is record {} but this gateway saw record {}; an older copy of the "
+                    + "catalog was restored or records were deleted. Check with `vaultgate audit verify --anchor` against "
+                    + "the shipped `audit checkpoint` lines", head.seq(), seen);
+            highestHead.set(head.seq()); // said once; the log goes on from here
+        } else {
+            highestHead.accumulateAndGet(head.seq(), Math::max);
+        }
     }
 
     /** The anchor line of {@code checkpoint}, logged only if its transaction commits. */

@@ -130,6 +130,19 @@ class AuditAnchorTest {
     }
 
     @Test
+    void theRunningGateway_logsAnErrorWhenItsHeadGoesBack_once() {
+        audit.sql("DELETE FROM audit_events WHERE seq > 9"); // an older copy put under the running gateway
+        audit.sql("DELETE FROM audit_checkpoints WHERE seq > 9");
+        audit.sql("UPDATE audit_head SET seq = 9, hash = ? WHERE id = 1", audit.column("hash", 9));
+
+        audit.appendUploads(2);
+
+        assertThat(logged.list).filteredOn(event -> event.getLevel() == Level.ERROR).singleElement()
+                .extracting(ILoggingEvent::getFormattedMessage).asString()
+                .startsWith("audit log rolled back: its head is record 9 but this gateway saw record 20");
+    }
+
+    @Test
     void anAnchorOfAnotherHash_failsEvenWhenTheChainIsIntact() {
         VerificationReport report = verifier().verify(List.of(new ChainAnchor(7, "ab".repeat(32))), Optional.empty());
         assertThat(report.problem()).get().extracting(AuditProblem::kind, AuditProblem::seq)
