@@ -66,6 +66,10 @@ public record Lease(String batchId, TenantId tenant, String holder, Instant expi
         if (!batch.updatedAt().equals(claimedAt) || !batch.isHeldBy(holder, now)) {
             return new Ended("the lease ran out");
         }
+        if (current.unacknowledgedPolicy().isPresent()) {
+            return new Ended("the tenant's data-handling policy v" + current.unacknowledgedPolicy().getAsInt()
+                    + " is not acknowledged");
+        }
         return new Holds(new Lease(batchId, tenant, holder, batch.leaseExpiresAt().orElseThrow(), claimedAt));
     }
 }

@@ -9,9 +9,10 @@ import java.util.Optional;
 /**
  * Whether a read opened under a {@link Lease} may go on, asked before every read. Cheap: the known expiry is
  * compared with the clock on every call, and the catalog is read at most once per {@code interval} (to notice a
- * completion, a release, another operator's claim or a tenant lockdown made on any node) and when the known expiry
- * is reached (a renewal moves it). Once the lease has ended every later call fails too, whatever the catalog says
- * then: a handle never comes back to life under a later claim.
+ * completion, a release, another operator's claim, a tenant lockdown, or a new version of the tenant's data-handling
+ * policy that the holder has not acknowledged, made on any node) and when the known expiry is reached (a renewal moves
+ * it). Once the lease has ended every later call fails too, whatever the catalog says then: a handle never comes back
+ * to life under a later claim (nor after the holder acknowledges the new policy: it opens the file again).
  *
  * <p>A catalog that cannot be read fails the call with its own exception, and the next call reads again.
  */

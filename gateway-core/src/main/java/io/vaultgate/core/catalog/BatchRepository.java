@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Batches and their files. State changes are compare-and-set, so two claimers never both win; on
@@ -39,11 +40,24 @@ public final class BatchRepository {
      * The batch with whether its tenant is active, in one statement: what a read under a lease re-checks
      * ({@link io.vaultgate.core.batch.LeaseCheck}).
      */
+    /**
+     * The batch with its tenant's status and whether its holder acknowledged the tenant's current data-handling
+     * policy (the rule of {@code PolicyGate}: an acknowledgement of the highest version): one indexed query.
+     */
     public Optional<BatchStanding> standing(Jdbc jdbc, String id) throws SQLException {
-        return jdbc.queryOne("SELECT " + BATCH_COLUMNS + ", t.status AS tenant_status FROM batches b "
-                + "JOIN tenants t ON t.id = b.tenant_id WHERE b.id = ?",
-                row -> new BatchStanding(map(row),
-                        TenantStatus.ACTIVE.name().equals(row.getString("tenant_status"))), id);
+        String current = "(SELECT MAX(p.version) FROM data_policies p WHERE p.tenant_id = b.tenant_id)";
+        return jdbc.queryOne("SELECT " + BATCH_COLUMNS + ", t.status AS tenant_status, "
+                + "COALESCE(" + current + ", 0) AS policy_version, "
+                + "(SELECT COUNT(*) FROM data_policy_acks a WHERE a.tenant_id = b.tenant_id "
+                + "AND a.operator_id = b.claimed_by AND a.version = " + current + ") AS policy_acks "
+                + "FROM batches b JOIN tenants t ON t.id = b.tenant_id WHERE b.id = ?",
+                row -> {
+                    int policy = row.getInt("policy_version");
+                    boolean unacknowledged = policy > 0 && row.getLong("policy_acks") == 0;
+                    boolean active = TenantStatus.ACTIVE.name().equals(row.getString("tenant_status"));
+                    return new BatchStanding(map(row), active,
+                            unacknowledged ? OptionalInt.of(policy) : OptionalInt.empty());
+                }, id);
     }
 
     /**

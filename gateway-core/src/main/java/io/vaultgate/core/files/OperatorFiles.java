@@ -23,8 +23,9 @@ import java.util.Optional;
  * The file service as an operator sees it ({@link OperatorView}): read-only batch files of claimed
  * batches, plus the results directory it writes through the ingest service. Anything else is not found.
  * Reading a file needs an active tenant and the operator's acknowledgement of the tenant's current
- * data-handling policy ({@link PolicyGate}). An opened file reads only while the lease it was opened under
- * holds ({@link LeaseBoundContent}).
+ * data-handling policy ({@link PolicyGate}); listing a batch or a stat in it needs an active tenant too (a locked
+ * tenant's file names and sizes stay hidden, as its contents; the batch directories above them stay listed). An
+ * opened file reads only while the lease it was opened under holds ({@link LeaseBoundContent}).
  */
 final class OperatorFiles {
 
@@ -55,6 +56,9 @@ final class OperatorFiles {
     DirectoryPage list(OperatorPrincipal operator, VirtualPath directory, PageRequest page) {
         return database.read(jdbc -> {
             Optional<Batch> batch = OperatorView.claimed(jdbc, batches, operator, directory, clock.instant());
+            if (batch.isPresent()) {
+                lock.requireActive(jdbc, batch.get().tenant(), "listings are refused");
+            }
             if (batch.isEmpty()) {
                 Children children = new Children(directory);
                 for (Batch held : batches.heldBy(jdbc, operator.operatorId(), clock.instant())) {
@@ -78,7 +82,12 @@ final class OperatorFiles {
 
     FileEntry stat(OperatorPrincipal operator, VirtualPath path) {
         return database.read(jdbc -> {
-            Optional<FileRecord> file = file(jdbc, operator, path, true);
+            Optional<Batch> batch = OperatorView.claimed(jdbc, batches, operator, path, clock.instant());
+            if (batch.isPresent()) {
+                lock.requireActive(jdbc, batch.get().tenant(), "file details are refused");
+            }
+            Optional<FileRecord> file = batch.isEmpty() ? Optional.empty()
+                    : OperatorView.file(jdbc, files, operator, batch.get(), path, true);
             if (file.isPresent()) {
                 return file.get().toEntry().withPath(path);
             }
@@ -116,15 +125,6 @@ final class OperatorFiles {
     static GatewayException readOnly(VirtualPath path) {
         return new GatewayException(Reason.ACCESS_DENIED, path + ": batch files are read-only; write results below "
                 + "the batch's results directory");
-    }
-
-    private Optional<FileRecord> file(Jdbc jdbc, OperatorPrincipal operator, VirtualPath path, boolean partialFirst)
-            throws SQLException {
-        Optional<Batch> batch = OperatorView.claimed(jdbc, batches, operator, path, clock.instant());
-        if (batch.isEmpty()) {
-            return Optional.empty();
-        }
-        return OperatorView.file(jdbc, files, operator, batch.get(), path, partialFirst);
     }
 
     private boolean isDirectory(Jdbc jdbc, OperatorPrincipal operator, VirtualPath path) throws SQLException {

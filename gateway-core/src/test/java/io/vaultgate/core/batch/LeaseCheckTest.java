@@ -11,6 +11,7 @@ import io.vaultgate.core.tenant.TenantId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -128,7 +129,8 @@ class LeaseCheckTest {
         assertThat(reason(standing(claimed("op_marco", now)))).isEqualTo("the batch is claimed by another operator");
         assertThat(reason(standing(batch(BatchState.READY, Optional.empty(), Optional.empty(), now))))
                 .isEqualTo("the batch was released");
-        assertThat(reason(new BatchStanding(claimed("op_maria", CLAIMED_AT), false))).isEqualTo("the tenant is locked");
+        assertThat(reason(new BatchStanding(claimed("op_maria", CLAIMED_AT), false,
+                OptionalInt.empty()))).isEqualTo("the tenant is locked");
         assertThat(reason(standing(batch(BatchState.ABANDONED, Optional.of("op_maria"), Optional.empty(), now))))
                 .isEqualTo("the site was removed");
         catalog = Optional::empty;
@@ -136,6 +138,21 @@ class LeaseCheckTest {
         clock.advance(INTERVAL);
         assertThatThrownBy(check::requireHeld).isInstanceOfSatisfying(LeaseEndedException.class,
                 e -> assertThat(e.reason()).isEqualTo("the batch no longer exists"));
+    }
+
+    @Test
+    void newPolicyVersionTheHolderHasNotAcknowledged_endsTheLeaseAtTheNextCatalogRead_andForGood() throws Exception {
+        LeaseCheck check = check(INTERVAL);
+        catalog = () -> Optional.of(new BatchStanding(claimed("op_maria", CLAIMED_AT), true, OptionalInt.of(2)));
+        check.requireHeld();
+
+        clock.advance(INTERVAL);
+        assertThatThrownBy(check::requireHeld).isInstanceOfSatisfying(LeaseEndedException.class,
+                e -> assertThat(e.reason()).isEqualTo("the tenant's data-handling policy v2 is not acknowledged"));
+        catalog = () -> Optional.of(standing(claimed("op_maria", CLAIMED_AT)));
+        clock.advance(INTERVAL);
+        assertThatThrownBy(check::requireHeld).as("acknowledging afterwards does not revive this handle")
+                .isInstanceOf(LeaseEndedException.class);
     }
 
     @Test
@@ -174,7 +191,7 @@ class LeaseCheckTest {
     }
 
     private static BatchStanding standing(Batch batch) {
-        return new BatchStanding(batch, true);
+        return new BatchStanding(batch, true, OptionalInt.empty());
     }
 
     /** Batch b_1 claimed by {@code operator} at {@code at} for {@link #LEASE}. */

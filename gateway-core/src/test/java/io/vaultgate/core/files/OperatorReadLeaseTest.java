@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -186,6 +187,35 @@ class OperatorReadLeaseTest {
         content.close();
         assertThat(events("batch.access_ended")).singleElement().satisfies(event -> assertThat(event)
                 .contains("\"batch\":\"" + batch + "\"", "\"reason\":\"the site was removed\""));
+    }
+
+    /**
+     * A policy published while a file is open ends that read as an unacknowledged policy ends a claim: the operator
+     * acknowledges the new version and opens the file again (on both databases: the check is part of the batch's
+     * one catalog read).
+     */
+    @Test
+    void newPolicyVersionPublished_endsTheRead_untilTheOperatorAcknowledgesItAndOpensTheFileAgain() throws IOException {
+        test.core().policies().publish(client.tenant(), "Handle with care.");
+        test.core().policies().acknowledge(maria, client.tenant(), OptionalInt.of(1));
+        String batch = claimed(maria, "a.csv");
+        FileContent content = openAndRead(maria, "/acme/" + batch + "/a.csv", 10);
+        clock.advance(LeaseCheck.DEFAULT_INTERVAL);
+        assertThat(readFrom(content, 10, 10)).as("the acknowledged version reads on")
+                .isEqualTo(CONTENT.substring(10, 20));
+
+        test.core().policies().publish(client.tenant(), "Handle with even more care.");
+        clock.advance(LeaseCheck.DEFAULT_INTERVAL);
+
+        assertRefused(content, batch, "the tenant's data-handling policy v2 is not acknowledged");
+        content.close();
+        test.core().policies().acknowledge(maria, client.tenant(), OptionalInt.of(2));
+        try (FileContent reopened = openAndRead(maria, "/acme/" + batch + "/a.csv", 10)) {
+            clock.advance(LeaseCheck.DEFAULT_INTERVAL);
+            assertThat(readFrom(reopened, 10, 90)).isEqualTo(CONTENT.substring(10));
+        }
+        assertThat(events("batch.access_ended")).singleElement().satisfies(event -> assertThat(event)
+                .contains("\"reason\":\"the tenant's data-handling policy v2 is not acknowledged\""));
     }
 
     private void assertRefused(FileContent content, String batch, String reason) {
