@@ -88,6 +88,28 @@ public sealed interface AuditEvent {
         }
     }
 
+    /**
+     * The gateway ended a client account's live session because what admitted it no longer holds: the account's
+     * expiry passed, or its tenant no longer allows the session's protocol or source address ({@code reason}:
+     * {@code account expired}, {@code protocol no longer allowed}, {@code source address no longer allowed}).
+     * The actor is the account whose session ended; the gateway's session check ended it.
+     */
+    record SessionEnded(Instant at, Optional<TenantId> tenant, String actor, Protocol protocol, String source,
+                        String reason) implements AuditEvent {
+        public SessionEnded {
+            at = EventChecks.scoped(at, tenant, actor);
+            EventChecks.present(protocol, "protocol", source, "source", reason, "reason");
+        }
+
+        public String kind() {
+            return "session.ended";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("protocol", protocol.name(), "source", source, "reason", reason);
+        }
+    }
+
     /** An upload became a durable, visible file. */
     record UploadCommitted(Instant at, Optional<TenantId> tenant, String actor, String fileId, String path,
                            long size, String sha256) implements AuditEvent {

@@ -31,7 +31,11 @@ public final class DeniedSources {
     }
 
     boolean denies(Jdbc jdbc, TenantId tenant, String source) throws SQLException {
-        List<Cidr> cidrs = list(jdbc, tenant);
+        return denies(list(jdbc, tenant), source);
+    }
+
+    /** Whether a deny list {@code cidrs} refuses {@code source}: the rule of logins and of live sessions alike. */
+    public static boolean denies(List<Cidr> cidrs, String source) {
         if (cidrs.isEmpty()) {
             return false;
         }

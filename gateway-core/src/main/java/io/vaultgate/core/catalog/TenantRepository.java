@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Tenants in the catalog. */
@@ -68,17 +69,24 @@ public final class TenantRepository {
         return tenant.allowedSources().stream().map(Cidr::toString).collect(Collectors.joining(","));
     }
 
-    private static Tenant map(ResultSet row) throws SQLException {
+    /** The {@code protocols} column as stored: protocol names separated by commas. */
+    public static Set<Protocol> parseProtocols(String column) {
         EnumSet<Protocol> protocols = EnumSet.noneOf(Protocol.class);
-        Arrays.stream(row.getString("protocols").split(",")).filter(s -> !s.isEmpty())
-                .map(Protocol::valueOf).forEach(protocols::add);
+        Arrays.stream(column.split(",")).filter(s -> !s.isEmpty()).map(Protocol::valueOf).forEach(protocols::add);
+        return protocols;
+    }
+
+    /** The {@code allowed_cidrs} column as stored: CIDRs separated by commas; empty allows any address. */
+    public static List<Cidr> parseCidrs(String column) {
+        return Arrays.stream(column.split(",")).filter(c -> !c.isEmpty()).map(Cidr::parse).toList();
+    }
+
+    private static Tenant map(ResultSet row) throws SQLException {
         return new Tenant(new TenantId(row.getString("id")), row.getString("name"),
                 TenantStatus.valueOf(row.getString("status")),
                 new Quota(row.getLong("quota_bytes"), row.getLong("quota_files")),
-                Duration.ofSeconds(row.getLong("retention_seconds")), protocols,
-                row.getBoolean("password_login"),
-                Arrays.stream(row.getString("allowed_cidrs").split(",")).filter(c -> !c.isEmpty()).map(Cidr::parse)
-                        .toList(),
+                Duration.ofSeconds(row.getLong("retention_seconds")), parseProtocols(row.getString("protocols")),
+                row.getBoolean("password_login"), parseCidrs(row.getString("allowed_cidrs")),
                 Instant.ofEpochMilli(row.getLong("created_at")), row.getLong("max_file_bytes"));
     }
 }

@@ -57,14 +57,24 @@ public final class LiveSessions {
 
     /** Ends every session {@code condition} selects; returns how many. */
     public int endWhere(Predicate<LiveSession> condition, String reason) {
-        int ended = 0;
+        return endAll(condition, reason).size();
+    }
+
+    /** Ends every session {@code condition} selects; returns them, oldest first. */
+    List<LiveSession> endAll(Predicate<LiveSession> condition, String reason) {
+        List<LiveSession> ended = new ArrayList<>();
         for (LiveSession session : list()) {
             if (condition.test(session)) {
                 end(session, reason);
-                ended++;
+                ended.add(session);
             }
         }
         return ended;
+    }
+
+    /** The clock sessions are registered by, for the reaper's "now". */
+    Clock clock() {
+        return clock;
     }
 
     /** What the reaper currently knows must go, checked again for sessions registered between its rounds. */

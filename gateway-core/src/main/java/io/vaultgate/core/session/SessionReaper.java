@@ -1,11 +1,28 @@
 package io.vaultgate.core.session;
 
+import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditLog;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.auth.DeniedSources;
 import io.vaultgate.core.auth.OperatorPrincipal;
+import io.vaultgate.core.auth.SourceAddresses;
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.catalog.TenantRepository;
+import io.vaultgate.core.tenant.Cidr;
+import io.vaultgate.core.tenant.Protocol;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,14 +36,30 @@ import org.slf4j.LoggerFactory;
  * locked tenants and recent credential revocations and ends the sessions they concern: a lockdown or a
  * revocation made on any node ends sessions on every node within about one interval plus the time the
  * front-end takes to close a connection. Two queries per round on one connection (a third, over the claimed
- * batches, only while some tenant is locked), none when no session is open.
+ * batches, only while some tenant is locked; a fourth, over the live client sessions' accounts with their expiry and
+ * their tenants' rules, only while a client account's session is open: one per {@value #CHUNK} such accounts), none
+ * when no session is open.
  *
  * <p>A lockdown ends the sessions of the tenant's own accounts, which stay refused, and the sessions of
  * operators who hold a claim on one of the tenant's batches and were logged in when the lockdown came: their
  * downloads in flight stop. Such an operator may log in again for other tenants' work; the core refuses
  * every new read of the locked tenant's data.
+ *
+ * <p>A client account's session also ends once what admitted it at login no longer holds: the account's expiry
+ * passed, or its tenant no longer allows the session's protocol or its source address (allowlist or deny list,
+ * the login's own rule). Nothing else records such an ending (an expiry passes without anyone acting), so each is
+ * audited as a {@link AuditEvent.SessionEnded} naming the cause.
  */
 public final class SessionReaper implements AutoCloseable {
+
+    static final String ACCOUNT_EXPIRED = "account expired";
+    static final String PROTOCOL_NOT_ALLOWED = "protocol no longer allowed";
+    static final String SOURCE_NOT_ALLOWED = "source address no longer allowed";
+
+    /** Live client accounts read by one query of the session check. */
+    static final int CHUNK = 256;
+    /** How many parsed network lists the check keeps from round to round (parsing is most of its work). */
+    private static final int PARSED_CIDRS = 4096;
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionReaper.class);
     /** Tolerated clock difference between the node that revoked and the node holding the session. */
@@ -39,21 +72,117 @@ public final class SessionReaper implements AutoCloseable {
     private record LockedClaim(String operatorId, Instant lockedAt) {
     }
 
+    /** A tenant's rules for the sessions of its accounts: protocols, allowed and denied networks. */
+    private record Rules(Set<Protocol> protocols, List<Cidr> allowed, List<Cidr> denied) {
+    }
+
+    /** What the live client sessions still need: their account not expired, and their tenant's rules. */
+    private record Admission(Set<String> expired, Map<String, Rules> tenants) {
+
+        static final Admission NONE = new Admission(Set.of(), Map.of());
+
+        /**
+         * Reads the accounts {@code accountIds} with their tenants' rules, {@value #CHUNK} accounts a query: one query
+         * but for more live accounts than that. Each list of ids is padded to a power of two (repeating its last id),
+         * so that few statement shapes are prepared.
+         */
+        static Admission read(Jdbc jdbc, List<String> accountIds, Instant now, Map<String, List<Cidr>> parsed)
+                throws SQLException {
+            Set<String> expired = new HashSet<>();
+            Map<String, List<String>> stored = new HashMap<>();
+            Map<String, Set<String>> denied = new HashMap<>();
+            for (int from = 0; from < accountIds.size(); from += CHUNK) {
+                List<String> ids = new ArrayList<>(accountIds.subList(from, Math.min(accountIds.size(), from + CHUNK)));
+                int size = Math.max(8, Integer.highestOneBit(ids.size() - 1) << 1);
+                while (ids.size() < size) {
+                    ids.add(ids.get(ids.size() - 1));
+                }
+                jdbc.query("SELECT a.id, a.expires_at, t.id, t.protocols, t.allowed_cidrs, d.cidr FROM accounts a "
+                        + "JOIN tenants t ON t.id = a.tenant_id "
+                        + "LEFT JOIN tenant_denied_sources d ON d.tenant_id = a.tenant_id "
+                        + "WHERE a.id IN (" + String.join(", ", Collections.nCopies(size, "?")) + ")", row -> {
+                            long expires = row.getLong(2);
+                            if (!row.wasNull() && expires < now.toEpochMilli()) {
+                                expired.add(row.getString(1));
+                            }
+                            String tenant = row.getString(3);
+                            stored.putIfAbsent(tenant, List.of(row.getString(4), row.getString(5)));
+                            Set<String> networks = denied.computeIfAbsent(tenant, id -> new HashSet<>());
+                            if (row.getString(6) != null) {
+                                networks.add(row.getString(6));
+                            }
+                            return null;
+                        }, ids.toArray());
+            }
+            Map<String, Rules> tenants = new HashMap<>();
+            if (parsed.size() > PARSED_CIDRS) {
+                parsed.clear();
+            }
+            stored.forEach((tenant, columns) -> tenants.put(tenant, new Rules(
+                    TenantRepository.parseProtocols(columns.get(0)),
+                    parsed.computeIfAbsent(columns.get(1), TenantRepository::parseCidrs),
+                    denied.get(tenant).stream().flatMap(cidr -> parsed.computeIfAbsent(cidr,
+                            TenantRepository::parseCidrs).stream()).toList())));
+            return new Admission(expired, tenants);
+        }
+
+        /** Why {@code session} may no longer go on, if it is a client account's whose admission no longer holds. */
+        Optional<String> refusal(LiveSession session) {
+            if (!(session.principal() instanceof ClientPrincipal client)) {
+                return Optional.empty();
+            }
+            if (expired.contains(client.accountId())) {
+                return Optional.of(ACCOUNT_EXPIRED);
+            }
+            Rules rules = tenants.get(client.tenant().value());
+            if (rules == null) {
+                return Optional.empty(); // no row: the account is gone, and its credentials with it
+            }
+            if (!rules.protocols().contains(session.protocol())) {
+                return Optional.of(PROTOCOL_NOT_ALLOWED);
+            }
+            if (!SourceAddresses.allowedBy(rules.allowed(), session.source())
+                    || DeniedSources.denies(rules.denied(), session.source())) {
+                return Optional.of(SOURCE_NOT_ALLOWED);
+            }
+            return Optional.empty();
+        }
+    }
+
     /** What one round read from the catalog, on one connection. */
-    private record Incidents(Set<String> locked, List<Revoked> revoked, List<LockedClaim> claims) {
+    private record Incidents(Set<String> locked, List<Revoked> revoked, List<LockedClaim> claims,
+                             Admission admission) {
     }
 
     private final Database database;
+    private final Optional<AuditLog> audit;
     private final LiveSessions sessions;
     private final Duration interval;
+    /** Networks as stored (a tenant's allowlist column, one denied network), parsed. */
+    private final Map<String, List<Cidr>> parsedCidrs = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
 
+    /** Ends sessions and audits the endings nothing else records ({@link AuditEvent.SessionEnded}). */
+    public SessionReaper(Database database, AuditLog audit, LiveSessions sessions, Duration interval) {
+        this(database, Optional.of(audit), sessions, interval);
+    }
+
+    /**
+     * Without an audit log: endings for an expired account or a tenant's changed rules are only logged. Only for
+     * wiring that has not passed the audit log yet; use {@link #SessionReaper(Database, AuditLog, LiveSessions,
+     * Duration)}.
+     */
     public SessionReaper(Database database, LiveSessions sessions, Duration interval) {
+        this(database, Optional.empty(), sessions, interval);
+    }
+
+    private SessionReaper(Database database, Optional<AuditLog> audit, LiveSessions sessions, Duration interval) {
         if (interval.isNegative() || interval.isZero() || interval.compareTo(Duration.ofMillis(500)) > 0) {
             throw new IllegalArgumentException("the session check interval must be positive and at most 500ms, got "
                     + interval);
         }
         this.database = database;
+        this.audit = audit;
         this.sessions = sessions;
         this.interval = interval;
     }
@@ -79,7 +208,10 @@ public final class SessionReaper implements AutoCloseable {
             sessions.refuseWhere(session -> false);
             return 0;
         }
+        Instant now = sessions.clock().instant();
         Instant oldest = live.get(0).since().minus(SKEW);
+        List<String> accounts = live.stream().map(LiveSession::principal).filter(ClientPrincipal.class::isInstance)
+                .map(principal -> ((ClientPrincipal) principal).accountId()).distinct().toList();
         Incidents incidents = database.read(jdbc -> {
             Set<String> locked = jdbc.query("SELECT id FROM tenants WHERE status IN ('LOCKED', 'SHREDDED')",
                     row -> row.getString(1))
@@ -92,7 +224,9 @@ public final class SessionReaper implements AutoCloseable {
                     + "FROM batches b JOIN tenant_lockdowns l ON l.tenant_id = b.tenant_id "
                     + "WHERE b.state = 'CLAIMED' AND b.claimed_by IS NOT NULL", row -> new LockedClaim(
                     row.getString(1), Instant.ofEpochMilli(row.getLong(2))));
-            return new Incidents(locked, revoked, claims);
+            Admission admission = accounts.isEmpty() ? Admission.NONE
+                    : Admission.read(jdbc, accounts, now, parsedCidrs);
+            return new Incidents(locked, revoked, claims, admission);
         });
         Set<String> locked = incidents.locked();
         List<Revoked> revoked = incidents.revoked();
@@ -106,11 +240,39 @@ public final class SessionReaper implements AutoCloseable {
                 r.credential().equals(session.credential()) && r.principal().equals(session.principal().name())
                         && !r.at().isBefore(session.since().minus(SKEW)));
         // A login registered before the next round is refused on this snapshot only while its tenant is still
-        // locked: an unlock (on any node) since this round must not drop the first login after it.
+        // locked: an unlock (on any node) since this round must not drop the first login after it. The admission
+        // rules need no such guard: a login checks them itself, and the next round reads them again.
         sessions.refuseWhere(inLockedTenant.and(this::tenantStillLocked).or(usesRevoked));
-        return sessions.endWhere(inLockedTenant, "its tenant is locked")
+        int ended = sessions.endWhere(inLockedTenant, "its tenant is locked")
                 + sessions.endWhere(claimsLockedData, "it holds a claim on a locked tenant's batch")
                 + sessions.endWhere(usesRevoked, "its credential was revoked");
+        // Only sessions open before this round's read: a login since then was checked against newer rules.
+        Map<String, String> refused = new HashMap<>();
+        for (LiveSession session : live) {
+            incidents.admission().refusal(session).ifPresent(reason -> refused.put(session.id(), reason));
+        }
+        List<AuditEvent> endings = new ArrayList<>();
+        for (String reason : refused.isEmpty() ? List.<String>of()
+                : List.of(ACCOUNT_EXPIRED, PROTOCOL_NOT_ALLOWED, SOURCE_NOT_ALLOWED)) {
+            for (LiveSession session : sessions.endAll(session -> reason.equals(refused.get(session.id())), reason)) {
+                endings.add(new AuditEvent.SessionEnded(now, session.tenant(), session.principal().name(),
+                        session.protocol(), session.source(), reason));
+            }
+        }
+        audit(endings);
+        return ended + endings.size();
+    }
+
+    /** Records the endings in one transaction; the sessions are ended whether or not that succeeds. */
+    private void audit(List<AuditEvent> endings) {
+        if (endings.isEmpty() || audit.isEmpty()) {
+            return;
+        }
+        try {
+            database.inTransaction(jdbc -> audit.get().appendAll(jdbc, endings));
+        } catch (RuntimeException e) {
+            LOG.error("ended {} session(s) but could not audit it: {}", endings.size(), e.toString());
+        }
     }
 
     private boolean tenantStillLocked(LiveSession session) {

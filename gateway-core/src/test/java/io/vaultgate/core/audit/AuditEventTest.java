@@ -46,7 +46,8 @@ class AuditEventTest {
                 new AuditEvent.Forwarded(AT, ACME, AuditEvents.SYSTEM, "f_1", "manila", "ab".repeat(32),
                         Optional.of("cd".repeat(32))),
                 new AuditEvent.KeyOperation(AT, ACME, "root", KeyAction.ROTATE, "kek acme", "version 2 -> 3"),
-                new AuditEvent.AdminChange(AT, Optional.empty(), "root", AdminAction.TENANT_CREATED, "acme"));
+                new AuditEvent.AdminChange(AT, Optional.empty(), "root", AdminAction.TENANT_CREATED, "acme"),
+                new AuditEvent.SessionEnded(AT, ACME, "alice", Protocol.SFTP, "203.0.113.5", "account expired"));
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Incident response ends live SFTP sessions mid-upload within 2 s, also when ordered from another process
  * over the shared catalog (as {@code vaultgate lockdown} and {@code vaultgate account revoke} do): the upload
- * fails, nothing becomes visible, new logins are refused, and the audit log names who did it and why.
+ * fails, nothing becomes visible, new logins are refused, and the audit log names who did it and why. An account
+ * whose expiry passes has its live session ended the same way, without anyone acting.
  */
 class LockdownSftpIT {
 
@@ -96,6 +99,38 @@ class LockdownSftpIT {
             assertThatThrownBy(() -> gateway.login("127.0.0.1", "alice", alice).close()).isInstanceOf(Exception.class);
             assertThat(gateway.auditEvents()).anyMatch(event -> event.contains("CREDENTIAL_REVOKED")
                     && event.contains("laptop stolen") && event.contains("\"actor\":\"cli:incident-responder\""));
+        }
+    }
+
+    /**
+     * An account's expiry, set by another process to a moment 1.5 s ahead, ends its live upload once it passes: not
+     * before, and within 2 s after (the session check sees the expiry in the catalog; no administrator acts then).
+     */
+    @Test
+    void accountWhoseExpiryPasses_hasItsLiveUploadEndedWithinTwoSeconds_otherAccountsGoOn() throws Exception {
+        try (AccessFixture gateway = AccessFixture.start(directory, AccessPolicy.defaults())) {
+            KeyPair alice = gateway.client("alice");
+            KeyPair bob = gateway.client("bob");
+            SftpClient aliceSftp = gateway.sftp("127.0.0.1", "alice", alice);
+            Upload upload = Upload.start(aliceSftp, "/inbox/contract-ended.bin");
+            upload.awaitBytes(256 * 1024);
+
+            try (SftpClient bobSftp = gateway.sftp("127.0.0.1", "bob", bob)) {
+                long expiresNanos;
+                try (TestCore cli = gateway.otherNode()) {
+                    expiresNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+                    cli.core().incidents().expiry().set("alice", Optional.of(Instant.now().plusMillis(1500)),
+                            "cli:test");
+                }
+                long endedAfter = upload.awaitFailure() - expiresNanos;
+
+                assertThat(endedAfter).as("nanoseconds from the expiry to the session's end")
+                        .isGreaterThan(-TimeUnit.MILLISECONDS.toNanos(100)).isLessThan(TWO_SECONDS_NANOS);
+                assertThat(bobSftp.stat("/inbox").isDirectory()).as("bob's session is untouched").isTrue();
+                System.out.printf("expiry ended the SFTP session after %d ms%n", endedAfter / 1_000_000);
+            }
+            assertThat(gateway.committedFiles()).isZero();
+            assertThatThrownBy(() -> gateway.login("127.0.0.1", "alice", alice).close()).isInstanceOf(Exception.class);
         }
     }
 
