@@ -21,9 +21,9 @@ import java.util.Optional;
  * a pull route adds it to a batch. A file joins the route's open batch (one is started if
  * none is open); the batch becomes ready when the route's size or count limit is reached. A file named
  * {@code *.ready} is a marker: it closes the open batch instead of joining it. A batch holds at most one file
- * per path, the name its operator knows the file by: a file whose path is already in the open batch (sent by
- * another account of the tenant; an account's own earlier file at the path was replaced) closes that batch and
- * starts the next.
+ * per path, the name its operator knows the file by, and no file where another's directory is: a file whose path
+ * clashes so with one in the open batch (sent by another account of the tenant; an account's own earlier file at
+ * the path was replaced) closes that batch and starts the next. {@code CatalogFileService.rename} keeps it so.
  */
 public final class Router {
 
@@ -70,7 +70,7 @@ public final class Router {
                 }
                 continue;
             }
-            if (open.isPresent() && files.findInBatch(jdbc, file.tenant(), open.get().id(), file.path()).isPresent()) {
+            if (open.isPresent() && files.clashesInBatch(jdbc, file.tenant(), open.get().id(), file.id(), file.path())) {
                 close(jdbc, open.get(), now);
                 open = Optional.empty();
             }

@@ -9,6 +9,7 @@ import io.vaultgate.core.tenant.TenantId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -82,6 +83,32 @@ public final class FileRepository {
             throws SQLException {
         return newest(jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? " + BATCH_SCOPE
                 + "AND path = ?", FileRepository::map, tenant.value(), batchId, path.toString()));
+    }
+
+    /**
+     * Whether a file of batch {@code batchId} other than {@code fileId} is at {@code path}, at a directory above it
+     * or below it. A batch shows its operator each file by its path below {@code /inbox}, so a file there would hide
+     * one at {@code path} (or be hidden by it, or turn it into a directory).
+     */
+    public boolean clashesInBatch(Jdbc jdbc, TenantId tenant, String batchId, String fileId, VirtualPath path)
+            throws SQLException {
+        List<Object> parameters = new ArrayList<>(List.of(tenant.value(), batchId, fileId, path.toString()));
+        StringBuilder above = new StringBuilder();
+        for (VirtualPath parent = path.parent(); !parent.isRoot(); parent = parent.parent()) {
+            above.append(", ?");
+            parameters.add(parent.toString());
+        }
+        String binary = jdbc.dialect().binary();
+        parameters.add(start(path));
+        parameters.add(end(path));
+        return jdbc.count("SELECT COUNT(*) FROM files WHERE tenant_id = ? " + BATCH_SCOPE + "AND id <> ? AND (path IN (?"
+                + above + ") OR (path" + binary + " > ? AND path" + binary + " < ?))", parameters.toArray()) > 0;
+    }
+
+    /** The batches holding {@code fileId} that an operator may still see: open, ready or claimed. */
+    public List<String> unfinishedBatchesOf(Jdbc jdbc, String fileId) throws SQLException {
+        return jdbc.query("SELECT b.id FROM batch_files f JOIN batches b ON b.id = f.batch_id WHERE f.file_id = ? "
+                + "AND b.state IN ('OPEN', 'READY', 'CLAIMED')", row -> row.getString(1), fileId);
     }
 
     private List<FileRecord> listIn(Jdbc jdbc, String scope, Object[] scoped, VirtualPath directory, String after,

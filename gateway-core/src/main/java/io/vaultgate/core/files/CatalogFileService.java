@@ -154,6 +154,13 @@ public final class CatalogFileService implements FileService {
                 throw new GatewayException(Reason.CONFLICT, to + ": already exists");
             }
             clashes.check(jdbc, client.tenant(), client.accountId(), to);
+            for (String batch : files.unfinishedBatchesOf(jdbc, file.id())) {
+                if (files.clashesInBatch(jdbc, client.tenant(), batch, file.id(), to)) {
+                    throw new GatewayException(Reason.CONFLICT, to + ": the file is in batch " + batch + " for a "
+                            + "site, which already holds a file of the tenant at that path or around it; a batch "
+                            + "shows one file per path");
+                }
+            }
             files.rename(jdbc, file.id(), to);
             audit.append(jdbc, new AuditEvent.Renamed(clock.instant(), Optional.of(client.tenant()), client.name(),
                     file.id(), from.toString(), to.toString()));

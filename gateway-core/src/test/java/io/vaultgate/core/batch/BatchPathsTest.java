@@ -1,7 +1,10 @@
 package io.vaultgate.core.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.auth.Principal;
@@ -71,6 +74,37 @@ class BatchPathsTest {
         assertThat(seen).containsExactly("from hr", "from payroll");
         assertThat(test.core().files().list(operator, PathPolicy.parse("/acme/" + batches.get(1).id())))
                 .extracting(FileEntry::name).containsExactly("2026-11", "b.csv", "results");
+    }
+
+    @Test
+    void aFileWhereAnotherAccountsFileIsADirectory_orTheOtherWayRound_startsTheNextBatch() {
+        upload(payroll, "/inbox/x", "a file named x");
+        upload(hr, "/inbox/x/y.csv", "below a directory named x");
+        upload(hr, "/inbox/z/deep.csv", "below a directory named z");
+        upload(payroll, "/inbox/z", "a file named z");
+
+        assertThat(test.core().batches().byTenant(payroll.tenant())).as("each clash closed the open batch")
+                .extracting(Batch::fileCount).containsExactlyInAnyOrder(1L, 2L, 1L);
+    }
+
+    @Test
+    void renamingAFileOntoAnotherAccountsPathInItsBatch_isRefused_andElsewhereAllowed() throws IOException {
+        upload(payroll, "/inbox/a.csv", "from payroll");
+        upload(hr, "/inbox/tmp.csv", "from hr");
+        upload(payroll, "/inbox/d/e.csv", "from payroll");
+
+        for (String onto : List.of("/inbox/a.csv", "/inbox/a.csv/below", "/inbox/d")) {
+            assertThatThrownBy(() -> test.core().files().rename(hr, PathPolicy.parse("/inbox/tmp.csv"),
+                    PathPolicy.parse(onto))).as(onto).isInstanceOfSatisfying(GatewayException.class,
+                    e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
+        }
+        test.core().files().rename(hr, PathPolicy.parse("/inbox/tmp.csv"), PathPolicy.parse("/inbox/b.csv"));
+
+        String batchId = test.core().batches().close(test.core().batches().byTenant(payroll.tenant()).get(0).id(),
+                "root").id();
+        test.core().batches().claim(operator, batchId);
+        assertThat(read("/acme/" + batchId + "/a.csv")).isEqualTo("from payroll");
+        assertThat(read("/acme/" + batchId + "/b.csv")).isEqualTo("from hr");
     }
 
     @Test
