@@ -17,8 +17,9 @@ import java.util.HexFormat;
 public record SignedReport(byte[] json, byte[] jsonSignature, byte[] html, byte[] htmlSignature) {
 
     /**
-     * How every HTML report starts. Everything else the audit key signs (checkpoints, receipts, shredding records,
-     * the report JSON) is canonical JSON, which starts with <code>{</code>: a file that does not start so is not an
+     * How every HTML report starts. Everything else the audit key signs starts otherwise: checkpoints, receipts,
+     * shredding records and the report JSON are canonical JSON (<code>{</code>), backup manifests hex digests,
+     * export headers a domain prefix ({@code vaultgate-audit-export-v2}): a file that does not start so is not an
      * HTML report, whatever signature it carries.
      */
     public static final String HTML_START = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"

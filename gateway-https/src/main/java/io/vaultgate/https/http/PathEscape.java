@@ -60,7 +60,9 @@ public final class PathEscape extends RuntimeException {
      * Whether {@code name}, meant as one file name in a directory the request chose (a form part's
      * {@code filename}, a tus {@code filename} metadata), tries to leave that directory: a {@code ..} segment
      * (between slashes or backslashes) or a NUL. A browser sends a bare name, or (old ones on Windows) a whole
-     * local path such as {@code C:\docs\a.csv}, never these. A backslash alone is therefore not an attempt here.
+     * local path such as {@code C:\docs\a.csv}, never these. A backslash alone is therefore not an attempt here
+     * (a form's file name is then cut to its last segment; a tus {@code filename} is taken whole as a path below
+     * {@code /inbox}, where the path rule refuses and scores a backslash).
      */
     public static boolean inFileName(String name) {
         if (name.indexOf('\0') >= 0) {
