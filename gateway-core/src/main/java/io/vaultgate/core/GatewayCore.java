@@ -210,7 +210,7 @@ public final class GatewayCore implements AutoCloseable {
                         Optional.of(new LoginLockouts(database, audit, defender, clock)), Optional.of(mfa)), audit,
                 username -> database.read(jdbc -> accounts.findByUsername(jdbc, username)).map(Account::tenant), clock,
                 metrics.auth()), access);
-        SessionReaper reaper = new SessionReaper(database, liveSessions, accessPolicy.sessionCheck()).start();
+        SessionReaper reaper = new SessionReaper(database, audit, liveSessions, accessPolicy.sessionCheck()).start();
         Revocation revocation = new Revocation(database, audit, liveSessions, random, clock);
         Recovery recovery = new Recovery(database, tenants, fileRows, store, keys, shredder, settings.partialExpiry(),
                 settings.node(), clock);

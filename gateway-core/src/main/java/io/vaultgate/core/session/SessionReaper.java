@@ -155,7 +155,7 @@ public final class SessionReaper implements AutoCloseable {
     }
 
     private final Database database;
-    private final Optional<AuditLog> audit;
+    private final AuditLog audit;
     private final LiveSessions sessions;
     private final Duration interval;
     /** Networks as stored (a tenant's allowlist column, one denied network), parsed. */
@@ -164,19 +164,6 @@ public final class SessionReaper implements AutoCloseable {
 
     /** Ends sessions and audits the endings nothing else records ({@link AuditEvent.SessionEnded}). */
     public SessionReaper(Database database, AuditLog audit, LiveSessions sessions, Duration interval) {
-        this(database, Optional.of(audit), sessions, interval);
-    }
-
-    /**
-     * Without an audit log: endings for an expired account or a tenant's changed rules are only logged. Only for
-     * wiring that has not passed the audit log yet; use {@link #SessionReaper(Database, AuditLog, LiveSessions,
-     * Duration)}.
-     */
-    public SessionReaper(Database database, LiveSessions sessions, Duration interval) {
-        this(database, Optional.empty(), sessions, interval);
-    }
-
-    private SessionReaper(Database database, Optional<AuditLog> audit, LiveSessions sessions, Duration interval) {
         if (interval.isNegative() || interval.isZero() || interval.compareTo(Duration.ofMillis(500)) > 0) {
             throw new IllegalArgumentException("the session check interval must be positive and at most 500ms, got "
                     + interval);
@@ -265,11 +252,11 @@ public final class SessionReaper implements AutoCloseable {
 
     /** Records the endings in one transaction; the sessions are ended whether or not that succeeds. */
     private void audit(List<AuditEvent> endings) {
-        if (endings.isEmpty() || audit.isEmpty()) {
+        if (endings.isEmpty()) {
             return;
         }
         try {
-            database.inTransaction(jdbc -> audit.get().appendAll(jdbc, endings));
+            database.inTransaction(jdbc -> audit.appendAll(jdbc, endings));
         } catch (RuntimeException e) {
             LOG.error("ended {} session(s) but could not audit it: {}", endings.size(), e.toString());
         }

@@ -155,7 +155,8 @@ class OperatorRemovalTest {
     void theOperatorsSessions_endAtOnceOnThisNode_andOnAnotherAtItsNextRound() {
         LiveSessions here = test.core().incidents().sessions();
         LiveSessions otherNode = new LiveSessions(clock);
-        SessionReaper otherReaper = new SessionReaper(test.database(), otherNode, Duration.ofMillis(500));
+        SessionReaper otherReaper = new SessionReaper(test.database(), test.core().audit(), otherNode,
+                Duration.ofMillis(500));
         register(here, maria, Credentials.sshKey(fingerprint), "maria here");
         register(here, marco, "key:marco", "marco here");
         register(otherNode, maria, Credentials.sshKey(fingerprint), "maria there");

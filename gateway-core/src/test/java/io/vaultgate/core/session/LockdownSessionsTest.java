@@ -81,7 +81,8 @@ class LockdownSessionsTest {
     @Test
     void lockdownOnOneNode_endsTheSameSessionsOnAnother_inOneRound_andSparesOperatorsWhoLoggedInAfterIt() {
         LiveSessions otherNode = new LiveSessions(clock);
-        SessionReaper otherReaper = new SessionReaper(test.database(), otherNode, Duration.ofMillis(500));
+        SessionReaper otherReaper = new SessionReaper(test.database(), test.core().audit(), otherNode,
+                Duration.ofMillis(500));
         register(otherNode, acmeClient, "acme client");
         register(otherNode, globexClient, "globex client");
         register(otherNode, claimant, "claimant");
@@ -104,7 +105,8 @@ class LockdownSessionsTest {
     @Test
     void firstLoginAfterAnUnlock_isNotDropped_beforeTheNextRound() {
         LiveSessions here = test.core().incidents().sessions();
-        SessionReaper reaper = new SessionReaper(test.database(), here, Duration.ofMillis(500));
+        SessionReaper reaper = new SessionReaper(test.database(), test.core().audit(), here,
+                Duration.ofMillis(500));
         test.core().incidents().lockdown().lockdown(ACME, "suspected leak", "cli:test");
         register(here, acmeClient, "during the lockdown");
         reaper.round(); // the round's snapshot: acme is locked
@@ -119,7 +121,8 @@ class LockdownSessionsTest {
     @Test
     void aTenantShreddedOnOneNode_hasItsSessionsOnAnotherEndedInOneRound() {
         LiveSessions otherNode = new LiveSessions(clock);
-        SessionReaper otherReaper = new SessionReaper(test.database(), otherNode, Duration.ofMillis(500));
+        SessionReaper otherReaper = new SessionReaper(test.database(), test.core().audit(), otherNode,
+                Duration.ofMillis(500));
         register(otherNode, acmeClient, "acme client");
         register(otherNode, globexClient, "globex client");
         clock.advance(Duration.ofMinutes(1));

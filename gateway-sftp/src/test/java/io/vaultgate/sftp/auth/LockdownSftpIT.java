@@ -131,6 +131,9 @@ class LockdownSftpIT {
             }
             assertThat(gateway.committedFiles()).isZero();
             assertThatThrownBy(() -> gateway.login("127.0.0.1", "alice", alice).close()).isInstanceOf(Exception.class);
+            assertThat(gateway.auditEvents()).as("the gateway's own reaper audits the ending")
+                    .anyMatch(event -> event.contains("session.ended") && event.contains("\"actor\":\"alice\"")
+                            && event.contains("account expired"));
         }
     }
 
