@@ -161,6 +161,27 @@ public sealed interface AuditEvent {
         }
     }
 
+    /**
+     * A file's content is about to leave the gateway, decrypted: appended before the first byte of a read is served
+     * (from {@code offset}), so a read cut off by a crash or a killed node is on record too; {@link Downloaded}
+     * follows when the reader closes the file.
+     */
+    record DownloadStarted(Instant at, Optional<TenantId> tenant, String actor, String fileId, String path,
+                           long offset) implements AuditEvent {
+        public DownloadStarted {
+            at = EventChecks.scoped(at, tenant, actor);
+            EventChecks.present(fileId, "fileId", path, "path", "", "");
+        }
+
+        public String kind() {
+            return "file.download_started";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("file", fileId, "path", path, "offset", offset);
+        }
+    }
+
     /** A file's content was read, decrypted; {@code bytes} is how much left the gateway. */
     record Downloaded(Instant at, Optional<TenantId> tenant, String actor, String fileId, String path, long bytes)
             implements AuditEvent {

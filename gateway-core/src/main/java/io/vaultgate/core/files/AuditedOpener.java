@@ -8,8 +8,10 @@ import java.time.Clock;
 import java.util.Optional;
 
 /**
- * Opens files for reading and records one {@code download} audit event per opened file when it is closed,
- * with the number of plaintext bytes that were read.
+ * Opens files for reading and audits what leaves the gateway: {@code file.download_started} before the first read
+ * is served (if it cannot be appended, the read fails and nothing is served: fail closed), and
+ * {@code file.downloaded} with the number of plaintext bytes read when the file is closed (0 for a file opened and
+ * closed without a read, which records no start).
  */
 final class AuditedOpener {
 
@@ -32,6 +34,7 @@ final class AuditedOpener {
         private final FileRecord file;
         private final String actor;
         private long bytesRead;
+        private boolean started;
         private boolean closed;
 
         Counting(FileContent content, FileRecord file, String actor) {
@@ -57,6 +60,7 @@ final class AuditedOpener {
 
         @Override
         public int read(long position, ByteBuffer dst) throws IOException {
+            startOnce(position);
             int read = content.read(position, dst);
             if (read > 0) {
                 synchronized (this) {
@@ -64,6 +68,19 @@ final class AuditedOpener {
                 }
             }
             return read;
+        }
+
+        private synchronized void startOnce(long position) throws IOException {
+            if (started) {
+                return;
+            }
+            try {
+                audit.append(new AuditEvent.DownloadStarted(clock.instant(), Optional.of(file.tenant()), actor,
+                        file.id(), file.path().toString(), position));
+            } catch (RuntimeException e) {
+                throw new IOException(file.path() + ": the read cannot be audited, so nothing is served", e);
+            }
+            started = true;
         }
 
         @Override

@@ -1,6 +1,9 @@
 package io.vaultgate.core.report;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +12,9 @@ import java.util.function.Predicate;
 /**
  * Sorts a tenant's audit events of the period into the report's sections: operators' accesses (claims,
  * completions, reads; batches abandoned when their site was removed), forwards (and those abandoned), failed access attempts, retention actions, shredding and deletions, key
- * operations and policy events. {@code isOperator} tells operators from the tenant's own accounts.
+ * operations and policy events. {@code isOperator} tells operators from the tenant's own accounts. An operator's read
+ * is one row: its {@code file.downloaded} (with the bytes read), or, when the read was cut off before the file was
+ * closed (a crash, a killed node), its {@code file.download_started}, marked as having no recorded end.
  */
 final class HistorySections {
 
@@ -22,6 +27,8 @@ final class HistorySections {
     final List<Map<String, Object>> policyEvents = new ArrayList<>();
     final List<Map<String, Object>> tenantChanges = new ArrayList<>();
     final List<Map<String, Object>> accountChanges = new ArrayList<>();
+    /** Rows of reads started and not yet closed, by operator and file, oldest first. */
+    private final Map<String, Deque<Map<String, Object>>> readsWithoutEnd = new HashMap<>();
     long events;
     long firstSeq;
     long lastSeq;
@@ -49,8 +56,21 @@ final class HistorySections {
                     + event.text("reason") + ")", "batch", event.text("batch"), "site", event.text("site")));
             case "forward.abandoned" -> forwards.add(row(event, "file", event.text("file"), "site", event.text("site"),
                     "action", event.kind() + " (" + event.text("reason") + ")"));
+            case "file.download_started" -> {
+                if (isOperator.test(event.actor())) {
+                    Map<String, Object> row = row(event, "operator", event.actor(), "action", event.kind()
+                            + " (no end recorded: the read was cut off)", "file", event.text("file"), "path",
+                            event.text("path"));
+                    operatorAccess.add(row);
+                    readsWithoutEnd.computeIfAbsent(read(event), key -> new ArrayDeque<>()).add(row);
+                }
+            }
             case "file.downloaded" -> {
                 if (isOperator.test(event.actor())) {
+                    Deque<Map<String, Object>> started = readsWithoutEnd.getOrDefault(read(event), new ArrayDeque<>());
+                    if (!started.isEmpty()) {
+                        removeLast(operatorAccess, started.poll());
+                    }
                     operatorAccess.add(row(event, "operator", event.actor(), "action", event.kind(), "file",
                             event.text("file"), "path", event.text("path"), "bytes", event.number("bytes")));
                 }
@@ -93,6 +113,20 @@ final class HistorySections {
         } else if (!action.equals("REWRAP") || event.text("detail").startsWith("emergency")) {
             keyOperations.add(row(event, "actor", event.actor(), "action", action, "kek", event.text("subject"),
                     "detail", event.text("detail")));
+        }
+    }
+
+    private static String read(TenantHistory.Event event) {
+        return event.actor() + '\u0000' + event.text("file");
+    }
+
+    /** Removes {@code row} itself (not an equal one), searching from the end, where it usually is. */
+    private static void removeLast(List<Map<String, Object>> rows, Map<String, Object> row) {
+        for (int i = rows.size() - 1; i >= 0; i--) {
+            if (rows.get(i) == row) {
+                rows.remove(i);
+                return;
+            }
         }
     }
 

@@ -33,6 +33,7 @@ class AuditEventTest {
                 new AuditEvent.UploadCommitted(AT, ACME, "alice", "f_1", "/inbox/a.csv", 42, "ab".repeat(32)),
                 new AuditEvent.UploadAborted(AT, ACME, "alice", "f_2", "/inbox/b.csv", "quota exceeded"),
                 new AuditEvent.UploadSuspended(AT, ACME, "alice", "f_3", "/inbox/c.csv", 65536),
+                new AuditEvent.DownloadStarted(AT, ACME, "op1", "f_1", "/inbox/a.csv", 0),
                 new AuditEvent.Downloaded(AT, ACME, "op1", "f_1", "/inbox/a.csv", 42),
                 new AuditEvent.Deleted(AT, ACME, "alice", "f_1", "/inbox/a.csv"),
                 new AuditEvent.Renamed(AT, ACME, "alice", "f_4", "/inbox/x", "/inbox/y"),

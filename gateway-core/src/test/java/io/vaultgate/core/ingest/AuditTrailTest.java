@@ -51,7 +51,7 @@ class AuditTrailTest {
             List<String> kinds = catalog.read(jdbc -> jdbc.query("SELECT kind FROM audit_events ORDER BY seq",
                     row -> row.getString(1)));
             assertThat(kinds).containsSubsequence("admin.change", "auth.failed", "upload.committed", "upload.aborted",
-                    "file.downloaded", "file.renamed", "file.deleted");
+                    "file.download_started", "file.downloaded", "file.renamed", "file.deleted");
             VerificationReport report = new AuditVerifier(catalog, Optional.of(test.core().audit().publicKey()))
                     .verify();
             assertThat(report.ok()).as(report.summary()).isTrue();

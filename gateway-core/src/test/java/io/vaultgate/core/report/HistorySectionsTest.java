@@ -55,6 +55,32 @@ class HistorySectionsTest {
     }
 
     @Test
+    void anOperatorsRead_isOneRow_withItsBytes_orMarkedCutOffWhenItsEndWasNeverRecorded() {
+        HistorySections sections = new HistorySections(actor -> actor.equals("maria"));
+
+        sections.accept(read(20, "file.download_started", "f_1", Map.of("offset", 0L)));
+        sections.accept(read(21, "file.download_started", "f_2", Map.of("offset", 0L)));
+        sections.accept(read(22, "file.download_started", "f_1", Map.of("offset", 0L)));
+        sections.accept(read(23, "file.downloaded", "f_1", Map.of("bytes", 42L)));
+        sections.accept(new TenantHistory.Event(24, Instant.parse("2026-11-02T10:00:00Z"), "file.download_started",
+                "acme-upload", Map.of("file", "f_3", "path", "/inbox/f_3", "offset", 0L)));
+
+        assertThat(sections.operatorAccess).extracting(row -> row.get("seq") + " " + row.get("file") + " "
+                + row.get("action")).containsExactly(
+                "21 f_2 file.download_started (no end recorded: the read was cut off)",
+                "22 f_1 file.download_started (no end recorded: the read was cut off)",
+                "23 f_1 file.downloaded");
+        assertThat(sections.operatorAccess.get(2)).containsEntry("bytes", 42L);
+    }
+
+    private static TenantHistory.Event read(long seq, String kind, String file, Map<String, Object> detail) {
+        Map<String, Object> details = new java.util.HashMap<>(detail);
+        details.put("file", file);
+        details.put("path", "/inbox/" + file);
+        return new TenantHistory.Event(seq, Instant.parse("2026-11-02T10:00:00Z"), kind, "maria", details);
+    }
+
+    @Test
     void aReadRefusedAfterTheLeaseEnded_isListedAsOperatorAccess() {
         HistorySections sections = new HistorySections(actor -> false);
 
