@@ -8,8 +8,6 @@ import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
-import io.vaultgate.core.auth.Principal;
-import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.files.FileEntry;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
@@ -57,11 +55,11 @@ class BatchLifecycleTest {
 
     @Test
     void batchBecomesReady_atItsFileLimit_andOnlyItsSiteSeesIt() {
-        upload(client, "/inbox/a.csv", "a");
-        upload(client, "/inbox/b.csv", "b");
+        test.upload(client, "/inbox/a.csv", "a");
+        test.upload(client, "/inbox/b.csv", "b");
         assertThat(test.core().batches().available(operator)).isEmpty();
 
-        upload(client, "/inbox/c.csv", "c");
+        test.upload(client, "/inbox/c.csv", "c");
 
         assertThat(test.core().batches().available(operator)).singleElement()
                 .satisfies(batch -> {
@@ -73,15 +71,15 @@ class BatchLifecycleTest {
 
     @Test
     void readyMarker_closesTheOpenBatch_withoutJoiningIt() {
-        upload(client, "/inbox/a.csv", "a");
-        upload(client, "/inbox/batch.ready", "");
+        test.upload(client, "/inbox/a.csv", "a");
+        test.upload(client, "/inbox/batch.ready", "");
         assertThat(test.core().batches().available(operator)).singleElement()
                 .satisfies(batch -> assertThat(batch.fileCount()).isEqualTo(1));
     }
 
     @Test
     void idleBatch_closesAfterTheRoutesIdleTime() {
-        upload(client, "/inbox/a.csv", "a");
+        test.upload(client, "/inbox/a.csv", "a");
         clock.advance(Duration.ofMinutes(9));
         assertThat(test.core().batches().maintain()).isZero();
         clock.advance(Duration.ofMinutes(1));
@@ -93,7 +91,7 @@ class BatchLifecycleTest {
 
     @Test
     void anAdministratorClosingABatch_isAudited_andAClosedBatchCannotBeClosedAgain() {
-        upload(client, "/inbox/a.csv", "a");
+        test.upload(client, "/inbox/a.csv", "a");
         String batchId = test.core().batches().byTenant(client.tenant()).get(0).id();
 
         test.core().batches().close(batchId, "root");
@@ -112,8 +110,8 @@ class BatchLifecycleTest {
         ClientPrincipal other = test.client("globex", "globex-upload", Protocol.SFTP);
         test.core().sites().addRoute(other.tenant(), "manila", RouteMode.PULL, PathPolicy.parse("/inbox"), 3, 0,
                 Duration.ofSeconds(Long.MAX_VALUE));
-        upload(other, "/inbox/a.csv", "a");
-        upload(client, "/inbox/a.csv", "a");
+        test.upload(other, "/inbox/a.csv", "a");
+        test.upload(client, "/inbox/a.csv", "a");
         clock.advance(Duration.ofMinutes(10));
 
         assertThat(test.core().batches().maintain()).as("acme's idle batch closes; globex's cannot overflow")
@@ -130,7 +128,7 @@ class BatchLifecycleTest {
 
         assertThat(test.core().files().list(operator, PathPolicy.parse("/acme/" + batchId)))
                 .extracting(FileEntry::name).containsExactly("a.csv", "b.csv", "c.csv", "results");
-        assertThat(read(operator, "/acme/" + batchId + "/b.csv")).isEqualTo("b");
+        assertThat(test.read(operator, "/acme/" + batchId + "/b.csv")).isEqualTo("b");
         assertThatThrownBy(() -> test.core().batches().claim(otherSite, batchId))
                 .isInstanceOfSatisfying(GatewayException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
@@ -140,37 +138,37 @@ class BatchLifecycleTest {
                 UploadMode.CREATE)).isInstanceOfSatisfying(GatewayException.class,
                 e -> assertThat(e.reason()).isEqualTo(Reason.ACCESS_DENIED));
 
-        upload(operator, "/acme/" + batchId + "/results/summary.txt", "all good");
+        test.upload(operator, "/acme/" + batchId + "/results/summary.txt", "all good");
         test.core().batches().complete(operator, batchId);
 
-        assertThat(read(client, "/outbox/" + batchId + "/summary.txt")).isEqualTo("all good");
+        assertThat(test.read(client, "/outbox/" + batchId + "/summary.txt")).isEqualTo("all good");
         assertThat(test.core().files().list(operator, PathPolicy.parse("/"))).isEmpty();
     }
 
     @Test
     void operatorStat_findsTheBatchsOwnFilesAndDirectories_andItsResults_butNoOtherFileOfTheTenant() throws IOException {
-        upload(client, "/inbox/sub/deep.csv", "deep");
-        upload(client, "/inbox/x.csv", "x");
-        upload(client, "/inbox/y.csv", "y");
+        test.upload(client, "/inbox/sub/deep.csv", "deep");
+        test.upload(client, "/inbox/x.csv", "x");
+        test.upload(client, "/inbox/y.csv", "y");
         String batchId = test.core().batches().available(operator).get(0).id();
-        upload(client, "/inbox/later.csv", "not in the batch");
-        upload(client, "/inbox/sub/later.csv", "not in the batch either");
+        test.upload(client, "/inbox/later.csv", "not in the batch");
+        test.upload(client, "/inbox/sub/later.csv", "not in the batch either");
         test.core().batches().claim(operator, batchId);
         String root = "/acme/" + batchId;
 
         assertThat(stat(root + "/sub").directory()).isTrue();
         assertThat(stat(root + "/sub/deep.csv").size()).isEqualTo(4);
-        assertThat(read(operator, root + "/sub/deep.csv")).isEqualTo("deep");
+        assertThat(test.read(operator, root + "/sub/deep.csv")).isEqualTo("deep");
         for (String outside : List.of("/later.csv", "/sub/later.csv", "/nope", "/sub/nope", "/x.csv/below")) {
             assertThatThrownBy(() -> stat(root + outside)).as(outside).isInstanceOfSatisfying(GatewayException.class,
                     e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
         }
 
-        upload(operator, root + "/results/r/one.txt", "result");
+        test.upload(operator, root + "/results/r/one.txt", "result");
         assertThat(stat(root + "/results").directory()).isTrue();
         assertThat(stat(root + "/results/r").directory()).isTrue();
         assertThat(stat(root + "/results/r/one.txt").size()).isEqualTo(6);
-        assertThat(read(operator, root + "/results/r/one.txt")).isEqualTo("result");
+        assertThat(test.read(operator, root + "/results/r/one.txt")).isEqualTo("result");
         assertThatThrownBy(() -> stat(root + "/results/r/two.txt")).isInstanceOf(GatewayException.class);
     }
 
@@ -199,7 +197,7 @@ class BatchLifecycleTest {
     void leaseThatRanOut_endsTheOperatorsAccess_beforeMaintenanceReturnsTheBatch() throws IOException {
         String batchId = readyBatch();
         test.core().batches().claim(operator, batchId);
-        assertThat(read(operator, "/acme/" + batchId + "/a.csv")).isEqualTo("a");
+        assertThat(test.read(operator, "/acme/" + batchId + "/a.csv")).isEqualTo("a");
 
         clock.advance(Duration.ofMinutes(31));
 
@@ -215,7 +213,7 @@ class BatchLifecycleTest {
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.getMessage()).contains("lease ran out"));
         assertThat(test.core().batches().claim(operator, batchId).leaseExpiresAt())
                 .as("the holder may still renew it until maintenance runs").isPresent();
-        assertThat(read(operator, "/acme/" + batchId + "/a.csv")).isEqualTo("a");
+        assertThat(test.read(operator, "/acme/" + batchId + "/a.csv")).isEqualTo("a");
     }
 
     @Test
@@ -244,9 +242,9 @@ class BatchLifecycleTest {
     }
 
     private String readyBatch() {
-        upload(client, "/inbox/a.csv", "a");
-        upload(client, "/inbox/b.csv", "b");
-        upload(client, "/inbox/c.csv", "c");
+        test.upload(client, "/inbox/a.csv", "a");
+        test.upload(client, "/inbox/b.csv", "b");
+        test.upload(client, "/inbox/c.csv", "c");
         return test.core().batches().available(operator).get(0).id();
     }
 
@@ -256,20 +254,4 @@ class BatchLifecycleTest {
                 row -> row.getString(1), kind));
     }
 
-    private void upload(Principal principal, String path, String content) {
-        try (Upload upload = test.core().ingest().open(principal, PathPolicy.parse(path), UploadMode.CREATE)) {
-            upload.write(0, ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
-            upload.commit();
-        }
-    }
-
-    private String read(Principal principal, String path) throws IOException {
-        try (FileContent content = test.core().files().open(principal, PathPolicy.parse(path))) {
-            ByteBuffer buffer = ByteBuffer.allocate((int) content.size());
-            while (buffer.hasRemaining() && content.read(buffer.position(), buffer) >= 0) {
-                // read all
-            }
-            return new String(buffer.array(), StandardCharsets.UTF_8);
-        }
-    }
 }

@@ -7,18 +7,12 @@ import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
-import io.vaultgate.core.auth.Principal;
-import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.files.FileEntry;
-import io.vaultgate.core.ingest.Upload;
-import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.TestCore;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,9 +50,9 @@ class BatchPathsTest {
 
     @Test
     void twoAccountsSendingOnePath_landInTwoBatches_eachReadableByItsOperator() throws IOException {
-        upload(payroll, "/inbox/2026-11/a.csv", "from payroll");
-        upload(payroll, "/inbox/b.csv", "b");
-        upload(hr, "/inbox/2026-11/a.csv", "from hr");
+        test.upload(payroll, "/inbox/2026-11/a.csv", "from payroll");
+        test.upload(payroll, "/inbox/b.csv", "b");
+        test.upload(hr, "/inbox/2026-11/a.csv", "from hr");
 
         List<Batch> batches = test.core().batches().byTenant(payroll.tenant()).stream()
                 .sorted(Comparator.comparing(Batch::state)).toList();
@@ -78,10 +72,10 @@ class BatchPathsTest {
 
     @Test
     void aFileWhereAnotherAccountsFileIsADirectory_orTheOtherWayRound_startsTheNextBatch() {
-        upload(payroll, "/inbox/x", "a file named x");
-        upload(hr, "/inbox/x/y.csv", "below a directory named x");
-        upload(hr, "/inbox/z/deep.csv", "below a directory named z");
-        upload(payroll, "/inbox/z", "a file named z");
+        test.upload(payroll, "/inbox/x", "a file named x");
+        test.upload(hr, "/inbox/x/y.csv", "below a directory named x");
+        test.upload(hr, "/inbox/z/deep.csv", "below a directory named z");
+        test.upload(payroll, "/inbox/z", "a file named z");
 
         assertThat(test.core().batches().byTenant(payroll.tenant())).as("each clash closed the open batch")
                 .extracting(Batch::fileCount).containsExactlyInAnyOrder(1L, 2L, 1L);
@@ -89,9 +83,9 @@ class BatchPathsTest {
 
     @Test
     void renamingAFileOntoAnotherAccountsPathInItsBatch_isRefused_andElsewhereAllowed() throws IOException {
-        upload(payroll, "/inbox/a.csv", "from payroll");
-        upload(hr, "/inbox/tmp.csv", "from hr");
-        upload(payroll, "/inbox/d/e.csv", "from payroll");
+        test.upload(payroll, "/inbox/a.csv", "from payroll");
+        test.upload(hr, "/inbox/tmp.csv", "from hr");
+        test.upload(payroll, "/inbox/d/e.csv", "from payroll");
 
         for (String onto : List.of("/inbox/a.csv", "/inbox/a.csv/below", "/inbox/d")) {
             assertThatThrownBy(() -> test.core().files().rename(hr, PathPolicy.parse("/inbox/tmp.csv"),
@@ -109,8 +103,8 @@ class BatchPathsTest {
 
     @Test
     void anAccountReplacingItsOwnFile_keepsOneBatch_withTheNewContent() throws IOException {
-        upload(payroll, "/inbox/a.csv", "first");
-        upload(payroll, "/inbox/a.csv", "second");
+        test.upload(payroll, "/inbox/a.csv", "first");
+        test.upload(payroll, "/inbox/a.csv", "second");
 
         List<Batch> batches = test.core().batches().byTenant(payroll.tenant());
         assertThat(batches).singleElement().satisfies(batch -> assertThat(batch.state()).isEqualTo(BatchState.OPEN));
@@ -119,20 +113,7 @@ class BatchPathsTest {
         assertThat(read("/acme/" + batchId + "/a.csv")).isEqualTo("second");
     }
 
-    private void upload(Principal principal, String path, String content) {
-        try (Upload upload = test.core().ingest().open(principal, PathPolicy.parse(path), UploadMode.CREATE)) {
-            upload.write(0, ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
-            upload.commit();
-        }
-    }
-
     private String read(String path) throws IOException {
-        try (FileContent content = test.core().files().open(operator, PathPolicy.parse(path))) {
-            ByteBuffer buffer = ByteBuffer.allocate((int) content.size());
-            while (buffer.hasRemaining() && content.read(buffer.position(), buffer) >= 0) {
-                // read all
-            }
-            return new String(buffer.array(), StandardCharsets.UTF_8);
-        }
+        return test.read(operator, path);
     }
 }

@@ -11,8 +11,6 @@ import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.batch.BatchState;
 import io.vaultgate.core.batch.LeaseCheck;
 import io.vaultgate.core.batch.LeaseEndedException;
-import io.vaultgate.core.ingest.Upload;
-import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.tenant.Protocol;
@@ -229,7 +227,7 @@ class OperatorReadLeaseTest {
 
     /** Uploads {@code /inbox/<name>} (a batch of its own) and claims that batch for {@code operator}. */
     private String claimed(OperatorPrincipal operator, String name) {
-        upload(client, "/inbox/" + name, CONTENT);
+        test.upload(client, "/inbox/" + name, CONTENT);
         List<String> ready = test.core().batches().available(operator).stream()
                 .filter(b -> b.state() == BatchState.READY).map(b -> b.id()).toList();
         assertThat(ready).hasSize(1);
@@ -248,13 +246,6 @@ class OperatorReadLeaseTest {
             // read all
         }
         return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
-    }
-
-    private void upload(Principal principal, String path, String content) {
-        try (Upload upload = test.core().ingest().open(principal, PathPolicy.parse(path), UploadMode.CREATE)) {
-            upload.write(0, ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
-            upload.commit();
-        }
     }
 
     /** The canonical JSON of every audit event of a kind, in chain order. */

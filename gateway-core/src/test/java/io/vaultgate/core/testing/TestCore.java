@@ -4,8 +4,13 @@ import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
+import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.files.FileContent;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.metrics.CoreMetrics;
+import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Protocol;
@@ -15,6 +20,8 @@ import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
 import io.vaultgate.crypto.keystore.MasterSecret;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -128,6 +135,25 @@ public final class TestCore implements AutoCloseable {
         }
         Account account = core.administration().createAccount(id, username);
         return new ClientPrincipal(account.id(), username, id, protocol);
+    }
+
+    /** Uploads {@code content} (UTF-8) to {@code path} as {@code principal} and commits it. */
+    public void upload(Principal principal, String path, String content) {
+        try (Upload upload = core.ingest().open(principal, PathPolicy.parse(path), UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+            upload.commit();
+        }
+    }
+
+    /** The whole content of the file at {@code path}, read as {@code principal}, as UTF-8 text. */
+    public String read(Principal principal, String path) throws IOException {
+        try (FileContent content = core.files().open(principal, PathPolicy.parse(path))) {
+            ByteBuffer buffer = ByteBuffer.allocate((int) content.size());
+            while (buffer.hasRemaining() && content.read(buffer.position(), buffer) >= 0) {
+                // read all
+            }
+            return new String(buffer.array(), StandardCharsets.UTF_8);
+        }
     }
 
     /** Creates a site (idempotently) and an operator of it; returns the operator's principal. */
