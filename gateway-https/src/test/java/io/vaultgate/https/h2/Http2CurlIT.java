@@ -115,7 +115,9 @@ class Http2CurlIT {
         assertThat(run.statuses()).as(run.stderr()).hasSize(3).contains(200, 201);
         boolean answered = run.statuses().contains(413);
         assertThat(answered || run.stderr().contains("(92) Stream error")).as(run.stderr()).isTrue();
-        assertThat(run.versions()).containsExactly("2");
+        // a transfer curl itself failed with error 92 reports HTTP version 0: it got no response to report
+        assertThat(run.versions()).as(run.stderr()).contains("2")
+                .isSubsetOf(answered ? List.of("2") : List.of("0", "2"));
         assertThat(run.connections()).as("one TCP connection for all three").isEqualTo(1);
         assertThat(Files.readAllBytes(scratch("kept.out"))).isEqualTo(kept);
         if (answered) {
