@@ -4,20 +4,16 @@ import io.vaultgate.core.audit.AuditExporter;
 import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.core.audit.AuditPublicKey;
 import io.vaultgate.core.audit.AuditSigningKey;
-import io.vaultgate.core.audit.AuditVerifier;
 import io.vaultgate.core.audit.CatalogAuditLog;
-import io.vaultgate.core.audit.ChainAnchor;
 import io.vaultgate.core.audit.CheckpointPolicy;
 import io.vaultgate.core.audit.ExportFilter;
 import io.vaultgate.core.audit.ExportReport;
 import io.vaultgate.core.audit.ExportVerifier;
 import io.vaultgate.core.audit.TenantTagKey;
-import io.vaultgate.core.audit.VerificationReport;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.server.CatalogDatabase;
 import io.vaultgate.server.StartupException;
-import io.vaultgate.server.config.Durations;
 import io.vaultgate.server.config.VaultgateConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -31,10 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -46,14 +39,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vaultgate audit verify|head|export|verify-export|public-key|tenant-key}. The commands read the catalog and the
+ * {@code vaultgate audit verify|head|export|verify-export|public-key|tenant-key} (verify and head in {@link
+ * AuditChainCommands}). The commands read the catalog and the
  * audit key files directly; they never need the master secret, so an auditor can run them. The
  * composition root may hand them another {@link Source} (for example the running core's database).
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Check the hash-chained audit log, export it for a tenant, verify an export offline.",
-        subcommands = {AuditCommand.Verify.class, AuditCommand.Head.class, AuditCommand.Export.class, AuditCommand.VerifyExport.class,
-                AuditCommand.PublicKey.class, AuditCommand.TenantKey.class})
+        subcommands = {AuditChainCommands.Verify.class, AuditChainCommands.Head.class, AuditCommand.Export.class,
+                AuditCommand.VerifyExport.class, AuditCommand.PublicKey.class, AuditCommand.TenantKey.class})
 public final class AuditCommand {
 
     /** The audit signing key under the data directory; its public half is beside it as {@code .pub}. */
@@ -144,110 +138,6 @@ public final class AuditCommand {
         }
 
         abstract int run(Store store, PrintWriter out, PrintWriter err) throws IOException;
-    }
-
-    @Command(name = "verify", mixinStandardHelpOptions = true, description = {
-            "Check the whole audit chain: sequence, hash links, content, indexed columns and signed checkpoints.",
-            "Names the first bad record and why (changed, deleted, inserted, reordered, truncated, forged checkpoint). "
-                    + "A log rolled back to an older state (its end cut off with the checkpoints covering it, or an old "
-                    + "backup restored) is consistent in itself: give anchors kept outside the catalog (--anchor) to "
-                    + "catch it. Exit code 0 if intact, 1 if not."})
-    static final class Verify extends StoreTask {
-        @Option(names = "--key", paramLabel = "PUBLIC_KEY_PEM",
-                description = "The audit public key to trust (default: <home>/keys/audit-signing.pub). Give your own "
-                        + "copy of the published key: someone who can rewrite the catalog can replace that file too.")
-        Path key;
-
-        @Option(names = "--anchor", paramLabel = "SEQ:HASH", description = "A checkpoint kept outside the catalog: the "
-                + "anchor=SEQ:HASH of a logged `audit checkpoint` line, or what `vaultgate audit head` printed. The chain "
-                + "must still hold record SEQ with that hash (ROLLED_BACK otherwise). Repeatable.")
-        List<String> anchors = new ArrayList<>();
-
-        @Option(names = "--anchors-from", paramLabel = "FILE", description = "Read anchors from a file: every "
-                + "anchor=SEQ:HASH in it (shipped `audit checkpoint` log lines), or one SEQ:HASH a line.")
-        Path anchorFile;
-
-        @Option(names = "--max-checkpoint-age", paramLabel = "DURATION", description = "Fail (STALE) if the newest "
-                + "signed checkpoint is older than this, e.g. 15m: a running gateway renews it every checkpoint "
-                + "interval (5 minutes), so an older one means it stopped signing, or this is an old copy of the log.")
-        String maxCheckpointAge;
-
-        Verify(Map<String, String> env) {
-            this(env, CATALOG);
-        }
-
-        Verify(Map<String, String> env, Source source) {
-            super(env, source);
-        }
-
-        @Override
-        int run(Store store, PrintWriter out, PrintWriter err) throws IOException {
-            Optional<AuditPublicKey> trusted = key != null ? Optional.of(AuditKeys.readPublicKey(key)) : store.publicKey();
-            Optional<Duration> maxAge = Optional.ofNullable(maxCheckpointAge).map(Durations::parse);
-            if (maxAge.isPresent() && trusted.isEmpty()) {
-                throw new StartupException("audit key", "--max-checkpoint-age needs the public key to trust a "
-                        + "checkpoint's time", "give the published audit public key with --key");
-            }
-            VerificationReport report = new AuditVerifier(store.database(), trusted).verify(anchors(), maxAge);
-            trusted.ifPresent(k -> out.println("key: " + k.keyId()));
-            (report.ok() ? out : err).println(report.summary());
-            out.println(report.freshness());
-            return report.ok() ? 0 : 1;
-        }
-
-        private List<ChainAnchor> anchors() throws IOException {
-            List<ChainAnchor> all = new ArrayList<>();
-            for (String anchor : anchors) {
-                all.add(ChainAnchor.parse(anchor));
-            }
-            if (anchorFile != null) {
-                for (String line : Files.readAllLines(anchorFile, StandardCharsets.UTF_8)) {
-                    int at = line.indexOf("anchor=");
-                    String anchor = at >= 0 ? line.substring(at).split("\\s+")[0] : line.strip();
-                    if (!anchor.isEmpty() && !anchor.startsWith("#")) {
-                        all.add(ChainAnchor.parse(anchor));
-                    }
-                }
-            }
-            return all;
-        }
-    }
-
-    @Command(name = "head", mixinStandardHelpOptions = true, description = {
-            "Print the newest signed checkpoint as an anchor (SEQ:HASH), to keep somewhere the catalog's "
-                    + "administrators cannot rewrite (a write-once store, a ticket, a tenant's mailbox) and give "
-                    + "back later to `vaultgate audit verify --anchor`.",
-            "Its signature is checked with the public key; run `vaultgate audit verify` first to know the chain "
-                    + "up to it is intact. Exit code 1 if there is no valid checkpoint."})
-    static final class Head extends StoreTask {
-        @Option(names = "--key", paramLabel = "PUBLIC_KEY_PEM",
-                description = "The audit public key to trust (default: <home>/keys/audit-signing.pub).")
-        Path key;
-
-        Head(Map<String, String> env) {
-            this(env, CATALOG);
-        }
-
-        Head(Map<String, String> env, Source source) {
-            super(env, source);
-        }
-
-        @Override
-        int run(Store store, PrintWriter out, PrintWriter err) throws IOException {
-            AuditPublicKey trusted = publicKey(key, store);
-            Optional<io.vaultgate.core.audit.Checkpoint> newest = new AuditVerifier(store.database(),
-                    Optional.of(trusted)).newestCheckpoint();
-            if (newest.isEmpty() || !newest.get().verifies(trusted)) {
-                err.println(newest.isEmpty() ? "no checkpoint has been signed yet"
-                        : "the newest checkpoint (record " + newest.get().seq() + ") does not verify with key "
-                        + trusted.keyId() + ": run `vaultgate audit verify`");
-                return 1;
-            }
-            out.println("anchor: " + ChainAnchor.of(newest.get()));
-            out.println("signed_at: " + newest.get().signedAt());
-            out.println("key: " + newest.get().keyId());
-            return 0;
-        }
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true, description = {
