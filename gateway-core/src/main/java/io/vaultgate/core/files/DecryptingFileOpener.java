@@ -13,7 +13,7 @@ import java.nio.channels.SeekableByteChannel;
 /**
  * Opens a committed file for plaintext reads: unwraps its data key from the catalog's key slot and
  * authenticates the envelope (header and final segment) before the first byte is returned. A file whose
- * key slot is missing, or whose ciphertext was tampered with, fails with {@code INTERNAL} ({@link StoredFileAccess}).
+ * key slot is missing, whose ciphertext was tampered with or whose size differs from the catalog's, fails with {@code INTERNAL} ({@link StoredFileAccess}).
  */
 public final class DecryptingFileOpener implements FileOpener {
 
@@ -26,7 +26,21 @@ public final class DecryptingFileOpener implements FileOpener {
     @Override
     public FileContent open(FileRecord file) {
         return stored.open(file, "open", (dataKey, context, envelope) ->
-                new Content(file, EnvelopeReader.open(dataKey, context, envelope), envelope));
+                new Content(file, sized(file, EnvelopeReader.open(dataKey, context, envelope)), envelope));
+    }
+
+    /**
+     * The envelope authenticates its own length, the catalog records the size the upload committed; a reader
+     * never serves a file whose two disagree (an altered catalog row, or a row pointing at another of the
+     * tenant's objects), so a size a client was told matches the bytes it gets.
+     */
+    private static EnvelopeReader sized(FileRecord file, EnvelopeReader reader) throws IOException {
+        if (reader.size() != file.size()) {
+            reader.close();
+            throw new IOException("stored plaintext is " + reader.size() + " bytes, the catalog records "
+                    + file.size());
+        }
+        return reader;
     }
 
     private record Content(FileRecord file, EnvelopeReader reader, SeekableByteChannel channel)

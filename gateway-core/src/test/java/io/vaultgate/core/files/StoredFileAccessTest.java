@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A committed file whose stored object or key slot cannot be read is the gateway's fault, not the client's: the
  * failure is {@code INTERNAL} (HTTPS 500, logged with its cause), never {@code INTEGRITY}, which tells a client
  * that what it sent did not match its digest (HTTPS 400). The client's message names its own path only: no
- * file id, object id, tenant or path on disk; those are in the log detail.
+ * file id, object id, tenant or path on disk; those are in the log detail. A catalog row whose size differs from
+ * the stored plaintext's is read as nothing rather than with a size the client was told wrongly.
  */
 class StoredFileAccessTest {
 
@@ -64,6 +65,16 @@ class StoredFileAccessTest {
         try (TestCore test = TestCore.create(home)) {
             ClientPrincipal alice = committed(test);
             test.database().inTransaction(jdbc -> jdbc.update("DELETE FROM key_slots"));
+
+            assertInternal(test, alice);
+        }
+    }
+
+    @Test
+    void aCatalogSizeThatDiffersFromTheStoredPlaintext_isAnInternalFailure() {
+        try (TestCore test = TestCore.create(home)) {
+            ClientPrincipal alice = committed(test);
+            test.database().inTransaction(jdbc -> jdbc.update("UPDATE files SET size = size + 1"));
 
             assertInternal(test, alice);
         }
