@@ -136,7 +136,7 @@ public final class Administration {
             if (tenants.find(jdbc, tenant).isEmpty()) {
                 throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " does not exist");
             }
-            if (usernames.isTaken(jdbc, username)) {
+            if (usernames.take(jdbc, username, Usernames.Kind.ACCOUNT, account.id()).isPresent()) {
                 throw new GatewayException(Reason.CONFLICT, "username " + username + " is taken");
             }
             accounts.insert(jdbc, account);

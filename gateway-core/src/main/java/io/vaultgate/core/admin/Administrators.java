@@ -70,11 +70,11 @@ public final class Administrators {
         String token = ApiTokens.generate(random);
         Instant now = clock.instant();
         database.inTransaction(jdbc -> {
-            if (admins.exists(jdbc, name)) {
-                throw new GatewayException(Reason.CONFLICT, "administrator " + name + " already exists");
-            }
-            if (usernames.isTaken(jdbc, name)) {
-                throw new GatewayException(Reason.CONFLICT, "name " + name + " is taken by an account or operator");
+            Optional<Usernames.Kind> holder = usernames.take(jdbc, name, Usernames.Kind.ADMIN, name);
+            if (holder.isPresent()) {
+                throw new GatewayException(Reason.CONFLICT, holder.get() == Usernames.Kind.ADMIN
+                        ? "administrator " + name + " already exists"
+                        : "name " + name + " is taken by an account or operator");
             }
             admins.insert(jdbc, name, now);
             tokens.insert(jdbc, ApiTokens.hash(token), new TokenGrant(KIND, name), KIND, now, Optional.empty());
@@ -123,7 +123,7 @@ public final class Administrators {
 
     /**
      * Removes an administrator: its tokens are revoked and its TOTP secret deleted, so nothing it held works any
-     * more. CONFLICT for the last administrator (nobody could then use the admin API or scrape metrics; add another
+     * more, and its name is free again ({@link Usernames#releaseAdmin}). CONFLICT for the last administrator (nobody could then use the admin API or scrape metrics; add another
      * first), NOT_FOUND for an unknown name.
      */
     public void remove(String name, String reason, String actor) {
@@ -141,6 +141,7 @@ public final class Administrators {
             List<String> old = revocation.revokeTokens(jdbc, KIND, name);
             Optional<AuditEvent> totp = mfa.remove(jdbc, Role.ADMIN, name, actor, now);
             admins.delete(jdbc, name);
+            usernames.releaseAdmin(jdbc, name);
             List<AuditEvent> events = new ArrayList<>(revocation.recordUnaudited(jdbc, name, Optional.empty(), old,
                     why, actor, now));
             totp.ifPresent(events::add);

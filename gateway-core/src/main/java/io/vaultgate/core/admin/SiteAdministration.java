@@ -90,7 +90,7 @@ public final class SiteAdministration {
             if (!lockActiveSite(jdbc, siteId)) {
                 throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
             }
-            if (usernames.isTaken(jdbc, username)) {
+            if (usernames.take(jdbc, username, Usernames.Kind.OPERATOR, operator.id()).isPresent()) {
                 throw new GatewayException(Reason.CONFLICT, "username " + username + " is taken");
             }
             operators.insert(jdbc, operator, clock.instant());

@@ -93,10 +93,33 @@ public final class TestCore implements AutoCloseable {
         }
     }
 
+    /**
+     * A core of {@code home} (creating its keystore on first use) over a catalog the test opened itself: one of
+     * several nodes' own pools on one PostgreSQL database, or an older catalog the test migrated. The core closes
+     * it.
+     */
+    public static TestCore over(Path home, Database database) {
+        try {
+            MasterSecret secret = MasterSecret.fromBytes("test master secret, not for production".getBytes());
+            Path file = home.resolve("kek.p12");
+            KeystoreKeyProvider keys = java.nio.file.Files.exists(file) ? KeystoreKeyProvider.open(file, secret)
+                    : KeystoreKeyProvider.create(file, secret, new KdfParams(1024, 1, 1));
+            return open(home, keys, database, new GatewayCore.Settings(Duration.ofHours(24), 64), Clock.systemUTC(),
+                    CoreMetrics.inMemory(Clock.systemUTC()));
+        } catch (IOException e) {
+            database.close();
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static TestCore open(Path home, KeystoreKeyProvider keys, GatewayCore.Settings settings, Clock clock,
                                  CoreMetrics metrics) throws IOException {
+        return open(home, keys, TestCatalog.open(home), settings, clock, metrics);
+    }
+
+    private static TestCore open(Path home, KeystoreKeyProvider keys, Database database,
+                                 GatewayCore.Settings settings, Clock clock, CoreMetrics metrics) throws IOException {
         SecureRandom random = new SecureRandom();
-        Database database = TestCatalog.open(home);
         ObjectStore store = TestStore.open(home, clock);
         GatewayCore core = GatewayCore.assemble(database, store, keys,
                 AuditKeys.loadOrCreate(home.resolve("audit-signing.key"), random), settings, random, clock,
