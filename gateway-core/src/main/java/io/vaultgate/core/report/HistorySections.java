@@ -11,9 +11,10 @@ import java.util.function.Predicate;
 
 /**
  * Sorts a tenant's audit events of the period into the report's sections: operators' accesses (claims,
- * completions, reads; batches abandoned when their site was removed), forwards (and those abandoned), failed access attempts, retention actions, shredding and deletions, key
- * operations and policy events. {@code isOperator} tells operators from the tenant's own accounts. An operator's read
- * is one row: its {@code file.downloaded} (with the bytes read), or, when the read was cut off before the file was
+ * completions, reads; batches abandoned when their site was removed), forwards (and those abandoned), failed access
+ * attempts (refused logins, and live sessions of the tenant's accounts ended by the session check, {@code
+ * session.ended}), retention actions, shredding and deletions, key operations and policy events. {@code isOperator}
+ * tells operators from the tenant's own accounts. An operator's read is one row: its {@code file.downloaded} (with the bytes read), or, when the read was cut off before the file was
  * closed (a crash, a killed node), its {@code file.download_started}, marked as having no recorded end.
  */
 final class HistorySections {
@@ -85,6 +86,11 @@ final class HistorySections {
             }
             case "auth.failed" -> failedAccess.add(row(event, "actor", event.actor(), "protocol",
                     event.text("protocol"), "source", event.text("source"), "reason", event.text("reason")));
+            // access refused midway: the session check ended a live session of one of the tenant's accounts because
+            // what admitted it (expiry, protocols, source networks) no longer held; a login then would have failed
+            case "session.ended" -> failedAccess.add(row(event, "actor", event.actor(), "action", event.kind(),
+                    "protocol", event.text("protocol"), "source", event.text("source"), "reason",
+                    event.text("reason")));
             case "file.deleted" -> shredding.add(row(event, "actor", event.actor(), "action", "deleted (key slot "
                     + "removed)", "file", event.text("file"), "path", event.text("path")));
             case "key.operation" -> keyOperation(event);

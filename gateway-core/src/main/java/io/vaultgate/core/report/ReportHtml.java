@@ -17,7 +17,8 @@ final class ReportHtml {
             new String[] {"operator_access", "Every access to the tenant's files by operators"},
             new String[] {"forwards", "Files forwarded to sites, and forwards abandoned when their site was removed"},
             new String[] {"sites", "Sites and the certificates pinned for them (SHA-256)"},
-            new String[] {"failed_access", "Failed access attempts"},
+            new String[] {"failed_access", "Failed access attempts, and live sessions ended because what admitted "
+                    + "them no longer held"},
             new String[] {"retention_actions", "Retention actions"},
             new String[] {"shredding", "Shredding records"},
             new String[] {"tenant_changes", "Changes to the tenant (status, retention, quota)"},

@@ -81,6 +81,22 @@ class HistorySectionsTest {
     }
 
     @Test
+    void aSessionEndedByTheSessionCheck_isListedBesideTheFailedLogins_withItsReason() {
+        HistorySections sections = new HistorySections(actor -> false);
+
+        sections.accept(new TenantHistory.Event(12, Instant.parse("2026-11-02T10:00:00Z"), "auth.failed",
+                "acme-upload", Map.of("protocol", "SFTP", "source", "203.0.113.9", "reason", "BAD_CREDENTIAL")));
+        sections.accept(new TenantHistory.Event(13, Instant.parse("2026-11-02T11:00:00Z"), "session.ended",
+                "acme-upload", Map.of("protocol", "HTTPS", "source", "198.51.100.7", "reason", "account expired")));
+
+        assertThat(sections.failedAccess).hasSize(2).last().satisfies(row -> assertThat(row)
+                .containsEntry("seq", 13L).containsEntry("actor", "acme-upload")
+                .containsEntry("action", "session.ended").containsEntry("protocol", "HTTPS")
+                .containsEntry("source", "198.51.100.7").containsEntry("reason", "account expired"));
+        assertThat(sections.failedAccess.get(0)).as("a refused login, as before").doesNotContainKey("action");
+    }
+
+    @Test
     void aReadRefusedAfterTheLeaseEnded_isListedAsOperatorAccess() {
         HistorySections sections = new HistorySections(actor -> false);
 

@@ -82,6 +82,9 @@ final class ReportFixture implements AutoCloseable {
         at("2026-11-25T00:00:00Z");
         upload(client, "/inbox/late.csv");
         core.administration().as("admin:root").issueAccountToken("acme-upload", "new laptop");
+        at("2026-11-27T00:00:00Z");
+        core.audit().append(new AuditEvent.SessionEnded(clock.instant(), Optional.of(ACME), "acme-upload",
+                Protocol.HTTPS, "198.51.100.7", "account expired"));
         at("2026-12-01T00:00:00Z");
         core.policies().as("admin:root").publish(ACME, "December terms.\n");
         at("2026-12-02T00:00:00Z");
