@@ -18,7 +18,9 @@ import java.util.function.LongSupplier;
  * database that a new connection would create fails, where {@code SELECT 1} would not). Pooled connections
  * keep working on a SQLite file deleted under them, so the composition root adds a check of the file itself.
  * The store is up when a one-byte probe object can be written, synced and deleted; the probe lives under the
- * reserved tenant {@value #PROBE_TENANT}, which holds nothing else (no tenant of that id can be created).
+ * reserved tenant {@value #PROBE_TENANT}, which holds nothing else (no tenant of that id can be created; one left
+ * from a catalog older than the reservation is reported by {@code vaultgate doctor}, and meanwhile keeps its objects:
+ * the probe creates and deletes only an object of a fresh random 128-bit name, and never lists, opens or sweeps).
  *
  * <p>{@code /health/ready} answers anyone who can reach the ops listener, so the store probe, a write and an
  * fsync, runs at most once per {@link #STORE_PROBE_INTERVAL}: in between, every caller (the health endpoint,

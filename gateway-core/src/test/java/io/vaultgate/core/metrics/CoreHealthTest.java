@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
+import io.vaultgate.core.storage.PendingObject;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
@@ -12,6 +14,8 @@ import io.vaultgate.core.testing.TestStore;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -179,6 +183,49 @@ class CoreHealthTest {
         assertThat(test.core().administration().tenant(probe)).isEmpty();
         assertThat(test.core().administration().createTenant(TenantId.of("vaultgate-health-probe2"), "Near", false)
                 .id().value()).isEqualTo("vaultgate-health-probe2");
+    }
+
+    /**
+     * A catalog from before the reservation may hold a tenant of the probe's id ({@code vaultgate doctor} reports it
+     * as {@code reserved-tenant}); until it is moved, the probe shares its storage space. It creates, syncs and
+     * deletes only an object of a fresh random name, so the tenant's committed objects and resumable partials are
+     * neither read, overwritten nor removed (a probe that reused a name or cleaned up by sweeping would be).
+     */
+    @Test
+    void probesInTheSpaceOfALegacyTenantWithTheProbesId_leaveItsObjectsAsTheyWere() throws Exception {
+        TenantId legacy = TenantId.of(CoreHealth.PROBE_TENANT);
+        ObjectStore store = test.store();
+        SecureRandom random = new SecureRandom();
+        ObjectId committed = ObjectId.random(random);
+        try (PendingObject object = store.create(legacy, committed)) {
+            object.channel().write(ByteBuffer.wrap("committed object".getBytes(StandardCharsets.UTF_8)));
+            store.commit(legacy, object);
+        }
+        ObjectId partial = ObjectId.random(random);
+        try (PendingObject object = store.create(legacy, partial)) {
+            object.channel().write(ByteBuffer.wrap("resumable partial".getBytes(StandardCharsets.UTF_8)));
+            object.sync();
+        }
+        CoreHealth health = new CoreHealth(test.database(), store, random, Duration.ZERO, System::nanoTime);
+
+        for (int i = 0; i < 100; i++) {
+            assertThat(health.store().up()).isTrue();
+        }
+
+        assertThat(contents(store.open(legacy, committed))).isEqualTo("committed object");
+        try (PendingObject object = store.reopen(legacy, partial)) {
+            assertThat(contents(object.channel())).isEqualTo("resumable partial");
+        }
+    }
+
+    private static String contents(java.nio.channels.SeekableByteChannel channel) throws IOException {
+        try (channel) {
+            ByteBuffer buffer = ByteBuffer.allocate(64);
+            while (channel.read(buffer) > 0) {
+                // read all
+            }
+            return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+        }
     }
 
     @FunctionalInterface

@@ -127,6 +127,32 @@ class DoctorChecksTest {
         assertThat(new UnfinishedShreds().run(context(Map.of(), 10))).isEmpty();
     }
 
+    /** A catalog from before the probe's id was reserved may hold a tenant of that id; the doctor names it. */
+    @Test
+    void tenantWithTheStoreProbesReservedId_appears_untilItIsShredded() {
+        TenantId reserved = TenantId.of("vaultgate-health-probe");
+        database.inTransaction(jdbc -> {
+            new TenantRepository().insert(jdbc, Tenant.create(reserved, "Legacy", NOW));
+            new TenantRepository().insert(jdbc, Tenant.create(TenantId.of("vaultgate-health-probe2"), "Near", NOW));
+            return null;
+        });
+
+        assertThat(Doctor.examine(context(Map.of(), 10))).filteredOn(finding -> finding.check().equals(
+                "reserved-tenant")).as("a check `vaultgate doctor` runs").singleElement().satisfies(finding -> {
+            assertThat(finding.subject()).isEqualTo("tenant vaultgate-health-probe");
+            assertThat(finding.problem()).contains("reserved for the store's readiness probe");
+            assertThat(finding.fix()).contains("vaultgate tenant shred vaultgate-health-probe");
+        });
+
+        database.inTransaction(jdbc -> {
+            new TenantRepository().update(jdbc, Tenant.create(reserved, "Legacy", NOW)
+                    .withStatus(TenantStatus.SHREDDED));
+            return null;
+        });
+        assertThat(Doctor.examine(context(Map.of(), 10))).noneMatch(finding -> finding.check().equals(
+                "reserved-tenant"));
+    }
+
     @Test
     void aCheckThatCannotRun_isItselfAFinding() {
         DoctorContext broken = context(Map.of(), 10, path -> {
