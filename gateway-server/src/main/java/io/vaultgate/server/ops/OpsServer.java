@@ -18,13 +18,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 /**
  * The ops listener: a small HTTP server, separate from the client-facing front-ends and bound to loopback
  * by default. {@code /health/live} and {@code /health/ready} answer anyone (load balancers and
- * orchestrators probe them), with checks' names and states but not their reasons; {@code /metrics} and {@code /status.json} need an administrator token; the
+ * orchestrators probe them), with checks' names and states but not their reasons (readiness from a run of the
+ * checks at most {@link HealthHandler#READY_CACHE} old, so anonymous requests cannot drive the catalog);
+ * {@code /metrics} and {@code /status.json} need an administrator token and run the checks each time; the
  * status page's static files carry no data and are public. HTTPS (TLS 1.3 and 1.2) when the settings carry
  * a TLS context, else plain HTTP: then keep it on loopback or a management network.
  */
@@ -56,6 +59,12 @@ public final class OpsServer implements AutoCloseable {
 
     /** Binds and starts serving; fails with the {@link IOException} of the bind (e.g. address in use). */
     public static OpsServer start(OpsSettings settings, OpsServices services, Clock clock) throws IOException {
+        return start(settings, services, clock, System::nanoTime);
+    }
+
+    /** @param nanoTime the monotonic clock of {@code /health/ready}'s answer cache ({@link HealthHandler}) */
+    static OpsServer start(OpsSettings settings, OpsServices services, Clock clock, LongSupplier nanoTime)
+            throws IOException {
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
         AdminTokenFilter admin = new AdminTokenFilter(services.authenticator(), settings.tokenCache(), clock);
@@ -70,7 +79,8 @@ public final class OpsServer implements AutoCloseable {
         ScheduledExecutorService deadlineTimer = Executors.newSingleThreadScheduledExecutor(
                 daemonThreads("vaultgate-ops-deadline-"));
         RequestDeadlines deadlines = new RequestDeadlines(settings.requestTimeout(), deadlineTimer);
-        timed(server.createContext("/health/", new HealthHandler(services.checks(), json)), deadlines);
+        timed(server.createContext("/health/", new HealthHandler(services.checks(), json, HealthHandler.READY_CACHE,
+                nanoTime)), deadlines);
         protect(timed(server.createContext("/metrics", new MetricsHandler(services.registry(),
                 services.beforeScrape())), deadlines), admin);
         protect(timed(server.createContext("/status.json", new StatusHandler(services.status(), json)), deadlines),
