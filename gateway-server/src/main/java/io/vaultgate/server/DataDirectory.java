@@ -45,6 +45,19 @@ public record DataDirectory(VaultgateConfig config) {
         return tlsDir().resolve("ca.key");
     }
 
+    /**
+     * The CA of the gateway's forwarder client certificates only (created by the first {@code forward configure
+     * --issue-client-cert}, {@link ForwardingCa}): the certificate a site receiver trusts. Never {@link
+     * #caCertificate()}, which also issues the tenants' account certificates.
+     */
+    public Path forwardingCaCertificate() {
+        return tlsDir().resolve("forwarding-ca.crt");
+    }
+
+    public Path forwardingCaKey() {
+        return tlsDir().resolve("forwarding-ca.key");
+    }
+
     public Path serverCertificate() {
         return tlsDir().resolve("server.crt");
     }

@@ -36,7 +36,11 @@ final class ReceivedFiles {
         this(drop, maxFileBytes, Optional.empty());
     }
 
-    /** @param siteKey the site's X25519 key, to open sealed forwards; without it they are refused */
+    /**
+     * @param siteKey the site's X25519 key, to open sealed forwards; without it they are refused, with it plain ones
+     *     are (a site that keeps a key expects no plaintext on the wire, and takes none from a gateway misconfigured
+     *     to send it)
+     */
     ReceivedFiles(DropDirectory drop, long maxFileBytes, Optional<SitePrivateKey> siteKey) {
         this.drop = drop;
         this.maxFileBytes = maxFileBytes;
@@ -55,6 +59,11 @@ final class ReceivedFiles {
             if (file.sealed().isPresent() && siteKey.isEmpty()) {
                 throw new ReceiverProblem(HttpResponseStatus.BAD_REQUEST, "file " + file.key() + " is sealed, but "
                         + "this receiver has no site key to open it (vaultgate receive --sealed-key)");
+            }
+            if (file.sealed().isEmpty() && siteKey.isPresent()) {
+                throw new ReceiverProblem(HttpResponseStatus.BAD_REQUEST, "file " + file.key() + " is not sealed, "
+                        + "but this receiver takes sealed forwards only (it has a site key): give the gateway the "
+                        + "site's recipient key (vaultgate site seal SITE --recipient-key FILE)");
             }
             // The key is reserved before its marker is looked at: an upload of the key that finishes meanwhile
             // writes its marker before it gives the key up, so this one sees either the upload or the marker.

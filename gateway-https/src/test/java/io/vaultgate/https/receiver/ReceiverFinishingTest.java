@@ -67,10 +67,12 @@ class ReceiverFinishingTest {
             CompletableFuture<Integer> sealed = CompletableFuture.supplyAsync(forwarder::runDue);
             assertThat(finishing.held.await(60, TimeUnit.SECONDS)).as("the sealed file reached the pool").isTrue();
 
+            // a plain request, which this sealed-only receiver answers on the event loop the held file came in on
             RawPut other = new RawPut(fixture.endpoint(), fixture.clientCertificate, fixture.siteCa.certificate());
             HttpResponse<String> small = other.put("f_small", "/inbox/small.csv", "id\n1\n".getBytes());
 
-            assertThat(small.statusCode()).as(small.body()).isEqualTo(201);
+            assertThat(small.statusCode()).as(small.body()).isEqualTo(400);
+            assertThat(small.body()).contains("not sealed");
             assertThat(sealed).as("the sealed file is still being finished").isNotDone();
             finishing.release.countDown();
             assertThat(sealed.get(60, TimeUnit.SECONDS)).isEqualTo(1);
@@ -82,7 +84,7 @@ class ReceiverFinishingTest {
     @Test
     void requestPipelinedBehindAFinishingUpload_waitsForIt_andIsAnsweredInOrder() throws Exception {
         HoldingFirstTask finishing = new HoldingFirstTask();
-        fixture.startSealedReceiver(siteKey, 1, finishing);
+        fixture.startReceiver(1, finishing);
         byte[] first = "first".getBytes(StandardCharsets.UTF_8);
         byte[] second = "second".getBytes(StandardCharsets.UTF_8);
         try (SSLSocket socket = (SSLSocket) RawPut.context(fixture.clientCertificate, fixture.siteCa.certificate())
@@ -115,7 +117,7 @@ class ReceiverFinishingTest {
                 throw new RejectedExecutionException("full");
             }
         };
-        fixture.startSealedReceiver(siteKey, 1, full);
+        fixture.startReceiver(1, full);
         RawPut gateway = new RawPut(fixture.endpoint(), fixture.clientCertificate, fixture.siteCa.certificate());
 
         HttpResponse<String> busy = gateway.put("f_1", "/inbox/a.csv", "a".getBytes());

@@ -107,9 +107,20 @@ final class ReceiverFixture implements AutoCloseable {
     /** A sealed receiver with {@code ioThreads} event loops whose uploads finish on {@code finishing}. */
     SiteReceiver startSealedReceiver(SitePrivateKey siteKey, int ioThreads, ExecutorService finishing)
             throws IOException {
-        receiver = SiteReceiver.start(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
-                List.of(gatewayCa.certificate())).withSiteKey(siteKey), TlsMaterial.of(
-                receiverCertificate.privateKey(), receiverCertificate.chain()), ioThreads, finishing, clock);
+        return startReceiver(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
+                List.of(gatewayCa.certificate())).withSiteKey(siteKey), ioThreads, finishing);
+    }
+
+    /** A plain receiver with {@code ioThreads} event loops whose uploads finish on {@code finishing}. */
+    SiteReceiver startReceiver(int ioThreads, ExecutorService finishing) throws IOException {
+        return startReceiver(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
+                List.of(gatewayCa.certificate())), ioThreads, finishing);
+    }
+
+    private SiteReceiver startReceiver(ReceiverSettings settings, int ioThreads, ExecutorService finishing)
+            throws IOException {
+        receiver = SiteReceiver.start(settings, TlsMaterial.of(receiverCertificate.privateKey(),
+                receiverCertificate.chain()), ioThreads, finishing, clock);
         configure(endpoint(), clientCertificate, clientKey);
         return receiver;
     }

@@ -100,6 +100,19 @@ class SealedForwardTest {
     }
 
     @Test
+    void receiverWithASiteKey_refusesPlainFiles_soNoPlaintextIsTakenFromAMisconfiguredGateway() throws Exception {
+        fixture.admin.setRecipientKey(ReceiverFixture.SITE, Optional.empty());
+        fixture.startSealedReceiver(siteKey);
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", fixture.randomBytes(1000));
+
+        forwarder.runDue();
+
+        assertThat(fixture.job(file).lastError()).hasValueSatisfying(error -> assertThat(error)
+                .contains("is not sealed", "site seal"));
+        assertThat(droppedFiles()).isEmpty();
+    }
+
+    @Test
     void tamperedStoredEnvelope_failsAtTheSite_andNothingIsWritten() throws Exception {
         fixture.startSealedReceiver(siteKey);
         FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", fixture.randomBytes(300_000));

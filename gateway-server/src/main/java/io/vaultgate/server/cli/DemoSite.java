@@ -14,6 +14,7 @@ import io.vaultgate.https.receiver.ReceiverSettings;
 import io.vaultgate.https.receiver.SiteReceiver;
 import io.vaultgate.server.DataDirectory;
 import io.vaultgate.server.DemoSetup;
+import io.vaultgate.server.ForwardingCa;
 import io.vaultgate.server.StartupException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -29,10 +30,10 @@ import java.util.Optional;
 /**
  * The demo's BPO site, so that a newcomer sees a file arrive: the reference receiver on a free loopback
  * port, dropping into {@code <home>/demo-site/}, and the demo tenant's uploads routed to it (push). Its
- * server certificate and the gateway's client certificate are issued by the gateway CA; the receiver
- * accepts only clients of that CA, and the site pins it. Forwarding is sealed: the site's X25519 key
- * ({@code <home>/demo/site-x25519.key}, which in real life only the site holds) opens the envelopes the
- * gateway sends as stored. The endpoint is set afresh at every start, so jobs left from an earlier run go
+ * server certificate is issued by the gateway CA, which the gateway pins for the site; the gateway's client
+ * certificate by the forwarding CA ({@link ForwardingCa}), the only CA whose clients the receiver accepts.
+ * Forwarding is sealed: the site's X25519 key ({@code <home>/demo/site-x25519.key}, which in real life only the
+ * site holds) opens the envelopes the gateway sends as stored. The endpoint is set afresh at every start, so jobs left from an earlier run go
  * to the new port.
  */
 final class DemoSite implements AutoCloseable {
@@ -56,13 +57,15 @@ final class DemoSite implements AutoCloseable {
             IssuedCertificate server = ca.issueServer("vaultgate demo site", List.of("localhost"),
                     List.of("127.0.0.1"), Duration.ofDays(30));
             SitePrivateKey siteKey = siteKey(home.home().resolve("demo").resolve("site-x25519.key"));
+            CertificateAuthority forwarding = ForwardingCa.openOrCreate(home, new SecureRandom(), clock);
             SiteReceiver receiver = SiteReceiver.start(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
-                    List.of(ca.certificate())).withSiteKey(siteKey), TlsMaterial.of(server.privateKey(),
+                    List.of(forwarding.certificate())).withSiteKey(siteKey), TlsMaterial.of(server.privateKey(),
                     server.chain()));
             try {
                 ForwardingAdministration admin = core.forwarding().administration();
                 Path key = home.tlsDir().resolve("forward-" + DemoSetup.SITE + ".key").toAbsolutePath();
-                IssuedCertificate client = admin.issueClientCertificate(DemoSetup.SITE, ca, key, Duration.ofDays(30));
+                IssuedCertificate client = admin.issueClientCertificate(DemoSetup.SITE, forwarding, key,
+                        Duration.ofDays(30));
                 admin.configureSite(new SiteForwarding(DemoSetup.SITE,
                         URI.create("https://127.0.0.1:" + receiver.address().getPort()), List.of(ca.certificate()),
                         client.chain(), key, Optional.empty(), 4, true));

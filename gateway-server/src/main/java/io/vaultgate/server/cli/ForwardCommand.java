@@ -12,6 +12,7 @@ import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.core.pki.Pem;
 import io.vaultgate.server.CatalogDatabase;
 import io.vaultgate.server.DataDirectory;
+import io.vaultgate.server.ForwardingCa;
 import io.vaultgate.server.config.VaultgateConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -180,8 +181,7 @@ public final class ForwardCommand {
                 DataDirectory home = new DataDirectory(config);
                 if (issue) {
                     key = home.tlsDir().resolve("forward-" + site + ".key").toAbsolutePath();
-                    CertificateAuthority ca = new CertificateAuthority(IssuedCertificate.read(home.caKey(),
-                            home.caCertificate()), new SecureRandom(), Clock.systemUTC());
+                    CertificateAuthority ca = ForwardingCa.openOrCreate(home, new SecureRandom(), Clock.systemUTC());
                     chain = admin.issueClientCertificate(site, ca, key, Duration.ofDays(825)).chain();
                     Pem.writeCertificates(home.tlsDir().resolve("forward-" + site + ".crt"), chain);
                 } else {
@@ -196,8 +196,9 @@ public final class ForwardCommand {
                 out.println("Site " + site + " forwards to " + endpoint + " with client certificate "
                         + chain.get(0).getSubjectX500Principal().getName() + " (key " + key + ")");
                 if (issue) {
-                    out.println("Give the site the gateway CA certificate " + home.caCertificate()
-                            + " for its --client-ca");
+                    out.println("Give the site the forwarding CA certificate " + home.forwardingCaCertificate()
+                            + " for its --client-ca (not " + home.caCertificate().getFileName()
+                            + ", which also issues the tenants' account certificates)");
                 }
                 return 0;
             } catch (IOException e) {

@@ -18,13 +18,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vaultgate receive}: runs the reference site receiver, for a BPO site, until stopped. It needs no
- * gateway data directory: only its own server key and certificate and the gateway CA certificate.
+ * gateway data directory: only its own server key and certificate and the gateway's forwarding CA certificate.
  */
 @Command(name = "receive", mixinStandardHelpOptions = true,
         description = {"Run a site receiver: accept files forwarded by a Vaultgate gateway over mutual TLS and "
                 + "write them into a drop directory as <drop>/<tenant>/<account>/<path>.",
                 "Example: vaultgate receive --listen 0.0.0.0:9443 --drop /srv/drop --key site.key --cert site.crt "
-                        + "--client-ca gateway-ca.pem"})
+                        + "--client-ca forwarding-ca.crt"})
 public final class ReceiveCommand implements Callable<Integer> {
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:9443", description = "HOST:PORT (default 127.0.0.1:9443).")
@@ -39,17 +39,19 @@ public final class ReceiveCommand implements Callable<Integer> {
     @Option(names = "--cert", required = true, description = "PEM server certificate chain, leaf first.")
     Path cert;
 
-    @Option(names = "--client-ca", required = true, description = "PEM certificate of the gateway CA; only "
-            + "clients it issued are accepted.")
+    @Option(names = "--client-ca", required = true, description = "PEM certificate of the gateway's "
+            + "forwarding CA (its <home>/tls/forwarding-ca.crt, never ca.crt, which also issues tenants' account "
+            + "certificates); only clients it issued are accepted.")
     Path clientCa;
 
-    @Option(names = "--crl", description = "PEM CRL(s) of the gateway CA; revocation is then checked and fails "
+    @Option(names = "--crl", description = "PEM CRL(s) of the forwarding CA; revocation is then checked and fails "
             + "closed. Read again when a file changes (a renewed CRL needs no restart). Repeatable.")
     java.util.List<Path> crls = new java.util.ArrayList<>();
 
     @Option(names = "--sealed-key", paramLabel = "FILE", description = "The site's X25519 private key (PEM, 0600) "
             + "that opens sealed forwards; created with its public half FILE.pub if missing. Give FILE.pub to the "
-            + "gateway's admin (`vaultgate site add ... --sealed-recipient-key FILE.pub`).")
+            + "gateway's admin (`vaultgate site add ... --sealed-recipient-key FILE.pub`). With it, plain (unsealed) "
+            + "forwards are refused.")
     Path sealedKey;
 
     @Option(names = "--max-file-size", defaultValue = "1TiB", description = "Largest file accepted (default 1TiB).")

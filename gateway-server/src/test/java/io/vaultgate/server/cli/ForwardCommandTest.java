@@ -11,6 +11,7 @@ import io.vaultgate.core.forward.ForwardingAdministration;
 import io.vaultgate.core.forward.Outbox;
 import io.vaultgate.core.forward.RetryPolicy;
 import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.pki.Pem;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.server.ExitCodes;
@@ -20,6 +21,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.security.SignatureException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,6 +106,39 @@ class ForwardCommandTest {
                     assertThat(site.endpoint().toString()).isEqualTo("https://127.0.0.1:9443");
                     assertThat(site.clientKeyFile()).isEqualTo(home.resolve("tls/forward-manila.key").toAbsolutePath());
                 });
+    }
+
+    @Test
+    void issuedForwarderCertificates_comeFromTheForwardingCa_whichIssuesNoAccountCertificate() throws Exception {
+        Result first = forward("configure", "manila", "--endpoint", "https://127.0.0.1:9443",
+                "--trust", home.resolve("tls/ca.crt").toString(), "--issue-client-cert");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        Path forwardingCaFile = home.resolve("tls/forwarding-ca.crt");
+        assertThat(first.out()).contains(forwardingCaFile.toString(), "--client-ca");
+        X509Certificate forwardingCa = Pem.readCertificates(forwardingCaFile).get(0);
+        X509Certificate gatewayCa = Pem.readCertificates(home.resolve("tls/ca.crt")).get(0);
+        assertThat(cli.run("account", "add", "acme-api", "--tenant", "acme", "--issue-client-cert",
+                home.resolve("certs").toString()).exitCode()).isZero();
+        X509Certificate account = Pem.readCertificates(home.resolve("certs/acme-api.crt")).get(0);
+
+        assertThat(forwardingCa.getSubjectX500Principal()).isNotEqualTo(gatewayCa.getSubjectX500Principal());
+        forwarderCertificate().verify(forwardingCa.getPublicKey());
+        assertThatThrownBy(() -> forwarderCertificate().verify(gatewayCa.getPublicKey()))
+                .isInstanceOf(SignatureException.class);
+        assertThatThrownBy(() -> account.verify(forwardingCa.getPublicKey()))
+                .as("a site trusting the forwarding CA refuses an account's certificate")
+                .isInstanceOf(SignatureException.class);
+
+        Result again = forward("configure", "manila", "--endpoint", "https://127.0.0.1:9444",
+                "--trust", home.resolve("tls/ca.crt").toString(), "--issue-client-cert");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(Pem.readCertificates(forwardingCaFile).get(0)).as("the CA sites trust is kept")
+                .isEqualTo(forwardingCa);
+        forwarderCertificate().verify(forwardingCa.getPublicKey());
+    }
+
+    private X509Certificate forwarderCertificate() throws Exception {
+        return Pem.readCertificates(home.resolve("tls/forward-manila.crt")).get(0);
     }
 
     @Test

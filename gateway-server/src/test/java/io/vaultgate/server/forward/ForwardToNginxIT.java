@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The acceptance item "plain forwarding works against any mTLS HTTPS server that accepts PUT", end to end
  * through the front-ends users meet: the real gateway ({@code java -jar vaultgate.jar run}, SFTP and
  * HTTPS) with a tenant routed in push mode to a site that is Debian's nginx (WebDAV {@code PUT},
- * {@code ssl_verify_client on} trusting only the gateway CA, its server certificate from the site's own CA
+ * {@code ssl_verify_client on} trusting only the gateway's forwarding CA, its server certificate from the site's own CA
  * pinned by the gateway). Files uploaded with OpenSSH {@code sftp} and with {@code curl} arrive in nginx's
  * directory, each under its file id, with the SHA-256 of what the client uploaded.
  * ({@code NginxForwardIT} in gateway-core drives the forwarder against the same nginx without front-ends.)
@@ -67,10 +67,12 @@ class ForwardToNginxIT {
         Pem.writeCertificates(siteCaPem, List.of(siteCa.certificate()));
 
         Map<String, String> expected = new TreeMap<>();
+        // the first configuration creates the forwarding CA that nginx is to trust; the second, once nginx has its
+        // port, points the site there with a certificate of the same CA
+        configure(home, siteCaPem, "https://127.0.0.1:1");
         try (NginxDavSite nginx = NginxDavSite.start(Files.createDirectories(dir.resolve("nginx")), server,
-                Pem.readCertificates(home.resolve("tls").resolve("ca.crt")))) {
-            GatewayRun.cli("forward", "configure", SITE, "--endpoint", nginx.endpoint().toString(), "--trust",
-                    siteCaPem.toString(), "--issue-client-cert", "--no-site-digest", "--home", home.toString());
+                Pem.readCertificates(home.resolve("tls").resolve("forwarding-ca.crt")))) {
+            configure(home, siteCaPem, nginx.endpoint().toString());
             GatewayRun.cli("site", "route", "--tenant", "acme", "--site", SITE, "--mode", "push", "--home",
                     home.toString());
 
@@ -100,6 +102,11 @@ class ForwardToNginxIT {
     }
 
     /** init, the tenant, an account with an SSH key and an API token, the site. Returns the token. */
+    private static void configure(Path home, Path siteCaPem, String endpoint) throws Exception {
+        GatewayRun.cli("forward", "configure", SITE, "--endpoint", endpoint, "--trust", siteCaPem.toString(),
+                "--issue-client-cert", "--no-site-digest", "--home", home.toString());
+    }
+
     private static String provision(Path home, Path clientKey) {
         TestKeystore.seed(home);
         GatewayRun.cli("init", "--home", home.toString());

@@ -135,7 +135,10 @@ class ForwardingCrashIT {
         return created.substring(created.indexOf("(shown once): ") + "(shown once): ".length()).strip();
     }
 
-    /** The site: the reference receiver, its server certificate from the gateway CA, which it also trusts. */
+    /**
+     * The site: the reference receiver, its server certificate from the gateway CA; it trusts the forwarding CA,
+     * which {@code forward configure --issue-client-cert} created.
+     */
     private static SiteReceiver startReceiver(Path home, int port, Path drop) throws Exception {
         Path tls = home.resolve("tls");
         CertificateAuthority ca = new CertificateAuthority(IssuedCertificate.read(tls.resolve("ca.key"),
@@ -143,7 +146,8 @@ class ForwardingCrashIT {
         IssuedCertificate server = ca.issueServer("crash-test site", List.of("localhost"), List.of("127.0.0.1"),
                 Duration.ofDays(1));
         return SiteReceiver.start(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", port), drop,
-                Pem.readCertificates(tls.resolve("ca.crt"))), TlsMaterial.of(server.privateKey(), server.chain()));
+                Pem.readCertificates(tls.resolve("forwarding-ca.crt"))), TlsMaterial.of(server.privateKey(),
+                server.chain()));
     }
 
     private static void upload(Path home, int port, String token, Path file) throws Exception {

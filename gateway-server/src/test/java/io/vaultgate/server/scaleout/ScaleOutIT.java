@@ -266,7 +266,10 @@ class ScaleOutIT {
         return out.toString();
     }
 
-    /** The site: the reference receiver, its server certificate from the gateway CA, which it also trusts. */
+    /**
+     * The site: the reference receiver, its server certificate from the gateway CA; it trusts the forwarding CA,
+     * which {@code forward configure --issue-client-cert} created.
+     */
     private static SiteReceiver startSite(Path home, int port, Path drop) throws Exception {
         Path tls = home.resolve("tls");
         CertificateAuthority ca = new CertificateAuthority(IssuedCertificate.read(tls.resolve("ca.key"),
@@ -274,7 +277,8 @@ class ScaleOutIT {
         IssuedCertificate server = ca.issueServer("scale-out site", List.of("localhost"), List.of("127.0.0.1"),
                 Duration.ofDays(1));
         return SiteReceiver.start(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", port), drop,
-                Pem.readCertificates(tls.resolve("ca.crt"))), TlsMaterial.of(server.privateKey(), server.chain()));
+                Pem.readCertificates(tls.resolve("forwarding-ca.crt"))), TlsMaterial.of(server.privateKey(),
+                server.chain()));
     }
 
     /** The site's drop directory: file name to SHA-256. */
