@@ -13,6 +13,7 @@ import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.policy.PolicyGate;
+import io.vaultgate.core.tenant.TenantId;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,8 +24,9 @@ import java.util.Optional;
  * The file service as an operator sees it ({@link OperatorView}): read-only batch files of claimed
  * batches, plus the results directory it writes through the ingest service. Anything else is not found.
  * Reading a file needs an active tenant and the operator's acknowledgement of the tenant's current
- * data-handling policy ({@link PolicyGate}); listing a batch or a stat in it needs an active tenant too (a locked
- * tenant's file names and sizes stay hidden, as its contents; the batch directories above them stay listed). An
+ * data-handling policy ({@link PolicyGate}); listing a batch or a stat in it needs the same, refused the same way
+ * (a tenant's file names and sizes are shown only to an operator who may read the files: not while the tenant is
+ * locked, nor before its newest policy version is acknowledged; the batch directories above them stay listed). An
  * opened file reads only while the lease it was opened under holds ({@link LeaseBoundContent}).
  */
 final class OperatorFiles {
@@ -57,7 +59,7 @@ final class OperatorFiles {
         return database.read(jdbc -> {
             Optional<Batch> batch = OperatorView.claimed(jdbc, batches, operator, directory, clock.instant());
             if (batch.isPresent()) {
-                lock.requireActive(jdbc, batch.get().tenant(), "listings are refused");
+                requireAccess(jdbc, operator, batch.get().tenant(), "listings are refused");
             }
             if (batch.isEmpty()) {
                 Children children = new Children(directory);
@@ -84,7 +86,7 @@ final class OperatorFiles {
         return database.read(jdbc -> {
             Optional<Batch> batch = OperatorView.claimed(jdbc, batches, operator, path, clock.instant());
             if (batch.isPresent()) {
-                lock.requireActive(jdbc, batch.get().tenant(), "file details are refused");
+                requireAccess(jdbc, operator, batch.get().tenant(), "file details are refused");
             }
             Optional<FileRecord> file = batch.isEmpty() ? Optional.empty()
                     : OperatorView.file(jdbc, files, operator, batch.get(), path, true);
@@ -111,11 +113,26 @@ final class OperatorFiles {
                     .map(found -> new Opened(found, Lease.of(batch.get(), operator.operatorId(), now).orElseThrow()));
         }).orElseThrow(() -> GatewayException.notFound(path.toString()));
         FileRecord file = opened.file();
-        lock.requireActive(file.tenant());
-        policyGate.requireAcknowledged(database, operator, file.tenant());
+        database.read(jdbc -> {
+            requireAccess(jdbc, operator, file.tenant(), "downloads are refused");
+            return null;
+        });
         LeaseCheck lease = new LeaseCheck(opened.lease(), now,
                 batchId -> database.read(jdbc -> batches.standing(jdbc, batchId)), clock, LeaseCheck.DEFAULT_INTERVAL);
         return new LeaseBoundContent(opener.open(file, operator.name()), lease, file, operator.name(), audit, clock);
+    }
+
+    /**
+     * The one rule for reading a held batch's files, listing them and stat'ing them, inside the caller's read: the
+     * tenant is active ({@link TenantLock}, {@code TENANT_LOCKED}) and the operator acknowledged its newest policy
+     * version ({@link PolicyGate}'s refusal, which SFTP and HTTPS answer as they answer a read).
+     *
+     * @param refused what is refused while the tenant is locked, for the message ({@code "listings are refused"})
+     */
+    private void requireAccess(Jdbc jdbc, OperatorPrincipal operator, TenantId tenant, String refused)
+            throws SQLException {
+        lock.requireActive(jdbc, tenant, refused);
+        policyGate.requireAcknowledged(jdbc, operator, tenant);
     }
 
     /** A batch file found for opening, with the lease under which it is opened. */

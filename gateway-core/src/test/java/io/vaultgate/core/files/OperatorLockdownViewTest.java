@@ -2,6 +2,7 @@ package io.vaultgate.core.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.GatewayException;
@@ -12,6 +13,7 @@ import io.vaultgate.core.batch.BatchState;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.policy.PolicyNotAcknowledged;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.MutableClock;
@@ -21,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Once a tenant is locked down, an operator holding one of its batches no longer sees the names and sizes of its
  * files: listing the batch and a stat in it are refused like reads ({@code TENANT_LOCKED}), while the batch
- * directories above stay listed and another tenant's batch is listed as before.
+ * directories above stay listed and another tenant's batch is listed as before. The same holds while the tenant's
+ * newest data-handling policy version is not acknowledged by the operator: refused like a read, with the policy
+ * refusal ({@link PolicyNotAcknowledged}, which SFTP and HTTPS answer as they answer the read).
  */
 class OperatorLockdownViewTest {
 
@@ -96,6 +101,44 @@ class OperatorLockdownViewTest {
 
         test.core().incidents().lockdown().unlock(acme.tenant(), "all clear", "cli:test");
         assertThat(files().stat(maria, PathPolicy.parse(root + "/a.csv")).size()).isEqualTo(5);
+    }
+
+    @Test
+    void unacknowledgedPolicyVersion_refusesListingAndStat_likeReads_untilAcknowledged() {
+        String root = "/acme/" + acmeBatch;
+        test.core().policies().publish(acme.tenant(), "Handle Acme data on site workstations only.\n");
+        GatewayException read = catchThrowableOfType(GatewayException.class,
+                () -> files().open(maria, PathPolicy.parse(root + "/a.csv")));
+        assertThat(read.getCause()).isInstanceOf(PolicyNotAcknowledged.class);
+
+        for (String directory : new String[] {root, root + "/2026", root + "/results"}) {
+            assertRefusedLike(read, () -> files().list(maria, PathPolicy.parse(directory)));
+        }
+        for (String path : new String[] {root + "/a.csv", root + "/2026/b.csv", root + "/2026", root}) {
+            assertRefusedLike(read, () -> files().stat(maria, PathPolicy.parse(path)));
+        }
+
+        assertThat(files().list(maria, PathPolicy.parse("/acme"))).as("the batch directories above stay listed")
+                .extracting(entry -> entry.path().fileName()).containsExactly(acmeBatch);
+        assertThat(files().list(maria, PathPolicy.parse("/globex/" + globexBatch)))
+                .as("another tenant's batch is listed as before").extracting(entry -> entry.path().fileName())
+                .contains("a.csv", "2026");
+
+        test.core().policies().acknowledge(maria, acme.tenant(), OptionalInt.of(1));
+        assertThat(files().stat(maria, PathPolicy.parse(root + "/a.csv")).size()).isEqualTo(5);
+        assertThat(files().list(maria, PathPolicy.parse(root))).extracting(entry -> entry.path().fileName())
+                .contains("a.csv", "2026", "results");
+    }
+
+    /** The same reason, message and policy cause as the read's refusal. */
+    private static void assertRefusedLike(GatewayException read,
+                                          org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.ACCESS_DENIED).isEqualTo(read.reason());
+            assertThat(e.clientMessage()).isEqualTo(read.clientMessage()).contains("policy v1");
+            assertThat(e.getCause()).isInstanceOfSatisfying(PolicyNotAcknowledged.class,
+                    cause -> assertThat(cause.version()).isEqualTo(1));
+        });
     }
 
     private FileService files() {

@@ -84,6 +84,12 @@ class PolicyAckIT {
         Curl.Result stale = curl.run("-H", operator, gateway.url(file));
         assertThat(stale.status()).isEqualTo(403);
         assertThat(stale.body()).contains("urn:vaultgate:problem:policy-not-acknowledged").contains("policy v2");
+        Curl.Result listing = curl.run("-H", operator, gateway.url("/v1/files/" + tenant + "/" + batch + "/"));
+        assertThat(listing.status()).as("the batch's file names and sizes, refused like the read").isEqualTo(403);
+        assertThat(listing.body()).contains("urn:vaultgate:problem:policy-not-acknowledged").contains("policy v2")
+                .doesNotContain("a.csv");
+        assertThat(curl.run("-I", "-H", operator, gateway.url(file)).status()).as("HEAD: the file's size")
+                .isEqualTo(403);
         assertThat(curl.run("-X", "POST", "-H", operator, gateway.url(policyPath + "/ack?version=1")).status())
                 .isEqualTo(409);
     }
