@@ -119,6 +119,36 @@ public final class BatchRepository {
                 + "WHERE id = ?", size, now.toEpochMilli(), batchId);
     }
 
+    /**
+     * Takes a file that is being deleted (by its owner, replaced by its owner's new upload at its path, by retention or
+     * a tenant's shredding) out of the batches an operator may still see, open, ready or claimed: each loses the row
+     * and the file's count and bytes, so its counters stay what it holds and a route's limits count files its site
+     * gets. A completed or abandoned batch keeps what it held when it ended. The batches' {@code updated_at} stays: it
+     * is when a file last arrived (idle close) or when the claim was made (the lease).
+     *
+     * <p>If the file is in such a batch, the rows of all the tenant's routes are locked first, in id order
+     * ({@link Dialect#forUpdate()}), before any batch: a commit routing a file locks its routes in that order before
+     * their open batches ({@link #openBatch}), and so does a route's removal, so on PostgreSQL a commit replacing a
+     * batched file, a client deleting one and a removal closing a route's open batch never each hold a lock another
+     * of them waits for.
+     */
+    public void removeFile(Jdbc jdbc, TenantId tenant, String fileId, long size) throws SQLException {
+        List<String> holding = jdbc.query("SELECT b.id FROM batch_files bf JOIN batches b ON b.id = bf.batch_id "
+                + "WHERE bf.file_id = ? AND b.state IN ('OPEN', 'READY', 'CLAIMED') ORDER BY b.id",
+                row -> row.getString(1), fileId);
+        if (holding.isEmpty()) {
+            return;
+        }
+        jdbc.query("SELECT id FROM routes WHERE tenant_id = ? ORDER BY id" + jdbc.dialect().forUpdate(),
+                row -> row.getString(1), tenant.value());
+        for (String batch : holding) {
+            if (jdbc.update("UPDATE batches SET file_count = file_count - 1, total_bytes = total_bytes - ? "
+                    + "WHERE id = ? AND state IN ('OPEN', 'READY', 'CLAIMED')", size, batch) == 1) {
+                jdbc.update("DELETE FROM batch_files WHERE batch_id = ? AND file_id = ?", batch, fileId);
+            }
+        }
+    }
+
     /** Ids of the batch's files that still exist. */
     public List<String> fileIds(Jdbc jdbc, String batchId) throws SQLException {
         return jdbc.query("SELECT bf.file_id FROM batch_files bf JOIN files f ON f.id = bf.file_id "

@@ -20,6 +20,7 @@ public final class FileRepository {
 
     private static final String COLUMNS =
             "id, tenant_id, account_id, path, state, object_id, size, sha256, created_at, updated_at";
+    private static final BatchRepository BATCHES = new BatchRepository();
 
     /** A live upload's row and the node streaming it (empty for rows written before migration V10). */
     public record Uploading(FileRecord file, Optional<String> node) {
@@ -304,14 +305,15 @@ public final class FileRepository {
     }
 
     /**
-     * Deletes the row and, with it, its key slot: the file's content is shredded. False if there was no such
-     * row (deleted meanwhile).
+     * Deletes the row and, with it, its key slot: the file's content is shredded; the batches an operator may still
+     * see no longer hold it ({@link BatchRepository#removeFile}). False if there was no such row (deleted meanwhile).
      */
     public boolean delete(Jdbc jdbc, String id) throws SQLException {
         Optional<Sized> before = sized(jdbc, id);
         jdbc.update("DELETE FROM key_slots WHERE file_id = ?", id);
         if (before.isPresent() && jdbc.update("DELETE FROM files WHERE id = ?", id) == 1) {
             addUsage(jdbc, before.get().tenant(), -before.get().size(), -1);
+            BATCHES.removeFile(jdbc, new TenantId(before.get().tenant()), id, before.get().size());
             return true;
         }
         return false;
