@@ -21,11 +21,12 @@ import java.util.Optional;
  * a pull route adds it to a batch. A file joins the route's open batch (one is started if
  * none is open); the batch becomes ready when the route's size or count limit is reached. A file named
  * {@code *.ready} is a marker: it closes the open batch instead of joining it. A batch holds at most one file
- * per path, the name its operator knows the file by, and no file where another's directory is: a file whose path
- * clashes so with one in the open batch (sent by another account of the tenant) closes that batch and starts the
- * next. {@code CatalogFileService.rename} keeps it so. An account's own earlier file at the path was replaced:
- * deleting it took it out of its batches, counters included ({@link BatchRepository#removeFile}), before the new one
- * is routed, so a route's limits count the files its site gets.
+ * per path, the name its operator knows the file by, and no file where another's directory is, nor files below both
+ * {@code /inbox/results} and {@code /inbox/inbox-results}, which its operator sees under one name ({@link BatchLayout}):
+ * a file whose path clashes so with one in the open batch (sent by another account of the tenant) closes that batch
+ * and starts the next. {@code CatalogFileService.rename} keeps it so. An account's own earlier file at the path was
+ * replaced: deleting it took it out of its batches, counters included ({@link BatchRepository#removeFile}), before the
+ * new one is routed, so a route's limits count the files its site gets.
  */
 public final class Router {
 

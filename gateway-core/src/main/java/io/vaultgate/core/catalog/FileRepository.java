@@ -1,5 +1,6 @@
 package io.vaultgate.core.catalog;
 
+import io.vaultgate.core.batch.BatchLayout;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.path.PathPolicy;
@@ -89,7 +90,9 @@ public final class FileRepository {
     /**
      * Whether a file of batch {@code batchId} other than {@code fileId} is at {@code path}, at a directory above it
      * or below it. A batch shows its operator each file by its path below {@code /inbox}, so a file there would hide
-     * one at {@code path} (or be hidden by it, or turn it into a directory).
+     * one at {@code path} (or be hidden by it, or turn it into a directory). Likewise a file at or below the inbox
+     * directory shown under the same name ({@link BatchLayout#sharingItsName}: {@code /inbox/results} and
+     * {@code /inbox/inbox-results}).
      */
     public boolean clashesInBatch(Jdbc jdbc, TenantId tenant, String batchId, String fileId, VirtualPath path)
             throws SQLException {
@@ -100,10 +103,27 @@ public final class FileRepository {
             parameters.add(parent.toString());
         }
         String binary = jdbc.dialect().binary();
+        String subtree = " OR (path" + binary + " > ? AND path" + binary + " < ?)";
         parameters.add(start(path));
         parameters.add(end(path));
+        Optional<VirtualPath> sameName = BatchLayout.sharingItsName(path);
+        if (sameName.isPresent()) {
+            parameters.addAll(List.of(sameName.get().toString(), start(sameName.get()), end(sameName.get())));
+        }
         return jdbc.count("SELECT COUNT(*) FROM files WHERE tenant_id = ? " + BATCH_SCOPE + "AND id <> ? AND (path IN (?"
-                + above + ") OR (path" + binary + " > ? AND path" + binary + " < ?))", parameters.toArray()) > 0;
+                + above + ")" + subtree + (sameName.isPresent() ? " OR path = ?" + subtree : "") + ")",
+                parameters.toArray()) > 0;
+    }
+
+    /** When the newest file of the batch below {@code directory} (in the tenant's namespace) changed; empty if none. */
+    public Optional<Instant> changedBelowInBatch(Jdbc jdbc, TenantId tenant, String batchId, VirtualPath directory)
+            throws SQLException {
+        String binary = jdbc.dialect().binary();
+        return jdbc.queryOne("SELECT MAX(updated_at) FROM files WHERE tenant_id = ? " + BATCH_SCOPE + "AND path"
+                + binary + " > ? AND path" + binary + " < ?", row -> {
+                    long modified = row.getLong(1);
+                    return row.wasNull() ? Optional.<Instant>empty() : Optional.of(Instant.ofEpochMilli(modified));
+                }, tenant.value(), batchId, start(directory), end(directory)).flatMap(changed -> changed);
     }
 
     /** The batches holding {@code fileId} that an operator may still see: open, ready or claimed. */

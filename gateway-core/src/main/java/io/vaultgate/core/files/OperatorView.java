@@ -2,6 +2,7 @@ package io.vaultgate.core.files;
 
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.batch.Batch;
+import io.vaultgate.core.batch.BatchLayout;
 import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.Jdbc;
@@ -15,11 +16,12 @@ import java.util.Optional;
 /**
  * What an operator sees of the batches it has claimed: {@code /<tenant>/<batch>/<path below /inbox>} for
  * the batch's files and {@code /<tenant>/<batch>/results/...} for the results it returns, which are stored
- * as the tenant's {@code /outbox/<batch>/...}.
+ * as the tenant's {@code /outbox/<batch>/...}. A client's {@code /inbox/results} is shown as
+ * {@code inbox-results}, so {@code results} is only ever the operator's ({@link BatchLayout}).
  */
 final class OperatorView {
 
-    static final String RESULTS = "results";
+    static final String RESULTS = BatchLayout.RESULTS;
 
     private OperatorView() {
     }
@@ -55,22 +57,30 @@ final class OperatorView {
     /**
      * Where the children of {@code directory} (in the batch's view) come from, each read a page at a time: the batch's
      * files below the matching {@code /inbox} directory and the directories they imply; at the batch's root, its
-     * {@code results} directory; below that, the operator's results stored under {@code /outbox/<batch>}.
+     * {@code results} directory, and the client's {@code /inbox/results} as {@code inbox-results}; below
+     * {@code results}, the operator's results stored under {@code /outbox/<batch>}, nothing of the client's.
      */
     static List<PageMerge.Source> sources(Jdbc jdbc, FileRepository files, OperatorPrincipal operator, Batch batch,
                                           VirtualPath directory) {
         VirtualPath root = batchRoot(batch);
         List<String> rest = directory.segments().subList(root.depth(), directory.depth());
-        VirtualPath inbox = below(VirtualPath.ROOT.child("inbox"), rest);
         List<PageMerge.Source> sources = new ArrayList<>();
-        sources.add((after, limit) -> files.listInBatch(jdbc, batch.tenant(), batch.id(), inbox, after, limit).stream()
-                .map(file -> file.toEntry().withPath(directory.child(file.path().fileName()))).toList());
-        sources.add((after, limit) -> files.directoriesInBatch(jdbc, batch.tenant(), batch.id(), inbox, after, limit)
-                .stream().map(dir -> FileEntry.directory(directory.child(dir.name()), dir.modified())).toList());
+        for (VirtualPath inbox : BatchLayout.inboxPaths(rest)) {
+            PageMerge.Source inFiles = (after, limit) -> files.listInBatch(jdbc, batch.tenant(), batch.id(), inbox,
+                    after, limit).stream().map(file -> file.toEntry().withPath(directory.child(file.path().fileName())))
+                    .toList();
+            PageMerge.Source inDirectories = (after, limit) -> files.directoriesInBatch(jdbc, batch.tenant(),
+                    batch.id(), inbox, after, limit).stream()
+                    .map(dir -> FileEntry.directory(directory.child(dir.name()), dir.modified())).toList();
+            sources.add(directory.equals(root) ? without(RESULTS, inFiles) : inFiles);
+            sources.add(directory.equals(root) ? without(RESULTS, inDirectories) : inDirectories);
+        }
         VirtualPath results = root.child(RESULTS);
         if (directory.equals(root)) {
             FileEntry entry = FileEntry.directory(results, batch.updatedAt());
             sources.add((after, limit) -> NameOrder.compare(RESULTS, after) > 0 ? List.of(entry) : List.of());
+            sources.add((after, limit) -> NameOrder.compare(BatchLayout.CLIENT_RESULTS, after) > 0
+                    ? clientResults(jdbc, files, batch).stream().toList() : List.of());
         }
         if (directory.startsWith(results)) {
             VirtualPath stored = below(VirtualPath.ROOT.child("outbox").child(batch.id()),
@@ -82,6 +92,31 @@ final class OperatorView {
                     .stream().map(dir -> FileEntry.directory(directory.child(dir.name()), dir.modified())).toList());
         }
         return sources;
+    }
+
+    /**
+     * A source's rows without those named {@code name}, still {@code limit} rows when it has more: one more is read,
+     * so that {@link PageMerge} still sees a filled read as one.
+     */
+    private static PageMerge.Source without(String name, PageMerge.Source source) {
+        return (after, limit) -> {
+            List<FileEntry> kept = source.after(after, limit + 1).stream()
+                    .filter(entry -> !entry.name().equals(name)).toList();
+            return kept.size() > limit ? kept.subList(0, limit) : kept;
+        };
+    }
+
+    /** The client's {@code /inbox/results} in the batch, a file or a directory, as {@code inbox-results}. */
+    private static Optional<FileEntry> clientResults(Jdbc jdbc, FileRepository files, Batch batch)
+            throws SQLException {
+        VirtualPath shown = batchRoot(batch).child(BatchLayout.CLIENT_RESULTS);
+        VirtualPath inbox = VirtualPath.ROOT.child("inbox").child(RESULTS);
+        Optional<FileRecord> file = files.findInBatch(jdbc, batch.tenant(), batch.id(), inbox);
+        if (file.isPresent()) {
+            return Optional.of(file.get().toEntry().withPath(shown));
+        }
+        return files.changedBelowInBatch(jdbc, batch.tenant(), batch.id(), inbox)
+                .map(modified -> FileEntry.directory(shown, modified));
     }
 
     /** The batch's root and its results directory exist while the batch is held, empty or not. */
@@ -111,10 +146,16 @@ final class OperatorView {
             return Optional.empty();
         }
         VirtualPath root = batchRoot(batch);
-        if (!path.startsWith(root) || path.depth() <= root.depth() || path.equals(root.child(RESULTS))) {
+        if (!path.startsWith(root) || path.depth() <= root.depth()) {
             return Optional.empty();
         }
-        return files.findInBatch(jdbc, batch.tenant(), batch.id(), inboxPath(root, path));
+        for (VirtualPath inbox : inboxPaths(root, path)) {
+            Optional<FileRecord> file = files.findInBatch(jdbc, batch.tenant(), batch.id(), inbox);
+            if (file.isPresent()) {
+                return file;
+            }
+        }
+        return Optional.empty();
     }
 
     /** Whether anything of the batch, or of the operator's results, lies below {@code path}. */
@@ -128,14 +169,18 @@ final class OperatorView {
         if (!path.startsWith(root)) {
             return false;
         }
-        VirtualPath inbox = inboxPath(root, path);
-        return !files.listInBatch(jdbc, batch.tenant(), batch.id(), inbox, "", 1).isEmpty()
-                || !files.directoriesInBatch(jdbc, batch.tenant(), batch.id(), inbox, "", 1).isEmpty();
+        for (VirtualPath inbox : inboxPaths(root, path)) {
+            if (!files.listInBatch(jdbc, batch.tenant(), batch.id(), inbox, "", 1).isEmpty()
+                    || !files.directoriesInBatch(jdbc, batch.tenant(), batch.id(), inbox, "", 1).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** Where {@code path} below the batch's root lies in the tenant's {@code /inbox}. */
-    private static VirtualPath inboxPath(VirtualPath root, VirtualPath path) {
-        return below(VirtualPath.ROOT.child("inbox"), path.segments().subList(root.depth(), path.depth()));
+    /** Where {@code path} below the batch's root may lie in the tenant's {@code /inbox} ({@link BatchLayout}). */
+    private static List<VirtualPath> inboxPaths(VirtualPath root, VirtualPath path) {
+        return BatchLayout.inboxPaths(path.segments().subList(root.depth(), path.depth()));
     }
 
     private static VirtualPath below(VirtualPath root, List<String> segments) {

@@ -2,12 +2,15 @@ package io.vaultgate.core.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
+import io.vaultgate.core.files.DirectoryPage;
 import io.vaultgate.core.files.FileEntry;
+import io.vaultgate.core.files.PageRequest;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.tenant.Protocol;
@@ -111,6 +114,99 @@ class BatchPathsTest {
         String batchId = test.core().batches().close(batches.get(0).id(), "root").id();
         test.core().batches().claim(operator, batchId);
         assertThat(read("/acme/" + batchId + "/a.csv")).isEqualTo("second");
+    }
+
+    @Test
+    void aClientFileAtInboxResults_isTheOperatorsInboxResults_andResultsStaysTheOperators() throws IOException {
+        test.upload(payroll, "/inbox/results", "a client file named results");
+        test.upload(payroll, "/inbox/a.csv", "a");
+        String batch = claimOnly();
+        String root = "/acme/" + batch;
+
+        assertThat(test.core().files().list(operator, PathPolicy.parse(root)))
+                .extracting(FileEntry::name, FileEntry::directory)
+                .containsExactly(tuple("a.csv", false), tuple("inbox-results", false), tuple("results", true));
+        assertThat(read(root + "/inbox-results")).isEqualTo("a client file named results");
+        assertThat(test.core().files().stat(operator, PathPolicy.parse(root + "/results")).directory()).isTrue();
+        assertThat(test.core().files().list(operator, PathPolicy.parse(root + "/results"))).isEmpty();
+
+        test.upload(operator, root + "/results/summary.csv", "the operator's result");
+        assertThat(read(root + "/results/summary.csv")).isEqualTo("the operator's result");
+        assertThat(test.read(payroll, "/outbox/" + batch + "/summary.csv")).isEqualTo("the operator's result");
+        assertThat(test.read(payroll, "/inbox/results")).isEqualTo("a client file named results");
+        assertThat(read(root + "/inbox-results")).isEqualTo("a client file named results");
+    }
+
+    @Test
+    void aClientDirectoryAtInboxResults_isListedAsInboxResults_neverMergedIntoTheOperatorsResults() throws IOException {
+        test.upload(payroll, "/inbox/results/x.csv", "the client's x");
+        test.upload(payroll, "/inbox/results/deep/y.csv", "the client's y");
+        for (int i = 0; i < 5; i++) {
+            test.upload(payroll, "/inbox/r" + i + ".csv", "r");
+        }
+        String batch = claimOnly();
+        String root = "/acme/" + batch;
+        test.upload(operator, root + "/results/x.csv", "the operator's x");
+
+        List<String> names = new ArrayList<>();
+        PageRequest page = PageRequest.first(1);
+        while (true) { // a page of one name at a time: the renamed entry keeps its place in the listing's order
+            DirectoryPage one = test.core().files().list(operator, PathPolicy.parse(root), page);
+            one.entries().forEach(entry -> names.add(entry.name()));
+            if (one.next().isEmpty()) {
+                break;
+            }
+            page = page.after(one.next().get());
+        }
+        assertThat(names).containsExactly("inbox-results", "r0.csv", "r1.csv", "r2.csv", "r3.csv", "r4.csv",
+                "results");
+        assertThat(test.core().files().list(operator, PathPolicy.parse(root + "/inbox-results")))
+                .extracting(FileEntry::name).containsExactly("deep", "x.csv");
+        assertThat(test.core().files().list(operator, PathPolicy.parse(root + "/results")))
+                .extracting(FileEntry::name).containsExactly("x.csv");
+        assertThat(read(root + "/inbox-results/x.csv")).isEqualTo("the client's x");
+        assertThat(read(root + "/inbox-results/deep/y.csv")).isEqualTo("the client's y");
+        assertThat(read(root + "/results/x.csv")).isEqualTo("the operator's x");
+        assertThat(test.core().files().stat(operator, PathPolicy.parse(root + "/inbox-results/deep")).directory())
+                .isTrue();
+        assertThatThrownBy(() -> read(root + "/results/deep/y.csv")).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
+        assertThatThrownBy(() -> test.upload(operator, root + "/inbox-results/x.csv", "over the client's"))
+                .isInstanceOfSatisfying(GatewayException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.ACCESS_DENIED));
+        assertThat(test.read(payroll, "/inbox/results/x.csv")).isEqualTo("the client's x");
+    }
+
+    @Test
+    void filesBelowInboxResultsAndInboxInboxResults_neverShareABatch() throws IOException {
+        test.upload(payroll, "/inbox/results/x.csv", "below results");
+        test.upload(hr, "/inbox/inbox-results/x.csv", "below inbox-results");
+        test.upload(hr, "/inbox/tmp.csv", "to rename");
+
+        List<Batch> batches = test.core().batches().byTenant(payroll.tenant());
+        assertThat(batches).as("the second closed the first batch").extracting(Batch::state)
+                .containsExactlyInAnyOrder(BatchState.READY, BatchState.OPEN);
+        Batch open = batches.stream().filter(batch -> batch.state() == BatchState.OPEN).findFirst().orElseThrow();
+        assertThatThrownBy(() -> test.core().files().rename(hr, PathPolicy.parse("/inbox/tmp.csv"),
+                PathPolicy.parse("/inbox/results"))).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
+
+        test.core().batches().close(open.id(), "root");
+        for (Batch batch : batches) {
+            test.core().batches().claim(operator, batch.id());
+        }
+        Batch first = batches.stream().filter(batch -> batch != open).findFirst().orElseThrow();
+        assertThat(read("/acme/" + first.id() + "/inbox-results/x.csv")).isEqualTo("below results");
+        assertThat(read("/acme/" + open.id() + "/inbox-results/x.csv")).isEqualTo("below inbox-results");
+    }
+
+    /** Closes the tenant's only batch and claims it for the operator; its id. */
+    private String claimOnly() {
+        List<Batch> batches = test.core().batches().byTenant(payroll.tenant());
+        assertThat(batches).hasSize(1);
+        String id = test.core().batches().close(batches.get(0).id(), "root").id();
+        test.core().batches().claim(operator, id);
+        return id;
     }
 
     private String read(String path) throws IOException {
