@@ -54,6 +54,26 @@ class OperatorSftpIT {
         assertThat(client.output()).doesNotContain("result.csv").contains("inbox");
     }
 
+    /**
+     * A policy version published after the claim: until the operator acknowledges it, the batch's listing is refused
+     * like its reads (permission denied), so no file name or size reaches the operator; its acknowledgement lifts it.
+     */
+    @Test
+    void unacknowledgedPolicyVersion_refusesTheBatchListing_untilAcknowledged() throws Exception {
+        Claimed claimed = claimBatch(Files.writeString(directory.resolve("a.csv"), "id,amount\n1,10\n"));
+        TenantId acme = TenantId.of(TestSftpGateway.TENANT);
+        gateway.core().policies().publish(acme, "Process on site only.\n");
+
+        OpenSshSftp.Result refused = claimed.operator().batch("-ls -l " + claimed.dir(), "-ls -l " + claimed.dir()
+                + "/" + "b*");
+        assertThat(refused.output()).contains("Permission denied").doesNotContain("a.csv").doesNotContain("b.csv");
+
+        gateway.core().policies().acknowledgeFor("maria", acme, java.util.OptionalInt.empty());
+        OpenSshSftp.Result listed = claimed.operator().batch("ls -l " + claimed.dir());
+        assertThat(listed.succeeded()).as(listed.output()).isTrue();
+        assertThat(listed.output()).contains("a.csv", "b.csv");
+    }
+
     @Test
     void operatorDf_showsTheTenantQuotaInItsBatch_andNoLimitAtItsRoot() throws Exception {
         long quota = 50L * 1024 * 1024;
