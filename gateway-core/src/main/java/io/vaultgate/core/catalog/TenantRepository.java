@@ -44,13 +44,24 @@ public final class TenantRepository {
      * Locks the tenant's names until the transaction ends: transactions that publish, rename or create a file
      * or directory of the tenant take this first, so that they run one after another and each sees the names
      * the ones before it committed (two uploads of one path, or of {@code a} and {@code a/b}, committing at
-     * once on PostgreSQL each saw the other's row as not yet there). Uploads opening under a file-count quota
-     * take it too, so that they count one after another. The tenant's row is the lock; nothing to do on
+     * once on PostgreSQL each saw the other's row as not yet there). Uploads opening take it too (with
+     * {@link #lockNamesReadingStatus}), so that they count one after another and see a lockdown or shred. The tenant's row is the lock; nothing to do on
      * SQLite, whose writers never interleave.
      */
     public void lockNames(Jdbc jdbc, TenantId tenant) throws SQLException {
         jdbc.queryOne("SELECT id FROM tenants WHERE id = ?" + jdbc.dialect().forNoKeyUpdate(), row -> row.getString(1),
                 tenant.value());
+    }
+
+    /**
+     * {@link #lockNames} that also reads the tenant's status under the lock (empty for an unknown tenant). A
+     * lockdown or shred changes the status with an UPDATE of this row, which the lock orders: an upload opening or
+     * publishing under it either commits before the change (and a shred's purge, which comes after it, finds its
+     * row) or waits for it and sees the new status. On SQLite the writer's lock orders them the same way.
+     */
+    public Optional<TenantStatus> lockNamesReadingStatus(Jdbc jdbc, TenantId tenant) throws SQLException {
+        return jdbc.queryOne("SELECT status FROM tenants WHERE id = ?" + jdbc.dialect().forNoKeyUpdate(),
+                row -> TenantStatus.valueOf(row.getString(1)), tenant.value());
     }
 
     public Optional<Tenant> find(Jdbc jdbc, TenantId id) throws SQLException {

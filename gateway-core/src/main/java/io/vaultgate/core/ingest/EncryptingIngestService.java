@@ -19,6 +19,7 @@ import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.PendingObject;
 import io.vaultgate.core.tenant.Tenant;
+import io.vaultgate.core.tenant.TenantStatus;
 import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KeyProvider;
@@ -98,8 +99,8 @@ public final class EncryptingIngestService implements IngestService {
     public Upload open(Principal principal, VirtualPath path, UploadMode mode, long announcedSize) {
         UploadTarget target = targets.resolve(principal, path);
         Tenant tenant = database.read(jdbc -> tenants.find(jdbc, target.tenant())).orElseThrow();
-        if (!tenant.isActive()) {
-            throw new GatewayException(Reason.TENANT_LOCKED, "the tenant is locked; uploads are refused");
+        if (!tenant.isActive()) { // read again under the tenant's lock when the row is inserted, and when published
+            throw PublishChecks.tenantNotActive();
         }
         if (announcedSize >= 0 && !tenant.allowsFileSize(announcedSize)) {
             throw FileTooLarge.refuse(path + " (" + announcedSize + " bytes announced)", tenant.maxFileSize());
@@ -136,8 +137,12 @@ public final class EncryptingIngestService implements IngestService {
             // failure only turns the upload's pending object into an orphan for the start-up sweep. The commit's
             // own transaction is durable and takes this one with it.
             long[] usage = database.inTransactionDeferringSync(jdbc -> {
-                if (tenant.quota().maxFiles() != 0) { // uploads opening at once count one after another
-                    tenants.lockNames(jdbc, target.tenant());
+                // Always under the tenant's lock, reading its status again: a lockdown or shred since the read
+                // above is refused here, and one after this commits finds the row (a shred purges it). Uploads
+                // opening at once also count one after another against a file quota.
+                if (tenants.lockNamesReadingStatus(jdbc, target.tenant()).filter(TenantStatus.ACTIVE::equals)
+                        .isEmpty()) {
+                    throw PublishChecks.tenantNotActive();
                 }
                 long[] used = files.usage(jdbc, target.tenant());
                 if (!tenant.quota().allowsFiles(used[1] + 1)) {

@@ -22,6 +22,14 @@ final class PublishChecks {
     record Refusal(GatewayException failure, String reason) {
     }
 
+    /**
+     * The refusal of an upload to a tenant that is not active (locked down or shredded), when it opens and when it
+     * would be published: the same a client gets for a locked tenant everywhere.
+     */
+    static GatewayException tenantNotActive() {
+        return new GatewayException(Reason.TENANT_LOCKED, "the tenant is locked; uploads are refused");
+    }
+
     private final FileRepository files;
     private final BatchRepository batches = new BatchRepository();
     private final PathClashes clashes;

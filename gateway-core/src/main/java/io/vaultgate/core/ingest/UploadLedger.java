@@ -19,6 +19,8 @@ import io.vaultgate.core.receipt.CatalogReceipts;
 import io.vaultgate.core.receipt.SignedReceipt;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.PendingObject;
+import io.vaultgate.core.tenant.Tenant;
+import io.vaultgate.core.tenant.TenantStatus;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -78,16 +80,16 @@ public final class UploadLedger {
 
     /**
      * Makes the object durable, then in one transaction publishes the file, replaces the owner's previous
-     * file at that path, routes it to its batches, audits it and issues its signed receipt; only if the
-     * {@code rules} still hold then (otherwise the upload is discarded and the refusal thrown, see
-     * {@link PublishChecks}).
+     * file at that path, routes it to its batches, audits it and issues its signed receipt; only if the tenant
+     * is still active (read under its lock, which a lockdown or shred takes too) and the {@code rules} still hold
+     * then (otherwise the upload is discarded and the refusal thrown, see {@link PublishChecks}).
      */
     Receipt commit(FileRecord file, PendingObject object, long size, String sha256, String actor,
                    PublishRules rules) throws IOException {
         if (!stillOurs(file)) {
             object.close();
             metrics.ended(file, TransferOutcome.FAILED, size);
-            throw takenOver(file);
+            throw active(file) ? takenOver(file) : PublishChecks.tenantNotActive(); // a shred purged the row
         }
         store.commit(file.tenant(), object);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -126,7 +128,10 @@ public final class UploadLedger {
     private Published publish(FileRecord file, long size, String sha256, String actor, Instant now,
                               Receipt receipt, PublishRules rules) {
         return database.inTransaction(jdbc -> {
-            tenants.lockNames(jdbc, file.tenant());
+            // the status under the lock a lockdown's or shred's UPDATE of the tenant takes: one or the other first
+            if (tenants.lockNamesReadingStatus(jdbc, file.tenant()).filter(TenantStatus.ACTIVE::equals).isEmpty()) {
+                throw new Refused(new PublishChecks.Refusal(PublishChecks.tenantNotActive(), "tenant not active"));
+            }
             Optional<FileRecord> previous = files.findOwned(jdbc, file.tenant(), file.accountId(), file.path(),
                     FileState.COMMITTED);
             Optional<PublishChecks.Refusal> refusal = checks.refusal(jdbc, file, size, previous, rules, now);
@@ -158,6 +163,10 @@ public final class UploadLedger {
      */
     private boolean stillOurs(FileRecord file) {
         return database.read(jdbc -> files.isUploadOf(jdbc, file.id(), node));
+    }
+
+    private boolean active(FileRecord file) {
+        return database.read(jdbc -> tenants.find(jdbc, file.tenant())).map(Tenant::isActive).orElse(false);
     }
 
     /**

@@ -1,0 +1,233 @@
+package io.vaultgate.core.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.audit.AuditKeys;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.node.NodeSettings;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.path.VirtualPath;
+import io.vaultgate.core.storage.ObjectStore;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.TestCatalog;
+import io.vaultgate.core.testing.TestCore;
+import io.vaultgate.core.testing.TestStore;
+import io.vaultgate.crypto.DataKey;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.KekId;
+import io.vaultgate.crypto.KeyProvider;
+import io.vaultgate.crypto.KeySlot;
+import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
+import io.vaultgate.crypto.keystore.MasterSecret;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An upload to a tenant that another node locks down or shreds while the upload is open is never committed: the
+ * upload's row is inserted, and the file published, under the tenant's row lock with its status read there, so
+ * that the lockdown's or shred's status change orders them (a shred's purge, which follows it, finds any row
+ * inserted before). Two cores on one catalog and store, as two nodes; node A's key provider runs the other node's
+ * change right after it wrapped the new file's data key, which is between the status read when the upload opens
+ * and the insert of its row. Runs on SQLite and, in the {@code postgresql} execution, on PostgreSQL.
+ */
+class UploadTenantStatusTest {
+
+    private static final TenantId ACME = TenantId.of("acme");
+    private static final VirtualPath REPORT = PathPolicy.parse("/inbox/report.csv");
+
+    @TempDir
+    Path home;
+    private TestCore nodeB;
+    private Database catalogA;
+    private ObjectStore storeA;
+    private HookedKeys keysA;
+    private GatewayCore nodeA;
+    private ClientPrincipal alice;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        nodeB = TestCore.create(home, settings("node-b"));
+        alice = nodeB.client("acme", "alice", Protocol.SFTP);
+        SecureRandom random = new SecureRandom();
+        catalogA = TestCatalog.open(home);
+        storeA = TestStore.open(home, Clock.systemUTC());
+        keysA = new HookedKeys(KeystoreKeyProvider.open(home.resolve("kek.p12"),
+                MasterSecret.fromBytes("test master secret, not for production".getBytes())));
+        nodeA = GatewayCore.assemble(catalogA, storeA, keysA,
+                AuditKeys.loadOrCreate(home.resolve("audit-signing.key"), random), settings("node-a"), random,
+                Clock.systemUTC());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (nodeA != null) {
+            nodeA.close();
+        }
+        if (catalogA != null) {
+            catalogA.close();
+        }
+        if (storeA instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+        if (keysA != null) {
+            keysA.close();
+        }
+        if (nodeB != null) {
+            nodeB.close();
+        }
+    }
+
+    @Test
+    void aLockdownOnAnotherNodeWhileTheUploadStreams_refusesItsCommit() {
+        Upload upload = nodeA.ingest().open(alice, REPORT, UploadMode.CREATE);
+        upload.write(0, ByteBuffer.wrap(new byte[1000]));
+        lockdown();
+
+        assertRefused(upload::commit);
+        upload.close();
+        assertNothingCommitted();
+        assertThat(auditCount("upload.aborted")).isEqualTo(1);
+    }
+
+    @Test
+    void aShredOnAnotherNodeWhileTheUploadStreams_refusesItsCommit() {
+        Upload upload = nodeA.ingest().open(alice, REPORT, UploadMode.CREATE);
+        upload.write(0, ByteBuffer.wrap(new byte[1000]));
+        shred();
+
+        assertRefused(upload::commit);
+        upload.close();
+        assertNothingCommitted();
+        assertThat(rows("SELECT COUNT(*) FROM files WHERE tenant_id = 'acme'")).isZero();
+    }
+
+    @Test
+    void aLockdownBetweenTheStatusReadAndTheInsert_refusesTheUpload() {
+        keysA.afterWrap = this::lockdown;
+
+        assertRefused(this::uploadOnNodeA);
+        assertNothingCommitted();
+        assertThat(rows("SELECT COUNT(*) FROM files WHERE tenant_id = 'acme'")).isZero();
+    }
+
+    @Test
+    void aShredBetweenTheStatusReadAndTheInsert_refusesTheUpload() {
+        keysA.afterWrap = this::shred;
+
+        assertRefused(this::uploadOnNodeA);
+        assertNothingCommitted();
+        assertThat(rows("SELECT COUNT(*) FROM files WHERE tenant_id = 'acme'")).isZero();
+    }
+
+    private void uploadOnNodeA() {
+        try (Upload upload = nodeA.ingest().open(alice, REPORT, UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(new byte[1000]));
+            upload.commit();
+        }
+    }
+
+    private void lockdown() {
+        nodeB.core().incidents().lockdown().lockdown(ACME, "incident", "admin");
+    }
+
+    private void shred() {
+        nodeB.core().tenantShredding().shred(ACME, "contract ended", "admin");
+    }
+
+    private static void assertRefused(ThrowingCallable commit) {
+        assertThatThrownBy(commit).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.reason()).isEqualTo(GatewayException.Reason.TENANT_LOCKED));
+    }
+
+    /** No committed file of the tenant, no receipt, no upload.committed event. */
+    private void assertNothingCommitted() {
+        assertThat(rows("SELECT COUNT(*) FROM files WHERE tenant_id = 'acme' AND state = 'COMMITTED'")).isZero();
+        assertThat(rows("SELECT COUNT(*) FROM receipts WHERE tenant_id = 'acme'")).isZero();
+        assertThat(auditCount("upload.committed")).isZero();
+    }
+
+    private long auditCount(String kind) {
+        return rows("SELECT COUNT(*) FROM audit_events WHERE kind = '" + kind + "'");
+    }
+
+    private long rows(String sql) {
+        return nodeB.database().read(jdbc -> jdbc.count(sql));
+    }
+
+    private static GatewayCore.Settings settings(String node) {
+        return new GatewayCore.Settings(Duration.ofHours(24), 64).withNode(NodeSettings.of(node));
+    }
+
+    /** A key provider that runs {@link #afterWrap} once, right after it wrapped a data key. */
+    private static final class HookedKeys implements KeyProvider {
+        private final KeyProvider keys;
+        Runnable afterWrap = () -> { };
+
+        HookedKeys(KeyProvider keys) {
+            this.keys = keys;
+        }
+
+        @Override
+        public KeySlot wrap(EnvelopeContext ctx, DataKey dek) {
+            KeySlot slot = keys.wrap(ctx, dek);
+            Runnable hook = afterWrap;
+            afterWrap = () -> { };
+            hook.run();
+            return slot;
+        }
+
+        @Override
+        public String name() {
+            return keys.name();
+        }
+
+        @Override
+        public KekId ensureTenant(String tenantId) {
+            return keys.ensureTenant(tenantId);
+        }
+
+        @Override
+        public KekId rotate(String tenantId) {
+            return keys.rotate(tenantId);
+        }
+
+        @Override
+        public DataKey unwrap(EnvelopeContext ctx, KeySlot slot) {
+            return keys.unwrap(ctx, slot);
+        }
+
+        @Override
+        public void disable(KekId kek) {
+            keys.disable(kek);
+        }
+
+        @Override
+        public List<KekId> destroyTenant(String tenantId) {
+            return keys.destroyTenant(tenantId);
+        }
+
+        @Override
+        public List<Integer> versions(String tenantId) {
+            return keys.versions(tenantId);
+        }
+
+        @Override
+        public void close() {
+            keys.close();
+        }
+    }
+}
