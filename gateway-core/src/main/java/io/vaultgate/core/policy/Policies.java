@@ -179,8 +179,15 @@ public final class Policies {
         }
     }
 
+    /**
+     * Whether the tenant sends work to the site: by a route that routes new files, or by a batch formed before its
+     * route was removed that the site's operators still have to claim or complete (claiming needs the policy).
+     * A site the tenant stopped routing to, whose work is done, learns none of the tenant's later policies.
+     */
     private boolean routed(Jdbc jdbc, String siteId, TenantId tenant) throws SQLException {
-        return routes.byTenant(jdbc, tenant).stream().anyMatch(route -> route.siteId().equals(siteId));
+        return routes.activeByTenant(jdbc, tenant).stream().anyMatch(route -> route.siteId().equals(siteId))
+                || jdbc.count("SELECT COUNT(*) FROM batches WHERE tenant_id = ? AND site_id = ? AND state IN ('OPEN', "
+                        + "'READY', 'CLAIMED')", tenant.value(), siteId) > 0;
     }
 
     static String sha256(byte[] bytes) {

@@ -153,6 +153,28 @@ class PolicyEnforcementTest {
     }
 
     @Test
+    void operatorOfASiteTheTenantStoppedRoutingTo_seesThePolicyOnlyWhileItsBatchesAreUnfinished() {
+        policies.publish(ACME, "v1 terms");
+        String batch = readyBatch("a.csv");
+        String route = test.core().sites().routes(ACME).get(0).id();
+        test.core().sites().removeRoute(ACME, route);
+
+        assertThat(policies.current(maria, ACME)).as("its ready batch still needs the policy to be claimed")
+                .isPresent();
+        policies.acknowledge(maria, ACME, OptionalInt.of(1));
+        test.core().batches().claim(maria, batch);
+        test.core().batches().complete(maria, batch);
+        policies.publish(ACME, "v2 terms, for the tenant's new site only");
+
+        assertThatThrownBy(() -> policies.current(maria, ACME)).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
+        assertThatThrownBy(() -> policies.acknowledge(maria, ACME, OptionalInt.of(2)))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
+        assertThatThrownBy(() -> policies.acknowledgeFor("maria", ACME, OptionalInt.empty()))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
+    }
+
+    @Test
     void adminRecordedAck_namesTheAdminAsRecorder() {
         policies.publish(ACME, "terms");
         PolicyAck ack = policies.as("admin:root").acknowledgeFor("maria", ACME, OptionalInt.empty());
