@@ -8,8 +8,8 @@ public final class Doctor {
 
     private static final List<Check> CHECKS = List.of(new WeakAlgorithms(), new ExpiringCertificates(),
             new KeyRotationAge(), new UnfinishedShreds(), new ReservedTenantIds(), new KeyFileModes(),
-            new ExposedListeners(), new PasswordWithoutAllowlist(), new SharedLoginNames(), new AuditChainCheck(),
-            new DiskSpaceCheck());
+            new ForwarderIssuers(), new ExposedListeners(), new PasswordWithoutAllowlist(), new SharedLoginNames(),
+            new AuditChainCheck(), new DiskSpaceCheck());
 
     private Doctor() {
     }
