@@ -1,0 +1,112 @@
+package io.vaultgate.core.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.batch.BatchState;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.PostgresDatabases;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes on one PostgreSQL catalog: one commits a file replacing a file of a route's open batch (the replaced
+ * file leaves the batch, then the new one is routed, which locks the route), the other removes that route (locks it,
+ * then closes its open batch). Taking the file out of the batch locks the route first, so the two take turns
+ * instead of each holding a row the other waits for (a deadlock PostgreSQL would end by failing one of them).
+ */
+class PostgresBatchRemovalLockTest {
+
+    private static final TenantId ACME = TenantId.of("acme");
+    private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+
+    private final BatchRepository batches = new BatchRepository();
+    private final FileRepository files = new FileRepository();
+    private final RouteRepository routes = new RouteRepository();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private String name;
+    private Database nodeA;
+    private Database nodeB;
+
+    @BeforeEach
+    void twoNodesOnOneCatalog() {
+        name = PostgresDatabases.createEmpty();
+        nodeA = PostgresDatabases.open(name);
+        nodeB = PostgresDatabases.open(name);
+        nodeA.inTransaction(jdbc -> {
+            jdbc.update("INSERT INTO tenants (id, name, status, protocols, created_at) VALUES ('acme', 'Acme', "
+                    + "'ACTIVE', 'SFTP', 0)");
+            jdbc.update("INSERT INTO sites (id, name, created_at) VALUES ('manila', 'Manila', 0)");
+            jdbc.update("INSERT INTO routes (id, tenant_id, site_id, mode, path_prefix, created_at) "
+                    + "VALUES ('r1', 'acme', 'manila', 'PULL', '/inbox', 0)");
+            jdbc.update("INSERT INTO files (id, tenant_id, account_id, path, state, object_id, size, created_at, "
+                    + "updated_at) VALUES ('f1', 'acme', 'acc_1', '/inbox/a.csv', 'COMMITTED', '" + "0".repeat(32)
+                    + "', 5, 0, 0)");
+            jdbc.update("INSERT INTO batches (id, route_id, tenant_id, site_id, state, file_count, total_bytes, "
+                    + "created_at, updated_at) VALUES ('b1', 'r1', 'acme', 'manila', 'OPEN', 1, 5, 0, 0)");
+            return jdbc.update("INSERT INTO batch_files (batch_id, file_id) VALUES ('b1', 'f1')");
+        });
+    }
+
+    @AfterEach
+    void dropCatalog() {
+        threads.shutdownNow();
+        nodeA.close();
+        nodeB.close();
+        PostgresDatabases.drop(name);
+    }
+
+    @Test
+    void replacingABatchedFile_whileItsRouteIsRemoved_bothCommit() throws Exception {
+        CountDownLatch deleted = new CountDownLatch(1);
+        CountDownLatch removing = new CountDownLatch(1);
+        Future<Boolean> commit = threads.submit(() -> nodeA.inTransaction(jdbc -> {
+            files.delete(jdbc, "f1");
+            deleted.countDown();
+            await(removing);
+            pause(); // the removal's UPDATE of the route runs meanwhile, or waits for this transaction
+            return batches.openBatch(jdbc, "r1").isPresent(); // as the Router routing the new file does
+        }));
+        Future<Boolean> removal = threads.submit(() -> {
+            await(deleted);
+            return nodeB.inTransaction(jdbc -> {
+                removing.countDown();
+                boolean retired = routes.retire(jdbc, ACME, "r1", NOW);
+                return retired && batches.transition(jdbc, "b1", BatchState.OPEN, BatchState.READY, Optional.empty(),
+                        Optional.empty(), NOW);
+            });
+        });
+
+        assertThat(commit.get(30, TimeUnit.SECONDS)).as("the open batch, still open when the commit routed").isTrue();
+        assertThat(removal.get(30, TimeUnit.SECONDS)).as("the route retired and its open batch closed").isTrue();
+        assertThat(nodeA.read(jdbc -> batches.find(jdbc, "b1")).orElseThrow())
+                .satisfies(batch -> assertThat(batch.state()).isEqualTo(BatchState.READY))
+                .satisfies(batch -> assertThat(batch.fileCount()).isZero())
+                .satisfies(batch -> assertThat(batch.totalBytes()).isZero());
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
