@@ -16,12 +16,15 @@ import io.vaultgate.core.policy.Policies;
 import io.vaultgate.core.policy.PolicyGate;
 import io.vaultgate.core.site.Route;
 import io.vaultgate.core.tenant.Tenant;
+import io.vaultgate.core.tenant.TenantId;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,12 +64,27 @@ public final class BatchService {
         return policies;
     }
 
-    /** Batches ready for the operator's site, and those it holds. */
+    /**
+     * Batches ready for the operator's site, and those it holds, of active tenants only: a locked or shredded
+     * tenant's batches can be neither claimed nor read, so their ids, counts and sizes are not shown either.
+     */
     public List<Batch> available(OperatorPrincipal operator) {
         return database.read(jdbc -> {
             List<Batch> all = new ArrayList<>(batches.bySiteAndState(jdbc, operator.siteId(), BatchState.READY));
             all.addAll(batches.claimedBy(jdbc, operator.operatorId()));
-            return all;
+            Map<TenantId, Boolean> active = new HashMap<>();
+            List<Batch> shown = new ArrayList<>();
+            for (Batch batch : all) {
+                Boolean tenantActive = active.get(batch.tenant());
+                if (tenantActive == null) {
+                    tenantActive = tenants.find(jdbc, batch.tenant()).map(Tenant::isActive).orElse(false);
+                    active.put(batch.tenant(), tenantActive);
+                }
+                if (tenantActive) {
+                    shown.add(batch);
+                }
+            }
+            return shown;
         });
     }
 

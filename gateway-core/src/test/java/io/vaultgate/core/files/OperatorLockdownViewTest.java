@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Once a tenant is locked down, an operator holding one of its batches no longer sees the names and sizes of its
  * files: listing the batch and a stat in it are refused like reads ({@code TENANT_LOCKED}), while the batch
- * directories above stay listed and another tenant's batch is listed as before. The same holds while the tenant's
+ * directories above stay listed and another tenant's batch is listed as before; the locked tenant's batches leave
+ * the operator's batch list. The same holds while the tenant's
  * newest data-handling policy version is not acknowledged by the operator: refused like a read, with the policy
  * refusal ({@link PolicyNotAcknowledged}, which SFTP and HTTPS answer as they answer the read).
  */
@@ -101,6 +102,18 @@ class OperatorLockdownViewTest {
 
         test.core().incidents().lockdown().unlock(acme.tenant(), "all clear", "cli:test");
         assertThat(files().stat(maria, PathPolicy.parse(root + "/a.csv")).size()).isEqualTo(5);
+    }
+
+    @Test
+    void lockedTenantsBatches_areNotInTheOperatorsBatchList_untilUnlocked() {
+        test.core().incidents().lockdown().lockdown(acme.tenant(), "suspected leak", "cli:test");
+
+        assertThat(test.core().batches().available(maria)).extracting(batch -> batch.id())
+                .doesNotContain(acmeBatch).contains(globexBatch);
+
+        test.core().incidents().lockdown().unlock(acme.tenant(), "all clear", "cli:test");
+        assertThat(test.core().batches().available(maria)).extracting(batch -> batch.id())
+                .contains(acmeBatch, globexBatch);
     }
 
     @Test
