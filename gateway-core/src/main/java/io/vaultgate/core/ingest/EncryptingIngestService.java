@@ -13,6 +13,7 @@ import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.files.PathClashes;
 import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.metrics.TransferMetrics;
+import io.vaultgate.core.metrics.TransferOutcome;
 import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.storage.ObjectId;
@@ -174,9 +175,16 @@ public final class EncryptingIngestService implements IngestService {
             }
             return partial;
         });
-        long usedByOthers = database.read(jdbc -> files.usage(jdbc, target.tenant()))[0] - file.size();
-        StoredKeySlot stored = database.read(jdbc -> files.keySlot(jdbc, file.id())).orElseThrow();
-        DataKey dek = keys.unwrap(new EnvelopeContext(file.tenant().value(), file.id()), slots.fromStored(stored));
+        long usedByOthers;
+        DataKey dek;
+        try { // the partial is this node's now: whatever fails before the upload starts hands it back
+            usedByOthers = database.read(jdbc -> files.usage(jdbc, target.tenant()))[0] - file.size();
+            StoredKeySlot stored = database.read(jdbc -> files.keySlot(jdbc, file.id())).orElseThrow();
+            dek = keys.unwrap(new EnvelopeContext(file.tenant().value(), file.id()), slots.fromStored(stored));
+        } catch (RuntimeException e) {
+            ledger.release(file, "could not resume: " + e.getClass().getSimpleName());
+            throw e;
+        }
         try {
             return start(file, tenant, usedByOthers, dek, true, actor, target.resultOf());
         } finally {
@@ -200,14 +208,27 @@ public final class EncryptingIngestService implements IngestService {
                     tenant.maxFileSize(), usedByOthers, actor, resultOf));
         } catch (IOException e) {
             closeQuietly(object);
-            ledger.discard(file, actor, "storage failure");
+            abandon(file, actor, resume, "storage failure");
             throw StorageFailures.of(file.path().toString(), e);
         } catch (RuntimeException e) {
             closeQuietly(object);
-            ledger.discard(file, actor, "could not start: " + e.getClass().getSimpleName());
+            abandon(file, actor, resume, "could not start: " + e.getClass().getSimpleName());
             throw e;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    /**
+     * An upload that could not start: a new one is discarded; a resumed partial is handed back as it was (its
+     * client's bytes are kept for a later resume, or for the expiry), not deleted for what may be a passing failure.
+     */
+    private void abandon(FileRecord file, String actor, boolean resume, String reason) {
+        if (resume) {
+            metrics.ended(file, TransferOutcome.FAILED, file.size());
+            ledger.release(file, reason);
+        } else {
+            ledger.discard(file, actor, reason);
         }
     }
 

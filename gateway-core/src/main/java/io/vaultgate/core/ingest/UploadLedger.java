@@ -201,6 +201,25 @@ public final class UploadLedger {
         LOG.info("upload suspended: file={} tenant={} path={} kept={}", file.id(), file.tenant(), file.path(), kept);
     }
 
+    /**
+     * Hands a partial this node took for resuming back, unchanged (its size, and the time it was last written, from
+     * which it expires), when the resume could not start: its key could not be unwrapped or its pending object
+     * reopened. Nothing is audited, nothing changed; a later resume tries again.
+     */
+    void release(FileRecord partial, String reason) {
+        boolean released;
+        try {
+            released = database.inTransaction(jdbc -> files.updateStateIfOwned(jdbc, partial.id(), node,
+                    FileState.PARTIAL, partial.size(), Optional.empty(), partial.updatedAt()));
+        } catch (RuntimeException e) { // the resume's own failure is what the client is told
+            LOG.warn("resume of upload {} of tenant {} failed ({}) and its partial could not be handed back ({}); "
+                    + "this node's next start-up recovery does", partial.id(), partial.tenant(), reason, e.toString());
+            return;
+        }
+        LOG.warn("resume of upload {} of tenant {} failed ({}); {}", partial.id(), partial.tenant(), reason,
+                released ? "the partial is kept" : "another node took it over meanwhile");
+    }
+
     /** Removes every trace of the upload but the audit event saying why. */
     void discard(FileRecord file, String actor, String reason) {
         if (!stillOurs(file)) {
