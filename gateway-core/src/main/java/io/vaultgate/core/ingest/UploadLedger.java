@@ -101,7 +101,16 @@ public final class UploadLedger {
             discard(file, actor, e.refusal.reason());
             throw e.refusal.failure();
         } catch (RuntimeException e) {
-            metrics.ended(file, TransferOutcome.FAILED, size);
+            // The catalog failed (a dropped connection, a deadlock victim). The object is final already, so the
+            // row cannot go back to a resumable partial (whose object is a pending one): the upload is discarded
+            // (the client is told it failed) rather than left UPLOADING on a live node until a restart, counting
+            // in the quota. A publish that did commit before its connection dropped is no longer ours: left alone.
+            try {
+                discard(file, actor, "commit failed: " + e.getClass().getSimpleName());
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+                metrics.ended(file, TransferOutcome.FAILED, size);
+            }
             throw e;
         }
         receipts.remember(published.receipt());
