@@ -67,8 +67,10 @@ public final class BatchRepository {
      */
     public Optional<Batch> openBatch(Jdbc jdbc, String routeId) throws SQLException {
         jdbc.query("SELECT id FROM routes WHERE id = ?" + jdbc.dialect().forUpdate(), row -> row.getString(1), routeId);
-        return jdbc.queryOne("SELECT " + COLUMNS + " FROM batches WHERE route_id = ? AND state = 'OPEN'",
-                BatchRepository::map, routeId);
+        // the batch row too: a close (idle, full, a clash) locks it alone, and a file must not join it after that
+        // close committed; on PostgreSQL the locked read waits for the close and then finds no OPEN batch
+        return jdbc.queryOne("SELECT " + COLUMNS + " FROM batches WHERE route_id = ? AND state = 'OPEN'"
+                + jdbc.dialect().forUpdate(), BatchRepository::map, routeId);
     }
 
     public List<Batch> bySiteAndState(Jdbc jdbc, String siteId, BatchState state) throws SQLException {
