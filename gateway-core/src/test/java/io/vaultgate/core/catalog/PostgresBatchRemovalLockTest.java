@@ -2,10 +2,12 @@ package io.vaultgate.core.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.core.batch.Batch;
 import io.vaultgate.core.batch.BatchState;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.PostgresDatabases;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -17,10 +19,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two nodes on one PostgreSQL catalog: one commits a file replacing a file of a route's open batch (the replaced
- * file leaves the batch, then the new one is routed, which locks the route), the other removes that route (locks it,
- * then closes its open batch). Taking the file out of the batch locks the route first, so the two take turns
- * instead of each holding a row the other waits for (a deadlock PostgreSQL would end by failing one of them).
+ * Two nodes on one PostgreSQL catalog, each changing a route's open batch at the same moment.
+ *
+ * <p>One commits a file replacing a file of the batch (the replaced file leaves the batch, then the new one is
+ * routed, which locks the route), the other removes that route (locks it, then closes its open batch). Taking the
+ * file out of the batch locks the route first, so the two take turns instead of each holding a row the other waits
+ * for (a deadlock PostgreSQL would end by failing one of them).
+ *
+ * <p>One closes the batch (idle close, a clash, a full batch: the batch row locked, OPEN to READY), the other commits
+ * a file the route takes. The router reads the open batch with its row locked, so it waits for the close and then
+ * sees it READY: the file starts the next batch instead of joining one the site may already have listed, claimed or
+ * completed.
  */
 class PostgresBatchRemovalLockTest {
 
@@ -46,9 +55,11 @@ class PostgresBatchRemovalLockTest {
             jdbc.update("INSERT INTO sites (id, name, created_at) VALUES ('manila', 'Manila', 0)");
             jdbc.update("INSERT INTO routes (id, tenant_id, site_id, mode, path_prefix, created_at) "
                     + "VALUES ('r1', 'acme', 'manila', 'PULL', '/inbox', 0)");
-            jdbc.update("INSERT INTO files (id, tenant_id, account_id, path, state, object_id, size, created_at, "
-                    + "updated_at) VALUES ('f1', 'acme', 'acc_1', '/inbox/a.csv', 'COMMITTED', '" + "0".repeat(32)
-                    + "', 5, 0, 0)");
+            for (String file : new String[] {"f1", "f2"}) {
+                jdbc.update("INSERT INTO files (id, tenant_id, account_id, path, state, object_id, size, created_at, "
+                        + "updated_at) VALUES (?, 'acme', 'acc_1', ?, 'COMMITTED', '" + "0".repeat(32) + "', 5, 0, 0)",
+                        file, "/inbox/" + file + ".csv");
+            }
             jdbc.update("INSERT INTO batches (id, route_id, tenant_id, site_id, state, file_count, total_bytes, "
                     + "created_at, updated_at) VALUES ('b1', 'r1', 'acme', 'manila', 'OPEN', 1, 5, 0, 0)");
             return jdbc.update("INSERT INTO batch_files (batch_id, file_id) VALUES ('b1', 'f1')");
@@ -90,6 +101,36 @@ class PostgresBatchRemovalLockTest {
                 .satisfies(batch -> assertThat(batch.state()).isEqualTo(BatchState.READY))
                 .satisfies(batch -> assertThat(batch.fileCount()).isZero())
                 .satisfies(batch -> assertThat(batch.totalBytes()).isZero());
+    }
+
+    @Test
+    void aFileRoutedWhileItsOpenBatchIsClosed_startsTheNextBatch_andTheClosedOneKeepsWhatItHeld() throws Exception {
+        CountDownLatch closing = new CountDownLatch(1);
+        Future<Boolean> close = threads.submit(() -> nodeB.inTransaction(jdbc -> {
+            jdbc.query("SELECT id FROM batches WHERE id = 'b1'" + jdbc.dialect().forUpdate(), row -> row.getString(1));
+            boolean closed = batches.transition(jdbc, "b1", BatchState.OPEN, BatchState.READY, Optional.empty(),
+                    Optional.empty(), NOW);
+            closing.countDown();
+            pause(); // the commit's router runs meanwhile, or waits for this transaction
+            return closed;
+        }));
+        assertThat(closing.await(30, TimeUnit.SECONDS)).isTrue();
+        Future<Optional<String>> route = threads.submit(() -> nodeA.inTransaction(jdbc -> {
+            Optional<Batch> open = batches.openBatch(jdbc, "r1"); // as the Router routing f2 does
+            if (open.isPresent()) {
+                batches.addFile(jdbc, open.get().id(), "f2", 5, NOW);
+            }
+            return open.map(Batch::id);
+        }));
+
+        assertThat(close.get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(route.get(30, TimeUnit.SECONDS)).as("no open batch once the close committed").isEmpty();
+        assertThat(nodeA.read(jdbc -> batches.find(jdbc, "b1")).orElseThrow())
+                .satisfies(batch -> assertThat(batch.state()).isEqualTo(BatchState.READY))
+                .satisfies(batch -> assertThat(batch.fileCount()).isEqualTo(1));
+        List<String> held = nodeA.read(jdbc -> jdbc.query("SELECT file_id FROM batch_files WHERE batch_id = 'b1'",
+                row -> row.getString(1)));
+        assertThat(held).containsExactly("f1");
     }
 
     private static void pause() {
