@@ -344,9 +344,20 @@ public final class FileRepository {
      * false, and nothing deleted, if its upload was resumed meanwhile (its row is then a live upload).
      */
     public boolean deleteExpiredPartial(Jdbc jdbc, String id, Instant before) throws SQLException {
-        boolean expired = jdbc.queryOne("SELECT id FROM files WHERE id = ? AND state = 'PARTIAL' AND updated_at < ?"
-                + jdbc.dialect().forUpdate(), row -> row.getString(1), id, before.toEpochMilli()).isPresent();
-        return expired && delete(jdbc, id);
+        return lockPartial(jdbc, id, before.toEpochMilli()) && delete(jdbc, id);
+    }
+
+    /**
+     * {@link #delete}, only if the row is still an interrupted partial: false, and nothing deleted, if its upload
+     * was resumed meanwhile (on another node, too).
+     */
+    public boolean deletePartial(Jdbc jdbc, String id) throws SQLException {
+        return lockPartial(jdbc, id, Long.MAX_VALUE) && delete(jdbc, id);
+    }
+
+    private static boolean lockPartial(Jdbc jdbc, String id, long changedBeforeMillis) throws SQLException {
+        return jdbc.queryOne("SELECT id FROM files WHERE id = ? AND state = 'PARTIAL' AND updated_at < ?"
+                + jdbc.dialect().forUpdate(), row -> row.getString(1), id, changedBeforeMillis).isPresent();
     }
 
     /** A file's key slot, with the file it belongs to. */

@@ -137,7 +137,7 @@ public final class EncryptingIngestService implements IngestService {
             // Not flushed to disk here: until the client is told the file is stored, losing this row to a power
             // failure only turns the upload's pending object into an orphan for the start-up sweep. The commit's
             // own transaction is durable and takes this one with it.
-            long[] usage = database.inTransactionDeferringSync(jdbc -> {
+            Opening opening = database.inTransactionDeferringSync(jdbc -> {
                 // Always under the tenant's lock, reading its status again: a lockdown or shred since the read
                 // above is refused here, and one after this commits finds the row (a shred purges it). Uploads
                 // opening at once also count one after another against a file quota.
@@ -153,16 +153,21 @@ public final class EncryptingIngestService implements IngestService {
                 clashes.check(jdbc, target.tenant(), target.ownerId(), target.storedPath());
                 Optional<FileRecord> stale = files.findOwned(jdbc, target.tenant(), target.ownerId(), path,
                         FileState.PARTIAL);
-                if (stale.isPresent()) {
-                    files.delete(jdbc, stale.get().id());
-                }
                 files.insert(jdbc, file, slots.toStored(slot), node);
-                return used;
+                // last: the audit append holds the chain's head until the commit
+                Optional<FileRecord> replaced = stale.isPresent()
+                        && ledger.replacePartial(jdbc, stale.get(), actor.name()) ? stale : Optional.empty();
+                return new Opening(used[0], replaced);
             });
-            return start(file, tenant, usage[0], dek, false, actor, target.resultOf());
+            opening.replaced().ifPresent(ledger::deleteReplacedObject);
+            return start(file, tenant, opening.usedBytes(), dek, false, actor, target.resultOf());
         } finally {
             dek.destroy();
         }
+    }
+
+    /** What opening a new upload found: the tenant's bytes in use, and the owner's partial it replaced, if any. */
+    private record Opening(long usedBytes, Optional<FileRecord> replaced) {
     }
 
     private Upload resume(UploadTarget target, Tenant tenant, Principal actor) {

@@ -7,6 +7,7 @@ import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.batch.Router;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileShredder;
@@ -22,6 +23,7 @@ import io.vaultgate.core.storage.PendingObject;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantStatus;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -227,6 +229,25 @@ public final class UploadLedger {
         }
         LOG.warn("resume of upload {} of tenant {} failed ({}); {}", partial.id(), partial.tenant(), reason,
                 released ? "the partial is kept" : "another node took it over meanwhile");
+    }
+
+    /**
+     * Within the caller's transaction, after it took the tenant's lock and as its last change: removes the owner's
+     * interrupted partial at the path a new upload (not a resume) takes, and audits it; false, and nothing changed,
+     * if the partial was resumed meanwhile. Its object goes with {@link #deleteReplacedObject} once that commits.
+     */
+    boolean replacePartial(Jdbc jdbc, FileRecord partial, String actor) throws SQLException {
+        if (!files.deletePartial(jdbc, partial.id())) {
+            return false;
+        }
+        audit.append(jdbc, new AuditEvent.UploadAborted(clock.instant(), Optional.of(partial.tenant()), actor,
+                partial.id(), partial.path().toString(), "replaced by a new upload"));
+        return true;
+    }
+
+    /** Deletes the object of a partial {@link #replacePartial} removed (an orphan for the sweep if this fails). */
+    void deleteReplacedObject(FileRecord partial) {
+        shredder.deleteObject(partial);
     }
 
     /** Removes every trace of the upload but the audit event saying why. */

@@ -353,6 +353,25 @@ class IngestServiceTest {
         assertThat(objectFiles()).hasSize(1);
     }
 
+    @Test
+    void aNewUploadOverTheOwnersPartial_deletesThePartialsObject_andAuditsIt() throws Exception {
+        try (Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(randomBytes(100_000, 30)));
+        } // dropped: a partial
+        String partial = test.database().read(jdbc -> new FileRepository().findOwned(jdbc, alice.tenant(),
+                alice.accountId(), REPORT, FileState.PARTIAL)).orElseThrow().id();
+        byte[] data = randomBytes(10_000, 31);
+
+        upload(alice, REPORT, data);
+
+        assertThat(read(alice, REPORT)).isEqualTo(data);
+        assertThat(objectFiles()).as("the partial's object went with its row").hasSize(1);
+        List<String> aborted = test.database().read(jdbc -> jdbc.query("SELECT event FROM audit_events WHERE kind = "
+                + "'upload.aborted'", row -> row.getString(1)));
+        assertThat(aborted).singleElement().satisfies(event -> assertThat(event).contains(partial,
+                "replaced by a new upload"));
+    }
+
     private Receipt upload(ClientPrincipal who, VirtualPath path, byte[] data) {
         try (Upload upload = test.core().ingest().open(who, path, UploadMode.CREATE)) {
             for (int offset = 0; offset < data.length; offset += 50_000) {
