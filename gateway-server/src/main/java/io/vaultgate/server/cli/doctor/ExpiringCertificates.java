@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Certificates that expire within 30 days (or have): the HTTPS server certificate and the private CA, and
- * every site's pinned trust anchors and the gateway's client certificate for it.
+ * Certificates that expire within 30 days (or have): the HTTPS server certificate, the private CA and the
+ * forwarding CA, and every site's pinned trust anchors and the gateway's client certificate for it.
  */
 final class ExpiringCertificates implements Check {
 
@@ -24,7 +24,8 @@ final class ExpiringCertificates implements Check {
     public List<Finding> run(DoctorContext context) throws Exception {
         Instant now = context.clock().instant();
         List<Finding> findings = new ArrayList<>();
-        for (Path file : List.of(context.home().serverCertificate(), context.home().caCertificate())) {
+        for (Path file : List.of(context.home().serverCertificate(), context.home().caCertificate(),
+                context.home().forwardingCaCertificate())) {
             if (Files.exists(file)) {
                 for (X509Certificate certificate : Pem.readCertificates(file)) {
                     check(findings, context.show(file), certificate, now,

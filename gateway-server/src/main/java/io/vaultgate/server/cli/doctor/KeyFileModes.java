@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * Secret files that group or others may read or write: the master secret, the KEK keystore, the audit
- * signing key, the admin token, the TLS and CA private keys, the SSH host keys and the sites' client keys.
+ * signing key, the admin token, the TLS, CA and forwarding CA private keys, the SSH host keys and the sites'
+ * client keys.
  */
 final class KeyFileModes implements Check {
 
@@ -26,7 +27,7 @@ final class KeyFileModes implements Check {
         DataDirectory home = context.home();
         Set<Path> files = new LinkedHashSet<>(List.of(context.config().masterSecretFile(),
                 context.config().keystoreFile(), home.auditSigningKey(), home.adminTokenFile(), home.serverKey(),
-                home.caKey()));
+                home.caKey(), home.forwardingCaKey()));
         files.addAll(home.hostKeys());
         for (SiteForwarding site : context.database().read(new ForwardingSites()::all)) {
             files.add(site.clientKeyFile());

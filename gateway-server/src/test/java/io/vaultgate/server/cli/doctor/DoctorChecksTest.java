@@ -19,6 +19,7 @@ import io.vaultgate.server.config.VaultgateConfig;
 import io.vaultgate.sftp.SftpAlgorithms;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,6 +93,29 @@ class DoctorChecksTest {
         Files.delete(tls.resolve("server.crt"));
         Pem.writeCertificates(tls.resolve("server.crt"), ca.issueServer("gw", List.of("localhost"), List.of(),
                 Duration.ofDays(365)).chain());
+        assertThat(new ExpiringCertificates().run(context(Map.of(), 10))).isEmpty();
+    }
+
+    /** The forwarding CA signs what every site trusts as the gateway: its key and its expiry are checked too. */
+    @Test
+    void forwardingCa_readableKeyAndNearExpiry_appear_andFixedOnesDoNot() throws Exception {
+        CertificateAuthority forwarding = CertificateAuthority.create("Forwarding CA", Duration.ofDays(10),
+                new SecureRandom(), Clock.fixed(NOW, ZoneOffset.UTC));
+        Path tls = Files.createDirectories(home.resolve("tls"));
+        Pem.writeCertificates(tls.resolve("forwarding-ca.crt"), List.of(forwarding.certificate()));
+        Files.writeString(tls.resolve("forwarding-ca.key"), "not a real key");
+        Files.setPosixFilePermissions(tls.resolve("forwarding-ca.key"), PosixFilePermissions.fromString("rw-r--r--"));
+
+        assertThat(new KeyFileModes().run(context(Map.of(), 10))).singleElement()
+                .satisfies(finding -> assertThat(finding.subject()).isEqualTo("tls/forwarding-ca.key"));
+        assertThat(new ExpiringCertificates().run(context(Map.of(), 10))).singleElement()
+                .satisfies(finding -> assertThat(finding.subject()).startsWith("tls/forwarding-ca.crt (CN=Forwarding CA"));
+
+        Files.setPosixFilePermissions(tls.resolve("forwarding-ca.key"), PosixFilePermissions.fromString("rw-------"));
+        Files.delete(tls.resolve("forwarding-ca.crt"));
+        Pem.writeCertificates(tls.resolve("forwarding-ca.crt"), List.of(CertificateAuthority.create("Forwarding CA",
+                Duration.ofDays(3650), new SecureRandom(), Clock.fixed(NOW, ZoneOffset.UTC)).certificate()));
+        assertThat(new KeyFileModes().run(context(Map.of(), 10))).isEmpty();
         assertThat(new ExpiringCertificates().run(context(Map.of(), 10))).isEmpty();
     }
 
