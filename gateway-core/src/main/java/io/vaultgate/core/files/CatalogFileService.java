@@ -120,7 +120,7 @@ public final class CatalogFileService implements FileService {
         Optional<FileRecord> deleted = database.inTransaction(jdbc -> {
             Optional<FileRecord> file = visibleFile(jdbc, client, path);
             if (file.isPresent()) {
-                files.delete(jdbc, file.get().id());
+                remove(jdbc, file.get(), path);
                 audit.append(jdbc, new AuditEvent.Deleted(clock.instant(), Optional.of(client.tenant()), client.name(),
                         file.get().id(), path.toString()));
                 return file;
@@ -135,6 +135,20 @@ public final class CatalogFileService implements FileService {
             return Optional.empty();
         });
         deleted.ifPresent(shredder::deleteObject);
+    }
+
+    /**
+     * Deletes a committed file, or an interrupted partial only while it is still one: its upload may have been
+     * resumed since it was read (on another node, too), and a live upload is its uploader's, not removed under it.
+     */
+    private void remove(Jdbc jdbc, FileRecord file, VirtualPath path) throws SQLException {
+        if (file.state() == FileState.PARTIAL) {
+            if (!files.deletePartial(jdbc, file.id())) {
+                throw new GatewayException(Reason.CONFLICT, path + ": its upload was resumed meanwhile");
+            }
+        } else if (!files.delete(jdbc, file.id())) {
+            throw GatewayException.notFound(path.toString());
+        }
     }
 
     @Override
