@@ -49,6 +49,14 @@ import org.slf4j.LoggerFactory;
  * passed, or its tenant no longer allows the session's protocol or its source address (allowlist or deny list,
  * the login's own rule). Nothing else records such an ending (an expiry passes without anyone acting), so each is
  * audited as a {@link AuditEvent.SessionEnded} naming the cause.
+ *
+ * <p>A revocation or lockdown row carries the time of the node that wrote it, a session the time of the node it
+ * runs on, and the two clocks may differ. A row therefore ends the sessions of its credential (or claim) that
+ * began no later than {@link #SKEW} after the row's own time, and also those that began before this node first
+ * read the row, by this node's clock: a revoking node whose clock lags by up to {@link #LAGGING_CLOCK} still ends
+ * every session that began before the revocation. This fails closed: a round after a start, or after a time without
+ * sessions, reads the last hour's rows as new, so a session that began just before it with a credential revoked in
+ * that hour and given back since (a password set again) is ended once.
  */
 public final class SessionReaper implements AutoCloseable {
 
@@ -64,12 +72,25 @@ public final class SessionReaper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionReaper.class);
     /** Tolerated clock difference between the node that revoked and the node holding the session. */
     static final Duration SKEW = Duration.ofSeconds(10);
+    /** How far behind this node's clock a revoking node's may be for its rows to be read as new. */
+    static final Duration LAGGING_CLOCK = Duration.ofHours(1);
 
-    private record Revoked(String credential, String principal, Instant at) {
+    /**
+     * A row that ends sessions (a revocation, a lockdown), at its writer's time {@code at} and first read by this
+     * node at {@code seen}: it concerns a session that began by either.
+     */
+    private record Incident(Instant at, Instant seen) {
+
+        boolean concerns(LiveSession session) {
+            return !at.isBefore(session.since().minus(SKEW)) || !seen.isBefore(session.since());
+        }
+    }
+
+    private record Revoked(String credential, String principal, Incident incident) {
     }
 
     /** A claim on a batch of a locked tenant: its operator's sessions from before the lockdown end. */
-    private record LockedClaim(String operatorId, Instant lockedAt) {
+    private record LockedClaim(String operatorId, Incident lockdown) {
     }
 
     /** A tenant's rules for the sessions of its accounts: protocols, allowed and denied networks. */
@@ -160,6 +181,8 @@ public final class SessionReaper implements AutoCloseable {
     private final Duration interval;
     /** Networks as stored (a tenant's allowlist column, one denied network), parsed. */
     private final Map<String, List<Cidr>> parsedCidrs = new ConcurrentHashMap<>();
+    /** When this node first read each revocation and lockdown row of the last round, by its own clock. */
+    private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
 
     /** Ends sessions and audits the endings nothing else records ({@link AuditEvent.SessionEnded}). */
@@ -197,24 +220,30 @@ public final class SessionReaper implements AutoCloseable {
         }
         Instant now = sessions.clock().instant();
         Instant oldest = live.get(0).since().minus(SKEW);
+        Instant recent = now.minus(LAGGING_CLOCK);
+        Instant from = oldest.isBefore(recent) ? oldest : recent;
+        Set<String> read = new HashSet<>();
         List<String> accounts = live.stream().map(LiveSession::principal).filter(ClientPrincipal.class::isInstance)
                 .map(principal -> ((ClientPrincipal) principal).accountId()).distinct().toList();
         Incidents incidents = database.read(jdbc -> {
             Set<String> locked = jdbc.query("SELECT id FROM tenants WHERE status IN ('LOCKED', 'SHREDDED')",
                     row -> row.getString(1))
                     .stream().collect(Collectors.toSet());
-            List<Revoked> revoked = jdbc.query("SELECT credential, principal, revoked_at FROM credential_revocations "
-                    + "WHERE revoked_at >= ?", row -> new Revoked(row.getString(1), row.getString(2),
-                    Instant.ofEpochMilli(row.getLong(3))), oldest.toEpochMilli());
+            List<Revoked> revoked = jdbc.query("SELECT credential, principal, revoked_at, id FROM "
+                    + "credential_revocations WHERE revoked_at >= ?", row -> new Revoked(row.getString(1),
+                    row.getString(2), incident(read, "revocation:" + row.getString(4), row.getLong(3), now)),
+                    from.toEpochMilli());
             // A lockdown row exists only for a locked tenant: with none locked, the batches are not read at all.
-            List<LockedClaim> claims = locked.isEmpty() ? List.of() : jdbc.query("SELECT b.claimed_by, l.locked_at "
-                    + "FROM batches b JOIN tenant_lockdowns l ON l.tenant_id = b.tenant_id "
+            List<LockedClaim> claims = locked.isEmpty() ? List.of() : jdbc.query("SELECT b.claimed_by, l.locked_at, "
+                    + "l.tenant_id FROM batches b JOIN tenant_lockdowns l ON l.tenant_id = b.tenant_id "
                     + "WHERE b.state = 'CLAIMED' AND b.claimed_by IS NOT NULL", row -> new LockedClaim(
-                    row.getString(1), Instant.ofEpochMilli(row.getLong(2))));
+                    row.getString(1), incident(read, "lockdown:" + row.getString(3) + ":" + row.getLong(2),
+                            row.getLong(2), now)));
             Admission admission = accounts.isEmpty() ? Admission.NONE
                     : Admission.read(jdbc, accounts, now, parsedCidrs);
             return new Incidents(locked, revoked, claims, admission);
         });
+        firstSeen.keySet().retainAll(read);
         Set<String> locked = incidents.locked();
         List<Revoked> revoked = incidents.revoked();
         List<LockedClaim> lockedClaims = incidents.claims();
@@ -222,10 +251,10 @@ public final class SessionReaper implements AutoCloseable {
                 .map(tenant -> locked.contains(tenant.value())).orElse(false);
         Predicate<LiveSession> claimsLockedData = session -> session.principal() instanceof OperatorPrincipal operator
                 && lockedClaims.stream().anyMatch(claim -> claim.operatorId().equals(operator.operatorId())
-                        && !claim.lockedAt().isBefore(session.since().minus(SKEW)));
+                        && claim.lockdown().concerns(session));
         Predicate<LiveSession> usesRevoked = session -> revoked.stream().anyMatch(r ->
                 r.credential().equals(session.credential()) && r.principal().equals(session.principal().name())
-                        && !r.at().isBefore(session.since().minus(SKEW)));
+                        && r.incident().concerns(session));
         // A login registered before the next round is refused on this snapshot only while its tenant is still
         // locked: an unlock (on any node) since this round must not drop the first login after it. The admission
         // rules need no such guard: a login checks them itself, and the next round reads them again.
@@ -248,6 +277,12 @@ public final class SessionReaper implements AutoCloseable {
         }
         audit(endings);
         return ended + endings.size();
+    }
+
+    /** The row {@code key} written at {@code atMillis}, first read now unless an earlier round read it. */
+    private Incident incident(Set<String> read, String key, long atMillis, Instant now) {
+        read.add(key);
+        return new Incident(Instant.ofEpochMilli(atMillis), firstSeen.computeIfAbsent(key, k -> now));
     }
 
     /** Records the endings in one transaction; the sessions are ended whether or not that succeeds. */
