@@ -15,12 +15,14 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Set;
 
 /**
  * Opens a sealed forward: the received envelope (ciphertext, in a temporary file) is decrypted with the
  * data key unsealed by the site's private key into the plaintext temporary file, hashing as it goes. The
  * envelope authenticates every segment and binds tenant and file id, so a wrong site key, another file's
- * envelope or any altered byte fails before a plaintext file is published.
+ * envelope or any altered byte fails before a plaintext file is published. The plaintext file is created
+ * {@code 0600} whatever the umask, as a plain forward's ({@link DropWrite}): it is the file that is published.
  */
 final class SealedEnvelope {
 
@@ -39,7 +41,8 @@ final class SealedEnvelope {
         long size = 0;
         try (FileChannel in = FileChannel.open(envelope, StandardOpenOption.READ);
              EnvelopeReader reader = EnvelopeReader.open(dek, context.envelope(), in);
-             FileChannel out = FileChannel.open(plaintext, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+             FileChannel out = FileChannel.open(plaintext, Set.of(StandardOpenOption.CREATE_NEW,
+                     StandardOpenOption.WRITE), DropDirectory.PRIVATE_FILE)) {
             ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
             int n;
             while ((n = reader.read(size, buffer)) > 0) {

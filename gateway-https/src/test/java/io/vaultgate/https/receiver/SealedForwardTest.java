@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -59,6 +60,26 @@ class SealedForwardTest {
         assertThat(job.state()).isEqualTo(ForwardState.DELIVERED);
         assertThat(job.siteDigest()).contains(RawPut.sha256(content));
         assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void openedPlaintext_isTheReceiversUsersAlone_whateverTheUmask() throws Exception {
+        fixture.startSealedReceiver(siteKey);
+        FileRecord file = fixture.uploadAndQueue("/inbox/2026/payroll.csv", fixture.randomBytes(1000));
+        Path probe = Files.createFile(home.resolve("umask-probe"));
+        String umaskMode = PosixFilePermissions.toString(Files.getPosixFilePermissions(probe));
+
+        assertThat(forwarder.runDue()).isEqualTo(1);
+
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                fixture.drop.resolve("acme/acme-upload/inbox/2026/payroll.csv"))))
+                .as("the published plaintext (a file created under this umask is %s)", umaskMode)
+                .isEqualTo("rw-------");
+        for (String dir : List.of("acme", "acme/acme-upload", "acme/acme-upload/inbox/2026")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fixture.drop.resolve(dir))))
+                    .as(dir).isEqualTo("rwx------");
+        }
     }
 
     @Test
