@@ -5,6 +5,7 @@ import java.text.Normalizer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The one place where client-supplied paths become {@link VirtualPath}s, with the same rules for every
@@ -35,17 +36,9 @@ public final class PathPolicy {
             throw invalid("path is longer than " + MAX_PATH_LENGTH + " characters");
         }
         for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (c == '\\') {
-                throw invalid("backslash is not allowed in paths");
-            }
-            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-                throw invalid("control characters are not allowed in paths");
-            }
-            if (isBidiControl(c)) {
-                // "Trojan Source": a right-to-left override shows "invoice_fdp.exe" as "invoice_exe.pdf"
-                throw invalid("bidirectional text controls (U+" + String.format("%04X", (int) c)
-                        + ") are not allowed in paths: they make a name display as another");
+            Optional<String> refused = refusedCharacter(path.charAt(i));
+            if (refused.isPresent()) {
+                throw invalid(refused.get());
             }
         }
         Deque<String> segments = new ArrayDeque<>(path.startsWith("/") ? List.of() : workingDirectory.segments());
@@ -72,6 +65,26 @@ public final class PathPolicy {
             throw invalid("path is deeper than " + MAX_DEPTH + " levels");
         }
         return new VirtualPath(List.copyOf(segments));
+    }
+
+    /**
+     * The rule that refuses {@code c} anywhere in a path, or empty if it may appear: a backslash, a control
+     * character (C0, DEL, C1, U+2028/U+2029) or a bidirectional text control. The one character rule for names,
+     * also applied by the site receiver to the paths forwarded to it, so that a name refused here is refused there.
+     */
+    public static Optional<String> refusedCharacter(char c) {
+        if (c == '\\') {
+            return Optional.of("backslash is not allowed in paths");
+        }
+        if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+            return Optional.of("control characters are not allowed in paths");
+        }
+        if (isBidiControl(c)) {
+            // "Trojan Source": a right-to-left override shows "invoice_fdp.exe" as "invoice_exe.pdf"
+            return Optional.of("bidirectional text controls (U+" + String.format("%04X", (int) c)
+                    + ") are not allowed in paths: they make a name display as another");
+        }
+        return Optional.empty();
     }
 
     /** U+061C, U+200E/F, U+202A-U+202E, U+2066-U+2069: the characters that reorder how text is displayed. */

@@ -2,18 +2,22 @@ package io.vaultgate.https.receiver;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vaultgate.core.forward.ForwardProtocol;
+import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.TenantId;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Maps a forwarded file's tenant, account and virtual path to a place in the drop directory,
  * {@code <drop>/<tenant>/<account>/<path>}, refusing anything that could leave it or be surprising on disk:
- * traversal segments, empty segments, control characters, backslashes, overlong names and very deep
- * trees. Each account of a tenant has its own namespace, so two of them may send the same path: the account
- * level keeps their files apart. The tenant level is a tenant id and the account level a login name, neither
- * of which starts with a dot, so nothing reaches the receiver's own {@code .vaultgate} area.
+ * traversal segments, empty segments, overlong names, very deep trees, and the characters the gateway's own
+ * {@link PathPolicy#refusedCharacter} refuses (backslashes, C0 and C1 controls, U+2028/U+2029, bidirectional text
+ * controls that make a name display as another). Each account of a tenant has its own namespace, so two of them
+ * may send the same path: the account level keeps their files apart. The tenant level is a tenant id and the
+ * account level a login name, neither of which starts with a dot, so nothing reaches the receiver's own
+ * {@code .vaultgate} area.
  */
 final class DropPaths {
 
@@ -63,9 +67,9 @@ final class DropPaths {
             throw bad("Vaultgate-Path has a name longer than " + MAX_SEGMENT_BYTES + " bytes");
         }
         for (int i = 0; i < segment.length(); i++) {
-            char c = segment.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '\\') {
-                throw bad("Vaultgate-Path has a control character or a backslash");
+            Optional<String> refused = PathPolicy.refusedCharacter(segment.charAt(i));
+            if (refused.isPresent()) {
+                throw bad("Vaultgate-Path: " + refused.get());
             }
         }
     }

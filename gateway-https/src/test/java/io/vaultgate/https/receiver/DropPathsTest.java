@@ -3,6 +3,9 @@ package io.vaultgate.https.receiver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.path.PathPolicy;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +36,19 @@ class DropPathsTest {
     void unsafePaths_areRefused(String path) {
         assertThatThrownBy(() -> DropPaths.resolve(DROP, "acme", "acme-upload", path))
                 .isInstanceOf(ReceiverProblem.class);
+    }
+
+    /** U+202E shows "invoice_\u202Efdp.exe" as "invoice_exe.pdf"; U+0085 is a C1 control (NEL). */
+    @ParameterizedTest
+    @ValueSource(strings = {"/inbox/invoice_\u202Efdp.exe", "/inbox/a\u0085b", "/inbox/a\u009Bb", "/inbox/a\u2028b",
+            "/inbox/a\u2029b", "/inbox/a\u200Fb", "/inbox/a\u2066b", "/inbox/a\u061Cb"})
+    void namesTheGatewayRefusesAsDisplaySpoofing_areRefusedHereToo(String path) {
+        assertThatThrownBy(() -> PathPolicy.parse(path)).as("the gateway's rule").isInstanceOf(GatewayException.class);
+        assertThatThrownBy(() -> DropPaths.resolve(DROP, "acme", "acme-upload", path))
+                .isInstanceOfSatisfying(ReceiverProblem.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
+                    assertThat(e.getMessage()).startsWith("Vaultgate-Path: ").contains("not allowed in paths");
+                });
     }
 
     @ParameterizedTest

@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link ReceivedFiles}' rules for one key across exchanges, driven without sockets. */
 class ReceivedFilesTest {
@@ -133,13 +135,37 @@ class ReceivedFilesTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/inbox/invoice_\u202Efdp.exe", "/inbox/a\u0085b.csv"})
+    void displaySpoofingName_isRefused400_andNothingIsWritten(String path) throws Exception {
+        byte[] body = "id,amount\n1,100\n".getBytes(StandardCharsets.UTF_8);
+        ReceivedFiles files = new ReceivedFiles(new DropDirectory(drop), 1 << 20);
+
+        Exchange upload = files.begin(request("f_1", path, body), "gateway");
+        upload.content(Unpooled.wrappedBuffer(body));
+        Answer answer = upload.finish();
+
+        assertThat(answer.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
+        assertThat(answer.body()).startsWith("Vaultgate-Path: ");
+        assertThat(drop.resolve("acme")).doesNotExist();
+        for (String area : List.of(".vaultgate/tmp", ".vaultgate/received")) {
+            try (var left = Files.list(drop.resolve(area))) {
+                assertThat(left).as(area).isEmpty();
+            }
+        }
+    }
+
     private static HttpRequest request(String key, byte[] body) throws Exception {
+        return request(key, "/inbox/a.csv", body);
+    }
+
+    private static HttpRequest request(String key, String path, byte[] body) throws Exception {
         HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/files/" + key);
         request.headers().set(ForwardProtocol.IDEMPOTENCY_KEY, key)
                 .set(ForwardProtocol.REPR_DIGEST, ForwardProtocol.reprDigest(RawPut.sha256(body)))
                 .set(ForwardProtocol.TENANT, "acme")
                 .set(ForwardProtocol.ACCOUNT, "acme-upload")
-                .set(ForwardProtocol.PATH, "/inbox/a.csv")
+                .set(ForwardProtocol.PATH, ForwardProtocol.encodePath(path))
                 .set("Content-Length", body.length);
         return request;
     }
