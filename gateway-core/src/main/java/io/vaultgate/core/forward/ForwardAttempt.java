@@ -4,6 +4,7 @@ import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.catalog.AccountRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.files.FileOpener;
 import io.vaultgate.core.files.FileRecord;
@@ -12,6 +13,8 @@ import io.vaultgate.core.forward.DeliveryOutcome.Delivered;
 import io.vaultgate.core.forward.DeliveryOutcome.Failed;
 import io.vaultgate.core.forward.DeliveryOutcome.Kind;
 import io.vaultgate.core.tenant.Account;
+import io.vaultgate.core.tenant.Tenant;
+import io.vaultgate.core.tenant.TenantStatus;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -30,6 +33,7 @@ final class ForwardAttempt {
     private final Database database;
     private final FileRepository files;
     private final AccountRepository accounts = new AccountRepository();
+    private final TenantRepository tenants = new TenantRepository();
     private final FileOpener opener;
     private final Optional<StoredEnvelopes> envelopes;
     private final ForwardingSites sites;
@@ -177,6 +181,76 @@ final class ForwardAttempt {
         return delivery.send(prepared.client, prepared.site, prepared.file, prepared.request, whileAwaiting);
     }
 
+    /** A job prepared ahead as it is right before it is sent: its row, its tenant's status, its file's state. */
+    private record Recheck(Optional<ForwardJob> job, Optional<TenantStatus> tenant, Optional<FileState> file) {
+    }
+
+    /**
+     * Whether a job prepared ahead (while the previous file was sent) may still be sent, checked in one catalog
+     * read right before its request starts: the job still leased to this attempt ({@code IN_FLIGHT}, same
+     * version and owner), its tenant {@code ACTIVE}, its file {@code COMMITTED}. If not, nothing is sent and what
+     * the job opened is closed (its read-ahead stopped, its file and data key released). A job that changed
+     * meanwhile (taken over, abandoned with its site, or forgotten with its shredded tenant) is left as it is. A
+     * job whose tenant was locked down is given back pending, its claim not counted as an attempt, so that it is
+     * sent once the tenant is unlocked (a claim does not take a locked tenant's jobs). A job whose file is gone
+     * settles as one that finds its file gone when it is prepared. If the catalog cannot be read the job is given
+     * back too (or, failing that, is due again after its lease).
+     */
+    boolean stillToSend(Prepared prepared) {
+        ForwardJob job = prepared.job();
+        Recheck now;
+        try {
+            now = database.read(jdbc -> new Recheck(Outbox.find(jdbc, job.id()),
+                    tenants.find(jdbc, job.tenant()).map(Tenant::status),
+                    files.find(jdbc, job.fileId()).map(FileRecord::state)));
+        } catch (RuntimeException e) {
+            prepared.close();
+            LOG.warn("forward job {}: checking it before sending failed ({}); giving it back unsent", job.id(),
+                    e.toString());
+            giveBack(job);
+            return false;
+        }
+        Optional<ForwardJob> row = now.job();
+        if (row.isEmpty() || row.get().state() != ForwardState.IN_FLIGHT || row.get().version() != job.version()
+                || !row.get().leaseOwner().equals(job.leaseOwner())) {
+            prepared.close();
+            LOG.info("forward job {} (file {} to site {}) was not sent: it changed while it waited to be sent ({})",
+                    job.id(), job.fileId(), job.siteId(), row.map(changed -> "now " + changed.state()
+                            + changed.leaseOwner().map(owner -> ", leased to " + owner).orElse(""))
+                            .orElse("forgotten, with its tenant's shred"));
+            return false;
+        }
+        if (now.tenant().orElse(TenantStatus.SHREDDED) != TenantStatus.ACTIVE) {
+            prepared.close();
+            LOG.info("forward job {} (file {} to site {}) was not sent: tenant {} is {} now; it is pending again, "
+                    + "its claim not counted as an attempt", job.id(), job.fileId(), job.siteId(), job.tenant(),
+                    now.tenant().map(Enum::name).orElse("gone"));
+            giveBack(job);
+            return false;
+        }
+        if (now.file().orElse(null) != FileState.COMMITTED) {
+            prepared.close();
+            record(job, fileGone(job));
+            return false;
+        }
+        return true;
+    }
+
+    private void giveBack(ForwardJob job) {
+        try {
+            if (!outbox.release(job, clock.instant())) {
+                LOG.info("forward job {}: not given back, it changed meanwhile", job.id());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("forward job {}: giving it back failed ({}); it is due again when its lease expires", job.id(),
+                    e.toString());
+        }
+    }
+
+    private static Failed fileGone(ForwardJob job) {
+        return new Failed(Kind.FILE, "file " + job.fileId() + " no longer exists (deleted, expired or shredded)", true);
+    }
+
     private Prepared open(ForwardJob job) {
         Lookup found = database.read(jdbc -> {
             Optional<FileRecord> file = files.find(jdbc, job.fileId());
@@ -186,8 +260,7 @@ final class ForwardAttempt {
         });
         Optional<FileRecord> file = found.file();
         if (file.isEmpty() || file.get().state() != FileState.COMMITTED) {
-            return Prepared.failed(job, new Failed(Kind.FILE, "file " + job.fileId()
-                    + " no longer exists (deleted, expired or shredded)", true));
+            return Prepared.failed(job, fileGone(job));
         }
         Optional<SiteForwarding> site = found.site();
         if (site.isEmpty()) {
@@ -280,8 +353,9 @@ final class ForwardAttempt {
                 LOG.info("forwarded file {} of tenant {} to site {} (job {}, attempt {})", job.fileId(), job.tenant(),
                         job.siteId(), job.id(), job.attempts());
             } else {
-                LOG.warn("forward job {} was delivered but its lease had been taken over (the site deduplicates) or "
-                        + "it was abandoned with its site's removal (the site got the file nevertheless)", job.id());
+                LOG.warn("forward job {} was delivered but its lease had been taken over (the site deduplicates), or "
+                        + "it was abandoned with its site's removal or forgotten with its tenant's shred (the site got "
+                        + "the file nevertheless)", job.id());
             }
             return;
         }

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>A worker keeps its slot while its site has due jobs: while it sends a file and the site stores it, a
  * helper thread records the previous file's delivery, claims the site's next due job and prepares it (looks
  * it up, opens the file, starts decrypting it), and once the answer is in the worker sends the prepared file
- * at once on the same kept-alive connection. After a failure it records it, gives the prepared
+ * at once on the same kept-alive connection, after checking that its job, tenant and file still allow it
+ * (a lockdown, shred or delete meanwhile stops it unsent). After a failure it records it, gives the prepared
  * job back unsent (not counted as an attempt) and stops, so a site in trouble waits for the next poll.
  */
 public final class Forwarder implements AutoCloseable {
@@ -191,8 +192,10 @@ public final class Forwarder implements AutoCloseable {
      * with the transfers (for a file larger than {@link #RECORD_BEFORE_SENDING}, only between the end of its
      * request and the answer, so that the next job is not claimed long before it is sent). A delivery is
      * therefore recorded up to one file after its answer, but always before the turn ends and before a file
-     * larger than {@link #RECORD_BEFORE_SENDING} is sent; a failure is recorded at once. With {@code pool},
-     * the turn stops after a failure or when the forwarder closes, and gives a prepared job back unsent.
+     * larger than {@link #RECORD_BEFORE_SENDING} is sent; a failure is recorded at once. Right before a job
+     * prepared meanwhile is sent, it is checked again ({@link ForwardAttempt#stillToSend}): a lockdown, shred,
+     * delete or takeover since its claim stops it unsent. With {@code pool}, the turn stops after a failure or
+     * when the forwarder closes, and gives a prepared job back unsent.
      */
     private Turn inTurn(ForwardAttempt.Prepared first, Supplier<ForwardAttempt.Prepared> nextJob, boolean pool) {
         ForwardAttempt.Prepared current = first;
@@ -201,6 +204,10 @@ public final class Forwarder implements AutoCloseable {
         boolean delivered = false;
         try {
             while (current != null) {
+                if (current != first && !attempt.stillToSend(current)) {
+                    current = nextJob.get(); // nothing was attempted: the turn goes on with the site's next job
+                    continue;
+                }
                 if (pending != null && current.size() > RECORD_BEFORE_SENDING) {
                     recordQuietly(new Delivery[] {pending});
                     pending = null;

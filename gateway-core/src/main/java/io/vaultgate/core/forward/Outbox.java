@@ -376,7 +376,8 @@ public final class Outbox {
                 now.toEpochMilli(), job.id(), job.version()) == 1;
     }
 
-    private static Optional<ForwardJob> find(Jdbc jdbc, String id) throws SQLException {
+    /** The job as it is now, within {@code jdbc}'s transaction or read. */
+    static Optional<ForwardJob> find(Jdbc jdbc, String id) throws SQLException {
         return jdbc.queryOne("SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE id = ?", OutboxRows::map, id);
     }
 

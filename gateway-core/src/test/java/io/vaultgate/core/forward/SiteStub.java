@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.KeyManagerFactory;
@@ -46,6 +47,7 @@ final class SiteStub implements AutoCloseable {
     private volatile int status = 201;
     private volatile UnaryOperator<String> answeredDigest = UnaryOperator.identity();
     private volatile long delayMillis;
+    private volatile CountDownLatch answers = new CountDownLatch(0);
 
     SiteStub(IssuedCertificate server, X509Certificate clientCa) throws Exception {
         this(server, clientCa, UnaryOperator.identity());
@@ -105,6 +107,11 @@ final class SiteStub implements AutoCloseable {
         this.delayMillis = millis;
     }
 
+    /** Holds every answer, after its request was read and recorded, until {@code release} is counted down. */
+    void holdAnswers(CountDownLatch release) {
+        this.answers = release;
+    }
+
     /**
      * A request is in flight from its arrival until its answer starts: once answered, the client may send the
      * next one on the same connection while this handler's thread is still finishing the exchange.
@@ -123,6 +130,7 @@ final class SiteStub implements AutoCloseable {
             byte[] digest = sha256.digest();
             received.add(new Received(exchange.getRequestURI().getRawPath(), Map.copyOf(exchange.getRequestHeaders()),
                     size, java.util.HexFormat.of().formatHex(digest), exchange.getRemoteAddress().getPort()));
+            answers.await();
             Thread.sleep(delayMillis);
             exchange.getResponseHeaders().add("Repr-Digest", answeredDigest.apply(ForwardProtocol.reprDigest(digest)));
             answering = true;
