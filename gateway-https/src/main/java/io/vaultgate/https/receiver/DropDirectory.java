@@ -19,9 +19,9 @@ import java.util.UUID;
 /**
  * The receiver's drop directory. Received files appear at {@code <drop>/<tenant>/<account>/<path>} only once they
  * are complete and verified: they are written under {@code .vaultgate/tmp}, fsynced, renamed atomically
- * into place, and the directory is fsynced. Then a marker {@code .vaultgate/received/<key>} records the
- * idempotency key with the digest, size and place, so a repeated delivery is recognized without
- * rewriting the file. (A crash between the rename and the marker makes the next delivery rewrite the same
+ * into place, and the directory is fsynced (and so, before that, is the parent of every directory made for it).
+ * Then a marker {@code .vaultgate/received/<key>} records the idempotency key with the digest, size and place, so
+ * a repeated delivery is recognized without rewriting the file. (A crash between the rename and the marker makes the next delivery rewrite the same
  * bytes in the same place: still exactly once in effect.) What the receiver creates is its user's alone,
  * whatever the umask: files {@code 0600}, directories {@code 0700} (they hold the clients' plaintext).
  */
@@ -41,6 +41,7 @@ class DropDirectory {
     private final Path root;
     private final Path temporary;
     private final Path markers;
+    private final Object creatingDirectories = new Object();
 
     DropDirectory(Path root) throws IOException {
         this.root = root.toAbsolutePath().normalize();
@@ -106,7 +107,7 @@ class DropDirectory {
      */
     private void place(Path written, Path target) throws IOException {
         try {
-            Files.createDirectories(target.getParent(), PRIVATE_DIRECTORY);
+            createParents(target);
             Files.move(written, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             Optional<String> why = obstacle(target, e);
@@ -114,6 +115,31 @@ class DropDirectory {
                 throw new Unplaceable(root.relativize(target) + ": " + why.get(), e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Creates the missing directories above {@code target} one level at a time, from the tenant's down, and syncs
+     * the directory each new one is made in before making the next: the file's rename, its directory's sync and the
+     * marker come after, so a power loss can never keep the marker ("already received") but lose a directory entry
+     * on the way to the file. An existing parent costs one stat and no sync. Creation is serialized, so no upload
+     * goes on under a directory another upload has made but not yet synced. Something in the way (a file where a
+     * directory is needed) fails here ("file exists" or "not a directory"), for {@link #obstacle} to name.
+     */
+    private void createParents(Path target) throws IOException {
+        Path parent = target.getParent();
+        synchronized (creatingDirectories) {
+            if (Files.isDirectory(parent)) {
+                return;
+            }
+            Path at = root;
+            for (Path name : root.relativize(parent)) {
+                at = at.resolve(name);
+                if (!Files.isDirectory(at)) {
+                    Files.createDirectory(at, PRIVATE_DIRECTORY);
+                    fsyncDirectory(at.getParent());
+                }
+            }
         }
     }
 
@@ -142,7 +168,8 @@ class DropDirectory {
         }
     }
 
-    static void fsyncDirectory(Path directory) throws IOException {
+    /** Makes {@code directory}'s entries durable (what was created, renamed or removed in it). */
+    void fsyncDirectory(Path directory) throws IOException {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         }

@@ -135,6 +135,36 @@ class ReceivedFilesTest {
         }
     }
 
+    @Test
+    void directoriesMadeForAFile_areSyncedInTheirParents_beforeTheFilesDirectoryAndItsMarker() throws Exception {
+        byte[] body = "id,amount\n1,100\n".getBytes(StandardCharsets.UTF_8);
+        List<String> synced = new java.util.ArrayList<>();
+        DropDirectory directory = new DropDirectory(drop) {
+            @Override
+            void fsyncDirectory(Path dir) throws IOException {
+                super.fsyncDirectory(dir);
+                synced.add(drop.relativize(dir).toString());
+            }
+        };
+        ReceivedFiles files = new ReceivedFiles(directory, 1 << 20);
+
+        Exchange first = files.begin(request("f_1", "/inbox/2026/11/a.csv", body), "gateway");
+        first.content(Unpooled.wrappedBuffer(body));
+        assertThat(first.finish().status()).isEqualTo(HttpResponseStatus.CREATED);
+
+        assertThat(synced).as("each new directory's parent, top down; then the file's directory; then the markers")
+                .containsExactly("", "acme", "acme/acme-upload", "acme/acme-upload/inbox", "acme/acme-upload/inbox/2026",
+                        "acme/acme-upload/inbox/2026/11", ".vaultgate/received");
+        assertThat(drop.resolve("acme/acme-upload/inbox/2026/11/a.csv")).hasBinaryContent(body);
+
+        synced.clear();
+        Exchange second = files.begin(request("f_2", "/inbox/2026/11/b.csv", body), "gateway");
+        second.content(Unpooled.wrappedBuffer(body));
+        assertThat(second.finish().status()).isEqualTo(HttpResponseStatus.CREATED);
+        assertThat(synced).as("no directory made, none but the file's synced")
+                .containsExactly("acme/acme-upload/inbox/2026/11", ".vaultgate/received");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/inbox/invoice_\u202Efdp.exe", "/inbox/a\u0085b.csv"})
     void displaySpoofingName_isRefused400_andNothingIsWritten(String path) throws Exception {
