@@ -21,7 +21,8 @@ import java.util.Optional;
  * result is verifiable offline with only the gateway's public key ({@link ExportVerifier}). Records the filter
  * matches whose time lies outside the period (the tail up to the closing checkpoint, or a neighbour appended out of
  * time order) are shown as {@code outside}. With the signing key the header is signed, which fixes the tenant,
- * period and span the export claims.
+ * period and span the export claims and the hash of its last record, so the whole span is signed even where no
+ * checkpoint closes it yet (a record appended between the command's checkpoint and the export).
  */
 public final class AuditExporter {
 
@@ -44,7 +45,11 @@ public final class AuditExporter {
         this.key = key;
     }
 
-    /** What was written. */
+    /**
+     * What was written. {@code signedToEnd}: a signature covers the last record, the closing checkpoint's or the
+     * header's; without the key and a closing checkpoint, the export's last records prove nothing and it fails
+     * verification.
+     */
     public record Summary(long events, long omitted, long checkpoints, long firstSeq, long lastSeq, boolean signedToEnd,
                           boolean headerSigned) {
     }
@@ -66,7 +71,9 @@ public final class AuditExporter {
         Optional<Checkpoint> closing = near.stream().filter(c -> c.seq() >= bounds.get()[1]).findFirst();
         long last = bounds.isEmpty() ? 0 : closing.map(Checkpoint::seq).orElse(head.seq());
         List<Checkpoint> checkpoints = near.stream().filter(c -> c.seq() <= last).toList();
-        line(out, header(filter, first, last));
+        String lastHash = last == 0 ? ChainHash.GENESIS
+                : rows.page(jdbc, last - 1, last, 1).stream().findFirst().map(AuditRecord::hash).orElse(null);
+        line(out, header(filter, first, last, lastHash));
         long events = 0;
         long omitted = 0;
         int nextCheckpoint = 0;
@@ -90,10 +97,12 @@ public final class AuditExporter {
                 after = record.seq();
             }
         }
-        return new Summary(events, omitted, checkpoints.size(), first, last, closing.isPresent(), key.isPresent());
+        return new Summary(events, omitted, checkpoints.size(), first, last, closing.isPresent() || key.isPresent(),
+                key.isPresent());
     }
 
-    private Map<String, Object> header(ExportFilter filter, long first, long last) {
+    /** {@code lastHash}: the chain hash of record {@code last} as the catalog holds it (null if there is none). */
+    private Map<String, Object> header(ExportFilter filter, long first, long last, String lastHash) {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("type", "header");
         header.put("format", ExportFormat.FORMAT);
@@ -103,6 +112,7 @@ public final class AuditExporter {
         header.put("actor", filter.actor().orElse(null));
         header.put("first_seq", first);
         header.put("last_seq", last);
+        header.put("last_hash", lastHash);
         header.put("exported_at", clock.instant().toString());
         header.put("key", key.map(AuditSigningKey::keyId).orElse(null));
         header.put("signature", null);

@@ -23,7 +23,10 @@ public record AuditProblem(long seq, Kind kind, String reason) {
         FORGED_CHECKPOINT,
         /** A checkpoint was signed by a different key than the one given. */
         UNKNOWN_KEY,
-        /** A correctly signed checkpoint disagrees with the chain: the records before it were rewritten. */
+        /**
+         * A correctly signed checkpoint, or an export header's signed {@code last_hash}, disagrees with the chain: the
+         * records before it were rewritten.
+         */
         REWRITTEN,
         /** The chain ends before its head or its checkpoints: records at the end were deleted. */
         TRUNCATED,
@@ -40,7 +43,12 @@ public record AuditProblem(long seq, Kind kind, String reason) {
          */
         SPAN,
         /** A tenant export omits one of the tenant's own records, or shows another's as the tenant's. */
-        HIDDEN
+        HIDDEN,
+        /**
+         * An export's last records are signed neither by a checkpoint in it nor by its header (format v2 of older
+         * gateways, or an unsigned header): whoever held the file could have removed checkpoints and rewritten them.
+         */
+        UNSIGNED
     }
 
     public AuditProblem {

@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * The lines of an audit export (JSON lines, each in canonical JSON):
  * <pre>
- * {"type":"header","format":"vaultgate.audit.export.v2","since":..,"until":..,"tenant":..,"actor":..,
- *  "first_seq":a,"last_seq":c,"exported_at":..,"key":..,"signature":..}
+ * {"type":"header","format":"vaultgate.audit.export.v3","since":..,"until":..,"tenant":..,"actor":..,
+ *  "first_seq":a,"last_seq":c,"last_hash":..,"exported_at":..,"key":..,"signature":..}
  * {"type":"event","seq":n,"prev_hash":..,"tag":..,"nonce":..,"event":{the canonical event},"hash":..}
  * {"type":"outside",...as an event...}   a record the filter matches whose time lies outside [since, until)
  * {"type":"omitted","seq":n,"prev_hash":..,"tag":..,"digest":..,"hash":..}   a record the filter leaves out
@@ -21,26 +21,40 @@ import java.util.Map;
  *
  * <p>The header's {@code signature} is the gateway's Ed25519 signature, with the audit key, over
  * {@value #HEADER_DOMAIN} followed by the canonical JSON of the header without its {@code signature}: it fixes
- * the tenant, actor, period and span ({@code first_seq..last_seq}) the export claims, which no checkpoint covers.
- * The prefix keeps it from ever verifying as a checkpoint, receipt or report (all signed over bare JSON), or they
- * as it. Format v1 (older gateways) had no signature and no {@code outside} lines.
+ * the tenant, actor, period and span ({@code first_seq..last_seq}) the export claims, which no checkpoint covers,
+ * and {@code last_hash}, the chain hash of record {@code last_seq} (32 zero bytes for an empty export), which every
+ * record of the span feeds into: so the header alone signs the records after the last checkpoint too, and removing
+ * checkpoint lines frees none of them to be rewritten. The prefix keeps it from ever verifying as a checkpoint,
+ * receipt or report (all signed over bare JSON), or they as it. Format v2 (older gateways) had no
+ * {@code last_hash} (its header was signed after {@value #HEADER_DOMAIN_V2}), format v1 no signature and no
+ * {@code outside} lines.
  */
 final class ExportFormat {
 
-    static final String FORMAT = "vaultgate.audit.export.v2";
+    static final String FORMAT = "vaultgate.audit.export.v3";
+    static final String HEADER_DOMAIN = "vaultgate-audit-export-v3\n";
+    /**
+     * The format of older gateways whose signed header has no {@code last_hash}: its records are proven only up to the
+     * last checkpoint in the file, so the verifier accepts it only if a checkpoint covers its last record.
+     */
+    static final String FORMAT_V2 = "vaultgate.audit.export.v2";
+    static final String HEADER_DOMAIN_V2 = "vaultgate-audit-export-v2\n";
     /** The unsigned format of older gateways, checked only when the verifier is told to accept it. */
     static final String FORMAT_V1 = "vaultgate.audit.export.v1";
-    static final String HEADER_DOMAIN = "vaultgate-audit-export-v2\n";
 
     private ExportFormat() {
     }
 
-    /** The bytes a header's signature covers: the domain prefix, then the header without its signature. */
+    /**
+     * The bytes a header's signature covers: the domain prefix of its format (v3, or v2 of older gateways), then the
+     * header without its signature.
+     */
     static byte[] signedHeaderBytes(Map<String, Object> header) {
         Map<String, Object> signed = new LinkedHashMap<>(header);
         signed.remove("signature");
         byte[] json = io.vaultgate.core.audit.json.CanonicalJson.bytes(signed);
-        byte[] prefix = HEADER_DOMAIN.getBytes(StandardCharsets.UTF_8);
+        byte[] prefix = (FORMAT_V2.equals(header.get("format")) ? HEADER_DOMAIN_V2 : HEADER_DOMAIN)
+                .getBytes(StandardCharsets.UTF_8);
         byte[] bytes = java.util.Arrays.copyOf(prefix, prefix.length + json.length);
         System.arraycopy(json, 0, bytes, prefix.length, json.length);
         return bytes;

@@ -18,7 +18,11 @@ import java.util.Optional;
  * and its agreement with the chain, that the export ends where its header says, and that every event shown
  * is the exported tenant's; and the header's signature, which fixes the tenant, period and span
  * ({@code first_seq..last_seq}) the export claims, and that every record shown as {@code event} happened in that
- * period (and every one shown as {@code outside}, outside it). The first problem is reported by sequence number.
+ * period (and every one shown as {@code outside}, outside it). The header also signs {@code last_hash}, the hash of
+ * record {@code last_seq}, which the chain recomputed from the lines must reach: so every record is signed, also
+ * those after the last checkpoint in the file, and removing checkpoint lines to rewrite the records they covered
+ * fails. The first problem is reported by sequence number. An export whose header does not sign its last hash
+ * (format v2 of older gateways, or an unsigned header) passes only if a checkpoint in it covers its last record.
  * An export without a header signature (format v1 of older gateways, or one written without the signing key) is
  * refused, unless the verifier is told to accept one: then its records are checked as before and the report warns
  * that nothing ties its span to its period.
@@ -59,10 +63,13 @@ public final class ExportVerifier {
         Instant since;
         Instant until;
         boolean v1;
+        boolean v2;
         try {
             header = JsonReader.parseObject(Objects.requireNonNullElse(in.readLine(), ""));
             v1 = ExportFormat.FORMAT_V1.equals(header.get("format"));
-            if (!"header".equals(header.get("type")) || !(v1 || ExportFormat.FORMAT.equals(header.get("format")))) {
+            v2 = ExportFormat.FORMAT_V2.equals(header.get("format"));
+            if (!"header".equals(header.get("type"))
+                    || !(v1 || v2 || ExportFormat.FORMAT.equals(header.get("format")))) {
                 throw new JsonException("the first line is not a " + ExportFormat.FORMAT + " header");
             }
             first = JsonReader.integer(header, "first_seq");
@@ -70,7 +77,7 @@ public final class ExportVerifier {
             since = Instant.parse(JsonReader.string(header, "since"));
             until = Instant.parse(JsonReader.string(header, "until"));
         } catch (DateTimeException | IllegalArgumentException e) { // JsonException is an IllegalArgumentException
-            return report(0, 0, 0, 0, 0, 0, false,
+            return report(0, 0, 0, 0, 0, 0, false, false,
                     new AuditProblem(0, Kind.MALFORMED, "not an audit export: " + e.getMessage()));
         }
         boolean signed = !v1 && header.get("signature") != null;
@@ -81,7 +88,13 @@ public final class ExportVerifier {
                 + "): nothing proves its period and span, so records at its start or end may have been dropped; "
                 + "ask for a new export, or accept it knowingly (verify-export --allow-unsigned-header)"));
         if (unsigned.isPresent()) {
-            return report(0, 0, 0, first, last, 0, false, unsigned.get());
+            return report(0, 0, 0, first, last, 0, false, false, unsigned.get());
+        }
+        boolean signsEnd = signed && !v2; // format v3: the signed header fixes the hash of the last record
+        Object lastHash = header.get("last_hash");
+        if (signsEnd && !(lastHash instanceof String hex && ChainHash.isHex(hex, 32))) {
+            return report(0, 0, 0, first, last, 0, signed, false, new AuditProblem(last, Kind.MALFORMED,
+                    "the header's last_hash (the hash of record " + last + ") is not 64 lower-case hex characters"));
         }
         boolean timed = !v1;
         ChainCursor cursor = new ChainCursor(first, first == 1 ? ChainHash.GENESIS : null);
@@ -121,18 +134,36 @@ public final class ExportVerifier {
                     problem = Optional.of(new AuditProblem(at, Kind.MALFORMED, "unknown line type \"" + type + "\""));
                 }
                 if (problem.isPresent()) {
-                    return report(events, omitted, checkpoints, first, last, lastSigned, signed, problem.get());
+                    return report(events, omitted, checkpoints, first, last, lastSigned, signed, signsEnd,
+                            problem.get());
                 }
             } catch (DateTimeException | IllegalArgumentException | ClassCastException | NullPointerException e) {
-                return report(events, omitted, checkpoints, first, last, lastSigned, signed,
+                return report(events, omitted, checkpoints, first, last, lastSigned, signed, signsEnd,
                         new AuditProblem(at, Kind.MALFORMED, "bad line: " + e.getMessage()));
             }
         }
         if (cursor.lastSeq() != last) {
-            return report(events, omitted, checkpoints, first, last, lastSigned, signed, new AuditProblem(cursor.lastSeq() + 1,
-                    Kind.TRUNCATED, "the export stops at record " + cursor.lastSeq() + " but its header says " + last));
+            return report(events, omitted, checkpoints, first, last, lastSigned, signed, signsEnd,
+                    new AuditProblem(cursor.lastSeq() + 1, Kind.TRUNCATED, "the export stops at record "
+                            + cursor.lastSeq() + " but its header says " + last));
         }
-        return new ExportReport(events, omitted, checkpoints, first, last, Math.max(lastSigned, 0), signed,
+        if (signsEnd && !lastHash.equals(cursor.lastHash())) {
+            long from = Math.max(lastSigned + 1, first);
+            return report(events, omitted, checkpoints, first, last, lastSigned, signed, true, new AuditProblem(from,
+                    Kind.REWRITTEN, "the records do not reach the hash the header signs for record " + last
+                    + " (last_hash): records " + from + ".." + last + ", after the last checkpoint in the export, were "
+                    + "changed (and re-hashed), or checkpoint lines removed to rewrite them"));
+        }
+        if (!signsEnd && lastSigned < last) {
+            long from = Math.max(lastSigned + 1, first);
+            return report(events, omitted, checkpoints, first, last, lastSigned, signed, false, new AuditProblem(from,
+                    Kind.UNSIGNED, "records " + from + ".." + last + " are covered by no checkpoint in the export, and "
+                    + (v2 ? "its header (format " + ExportFormat.FORMAT_V2 + ", from an older gateway) does not sign "
+                    + "their hash" : "its header is not signed") + ": whoever held the file could have removed the "
+                    + "checkpoints and rewritten them. Ask for a new export"
+                    + (signed ? "" : ", written with the signing key")));
+        }
+        return new ExportReport(events, omitted, checkpoints, first, last, Math.max(lastSigned, 0), signed, signsEnd,
                 Optional.empty());
     }
 
@@ -151,7 +182,8 @@ public final class ExportVerifier {
             verifies = false;
         }
         return verifies ? Optional.empty() : Optional.of(new AuditProblem(0, Kind.SPAN, "the header's signature does "
-                + "not verify: its tenant, period or span (first_seq, last_seq) was changed, or the signature forged"));
+                + "not verify: its tenant, period, span (first_seq, last_seq) or last_hash was changed, or the signature "
+                + "forged"));
     }
 
     /** An {@code event} line happened in {@code [since, until)}; an {@code outside} line did not. */
@@ -201,8 +233,8 @@ public final class ExportVerifier {
     }
 
     private static ExportReport report(long events, long omitted, long checkpoints, long first, long last,
-                                       long lastSigned, boolean signed, AuditProblem problem) {
-        return new ExportReport(events, omitted, checkpoints, first, last, Math.max(lastSigned, 0), signed,
+                                       long lastSigned, boolean signed, boolean signsEnd, AuditProblem problem) {
+        return new ExportReport(events, omitted, checkpoints, first, last, Math.max(lastSigned, 0), signed, signsEnd,
                 Optional.of(problem));
     }
 }

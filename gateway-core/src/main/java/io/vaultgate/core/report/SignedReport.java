@@ -19,8 +19,8 @@ public record SignedReport(byte[] json, byte[] jsonSignature, byte[] html, byte[
     /**
      * How every HTML report starts. Everything else the audit key signs starts otherwise: checkpoints, receipts,
      * shredding records and the report JSON are canonical JSON (<code>{</code>), backup manifests hex digests,
-     * export headers a domain prefix ({@code vaultgate-audit-export-v2}): a file that does not start so is not an
-     * HTML report, whatever signature it carries.
+     * export headers a domain prefix ({@code vaultgate-audit-export-v3}, {@code -v2} before): a file that does not
+     * start so is not an HTML report, whatever signature it carries.
      */
     public static final String HTML_START = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
             + "<title>Transparency report ";

@@ -58,7 +58,7 @@ class AuditExportTest {
         String export = export(acmeFirstTenSeconds());
         List<String> lines = export.lines().toList();
         assertThat(lines.get(0)).startsWith("{\"actor\":null,").contains("\"first_seq\":1", "\"last_seq\":11",
-                "\"format\":\"vaultgate.audit.export.v2\"", "\"tenant\":\"acme\"", "\"key\":\"" + audit.key.keyId());
+                "\"format\":\"vaultgate.audit.export.v3\"", "\"tenant\":\"acme\"", "\"key\":\"" + audit.key.keyId());
         assertThat(lines).filteredOn(line -> line.contains("\"type\":\"event\"")).hasSize(5);
         assertThat(lines).as("record 11, acme's, at the period's end, up to the closing checkpoint")
                 .filteredOn(line -> line.contains("\"type\":\"outside\"")).singleElement().asString()
@@ -75,16 +75,19 @@ class AuditExportTest {
     }
 
     @Test
-    void exportOfTheUnsignedTail_verifiesButWarns_untilACheckpointIsSigned() throws IOException {
+    void exportOfTheTailAfterTheLastCheckpoint_isSignedByTheHeader_untilACheckpointIsSigned() throws IOException {
         ExportFilter lastFive = new ExportFilter(T0.plusSeconds(15), T0.plusSeconds(60), Optional.empty(), Optional.empty());
         ExportReport report = verify(export(lastFive));
-        assertThat(report.ok()).isTrue();
-        assertThat(report.fullySigned()).isFalse();
-        assertThat(report.summary()).contains("records 16..20 are not covered by a signed checkpoint yet");
+        assertThat(report.ok()).as(report.summary()).isTrue();
+        assertThat(report.checkpoints()).as("records 16..20: the next checkpoint is not signed yet").isZero();
+        assertThat(report.fullySigned()).isTrue();
+        assertThat(report.summary()).contains("records 16..20 covered by the header's signature (its last_hash), "
+                + "not yet by a checkpoint");
 
         audit.log.checkpointNow();
         ExportReport signed = verify(export(lastFive));
         assertThat(signed.fullySigned()).as(signed.summary()).isTrue();
+        assertThat(signed.summary()).contains("all covered by a valid signed checkpoint");
     }
 
     @Test

@@ -73,12 +73,13 @@ class ExportSpanTest {
     }
 
     @Test
-    void periodOrTenantChangedInTheHeader_failsItsSignature() throws IOException {
+    void periodTenantOrLastHashChangedInTheHeader_failsItsSignature() throws IOException {
         List<String> lines = export(acme(T0, T0.plusSeconds(10)), true).lines().toList();
         for (UnaryOperator<Map<String, Object>> change : List.<UnaryOperator<Map<String, Object>>>of(
                 h -> put(h, "since", T0.minusSeconds(3600).toString()),
                 h -> put(h, "until", T0.plusSeconds(3600).toString()),
-                h -> put(h, "tenant", "globex"))) {
+                h -> put(h, "tenant", "globex"),
+                h -> put(h, "last_hash", ChainHash.GENESIS))) {
             String forged = header(lines, change::apply) + "\n" + String.join("\n", lines.subList(1, lines.size()));
             assertThat(verifier(false, false).verify(reader(forged)).problem()).get().extracting(AuditProblem::kind)
                     .isEqualTo(Kind.SPAN);
@@ -136,7 +137,7 @@ class ExportSpanTest {
         List<String> lines = export(acme(T0, T0.plusSeconds(10)), true).lines().toList();
         Map<String, Object> header = JsonReader.parseObject(lines.get(0));
         assertThat(new String(ExportFormat.signedHeaderBytes(header), StandardCharsets.UTF_8))
-                .startsWith("vaultgate-audit-export-v2\n{");
+                .startsWith("vaultgate-audit-export-v3\n{");
         Map<String, Object> checkpoint = JsonReader.parseObject(lines.stream()
                 .filter(line -> line.contains("\"type\":\"checkpoint\"")).findFirst().orElseThrow());
         byte[] headerSignature = Base64.getDecoder().decode((String) header.get("signature"));
