@@ -25,8 +25,8 @@ import java.util.Set;
 /**
  * {@code vaultgate init}: creates whatever of the data directory is missing, never overwriting what
  * exists, so it is safe to run twice. Creates the master secret (unless the environment provides it), the
- * keystore, SSH host keys, a private CA with the HTTPS server certificate, the catalog and the first
- * administrator.
+ * keystore, SSH host keys, a private CA with the HTTPS server certificate, the catalog and, when the catalog has
+ * no administrator at all, the first one ({@code admin}, its token in {@code secrets/admin.token}).
  */
 public final class Initializer {
 
@@ -80,15 +80,17 @@ public final class Initializer {
         }
         Optional<String> adminToken = Optional.empty();
         try (CoreResources resources = CoreResources.open(config, env)) {
-            if (!Files.exists(home.adminTokenFile())) {
-                String token = resources.core().incidents().administrators().add("admin", "cli");
-                DataDirectory.writeSecret(home.adminTokenFile(), token);
-                adminToken = Optional.of(token);
+            // the catalog decides, not the token file: it may be gone with its administrator still there (moved off
+            // the host, left out of a backup), or be the stale file of an administrator removed since
+            adminToken = resources.core().incidents().administrators().addFirst("admin", "cli");
+            if (adminToken.isPresent()) {
+                DataDirectory.writeSecret(home.adminTokenFile(), adminToken.get());
                 created.add("administrator 'admin' (token in " + home.adminTokenFile() + ")");
             }
         } catch (IOException e) {
             throw new StartupException("home " + home.home(), "cannot write the admin token: " + e.getMessage(),
-                    "check permissions", e);
+                    "check permissions, then issue a new token with vaultgate admin rotate-token admin --reason TEXT "
+                            + "--token-file " + home.adminTokenFile(), e);
         }
         return new Report(created, adminToken);
     }

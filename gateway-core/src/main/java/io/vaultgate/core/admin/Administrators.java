@@ -73,16 +73,50 @@ public final class Administrators {
             Optional<Usernames.Kind> holder = usernames.take(jdbc, name, Usernames.Kind.ADMIN, name);
             if (holder.isPresent()) {
                 throw new GatewayException(Reason.CONFLICT, holder.get() == Usernames.Kind.ADMIN
-                        ? "administrator " + name + " already exists"
-                        : "name " + name + " is taken by an account or operator");
+                        ? "administrator " + name + " already exists" : takenByAnother(name));
             }
-            admins.insert(jdbc, name, now);
-            tokens.insert(jdbc, ApiTokens.hash(token), new TokenGrant(KIND, name), KIND, now, Optional.empty());
-            audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor, AdminAction.ADMIN_CREATED,
-                    name));
+            insert(jdbc, name, token, now, actor);
             return null;
         });
         return token;
+    }
+
+    /**
+     * Creates the first administrator, {@code name}, and returns its API token, only if the catalog has no
+     * administrator at all; empty otherwise, whatever the existing ones are called. Decided in the creating
+     * transaction (another node creating one meanwhile counts as existing), and never from a token file: a node
+     * whose {@code admin.token} was moved away, or deleted after its administrator was removed, must neither fail
+     * to start nor bring that administrator back with a fresh token.
+     */
+    public Optional<String> addFirst(String name, String actor) {
+        requireName(name);
+        String token = ApiTokens.generate(random);
+        Instant now = clock.instant();
+        boolean created = database.inTransaction(jdbc -> {
+            if (!admins.lockAll(jdbc).isEmpty()) {
+                return false;
+            }
+            Optional<Usernames.Kind> holder = usernames.take(jdbc, name, Usernames.Kind.ADMIN, name);
+            if (holder.isPresent()) {
+                if (holder.get() == Usernames.Kind.ADMIN) {
+                    return false; // created by another node since this transaction's read
+                }
+                throw new GatewayException(Reason.CONFLICT, takenByAnother(name));
+            }
+            insert(jdbc, name, token, now, actor);
+            return true;
+        });
+        return created ? Optional.of(token) : Optional.empty();
+    }
+
+    private void insert(Jdbc jdbc, String name, String token, Instant now, String actor) throws SQLException {
+        admins.insert(jdbc, name, now);
+        tokens.insert(jdbc, ApiTokens.hash(token), new TokenGrant(KIND, name), KIND, now, Optional.empty());
+        audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor, AdminAction.ADMIN_CREATED, name));
+    }
+
+    private static String takenByAnother(String name) {
+        return "name " + name + " is taken by an account or operator";
     }
 
     public List<Admin> list() {

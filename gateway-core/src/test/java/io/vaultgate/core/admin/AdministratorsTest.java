@@ -11,6 +11,9 @@ import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.TestCore;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,6 +81,31 @@ class AdministratorsTest {
         assertThat(login(root)).isInstanceOf(AuthResult.Success.class);
         assertRefused(() -> administrators.remove("alice", "again", "cli"), Reason.NOT_FOUND);
         assertThat(events()).anySatisfy(event -> assertThat(event).contains("administrator alice: left the company"));
+    }
+
+    @Test
+    void theFirstAdministrator_isCreatedOnlyWhileThereIsNone_whateverItsName() {
+        Optional<String> first = administrators.addFirst("admin", "cli");
+
+        assertThat(first).hasValueSatisfying(token -> assertThat(login(token)).isInstanceOf(AuthResult.Success.class));
+        assertThat(administrators.addFirst("admin", "cli")).isEmpty();
+        administrators.add("root", "cli");
+        administrators.remove("admin", "replaced by root", "cli");
+        assertThat(administrators.addFirst("admin", "cli")).as("a removed first administrator stays removed").isEmpty();
+        assertThat(administrators.list()).extracting(Administrators.Admin::name).containsExactly("root");
+    }
+
+    @Test
+    void firstAdministrators_createdAtOnce_makeOne() throws Exception {
+        CompletableFuture<Optional<String>> one = CompletableFuture.supplyAsync(() -> administrators.addFirst("admin",
+                "node-1"));
+        CompletableFuture<Optional<String>> other = CompletableFuture.supplyAsync(() -> administrators.addFirst(
+                "admin", "node-2"));
+
+        List<Optional<String>> tokens = List.of(one.get(30, TimeUnit.SECONDS), other.get(30, TimeUnit.SECONDS));
+
+        assertThat(tokens.stream().filter(Optional::isPresent)).hasSize(1);
+        assertThat(administrators.list()).singleElement().satisfies(admin -> assertThat(admin.liveTokens()).isOne());
     }
 
     @Test

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 /** {@code vaultgate init}: prepares a data directory; safe to run again (creates only what is missing). */
 @Command(name = "init", mixinStandardHelpOptions = true,
         description = {"Create the data directory: master secret, tenant keystore, SSH host keys (Ed25519, "
-                + "RSA-3072), a private CA with the HTTPS server certificate, the catalog and an administrator.",
+                + "RSA-3072), a private CA with the HTTPS server certificate, the catalog and, while the catalog has "
+                + "no administrator, the administrator 'admin'.",
                 "Existing files are never overwritten. The administrator's API token is printed once and kept in "
                         + "<home>/secrets/admin.token (mode 0600)."})
 public final class InitCommand implements Callable<Integer> {

@@ -54,4 +54,42 @@ class AdminCommandTest {
                 .contains("admin is the last administrator");
         assertThat(cli.run("admin", "list").out()).doesNotContain("alice");
     }
+
+    @Test
+    void removedAdmin_isNotRecreated_whenItsStaleTokenFileIsDeleted() throws Exception {
+        CliHarness cli = new CliHarness(home);
+        assertThat(cli.init().exitCode()).isZero();
+        Path tokenFile = home.resolve("secrets/admin.token");
+        assertThat(cli.run("admin", "add", "root", "--token-file", home.resolve("root.token").toString()).exitCode())
+                .isZero();
+        assertThat(cli.run("admin", "remove", "admin", "--reason", "replaced by root").exitCode()).isZero();
+        Files.delete(tokenFile);
+
+        Result again = cli.run("init");
+
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).doesNotContain("administrator", "API token");
+        assertThat(tokenFile).doesNotExist();
+        assertThat(cli.run("admin", "list").out()).contains("root  created=").doesNotContain("admin  created=");
+    }
+
+    @Test
+    void adminTokenFileMovedAway_initSucceeds_andKeepsTheAdministratorAndItsToken() throws Exception {
+        CliHarness cli = new CliHarness(home);
+        assertThat(cli.init().exitCode()).isZero();
+        Path tokenFile = home.resolve("secrets/admin.token");
+        Files.move(tokenFile, home.resolve("kept-off-the-host.token"));
+
+        Result again = cli.run("init");
+
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.err()).doesNotContain("already exists");
+        assertThat(again.out()).doesNotContain("API token");
+        assertThat(tokenFile).doesNotExist();
+        assertThat(cli.run("admin", "list").out()).contains("admin  created=", "live-tokens=1");
+        Result rotated = cli.run("admin", "rotate-token", "admin", "--reason", "token file lost", "--token-file",
+                tokenFile.toString());
+        assertThat(rotated.exitCode()).as("the documented way to a new token file").isZero();
+        assertThat(Files.readString(tokenFile)).startsWith("vg_");
+    }
 }
