@@ -18,8 +18,8 @@ public sealed interface DeliveryOutcome {
     }
 
     /**
-     * The attempt failed. {@code kind} is a metric label; {@code permanent} failures (the file is gone)
-     * go dead at once instead of being retried.
+     * The attempt failed. {@code kind} is a metric label; {@code permanent} failures (the file is gone or its key
+     * destroyed, the site refused the file for good) go dead at once instead of being retried.
      */
     record Failed(Kind kind, String message, boolean permanent) implements DeliveryOutcome {
         public Failed {
@@ -40,7 +40,10 @@ public sealed interface DeliveryOutcome {
         DIGEST,
         /** The site is not configured for forwarding, or its key file cannot be read. */
         CONFIGURATION,
-        /** The file cannot be read any more (shredded, expired, tampered with). */
+        /**
+         * The file cannot be read: gone for good (deleted, expired, its key destroyed: permanent), or its stored
+         * copy or key could not be used this time (the object store, the key provider: retried).
+         */
         FILE
     }
 }

@@ -15,6 +15,7 @@ import io.vaultgate.core.forward.DeliveryOutcome.Kind;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantStatus;
+import io.vaultgate.crypto.CryptoException;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -283,8 +284,7 @@ final class ForwardAttempt {
         try {
             content = opener.open(file.get());
         } catch (GatewayException e) {
-            return Prepared.failed(job, new Failed(Kind.FILE, "file " + job.fileId() + " cannot be read: "
-                    + e.getMessage(), true));
+            return Prepared.failed(job, unreadable(job, "read", e));
         }
         return new Prepared(job, null, client, site.get(), file.get(), content,
                 delivery.request(file.get(), found.account(), content));
@@ -301,11 +301,27 @@ final class ForwardAttempt {
         try {
             payload = envelopes.get().open(file, site.siteId(), site.recipient().orElseThrow());
         } catch (GatewayException e) {
-            return Prepared.failed(job, new Failed(Kind.FILE, "file " + job.fileId() + " cannot be sealed: "
-                    + e.getMessage(), true));
+            return Prepared.failed(job, unreadable(job, "sealed", e));
         }
         return new Prepared(job, null, client, site, file, payload, delivery.sealedRequest(site, file, account,
                 payload));
+    }
+
+    /**
+     * A committed file whose stored copy or key could not be used ({@code StoredFileAccess}). Final only when its key
+     * was destroyed (its tenant crypto-shredded): it can never be read again. Anything else (the object store or a
+     * PKCS#11 token failing for a moment, a KEK version disabled or not yet on this node, a missing key slot) is
+     * retried with backoff like a network failure, and the job goes DEAD only after its last attempt; a file that
+     * is gone by then settles as such when the job is next prepared.
+     */
+    private static Failed unreadable(ForwardJob job, String what, GatewayException e) {
+        boolean destroyed = false;
+        for (Throwable cause = e; cause != null && !destroyed; cause = cause.getCause()) {
+            destroyed = cause instanceof CryptoException.KeyDestroyed;
+        }
+        return new Failed(Kind.FILE, "file " + job.fileId() + " cannot be " + what + (destroyed ? ": its key was "
+                + "destroyed (tenant shredded)" : " now") + ": " + e.getMessage()
+                + (e.getCause() == null ? "" : " (" + e.getCause() + ")"), destroyed);
     }
 
     /**

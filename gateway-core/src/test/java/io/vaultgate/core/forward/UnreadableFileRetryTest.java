@@ -1,0 +1,174 @@
+package io.vaultgate.core.forward;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.files.DecryptingFileOpener;
+import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.storage.ObjectId;
+import io.vaultgate.core.storage.ObjectStore;
+import io.vaultgate.core.storage.PendingObject;
+import io.vaultgate.core.storage.ReferencedObjects;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.crypto.seal.SitePrivateKey;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A stored file that cannot be read for a moment (the object store failing, a key provider fault) is retried with
+ * backoff like a network failure, and goes DEAD only after its last attempt; only a destroyed key is final at once.
+ */
+class UnreadableFileRetryTest extends StubSiteTest {
+
+    private static final byte[] HELLO = "hello".getBytes(UTF_8);
+
+    private FlakyStore store;
+    private FileRecord file;
+
+    @BeforeEach
+    void flakyStoreAndOneQueuedFile() {
+        store = new FlakyStore(fixture.test.store());
+        file = fixture.uploadAndQueue("/inbox/a.csv", HELLO);
+        forwarder.close();
+        forwarder = forwarder(false);
+    }
+
+    @Test
+    void storedFileBrieflyUnreadable_jobIsRetriedAfterBackoff_notDead() {
+        store.failNextOpens(1);
+
+        assertThat(forwarder.runDue()).isEqualTo(1);
+
+        ForwardJob job = fixture.job(file);
+        assertThat(job.state()).isEqualTo(ForwardState.PENDING);
+        assertThat(job.attempts()).isEqualTo(1);
+        assertThat(job.nextAttemptAt()).as("after a backoff").isAfter(fixture.clock.instant());
+        assertThat(job.lastError()).hasValueSatisfying(error -> assertThat(error).contains("cannot be read now"));
+        assertThat(site.received()).isEmpty();
+
+        fixture.clock.advance(Duration.ofMinutes(6));
+        assertThat(forwarder.runDue()).isEqualTo(1);
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(site.received()).extracting(r -> r.header("Idempotency-Key")).containsExactly(file.id());
+    }
+
+    @Test
+    void storedFileBrieflyUnreadable_sealedJobIsRetriedAfterBackoff_notDead() {
+        fixture.admin.setRecipientKey(ForwardFixture.SITE,
+                Optional.of(SitePrivateKey.generate(fixture.random).publicKey()));
+        forwarder.close();
+        forwarder = forwarder(true);
+        site.tamperDigest(ciphertext -> ForwardProtocol.reprDigest(sha256(HELLO))); // as a site that opens envelopes
+        store.failNextOpens(1);
+
+        assertThat(forwarder.runDue()).isEqualTo(1);
+
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.PENDING);
+        assertThat(fixture.job(file).lastError()).hasValueSatisfying(error ->
+                assertThat(error).contains("cannot be sealed now"));
+        fixture.clock.advance(Duration.ofMinutes(6));
+        assertThat(forwarder.runDue()).isEqualTo(1);
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(site.received().get(0).header("Content-Type")).isEqualTo(ForwardProtocol.ENVELOPE_TYPE);
+    }
+
+    @Test
+    void storedFileUnreadableAtEveryAttempt_jobGoesDeadAfterItsLastAttempt() {
+        store.failNextOpens(Integer.MAX_VALUE);
+
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            assertThat(forwarder.runDue()).isEqualTo(1);
+            assertThat(fixture.job(file).state()).isEqualTo(attempt < 3 ? ForwardState.PENDING : ForwardState.DEAD);
+            fixture.clock.advance(Duration.ofMinutes(6));
+        }
+        assertThat(fixture.job(file).attempts()).isEqualTo(3);
+        assertThat(site.received()).isEmpty();
+    }
+
+    /** Passes without the change too: it guards that the one final cause stays final. */
+    @Test
+    void fileWhoseKeyWasDestroyed_jobGoesDeadAtOnce() {
+        fixture.test.keys().destroyTenant("acme");
+
+        assertThat(forwarder.runDue()).isEqualTo(1);
+
+        ForwardJob job = fixture.job(file);
+        assertThat(job.state()).isEqualTo(ForwardState.DEAD);
+        assertThat(job.attempts()).isEqualTo(1);
+        assertThat(job.lastError()).hasValueSatisfying(error -> assertThat(error).contains("key was destroyed"));
+        assertThat(site.received()).isEmpty();
+    }
+
+    private static byte[] sha256(byte[] content) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(content);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Forwarder forwarder(boolean sealing) {
+        return new Forwarder(fixture.database, fixture.outbox,
+                new DecryptingFileOpener(fixture.database, new FileRepository(), store, fixture.test.keys()),
+                sealing ? Optional.of(new StoredEnvelopes(fixture.database, new FileRepository(), store,
+                        fixture.test.keys(), fixture.random)) : Optional.empty(),
+                new ForwarderSettings(4, Duration.ofMinutes(10), Duration.ofMillis(50), Duration.ofSeconds(5),
+                        Duration.ofSeconds(30), 1024 * 1024), "node-a", fixture.meters, ForwardEvents.NONE,
+                fixture.random, fixture.clock);
+    }
+
+    /** The core's store, whose next {@code open}s fail as a store that is unreachable for a moment. */
+    private static final class FlakyStore implements ObjectStore {
+        private final ObjectStore store;
+        private final AtomicInteger failing = new AtomicInteger();
+
+        FlakyStore(ObjectStore store) {
+            this.store = store;
+        }
+
+        void failNextOpens(int count) {
+            failing.set(count);
+        }
+
+        @Override
+        public PendingObject create(TenantId tenant, ObjectId id) throws IOException {
+            return store.create(tenant, id);
+        }
+
+        @Override
+        public PendingObject reopen(TenantId tenant, ObjectId id) throws IOException {
+            return store.reopen(tenant, id);
+        }
+
+        @Override
+        public void commit(TenantId tenant, PendingObject object) throws IOException {
+            store.commit(tenant, object);
+        }
+
+        @Override
+        public SeekableByteChannel open(TenantId tenant, ObjectId id) throws IOException {
+            if (failing.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                throw new IOException("object store unreachable (test)");
+            }
+            return store.open(tenant, id);
+        }
+
+        @Override
+        public void delete(TenantId tenant, ObjectId id) throws IOException {
+            store.delete(tenant, id);
+        }
+
+        @Override
+        public int sweep(TenantId tenant, ReferencedObjects referenced) throws IOException {
+            return store.sweep(tenant, referenced);
+        }
+    }
+}
