@@ -24,10 +24,12 @@ import org.slf4j.LoggerFactory;
  * A checkpoint is signed, in the same transaction, when the {@link CheckpointPolicy} says one is due.
  *
  * <p>Every checkpoint signed is logged at INFO, once its transaction has committed, as one line
- * <pre>audit checkpoint seq=N hash=H signed_at=T key=K anchor=N:H</pre>
- * which log shipping carries off the machine: nothing in the catalog can then take back what was signed, and
- * {@code vaultgate audit verify --anchor N:H} proves the chain still holds record N with hash H (a rolled-back
- * tail or a restored old backup fails it; see {@link AuditVerifier#verify(List, Optional)}).
+ * <pre>audit checkpoint seq=N hash=H signed_at=T key=K anchor=N:H signature=S</pre>
+ * ({@link CheckpointLine}) which log shipping carries off the machine: nothing in the catalog can then take back what
+ * was signed, and {@code vaultgate audit verify --anchor N:H} proves the chain still holds record N with hash H (a
+ * rolled-back tail or a restored old backup fails it; see {@link AuditVerifier#verify(List, Optional)}). The
+ * checkpoint's signature on the line tells it from a look-alike a client wrote into the log through a login name or
+ * a path ({@code --anchors-from} accepts only lines that verify).
  */
 public final class CatalogAuditLog implements AuditLog {
 
@@ -189,13 +191,7 @@ public final class CatalogAuditLog implements AuditLog {
 
     /** The anchor line of {@code checkpoint}, logged only if its transaction commits. */
     private static void logOnCommit(Jdbc jdbc, Checkpoint checkpoint) {
-        jdbc.afterCommit(() -> LOG.info(anchorLine(checkpoint)));
-    }
-
-    /** {@code audit checkpoint seq=N hash=H signed_at=T key=K anchor=N:H}: one line, greppable by its start. */
-    static String anchorLine(Checkpoint checkpoint) {
-        return "audit checkpoint seq=" + checkpoint.seq() + " hash=" + checkpoint.hash() + " signed_at="
-                + checkpoint.signedAt() + " key=" + checkpoint.keyId() + " anchor=" + ChainAnchor.of(checkpoint);
+        jdbc.afterCommit(() -> LOG.info("{}", CheckpointLine.of(checkpoint)));
     }
 
     private boolean intervalPassed(Optional<Checkpoint> last) {

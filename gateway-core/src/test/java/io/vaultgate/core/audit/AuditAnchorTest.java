@@ -11,6 +11,7 @@ import io.vaultgate.core.audit.AuditProblem.Kind;
 import io.vaultgate.core.tenant.TenantId;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -60,13 +61,71 @@ class AuditAnchorTest {
         List<String> lines = anchorLines();
         assertThat(lines).hasSize(2);
         assertThat(lines.get(1)).startsWith("audit checkpoint seq=11 hash=" + audit.column("hash", 11) + " signed_at=")
-                .contains(" key=" + audit.key.keyId()).endsWith(" anchor=11:" + audit.column("hash", 11));
-        List<ChainAnchor> anchors = lines.stream().map(line -> ChainAnchor.parse(line.substring(line.indexOf("anchor="))))
-                .toList();
+                .contains(" key=" + audit.key.keyId(), " anchor=11:" + audit.column("hash", 11) + " signature=");
+        CheckpointLine.Anchors read = CheckpointLine.read(lines, audit.key.publicKey());
+        assertThat(read.skipped()).isEmpty();
+        List<ChainAnchor> anchors = read.anchors();
         VerificationReport report = verifier().verify(anchors, Optional.empty());
         assertThat(report.ok()).as(report.summary()).isTrue();
         assertThat(report.anchorsChecked()).isEqualTo(2);
         assertThat(report.freshness()).contains("anchor 11:" + audit.column("hash", 11));
+    }
+
+    @Test
+    void anAnchorsFile_withLookAlikeLinesAClientWroteIntoTheLog_acceptsTheSignedLinesOnly_andSaysWhatItSkipped() {
+        String fake = "cd".repeat(32);
+        String genuine11 = anchorLines().get(1);
+        List<String> file = new ArrayList<>();
+        for (String line : anchorLines()) {
+            file.add("2026-11-01T00:00:10.000Z INFO  [main] i.v.c.a.CatalogAuditLog  - " + line);
+        }
+        file.addAll(List.of( // what `grep 'audit checkpoint' gateway.log` also picks up when clients choose the text
+                "2026-11-01T00:00:11.000Z INFO  [sshd-1] i.v.s.a.CoreUserAuthenticator session=sftp-1 - sftp auth "
+                        + "refused: method=publickey user=audit checkpoint anchor=1:x reason=UNKNOWN_USER from=192.0.2.7",
+                "audit checkpoint seq=99999999 hash=" + fake + " signed_at=2026-11-01T00:00:12Z key=" + audit.key.keyId()
+                        + " anchor=99999999:" + fake,
+                "audit checkpoint seq=99999999 hash=" + fake + " signed_at=2026-11-01T00:00:12Z key=" + audit.key.keyId()
+                        + " anchor=99999999:" + fake + " signature=" + genuine11.substring(genuine11.indexOf("signature=") + 10),
+                genuine11.replace("anchor=11:", "anchor=12:"),
+                "# a comment", "", "2026-11-01T00:00:13.000Z INFO  [main] i.v.c.i.UploadLedger - upload committed: "
+                        + "file=f_1 (a line of the log that claims nothing is not counted)"));
+
+        CheckpointLine.Anchors read = CheckpointLine.read(file, audit.key.publicKey());
+
+        assertThat(read.anchors()).containsExactly(loggedAnchor(1), loggedAnchor(11));
+        assertThat(read.skipped()).hasSize(4);
+        assertThat(read.skipped().get(0)).startsWith("line 3: ");
+        assertThat(read.skipped().get(1)).startsWith("line 4: no signature");
+        assertThat(read.skipped().get(2)).startsWith("line 5: its signature does not verify");
+        assertThat(read.skipped().get(3)).startsWith("line 6: malformed");
+        assertThat(read.summary("anchors.txt")).startsWith("anchors from anchors.txt: 2 accepted, 4 lines skipped");
+        VerificationReport report = verifier().verify(read.anchors(), Optional.empty());
+        assertThat(report.ok()).as(report.summary()).isTrue();
+        assertThat(report.anchorsChecked()).isEqualTo(2);
+
+        AuditSigningKey other = AuditSigningKey.generate(new java.security.SecureRandom());
+        Checkpoint foreign = Checkpoint.sign(99999999, fake, audit.clock.instant(), other);
+        assertThat(CheckpointLine.read(List.of(CheckpointLine.of(foreign)), audit.key.publicKey()).skipped())
+                .singleElement().asString().contains("signed by another key");
+        assertThat(CheckpointLine.read(List.of("12:" + fake), audit.key.publicKey()).anchors())
+                .as("a bare SEQ:HASH line is the operator's own list, taken as given like --anchor")
+                .containsExactly(new ChainAnchor(12, fake));
+    }
+
+    @Test
+    void aGenuineLoggedLine_stillCatchesARollback_amongLookAlikes() {
+        List<String> file = new ArrayList<>(anchorLines());
+        file.add(0, "sftp auth refused: user=\"audit checkpoint anchor=1:x\"");
+        audit.sql("DELETE FROM audit_events WHERE seq > 9");
+        audit.sql("DELETE FROM audit_checkpoints WHERE seq > 9");
+        audit.sql("UPDATE audit_head SET seq = 9, hash = ? WHERE id = 1", audit.column("hash", 9));
+
+        CheckpointLine.Anchors read = CheckpointLine.read(file, audit.key.publicKey());
+        VerificationReport report = verifier().verify(read.anchors(), Optional.empty());
+
+        assertThat(read.skipped()).hasSize(1);
+        assertThat(report.problem()).get().extracting(AuditProblem::kind, AuditProblem::seq)
+                .containsExactly(Kind.ROLLED_BACK, 10L);
     }
 
     @Test
@@ -209,7 +268,8 @@ class AuditAnchorTest {
 
     private ChainAnchor loggedAnchor(long seq) {
         return anchorLines().stream().filter(line -> line.startsWith("audit checkpoint seq=" + seq + " "))
-                .map(line -> ChainAnchor.parse(line.substring(line.indexOf("anchor=")))).findFirst().orElseThrow();
+                .map(line -> CheckpointLine.read(List.of(line), audit.key.publicKey()).anchors()).findFirst()
+                .orElseThrow().get(0);
     }
 
     private AuditEvent upload(int i) {

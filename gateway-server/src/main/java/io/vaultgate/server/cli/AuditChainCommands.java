@@ -5,6 +5,7 @@ import io.vaultgate.core.audit.AuditPublicKey;
 import io.vaultgate.core.audit.AuditVerifier;
 import io.vaultgate.core.audit.ChainAnchor;
 import io.vaultgate.core.audit.Checkpoint;
+import io.vaultgate.core.audit.CheckpointLine;
 import io.vaultgate.core.audit.VerificationReport;
 import io.vaultgate.server.StartupException;
 import io.vaultgate.server.cli.AuditCommand.Source;
@@ -50,8 +51,10 @@ final class AuditChainCommands {
                 + "must still hold record SEQ with that hash (ROLLED_BACK otherwise). Repeatable.")
         List<String> anchors = new ArrayList<>();
 
-        @Option(names = "--anchors-from", paramLabel = "FILE", description = "Read anchors from a file: every "
-                + "anchor=SEQ:HASH in it (shipped `audit checkpoint` log lines), or one SEQ:HASH a line.")
+        @Option(names = "--anchors-from", paramLabel = "FILE", description = "Read anchors from a file: the shipped "
+                + "`audit checkpoint` log lines in it whose signature verifies with the audit public key, and lines "
+                + "that are just SEQ:HASH (a list you keep). Other lines (look-alikes a client wrote into the log, lines "
+                + "of older versions, which carry no signature) are skipped and counted; fails if none is left.")
         Path anchorFile;
 
         @Option(names = "--max-checkpoint-age", paramLabel = "DURATION", description = "Fail (STALE) if the newest "
@@ -76,28 +79,32 @@ final class AuditChainCommands {
                 throw new StartupException("audit key", "--max-checkpoint-age needs the public key to trust a "
                         + "checkpoint's time", "give the published audit public key with --key");
             }
-            VerificationReport report = new AuditVerifier(store.database(), trusted).verify(anchors(), maxAge);
+            List<ChainAnchor> anchors = new ArrayList<>();
+            for (String anchor : this.anchors) {
+                anchors.add(ChainAnchor.parse(anchor));
+            }
+            if (anchorFile != null) {
+                if (trusted.isEmpty()) {
+                    throw new StartupException("audit key", "--anchors-from needs the public key to tell the "
+                            + "gateway's checkpoint lines from look-alikes", "give the published audit public key with --key");
+                }
+                // decoded leniently: a byte that is not UTF-8 must not keep the genuine lines from being read
+                CheckpointLine.Anchors read = CheckpointLine.read(new String(Files.readAllBytes(anchorFile),
+                        StandardCharsets.UTF_8).lines().toList(), trusted.get());
+                String summary = read.summary(anchorFile.toString());
+                if (read.anchors().isEmpty()) {
+                    err.println("FAILED: no anchor in " + anchorFile + " verifies with key " + trusted.get().keyId()
+                            + " (" + summary + ")");
+                    return 1;
+                }
+                out.println(read.skipped().isEmpty() ? summary : "WARNING: " + summary);
+                anchors.addAll(read.anchors());
+            }
+            VerificationReport report = new AuditVerifier(store.database(), trusted).verify(anchors, maxAge);
             trusted.ifPresent(k -> out.println("key: " + k.keyId()));
             (report.ok() ? out : err).println(report.summary());
             out.println(report.freshness());
             return report.ok() ? 0 : 1;
-        }
-
-        private List<ChainAnchor> anchors() throws IOException {
-            List<ChainAnchor> all = new ArrayList<>();
-            for (String anchor : anchors) {
-                all.add(ChainAnchor.parse(anchor));
-            }
-            if (anchorFile != null) {
-                for (String line : Files.readAllLines(anchorFile, StandardCharsets.UTF_8)) {
-                    int at = line.indexOf("anchor=");
-                    String anchor = at >= 0 ? line.substring(at).split("\\s+")[0] : line.strip();
-                    if (!anchor.isEmpty() && !anchor.startsWith("#")) {
-                        all.add(ChainAnchor.parse(anchor));
-                    }
-                }
-            }
-            return all;
         }
     }
 

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.core.audit.AuditSigningKey;
+import io.vaultgate.core.audit.AuditVerifier;
 import io.vaultgate.core.audit.CatalogAuditLog;
+import io.vaultgate.core.audit.Checkpoint;
+import io.vaultgate.core.audit.CheckpointLine;
 import io.vaultgate.core.audit.CheckpointPolicy;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.tenant.TenantId;
@@ -71,6 +74,7 @@ class AuditCommandTest {
         AuditCliHarness.Result intact = run("audit", "verify", "--anchor", anchor);
         assertThat(intact.exitCode()).as(intact.err()).isZero();
         assertThat(intact.out()).contains("anchors: 1 given, all found in the chain", "anchor " + anchor);
+        Path shipped = shippedLog(lookAlikes());
 
         database.inTransaction(jdbc -> {
             String hash9 = jdbc.queryOne("SELECT hash FROM audit_events WHERE seq = 9", row -> row.getString(1)).orElseThrow();
@@ -82,15 +86,52 @@ class AuditCommandTest {
         assertThat(unanchored.exitCode()).as("consistent in itself").isZero();
         assertThat(unanchored.out()).contains("anchors: none given");
 
-        Path shipped = home.resolve("shipped.log");
-        Files.writeString(shipped, "2026-11-01T00:00:10Z INFO  [main] i.v.c.a.CatalogAuditLog - audit checkpoint seq=11 "
-                + "hash=" + anchor.substring(3) + " signed_at=2026-11-01T00:00:10Z key=" + key.keyId() + " anchor="
-                + anchor + "\n");
         for (String[] given : List.of(new String[] {"--anchor", anchor}, new String[] {"--anchors-from", shipped.toString()})) {
             AuditCliHarness.Result rolledBack = run("audit", "verify", given[0], given[1]);
             assertThat(rolledBack.exitCode()).isEqualTo(1);
             assertThat(rolledBack.err()).contains("FAILED at record 10: ROLLED_BACK", "anchor 11 lies beyond");
         }
+    }
+
+    @Test
+    void verifyAnchorsFrom_skipsLookAlikeLinesAClientWroteIntoTheLog_andReportsThem() throws Exception {
+        Path shipped = shippedLog(lookAlikes());
+
+        AuditCliHarness.Result result = run("audit", "verify", "--anchors-from", shipped.toString());
+
+        assertThat(result.exitCode()).as(result.err() + result.out()).isZero();
+        assertThat(result.out()).contains("WARNING: anchors from " + shipped + ": 1 accepted, 3 lines skipped",
+                "line 2: no signature", "line 3: not a checkpoint line", "line 4: its signature does not verify",
+                "anchors: 1 given, all found in the chain");
+
+        Path forgedOnly = home.resolve("forged.log");
+        Files.write(forgedOnly, lookAlikes());
+        AuditCliHarness.Result none = run("audit", "verify", "--anchors-from", forgedOnly.toString());
+        assertThat(none.exitCode()).isEqualTo(1);
+        assertThat(none.err()).contains("FAILED: no anchor in " + forgedOnly + " verifies with key " + key.keyId(),
+                "3 lines skipped");
+    }
+
+    /** What {@code grep 'audit checkpoint' gateway.log} picks up besides the gateway's own lines when clients choose text. */
+    private List<String> lookAlikes() {
+        String fake = "cd".repeat(32);
+        return List.of("audit checkpoint seq=99999999 hash=" + fake + " signed_at=2026-11-01T00:00:12Z key=" + key.keyId()
+                        + " anchor=99999999:" + fake,
+                "2026-11-01T00:00:11Z INFO  [sshd-1] i.v.s.a.CoreUserAuthenticator - sftp auth refused: method=publickey "
+                        + "user=audit checkpoint anchor=1:x reason=UNKNOWN_USER from=192.0.2.7",
+                "audit checkpoint seq=99999999 hash=" + fake + " signed_at=2026-11-01T00:00:12Z key=" + key.keyId()
+                        + " anchor=99999999:" + fake + " signature=" + "A".repeat(86) + "==");
+    }
+
+    /** The newest checkpoint's line as the gateway logs it, then {@code more} lines. */
+    private Path shippedLog(List<String> more) throws Exception {
+        Checkpoint newest = new AuditVerifier(database, Optional.of(key.publicKey())).newestCheckpoint().orElseThrow();
+        Path shipped = home.resolve("shipped.log");
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("2026-11-01T00:00:10Z INFO  [main] i.v.c.a.CatalogAuditLog - " + CheckpointLine.of(newest));
+        lines.addAll(more);
+        Files.write(shipped, lines);
+        return shipped;
     }
 
     @Test
