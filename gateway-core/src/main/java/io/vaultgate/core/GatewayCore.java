@@ -239,7 +239,7 @@ public final class GatewayCore implements AutoCloseable {
                         new io.vaultgate.core.admin.Administrators(database, tokens, revocation, mfa, audit, random,
                                 clock)),
                 new Nodes(database, settings.node(), dead -> recovery.recoverUploadsOf(dead)
-                        + outbox.releaseLeasesOf(dead, clock.instant()), clock), reaper,
+                        + outbox.releaseLeasesOf(dead, clock.instant())), reaper,
                 new io.vaultgate.core.admin.TenantShredding(database, tenants, fileRows, store, keys, auditKey, audit,
                         new Lockdown(database, tenants, audit, liveSessions, clock), clock),
                 new io.vaultgate.core.admin.CatalogBackup(database, audit, clock));

@@ -5,7 +5,6 @@ import io.vaultgate.core.node.NodeStatus;
 import io.vaultgate.server.config.CatalogType;
 import io.vaultgate.server.config.StorageType;
 import io.vaultgate.server.config.VaultgateConfig;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -20,12 +19,12 @@ final class LocalStorageGuard {
     private LocalStorageGuard() {
     }
 
-    static void check(VaultgateConfig config, NodeSettings self, List<NodeStatus> nodes, Instant now) {
+    static void check(VaultgateConfig config, NodeSettings self, List<NodeStatus> nodes) {
         if (config.catalog().type() != CatalogType.POSTGRESQL || config.storage().type() != StorageType.FILESYSTEM) {
             return;
         }
         for (NodeStatus node : nodes) {
-            if (!node.id().equals(self.id()) && node.aliveAt(now, self)) {
+            if (!node.id().equals(self.id()) && node.alive(self)) {
                 throw new StartupException("storage " + config.storageRoot(), "node " + node.id() + " serves the same "
                         + "catalog (last heartbeat " + node.lastSeen() + ") while this node's objects would live in its "
                         + "own directory: files uploaded on one node could not be read or forwarded by the other",

@@ -39,7 +39,6 @@ import java.io.IOException;
 import java.net.BindException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,8 +103,7 @@ public final class VaultgateApplication implements AutoCloseable {
         Forwarder forwarder = null;
         NodePresence node = null;
         try {
-            LocalStorageGuard.check(config, resources.core().nodes().settings(), resources.core().nodes().list(),
-                    Instant.now());
+            LocalStorageGuard.check(config, resources.core().nodes().settings(), resources.core().nodes().list());
             node = joinCluster(resources.core());
             resources.core().recovery().run();
             GatewayCore core = resources.core();

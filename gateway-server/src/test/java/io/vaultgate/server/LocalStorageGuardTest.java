@@ -8,6 +8,7 @@ import io.vaultgate.core.node.NodeStatus;
 import io.vaultgate.server.config.ConfigLoader;
 import io.vaultgate.server.config.VaultgateConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +29,7 @@ class LocalStorageGuardTest {
     @Test
     void postgresqlWithLocalStorage_andAnotherLiveNode_isRefused_namingTheNodeAndTheFix() {
         assertThatThrownBy(() -> LocalStorageGuard.check(config("postgresql", "filesystem"), SELF,
-                List.of(node("node-a", NOW.minusSeconds(1)), node("node-b", NOW)), NOW))
+                List.of(node("node-a", Duration.ofSeconds(1)), node("node-b", Duration.ZERO))))
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("node node-a serves the same catalog")
                 .hasMessageContaining("storage.type: s3");
@@ -36,17 +37,18 @@ class LocalStorageGuardTest {
 
     @Test
     void postgresqlWithLocalStorage_isAllowed_aloneOrBesideDeadNodesOrItsOwnEarlierIncarnation() {
-        Instant longAgo = NOW.minus(SELF.deadAfter()).minusSeconds(1);
+        Duration longSilence = SELF.deadAfter().plusSeconds(1);
         assertThatCode(() -> LocalStorageGuard.check(config("postgresql", "filesystem"), SELF,
-                List.of(node("node-a", longAgo), node("node-b", NOW.minusSeconds(1))), NOW)).doesNotThrowAnyException();
+                List.of(node("node-a", longSilence), node("node-b", Duration.ofSeconds(1)))))
+                .doesNotThrowAnyException();
     }
 
     @Test
     void sharedBucketsAndEmbeddedCatalogs_areNotItsConcern() {
-        List<NodeStatus> live = List.of(node("node-a", NOW));
-        assertThatCode(() -> LocalStorageGuard.check(config("postgresql", "s3"), SELF, live, NOW))
+        List<NodeStatus> live = List.of(node("node-a", Duration.ZERO));
+        assertThatCode(() -> LocalStorageGuard.check(config("postgresql", "s3"), SELF, live))
                 .doesNotThrowAnyException();
-        assertThatCode(() -> LocalStorageGuard.check(config("sqlite", "filesystem"), SELF, live, NOW))
+        assertThatCode(() -> LocalStorageGuard.check(config("sqlite", "filesystem"), SELF, live))
                 .doesNotThrowAnyException();
     }
 
@@ -62,7 +64,8 @@ class LocalStorageGuardTest {
         return ConfigLoader.load(Optional.empty(), env, set);
     }
 
-    private static NodeStatus node(String id, Instant lastSeen) {
-        return new NodeStatus(id, "i-" + id, lastSeen.minusSeconds(600), lastSeen, 0);
+    private static NodeStatus node(String id, Duration silence) {
+        Instant lastSeen = NOW.minus(silence);
+        return new NodeStatus(id, "i-" + id, lastSeen.minusSeconds(600), lastSeen, silence, 0);
     }
 }

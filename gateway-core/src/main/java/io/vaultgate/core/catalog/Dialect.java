@@ -20,6 +20,11 @@ public enum Dialect {
         public String segmentAt(String column, int from) {
             return "substr(" + column + ", " + from + ", instr(substr(" + column + ", " + from + "), '/') - 1)";
         }
+
+        @Override
+        public String nowMillis() {
+            return "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
+        }
     },
 
     /** Scale-out: one catalog shared by every gateway node. */
@@ -27,6 +32,11 @@ public enum Dialect {
         @Override
         public String segmentAt(String column, int from) {
             return "split_part(substr(" + column + ", " + from + "), '/', 1)";
+        }
+
+        @Override
+        public String nowMillis() {
+            return "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
         }
     };
 
@@ -92,4 +102,10 @@ public enum Dialect {
      * and ends before the next {@code /}; the column's value must have a {@code /} after {@code from}.
      */
     public abstract String segmentAt(String column, int from);
+
+    /**
+     * The SQL expression for the database server's time now, in milliseconds since the epoch: one clock for every
+     * node of a shared catalog, where comparing times written by different nodes' clocks would not do (heartbeats).
+     */
+    public abstract String nowMillis();
 }

@@ -9,6 +9,7 @@ import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.tenant.TenantId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -270,15 +271,15 @@ public final class FileRepository {
 
     /**
      * The tenant's live uploads that a node starting as {@code self} recovers: its own (left by its previous
-     * incarnation), those of nodes not seen since {@code deadBefore} or not known at all, and those written
-     * before node ids existed.
+     * incarnation), those of nodes silent for longer than {@code deadAfter} (by the catalog's clock) or not known at
+     * all, and those written before node ids existed.
      */
-    public List<Uploading> uploadsToRecoverAtStart(Jdbc jdbc, TenantId tenant, String self, Instant deadBefore)
+    public List<Uploading> uploadsToRecoverAtStart(Jdbc jdbc, TenantId tenant, String self, Duration deadAfter)
             throws SQLException {
         return jdbc.query("SELECT " + COLUMNS + ", node_id FROM files WHERE tenant_id = ? AND state = 'UPLOADING' "
                         + "AND (node_id IS NULL OR node_id = ? OR NOT EXISTS (SELECT 1 FROM nodes n "
-                        + "WHERE n.id = files.node_id AND n.last_seen >= ?))", FileRepository::uploading,
-                tenant.value(), self, deadBefore.toEpochMilli());
+                        + "WHERE n.id = files.node_id AND n.last_seen >= " + jdbc.dialect().nowMillis() + " - ?))",
+                FileRepository::uploading, tenant.value(), self, deadAfter.toMillis());
     }
 
     /** Live uploads of node {@code node}. */
@@ -287,11 +288,14 @@ public final class FileRepository {
                 FileRepository::uploading, node);
     }
 
-    /** Live uploads of other nodes that joined the cluster and have not beaten since {@code deadBefore}. */
-    public List<Uploading> uploadsOfDeadNodes(Jdbc jdbc, String self, Instant deadBefore) throws SQLException {
+    /**
+     * Live uploads of other nodes that joined the cluster and have been silent for longer than {@code deadAfter}
+     * (by the catalog's clock).
+     */
+    public List<Uploading> uploadsOfDeadNodes(Jdbc jdbc, String self, Duration deadAfter) throws SQLException {
         return jdbc.query("SELECT " + COLUMNS + ", node_id FROM files WHERE state = 'UPLOADING' AND node_id <> ? "
-                        + "AND EXISTS (SELECT 1 FROM nodes n WHERE n.id = files.node_id AND n.last_seen < ?)",
-                FileRepository::uploading, self, deadBefore.toEpochMilli());
+                        + "AND EXISTS (SELECT 1 FROM nodes n WHERE n.id = files.node_id AND n.last_seen < "
+                        + jdbc.dialect().nowMillis() + " - ?)", FileRepository::uploading, self, deadAfter.toMillis());
     }
 
     /** Moves the file to {@code to}; its modification time stays, as on a POSIX file system. */

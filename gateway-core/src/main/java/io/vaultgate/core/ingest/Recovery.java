@@ -95,11 +95,10 @@ public final class Recovery {
         int swept = 0;
         Instant now = clock.instant();
         Instant oldest = now.minus(partialExpiry);
-        Instant deadBefore = now.minus(node.deadAfter());
         for (Tenant tenant : database.read(tenants::list)) {
             expired += expirePartialsOf(tenant, oldest);
             for (FileRepository.Uploading upload : database.read(jdbc -> files.uploadsToRecoverAtStart(jdbc,
-                    tenant.id(), node.id(), deadBefore))) {
+                    tenant.id(), node.id(), node.deadAfter()))) {
                 if (!takeOver(upload)) {
                     continue;
                 }
@@ -123,8 +122,7 @@ public final class Recovery {
      * into resumable partials; safe while the gateway runs. Returns how many were recovered.
      */
     public int recoverDeadNodes() {
-        Instant deadBefore = clock.instant().minus(node.deadAfter());
-        return recoverAll(database.read(jdbc -> files.uploadsOfDeadNodes(jdbc, node.id(), deadBefore)));
+        return recoverAll(database.read(jdbc -> files.uploadsOfDeadNodes(jdbc, node.id(), node.deadAfter())));
     }
 
     /** Recovers the live uploads of node {@code dead}, which the caller found silent past the dead-after time. */

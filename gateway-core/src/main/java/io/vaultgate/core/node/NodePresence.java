@@ -1,7 +1,6 @@
 package io.vaultgate.core.node;
 
 import io.vaultgate.core.catalog.Database;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,7 +24,6 @@ public final class NodePresence implements AutoCloseable {
     private final NodeSettings settings;
     private final String incarnation;
     private final DeadNodeRecovery recovery;
-    private final Clock clock;
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "vaultgate-node");
         thread.setDaemon(true);
@@ -34,13 +32,12 @@ public final class NodePresence implements AutoCloseable {
     private volatile boolean displaced;
 
     NodePresence(Database database, NodeRepository rows, NodeSettings settings, String incarnation,
-                 DeadNodeRecovery recovery, Clock clock) {
+                 DeadNodeRecovery recovery) {
         this.database = database;
         this.rows = rows;
         this.settings = settings;
         this.incarnation = incarnation;
         this.recovery = recovery;
-        this.clock = clock;
     }
 
     NodePresence start() {
@@ -57,8 +54,7 @@ public final class NodePresence implements AutoCloseable {
 
     private void beat() {
         try {
-            boolean mine = database.inTransaction(jdbc -> rows.beat(jdbc, settings.id(), incarnation,
-                    clock.instant()));
+            boolean mine = database.inTransaction(jdbc -> rows.beat(jdbc, settings.id(), incarnation));
             if (!mine && !displaced) {
                 displaced = true;
                 LOG.error("node {}: another process joined with this node id; two nodes must never share one "
@@ -71,15 +67,14 @@ public final class NodePresence implements AutoCloseable {
 
     private void watchOthers() {
         try {
-            for (String dead : database.read(jdbc -> rows.silentSince(jdbc,
-                    clock.instant().minus(settings.deadAfter()), settings.id()))) {
+            for (String dead : database.read(jdbc -> rows.silentFor(jdbc, settings.deadAfter(), settings.id()))) {
                 int taken = recovery.recover(dead);
                 if (taken > 0) {
                     LOG.info("node {}: took over {} uploads and forwarding jobs of node {}, silent for more than {} ms",
                             settings.id(), taken, dead, settings.deadAfter().toMillis());
                 }
             }
-            database.inTransaction(jdbc -> rows.prune(jdbc, clock.instant().minus(FORGET_AFTER)));
+            database.inTransaction(jdbc -> rows.prune(jdbc, FORGET_AFTER));
         } catch (RuntimeException e) {
             LOG.warn("node {}: recovering the uploads of dead nodes failed; retrying: {}", settings.id(),
                     e.toString());

@@ -2,8 +2,6 @@ package io.vaultgate.core.node;
 
 import io.vaultgate.core.catalog.Database;
 import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -22,14 +20,12 @@ public final class Nodes {
     private final Database database;
     private final NodeSettings settings;
     private final DeadNodeRecovery recovery;
-    private final Clock clock;
     private final NodeRepository rows = new NodeRepository();
 
-    public Nodes(Database database, NodeSettings settings, DeadNodeRecovery recovery, Clock clock) {
+    public Nodes(Database database, NodeSettings settings, DeadNodeRecovery recovery) {
         this.database = database;
         this.settings = settings;
         this.recovery = recovery;
-        this.clock = clock;
     }
 
     /** This node's id, as written on the uploads it opens. */
@@ -50,10 +46,9 @@ public final class Nodes {
      */
     public NodePresence join() {
         Optional<NodeStatus> earlier = database.read(jdbc -> rows.find(jdbc, settings.id()));
-        if (earlier.isPresent() && earlier.get().aliveAt(clock.instant(), settings)) {
+        if (earlier.isPresent() && earlier.get().alive(settings)) {
             LOG.info("node {}: its previous incarnation beat {} ago; waiting two heartbeats to tell a crash from a "
-                    + "second process with this id", settings.id(),
-                    java.time.Duration.between(earlier.get().lastSeen(), clock.instant()));
+                    + "second process with this id", settings.id(), earlier.get().silence());
             sleep(settings.heartbeat().multipliedBy(2).plusMillis(200));
             Optional<NodeStatus> now = database.read(jdbc -> rows.find(jdbc, settings.id()));
             if (now.isPresent() && now.get().lastSeen().isAfter(earlier.get().lastSeen())) {
@@ -61,15 +56,14 @@ public final class Nodes {
             }
         }
         String incarnation = newIncarnation();
-        Instant now = clock.instant();
         database.inTransaction(jdbc -> {
-            rows.join(jdbc, settings.id(), incarnation, now);
+            rows.join(jdbc, settings.id(), incarnation);
             return null;
         });
         LOG.info("node {} joined (incarnation {}); heartbeat every {} ms, other nodes presumed dead after {} ms "
                 + "of silence", settings.id(), incarnation, settings.heartbeat().toMillis(),
                 settings.deadAfter().toMillis());
-        return new NodePresence(database, rows, settings, incarnation, recovery, clock).start();
+        return new NodePresence(database, rows, settings, incarnation, recovery).start();
     }
 
     /** Every node the catalog knows, with its last heartbeat. */

@@ -18,6 +18,7 @@ import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.TestCore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,6 +82,29 @@ class MultiNodeRecoveryTest {
         assertThat(upload.commit().sha256()).isEqualTo(sha256(data));
         assertThat(read(nodeB.core(), REPORT)).isEqualTo(data);
         assertThat(a.incarnation()).isNotBlank();
+    }
+
+    /**
+     * Heartbeats and silences are the catalog's time: a node whose own clock runs an hour ahead neither presumes a
+     * beating node dead (at its start or while it runs) nor is presumed dead itself.
+     */
+    @Test
+    void aNodeWhoseClockRunsAnHourAhead_leavesTheUploadsOfALiveNodeAlone() throws Exception {
+        byte[] data = randomBytes(400_000, 3);
+        join(nodeA);
+        Upload upload = nodeA.core().ingest().open(alice, REPORT, UploadMode.CREATE);
+        upload.write(0, ByteBuffer.wrap(data, 0, 200_000));
+
+        TestCore ahead = open("node-b", false, Clock.offset(Clock.systemUTC(), Duration.ofHours(1)));
+        join(ahead);
+        assertThat(ahead.core().recovery().run().resumable()).isZero();
+        assertThat(ahead.core().recovery().recoverDeadNodes()).isZero();
+        Thread.sleep(HEARTBEAT.multipliedBy(3).toMillis()); // node B's own watch over the others runs meanwhile
+        assertThat(state(REPORT)).isEqualTo("UPLOADING node-a");
+        assertThat(nodeA.core().recovery().recoverDeadNodes()).as("node B is not presumed dead either").isZero();
+
+        upload.write(200_000, ByteBuffer.wrap(data, 200_000, data.length - 200_000));
+        assertThat(upload.commit().sha256()).isEqualTo(sha256(data));
     }
 
     @Test
@@ -168,9 +192,13 @@ class MultiNodeRecoveryTest {
 
     /** A core of node {@code id} over the shared home (catalog and store); the first one creates it. */
     private TestCore open(String id, boolean create) {
+        return open(id, create, Clock.systemUTC());
+    }
+
+    private TestCore open(String id, boolean create, Clock clock) {
         GatewayCore.Settings settings = new GatewayCore.Settings(Duration.ofHours(24), 64)
                 .withNode(NodeSettings.of(id).withTiming(HEARTBEAT, DEAD_AFTER));
-        TestCore core = create ? TestCore.create(home, settings) : TestCore.reopen(home, settings);
+        TestCore core = create ? TestCore.create(home, settings, clock) : TestCore.reopen(home, settings, clock);
         opened.add(core);
         return core;
     }

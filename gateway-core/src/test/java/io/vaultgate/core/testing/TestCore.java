@@ -84,10 +84,15 @@ public final class TestCore implements AutoCloseable {
 
     /** Reopens a core over an existing home, as a restarted gateway would. */
     public static TestCore reopen(Path home, GatewayCore.Settings settings) {
+        return reopen(home, settings, Clock.systemUTC());
+    }
+
+    /** As {@link #reopen(Path, GatewayCore.Settings)}, on a node whose time is {@code clock}. */
+    public static TestCore reopen(Path home, GatewayCore.Settings settings, Clock clock) {
         try {
             MasterSecret secret = MasterSecret.fromBytes("test master secret, not for production".getBytes());
-            return open(home, KeystoreKeyProvider.open(home.resolve("kek.p12"), secret), settings,
-                    Clock.systemUTC(), CoreMetrics.inMemory(Clock.systemUTC()));
+            return open(home, KeystoreKeyProvider.open(home.resolve("kek.p12"), secret), settings, clock,
+                    CoreMetrics.inMemory(clock));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,7 +3,6 @@ package io.vaultgate.server.cli;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.node.NodeStatus;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -26,10 +25,9 @@ public final class NodesCommand extends CoreTask {
             out.println("No node has run on this catalog yet (`vaultgate run` joins one).");
             return 0;
         }
-        Instant now = Instant.now();
         out.printf("%-40s %-6s %-25s %-25s %s%n", "NODE", "STATE", "STARTED", "LAST SEEN", "UPLOADING");
         for (NodeStatus node : nodes) {
-            boolean alive = node.aliveAt(now, core.nodes().settings());
+            boolean alive = node.alive(core.nodes().settings());
             out.printf("%-40s %-6s %-25s %-25s %d%n", node.id(), alive ? "alive" : "dead", node.startedAt(),
                     node.lastSeen().toEpochMilli() == 0 ? "stopped" : node.lastSeen(), node.uploading());
         }
