@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.util.List;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -31,10 +32,19 @@ public final class DemoSetup {
     public record Credentials(Path privateKey, Path apiToken, Path knownHosts, Path caCertificate) {
     }
 
-    public Credentials ensure(Administration admin, SiteAdministration sites, DataDirectory home) {
+    /**
+     * The demo client's private key and API token: credentials handed to the client, which a backup leaves out. A
+     * restored demo gets new ones from {@link #ensure}.
+     */
+    public static List<Path> clientSecrets(DataDirectory home) {
         Path dir = home.home().resolve("demo");
-        Path key = dir.resolve("id_ed25519");
-        Path token = dir.resolve("api-token");
+        return List.of(dir.resolve("id_ed25519"), dir.resolve("api-token"));
+    }
+
+    public Credentials ensure(Administration admin, SiteAdministration sites, DataDirectory home) {
+        Path key = clientSecrets(home).get(0);
+        Path token = clientSecrets(home).get(1);
+        Path dir = key.getParent();
         try {
             DataDirectory.privateDirectory(dir);
             TenantId tenant = TenantId.of(TENANT);
@@ -44,7 +54,9 @@ public final class DemoSetup {
             }
             if (!Files.exists(key)) {
                 writeClientKey(key);
-                admin.createAccount(tenant, ACCOUNT);
+                if (admin.accounts(tenant).stream().noneMatch(account -> account.username().equals(ACCOUNT))) {
+                    admin.createAccount(tenant, ACCOUNT); // else restored from a backup, which left the key out
+                }
                 admin.addSshKey(ACCOUNT, Files.readString(key.resolveSibling("id_ed25519.pub")));
                 DataDirectory.writeSecret(token, admin.issueAccountToken(ACCOUNT, "demo"));
             }

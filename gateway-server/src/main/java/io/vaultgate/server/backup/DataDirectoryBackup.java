@@ -2,6 +2,8 @@ package io.vaultgate.server.backup;
 
 import io.vaultgate.core.admin.CatalogBackup;
 import io.vaultgate.core.audit.AuditSigningKey;
+import io.vaultgate.server.DataDirectory;
+import io.vaultgate.server.DemoSetup;
 import io.vaultgate.server.config.CatalogType;
 import io.vaultgate.server.config.StorageType;
 import io.vaultgate.server.config.VaultgateConfig;
@@ -15,12 +17,16 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * An online backup of an embedded deployment (SQLite catalog, file-system store under the data directory) into a
  * new directory: first a consistent copy of the catalog ({@link CatalogBackup}), then every other file of the data
  * directory (keystore, audit keys, SSH host keys, TLS material, objects), then a signed {@link BackupManifest}.
+ * Credentials handed over to people and clients are left out ({@link #handedOver()}): a restore does not need them
+ * and a thief could log in with them.
  *
  * <p>The order makes a restore consistent: objects committed after the catalog copy are orphans that the restored
  * gateway's start-up sweep deletes, and uploads that were streaming become resumable partials of their uploader
@@ -32,6 +38,9 @@ public final class DataDirectoryBackup {
     /** What a backup holds. */
     public record Result(int files, long bytes, boolean masterSecretIncluded) {
     }
+
+    /** The data directory's folder of secrets handed over to people and services; only the master secret may be copied. */
+    private static final String SECRETS = "secrets";
 
     private final VaultgateConfig config;
     private final Path home;
@@ -73,11 +82,13 @@ public final class DataDirectoryBackup {
         privateDirectories(catalogCopy.getParent());
         catalog.snapshot(catalogCopy, actor);
         Path masterSecret = config.masterSecretFile().toAbsolutePath().normalize();
+        Set<Path> handedOver = handedOver();
         long[] bytes = {Files.size(catalogCopy)};
         Files.walkFileTree(home, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                if (attributes.isRegularFile() && copied(file, catalogFile, masterSecret, includeMasterSecret)) {
+                if (attributes.isRegularFile()
+                        && copied(file, catalogFile, masterSecret, includeMasterSecret, handedOver)) {
                     Path copy = backup.resolve(home.relativize(file));
                     privateDirectories(copy.getParent());
                     try {
@@ -103,13 +114,31 @@ public final class DataDirectoryBackup {
         return new Result(files, bytes[0], includeMasterSecret && Files.exists(masterSecret));
     }
 
-    private static boolean copied(Path file, Path catalogFile, Path masterSecret, boolean includeMasterSecret) {
+    /**
+     * The credential files a backup leaves out besides the master secret, wherever they are: the first
+     * administrator's API token, the catalog password and S3 credentials files, and the demo's client private key and
+     * API token. Everything else in {@code secrets/} stays out too. The catalog holds only hashes of tokens and public
+     * keys, so a restored gateway works without them; a new admin token comes from {@code vaultgate admin
+     * rotate-token admin --token-file ...} (docs/admin-api.md).
+     */
+    private Set<Path> handedOver() {
+        DataDirectory directory = new DataDirectory(config);
+        Stream<Path> files = Stream.concat(Stream.of(directory.adminTokenFile(), config.catalogPasswordFile(),
+                config.resolve(config.storage().s3().credentialsFile())), DemoSetup.clientSecrets(directory).stream());
+        return files.map(file -> file.toAbsolutePath().normalize()).collect(Collectors.toUnmodifiableSet());
+    }
+
+    private boolean copied(Path file, Path catalogFile, Path masterSecret, boolean includeMasterSecret,
+                           Set<Path> handedOver) {
         String name = file.getFileName().toString();
         if (file.getParent().equals(catalogFile.getParent()) && name.startsWith(catalogFile.getFileName().toString())) {
             return false; // the live catalog and its WAL, shared-memory and journal files: copied consistently above
         }
         if (file.equals(masterSecret)) {
             return includeMasterSecret;
+        }
+        if (handedOver.contains(file) || file.startsWith(home.resolve(SECRETS))) {
+            return false;
         }
         return !name.endsWith(".lock") && !name.startsWith(".write-probe");
     }

@@ -30,9 +30,12 @@ public final class BackupCommand {
             "Copy the data directory into a new directory while the gateway runs: a consistent copy of the SQLite "
                     + "catalog first, then the keystore, keys, certificates and encrypted objects, then a manifest "
                     + "(sha256sum format) signed with the audit key. Recorded in the audit log.",
-            "The master secret is left out unless --include-master-secret: keep it apart from the backup.",
+            "The master secret is left out unless --include-master-secret: keep it apart from the backup. Credentials "
+                    + "handed to people and clients are always left out: everything else in secrets/ (the admin "
+                    + "token, the catalog password), and the demo client's private key and API token.",
             "Restore: stop the gateway, copy the backup into an empty data directory, put the master secret back, "
-                    + "start (docs/operations.md, \"Backup and restore\")."})
+                    + "start (docs/operations.md, \"Backup and restore\"); a new admin token file: vaultgate admin "
+                    + "rotate-token admin --reason TEXT --token-file <home>/secrets/admin.token."})
     static final class Create extends CoreTask {
         @Option(names = "--to", required = true, paramLabel = "DIR",
                 description = "A new or empty directory outside the data directory.")

@@ -8,8 +8,11 @@ import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.server.CoreResources;
+import io.vaultgate.server.DataDirectory;
+import io.vaultgate.server.DemoSetup;
 import io.vaultgate.server.backup.BackupManifest;
 import io.vaultgate.server.cli.CliHarness.Result;
+import io.vaultgate.server.config.ConfigLoader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +20,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +60,7 @@ class BackupCommandTest {
 
         Path restored = elsewhere.resolve("restored");
         copyTree(backup, restored);
+        Files.createDirectories(restored.resolve("secrets"));
         Files.copy(home.resolve("secrets/master.key"), restored.resolve("secrets/master.key"),
                 StandardCopyOption.COPY_ATTRIBUTES);
         try (CoreResources gateway = AcmeHome.open(restored)) {
@@ -70,6 +76,82 @@ class BackupCommandTest {
         }
         assertThat(cli.run("audit", "export", "--since", "2000-01-01T00:00:00Z").out())
                 .as("recorded in the audit log").contains("\"action\":\"BACKUP_TAKEN\"", backup.toString());
+    }
+
+    @Test
+    void backup_leavesOutTheLiveAdminToken_andTheOtherHandedOverCredentials() throws Exception {
+        Files.writeString(home.resolve("secrets/catalog.password"), "hunter2");
+        Files.writeString(home.resolve("secrets/alice.token"), "vg_alice");
+        Files.createDirectories(home.resolve("demo"));
+        Files.writeString(home.resolve("demo/id_ed25519"), "-----BEGIN OPENSSH PRIVATE KEY-----");
+        Files.writeString(home.resolve("demo/api-token"), "vg_demo");
+        Path backup = elsewhere.resolve("backup-5");
+
+        Result created = cli.run("backup", "create", "--to", backup.toString());
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(home.resolve("secrets/admin.token")).exists();
+        assertThat(backup.resolve("secrets/admin.token")).doesNotExist();
+        assertThat(backup.resolve("secrets")).doesNotExist();
+        assertThat(backup.resolve("demo/id_ed25519")).doesNotExist();
+        assertThat(backup.resolve("demo/api-token")).doesNotExist();
+        assertThat(backup.resolve("keys/kek.p12")).exists();
+        assertThat(backup.resolve("tls/server.key")).exists();
+        assertThat(Files.readString(backup.resolve(BackupManifest.FILE))).doesNotContain("secrets/", "demo/");
+        assertThat(cli.run("backup", "verify", backup.toString()).exitCode()).isZero();
+    }
+
+    @Test
+    void aRestoredCopy_withoutTheAdminToken_initializesWithoutANewAdministrator_andRotateTokenGivesOne()
+            throws Exception {
+        Path backup = elsewhere.resolve("backup-6");
+        assertThat(cli.run("backup", "create", "--to", backup.toString()).exitCode()).isZero();
+        Path restored = elsewhere.resolve("restored-6");
+        copyTree(backup, restored);
+        Files.createDirectories(restored.resolve("secrets"));
+        Files.copy(home.resolve("secrets/master.key"), restored.resolve("secrets/master.key"),
+                StandardCopyOption.COPY_ATTRIBUTES);
+        CliHarness restoredCli = new CliHarness(restored);
+
+        Result init = restoredCli.run("init");
+        Result rotated = restoredCli.run("admin", "rotate-token", "admin", "--reason", "restored from backup-6",
+                "--token-file", restored.resolve("secrets/admin.token").toString());
+
+        assertThat(init.exitCode()).as(init.err()).isZero();
+        assertThat(init.out()).doesNotContain("API token");
+        assertThat(rotated.exitCode()).as(rotated.err()).isZero();
+        String token = Files.readString(restored.resolve("secrets/admin.token")).strip();
+        assertThat(token).startsWith("vg_").isNotEqualTo(Files.readString(home.resolve("secrets/admin.token")).strip());
+        assertThat(restoredCli.run("admin", "list").out()).contains("admin  created=", "live-tokens=1");
+    }
+
+    @Test
+    void aRestoredDemo_getsNewClientCredentials() throws Exception {
+        DemoSetup demo = new DemoSetup();
+        DemoSetup.Credentials before = ensureDemo(demo, home);
+        Path backup = elsewhere.resolve("backup-7");
+        assertThat(cli.run("backup", "create", "--to", backup.toString()).exitCode()).isZero();
+        assertThat(backup.resolve("demo/id_ed25519")).doesNotExist();
+        assertThat(backup.resolve("demo/api-token")).doesNotExist();
+        Path restored = elsewhere.resolve("restored-7");
+        copyTree(backup, restored);
+        Files.createDirectories(restored.resolve("secrets"));
+        Files.copy(home.resolve("secrets/master.key"), restored.resolve("secrets/master.key"),
+                StandardCopyOption.COPY_ATTRIBUTES);
+
+        DemoSetup.Credentials after = ensureDemo(demo, restored);
+
+        assertThat(Files.readString(after.privateKey())).isNotEqualTo(Files.readString(before.privateKey()));
+        assertThat(Files.readString(after.apiToken())).startsWith("vg_")
+                .isNotEqualTo(Files.readString(before.apiToken()));
+    }
+
+    private static DemoSetup.Credentials ensureDemo(DemoSetup demo, Path home) {
+        DataDirectory directory = new DataDirectory(ConfigLoader.load(Optional.empty(), Map.of(),
+                Map.of("home", home.toString())));
+        try (CoreResources gateway = AcmeHome.open(home)) {
+            return demo.ensure(gateway.core().administration(), gateway.core().sites(), directory);
+        }
     }
 
     @Test
