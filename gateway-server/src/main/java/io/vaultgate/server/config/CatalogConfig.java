@@ -1,9 +1,15 @@
 package io.vaultgate.server.config;
 
 import io.vaultgate.core.node.NodeSettings;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The catalog database ({@code catalog.*}). Like {@link KeysConfig}, no key holds a secret: the PostgreSQL
@@ -13,7 +19,10 @@ import java.util.Locale;
  * @param type          the database kind
  * @param path          the SQLite database file, relative to home unless absolute (sqlite only)
  * @param url           {@code jdbc:postgresql://host:port/database[?options]} (postgresql only); may not
- *                      carry a password, which would then be logged
+ *                      carry a password, which would then be logged; unless every host is loopback or the
+ *                      connection goes over a Unix socket, it must set {@code sslmode=verify-full} (or
+ *                      {@code verify-ca}): the driver's default, {@code prefer}, neither verifies the server nor
+ *                      refuses plaintext, so anyone on the path could read and change the catalog's traffic
  * @param user          the PostgreSQL role the gateway logs in as (postgresql only)
  * @param passwordFile  file holding that role's password, relative to home unless absolute
  * @param passwordEnv   environment variable whose value, when set and non-empty, is the password and wins
@@ -27,6 +36,7 @@ public record CatalogConfig(CatalogType type, Path path, String url, String user
                             String passwordEnv, int poolSize, Duration nodeHeartbeat, Duration nodeDeadAfter) {
 
     private static final String URL_PREFIX = "jdbc:postgresql://";
+    private static final Set<String> VERIFYING = Set.of("verify-full", "verify-ca");
 
     public CatalogConfig {
         Require.present("catalog.type", type);
@@ -55,11 +65,82 @@ public record CatalogConfig(CatalogType type, Path path, String url, String user
                         "remove it; put the password in catalog.password-file or $" + (passwordEnv.isEmpty()
                                 ? "the variable named by catalog.password-env" : passwordEnv));
             }
+            requireVerifiedTls(url);
             if (user.isBlank()) {
                 throw new ConfigException("catalog.user", "no user for the postgresql catalog",
                         "give the role the gateway logs in as, e.g. vaultgate");
             }
         }
+    }
+
+    /**
+     * Refuses a connection to a host off this machine that does not verify the server's certificate. pgjdbc reads
+     * the URL's parameters as this does: the last {@code sslmode} wins, values are URL-decoded and compared ignoring
+     * case; with no {@code sslmode} it tries TLS without verifying and falls back to plaintext.
+     */
+    private static void requireVerifiedTls(String url) {
+        String rest = url.substring(URL_PREFIX.length());
+        int query = rest.indexOf('?');
+        String authority = query < 0 ? rest : rest.substring(0, query);
+        if (authority.indexOf('/') >= 0) {
+            authority = authority.substring(0, authority.indexOf('/'));
+        }
+        List<String> offHost = new ArrayList<>();
+        for (String hostAndPort : authority.split(",", -1)) {
+            String host = host(hostAndPort);
+            if (!LoopbackHost.is(host)) {
+                offHost.add(host.isEmpty() ? "(no host: the driver's default)" : host);
+            }
+        }
+        String parameters = query < 0 ? "" : rest.substring(query + 1);
+        if (offHost.isEmpty() || unixSocket(parameters)) {
+            return;
+        }
+        Optional<String> mode = parameter(parameters, "sslmode");
+        boolean verifying = mode.isPresent() && VERIFYING.contains(mode.get().toLowerCase(Locale.ROOT));
+        boolean trustsAnyCertificate = parameter(parameters, "sslfactory").orElse("").endsWith("NonValidatingFactory");
+        if (verifying && !trustsAnyCertificate) {
+            return;
+        }
+        String found = mode.isEmpty() ? "no sslmode, so the driver's default prefer"
+                : "sslmode=" + mode.get() + (verifying ? " with sslfactory NonValidatingFactory" : "");
+        throw new ConfigException("catalog.url", "the connection to " + String.join(", ", offHost) + " does not "
+                + "verify the server's TLS certificate (" + found + "), so anyone on the network path could read or "
+                + "change the catalog's traffic",
+                "add sslmode=verify-full and sslrootcert=<the CA certificate of the server> to the URL, e.g. "
+                        + "jdbc:postgresql://db.example.net:5432/vaultgate?sslmode=verify-full&sslrootcert="
+                        + "/etc/vaultgate/db-ca.crt (only a loopback host or a Unix socket may go without)");
+    }
+
+    /** The host of {@code host[:port]} or {@code [v6]:port}. */
+    private static String host(String hostAndPort) {
+        if (hostAndPort.startsWith("[")) {
+            int end = hostAndPort.indexOf(']');
+            return end < 0 ? hostAndPort : hostAndPort.substring(0, end + 1);
+        }
+        int colon = hostAndPort.indexOf(':');
+        return colon < 0 ? hostAndPort : hostAndPort.substring(0, colon);
+    }
+
+    /** junixsocket's socket factory: the driver connects to a Unix socket file and ignores the host. */
+    private static boolean unixSocket(String parameters) {
+        return parameter(parameters, "socketFactory").orElse("").startsWith("org.newsclub.net.unix.AFUNIXSocketFactory");
+    }
+
+    /** The value of the last {@code name=} parameter, URL-decoded as the driver does. */
+    private static Optional<String> parameter(String parameters, String name) {
+        Optional<String> value = Optional.empty();
+        for (String pair : parameters.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                try {
+                    value = Optional.of(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException malformed) {
+                    value = Optional.of(pair.substring(eq + 1));
+                }
+            }
+        }
+        return value;
     }
 
     public static CatalogConfig defaults() {

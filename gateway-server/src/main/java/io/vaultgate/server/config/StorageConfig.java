@@ -115,16 +115,11 @@ public record StorageConfig(StorageType type, Path path, S3 s3) {
                         + InvalidValue.quote(endpoint), "use e.g. https://s3.example.internal:9000 (no credentials"
                         + " in the URL)");
             }
-            if ("http".equals(uri.getScheme()) && !isLoopback(uri.getHost())) {
+            if ("http".equals(uri.getScheme()) && !LoopbackHost.is(uri.getHost())) {
                 throw new ConfigException("storage.s3.endpoint", "plain http:// to " + uri.getHost()
                         + " would expose object names and requests on the network",
                         "use https:// (plain http is accepted only for a loopback address)");
             }
-        }
-
-        private static boolean isLoopback(String host) {
-            String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-            return h.equals("localhost") || h.startsWith("127.") || h.equals("::1");
         }
     }
 }

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code catalog.*}: PostgreSQL is chosen by configuration, validated at load, and never carries a secret. */
 class CatalogConfigTest {
@@ -64,6 +66,47 @@ class CatalogConfigTest {
         assertThat(e.key()).isEqualTo("catalog.url");
         assertThat(e).hasMessageContaining("carries a password").hasMessageContaining("catalog.password-file")
                 .hasMessageContaining("VAULTGATE_CATALOG_PASSWORD").hasMessageNotContaining("hunter2");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "jdbc:postgresql://db.example.net:5432/vaultgate",
+            "jdbc:postgresql://db.example.net/vaultgate?sslmode=prefer",
+            "jdbc:postgresql://db.example.net/vaultgate?sslmode=require",
+            "jdbc:postgresql://db.example.net/vaultgate?sslmode=disable",
+            "jdbc:postgresql://10.0.0.5:5432/vaultgate?ApplicationName=vg",
+            "jdbc:postgresql://127.0.0.1:5432,db.example.net:5432/vaultgate",
+            "jdbc:postgresql://127.example.net/vaultgate",
+            "jdbc:postgresql://[2001:db8::5]:5432/vaultgate?sslmode=allow",
+            "jdbc:postgresql://db.example.net/vaultgate?sslmode=verify-full&sslmode=disable",
+            "jdbc:postgresql://db.example.net/vaultgate?sslmode=verify-full&sslfactory=org.postgresql.ssl.NonValidatingFactory"})
+    void postgresqlOffThisHost_withoutAVerifiedServerCertificate_isRefused(String url) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(Optional.empty(),
+                Map.of("VAULTGATE_CATALOG_URL", url), Map.of("home", dir.toString(), "catalog.type", "postgresql")));
+
+        assertThat(e).as(url).isNotNull();
+        assertThat(e.key()).isEqualTo("catalog.url");
+        assertThat(e).hasMessageContaining("does not verify the server's TLS certificate")
+                .hasMessageContaining("add sslmode=verify-full and sslrootcert=");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "jdbc:postgresql://127.0.0.1:5432/vaultgate",
+            "jdbc:postgresql://127.1.2.3/vaultgate?sslmode=disable",
+            "jdbc:postgresql://localhost:5432/vaultgate",
+            "jdbc:postgresql://[::1]:5432/vaultgate",
+            "jdbc:postgresql://127.0.0.1:5432,localhost:5433/vaultgate",
+            "jdbc:postgresql://db.example.net:5432/vaultgate?sslmode=verify-full&sslrootcert=/etc/vaultgate/db-ca.crt",
+            "jdbc:postgresql://db.example.net/vaultgate?sslmode=verify-ca",
+            "jdbc:postgresql://db.example.net/vaultgate?sslmode=disable&sslmode=VERIFY-FULL",
+            "jdbc:postgresql://db.example.net/vaultgate?socketFactory=org.newsclub.net.unix.AFUNIXSocketFactory"
+                    + "$FactoryArg&socketFactoryArg=/var/run/postgresql/.s.PGSQL.5432"})
+    void postgresqlOnLoopback_orAUnixSocket_orWithAVerifiedServerCertificate_isAccepted(String url) {
+        VaultgateConfig config = ConfigLoader.load(Optional.empty(), Map.of("VAULTGATE_CATALOG_URL", url),
+                Map.of("home", dir.toString(), "catalog.type", "postgresql"));
+
+        assertThat(config.catalog().url()).isEqualTo(url);
     }
 
     @Test

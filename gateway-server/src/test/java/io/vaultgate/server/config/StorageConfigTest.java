@@ -63,6 +63,16 @@ class StorageConfigTest {
     }
 
     @Test
+    void plainHttpEndpoint_toANameThatOnlyLooksLikeLoopback_isRefused() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(Optional.empty(),
+                Map.of(), Map.of("storage.type", "s3", "storage.s3.bucket", "b1b", "storage.s3.endpoint",
+                        "http://127.attacker.example:9000")));
+
+        assertThat(e).isNotNull();
+        assertThat(e.key()).isEqualTo("storage.s3.endpoint");
+    }
+
+    @Test
     void credentialsInTheEndpoint_areRefused() {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(Optional.empty(),
                 Map.of(), Map.of("storage.s3.endpoint", "https://AKIA:secret@s3.example.net")));
