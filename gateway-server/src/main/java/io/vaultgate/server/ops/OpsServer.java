@@ -28,8 +28,8 @@ import javax.net.ssl.SSLParameters;
  * orchestrators probe them), with checks' names and states but not their reasons (readiness from a run of the
  * checks at most {@link HealthHandler#READY_CACHE} old, so anonymous requests cannot drive the catalog);
  * {@code /metrics} and {@code /status.json} need an administrator token and run the checks each time; the
- * status page's static files carry no data and are public. HTTPS (TLS 1.3 and 1.2) when the settings carry
- * a TLS context, else plain HTTP: then keep it on loopback or a management network.
+ * status page's static files carry no data and are public. HTTPS (TLS 1.3 and 1.2, the gateway's AEAD suites only)
+ * when the settings carry a TLS context, else plain HTTP: then keep it on loopback or a management network.
  */
 public final class OpsServer implements AutoCloseable {
 
@@ -101,6 +101,7 @@ public final class OpsServer implements AutoCloseable {
             public void configure(HttpsParameters parameters) {
                 SSLParameters ssl = context.getDefaultSSLParameters();
                 ssl.setProtocols(OpsTls.PROTOCOLS);
+                ssl.setCipherSuites(OpsTls.cipherSuites(context));
                 parameters.setSSLParameters(ssl);
             }
         });
