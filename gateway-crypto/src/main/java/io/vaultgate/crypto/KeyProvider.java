@@ -24,6 +24,15 @@ public interface KeyProvider extends AutoCloseable {
   KekId ensureTenant(String tenantId);
 
   /**
+   * Returns the tenant's active KEK version without ever creating one: what a change to existing keys needs (a
+   * node whose store lacks a tenant created elsewhere must not make a second, different version 1 of it).
+   *
+   * @throws CryptoException.KeyNotFound if the tenant has no enabled KEK here
+   * @throws CryptoException.KeyDestroyed if the tenant's keys were destroyed
+   */
+  KekId active(String tenantId);
+
+  /**
    * Creates the next KEK version for the tenant and makes it active. New wraps use it at once;
    * existing slots keep unwrapping with their own version until rewrapped.
    *
@@ -67,7 +76,7 @@ public interface KeyProvider extends AutoCloseable {
    * on the active version is returned as is.
    */
   default KeySlot rewrap(EnvelopeContext ctx, KeySlot slot) {
-    KekId active = ensureTenant(ctx.tenantId());
+    KekId active = active(ctx.tenantId());
     if (slot.kek().equals(active) && slot.provider().equals(name())) {
       return slot;
     }

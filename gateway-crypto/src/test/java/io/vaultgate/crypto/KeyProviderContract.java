@@ -126,6 +126,16 @@ public abstract class KeyProviderContract {
   }
 
   @Test
+  void changesToExistingKeys_ofATenantThisStoreLacks_createNoKek() {
+    KeySlot elsewhere = new KeySlot(provider.name(), new KekId(tenant, 1), new byte[40]);
+    assertThatThrownBy(() -> provider.active(tenant)).isInstanceOf(CryptoException.KeyNotFound.class);
+    assertThatThrownBy(() -> provider.rewrap(ctx, elsewhere)).isInstanceOf(CryptoException.KeyNotFound.class);
+    assertThat(provider.versions(tenant)).as("no version 1 of this store's own").isEmpty();
+    provider.ensureTenant(tenant);
+    assertThat(provider.active(tenant)).isEqualTo(new KekId(tenant, 1));
+  }
+
+  @Test
   void unknownTenantOrVersion_isKeyNotFound() {
     assertThatThrownBy(() -> provider.wrap(ctx, DataKey.generate()))
         .isInstanceOf(CryptoException.KeyNotFound.class);

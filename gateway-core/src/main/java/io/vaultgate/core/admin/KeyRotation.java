@@ -108,7 +108,7 @@ public final class KeyRotation {
     public KekId disable(TenantId tenant, int version) {
         existingUnshredded(tenant, "changed");
         KekId kek = new KekId(tenant.value(), version);
-        if (keys.ensureTenant(tenant.value()).equals(kek)) {
+        if (keys.active(tenant.value()).equals(kek)) {
             throw new GatewayException(Reason.CONFLICT, kek + " is the active KEK version; rotate first");
         }
         long used = database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM key_slots WHERE kek_tenant = ? "

@@ -201,6 +201,11 @@ class UploadTenantStatusTest {
         }
 
         @Override
+        public KekId active(String tenantId) {
+            return keys.active(tenantId);
+        }
+
+        @Override
         public KekId rotate(String tenantId) {
             return keys.rotate(tenantId);
         }

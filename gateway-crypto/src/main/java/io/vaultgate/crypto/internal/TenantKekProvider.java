@@ -85,16 +85,20 @@ public abstract class TenantKekProvider implements KeyProvider {
   }
 
   @Override
-  public synchronized KeySlot wrap(EnvelopeContext ctx, DataKey dek) {
-    TenantKeys t = live(ctx.tenantId());
+  public synchronized KekId active(String tenantId) {
+    TenantKeys t = live(tenantId);
     if (t.active() == 0 && reloadOnMiss()) {
-      t = live(ctx.tenantId());
+      t = live(tenantId);
     }
     if (t.active() == 0) {
-      throw new CryptoException.KeyNotFound(
-          "tenant " + ctx.tenantId() + " has no active KEK; call ensureTenant first");
+      throw new CryptoException.KeyNotFound("tenant " + tenantId + " has no active KEK here");
     }
-    KekId kek = new KekId(ctx.tenantId(), t.active());
+    return new KekId(tenantId, t.active());
+  }
+
+  @Override
+  public synchronized KeySlot wrap(EnvelopeContext ctx, DataKey dek) {
+    KekId kek = active(ctx.tenantId());
     return new KeySlot(name, kek, keyWrap.wrap(kek(kek), KeyWrap.associatedData(name, ctx, kek), dek));
   }
 
