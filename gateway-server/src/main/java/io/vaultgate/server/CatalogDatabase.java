@@ -1,5 +1,6 @@
 package io.vaultgate.server;
 
+import io.vaultgate.core.auth.SecretFile;
 import io.vaultgate.core.catalog.CatalogException;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.server.config.CatalogConfig;
@@ -11,8 +12,11 @@ import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Opens the catalog the configuration names: the embedded SQLite file, or the PostgreSQL database every
@@ -53,7 +57,11 @@ public final class CatalogDatabase {
         }
     }
 
-    /** {@code $passwordEnv} if set and non-empty, else the password file if it exists, else none. */
+    /**
+     * {@code $passwordEnv} if set and non-empty, else the password file if it exists, else none. A file that group or
+     * others may access is refused, like the S3 credentials file ({@link SecretFile}): its password may have been
+     * read, or be replaced, by another user of the host.
+     */
     private static char[] password(VaultgateConfig config, Map<String, String> env) {
         String variable = config.catalog().passwordEnv();
         String value = variable.isEmpty() ? null : env.get(variable);
@@ -66,6 +74,12 @@ public final class CatalogDatabase {
         }
         byte[] bytes;
         try {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+            if (SecretFile.openToOthers(mode)) {
+                throw new StartupException("catalog.password-file " + file, "group or others may read or write it ("
+                        + PosixFilePermissions.toString(mode) + ")", "run chmod 600 on it, and change the role's "
+                        + "password if others could read it");
+            }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new StartupException("catalog.password-file " + file, "cannot be read (" + e.getClass()

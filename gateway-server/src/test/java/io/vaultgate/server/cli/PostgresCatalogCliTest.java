@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.testing.PostgresCluster;
 import io.vaultgate.core.testing.PostgresDatabases;
+import io.vaultgate.server.DataDirectory;
 import io.vaultgate.server.ExitCodes;
 import io.vaultgate.server.TestKeystore;
 import io.vaultgate.server.Vaultgate;
@@ -42,8 +43,7 @@ class PostgresCatalogCliTest {
 
     @Test
     void init_migratesTheDatabase_andCreatesTheFirstAdministratorThere() throws Exception {
-        Files.createDirectories(home.resolve("secrets"));
-        Files.writeString(home.resolve("secrets/catalog.password"), PostgresDatabases.ownerPassword() + "\n");
+        writePasswordFile(PostgresDatabases.ownerPassword());
 
         Result init = run(Map.of(), "init");
 
@@ -63,8 +63,7 @@ class PostgresCatalogCliTest {
 
     @Test
     void auditReportAndDoctor_readThePostgresqlCatalog_andEveryCommandClosesItsConnections() throws Exception {
-        Files.createDirectories(home.resolve("secrets"));
-        Files.writeString(home.resolve("secrets/catalog.password"), PostgresDatabases.ownerPassword() + "\n");
+        writePasswordFile(PostgresDatabases.ownerPassword());
         assertThat(run(Map.of(), "init").code()).isZero();
         assertThat(run(Map.of(), "tenant", "add", "acme", "--name", "Acme Ltd").code()).isZero();
 
@@ -113,6 +112,11 @@ class PostgresCatalogCliTest {
         assertThat(init.err()).contains("catalog.url " + PostgresDatabases.url(database))
                 .contains("password authentication failed for user \"" + PostgresDatabases.OWNER + "\"")
                 .doesNotContain(wrong).doesNotContain("\tat ");
+    }
+
+    /** The password file as an operator makes it: readable by its owner only (else start-up refuses it). */
+    private void writePasswordFile(String content) throws Exception {
+        DataDirectory.writeSecret(home.resolve("secrets/catalog.password"), content); // content and a newline, 0600
     }
 
     private Result run(Map<String, String> env, String... args) {

@@ -1,15 +1,14 @@
 package io.vaultgate.core.storage.s3;
 
+import io.vaultgate.core.auth.SecretFile;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -59,10 +58,7 @@ public final class S3Credentials {
      * @throws IllegalArgumentException if a key is missing
      */
     public static S3Credentials fromFile(Path file) throws IOException {
-        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-        if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-            throw new IOException(file + " may be read or written by others than its owner; chmod 600 it");
-        }
+        SecretFile.requireOwnerOnly(file);
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(reader);

@@ -1,5 +1,6 @@
 package io.vaultgate.server.cli.doctor;
 
+import io.vaultgate.core.auth.SecretFile;
 import io.vaultgate.core.forward.ForwardingSites;
 import io.vaultgate.core.forward.SiteForwarding;
 import io.vaultgate.server.DataDirectory;
@@ -15,8 +16,8 @@ import java.util.Set;
 
 /**
  * Secret files that group or others may read or write: the master secret, the KEK keystore, the audit
- * signing key, the admin token, the TLS, CA and forwarding CA private keys, the SSH host keys and the sites'
- * client keys.
+ * signing key, the admin token, the catalog password file, the TLS, CA and forwarding CA private keys, the SSH host
+ * keys and the sites' client keys.
  */
 final class KeyFileModes implements Check {
 
@@ -26,8 +27,8 @@ final class KeyFileModes implements Check {
     public List<Finding> run(DoctorContext context) throws Exception {
         DataDirectory home = context.home();
         Set<Path> files = new LinkedHashSet<>(List.of(context.config().masterSecretFile(),
-                context.config().keystoreFile(), home.auditSigningKey(), home.adminTokenFile(), home.serverKey(),
-                home.caKey(), home.forwardingCaKey()));
+                context.config().keystoreFile(), home.auditSigningKey(), home.adminTokenFile(),
+                context.config().catalogPasswordFile(), home.serverKey(), home.caKey(), home.forwardingCaKey()));
         files.addAll(home.hostKeys());
         for (SiteForwarding site : context.database().read(new ForwardingSites()::all)) {
             files.add(site.clientKeyFile());
@@ -38,7 +39,7 @@ final class KeyFileModes implements Check {
                 continue;
             }
             Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-            if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+            if (SecretFile.openToOthers(mode)) {
                 findings.add(new Finding(NAME, context.show(file), "readable or writable by group or others ("
                         + PosixFilePermissions.toString(mode) + ")", "run chmod 600 on it"));
             }

@@ -120,6 +120,19 @@ class DoctorChecksTest {
     }
 
     @Test
+    void catalogPasswordFile_readableByGroup_appears_andAnOwnerOnlyOneDoesNot() throws Exception {
+        Path file = Files.createDirectories(home.resolve("secrets")).resolve("catalog.password");
+        Files.writeString(file, "hunter2");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+
+        assertThat(new KeyFileModes().run(context(Map.of(), 10))).singleElement()
+                .satisfies(finding -> assertThat(finding.subject()).isEqualTo("secrets/catalog.password"));
+
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        assertThat(new KeyFileModes().run(context(Map.of(), 10))).isEmpty();
+    }
+
+    @Test
     void opsListener_onAPublicAddressWithoutTls_appears_andLoopbackOrTlsDoNot() {
         assertThat(new ExposedListeners().run(context(Map.of("ops.bind", "0.0.0.0"), 10))).singleElement()
                 .satisfies(finding -> assertThat(finding.fix()).contains("ops.tls"));
