@@ -18,13 +18,24 @@ public sealed interface DeliveryOutcome {
     }
 
     /**
-     * The attempt failed. {@code kind} is a metric label; {@code permanent} failures (the file is gone or its key
-     * destroyed, the site refused the file for good) go dead at once instead of being retried.
+     * The attempt failed. {@code kind} is a metric label; {@code permanent} failures (the file's key destroyed, the
+     * site refused the file for good) go dead at once instead of being retried.
      */
     record Failed(Kind kind, String message, boolean permanent) implements DeliveryOutcome {
         public Failed {
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /**
+     * Nothing to send: the file no longer exists (deleted or replaced by its owner, expired, shredded). No retry
+     * could ever send it, so the job is settled {@link ForwardState#ABANDONED} with {@code reason}, quietly: it
+     * counts as no failure and is not dead-lettered.
+     */
+    record Gone(String reason) implements DeliveryOutcome {
+        public Gone {
+            Objects.requireNonNull(reason, "reason");
         }
     }
 
@@ -41,8 +52,8 @@ public sealed interface DeliveryOutcome {
         /** The site is not configured for forwarding, or its key file cannot be read. */
         CONFIGURATION,
         /**
-         * The file cannot be read: gone for good (deleted, expired, its key destroyed: permanent), or its stored
-         * copy or key could not be used this time (the object store, the key provider: retried).
+         * The file cannot be read: its key was destroyed (permanent), or its stored copy or key could not be used
+         * this time (the object store, the key provider: retried). A file that no longer exists is {@link Gone}.
          */
         FILE
     }

@@ -11,6 +11,7 @@ import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.forward.DeliveryOutcome.Delivered;
 import io.vaultgate.core.forward.DeliveryOutcome.Failed;
+import io.vaultgate.core.forward.DeliveryOutcome.Gone;
 import io.vaultgate.core.forward.DeliveryOutcome.Kind;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Tenant;
@@ -248,8 +249,9 @@ final class ForwardAttempt {
         }
     }
 
-    private static Failed fileGone(ForwardJob job) {
-        return new Failed(Kind.FILE, "file " + job.fileId() + " no longer exists (deleted, expired or shredded)", true);
+    private static DeliveryOutcome fileGone(ForwardJob job) {
+        return new Gone("file " + job.fileId() + " no longer exists (deleted or replaced by its owner, expired or "
+                + "shredded) and is never sent");
     }
 
     private Prepared open(ForwardJob job) {
@@ -372,6 +374,16 @@ final class ForwardAttempt {
                 LOG.warn("forward job {} was delivered but its lease had been taken over (the site deduplicates), or "
                         + "it was abandoned with its site's removal or forgotten with its tenant's shred (the site got "
                         + "the file nevertheless)", job.id());
+            }
+            return;
+        }
+        if (outcome instanceof Gone gone) {
+            if (outbox.abandonGone(job, gone.reason(), clock.instant())) {
+                LOG.info("forward job {} (file {} to site {}) is ABANDONED: {}", job.id(), job.fileId(), job.siteId(),
+                        gone.reason());
+            } else {
+                LOG.info("forward job {} found its file gone after its lease had been taken over or it was "
+                        + "abandoned: {}", job.id(), gone.reason());
             }
             return;
         }

@@ -34,7 +34,10 @@ public record ForwardJob(String id, String fileId, TenantId tenant, String siteI
         }
     }
 
-    /** When the job was abandoned (its site removed), if it was: an abandoned row never changes again. */
+    /**
+     * When the job was abandoned (its site removed, or its file gone before it was sent), if it was: an abandoned
+     * row never changes again.
+     */
     public Optional<Instant> abandonedAt() {
         return state == ForwardState.ABANDONED ? Optional.of(updatedAt) : Optional.empty();
     }

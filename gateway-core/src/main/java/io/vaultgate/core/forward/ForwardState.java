@@ -8,12 +8,13 @@ public enum ForwardState {
     IN_FLIGHT,
     /** The site answered 2xx with the right digest. Final. */
     DELIVERED,
-    /** Every allowed attempt failed, or the file can no longer be read. Only an admin's retry revives it. */
+    /** Every allowed attempt failed, or the file's key was destroyed. Only an admin's retry revives it. */
     DEAD,
     /**
      * Never to be sent: its site was removed with its unfinished work abandoned ({@code vaultgate site remove
-     * --abandon-work}). Final; a retry is refused. A send that was on the wire at that moment may still have
-     * reached the site.
+     * --abandon-work}), or its file no longer existed when it was to be sent (deleted or replaced by its owner,
+     * expired; {@code last_error} says so). Final; a retry is refused. A send that was on the wire at that moment
+     * may still have reached the site.
      */
     ABANDONED
 }

@@ -242,7 +242,7 @@ public final class Forwarder implements AutoCloseable {
                 } else {
                     attempt.record(current.job(), outcome);
                 }
-                boolean stop = pool && (!delivered || closed);
+                boolean stop = pool && (outcome instanceof DeliveryOutcome.Failed || closed); // not for a file gone
                 if (next[0] == null && !stop) {
                     next[0] = nextJob.get();
                 }

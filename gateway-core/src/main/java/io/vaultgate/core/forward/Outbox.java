@@ -262,8 +262,18 @@ public final class Outbox {
     }
 
     /**
+     * Settles a job whose file no longer exists (deleted or replaced by its owner, expired, shredded) as ABANDONED
+     * with {@code reason}: never sent or retried, and not dead-lettered, since no retry could send it. False if the
+     * lease was lost.
+     */
+    public boolean abandonGone(ForwardJob job, String reason, Instant now) {
+        return database.inTransactionDeferringSync(jdbc -> settle(jdbc, job, ForwardState.ABANDONED,
+                job.nextAttemptAt(), reason, now));
+    }
+
+    /**
      * Makes a dead job pending again, due now, with a fresh count of attempts. Refused for a job of a removed site
-     * (abandoned): nothing is sent to a removed site. The site's row is read under a shared lock, which a site's
+     * (abandoned): nothing is sent to a removed site; and for a job abandoned because its file is gone. The site's row is read under a shared lock, which a site's
      * removal (holding it for update) excludes: a removal committed before is seen, and one starting meanwhile waits
      * for this retry and then finds the job pending. Refused with CONFLICT, changing nothing, if the job changed
      * between its read and the update (another retry, an abandon), instead of answering as if it had been retried.
@@ -278,9 +288,13 @@ public final class Outbox {
                         return !row.wasNull();
                     }, siteId).orElse(false);
             ForwardJob job = find(jdbc, id).orElseThrow();
-            if (job.state() == ForwardState.ABANDONED || siteRemoved) {
+            if (siteRemoved) {
                 throw new GatewayException(Reason.CONFLICT, "forward job " + id + " is " + job.state() + ": its site "
                         + job.siteId() + " was removed, and nothing is sent to a removed site");
+            }
+            if (job.state() == ForwardState.ABANDONED) {
+                throw new GatewayException(Reason.CONFLICT, "forward job " + id + " is ABANDONED: "
+                        + job.lastError().orElse("it is never sent"));
             }
             if (job.state() != ForwardState.DEAD) {
                 throw new GatewayException(Reason.CONFLICT, "forward job " + id + " is " + job.state()

@@ -60,16 +60,13 @@ class ForwarderTest extends StubSiteTest {
                 ForwarderSettings.defaults(), "node-x", fixture.meters, events, fixture.random, fixture.clock)) {
             FileRecord ok = fixture.uploadAndQueue("/inbox/ok.csv", "ok".getBytes(StandardCharsets.UTF_8));
             audited.runDue();
-            FileRecord gone = fixture.uploadAndQueue("/inbox/gone.csv", "gone".getBytes(StandardCharsets.UTF_8));
-            fixture.database.inTransaction(jdbc -> {
-                new io.vaultgate.core.catalog.FileRepository().delete(jdbc, gone.id());
-                return null;
-            });
+            FileRecord refused = fixture.uploadAndQueue("/inbox/refused.csv", "no".getBytes(StandardCharsets.UTF_8));
+            site.answer(422); // final: DEAD at once (a file gone before it is sent is abandoned: FileGoneJobTest)
             audited.runDue();
             String certificate = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(fixture.siteServer.certificate().getEncoded()));
             assertThat(seen).containsExactly("delivered " + ok.id() + " " + fixture.job(ok).siteDigest().orElseThrow()
-                    + " certificate " + certificate, "dead " + gone.id());
+                    + " certificate " + certificate, "dead " + refused.id());
         }
     }
 
@@ -332,18 +329,16 @@ class ForwarderTest extends StubSiteTest {
     }
 
     @Test
-    void shreddedFile_goesDeadAtOnce() {
+    void fileGoneFromTheCatalog_isAbandonedAtOnce_notDead() {
         FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "a".getBytes(StandardCharsets.UTF_8));
         fixture.database.inTransaction(jdbc -> {
             new io.vaultgate.core.catalog.FileRepository().delete(jdbc, file.id());
             return null;
         });
 
-        assertThat(forwarder.run(claim())).isInstanceOfSatisfying(Failed.class, f -> {
-            assertThat(f.kind()).isEqualTo(Kind.FILE);
-            assertThat(f.permanent()).isTrue();
-        });
-        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DEAD);
+        assertThat(forwarder.run(claim())).isInstanceOfSatisfying(DeliveryOutcome.Gone.class, gone ->
+                assertThat(gone.reason()).contains("no longer exists"));
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.ABANDONED);
         assertThat(fixture.job(file).attempts()).isEqualTo(1);
     }
 

@@ -102,7 +102,7 @@ class PreparedJobRecheckTest extends StubSiteTest {
         assertThat(turn.get(10, SECONDS)).isEqualTo(1);
         assertThat(site.received()).extracting(r -> r.header("Idempotency-Key")).containsExactly(first.id());
         ForwardJob settled = fixture.job(second);
-        assertThat(settled.state()).isNotIn(ForwardState.PENDING, ForwardState.IN_FLIGHT, ForwardState.DELIVERED);
+        assertThat(settled.state()).as("settled as a job whose file is gone").isEqualTo(ForwardState.ABANDONED);
         assertThat(settled.lastError()).hasValueSatisfying(error -> assertThat(error).contains("no longer exists"));
     }
 
