@@ -1,5 +1,6 @@
 package io.vaultgate.sftp.auth;
 
+import io.vaultgate.core.LogText;
 import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.auth.Principal;
@@ -97,7 +98,8 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
             return true;
         }
         AuthResult.Failure failure = (AuthResult.Failure) result;
-        LOG.info("sftp auth refused: method={} user={} reason={} from={}", method, failure.username(),
+        // the login name is the client's own text, quoted (controls escaped) so it cannot pass for the line's fields
+        LOG.info("sftp auth refused: method={} user={} reason={} from={}", method, LogText.quoted(failure.username()),
                 failure.reason(), SessionPrincipal.sourceAddress(session));
         return false;
     }
