@@ -22,13 +22,21 @@ import java.util.Optional;
  * this average rate (counted over the time the receiver waited for it), else it is answered {@code 408} and the
  * connection ends; 0 turns the check off. Default {@value #DEFAULT_MIN_BODY_BYTES_PER_SECOND}, far below what the
  * gateway itself expects of a transfer (its request deadline assumes 256 KiB/s).
+ *
+ * <p>{@code maxConnectionsPerAddress}: connections one client IP address may hold open at once; more are closed as
+ * soon as they are accepted, before the TLS handshake (which an unauthenticated peer could otherwise force without
+ * limit). Default {@value #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}, the gateway HTTPS listener's default; a gateway
+ * node sends at most its site's {@code max-concurrency} files at once, each on a connection of its own.
  */
 public record ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas,
                                long maxFileBytes, Duration idleTimeout, RevocationLists clientCrls,
-                               Optional<SitePrivateKey> siteKey, long minBodyBytesPerSecond) {
+                               Optional<SitePrivateKey> siteKey, long minBodyBytesPerSecond,
+                               int maxConnectionsPerAddress) {
 
     /** A body slower than this on average (bytes per second) is cut off, as on the gateway's HTTPS listener. */
     public static final long DEFAULT_MIN_BODY_BYTES_PER_SECOND = 1024;
+    /** Connections one client address may hold open, as on the gateway's HTTPS listener. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
 
     /** Without revocation lists. */
     public ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas, long maxFileBytes,
@@ -46,19 +54,25 @@ public record ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Cer
     public ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas, long maxFileBytes,
                             Duration idleTimeout, RevocationLists clientCrls) {
         this(listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, Optional.empty(),
-                DEFAULT_MIN_BODY_BYTES_PER_SECOND);
+                DEFAULT_MIN_BODY_BYTES_PER_SECOND, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
     }
 
     /** The same receiver, opening sealed forwards with {@code key}. */
     public ReceiverSettings withSiteKey(SitePrivateKey key) {
         return new ReceiverSettings(listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, Optional.of(key),
-                minBodyBytesPerSecond);
+                minBodyBytesPerSecond, maxConnectionsPerAddress);
     }
 
     /** The same receiver, cutting off bodies slower than {@code bytesPerSecond} (0: never). */
     public ReceiverSettings withMinBodyRate(long bytesPerSecond) {
         return new ReceiverSettings(listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, siteKey,
-                bytesPerSecond);
+                bytesPerSecond, maxConnectionsPerAddress);
+    }
+
+    /** The same receiver, closing a client address's connections beyond {@code connections} before TLS. */
+    public ReceiverSettings withMaxConnectionsPerAddress(int connections) {
+        return new ReceiverSettings(listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, siteKey,
+                minBodyBytesPerSecond, connections);
     }
 
     public ReceiverSettings {
@@ -80,6 +94,10 @@ public record ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Cer
         if (minBodyBytesPerSecond < 0) {
             throw new IllegalArgumentException("--min-body-rate: must be 0 (off) or a positive size per second, got "
                     + minBodyBytesPerSecond);
+        }
+        if (maxConnectionsPerAddress < 1) {
+            throw new IllegalArgumentException("--max-connections-per-ip: must be at least 1, got "
+                    + maxConnectionsPerAddress);
         }
     }
 

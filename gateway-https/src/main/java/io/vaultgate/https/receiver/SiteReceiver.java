@@ -97,7 +97,7 @@ public final class SiteReceiver implements AutoCloseable {
                     .channel(NioServerSocketChannel.class)
                     .childHandler(new ReceiverInitializer(tls, files, settings.idleTimeout(),
                             settings.minBodyBytesPerSecond(), finishing,
-                            new ClientVerdict(settings.clientCrls(), clock)))
+                            new ClientVerdict(settings.clientCrls(), clock), settings.maxConnectionsPerAddress()))
                     .bind(settings.listen()).sync().channel();
             LOG.info("receiver: listening on {}, dropping files into {}", channel.localAddress(), settings.drop());
             return new SiteReceiver(boss, workers, finishing, channel);

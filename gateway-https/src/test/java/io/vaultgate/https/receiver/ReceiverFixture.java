@@ -98,6 +98,12 @@ final class ReceiverFixture implements AutoCloseable {
                 server);
     }
 
+    /** A receiver as {@link #startReceiver()}'s with {@code change} made to its settings (another limit). */
+    SiteReceiver startReceiver(java.util.function.UnaryOperator<ReceiverSettings> change) throws IOException {
+        return startReceiver(change.apply(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
+                List.of(gatewayCa.certificate()))), receiverCertificate);
+    }
+
     /** A receiver that opens sealed forwards with {@code siteKey}. */
     SiteReceiver startSealedReceiver(SitePrivateKey siteKey) throws IOException {
         return startReceiver(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,

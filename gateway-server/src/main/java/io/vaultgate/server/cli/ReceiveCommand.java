@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -62,14 +63,29 @@ public final class ReceiveCommand implements Callable<Integer> {
             + "and its connection closed (slowloris on the body); 0 turns this off (default 1KiB).")
     String minBodyRate;
 
+    int maxConnectionsPerIp = ReceiverSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--max-connections-per-ip", paramLabel = "N", description = "Connections one client IP address "
+            + "may hold open; more are closed as soon as they are accepted, before the TLS handshake (default "
+            + ReceiverSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS + ", as the gateway's listener; a gateway node sends "
+            + "at most its site's max-concurrency files at once, each on a connection of its own).")
+    void maxConnectionsPerIp(int connections) {
+        if (connections < 1) {
+            throw new ParameterException(spec.commandLine(), "--max-connections-per-ip: must be at least 1, got "
+                    + connections);
+        }
+        maxConnectionsPerIp = connections;
+    }
 
     @Override
     public Integer call() throws Exception {
         ReceiverSettings settings = new ReceiverSettings(address(listen), drop.toAbsolutePath(), read("--client-ca",
                 clientCa), io.vaultgate.server.config.DataSize.parse(maxFileSize).bytes(), Duration.ofSeconds(60),
-                readCrls()).withMinBodyRate(io.vaultgate.server.config.DataSize.parse(minBodyRate).bytes());
+                readCrls()).withMinBodyRate(io.vaultgate.server.config.DataSize.parse(minBodyRate).bytes())
+                .withMaxConnectionsPerAddress(maxConnectionsPerIp);
         if (sealedKey != null) {
             settings = settings.withSiteKey(siteKey(sealedKey));
         }

@@ -188,6 +188,17 @@ class ForwardCommandTest {
     }
 
     @Test
+    void receive_refusesAConnectionCapBelowOne_asBadUsage() {
+        for (String cap : new String[] {"0", "-3"}) {
+            Result result = run("receive", "--drop", home.resolve("drop").toString(), "--key", "k", "--cert", "c",
+                    "--client-ca", home.resolve("tls/ca.crt").toString(), "--max-connections-per-ip", cap);
+            assertThat(result.exitCode()).as(cap).isEqualTo(CommandLine.ExitCode.USAGE);
+            assertThat(result.err()).contains("--max-connections-per-ip: must be at least 1, got " + cap);
+        }
+        assertThat(java.nio.file.Files.exists(home.resolve("drop"))).as("nothing started").isFalse();
+    }
+
+    @Test
     void receive_refusesABadListenAddress() {
         assertThat(ReceiveCommandAddress.parse("127.0.0.1:9443").getPort()).isEqualTo(9443);
         Result result = run("receive", "--listen", "nowhere", "--drop", home.resolve("drop").toString(), "--key",
