@@ -97,7 +97,8 @@ final class HistorySections {
             case "admin.change" -> {
                 String action = event.text("action");
                 List<Map<String, Object>> section = action.startsWith("POLICY_") ? policyEvents
-                        : action.startsWith("TENANT_") ? tenantChanges
+                        // where the tenant's files go: who routed them to a site, or stopped it, and when
+                        : action.startsWith("TENANT_") || action.startsWith("ROUTE_") ? tenantChanges
                         // an administrator can give an account a credential and use it: the tenant sees who did
                         : action.startsWith("ACCOUNT_") || action.startsWith("CREDENTIAL_") ? accountChanges : null;
                 if (section != null) {

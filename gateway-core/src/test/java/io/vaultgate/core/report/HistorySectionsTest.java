@@ -55,6 +55,19 @@ class HistorySectionsTest {
     }
 
     @Test
+    void aRouteChangedOnTheTenant_isListedWithTheTenantsChanges_namingWhoAndWhere() {
+        HistorySections sections = new HistorySections(actor -> false);
+
+        sections.accept(new TenantHistory.Event(12, Instant.parse("2026-11-02T10:00:00Z"), "admin.change",
+                "cli:root", Map.of("action", "ROUTE_CHANGED", "subject", "r_1 -> lyon")));
+        sections.accept(new TenantHistory.Event(13, Instant.parse("2026-11-03T10:00:00Z"), "admin.change",
+                "cli:root", Map.of("action", "ROUTE_CHANGED", "subject", "r_1 removed (was -> lyon)")));
+
+        assertThat(sections.tenantChanges).extracting(row -> row.get("actor") + " " + row.get("subject"))
+                .containsExactly("cli:root r_1 -> lyon", "cli:root r_1 removed (was -> lyon)");
+    }
+
+    @Test
     void anOperatorsRead_isOneRow_withItsBytes_orMarkedCutOffWhenItsEndWasNeverRecorded() {
         HistorySections sections = new HistorySections(actor -> actor.equals("maria"));
 
