@@ -250,7 +250,7 @@ public final class AuditCommand {
 
         @Option(names = "--allow-unsigned-header", description = "Accept an export whose header is not signed (from an "
                 + "older gateway, or exported without the signing key), with a warning: nothing then proves that "
-                + "records at its start or end were not dropped.")
+                + "records at its start or end were not dropped. A checkpoint in it must still cover its last record.")
         boolean allowUnsignedHeader;
 
         @Spec
