@@ -6,6 +6,7 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.core.pki.Pem;
+import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.crypto.seal.SitePublicKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,11 +45,29 @@ public final class ForwardingAdministration {
     }
 
     /**
+     * Refuses, before anything is issued or written for it, a site id that is not a valid id or not a registered
+     * (not removed) site: the id names the site's client key file ({@code forward-<site>.key}), so a typo must leave
+     * nothing on disk, and a path such as {@code ../../x} must never reach a file name.
+     */
+    public void requireSite(String siteId) {
+        try {
+            TenantId.of(siteId); // site ids follow the tenant id form (SiteAdministration.createSite)
+        } catch (IllegalArgumentException e) {
+            throw new GatewayException(Reason.INVALID_REQUEST, "site id " + siteId + ": " + e.getMessage());
+        }
+        if (!database.read(jdbc -> sites.siteExists(jdbc, siteId))) {
+            throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
+        }
+    }
+
+    /**
      * Issues the gateway's client certificate for a site from the gateway CA and writes its key to
      * {@code keyFile} (0600). Give the site the CA certificate so that its receiver accepts the gateway.
+     * The site is checked first ({@link #requireSite}): for an unknown or invalid id nothing is issued or written.
      */
     public IssuedCertificate issueClientCertificate(String siteId, CertificateAuthority ca, Path keyFile,
                                                     Duration validity) {
+        requireSite(siteId);
         IssuedCertificate issued = ca.issueClient("vaultgate-forwarder-" + siteId, validity);
         try {
             Files.createDirectories(keyFile.toAbsolutePath().getParent());

@@ -180,6 +180,7 @@ public final class ForwardCommand {
                 }
                 DataDirectory home = new DataDirectory(config);
                 if (issue) {
+                    admin.requireSite(site); // a typo in SITE issues and writes nothing, not even the forwarding CA
                     key = home.tlsDir().resolve("forward-" + site + ".key").toAbsolutePath();
                     CertificateAuthority ca = ForwardingCa.openOrCreate(home, new SecureRandom(), Clock.systemUTC());
                     chain = admin.issueClientCertificate(site, ca, key, Duration.ofDays(825)).chain();

@@ -188,6 +188,29 @@ class ForwardCommandTest {
     }
 
     @Test
+    void configure_issuingForAnUnknownOrInvalidSite_issuesAndWritesNothing() throws Exception {
+        java.util.Set<Path> before = filesUnder(home);
+        for (String typo : new String[] {"manilla", "../../x", "Manila"}) {
+            Result result = forward("configure", typo, "--endpoint", "https://127.0.0.1:9443",
+                    "--trust", home.resolve("tls/ca.crt").toString(), "--issue-client-cert");
+            assertThat(result.exitCode()).as(typo).isEqualTo(ExitCodes.FAILURE);
+            assertThat(result.err()).as(typo).containsAnyOf("site " + typo + " does not exist", "site id " + typo + ": ");
+        }
+        assertThat(filesUnder(home)).as("no key, certificate, forwarding CA or directory written").isEqualTo(before);
+        assertThat(forward("configure", "manila", "--endpoint", "https://127.0.0.1:9443", "--trust",
+                home.resolve("tls/ca.crt").toString(), "--issue-client-cert").exitCode()).as("the real site").isZero();
+        assertThat(home.resolve("tls/forward-manila.key")).exists();
+    }
+
+    /** Everything under {@code dir} but the catalog's own files (reading it may leave a journal). */
+    private static java.util.Set<Path> filesUnder(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(dir)) {
+            return all.filter(path -> !path.getFileName().toString().startsWith("catalog.db"))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    @Test
     void receive_refusesAConnectionCapBelowOne_asBadUsage() {
         for (String cap : new String[] {"0", "-3"}) {
             Result result = run("receive", "--drop", home.resolve("drop").toString(), "--key", "k", "--cert", "c",
