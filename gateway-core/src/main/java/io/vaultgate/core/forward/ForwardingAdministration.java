@@ -61,8 +61,10 @@ public final class ForwardingAdministration {
     }
 
     /**
-     * Issues the gateway's client certificate for a site from the gateway CA and writes its key to
-     * {@code keyFile} (0600). Give the site the CA certificate so that its receiver accepts the gateway.
+     * Issues the gateway's client certificate for a site from {@code ca}, the forwarding CA
+     * ({@code <home>/tls/forwarding-ca.crt}), and writes its key to {@code keyFile} (0600). Give the site the
+     * forwarding CA's certificate for its receiver's {@code --client-ca}, never the gateway CA's {@code ca.crt}: that
+     * CA also issues the tenants' account certificates, which the receiver would then accept as the gateway.
      * The site is checked first ({@link #requireSite}): for an unknown or invalid id nothing is issued or written.
      */
     public IssuedCertificate issueClientCertificate(String siteId, CertificateAuthority ca, Path keyFile,

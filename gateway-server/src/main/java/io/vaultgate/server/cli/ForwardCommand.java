@@ -150,8 +150,10 @@ public final class ForwardCommand {
         @Option(names = "--client-key", description = "PEM private key of --client-cert (kept in this file, 0600).")
         Path clientKey;
 
-        @Option(names = "--issue-client-cert", description = "Issue the client certificate from the gateway CA "
-                + "(<home>/tls/ca.key) into <home>/tls/forward-<site>.key/.crt.")
+        @Option(names = "--issue-client-cert", description = "Issue the client certificate from the forwarding CA "
+                + "(<home>/tls/forwarding-ca.key, created on first use) into <home>/tls/forward-<site>.key/.crt; "
+                + "give the site <home>/tls/forwarding-ca.crt for its --client-ca, never ca.crt (it also issues "
+                + "the tenants' account certificates).")
         boolean issue;
 
         @Option(names = "--max-concurrency", defaultValue = "4", description = "Forwards in flight to the site (default 4).")

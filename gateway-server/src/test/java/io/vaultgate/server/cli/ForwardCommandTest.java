@@ -202,6 +202,15 @@ class ForwardCommandTest {
         assertThat(home.resolve("tls/forward-manila.key")).exists();
     }
 
+    @Test
+    void configureHelp_namesTheForwardingCa_notTheGatewayCa() {
+        Result help = run("forward", "configure", "--help");
+        String text = help.out().replaceAll("\\s+", " ");
+        assertThat(text).contains("from the forwarding CA (<home>/tls/forwarding-ca.key",
+                "give the site <home>/tls/forwarding-ca.crt for its --client-ca, never ca.crt");
+        assertThat(text).doesNotContain("gateway CA (<home>/tls/ca.key)");
+    }
+
     /** Everything under {@code dir} but the catalog's own files (reading it may leave a journal). */
     private static java.util.Set<Path> filesUnder(Path dir) throws java.io.IOException {
         try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(dir)) {
