@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * revocation made on any node ends sessions on every node within about one interval plus the time the
  * front-end takes to close a connection. Two queries per round on one connection (a third, over the claimed
  * batches, only while some tenant is locked; a fourth, over the live client sessions' accounts with their expiry and
- * their tenants' rules, only while a client account's session is open: one per {@value #CHUNK} such accounts).
+ * their tenants' rules, only while a client account's session is open: one per {@value #CHUNK} such accounts), none
+ * when no session is open.
  *
  * <p>A lockdown ends the sessions of the tenant's own accounts, which stay refused, and the sessions of
  * operators who hold a claim on one of the tenant's batches and were logged in when the lockdown came: their
@@ -53,9 +54,9 @@ import org.slf4j.LoggerFactory;
  * runs on, and the two clocks may differ. A row therefore ends the sessions of its credential (or claim) that
  * began no later than {@link #SKEW} after the row's own time, and also those that began before this node first
  * read the row, by this node's clock: a revoking node whose clock lags by up to {@link #LAGGING_CLOCK} still ends
- * every session that began before the revocation. So that first readings are accurate, the rounds read these rows
- * also while no session is open (one or two small queries); the rows the first round after a start finds count by
- * their own time only.
+ * every session that began before the revocation. This fails closed: a round after a start, or after a time without
+ * sessions, reads the last hour's rows as new, so a session that began just before it with a credential revoked in
+ * that hour and given back since (a password set again) is ended once.
  */
 public final class SessionReaper implements AutoCloseable {
 
@@ -182,8 +183,6 @@ public final class SessionReaper implements AutoCloseable {
     private final Map<String, List<Cidr>> parsedCidrs = new ConcurrentHashMap<>();
     /** When this node first read each revocation and lockdown row of the last round, by its own clock. */
     private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
-    /** False until the first round read the rows: those it finds were written before this node ran any round. */
-    private volatile boolean started;
     private ScheduledExecutorService timer;
 
     /** Ends sessions and audits the endings nothing else records ({@link AuditEvent.SessionEnded}). */
@@ -198,10 +197,7 @@ public final class SessionReaper implements AutoCloseable {
         this.interval = interval;
     }
 
-    /**
-     * Starts the rounds on a daemon thread, the first at once (before the front-ends open, in the gateway: the rows
-     * it finds were written before any session here began); idempotent.
-     */
+    /** Starts the rounds on a daemon thread; idempotent. */
     public synchronized SessionReaper start() {
         if (timer == null) {
             timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -209,7 +205,8 @@ public final class SessionReaper implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
-            timer.scheduleWithFixedDelay(this::roundQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(this::roundQuietly, interval.toMillis(), interval.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
         return this;
     }
@@ -217,9 +214,13 @@ public final class SessionReaper implements AutoCloseable {
     /** One round: returns how many sessions it ended. */
     public int round() {
         List<LiveSession> live = sessions.list();
+        if (live.isEmpty()) {
+            sessions.refuseWhere(session -> false);
+            return 0;
+        }
         Instant now = sessions.clock().instant();
+        Instant oldest = live.get(0).since().minus(SKEW);
         Instant recent = now.minus(LAGGING_CLOCK);
-        Instant oldest = live.isEmpty() ? recent : live.get(0).since().minus(SKEW);
         Instant from = oldest.isBefore(recent) ? oldest : recent;
         Set<String> read = new HashSet<>();
         List<String> accounts = live.stream().map(LiveSession::principal).filter(ClientPrincipal.class::isInstance)
@@ -243,11 +244,6 @@ public final class SessionReaper implements AutoCloseable {
             return new Incidents(locked, revoked, claims, admission);
         });
         firstSeen.keySet().retainAll(read);
-        started = true;
-        if (live.isEmpty()) {
-            sessions.refuseWhere(session -> false);
-            return 0;
-        }
         Set<String> locked = incidents.locked();
         List<Revoked> revoked = incidents.revoked();
         List<LockedClaim> lockedClaims = incidents.claims();
@@ -286,8 +282,7 @@ public final class SessionReaper implements AutoCloseable {
     /** The row {@code key} written at {@code atMillis}, first read now unless an earlier round read it. */
     private Incident incident(Set<String> read, String key, long atMillis, Instant now) {
         read.add(key);
-        return new Incident(Instant.ofEpochMilli(atMillis), firstSeen.computeIfAbsent(key,
-                k -> started ? now : Instant.MIN));
+        return new Incident(Instant.ofEpochMilli(atMillis), firstSeen.computeIfAbsent(key, k -> now));
     }
 
     /** Records the endings in one transaction; the sessions are ended whether or not that succeeds. */
