@@ -22,7 +22,7 @@ public final class CheckpointLine {
 
     private static final Pattern LINE = Pattern.compile("audit checkpoint seq=(\\d{1,18}) hash=(\\S*) signed_at=(\\S*)"
             + " key=(\\S*) anchor=(\\S*)(?: signature=(\\S*))?");
-    private static final Pattern BARE = Pattern.compile("\\d{1,18}:[0-9a-f]{64}");
+    private static final Pattern BARE = Pattern.compile("(?:anchor: )?(\\d{1,18}:[0-9a-f]{64})");
 
     private CheckpointLine() {
     }
@@ -36,8 +36,8 @@ public final class CheckpointLine {
 
     /**
      * Reads anchors from the lines of a file: every checkpoint line in them whose signature verifies with
-     * {@code key}, and every line that is nothing but {@code SEQ:HASH} (a list the operator keeps, such as what
-     * {@code vaultgate audit head} printed: trusted as given, like {@code --anchor}). Every other line that mentions
+     * {@code key}, and every line that is nothing but {@code SEQ:HASH} or {@code anchor: SEQ:HASH} (a list the operator
+     * keeps, such as the outputs of {@code vaultgate audit head}: trusted as given, like {@code --anchor}). Every other line that mentions
      * {@code audit checkpoint} or {@code anchor} is skipped and counted, with the reason (a look-alike, an unsigned line
      * of an older version); the rest (blank lines, {@code #} comments, the log's other lines) is ignored.
      */
@@ -52,8 +52,9 @@ public final class CheckpointLine {
             if (text.isEmpty() || text.startsWith("#")) {
                 continue;
             }
-            if (BARE.matcher(text).matches()) {
-                anchors.add(ChainAnchor.parse(text));
+            Matcher bare = BARE.matcher(text);
+            if (bare.matches()) {
+                anchors.add(ChainAnchor.parse(bare.group(1)));
                 continue;
             }
             Matcher m = LINE.matcher(line);

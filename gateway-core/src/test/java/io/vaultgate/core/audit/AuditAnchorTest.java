@@ -107,9 +107,9 @@ class AuditAnchorTest {
         Checkpoint foreign = Checkpoint.sign(99999999, fake, audit.clock.instant(), other);
         assertThat(CheckpointLine.read(List.of(CheckpointLine.of(foreign)), audit.key.publicKey()).skipped())
                 .singleElement().asString().contains("signed by another key");
-        assertThat(CheckpointLine.read(List.of("12:" + fake), audit.key.publicKey()).anchors())
-                .as("a bare SEQ:HASH line is the operator's own list, taken as given like --anchor")
-                .containsExactly(new ChainAnchor(12, fake));
+        assertThat(CheckpointLine.read(List.of("12:" + fake, "anchor: 13:" + fake), audit.key.publicKey()).anchors())
+                .as("bare SEQ:HASH lines, and `audit head`'s anchor: lines, are the operator's own list, taken as given")
+                .containsExactly(new ChainAnchor(12, fake), new ChainAnchor(13, fake));
     }
 
     @Test

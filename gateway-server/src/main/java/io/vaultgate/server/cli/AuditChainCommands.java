@@ -113,7 +113,8 @@ final class AuditChainCommands {
                     + "administrators cannot rewrite (a write-once store, a ticket, a tenant's mailbox) and give "
                     + "back later to `vaultgate audit verify --anchor`.",
             "Its signature is checked with the public key; run `vaultgate audit verify` first to know the chain "
-                    + "up to it is intact. Exit code 1 if there is no valid checkpoint."})
+                    + "up to it is intact. Kept outputs can be given back with --anchors-from. Exit code 1 if there is "
+                    + "no valid checkpoint."})
     static final class Head extends StoreTask {
         @Option(names = "--key", paramLabel = "PUBLIC_KEY_PEM",
                 description = "The audit public key to trust (default: <home>/keys/audit-signing.pub).")

@@ -75,6 +75,8 @@ class AuditCommandTest {
         assertThat(intact.exitCode()).as(intact.err()).isZero();
         assertThat(intact.out()).contains("anchors: 1 given, all found in the chain", "anchor " + anchor);
         Path shipped = shippedLog(lookAlikes());
+        Path kept = home.resolve("head.txt"); // `audit head` output appended somewhere write-once
+        Files.writeString(kept, head.out());
 
         database.inTransaction(jdbc -> {
             String hash9 = jdbc.queryOne("SELECT hash FROM audit_events WHERE seq = 9", row -> row.getString(1)).orElseThrow();
@@ -86,7 +88,8 @@ class AuditCommandTest {
         assertThat(unanchored.exitCode()).as("consistent in itself").isZero();
         assertThat(unanchored.out()).contains("anchors: none given");
 
-        for (String[] given : List.of(new String[] {"--anchor", anchor}, new String[] {"--anchors-from", shipped.toString()})) {
+        for (String[] given : List.of(new String[] {"--anchor", anchor}, new String[] {"--anchors-from", shipped.toString()},
+                new String[] {"--anchors-from", kept.toString()})) {
             AuditCliHarness.Result rolledBack = run("audit", "verify", given[0], given[1]);
             assertThat(rolledBack.exitCode()).isEqualTo(1);
             assertThat(rolledBack.err()).contains("FAILED at record 10: ROLLED_BACK", "anchor 11 lies beyond");
