@@ -13,6 +13,9 @@ import java.util.List;
  */
 public record ProxyProtocolConfig(String trusted) {
 
+    private static final String FIX = "give comma-separated CIDRs of the load balancers, such as 10.0.0.5/32, "
+            + "10.0.0.6/32";
+
     public ProxyProtocolConfig {
         Require.present("proxy-protocol.trusted", trusted);
     }
@@ -21,14 +24,25 @@ public record ProxyProtocolConfig(String trusted) {
         return new ProxyProtocolConfig("");
     }
 
-    /** The trusted networks; an invalid entry names {@code key}. */
+    /**
+     * The trusted networks; an invalid entry names {@code key}. A network of every address ({@code 0.0.0.0/0},
+     * {@code ::/0}) is refused: any client could then name any source address, past tenants' allowlists and the
+     * defender.
+     */
     public List<Cidr> cidrs(String key) {
+        List<Cidr> cidrs;
         try {
-            return Arrays.stream(trusted.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Cidr::parse)
+            cidrs = Arrays.stream(trusted.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Cidr::parse)
                     .toList();
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(key, e.getMessage(), "give comma-separated CIDRs of the load balancers, such "
-                    + "as 10.0.0.5/32, 10.0.0.6/32");
+            throw new ConfigException(key, e.getMessage(), FIX);
         }
+        for (Cidr cidr : cidrs) {
+            if (cidr.prefixLength() == 0) {
+                throw new ConfigException(key, cidr + " trusts every address to name its client's address, so any "
+                        + "client could pass as any source", FIX);
+            }
+        }
+        return cidrs;
     }
 }

@@ -53,6 +53,15 @@ class ConfigErrorTest {
     }
 
     @Test
+    void proxyProtocolTrustingEveryAddress_isRefused_becauseAnyClientCouldNameAnySource() {
+        assertThat(fromYaml("sftp:\n  proxy-protocol:\n    trusted: 10.0.0.5/32, 0.0.0.0/0\n"))
+                .hasMessageStartingWith("sftp.proxy-protocol.trusted: 0.0.0.0/0 trusts every address")
+                .hasMessageContaining("CIDRs of the load balancers");
+        assertThat(fromYaml("https:\n  proxy-protocol:\n    trusted: ::/0\n"))
+                .hasMessageStartingWith("https.proxy-protocol.trusted: 0:0:0:0:0:0:0:0/0 trusts every address");
+    }
+
+    @Test
     void unknownTopLevelKey_listsTheTopLevelKeys() {
         assertThat(fromYaml("tls:\n  port: 1\n")).hasMessage("tls: unknown key; known top-level keys: home, sftp,"
                 + " https, keys, catalog, storage, uploads, shutdown, logging, ops, access (set in " + file() + ")");
