@@ -62,6 +62,11 @@ final class AuditChainCommands {
                 + "interval (5 minutes), so an older one means it stopped signing, or this is an old copy of the log.")
         String maxCheckpointAge;
 
+        @Option(names = "--no-signatures", description = "Check the chain without the audit public key: hash links "
+                + "and content only, the checkpoints' signatures unchecked (a forger who can write the catalog passes). "
+                + "Without it, a missing key is an error.")
+        boolean noSignatures;
+
         Verify(Map<String, String> env) {
             this(env, AuditCommand.CATALOG);
         }
@@ -75,6 +80,11 @@ final class AuditChainCommands {
             Optional<AuditPublicKey> trusted = key != null ? Optional.of(AuditKeys.readPublicKey(key))
                     : store.publicKey();
             Optional<Duration> maxAge = Optional.ofNullable(maxCheckpointAge).map(Durations::parse);
+            if (trusted.isEmpty() && !noSignatures) {
+                throw new StartupException("audit key " + AuditKeys.publicKeyFile(store.keyFile()), "missing: without "
+                        + "it the checkpoints' signatures cannot be checked", "give the published audit public key with "
+                        + "--key, or --no-signatures to check the hash links only");
+            }
             if (maxAge.isPresent() && trusted.isEmpty()) {
                 throw new StartupException("audit key", "--max-checkpoint-age needs the public key to trust a "
                         + "checkpoint's time", "give the published audit public key with --key");

@@ -65,6 +65,19 @@ class AuditCommandTest {
     }
 
     @Test
+    void verify_withoutThePublicKey_fails_unlessAskedToSkipTheSignatures() throws Exception {
+        Files.delete(home.resolve("keys").resolve("audit-signing.pub"));
+
+        AuditCliHarness.Result refused = run("audit", "verify");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.err()).contains("audit-signing.pub", "--key", "--no-signatures");
+
+        AuditCliHarness.Result linksOnly = run("audit", "verify", "--no-signatures");
+        assertThat(linksOnly.exitCode()).as(linksOnly.err()).isZero();
+        assertThat(linksOnly.out()).contains("signatures NOT checked");
+    }
+
+    @Test
     void verify_withTheAnchorThatHeadPrinted_failsOnceTheTailIsCutWithItsCheckpoints() throws Exception {
         AuditCliHarness.Result head = run("audit", "head");
         assertThat(head.exitCode()).as(head.err()).isZero();
