@@ -3,6 +3,8 @@ package io.vaultgate.core.audit;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.TestCatalog;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -30,6 +32,24 @@ final class AuditFixture {
                     "f_" + i, "/inbox/file-" + i + ".csv", i * 10L, "ab".repeat(32)));
             clock.advance(Duration.ofSeconds(1));
         }
+    }
+
+    /** An export of the log through {@code filter}, its header signed with the audit key or left unsigned. */
+    String export(ExportFilter filter, boolean signed) throws IOException {
+        StringWriter out = new StringWriter();
+        new AuditExporter(database, clock, signed ? Optional.of(key) : Optional.empty()).export(filter, out);
+        return out.toString();
+    }
+
+    /** Tenant acme's records between the two times. */
+    static ExportFilter acme(Instant since, Instant until) {
+        return new ExportFilter(since, until, Optional.of(TenantId.of("acme")), Optional.empty());
+    }
+
+    /** A verifier of acme's exports with the audit public key, with acme's tag key or without. */
+    ExportVerifier exportVerifier(boolean withTagKey, boolean acceptUnsigned) {
+        return new ExportVerifier(key.publicKey(), withTagKey ? Optional.of(log.tenantTagKey(Optional.of(
+                TenantId.of("acme")))) : Optional.empty(), acceptUnsigned);
     }
 
     VerificationReport verify() {

@@ -1,5 +1,6 @@
 package io.vaultgate.core.audit;
 
+import static io.vaultgate.core.audit.AuditFixture.acme;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.audit.AuditProblem.Kind;
@@ -9,7 +10,6 @@ import io.vaultgate.core.tenant.TenantId;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +49,7 @@ class ExportForgeryTest {
 
     @Test
     void closingCheckpointRemoved_andTheRecordsAfterTheLastOneLeftRewritten_isRefused() throws IOException {
-        String export = export(acme(T0, T0.plusSeconds(20)), true); // records 1..20, checkpoints 1, 11, 20
+        String export = audit.export(acme(T0, T0.plusSeconds(20)), true); // records 1..20, checkpoints 1, 11, 20
         String forged = rewrite(export, seq -> seq == 20, 19, json -> {
             event(json).put("size", 999999L);
             event(json).put("path", "/inbox/forged.csv");
@@ -58,22 +58,22 @@ class ExportForgeryTest {
         assertThat(forged.lines()).filteredOn(line -> line.contains("\"type\":\"checkpoint\""))
                 .noneMatch(line -> line.contains("\"seq\":20,")).hasSize(2);
 
-        ExportReport report = verifier(true, false).verify(reader(forged));
+        ExportReport report = audit.exportVerifier(true, false).verify(reader(forged));
 
         assertThat(report.ok()).as(report.summary()).isFalse();
         assertThat(report.problem()).get().extracting(AuditProblem::seq, AuditProblem::kind)
                 .containsExactly(12L, Kind.REWRITTEN);
         assertThat(report.problem().get().reason()).contains("last_hash", "records 12..20");
-        assertThat(verifier(true, false).verify(reader(export)).ok()).as("the export as written").isTrue();
+        assertThat(audit.exportVerifier(true, false).verify(reader(export)).ok()).as("the export as written").isTrue();
     }
 
     @Test
     void everyCheckpointRemoved_andAnEarlyRecordRewritten_isRefused() throws IOException {
-        String export = export(acme(T0, T0.plusSeconds(20)), true);
+        String export = audit.export(acme(T0, T0.plusSeconds(20)), true);
         String forged = rewrite(export, seq -> true, 3, json -> event(json).put("path", "/inbox/forged.csv"));
         assertThat(forged).doesNotContain("\"type\":\"checkpoint\"");
 
-        ExportReport report = verifier(true, false).verify(reader(forged));
+        ExportReport report = audit.exportVerifier(true, false).verify(reader(forged));
 
         assertThat(report.ok()).as(report.summary()).isFalse();
         assertThat(report.problem()).get().extracting(AuditProblem::seq, AuditProblem::kind)
@@ -82,10 +82,10 @@ class ExportForgeryTest {
 
     @Test
     void checkpointLinesRemoved_butNothingChanged_stillVerify_signedByTheHeader() throws IOException {
-        String export = export(acme(T0, T0.plusSeconds(20)), true);
+        String export = audit.export(acme(T0, T0.plusSeconds(20)), true);
         String withoutCheckpoints = rewrite(export, seq -> true, 0, json -> { });
 
-        ExportReport report = verifier(true, false).verify(reader(withoutCheckpoints));
+        ExportReport report = audit.exportVerifier(true, false).verify(reader(withoutCheckpoints));
 
         assertThat(report.ok()).as(report.summary()).isTrue();
         assertThat(report.fullySigned()).isTrue();
@@ -96,29 +96,29 @@ class ExportForgeryTest {
     void anExportEndingAfterTheLastCheckpoint_isSignedToItsEndByTheHeader_andItsTailCannotBeRewritten()
             throws IOException {
         audit.appendUploads(2); // records 21 (acme) and 22, after the checkpoint at 20
-        String export = export(acme(T0, T0.plusSeconds(30)), true); // up to the head, 22: no checkpoint closes it
+        String export = audit.export(acme(T0, T0.plusSeconds(30)), true); // up to the head, 22: no checkpoint closes it
 
-        ExportReport report = verifier(true, false).verify(reader(export));
+        ExportReport report = audit.exportVerifier(true, false).verify(reader(export));
         assertThat(report.ok()).as(report.summary()).isTrue();
         assertThat(report.lastCheckpointSeq()).isEqualTo(20);
         assertThat(report.fullySigned()).isTrue();
         assertThat(report.summary()).contains("records 21..22 covered by the header's signature");
 
         String forged = rewrite(export, seq -> false, 21, json -> event(json).put("size", 1L));
-        assertThat(verifier(true, false).verify(reader(forged)).problem()).get()
+        assertThat(audit.exportVerifier(true, false).verify(reader(forged)).problem()).get()
                 .extracting(AuditProblem::seq, AuditProblem::kind).containsExactly(21L, Kind.REWRITTEN);
     }
 
     @Test
     void anOlderGatewaysV2Export_verifiesOnlyIfACheckpointCoversItsEnd() throws IOException {
-        String export = export(acme(T0, T0.plusSeconds(20)), true);
+        String export = audit.export(acme(T0, T0.plusSeconds(20)), true);
         String v2 = asV2(export);
-        ExportReport covered = verifier(true, false).verify(reader(v2));
+        ExportReport covered = audit.exportVerifier(true, false).verify(reader(v2));
         assertThat(covered.ok()).as(covered.summary()).isTrue();
         assertThat(covered.summary()).contains("all covered by a valid signed checkpoint");
 
         String forged = asV2(rewrite(export, seq -> seq == 20, 19, json -> event(json).put("size", 999999L)));
-        ExportReport refused = verifier(true, false).verify(reader(forged));
+        ExportReport refused = audit.exportVerifier(true, false).verify(reader(forged));
         assertThat(refused.problem()).get().extracting(AuditProblem::seq, AuditProblem::kind)
                 .containsExactly(12L, Kind.UNSIGNED);
         assertThat(refused.problem().get().reason()).contains("records 12..20 are covered by no checkpoint",
@@ -127,11 +127,11 @@ class ExportForgeryTest {
 
     @Test
     void anUnsignedHeader_acceptedKnowingly_stillNeedsACheckpointOverItsEnd() throws IOException {
-        String covered = export(acme(T0, T0.plusSeconds(20)), false);
-        assertThat(verifier(true, true).verify(reader(covered)).ok()).isTrue();
+        String covered = audit.export(acme(T0, T0.plusSeconds(20)), false);
+        assertThat(audit.exportVerifier(true, true).verify(reader(covered)).ok()).isTrue();
 
         String forged = rewrite(covered, seq -> seq == 20, 19, json -> event(json).put("size", 999999L));
-        ExportReport refused = verifier(true, true).verify(reader(forged));
+        ExportReport refused = audit.exportVerifier(true, true).verify(reader(forged));
         assertThat(refused.problem()).get().extracting(AuditProblem::seq, AuditProblem::kind)
                 .containsExactly(12L, Kind.UNSIGNED);
         assertThat(refused.problem().get().reason()).contains("its header is not signed", "with the signing key");
@@ -139,19 +139,20 @@ class ExportForgeryTest {
 
     @Test
     void theHeaderSignsTheHashOfTheLastRecord_theGenesisHashForAnEmptyExport() throws IOException {
-        Map<String, Object> header = JsonReader.parseObject(export(acme(T0, T0.plusSeconds(10)), true).lines()
+        Map<String, Object> header = JsonReader.parseObject(audit.export(acme(T0, T0.plusSeconds(10)), true).lines()
                 .findFirst().orElseThrow());
         assertThat(header).containsEntry("format", "vaultgate.audit.export.v3").containsEntry("last_seq", 11L)
                 .containsEntry("last_hash", audit.column("hash", 11));
-        Map<String, Object> empty = JsonReader.parseObject(export(new ExportFilter(T0, T0.plusSeconds(60),
+        Map<String, Object> empty = JsonReader.parseObject(audit.export(new ExportFilter(T0, T0.plusSeconds(60),
                 Optional.of(TenantId.of("initech")), Optional.empty()), true).lines().findFirst().orElseThrow());
         assertThat(empty).containsEntry("last_seq", 0L).containsEntry("last_hash", ChainHash.GENESIS);
 
-        List<String> lines = export(acme(T0, T0.plusSeconds(10)), true).lines().toList();
+        List<String> lines = audit.export(acme(T0, T0.plusSeconds(10)), true).lines().toList();
         Map<String, Object> changed = new LinkedHashMap<>(JsonReader.parseObject(lines.get(0)));
         changed.put("last_hash", audit.column("hash", 10));
         String forged = CanonicalJson.text(changed) + "\n" + String.join("\n", lines.subList(1, lines.size()));
-        assertThat(verifier(true, false).verify(reader(forged)).problem()).get().extracting(AuditProblem::kind)
+        assertThat(audit.exportVerifier(true, false).verify(reader(forged)).problem()).get()
+                .extracting(AuditProblem::kind)
                 .isEqualTo(Kind.SPAN);
     }
 
@@ -211,22 +212,6 @@ class ExportForgeryTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> event(Map<String, Object> line) {
         return (Map<String, Object>) line.get("event");
-    }
-
-    private String export(ExportFilter filter, boolean signed) throws IOException {
-        StringWriter out = new StringWriter();
-        new AuditExporter(audit.database, audit.clock, signed ? Optional.of(audit.key) : Optional.empty())
-                .export(filter, out);
-        return out.toString();
-    }
-
-    private static ExportFilter acme(Instant since, Instant until) {
-        return new ExportFilter(since, until, Optional.of(ACME), Optional.empty());
-    }
-
-    private ExportVerifier verifier(boolean withTagKey, boolean acceptUnsigned) {
-        return new ExportVerifier(audit.key.publicKey(),
-                withTagKey ? Optional.of(audit.log.tenantTagKey(Optional.of(ACME))) : Optional.empty(), acceptUnsigned);
     }
 
     private static BufferedReader reader(String text) {

@@ -1,5 +1,6 @@
 package io.vaultgate.core.audit;
 
+import static io.vaultgate.core.audit.AuditFixture.acme;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.audit.AuditProblem.Kind;
@@ -9,7 +10,6 @@ import io.vaultgate.core.tenant.TenantId;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,67 +48,69 @@ class ExportSpanTest {
 
     @Test
     void startMovedForward_toDropTheTenantsFirstRecords_failsTheHeaderSignature_evenWithTheTagKey() throws IOException {
-        String export = export(acme(T0, T0.plusSeconds(10)), true); // records 1..11
+        String export = audit.export(acme(T0, T0.plusSeconds(10)), true); // records 1..11
         List<String> lines = export.lines().toList();
         String forged = header(lines, header -> header.put("first_seq", 11L)) + "\n" + lines.stream()
                 .filter(line -> line.contains("\"seq\":11,")).collect(Collectors.joining("\n"));
 
-        ExportReport report = verifier(true, false).verify(reader(forged));
+        ExportReport report = audit.exportVerifier(true, false).verify(reader(forged));
 
         assertThat(report.problem()).get().extracting(AuditProblem::kind).isEqualTo(Kind.SPAN);
         assertThat(report.problem().get().reason()).contains("signature does not verify");
-        assertThat(verifier(true, false).verify(reader(export)).ok()).as("the export as written").isTrue();
+        assertThat(audit.exportVerifier(true, false).verify(reader(export)).ok()).as("the export as written").isTrue();
     }
 
     @Test
     void endedEarly_atAnEarlierCheckpoint_failsTheHeaderSignature() throws IOException {
-        List<String> lines = export(acme(T0, T0.plusSeconds(20)), true).lines().toList(); // records 1..20
+        List<String> lines = audit.export(acme(T0, T0.plusSeconds(20)), true).lines().toList(); // records 1..20
         int cut = lines.indexOf(lines.stream().filter(line -> line.startsWith("{\"hash\"") && line.contains(
                 "\"seq\":11,") && line.contains("\"type\":\"checkpoint\"")).findFirst().orElseThrow());
         String forged = header(lines, header -> header.put("last_seq", 11L)) + "\n"
                 + String.join("\n", lines.subList(1, cut + 1));
 
-        assertThat(verifier(true, false).verify(reader(forged)).problem()).get().extracting(AuditProblem::kind)
+        assertThat(audit.exportVerifier(true, false).verify(reader(forged)).problem()).get()
+                .extracting(AuditProblem::kind)
                 .isEqualTo(Kind.SPAN);
     }
 
     @Test
     void periodTenantOrLastHashChangedInTheHeader_failsItsSignature() throws IOException {
-        List<String> lines = export(acme(T0, T0.plusSeconds(10)), true).lines().toList();
+        List<String> lines = audit.export(acme(T0, T0.plusSeconds(10)), true).lines().toList();
         for (UnaryOperator<Map<String, Object>> change : List.<UnaryOperator<Map<String, Object>>>of(
                 h -> put(h, "since", T0.minusSeconds(3600).toString()),
                 h -> put(h, "until", T0.plusSeconds(3600).toString()),
                 h -> put(h, "tenant", "globex"),
                 h -> put(h, "last_hash", ChainHash.GENESIS))) {
             String forged = header(lines, change::apply) + "\n" + String.join("\n", lines.subList(1, lines.size()));
-            assertThat(verifier(false, false).verify(reader(forged)).problem()).get().extracting(AuditProblem::kind)
+            assertThat(audit.exportVerifier(false, false).verify(reader(forged)).problem()).get()
+                    .extracting(AuditProblem::kind)
                     .isEqualTo(Kind.SPAN);
         }
     }
 
     @Test
     void aRecordShownInThePeriod_mustHaveHappenedInIt_andOneShownOutside_outsideIt() throws IOException {
-        String export = export(acme(T0, T0.plusSeconds(10)), true);
+        String export = audit.export(acme(T0, T0.plusSeconds(10)), true);
         assertThat(export).contains("\"type\":\"outside\""); // record 11, at T0 + 10 s = until
         String outsideAsEvent = export.replace("\"type\":\"outside\"", "\"type\":\"event\"");
-        assertThat(verifier(true, false).verify(reader(outsideAsEvent)).problem()).get()
+        assertThat(audit.exportVerifier(true, false).verify(reader(outsideAsEvent)).problem()).get()
                 .extracting(AuditProblem::seq, AuditProblem::kind).containsExactly(11L, Kind.SPAN);
         String eventAsOutside = export.lines().map(line -> line.contains("\"seq\":3,") && line.contains("\"type\":\"event\"")
                 ? line.replace("\"type\":\"event\"", "\"type\":\"outside\"") : line).collect(Collectors.joining("\n"));
-        assertThat(verifier(true, false).verify(reader(eventAsOutside)).problem()).get()
+        assertThat(audit.exportVerifier(true, false).verify(reader(eventAsOutside)).problem()).get()
                 .extracting(AuditProblem::seq, AuditProblem::kind).containsExactly(3L, Kind.SPAN);
     }
 
     @Test
     void anExportWrittenWithoutTheSigningKey_isRefused_unlessAcceptedKnowingly() throws IOException {
-        String unsigned = export(acme(T0, T0.plusSeconds(10)), false);
+        String unsigned = audit.export(acme(T0, T0.plusSeconds(10)), false);
         assertThat(unsigned.lines().findFirst().orElseThrow()).contains("\"signature\":null");
 
-        ExportReport refused = verifier(true, false).verify(reader(unsigned));
+        ExportReport refused = audit.exportVerifier(true, false).verify(reader(unsigned));
         assertThat(refused.problem()).get().extracting(AuditProblem::kind).isEqualTo(Kind.SPAN);
         assertThat(refused.problem().get().reason()).contains("not signed");
 
-        ExportReport accepted = verifier(true, true).verify(reader(unsigned));
+        ExportReport accepted = audit.exportVerifier(true, true).verify(reader(unsigned));
         assertThat(accepted.ok()).as(accepted.summary()).isTrue();
         assertThat(accepted.headerSigned()).isFalse();
         assertThat(accepted.summary()).contains("WARNING: the header is not signed");
@@ -116,7 +118,7 @@ class ExportSpanTest {
 
     @Test
     void anOlderGatewaysV1Export_verifiesOnlyWhenAccepted_withAWarning() throws IOException {
-        List<String> lines = export(acme(T0, T0.plusSeconds(10)), false).lines().toList();
+        List<String> lines = audit.export(acme(T0, T0.plusSeconds(10)), false).lines().toList();
         String v1 = header(lines, header -> {
             header.put("format", "vaultgate.audit.export.v1");
             header.remove("key");
@@ -125,16 +127,16 @@ class ExportSpanTest {
                 .map(line -> line.replace("\"type\":\"outside\"", "\"type\":\"event\"")) // v1 showed them as events
                 .collect(Collectors.joining("\n"));
 
-        assertThat(verifier(true, false).verify(reader(v1)).problem()).get().extracting(AuditProblem::kind)
+        assertThat(audit.exportVerifier(true, false).verify(reader(v1)).problem()).get().extracting(AuditProblem::kind)
                 .isEqualTo(Kind.SPAN);
-        ExportReport accepted = verifier(true, true).verify(reader(v1));
+        ExportReport accepted = audit.exportVerifier(true, true).verify(reader(v1));
         assertThat(accepted.ok()).as(accepted.summary()).isTrue();
         assertThat(accepted.summary()).contains("WARNING");
     }
 
     @Test
     void theHeaderSignature_isDomainSeparated_fromCheckpointSignatures() throws IOException {
-        List<String> lines = export(acme(T0, T0.plusSeconds(10)), true).lines().toList();
+        List<String> lines = audit.export(acme(T0, T0.plusSeconds(10)), true).lines().toList();
         Map<String, Object> header = JsonReader.parseObject(lines.get(0));
         assertThat(new String(ExportFormat.signedHeaderBytes(header), StandardCharsets.UTF_8))
                 .startsWith("vaultgate-audit-export-v3\n{");
@@ -144,24 +146,8 @@ class ExportSpanTest {
         assertThat(audit.key.publicKey().verify(Checkpoint.fromJson(checkpoint).signedBytes(), headerSignature)).isFalse();
         String withACheckpointsSignature = header(lines, h -> h.put("signature", checkpoint.get("signature")))
                 + "\n" + String.join("\n", lines.subList(1, lines.size()));
-        assertThat(verifier(false, false).verify(reader(withACheckpointsSignature)).problem()).get()
+        assertThat(audit.exportVerifier(false, false).verify(reader(withACheckpointsSignature)).problem()).get()
                 .extracting(AuditProblem::kind).isEqualTo(Kind.SPAN);
-    }
-
-    private String export(ExportFilter filter, boolean signed) throws IOException {
-        StringWriter out = new StringWriter();
-        new AuditExporter(audit.database, audit.clock, signed ? Optional.of(audit.key) : Optional.empty())
-                .export(filter, out);
-        return out.toString();
-    }
-
-    private static ExportFilter acme(Instant since, Instant until) {
-        return new ExportFilter(since, until, Optional.of(ACME), Optional.empty());
-    }
-
-    private ExportVerifier verifier(boolean withTagKey, boolean acceptUnsigned) {
-        return new ExportVerifier(audit.key.publicKey(),
-                withTagKey ? Optional.of(audit.log.tenantTagKey(Optional.of(ACME))) : Optional.empty(), acceptUnsigned);
     }
 
     /** The first line, changed by {@code change}, as canonical JSON. */
