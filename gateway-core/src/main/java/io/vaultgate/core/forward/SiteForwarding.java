@@ -84,7 +84,8 @@ public record SiteForwarding(String siteId, URI endpoint, List<X509Certificate> 
         return URI.create((base.endsWith("/") ? base : base + "/") + "files/" + fileId);
     }
 
-    private static URI checkEndpoint(URI endpoint) {
+    /** {@code endpoint} if it is an https:// URI; else an {@link IllegalArgumentException} naming the rule. */
+    public static URI checkEndpoint(URI endpoint) {
         Objects.requireNonNull(endpoint, "endpoint");
         if (!"https".equals(endpoint.getScheme() == null ? null : endpoint.getScheme().toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("endpoint " + endpoint + ": only https:// endpoints are allowed");

@@ -181,6 +181,10 @@ public final class ForwardCommand {
                             + "--client-key");
                 }
                 DataDirectory home = new DataDirectory(config);
+                // everything given is checked before anything is issued: a mistake leaves no credential behind
+                SiteForwarding.checkEndpoint(endpoint);
+                List<java.security.cert.X509Certificate> anchors = Pem.readCertificates(trust);
+                List<java.security.cert.X509CRL> revoked = readCrls();
                 if (issue) {
                     admin.requireSite(site); // a typo in SITE issues and writes nothing, not even the forwarding CA
                     key = home.tlsDir().resolve("forward-" + site + ".key").toAbsolutePath();
@@ -194,8 +198,8 @@ public final class ForwardCommand {
                     key = clientKey.toAbsolutePath();
                     chain = Pem.readCertificates(clientCert);
                 }
-                admin.configureSite(new SiteForwarding(site, endpoint, Pem.readCertificates(trust), chain, key,
-                        Optional.empty(), maxConcurrency, !noSiteDigest, readCrls()));
+                admin.configureSite(new SiteForwarding(site, endpoint, anchors, chain, key, Optional.empty(),
+                        maxConcurrency, !noSiteDigest, revoked));
                 out.println("Site " + site + " forwards to " + endpoint + " with client certificate "
                         + chain.get(0).getSubjectX500Principal().getName() + " (key " + key + ")");
                 if (issue) {

@@ -203,6 +203,25 @@ class ForwardCommandTest {
     }
 
     @Test
+    void configure_issuingWithABadEndpointTrustOrCrl_issuesAndWritesNothing() throws Exception {
+        java.util.Set<Path> before = filesUnder(home);
+        String trust = home.resolve("tls/ca.crt").toString();
+        String[][] mistakes = {
+                {"--endpoint", "http://127.0.0.1:9443", "--trust", trust},
+                {"--endpoint", "https://127.0.0.1:9443", "--trust", home.resolve("no-such.pem").toString()},
+                {"--endpoint", "https://127.0.0.1:9443", "--trust", trust, "--crl", trust}};
+        for (String[] mistake : mistakes) {
+            String[] args = new String[mistake.length + 3];
+            args[0] = "configure";
+            args[1] = "manila";
+            System.arraycopy(mistake, 0, args, 2, mistake.length);
+            args[args.length - 1] = "--issue-client-cert";
+            assertThat(forward(args).exitCode()).as(String.join(" ", mistake)).isNotZero();
+        }
+        assertThat(filesUnder(home)).as("no key, certificate, forwarding CA or directory written").isEqualTo(before);
+    }
+
+    @Test
     void configureHelp_namesTheForwardingCa_notTheGatewayCa() {
         Result help = run("forward", "configure", "--help");
         String text = help.out().replaceAll("\\s+", " ");
