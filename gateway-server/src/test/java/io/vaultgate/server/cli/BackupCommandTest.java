@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.pki.Pem;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.server.CoreResources;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPairGenerator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,7 +85,8 @@ class BackupCommandTest {
         Files.writeString(home.resolve("secrets/catalog.password"), "hunter2");
         Files.writeString(home.resolve("secrets/alice.token"), "vg_alice");
         Files.createDirectories(home.resolve("demo"));
-        Files.writeString(home.resolve("demo/id_ed25519"), "-----BEGIN OPENSSH PRIVATE KEY-----");
+        Pem.writePrivateKey(home.resolve("demo/id_ed25519"),
+                KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate()); // made here, never committed
         Files.writeString(home.resolve("demo/api-token"), "vg_demo");
         Path backup = elsewhere.resolve("backup-5");
 
