@@ -2,15 +2,10 @@ package io.vaultgate.core.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vaultgate.core.testing.PostgresDatabases;
-import io.vaultgate.core.testing.TestCatalog;
+import io.vaultgate.core.testing.OldCatalog;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +19,7 @@ class BatchCountersMigrationTest {
 
     @TempDir
     Path home;
-    private String postgres;
+    private OldCatalog old;
     private Database database;
 
     @AfterEach
@@ -32,14 +27,15 @@ class BatchCountersMigrationTest {
         if (database != null) {
             database.close();
         }
-        if (postgres != null) {
-            PostgresDatabases.drop(postgres);
+        if (old != null) {
+            old.close();
         }
     }
 
     @Test
     void unfinishedBatchesCountingDeletedFiles_countWhatTheyHold_afterTheUpgrade() throws SQLException {
-        catalogAtV21("INSERT INTO tenants (id, name, status, protocols, created_at) VALUES ('acme', 'Acme', 'ACTIVE', "
+        old = OldCatalog.at(21, home,
+                "INSERT INTO tenants (id, name, status, protocols, created_at) VALUES ('acme', 'Acme', 'ACTIVE', "
                         + "'SFTP', 0)",
                 "INSERT INTO sites (id, name, created_at) VALUES ('manila', 'Manila', 0)",
                 "INSERT INTO routes (id, tenant_id, site_id, mode, path_prefix, created_at) VALUES ('rt_1', 'acme', "
@@ -56,7 +52,7 @@ class BatchCountersMigrationTest {
                 "INSERT INTO batch_files (batch_id, file_id) VALUES ('b_done', 'f_done')",
                 "INSERT INTO batch_files (batch_id, file_id) VALUES ('b_done', 'f_expired')");
 
-        database = postgres != null ? PostgresDatabases.open(postgres) : Database.sqlite(home.resolve("catalog.db"));
+        database = old.upgraded();
 
         assertThat(rows("SELECT id, file_count, total_bytes FROM batches ORDER BY id"))
                 .containsExactly("b_claimed 0 0", "b_done 2 17", "b_open 1 5");
@@ -82,26 +78,4 @@ class BatchCountersMigrationTest {
                 + bytes + ", 0, 0)";
     }
 
-    /** A new catalog migrated to V21 only, holding the rows {@code inserts} write, as that version left them. */
-    private void catalogAtV21(String... inserts) throws SQLException {
-        String url;
-        String user = null;
-        String password = null;
-        if (TestCatalog.postgresql()) {
-            postgres = PostgresDatabases.createEmpty();
-            url = PostgresDatabases.url(postgres);
-            user = PostgresDatabases.OWNER;
-            password = PostgresDatabases.ownerPassword();
-        } else {
-            url = "jdbc:sqlite:" + home.resolve("catalog.db");
-        }
-        Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").target("21").load()
-                .migrate();
-        try (Connection connection = DriverManager.getConnection(url, user, password);
-             Statement statement = connection.createStatement()) {
-            for (String insert : List.of(inserts)) {
-                statement.executeUpdate(insert);
-            }
-        }
-    }
 }

@@ -7,17 +7,12 @@ import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.admin.Administrators;
 import io.vaultgate.core.tenant.TenantId;
-import io.vaultgate.core.testing.PostgresDatabases;
-import io.vaultgate.core.testing.TestCatalog;
+import io.vaultgate.core.testing.OldCatalog;
 import io.vaultgate.core.testing.TestCore;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +29,7 @@ class UsernamesMigrationTest {
 
     @TempDir
     Path home;
-    private String postgres;
+    private OldCatalog old;
     private TestCore test;
 
     @AfterEach
@@ -42,14 +37,15 @@ class UsernamesMigrationTest {
         if (test != null) {
             test.close();
         }
-        if (postgres != null) {
-            PostgresDatabases.drop(postgres);
+        if (old != null) {
+            old.close();
         }
     }
 
     @Test
     void aCatalogAtV20_isUpgraded_everyNameStaysTaken_andASharedNameKeepsOneHolder() throws SQLException {
-        catalogAtV20("INSERT INTO tenants (id, name, status, protocols, created_at) VALUES ('acme', 'Acme', 'ACTIVE', "
+        old = OldCatalog.at(20, home,
+                "INSERT INTO tenants (id, name, status, protocols, created_at) VALUES ('acme', 'Acme', 'ACTIVE', "
                         + "'SFTP', 0)",
                 "INSERT INTO sites (id, name, created_at) VALUES ('manila', 'Manila', 0)",
                 "INSERT INTO accounts (id, tenant_id, username, created_at) VALUES ('acc_alice', 'acme', 'alice', 1)",
@@ -63,7 +59,7 @@ class UsernamesMigrationTest {
                 "INSERT INTO admins (name, created_at) VALUES ('maria', 9)",
                 "INSERT INTO admins (name, created_at) VALUES ('shared', 10)");
 
-        test = TestCore.over(home, upgraded());
+        test = TestCore.over(home, old.upgraded());
 
         assertThat(usernames()).containsExactly("alice account acc_alice", "gone operator op_gone",
                 "maria operator op_maria", "root admin root", "second admin second", "shared account acc_shared");
@@ -84,33 +80,6 @@ class UsernamesMigrationTest {
                 .anyMatch(row -> row.startsWith("bob account acc_"));
     }
 
-    /** A new catalog migrated to V20 only, holding the rows {@code inserts} write, as that version left them. */
-    private void catalogAtV20(String... inserts) throws SQLException {
-        String url;
-        String user = null;
-        String password = null;
-        if (TestCatalog.postgresql()) {
-            postgres = PostgresDatabases.createEmpty();
-            url = PostgresDatabases.url(postgres);
-            user = PostgresDatabases.OWNER;
-            password = PostgresDatabases.ownerPassword();
-        } else {
-            url = "jdbc:sqlite:" + home.resolve("catalog.db");
-        }
-        Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").target("20").load()
-                .migrate();
-        try (Connection connection = DriverManager.getConnection(url, user, password);
-             Statement statement = connection.createStatement()) {
-            for (String insert : inserts) {
-                statement.executeUpdate(insert);
-            }
-        }
-    }
-
-    /** The catalog opened by the gateway, which applies the migrations after V20. */
-    private Database upgraded() {
-        return postgres != null ? PostgresDatabases.open(postgres) : Database.sqlite(home.resolve("catalog.db"));
-    }
 
     private List<String> usernames() {
         return test.database().read(jdbc -> jdbc.query("SELECT name, principal_kind, principal_id FROM usernames "
