@@ -56,8 +56,9 @@ public final class PathPolicy {
             if (segment.length() > MAX_SEGMENT_LENGTH) {
                 throw invalid("a path segment is longer than " + MAX_SEGMENT_LENGTH + " characters");
             }
-            if (segment.isBlank() || segment.endsWith(" ") || segment.endsWith(".")) {
-                throw invalid("a name may not be blank or end with a space or a dot");
+            Optional<String> refusedName = refusedName(segment);
+            if (refusedName.isPresent()) {
+                throw invalid(refusedName.get());
             }
             segments.addLast(segment);
         }
@@ -65,6 +66,18 @@ public final class PathPolicy {
             throw invalid("path is deeper than " + MAX_DEPTH + " levels");
         }
         return new VirtualPath(List.copyOf(segments));
+    }
+
+    /**
+     * The rule that refuses {@code name} as one segment of a path, or empty if it may be one: a blank name, or one that
+     * ends with a space or a dot (which some file systems and tools drop, so that two names would be one). Also
+     * applied by the site receiver to the names forwarded to it.
+     */
+    public static Optional<String> refusedName(String name) {
+        if (name.isBlank() || name.endsWith(" ") || name.endsWith(".")) {
+            return Optional.of("a name may not be blank or end with a space or a dot");
+        }
+        return Optional.empty();
     }
 
     /**

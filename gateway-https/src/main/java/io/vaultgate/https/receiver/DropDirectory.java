@@ -47,8 +47,8 @@ class DropDirectory {
         this.root = root.toAbsolutePath().normalize();
         this.temporary = this.root.resolve(".vaultgate").resolve("tmp");
         this.markers = this.root.resolve(".vaultgate").resolve("received");
-        Files.createDirectories(temporary, PRIVATE_DIRECTORY);
-        Files.createDirectories(markers, PRIVATE_DIRECTORY);
+        createMissing(temporary);
+        createMissing(markers);
         try (var leftovers = Files.list(temporary)) {
             for (Path leftover : (Iterable<Path>) leftovers::iterator) {
                 Files.deleteIfExists(leftover);
@@ -129,17 +129,30 @@ class DropDirectory {
     private void createParents(Path target) throws IOException {
         Path parent = target.getParent();
         synchronized (creatingDirectories) {
-            if (Files.isDirectory(parent)) {
-                return;
+            if (!Files.isDirectory(parent)) {
+                createMissing(parent);
             }
-            Path at = root;
-            for (Path name : root.relativize(parent)) {
-                at = at.resolve(name);
-                if (!Files.isDirectory(at)) {
-                    Files.createDirectory(at, PRIVATE_DIRECTORY);
-                    fsyncDirectory(at.getParent());
-                }
-            }
+        }
+    }
+
+    /**
+     * Creates {@code directory} and the missing ones above it, top down, syncing the directory each is made in before
+     * making the next. Also the drop directory and its {@code .vaultgate} area at start: a marker must never outlive,
+     * after a power loss, the directory entry that leads to it.
+     */
+    private void createMissing(Path directory) throws IOException {
+        Path existing = directory;
+        while (existing.getParent() != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        if (existing.equals(directory)) {
+            return;
+        }
+        Path at = existing;
+        for (Path name : existing.relativize(directory)) {
+            at = at.resolve(name);
+            Files.createDirectory(at, PRIVATE_DIRECTORY);
+            fsyncDirectory(at.getParent());
         }
     }
 

@@ -7,12 +7,15 @@ import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.TenantId;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.text.Normalizer;
 import java.util.Optional;
 
 /**
  * Maps a forwarded file's tenant, account and virtual path to a place in the drop directory,
  * {@code <drop>/<tenant>/<account>/<path>}, refusing anything that could leave it or be surprising on disk:
- * traversal segments, empty segments, overlong names, very deep trees, and the characters the gateway's own
+ * traversal segments, empty segments, overlong names, very deep trees, a path not in Unicode NFC (the form the gateway
+ * stores every path in, so that two spellings of one name cannot become two files), the names the gateway's own
+ * {@link PathPolicy#refusedName} refuses (blank, or ending with a space or a dot) and the characters its
  * {@link PathPolicy#refusedCharacter} refuses (backslashes, C0 and C1 controls, U+2028/U+2029, bidirectional text
  * controls that make a name display as another). Each account of a tenant has its own namespace, so two of them
  * may send the same path: the account level keeps their files apart. The tenant level is a tenant id and the
@@ -42,6 +45,9 @@ final class DropPaths {
         if (!virtualPath.startsWith("/")) {
             throw bad("Vaultgate-Path must be absolute");
         }
+        if (!Normalizer.isNormalized(virtualPath, Normalizer.Form.NFC)) {
+            throw bad("Vaultgate-Path is not in Unicode normalization form C (the gateway sends only NFC paths)");
+        }
         String[] segments = virtualPath.substring(1).split("/", -1);
         if (segments.length > MAX_DEPTH) {
             throw bad("Vaultgate-Path is deeper than " + MAX_DEPTH + " levels");
@@ -65,6 +71,10 @@ final class DropPaths {
         }
         if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
             throw bad("Vaultgate-Path has a name longer than " + MAX_SEGMENT_BYTES + " bytes");
+        }
+        Optional<String> refusedName = PathPolicy.refusedName(segment);
+        if (refusedName.isPresent()) {
+            throw bad("Vaultgate-Path: " + refusedName.get());
         }
         for (int i = 0; i < segment.length(); i++) {
             Optional<String> refused = PathPolicy.refusedCharacter(segment.charAt(i));

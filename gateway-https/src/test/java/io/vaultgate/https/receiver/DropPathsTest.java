@@ -51,6 +51,30 @@ class DropPathsTest {
                 });
     }
 
+    /** Names some file systems and tools shorten ("a." and "a " become "a" on SMB shares and Windows). */
+    @ParameterizedTest
+    @ValueSource(strings = {"/inbox/a.", "/inbox/a ", "/inbox/ ", "/inbox/\t", "/inbox/dir./a.csv", "/inbox/... "})
+    void namesTheGatewayRefusesAsBlankOrTrailingDotOrSpace_areRefusedHereToo(String path) {
+        assertThatThrownBy(() -> PathPolicy.parse(path)).as("the gateway's rule").isInstanceOf(GatewayException.class);
+        assertThatThrownBy(() -> DropPaths.resolve(DROP, "acme", "acme-upload", path))
+                .isInstanceOfSatisfying(ReceiverProblem.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
+                    assertThat(e.getMessage()).startsWith("Vaultgate-Path: ");
+                });
+    }
+
+    /** "a\u0308" is "ä" decomposed (NFD): the gateway stores "\u00e4", so it never sends the other spelling. */
+    @Test
+    void aPathNotInNormalizationFormC_isRefused_soTwoSpellingsOfOneNameCannotBeTwoFiles() throws ReceiverProblem {
+        assertThat(DropPaths.resolve(DROP, "acme", "acme-upload", "/inbox/M\u00e4rz.csv"))
+                .isEqualTo(Path.of("/srv/drop/acme/acme-upload/inbox/M\u00e4rz.csv"));
+        assertThatThrownBy(() -> DropPaths.resolve(DROP, "acme", "acme-upload", "/inbox/Ma\u0308rz.csv"))
+                .isInstanceOfSatisfying(ReceiverProblem.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
+                    assertThat(e.getMessage()).contains("normalization form C");
+                });
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"..", ".vaultgate", "ACME", "a/b", ""})
     void invalidTenants_areRefused(String tenant) {

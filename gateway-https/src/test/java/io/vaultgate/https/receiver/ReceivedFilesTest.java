@@ -147,6 +147,7 @@ class ReceivedFilesTest {
             }
         };
         ReceivedFiles files = new ReceivedFiles(directory, 1 << 20);
+        synced.clear(); // the .vaultgate area made at start: aNewDropDirectory_andItsVaultgateArea_areSynced...
 
         Exchange first = files.begin(request("f_1", "/inbox/2026/11/a.csv", body), "gateway");
         first.content(Unpooled.wrappedBuffer(body));
@@ -163,6 +164,36 @@ class ReceivedFilesTest {
         assertThat(second.finish().status()).isEqualTo(HttpResponseStatus.CREATED);
         assertThat(synced).as("no directory made, none but the file's synced")
                 .containsExactly("acme/acme-upload/inbox/2026/11", ".vaultgate/received");
+    }
+
+    @Test
+    void aNewDropDirectory_andItsVaultgateArea_areSyncedInTheirParents_beforeAnyMarkerCanBeWritten() throws Exception {
+        List<String> synced = new java.util.ArrayList<>();
+        Path fresh = drop.resolve("site/drop");
+        new DropDirectory(fresh) {
+            @Override
+            void fsyncDirectory(Path dir) throws IOException {
+                super.fsyncDirectory(dir);
+                synced.add(drop.relativize(dir).toString());
+            }
+        };
+
+        assertThat(synced).as("each new directory's parent, top down")
+                .containsExactly("", "site", "site/drop", "site/drop/.vaultgate", "site/drop/.vaultgate");
+        for (String dir : List.of("site", "site/drop", "site/drop/.vaultgate", "site/drop/.vaultgate/tmp",
+                "site/drop/.vaultgate/received")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(drop.resolve(dir))))
+                    .as(dir).isEqualTo("rwx------");
+        }
+
+        synced.clear();
+        new DropDirectory(fresh) {
+            @Override
+            void fsyncDirectory(Path dir) throws IOException {
+                synced.add(dir.toString());
+            }
+        };
+        assertThat(synced).as("nothing made, nothing synced").isEmpty();
     }
 
     @ParameterizedTest
