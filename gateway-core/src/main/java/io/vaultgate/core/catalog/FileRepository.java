@@ -1,15 +1,14 @@
 package io.vaultgate.core.catalog;
 
+import static io.vaultgate.core.catalog.FileRows.COLUMNS;
+
 import io.vaultgate.core.batch.BatchLayout;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileState;
-import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.tenant.TenantId;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,16 +16,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Files, their states and their key slots. */
+/**
+ * Files, their states and their key slots, and the tenants' usage counters kept with them. The queries of uploads
+ * not yet committed (live uploads, resumable partials, their hand-over between nodes) are
+ * {@link PartialUploadRepository}'s.
+ */
 public final class FileRepository {
 
-    private static final String COLUMNS =
-            "id, tenant_id, account_id, path, state, object_id, size, sha256, created_at, updated_at";
     private static final BatchRepository BATCHES = new BatchRepository();
-
-    /** A live upload's row and the node streaming it (empty for rows written before migration V10). */
-    public record Uploading(FileRecord file, Optional<String> node) {
-    }
 
     /** Inserts a new file streamed by node {@code node}, with its key slot. */
     public void insert(Jdbc jdbc, FileRecord file, StoredKeySlot slot, String node) throws SQLException {
@@ -37,25 +34,25 @@ public final class FileRepository {
         jdbc.update("INSERT INTO key_slots (file_id, provider, kek_tenant, kek_version, wrapped) "
                 + "VALUES (?, ?, ?, ?, ?)", file.id(), slot.provider(), slot.kekTenant(), slot.kekVersion(),
                 slot.wrappedBase64());
-        addUsage(jdbc, file.tenant().value(), file.size(), 1);
+        UsageCounters.add(jdbc, file.tenant().value(), file.size(), 1);
     }
 
     public Optional<FileRecord> find(Jdbc jdbc, String id) throws SQLException {
-        return jdbc.queryOne("SELECT " + COLUMNS + " FROM files WHERE id = ?", FileRepository::map, id);
+        return jdbc.queryOne("SELECT " + COLUMNS + " FROM files WHERE id = ?", FileRows::map, id);
     }
 
     /** The owner's file at a path in one of the given states, newest first. */
     public Optional<FileRecord> findOwned(Jdbc jdbc, TenantId tenant, String accountId, VirtualPath path,
                                           FileState state) throws SQLException {
         return newest(jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND account_id = ? "
-                + "AND path = ? AND state = ?", FileRepository::map, tenant.value(), accountId, path.toString(),
+                + "AND path = ? AND state = ?", FileRows::map, tenant.value(), accountId, path.toString(),
                 state.name()));
     }
 
     /** A committed file of the tenant at a path, whoever uploaded it. */
     public Optional<FileRecord> findCommitted(Jdbc jdbc, TenantId tenant, VirtualPath path) throws SQLException {
         return newest(jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND path = ? AND state = ?",
-                FileRepository::map, tenant.value(), path.toString(), FileState.COMMITTED.name()));
+                FileRows::map, tenant.value(), path.toString(), FileState.COMMITTED.name()));
     }
 
     /**
@@ -85,7 +82,7 @@ public final class FileRepository {
     public Optional<FileRecord> findInBatch(Jdbc jdbc, TenantId tenant, String batchId, VirtualPath path)
             throws SQLException {
         return newest(jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? " + BATCH_SCOPE
-                + "AND path = ?", FileRepository::map, tenant.value(), batchId, path.toString()));
+                + "AND path = ?", FileRows::map, tenant.value(), batchId, path.toString()));
     }
 
     /**
@@ -140,7 +137,7 @@ public final class FileRepository {
         return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? " + scope
                         + "AND path LIKE ? ESCAPE '!' AND path NOT LIKE ? ESCAPE '!' AND path" + binary + " > ? "
                         + "AND path" + binary + " < ? ORDER BY path" + binary + ", state, updated_at, id LIMIT ?",
-                FileRepository::map, with(scoped, below, below + "/%", directory + "/" + after, end(directory), limit));
+                FileRows::map, with(scoped, below, below + "/%", directory + "/" + after, end(directory), limit));
     }
 
     /** A directory that files further down imply: its name in the parent, and the newest change below it. */
@@ -221,81 +218,14 @@ public final class FileRepository {
 
     public void updateState(Jdbc jdbc, String id, FileState state, long size, Optional<String> sha256, Instant now)
             throws SQLException {
-        Optional<Sized> before = sized(jdbc, id);
+        Optional<UsageCounters.Sized> before = UsageCounters.sized(jdbc, id);
         if (before.isEmpty()) {
             return;
         }
         jdbc.update("UPDATE files SET state = ?, size = ?, sha256 = ?, updated_at = ?, committed_at = ? WHERE id = ?",
                 state.name(), size, sha256.orElse(null), now.toEpochMilli(),
                 state == FileState.COMMITTED ? now.toEpochMilli() : null, id);
-        addUsage(jdbc, before.get().tenant(), size - before.get().size(), 0);
-    }
-
-    /**
-     * Moves a live upload streamed by {@code node} to {@code state}; false, and nothing changed, if the row is
-     * no longer an upload of that node (another node recovered it after presuming this one dead).
-     */
-    public boolean updateStateIfOwned(Jdbc jdbc, String id, String node, FileState state, long size,
-                                      Optional<String> sha256, Instant now) throws SQLException {
-        Optional<Sized> before = sized(jdbc, id);
-        boolean updated = before.isPresent() && jdbc.update("UPDATE files SET state = ?, size = ?, sha256 = ?, "
-                        + "updated_at = ?, committed_at = ? WHERE id = ? AND state = 'UPLOADING' AND node_id = ?",
-                state.name(), size, sha256.orElse(null), now.toEpochMilli(),
-                state == FileState.COMMITTED ? now.toEpochMilli() : null, id, node) == 1;
-        if (updated) {
-            addUsage(jdbc, before.get().tenant(), size - before.get().size(), 0);
-        }
-        return updated;
-    }
-
-    /** Whether {@code id} is still a live upload streamed by node {@code node}. */
-    public boolean isUploadOf(Jdbc jdbc, String id, String node) throws SQLException {
-        return jdbc.count("SELECT COUNT(*) FROM files WHERE id = ? AND state = 'UPLOADING' AND node_id = ?", id,
-                node) > 0;
-    }
-
-    /** Takes a partial for resuming on node {@code node}; false if it is not (or no longer) a partial. */
-    public boolean resumeOn(Jdbc jdbc, String id, String node, Instant now) throws SQLException {
-        return jdbc.update("UPDATE files SET state = 'UPLOADING', node_id = ?, updated_at = ? "
-                + "WHERE id = ? AND state = 'PARTIAL'", node, now.toEpochMilli(), id) == 1;
-    }
-
-    /**
-     * Hands a live upload over from node {@code from} (empty: unknown) to node {@code to}, so that only one
-     * node recovers it; false if another node took it first or it ended meanwhile.
-     */
-    public boolean takeOver(Jdbc jdbc, String id, Optional<String> from, String to) throws SQLException {
-        return jdbc.update("UPDATE files SET node_id = ? WHERE id = ? AND state = 'UPLOADING' "
-                + "AND COALESCE(node_id, '') = ?", to, id, from.orElse("")) == 1;
-    }
-
-    /**
-     * The tenant's live uploads that a node starting as {@code self} recovers: its own (left by its previous
-     * incarnation), those of nodes silent for longer than {@code deadAfter} (by the catalog's clock) or not known at
-     * all, and those written before node ids existed.
-     */
-    public List<Uploading> uploadsToRecoverAtStart(Jdbc jdbc, TenantId tenant, String self, Duration deadAfter)
-            throws SQLException {
-        return jdbc.query("SELECT " + COLUMNS + ", node_id FROM files WHERE tenant_id = ? AND state = 'UPLOADING' "
-                        + "AND (node_id IS NULL OR node_id = ? OR NOT EXISTS (SELECT 1 FROM nodes n "
-                        + "WHERE n.id = files.node_id AND n.last_seen >= " + jdbc.dialect().nowMillis() + " - ?))",
-                FileRepository::uploading, tenant.value(), self, deadAfter.toMillis());
-    }
-
-    /** Live uploads of node {@code node}. */
-    public List<Uploading> uploadsOf(Jdbc jdbc, String node) throws SQLException {
-        return jdbc.query("SELECT " + COLUMNS + ", node_id FROM files WHERE state = 'UPLOADING' AND node_id = ?",
-                FileRepository::uploading, node);
-    }
-
-    /**
-     * Live uploads of other nodes that joined the cluster and have been silent for longer than {@code deadAfter}
-     * (by the catalog's clock).
-     */
-    public List<Uploading> uploadsOfDeadNodes(Jdbc jdbc, String self, Duration deadAfter) throws SQLException {
-        return jdbc.query("SELECT " + COLUMNS + ", node_id FROM files WHERE state = 'UPLOADING' AND node_id <> ? "
-                        + "AND EXISTS (SELECT 1 FROM nodes n WHERE n.id = files.node_id AND n.last_seen < "
-                        + jdbc.dialect().nowMillis() + " - ?)", FileRepository::uploading, self, deadAfter.toMillis());
+        UsageCounters.add(jdbc, before.get().tenant(), size - before.get().size(), 0);
     }
 
     /** Moves the file to {@code to}; its modification time stays, as on a POSIX file system. */
@@ -324,7 +254,7 @@ public final class FileRepository {
     public List<FileRecord> committedBefore(Jdbc jdbc, TenantId tenant, Instant cutoff, int limit)
             throws SQLException {
         return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND state = 'COMMITTED' "
-                        + "AND committed_at < ? ORDER BY committed_at, id LIMIT ?", FileRepository::map,
+                        + "AND committed_at < ? ORDER BY committed_at, id LIMIT ?", FileRows::map,
                 tenant.value(), cutoff.toEpochMilli(), limit);
     }
 
@@ -333,35 +263,14 @@ public final class FileRepository {
      * see no longer hold it ({@link BatchRepository#removeFile}). False if there was no such row (deleted meanwhile).
      */
     public boolean delete(Jdbc jdbc, String id) throws SQLException {
-        Optional<Sized> before = sized(jdbc, id);
+        Optional<UsageCounters.Sized> before = UsageCounters.sized(jdbc, id);
         jdbc.update("DELETE FROM key_slots WHERE file_id = ?", id);
         if (before.isPresent() && jdbc.update("DELETE FROM files WHERE id = ?", id) == 1) {
-            addUsage(jdbc, before.get().tenant(), -before.get().size(), -1);
+            UsageCounters.add(jdbc, before.get().tenant(), -before.get().size(), -1);
             BATCHES.removeFile(jdbc, new TenantId(before.get().tenant()), id, before.get().size());
             return true;
         }
         return false;
-    }
-
-    /**
-     * {@link #delete}, only if the row is still an interrupted partial last changed before {@code before}:
-     * false, and nothing deleted, if its upload was resumed meanwhile (its row is then a live upload).
-     */
-    public boolean deleteExpiredPartial(Jdbc jdbc, String id, Instant before) throws SQLException {
-        return lockPartial(jdbc, id, before.toEpochMilli()) && delete(jdbc, id);
-    }
-
-    /**
-     * {@link #delete}, only if the row is still an interrupted partial: false, and nothing deleted, if its upload
-     * was resumed meanwhile (on another node, too).
-     */
-    public boolean deletePartial(Jdbc jdbc, String id) throws SQLException {
-        return lockPartial(jdbc, id, Long.MAX_VALUE) && delete(jdbc, id);
-    }
-
-    private static boolean lockPartial(Jdbc jdbc, String id, long changedBeforeMillis) throws SQLException {
-        return jdbc.queryOne("SELECT id FROM files WHERE id = ? AND state = 'PARTIAL' AND updated_at < ?"
-                + jdbc.dialect().forUpdate(), row -> row.getString(1), id, changedBeforeMillis).isPresent();
     }
 
     /** A file's key slot, with the file it belongs to. */
@@ -401,37 +310,37 @@ public final class FileRepository {
                 row -> new long[] {row.getLong(1), row.getLong(2)}, tenant.value()).orElse(new long[2]);
     }
 
-    /** A file's tenant and size before a change, its row locked on PostgreSQL until the transaction ends. */
-    private record Sized(String tenant, long size) {
-    }
-
-    private static Optional<Sized> sized(Jdbc jdbc, String id) throws SQLException {
-        return jdbc.queryOne("SELECT tenant_id, size FROM files WHERE id = ?" + jdbc.dialect().forUpdate(),
-                row -> new Sized(row.getString(1), row.getLong(2)), id);
-    }
-
-    private static void addUsage(Jdbc jdbc, String tenant, long bytes, long files) throws SQLException {
-        if (bytes == 0 && files == 0) {
-            return;
-        }
-        jdbc.update("INSERT INTO tenant_usage (tenant_id, bytes, files) VALUES (?, ?, ?) ON CONFLICT (tenant_id) "
-                + "DO UPDATE SET bytes = tenant_usage.bytes + excluded.bytes, "
-                + "files = tenant_usage.files + excluded.files", tenant, bytes, files);
-    }
-
     public List<FileRecord> listByStates(Jdbc jdbc, TenantId tenant, List<FileState> states) throws SQLException {
         String in = String.join(",", states.stream().map(s -> "'" + s.name() + "'").toList());
         return jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND state IN (" + in + ") "
                 + "ORDER BY updated_at, path, id",
-                FileRepository::map, tenant.value());
+                FileRows::map, tenant.value());
+    }
+
+    // UploadLedger (claimed by another session this round) still calls these three here: once it calls
+    // PartialUploadRepository itself, they go.
+
+    /** @deprecated use {@link PartialUploadRepository#updateStateIfOwned} */
+    @Deprecated
+    public boolean updateStateIfOwned(Jdbc jdbc, String id, String node, FileState state, long size,
+                                      Optional<String> sha256, Instant now) throws SQLException {
+        return new PartialUploadRepository().updateStateIfOwned(jdbc, id, node, state, size, sha256, now);
+    }
+
+    /** @deprecated use {@link PartialUploadRepository#isUploadOf} */
+    @Deprecated
+    public boolean isUploadOf(Jdbc jdbc, String id, String node) throws SQLException {
+        return new PartialUploadRepository().isUploadOf(jdbc, id, node);
+    }
+
+    /** @deprecated use {@link PartialUploadRepository#deletePartial} */
+    @Deprecated
+    public boolean deletePartial(Jdbc jdbc, String id) throws SQLException {
+        return new PartialUploadRepository().deletePartial(jdbc, id);
     }
 
     private static String escapeLike(String value) {
         return value.replace("!", "!!").replace("%", "!%").replace("_", "!_");
-    }
-
-    private static Uploading uploading(ResultSet row) throws SQLException {
-        return new Uploading(map(row), Optional.ofNullable(row.getString("node_id")));
     }
 
     /**
@@ -442,13 +351,5 @@ public final class FileRepository {
      */
     private static Optional<FileRecord> newest(List<FileRecord> rows) {
         return rows.stream().max(Comparator.comparing(FileRecord::updatedAt));
-    }
-
-    private static FileRecord map(ResultSet row) throws SQLException {
-        return new FileRecord(row.getString("id"), new TenantId(row.getString("tenant_id")),
-                row.getString("account_id"), PathPolicy.parse(row.getString("path")),
-                FileState.valueOf(row.getString("state")), new ObjectId(row.getString("object_id")),
-                row.getLong("size"), Optional.ofNullable(row.getString("sha256")),
-                Instant.ofEpochMilli(row.getLong("created_at")), Instant.ofEpochMilli(row.getLong("updated_at")));
     }
 }

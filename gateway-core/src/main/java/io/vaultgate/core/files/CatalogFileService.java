@@ -12,6 +12,7 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.DirectoryRepository;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.catalog.PartialUploadRepository;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.path.VirtualPath;
 import java.sql.SQLException;
@@ -36,6 +37,7 @@ public final class CatalogFileService implements FileService {
     private final AuditLog audit;
     private final Clock clock;
     private final TenantRepository tenants = new TenantRepository();
+    private final PartialUploadRepository uploads = new PartialUploadRepository();
     private final PathClashes clashes;
 
     public CatalogFileService(Database database, FileRepository files, DirectoryRepository directories,
@@ -143,7 +145,7 @@ public final class CatalogFileService implements FileService {
      */
     private void remove(Jdbc jdbc, FileRecord file, VirtualPath path) throws SQLException {
         if (file.state() == FileState.PARTIAL) {
-            if (!files.deletePartial(jdbc, file.id())) {
+            if (!uploads.deletePartial(jdbc, file.id())) {
                 throw new GatewayException(Reason.CONFLICT, path + ": its upload was resumed meanwhile");
             }
         } else if (!files.delete(jdbc, file.id())) {

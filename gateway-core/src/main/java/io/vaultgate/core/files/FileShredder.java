@@ -4,6 +4,7 @@ import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.PartialUploadRepository;
 import io.vaultgate.core.storage.ObjectStore;
 import java.io.IOException;
 import java.time.Instant;
@@ -21,6 +22,7 @@ public final class FileShredder {
 
     private final Database database;
     private final FileRepository files;
+    private final PartialUploadRepository uploads = new PartialUploadRepository();
     private final ObjectStore store;
     private final AuditLog audit;
 
@@ -53,7 +55,7 @@ public final class FileShredder {
      */
     public boolean shredExpiredPartial(FileRecord file, Instant before, AuditEvent why) {
         boolean shredded = database.inTransaction(jdbc -> {
-            if (!files.deleteExpiredPartial(jdbc, file.id(), before)) {
+            if (!uploads.deleteExpiredPartial(jdbc, file.id(), before)) {
                 return false;
             }
             audit.append(jdbc, why);

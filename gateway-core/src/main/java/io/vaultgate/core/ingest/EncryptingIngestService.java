@@ -5,6 +5,7 @@ import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.PartialUploadRepository;
 import io.vaultgate.core.catalog.StoredKeySlot;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.catalog.BatchRepository;
@@ -58,6 +59,7 @@ public final class EncryptingIngestService implements IngestService {
     private final Clock clock;
     private final TransferMetrics metrics;
     private final String node;
+    private final PartialUploadRepository uploads = new PartialUploadRepository();
 
     public EncryptingIngestService(Database database, TenantRepository tenants, FileRepository files,
                                    BatchRepository batches, ObjectStore store, KeyProvider keys, UploadLedger ledger,
@@ -175,7 +177,7 @@ public final class EncryptingIngestService implements IngestService {
         FileRecord file = database.inTransaction(jdbc -> {
             FileRecord partial = files.findOwned(jdbc, target.tenant(), target.ownerId(), path, FileState.PARTIAL)
                     .orElseThrow(() -> GatewayException.notFound(path + " (no interrupted upload to resume)"));
-            if (!files.resumeOn(jdbc, partial.id(), node, clock.instant())) {
+            if (!uploads.resumeOn(jdbc, partial.id(), node, clock.instant())) {
                 throw new GatewayException(Reason.CONFLICT, path + ": the upload is being resumed elsewhere");
             }
             return partial;

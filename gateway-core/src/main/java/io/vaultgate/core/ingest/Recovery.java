@@ -4,6 +4,7 @@ import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.audit.AuditEvents;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.PartialUploadRepository;
 import io.vaultgate.core.catalog.StoredKeySlot;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.files.FileRecord;
@@ -60,6 +61,7 @@ public final class Recovery {
     private final NodeSettings node;
     private final Clock clock;
     private final KeySlots slots = new KeySlots();
+    private final PartialUploadRepository uploads = new PartialUploadRepository();
 
     /** What the store's sweep keeps: the objects of the catalog's files, looked up a batch at a time. */
     private final ReferencedObjects referenced = new ReferencedObjects() {
@@ -97,8 +99,8 @@ public final class Recovery {
         Instant oldest = now.minus(partialExpiry);
         for (Tenant tenant : database.read(tenants::list)) {
             expired += expirePartialsOf(tenant, oldest);
-            for (FileRepository.Uploading upload : database.read(jdbc -> files.uploadsToRecoverAtStart(jdbc,
-                    tenant.id(), node.id(), node.deadAfter()))) {
+            for (PartialUploadRepository.Uploading upload : database.read(jdbc -> uploads.uploadsToRecoverAtStart(
+                    jdbc, tenant.id(), node.id(), node.deadAfter()))) {
                 if (!takeOver(upload)) {
                     continue;
                 }
@@ -122,7 +124,7 @@ public final class Recovery {
      * into resumable partials; safe while the gateway runs. Returns how many were recovered.
      */
     public int recoverDeadNodes() {
-        return recoverAll(database.read(jdbc -> files.uploadsOfDeadNodes(jdbc, node.id(), node.deadAfter())));
+        return recoverAll(database.read(jdbc -> uploads.uploadsOfDeadNodes(jdbc, node.id(), node.deadAfter())));
     }
 
     /** Recovers the live uploads of node {@code dead}, which the caller found silent past the dead-after time. */
@@ -130,12 +132,12 @@ public final class Recovery {
         if (dead.equals(node.id())) {
             throw new IllegalArgumentException("this node (" + dead + ") is not dead");
         }
-        return recoverAll(database.read(jdbc -> files.uploadsOf(jdbc, dead)));
+        return recoverAll(database.read(jdbc -> uploads.uploadsOf(jdbc, dead)));
     }
 
-    private synchronized int recoverAll(List<FileRepository.Uploading> uploads) {
+    private synchronized int recoverAll(List<PartialUploadRepository.Uploading> found) {
         int recovered = 0;
-        for (FileRepository.Uploading upload : uploads) {
+        for (PartialUploadRepository.Uploading upload : found) {
             if (takeOver(upload)) {
                 LOG.info("upload {} of tenant {} was streamed by node {}, presumed dead: recovering it", upload.file()
                         .id(), upload.file().tenant(), upload.node().orElse("?"));
@@ -145,8 +147,8 @@ public final class Recovery {
         return recovered;
     }
 
-    private boolean takeOver(FileRepository.Uploading upload) {
-        return database.inTransaction(jdbc -> files.takeOver(jdbc, upload.file().id(), upload.node(), node.id()));
+    private boolean takeOver(PartialUploadRepository.Uploading upload) {
+        return database.inTransaction(jdbc -> uploads.takeOver(jdbc, upload.file().id(), upload.node(), node.id()));
     }
 
     /**
@@ -192,7 +194,7 @@ public final class Recovery {
             } finally {
                 dek.destroy();
             }
-            return database.inTransaction(jdbc -> files.updateStateIfOwned(jdbc, file.id(), node.id(),
+            return database.inTransaction(jdbc -> uploads.updateStateIfOwned(jdbc, file.id(), node.id(),
                     FileState.PARTIAL, kept, Optional.empty(), clock.instant()));
         } catch (IOException | RuntimeException e) {
             LOG.warn("interrupted upload {} of tenant {} could not be recovered and is discarded: {}", file.id(),

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.catalog.Database;
-import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.PartialUploadRepository;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.path.PathPolicy;
@@ -67,7 +67,7 @@ class PartialDeleteRaceTest {
                 row -> row.getString(1))).orElseThrow();
         CountDownLatch resumed = new CountDownLatch(1);
         Future<Boolean> resume = threads.submit(() -> nodeB.inTransaction(jdbc -> {
-            boolean taken = new FileRepository().resumeOn(jdbc, id, "node-b", Instant.now());
+            boolean taken = new PartialUploadRepository().resumeOn(jdbc, id, "node-b", Instant.now());
             resumed.countDown();
             pause(); // the delete reads the row as a partial meanwhile, then waits for this transaction
             return taken;
