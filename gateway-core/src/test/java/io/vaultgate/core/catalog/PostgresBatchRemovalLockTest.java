@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaultgate.core.batch.Batch;
 import io.vaultgate.core.batch.BatchState;
 import io.vaultgate.core.tenant.TenantId;
-import io.vaultgate.core.testing.PostgresDatabases;
+import io.vaultgate.core.testing.SharedPostgresCatalog;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -40,21 +40,16 @@ class PostgresBatchRemovalLockTest {
     private final FileRepository files = new FileRepository();
     private final RouteRepository routes = new RouteRepository();
     private final ExecutorService threads = Executors.newCachedThreadPool();
-    private String name;
+    private SharedPostgresCatalog catalog;
     private Database nodeA;
     private Database nodeB;
 
     @BeforeEach
     void twoNodesOnOneCatalog() {
-        name = PostgresDatabases.createEmpty();
-        nodeA = PostgresDatabases.open(name);
-        nodeB = PostgresDatabases.open(name);
+        catalog = SharedPostgresCatalog.withRoute();
+        nodeA = catalog.first();
+        nodeB = catalog.node();
         nodeA.inTransaction(jdbc -> {
-            jdbc.update("INSERT INTO tenants (id, name, status, protocols, created_at) VALUES ('acme', 'Acme', "
-                    + "'ACTIVE', 'SFTP', 0)");
-            jdbc.update("INSERT INTO sites (id, name, created_at) VALUES ('manila', 'Manila', 0)");
-            jdbc.update("INSERT INTO routes (id, tenant_id, site_id, mode, path_prefix, created_at) "
-                    + "VALUES ('r1', 'acme', 'manila', 'PULL', '/inbox', 0)");
             for (String file : new String[] {"f1", "f2"}) {
                 jdbc.update("INSERT INTO files (id, tenant_id, account_id, path, state, object_id, size, created_at, "
                         + "updated_at) VALUES (?, 'acme', 'acc_1', ?, 'COMMITTED', '" + "0".repeat(32) + "', 5, 0, 0)",
@@ -69,9 +64,7 @@ class PostgresBatchRemovalLockTest {
     @AfterEach
     void dropCatalog() {
         threads.shutdownNow();
-        nodeA.close();
-        nodeB.close();
-        PostgresDatabases.drop(name);
+        catalog.close();
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaultgate.core.batch.Batch;
 import io.vaultgate.core.batch.BatchState;
 import io.vaultgate.core.tenant.TenantId;
-import io.vaultgate.core.testing.PostgresDatabases;
+import io.vaultgate.core.testing.SharedPostgresCatalog;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,30 +32,21 @@ class PostgresLockingTest {
 
     private final BatchRepository batches = new BatchRepository();
     private final ExecutorService threads = Executors.newCachedThreadPool();
-    private String name;
+    private SharedPostgresCatalog catalog;
     private Database nodeA;
     private Database nodeB;
 
     @BeforeEach
     void twoNodesOnOneCatalog() {
-        name = PostgresDatabases.createEmpty();
-        nodeA = PostgresDatabases.open(name);
-        nodeB = PostgresDatabases.open(name);
-        nodeA.inTransaction(jdbc -> {
-            jdbc.update("INSERT INTO tenants (id, name, status, protocols, created_at) VALUES ('acme', 'Acme', "
-                    + "'ACTIVE', 'SFTP', 0)");
-            jdbc.update("INSERT INTO sites (id, name, created_at) VALUES ('manila', 'Manila', 0)");
-            return jdbc.update("INSERT INTO routes (id, tenant_id, site_id, mode, path_prefix, created_at) "
-                    + "VALUES ('r1', 'acme', 'manila', 'PULL', '/inbox', 0)");
-        });
+        catalog = SharedPostgresCatalog.withRoute();
+        nodeA = catalog.first();
+        nodeB = catalog.node();
     }
 
     @AfterEach
     void dropCatalog() {
         threads.shutdownNow();
-        nodeA.close();
-        nodeB.close();
-        PostgresDatabases.drop(name);
+        catalog.close();
     }
 
     @Test
@@ -90,7 +81,7 @@ class PostgresLockingTest {
         List<Database> nodes = new ArrayList<>();
         List<Future<List<String>>> released = new ArrayList<>();
         for (int n = 0; n < 6; n++) {
-            Database node = PostgresDatabases.open(name);
+            Database node = catalog.node();
             nodes.add(node);
             released.add(threads.submit(() -> node.inTransaction(jdbc -> {
                 List<String> mine = new ArrayList<>();
