@@ -77,7 +77,7 @@ class InterruptedUploadLogIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
             List<String> lines = List.copyOf(transfers.list).stream().map(ILoggingEvent::getFormattedMessage)
-                    .filter(line -> line.startsWith("sftp upload interrupted") && line.contains("path=" + path + " "))
+                    .filter(line -> line.startsWith("sftp upload interrupted") && line.contains("path=\"" + path + "\" "))
                     .toList();
             if (!lines.isEmpty()) {
                 return lines.get(0);

@@ -1,5 +1,6 @@
 package io.vaultgate.core.files;
 
+import io.vaultgate.core.LogText;
 import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.audit.AuditEvents;
 import io.vaultgate.core.catalog.Database;
@@ -76,7 +77,8 @@ public final class Retention {
                 AuditEvents.SYSTEM, AuditEvent.KeyAction.SHRED, file.id(), "retention"))) {
             return false;
         }
-        LOG.info("retention: shredded file={} tenant={} path={}", file.id(), file.tenant(), file.path());
+        LOG.info("retention: shredded file={} tenant={} path={}", file.id(), file.tenant(),
+                LogText.quoted(file.path().toString()));
         return true;
     }
 }

@@ -1,6 +1,7 @@
 package io.vaultgate.core.ingest;
 
 import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.LogText;
 import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.audit.AuditEvents;
 import io.vaultgate.core.audit.AuditLog;
@@ -118,7 +119,8 @@ public final class UploadLedger {
         receipts.remember(published.receipt());
         metrics.ended(file, TransferOutcome.COMMITTED, size);
         published.replaced().forEach(shredder::deleteObject);
-        LOG.info("upload committed: file={} tenant={} path={} size={}", file.id(), file.tenant(), file.path(), size);
+        LOG.info("upload committed: file={} tenant={} path={} size={}", file.id(), file.tenant(),
+                LogText.quoted(file.path().toString()), size);
         return receipt;
     }
 
@@ -209,7 +211,8 @@ public final class UploadLedger {
             return;
         }
         metrics.ended(file, TransferOutcome.SUSPENDED, kept);
-        LOG.info("upload suspended: file={} tenant={} path={} kept={}", file.id(), file.tenant(), file.path(), kept);
+        LOG.info("upload suspended: file={} tenant={} path={} kept={}", file.id(), file.tenant(),
+                LogText.quoted(file.path().toString()), kept);
     }
 
     /**
@@ -264,7 +267,8 @@ public final class UploadLedger {
         } finally {
             metrics.ended(file, TransferOutcome.ofDiscard(reason), 0);
         }
-        LOG.info("upload discarded: file={} tenant={} path={} reason={}", file.id(), file.tenant(), file.path(),
+        LOG.info("upload discarded: file={} tenant={} path={} reason={}", file.id(), file.tenant(),
+                LogText.quoted(file.path().toString()),
                 reason);
     }
 }

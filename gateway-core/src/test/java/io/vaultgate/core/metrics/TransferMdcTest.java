@@ -67,4 +67,19 @@ class TransferMdcTest {
         assertThat(MDC.getCopyOfContextMap()).isEqualTo(Map.of("session", "s-1", "tenant", "outer"));
         MDC.clear();
     }
+
+    @Test
+    void aPathWithSpacesAndQuotes_isLoggedQuoted_soItCannotPoseAsMoreFieldsOfTheLine() {
+        ClientPrincipal alice = test.client("acme", "alice", Protocol.SFTP);
+        try (Upload upload = test.core().ingest().open(alice, PathPolicy.parse("/inbox/a size=0 \"b.csv"),
+                UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.allocate(10));
+            upload.commit();
+        }
+
+        assertThat(captured.list).map(ILoggingEvent::getFormattedMessage)
+                .filteredOn(line -> line.startsWith("upload committed"))
+                .singleElement()
+                .satisfies(line -> assertThat(line).endsWith(" path=\"/inbox/a size=0 \\\"b.csv\" size=10"));
+    }
 }

@@ -1,5 +1,6 @@
 package io.vaultgate.sftp.events;
 
+import io.vaultgate.core.LogText;
 import io.vaultgate.sftp.auth.SessionPrincipal;
 import io.vaultgate.sftp.fs.GatewayFileSystemAccessor;
 import io.vaultgate.sftp.fs.GatewayPath;
@@ -57,7 +58,7 @@ public final class AuditingSftpEventListener implements SftpEventListener {
     public void openFailed(ServerSession session, String remotePath, Path localPath, boolean isDirectory,
             Throwable thrown) {
         metrics.transfer(SftpMetrics.Transfer.OPEN_REFUSED);
-        AUDIT.info("sftp open refused: user={} path={} reason={}", user(session), remotePath, reason(thrown));
+        AUDIT.info("sftp open refused: user={} path={} reason={}", user(session), quoted(remotePath), reason(thrown));
     }
 
     @Override
@@ -68,16 +69,16 @@ public final class AuditingSftpEventListener implements SftpEventListener {
         long bytes = bytes(localHandle);
         if (!GatewayFileSystemAccessor.isUpload(localHandle)) {
             metrics.transfer(thrown == null ? SftpMetrics.Transfer.DOWNLOAD : SftpMetrics.Transfer.DOWNLOAD_FAILED);
-            AUDIT.info("sftp download: user={} path={} bytes={} outcome={}", user(session), localHandle.getFile(),
+            AUDIT.info("sftp download: user={} path={} bytes={} outcome={}", user(session), quoted(localHandle.getFile()),
                     bytes, thrown == null ? "closed" : reason(thrown));
         } else if (thrown != null) {
             metrics.transfer(SftpMetrics.Transfer.UPLOAD_FAILED);
             AUDIT.info("sftp upload failed: user={} path={} bytes={} reason={}", user(session),
-                    localHandle.getFile(), bytes, reason(thrown));
+                    quoted(localHandle.getFile()), bytes, reason(thrown));
         } else {
             metrics.transfer(SftpMetrics.Transfer.UPLOAD_COMMITTED);
             GatewayFileSystemAccessor.receiptOf(localHandle).ifPresent(r -> AUDIT.info(
-                    "sftp upload committed: user={} path={} file={} size={} sha256={}", user(session), r.path(),
+                    "sftp upload committed: user={} path={} file={} size={} sha256={}", user(session), quoted(r.path()),
                     r.fileId(), r.size(), r.sha256()));
         }
     }
@@ -88,29 +89,30 @@ public final class AuditingSftpEventListener implements SftpEventListener {
             boolean kept = GatewayFileSystemAccessor.keepsPartial(handle);
             metrics.transfer(kept ? SftpMetrics.Transfer.UPLOAD_SUSPENDED : SftpMetrics.Transfer.UPLOAD_FAILED);
             AUDIT.info("sftp upload interrupted: user={} path={} bytes={} outcome={}", user(handle),
-                    handle.getFile(), bytes(handle), kept ? "resumable-partial" : "discarded");
+                    quoted(handle.getFile()), bytes(handle), kept ? "resumable-partial" : "discarded");
         }
     }
 
     @Override
     public void removed(ServerSession session, Path path, boolean isDirectory, Throwable thrown) {
-        AUDIT.info("sftp remove: user={} path={} outcome={}", user(session), path, outcome(thrown));
+        AUDIT.info("sftp remove: user={} path={} outcome={}", user(session), quoted(path), outcome(thrown));
     }
 
     @Override
     public void moved(ServerSession session, Path srcPath, Path dstPath, Collection<CopyOption> opts,
             Throwable thrown) {
-        AUDIT.info("sftp rename: user={} from={} to={} outcome={}", user(session), srcPath, dstPath, outcome(thrown));
+        AUDIT.info("sftp rename: user={} from={} to={} outcome={}", user(session), quoted(srcPath), quoted(dstPath),
+                outcome(thrown));
     }
 
     @Override
     public void created(ServerSession session, Path path, Map<String, ?> attrs, Throwable thrown) {
-        AUDIT.info("sftp mkdir: user={} path={} outcome={}", user(session), path, outcome(thrown));
+        AUDIT.info("sftp mkdir: user={} path={} outcome={}", user(session), quoted(path), outcome(thrown));
     }
 
     @Override
     public void linked(ServerSession session, Path source, Path target, boolean symLink, Throwable thrown) {
-        AUDIT.info("sftp link refused: user={} link={} symlink={}", user(session), source, symLink);
+        AUDIT.info("sftp link refused: user={} link={} symlink={}", user(session), quoted(source), symLink);
     }
 
     private static void count(Handle handle, long n) {
@@ -139,5 +141,10 @@ public final class AuditingSftpEventListener implements SftpEventListener {
 
     private static String reason(Throwable thrown) {
         return thrown.getClass().getSimpleName();
+    }
+
+    /** A client-chosen path as it goes into a log line: quoted, so a name with spaces cannot pose as more fields. */
+    private static String quoted(Object path) {
+        return LogText.quoted(String.valueOf(path));
     }
 }
