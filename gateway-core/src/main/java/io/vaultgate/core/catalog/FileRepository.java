@@ -317,28 +317,6 @@ public final class FileRepository {
                 FileRows::map, tenant.value());
     }
 
-    // UploadLedger (claimed by another session this round) still calls these three here: once it calls
-    // PartialUploadRepository itself, they go.
-
-    /** @deprecated use {@link PartialUploadRepository#updateStateIfOwned} */
-    @Deprecated
-    public boolean updateStateIfOwned(Jdbc jdbc, String id, String node, FileState state, long size,
-                                      Optional<String> sha256, Instant now) throws SQLException {
-        return new PartialUploadRepository().updateStateIfOwned(jdbc, id, node, state, size, sha256, now);
-    }
-
-    /** @deprecated use {@link PartialUploadRepository#isUploadOf} */
-    @Deprecated
-    public boolean isUploadOf(Jdbc jdbc, String id, String node) throws SQLException {
-        return new PartialUploadRepository().isUploadOf(jdbc, id, node);
-    }
-
-    /** @deprecated use {@link PartialUploadRepository#deletePartial} */
-    @Deprecated
-    public boolean deletePartial(Jdbc jdbc, String id) throws SQLException {
-        return new PartialUploadRepository().deletePartial(jdbc, id);
-    }
-
     private static String escapeLike(String value) {
         return value.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }

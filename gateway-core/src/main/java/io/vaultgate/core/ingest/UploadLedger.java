@@ -9,6 +9,7 @@ import io.vaultgate.core.batch.Router;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.catalog.PartialUploadRepository;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileShredder;
@@ -55,6 +56,7 @@ public final class UploadLedger {
     private final String node;
     private final PublishChecks checks;
     private final TenantRepository tenants = new TenantRepository();
+    private final PartialUploadRepository uploads = new PartialUploadRepository();
 
     public UploadLedger(Database database, FileRepository files, ObjectStore store, FileShredder shredder, Router router,
                  AuditLog audit, CatalogReceipts receipts, Clock clock) {
@@ -151,7 +153,8 @@ public final class UploadLedger {
             if (refusal.isPresent()) {
                 throw new Refused(refusal.get());
             }
-            if (!files.updateStateIfOwned(jdbc, file.id(), node, FileState.COMMITTED, size, Optional.of(sha256), now)) {
+            if (!uploads.updateStateIfOwned(jdbc, file.id(), node, FileState.COMMITTED, size, Optional.of(sha256),
+                    now)) {
                 throw takenOver(file);
             }
             if (previous.isPresent()) {
@@ -175,7 +178,7 @@ public final class UploadLedger {
      * object to that node (the commit transaction checks again, atomically).
      */
     private boolean stillOurs(FileRecord file) {
-        return database.read(jdbc -> files.isUploadOf(jdbc, file.id(), node));
+        return database.read(jdbc -> uploads.isUploadOf(jdbc, file.id(), node));
     }
 
     private boolean active(FileRecord file) {
@@ -197,7 +200,7 @@ public final class UploadLedger {
     void suspend(FileRecord file, long kept, String actor) {
         Instant now = clock.instant();
         boolean suspended = database.inTransaction(jdbc -> {
-            if (!files.updateStateIfOwned(jdbc, file.id(), node, FileState.PARTIAL, kept, Optional.empty(), now)) {
+            if (!uploads.updateStateIfOwned(jdbc, file.id(), node, FileState.PARTIAL, kept, Optional.empty(), now)) {
                 return false;
             }
             audit.append(jdbc, new AuditEvent.UploadSuspended(now, Optional.of(file.tenant()), actor, file.id(),
@@ -223,7 +226,7 @@ public final class UploadLedger {
     void release(FileRecord partial, String reason) {
         boolean released;
         try {
-            released = database.inTransaction(jdbc -> files.updateStateIfOwned(jdbc, partial.id(), node,
+            released = database.inTransaction(jdbc -> uploads.updateStateIfOwned(jdbc, partial.id(), node,
                     FileState.PARTIAL, partial.size(), Optional.empty(), partial.updatedAt()));
         } catch (RuntimeException e) { // the resume's own failure is what the client is told
             LOG.warn("resume of upload {} of tenant {} failed ({}) and its partial could not be handed back ({}); "
@@ -240,7 +243,7 @@ public final class UploadLedger {
      * if the partial was resumed meanwhile. Its object goes with {@link #deleteReplacedObject} once that commits.
      */
     boolean replacePartial(Jdbc jdbc, FileRecord partial, String actor) throws SQLException {
-        if (!files.deletePartial(jdbc, partial.id())) {
+        if (!uploads.deletePartial(jdbc, partial.id())) {
             return false;
         }
         audit.append(jdbc, new AuditEvent.UploadAborted(clock.instant(), Optional.of(partial.tenant()), actor,
