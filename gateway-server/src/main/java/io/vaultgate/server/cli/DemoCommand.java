@@ -4,11 +4,16 @@ import io.vaultgate.server.DataDirectory;
 import io.vaultgate.server.DemoSetup;
 import io.vaultgate.server.LoggingSetup;
 import io.vaultgate.server.VaultgateApplication;
+import io.vaultgate.server.config.LoopbackHost;
 import io.vaultgate.server.config.VaultgateConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,8 +24,20 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Start the gateway with a demo tenant (`demo`), a client account (`demo-client`) with a "
                 + "generated SSH key and API token, and a demo BPO site; print sftp and curl commands that work "
-                + "against it right now. Stop with Ctrl-C."})
+                + "against it right now. Stop with Ctrl-C.",
+                "The demo listens on loopback (127.0.0.1) only, since its credentials are printed and kept in the data "
+                        + "directory; to reach it from other machines set sftp.bind and https.bind (--set, the "
+                        + "environment or the configuration file)."})
 public final class DemoCommand implements Callable<Integer> {
+
+    private static final String LOOPBACK = "127.0.0.1";
+
+    /**
+     * The demo's own defaults, below the file, the environment and {@code --set}: every listener on loopback, so the
+     * demo's printed and stored credentials are no way in for anyone else on the network.
+     */
+    static final Map<String, String> DEFAULTS = Map.of("sftp.bind", LOOPBACK, "https.bind", LOOPBACK,
+            "ops.bind", LOOPBACK);
 
     private final Map<String, String> env;
 
@@ -34,9 +51,14 @@ public final class DemoCommand implements Callable<Integer> {
         this.env = env;
     }
 
+    /** The configuration the demo runs with: {@link #DEFAULTS} in place of the built-in defaults. */
+    VaultgateConfig config() {
+        return global.load(env, DEFAULTS);
+    }
+
     @Override
     public Integer call() throws InterruptedException, IOException {
-        VaultgateConfig config = global.load(env);
+        VaultgateConfig config = config();
         LoggingSetup.apply(config.logging());
         VaultgateApplication app = VaultgateApplication.start(config, env);
         DataDirectory home = app.dataDirectory();
@@ -54,14 +76,17 @@ public final class DemoCommand implements Callable<Integer> {
         }
         try (DemoSite site = demoSite) {
             RunCommand.serveUntilSignal(app, () -> printInstructions(spec.commandLine().getOut(), app, credentials,
-                    site.drop()));
+                    site));
         }
         return 0;
     }
 
     private static void printInstructions(PrintWriter out, VaultgateApplication app, DemoSetup.Credentials demo,
-                                          Path siteDrop) {
+                                          DemoSite site) {
+        Path siteDrop = site.drop();
         out.println(RunCommand.readyLine(app));
+        listeners(app.dataDirectory().config(), app.sftpPort(), app.httpsPort(), app.opsPort(), site.address())
+                .forEach(out::println);
         out.println();
         out.println("Demo tenant '" + DemoSetup.TENANT + "', client account '" + DemoSetup.ACCOUNT
                 + "'. Try these from another terminal in this directory:");
@@ -103,6 +128,37 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("Every file is encrypted at rest under the tenant's key; look in "
                 + shown(app.dataDirectory().home().resolve("objects")) + ". Press Ctrl-C to stop.");
         out.flush();
+    }
+
+    /**
+     * Where the demo listens, each listener as address:port, and a warning naming those reachable from other
+     * machines: anyone who reads the demo's credentials (printed, and kept in the data directory) can log in there.
+     */
+    static List<String> listeners(VaultgateConfig config, Optional<Integer> sftp, Optional<Integer> https,
+                                  Optional<Integer> ops, InetSocketAddress site) {
+        List<String> listening = new ArrayList<>();
+        List<String> exposed = new ArrayList<>();
+        sftp.ifPresent(port -> listener(listening, exposed, "SFTP", config.sftp().bind(), port));
+        https.ifPresent(port -> listener(listening, exposed, "HTTPS", config.https().bind(), port));
+        ops.ifPresent(port -> listener(listening, exposed, "ops", config.ops().bind(), port));
+        listener(listening, exposed, "demo site", site.getAddress().getHostAddress(), site.getPort());
+        List<String> lines = new ArrayList<>();
+        lines.add("Listening on " + String.join(", ", listening) + (exposed.isEmpty() ? " (loopback only)" : ""));
+        if (!exposed.isEmpty()) {
+            lines.add("WARNING: " + String.join(", ", exposed) + " can be reached from other machines: anyone who "
+                    + "has the demo's credentials can log in. Leave sftp.bind, https.bind and ops.bind unset to keep "
+                    + "the demo on loopback.");
+        }
+        return lines;
+    }
+
+    private static void listener(List<String> listening, List<String> exposed, String name, String bind, int port) {
+        String address = name + " " + (bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind) + ":"
+                + port;
+        listening.add(address);
+        if (!LoopbackHost.is(bind)) {
+            exposed.add(address);
+        }
     }
 
     /** A path relative to the working directory when it is below it, so the printed commands stay short. */

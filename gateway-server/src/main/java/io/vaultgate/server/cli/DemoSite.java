@@ -101,6 +101,11 @@ final class DemoSite implements AutoCloseable {
         }
     }
 
+    /** The receiver's address: always on loopback, at a free port. */
+    InetSocketAddress address() {
+        return receiver.address();
+    }
+
     /** Where forwarded files appear: {@code <drop>/<tenant>/<account>/<path>}. */
     Path drop() {
         return drop;

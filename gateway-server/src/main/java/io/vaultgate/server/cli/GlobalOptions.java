@@ -25,10 +25,15 @@ public final class GlobalOptions {
 
     /** Loads the configuration: defaults < file < environment < these options. */
     public VaultgateConfig load(Map<String, String> env) {
+        return load(env, Map.of());
+    }
+
+    /** As {@link #load(Map)}, with a command's own {@code defaults} for some keys, below the file. */
+    public VaultgateConfig load(Map<String, String> env, Map<String, String> defaults) {
         Map<String, String> all = new LinkedHashMap<>(overrides);
         if (home != null) {
             all.put("home", home.toString());
         }
-        return ConfigLoader.load(Optional.ofNullable(config), env, all);
+        return ConfigLoader.load(Optional.ofNullable(config), env, defaults, all);
     }
 }

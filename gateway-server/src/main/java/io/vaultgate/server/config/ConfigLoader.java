@@ -13,9 +13,10 @@ import java.util.TreeMap;
 
 /**
  * Builds the {@link VaultgateConfig} in four layers, each overriding the one before: the defaults of the
- * records; the YAML file ({@code --config FILE}, else {@code $VAULTGATE_CONFIG}, else
- * {@code <home>/vaultgate.yaml} if it exists); environment variables ({@code VAULTGATE_SFTP_PORT} for
- * {@code sftp.port}, empty values ignored); command-line overrides ({@code sftp.port → 2022}).
+ * records (some replaced by a command's own, see {@link #load(Optional, Map, Map, Map)}); the YAML file
+ * ({@code --config FILE}, else {@code $VAULTGATE_CONFIG}, else {@code <home>/vaultgate.yaml} if it exists);
+ * environment variables ({@code VAULTGATE_SFTP_PORT} for {@code sftp.port}, empty values ignored); command-line
+ * overrides ({@code sftp.port → 2022}).
  * Every problem is one {@link ConfigException}; nothing here reads or logs a secret.
  */
 public final class ConfigLoader {
@@ -35,8 +36,19 @@ public final class ConfigLoader {
      */
     public static VaultgateConfig load(Optional<Path> configFile, Map<String, String> env,
             Map<String, String> overrides) {
+        return load(configFile, env, Map.of(), overrides);
+    }
+
+    /**
+     * As {@link #load(Optional, Map, Map)}, with {@code defaults} (key → value) in place of the built-in defaults of
+     * those keys: a command's own defaults, such as the demo's loopback listeners, which the file, the environment and
+     * the command line still override.
+     */
+    public static VaultgateConfig load(Optional<Path> configFile, Map<String, String> env,
+            Map<String, String> defaults, Map<String, String> overrides) {
         ObjectMapper mapper = ConfigModule.mapper();
         ConfigTree tree = new ConfigTree(mapper.valueToTree(VaultgateConfig.defaults()));
+        new TreeMap<>(defaults).forEach((key, value) -> tree.set(key, value, "the command's defaults"));
         String home = overrides.getOrDefault("home", env.getOrDefault(KeyNames.envName("home"), ""));
         Optional<Path> file = ConfigFile.choose(configFile, env, home.isEmpty() ? tree.at("home").asText() : home);
         file.ifPresent(f -> tree.merge(ConfigFile.read(mapper, f), f.toString()));
