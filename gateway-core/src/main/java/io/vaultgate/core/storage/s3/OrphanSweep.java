@@ -23,6 +23,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * shows them). Only what is older than the grace period goes: an object is judged by when it was stored,
  * an upload by its most recent part, so an object another node committed a moment before writing its
  * catalog row, or an upload still streaming on another node, is never taken for an orphan.
+ *
+ * <p>Only keys directly under the prefix that spell an object id are judged: the bucket may be shared
+ * ({@code storage.s3.key-prefix}), and a deeper key such as {@code prod/acme/<id>} under tenant {@code prod}'s
+ * prefix is another gateway's object (one with key prefix {@code prod/}), as is any name this store never
+ * writes. Nothing else is listed as an object or deleted; its upload is never aborted.
  */
 final class OrphanSweep {
 
@@ -52,16 +57,16 @@ final class OrphanSweep {
         SweepBatch<String> batch = new SweepBatch<>(referenced,
                 key -> ObjectRequests.delete(new S3Target(client, bucket, key)));
         try {
-            for (S3Object object : client.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()) {
-                if (object.key().endsWith("/") || !object.lastModified().isBefore(cutoff)) {
-                    continue; // a directory marker (some S3-compatible backends list them), or within the grace
+            // the delimiter keeps deeper keys out of the listing: they are rolled up into common prefixes, unread
+            for (S3Object object : client.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix).delimiter("/"))
+                    .contents()) {
+                if (!object.lastModified().isBefore(cutoff)) {
+                    continue; // within the grace
                 }
                 Optional<ObjectId> id = id(prefix, object.key());
                 if (id.isPresent()) {
                     batch.add(id.get(), object.key());
-                } else {
-                    batch.deleteStray(object.key());
-                }
+                } // else not a name this store writes (a directory marker, another tool's object): not ours to judge
             }
         } catch (SdkException e) {
             throw S3Failures.of("listing", new S3Target(client, bucket, prefix), e);
@@ -76,6 +81,7 @@ final class OrphanSweep {
         List<MultipartUpload> uploads;
         try {
             uploads = client.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(prefix)).uploads().stream()
+                    .filter(upload -> id(prefix, upload.key()).isPresent()) // another gateway's or tool's: left alone
                     .toList();
         } catch (SdkException e) {
             throw S3Failures.of("list multipart uploads", new S3Target(client, bucket, prefix), e);
@@ -84,7 +90,7 @@ final class OrphanSweep {
             List<MultipartUpload> batch = uploads.subList(from, Math.min(uploads.size(), from + ReferencedObjects.BATCH));
             Set<ObjectId> kept = referenced.apply(batch.stream().flatMap(u -> id(prefix, u.key()).stream()).toList());
             for (MultipartUpload upload : batch) {
-                boolean isKept = id(prefix, upload.key()).map(kept::contains).orElse(false);
+                boolean isKept = kept.contains(id(prefix, upload.key()).orElseThrow());
                 S3Target target = new S3Target(client, bucket, upload.key());
                 if (!isKept && lastActivity(target, upload).isBefore(cutoff)) {
                     Multipart.abort(target, upload.uploadId());
@@ -105,7 +111,7 @@ final class OrphanSweep {
         return last;
     }
 
-    /** The object id a key under {@code prefix} names, if it names one. */
+    /** The object id a key under {@code prefix} names, if it names one (a deeper key never does). */
     private static Optional<ObjectId> id(String prefix, String key) {
         return ObjectId.parse(key.substring(prefix.length()));
     }

@@ -61,8 +61,37 @@ class S3OrphanSweepTest {
         assertThat(s3.keys()).isEmpty();
     }
 
+    /**
+     * A bucket shared by two gateways: A with no key prefix and a tenant "prod", B with key prefix "prod/". B's
+     * committed object {@code prod/acme/<id>} and its open upload lie under A's tenant prefix {@code prod/}, one
+     * level deeper than A ever writes; A's sweep, long past the grace, leaves both alone.
+     */
+    @Test
+    void sweep_leavesAnotherGatewaysKeysUnderItsPrefix_inASharedBucket() throws IOException {
+        TenantId prod = TenantId.of("prod");
+        S3ObjectStore gatewayB = new S3ObjectStore(s3.client,
+                new S3Settings(s3.bucket, "prod/", 5L << 20, 1 << 20, S3StoreFixture.GRACE), s3.clock);
+        ObjectId committedOfB = ObjectId.random(random);
+        ObjectId uploadingOfB = ObjectId.random(random);
+        new Envelopes(ACME, "f_b").store(gatewayB, committedOfB, Envelopes.plaintext(1, 100_000));
+        startAndAbandon(gatewayB, uploadingOfB);
+        ObjectId orphanOfA = ObjectId.random(random);
+        new Envelopes(prod, "f_a").store(store, orphanOfA, Envelopes.plaintext(2, 100_000));
+        s3.clock.advance(Duration.ofDays(2));
+
+        assertThat(store.sweep(prod, KnownObjects.none())).as("A's own orphan only").isEqualTo(1);
+
+        assertThat(s3.keys()).containsExactly(gatewayB.key(ACME, committedOfB));
+        assertThat(s3.openUploads()).singleElement()
+                .satisfies(u -> assertThat(u.key()).isEqualTo(gatewayB.key(ACME, uploadingOfB)));
+    }
+
     private void startAndAbandon(ObjectId id) throws IOException {
-        PendingObject object = store.create(ACME, id);
+        startAndAbandon(store, id);
+    }
+
+    private void startAndAbandon(S3ObjectStore on, ObjectId id) throws IOException {
+        PendingObject object = on.create(ACME, id);
         Envelopes.write(new Envelopes(ACME, "f_" + id.value().substring(0, 8)).start(object), plain, 0, SIZE);
     }
 }
