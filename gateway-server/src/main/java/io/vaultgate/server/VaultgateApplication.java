@@ -37,14 +37,12 @@ import io.vaultgate.sftp.SftpSettings;
 import io.vaultgate.sftp.SftpTuning;
 import java.io.IOException;
 import java.net.BindException;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,14 +161,14 @@ public final class VaultgateApplication implements AutoCloseable {
         }
     }
 
-    private static Optional<SSLContext> opsTls(VaultgateConfig config, DataDirectory home) {
+    private static Optional<io.netty.handler.ssl.SslContext> opsTls(VaultgateConfig config, DataDirectory home) {
         if (!config.ops().tls()) {
             return Optional.empty();
         }
         try {
             IssuedCertificate certificate = IssuedCertificate.read(home.serverKey(), home.serverCertificate());
             return Optional.of(OpsTls.serverContext(certificate.privateKey(), certificate.chain()));
-        } catch (IOException | GeneralSecurityException e) {
+        } catch (IOException e) {
             throw new StartupException("ops.tls " + home.serverCertificate(), "cannot load the server certificate: "
                     + e.getMessage(), "run `vaultgate init`, or set ops.tls=false", e);
         }

@@ -1,12 +1,10 @@
 package io.vaultgate.server.ops;
 
-import com.sun.net.httpserver.Filter;
-import com.sun.net.httpserver.HttpExchange;
 import io.vaultgate.core.auth.AdminPrincipal;
 import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.tenant.Protocol;
-import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * SHA-256 only, for {@code cache}, so a Prometheus scraping every 15 s does not write an audit event each
  * time; revoking a token therefore takes effect here within {@code cache}.
  */
-final class AdminTokenFilter extends Filter {
+final class AdminTokenFilter {
 
     private static final String PREFIX = "Bearer ";
 
@@ -38,21 +36,21 @@ final class AdminTokenFilter extends Filter {
         this.clock = clock;
     }
 
-    @Override
-    public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
-        if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-            refuse(exchange, 401, "an administrator token is required: Authorization: Bearer <token>\n");
-            return;
-        }
-        if (!isAdmin(header.substring(PREFIX.length()).strip(), exchange.getRemoteAddress().getAddress())) {
-            refuse(exchange, 403, "the token is not a valid administrator token\n");
-            return;
-        }
-        chain.doFilter(exchange);
+    /** {@code answer}, run only for an administrator's request; a worker's route, since the check reads the catalog. */
+    Route protect(java.util.function.Function<OpsRequest, Reply> answer) {
+        return Route.blocking(request -> {
+            String header = request.authorization().orElse(null);
+            if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+                return refuse(401, "an administrator token is required: Authorization: Bearer <token>\n");
+            }
+            if (!isAdmin(header.substring(PREFIX.length()).strip(), request.source())) {
+                return refuse(403, "the token is not a valid administrator token\n");
+            }
+            return answer.apply(request);
+        });
     }
 
-    private boolean isAdmin(String token, java.net.InetAddress source) {
+    private boolean isAdmin(String token, InetAddress source) {
         String key = sha256(token);
         Instant now = clock.instant();
         Instant until = accepted.get(key);
@@ -68,9 +66,8 @@ final class AdminTokenFilter extends Filter {
         return admin;
     }
 
-    private static void refuse(HttpExchange exchange, int status, String message) throws IOException {
-        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"vaultgate-ops\"");
-        Exchanges.text(exchange, status, message);
+    private static Reply refuse(int status, String message) {
+        return Reply.text(status, message).withHeader("WWW-Authenticate", "Bearer realm=\"vaultgate-ops\"");
     }
 
     private static String sha256(String token) {
@@ -80,10 +77,5 @@ final class AdminTokenFilter extends Filter {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
-    }
-
-    @Override
-    public String description() {
-        return "administrator bearer token";
     }
 }

@@ -1,10 +1,9 @@
 package io.vaultgate.server.ops;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.vaultgate.core.metrics.CheckResult;
-import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +25,7 @@ import java.util.function.LongSupplier;
  * under way wait for it rather than start their own). A change of state therefore shows here up to that much
  * later; the administrator's {@code /status.json} and the {@code vaultgate_ready} gauge run the checks each time.
  */
-final class HealthHandler implements HttpHandler {
+final class HealthHandler {
 
     /** How long one run of the readiness checks answers {@code /health/ready}. */
     static final Duration READY_CACHE = Duration.ofSeconds(1);
@@ -56,23 +55,24 @@ final class HealthHandler implements HttpHandler {
         this.nanoTime = nanoTime;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        if (!Exchanges.readOnly(exchange)) {
-            return;
-        }
-        String path = exchange.getRequestURI().getPath();
-        if (path.equals("/health/live")) {
-            Exchanges.send(exchange, 200, Exchanges.JSON, json.writeValueAsBytes(Map.of("status", "up")));
-        } else if (path.equals("/health/ready")) {
-            Answer answer = ready();
-            Exchanges.send(exchange, answer.status(), Exchanges.JSON, answer.body());
-        } else {
-            Exchanges.text(exchange, 404, "not found\n");
+    /** {@code /health/live} (answered on the network thread) and {@code /health/ready} (on a worker). */
+    Map<String, Route> routes() {
+        return Map.of("/health/live", Route.immediate(Reply.json(200, bytes(Map.of("status", "up")))),
+                "/health/ready", Route.blocking(request -> {
+                    Answer answer = ready();
+                    return Reply.json(answer.status(), answer.body());
+                }));
+    }
+
+    private byte[] bytes(Object value) {
+        try {
+            return json.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    private Answer ready() throws IOException {
+    private Answer ready() {
         Answer seen = last;
         if (fresh(seen)) {
             return seen;
@@ -95,7 +95,7 @@ final class HealthHandler implements HttpHandler {
         return answer != null && nanoTime.getAsLong() - answer.finishedAt() < cacheNanos;
     }
 
-    private Answer runChecks() throws IOException {
+    private Answer runChecks() {
         List<Map<String, Object>> states = new ArrayList<>();
         boolean up = true;
         for (ReadinessCheck check : checks) {
@@ -109,6 +109,6 @@ final class HealthHandler implements HttpHandler {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", up ? "up" : "down");
         body.put("checks", states);
-        return new Answer(up ? 200 : 503, json.writeValueAsBytes(body), nanoTime.getAsLong());
+        return new Answer(up ? 200 : 503, bytes(body), nanoTime.getAsLong());
     }
 }

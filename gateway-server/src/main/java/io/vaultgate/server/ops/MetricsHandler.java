@@ -1,9 +1,6 @@
 package io.vaultgate.server.ops;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * their last values and every other meter, because an outage is exactly when operators need the metrics. A
  * scrape that cannot be rendered answers 500 at once rather than leaving Prometheus waiting.
  */
-final class MetricsHandler implements HttpHandler {
+final class MetricsHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(MetricsHandler.class);
 
@@ -28,11 +25,8 @@ final class MetricsHandler implements HttpHandler {
         this.beforeScrape = beforeScrape;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        if (!Exchanges.readOnly(exchange)) {
-            return;
-        }
+    /** Runs on a worker: refreshing the gauges reads the catalog. */
+    Reply scrape(OpsRequest request) {
         try {
             beforeScrape.run();
         } catch (RuntimeException e) {
@@ -43,9 +37,8 @@ final class MetricsHandler implements HttpHandler {
             body = registry.scrape().getBytes(StandardCharsets.UTF_8);
         } catch (RuntimeException e) {
             LOG.warn("metrics: the scrape failed: {}", e.toString());
-            Exchanges.text(exchange, 500, "the metrics could not be rendered; see the gateway's log\n");
-            return;
+            return Reply.text(500, "the metrics could not be rendered; see the gateway's log\n");
         }
-        Exchanges.send(exchange, 200, CONTENT_TYPE, body);
+        return Reply.of(200, CONTENT_TYPE, body);
     }
 }

@@ -1,6 +1,7 @@
 package io.vaultgate.server.ops;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.ssl.SslContext;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.metrics.TenantLabels;
 import io.vaultgate.server.config.OpsConfig;
@@ -9,7 +10,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
 
 /**
  * The ops listener as the application runs it: JVM meters bound to the registry, the core's readiness
@@ -38,7 +38,7 @@ public final class OpsListener implements AutoCloseable {
      * @param tls  the TLS context when {@code ops.tls} is on
      * @param more readiness checks of the application (the catalog file, the front-ends), after the core's own
      */
-    public static OpsListener start(OpsConfig config, Optional<SSLContext> tls, PrometheusMeterRegistry registry,
+    public static OpsListener start(OpsConfig config, Optional<SslContext> tls, PrometheusMeterRegistry registry,
                                     GatewayCore core, List<ReadinessCheck> more, String version, Clock clock)
             throws IOException {
         List<ReadinessCheck> all = new ArrayList<>();

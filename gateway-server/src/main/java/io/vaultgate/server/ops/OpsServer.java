@@ -3,24 +3,38 @@ package io.vaultgate.server.ops;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
-import com.sun.net.httpserver.HttpContext;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.timeout.WriteTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.vaultgate.https.http.ConnectionLimit;
+import io.vaultgate.https.http.RequestHeaderTimeout;
+import io.vaultgate.https.http.StrictRequestDecoder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 
 /**
  * The ops listener: a small HTTP server, separate from the client-facing front-ends and bound to loopback
@@ -28,33 +42,43 @@ import javax.net.ssl.SSLParameters;
  * orchestrators probe them), with checks' names and states but not their reasons (readiness from a run of the
  * checks at most {@link HealthHandler#READY_CACHE} old, so anonymous requests cannot drive the catalog);
  * {@code /metrics} and {@code /status.json} need an administrator token and run the checks each time; the
- * status page's static files carry no data and are public. HTTPS (TLS 1.3 and 1.2, the gateway's AEAD suites only)
- * when the settings carry a TLS context, else plain HTTP: then keep it on loopback or a management network.
+ * status page's static files carry no data and are public. HTTPS (TLS 1.3 and 1.2, the gateway's AEAD suites only,
+ * {@link OpsTls}) when the settings carry a TLS context, else plain HTTP: then keep it on loopback or a management
+ * network.
+ *
+ * <p>Served by Netty on one network thread, with the HTTPS front-end's guards: the per-address connection cap
+ * ({@link ConnectionLimit}), the strict request decoder with small limits and the request-head deadline
+ * ({@link RequestHeaderTimeout}, {@link OpsSettings#requestTimeout()}). A client that opens connections and sends
+ * nothing, or its request a byte at a time, costs a socket and a timer until that deadline, never a thread, so
+ * {@code /health/live} (answered on the network thread) and the scrapes keep being answered meanwhile. Only what
+ * reads the catalog (token checks, readiness, the scrape's gauges, the status report) runs on {@link #WORKERS}
+ * worker threads, behind a queue of {@link #QUEUE}; past that, requests are answered 503 at once.
  */
 public final class OpsServer implements AutoCloseable {
 
-    private static final int THREADS = 16;
+    /** Threads for the endpoints that read the catalog. */
+    static final int WORKERS = 4;
+    /** Requests for those endpoints that may wait for a worker; more are answered 503. */
+    static final int QUEUE = 64;
+    /** Connections one client address may hold open; more are closed at once. */
+    static final int MAX_CONNECTIONS_PER_ADDRESS = 32;
+    /** The request line (method, target, version), in bytes. */
+    static final int MAX_REQUEST_LINE = 2048;
+    /** All request headers together, in bytes. */
+    static final int MAX_HEADER_BYTES = 8 * 1024;
+    /** An answer the client does not read within this long closes the connection. */
+    static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
-    /**
-     * The JDK server reads each request on a pool thread: a client that sends half a request and then nothing
-     * (slowloris) holds a thread, and a few of them took the health checks down for as long as they stayed
-     * connected. {@link RequestDeadlines} closes a connection whose request head has not arrived within
-     * {@link OpsSettings#requestTimeout()}; behind it, these JDK settings (seconds; read once per JVM, so an
-     * operator's {@code -D} wins) close a connection whose request, body included, is not answered within
-     * 10 s, or whose response is not read within 30 s.
-     */
-    private static final java.util.Map<String, String> SLOW_CLIENT_LIMITS = java.util.Map.of(
-            "sun.net.httpserver.maxReqTime", "10",
-            "sun.net.httpserver.maxRspTime", "30");
+    private final EventLoopGroup loop;
+    private final ThreadPoolExecutor workers;
+    private final Channel channel;
+    private final ChannelGroup connections;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final ScheduledExecutorService deadlineTimer;
-
-    private OpsServer(HttpServer server, ExecutorService executor, ScheduledExecutorService deadlineTimer) {
-        this.server = server;
-        this.executor = executor;
-        this.deadlineTimer = deadlineTimer;
+    private OpsServer(EventLoopGroup loop, ThreadPoolExecutor workers, Channel channel, ChannelGroup connections) {
+        this.loop = loop;
+        this.workers = workers;
+        this.channel = channel;
+        this.connections = connections;
     }
 
     /** Binds and starts serving; fails with the {@link IOException} of the bind (e.g. address in use). */
@@ -65,93 +89,79 @@ public final class OpsServer implements AutoCloseable {
     /** @param nanoTime the monotonic clock of {@code /health/ready}'s answer cache ({@link HealthHandler}) */
     static OpsServer start(OpsSettings settings, OpsServices services, Clock clock, LongSupplier nanoTime)
             throws IOException {
+        Map<String, Route> routes = routes(services, settings, clock, nanoTime);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(settings.bind()), settings.port());
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUE), new DefaultThreadFactory("vaultgate-ops-work", true));
+        workers.allowCoreThreadTimeOut(true);
+        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("vaultgate-ops-io", true),
+                NioIoHandler.newFactory());
+        ChannelGroup connections = new DefaultChannelGroup("vaultgate-ops", GlobalEventExecutor.INSTANCE);
+        ConnectionLimit limit = new ConnectionLimit(MAX_CONNECTIONS_PER_ADDRESS);
+        ChannelFuture bound = new ServerBootstrap()
+                .group(loop)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel connection) {
+                        connections.add(connection);
+                        ChannelPipeline pipeline = connection.pipeline();
+                        pipeline.addLast("limit", limit);
+                        settings.tls().ifPresent(tls -> pipeline.addLast("tls", tls.newHandler(connection.alloc())));
+                        pipeline.addLast("writeTimeout", new WriteTimeoutHandler(WRITE_TIMEOUT.toMillis(),
+                                TimeUnit.MILLISECONDS));
+                        pipeline.addLast("decoder", new StrictRequestDecoder(MAX_REQUEST_LINE, MAX_HEADER_BYTES,
+                                8 * 1024));
+                        pipeline.addLast("encoder", new HttpResponseEncoder());
+                        pipeline.addLast("headerTimeout", new RequestHeaderTimeout(settings.requestTimeout()));
+                        pipeline.addLast("ops", new OpsHandler(routes, workers, settings.requestTimeout()));
+                    }
+                })
+                .bind(address)
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            shutdown(loop, workers);
+            Throwable cause = bound.cause();
+            throw cause instanceof IOException io ? io : new IOException(cause);
+        }
+        return new OpsServer(loop, workers, bound.channel(), connections);
+    }
+
+    private static Map<String, Route> routes(OpsServices services, OpsSettings settings, Clock clock,
+                                             LongSupplier nanoTime) {
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
         AdminTokenFilter admin = new AdminTokenFilter(services.authenticator(), settings.tokenCache(), clock);
-        SLOW_CLIENT_LIMITS.forEach((key, seconds) -> {
-            if (System.getProperty(key) == null) {
-                System.setProperty(key, seconds);
-            }
-        });
-        InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(settings.bind()), settings.port());
-        HttpServer server = settings.tls().isPresent() ? https(address, settings.tls().get())
-                : HttpServer.create(address, 0);
-        ScheduledExecutorService deadlineTimer = Executors.newSingleThreadScheduledExecutor(
-                daemonThreads("vaultgate-ops-deadline-"));
-        RequestDeadlines deadlines = new RequestDeadlines(settings.requestTimeout(), deadlineTimer);
-        timed(server.createContext("/health/", new HealthHandler(services.checks(), json, HealthHandler.READY_CACHE,
-                nanoTime)), deadlines);
-        protect(timed(server.createContext("/metrics", new MetricsHandler(services.registry(),
-                services.beforeScrape())), deadlines), admin);
-        protect(timed(server.createContext("/status.json", new StatusHandler(services.status(), json)), deadlines),
-                admin);
-        StaticPage page = new StaticPage();
-        timed(server.createContext("/status", page), deadlines);
-        timed(server.createContext("/", root()), deadlines);
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads("vaultgate-ops-"));
-        server.setExecutor(deadlines.executor(executor));
-        server.start();
-        return new OpsServer(server, executor, deadlineTimer);
+        Map<String, Route> routes = new HashMap<>();
+        routes.putAll(new HealthHandler(services.checks(), json, HealthHandler.READY_CACHE, nanoTime).routes());
+        routes.put("/metrics", admin.protect(new MetricsHandler(services.registry(), services.beforeScrape())::scrape));
+        routes.put("/status.json", admin.protect(new StatusHandler(services.status(), json)::report));
+        routes.putAll(new StaticPage().routes());
+        routes.put("/", Route.immediate(Reply.text(302, "see /status\n").withHeader("Location", "/status")));
+        return Map.copyOf(routes);
     }
 
-    private static HttpServer https(InetSocketAddress address, SSLContext context) throws IOException {
-        HttpsServer server = HttpsServer.create(address, 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(context) {
-            @Override
-            public void configure(HttpsParameters parameters) {
-                SSLParameters ssl = context.getDefaultSSLParameters();
-                ssl.setProtocols(OpsTls.PROTOCOLS);
-                ssl.setCipherSuites(OpsTls.cipherSuites(context));
-                parameters.setSSLParameters(ssl);
-            }
-        });
-        return server;
-    }
-
-    /** The deadline's filter comes first: a request that reached it is read, whatever the next filters take. */
-    private static HttpContext timed(HttpContext context, RequestDeadlines deadlines) {
-        context.getFilters().add(deadlines.filter());
-        return context;
-    }
-
-    private static void protect(HttpContext context, AdminTokenFilter filter) {
-        context.getFilters().add(filter);
-    }
-
-    private static HttpHandler root() {
-        return exchange -> {
-            if (exchange.getRequestURI().getPath().equals("/")) {
-                exchange.getResponseHeaders().set("Location", "/status");
-                Exchanges.text(exchange, 302, "see /status\n");
-            } else {
-                Exchanges.text(exchange, 404, "not found\n");
-            }
-        };
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+    private static void shutdown(EventLoopGroup loop, ThreadPoolExecutor workers) {
+        loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownNow();
     }
 
     /** The bound port (the chosen one when configured with 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return address().getPort();
     }
 
     /** The bound address, for log lines and URLs. */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return (InetSocketAddress) channel.localAddress();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
-        deadlineTimer.shutdownNow();
+        channel.close().syncUninterruptibly();
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        shutdown(loop, workers);
     }
 }

@@ -1,9 +1,9 @@
 package io.vaultgate.server.ops;
 
+import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
 
 /**
  * Where the ops listener listens, how long a verified admin token is trusted before it is checked
@@ -13,13 +13,14 @@ import javax.net.ssl.SSLContext;
  * @param tokenCache     how long a token that passed stays accepted without asking the catalog; 0 checks every
  *                       request (a scrape every 15 s would then write an audit event every 15 s)
  * @param tls            serve HTTPS with this context ({@link OpsTls}); empty for plain HTTP
- * @param requestTimeout a connection whose request line and headers have not all arrived this long after its
- *                       first bytes is closed (slowloris); {@link #REQUEST_TIMEOUT} unless a test needs less
+ * @param requestTimeout a connection whose request line and headers (TLS handshake included) have not all arrived
+ *                       this long after it opened, or after the previous answer was written, is closed (slowloris,
+ *                       and idle kept-alive connections); {@link #REQUEST_TIMEOUT} unless a test needs less
  */
-public record OpsSettings(String bind, int port, Duration tokenCache, Optional<SSLContext> tls,
+public record OpsSettings(String bind, int port, Duration tokenCache, Optional<SslContext> tls,
                           Duration requestTimeout) {
 
-    /** Ample for a health check or a scrape over a slow link; short enough that half requests free threads. */
+    /** Ample for a health check or a scrape over a slow link; short enough that half requests do not pile up. */
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     static final Duration MAX_REQUEST_TIMEOUT = Duration.ofMinutes(5);
 
@@ -39,7 +40,7 @@ public record OpsSettings(String bind, int port, Duration tokenCache, Optional<S
         }
     }
 
-    public OpsSettings(String bind, int port, Duration tokenCache, Optional<SSLContext> tls) {
+    public OpsSettings(String bind, int port, Duration tokenCache, Optional<SslContext> tls) {
         this(bind, port, tokenCache, tls, REQUEST_TIMEOUT);
     }
 

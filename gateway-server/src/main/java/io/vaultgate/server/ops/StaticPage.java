@@ -1,7 +1,5 @@
 package io.vaultgate.server.ops;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,7 +10,7 @@ import java.util.Map;
  * page's script asks for the administrator token and sends it with every {@code /status.json} request, so
  * the shell itself needs none (a browser cannot add a bearer header to a plain page load).
  */
-final class StaticPage implements HttpHandler {
+final class StaticPage {
 
     private static final Map<String, String> FILES = Map.of(
             "/status", "status.html",
@@ -23,28 +21,22 @@ final class StaticPage implements HttpHandler {
             "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8");
 
-    private final Map<String, byte[]> bodies;
+    private final Map<String, Route> routes;
 
     StaticPage() {
-        this.bodies = FILES.entrySet().stream()
-                .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> read(e.getValue())));
+        this.routes = FILES.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey,
+                e -> Route.immediate(page(e.getValue()))));
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        if (!Exchanges.readOnly(exchange)) {
-            return;
-        }
-        String path = exchange.getRequestURI().getPath();
-        byte[] body = bodies.get(path);
-        if (body == null) {
-            Exchanges.text(exchange, 404, "not found\n");
-            return;
-        }
-        String file = FILES.get(path);
-        exchange.getResponseHeaders().set("Content-Security-Policy",
-                "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'");
-        Exchanges.send(exchange, 200, TYPES.get(file.substring(file.lastIndexOf('.') + 1)), body);
+    private static Reply page(String file) {
+        return Reply.of(200, TYPES.get(file.substring(file.lastIndexOf('.') + 1)), read(file))
+                .withHeader("Content-Security-Policy",
+                        "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'");
+    }
+
+    /** Each file by its path, answered from memory. */
+    Map<String, Route> routes() {
+        return routes;
     }
 
     private static byte[] read(String name) {

@@ -1,18 +1,16 @@
 package io.vaultgate.server.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import java.io.IOException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code /status.json}: the live {@link StatusReport}, for the status page and {@code vaultgate status}. A
- * report that cannot be built answers 500 at once (the JDK server would otherwise leave the client waiting).
+ * report that cannot be built answers 500 at once rather than leaving the client waiting.
  */
-final class StatusHandler implements HttpHandler {
+final class StatusHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusHandler.class);
 
@@ -24,19 +22,15 @@ final class StatusHandler implements HttpHandler {
         this.json = json;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        if (!Exchanges.readOnly(exchange)) {
-            return;
-        }
+    /** Runs on a worker: the report reads the catalog. */
+    Reply report(OpsRequest request) {
         byte[] body;
         try {
             body = json.writeValueAsBytes(report.get());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | JsonProcessingException e) {
             LOG.warn("status report failed: {}", e.toString());
-            Exchanges.text(exchange, 500, "the status report could not be built; see the gateway's log\n");
-            return;
+            return Reply.text(500, "the status report could not be built; see the gateway's log\n");
         }
-        Exchanges.send(exchange, 200, Exchanges.JSON, body);
+        return Reply.json(200, body);
     }
 }
