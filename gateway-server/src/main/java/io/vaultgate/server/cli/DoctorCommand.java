@@ -22,9 +22,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true, description = {
         "Audit configuration and state: weak algorithms, certificates expiring within 30 days, keys overdue for "
-                + "rotation (keys.max-kek-age), key files readable by others, the ops listener on a public address "
-                + "without TLS, password login without an IP allowlist, the demo tenant's credentials still able to "
-                + "log in, an unverifiable audit chain, a nearly full disk.",
+                + "rotation (keys.max-kek-age), key files readable by others, data directories open to group or "
+                + "others, the ops listener on a public address without TLS, password login without an IP allowlist, "
+                + "the demo tenant's credentials still able to log in, an unverifiable audit chain, a nearly full disk.",
         "Exit code 0 if nothing was found, 1 if something was."})
 public final class DoctorCommand extends AuditCommand.StoreTask {
 

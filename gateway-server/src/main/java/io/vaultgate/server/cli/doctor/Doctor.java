@@ -8,8 +8,8 @@ public final class Doctor {
 
     private static final List<Check> CHECKS = List.of(new WeakAlgorithms(), new ExpiringCertificates(),
             new KeyRotationAge(), new UnfinishedShreds(), new ReservedTenantIds(), new KeyFileModes(),
-            new ForwarderIssuers(), new ExposedListeners(), new PasswordWithoutAllowlist(), new SharedLoginNames(),
-            new DemoCredentialsCheck(), new AuditChainCheck(), new DiskSpaceCheck());
+            new DataDirectoryModes(), new ForwarderIssuers(), new ExposedListeners(), new PasswordWithoutAllowlist(),
+            new SharedLoginNames(), new DemoCredentialsCheck(), new AuditChainCheck(), new DiskSpaceCheck());
 
     private Doctor() {
     }
