@@ -10,7 +10,9 @@ import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,10 +21,13 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
@@ -44,6 +49,12 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  *
  * <p>Written atomically (temporary file with mode 0600, fsync, rename, directory fsync). Opening
  * refuses a file readable by anyone but its owner.
+ *
+ * <p>The temporary file has one name per keystore, {@code .keystore-<file name>.tmp} beside it. A crash
+ * between its flush and the rename leaves a whole copy of the store there, with every tenant's KEKs: each
+ * rewrite replaces it and {@link KeystoreKeyProvider#open} removes it (both under {@link KeystoreLock}), with
+ * the randomly named copies earlier versions left ({@code .keystore-<digits>.tmp}), so a crypto-shred does
+ * not leave its keys behind in a copy.
  */
 final class KeystoreFile {
   private static final byte[] MAGIC = {'V', 'G', 'K', 'S'};
@@ -54,6 +65,8 @@ final class KeystoreFile {
   private static final long MAX_FILE_SIZE = 64L * 1024 * 1024;
   private static final Set<PosixFilePermission> OWNER_ONLY =
       EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+  private static final String TEMPORARY_PREFIX = ".keystore-";
+  private static final Pattern EARLIER_TEMPORARY = Pattern.compile("\\.keystore-[0-9]+\\.tmp");
 
   /** A loaded store and the parameters that protect it. */
   record Loaded(KdfParams params, byte[] salt, KeyStore keyStore) {}
@@ -143,9 +156,10 @@ final class KeystoreFile {
     try {
       ks.store(out, password);
       Path dir = path.toAbsolutePath().getParent();
-      tmp = Files.createTempFile(dir, ".keystore-", ".tmp",
-          PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      removeTemporaryCopies(path);
+      tmp = temporary(path);
+      try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+          PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
         ByteBuffer data = ByteBuffer.wrap(out.toByteArray());
         while (data.hasRemaining()) {
           ch.write(data);
@@ -161,6 +175,54 @@ final class KeystoreFile {
       deleteQuietly(tmp);
       throw new CryptoException.ProviderUnavailable("cannot write keystore " + path, e);
     }
+  }
+
+  /** Where a rewrite of {@code path} writes the new store before renaming it into place. */
+  static Path temporary(Path path) {
+    Path file = path.toAbsolutePath();
+    return file.resolveSibling(TEMPORARY_PREFIX + file.getFileName() + ".tmp");
+  }
+
+  /**
+   * Whether a copy of the store that a rewrite interrupted by a crash left beside {@code path} is there: this
+   * version's temporary file, or one with the random name earlier versions used.
+   */
+  static boolean hasTemporaryCopies(Path path) {
+    return !temporaryCopies(path).isEmpty();
+  }
+
+  /**
+   * Deletes what {@link #hasTemporaryCopies} finds; the caller holds {@link KeystoreLock}, so no rewrite of
+   * this keystore is writing one.
+   *
+   * @throws CryptoException.ProviderUnavailable if one cannot be deleted
+   */
+  static void removeTemporaryCopies(Path path) {
+    for (Path copy : temporaryCopies(path)) {
+      try {
+        Files.deleteIfExists(copy);
+      } catch (IOException e) {
+        throw new CryptoException.ProviderUnavailable("cannot remove " + copy + ", a copy of keystore " + path
+            + " an interrupted rewrite left (it holds the keys the keystore held then): remove it", e);
+      }
+    }
+  }
+
+  private static List<Path> temporaryCopies(Path path) {
+    Path temporary = temporary(path);
+    List<Path> copies = new ArrayList<>();
+    if (Files.exists(temporary, LinkOption.NOFOLLOW_LINKS)) {
+      copies.add(temporary);
+    }
+    try (DirectoryStream<Path> earlier = Files.newDirectoryStream(temporary.getParent(),
+        entry -> EARLIER_TEMPORARY.matcher(entry.getFileName().toString()).matches())) {
+      earlier.forEach(copies::add);
+    } catch (NoSuchFileException e) {
+      return copies; // no directory, no keystore: opening it says so
+    } catch (IOException e) {
+      throw new CryptoException.ProviderUnavailable("cannot list the directory of keystore " + path, e);
+    }
+    return copies;
   }
 
   /** Removes a temporary copy of the store left by a failed rewrite, if any. */

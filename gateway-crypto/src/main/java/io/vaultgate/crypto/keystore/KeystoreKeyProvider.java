@@ -115,10 +115,19 @@ public final class KeystoreKeyProvider extends TenantKekProvider {
   /**
    * Opens an existing keystore file.
    *
+   * <p>Removes, under the file lock, a copy of the store that a rewrite interrupted by a crash left beside it
+   * (see {@link KeystoreFile}), so that keys destroyed later do not live on in it.
+   *
    * @throws CryptoException.ProviderUnavailable if the file is missing, not private to its owner,
-   *     or the secret is wrong
+   *     or the secret is wrong, or such a copy cannot be removed
    */
   public static KeystoreKeyProvider open(Path path, MasterSecret secret) {
+    if (KeystoreFile.hasTemporaryCopies(path)) { // a crash during a rewrite: the copy still holds its keys
+      KeystoreLock.around(path, () -> {
+        KeystoreFile.removeTemporaryCopies(path);
+        return null;
+      });
+    }
     FileStamp stamp = FileStamp.of(path);
     KeystoreFile.Loaded loaded = KeystoreFile.load(path, secret);
     KeystoreKeyProvider provider = new KeystoreKeyProvider(path, loaded.keyStore(), loaded.params(),

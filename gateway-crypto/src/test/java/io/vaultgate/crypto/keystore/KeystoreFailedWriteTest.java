@@ -86,7 +86,7 @@ class KeystoreFailedWriteTest {
     assertThatThrownBy(() -> KeystoreFile.store(occupied, loaded.params(), loaded.salt(), store, password))
         .isInstanceOf(CryptoException.ProviderUnavailable.class);
     try (Stream<Path> files = Files.list(dir)) {
-      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith(".keystore-"));
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
     }
   }
 }
