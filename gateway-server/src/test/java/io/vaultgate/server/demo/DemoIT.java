@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's front door: {@code ./vaultgate demo} (the launcher script at the repository root, over the
- * built jar) comes up, and every command it prints works as printed, with the real OpenSSH {@code sftp}
- * and {@code curl}. Then SIGTERM stops it cleanly.
+ * built jar) comes up on loopback only (no bind address given), and every command it prints works as printed, with
+ * the real OpenSSH {@code sftp} and {@code curl}. Then SIGTERM stops it cleanly.
  */
 class DemoIT {
 
@@ -31,13 +31,15 @@ class DemoIT {
     void demo_printsCommandsThatWork_andStopsCleanlyOnSigterm() throws Exception {
         Files.writeString(workDir.resolve("README.md"), "Vaultgate demo upload\n");
         Process demo = new ProcessBuilder(LAUNCHER.toString(), "demo", "--home", "var",
-                "--set", "sftp.bind=127.0.0.1", "--set", "sftp.port=0",
-                "--set", "https.bind=127.0.0.1", "--set", "https.port=0", "--set", "ops.port=0")
+                "--set", "sftp.port=0", "--set", "https.port=0", "--set", "ops.port=0")
                 .directory(workDir.toFile())
                 .redirectError(workDir.resolve("demo.log").toFile())
                 .start();
         try {
             List<String> printed = readUntil(demo, "Press Ctrl-C to stop", 90);
+            assertThat(printed).as("on loopback only, by default").anySatisfy(line -> assertThat(line)
+                    .matches("Listening on SFTP 127\\.0\\.0\\.1:\\d+, HTTPS 127\\.0\\.0\\.1:\\d+, ops 127\\.0\\.0\\.1:\\d+, "
+                            + "demo site 127\\.0\\.0\\.1:\\d+ \\(loopback only\\)"));
             List<String> commands = printed.stream().map(String::strip)
                     .filter(line -> line.startsWith("echo ") || line.startsWith("curl ")).toList();
             assertThat(commands).hasSize(5);
