@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -68,9 +69,24 @@ public final class FileSystemObjectStore implements ObjectStore {
         return new FilePendingObject(id, file, new WritebackChannel(channel, writebackEvery, flusher, flush));
     }
 
+    /**
+     * Reopens {@code .pending/<id>}. Only an upload's id is ever reopened (an interrupted upload at recovery, a
+     * partial being resumed), so an object under its committed name belongs to an upload the catalog never
+     * published: the process died between {@link #commit}'s rename and the catalog's transaction. It is moved back
+     * to {@code .pending} (both directories flushed) and reopened, so the upload stays resumable, as it does on S3,
+     * where an object has one key whether committed or not.
+     */
     @Override
     public PendingObject reopen(TenantId tenant, ObjectId id) throws IOException {
         Path file = pendingDir(tenant).resolve(id.value());
+        Path committed = tenantDir(tenant).resolve(id.value());
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+                && Files.isRegularFile(committed, LinkOption.NOFOLLOW_LINKS)) {
+            createPrivateDirectories(file.getParent());
+            Files.move(committed, file, StandardCopyOption.ATOMIC_MOVE);
+            fsyncDirectory(file.getParent());
+            fsyncDirectory(committed.getParent());
+        }
         return pending(id, file, FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
     }
 

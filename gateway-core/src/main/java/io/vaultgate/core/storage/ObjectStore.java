@@ -13,7 +13,10 @@ public interface ObjectStore {
     /** Creates a new temporary object for a tenant. */
     PendingObject create(TenantId tenant, ObjectId id) throws IOException;
 
-    /** Reopens a temporary object left by an interrupted upload, to resume it. */
+    /**
+     * Reopens a temporary object left by an interrupted upload, to resume it; also one the store had made final
+     * when the process died before the catalog recorded it as committed (only an upload's id is reopened).
+     */
     PendingObject reopen(TenantId tenant, ObjectId id) throws IOException;
 
     /** Makes the object durable and final (fsync, atomic rename, directory fsync), then closes it. */

@@ -1,4 +1,4 @@
-package io.vaultgate.core.storage.s3;
+package io.vaultgate.core.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,13 +15,12 @@ import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.path.VirtualPath;
-import io.vaultgate.core.storage.ObjectId;
-import io.vaultgate.core.storage.ObjectStore;
-import io.vaultgate.core.storage.PendingObject;
-import io.vaultgate.core.storage.ReferencedObjects;
+import io.vaultgate.core.storage.s3.S3ObjectStore;
+import io.vaultgate.core.storage.s3.S3Settings;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.S3ProxyServer;
 import io.vaultgate.crypto.keystore.KdfParams;
 import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
 import io.vaultgate.crypto.keystore.MasterSecret;
@@ -29,40 +28,72 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import java.util.Random;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The gateway dies after S3 holds the complete object but before the catalog says COMMITTED. After a
- * restart the upload was never acknowledged, so no file may be visible; recovery turns it into a resumable
- * partial of its uploader (the object is already whole, so resuming costs nothing), and the bucket holds
- * nothing the catalog does not name.
+ * The gateway dies after the store holds the complete object (S3: the multipart upload completed; a directory:
+ * the file renamed to its committed name) but before the catalog says COMMITTED. After a restart the upload was
+ * never acknowledged, so no file may be visible; recovery turns it into a resumable partial of its uploader (the
+ * object is already whole, so resuming costs nothing), and the store holds nothing the catalog does not name.
  */
-class S3CrashBeforeCatalogCommitTest {
+class CrashBeforeCatalogCommitTest {
 
     private static final VirtualPath REPORT = PathPolicy.parse("/inbox/report.bin");
     private static final GatewayCore.Settings SETTINGS = new GatewayCore.Settings(Duration.ofHours(24), 64);
+    private static final Pattern ACME_OBJECT = Pattern.compile("acme/[0-9a-f]{32}");
 
     @TempDir
     Path home;
-    private final S3StoreFixture s3 = new S3StoreFixture();
-    private final byte[] data = Envelopes.plaintext(5, 7 * 1024 * 1024 + 99);
+    private final byte[] data = new byte[7 * 1024 * 1024 + 99];
 
-    @AfterEach
-    void close() {
-        s3.close();
+    {
+        new Random(5).nextBytes(data);
     }
 
-    @Test
-    void crashAfterTheObjectIsStored_leavesNoVisibleFile_andTheUploadResumesToTheSameBytes() throws Exception {
+    /** A store a restarted gateway opens again, and what it holds of tenant acme, as {@code acme/<object id>}. */
+    private interface Backend extends AutoCloseable {
+        ObjectStore open() throws IOException;
+
+        List<String> objects() throws IOException;
+
+        @Override
+        void close();
+    }
+
+    static List<String> stores() {
+        return List.of("s3", "filesystem");
+    }
+
+    private Backend backend(String kind) throws IOException {
+        return kind.equals("s3") ? new S3Bucket() : new Directory(home.resolve("objects"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void crashAfterTheObjectIsStored_leavesNoVisibleFile_andTheUploadResumesToTheSameBytes(String kind)
+            throws Exception {
+        try (Backend backend = backend(kind)) {
+            crashAfterTheObjectIsStored(backend);
+        }
+    }
+
+    private void crashAfterTheObjectIsStored(Backend backend) throws Exception {
         ClientPrincipal alice;
-        try (Node first = Node.start(home, new CrashAfterStoreCommit(s3.store), true)) {
+        try (Node first = Node.start(home, new CrashAfterStoreCommit(backend.open()), true)) {
             first.core.administration().createTenant(TenantId.of("acme"), "Acme", false);
             Account account = first.core.administration().createAccount(TenantId.of("acme"), "alice");
             alice = new ClientPrincipal(account.id(), "alice", account.tenant(), Protocol.HTTPS);
@@ -72,10 +103,9 @@ class S3CrashBeforeCatalogCommitTest {
             }
             assertThatThrownBy(upload::commit).isInstanceOf(SimulatedCrash.class);
         }
-        assertThat(s3.keys()).as("the object reached S3").hasSize(1);
+        assertThat(backend.objects()).as("the object reached the store").hasSize(1);
 
-        try (S3ObjectStore store = new S3ObjectStore(s3.server.client(), s3.store.settings(), Clock.systemUTC());
-             Node restarted = Node.start(home, store, false)) {
+        try (Node restarted = Node.start(home, backend.open(), false)) {
             Recovery.Report report = restarted.core.recovery().run();
 
             assertThat(report.resumable()).isEqualTo(1);
@@ -84,7 +114,7 @@ class S3CrashBeforeCatalogCommitTest {
             assertThatThrownBy(() -> restarted.core.files().open(alice, REPORT)).isInstanceOf(GatewayException.class);
             List<String> rows = restarted.database.read(jdbc -> jdbc.query("SELECT object_id FROM files",
                     rs -> rs.getString(1)));
-            assertThat(s3.keys()).containsExactlyElementsOf(rows.stream().map(id -> "acme/" + id).toList());
+            assertThat(backend.objects()).containsExactlyElementsOf(rows.stream().map(id -> "acme/" + id).toList());
 
             try (Upload resumed = restarted.core.ingest().open(alice, REPORT, UploadMode.RESUME)) {
                 assertThat(resumed.resumeOffset()).isEqualTo(data.length);
@@ -101,6 +131,55 @@ class S3CrashBeforeCatalogCommitTest {
                 // read until full
             }
             return all.array();
+        }
+    }
+
+    /** A bucket of the JVM's S3Proxy, with parts of the S3 minimum size. */
+    private static final class S3Bucket implements Backend {
+        private final S3ProxyServer server = S3ProxyServer.shared();
+        private final String bucket = server.newBucket();
+        private final S3Client client = server.client();
+        private final List<S3ObjectStore> opened = new ArrayList<>();
+
+        @Override
+        public ObjectStore open() {
+            S3ObjectStore store = new S3ObjectStore(server.client(),
+                    new S3Settings(bucket, "", 5L * 1024 * 1024, 1024 * 1024, Duration.ofHours(1)), Clock.systemUTC());
+            opened.add(store);
+            return store;
+        }
+
+        @Override
+        public List<String> objects() {
+            return client.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().stream().map(S3Object::key)
+                    .filter(key -> ACME_OBJECT.matcher(key).matches()).toList();
+        }
+
+        @Override
+        public void close() {
+            opened.forEach(S3ObjectStore::close);
+            client.close();
+        }
+    }
+
+    /** A directory store: its committed and pending objects both count. */
+    private record Directory(Path root) implements Backend {
+        @Override
+        public ObjectStore open() throws IOException {
+            return new FileSystemObjectStore(root);
+        }
+
+        @Override
+        public List<String> objects() throws IOException {
+            try (Stream<Path> files = Files.walk(root.resolve("acme"))) {
+                return files.filter(Files::isRegularFile).map(file -> "acme/" + file.getFileName())
+                        .filter(key -> ACME_OBJECT.matcher(key).matches()).toList();
+            }
+        }
+
+        @Override
+        public void close() {
+            // the test's directory goes with it
         }
     }
 
