@@ -33,6 +33,7 @@ import io.vaultgate.core.catalog.TokenRepository;
 import io.vaultgate.core.defender.Defender;
 import io.vaultgate.core.defender.LoginLockouts;
 import io.vaultgate.core.mfa.Mfa;
+import io.vaultgate.core.node.CatalogClock;
 import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.node.Nodes;
 import io.vaultgate.core.session.LiveSessions;
@@ -177,10 +178,15 @@ public final class GatewayCore implements AutoCloseable {
         return assemble(database, store, keys, auditKey, settings, random, clock, CoreMetrics.inMemory(clock));
     }
 
-    /** Builds the core, reporting its meters to {@code metrics} (see {@link io.vaultgate.core.metrics.GatewayMetrics}). */
+    /**
+     * Builds the core, reporting its meters to {@code metrics} (see {@link io.vaultgate.core.metrics.GatewayMetrics}).
+     * Its time is {@code nodeClock} until the node joins the cluster ({@link Nodes#join()}), the catalog's time from
+     * then on ({@link CatalogClock}): nodes sharing the catalog compare the times each other wrote (leases above all).
+     */
     public static GatewayCore assemble(Database database, ObjectStore store, KeyProvider keys,
                                        AuditSigningKey auditKey, Settings settings, SecureRandom random,
-                                       Clock clock, CoreMetrics metrics) {
+                                       Clock nodeClock, CoreMetrics metrics) {
+        CatalogClock clock = new CatalogClock(nodeClock);
         TenantRepository tenants = new TenantRepository();
         AccountRepository accounts = new AccountRepository();
         TokenRepository tokens = new TokenRepository();
@@ -239,7 +245,7 @@ public final class GatewayCore implements AutoCloseable {
                         new io.vaultgate.core.admin.Administrators(database, tokens, revocation, mfa, audit, random,
                                 clock)),
                 new Nodes(database, settings.node(), dead -> recovery.recoverUploadsOf(dead)
-                        + outbox.releaseLeasesOf(dead, clock.instant())), reaper,
+                        + outbox.releaseLeasesOf(dead, clock.instant()), clock), reaper,
                 new io.vaultgate.core.admin.TenantShredding(database, tenants, fileRows, store, keys, auditKey, audit,
                         new Lockdown(database, tenants, audit, liveSessions, clock), clock),
                 new io.vaultgate.core.admin.CatalogBackup(database, audit, clock));

@@ -10,9 +10,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A joined node's background work, on two daemon threads so that a slow recovery never delays a beat: the
- * heartbeat, and every heartbeat a pass over the other nodes that takes over what dead ones left (uploads,
- * forwarding leases) and forgets nodes silent for a week that own no upload. Closing it is a clean leave: the node counts as dead
- * at once, so any upload it could not suspend is recovered by the others without waiting.
+ * heartbeat (which also measures the node's clock against the catalog's, {@link CatalogClock}), and every heartbeat
+ * a pass over the other nodes that takes over what dead ones left (uploads, forwarding leases) and forgets nodes
+ * silent for a week that own no upload. Closing it is a clean leave: the node counts as dead at once, so any upload
+ * it could not suspend is recovered by the others without waiting.
  */
 public final class NodePresence implements AutoCloseable {
 
@@ -24,6 +25,7 @@ public final class NodePresence implements AutoCloseable {
     private final NodeSettings settings;
     private final String incarnation;
     private final DeadNodeRecovery recovery;
+    private final ClockWatch clock;
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "vaultgate-node");
         thread.setDaemon(true);
@@ -32,12 +34,13 @@ public final class NodePresence implements AutoCloseable {
     private volatile boolean displaced;
 
     NodePresence(Database database, NodeRepository rows, NodeSettings settings, String incarnation,
-                 DeadNodeRecovery recovery) {
+                 DeadNodeRecovery recovery, ClockWatch clock) {
         this.database = database;
         this.rows = rows;
         this.settings = settings;
         this.incarnation = incarnation;
         this.recovery = recovery;
+        this.clock = clock;
     }
 
     NodePresence start() {
@@ -60,6 +63,7 @@ public final class NodePresence implements AutoCloseable {
                 LOG.error("node {}: another process joined with this node id; two nodes must never share one "
                         + "(delete the node-id file of a copied data directory and restart it)", settings.id());
             }
+            clock.measure(database);
         } catch (RuntimeException e) {
             LOG.warn("node {}: heartbeat failed (the catalog may be unreachable): {}", settings.id(), e.toString());
         }

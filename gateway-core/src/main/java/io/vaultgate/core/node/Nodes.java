@@ -12,6 +12,9 @@ import org.slf4j.LoggerFactory;
  * The gateway nodes sharing the catalog. A node that serves clients {@link #join joins} before it recovers
  * and opens its listeners, and beats until it stops; other nodes take over the uploads of one that stopped
  * beating. Admin commands never join: they serve no uploads.
+ *
+ * <p>A joined node's core runs on the catalog's time ({@link CatalogClock}): the join and every heartbeat measure the
+ * node's clock against the catalog's.
  */
 public final class Nodes {
 
@@ -20,12 +23,15 @@ public final class Nodes {
     private final Database database;
     private final NodeSettings settings;
     private final DeadNodeRecovery recovery;
+    private final CatalogClock clock;
     private final NodeRepository rows = new NodeRepository();
 
-    public Nodes(Database database, NodeSettings settings, DeadNodeRecovery recovery) {
+    /** @param clock the core's clock, which the join and the heartbeats keep on the catalog's time */
+    public Nodes(Database database, NodeSettings settings, DeadNodeRecovery recovery, CatalogClock clock) {
         this.database = database;
         this.settings = settings;
         this.recovery = recovery;
+        this.clock = clock;
     }
 
     /** This node's id, as written on the uploads it opens. */
@@ -37,8 +43,15 @@ public final class Nodes {
         return settings;
     }
 
+    /** The core's clock: the catalog's time once this node joined. */
+    public CatalogClock clock() {
+        return clock;
+    }
+
     /**
      * Registers a new incarnation of this node and starts its heartbeat and its watch over the other nodes.
+     * First puts the core on the catalog's time ({@link CatalogClock#measure}), before anything it recovers or
+     * serves reads or writes a lease.
      * If an earlier incarnation beat within the dead-after time (it crashed a moment ago, or another process
      * runs with this id), waits two heartbeats first and refuses to start if it beat again meanwhile.
      *
@@ -55,6 +68,8 @@ public final class Nodes {
                 throw new NodeIdInUse(settings.id());
             }
         }
+        ClockWatch watch = new ClockWatch(settings.id(), clock);
+        watch.measure(database);
         String incarnation = newIncarnation();
         database.inTransaction(jdbc -> {
             rows.join(jdbc, settings.id(), incarnation);
@@ -63,7 +78,7 @@ public final class Nodes {
         LOG.info("node {} joined (incarnation {}); heartbeat every {} ms, other nodes presumed dead after {} ms "
                 + "of silence", settings.id(), incarnation, settings.heartbeat().toMillis(),
                 settings.deadAfter().toMillis());
-        return new NodePresence(database, rows, settings, incarnation, recovery).start();
+        return new NodePresence(database, rows, settings, incarnation, recovery, watch).start();
     }
 
     /** Every node the catalog knows, with its last heartbeat. */
