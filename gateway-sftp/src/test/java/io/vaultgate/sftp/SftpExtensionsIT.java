@@ -19,12 +19,17 @@ import java.util.regex.Pattern;
 import org.apache.sshd.sftp.SftpModuleProperties;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.extensions.CheckFileHandleExtension;
+import org.apache.sshd.sftp.client.extensions.CheckFileNameExtension;
+import org.apache.sshd.sftp.client.extensions.CopyDataExtension;
+import org.apache.sshd.sftp.client.extensions.MD5FileExtension;
+import org.apache.sshd.sftp.client.extensions.MD5HandleExtension;
 import org.apache.sshd.sftp.client.extensions.SpaceAvailableExtension;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHLimitsExtension;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHLimitsExtensionInfo;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHStatExtensionInfo;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHStatPathExtension;
+import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.apache.sshd.sftp.common.extensions.ParserUtils;
 import org.apache.sshd.sftp.common.extensions.SpaceAvailableExtensionInfo;
@@ -37,7 +42,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The SFTP extensions, announced and answered: {@code space-available} and {@code statvfs@openssh.com} report
  * the tenant quota and its use (MINA's client, OpenSSH's {@code df}), {@code limits@openssh.com},
- * {@code posix-rename@openssh.com} (never replacing a name), {@code check-file-handle}.
+ * {@code posix-rename@openssh.com} (never replacing a name), {@code check-file-handle} (at most 1024 block
+ * hashes); {@code copy-data} and {@code md5-hash}, which MINA would answer unannounced, are refused.
  */
 class SftpExtensionsIT {
 
@@ -66,7 +72,8 @@ class SftpExtensionsIT {
             assertThat(new String(announced.get("statvfs@openssh.com"))).isEqualTo("2");
             Supported2Parser.Supported2 supported = (Supported2Parser.Supported2) ParserUtils.parse(announced)
                     .get("supported2");
-            assertThat(supported.extensionNames).contains("space-available", "check-file-handle", "check-file-name");
+            assertThat(supported.extensionNames).contains("space-available", "check-file-handle", "check-file-name")
+                    .doesNotContain("copy-data", "copy-file", "md5-hash", "md5-hash-handle");
             for (Class<? extends org.apache.sshd.sftp.client.extensions.SftpClientExtension> type : List.of(
                     SpaceAvailableExtension.class, OpenSSHStatPathExtension.class, OpenSSHLimitsExtension.class,
                     OpenSSHPosixRenameExtension.class, CheckFileHandleExtension.class)) {
@@ -210,6 +217,102 @@ class SftpExtensionsIT {
                 assertThat(HexFormat.of().formatHex(result.getValue().iterator().next()))
                         .isEqualTo(MinaTransferIT.sha256(data));
             }
+        }
+    }
+
+    @Test
+    void copyData_isRefused_andTheResumablePartialItWouldHaveBrokenStays() throws Exception {
+        byte[] partial = MinaTransferIT.random(100_000);
+        try (MinaSftp client = gateway.mina(TestSftpGateway.ALICE)) {
+            upload(client.sftp(), "/inbox/copy-source.txt", "some other content".getBytes());
+        }
+        MinaSftp cut = gateway.mina(TestSftpGateway.ALICE);
+        SftpClient.CloseableHandle writing = cut.sftp().open("/inbox/copy-part.bin", SftpClient.OpenMode.Write,
+                SftpClient.OpenMode.Create);
+        cut.sftp().write(writing, 0, partial, 0, partial.length);
+        cut.disconnectAbruptly();
+        awaitSize("/inbox/copy-part.bin", partial.length);
+
+        try (MinaSftp client = gateway.mina(TestSftpGateway.ALICE)) {
+            SftpClient sftp = client.sftp();
+            try (SftpClient.CloseableHandle read = sftp.open("/inbox/copy-source.txt", SftpClient.OpenMode.Read);
+                 SftpClient.CloseableHandle append = sftp.open("/inbox/copy-part.bin",
+                         java.util.EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Append))) {
+                assertThatThrownBy(() -> sftp.getExtension(CopyDataExtension.class).copyData(read, 0, 8, append, 0))
+                        .isInstanceOf(SftpException.class)
+                        .hasMessageContaining("copy-data is not supported")
+                        .satisfies(e -> assertThat(((SftpException) e).getStatus())
+                                .isEqualTo(SftpConstants.SSH_FX_OP_UNSUPPORTED));
+            }
+            assertThat(sftp.stat("/inbox/copy-part.bin").getSize()).as("the CLOSE published the partial as it was")
+                    .isEqualTo(partial.length);
+            try (java.io.InputStream in = sftp.read("/inbox/copy-part.bin")) {
+                assertThat(in.readAllBytes()).isEqualTo(partial);
+            }
+        }
+    }
+
+    @Test
+    void md5Hash_isRefused() throws Exception {
+        try (MinaSftp client = gateway.mina(TestSftpGateway.ALICE)) {
+            SftpClient sftp = client.sftp();
+            upload(sftp, "/inbox/md5.bin", MinaTransferIT.random(5000));
+            assertThatThrownBy(() -> sftp.getExtension(MD5FileExtension.class).getHash("/inbox/md5.bin", 0, 0,
+                    new byte[0]))
+                    .isInstanceOf(SftpException.class).hasMessageContaining("md5-hash is not supported");
+            try (SftpClient.CloseableHandle handle = sftp.open("/inbox/md5.bin")) {
+                assertThatThrownBy(() -> sftp.getExtension(MD5HandleExtension.class).getHash(handle, 0, 0,
+                        new byte[0]))
+                        .isInstanceOf(SftpException.class).hasMessageContaining("md5-hash is not supported");
+            }
+            assertThat(sftp.stat("/inbox/md5.bin").getSize()).as("the session goes on").isEqualTo(5000);
+        }
+    }
+
+    @Test
+    void checkFile_answersUpTo1024BlockHashesOf8KiBMultiples_andRefusesOthers() throws Exception {
+        byte[] data = MinaTransferIT.random(300_000);
+        try (MinaSftp client = gateway.mina(TestSftpGateway.ALICE)) {
+            SftpClient sftp = client.sftp();
+            upload(sftp, "/inbox/check-blocks.bin", data);
+            try (SftpClient.CloseableHandle handle = sftp.open("/inbox/check-blocks.bin")) {
+                CheckFileHandleExtension check = sftp.getExtension(CheckFileHandleExtension.class);
+                java.util.Collection<byte[]> blocks = check.checkFileHandle(handle, List.of("sha256"), 0,
+                        1024 * 8192, 8192).getValue();
+                assertThat(blocks).as("one per 8 KiB block up to the end").hasSize((data.length + 8191) / 8192);
+                assertThat(HexFormat.of().formatHex(blocks.iterator().next()))
+                        .isEqualTo(MinaTransferIT.sha256(java.util.Arrays.copyOf(data, 8192)));
+                long[][] refused = {{1024 * 8192 + 1, 8192}, {0, 8192}, {data.length, 256}, {256 * 100, 256}};
+                for (long[] ask : refused) {
+                    assertThatThrownBy(() -> check.checkFileHandle(handle, List.of("sha256"), 0, ask[0], (int) ask[1]))
+                            .as("length %d, block size %d", ask[0], ask[1])
+                            .isInstanceOf(SftpException.class)
+                            .hasMessageContaining("at most 1024 blocks")
+                            .satisfies(e -> assertThat(((SftpException) e).getStatus())
+                                    .isEqualTo(SftpConstants.SSH_FX_OP_UNSUPPORTED));
+                }
+                assertThat(check.checkFileHandle(handle, List.of("sha256"), 0, 0, 0).getValue())
+                        .as("one hash of the whole file").hasSize(1);
+            }
+            assertThatThrownBy(() -> sftp.getExtension(CheckFileNameExtension.class)
+                    .checkFileName("/inbox/check-blocks.bin", List.of("sha256"), 0, 0, 8192))
+                    .isInstanceOf(SftpException.class).hasMessageContaining("at most 1024 blocks");
+        }
+    }
+
+    private static void awaitSize(String path, long size) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try (MinaSftp client = gateway.mina(TestSftpGateway.ALICE)) {
+                if (client.sftp().stat(path).getSize() == size
+                        && gateway.core().uploads().active() == 0) {
+                    return;
+                }
+            } catch (SftpException notYet) {
+                // the partial is not there yet
+            }
+            assertThat(System.nanoTime()).as(path + " reached " + size + " bytes within 10 s").isLessThan(deadline);
+            Thread.sleep(50);
         }
     }
 

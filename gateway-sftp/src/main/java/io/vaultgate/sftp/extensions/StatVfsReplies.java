@@ -2,6 +2,7 @@ package io.vaultgate.sftp.extensions;
 
 import io.vaultgate.core.path.PathPolicy;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.sshd.common.io.IoOutputStream;
 import org.apache.sshd.common.io.IoWriteFuture;
@@ -14,7 +15,9 @@ import org.apache.sshd.sftp.common.SftpConstants;
  * rewrote becomes the {@code statvfs@openssh.com} reply the client asked for (OpenSSH's PROTOCOL file, section
  * 4.4: eleven uint64), and MINA's answer to a genuine {@code space-available} gets its user fields (0 from MINA)
  * filled with the device ones, the tenant quota being the user's limit, and 1 byte per allocation unit. An error
- * status for such a request passes as it is; every other reply passes untouched.
+ * status for such a request passes as it is. MINA's "unsupported" answer to a request {@link StatVfsRequests}
+ * refused becomes an {@code SSH_FX_OP_UNSUPPORTED} status saying why ({@link Asked#refusal()}); every other reply
+ * passes untouched.
  *
  * <p>Sizes are counted in bytes ({@code f_frsize} 1): {@code f_blocks} is the quota, {@code f_bfree} and
  * {@code f_bavail} what is left of it. File counts are not carried by {@code space-available}, so the inode
@@ -46,6 +49,9 @@ final class StatVfsReplies extends ReplyFilter {
             return out.writeBuffer(buffer);
         }
         Asked question = asked.remove((int) StatVfsRequests.uint32(bytes, at + 5));
+        if (question != null && question.refusal() != null) {
+            return out.writeBuffer(refusal(StatVfsRequests.uint32(bytes, at + 5), question.refusal()));
+        }
         if (question == null || type == SftpConstants.SSH_FXP_STATUS) {
             return out.writeBuffer(buffer);
         }
@@ -89,6 +95,19 @@ final class StatVfsReplies extends ReplyFilter {
         reply.putLong(total);
         reply.putLong(free);
         reply.putUInt(1);
+        return reply;
+    }
+
+    /** An {@code SSH_FX_OP_UNSUPPORTED} status for request {@code id}, with {@code message} (and no language tag). */
+    private static Buffer refusal(long id, String message) {
+        byte[] text = message.getBytes(StandardCharsets.UTF_8);
+        Buffer reply = new ByteArrayBuffer(4 + 1 + 4 + 4 + 4 + text.length + 4, false);
+        reply.putUInt(1 + 4 + 4 + 4 + text.length + 4);
+        reply.putByte((byte) SftpConstants.SSH_FXP_STATUS);
+        reply.putUInt(id);
+        reply.putUInt(SftpConstants.SSH_FX_OP_UNSUPPORTED);
+        reply.putBytes(text);
+        reply.putString("");
         return reply;
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import org.apache.sshd.server.channel.ChannelDataReceiver;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.sftp.common.SftpConstants;
@@ -13,10 +14,20 @@ import org.apache.sshd.sftp.common.SftpConstants;
  * a {@code space-available} request for the same path, which MINA answers from the path's
  * {@link java.nio.file.FileStore} (the tenant quota); {@link StatVfsReplies} turns that answer back into a statvfs
  * reply (a {@code space-available} request is only noted, for its reply to be completed). Every other byte is passed on unchanged and in order, and nothing is copied except SSH_FXP_EXTENDED
- * requests (small) and packet headers split between two reads.
+ * requests (small; of a larger one only its first {@link #PREFIX} bytes) and packet headers split between two reads.
  *
  * <p>The rewritten request keeps the original length (the path moves up by the 4 bytes the shorter name saves and
  * 4 zero bytes follow it, which MINA ignores), so the subsystem's channel window accounting stays exact.
+ *
+ * <p>It also refuses the extensions MINA answers by itself whether announced or not and the gateway does not
+ * offer: {@code copy-data} (its writes would reach an upload handle past {@code fs.AppendOffsets} and the
+ * transfer counts), {@code md5-hash} and {@code md5-hash-handle}, and {@code check-file-handle} or
+ * {@code check-file-name} asking for more than {@link #MAX_CHECK_FILE_BLOCKS} block hashes (or for block hashes
+ * without a length), or with a block size that is not a multiple of {@link #CHECK_FILE_BLOCK_UNIT}: MINA (2.20)
+ * reads each block in pieces of that size and a shorter last piece still fills a whole one, so the block hashes of
+ * other sizes cover the wrong bytes. Such a request's extension name is overwritten, keeping its length, so that MINA answers it
+ * "unsupported" without doing anything, and {@link StatVfsReplies} replaces that answer by a status naming the
+ * reason ({@link Asked#refusal()}).
  */
 final class StatVfsRequests implements ChannelDataReceiver {
 
@@ -24,23 +35,39 @@ final class StatVfsRequests implements ChannelDataReceiver {
 
     private static final byte[] STATVFS_NAME = STATVFS.getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SPACE_NAME = SftpConstants.EXT_SPACE_AVAILABLE.getBytes(StandardCharsets.US_ASCII);
+    /** The extensions refused whatever their arguments, and what each asked. */
+    private static final Map<String, Asked> REFUSED = Map.of(SftpConstants.EXT_COPY_DATA, Asked.COPY_DATA,
+            SftpConstants.EXT_MD5_HASH, Asked.MD5_HASH, SftpConstants.EXT_MD5_HASH_HANDLE, Asked.MD5_HASH);
+    /** The extensions refused for too many block hashes. */
+    private static final Set<String> CHECK_FILE = Set.of(SftpConstants.EXT_CHECK_FILE_HANDLE,
+            SftpConstants.EXT_CHECK_FILE_NAME);
+    /** What an extension name is overwritten with (repeated to its length): no extension MINA knows. */
+    private static final byte REFUSED_NAME = '-';
     private static final int SHRINK = STATVFS_NAME.length - SPACE_NAME.length;
     /** uint32 length and the type byte. */
     private static final int HEADER = 5;
     /** Where the extension name's length sits: length, type, request id. */
     private static final int NAME = 9;
-    /** Extended requests up to this size are looked at; a statvfs request is far smaller. */
+    /** Extended requests up to this size are held whole; a statvfs or check-file request is far smaller. */
     private static final long MAX_INSPECTED = 64 * 1024;
+    /** Of a larger extended request, only this much (its extension name) is held and looked at. */
+    static final int PREFIX = NAME + 4 + 64;
+    /** The most block hashes a {@code check-file} request may ask for (MINA builds its reply whole). */
+    static final int MAX_CHECK_FILE_BLOCKS = 1024;
+    /** The size MINA reads a check-file block in; block hashes are right only for its multiples. */
+    static final int CHECK_FILE_BLOCK_UNIT = 8192;
 
     private final ChannelDataReceiver subsystem;
     private final Map<Integer, Asked> asked;
 
     /** Bytes of the current packet that still pass through untouched. */
     private long skip;
-    /** A packet header split between reads, or a whole extended request, held back until complete. */
+    /** A packet header split between reads, or an extended request (or its first bytes), held back until complete. */
     private byte[] held;
     private int heldFill;
     private boolean heldIsHeader;
+    /** Bytes of the held extended request that follow the held prefix, passed on untouched after it. */
+    private long rest;
 
     StatVfsRequests(ChannelDataReceiver subsystem, Map<Integer, Asked> asked) {
         this.subsystem = subsystem;
@@ -68,7 +95,8 @@ final class StatVfsRequests implements ChannelDataReceiver {
                         continue;
                     }
                     consumed += pass(channel, buf, from, pos);
-                    hold(4 + (int) length, false);
+                    hold(heldSize(length), false);
+                    rest = 4 + length - held.length;
                 } else {
                     consumed += pass(channel, buf, from, pos);
                     hold(HEADER, true);
@@ -108,16 +136,80 @@ final class StatVfsRequests implements ChannelDataReceiver {
         if (heldIsHeader) {
             long length = uint32(packet, 0);
             if (inspected(packet[4], length)) {
-                held = Arrays.copyOf(packet, 4 + (int) length);
+                held = Arrays.copyOf(packet, heldSize(length));
                 heldFill = HEADER;
                 heldIsHeader = false;
+                rest = 4 + length - held.length;
                 return 0;
             }
             skip = Math.max(0, length - 1);
         } else {
-            noteSpaceRequest(packet);
+            boolean whole = rest == 0;
+            if (!refuse(packet, whole) && whole) {
+                noteSpaceRequest(packet);
+            }
+            skip = rest;
+            rest = 0;
         }
         return subsystem.data(channel, packet, 0, packet.length);
+    }
+
+    /** How much of an extended request of this length is held: all of a small one, the name of a larger one. */
+    private static int heldSize(long length) {
+        return length <= MAX_INSPECTED ? 4 + (int) length : PREFIX;
+    }
+
+    /**
+     * Refuses the request if it asks for a refused extension (see the class comment): its name is overwritten
+     * and its id noted with what it asked. {@code whole} says whether {@code packet} is the whole request or
+     * only its first bytes (a check-file request that large is refused).
+     */
+    private boolean refuse(byte[] packet, boolean whole) {
+        if (packet.length < NAME + 4) {
+            return false;
+        }
+        long nameLength = uint32(packet, NAME);
+        if (nameLength > packet.length - NAME - 4) {
+            return false;
+        }
+        String name = new String(packet, NAME + 4, (int) nameLength, StandardCharsets.ISO_8859_1);
+        Asked refusal = REFUSED.get(name);
+        if (refusal == null && CHECK_FILE.contains(name)
+                && (!whole || tooManyBlocks(packet, NAME + 4 + name.length()))) {
+            refusal = Asked.CHECK_FILE_BLOCKS;
+        }
+        if (refusal == null) {
+            return false;
+        }
+        Arrays.fill(packet, NAME + 4, NAME + 4 + name.length(), REFUSED_NAME);
+        asked.put((int) uint32(packet, HEADER), refusal);
+        return true;
+    }
+
+    /**
+     * Whether a check-file request (after its name: string handle or path, string algorithms, uint64 start,
+     * uint64 length, uint32 block size) asks for more than {@link #MAX_CHECK_FILE_BLOCKS} block hashes, for
+     * block hashes up to the end of the file (length 0), whose count the request does not bound, or for blocks
+     * that are not a multiple of {@link #CHECK_FILE_BLOCK_UNIT}. A request too short to hold its fields is left
+     * to MINA, which refuses it.
+     */
+    private static boolean tooManyBlocks(byte[] packet, int at) {
+        for (int string = 0; string < 2; string++) {
+            if (packet.length - at < 4 || uint32(packet, at) > packet.length - at - 4) {
+                return false;
+            }
+            at += 4 + (int) uint32(packet, at);
+        }
+        if (packet.length - at < 8 + 8 + 4) {
+            return false;
+        }
+        long length = uint64(packet, at + 8);
+        long blockSize = uint32(packet, at + 16);
+        if (blockSize == 0) {
+            return false;
+        }
+        return blockSize % CHECK_FILE_BLOCK_UNIT != 0 || length == 0
+                || Long.compareUnsigned(length, blockSize * MAX_CHECK_FILE_BLOCKS) > 0;
     }
 
     /** Rewrites a statvfs request, and notes its id (or a space-available request's) for the reply. */
@@ -145,7 +237,11 @@ final class StatVfsRequests implements ChannelDataReceiver {
     }
 
     private static boolean inspected(byte type, long length) {
-        return (type & 0xFF) == SftpConstants.SSH_FXP_EXTENDED && length > NAME && length <= MAX_INSPECTED;
+        return (type & 0xFF) == SftpConstants.SSH_FXP_EXTENDED && length > NAME;
+    }
+
+    private static long uint64(byte[] b, int at) {
+        return uint32(b, at) << 32 | uint32(b, at + 4);
     }
 
     static long uint32(byte[] b, int at) {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The request side of the statvfs bridge on a byte stream cut at random places (packet headers and extended
  * requests split between reads): statvfs requests come out as space-available requests of the same length with
- * their ids noted; every other byte comes out unchanged and in order.
+ * their ids noted; refused extensions (copy-data, md5-hash, check-file asking for too many block hashes) come out
+ * with their names overwritten, same length, ids noted; every other byte comes out unchanged and in order.
  */
 class StatVfsRequestsTest {
 
@@ -110,6 +111,127 @@ class StatVfsRequestsTest {
         assertThat(space.bytesAvailableToUser).as("the quota is the user's").isEqualTo(10_000);
         assertThat(space.unusedBytesAvailableToUser).isEqualTo(2_500);
         assertThat(asked).isEmpty();
+    }
+
+    @RepeatedTest(20)
+    void refusedExtensions_keepTheirLengthWithTheNameOverwritten_andTheirIdsAreNoted() throws Exception {
+        ByteArrayOutputStream in = new ByteArrayOutputStream();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        java.util.Map<Integer, Asked> expectedAsked = new java.util.HashMap<>();
+        byte[] handles = handles();
+        Object[][] requests = {
+            {"copy-data", handles, Asked.COPY_DATA},
+            {"md5-hash", path("/inbox/a.bin"), Asked.MD5_HASH},
+            {"md5-hash-handle", handles, Asked.MD5_HASH},
+            {"check-file-handle", checkFile(0, 1024 * 8192, 8192), null},
+            {"check-file-handle", checkFile(7, 1024 * 16384, 16384), null},
+            {"check-file-name", checkFile(5, 1024 * 8192 + 1, 8192), Asked.CHECK_FILE_BLOCKS},
+            {"check-file-handle", checkFile(0, 0, 8192), Asked.CHECK_FILE_BLOCKS},
+            {"check-file-handle", checkFile(0, 1000, 256), Asked.CHECK_FILE_BLOCKS},
+            {"check-file-name", checkFile(0, 0, 0), null},
+            {"check-file-handle", checkFile(0, -1L, 0), null},
+            {"copy-data", new byte[100_000], Asked.COPY_DATA},
+            {"check-file-handle", new byte[70_000], Asked.CHECK_FILE_BLOCKS},
+            {"copy-file", path("/inbox/a.bin"), null},
+        };
+        for (int i = 0; i < 30; i++) {
+            int id = 2000 + i;
+            Object[] request = requests[random.nextInt(requests.length)];
+            String name = (String) request[0];
+            byte[] payload = (byte[]) request[1];
+            Asked refusal = (Asked) request[2];
+            in.write(extended(id, name, payload));
+            expected.write(extended(id, refusal == null ? name : "-".repeat(name.length()), payload));
+            if (refusal != null) {
+                expectedAsked.put(id, refusal);
+            }
+            byte[] write = write(id + 100, random.nextInt(40_000));
+            in.write(write);
+            expected.write(write);
+        }
+        Recorder subsystem = new Recorder();
+        java.util.Map<Integer, Asked> asked = new ConcurrentHashMap<>();
+        StatVfsRequests filter = new StatVfsRequests(subsystem, asked);
+
+        byte[] stream = in.toByteArray();
+        for (int at = 0; at < stream.length; ) {
+            int n = Math.min(stream.length - at, 1 + random.nextInt(random.nextBoolean() ? 7 : 70_000));
+            filter.data(null, stream, at, n);
+            at += n;
+        }
+
+        assertThat(subsystem.received.toByteArray()).isEqualTo(expected.toByteArray());
+        assertThat(asked).isEqualTo(expectedAsked);
+    }
+
+    @Test
+    void refusedRequest_isAnsweredWithAnUnsupportedStatusSayingWhy() throws Exception {
+        java.util.Map<Integer, Asked> asked = new ConcurrentHashMap<>();
+        asked.put(5, Asked.COPY_DATA);
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        StatVfsReplies replies = new StatVfsReplies(new CapturingOutput(sent), asked);
+
+        Buffer minas = new ByteArrayBuffer();
+        byte[] text = "Command SSH_FXP_EXTENDED(---------) is unsupported or not implemented"
+                .getBytes(StandardCharsets.UTF_8);
+        minas.putUInt(1 + 4 + 4 + 4 + text.length + 4);
+        minas.putByte((byte) SftpConstants.SSH_FXP_STATUS);
+        minas.putUInt(5);
+        minas.putUInt(SftpConstants.SSH_FX_OP_UNSUPPORTED);
+        minas.putBytes(text);
+        minas.putString("");
+        replies.writeBuffer(minas);
+
+        Buffer reply = new ByteArrayBuffer(sent.toByteArray());
+        assertThat(reply.getUInt()).isEqualTo(sent.size() - 4);
+        assertThat(reply.getUByte()).isEqualTo(SftpConstants.SSH_FXP_STATUS);
+        assertThat(reply.getUInt()).isEqualTo(5);
+        assertThat(reply.getInt()).isEqualTo(SftpConstants.SSH_FX_OP_UNSUPPORTED);
+        assertThat(reply.getString()).isEqualTo(Asked.COPY_DATA.refusal()).startsWith("copy-data is not supported");
+        assertThat(reply.getString()).isEmpty();
+        assertThat(reply.available()).isZero();
+        assertThat(asked).isEmpty();
+    }
+
+    private byte[] handles() {
+        Buffer b = new ByteArrayBuffer();
+        b.putBytes(new byte[] {1, 2, 3, 4});
+        b.putLong(0);
+        b.putLong(8);
+        b.putBytes(new byte[] {5, 6, 7, 8});
+        b.putLong(0);
+        return b.getCompactData();
+    }
+
+    private static byte[] path(String path) {
+        Buffer b = new ByteArrayBuffer();
+        b.putString(path);
+        b.putLong(0);
+        b.putLong(0);
+        b.putBytes(new byte[0]);
+        return b.getCompactData();
+    }
+
+    /** A check-file request after its name: handle (or path), algorithms, start, length, block size. */
+    private static byte[] checkFile(long start, long length, int blockSize) {
+        Buffer b = new ByteArrayBuffer();
+        b.putString("/inbox/some/file.bin");
+        b.putString("sha256,sha1");
+        b.putLong(start);
+        b.putLong(length);
+        b.putUInt(blockSize);
+        return b.getCompactData();
+    }
+
+    private static byte[] extended(int id, String name, byte[] payload) {
+        Buffer b = new ByteArrayBuffer();
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        b.putUInt(1 + 4 + 4 + n.length + payload.length);
+        b.putByte((byte) SftpConstants.SSH_FXP_EXTENDED);
+        b.putUInt(id);
+        b.putBytes(n);
+        b.putRawBytes(payload);
+        return b.getCompactData();
     }
 
     /** What MINA answers space-available with: the device fields from the FileStore, the user fields 0. */
