@@ -59,6 +59,7 @@ import io.vaultgate.core.receipt.ReceiptSigner;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.crypto.KeyProvider;
+import io.vaultgate.crypto.stream.ReorderMemory;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,9 +71,19 @@ import java.util.Optional;
  */
 public final class GatewayCore implements AutoCloseable {
 
-    /** Tunables of the core, validated by the configuration layer. */
+    /**
+     * Tunables of the core, validated by the configuration layer.
+     *
+     * @param reorderMemoryBytes what all uploads together may hold of writes that arrived ahead of a gap
+     *                           ({@link ReorderMemory}); {@link #DEFAULT_REORDER_MEMORY} unless set
+     */
     public record Settings(Duration partialExpiry, int reorderWindowSegments, Duration batchLease,
-                           CheckpointPolicy auditCheckpoints, AccessPolicy access, NodeSettings node) {
+                           CheckpointPolicy auditCheckpoints, AccessPolicy access, NodeSettings node,
+                           long reorderMemoryBytes) {
+
+        /** 64 MiB: sixteen uploads' default reorder windows full at once. */
+        public static final long DEFAULT_REORDER_MEMORY = 64L << 20;
+
         public Settings(Duration partialExpiry, int reorderWindowSegments) {
             this(partialExpiry, reorderWindowSegments, Duration.ofHours(1));
         }
@@ -91,14 +102,28 @@ public final class GatewayCore implements AutoCloseable {
             this(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, access, NodeSettings.ofProcess());
         }
 
+        public Settings(Duration partialExpiry, int reorderWindowSegments, Duration batchLease,
+                        CheckpointPolicy auditCheckpoints, AccessPolicy access, NodeSettings node) {
+            this(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, access, node,
+                    DEFAULT_REORDER_MEMORY);
+        }
+
         /** The same settings for node {@code node} of a cluster (by default a process of its own). */
         public Settings withNode(NodeSettings node) {
-            return new Settings(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, access, node);
+            return new Settings(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, access, node,
+                    reorderMemoryBytes);
         }
 
         /** The same settings with this defender, MFA, banner and session-check policy. */
         public Settings withAccess(AccessPolicy policy) {
-            return new Settings(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, policy, node);
+            return new Settings(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, policy, node,
+                    reorderMemoryBytes);
+        }
+
+        /** The same settings with {@code bytes} of reorder memory for all uploads together. */
+        public Settings withReorderMemory(long bytes) {
+            return new Settings(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, access, node,
+                    bytes);
         }
 
         public Settings {
@@ -107,6 +132,9 @@ public final class GatewayCore implements AutoCloseable {
             }
             if (reorderWindowSegments < 1) {
                 throw new IllegalArgumentException("the reorder window must be at least one segment");
+            }
+            if (reorderMemoryBytes < 0) {
+                throw new IllegalArgumentException("the reorder memory must be at least 0 bytes");
             }
             if (batchLease.isNegative() || batchLease.isZero()) {
                 throw new IllegalArgumentException("the batch lease must be positive");
@@ -224,7 +252,8 @@ public final class GatewayCore implements AutoCloseable {
                 metrics.transfers().metered(new CatalogFileService(database, fileRows, new DirectoryRepository(),
                         batches, shredder, opener, audit, clock)),
                 new EncryptingIngestService(database, tenants, fileRows, batches, store, keys, ledger, gate,
-                        settings.reorderWindowSegments(), random, clock, metrics.transfers(), settings.node().id()),
+                        settings.reorderWindowSegments(), new ReorderMemory(settings.reorderMemoryBytes()), random,
+                        clock, metrics.transfers(), settings.node().id()),
                 new BatchService(database, batches, routes, tenants, settings.batchLease(), audit, clock,
                         new Policies(database, tenants, operators, routes, audit, CLI, clock)),
                 new Administration(database, tenants, accounts, tokens, keys, hasher, random, audit, CLI, clock),

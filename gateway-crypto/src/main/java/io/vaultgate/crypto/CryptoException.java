@@ -66,6 +66,17 @@ public abstract sealed class CryptoException extends RuntimeException {
     }
   }
 
+  /**
+   * A positional write arrived ahead of a gap while the process's memory for such early bytes
+   * ({@link io.vaultgate.crypto.stream.ReorderMemory}) was spent; nothing of it was kept, and the
+   * writer stays usable.
+   */
+  public static final class ReorderMemoryFull extends CryptoException {
+    public ReorderMemoryFull(String message) {
+      super(message);
+    }
+  }
+
   /** A positional write fell outside the reorder window of an out-of-order writer. */
   public static final class WriteOutOfWindow extends CryptoException {
     public WriteOutOfWindow(String message) {

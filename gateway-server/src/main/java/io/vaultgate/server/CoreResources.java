@@ -95,7 +95,7 @@ public final class CoreResources implements AutoCloseable {
         }
         return GatewayCore.assemble(database, store, keys, auditKey,
                 new GatewayCore.Settings(config.uploads().partialExpiry(), window).withAccess(config.access().policy())
-                        .withNode(node),
+                        .withNode(node).withReorderMemory(config.uploads().reorderMemory().bytes()),
                 random, Clock.systemUTC(),
                 metrics);
     }

@@ -12,10 +12,8 @@ import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.files.PathClashes;
-import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.metrics.TransferMetrics;
 import io.vaultgate.core.metrics.TransferOutcome;
-import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
@@ -27,6 +25,7 @@ import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KeyProvider;
 import io.vaultgate.crypto.KeySlot;
 import io.vaultgate.crypto.stream.OutOfOrderEnvelopeWriter;
+import io.vaultgate.crypto.stream.ReorderMemory;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -55,27 +54,22 @@ public final class EncryptingIngestService implements IngestService {
     private final UploadTargets targets;
     private final PathClashes clashes;
     private final int windowSegments;
+    private final ReorderMemory reorderMemory;
     private final SecureRandom random;
     private final Clock clock;
     private final TransferMetrics metrics;
     private final String node;
     private final PartialUploadRepository uploads = new PartialUploadRepository();
 
-    public EncryptingIngestService(Database database, TenantRepository tenants, FileRepository files,
-                                   BatchRepository batches, ObjectStore store, KeyProvider keys, UploadLedger ledger,
-                                   UploadGate gate, int windowSegments, SecureRandom random, Clock clock) {
-        this(database, tenants, files, batches, store, keys, ledger, gate, windowSegments, random, clock,
-                CoreMetrics.inMemory(clock).transfers(), NodeSettings.ofProcess().id());
-    }
-
     /**
+     * @param reorderMemory what all uploads together may hold of writes that arrived ahead of a gap
      * @param metrics told when an upload starts, and counts its bytes (the ledger reports its end to it)
      * @param node this node's id, written on every upload it opens or resumes
      */
     public EncryptingIngestService(Database database, TenantRepository tenants, FileRepository files,
                                    BatchRepository batches, ObjectStore store, KeyProvider keys, UploadLedger ledger,
-                                   UploadGate gate, int windowSegments, SecureRandom random, Clock clock,
-                                   TransferMetrics metrics, String node) {
+                                   UploadGate gate, int windowSegments, ReorderMemory reorderMemory,
+                                   SecureRandom random, Clock clock, TransferMetrics metrics, String node) {
         this.database = database;
         this.tenants = tenants;
         this.files = files;
@@ -87,6 +81,7 @@ public final class EncryptingIngestService implements IngestService {
         this.targets = new UploadTargets(database, batches, clock);
         this.clashes = new PathClashes(files);
         this.windowSegments = windowSegments;
+        this.reorderMemory = reorderMemory;
         this.random = random;
         this.clock = clock;
         this.metrics = metrics;
@@ -209,8 +204,10 @@ public final class EncryptingIngestService implements IngestService {
             object = resume ? store.reopen(file.tenant(), file.objectId()) : store.create(file.tenant(), file.objectId());
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             OutOfOrderEnvelopeWriter writer = resume
-                    ? OutOfOrderEnvelopeWriter.resume(dek, context, object.channel(), windowSegments, digest::update)
-                    : OutOfOrderEnvelopeWriter.create(dek, context, object.channel(), windowSegments, digest::update);
+                    ? OutOfOrderEnvelopeWriter.resume(dek, context, object.channel(), windowSegments, digest::update,
+                            reorderMemory)
+                    : OutOfOrderEnvelopeWriter.create(dek, context, object.channel(), windowSegments, digest::update,
+                            reorderMemory);
             return metrics.metered(new EncryptingUpload(file, object, writer, digest, ledger, gate, tenant.quota(),
                     tenant.maxFileSize(), usedByOthers, actor, resultOf));
         } catch (IOException e) {

@@ -1,26 +1,45 @@
 package io.vaultgate.crypto.stream;
 
+import io.vaultgate.crypto.CryptoException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.TreeMap;
 
 /**
  * Plaintext that arrived ahead of the contiguous prefix, kept per segment until the gap before it
- * fills; segment buffers come from, and go back to, the writer's pool. Part of {@link
+ * fills; segment buffers come from, and go back to, the writer's pool, and each segment kept holds
+ * its size of the process's {@link ReorderMemory} until it is sealed or dropped. Part of {@link
  * OutOfOrderEnvelopeWriter}; not thread-safe.
  */
 final class EarlyBytes {
   private final int segmentSize;
   private final SegmentBufferPool buffers;
+  private final ReorderMemory memory;
   private final TreeMap<Long, PendingSegment> segments = new TreeMap<>();
 
-  EarlyBytes(SegmentBufferPool buffers) {
+  EarlyBytes(SegmentBufferPool buffers, ReorderMemory memory) {
     this.segmentSize = buffers.segmentSize();
     this.buffers = buffers;
+    this.memory = memory;
   }
 
-  /** Copies {@code src} (all of it) to plaintext offset {@code offset}; later writes win. */
+  /**
+   * Copies {@code src} (all of it) to plaintext offset {@code offset}; later writes win.
+   *
+   * @throws CryptoException.ReorderMemoryFull if the segments it needs are more than the process's
+   *     reorder memory has left; then nothing is kept and {@code src} is untouched
+   */
   void keep(long offset, ByteBuffer src) {
+    long first = offset / segmentSize;
+    long last = (offset + src.remaining() - 1) / segmentSize;
+    long needed = 0;
+    for (long index = first; index <= last; index++) {
+      needed += segments.containsKey(index) ? 0 : 1;
+    }
+    if (needed > 0 && !memory.take(needed * segmentSize)) {
+      throw new CryptoException.ReorderMemoryFull("the " + memory.limit() + " bytes this process"
+          + " keeps for writes that arrive ahead of a gap are in use; send the writes in order");
+    }
     long position = offset;
     while (src.hasRemaining()) {
       long index = position / segmentSize;
@@ -47,6 +66,7 @@ final class EarlyBytes {
     PendingSegment p = segments.remove(index);
     if (p != null) {
       buffers.recycle(p.data);
+      memory.give(segmentSize);
     }
   }
 
@@ -55,6 +75,7 @@ final class EarlyBytes {
     for (PendingSegment p : segments.values()) {
       Arrays.fill(p.data, (byte) 0);
     }
+    memory.give((long) segments.size() * segmentSize);
     segments.clear();
   }
 }

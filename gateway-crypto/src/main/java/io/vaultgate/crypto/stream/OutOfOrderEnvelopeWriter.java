@@ -26,8 +26,10 @@ import java.util.function.Consumer;
  * the caller's buffer; bytes that arrive early wait in {@link EarlyBytes} until the gap before them
  * fills. Segments are sealed strictly in index order, each once a later byte proves it is not the
  * last. {@link #resume} and {@link #recover} rebuild the writer from the stored segments ({@link
- * StoredSegments}). Memory: at most {@code w} segment buffers (for early bytes), one for segment 0
- * while it is the head, and one sealed-segment buffer.
+ * StoredSegments}). Memory: at most {@code w} segment buffers for early bytes, and no more than the
+ * {@link ReorderMemory} shared by the process's writers has left (a writer created without one has
+ * its window's worth to itself); one buffer for segment 0 while it is the head, one sealed-segment
+ * buffer, and at most {@link SegmentBufferPool#MAX_FREE} free buffers kept for reuse.
  *
  * <p>The optional listener receives every plaintext byte exactly once, in order, in read-only
  * buffers valid only during the call, before the bytes are encrypted: a caller hashes the plaintext
@@ -58,7 +60,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
 
   private OutOfOrderEnvelopeWriter(
       SeekableByteChannel file, SegmentCipher cipher, int segmentSize, int window,
-      Consumer<ByteBuffer> listener) {
+      Consumer<ByteBuffer> listener, ReorderMemory memory) {
     if (window < 1 || window > MAX_WINDOW_SEGMENTS) {
       throw new IllegalArgumentException(
           "window must be 1 to " + MAX_WINDOW_SEGMENTS + " segments, was " + window);
@@ -66,7 +68,8 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
     this.segmentSize = segmentSize;
     this.window = window;
     this.buffers = new SegmentBufferPool(segmentSize);
-    this.early = new EarlyBytes(buffers);
+    this.early = new EarlyBytes(buffers,
+        memory != null ? memory : new ReorderMemory((long) window * segmentSize));
     this.sealer = new ContiguousSealer(file, cipher, buffers, listener == null ? b -> { } : listener,
         early::sealed);
   }
@@ -79,20 +82,38 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   public static OutOfOrderEnvelopeWriter create(
       DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
       Consumer<ByteBuffer> plaintextListener) throws IOException {
+    return create(dek, ctx, file, windowSegments, plaintextListener, null);
+  }
+
+  /**
+   * Like {@link #create(DataKey, EnvelopeContext, SeekableByteChannel, int, Consumer)}, keeping early
+   * bytes in {@code memory}, shared with the process's other writers.
+   */
+  public static OutOfOrderEnvelopeWriter create(
+      DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
+      Consumer<ByteBuffer> plaintextListener, ReorderMemory memory) throws IOException {
     return create(dek, ctx, file, windowSegments, plaintextListener,
-        EnvelopeFormat.DEFAULT_SEGMENT_SIZE, RandomSource.secure());
+        EnvelopeFormat.DEFAULT_SEGMENT_SIZE, RandomSource.secure(), memory);
   }
 
   static OutOfOrderEnvelopeWriter create(
       DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
       Consumer<ByteBuffer> plaintextListener, int segmentSize, RandomSource random)
       throws IOException {
+    return create(dek, ctx, file, windowSegments, plaintextListener, segmentSize, random, null);
+  }
+
+  static OutOfOrderEnvelopeWriter create(
+      DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
+      Consumer<ByteBuffer> plaintextListener, int segmentSize, RandomSource random,
+      ReorderMemory memory) throws IOException {
     Objects.requireNonNull(file, "file");
     OpenedEnvelope env = OpenedEnvelope.create(dek, ctx, segmentSize, random);
     SegmentCipher cipher = env.segmentCipher(ctx, random);
     file.truncate(0);
     ChannelIo.writeFullyAt(file, 0, ByteBuffer.wrap(env.headerBytes()));
-    return new OutOfOrderEnvelopeWriter(file, cipher, segmentSize, windowSegments, plaintextListener);
+    return new OutOfOrderEnvelopeWriter(file, cipher, segmentSize, windowSegments, plaintextListener,
+        memory);
   }
 
   /**
@@ -105,13 +126,24 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   public static OutOfOrderEnvelopeWriter resume(
       DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
       Consumer<ByteBuffer> plaintextListener) throws IOException {
-    return resume(dek, ctx, file, windowSegments, plaintextListener, RandomSource.secure());
+    return resume(dek, ctx, file, windowSegments, plaintextListener, (ReorderMemory) null);
+  }
+
+  /**
+   * Like {@link #resume(DataKey, EnvelopeContext, SeekableByteChannel, int, Consumer)}, keeping
+   * early bytes in {@code memory}, shared with the process's other writers.
+   */
+  public static OutOfOrderEnvelopeWriter resume(
+      DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
+      Consumer<ByteBuffer> plaintextListener, ReorderMemory memory) throws IOException {
+    return reopen(dek, ctx, file, windowSegments, plaintextListener, RandomSource.secure(), false,
+        memory);
   }
 
   static OutOfOrderEnvelopeWriter resume(
       DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
       Consumer<ByteBuffer> plaintextListener, RandomSource random) throws IOException {
-    return reopen(dek, ctx, file, windowSegments, plaintextListener, random, false);
+    return reopen(dek, ctx, file, windowSegments, plaintextListener, random, false, null);
   }
 
   /**
@@ -126,17 +158,28 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   public static OutOfOrderEnvelopeWriter recover(
       DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
       Consumer<ByteBuffer> plaintextListener) throws IOException {
-    return reopen(dek, ctx, file, windowSegments, plaintextListener, RandomSource.secure(), true);
+    return recover(dek, ctx, file, windowSegments, plaintextListener, null);
+  }
+
+  /**
+   * Like {@link #recover(DataKey, EnvelopeContext, SeekableByteChannel, int, Consumer)}, keeping
+   * early bytes in {@code memory}, shared with the process's other writers.
+   */
+  public static OutOfOrderEnvelopeWriter recover(
+      DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
+      Consumer<ByteBuffer> plaintextListener, ReorderMemory memory) throws IOException {
+    return reopen(dek, ctx, file, windowSegments, plaintextListener, RandomSource.secure(), true,
+        memory);
   }
 
   static OutOfOrderEnvelopeWriter reopen(
       DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
-      Consumer<ByteBuffer> plaintextListener, RandomSource random, boolean dropTornTail)
-      throws IOException {
+      Consumer<ByteBuffer> plaintextListener, RandomSource random, boolean dropTornTail,
+      ReorderMemory memory) throws IOException {
     OpenedEnvelope env = OpenedEnvelope.read(dek, ctx, file);
     SegmentCipher cipher = env.segmentCipher(ctx, random);
     OutOfOrderEnvelopeWriter w = new OutOfOrderEnvelopeWriter(
-        file, cipher, env.segmentSize(), windowSegments, plaintextListener);
+        file, cipher, env.segmentSize(), windowSegments, plaintextListener, memory);
     StoredSegments stored = new StoredSegments(file, cipher, w.buffers);
     long size = file.size();
     long keep = dropTornTail ? stored.lengthWithoutTornTail() : size;
@@ -152,6 +195,8 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
    * Accepts {@code src.remaining()} plaintext bytes at {@code offset}.
    *
    * @throws CryptoException.WriteOutOfWindow if the range leaves the reorder window
+   * @throws CryptoException.ReorderMemoryFull if it arrived ahead of a gap and the process's reorder
+   *     memory cannot hold it; nothing of it was kept and the writer stays open
    */
   public synchronized void write(long offset, ByteBuffer src) throws IOException {
     requireState(State.OPEN);
@@ -167,16 +212,18 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
       return;
     }
     try {
-      maxEnd = Math.max(maxEnd, offset + len);
       if (offset == low) {
         sealer.append(src);
       } else {
         early.keep(offset, src);
       }
+      maxEnd = Math.max(maxEnd, offset + len);
       for (ByteBuffer run; (run = early.runAt(sealer.contiguousEnd())) != null; ) {
         sealer.append(run); // early bytes the write made contiguous
       }
       sealer.sealHeadIfFollowed(maxEnd);
+    } catch (CryptoException.ReorderMemoryFull e) {
+      throw e; // nothing changed
     } catch (IOException | RuntimeException e) {
       state = State.FAILED;
       throw e;

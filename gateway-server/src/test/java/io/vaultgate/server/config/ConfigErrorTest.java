@@ -93,6 +93,7 @@ class ConfigErrorTest {
         "sftp:\\n  max-auth-attempts: 0 | sftp.max-auth-attempts: expected an integer between 1 and 100, got 0",
         "sftp:\\n  auth-timeout: 2h     | sftp.auth-timeout: expected a duration between 1s and 1h, got 2h",
         "uploads:\\n  reorder-window: 1KiB | uploads.reorder-window: expected a size between 64KiB and 256MiB, got 1KiB",
+        "uploads:\\n  reorder-memory: 1MiB | uploads.reorder-memory: expected a size between 4MiB and 16GiB, got 1MiB",
         "https:\\n  max-upload-size: 0  | https.max-upload-size: expected a size between 1B and",
     })
     void outOfRangeValue_namesTheRangeAndTheValue(String yaml, String message) {

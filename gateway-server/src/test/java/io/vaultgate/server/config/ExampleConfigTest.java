@@ -48,9 +48,9 @@ class ExampleConfigTest {
     void keys_includeEveryDocumentedSection() {
         assertThat(ConfigLoader.keys()).startsWith("home", "sftp.enabled")
                 .contains("sftp.max-auth-attempts", "keys.master-secret-env", "uploads.reorder-window",
-                        "shutdown.grace-period", "logging.level", "access.defender.lockout-failures",
-                        "access.mfa.required-for")
-                .hasSize(68);
+                        "uploads.reorder-memory", "shutdown.grace-period", "logging.level",
+                        "access.defender.lockout-failures", "access.mfa.required-for")
+                .hasSize(69);
         assertThat(ConfigLoader.envVariable("sftp.max-auth-attempts")).isEqualTo("VAULTGATE_SFTP_MAX_AUTH_ATTEMPTS");
         assertThat(ConfigLoader.envVariable("home")).isEqualTo("VAULTGATE_HOME");
     }

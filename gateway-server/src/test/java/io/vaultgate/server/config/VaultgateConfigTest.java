@@ -69,8 +69,8 @@ class VaultgateConfigTest {
     @Test
     void reorderWindow_inSegments_roundsUp() {
         assertThat(UploadsConfig.defaults().reorderWindowSegments(64 * 1024)).isEqualTo(64);
-        assertThat(new UploadsConfig(Duration.ofHours(1), DataSize.ofBytes(1_000_000)).reorderWindowSegments(65536))
-                .isEqualTo(16);
+        assertThat(new UploadsConfig(Duration.ofHours(1), DataSize.ofBytes(1_000_000), DataSize.ofMebibytes(64))
+                .reorderWindowSegments(65536)).isEqualTo(16);
     }
 
     @Test
