@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An upload whose session ends before the client's CLOSE is logged and counted as what it became: a resumable
- * partial when bytes were written, discarded when nothing was (an empty partial is not kept).
+ * partial when bytes were written, discarded when nothing was, or only past a gap (an empty partial is not kept:
+ * it would hide the uploader's committed file).
  */
 class InterruptedUploadLogIT {
 
@@ -61,6 +62,29 @@ class InterruptedUploadLogIT {
         awaitSettled();
         assertThat(count("upload_failed")).isEqualTo(failed + 1);
         assertThat(count("upload_suspended")).isEqualTo(suspended);
+    }
+
+    @Test
+    void aSessionEndingAfterWritesOnlyPastAGap_discardsTheUpload_andTheCommittedFileShowsAgain() throws Exception {
+        try (MinaSftp client = gateway.mina(TestSftpGateway.ALICE)) {
+            client.put("/inbox/keep.txt", "seventeen bytes!\n");
+        }
+        double suspended = count("upload_suspended");
+
+        MinaSftp client = gateway.mina(TestSftpGateway.ALICE);
+        SftpClient.CloseableHandle handle = client.sftp().open("/inbox/keep.txt", SftpClient.OpenMode.Write,
+                SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate);
+        client.sftp().write(handle, 70_000, new byte[] {1, 2, 3}, 0, 3);
+        client.disconnectAbruptly();
+
+        assertThat(awaitLine("/inbox/keep.txt")).endsWith("outcome=discarded");
+        awaitSettled();
+        assertThat(count("upload_suspended")).isEqualTo(suspended);
+        try (MinaSftp after = gateway.mina(TestSftpGateway.ALICE)) {
+            assertThat(after.sftp().stat("/inbox/keep.txt").getSize()).as("no empty partial hides the file")
+                    .isEqualTo(17);
+            assertThat(after.get("/inbox/keep.txt")).isEqualTo("seventeen bytes!\n");
+        }
     }
 
     private static void interrupt(String path, byte[] data) throws Exception {

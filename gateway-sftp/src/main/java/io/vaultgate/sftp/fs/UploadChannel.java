@@ -21,8 +21,9 @@ import org.apache.sshd.sftp.common.SftpException;
  * <ul>
  *   <li>{@link #commit()} (the client sent CLOSE): the file is sealed and published;</li>
  *   <li>{@link #close()} without commit (the session died first): a resumable partial is kept, unless the upload
- *       holds nothing (a new upload the client never wrote to): an empty partial would only hide the uploader's
- *       file of that name in its listings;</li>
+ *       holds nothing (a new upload the client never wrote to, or wrote to only past a gap, whose bytes the core
+ *       drops when it suspends): an empty partial would only hide the uploader's file of that name in its
+ *       listings;</li>
  *   <li>after any failed write (quota, write outside the reorder window): everything is discarded, because the
  *       client's view of the file no longer matches what was stored.</li>
  * </ul>
@@ -49,6 +50,8 @@ final class UploadChannel implements SeekableByteChannel {
     private long size;
     private boolean failed;
     private boolean written;
+    /** Whether a write of at least one byte started at the resume offset: the core then keeps data past it. */
+    private boolean continued;
     private boolean appendRefused;
     private boolean open = true;
     private Receipt receipt;
@@ -80,6 +83,7 @@ final class UploadChannel implements SeekableByteChannel {
             failed = true;
             throw IoErrors.translate(path, e);
         }
+        continued |= length > 0 && position == upload.resumeOffset();
         src.position(src.limit());
         position += length;
         size = Math.max(size, position);
@@ -140,9 +144,13 @@ final class UploadChannel implements SeekableByteChannel {
         return Optional.ofNullable(receipt);
     }
 
-    /** Whether {@link #close()} without a commit keeps a resumable partial (see the class comment). */
+    /**
+     * Whether {@link #close()} without a commit keeps a resumable partial (see the class comment): a suspended
+     * upload keeps only the bytes contiguous from its resume offset, so a new upload whose writes all lie past a
+     * gap would be kept empty.
+     */
     synchronized boolean keepsPartial() {
-        return !failed && (written || upload.resumeOffset() > 0);
+        return !failed && (continued || upload.resumeOffset() > 0);
     }
 
     @Override

@@ -95,6 +95,27 @@ class UploadChannelTest {
     }
 
     @Test
+    void closeWithoutCommit_ofANewUploadWrittenOnlyPastAGap_keepsNothing() throws Exception {
+        FakeUpload upload = new FakeUpload(0);
+        UploadChannel channel = new UploadChannel(PATH, upload);
+        channel.position(70_000).write(ByteBuffer.allocate(100));
+        channel.position(0).write(ByteBuffer.allocate(0));
+        channel.close();
+        assertThat(upload.ending).as("the core would keep 0 bytes: an empty partial hiding the file")
+                .containsExactly("abort");
+    }
+
+    @Test
+    void closeWithoutCommit_ofANewUploadWrittenFromZeroAndPastAGap_keepsThePartial() throws Exception {
+        FakeUpload upload = new FakeUpload(0);
+        UploadChannel channel = new UploadChannel(PATH, upload);
+        channel.position(70_000).write(ByteBuffer.allocate(100));
+        channel.position(0).write(ByteBuffer.allocate(10));
+        channel.close();
+        assertThat(upload.ending).containsExactly("suspend", "close");
+    }
+
+    @Test
     void closeWithoutCommit_ofAResumedUploadNotWrittenAgain_keepsItsPartial() {
         FakeUpload upload = new FakeUpload(5000);
         new UploadChannel(PATH, upload).close();
