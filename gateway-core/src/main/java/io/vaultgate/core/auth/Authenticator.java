@@ -49,4 +49,14 @@ public interface Authenticator {
     default AccessControl access() {
         return AccessControl.open();
     }
+
+    /**
+     * The same checks, audited and counted alike, but without the defender: neither refused for a banned address
+     * nor scored as offences. For a listener apart from the front-ends that limits failures itself (the ops
+     * listener), so that its failures cannot get an address banned on SFTP and HTTPS. Itself unless it is the
+     * defender's wrapper ({@link DefendingAuthenticator}).
+     */
+    default Authenticator withoutDefender() {
+        return this;
+    }
 }

@@ -58,6 +58,11 @@ public final class DefendingAuthenticator implements Authenticator {
         return access;
     }
 
+    @Override
+    public Authenticator withoutDefender() {
+        return delegate.withoutDefender();
+    }
+
     private AuthResult guarded(String source, Supplier<AuthResult> attempt) {
         if (!access.admits(source, STAGE)) {
             return new AuthResult.Failure(null, AuthFailure.SOURCE_BANNED);

@@ -20,15 +20,32 @@ import java.util.concurrent.ConcurrentHashMap;
  * core's {@link Authenticator} (so every check is audited). A token that passed is remembered, by its
  * SHA-256 only, for {@code cache}, so a Prometheus scraping every 15 s does not write an audit event each
  * time; revoking a token therefore takes effect here within {@code cache}.
+ *
+ * <p>The authenticator is the core's {@link Authenticator#withoutDefender() without the defender}: a wrong token
+ * here is audited and counted like any failed login, but not scored against the address, so a misconfigured
+ * Prometheus on loopback cannot get 127.0.0.1 banned from SFTP and HTTPS, nor an SFTP ban stop the scrapes. Guessing
+ * is slowed by a limit of this listener's own instead: an address with {@link #MAX_FAILURES} refused tokens within
+ * {@link #FAILURE_WINDOW} is answered 429 without a check until the window ends (a token that passed and is still
+ * remembered is let through meanwhile).
  */
 final class AdminTokenFilter {
 
     private static final String PREFIX = "Bearer ";
+    /** Refused tokens one address may present per window. */
+    static final int MAX_FAILURES = 10;
+    static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
+    /** Addresses whose failures are remembered at most; past this, windows that ended are dropped. */
+    private static final int TRACKED = 4096;
+
+    /** An address's refused tokens since {@code since}. */
+    private record Failures(Instant since, int count) {
+    }
 
     private final Authenticator authenticator;
     private final Duration cache;
     private final Clock clock;
     private final Map<String, Instant> accepted = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Failures> failures = new ConcurrentHashMap<>();
 
     AdminTokenFilter(Authenticator authenticator, Duration cache, Clock clock) {
         this.authenticator = authenticator;
@@ -43,21 +60,51 @@ final class AdminTokenFilter {
             if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
                 return refuse(401, "an administrator token is required: Authorization: Bearer <token>\n");
             }
-            if (!isAdmin(header.substring(PREFIX.length()).strip(), request.source())) {
+            String token = header.substring(PREFIX.length()).strip();
+            if (remembered(token)) {
+                return answer.apply(request);
+            }
+            Instant now = clock.instant();
+            Failures failed = failures.get(request.source());
+            if (failed != null && failed.count() >= MAX_FAILURES && now.isBefore(failed.since().plus(FAILURE_WINDOW))) {
+                long seconds = Math.max(1, Duration.between(now, failed.since().plus(FAILURE_WINDOW)).toSeconds());
+                return refuse(429, "too many refused tokens from this address; try again in " + seconds + " s\n")
+                        .withHeader("Retry-After", Long.toString(seconds));
+            }
+            if (!isAdmin(token, request.source())) {
+                failed(request.source(), now);
                 return refuse(403, "the token is not a valid administrator token\n");
             }
             return answer.apply(request);
         });
     }
 
+    private boolean remembered(String token) {
+        String key = sha256(token);
+        Instant until = accepted.get(key);
+        if (until != null && clock.instant().isBefore(until)) {
+            return true;
+        }
+        if (until != null) {
+            accepted.remove(key, until);
+        }
+        return false;
+    }
+
+    private void failed(InetAddress source, Instant now) {
+        if (failures.size() >= TRACKED) {
+            failures.values().removeIf(f -> !now.isBefore(f.since().plus(FAILURE_WINDOW)));
+            if (failures.size() >= TRACKED && !failures.containsKey(source)) {
+                return; // that many addresses failing within a window: memory stays bounded, the newest go unlimited
+            }
+        }
+        failures.compute(source, (address, before) -> before == null || !now.isBefore(before.since().plus(FAILURE_WINDOW))
+                ? new Failures(now, 1) : new Failures(before.since(), before.count() + 1));
+    }
+
     private boolean isAdmin(String token, InetAddress source) {
         String key = sha256(token);
         Instant now = clock.instant();
-        Instant until = accepted.get(key);
-        if (until != null && now.isBefore(until)) {
-            return true;
-        }
-        accepted.remove(key);
         AuthResult result = authenticator.byToken(token, Protocol.HTTPS, source == null ? "" : source.getHostAddress());
         boolean admin = result instanceof AuthResult.Success success && success.principal() instanceof AdminPrincipal;
         if (admin && !cache.isZero()) {

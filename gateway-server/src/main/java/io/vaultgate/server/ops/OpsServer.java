@@ -133,7 +133,8 @@ public final class OpsServer implements AutoCloseable {
                                              LongSupplier nanoTime) {
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
-        AdminTokenFilter admin = new AdminTokenFilter(services.authenticator(), settings.tokenCache(), clock);
+        AdminTokenFilter admin = new AdminTokenFilter(services.authenticator().withoutDefender(), settings.tokenCache(),
+                clock);
         Map<String, Route> routes = new HashMap<>();
         routes.putAll(new HealthHandler(services.checks(), json, HealthHandler.READY_CACHE, nanoTime).routes());
         routes.put("/metrics", admin.protect(new MetricsHandler(services.registry(), services.beforeScrape())::scrape));

@@ -86,6 +86,32 @@ class AdminTokenFilterTest {
         assertThat(checks).hasValue(2);
     }
 
+    /**
+     * Token guessing is slowed by the listener's own limit (the defender no longer scores ops failures): past
+     * {@link AdminTokenFilter#MAX_FAILURES} refused tokens in a window, an address is answered 429 without a check
+     * until the window ends, while a token that passed and is remembered keeps working.
+     */
+    @Test
+    void tooManyRefusedTokens_areAnswered429UncheckedUntilTheWindowEnds_butARememberedTokenStillPasses()
+            throws Exception {
+        assertThat(status(GOOD)).isEqualTo(200);
+        for (int i = 0; i < AdminTokenFilter.MAX_FAILURES; i++) {
+            assertThat(status("guess-" + i)).isEqualTo(403);
+        }
+        int checked = checks.get();
+
+        HttpResponse<String> limited = http.send(request().header("Authorization", "Bearer guess-x").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).hasValue("60");
+        assertThat(status(GOOD)).as("remembered").isEqualTo(200);
+        assertThat(checks).as("nothing checked meanwhile").hasValue(checked);
+
+        clock.advance(AdminTokenFilter.FAILURE_WINDOW);
+        assertThat(status("guess-y")).as("checked again once the window is over").isEqualTo(403);
+        assertThat(checks).hasValue(checked + 1);
+    }
+
     @Test
     void aBearerHeaderIsRequired_otherSchemesAre401() throws Exception {
         HttpResponse<String> response = http.send(request().header("Authorization", "Basic Zm9vOmJhcg==").build(),

@@ -130,6 +130,23 @@ class OpsServerTest {
                 .contains("vaultgate_auth_failures_total{protocol=\"https\",reason=\"bad_credential\"} 1.0");
     }
 
+    /**
+     * The ops listener's token failures are not scored by the front-ends' defender: a misconfigured Prometheus on
+     * loopback must not get 127.0.0.1 banned from SFTP and HTTPS (20 failures would pass the default threshold of 15
+     * points). The failures are still counted; the listener limits them itself (403, then 429).
+     */
+    @Test
+    void wrongTokens_onTheOpsListener_doNotGetTheAddressBannedFromTheFrontEnds() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            assertThat(ops.send(ops.request("/metrics").header("Authorization", "Bearer wrong-" + i)).statusCode())
+                    .isIn(403, 429);
+        }
+
+        assertThat(ops.test.core().authenticator().access().admits("127.0.0.1", "connect")).isTrue();
+        assertThat(ops.test.core().authenticator().byToken(ops.adminToken, Protocol.HTTPS, "127.0.0.1"))
+                .isInstanceOf(io.vaultgate.core.auth.AuthResult.Success.class);
+    }
+
     @Test
     void anAcceptedToken_isRememberedForTheCachePeriod_soScrapesAreNotEachAudited() throws Exception {
         ops.getAsAdmin("/metrics");
