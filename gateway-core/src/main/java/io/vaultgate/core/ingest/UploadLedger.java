@@ -91,7 +91,19 @@ public final class UploadLedger {
      */
     Receipt commit(FileRecord file, PendingObject object, long size, String sha256, String actor,
                    PublishRules rules) throws IOException {
-        if (!stillOurs(file)) {
+        boolean ours;
+        try {
+            ours = stillOurs(file);
+        } catch (RuntimeException e) { // the catalog failed before anything was published: as below
+            try {
+                object.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            discardAfterCatalogFailure(file, actor, size, e);
+            throw e;
+        }
+        if (!ours) {
             object.close();
             metrics.ended(file, TransferOutcome.FAILED, size);
             throw active(file) ? takenOver(file) : PublishChecks.tenantNotActive(); // a shred purged the row
@@ -110,12 +122,7 @@ public final class UploadLedger {
             // row cannot go back to a resumable partial (whose object is a pending one): the upload is discarded
             // (the client is told it failed) rather than left UPLOADING on a live node until a restart, counting
             // in the quota. A publish that did commit before its connection dropped is no longer ours: left alone.
-            try {
-                discard(file, actor, "commit failed: " + e.getClass().getSimpleName());
-            } catch (RuntimeException cleanup) {
-                e.addSuppressed(cleanup);
-                metrics.ended(file, TransferOutcome.FAILED, size);
-            }
+            discardAfterCatalogFailure(file, actor, size, e);
             throw e;
         }
         receipts.remember(published.receipt());
@@ -124,6 +131,19 @@ public final class UploadLedger {
         LOG.info("upload committed: file={} tenant={} path={} size={}", file.id(), file.tenant(),
                 LogText.quoted(file.path().toString()), size);
         return receipt;
+    }
+
+    /**
+     * Discards an upload whose commit the catalog failed; if the catalog fails that too, the upload still ends
+     * here (the row stays UPLOADING for this node's next start-up recovery) and the failure is added to {@code e}.
+     */
+    private void discardAfterCatalogFailure(FileRecord file, String actor, long size, RuntimeException e) {
+        try {
+            discard(file, actor, "commit failed: " + e.getClass().getSimpleName());
+        } catch (RuntimeException cleanup) {
+            e.addSuppressed(cleanup);
+            metrics.ended(file, TransferOutcome.FAILED, size);
+        }
     }
 
     /** What the commit transaction did: the files it replaced (their objects to delete) and the signed receipt. */

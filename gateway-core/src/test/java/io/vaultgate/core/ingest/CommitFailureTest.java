@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.catalog.CatalogException;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.storage.ObjectId;
@@ -57,6 +58,39 @@ class CommitFailureTest {
             test.upload(alice, REPORT.toString(), "again");
             assertThat(test.read(alice, REPORT.toString())).isEqualTo("again");
         }
+    }
+
+    /**
+     * The catalog failing at the check before the object is made final (whether the row is still this node's
+     * upload): the error reaches the caller as the catalog's, the upload is ended (not shown in progress for
+     * ever) and its discard is tried. Here the catalog stays down during the discard too (injected by moving the
+     * files table away), so the row stays UPLOADING until the catalog is back and a restart recovers it.
+     */
+    @Test
+    void aCatalogFailureWhileCheckingTheUploadIsStillOurs_endsTheUpload() throws Exception {
+        try (TestCore test = TestCore.create(home)) {
+            ClientPrincipal alice = test.client("acme", "alice", Protocol.SFTP);
+            Upload upload = test.core().ingest().open(alice, REPORT, UploadMode.CREATE);
+            upload.write(0, ByteBuffer.wrap(new byte[1000]));
+            assertThat(test.core().metrics().transfers().inProgress()).hasSize(1);
+            moveFilesAway(test, true);
+            try {
+                assertThatThrownBy(upload::commit).isInstanceOf(CatalogException.class);
+                upload.close();
+            } finally {
+                moveFilesAway(test, false);
+            }
+
+            assertThat(test.core().metrics().transfers().inProgress()).as("the upload ended").isEmpty();
+            assertThat(test.core().metrics().transfers().recentFailures()).hasSize(1);
+            assertThat(rows(test, "SELECT COUNT(*) FROM receipts")).isZero();
+        }
+    }
+
+    /** Renames the files table away (every query of it fails) or back. */
+    private static void moveFilesAway(TestCore test, boolean away) {
+        test.database().inTransaction(jdbc -> jdbc.update(away ? "ALTER TABLE files RENAME TO files_away"
+                : "ALTER TABLE files_away RENAME TO files"));
     }
 
     /** Installs (or removes) a trigger that fails any change of a file row to COMMITTED. */
