@@ -177,6 +177,38 @@ class TusProtocolTest {
         assertThat(store.uploads).isEmpty();
     }
 
+    @Test
+    void everyTusResponse_carriesTusResumableOnce() {
+        FullHttpRequest post = tus(HttpMethod.POST, "/v1/uploads", null);
+        post.headers().set("Upload-Length", "10").set("Upload-Metadata", "path "
+                + Base64.getEncoder().encodeToString("inbox/once".getBytes(StandardCharsets.UTF_8)));
+        FullHttpResponse created = wire.send(post).get(0);
+        assertThat(created.status().code()).isEqualTo(201);
+        String location = created.headers().get(HttpHeaderNames.LOCATION);
+
+        java.util.List<FullHttpResponse> responses = new java.util.ArrayList<>();
+        responses.add(created);
+        responses.add(onItsOwnConnection(tus(HttpMethod.OPTIONS, "/v1/uploads", null)));
+        FullHttpRequest mismatch = tus(HttpMethod.PATCH, location, "abc");
+        mismatch.headers().set("Upload-Offset", "3")
+                .set(HttpHeaderNames.CONTENT_TYPE, "application/offset+octet-stream");
+        responses.add(onItsOwnConnection(mismatch));
+        FullHttpRequest patch = tus(HttpMethod.PATCH, location, "0123456789");
+        patch.headers().set("Upload-Offset", "0")
+                .set(HttpHeaderNames.CONTENT_TYPE, "application/offset+octet-stream");
+        responses.add(onItsOwnConnection(patch));
+        responses.add(onItsOwnConnection(tus(HttpMethod.HEAD, location, null)));
+
+        assertThat(responses).extracting(r -> r.status().code()).containsExactly(201, 204, 409, 204, 200);
+        assertThat(responses).allSatisfy(r -> assertThat(r.headers().getAll("Tus-Resumable"))
+                .as(r.status().toString()).containsExactly("1.0.0"));
+    }
+
+    /** A refusal with an unread body closes the connection: each request goes on a new one, over the same store. */
+    private FullHttpResponse onItsOwnConnection(FullHttpRequest request) {
+        return new Wire(new TokenAuthenticator(), store, 1_000_000).send(request).get(0);
+    }
+
     private static FullHttpRequest tus(HttpMethod method, String uri, String body) {
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
                 body == null ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));

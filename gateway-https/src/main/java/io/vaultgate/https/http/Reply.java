@@ -169,7 +169,7 @@ public final class Reply {
             throw new IllegalStateException("a response was already sent for this request");
         }
         sent = true;
-        response.headers().add(everyResponse);
+        response.headers().setAll(everyResponse); // set, not add: an exchange may have set them already
         boolean close = !keepAlive || bodyPending;
         closing = close;
         ACCESS.info("{} \"{}\" {}{}", ClientAddress.of(ctx.channel()), requestLine, response.status().code(),
