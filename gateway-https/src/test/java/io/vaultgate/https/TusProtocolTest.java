@@ -204,9 +204,66 @@ class TusProtocolTest {
                 .as(r.status().toString()).containsExactly("1.0.0"));
     }
 
+    @Test
+    void bodyCrossingTheUploadLengthMidway_keepsWhatCameBefore_withoutAChecksum() {
+        java.util.List<FullHttpResponse> responses = wire.send(chunkedPatch(null), chunk("01234"), chunk("56789abc"),
+                io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
+
+        assertThat(responses.get(0).status().code()).isEqualTo(413);
+        assertThat(store.uploads).singleElement().satisfies(u -> {
+            assertThat(u.ending).as("resumable, from the bytes before the chunk that crossed").isEqualTo("suspended");
+            assertThat(u.bytes.toString(StandardCharsets.UTF_8)).isEqualTo("01234");
+        });
+    }
+
+    @Test
+    void bodyCrossingTheUploadLengthMidway_withAChecksum_discardsTheUpload_asAMismatchWould() throws Exception {
+        byte[] sha256 = java.security.MessageDigest.getInstance("SHA-256")
+                .digest("0123456789abc".getBytes(StandardCharsets.UTF_8));
+        java.util.List<FullHttpResponse> responses = wire.send(
+                chunkedPatch("sha256 " + Base64.getEncoder().encodeToString(sha256)), chunk("01234"),
+                chunk("56789abc"), io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
+
+        assertThat(responses.get(0).status().code()).isEqualTo(413);
+        assertThat(Wire.body(responses.get(0))).contains("Upload-Checksum").contains("discarded");
+        assertThat(store.uploads).singleElement().satisfies(u -> assertThat(u.ending)
+                .as("the bytes before the crossing chunk were never verified").isEqualTo("aborted"));
+    }
+
+    @Test
+    void firstChunkAlreadyCrossingTheUploadLength_withAChecksum_keepsTheUpload_nothingOfThisPatchWasWritten() {
+        java.util.List<FullHttpResponse> responses = wire.send(chunkedPatch("sha256 "
+                + Base64.getEncoder().encodeToString(new byte[32])), chunk("0123456789abc"),
+                io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
+
+        assertThat(responses.get(0).status().code()).isEqualTo(413);
+        assertThat(store.uploads).singleElement().satisfies(u -> {
+            assertThat(u.ending).isEqualTo("suspended");
+            assertThat(u.bytes.size()).isZero();
+        });
+    }
+
     /** A refusal with an unread body closes the connection: each request goes on a new one, over the same store. */
     private FullHttpResponse onItsOwnConnection(FullHttpRequest request) {
         return new Wire(new TokenAuthenticator(), store, 1_000_000).send(request).get(0);
+    }
+
+    /** A PATCH at offset 0 of the 10-byte upload, its body chunked (no Content-Length to refuse it up front). */
+    private io.netty.handler.codec.http.HttpRequest chunkedPatch(String checksum) {
+        io.netty.handler.codec.http.HttpRequest patch = new io.netty.handler.codec.http.DefaultHttpRequest(
+                HttpVersion.HTTP_1_1, HttpMethod.PATCH, upload);
+        patch.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + TokenAuthenticator.TOKEN)
+                .set("Tus-Resumable", "1.0.0").set("Upload-Offset", "0")
+                .set(HttpHeaderNames.CONTENT_TYPE, "application/offset+octet-stream");
+        if (checksum != null) {
+            patch.headers().set("Upload-Checksum", checksum);
+        }
+        HttpUtil.setTransferEncodingChunked(patch, true);
+        return patch;
+    }
+
+    private static io.netty.handler.codec.http.HttpContent chunk(String text) {
+        return new io.netty.handler.codec.http.DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
     }
 
     private static FullHttpRequest tus(HttpMethod method, String uri, String body) {

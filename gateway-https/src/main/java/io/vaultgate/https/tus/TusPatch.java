@@ -24,7 +24,8 @@ import java.util.function.LongSupplier;
  * length is reached the upload is committed; otherwise it is suspended again and the client continues
  * with another PATCH. A dropped connection suspends too (that is what tus is for). A checksum mismatch
  * aborts the whole upload (460): bytes are encrypted and stored as they arrive, so one chunk cannot be
- * taken back, and the client starts a new upload.
+ * taken back, and the client starts a new upload. So does a body going past Upload-Length under
+ * Upload-Checksum (413); without a checksum the bytes before the chunk that crossed are kept.
  */
 final class TusPatch implements Exchange {
 
@@ -34,6 +35,8 @@ final class TusPatch implements Exchange {
     private final byte[] checksum;
     private final MessageDigest sha256;
     private final BodyWriter writer;
+    /** Where this PATCH's body starts. */
+    private final long start;
     private final LongSupplier storedOffset;
     private final SignedReceipts receipts;
     private boolean finished;
@@ -46,7 +49,8 @@ final class TusPatch implements Exchange {
         this.id = id;
         this.checksum = checksum == null ? null : checksum.sha256();
         this.sha256 = checksum == null ? null : TusChecksum.newSha256();
-        this.writer = new BodyWriter(upload, upload.resumeOffset(), id.length(), this::observe);
+        this.start = upload.resumeOffset();
+        this.writer = new BodyWriter(upload, start, id.length(), this::observe);
         this.storedOffset = storedOffset;
     }
 
@@ -56,9 +60,24 @@ final class TusPatch implements Exchange {
         }
     }
 
+    /**
+     * Writes a body chunk. A chunk that would end past Upload-Length is refused (413) and nothing of it is
+     * written; what came before it is kept, so the upload resumes from there, unless the PATCH carried
+     * Upload-Checksum and wrote something: those bytes can no longer be verified against it, so the upload is
+     * discarded, as for a mismatch.
+     */
     @Override
     public void content(ByteBuf chunk) {
-        writer.write(chunk);
+        try {
+            writer.write(chunk);
+        } catch (HttpProblem tooLarge) {
+            if (checksum == null || writer.offset() == start) {
+                throw tooLarge;
+            }
+            cancelWith(true);
+            throw new HttpProblem(ProblemType.PAYLOAD_TOO_LARGE, "the PATCH body goes past Upload-Length "
+                    + id.length() + ", so it cannot match its Upload-Checksum; the upload was discarded");
+        }
     }
 
     @Override
