@@ -84,7 +84,12 @@ final class DropPaths {
         }
     }
 
+    /**
+     * A refusal no repetition of the request can change, so {@code 422}, which the gateway does not retry (the job goes
+     * DEAD at once with this message), not {@code 400}, which it retries until its attempts are used up. A gateway can
+     * send such a path: its names are limited in characters, the drop directory's in bytes.
+     */
     private static ReceiverProblem bad(String message) {
-        return new ReceiverProblem(HttpResponseStatus.BAD_REQUEST, message);
+        return new ReceiverProblem(HttpResponseStatus.UNPROCESSABLE_ENTITY, message);
     }
 }

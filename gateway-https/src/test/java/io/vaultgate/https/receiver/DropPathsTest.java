@@ -46,7 +46,7 @@ class DropPathsTest {
         assertThatThrownBy(() -> PathPolicy.parse(path)).as("the gateway's rule").isInstanceOf(GatewayException.class);
         assertThatThrownBy(() -> DropPaths.resolve(DROP, "acme", "acme-upload", path))
                 .isInstanceOfSatisfying(ReceiverProblem.class, e -> {
-                    assertThat(e.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
+                    assertThat(e.status()).isEqualTo(HttpResponseStatus.UNPROCESSABLE_ENTITY);
                     assertThat(e.getMessage()).startsWith("Vaultgate-Path: ").contains("not allowed in paths");
                 });
     }
@@ -58,7 +58,7 @@ class DropPathsTest {
         assertThatThrownBy(() -> PathPolicy.parse(path)).as("the gateway's rule").isInstanceOf(GatewayException.class);
         assertThatThrownBy(() -> DropPaths.resolve(DROP, "acme", "acme-upload", path))
                 .isInstanceOfSatisfying(ReceiverProblem.class, e -> {
-                    assertThat(e.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
+                    assertThat(e.status()).isEqualTo(HttpResponseStatus.UNPROCESSABLE_ENTITY);
                     assertThat(e.getMessage()).startsWith("Vaultgate-Path: ");
                 });
     }
@@ -70,7 +70,7 @@ class DropPathsTest {
                 .isEqualTo(Path.of("/srv/drop/acme/acme-upload/inbox/M\u00e4rz.csv"));
         assertThatThrownBy(() -> DropPaths.resolve(DROP, "acme", "acme-upload", "/inbox/Ma\u0308rz.csv"))
                 .isInstanceOfSatisfying(ReceiverProblem.class, e -> {
-                    assertThat(e.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
+                    assertThat(e.status()).isEqualTo(HttpResponseStatus.UNPROCESSABLE_ENTITY);
                     assertThat(e.getMessage()).contains("normalization form C");
                 });
     }

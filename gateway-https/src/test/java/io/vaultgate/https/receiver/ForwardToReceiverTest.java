@@ -235,6 +235,23 @@ class ForwardToReceiverTest {
         assertThat(leftovers()).isEmpty();
     }
 
+    /** 128 x "ä" is 128 characters, which the gateway takes, and 256 bytes, more than a name on the site's disk. */
+    @Test
+    void fileWhoseNameTheSiteRefuses_goesDeadOnItsFirstAttempt_withTheSitesReason() throws Exception {
+        fixture.startReceiver();
+        FileRecord file = fixture.uploadAndQueue("/inbox/" + "\u00e4".repeat(128), "secret".getBytes());
+
+        forwarder.runDue();
+
+        ForwardJob job = fixture.job(file);
+        assertThat(job.state()).as("no retry of the same path can succeed").isEqualTo(ForwardState.DEAD);
+        assertThat(job.attempts()).isEqualTo(1);
+        assertThat(job.lastError()).hasValueSatisfying(error -> assertThat(error)
+                .contains("the site answered 422", "longer than 255 bytes", "final"));
+        assertThat(droppedFiles()).isEmpty();
+        assertThat(leftovers()).isEmpty();
+    }
+
     private List<Path> droppedFiles() throws Exception {
         if (!Files.exists(fixture.drop.resolve("acme"))) {
             return List.of();

@@ -198,7 +198,7 @@ class ReceivedFilesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/inbox/invoice_\u202Efdp.exe", "/inbox/a\u0085b.csv"})
-    void displaySpoofingName_isRefused400_andNothingIsWritten(String path) throws Exception {
+    void displaySpoofingName_isRefused422_andNothingIsWritten(String path) throws Exception {
         byte[] body = "id,amount\n1,100\n".getBytes(StandardCharsets.UTF_8);
         ReceivedFiles files = new ReceivedFiles(new DropDirectory(drop), 1 << 20);
 
@@ -206,7 +206,7 @@ class ReceivedFilesTest {
         upload.content(Unpooled.wrappedBuffer(body));
         Answer answer = upload.finish();
 
-        assertThat(answer.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
+        assertThat(answer.status()).isEqualTo(HttpResponseStatus.UNPROCESSABLE_ENTITY);
         assertThat(answer.body()).startsWith("Vaultgate-Path: ");
         assertThat(drop.resolve("acme")).doesNotExist();
         for (String area : List.of(".vaultgate/tmp", ".vaultgate/received")) {

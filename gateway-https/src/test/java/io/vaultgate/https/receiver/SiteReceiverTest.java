@@ -81,10 +81,10 @@ class SiteReceiverTest {
     }
 
     @Test
-    void traversalInThePath_isRefused() throws Exception {
-        assertThat(gateway.put("f_1", "/inbox/../../../etc/passwd", "x".getBytes()).statusCode()).isEqualTo(400);
-        assertThat(gateway.put("f_2", "/inbox/a\\b", "x".getBytes()).statusCode()).isEqualTo(400);
-        assertThat(gateway.put("f_3", "/inbox//a", "x".getBytes()).statusCode()).isEqualTo(400);
+    void traversalInThePath_isRefusedForGood() throws Exception {
+        assertThat(gateway.put("f_1", "/inbox/../../../etc/passwd", "x".getBytes()).statusCode()).isEqualTo(422);
+        assertThat(gateway.put("f_2", "/inbox/a\\b", "x".getBytes()).statusCode()).isEqualTo(422);
+        assertThat(gateway.put("f_3", "/inbox//a", "x".getBytes()).statusCode()).isEqualTo(422);
         assertThat(Files.exists(home.resolve("etc"))).isFalse();
         assertThat(Files.exists(fixture.drop.resolve("acme"))).isFalse();
     }
@@ -108,7 +108,7 @@ class SiteReceiverTest {
 
     @Test
     void connectionStaysUsable_afterARefusedRequest() throws Exception {
-        assertThat(gateway.put("f_1", "/inbox/../x", "x".getBytes()).statusCode()).isEqualTo(400);
+        assertThat(gateway.put("f_1", "/inbox/../x", "x".getBytes()).statusCode()).isEqualTo(422);
         assertThat(gateway.put("f_2", "/inbox/x", "x".getBytes()).statusCode()).isEqualTo(201);
     }
 
