@@ -1,5 +1,8 @@
 package io.vaultgate.server.cli;
 
+import io.vaultgate.core.admin.Administration;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.tenant.TenantStatus;
 import io.vaultgate.server.DataDirectory;
 import io.vaultgate.server.DemoSetup;
 import io.vaultgate.server.LoggingSetup;
@@ -75,14 +78,15 @@ public final class DemoCommand implements Callable<Integer> {
             throw e;
         }
         try (DemoSite site = demoSite) {
+            Optional<String> locked = lockedNotice(app.core().administration());
             RunCommand.serveUntilSignal(app, () -> printInstructions(spec.commandLine().getOut(), app, credentials,
-                    site));
+                    site, locked));
         }
         return 0;
     }
 
     private static void printInstructions(PrintWriter out, VaultgateApplication app, DemoSetup.Credentials demo,
-                                          DemoSite site) {
+                                          DemoSite site, Optional<String> locked) {
         Path siteDrop = site.drop();
         out.println(RunCommand.readyLine(app));
         listeners(app.dataDirectory().config(), app.sftpPort(), app.httpsPort(), app.opsPort(), site.address())
@@ -90,6 +94,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Demo tenant '" + DemoSetup.TENANT + "', client account '" + DemoSetup.ACCOUNT
                 + "'. Try these from another terminal in this directory:");
+        locked.ifPresent(out::println);
         app.sftpPort().ifPresent(port -> {
             String sftp = "sftp -i " + shown(demo.privateKey()) + " -o UserKnownHostsFile=" + shown(demo.knownHosts())
                     + " -P " + port + " " + DemoSetup.ACCOUNT + "@127.0.0.1";
@@ -128,6 +133,16 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("Every file is encrypted at rest under the tenant's key; look in "
                 + shown(app.dataDirectory().home().resolve("objects")) + ". Press Ctrl-C to stop.");
         out.flush();
+    }
+
+    /**
+     * A note when the demo tenant is locked (by {@code vaultgate lockdown demo}, as {@code run} suggests to end the
+     * demo): its logins are refused, so the printed commands would fail without it.
+     */
+    static Optional<String> lockedNotice(Administration admin) {
+        return admin.tenant(TenantId.of(DemoSetup.TENANT)).filter(tenant -> tenant.status() == TenantStatus.LOCKED)
+                .map(tenant -> "NOTE: tenant '" + DemoSetup.TENANT + "' is locked, so these commands are refused; "
+                        + "`vaultgate unlock " + DemoSetup.TENANT + " --reason TEXT` opens the demo again");
     }
 
     /**

@@ -77,6 +77,19 @@ class RunAfterDemoTest {
         assertThat(doctor()).doesNotContain("demo-credentials");
     }
 
+    @Test
+    void aDemoStartedAgainOnItsLockedTenant_saysItsCommandsAreRefused() {
+        try (CoreResources gateway = AcmeHome.open(home)) {
+            assertThat(DemoCommand.lockedNotice(gateway.core().administration())).isEmpty();
+        }
+        assertThat(cli.run("lockdown", "demo", "--reason", "demo over").exitCode()).isZero();
+
+        try (CoreResources gateway = AcmeHome.open(home)) {
+            assertThat(DemoCommand.lockedNotice(gateway.core().administration())).contains("NOTE: tenant 'demo' is "
+                    + "locked, so these commands are refused; `vaultgate unlock demo --reason TEXT` opens the demo again");
+        }
+    }
+
     private String doctor() {
         return cli.run("doctor", "--min-free", "0").out();
     }
