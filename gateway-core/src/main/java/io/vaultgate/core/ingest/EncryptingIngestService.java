@@ -5,6 +5,7 @@ import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.PartialUploadRepository;
 import io.vaultgate.core.catalog.StoredKeySlot;
 import io.vaultgate.core.catalog.TenantRepository;
@@ -30,6 +31,7 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -133,33 +135,61 @@ public final class EncryptingIngestService implements IngestService {
             KeySlot slot = keys.wrap(context, dek);
             // Not flushed to disk here: until the client is told the file is stored, losing this row to a power
             // failure only turns the upload's pending object into an orphan for the start-up sweep. The commit's
-            // own transaction is durable and takes this one with it.
-            Opening opening = database.inTransactionDeferringSync(jdbc -> {
-                // Always under the tenant's lock, reading its status again: a lockdown or shred since the read
-                // above is refused here, and one after this commits finds the row (a shred purges it). Uploads
-                // opening at once also count one after another against a file quota.
-                if (tenants.lockNamesReadingStatus(jdbc, target.tenant()).filter(TenantStatus.ACTIVE::equals)
-                        .isEmpty()) {
-                    throw PublishChecks.tenantNotActive();
-                }
-                long[] used = files.usage(jdbc, target.tenant());
-                if (!tenant.quota().allowsFiles(used[1] + 1)) {
-                    throw new GatewayException(Reason.QUOTA_EXCEEDED, path + ": the tenant's quota of "
-                            + tenant.quota().maxFiles() + " files is reached");
-                }
-                clashes.check(jdbc, target.tenant(), target.ownerId(), target.storedPath());
-                Optional<FileRecord> stale = files.findOwned(jdbc, target.tenant(), target.ownerId(), path,
-                        FileState.PARTIAL);
-                files.insert(jdbc, file, slots.toStored(slot), node);
-                // last: the audit append holds the chain's head until the commit
-                Optional<FileRecord> replaced = stale.isPresent()
-                        && ledger.replacePartial(jdbc, stale.get(), actor.name()) ? stale : Optional.empty();
-                return new Opening(used[0], replaced);
-            });
+            // own transaction is durable and takes this one with it. But one that removes the owner's partial is
+            // made durable before the partial's object is deleted (a power loss must not bring back a PARTIAL row
+            // whose object is gone): found inside, it is rolled back and run again with the flush.
+            Opening opening;
+            try {
+                opening = database.inTransactionDeferringSync(jdbc -> open(jdbc, target, tenant, file, slot, actor,
+                        false));
+            } catch (ReplacesPartial durableNeeded) {
+                opening = database.inTransaction(jdbc -> open(jdbc, target, tenant, file, slot, actor, true));
+            }
             opening.replaced().ifPresent(ledger::deleteReplacedObject);
             return start(file, tenant, opening.usedBytes(), dek, false, actor, target.resultOf());
         } finally {
             dek.destroy();
+        }
+    }
+
+    /**
+     * The opening transaction of a new upload; {@code durable} if its commit is flushed. One that is not and finds
+     * the owner's partial at the path throws {@link ReplacesPartial} before changing anything.
+     */
+    private Opening open(Jdbc jdbc, UploadTarget target, Tenant tenant, FileRecord file, KeySlot slot,
+                         Principal actor, boolean durable) throws SQLException {
+        VirtualPath path = target.storedPath();
+        // Always under the tenant's lock, reading its status again: a lockdown or shred since the read
+        // above is refused here, and one after this commits finds the row (a shred purges it). Uploads
+        // opening at once also count one after another against a file quota.
+        if (tenants.lockNamesReadingStatus(jdbc, target.tenant()).filter(TenantStatus.ACTIVE::equals)
+                .isEmpty()) {
+            throw PublishChecks.tenantNotActive();
+        }
+        long[] used = files.usage(jdbc, target.tenant());
+        if (!tenant.quota().allowsFiles(used[1] + 1)) {
+            throw new GatewayException(Reason.QUOTA_EXCEEDED, path + ": the tenant's quota of "
+                    + tenant.quota().maxFiles() + " files is reached");
+        }
+        clashes.check(jdbc, target.tenant(), target.ownerId(), target.storedPath());
+        Optional<FileRecord> stale = files.findOwned(jdbc, target.tenant(), target.ownerId(), path,
+                FileState.PARTIAL);
+        if (stale.isPresent() && !durable) {
+            throw new ReplacesPartial();
+        }
+        files.insert(jdbc, file, slots.toStored(slot), node);
+        // last: the audit append holds the chain's head until the commit
+        Optional<FileRecord> replaced = stale.isPresent()
+                && ledger.replacePartial(jdbc, stale.get(), actor.name()) ? stale : Optional.empty();
+        return new Opening(used[0], replaced);
+    }
+
+    /** Rolls back an opening transaction that must be run again durably: it replaces a partial. */
+    private static final class ReplacesPartial extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ReplacesPartial() {
+            super(null, null, false, false);
         }
     }
 
