@@ -13,6 +13,8 @@ import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.core.status.Status;
+import ch.qos.logback.core.status.StatusUtil;
 import io.vaultgate.core.audit.AuditPublicKey;
 import io.vaultgate.core.audit.AuditVerifier;
 import io.vaultgate.core.audit.CheckpointLine;
@@ -58,6 +60,18 @@ class LogInjectionTest {
     @AfterEach
     void stopTheContext() {
         fresh.stop();
+    }
+
+    /**
+     * A configuration logback warns about makes it print its whole status list to standard output at every start,
+     * which carries only command results (a deprecated {@code converterClass} attribute did).
+     */
+    @Test
+    void theLogbackConfiguration_loadsWithoutAWarning_soNothingIsPrintedToStandardOutput() throws Exception {
+        textEncoder();
+
+        assertThat(new StatusUtil(fresh).getHighestLevel(0)).as(fresh.getStatusManager().getCopyOfStatusList()
+                .toString()).isLessThan(Status.WARN);
     }
 
     @Test
