@@ -199,13 +199,15 @@ class ForwardToReceiverTest {
     void keptAliveConnectionTheReceiverClosedWhileIdle_isReplaced_andTheNextFileGoesOnItsFirstAttempt()
             throws Exception {
         fixture.receiver = SiteReceiver.start(new ReceiverSettings(new java.net.InetSocketAddress("127.0.0.1", 0),
-                fixture.drop, List.of(fixture.gatewayCa.certificate()), 1 << 30, Duration.ofMillis(200)),
+                fixture.drop, List.of(fixture.gatewayCa.certificate()), 1 << 30, Duration.ofMillis(1500)),
                 io.vaultgate.https.TlsMaterial.of(fixture.receiverCertificate.privateKey(),
                         fixture.receiverCertificate.chain()));
         fixture.configure(fixture.endpoint(), fixture.clientCertificate, fixture.clientKey);
         FileRecord first = fixture.uploadAndQueue("/inbox/first.csv", "first".getBytes());
         assertThat(forwarder.runDue()).isEqualTo(1);
-        Thread.sleep(1000); // the receiver closes the idle connection the forwarder keeps
+        // the receiver closes the idle connection the forwarder keeps (its idle time also bounds the TLS handshake,
+        // which took over 200 ms on a loaded 2-core machine and failed the first file)
+        Thread.sleep(3500);
 
         FileRecord second = fixture.uploadAndQueue("/inbox/second.csv", fixture.randomBytes(300_000));
         assertThat(forwarder.runDue()).isEqualTo(1);
