@@ -57,7 +57,7 @@ class LauncherJdkChoiceIT {
     void javaOptions_goToTheJvmBeforeTheJar_andAreNotPassedOn() throws Exception {
         String out = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(), "VAULTGATE_JAVA_OPTS", "-Xmx99m -Dx=y"));
 
-        assertThat(out).startsWith("java of 25.0.3: -Xmx99m -Dx=y -jar ").contains("opts-env=<unset>");
+        assertThat(out).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Xmx99m -Dx=y -jar ").contains("opts-env=<unset>");
     }
 
     private String launch(Map<String, String> env) throws Exception {

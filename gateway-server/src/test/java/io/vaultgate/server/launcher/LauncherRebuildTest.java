@@ -55,14 +55,22 @@ class LauncherRebuildTest {
                 "touch gateway-server/target/vaultgate.jar");
         Path jdk = Files.createDirectories(tree.resolve("fake-jdk/bin"));
         Files.writeString(jdk.resolveSibling("release"), "JAVA_VERSION=\"17.0.15\"\n");
-        executable(jdk.resolve("java"), "#!/bin/sh", "echo \"java ran: $*\"");
+        executable(jdk.resolve("java"), "#!/bin/sh", "echo \"java ran: $*\"", "echo \"core limit $(ulimit -c)\"");
+    }
+
+    /** The gateway's memory holds data keys and plaintext: a crash must not write it to a core file. */
+    @Test
+    void theGateway_runsWithoutCoreDumps() throws Exception {
+        Launch launch = launch();
+
+        assertThat(launch.stdout()).contains(" -XX:-CreateCoredumpOnCrash ").endsWith("\ncore limit 0");
     }
 
     @Test
     void aJarNewerThanEverySource_runsAsBuilt() throws Exception {
         Launch launch = launch();
 
-        assertThat(launch.stdout()).startsWith("java ran: -jar " + jar + " version");
+        assertThat(launch.stdout()).startsWith("java ran: -XX:-CreateCoredumpOnCrash -jar " + jar + " version");
         assertThat(launch.stderr()).isEmpty();
         assertThat(mvnLog).doesNotExist();
     }
@@ -76,7 +84,7 @@ class LauncherRebuildTest {
 
         assertThat(first.stderr()).contains("vaultgate: rebuilding " + jar + ": gateway-core/src/main/java/io/vaultgate/"
                 + "core/Core.java is newer than it");
-        assertThat(first.stdout()).startsWith("java ran: -jar " + jar);
+        assertThat(first.stdout()).startsWith("java ran: -XX:-CreateCoredumpOnCrash -jar " + jar);
         assertThat(Files.readAllLines(mvnLog)).containsExactly("mvn in " + tree + ": -B -q -DskipTests install");
         assertThat(second.stderr()).as("rebuilt once: the new jar is newer than the sources").isEmpty();
     }
@@ -106,7 +114,7 @@ class LauncherRebuildTest {
 
         assertThat(launch.stderr()).contains("vaultgate: building " + jar + " (first run only");
         assertThat(Files.readAllLines(mvnLog)).hasSize(1);
-        assertThat(launch.stdout()).startsWith("java ran: -jar " + jar);
+        assertThat(launch.stdout()).startsWith("java ran: -XX:-CreateCoredumpOnCrash -jar " + jar);
     }
 
     @Test
