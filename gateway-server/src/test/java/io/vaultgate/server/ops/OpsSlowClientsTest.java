@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vaultgate.core.auth.AuthFailure;
-import io.vaultgate.core.auth.AuthResult;
-import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.metrics.CheckResult;
-import io.vaultgate.core.tenant.Protocol;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -172,7 +168,7 @@ class OpsSlowClientsTest {
     void aHangingCatalog_holdsOnlyTheWorkers_livenessStillAnswers_andTheOverflowIsAnswered503() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         OpsServices services = new OpsServices(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> { },
-                refusingAll(), () -> {
+                new RefusingAuthenticator(), () -> {
                     throw new IllegalStateException("not asked for");
                 }, List.of(() -> {
                     try {
@@ -286,24 +282,5 @@ class OpsSlowClientsTest {
 
     private static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static Authenticator refusingAll() {
-        return new Authenticator() {
-            @Override
-            public AuthResult byPublicKey(String username, String fingerprint, Protocol protocol, String source) {
-                return new AuthResult.Failure(username, AuthFailure.METHOD_NOT_ALLOWED);
-            }
-
-            @Override
-            public AuthResult byPassword(String username, char[] password, Protocol protocol, String source) {
-                return new AuthResult.Failure(username, AuthFailure.METHOD_NOT_ALLOWED);
-            }
-
-            @Override
-            public AuthResult byToken(String token, Protocol protocol, String source) {
-                return new AuthResult.Failure(null, AuthFailure.METHOD_NOT_ALLOWED);
-            }
-        };
     }
 }

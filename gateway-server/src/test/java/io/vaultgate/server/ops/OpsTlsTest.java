@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vaultgate.core.auth.AuthFailure;
-import io.vaultgate.core.auth.AuthResult;
-import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.IssuedCertificate;
-import io.vaultgate.core.tenant.Protocol;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -40,7 +36,7 @@ class OpsTlsTest {
         IssuedCertificate leaf = ca.issueServer("ops", List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1));
         server = OpsServer.start(new OpsSettings("127.0.0.1", 0, Duration.ZERO,
                         Optional.of(OpsTls.serverContext(leaf.privateKey(), leaf.chain()))),
-                new OpsServices(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> { }, refusingAll(),
+                new OpsServices(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> { }, new RefusingAuthenticator(),
                         () -> {
                             throw new IllegalStateException("not asked for in this test");
                         }, List.of()), Clock.systemUTC());
@@ -86,24 +82,5 @@ class OpsTlsTest {
             socket.startHandshake();
             return socket.getSession().getCipherSuite();
         }
-    }
-
-    private static Authenticator refusingAll() {
-        return new Authenticator() {
-            @Override
-            public AuthResult byPublicKey(String username, String fingerprint, Protocol protocol, String source) {
-                return new AuthResult.Failure(username, AuthFailure.METHOD_NOT_ALLOWED);
-            }
-
-            @Override
-            public AuthResult byPassword(String username, char[] password, Protocol protocol, String source) {
-                return new AuthResult.Failure(username, AuthFailure.METHOD_NOT_ALLOWED);
-            }
-
-            @Override
-            public AuthResult byToken(String token, Protocol protocol, String source) {
-                return new AuthResult.Failure(null, AuthFailure.METHOD_NOT_ALLOWED);
-            }
-        };
     }
 }
