@@ -28,6 +28,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.bouncycastle.asn1.pkcs.Pfx;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
@@ -134,6 +135,7 @@ final class KeystoreFile {
     }
 
     KeyStore open(char[] password) {
+      requireIntegrityCheck();
       try {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(new ByteArrayInputStream(bytes, PREFIX_SIZE, bytes.length - PREFIX_SIZE), password);
@@ -141,6 +143,25 @@ final class KeystoreFile {
       } catch (IOException | GeneralSecurityException e) {
         throw new CryptoException.ProviderUnavailable(
             "cannot open keystore " + path + ": wrong master secret or corrupted file");
+      }
+    }
+
+    /**
+     * The JDK's PKCS#12 loader checks the MAC only when the file has one. Without it nothing binds the
+     * separately encrypted KEKs to their aliases: whoever may write the file, master secret or not, could
+     * drop the MAC and file one tenant's KEK under another tenant's name. Every store this class writes has one.
+     */
+    private void requireIntegrityCheck() {
+      boolean hasMac;
+      try {
+        hasMac = Pfx.getInstance(Arrays.copyOfRange(bytes, PREFIX_SIZE, bytes.length)).getMacData() != null;
+      } catch (RuntimeException e) {
+        throw new CryptoException.ProviderUnavailable(
+            "cannot open keystore " + path + ": wrong master secret or corrupted file");
+      }
+      if (!hasMac) {
+        throw new CryptoException.ProviderUnavailable("cannot open keystore " + path
+            + ": it has no integrity check (PKCS#12 MAC), so it may have been altered; refusing it");
       }
     }
   }

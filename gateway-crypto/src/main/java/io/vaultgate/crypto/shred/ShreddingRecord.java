@@ -71,7 +71,10 @@ public record ShreddingRecord(
         + "actor=" + actor + "\n";
   }
 
-  /** Parses {@link #canonicalText()}; throws IllegalArgumentException if it is not one. */
+  /**
+   * Parses {@link #canonicalText()}; throws IllegalArgumentException if it is not one, byte for byte, so a
+   * record verifies only as the exact text that was signed (as {@code openssl pkeyutl -verify} checks it).
+   */
   static ShreddingRecord parse(String text) {
     String[] lines = text.split("\n", -1);
     if (lines.length != 9 || !lines[0].equals(HEADER) || !lines[8].isEmpty()) {
@@ -86,8 +89,13 @@ public record ShreddingRecord(
       }
       v[i] = lines[i + 1].substring(prefix.length());
     }
-    return new ShreddingRecord(Kind.valueOf(v[0]), v[1], v[2].equals("-") ? null : v[2], v[3],
+    ShreddingRecord record = new ShreddingRecord(Kind.valueOf(v[0]), v[1], v[2].equals("-") ? null : v[2], v[3],
         v[4].isEmpty() ? List.of() : List.of(v[4].split(",")), Instant.parse(v[5]), v[6]);
+    if (!record.canonicalText().equals(text)) {
+      // e.g. "keys=a/v1,," or an "at=" with an offset: the same meaning, other bytes than the ones signed
+      throw new IllegalArgumentException("shredding record is not in canonical form");
+    }
+    return record;
   }
 
   private static boolean isLine(String s) {
