@@ -8,9 +8,8 @@ import io.vaultgate.core.files.DecryptingFileOpener;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
-import io.vaultgate.core.storage.PendingObject;
-import io.vaultgate.core.storage.ReferencedObjects;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.DelegatingObjectStore;
 import io.vaultgate.crypto.seal.SitePrivateKey;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
@@ -126,12 +125,11 @@ class UnreadableFileRetryTest extends StubSiteTest {
     }
 
     /** The core's store, whose next {@code open}s fail as a store that is unreachable for a moment. */
-    private static final class FlakyStore implements ObjectStore {
-        private final ObjectStore store;
+    private static final class FlakyStore extends DelegatingObjectStore {
         private final AtomicInteger failing = new AtomicInteger();
 
         FlakyStore(ObjectStore store) {
-            this.store = store;
+            super(store);
         }
 
         void failNextOpens(int count) {
@@ -139,36 +137,11 @@ class UnreadableFileRetryTest extends StubSiteTest {
         }
 
         @Override
-        public PendingObject create(TenantId tenant, ObjectId id) throws IOException {
-            return store.create(tenant, id);
-        }
-
-        @Override
-        public PendingObject reopen(TenantId tenant, ObjectId id) throws IOException {
-            return store.reopen(tenant, id);
-        }
-
-        @Override
-        public void commit(TenantId tenant, PendingObject object) throws IOException {
-            store.commit(tenant, object);
-        }
-
-        @Override
         public SeekableByteChannel open(TenantId tenant, ObjectId id) throws IOException {
             if (failing.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
                 throw new IOException("object store unreachable (test)");
             }
-            return store.open(tenant, id);
-        }
-
-        @Override
-        public void delete(TenantId tenant, ObjectId id) throws IOException {
-            store.delete(tenant, id);
-        }
-
-        @Override
-        public int sweep(TenantId tenant, ReferencedObjects referenced) throws IOException {
-            return store.sweep(tenant, referenced);
+            return super.open(tenant, id);
         }
     }
 }

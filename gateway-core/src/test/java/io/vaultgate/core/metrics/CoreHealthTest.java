@@ -8,12 +8,11 @@ import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.PendingObject;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.DelegatingObjectStore;
 import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.core.testing.TestStore;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -235,17 +234,13 @@ class CoreHealthTest {
 
     /** {@code store}, with {@code beforeCreate} run before each {@code create}. */
     private static ObjectStore storeWhoseCreate(ObjectStore store, Step beforeCreate) {
-        return (ObjectStore) Proxy.newProxyInstance(ObjectStore.class.getClassLoader(), new Class<?>[] {ObjectStore.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("create")) {
-                        beforeCreate.run();
-                    }
-                    try {
-                        return method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return new DelegatingObjectStore(store) {
+            @Override
+            public PendingObject create(TenantId tenant, ObjectId id) throws IOException {
+                beforeCreate.run();
+                return super.create(tenant, id);
+            }
+        };
     }
 
     @Test

@@ -20,13 +20,13 @@ import io.vaultgate.core.storage.s3.S3Settings;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.DelegatingObjectStore;
 import io.vaultgate.core.testing.S3ProxyServer;
 import io.vaultgate.crypto.keystore.KdfParams;
 import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
 import io.vaultgate.crypto.keystore.MasterSecret;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -188,36 +188,15 @@ class CrashBeforeCatalogCommitTest {
         private static final long serialVersionUID = 1L;
     }
 
-    private record CrashAfterStoreCommit(ObjectStore delegate) implements ObjectStore {
-        @Override
-        public PendingObject create(TenantId tenant, ObjectId id) throws IOException {
-            return delegate.create(tenant, id);
-        }
-
-        @Override
-        public PendingObject reopen(TenantId tenant, ObjectId id) throws IOException {
-            return delegate.reopen(tenant, id);
+    private static final class CrashAfterStoreCommit extends DelegatingObjectStore {
+        CrashAfterStoreCommit(ObjectStore store) {
+            super(store);
         }
 
         @Override
         public void commit(TenantId tenant, PendingObject object) throws IOException {
-            delegate.commit(tenant, object);
+            super.commit(tenant, object);
             throw new SimulatedCrash();
-        }
-
-        @Override
-        public SeekableByteChannel open(TenantId tenant, ObjectId id) throws IOException {
-            return delegate.open(tenant, id);
-        }
-
-        @Override
-        public void delete(TenantId tenant, ObjectId id) throws IOException {
-            delegate.delete(tenant, id);
-        }
-
-        @Override
-        public int sweep(TenantId tenant, ReferencedObjects referenced) throws IOException {
-            return delegate.sweep(tenant, referenced);
         }
     }
 
