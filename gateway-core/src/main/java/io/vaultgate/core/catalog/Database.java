@@ -39,7 +39,7 @@ public final class Database implements AutoCloseable {
     /** Opens (creating if needed) the SQLite catalog at {@code file} and applies pending migrations. */
     public static Database sqlite(Path file) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            PrivateCatalogFiles.createDirectories(file.toAbsolutePath().getParent());
             PrivateCatalogFiles.secure(file);
         } catch (java.io.IOException e) {
             throw new CatalogException("cannot prepare the catalog file " + file

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * wrapped data keys and audit log; SQLite creates it with the umask's mode (0644 usually), which in a data
  * directory created by a package or an operator with 0755 lets every local user read it. The file is created
  * 0600 before SQLite opens it (SQLite gives its WAL and shared-memory files the database file's mode), and an
- * existing catalog, WAL or shared-memory file with group or other bits is made private, with a warning.
+ * existing catalog, WAL or shared-memory file with group or other bits is made private, with a warning. A
+ * directory it creates for the catalog is {@code rwx------}, as the data directory's others are.
  */
 final class PrivateCatalogFiles {
 
@@ -26,7 +27,26 @@ final class PrivateCatalogFiles {
     private static final Set<PosixFilePermission> OWNER_ONLY =
             EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = EnumSet.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+
     private PrivateCatalogFiles() {
+    }
+
+    /**
+     * Creates the catalog's directory {@code dir} and its missing parents for their owner only, not with the
+     * umask's mode (0755 usually), which would let every local user list the catalog and its companions. An
+     * existing directory is left as it is: the doctor's data-dir-mode check reports one open to others.
+     */
+    static void createDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectories(dir);
+            return;
+        }
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
     }
 
     static void secure(Path catalog) throws IOException {

@@ -40,6 +40,17 @@ class PrivateCatalogFilesTest {
         }
     }
 
+    /** As the data directory's other directories: a 0755 one would let every local user list the catalog's files. */
+    @Test
+    void theDirectoriesCreatedForANestedCatalog_areTheirOwnersOnly() throws Exception {
+        Path catalog = dir.resolve("state").resolve("catalog").resolve("catalog.db");
+        Database.sqlite(catalog).close();
+
+        assertThat(mode(dir.resolve("state"))).isEqualTo("rwx------");
+        assertThat(mode(dir.resolve("state").resolve("catalog"))).isEqualTo("rwx------");
+        assertThat(mode(catalog)).isEqualTo("rw-------");
+    }
+
     private static String mode(Path file) throws Exception {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
     }
