@@ -22,6 +22,7 @@ import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.DelegatingObjectStore;
 import io.vaultgate.core.testing.S3ProxyServer;
+import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.crypto.keystore.KdfParams;
 import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
 import io.vaultgate.crypto.keystore.MasterSecret;
@@ -49,6 +50,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * the file renamed to its committed name) but before the catalog says COMMITTED. After a restart the upload was
  * never acknowledged, so no file may be visible; recovery turns it into a resumable partial of its uploader (the
  * object is already whole, so resuming costs nothing), and the store holds nothing the catalog does not name.
+ * Both stores run against the run's catalog ({@link TestCatalog}: SQLite, or PostgreSQL with
+ * {@code -Dvaultgate.test.catalog=postgresql}); the crash is the store's, so it needs nothing of either database.
  */
 class CrashBeforeCatalogCommitTest {
 
@@ -208,7 +211,7 @@ class CrashBeforeCatalogCommitTest {
             KeystoreKeyProvider keys = create
                     ? KeystoreKeyProvider.create(home.resolve("kek.p12"), secret, new KdfParams(1024, 1, 1))
                     : KeystoreKeyProvider.open(home.resolve("kek.p12"), secret);
-            Database database = Database.sqlite(home.resolve("catalog.db"));
+            Database database = TestCatalog.open(home);
             SecureRandom random = new SecureRandom();
             GatewayCore core = GatewayCore.assemble(database, store, keys,
                     AuditKeys.loadOrCreate(home.resolve("audit-signing.key"), random), SETTINGS, random,
