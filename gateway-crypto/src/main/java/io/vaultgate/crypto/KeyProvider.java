@@ -72,6 +72,15 @@ public interface KeyProvider extends AutoCloseable {
   List<Integer> versions(String tenantId);
 
   /**
+   * The tenant's disabled KEK versions, oldest first: what a node reports so that nodes with other copies of the
+   * store learn of them (the gateway records them in its catalog). Empty for an unknown or destroyed tenant, and
+   * by default.
+   */
+  default List<Integer> disabledVersions(String tenantId) {
+    return List.of();
+  }
+
+  /**
    * Moves a slot to the tenant's active KEK version, leaving the payload untouched. A slot already
    * on the active version is returned as is.
    */

@@ -14,6 +14,8 @@ import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.catalog.TokenRepository;
 import io.vaultgate.core.catalog.TokenRepository.TokenGrant;
 import io.vaultgate.core.catalog.Usernames;
+import io.vaultgate.core.kek.KekCatalog;
+import io.vaultgate.core.kek.KekRefusals;
 import io.vaultgate.core.metrics.CoreHealth;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Tenant;
@@ -80,6 +82,7 @@ public final class Administration {
             return null;
         });
         keys.ensureTenant(id.value());
+        new KekCatalog(database, keys, KekRefusals.unmetered(), clock).recordHeld(id.value());
         return tenant;
     }
 

@@ -10,6 +10,8 @@ import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.StoredKeySlot;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.ingest.KeySlots;
+import io.vaultgate.core.kek.KekCatalog;
+import io.vaultgate.core.kek.KekRefusals;
 import io.vaultgate.core.report.WorkProgress;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
@@ -28,6 +30,11 @@ import java.util.Optional;
  * audit event, so an interrupted rewrap can simply be run again. An emergency rotation (a KEK version is
  * suspected compromised) does both at once, makes a second pass for slots written while the first ran,
  * and audits a closing summary with how many slots, if any, are still wrapped by an older version.
+ *
+ * <p>Every change is recorded in the catalog as it is made ({@link KekCatalog}), so that the other nodes of a
+ * scale-out, whose keystore copies do not have it yet, refuse to wrap with the older version and to unwrap with a
+ * disabled one; and a node whose own copy is behind the catalog refuses to rotate or rewrap, which would fork the
+ * tenant's versions.
  */
 public final class KeyRotation {
 
@@ -47,6 +54,7 @@ public final class KeyRotation {
     private final String actor;
     private final Clock clock;
     private final KeySlots slots = new KeySlots();
+    private final KekCatalog kekCatalog;
 
     /** Key slots read from the catalog at a time. */
     static final int PAGE = 200;
@@ -60,6 +68,7 @@ public final class KeyRotation {
         this.audit = audit;
         this.actor = actor;
         this.clock = clock;
+        this.kekCatalog = new KekCatalog(database, keys, KekRefusals.unmetered(), clock);
     }
 
     /** The same rotation, recording {@code actor} (e.g. {@code admin:alice}) on the key operations it audits. */
@@ -69,8 +78,7 @@ public final class KeyRotation {
 
     /** Creates the tenant's next KEK version (new files use it at once) and, if asked, rewraps every slot. */
     public Result rotate(TenantId tenant, boolean rewrap) {
-        existingUnshredded(tenant, "rotated");
-        KekId active = keys.rotate(tenant.value());
+        KekId active = rotateRecorded(tenant);
         audit.append(new AuditEvent.KeyOperation(clock.instant(), Optional.of(tenant), actor, KeyAction.ROTATE,
                 active.toString(), "new KEK version " + active.version()));
         return new Result(active, rewrap ? rewrap(tenant) : 0);
@@ -82,8 +90,7 @@ public final class KeyRotation {
      * {@code REWRAP} summary of the KEK.
      */
     public EmergencyResult emergencyRotate(TenantId tenant, WorkProgress progress) {
-        existingUnshredded(tenant, "rotated");
-        KekId active = keys.rotate(tenant.value());
+        KekId active = rotateRecorded(tenant);
         audit.append(new AuditEvent.KeyOperation(clock.instant(), Optional.of(tenant), actor, KeyAction.ROTATE,
                 active.toString(), "emergency: new KEK version " + active.version() + "; re-wrapping every key slot"));
         int rewrapped = rewrap(tenant, progress);
@@ -107,6 +114,7 @@ public final class KeyRotation {
      */
     public KekId disable(TenantId tenant, int version) {
         existingUnshredded(tenant, "changed");
+        kekCatalog.requireNotBehind(tenant.value());
         KekId kek = new KekId(tenant.value(), version);
         if (keys.active(tenant.value()).equals(kek)) {
             throw new GatewayException(Reason.CONFLICT, kek + " is the active KEK version; rotate first");
@@ -125,9 +133,19 @@ public final class KeyRotation {
         } catch (IllegalStateException e) {
             throw new GatewayException(Reason.CONFLICT, kek + " is the active KEK version; rotate first");
         }
+        kekCatalog.recordHeld(tenant.value());
         audit.append(new AuditEvent.KeyOperation(clock.instant(), Optional.of(tenant), actor, KeyAction.DISABLE,
                 kek.toString(), "KEK version " + version + " disabled"));
         return kek;
+    }
+
+    /** Rotates on this node, unless its keystore is behind the catalog, and records the new version there. */
+    private KekId rotateRecorded(TenantId tenant) {
+        existingUnshredded(tenant, "rotated");
+        kekCatalog.requireNotBehind(tenant.value());
+        KekId active = keys.rotate(tenant.value());
+        kekCatalog.recordHeld(tenant.value());
+        return active;
     }
 
     /** NOT_FOUND for an unknown tenant; CONFLICT for a shredded one, whose keys are destroyed for good. */
@@ -144,6 +162,7 @@ public final class KeyRotation {
 
     /** As {@link #rewrap(TenantId)}, reporting every slot visited to {@code progress}. */
     public int rewrap(TenantId tenant, WorkProgress progress) {
+        kekCatalog.requireNotBehind(tenant.value()); // it would move slots back to this node's older active version
         progress.total(database.read(jdbc -> files.countKeySlots(jdbc, tenant)));
         int changed = 0;
         String last = "";

@@ -11,6 +11,8 @@ import io.vaultgate.core.audit.ShreddingRecords;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.TenantRepository;
+import io.vaultgate.core.kek.KekCatalog;
+import io.vaultgate.core.kek.KekRefusals;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
@@ -53,6 +55,7 @@ public final class TenantShredding {
     private final CryptoShredder shredder;
     private final ShreddingSigner signer;
     private final TenantDataPurge purge;
+    private final KekCatalog kekCatalog;
     private final Clock clock;
 
     public TenantShredding(Database database, TenantRepository tenants, FileRepository files, ObjectStore store,
@@ -65,6 +68,7 @@ public final class TenantShredding {
         this.signer = ShreddingRecords.signer(auditKey);
         this.shredder = new CryptoShredder(keys, signer, clock);
         this.purge = new TenantDataPurge(database, files, store);
+        this.kekCatalog = new KekCatalog(database, keys, KekRefusals.unmetered(), clock);
         this.clock = clock;
     }
 
@@ -104,8 +108,12 @@ public final class TenantShredding {
         return ended;
     }
 
-    /** Step 2: destroys every KEK version; a re-run, finding them destroyed, signs a record naming none. */
+    /**
+     * Step 2: destroys every KEK version, first in the catalog's record (so that other nodes, whose keystore copies
+     * still hold them, refuse them too) and then here; a re-run, finding them destroyed, signs a record naming none.
+     */
     SignedShreddingRecord destroyKeys(TenantId id, String actor) {
+        kekCatalog.recordDestroyed(id.value());
         try {
             return shredder.shredTenant(id.value(), actor);
         } catch (CryptoException.KeyDestroyed alreadyGone) {

@@ -4,15 +4,21 @@ import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
-import io.vaultgate.core.catalog.StoredKeySlot;
+import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.ingest.KeySlots;
+import io.vaultgate.core.kek.KekCatalog;
+import io.vaultgate.core.kek.KekRefusals;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KeyProvider;
+import io.vaultgate.crypto.KeySlot;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Optional;
 
 /**
  * A committed file's stored envelope together with its data key, unwrapped from the catalog's key slot by the
@@ -21,7 +27,9 @@ import java.nio.channels.SeekableByteChannel;
  * not unwrap or whose object cannot be opened or authenticated fails with {@code INTERNAL}: the stored copy is
  * unreadable, which is the gateway's fault, not the caller's ({@code INTEGRITY} means that what a client sent
  * did not match its digest). The caller's message names its own path only; the file id, the tenant and the cause
- * are in the log detail.
+ * are in the log detail. A KEK version the catalog marks disabled or destroyed is refused the same way, also where
+ * this node's keystore copy still holds it; one the catalog records and this node's copy lacks yet is
+ * {@code UNAVAILABLE} instead ({@link KekCatalog#requireUsable}).
  */
 public final class StoredFileAccess {
 
@@ -37,23 +45,25 @@ public final class StoredFileAccess {
     private final ObjectStore store;
     private final KeyProvider keys;
     private final KeySlots slots = new KeySlots();
+    private final KekCatalog kek;
 
     public StoredFileAccess(Database database, FileRepository files, ObjectStore store, KeyProvider keys) {
         this.database = database;
         this.files = files;
         this.store = store;
         this.keys = keys;
+        this.kek = new KekCatalog(database, keys, KekRefusals.unmetered(), Clock.systemUTC());
     }
 
     /** @param purpose what the use is, for the log message of a failure ("open", "seal for forwarding") */
     public <T> T open(FileRecord file, String purpose, Use<T> use) {
         EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());
-        StoredKeySlot stored = database.read(jdbc -> files.keySlot(jdbc, file.id()))
-                .orElseThrow(() -> unreadable(file, purpose, null));
         SeekableByteChannel channel = null;
         DataKey dataKey = null;
         try {
-            dataKey = keys.unwrap(context, slots.fromStored(stored));
+            KeySlot slot = database.read(jdbc -> usableSlot(jdbc, file.id()))
+                    .orElseThrow(() -> unreadable(file, purpose, null));
+            dataKey = keys.unwrap(context, slot);
             channel = store.open(file.tenant(), file.objectId());
             return use.apply(dataKey, context, channel);
         } catch (IOException | CryptoException e) {
@@ -64,6 +74,14 @@ public final class StoredFileAccess {
                 dataKey.destroy();
             }
         }
+    }
+
+    private Optional<KeySlot> usableSlot(Jdbc jdbc, String fileId) throws SQLException {
+        Optional<KeySlot> slot = files.keySlot(jdbc, fileId).map(slots::fromStored);
+        if (slot.isPresent()) {
+            kek.requireUsable(jdbc, slot.get().kek());
+        }
+        return slot;
     }
 
     private static GatewayException unreadable(FileRecord file, String purpose, Exception cause) {

@@ -7,12 +7,13 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.PartialUploadRepository;
-import io.vaultgate.core.catalog.StoredKeySlot;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.files.PathClashes;
+import io.vaultgate.core.kek.KekCatalog;
+import io.vaultgate.core.kek.KekRefusals;
 import io.vaultgate.core.metrics.TransferMetrics;
 import io.vaultgate.core.metrics.TransferOutcome;
 import io.vaultgate.core.path.VirtualPath;
@@ -52,6 +53,7 @@ public final class EncryptingIngestService implements IngestService {
     private final KeyProvider keys;
     private final UploadGate gate;
     private final KeySlots slots;
+    private final KekCatalog kek;
     private final UploadLedger ledger;
     private final UploadTargets targets;
     private final PathClashes clashes;
@@ -79,6 +81,7 @@ public final class EncryptingIngestService implements IngestService {
         this.keys = keys;
         this.gate = gate;
         this.slots = new KeySlots();
+        this.kek = new KekCatalog(database, keys, new KekRefusals(metrics.registry()), clock);
         this.ledger = ledger;
         this.targets = new UploadTargets(database, batches, clock);
         this.clashes = new PathClashes(files);
@@ -166,6 +169,9 @@ public final class EncryptingIngestService implements IngestService {
                 .isEmpty()) {
             throw PublishChecks.tenantNotActive();
         }
+        // under the same lock: a rotation on any node records its new version under it, so this upload either
+        // reads it (and a key wrapped by an older version is refused) or committed first, for the rewrap to find
+        kek.requireCurrent(jdbc, slot.kek());
         long[] used = files.usage(jdbc, target.tenant());
         if (!tenant.quota().allowsFiles(used[1] + 1)) {
             throw new GatewayException(Reason.QUOTA_EXCEEDED, path + ": the tenant's quota of "
@@ -211,8 +217,8 @@ public final class EncryptingIngestService implements IngestService {
         DataKey dek;
         try { // the partial is this node's now: whatever fails before the upload starts hands it back
             usedByOthers = database.read(jdbc -> files.usage(jdbc, target.tenant()))[0] - file.size();
-            StoredKeySlot stored = database.read(jdbc -> files.keySlot(jdbc, file.id())).orElseThrow();
-            dek = keys.unwrap(new EnvelopeContext(file.tenant().value(), file.id()), slots.fromStored(stored));
+            KeySlot slot = database.read(jdbc -> usableSlot(jdbc, file.id()));
+            dek = keys.unwrap(new EnvelopeContext(file.tenant().value(), file.id()), slot);
         } catch (RuntimeException e) {
             ledger.release(file, "could not resume: " + e.getClass().getSimpleName());
             throw e;
@@ -222,6 +228,13 @@ public final class EncryptingIngestService implements IngestService {
         } finally {
             dek.destroy();
         }
+    }
+
+    /** The file's key slot, refused if its KEK version may not be used on this node ({@link KekCatalog}). */
+    private KeySlot usableSlot(Jdbc jdbc, String fileId) throws SQLException {
+        KeySlot slot = slots.fromStored(files.keySlot(jdbc, fileId).orElseThrow());
+        kek.requireUsable(jdbc, slot.kek());
+        return slot;
     }
 
     private Upload start(FileRecord file, Tenant tenant, long usedByOthers, DataKey dek, boolean resume,

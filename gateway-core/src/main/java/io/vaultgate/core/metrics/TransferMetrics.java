@@ -53,6 +53,11 @@ public final class TransferMetrics {
         this.clock = clock;
     }
 
+    /** The registry these meters are in, for meters of the upload path kept elsewhere (refused KEK versions). */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
     /** An upload of {@code file} by {@code principal} starts now, continuing from {@code file.size()}. */
     public void beginUpload(FileRecord file, Principal principal) {
         begin(file.id(), file.tenant(), principal, IN, file.path(), file.size(), -1);

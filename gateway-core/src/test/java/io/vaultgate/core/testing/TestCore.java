@@ -104,9 +104,16 @@ public final class TestCore implements AutoCloseable {
      * it.
      */
     public static TestCore over(Path home, Database database) {
+        return over(home, database, home.resolve("kek.p12"));
+    }
+
+    /**
+     * As {@link #over(Path, Database)}, with the keystore at {@code file} instead of in {@code home}: a node of a
+     * scale-out sharing the catalog and the object store of {@code home}, with a keystore copy of its own.
+     */
+    public static TestCore over(Path home, Database database, Path file) {
         try {
             MasterSecret secret = MasterSecret.fromBytes("test master secret, not for production".getBytes());
-            Path file = home.resolve("kek.p12");
             KeystoreKeyProvider keys = java.nio.file.Files.exists(file) ? KeystoreKeyProvider.open(file, secret)
                     : KeystoreKeyProvider.create(file, secret, new KdfParams(1024, 1, 1));
             return open(home, keys, database, new GatewayCore.Settings(Duration.ofHours(24), 64), Clock.systemUTC(),

@@ -135,6 +135,14 @@ public abstract class TenantKekProvider implements KeyProvider {
     return t == null ? List.of() : t.versions();
   }
 
+  @Override
+  public synchronized List<Integer> disabledVersions(String tenantId) {
+    ensureOpen();
+    refresh();
+    TenantKeys t = tenants.get(tenantId);
+    return t == null || t.destroyed ? List.of() : List.copyOf(t.disabled);
+  }
+
   /** The tenant's versions, for a change: open, valid id, not destroyed. */
   protected final TenantKeys live(String tenantId) {
     ensureOpen();

@@ -1,0 +1,77 @@
+package io.vaultgate.core.kek;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.KekId;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Refusals the catalog's KEK record makes on this node: each one counted in {@value #METER} by reason
+ * ({@code keystore_behind}, {@code disabled}, {@code destroyed}), and logged once per tenant, version and reason,
+ * as a WARN naming the cause and the fix, not once per request.
+ */
+public final class KekRefusals {
+
+    /** The counter, exported as {@code vaultgate_kek_refusals_total}. */
+    public static final String METER = "vaultgate.kek.refusals";
+    public static final String BEHIND = "keystore_behind";
+
+    private static final Logger LOG = LoggerFactory.getLogger(KekRefusals.class);
+
+    private final MeterRegistry registry;
+    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+
+    /** Counts into {@code registry}; the counters exist (at 0) from the start, so an alert rule sees them. */
+    public KekRefusals(MeterRegistry registry) {
+        this.registry = registry;
+        counter(BEHIND);
+        counter(reason(KekVersionState.DISABLED));
+        counter(reason(KekVersionState.DESTROYED));
+    }
+
+    /** Refusals that are logged but counted nowhere anyone scrapes (admin commands, services without meters). */
+    public static KekRefusals unmetered() {
+        return new KekRefusals(new SimpleMeterRegistry());
+    }
+
+    /** The refusal of a node whose keystore lacks the tenant's active version {@code active}. */
+    KeystoreBehindCatalog behind(String tenant, int active, int here) {
+        KeystoreBehindCatalog cause = new KeystoreBehindCatalog(tenant, active, here);
+        refused(BEHIND, tenant + "/v" + active, cause.getMessage());
+        return cause;
+    }
+
+    /** The refusal to unwrap with a version the catalog records disabled, or of a tenant it records destroyed. */
+    CryptoException unwrap(KekId kek, KekVersionState state) {
+        String message = "KEK " + kek + " is " + reason(state) + " in the catalog: no node may unwrap with it"
+                + (state == KekVersionState.DISABLED ? "; this node's keystore may still hold it enabled: copy "
+                + "keys/kek.p12 from the node that disabled it" : " (the tenant was shredded)");
+        refused(reason(state), kek.toString(), message);
+        return state == KekVersionState.DISABLED ? new CryptoException.KeyDisabled(message)
+                : new CryptoException.KeyDestroyed(message);
+    }
+
+    private void refused(String reason, String what, String message) {
+        counter(reason).increment();
+        if (logged.add(reason + " " + what)) {
+            LOG.warn("{} (refusals for {} are logged once; they are counted in {})", message, what,
+                    "vaultgate_kek_refusals_total");
+        }
+    }
+
+    private Counter counter(String reason) {
+        return Counter.builder(METER).description("wraps and unwraps of tenants' data keys refused because this "
+                + "node's keystore disagrees with the catalog's record of the tenant's KEK versions")
+                .tag("reason", reason).register(registry);
+    }
+
+    private static String reason(KekVersionState state) {
+        return state.name().toLowerCase(Locale.ROOT);
+    }
+}

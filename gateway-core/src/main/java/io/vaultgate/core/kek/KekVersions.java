@@ -1,0 +1,64 @@
+package io.vaultgate.core.kek;
+
+import io.vaultgate.crypto.KeyProvider;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One tenant's KEK versions and their states: as the catalog records them for every node, or as one node's key
+ * provider holds them. The newest version is the active one, with which every node wraps new data keys or none.
+ *
+ * @param kekTenant the tenant whose KEK this is
+ * @param states    each version and its state; empty when nothing is recorded (a catalog from before V24)
+ */
+public record KekVersions(String kekTenant, Map<Integer, KekVersionState> states) {
+
+    public KekVersions {
+        Objects.requireNonNull(kekTenant, "kekTenant");
+        states = Map.copyOf(states);
+    }
+
+    /** What {@code keys} holds of the tenant: each version it has, enabled or disabled. */
+    public static KekVersions heldBy(KeyProvider keys, String kekTenant) {
+        List<Integer> disabled = keys.disabledVersions(kekTenant);
+        Map<Integer, KekVersionState> states = new TreeMap<>();
+        for (int version : keys.versions(kekTenant)) {
+            states.put(version, disabled.contains(version) ? KekVersionState.DISABLED : KekVersionState.ENABLED);
+        }
+        return new KekVersions(kekTenant, states);
+    }
+
+    /** The active version: the newest one; 0 when none is known. */
+    public int active() {
+        return states.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+    }
+
+    /** True once any version was destroyed: a tenant is shredded whole. */
+    public boolean destroyed() {
+        return states.containsValue(KekVersionState.DESTROYED);
+    }
+
+    /** The state forbidding to unwrap with {@code version}, if any: DESTROYED for each version of a shredded tenant. */
+    public Optional<KekVersionState> refusal(int version) {
+        if (destroyed()) {
+            return Optional.of(KekVersionState.DESTROYED);
+        }
+        return states.get(version) == KekVersionState.DISABLED ? Optional.of(KekVersionState.DISABLED)
+                : Optional.empty();
+    }
+
+    /** What {@code other} knows that this lacks: versions not here, or here in a less strict state. */
+    public Map<Integer, KekVersionState> newIn(KekVersions other) {
+        Map<Integer, KekVersionState> news = new TreeMap<>();
+        other.states.forEach((version, state) -> {
+            KekVersionState known = states.get(version);
+            if (known == null || state.stricterThan(known)) {
+                news.put(version, state);
+            }
+        });
+        return news;
+    }
+}
