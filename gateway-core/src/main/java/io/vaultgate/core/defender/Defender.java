@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * node of a deployment applies them; each node keeps them in a cache reloaded at least every
  * {@link DefenderPolicy#refreshInterval()} (synchronously, by the first check that finds it stale, so an idle
  * node is never behind). Scores live in the catalog too ({@link OffenceStore}): offences on all nodes count
- * towards one threshold. Every ban and unban is one audit event.
+ * towards one threshold. Every ban and unban is one audit event. Scores and bans are keyed by
+ * {@link SourceAddress#key}: an IPv6 client is scored and banned by its /64 (it could take a fresh address from it
+ * before each ban); logs and the ban's reason name the full address that offended.
  */
 public final class Defender {
 
@@ -83,7 +85,7 @@ public final class Defender {
         if (!policy.listsAdmit(address)) {
             return false;
         }
-        Instant until = cache().get(address.getHostAddress());
+        Instant until = cache().get(SourceAddress.key(address));
         return until == null || !until.isAfter(clock.instant());
     }
 
@@ -97,7 +99,8 @@ public final class Defender {
         if (!policy.enabled() || parsed.isEmpty() || policy.isExempt(parsed.get())) {
             return;
         }
-        String key = parsed.get().getHostAddress();
+        String key = SourceAddress.key(parsed.get());
+        String from = parsed.get().getHostAddress();
         Instant now = clock.instant();
         if (isBanned(key, now)) {
             return;
@@ -108,13 +111,14 @@ public final class Defender {
                     now.minus(policy.observationWindow())));
         } catch (RuntimeException e) {
             // Reported from network threads and error paths, which must go on; without a catalog no login succeeds.
-            LOG.warn("defender: cannot score an offence of {} in the catalog: {}", key, e.toString());
+            LOG.warn("defender: cannot score an offence of {} in the catalog: {}", from, e.toString());
             return;
         }
         sweepIfDue(now);
         if (score >= policy.banThreshold()) {
             banUnlessBanned(key, score + " points of failed logins and errors within "
-                    + DurationText.of(policy.observationWindow()));
+                    + DurationText.of(policy.observationWindow())
+                    + (key.equals(from) ? "" : ", the last from " + from));
         }
     }
 
@@ -135,12 +139,13 @@ public final class Defender {
     }
 
     /**
-     * Bans {@code address} now, one level longer than its previous ban if that is not yet forgotten.
+     * Bans {@code address} now (an IPv6 address or /64: the /64), one level longer than its previous ban if that is
+     * not yet forgotten.
      *
      * @param actor {@value #ACTOR} for automatic bans, else the administrator
      */
     public Ban ban(String address, String reason, String actor) {
-        String key = SourceAddress.parse(address).map(InetAddress::getHostAddress)
+        String key = SourceAddress.keyOf(address)
                 .orElseThrow(() -> new IllegalArgumentException("not an IP address: \"" + address + "\""));
         return record(database.inTransaction(jdbc -> save(jdbc, key, reason, actor, clock.instant())), actor);
     }
@@ -184,7 +189,7 @@ public final class Defender {
         return ban;
     }
 
-    /** Lifts a ban and forgets its level; false if the address was not banned. */
+    /** Lifts a ban (an IPv6 address's lifts its /64's) and forgets its level; false if the address was not banned. */
     public boolean unban(String address, String actor) {
         String key = SourceAddress.canonical(address);
         Instant now = clock.instant();
