@@ -4,8 +4,11 @@ package io.vaultgate.core.defender;
 public enum Offence {
     /** A login with a wrong password, key, token or certificate, or for a disabled or locked login. */
     LOGIN_FAILED(1),
-    /** A login name that does not exist (typical of guessing). */
-    UNKNOWN_USER(2),
+    /**
+     * A login name that does not exist (typical of guessing). Scored like {@link #LOGIN_FAILED}: were it more, the
+     * attempt that bans an address would tell whether the names it tried exist.
+     */
+    UNKNOWN_USER(1),
     /** A protocol violation: a broken handshake, a malformed request. */
     PROTOCOL_ERROR(2),
     /** A path that tries to leave the principal's namespace ({@code ..}, NUL, backslashes). */
