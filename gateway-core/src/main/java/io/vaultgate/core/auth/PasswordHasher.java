@@ -12,6 +12,9 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * Argon2id password hashes in the PHC string format
  * ({@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}), with OWASP's minimum parameters. Verification
  * reads the parameters from the stored string, so they can be raised later without invalidating hashes.
+ * Checks run at most one per processor (at least two) at once ({@link DerivationPermits}): a check that finds them
+ * all busy for a second is refused ({@link Check#BUSY}) without deriving anything, so a flood of login attempts
+ * cannot hold more than that many derivations' memory.
  */
 public final class PasswordHasher {
 
@@ -22,10 +25,23 @@ public final class PasswordHasher {
     private static final int HASH_BYTES = 32;
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
 
+    /** The outcome of a password check. */
+    public enum Check {
+        MATCH, MISMATCH,
+        /** Refused unchecked: as many checks as allowed were running, and none ended within the wait. */
+        BUSY
+    }
+
     private final SecureRandom random;
+    private final DerivationPermits permits;
 
     public PasswordHasher(SecureRandom random) {
+        this(random, DerivationPermits.forThisMachine());
+    }
+
+    PasswordHasher(SecureRandom random, DerivationPermits permits) {
         this.random = random;
+        this.permits = permits;
     }
 
     public String hash(char[] password) {
@@ -36,8 +52,27 @@ public final class PasswordHasher {
                 + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }
 
-    /** Constant-time check of {@code password} against a stored PHC string; malformed strings never match. */
+    /** Whether {@code password} matches the stored PHC string ({@link #check}); a busy refusal does not match. */
     public boolean verify(char[] password, String stored) {
+        return check(password, stored) == Check.MATCH;
+    }
+
+    /**
+     * Constant-time check of {@code password} against a stored PHC string; malformed strings never match. Waits a
+     * second at most for one of the permitted concurrent checks, else answers {@link Check#BUSY} at once.
+     */
+    public Check check(char[] password, String stored) {
+        if (!permits.acquire()) {
+            return Check.BUSY;
+        }
+        try {
+            return matches(password, stored) ? Check.MATCH : Check.MISMATCH;
+        } finally {
+            permits.release();
+        }
+    }
+
+    private static boolean matches(char[] password, String stored) {
         String[] parts = stored.split("\\$");
         if (parts.length != 6 || !parts[1].equals("argon2id") || !parts[2].equals("v=19")) {
             return false;
