@@ -9,6 +9,7 @@ import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.FileContents;
 import io.vaultgate.core.testing.TestCore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -170,13 +171,7 @@ class TenantIsolationTest {
     }
 
     private String read(ClientPrincipal principal, VirtualPath path) throws IOException {
-        try (FileContent content = test.core().files().open(principal, path)) {
-            ByteBuffer buffer = ByteBuffer.allocate((int) content.size());
-            while (buffer.hasRemaining() && content.read(buffer.position(), buffer) >= 0) {
-                // read all
-            }
-            return new String(buffer.array(), StandardCharsets.UTF_8);
-        }
+        return new String(FileContents.readAll(test.core(), principal, path), StandardCharsets.UTF_8);
     }
 
     private static String owner(ClientPrincipal principal) {

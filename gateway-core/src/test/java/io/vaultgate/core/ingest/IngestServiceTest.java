@@ -8,7 +8,6 @@ import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.catalog.FileRepository;
-import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.files.FileEntry;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileShredder;
@@ -17,6 +16,7 @@ import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.Quota;
+import io.vaultgate.core.testing.FileContents;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.core.testing.TestStore;
 import java.io.IOException;
@@ -382,13 +382,7 @@ class IngestServiceTest {
     }
 
     private byte[] read(ClientPrincipal who, VirtualPath path) throws IOException {
-        try (FileContent content = test.core().files().open(who, path)) {
-            ByteBuffer all = ByteBuffer.allocate((int) content.size());
-            while (all.hasRemaining() && content.read(all.position(), all) >= 0) {
-                // keep reading
-            }
-            return all.array();
-        }
+        return FileContents.readAll(test.core(), who, path);
     }
 
     private List<Path> objectFiles() throws IOException {

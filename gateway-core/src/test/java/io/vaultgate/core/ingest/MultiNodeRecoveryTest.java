@@ -8,13 +8,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.auth.ClientPrincipal;
-import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.node.NodeIdInUse;
 import io.vaultgate.core.node.NodePresence;
 import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.FileContents;
 import io.vaultgate.core.testing.TestCore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -223,12 +223,6 @@ class MultiNodeRecoveryTest {
     }
 
     private byte[] read(GatewayCore core, VirtualPath path) throws Exception {
-        try (FileContent content = core.files().open(alice, path)) {
-            ByteBuffer all = ByteBuffer.allocate((int) content.size());
-            while (all.hasRemaining() && content.read(all.position(), all) >= 0) {
-                // keep reading
-            }
-            return all.array();
-        }
+        return FileContents.readAll(core, alice, path);
     }
 }

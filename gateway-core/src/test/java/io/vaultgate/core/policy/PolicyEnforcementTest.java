@@ -11,7 +11,6 @@ import io.vaultgate.core.audit.ExportFilter;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.catalog.Database;
-import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.path.PathPolicy;
@@ -97,24 +96,24 @@ class PolicyEnforcementTest {
         policies.acknowledge(maria, ACME, OptionalInt.empty());
         String batch = readyBatch("a.csv");
         test.core().batches().claim(maria, batch);
-        assertThat(read(maria, "/acme/" + batch + "/a.csv")).isEqualTo("a.csv");
+        assertThat(test.read(maria, "/acme/" + batch + "/a.csv")).isEqualTo("a.csv");
 
         policies.publish(ACME, "v2 text: no printing");
 
-        assertThatThrownBy(() -> read(maria, "/acme/" + batch + "/a.csv"))
+        assertThatThrownBy(() -> test.read(maria, "/acme/" + batch + "/a.csv"))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.reason()).isEqualTo(Reason.ACCESS_DENIED);
                     assertThat(e.clientMessage()).contains("policy v2");
                 });
         policies.acknowledge(maria, ACME, OptionalInt.of(2));
-        assertThat(read(maria, "/acme/" + batch + "/a.csv")).isEqualTo("a.csv");
+        assertThat(test.read(maria, "/acme/" + batch + "/a.csv")).isEqualTo("a.csv");
     }
 
     @Test
     void clientsReadingTheirOwnFiles_needNoAcknowledgement() throws IOException {
         policies.publish(ACME, "operators only");
         upload(client, "/inbox/own.csv");
-        assertThat(read(client, "/inbox/own.csv")).isEqualTo("own.csv");
+        assertThat(test.read(client, "/inbox/own.csv")).isEqualTo("own.csv");
     }
 
     @Test
@@ -224,16 +223,6 @@ class PolicyEnforcementTest {
         try (Upload upload = test.core().ingest().open(principal, PathPolicy.parse(path), UploadMode.CREATE)) {
             upload.write(0, ByteBuffer.wrap(PathPolicy.parse(path).fileName().getBytes(StandardCharsets.UTF_8)));
             upload.commit();
-        }
-    }
-
-    private String read(io.vaultgate.core.auth.Principal principal, String path) throws IOException {
-        try (FileContent content = test.core().files().open(principal, PathPolicy.parse(path))) {
-            ByteBuffer buffer = ByteBuffer.allocate((int) content.size());
-            while (buffer.hasRemaining() && content.read(buffer.position(), buffer) >= 0) {
-                // read all
-            }
-            return new String(buffer.array(), StandardCharsets.UTF_8);
         }
     }
 }

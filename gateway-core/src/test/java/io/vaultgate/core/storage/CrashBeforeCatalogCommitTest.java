@@ -8,7 +8,6 @@ import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.catalog.Database;
-import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.files.FileEntry;
 import io.vaultgate.core.ingest.Recovery;
 import io.vaultgate.core.ingest.Upload;
@@ -21,6 +20,7 @@ import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.DelegatingObjectStore;
+import io.vaultgate.core.testing.FileContents;
 import io.vaultgate.core.testing.S3ProxyServer;
 import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.crypto.keystore.KdfParams;
@@ -123,17 +123,7 @@ class CrashBeforeCatalogCommitTest {
                 assertThat(resumed.resumeOffset()).isEqualTo(data.length);
                 resumed.commit();
             }
-            assertThat(read(restarted.core, alice)).isEqualTo(data);
-        }
-    }
-
-    private static byte[] read(GatewayCore core, ClientPrincipal who) throws IOException {
-        try (FileContent content = core.files().open(who, REPORT)) {
-            ByteBuffer all = ByteBuffer.allocate((int) content.size());
-            while (all.hasRemaining() && content.read(all.position(), all) >= 0) {
-                // read until full
-            }
-            return all.array();
+            assertThat(FileContents.readAll(restarted.core, alice, REPORT)).isEqualTo(data);
         }
     }
 
