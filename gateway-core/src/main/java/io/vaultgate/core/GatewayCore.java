@@ -272,7 +272,8 @@ public final class GatewayCore implements AutoCloseable {
                         liveSessions,
                         new Offboarding(database, operators, batches, routes, outbox, revocation, mfa, audit, clock),
                         new io.vaultgate.core.admin.Administrators(database, tokens, revocation, mfa, audit, random,
-                                clock)),
+                                clock),
+                        new io.vaultgate.core.admin.Monitors(database, tokens, revocation, audit, random, clock)),
                 new Nodes(database, settings.node(), dead -> recovery.recoverUploadsOf(dead)
                         + outbox.releaseLeasesOf(dead, clock.instant()), clock), reaper,
                 new io.vaultgate.core.admin.TenantShredding(database, tenants, fileRows, store, keys, auditKey, audit,

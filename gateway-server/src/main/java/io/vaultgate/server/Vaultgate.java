@@ -14,6 +14,7 @@ import io.vaultgate.server.cli.InitCommand;
 import io.vaultgate.server.cli.KeysCommand;
 import io.vaultgate.server.cli.LockdownCommand;
 import io.vaultgate.server.cli.MfaCommand;
+import io.vaultgate.server.cli.MonitorCommand;
 import io.vaultgate.server.cli.NodesCommand;
 import io.vaultgate.server.cli.OperatorCommand;
 import io.vaultgate.server.cli.PolicyCommand;
@@ -44,6 +45,7 @@ import picocli.CommandLine.HelpCommand;
                 TenantCommand.class,
                 AccountCommand.class,
                 AdminCommand.class,
+                MonitorCommand.class,
                 SiteCommand.class,
                 OperatorCommand.class,
                 BatchCommand.class,

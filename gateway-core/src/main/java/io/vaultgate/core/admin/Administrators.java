@@ -5,12 +5,10 @@ import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.audit.AuditEvent.AdminAction;
 import io.vaultgate.core.audit.AuditLog;
-import io.vaultgate.core.auth.ApiTokens;
 import io.vaultgate.core.catalog.AdminRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.TokenRepository;
-import io.vaultgate.core.catalog.TokenRepository.TokenGrant;
 import io.vaultgate.core.catalog.Usernames;
 import io.vaultgate.core.mfa.Mfa;
 import io.vaultgate.core.mfa.Role;
@@ -30,55 +28,41 @@ import java.util.Optional;
  */
 public final class Administrators {
 
-    private static final String KIND = "admin";
-
     /** An administrator, when it was made and how many live API tokens it has. */
     public record Admin(String name, Instant createdAt, long liveTokens) {
     }
 
-    /** A token replacement: the new token (shown once) and the revoked ones, as credentials. */
-    public record Rotated(String token, List<String> revoked) {
-    }
-
     private final Database database;
     private final AdminRepository admins = new AdminRepository();
-    private final Usernames usernames = new Usernames();
-    private final TokenRepository tokens;
-    private final Revocation revocation;
+    private final TokenHolders holders;
     private final Mfa mfa;
     private final AuditLog audit;
-    private final SecureRandom random;
     private final Clock clock;
 
     public Administrators(Database database, TokenRepository tokens, Revocation revocation, Mfa mfa, AuditLog audit,
                           SecureRandom random, Clock clock) {
         this.database = database;
-        this.tokens = tokens;
-        this.revocation = revocation;
+        this.holders = new TokenHolders(Usernames.Kind.ADMIN, "administrator", database, tokens, revocation, audit,
+                random, clock);
         this.mfa = mfa;
         this.audit = audit;
-        this.random = random;
         this.clock = clock;
     }
 
     /**
      * Creates an administrator and returns its API token (shown once); CONFLICT if the name is taken, by an
-     * administrator, an account or an operator ({@link Usernames}).
+     * administrator or any other principal ({@link Usernames}).
      */
     public String add(String name, String actor) {
-        requireName(name);
-        String token = ApiTokens.generate(random);
+        holders.requireName(name);
         Instant now = clock.instant();
-        database.inTransaction(jdbc -> {
-            Optional<Usernames.Kind> holder = usernames.take(jdbc, name, Usernames.Kind.ADMIN, name);
+        return database.inTransaction(jdbc -> {
+            Optional<Usernames.Kind> holder = holders.take(jdbc, name);
             if (holder.isPresent()) {
-                throw new GatewayException(Reason.CONFLICT, holder.get() == Usernames.Kind.ADMIN
-                        ? "administrator " + name + " already exists" : takenByAnother(name));
+                throw holders.taken(name, holder.get());
             }
-            insert(jdbc, name, token, now, actor);
-            return null;
+            return insert(jdbc, name, now, actor);
         });
-        return token;
     }
 
     /**
@@ -89,34 +73,28 @@ public final class Administrators {
      * to start nor bring that administrator back with a fresh token.
      */
     public Optional<String> addFirst(String name, String actor) {
-        requireName(name);
-        String token = ApiTokens.generate(random);
+        holders.requireName(name);
         Instant now = clock.instant();
-        boolean created = database.inTransaction(jdbc -> {
+        return database.inTransaction(jdbc -> {
             if (!admins.lockAll(jdbc).isEmpty()) {
-                return false;
+                return Optional.<String>empty();
             }
-            Optional<Usernames.Kind> holder = usernames.take(jdbc, name, Usernames.Kind.ADMIN, name);
+            Optional<Usernames.Kind> holder = holders.take(jdbc, name);
             if (holder.isPresent()) {
                 if (holder.get() == Usernames.Kind.ADMIN) {
-                    return false; // created by another node since this transaction's read
+                    return Optional.<String>empty(); // created by another node since this transaction's read
                 }
-                throw new GatewayException(Reason.CONFLICT, takenByAnother(name));
+                throw holders.taken(name, holder.get());
             }
-            insert(jdbc, name, token, now, actor);
-            return true;
+            return Optional.of(insert(jdbc, name, now, actor));
         });
-        return created ? Optional.of(token) : Optional.empty();
     }
 
-    private void insert(Jdbc jdbc, String name, String token, Instant now, String actor) throws SQLException {
+    private String insert(Jdbc jdbc, String name, Instant now, String actor) throws SQLException {
         admins.insert(jdbc, name, now);
-        tokens.insert(jdbc, ApiTokens.hash(token), new TokenGrant(KIND, name), KIND, now, Optional.empty());
+        String token = holders.issue(jdbc, name, now);
         audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor, AdminAction.ADMIN_CREATED, name));
-    }
-
-    private static String takenByAnother(String name) {
-        return "name " + name + " is taken by an account or operator";
+        return token;
     }
 
     public List<Admin> list() {
@@ -124,8 +102,7 @@ public final class Administrators {
         return database.read(jdbc -> {
             List<Admin> all = new ArrayList<>();
             for (AdminRepository.AdminRow row : admins.all(jdbc)) {
-                all.add(new Admin(row.name(), row.createdAt(),
-                        tokens.countLive(jdbc, new TokenGrant(KIND, row.name()), now)));
+                all.add(new Admin(row.name(), row.createdAt(), holders.liveTokens(jdbc, row.name(), now)));
             }
             return all;
         });
@@ -136,29 +113,14 @@ public final class Administrators {
      * the old tokens are refused, and connections that logged in with them end on every node within the session
      * check. NOT_FOUND for an unknown name.
      */
-    public Rotated rotateToken(String name, String reason, String actor) {
-        String why = Lockdown.requireText(reason, "reason");
-        String token = ApiTokens.generate(random);
-        Instant now = clock.instant();
-        List<String> revoked = database.inTransaction(jdbc -> {
-            requireExisting(jdbc, name);
-            List<String> old = revocation.revokeTokens(jdbc, KIND, name);
-            tokens.insert(jdbc, ApiTokens.hash(token), new TokenGrant(KIND, name), KIND, now, Optional.empty());
-            List<AuditEvent> events = new ArrayList<>(revocation.recordUnaudited(jdbc, name, Optional.empty(), old,
-                    why, actor, now));
-            events.add(new AuditEvent.AdminChange(now, Optional.empty(), actor, AdminAction.CREDENTIAL_ADDED,
-                    name + " api-token (admin, replacing " + old.size() + ")"));
-            audit.appendAll(jdbc, events);
-            return old;
-        });
-        revocation.endSessions(name, "credential revoked");
-        return new Rotated(token, revoked);
+    public RotatedToken rotateToken(String name, String reason, String actor) {
+        return holders.rotate(name, reason, actor, admins::exists);
     }
 
     /**
      * Removes an administrator: its tokens are revoked and its TOTP secret deleted, so nothing it held works any
-     * more, and its name is free again ({@link Usernames#releaseAdmin}). CONFLICT for the last administrator (nobody could then use the admin API or scrape metrics; add another
-     * first), NOT_FOUND for an unknown name.
+     * more, and its name is free again. CONFLICT for the last administrator (nobody could then use the admin API;
+     * add another first), NOT_FOUND for an unknown name.
      */
     public void remove(String name, String reason, String actor) {
         String why = Lockdown.requireText(reason, "reason");
@@ -166,37 +128,22 @@ public final class Administrators {
         database.inTransaction(jdbc -> {
             List<AdminRepository.AdminRow> all = admins.lockAll(jdbc);
             if (all.stream().noneMatch(admin -> admin.name().equals(name))) {
-                throw new GatewayException(Reason.NOT_FOUND, "no administrator named " + name);
+                throw holders.notFound(name);
             }
             if (all.size() == 1) {
                 throw new GatewayException(Reason.CONFLICT, name + " is the last administrator; add another "
                         + "(vaultgate admin add NAME) before removing it");
             }
-            List<String> old = revocation.revokeTokens(jdbc, KIND, name);
+            List<AuditEvent> events = new ArrayList<>(holders.revokeAll(jdbc, name, why, actor, now));
             Optional<AuditEvent> totp = mfa.remove(jdbc, Role.ADMIN, name, actor, now);
             admins.delete(jdbc, name);
-            usernames.releaseAdmin(jdbc, name);
-            List<AuditEvent> events = new ArrayList<>(revocation.recordUnaudited(jdbc, name, Optional.empty(), old,
-                    why, actor, now));
+            holders.release(jdbc, name);
             totp.ifPresent(events::add);
             events.add(new AuditEvent.AdminChange(now, Optional.empty(), actor, AdminAction.ACCOUNT_DELETED,
                     "administrator " + name + ": " + why));
             audit.appendAll(jdbc, events);
             return null;
         });
-        revocation.endSessions(name, "administrator removed");
-    }
-
-    private void requireExisting(Jdbc jdbc, String name) throws SQLException {
-        if (!admins.exists(jdbc, name)) {
-            throw new GatewayException(Reason.NOT_FOUND, "no administrator named " + name);
-        }
-    }
-
-    private static void requireName(String name) {
-        if (name == null || !name.matches("[a-z0-9][a-z0-9._-]{1,63}")) {
-            throw new GatewayException(Reason.INVALID_REQUEST, "an administrator's name is 2-64 of a-z, 0-9, '.', '_' and "
-                    + "'-', starting with a letter or digit");
-        }
+        holders.endSessions(name, "administrator removed");
     }
 }

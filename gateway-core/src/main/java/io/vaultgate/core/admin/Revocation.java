@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Revokes credentials of client accounts and operators: the credential stops working at once (deleted, or
+ * Revokes credentials of client accounts, operators, administrators and monitors: the credential stops working at once (deleted, or
  * marked revoked for tokens), a revocation row tells every node's session check to end the live sessions
  * that used it, and the change is audited with its actor and reason. Sessions on this node end at once.
  */
@@ -169,10 +169,15 @@ public final class Revocation {
         if (operator.isPresent()) {
             return operator.get();
         }
-        return jdbc.queryOne("SELECT name FROM admins WHERE name = ?",
-                row -> new Owner("admin", row.getString(1), username, Optional.empty()), username)
-                .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "no account, operator or administrator "
-                        + "named " + username));
+        Optional<Owner> admin = jdbc.queryOne("SELECT name FROM admins WHERE name = ?",
+                row -> new Owner("admin", row.getString(1), username, Optional.empty()), username);
+        if (admin.isPresent()) {
+            return admin.get();
+        }
+        return jdbc.queryOne("SELECT name FROM monitors WHERE name = ?",
+                row -> new Owner("monitor", row.getString(1), username, Optional.empty()), username)
+                .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "no account, operator, administrator or "
+                        + "monitor named " + username));
     }
 
     private String newId() {

@@ -63,6 +63,11 @@ public final class AuditingAuthenticator implements Authenticator {
     }
 
     @Override
+    public AuthResult byOpsToken(String token, String sourceAddress) {
+        return record(delegate.byOpsToken(token, sourceAddress), "token", Protocol.HTTPS, sourceAddress, "(token)");
+    }
+
+    @Override
     public AuthResult byCertificate(String sha256Fingerprint, Protocol protocol, String sourceAddress) {
         return record(delegate.byCertificate(sha256Fingerprint, protocol, sourceAddress), "certificate", protocol,
                 sourceAddress, "(certificate)");

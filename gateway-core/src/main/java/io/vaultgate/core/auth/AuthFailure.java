@@ -11,5 +11,11 @@ public enum AuthFailure {
     /** The principal's role requires a second factor (TOTP) and this credential alone is not enough. */
     MFA_REQUIRED,
     /** The TOTP code was wrong, already used, or outside the time window. */
-    MFA_FAILED
+    MFA_FAILED,
+    /**
+     * A monitor's token, which reads the ops listener's metrics and status only: presented anywhere else (a
+     * front-end's login, the token exchange), it is refused with this reason and the monitor's name. Not guessing,
+     * so the defender does not score it; a leaked scrape token being tried shows here.
+     */
+    MONITOR_ONLY
 }

@@ -15,8 +15,18 @@ public interface Authenticator {
 
     AuthResult byPassword(String username, char[] password, Protocol protocol, String sourceAddress);
 
-    /** A bearer API token, for HTTPS. */
+    /** A bearer API token, for HTTPS. A monitor's token is refused here ({@link AuthFailure#MONITOR_ONLY}). */
     AuthResult byToken(String token, Protocol protocol, String sourceAddress);
+
+    /**
+     * A bearer token presented to the ops listener, audited as an HTTPS token check: a monitor's token yields a
+     * {@link MonitorPrincipal}, any other is checked as {@link #byToken} checks it (the listener then admits
+     * administrators only). The one method that can yield a monitor, so that no front-end ever sees one; an
+     * authenticator that knows no monitors checks every token as {@link #byToken} does.
+     */
+    default AuthResult byOpsToken(String token, String sourceAddress) {
+        return byToken(token, Protocol.HTTPS, sourceAddress);
+    }
 
     /**
      * A TLS client certificate the front-end has already validated against the gateway's client CA,

@@ -6,6 +6,7 @@ import io.vaultgate.core.catalog.AccountRepository;
 import io.vaultgate.core.catalog.AdminRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.catalog.MonitorRepository;
 import io.vaultgate.core.catalog.OperatorRepository;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.catalog.TokenRepository;
@@ -25,7 +26,8 @@ import java.util.Optional;
  * their role also needs a TOTP code is the front-end's second step ({@link AccessControl#mfaRequired}). A
  * password check for an unknown user still runs one Argon2id derivation, so response time does not reveal
  * which usernames exist. With {@link LoginLockouts}, a login name whose password (or key, by policy) failed
- * too often is refused before its credential is even checked, and a success resets its count.
+ * too often is refused before its credential is even checked, and a success resets its count. A monitor's token
+ * opens the ops listener only ({@link #byOpsToken}); every other way in refuses it.
  */
 public final class CatalogAuthenticator implements Authenticator {
 
@@ -35,6 +37,7 @@ public final class CatalogAuthenticator implements Authenticator {
     private final OperatorRepository operators;
     private final TokenRepository tokens;
     private final AdminRepository admins = new AdminRepository();
+    private final MonitorRepository monitors = new MonitorRepository();
     private final PasswordHasher hasher;
     private final Clock clock;
     private final String decoyHash;
@@ -114,16 +117,28 @@ public final class CatalogAuthenticator implements Authenticator {
 
     @Override
     public AuthResult byToken(String token, Protocol protocol, String source) {
-        String hash = ApiTokens.hash(token);
-        AuthResult result = tokenLogin(token, protocol, source);
+        return secondFactorOf(token, tokenLogin(token, protocol, source, false), protocol);
+    }
+
+    /** A monitor needs no second factor: it reads metrics only, and a scraper cannot give a code. */
+    @Override
+    public AuthResult byOpsToken(String token, String source) {
+        AuthResult result = tokenLogin(token, Protocol.HTTPS, source, true);
+        return result instanceof Success success && success.principal() instanceof MonitorPrincipal ? result
+                : secondFactorOf(token, result, Protocol.HTTPS);
+    }
+
+    /** A token issued after a TOTP check stands for the second factor; any other needs one where the role does. */
+    private AuthResult secondFactorOf(String token, AuthResult result, Protocol protocol) {
         if (result instanceof Success && mfa.isPresent()
-                && database.read(jdbc -> mfa.get().isSessionToken(jdbc, hash))) {
+                && database.read(jdbc -> mfa.get().isSessionToken(jdbc, ApiTokens.hash(token)))) {
             return result;
         }
         return needsSecondFactor(result, protocol);
     }
 
-    private AuthResult tokenLogin(String token, Protocol protocol, String source) {
+    /** @param ops whether the ops listener asks, the only place a monitor's token opens */
+    private AuthResult tokenLogin(String token, Protocol protocol, String source, boolean ops) {
         return database.read(jdbc -> {
             String hash = ApiTokens.hash(token);
             Optional<TokenRepository.TokenGrant> grant = tokens.findLive(jdbc, hash, clock.instant());
@@ -132,6 +147,13 @@ public final class CatalogAuthenticator implements Authenticator {
             }
             String credential = Credentials.token(hash);
             String id = grant.get().principalId();
+            if (grant.get().principalKind().equals("monitor")) {
+                if (!monitors.exists(jdbc, id)) { // as an administrator's, below
+                    return new Failure(null, AuthFailure.UNKNOWN_USER);
+                }
+                return ops ? new Success(new MonitorPrincipal(id), credential)
+                        : new Failure(id, AuthFailure.MONITOR_ONLY);
+            }
             if (grant.get().principalKind().equals("admin")) {
                 // a removed administrator's tokens are revoked with it; its name is checked too, so that none outlives it
                 return admins.exists(jdbc, id) ? new Success(new AdminPrincipal(id), credential)
@@ -142,7 +164,8 @@ public final class CatalogAuthenticator implements Authenticator {
                         .<AuthResult>map(operator -> new Success(operator.principal(protocol), credential))
                         .orElse(new Failure(null, AuthFailure.UNKNOWN_USER));
             }
-            Optional<Account> account = accounts.findById(jdbc, id);
+            Optional<Account> account = grant.get().principalKind().equals("account") ? accounts.findById(jdbc, id)
+                    : Optional.empty(); // a kind this version does not know grants nothing
             if (account.isEmpty()) {
                 return new Failure(null, AuthFailure.UNKNOWN_USER);
             }
@@ -160,7 +183,7 @@ public final class CatalogAuthenticator implements Authenticator {
 
     @Override
     public AuthResult byTokenAndTotp(String token, String code, Protocol protocol, String source) {
-        AuthResult first = tokenLogin(token, protocol, source);
+        AuthResult first = tokenLogin(token, protocol, source, false);
         if (first instanceof Success success) {
             if (mfa.isEmpty() || !mfa.get().verify(success.principal(), code)) {
                 return new Failure(success.principal().name(), AuthFailure.MFA_FAILED);

@@ -39,6 +39,11 @@ public final class DefendingAuthenticator implements Authenticator {
     }
 
     @Override
+    public AuthResult byOpsToken(String token, String source) {
+        return guarded(source, () -> delegate.byOpsToken(token, source));
+    }
+
+    @Override
     public AuthResult byCertificate(String sha256Fingerprint, Protocol protocol, String source) {
         return guarded(source, () -> delegate.byCertificate(sha256Fingerprint, protocol, source));
     }

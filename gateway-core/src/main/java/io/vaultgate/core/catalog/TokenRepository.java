@@ -7,7 +7,10 @@ import java.util.Optional;
 /** API tokens, stored only as their SHA-256. */
 public final class TokenRepository {
 
-    /** What a token row grants: a principal kind ({@code account} or {@code admin}) and its id. */
+    /**
+     * What a token row grants: a principal kind ({@code account}, {@code operator}, {@code admin} or {@code monitor})
+     * and its id (the account's or operator's id, the administrator's or monitor's name).
+     */
     public record TokenGrant(String principalKind, String principalId) {
     }
 

@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Login names of accounts, operators and administrators share one namespace, so that a name in a command
+ * Login names of accounts, operators, administrators and monitors share one namespace, so that a name in a command
  * ({@code vaultgate account revoke NAME}), a log line or an audit record stands for one principal. A removed
- * operator's name stays taken; a removed administrator's name is free again.
+ * operator's name stays taken; a removed administrator's or monitor's name is free again.
  *
  * <p>The database enforces it: every creation takes the name in the {@code usernames} table (V21), whose primary key
  * is the name, in the creation's own transaction. Checking the three tables and then inserting, as before, let two
@@ -16,12 +16,24 @@ import java.util.Optional;
  */
 public final class Usernames {
 
-    /** The kinds of principal that log in by name, spelled as {@code api_tokens.principal_kind} spells them. */
+    /** The kinds of principal that have a name, spelled as {@code api_tokens.principal_kind} spells them. */
     public enum Kind {
-        ACCOUNT, OPERATOR, ADMIN;
+        ACCOUNT("an account"), OPERATOR("an operator"), ADMIN("an administrator"), MONITOR("a monitor");
 
-        String value() {
+        private final String one;
+
+        Kind(String one) {
+            this.one = one;
+        }
+
+        /** As {@code api_tokens.principal_kind} and this table spell it. */
+        public String value() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** One principal of the kind, for messages: {@code an administrator}. */
+        public String one() {
+            return one;
         }
 
         static Kind of(String value) {
@@ -35,7 +47,7 @@ public final class Usernames {
      * it, and nothing was changed. On PostgreSQL a concurrent transaction that took the same name first makes this
      * one wait until it ends: the name is then taken if it committed, and this one's if it rolled back.
      *
-     * @param principalId the account's or operator's id, the administrator's name
+     * @param principalId the account's or operator's id, the administrator's or monitor's name
      */
     public Optional<Kind> take(Jdbc jdbc, String name, Kind kind, String principalId) throws SQLException {
         while (jdbc.update("INSERT INTO usernames (name, principal_kind, principal_id) VALUES (?, ?, ?) "
@@ -45,7 +57,7 @@ public final class Usernames {
             if (holder.isPresent()) {
                 return holder;
             }
-            // its holder was an administrator, removed between the two statements: the name is free again
+            // its holder (an administrator or monitor) was removed between the two statements: the name is free again
         }
         // A node of a version before V21 gives names without a row here (during a rolling upgrade): the principal
         // tables still tell, for every name committed before this read.
@@ -59,9 +71,12 @@ public final class Usernames {
         return older;
     }
 
-    /** Frees the name of an administrator being removed, in the removal's transaction. */
-    public void releaseAdmin(Jdbc jdbc, String name) throws SQLException {
-        jdbc.update("DELETE FROM usernames WHERE name = ? AND principal_kind = 'admin'", name);
+    /** Frees the name of an administrator or monitor being removed, in the removal's transaction. */
+    public void release(Jdbc jdbc, String name, Kind kind) throws SQLException {
+        if (kind != Kind.ADMIN && kind != Kind.MONITOR) {
+            throw new IllegalArgumentException("the name of a removed " + kind.value() + " stays taken");
+        }
+        jdbc.update("DELETE FROM usernames WHERE name = ? AND principal_kind = ?", name, kind.value());
     }
 
     /**

@@ -47,7 +47,7 @@ class AdministratorsTest {
         String first = administrators.add("root", "cli");
         String second = test.core().incidents().administrators().rotateToken("root", "routine", "cli").token();
 
-        Administrators.Rotated rotated = administrators.rotateToken("root", "pasted into a ticket", "cli");
+        RotatedToken rotated = administrators.rotateToken("root", "pasted into a ticket", "cli");
 
         assertThat(rotated.revoked()).hasSize(1);
         assertThat(login(first)).isInstanceOf(AuthResult.Failure.class);

@@ -30,7 +30,8 @@ import java.util.Optional;
  * certificate the handshake verified is offered through {@link Authenticator#byCertificate}; a header,
  * when present, always wins, so a client can act as another account than its certificate's. The
  * front-end never decides itself, and every refusal looks the same to the client: 401 with both
- * challenges ({@code error="invalid_token"} only when a header credential was refused).
+ * challenges ({@code error="invalid_token"} only when a header credential was refused), but for a monitor's token
+ * (valid, for the ops listener only), which is 403.
  *
  * <p>On a keep-alive connection, a request presenting exactly the credential that an earlier request on it
  * logged in with, within {@link #REUSE} of that check, is the same login ({@link ChannelSessions#reuse}):
@@ -110,12 +111,19 @@ public final class HttpAuthentication {
         }
     }
 
-    /** A role that requires MFA says so (the client then exchanges its token with a TOTP code). */
+    /**
+     * A role that requires MFA says so (the client then exchanges its token with a TOTP code); a monitor's token, valid
+     * but for the ops listener only, is forbidden here like an operator's token on the admin API.
+     */
     static HttpProblem refused(AuthResult result) {
         if (result instanceof AuthResult.Failure failure && failure.reason() == AuthFailure.MFA_REQUIRED) {
             HttpProblem problem = unauthorized("this role requires a TOTP code: POST " + TokenApi.PATH
                     + " with your token and the code, then use the short-lived token it returns", true);
             return problem;
+        }
+        if (result instanceof AuthResult.Failure failure && failure.reason() == AuthFailure.MONITOR_ONLY) {
+            return new HttpProblem(ProblemType.ACCESS_DENIED, "a monitor's token reads /metrics and /status.json on "
+                    + "the ops listener only");
         }
         return unauthorized("invalid credentials", true);
     }

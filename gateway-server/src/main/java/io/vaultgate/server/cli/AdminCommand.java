@@ -2,6 +2,7 @@ package io.vaultgate.server.cli;
 
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.admin.Administrators;
+import io.vaultgate.core.admin.RotatedToken;
 import io.vaultgate.core.auth.ApiTokens;
 import io.vaultgate.core.auth.Credentials;
 import io.vaultgate.server.DataDirectory;
@@ -17,10 +18,12 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code vaultgate admin add|list|rotate-token|remove}: the administrators, whose API tokens open the admin API and
- * the ops listener. Only this command changes them, on the gateway's host: the admin API cannot.
+ * the ops listener. Only this command changes them, on the gateway's host: the admin API cannot. What scrapes metrics
+ * should hold a monitor's token instead ({@link MonitorCommand}).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = "Manage administrators (their API tokens open the admin API and the ops listener).",
+        description = "Manage administrators (their API tokens open the admin API and the ops listener; give "
+                + "Prometheus a monitor's token instead: vaultgate monitor add).",
         subcommands = {AdminCommand.Add.class, AdminCommand.ListAdmins.class, AdminCommand.RotateToken.class,
                 AdminCommand.Remove.class})
 public final class AdminCommand {
@@ -44,7 +47,7 @@ public final class AdminCommand {
         @Override
         int run(GatewayCore core, PrintWriter out) {
             String token = core.incidents().administrators().add(name, Actor.current());
-            out.println("Created administrator " + name + "; " + handOver(token, tokenFile));
+            out.println("Created administrator " + name + "; " + TokenFiles.handOver(token, tokenFile));
             return 0;
         }
     }
@@ -88,17 +91,16 @@ public final class AdminCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            Administrators.Rotated rotated = core.incidents().administrators().rotateToken(name, reason,
-                    Actor.current());
+            RotatedToken rotated = core.incidents().administrators().rotateToken(name, reason, Actor.current());
             Path initial = new DataDirectory(config()).adminTokenFile();
             Path into = tokenFile == null && heldOneOf(initial, rotated) ? initial : tokenFile;
             out.println("Revoked " + rotated.revoked().size() + " token(s) of " + name + "; "
-                    + handOver(rotated.token(), into));
+                    + TokenFiles.handOver(rotated.token(), into));
             return 0;
         }
 
         /** Whether {@code file} holds one of the tokens the rotation revoked. */
-        private static boolean heldOneOf(Path file, Administrators.Rotated rotated) {
+        private static boolean heldOneOf(Path file, RotatedToken rotated) {
             if (!Files.isReadable(file)) {
                 return false;
             }
@@ -131,18 +133,5 @@ public final class AdminCommand {
             out.println("Removed administrator " + name + "; its tokens are revoked");
             return 0;
         }
-    }
-
-    /** Writes {@code token} to {@code file} (0600) if given, else prints it; says which it did. */
-    private static String handOver(String token, Path file) {
-        if (file == null) {
-            return "its API token (shown once): " + token;
-        }
-        try {
-            DataDirectory.writeSecret(file, token);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the token to " + file + ": " + e.getMessage(), e);
-        }
-        return "its API token is in " + file;
     }
 }

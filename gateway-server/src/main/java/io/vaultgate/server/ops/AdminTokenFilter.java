@@ -3,7 +3,8 @@ package io.vaultgate.server.ops;
 import io.vaultgate.core.auth.AdminPrincipal;
 import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.Authenticator;
-import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.auth.MonitorPrincipal;
+import io.vaultgate.core.auth.Principal;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,8 +17,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Lets a request through only with {@code Authorization: Bearer <token>} of an administrator, checked by the
- * core's {@link Authenticator} (so every check is audited). A token that passed is remembered, by its
+ * Lets a request through only with {@code Authorization: Bearer <token>} of a monitor (what Prometheus should hold:
+ * it reads this listener and nothing else) or of an administrator, checked by the core's
+ * {@link Authenticator#byOpsToken} (so every check is audited). A token that passed is remembered, by its
  * SHA-256 only, for {@code cache}, so a Prometheus scraping every 15 s does not write an audit event each
  * time; revoking a token therefore takes effect here within {@code cache}.
  *
@@ -53,12 +55,12 @@ final class AdminTokenFilter {
         this.clock = clock;
     }
 
-    /** {@code answer}, run only for an administrator's request; a worker's route, since the check reads the catalog. */
+    /** {@code answer}, run only for a monitor's or administrator's request; a worker's route (it reads the catalog). */
     Route protect(java.util.function.Function<OpsRequest, Reply> answer) {
         return Route.blocking(request -> {
             String header = request.authorization().orElse(null);
             if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-                return refuse(401, "an administrator token is required: Authorization: Bearer <token>\n");
+                return refuse(401, "a monitor's or administrator's token is required: Authorization: Bearer <token>\n");
             }
             String token = header.substring(PREFIX.length()).strip();
             if (remembered(token)) {
@@ -71,9 +73,9 @@ final class AdminTokenFilter {
                 return refuse(429, "too many refused tokens from this address; try again in " + seconds + " s\n")
                         .withHeader("Retry-After", Long.toString(seconds));
             }
-            if (!isAdmin(token, request.source())) {
+            if (!admits(token, request.source())) {
                 failed(request.source(), now);
-                return refuse(403, "the token is not a valid administrator token\n");
+                return refuse(403, "the token is not a valid monitor or administrator token\n");
             }
             return answer.apply(request);
         });
@@ -102,15 +104,20 @@ final class AdminTokenFilter {
                 ? new Failures(now, 1) : new Failures(before.since(), before.count() + 1));
     }
 
-    private boolean isAdmin(String token, InetAddress source) {
+    private boolean admits(String token, InetAddress source) {
         String key = sha256(token);
         Instant now = clock.instant();
-        AuthResult result = authenticator.byToken(token, Protocol.HTTPS, source == null ? "" : source.getHostAddress());
-        boolean admin = result instanceof AuthResult.Success success && success.principal() instanceof AdminPrincipal;
-        if (admin && !cache.isZero()) {
+        AuthResult result = authenticator.byOpsToken(token, source == null ? "" : source.getHostAddress());
+        boolean admitted = result instanceof AuthResult.Success success && mayRead(success.principal());
+        if (admitted && !cache.isZero()) {
             accepted.put(key, now.plus(cache));
         }
-        return admin;
+        return admitted;
+    }
+
+    /** Monitors and administrators; never a client account or an operator, whatever an authenticator yields. */
+    private static boolean mayRead(Principal principal) {
+        return principal instanceof MonitorPrincipal || principal instanceof AdminPrincipal;
     }
 
     private static Reply refuse(int status, String message) {

@@ -41,8 +41,8 @@ import java.util.function.LongSupplier;
  * by default. {@code /health/live} and {@code /health/ready} answer anyone (load balancers and
  * orchestrators probe them), with checks' names and states but not their reasons (readiness from a run of the
  * checks at most {@link HealthHandler#READY_CACHE} old, so anonymous requests cannot drive the catalog);
- * {@code /metrics} and {@code /status.json} need an administrator token and run the checks each time; the
- * status page's static files carry no data and are public. HTTPS (TLS 1.3 and 1.2, the gateway's AEAD suites only,
+ * {@code /metrics} and {@code /status.json} need a monitor's or administrator's token ({@link AdminTokenFilter}) and
+ * run the checks each time; the status page's static files carry no data and are public. HTTPS (TLS 1.3 and 1.2, the gateway's AEAD suites only,
  * {@link OpsTls}) when the settings carry a TLS context, else plain HTTP: then keep it on loopback or a management
  * network.
  *
