@@ -225,7 +225,7 @@ public final class GatewayCore implements AutoCloseable {
         PasswordHasher hasher = new PasswordHasher(random);
         UploadGate gate = new UploadGate();
         metrics.watch(gate);
-        metrics.watch(database);
+        metrics.watch(database, clock);
         CatalogAuditLog audit = new CatalogAuditLog(database, auditKey, settings.auditCheckpoints(), random, clock);
         CatalogReceipts receipts = new CatalogReceipts(database, new ReceiptSigner(auditKey));
         FileShredder shredder = new FileShredder(database, fileRows, store, audit);

@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * Gauges read from the catalog: stored bytes, files and quota usage per tenant, batches per tenant and
  * state, the forwarding outbox per site ({@link ForwardQueueGauges}), key ages and site certificates
  * ({@link KeyAndCertificateGauges}). {@link #refresh()} updates them (the ops listener calls it before each scrape) at most once per
- * {@code minInterval}, with a fixed number of grouped queries whatever the number of tenants. Tenants that
- * share the {@code other} label are summed, except quota usage, where the fullest tenant counts.
+ * {@code minInterval} (elapsed time, {@link System#nanoTime()}), with a fixed number of grouped queries whatever the
+ * number of tenants. Tenants that share the {@code other} label are summed, except quota usage, where the fullest
+ * tenant counts. Ages are taken on the core's clock, the catalog's time on a joined node: the rows they age were
+ * written by any node.
  */
 final class CatalogGauges {
 
@@ -46,7 +48,8 @@ final class CatalogGauges {
     private final MultiGauge batches;
     private final ForwardQueueGauges forward;
     private final KeyAndCertificateGauges keys;
-    private Instant next = Instant.MIN;
+    /** When the last refresh started ({@link System#nanoTime()}); null before the first. */
+    private Long refreshedAt;
 
     CatalogGauges(MeterRegistry registry, Database database, TenantLabels labels, Clock clock, Duration minInterval) {
         this.database = database;
@@ -67,11 +70,12 @@ final class CatalogGauges {
     }
 
     synchronized void refresh() {
-        Instant now = clock.instant();
-        if (now.isBefore(next)) {
+        long started = System.nanoTime();
+        if (refreshedAt != null && started - refreshedAt < minInterval.toNanos()) {
             return;
         }
-        next = now.plus(minInterval);
+        refreshedAt = started;
+        Instant now = clock.instant();
         try {
             List<Tenant> all = database.read(tenants::list);
             List<Row> sums = database.read(jdbc -> jdbc.query(

@@ -5,9 +5,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vaultgate.core.ingest.UploadGate;
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.node.CatalogClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The core's instrumentation, over the registry the composition root chooses (Prometheus in the server, a
@@ -22,13 +24,15 @@ public final class CoreMetrics {
     private final TransferMetrics transfers;
     private final AuthMetrics auth;
     private final TenantLabels tenants;
-    private final Clock clock;
     private volatile CatalogGauges catalog;
 
+    /**
+     * @param clock dates the transfers in progress and the recent failures, which only this process keeps and its
+     *              status page shows against its own clock (the host's); durations are monotonic
+     */
     public CoreMetrics(MeterRegistry registry, TenantLabels tenants, Clock clock) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.tenants = tenants;
-        this.clock = clock;
         this.transfers = new TransferMetrics(registry, Objects.requireNonNull(tenants, "tenants"), clock);
         this.auth = new AuthMetrics(registry);
     }
@@ -44,9 +48,21 @@ public final class CoreMetrics {
                 .description(GatewayMetrics.UPLOADS_ACTIVE.description()).strongReference(true).register(registry);
     }
 
-    /** Publishes per-tenant usage and batch gauges read from {@code database}; see {@link #refresh()}. */
-    public void watch(Database database) {
-        this.catalog = new CatalogGauges(registry, database, tenants, clock, CATALOG_REFRESH);
+    /**
+     * Publishes the gauges read from {@code database} (per-tenant usage, batches, the forwarding outbox, key and
+     * certificate ages; see {@link #refresh()}), their ages on {@code coreClock}, the core's clock, since they age rows
+     * other nodes wrote; and how far this node's clock is off the catalog's ({@link GatewayMetrics#CLOCK_OFFSET}).
+     */
+    public void watch(Database database, CatalogClock coreClock) {
+        this.catalog = new CatalogGauges(registry, database, tenants, coreClock, CATALOG_REFRESH);
+        gauge(GatewayMetrics.CLOCK_OFFSET, coreClock, c -> -c.skew().toMillis() / 1000.0);
+        gauge(GatewayMetrics.CLOCK_CORRECTED, coreClock, c -> c.correction().isZero() ? 0 : 1);
+    }
+
+    private void gauge(MeterSpec spec, CatalogClock coreClock, ToDoubleFunction<CatalogClock> value) {
+        Gauge.Builder<CatalogClock> builder = Gauge.builder(spec.name(), coreClock, value)
+                .description(spec.description()).strongReference(true);
+        (spec.unit().isEmpty() ? builder : builder.baseUnit(spec.unit())).register(registry);
     }
 
     /**

@@ -58,6 +58,13 @@ public final class GatewayMetrics {
     public static final MeterSpec TENANT_KEY_AGE = new MeterSpec("vaultgate.tenant.key.age", Type.GAUGE,
             "Time since the tenant's active key-encryption key version was made (last rotation or tenant creation)",
             "seconds", List.of(TENANT));
+    /** The node's clock against the catalog's ({@link io.vaultgate.core.node.CatalogClock}), as last measured. */
+    public static final MeterSpec CLOCK_OFFSET = new MeterSpec("vaultgate.clock.offset", Type.GAUGE,
+            "The catalog's clock minus this node's at the last measurement (the join and every heartbeat): positive "
+                    + "when the node's clock is behind", "seconds", List.of());
+    public static final MeterSpec CLOCK_CORRECTED = new MeterSpec("vaultgate.clock.corrected", Type.GAUGE,
+            "1 while the node runs on the catalog's time because its own clock is off by more than 0.5 s, else 0", "",
+            List.of());
     /** Registered by the server, which knows where the store lives. */
     public static final MeterSpec STORAGE_USABLE = new MeterSpec("vaultgate.storage.usable", Type.GAUGE,
             "Bytes still usable on the file system that holds the object store", "bytes", List.of());
@@ -73,8 +80,8 @@ public final class GatewayMetrics {
 
     private static final List<MeterSpec> ALL = List.of(TRANSFERS, TRANSFERS_STARTED, TRANSFER_BYTES,
             TRANSFER_DURATION, TRANSFER_SIZE, UPLOADS_ACTIVE, AUTH_SUCCESSES, AUTH_FAILURES, TENANT_STORED,
-            TENANT_FILES, TENANT_QUOTA_USAGE, BATCHES, FORWARD_QUEUE, FORWARD_OLDEST, TENANT_KEY_AGE, STORAGE_USABLE,
-            STORAGE_TOTAL, CERTIFICATE_EXPIRY, READY);
+            TENANT_FILES, TENANT_QUOTA_USAGE, BATCHES, FORWARD_QUEUE, FORWARD_OLDEST, TENANT_KEY_AGE, CLOCK_OFFSET,
+            CLOCK_CORRECTED, STORAGE_USABLE, STORAGE_TOTAL, CERTIFICATE_EXPIRY, READY);
 
     private GatewayMetrics() {
     }

@@ -22,13 +22,25 @@ import java.time.ZoneId;
  * <p>The correction moves only when the measured difference parts from it by more than {@link #TOLERANCE}: a node
  * synchronized with the catalog (and any node of an SQLite catalog, which is the node's own clock) keeps its own
  * time, unchanged and never stepping back by a measurement's jitter; a skewed node is held within that much of the
- * catalog. A core that never joined (a CLI command, most tests) keeps its own clock. Between heartbeats a step of the
- * node's clock (an NTP correction) counts until the next heartbeat measures it.
+ * catalog. An admin command measures once when it opens the catalog ({@link Nodes#measureClock()}, {@link #measured}),
+ * so the times it writes and compares are the catalog's as well; a core that never measured (most tests) keeps its own
+ * clock. Between heartbeats a step of the node's clock (an NTP correction) counts until the next heartbeat measures it.
+ *
+ * <p>Not on this clock: durations (measured with {@link System#nanoTime()}), and what is judged against the outside
+ * world rather than against other nodes' rows: TLS certificate and CRL validity (the JDK checks them on the host's
+ * clock), S3 request signatures, log timestamps.
  */
 public final class CatalogClock extends Clock {
 
     /** How far a node's time may be off the catalog's before it is corrected. */
     public static final Duration TOLERANCE = Duration.ofMillis(500);
+
+    /**
+     * How far a node's clock may be off the catalog's before someone should fix its time synchronization: the status
+     * page's alert and {@code vaultgate doctor} use it, as the Prometheus rule {@code VaultgateClockSkew} does (5 s).
+     * Below it the correction covers the difference silently (but for its log line).
+     */
+    public static final Duration WARNING = Duration.ofSeconds(5);
 
     private final Clock base;
     /** The node's clock minus the catalog's, as last applied: subtracted from the node's time. */
@@ -38,6 +50,16 @@ public final class CatalogClock extends Clock {
 
     public CatalogClock(Clock base) {
         this.base = base;
+    }
+
+    /**
+     * {@code base} put on the catalog's time by one measurement, for a process that never joins (an admin command that
+     * opens the catalog without a core): logged as a node's correction is. Throws if the catalog cannot be read.
+     */
+    public static CatalogClock measured(Clock base, Database database) {
+        CatalogClock clock = new CatalogClock(base);
+        ClockWatch.ofCommand(clock).measure(database);
+        return clock;
     }
 
     /**

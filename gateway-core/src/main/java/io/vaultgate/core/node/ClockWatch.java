@@ -14,12 +14,23 @@ final class ClockWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClockWatch.class);
 
-    private final String node;
+    /** Who the log lines are about: {@code node gw1}, or {@code this host} for an admin command. */
+    private final String subject;
     private final CatalogClock clock;
 
-    ClockWatch(String node, CatalogClock clock) {
-        this.node = node;
+    private ClockWatch(String subject, CatalogClock clock) {
+        this.subject = subject;
         this.clock = clock;
+    }
+
+    /** The watch of a joined node's clock. */
+    static ClockWatch ofNode(String id, CatalogClock clock) {
+        return new ClockWatch("node " + id, clock);
+    }
+
+    /** The watch of an admin command's clock, measured once when it opens the catalog. */
+    static ClockWatch ofCommand(CatalogClock clock) {
+        return new ClockWatch("this host", clock);
     }
 
     /** Measures once; throws if the catalog cannot be read (the correction then stays). */
@@ -31,12 +42,12 @@ final class ClockWatch {
             return;
         }
         if (after.isZero()) {
-            LOG.info("node {}: its clock is back within {} ms of the catalog's ({} ms); it runs on its own time again",
-                    node, CatalogClock.TOLERANCE.toMillis(), skew.toMillis());
+            LOG.info("{}: its clock is back within {} ms of the catalog's ({} ms); it runs on its own time again",
+                    subject, CatalogClock.TOLERANCE.toMillis(), skew.toMillis());
         } else {
-            LOG.warn("node {}: its clock is {} ms {} the catalog's; leases, due times and every other time this "
-                    + "node writes in the catalog or compares with it use the catalog's time instead (fix the "
-                    + "node's time synchronization: its own clock still dates its logs and TLS checks)", node,
+            LOG.warn("{}: its clock is {} ms {} the catalog's; leases, due times and every other time it writes in "
+                    + "the catalog or compares with it use the catalog's time instead (fix its time synchronization: "
+                    + "its own clock still dates its logs and TLS checks)", subject,
                     Math.abs(skew.toMillis()), skew.isNegative() ? "behind" : "ahead of");
         }
     }

@@ -68,7 +68,7 @@ public final class Nodes {
                 throw new NodeIdInUse(settings.id());
             }
         }
-        ClockWatch watch = new ClockWatch(settings.id(), clock);
+        ClockWatch watch = ClockWatch.ofNode(settings.id(), clock);
         watch.measure(database);
         String incarnation = newIncarnation();
         database.inTransaction(jdbc -> {
@@ -79,6 +79,15 @@ public final class Nodes {
                 + "of silence", settings.id(), incarnation, settings.heartbeat().toMillis(),
                 settings.deadAfter().toMillis());
         return new NodePresence(database, rows, settings, incarnation, recovery, watch).start();
+    }
+
+    /**
+     * Puts the core of a process that never joins (an admin command) on the catalog's time with one measurement, logged
+     * as a node's correction is: the times it writes (a retried job's due time, an expiry set, a revocation) and
+     * compares (expiries, checkpoint ages) are then the nodes' time. Throws if the catalog cannot be read.
+     */
+    public void measureClock() {
+        ClockWatch.ofCommand(clock).measure(database);
     }
 
     /** Every node the catalog knows, with its last heartbeat. */

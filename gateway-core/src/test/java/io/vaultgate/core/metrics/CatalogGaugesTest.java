@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.admin.Offboarding;
 import io.vaultgate.core.site.RouteMode;
+import io.vaultgate.core.node.NodePresence;
+import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,6 +87,29 @@ class CatalogGaugesTest {
                 .isEqualTo(2);
         assertThat(meters.get("vaultgate.forward.oldest").tag("site", "manila").gauge().value())
                 .isBetween(299.0, 301.0);
+    }
+
+    @Test
+    void ages_areTakenOnTheCatalogsTime_onANodeWhoseClockIsAnHourAhead() {
+        // a node an hour ahead: its rows are written on the catalog's time once it has joined, and so are their ages
+        Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+        test = TestCore.create(home, new GatewayCore.Settings(Duration.ofHours(24), 64).withNode(
+                NodeSettings.of("node-a").withTiming(Duration.ofMinutes(1), Duration.ofMinutes(5))), ahead);
+        try (NodePresence joined = test.core().nodes().join()) {
+            ClientPrincipal alice = test.client("acme", "alice", Protocol.HTTPS);
+            test.core().sites().createSite("manila", "Manila");
+            test.core().sites().addRoute(alice.tenant(), "manila", RouteMode.PUSH, PathPolicy.parse("/inbox"), 0, 0,
+                    Duration.ZERO);
+            upload(alice, "/inbox/a", 10);
+
+            test.core().metrics().refresh();
+            MeterRegistry meters = test.core().metrics().registry();
+
+            assertThat(meters.get("vaultgate.forward.oldest").tag("site", "manila").gauge().value())
+                    .as("the job was queued a moment ago").isLessThan(60.0);
+            assertThat(meters.get("vaultgate.tenant.key.age").tag("tenant", "acme").gauge().value())
+                    .as("the tenant was created a moment ago").isLessThan(60.0);
+        }
     }
 
     @Test

@@ -79,6 +79,16 @@ class CatalogClockTest {
         assertThat(clock.correction().toMillis()).isCloseTo(12_250L, Offset.offset(200L));
     }
 
+    @Test
+    void measured_putsAHostAnHourAheadOnTheCatalogsTime_withOneMeasurement() {
+        SteppedClock host = new SteppedClock(Duration.ofHours(1)); // an admin command's host
+
+        CatalogClock clock = CatalogClock.measured(host, database);
+
+        assertThat(clock.correction().toMillis()).isCloseTo(3_600_000L, Offset.offset(1_000L));
+        assertThat(Duration.between(Instant.now(), clock.instant()).abs()).isLessThan(Duration.ofSeconds(1));
+    }
+
     /** The core's time is the node's, uncorrected. */
     private static void assertOwnTime(CatalogClock clock, Clock node) {
         Instant before = node.instant();

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vaultgate.core.metrics.CheckResult;
 import io.vaultgate.core.metrics.GatewayMetrics;
+import io.vaultgate.core.node.CatalogClock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.TreeMap;
  * connections open per front-end, the forwarding outbox per site, and alerts, which are the conditions the
  * Prometheus rules of {@code deploy/prometheus} alert on, evaluated on the current values (without their
  * {@code for} delays): failed readiness checks, dead or long-waiting forward jobs, certificates expiring
- * within 30 days, keys older than a year, quotas and disk over 90 %.
+ * within 30 days, keys older than a year, quotas and disk over 90 %, a node clock more than 5 s off the catalog's.
  */
 final class RegistryStatus {
 
@@ -95,6 +96,12 @@ final class RegistryStatus {
                 alerts.add(String.format(Locale.ROOT, "tenant %s: %.0f%% of its quota used",
                         gauge.getId().getTag(GatewayMetrics.TENANT), gauge.value() * 100));
             }
+        }
+        Gauge offset = registry.find(GatewayMetrics.CLOCK_OFFSET.name()).gauge();
+        if (offset != null && Math.abs(offset.value()) > CatalogClock.WARNING.toSeconds()) {
+            alerts.add(String.format(Locale.ROOT, "clock: this node's clock is %.1f s %s the catalog's; it runs on the "
+                    + "catalog's time, fix its time synchronization", Math.abs(offset.value()),
+                    offset.value() > 0 ? "behind" : "ahead of"));
         }
         Gauge usable = registry.find(GatewayMetrics.STORAGE_USABLE.name()).gauge();
         Gauge total = registry.find(GatewayMetrics.STORAGE_TOTAL.name()).gauge();

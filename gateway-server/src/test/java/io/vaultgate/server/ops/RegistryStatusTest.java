@@ -48,6 +48,22 @@ class RegistryStatusTest {
     }
 
     @Test
+    void alerts_nameANodeClockMoreThanFiveSecondsOffTheCatalogs() {
+        RegistryStatus status = new RegistryStatus(registry);
+        double[] offset = {4.9};
+        Gauge.builder("vaultgate.clock.offset", () -> offset[0]).register(registry);
+        assertThat(status.alerts(List.of(), List.of())).as("corrected, within the warning").isEmpty();
+
+        offset[0] = -7.5;
+        assertThat(status.alerts(List.of(), List.of())).containsExactly("clock: this node's clock is 7.5 s ahead of "
+                + "the catalog's; it runs on the catalog's time, fix its time synchronization");
+
+        offset[0] = 12;
+        assertThat(status.alerts(List.of(), List.of())).singleElement().asString()
+                .startsWith("clock: this node's clock is 12.0 s behind the catalog's");
+    }
+
+    @Test
     void connections_listTheFrontEndsThatPublishThem() {
         gauge("vaultgate.sftp.connections.open", 3, new String[0]);
 

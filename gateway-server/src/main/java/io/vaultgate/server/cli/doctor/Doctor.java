@@ -1,5 +1,6 @@
 package io.vaultgate.server.cli.doctor;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,7 +10,8 @@ public final class Doctor {
     private static final List<Check> CHECKS = List.of(new WeakAlgorithms(), new ExpiringCertificates(),
             new KeyRotationAge(), new UnfinishedShreds(), new ReservedTenantIds(), new KeyFileModes(),
             new DataDirectoryModes(), new ForwarderIssuers(), new ExposedListeners(), new PasswordWithoutAllowlist(),
-            new SharedLoginNames(), new DemoCredentialsCheck(), new AuditChainCheck(), new DiskSpaceCheck());
+            new SharedLoginNames(), new DemoCredentialsCheck(), new AuditChainCheck(), new DiskSpaceCheck(),
+            new ClockOffset(Clock.systemUTC()));
 
     private Doctor() {
     }
