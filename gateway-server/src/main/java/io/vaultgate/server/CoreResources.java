@@ -43,14 +43,41 @@ public final class CoreResources implements AutoCloseable {
         return open(config, env, CoreMetrics.inMemory(Clock.systemUTC()));
     }
 
-    /** As {@link #open(VaultgateConfig, Map)}, with the core's meters reported to {@code metrics}. */
+    /**
+     * As {@link #open(VaultgateConfig, Map)}, with the core's meters reported to {@code metrics}. Such a core (an admin
+     * command's) never joins the cluster, so it is put on the catalog's time here, once ({@link
+     * io.vaultgate.core.node.Nodes#measureClock()}): what it writes and compares is then on the nodes' time.
+     */
     public static CoreResources open(VaultgateConfig config, Map<String, String> env, CoreMetrics metrics) {
-        return open(config, env, metrics, config.catalog().node(NodeSettings.ofProcess()));
+        return openForCommand(config, env, metrics, Clock.systemUTC());
     }
 
-    /** As {@link #open(VaultgateConfig, Map, CoreMetrics)}, as node {@code node} of the cluster ({@code run}). */
+    /** As {@link #open(VaultgateConfig, Map, CoreMetrics)}, on a host whose clock is {@code hostClock}. */
+    static CoreResources openForCommand(VaultgateConfig config, Map<String, String> env, CoreMetrics metrics,
+                                        Clock hostClock) {
+        CoreResources resources = open(config, env, metrics, config.catalog().node(NodeSettings.ofProcess()),
+                hostClock);
+        try {
+            resources.core().nodes().measureClock();
+        } catch (RuntimeException e) {
+            resources.close();
+            throw new StartupException("catalog", "cannot read the catalog's time: " + e.getMessage(),
+                    "check that the catalog answers", e);
+        }
+        return resources;
+    }
+
+    /**
+     * As {@link #open(VaultgateConfig, Map, CoreMetrics)}, as node {@code node} of the cluster ({@code run}), which
+     * puts its core on the catalog's time when it joins.
+     */
     public static CoreResources open(VaultgateConfig config, Map<String, String> env, CoreMetrics metrics,
                                      NodeSettings node) {
+        return open(config, env, metrics, node, Clock.systemUTC());
+    }
+
+    private static CoreResources open(VaultgateConfig config, Map<String, String> env, CoreMetrics metrics,
+                                      NodeSettings node, Clock hostClock) {
         DataDirectory home = new DataDirectory(config);
         if (!home.isInitialized()) {
             throw new StartupException("home " + home.home(), "not initialized (no catalog or keystore)",
@@ -71,7 +98,8 @@ public final class CoreResources implements AutoCloseable {
         try {
             database = CatalogDatabase.open(config, env);
             store = ObjectStores.open(config, env);
-            return new CoreResources(keys, database, store, assemble(config, database, store, keys, metrics, node));
+            return new CoreResources(keys, database, store, assemble(config, database, store, keys, metrics, node,
+                    hostClock));
         } catch (StartupException e) {
             closeAll(store, database, keys);
             throw e;
@@ -83,7 +111,8 @@ public final class CoreResources implements AutoCloseable {
     }
 
     private static GatewayCore assemble(VaultgateConfig config, Database database, ObjectStore store,
-                                        KeystoreKeyProvider keys, CoreMetrics metrics, NodeSettings node) {
+                                        KeystoreKeyProvider keys, CoreMetrics metrics, NodeSettings node,
+                                        Clock hostClock) {
         int window = config.uploads().reorderWindowSegments(EnvelopeFormat.DEFAULT_SEGMENT_SIZE);
         SecureRandom random = new SecureRandom();
         AuditSigningKey auditKey;
@@ -96,8 +125,7 @@ public final class CoreResources implements AutoCloseable {
         return GatewayCore.assemble(database, store, keys, auditKey,
                 new GatewayCore.Settings(config.uploads().partialExpiry(), window).withAccess(config.access().policy())
                         .withNode(node).withReorderMemory(config.uploads().reorderMemory().bytes()),
-                random, Clock.systemUTC(),
-                metrics);
+                random, hostClock, metrics);
     }
 
     /** Reads the master secret from the environment variable or the file the configuration names. */

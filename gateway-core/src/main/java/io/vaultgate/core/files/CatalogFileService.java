@@ -39,6 +39,7 @@ public final class CatalogFileService implements FileService {
     private final TenantRepository tenants = new TenantRepository();
     private final PartialUploadRepository uploads = new PartialUploadRepository();
     private final PathClashes clashes;
+    private final DirectoryListing listing;
 
     public CatalogFileService(Database database, FileRepository files, DirectoryRepository directories,
                               BatchRepository batches, FileShredder shredder, FileOpener opener, AuditLog audit,
@@ -54,6 +55,7 @@ public final class CatalogFileService implements FileService {
         this.spaces = new StorageSpaces(database, files, batches, clock);
         this.clock = clock;
         this.clashes = new PathClashes(files);
+        this.listing = new DirectoryListing(files, directories, clock);
     }
 
     @Override
@@ -62,7 +64,7 @@ public final class CatalogFileService implements FileService {
             return operators.list(operator, directory, page);
         }
         ClientPrincipal client = Access.reader(principal, directory);
-        return database.read(jdbc -> new DirectoryListing(files, directories).page(jdbc, client, directory, page));
+        return database.read(jdbc -> listing.page(jdbc, client, directory, page));
     }
 
     @Override
@@ -80,7 +82,7 @@ public final class CatalogFileService implements FileService {
             if (file.isPresent()) {
                 return file.get().toEntry();
             }
-            if (new DirectoryListing(files, directories).isDirectory(jdbc, client, path)) {
+            if (listing.isDirectory(jdbc, client, path)) {
                 return FileEntry.directory(path, clock.instant());
             }
             throw GatewayException.notFound(path.toString());
@@ -130,7 +132,7 @@ public final class CatalogFileService implements FileService {
             if (!directories.exists(jdbc, client.tenant(), client.accountId(), path)) {
                 throw GatewayException.notFound(path.toString());
             }
-            if (new DirectoryListing(files, directories).hasChildren(jdbc, client, path)) {
+            if (listing.hasChildren(jdbc, client, path)) {
                 throw new GatewayException(Reason.CONFLICT, path + ": directory is not empty");
             }
             directories.delete(jdbc, client.tenant(), client.accountId(), path);
@@ -166,7 +168,7 @@ public final class CatalogFileService implements FileService {
                     .filter(f -> f.state() == FileState.COMMITTED)
                     .orElseThrow(() -> GatewayException.notFound(from.toString()));
             if (visibleFile(jdbc, client, to).isPresent()
-                    || new DirectoryListing(files, directories).isDirectory(jdbc, client, to)) {
+                    || listing.isDirectory(jdbc, client, to)) {
                 throw new GatewayException(Reason.CONFLICT, to + ": already exists");
             }
             clashes.check(jdbc, client.tenant(), client.accountId(), to);
@@ -192,7 +194,6 @@ public final class CatalogFileService implements FileService {
         ClientPrincipal client = Access.writer(principal, path);
         database.inTransaction(jdbc -> {
             tenants.lockNames(jdbc, client.tenant());
-            DirectoryListing listing = new DirectoryListing(files, directories);
             if (visibleFile(jdbc, client, path).isPresent() || listing.isDirectory(jdbc, client, path)) {
                 throw new GatewayException(Reason.CONFLICT, path + ": already exists");
             }

@@ -8,6 +8,7 @@ import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.path.VirtualPath;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -15,16 +16,20 @@ import java.util.stream.Stream;
 
 /**
  * The immediate children of a directory in a client's namespace, a page at a time ({@link PageMerge}).
- * Directories exist explicitly (created by the client) or implicitly (a file below them exists).
+ * Directories exist explicitly (created by the client) or implicitly (a file below them exists). The root's two
+ * areas are dated now by the core's clock, as {@code stat} dates them: the catalog's time on a joined node, like every
+ * other time a listing shows.
  */
 final class DirectoryListing {
 
     private final FileRepository files;
     private final DirectoryRepository directories;
+    private final Clock clock;
 
-    DirectoryListing(FileRepository files, DirectoryRepository directories) {
+    DirectoryListing(FileRepository files, DirectoryRepository directories, Clock clock) {
         this.files = files;
         this.directories = directories;
+        this.clock = clock;
     }
 
     DirectoryPage page(Jdbc jdbc, ClientPrincipal client, VirtualPath directory, PageRequest request)
@@ -60,7 +65,7 @@ final class DirectoryListing {
     private List<PageMerge.Source> sources(Jdbc jdbc, ClientPrincipal client, VirtualPath directory) {
         Area area = Area.of(directory);
         if (area == Area.ROOT) {
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             return List.of((after, limit) -> Stream.of(Area.INBOX, Area.OUTBOX)
                     .map(child -> FileEntry.directory(child.path(), now))
                     .filter(entry -> NameOrder.compare(entry.name(), after) > 0).limit(limit).toList());

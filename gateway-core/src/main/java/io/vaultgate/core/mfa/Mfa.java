@@ -140,14 +140,14 @@ public final class Mfa {
     /** Issues a token for {@code principal} valid for the policy's token lifetime; shown once. */
     public IssuedToken issueSessionToken(Principal principal) {
         String token = ApiTokens.generate(random);
-        Instant expires = clock.instant().plus(policy.tokenLifetime());
+        Instant now = clock.instant();
+        Instant expires = now.plus(policy.tokenLifetime());
         TokenGrant grant = grantOf(principal);
         database.inTransaction(jdbc -> {
-            tokens.insert(jdbc, ApiTokens.hash(token), grant, SESSION_TOKEN_LABEL, clock.instant(),
-                    Optional.of(expires));
+            tokens.insert(jdbc, ApiTokens.hash(token), grant, SESSION_TOKEN_LABEL, now, Optional.of(expires));
             return null;
         });
-        return new IssuedToken(token, expires);
+        return new IssuedToken(token, now, expires);
     }
 
     /** Whether the token with this hash was issued after a TOTP check. */
@@ -175,13 +175,18 @@ public final class Mfa {
         return jdbc.count("SELECT COUNT(*) FROM " + table, name) > 0;
     }
 
-    /** A bearer token and when it expires. Not a record: its text is a secret. */
+    /**
+     * A bearer token and when it expires, on the core's clock (the catalog's time on a joined node, which every node
+     * checks it against). Not a record: its text is a secret.
+     */
     public static final class IssuedToken {
         private final String token;
+        private final Instant issuedAt;
         private final Instant expiresAt;
 
-        IssuedToken(String token, Instant expiresAt) {
+        IssuedToken(String token, Instant issuedAt, Instant expiresAt) {
             this.token = token;
+            this.issuedAt = issuedAt;
             this.expiresAt = expiresAt;
         }
 
@@ -191,6 +196,14 @@ public final class Mfa {
 
         public Instant expiresAt() {
             return expiresAt;
+        }
+
+        /**
+         * How long the token is valid from its issue: what a client adds to its own clock (OAuth's {@code expires_in}),
+         * right whatever the client's, the node's or the catalog's clock says.
+         */
+        public java.time.Duration lifetime() {
+            return java.time.Duration.between(issuedAt, expiresAt);
         }
 
         @Override

@@ -73,8 +73,8 @@ public final class TokenApi {
             json.writeStringField("token_type", "Bearer");
             json.writeStringField("access_token", token.token());
             json.writeStringField("expires_at", token.expiresAt().toString());
-            json.writeNumberField("expires_in", Math.max(0,
-                    token.expiresAt().getEpochSecond() - java.time.Instant.now().getEpochSecond()));
+            // the lifetime, not expires_at minus this host's clock: expires_at is the catalog's time (CatalogClock)
+            json.writeNumberField("expires_in", token.lifetime().toSeconds());
         }), noStore());
         return Exchange.DISCARD;
     }

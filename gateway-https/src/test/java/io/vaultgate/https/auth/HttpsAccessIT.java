@@ -47,8 +47,13 @@ class HttpsAccessIT {
     private final List<Process> started = new ArrayList<>();
 
     private void start(AccessPolicy policy) throws Exception {
+        start(policy, java.time.Clock.systemUTC());
+    }
+
+    /** As {@link #start(AccessPolicy)}, with a core whose time is {@code clock} (the catalog's, not this host's). */
+    private void start(AccessPolicy policy, java.time.Clock clock) throws Exception {
         core = TestCore.create(Files.createDirectories(directory.resolve("core")),
-                new GatewayCore.Settings(Duration.ofHours(24), 64).withAccess(policy), java.time.Clock.systemUTC());
+                new GatewayCore.Settings(Duration.ofHours(24), 64).withAccess(policy), clock);
         tls = TestTls.create(directory);
         GatewayCore gateway = core.core();
         server = HttpsServer.start(HttpsSettings.defaults(tls.serverMaterial()).withAddress("127.0.0.1", 0),
@@ -154,6 +159,23 @@ class HttpsAccessIT {
         String shortLived = body.replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
         assertThat(curl.run("-H", "Authorization: Bearer " + shortLived, url("/v1/batches")).status()).isEqualTo(200);
         assertThat(exchange(bearer, code).status()).as("the same code again").isEqualTo(401);
+    }
+
+    @Test
+    void theShortLivedTokensExpiresIn_isItsLifetime_whenTheCoresTimeIsNotThisHosts() throws Exception {
+        // the core runs on the catalog's time (CatalogClock), here an hour ahead of this host's clock
+        java.time.Clock catalogTime = java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(1));
+        start(AccessPolicy.defaults().withMfa(MfaPolicy.defaults().requiring(Set.of(Role.OPERATOR))), catalogTime);
+        core.operator("manila", "maria", Protocol.HTTPS);
+        String longLived = core.core().sites().issueOperatorToken("maria", "test");
+        String secret = core.core().incidents().mfa().enroll(Role.OPERATOR, "maria", "cli:test").secret();
+
+        Curl.Result issued = exchange("Authorization: Bearer " + longLived,
+                TotpCodes.now(secret, catalogTime.instant()));
+
+        assertThat(issued.status()).isEqualTo(200);
+        assertThat(issued.body().replaceAll(".*\"expires_in\":(\\d+).*", "$1")).as(issued.body())
+                .isEqualTo(String.valueOf(MfaPolicy.defaults().tokenLifetime().toSeconds()));
     }
 
     /** A second core over the same catalog, as {@code vaultgate lockdown} in another process opens it. */

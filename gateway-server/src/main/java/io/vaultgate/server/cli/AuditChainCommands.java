@@ -110,7 +110,9 @@ final class AuditChainCommands {
                 out.println(read.skipped().isEmpty() ? summary : "WARNING: " + summary);
                 anchors.addAll(read.anchors());
             }
-            VerificationReport report = new AuditVerifier(store.database(), trusted).verify(anchors, maxAge);
+            // the newest checkpoint's age on the catalog's time: a node signed it on that time
+            VerificationReport report = new AuditVerifier(store.database(), trusted, store.clock())
+                    .verify(anchors, maxAge);
             trusted.ifPresent(k -> out.println("key: " + k.keyId()));
             (report.ok() ? out : err).println(report.summary());
             out.println(report.freshness());

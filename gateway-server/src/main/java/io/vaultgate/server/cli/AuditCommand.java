@@ -11,6 +11,7 @@ import io.vaultgate.core.audit.ExportReport;
 import io.vaultgate.core.audit.ExportVerifier;
 import io.vaultgate.core.audit.TenantTagKey;
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.node.CatalogClock;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.server.CatalogDatabase;
 import io.vaultgate.server.StartupException;
@@ -79,10 +80,19 @@ public final class AuditCommand {
             }
         }
 
-        /** The audit log with its signing key, if this process may read the key (to sign a checkpoint). */
-        Optional<CatalogAuditLog> log() {
+        /**
+         * The time to write in the catalog and compare with its rows: this host's, put on the catalog's time when it is
+         * off by more than half a second, as the nodes' ({@link CatalogClock#measured}). Measures on each call (one
+         * query): call it once per command.
+         */
+        Clock clock() {
+            return CatalogClock.measured(Clock.systemUTC(), database);
+        }
+
+        /** The audit log with its signing key, if this process may read it (to sign checkpoints on {@code clock}). */
+        Optional<CatalogAuditLog> log(Clock clock) {
             return signingKey().map(signer -> new CatalogAuditLog(database, signer, CheckpointPolicy.defaults(),
-                    new SecureRandom(), Clock.systemUTC()));
+                    new SecureRandom(), clock));
         }
 
         /** The audit signing key, if this process may read it. */
@@ -172,12 +182,13 @@ public final class AuditCommand {
 
         @Override
         int run(Store store, PrintWriter out, PrintWriter err) throws IOException {
-            ExportFilter filter = new ExportFilter(since, until == null ? Instant.now() : until,
+            Clock clock = store.clock();
+            ExportFilter filter = new ExportFilter(since, until == null ? clock.instant() : until,
                     Optional.ofNullable(tenant).map(TenantId::of), Optional.ofNullable(actor));
-            store.log().flatMap(CatalogAuditLog::checkpointNow)
+            store.log(clock).flatMap(CatalogAuditLog::checkpointNow)
                     .ifPresent(c -> err.println("signed a checkpoint at record " + c.seq()));
             Optional<AuditSigningKey> signer = store.signingKey();
-            AuditExporter exporter = new AuditExporter(store.database(), Clock.systemUTC(), signer);
+            AuditExporter exporter = new AuditExporter(store.database(), clock, signer);
             AuditExporter.Summary summary;
             try (Progress progress = Progress.onTerminal("export", err)) {
                 if (outFile == null) {
@@ -313,8 +324,8 @@ public final class AuditCommand {
 
         @Override
         int run(Store store, PrintWriter out, PrintWriter err) throws IOException {
-            CatalogAuditLog log = store.log().orElseThrow(() -> new StartupException("audit key " + store.keyFile(),
-                    "not readable by this user", "run the command as the gateway's user"));
+            CatalogAuditLog log = store.log(store.clock()).orElseThrow(() -> new StartupException("audit key "
+                    + store.keyFile(), "not readable by this user", "run the command as the gateway's user"));
             Files.deleteIfExists(outFile);
             Files.createFile(outFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(outFile, log.tenantTagKey(Optional.of(TenantId.of(tenant))).toHex() + "\n",

@@ -8,7 +8,6 @@ import io.vaultgate.server.cli.doctor.Finding;
 import io.vaultgate.server.config.VaultgateConfig;
 import io.vaultgate.sftp.SftpAlgorithms;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -24,7 +23,8 @@ import picocli.CommandLine.Option;
         "Audit configuration and state: weak algorithms, certificates expiring within 30 days, keys overdue for "
                 + "rotation (keys.max-kek-age), key files readable by others, data directories open to group or "
                 + "others, the ops listener on a public address without TLS, password login without an IP allowlist, "
-                + "the demo tenant's credentials still able to log in, an unverifiable audit chain, a nearly full disk.",
+                + "the demo tenant's credentials still able to log in, an unverifiable audit chain, a nearly full "
+                + "disk, this host's clock more than 5 s off the catalog's.",
         "Exit code 0 if nothing was found, 1 if something was."})
 public final class DoctorCommand extends AuditCommand.StoreTask {
 
@@ -45,7 +45,7 @@ public final class DoctorCommand extends AuditCommand.StoreTask {
         SftpAlgorithms ssh = SftpAlgorithms.hardened();
         List<String> sshAlgorithms = Stream.of(ssh.keyExchanges(), ssh.ciphers(), ssh.macs(), ssh.signatures())
                 .flatMap(List::stream).toList();
-        DoctorContext context = new DoctorContext(config, store.database(), Clock.systemUTC(), DiskSpace.SYSTEM,
+        DoctorContext context = new DoctorContext(config, store.database(), store.clock(), DiskSpace.SYSTEM,
                 minFreePercent, sshAlgorithms, ServerTls.PROTOCOLS, ServerTls.CIPHER_SUITES);
         List<Finding> findings = Doctor.examine(context);
         if (findings.isEmpty()) {

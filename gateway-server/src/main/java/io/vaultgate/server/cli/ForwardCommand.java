@@ -7,6 +7,7 @@ import io.vaultgate.core.forward.ForwardingAdministration;
 import io.vaultgate.core.forward.Outbox;
 import io.vaultgate.core.forward.RetryPolicy;
 import io.vaultgate.core.forward.SiteForwarding;
+import io.vaultgate.core.node.CatalogClock;
 import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.core.pki.Pem;
@@ -62,10 +63,14 @@ public final class ForwardCommand {
         @Override
         public Integer call() {
             VaultgateConfig config = global.load(env);
-            return run(config, CatalogDatabase.openExisting(config, env), spec.commandLine().getOut());
+            try (Database database = CatalogDatabase.openExisting(config, env)) {
+                return run(config, database, CatalogClock.measured(Clock.systemUTC(), database),
+                        spec.commandLine().getOut());
+            }
         }
 
-        abstract int run(VaultgateConfig config, Database database, PrintWriter out);
+        /** @param clock the time to write in the catalog: the host's, put on the catalog's as the nodes' is */
+        abstract int run(VaultgateConfig config, Database database, Clock clock, PrintWriter out);
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List forward jobs, oldest first.")
@@ -84,7 +89,7 @@ public final class ForwardCommand {
         }
 
         @Override
-        int run(VaultgateConfig config, Database database, PrintWriter out) {
+        int run(VaultgateConfig config, Database database, Clock clock, PrintWriter out) {
             Optional<ForwardState> filter = Optional.ofNullable(state).map(ListJobs::parseState);
             Outbox outbox = new Outbox(database, RetryPolicy.defaults(), new SecureRandom());
             List<ForwardJob> jobs = file == null ? outbox.list(filter, limit)
@@ -121,9 +126,9 @@ public final class ForwardCommand {
         }
 
         @Override
-        int run(VaultgateConfig config, Database database, PrintWriter out) {
+        int run(VaultgateConfig config, Database database, Clock clock, PrintWriter out) {
             ForwardJob job = new Outbox(database, RetryPolicy.defaults(), new SecureRandom())
-                    .retry(id, Clock.systemUTC().instant());
+                    .retry(id, clock.instant());
             out.println("Forward job " + job.id() + " (file " + job.fileId() + " to site " + job.siteId()
                     + ") is " + job.state() + " again");
             return 0;
@@ -171,8 +176,8 @@ public final class ForwardCommand {
         }
 
         @Override
-        int run(VaultgateConfig config, Database database, PrintWriter out) {
-            ForwardingAdministration admin = new ForwardingAdministration(database, Clock.systemUTC());
+        int run(VaultgateConfig config, Database database, Clock clock, PrintWriter out) {
+            ForwardingAdministration admin = new ForwardingAdministration(database, clock);
             try {
                 Path key;
                 List<java.security.cert.X509Certificate> chain;

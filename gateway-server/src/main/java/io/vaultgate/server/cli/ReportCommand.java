@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -60,7 +59,7 @@ public final class ReportCommand extends AuditCommand.StoreTask {
         AuditSigningKey key = signingKey(store.keyFile());
         SignedReport report;
         try (Progress progress = Progress.onTerminal("report " + tenant + " " + month, err)) {
-            report = new TransparencyReports(store.database(), key, Clock.systemUTC()).generate(id, month, progress);
+            report = new TransparencyReports(store.database(), key, store.clock()).generate(id, month, progress);
         }
         Path json = outDir.resolve("report-" + tenant + "-" + month + ".json");
         Path html = outDir.resolve("report-" + tenant + "-" + month + ".html");
