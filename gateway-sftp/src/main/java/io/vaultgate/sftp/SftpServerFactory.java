@@ -27,6 +27,7 @@ import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
+import org.apache.sshd.server.ServerAuthenticationManager;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.WelcomeBannerPhase;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
@@ -81,6 +82,7 @@ public final class SftpServerFactory {
         server.setGSSAuthenticator(null);
         server.setHostBasedAuthenticator(null);
         applyAccessControl(server, settings, authenticator, auth);
+        server.setUserAuthFactories(auth.methods(ServerAuthenticationManager.resolveUserAuthFactories(server)));
 
         AddressLimiter limiter = applyLimits(server, settings.limits(), settings.proxies());
         applyTuning(server, settings.tuning());

@@ -9,10 +9,12 @@ import io.vaultgate.sftp.events.SessionMdc;
 import io.vaultgate.sftp.events.SftpMetrics;
 import java.security.PublicKey;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.server.auth.UserAuthFactory;
 import org.apache.sshd.server.auth.password.PasswordAuthenticator;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
@@ -24,11 +26,15 @@ import org.slf4j.LoggerFactory;
  * decides nothing: it passes the login name, the key's OpenSSH SHA-256 fingerprint or the password, and the
  * source address.
  *
- * <p>The principal of the latest successful check is kept on the session; every check clears it first. MINA
- * asks again for each attempt and verifies a public key signature only after this callback said yes, and the
+ * <p>A key is put to the core only once its signature has been verified ({@link SignedPublicKey} calls
+ * {@link #signed}): the core audits a success and resets the login name's lockout count, which the public half of
+ * a key alone (a signature-less "would this key do?" query, or a request with a bad signature) must never do. So
+ * a key login is one core call and one audit event. MINA's own callback only lets {@link SignedPublicKey} go on
+ * to the signature; outside it (any other {@code publickey} implementation) it refuses.
+ *
+ * <p>The principal of the latest successful check is kept on the session; every check clears it first. The
  * session is authenticated by the last attempt, so the principal kept is always the one the session
- * authenticated as. (MINA also calls the public key callback for the signature-less "would this key do?"
- * query; the core sees that as an attempt too.)
+ * authenticated as.
  */
 public final class CoreUserAuthenticator implements PublickeyAuthenticator, PasswordAuthenticator {
 
@@ -44,8 +50,18 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
+    /**
+     * MINA's callback, before it verifies a signature (or answers a query): yes while {@link SignedPublicKey}
+     * verifies, which then asks the core through {@link #signed}; the core is not asked here.
+     */
     @Override
     public boolean authenticate(String username, PublicKey key, ServerSession session) {
+        SessionPrincipal.clear(session);
+        return SignedPublicKey.isVerifying(session);
+    }
+
+    /** The core's answer for a key whose signature MINA has verified (the precheck's, if it asked already). */
+    boolean signed(String username, PublicKey key, ServerSession session) {
         SessionPrincipal.clear(session);
         String fingerprint = KeyUtils.getFingerPrint(key);
         try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
@@ -58,8 +74,9 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
     }
 
     /**
-     * Asks the core about a key before MINA does, to learn whose it is ({@link PrincipalAuthMethods}); MINA's
-     * callback for the same login name and key then takes this answer instead of asking again.
+     * Asks the core about a key whose signature verified, before MINA's service does, to learn whose it is
+     * ({@link PrincipalAuthMethods}); {@link #signed} for the same login name and key then takes this answer
+     * instead of asking again. Errors of the core reach the caller.
      *
      * @return the principal the key belongs to; empty if the core refused it
      */
@@ -84,6 +101,15 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
         } finally {
             Arrays.fill(secret, '\0');
         }
+    }
+
+    /**
+     * MINA's user authentication methods ({@code ServerAuthenticationManager.resolveUserAuthFactories}) with its
+     * {@code publickey} replaced by {@link SignedPublicKey}, which asks this authenticator once the signature
+     * verified. The server must use these: MINA's own {@code publickey} would meet a callback that refuses.
+     */
+    public List<UserAuthFactory> methods(List<UserAuthFactory> mina) {
+        return SignedPublicKey.replacing(mina, this::signed);
     }
 
     /** Drops an answer MINA did not ask for within the request it was made for (it is never reused later). */

@@ -1,7 +1,6 @@
 package io.vaultgate.sftp.auth;
 
 import io.vaultgate.core.auth.AccessControl;
-import java.security.PublicKey;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +10,7 @@ import org.apache.sshd.common.ServiceFactory;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.common.util.buffer.BufferException;
 import org.apache.sshd.common.util.closeable.AbstractInnerCloseable;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.auth.WelcomeBannerPhase;
@@ -25,12 +24,13 @@ import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
  * otherwise, so clients that offer only public keys (OpenSSH in batch mode, most libraries) keep working.
  *
  * <p>MINA fixes a session's required methods when the service starts, before the login name or key is known.
- * This service therefore hands the requests to a {@link ServerUserAuthService} created at the first public key
- * request: it asks the core about that key first ({@link CoreUserAuthenticator#precheck}; MINA's own callback
- * for the same key then reuses the answer, so the core sees no extra attempt) and creates MINA's service with the
- * methods for that principal. Until then (a {@code none} request, an unknown key) a service with the key alone
- * answers; it is replaced at most once, when the principal turns out to need MFA (fail closed: a principal that
- * needs MFA never gets a service that accepts its key alone). A password request, which names no role before
+ * This service therefore hands the requests to a {@link ServerUserAuthService} created at the first signed public
+ * key request: once the signature verifies ({@link SignedPublicKey#verifiedKey}) it asks the core about that key
+ * ({@link CoreUserAuthenticator#precheck}; the check that follows for the same key reuses the answer, so the core
+ * sees no extra attempt) and creates MINA's service with the methods for that principal. Until then (a
+ * {@code none} request, a query without signature, an unknown key) a service with the key alone answers; it is
+ * replaced at most once, when the principal turns out to need MFA (fail closed: a principal that needs MFA never
+ * gets a service that accepts its key alone, and a core that fails on the precheck ends the connection). A password request, which names no role before
  * it is checked, gets the MFA methods whenever any role requires MFA (the keyboard-interactive step then asks
  * nothing of roles that do not need it).
  */
@@ -90,25 +90,33 @@ public final class PrincipalAuthMethods implements ServiceFactory {
             }
         }
 
-        /** Whether the principal of this request needs the TOTP step; empty while that is not known. */
+        /**
+         * Whether the principal of this request needs the TOTP step; empty while that is not known: a request
+         * that cannot be read, another method, a query (no signature: it proves nothing and is answered without
+         * the core), a bad signature, a key the core refuses. An error of the core is thrown, and MINA closes the
+         * connection: a request whose principal is unknown must not go on to a service that takes the key alone.
+         */
         private Optional<Boolean> needsTotp(Buffer buffer) {
             int start = buffer.rpos();
             try {
-                String username = buffer.getString();
-                buffer.getString();
-                String method = buffer.getString();
+                String username;
+                String service;
+                String method;
+                try {
+                    username = buffer.getString();
+                    service = buffer.getString();
+                    method = buffer.getString();
+                } catch (BufferException malformed) {
+                    return Optional.empty();
+                }
                 if (method.equals("password")) {
                     return Optional.of(access.mfaConfigured());
                 }
                 if (!method.equals("publickey")) {
                     return Optional.empty();
                 }
-                buffer.getBoolean();
-                buffer.getString();
-                PublicKey key = new ByteArrayBuffer(buffer.getBytes()).getRawPublicKey();
-                return keys.precheck(username, key, session).map(access::mfaRequired);
-            } catch (Exception malformed) {
-                return Optional.empty();
+                return SignedPublicKey.verifiedKey(session, username, service, buffer)
+                        .flatMap(key -> keys.precheck(username, key, session)).map(access::mfaRequired);
             } finally {
                 buffer.rpos(start);
             }

@@ -3,6 +3,7 @@ package io.vaultgate.sftp.auth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.auth.AccessPolicy;
+import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.sftp.HostKeys;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
@@ -53,12 +55,18 @@ final class AccessFixture implements AutoCloseable {
 
     /** @param clock the core's clock, e.g. a {@code MutableClock} a test moves past a ban's end */
     static AccessFixture start(Path directory, AccessPolicy policy, java.time.Clock clock) throws Exception {
+        return start(directory, policy, clock, UnaryOperator.identity());
+    }
+
+    /** @param wrap what the front-end gets instead of the core's authenticator (e.g. one that fails on demand) */
+    static AccessFixture start(Path directory, AccessPolicy policy, java.time.Clock clock,
+                               UnaryOperator<Authenticator> wrap) throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         TestCore core = TestCore.create(Files.createDirectories(directory.resolve("core")),
                 new GatewayCore.Settings(Duration.ofHours(24), 64).withAccess(policy), clock);
         GatewayCore gateway = core.core();
         SftpFrontEnd server = SftpFrontEnd.start(SftpSettings.loopback(HostKeys.generate(directory.resolve("hostkeys"))),
-                gateway.authenticator(), gateway.files(), gateway.ingest(), meters);
+                wrap.apply(gateway.authenticator()), gateway.files(), gateway.ingest(), meters);
         return new AccessFixture(directory, core, server, meters);
     }
 
@@ -173,6 +181,33 @@ final class AccessFixture implements AutoCloseable {
                 // closed by the server with a reset: as closed
             }
             return received.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * Connects from 127.0.0.1 with a client of its own that has only {@code methods} (MINA's client takes its
+     * methods when the session starts) and {@code key}, if any, and tries to log in as {@code user}.
+     *
+     * @return whether the session got authenticated
+     */
+    boolean authenticates(String user, java.util.List<org.apache.sshd.client.auth.UserAuthFactory> methods,
+                          KeyPair key) throws Exception {
+        SshClient own = SshClient.setUpDefaultClient();
+        own.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+        own.setUserAuthFactories(methods);
+        own.start();
+        try (ClientSession session = own.connect(user, "127.0.0.1", server.port()).verify(TIMEOUT).getSession()) {
+            if (key != null) {
+                session.addPublicKeyIdentity(key);
+            }
+            try {
+                session.auth().verify(TIMEOUT);
+            } catch (Exception refused) {
+                // reported by the result
+            }
+            return session.isAuthenticated();
+        } finally {
+            own.stop();
         }
     }
 
