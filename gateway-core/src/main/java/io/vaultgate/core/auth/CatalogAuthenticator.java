@@ -109,10 +109,11 @@ public final class CatalogAuthenticator implements Authenticator {
             if (!matches) {
                 return new Failure(username, AuthFailure.BAD_CREDENTIAL);
             }
-            return succeeded(jdbc, username, LoginMethod.PASSWORD, admit(jdbc, account.get(), protocol, true,
-                    source, Credentials.password(account.get().id())));
+            // a right password that still needs the second factor is no success: the count is not reset
+            return succeeded(jdbc, username, LoginMethod.PASSWORD, needsSecondFactor(admit(jdbc, account.get(),
+                    protocol, true, source, Credentials.password(account.get().id())), protocol));
         });
-        return counted(needsSecondFactor(result, protocol), LoginMethod.PASSWORD);
+        return counted(result, LoginMethod.PASSWORD);
     }
 
     @Override
@@ -175,21 +176,31 @@ public final class CatalogAuthenticator implements Authenticator {
 
     @Override
     public AuthResult byTotp(Principal principal, String code, Protocol protocol, String source) {
-        if (mfa.isEmpty() || !mfa.get().verify(principal, code)) {
-            return new Failure(principal.name(), AuthFailure.MFA_FAILED);
-        }
-        return new Success(principal, "totp:" + principal.name());
+        return secondFactor(principal, code, new Success(principal, "totp:" + principal.name()));
     }
 
     @Override
     public AuthResult byTokenAndTotp(String token, String code, Protocol protocol, String source) {
         AuthResult first = tokenLogin(token, protocol, source, false);
-        if (first instanceof Success success) {
-            if (mfa.isEmpty() || !mfa.get().verify(success.principal(), code)) {
-                return new Failure(success.principal().name(), AuthFailure.MFA_FAILED);
-            }
+        return first instanceof Success success ? secondFactor(success.principal(), code, first) : first;
+    }
+
+    /**
+     * Checks a TOTP code for a principal whose first factor passed. Wrong codes count towards a lockout of the
+     * name's TOTP step, always (not only where key logins lock): whoever holds a stolen token or key could
+     * otherwise guess codes from as many addresses as they have, 3 valid codes in 10^6 at window 1.
+     */
+    private AuthResult secondFactor(Principal principal, String code, AuthResult success) {
+        String name = principal.name();
+        if (database.read(jdbc -> locked(jdbc, name, LoginMethod.TOTP))) {
+            return new Failure(name, AuthFailure.ACCOUNT_LOCKED_OUT);
         }
-        return first;
+        if (mfa.isEmpty() || !mfa.get().verify(principal, code)) {
+            lockouts.ifPresent(counter -> counter.failed(name, LoginMethod.TOTP,
+                    principal instanceof ClientPrincipal client ? Optional.of(client.tenant()) : Optional.empty()));
+            return new Failure(name, AuthFailure.MFA_FAILED);
+        }
+        return database.read(jdbc -> succeeded(jdbc, name, LoginMethod.TOTP, success));
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Locks a login name's password logins (and, if the policy says so, its key logins) after
+ * Locks a login name's password logins and TOTP step (and, if the policy says so, its key logins) after
  * {@link DefenderPolicy#lockoutFailures()} consecutive failures, for {@link DefenderPolicy#lockoutTime()}
  * (PCI DSS 8.3.4). Counted in the catalog ({@code login_lockouts}), so the count and the lock hold across
  * nodes and restarts, and counted atomically when nodes count failures of one name at the same time. A
@@ -35,9 +35,9 @@ public final class LoginLockouts {
         this.metrics = defender.metrics();
     }
 
-    /** Whether failures of {@code method} count at all under the policy. */
+    /** Whether failures of {@code method} count at all under the policy: passwords and TOTP codes always do. */
     public boolean counts(LoginMethod method) {
-        return method == LoginMethod.PASSWORD || policy.keyLogins() == KeyLoginPolicy.LOCK;
+        return method != LoginMethod.KEY || policy.keyLogins() == KeyLoginPolicy.LOCK;
     }
 
     /** Until when {@code username}'s logins by {@code method} are locked; empty when they are not. */
