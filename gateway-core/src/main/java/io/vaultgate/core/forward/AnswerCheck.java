@@ -17,12 +17,14 @@ final class AnswerCheck {
 
     /**
      * Refusals that no repetition of the same request can change, so the job goes DEAD at once instead of using
-     * up its attempts: {@code 413} (larger than the site takes) and {@code 422} (the site cannot store this file
-     * as sent; the reference receiver's answer for a path blocked on its disk). {@code 400} is not among them: web
+     * up its attempts: {@code 413} (larger than the site takes), {@code 421} (misdirected: the reference receiver
+     * serves another site than the one the file is for, its {@code vaultgate receive --site}) and {@code 422} (the
+     * site cannot store this file as sent; the reference receiver's answer for a path blocked on its disk). A DEAD
+     * job keeps the site's reason and is counted and reported as any other. {@code 400} is not among them: web
      * servers and proxies answer it for passing misconfigurations too (nginx, for a client certificate it does not
      * trust yet), and {@code 409} means "being received, try later" in this protocol.
      */
-    static final Set<Integer> FINAL = Set.of(413, 422);
+    static final Set<Integer> FINAL = Set.of(413, 421, 422);
 
     private static final Pattern UNPRINTABLE = Pattern.compile("[^\\x20-\\x7e]+");
 

@@ -29,6 +29,10 @@ import java.util.regex.Pattern;
  * <p>A sealed forward sends the stored envelope instead of the plaintext, with {@code Content-Type:
  * application/vnd.vaultgate.envelope}, {@code Vaultgate-Sealed-Key: :{base64 of the 81-byte sealed data
  * key}:} and {@code Vaultgate-Site: {site id}}; {@code Repr-Digest} stays the plaintext's.
+ *
+ * <p>The gateway presents, to each site, a client certificate whose subject names that site
+ * ({@link #forwarderCommonName}); the reference receiver, which knows its own site id, takes no other, and answers a
+ * {@code Vaultgate-Site} other than its own {@code 421 Misdirected Request}.
  */
 public final class ForwardProtocol {
 
@@ -46,7 +50,19 @@ public final class ForwardProtocol {
 
     private static final Pattern MEMBER = Pattern.compile("\\s*([a-z0-9-]+)\\s*=\\s*:([A-Za-z0-9+/=]*):\\s*");
 
+    /** The prefix of the common name of a forwarder's client certificate; the site id follows. */
+    private static final String FORWARDER_NAME_PREFIX = "vaultgate-forwarder-";
+
     private ForwardProtocol() {
+    }
+
+    /**
+     * The subject common name of the gateway's client certificate for {@code siteId}, as the forwarding CA issues it
+     * ({@code forward configure --issue-client-cert}): {@code vaultgate-forwarder-SITE}. A site's receiver accepts
+     * no other name, so one site's certificate cannot deliver to another site.
+     */
+    public static String forwarderCommonName(String siteId) {
+        return FORWARDER_NAME_PREFIX + siteId;
     }
 
     /** {@code sha-256=:base64:} for a hex SHA-256. */

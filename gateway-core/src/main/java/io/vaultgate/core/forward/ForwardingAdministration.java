@@ -70,7 +70,7 @@ public final class ForwardingAdministration {
     public IssuedCertificate issueClientCertificate(String siteId, CertificateAuthority ca, Path keyFile,
                                                     Duration validity) {
         requireSite(siteId);
-        IssuedCertificate issued = ca.issueClient("vaultgate-forwarder-" + siteId, validity);
+        IssuedCertificate issued = ca.issueClient(ForwardProtocol.forwarderCommonName(siteId), validity);
         try {
             Files.createDirectories(keyFile.toAbsolutePath().getParent());
             Pem.writePrivateKey(keyFile, issued.privateKey());

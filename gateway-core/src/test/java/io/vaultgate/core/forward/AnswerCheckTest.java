@@ -68,8 +68,8 @@ class AnswerCheckTest {
     }
 
     @Test
-    void tooLargeOrUnprocessable_isAPermanentFailure_saidSoInTheMessage() {
-        for (int status : new int[] {413, 422}) {
+    void tooLargeMisdirectedOrUnprocessable_isAPermanentFailure_saidSoInTheMessage() {
+        for (int status : new int[] {413, 421, 422}) {
             assertThat(AnswerCheck.judge(true, SHA, answer(status, null, "no room for that path")))
                     .isInstanceOfSatisfying(Failed.class, failed -> {
                         assertThat(failed.permanent()).as("status " + status).isTrue();

@@ -14,18 +14,21 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * Whether the handshake's verdict on the gateway's client certificate still holds when a request arrives. A
- * kept-alive connection can carry requests long after its handshake, and a new connection may resume an
- * earlier TLS session, which skips the certificate checks; so each request is checked again: every
- * certificate the gateway presented must be unexpired, unrevoked by the CRLs as they are now (a renewed CRL file is
- * read again, {@link CrlFiles}) and every CRL before its next update (revocation known).
+ * Whether the gateway's client certificate may deliver a request to this receiver, checked on every request: the
+ * handshake checked only that the forwarding CA issued it, and a kept-alive connection can carry requests long after
+ * its handshake, and a new connection may resume an earlier TLS session, which skips the certificate checks. The
+ * certificate must be this site's forwarder certificate ({@link ForwarderName}: the forwarding CA issues one to every
+ * site), and every certificate the gateway presented must be unexpired, unrevoked by the CRLs as they are now (a
+ * renewed CRL file is read again, {@link CrlFiles}) and every CRL before its next update (revocation known).
  */
 final class ClientVerdict {
 
+    private final ForwarderName forwarder;
     private final RevocationLists revocation;
     private final Clock clock;
 
-    ClientVerdict(RevocationLists revocation, Clock clock) {
+    ClientVerdict(ForwarderName forwarder, RevocationLists revocation, Clock clock) {
+        this.forwarder = forwarder;
         this.revocation = revocation;
         this.clock = clock;
     }
@@ -45,6 +48,13 @@ final class ClientVerdict {
             chain = session.getPeerCertificates();
         } catch (SSLPeerUnverifiedException e) {
             return Optional.of("no verified client certificate");
+        }
+        if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
+            return Optional.of("no X.509 client certificate");
+        }
+        Optional<String> otherSite = forwarder.refusal(leaf);
+        if (otherSite.isPresent()) {
+            return otherSite;
         }
         for (Certificate certificate : chain) {
             if (!(certificate instanceof X509Certificate x509)) {

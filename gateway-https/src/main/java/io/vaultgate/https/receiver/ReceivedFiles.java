@@ -27,21 +27,25 @@ final class ReceivedFiles {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReceivedFiles.class);
 
+    private final String site;
     private final DropDirectory drop;
     private final long maxFileBytes;
     private final Optional<SitePrivateKey> siteKey;
     private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
 
-    ReceivedFiles(DropDirectory drop, long maxFileBytes) {
-        this(drop, maxFileBytes, Optional.empty());
+    ReceivedFiles(String site, DropDirectory drop, long maxFileBytes) {
+        this(site, drop, maxFileBytes, Optional.empty());
     }
 
     /**
+     * @param site the id of the site this receiver serves: a file sent for another is refused, and sealed data keys
+     *     are opened as bound to it
      * @param siteKey the site's X25519 key, to open sealed forwards; without it they are refused, with it plain ones
      *     are (a site that keeps a key expects no plaintext on the wire, and takes none from a gateway misconfigured
      *     to send it)
      */
-    ReceivedFiles(DropDirectory drop, long maxFileBytes, Optional<SitePrivateKey> siteKey) {
+    ReceivedFiles(String site, DropDirectory drop, long maxFileBytes, Optional<SitePrivateKey> siteKey) {
+        this.site = site;
         this.drop = drop;
         this.maxFileBytes = maxFileBytes;
         this.siteKey = siteKey;
@@ -51,7 +55,7 @@ final class ReceivedFiles {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         IncomingFile file;
         try {
-            file = IncomingFile.of(request, drop.root());
+            file = IncomingFile.of(request, drop.root(), site);
             if (HttpUtil.isContentLengthSet(request) && HttpUtil.getContentLength(request) > maxFileBytes) {
                 throw new ReceiverProblem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                         "the file is larger than this receiver's limit of " + maxFileBytes + " bytes");

@@ -1,5 +1,6 @@
 package io.vaultgate.https.receiver;
 
+import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.crypto.seal.SitePrivateKey;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -11,12 +12,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a site receiver needs: where to listen, where files go, which CA's client certificates it accepts
- * (the gateway CA, given to the site by the gateway's admin), the largest file it takes, how long a
- * silent connection is kept (also the longest a request's head may take to arrive, from the connection's start
- * or the previous answer), and optionally the gateway CA's CRLs (then revocation is checked and fails
- * closed: a client certificate whose issuer has no current CRL here is refused), and optionally the site's
- * X25519 private key, which opens sealed forwards (its {@code toString} is redacted).
+ * What a site receiver needs: the id of the site it serves (a receiver serves exactly one: it takes only that
+ * site's forwarder certificate and files sent for that site, and opens sealed data keys bound to that id), where to
+ * listen, where files go, which CA's client certificates it accepts (the gateway's forwarding CA, given to the site
+ * by the gateway's admin), the largest file it takes, how long a silent connection is kept (also the longest a
+ * request's head may take to arrive, from the connection's start or the previous answer), and optionally the
+ * forwarding CA's CRLs (then revocation is checked and fails closed: a client certificate whose issuer has no current
+ * CRL here is refused), and optionally the site's X25519 private key, which opens sealed forwards (its
+ * {@code toString} is redacted).
  *
  * <p>{@code minBodyBytesPerSecond}: once a body has been waited for {@code idleTimeout}, it must have arrived at
  * this average rate (counted over the time the receiver waited for it), else it is answered {@code 408} and the
@@ -28,7 +31,7 @@ import java.util.Optional;
  * limit). Default {@value #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}, the gateway HTTPS listener's default; a gateway
  * node sends at most its site's {@code max-concurrency} files at once, each on a connection of its own.
  */
-public record ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas,
+public record ReceiverSettings(String site, InetSocketAddress listen, Path drop, List<X509Certificate> clientCas,
                                long maxFileBytes, Duration idleTimeout, RevocationLists clientCrls,
                                Optional<SitePrivateKey> siteKey, long minBodyBytesPerSecond,
                                int maxConnectionsPerAddress) {
@@ -39,43 +42,44 @@ public record ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Cer
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
 
     /** Without revocation lists. */
-    public ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas, long maxFileBytes,
-                            Duration idleTimeout) {
-        this(listen, drop, clientCas, maxFileBytes, idleTimeout, List.of());
+    public ReceiverSettings(String site, InetSocketAddress listen, Path drop, List<X509Certificate> clientCas,
+                            long maxFileBytes, Duration idleTimeout) {
+        this(site, listen, drop, clientCas, maxFileBytes, idleTimeout, List.of());
     }
 
     /** Without a site key: sealed forwards are refused. */
-    public ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas, long maxFileBytes,
-                            Duration idleTimeout, List<X509CRL> clientCrls) {
-        this(listen, drop, clientCas, maxFileBytes, idleTimeout, RevocationLists.fixed(clientCrls));
+    public ReceiverSettings(String site, InetSocketAddress listen, Path drop, List<X509Certificate> clientCas,
+                            long maxFileBytes, Duration idleTimeout, List<X509CRL> clientCrls) {
+        this(site, listen, drop, clientCas, maxFileBytes, idleTimeout, RevocationLists.fixed(clientCrls));
     }
 
     /** Without a site key, with CRLs that may change while the receiver runs ({@link CrlFiles}). */
-    public ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas, long maxFileBytes,
-                            Duration idleTimeout, RevocationLists clientCrls) {
-        this(listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, Optional.empty(),
+    public ReceiverSettings(String site, InetSocketAddress listen, Path drop, List<X509Certificate> clientCas,
+                            long maxFileBytes, Duration idleTimeout, RevocationLists clientCrls) {
+        this(site, listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, Optional.empty(),
                 DEFAULT_MIN_BODY_BYTES_PER_SECOND, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
     }
 
     /** The same receiver, opening sealed forwards with {@code key}. */
     public ReceiverSettings withSiteKey(SitePrivateKey key) {
-        return new ReceiverSettings(listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, Optional.of(key),
-                minBodyBytesPerSecond, maxConnectionsPerAddress);
+        return new ReceiverSettings(site, listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls,
+                Optional.of(key), minBodyBytesPerSecond, maxConnectionsPerAddress);
     }
 
     /** The same receiver, cutting off bodies slower than {@code bytesPerSecond} (0: never). */
     public ReceiverSettings withMinBodyRate(long bytesPerSecond) {
-        return new ReceiverSettings(listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, siteKey,
+        return new ReceiverSettings(site, listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, siteKey,
                 bytesPerSecond, maxConnectionsPerAddress);
     }
 
     /** The same receiver, closing a client address's connections beyond {@code connections} before TLS. */
     public ReceiverSettings withMaxConnectionsPerAddress(int connections) {
-        return new ReceiverSettings(listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, siteKey,
+        return new ReceiverSettings(site, listen, drop, clientCas, maxFileBytes, idleTimeout, clientCrls, siteKey,
                 minBodyBytesPerSecond, connections);
     }
 
     public ReceiverSettings {
+        requireSiteId(site);
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(drop, "drop");
         Objects.requireNonNull(siteKey, "siteKey");
@@ -101,8 +105,19 @@ public record ReceiverSettings(InetSocketAddress listen, Path drop, List<X509Cer
         }
     }
 
+    /** {@code site} if it is a site id (the tenant id form, as the gateway's site ids); else why not. */
+    public static String requireSiteId(String site) {
+        try {
+            return TenantId.of(Objects.requireNonNull(site, "site")).value();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--site " + site + ": " + e.getMessage() + "; give the id of the "
+                    + "site this receiver serves, as registered at the gateway (vaultgate site add SITE)");
+        }
+    }
+
     /** No size limit to speak of (1 TiB) and a 60 s idle timeout. */
-    public static ReceiverSettings of(InetSocketAddress listen, Path drop, List<X509Certificate> clientCas) {
-        return new ReceiverSettings(listen, drop, clientCas, 1L << 40, Duration.ofSeconds(60));
+    public static ReceiverSettings of(String site, InetSocketAddress listen, Path drop,
+                                      List<X509Certificate> clientCas) {
+        return new ReceiverSettings(site, listen, drop, clientCas, 1L << 40, Duration.ofSeconds(60));
     }
 }

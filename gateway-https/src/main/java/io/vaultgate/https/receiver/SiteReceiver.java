@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reference receiver of the forwarding protocol ({@code docs/forwarding.md}), run by a BPO site with
- * {@code vaultgate receive}: an HTTPS listener that demands a client certificate issued by the gateway CA,
- * takes {@code PUT .../files/{id}}, verifies each file's SHA-256 and writes it atomically into a drop
- * directory. TLS 1.3/1.2 with AEAD suites only, as the gateway's own listener.
+ * {@code vaultgate receive}: an HTTPS listener for one site that demands that site's client certificate, issued by
+ * the gateway's forwarding CA, takes {@code PUT .../files/{id}} sent for that site, verifies each file's SHA-256
+ * and writes it atomically into a drop directory. TLS 1.3/1.2 with AEAD suites only, as the gateway's own listener.
  *
  * <p>A body's chunks are written on the connection's event loop: the loop reads the next chunk only after
  * the previous one is written, which bounds memory per connection to one chunk. The end of each upload
@@ -86,8 +86,8 @@ public final class SiteReceiver implements AutoCloseable {
                 .trustManager(trust(settings))
                 .clientAuth(ClientAuth.REQUIRE)
                 .build();
-        ReceivedFiles files = new ReceivedFiles(new DropDirectory(settings.drop()), settings.maxFileBytes(),
-                settings.siteKey());
+        ReceivedFiles files = new ReceivedFiles(settings.site(), new DropDirectory(settings.drop()),
+                settings.maxFileBytes(), settings.siteKey());
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("vaultgate-receiver-accept"),
                 NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioThreads,
@@ -97,9 +97,11 @@ public final class SiteReceiver implements AutoCloseable {
                     .channel(NioServerSocketChannel.class)
                     .childHandler(new ReceiverInitializer(tls, files, settings.idleTimeout(),
                             settings.minBodyBytesPerSecond(), finishing,
-                            new ClientVerdict(settings.clientCrls(), clock), settings.maxConnectionsPerAddress()))
+                            new ClientVerdict(new ForwarderName(settings.site()), settings.clientCrls(), clock),
+                            settings.maxConnectionsPerAddress()))
                     .bind(settings.listen()).sync().channel();
-            LOG.info("receiver: listening on {}, dropping files into {}", channel.localAddress(), settings.drop());
+            LOG.info("receiver: site {}, listening on {}, dropping files into {}", settings.site(),
+                    channel.localAddress(), settings.drop());
             return new SiteReceiver(boss, workers, finishing, channel);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

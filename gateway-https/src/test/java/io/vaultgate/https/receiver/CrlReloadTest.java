@@ -44,7 +44,8 @@ class CrlReloadTest {
         fixture = new ReceiverFixture(home);
         crlFile = home.resolve("gateway-ca.crl");
         writeCrl(Optional.empty());
-        fixture.receiver = SiteReceiver.start(new ReceiverSettings(new InetSocketAddress("127.0.0.1", 0), fixture.drop,
+        fixture.receiver = SiteReceiver.start(new ReceiverSettings(ReceiverFixture.SITE,
+                new InetSocketAddress("127.0.0.1", 0), fixture.drop,
                 List.of(fixture.gatewayCa.certificate()), 1L << 30, Duration.ofSeconds(60),
                 CrlFiles.load(List.of(crlFile))), TlsMaterial.of(fixture.receiverCertificate.privateKey(),
                 fixture.receiverCertificate.chain()));

@@ -110,6 +110,25 @@ class ForwardToReceiverTest {
         assertThat(droppedFiles()).isEmpty();
     }
 
+    /**
+     * The forwarding CA issues a certificate to every site, and every site's receiver trusts that CA: the receiver
+     * must take its own site's certificate only, or one site's {@code forward-SITE.key} delivers to every site.
+     */
+    @Test
+    void clientCertificateOfAnotherSite_isRefusedByTheReceiver_withItsReason_andNothingIsWritten() throws Exception {
+        fixture.startReceiver();
+        fixture.configure(fixture.endpoint(), fixture.otherSite(), fixture.otherSiteKey());
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "secret".getBytes());
+
+        forwarder.runDue();
+
+        ForwardJob job = fixture.job(file);
+        assertThat(job.state()).isEqualTo(ForwardState.PENDING);
+        assertThat(job.lastError()).hasValueSatisfying(error -> assertThat(error).contains("the site answered 403",
+                "CN=vaultgate-forwarder-pune is not the forwarder certificate of site manila"));
+        assertThat(droppedFiles()).isEmpty();
+    }
+
     @Test
     void expiredClientCertificate_isRefusedByTheReceiver() throws Exception {
         fixture.startReceiver();
@@ -131,7 +150,8 @@ class ForwardToReceiverTest {
 
     @Test
     void revokedClientCertificate_isRefusedByAReceiverWithTheGatewayCrl() throws Exception {
-        fixture.receiver = SiteReceiver.start(new ReceiverSettings(new java.net.InetSocketAddress("127.0.0.1", 0),
+        fixture.receiver = SiteReceiver.start(new ReceiverSettings(ReceiverFixture.SITE,
+                new java.net.InetSocketAddress("127.0.0.1", 0),
                 fixture.drop, List.of(fixture.gatewayCa.certificate()), 1 << 30, Duration.ofSeconds(30),
                 List.of(crl(fixture.gatewayCa, fixture.clientCertificate.certificate()))),
                 io.vaultgate.https.TlsMaterial.of(fixture.receiverCertificate.privateKey(),
@@ -184,7 +204,8 @@ class ForwardToReceiverTest {
         forwarder.runDue();
         assertThat(fixture.job(file).state()).isEqualTo(ForwardState.PENDING);
 
-        fixture.receiver = SiteReceiver.start(ReceiverSettings.of(new java.net.InetSocketAddress("127.0.0.1",
+        fixture.receiver = SiteReceiver.start(ReceiverSettings.of(ReceiverFixture.SITE,
+                new java.net.InetSocketAddress("127.0.0.1",
                 endpoint.getPort()), fixture.drop, List.of(fixture.gatewayCa.certificate())),
                 io.vaultgate.https.TlsMaterial.of(fixture.receiverCertificate.privateKey(),
                         fixture.receiverCertificate.chain()));
@@ -198,7 +219,8 @@ class ForwardToReceiverTest {
     @Test
     void keptAliveConnectionTheReceiverClosedWhileIdle_isReplaced_andTheNextFileGoesOnItsFirstAttempt()
             throws Exception {
-        fixture.receiver = SiteReceiver.start(new ReceiverSettings(new java.net.InetSocketAddress("127.0.0.1", 0),
+        fixture.receiver = SiteReceiver.start(new ReceiverSettings(ReceiverFixture.SITE,
+                new java.net.InetSocketAddress("127.0.0.1", 0),
                 fixture.drop, List.of(fixture.gatewayCa.certificate()), 1 << 30, Duration.ofMillis(1500)),
                 io.vaultgate.https.TlsMaterial.of(fixture.receiverCertificate.privateKey(),
                         fixture.receiverCertificate.chain()));

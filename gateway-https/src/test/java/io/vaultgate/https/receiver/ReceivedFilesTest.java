@@ -45,7 +45,7 @@ class ReceivedFilesTest {
                 return found;
             }
         };
-        ReceivedFiles files = new ReceivedFiles(directory, 1 << 20);
+        ReceivedFiles files = new ReceivedFiles(ReceiverFixture.SITE, directory, 1 << 20);
         Path target = drop.resolve("acme/acme-upload/inbox/a.csv");
         Exchange first = files.begin(request("f_1", body), "first");
         first.content(Unpooled.wrappedBuffer(body));
@@ -78,7 +78,7 @@ class ReceivedFilesTest {
     @Test
     void fileThatCannotBeRecorded_isAnswered507_andLeavesNoTemporaryFileBehind() throws Exception {
         byte[] body = "id,amount\n1,100\n".getBytes(StandardCharsets.UTF_8);
-        ReceivedFiles files = new ReceivedFiles(new DropDirectory(drop), 1 << 20);
+        ReceivedFiles files = new ReceivedFiles(ReceiverFixture.SITE, new DropDirectory(drop), 1 << 20);
         Path markers = drop.resolve(".vaultgate/received");
         Files.delete(markers);
         Files.writeString(markers, "in the way"); // the marker cannot be moved into place
@@ -96,7 +96,7 @@ class ReceivedFilesTest {
     @Test
     void directoryInTheFilesPlace_isAnswered422_notAsAFullDisk_andLeavesNothing() throws Exception {
         byte[] body = "id,amount\n1,100\n".getBytes(StandardCharsets.UTF_8);
-        ReceivedFiles files = new ReceivedFiles(new DropDirectory(drop), 1 << 20);
+        ReceivedFiles files = new ReceivedFiles(ReceiverFixture.SITE, new DropDirectory(drop), 1 << 20);
         Files.createDirectories(drop.resolve("acme/acme-upload/inbox/a.csv/made-by-the-site"));
 
         Exchange upload = files.begin(request("f_1", body), "gateway");
@@ -115,9 +115,34 @@ class ReceivedFilesTest {
     }
 
     @Test
+    void fileNamingAnotherSite_isAnswered421_andNothingIsWritten_whileOneNamingThisSiteIsTaken() throws Exception {
+        byte[] body = "id,amount\n1,100\n".getBytes(StandardCharsets.UTF_8);
+        ReceivedFiles files = new ReceivedFiles(ReceiverFixture.SITE, new DropDirectory(drop), 1 << 20);
+
+        Answer other = send(files, request("f_1", body), ReceiverFixture.OTHER_SITE, body);
+        Answer notAnId = send(files, request("f_1", body), "../manila", body);
+
+        assertThat(other.status()).isEqualTo(HttpResponseStatus.MISDIRECTED_REQUEST);
+        assertThat(other.body()).startsWith("this receiver serves site manila, not site pune (Vaultgate-Site)");
+        assertThat(notAnId.status()).isEqualTo(HttpResponseStatus.MISDIRECTED_REQUEST);
+        assertThat(notAnId.body()).as("what is no site id is not repeated").contains("not another site")
+                .doesNotContain("../");
+        assertThat(Files.exists(drop.resolve("acme/acme-upload/inbox/a.csv"))).isFalse();
+        assertThat(send(files, request("f_1", body), ReceiverFixture.SITE, body).status())
+                .isEqualTo(HttpResponseStatus.CREATED);
+    }
+
+    private static Answer send(ReceivedFiles files, HttpRequest request, String site, byte[] body) throws Exception {
+        request.headers().set(ForwardProtocol.SITE, site);
+        Exchange exchange = files.begin(request, "gateway");
+        exchange.content(Unpooled.wrappedBuffer(body));
+        return exchange.finish();
+    }
+
+    @Test
     void receivedFilesAndTheDirectoriesMadeForThem_areTheReceiversUsersAlone_whateverTheUmask() throws Exception {
         byte[] body = "id,amount\n1,100\n".getBytes(StandardCharsets.UTF_8);
-        ReceivedFiles files = new ReceivedFiles(new DropDirectory(drop), 1 << 20);
+        ReceivedFiles files = new ReceivedFiles(ReceiverFixture.SITE, new DropDirectory(drop), 1 << 20);
 
         Exchange upload = files.begin(request("f_1", body), "gateway");
         upload.content(Unpooled.wrappedBuffer(body));
@@ -146,7 +171,7 @@ class ReceivedFilesTest {
                 synced.add(drop.relativize(dir).toString());
             }
         };
-        ReceivedFiles files = new ReceivedFiles(directory, 1 << 20);
+        ReceivedFiles files = new ReceivedFiles(ReceiverFixture.SITE, directory, 1 << 20);
         synced.clear(); // the .vaultgate area made at start: aNewDropDirectory_andItsVaultgateArea_areSynced...
 
         Exchange first = files.begin(request("f_1", "/inbox/2026/11/a.csv", body), "gateway");
@@ -200,7 +225,7 @@ class ReceivedFilesTest {
     @ValueSource(strings = {"/inbox/invoice_\u202Efdp.exe", "/inbox/a\u0085b.csv"})
     void displaySpoofingName_isRefused422_andNothingIsWritten(String path) throws Exception {
         byte[] body = "id,amount\n1,100\n".getBytes(StandardCharsets.UTF_8);
-        ReceivedFiles files = new ReceivedFiles(new DropDirectory(drop), 1 << 20);
+        ReceivedFiles files = new ReceivedFiles(ReceiverFixture.SITE, new DropDirectory(drop), 1 << 20);
 
         Exchange upload = files.begin(request("f_1", path, body), "gateway");
         upload.content(Unpooled.wrappedBuffer(body));

@@ -63,7 +63,8 @@ class ReceiverClientTrustTest {
     @Test
     void crlPastItsNextUpdate_refusesTheGateway_onAKeptAliveOrResumedConnection() throws Exception {
         Instant nextUpdate = fixture.clock.instant().plus(SHORT);
-        fixture.receiver = SiteReceiver.start(new ReceiverSettings(new InetSocketAddress("127.0.0.1", 0), fixture.drop,
+        fixture.receiver = SiteReceiver.start(new ReceiverSettings(ReceiverFixture.SITE,
+                new InetSocketAddress("127.0.0.1", 0), fixture.drop,
                 List.of(fixture.gatewayCa.certificate()), 1L << 30, Duration.ofSeconds(60),
                 List.of(crlUntil(nextUpdate))), TlsMaterial.of(fixture.receiverCertificate.privateKey(),
                 fixture.receiverCertificate.chain()), fixture.clock);

@@ -75,9 +75,10 @@ class ReceiverConnectionLimitTest {
 
     @Test
     void theDefaultCap_isTheGatewayListenersDefault() {
-        assertThat(ReceiverSettings.of(new java.net.InetSocketAddress("127.0.0.1", 0), home,
+        assertThat(ReceiverSettings.of(ReceiverFixture.SITE, new java.net.InetSocketAddress("127.0.0.1", 0), home,
                 List.of(fixture.gatewayCa.certificate())).maxConnectionsPerAddress()).isEqualTo(64);
-        assertThatThrownBy(() -> ReceiverSettings.of(new java.net.InetSocketAddress("127.0.0.1", 0), home,
+        assertThatThrownBy(() -> ReceiverSettings.of(ReceiverFixture.SITE,
+                new java.net.InetSocketAddress("127.0.0.1", 0), home,
                 List.of(fixture.gatewayCa.certificate())).withMaxConnectionsPerAddress(0))
                 .hasMessageStartingWith("--max-connections-per-ip: must be at least 1");
     }

@@ -50,6 +50,8 @@ import java.util.concurrent.ExecutorService;
 final class ReceiverFixture implements AutoCloseable {
 
     static final String SITE = "manila";
+    /** Another site of the same gateway, whose forwarder certificate the same CA issues. */
+    static final String OTHER_SITE = "pune";
 
     final Path home;
     final Path drop;
@@ -94,32 +96,32 @@ final class ReceiverFixture implements AutoCloseable {
     }
 
     SiteReceiver startReceiver(IssuedCertificate server, X509Certificate clientCa) throws IOException {
-        return startReceiver(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop, List.of(clientCa)),
+        return startReceiver(ReceiverSettings.of(SITE, new InetSocketAddress("127.0.0.1", 0), drop, List.of(clientCa)),
                 server);
     }
 
     /** A receiver as {@link #startReceiver()}'s with {@code change} made to its settings (another limit). */
     SiteReceiver startReceiver(java.util.function.UnaryOperator<ReceiverSettings> change) throws IOException {
-        return startReceiver(change.apply(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
+        return startReceiver(change.apply(ReceiverSettings.of(SITE, new InetSocketAddress("127.0.0.1", 0), drop,
                 List.of(gatewayCa.certificate()))), receiverCertificate);
     }
 
     /** A receiver that opens sealed forwards with {@code siteKey}. */
     SiteReceiver startSealedReceiver(SitePrivateKey siteKey) throws IOException {
-        return startReceiver(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
+        return startReceiver(ReceiverSettings.of(SITE, new InetSocketAddress("127.0.0.1", 0), drop,
                 List.of(gatewayCa.certificate())).withSiteKey(siteKey), receiverCertificate);
     }
 
     /** A sealed receiver with {@code ioThreads} event loops whose uploads finish on {@code finishing}. */
     SiteReceiver startSealedReceiver(SitePrivateKey siteKey, int ioThreads, ExecutorService finishing)
             throws IOException {
-        return startReceiver(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
+        return startReceiver(ReceiverSettings.of(SITE, new InetSocketAddress("127.0.0.1", 0), drop,
                 List.of(gatewayCa.certificate())).withSiteKey(siteKey), ioThreads, finishing);
     }
 
     /** A plain receiver with {@code ioThreads} event loops whose uploads finish on {@code finishing}. */
     SiteReceiver startReceiver(int ioThreads, ExecutorService finishing) throws IOException {
-        return startReceiver(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
+        return startReceiver(ReceiverSettings.of(SITE, new InetSocketAddress("127.0.0.1", 0), drop,
                 List.of(gatewayCa.certificate())), ioThreads, finishing);
     }
 
@@ -147,8 +149,22 @@ final class ReceiverFixture implements AutoCloseable {
     }
 
     void configure(URI endpoint, IssuedCertificate client, Path key) {
-        admin.configureSite(new SiteForwarding(SITE, endpoint, List.of(siteCa.certificate()), client.chain(), key,
+        configure(SITE, endpoint, client, key);
+    }
+
+    void configure(String site, URI endpoint, IssuedCertificate client, Path key) {
+        admin.configureSite(new SiteForwarding(site, endpoint, List.of(siteCa.certificate()), client.chain(), key,
                 Optional.empty(), 4, true));
+    }
+
+    /** Registers {@link #OTHER_SITE} at the gateway and issues its forwarder certificate from the same CA. */
+    IssuedCertificate otherSite() {
+        test.operator(OTHER_SITE, "ravi", Protocol.HTTPS);
+        return admin.issueClientCertificate(OTHER_SITE, gatewayCa, otherSiteKey(), Duration.ofDays(10));
+    }
+
+    Path otherSiteKey() {
+        return home.resolve("keys").resolve("forward-" + OTHER_SITE + ".key");
     }
 
     Forwarder forwarder(String node) {
@@ -174,13 +190,18 @@ final class ReceiverFixture implements AutoCloseable {
     }
 
     FileRecord uploadAndQueue(ClientPrincipal sender, String path, byte[] content) {
+        return uploadAndQueue(sender, path, content, SITE);
+    }
+
+    /** An upload queued for {@code site}. */
+    FileRecord uploadAndQueue(ClientPrincipal sender, String path, byte[] content, String site) {
         Upload upload = test.core().ingest().open(sender, PathPolicy.parse(path), UploadMode.CREATE);
         for (int offset = 0; offset < content.length; offset += 1 << 20) {
             upload.write(offset, ByteBuffer.wrap(content, offset, Math.min(1 << 20, content.length - offset)));
         }
         Receipt receipt = upload.commit();
         FileRecord file = database.read(jdbc -> new FileRepository().find(jdbc, receipt.fileId())).orElseThrow();
-        database.inTransaction(jdbc -> outbox.enqueue(jdbc, file, SITE, clock.instant()));
+        database.inTransaction(jdbc -> outbox.enqueue(jdbc, file, site, clock.instant()));
         return file;
     }
 

@@ -108,6 +108,52 @@ class SealedForwardTest {
         assertThat(leftovers()).isEmpty();
     }
 
+    /**
+     * Two sites given the same recipient key: a file for the other site, sent with that site's own certificate to
+     * this site's receiver, is refused (its certificate names the other site), though the key would open it.
+     */
+    @Test
+    void fileForAnotherSiteWithTheSameRecipientKey_isRefused_byItsCertificate_andNothingIsWritten() throws Exception {
+        fixture.startSealedReceiver(siteKey);
+        fixture.configure(ReceiverFixture.OTHER_SITE, fixture.endpoint(), fixture.otherSite(), fixture.otherSiteKey());
+        fixture.admin.setRecipientKey(ReceiverFixture.OTHER_SITE, Optional.of(siteKey.publicKey()));
+        FileRecord file = fixture.uploadAndQueue(fixture.client, "/inbox/a.csv", fixture.randomBytes(1000),
+                ReceiverFixture.OTHER_SITE);
+
+        forwarder.runDue();
+
+        ForwardJob job = fixture.job(file);
+        assertThat(job.state()).isEqualTo(ForwardState.PENDING);
+        assertThat(job.lastError()).hasValueSatisfying(error -> assertThat(error).contains("the site answered 403",
+                "is not the forwarder certificate of site manila"));
+        assertThat(droppedFiles()).isEmpty();
+    }
+
+    /**
+     * The same, sent with this site's certificate (a gateway whose settings for the other site name this site's
+     * certificate and endpoint): the file names the other site, so it is misdirected, refused for good and goes DEAD
+     * with the receiver's reason; the sealed key is never opened as the other site's.
+     */
+    @Test
+    void fileSealedForAnotherSite_underThisSitesCertificate_isMisdirected_andGoesDeadAtOnce() throws Exception {
+        fixture.startSealedReceiver(siteKey);
+        fixture.otherSite();
+        fixture.configure(ReceiverFixture.OTHER_SITE, fixture.endpoint(), fixture.clientCertificate, fixture.clientKey);
+        fixture.admin.setRecipientKey(ReceiverFixture.OTHER_SITE, Optional.of(siteKey.publicKey()));
+        FileRecord file = fixture.uploadAndQueue(fixture.client, "/inbox/a.csv", fixture.randomBytes(1000),
+                ReceiverFixture.OTHER_SITE);
+
+        forwarder.runDue();
+
+        ForwardJob job = fixture.job(file);
+        assertThat(job.state()).as("misdirected: no retry can change it").isEqualTo(ForwardState.DEAD);
+        assertThat(job.attempts()).isEqualTo(1);
+        assertThat(job.lastError()).hasValueSatisfying(error -> assertThat(error).contains("the site answered 421",
+                "this receiver serves site manila, not site pune", "final"));
+        assertThat(droppedFiles()).isEmpty();
+        assertThat(leftovers()).isEmpty();
+    }
+
     @Test
     void receiverWithoutASiteKey_refusesSealedFiles() throws Exception {
         fixture.startReceiver();

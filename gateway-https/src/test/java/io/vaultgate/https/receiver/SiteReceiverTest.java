@@ -131,7 +131,8 @@ class SiteReceiverTest {
     @Test
     void fileOverTheLimit_isRefused_andLeavesNothing() throws Exception {
         fixture.receiver.close();
-        fixture.receiver = SiteReceiver.start(new ReceiverSettings(new java.net.InetSocketAddress("127.0.0.1", 0),
+        fixture.receiver = SiteReceiver.start(new ReceiverSettings(ReceiverFixture.SITE,
+                new java.net.InetSocketAddress("127.0.0.1", 0),
                 fixture.drop, java.util.List.of(fixture.gatewayCa.certificate()), 1024, java.time.Duration.ofSeconds(30)),
                 io.vaultgate.https.TlsMaterial.of(fixture.receiverCertificate.privateKey(),
                         fixture.receiverCertificate.chain()));
@@ -146,7 +147,8 @@ class SiteReceiverTest {
     @Test
     void fileDeclaredOverTheLimit_isAnswered413AtOnce_withoutReadingItsBody() throws Exception {
         fixture.receiver.close();
-        fixture.receiver = SiteReceiver.start(new ReceiverSettings(new java.net.InetSocketAddress("127.0.0.1", 0),
+        fixture.receiver = SiteReceiver.start(new ReceiverSettings(ReceiverFixture.SITE,
+                new java.net.InetSocketAddress("127.0.0.1", 0),
                 fixture.drop, java.util.List.of(fixture.gatewayCa.certificate()), 1024, java.time.Duration.ofSeconds(30)),
                 io.vaultgate.https.TlsMaterial.of(fixture.receiverCertificate.privateKey(),
                         fixture.receiverCertificate.chain()));
@@ -172,7 +174,8 @@ class SiteReceiverTest {
     @Test
     void requestsPipelinedBehindARefusalThatEndsTheConnection_areNotHandled() throws Exception {
         fixture.receiver.close();
-        fixture.receiver = SiteReceiver.start(new ReceiverSettings(new java.net.InetSocketAddress("127.0.0.1", 0),
+        fixture.receiver = SiteReceiver.start(new ReceiverSettings(ReceiverFixture.SITE,
+                new java.net.InetSocketAddress("127.0.0.1", 0),
                 fixture.drop, java.util.List.of(fixture.gatewayCa.certificate()), 1024, java.time.Duration.ofSeconds(30)),
                 io.vaultgate.https.TlsMaterial.of(fixture.receiverCertificate.privateKey(),
                         fixture.receiverCertificate.chain()));

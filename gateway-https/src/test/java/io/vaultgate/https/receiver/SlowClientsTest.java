@@ -39,7 +39,8 @@ class SlowClientsTest {
     @BeforeEach
     void setUp() throws Exception {
         fixture = new ReceiverFixture(home);
-        fixture.receiver = SiteReceiver.start(new ReceiverSettings(new InetSocketAddress("127.0.0.1", 0), fixture.drop,
+        fixture.receiver = SiteReceiver.start(new ReceiverSettings(ReceiverFixture.SITE,
+                new InetSocketAddress("127.0.0.1", 0), fixture.drop,
                 List.of(fixture.gatewayCa.certificate()), 1L << 30, IDLE).withMinBodyRate(MIN_RATE),
                 TlsMaterial.of(fixture.receiverCertificate.privateKey(), fixture.receiverCertificate.chain()));
     }

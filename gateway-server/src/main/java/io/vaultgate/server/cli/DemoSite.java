@@ -58,9 +58,9 @@ final class DemoSite implements AutoCloseable {
                     List.of("127.0.0.1"), Duration.ofDays(30));
             SitePrivateKey siteKey = siteKey(home.home().resolve("demo").resolve("site-x25519.key"));
             CertificateAuthority forwarding = ForwardingCa.openOrCreate(home, new SecureRandom(), clock);
-            SiteReceiver receiver = SiteReceiver.start(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", 0), drop,
-                    List.of(forwarding.certificate())).withSiteKey(siteKey), TlsMaterial.of(server.privateKey(),
-                    server.chain()));
+            ReceiverSettings settings = ReceiverSettings.of(DemoSetup.SITE, new InetSocketAddress("127.0.0.1", 0),
+                    drop, List.of(forwarding.certificate())).withSiteKey(siteKey);
+            SiteReceiver receiver = SiteReceiver.start(settings, TlsMaterial.of(server.privateKey(), server.chain()));
             try {
                 ForwardingAdministration admin = core.forwarding().administration();
                 Path key = home.tlsDir().resolve("forward-" + DemoSetup.SITE + ".key").toAbsolutePath();

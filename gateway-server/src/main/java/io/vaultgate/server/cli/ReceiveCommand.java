@@ -19,14 +19,30 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vaultgate receive}: runs the reference site receiver, for a BPO site, until stopped. It needs no
- * gateway data directory: only its own server key and certificate and the gateway's forwarding CA certificate.
+ * gateway data directory: only the site's id, its own server key and certificate and the gateway's forwarding CA
+ * certificate. {@code --site} is required: a receiver serves one site, and without its id it could tell neither a
+ * forwarder certificate the forwarding CA issued to another site nor a file sealed for another site from its own.
  */
 @Command(name = "receive", mixinStandardHelpOptions = true,
         description = {"Run a site receiver: accept files forwarded by a Vaultgate gateway over mutual TLS and "
                 + "write them into a drop directory as <drop>/<tenant>/<account>/<path>.",
-                "Example: vaultgate receive --listen 0.0.0.0:9443 --drop /srv/drop --key site.key --cert site.crt "
-                        + "--client-ca forwarding-ca.crt"})
+                "Example: vaultgate receive --site manila --listen 0.0.0.0:9443 --drop /srv/drop --key site.key "
+                        + "--cert site.crt --client-ca forwarding-ca.crt"})
 public final class ReceiveCommand implements Callable<Integer> {
+
+    String site;
+
+    @Option(names = "--site", required = true, paramLabel = "ID", description = "The id of the site this receiver "
+            + "serves, as registered at the gateway (`vaultgate site add ID`). Only the gateway's client certificate "
+            + "for this site (CN=vaultgate-forwarder-ID, `vaultgate forward configure ID --issue-client-cert`) is "
+            + "accepted, a file sent for another site is refused (421) and sealed keys are opened as bound to ID.")
+    void site(String id) {
+        try {
+            site = ReceiverSettings.requireSiteId(id);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:9443", description = "HOST:PORT (default 127.0.0.1:9443).")
     String listen;
@@ -82,9 +98,10 @@ public final class ReceiveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ReceiverSettings settings = new ReceiverSettings(address(listen), drop.toAbsolutePath(), read("--client-ca",
-                clientCa), io.vaultgate.server.config.DataSize.parse(maxFileSize).bytes(), Duration.ofSeconds(60),
-                readCrls()).withMinBodyRate(io.vaultgate.server.config.DataSize.parse(minBodyRate).bytes())
+        ReceiverSettings settings = new ReceiverSettings(site, address(listen), drop.toAbsolutePath(),
+                read("--client-ca", clientCa), io.vaultgate.server.config.DataSize.parse(maxFileSize).bytes(),
+                Duration.ofSeconds(60), readCrls())
+                .withMinBodyRate(io.vaultgate.server.config.DataSize.parse(minBodyRate).bytes())
                 .withMaxConnectionsPerAddress(maxConnectionsPerIp);
         if (sealedKey != null) {
             settings = settings.withSiteKey(siteKey(sealedKey));
@@ -96,7 +113,8 @@ public final class ReceiveCommand implements Callable<Integer> {
             throw new StartupException("--key/--cert", e.getMessage(), "give the PEM key and certificate chain", e);
         }
         try (SiteReceiver receiver = SiteReceiver.start(settings, material)) {
-            spec.commandLine().getOut().println("Receiving on " + receiver.address() + " into " + settings.drop()
+            spec.commandLine().getOut().println("Receiving for site " + site + " on " + receiver.address() + " into "
+                    + settings.drop()
                     + settings.siteKey().map(k -> ", opening sealed forwards to " + k.publicKey().toBase64()).orElse("")
                     + " (Ctrl-C stops)");
             Runtime.getRuntime().addShutdownHook(new Thread(receiver::close, "vaultgate-receiver-stop"));

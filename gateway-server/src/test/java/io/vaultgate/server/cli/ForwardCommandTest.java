@@ -172,8 +172,9 @@ class ForwardCommandTest {
     @Test
     void receive_withACrlFileHoldingNoCrl_isRefused_ratherThanCheckingNoRevocation() throws Exception {
         Path empty = java.nio.file.Files.writeString(home.resolve("empty.crl"), "");
-        Result result = run("receive", "--listen", "127.0.0.1:0", "--drop", home.resolve("drop").toString(), "--key",
-                "k", "--cert", "c", "--client-ca", home.resolve("tls/ca.crt").toString(), "--crl", empty.toString());
+        Result result = run("receive", "--site", "manila", "--listen", "127.0.0.1:0", "--drop",
+                home.resolve("drop").toString(), "--key", "k", "--cert", "c", "--client-ca",
+                home.resolve("tls/ca.crt").toString(), "--crl", empty.toString());
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.CONFIG);
         assertThat(result.err()).contains("--crl " + empty, "no CRL");
@@ -241,10 +242,30 @@ class ForwardCommandTest {
     @Test
     void receive_refusesAConnectionCapBelowOne_asBadUsage() {
         for (String cap : new String[] {"0", "-3"}) {
-            Result result = run("receive", "--drop", home.resolve("drop").toString(), "--key", "k", "--cert", "c",
-                    "--client-ca", home.resolve("tls/ca.crt").toString(), "--max-connections-per-ip", cap);
+            Result result = run("receive", "--site", "manila", "--drop", home.resolve("drop").toString(), "--key",
+                    "k", "--cert", "c", "--client-ca", home.resolve("tls/ca.crt").toString(),
+                    "--max-connections-per-ip", cap);
             assertThat(result.exitCode()).as(cap).isEqualTo(CommandLine.ExitCode.USAGE);
             assertThat(result.err()).contains("--max-connections-per-ip: must be at least 1, got " + cap);
+        }
+        assertThat(java.nio.file.Files.exists(home.resolve("drop"))).as("nothing started").isFalse();
+    }
+
+    /** A receiver serves one site: without its id it could not tell another site's certificate or file. */
+    @Test
+    void receive_withoutASite_orWithOneThatIsNoSiteId_isBadUsage_andStartsNothing() {
+        String[] common = {"receive", "--drop", home.resolve("drop").toString(), "--key", "k", "--cert", "c",
+                "--client-ca", home.resolve("tls/ca.crt").toString()};
+        Result missing = run(common);
+        assertThat(missing.exitCode()).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(missing.err()).contains("Missing required option: '--site=ID'");
+        for (String id : new String[] {"../x", "Manila", "m"}) {
+            String[] args = java.util.Arrays.copyOf(common, common.length + 2);
+            args[common.length] = "--site";
+            args[common.length + 1] = id;
+            Result result = run(args);
+            assertThat(result.exitCode()).as(id).isEqualTo(CommandLine.ExitCode.USAGE);
+            assertThat(result.err()).as(id).contains("--site " + id + ": ", "vaultgate site add SITE");
         }
         assertThat(java.nio.file.Files.exists(home.resolve("drop"))).as("nothing started").isFalse();
     }
@@ -252,8 +273,9 @@ class ForwardCommandTest {
     @Test
     void receive_refusesABadListenAddress() {
         assertThat(ReceiveCommandAddress.parse("127.0.0.1:9443").getPort()).isEqualTo(9443);
-        Result result = run("receive", "--listen", "nowhere", "--drop", home.resolve("drop").toString(), "--key",
-                "k", "--cert", "c", "--client-ca", home.resolve("tls/ca.crt").toString());
+        Result result = run("receive", "--site", "manila", "--listen", "nowhere", "--drop",
+                home.resolve("drop").toString(), "--key", "k", "--cert", "c", "--client-ca",
+                home.resolve("tls/ca.crt").toString());
         assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILURE);
         assertThat(result.err()).contains("give HOST:PORT");
         assertThatThrownBy(() -> ReceiveCommandAddress.parse("no-such-host.invalid:9443"))

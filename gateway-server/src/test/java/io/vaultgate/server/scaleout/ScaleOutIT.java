@@ -276,7 +276,7 @@ class ScaleOutIT {
                 tls.resolve("ca.crt")), new SecureRandom(), Clock.systemUTC());
         IssuedCertificate server = ca.issueServer("scale-out site", List.of("localhost"), List.of("127.0.0.1"),
                 Duration.ofDays(1));
-        return SiteReceiver.start(ReceiverSettings.of(new InetSocketAddress("127.0.0.1", port), drop,
+        return SiteReceiver.start(ReceiverSettings.of(SITE, new InetSocketAddress("127.0.0.1", port), drop,
                 Pem.readCertificates(tls.resolve("forwarding-ca.crt"))), TlsMaterial.of(server.privateKey(),
                 server.chain()));
     }
