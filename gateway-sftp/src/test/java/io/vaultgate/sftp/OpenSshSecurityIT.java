@@ -7,6 +7,7 @@ import io.vaultgate.sftp.testing.OpenSshSftp;
 import io.vaultgate.sftp.testing.TestSftpGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,6 +77,23 @@ class OpenSshSecurityIT {
         OpenSshSftp.Result result = gateway.openSsh(TestSftpGateway.ALICE).withKey(stranger.privateKey()).batch("ls /");
         assertThat(result.succeeded()).isFalse();
         assertThat(result.output()).contains("Permission denied");
+    }
+
+    /**
+     * A client tries its keys in turn, asking first whether each would do: three keys the account does not have,
+     * then its own, fit the default six authentication requests only if the unknown keys are refused at the question
+     * (the server answering "yes" to every question made the client sign with each, two requests per key).
+     */
+    @Test
+    void threeOtherKeysBeforeTheAccountsOwn_stillLogIn() throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (String other : List.of("other-1", "other-2")) {
+            keys.addAll(List.of("-i", ClientKeys.generate(directory, other, "ed25519").privateKey().toString()));
+        }
+        keys.addAll(List.of("-i", gateway.key(TestSftpGateway.ALICE).toString()));
+        OpenSshSftp.Result result = gateway.openSsh(TestSftpGateway.ALICE)
+                .withKey(ClientKeys.generate(directory, "other-0", "ed25519").privateKey()).run(keys, "ls /");
+        assertThat(result.succeeded()).as(result.output()).isTrue();
     }
 
     @Test

@@ -51,6 +51,14 @@ public final class AuditingAuthenticator implements Authenticator {
                 sourceAddress, username);
     }
 
+    /** A key that would do is no login: only a refusal is recorded. */
+    @Override
+    public AuthResult queryPublicKey(String username, String fingerprint, Protocol protocol, String sourceAddress) {
+        AuthResult result = delegate.queryPublicKey(username, fingerprint, protocol, sourceAddress);
+        return result instanceof AuthResult.Success ? result
+                : record(result, "publickey", protocol, sourceAddress, username);
+    }
+
     @Override
     public AuthResult byPassword(String username, char[] password, Protocol protocol, String sourceAddress) {
         return record(delegate.byPassword(username, password, protocol, sourceAddress), "password", protocol,

@@ -13,6 +13,15 @@ public interface Authenticator {
      */
     AuthResult byPublicKey(String username, String fingerprint, Protocol protocol, String sourceAddress);
 
+    /**
+     * SSH's signature-less "would this key do?" query: the checks of {@link #byPublicKey}, but a key that would do is
+     * no login, since anyone may hold the public half of a key: no success is audited and no lockout count reset. A
+     * key that would not do is a failed login like any other (audited, scored). The default is {@link #byPublicKey}.
+     */
+    default AuthResult queryPublicKey(String username, String fingerprint, Protocol protocol, String sourceAddress) {
+        return byPublicKey(username, fingerprint, protocol, sourceAddress);
+    }
+
     AuthResult byPassword(String username, char[] password, Protocol protocol, String sourceAddress);
 
     /** A bearer API token, for HTTPS. A monitor's token is refused here ({@link AuthFailure#MONITOR_ONLY}). */

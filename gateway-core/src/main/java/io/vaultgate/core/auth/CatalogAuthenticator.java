@@ -68,6 +68,17 @@ public final class CatalogAuthenticator implements Authenticator {
 
     @Override
     public AuthResult byPublicKey(String username, String fingerprint, Protocol protocol, String source) {
+        return keyLogin(username, fingerprint, protocol, source, true);
+    }
+
+    @Override
+    public AuthResult queryPublicKey(String username, String fingerprint, Protocol protocol, String source) {
+        return keyLogin(username, fingerprint, protocol, source, false);
+    }
+
+    /** @param login whether a success is a login (it resets the name's count); not for a query */
+    private AuthResult keyLogin(String username, String fingerprint, Protocol protocol, String source,
+                                boolean login) {
         AuthResult result = database.read(jdbc -> {
             if (locked(jdbc, username, LoginMethod.KEY)) {
                 return new Failure(username, AuthFailure.ACCOUNT_LOCKED_OUT);
@@ -80,14 +91,14 @@ public final class CatalogAuthenticator implements Authenticator {
                     return new Failure(username, AuthFailure.UNKNOWN_USER);
                 }
                 return operators.hasSshKey(jdbc, operator.get().id(), fingerprint)
-                        ? succeeded(jdbc, username, LoginMethod.KEY,
+                        ? keySucceeded(jdbc, username, login,
                                 new Success(operator.get().principal(protocol), credential))
                         : new Failure(username, AuthFailure.BAD_CREDENTIAL);
             }
             if (!accounts.hasSshKey(jdbc, account.get().id(), fingerprint)) {
                 return new Failure(username, AuthFailure.BAD_CREDENTIAL);
             }
-            return succeeded(jdbc, username, LoginMethod.KEY,
+            return keySucceeded(jdbc, username, login,
                     admit(jdbc, account.get(), protocol, false, source, credential));
         });
         return counted(result, LoginMethod.KEY);
@@ -254,6 +265,10 @@ public final class CatalogAuthenticator implements Authenticator {
 
     private boolean locked(Jdbc jdbc, String username, LoginMethod method) throws SQLException {
         return lockouts.isPresent() && lockouts.get().lockedUntil(jdbc, username, method).isPresent();
+    }
+
+    private AuthResult keySucceeded(Jdbc jdbc, String username, boolean login, AuthResult result) throws SQLException {
+        return login ? succeeded(jdbc, username, LoginMethod.KEY, result) : result;
     }
 
     private AuthResult succeeded(Jdbc jdbc, String username, LoginMethod method, AuthResult result)

@@ -29,6 +29,11 @@ public final class DefendingAuthenticator implements Authenticator {
     }
 
     @Override
+    public AuthResult queryPublicKey(String username, String fingerprint, Protocol protocol, String source) {
+        return guarded(source, () -> delegate.queryPublicKey(username, fingerprint, protocol, source));
+    }
+
+    @Override
     public AuthResult byPassword(String username, char[] password, Protocol protocol, String source) {
         return guarded(source, () -> delegate.byPassword(username, password, protocol, source));
     }

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * {@link #signed}): the core audits a success and resets the login name's lockout count, which the public half of
  * a key alone (a signature-less "would this key do?" query, or a request with a bad signature) must never do. So
  * a key login is one core call and one audit event. MINA's own callback only lets {@link SignedPublicKey} go on
- * to the signature; outside it (any other {@code publickey} implementation) it refuses.
+ * to the signature, and answers its queries with the core's {@code queryPublicKey} (no success recorded); outside
+ * it (any other {@code publickey} implementation) it refuses.
  *
  * <p>The principal of the latest successful check is kept on the session; every check clears it first. The
  * session is authenticated by the last attempt, so the principal kept is always the one the session
@@ -51,13 +52,23 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
     }
 
     /**
-     * MINA's callback, before it verifies a signature (or answers a query): yes while {@link SignedPublicKey}
-     * verifies, which then asks the core through {@link #signed}; the core is not asked here.
+     * MINA's callback, before it verifies a signature or to answer a signature-less query. For a signed request: yes
+     * while {@link SignedPublicKey} verifies, which then asks the core through {@link #signed}. For a query: the
+     * core's {@link Authenticator#queryPublicKey}, which audits only a key that would not do.
      */
     @Override
     public boolean authenticate(String username, PublicKey key, ServerSession session) {
         SessionPrincipal.clear(session);
-        return SignedPublicKey.isVerifying(session);
+        if (SignedPublicKey.isVerifying(session)) {
+            return true;
+        }
+        if (!SignedPublicKey.isQuerying(session)) {
+            return false; // MINA's own publickey method, which would log in without the core: never
+        }
+        try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
+            return authenticator.queryPublicKey(username, KeyUtils.getFingerPrint(key), Protocol.SFTP,
+                    SessionPrincipal.sourceAddress(session)) instanceof AuthResult.Success;
+        }
     }
 
     /** The core's answer for a key whose signature MINA has verified (the precheck's, if it asked already). */

@@ -17,9 +17,10 @@ import org.apache.sshd.server.session.ServerSession;
  * key. MINA consults its {@code PublickeyAuthenticator} before it verifies a signature, and for the signature-less
  * "would this key do?" query, which anyone holding only the public half can send; the gateway's callback
  * ({@link CoreUserAuthenticator#authenticate(String, PublicKey, ServerSession)}) therefore says yes while this
- * method is verifying, and the core decides after {@link #verifySignature} succeeded. A query is answered
- * {@code PK_OK} for any key MINA can verify (that reveals nothing about accounts); its key is judged, audited and
- * scored when it signs.
+ * method is verifying a signed request, and the core decides after {@link #verifySignature} succeeded. A query is
+ * answered by the core's {@code queryPublicKey}, which records a key that would do as no login: answering
+ * {@code PK_OK} for every key instead made clients sign with each key they hold, two authentication requests per
+ * key, so an agent with three keys before the right one ran out of {@code sftp.max-auth-attempts} (6).
  */
 final class SignedPublicKey extends UserAuthPublicKey {
 
@@ -30,6 +31,7 @@ final class SignedPublicKey extends UserAuthPublicKey {
     }
 
     private static final AttributeKey<Boolean> VERIFYING = new AttributeKey<>();
+    private static final AttributeKey<Boolean> QUERYING = new AttributeKey<>();
 
     private final KeyCheck check;
     private PublicKey verified;
@@ -55,9 +57,14 @@ final class SignedPublicKey extends UserAuthPublicKey {
                 .toList();
     }
 
-    /** Whether MINA is verifying a request of this method on the session (its callback may then say yes). */
+    /** Whether MINA is verifying a signed request of this method on the session (its callback may then say yes). */
     static boolean isVerifying(ServerSession session) {
         return Boolean.TRUE.equals(session.getAttribute(VERIFYING));
+    }
+
+    /** Whether MINA is answering a signature-less query of this method on the session. */
+    static boolean isQuerying(ServerSession session) {
+        return Boolean.TRUE.equals(session.getAttribute(QUERYING));
     }
 
     /**
@@ -91,11 +98,13 @@ final class SignedPublicKey extends UserAuthPublicKey {
         List<PublicKey> authenticated = session.getAttribute(AUTHENTICATED_KEYS);
         int before = authenticated == null ? 0 : authenticated.size();
         Boolean result;
-        session.setAttribute(VERIFYING, Boolean.TRUE);
+        boolean signed = buffer.available() > 0 && buffer.rawByte(buffer.rpos()) != 0;
+        session.setAttribute(signed ? VERIFYING : QUERYING, Boolean.TRUE);
         try {
             result = super.doAuth(buffer, init);
         } finally {
             session.removeAttribute(VERIFYING);
+            session.removeAttribute(QUERYING);
         }
         if (!Boolean.TRUE.equals(result) || check.admits(getUsername(), verified, session)) {
             return result;
