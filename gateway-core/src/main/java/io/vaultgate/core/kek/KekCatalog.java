@@ -76,7 +76,8 @@ public final class KekCatalog {
         if (refusal.isPresent()) {
             throw refusals.unwrap(kek, refusal.get());
         }
-        if (recorded.states().containsKey(kek.version()) && !keys.versions(kek.tenantId()).contains(kek.version())) {
+        if (recorded.states().containsKey(kek.version()) && !keys.versions(kek.tenantId()).contains(kek.version())
+                && !destroyedHere(kek.tenantId())) { // destroyed here: the provider's own refusal, final, stands
             throw refusals.behind(kek.tenantId(), recorded.active(), activeHere(kek.tenantId())).refusal();
         }
     }
@@ -123,6 +124,18 @@ public final class KekCatalog {
         }
         versions.record(jdbc, recorded.kekTenant(), news, clock.millis());
         return versions.find(jdbc, recorded.kekTenant());
+    }
+
+    /** Whether this node's keystore destroyed the tenant's keys (a shred made here, whatever the catalog says). */
+    private boolean destroyedHere(String tenant) {
+        try {
+            keys.active(tenant);
+            return false;
+        } catch (CryptoException.KeyDestroyed destroyed) {
+            return true;
+        } catch (CryptoException.KeyNotFound none) {
+            return false;
+        }
     }
 
     /** The newest enabled version in this node's keystore, 0 when it holds none of the tenant. */
