@@ -66,8 +66,9 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
             return false; // MINA's own publickey method, which would log in without the core: never
         }
         try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
-            return authenticator.queryPublicKey(username, KeyUtils.getFingerPrint(key), Protocol.SFTP,
-                    SessionPrincipal.sourceAddress(session)) instanceof AuthResult.Success;
+            AuthResult result = authenticator.queryPublicKey(username, KeyUtils.getFingerPrint(key), Protocol.SFTP,
+                    SessionPrincipal.sourceAddress(session));
+            return result instanceof AuthResult.Success || accept(session, "publickey", result); // a refusal is logged
         }
     }
 
