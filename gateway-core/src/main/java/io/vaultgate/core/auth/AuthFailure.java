@@ -13,6 +13,14 @@ public enum AuthFailure {
     /** The TOTP code was wrong, already used, or outside the time window. */
     MFA_FAILED,
     /**
+     * The password was never checked: every permitted password check ({@code PasswordHasher}) stayed busy for the
+     * whole wait. Refused (fail closed) and scored against the source like any failed login, but no evidence
+     * about the password or the name: it counts towards no login name's lockout and resets nothing, so a flood
+     * from elsewhere cannot lock a user out. Decided before the name is looked at, so it tells nothing about
+     * which names exist.
+     */
+    PASSWORD_CHECK_BUSY,
+    /**
      * A monitor's token, which reads the ops listener's metrics and status only: presented anywhere else (a
      * front-end's login, the token exchange), it is refused with this reason and the monitor's name. Not guessing,
      * so the defender does not score it; a leaked scrape token being tried shows here.

@@ -26,7 +26,9 @@ import java.util.Optional;
  * their role also needs a TOTP code is the front-end's second step ({@link AccessControl#mfaRequired}). A
  * password check for an unknown user still runs one Argon2id derivation, so response time does not reveal
  * which usernames exist. With {@link LoginLockouts}, a login name whose password (or key, by policy) failed
- * too often is refused before its credential is even checked, and a success resets its count. A monitor's token
+ * too often is refused before its credential is even checked, and a success resets its count. A password that could
+ * not be checked because every permitted check stayed busy ({@link PasswordHasher.Check#BUSY}) is refused as
+ * {@link AuthFailure#PASSWORD_CHECK_BUSY}, counted towards no lockout. A monitor's token
  * opens the ops listener only ({@link #byOpsToken}); every other way in refuses it.
  */
 public final class CatalogAuthenticator implements Authenticator {
@@ -110,7 +112,11 @@ public final class CatalogAuthenticator implements Authenticator {
             Optional<Account> account = accounts.findByUsername(jdbc, username);
             Optional<String> hash = account.isPresent()
                     ? accounts.passwordHash(jdbc, account.get().id()) : Optional.empty();
-            boolean matches = hasher.verify(password, hash.orElse(decoyHash)) && hash.isPresent();
+            PasswordHasher.Check check = hasher.check(password, hash.orElse(decoyHash));
+            if (check == PasswordHasher.Check.BUSY) { // before the name's branches: the same whether it exists
+                return new Failure(username, AuthFailure.PASSWORD_CHECK_BUSY);
+            }
+            boolean matches = check == PasswordHasher.Check.MATCH && hash.isPresent();
             if (account.isEmpty()) {
                 return new Failure(username, AuthFailure.UNKNOWN_USER);
             }

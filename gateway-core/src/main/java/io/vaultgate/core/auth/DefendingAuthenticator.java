@@ -93,6 +93,7 @@ public final class DefendingAuthenticator implements Authenticator {
             case UNKNOWN_USER:
                 return Offence.UNKNOWN_USER;
             case BAD_CREDENTIAL:
+            case PASSWORD_CHECK_BUSY: // unchecked, but an attempt all the same: a flood of them must cost its source
             case MFA_FAILED:
             case ACCOUNT_LOCKED_OUT:
             case METHOD_NOT_ALLOWED:

@@ -31,7 +31,8 @@ import java.util.Optional;
  * when present, always wins, so a client can act as another account than its certificate's. The
  * front-end never decides itself, and every refusal looks the same to the client: 401 with both
  * challenges ({@code error="invalid_token"} only when a header credential was refused), but for a monitor's token
- * (valid, for the ops listener only), which is 403.
+ * (valid, for the ops listener only), which is 403, and a password the core had no free check for, which is 503
+ * ({@link #refused}).
  *
  * <p>On a keep-alive connection, a request presenting exactly the credential that an earlier request on it
  * logged in with, within {@link #REUSE} of that check, is the same login ({@link ChannelSessions#reuse}):
@@ -44,6 +45,8 @@ public final class HttpAuthentication {
     static final String REALM = "vaultgate";
     /** How long a keep-alive connection's login stands for later requests presenting the same credential. */
     static final Duration REUSE = Duration.ofSeconds(60);
+    /** When a client whose password could not be checked for lack of a free check may try again. */
+    static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(1);
 
     private final Authenticator authenticator;
     private final ChannelSessions sessions;
@@ -113,7 +116,10 @@ public final class HttpAuthentication {
 
     /**
      * A role that requires MFA says so (the client then exchanges its token with a TOTP code); a monitor's token, valid
-     * but for the ops listener only, is forbidden here like an operator's token on the admin API.
+     * but for the ops listener only, is forbidden here like an operator's token on the admin API; a password the core
+     * could not check because every permitted check stayed busy ({@link AuthFailure#PASSWORD_CHECK_BUSY}, decided
+     * before the name and password are looked at) is 503 with {@code Retry-After}, so that a client retries instead
+     * of taking its password for wrong.
      */
     static HttpProblem refused(AuthResult result) {
         if (result instanceof AuthResult.Failure failure && failure.reason() == AuthFailure.MFA_REQUIRED) {
@@ -124,6 +130,12 @@ public final class HttpAuthentication {
         if (result instanceof AuthResult.Failure failure && failure.reason() == AuthFailure.MONITOR_ONLY) {
             return new HttpProblem(ProblemType.ACCESS_DENIED, "a monitor's token reads /metrics and /status.json on "
                     + "the ops listener only");
+        }
+        if (result instanceof AuthResult.Failure failure && failure.reason() == AuthFailure.PASSWORD_CHECK_BUSY) {
+            HttpHeaders headers = new DefaultHttpHeaders();
+            headers.set(HttpHeaderNames.RETRY_AFTER, String.valueOf(BUSY_RETRY_AFTER.toSeconds()));
+            return new HttpProblem(ProblemType.UNAVAILABLE, "too many password checks at once, the password was not "
+                    + "checked: retry shortly", headers);
         }
         return unauthorized("invalid credentials", true);
     }
