@@ -3,6 +3,7 @@ package io.vaultgate.core.auth;
 import io.vaultgate.core.defender.Offence;
 import io.vaultgate.core.tenant.Protocol;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -35,7 +36,8 @@ public final class DefendingAuthenticator implements Authenticator {
 
     @Override
     public AuthResult byPassword(String username, char[] password, Protocol protocol, String source) {
-        return guarded(source, () -> delegate.byPassword(username, password, protocol, source));
+        return guarded(source, () -> delegate.byPassword(username, password, protocol, source),
+                DefendingAuthenticator::passwordOffenceOf);
     }
 
     @Override
@@ -74,12 +76,16 @@ public final class DefendingAuthenticator implements Authenticator {
     }
 
     private AuthResult guarded(String source, Supplier<AuthResult> attempt) {
+        return guarded(source, attempt, DefendingAuthenticator::offenceOf);
+    }
+
+    private AuthResult guarded(String source, Supplier<AuthResult> attempt, Function<AuthFailure, Offence> scores) {
         if (!access.admits(source, STAGE)) {
             return new AuthResult.Failure(null, AuthFailure.SOURCE_BANNED);
         }
         AuthResult result = attempt.get();
         if (result instanceof AuthResult.Failure failure) {
-            Offence offence = offenceOf(failure.reason());
+            Offence offence = scores.apply(failure.reason());
             if (offence != null) {
                 access.offence(source, offence);
             }
@@ -102,5 +108,15 @@ public final class DefendingAuthenticator implements Authenticator {
             default:
                 return null;
         }
+    }
+
+    /**
+     * A password login scores as {@link #offenceOf} says, and a right password that still needs its second factor
+     * ({@link AuthFailure#MFA_REQUIRED}, which a password alone never gets past) scores as a wrong one: a ban is
+     * observable (the next connection is closed), and if right passwords scored nothing, the ban a run of guesses
+     * earns would come one attempt later for each right one among them, telling the guesser which was right.
+     */
+    static Offence passwordOffenceOf(AuthFailure reason) {
+        return reason == AuthFailure.MFA_REQUIRED ? Offence.LOGIN_FAILED : offenceOf(reason);
     }
 }

@@ -30,9 +30,9 @@ import java.util.Optional;
  * certificate the handshake verified is offered through {@link Authenticator#byCertificate}; a header,
  * when present, always wins, so a client can act as another account than its certificate's. The
  * front-end never decides itself, and every refusal looks the same to the client: 401 with both
- * challenges ({@code error="invalid_token"} only when a header credential was refused), but for a monitor's token
- * (valid, for the ops listener only), which is 403, and a password the core had no free check for, which is 503
- * ({@link #refused}).
+ * challenges ({@code error="invalid_token"} only when a header credential was refused), the right password of a role
+ * that requires MFA included; but for a monitor's token (valid, for the ops listener only), which is 403, and a
+ * password the core had no free check for, which is 503 ({@link #refused}).
  *
  * <p>On a keep-alive connection, a request presenting exactly the credential that an earlier request on it
  * logged in with, within {@link #REUSE} of that check, is the same login ({@link ChannelSessions#reuse}):
@@ -115,29 +115,39 @@ public final class HttpAuthentication {
     }
 
     /**
-     * A role that requires MFA says so (the client then exchanges its token with a TOTP code); a monitor's token, valid
-     * but for the ops listener only, is forbidden here like an operator's token on the admin API; a password the core
-     * could not check because every permitted check stayed busy ({@link AuthFailure#PASSWORD_CHECK_BUSY}, decided
-     * before the name and password are looked at) is 503 with {@code Retry-After}, so that a client retries instead
-     * of taking its password for wrong.
+     * Every refused header credential gets one answer, whatever the core's reason: a right password (or a valid
+     * long-lived token) of a role that requires MFA ({@link AuthFailure#MFA_REQUIRED}) answers exactly as a wrong one,
+     * else it would tell whoever guesses passwords that one was right without their ever knowing a TOTP code. Where
+     * any role requires MFA, that one answer names the token exchange ({@link #invalidCredentials}). Two exceptions
+     * that say nothing about the credential: a monitor's token, valid but for the ops listener only, is forbidden
+     * here like an operator's token on the admin API; a password the core could not check because every permitted
+     * check stayed busy ({@link AuthFailure#PASSWORD_CHECK_BUSY}, decided before the name and password are looked at)
+     * is 503 with {@code Retry-After}, so that a client retries instead of taking its password for wrong.
      */
-    static HttpProblem refused(AuthResult result) {
-        if (result instanceof AuthResult.Failure failure && failure.reason() == AuthFailure.MFA_REQUIRED) {
-            HttpProblem problem = unauthorized("this role requires a TOTP code: POST " + TokenApi.PATH
-                    + " with your token and the code, then use the short-lived token it returns", true);
-            return problem;
-        }
-        if (result instanceof AuthResult.Failure failure && failure.reason() == AuthFailure.MONITOR_ONLY) {
+    private HttpProblem refused(AuthResult result) {
+        AuthFailure reason = result instanceof AuthResult.Failure failure ? failure.reason() : null;
+        if (reason == AuthFailure.MONITOR_ONLY) {
             return new HttpProblem(ProblemType.ACCESS_DENIED, "a monitor's token reads /metrics and /status.json on "
                     + "the ops listener only");
         }
-        if (result instanceof AuthResult.Failure failure && failure.reason() == AuthFailure.PASSWORD_CHECK_BUSY) {
+        if (reason == AuthFailure.PASSWORD_CHECK_BUSY) {
             HttpHeaders headers = new DefaultHttpHeaders();
             headers.set(HttpHeaderNames.RETRY_AFTER, String.valueOf(BUSY_RETRY_AFTER.toSeconds()));
             return new HttpProblem(ProblemType.UNAVAILABLE, "too many password checks at once, the password was not "
                     + "checked: retry shortly", headers);
         }
-        return unauthorized("invalid credentials", true);
+        return invalidCredentials();
+    }
+
+    /**
+     * The one answer to a refused or malformed header credential. Where any role requires MFA it says that a second
+     * factor may be what is missing and how to give it, to every client alike: the answer must not depend on whether
+     * the password was right.
+     */
+    private HttpProblem invalidCredentials() {
+        return unauthorized(authenticator.access().mfaConfigured() ? "invalid credentials, or a second factor is "
+                + "required: a role that requires a TOTP code logs in only with a short-lived token, from POST "
+                + TokenApi.PATH + " with its API token and the code" : "invalid credentials", true);
     }
 
     /** A refused certificate answers exactly like no credentials: the client sent no token to call invalid. */
@@ -157,7 +167,7 @@ public final class HttpAuthentication {
         String scheme = space < 0 ? authorization : authorization.substring(0, space);
         String credentials = space < 0 ? "" : authorization.substring(space + 1).trim();
         if (credentials.isEmpty()) {
-            throw unauthorized("invalid credentials", true);
+            throw invalidCredentials();
         }
         if (scheme.equalsIgnoreCase("Bearer")) {
             return authenticator.byToken(credentials, Protocol.HTTPS, source);
@@ -173,7 +183,7 @@ public final class HttpAuthentication {
         try {
             decoded = Base64.getDecoder().decode(encoded);
         } catch (IllegalArgumentException e) {
-            throw unauthorized("invalid credentials", true);
+            throw invalidCredentials();
         }
         CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(decoded));
         Arrays.fill(decoded, (byte) 0);
@@ -183,7 +193,7 @@ public final class HttpAuthentication {
         int colon = indexOf(all, ':');
         if (colon <= 0) {
             Arrays.fill(all, '\0');
-            throw unauthorized("invalid credentials", true);
+            throw invalidCredentials();
         }
         String username = new String(all, 0, colon);
         char[] password = Arrays.copyOfRange(all, colon + 1, all.length);

@@ -31,8 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a client sees of a refused login. A password the core had no free check for is 503 with Retry-After:
- * unchecked, not wrong.
+ * Without a TOTP code, a right password (or a valid long-lived token) of a role that requires MFA gets exactly the
+ * answer of a wrong one, so guessing the password of an MFA account over HTTPS never tells which guess was right;
+ * the one answer names the token exchange, which is how a legitimate client of such a role logs in. A password the
+ * core had no free check for is 503 with Retry-After: unchecked, not wrong.
  */
 class RefusedLoginAnswerTest {
 
@@ -57,6 +59,26 @@ class RefusedLoginAnswerTest {
     @AfterEach
     void close() {
         test.close();
+    }
+
+    @Test
+    void basicWithTheRightPasswordOfAnMfaAccount_isAnsweredAsAWrongOne() {
+        List<String> right = answer(refused(basic("acme-up", PASSWORD), "198.51.100.1"));
+        List<String> wrong = answer(refused(basic("acme-up", "correct horse batterY"), "198.51.100.2"));
+        List<String> unknown = answer(refused(basic("nobody", PASSWORD), "198.51.100.3"));
+
+        assertThat(right).isEqualTo(wrong).isEqualTo(unknown);
+        assertThat(right.get(0)).isEqualTo("401 " + ProblemType.UNAUTHORIZED);
+        assertThat(right.get(1)).as("names the way in for a role that requires MFA").contains(TokenApi.PATH);
+    }
+
+    @Test
+    void aLongLivedTokenOfAnMfaRole_isAnsweredAsAnInvalidToken() {
+        String token = test.core().administration().issueAccountToken("acme-up", "laptop");
+
+        assertThat(answer(refused(bearer(token), "198.51.100.4")))
+                .isEqualTo(answer(refused(bearer("vg_not-a-token"), "198.51.100.5")))
+                .isEqualTo(answer(refused(basic("acme-up", "correct horse batterY"), "198.51.100.6")));
     }
 
     @Test
