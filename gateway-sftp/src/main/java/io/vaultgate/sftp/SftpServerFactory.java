@@ -126,7 +126,7 @@ public final class SftpServerFactory {
         server.addSessionListener(new LiveSessionListener(access));
         boolean mfa = access.mfaConfigured();
         if (mfa) {
-            server.setKeyboardInteractiveAuthenticator(new TotpKeyboardInteractive(authenticator));
+            server.setKeyboardInteractiveAuthenticator(new TotpKeyboardInteractive(access, keys));
             server.setServiceFactories(List.of(
                     new PrincipalAuthMethods(keys, access, settings.passwordAuthentication()),
                     ServerConnectionServiceFactory.INSTANCE));

@@ -1,6 +1,7 @@
 package io.vaultgate.sftp.auth;
 
 import io.vaultgate.core.LogText;
+import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.auth.Principal;
@@ -26,12 +27,16 @@ import org.slf4j.LoggerFactory;
  * decides nothing: it passes the login name, the key's OpenSSH SHA-256 fingerprint or the password, and the
  * source address.
  *
- * <p>A key is put to the core only once its signature has been verified ({@link SignedPublicKey} calls
+ * <p>A key is put to the core as a login only once its signature has been verified ({@link SignedPublicKey} calls
  * {@link #signed}): the core audits a success and resets the login name's lockout count, which the public half of
- * a key alone (a signature-less "would this key do?" query, or a request with a bad signature) must never do. So
- * a key login is one core call and one audit event. MINA's own callback only lets {@link SignedPublicKey} go on
- * to the signature, and answers its queries with the core's {@code queryPublicKey} (no success recorded); outside
- * it (any other {@code publickey} implementation) it refuses.
+ * a key alone (a signature-less "would this key do?" query) must never do. So a key login is one core call and one
+ * audit event. MINA's own callback only lets {@link SignedPublicKey} go on to the signature, and answers its queries
+ * with the core's {@code queryPublicKey} (no success recorded); outside it (any other {@code publickey}
+ * implementation) it refuses. A signature that does not verify is a failed login ({@link #badSignature}).
+ *
+ * <p>Where the principal's role requires MFA the key is only the first step of the login: it is checked as a query
+ * (refused keys recorded as ever, a right one neither audited nor resetting a lockout count) and the TOTP step
+ * ({@link #secondFactor}) records the login's one success.
  *
  * <p>The principal of the latest successful check is kept on the session; every check clears it first. The
  * session is authenticated by the last attempt, so the principal kept is always the one the session
@@ -42,6 +47,9 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
     private static final Logger LOG = LoggerFactory.getLogger(CoreUserAuthenticator.class);
 
     private static final AttributeKey<Prechecked> PRECHECKED = new AttributeKey<>();
+
+    /** What the core is asked for in place of a key whose signature did not verify: no key has this fingerprint. */
+    static final String NO_KEY = "(signature did not verify)";
 
     private final Authenticator authenticator;
     private final SftpMetrics metrics;
@@ -66,29 +74,68 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
             return false; // MINA's own publickey method, which would log in without the core: never
         }
         try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
-            AuthResult result = authenticator.queryPublicKey(username, KeyUtils.getFingerPrint(key), Protocol.SFTP,
-                    SessionPrincipal.sourceAddress(session));
+            AuthResult result = query(username, KeyUtils.getFingerPrint(key), session);
             return result instanceof AuthResult.Success || accept(session, "publickey", result); // a refusal is logged
         }
     }
 
-    /** The core's answer for a key whose signature MINA has verified (the precheck's, if it asked already). */
+    /**
+     * The core's answer for a key whose signature MINA has verified (the precheck's, if it asked already): a login,
+     * or the first step of one where the principal's role requires MFA.
+     */
     boolean signed(String username, PublicKey key, ServerSession session) {
         SessionPrincipal.clear(session);
         String fingerprint = KeyUtils.getFingerPrint(key);
         try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
+            AccessControl access = authenticator.access();
             Prechecked prechecked = session.removeAttribute(PRECHECKED);
-            AuthResult result = prechecked != null && prechecked.isFor(username, fingerprint) ? prechecked.result()
+            // with MFA on, a query first: a right key is a login only for a principal that needs no TOTP step
+            AuthResult first = prechecked != null && prechecked.isFor(username, fingerprint) ? prechecked.result()
+                    : access.mfaConfigured() ? query(username, fingerprint, session) : null;
+            if (first instanceof AuthResult.Success success && access.mfaRequired(success.principal())) {
+                SessionPrincipal.set(session, success.principal(), success.credential()); // the TOTP step records
+                return true;
+            }
+            return accept(session, "publickey", first instanceof AuthResult.Failure ? first
                     : authenticator.byPublicKey(username, fingerprint, Protocol.SFTP,
-                            SessionPrincipal.sourceAddress(session));
-            return accept(session, "publickey", result);
+                            SessionPrincipal.sourceAddress(session)));
+        }
+    }
+
+    /**
+     * A signed request whose signature did not verify: whoever sent it may hold the public half of the login
+     * name's key, not the private one, so it is a failed login like a wrong key. The core is asked for the login
+     * name with {@link #NO_KEY}, which no key has: it refuses it as it refuses a wrong key (audited, scored by the
+     * defender, counted towards the name's key lockout where key logins lock).
+     */
+    void badSignature(String username, PublicKey key, ServerSession session) {
+        SessionPrincipal.clear(session);
+        try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
+            LOG.info("sftp publickey signature did not verify: user={} key={} from={}", LogText.quoted(username),
+                    KeyUtils.getFingerPrint(key), SessionPrincipal.sourceAddress(session));
+            accept(session, "publickey", authenticator.byPublicKey(username, NO_KEY, Protocol.SFTP,
+                    SessionPrincipal.sourceAddress(session)));
+        }
+    }
+
+    /**
+     * The TOTP step of {@code principal}, whose key was its first step: the core's {@code byTotp}, the login's one
+     * recorded success. The session keeps the key's principal and credential (a revocation of the key ends it).
+     */
+    boolean secondFactor(ServerSession session, Principal principal, String code) {
+        try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
+            AuthResult result = authenticator.byTotp(principal, code, Protocol.SFTP,
+                    SessionPrincipal.sourceAddress(session));
+            record("totp", session, result);
+            return result instanceof AuthResult.Success;
         }
     }
 
     /**
      * Asks the core about a key whose signature verified, before MINA's service does, to learn whose it is
      * ({@link PrincipalAuthMethods}); {@link #signed} for the same login name and key then takes this answer
-     * instead of asking again. Errors of the core reach the caller.
+     * instead of asking again. Asked as a query, since the key may be only the first step of the login: a refusal
+     * is recorded, a success is not (yet). Errors of the core reach the caller.
      *
      * @return the principal the key belongs to; empty if the core refused it
      */
@@ -96,8 +143,7 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
         String fingerprint = KeyUtils.getFingerPrint(key);
         AuthResult result;
         try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
-            result = authenticator.byPublicKey(username, fingerprint, Protocol.SFTP,
-                    SessionPrincipal.sourceAddress(session));
+            result = query(username, fingerprint, session);
         }
         session.setAttribute(PRECHECKED, new Prechecked(username, fingerprint, result));
         return result instanceof AuthResult.Success success ? Optional.of(success.principal()) : Optional.empty();
@@ -121,7 +167,7 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
      * verified. The server must use these: MINA's own {@code publickey} would meet a callback that refuses.
      */
     public List<UserAuthFactory> methods(List<UserAuthFactory> mina) {
-        return SignedPublicKey.replacing(mina, this::signed);
+        return SignedPublicKey.replacing(mina, this::signed, this::badSignature);
     }
 
     /** Drops an answer MINA did not ask for within the request it was made for (it is never reused later). */
@@ -129,17 +175,28 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
         session.removeAttribute(PRECHECKED);
     }
 
+    private AuthResult query(String username, String fingerprint, ServerSession session) {
+        return authenticator.queryPublicKey(username, fingerprint, Protocol.SFTP,
+                SessionPrincipal.sourceAddress(session));
+    }
+
     private boolean accept(ServerSession session, String method, AuthResult result) {
-        metrics.login(method, result instanceof AuthResult.Success);
+        record(method, session, result);
         if (result instanceof AuthResult.Success success) {
             SessionPrincipal.set(session, success.principal(), success.credential());
             return true;
         }
-        AuthResult.Failure failure = (AuthResult.Failure) result;
-        // the login name is the client's own text, quoted (controls escaped) so it cannot pass for the line's fields
-        LOG.info("sftp auth refused: method={} user={} reason={} from={}", method, LogText.quoted(failure.username()),
-                failure.reason(), SessionPrincipal.sourceAddress(session));
         return false;
+    }
+
+    /** Counts an attempt the core answered, and logs a refusal. */
+    private void record(String method, ServerSession session, AuthResult result) {
+        metrics.login(method, result instanceof AuthResult.Success);
+        if (result instanceof AuthResult.Failure failure) {
+            // the login name is the client's text, quoted (controls escaped) so it cannot pass for the line's fields
+            LOG.info("sftp auth refused: method={} user={} reason={} from={}", method,
+                    LogText.quoted(failure.username()), failure.reason(), SessionPrincipal.sourceAddress(session));
+        }
     }
 
     /** The core's answer for one login name and key, kept for MINA's callback that follows. */

@@ -26,8 +26,9 @@ import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
  * <p>MINA fixes a session's required methods when the service starts, before the login name or key is known.
  * This service therefore hands the requests to a {@link ServerUserAuthService} created at the first signed public
  * key request: once the signature verifies ({@link SignedPublicKey#verifiedKey}) it asks the core about that key
- * ({@link CoreUserAuthenticator#precheck}; the check that follows for the same key reuses the answer, so the core
- * sees no extra attempt) and creates MINA's service with the methods for that principal. Until then (a
+ * ({@link CoreUserAuthenticator#precheck}, a query: the check that follows for the same key reuses a refusal, so
+ * the core counts no extra attempt, and records the login only then) and creates MINA's service with the methods
+ * for that principal. Until then (a
  * {@code none} request, a query without signature, an unknown key) a service with the key alone answers; it is
  * replaced at most once, when the principal turns out to need MFA (fail closed: a principal that needs MFA never
  * gets a service that accepts its key alone, and a core that fails on the precheck ends the connection). A password request, which names no role before

@@ -20,7 +20,9 @@ import org.apache.sshd.server.session.ServerSession;
  * method is verifying a signed request, and the core decides after {@link #verifySignature} succeeded. A query is
  * answered by the core's {@code queryPublicKey}, which records a key that would do as no login: answering
  * {@code PK_OK} for every key instead made clients sign with each key they hold, two authentication requests per
- * key, so an agent with three keys before the right one ran out of {@code sftp.max-auth-attempts} (6).
+ * key, so an agent with three keys before the right one ran out of {@code sftp.max-auth-attempts} (6). A signature
+ * that does not verify (or cannot be read) is reported to a {@link BadSignature} before MINA refuses the request,
+ * so that it counts as a failed login: MINA itself only logs it.
  */
 final class SignedPublicKey extends UserAuthPublicKey {
 
@@ -30,31 +32,39 @@ final class SignedPublicKey extends UserAuthPublicKey {
         boolean admits(String username, PublicKey key, ServerSession session);
     }
 
+    /** Hears of a signed request whose signature did not verify, which MINA then refuses. */
+    @FunctionalInterface
+    interface BadSignature {
+        void refused(String username, PublicKey key, ServerSession session);
+    }
+
     private static final AttributeKey<Boolean> VERIFYING = new AttributeKey<>();
     private static final AttributeKey<Boolean> QUERYING = new AttributeKey<>();
 
     private final KeyCheck check;
+    private final BadSignature bad;
     private PublicKey verified;
 
-    private SignedPublicKey(List<NamedFactory<Signature>> signatures, KeyCheck check) {
+    private SignedPublicKey(List<NamedFactory<Signature>> signatures, KeyCheck check, BadSignature bad) {
         super(signatures);
         this.check = check;
+        this.bad = bad;
     }
 
     /** The {@code publickey} factory to put in place of MINA's. */
-    static UserAuthFactory factory(KeyCheck check) {
+    static UserAuthFactory factory(KeyCheck check, BadSignature bad) {
         return new UserAuthPublicKeyFactory() {
             @Override
             public UserAuthPublicKey createUserAuth(ServerSession session) {
-                return new SignedPublicKey(getSignatureFactories(), check);
+                return new SignedPublicKey(getSignatureFactories(), check, bad);
             }
         };
     }
 
     /** MINA's factories with its {@code publickey} replaced by this one. */
-    static List<UserAuthFactory> replacing(List<UserAuthFactory> factories, KeyCheck check) {
-        return factories.stream().map(f -> UserAuthPublicKeyFactory.NAME.equals(f.getName()) ? factory(check) : f)
-                .toList();
+    static List<UserAuthFactory> replacing(List<UserAuthFactory> factories, KeyCheck check, BadSignature bad) {
+        return factories.stream()
+                .map(f -> UserAuthPublicKeyFactory.NAME.equals(f.getName()) ? factory(check, bad) : f).toList();
     }
 
     /** Whether MINA is verifying a signed request of this method on the session (its callback may then say yes). */
@@ -80,7 +90,8 @@ final class SignedPublicKey extends UserAuthPublicKey {
         if (request.available() < 1 || request.rawByte(start) == 0) {
             return Optional.empty();
         }
-        SignedPublicKey probe = new SignedPublicKey(null, (user, key, s) -> false);
+        // the probe reports no bad signature: MINA's service is given the same request next, which reports it
+        SignedPublicKey probe = new SignedPublicKey(null, (user, key, s) -> false, (user, key, s) -> { });
         try {
             probe.auth(session, username, service, request);
             return Optional.ofNullable(probe.verified);
@@ -116,8 +127,15 @@ final class SignedPublicKey extends UserAuthPublicKey {
     @Override
     protected boolean verifySignature(ServerSession session, String username, String alg, PublicKey key,
                                       Buffer buffer, Signature verifier, byte[] sig) throws Exception {
-        boolean good = super.verifySignature(session, username, alg, key, buffer, verifier, sig);
-        verified = good ? key : null;
+        boolean good = false;
+        try {
+            good = super.verifySignature(session, username, alg, key, buffer, verifier, sig);
+        } finally {
+            verified = good ? key : null;
+            if (!good) { // false, or a signature the verifier cannot read (it throws)
+                bad.refused(username, key, session);
+            }
+        }
         return good;
     }
 

@@ -1,10 +1,7 @@
 package io.vaultgate.sftp.auth;
 
-import io.vaultgate.core.auth.AuthResult;
-import io.vaultgate.core.auth.Authenticator;
+import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.core.auth.Principal;
-import io.vaultgate.core.tenant.Protocol;
-import io.vaultgate.sftp.events.SessionMdc;
 import java.util.List;
 import java.util.Optional;
 import org.apache.sshd.server.auth.keyboard.InteractiveChallenge;
@@ -13,18 +10,21 @@ import org.apache.sshd.server.session.ServerSession;
 
 /**
  * The second step of {@code publickey,keyboard-interactive}: asks a principal whose role requires MFA for its
- * current TOTP code and checks it with the core (each code once). A principal whose role does not require it
- * gets a challenge without prompts, which clients answer without asking anyone. Without a first step (no
+ * current TOTP code and checks it with the core (each code once; {@link CoreUserAuthenticator#secondFactor}, whose
+ * success is the login's one recorded success, the key step having recorded none). A principal whose role does not
+ * require it gets a challenge without prompts, which clients answer without asking anyone. Without a first step (no
  * principal on the session) the step fails.
  */
 public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthenticator {
 
     static final String PROMPT = "Verification code: ";
 
-    private final Authenticator authenticator;
+    private final AccessControl access;
+    private final CoreUserAuthenticator core;
 
-    public TotpKeyboardInteractive(Authenticator authenticator) {
-        this.authenticator = authenticator;
+    public TotpKeyboardInteractive(AccessControl access, CoreUserAuthenticator core) {
+        this.access = access;
+        this.core = core;
     }
 
     @Override
@@ -34,7 +34,7 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
         challenge.setInteractionName("Vaultgate");
         challenge.setLanguageTag("");
         Optional<Principal> principal = SessionPrincipal.of(session);
-        if (principal.isPresent() && authenticator.access().mfaRequired(principal.get())) {
+        if (principal.isPresent() && access.mfaRequired(principal.get())) {
             challenge.setInteractionInstruction("Enter the 6-digit code of your authenticator app.");
             challenge.addPrompt(PROMPT, false);
         } else {
@@ -49,15 +49,12 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
         if (principal.isEmpty() || !principal.get().name().equals(username)) {
             return false;
         }
-        if (!authenticator.access().mfaRequired(principal.get())) {
+        if (!access.mfaRequired(principal.get())) {
             return responses == null || responses.isEmpty();
         }
         if (responses == null || responses.size() != 1) {
             return false;
         }
-        try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
-            return authenticator.byTotp(principal.get(), responses.get(0).strip(), Protocol.SFTP,
-                    SessionPrincipal.sourceAddress(session)) instanceof AuthResult.Success;
-        }
+        return core.secondFactor(session, principal.get(), responses.get(0).strip());
     }
 }
