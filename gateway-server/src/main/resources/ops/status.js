@@ -1,6 +1,7 @@
-// The Vaultgate status page: polls /status.json with the administrator token kept in this tab's
-// sessionStorage (never in a cookie or the URL) and renders alerts, readiness, transfers in progress,
-// connections, the forwarding outbox per site and recent failures.
+// The Vaultgate status page: polls /status.json with a monitor's or an administrator's token (a monitor's
+// reads this page and /metrics, nothing else) kept in this tab's sessionStorage (never in a cookie or the
+// URL) and renders alerts, readiness, transfers in progress, connections, the forwarding outbox per site and
+// recent failures.
 'use strict';
 
 const REFRESH_MS = 2000;
@@ -125,7 +126,13 @@ async function refresh() {
     const response = await fetch('/status.json', { headers: { Authorization: 'Bearer ' + token } });
     if (response.status === 401 || response.status === 403) {
       sessionStorage.removeItem(TOKEN_KEY);
-      showLogin('That token was refused.');
+      showLogin('That token was refused: give a monitor\'s or an administrator\'s token.');
+      return;
+    }
+    if (response.status === 429) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      showLogin('Too many refused tokens from this address; try again in '
+        + (response.headers.get('Retry-After') || 60) + ' s.');
       return;
     }
     const report = await response.json();

@@ -118,8 +118,8 @@ public final class DemoCommand implements Callable<Integer> {
         app.opsPort().ifPresent(port -> {
             String ops = StatusCommand.opsUrl(app.dataDirectory().config().ops(), port).toString();
             out.println();
-            out.println("  # Ops: the status page asks for the admin token in "
-                    + shown(app.dataDirectory().adminTokenFile()) + " (metrics need it as a Bearer token)");
+            out.println("  # Ops: the status page asks for a monitor's or an administrator's token, e.g. the one in "
+                    + shown(app.dataDirectory().adminTokenFile()) + " (metrics need one as a Bearer token)");
             out.println("  status page  " + ops + "/status");
             out.println("  metrics      " + ops + "/metrics");
             out.println("  health       " + ops + "/health/ready");

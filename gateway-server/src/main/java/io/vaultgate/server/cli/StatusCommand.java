@@ -25,11 +25,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vaultgate status}: the status page in the terminal, read from a running gateway's ops listener
- * ({@code /status.json}) with the administrator token.
+ * ({@code /status.json}) with a monitor's or an administrator's token: the administrator's of
+ * {@code vaultgate init} by default, or a monitor's ({@code vaultgate monitor add}), which reads the ops listener and
+ * nothing else.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show a running gateway's readiness and its transfers in progress, with progress bars, "
-                + "read from the ops listener with the administrator token. --watch refreshes until Ctrl-C."},
+                + "read from the ops listener with a monitor's or an administrator's token (a monitor's, from "
+                + "`vaultgate monitor add`, reads the ops listener and nothing else). --watch refreshes until Ctrl-C."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:shown (ready or not; the first line says which)",
                 "1:the ops listener cannot be reached or refused the token"})
@@ -50,7 +53,8 @@ public final class StatusCommand implements Callable<Integer> {
     URI url;
 
     @Option(names = "--token-file", paramLabel = "FILE",
-            description = "File holding an administrator API token (default: <home>/secrets/admin.token).")
+            description = "File holding a monitor's or an administrator's API token (default: "
+                    + "<home>/secrets/admin.token, the first administrator's).")
     Path tokenFile;
 
     @Option(names = "--watch", description = "Redraw every --interval until interrupted.")
@@ -77,7 +81,8 @@ public final class StatusCommand implements Callable<Integer> {
         Duration pause = Durations.parse(interval);
         Path tokens = tokenFile == null ? home.adminTokenFile() : tokenFile;
         if (!Files.isReadable(tokens)) {
-            err.println("vaultgate: " + tokens + ": cannot read the administrator token; give one with --token-file");
+            err.println("vaultgate: " + tokens + ": cannot read a token; give a monitor's or an administrator's "
+                    + "token with --token-file");
             return ExitCodes.FAILURE;
         }
         URI base = url == null ? defaultUrl(config.ops()) : url;

@@ -13,8 +13,8 @@ import java.time.Duration;
  * @param tenantLabelLimit  tenants that get their own {@code tenant} label on metrics, in the order they are
  *                          first seen; the rest share {@code tenant="other"}; 0 drops the label
  *                          ({@code tenant="all"}), so cardinality stays bounded
- * @param tokenCache        how long an administrator token that passed is trusted before it is checked (and
- *                          audited) again; 0 checks every request
+ * @param tokenCache        how long a monitor's or an administrator's token that passed is trusted before it is
+ *                          checked (and audited) again; 0 checks every request
  */
 public record OpsConfig(boolean enabled, String bind, int port, boolean tls, int tenantLabelLimit,
                         Duration tokenCache) {

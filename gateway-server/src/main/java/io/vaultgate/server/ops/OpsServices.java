@@ -8,7 +8,8 @@ import java.util.function.Supplier;
 
 /**
  * What the ops listener serves: the registry it scrapes, what to refresh before a scrape (gauges read from
- * the catalog), the authenticator that checks admin tokens, the status report and the readiness checks.
+ * the catalog), the authenticator that checks monitors' and administrators' tokens, the status report and the
+ * readiness checks.
  */
 public record OpsServices(PrometheusMeterRegistry registry, Runnable beforeScrape, Authenticator authenticator,
                           Supplier<StatusReport> status, List<ReadinessCheck> checks) {

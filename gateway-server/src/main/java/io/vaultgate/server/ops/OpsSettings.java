@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where the ops listener listens, how long a verified admin token is trusted before it is checked
- * (and audited) again, and how long a client may take to send a request's head.
+ * Where the ops listener listens, how long a verified monitor's or administrator's token is trusted before it is
+ * checked (and audited) again, and how long a client may take to send a request's head.
  *
  * @param port           TCP port; 0 picks a free one
  * @param tokenCache     how long a token that passed stays accepted without asking the catalog; 0 checks every

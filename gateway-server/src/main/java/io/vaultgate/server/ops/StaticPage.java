@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * The status page's static files, read once from {@code /ops/} on the class path. They hold no data: the
- * page's script asks for the administrator token and sends it with every {@code /status.json} request, so
- * the shell itself needs none (a browser cannot add a bearer header to a plain page load).
+ * page's script asks for a monitor's or an administrator's token ({@link AdminTokenFilter} admits either to
+ * {@code /status.json} and {@code /metrics} only) and sends it with every {@code /status.json} request, so the
+ * shell itself needs none (a browser cannot add a bearer header to a plain page load).
  */
 final class StaticPage {
 

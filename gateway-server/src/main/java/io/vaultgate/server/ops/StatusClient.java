@@ -27,7 +27,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Reads {@code /status.json} from an ops listener with an administrator token, for {@code vaultgate status}.
+ * Reads {@code /status.json} from an ops listener with a monitor's or an administrator's token, for
+ * {@code vaultgate status}.
  * Over HTTPS it trusts only the given CA certificate (the gateway's own), never the JDK's default store.
  */
 public final class StatusClient {
@@ -75,8 +76,13 @@ public final class StatusClient {
                     + "; is the gateway running, and is ops.enabled true?");
         }
         if (response.statusCode() == 401 || response.statusCode() == 403) {
-            throw new StatusUnavailableException("the ops listener refused the administrator token ("
-                    + response.statusCode() + "); give a valid one with --token-file");
+            throw new StatusUnavailableException("the ops listener refused the token (" + response.statusCode()
+                    + "); give a monitor's or an administrator's token with --token-file");
+        }
+        if (response.statusCode() == 429) {
+            throw new StatusUnavailableException("the ops listener refuses tokens from this address for now (429, "
+                    + "too many refused tokens); try again in " + response.headers().firstValue("Retry-After")
+                    .orElse("60") + " s with a monitor's or an administrator's token");
         }
         if (response.statusCode() != 200) {
             throw new StatusUnavailableException(status + " answered " + response.statusCode());

@@ -82,8 +82,24 @@ class StatusCommandTest {
                     wrong.toString());
 
             assertThat(run.code()).isEqualTo(1);
-            assertThat(run.err()).contains("refused the administrator token (403)");
+            assertThat(run.err()).contains("refused the token (403); give a monitor's or an administrator's token "
+                    + "with --token-file");
             assertThat(run.err()).doesNotContain("not-a-token");
+        }
+    }
+
+    /** What Prometheus holds reads the status too: `vaultgate status` needs no administrator's credential. */
+    @Test
+    void aMonitorsToken_showsTheStatus() throws Exception {
+        try (RunningGateway gateway = new RunningGateway(home, Map.of())) {
+            Path token = Files.writeString(home.resolve("monitor.token"),
+                    gateway.app.core().incidents().monitors().add("prometheus", "test") + "\n");
+
+            Run run = status(gateway, "--url", "http://127.0.0.1:" + gateway.opsPort(), "--token-file",
+                    token.toString());
+
+            assertThat(run.code()).as(run.err()).isZero();
+            assertThat(run.out()).contains("ready", "No transfer in progress.");
         }
     }
 
