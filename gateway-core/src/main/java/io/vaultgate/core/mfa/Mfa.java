@@ -137,7 +137,12 @@ public final class Mfa {
         return step.isPresent() && database.inTransaction(jdbc -> secrets.use(jdbc, role, name, step.getAsLong()));
     }
 
-    /** Issues a token for {@code principal} valid for the policy's token lifetime; shown once. */
+    /**
+     * Issues a token for {@code principal} valid for the policy's token lifetime; shown once.
+     *
+     * @throws IllegalArgumentException for a monitor (it gets no session token: {@link Role#of}), before anything is
+     *                                  stored
+     */
     public IssuedToken issueSessionToken(Principal principal) {
         String token = ApiTokens.generate(random);
         Instant now = clock.instant();
@@ -156,6 +161,7 @@ public final class Mfa {
                 + "NULL", tokenHash, SESSION_TOKEN_LABEL) > 0;
     }
 
+    /** Whom a session token is for; each kind is named (a monitor, or a kind unknown here, gets none). */
     private static TokenGrant grantOf(Principal principal) {
         if (principal instanceof OperatorPrincipal operator) {
             return new TokenGrant("operator", operator.operatorId());
@@ -163,7 +169,10 @@ public final class Mfa {
         if (principal instanceof ClientPrincipal client) {
             return new TokenGrant("account", client.accountId());
         }
-        return new TokenGrant("admin", ((AdminPrincipal) principal).name());
+        if (principal instanceof AdminPrincipal admin) {
+            return new TokenGrant("admin", admin.name());
+        }
+        throw new IllegalArgumentException(Role.noRole(principal));
     }
 
     private static boolean exists(Jdbc jdbc, Role role, String name) throws SQLException {
