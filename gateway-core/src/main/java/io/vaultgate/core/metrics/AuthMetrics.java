@@ -6,13 +6,21 @@ import io.vaultgate.core.auth.AuthFailure;
 import io.vaultgate.core.tenant.Protocol;
 import java.util.Locale;
 
-/** Counts login attempts: successes by protocol and method, failures by protocol and reason. */
+/**
+ * Counts login attempts: successes by protocol and method, failures by protocol and reason.
+ *
+ * <p>A monitor's token refused by the HTTPS front-end ({@link AuthFailure#MONITOR_ONLY}) is registered at 0 from the
+ * start: the alert on it ({@code VaultgateMonitorTokenMisused}) fires on {@code increase()}, which sees nothing of a
+ * counter whose first sample is already 1, so the first attempt with a scrape token, often the only one, would go
+ * unseen.
+ */
 public final class AuthMetrics {
 
     private final MeterRegistry registry;
 
     AuthMetrics(MeterRegistry registry) {
         this.registry = registry;
+        failures(Protocol.HTTPS, AuthFailure.MONITOR_ONLY);
     }
 
     /** {@code method} is one of publickey, password, token, certificate. */
@@ -23,10 +31,15 @@ public final class AuthMetrics {
     }
 
     public void failed(Protocol protocol, AuthFailure reason) {
-        Counter.builder(GatewayMetrics.AUTH_FAILURES.name()).description(GatewayMetrics.AUTH_FAILURES.description())
+        failures(protocol, reason).increment();
+    }
+
+    private Counter failures(Protocol protocol, AuthFailure reason) {
+        return Counter.builder(GatewayMetrics.AUTH_FAILURES.name())
+                .description(GatewayMetrics.AUTH_FAILURES.description())
                 .tags(GatewayMetrics.PROTOCOL, label(protocol), GatewayMetrics.REASON,
                         reason.name().toLowerCase(Locale.ROOT))
-                .register(registry).increment();
+                .register(registry);
     }
 
     private static String label(Protocol protocol) {
