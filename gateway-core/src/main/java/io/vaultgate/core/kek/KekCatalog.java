@@ -95,6 +95,14 @@ public final class KekCatalog {
         }
     }
 
+    /**
+     * Every tenant's KEK versions as the catalog records them, by tenant: what {@code vaultgate doctor} compares a
+     * node's keystore copy with, without opening it (so without the master secret).
+     */
+    public static Map<String, KekVersions> recorded(Database database) {
+        return database.read(new KekVersionRepository()::all);
+    }
+
     /** After a change made here (the tenant's creation, a rotation, a disabled version): records what it holds. */
     public void recordHeld(String tenant) {
         Map<Integer, KekVersionState> held = KekVersions.heldBy(keys, tenant).states();

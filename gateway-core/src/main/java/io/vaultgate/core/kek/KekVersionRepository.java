@@ -22,6 +22,20 @@ final class KekVersionRepository {
         return new KekVersions(kekTenant, states);
     }
 
+    /** Every tenant's record, by tenant, for a report ({@code vaultgate doctor}); tenants without one are absent. */
+    Map<String, KekVersions> all(Jdbc jdbc) throws SQLException {
+        Map<String, Map<Integer, KekVersionState>> rows = new TreeMap<>();
+        for (Map.Entry<String, Map.Entry<Integer, KekVersionState>> row : jdbc.query("SELECT kek_tenant, version, "
+                + "state FROM kek_versions", r -> Map.entry(r.getString(1), Map.entry(r.getInt(2),
+                KekVersionState.valueOf(r.getString(3)))))) {
+            rows.computeIfAbsent(row.getKey(), tenant -> new TreeMap<>()).put(row.getValue().getKey(),
+                    row.getValue().getValue());
+        }
+        Map<String, KekVersions> all = new TreeMap<>();
+        rows.forEach((tenant, states) -> all.put(tenant, new KekVersions(tenant, states)));
+        return all;
+    }
+
     /**
      * Records each version in its state, unless the catalog holds it in a stricter one. Under the tenant's row lock,
      * which an upload holds while it checks its data key against this record: the upload either committed before

@@ -24,6 +24,7 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -99,6 +100,18 @@ final class KeystoreFile {
     return contents.open(password);
   }
 
+  /**
+   * The aliases of the store's entries, read without the master secret: PKCS#12 keeps each entry's name in the clear
+   * beside its separately encrypted key. Not authenticated (checking the MAC needs the password), so for reports
+   * only, never for a decision about keys ({@link KeystoreInventory}).
+   *
+   * @throws CryptoException.ProviderUnavailable if the file is missing, not private to its owner, or not readable
+   *     as a keystore
+   */
+  static List<String> aliases(Path path) {
+    return Contents.read(path).aliases();
+  }
+
   /** The parsed header and the raw bytes of a keystore file. */
   private record Contents(Path path, byte[] bytes, KdfParams params, byte[] salt) {
 
@@ -143,6 +156,17 @@ final class KeystoreFile {
       } catch (IOException | GeneralSecurityException e) {
         throw new CryptoException.ProviderUnavailable(
             "cannot open keystore " + path + ": wrong master secret or corrupted file");
+      }
+    }
+
+    List<String> aliases() {
+      requireIntegrityCheck();
+      try {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(new ByteArrayInputStream(bytes, PREFIX_SIZE, bytes.length - PREFIX_SIZE), null);
+        return Collections.list(ks.aliases());
+      } catch (IOException | GeneralSecurityException e) {
+        throw new CryptoException.ProviderUnavailable("cannot read keystore " + path + ": corrupted file");
       }
     }
 
