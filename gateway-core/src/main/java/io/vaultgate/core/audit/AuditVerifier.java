@@ -40,16 +40,15 @@ public final class AuditVerifier {
     private final Optional<AuditPublicKey> key;
     private final Clock clock;
 
-    /** Without a key, checkpoints are compared with the chain but their signatures are not checked. */
-    public AuditVerifier(Database database, Optional<AuditPublicKey> key) {
-        this(database, key, Clock.systemUTC());
-    }
-
-    /** {@code clock} tells the age of the newest checkpoint. */
+    /**
+     * Without a key, checkpoints are compared with the chain but their signatures are not checked. {@code clock} tells
+     * the age of the newest checkpoint and dates the report: the core's (the catalog's time, as the checkpoints' times
+     * are), never a default of this host's, so every caller names it.
+     */
     public AuditVerifier(Database database, Optional<AuditPublicKey> key, Clock clock) {
         this.database = database;
         this.key = key;
-        this.clock = clock;
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** The newest checkpoint in the catalog, as stored (its signature not yet checked). */

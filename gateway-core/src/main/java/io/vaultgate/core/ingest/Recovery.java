@@ -75,6 +75,12 @@ public final class Recovery {
             return database.read(jdbc -> files.objectsIn(jdbc, tenant, ids,
                     List.of(FileState.PARTIAL, FileState.UPLOADING)));
         }
+
+        /** The core's clock: a store's grace is judged on the catalog's time, not on this host's alone. */
+        @Override
+        public Optional<Instant> now() {
+            return Optional.of(clock.instant());
+        }
     };
 
     public Recovery(Database database, TenantRepository tenants, FileRepository files, ObjectStore store,

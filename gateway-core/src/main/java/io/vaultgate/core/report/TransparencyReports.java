@@ -55,7 +55,7 @@ public final class TransparencyReports {
     public SignedReport generate(TenantId tenantId, ReportPeriod period, WorkProgress progress) {
         Tenant tenant = database.read(jdbc -> tenants.find(jdbc, tenantId)).orElseThrow(
                 () -> new GatewayException(Reason.NOT_FOUND, "tenant " + tenantId + " does not exist"));
-        VerificationReport chain = new AuditVerifier(database, Optional.of(key.publicKey())).verify();
+        VerificationReport chain = new AuditVerifier(database, Optional.of(key.publicKey()), clock).verify();
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("type", TYPE);
         report.put("key", key.keyId());

@@ -1,8 +1,10 @@
 package io.vaultgate.core.storage;
 
 import io.vaultgate.core.tenant.TenantId;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,6 +22,16 @@ public interface ReferencedObjects {
 
     /** Of {@code ids}, those of the tenant's uploads not committed yet (streaming, or interrupted partials). */
     Set<ObjectId> pending(TenantId tenant, List<ObjectId> ids);
+
+    /**
+     * The core's time of this sweep (the catalog's, on a node or command that measured it), if the caller has a core:
+     * a store that spares what is younger than a grace (S3's orphan sweep) judges ages by the earlier of this and its
+     * own clock, so that neither a host clock nor a catalog clock running ahead gets another node's object, stored a
+     * moment before its catalog row, taken for an old orphan. Empty: the store's own clock alone.
+     */
+    default Optional<Instant> now() {
+        return Optional.empty();
+    }
 
     /** Of {@code ids}, those of any file of the tenant, committed or not. */
     default Set<ObjectId> any(TenantId tenant, List<ObjectId> ids) {

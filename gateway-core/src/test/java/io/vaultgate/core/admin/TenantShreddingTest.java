@@ -119,7 +119,7 @@ class TenantShreddingTest {
                     .isInstanceOf(GatewayException.class).hasMessageContaining("was shredded");
             assertThat(test.core().administration().tenant(ACME).orElseThrow().status()).isEqualTo(TenantStatus.SHREDDED);
 
-            assertThat(new AuditVerifier(db, Optional.of(published)).verify().ok()).isTrue();
+            assertThat(new AuditVerifier(db, Optional.of(published), java.time.Clock.systemUTC()).verify().ok()).isTrue();
             assertThat(db.<Long>read(jdbc -> jdbc.count("SELECT COUNT(*) FROM audit_events WHERE tenant_id = 'acme' "
                     + "AND kind = 'key.operation' AND event LIKE ?", "%SHRED%" + result.digest() + "%"))).isEqualTo(1);
             assertThat(db.<Long>read(jdbc -> jdbc.count("SELECT COUNT(*) FROM audit_events WHERE tenant_id = 'acme' "
@@ -147,7 +147,8 @@ class TenantShreddingTest {
             AuditPublicKey published = AuditKeys.readPublicKey(AuditKeys.publicKeyFile(home.resolve(
                     "audit-signing.key")));
             assertThat(ShreddingRecords.verify(again.record(), published)).isTrue();
-            assertThat(new AuditVerifier(test.database(), Optional.of(published)).verify().ok()).isTrue();
+            assertThat(new AuditVerifier(test.database(), Optional.of(published), java.time.Clock.systemUTC())
+                    .verify().ok()).isTrue();
             assertThat(test.database().<Long>read(jdbc -> jdbc.count("SELECT COUNT(*) FROM audit_events WHERE kind = "
                     + "'admin.change' AND event LIKE '%TENANT_SHREDDED%'"))).as("marked once").isEqualTo(1);
         }

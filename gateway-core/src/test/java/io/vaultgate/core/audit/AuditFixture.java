@@ -53,7 +53,7 @@ final class AuditFixture {
     }
 
     VerificationReport verify() {
-        return new AuditVerifier(database, Optional.of(key.publicKey())).verify();
+        return new AuditVerifier(database, Optional.of(key.publicKey()), clock).verify();
     }
 
     void sql(String statement, Object... parameters) {

@@ -174,7 +174,7 @@ class AuditVerifierTamperTest {
     @Test
     void withoutAKey_theChainIsStillChecked_butSignaturesAreNot() {
         audit.sql("UPDATE audit_checkpoints SET signature = 'AAAA' WHERE seq = 11");
-        VerificationReport unkeyed = new AuditVerifier(audit.database, Optional.empty()).verify();
+        VerificationReport unkeyed = new AuditVerifier(audit.database, Optional.empty(), audit.clock).verify();
         assertThat(unkeyed.ok()).isTrue();
         assertThat(unkeyed.summary()).contains("NOT checked");
         assertThat(problem().kind()).isEqualTo(Kind.FORGED_CHECKPOINT);

@@ -66,7 +66,8 @@ class CatalogAuditLogBatchTest {
                 .hasSize(1 + events.size() / 4);
         assertThat(rows(batched, "SELECT seq, hash FROM audit_head")).containsExactly(
                 appended.get(appended.size() - 1).seq() + " " + appended.get(appended.size() - 1).hash());
-        VerificationReport report = new AuditVerifier(batched, Optional.of(key.publicKey())).verify();
+        VerificationReport report = new AuditVerifier(batched, Optional.of(key.publicKey()), java.time.Clock.systemUTC())
+                .verify();
         assertThat(report.ok()).as(report.summary()).isTrue();
         assertThat(report.records()).isEqualTo(events.size() + 1);
     }

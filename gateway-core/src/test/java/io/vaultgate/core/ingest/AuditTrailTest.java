@@ -52,8 +52,8 @@ class AuditTrailTest {
                     row -> row.getString(1)));
             assertThat(kinds).containsSubsequence("admin.change", "auth.failed", "upload.committed", "upload.aborted",
                     "file.download_started", "file.downloaded", "file.renamed", "file.deleted");
-            VerificationReport report = new AuditVerifier(catalog, Optional.of(test.core().audit().publicKey()))
-                    .verify();
+            VerificationReport report = new AuditVerifier(catalog, Optional.of(test.core().audit().publicKey()),
+                    java.time.Clock.systemUTC()).verify();
             assertThat(report.ok()).as(report.summary()).isTrue();
 
             String signed = test.core().receipts().find(alice.tenant(), receipt.fileId()).orElseThrow().toText();

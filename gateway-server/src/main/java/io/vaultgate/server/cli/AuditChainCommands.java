@@ -144,7 +144,7 @@ final class AuditChainCommands {
         int run(Store store, PrintWriter out, PrintWriter err) throws IOException {
             AuditPublicKey trusted = AuditCommand.publicKey(key, store);
             Optional<Checkpoint> newest = new AuditVerifier(store.database(),
-                    Optional.of(trusted)).newestCheckpoint();
+                    Optional.of(trusted), store.clock()).newestCheckpoint();
             if (newest.isEmpty() || !newest.get().verifies(trusted)) {
                 err.println(newest.isEmpty() ? "no checkpoint has been signed yet"
                         : "the newest checkpoint (record " + newest.get().seq() + ") does not verify with key "

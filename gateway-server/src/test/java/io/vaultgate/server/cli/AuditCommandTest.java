@@ -141,7 +141,8 @@ class AuditCommandTest {
 
     /** The newest checkpoint's line as the gateway logs it, then {@code more} lines. */
     private Path shippedLog(List<String> more) throws Exception {
-        Checkpoint newest = new AuditVerifier(database, Optional.of(key.publicKey())).newestCheckpoint().orElseThrow();
+        Checkpoint newest = new AuditVerifier(database, Optional.of(key.publicKey()), Clock.systemUTC())
+                .newestCheckpoint().orElseThrow();
         Path shipped = home.resolve("shipped.log");
         List<String> lines = new java.util.ArrayList<>();
         lines.add("2026-11-01T00:00:10Z INFO  [main] i.v.c.a.CatalogAuditLog - " + CheckpointLine.of(newest));

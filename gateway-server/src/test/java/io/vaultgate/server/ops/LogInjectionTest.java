@@ -131,7 +131,7 @@ class LogInjectionTest {
                 assertThat(why).containsAnyOf("not a checkpoint line", "no signature"));
         assertThat(anchors.skipped()).anySatisfy(why -> assertThat(why).contains("no signature"));
         try (Database catalog = Database.sqlite(home.resolve("catalog.db"))) {
-            VerificationReport report = new AuditVerifier(catalog, Optional.of(auditKey))
+            VerificationReport report = new AuditVerifier(catalog, Optional.of(auditKey), java.time.Clock.systemUTC())
                     .verify(anchors.anchors(), Optional.empty());
             assertThat(report.ok()).as(report.summary()).isTrue();
         }

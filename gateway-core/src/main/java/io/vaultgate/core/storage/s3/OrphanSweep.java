@@ -28,6 +28,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * ({@code storage.s3.key-prefix}), and a deeper key such as {@code prod/acme/<id>} under tenant {@code prod}'s
  * prefix is another gateway's object (one with key prefix {@code prod/}), as is any name this store never
  * writes. Nothing else is listed as an object or deleted; its upload is never aborted.
+ *
+ * <p>Ages are judged on the earlier of the core's time and this store's clock (the host's): a node whose clock ran
+ * ahead by more than the grace took every unrecorded object for an orphan, another node's upload between its store
+ * and its catalog commit included.
  */
 final class OrphanSweep {
 
@@ -46,9 +50,18 @@ final class OrphanSweep {
     /**
      * Sweeps keys under {@code prefix} (ending with '/'); {@code referenced} says which of a batch of object
      * ids the catalog still refers to. Returns how many objects and uploads were removed.
+     *
+     * @param coreTime the core's time ({@link io.vaultgate.core.storage.ReferencedObjects#now()}), if the caller has
+     *                 one: the grace is then judged on the earlier of it and this store's clock, as the deletion cannot
+     *                 be undone and either clock may run ahead (S3 stamps objects with a third one, its own)
      */
-    int sweep(String prefix, Function<List<ObjectId>, Set<ObjectId>> referenced) throws IOException {
-        Instant cutoff = clock.instant().minus(grace);
+    int sweep(String prefix, Function<List<ObjectId>, Set<ObjectId>> referenced, Optional<Instant> coreTime)
+            throws IOException {
+        Instant now = clock.instant();
+        if (coreTime.isPresent() && coreTime.get().isBefore(now)) {
+            now = coreTime.get();
+        }
+        Instant cutoff = now.minus(grace);
         return sweepObjects(prefix, referenced, cutoff) + sweepUploads(prefix, referenced, cutoff);
     }
 

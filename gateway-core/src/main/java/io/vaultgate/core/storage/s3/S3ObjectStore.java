@@ -122,7 +122,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
     @Override
     public int sweep(TenantId tenant, ReferencedObjects referenced) throws IOException {
-        return sweep.sweep(tenantPrefix(tenant), ids -> referenced.any(tenant, ids));
+        return sweep.sweep(tenantPrefix(tenant), ids -> referenced.any(tenant, ids), referenced.now());
     }
 
     /** Bytes that upload buffers hold right now. */

@@ -21,7 +21,7 @@ final class AuditChainCheck implements Check {
                     + "signatures cannot be checked", "restore it from the published copy"));
         }
         VerificationReport report = new AuditVerifier(context.database(),
-                Optional.of(AuditKeys.readPublicKey(publicKey))).verify();
+                Optional.of(AuditKeys.readPublicKey(publicKey)), context.clock()).verify();
         if (report.ok()) {
             return List.of();
         }
