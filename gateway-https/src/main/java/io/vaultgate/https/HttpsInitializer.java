@@ -10,6 +10,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.vaultgate.core.auth.AccessControl;
+import io.vaultgate.core.defender.ListenerCap;
 import io.vaultgate.https.h2.Http2Pipeline;
 import io.vaultgate.https.http.ApiHandler;
 import io.vaultgate.https.http.ConnectionLimit;
@@ -28,10 +29,12 @@ import java.util.concurrent.TimeUnit;
  * {@code h2} swaps its HTTP/1.1 handlers for HTTP/2 ones ({@link Http2Pipeline}) and runs the same request handlers
  * on each stream. TLS, idle timeout and HTTP framing run on the
  * network event loop; the chunked writer and the API handler run on {@code blocking}, because they call
- * into storage and authentication, which may block. The connection meters come first, then the per-address
- * limit and the defender's verdict, both before TLS; the session id is put in the logging MDC on the blocking
- * executor, just before the handlers that log. Right after the meters, the PROXY protocol gate names the client of
- * a trusted balancer's connection, so the limit, the defender and everything after see the real client.
+ * into storage and authentication, which may block. A connection past the listener's cap
+ * ({@code https.max-connections}) is closed before its pipeline is built: no handler, TLS engine or buffer is made
+ * for it and nothing is read. The connection meters come first, then the per-source limit and the defender's verdict,
+ * both before TLS; the session id is put in the logging MDC on the blocking executor, just before the handlers that
+ * log. Right after the meters, the PROXY protocol gate names the client of a trusted balancer's connection, so the
+ * limit, the defender and everything after see the real client.
  */
 public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -44,6 +47,7 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
     private final EventExecutorGroup blocking;
     private final Dispatcher dispatcher;
     private final ChannelGroup connections;
+    private final ListenerCap listenerCap;
     private final ConnectionLimit connectionLimit;
     private final HttpsConnections meters;
     private final AccessControl access;
@@ -59,7 +63,10 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         this.meters = meters;
         this.access = access;
         this.connections = connections;
-        this.connectionLimit = new ConnectionLimit(settings.maxConnectionsPerAddress(), access);
+        this.listenerCap = new ListenerCap("https.max-connections", settings.maxConnections(),
+                meters.refusals(HttpsConnections.MAX_CONNECTIONS));
+        this.connectionLimit = new ConnectionLimit(settings.maxConnectionsPerAddress(), access,
+                meters.refusals(HttpsConnections.MAX_CONNECTIONS_PER_ADDRESS));
         this.tls = tls;
         this.settings = settings;
         this.blocking = blocking;
@@ -74,6 +81,11 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     @SuppressWarnings("deprecation")
     protected void initChannel(SocketChannel channel) {
+        if (!listenerCap.tryAcquire()) {
+            channel.close();
+            return;
+        }
+        channel.closeFuture().addListener(closed -> listenerCap.release());
         connections.add(channel);
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("meters", meters.handler());

@@ -18,20 +18,39 @@ import java.util.Objects;
  * @param blockingThreads threads that run storage and authentication work off the network event loops
  * @param requestHeaderTimeout a request's headers must arrive within this long after the connection opened or
  *                        the previous response ended (slow-header, "slowloris", clients are cut off)
- * @param maxConnectionsPerAddress connections one client IP address may hold open at once
+ * @param maxConnectionsPerAddress connections one client source may hold open at once: an IPv4 address, or an IPv6
+ *                        address's /64 (the defender's {@code SourceAddress.key})
  * @param clientTls       whether client certificates are asked for, and the CAs they must chain to
  * @param minBodyBytesPerSecond a request body that arrives slower than this on average, counted over the time
  *                        the server waited for it and after {@code requestHeaderTimeout} of such waiting, is cut
  *                        off (slow-body attacks); 0 turns the check off
  * @param proxies         balancers whose connections start with a PROXY header naming the client (none: off)
  * @param http2           whether ALPN offers HTTP/2, and the limits of an HTTP/2 connection
+ * @param maxConnections  connections the listener holds open in all ({@code https.max-connections}); past it a
+ *                        connection is closed as it is accepted, before any handler, TLS engine or read
  */
 public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long maxUploadBytes, Duration idleTimeout,
                             int maxHeaderBytes, int maxUriLength, int blockingThreads, Duration requestHeaderTimeout,
                             int maxConnectionsPerAddress, ClientTls clientTls, long minBodyBytesPerSecond,
-                            ProxyPeers proxies, Http2Limits http2) {
+                            ProxyPeers proxies, Http2Limits http2, int maxConnections) {
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 30;
+
+    /**
+     * The default of {@code https.max-connections}. Each connection costs a file descriptor and, until its TLS
+     * handshake and request are done, some tens of KiB of heap (TLS engine and buffers); 1000 of them stay well within
+     * the 1 GiB heap and the descriptor limit a service normally gets, and are ~15 sources at the per-source cap.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+
+    public HttpsSettings(String bindAddress, int port, TlsMaterial tls, long maxUploadBytes, Duration idleTimeout,
+                         int maxHeaderBytes, int maxUriLength, int blockingThreads, Duration requestHeaderTimeout,
+                         int maxConnectionsPerAddress, ClientTls clientTls, long minBodyBytesPerSecond,
+                         ProxyPeers proxies, Http2Limits http2) {
+        this(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength, blockingThreads,
+                requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond, proxies, http2,
+                DEFAULT_MAX_CONNECTIONS);
+    }
 
     public HttpsSettings(String bindAddress, int port, TlsMaterial tls, long maxUploadBytes, Duration idleTimeout,
                          int maxHeaderBytes, int maxUriLength, int blockingThreads, Duration requestHeaderTimeout,
@@ -69,6 +88,7 @@ public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long 
                 + maxConnectionsPerAddress);
         Objects.requireNonNull(proxies, "https.proxy-protocol: missing; use ProxyPeers.NONE for none");
         Objects.requireNonNull(http2, "https.http2: missing; use Http2Limits.OFF for HTTP/1.1 only");
+        require(maxConnections >= 1, "https.max-connections: at least 1, got " + maxConnections);
     }
 
     /** Listens on all addresses at port 443 with conservative limits, HTTP/1.1 only ({@link #withHttp2} turns HTTP/2 on). */
@@ -81,48 +101,57 @@ public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long 
     public HttpsSettings withAddress(String bind, int newPort) {
         return new HttpsSettings(bind, newPort, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
                 blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond,
-                proxies, http2);
+                proxies, http2, maxConnections);
     }
 
     public HttpsSettings withMaxUploadBytes(long max) {
         return new HttpsSettings(bindAddress, port, tls, max, idleTimeout, maxHeaderBytes, maxUriLength,
                 blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond,
-                proxies, http2);
+                proxies, http2, maxConnections);
     }
 
     public HttpsSettings withIdleTimeout(Duration timeout) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, timeout, maxHeaderBytes, maxUriLength,
                 blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond,
-                proxies, http2);
+                proxies, http2, maxConnections);
     }
 
     public HttpsSettings withClientLimits(Duration headerTimeout, int connectionsPerAddress) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
                 blockingThreads, headerTimeout, connectionsPerAddress, clientTls, minBodyBytesPerSecond,
-                proxies, http2);
+                proxies, http2, maxConnections);
     }
 
     public HttpsSettings withClientTls(ClientTls client) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, client, minBodyBytesPerSecond, proxies, http2);
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, client, minBodyBytesPerSecond, proxies,
+                http2, maxConnections);
     }
 
     public HttpsSettings withMinBodyRate(long bytesPerSecond) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
-                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, bytesPerSecond, proxies, http2);
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, bytesPerSecond, proxies,
+                http2, maxConnections);
     }
 
     public HttpsSettings withProxies(ProxyPeers newProxies) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
                 blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond,
-                newProxies, http2);
+                newProxies, http2, maxConnections);
+    }
+
+    /** At most {@code max} connections open on the listener at once. */
+    public HttpsSettings withMaxConnections(int max) {
+        return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
+                blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond,
+                proxies, http2, max);
     }
 
     /** HTTP/2 on or off ({@link Http2Limits#OFF}), or other HTTP/2 limits. */
     public HttpsSettings withHttp2(Http2Limits limits) {
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
                 blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond,
-                proxies, limits);
+                proxies, limits, maxConnections);
     }
 
     private static void require(boolean condition, String message) {

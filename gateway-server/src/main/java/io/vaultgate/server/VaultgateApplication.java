@@ -87,6 +87,7 @@ public final class VaultgateApplication implements AutoCloseable {
         LOG.info("starting Vaultgate: {}", config.describe());
         ConfigLoader.unusedEnvironment(env, config).forEach(variable ->
                 LOG.warn("environment variable {} sets no configuration key; check its spelling", variable));
+        DescriptorBudget.warning(config, DescriptorBudget.processLimit()).ifPresent(LOG::warn);
         DataDirectory home = new DataDirectory(config);
         Initializer.Report report = new Initializer().initialize(config, env);
         report.created().forEach(item -> LOG.info("init: created {}", item));
@@ -212,7 +213,7 @@ public final class VaultgateApplication implements AutoCloseable {
         SftpLimits defaults = SftpLimits.defaults();
         return new SftpLimits(config.sftp().maxAuthAttempts(), config.sftp().authTimeout(),
                 config.sftp().idleTimeout(), defaults.maxHandlesPerSession(), defaults.maxSessionsPerAccount(),
-                defaults.maxSessionsPerAddress());
+                defaults.maxSessionsPerAddress(), config.sftp().maxConnections());
     }
 
     private static HttpsServer startHttps(VaultgateConfig config, DataDirectory home, GatewayCore core) {
@@ -222,6 +223,7 @@ public final class VaultgateApplication implements AutoCloseable {
                             certificate.chain()))
                     .withAddress(config.https().bind(), config.https().port())
                     .withMaxUploadBytes(config.https().maxUploadSize().bytes())
+                    .withMaxConnections(config.https().maxConnections())
                     .withClientTls(ClientTls.optional(Pem.readCertificates(home.caCertificate())))
                     .withProxies(new ProxyPeers(config.https().proxyProtocol().cidrs("https.proxy-protocol.trusted")))
                     .withHttp2(config.https().http2() ? Http2Limits.ON : Http2Limits.OFF);

@@ -1,5 +1,6 @@
 package io.vaultgate.sftp;
 
+import io.vaultgate.core.defender.SourceAddress;
 import io.vaultgate.sftp.auth.SessionPrincipal;
 import io.vaultgate.sftp.proxy.AdmissionCheck;
 import io.vaultgate.sftp.proxy.ProxyTrust;
@@ -12,9 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Caps concurrent connections per source IP address, counted from connect (before authentication), so one
- * address cannot exhaust the server's sessions. A connection over the cap is dropped at once. A connection from a
- * trusted balancer is counted against the address its PROXY header names, once the header is read.
+ * Caps concurrent connections per source, counted from connect (before authentication), so one source cannot
+ * exhaust the server's sessions. A source is what the defender scores and bans ({@link SourceAddress#key}): an IPv4
+ * address, or an IPv6 address's /64, since any IPv6 client holds a whole /64 and would otherwise hold the cap once
+ * per address it takes. A connection over the cap is dropped at once. A connection from a trusted balancer is
+ * counted against the address its PROXY header names, once the header is read.
  */
 final class AddressLimiter implements SessionListener, AdmissionCheck {
 
@@ -43,30 +46,41 @@ final class AddressLimiter implements SessionListener, AdmissionCheck {
 
     @Override
     public void admit(Session session) {
-        String address = SessionPrincipal.sourceAddress(session);
-        int count = open.merge(address, 1, Integer::sum);
+        session.setAttribute(COUNTED, take(SessionPrincipal.sourceAddress(session)));
+    }
+
+    /**
+     * Counts one connection from {@code address} against its source; returns the source's key, to {@link #release}
+     * when the connection closes.
+     *
+     * @throws IllegalStateException when the source already holds the cap (MINA then closes the connection)
+     */
+    String take(String address) {
+        String source = SourceAddress.canonical(address);
+        int count = open.merge(source, 1, Integer::sum);
         if (count > maxPerAddress) {
-            release(address);
-            LOG.warn("sftp connection refused: {} already has {} connections (sftp.limits.maxSessionsPerAddress)",
-                    address, maxPerAddress);
+            release(source);
+            LOG.warn("sftp connection refused: {} (source {}) already has {} connections "
+                    + "(sftp.limits.maxSessionsPerAddress)", address, source, maxPerAddress);
             throw new IllegalStateException("too many connections from " + address);
         }
-        session.setAttribute(COUNTED, address);
+        return source;
     }
 
     @Override
     public void sessionClosed(Session session) {
-        String address = session.removeAttribute(COUNTED);
-        if (address != null) {
-            release(address);
+        String source = session.removeAttribute(COUNTED);
+        if (source != null) {
+            release(source);
         }
     }
 
+    /** Connections open now from the source of {@code address} (its /64 for IPv6). */
     int openFrom(String address) {
-        return open.getOrDefault(address, 0);
+        return open.getOrDefault(SourceAddress.canonical(address), 0);
     }
 
-    private void release(String address) {
-        open.computeIfPresent(address, (k, n) -> n <= 1 ? null : n - 1);
+    void release(String source) {
+        open.computeIfPresent(source, (k, n) -> n <= 1 ? null : n - 1);
     }
 }

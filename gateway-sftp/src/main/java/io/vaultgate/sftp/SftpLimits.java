@@ -12,10 +12,27 @@ import java.util.Objects;
  * @param idleTimeout time without any traffic before a session is closed
  * @param maxHandlesPerSession open file and directory handles per SFTP session
  * @param maxSessionsPerAccount concurrent authenticated sessions of one login name
- * @param maxSessionsPerAddress concurrent connections from one source IP address, counted from connect
+ * @param maxSessionsPerAddress concurrent connections from one source, counted from connect: an IPv4 address, or an
+ *        IPv6 address's /64 (the defender's {@code SourceAddress.key})
+ * @param maxConnections concurrent connections the listener holds in all ({@code sftp.max-connections}), counted from
+ *        connect; past it a connection is closed before any SSH work
  */
 public record SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idleTimeout, int maxHandlesPerSession,
-        int maxSessionsPerAccount, int maxSessionsPerAddress) {
+        int maxSessionsPerAccount, int maxSessionsPerAddress, int maxConnections) {
+
+    /**
+     * The default of {@code sftp.max-connections}. Each connection costs a file descriptor and, before it
+     * authenticates, some tens of KiB of heap (read buffer, key exchange); 1000 of them stay well within the 1 GiB heap
+     * and the descriptor limit a service normally gets, and are ~30 sources at the per-source cap.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+
+    /** With the listener's cap at {@link #DEFAULT_MAX_CONNECTIONS}. */
+    public SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idleTimeout, int maxHandlesPerSession,
+            int maxSessionsPerAccount, int maxSessionsPerAddress) {
+        this(maxAuthAttempts, authTimeout, idleTimeout, maxHandlesPerSession, maxSessionsPerAccount,
+                maxSessionsPerAddress, DEFAULT_MAX_CONNECTIONS);
+    }
 
     public SftpLimits {
         positive("maxAuthAttempts", maxAuthAttempts);
@@ -24,10 +41,20 @@ public record SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idl
         positive("maxHandlesPerSession", maxHandlesPerSession);
         positive("maxSessionsPerAccount", maxSessionsPerAccount);
         positive("maxSessionsPerAddress", maxSessionsPerAddress);
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("sftp.max-connections: " + maxConnections + " is not allowed; give 1 or "
+                    + "more");
+        }
     }
 
     public static SftpLimits defaults() {
         return new SftpLimits(6, Duration.ofSeconds(30), Duration.ofMinutes(10), 64, 16, 32);
+    }
+
+    /** These limits with the listener's cap at {@code max}. */
+    public SftpLimits withMaxConnections(int max) {
+        return new SftpLimits(maxAuthAttempts, authTimeout, idleTimeout, maxHandlesPerSession, maxSessionsPerAccount,
+                maxSessionsPerAddress, max);
     }
 
     private static void positive(String key, int value) {

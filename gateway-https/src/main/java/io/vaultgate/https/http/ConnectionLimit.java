@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.vaultgate.core.auth.AccessControl;
+import io.vaultgate.core.defender.SourceAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,9 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Caps the connections one client address may hold open, and refuses addresses the defender has banned or
- * the address lists deny; either is closed before the TLS handshake, so it costs no crypto. One instance is
- * shared by all connections of one server (it owns the counts).
+ * Caps the connections one client source may hold open, and refuses addresses the defender has banned or
+ * the address lists deny; either is closed before the TLS handshake, so it costs no crypto. A source is what the
+ * defender scores and bans ({@link SourceAddress#key}): an IPv4 address, or an IPv6 address's /64, since any IPv6
+ * client holds a whole /64 and would otherwise hold the cap once per address it takes. One instance is shared by all
+ * connections of one server (it owns the counts).
  */
 @ChannelHandler.Sharable
 public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
@@ -23,7 +26,8 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
 
     private final int maxPerAddress;
     private final AccessControl access;
-    private final ConcurrentMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
+    private final Runnable refused;
+    private final ConcurrentMap<String, Integer> open = new ConcurrentHashMap<>();
 
     /** Counts only; admits every address. */
     public ConnectionLimit(int maxPerAddress) {
@@ -32,8 +36,14 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
 
     /** @param access the core's access control (from {@code Authenticator.access()}): the defender's verdict */
     public ConnectionLimit(int maxPerAddress, AccessControl access) {
+        this(maxPerAddress, access, () -> { });
+    }
+
+    /** @param refused counts one connection closed for the cap (not those the defender refuses: it counts them) */
+    public ConnectionLimit(int maxPerAddress, AccessControl access, Runnable refused) {
         this.maxPerAddress = maxPerAddress;
         this.access = access;
+        this.refused = refused;
     }
 
     @Override
@@ -48,19 +58,21 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        int count = open.merge(address, 1, Integer::sum);
-        ctx.channel().closeFuture().addListener(closed -> open.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null));
+        String source = SourceAddress.key(address);
+        int count = open.merge(source, 1, Integer::sum);
+        ctx.channel().closeFuture().addListener(closed -> open.computeIfPresent(source, (a, n) -> n > 1 ? n - 1 : null));
         if (count > maxPerAddress) {
-            LOG.warn("connection from {} refused: {} connections open, the limit is {}", address.getHostAddress(),
-                    count - 1, maxPerAddress);
+            refused.run();
+            LOG.warn("connection from {} refused: {} connections open from {}, the limit is {}",
+                    address.getHostAddress(), count - 1, source, maxPerAddress);
             ctx.close();
             return;
         }
         ctx.fireChannelActive();
     }
 
-    /** Connections now open from {@code address}. */
+    /** Connections now open from the source of {@code address}: the address, or its /64 for IPv6. */
     public int openFrom(InetAddress address) {
-        return open.getOrDefault(address, 0);
+        return open.getOrDefault(SourceAddress.key(address), 0);
     }
 }

@@ -6,25 +6,36 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTPS front-end's connection meters: {@code vaultgate_https_connections_total} (TCP connections
- * accepted, before TLS) and {@code vaultgate_https_connections_open} (open now). HTTP has no session beyond
- * its connection, so these are also its sessions. {@link #handler()} is shared by every connection and
+ * accepted, before TLS), {@code vaultgate_https_connections_open} (open now) and
+ * {@code vaultgate_https_connections_refused_total} (closed before TLS for a cap, by {@code reason}). HTTP has no
+ * session beyond its connection, so these are also its sessions. {@link #handler()} is shared by every connection and
  * counts it from its first to its last event.
  */
 public final class HttpsConnections {
 
-    private static final HttpsConnections NONE = new HttpsConnections(null, null);
+    /** {@code reason} of a connection refused because the listener held {@code https.max-connections}. */
+    public static final String MAX_CONNECTIONS = "max_connections";
+    /** {@code reason} of a connection refused because its source (an address, an IPv6 /64) held its own cap. */
+    public static final String MAX_CONNECTIONS_PER_ADDRESS = "max_connections_per_address";
+
+    private static final HttpsConnections NONE = new HttpsConnections(null, null, Map.of());
 
     private final AtomicInteger open;
     private final Counter accepted;
+    private final Map<String, Counter> refused;
     private final ChannelHandler handler = new Handler();
 
-    private HttpsConnections(AtomicInteger open, Counter accepted) {
+    private HttpsConnections(AtomicInteger open, Counter accepted, Map<String, Counter> refused) {
         this.open = open;
         this.accepted = accepted;
+        this.refused = refused;
     }
 
     /** Meters registered in {@code registry}. */
@@ -34,7 +45,19 @@ public final class HttpsConnections {
                 .description("HTTPS connections open now").strongReference(true).register(registry);
         Counter accepted = Counter.builder("vaultgate.https.connections")
                 .description("HTTPS connections accepted (TCP, before the TLS handshake)").register(registry);
-        return new HttpsConnections(open, accepted);
+        Map<String, Counter> refused = new HashMap<>();
+        for (String reason : List.of(MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS)) {
+            refused.put(reason, Counter.builder("vaultgate.https.connections.refused")
+                    .description("HTTPS connections closed before the TLS handshake for a cap").tag("reason", reason)
+                    .register(registry));
+        }
+        return new HttpsConnections(open, accepted, Map.copyOf(refused));
+    }
+
+    /** Counts one connection refused for {@code reason} ({@link #MAX_CONNECTIONS}, ...); nothing when not metered. */
+    public Runnable refusals(String reason) {
+        Counter counter = refused.get(reason);
+        return counter == null ? () -> { } : counter::increment;
     }
 
     /** Counting nothing, for a listener nobody scrapes. */

@@ -11,14 +11,20 @@ import java.time.Duration;
  * @param maxAuthAttempts  authentication attempts per connection before it is closed
  * @param authTimeout      time a client has to authenticate after connecting
  * @param idleTimeout      an authenticated session with no traffic for this long is closed
+ * @param maxConnections   connections the listener holds open at once, from all sources together, authenticated or
+ *                         not; past it a connection is closed before any SSH work
  * @param proxyProtocol    the load balancers that send a PROXY header ({@code sftp.proxy-protocol.trusted})
  */
 public record SftpConfig(boolean enabled, String bind, int port, int maxAuthAttempts, Duration authTimeout,
-        Duration idleTimeout, ProxyProtocolConfig proxyProtocol) {
+        Duration idleTimeout, int maxConnections, ProxyProtocolConfig proxyProtocol) {
+
+    /** The default of {@code sftp.max-connections}; why this much in docs/configuration.md. */
+    static final int DEFAULT_MAX_CONNECTIONS = 1000;
 
     public SftpConfig(boolean enabled, String bind, int port, int maxAuthAttempts, Duration authTimeout,
             Duration idleTimeout) {
-        this(enabled, bind, port, maxAuthAttempts, authTimeout, idleTimeout, ProxyProtocolConfig.off());
+        this(enabled, bind, port, maxAuthAttempts, authTimeout, idleTimeout, DEFAULT_MAX_CONNECTIONS,
+                ProxyProtocolConfig.off());
     }
 
     public SftpConfig {
@@ -27,6 +33,7 @@ public record SftpConfig(boolean enabled, String bind, int port, int maxAuthAtte
         Require.between("sftp.max-auth-attempts", maxAuthAttempts, 1, 100);
         Require.between("sftp.auth-timeout", authTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
         Require.between("sftp.idle-timeout", idleTimeout, Duration.ofSeconds(1), Duration.ofDays(7));
+        Require.between("sftp.max-connections", maxConnections, 1, 100_000);
         Require.present("sftp.proxy-protocol", proxyProtocol).cidrs("sftp.proxy-protocol.trusted");
     }
 

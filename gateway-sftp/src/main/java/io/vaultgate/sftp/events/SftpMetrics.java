@@ -11,7 +11,7 @@ import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 
 /**
- * The SFTP front-end's meters, all named {@code vaultgate.sftp.*}: connections (total and open), logins by
+ * The SFTP front-end's meters, all named {@code vaultgate.sftp.*}: connections (total, open and refused), logins by
  * method and outcome, transfers by outcome, and plaintext bytes in and out.
  */
 public final class SftpMetrics implements SessionListener {
@@ -47,6 +47,16 @@ public final class SftpMetrics implements SessionListener {
     @Override
     public void sessionClosed(Session session) {
         open.decrementAndGet();
+    }
+
+    /**
+     * Connections refused before any SSH work, {@code vaultgate_sftp_connections_refused_total}; {@code reason}
+     * {@code max_connections}: the listener held {@code sftp.max-connections}.
+     */
+    public static Counter refusedConnections(MeterRegistry registry, String reason) {
+        return Counter.builder("vaultgate.sftp.connections.refused")
+                .description("SSH connections refused before any SSH work, by the listener's limits")
+                .tag("reason", reason).register(registry);
     }
 
     /** One login attempt; {@code method} is {@code publickey} or {@code password}. */

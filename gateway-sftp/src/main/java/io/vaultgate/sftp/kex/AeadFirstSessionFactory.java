@@ -5,8 +5,11 @@ import org.apache.sshd.server.ServerFactoryManager;
 import org.apache.sshd.server.session.ServerSessionImpl;
 import org.apache.sshd.server.session.SessionFactory;
 
-/** Creates {@link AeadFirstSession}s: AES-GCM for every client that offers it, CTR + ETM for the others. */
-public final class AeadFirstSessionFactory extends SessionFactory {
+/**
+ * Creates {@link AeadFirstSession}s: AES-GCM for every client that offers it, CTR + ETM for the others. Open for the
+ * listener's connection cap ({@code io.vaultgate.sftp.CappedSessionFactory}), which decides before a session is made.
+ */
+public class AeadFirstSessionFactory extends SessionFactory {
 
     public AeadFirstSessionFactory(ServerFactoryManager server) {
         super(server);

@@ -1,0 +1,106 @@
+package io.vaultgate.core.defender;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The most connections one listener holds open at once, whoever opened them ({@code sftp.max-connections},
+ * {@code https.max-connections}). The per-source caps bound what one address (one IPv6 /64) holds; this bounds what
+ * many sources hold together, so that they cannot exhaust the process's file descriptors, or its memory with
+ * connections that never authenticate. A front-end asks for a place as a connection is accepted, before any TLS or
+ * SSH work, and closes the connection at once when there is none.
+ *
+ * <p>A refusal is counted by the front-end's {@code onRefusal} (its {@code *_connections_refused_total} meter) and
+ * logged as a WARN at most once per {@link #LOG_INTERVAL}, with how many were refused since the last such line: a
+ * flood at the cap writes one line a minute, not one per connection.
+ */
+public final class ListenerCap {
+
+    /** At most one log line per this long while connections are being refused. */
+    public static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ListenerCap.class);
+
+    private final String key;
+    private final int max;
+    private final Runnable onRefusal;
+    private final LongSupplier nanoTime;
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicLong refused = new AtomicLong();
+    /** {@link #refused} when the last line was logged. */
+    private final AtomicLong refusedAtLastLine = new AtomicLong();
+    /** {@link System#nanoTime()} from which the next refusal may be logged. */
+    private final AtomicLong nextLine;
+
+    /**
+     * @param key       the configuration key that sets {@code max}, named in the log line
+     * @param onRefusal counts one refused connection
+     */
+    public ListenerCap(String key, int max, Runnable onRefusal) {
+        this(key, max, onRefusal, System::nanoTime);
+    }
+
+    ListenerCap(String key, int max, Runnable onRefusal, LongSupplier nanoTime) {
+        if (max < 1) {
+            throw new IllegalArgumentException(key + ": " + max + " is not allowed; give 1 or more");
+        }
+        this.key = key;
+        this.max = max;
+        this.onRefusal = onRefusal;
+        this.nanoTime = nanoTime;
+        this.nextLine = new AtomicLong(nanoTime.getAsLong());
+    }
+
+    /**
+     * Takes a place for a connection just accepted: true, and the caller must {@link #release} it exactly once when
+     * that connection closes; false when the listener is full (counted and perhaps logged): close it unanswered.
+     */
+    public boolean tryAcquire() {
+        while (true) {
+            int now = open.get();
+            if (now >= max) {
+                refuse();
+                return false;
+            }
+            if (open.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back the place of a connection that {@link #tryAcquire} admitted, once it closed. */
+    public void release() {
+        open.updateAndGet(n -> n > 0 ? n - 1 : 0);
+    }
+
+    /** Connections holding a place now. */
+    public int open() {
+        return open.get();
+    }
+
+    public int max() {
+        return max;
+    }
+
+    /** Connections refused since start. */
+    public long refused() {
+        return refused.get();
+    }
+
+    private void refuse() {
+        onRefusal.run();
+        long total = refused.incrementAndGet();
+        long now = nanoTime.getAsLong();
+        long due = nextLine.get();
+        if (now - due >= 0 && nextLine.compareAndSet(due, now + LOG_INTERVAL.toNanos())) {
+            long since = total - refusedAtLastLine.getAndSet(total);
+            LOG.warn("{}: the listener holds its limit of {} connections; refused {} new connection(s) since the last "
+                    + "such line (logged at most once a minute). Raise {} if they were legitimate clients, if file "
+                    + "descriptors and memory allow", key, max, since, key);
+        }
+    }
+}
