@@ -5,6 +5,7 @@ import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.auth.MonitorPrincipal;
 import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.defender.SourceAddress;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,9 +27,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The authenticator is the core's {@link Authenticator#withoutDefender() without the defender}: a wrong token
  * here is audited and counted like any failed login, but not scored against the address, so a misconfigured
  * Prometheus on loopback cannot get 127.0.0.1 banned from SFTP and HTTPS, nor an SFTP ban stop the scrapes. Guessing
- * is slowed by a limit of this listener's own instead: an address with {@link #MAX_FAILURES} refused tokens within
+ * is slowed by a limit of this listener's own instead: a source with {@link #MAX_FAILURES} refused tokens within
  * {@link #FAILURE_WINDOW} is answered 429 without a check until the window ends (a token that passed and is still
- * remembered is let through meanwhile).
+ * remembered is let through meanwhile). A source is what the defender scores ({@link SourceAddress#key}): an IPv4
+ * address, or an IPv6 address's /64, since any IPv6 client holds a whole /64 and would otherwise get a fresh window
+ * per address it takes.
+ *
+ * <p>{@code clock} is the core's ({@code GatewayCore.nodes().clock()}), the one time source of the gateway's windows,
+ * expiries and bans, so a test drives it as it drives the core.
  */
 final class AdminTokenFilter {
 
@@ -36,10 +42,10 @@ final class AdminTokenFilter {
     /** Refused tokens one address may present per window. */
     static final int MAX_FAILURES = 10;
     static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
-    /** Addresses whose failures are remembered at most; past this, windows that ended are dropped. */
+    /** Sources whose failures are remembered at most; past this, windows that ended are dropped. */
     private static final int TRACKED = 4096;
 
-    /** An address's refused tokens since {@code since}. */
+    /** A source's refused tokens since {@code since}. */
     private record Failures(Instant since, int count) {
     }
 
@@ -47,7 +53,8 @@ final class AdminTokenFilter {
     private final Duration cache;
     private final Clock clock;
     private final Map<String, Instant> accepted = new ConcurrentHashMap<>();
-    private final Map<InetAddress, Failures> failures = new ConcurrentHashMap<>();
+    /** By {@link SourceAddress#key}. */
+    private final Map<String, Failures> failures = new ConcurrentHashMap<>();
 
     AdminTokenFilter(Authenticator authenticator, Duration cache, Clock clock) {
         this.authenticator = authenticator;
@@ -67,14 +74,15 @@ final class AdminTokenFilter {
                 return answer.apply(request);
             }
             Instant now = clock.instant();
-            Failures failed = failures.get(request.source());
+            String source = sourceKey(request.source());
+            Failures failed = failures.get(source);
             if (failed != null && failed.count() >= MAX_FAILURES && now.isBefore(failed.since().plus(FAILURE_WINDOW))) {
                 long seconds = Math.max(1, Duration.between(now, failed.since().plus(FAILURE_WINDOW)).toSeconds());
                 return refuse(429, "too many refused tokens from this address; try again in " + seconds + " s\n")
                         .withHeader("Retry-After", Long.toString(seconds));
             }
             if (!admits(token, request.source())) {
-                failed(request.source(), now);
+                failed(source, now);
                 return refuse(403, "the token is not a valid monitor or administrator token\n");
             }
             return answer.apply(request);
@@ -93,14 +101,19 @@ final class AdminTokenFilter {
         return false;
     }
 
-    private void failed(InetAddress source, Instant now) {
+    /** The source {@code address} counts as: the address, or its /64 for IPv6. */
+    private static String sourceKey(InetAddress address) {
+        return address == null ? "" : SourceAddress.key(address);
+    }
+
+    private void failed(String source, Instant now) {
         if (failures.size() >= TRACKED) {
             failures.values().removeIf(f -> !now.isBefore(f.since().plus(FAILURE_WINDOW)));
             if (failures.size() >= TRACKED && !failures.containsKey(source)) {
-                return; // that many addresses failing within a window: memory stays bounded, the newest go unlimited
+                return; // that many sources failing within a window: memory stays bounded, the newest go unlimited
             }
         }
-        failures.compute(source, (address, before) -> before == null || !now.isBefore(before.since().plus(FAILURE_WINDOW))
+        failures.compute(source, (key, before) -> before == null || !now.isBefore(before.since().plus(FAILURE_WINDOW))
                 ? new Failures(now, 1) : new Failures(before.since(), before.count() + 1));
     }
 

@@ -37,6 +37,7 @@ public final class OpsListener implements AutoCloseable {
      *
      * @param tls  the TLS context when {@code ops.tls} is on
      * @param more readiness checks of the application (the catalog file, the front-ends), after the core's own
+     * @param clock the status page's (its transfers in progress and recent failures); the token checks use the core's
      */
     public static OpsListener start(OpsConfig config, Optional<SslContext> tls, PrometheusMeterRegistry registry,
                                     GatewayCore core, List<ReadinessCheck> more, String version, Clock clock)
@@ -51,9 +52,10 @@ public final class OpsListener implements AutoCloseable {
         ServerGauges.readiness(registry, checks);
         JvmMeters jvm = JvmMeters.bindTo(registry);
         try {
+            // the token checks' cache and failure window run on the core's clock, as its bans and expiries do
             OpsServer server = OpsServer.start(new OpsSettings(config.bind(), config.port(), config.tokenCache(), tls),
                     new OpsServices(registry, core.metrics()::refresh, core.authenticator(), new CoreStatus(core, checks, version, clock),
-                            checks), clock);
+                            checks), core.nodes().clock());
             return new OpsListener(server, jvm);
         } catch (IOException | RuntimeException e) {
             jvm.close();

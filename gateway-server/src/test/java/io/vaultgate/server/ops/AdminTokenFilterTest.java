@@ -10,6 +10,7 @@ import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.MutableClock;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,9 +35,11 @@ class AdminTokenFilterTest {
     private volatile boolean revoked;
     private OpsServer server;
 
+    private Authenticator authenticator;
+
     @BeforeEach
     void setUp() throws Exception {
-        Authenticator authenticator = new Authenticator() {
+        authenticator = new Authenticator() {
             @Override
             public AuthResult byToken(String token, Protocol protocol, String source) {
                 checks.incrementAndGet();
@@ -112,6 +116,25 @@ class AdminTokenFilterTest {
         assertThat(checks).hasValue(checked + 1);
     }
 
+    /**
+     * The failure limit counts an IPv6 client by its /64, as the defender does: taking a fresh address of the same /64
+     * does not buy a fresh window, while another /64 and an IPv4 address keep their own.
+     */
+    @Test
+    void refusedTokensFromAddressesOfOneIpv6Slash64_shareOneLimit() throws Exception {
+        AdminTokenFilter filter = new AdminTokenFilter(authenticator, Duration.ofMinutes(1), clock);
+        Route route = filter.protect(request -> Reply.text(200, "ok\n"));
+        for (int i = 1; i <= AdminTokenFilter.MAX_FAILURES; i++) {
+            assertThat(answer(route, "2001:db8:0:7::" + Integer.toHexString(i), "guess-" + i)).isEqualTo(403);
+        }
+        int checked = checks.get();
+
+        assertThat(answer(route, "2001:db8:0:7:ffff::1", "guess-x")).as("a fresh address of the /64").isEqualTo(429);
+        assertThat(checks).as("not checked").hasValue(checked);
+        assertThat(answer(route, "2001:db8:0:8::1", "guess-y")).as("the next /64").isEqualTo(403);
+        assertThat(answer(route, "192.0.2.1", "guess-z")).isEqualTo(403);
+    }
+
     @Test
     void aBearerHeaderIsRequired_otherSchemesAre401() throws Exception {
         HttpResponse<String> response = http.send(request().header("Authorization", "Basic Zm9vOmJhcg==").build(),
@@ -119,6 +142,11 @@ class AdminTokenFilterTest {
 
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(checks).hasValue(0);
+    }
+
+    private static int answer(Route route, String source, String token) throws Exception {
+        return route.answer().apply(new OpsRequest("/status.json", Optional.of("Bearer " + token),
+                InetAddress.getByName(source))).status();
     }
 
     private int status(String token) throws Exception {
