@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * One file to deliver to one site: a row of the outbox.
  *
- * @param version increases on every change; claims and outcomes are compare-and-set on it
+ * @param version changes on every change (a claim draws it at random); claims and outcomes are compare-and-set on it
  * @param attempts attempts started so far (a claim counts, so a worker that dies mid-send still uses one)
  * @param siteDigest hex SHA-256 the site answered, once delivered
  */

@@ -21,7 +21,8 @@ import java.util.Optional;
  * ({@link #enqueue}), so a committed file routed to a push site is never lost; workers then lease jobs
  * with {@link #claim}, and report with {@link #complete} or {@link #fail}. Every change after enqueue is
  * a compare-and-set on the job's version: a worker whose lease expired and was taken over cannot
- * overwrite the new owner's outcome.
+ * overwrite the new owner's outcome. A claim draws a fresh random version ({@link #claimVersion}), so even a claim
+ * the database lost in a crash is never handed out again under the same version.
  *
  * <p>Claims pick candidates with one {@code SELECT} and take each with a conditional {@code UPDATE}. On
  * SQLite the transaction holds the write lock from its start; on PostgreSQL {@link Locking#SKIP_LOCKED}
@@ -137,10 +138,10 @@ public final class Outbox {
                     }
                     continue;
                 }
-                if (jdbc.update("UPDATE forward_jobs SET state = 'IN_FLIGHT', version = version + 1, "
+                if (jdbc.update("UPDATE forward_jobs SET state = 'IN_FLIGHT', version = ?, "
                         + "attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?, updated_at = ? "
-                        + "WHERE id = ? AND version = ?", owner, now.plus(lease).toEpochMilli(), at, job.id(),
-                        job.version()) == 1) {
+                        + "WHERE id = ? AND version = ?", claimVersion(job), owner, now.plus(lease).toEpochMilli(),
+                        at, job.id(), job.version()) == 1) {
                     claimed.add(find(jdbc, job.id()).orElseThrow());
                 }
             }
@@ -148,6 +149,20 @@ public final class Outbox {
         });
         died.forEach(job -> deadLetters.dead(job, LEASE_EXPIRED));
         return result;
+    }
+
+    /**
+     * A claim's version is drawn at random, not counted on: claims commit without a flush, and a claim lost to a
+     * crash of the database would otherwise be handed out again, same number, to the next claimant, so that the
+     * first worker, still sending, could settle the second one's lease (its failure making a job DEAD that the
+     * second then delivers). Never the job's current version, never negative.
+     */
+    private long claimVersion(ForwardJob job) {
+        long version;
+        do {
+            version = random.nextLong() & Long.MAX_VALUE;
+        } while (version == job.version());
+        return version;
     }
 
     /**
