@@ -106,23 +106,29 @@ public final class CatalogAuthenticator implements Authenticator {
         return counted(result, LoginMethod.KEY);
     }
 
+    /**
+     * The stored hash is read, then checked with no catalog connection held, then the login decided in a second read:
+     * a check may wait a second for a free derivation and then derives for tens of milliseconds, and a flood of
+     * logins holding the pool's connections all that time would stall every other read and write of the catalog.
+     */
     @Override
     public AuthResult byPassword(String username, char[] password, Protocol protocol, String source) {
+        Optional<String> hash = database.read(jdbc -> storedPassword(jdbc, username));
+        PasswordHasher.Check check = hasher.check(password, hash.orElse(decoyHash));
+        if (check == PasswordHasher.Check.BUSY) { // before the name's branches: the same whether it exists
+            return new Failure(username, AuthFailure.PASSWORD_CHECK_BUSY);
+        }
         AuthResult result = database.read(jdbc -> {
             Optional<Account> account = accounts.findByUsername(jdbc, username);
-            Optional<String> hash = account.isPresent()
-                    ? accounts.passwordHash(jdbc, account.get().id()) : Optional.empty();
-            PasswordHasher.Check check = hasher.check(password, hash.orElse(decoyHash));
-            if (check == PasswordHasher.Check.BUSY) { // before the name's branches: the same whether it exists
-                return new Failure(username, AuthFailure.PASSWORD_CHECK_BUSY);
-            }
-            boolean matches = check == PasswordHasher.Check.MATCH && hash.isPresent();
             if (account.isEmpty()) {
                 return new Failure(username, AuthFailure.UNKNOWN_USER);
             }
             if (locked(jdbc, username, LoginMethod.PASSWORD)) {
                 return new Failure(username, AuthFailure.ACCOUNT_LOCKED_OUT);
             }
+            // the hash checked must still be the account's: a password changed or revoked meanwhile matches nothing
+            boolean matches = check == PasswordHasher.Check.MATCH && hash.isPresent()
+                    && hash.equals(accounts.passwordHash(jdbc, account.get().id()));
             if (!matches) {
                 return new Failure(username, AuthFailure.BAD_CREDENTIAL);
             }
@@ -131,6 +137,11 @@ public final class CatalogAuthenticator implements Authenticator {
                     protocol, true, source, Credentials.password(account.get().id())), protocol));
         });
         return counted(result, LoginMethod.PASSWORD);
+    }
+
+    private Optional<String> storedPassword(Jdbc jdbc, String username) throws SQLException {
+        Optional<Account> account = accounts.findByUsername(jdbc, username);
+        return account.isPresent() ? accounts.passwordHash(jdbc, account.get().id()) : Optional.empty();
     }
 
     @Override

@@ -25,9 +25,14 @@ import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,12 +41,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A password refused unchecked because every permitted check stayed busy (a flood of logins) is no wrong password:
  * it is refused and audited with its own reason and scored against its source, but it counts towards no lockout, so
- * a flood from elsewhere cannot lock a user out, and it is the same whether the name exists.
+ * a flood from elsewhere cannot lock a user out, and it is the same whether the name exists. Checks waiting for a
+ * permit hold no catalog connection, so such a flood does not stall the catalog.
  */
 class PasswordCheckBusyTest {
 
     private static final char[] PASSWORD = "correct horse battery".toCharArray();
     private static final int FAILURES = DefenderPolicy.defaults().lockoutFailures();
+    /** More password logins at once than any catalog pool has connections (SQLite 8, PostgreSQL 10 by default). */
+    private static final int LOGINS = 32;
 
     @TempDir
     Path home;
@@ -115,6 +123,36 @@ class PasswordCheckBusyTest {
         }
         assertThat(defender.admits("192.0.2.2", "connect")).as("banned at the threshold").isFalse();
         permits.release();
+    }
+
+    @Test
+    void passwordChecksWaitingForAPermit_holdNoCatalogConnection() throws Exception {
+        DerivationPermits slow = new DerivationPermits(1, Duration.ofSeconds(5));
+        Authenticator waiting = chain(slow);
+        assertThat(slow.acquire()).isTrue();
+        ExecutorService threads = Executors.newFixedThreadPool(LOGINS);
+        try {
+            List<Future<AuthResult>> logins = new ArrayList<>();
+            for (int i = 0; i < LOGINS; i++) {
+                String source = "198.51.100." + (i + 1);
+                logins.add(threads.submit(() -> waiting.byPassword("acme-up", PASSWORD, Protocol.SFTP, source)));
+            }
+            Thread.sleep(1_000); // each has read its account's hash by now, and waits for the permit
+
+            long started = System.nanoTime();
+            Optional<Account> read = test.database().read(jdbc -> new AccountRepository().findByUsername(jdbc,
+                    "acme-up"));
+            assertThat(read).isPresent();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+                    .as("ms for a catalog read while %d password checks wait for a permit", LOGINS).isLessThan(1_000);
+            for (Future<AuthResult> login : logins) {
+                assertThat(login.get(60, TimeUnit.SECONDS))
+                        .isEqualTo(new AuthResult.Failure("acme-up", AuthFailure.PASSWORD_CHECK_BUSY));
+            }
+        } finally {
+            slow.release();
+            threads.shutdownNow();
+        }
     }
 
     /** The core's audit log, keeping a copy of each event appended. */
