@@ -12,13 +12,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** What administrators do to a site's forwarding: configure it, issue its client certificate, read it back. */
 public final class ForwardingAdministration {
+
+    /** Directories made for a client key: its owner's only, as the data directory's others are, whatever the umask. */
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
     private final Database database;
     private final ForwardingSites sites = new ForwardingSites();
@@ -64,7 +72,8 @@ public final class ForwardingAdministration {
      * Issues the gateway's client certificate for a site from {@code ca}, the forwarding CA
      * ({@code <home>/tls/forwarding-ca.crt}), and writes its key to {@code keyFile} (0600). Give the site the
      * forwarding CA's certificate for its receiver's {@code --client-ca}, never the gateway CA's {@code ca.crt}: that
-     * CA also issues the tenants' account certificates, which the receiver would then accept as the gateway.
+     * CA also issues the tenants' account certificates, which the receiver would then accept as the gateway. The
+     * directories it creates for the key are {@code rwx------}; an existing one is left as it is.
      * The site is checked first ({@link #requireSite}): for an unknown or invalid id nothing is issued or written.
      */
     public IssuedCertificate issueClientCertificate(String siteId, CertificateAuthority ca, Path keyFile,
@@ -72,7 +81,7 @@ public final class ForwardingAdministration {
         requireSite(siteId);
         IssuedCertificate issued = ca.issueClient(ForwardProtocol.forwarderCommonName(siteId), validity);
         try {
-            Files.createDirectories(keyFile.toAbsolutePath().getParent());
+            Files.createDirectories(keyFile.toAbsolutePath().getParent(), OWNER_ONLY_DIRECTORY);
             Pem.writePrivateKey(keyFile, issued.privateKey());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the client key " + keyFile, e);

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.GatewayException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -79,6 +82,20 @@ class SiteForwardingTest {
                 Optional.empty(), 4, true))).isInstanceOf(GatewayException.class).hasMessageContaining("does not exist");
         assertThatThrownBy(() -> fixture.admin.configureSite(site(URI.create("https://a.example"),
                 home.resolve("missing.key"), 4))).isInstanceOf(GatewayException.class).hasMessageContaining("not readable");
+    }
+
+    /** The directories made for a site's client key are their owner's only, not the umask's (0755 usually). */
+    @Test
+    void directoriesMadeForAClientKey_areTheOwnersOnly() throws Exception {
+        Path key = home.resolve("elsewhere").resolve("keys").resolve("forward-manila.key");
+
+        fixture.admin.issueClientCertificate(ForwardFixture.SITE, fixture.gatewayCa, key, Duration.ofDays(1));
+
+        for (Path dir : List.of(home.resolve("elsewhere"), key.getParent())) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).as("%s", dir)
+                    .isEqualTo("rwx------");
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
     }
 
     private SiteForwarding site(URI endpoint, Path key, int concurrency) {

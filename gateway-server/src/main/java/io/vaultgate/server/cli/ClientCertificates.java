@@ -6,11 +6,15 @@ import io.vaultgate.server.DataDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 
-/** Issues account client certificates from the gateway's private CA in the data directory. */
+/**
+ * Issues account client certificates from the gateway's private CA in the data directory. The directories made for
+ * the key are {@code rwx------}, whatever the umask; an existing one is left as it is.
+ */
 final class ClientCertificates {
 
     private static final Duration VALIDITY = Duration.ofDays(397);
@@ -26,7 +30,8 @@ final class ClientCertificates {
             CertificateAuthority ca = new CertificateAuthority(
                     IssuedCertificate.read(home.caKey(), home.caCertificate()), new SecureRandom(), Clock.systemUTC());
             IssuedCertificate issued = ca.issueClient(username, VALIDITY);
-            Files.createDirectories(directory);
+            Files.createDirectories(directory,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             issued.write(directory.resolve(username + ".key"), directory.resolve(username + ".crt"));
             return issued;
         } catch (IOException e) {
