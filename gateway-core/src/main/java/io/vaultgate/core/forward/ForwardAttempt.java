@@ -289,7 +289,7 @@ final class ForwardAttempt {
             return Prepared.failed(job, unreadable(job, "read", e));
         }
         return new Prepared(job, null, client, site.get(), file.get(), content,
-                delivery.request(file.get(), found.account(), content));
+                delivery.request(site.get(), file.get(), found.account(), content));
     }
 
     /** The stored envelope as it is, its data key sealed to the site: nothing is decrypted here. */

@@ -21,14 +21,17 @@ import java.util.regex.Pattern;
  * Vaultgate-Tenant: {tenant id}
  * Vaultgate-Account: {login name of the tenant's account that uploaded the file}
  * Vaultgate-Path: {virtual path in that account's namespace, UTF-8, percent-encoded except unreserved characters and '/'}
+ * Vaultgate-Site: {id of the site the file is for}
  * Content-Length: {size}
  *
  * 2xx, with Repr-Digest: sha-256=:{base64 SHA-256 the site computed}:
  * </pre>
  *
  * <p>A sealed forward sends the stored envelope instead of the plaintext, with {@code Content-Type:
- * application/vnd.vaultgate.envelope}, {@code Vaultgate-Sealed-Key: :{base64 of the 81-byte sealed data
- * key}:} and {@code Vaultgate-Site: {site id}}; {@code Repr-Digest} stays the plaintext's.
+ * application/vnd.vaultgate.envelope} and {@code Vaultgate-Sealed-Key: :{base64 of the 81-byte sealed data
+ * key}:}; {@code Repr-Digest} stays the plaintext's. Every forward, plain or sealed, names its site; a receiver takes a
+ * plain forward without {@code Vaultgate-Site} (from a gateway before this field was sent on plain forwards), a sealed
+ * one it refuses without it.
  *
  * <p>The gateway presents, to each site, a client certificate whose subject names that site
  * ({@link #forwarderCommonName}); the reference receiver, which knows its own site id, takes no other, and answers a

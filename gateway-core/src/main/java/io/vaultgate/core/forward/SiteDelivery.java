@@ -53,8 +53,8 @@ final class SiteDelivery {
     }
 
     /** The decrypted plaintext of {@code file}, uploaded by {@code account}, its first chunks read ahead from now on. */
-    Request request(FileRecord file, String account, FileContent content) {
-        Map<String, String> head = head(file, account, content.sha256());
+    Request request(SiteForwarding site, FileRecord file, String account, FileContent content) {
+        Map<String, String> head = head(site, file, account, content.sha256());
         head.put("Content-Type", "application/octet-stream");
         return new Request(head, content.sha256(), PreparedBody.prepare(BodySource.of(content), readers, chunks));
     }
@@ -65,20 +65,25 @@ final class SiteDelivery {
      */
     Request sealedRequest(SiteForwarding site, FileRecord file, String account, SealedPayload payload) {
         String expected = file.sha256().orElseThrow();
-        Map<String, String> head = head(file, account, expected);
+        Map<String, String> head = head(site, file, account, expected);
         head.put("Content-Type", ForwardProtocol.ENVELOPE_TYPE);
         head.put(ForwardProtocol.SEALED_KEY, ":" + payload.sealedKey().toBase64() + ":");
-        head.put(ForwardProtocol.SITE, site.siteId());
         return new Request(head, expected, PreparedBody.prepare(payload, readers, chunks));
     }
 
-    private static Map<String, String> head(FileRecord file, String account, String sha256) {
+    /**
+     * The fields of every forward, plain or sealed. {@code Vaultgate-Site} names the site the file is for, so that a
+     * receiver of another site (the gateway's settings for this site naming that site's endpoint and certificate)
+     * refuses it ({@code 421}) instead of taking another site's file; servers that do not know it ignore it.
+     */
+    private static Map<String, String> head(SiteForwarding site, FileRecord file, String account, String sha256) {
         Map<String, String> head = new LinkedHashMap<>();
         head.put(ForwardProtocol.IDEMPOTENCY_KEY, file.id());
         head.put(ForwardProtocol.REPR_DIGEST, ForwardProtocol.reprDigest(sha256));
         head.put(ForwardProtocol.TENANT, file.tenant().value());
         head.put(ForwardProtocol.ACCOUNT, account);
         head.put(ForwardProtocol.PATH, ForwardProtocol.encodePath(file.path().toString()));
+        head.put(ForwardProtocol.SITE, site.siteId());
         return head;
     }
 

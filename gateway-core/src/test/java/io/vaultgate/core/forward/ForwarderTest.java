@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ForwarderTest extends StubSiteTest {
 
     @Test
-    void committedFile_isPutToTheSite_withItsIdempotencyKeyDigestTenantAccountAndPath() throws Exception {
+    void committedFile_isPutToTheSite_withItsIdempotencyKeyDigestTenantAccountPathAndSite() throws Exception {
         byte[] content = fixture.randomBytes(3 * 1024 * 1024 + 17);
         FileRecord file = fixture.uploadAndQueue("/inbox/pay roll/März.csv", content);
 
@@ -33,6 +33,7 @@ class ForwarderTest extends StubSiteTest {
             assertThat(request.header("Vaultgate-Tenant")).isEqualTo("acme");
             assertThat(request.header("Vaultgate-Account")).isEqualTo("acme-upload");
             assertThat(request.header("Vaultgate-Path")).isEqualTo("/inbox/pay%20roll/M%C3%A4rz.csv");
+            assertThat(request.header("Vaultgate-Site")).as("a plain forward names its site too").isEqualTo("manila");
         });
         ForwardJob job = fixture.job(file);
         assertThat(job.state()).isEqualTo(ForwardState.DELIVERED);

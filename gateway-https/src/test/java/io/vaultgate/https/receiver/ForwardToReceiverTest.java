@@ -129,6 +129,29 @@ class ForwardToReceiverTest {
         assertThat(droppedFiles()).isEmpty();
     }
 
+    /**
+     * A plain file for another site, sent with this site's certificate to this site's receiver (the gateway's settings
+     * for the other site name this site's endpoint and certificate): it names its site, so the receiver refuses it as
+     * misdirected, for good, instead of storing another site's file.
+     */
+    @Test
+    void plainFileForAnotherSite_underThisSitesCertificate_isMisdirected_andGoesDeadAtOnce() throws Exception {
+        fixture.startReceiver();
+        fixture.otherSite();
+        fixture.configure(ReceiverFixture.OTHER_SITE, fixture.endpoint(), fixture.clientCertificate, fixture.clientKey);
+        FileRecord file = fixture.uploadAndQueue(fixture.client, "/inbox/a.csv", "for pune".getBytes(),
+                ReceiverFixture.OTHER_SITE);
+
+        forwarder.runDue();
+
+        ForwardJob job = fixture.job(file);
+        assertThat(job.state()).as("misdirected: no retry can change it").isEqualTo(ForwardState.DEAD);
+        assertThat(job.attempts()).isEqualTo(1);
+        assertThat(job.lastError()).hasValueSatisfying(error -> assertThat(error).contains("the site answered 421",
+                "this receiver serves site manila, not site pune", "final"));
+        assertThat(droppedFiles()).isEmpty();
+    }
+
     @Test
     void expiredClientCertificate_isRefusedByTheReceiver() throws Exception {
         fixture.startReceiver();
