@@ -163,18 +163,42 @@ public final class Administration {
         return key;
     }
 
-    /** Lets an account log in over HTTPS with this client certificate (issued by the gateway's client CA). */
+    /**
+     * Lets an account log in over HTTPS with this client certificate (issued by the gateway's client CA). A
+     * certificate logs in as one account: registered again to its account, nothing changes; held by another account,
+     * it is refused.
+     *
+     * @throws GatewayException {@code CONFLICT} caused by {@link CertificateTaken} if another account holds it
+     */
     public String addClientCertificate(String username, java.security.cert.X509Certificate certificate) {
         String fingerprint = io.vaultgate.core.pki.Fingerprints.sha256(certificate);
         database.inTransaction(jdbc -> {
             Account account = account(jdbc, username);
-            accounts.addCertificate(jdbc, account.id(), fingerprint,
+            Optional<Account> holder = accounts.addCertificate(jdbc, account.id(), fingerprint,
                     certificate.getSubjectX500Principal().getName(), clock.instant());
-            audited(jdbc, Optional.of(account.tenant()), AdminAction.CREDENTIAL_ADDED,
-                    username + " client-certificate " + fingerprint);
+            if (holder.isEmpty()) {
+                audited(jdbc, Optional.of(account.tenant()), AdminAction.CREDENTIAL_ADDED,
+                        username + " client-certificate " + fingerprint);
+            } else if (!holder.get().id().equals(account.id())) {
+                throw CertificateTaken.refuse(fingerprint, account.tenant(), holder.get());
+            }
             return null;
         });
         return fingerprint;
+    }
+
+    /**
+     * Refuses a client certificate an account holds already, before an account of {@code tenant} is created for it
+     * ({@code vaultgate account add --client-cert}), so that a refused certificate leaves no account behind.
+     *
+     * @throws GatewayException {@code CONFLICT} caused by {@link CertificateTaken}
+     */
+    public void requireFreeClientCertificate(TenantId tenant, java.security.cert.X509Certificate certificate) {
+        String fingerprint = io.vaultgate.core.pki.Fingerprints.sha256(certificate);
+        Optional<Account> holder = database.read(jdbc -> accounts.findByCertificate(jdbc, fingerprint));
+        if (holder.isPresent()) {
+            throw CertificateTaken.refuse(fingerprint, tenant, holder.get());
+        }
     }
 
     /** Restricts the tenant's logins to these networks; an empty list allows any address. */

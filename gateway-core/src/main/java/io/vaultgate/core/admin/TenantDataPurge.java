@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The catalog and the store forget a shredded tenant's data (step 3 of {@link TenantShredding}): its forward
  * jobs not yet delivered, its files' rows and key slots ({@value #PAGE} per transaction), its directories, its
- * accounts' credentials (SSH keys, client certificates, API tokens, password hashes), then its objects. The tenant
- * row, the account rows, batches, receipts and the audit chain stay, so its history still verifies. Every
- * statement only removes what is left, so a purge cut off anywhere is finished by running it again.
+ * accounts' credentials (SSH keys, client certificates and those an upgrade set aside (V25), API tokens, password
+ * hashes), then its objects. The tenant row, the account rows, batches, receipts and the audit chain stay, so its
+ * history still verifies. Every statement only removes what is left, so a purge cut off anywhere is finished by
+ * running it again.
  */
 final class TenantDataPurge {
 
@@ -63,6 +64,7 @@ final class TenantDataPurge {
         String accounts = "SELECT id FROM accounts WHERE tenant_id = ?";
         long credentials = database.inTransaction(jdbc -> {
             jdbc.update("DELETE FROM directories WHERE tenant_id = ?", id);
+            jdbc.update("DELETE FROM account_certificate_conflicts WHERE account_id IN (" + accounts + ")", id);
             long gone = jdbc.update("DELETE FROM account_ssh_keys WHERE account_id IN (" + accounts + ")", id)
                     + jdbc.update("DELETE FROM account_certificates WHERE account_id IN (" + accounts + ")", id)
                     + jdbc.update("DELETE FROM api_tokens WHERE principal_kind = 'account' AND principal_id IN ("

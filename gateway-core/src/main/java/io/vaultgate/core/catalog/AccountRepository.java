@@ -8,9 +8,13 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Client accounts and their credentials (SSH key fingerprints, password hashes). */
+/** Client accounts and their credentials (SSH key fingerprints, client certificates, password hashes). */
 public final class AccountRepository {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccountRepository.class);
 
     private static final String COLUMNS = "id, tenant_id, username, expires_at, created_at";
 
@@ -45,16 +49,48 @@ public final class AccountRepository {
                 row -> row.getString(1), accountId);
     }
 
-    public void addCertificate(Jdbc jdbc, String accountId, String sha256Fingerprint, String subject, Instant now)
-            throws SQLException {
-        jdbc.update("INSERT INTO account_certificates (account_id, fingerprint, subject, created_at) VALUES (?, ?, ?, ?)",
-                accountId, sha256Fingerprint, subject, now.toEpochMilli());
+    /**
+     * Registers a client certificate for an account, unless an account holds it already: a fingerprint is registered
+     * to one account at most (V25's unique index), as a mutual-TLS login must find one account. Empty when it is now
+     * the account's, for good once the transaction commits (and registrations an upgrade set aside for it, V25, are
+     * resolved); otherwise the account holding it, which may be {@code accountId} itself, and nothing was changed. On
+     * PostgreSQL a concurrent transaction that registered it first makes this one wait until it ends.
+     */
+    public Optional<Account> addCertificate(Jdbc jdbc, String accountId, String sha256Fingerprint, String subject,
+                                            Instant now) throws SQLException {
+        while (jdbc.update("INSERT INTO account_certificates (account_id, fingerprint, subject, created_at) "
+                + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", accountId, sha256Fingerprint, subject,
+                now.toEpochMilli()) == 0) {
+            List<Account> holders = certificateHolders(jdbc, sha256Fingerprint);
+            if (!holders.isEmpty()) {
+                return Optional.of(holders.get(0));
+            }
+            // revoked between the two statements: the certificate is free again
+        }
+        jdbc.update("DELETE FROM account_certificate_conflicts WHERE fingerprint = ?", sha256Fingerprint);
+        return Optional.empty();
     }
 
+    /**
+     * The account a client certificate logs in as. Fails closed: should the catalog ever hold the fingerprint for
+     * more than one account (a catalog whose unique index was lost), no account is answered, so the login is refused
+     * as for an unknown certificate, and the conflict is logged for an administrator to resolve.
+     */
     public Optional<Account> findByCertificate(Jdbc jdbc, String sha256Fingerprint) throws SQLException {
-        return jdbc.queryOne("SELECT a.id, a.tenant_id, a.username, a.expires_at, a.created_at FROM accounts a "
-                + "JOIN account_certificates c ON c.account_id = a.id WHERE c.fingerprint = ?", AccountRepository::map,
-                sha256Fingerprint);
+        List<Account> holders = certificateHolders(jdbc, sha256Fingerprint);
+        if (holders.size() > 1) {
+            LOG.error("client certificate {} is registered to {} accounts ({}): its logins are refused until an "
+                    + "administrator revokes it from all but the one it belongs to", sha256Fingerprint, holders.size(),
+                    holders.stream().map(account -> account.username() + " of tenant " + account.tenant()).toList());
+            return Optional.empty();
+        }
+        return holders.stream().findFirst();
+    }
+
+    private List<Account> certificateHolders(Jdbc jdbc, String sha256Fingerprint) throws SQLException {
+        return jdbc.query("SELECT a.id, a.tenant_id, a.username, a.expires_at, a.created_at FROM accounts a "
+                + "JOIN account_certificates c ON c.account_id = a.id WHERE c.fingerprint = ? ORDER BY c.created_at, "
+                + "a.id", AccountRepository::map, sha256Fingerprint);
     }
 
     public void setPasswordHash(Jdbc jdbc, String accountId, String hash) throws SQLException {

@@ -9,10 +9,15 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.https.http.Json;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 
-/** A tenant's accounts and their credentials: SSH keys and API tokens. */
+/** A tenant's accounts and their credentials: SSH keys, client certificates and API tokens. */
 final class AccountsAdminApi {
 
     static final List<AdminOperation> OPERATIONS = List.of(
@@ -21,6 +26,8 @@ final class AccountsAdminApi {
                     AccountsAdminApi::create),
             new AdminOperation(HttpMethod.POST, AdminApi.PREFIX + "/accounts/{username}/ssh-keys",
                     AccountsAdminApi::addKey),
+            new AdminOperation(HttpMethod.POST, AdminApi.PREFIX + "/accounts/{username}/client-certificates",
+                    AccountsAdminApi::addCertificate),
             new AdminOperation(HttpMethod.POST, AdminApi.PREFIX + "/accounts/{username}/tokens",
                     AccountsAdminApi::issueToken));
 
@@ -45,6 +52,22 @@ final class AccountsAdminApi {
 
     private static AdminResult addKey(AdminServices admin, Map<String, String> params, JsonBody body) {
         return AdminResult.fingerprint(admin.tenants().addSshKey(params.get("username"), body.string("key")));
+    }
+
+    /** 201 with the fingerprint; a certificate another account holds is {@code 409 certificate-taken}. */
+    private static AdminResult addCertificate(AdminServices admin, Map<String, String> params, JsonBody body) {
+        X509Certificate certificate = certificate(body.string("certificate"));
+        String fingerprint = admin.tenants().addClientCertificate(params.get("username"), certificate);
+        return AdminResult.created(Json.object(json -> json.writeStringField("fingerprint", fingerprint)));
+    }
+
+    private static X509Certificate certificate(String pem) {
+        try {
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+        } catch (CertificateException | ClassCastException e) {
+            throw JsonBody.invalid("field certificate: not an X.509 certificate in PEM");
+        }
     }
 
     private static AdminResult issueToken(AdminServices admin, Map<String, String> params, JsonBody body) {

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.admin.CertificateTaken;
 import io.vaultgate.core.ingest.FileTooLarge;
 import io.vaultgate.core.policy.PolicyNotAcknowledged;
 
@@ -32,7 +33,8 @@ public final class ErrorResponses {
      * A refusal for want of a data-handling policy acknowledgement has its own type,
      * {@code policy-not-acknowledged}, wherever it happens (claim or download), so clients can show the policy.
      * A file over its tenant's maximum size is {@code 413 payload-too-large}, like a body over the listener's
-     * limit, rather than the {@code 507} of a full quota.
+     * limit, rather than the {@code 507} of a full quota. A client certificate another account holds is
+     * {@code 409 certificate-taken}, not the {@code conflict} of a taken name.
      */
     public static FullHttpResponse of(GatewayException failure) {
         ProblemType type;
@@ -40,6 +42,8 @@ public final class ErrorResponses {
             type = ProblemType.PAYLOAD_TOO_LARGE;
         } else if (failure.getCause() instanceof PolicyNotAcknowledged) {
             type = ProblemType.POLICY_NOT_ACKNOWLEDGED;
+        } else if (failure.getCause() instanceof CertificateTaken) {
+            type = ProblemType.CERTIFICATE_TAKEN;
         } else {
             type = ProblemType.of(failure.reason());
         }

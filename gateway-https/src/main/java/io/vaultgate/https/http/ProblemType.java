@@ -38,6 +38,8 @@ public enum ProblemType {
     MFA_NOT_CONFIGURED(HttpResponseStatus.NOT_FOUND),
     METHOD_NOT_ALLOWED(HttpResponseStatus.METHOD_NOT_ALLOWED),
     CONFLICT(HttpResponseStatus.CONFLICT),
+    /** A client certificate to register that another account holds: a certificate logs in as one account. */
+    CERTIFICATE_TAKEN(HttpResponseStatus.CONFLICT),
     /** A tus {@code PATCH} whose {@code Upload-Offset} is not where the upload continues. */
     OFFSET_MISMATCH(HttpResponseStatus.CONFLICT),
     LENGTH_REQUIRED(HttpResponseStatus.LENGTH_REQUIRED),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.Pem;
+import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.https.ClientTls;
 import io.vaultgate.https.testing.Curl;
 import io.vaultgate.https.testing.TestGateway;
@@ -90,6 +91,37 @@ class CertificateLoginIT {
 
         assertThat(list.exitCode()).as(list.stderr()).isNotZero();
         assertThat(list.status()).isZero();
+    }
+
+    /**
+     * A certificate logs in as one account: registering alice's to an account of another tenant over the admin API is
+     * {@code 409 certificate-taken}, naming neither alice nor her tenant, and alice goes on logging in with it (before,
+     * it was registered twice and every request with it failed with a 500). A free one is registered (201).
+     */
+    @Test
+    void aCertificateAliceHolds_isTakenForAnotherTenantsAccount_overTheAdminApi_andStillLogsAliceIn() throws Exception {
+        Path certificate = registered("alice-tablet");
+        gateway.core().administration().createTenant(TenantId.of("globex"), "Globex", false);
+        gateway.core().administration().createAccount(TenantId.of("globex"), "gina");
+        String admin = gateway.core().incidents().administrators().add("root-admin", "cli");
+
+        Curl.Result taken = registerOverTheApi(admin, "gina", certificate);
+        Curl.Result list = curl.run(withCertificate(certificate, gateway.url("/v1/files/inbox/")));
+        Curl.Result free = registerOverTheApi(admin, "gina", TestTls.clientPem(clients, "gina", Duration.ZERO, dir));
+
+        assertThat(taken.status()).as(taken.body()).isEqualTo(409);
+        assertThat(taken.body()).contains("\"type\":\"urn:vaultgate:problem:certificate-taken\"",
+                "is already registered to an account of another tenant").doesNotContain("alice", TestGateway.TENANT);
+        assertThat(list.status()).as(list.stderr()).isEqualTo(200);
+        assertThat(free.status()).as(free.body()).isEqualTo(201);
+        assertThat(free.body()).contains("\"fingerprint\":\"");
+    }
+
+    private Curl.Result registerOverTheApi(String adminToken, String username, Path certificate) throws Exception {
+        String pem = Files.readString(certificate).replace("\r", "").replace("\n", "\\n");
+        return curl.run("-X", "POST", "-H", "Authorization: Bearer " + adminToken, "-H",
+                "Content-Type: application/json", "--data-binary", "{\"certificate\":\"" + pem + "\"}",
+                gateway.url("/v1/admin/accounts/" + username + "/client-certificates"));
     }
 
     /** Issues a client certificate of the trusted CA, adds it to alice's account, returns its PEM file. */

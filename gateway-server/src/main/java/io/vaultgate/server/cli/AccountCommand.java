@@ -18,9 +18,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vaultgate account add|revoke|expire}. */
+/** {@code vaultgate account add|add-cert|revoke|expire}. */
 @Command(name = "account", mixinStandardHelpOptions = true, description = "Manage client accounts.",
-        subcommands = {AccountCommand.Add.class, AccountCommand.Revoke.class, AccountCommand.Expire.class})
+        subcommands = {AccountCommand.Add.class, AccountCommand.AddCertificate.class, AccountCommand.Revoke.class,
+                AccountCommand.Expire.class})
 public final class AccountCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -38,7 +39,8 @@ public final class AccountCommand {
         List<String> sshKeys = new ArrayList<>();
 
         @Option(names = "--client-cert", paramLabel = "PEM",
-                description = "A client certificate (PEM) the account may log in with over HTTPS mutual TLS.")
+                description = "A client certificate (PEM) the account may log in with over HTTPS mutual TLS; "
+                        + "refused (exit 1, no account made) if another account holds it.")
         java.nio.file.Path clientCertificate;
 
         @Option(names = "--issue-client-cert", paramLabel = "DIR",
@@ -63,13 +65,18 @@ public final class AccountCommand {
             Administration admin = core.administration();
             List<String> keyLines = sshKeys.stream().map(SshKeyArgument::keyLine).toList();
             keyLines.forEach(SshPublicKey::parse);
+            java.security.cert.X509Certificate certificate = clientCertificate == null ? null
+                    : readCertificate(clientCertificate);
+            if (certificate != null) {
+                admin.requireFreeClientCertificate(TenantId.of(tenant), certificate); // before the account is made
+            }
             admin.createAccount(TenantId.of(tenant), username);
             out.println("Created account " + username + " in tenant " + tenant);
             for (String line : keyLines) {
                 out.println("  added SSH key " + admin.addSshKey(username, line).fingerprint());
             }
-            if (clientCertificate != null) {
-                out.println("  added client certificate " + admin.addClientCertificate(username, certificate()));
+            if (certificate != null) {
+                out.println("  added client certificate " + admin.addClientCertificate(username, certificate));
             }
             if (issueInto != null) {
                 io.vaultgate.core.pki.IssuedCertificate issued = new ClientCertificates(new DataDirectory(config()))
@@ -87,11 +94,11 @@ public final class AccountCommand {
             return 0;
         }
 
-        private java.security.cert.X509Certificate certificate() {
+        static java.security.cert.X509Certificate readCertificate(java.nio.file.Path pem) {
             try {
-                return io.vaultgate.core.pki.Pem.readCertificates(clientCertificate).get(0);
+                return io.vaultgate.core.pki.Pem.readCertificates(pem).get(0);
             } catch (IOException e) {
-                throw new IllegalArgumentException("--client-cert " + clientCertificate + ": " + e.getMessage());
+                throw new IllegalArgumentException("--client-cert " + pem + ": " + e.getMessage());
             }
         }
 
@@ -105,6 +112,30 @@ public final class AccountCommand {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    @Command(name = "add-cert", mixinStandardHelpOptions = true,
+            description = {"Register a client certificate (PEM) an existing account may log in with over HTTPS mutual "
+                    + "TLS. A certificate logs in as one account: one another account holds is refused (exit 1).",
+                    "Example: vaultgate account add-cert acme-api --client-cert acme-api.crt"})
+    static final class AddCertificate extends CoreTask {
+        @Parameters(paramLabel = "USERNAME")
+        String username;
+
+        @Option(names = "--client-cert", required = true, paramLabel = "PEM", description = "The certificate (PEM).")
+        java.nio.file.Path clientCertificate;
+
+        AddCertificate(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(GatewayCore core, PrintWriter out) {
+            String fingerprint = core.administration().addClientCertificate(username,
+                    Add.readCertificate(clientCertificate));
+            out.println("Added client certificate " + fingerprint + " to account " + username);
+            return 0;
         }
     }
 
