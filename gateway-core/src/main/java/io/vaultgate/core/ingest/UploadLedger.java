@@ -57,6 +57,7 @@ public final class UploadLedger {
     private final PublishChecks checks;
     private final TenantRepository tenants = new TenantRepository();
     private final PartialUploadRepository uploads = new PartialUploadRepository();
+    private final PartialQuota partialQuota;
 
     public UploadLedger(Database database, FileRepository files, ObjectStore store, FileShredder shredder, Router router,
                  AuditLog audit, CatalogReceipts receipts, Clock clock) {
@@ -81,6 +82,7 @@ public final class UploadLedger {
         this.metrics = metrics;
         this.node = node;
         this.checks = new PublishChecks(files);
+        this.partialQuota = new PartialQuota(files, tenants);
     }
 
     /**
@@ -216,24 +218,38 @@ public final class UploadLedger {
                 + "interrupted on this gateway node; upload the file again");
     }
 
-    /** Keeps the upload as a resumable partial of {@code kept} plaintext bytes. */
+    /** How {@link #suspend}'s transaction ended. */
+    private enum Suspension { KEPT, OVER_QUOTA, NOT_OURS }
+
+    /**
+     * Keeps the upload as a resumable partial of {@code kept} plaintext bytes; discards it instead, audited as
+     * "quota exceeded", if that would take the tenant past its byte quota ({@link PartialQuota}: uploads cut off
+     * at the same time each checked their writes without the others). The uploader's session is gone: a resume
+     * then finds no partial and the client starts the file over.
+     */
     void suspend(FileRecord file, long kept, String actor) {
         Instant now = clock.instant();
-        boolean suspended = database.inTransaction(jdbc -> {
+        Suspension suspension = database.inTransaction(jdbc -> {
+            if (!partialQuota.allows(jdbc, file, kept)) {
+                return Suspension.OVER_QUOTA;
+            }
             if (!uploads.updateStateIfOwned(jdbc, file.id(), node, FileState.PARTIAL, kept, Optional.empty(), now)) {
-                return false;
+                return Suspension.NOT_OURS;
             }
             audit.append(jdbc, new AuditEvent.UploadSuspended(now, Optional.of(file.tenant()), actor, file.id(),
                     file.path().toString(), kept));
-            return true;
+            return Suspension.KEPT;
         });
-        if (!suspended) {
-            metrics.ended(file, TransferOutcome.SUSPENDED, kept);
+        if (suspension == Suspension.OVER_QUOTA) {
+            discard(file, actor, "quota exceeded");
+            return;
+        }
+        metrics.ended(file, TransferOutcome.SUSPENDED, kept);
+        if (suspension == Suspension.NOT_OURS) {
             LOG.warn("upload {} of tenant {} was recovered by another node meanwhile; left to it", file.id(),
                     file.tenant());
             return;
         }
-        metrics.ended(file, TransferOutcome.SUSPENDED, kept);
         LOG.info("upload suspended: file={} tenant={} path={} kept={}", file.id(), file.tenant(),
                 LogText.quoted(file.path().toString()), kept);
     }
