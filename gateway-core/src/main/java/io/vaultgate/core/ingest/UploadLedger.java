@@ -86,10 +86,10 @@ public final class UploadLedger {
     }
 
     /**
-     * Makes the object durable, then in one transaction publishes the file, replaces the owner's previous
-     * file at that path, routes it to its batches, audits it and issues its signed receipt; only if the tenant
-     * is still active (read under its lock, which a lockdown or shred takes too) and the {@code rules} still hold
-     * then (otherwise the upload is discarded and the refusal thrown, see {@link PublishChecks}).
+     * Makes the object durable, then in one transaction publishes the file, replaces the file it takes the
+     * place of ({@link #replaced}), routes it to its batches, audits it and issues its signed receipt; only if the
+     * tenant is still active (read under its lock, which a lockdown or shred takes too) and the {@code rules} still
+     * hold then (otherwise the upload is discarded and the refusal thrown, see {@link PublishChecks}).
      */
     Receipt commit(FileRecord file, PendingObject object, long size, String sha256, String actor,
                    PublishRules rules) throws IOException {
@@ -169,8 +169,7 @@ public final class UploadLedger {
             if (tenants.lockNamesReadingStatus(jdbc, file.tenant()).filter(TenantStatus.ACTIVE::equals).isEmpty()) {
                 throw new Refused(new PublishChecks.Refusal(PublishChecks.tenantNotActive(), "tenant not active"));
             }
-            Optional<FileRecord> previous = files.findOwned(jdbc, file.tenant(), file.accountId(), file.path(),
-                    FileState.COMMITTED);
+            Optional<FileRecord> previous = replaced(jdbc, file, rules);
             Optional<PublishChecks.Refusal> refusal = checks.refusal(jdbc, file, size, previous, rules, now);
             if (refusal.isPresent()) {
                 throw new Refused(refusal.get());
@@ -187,6 +186,19 @@ public final class UploadLedger {
             SignedReceipt signed = receipts.issue(jdbc, receipt);
             return new Published(previous.stream().toList(), signed);
         });
+    }
+
+    /**
+     * The committed file the upload replaces: the owner's own at its path (each account's inbox is its own); for an
+     * operator's result, the result at that path of the tenant's outbox, whichever operator wrote it. A batch whose
+     * lease ran out is claimed again by another operator, who redoes the work: its result takes the place of the
+     * earlier holder's, rather than both staying committed at one path, the client seeing only the newer and the
+     * earlier one, unreachable, counting towards the quota until retention.
+     */
+    private Optional<FileRecord> replaced(Jdbc jdbc, FileRecord file, PublishRules rules) throws SQLException {
+        return rules.resultOf().isPresent()
+                ? files.findCommitted(jdbc, file.tenant(), file.path())
+                : files.findOwned(jdbc, file.tenant(), file.accountId(), file.path(), FileState.COMMITTED);
     }
 
     private static FileRecord committed(FileRecord file, long size, String sha256, Instant now) {
