@@ -122,6 +122,9 @@ public final class CatalogFileService implements FileService {
         }
         ClientPrincipal client = Access.writer(principal, path);
         Optional<FileRecord> deleted = database.inTransaction(jdbc -> {
+            // the names' lock, as a rename takes it: a rename of the file away on another session either committed
+            // first (and nothing is at the path) or waits, and the file is never deleted at its new name
+            tenants.lockNames(jdbc, client.tenant());
             Optional<FileRecord> file = visibleFile(jdbc, client, path);
             if (file.isPresent()) {
                 remove(jdbc, file.get(), path);

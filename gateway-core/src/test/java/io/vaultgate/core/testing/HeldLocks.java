@@ -1,7 +1,5 @@
 package io.vaultgate.core.testing;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
 import java.sql.SQLException;
@@ -14,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An action run while another transaction holds a change uncommitted, as another node's would be: for lock-order
- * tests on PostgreSQL, whose row locks make a transaction wait where SQLite's database lock serialises them.
+ * tests on PostgreSQL (READ COMMITTED), whose row locks make a transaction wait where SQLite's database lock
+ * serialises whole transactions. PostgreSQL only: it watches {@code pg_stat_activity} for the action to wait.
  */
 public final class HeldLocks {
 
@@ -29,7 +28,9 @@ public final class HeldLocks {
 
     /**
      * Starts {@code action} while another transaction holds {@code change} uncommitted, lets it run until it waits
-     * for a lock (up to 10 s, or until it ends), then commits the change; returns the action's outcome.
+     * for a row lock (up to 10 s, or until it ends), then commits the change; returns the action's outcome. An action
+     * that reads the rows the change writes without locking them reads them as they were before the change; one
+     * that locks them waits, and reads them as the change left them.
      */
     public static <T> Future<T> whileHeld(Database database, Change change, Callable<T> action) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -46,12 +47,15 @@ public final class HeldLocks {
                 }
                 return null;
             }));
-            assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+            while (!held.await(100, TimeUnit.MILLISECONDS)) {
+                if (holder.isDone()) {
+                    holder.get(); // the change failed: throws its exception
+                    throw new IllegalStateException("the change ended without holding its locks");
+                }
+            }
             Future<T> result = threads.submit(action);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!result.isDone() && System.nanoTime() < deadline && database.read(jdbc -> jdbc.count(
-                    "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                            + "AND datname = current_database()")) == 0) {
+            while (!result.isDone() && System.nanoTime() < deadline && waiting(database) == 0) {
                 Thread.sleep(20);
             }
             commit.countDown();
@@ -60,5 +64,11 @@ public final class HeldLocks {
         } finally {
             threads.shutdown();
         }
+    }
+
+    /** How many sessions of the test's database wait for a lock (the holder never does). */
+    private static long waiting(Database database) {
+        return database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                + "AND datname = current_database()"));
     }
 }
