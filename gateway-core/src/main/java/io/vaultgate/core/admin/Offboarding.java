@@ -289,7 +289,8 @@ public final class Offboarding {
                                         List<AuditEvent> events) throws SQLException {
         List<String> released = new ArrayList<>();
         for (Batch batch : batches.claimedBy(jdbc, operator.id())) {
-            if (batches.transition(jdbc, batch.id(), BatchState.CLAIMED, BatchState.READY, Optional.empty(),
+            // compared with the holder: a lease that ran out was released and claimed by another since the read
+            if (batches.transitionClaimed(jdbc, batch.id(), operator.id(), BatchState.READY, Optional.empty(),
                     Optional.empty(), now)) {
                 events.add(new AuditEvent.BatchReleased(now, Optional.of(batch.tenant()), actor, batch.id(),
                         batch.siteId(), operator.username(), "operator removed"));

@@ -99,12 +99,14 @@ public final class BatchService {
             }
             policyGate.requireAcknowledged(jdbc, operator, batch.tenant());
             // a renewal moves the expiry only; a claim (of a ready batch, or again after the lease ran out) starts a
-            // new lease, which reads opened under the old one see (Lease)
-            BatchState from = batch.isClaimedBy(operator.operatorId()) ? BatchState.CLAIMED : BatchState.READY;
-            boolean taken = batch.isHeldBy(operator.operatorId(), now)
-                    ? batches.renew(jdbc, batchId, operator.operatorId(), now.plus(lease))
-                    : batches.transition(jdbc, batchId, from, BatchState.CLAIMED, Optional.of(operator.operatorId()),
-                            Optional.of(now.plus(lease)), now);
+            // new lease, which reads opened under the old one see (Lease); both compare the holder, not the state only
+            String me = operator.operatorId();
+            Optional<Instant> expiry = Optional.of(now.plus(lease));
+            boolean taken = batch.isHeldBy(me, now) ? batches.renew(jdbc, batchId, me, expiry.get())
+                    : batch.isClaimedBy(me)
+                    ? batches.transitionClaimed(jdbc, batchId, me, BatchState.CLAIMED, Optional.of(me), expiry, now)
+                    : batches.transition(jdbc, batchId, BatchState.READY, BatchState.CLAIMED, Optional.of(me), expiry,
+                            now);
             if (!taken) {
                 throw new GatewayException(Reason.CONFLICT, "batch " + batchId + " is not ready to be claimed");
             }
@@ -123,7 +125,7 @@ public final class BatchService {
                         + "again to complete it");
             }
             if (!batch.isClaimedBy(operator.operatorId())
-                    || !batches.transition(jdbc, batchId, BatchState.CLAIMED, BatchState.COMPLETED,
+                    || !batches.transitionClaimed(jdbc, batchId, operator.operatorId(), BatchState.COMPLETED,
                     batch.claimedBy(), Optional.empty(), now)) {
                 throw new GatewayException(Reason.CONFLICT, "batch " + batchId + " is not claimed by you");
             }
@@ -138,11 +140,14 @@ public final class BatchService {
         return database.read(jdbc -> batches.byTenant(jdbc, tenant));
     }
 
-    /** Closes an open batch now (admin command or API), audited as done by {@code actor}. */
+    /**
+     * Closes an open batch now (admin command or API), audited as done by {@code actor} with the files it holds: its
+     * row is read locked, so a file joining it on another node is either counted or, once it is closed, not let in.
+     */
     public Batch close(String batchId, String actor) {
         Instant now = clock.instant();
         return database.inTransaction(jdbc -> {
-            Batch batch = batches.find(jdbc, batchId)
+            Batch batch = batches.lock(jdbc, batchId)
                     .orElseThrow(() -> GatewayException.notFound("batch " + batchId));
             if (!closeIfOpen(jdbc, batch, actor, "closed by an administrator", now)) {
                 throw new GatewayException(Reason.CONFLICT, "batch " + batchId + " is not open");
@@ -195,17 +200,19 @@ public final class BatchService {
         return true;
     }
 
-    /** The batch if the operator's site may see it at all; otherwise not found. */
     /**
-     * The batch, if the operator may act on it; its row locked first, so that a claim and the operator's removal
-     * ({@code vaultgate operator remove}) on another node never both win: a removed operator's live session, until
-     * it ends, claims nothing, and a claim that committed first is released by the removal.
+     * The batch, if the operator may act on it (of its site, and ready or claimed by it); otherwise not found. The
+     * operator's row is locked first, so that a claim and the operator's removal ({@code vaultgate operator remove})
+     * on another node never both win: a removed operator's live session, until it ends, claims nothing, and a claim
+     * that committed first is released by the removal. Then the batch's row ({@link BatchRepository#lock}): what the
+     * caller decides on (who holds it, whether the lease ran out) stays so until it commits, so a release of an
+     * expired lease and another operator's claim on another node are either read or wait for this action.
      */
     private Batch visible(Jdbc jdbc, OperatorPrincipal operator, String batchId) throws SQLException {
         if (!operators.lockActive(jdbc, operator.operatorId())) {
             throw new GatewayException(Reason.ACCESS_DENIED, "operator " + operator.name() + " was removed");
         }
-        return batches.find(jdbc, batchId)
+        return batches.lock(jdbc, batchId)
                 .filter(batch -> batch.siteId().equals(operator.siteId()))
                 .filter(batch -> batch.state() == BatchState.READY || batch.isClaimedBy(operator.operatorId()))
                 .orElseThrow(() -> GatewayException.notFound("batch " + batchId));

@@ -37,6 +37,26 @@ public final class BatchRepository {
     }
 
     /**
+     * The batch, its row locked until the transaction ends ({@link Dialect#forUpdate()}): for an action that decides
+     * on what it reads (who holds the batch, whether the lease ran out, how many files it has) and then moves it. A
+     * release, claim, completion or file joining it on another node either committed before and is read, or waits.
+     */
+    public Optional<Batch> lock(Jdbc jdbc, String id) throws SQLException {
+        return jdbc.queryOne("SELECT " + COLUMNS + " FROM batches WHERE id = ?" + jdbc.dialect().forUpdate(),
+                BatchRepository::map, id);
+    }
+
+    /**
+     * The batch, its row share-locked until the transaction ends ({@link Dialect#forShare()}): for a change elsewhere
+     * that is right only while the batch stays as read (an operator's result published into a batch it holds). A
+     * completion or release of the batch waits for the transaction, or the transaction for it and reads its outcome.
+     */
+    public Optional<Batch> lockShared(Jdbc jdbc, String id) throws SQLException {
+        return jdbc.queryOne("SELECT " + COLUMNS + " FROM batches WHERE id = ?" + jdbc.dialect().forShare(),
+                BatchRepository::map, id);
+    }
+
+    /**
      * The batch with whether its tenant is active, in one statement: what a read under a lease re-checks
      * ({@link io.vaultgate.core.batch.LeaseCheck}).
      */
@@ -167,6 +187,18 @@ public final class BatchRepository {
         return jdbc.update("UPDATE batches SET state = ?, claimed_by = ?, lease_expires_at = ?, updated_at = ? "
                         + "WHERE id = ? AND state = ?", to.name(), claimedBy.orElse(null),
                 leaseExpiresAt.map(Instant::toEpochMilli).orElse(null), now.toEpochMilli(), id, from.name()) == 1;
+    }
+
+    /**
+     * As {@link #transition} from CLAIMED, only while {@code holder} holds the claim: the holder is compared as well as
+     * the state, so that an action decided on a stale read (a lease that ran out, was released and then claimed by
+     * another operator) never takes, completes or releases that other operator's claim. False if it is not held.
+     */
+    public boolean transitionClaimed(Jdbc jdbc, String id, String holder, BatchState to, Optional<String> claimedBy,
+                                     Optional<Instant> leaseExpiresAt, Instant now) throws SQLException {
+        return jdbc.update("UPDATE batches SET state = ?, claimed_by = ?, lease_expires_at = ?, updated_at = ? "
+                        + "WHERE id = ? AND state = 'CLAIMED' AND claimed_by = ?", to.name(), claimedBy.orElse(null),
+                leaseExpiresAt.map(Instant::toEpochMilli).orElse(null), now.toEpochMilli(), id, holder) == 1;
     }
 
     /** Moves the lease's expiry of a batch {@code operatorId} holds; the claim time stays. False if it is not held. */
