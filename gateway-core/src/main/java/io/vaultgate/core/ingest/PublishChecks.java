@@ -55,8 +55,9 @@ final class PublishChecks {
             return refuse(Reason.PRECONDITION_FAILED, file.path() + ": the file at this path is not the one the "
                     + "upload was allowed to replace; nothing was changed", "precondition failed");
         }
+        // share-locked: a completion or release of the batch on another node waits for this commit, or this for it
         Optional<String> batch = rules.resultOf();
-        if (batch.isPresent() && batches.find(jdbc, batch.get())
+        if (batch.isPresent() && batches.lockShared(jdbc, batch.get())
                 .filter(held -> held.isHeldBy(file.accountId(), now)).isEmpty()) {
             return refuse(Reason.ACCESS_DENIED, file.path() + ": batch " + batch.get() + " is no longer held "
                     + "(completed, or its lease ran out); the result was discarded", "batch no longer held");
