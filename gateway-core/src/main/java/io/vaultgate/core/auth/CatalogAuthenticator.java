@@ -216,7 +216,9 @@ public final class CatalogAuthenticator implements Authenticator {
     /**
      * Checks a TOTP code for a principal whose first factor passed. Wrong codes count towards a lockout of the
      * name's TOTP step, always (not only where key logins lock): whoever holds a stolen token or key could
-     * otherwise guess codes from as many addresses as they have, 3 valid codes in 10^6 at window 1.
+     * otherwise guess codes from as many addresses as they have, 3 valid codes in 10^6 at window 1. A right code
+     * completes the login, which resets every count of the name: its first step (a key, a token, a password) reset
+     * none, since it was not yet a login.
      */
     private AuthResult secondFactor(Principal principal, String code, AuthResult success) {
         String name = principal.name();
@@ -228,7 +230,12 @@ public final class CatalogAuthenticator implements Authenticator {
                     principal instanceof ClientPrincipal client ? Optional.of(client.tenant()) : Optional.empty()));
             return new Failure(name, AuthFailure.MFA_FAILED);
         }
-        return database.read(jdbc -> succeeded(jdbc, name, LoginMethod.TOTP, success));
+        return database.read(jdbc -> {
+            for (LoginMethod method : LoginMethod.values()) { // the login is complete: its first factor's count too
+                succeeded(jdbc, name, method, success);
+            }
+            return success;
+        });
     }
 
     @Override

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Wrong TOTP codes count towards a lockout of the name's second factor, wherever they come from: someone
  * holding a stolen token cannot guess codes from many addresses (each scoring too little for a ban). A right
- * code resets the count; a right password that still needs its second factor does not reset the password count.
+ * code resets the count; a right password that still needs its second factor does not reset the password count, a
+ * completed two-factor login does.
  */
 class TotpLockoutTest {
 
@@ -113,6 +114,28 @@ class TotpLockoutTest {
                 .isEqualTo(new AuthResult.Failure("acme-up", AuthFailure.BAD_CREDENTIAL));
         assertThat(auth.byPassword("acme-up", PASSWORD, Protocol.HTTPS, "198.51.100.22"))
                 .isEqualTo(new AuthResult.Failure("acme-up", AuthFailure.ACCOUNT_LOCKED_OUT));
+    }
+
+    @Test
+    void aCompletedTwoFactorLogin_resetsTheCountOfItsFirstStep() {
+        test.core().administration().createTenant(TenantId.of("acme"), "Acme", true);
+        test.core().administration().createAccount(TenantId.of("acme"), "acme-up");
+        test.core().administration().setPassword("acme-up", PASSWORD);
+        for (int i = 0; i < FAILURES - 1; i++) {
+            auth.byPassword("acme-up", ("wrong " + i).toCharArray(), Protocol.HTTPS, "198.51.100." + (i + 1));
+        }
+        String acmeToken = test.core().administration().issueAccountToken("acme-up", "laptop");
+        Principal acmeUp = ((AuthResult.Success) auth.byToken(acmeToken, Protocol.SFTP, "198.51.100.20")).principal();
+        byte[] acmeKey = TotpCodes.decode(test.core().incidents().mfa().enroll(Role.CLIENT, "acme-up", "cli:test")
+                .secret());
+        assertThat(auth.byTotp(acmeUp, Totp.code(acmeKey, Totp.step(clock.instant())), Protocol.SFTP,
+                "198.51.100.20")).isInstanceOf(AuthResult.Success.class);
+
+        assertThat(auth.byPassword("acme-up", "wrong again".toCharArray(), Protocol.HTTPS, "198.51.100.21"))
+                .isEqualTo(new AuthResult.Failure("acme-up", AuthFailure.BAD_CREDENTIAL));
+        assertThat(auth.byPassword("acme-up", PASSWORD, Protocol.HTTPS, "198.51.100.22"))
+                .as("not locked: the completed login reset the count").isEqualTo(new AuthResult.Failure("acme-up",
+                        AuthFailure.MFA_REQUIRED));
     }
 
     private String rightCode() {
