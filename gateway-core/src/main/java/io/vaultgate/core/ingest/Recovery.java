@@ -62,6 +62,7 @@ public final class Recovery {
     private final Clock clock;
     private final KeySlots slots = new KeySlots();
     private final PartialUploadRepository uploads = new PartialUploadRepository();
+    private final PartialQuota partialQuota;
 
     /** What the store's sweep keeps: the objects of the catalog's files, looked up a batch at a time. */
     private final ReferencedObjects referenced = new ReferencedObjects() {
@@ -94,6 +95,7 @@ public final class Recovery {
         this.partialExpiry = partialExpiry;
         this.node = node;
         this.clock = clock;
+        this.partialQuota = new PartialQuota(files, tenants);
     }
 
     /** The start-up pass; run once before this node accepts uploads. */
@@ -184,7 +186,10 @@ public final class Recovery {
         return expired;
     }
 
-    /** Verifies what an interrupted upload sealed and records it as a partial of that length. */
+    /**
+     * Verifies what an interrupted upload sealed and records it as a partial of that length; discards it instead if
+     * that would take the tenant past its byte quota ({@link PartialQuota}), as a live node's suspend does.
+     */
     private boolean makeResumable(FileRecord file) {
         EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());
         try {
@@ -200,8 +205,15 @@ public final class Recovery {
             } finally {
                 dek.destroy();
             }
-            return database.inTransaction(jdbc -> uploads.updateStateIfOwned(jdbc, file.id(), node.id(),
-                    FileState.PARTIAL, kept, Optional.empty(), clock.instant()));
+            Optional<Boolean> recorded = database.inTransaction(jdbc -> partialQuota.allows(jdbc, file, kept)
+                    ? Optional.of(uploads.updateStateIfOwned(jdbc, file.id(), node.id(), FileState.PARTIAL, kept,
+                            Optional.empty(), clock.instant()))
+                    : Optional.empty());
+            if (recorded.isPresent()) {
+                return recorded.get();
+            }
+            discard(file, "quota exceeded");
+            return false;
         } catch (IOException | RuntimeException e) {
             LOG.warn("interrupted upload {} of tenant {} could not be recovered and is discarded: {}", file.id(),
                     file.tenant(), e.toString());
