@@ -8,10 +8,10 @@ import java.util.List;
 public final class Doctor {
 
     private static final List<Check> CHECKS = List.of(new WeakAlgorithms(), new ExpiringCertificates(),
-            new KeyRotationAge(), new KeystoreCopyCheck(), new UnfinishedShreds(), new ReservedTenantIds(), new KeyFileModes(),
-            new DataDirectoryModes(), new ForwarderIssuers(), new ExposedListeners(), new PasswordWithoutAllowlist(),
-            new SharedLoginNames(), new DemoCredentialsCheck(), new AuditChainCheck(), new DiskSpaceCheck(),
-            new ClockOffset(Clock.systemUTC()));
+            new KeyRotationAge(), new KeystoreCopyCheck(), new UnfinishedShreds(), new ReservedTenantIds(),
+            new KeyFileModes(), new DataDirectoryModes(), new ForwarderIssuers(), new ExposedListeners(),
+            new PasswordWithoutAllowlist(), new SharedLoginNames(), new SetAsideCertificates(),
+            new DemoCredentialsCheck(), new AuditChainCheck(), new DiskSpaceCheck(), new ClockOffset(Clock.systemUTC()));
 
     private Doctor() {
     }
