@@ -17,6 +17,8 @@ public final class AccountRepository {
     private static final Logger LOG = LoggerFactory.getLogger(AccountRepository.class);
 
     private static final String COLUMNS = "id, tenant_id, username, expires_at, created_at";
+    /** The length of {@code account_certificates.subject} (V5, {@code VARCHAR(500)}). */
+    static final int SUBJECT_LENGTH = 500;
 
     public void insert(Jdbc jdbc, Account account) throws SQLException {
         jdbc.update("INSERT INTO accounts (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)",
@@ -59,7 +61,7 @@ public final class AccountRepository {
     public Optional<Account> addCertificate(Jdbc jdbc, String accountId, String sha256Fingerprint, String subject,
                                             Instant now) throws SQLException {
         while (jdbc.update("INSERT INTO account_certificates (account_id, fingerprint, subject, created_at) "
-                + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", accountId, sha256Fingerprint, subject,
+                + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", accountId, sha256Fingerprint, storedSubject(subject),
                 now.toEpochMilli()) == 0) {
             List<Account> holders = certificateHolders(jdbc, sha256Fingerprint);
             if (!holders.isEmpty()) {
@@ -69,6 +71,22 @@ public final class AccountRepository {
         }
         jdbc.update("DELETE FROM account_certificate_conflicts WHERE fingerprint = ?", sha256Fingerprint);
         return Optional.empty();
+    }
+
+    /**
+     * The subject as {@code account_certificates.subject} (at most {@value #SUBJECT_LENGTH} characters) keeps it: a
+     * longer one is cut and ends in "…". It is shown to administrators, never matched (the fingerprint is the
+     * certificate's identity), so a certificate is not refused for a long subject; PostgreSQL refused the insert.
+     */
+    static String storedSubject(String subject) {
+        if (subject.length() <= SUBJECT_LENGTH) {
+            return subject;
+        }
+        int end = SUBJECT_LENGTH - 1;
+        if (Character.isHighSurrogate(subject.charAt(end - 1))) {
+            end--;
+        }
+        return subject.substring(0, end) + "…";
     }
 
     /**
