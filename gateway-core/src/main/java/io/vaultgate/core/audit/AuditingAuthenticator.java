@@ -65,6 +65,22 @@ public final class AuditingAuthenticator implements Authenticator {
                 sourceAddress, username);
     }
 
+    /** A partial (a right password whose TOTP step is still to come) is no login: the TOTP step records it. */
+    @Override
+    public AuthResult firstFactorByPassword(String username, char[] password, Protocol protocol,
+                                            String sourceAddress) {
+        AuthResult result = delegate.firstFactorByPassword(username, password, protocol, sourceAddress);
+        return result instanceof AuthResult.Partial ? result
+                : record(result, "password", protocol, sourceAddress, username);
+    }
+
+    /** Recorded as a refused key is ({@code publickey}). */
+    @Override
+    public AuthResult refusedSignature(String username, Protocol protocol, String sourceAddress) {
+        return record(delegate.refusedSignature(username, protocol, sourceAddress), "publickey", protocol,
+                sourceAddress, username);
+    }
+
     @Override
     public AuthResult byToken(String token, Protocol protocol, String sourceAddress) {
         return record(delegate.byToken(token, protocol, sourceAddress), "token", protocol, sourceAddress, "(token)");

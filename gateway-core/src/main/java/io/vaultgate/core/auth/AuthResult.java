@@ -21,6 +21,20 @@ public sealed interface AuthResult {
         }
     }
 
+    /**
+     * A right first factor (an SFTP password) of a principal whose role requires MFA: no login yet, only what the
+     * second step ({@link Authenticator#byTotp}) is asked for. Returned by {@link Authenticator#firstFactorByPassword}
+     * alone; it is no success: not audited as one, no lockout count reset.
+     *
+     * @param credential the first factor's {@link Credentials} id, which the completed login keeps
+     */
+    record Partial(Principal principal, String credential) implements AuthResult {
+        public Partial {
+            Objects.requireNonNull(principal, "principal");
+            Objects.requireNonNull(credential, "credential");
+        }
+    }
+
     record Failure(String username, AuthFailure reason) implements AuthResult {
         public Failure {
             Objects.requireNonNull(reason, "reason");

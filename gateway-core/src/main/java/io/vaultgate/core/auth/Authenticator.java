@@ -22,7 +22,34 @@ public interface Authenticator {
         return byPublicKey(username, fingerprint, protocol, sourceAddress);
     }
 
+    /**
+     * A password login. A right password of a principal whose role requires MFA is no login by itself, over any
+     * protocol: refused ({@link AuthFailure#MFA_REQUIRED}), nothing reset.
+     */
     AuthResult byPassword(String username, char[] password, Protocol protocol, String sourceAddress);
+
+    /**
+     * The password step of a login that goes on to a second step (SFTP's {@code password,keyboard-interactive}): the
+     * checks of {@link #byPassword}, but the right password of a principal whose role requires MFA is an
+     * {@link AuthResult.Partial}, the principal whose TOTP code {@link #byTotp} then checks. A partial is no login:
+     * no success audited, no lockout count reset (the completed login resets every count of the name); the defender
+     * scores it as a refused password, so that a ban comes no later for right passwords than for wrong ones. Any
+     * other principal's right password is a login as {@link #byPassword} makes it. The default is
+     * {@link #byPassword}, which refuses such a principal (fail closed).
+     */
+    default AuthResult firstFactorByPassword(String username, char[] password, Protocol protocol,
+                                             String sourceAddress) {
+        return byPassword(username, password, protocol, sourceAddress);
+    }
+
+    /**
+     * A signed public-key request for {@code username} whose signature did not verify: whoever sent it may hold the
+     * public half of the name's key, not the private one. Never a login: refused as a wrong key is (audited,
+     * scored, counted towards the name's key lockout where key logins lock). The default refuses it unrecorded.
+     */
+    default AuthResult refusedSignature(String username, Protocol protocol, String sourceAddress) {
+        return new AuthResult.Failure(username, AuthFailure.BAD_CREDENTIAL);
+    }
 
     /** A bearer API token, for HTTPS. A monitor's token is refused here ({@link AuthFailure#MONITOR_ONLY}). */
     AuthResult byToken(String token, Protocol protocol, String sourceAddress);

@@ -70,38 +70,46 @@ public final class CatalogAuthenticator implements Authenticator {
 
     @Override
     public AuthResult byPublicKey(String username, String fingerprint, Protocol protocol, String source) {
-        return keyLogin(username, fingerprint, protocol, source, true);
+        return keyLogin(username, Optional.of(fingerprint), protocol, source, true);
     }
 
     @Override
     public AuthResult queryPublicKey(String username, String fingerprint, Protocol protocol, String source) {
-        return keyLogin(username, fingerprint, protocol, source, false);
+        return keyLogin(username, Optional.of(fingerprint), protocol, source, false);
     }
 
-    /** @param login whether a success is a login (it resets the name's count); not for a query */
-    private AuthResult keyLogin(String username, String fingerprint, Protocol protocol, String source,
+    /** The checks of a key login with a key that matches none: refused as a wrong key, counted alike. */
+    @Override
+    public AuthResult refusedSignature(String username, Protocol protocol, String source) {
+        return keyLogin(username, Optional.empty(), protocol, source, false);
+    }
+
+    /**
+     * @param fingerprint the key's; empty for a signature that did not verify, which no key matches
+     * @param login whether a success is a login (it resets the name's count); not for a query
+     */
+    private AuthResult keyLogin(String username, Optional<String> fingerprint, Protocol protocol, String source,
                                 boolean login) {
         AuthResult result = database.read(jdbc -> {
             if (locked(jdbc, username, LoginMethod.KEY)) {
                 return new Failure(username, AuthFailure.ACCOUNT_LOCKED_OUT);
             }
-            String credential = Credentials.sshKey(fingerprint);
             Optional<Account> account = accounts.findByUsername(jdbc, username);
             if (account.isEmpty()) {
                 Optional<OperatorRepository.OperatorRow> operator = operators.findByUsername(jdbc, username);
                 if (operator.isEmpty()) {
                     return new Failure(username, AuthFailure.UNKNOWN_USER);
                 }
-                return operators.hasSshKey(jdbc, operator.get().id(), fingerprint)
-                        ? keySucceeded(jdbc, username, login,
-                                new Success(operator.get().principal(protocol), credential))
+                return fingerprint.isPresent() && operators.hasSshKey(jdbc, operator.get().id(), fingerprint.get())
+                        ? keySucceeded(jdbc, username, login, new Success(operator.get().principal(protocol),
+                                Credentials.sshKey(fingerprint.get())))
                         : new Failure(username, AuthFailure.BAD_CREDENTIAL);
             }
-            if (!accounts.hasSshKey(jdbc, account.get().id(), fingerprint)) {
+            if (fingerprint.isEmpty() || !accounts.hasSshKey(jdbc, account.get().id(), fingerprint.get())) {
                 return new Failure(username, AuthFailure.BAD_CREDENTIAL);
             }
             return keySucceeded(jdbc, username, login,
-                    admit(jdbc, account.get(), protocol, false, source, credential));
+                    admit(jdbc, account.get(), protocol, false, source, Credentials.sshKey(fingerprint.get())));
         });
         return counted(result, LoginMethod.KEY);
     }
@@ -113,6 +121,17 @@ public final class CatalogAuthenticator implements Authenticator {
      */
     @Override
     public AuthResult byPassword(String username, char[] password, Protocol protocol, String source) {
+        return passwordLogin(username, password, protocol, source, false);
+    }
+
+    @Override
+    public AuthResult firstFactorByPassword(String username, char[] password, Protocol protocol, String source) {
+        return passwordLogin(username, password, protocol, source, true);
+    }
+
+    /** @param firstStep whether a second step follows, which a principal that requires MFA then passes */
+    private AuthResult passwordLogin(String username, char[] password, Protocol protocol, String source,
+                                     boolean firstStep) {
         Optional<String> hash = database.read(jdbc -> storedPassword(jdbc, username));
         PasswordHasher.Check check = hasher.check(password, hash.orElse(decoyHash));
         if (check == PasswordHasher.Check.BUSY) { // before the name's branches: the same whether it exists
@@ -132,9 +151,14 @@ public final class CatalogAuthenticator implements Authenticator {
             if (!matches) {
                 return new Failure(username, AuthFailure.BAD_CREDENTIAL);
             }
-            // a right password that still needs the second factor is no success: the count is not reset
-            return succeeded(jdbc, username, LoginMethod.PASSWORD, needsSecondFactor(admit(jdbc, account.get(),
-                    protocol, true, source, Credentials.password(account.get().id())), protocol));
+            AuthResult admitted = admit(jdbc, account.get(), protocol, true, source,
+                    Credentials.password(account.get().id()));
+            if (admitted instanceof Success success && mfa.isPresent() && mfa.get().required(success.principal())) {
+                // a right password that still needs the second factor is no login: the count is not reset
+                return firstStep ? new AuthResult.Partial(success.principal(), success.credential())
+                        : new Failure(username, AuthFailure.MFA_REQUIRED);
+            }
+            return succeeded(jdbc, username, LoginMethod.PASSWORD, admitted);
         });
         return counted(result, LoginMethod.PASSWORD);
     }
@@ -277,7 +301,8 @@ public final class CatalogAuthenticator implements Authenticator {
 
     /**
      * Over HTTPS, a role that requires MFA logs in only with a token issued after a TOTP check; over SFTP
-     * the front-end asks for the code as a second step.
+     * the front-end asks for the code as a second step. (A password is refused so over every protocol, and is a
+     * partial first step of a login only through {@link #firstFactorByPassword}.)
      */
     private AuthResult needsSecondFactor(AuthResult result, Protocol protocol) {
         if (result instanceof Success success && protocol == Protocol.HTTPS && mfa.isPresent()

@@ -40,6 +40,26 @@ public final class DefendingAuthenticator implements Authenticator {
                 DefendingAuthenticator::passwordOffenceOf);
     }
 
+    /**
+     * Scored as {@link #byPassword} is, and a partial (a right password whose TOTP step is still to come) as a wrong
+     * password: the client is told the same for both (the TOTP step follows either way), and the ban a run of
+     * guesses earns must not come later for right ones. A completed login therefore scores this one point.
+     */
+    @Override
+    public AuthResult firstFactorByPassword(String username, char[] password, Protocol protocol, String source) {
+        AuthResult result = guarded(source, () -> delegate.firstFactorByPassword(username, password, protocol,
+                source), DefendingAuthenticator::passwordOffenceOf);
+        if (result instanceof AuthResult.Partial) {
+            access.offence(source, Offence.LOGIN_FAILED);
+        }
+        return result;
+    }
+
+    @Override
+    public AuthResult refusedSignature(String username, Protocol protocol, String source) {
+        return guarded(source, () -> delegate.refusedSignature(username, protocol, source));
+    }
+
     @Override
     public AuthResult byToken(String token, Protocol protocol, String source) {
         return guarded(source, () -> delegate.byToken(token, protocol, source));

@@ -5,6 +5,7 @@ import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.defender.Offence;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.sftp.events.SessionMdc;
 import io.vaultgate.sftp.events.SftpMetrics;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.auth.UserAuthFactory;
 import org.apache.sshd.server.auth.password.PasswordAuthenticator;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
@@ -48,8 +50,8 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
 
     private static final AttributeKey<Prechecked> PRECHECKED = new AttributeKey<>();
 
-    /** What the core is asked for in place of a key whose signature did not verify: no key has this fingerprint. */
-    static final String NO_KEY = "(signature did not verify)";
+    /** The login name of a password the core refused but MINA was told was right (see {@link #authenticate}). */
+    private static final AttributeKey<String> REFUSED_FIRST_STEP = new AttributeKey<>();
 
     private final Authenticator authenticator;
     private final SftpMetrics metrics;
@@ -66,7 +68,7 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
      */
     @Override
     public boolean authenticate(String username, PublicKey key, ServerSession session) {
-        SessionPrincipal.clear(session);
+        forget(session);
         if (SignedPublicKey.isVerifying(session)) {
             return true;
         }
@@ -84,7 +86,7 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
      * or the first step of one where the principal's role requires MFA.
      */
     boolean signed(String username, PublicKey key, ServerSession session) {
-        SessionPrincipal.clear(session);
+        forget(session);
         String fingerprint = KeyUtils.getFingerPrint(key);
         try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
             AccessControl access = authenticator.access();
@@ -104,16 +106,16 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
 
     /**
      * A signed request whose signature did not verify: whoever sent it may hold the public half of the login
-     * name's key, not the private one, so it is a failed login like a wrong key. The core is asked for the login
-     * name with {@link #NO_KEY}, which no key has: it refuses it as it refuses a wrong key (audited, scored by the
-     * defender, counted towards the name's key lockout where key logins lock).
+     * name's key, not the private one, so it is a failed login like a wrong key: the core's
+     * {@link Authenticator#refusedSignature} refuses it as it refuses a wrong key (audited, scored by the defender,
+     * counted towards the name's key lockout where key logins lock).
      */
     void badSignature(String username, PublicKey key, ServerSession session) {
-        SessionPrincipal.clear(session);
+        forget(session);
         try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
             LOG.info("sftp publickey signature did not verify: user={} key={} from={}", LogText.quoted(username),
                     KeyUtils.getFingerPrint(key), SessionPrincipal.sourceAddress(session));
-            accept(session, "publickey", authenticator.byPublicKey(username, NO_KEY, Protocol.SFTP,
+            accept(session, "publickey", authenticator.refusedSignature(username, Protocol.SFTP,
                     SessionPrincipal.sourceAddress(session)));
         }
     }
@@ -149,15 +151,83 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
         return result instanceof AuthResult.Success success ? Optional.of(success.principal()) : Optional.empty();
     }
 
+    /**
+     * MINA's password callback. Where the session's methods go on from {@code password} to the TOTP step
+     * ({@link #continuesAfterPassword}), the password is only the first step of the login, and the answer must not
+     * tell whether it was right: the core's {@link Authenticator#firstFactorByPassword} is asked, and MINA told yes
+     * (a partial success: the TOTP step follows) for a right password whose principal needs its code (no login yet,
+     * the TOTP step records it), a right one of any other principal (a login) and a refused one alike. A refused one
+     * leaves no principal on the session, so the TOTP step asks for the code as ever and fails
+     * ({@link #secondStepAfterRefusal}). In every other session a password completes a login if MINA is told yes:
+     * there the core's {@link Authenticator#byPassword} decides, and a refusal is a plain failure.
+     */
     @Override
     public boolean authenticate(String username, String password, ServerSession session) {
-        SessionPrincipal.clear(session);
+        forget(session);
         char[] secret = password.toCharArray();
         try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
-            return accept(session, "password", authenticator.byPassword(username, secret, Protocol.SFTP,
-                    SessionPrincipal.sourceAddress(session)));
+            String source = SessionPrincipal.sourceAddress(session);
+            if (!continuesAfterPassword(session)) {
+                return accept(session, "password", authenticator.byPassword(username, secret, Protocol.SFTP, source));
+            }
+            AuthResult result = authenticator.firstFactorByPassword(username, secret, Protocol.SFTP, source);
+            if (result instanceof AuthResult.Partial partial) {
+                SessionPrincipal.set(session, partial.principal(), partial.credential()); // the TOTP step records
+            } else if (!accept(session, "password", result)) {
+                session.setAttribute(REFUSED_FIRST_STEP, username);
+            }
+            return true;
         } finally {
             Arrays.fill(secret, '\0');
+        }
+    }
+
+    /**
+     * Whether no password MINA takes can complete this session's login: its methods ({@code AUTH_METHODS}, as
+     * {@link PrincipalAuthMethods} set them for the service that asks) name {@code password}, and each time with
+     * {@code keyboard-interactive} after it, which is this gateway's TOTP step. MINA ends a login when a step
+     * empties one of its chains, and a chain only loses its first method, so a password ends none unless it is the
+     * last of one. Anything else (no methods set, {@code password} alone or last, as in {@code publickey password}
+     * or {@code publickey,password}, another second step, another keyboard-interactive authenticator) is no: there
+     * a password MINA is told is right logs in.
+     */
+    static boolean continuesAfterPassword(ServerSession session) {
+        String methods = CoreModuleProperties.AUTH_METHODS.getOrNull(session);
+        if (methods == null || !(session.getKeyboardInteractiveAuthenticator() instanceof TotpKeyboardInteractive)) {
+            return false;
+        }
+        boolean named = false;
+        for (String chain : methods.split("\\s")) {
+            List<String> steps = Arrays.asList(chain.split(",", -1));
+            for (int i = 0; i < steps.size(); i++) {
+                if (steps.get(i).strip().equalsIgnoreCase("password")) {
+                    if (i + 1 == steps.size() || !steps.get(i + 1).equals("keyboard-interactive")) {
+                        return false;
+                    }
+                    named = true;
+                }
+            }
+        }
+        return named;
+    }
+
+    /**
+     * The TOTP step of a session without a principal. After a password the core refused, which MINA was told was
+     * right ({@link #authenticate}), it fails as a wrong code after a right password does: scored against the
+     * source ({@code LOGIN_FAILED}, as {@code MFA_FAILED} is) and logged; not audited nor counted towards a lockout
+     * again, the password having been (and no TOTP lockout: wrong passwords must not lock anyone's TOTP step).
+     * Otherwise (no first step at all) it just fails.
+     */
+    void secondStepAfterRefusal(ServerSession session, String username) {
+        String refused = session.getAttribute(REFUSED_FIRST_STEP);
+        if (refused == null || !refused.equals(username)) {
+            return;
+        }
+        try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
+            String source = SessionPrincipal.sourceAddress(session);
+            authenticator.access().offence(source, Offence.LOGIN_FAILED);
+            LOG.info("sftp auth refused: method=totp user={} reason=password refused before from={}",
+                    LogText.quoted(username), source);
         }
     }
 
@@ -168,6 +238,12 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
      */
     public List<UserAuthFactory> methods(List<UserAuthFactory> mina) {
         return SignedPublicKey.replacing(mina, this::signed, this::badSignature);
+    }
+
+    /** Before each check: the session keeps what the latest one found, and nothing of an earlier one. */
+    private static void forget(ServerSession session) {
+        SessionPrincipal.clear(session);
+        session.removeAttribute(REFUSED_FIRST_STEP);
     }
 
     /** Drops an answer MINA did not ask for within the request it was made for (it is never reused later). */

@@ -9,11 +9,13 @@ import org.apache.sshd.server.auth.keyboard.KeyboardInteractiveAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
 
 /**
- * The second step of {@code publickey,keyboard-interactive}: asks a principal whose role requires MFA for its
- * current TOTP code and checks it with the core (each code once; {@link CoreUserAuthenticator#secondFactor}, whose
- * success is the login's one recorded success, the key step having recorded none). A principal whose role does not
- * require it gets a challenge without prompts, which clients answer without asking anyone. Without a first step (no
- * principal on the session) the step fails.
+ * The second step of {@code publickey,keyboard-interactive} and {@code password,keyboard-interactive}: asks a
+ * principal whose role requires MFA for its current TOTP code and checks it with the core (each code once;
+ * {@link CoreUserAuthenticator#secondFactor}, whose success is the login's one recorded success, the first step
+ * having recorded none). A principal whose role does not require it gets a challenge without prompts, which clients
+ * answer without asking anyone. Without a principal on the session (a first step that failed, a password the core
+ * refused while the client was told it was right, or none at all) the step asks for the code all the same, so that
+ * it shows nothing a right password would not, and fails ({@link CoreUserAuthenticator#secondStepAfterRefusal}).
  */
 public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthenticator {
 
@@ -34,7 +36,7 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
         challenge.setInteractionName("Vaultgate");
         challenge.setLanguageTag("");
         Optional<Principal> principal = SessionPrincipal.of(session);
-        if (principal.isPresent() && access.mfaRequired(principal.get())) {
+        if (principal.isEmpty() || access.mfaRequired(principal.get())) {
             challenge.setInteractionInstruction("Enter the 6-digit code of your authenticator app.");
             challenge.addPrompt(PROMPT, false);
         } else {
@@ -46,7 +48,11 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
     @Override
     public boolean authenticate(ServerSession session, String username, List<String> responses) {
         Optional<Principal> principal = SessionPrincipal.of(session);
-        if (principal.isEmpty() || !principal.get().name().equals(username)) {
+        if (principal.isEmpty()) {
+            core.secondStepAfterRefusal(session, username);
+            return false;
+        }
+        if (!principal.get().name().equals(username)) {
             return false;
         }
         if (!access.mfaRequired(principal.get())) {
