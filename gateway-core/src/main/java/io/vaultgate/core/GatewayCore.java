@@ -46,11 +46,14 @@ import io.vaultgate.core.forward.Outbox;
 import io.vaultgate.core.forward.RetryPolicy;
 import io.vaultgate.core.files.FileShredder;
 import io.vaultgate.core.files.Retention;
+import io.vaultgate.core.files.StoredFileAccess;
 import io.vaultgate.core.ingest.EncryptingIngestService;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.ingest.Recovery;
 import io.vaultgate.core.ingest.UploadGate;
 import io.vaultgate.core.ingest.UploadLedger;
+import io.vaultgate.core.kek.KekCatalog;
+import io.vaultgate.core.kek.KekRefusals;
 import io.vaultgate.core.metrics.CoreHealth;
 import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.policy.Policies;
@@ -230,7 +233,10 @@ public final class GatewayCore implements AutoCloseable {
         CatalogReceipts receipts = new CatalogReceipts(database, new ReceiptSigner(auditKey));
         FileShredder shredder = new FileShredder(database, fileRows, store, audit);
         Outbox outbox = new Outbox(database, RetryPolicy.defaults(), random);
-        DecryptingFileOpener opener = new DecryptingFileOpener(database, fileRows, store, keys);
+        // one per node: its refusals are logged once and all counted in the scraped registry, at the catalog's time
+        KekCatalog kekCatalog = new KekCatalog(database, keys, new KekRefusals(metrics.registry()), clock);
+        StoredFileAccess storedFiles = new StoredFileAccess(database, fileRows, store, keys, kekCatalog);
+        DecryptingFileOpener opener = new DecryptingFileOpener(storedFiles);
         UploadLedger ledger = new UploadLedger(database, fileRows, store, shredder,
                 new Router(routes, batches, fileRows, outbox, random), audit, receipts, clock, metrics.transfers(),
                 settings.node().id());
@@ -253,17 +259,18 @@ public final class GatewayCore implements AutoCloseable {
                         batches, shredder, opener, audit, clock)),
                 new EncryptingIngestService(database, tenants, fileRows, batches, store, keys, ledger, gate,
                         settings.reorderWindowSegments(), new ReorderMemory(settings.reorderMemoryBytes()), random,
-                        clock, metrics.transfers(), settings.node().id()),
+                        clock, metrics.transfers(), settings.node().id(), kekCatalog),
                 new BatchService(database, batches, routes, tenants, settings.batchLease(), audit, clock,
                         new Policies(database, tenants, operators, routes, audit, CLI, clock)),
-                new Administration(database, tenants, accounts, tokens, keys, hasher, random, audit, CLI, clock),
+                new Administration(database, tenants, accounts, tokens, keys, hasher, random, audit, CLI, clock,
+                        kekCatalog),
                 new SiteAdministration(database, tenants, operators, routes, tokens, random, audit, CLI, clock),
                 recovery,
                 new Retention(database, tenants, fileRows, shredder, clock), gate, audit, receipts,
-                new KeyRotation(database, tenants, fileRows, keys, audit, CLI, clock), metrics,
+                new KeyRotation(database, tenants, fileRows, keys, audit, CLI, clock, kekCatalog), metrics,
                 new CoreHealth(database, store, random),
                 new Forwarding(database, outbox, opener, java.util.Optional.of(
-                        new io.vaultgate.core.forward.StoredEnvelopes(database, fileRows, store, keys, random)), audit,
+                        new io.vaultgate.core.forward.StoredEnvelopes(storedFiles, random)), audit,
                         random, clock),
                 new IncidentResponse(defender, new LoginLockouts(database, audit, defender, clock),
                         new Lockdown(database, tenants, audit, liveSessions, clock), revocation,
@@ -277,7 +284,7 @@ public final class GatewayCore implements AutoCloseable {
                 new Nodes(database, settings.node(), dead -> recovery.recoverUploadsOf(dead)
                         + outbox.releaseLeasesOf(dead, clock.instant()), clock), reaper,
                 new io.vaultgate.core.admin.TenantShredding(database, tenants, fileRows, store, keys, auditKey, audit,
-                        new Lockdown(database, tenants, audit, liveSessions, clock), clock),
+                        new Lockdown(database, tenants, audit, liveSessions, clock), clock, kekCatalog),
                 new io.vaultgate.core.admin.CatalogBackup(database, audit, clock));
     }
 

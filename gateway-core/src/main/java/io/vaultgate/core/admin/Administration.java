@@ -15,7 +15,6 @@ import io.vaultgate.core.catalog.TokenRepository;
 import io.vaultgate.core.catalog.TokenRepository.TokenGrant;
 import io.vaultgate.core.catalog.Usernames;
 import io.vaultgate.core.kek.KekCatalog;
-import io.vaultgate.core.kek.KekRefusals;
 import io.vaultgate.core.metrics.CoreHealth;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Tenant;
@@ -43,9 +42,12 @@ public final class Administration {
     private final AuditLog audit;
     private final String actor;
     private final Clock clock;
+    private final KekCatalog kekCatalog;
 
+    /** @param kekCatalog this node's, where a new tenant's KEK version is recorded */
     public Administration(Database database, TenantRepository tenants, AccountRepository accounts,
-                          TokenRepository tokens, KeyProvider keys, PasswordHasher hasher, SecureRandom random, AuditLog audit, String actor, Clock clock) {
+                          TokenRepository tokens, KeyProvider keys, PasswordHasher hasher, SecureRandom random, AuditLog audit, String actor, Clock clock,
+                          KekCatalog kekCatalog) {
         this.database = database;
         this.tenants = tenants;
         this.accounts = accounts;
@@ -56,11 +58,12 @@ public final class Administration {
         this.audit = audit;
         this.actor = actor;
         this.clock = clock;
+        this.kekCatalog = kekCatalog;
     }
 
     /** The same administration, recording {@code actor} (e.g. {@code admin:alice}) on every change it audits. */
     public Administration as(String actor) {
-        return new Administration(database, tenants, accounts, tokens, keys, hasher, random, audit, actor, clock);
+        return new Administration(database, tenants, accounts, tokens, keys, hasher, random, audit, actor, clock, kekCatalog);
     }
 
     /**
@@ -82,7 +85,7 @@ public final class Administration {
             return null;
         });
         keys.ensureTenant(id.value());
-        new KekCatalog(database, keys, KekRefusals.unmetered(), clock).recordHeld(id.value());
+        kekCatalog.recordHeld(id.value());
         return tenant;
     }
 

@@ -11,7 +11,6 @@ import io.vaultgate.core.catalog.StoredKeySlot;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.ingest.KeySlots;
 import io.vaultgate.core.kek.KekCatalog;
-import io.vaultgate.core.kek.KekRefusals;
 import io.vaultgate.core.report.WorkProgress;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
@@ -59,8 +58,9 @@ public final class KeyRotation {
     /** Key slots read from the catalog at a time. */
     static final int PAGE = 200;
 
+    /** @param kekCatalog this node's, shared with its other services (one WARN, every refusal counted) */
     public KeyRotation(Database database, TenantRepository tenants, FileRepository files, KeyProvider keys,
-                       AuditLog audit, String actor, Clock clock) {
+                       AuditLog audit, String actor, Clock clock, KekCatalog kekCatalog) {
         this.database = database;
         this.tenants = tenants;
         this.files = files;
@@ -68,12 +68,12 @@ public final class KeyRotation {
         this.audit = audit;
         this.actor = actor;
         this.clock = clock;
-        this.kekCatalog = new KekCatalog(database, keys, KekRefusals.unmetered(), clock);
+        this.kekCatalog = kekCatalog;
     }
 
     /** The same rotation, recording {@code actor} (e.g. {@code admin:alice}) on the key operations it audits. */
     public KeyRotation as(String actor) {
-        return new KeyRotation(database, tenants, files, keys, audit, actor, clock);
+        return new KeyRotation(database, tenants, files, keys, audit, actor, clock, kekCatalog);
     }
 
     /** Creates the tenant's next KEK version (new files use it at once) and, if asked, rewraps every slot. */
@@ -139,13 +139,13 @@ public final class KeyRotation {
         return kek;
     }
 
-    /** Rotates on this node, unless its keystore is behind the catalog, and records the new version there. */
+    /**
+     * Rotates on this node, unless its keystore is behind the catalog, and records the new version there, under
+     * the tenant's row lock: of two nodes rotating at once, the second is refused ({@link KekCatalog#rotate}).
+     */
     private KekId rotateRecorded(TenantId tenant) {
         existingUnshredded(tenant, "rotated");
-        kekCatalog.requireNotBehind(tenant.value());
-        KekId active = keys.rotate(tenant.value());
-        kekCatalog.recordHeld(tenant.value());
-        return active;
+        return kekCatalog.rotate(tenant.value());
     }
 
     /** NOT_FOUND for an unknown tenant; CONFLICT for a shredded one, whose keys are destroyed for good. */

@@ -12,7 +12,6 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.kek.KekCatalog;
-import io.vaultgate.core.kek.KekRefusals;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
@@ -59,7 +58,8 @@ public final class TenantShredding {
     private final Clock clock;
 
     public TenantShredding(Database database, TenantRepository tenants, FileRepository files, ObjectStore store,
-                           KeyProvider keys, AuditSigningKey auditKey, AuditLog audit, Lockdown lockdown, Clock clock) {
+                           KeyProvider keys, AuditSigningKey auditKey, AuditLog audit, Lockdown lockdown, Clock clock,
+                           KekCatalog kekCatalog) {
         this.database = database;
         this.tenants = tenants;
         this.keys = keys;
@@ -68,7 +68,7 @@ public final class TenantShredding {
         this.signer = ShreddingRecords.signer(auditKey);
         this.shredder = new CryptoShredder(keys, signer, clock);
         this.purge = new TenantDataPurge(database, files, store);
-        this.kekCatalog = new KekCatalog(database, keys, KekRefusals.unmetered(), clock);
+        this.kekCatalog = kekCatalog;
         this.clock = clock;
     }
 

@@ -20,7 +20,12 @@ public final class DecryptingFileOpener implements FileOpener {
     private final StoredFileAccess stored;
 
     public DecryptingFileOpener(Database database, FileRepository files, ObjectStore store, KeyProvider keys) {
-        this.stored = new StoredFileAccess(database, files, store, keys);
+        this(new StoredFileAccess(database, files, store, keys));
+    }
+
+    /** Reading through {@code stored}, e.g. with the core's {@link io.vaultgate.core.kek.KekCatalog}. */
+    public DecryptingFileOpener(StoredFileAccess stored) {
+        this.stored = stored;
     }
 
     @Override

@@ -47,12 +47,19 @@ public final class StoredFileAccess {
     private final KeySlots slots = new KeySlots();
     private final KekCatalog kek;
 
+    /** Outside a core (tests, tools): refusals are logged by this object only, and counted nowhere scraped. */
     public StoredFileAccess(Database database, FileRepository files, ObjectStore store, KeyProvider keys) {
+        this(database, files, store, keys, new KekCatalog(database, keys, KekRefusals.unmetered(), Clock.systemUTC()));
+    }
+
+    /** @param kek the node's, shared by the core's services: one WARN per refusal on this node, each one counted */
+    public StoredFileAccess(Database database, FileRepository files, ObjectStore store, KeyProvider keys,
+                            KekCatalog kek) {
         this.database = database;
         this.files = files;
         this.store = store;
         this.keys = keys;
-        this.kek = new KekCatalog(database, keys, KekRefusals.unmetered(), Clock.systemUTC());
+        this.kek = kek;
     }
 
     /** @param purpose what the use is, for the log message of a failure ("open", "seal for forwarding") */

@@ -24,7 +24,12 @@ public final class StoredEnvelopes {
 
     public StoredEnvelopes(Database database, FileRepository files, ObjectStore store, KeyProvider keys,
                            SecureRandom random) {
-        this.stored = new StoredFileAccess(database, files, store, keys);
+        this(new StoredFileAccess(database, files, store, keys), random);
+    }
+
+    /** Unwrapping through {@code stored}, e.g. with the core's {@link io.vaultgate.core.kek.KekCatalog}. */
+    public StoredEnvelopes(StoredFileAccess stored, SecureRandom random) {
+        this.stored = stored;
         this.sealer = new DataKeySealer(random);
     }
 

@@ -13,7 +13,6 @@ import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.files.PathClashes;
 import io.vaultgate.core.kek.KekCatalog;
-import io.vaultgate.core.kek.KekRefusals;
 import io.vaultgate.core.metrics.TransferMetrics;
 import io.vaultgate.core.metrics.TransferOutcome;
 import io.vaultgate.core.path.VirtualPath;
@@ -69,11 +68,13 @@ public final class EncryptingIngestService implements IngestService {
      * @param reorderMemory what all uploads together may hold of writes that arrived ahead of a gap
      * @param metrics told when an upload starts, and counts its bytes (the ledger reports its end to it)
      * @param node this node's id, written on every upload it opens or resumes
+     * @param kek the node's check of its keystore against the catalog's KEK versions (the core's, shared)
      */
     public EncryptingIngestService(Database database, TenantRepository tenants, FileRepository files,
                                    BatchRepository batches, ObjectStore store, KeyProvider keys, UploadLedger ledger,
                                    UploadGate gate, int windowSegments, ReorderMemory reorderMemory,
-                                   SecureRandom random, Clock clock, TransferMetrics metrics, String node) {
+                                   SecureRandom random, Clock clock, TransferMetrics metrics, String node,
+                                   KekCatalog kek) {
         this.database = database;
         this.tenants = tenants;
         this.files = files;
@@ -81,7 +82,7 @@ public final class EncryptingIngestService implements IngestService {
         this.keys = keys;
         this.gate = gate;
         this.slots = new KeySlots();
-        this.kek = new KekCatalog(database, keys, new KekRefusals(metrics.registry()), clock);
+        this.kek = kek;
         this.ledger = ledger;
         this.targets = new UploadTargets(database, batches, clock);
         this.clashes = new PathClashes(files);

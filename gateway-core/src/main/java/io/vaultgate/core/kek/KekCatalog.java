@@ -96,6 +96,41 @@ public final class KekCatalog {
     }
 
     /**
+     * Rotates the tenant's KEK on this node and records the new version, in one transaction under the tenant's row
+     * lock: so two nodes rotating the same tenant at once never both make a version N (each its own key, the other's
+     * files unreadable to it). The second waits for the first, then finds its keystore behind the version the first
+     * recorded and is refused ({@code CONFLICT}, {@link KeystoreBehindCatalog}: copy the first node's keystore, then
+     * rotate again if still wanted) before its keystore changes.
+     */
+    public KekId rotate(String tenant) {
+        return database.inTransaction(jdbc -> rotate(jdbc, tenant));
+    }
+
+    /** {@link #rotate(String)} in the caller's transaction. */
+    KekId rotate(Jdbc jdbc, String tenant) throws SQLException {
+        versions.lock(jdbc, tenant);
+        KekVersions recorded = versions.find(jdbc, tenant);
+        int here = activeHere(tenant);
+        if (here < recorded.active()) {
+            throw refusals.behind(tenant, recorded.active(), here).toAdministrator();
+        }
+        int next = here + 1;
+        long now = clock.millis();
+        if (!versions.reserve(jdbc, tenant, next, now)) { // the lock prevents it; the key (tenant, version) too
+            throw new GatewayException(Reason.CONFLICT, "KEK version " + next + " of tenant " + tenant + " was "
+                    + "recorded by another node meanwhile; copy keys/kek.p12 from that node, then rotate again if "
+                    + "still needed");
+        }
+        KekId active = keys.rotate(tenant);
+        if (active.version() != next) { // rolls back the reservation; the keystore holds an unrecorded version
+            throw new IllegalStateException("this node's keystore rotated tenant " + tenant + " to " + active
+                    + ", not to version " + next + " as recorded in the catalog");
+        }
+        versions.record(jdbc, tenant, KekVersions.heldBy(keys, tenant).states(), now);
+        return active;
+    }
+
+    /**
      * Every tenant's KEK versions as the catalog records them, by tenant: what {@code vaultgate doctor} compares a
      * node's keystore copy with, without opening it (so without the master secret).
      */

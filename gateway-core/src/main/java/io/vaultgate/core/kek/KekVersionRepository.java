@@ -37,12 +37,27 @@ final class KekVersionRepository {
     }
 
     /**
+     * Takes the tenant's row lock, as an upload opening does: what records a version under it orders with every
+     * upload's check of the record and with other nodes' changes. Nothing on SQLite, whose writers never interleave.
+     */
+    void lock(Jdbc jdbc, String kekTenant) throws SQLException {
+        tenants.lockNames(jdbc, TenantId.of(kekTenant));
+    }
+
+    /** Records a new version ENABLED; false, recording nothing, when the catalog has the version already. */
+    boolean reserve(Jdbc jdbc, String kekTenant, int version, long now) throws SQLException {
+        return jdbc.update("INSERT INTO kek_versions (kek_tenant, version, state, changed_at) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT (kek_tenant, version) DO NOTHING", kekTenant, version, KekVersionState.ENABLED.name(),
+                now) == 1;
+    }
+
+    /**
      * Records each version in its state, unless the catalog holds it in a stricter one. Under the tenant's row lock,
      * which an upload holds while it checks its data key against this record: the upload either committed before
      * the change (so a rewrap after it finds the upload's key slot) or reads the change.
      */
     void record(Jdbc jdbc, String kekTenant, Map<Integer, KekVersionState> states, long now) throws SQLException {
-        tenants.lockNames(jdbc, TenantId.of(kekTenant));
+        lock(jdbc, kekTenant);
         for (Map.Entry<Integer, KekVersionState> version : states.entrySet()) {
             KekVersionState state = version.getValue();
             jdbc.update("INSERT INTO kek_versions (kek_tenant, version, state, changed_at) VALUES (?, ?, ?, ?) "

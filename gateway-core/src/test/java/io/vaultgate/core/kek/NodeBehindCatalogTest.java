@@ -124,6 +124,8 @@ class NodeBehindCatalogTest {
         copyKeystoreOfAToB();
         assertThatThrownBy(() -> nodeB.read(alice, "/inbox/old.csv")).isInstanceOf(GatewayException.class)
                 .hasCauseInstanceOf(CryptoException.KeyDisabled.class);
+        assertThat(nodeB.core().metrics().registry().get(KekRefusals.METER).tag("reason", "disabled").counter()
+                .count()).as("both downloads' refusals are counted where they are scraped").isEqualTo(2.0);
     }
 
     @Test
@@ -139,6 +141,22 @@ class NodeBehindCatalogTest {
 
         copyKeystoreOfAToB();
         assertThat(nodeB.read(alice, "/inbox/new.csv")).isEqualTo("wrapped by version 2");
+    }
+
+    @Test
+    void everyRefusalOfNodeB_uploadDownloadAndRotation_isCountedInItsScrapedMeter_andLoggedOnceForTheNode() {
+        nodeA.core().keyRotation().rotate(ACME, false);
+        nodeA.upload(alice, "/inbox/new.csv", "wrapped by version 2");
+
+        assertThatThrownBy(() -> nodeB.upload(alice, "/inbox/refused.csv", "refused"))
+                .hasCauseInstanceOf(KeystoreBehindCatalog.class);
+        assertThatThrownBy(() -> nodeB.read(alice, "/inbox/new.csv")).hasCauseInstanceOf(KeystoreBehindCatalog.class);
+        assertThatThrownBy(() -> nodeB.read(alice, "/inbox/new.csv")).hasCauseInstanceOf(KeystoreBehindCatalog.class);
+        assertThatThrownBy(() -> nodeB.core().keyRotation().rotate(ACME, false))
+                .hasCauseInstanceOf(KeystoreBehindCatalog.class);
+
+        assertThat(behindRefusals()).as("the upload, both downloads and the rotation").isEqualTo(4.0);
+        assertThat(logged.list).filteredOn(event -> event.getLevel() == Level.WARN).as("one node, one WARN").hasSize(1);
     }
 
     @Test
