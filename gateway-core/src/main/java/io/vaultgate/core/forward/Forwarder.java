@@ -197,8 +197,8 @@ public final class Forwarder implements AutoCloseable {
      * delete or takeover since its claim stops it unsent. With {@code pool}, the turn stops after a failure or
      * when the forwarder closes, and gives a prepared job back unsent.
      */
-    private Turn inTurn(ForwardAttempt.Prepared first, Supplier<ForwardAttempt.Prepared> nextJob, boolean pool) {
-        ForwardAttempt.Prepared current = first;
+    private Turn inTurn(PreparedJob first, Supplier<PreparedJob> nextJob, boolean pool) {
+        PreparedJob current = first;
         Delivery pending = null;
         int attempted = 0;
         boolean delivered = false;
@@ -213,7 +213,7 @@ public final class Forwarder implements AutoCloseable {
                     pending = null;
                 }
                 Delivery[] earlier = {pending};
-                ForwardAttempt.Prepared[] next = new ForwardAttempt.Prepared[1];
+                PreparedJob[] next = new PreparedJob[1];
                 pending = null;
                 Runnable meanwhile = () -> {
                     recordQuietly(earlier);
@@ -325,7 +325,7 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /** The site's next due job, claimed for this node and prepared; null if none is due, or when closing. */
-    private ForwardAttempt.Prepared claimNext(String siteId) {
+    private PreparedJob claimNext(String siteId) {
         if (closed) {
             return null;
         }
@@ -340,7 +340,7 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /** Gives a prepared job back unsent: pending again, the claim not counted as an attempt. */
-    private void giveBack(ForwardAttempt.Prepared prepared) {
+    private void giveBack(PreparedJob prepared) {
         prepared.close();
         try {
             outbox.release(prepared.job(), clock.instant());

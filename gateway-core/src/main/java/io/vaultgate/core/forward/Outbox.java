@@ -21,12 +21,8 @@ import java.util.Optional;
  * ({@link #enqueue}), so a committed file routed to a push site is never lost; workers then lease jobs
  * with {@link #claim}, and report with {@link #complete} or {@link #fail}. Every change after enqueue is
  * a compare-and-set on the job's version: a worker whose lease expired and was taken over cannot
- * overwrite the new owner's outcome. A claim draws a fresh random version ({@link #claimVersion}), so even a claim
- * the database lost in a crash is never handed out again under the same version.
- *
- * <p>Claims pick candidates with one {@code SELECT} and take each with a conditional {@code UPDATE}. On
- * SQLite the transaction holds the write lock from its start; on PostgreSQL {@link Locking#SKIP_LOCKED}
- * appends {@code FOR UPDATE SKIP LOCKED} so that nodes claiming at once pass over each other's rows.
+ * overwrite the new owner's outcome. The leases themselves (claim, renewal, giving back, release at a restart,
+ * and how a claim's candidates are locked) are {@link OutboxLeases}'s job; this class answers for them.
  *
  * <p>Only {@link #enqueue} (in the caller's commit transaction) and {@link #retry} are synced to stable
  * storage before they return. Claims, lease changes and outcomes defer the sync
@@ -48,16 +44,12 @@ public final class Outbox {
         Locking(String clause) {
             this.clause = clause;
         }
-    }
 
-    /**
-     * Jobs due now: pending past their backoff, or leased with the lease expired; and only of tenants that
-     * are ACTIVE, so a locked tenant's files stay queued (forwarding pauses) until it is unlocked. A
-     * subquery rather than a join, so that a locking clause locks only outbox rows.
-     */
-    private static final String DUE = "((state = 'PENDING' AND next_attempt_at <= ?) "
-            + "OR (state = 'IN_FLIGHT' AND lease_expires_at <= ?)) "
-            + "AND tenant_id IN (SELECT id FROM tenants WHERE status = 'ACTIVE')";
+        /** What a claim's candidate {@code SELECT} ends with. */
+        String clause() {
+            return clause;
+        }
+    }
 
     /** Told of jobs that went dead while claimed or released, so that they are counted and reported. */
     @FunctionalInterface
@@ -67,14 +59,10 @@ public final class Outbox {
         void dead(ForwardJob job, String error);
     }
 
-    private static final String LEASE_EXPIRED = "the lease of the last attempt expired (worker stopped?)";
-    private static final String RELEASED_AT_RESTART = "the node stopped while sending; released at its restart";
-
     private final Database database;
     private final RetryPolicy retry;
-    private volatile DeadLetters deadLetters = DeadLetters.NONE;
     private final SecureRandom random;
-    private final Locking locking;
+    private final OutboxLeases leases;
 
     /** An outbox whose claims lock as the database needs: {@link Locking#SKIP_LOCKED} on PostgreSQL. */
     public Outbox(Database database, RetryPolicy retry, SecureRandom random) {
@@ -85,7 +73,7 @@ public final class Outbox {
         this.database = database;
         this.retry = retry;
         this.random = random;
-        this.locking = locking;
+        this.leases = new OutboxLeases(database, retry, random, locking);
     }
 
     public RetryPolicy retryPolicy() {
@@ -111,7 +99,7 @@ public final class Outbox {
      * version that {@link #complete} and {@link #fail} expect. This is the one place that selects jobs to claim.
      */
     public List<ForwardJob> claim(String siteId, String owner, int limit, Duration lease, Instant now) {
-        return claim(siteId, owner, limit, lease, now, deadLetters);
+        return leases.claim(siteId, owner, limit, lease, now, leases.deadLetters());
     }
 
     /**
@@ -121,48 +109,7 @@ public final class Outbox {
      */
     public List<ForwardJob> claim(String siteId, String owner, int limit, Duration lease, Instant now,
                                   DeadLetters deadLetters) {
-        if (limit < 1) {
-            return List.of();
-        }
-        long at = now.toEpochMilli();
-        List<ForwardJob> died = new ArrayList<>();
-        List<ForwardJob> result = database.inTransactionDeferringSync(jdbc -> {
-            died.clear();
-            List<ForwardJob> claimed = new ArrayList<>();
-            for (ForwardJob job : jdbc.query("SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE site_id = ? "
-                    + "AND " + DUE + " ORDER BY created_at, id LIMIT ?" + locking.clause,
-                    OutboxRows::map, siteId, at, at, limit)) {
-                if (job.state() == ForwardState.IN_FLIGHT && retry.exhausted(job.attempts())) {
-                    if (settle(jdbc, job, ForwardState.DEAD, job.nextAttemptAt(), LEASE_EXPIRED, now)) {
-                        died.add(find(jdbc, job.id()).orElseThrow());
-                    }
-                    continue;
-                }
-                if (jdbc.update("UPDATE forward_jobs SET state = 'IN_FLIGHT', version = ?, "
-                        + "attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?, updated_at = ? "
-                        + "WHERE id = ? AND version = ?", claimVersion(job), owner, now.plus(lease).toEpochMilli(),
-                        at, job.id(), job.version()) == 1) {
-                    claimed.add(find(jdbc, job.id()).orElseThrow());
-                }
-            }
-            return claimed;
-        });
-        died.forEach(job -> deadLetters.dead(job, LEASE_EXPIRED));
-        return result;
-    }
-
-    /**
-     * A claim's version is drawn at random, not counted on: claims commit without a flush, and a claim lost to a
-     * crash of the database would otherwise be handed out again, same number, to the next claimant, so that the
-     * first worker, still sending, could settle the second one's lease (its failure making a job DEAD that the
-     * second then delivers). Never the job's current version, never negative.
-     */
-    private long claimVersion(ForwardJob job) {
-        long version;
-        do {
-            version = random.nextLong() & Long.MAX_VALUE;
-        } while (version == job.version());
-        return version;
+        return leases.claim(siteId, owner, limit, lease, now, deadLetters);
     }
 
     /**
@@ -171,7 +118,7 @@ public final class Outbox {
      * instead of after their lease; a job whose last attempt it was goes dead. Returns how many were released.
      */
     public int releaseLeasesOf(String owner, Instant now) {
-        return releaseLeasesOf(owner, now, deadLetters);
+        return leases.releaseLeasesOf(owner, now, leases.deadLetters());
     }
 
     /**
@@ -181,7 +128,7 @@ public final class Outbox {
      * the leases of a dead node.
      */
     public void reportDeadLettersTo(DeadLetters sink) {
-        this.deadLetters = sink;
+        leases.reportDeadLettersTo(sink);
     }
 
     /**
@@ -189,27 +136,7 @@ public final class Outbox {
      * that went dead because it was its last attempt.
      */
     public int releaseLeasesOf(String owner, Instant now, DeadLetters deadLetters) {
-        long at = now.toEpochMilli();
-        String error = OutboxRows.error(RELEASED_AT_RESTART);
-        List<ForwardJob> died = new ArrayList<>();
-        int released = database.inTransactionDeferringSync(jdbc -> {
-            died.clear();
-            List<String> last = jdbc.query("SELECT id FROM forward_jobs WHERE state = 'IN_FLIGHT' AND lease_owner = ? "
-                    + "AND attempts >= ?", row -> row.getString(1), owner, retry.maxAttempts());
-            int count = jdbc.update("UPDATE forward_jobs SET state = 'DEAD', "
-                            + "version = version + 1, lease_owner = NULL, lease_expires_at = NULL, last_error = ?, "
-                            + "updated_at = ? WHERE state = 'IN_FLIGHT' AND lease_owner = ? AND attempts >= ?",
-                    error, at, owner, retry.maxAttempts())
-                    + jdbc.update("UPDATE forward_jobs SET state = 'PENDING', version = version + 1, next_attempt_at = ?, "
-                    + "lease_owner = NULL, lease_expires_at = NULL, last_error = ?, updated_at = ? "
-                    + "WHERE state = 'IN_FLIGHT' AND lease_owner = ?", at, error, at, owner);
-            for (String id : last) {
-                find(jdbc, id).filter(job -> job.state() == ForwardState.DEAD).ifPresent(died::add);
-            }
-            return count;
-        });
-        died.forEach(job -> deadLetters.dead(job, RELEASED_AT_RESTART));
-        return released;
+        return leases.releaseLeasesOf(owner, now, deadLetters);
     }
 
     /**
@@ -217,9 +144,7 @@ public final class Outbox {
      * not change (the worker's copy stays valid); false if the lease was lost already.
      */
     public boolean renew(ForwardJob job, Duration lease, Instant now) {
-        return database.inTransactionDeferringSync(jdbc -> jdbc.update("UPDATE forward_jobs SET lease_expires_at = ? "
-                        + "WHERE id = ? AND version = ? AND state = 'IN_FLIGHT' AND lease_expires_at > ?",
-                now.plus(lease).toEpochMilli(), job.id(), job.version(), now.toEpochMilli()) == 1);
+        return leases.renew(job, lease, now);
     }
 
     /**
@@ -228,10 +153,7 @@ public final class Outbox {
      * counted as an attempt. False if the lease was lost meanwhile.
      */
     public boolean release(ForwardJob job, Instant now) {
-        return database.inTransactionDeferringSync(jdbc -> jdbc.update("UPDATE forward_jobs SET state = 'PENDING', "
-                        + "version = version + 1, attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL, "
-                        + "updated_at = ? WHERE id = ? AND version = ? AND state = 'IN_FLIGHT' AND attempts > 0",
-                now.toEpochMilli(), job.id(), job.version()) == 1);
+        return leases.release(job, now);
     }
 
     /** Work done in the transaction that records a delivery, e.g. its audit event: both are committed or neither. */
@@ -272,7 +194,7 @@ public final class Outbox {
     public Optional<ForwardState> fail(ForwardJob job, String error, boolean permanent, Instant now) {
         ForwardState next = permanent || retry.exhausted(job.attempts()) ? ForwardState.DEAD : ForwardState.PENDING;
         Instant due = next == ForwardState.PENDING ? now.plus(retry.delayAfter(job.attempts(), random)) : now;
-        return database.inTransactionDeferringSync(jdbc -> settle(jdbc, job, next, due, error, now)
+        return database.inTransactionDeferringSync(jdbc -> OutboxRows.settle(jdbc, job, next, due, error, now)
                 ? Optional.of(next) : Optional.empty());
     }
 
@@ -282,7 +204,7 @@ public final class Outbox {
      * lease was lost.
      */
     public boolean abandonGone(ForwardJob job, String reason, Instant now) {
-        return database.inTransactionDeferringSync(jdbc -> settle(jdbc, job, ForwardState.ABANDONED,
+        return database.inTransactionDeferringSync(jdbc -> OutboxRows.settle(jdbc, job, ForwardState.ABANDONED,
                 job.nextAttemptAt(), reason, now));
     }
 
@@ -295,14 +217,14 @@ public final class Outbox {
      */
     public ForwardJob retry(String id, Instant now) {
         return database.inTransaction(jdbc -> {
-            String siteId = find(jdbc, id).orElseThrow(() ->
+            String siteId = OutboxRows.find(jdbc, id).orElseThrow(() ->
                     new GatewayException(Reason.NOT_FOUND, "no forward job " + id)).siteId();
             boolean siteRemoved = jdbc.queryOne("SELECT removed_at FROM sites WHERE id = ?"
                     + jdbc.dialect().forShare(), row -> {
                         row.getLong(1);
                         return !row.wasNull();
                     }, siteId).orElse(false);
-            ForwardJob job = find(jdbc, id).orElseThrow();
+            ForwardJob job = OutboxRows.find(jdbc, id).orElseThrow();
             if (siteRemoved) {
                 throw new GatewayException(Reason.CONFLICT, "forward job " + id + " is " + job.state() + ": its site "
                         + job.siteId() + " was removed, and nothing is sent to a removed site");
@@ -320,15 +242,15 @@ public final class Outbox {
                     + "WHERE id = ? AND version = ? AND state = 'DEAD'", now.toEpochMilli(), now.toEpochMilli(), id,
                     job.version()) != 1) {
                 throw new GatewayException(Reason.CONFLICT, "forward job " + id + " changed while it was being "
-                        + "retried (now " + find(jdbc, id).map(ForwardJob::state).orElse(job.state())
+                        + "retried (now " + OutboxRows.find(jdbc, id).map(ForwardJob::state).orElse(job.state())
                         + "); nothing was changed");
             }
-            return find(jdbc, id).orElseThrow();
+            return OutboxRows.find(jdbc, id).orElseThrow();
         });
     }
 
     public Optional<ForwardJob> find(String id) {
-        return database.read(jdbc -> find(jdbc, id));
+        return database.read(jdbc -> OutboxRows.find(jdbc, id));
     }
 
     /** Jobs in a state (all when empty), oldest first, at most {@code limit}. */
@@ -349,7 +271,7 @@ public final class Outbox {
     /** Sites with at least one job due now. */
     public List<String> sitesWithDueJobs(Instant now) {
         long at = now.toEpochMilli();
-        return database.read(jdbc -> jdbc.query("SELECT DISTINCT site_id FROM forward_jobs WHERE " + DUE
+        return database.read(jdbc -> jdbc.query("SELECT DISTINCT site_id FROM forward_jobs WHERE " + OutboxLeases.DUE
                 + " ORDER BY site_id", row -> row.getString(1), at, at));
     }
 
@@ -395,19 +317,6 @@ public final class Outbox {
 
     public long count(ForwardState state) {
         return database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE state = ?", state.name()));
-    }
-
-    private static boolean settle(Jdbc jdbc, ForwardJob job, ForwardState state, Instant due, String error,
-                                  Instant now) throws SQLException {
-        return jdbc.update("UPDATE forward_jobs SET state = ?, version = version + 1, next_attempt_at = ?, "
-                        + "lease_owner = NULL, lease_expires_at = NULL, last_error = ?, updated_at = ? "
-                        + "WHERE id = ? AND version = ?", state.name(), due.toEpochMilli(), OutboxRows.error(error),
-                now.toEpochMilli(), job.id(), job.version()) == 1;
-    }
-
-    /** The job as it is now, within {@code jdbc}'s transaction or read. */
-    static Optional<ForwardJob> find(Jdbc jdbc, String id) throws SQLException {
-        return jdbc.queryOne("SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE id = ?", OutboxRows::map, id);
     }
 
     private String newId() {

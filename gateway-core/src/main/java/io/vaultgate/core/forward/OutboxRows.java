@@ -1,12 +1,16 @@
 package io.vaultgate.core.forward;
 
+import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.tenant.TenantId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 
-/** The columns of {@code forward_jobs} and their mapping to {@link ForwardJob}. */
+/**
+ * The columns of {@code forward_jobs}, their mapping to {@link ForwardJob}, and the row statements that both the
+ * {@link Outbox} and its {@link OutboxLeases} use.
+ */
 final class OutboxRows {
 
     static final String COLUMNS = "id, file_id, tenant_id, site_id, state, version, attempts, next_attempt_at, "
@@ -38,5 +42,22 @@ final class OutboxRows {
     static String error(String text) {
         String line = text == null ? "unknown error" : text.replaceAll("[\\p{Cntrl}\\u0080-\\u009f]+", " ").strip();
         return line.length() <= 500 ? line : line.substring(0, 497) + "...";
+    }
+
+    /** The job as it is now, within {@code jdbc}'s transaction or read. */
+    static Optional<ForwardJob> find(Jdbc jdbc, String id) throws SQLException {
+        return jdbc.queryOne("SELECT " + COLUMNS + " FROM forward_jobs WHERE id = ?", OutboxRows::map, id);
+    }
+
+    /**
+     * Settles a job this worker holds in {@code state}, due at {@code due}, with {@code error} ({@link #error}): a
+     * compare-and-set on its version, false if the lease was lost.
+     */
+    static boolean settle(Jdbc jdbc, ForwardJob job, ForwardState state, Instant due, String error, Instant now)
+            throws SQLException {
+        return jdbc.update("UPDATE forward_jobs SET state = ?, version = version + 1, next_attempt_at = ?, "
+                        + "lease_owner = NULL, lease_expires_at = NULL, last_error = ?, updated_at = ? "
+                        + "WHERE id = ? AND version = ?", state.name(), due.toEpochMilli(), error(error),
+                now.toEpochMilli(), job.id(), job.version()) == 1;
     }
 }

@@ -9,7 +9,6 @@ import io.vaultgate.core.files.FileRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,38 +58,6 @@ class OutboxTest {
     }
 
     @Test
-    void claim_leasesAJobToOneOwner_untilItsLeaseExpires() {
-        FileRecord file = fixture.upload("/inbox/a.csv", "a".getBytes());
-        enqueue(file);
-
-        List<ForwardJob> first = outbox.claim(ForwardFixture.SITE, "node-a", 5, LEASE, now());
-        assertThat(first).singleElement().satisfies(job -> {
-            assertThat(job.state()).isEqualTo(ForwardState.IN_FLIGHT);
-            assertThat(job.leaseOwner()).contains("node-a");
-            assertThat(job.leaseExpiresAt()).contains(now().plus(LEASE));
-            assertThat(job.attempts()).isEqualTo(1);
-        });
-        assertThat(outbox.claim(ForwardFixture.SITE, "node-b", 5, LEASE, now())).isEmpty();
-
-        fixture.clock.advance(LEASE);
-        assertThat(outbox.claim(ForwardFixture.SITE, "node-b", 5, LEASE, now())).singleElement()
-                .satisfies(job -> assertThat(job.leaseOwner()).contains("node-b"));
-    }
-
-    @Test
-    void claim_takesDueJobsInCommitOrder_andNoMoreThanTheLimit() {
-        FileRecord a = fixture.upload("/inbox/a.csv", "a".getBytes());
-        enqueue(a);
-        fixture.clock.advance(Duration.ofSeconds(1));
-        FileRecord b = fixture.upload("/inbox/b.csv", "b".getBytes());
-        enqueue(b);
-
-        assertThat(outbox.claim(ForwardFixture.SITE, "n", 1, LEASE, now())).extracting(ForwardJob::fileId)
-                .containsExactly(a.id());
-        assertThat(outbox.claim(ForwardFixture.SITE, "n", 0, LEASE, now())).isEmpty();
-    }
-
-    @Test
     void failures_backOffExponentially_thenGoDead_andRetryRevivesOnlyDeadJobs() {
         FileRecord file = fixture.upload("/inbox/a.csv", "a".getBytes());
         enqueue(file);
@@ -122,22 +89,6 @@ class OutboxTest {
     }
 
     @Test
-    void expiredLeaseOnTheLastAttempt_makesTheJobDead_insteadOfATryTooMany() {
-        FileRecord file = fixture.upload("/inbox/a.csv", "a".getBytes());
-        enqueue(file);
-        failOnce();
-        fixture.clock.advance(Duration.ofMinutes(1));
-        failOnce();
-        fixture.clock.advance(Duration.ofMinutes(1));
-        assertThat(outbox.claim(ForwardFixture.SITE, "dies", 1, LEASE, now())).hasSize(1);
-
-        fixture.clock.advance(LEASE);
-        assertThat(outbox.claim(ForwardFixture.SITE, "n", 1, LEASE, now())).isEmpty();
-        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DEAD);
-        assertThat(fixture.job(file).lastError()).hasValueSatisfying(e -> assertThat(e).contains("lease"));
-    }
-
-    @Test
     void staleOwner_cannotCompleteOrFail_afterAnotherClaimedTheJob() {
         enqueue(fixture.upload("/inbox/a.csv", "a".getBytes()));
         ForwardJob stale = outbox.claim(ForwardFixture.SITE, "a", 1, LEASE, now()).get(0);
@@ -153,51 +104,6 @@ class OutboxTest {
             assertThat(job.deliveredAt()).contains(now());
             assertThat(job.leaseOwner()).isEmpty();
         });
-    }
-
-    @Test
-    void release_makesAnUnsentClaimPendingAgain_withoutCountingItAsAnAttempt_unlessTheLeaseWasLost() {
-        enqueue(fixture.upload("/inbox/a.csv", "a".getBytes()));
-        ForwardJob claimed = outbox.claim(ForwardFixture.SITE, "a", 1, LEASE, now()).get(0);
-        assertThat(claimed.attempts()).isEqualTo(1);
-
-        assertThat(outbox.release(claimed, now())).isTrue();
-
-        assertThat(outbox.find(claimed.id())).hasValueSatisfying(job -> {
-            assertThat(job.state()).isEqualTo(ForwardState.PENDING);
-            assertThat(job.attempts()).isZero();
-            assertThat(job.leaseOwner()).isEmpty();
-            assertThat(job.nextAttemptAt()).isEqualTo(claimed.nextAttemptAt());
-        });
-        assertThat(outbox.release(claimed, now())).as("released already: its version moved on").isFalse();
-        ForwardJob again = outbox.claim(ForwardFixture.SITE, "b", 1, LEASE, now()).get(0);
-        assertThat(again.attempts()).as("due at once, counted from where it was").isEqualTo(1);
-        fixture.clock.advance(LEASE);
-        ForwardJob takenOver = outbox.claim(ForwardFixture.SITE, "c", 1, LEASE, now()).get(0);
-        assertThat(outbox.release(again, now())).as("the lease was lost").isFalse();
-        assertThat(outbox.find(again.id())).hasValueSatisfying(job -> {
-            assertThat(job.state()).isEqualTo(ForwardState.IN_FLIGHT);
-            assertThat(job.leaseOwner()).contains("c");
-            assertThat(job.attempts()).isEqualTo(takenOver.attempts()).isEqualTo(2);
-        });
-    }
-
-    @Test
-    void renew_extendsTheHoldersLease_butNotATakenOverOne() {
-        enqueue(fixture.upload("/inbox/a.csv", "a".getBytes()));
-        ForwardJob held = outbox.claim(ForwardFixture.SITE, "a", 1, LEASE, now()).get(0);
-        fixture.clock.advance(LEASE.minusMinutes(1));
-        assertThat(outbox.renew(held, LEASE, now())).isTrue();
-        fixture.clock.advance(Duration.ofMinutes(5));
-        assertThat(outbox.claim(ForwardFixture.SITE, "b", 1, LEASE, now())).as("renewed, not due").isEmpty();
-        assertThat(outbox.complete(held, Optional.empty(), now())).as("renewal keeps the version").isTrue();
-
-        enqueue(fixture.upload("/inbox/b.csv", "b".getBytes()));
-        ForwardJob lost = outbox.claim(ForwardFixture.SITE, "a", 1, LEASE, now()).get(0);
-        fixture.clock.advance(LEASE);
-        assertThat(outbox.renew(lost, LEASE, now())).as("already expired").isFalse();
-        outbox.claim(ForwardFixture.SITE, "b", 1, LEASE, now());
-        assertThat(outbox.renew(lost, LEASE, now())).as("taken over").isFalse();
     }
 
     @Test
@@ -242,34 +148,6 @@ class OutboxTest {
 
     private boolean enqueue(FileRecord file) {
         return fixture.database.inTransaction(jdbc -> outbox.enqueue(jdbc, file, ForwardFixture.SITE, now()));
-    }
-
-    @Test
-    void restartedNode_releasesTheLeasesItHeld_dueAtOnce_andDeadIfItWasTheLastAttempt() {
-        FileRecord first = fixture.upload("/inbox/a.csv", "a".getBytes());
-        FileRecord second = fixture.upload("/inbox/b.csv", "b".getBytes());
-        FileRecord other = fixture.upload("/inbox/c.csv", "c".getBytes());
-        enqueue(first);
-        enqueue(second);
-        outbox.claim(ForwardFixture.SITE, "node-a", 2, LEASE, now());
-        enqueue(other);
-        outbox.claim(ForwardFixture.SITE, "node-b", 1, LEASE, now());
-        fixture.database.inTransaction(jdbc -> jdbc.update("UPDATE forward_jobs SET attempts = 3 WHERE file_id = ?",
-                second.id()));
-
-        assertThat(outbox.releaseLeasesOf("node-a", now())).isEqualTo(2);
-
-        assertThat(outbox.byFile(first.id()).get(0)).satisfies(job -> {
-            assertThat(job.state()).isEqualTo(ForwardState.PENDING);
-            assertThat(job.nextAttemptAt()).isEqualTo(now());
-            assertThat(job.attempts()).as("the interrupted attempt still counts").isEqualTo(1);
-            assertThat(job.leaseOwner()).isEmpty();
-        });
-        assertThat(outbox.byFile(second.id()).get(0).state()).isEqualTo(ForwardState.DEAD);
-        assertThat(outbox.byFile(other.id()).get(0).leaseOwner()).as("another node's lease is kept")
-                .contains("node-b");
-        assertThat(outbox.claim(ForwardFixture.SITE, "node-a", 5, LEASE, now())).extracting(ForwardJob::fileId)
-                .containsExactly(first.id());
     }
 
     private Instant now() {

@@ -1,0 +1,150 @@
+package io.vaultgate.core.forward;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.catalog.AccountRepository;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.files.FileContent;
+import io.vaultgate.core.files.FileOpener;
+import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.files.FileState;
+import io.vaultgate.core.forward.DeliveryOutcome.Failed;
+import io.vaultgate.core.forward.DeliveryOutcome.Gone;
+import io.vaultgate.core.forward.DeliveryOutcome.Kind;
+import io.vaultgate.core.tenant.Account;
+import io.vaultgate.crypto.CryptoException;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes a claimed job ready to send ({@link PreparedJob}): looks up its file, the account that uploaded it and its
+ * site in one catalog read, loads the site's client, opens the file (decrypting it, or its stored envelope as it is
+ * for a site that takes sealed forwards) and builds the request, whose body is read ahead from then on. Nothing is
+ * sent and nothing recorded here; every failure becomes the prepared job's outcome.
+ */
+final class JobPreparation {
+
+    /** The attempt's log category, as before this class was split from it, so logging set up for it still applies. */
+    private static final Logger LOG = LoggerFactory.getLogger(ForwardAttempt.class);
+
+    private final Database database;
+    private final FileRepository files;
+    private final AccountRepository accounts = new AccountRepository();
+    private final FileOpener opener;
+    private final Optional<StoredEnvelopes> envelopes;
+    private final ForwardingSites sites;
+    private final SiteClients clients;
+    private final SiteDelivery delivery;
+
+    JobPreparation(Database database, FileRepository files, FileOpener opener, Optional<StoredEnvelopes> envelopes,
+                   ForwardingSites sites, SiteClients clients, SiteDelivery delivery) {
+        this.database = database;
+        this.files = files;
+        this.opener = opener;
+        this.envelopes = envelopes;
+        this.sites = sites;
+        this.clients = clients;
+        this.delivery = delivery;
+    }
+
+    /**
+     * The job's file, the login name of the account that uploaded it (its id if no account has it) and the site,
+     * read in one transaction.
+     */
+    private record Lookup(Optional<FileRecord> file, String account, Optional<SiteForwarding> site) {
+    }
+
+    /**
+     * Looks up the job's file and site and opens the file, so that its first chunks are read (decrypted) from
+     * now on. Never throws: a failure is kept in the prepared job.
+     */
+    PreparedJob prepare(ForwardJob job) {
+        try {
+            return open(job);
+        } catch (RuntimeException e) {
+            LOG.error("forward {} of file {} to site {} failed unexpectedly", job.id(), job.fileId(), job.siteId(), e);
+            return PreparedJob.failed(job, new Failed(Kind.NETWORK, "unexpected failure: " + e, false));
+        }
+    }
+
+    /** The outcome of a job whose file is no longer there to send. */
+    static DeliveryOutcome fileGone(ForwardJob job) {
+        return new Gone("file " + job.fileId() + " no longer exists (deleted or replaced by its owner, expired or "
+                + "shredded) and is never sent");
+    }
+
+    private PreparedJob open(ForwardJob job) {
+        Lookup found = database.read(jdbc -> {
+            Optional<FileRecord> file = files.find(jdbc, job.fileId());
+            String account = file.isEmpty() ? "" : accounts.findById(jdbc, file.get().accountId())
+                    .map(Account::username).orElse(file.get().accountId());
+            return new Lookup(file, account, sites.find(jdbc, job.siteId()));
+        });
+        Optional<FileRecord> file = found.file();
+        if (file.isEmpty() || file.get().state() != FileState.COMMITTED) {
+            return PreparedJob.failed(job, fileGone(job));
+        }
+        Optional<SiteForwarding> site = found.site();
+        if (site.isEmpty()) {
+            return PreparedJob.failed(job, new Failed(Kind.CONFIGURATION, "site " + job.siteId() + " has no forwarding "
+                    + "configuration (or was removed); configure it with its endpoint, trust anchors and client "
+                    + "certificate", false));
+        }
+        SiteConnections client;
+        try {
+            client = clients.client(site.get());
+        } catch (IOException | GeneralSecurityException e) {
+            return PreparedJob.failed(job, new Failed(Kind.CONFIGURATION, "site " + job.siteId() + ": cannot load the "
+                    + "client key " + site.get().clientKeyFile() + " or build its TLS context: " + e.getMessage(),
+                    false));
+        }
+        if (site.get().recipient().isPresent()) {
+            return openSealed(job, client, site.get(), file.get(), found.account());
+        }
+        FileContent content;
+        try {
+            content = opener.open(file.get());
+        } catch (GatewayException e) {
+            return PreparedJob.failed(job, unreadable(job, "read", e));
+        }
+        return PreparedJob.ready(job, client, site.get(), file.get(), content,
+                delivery.request(site.get(), file.get(), found.account(), content));
+    }
+
+    /** The stored envelope as it is, its data key sealed to the site: nothing is decrypted here. */
+    private PreparedJob openSealed(ForwardJob job, SiteConnections client, SiteForwarding site, FileRecord file,
+                                   String account) {
+        if (envelopes.isEmpty()) {
+            return PreparedJob.failed(job, new Failed(Kind.CONFIGURATION, "site " + job.siteId() + " takes sealed "
+                    + "envelopes, but this forwarder cannot read stored envelopes", false));
+        }
+        SealedPayload payload;
+        try {
+            payload = envelopes.get().open(file, site.siteId(), site.recipient().orElseThrow());
+        } catch (GatewayException e) {
+            return PreparedJob.failed(job, unreadable(job, "sealed", e));
+        }
+        return PreparedJob.ready(job, client, site, file, payload, delivery.sealedRequest(site, file, account,
+                payload));
+    }
+
+    /**
+     * A committed file whose stored copy or key could not be used ({@code StoredFileAccess}). Final only when its key
+     * was destroyed (its tenant crypto-shredded): it can never be read again. Anything else (the object store or a
+     * PKCS#11 token failing for a moment, a KEK version disabled or not yet on this node, a missing key slot) is
+     * retried with backoff like a network failure, and the job goes DEAD only after its last attempt; a file that
+     * is gone by then settles as such when the job is next prepared.
+     */
+    private static Failed unreadable(ForwardJob job, String what, GatewayException e) {
+        boolean destroyed = false;
+        for (Throwable cause = e; cause != null && !destroyed; cause = cause.getCause()) {
+            destroyed = cause instanceof CryptoException.KeyDestroyed;
+        }
+        return new Failed(Kind.FILE, "file " + job.fileId() + " cannot be " + what + (destroyed ? ": its key was "
+                + "destroyed (tenant shredded)" : " now") + ": " + e.getMessage()
+                + (e.getCause() == null ? "" : " (" + e.getCause() + ")"), destroyed);
+    }
+}
