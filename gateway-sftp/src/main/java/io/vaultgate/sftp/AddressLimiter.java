@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * Caps concurrent connections per source, counted from connect (before authentication), so one source cannot
  * exhaust the server's sessions. A source is what the defender scores and bans ({@link SourceAddress#key}): an IPv4
  * address, or an IPv6 address's /64, since any IPv6 client holds a whole /64 and would otherwise hold the cap once
- * per address it takes. A connection over the cap is dropped at once. A connection from a trusted balancer is
- * counted against the address its PROXY header names, once the header is read.
+ * per address it takes. A connection over the cap ({@code sftp.max-connections-per-source}) is dropped at once and
+ * counted ({@code vaultgate_sftp_connections_refused_total{reason="max_connections_per_source"}}). A connection from a
+ * trusted balancer is counted against the address its PROXY header names, once the header is read.
  */
 final class AddressLimiter implements SessionListener, AdmissionCheck {
 
@@ -27,14 +28,17 @@ final class AddressLimiter implements SessionListener, AdmissionCheck {
     private final int maxPerAddress;
     private final Map<String, Integer> open = new ConcurrentHashMap<>();
     private final ProxyTrust proxies;
+    private final Runnable refused;
 
     AddressLimiter(int maxPerAddress) {
-        this(maxPerAddress, ProxyTrust.none());
+        this(maxPerAddress, ProxyTrust.none(), () -> { });
     }
 
-    AddressLimiter(int maxPerAddress, ProxyTrust proxies) {
+    /** @param refused counts one connection refused for the cap */
+    AddressLimiter(int maxPerAddress, ProxyTrust proxies, Runnable refused) {
         this.maxPerAddress = maxPerAddress;
         this.proxies = proxies;
+        this.refused = refused;
     }
 
     @Override
@@ -60,8 +64,9 @@ final class AddressLimiter implements SessionListener, AdmissionCheck {
         int count = open.merge(source, 1, Integer::sum);
         if (count > maxPerAddress) {
             release(source);
+            refused.run();
             LOG.warn("sftp connection refused: {} (source {}) already has {} connections "
-                    + "(sftp.limits.maxSessionsPerAddress)", address, source, maxPerAddress);
+                    + "(sftp.max-connections-per-source)", address, source, maxPerAddress);
             throw new IllegalStateException("too many connections from " + address);
         }
         return source;

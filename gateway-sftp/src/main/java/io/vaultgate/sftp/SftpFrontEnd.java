@@ -3,10 +3,8 @@ package io.vaultgate.sftp;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vaultgate.core.auth.Authenticator;
-import io.vaultgate.core.defender.ListenerCap;
 import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.IngestService;
-import io.vaultgate.sftp.events.SftpMetrics;
 import io.vaultgate.sftp.fs.SessionThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,16 +38,13 @@ public final class SftpFrontEnd implements AutoCloseable {
 
     /**
      * Builds the server and starts listening; fails if a host key or algorithm is wrong or the port is taken.
-     * Meters ({@code vaultgate.sftp.*}) are registered in {@code registry}. The listener holds at most
-     * {@link SftpLimits#maxConnections()} connections ({@link CappedSessionFactory}).
+     * Meters ({@code vaultgate.sftp.*}) are registered in {@code registry}. The server is {@link SftpServerFactory}'s,
+     * with all its limits (the connection caps included).
      */
     public static SftpFrontEnd start(SftpSettings settings, Authenticator authenticator, FileService files,
             IngestService ingest, MeterRegistry registry) {
         SessionThreads sessionThreads = new SessionThreads();
         SshServer server = SftpServerFactory.create(settings, authenticator, files, ingest, registry, sessionThreads);
-        server.setSessionFactory(new CappedSessionFactory(server, new ListenerCap("sftp.max-connections",
-                settings.limits().maxConnections(),
-                SftpMetrics.refusedConnections(registry, "max_connections")::increment)));
         try {
             server.start();
         } catch (IOException e) {

@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param idleTimeout time without any traffic before a session is closed
  * @param maxHandlesPerSession open file and directory handles per SFTP session
  * @param maxSessionsPerAccount concurrent authenticated sessions of one login name
- * @param maxSessionsPerAddress concurrent connections from one source, counted from connect: an IPv4 address, or an
- *        IPv6 address's /64 (the defender's {@code SourceAddress.key})
+ * @param maxSessionsPerAddress concurrent connections from one source ({@code sftp.max-connections-per-source}),
+ *        counted from connect: an IPv4 address, or an IPv6 address's /64 (the defender's {@code SourceAddress.key})
  * @param maxConnections concurrent connections the listener holds in all ({@code sftp.max-connections}), counted from
  *        connect; past it a connection is closed before any SSH work
  */
@@ -26,6 +26,9 @@ public record SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idl
      * and the descriptor limit a service normally gets, and are ~30 sources at the per-source cap.
      */
     public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+
+    /** The default of {@code sftp.max-connections-per-source}. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_SOURCE = 32;
 
     /** With the listener's cap at {@link #DEFAULT_MAX_CONNECTIONS}. */
     public SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idleTimeout, int maxHandlesPerSession,
@@ -40,7 +43,10 @@ public record SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idl
         positive("idleTimeout", idleTimeout);
         positive("maxHandlesPerSession", maxHandlesPerSession);
         positive("maxSessionsPerAccount", maxSessionsPerAccount);
-        positive("maxSessionsPerAddress", maxSessionsPerAddress);
+        if (maxSessionsPerAddress < 1) {
+            throw new IllegalArgumentException("sftp.max-connections-per-source: " + maxSessionsPerAddress
+                    + " is not allowed; give 1 or more");
+        }
         if (maxConnections < 1) {
             throw new IllegalArgumentException("sftp.max-connections: " + maxConnections + " is not allowed; give 1 or "
                     + "more");
@@ -48,7 +54,8 @@ public record SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idl
     }
 
     public static SftpLimits defaults() {
-        return new SftpLimits(6, Duration.ofSeconds(30), Duration.ofMinutes(10), 64, 16, 32);
+        return new SftpLimits(6, Duration.ofSeconds(30), Duration.ofMinutes(10), 64, 16,
+                DEFAULT_MAX_CONNECTIONS_PER_SOURCE);
     }
 
     /** These limits with the listener's cap at {@code max}. */

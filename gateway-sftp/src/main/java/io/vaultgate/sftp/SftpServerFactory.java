@@ -4,6 +4,7 @@ import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.auth.AccessControl;
+import io.vaultgate.core.defender.ListenerCap;
 import io.vaultgate.sftp.auth.CoreUserAuthenticator;
 import io.vaultgate.sftp.auth.DefenderConnectionFilter;
 import io.vaultgate.sftp.auth.LiveSessionListener;
@@ -21,7 +22,6 @@ import io.vaultgate.sftp.fs.ClientCloseListener;
 import io.vaultgate.sftp.fs.GatewayFileSystemAccessor;
 import io.vaultgate.sftp.fs.GatewayFileSystemFactory;
 import io.vaultgate.sftp.fs.SessionThreads;
-import io.vaultgate.sftp.kex.AeadFirstSessionFactory;
 import java.util.List;
 import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
@@ -71,7 +71,6 @@ public final class SftpServerFactory {
                 .fileSystemFactory(new GatewayFileSystemFactory(files, ingest, settings.tuning().listingPage()))
                 .build();
         server.addSessionListener(new SessionMdc());
-        server.setSessionFactory(new AeadFirstSessionFactory(server));
         server.setHost(settings.bindAddress());
         server.setPort(settings.port());
         server.setKeyPairProvider(HostKeys.load(settings.hostKeys()));
@@ -84,7 +83,7 @@ public final class SftpServerFactory {
         applyAccessControl(server, settings, authenticator, auth);
         server.setUserAuthFactories(auth.methods(ServerAuthenticationManager.resolveUserAuthFactories(server)));
 
-        AddressLimiter limiter = applyLimits(server, settings.limits(), settings.proxies());
+        AddressLimiter limiter = applyLimits(server, settings.limits(), settings.proxies(), metrics);
         applyTuning(server, settings.tuning());
         CoreModuleProperties.SERVER_IDENTIFICATION.set(server, IDENTIFICATION);
         SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, String.join(",", OPENSSH_EXTENSIONS));
@@ -147,13 +146,23 @@ public final class SftpServerFactory {
         CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(server, tuning.readBufferSize());
     }
 
-    private static AddressLimiter applyLimits(SshServer server, SftpLimits limits, ProxyTrust proxies) {
+    /**
+     * Every limit of {@link SftpLimits}, the two connection caps included, so that any server built here has them:
+     * the listener's ({@code sftp.max-connections}, {@link CappedSessionFactory}, which is also the AEAD-first session
+     * factory: refused before the session exists) and the per-source one ({@code sftp.max-connections-per-source},
+     * {@link AddressLimiter}); both counted in {@code vaultgate_sftp_connections_refused_total} by reason.
+     */
+    private static AddressLimiter applyLimits(SshServer server, SftpLimits limits, ProxyTrust proxies,
+                                              SftpMetrics metrics) {
+        server.setSessionFactory(new CappedSessionFactory(server, new ListenerCap("sftp.max-connections",
+                limits.maxConnections(), metrics.refusals(SftpMetrics.MAX_CONNECTIONS))));
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, limits.maxAuthAttempts());
         CoreModuleProperties.AUTH_TIMEOUT.set(server, limits.authTimeout());
         CoreModuleProperties.IDLE_TIMEOUT.set(server, limits.idleTimeout());
         CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(server, limits.maxSessionsPerAccount());
         SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(server, limits.maxHandlesPerSession());
-        AddressLimiter limiter = new AddressLimiter(limits.maxSessionsPerAddress(), proxies);
+        AddressLimiter limiter = new AddressLimiter(limits.maxSessionsPerAddress(), proxies,
+                metrics.refusals(SftpMetrics.MAX_CONNECTIONS_PER_SOURCE));
         server.addSessionListener(limiter);
         return limiter;
     }

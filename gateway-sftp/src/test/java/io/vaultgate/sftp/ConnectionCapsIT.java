@@ -2,7 +2,10 @@ package io.vaultgate.sftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.tenant.Cidr;
+import io.vaultgate.sftp.fs.SessionThreads;
 import io.vaultgate.sftp.proxy.ProxyTrust;
 import io.vaultgate.sftp.testing.TestSftpGateway;
 import java.io.ByteArrayOutputStream;
@@ -12,16 +15,20 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.sshd.server.SshServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The SFTP listener's connection caps on real sockets: {@code sftp.max-connections} over every source together,
  * refused before the server says a word of SSH; and the per-source cap counting an IPv6 client's whole /64, shown
- * with a trusted balancer's PROXY headers naming addresses of one /64 (loopback has no second IPv6 address).
+ * with a trusted balancer's PROXY headers naming addresses of one /64 (loopback has no second IPv6 address); each
+ * refusal counted in {@code vaultgate.sftp.connections.refused} by reason.
  */
 class ConnectionCapsIT {
 
@@ -98,6 +105,53 @@ class ConnectionCapsIT {
                 socket.close();
             }
         }
+    }
+
+    @Test
+    void pastThePerSourceCap_aConnectionIsClosed_andCountedByItsReason() throws Exception {
+        int port = twoPerSource.port();
+        double before = refused(twoPerSource, "max_connections_per_source");
+        try (Socket first = connect("127.0.0.5", port); Socket second = connect("127.0.0.5", port)) {
+            assertThat(identification(first)).startsWith("SSH-2.0-");
+            assertThat(identification(second)).startsWith("SSH-2.0-");
+            try (Socket third = connect("127.0.0.5", port)) {
+                assertThat(isClosed(third, PATIENCE)).as("a third connection from 127.0.0.5").isTrue();
+            }
+            assertThat(refused(twoPerSource, "max_connections_per_source") - before).isEqualTo(1.0);
+            assertThat(refused(twoPerSource, "max_connections")).isZero();
+            try (Socket otherSource = connect("127.0.0.6", port)) {
+                assertThat(identification(otherSource)).as("another source").startsWith("SSH-2.0-");
+            }
+        }
+    }
+
+    /**
+     * The listener's cap comes with the server {@link SftpServerFactory} builds, as its other limits do, not only
+     * with the one {@link SftpFrontEnd} starts.
+     */
+    @Test
+    void aServerTheFactoryBuilds_holdsItsMaxConnections(@TempDir Path directory) throws Exception {
+        SftpSettings settings = SftpSettings.loopback(HostKeys.generate(directory.resolve("hostkeys")))
+                .withLimits(SftpLimits.defaults().withMaxConnections(1));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        GatewayCore core = twoInAll.core();
+        SshServer server = SftpServerFactory.create(settings, core.authenticator(), core.files(), core.ingest(),
+                meters, new SessionThreads());
+        server.start();
+        try (Socket first = connect("127.0.0.1", server.getPort())) {
+            assertThat(identification(first)).startsWith("SSH-2.0-" + SftpServerFactory.IDENTIFICATION);
+            try (Socket second = connect("127.0.0.2", server.getPort())) {
+                assertThat(readUntilClosed(second)).as("closed before the identification line").isEmpty();
+            }
+            assertThat(meters.counter("vaultgate.sftp.connections.refused", "reason", "max_connections").count())
+                    .isEqualTo(1.0);
+        } finally {
+            server.stop(true);
+        }
+    }
+
+    private static double refused(TestSftpGateway gateway, String reason) {
+        return gateway.meters().counter("vaultgate.sftp.connections.refused", "reason", reason).count();
     }
 
     private static Socket connect(String source, int port) throws IOException {

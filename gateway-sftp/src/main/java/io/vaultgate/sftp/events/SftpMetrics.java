@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,6 +18,14 @@ import org.apache.sshd.common.session.SessionListener;
  */
 public final class SftpMetrics implements SessionListener {
 
+    /** {@code reason} of a connection refused because the listener held {@code sftp.max-connections}. */
+    public static final String MAX_CONNECTIONS = "max_connections";
+    /**
+     * {@code reason} of a connection refused because its source (an IPv4 address, an IPv6 /64) held
+     * {@code sftp.max-connections-per-source}.
+     */
+    public static final String MAX_CONNECTIONS_PER_SOURCE = "max_connections_per_source";
+
     private final MeterRegistry registry;
     private final AtomicInteger open = new AtomicInteger();
     private final Counter connections;
@@ -23,6 +33,8 @@ public final class SftpMetrics implements SessionListener {
     private final Counter bytesOut;
     /** One counter per outcome, registered up front: no meter look-up per file. */
     private final Map<Transfer, Counter> transfers = new EnumMap<>(Transfer.class);
+    /** One counter per refusal reason, registered up front so that a scrape shows 0 before the first refusal. */
+    private final Map<String, Counter> refused = new HashMap<>();
 
     public SftpMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -36,6 +48,11 @@ public final class SftpMetrics implements SessionListener {
         }
         Gauge.builder("vaultgate.sftp.connections.open", open, AtomicInteger::get)
                 .description("SSH connections currently open").register(registry);
+        for (String reason : List.of(MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE)) {
+            refused.put(reason, Counter.builder("vaultgate.sftp.connections.refused")
+                    .description("SSH connections closed for a connection cap, by reason")
+                    .tag("reason", reason).register(registry));
+        }
     }
 
     @Override
@@ -50,13 +67,16 @@ public final class SftpMetrics implements SessionListener {
     }
 
     /**
-     * Connections refused before any SSH work, {@code vaultgate_sftp_connections_refused_total}; {@code reason}
-     * {@code max_connections}: the listener held {@code sftp.max-connections}.
+     * Counts one connection refused for {@code reason}, {@code vaultgate_sftp_connections_refused_total}:
+     * {@link #MAX_CONNECTIONS} (closed before its session exists) or {@link #MAX_CONNECTIONS_PER_SOURCE} (closed as
+     * its session is created, before key exchange).
      */
-    public static Counter refusedConnections(MeterRegistry registry, String reason) {
-        return Counter.builder("vaultgate.sftp.connections.refused")
-                .description("SSH connections refused before any SSH work, by the listener's limits")
-                .tag("reason", reason).register(registry);
+    public Runnable refusals(String reason) {
+        Counter counter = refused.get(reason);
+        if (counter == null) {
+            throw new IllegalArgumentException("no such reason: " + reason);
+        }
+        return counter::increment;
     }
 
     /** One login attempt; {@code method} is {@code publickey} or {@code password}. */
