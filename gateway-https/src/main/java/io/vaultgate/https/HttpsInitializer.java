@@ -66,7 +66,7 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         this.listenerCap = new ListenerCap("https.max-connections", settings.maxConnections(),
                 meters.refusals(HttpsConnections.MAX_CONNECTIONS));
         this.connectionLimit = new ConnectionLimit(settings.maxConnectionsPerAddress(), access,
-                meters.refusals(HttpsConnections.MAX_CONNECTIONS_PER_ADDRESS));
+                meters.refusals(HttpsConnections.MAX_CONNECTIONS_PER_SOURCE));
         this.tls = tls;
         this.settings = settings;
         this.blocking = blocking;

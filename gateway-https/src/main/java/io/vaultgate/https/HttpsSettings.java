@@ -18,8 +18,9 @@ import java.util.Objects;
  * @param blockingThreads threads that run storage and authentication work off the network event loops
  * @param requestHeaderTimeout a request's headers must arrive within this long after the connection opened or
  *                        the previous response ended (slow-header, "slowloris", clients are cut off)
- * @param maxConnectionsPerAddress connections one client source may hold open at once: an IPv4 address, or an IPv6
- *                        address's /64 (the defender's {@code SourceAddress.key})
+ * @param maxConnectionsPerAddress connections one client source may hold open at once
+ *                        ({@code https.max-connections-per-source}): an IPv4 address, or an IPv6 address's /64 (the
+ *                        defender's {@code SourceAddress.key})
  * @param clientTls       whether client certificates are asked for, and the CAs they must chain to
  * @param minBodyBytesPerSecond a request body that arrives slower than this on average, counted over the time
  *                        the server waited for it and after {@code requestHeaderTimeout} of such waiting, is cut
@@ -42,6 +43,9 @@ public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long 
      * the 1 GiB heap and the descriptor limit a service normally gets, and are ~15 sources at the per-source cap.
      */
     public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+
+    /** The default of {@code https.max-connections-per-source}. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_SOURCE = 64;
 
     public HttpsSettings(String bindAddress, int port, TlsMaterial tls, long maxUploadBytes, Duration idleTimeout,
                          int maxHeaderBytes, int maxUriLength, int blockingThreads, Duration requestHeaderTimeout,
@@ -84,7 +88,7 @@ public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long 
         require(minBodyBytesPerSecond >= 0, "https.min-body-rate: must be 0 (off) or positive, got "
                 + minBodyBytesPerSecond);
         Objects.requireNonNull(clientTls, "https.client-certificates: missing; use ClientTls.NONE to ask for none");
-        require(maxConnectionsPerAddress >= 1, "https.max-connections-per-address: at least 1, got "
+        require(maxConnectionsPerAddress >= 1, "https.max-connections-per-source: at least 1, got "
                 + maxConnectionsPerAddress);
         Objects.requireNonNull(proxies, "https.proxy-protocol: missing; use ProxyPeers.NONE for none");
         Objects.requireNonNull(http2, "https.http2: missing; use Http2Limits.OFF for HTTP/1.1 only");
@@ -95,7 +99,7 @@ public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long 
     public static HttpsSettings defaults(TlsMaterial tls) {
         return new HttpsSettings("0.0.0.0", 443, tls, DEFAULT_MAX_UPLOAD_BYTES, Duration.ofSeconds(60),
                 16 * 1024, 8 * 1024, Math.max(4, 4 * Runtime.getRuntime().availableProcessors()),
-                Duration.ofSeconds(30), 64, ClientTls.NONE, 1024);
+                Duration.ofSeconds(30), DEFAULT_MAX_CONNECTIONS_PER_SOURCE, ClientTls.NONE, 1024);
     }
 
     public HttpsSettings withAddress(String bind, int newPort) {
@@ -145,6 +149,13 @@ public record HttpsSettings(String bindAddress, int port, TlsMaterial tls, long 
         return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
                 blockingThreads, requestHeaderTimeout, maxConnectionsPerAddress, clientTls, minBodyBytesPerSecond,
                 proxies, http2, max);
+    }
+
+    /** At most {@code max} connections open from one source (an IPv4 address, an IPv6 /64) at once. */
+    public HttpsSettings withMaxConnectionsPerSource(int max) {
+        return new HttpsSettings(bindAddress, port, tls, maxUploadBytes, idleTimeout, maxHeaderBytes, maxUriLength,
+                blockingThreads, requestHeaderTimeout, max, clientTls, minBodyBytesPerSecond, proxies, http2,
+                maxConnections);
     }
 
     /** HTTP/2 on or off ({@link Http2Limits#OFF}), or other HTTP/2 limits. */

@@ -23,7 +23,7 @@ class HttpsSettingsTest {
         assertThatThrownBy(() -> defaults.withMaxUploadBytes(0)).hasMessageStartingWith("https.max-upload-size:");
         assertThatThrownBy(() -> defaults.withIdleTimeout(Duration.ZERO)).hasMessageStartingWith("https.idle-timeout:");
         assertThatThrownBy(() -> defaults.withClientLimits(Duration.ofSeconds(1), 0))
-                .hasMessageStartingWith("https.max-connections-per-address:");
+                .hasMessageStartingWith("https.max-connections-per-source:");
     }
 
     @Test

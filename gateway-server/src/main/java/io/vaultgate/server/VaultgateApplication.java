@@ -213,7 +213,7 @@ public final class VaultgateApplication implements AutoCloseable {
         SftpLimits defaults = SftpLimits.defaults();
         return new SftpLimits(config.sftp().maxAuthAttempts(), config.sftp().authTimeout(),
                 config.sftp().idleTimeout(), defaults.maxHandlesPerSession(), defaults.maxSessionsPerAccount(),
-                defaults.maxSessionsPerAddress(), config.sftp().maxConnections());
+                config.sftp().maxConnectionsPerSource(), config.sftp().maxConnections());
     }
 
     private static HttpsServer startHttps(VaultgateConfig config, DataDirectory home, GatewayCore core) {
@@ -224,6 +224,7 @@ public final class VaultgateApplication implements AutoCloseable {
                     .withAddress(config.https().bind(), config.https().port())
                     .withMaxUploadBytes(config.https().maxUploadSize().bytes())
                     .withMaxConnections(config.https().maxConnections())
+                    .withMaxConnectionsPerSource(config.https().maxConnectionsPerSource())
                     .withClientTls(ClientTls.optional(Pem.readCertificates(home.caCertificate())))
                     .withProxies(new ProxyPeers(config.https().proxyProtocol().cidrs("https.proxy-protocol.trusted")))
                     .withHttp2(config.https().http2() ? Http2Limits.ON : Http2Limits.OFF);

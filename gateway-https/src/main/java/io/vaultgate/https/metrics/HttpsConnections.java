@@ -22,8 +22,11 @@ public final class HttpsConnections {
 
     /** {@code reason} of a connection refused because the listener held {@code https.max-connections}. */
     public static final String MAX_CONNECTIONS = "max_connections";
-    /** {@code reason} of a connection refused because its source (an address, an IPv6 /64) held its own cap. */
-    public static final String MAX_CONNECTIONS_PER_ADDRESS = "max_connections_per_address";
+    /**
+     * {@code reason} of a connection refused because its source (an IPv4 address, an IPv6 /64) held
+     * {@code https.max-connections-per-source}; the same reason as the SFTP front-end's.
+     */
+    public static final String MAX_CONNECTIONS_PER_SOURCE = "max_connections_per_source";
 
     private static final HttpsConnections NONE = new HttpsConnections(null, null, Map.of());
 
@@ -46,7 +49,7 @@ public final class HttpsConnections {
         Counter accepted = Counter.builder("vaultgate.https.connections")
                 .description("HTTPS connections accepted (TCP, before the TLS handshake)").register(registry);
         Map<String, Counter> refused = new HashMap<>();
-        for (String reason : List.of(MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS)) {
+        for (String reason : List.of(MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE)) {
             refused.put(reason, Counter.builder("vaultgate.https.connections.refused")
                     .description("HTTPS connections closed before the TLS handshake for a cap").tag("reason", reason)
                     .register(registry));

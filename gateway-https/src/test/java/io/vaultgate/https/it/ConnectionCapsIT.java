@@ -61,7 +61,7 @@ class ConnectionCapsIT {
             }
         }
         assertThat(refused(HttpsConnections.MAX_CONNECTIONS)).isEqualTo(1.0);
-        assertThat(refused(HttpsConnections.MAX_CONNECTIONS_PER_ADDRESS)).isZero();
+        assertThat(refused(HttpsConnections.MAX_CONNECTIONS_PER_SOURCE)).isZero();
 
         three.stream().filter(socket -> !closed.contains(socket)).findFirst().orElseThrow().close();
         long deadline = System.nanoTime() + PATIENCE.toNanos();
@@ -88,7 +88,7 @@ class ConnectionCapsIT {
             }
         }
         assertThat(isClosed(viaBalancer("2001:db8:0:8::1"), Duration.ofSeconds(1))).as("2001:db8:0:8::/64").isFalse();
-        assertThat(refused(HttpsConnections.MAX_CONNECTIONS_PER_ADDRESS)).isEqualTo(1.0);
+        assertThat(refused(HttpsConnections.MAX_CONNECTIONS_PER_SOURCE)).isEqualTo(1.0);
     }
 
     private void start(UnaryOperator<HttpsSettings> tweak) throws Exception {

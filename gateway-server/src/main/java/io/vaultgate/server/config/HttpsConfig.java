@@ -9,14 +9,18 @@ package io.vaultgate.server.config;
  * @param maxUploadSize  largest single upload accepted; larger ones are refused before any byte is stored
  * @param maxConnections connections the listener holds open at once, from all sources together; past it a
  *                       connection is closed before any TLS work
+ * @param maxConnectionsPerSource connections one source holds open at once (an IPv4 address, an IPv6 client's
+ *                       /64); past it a connection is closed before any TLS work
  * @param proxyProtocol  the load balancers that send a PROXY header ({@code https.proxy-protocol.trusted})
  * @param http2          whether ALPN offers HTTP/2 ({@code h2}) besides HTTP/1.1 (docs/https.md, "HTTP/2")
  */
 public record HttpsConfig(boolean enabled, String bind, int port, DataSize maxUploadSize, int maxConnections,
-                          ProxyProtocolConfig proxyProtocol, boolean http2) {
+                          int maxConnectionsPerSource, ProxyProtocolConfig proxyProtocol, boolean http2) {
 
     /** The default of {@code https.max-connections}; why this much in docs/configuration.md. */
     static final int DEFAULT_MAX_CONNECTIONS = 1000;
+    /** The default of {@code https.max-connections-per-source}, as before it could be set. */
+    static final int DEFAULT_MAX_CONNECTIONS_PER_SOURCE = 64;
 
     public HttpsConfig(boolean enabled, String bind, int port, DataSize maxUploadSize) {
         this(enabled, bind, port, maxUploadSize, ProxyProtocolConfig.off());
@@ -29,7 +33,8 @@ public record HttpsConfig(boolean enabled, String bind, int port, DataSize maxUp
 
     public HttpsConfig(boolean enabled, String bind, int port, DataSize maxUploadSize,
                        ProxyProtocolConfig proxyProtocol, boolean http2) {
-        this(enabled, bind, port, maxUploadSize, DEFAULT_MAX_CONNECTIONS, proxyProtocol, http2);
+        this(enabled, bind, port, maxUploadSize, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_SOURCE,
+                proxyProtocol, http2);
     }
 
     public HttpsConfig {
@@ -38,6 +43,7 @@ public record HttpsConfig(boolean enabled, String bind, int port, DataSize maxUp
         Require.between("https.max-upload-size", maxUploadSize, DataSize.ofBytes(1),
                 DataSize.ofBytes(Long.MAX_VALUE));
         Require.between("https.max-connections", maxConnections, 1, 100_000);
+        Require.between("https.max-connections-per-source", maxConnectionsPerSource, 1, 100_000);
         Require.present("https.proxy-protocol", proxyProtocol).cidrs("https.proxy-protocol.trusted");
     }
 

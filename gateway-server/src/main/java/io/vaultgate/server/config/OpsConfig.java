@@ -15,15 +15,25 @@ import java.time.Duration;
  *                          ({@code tenant="all"}), so cardinality stays bounded
  * @param tokenCache        how long a monitor's or an administrator's token that passed is trusted before it is
  *                          checked (and audited) again; 0 checks every request
+ * @param maxConnections    connections the listener holds open at once, from all sources together; past it a
+ *                          connection is closed as it is accepted, before any TLS work or read
  */
 public record OpsConfig(boolean enabled, String bind, int port, boolean tls, int tenantLabelLimit,
-                        Duration tokenCache) {
+                        Duration tokenCache, int maxConnections) {
+
+    /** The default of {@code ops.max-connections}; why this much in docs/configuration.md. */
+    static final int DEFAULT_MAX_CONNECTIONS = 100;
+
+    public OpsConfig(boolean enabled, String bind, int port, boolean tls, int tenantLabelLimit, Duration tokenCache) {
+        this(enabled, bind, port, tls, tenantLabelLimit, tokenCache, DEFAULT_MAX_CONNECTIONS);
+    }
 
     public OpsConfig {
         Require.host("ops.bind", bind);
         Require.port("ops.port", port);
         Require.between("ops.tenant-label-limit", tenantLabelLimit, 0, 10_000);
         Require.between("ops.token-cache", tokenCache, Duration.ZERO, Duration.ofHours(1));
+        Require.between("ops.max-connections", maxConnections, 1, 10_000);
     }
 
     public static OpsConfig defaults() {

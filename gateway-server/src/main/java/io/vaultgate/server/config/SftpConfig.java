@@ -13,18 +13,22 @@ import java.time.Duration;
  * @param idleTimeout      an authenticated session with no traffic for this long is closed
  * @param maxConnections   connections the listener holds open at once, from all sources together, authenticated or
  *                         not; past it a connection is closed before any SSH work
+ * @param maxConnectionsPerSource connections one source holds open at once (an IPv4 address, an IPv6 client's /64),
+ *                         counted from connect; past it a connection is closed before key exchange
  * @param proxyProtocol    the load balancers that send a PROXY header ({@code sftp.proxy-protocol.trusted})
  */
 public record SftpConfig(boolean enabled, String bind, int port, int maxAuthAttempts, Duration authTimeout,
-        Duration idleTimeout, int maxConnections, ProxyProtocolConfig proxyProtocol) {
+        Duration idleTimeout, int maxConnections, int maxConnectionsPerSource, ProxyProtocolConfig proxyProtocol) {
 
     /** The default of {@code sftp.max-connections}; why this much in docs/configuration.md. */
     static final int DEFAULT_MAX_CONNECTIONS = 1000;
+    /** The default of {@code sftp.max-connections-per-source}, as before it could be set. */
+    static final int DEFAULT_MAX_CONNECTIONS_PER_SOURCE = 32;
 
     public SftpConfig(boolean enabled, String bind, int port, int maxAuthAttempts, Duration authTimeout,
             Duration idleTimeout) {
         this(enabled, bind, port, maxAuthAttempts, authTimeout, idleTimeout, DEFAULT_MAX_CONNECTIONS,
-                ProxyProtocolConfig.off());
+                DEFAULT_MAX_CONNECTIONS_PER_SOURCE, ProxyProtocolConfig.off());
     }
 
     public SftpConfig {
@@ -34,6 +38,7 @@ public record SftpConfig(boolean enabled, String bind, int port, int maxAuthAtte
         Require.between("sftp.auth-timeout", authTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
         Require.between("sftp.idle-timeout", idleTimeout, Duration.ofSeconds(1), Duration.ofDays(7));
         Require.between("sftp.max-connections", maxConnections, 1, 100_000);
+        Require.between("sftp.max-connections-per-source", maxConnectionsPerSource, 1, 100_000);
         Require.present("sftp.proxy-protocol", proxyProtocol).cidrs("sftp.proxy-protocol.trusted");
     }
 

@@ -53,7 +53,8 @@ public final class OpsListener implements AutoCloseable {
         JvmMeters jvm = JvmMeters.bindTo(registry);
         try {
             // the token checks' cache and failure window run on the core's clock, as its bans and expiries do
-            OpsServer server = OpsServer.start(new OpsSettings(config.bind(), config.port(), config.tokenCache(), tls),
+            OpsServer server = OpsServer.start(new OpsSettings(config.bind(), config.port(), config.tokenCache(), tls)
+                            .withMaxConnections(config.maxConnections()),
                     new OpsServices(registry, core.metrics()::refresh, core.authenticator(), new CoreStatus(core, checks, version, clock),
                             checks), core.nodes().clock());
             return new OpsListener(server, jvm);

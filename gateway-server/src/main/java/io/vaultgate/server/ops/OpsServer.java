@@ -3,6 +3,8 @@ package io.vaultgate.server.ops;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -20,6 +22,8 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.timeout.WriteTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.vaultgate.core.auth.AccessControl;
+import io.vaultgate.core.defender.ListenerCap;
 import io.vaultgate.https.http.ConnectionLimit;
 import io.vaultgate.https.http.RequestHeaderTimeout;
 import io.vaultgate.https.http.StrictRequestDecoder;
@@ -46,8 +50,11 @@ import java.util.function.LongSupplier;
  * {@link OpsTls}) when the settings carry a TLS context, else plain HTTP: then keep it on loopback or a management
  * network.
  *
- * <p>Served by Netty on one network thread, with the HTTPS front-end's guards: the per-address connection cap
- * ({@link ConnectionLimit}), the strict request decoder with small limits and the request-head deadline
+ * <p>Served by Netty on one network thread, with the HTTPS front-end's guards: the listener's connection cap
+ * ({@link OpsSettings#maxConnections()}, {@code ops.max-connections}, {@link ListenerCap}: a connection past it is closed
+ * as it is accepted, before any handler, TLS engine or read), the per-address connection cap
+ * ({@link ConnectionLimit}), both counted in {@code vaultgate_ops_connections_refused_total} by reason, the strict
+ * request decoder with small limits and the request-head deadline
  * ({@link RequestHeaderTimeout}, {@link OpsSettings#requestTimeout()}). A client that opens connections and sends
  * nothing, or its request a byte at a time, costs a socket and a timer until that deadline, never a thread, so
  * {@code /health/live} (answered on the network thread) and the scrapes keep being answered meanwhile. Only what
@@ -62,6 +69,10 @@ public final class OpsServer implements AutoCloseable {
     static final int QUEUE = 64;
     /** Connections one client address may hold open; more are closed at once. */
     static final int MAX_CONNECTIONS_PER_ADDRESS = 32;
+    /** {@code reason} of a connection refused because the listener held {@code ops.max-connections}. */
+    static final String MAX_CONNECTIONS = "max_connections";
+    /** {@code reason} of a connection refused because its source held {@link #MAX_CONNECTIONS_PER_ADDRESS}. */
+    static final String MAX_CONNECTIONS_PER_SOURCE = "max_connections_per_source";
     /** The request line (method, target, version), in bytes. */
     static final int MAX_REQUEST_LINE = 2048;
     /** All request headers together, in bytes. */
@@ -97,7 +108,10 @@ public final class OpsServer implements AutoCloseable {
         EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("vaultgate-ops-io", true),
                 NioIoHandler.newFactory());
         ChannelGroup connections = new DefaultChannelGroup("vaultgate-ops", GlobalEventExecutor.INSTANCE);
-        ConnectionLimit limit = new ConnectionLimit(MAX_CONNECTIONS_PER_ADDRESS);
+        ListenerCap cap = new ListenerCap("ops.max-connections", settings.maxConnections(),
+                refusals(services.registry(), MAX_CONNECTIONS));
+        ConnectionLimit limit = new ConnectionLimit(MAX_CONNECTIONS_PER_ADDRESS, AccessControl.open(),
+                refusals(services.registry(), MAX_CONNECTIONS_PER_SOURCE));
         ChannelFuture bound = new ServerBootstrap()
                 .group(loop)
                 .channel(NioServerSocketChannel.class)
@@ -106,6 +120,11 @@ public final class OpsServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel connection) {
+                        if (!cap.tryAcquire()) {
+                            connection.close();
+                            return;
+                        }
+                        connection.closeFuture().addListener(closed -> cap.release());
                         connections.add(connection);
                         ChannelPipeline pipeline = connection.pipeline();
                         pipeline.addLast("limit", limit);
@@ -127,6 +146,13 @@ public final class OpsServer implements AutoCloseable {
             throw cause instanceof IOException io ? io : new IOException(cause);
         }
         return new OpsServer(loop, workers, bound.channel(), connections);
+    }
+
+    /** Counts one connection refused for {@code reason}, {@code vaultgate_ops_connections_refused_total}. */
+    private static Runnable refusals(MeterRegistry registry, String reason) {
+        return Counter.builder("vaultgate.ops.connections.refused")
+                .description("ops listener connections closed for a connection cap, by reason")
+                .tag("reason", reason).register(registry)::increment;
     }
 
     private static Map<String, Route> routes(OpsServices services, OpsSettings settings, Clock clock,

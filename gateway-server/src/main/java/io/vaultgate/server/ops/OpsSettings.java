@@ -16,12 +16,20 @@ import java.util.Optional;
  * @param requestTimeout a connection whose request line and headers (TLS handshake included) have not all arrived
  *                       this long after it opened, or after the previous answer was written, is closed (slowloris,
  *                       and idle kept-alive connections); {@link #REQUEST_TIMEOUT} unless a test needs less
+ * @param maxConnections connections the listener holds open at once, from all sources together
+ *                       ({@code ops.max-connections}); past it a connection is closed as it is accepted, before any
+ *                       TLS work or read
  */
 public record OpsSettings(String bind, int port, Duration tokenCache, Optional<SslContext> tls,
-                          Duration requestTimeout) {
+                          Duration requestTimeout, int maxConnections) {
 
     /** Ample for a health check or a scrape over a slow link; short enough that half requests do not pile up. */
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The default of {@code ops.max-connections}: room for every request the workers and their queue may hold
+     * ({@link OpsServer#WORKERS} + {@link OpsServer#QUEUE}, 68) and some 30 more for probes, scrapes and status pages.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 100;
     static final Duration MAX_REQUEST_TIMEOUT = Duration.ofMinutes(5);
 
     public OpsSettings {
@@ -38,10 +46,14 @@ public record OpsSettings(String bind, int port, Duration tokenCache, Optional<S
             throw new IllegalArgumentException("the request timeout must be 1 ms to " + MAX_REQUEST_TIMEOUT
                     + "; got " + requestTimeout);
         }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("ops.max-connections: " + maxConnections + " is not allowed; give 1 or "
+                    + "more");
+        }
     }
 
     public OpsSettings(String bind, int port, Duration tokenCache, Optional<SslContext> tls) {
-        this(bind, port, tokenCache, tls, REQUEST_TIMEOUT);
+        this(bind, port, tokenCache, tls, REQUEST_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
     }
 
     /** Plain HTTP. */
@@ -55,10 +67,15 @@ public record OpsSettings(String bind, int port, Duration tokenCache, Optional<S
     }
 
     public OpsSettings withPort(int newPort) {
-        return new OpsSettings(bind, newPort, tokenCache, tls, requestTimeout);
+        return new OpsSettings(bind, newPort, tokenCache, tls, requestTimeout, maxConnections);
     }
 
     public OpsSettings withRequestTimeout(Duration timeout) {
-        return new OpsSettings(bind, port, tokenCache, tls, timeout);
+        return new OpsSettings(bind, port, tokenCache, tls, timeout, maxConnections);
+    }
+
+    /** At most {@code max} connections open on the listener at once. */
+    public OpsSettings withMaxConnections(int max) {
+        return new OpsSettings(bind, port, tokenCache, tls, requestTimeout, max);
     }
 }

@@ -40,8 +40,8 @@ class ConfigErrorTest {
 
         assertThat(e.key()).isEqualTo("sftp.prot");
         assertThat(e).hasMessage("sftp.prot: unknown key; did you mean sftp.port? known keys under sftp: enabled,"
-                + " bind, port, max-auth-attempts, auth-timeout, idle-timeout, max-connections, proxy-protocol (set in "
-                + file() + ")");
+                + " bind, port, max-auth-attempts, auth-timeout, idle-timeout, max-connections,"
+                + " max-connections-per-source, proxy-protocol (set in " + file() + ")");
     }
 
     @Test
@@ -98,6 +98,9 @@ class ConfigErrorTest {
         "https:\\n  max-upload-size: 0  | https.max-upload-size: expected a size between 1B and",
         "sftp:\\n  max-connections: 0   | sftp.max-connections: expected an integer between 1 and 100000, got 0",
         "https:\\n  max-connections: 100001 | https.max-connections: expected an integer between 1 and 100000, got 100001",
+        "sftp:\\n  max-connections-per-source: 0 | sftp.max-connections-per-source: expected an integer between 1 and 100000, got 0",
+        "https:\\n  max-connections-per-source: -1 | https.max-connections-per-source: expected an integer between 1 and 100000, got -1",
+        "ops:\\n  max-connections: 10001 | ops.max-connections: expected an integer between 1 and 10000, got 10001",
     })
     void outOfRangeValue_namesTheRangeAndTheValue(String yaml, String message) {
         assertThat(fromYaml(yaml.replace("\\n", "\n"))).hasMessageStartingWith(message)
@@ -181,8 +184,8 @@ class ConfigErrorTest {
     @Test
     void sectionGivenAsAValue_andValueGivenAsASection_areRejected() {
         assertThat(fromYaml("sftp: 2222\n")).hasMessage("sftp: expected a section with keys enabled, bind, port,"
-                + " max-auth-attempts, auth-timeout, idle-timeout, max-connections, proxy-protocol, got the value"
-                + " \"2222\"; fix the value in " + file());
+                + " max-auth-attempts, auth-timeout, idle-timeout, max-connections, max-connections-per-source,"
+                + " proxy-protocol, got the value \"2222\"; fix the value in " + file());
         assertThat(fromYaml("sftp:\n  port:\n    number: 1\n"))
                 .hasMessage("sftp.port: expected a single value, got a mapping; fix the value in " + file());
     }
