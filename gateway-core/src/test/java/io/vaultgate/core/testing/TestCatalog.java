@@ -10,10 +10,11 @@ import java.util.Locale;
 
 /**
  * The catalog of a test's home directory, on the database the run asks for: SQLite ({@code home/catalog.db},
- * the default) or, with {@code -Dvaultgate.test.catalog=postgresql}, a fresh database of the JVM's
- * {@link PostgresCluster}, already migrated, whose name is kept in {@code home/catalog.pg} so that opening
- * the same home again (a restarted gateway) finds the same data. Tests that open their catalog through here
- * run unchanged on both. A {@link CatalogIndependent} class cannot open one.
+ * the default, a copy of a catalog migrated once per JVM, see {@link SqliteTemplate}) or, with
+ * {@code -Dvaultgate.test.catalog=postgresql}, a fresh database of the JVM's {@link PostgresCluster}, already
+ * migrated, whose name is kept in {@code home/catalog.pg} so that opening the same home again (a restarted
+ * gateway) finds the same data. Tests that open their catalog through here run unchanged on both. A
+ * {@link CatalogIndependent} class cannot open one.
  */
 public final class TestCatalog {
 
@@ -35,10 +36,14 @@ public final class TestCatalog {
     /** Opens (creating on first use) the catalog of {@code home}. */
     public static Database open(Path home) {
         CatalogIndependent.Guard.refuse("a test catalog (TestCatalog.open)");
-        if (!postgresql()) {
-            return Database.sqlite(home.resolve("catalog.db"));
-        }
         try {
+            if (!postgresql()) {
+                Path file = home.resolve("catalog.db");
+                if (!Files.exists(file)) {
+                    SqliteTemplate.copyTo(file);
+                }
+                return Database.sqlite(file);
+            }
             Files.createDirectories(home);
             Path marker = home.resolve("catalog.pg");
             String name;
