@@ -40,6 +40,12 @@ class MultiNodeRecoveryTest {
     /** Long enough that a beating node is never presumed dead on a loaded machine. */
     private static final Duration DEAD_AFTER = Duration.ofSeconds(10);
     /**
+     * The heartbeat of a node whose test recovers a dead node's uploads itself ({@code recoverDeadNodes}): its own
+     * watch over the others runs at this period, so it never races the test to the upload of a node that stopped
+     * (which would leave the test's call nothing to recover). Its dead-after is three beats.
+     */
+    private static final Duration NO_WATCH_DURING_THE_TEST = Duration.ofMinutes(10);
+    /**
      * What a dead node's upload had written: more than one part of the test S3 store (5 MiB), so that some of
      * it is durable on S3 too, not only on local disk.
      */
@@ -113,7 +119,7 @@ class MultiNodeRecoveryTest {
         NodePresence a = join(nodeA);
         Upload upload = nodeA.core().ingest().open(alice, REPORT, UploadMode.CREATE);
         write(upload, data, 0, WRITTEN);
-        TestCore nodeB = open("node-b", false);
+        TestCore nodeB = open("node-b", false, Clock.systemUTC(), NO_WATCH_DURING_THE_TEST);
         join(nodeB);
         nodeB.core().recovery().run();
         assertThat(state(REPORT)).isEqualTo("UPLOADING node-a");
@@ -154,7 +160,7 @@ class MultiNodeRecoveryTest {
         NodePresence a = join(nodeA);
         Upload upload = nodeA.core().ingest().open(alice, REPORT, UploadMode.CREATE);
         write(upload, data, 0, data.length);
-        TestCore nodeB = open("node-b", false);
+        TestCore nodeB = open("node-b", false, Clock.systemUTC(), NO_WATCH_DURING_THE_TEST);
         join(nodeB);
         a.close();
         assertThat(nodeB.core().recovery().recoverDeadNodes()).isEqualTo(1);
@@ -196,8 +202,13 @@ class MultiNodeRecoveryTest {
     }
 
     private TestCore open(String id, boolean create, Clock clock) {
+        return open(id, create, clock, HEARTBEAT);
+    }
+
+    private TestCore open(String id, boolean create, Clock clock, Duration heartbeat) {
+        Duration deadAfter = heartbeat.equals(HEARTBEAT) ? DEAD_AFTER : heartbeat.multipliedBy(3);
         GatewayCore.Settings settings = new GatewayCore.Settings(Duration.ofHours(24), 64)
-                .withNode(NodeSettings.of(id).withTiming(HEARTBEAT, DEAD_AFTER));
+                .withNode(NodeSettings.of(id).withTiming(heartbeat, deadAfter));
         TestCore core = create ? TestCore.create(home, settings, clock) : TestCore.reopen(home, settings, clock);
         opened.add(core);
         return core;
