@@ -8,7 +8,10 @@ import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.ReferencedObjects;
 import io.vaultgate.core.tenant.TenantId;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * hashes), then its objects. The tenant row, the account rows, batches, receipts and the audit chain stay, so its
  * history still verifies. Every statement only removes what is left, so a purge cut off anywhere is finished by
  * running it again.
+ *
+ * <p>The store's sweep of leftovers is given the core's time ({@link ReferencedObjects#now()}), as the start-up
+ * sweep is: a store that spares objects younger than a grace (S3) then judges their age on the earlier of the core's
+ * time and the host's, so a host clock running ahead cannot make a fresh object look old enough to delete.
  */
 final class TenantDataPurge {
 
@@ -33,11 +40,26 @@ final class TenantDataPurge {
     private final Database database;
     private final FileRepository files;
     private final ObjectStore store;
+    private final Optional<Clock> clock;
 
+    /** @param clock the core's clock (the catalog's time on a node that joined), which the store's sweep is told */
+    TenantDataPurge(Database database, FileRepository files, ObjectStore store, Clock clock) {
+        this(database, files, store, Optional.of(clock));
+    }
+
+    /**
+     * The store's sweep on its own clock alone, as before: only until {@link TenantShredding} (another helper's file
+     * this session) passes its clock to the constructor above; then this one goes.
+     */
     TenantDataPurge(Database database, FileRepository files, ObjectStore store) {
+        this(database, files, store, Optional.empty());
+    }
+
+    private TenantDataPurge(Database database, FileRepository files, ObjectStore store, Optional<Clock> clock) {
         this.database = database;
         this.files = files;
         this.store = store;
+        this.clock = clock;
     }
 
     Forgotten purge(TenantId tenant) {
@@ -103,6 +125,11 @@ final class TenantDataPurge {
                 public Set<ObjectId> pending(TenantId owner, List<ObjectId> ids) {
                     return database.read(jdbc -> files.objectsIn(jdbc, owner, ids,
                             List.of(FileState.PARTIAL, FileState.UPLOADING)));
+                }
+
+                @Override
+                public Optional<Instant> now() {
+                    return clock.map(Clock::instant);
                 }
             });
         } catch (IOException | RuntimeException e) {
