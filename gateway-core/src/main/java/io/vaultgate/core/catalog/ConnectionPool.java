@@ -3,8 +3,8 @@ package io.vaultgate.core.catalog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -15,13 +15,18 @@ import javax.sql.DataSource;
  * PostgreSQL connection costs a TCP and authentication round trip more. A connection that saw an error is
  * closed rather than returned. A connection to a server (PostgreSQL) can die while idle, when the server
  * restarts or fails over, so one idle longer than {@code validateAfter} is checked before it is handed out.
+ *
+ * <p>The most recently returned connection is handed out first. A SQLite connection keeps the pages it read until
+ * another connection writes; handed out in turn (the oldest idle first), every transaction of an upload ran on a
+ * connection whose cache the previous one had made stale (a gateway's background duties keep several connections
+ * in the pool), and read its pages again from the database and the WAL.
  */
 final class ConnectionPool implements AutoCloseable {
 
     private static final int VALIDATION_TIMEOUT_SECONDS = 5;
 
     private final DataSource dataSource;
-    private final BlockingQueue<Idle> idle;
+    private final BlockingDeque<Idle> idle;
     private final Semaphore permits;
     private final long validateAfterNanos;
 
@@ -31,7 +36,7 @@ final class ConnectionPool implements AutoCloseable {
      */
     ConnectionPool(DataSource dataSource, int size, Duration validateAfter) {
         this.dataSource = dataSource;
-        this.idle = new ArrayBlockingQueue<>(size);
+        this.idle = new LinkedBlockingDeque<>(size);
         this.permits = new Semaphore(size, true);
         this.validateAfterNanos = validateAfter == null ? Long.MAX_VALUE : validateAfter.toNanos();
     }
@@ -46,7 +51,7 @@ final class ConnectionPool implements AutoCloseable {
             throw new SQLException("interrupted while waiting for a catalog connection", e);
         }
         try {
-            for (Idle candidate = idle.poll(); candidate != null; candidate = idle.poll()) {
+            for (Idle candidate = idle.pollFirst(); candidate != null; candidate = idle.pollFirst()) {
                 if (usable(candidate)) {
                     return candidate.pooled();
                 }
@@ -73,7 +78,7 @@ final class ConnectionPool implements AutoCloseable {
         try {
             Connection connection = pooled.connection();
             if (healthy && !connection.isClosed() && connection.getAutoCommit()
-                    && idle.offer(new Idle(pooled, System.nanoTime()))) {
+                    && idle.offerFirst(new Idle(pooled, System.nanoTime()))) {
                 return;
             }
             pooled.close();

@@ -54,6 +54,9 @@ public final class Database implements AutoCloseable {
         config.enforceForeignKeys(true);
         config.setBusyTimeout(30_000);
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        // No statement reads generated keys (every row has its id before it is inserted); left on, the driver ran
+        // a statement of its own, SELECT last_insert_rowid(), after every INSERT: four per uploaded file.
+        config.setGetGeneratedKeys(false);
         SQLiteDataSource source = new SQLiteDataSource(config);
         source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         return migrated(new Database(source, Dialect.SQLITE, SQLITE_POOL_SIZE, null));
@@ -133,11 +136,11 @@ public final class Database implements AutoCloseable {
         boolean healthy = false;
         try {
             if (deferSync && dialect == Dialect.SQLITE) {
-                pragma(connection, "PRAGMA synchronous=NORMAL");
+                pragma(pooled, "PRAGMA synchronous=NORMAL");
             }
             connection.setAutoCommit(false);
             if (deferSync && dialect == Dialect.POSTGRESQL) {
-                pragma(connection, "SET LOCAL synchronous_commit TO OFF");
+                pragma(pooled, "SET LOCAL synchronous_commit TO OFF");
             }
             try {
                 Jdbc jdbc = new Jdbc(pooled.statements(), dialect);
@@ -157,22 +160,21 @@ public final class Database implements AutoCloseable {
             throw new CatalogException("catalog transaction failed", e);
         } finally {
             if (deferSync && dialect == Dialect.SQLITE && healthy) {
-                healthy = restoreFullSync(connection);
+                healthy = restoreFullSync(pooled);
             }
             pool.release(pooled, healthy);
         }
     }
 
-    private static void pragma(Connection connection, String sql) throws SQLException {
-        try (java.sql.Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+    /** Runs a statement without parameters or rows, prepared once per connection ({@link StatementCache}). */
+    private static void pragma(PooledConnection pooled, String sql) throws SQLException {
+        pooled.statements().prepare(sql).execute();
     }
 
     /** Puts a pooled SQLite connection back to {@code synchronous=FULL}; a connection that cannot is dropped. */
-    private static boolean restoreFullSync(Connection connection) {
+    private static boolean restoreFullSync(PooledConnection pooled) {
         try {
-            pragma(connection, "PRAGMA synchronous=FULL");
+            pragma(pooled, "PRAGMA synchronous=FULL");
             return true;
         } catch (SQLException e) {
             return false;

@@ -32,6 +32,18 @@ class DeferredSyncTransactionTest {
     }
 
     @Test
+    void sqlite_everyDeferredTransactionOfAPooledConnection_runsWithNormalSync_andEveryOtherWithFull() {
+        try (Database database = Database.sqlite(dir.resolve("catalog.db"))) {
+            for (int i = 0; i < 3; i++) {
+                String deferred = database.inTransactionDeferringSync(jdbc -> query(jdbc, "PRAGMA synchronous"));
+                assertThat(deferred).as("deferred transaction %d", i).isEqualTo("1");
+                String full = database.inTransaction(jdbc -> query(jdbc, "PRAGMA synchronous"));
+                assertThat(full).as("transaction %d", i).isEqualTo("2");
+            }
+        }
+    }
+
+    @Test
     void sqlite_failedDeferredTransaction_stillRestoresFullSync() {
         try (Database database = Database.sqlite(dir.resolve("catalog.db"))) {
             assertThatThrownBy(() -> database.inTransactionDeferringSync(jdbc -> {
