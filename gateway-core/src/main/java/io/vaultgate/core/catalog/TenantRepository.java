@@ -64,6 +64,15 @@ public final class TenantRepository {
                 row -> TenantStatus.valueOf(row.getString(1)), tenant.value());
     }
 
+    /**
+     * {@link #lockNamesReadingStatus} reading the whole row: for an upload opening, whose checks (status, quota,
+     * maximum file size) then all see the tenant as it is under the lock, in the transaction's one read of it.
+     */
+    public Optional<Tenant> lockNamesReading(Jdbc jdbc, TenantId id) throws SQLException {
+        return jdbc.queryOne("SELECT " + COLUMNS + " FROM tenants WHERE id = ?" + jdbc.dialect().forNoKeyUpdate(),
+                TenantRepository::map, id.value());
+    }
+
     public Optional<Tenant> find(Jdbc jdbc, TenantId id) throws SQLException {
         return jdbc.queryOne("SELECT " + COLUMNS + " FROM tenants WHERE id = ?", TenantRepository::map, id.value());
     }

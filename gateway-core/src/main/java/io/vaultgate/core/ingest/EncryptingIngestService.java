@@ -20,7 +20,6 @@ import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.PendingObject;
 import io.vaultgate.core.tenant.Tenant;
-import io.vaultgate.core.tenant.TenantStatus;
 import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KeyProvider;
@@ -102,19 +101,36 @@ public final class EncryptingIngestService implements IngestService {
     @Override
     public Upload open(Principal principal, VirtualPath path, UploadMode mode, long announcedSize) {
         UploadTarget target = targets.resolve(principal, path);
-        Tenant tenant = database.read(jdbc -> tenants.find(jdbc, target.tenant())).orElseThrow();
-        if (!tenant.isActive()) { // read again under the tenant's lock when the row is inserted, and when published
+        if (mode == UploadMode.RESUME) {
+            Tenant tenant = database.read(jdbc -> tenants.find(jdbc, target.tenant())).orElseThrow();
+            admissible(tenant, path, announcedSize);
+            gate.enter();
+            try {
+                return resume(target, tenant, principal);
+            } catch (RuntimeException e) {
+                gate.leave();
+                throw e;
+            }
+        }
+        gate.enter();
+        try { // a new upload reads the tenant once, in its opening transaction, and is admitted there
+            return create(target, principal, new Announced(path, announcedSize));
+        } catch (RuntimeException e) {
+            gate.leave();
+            throw e;
+        }
+    }
+
+    /**
+     * Refuses an upload to a tenant that is not active (read again under the tenant's lock when a resumed upload is
+     * published), or announced larger than the tenant's maximum file size.
+     */
+    private static void admissible(Tenant tenant, VirtualPath path, long announcedSize) {
+        if (!tenant.isActive()) {
             throw PublishChecks.tenantNotActive();
         }
         if (announcedSize >= 0 && !tenant.allowsFileSize(announcedSize)) {
             throw FileTooLarge.refuse(path + " (" + announcedSize + " bytes announced)", tenant.maxFileSize());
-        }
-        gate.enter();
-        try {
-            return mode == UploadMode.RESUME ? resume(target, tenant, principal) : create(target, tenant, principal);
-        } catch (RuntimeException e) {
-            gate.leave();
-            throw e;
         }
     }
 
@@ -128,7 +144,7 @@ public final class EncryptingIngestService implements IngestService {
                 .map(file -> new UploadProgress(file.id(), file.state() == FileState.COMMITTED, file.size()));
     }
 
-    private Upload create(UploadTarget target, Tenant tenant, Principal actor) {
+    private Upload create(UploadTarget target, Principal actor, Announced announced) {
         Instant now = clock.instant();
         VirtualPath path = target.storedPath();
         FileRecord file = new FileRecord(newFileId(), target.tenant(), target.ownerId(), path, FileState.UPLOADING,
@@ -144,13 +160,13 @@ public final class EncryptingIngestService implements IngestService {
             // whose object is gone): found inside, it is rolled back and run again with the flush.
             Opening opening;
             try {
-                opening = database.inTransactionDeferringSync(jdbc -> open(jdbc, target, tenant, file, slot, actor,
+                opening = database.inTransactionDeferringSync(jdbc -> open(jdbc, target, announced, file, slot, actor,
                         false));
             } catch (ReplacesPartial durableNeeded) {
-                opening = database.inTransaction(jdbc -> open(jdbc, target, tenant, file, slot, actor, true));
+                opening = database.inTransaction(jdbc -> open(jdbc, target, announced, file, slot, actor, true));
             }
             opening.replaced().ifPresent(ledger::deleteReplacedObject);
-            return start(file, tenant, opening.usedBytes(), dek, false, actor, target.resultOf());
+            return start(file, opening.tenant(), opening.usedBytes(), dek, false, actor, target.resultOf());
         } finally {
             dek.destroy();
         }
@@ -160,16 +176,14 @@ public final class EncryptingIngestService implements IngestService {
      * The opening transaction of a new upload; {@code durable} if its commit is flushed. One that is not and finds
      * the owner's partial at the path throws {@link ReplacesPartial} before changing anything.
      */
-    private Opening open(Jdbc jdbc, UploadTarget target, Tenant tenant, FileRecord file, KeySlot slot,
+    private Opening open(Jdbc jdbc, UploadTarget target, Announced announced, FileRecord file, KeySlot slot,
                          Principal actor, boolean durable) throws SQLException {
         VirtualPath path = target.storedPath();
-        // Always under the tenant's lock, reading its status again: a lockdown or shred since the read
-        // above is refused here, and one after this commits finds the row (a shred purges it). Uploads
+        // The tenant is read under its lock, status, quota and maximum file size with it: a lockdown or shred
+        // before this is refused here, and one after this commits finds the row (a shred purges it). Uploads
         // opening at once also count one after another against a file quota.
-        if (tenants.lockNamesReadingStatus(jdbc, target.tenant()).filter(TenantStatus.ACTIVE::equals)
-                .isEmpty()) {
-            throw PublishChecks.tenantNotActive();
-        }
+        Tenant tenant = tenants.lockNamesReading(jdbc, target.tenant()).orElseThrow(PublishChecks::tenantNotActive);
+        admissible(tenant, announced.path(), announced.size());
         // under the same lock: a rotation on any node records its new version under it, so this upload either
         // reads it (and a key wrapped by an older version is refused) or committed first, for the rewrap to find
         kek.requireCurrent(jdbc, slot.kek());
@@ -188,7 +202,7 @@ public final class EncryptingIngestService implements IngestService {
         // last: the audit append holds the chain's head until the commit
         Optional<FileRecord> replaced = stale.isPresent()
                 && ledger.replacePartial(jdbc, stale.get(), actor.name()) ? stale : Optional.empty();
-        return new Opening(used[0], replaced);
+        return new Opening(tenant, used[0], replaced);
     }
 
     /** Rolls back an opening transaction that must be run again durably: it replaces a partial. */
@@ -200,8 +214,15 @@ public final class EncryptingIngestService implements IngestService {
         }
     }
 
-    /** What opening a new upload found: the tenant's bytes in use, and the owner's partial it replaced, if any. */
-    private record Opening(long usedBytes, Optional<FileRecord> replaced) {
+    /**
+     * What opening a new upload found: the tenant (read under its lock), its bytes in use, and the owner's partial
+     * it replaced, if any.
+     */
+    private record Opening(Tenant tenant, long usedBytes, Optional<FileRecord> replaced) {
+    }
+
+    /** The path the client asked to upload to, and the size it announced (-1: none). */
+    private record Announced(VirtualPath path, long size) {
     }
 
     private Upload resume(UploadTarget target, Tenant tenant, Principal actor) {
