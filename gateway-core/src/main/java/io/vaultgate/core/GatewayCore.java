@@ -243,7 +243,7 @@ public final class GatewayCore implements AutoCloseable {
         AccessPolicy accessPolicy = settings.access();
         Defender defender = new Defender(database, audit, accessPolicy.defender(), clock, metrics.registry());
         LiveSessions liveSessions = new LiveSessions(clock);
-        Mfa mfa = new Mfa(database, keys, audit, accessPolicy.mfa(), random, clock);
+        Mfa mfa = new Mfa(database, keys, audit, accessPolicy.mfa(), random, clock, kekCatalog);
         AccessControl access = new GatewayAccessControl(defender, liveSessions, mfa, accessPolicy.banner());
         Authenticator authenticator = new DefendingAuthenticator(new AuditingAuthenticator(
                 new CatalogAuthenticator(database, tenants, accounts, operators, tokens, hasher, clock,

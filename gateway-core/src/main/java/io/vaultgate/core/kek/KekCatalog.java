@@ -131,6 +131,30 @@ public final class KekCatalog {
     }
 
     /**
+     * Before wrapping with the gateway's own KEK {@code kek} (not a tenant's: {@code vaultgate.mfa}, which wraps TOTP
+     * secrets), in the caller's transaction; returns its active version. Such a KEK is made on first use by whichever
+     * node needs it: unrecorded, two nodes would each make their own version 1, and a secret enrolled on one would
+     * unwrap on no other, nor on its own node once another's keystore is copied over it. Refuses ({@code CONFLICT},
+     * {@link KeystoreBehindCatalog}) when the catalog records a version this node's keystore lacks, or another node
+     * records version 1 meanwhile; otherwise records version 1 before making it, and what this node holds.
+     */
+    public KekId ensureGatewayKek(Jdbc jdbc, String kek) throws SQLException {
+        KekVersions recorded = versions.find(jdbc, kek);
+        List<Integer> here = keys.versions(kek);
+        long now = clock.millis();
+        if (!here.containsAll(recorded.states().keySet()) || here.isEmpty()
+                && !versions.reserve(jdbc, kek, 1, now) && keys.versions(kek).isEmpty()) {
+            // it lacks a recorded version, or another node recorded version 1 first (not a thread of this node)
+            throw refusals.behind(kek, Math.max(1, recorded.active()), activeHere(kek)).toAdministrator();
+        }
+        KekId active = keys.ensureTenant(kek);
+        for (int version : keys.versions(kek)) {
+            versions.reserve(jdbc, kek, version, now);
+        }
+        return active;
+    }
+
+    /**
      * Every tenant's KEK versions as the catalog records them, by tenant: what {@code vaultgate doctor} compares a
      * node's keystore copy with, without opening it (so without the master secret).
      */

@@ -13,6 +13,7 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.TokenRepository;
 import io.vaultgate.core.catalog.TokenRepository.TokenGrant;
+import io.vaultgate.core.kek.KekCatalog;
 import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.InsecureKeyAccess;
 import io.vaultgate.crypto.KeyProvider;
@@ -43,10 +44,11 @@ public final class Mfa {
     private final SecureRandom random;
     private final Clock clock;
 
+    /** @param kekCatalog the node's, with which the KEK wrapping TOTP secrets is recorded for every node */
     public Mfa(Database database, KeyProvider keys, AuditLog audit, MfaPolicy policy, SecureRandom random,
-               Clock clock) {
+               Clock clock, KekCatalog kekCatalog) {
         this.database = database;
-        this.secrets = new MfaSecrets(keys);
+        this.secrets = new MfaSecrets(keys, kekCatalog);
         this.audit = audit;
         this.policy = policy;
         this.random = random;

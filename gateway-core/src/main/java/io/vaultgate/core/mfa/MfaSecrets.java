@@ -1,6 +1,7 @@
 package io.vaultgate.core.mfa;
 
 import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.kek.KekCatalog;
 import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.InsecureKeyAccess;
@@ -20,7 +21,10 @@ import java.util.Optional;
  * The {@code mfa_secrets} table. A TOTP secret is a 32-byte {@link DataKey} wrapped by the key provider under
  * the gateway's own KEK {@value #KEK}, exactly like a file's data key under its tenant's KEK: the catalog
  * alone (a stolen backup, a read-only SQL injection) never reveals a secret, and the wrap's associated data
- * binds it to its principal, so a row copied to another principal fails to unwrap.
+ * binds it to its principal, so a row copied to another principal fails to unwrap. The KEK is made at the first
+ * enrollment and recorded in the catalog's {@code kek_versions} like a tenant's ({@link
+ * KekCatalog#ensureGatewayKek}): on a scale-out where each node holds its own keystore copy, a node lacking it
+ * refuses to enroll instead of making a second one that no other node could unwrap with.
  */
 final class MfaSecrets {
 
@@ -31,15 +35,18 @@ final class MfaSecrets {
     }
 
     private final KeyProvider keys;
+    private final KekCatalog kekCatalog;
 
-    MfaSecrets(KeyProvider keys) {
+    /** @param kekCatalog records {@value #KEK} in the catalog, so that two nodes never make two different ones */
+    MfaSecrets(KeyProvider keys, KekCatalog kekCatalog) {
         this.keys = keys;
+        this.kekCatalog = kekCatalog;
     }
 
     /** Wraps a fresh secret for the principal and stores it, replacing any earlier one. */
     DataKey create(Jdbc jdbc, Role role, String name, Instant now) throws SQLException {
         DataKey secret = DataKey.generate();
-        keys.ensureTenant(KEK);
+        kekCatalog.ensureGatewayKek(jdbc, KEK);
         KeySlot slot = keys.wrap(context(role, name), secret);
         jdbc.update("DELETE FROM mfa_secrets WHERE principal_kind = ? AND principal_name = ?", role.key(), name);
         jdbc.update("INSERT INTO mfa_secrets (principal_kind, principal_name, provider, kek_tenant, kek_version, "

@@ -1,0 +1,87 @@
+package io.vaultgate.core.mfa;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.auth.OperatorPrincipal;
+import io.vaultgate.core.kek.KeystoreBehindCatalog;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.TestCatalog;
+import io.vaultgate.core.testing.TestCore;
+import io.vaultgate.core.testing.TotpCodes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TOTP secrets are wrapped by the gateway's own KEK {@value MfaSecrets#KEK} in the key provider, made on the first
+ * enrollment. With the keystore provider every node holds its own copy of {@code kek.p12}: node B, whose copy was
+ * taken before node A's first enrollment, must not make a second, different version 1 of that KEK (secrets enrolled
+ * on B would unwrap on no other node, and on B neither once A's keystore is copied over it). It refuses to enroll
+ * until A's keystore is copied; then secrets enrolled on either node verify on both. SQLite and, with
+ * {@code -Dvaultgate.test.catalog=postgresql}, PostgreSQL.
+ */
+class MfaSecretAcrossNodesTest {
+
+    @TempDir
+    Path home;
+    private TestCore nodeA;
+    private TestCore nodeB;
+
+    @BeforeEach
+    void twoNodesWithTheirOwnKeystores() throws IOException {
+        nodeA = TestCore.create(home);
+        Path keystoreB = Files.createDirectory(home.resolve("node-b")).resolve("kek.p12");
+        Files.copy(home.resolve("kek.p12"), keystoreB, StandardCopyOption.COPY_ATTRIBUTES);
+        nodeB = TestCore.over(home, TestCatalog.open(home), keystoreB);
+    }
+
+    @AfterEach
+    void close() {
+        if (nodeB != null) {
+            nodeB.close();
+        }
+        if (nodeA != null) {
+            nodeA.close();
+        }
+    }
+
+    @Test
+    void nodeBRefusesToEnrollWithASecondMfaKek_untilItHasNodeAsKeystore_thenSecretsVerifyOnBothNodes()
+            throws IOException {
+        OperatorPrincipal maria = nodeA.operator("manila", "maria", Protocol.SFTP);
+        OperatorPrincipal bob = nodeA.operator("manila", "bob", Protocol.SFTP);
+        Enrollment ofMaria = nodeA.core().incidents().mfa().enroll(Role.OPERATOR, "maria", "cli:test");
+
+        assertThatThrownBy(() -> nodeB.core().incidents().mfa().enroll(Role.OPERATOR, "bob", "cli:test"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+                    assertThat(e.getCause()).isInstanceOf(KeystoreBehindCatalog.class);
+                    assertThat(e.clientMessage()).contains(MfaSecrets.KEK, "copy keys/kek.p12");
+                });
+        assertThat(nodeB.keys().versions(MfaSecrets.KEK)).as("B made no KEK of its own").isEmpty();
+
+        copyKeystoreOfAToB();
+        Enrollment ofBob = nodeB.core().incidents().mfa().enroll(Role.OPERATOR, "bob", "cli:test");
+
+        assertThat(nodeA.core().incidents().mfa().verify(bob, TotpCodes.now(ofBob.secret(), Instant.now()))).isTrue();
+        assertThat(nodeB.core().incidents().mfa().verify(maria, TotpCodes.now(ofMaria.secret(), Instant.now())))
+                .isTrue();
+    }
+
+    /** What an operator does: a copy beside the node's keystore, renamed over it. */
+    private void copyKeystoreOfAToB() throws IOException {
+        Path target = home.resolve("node-b").resolve("kek.p12");
+        Path copy = target.resolveSibling("kek.p12.new");
+        Files.copy(home.resolve("kek.p12"), copy, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.move(copy, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
