@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.testing.TestCatalog;
-import io.vaultgate.https.tls.ServerTls;
-import io.vaultgate.server.config.ConfigLoader;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,8 +53,6 @@ class ClockOffsetTest {
     }
 
     private DoctorContext context() {
-        return new DoctorContext(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("home", home.toString())),
-                database, Clock.systemUTC(), path -> new DiskSpace.Usage("fs0", 50, 100), 10, List.of(),
-                ServerTls.PROTOCOLS, ServerTls.CIPHER_SUITES);
+        return DoctorContexts.of(Map.of("home", home.toString()), database);
     }
 }

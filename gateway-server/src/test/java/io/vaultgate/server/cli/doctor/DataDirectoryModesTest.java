@@ -3,16 +3,12 @@ package io.vaultgate.server.cli.doctor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.catalog.Database;
-import io.vaultgate.https.tls.ServerTls;
-import io.vaultgate.server.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,9 +119,7 @@ class DataDirectoryModesTest {
     private DoctorContext context(Map<String, String> overrides) {
         Map<String, String> all = new HashMap<>(overrides);
         all.put("home", home.toString());
-        return new DoctorContext(ConfigLoader.load(Optional.empty(), Map.of(), all), database, Clock.systemUTC(),
-                path -> new DiskSpace.Usage("fs0", 50, 100), 10, List.of(), ServerTls.PROTOCOLS,
-                ServerTls.CIPHER_SUITES);
+        return DoctorContexts.of(all, database);
     }
 
     private static void mode(Path path, String mode) {
