@@ -19,6 +19,14 @@ public interface AccessControl {
 
     void offence(String sourceAddress, io.vaultgate.core.defender.Offence offence);
 
+    /**
+     * Takes back one offence scored against the source for a login that has since completed (a right password
+     * scored as a wrong one until its TOTP step, see {@link Authenticator#firstFactorByPassword}). Without a
+     * defender there is nothing to take back.
+     */
+    default void forgive(String sourceAddress, Offence offence) {
+    }
+
     LiveSessions sessions();
 
     /** Whether this principal's role must pass a TOTP check besides its credential. */

@@ -43,7 +43,8 @@ public final class DefendingAuthenticator implements Authenticator {
     /**
      * Scored as {@link #byPassword} is, and a partial (a right password whose TOTP step is still to come) as a wrong
      * password: the client is told the same for both (the TOTP step follows either way), and the ban a run of
-     * guesses earns must not come later for right ones. A completed login therefore scores this one point.
+     * guesses earns must not come later for right ones. The front-end takes this point back
+     * ({@link AccessControl#forgive}) once the TOTP step completes the login, so legitimate logins earn no ban.
      */
     @Override
     public AuthResult firstFactorByPassword(String username, char[] password, Protocol protocol, String source) {
@@ -113,13 +114,18 @@ public final class DefendingAuthenticator implements Authenticator {
         return result;
     }
 
-    /** Guessing scores; a legitimate user meeting a policy (locked tenant, expired account) does not. */
+    /**
+     * Guessing scores; a legitimate user meeting a policy (locked tenant, expired account) does not, nor does a
+     * password refused unchecked because every check was busy ({@link AuthFailure#PASSWORD_CHECK_BUSY}): a flood
+     * from many addresses keeps the checks busy, and if the refusals it causes scored, every user retrying meanwhile
+     * (HTTPS tells them to, after a second) would be banned for a password nobody checked. The flood itself is scored
+     * by the attempts of it that are checked, and bounded per source by the connection caps.
+     */
     static Offence offenceOf(AuthFailure reason) {
         switch (reason) {
             case UNKNOWN_USER:
                 return Offence.UNKNOWN_USER;
             case BAD_CREDENTIAL:
-            case PASSWORD_CHECK_BUSY: // unchecked, but an attempt all the same: a flood of them must cost its source
             case MFA_FAILED:
             case ACCOUNT_LOCKED_OUT:
             case METHOD_NOT_ALLOWED:

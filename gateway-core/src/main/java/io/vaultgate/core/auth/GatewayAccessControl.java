@@ -21,6 +21,11 @@ public record GatewayAccessControl(Defender defender, LiveSessions sessions, Mfa
     }
 
     @Override
+    public void forgive(String sourceAddress, Offence offence) {
+        defender.forgive(sourceAddress, offence);
+    }
+
+    @Override
     public boolean mfaRequired(Principal principal) {
         return mfa.required(principal);
     }

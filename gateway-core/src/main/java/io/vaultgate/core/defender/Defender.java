@@ -122,6 +122,30 @@ public final class Defender {
         }
     }
 
+    /**
+     * Takes back one {@code offence} scored against the address within the window, because the login it was scored
+     * for has completed: a right password whose TOTP step was still to come is scored as a wrong one (the client is
+     * told the same for both), and once the code is right too that point is no guesser's. Never takes the score
+     * below zero; a failure to reach the catalog leaves the point (logged).
+     */
+    public void forgive(String address, Offence offence) {
+        Optional<InetAddress> parsed = SourceAddress.parse(address);
+        if (!policy.enabled() || parsed.isEmpty() || policy.isExempt(parsed.get())) {
+            return;
+        }
+        String key = SourceAddress.key(parsed.get());
+        Instant now = clock.instant();
+        try {
+            database.inTransactionDeferringSync(jdbc -> {
+                offences.forgive(jdbc, key, offence.points(), now, now.minus(policy.observationWindow()));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("defender: cannot take back an offence of {} in the catalog: {}", parsed.get().getHostAddress(),
+                    e.toString());
+        }
+    }
+
     /** Deletes offences older than the window, at most once per {@link #SWEEP_INTERVAL} on this node. */
     private void sweepIfDue(Instant now) {
         if (now.isBefore(nextSweep)) {

@@ -24,6 +24,25 @@ final class OffenceStore {
                 now.toEpochMilli());
         jdbc.update("INSERT INTO defender_offences (address, points, occurred_at) VALUES (?, ?, ?)", address, points,
                 now.toEpochMilli());
+        return score(jdbc, address, windowStart);
+    }
+
+    /**
+     * Takes back {@code points} of the address's score, as a row of negative points at {@code now}, if its score
+     * since {@code windowStart} (and since it was last cleared) holds that many: never below zero, so nothing is
+     * credited ahead. Locks the address's row first, as {@link #add} does.
+     */
+    void forgive(Jdbc jdbc, String address, int points, Instant now, Instant windowStart) throws SQLException {
+        jdbc.update("INSERT INTO defender_scores (address, last_offence, cleared_at) VALUES (?, ?, 0) "
+                + "ON CONFLICT (address) DO UPDATE SET last_offence = excluded.last_offence", address,
+                now.toEpochMilli());
+        if (score(jdbc, address, windowStart) >= points) {
+            jdbc.update("INSERT INTO defender_offences (address, points, occurred_at) VALUES (?, ?, ?)", address,
+                    -points, now.toEpochMilli());
+        }
+    }
+
+    private static int score(Jdbc jdbc, String address, Instant windowStart) throws SQLException {
         return (int) jdbc.count("SELECT COALESCE(SUM(o.points), 0) FROM defender_offences o "
                 + "JOIN defender_scores s ON s.address = o.address WHERE o.address = ? AND o.occurred_at >= ? "
                 + "AND o.occurred_at > s.cleared_at", address, windowStart.toEpochMilli());

@@ -53,6 +53,9 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
     /** The login name of a password the core refused but MINA was told was right (see {@link #authenticate}). */
     private static final AttributeKey<String> REFUSED_FIRST_STEP = new AttributeKey<>();
 
+    /** Set by a right password whose TOTP step is to come, which the defender scored as a wrong one. */
+    private static final AttributeKey<Boolean> PASSWORD_SCORED = new AttributeKey<>();
+
     private final Authenticator authenticator;
     private final SftpMetrics metrics;
 
@@ -126,9 +129,12 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
      */
     boolean secondFactor(ServerSession session, Principal principal, String code) {
         try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
-            AuthResult result = authenticator.byTotp(principal, code, Protocol.SFTP,
-                    SessionPrincipal.sourceAddress(session));
+            String source = SessionPrincipal.sourceAddress(session);
+            AuthResult result = authenticator.byTotp(principal, code, Protocol.SFTP, source);
             record("totp", session, result);
+            if (result instanceof AuthResult.Success && session.removeAttribute(PASSWORD_SCORED) != null) {
+                authenticator.access().forgive(source, Offence.LOGIN_FAILED); // the password was right after all
+            }
             return result instanceof AuthResult.Success;
         }
     }
@@ -173,6 +179,7 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
             AuthResult result = authenticator.firstFactorByPassword(username, secret, Protocol.SFTP, source);
             if (result instanceof AuthResult.Partial partial) {
                 SessionPrincipal.set(session, partial.principal(), partial.credential()); // the TOTP step records
+                session.setAttribute(PASSWORD_SCORED, Boolean.TRUE);
             } else if (!accept(session, "password", result)) {
                 session.setAttribute(REFUSED_FIRST_STEP, username);
             }
@@ -244,6 +251,7 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
     private static void forget(ServerSession session) {
         SessionPrincipal.clear(session);
         session.removeAttribute(REFUSED_FIRST_STEP);
+        session.removeAttribute(PASSWORD_SCORED);
     }
 
     /** Drops an answer MINA did not ask for within the request it was made for (it is never reused later). */
