@@ -40,22 +40,10 @@ final class TenantDataPurge {
     private final Database database;
     private final FileRepository files;
     private final ObjectStore store;
-    private final Optional<Clock> clock;
+    private final Clock clock;
 
     /** @param clock the core's clock (the catalog's time on a node that joined), which the store's sweep is told */
     TenantDataPurge(Database database, FileRepository files, ObjectStore store, Clock clock) {
-        this(database, files, store, Optional.of(clock));
-    }
-
-    /**
-     * The store's sweep on its own clock alone, as before: only until {@link TenantShredding} (another helper's file
-     * this session) passes its clock to the constructor above; then this one goes.
-     */
-    TenantDataPurge(Database database, FileRepository files, ObjectStore store) {
-        this(database, files, store, Optional.empty());
-    }
-
-    private TenantDataPurge(Database database, FileRepository files, ObjectStore store, Optional<Clock> clock) {
         this.database = database;
         this.files = files;
         this.store = store;
@@ -129,7 +117,7 @@ final class TenantDataPurge {
 
                 @Override
                 public Optional<Instant> now() {
-                    return clock.map(Clock::instant);
+                    return Optional.of(clock.instant());
                 }
             });
         } catch (IOException | RuntimeException e) {

@@ -67,7 +67,7 @@ public final class TenantShredding {
         this.lockdown = lockdown;
         this.signer = ShreddingRecords.signer(auditKey);
         this.shredder = new CryptoShredder(keys, signer, clock);
-        this.purge = new TenantDataPurge(database, files, store);
+        this.purge = new TenantDataPurge(database, files, store, clock);
         this.kekCatalog = kekCatalog;
         this.clock = clock;
     }
