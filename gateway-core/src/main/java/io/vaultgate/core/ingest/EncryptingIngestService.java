@@ -20,6 +20,7 @@ import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.PendingObject;
 import io.vaultgate.core.tenant.Tenant;
+import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KeyProvider;
@@ -152,7 +153,7 @@ public final class EncryptingIngestService implements IngestService {
         EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());
         DataKey dek = DataKey.generate();
         try {
-            KeySlot slot = keys.wrap(context, dek);
+            KeySlot slot = wrap(context, dek);
             // Not flushed to disk here: until the client is told the file is stored, losing this row to a power
             // failure only turns the upload's pending object into an orphan for the start-up sweep. The commit's
             // own transaction is durable and takes this one with it. But one that removes the owner's partial is
@@ -169,6 +170,18 @@ public final class EncryptingIngestService implements IngestService {
             return start(file, opening.tenant(), opening.usedBytes(), dek, false, actor, target.resultOf());
         } finally {
             dek.destroy();
+        }
+    }
+
+    /**
+     * Wraps a new upload's data key before its opening transaction reads the tenant: a shredded tenant's keys are
+     * destroyed, and its upload is refused as the transaction would refuse it, not failed as a crypto error.
+     */
+    private KeySlot wrap(EnvelopeContext context, DataKey dek) {
+        try {
+            return keys.wrap(context, dek);
+        } catch (CryptoException.KeyDestroyed shredded) {
+            throw PublishChecks.tenantNotActive();
         }
     }
 
