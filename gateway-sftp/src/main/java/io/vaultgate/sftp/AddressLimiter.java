@@ -1,5 +1,6 @@
 package io.vaultgate.sftp;
 
+import io.vaultgate.core.defender.RefusalLog;
 import io.vaultgate.core.defender.SourceAddress;
 import io.vaultgate.sftp.auth.SessionPrincipal;
 import io.vaultgate.sftp.proxy.AdmissionCheck;
@@ -29,6 +30,7 @@ final class AddressLimiter implements SessionListener, AdmissionCheck {
     private final Map<String, Integer> open = new ConcurrentHashMap<>();
     private final ProxyTrust proxies;
     private final Runnable refused;
+    private final RefusalLog refusals = new RefusalLog(LOG);
 
     AddressLimiter(int maxPerAddress) {
         this(maxPerAddress, ProxyTrust.none(), () -> { });
@@ -65,8 +67,9 @@ final class AddressLimiter implements SessionListener, AdmissionCheck {
         if (count > maxPerAddress) {
             release(source);
             refused.run();
-            LOG.warn("sftp connection refused: {} (source {}) already has {} connections "
-                    + "(sftp.max-connections-per-source)", address, source, maxPerAddress);
+            refusals.refused(since -> "sftp connection refused: " + address + " (source " + source + ") already has "
+                    + maxPerAddress + " connections (sftp.max-connections-per-source); " + since + " refused for this "
+                    + "cap since the last such line (logged at most once a minute)");
             throw new IllegalStateException("too many connections from " + address);
         }
         return source;

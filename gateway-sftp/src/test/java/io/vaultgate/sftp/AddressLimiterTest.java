@@ -3,9 +3,13 @@ package io.vaultgate.sftp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the per-source cap counts as one source: the defender's key, an IPv4 address or an IPv6 /64. Addresses are
@@ -29,6 +33,26 @@ class AddressLimiterTest {
         limiter.take(address("::ffff:192.0.2.1"));
         assertThat(limiter.take(address("192.0.2.2"))).isEqualTo("192.0.2.2");
         assertThatThrownBy(() -> limiter.take(address("192.0.2.1"))).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** Before, every refused connection wrote a WARN: one source could flood the log at its connection rate. */
+    @Test
+    void aSourceFloodingPastItsCap_writesOneWarnLine_notOnePerConnection() throws Exception {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(AddressLimiter.class);
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            limiter.take(address("192.0.2.9"));
+            limiter.take(address("192.0.2.9"));
+            for (int connection = 0; connection < 100; connection++) {
+                assertThatThrownBy(() -> limiter.take(address("192.0.2.9"))).isInstanceOf(IllegalStateException.class);
+            }
+            assertThat(logged.list).singleElement().satisfies(line -> assertThat(line.getFormattedMessage())
+                    .contains("192.0.2.9", "sftp.max-connections-per-source", "at most once a minute"));
+        } finally {
+            logger.detachAppender(logged);
+        }
     }
 
     @Test

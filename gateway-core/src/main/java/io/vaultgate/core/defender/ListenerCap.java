@@ -2,7 +2,6 @@ package io.vaultgate.core.defender;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,20 +20,15 @@ import org.slf4j.LoggerFactory;
 public final class ListenerCap {
 
     /** At most one log line per this long while connections are being refused. */
-    public static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
+    public static final Duration LOG_INTERVAL = RefusalLog.INTERVAL;
 
     private static final Logger LOG = LoggerFactory.getLogger(ListenerCap.class);
 
     private final String key;
     private final int max;
     private final Runnable onRefusal;
-    private final LongSupplier nanoTime;
     private final AtomicInteger open = new AtomicInteger();
-    private final AtomicLong refused = new AtomicLong();
-    /** {@link #refused} when the last line was logged. */
-    private final AtomicLong refusedAtLastLine = new AtomicLong();
-    /** {@link System#nanoTime()} from which the next refusal may be logged. */
-    private final AtomicLong nextLine;
+    private final RefusalLog refusals;
 
     /**
      * @param key       the configuration key that sets {@code max}, named in the log line
@@ -51,8 +45,7 @@ public final class ListenerCap {
         this.key = key;
         this.max = max;
         this.onRefusal = onRefusal;
-        this.nanoTime = nanoTime;
-        this.nextLine = new AtomicLong(nanoTime.getAsLong());
+        this.refusals = new RefusalLog(LOG, nanoTime);
     }
 
     /**
@@ -88,19 +81,13 @@ public final class ListenerCap {
 
     /** Connections refused since start. */
     public long refused() {
-        return refused.get();
+        return refusals.refused();
     }
 
     private void refuse() {
         onRefusal.run();
-        long total = refused.incrementAndGet();
-        long now = nanoTime.getAsLong();
-        long due = nextLine.get();
-        if (now - due >= 0 && nextLine.compareAndSet(due, now + LOG_INTERVAL.toNanos())) {
-            long since = total - refusedAtLastLine.getAndSet(total);
-            LOG.warn("{}: the listener holds its limit of {} connections; refused {} new connection(s) since the last "
-                    + "such line (logged at most once a minute). Raise {} if they were legitimate clients, if file "
-                    + "descriptors and memory allow", key, max, since, key);
-        }
+        refusals.refused(since -> key + ": the listener holds its limit of " + max + " connections; refused " + since
+                + " new connection(s) since the last such line (logged at most once a minute). Raise " + key
+                + " if they were legitimate clients, if file descriptors and memory allow");
     }
 }

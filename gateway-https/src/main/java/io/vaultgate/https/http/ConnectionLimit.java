@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.vaultgate.core.auth.AccessControl;
+import io.vaultgate.core.defender.RefusalLog;
 import io.vaultgate.core.defender.SourceAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,6 +27,7 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
 
     private final int maxPerAddress;
     private final AccessControl access;
+    private final RefusalLog refusals = new RefusalLog(LOG);
     private final Runnable refused;
     private final ConcurrentMap<String, Integer> open = new ConcurrentHashMap<>();
 
@@ -63,8 +65,9 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
         ctx.channel().closeFuture().addListener(closed -> open.computeIfPresent(source, (a, n) -> n > 1 ? n - 1 : null));
         if (count > maxPerAddress) {
             refused.run();
-            LOG.warn("connection from {} refused: {} connections open from {}, the limit is {}",
-                    address.getHostAddress(), count - 1, source, maxPerAddress);
+            refusals.refused(since -> "connection from " + address.getHostAddress() + " refused: " + (count - 1)
+                    + " connections open from " + source + ", the limit is " + maxPerAddress + "; " + since
+                    + " refused for this limit since the last such line (logged at most once a minute)");
             ctx.close();
             return;
         }

@@ -2,6 +2,9 @@ package io.vaultgate.https.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.vaultgate.core.auth.AccessControl;
 import java.net.InetAddress;
@@ -9,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the per-source connection cap counts as one source: the defender's key, an IPv4 address or an IPv6 /64. Each
@@ -35,6 +39,27 @@ class ConnectionLimitTest {
         assertThat(connect("192.0.2.1").isOpen()).isTrue();
         assertThat(connect("192.0.2.2").isOpen()).as("IPv4: one address each").isTrue();
         assertThat(limit.openFrom(InetAddress.getByName("2001:db8:0:8::2"))).isEqualTo(1);
+    }
+
+    /** Before, every refused connection wrote a WARN: one source could flood the log at its connection rate. */
+    @Test
+    void aSourceFloodingPastItsCap_isCountedEachTime_andWritesOneWarnLine() throws Exception {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(ConnectionLimit.class);
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            connect("192.0.2.9");
+            connect("192.0.2.9");
+            for (int connection = 0; connection < 100; connection++) {
+                assertThat(connect("192.0.2.9").isOpen()).isFalse();
+            }
+            assertThat(refused).hasValue(100);
+            assertThat(logged.list).singleElement().satisfies(line -> assertThat(line.getFormattedMessage())
+                    .contains("192.0.2.9", "the limit is 2", "at most once a minute"));
+        } finally {
+            logger.detachAppender(logged);
+        }
     }
 
     @Test
