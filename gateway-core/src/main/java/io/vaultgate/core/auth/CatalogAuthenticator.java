@@ -65,7 +65,7 @@ public final class CatalogAuthenticator implements Authenticator {
         this.clock = clock;
         this.lockouts = lockouts;
         this.mfa = mfa;
-        this.decoyHash = hasher.hash("decoy".toCharArray());
+        this.decoyHash = PasswordHasher.decoy();
     }
 
     @Override

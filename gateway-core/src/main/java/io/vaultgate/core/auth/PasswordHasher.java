@@ -52,6 +52,20 @@ public final class PasswordHasher {
                 + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }
 
+    /**
+     * A hash of a password nobody has, at this class's cost: checked for a login name that has no password, so that
+     * the check takes as long as a known name's. Made once per process (a derivation costs about 100 ms of CPU and
+     * 19 MiB), not once per authenticator: the cost parameters are this class's constants, so it is the same decoy.
+     */
+    static String decoy() {
+        return Decoy.HASH;
+    }
+
+    private static final class Decoy {
+        static final String HASH = new PasswordHasher(new SecureRandom(), DerivationPermits.forThisMachine())
+                .hash("decoy".toCharArray());
+    }
+
     /** Whether {@code password} matches the stored PHC string ({@link #check}); a busy refusal does not match. */
     public boolean verify(char[] password, String stored) {
         return check(password, stored) == Check.MATCH;
