@@ -110,6 +110,10 @@ public final class KekCatalog {
     KekId rotate(Jdbc jdbc, String tenant) throws SQLException {
         versions.lock(jdbc, tenant);
         KekVersions recorded = versions.find(jdbc, tenant);
+        if (recorded.destroyed()) { // shredded on another node since the caller read the tenant's status
+            throw new GatewayException(Reason.CONFLICT, "tenant " + tenant + " was shredded: its KEK versions are "
+                    + "destroyed, and no new one is made");
+        }
         int here = activeHere(tenant);
         if (here < recorded.active()) {
             throw refusals.behind(tenant, recorded.active(), here).toAdministrator();

@@ -69,6 +69,27 @@ class ConcurrentRotationTest {
         }
     }
 
+    /**
+     * A rotation on node B that read acme's status before node A shredded it: refused under the tenant's lock, no new
+     * ENABLED version after the destroyed ones, B's keystore unchanged (review: it recorded version 2 ENABLED).
+     */
+    @Test
+    void aRotationOnNodeBAfterNodeAShreddedTheTenant_isRefused_andRecordsNoVersion() {
+        nodeA.core().tenantShredding().shred(ACME, "contract ended", "cli:test");
+        KekCatalog catalogOfB = new KekCatalog(nodeB.database(), nodeB.keys(), KekRefusals.unmetered(),
+                Clock.systemUTC());
+
+        Throwable thrown = catchThrowable(() -> catalogOfB.rotate("acme"));
+
+        assertThat(thrown).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+            assertThat(e.getMessage()).contains("was shredded");
+        });
+        assertThat(nodeB.keys().versions("acme")).as("B's keystore").containsExactly(1);
+        assertThat(KekCatalog.recorded(nodeA.database()).get("acme").states()).containsOnlyKeys(1)
+                .containsValue(KekVersionState.DESTROYED);
+    }
+
     @Test
     void aRotationOnNodeBWhileNodeARotates_isRefused_andMakesNoSecondVersion2() throws Exception {
         KekCatalog catalogOfA = new KekCatalog(nodeA.database(), nodeA.keys(), KekRefusals.unmetered(),
