@@ -81,6 +81,17 @@ public interface KeyProvider extends AutoCloseable {
   }
 
   /**
+   * Re-reads, now, a store that other processes change without telling this one (an HSM token shared by gateway
+   * nodes and by {@code vaultgate keys rotate}), instead of at its next periodic re-read: what a caller does when
+   * this provider seems behind a record kept elsewhere (the catalog's KEK versions), before refusing. Returns
+   * whether anything was re-read; false by default (a provider whose store only it changes, or that notices every
+   * change at its next use anyway).
+   */
+  default boolean reload() {
+    return false;
+  }
+
+  /**
    * Moves a slot to the tenant's active KEK version, leaving the payload untouched. A slot already
    * on the active version is returned as is.
    */

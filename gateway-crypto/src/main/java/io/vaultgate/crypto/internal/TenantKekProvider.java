@@ -127,6 +127,13 @@ public abstract class TenantKekProvider implements KeyProvider {
     }
   }
 
+  /** Re-reads the store now where {@link #reloadOnMiss} does (a shared HSM token); false otherwise. */
+  @Override
+  public synchronized boolean reload() {
+    ensureOpen();
+    return reloadOnMiss();
+  }
+
   @Override
   public synchronized List<Integer> versions(String tenantId) {
     ensureOpen();

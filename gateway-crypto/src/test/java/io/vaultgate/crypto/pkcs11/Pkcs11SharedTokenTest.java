@@ -50,6 +50,20 @@ class Pkcs11SharedTokenTest {
   }
 
   @Test
+  void aRotationOnAnotherNode_isSeenHereAtOnce_afterReload_notOnlyAfterTheReindexPeriod() {
+    nodeA.ensureTenant(tenant);
+    assertThat(nodeB.active(tenant)).isEqualTo(new KekId(tenant, 1)); // B's index now holds version 1
+    nodeA.rotate(tenant);
+    assertThat(nodeB.active(tenant)).as("within the re-index period, B's index is stale")
+        .isEqualTo(new KekId(tenant, 1));
+
+    assertThat(nodeB.reload()).isTrue();
+
+    assertThat(nodeB.active(tenant)).isEqualTo(new KekId(tenant, 2));
+    assertThat(nodeB.versions(tenant)).containsExactly(1, 2);
+  }
+
+  @Test
   void aKekAnotherNodeCreatesWhileThisNodeCreatesTheSame_isAdopted_notReplaced() throws Exception {
     String label = KekAliases.kek(new KekId(tenant, 1));
     byte[] iv = new byte[12];
