@@ -1,0 +1,45 @@
+package io.vaultgate.core.forward;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the lease of a running job alive: every third of the lease it is extended by a full lease, so a long
+ * transfer is not taken over by another node while this one still sends.
+ */
+final class LeaseRenewal {
+
+    /** The forwarder's log category, as before this class was split from it. */
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+
+    private final Outbox outbox;
+    private final Duration lease;
+    private final ScheduledExecutorService timer;
+    private final Clock clock;
+
+    LeaseRenewal(Outbox outbox, Duration lease, ScheduledExecutorService timer, Clock clock) {
+        this.outbox = outbox;
+        this.lease = lease;
+        this.timer = timer;
+        this.clock = clock;
+    }
+
+    /** Renews {@code job}'s lease until the returned future is cancelled. */
+    ScheduledFuture<?> whileRunning(ForwardJob job) {
+        long every = Math.max(1, lease.toMillis() / 3);
+        return timer.scheduleWithFixedDelay(() -> {
+            try {
+                if (!outbox.renew(job, lease, clock.instant())) {
+                    LOG.warn("forward job {}: lease lost while sending; the site deduplicates", job.id());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("forward job {}: renewing the lease failed: {}", job.id(), e.toString());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,133 @@
+package io.vaultgate.core.forward;
+
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker's turn on a site: forwards one job and then each next one, one after the other on the worker's thread
+ * and on the site's kept-alive connection. While a file is sent and the site stores it, a helper thread
+ * ({@link Beside}) records the previous file's delivery and prepares the next job, so neither waits in line with
+ * the transfers (for a file larger than {@link #RECORD_BEFORE_SENDING}, only between the end of its request and
+ * the answer, so that the next job is not claimed long before it is sent).
+ */
+final class SiteTurns {
+
+    /** The forwarder's log category, as before this class was split from it. */
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+    /**
+     * A delivery is recorded before a file larger than this is sent, and the next job prepared only once its
+     * request is written, not beside the whole transfer.
+     */
+    static final long RECORD_BEFORE_SENDING = 8L << 20;
+
+    private final ForwardAttempt attempt;
+    private final Beside beside;
+    private final LeaseRenewal renewal;
+    private final NextJobs next;
+    private final BooleanSupplier closed;
+
+    /** @param closed whether the forwarder is closing: a pool's turn then stops after its current file */
+    SiteTurns(ForwardAttempt attempt, Beside beside, LeaseRenewal renewal, NextJobs next, BooleanSupplier closed) {
+        this.attempt = attempt;
+        this.beside = beside;
+        this.renewal = renewal;
+        this.next = next;
+        this.closed = closed;
+    }
+
+    /** How a turn ended: how many jobs were attempted, and whether the last one was delivered. */
+    record Turn(int attempted, boolean lastDelivered) {
+    }
+
+    /**
+     * Forwards {@code first} and then each job {@code nextJob} supplies (null: none). A delivery is recorded up to
+     * one file after its answer, but always before the turn ends and before a file larger than
+     * {@link #RECORD_BEFORE_SENDING} is sent; a failure is recorded at once. Right before a job prepared meanwhile
+     * is sent, it is checked again ({@link ForwardAttempt#stillToSend}): a lockdown, shred, delete or takeover
+     * since its claim stops it unsent. With {@code pool}, the turn stops after a failure or when the forwarder
+     * closes, and gives a prepared job back unsent.
+     */
+    Turn run(PreparedJob first, Supplier<PreparedJob> nextJob, boolean pool) {
+        PreparedJob current = first;
+        Delivery pending = null;
+        int attempted = 0;
+        boolean delivered = false;
+        try {
+            while (current != null) {
+                if (current != first && !attempt.stillToSend(current)) {
+                    current = nextJob.get(); // nothing was attempted: the turn goes on with the site's next job
+                    continue;
+                }
+                if (pending != null && current.size() > RECORD_BEFORE_SENDING) {
+                    recordQuietly(new Delivery[] {pending});
+                    pending = null;
+                }
+                Delivery[] earlier = {pending};
+                PreparedJob[] following = new PreparedJob[1];
+                pending = null;
+                Runnable meanwhile = () -> {
+                    recordQuietly(earlier);
+                    following[0] = nextJob.get();
+                };
+                // A small file's request is written in about the time the site then takes to answer: the
+                // previous record and the next file's preparation run beside the whole exchange. A large
+                // file's run only while its answer is awaited, so the next job is not claimed (and its
+                // lease not spent) long before it is sent.
+                Future<?> besideIt = current.size() <= RECORD_BEFORE_SENDING ? beside.start(meanwhile) : null;
+                ScheduledFuture<?> renewing = renewal.whileRunning(current.job());
+                DeliveryOutcome outcome;
+                try {
+                    outcome = attempt.send(current, besideIt == null ? meanwhile : () -> { });
+                } finally {
+                    renewing.cancel(false);
+                    if (besideIt != null) {
+                        Beside.await(besideIt);
+                    }
+                    recordQuietly(earlier); // the site answered before the request was written to its end
+                }
+                attempted++;
+                delivered = outcome instanceof DeliveryOutcome.Delivered;
+                if (delivered) {
+                    pending = new Delivery(current.job(), outcome);
+                } else {
+                    attempt.record(current.job(), outcome);
+                }
+                // not for a file gone
+                boolean stop = pool && (outcome instanceof DeliveryOutcome.Failed || closed.getAsBoolean());
+                if (following[0] == null && !stop) {
+                    following[0] = nextJob.get();
+                }
+                if (following[0] != null && stop) {
+                    next.giveBack(following[0]);
+                    following[0] = null;
+                }
+                current = following[0];
+            }
+        } finally {
+            recordQuietly(new Delivery[] {pending});
+        }
+        return new Turn(attempted, delivered);
+    }
+
+    /** A delivery whose outcome is not recorded yet. */
+    private record Delivery(ForwardJob job, DeliveryOutcome outcome) {
+    }
+
+    /** Records {@code pending[0]} once, if any; a failure is logged (the job is retried after its lease). */
+    private void recordQuietly(Delivery[] pending) {
+        if (pending[0] != null) {
+            Delivery delivery = pending[0];
+            pending[0] = null;
+            try {
+                attempt.record(delivery.job(), delivery.outcome());
+            } catch (RuntimeException e) {
+                LOG.error("forward job {} was delivered but recording it failed; it is sent again after its lease "
+                        + "(the site deduplicates)", delivery.job().id(), e);
+            }
+        }
+    }
+}
