@@ -82,6 +82,13 @@ public final class Offboarding {
     /** The fixed reason of abandoned work: it reaches tenants' transparency reports. */
     static final String SITE_REMOVED = "site removed";
 
+    /**
+     * Forward jobs a site's removal abandons at a time: each page's jobs are read, changed and their events appended
+     * (with the events collected before them) before the next page is read, so memory stays at about a page's
+     * worth of jobs and events (about 2 KB each) however large the site's backlog.
+     */
+    static final int ABANDON_PAGE = 1000;
+
     private static final List<BatchState> UNFINISHED = List.of(BatchState.OPEN, BatchState.READY, BatchState.CLAIMED);
 
     private final Database database;
@@ -93,10 +100,21 @@ public final class Offboarding {
     private final Mfa mfa;
     private final AuditLog audit;
     private final Clock clock;
+    private final int abandonPage;
 
     public Offboarding(Database database, OperatorRepository operators, BatchRepository batches,
                        RouteRepository routes, Outbox outbox, Revocation revocation, Mfa mfa, AuditLog audit,
                        Clock clock) {
+        this(database, operators, batches, routes, outbox, revocation, mfa, audit, clock, ABANDON_PAGE);
+    }
+
+    /** @param abandonPage forward jobs abandoned, and their events appended, at a time (tests use small pages) */
+    Offboarding(Database database, OperatorRepository operators, BatchRepository batches, RouteRepository routes,
+                Outbox outbox, Revocation revocation, Mfa mfa, AuditLog audit, Clock clock, int abandonPage) {
+        if (abandonPage < 1) {
+            throw new IllegalArgumentException("a page holds at least one job: " + abandonPage);
+        }
+        this.abandonPage = abandonPage;
         this.database = database;
         this.operators = operators;
         this.batches = batches;
@@ -146,7 +164,8 @@ public final class Offboarding {
             // every row lock and row change before the first audit append, which holds the chain's head until the
             // commit, and in the order claims (operator, batch, audit), workers (forward job, audit) and revocations
             // (the credential's row, audit) take theirs: on PostgreSQL none of them can then hold a lock this waits
-            // for while waiting for one this holds; the events are collected and appended last, in order
+            // for while waiting for one this holds; the events are collected and appended in order, after the row
+            // changes (the forward jobs' rows are locked first and changed page by page, below)
             List<OperatorRow> siteOperators = new ArrayList<>();
             for (OperatorRow operator : operators.active(jdbc, Optional.of(siteId))) {
                 if (operators.lockActive(jdbc, operator.id())) {
@@ -156,28 +175,43 @@ public final class Offboarding {
             List<Batch> unfinished = work == UnfinishedWork.ABANDON ? batches.lockUnfinished(jdbc, siteId) : List.of();
             // the dead forwards too without ABANDON: retries are refused once the site is removed, so left DEAD
             // they would stay stuck, counted and reported as dead for ever
-            List<ForwardJob> unsettled = outbox.abandon(jdbc, siteId, work == UnfinishedWork.ABANDON
-                    ? Outbox.UNDELIVERED : List.of(ForwardState.DEAD), now);
+            List<ForwardState> states = work == UnfinishedWork.ABANDON ? Outbox.UNDELIVERED
+                    : List.of(ForwardState.DEAD);
+            outbox.lockToAbandon(jdbc, siteId, states);
             List<AuditEvent> events = new ArrayList<>();
             List<String> batchesAbandoned = abandonBatches(jdbc, unfinished, actor, now, events);
-            List<String> forwardsAbandoned = new ArrayList<>();
-            for (ForwardJob job : unsettled) {
-                events.add(new AuditEvent.ForwardAbandoned(now, Optional.of(job.tenant()), actor, job.id(),
-                        job.fileId(), siteId, job.state().name(), SITE_REMOVED));
-                forwardsAbandoned.add(job.id());
-            }
+            List<AuditEvent> operatorEvents = new ArrayList<>();
             List<String> usernames = new ArrayList<>();
             for (OperatorRow operator : siteOperators) {
-                removeOperator(jdbc, operator, "site " + siteId + " removed: " + why, actor, now, events);
+                removeOperator(jdbc, operator, "site " + siteId + " removed: " + why, actor, now, operatorEvents);
                 usernames.add(operator.username());
             }
             jdbc.update("UPDATE sites SET removed_at = ? WHERE id = ?", now.toEpochMilli(), siteId);
+            // the forwards a page at a time (their rows locked above, so changing them after the first append takes
+            // no lock), their events appended whenever a page's worth is collected: a site's backlog of millions is
+            // abandoned with the memory of a page, and a removal of fewer jobs still appends once
+            List<String> forwardsAbandoned = new ArrayList<>();
+            Optional<ForwardJob> last = Optional.empty();
+            for (boolean more = true; more; ) {
+                Outbox.AbandonedPage page = outbox.abandonPage(jdbc, siteId, states, now, last, abandonPage);
+                for (ForwardJob job : page.abandoned()) {
+                    events.add(new AuditEvent.ForwardAbandoned(now, Optional.of(job.tenant()), actor, job.id(),
+                            job.fileId(), siteId, job.state().name(), SITE_REMOVED));
+                    forwardsAbandoned.add(job.id());
+                }
+                more = page.full();
+                last = page.last();
+                if (more && events.size() >= abandonPage) {
+                    audit.appendAll(jdbc, events); // the head is read and moved once per page
+                    events.clear();
+                }
+            }
+            events.addAll(operatorEvents);
             events.add(new AuditEvent.AdminChange(now, Optional.empty(), actor, AdminAction.SITE_UPDATED,
                     siteId + " removed: " + why + (work == UnfinishedWork.ABANDON ? " (abandoned "
                             + batchesAbandoned.size() + " batch(es), " + forwardsAbandoned.size() + " forward(s))"
                             : forwardsAbandoned.isEmpty() ? ""
                             : " (abandoned " + forwardsAbandoned.size() + " dead forward(s))")));
-            // one batch append: the head is read and moved once, however many jobs were abandoned
             audit.appendAll(jdbc, events);
             return new RemovedSite(siteId, usernames, 0, batchesAbandoned, forwardsAbandoned);
         });

@@ -286,33 +286,79 @@ public final class Outbox {
             ForwardState.DEAD);
 
     /**
-     * Abandons the site's forwards in {@code states} (of {@link #UNDELIVERED}) within {@code jdbc}'s transaction, for
-     * the site's removal: every removal abandons the dead ones (already settled as failures, and never retried for a
-     * removed site), one abandoning the site's work also the pending and in-flight ones. Each becomes ABANDONED, is
-     * never claimed or retried again, and its version moves on, so that a worker still holding its lease finds its
-     * outcome ({@link #complete}, {@link #fail}, {@link #release}, {@link #renew}) refused and changes nothing. The
-     * rows are locked first ({@link Dialect#forUpdate()}): an outcome committed before wins (a delivered job stays
-     * delivered), one after is refused. Returns the jobs as they were before, oldest first.
+     * Locks the site's forwards in {@code states} (of {@link #UNDELIVERED}) within {@code jdbc}'s transaction, for the
+     * site's removal, without reading them ({@link Dialect#forUpdate()}; on SQLite the transaction holds the database's
+     * write lock already); returns how many there are. The removal takes every row lock before its first audit
+     * append (which holds the chain's head until the commit), then abandons them page by page
+     * ({@link #abandonPage}). An outcome committed before the lock wins (a delivered job stays delivered), one after
+     * it is refused.
      */
-    public List<ForwardJob> abandon(Jdbc jdbc, String siteId, List<ForwardState> states, Instant now)
-            throws SQLException {
-        if (states.isEmpty() || !UNDELIVERED.containsAll(states)) {
-            throw new IllegalArgumentException("only undelivered jobs are abandoned: " + states);
+    public long lockToAbandon(Jdbc jdbc, String siteId, List<ForwardState> states) throws SQLException {
+        List<Object> parameters = abandonParameters(siteId, states);
+        return jdbc.count("SELECT COUNT(*) FROM (SELECT id FROM forward_jobs WHERE site_id = ? AND state IN ("
+                + placeholders(states) + ")" + jdbc.dialect().forUpdate() + ") locked", parameters.toArray());
+    }
+
+    /**
+     * Abandons at most {@code limit} of the site's forwards in {@code states} (of {@link #UNDELIVERED}), oldest
+     * first, those after {@code after} (the last job of the previous page) only, within {@code jdbc}'s transaction,
+     * for the site's removal: every removal abandons the dead ones (already settled as failures, and never retried
+     * for a removed site), one abandoning the site's work also the pending and in-flight ones. Each becomes
+     * ABANDONED, is never claimed or retried again, and its version moves on, so that a worker still holding its
+     * lease finds its outcome ({@link #complete}, {@link #fail}, {@link #release}, {@link #renew}) refused and
+     * changes nothing. Lock them first ({@link #lockToAbandon}). In pages, so that a site with a backlog of millions
+     * is abandoned with the memory of one page.
+     */
+    public AbandonedPage abandonPage(Jdbc jdbc, String siteId, List<ForwardState> states, Instant now,
+                                        Optional<ForwardJob> after, int limit) throws SQLException {
+        if (limit < 1) {
+            throw new IllegalArgumentException("a page holds at least one job: " + limit);
         }
-        List<Object> parameters = new ArrayList<>();
-        parameters.add(siteId);
-        states.forEach(state -> parameters.add(state.name()));
+        List<Object> parameters = abandonParameters(siteId, states);
+        String from = "";
+        if (after.isPresent()) {
+            from = " AND (created_at > ? OR (created_at = ? AND id > ?))";
+            long createdAt = after.get().createdAt().toEpochMilli();
+            parameters.addAll(List.of(createdAt, createdAt, after.get().id()));
+        }
+        parameters.add(limit);
         List<ForwardJob> abandoned = new ArrayList<>();
-        for (ForwardJob job : jdbc.query("SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE site_id = ? "
-                + "AND state IN (" + String.join(", ", Collections.nCopies(states.size(), "?"))
-                + ") ORDER BY created_at, id" + jdbc.dialect().forUpdate(), OutboxRows::map, parameters.toArray())) {
+        List<ForwardJob> read = jdbc.query("SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE site_id = ? "
+                + "AND state IN (" + placeholders(states) + ")" + from + " ORDER BY created_at, id LIMIT ?"
+                + jdbc.dialect().forUpdate(), OutboxRows::map, parameters.toArray());
+        for (ForwardJob job : read) {
             if (jdbc.update("UPDATE forward_jobs SET state = ?, version = version + 1, lease_owner = NULL, "
                     + "lease_expires_at = NULL, updated_at = ? WHERE id = ? AND version = ?",
                     ForwardState.ABANDONED.name(), now.toEpochMilli(), job.id(), job.version()) == 1) {
                 abandoned.add(job);
             }
         }
-        return abandoned;
+        return new AbandonedPage(abandoned, read.isEmpty() ? after : Optional.of(read.get(read.size() - 1)),
+                read.size() == limit);
+    }
+
+    /**
+     * A page of {@link #abandonPage}: the jobs abandoned, as they were before, oldest first; the last job read
+     * (where the next page starts); and whether the page was full, so that more may follow.
+     */
+    public record AbandonedPage(List<ForwardJob> abandoned, Optional<ForwardJob> last, boolean full) {
+        public AbandonedPage {
+            abandoned = List.copyOf(abandoned);
+        }
+    }
+
+    private static List<Object> abandonParameters(String siteId, List<ForwardState> states) {
+        if (states.isEmpty() || !UNDELIVERED.containsAll(states)) {
+            throw new IllegalArgumentException("only undelivered jobs are abandoned: " + states);
+        }
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(siteId);
+        states.forEach(state -> parameters.add(state.name()));
+        return parameters;
+    }
+
+    private static String placeholders(List<ForwardState> states) {
+        return String.join(", ", Collections.nCopies(states.size(), "?"));
     }
 
     public long count(ForwardState state) {
