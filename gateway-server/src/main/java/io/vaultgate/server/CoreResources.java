@@ -7,38 +7,38 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.storage.ObjectStore;
-import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.KeyProvider;
 import io.vaultgate.crypto.format.EnvelopeFormat;
-import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
 import io.vaultgate.crypto.keystore.MasterSecret;
-import io.vaultgate.server.config.MasterSecretSource;
 import io.vaultgate.server.config.VaultgateConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
 
 /**
- * The core opened over a data directory: key provider, catalog and object store, in that order, closed
- * in reverse (the catalog's connection pool and the S3 client included). Admin subcommands use it alone;
+ * The core opened over a data directory: key provider ({@code keys.provider}: the keystore or the PKCS#11 token,
+ * {@link KeyProviders}), catalog and object store, in that order, closed in reverse (the catalog's connection pool and the S3 client included). Admin subcommands use it alone;
  * {@code run} puts the front-ends on top of it.
  */
 public final class CoreResources implements AutoCloseable {
 
-    private final KeystoreKeyProvider keys;
+    private final KeyProvider keys;
     private final Database database;
     private final ObjectStore store;
     private final GatewayCore core;
 
-    private CoreResources(KeystoreKeyProvider keys, Database database, ObjectStore store, GatewayCore core) {
+    private CoreResources(KeyProvider keys, Database database, ObjectStore store, GatewayCore core) {
         this.keys = keys;
         this.database = database;
         this.store = store;
         this.core = core;
     }
 
-    /** Opens an initialized data directory; a missing or wrong master secret stops with a clear line. */
+    /**
+     * Opens an initialized data directory; a missing or wrong master secret, or a token that cannot be reached or
+     * refuses the PIN, stops with a clear line.
+     */
     public static CoreResources open(VaultgateConfig config, Map<String, String> env) {
         return open(config, env, CoreMetrics.inMemory(Clock.systemUTC()));
     }
@@ -80,19 +80,11 @@ public final class CoreResources implements AutoCloseable {
                                       NodeSettings node, Clock hostClock) {
         DataDirectory home = new DataDirectory(config);
         if (!home.isInitialized()) {
-            throw new StartupException("home " + home.home(), "not initialized (no catalog or keystore)",
+            throw new StartupException("home " + home.home(), "not initialized (no catalog or " + home.initMarker()
+                    + ")",
                     "run `vaultgate init` first, or `vaultgate run`, which initializes an empty directory");
         }
-        KeystoreKeyProvider keys;
-        MasterSecret secret = masterSecret(config, env);
-        try {
-            keys = KeystoreKeyProvider.open(config.keystoreFile(), secret);
-        } catch (CryptoException e) {
-            throw new StartupException("keys.keystore " + config.keystoreFile(), e.getMessage(),
-                    "check the master secret and the keystore file's owner and mode (0600)", e);
-        } finally {
-            secret.destroy();
-        }
+        KeyProvider keys = KeyProviders.open(config, env);
         Database database = null;
         ObjectStore store = null;
         try {
@@ -111,7 +103,7 @@ public final class CoreResources implements AutoCloseable {
     }
 
     private static GatewayCore assemble(VaultgateConfig config, Database database, ObjectStore store,
-                                        KeystoreKeyProvider keys, CoreMetrics metrics, NodeSettings node,
+                                        KeyProvider keys, CoreMetrics metrics, NodeSettings node,
                                         Clock hostClock) {
         int window = config.uploads().reorderWindowSegments(EnvelopeFormat.DEFAULT_SEGMENT_SIZE);
         SecureRandom random = new SecureRandom();
@@ -130,16 +122,7 @@ public final class CoreResources implements AutoCloseable {
 
     /** Reads the master secret from the environment variable or the file the configuration names. */
     static MasterSecret masterSecret(VaultgateConfig config, Map<String, String> env) {
-        MasterSecretSource source = config.masterSecretSource(env);
-        try {
-            if (source instanceof MasterSecretSource.Environment variable) {
-                return MasterSecret.fromBytes(env.get(variable.variable()).getBytes(StandardCharsets.UTF_8));
-            }
-            return MasterSecret.fromFile(((MasterSecretSource.File) source).path());
-        } catch (CryptoException | IllegalArgumentException e) {
-            throw new StartupException("keys.master-secret-file (" + source.describe() + ")", e.getMessage(),
-                    "provide a master secret of 16 to 4096 bytes, in a file only its owner may read", e);
-        }
+        return KeyProviders.masterSecret(config, env);
     }
 
     public GatewayCore core() {

@@ -1,5 +1,6 @@
 package io.vaultgate.server;
 
+import io.vaultgate.server.config.KeyProviderType;
 import io.vaultgate.server.config.VaultgateConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +16,8 @@ import java.util.List;
  * home/
  *   secrets/master.key   the master secret protecting the keystore (0600), unless given by environment
  *   secrets/admin.token  the first administrator's API token (0600)
- *   keys/kek.p12         tenant key-encryption keys (PKCS#12)
+ *   keys/kek.p12         tenant key-encryption keys (PKCS#12); none with keys.provider pkcs11 (they are in the token)
+ *   secrets/pkcs11.pin   the PKCS#11 token's user PIN (0600), when used and not given by environment
  *   keys/audit-signing.key  Ed25519 key signing audit checkpoints and receipts (0600; .pub beside it)
  *   ssh/                 SSH host keys (Ed25519, RSA-3072)
  *   tls/                 private CA and the HTTPS server certificate (PEM)
@@ -79,9 +81,21 @@ public record DataDirectory(VaultgateConfig config) {
         return List.of(sshDir().resolve("ssh_host_ed25519_key"), sshDir().resolve("ssh_host_rsa_key"));
     }
 
-    /** True once {@code vaultgate init} has created the tenant keystore here. */
+    /**
+     * True once {@code vaultgate init} has created the tenant keystore here; with {@code keys.provider: pkcs11},
+     * which keeps no key file here, once it has created the audit signing key.
+     */
     public boolean isInitialized() {
-        return Files.exists(config.keystoreFile());
+        return Files.exists(initMarkerFile());
+    }
+
+    /** What {@link #isInitialized()} looks for, for messages: {@code keystore} or {@code audit signing key}. */
+    public String initMarker() {
+        return config.keys().provider() == KeyProviderType.PKCS11 ? "audit signing key" : "keystore";
+    }
+
+    private Path initMarkerFile() {
+        return config.keys().provider() == KeyProviderType.PKCS11 ? auditSigningKey() : config.keystoreFile();
     }
 
     /** Creates the home directory (0700) if needed and checks that it is writable. */

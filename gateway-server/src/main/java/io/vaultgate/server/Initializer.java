@@ -5,6 +5,7 @@ import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
 import io.vaultgate.crypto.keystore.MasterSecret;
+import io.vaultgate.server.config.KeyProviderType;
 import io.vaultgate.server.config.MasterSecretSource;
 import io.vaultgate.server.config.VaultgateConfig;
 import io.vaultgate.sftp.HostKeys;
@@ -24,8 +25,9 @@ import java.util.Set;
 
 /**
  * {@code vaultgate init}: creates whatever of the data directory is missing, never overwriting what
- * exists, so it is safe to run twice. Creates the master secret (unless the environment provides it), the
- * keystore, SSH host keys, a private CA with the HTTPS server certificate, the catalog and, when the catalog has
+ * exists, so it is safe to run twice. Creates the master secret (unless the environment provides it) and the
+ * keystore (with {@code keys.provider: pkcs11} neither: the token holds the KEKs, and is only logged in to, when the
+ * catalog is opened at the end), SSH host keys, a private CA with the HTTPS server certificate, the catalog and, when the catalog has
  * no administrator at all, the first one ({@code admin}, its token in {@code secrets/admin.token}).
  */
 public final class Initializer {
@@ -42,14 +44,15 @@ public final class Initializer {
         home.ensureWritable();
         List<String> created = new ArrayList<>();
         try {
-            if (config.masterSecretSource(env) instanceof MasterSecretSource.File file
+            boolean keystore = config.keys().provider() == KeyProviderType.KEYSTORE;
+            if (keystore && config.masterSecretSource(env) instanceof MasterSecretSource.File file
                     && !Files.exists(file.path())) {
                 byte[] secret = new byte[32];
                 random.nextBytes(secret);
                 DataDirectory.writeSecret(file.path(), Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
                 created.add("master secret " + file.path());
             }
-            if (!Files.exists(config.keystoreFile())) {
+            if (keystore && !Files.exists(config.keystoreFile())) {
                 DataDirectory.privateDirectory(config.keystoreFile().getParent());
                 MasterSecret secret = CoreResources.masterSecret(config, env);
                 try {

@@ -18,11 +18,13 @@ import picocli.CommandLine.Option;
  * {@code vaultgate doctor}: audits the configuration and the data directory's state and prints one line per
  * finding. Exit code 0 with none, 1 with findings. Reads the catalog, the public audit key and the names of the
  * keystore's entries only (no master secret), so it can run from cron or a monitoring agent as the gateway's user.
+ * With {@code keys.provider: pkcs11} it also logs in to the token with the configured PIN, as the gateway does.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true, description = {
         "Audit configuration and state: weak algorithms, certificates expiring within 30 days, keys overdue for "
                 + "rotation (keys.max-kek-age), this node's keystore copy (keys/kek.p12) behind the catalog's KEK "
-                + "versions (a rotation, disable or shred made on another node), key files readable by others, data directories open to group or "
+                + "versions (a rotation, disable or shred made on another node), with keys.provider pkcs11 a token "
+                + "that cannot be logged in to or lacks KEK versions the catalog records, key files readable by others, data directories open to group or "
                 + "others, the ops listener on a public address without TLS, password login without an IP allowlist, "
                 + "the demo tenant's credentials still able to log in, an unverifiable audit chain, a nearly full "
                 + "disk, this host's clock more than 5 s off the catalog's.",
@@ -48,7 +50,7 @@ public final class DoctorCommand extends AuditCommand.StoreTask {
                 .flatMap(List::stream).toList();
         DoctorContext context = new DoctorContext(config, store.database(), store.clock(), DiskSpace.SYSTEM,
                 minFreePercent, sshAlgorithms, ServerTls.PROTOCOLS, ServerTls.CIPHER_SUITES);
-        List<Finding> findings = Doctor.examine(context);
+        List<Finding> findings = Doctor.examine(context, env);
         if (findings.isEmpty()) {
             out.println("vaultgate doctor: no findings");
             return 0;

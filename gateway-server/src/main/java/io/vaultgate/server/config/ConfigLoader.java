@@ -82,12 +82,12 @@ public final class ConfigLoader {
 
     /**
      * The {@code VAULTGATE_*} variables of {@code env} that set nothing (not a key, not {@value #CONFIG_ENV},
-     * not the master-secret or catalog-password variable): most likely typos, worth a warning at start-up.
+     * not the master-secret, PKCS#11 PIN or catalog-password variable): most likely typos, worth a warning at start-up.
      * Names only, sorted.
      */
     public static List<String> unusedEnvironment(Map<String, String> env, VaultgateConfig config) {
         Set<String> used = new HashSet<>(List.of(CONFIG_ENV, config.keys().masterSecretEnv(),
-                config.catalog().passwordEnv()));
+                config.keys().pkcs11().pinEnv(), config.catalog().passwordEnv()));
         keys().forEach(key -> used.add(KeyNames.envName(key)));
         return env.keySet().stream().filter(name -> name.startsWith(KeyNames.ENV_PREFIX))
                 .filter(name -> !used.contains(name)).sorted().toList();

@@ -58,7 +58,7 @@ final class ConfigModule extends SimpleModule {
         scalar(Duration.class, Durations::format, Durations::parse);
         scalar(DataSize.class, DataSize::toString, DataSize::parse);
         scalar(Path.class, Path::toString, ConfigModule::parsePath);
-        enumeration(KeyProviderType.class, false, Map.of("pkcs11", "reserved for a later release"));
+        enumeration(KeyProviderType.class, false, Map.of());
         enumeration(CatalogType.class, false, Map.of());
         enumeration(StorageType.class, false, Map.of());
         enumeration(LogFormat.class, false, Map.of());

@@ -77,6 +77,11 @@ public record VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, Key
         return resolve(keys.masterSecretFile());
     }
 
+    /** The file holding the PKCS#11 user PIN ({@code keys.pkcs11.pin-file}), resolved. */
+    public Path pkcs11PinFile() {
+        return resolve(keys.pkcs11().pinFile());
+    }
+
     public Path catalogFile() {
         return resolve(catalog.path());
     }
@@ -106,13 +111,11 @@ public record VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, Key
 
     /** One line for the start-up log. The configuration holds no secret, so all of it may be shown. */
     public String describe() {
-        String secretEnv = keys.masterSecretEnv().isEmpty() ? "" : "$" + keys.masterSecretEnv() + " or ";
         return "home=" + home
                 + "; sftp=" + listener(sftp.enabled(), sftp.bind(), sftp.port())
                 + "; https=" + listener(https.enabled(), https.bind(), https.port())
                 + " max-upload " + https.maxUploadSize()
-                + "; keys=" + name(keys.provider()) + " " + keystoreFile()
-                + " (master secret from " + secretEnv + masterSecretFile() + ")"
+                + "; keys=" + describeKeys()
                 + "; catalog=" + catalog.describe(catalogFile())
                 + "; storage=" + storage.describe(storageRoot())
                 + "; uploads: partial-expiry " + Durations.format(uploads.partialExpiry())
@@ -121,6 +124,16 @@ public record VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, Key
                 + "; logging=" + name(logging.format()) + " " + logging.level()
                 + "; ops=" + listener(ops.enabled(), ops.bind(), ops.port()) + (ops.tls() ? " tls" : "")
                 + " tenant-label-limit " + ops.tenantLabelLimit();
+    }
+
+    private String describeKeys() {
+        if (keys.provider() == KeyProviderType.PKCS11) {
+            String pinEnv = keys.pkcs11().pinEnv().isEmpty() ? "" : "$" + keys.pkcs11().pinEnv() + " or ";
+            return "pkcs11 " + keys.pkcs11().library() + " slot " + keys.pkcs11().slot() + " (PIN from " + pinEnv
+                    + pkcs11PinFile() + ")";
+        }
+        String secretEnv = keys.masterSecretEnv().isEmpty() ? "" : "$" + keys.masterSecretEnv() + " or ";
+        return "keystore " + keystoreFile() + " (master secret from " + secretEnv + masterSecretFile() + ")";
     }
 
     private static String listener(boolean enabled, String bind, int port) {

@@ -130,15 +130,9 @@ class ConfigErrorTest {
     @Test
     void unknownEnumValue_listsTheAllowedValues() {
         assertThat(fromYaml("keys:\n  provider: foo\n"))
-                .hasMessage("keys.provider: unknown value \"foo\"; allowed: keystore (set in " + file() + ")");
+                .hasMessage("keys.provider: unknown value \"foo\"; allowed: keystore, pkcs11 (set in " + file() + ")");
         assertThat(fromYaml("logging:\n  level: loud\n")).hasMessageStartingWith(
                 "logging.level: unknown value \"loud\"; allowed: TRACE, DEBUG, INFO, WARN, ERROR, OFF");
-    }
-
-    @Test
-    void reservedEnumValue_saysItIsNotAvailableYet() {
-        assertThat(fromYaml("keys:\n  provider: pkcs11\n")).hasMessageStartingWith(
-                "keys.provider: \"pkcs11\" is reserved for a later release; allowed: keystore");
     }
 
     @Test

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Secret files that group or others may read or write: the master secret, the KEK keystore, the audit
- * signing key, the admin token, the catalog password file, the TLS, CA and forwarding CA private keys, the SSH host
+ * Secret files that group or others may read or write: the master secret, the KEK keystore, the PKCS#11 PIN file,
+ * the audit signing key, the admin token, the catalog password file, the TLS, CA and forwarding CA private keys, the SSH host
  * keys and the sites' client keys.
  */
 final class KeyFileModes implements Check {
@@ -28,7 +28,7 @@ final class KeyFileModes implements Check {
         DataDirectory home = context.home();
         Set<Path> files = new LinkedHashSet<>(List.of(context.config().masterSecretFile(),
                 context.config().keystoreFile(), home.auditSigningKey(), home.adminTokenFile(),
-                context.config().catalogPasswordFile(), home.serverKey(), home.caKey(), home.forwardingCaKey()));
+                context.config().catalogPasswordFile(), context.config().pkcs11PinFile(), home.serverKey(), home.caKey(), home.forwardingCaKey()));
         files.addAll(home.hostKeys());
         for (SiteForwarding site : context.database().read(new ForwardingSites()::all)) {
             files.add(site.clientKeyFile());

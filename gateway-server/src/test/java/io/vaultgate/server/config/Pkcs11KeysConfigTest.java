@@ -1,0 +1,77 @@
+package io.vaultgate.server.config;
+
+import static io.vaultgate.server.config.ConfigFixtures.loadYaml;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code keys.provider: pkcs11}: what it needs is checked at load, each error naming the key; no PIN in the file. */
+class Pkcs11KeysConfigTest {
+    @TempDir
+    Path dir;
+
+    private ConfigException fromYaml(String yaml) {
+        return catchThrowableOfType(ConfigException.class, () -> loadYaml(dir, yaml));
+    }
+
+    @Test
+    void pkcs11WithModuleAndSlot_loads_withThePinLookedUpOutsideTheFile() {
+        VaultgateConfig config = loadYaml(dir, "home: " + dir + "\nkeys:\n  provider: pkcs11\n  pkcs11:\n"
+                + "    library: /usr/lib/softhsm/libsofthsm2.so\n    slot: 385663214\n");
+
+        assertThat(config.keys().provider()).isEqualTo(KeyProviderType.PKCS11);
+        assertThat(config.keys().pkcs11().slot()).isEqualTo(385663214L);
+        assertThat(config.keys().pkcs11().pinEnv()).isEqualTo("VAULTGATE_PKCS11_PIN");
+        assertThat(config.pkcs11PinFile()).isEqualTo(dir.resolve("secrets/pkcs11.pin"));
+        assertThat(config.describe()).contains("keys=pkcs11 /usr/lib/softhsm/libsofthsm2.so slot 385663214 (PIN from "
+                + "$VAULTGATE_PKCS11_PIN or " + dir.resolve("secrets/pkcs11.pin") + ")");
+    }
+
+    @Test
+    void pkcs11WithoutModule_namesTheLibraryKey() {
+        assertThat(fromYaml("keys:\n  provider: pkcs11\n  pkcs11:\n    slot: 0\n")).hasMessageStartingWith(
+                "keys.pkcs11.library: no PKCS#11 module given, but keys.provider is pkcs11; give the absolute path");
+    }
+
+    @Test
+    void pkcs11WithoutSlot_namesTheSlotKey() {
+        assertThat(fromYaml("keys:\n  provider: pkcs11\n  pkcs11:\n    library: /usr/lib/softhsm/libsofthsm2.so\n"))
+                .hasMessageStartingWith("keys.pkcs11.slot: no slot given, but keys.provider is pkcs11; give the slot"
+                        + " id");
+    }
+
+    @Test
+    void relativeModulePath_negativeSlot_andBadPinVariable_areRefusedNamingTheirKeys() {
+        assertThat(fromYaml("keys:\n  pkcs11:\n    library: lib/softhsm2.so\n")).hasMessageStartingWith(
+                "keys.pkcs11.library: not an absolute path \"lib/softhsm2.so\"; give the absolute path");
+        assertThat(fromYaml("keys:\n  pkcs11:\n    slot: -2\n")).hasMessageStartingWith(
+                "keys.pkcs11.slot: expected a slot id of 0 or more (or -1 for none), got -2");
+        assertThat(fromYaml("keys:\n  pkcs11:\n    pin-env: 12345678\n")).hasMessageStartingWith(
+                "keys.pkcs11.pin-env: not an environment variable name \"12345678\"");
+    }
+
+    @Test
+    void noKeyTakesThePinItself() {
+        assertThat(fromYaml("keys:\n  pkcs11:\n    pin: 87654321\n")).hasMessageStartingWith(
+                "keys.pkcs11.pin: unknown key");
+    }
+
+    @Test
+    void pinVariable_isNotReportedAsAnUnusedVariable() {
+        Map<String, String> env = Map.of("VAULTGATE_PKCS11_PIN", "87654321", "VAULTGATE_PKCS11_PINN", "x");
+
+        assertThat(ConfigLoader.unusedEnvironment(env, ConfigLoader.load(Optional.empty(), env,
+                Map.of("home", dir.toString())))).containsExactly("VAULTGATE_PKCS11_PINN");
+    }
+
+    @Test
+    void keystoreProvider_ignoresTheUnsetPkcs11Section() {
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("home", dir.toString())).keys().provider())
+                .isEqualTo(KeyProviderType.KEYSTORE);
+    }
+}
