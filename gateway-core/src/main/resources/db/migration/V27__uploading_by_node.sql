@@ -4,5 +4,7 @@
 -- that growing index in the committing transaction. This partial index holds the live uploads only: an upload
 -- adds its entry when it opens and its commit (or suspension, or discard) removes it, on a page that stays small.
 -- Plain SQL for SQLite and PostgreSQL; both use a partial index for a query whose WHERE names its predicate.
-DROP INDEX files_by_state_node;
+-- Built before the old index is dropped: on PostgreSQL a DROP INDEX locks the table against reads until the
+-- migration commits, so dropped first, every node's reads of files waited for the whole build (EditedMigrations).
 CREATE INDEX files_uploading_by_node ON files (node_id) WHERE state = 'UPLOADING';
+DROP INDEX files_by_state_node;

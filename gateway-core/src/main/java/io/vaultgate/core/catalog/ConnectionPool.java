@@ -19,7 +19,11 @@ import javax.sql.DataSource;
  * <p>The most recently returned connection is handed out first. A SQLite connection keeps the pages it read until
  * another connection writes; handed out in turn (the oldest idle first), every transaction of an upload ran on a
  * connection whose cache the previous one had made stale (a gateway's background duties keep several connections
- * in the pool), and read its pages again from the database and the WAL.
+ * in the pool), and read its pages again from the database and the WAL. Handed out that way, the connections at
+ * the bottom of the pool may idle for hours after a burst; a connection to a server idle longer than
+ * {@code closeAfter} is closed instead of kept, before a firewall or load balancer drops it unannounced (AWS's NAT
+ * gateways after 350 s, Azure's load balancers after 4 minutes), which would cost the next burst a validation timeout
+ * per dead connection.
  */
 final class ConnectionPool implements AutoCloseable {
 
@@ -29,16 +33,19 @@ final class ConnectionPool implements AutoCloseable {
     private final BlockingDeque<Idle> idle;
     private final Semaphore permits;
     private final long validateAfterNanos;
+    private final long closeAfterNanos;
 
     /**
      * @param validateAfter idle time after which a connection is checked before reuse; null never checks
      *                      (an embedded database's connections do not die on their own)
+     * @param closeAfter    idle time after which a connection is closed rather than kept; null keeps it
      */
-    ConnectionPool(DataSource dataSource, int size, Duration validateAfter) {
+    ConnectionPool(DataSource dataSource, int size, Duration validateAfter, Duration closeAfter) {
         this.dataSource = dataSource;
         this.idle = new LinkedBlockingDeque<>(size);
         this.permits = new Semaphore(size, true);
         this.validateAfterNanos = validateAfter == null ? Long.MAX_VALUE : validateAfter.toNanos();
+        this.closeAfterNanos = closeAfter == null ? Long.MAX_VALUE : closeAfter.toNanos();
     }
 
     PooledConnection borrow() throws SQLException {
@@ -77,8 +84,10 @@ final class ConnectionPool implements AutoCloseable {
     void release(PooledConnection pooled, boolean healthy) {
         try {
             Connection connection = pooled.connection();
+            long now = System.nanoTime();
+            closeIdleSince(now - closeAfterNanos);
             if (healthy && !connection.isClosed() && connection.getAutoCommit()
-                    && idle.offerFirst(new Idle(pooled, System.nanoTime()))) {
+                    && idle.offerFirst(new Idle(pooled, now))) {
                 return;
             }
             pooled.close();
@@ -86,6 +95,15 @@ final class ConnectionPool implements AutoCloseable {
             // a connection that cannot even be closed is gone
         } finally {
             permits.release();
+        }
+    }
+
+    /** Closes the connections at the bottom of the pool returned before {@code before} ({@link System#nanoTime()}). */
+    private void closeIdleSince(long before) {
+        for (Idle oldest = idle.peekLast(); oldest != null && oldest.since() - before < 0; oldest = idle.peekLast()) {
+            if (idle.removeLastOccurrence(oldest)) { // unless a borrower took it meanwhile
+                closeQuietly(oldest.pooled());
+            }
         }
     }
 

@@ -24,16 +24,19 @@ public final class Database implements AutoCloseable {
     private static final int SQLITE_POOL_SIZE = 8;
     /** A pooled PostgreSQL connection idle this long is checked before use (the server may have restarted). */
     private static final Duration POSTGRESQL_VALIDATE_AFTER = Duration.ofSeconds(5);
+    /** A pooled PostgreSQL connection idle this long is closed: within the idle timeouts of NATs and balancers. */
+    private static final Duration POSTGRESQL_CLOSE_AFTER = Duration.ofMinutes(2);
     private static final int POSTGRESQL_CONNECT_TIMEOUT_SECONDS = 10;
 
     private final DataSource dataSource;
     private final Dialect dialect;
     private final ConnectionPool pool;
 
-    private Database(DataSource dataSource, Dialect dialect, int poolSize, Duration validateAfter) {
+    private Database(DataSource dataSource, Dialect dialect, int poolSize, Duration validateAfter,
+                     Duration closeAfter) {
         this.dataSource = dataSource;
         this.dialect = dialect;
-        this.pool = new ConnectionPool(dataSource, poolSize, validateAfter);
+        this.pool = new ConnectionPool(dataSource, poolSize, validateAfter, closeAfter);
     }
 
     /** Opens (creating if needed) the SQLite catalog at {@code file} and applies pending migrations. */
@@ -59,7 +62,7 @@ public final class Database implements AutoCloseable {
         config.setGetGeneratedKeys(false);
         SQLiteDataSource source = new SQLiteDataSource(config);
         source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-        return migrated(new Database(source, Dialect.SQLITE, SQLITE_POOL_SIZE, null));
+        return migrated(new Database(source, Dialect.SQLITE, SQLITE_POOL_SIZE, null, null));
     }
 
     /**
@@ -86,7 +89,8 @@ public final class Database implements AutoCloseable {
         source.setApplicationName("vaultgate");
         source.setConnectTimeout(POSTGRESQL_CONNECT_TIMEOUT_SECONDS);
         source.setTcpKeepAlive(true);
-        return migrated(new Database(source, Dialect.POSTGRESQL, poolSize, POSTGRESQL_VALIDATE_AFTER));
+        return migrated(new Database(source, Dialect.POSTGRESQL, poolSize, POSTGRESQL_VALIDATE_AFTER,
+                POSTGRESQL_CLOSE_AFTER));
     }
 
     private static Database migrated(Database database) {
@@ -106,6 +110,11 @@ public final class Database implements AutoCloseable {
     }
 
     private void migrate() {
+        try {
+            EditedMigrations.realign(dataSource);
+        } catch (SQLException e) {
+            throw new CatalogException("cannot read the catalog's migration history: " + e.getMessage(), e);
+        }
         Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")

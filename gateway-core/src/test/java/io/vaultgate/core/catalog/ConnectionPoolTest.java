@@ -3,6 +3,7 @@ package io.vaultgate.core.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
@@ -21,7 +22,7 @@ class ConnectionPoolTest {
     void theConnectionReturnedLast_isHandedOutFirst() throws Exception {
         SQLiteDataSource source = new SQLiteDataSource();
         source.setUrl("jdbc:sqlite:" + dir.resolve("pool.db"));
-        try (ConnectionPool pool = new ConnectionPool(source, 3, null)) {
+        try (ConnectionPool pool = new ConnectionPool(source, 3, null, null)) {
             PooledConnection first = pool.borrow();
             PooledConnection second = pool.borrow();
             pool.release(first, true);
@@ -34,6 +35,27 @@ class ConnectionPoolTest {
             pool.release(then, true);
             pool.release(next, true);
             assertThat(pool.borrow()).isSameAs(next);
+        }
+    }
+
+    @Test
+    void aConnectionIdleLongerThanCloseAfter_isClosedWhenAnotherIsReturned() throws Exception {
+        SQLiteDataSource source = new SQLiteDataSource();
+        source.setUrl("jdbc:sqlite:" + dir.resolve("pool.db"));
+        try (ConnectionPool pool = new ConnectionPool(source, 3, null, Duration.ofMillis(200))) {
+            PooledConnection bottom = pool.borrow();
+            PooledConnection busy = pool.borrow();
+            pool.release(bottom, true);
+            Thread.sleep(400);
+
+            pool.release(busy, true);
+
+            assertThat(bottom.connection().isClosed()).as("idle 400 ms, past closeAfter").isTrue();
+            assertThat(busy.connection().isClosed()).as("just returned").isFalse();
+            assertThat(pool.borrow()).isSameAs(busy);
+            PooledConnection fresh = pool.borrow();
+            assertThat(fresh).isNotSameAs(bottom);
+            assertThat(fresh.connection().isClosed()).isFalse();
         }
     }
 }

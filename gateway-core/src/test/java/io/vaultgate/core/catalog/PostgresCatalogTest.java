@@ -154,7 +154,7 @@ class PostgresCatalogTest {
         source.setURL(PostgresDatabases.url(name));
         source.setUser(PostgresDatabases.OWNER);
         source.setPassword(PostgresDatabases.ownerPassword());
-        ConnectionPool pool = new ConnectionPool(source, 2, Duration.ZERO);
+        ConnectionPool pool = new ConnectionPool(source, 2, Duration.ZERO, null);
         PooledConnection first = pool.borrow();
         pool.release(first, true);
 

@@ -24,9 +24,13 @@ final class SqliteTemplate {
 
     /**
      * Puts a copy of the migrated catalog at {@code file} (mode 0600, as the template's), creating its directory
-     * for its owner only as {@link Database#sqlite} would; {@code file} must not exist.
+     * for its owner only as {@link Database#sqlite} would, unless {@code file} exists (checked under the lock that
+     * copies: two threads may open one home at once).
      */
     static synchronized void copyTo(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return; // another thread opening the same home copied it first
+        }
         Path dir = file.toAbsolutePath().getParent();
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir,

@@ -39,9 +39,7 @@ public final class TestCatalog {
         try {
             if (!postgresql()) {
                 Path file = home.resolve("catalog.db");
-                if (!Files.exists(file)) {
-                    SqliteTemplate.copyTo(file);
-                }
+                SqliteTemplate.copyTo(file);
                 return Database.sqlite(file);
             }
             Files.createDirectories(home);
