@@ -67,9 +67,9 @@ final class AddressLimiter implements SessionListener, AdmissionCheck {
         if (count > maxPerAddress) {
             release(source);
             refused.run();
-            refusals.refused(since -> "sftp connection refused: " + address + " (source " + source + ") already has "
-                    + maxPerAddress + " connections (sftp.max-connections-per-source); " + since + " refused for this "
-                    + "cap since the last such line (logged at most once a minute)");
+            refusals.refused(source, since -> "sftp connection refused: " + address + " (source " + source
+                    + ") already has " + maxPerAddress + " connections (sftp.max-connections-per-source); " + since
+                    + " (logged at most once a minute)");
             throw new IllegalStateException("too many connections from " + address);
         }
         return source;

@@ -65,9 +65,9 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
         ctx.channel().closeFuture().addListener(closed -> open.computeIfPresent(source, (a, n) -> n > 1 ? n - 1 : null));
         if (count > maxPerAddress) {
             refused.run();
-            refusals.refused(since -> "connection from " + address.getHostAddress() + " refused: " + (count - 1)
-                    + " connections open from " + source + ", the limit is " + maxPerAddress + "; " + since
-                    + " refused for this limit since the last such line (logged at most once a minute)");
+            refusals.refused(source, since -> "connection from " + address.getHostAddress() + " refused: "
+                    + (count - 1) + " connections open from " + source + ", the limit is " + maxPerAddress + "; "
+                    + since + " (logged at most once a minute)");
             ctx.close();
             return;
         }
