@@ -1,5 +1,7 @@
 package io.vaultgate.server.config;
 
+import io.vaultgate.https.HttpsSettings;
+
 /**
  * The HTTPS front-end ({@code https.*}): uploads, downloads, operator, admin and ops endpoints.
  *
@@ -17,11 +19,6 @@ package io.vaultgate.server.config;
 public record HttpsConfig(boolean enabled, String bind, int port, DataSize maxUploadSize, int maxConnections,
                           int maxConnectionsPerSource, ProxyProtocolConfig proxyProtocol, boolean http2) {
 
-    /** The default of {@code https.max-connections}; why this much in docs/configuration.md. */
-    static final int DEFAULT_MAX_CONNECTIONS = 1000;
-    /** The default of {@code https.max-connections-per-source}, as before it could be set. */
-    static final int DEFAULT_MAX_CONNECTIONS_PER_SOURCE = 64;
-
     public HttpsConfig(boolean enabled, String bind, int port, DataSize maxUploadSize) {
         this(enabled, bind, port, maxUploadSize, ProxyProtocolConfig.off());
     }
@@ -33,8 +30,8 @@ public record HttpsConfig(boolean enabled, String bind, int port, DataSize maxUp
 
     public HttpsConfig(boolean enabled, String bind, int port, DataSize maxUploadSize,
                        ProxyProtocolConfig proxyProtocol, boolean http2) {
-        this(enabled, bind, port, maxUploadSize, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_SOURCE,
-                proxyProtocol, http2);
+        this(enabled, bind, port, maxUploadSize, HttpsSettings.DEFAULT_MAX_CONNECTIONS,
+                HttpsSettings.DEFAULT_MAX_CONNECTIONS_PER_SOURCE, proxyProtocol, http2);
     }
 
     public HttpsConfig {

@@ -1,5 +1,6 @@
 package io.vaultgate.server.config;
 
+import io.vaultgate.server.ops.OpsSettings;
 import java.time.Duration;
 
 /**
@@ -21,11 +22,8 @@ import java.time.Duration;
 public record OpsConfig(boolean enabled, String bind, int port, boolean tls, int tenantLabelLimit,
                         Duration tokenCache, int maxConnections) {
 
-    /** The default of {@code ops.max-connections}; why this much in docs/configuration.md. */
-    static final int DEFAULT_MAX_CONNECTIONS = 100;
-
     public OpsConfig(boolean enabled, String bind, int port, boolean tls, int tenantLabelLimit, Duration tokenCache) {
-        this(enabled, bind, port, tls, tenantLabelLimit, tokenCache, DEFAULT_MAX_CONNECTIONS);
+        this(enabled, bind, port, tls, tenantLabelLimit, tokenCache, OpsSettings.DEFAULT_MAX_CONNECTIONS);
     }
 
     public OpsConfig {

@@ -1,5 +1,6 @@
 package io.vaultgate.server.config;
 
+import io.vaultgate.sftp.SftpLimits;
 import java.time.Duration;
 
 /**
@@ -20,15 +21,10 @@ import java.time.Duration;
 public record SftpConfig(boolean enabled, String bind, int port, int maxAuthAttempts, Duration authTimeout,
         Duration idleTimeout, int maxConnections, int maxConnectionsPerSource, ProxyProtocolConfig proxyProtocol) {
 
-    /** The default of {@code sftp.max-connections}; why this much in docs/configuration.md. */
-    static final int DEFAULT_MAX_CONNECTIONS = 1000;
-    /** The default of {@code sftp.max-connections-per-source}, as before it could be set. */
-    static final int DEFAULT_MAX_CONNECTIONS_PER_SOURCE = 32;
-
     public SftpConfig(boolean enabled, String bind, int port, int maxAuthAttempts, Duration authTimeout,
             Duration idleTimeout) {
-        this(enabled, bind, port, maxAuthAttempts, authTimeout, idleTimeout, DEFAULT_MAX_CONNECTIONS,
-                DEFAULT_MAX_CONNECTIONS_PER_SOURCE, ProxyProtocolConfig.off());
+        this(enabled, bind, port, maxAuthAttempts, authTimeout, idleTimeout, SftpLimits.DEFAULT_MAX_CONNECTIONS,
+                SftpLimits.DEFAULT_MAX_CONNECTIONS_PER_SOURCE, ProxyProtocolConfig.off());
     }
 
     public SftpConfig {
