@@ -25,6 +25,13 @@ import java.util.Optional;
  *
  * <p>What the catalog lacks and the node's keystore holds (a catalog from before V24, a change whose recording
  * failed) is recorded by the first node that meets it, never refused: an upgrade locks nobody out.
+ *
+ * <p>A version is recorded with a key check ({@link KekChecks}, V28) of the key that node holds, and every node
+ * verifies its own key against it before it wraps with the version (an upload's opening, a rewrap, a rotation), and
+ * before it unwraps with it: so a second, different key under the same version number (a rotation here wrote the
+ * keystore but its recording failed or the node stopped, then another node rotated and recorded its own) is refused
+ * ({@link KeystoreForked}), never used to wrap data no other node could read. Only the active version wraps, so its
+ * check is the one that matters: a row without one (before V28) gets this node's when it first wraps with it.
  */
 public final class KekCatalog {
 
@@ -33,6 +40,7 @@ public final class KekCatalog {
     private final KekRefusals refusals;
     private final Clock clock;
     private final KekVersionRepository versions = new KekVersionRepository();
+    private final KekChecks checks;
 
     /** @param keys this node's key provider */
     public KekCatalog(Database database, KeyProvider keys, KekRefusals refusals, Clock clock) {
@@ -40,12 +48,14 @@ public final class KekCatalog {
         this.keys = keys;
         this.refusals = refusals;
         this.clock = clock;
+        this.checks = new KekChecks(keys);
     }
 
     /**
      * In an upload's opening transaction, under the tenant's row lock: refuses a data key wrapped by a KEK version
-     * older than the catalog's active one ({@link KeystoreBehindCatalog}), and records this node's versions when
-     * the catalog knows fewer.
+     * older than the catalog's active one ({@link KeystoreBehindCatalog}), or by a key of this node that is not the
+     * catalog's under its version number ({@link KeystoreForked}); records this node's versions when the catalog
+     * knows fewer, and its key check of the version when the catalog has none.
      */
     public void requireCurrent(Jdbc jdbc, KekId wrappedWith) throws SQLException {
         String tenant = wrappedWith.tenantId();
@@ -54,9 +64,12 @@ public final class KekCatalog {
             recorded = completed(jdbc, recorded);
         }
         if (wrappedWith.version() >= recorded.active()) {
+            if (!checked(jdbc, recorded, wrappedWith.version())) {
+                throw refusals.forked(tenant, wrappedWith.version()).refusal();
+            }
             return;
         }
-        int here = activeHere(tenant);
+        int here = activeHere(tenant, recorded.active());
         if (here >= recorded.active()) { // wrapped just before this node rotated: not behind, and a retry works
             throw new GatewayException(Reason.UNAVAILABLE, KeystoreBehindCatalog.CLIENT_MESSAGE, "the upload's data "
                     + "key was wrapped by " + wrappedWith + " just before this node rotated to version " + here, null);
@@ -68,7 +81,8 @@ public final class KekCatalog {
      * Before unwrapping with {@code kek}, in the read of its key slot: refuses a version the catalog marks disabled,
      * or any of a tenant it marks destroyed ({@link CryptoException.KeyDisabled}, {@link
      * CryptoException.KeyDestroyed}), and a version the catalog records but this node's keystore lacks
-     * ({@link KeystoreBehindCatalog}).
+     * ({@link KeystoreBehindCatalog}), or whose key here is not the catalog's ({@link KeystoreForked}: its unwraps
+     * would fail authentication, as if the file had been tampered with).
      */
     public void requireUsable(Jdbc jdbc, KekId kek) throws SQLException {
         KekVersions recorded = versions.find(jdbc, kek.tenantId());
@@ -76,23 +90,39 @@ public final class KekCatalog {
         if (refusal.isPresent()) {
             throw refusals.unwrap(kek, refusal.get());
         }
-        if (recorded.states().containsKey(kek.version()) && !keys.versions(kek.tenantId()).contains(kek.version())
+        if (recorded.states().containsKey(kek.version()) && !holdsHere(kek)
                 && !destroyedHere(kek.tenantId())) { // destroyed here: the provider's own refusal, final, stands
             throw refusals.behind(kek.tenantId(), recorded.active(), activeHere(kek.tenantId())).refusal();
+        }
+        if (checks.verify(kek, recorded.check(kek.version())) == KekChecks.Verdict.FORKED) {
+            throw refusals.forked(kek.tenantId(), kek.version()).refusal();
         }
     }
 
     /**
-     * Before a change of the tenant's keys made on this node (a rotation, a rewrap): refuses when its keystore is
-     * behind the catalog, whose versions it would fork (a second, different version N of the tenant's KEK):
-     * {@code CONFLICT}, telling the administrator the cause and the fix.
+     * Before a change of the tenant's keys made on this node (a rewrap, a disabled version): refuses when its keystore
+     * is behind the catalog, whose versions it would fork (a second, different version N of the tenant's KEK):
+     * {@code CONFLICT}, telling the administrator the cause and the fix; and when its active version's key is not the
+     * catalog's ({@link KeystoreForked}), to which a rewrap would move every file. Records this node's active version,
+     * with its key check, where the catalog lacks it (a rotation here whose recording failed): a rewrap moves slots to
+     * it, and another node must not then record a different key under its number.
      */
     public void requireNotBehind(String tenant) {
-        KekVersions recorded = database.read(jdbc -> versions.find(jdbc, tenant));
-        int here = activeHere(tenant);
-        if (here < recorded.active()) {
-            throw refusals.behind(tenant, recorded.active(), here).toAdministrator();
-        }
+        database.inTransaction(jdbc -> {
+            versions.lock(jdbc, tenant);
+            KekVersions recorded = versions.find(jdbc, tenant);
+            int here = activeHere(tenant, recorded.active());
+            if (here < recorded.active()) {
+                throw refusals.behind(tenant, recorded.active(), here).toAdministrator();
+            }
+            if (here > recorded.active()) {
+                recorded = completed(jdbc, recorded);
+            }
+            if (!checked(jdbc, recorded, here)) {
+                throw refusals.forked(tenant, here).toAdministrator();
+            }
+            return null;
+        });
     }
 
     /**
@@ -101,6 +131,14 @@ public final class KekCatalog {
      * files unreadable to it). The second waits for the first, then finds its keystore behind the version the first
      * recorded and is refused ({@code CONFLICT}, {@link KeystoreBehindCatalog}: copy the first node's keystore, then
      * rotate again if still wanted) before its keystore changes.
+     *
+     * <p>Refused too, before the keystore changes, when this node's active version is another key than the catalog's
+     * ({@link KeystoreForked}): a rotation here failed to be recorded and another node's made that version since.
+     * This node's active version when the catalog lacks it (a rotation here whose recording failed) is recorded with
+     * its key check first, then the new version with its own: whatever the catalog holds of this node's versions
+     * holds their checks. The keystore is written before the transaction commits; if the commit fails, the new
+     * version is this node's unrecorded one: its next upload or rotation of the tenant records it, and until then
+     * another node's rotation makes its own, which this node then refuses as forked.
      */
     public KekId rotate(String tenant) {
         return database.inTransaction(jdbc -> rotate(jdbc, tenant));
@@ -114,9 +152,15 @@ public final class KekCatalog {
             throw new GatewayException(Reason.CONFLICT, "tenant " + tenant + " was shredded: its KEK versions are "
                     + "destroyed, and no new one is made");
         }
-        int here = activeHere(tenant);
+        int here = activeHere(tenant, recorded.active());
         if (here < recorded.active()) {
             throw refusals.behind(tenant, recorded.active(), here).toAdministrator();
+        }
+        if (here > recorded.active()) { // unrecorded here: a rotation of this node whose recording failed
+            recorded = completed(jdbc, recorded);
+        }
+        if (!checked(jdbc, recorded, here)) {
+            throw refusals.forked(tenant, here).toAdministrator();
         }
         int next = here + 1;
         long now = clock.millis();
@@ -131,6 +175,7 @@ public final class KekCatalog {
                     + ", not to version " + next + " as recorded in the catalog");
         }
         versions.record(jdbc, tenant, KekVersions.heldBy(keys, tenant).states(), now);
+        fillCheck(jdbc, active);
         return active;
     }
 
@@ -145,6 +190,9 @@ public final class KekCatalog {
     public KekId ensureGatewayKek(Jdbc jdbc, String kek) throws SQLException {
         KekVersions recorded = versions.find(jdbc, kek);
         List<Integer> here = keys.versions(kek);
+        if (!here.containsAll(recorded.states().keySet()) && keys.reload()) { // an HSM's index may be seconds old
+            here = keys.versions(kek);
+        }
         long now = clock.millis();
         if (!here.containsAll(recorded.states().keySet()) || here.isEmpty()
                 && !versions.reserve(jdbc, kek, 1, now) && keys.versions(kek).isEmpty()) {
@@ -154,6 +202,9 @@ public final class KekCatalog {
         KekId active = keys.ensureTenant(kek);
         for (int version : keys.versions(kek)) {
             versions.reserve(jdbc, kek, version, now);
+        }
+        if (!checked(jdbc, versions.find(jdbc, kek), active.version())) {
+            throw refusals.forked(kek, active.version()).toAdministrator();
         }
         return active;
     }
@@ -166,11 +217,18 @@ public final class KekCatalog {
         return database.read(new KekVersionRepository()::all);
     }
 
-    /** After a change made here (the tenant's creation, a rotation, a disabled version): records what it holds. */
+    /**
+     * After a change made here (the tenant's creation, a rotation, a disabled version): records what it holds, and the
+     * key check of its active version where the catalog has none.
+     */
     public void recordHeld(String tenant) {
         Map<Integer, KekVersionState> held = KekVersions.heldBy(keys, tenant).states();
         database.inTransaction(jdbc -> {
             versions.record(jdbc, tenant, held, clock.millis());
+            int here = activeHere(tenant);
+            if (here > 0) {
+                fillCheck(jdbc, new KekId(tenant, here));
+            }
             return null;
         });
     }
@@ -197,6 +255,29 @@ public final class KekCatalog {
         return versions.find(jdbc, recorded.kekTenant());
     }
 
+    /**
+     * Whether this node's key of {@code version} may wrap: false when the catalog's key check of it fails here (a
+     * fork). When the catalog has no check of it (recorded before V28, by an older node, or just now) and it is this
+     * node's active version, records this node's: from then on every node's key of it is compared with this one.
+     */
+    private boolean checked(Jdbc jdbc, KekVersions recorded, int version) throws SQLException {
+        if (version < 1) {
+            return true;
+        }
+        KekId kek = new KekId(recorded.kekTenant(), version);
+        String check = recorded.check(version);
+        if (check == null && !fillCheck(jdbc, kek)) { // another node's check came first: compare with it
+            check = versions.find(jdbc, recorded.kekTenant()).check(version);
+        }
+        return checks.verify(kek, check) != KekChecks.Verdict.FORKED;
+    }
+
+    /** Records this node's key check of {@code kek}, its active version, where the catalog has none; false if not. */
+    private boolean fillCheck(Jdbc jdbc, KekId kek) throws SQLException {
+        Optional<String> check = checks.ofActive(kek);
+        return check.isPresent() && versions.fillCheck(jdbc, kek.tenantId(), kek.version(), check.get());
+    }
+
     /** Whether this node's keystore destroyed the tenant's keys (a shred made here, whatever the catalog says). */
     private boolean destroyedHere(String tenant) {
         try {
@@ -207,6 +288,24 @@ public final class KekCatalog {
         } catch (CryptoException.KeyNotFound none) {
             return false;
         }
+    }
+
+    /**
+     * This node's active version, its key store re-read once ({@link KeyProvider#reload}) when it looks behind the
+     * catalog's {@code recordedActive}: an HSM token shared with another process is re-read only every few seconds.
+     */
+    private int activeHere(String tenant, int recordedActive) {
+        int here = activeHere(tenant);
+        if (here < recordedActive && keys.reload()) {
+            here = activeHere(tenant);
+        }
+        return here;
+    }
+
+    /** Whether this node holds {@code kek}, enabled or disabled, its key store re-read once if not. */
+    private boolean holdsHere(KekId kek) {
+        return keys.versions(kek.tenantId()).contains(kek.version())
+                || keys.reload() && keys.versions(kek.tenantId()).contains(kek.version());
     }
 
     /** The newest enabled version in this node's keystore, 0 when it holds none of the tenant. */

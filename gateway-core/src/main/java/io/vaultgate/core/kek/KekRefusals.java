@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Refusals the catalog's KEK record makes on this node: each one counted in {@value #METER} by reason
- * ({@code keystore_behind}, {@code disabled}, {@code destroyed}), and logged once per tenant, version and reason,
+ * ({@code keystore_behind}, {@code keystore_forked}, {@code disabled}, {@code destroyed}), and logged once per tenant, version and reason,
  * as a WARN naming the cause and the fix, not once per request.
  */
 public final class KekRefusals {
@@ -21,6 +21,8 @@ public final class KekRefusals {
     /** The counter, exported as {@code vaultgate_kek_refusals_total}. */
     public static final String METER = "vaultgate.kek.refusals";
     public static final String BEHIND = "keystore_behind";
+    /** This node's key of a version is not the catalog's ({@link KeystoreForked}). */
+    public static final String FORKED = "keystore_forked";
 
     private static final Logger LOG = LoggerFactory.getLogger(KekRefusals.class);
 
@@ -31,6 +33,7 @@ public final class KekRefusals {
     public KekRefusals(MeterRegistry registry) {
         this.registry = registry;
         counter(BEHIND);
+        counter(FORKED);
         counter(reason(KekVersionState.DISABLED));
         counter(reason(KekVersionState.DESTROYED));
     }
@@ -44,6 +47,13 @@ public final class KekRefusals {
     KeystoreBehindCatalog behind(String tenant, int active, int here) {
         KeystoreBehindCatalog cause = new KeystoreBehindCatalog(tenant, active, here);
         refused(BEHIND, tenant + "/v" + active, cause.getMessage());
+        return cause;
+    }
+
+    /** The refusal of a node whose key of the tenant's version {@code version} is not the catalog's. */
+    KeystoreForked forked(String tenant, int version) {
+        KeystoreForked cause = new KeystoreForked(tenant, version);
+        refused(FORKED, tenant + "/v" + version, cause.getMessage());
         return cause;
     }
 

@@ -7,33 +7,57 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The {@code kek_versions} table (V24): each tenant's KEK versions and their states, as every node sees them. */
+/**
+ * The {@code kek_versions} table (V24, V28): each tenant's KEK versions, their states and key checks, as every node
+ * sees them.
+ */
 final class KekVersionRepository {
 
     private final TenantRepository tenants = new TenantRepository();
 
     KekVersions find(Jdbc jdbc, String kekTenant) throws SQLException {
         Map<Integer, KekVersionState> states = new TreeMap<>();
-        for (Map.Entry<Integer, KekVersionState> row : jdbc.query("SELECT version, state FROM kek_versions "
-                + "WHERE kek_tenant = ?", r -> Map.entry(r.getInt(1), KekVersionState.valueOf(r.getString(2))),
+        Map<Integer, String> checks = new TreeMap<>();
+        for (Row row : jdbc.query("SELECT version, state, kek_check FROM kek_versions WHERE kek_tenant = ?",
+                r -> new Row(kekTenant, r.getInt(1), KekVersionState.valueOf(r.getString(2)), r.getString(3)),
                 kekTenant)) {
-            states.put(row.getKey(), row.getValue());
+            row.into(states, checks);
         }
-        return new KekVersions(kekTenant, states);
+        return new KekVersions(kekTenant, states, checks);
     }
 
     /** Every tenant's record, by tenant, for a report ({@code vaultgate doctor}); tenants without one are absent. */
     Map<String, KekVersions> all(Jdbc jdbc) throws SQLException {
-        Map<String, Map<Integer, KekVersionState>> rows = new TreeMap<>();
-        for (Map.Entry<String, Map.Entry<Integer, KekVersionState>> row : jdbc.query("SELECT kek_tenant, version, "
-                + "state FROM kek_versions", r -> Map.entry(r.getString(1), Map.entry(r.getInt(2),
-                KekVersionState.valueOf(r.getString(3)))))) {
-            rows.computeIfAbsent(row.getKey(), tenant -> new TreeMap<>()).put(row.getValue().getKey(),
-                    row.getValue().getValue());
+        Map<String, Map<Integer, KekVersionState>> states = new TreeMap<>();
+        Map<String, Map<Integer, String>> checks = new TreeMap<>();
+        for (Row row : jdbc.query("SELECT kek_tenant, version, state, kek_check FROM kek_versions",
+                r -> new Row(r.getString(1), r.getInt(2), KekVersionState.valueOf(r.getString(3)), r.getString(4)))) {
+            row.into(states.computeIfAbsent(row.kekTenant(), tenant -> new TreeMap<>()),
+                    checks.computeIfAbsent(row.kekTenant(), tenant -> new TreeMap<>()));
         }
         Map<String, KekVersions> all = new TreeMap<>();
-        rows.forEach((tenant, states) -> all.put(tenant, new KekVersions(tenant, states)));
+        states.forEach((tenant, versions) -> all.put(tenant, new KekVersions(tenant, versions, checks.get(tenant))));
         return all;
+    }
+
+    /**
+     * Records the key check of a version that has none ({@link KekChecks}); false, changing nothing, when the
+     * catalog holds one already (another node's, which the caller verifies) or lacks the version.
+     */
+    boolean fillCheck(Jdbc jdbc, String kekTenant, int version, String check) throws SQLException {
+        return jdbc.update("UPDATE kek_versions SET kek_check = ? WHERE kek_tenant = ? AND version = ? "
+                + "AND kek_check IS NULL", check, kekTenant, version) == 1;
+    }
+
+    /** One row of {@code kek_versions}. */
+    private record Row(String kekTenant, int version, KekVersionState state, String check) {
+
+        void into(Map<Integer, KekVersionState> states, Map<Integer, String> checks) {
+            states.put(version, state);
+            if (check != null) {
+                checks.put(version, check);
+            }
+        }
     }
 
     /**

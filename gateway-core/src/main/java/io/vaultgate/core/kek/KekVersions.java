@@ -13,12 +13,25 @@ import java.util.TreeMap;
  *
  * @param kekTenant the tenant whose KEK this is
  * @param states    each version and its state; empty when nothing is recorded (a catalog from before V24)
+ * @param checks    the key check of each version that has one ({@link KekChecks}, V28): absent for versions recorded
+ *                  before V28 or by an older node until filled in, and for what a node holds
  */
-public record KekVersions(String kekTenant, Map<Integer, KekVersionState> states) {
+public record KekVersions(String kekTenant, Map<Integer, KekVersionState> states, Map<Integer, String> checks) {
 
     public KekVersions {
         Objects.requireNonNull(kekTenant, "kekTenant");
         states = Map.copyOf(states);
+        checks = Map.copyOf(checks);
+    }
+
+    /** Versions and states without key checks (what a node holds). */
+    public KekVersions(String kekTenant, Map<Integer, KekVersionState> states) {
+        this(kekTenant, states, Map.of());
+    }
+
+    /** The catalog's key check of {@code version}; {@code null} when it has none. */
+    String check(int version) {
+        return checks.get(version);
     }
 
     /** What {@code keys} holds of the tenant: each version it has, enabled or disabled. */

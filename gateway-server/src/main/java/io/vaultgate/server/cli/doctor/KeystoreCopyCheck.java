@@ -16,8 +16,14 @@ import java.util.stream.Collectors;
  * an emergency rotation, a disabled version, a shred) is in this copy only once the file is copied here. Until then
  * the gateway fails closed at the tenant's first upload or download on this node; this check names the tenant, the
  * versions this copy lacks or holds in a weaker state, and the fix beforehand. It reads the catalog and the names of
- * the keystore's entries only, without the master secret ({@link KeystoreInventory}). A version this copy holds and
- * the catalog lacks is no finding: the first upload records it.
+ * the keystore's entries only, without the master secret ({@link KeystoreInventory}).
+ *
+ * <p>A version this copy holds and the catalog lacks is a finding too: a rotation on this node wrote the keystore but
+ * was not recorded (its transaction failed, or the node stopped before it committed). It is harmless while no other
+ * node rotates the tenant (this node's next upload or rotation of the tenant records it, with its key check), and a
+ * fork if one does first: then two keys carry one version number, and this node refuses its own ({@code
+ * keystore_forked}). Whether this copy's key of a recorded version is the catalog's (its key check) takes the master
+ * secret, which this check does not read: the gateway verifies it before every wrap and unwrap.
  */
 final class KeystoreCopyCheck implements Check {
 
@@ -52,6 +58,18 @@ final class KeystoreCopyCheck implements Check {
                     .filter(e -> e.getValue() == KekVersionState.DISABLED && held.contains(e.getKey())
                             && !here.disabledVersions(tenant).contains(e.getKey()))
                     .map(Map.Entry::getKey).sorted().toList();
+            List<Integer> unrecorded = held.stream().filter(v -> !recorded.states().containsKey(v)).sorted().toList();
+            if (!unrecorded.isEmpty()) {
+                findings.add(new Finding(NAME, "tenant " + tenant, "this node's keystore " + context.show(file)
+                        + " holds " + versions(unrecorded) + " the catalog does not record (its active version is "
+                        + recorded.active() + "): a rotation on this node wrote the keystore but was not recorded (it "
+                        + "failed, or the node stopped); if another node rotates the tenant first, it makes a "
+                        + "different key under the same number, which this node then refuses to use",
+                        "before anyone rotates the tenant elsewhere, record it from this node: upload a file of the "
+                        + "tenant through it, or run `vaultgate keys rotate --tenant " + tenant + "` on it; then copy "
+                        + context.show(file) + " to every node. If another node rotated the tenant since, copy that "
+                        + "node's keystore here instead: docs/scale-out.md, Keys"));
+            }
             List<String> problems = new ArrayList<>();
             if (!missing.isEmpty()) {
                 int newestHere = held.stream().mapToInt(Integer::intValue).max().orElse(0);

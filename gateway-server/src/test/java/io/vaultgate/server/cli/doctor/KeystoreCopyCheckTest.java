@@ -98,6 +98,27 @@ class KeystoreCopyCheckTest {
         });
     }
 
+    /** The crash window of a rotation: this node's keystore was written, the catalog's transaction never committed. */
+    @Test
+    void aVersionTheCopyHoldsButTheCatalogDoesNotRecord_isAFinding_untilTheNodeRecordsIt() {
+        nodeA.keys().rotate("acme");
+
+        assertThat(check(keystoreA)).singleElement().satisfies(finding -> {
+            assertThat(finding.subject()).isEqualTo("tenant acme");
+            assertThat(finding.problem()).isEqualTo("this node's keystore kek.p12 holds KEK version 2 the catalog does "
+                    + "not record (its active version is 1): a rotation on this node wrote the keystore but was not "
+                    + "recorded (it failed, or the node stopped); if another node rotates the tenant first, it makes a "
+                    + "different key under the same number, which this node then refuses to use");
+            assertThat(finding.fix()).startsWith("before anyone rotates the tenant elsewhere, record it from this "
+                    + "node: upload a file of the tenant through it, or run `vaultgate keys rotate --tenant acme` on it; "
+                    + "then copy kek.p12 to every node");
+        });
+        assertThat(check(keystoreB)).as("the other node's copy is not behind the catalog").isEmpty();
+
+        nodeA.upload(nodeA.client("acme", "dave", Protocol.SFTP), "/inbox/a.csv", "records version 2");
+        assertThat(check(keystoreA)).isEmpty();
+    }
+
     private List<Finding> check(Path keystore) {
         return new KeystoreCopyCheck().run(context(keystore));
     }

@@ -1,0 +1,90 @@
+package io.vaultgate.core.kek;
+
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.DataKey;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.KekId;
+import io.vaultgate.crypto.KeyProvider;
+import io.vaultgate.crypto.KeySlot;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * Key checks ({@code kek_versions.kek_check}, V28): whether this node's key of a KEK version is the key the catalog
+ * records under that version number, or another one made under the same number elsewhere (a fork: a rotation whose
+ * recording failed, or whose node died after its keystore was written, then another node's rotation).
+ *
+ * <p>A check is a key slot, made by the node that records the version while it is its active one: a random data key,
+ * thrown away at once, wrapped by the version for the fixed context ({@code <tenant>}, {@value #CHECK_FILE_ID}),
+ * which no file has (file ids are {@code f_} and hex, TOTP secrets' are hex). Stored as base64 of {@link
+ * KeySlot#toBytes()}. A node verifies it by unwrapping it: AES-GCM authenticates under the key, so only the same key
+ * succeeds. The check holds no more about the key than any file's key slot does: one more AES-GCM wrap with its own
+ * random nonce; never the key, nor a deterministic function of it (a classic check value, AES of a zero block, would
+ * be GCM's hash key). It works the same with an HSM, whose keys never leave the token.
+ */
+final class KekChecks {
+
+    /** The file id of every check's wrap context: no file's id (they are {@code f_} and hex). */
+    static final String CHECK_FILE_ID = "vaultgate.kek-check";
+
+    /** What a verification found. */
+    enum Verdict {
+        /** This node's key of the version is the catalog's. */
+        SAME,
+        /** This node holds another key under the version's number: never to be used. */
+        FORKED,
+        /** Nothing to compare: no check recorded, this node lacks the version or holds it disabled, another provider. */
+        UNCHECKED
+    }
+
+    private final KeyProvider keys;
+
+    KekChecks(KeyProvider keys) {
+        this.keys = keys;
+    }
+
+    /** A check of {@code expected}, which must be this node's active version of its tenant; empty if it is not. */
+    Optional<String> ofActive(KekId expected) {
+        DataKey thrownAway = DataKey.generate();
+        try {
+            KeySlot slot = keys.wrap(context(expected.tenantId()), thrownAway);
+            return slot.kek().equals(expected) ? Optional.of(Base64.getEncoder().encodeToString(slot.toBytes()))
+                    : Optional.empty();
+        } catch (CryptoException.KeyNotFound | CryptoException.KeyDisabled | CryptoException.KeyDestroyed none) {
+            return Optional.empty();
+        } finally {
+            thrownAway.destroy();
+        }
+    }
+
+    /** Compares this node's key of {@code kek} with the catalog's {@code check} ({@code null}: none recorded). */
+    Verdict verify(KekId kek, String check) {
+        if (check == null) {
+            return Verdict.UNCHECKED;
+        }
+        KeySlot slot;
+        try {
+            slot = KeySlot.fromBytes(Base64.getDecoder().decode(check));
+        } catch (IllegalArgumentException | CryptoException.UnsupportedFormat malformed) {
+            return Verdict.FORKED; // a damaged check proves nothing: fail closed
+        }
+        if (!slot.kek().equals(kek)) {
+            return Verdict.FORKED;
+        }
+        if (!slot.provider().equals(keys.name())) {
+            return Verdict.UNCHECKED; // recorded through another provider: its wrap cannot be compared here
+        }
+        try {
+            keys.unwrap(context(kek.tenantId()), slot).destroy();
+            return Verdict.SAME;
+        } catch (CryptoException.AuthenticationFailed other) {
+            return Verdict.FORKED;
+        } catch (CryptoException.KeyNotFound | CryptoException.KeyDisabled | CryptoException.KeyDestroyed absent) {
+            return Verdict.UNCHECKED; // the catalog's refusals (behind, disabled, destroyed) decide
+        }
+    }
+
+    private static EnvelopeContext context(String tenant) {
+        return new EnvelopeContext(tenant, CHECK_FILE_ID);
+    }
+}

@@ -1,0 +1,244 @@
+package io.vaultgate.core.kek;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.TestCatalog;
+import io.vaultgate.core.testing.TestCore;
+import io.vaultgate.crypto.KekId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The crash window of a rotation: node A's rotation writes its keystore (version 2 of acme's KEK) before its catalog
+ * transaction commits; the commit fails (injected here by failing the transaction after the rotation's work) or the
+ * node dies in between (here: its keystore rotated, nothing recorded). Node B, its keystore in step with A's before,
+ * then rotates and records its own, different version 2: a fork. No fork may be used silently: A refuses to wrap or
+ * unwrap with its version 2 and to rotate on top of it ({@link KeystoreForked}, naming the cause and the fix), and
+ * copying B's keystore to A (the documented recovery) makes A work again on B's key. When no other node rotated
+ * first, A's next upload or rotation records its version 2 with its key check, and B is the one behind. Runs on SQLite
+ * and, with {@code -Dvaultgate.test.catalog=postgresql}, with both nodes on one PostgreSQL database.
+ */
+class RotationCrashWindowTest {
+
+    private static final TenantId ACME = TenantId.of("acme");
+
+    @TempDir
+    Path home;
+    private TestCore nodeA;
+    private TestCore nodeB;
+    private ClientPrincipal alice;
+    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    private final Logger logger = (Logger) LoggerFactory.getLogger(KekRefusals.class);
+
+    @BeforeEach
+    void twoNodesWithTheirOwnKeystores() throws IOException {
+        nodeA = TestCore.create(home);
+        alice = nodeA.client("acme", "alice", Protocol.SFTP);
+        Path keystoreB = Files.createDirectory(home.resolve("node-b")).resolve("kek.p12");
+        Files.copy(home.resolve("kek.p12"), keystoreB, StandardCopyOption.COPY_ATTRIBUTES);
+        nodeB = TestCore.over(home, TestCatalog.open(home), keystoreB);
+        logged.start();
+        logger.addAppender(logged);
+    }
+
+    @AfterEach
+    void close() {
+        logger.detachAppender(logged);
+        if (nodeB != null) {
+            nodeB.close();
+        }
+        if (nodeA != null) {
+            nodeA.close();
+        }
+    }
+
+    @Test
+    void aRotationWhoseCommitFailed_thenNodeBRotates_nodeARefusesItsOwnVersion2_untilItHasNodeBsKeystore()
+            throws IOException {
+        rotationOfACommitFails();
+        nodeB.core().keyRotation().rotate(ACME, false);
+        nodeB.upload(alice, "/inbox/by-b.csv", "wrapped by B's version 2");
+
+        assertThatThrownBy(() -> nodeA.upload(alice, "/inbox/by-a.csv", "refused"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE);
+                    assertThat(e.clientMessage()).isEqualTo(KeystoreBehindCatalog.CLIENT_MESSAGE);
+                    assertThat(e.getCause()).isInstanceOf(KeystoreForked.class);
+                    assertThat(e.getMessage()).contains("another key under KEK version 2 of tenant acme",
+                            "was not recorded", "copy keys/kek.p12 from the node that rotated the tenant");
+                });
+        assertThatThrownBy(() -> nodeA.read(alice, "/inbox/by-b.csv"))
+                .as("refused as forked, not failing authentication as if the file were tampered with")
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE);
+                    assertThat(e.getCause()).isInstanceOf(KeystoreForked.class);
+                });
+        assertThatThrownBy(() -> nodeA.core().keyRotation().rewrap(ACME)).hasCauseInstanceOf(KeystoreForked.class);
+        assertThat(slots()).as("only B's file: nothing was wrapped by A's version 2").containsExactly("2");
+        assertThat(forkedRefusals(nodeA)).as("the upload, the download, the rewrap").isEqualTo(3.0);
+        assertThat(logged.list).filteredOn(event -> event.getLevel() == Level.WARN).as("once for the version")
+                .hasSize(1).first().extracting(ILoggingEvent::getFormattedMessage).asString()
+                .contains("another key under KEK version 2 of tenant acme");
+
+        copyKeystore(nodeB, nodeA);
+        nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by B's version 2 on A");
+        assertThat(nodeA.read(alice, "/inbox/by-b.csv")).isEqualTo("wrapped by B's version 2");
+        assertThat(nodeB.read(alice, "/inbox/by-a.csv")).isEqualTo("wrapped by B's version 2 on A");
+    }
+
+    @Test
+    void aNodeThatDiedAfterWritingItsKeystore_thenNodeBRotates_refusesToRotateOnTopOfItsOwnVersion2()
+            throws IOException {
+        nodeA.keys().rotate("acme"); // what a node that stopped before its transaction committed left behind
+        nodeB.core().keyRotation().rotate(ACME, false);
+
+        assertThatThrownBy(() -> nodeA.core().keyRotation().rotate(ACME, false))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+                    assertThat(e.getCause()).isInstanceOf(KeystoreForked.class);
+                    assertThat(e.clientMessage()).as("an administrator is told the cause and the fix")
+                            .contains("another key under KEK version 2 of tenant acme", "copy keys/kek.p12");
+                });
+        assertThat(nodeA.keys().versions("acme")).as("A's keystore is unchanged").containsExactly(1, 2);
+        assertThat(recorded()).containsExactly(1, 2);
+        assertThatThrownBy(() -> nodeA.upload(alice, "/inbox/by-a.csv", "refused"))
+                .hasCauseInstanceOf(KeystoreForked.class);
+
+        copyKeystore(nodeB, nodeA);
+        assertThat(nodeA.core().keyRotation().rotate(ACME, false).active()).isEqualTo(new KekId("acme", 3));
+        nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by A's version 3");
+        copyKeystore(nodeA, nodeB);
+        assertThat(nodeB.read(alice, "/inbox/by-a.csv")).isEqualTo("wrapped by A's version 3");
+    }
+
+    @Test
+    void aVersionLeftUnrecordedByAFailedCommit_isRecordedWithItsCheckByTheNodesNextUpload_andNodeBIsThenBehind()
+            throws IOException {
+        rotationOfACommitFails();
+
+        nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by A's version 2");
+
+        assertThat(recorded()).containsExactly(1, 2);
+        assertThat(checked()).as("each recorded version has its key check").containsExactly(1, 2);
+        assertThatThrownBy(() -> nodeB.core().keyRotation().rotate(ACME, false))
+                .hasCauseInstanceOf(KeystoreBehindCatalog.class);
+        assertThat(nodeB.keys().versions("acme")).containsExactly(1);
+        copyKeystore(nodeA, nodeB);
+        assertThat(nodeB.read(alice, "/inbox/by-a.csv")).isEqualTo("wrapped by A's version 2");
+        nodeB.upload(alice, "/inbox/by-b.csv", "wrapped by version 2 on B");
+        assertThat(nodeA.read(alice, "/inbox/by-b.csv")).isEqualTo("wrapped by version 2 on B");
+    }
+
+    @Test
+    void afterAFailedCommit_theNodesNextRotationRecordsItsUnrecordedVersionWithItsCheck_thenTheNewOne() {
+        rotationOfACommitFails();
+
+        assertThat(nodeA.core().keyRotation().rotate(ACME, false).active()).isEqualTo(new KekId("acme", 3));
+
+        assertThat(recorded()).containsExactly(1, 2, 3);
+        assertThat(checked()).containsExactly(1, 2, 3);
+        assertThatThrownBy(() -> nodeB.upload(alice, "/inbox/by-b.csv", "refused"))
+                .hasCauseInstanceOf(KeystoreBehindCatalog.class);
+    }
+
+    /** A rewrap moves slots to this node's active version: one unrecorded must be recorded first, or be forked. */
+    @Test
+    void aRewrapAfterAFailedCommit_recordsTheNodesUnrecordedVersion_soNoOtherNodeMakesItsOwnVersion2() throws IOException {
+        nodeB.upload(alice, "/inbox/before.csv", "wrapped by version 1");
+        rotationOfACommitFails();
+
+        assertThat(nodeA.core().keyRotation().rewrap(ACME)).isEqualTo(1);
+
+        assertThat(recorded()).containsExactly(1, 2);
+        assertThat(checked()).containsExactly(1, 2);
+        assertThatThrownBy(() -> nodeB.core().keyRotation().rotate(ACME, false))
+                .hasCauseInstanceOf(KeystoreBehindCatalog.class);
+        copyKeystore(nodeA, nodeB);
+        assertThat(nodeB.read(alice, "/inbox/before.csv")).isEqualTo("wrapped by version 1");
+    }
+
+    /**
+     * A version recorded without a key check (before V28, or by a node of an older version during a rolling upgrade)
+     * keeps working; the first node to wrap with it records its check, and a node holding another key under it is
+     * refused from then on.
+     */
+    @Test
+    void aVersionRecordedWithoutACheck_getsTheCheckOfTheFirstNodeToWrapWithIt_andAForkIsRefusedFromThen() {
+        rotationOfACommitFails();
+        nodeB.core().keyRotation().rotate(ACME, false);
+        nodeA.database().inTransaction(jdbc -> jdbc.update("UPDATE kek_versions SET kek_check = NULL"));
+
+        nodeB.upload(alice, "/inbox/by-b.csv", "wrapped by B's version 2");
+
+        assertThat(checked()).containsExactly(2);
+        assertThatThrownBy(() -> nodeA.upload(alice, "/inbox/by-a.csv", "refused"))
+                .hasCauseInstanceOf(KeystoreForked.class);
+        assertThat(slots()).containsExactly("2");
+    }
+
+    /** Node A's rotation runs and writes A's keystore, then its transaction fails: what a failed commit leaves. */
+    private void rotationOfACommitFails() {
+        KekCatalog catalogOfA = new KekCatalog(nodeA.database(), nodeA.keys(), KekRefusals.unmetered(),
+                Clock.systemUTC());
+        Throwable thrown = catchThrowable(() -> nodeA.database().inTransaction(jdbc -> {
+            catalogOfA.rotate(jdbc, "acme");
+            throw new SQLException("injected: the commit fails");
+        }));
+        assertThat(thrown).hasStackTraceContaining("injected: the commit fails");
+        assertThat(nodeA.keys().versions("acme")).as("A's keystore was written").containsExactly(1, 2);
+        assertThat(recorded()).as("the catalog records nothing of it").containsExactly(1);
+    }
+
+    /** What an operator does: a copy beside the target node's keystore, renamed over it. */
+    private void copyKeystore(TestCore from, TestCore to) throws IOException {
+        Path target = keystoreOf(to);
+        Path copy = target.resolveSibling("kek.p12.new");
+        Files.copy(keystoreOf(from), copy, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.move(copy, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private Path keystoreOf(TestCore node) {
+        return node == nodeA ? home.resolve("kek.p12") : home.resolve("node-b").resolve("kek.p12");
+    }
+
+    private List<Integer> recorded() {
+        return nodeA.database().read(jdbc -> jdbc.query("SELECT version FROM kek_versions WHERE kek_tenant = 'acme' "
+                + "ORDER BY version", row -> row.getInt(1)));
+    }
+
+    private List<Integer> checked() {
+        return nodeA.database().read(jdbc -> jdbc.query("SELECT version FROM kek_versions WHERE kek_tenant = 'acme' "
+                + "AND kek_check IS NOT NULL ORDER BY version", row -> row.getInt(1)));
+    }
+
+    private List<String> slots() {
+        return nodeA.database().read(jdbc -> jdbc.query("SELECT kek_version FROM key_slots WHERE kek_tenant = "
+                + "'acme'", row -> row.getString(1)));
+    }
+
+    private static double forkedRefusals(TestCore node) {
+        return node.core().metrics().registry().get(KekRefusals.METER).tag("reason", KekRefusals.FORKED).counter()
+                .count();
+    }
+}
