@@ -28,7 +28,10 @@ import java.util.Optional;
  * which usernames exist. With {@link LoginLockouts}, a login name whose password (or key, by policy) failed
  * too often is refused before its credential is even checked, and a success resets its count. A password that could
  * not be checked because every permitted check stayed busy ({@link PasswordHasher.Check#BUSY}) is refused as
- * {@link AuthFailure#PASSWORD_CHECK_BUSY}, counted towards no lockout. A monitor's token
+ * {@link AuthFailure#PASSWORD_CHECK_BUSY}, counted towards no lockout. The tenant's policy is read for every
+ * password and key attempt on an account, right credential or wrong; while it refuses the account, the attempt
+ * counts towards no lockout either way ({@link Decided}), so that neither the count nor the defender's score (see
+ * {@link DefendingAuthenticator#passwordOffenceOf}) tells a right password from a wrong one. A monitor's token
  * opens the ops listener only ({@link #byOpsToken}); every other way in refuses it.
  */
 public final class CatalogAuthenticator implements Authenticator {
@@ -90,28 +93,33 @@ public final class CatalogAuthenticator implements Authenticator {
      */
     private AuthResult keyLogin(String username, Optional<String> fingerprint, Protocol protocol, String source,
                                 boolean login) {
-        AuthResult result = database.read(jdbc -> {
+        Decided decided = database.read(jdbc -> {
             if (locked(jdbc, username, LoginMethod.KEY)) {
-                return new Failure(username, AuthFailure.ACCOUNT_LOCKED_OUT);
+                return Decided.uncounted(new Failure(username, AuthFailure.ACCOUNT_LOCKED_OUT));
             }
             Optional<Account> account = accounts.findByUsername(jdbc, username);
             if (account.isEmpty()) {
                 Optional<OperatorRepository.OperatorRow> operator = operators.findByUsername(jdbc, username);
                 if (operator.isEmpty()) {
-                    return new Failure(username, AuthFailure.UNKNOWN_USER);
+                    return Decided.uncounted(new Failure(username, AuthFailure.UNKNOWN_USER));
                 }
                 return fingerprint.isPresent() && operators.hasSshKey(jdbc, operator.get().id(), fingerprint.get())
-                        ? keySucceeded(jdbc, username, login, new Success(operator.get().principal(protocol),
-                                Credentials.sshKey(fingerprint.get())))
-                        : new Failure(username, AuthFailure.BAD_CREDENTIAL);
+                        ? Decided.uncounted(keySucceeded(jdbc, username, login, new Success(
+                                operator.get().principal(protocol), Credentials.sshKey(fingerprint.get()))))
+                        : Decided.refusedCredential(username);
             }
-            if (fingerprint.isEmpty() || !accounts.hasSshKey(jdbc, account.get().id(), fingerprint.get())) {
-                return new Failure(username, AuthFailure.BAD_CREDENTIAL);
+            Optional<AuthFailure> refusal = refusal(jdbc, account.get(), protocol, false, source);
+            boolean matches = fingerprint.isPresent() && accounts.hasSshKey(jdbc, account.get().id(), fingerprint.get());
+            if (refusal.isPresent()) {
+                return Decided.refusedByPolicy(username, refusal.get(), matches);
             }
-            return keySucceeded(jdbc, username, login,
-                    admit(jdbc, account.get(), protocol, false, source, Credentials.sshKey(fingerprint.get())));
+            if (!matches) {
+                return Decided.refusedCredential(username);
+            }
+            return Decided.uncounted(keySucceeded(jdbc, username, login, new Success(principalOf(account.get(),
+                    protocol), Credentials.sshKey(fingerprint.get()))));
         });
-        return counted(result, LoginMethod.KEY);
+        return counted(decided, LoginMethod.KEY);
     }
 
     /**
@@ -137,30 +145,35 @@ public final class CatalogAuthenticator implements Authenticator {
         if (check == PasswordHasher.Check.BUSY) { // before the name's branches: the same whether it exists
             return new Failure(username, AuthFailure.PASSWORD_CHECK_BUSY);
         }
-        AuthResult result = database.read(jdbc -> {
+        Decided decided = database.read(jdbc -> {
             Optional<Account> account = accounts.findByUsername(jdbc, username);
             if (account.isEmpty()) {
-                return new Failure(username, AuthFailure.UNKNOWN_USER);
+                return Decided.uncounted(new Failure(username, AuthFailure.UNKNOWN_USER));
             }
             if (locked(jdbc, username, LoginMethod.PASSWORD)) {
-                return new Failure(username, AuthFailure.ACCOUNT_LOCKED_OUT);
+                return Decided.uncounted(new Failure(username, AuthFailure.ACCOUNT_LOCKED_OUT));
             }
+            // the policy and the current hash are read for every password, right or wrong: the same reads either way
+            Optional<AuthFailure> refusal = refusal(jdbc, account.get(), protocol, true, source);
+            Optional<String> current = accounts.passwordHash(jdbc, account.get().id());
             // the hash checked must still be the account's: a password changed or revoked meanwhile matches nothing
-            boolean matches = check == PasswordHasher.Check.MATCH && hash.isPresent()
-                    && hash.equals(accounts.passwordHash(jdbc, account.get().id()));
+            boolean matches = check == PasswordHasher.Check.MATCH && hash.isPresent() && hash.equals(current);
+            if (refusal.isPresent()) {
+                return Decided.refusedByPolicy(username, refusal.get(), matches);
+            }
             if (!matches) {
-                return new Failure(username, AuthFailure.BAD_CREDENTIAL);
+                return Decided.refusedCredential(username);
             }
-            AuthResult admitted = admit(jdbc, account.get(), protocol, true, source,
-                    Credentials.password(account.get().id()));
-            if (admitted instanceof Success success && mfa.isPresent() && mfa.get().required(success.principal())) {
+            Success admitted = new Success(principalOf(account.get(), protocol), Credentials.password(
+                    account.get().id()));
+            if (mfa.isPresent() && mfa.get().required(admitted.principal())) {
                 // a right password that still needs the second factor is no login: the count is not reset
-                return firstStep ? new AuthResult.Partial(success.principal(), success.credential())
-                        : new Failure(username, AuthFailure.MFA_REQUIRED);
+                return Decided.uncounted(firstStep ? new AuthResult.Partial(admitted.principal(),
+                        admitted.credential()) : new Failure(username, AuthFailure.MFA_REQUIRED));
             }
-            return succeeded(jdbc, username, LoginMethod.PASSWORD, admitted);
+            return Decided.uncounted(succeeded(jdbc, username, LoginMethod.PASSWORD, admitted));
         });
-        return counted(result, LoginMethod.PASSWORD);
+        return counted(decided, LoginMethod.PASSWORD);
     }
 
     private Optional<String> storedPassword(Jdbc jdbc, String username) throws SQLException {
@@ -279,24 +292,41 @@ public final class CatalogAuthenticator implements Authenticator {
 
     private AuthResult admit(Jdbc jdbc, Account account, Protocol protocol, boolean byPassword, String source,
                              String credential) throws SQLException {
+        Optional<AuthFailure> refusal = refusal(jdbc, account, protocol, byPassword, source);
+        return refusal.isPresent() ? new Failure(account.username(), refusal.get())
+                : new Success(principalOf(account, protocol), credential);
+    }
+
+    /**
+     * Why the tenant's policy refuses {@code account} a login now, whatever its credential: empty if it does not.
+     * Reads the same rows for every attempt, so that asking it for a wrong credential costs what it costs for a
+     * right one.
+     */
+    private Optional<AuthFailure> refusal(Jdbc jdbc, Account account, Protocol protocol, boolean byPassword,
+                                          String source) throws SQLException {
         Tenant tenant = tenants.find(jdbc, account.tenant()).orElseThrow();
+        boolean sourceAllowed = SourceAddresses.allowedBy(tenant, source); // both read, whichever refuses first
+        boolean sourceDenied = denied.denies(jdbc, tenant.id(), source);
         if (!tenant.isActive()) {
-            return new Failure(account.username(), AuthFailure.TENANT_LOCKED);
+            return Optional.of(AuthFailure.TENANT_LOCKED);
         }
         if (account.isExpiredAt(clock.instant())) {
-            return new Failure(account.username(), AuthFailure.ACCOUNT_EXPIRED);
+            return Optional.of(AuthFailure.ACCOUNT_EXPIRED);
         }
         if (!tenant.protocols().contains(protocol)) {
-            return new Failure(account.username(), AuthFailure.PROTOCOL_NOT_ALLOWED);
+            return Optional.of(AuthFailure.PROTOCOL_NOT_ALLOWED);
         }
         if (byPassword && !tenant.passwordLoginAllowed()) {
-            return new Failure(account.username(), AuthFailure.METHOD_NOT_ALLOWED);
+            return Optional.of(AuthFailure.METHOD_NOT_ALLOWED);
         }
-        if (!SourceAddresses.allowedBy(tenant, source) || denied.denies(jdbc, tenant.id(), source)) {
-            return new Failure(account.username(), AuthFailure.SOURCE_NOT_ALLOWED);
+        if (!sourceAllowed || sourceDenied) {
+            return Optional.of(AuthFailure.SOURCE_NOT_ALLOWED);
         }
-        return new Success(new ClientPrincipal(account.id(), account.username(), account.tenant(), protocol),
-                credential);
+        return Optional.empty();
+    }
+
+    private static ClientPrincipal principalOf(Account account, Protocol protocol) {
+        return new ClientPrincipal(account.id(), account.username(), account.tenant(), protocol);
     }
 
     /**
@@ -328,13 +358,38 @@ public final class CatalogAuthenticator implements Authenticator {
         return result;
     }
 
-    /** A wrong credential for an existing login name counts towards its lockout (after the read ended). */
-    private AuthResult counted(AuthResult result, LoginMethod method) {
-        if (lockouts.isPresent() && result instanceof Failure failure
-                && failure.reason() == AuthFailure.BAD_CREDENTIAL && failure.username() != null) {
+    /** A wrong credential that counts towards its login name's lockout is counted (after the read ended). */
+    private AuthResult counted(Decided decided, LoginMethod method) {
+        if (lockouts.isPresent() && decided.counts() && decided.result() instanceof Failure failure
+                && failure.username() != null) {
             lockouts.get().failed(failure.username(), method, database.read(jdbc ->
                     accounts.findByUsername(jdbc, failure.username()).map(Account::tenant)));
         }
-        return result;
+        return decided.result();
+    }
+
+    /**
+     * A login's result, and whether it counts towards the name's lockout: a wrong credential does, unless the
+     * tenant's policy refuses the account anyway. While a policy refuses (a locked tenant, an expired account, a
+     * protocol, method or source not allowed), the credential decides nothing the client can observe: the answer,
+     * the defender's score and the lockout count are those of a wrong one, whether it was right or wrong. Only the
+     * audit record (administrators' alone) keeps the truth: the policy's reason for a right credential,
+     * {@link AuthFailure#BAD_CREDENTIAL} for a wrong one. Nothing counts then, so that neither the account's own
+     * retries nor guesses from a refused source lock the account out for after the policy lifts, and a count that
+     * went up for wrong credentials only would tell the right one apart.
+     */
+    private record Decided(AuthResult result, boolean counts) {
+
+        static Decided uncounted(AuthResult result) {
+            return new Decided(result, false);
+        }
+
+        static Decided refusedCredential(String username) {
+            return new Decided(new Failure(username, AuthFailure.BAD_CREDENTIAL), true);
+        }
+
+        static Decided refusedByPolicy(String username, AuthFailure policy, boolean rightCredential) {
+            return uncounted(new Failure(username, rightCredential ? policy : AuthFailure.BAD_CREDENTIAL));
+        }
     }
 }

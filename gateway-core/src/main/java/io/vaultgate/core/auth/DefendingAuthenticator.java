@@ -115,11 +115,14 @@ public final class DefendingAuthenticator implements Authenticator {
     }
 
     /**
-     * Guessing scores; a legitimate user meeting a policy (locked tenant, expired account) does not, nor does a
-     * password refused unchecked because every check was busy ({@link AuthFailure#PASSWORD_CHECK_BUSY}): a flood
-     * from many addresses keeps the checks busy, and if the refusals it causes scored, every user retrying meanwhile
-     * (HTTPS tells them to, after a second) would be banned for a password nobody checked. The flood itself is scored
-     * by the attempts of it that are checked, and bounded per source by the connection caps.
+     * Guessing scores, and so does a refusal a legitimate user may meet (a locked-out name, a method or source the
+     * tenant does not allow). A right key, token or certificate refused by the tenant's policy (locked tenant,
+     * expired account, protocol not allowed) does not: it was proved (a signature, a TLS handshake) or cannot be
+     * guessed (256 random bits), so sparing its holder's address tells nobody anything they could not learn by
+     * holding it. A password refused unchecked because every check was busy ({@link AuthFailure#PASSWORD_CHECK_BUSY})
+     * does not either: a flood from many addresses keeps the checks busy, and if the refusals it causes scored, every
+     * user retrying meanwhile (HTTPS tells them to, after a second) would be banned for a password nobody checked. The
+     * flood itself is scored by the attempts of it that are checked, and bounded per source by the connection caps.
      */
     static Offence offenceOf(AuthFailure reason) {
         switch (reason) {
@@ -137,12 +140,26 @@ public final class DefendingAuthenticator implements Authenticator {
     }
 
     /**
-     * A password login scores as {@link #offenceOf} says, and a right password that still needs its second factor
-     * ({@link AuthFailure#MFA_REQUIRED}, which a password alone never gets past) scores as a wrong one: a ban is
-     * observable (the next connection is closed), and if right passwords scored nothing, the ban a run of guesses
-     * earns would come one attempt later for each right one among them, telling the guesser which was right.
+     * A password login scores as {@link #offenceOf} says, and a right password refused all the same scores as a
+     * wrong one: one that still needs its second factor ({@link AuthFailure#MFA_REQUIRED}, which a password alone
+     * never gets past), and one the tenant's policy refuses ({@link AuthFailure#TENANT_LOCKED},
+     * {@link AuthFailure#ACCOUNT_EXPIRED}, {@link AuthFailure#PROTOCOL_NOT_ALLOWED}; a wrong password there is
+     * {@link AuthFailure#BAD_CREDENTIAL}). A ban is observable (the next connection is closed), and if right
+     * passwords scored nothing, the ban a run of guesses earns would come one attempt later for each right one among
+     * them, telling the guesser which was right: against a locked tenant with no lockout to stop it, to be used once
+     * the tenant is unlocked. The price: a user of a locked tenant who keeps retrying its right password is banned as
+     * a guesser would be; not scoring any password there would spare it, but would tell anyone which names exist in
+     * a locked tenant (an unknown name scores).
      */
     static Offence passwordOffenceOf(AuthFailure reason) {
-        return reason == AuthFailure.MFA_REQUIRED ? Offence.LOGIN_FAILED : offenceOf(reason);
+        switch (reason) {
+            case MFA_REQUIRED:
+            case TENANT_LOCKED:
+            case ACCOUNT_EXPIRED:
+            case PROTOCOL_NOT_ALLOWED:
+                return Offence.LOGIN_FAILED;
+            default:
+                return offenceOf(reason);
+        }
     }
 }
