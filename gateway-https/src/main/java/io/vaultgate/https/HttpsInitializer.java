@@ -10,6 +10,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.vaultgate.core.auth.AccessControl;
+import io.vaultgate.core.defender.ConnectionRefusals;
 import io.vaultgate.core.defender.ListenerCap;
 import io.vaultgate.https.h2.Http2Pipeline;
 import io.vaultgate.https.http.ApiHandler;
@@ -64,9 +65,9 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         this.access = access;
         this.connections = connections;
         this.listenerCap = new ListenerCap("https.max-connections", settings.maxConnections(),
-                meters.refusals(HttpsConnections.MAX_CONNECTIONS));
+                meters.refusals(ConnectionRefusals.Reason.MAX_CONNECTIONS));
         this.connectionLimit = new ConnectionLimit(settings.maxConnectionsPerAddress(), access,
-                meters.refusals(HttpsConnections.MAX_CONNECTIONS_PER_SOURCE));
+                meters.refusals(ConnectionRefusals.Reason.MAX_CONNECTIONS_PER_SOURCE));
         this.tls = tls;
         this.settings = settings;
         this.blocking = blocking;

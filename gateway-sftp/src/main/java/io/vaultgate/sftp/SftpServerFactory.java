@@ -4,6 +4,7 @@ import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.auth.AccessControl;
+import io.vaultgate.core.defender.ConnectionRefusals;
 import io.vaultgate.core.defender.ListenerCap;
 import io.vaultgate.sftp.auth.CoreUserAuthenticator;
 import io.vaultgate.sftp.auth.DefenderConnectionFilter;
@@ -155,14 +156,14 @@ public final class SftpServerFactory {
     private static AddressLimiter applyLimits(SshServer server, SftpLimits limits, ProxyTrust proxies,
                                               SftpMetrics metrics) {
         server.setSessionFactory(new CappedSessionFactory(server, new ListenerCap("sftp.max-connections",
-                limits.maxConnections(), metrics.refusals(SftpMetrics.MAX_CONNECTIONS))));
+                limits.maxConnections(), metrics.refusals(ConnectionRefusals.Reason.MAX_CONNECTIONS))));
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, limits.maxAuthAttempts());
         CoreModuleProperties.AUTH_TIMEOUT.set(server, limits.authTimeout());
         CoreModuleProperties.IDLE_TIMEOUT.set(server, limits.idleTimeout());
         CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(server, limits.maxSessionsPerAccount());
         SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(server, limits.maxHandlesPerSession());
         AddressLimiter limiter = new AddressLimiter(limits.maxSessionsPerAddress(), proxies,
-                metrics.refusals(SftpMetrics.MAX_CONNECTIONS_PER_SOURCE));
+                metrics.refusals(ConnectionRefusals.Reason.MAX_CONNECTIONS_PER_SOURCE));
         server.addSessionListener(limiter);
         return limiter;
     }

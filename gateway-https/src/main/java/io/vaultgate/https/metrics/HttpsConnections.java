@@ -1,14 +1,12 @@
 package io.vaultgate.https.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.vaultgate.core.defender.ConnectionRefusals;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,22 +18,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class HttpsConnections {
 
-    /** {@code reason} of a connection refused because the listener held {@code https.max-connections}. */
-    public static final String MAX_CONNECTIONS = "max_connections";
-    /**
-     * {@code reason} of a connection refused because its source (an IPv4 address, an IPv6 /64) held
-     * {@code https.max-connections-per-source}; the same reason as the SFTP front-end's.
-     */
-    public static final String MAX_CONNECTIONS_PER_SOURCE = "max_connections_per_source";
-
-    private static final HttpsConnections NONE = new HttpsConnections(null, null, Map.of());
+    private static final HttpsConnections NONE = new HttpsConnections(null, null, ConnectionRefusals.none());
 
     private final AtomicInteger open;
     private final Counter accepted;
-    private final Map<String, Counter> refused;
+    private final ConnectionRefusals refused;
     private final ChannelHandler handler = new Handler();
 
-    private HttpsConnections(AtomicInteger open, Counter accepted, Map<String, Counter> refused) {
+    private HttpsConnections(AtomicInteger open, Counter accepted, ConnectionRefusals refused) {
         this.open = open;
         this.accepted = accepted;
         this.refused = refused;
@@ -48,19 +38,13 @@ public final class HttpsConnections {
                 .description("HTTPS connections open now").strongReference(true).register(registry);
         Counter accepted = Counter.builder("vaultgate.https.connections")
                 .description("HTTPS connections accepted (TCP, before the TLS handshake)").register(registry);
-        Map<String, Counter> refused = new HashMap<>();
-        for (String reason : List.of(MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE)) {
-            refused.put(reason, Counter.builder("vaultgate.https.connections.refused")
-                    .description("HTTPS connections closed before the TLS handshake for a cap").tag("reason", reason)
-                    .register(registry));
-        }
-        return new HttpsConnections(open, accepted, Map.copyOf(refused));
+        return new HttpsConnections(open, accepted, ConnectionRefusals.registeredIn(registry, "https",
+                "HTTPS connections closed before the TLS handshake for a cap"));
     }
 
-    /** Counts one connection refused for {@code reason} ({@link #MAX_CONNECTIONS}, ...); nothing when not metered. */
-    public Runnable refusals(String reason) {
-        Counter counter = refused.get(reason);
-        return counter == null ? () -> { } : counter::increment;
+    /** Counts one connection refused for {@code reason}; nothing when not metered. */
+    public Runnable refusals(ConnectionRefusals.Reason reason) {
+        return refused.of(reason);
     }
 
     /** Counting nothing, for a listener nobody scrapes. */

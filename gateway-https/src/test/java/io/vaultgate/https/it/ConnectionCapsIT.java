@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaultgate.core.tenant.Cidr;
 import io.vaultgate.https.HttpsSettings;
 import io.vaultgate.https.http.ProxyPeers;
-import io.vaultgate.https.metrics.HttpsConnections;
 import io.vaultgate.https.testing.TestGateway;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -60,8 +59,8 @@ class ConnectionCapsIT {
                 assertThat(isClosed(socket, Duration.ofMillis(300))).as("a connection within the cap").isFalse();
             }
         }
-        assertThat(refused(HttpsConnections.MAX_CONNECTIONS)).isEqualTo(1.0);
-        assertThat(refused(HttpsConnections.MAX_CONNECTIONS_PER_SOURCE)).isZero();
+        assertThat(refused("max_connections")).isEqualTo(1.0);
+        assertThat(refused("max_connections_per_source")).isZero();
 
         three.stream().filter(socket -> !closed.contains(socket)).findFirst().orElseThrow().close();
         long deadline = System.nanoTime() + PATIENCE.toNanos();
@@ -88,7 +87,7 @@ class ConnectionCapsIT {
             }
         }
         assertThat(isClosed(viaBalancer("2001:db8:0:8::1"), Duration.ofSeconds(1))).as("2001:db8:0:8::/64").isFalse();
-        assertThat(refused(HttpsConnections.MAX_CONNECTIONS_PER_SOURCE)).isEqualTo(1.0);
+        assertThat(refused("max_connections_per_source")).isEqualTo(1.0);
     }
 
     private void start(UnaryOperator<HttpsSettings> tweak) throws Exception {

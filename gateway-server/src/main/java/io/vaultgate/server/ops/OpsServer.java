@@ -3,8 +3,6 @@ package io.vaultgate.server.ops;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -23,6 +21,7 @@ import io.netty.handler.timeout.WriteTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vaultgate.core.auth.AccessControl;
+import io.vaultgate.core.defender.ConnectionRefusals;
 import io.vaultgate.core.defender.ListenerCap;
 import io.vaultgate.https.http.ConnectionLimit;
 import io.vaultgate.https.http.RequestHeaderTimeout;
@@ -69,10 +68,6 @@ public final class OpsServer implements AutoCloseable {
     static final int QUEUE = 64;
     /** Connections one client address may hold open; more are closed at once. */
     static final int MAX_CONNECTIONS_PER_ADDRESS = 32;
-    /** {@code reason} of a connection refused because the listener held {@code ops.max-connections}. */
-    static final String MAX_CONNECTIONS = "max_connections";
-    /** {@code reason} of a connection refused because its source held {@link #MAX_CONNECTIONS_PER_ADDRESS}. */
-    static final String MAX_CONNECTIONS_PER_SOURCE = "max_connections_per_source";
     /** The request line (method, target, version), in bytes. */
     static final int MAX_REQUEST_LINE = 2048;
     /** All request headers together, in bytes. */
@@ -108,10 +103,12 @@ public final class OpsServer implements AutoCloseable {
         EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("vaultgate-ops-io", true),
                 NioIoHandler.newFactory());
         ChannelGroup connections = new DefaultChannelGroup("vaultgate-ops", GlobalEventExecutor.INSTANCE);
+        ConnectionRefusals refusals = ConnectionRefusals.registeredIn(services.registry(), "ops",
+                "ops listener connections closed for a connection cap, by reason");
         ListenerCap cap = new ListenerCap("ops.max-connections", settings.maxConnections(),
-                refusals(services.registry(), MAX_CONNECTIONS));
+                refusals.of(ConnectionRefusals.Reason.MAX_CONNECTIONS));
         ConnectionLimit limit = new ConnectionLimit(MAX_CONNECTIONS_PER_ADDRESS, AccessControl.open(),
-                refusals(services.registry(), MAX_CONNECTIONS_PER_SOURCE));
+                refusals.of(ConnectionRefusals.Reason.MAX_CONNECTIONS_PER_SOURCE));
         ChannelFuture bound = new ServerBootstrap()
                 .group(loop)
                 .channel(NioServerSocketChannel.class)
@@ -146,13 +143,6 @@ public final class OpsServer implements AutoCloseable {
             throw cause instanceof IOException io ? io : new IOException(cause);
         }
         return new OpsServer(loop, workers, bound.channel(), connections);
-    }
-
-    /** Counts one connection refused for {@code reason}, {@code vaultgate_ops_connections_refused_total}. */
-    private static Runnable refusals(MeterRegistry registry, String reason) {
-        return Counter.builder("vaultgate.ops.connections.refused")
-                .description("ops listener connections closed for a connection cap, by reason")
-                .tag("reason", reason).register(registry)::increment;
     }
 
     private static Map<String, Route> routes(OpsServices services, OpsSettings settings, Clock clock,

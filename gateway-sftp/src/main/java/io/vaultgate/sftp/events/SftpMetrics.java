@@ -3,8 +3,8 @@ package io.vaultgate.sftp.events;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vaultgate.core.defender.ConnectionRefusals;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,14 +18,6 @@ import org.apache.sshd.common.session.SessionListener;
  */
 public final class SftpMetrics implements SessionListener {
 
-    /** {@code reason} of a connection refused because the listener held {@code sftp.max-connections}. */
-    public static final String MAX_CONNECTIONS = "max_connections";
-    /**
-     * {@code reason} of a connection refused because its source (an IPv4 address, an IPv6 /64) held
-     * {@code sftp.max-connections-per-source}.
-     */
-    public static final String MAX_CONNECTIONS_PER_SOURCE = "max_connections_per_source";
-
     private final MeterRegistry registry;
     private final AtomicInteger open = new AtomicInteger();
     private final Counter connections;
@@ -33,8 +25,7 @@ public final class SftpMetrics implements SessionListener {
     private final Counter bytesOut;
     /** One counter per outcome, registered up front: no meter look-up per file. */
     private final Map<Transfer, Counter> transfers = new EnumMap<>(Transfer.class);
-    /** One counter per refusal reason, registered up front so that a scrape shows 0 before the first refusal. */
-    private final Map<String, Counter> refused = new HashMap<>();
+    private final ConnectionRefusals refused;
 
     public SftpMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -48,11 +39,8 @@ public final class SftpMetrics implements SessionListener {
         }
         Gauge.builder("vaultgate.sftp.connections.open", open, AtomicInteger::get)
                 .description("SSH connections currently open").register(registry);
-        for (String reason : List.of(MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE)) {
-            refused.put(reason, Counter.builder("vaultgate.sftp.connections.refused")
-                    .description("SSH connections closed for a connection cap, by reason")
-                    .tag("reason", reason).register(registry));
-        }
+        this.refused = ConnectionRefusals.registeredIn(registry, "sftp",
+                "SSH connections closed for a connection cap, by reason");
     }
 
     @Override
@@ -68,15 +56,11 @@ public final class SftpMetrics implements SessionListener {
 
     /**
      * Counts one connection refused for {@code reason}, {@code vaultgate_sftp_connections_refused_total}:
-     * {@link #MAX_CONNECTIONS} (closed before its session exists) or {@link #MAX_CONNECTIONS_PER_SOURCE} (closed as
+     * {@code MAX_CONNECTIONS} (closed before its session exists) or {@code MAX_CONNECTIONS_PER_SOURCE} (closed as
      * its session is created, before key exchange).
      */
-    public Runnable refusals(String reason) {
-        Counter counter = refused.get(reason);
-        if (counter == null) {
-            throw new IllegalArgumentException("no such reason: " + reason);
-        }
-        return counter::increment;
+    public Runnable refusals(ConnectionRefusals.Reason reason) {
+        return refused.of(reason);
     }
 
     /** One login attempt; {@code method} is {@code publickey} or {@code password}. */
