@@ -66,8 +66,12 @@ public final class OpsServer implements AutoCloseable {
     static final int WORKERS = 4;
     /** Requests for those endpoints that may wait for a worker; more are answered 503. */
     static final int QUEUE = 64;
-    /** Connections one client address may hold open; more are closed at once. */
-    static final int MAX_CONNECTIONS_PER_ADDRESS = 32;
+    /**
+     * Connections one client address may hold open; more are closed at once. Its clients are a few monitors, balancers'
+     * health checks and a browser's status page (6 at most), and seven addresses are needed to fill the default
+     * {@code ops.max-connections} of 100: at 32, four could, and the balancers' checks would then mark the node down.
+     */
+    static final int MAX_CONNECTIONS_PER_ADDRESS = 16;
     /** The request line (method, target, version), in bytes. */
     static final int MAX_REQUEST_LINE = 2048;
     /** All request headers together, in bytes. */
