@@ -4,11 +4,16 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The channel of a pending object on disk, which starts flushing what was written to stable storage in the
@@ -17,8 +22,30 @@ import java.util.concurrent.Executor;
  * every byte of a large upload, which the kernel keeps in its page cache until then. A background flush that
  * fails fails the next {@link #forceData}: after a failed flush, a later one may report success for pages the
  * kernel has already dropped, so the error is never swallowed. Written by one thread at a time (the writer's).
+ *
+ * <p><b>Writes behind.</b> The first {@code syncBytes} of an object are written by the caller, as they come (a
+ * small file is written exactly as before). Past them, {@link #write} copies the bytes into one of at most
+ * {@code depth} buffers of this channel and returns; a thread of {@code writer} copies them into the file (the
+ * kernel's copy into its page cache is as costly as the hashing or the encryption of the same bytes, so an
+ * upload's encrypting thread no longer waits for it). The buffers are written in order, each at its position;
+ * with all of them queued, {@link #write} waits for one. Nothing reads, sizes, truncates, flushes or closes the
+ * file before every queued buffer is in it: those calls wait, so {@link #forceData} still flushes every byte
+ * written, and a failed write fails the next {@link #write} and every flush, like a failed background flush.
  */
 final class WritebackChannel implements SeekableByteChannel {
+
+    /** Bytes the caller writes itself before writes go behind: objects up to this size never hand off. */
+    static final long SYNC_BYTES = 1L << 20;
+    /** Buffers one channel may have queued for its writer (about 512 KiB of direct memory per large upload). */
+    static final int DEPTH = 8;
+    /** Buffers one channel's writer turn writes before it lets another channel's turn run on its thread. */
+    private static final int TURN = 8;
+    private static final Executor WRITERS = Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), runnable -> {
+                Thread thread = new Thread(runnable, "object-writer");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     /** Flushes a file's data; the store's is {@code channel.force(false)} ({@code fdatasync}). */
     @FunctionalInterface
@@ -26,39 +53,183 @@ final class WritebackChannel implements SeekableByteChannel {
         void run(FileChannel channel) throws IOException;
     }
 
+    /** Writes some of {@code src} at {@code position}; the store's is {@link FileChannel#write(ByteBuffer, long)}. */
+    @FunctionalInterface
+    interface PositionalWrite {
+        int write(FileChannel channel, ByteBuffer src, long position) throws IOException;
+    }
+
+    /** Where and how writes go behind: past {@code syncBytes}, up to {@code depth} buffers, on {@code writer}. */
+    record Behind(long syncBytes, int depth, Executor writer, PositionalWrite write) {
+        static final Behind DEFAULT = new Behind(SYNC_BYTES, DEPTH, WRITERS, FileChannel::write);
+    }
+
+    private record Queued(ByteBuffer bytes, long position) {
+    }
+
     private final FileChannel file;
     private final long every;
     private final Executor flusher;
     private final Flush flush;
+    private final Behind behind;
+    private long position;
+    private long syncWritten;
     private long unflushed;
     private CompletableFuture<Void> running = CompletableFuture.completedFuture(null);
 
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
+    private int buffers;
+    private boolean writing;
+    private IOException failed;
+
     WritebackChannel(FileChannel file, long every, Executor flusher, Flush flush) {
+        this(file, every, flusher, flush, Behind.DEFAULT);
+    }
+
+    WritebackChannel(FileChannel file, long every, Executor flusher, Flush flush, Behind behind) {
         this.file = file;
         this.every = every;
         this.flusher = flusher;
         this.flush = flush;
+        this.behind = behind;
     }
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        int written = file.write(src);
+        int length = src.remaining();
+        if (syncWritten < behind.syncBytes()) {
+            int written = behind.write().write(file, src, position);
+            syncWritten += written;
+            advance(written);
+            return written;
+        }
+        ByteBuffer copy = takeBuffer(length);
+        copy.put(src).flip();
+        lock.lock();
+        try {
+            queue.add(new Queued(copy, position));
+            if (!writing) {
+                writing = true;
+                behind.writer().execute(this::writeTurn);
+            }
+        } finally {
+            lock.unlock();
+        }
+        advance(length);
+        return length;
+    }
+
+    /** Moves the position past {@code written} bytes and starts a background flush every {@code every} bytes. */
+    private void advance(int written) {
+        position += written;
         unflushed += written;
         if (unflushed >= every && running.isDone()) {
             unflushed = 0;
             running = CompletableFuture.runAsync(() -> {
                 try {
-                    flush.run(file);
+                    flush.run(file); // what has reached the file so far: queued buffers go with a later flush
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             }, flusher);
         }
-        return written;
     }
 
-    /** Waits for a background flush, fails if it failed, then flushes the rest of the data and the file size. */
+    /** A free buffer of at least {@code length} bytes: waits while all {@code depth} are queued; fails if a write did. */
+    private ByteBuffer takeBuffer(int length) throws IOException {
+        lock.lock();
+        try {
+            while (failed == null && free.isEmpty() && buffers >= behind.depth()) {
+                awaitChange();
+            }
+            if (failed != null) {
+                throw new IOException("an earlier write of the object failed: " + failed.getMessage(), failed);
+            }
+            ByteBuffer buffer = free.poll();
+            if (buffer == null || buffer.capacity() < length) {
+                if (buffer == null) {
+                    buffers++;
+                }
+                buffer = ByteBuffer.allocateDirect(Math.max(length, 64 * 1024 + 64));
+            }
+            return buffer.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** On a writer thread: writes up to {@link #TURN} queued buffers, then hands the thread on if more are queued. */
+    private void writeTurn() {
+        for (int n = 0; n < TURN; n++) {
+            Queued next;
+            lock.lock();
+            try {
+                next = queue.peek();
+                if (next == null || failed != null) {
+                    writing = false;
+                    changed.signalAll();
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            IOException error = null;
+            try {
+                ByteBuffer bytes = next.bytes();
+                for (long at = next.position(); bytes.hasRemaining(); ) {
+                    at += behind.write().write(file, bytes, at);
+                }
+            } catch (IOException e) {
+                error = e;
+            } catch (RuntimeException e) {
+                error = new IOException(e.toString(), e); // a closed or non-writable channel
+            }
+            lock.lock();
+            try {
+                queue.poll();
+                free.add(next.bytes());
+                if (error != null) {
+                    failed = error;
+                    queue.clear();
+                }
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+        behind.writer().execute(this::writeTurn); // still writing: let other channels' turns run in between
+    }
+
+    /** Waits until every queued buffer is in the file; fails if a write failed. */
+    private void awaitWritten() throws IOException {
+        lock.lock();
+        try {
+            while (writing && failed == null) {
+                awaitChange();
+            }
+            if (failed != null) {
+                throw new IOException("a write of the object failed: " + failed.getMessage(), failed);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void awaitChange() throws InterruptedIOException {
+        try {
+            changed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the object's writes");
+        }
+    }
+
+    /** Waits for the queued writes and a background flush, fails if either failed, then flushes the data and size. */
     void forceData() throws IOException {
+        awaitWritten();
         awaitBackgroundFlush();
         flush.run(file);
         unflushed = 0;
@@ -66,6 +237,7 @@ final class WritebackChannel implements SeekableByteChannel {
 
     /** As {@link #forceData}, with the file's metadata too ({@code fsync}), for a partial kept to be resumed. */
     void forceAll() throws IOException {
+        awaitWritten();
         awaitBackgroundFlush();
         file.force(true);
         unflushed = 0;
@@ -86,28 +258,41 @@ final class WritebackChannel implements SeekableByteChannel {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        return file.read(dst);
+        awaitWritten();
+        int n = file.read(dst, position);
+        if (n > 0) {
+            position += n;
+        }
+        return n;
     }
 
     @Override
     public long position() throws IOException {
-        return file.position();
+        requireOpen();
+        return position;
     }
 
     @Override
     public SeekableByteChannel position(long newPosition) throws IOException {
-        file.position(newPosition);
+        requireOpen();
+        if (newPosition < 0) {
+            throw new IllegalArgumentException("negative position " + newPosition);
+        }
+        position = newPosition;
         return this;
     }
 
     @Override
     public long size() throws IOException {
+        awaitWritten();
         return file.size();
     }
 
     @Override
     public SeekableByteChannel truncate(long size) throws IOException {
+        awaitWritten();
         file.truncate(size);
+        position = Math.min(position, size);
         return this;
     }
 
@@ -116,11 +301,25 @@ final class WritebackChannel implements SeekableByteChannel {
         return file.isOpen();
     }
 
-    /** Closes the file once a background flush has ended (its failure no longer matters: nothing is committed). */
+    private void requireOpen() throws ClosedChannelException {
+        if (!file.isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    /**
+     * Closes the file once the queued writes and a background flush have ended (their failures no longer matter:
+     * nothing is committed).
+     */
     @Override
     public void close() throws IOException {
         try {
-            running.handle((ok, failed) -> null).get();
+            awaitWritten();
+        } catch (IOException ignored) {
+            // a failed write: the object is discarded or kept as it is on disk
+        }
+        try {
+            running.handle((ok, error) -> null).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException cannotHappen) {
