@@ -16,6 +16,7 @@ import io.vaultgate.crypto.CryptoException;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,8 +111,8 @@ final class JobPreparation {
         } catch (GatewayException e) {
             return PreparedJob.failed(job, unreadable(job, "read", e));
         }
-        return PreparedJob.ready(job, client, site.get(), file.get(), content,
-                delivery.request(site.get(), file.get(), found.account(), content));
+        return ready(job, client, site.get(), file.get(), content,
+                () -> delivery.request(site.get(), file.get(), found.account(), content));
     }
 
     /** The stored envelope as it is, its data key sealed to the site: nothing is decrypted here. */
@@ -127,8 +128,25 @@ final class JobPreparation {
         } catch (GatewayException e) {
             return PreparedJob.failed(job, unreadable(job, "sealed", e));
         }
-        return PreparedJob.ready(job, client, site, file, payload, delivery.sealedRequest(site, file, account,
-                payload));
+        return ready(job, client, site, file, payload, () -> delivery.sealedRequest(site, file, account, payload));
+    }
+
+    /**
+     * A job ready to send with the request built from {@code opened}; if building it fails unexpectedly, {@code
+     * opened} (a file handle, a data key) is closed before the failure goes on to {@link #prepare}.
+     */
+    private static PreparedJob ready(ForwardJob job, SiteConnections client, SiteForwarding site, FileRecord file,
+                                     AutoCloseable opened, Supplier<SiteDelivery.Request> request) {
+        try {
+            return PreparedJob.ready(job, client, site, file, opened, request.get());
+        } catch (RuntimeException e) {
+            try {
+                opened.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
     }
 
     /**
