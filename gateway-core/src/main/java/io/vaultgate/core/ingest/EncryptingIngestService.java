@@ -153,7 +153,7 @@ public final class EncryptingIngestService implements IngestService {
         EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());
         DataKey dek = DataKey.generate();
         try {
-            KeySlot slot = wrap(context, dek);
+            KeySlot slot = wrap(target, context, dek);
             // Not flushed to disk here: until the client is told the file is stored, losing this row to a power
             // failure only turns the upload's pending object into an orphan for the start-up sweep. The commit's
             // own transaction is durable and takes this one with it. But one that removes the owner's partial is
@@ -175,13 +175,23 @@ public final class EncryptingIngestService implements IngestService {
 
     /**
      * Wraps a new upload's data key before its opening transaction reads the tenant: a shredded tenant's keys are
-     * destroyed, and its upload is refused as the transaction would refuse it, not failed as a crypto error.
+     * destroyed, and its upload is refused as the transaction would refuse it, not failed as a crypto error. Only
+     * then: {@link CryptoException.KeyDestroyed} also means a destroyed data key or master secret, or keys destroyed
+     * in this node's key store without the catalog's shred, so the refusal is given only if the catalog's tenant is
+     * in fact not active (a shred marks it shredded before it destroys the keys); any other is a fault on this side.
      */
-    private KeySlot wrap(EnvelopeContext context, DataKey dek) {
+    private KeySlot wrap(UploadTarget target, EnvelopeContext context, DataKey dek) {
         try {
             return keys.wrap(context, dek);
-        } catch (CryptoException.KeyDestroyed shredded) {
-            throw PublishChecks.tenantNotActive();
+        } catch (CryptoException.KeyDestroyed destroyed) {
+            boolean active = database.read(jdbc -> tenants.find(jdbc, target.tenant())).map(Tenant::isActive)
+                    .orElse(false);
+            if (!active) {
+                throw PublishChecks.tenantNotActive();
+            }
+            throw new GatewayException(Reason.INTERNAL, "the upload's data key could not be encrypted (a fault on "
+                    + "the gateway's side)", "wrapping the data key of a new upload of active tenant "
+                    + target.tenant() + " failed: " + destroyed.getMessage(), destroyed);
         }
     }
 

@@ -1,0 +1,221 @@
+package io.vaultgate.core.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.audit.AuditKeys;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.node.NodeSettings;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.path.VirtualPath;
+import io.vaultgate.core.storage.ObjectStore;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.TestCatalog;
+import io.vaultgate.core.testing.TestCore;
+import io.vaultgate.core.testing.TestStore;
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.DataKey;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.KekId;
+import io.vaultgate.crypto.KeyProvider;
+import io.vaultgate.crypto.KeySlot;
+import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
+import io.vaultgate.crypto.keystore.MasterSecret;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A new upload whose data key cannot be wrapped because a key is destroyed ({@link CryptoException.KeyDestroyed}) is
+ * refused as a locked tenant only when the catalog's tenant is in fact not active (shredded): a data key destroyed
+ * under the wrap, or keys destroyed in the key store without the catalog's shred, are a fault on the gateway's side
+ * and are not reported to the client as "the tenant is locked". Two cores on one catalog, store and keystore file,
+ * as two nodes; node A's key provider can destroy the data key it is asked to wrap. Runs on SQLite and, in the
+ * {@code postgresql} execution, on PostgreSQL.
+ */
+class WrapKeyDestroyedTest {
+
+    private static final TenantId ACME = TenantId.of("acme");
+    private static final VirtualPath REPORT = PathPolicy.parse("/inbox/report.csv");
+
+    @TempDir
+    Path home;
+    private TestCore nodeB;
+    private Database catalogA;
+    private ObjectStore storeA;
+    private SabotagedKeys keysA;
+    private GatewayCore nodeA;
+    private ClientPrincipal alice;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        nodeB = TestCore.create(home, settings("node-b"));
+        alice = nodeB.client("acme", "alice", Protocol.SFTP);
+        SecureRandom random = new SecureRandom();
+        catalogA = TestCatalog.open(home);
+        storeA = TestStore.open(home, Clock.systemUTC());
+        keysA = new SabotagedKeys(KeystoreKeyProvider.open(home.resolve("kek.p12"),
+                MasterSecret.fromBytes("test master secret, not for production".getBytes())));
+        nodeA = GatewayCore.assemble(catalogA, storeA, keysA,
+                AuditKeys.loadOrCreate(home.resolve("audit-signing.key"), random), settings("node-a"), random,
+                Clock.systemUTC());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (nodeA != null) {
+            nodeA.close();
+        }
+        if (catalogA != null) {
+            catalogA.close();
+        }
+        if (storeA instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+        if (keysA != null) {
+            keysA.close();
+        }
+        if (nodeB != null) {
+            nodeB.close();
+        }
+    }
+
+    @Test
+    void aShreddedTenantsNewUpload_isRefusedAsLocked() {
+        nodeB.core().tenantShredding().shred(ACME, "contract ended", "admin");
+
+        assertThatThrownBy(this::uploadOnNodeA).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.TENANT_LOCKED));
+        assertNoUploadLeft();
+    }
+
+    @Test
+    void aDataKeyDestroyedUnderTheWrap_failsAsTheGatewaysFault_notAsALockedTenant() {
+        keysA.destroyDataKeyBeforeWrap = true;
+
+        assertThatThrownBy(this::uploadOnNodeA).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.INTERNAL);
+            assertThat(e.clientMessage()).doesNotContain("locked").contains("fault on the gateway's side");
+            assertThat(e.getMessage()).as("the log names the cause").contains("data key has been destroyed");
+            assertThat(e.getCause()).isInstanceOf(CryptoException.KeyDestroyed.class);
+        });
+        assertNoUploadLeft();
+        keysA.destroyDataKeyBeforeWrap = false;
+        uploadOnNodeA(); // the tenant was never locked
+    }
+
+    @Test
+    void keysDestroyedInTheKeystoreWithoutAShred_failAsTheGatewaysFault_notAsALockedTenant() {
+        nodeB.keys().destroyTenant("acme"); // not through TenantShredding: the catalog's tenant stays active
+
+        assertThatThrownBy(this::uploadOnNodeA).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.INTERNAL);
+            assertThat(e.clientMessage()).doesNotContain("locked");
+            assertThat(e.getMessage()).contains("KEKs of tenant acme were destroyed");
+        });
+        assertNoUploadLeft();
+    }
+
+    private void uploadOnNodeA() {
+        try (Upload upload = nodeA.ingest().open(alice, REPORT, UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap(new byte[1000]));
+            upload.commit();
+        }
+    }
+
+    /** The refused upload left the gate and inserted no row. */
+    private void assertNoUploadLeft() {
+        assertThat(nodeA.uploads().active()).isZero();
+        assertThat(nodeB.database().<Long>read(jdbc -> jdbc.count("SELECT COUNT(*) FROM files WHERE tenant_id = "
+                + "'acme'"))).isZero();
+    }
+
+    private static GatewayCore.Settings settings(String node) {
+        return new GatewayCore.Settings(Duration.ofHours(24), 64).withNode(NodeSettings.of(node));
+    }
+
+    /** A key provider that, when told to, destroys the data key it is asked to wrap first (a use after destroy). */
+    private static final class SabotagedKeys implements KeyProvider {
+        private final KeyProvider keys;
+        volatile boolean destroyDataKeyBeforeWrap;
+
+        SabotagedKeys(KeyProvider keys) {
+            this.keys = keys;
+        }
+
+        @Override
+        public KeySlot wrap(EnvelopeContext ctx, DataKey dek) {
+            if (destroyDataKeyBeforeWrap) {
+                dek.destroy();
+            }
+            return keys.wrap(ctx, dek);
+        }
+
+        @Override
+        public String name() {
+            return keys.name();
+        }
+
+        @Override
+        public KekId ensureTenant(String tenantId) {
+            return keys.ensureTenant(tenantId);
+        }
+
+        @Override
+        public KekId active(String tenantId) {
+            return keys.active(tenantId);
+        }
+
+        @Override
+        public KekId rotate(String tenantId) {
+            return keys.rotate(tenantId);
+        }
+
+        @Override
+        public DataKey unwrap(EnvelopeContext ctx, KeySlot slot) {
+            return keys.unwrap(ctx, slot);
+        }
+
+        @Override
+        public void disable(KekId kek) {
+            keys.disable(kek);
+        }
+
+        @Override
+        public List<KekId> destroyTenant(String tenantId) {
+            return keys.destroyTenant(tenantId);
+        }
+
+        @Override
+        public List<Integer> versions(String tenantId) {
+            return keys.versions(tenantId);
+        }
+
+        @Override
+        public List<Integer> disabledVersions(String tenantId) {
+            return keys.disabledVersions(tenantId);
+        }
+
+        @Override
+        public boolean reload() {
+            return keys.reload();
+        }
+
+        @Override
+        public void close() {
+            keys.close();
+        }
+    }
+}
