@@ -1,5 +1,9 @@
 package io.vaultgate.sftp;
 
+import static io.vaultgate.core.testing.TestSockets.closedAmong;
+import static io.vaultgate.core.testing.TestSockets.connect;
+import static io.vaultgate.core.testing.TestSockets.isClosed;
+import static io.vaultgate.core.testing.TestSockets.readUntilClosed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -11,9 +15,7 @@ import io.vaultgate.sftp.testing.TestSftpGateway;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +55,7 @@ class ConnectionCapsIT {
                     .startsWith("SSH-2.0-" + SftpServerFactory.IDENTIFICATION);
 
             try (Socket third = connect("127.0.0.3", port)) {
-                assertThat(readUntilClosed(third)).as("closed before the identification line").isEmpty();
+                assertThat(readUntilClosed(third, PATIENCE)).as("closed before the identification line").isEmpty();
             }
             assertThat(twoInAll.meters().counter("vaultgate.sftp.connections.refused", "reason", "max_connections")
                     .count()).isEqualTo(1.0);
@@ -82,15 +84,7 @@ class ConnectionCapsIT {
                 sameNetwork.add(viaBalancer(client, port));
             }
             // which of the three is refused depends on the order the server reads their headers
-            List<Socket> closed = new ArrayList<>();
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (closed.isEmpty() && System.nanoTime() < deadline) {
-                for (Socket socket : sameNetwork) {
-                    if (isClosed(socket, Duration.ofMillis(50))) {
-                        closed.add(socket);
-                    }
-                }
-            }
+            List<Socket> closed = closedAmong(sameNetwork, PATIENCE);
             assertThat(closed).as("connections of 2001:db8:0:7::/64 closed, at a cap of 2").hasSize(1);
             for (Socket socket : sameNetwork) {
                 if (!closed.contains(socket)) {
@@ -141,7 +135,7 @@ class ConnectionCapsIT {
         try (Socket first = connect("127.0.0.1", server.getPort())) {
             assertThat(identification(first)).startsWith("SSH-2.0-" + SftpServerFactory.IDENTIFICATION);
             try (Socket second = connect("127.0.0.2", server.getPort())) {
-                assertThat(readUntilClosed(second)).as("closed before the identification line").isEmpty();
+                assertThat(readUntilClosed(second, PATIENCE)).as("closed before the identification line").isEmpty();
             }
             assertThat(meters.counter("vaultgate.sftp.connections.refused", "reason", "max_connections").count())
                     .isEqualTo(1.0);
@@ -152,13 +146,6 @@ class ConnectionCapsIT {
 
     private static double refused(TestSftpGateway gateway, String reason) {
         return gateway.meters().counter("vaultgate.sftp.connections.refused", "reason", reason).count();
-    }
-
-    private static Socket connect(String source, int port) throws IOException {
-        Socket socket = new Socket();
-        socket.bind(new InetSocketAddress(source, 0));
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-        return socket;
     }
 
     /** A connection from the trusted balancer (127.0.0.1) whose PROXY v1 header names {@code client}. */
@@ -182,38 +169,5 @@ class ConnectionCapsIT {
             // closed: what was read so far
         }
         return line.toString(StandardCharsets.US_ASCII);
-    }
-
-    /** Everything the server sent before it closed the connection; fails if it is still open after a while. */
-    private static String readUntilClosed(Socket socket) throws IOException {
-        socket.setSoTimeout((int) PATIENCE.toMillis());
-        ByteArrayOutputStream sent = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        try {
-            for (int n = socket.getInputStream().read(buffer); n >= 0; n = socket.getInputStream().read(buffer)) {
-                sent.write(buffer, 0, n);
-            }
-        } catch (SocketTimeoutException stillOpen) {
-            throw new AssertionError("still open after " + PATIENCE.toSeconds() + " s; it sent: " + sent);
-        } catch (IOException reset) {
-            // closed
-        }
-        return sent.toString(StandardCharsets.US_ASCII);
-    }
-
-    /** Whether the server closed {@code socket}, reading (and dropping) what it sent for up to {@code wait}. */
-    private static boolean isClosed(Socket socket, Duration wait) throws IOException {
-        socket.setSoTimeout((int) wait.toMillis());
-        byte[] buffer = new byte[4096];
-        try {
-            while (socket.getInputStream().read(buffer) >= 0) {
-                // the identification line and key exchange of an admitted connection
-            }
-            return true;
-        } catch (SocketTimeoutException stillOpen) {
-            return false;
-        } catch (IOException reset) {
-            return true;
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.vaultgate.https.it;
 
+import static io.vaultgate.core.testing.TestSockets.closedAmong;
+import static io.vaultgate.core.testing.TestSockets.isClosed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.https.testing.TestGateway;
@@ -56,42 +58,20 @@ class ClientLimitsIT {
         List<Socket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                Socket socket = new Socket("127.0.0.1", gateway.port());
-                socket.setSoTimeout(50);
-                sockets.add(socket);
+                sockets.add(new Socket("127.0.0.1", gateway.port()));
             }
             // which one of the three is refused depends on accept order: wait for the refusal to be seen
-            List<Socket> closed = new ArrayList<>();
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (closed.isEmpty() && System.nanoTime() < deadline) {
-                for (Socket socket : sockets) {
-                    if (isClosed(socket)) {
-                        closed.add(socket);
-                    }
-                }
-            }
+            List<Socket> closed = closedAmong(sockets, PATIENCE);
             assertThat(closed).as("connections closed").hasSize(1);
             for (Socket socket : sockets) {
                 if (!closed.contains(socket)) {
-                    socket.setSoTimeout(300);
-                    assertThat(isClosed(socket)).as("a connection within the cap").isFalse();
+                    assertThat(isClosed(socket, Duration.ofMillis(300))).as("a connection within the cap").isFalse();
                 }
             }
         } finally {
             for (Socket socket : sockets) {
                 socket.close();
             }
-        }
-    }
-
-    /** Whether the server closed {@code socket} (false: still open, waiting for a TLS ClientHello, at its timeout). */
-    private static boolean isClosed(Socket socket) throws IOException {
-        try {
-            return socket.getInputStream().read() == -1;
-        } catch (SocketTimeoutException stillOpen) {
-            return false;
-        } catch (IOException reset) {
-            return true;
         }
     }
 

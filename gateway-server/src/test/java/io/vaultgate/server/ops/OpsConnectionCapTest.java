@@ -1,5 +1,6 @@
 package io.vaultgate.server.ops;
 
+import static io.vaultgate.core.testing.TestSockets.readUntilClosed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -9,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,7 +51,7 @@ class OpsConnectionCapTest {
 
         Socket third = connect("127.0.0.4");
         third.getOutputStream().write(LIVE.getBytes(StandardCharsets.US_ASCII));
-        assertThat(readUntilClosed(third)).as("closed unanswered").isEmpty();
+        assertThat(readUntilClosed(third, PATIENCE)).as("closed unanswered").isEmpty();
         assertThat(refused("max_connections")).isEqualTo(1.0);
         assertThat(refused("max_connections_per_source")).isZero();
 
@@ -86,7 +86,7 @@ class OpsConnectionCapTest {
         }
         Socket over = connect("127.0.0.5");
         over.getOutputStream().write(LIVE.getBytes(StandardCharsets.US_ASCII));
-        assertThat(readUntilClosed(over)).isEmpty();
+        assertThat(readUntilClosed(over, PATIENCE)).isEmpty();
         assertThat(refused("max_connections_per_source")).isEqualTo(1.0);
         assertThat(refused("max_connections")).isZero();
     }
@@ -117,22 +117,5 @@ class OpsConnectionCapTest {
             line.write(b);
         }
         return line.toString(StandardCharsets.US_ASCII);
-    }
-
-    /** Everything the server sent before it closed the connection; fails if it is still open after a while. */
-    private static String readUntilClosed(Socket socket) throws IOException {
-        socket.setSoTimeout((int) PATIENCE.toMillis());
-        ByteArrayOutputStream sent = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        try {
-            for (int n = socket.getInputStream().read(buffer); n >= 0; n = socket.getInputStream().read(buffer)) {
-                sent.write(buffer, 0, n);
-            }
-        } catch (SocketTimeoutException stillOpen) {
-            throw new AssertionError("still open after " + PATIENCE.toSeconds() + " s; it sent: " + sent);
-        } catch (IOException reset) {
-            // closed
-        }
-        return sent.toString(StandardCharsets.US_ASCII);
     }
 }
