@@ -2,12 +2,10 @@ package io.vaultgate.core.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
+import io.vaultgate.core.testing.SqliteQueryPlans;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Live uploads are found by their node in a partial index of the UPLOADING rows only (migration V27), so that
@@ -15,35 +13,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UploadsByNodeQueryPlanTest {
 
-    @TempDir
-    Path home;
-    private Database database;
-
-    @BeforeEach
-    void openCatalog() {
-        database = Database.sqlite(home.resolve("catalog.db"));
-    }
-
-    @AfterEach
-    void closeCatalog() {
-        database.close();
-    }
+    @RegisterExtension
+    final SqliteQueryPlans sqlite = new SqliteQueryPlans();
 
     @Test
     void aNodesLiveUploads_areReadFromThePartialIndex() {
-        assertThat(plan("SELECT id FROM files WHERE state = 'UPLOADING' AND node_id = ?"))
+        assertThat(sqlite.plan("SELECT id FROM files WHERE state = 'UPLOADING' AND node_id = ?", "n1"))
                 .anyMatch(step -> step.startsWith("SEARCH files USING INDEX files_uploading_by_node (node_id=?)"));
     }
 
     @Test
     void committedFiles_areNotInTheIndexOfLiveUploads() {
-        List<String> indexes = database.read(jdbc -> jdbc.query(
+        List<String> indexes = sqlite.database().read(jdbc -> jdbc.query(
                 "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'files' AND sql IS NOT NULL",
                 row -> row.getString(1)));
         assertThat(indexes).contains("files_uploading_by_node").doesNotContain("files_by_state_node");
-    }
-
-    private List<String> plan(String query) {
-        return database.read(jdbc -> jdbc.query("EXPLAIN QUERY PLAN " + query, row -> row.getString(4), "n1"));
     }
 }

@@ -2,13 +2,10 @@ package io.vaultgate.core.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vaultgate.core.catalog.Database;
-import java.nio.file.Path;
+import io.vaultgate.core.testing.SqliteQueryPlans;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The catalog gauges are re-read every 10 s while Prometheus scrapes, from tables that only grow (the audit log,
@@ -17,39 +14,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GaugeQueryPlanTest {
 
-    @TempDir
-    Path home;
-    private Database database;
-
-    @BeforeEach
-    void openCatalog() {
-        database = Database.sqlite(home.resolve("catalog.db"));
-    }
-
-    @AfterEach
-    void closeCatalog() {
-        database.close();
-    }
+    @RegisterExtension
+    final SqliteQueryPlans sqlite = new SqliteQueryPlans();
 
     @Test
     void keyAge_readsOnlyTheKeyOperationsOfTheAuditLog() {
-        assertThat(plan(KeyAndCertificateGauges.ROTATE_QUERY))
+        assertThat(sqlite.plan(KeyAndCertificateGauges.ROTATE_QUERY))
                 .anyMatch(step -> step.startsWith("SEARCH audit_events USING INDEX audit_events_by_kind (kind=?"));
     }
 
     @Test
     void forwardQueue_readsOnlyTheUndeliveredJobs() {
-        assertThat(plan(ForwardQueueGauges.QUEUE_QUERY))
+        assertThat(sqlite.plan(ForwardQueueGauges.QUEUE_QUERY))
                 .anyMatch(step -> step.startsWith("SEARCH forward_jobs USING INDEX forward_jobs_by_state (state=?)"));
     }
 
     @Test
     void batchStates_readTheCoveringIndex_notTheBatches() {
-        assertThat(plan(CatalogGauges.BATCH_STATES_QUERY))
+        assertThat(sqlite.plan(CatalogGauges.BATCH_STATES_QUERY))
                 .contains("SCAN batches USING COVERING INDEX batches_by_state");
-    }
-
-    private List<String> plan(String query) {
-        return database.read(jdbc -> jdbc.query("EXPLAIN QUERY PLAN " + query, row -> row.getString(4)));
     }
 }
