@@ -1,5 +1,7 @@
 package io.vaultgate.https.it;
 
+import static io.vaultgate.core.testing.TestSockets.closedAmong;
+import static io.vaultgate.core.testing.TestSockets.isClosed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.tenant.Cidr;
@@ -9,7 +11,6 @@ import io.vaultgate.https.testing.TestGateway;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +53,7 @@ class ConnectionCapsIT {
         start(s -> s.withClientLimits(HEADERS, 64).withMaxConnections(2));
         List<Socket> three = List.of(connect("127.0.0.1"), connect("127.0.0.2"), connect("127.0.0.3"));
 
-        List<Socket> closed = closedAmong(three);
+        List<Socket> closed = closedAmong(three, PATIENCE);
         assertThat(closed).as("connections closed, 2 of 3 sources in all at a cap of 2").hasSize(1);
         for (Socket socket : three) {
             if (!closed.contains(socket)) {
@@ -79,7 +80,7 @@ class ConnectionCapsIT {
             sameNetwork.add(viaBalancer(client));
         }
 
-        List<Socket> closed = closedAmong(sameNetwork);
+        List<Socket> closed = closedAmong(sameNetwork, PATIENCE);
         assertThat(closed).as("connections of 2001:db8:0:7::/64 closed, at a cap of 2").hasSize(1);
         for (Socket socket : sameNetwork) {
             if (!closed.contains(socket)) {
@@ -113,31 +114,5 @@ class ConnectionCapsIT {
         socket.getOutputStream().write(("PROXY TCP6 " + client + " 2001:db8::ffff 40000 443\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         return socket;
-    }
-
-    /** The sockets the server closed, once it closed any (which one depends on the order it accepted them). */
-    private static List<Socket> closedAmong(List<Socket> sockets) throws IOException {
-        List<Socket> closed = new ArrayList<>();
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (closed.isEmpty() && System.nanoTime() < deadline) {
-            for (Socket socket : sockets) {
-                if (isClosed(socket, Duration.ofMillis(50))) {
-                    closed.add(socket);
-                }
-            }
-        }
-        return closed;
-    }
-
-    /** Whether the server closed {@code socket} (false: still open after {@code wait}, waiting for a ClientHello). */
-    private static boolean isClosed(Socket socket, Duration wait) throws IOException {
-        socket.setSoTimeout((int) wait.toMillis());
-        try {
-            return socket.getInputStream().read() == -1;
-        } catch (SocketTimeoutException stillOpen) {
-            return false;
-        } catch (IOException reset) {
-            return true;
-        }
     }
 }
