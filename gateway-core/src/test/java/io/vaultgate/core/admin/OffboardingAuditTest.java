@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.admin.Offboarding.RemovedSite;
 import io.vaultgate.core.admin.Offboarding.UnfinishedWork;
-import io.vaultgate.core.audit.AuditEvent;
-import io.vaultgate.core.audit.AuditLog;
-import io.vaultgate.core.audit.AuditRecord;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.catalog.BatchRepository;
-import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.OperatorRepository;
 import io.vaultgate.core.catalog.RouteRepository;
 import io.vaultgate.core.ingest.Upload;
@@ -18,13 +14,12 @@ import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.site.Route;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.RecordingAuditLog;
 import io.vaultgate.core.testing.TestCore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,8 +65,8 @@ class OffboardingAuditTest {
 
         offboarding.removeOperator("maria", "left", "cli:test");
 
-        assertThat(recording.singles).as("no event appended on its own").isZero();
-        assertThat(recording.batches).as("the key's revocation and the removal, in one batch")
+        assertThat(recording.singles()).as("no event appended on its own").isZero();
+        assertThat(recording.eventsPerAppend()).as("the key's revocation and the removal, in one batch")
                 .containsExactly((int) (lastSeq() - before));
         assertThat(kindsAfter(before)).hasSizeGreaterThanOrEqualTo(2).last().isEqualTo("admin.change");
     }
@@ -89,8 +84,8 @@ class OffboardingAuditTest {
         RemovedSite removed = offboarding.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
 
         assertThat(removed.forwardsAbandoned()).hasSize(5);
-        assertThat(recording.singles).as("no event appended on its own").isZero();
-        assertThat(recording.batches).containsExactly((int) (lastSeq() - before));
+        assertThat(recording.singles()).as("no event appended on its own").isZero();
+        assertThat(recording.eventsPerAppend()).containsExactly((int) (lastSeq() - before));
         List<String> kinds = kindsAfter(before);
         assertThat(kinds.subList(0, 5)).containsOnly("forward.abandoned");
         assertThat(kinds).last().isEqualTo("admin.change");
@@ -112,35 +107,6 @@ class OffboardingAuditTest {
         try (Upload upload = test.core().ingest().open(client, PathPolicy.parse(path), UploadMode.CREATE)) {
             upload.write(0, ByteBuffer.wrap(new byte[] {1, 2, 3}));
             upload.commit();
-        }
-    }
-
-    /** The core's audit log, recording how the events reach it. */
-    private static final class RecordingAuditLog implements AuditLog {
-        private final AuditLog log;
-        private final List<Integer> batches = new ArrayList<>();
-        private int singles;
-
-        RecordingAuditLog(AuditLog log) {
-            this.log = log;
-        }
-
-        @Override
-        public AuditRecord append(AuditEvent event) {
-            singles++;
-            return log.append(event);
-        }
-
-        @Override
-        public AuditRecord append(Jdbc jdbc, AuditEvent event) throws SQLException {
-            singles++;
-            return log.append(jdbc, event);
-        }
-
-        @Override
-        public List<AuditRecord> appendAll(Jdbc jdbc, List<AuditEvent> events) throws SQLException {
-            batches.add(events.size());
-            return log.appendAll(jdbc, events);
         }
     }
 }

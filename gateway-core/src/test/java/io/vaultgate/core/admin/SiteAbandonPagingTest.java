@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaultgate.core.admin.Offboarding.RemovedSite;
 import io.vaultgate.core.admin.Offboarding.UnfinishedWork;
 import io.vaultgate.core.audit.AuditEvent;
-import io.vaultgate.core.audit.AuditLog;
-import io.vaultgate.core.audit.AuditRecord;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.catalog.BatchRepository;
-import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.OperatorRepository;
 import io.vaultgate.core.catalog.RouteRepository;
 import io.vaultgate.core.forward.ForwardJob;
@@ -21,10 +18,10 @@ import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.site.Route;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.RecordingAuditLog;
 import io.vaultgate.core.testing.TestCore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,10 +91,11 @@ class SiteAbandonPagingTest {
         RemovedSite removed = offboarding.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
 
         assertThat(removed.forwardsAbandoned()).containsExactlyElementsOf(undelivered);
-        assertThat(recording.forwardEventsPerAppend).as("forward.abandoned events per append")
+        assertThat(recording.eventsPerAppend(AuditEvent.ForwardAbandoned.class))
+                .as("forward.abandoned events per append")
                 .hasSizeGreaterThanOrEqualTo(3).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(PAGE));
-        assertThat(recording.singles).as("no event appended on its own").isZero();
-        assertThat(recording.eventsPerAppend.stream().mapToInt(Integer::intValue).sum())
+        assertThat(recording.singles()).as("no event appended on its own").isZero();
+        assertThat(recording.eventsPerAppend().stream().mapToInt(Integer::intValue).sum())
                 .isEqualTo((int) (lastSeq() - before));
         assertThat(undelivered).allSatisfy(id -> assertThat(outbox().find(id).orElseThrow().state())
                 .isEqualTo(ForwardState.ABANDONED));
@@ -135,7 +133,8 @@ class SiteAbandonPagingTest {
         RemovedSite removed = offboarding.removeSite("manila", "contract ended", "cli:test");
 
         assertThat(removed.forwardsAbandoned()).containsExactlyInAnyOrderElementsOf(dead);
-        assertThat(recording.forwardEventsPerAppend).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(PAGE));
+        assertThat(recording.eventsPerAppend(AuditEvent.ForwardAbandoned.class))
+                .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(PAGE));
         assertThat(outbox().count(ForwardState.DEAD)).isZero();
         assertThat(outbox().count(ForwardState.ABANDONED)).isEqualTo(7);
     }
@@ -156,38 +155,6 @@ class SiteAbandonPagingTest {
         try (Upload upload = test.core().ingest().open(client, PathPolicy.parse(path), UploadMode.CREATE)) {
             upload.write(0, ByteBuffer.wrap(new byte[] {1, 2, 3}));
             upload.commit();
-        }
-    }
-
-    /** The core's audit log, recording the size of every batch append and its forward.abandoned events. */
-    private static final class RecordingAuditLog implements AuditLog {
-        private final AuditLog log;
-        private final List<Integer> eventsPerAppend = new ArrayList<>();
-        private final List<Integer> forwardEventsPerAppend = new ArrayList<>();
-        private int singles;
-
-        RecordingAuditLog(AuditLog log) {
-            this.log = log;
-        }
-
-        @Override
-        public AuditRecord append(AuditEvent event) {
-            singles++;
-            return log.append(event);
-        }
-
-        @Override
-        public AuditRecord append(Jdbc jdbc, AuditEvent event) throws SQLException {
-            singles++;
-            return log.append(jdbc, event);
-        }
-
-        @Override
-        public List<AuditRecord> appendAll(Jdbc jdbc, List<AuditEvent> events) throws SQLException {
-            eventsPerAppend.add(events.size());
-            forwardEventsPerAppend.add((int) events.stream()
-                    .filter(event -> event instanceof AuditEvent.ForwardAbandoned).count());
-            return log.appendAll(jdbc, events);
         }
     }
 }

@@ -14,12 +14,12 @@ import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.DelegatingKeyProvider;
 import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.core.testing.TestStore;
 import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.EnvelopeContext;
-import io.vaultgate.crypto.KekId;
 import io.vaultgate.crypto.KeyProvider;
 import io.vaultgate.crypto.KeySlot;
 import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
@@ -29,7 +29,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -173,66 +172,20 @@ class UploadTenantStatusTest {
     }
 
     /** A key provider that runs {@link #afterWrap} once, right after it wrapped a data key. */
-    private static final class HookedKeys implements KeyProvider {
-        private final KeyProvider keys;
+    private static final class HookedKeys extends DelegatingKeyProvider {
         Runnable afterWrap = () -> { };
 
         HookedKeys(KeyProvider keys) {
-            this.keys = keys;
+            super(keys);
         }
 
         @Override
         public KeySlot wrap(EnvelopeContext ctx, DataKey dek) {
-            KeySlot slot = keys.wrap(ctx, dek);
+            KeySlot slot = super.wrap(ctx, dek);
             Runnable hook = afterWrap;
             afterWrap = () -> { };
             hook.run();
             return slot;
-        }
-
-        @Override
-        public String name() {
-            return keys.name();
-        }
-
-        @Override
-        public KekId ensureTenant(String tenantId) {
-            return keys.ensureTenant(tenantId);
-        }
-
-        @Override
-        public KekId active(String tenantId) {
-            return keys.active(tenantId);
-        }
-
-        @Override
-        public KekId rotate(String tenantId) {
-            return keys.rotate(tenantId);
-        }
-
-        @Override
-        public DataKey unwrap(EnvelopeContext ctx, KeySlot slot) {
-            return keys.unwrap(ctx, slot);
-        }
-
-        @Override
-        public void disable(KekId kek) {
-            keys.disable(kek);
-        }
-
-        @Override
-        public List<KekId> destroyTenant(String tenantId) {
-            return keys.destroyTenant(tenantId);
-        }
-
-        @Override
-        public List<Integer> versions(String tenantId) {
-            return keys.versions(tenantId);
-        }
-
-        @Override
-        public void close() {
-            keys.close();
         }
     }
 }

@@ -15,13 +15,13 @@ import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.DelegatingKeyProvider;
 import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.core.testing.TestStore;
 import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.EnvelopeContext;
-import io.vaultgate.crypto.KekId;
 import io.vaultgate.crypto.KeyProvider;
 import io.vaultgate.crypto.KeySlot;
 import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
@@ -31,7 +31,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -147,12 +146,11 @@ class WrapKeyDestroyedTest {
     }
 
     /** A key provider that, when told to, destroys the data key it is asked to wrap first (a use after destroy). */
-    private static final class SabotagedKeys implements KeyProvider {
-        private final KeyProvider keys;
+    private static final class SabotagedKeys extends DelegatingKeyProvider {
         volatile boolean destroyDataKeyBeforeWrap;
 
         SabotagedKeys(KeyProvider keys) {
-            this.keys = keys;
+            super(keys);
         }
 
         @Override
@@ -160,62 +158,7 @@ class WrapKeyDestroyedTest {
             if (destroyDataKeyBeforeWrap) {
                 dek.destroy();
             }
-            return keys.wrap(ctx, dek);
-        }
-
-        @Override
-        public String name() {
-            return keys.name();
-        }
-
-        @Override
-        public KekId ensureTenant(String tenantId) {
-            return keys.ensureTenant(tenantId);
-        }
-
-        @Override
-        public KekId active(String tenantId) {
-            return keys.active(tenantId);
-        }
-
-        @Override
-        public KekId rotate(String tenantId) {
-            return keys.rotate(tenantId);
-        }
-
-        @Override
-        public DataKey unwrap(EnvelopeContext ctx, KeySlot slot) {
-            return keys.unwrap(ctx, slot);
-        }
-
-        @Override
-        public void disable(KekId kek) {
-            keys.disable(kek);
-        }
-
-        @Override
-        public List<KekId> destroyTenant(String tenantId) {
-            return keys.destroyTenant(tenantId);
-        }
-
-        @Override
-        public List<Integer> versions(String tenantId) {
-            return keys.versions(tenantId);
-        }
-
-        @Override
-        public List<Integer> disabledVersions(String tenantId) {
-            return keys.disabledVersions(tenantId);
-        }
-
-        @Override
-        public boolean reload() {
-            return keys.reload();
-        }
-
-        @Override
-        public void close() {
-            keys.close();
+            return super.wrap(ctx, dek);
         }
     }
 }
