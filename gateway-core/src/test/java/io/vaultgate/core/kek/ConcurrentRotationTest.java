@@ -11,13 +11,10 @@ import io.vaultgate.core.catalog.Dialect;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.HeldLocks;
-import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.crypto.KekId;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -54,9 +51,7 @@ class ConcurrentRotationTest {
     void twoNodesWithTheSameKeystore() throws IOException {
         nodeA = TestCore.create(home);
         alice = nodeA.client("acme", "alice", Protocol.SFTP);
-        Path keystoreB = Files.createDirectory(home.resolve("node-b")).resolve("kek.p12");
-        Files.copy(home.resolve("kek.p12"), keystoreB, StandardCopyOption.COPY_ATTRIBUTES);
-        nodeB = TestCore.over(home, TestCatalog.open(home), keystoreB);
+        nodeB = nodeA.secondNode();
     }
 
     @AfterEach
@@ -113,7 +108,7 @@ class ConcurrentRotationTest {
         assertThat(recorded).containsExactly(1, 2);
 
         nodeA.upload(alice, "/inbox/new.csv", "wrapped by A's version 2");
-        copyKeystoreOfAToB();
+        nodeA.copyKeystoreTo(nodeB);
         assertThat(nodeB.read(alice, "/inbox/new.csv")).isEqualTo("wrapped by A's version 2");
         assertThat(nodeB.core().keyRotation().rotate(ACME, false).active()).isEqualTo(new KekId("acme", 3));
     }
@@ -152,12 +147,5 @@ class ConcurrentRotationTest {
         }
     }
 
-    /** What an operator does: a copy beside the node's keystore, renamed over it. */
-    private void copyKeystoreOfAToB() throws IOException {
-        Path target = home.resolve("node-b").resolve("kek.p12");
-        Path copy = target.resolveSibling("kek.p12.new");
-        Files.copy(home.resolve("kek.p12"), copy, StandardCopyOption.COPY_ATTRIBUTES);
-        Files.move(copy, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
 
 }

@@ -13,14 +13,11 @@ import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.report.WorkProgress;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
-import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.KekId;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -53,9 +50,7 @@ class NodeBehindCatalogTest {
     void twoNodesWithTheirOwnKeystores() throws IOException {
         nodeA = TestCore.create(home);
         alice = nodeA.client("acme", "alice", Protocol.SFTP);
-        Path keystoreB = Files.createDirectory(home.resolve("node-b")).resolve("kek.p12");
-        Files.copy(home.resolve("kek.p12"), keystoreB, StandardCopyOption.COPY_ATTRIBUTES);
-        nodeB = TestCore.over(home, TestCatalog.open(home), keystoreB);
+        nodeB = nodeA.secondNode();
         logged.start();
         logger.addAppender(logged);
     }
@@ -95,7 +90,7 @@ class NodeBehindCatalogTest {
         assertThat(rows("SELECT COUNT(*) FROM key_slots WHERE kek_tenant = 'acme' AND kek_version < 2")).isZero();
         assertThat(nodeA.read(alice, "/inbox/before.csv")).isEqualTo("stored by node B");
 
-        copyKeystoreOfAToB();
+        nodeA.copyKeystoreTo(nodeB);
 
         nodeB.upload(alice, "/inbox/after.csv", "accepted");
         assertThat(rows("SELECT COUNT(*) FROM key_slots WHERE kek_tenant = 'acme' AND kek_version < 2")).isZero();
@@ -121,7 +116,7 @@ class NodeBehindCatalogTest {
                             .hasMessageContaining("KEK acme/v1 is disabled in the catalog");
                 });
 
-        copyKeystoreOfAToB();
+        nodeA.copyKeystoreTo(nodeB);
         assertThatThrownBy(() -> nodeB.read(alice, "/inbox/old.csv")).isInstanceOf(GatewayException.class)
                 .hasCauseInstanceOf(CryptoException.KeyDisabled.class);
         assertThat(nodeB.core().metrics().registry().get(KekRefusals.METER).tag("reason", "disabled").counter()
@@ -139,7 +134,7 @@ class NodeBehindCatalogTest {
                     assertThat(e.getCause()).isInstanceOf(KeystoreBehindCatalog.class);
                 });
 
-        copyKeystoreOfAToB();
+        nodeA.copyKeystoreTo(nodeB);
         assertThat(nodeB.read(alice, "/inbox/new.csv")).isEqualTo("wrapped by version 2");
     }
 
@@ -193,13 +188,6 @@ class NodeBehindCatalogTest {
         }
     }
 
-    /** What an operator does: a copy beside the node's keystore, renamed over it. */
-    private void copyKeystoreOfAToB() throws IOException {
-        Path target = home.resolve("node-b").resolve("kek.p12");
-        Path copy = target.resolveSibling("kek.p12.new");
-        Files.copy(home.resolve("kek.p12"), copy, StandardCopyOption.COPY_ATTRIBUTES);
-        Files.move(copy, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
 
     private double behindRefusals() {
         return nodeB.core().metrics().registry().get(KekRefusals.METER).tag("reason", KekRefusals.BEHIND).counter()

@@ -13,13 +13,10 @@ import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
-import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.crypto.KekId;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
@@ -55,9 +52,7 @@ class RotationCrashWindowTest {
     void twoNodesWithTheirOwnKeystores() throws IOException {
         nodeA = TestCore.create(home);
         alice = nodeA.client("acme", "alice", Protocol.SFTP);
-        Path keystoreB = Files.createDirectory(home.resolve("node-b")).resolve("kek.p12");
-        Files.copy(home.resolve("kek.p12"), keystoreB, StandardCopyOption.COPY_ATTRIBUTES);
-        nodeB = TestCore.over(home, TestCatalog.open(home), keystoreB);
+        nodeB = nodeA.secondNode();
         logged.start();
         logger.addAppender(logged);
     }
@@ -101,7 +96,7 @@ class RotationCrashWindowTest {
                 .hasSize(1).first().extracting(ILoggingEvent::getFormattedMessage).asString()
                 .contains("another key under KEK version 2 of tenant acme");
 
-        copyKeystore(nodeB, nodeA);
+        nodeB.copyKeystoreTo(nodeA);
         nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by B's version 2 on A");
         assertThat(nodeA.read(alice, "/inbox/by-b.csv")).isEqualTo("wrapped by B's version 2");
         assertThat(nodeB.read(alice, "/inbox/by-a.csv")).isEqualTo("wrapped by B's version 2 on A");
@@ -125,10 +120,10 @@ class RotationCrashWindowTest {
         assertThatThrownBy(() -> nodeA.upload(alice, "/inbox/by-a.csv", "refused"))
                 .hasCauseInstanceOf(KeystoreForked.class);
 
-        copyKeystore(nodeB, nodeA);
+        nodeB.copyKeystoreTo(nodeA);
         assertThat(nodeA.core().keyRotation().rotate(ACME, false).active()).isEqualTo(new KekId("acme", 3));
         nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by A's version 3");
-        copyKeystore(nodeA, nodeB);
+        nodeA.copyKeystoreTo(nodeB);
         assertThat(nodeB.read(alice, "/inbox/by-a.csv")).isEqualTo("wrapped by A's version 3");
     }
 
@@ -144,7 +139,7 @@ class RotationCrashWindowTest {
         assertThatThrownBy(() -> nodeB.core().keyRotation().rotate(ACME, false))
                 .hasCauseInstanceOf(KeystoreBehindCatalog.class);
         assertThat(nodeB.keys().versions("acme")).containsExactly(1);
-        copyKeystore(nodeA, nodeB);
+        nodeA.copyKeystoreTo(nodeB);
         assertThat(nodeB.read(alice, "/inbox/by-a.csv")).isEqualTo("wrapped by A's version 2");
         nodeB.upload(alice, "/inbox/by-b.csv", "wrapped by version 2 on B");
         assertThat(nodeA.read(alice, "/inbox/by-b.csv")).isEqualTo("wrapped by version 2 on B");
@@ -174,7 +169,7 @@ class RotationCrashWindowTest {
         assertThat(checked()).containsExactly(1, 2);
         assertThatThrownBy(() -> nodeB.core().keyRotation().rotate(ACME, false))
                 .hasCauseInstanceOf(KeystoreBehindCatalog.class);
-        copyKeystore(nodeA, nodeB);
+        nodeA.copyKeystoreTo(nodeB);
         assertThat(nodeB.read(alice, "/inbox/before.csv")).isEqualTo("wrapped by version 1");
     }
 
@@ -208,18 +203,6 @@ class RotationCrashWindowTest {
         assertThat(thrown).hasStackTraceContaining("injected: the commit fails");
         assertThat(nodeA.keys().versions("acme")).as("A's keystore was written").containsExactly(1, 2);
         assertThat(recorded()).as("the catalog records nothing of it").containsExactly(1);
-    }
-
-    /** What an operator does: a copy beside the target node's keystore, renamed over it. */
-    private void copyKeystore(TestCore from, TestCore to) throws IOException {
-        Path target = keystoreOf(to);
-        Path copy = target.resolveSibling("kek.p12.new");
-        Files.copy(keystoreOf(from), copy, StandardCopyOption.COPY_ATTRIBUTES);
-        Files.move(copy, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private Path keystoreOf(TestCore node) {
-        return node == nodeA ? home.resolve("kek.p12") : home.resolve("node-b").resolve("kek.p12");
     }
 
     private List<Integer> recorded() {

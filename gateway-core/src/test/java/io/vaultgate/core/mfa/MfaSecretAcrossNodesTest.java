@@ -8,13 +8,10 @@ import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.kek.KeystoreBehindCatalog;
 import io.vaultgate.core.tenant.Protocol;
-import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.core.testing.TotpCodes;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,9 +36,7 @@ class MfaSecretAcrossNodesTest {
     @BeforeEach
     void twoNodesWithTheirOwnKeystores() throws IOException {
         nodeA = TestCore.create(home);
-        Path keystoreB = Files.createDirectory(home.resolve("node-b")).resolve("kek.p12");
-        Files.copy(home.resolve("kek.p12"), keystoreB, StandardCopyOption.COPY_ATTRIBUTES);
-        nodeB = TestCore.over(home, TestCatalog.open(home), keystoreB);
+        nodeB = nodeA.secondNode();
     }
 
     @AfterEach
@@ -69,7 +64,7 @@ class MfaSecretAcrossNodesTest {
                 });
         assertThat(nodeB.keys().versions(MfaSecrets.KEK)).as("B made no KEK of its own").isEmpty();
 
-        copyKeystoreOfAToB();
+        nodeA.copyKeystoreTo(nodeB);
         Enrollment ofBob = nodeB.core().incidents().mfa().enroll(Role.OPERATOR, "bob", "cli:test");
 
         assertThat(nodeA.core().incidents().mfa().verify(bob, TotpCodes.now(ofBob.secret(), Instant.now()))).isTrue();
@@ -77,11 +72,4 @@ class MfaSecretAcrossNodesTest {
                 .isTrue();
     }
 
-    /** What an operator does: a copy beside the node's keystore, renamed over it. */
-    private void copyKeystoreOfAToB() throws IOException {
-        Path target = home.resolve("node-b").resolve("kek.p12");
-        Path copy = target.resolveSibling("kek.p12.new");
-        Files.copy(home.resolve("kek.p12"), copy, StandardCopyOption.COPY_ATTRIBUTES);
-        Files.move(copy, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
 }

@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,13 +36,16 @@ import java.time.Duration;
 public final class TestCore implements AutoCloseable {
 
     private final Path home;
+    private final Path keystore;
     private final KeystoreKeyProvider keys;
     private final Database database;
     private final ObjectStore store;
     private final GatewayCore core;
 
-    private TestCore(Path home, KeystoreKeyProvider keys, Database database, ObjectStore store, GatewayCore core) {
+    private TestCore(Path home, Path keystore, KeystoreKeyProvider keys, Database database, ObjectStore store,
+                     GatewayCore core) {
         this.home = home;
+        this.keystore = keystore;
         this.keys = keys;
         this.database = database;
         this.store = store;
@@ -116,8 +120,8 @@ public final class TestCore implements AutoCloseable {
             MasterSecret secret = MasterSecret.fromBytes("test master secret, not for production".getBytes());
             KeystoreKeyProvider keys = java.nio.file.Files.exists(file) ? KeystoreKeyProvider.open(file, secret)
                     : KeystoreKeyProvider.create(file, secret, new KdfParams(1024, 1, 1));
-            return open(home, keys, database, new GatewayCore.Settings(Duration.ofHours(24), 64), Clock.systemUTC(),
-                    CoreMetrics.inMemory(Clock.systemUTC()));
+            return open(home, file, keys, database, new GatewayCore.Settings(Duration.ofHours(24), 64),
+                    Clock.systemUTC(), CoreMetrics.inMemory(Clock.systemUTC()));
         } catch (IOException e) {
             database.close();
             throw new UncheckedIOException(e);
@@ -126,17 +130,17 @@ public final class TestCore implements AutoCloseable {
 
     private static TestCore open(Path home, KeystoreKeyProvider keys, GatewayCore.Settings settings, Clock clock,
                                  CoreMetrics metrics) throws IOException {
-        return open(home, keys, TestCatalog.open(home), settings, clock, metrics);
+        return open(home, home.resolve("kek.p12"), keys, TestCatalog.open(home), settings, clock, metrics);
     }
 
-    private static TestCore open(Path home, KeystoreKeyProvider keys, Database database,
+    private static TestCore open(Path home, Path keystore, KeystoreKeyProvider keys, Database database,
                                  GatewayCore.Settings settings, Clock clock, CoreMetrics metrics) throws IOException {
         SecureRandom random = new SecureRandom();
         ObjectStore store = TestStore.open(home, clock);
         GatewayCore core = GatewayCore.assemble(database, store, keys,
                 AuditKeys.loadOrCreate(home.resolve("audit-signing.key"), random), settings, random, clock,
                 metrics);
-        return new TestCore(home, keys, database, store, core);
+        return new TestCore(home, keystore, keys, database, store, core);
     }
 
     public GatewayCore core() {
@@ -150,6 +154,28 @@ public final class TestCore implements AutoCloseable {
 
     public Path home() {
         return home;
+    }
+
+    /**
+     * A second node of this core's scale-out: the same catalog (its own pool) and object store, and its own copy of
+     * this node's keystore ({@code home/node-b/kek.p12}), as nodes of the {@code keystore} provider have them.
+     */
+    public TestCore secondNode() {
+        try {
+            Path copy = java.nio.file.Files.createDirectory(home.resolve("node-b")).resolve("kek.p12");
+            java.nio.file.Files.copy(keystore, copy, StandardCopyOption.COPY_ATTRIBUTES);
+            return over(home, TestCatalog.open(home), copy);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What an operator does to bring another node's keystore up to this one's: a copy beside it, renamed over it. */
+    public void copyKeystoreTo(TestCore other) throws IOException {
+        Path copy = other.keystore.resolveSibling("kek.p12.new");
+        java.nio.file.Files.copy(keystore, copy, StandardCopyOption.COPY_ATTRIBUTES);
+        java.nio.file.Files.move(copy, other.keystore, StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** The object store this core runs on (a directory, or S3 with {@link TestStore}). */
