@@ -8,6 +8,7 @@ import io.vaultgate.core.defender.DefenderPolicy;
 import io.vaultgate.core.mfa.MfaPolicy;
 import io.vaultgate.core.mfa.Role;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.sftp.testing.RecordingUserAuthFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,11 +25,6 @@ import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientConnectionServiceFactory;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.client.session.ClientUserAuthService;
-import org.apache.sshd.common.ServiceFactory;
-import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -163,32 +159,6 @@ class PolicyRefusalSftpIT {
             }
         } finally {
             client.stop();
-        }
-    }
-
-    /** MINA's client {@code ssh-userauth} service, recording what the server answers before it handles it. */
-    private record RecordingUserAuthFactory(List<String> answers) implements ServiceFactory {
-        @Override
-        public String getName() {
-            return "ssh-userauth";
-        }
-
-        @Override
-        public org.apache.sshd.common.Service create(Session session) throws java.io.IOException {
-            return new ClientUserAuthService(session) {
-                @Override
-                public void process(int cmd, Buffer buffer) throws Exception {
-                    if (cmd == SshConstants.SSH_MSG_USERAUTH_FAILURE) {
-                        int start = buffer.rpos();
-                        String methods = buffer.getString();
-                        answers.add("failure:" + methods + (buffer.getBoolean() ? ":partial" : ""));
-                        buffer.rpos(start);
-                    } else if (cmd == SshConstants.SSH_MSG_USERAUTH_SUCCESS) {
-                        answers.add("success");
-                    }
-                    super.process(cmd, buffer);
-                }
-            };
         }
     }
 }
