@@ -182,7 +182,7 @@ class OpsSlowClientsTest {
                 .withRequestTimeout(REQUEST_TIMEOUT), services, Clock.systemUTC(), () -> 0L)) {
             List<Socket> waiting = new ArrayList<>();
             for (int i = 0; i < OpsServer.WORKERS + OpsServer.QUEUE; i++) {
-                Socket socket = connect(server.port(), "127.0.0." + (10 + i % 8));
+                Socket socket = connect(server.port(), "127.0.0." + (10 + i % 4));
                 socket.getOutputStream().write(ascii("GET /health/ready HTTP/1.1\r\nHost: x\r\n\r\n"));
                 waiting.add(socket);
             }

@@ -23,6 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReadinessRecoveryTest {
 
+    /**
+     * One client for every poll: a client per poll leaves its connection open, and the polls of one test would hold
+     * more than the ops listener's 32 per address.
+     */
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
     @TempDir
     Path home;
 
@@ -100,7 +106,7 @@ class ReadinessRecoveryTest {
     }
 
     private static HttpResponse<String> ready(RunningGateway gateway) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + gateway.opsPort() + "/health/ready")).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
