@@ -6,30 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
-import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.core.auth.ClientPrincipal;
-import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.path.VirtualPath;
-import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.DelegatingKeyProvider;
-import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
-import io.vaultgate.core.testing.TestStore;
 import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KeyProvider;
 import io.vaultgate.crypto.KeySlot;
-import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
-import io.vaultgate.crypto.keystore.MasterSecret;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,39 +43,21 @@ class WrapKeyDestroyedTest {
     @TempDir
     Path home;
     private TestCore nodeB;
-    private Database catalogA;
-    private ObjectStore storeA;
     private SabotagedKeys keysA;
-    private GatewayCore nodeA;
+    private TestCore nodeA;
     private ClientPrincipal alice;
 
     @BeforeEach
     void setUp() throws Exception {
         nodeB = TestCore.create(home, settings("node-b"));
         alice = nodeB.client("acme", "alice", Protocol.SFTP);
-        SecureRandom random = new SecureRandom();
-        catalogA = TestCatalog.open(home);
-        storeA = TestStore.open(home, Clock.systemUTC());
-        keysA = new SabotagedKeys(KeystoreKeyProvider.open(home.resolve("kek.p12"),
-                MasterSecret.fromBytes("test master secret, not for production".getBytes())));
-        nodeA = GatewayCore.assemble(catalogA, storeA, keysA,
-                AuditKeys.loadOrCreate(home.resolve("audit-signing.key"), random), settings("node-a"), random,
-                Clock.systemUTC());
+        nodeA = TestCore.sharing(home, keys -> keysA = new SabotagedKeys(keys), settings("node-a"));
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void tearDown() {
         if (nodeA != null) {
             nodeA.close();
-        }
-        if (catalogA != null) {
-            catalogA.close();
-        }
-        if (storeA instanceof AutoCloseable closeable) {
-            closeable.close();
-        }
-        if (keysA != null) {
-            keysA.close();
         }
         if (nodeB != null) {
             nodeB.close();
@@ -128,7 +101,7 @@ class WrapKeyDestroyedTest {
     }
 
     private void uploadOnNodeA() {
-        try (Upload upload = nodeA.ingest().open(alice, REPORT, UploadMode.CREATE)) {
+        try (Upload upload = nodeA.core().ingest().open(alice, REPORT, UploadMode.CREATE)) {
             upload.write(0, ByteBuffer.wrap(new byte[1000]));
             upload.commit();
         }
@@ -136,7 +109,7 @@ class WrapKeyDestroyedTest {
 
     /** The refused upload left the gate and inserted no row. */
     private void assertNoUploadLeft() {
-        assertThat(nodeA.uploads().active()).isZero();
+        assertThat(nodeA.core().uploads().active()).isZero();
         assertThat(nodeB.database().<Long>read(jdbc -> jdbc.count("SELECT COUNT(*) FROM files WHERE tenant_id = "
                 + "'acme'"))).isZero();
     }

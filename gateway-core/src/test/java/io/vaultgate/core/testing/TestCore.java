@@ -15,6 +15,7 @@ import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.crypto.KeyProvider;
 import io.vaultgate.crypto.keystore.KdfParams;
 import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
 import io.vaultgate.crypto.keystore.MasterSecret;
@@ -27,6 +28,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /**
  * A real core over a temporary directory: SQLite catalog (or PostgreSQL, see {@link TestCatalog}),
@@ -37,12 +39,12 @@ public final class TestCore implements AutoCloseable {
 
     private final Path home;
     private final Path keystore;
-    private final KeystoreKeyProvider keys;
+    private final KeyProvider keys;
     private final Database database;
     private final ObjectStore store;
     private final GatewayCore core;
 
-    private TestCore(Path home, Path keystore, KeystoreKeyProvider keys, Database database, ObjectStore store,
+    private TestCore(Path home, Path keystore, KeyProvider keys, Database database, ObjectStore store,
                      GatewayCore core) {
         this.home = home;
         this.keystore = keystore;
@@ -72,10 +74,25 @@ public final class TestCore implements AutoCloseable {
 
     private static TestCore create(Path home, GatewayCore.Settings settings, Clock clock, CoreMetrics metrics) {
         try {
-            MasterSecret secret = MasterSecret.fromBytes("test master secret, not for production".getBytes());
+            MasterSecret secret = secret();
             KeystoreKeyProvider keys = KeystoreKeyProvider.create(home.resolve("kek.p12"), secret,
                     new KdfParams(1024, 1, 1));
             return open(home, keys, settings, clock, metrics);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A second node over {@code home}'s catalog (a pool of its own), object store, audit key and keystore file, whose
+     * key provider is {@code keys} around the keystore's: a hook or a fault on one node only. {@code settings} name
+     * the node.
+     */
+    public static TestCore sharing(Path home, UnaryOperator<KeyProvider> keys, GatewayCore.Settings settings) {
+        try {
+            Path keystore = home.resolve("kek.p12");
+            return open(home, keystore, keys.apply(KeystoreKeyProvider.open(keystore, secret())),
+                    TestCatalog.open(home), settings, Clock.systemUTC(), CoreMetrics.inMemory(Clock.systemUTC()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -94,7 +111,7 @@ public final class TestCore implements AutoCloseable {
     /** As {@link #reopen(Path, GatewayCore.Settings)}, on a node whose time is {@code clock}. */
     public static TestCore reopen(Path home, GatewayCore.Settings settings, Clock clock) {
         try {
-            MasterSecret secret = MasterSecret.fromBytes("test master secret, not for production".getBytes());
+            MasterSecret secret = secret();
             return open(home, KeystoreKeyProvider.open(home.resolve("kek.p12"), secret), settings, clock,
                     CoreMetrics.inMemory(clock));
         } catch (IOException e) {
@@ -117,7 +134,7 @@ public final class TestCore implements AutoCloseable {
      */
     public static TestCore over(Path home, Database database, Path file) {
         try {
-            MasterSecret secret = MasterSecret.fromBytes("test master secret, not for production".getBytes());
+            MasterSecret secret = secret();
             KeystoreKeyProvider keys = java.nio.file.Files.exists(file) ? KeystoreKeyProvider.open(file, secret)
                     : KeystoreKeyProvider.create(file, secret, new KdfParams(1024, 1, 1));
             return open(home, file, keys, database, new GatewayCore.Settings(Duration.ofHours(24), 64),
@@ -128,12 +145,12 @@ public final class TestCore implements AutoCloseable {
         }
     }
 
-    private static TestCore open(Path home, KeystoreKeyProvider keys, GatewayCore.Settings settings, Clock clock,
+    private static TestCore open(Path home, KeyProvider keys, GatewayCore.Settings settings, Clock clock,
                                  CoreMetrics metrics) throws IOException {
         return open(home, home.resolve("kek.p12"), keys, TestCatalog.open(home), settings, clock, metrics);
     }
 
-    private static TestCore open(Path home, Path keystore, KeystoreKeyProvider keys, Database database,
+    private static TestCore open(Path home, Path keystore, KeyProvider keys, Database database,
                                  GatewayCore.Settings settings, Clock clock, CoreMetrics metrics) throws IOException {
         SecureRandom random = new SecureRandom();
         ObjectStore store = TestStore.open(home, clock);
@@ -143,12 +160,16 @@ public final class TestCore implements AutoCloseable {
         return new TestCore(home, keystore, keys, database, store, core);
     }
 
+    private static MasterSecret secret() {
+        return MasterSecret.fromBytes("test master secret, not for production".getBytes());
+    }
+
     public GatewayCore core() {
         return core;
     }
 
     /** The key provider, to assemble a second core over other resources in the same test. */
-    public io.vaultgate.crypto.KeyProvider keys() {
+    public KeyProvider keys() {
         return keys;
     }
 
