@@ -116,15 +116,16 @@ public final class DataDirectoryBackup {
 
     /**
      * The credential files a backup leaves out besides the master secret, wherever they are: the first
-     * administrator's API token, the catalog password and S3 credentials files, and the demo's client private key and
-     * API token. Everything else in {@code secrets/} stays out too. The catalog holds only hashes of tokens and public
+     * administrator's API token, the catalog password, PKCS#11 PIN and S3 credentials files, and the demo's client
+     * private key and API token. Everything else in {@code secrets/} stays out too. The catalog holds only hashes of tokens and public
      * keys, so a restored gateway works without them; a new admin token comes from {@code vaultgate admin
      * rotate-token admin --token-file ...} (docs/admin-api.md).
      */
     private Set<Path> handedOver() {
         DataDirectory directory = new DataDirectory(config);
         Stream<Path> files = Stream.concat(Stream.of(directory.adminTokenFile(), config.catalogPasswordFile(),
-                config.resolve(config.storage().s3().credentialsFile())), DemoSetup.clientSecrets(directory).stream());
+                config.pkcs11PinFile(), config.resolve(config.storage().s3().credentialsFile())),
+                DemoSetup.clientSecrets(directory).stream());
         return files.map(file -> file.toAbsolutePath().normalize()).collect(Collectors.toUnmodifiableSet());
     }
 

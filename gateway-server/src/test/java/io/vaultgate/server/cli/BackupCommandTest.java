@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPairGenerator;
 import java.util.List;
@@ -102,6 +103,35 @@ class BackupCommandTest {
         assertThat(backup.resolve("tls/server.key")).exists();
         assertThat(Files.readString(backup.resolve(BackupManifest.FILE))).doesNotContain("secrets/", "demo/");
         assertThat(cli.run("backup", "verify", backup.toString()).exitCode()).isZero();
+    }
+
+    @Test
+    void backup_leavesOutTheConfiguredCredentialFiles_evenWhenTheyAreOutsideSecrets() throws Exception {
+        Files.writeString(home.resolve("vaultgate.yaml"), """
+                keys:
+                  pkcs11:
+                    pin-file: keys/token.pin
+                catalog:
+                  password-file: keys/catalog.password
+                storage:
+                  s3:
+                    credentials-file: keys/s3-credentials
+                """, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        for (String credential : List.of("keys/token.pin", "keys/catalog.password", "keys/s3-credentials")) {
+            Files.writeString(home.resolve(credential), "secret\n");
+            Files.setPosixFilePermissions(home.resolve(credential), PosixFilePermissions.fromString("rw-------"));
+        }
+        Path backup = elsewhere.resolve("backup-6");
+
+        Result created = cli.run("backup", "create", "--to", backup.toString());
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(backup.resolve("keys/kek.p12")).exists();
+        assertThat(backup.resolve("keys/token.pin")).as("the PKCS#11 PIN").doesNotExist();
+        assertThat(backup.resolve("keys/catalog.password")).doesNotExist();
+        assertThat(backup.resolve("keys/s3-credentials")).doesNotExist();
+        assertThat(Files.readString(backup.resolve(BackupManifest.FILE)))
+                .doesNotContain("token.pin", "catalog.password", "s3-credentials");
     }
 
     @Test
