@@ -18,12 +18,16 @@ import java.time.Duration;
  *                          checked (and audited) again; 0 checks every request
  * @param maxConnections    connections the listener holds open at once, from all sources together; past it a
  *                          connection is closed as it is accepted, before any TLS work or read
+ * @param idleTimeout       a connection with no request in flight that receives no byte for this long is closed, so
+ *                          idle kept-alive connections do not hold places of the connection caps; at most the
+ *                          request-head deadline ({@link OpsSettings#REQUEST_TIMEOUT}), which closes them anyway
  */
 public record OpsConfig(boolean enabled, String bind, int port, boolean tls, int tenantLabelLimit,
-                        Duration tokenCache, int maxConnections) {
+                        Duration tokenCache, int maxConnections, Duration idleTimeout) {
 
     public OpsConfig(boolean enabled, String bind, int port, boolean tls, int tenantLabelLimit, Duration tokenCache) {
-        this(enabled, bind, port, tls, tenantLabelLimit, tokenCache, OpsSettings.DEFAULT_MAX_CONNECTIONS);
+        this(enabled, bind, port, tls, tenantLabelLimit, tokenCache, OpsSettings.DEFAULT_MAX_CONNECTIONS,
+                OpsSettings.DEFAULT_IDLE_TIMEOUT);
     }
 
     public OpsConfig {
@@ -32,6 +36,7 @@ public record OpsConfig(boolean enabled, String bind, int port, boolean tls, int
         Require.between("ops.tenant-label-limit", tenantLabelLimit, 0, 10_000);
         Require.between("ops.token-cache", tokenCache, Duration.ZERO, Duration.ofHours(1));
         Require.between("ops.max-connections", maxConnections, 1, 10_000);
+        Require.between("ops.idle-timeout", idleTimeout, Duration.ofSeconds(1), OpsSettings.REQUEST_TIMEOUT);
     }
 
     public static OpsConfig defaults() {

@@ -54,7 +54,7 @@ public final class OpsListener implements AutoCloseable {
         try {
             // the token checks' cache and failure window run on the core's clock, as its bans and expiries do
             OpsServer server = OpsServer.start(new OpsSettings(config.bind(), config.port(), config.tokenCache(), tls)
-                            .withMaxConnections(config.maxConnections()),
+                            .withMaxConnections(config.maxConnections()).withIdleTimeout(config.idleTimeout()),
                     new OpsServices(registry, core.metrics()::refresh, core.authenticator(), new CoreStatus(core, checks, version, clock),
                             checks), core.nodes().clock());
             return new OpsListener(server, jvm);

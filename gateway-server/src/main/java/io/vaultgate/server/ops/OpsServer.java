@@ -53,9 +53,12 @@ import java.util.function.LongSupplier;
  * ({@link OpsSettings#maxConnections()}, {@code ops.max-connections}, {@link ListenerCap}: a connection past it is closed
  * as it is accepted, before any handler, TLS engine or read), the per-address connection cap
  * ({@link ConnectionLimit}), both counted in {@code vaultgate_ops_connections_refused_total} by reason, the strict
- * request decoder with small limits and the request-head deadline
- * ({@link RequestHeaderTimeout}, {@link OpsSettings#requestTimeout()}). A client that opens connections and sends
- * nothing, or its request a byte at a time, costs a socket and a timer until that deadline, never a thread, so
+ * request decoder with small limits, the request-head deadline
+ * ({@link RequestHeaderTimeout}, {@link OpsSettings#requestTimeout()}) and the idle limit between requests
+ * ({@link KeepAliveTimeout}, {@link OpsSettings#idleTimeout()}, {@code ops.idle-timeout}), which gives an idle
+ * kept-alive connection's places in both caps back. A client that opens connections and sends
+ * nothing costs a socket and a timer until the idle limit, one that sends its request a byte at a time until the
+ * request-head deadline, never a thread, so
  * {@code /health/live} (answered on the network thread) and the scrapes keep being answered meanwhile. Only what
  * reads the catalog (token checks, readiness, the scrape's gauges, the status report) runs on {@link #WORKERS}
  * worker threads, behind a queue of {@link #QUEUE}; past that, requests are answered 503 at once.
@@ -67,12 +70,15 @@ public final class OpsServer implements AutoCloseable {
     /** Requests for those endpoints that may wait for a worker; more are answered 503. */
     static final int QUEUE = 64;
     /**
-     * Connections one client address may hold open; more are closed at once. Not lower: a client that opens a
-     * connection per request and leaves it idle (a JDK {@code HttpClient} per poll) holds many at once, and at 16
-     * a readiness poll of this project's own tests was refused. Four sources can fill the default
-     * {@code ops.max-connections}; the listener belongs on a management network (docs/configuration.md).
+     * Connections one client address (an IPv6 client's /64) may hold open; more are closed at once. Its clients are a
+     * few monitors, balancers' health checks and a browser's status page (6 at most), and seven sources are needed to
+     * fill the default {@code ops.max-connections} of 100 (at 32, four could, and the balancers' checks would then mark
+     * the node down). 16 is enough since idle connections are closed after {@code ops.idle-timeout}
+     * ({@link KeepAliveTimeout}): a client that opens a connection per poll and leaves it open (a JDK
+     * {@code HttpClient} per poll) holds one per poll of the last 5 s, not of the last 10 s (the request-head deadline,
+     * which used to be all that closed them), so up to 3 polls a second fit.
      */
-    static final int MAX_CONNECTIONS_PER_ADDRESS = 32;
+    static final int MAX_CONNECTIONS_PER_ADDRESS = 16;
     /** The request line (method, target, version), in bytes. */
     static final int MAX_REQUEST_LINE = 2048;
     /** All request headers together, in bytes. */
@@ -129,7 +135,9 @@ public final class OpsServer implements AutoCloseable {
                         connection.closeFuture().addListener(closed -> cap.release());
                         connections.add(connection);
                         ChannelPipeline pipeline = connection.pipeline();
+                        KeepAliveTimeout keepAlive = new KeepAliveTimeout(settings.idleTimeout());
                         pipeline.addLast("limit", limit);
+                        pipeline.addLast("idleBytes", keepAlive.bytes());
                         settings.tls().ifPresent(tls -> pipeline.addLast("tls", tls.newHandler(connection.alloc())));
                         pipeline.addLast("writeTimeout", new WriteTimeoutHandler(WRITE_TIMEOUT.toMillis(),
                                 TimeUnit.MILLISECONDS));
@@ -137,6 +145,7 @@ public final class OpsServer implements AutoCloseable {
                                 8 * 1024));
                         pipeline.addLast("encoder", new HttpResponseEncoder());
                         pipeline.addLast("headerTimeout", new RequestHeaderTimeout(settings.requestTimeout()));
+                        pipeline.addLast("idleRequests", keepAlive.requests());
                         pipeline.addLast("ops", new OpsHandler(routes, workers, settings.requestTimeout()));
                     }
                 })

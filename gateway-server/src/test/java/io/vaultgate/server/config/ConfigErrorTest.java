@@ -101,6 +101,8 @@ class ConfigErrorTest {
         "sftp:\\n  max-connections-per-source: 0 | sftp.max-connections-per-source: expected an integer between 1 and 100000, got 0",
         "https:\\n  max-connections-per-source: -1 | https.max-connections-per-source: expected an integer between 1 and 100000, got -1",
         "ops:\\n  max-connections: 10001 | ops.max-connections: expected an integer between 1 and 10000, got 10001",
+        "ops:\\n  idle-timeout: 11s      | ops.idle-timeout: expected a duration between 1s and 10s, got 11s",
+        "ops:\\n  idle-timeout: 500ms    | ops.idle-timeout: expected a duration between 1s and 10s, got 500ms",
     })
     void outOfRangeValue_namesTheRangeAndTheValue(String yaml, String message) {
         assertThat(fromYaml(yaml.replace("\\n", "\n"))).hasMessageStartingWith(message)

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadinessRecoveryTest {
 
     /**
-     * One client for every poll: a client per poll leaves its connection open, and the polls of one test would hold
-     * more than the ops listener's 32 per address.
+     * One client for every poll: a client per poll leaves its connection open until the ops listener's idle timeout
+     * (5 s), and ten polls a second would hold more than its 16 per address.
      */
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
