@@ -4,6 +4,7 @@ import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.catalog.AccountRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.files.FileOpener;
 import io.vaultgate.core.files.FileRecord;
@@ -12,6 +13,7 @@ import io.vaultgate.core.forward.DeliveryOutcome.Failed;
 import io.vaultgate.core.forward.DeliveryOutcome.Gone;
 import io.vaultgate.core.forward.DeliveryOutcome.Kind;
 import io.vaultgate.core.tenant.Account;
+import io.vaultgate.core.tenant.TenantStatus;
 import io.vaultgate.crypto.CryptoException;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -34,6 +36,7 @@ final class JobPreparation {
     private final Database database;
     private final FileRepository files;
     private final AccountRepository accounts = new AccountRepository();
+    private final TenantRepository tenants = new TenantRepository();
     private final FileOpener opener;
     private final Optional<StoredEnvelopes> envelopes;
     private final ForwardingSites sites;
@@ -151,18 +154,26 @@ final class JobPreparation {
 
     /**
      * A committed file whose stored copy or key could not be used ({@code StoredFileAccess}). Final only when its key
-     * was destroyed (its tenant crypto-shredded): it can never be read again. Anything else (the object store or a
-     * PKCS#11 token failing for a moment, a KEK version disabled or not yet on this node, a missing key slot) is
-     * retried with backoff like a network failure, and the job goes DEAD only after its last attempt; a file that
-     * is gone by then settles as such when the job is next prepared.
+     * was destroyed because its tenant was crypto-shredded (offboarded): the catalog marks the tenant SHREDDED before
+     * the shred destroys its keys, so a {@link CryptoException.KeyDestroyed} is final only if the catalog's tenant is
+     * SHREDDED (read only on this path), and the file can never be read again. A key destroyed otherwise (this node's
+     * key store destroyed the tenant's keys without the catalog's shred, a data key or master secret destroyed in
+     * memory by a close) is a fault of this node, as is anything else (the object store or a PKCS#11 token failing for
+     * a moment, a KEK version disabled, not yet on this node or forked from the catalog's, a missing key slot): all are
+     * retried with backoff like a network failure, perhaps on another node, and the job goes DEAD only after its last
+     * attempt; a file that is gone by then settles as such when the job is next prepared.
      */
-    private static Failed unreadable(ForwardJob job, String what, GatewayException e) {
+    private Failed unreadable(ForwardJob job, String what, GatewayException e) {
         boolean destroyed = false;
         for (Throwable cause = e; cause != null && !destroyed; cause = cause.getCause()) {
             destroyed = cause instanceof CryptoException.KeyDestroyed;
         }
-        return new Failed(Kind.FILE, "file " + job.fileId() + " cannot be " + what + (destroyed ? ": its key was "
-                + "destroyed (tenant shredded)" : " now") + ": " + e.getMessage()
-                + (e.getCause() == null ? "" : " (" + e.getCause() + ")"), destroyed);
+        boolean shredded = destroyed && database.read(jdbc -> tenants.find(jdbc, job.tenant()))
+                .map(tenant -> tenant.status() == TenantStatus.SHREDDED).orElse(false);
+        String why = shredded ? ": its key was destroyed (tenant shredded)"
+                : destroyed ? " now: its key is destroyed on this node, but the tenant is not shredded (this node's "
+                + "key store out of step with the catalog, or a key destroyed in memory); retried" : " now";
+        return new Failed(Kind.FILE, "file " + job.fileId() + " cannot be " + what + why + ": " + e.getMessage()
+                + (e.getCause() == null ? "" : " (" + e.getCause() + ")"), shredded);
     }
 }

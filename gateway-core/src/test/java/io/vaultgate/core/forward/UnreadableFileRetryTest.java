@@ -4,12 +4,21 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.files.DecryptingFileOpener;
+import io.vaultgate.core.files.FileOpener;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.tenant.TenantStatus;
+import io.vaultgate.core.testing.DelegatingKeyProvider;
 import io.vaultgate.core.testing.DelegatingObjectStore;
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.DataKey;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.KeyProvider;
+import io.vaultgate.crypto.KeySlot;
 import io.vaultgate.crypto.seal.SitePrivateKey;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
@@ -22,8 +31,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A stored file that cannot be read for a moment (the object store failing, a key provider fault) is retried with
- * backoff like a network failure, and goes DEAD only after its last attempt; only a destroyed key is final at once.
+ * A stored file that cannot be read for a moment (the object store failing, a key provider fault, a key destroyed on
+ * this node only) is retried with backoff like a network failure, and goes DEAD only after its last attempt; only a key
+ * destroyed by its tenant's shred (the catalog's tenant SHREDDED) is final at once. Runs on SQLite and, with
+ * {@code -Dvaultgate.test.catalog=postgresql}, on PostgreSQL.
  */
 class UnreadableFileRetryTest extends StubSiteTest {
 
@@ -92,17 +103,81 @@ class UnreadableFileRetryTest extends StubSiteTest {
         assertThat(site.received()).isEmpty();
     }
 
-    /** Passes without the change too: it guards that the one final cause stays final. */
+    /**
+     * This node's key store destroyed the tenant's keys without the catalog's shred (a key store copied from a
+     * shredded tenant's node, a fault): the tenant is active, its files readable elsewhere, so the job is retried with
+     * backoff as for any failure, not dead at once. Failed before the change (DEAD after one attempt).
+     */
     @Test
-    void fileWhoseKeyWasDestroyed_jobGoesDeadAtOnce() {
+    void keysDestroyedInThisNodesKeyStoreOnly_tenantNotShredded_jobIsRetriedAfterBackoff_notDead() {
         fixture.test.keys().destroyTenant("acme");
+
+        assertThat(forwarder.runDue()).isEqualTo(1);
+
+        ForwardJob job = fixture.job(file);
+        assertThat(job.state()).isEqualTo(ForwardState.PENDING);
+        assertThat(job.attempts()).isEqualTo(1);
+        assertThat(job.nextAttemptAt()).as("after a backoff").isAfter(fixture.clock.instant());
+        assertThat(job.lastError()).hasValueSatisfying(error -> assertThat(error)
+                .contains("cannot be read now", "the tenant is not shredded").doesNotContain("tenant shredded)"));
+        assertThat(site.received()).isEmpty();
+    }
+
+    /**
+     * A key destroyed for a moment on this node (a data key or master secret destroyed in memory by a close, a token's
+     * key handle gone): retried after a backoff, and delivered once the key is usable. Failed before the change (DEAD,
+     * never delivered).
+     */
+    @Test
+    void keyDestroyedForAMoment_jobIsRetriedAfterBackoff_andDelivered() {
+        AtomicInteger destroyedUnwraps = new AtomicInteger(1);
+        KeyProvider keys = new DelegatingKeyProvider(fixture.test.keys()) {
+            @Override
+            public DataKey unwrap(EnvelopeContext ctx, KeySlot slot) {
+                if (ctx.fileId().equals(file.id()) // not the key check's unwrap (KekChecks)
+                        && destroyedUnwraps.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                    throw new CryptoException.KeyDestroyed("the master secret has been destroyed (test)");
+                }
+                return super.unwrap(ctx, slot);
+            }
+        };
+        forwarder.close();
+        forwarder = forwarder(false, keys, Optional.empty());
+
+        assertThat(forwarder.runDue()).isEqualTo(1);
+
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.PENDING);
+        assertThat(fixture.job(file).attempts()).isEqualTo(1);
+        fixture.clock.advance(Duration.ofMinutes(6));
+        assertThat(forwarder.runDue()).isEqualTo(1);
+        assertThat(fixture.job(file).state()).isEqualTo(ForwardState.DELIVERED);
+        assertThat(site.received()).extracting(r -> r.header("Idempotency-Key")).containsExactly(file.id());
+    }
+
+    /**
+     * The tenant is crypto-shredded between the job's claim and its read (the catalog marks it SHREDDED, then its keys
+     * are destroyed): the one final cause, DEAD at once. Passes without the change too: it guards that it stays final.
+     */
+    @Test
+    void tenantShreddedAfterTheClaim_jobGoesDeadAtOnce() {
+        TenantRepository tenants = new TenantRepository();
+        forwarder.close();
+        forwarder = forwarder(false, fixture.test.keys(), Optional.of(() -> {
+            fixture.database.inTransaction(jdbc -> {
+                tenants.update(jdbc, tenants.find(jdbc, TenantId.of("acme")).orElseThrow()
+                        .withStatus(TenantStatus.SHREDDED));
+                return null;
+            });
+            fixture.test.keys().destroyTenant("acme");
+        }));
 
         assertThat(forwarder.runDue()).isEqualTo(1);
 
         ForwardJob job = fixture.job(file);
         assertThat(job.state()).isEqualTo(ForwardState.DEAD);
         assertThat(job.attempts()).isEqualTo(1);
-        assertThat(job.lastError()).hasValueSatisfying(error -> assertThat(error).contains("key was destroyed"));
+        assertThat(job.lastError()).hasValueSatisfying(error -> assertThat(error)
+                .contains("key was destroyed (tenant shredded)"));
         assertThat(site.received()).isEmpty();
     }
 
@@ -115,10 +190,19 @@ class UnreadableFileRetryTest extends StubSiteTest {
     }
 
     private Forwarder forwarder(boolean sealing) {
-        return new Forwarder(fixture.database, fixture.outbox,
-                new DecryptingFileOpener(fixture.database, new FileRepository(), store, fixture.test.keys()),
+        return forwarder(sealing, fixture.test.keys(), Optional.empty());
+    }
+
+    /** A forwarder reading with {@code keys}; {@code beforeOpen}, if given, runs before each file is opened. */
+    private Forwarder forwarder(boolean sealing, KeyProvider keys, Optional<Runnable> beforeOpen) {
+        FileOpener decrypting = new DecryptingFileOpener(fixture.database, new FileRepository(), store, keys);
+        FileOpener opener = opened -> {
+            beforeOpen.ifPresent(Runnable::run);
+            return decrypting.open(opened);
+        };
+        return new Forwarder(fixture.database, fixture.outbox, opener,
                 sealing ? Optional.of(new StoredEnvelopes(fixture.database, new FileRepository(), store,
-                        fixture.test.keys(), fixture.random)) : Optional.empty(),
+                        keys, fixture.random)) : Optional.empty(),
                 new ForwarderSettings(4, Duration.ofMinutes(10), Duration.ofMillis(50), Duration.ofSeconds(5),
                         Duration.ofSeconds(30), 1024 * 1024), "node-a", fixture.meters, ForwardEvents.NONE,
                 fixture.random, fixture.clock);
