@@ -14,7 +14,6 @@ import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.OperatorRepository;
 import io.vaultgate.core.catalog.OperatorRepository.OperatorRow;
 import io.vaultgate.core.catalog.RouteRepository;
-import io.vaultgate.core.forward.ForwardJob;
 import io.vaultgate.core.forward.ForwardState;
 import io.vaultgate.core.forward.Outbox;
 import io.vaultgate.core.mfa.Mfa;
@@ -28,7 +27,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Removes operators and whole sites of BPO providers, each in one transaction, audited with its actor and reason.
+ * Removes operators and whole sites of BPO providers, each in one transaction (a site's forwards before it, a page per
+ * transaction), audited with its actor and reason.
  *
  * <p>An operator: every credential stops working (SSH keys deleted, API tokens revoked, the TOTP secret deleted),
  * the batches it holds go back to READY for the site's other operators, and it can never log in again; the row
@@ -43,10 +43,17 @@ import java.util.Optional;
  *
  * <p>A site that will never finish its work (out of business, contract lost) is removed with
  * {@link UnfinishedWork#ABANDON}: still not while a tenant routes to it (new files would go there), but its batches
- * not completed and its forwards not delivered become ABANDONED in the removal's transaction, each audited
- * ({@code batch.abandoned}, {@code forward.abandoned}, with the fixed reason {@code site removed}: the administrator's
- * reason stays in the removal's own event, out of tenants' reports). Nothing is deleted: the tenants' files stay
- * stored and readable by their tenants.
+ * not completed and its forwards not delivered become ABANDONED, each audited ({@code batch.abandoned},
+ * {@code forward.abandoned}, with the fixed reason {@code site removed}: the administrator's reason stays in the
+ * removal's own event, out of tenants' reports). Nothing is deleted: the tenants' files stay stored and readable by
+ * their tenants.
+ *
+ * <p>The forwards a removal abandons (the dead ones, or with ABANDON every undelivered one) go a page at a time, each
+ * page in its own transaction with its own audit records, before the removal's own transaction: the audit chain's
+ * head, which every upload and audited change of every node waits for, is held for one page's append and commit at a
+ * time, not for the whole backlog. A removal cut off in between (a crash, a refusal) leaves its committed pages
+ * abandoned and audited and the site not removed, its operators in place; running it again abandons the rest and
+ * then removes the site. The site is marked removed only in the last transaction, with whatever the pages left.
  */
 public final class Offboarding {
 
@@ -67,15 +74,27 @@ public final class Offboarding {
     }
 
     /**
-     * What a site's removal did: the operators removed, and the batches and forward jobs abandoned (by id; without
-     * {@link UnfinishedWork#ABANDON}, the dead forward jobs).
+     * What a site's removal did: the operators removed, the batches abandoned (by id), and how many forward jobs it
+     * abandoned (without {@link UnfinishedWork#ABANDON}, the dead ones) with the ids of the first of them only
+     * ({@code forwardsAbandoned}, oldest first, at most {@link #SAMPLE}): a site's backlog may hold millions, which the
+     * audit log records one {@code forward.abandoned} each and {@code vaultgate forward list --state abandoned} lists.
      */
     public record RemovedSite(String siteId, List<String> operatorsRemoved, int sessionsEnded,
-                              List<String> batchesAbandoned, List<String> forwardsAbandoned) {
+                              List<String> batchesAbandoned, long forwardsAbandonedCount,
+                              List<String> forwardsAbandoned) {
         public RemovedSite {
             operatorsRemoved = List.copyOf(operatorsRemoved);
             batchesAbandoned = List.copyOf(batchesAbandoned);
             forwardsAbandoned = List.copyOf(forwardsAbandoned);
+            if (forwardsAbandonedCount < forwardsAbandoned.size()) {
+                throw new IllegalArgumentException("abandoned " + forwardsAbandonedCount + " forward(s) but names "
+                        + forwardsAbandoned.size());
+            }
+        }
+
+        /** Whether more forward jobs were abandoned than {@link #forwardsAbandoned} names. */
+        public boolean moreForwardsAbandoned() {
+            return forwardsAbandonedCount > forwardsAbandoned.size();
         }
     }
 
@@ -83,11 +102,15 @@ public final class Offboarding {
     static final String SITE_REMOVED = "site removed";
 
     /**
-     * Forward jobs a site's removal abandons at a time: each page's jobs are read, changed and their events appended
-     * (with the events collected before them) before the next page is read, so memory stays at about a page's
-     * worth of jobs and events (about 2 KB each) however large the site's backlog.
+     * Forward jobs a site's removal abandons at a time, each page in its own transaction: its jobs are read, changed
+     * and their events appended and committed before the next page is read, so memory stays at about a page's worth
+     * of jobs and events (about 2 KB each) however large the site's backlog, and the audit chain's head is held for
+     * one page's append at a time.
      */
     static final int ABANDON_PAGE = 1000;
+
+    /** Forward job ids a site's removal names in its result, the oldest first; the rest are counted only. */
+    public static final int SAMPLE = 100;
 
     private static final List<BatchState> UNFINISHED = List.of(BatchState.OPEN, BatchState.READY, BatchState.CLAIMED);
 
@@ -100,21 +123,22 @@ public final class Offboarding {
     private final Mfa mfa;
     private final AuditLog audit;
     private final Clock clock;
-    private final int abandonPage;
+    private final ForwardsAbandonment abandonment;
 
     public Offboarding(Database database, OperatorRepository operators, BatchRepository batches,
                        RouteRepository routes, Outbox outbox, Revocation revocation, Mfa mfa, AuditLog audit,
                        Clock clock) {
-        this(database, operators, batches, routes, outbox, revocation, mfa, audit, clock, ABANDON_PAGE);
+        this(database, operators, batches, routes, outbox, revocation, mfa, audit, clock, ABANDON_PAGE, SAMPLE);
     }
 
-    /** @param abandonPage forward jobs abandoned, and their events appended, at a time (tests use small pages) */
+    /**
+     * @param abandonPage forward jobs abandoned, and their events appended, at a time (tests use small pages)
+     * @param sample      forward job ids a removal's result names at most (tests use small samples)
+     */
     Offboarding(Database database, OperatorRepository operators, BatchRepository batches, RouteRepository routes,
-                Outbox outbox, Revocation revocation, Mfa mfa, AuditLog audit, Clock clock, int abandonPage) {
-        if (abandonPage < 1) {
-            throw new IllegalArgumentException("a page holds at least one job: " + abandonPage);
-        }
-        this.abandonPage = abandonPage;
+                Outbox outbox, Revocation revocation, Mfa mfa, AuditLog audit, Clock clock, int abandonPage,
+                int sample) {
+        this.abandonment = new ForwardsAbandonment(database, outbox, audit, clock, abandonPage, sample);
         this.database = database;
         this.operators = operators;
         this.batches = batches;
@@ -149,23 +173,34 @@ public final class Offboarding {
 
     /**
      * Removes the site and its operators; fails with NOT_FOUND if there is no such site (or it was removed), and
-     * with CONFLICT, changing nothing, while a tenant still routes to it or, unless {@code work} is
-     * {@link UnfinishedWork#ABANDON}, work for it is unfinished. Abandoning comes before the operators' removal, so
-     * a batch an operator holds is abandoned rather than released.
+     * with CONFLICT while a tenant still routes to it or, unless {@code work} is {@link UnfinishedWork#ABANDON}, work
+     * for it is unfinished. Abandoning comes before the operators' removal, so a batch an operator holds is abandoned
+     * rather than released.
+     *
+     * <p>The forwards go first, a page per transaction ({@link ForwardsAbandonment#inPages}), each checked as the
+     * removal is (site active, nothing left) under the site's row lock; then one transaction abandons what the pages
+     * left (jobs queued meanwhile: normally none) and the batches, removes the operators and marks the site removed. A
+     * refusal or crash in between leaves the committed pages abandoned and audited, the site not removed: a second
+     * run finishes.
      */
     public RemovedSite removeSite(String siteId, String reason, String actor, UnfinishedWork work) {
         String why = Lockdown.requireText(reason, "reason");
+        // the dead forwards too without ABANDON: retries are refused once the site is removed, so left DEAD they
+        // would stay stuck, counted and reported as dead for ever
+        List<ForwardState> states = work == UnfinishedWork.ABANDON ? Outbox.UNDELIVERED : List.of(ForwardState.DEAD);
+        ForwardsAbandonment.Tally forwards = abandonment.inPages(siteId, states, actor,
+                (jdbc, abandonedBefore) -> requireNothingLeft(jdbc, siteId, work, abandonedBefore));
         Instant now = clock.instant();
         RemovedSite removed = database.inTransaction(jdbc -> {
             if (!SiteAdministration.lockActiveSite(jdbc, siteId)) {
                 throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
             }
-            requireNothingLeft(jdbc, siteId, work);
+            requireNothingLeft(jdbc, siteId, work, forwards.count());
             // every row lock and row change before the first audit append, which holds the chain's head until the
             // commit, and in the order claims (operator, batch, audit), workers (forward job, audit) and revocations
             // (the credential's row, audit) take theirs: on PostgreSQL none of them can then hold a lock this waits
             // for while waiting for one this holds; the events are collected and appended in order, after the row
-            // changes (the forward jobs' rows are locked first and changed page by page, below)
+            // changes (the forward jobs the pages left, normally none, are locked first and changed last)
             List<OperatorRow> siteOperators = new ArrayList<>();
             for (OperatorRow operator : operators.active(jdbc, Optional.of(siteId))) {
                 if (operators.lockActive(jdbc, operator.id())) {
@@ -173,10 +208,6 @@ public final class Offboarding {
                 }
             }
             List<Batch> unfinished = work == UnfinishedWork.ABANDON ? batches.lockUnfinished(jdbc, siteId) : List.of();
-            // the dead forwards too without ABANDON: retries are refused once the site is removed, so left DEAD
-            // they would stay stuck, counted and reported as dead for ever
-            List<ForwardState> states = work == UnfinishedWork.ABANDON ? Outbox.UNDELIVERED
-                    : List.of(ForwardState.DEAD);
             outbox.lockToAbandon(jdbc, siteId, states);
             List<AuditEvent> events = new ArrayList<>();
             List<String> batchesAbandoned = abandonBatches(jdbc, unfinished, actor, now, events);
@@ -187,40 +218,22 @@ public final class Offboarding {
                 usernames.add(operator.username());
             }
             jdbc.update("UPDATE sites SET removed_at = ? WHERE id = ?", now.toEpochMilli(), siteId);
-            // the forwards a page at a time (their rows locked above, so changing them after the first append takes
-            // no lock), their events appended whenever a page's worth is collected: a site's backlog of millions is
-            // abandoned with the memory of a page, and a removal of fewer jobs still appends once
-            List<String> forwardsAbandoned = new ArrayList<>();
-            Optional<ForwardJob> last = Optional.empty();
-            for (boolean more = true; more; ) {
-                Outbox.AbandonedPage page = outbox.abandonPage(jdbc, siteId, states, now, last, abandonPage);
-                for (ForwardJob job : page.abandoned()) {
-                    events.add(new AuditEvent.ForwardAbandoned(now, Optional.of(job.tenant()), actor, job.id(),
-                            job.fileId(), siteId, job.state().name(), SITE_REMOVED));
-                    forwardsAbandoned.add(job.id());
-                }
-                more = page.full();
-                last = page.last();
-                if (more && events.size() >= abandonPage) {
-                    audit.appendAll(jdbc, events); // the head is read and moved once per page
-                    events.clear();
-                }
-            }
+            abandonment.rest(jdbc, siteId, states, actor, now, events, forwards);
             events.addAll(operatorEvents);
             events.add(new AuditEvent.AdminChange(now, Optional.empty(), actor, AdminAction.SITE_UPDATED,
                     siteId + " removed: " + why + (work == UnfinishedWork.ABANDON ? " (abandoned "
-                            + batchesAbandoned.size() + " batch(es), " + forwardsAbandoned.size() + " forward(s))"
-                            : forwardsAbandoned.isEmpty() ? ""
-                            : " (abandoned " + forwardsAbandoned.size() + " dead forward(s))")));
+                            + batchesAbandoned.size() + " batch(es), " + forwards.count() + " forward(s))"
+                            : forwards.count() == 0 ? ""
+                            : " (abandoned " + forwards.count() + " dead forward(s))")));
             audit.appendAll(jdbc, events);
-            return new RemovedSite(siteId, usernames, 0, batchesAbandoned, forwardsAbandoned);
+            return new RemovedSite(siteId, usernames, 0, batchesAbandoned, forwards.count(), forwards.sample());
         });
         int ended = 0;
         for (String username : removed.operatorsRemoved()) {
             ended += revocation.endSessions(username, "site removed");
         }
         return new RemovedSite(siteId, removed.operatorsRemoved(), ended, removed.batchesAbandoned(),
-                removed.forwardsAbandoned());
+                removed.forwardsAbandonedCount(), removed.forwardsAbandoned());
     }
 
     /** The site's active operators (every site's when {@code siteId} is empty), by username. */
@@ -260,7 +273,8 @@ public final class Offboarding {
      * Refuses, naming what is left, while a tenant routes to the site or (unless it is to be abandoned) work for it
      * is unfinished. Routes are never abandoned: files committed after the removal would still be routed there.
      */
-    private void requireNothingLeft(Jdbc jdbc, String siteId, UnfinishedWork work) throws SQLException {
+    private void requireNothingLeft(Jdbc jdbc, String siteId, UnfinishedWork work, long abandonedBefore)
+            throws SQLException {
         List<String> left = new ArrayList<>();
         for (Route route : routes.activeBySite(jdbc, siteId)) {
             left.add("route " + route.id() + " of tenant " + route.tenant() + " (vaultgate site unroute --tenant "
@@ -275,8 +289,11 @@ public final class Offboarding {
                 : work == UnfinishedWork.ABANDON ? " (routes are never abandoned, or new files would still go to the "
                 + "site: move or remove them first)" : "";
         left.addAll(unfinished);
+        String changed = abandonedBefore == 0 ? "nothing was changed"
+                : "nothing more was changed (the " + abandonedBefore + " forward(s) this removal abandoned before, "
+                + "each audited, stay abandoned; the site is not removed: run the removal again once this is resolved)";
         throw new GatewayException(Reason.CONFLICT, "site " + siteId + " still has " + String.join(", ", left)
-                + "; nothing was changed" + hint);
+                + "; " + changed + hint);
     }
 
     /** The site's batches not completed and forwards not settled, counted, if there are any. */

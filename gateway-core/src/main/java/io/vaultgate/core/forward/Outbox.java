@@ -288,10 +288,10 @@ public final class Outbox {
     /**
      * Locks the site's forwards in {@code states} (of {@link #UNDELIVERED}) within {@code jdbc}'s transaction, for the
      * site's removal, without reading them ({@link Dialect#forUpdate()}; on SQLite the transaction holds the database's
-     * write lock already); returns how many there are. The removal takes every row lock before its first audit
-     * append (which holds the chain's head until the commit), then abandons them page by page
-     * ({@link #abandonPage}). An outcome committed before the lock wins (a delivered job stays delivered), one after
-     * it is refused.
+     * write lock already); returns how many there are. The removal's last transaction (which marks the site removed,
+     * after earlier ones abandoned the backlog a page each) takes every row lock before its first audit append (which
+     * holds the chain's head until the commit), then abandons what is left page by page ({@link #abandonPage}). An
+     * outcome committed before the lock wins (a delivered job stays delivered), one after it is refused.
      */
     public long lockToAbandon(Jdbc jdbc, String siteId, List<ForwardState> states) throws SQLException {
         List<Object> parameters = abandonParameters(siteId, states);
@@ -306,8 +306,10 @@ public final class Outbox {
      * for a removed site), one abandoning the site's work also the pending and in-flight ones. Each becomes
      * ABANDONED, is never claimed or retried again, and its version moves on, so that a worker still holding its
      * lease finds its outcome ({@link #complete}, {@link #fail}, {@link #release}, {@link #renew}) refused and
-     * changes nothing. Lock them first ({@link #lockToAbandon}). In pages, so that a site with a backlog of millions
-     * is abandoned with the memory of one page.
+     * changes nothing. The page's rows are locked as they are read ({@link Dialect#forUpdate()}); a transaction that
+     * appends to the audit log after more than one page locks them all first ({@link #lockToAbandon}). In pages, so
+     * that a site with a backlog of millions is abandoned with the memory of one page, and (a page per transaction, as
+     * a site's removal does) with the audit chain's head held for one page's events at a time.
      */
     public AbandonedPage abandonPage(Jdbc jdbc, String siteId, List<ForwardState> states, Instant now,
                                         Optional<ForwardJob> after, int limit) throws SQLException {

@@ -1,12 +1,19 @@
 package io.vaultgate.core.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vaultgate.core.admin.Offboarding.RemovedSite;
 import io.vaultgate.core.admin.Offboarding.UnfinishedWork;
 import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditLog;
+import io.vaultgate.core.audit.AuditRecord;
+import io.vaultgate.core.auth.AuthFailure;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.catalog.BatchRepository;
+import io.vaultgate.core.catalog.Dialect;
+import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.OperatorRepository;
 import io.vaultgate.core.catalog.RouteRepository;
 import io.vaultgate.core.forward.ForwardJob;
@@ -22,12 +29,22 @@ import io.vaultgate.core.testing.RecordingAuditLog;
 import io.vaultgate.core.testing.TestCore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,11 +52,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A site removed with a backlog larger than a page ({@code site remove --abandon-work}) is abandoned a page at a
- * time: no audit append carries more than a page of {@code forward.abandoned} events (so memory stays at a page's
- * worth, not the whole backlog's), and the result is the same as in one go: every undelivered job abandoned and
- * audited once, oldest first, in one transaction, the removal's own event last. Runs on SQLite and, with
- * {@code -Dvaultgate.test.catalog=postgresql}, on PostgreSQL (where the jobs' rows are locked before the first
- * append).
+ * time, each page in its own transaction with its own audit records: no audit append carries more than a page of
+ * {@code forward.abandoned} events (so memory stays at a page's worth, not the whole backlog's), each page is committed
+ * before the next starts (so the audit chain's head, which every upload and login waits for, is held for a page at a
+ * time), and the result is the same as in one go: every undelivered job abandoned and audited once, oldest first, the
+ * removal's own event last. A removal cut off between pages leaves those pages done and the site in place, and a
+ * second run finishes. The result names the first jobs only and counts them all. Runs on SQLite and, with
+ * {@code -Dvaultgate.test.catalog=postgresql}, on PostgreSQL.
  */
 class SiteAbandonPagingTest {
 
@@ -50,6 +69,7 @@ class SiteAbandonPagingTest {
     Path home;
     private TestCore test;
     private ClientPrincipal client;
+    private HookedAuditLog hooked;
     private RecordingAuditLog recording;
     private Offboarding offboarding;
 
@@ -59,10 +79,9 @@ class SiteAbandonPagingTest {
         client = test.client("acme", "acme-upload", Protocol.SFTP);
         test.operator("manila", "maria", Protocol.SFTP);
         test.core().sites().addOperatorSshKey("maria", KEY);
-        recording = new RecordingAuditLog(test.core().audit());
-        offboarding = new Offboarding(test.database(), new OperatorRepository(), new BatchRepository(),
-                new RouteRepository(), outbox(), test.core().incidents().revocation(), test.core().incidents().mfa(),
-                recording, Clock.systemUTC(), PAGE);
+        hooked = new HookedAuditLog(test.core().audit());
+        recording = new RecordingAuditLog(hooked);
+        offboarding = offboarding(PAGE, Offboarding.SAMPLE);
     }
 
     @AfterEach
@@ -72,25 +91,15 @@ class SiteAbandonPagingTest {
 
     @Test
     void aBacklogOfSeveralPages_isAbandonedAPageAtATime_everyJobOnceOldestFirst_theRemovalsEventLast() {
-        Route route = test.core().sites().addRoute(client.tenant(), "manila", RouteMode.PUSH,
-                PathPolicy.parse("/inbox"), 0, 0, Duration.ZERO);
-        for (int i = 0; i < 9; i++) {
-            upload("/inbox/f" + i + ".csv");
-        }
-        test.core().sites().removeRoute(client.tenant(), route.id());
-        ForwardJob delivered = claimOne();
-        outbox().complete(delivered, Optional.empty(), Instant.now());
-        ForwardJob dead = claimOne();
-        outbox().fail(dead, "refused", true, Instant.now());
-        claimOne(); // one in flight
-        List<String> undelivered = test.database().read(jdbc -> jdbc.query("SELECT id FROM forward_jobs WHERE "
-                + "site_id = 'manila' AND state <> 'DELIVERED' ORDER BY created_at, id", row -> row.getString(1)));
-        assertThat(undelivered).hasSize(8);
+        List<String> undelivered = undeliveredBacklog();
+        ForwardJob delivered = outbox().list(Optional.of(ForwardState.DELIVERED), 10).get(0);
         long before = lastSeq();
 
         RemovedSite removed = offboarding.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
 
         assertThat(removed.forwardsAbandoned()).containsExactlyElementsOf(undelivered);
+        assertThat(removed.forwardsAbandonedCount()).isEqualTo(8);
+        assertThat(removed.moreForwardsAbandoned()).isFalse();
         assertThat(recording.eventsPerAppend(AuditEvent.ForwardAbandoned.class))
                 .as("forward.abandoned events per append")
                 .hasSizeGreaterThanOrEqualTo(3).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(PAGE));
@@ -100,19 +109,135 @@ class SiteAbandonPagingTest {
         assertThat(undelivered).allSatisfy(id -> assertThat(outbox().find(id).orElseThrow().state())
                 .isEqualTo(ForwardState.ABANDONED));
         assertThat(outbox().find(delivered.id()).orElseThrow().state()).isEqualTo(ForwardState.DELIVERED);
-        List<String> jobsInChain = test.database().read(jdbc -> jdbc.query("SELECT event FROM audit_events WHERE "
-                + "seq > ? AND kind = 'forward.abandoned' ORDER BY seq", row -> row.getString(1), before))
-                .stream().map(event -> event.replaceAll(".*\"job\":\"([^\"]+)\".*", "$1")).toList();
-        assertThat(jobsInChain).containsExactlyElementsOf(undelivered);
-        List<String> kinds = test.database().read(jdbc -> jdbc.query("SELECT kind FROM audit_events WHERE seq > ? "
-                + "ORDER BY seq", row -> row.getString(1), before));
+        assertThat(jobsInChainAfter(before)).containsExactlyElementsOf(undelivered);
+        List<String> kinds = kindsAfter(before);
         assertThat(kinds.subList(0, 8)).containsOnly("forward.abandoned");
         assertThat(kinds).last().isEqualTo("admin.change");
-        String last = test.database().read(jdbc -> jdbc.queryOne("SELECT event FROM audit_events WHERE seq = ?",
-                row -> row.getString(1), lastSeq())).orElseThrow();
-        assertThat(last).contains("manila removed: bankrupt (abandoned 0 batch(es), 8 forward(s))");
+        assertThat(lastEvent()).contains("manila removed: bankrupt (abandoned 0 batch(es), 8 forward(s))");
         assertThat(outbox().claim("manila", "test-node", 20, Duration.ofMinutes(1),
                 Instant.now().plus(Duration.ofDays(1)))).as("nothing left to send").isEmpty();
+    }
+
+    /**
+     * Each page is its own transaction: when the second page's events are appended, the first page's jobs and audit
+     * records are committed already (seen from another connection), so the chain's head was let go in between.
+     * Failed before the change (one transaction: nothing committed until the end).
+     */
+    @Test
+    void eachPage_isCommittedWithItsAuditRecords_beforeTheNextPageStarts() {
+        undeliveredBacklog();
+        long before = lastSeq();
+        List<long[]> seen = new CopyOnWriteArrayList<>();
+        hooked.beforeForwardAppend(n -> seen.add(new long[] {n, lastSeq() - before, test.database().read(jdbc ->
+                jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE site_id = 'manila' AND state = 'ABANDONED'"))}));
+
+        offboarding.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
+
+        assertThat(seen).as("before the 1st, 2nd, 3rd page's append: committed records and abandoned jobs")
+                .extracting(page -> List.of(page[0], page[1], page[2]))
+                .startsWith(List.of(1L, 0L, 0L), List.of(2L, (long) PAGE, (long) PAGE),
+                        List.of(3L, 2L * PAGE, 2L * PAGE));
+    }
+
+    /**
+     * PostgreSQL (SQLite serializes every writer anyway): between two pages another audited action (a failed login,
+     * an upload's commit) appends at once, instead of waiting for the whole removal. Failed before the change: the
+     * removal held the chain's head from its first page's append to its commit, and the append timed out.
+     */
+    @Test
+    void onPostgreSQL_anotherAuditedAction_appendsBetweenPages_withoutWaitingForTheRemoval() throws Exception {
+        assumeTrue(test.database().dialect() == Dialect.POSTGRESQL, "row locks: PostgreSQL only");
+        undeliveredBacklog();
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        List<String> appended = new CopyOnWriteArrayList<>();
+        try {
+            hooked.beforeForwardAppend(n -> {
+                if (n != 2) {
+                    return;
+                }
+                Future<?> login = other.submit(() -> test.core().audit().append(new AuditEvent.AuthFailed(Instant.now(),
+                        Optional.empty(), "mallory", Protocol.SFTP, "192.0.2.7", AuthFailure.UNKNOWN_USER)));
+                try {
+                    login.get(10, TimeUnit.SECONDS);
+                    appended.add("appended");
+                } catch (TimeoutException e) {
+                    appended.add("timed out: the head is held");
+                } catch (InterruptedException | ExecutionException e) {
+                    appended.add("failed: " + e);
+                }
+            });
+
+            offboarding.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
+        } finally {
+            other.shutdown();
+            assertThat(other.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+
+        assertThat(appended).containsExactly("appended");
+        assertThat(outbox().count(ForwardState.ABANDONED)).isEqualTo(8);
+    }
+
+    /**
+     * A removal cut off between pages (here its third page's append fails, as a crash there would end it) leaves the
+     * pages it committed abandoned and audited, and the site with its operators in place; run again, it abandons the
+     * rest, each job audited once in all, and removes the site. Failed before the change (one transaction: the cut
+     * rolled every page back).
+     */
+    @Test
+    void aRemovalCutOffBetweenPages_keepsItsPagesDone_leavesTheSite_andASecondRunFinishes() {
+        List<String> undelivered = undeliveredBacklog();
+        long before = lastSeq();
+        hooked.beforeForwardAppend(n -> {
+            if (n == 3) {
+                throw new IllegalStateException("cut off (test)");
+            }
+        });
+
+        assertThatThrownBy(() -> offboarding.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON))
+                .hasMessageContaining("cut off (test)");
+
+        assertThat(undelivered.subList(0, 2 * PAGE)).as("the pages committed").allSatisfy(id ->
+                assertThat(outbox().find(id).orElseThrow().state()).isEqualTo(ForwardState.ABANDONED));
+        assertThat(undelivered.subList(2 * PAGE, undelivered.size())).as("the page cut off").allSatisfy(id ->
+                assertThat(outbox().find(id).orElseThrow().state()).isNotEqualTo(ForwardState.ABANDONED));
+        assertThat(jobsInChainAfter(before)).containsExactlyElementsOf(undelivered.subList(0, 2 * PAGE));
+        assertThat(kindsAfter(before)).containsOnly("forward.abandoned");
+        long notRemoved = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM sites WHERE id = 'manila' "
+                + "AND removed_at IS NULL"));
+        assertThat(notRemoved).as("the site not removed").isEqualTo(1);
+        assertThat(offboarding.operators(Optional.of("manila"))).extracting(OperatorRepository.OperatorRow::username)
+                .containsExactly("maria");
+
+        hooked.beforeForwardAppend(n -> { });
+        RemovedSite removed = offboarding.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
+
+        assertThat(removed.forwardsAbandonedCount()).isEqualTo(undelivered.size() - 2 * PAGE);
+        assertThat(removed.forwardsAbandoned()).containsExactlyElementsOf(undelivered.subList(2 * PAGE,
+                undelivered.size()));
+        assertThat(removed.operatorsRemoved()).containsExactly("maria");
+        assertThat(undelivered).allSatisfy(id -> assertThat(outbox().find(id).orElseThrow().state())
+                .isEqualTo(ForwardState.ABANDONED));
+        assertThat(jobsInChainAfter(before)).as("each job audited once").containsExactlyElementsOf(undelivered);
+        assertThat(lastEvent()).contains("manila removed: bankrupt (abandoned 0 batch(es), 2 forward(s))");
+        assertThat(offboarding.operators(Optional.of("manila"))).isEmpty();
+    }
+
+    /**
+     * The result names the first jobs only (oldest first; {@link Offboarding#SAMPLE} in production) and counts every
+     * one: a site with a million pending jobs does not return a million ids, in memory or in the response.
+     */
+    @Test
+    void theResult_namesTheFirstJobsOnly_andCountsThemAll() {
+        List<String> undelivered = undeliveredBacklog();
+
+        RemovedSite removed = offboarding(PAGE, 2).removeSite("manila", "bankrupt", "cli:test",
+                UnfinishedWork.ABANDON);
+
+        assertThat(removed.forwardsAbandonedCount()).isEqualTo(8);
+        assertThat(removed.forwardsAbandoned()).containsExactlyElementsOf(undelivered.subList(0, 2));
+        assertThat(removed.moreForwardsAbandoned()).isTrue();
+        assertThat(undelivered).allSatisfy(id -> assertThat(outbox().find(id).orElseThrow().state())
+                .isEqualTo(ForwardState.ABANDONED));
     }
 
     @Test
@@ -133,10 +258,56 @@ class SiteAbandonPagingTest {
         RemovedSite removed = offboarding.removeSite("manila", "contract ended", "cli:test");
 
         assertThat(removed.forwardsAbandoned()).containsExactlyInAnyOrderElementsOf(dead);
+        assertThat(removed.forwardsAbandonedCount()).isEqualTo(7);
         assertThat(recording.eventsPerAppend(AuditEvent.ForwardAbandoned.class))
                 .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(PAGE));
         assertThat(outbox().count(ForwardState.DEAD)).isZero();
         assertThat(outbox().count(ForwardState.ABANDONED)).isEqualTo(7);
+    }
+
+    /**
+     * Nine files routed to the site, the route removed, then one job delivered, one dead, one in flight and six
+     * pending: returns the eight undelivered ones' ids, oldest first.
+     */
+    private List<String> undeliveredBacklog() {
+        Route route = test.core().sites().addRoute(client.tenant(), "manila", RouteMode.PUSH,
+                PathPolicy.parse("/inbox"), 0, 0, Duration.ZERO);
+        for (int i = 0; i < 9; i++) {
+            upload("/inbox/f" + i + ".csv");
+        }
+        test.core().sites().removeRoute(client.tenant(), route.id());
+        ForwardJob delivered = claimOne();
+        outbox().complete(delivered, Optional.empty(), Instant.now());
+        ForwardJob dead = claimOne();
+        outbox().fail(dead, "refused", true, Instant.now());
+        claimOne(); // one in flight
+        List<String> undelivered = test.database().read(jdbc -> jdbc.query("SELECT id FROM forward_jobs WHERE "
+                + "site_id = 'manila' AND state <> 'DELIVERED' ORDER BY created_at, id", row -> row.getString(1)));
+        assertThat(undelivered).hasSize(8);
+        return undelivered;
+    }
+
+    private Offboarding offboarding(int page, int sample) {
+        return new Offboarding(test.database(), new OperatorRepository(), new BatchRepository(),
+                new RouteRepository(), outbox(), test.core().incidents().revocation(), test.core().incidents().mfa(),
+                recording, Clock.systemUTC(), page, sample);
+    }
+
+    /** The jobs of the {@code forward.abandoned} records after {@code seq}, in the chain's order. */
+    private List<String> jobsInChainAfter(long seq) {
+        return test.database().read(jdbc -> jdbc.query("SELECT event FROM audit_events WHERE seq > ? AND kind = "
+                        + "'forward.abandoned' ORDER BY seq", row -> row.getString(1), seq))
+                .stream().map(event -> event.replaceAll(".*\"job\":\"([^\"]+)\".*", "$1")).toList();
+    }
+
+    private List<String> kindsAfter(long seq) {
+        return test.database().read(jdbc -> jdbc.query("SELECT kind FROM audit_events WHERE seq > ? ORDER BY seq",
+                row -> row.getString(1), seq));
+    }
+
+    private String lastEvent() {
+        return test.database().read(jdbc -> jdbc.queryOne("SELECT event FROM audit_events WHERE seq = ?",
+                row -> row.getString(1), lastSeq())).orElseThrow();
     }
 
     private ForwardJob claimOne() {
@@ -155,6 +326,44 @@ class SiteAbandonPagingTest {
         try (Upload upload = test.core().ingest().open(client, PathPolicy.parse(path), UploadMode.CREATE)) {
             upload.write(0, ByteBuffer.wrap(new byte[] {1, 2, 3}));
             upload.commit();
+        }
+    }
+
+    /**
+     * An audit log that passes every append on, and first tells a hook of each batch append carrying
+     * {@code forward.abandoned} events (numbered from 1), inside the appending transaction: a hook that throws cuts
+     * the removal off there, as a crash would.
+     */
+    private static final class HookedAuditLog implements AuditLog {
+        private final AuditLog log;
+        private final AtomicInteger forwardAppends = new AtomicInteger();
+        private volatile IntConsumer hook = n -> { };
+
+        HookedAuditLog(AuditLog log) {
+            this.log = log;
+        }
+
+        void beforeForwardAppend(IntConsumer hook) {
+            forwardAppends.set(0);
+            this.hook = hook;
+        }
+
+        @Override
+        public AuditRecord append(AuditEvent event) {
+            return log.append(event);
+        }
+
+        @Override
+        public AuditRecord append(Jdbc jdbc, AuditEvent event) throws SQLException {
+            return log.append(jdbc, event);
+        }
+
+        @Override
+        public List<AuditRecord> appendAll(Jdbc jdbc, List<AuditEvent> events) throws SQLException {
+            if (events.stream().anyMatch(AuditEvent.ForwardAbandoned.class::isInstance)) {
+                hook.accept(forwardAppends.incrementAndGet());
+            }
+            return log.appendAll(jdbc, events);
         }
     }
 }

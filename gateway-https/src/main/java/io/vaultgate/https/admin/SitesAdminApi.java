@@ -33,7 +33,9 @@ final class SitesAdminApi {
 
     /**
      * Removes the site and its operators ({@code reason} required); 409 while a route is left for it, or work unless
-     * {@code abandonWork} is true, which abandons the site's unfinished batches and forwards instead.
+     * {@code abandonWork} is true, which abandons the site's unfinished batches and forwards instead. The forward
+     * jobs abandoned are counted ({@code forwardsAbandonedCount}) and the first {@link Offboarding#SAMPLE} named
+     * ({@code forwardsAbandoned}, {@code forwardsAbandonedTruncated} when there are more): a site may have millions.
      */
     private static AdminResult remove(AdminServices admin, Map<String, String> params, JsonBody body) {
         Offboarding.RemovedSite removed = admin.offboarding().removeSite(params.get("site"), body.string("reason"),
@@ -45,6 +47,8 @@ final class SitesAdminApi {
             json.writeNumberField("sessionsEnded", removed.sessionsEnded());
             strings(json, "batchesAbandoned", removed.batchesAbandoned());
             strings(json, "forwardsAbandoned", removed.forwardsAbandoned());
+            json.writeNumberField("forwardsAbandonedCount", removed.forwardsAbandonedCount());
+            json.writeBooleanField("forwardsAbandonedTruncated", removed.moreForwardsAbandoned());
         }));
     }
 

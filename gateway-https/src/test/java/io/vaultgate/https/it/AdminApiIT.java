@@ -221,7 +221,8 @@ class AdminApiIT {
 
         assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
         assertThat(removed.body()).contains("\"site\":\"lyon\"", "\"batchesAbandoned\":[]",
-                "\"forwardsAbandoned\":[\"fw_");
+                "\"forwardsAbandoned\":[\"fw_", "\"forwardsAbandonedCount\":1",
+                "\"forwardsAbandonedTruncated\":false");
         HttpResponse<String> seen = send(gateway.token(), "GET", "/v1/forwarding/inbox/a.csv", null);
         assertThat(seen.statusCode()).as(seen.body()).isEqualTo(200);
         assertThat(seen.body()).contains("\"site\":\"lyon\"", "\"state\":\"ABANDONED\"", "\"abandonedAt\":\"20")

@@ -193,6 +193,9 @@ public final class SiteCommand {
             "A site that will never finish its work (out of business, contract lost): --abandon-work abandons its "
                     + "batches not completed and forwards not delivered (each audited; tenants see them abandoned, "
                     + "their files stay stored). Tenants' routes to it must still be moved or removed first.",
+            "The forwards are abandoned 1000 at a time, each page committed on its own; if the command is cut off, "
+                    + "run it again to finish (the site is removed only at the end). It prints how many it abandoned "
+                    + "and the ids of the first 100.",
             "Example: vaultgate site remove manila --reason \"contract ended\"",
             "Example: vaultgate site remove manila --reason \"went out of business\" --abandon-work"})
     static final class Remove extends CoreTask {
@@ -217,10 +220,16 @@ public final class SiteCommand {
             out.println("Removed site " + removed.siteId() + (removed.operatorsRemoved().isEmpty() ? ""
                     : " and its operators " + String.join(", ", removed.operatorsRemoved()))
                     + "; their live sessions end on every node within 2 s");
-            if (abandonWork || !removed.forwardsAbandoned().isEmpty()) {
+            if (abandonWork || removed.forwardsAbandonedCount() > 0) {
                 out.println("Abandoned " + removed.batchesAbandoned().size() + " batch(es) and "
-                        + removed.forwardsAbandoned().size() + " forward(s); the tenants' files stay stored "
+                        + removed.forwardsAbandonedCount() + " forward(s); the tenants' files stay stored "
                         + "(vaultgate forward list --state abandoned)");
+            }
+            if (!removed.forwardsAbandoned().isEmpty()) {
+                out.println("Forward jobs abandoned" + (removed.moreForwardsAbandoned() ? " (the first "
+                        + removed.forwardsAbandoned().size() + " of " + removed.forwardsAbandonedCount()
+                        + "; every one is in the audit log as forward.abandoned)" : "") + ": "
+                        + String.join(" ", removed.forwardsAbandoned()));
             }
             return 0;
         }

@@ -83,7 +83,8 @@ class ForwardCommandTest {
         CliHarness.Result removed = cli.run("site", "remove", "manila", "--reason", "went out of business",
                 "--abandon-work");
         assertThat(removed.exitCode()).as(removed.err()).isZero();
-        assertThat(removed.out()).contains("Removed site manila", "Abandoned 0 batch(es) and 2 forward(s)");
+        assertThat(removed.out()).contains("Removed site manila", "Abandoned 0 batch(es) and 2 forward(s)",
+                "Forward jobs abandoned: ").contains(dead, pending).doesNotContain("the first");
 
         Result abandoned = forward("list", "--state", "abandoned");
         assertThat(abandoned.exitCode()).as(abandoned.err()).isZero();
