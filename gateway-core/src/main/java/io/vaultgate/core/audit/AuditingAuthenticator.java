@@ -15,7 +15,9 @@ import java.util.function.Function;
  * {@link Authenticator}. Fails closed: if the event cannot be recorded, the attempt fails with the error
  * and nobody is let in unaudited. Secrets (passwords, tokens, keys) never reach the log; a token login
  * that fails is recorded with the actor {@code (token)}. A failed login to an existing account is
- * recorded under that account's tenant, so the tenant sees attacks on its accounts in its exports.
+ * recorded under that account's tenant, so the tenant sees attacks on its accounts in its exports. The event keeps a
+ * failure's true reason; the metric counts it under the reason it may show ({@link AuthResult.Failure#shown}), since
+ * whoever scrapes the ops listener must not learn from a label whether a password refused by policy was right.
  */
 public final class AuditingAuthenticator implements Authenticator {
 
@@ -126,7 +128,7 @@ public final class AuditingAuthenticator implements Authenticator {
             Optional<TenantId> tenant = named && failure.reason() != io.vaultgate.core.auth.AuthFailure.UNKNOWN_USER
                     ? tenantOfUsername.apply(username) : Optional.empty();
             audit.append(new AuditEvent.AuthFailed(clock.instant(), tenant, username, protocol, from, failure.reason()));
-            metrics.failed(protocol, failure.reason());
+            metrics.failed(protocol, failure.shown());
         }
         return result;
     }

@@ -1,6 +1,9 @@
 package io.vaultgate.core.auth;
 
-/** Why an authentication attempt failed; never shown to the client, used for audit and metrics. */
+/**
+ * Why an authentication attempt failed; never shown to the client, used for audit and metrics (which count the reason
+ * a failure may show, {@link AuthResult.Failure#shown}, not always its true one).
+ */
 public enum AuthFailure {
     UNKNOWN_USER, BAD_CREDENTIAL, METHOD_NOT_ALLOWED, ACCOUNT_EXPIRED, TENANT_LOCKED, PROTOCOL_NOT_ALLOWED,
     SOURCE_NOT_ALLOWED,

@@ -35,9 +35,27 @@ public sealed interface AuthResult {
         }
     }
 
-    record Failure(String username, AuthFailure reason) implements AuthResult {
+    /**
+     * A refusal. Two reasons, which differ only where telling them apart would tell a right credential from a wrong
+     * one: the true one, which the audit record keeps (tamper-evident, read by administrators alone), and the shown
+     * one, all that metrics, the front-ends' logs and their answers may go by. While the tenant's policy refuses an
+     * account, a right password's reason is the policy's and a wrong one's {@link AuthFailure#BAD_CREDENTIAL}, but both
+     * show the policy's: a metric label or log line that differed would tell whoever scrapes the ops listener or reads
+     * the server log which password was right.
+     *
+     * @param reason the true reason, for the audit record and the defender's score (which is the same for a right and a
+     *               wrong password there: {@link DefendingAuthenticator#passwordOffenceOf})
+     * @param shown  the reason for everyone else
+     */
+    record Failure(String username, AuthFailure reason, AuthFailure shown) implements AuthResult {
         public Failure {
             Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(shown, "shown");
+        }
+
+        /** A refusal whose reason may be shown as it is. */
+        public Failure(String username, AuthFailure reason) {
+            this(username, reason, reason);
         }
     }
 }

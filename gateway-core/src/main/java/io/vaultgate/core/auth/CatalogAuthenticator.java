@@ -372,8 +372,9 @@ public final class CatalogAuthenticator implements Authenticator {
      * A login's result, and whether it counts towards the name's lockout: a wrong credential does, unless the
      * tenant's policy refuses the account anyway. While a policy refuses (a locked tenant, an expired account, a
      * protocol, method or source not allowed), the credential decides nothing the client can observe: the answer,
-     * the defender's score and the lockout count are those of a wrong one, whether it was right or wrong. Only the
-     * audit record (administrators' alone) keeps the truth: the policy's reason for a right credential,
+     * the defender's score and the lockout count are those of a wrong one, whether it was right or wrong, and so are
+     * the reason metrics and logs show ({@link Failure#shown}, the policy's for both). Only the audit record
+     * (administrators' alone) keeps the truth: the policy's reason for a right credential,
      * {@link AuthFailure#BAD_CREDENTIAL} for a wrong one. Nothing counts then, so that neither the account's own
      * retries nor guesses from a refused source lock the account out for after the policy lifts, and a count that
      * went up for wrong credentials only would tell the right one apart.
@@ -389,7 +390,7 @@ public final class CatalogAuthenticator implements Authenticator {
         }
 
         static Decided refusedByPolicy(String username, AuthFailure policy, boolean rightCredential) {
-            return uncounted(new Failure(username, rightCredential ? policy : AuthFailure.BAD_CREDENTIAL));
+            return uncounted(new Failure(username, rightCredential ? policy : AuthFailure.BAD_CREDENTIAL, policy));
         }
     }
 }

@@ -3,23 +3,23 @@ package io.vaultgate.core.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.GatewayCore;
-import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.defender.Defender;
 import io.vaultgate.core.defender.DefenderPolicy;
 import io.vaultgate.core.defender.KeyLoginPolicy;
 import io.vaultgate.core.tenant.Cidr;
 import io.vaultgate.core.tenant.Protocol;
-import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.AuthFailureCounts;
 import io.vaultgate.core.testing.MutableClock;
+import io.vaultgate.core.testing.TenantPolicyRefusal;
 import io.vaultgate.core.testing.TestCore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.function.UnaryOperator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,81 +43,13 @@ class PolicyRefusalOracleTest {
     private static final String KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDIvUwHQUML42rolDMC49L7aVCfbleBARwdJHVyHfQko";
     private static final String FINGERPRINT = "SHA256:XZAbVVMB7KOYy8d1svBVu4ov4OeDXCfS6rqxB5Nnac4";
     private static final String OTHER_KEY = "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU";
+    private static final TenantPolicyRefusal.Target TARGET = new TenantPolicyRefusal.Target(ACME, "acme-up",
+            Protocol.SFTP, Cidr.parse("203.0.113.0/24"));
 
     @TempDir
     Path home;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T12:00:00Z"));
-
-    /** A refusal of the tenant's policy: how to impose it, and how to lift it. Attempts come from 203.0.113.x. */
-    enum Policy {
-        TENANT_LOCKED(AuthFailure.TENANT_LOCKED) {
-            void impose(TestCore test) {
-                test.core().administration().lock(ACME);
-            }
-
-            void lift(TestCore test) {
-                test.core().administration().unlock(ACME);
-            }
-        },
-        ACCOUNT_EXPIRED(AuthFailure.ACCOUNT_EXPIRED) {
-            void impose(TestCore test) {
-                test.core().incidents().expiry().set("acme-up", Optional.of(Instant.parse("2026-11-30T11:00:00Z")),
-                        "cli:test");
-            }
-
-            void lift(TestCore test) {
-                test.core().incidents().expiry().set("acme-up", Optional.empty(), "cli:test");
-            }
-        },
-        PROTOCOL_NOT_ALLOWED(AuthFailure.PROTOCOL_NOT_ALLOWED) {
-            void impose(TestCore test) {
-                change(test, tenant -> withProtocols(tenant, Set.of(Protocol.HTTPS)));
-            }
-
-            void lift(TestCore test) {
-                change(test, tenant -> withProtocols(tenant, Set.of(Protocol.SFTP, Protocol.HTTPS)));
-            }
-        },
-        PASSWORDS_NOT_ALLOWED(AuthFailure.METHOD_NOT_ALLOWED) {
-            void impose(TestCore test) {
-                change(test, tenant -> tenant.withPasswordLogin(false));
-            }
-
-            void lift(TestCore test) {
-                change(test, tenant -> tenant.withPasswordLogin(true));
-            }
-        },
-        SOURCE_NOT_IN_ALLOWLIST(AuthFailure.SOURCE_NOT_ALLOWED) {
-            void impose(TestCore test) {
-                test.core().administration().setAllowedSources(ACME, List.of(Cidr.parse("198.51.100.0/24")));
-            }
-
-            void lift(TestCore test) {
-                test.core().administration().setAllowedSources(ACME, List.of());
-            }
-        },
-        SOURCE_DENIED(AuthFailure.SOURCE_NOT_ALLOWED) {
-            void impose(TestCore test) {
-                test.core().incidents().deniedSources().replace(ACME, List.of(Cidr.parse("203.0.113.0/24")),
-                        "cli:test");
-            }
-
-            void lift(TestCore test) {
-                test.core().incidents().deniedSources().replace(ACME, List.of(), "cli:test");
-            }
-        };
-
-        final AuthFailure reason;
-
-        Policy(AuthFailure reason) {
-            this.reason = reason;
-        }
-
-        abstract void impose(TestCore test);
-
-        abstract void lift(TestCore test);
-    }
 
     private TestCore core() {
         TestCore test = TestCore.create(home, new GatewayCore.Settings(Duration.ofHours(24), 64).withAccess(
@@ -132,10 +64,10 @@ class PolicyRefusalOracleTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Policy.class)
-    void rightAndWrongPassword_whileAPolicyRefuses_scoreAlike_andCountTowardsNoLockout(Policy policy) {
+    @EnumSource(TenantPolicyRefusal.class)
+    void rightAndWrongPassword_whileAPolicyRefuses_scoreAlike_andCountTowardsNoLockout(TenantPolicyRefusal policy) {
         try (TestCore test = core()) {
-            policy.impose(test);
+            policy.impose(test, TARGET);
             Authenticator auth = test.core().authenticator();
             Defender defender = test.core().incidents().defender();
 
@@ -143,18 +75,65 @@ class PolicyRefusalOracleTest {
                 AuthResult right = auth.byPassword("acme-up", PASSWORD.clone(), Protocol.SFTP, "203.0.113.1");
                 AuthResult wrong = auth.byPassword("acme-up", WRONG.clone(), Protocol.SFTP, "203.0.113.2");
                 assertThat(right).as("attempt %d, the audit's reason", attempt)
-                        .isEqualTo(new AuthResult.Failure("acme-up", policy.reason));
-                assertThat(wrong).as("attempt %d", attempt)
-                        .isEqualTo(new AuthResult.Failure("acme-up", AuthFailure.BAD_CREDENTIAL));
+                        .isEqualTo(new AuthResult.Failure("acme-up", policy.reason()));
+                assertThat(wrong).as("attempt %d, the audit's reason and the shown one", attempt)
+                        .isEqualTo(new AuthResult.Failure("acme-up", AuthFailure.BAD_CREDENTIAL, policy.reason()));
                 assertThat(defender.admits("203.0.113.1", "connect")).as("right password, after attempt %d", attempt)
                         .isEqualTo(defender.admits("203.0.113.2", "connect"));
                 assertThat(failuresCounted(test, "password")).as("after attempt %d", attempt).isZero();
             }
             assertThat(defender.admits("203.0.113.1", "connect")).as("both banned at the threshold").isFalse();
 
-            policy.lift(test);
+            policy.lift(test, TARGET);
             assertThat(auth.byPassword("acme-up", PASSWORD.clone(), Protocol.SFTP, "203.0.113.9"))
                     .as("the refused attempts locked the name out of nothing").isInstanceOf(AuthResult.Success.class);
+        }
+    }
+
+    /**
+     * What whoever scrapes the ops listener or reads the server log sees of a refusal: the reason a failure shows,
+     * which the metric counts and the front-ends log. While a policy refuses, a right and a wrong password (or key)
+     * show the policy's reason alike, whichever way they come (a login, the first step of one, a key query); before,
+     * {@code vaultgate_auth_failures_total} counted a wrong one as {@code bad_credential} and a right one under the
+     * policy's reason. The audit record keeps the true reason.
+     */
+    @ParameterizedTest
+    @EnumSource(TenantPolicyRefusal.class)
+    void rightAndWrongCredential_whileAPolicyRefuses_showThePolicysReason(TenantPolicyRefusal policy)
+            throws Exception {
+        try (TestCore test = core()) {
+            policy.impose(test, TARGET);
+            Authenticator auth = test.core().authenticator();
+            AuthFailureCounts metric = new AuthFailureCounts(test.core().metrics().registry());
+            Map<String, Callable<AuthResult>> attempts = new LinkedHashMap<>();
+            attempts.put("right password", () -> auth.byPassword("acme-up", PASSWORD.clone(), Protocol.SFTP,
+                    "203.0.113.1"));
+            attempts.put("wrong password", () -> auth.byPassword("acme-up", WRONG.clone(), Protocol.SFTP,
+                    "203.0.113.2"));
+            attempts.put("right first step", () -> auth.firstFactorByPassword("acme-up", PASSWORD.clone(),
+                    Protocol.SFTP, "203.0.113.3"));
+            attempts.put("wrong first step", () -> auth.firstFactorByPassword("acme-up", WRONG.clone(),
+                    Protocol.SFTP, "203.0.113.4"));
+            if (policy != TenantPolicyRefusal.PASSWORDS_NOT_ALLOWED) { // which refuses no key
+                attempts.put("right key queried", () -> auth.queryPublicKey("acme-up", FINGERPRINT, Protocol.SFTP,
+                        "203.0.113.5"));
+                attempts.put("wrong key queried", () -> auth.queryPublicKey("acme-up", OTHER_KEY, Protocol.SFTP,
+                        "203.0.113.6"));
+                attempts.put("wrong key", () -> auth.byPublicKey("acme-up", OTHER_KEY, Protocol.SFTP,
+                        "203.0.113.7"));
+            }
+            String shown = "sftp/" + policy.reason().name().toLowerCase(Locale.ROOT);
+
+            for (Map.Entry<String, Callable<AuthResult>> attempt : attempts.entrySet()) {
+                AuthFailureCounts.Change<AuthResult> change = metric.during(attempt.getValue());
+                assertThat(change.increase()).as("the metric, %s", attempt.getKey()).isEqualTo(Map.of(shown, 1.0));
+                assertThat(change.answer()).as(attempt.getKey()).isInstanceOfSatisfying(AuthResult.Failure.class,
+                        failure -> assertThat(failure.shown()).isEqualTo(policy.reason()));
+                AuthFailure audited = attempt.getKey().startsWith("right") ? policy.reason()
+                        : AuthFailure.BAD_CREDENTIAL;
+                assertThat(lastAuditedFailure(test)).as("the audit record, %s", attempt.getKey())
+                        .contains("\"reason\":\"" + audited + "\"");
+            }
         }
     }
 
@@ -166,11 +145,12 @@ class PolicyRefusalOracleTest {
     @Test
     void wrongKeys_whileTheTenantIsLocked_lockNothingOut() {
         try (TestCore test = core()) {
-            Policy.TENANT_LOCKED.impose(test);
+            TenantPolicyRefusal.TENANT_LOCKED.impose(test, TARGET);
             Authenticator auth = test.core().authenticator();
             for (int attempt = 1; attempt <= LOCKOUT + 1; attempt++) {
                 assertThat(auth.byPublicKey("acme-up", OTHER_KEY, Protocol.SFTP, "203.0.113." + (10 + attempt)))
-                        .isEqualTo(new AuthResult.Failure("acme-up", AuthFailure.BAD_CREDENTIAL));
+                        .isEqualTo(new AuthResult.Failure("acme-up", AuthFailure.BAD_CREDENTIAL,
+                                AuthFailure.TENANT_LOCKED));
                 assertThat(auth.queryPublicKey("acme-up", FINGERPRINT, Protocol.SFTP, "203.0.113.30"))
                         .isEqualTo(new AuthResult.Failure("acme-up", AuthFailure.TENANT_LOCKED));
             }
@@ -178,27 +158,19 @@ class PolicyRefusalOracleTest {
             assertThat(test.core().incidents().defender().admits("203.0.113.30", "connect"))
                     .as("a right key is no guess").isTrue();
 
-            Policy.TENANT_LOCKED.lift(test);
+            TenantPolicyRefusal.TENANT_LOCKED.lift(test, TARGET);
             assertThat(auth.byPublicKey("acme-up", FINGERPRINT, Protocol.SFTP, "203.0.113.40"))
                     .isInstanceOf(AuthResult.Success.class);
         }
     }
 
+    private static String lastAuditedFailure(TestCore test) {
+        return test.database().read(jdbc -> jdbc.queryOne("SELECT event FROM audit_events WHERE kind = 'auth.failed' "
+                + "ORDER BY seq DESC LIMIT 1", row -> row.getString(1))).orElseThrow();
+    }
+
     private static long failuresCounted(TestCore test, String method) {
         return test.database().read(jdbc -> jdbc.count("SELECT COALESCE(SUM(failures), 0) FROM login_lockouts "
                 + "WHERE username = ? AND method = ?", "acme-up", method));
-    }
-
-    private static void change(TestCore test, UnaryOperator<Tenant> change) {
-        TenantRepository tenants = new TenantRepository();
-        test.database().inTransaction(jdbc -> {
-            tenants.update(jdbc, change.apply(tenants.find(jdbc, ACME).orElseThrow()));
-            return null;
-        });
-    }
-
-    private static Tenant withProtocols(Tenant tenant, Set<Protocol> protocols) {
-        return new Tenant(tenant.id(), tenant.name(), tenant.status(), tenant.quota(), tenant.retention(), protocols,
-                tenant.passwordLoginAllowed(), tenant.allowedSources(), tenant.createdAt(), tenant.maxFileSize());
     }
 }

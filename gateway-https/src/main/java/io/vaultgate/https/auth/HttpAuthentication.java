@@ -125,7 +125,7 @@ public final class HttpAuthentication {
      * is 503 with {@code Retry-After}, so that a client retries instead of taking its password for wrong.
      */
     private HttpProblem refused(AuthResult result) {
-        AuthFailure reason = result instanceof AuthResult.Failure failure ? failure.reason() : null;
+        AuthFailure reason = result instanceof AuthResult.Failure failure ? failure.shown() : null;
         if (reason == AuthFailure.MONITOR_ONLY) {
             return new HttpProblem(ProblemType.ACCESS_DENIED, "a monitor's token reads /metrics and /status.json on "
                     + "the ops listener only");

@@ -277,9 +277,10 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
     private void record(String method, ServerSession session, AuthResult result) {
         metrics.login(method, result instanceof AuthResult.Success);
         if (result instanceof AuthResult.Failure failure) {
-            // the login name is the client's text, quoted (controls escaped) so it cannot pass for the line's fields
+            // the login name is the client's text, quoted (controls escaped) so it cannot pass for the line's fields;
+            // the reason is the one to show: the true one (a right password or a wrong one?) is the audit record's
             LOG.info("sftp auth refused: method={} user={} reason={} from={}", method,
-                    LogText.quoted(failure.username()), failure.reason(), SessionPrincipal.sourceAddress(session));
+                    LogText.quoted(failure.username()), failure.shown(), SessionPrincipal.sourceAddress(session));
         }
     }
 

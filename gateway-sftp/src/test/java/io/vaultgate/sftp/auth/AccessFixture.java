@@ -223,6 +223,11 @@ final class AccessFixture implements AutoCloseable {
         return core.core();
     }
 
+    /** The test core behind the front-end, e.g. to impose a tenant policy as only a test does. */
+    TestCore test() {
+        return core;
+    }
+
     /**
      * A second core over the same catalog, key store and objects: what {@code vaultgate lockdown} (another
      * process) or another node of the deployment sees. The caller closes it.
