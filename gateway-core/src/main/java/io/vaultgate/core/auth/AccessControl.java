@@ -35,6 +35,15 @@ public interface AccessControl {
     /** Whether any role requires MFA (front-ends then add their second step). */
     boolean mfaConfigured();
 
+    /**
+     * Whether a password login must pass a TOTP check: passwords are client accounts' alone, so whether their role
+     * requires MFA. Without a policy to ask, whether any role does: a code asked for needlessly, never a login without
+     * one.
+     */
+    default boolean mfaRequiredForPasswords() {
+        return mfaConfigured();
+    }
+
     /** A short-lived bearer token for a principal that just passed TOTP; empty where MFA is not set up. */
     Optional<Mfa.IssuedToken> issueSessionToken(Principal principal);
 

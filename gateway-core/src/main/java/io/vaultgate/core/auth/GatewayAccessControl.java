@@ -3,6 +3,7 @@ package io.vaultgate.core.auth;
 import io.vaultgate.core.defender.Defender;
 import io.vaultgate.core.defender.Offence;
 import io.vaultgate.core.mfa.Mfa;
+import io.vaultgate.core.mfa.Role;
 import io.vaultgate.core.session.LiveSessions;
 import java.util.Optional;
 
@@ -33,6 +34,11 @@ public record GatewayAccessControl(Defender defender, LiveSessions sessions, Mfa
     @Override
     public boolean mfaConfigured() {
         return !mfa.policy().requiredFor().isEmpty();
+    }
+
+    @Override
+    public boolean mfaRequiredForPasswords() {
+        return mfa.policy().requires(Role.CLIENT);
     }
 
     @Override

@@ -31,9 +31,12 @@ import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
  * for that principal. Until then (a
  * {@code none} request, a query without signature, an unknown key) a service with the key alone answers; it is
  * replaced at most once, when the principal turns out to need MFA (fail closed: a principal that needs MFA never
- * gets a service that accepts its key alone, and a core that fails on the precheck ends the connection). A password request, which names no role before
- * it is checked, gets the MFA methods whenever any role requires MFA (the keyboard-interactive step then asks
- * nothing of roles that do not need it).
+ * gets a service that accepts its key alone, and a core that fails on the precheck ends the connection). A password
+ * request gets the MFA methods where client accounts, the only principals with passwords, require MFA
+ * ({@link AccessControl#mfaRequiredForPasswords}); elsewhere it decides nothing: the service with the key alone (or a
+ * password alone) answers it, so a client that mistypes its password is refused plainly instead of being asked for a
+ * code it has none of, and a signed key that follows in the session still decides, so an operator's key tried after
+ * a password needs its code all the same.
  */
 public final class PrincipalAuthMethods implements ServiceFactory {
 
@@ -110,8 +113,8 @@ public final class PrincipalAuthMethods implements ServiceFactory {
                 } catch (BufferException malformed) {
                     return Optional.empty();
                 }
-                if (method.equals("password")) {
-                    return Optional.of(access.mfaConfigured());
+                if (method.equals("password")) { // decides only for the MFA methods: a key may follow
+                    return access.mfaRequiredForPasswords() ? Optional.of(true) : Optional.empty();
                 }
                 if (!method.equals("publickey")) {
                     return Optional.empty();

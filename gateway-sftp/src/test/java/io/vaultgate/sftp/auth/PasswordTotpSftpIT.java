@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.UserAuthFactory;
 import org.apache.sshd.client.auth.keyboard.UserAuthKeyboardInteractiveFactory;
@@ -38,6 +39,8 @@ import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Password logins over SFTP where a role requires MFA ({@code password,keyboard-interactive}), with a real MINA
@@ -228,9 +231,20 @@ class PasswordTotpSftpIT {
         attempt(gateway, source, user, null, password, null, List.of(UserAuthPasswordFactory.INSTANCE));
     }
 
-    @Test
-    void withoutMfa_aWrongPasswordIsAPlainFailure() throws Exception {
-        try (AccessFixture gateway = AccessFixture.start(directory, AccessPolicy.defaults(), clock)) {
+    static Stream<Set<Role>> mfaNotForClients() {
+        return Stream.of(Set.of(), Set.of(Role.OPERATOR, Role.ADMIN));
+    }
+
+    /**
+     * Where client accounts, the only principals with passwords, need no TOTP code (no MFA at all, or MFA for
+     * operators and administrators only), a wrong password is a plain failure: before, MFA for any role sent every
+     * password on to the code step, and a client that mistyped its password was asked for a code it has none of.
+     */
+    @ParameterizedTest
+    @MethodSource("mfaNotForClients")
+    void clientsWithoutMfa_aWrongPasswordIsAPlainFailure_askingForNoCode(Set<Role> mfaFor) throws Exception {
+        try (AccessFixture gateway = AccessFixture.start(directory, AccessPolicy.defaults()
+                .withMfa(MfaPolicy.defaults().requiring(mfaFor)), clock)) {
             passwordAccount(gateway, "alice");
 
             Attempt wrong = attempt(gateway, "127.0.0.2", "alice", null, WRONG, "000000");
@@ -238,6 +252,29 @@ class PasswordTotpSftpIT {
             assertThat(wrong.answers()).as("no partial success, no code step")
                     .noneMatch(a -> a.endsWith(":partial") || a.startsWith("prompts:"));
             assertThat(attempt(gateway, "127.0.0.2", "alice", null, PASSWORD, "000000").sftpWorks()).isTrue();
+        }
+    }
+
+    /**
+     * Where clients need no TOTP code, a password decides nothing of the session's methods: an operator's key tried
+     * after it still needs its code (a password that left the session on {@code publickey password}, where a key
+     * alone logs in, would have let a stolen operator key in without one).
+     */
+    @Test
+    void mfaForOperatorsOnly_aPasswordTriedFirst_leavesAnOperatorsKeyNeedingItsCode() throws Exception {
+        try (AccessFixture gateway = AccessFixture.start(directory, AccessPolicy.defaults()
+                .withMfa(MfaPolicy.defaults().requiring(Set.of(Role.OPERATOR))), clock)) {
+            KeyPair maria = gateway.operator("maria");
+            byte[] secret = TotpCodes.decode(gateway.core().incidents().mfa().enroll(Role.OPERATOR, "maria",
+                    "cli:test").secret());
+
+            Attempt passwordThenKey = attempt(gateway, "127.0.0.2", "maria", maria, WRONG, wrongCode(secret),
+                    List.of(UserAuthPasswordFactory.INSTANCE, UserAuthPublicKeyFactory.INSTANCE,
+                            UserAuthKeyboardInteractiveFactory.INSTANCE));
+
+            assertThat(passwordThenKey.authenticated()).as("the key without its code").isFalse();
+            assertThat(passwordThenKey.answers()).contains("failure:publickey,password",
+                    "prompts:" + TotpKeyboardInteractive.PROMPT);
         }
     }
 
