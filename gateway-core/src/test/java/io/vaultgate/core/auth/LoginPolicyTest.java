@@ -64,7 +64,9 @@ class LoginPolicyTest {
         try (TestCore test = TestCore.create(home)) {
             test.client("acme", "acme-nopw", Protocol.HTTPS);
             assertThat(test.core().authenticator().byPassword("acme-nopw", "whatever-long-pw".toCharArray(),
-                    Protocol.HTTPS, "127.0.0.1")).isEqualTo(new AuthResult.Failure("acme-nopw", AuthFailure.BAD_CREDENTIAL));
+                    Protocol.HTTPS, "127.0.0.1")).as("audited as a wrong password, shown as the tenant's policy")
+                    .isEqualTo(new AuthResult.Failure("acme-nopw", AuthFailure.BAD_CREDENTIAL,
+                            AuthFailure.METHOD_NOT_ALLOWED));
         }
     }
 }
