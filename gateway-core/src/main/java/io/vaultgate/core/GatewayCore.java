@@ -54,6 +54,7 @@ import io.vaultgate.core.ingest.UploadGate;
 import io.vaultgate.core.ingest.UploadLedger;
 import io.vaultgate.core.kek.KekCatalog;
 import io.vaultgate.core.kek.KekRefusals;
+import io.vaultgate.core.kek.KekStartupCheck;
 import io.vaultgate.core.metrics.CoreHealth;
 import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.policy.Policies;
@@ -169,6 +170,7 @@ public final class GatewayCore implements AutoCloseable {
     private final SessionReaper reaper;
     private final io.vaultgate.core.admin.TenantShredding shredding;
     private final io.vaultgate.core.admin.CatalogBackup catalogBackup;
+    private final KekStartupCheck kekStartupCheck;
 
     private GatewayCore(Authenticator authenticator, FileService files, IngestService ingest, BatchService batches,
                         Administration administration, SiteAdministration sites, Recovery recovery,
@@ -176,7 +178,7 @@ public final class GatewayCore implements AutoCloseable {
                         KeyRotation keyRotation, CoreMetrics metrics, CoreHealth health, Forwarding forwarding,
                         IncidentResponse incidents, Nodes nodes, SessionReaper reaper,
                         io.vaultgate.core.admin.TenantShredding shredding,
-                        io.vaultgate.core.admin.CatalogBackup catalogBackup) {
+                        io.vaultgate.core.admin.CatalogBackup catalogBackup, KekStartupCheck kekStartupCheck) {
         this.authenticator = authenticator;
         this.files = files;
         this.ingest = ingest;
@@ -197,6 +199,7 @@ public final class GatewayCore implements AutoCloseable {
         this.reaper = reaper;
         this.shredding = shredding;
         this.catalogBackup = catalogBackup;
+        this.kekStartupCheck = kekStartupCheck;
     }
 
     /**
@@ -285,7 +288,8 @@ public final class GatewayCore implements AutoCloseable {
                         + outbox.releaseLeasesOf(dead, clock.instant()), clock), reaper,
                 new io.vaultgate.core.admin.TenantShredding(database, tenants, fileRows, store, keys, auditKey, audit,
                         new Lockdown(database, tenants, audit, liveSessions, clock), clock, kekCatalog),
-                new io.vaultgate.core.admin.CatalogBackup(database, audit, clock));
+                new io.vaultgate.core.admin.CatalogBackup(database, audit, clock),
+                new KekStartupCheck(database, kekCatalog, clock));
     }
 
     public Authenticator authenticator() {
@@ -327,12 +331,22 @@ public final class GatewayCore implements AutoCloseable {
     }
 
     /**
-     * Stops the core's own background work (the session reaper). The catalog, store and keys belong to whoever
-     * opened them and are closed by it, after this.
+     * Stops the core's own background work (the session reaper, a KEK start-up check still running). The catalog,
+     * store and keys belong to whoever opened them and are closed by it, after this.
      */
     @Override
     public void close() {
+        kekStartupCheck.close();
         reaper.close();
+    }
+
+    /**
+     * The comparison of this node's keystore with the catalog's KEK record for every active tenant, which a serving
+     * node starts in the background once it joined the cluster ({@link KekStartupCheck#startInBackground}); its
+     * findings are counted, logged and on the status page.
+     */
+    public KekStartupCheck kekStartupCheck() {
+        return kekStartupCheck;
     }
 
     /** The hash-chained audit log, for checkpoints and verification. */

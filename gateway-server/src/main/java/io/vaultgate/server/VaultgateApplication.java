@@ -106,6 +106,8 @@ public final class VaultgateApplication implements AutoCloseable {
             node = joinCluster(resources.core());
             resources.core().recovery().run();
             GatewayCore core = resources.core();
+            // every active tenant's key compared with the catalog's, one after another, while the node serves
+            core.kekStartupCheck().startInBackground();
             forwarder = core.forwarding().forwarder(ForwarderSettings.defaults(), nodeId, registry);
             forwarder.start();
             sftp = config.sftp().enabled() ? Optional.of(startSftp(config, home, core, registry)) : Optional.empty();

@@ -67,8 +67,16 @@ public final class Administration {
     }
 
     /**
+     * Creates the tenant and its first KEK version in one transaction ({@link KekCatalog#createFirst}): the catalog
+     * records both or neither, so no node ever holds an unrecorded version 1 that another node could make again with
+     * another key unnoticed. Run again for a tenant whose creation was interrupted between its row and its key (by a
+     * gateway before this one, which made the key after its transaction; the catalog then records no KEK version of
+     * it), it completes the creation instead of refusing: it makes or adopts this node's key and returns the tenant
+     * as first recorded.
+     *
      * @throws GatewayException {@code INVALID_REQUEST} for the id {@value CoreHealth#PROBE_TENANT}, under which the
-     *                          store's readiness probe writes: a tenant of that id would share its storage space
+     *                          store's readiness probe writes: a tenant of that id would share its storage space;
+     *                          {@code CONFLICT} for a tenant that exists with its key
      */
     public Tenant createTenant(TenantId id, String name, boolean passwordLogin) {
         if (id.value().equals(CoreHealth.PROBE_TENANT)) {
@@ -76,17 +84,27 @@ public final class Administration {
                     + "store readiness probe; choose another id");
         }
         Tenant tenant = Tenant.create(id, name, clock.instant()).withPasswordLogin(passwordLogin);
-        database.inTransaction(jdbc -> {
-            if (tenants.find(jdbc, id).isPresent()) {
-                throw new GatewayException(Reason.CONFLICT, "tenant " + id + " already exists");
+        return database.inTransaction(jdbc -> {
+            Optional<Tenant> existing = tenants.find(jdbc, id);
+            if (existing.isPresent()) {
+                if (existing.get().status() == io.vaultgate.core.tenant.TenantStatus.SHREDDED
+                        || !kekCatalog.createFirst(jdbc, id.value())) {
+                    throw new GatewayException(Reason.CONFLICT, "tenant " + id + " already exists");
+                }
+                audited(jdbc, Optional.of(id), AdminAction.TENANT_UPDATED, id.value() + " KEK version 1 recorded, "
+                        + "completing its interrupted creation");
+                return existing.get();
             }
             tenants.insert(jdbc, tenant);
+            if (!kekCatalog.createFirst(jdbc, id.value())) {
+                throw new GatewayException(Reason.CONFLICT, "the catalog records KEK versions of tenant " + id
+                        + " already, without the tenant; choose another id");
+            }
+            // audited after the keystore was written: the audit chain's head stays locked (PostgreSQL) only until
+            // the commit, not while the keystore file is rewritten
             audited(jdbc, Optional.of(id), AdminAction.TENANT_CREATED, id.value());
-            return null;
+            return tenant;
         });
-        keys.ensureTenant(id.value());
-        kekCatalog.recordHeld(id.value());
-        return tenant;
     }
 
     public Tenant setQuota(TenantId id, io.vaultgate.core.tenant.Quota quota) {

@@ -179,6 +179,8 @@ public final class EncryptingIngestService implements IngestService {
      * then: {@link CryptoException.KeyDestroyed} also means a destroyed data key or master secret, or keys destroyed
      * in this node's key store without the catalog's shred, so the refusal is given only if the catalog's tenant is
      * in fact not active (a shred marks it shredded before it destroys the keys); any other is a fault on this side.
+     * No key of the tenant here, where the catalog records one, is this node's keystore behind the catalog (the
+     * tenant was created on another node), refused as such ({@link KekCatalog#lacking}).
      */
     private KeySlot wrap(UploadTarget target, EnvelopeContext context, DataKey dek) {
         try {
@@ -192,6 +194,9 @@ public final class EncryptingIngestService implements IngestService {
             throw new GatewayException(Reason.INTERNAL, "the upload's data key could not be encrypted (a fault on "
                     + "the gateway's side)", "wrapping the data key of a new upload of active tenant "
                     + target.tenant() + " failed: " + destroyed.getMessage(), destroyed);
+        } catch (CryptoException.KeyNotFound none) {
+            // no key of the tenant here: made on another node whose keystore was not copied here yet
+            throw kek.lacking(target.tenant().value(), none);
         }
     }
 

@@ -17,7 +17,8 @@ import java.util.Optional;
  * Keeps this node's keystore and the catalog's record of each tenant's KEK versions ({@code kek_versions}) in step,
  * and fails closed where they disagree. With the keystore provider every node of a scale-out holds its own copy of
  * {@code keys/kek.p12}, and a change of a tenant's keys changes the copy of the node that made it only; the catalog,
- * shared, learns of every change in the operation that makes it ({@link #recordHeld}, {@link #recordDestroyed}).
+ * shared, learns of every change in the operation that makes it ({@link #createFirst}, {@link #rotate}, {@link
+ * #recordHeld}, {@link #recordDestroyed}).
  * So a node whose copy is behind is found out: it refuses to wrap new data keys with a version older than the
  * catalog's active one ({@link #requireCurrent}, in the upload's opening transaction), to unwrap with a version the
  * catalog marks disabled or destroyed ({@link #requireUsable}), and to change the tenant's keys
@@ -97,6 +98,20 @@ public final class KekCatalog {
         if (checks.verify(kek, recorded.check(kek.version())) == KekChecks.Verdict.FORKED) {
             throw refusals.forked(kek.tenantId(), kek.version()).refusal();
         }
+    }
+
+    /**
+     * The refusal of a wrap that found no key of the tenant in this node's keystore ({@code none}): where the catalog
+     * records a version of it (the tenant was created, or its keys changed, on another node whose keystore was not
+     * copied here), this node is behind ({@link KeystoreBehindCatalog}, counted and logged as every such refusal);
+     * where it records none, {@code none} itself (a tenant whose creation never made a key: create it again).
+     */
+    public RuntimeException lacking(String tenant, RuntimeException none) {
+        int active = database.read(jdbc -> versions.find(jdbc, tenant)).active();
+        if (active == 0) {
+            return none;
+        }
+        return refusals.behind(tenant, active, activeHere(tenant, active)).refusal();
     }
 
     /**
@@ -180,6 +195,91 @@ public final class KekCatalog {
     }
 
     /**
+     * Makes the tenant's first KEK version on this node and records it, with its key check, in the caller's transaction
+     * (the tenant's creation): under the tenant's row lock, version 1 is reserved before this node's keystore changes,
+     * as a rotation reserves its next version. So the keystore never holds a version 1 the catalog records without
+     * this node's key check: if the transaction fails (or the node stops) after the keystore was written, the catalog
+     * records neither the tenant nor its version 1; the creation retried on this node adopts the key its keystore
+     * holds, and retried on another node makes and records that node's own, which this node's key then fails
+     * ({@link KeystoreForked}) until its keystore is copied from there. A key this node holds for the tenant
+     * already (an earlier, interrupted attempt) is recorded with every version it holds, never replaced.
+     *
+     * @return false, changing nothing, when the catalog records a version of the tenant already: its creation was
+     *     completed (here or on another node), or it was shredded
+     */
+    public boolean createFirst(Jdbc jdbc, String tenant) throws SQLException {
+        versions.lock(jdbc, tenant);
+        if (!versions.find(jdbc, tenant).states().isEmpty()) {
+            return false;
+        }
+        long now = clock.millis();
+        if (!versions.reserve(jdbc, tenant, 1, now)) { // the lock prevents it (SQLite: one writer)
+            return false;
+        }
+        KekId active = keys.ensureTenant(tenant);
+        versions.record(jdbc, tenant, KekVersions.heldBy(keys, tenant).states(), now);
+        fillCheck(jdbc, active);
+        return true;
+    }
+
+    /** What {@link #verifyAtStart} found of one tenant on this node. */
+    public enum StartVerdict {
+        /** This node's key of the tenant's active version is the catalog's. */
+        SAME,
+        /** The catalog had no key check of the active version; this node's is recorded now. */
+        FILLED,
+        /** This node's key of the active version is another one: refused here (counted, logged). */
+        FORKED,
+        /** This node's keystore lacks the catalog's active version: refused here (counted, logged). */
+        BEHIND,
+        /** Nothing to compare: no check and not this node's active version, or another provider's check. */
+        UNCHECKED,
+        /** The catalog records no version of the tenant, or its versions are destroyed: nothing to verify. */
+        UNRECORDED
+    }
+
+    /**
+     * At this node's start ({@link KekStartupCheck}): whether its key of the tenant's active version, as the catalog
+     * records it, is the catalog's: one unwrap of the version's key check. Finds what the tenant's first upload here
+     * would otherwise find, and counts and logs it as that upload's refusal would ({@link KekRefusals}): a keystore
+     * behind the catalog, a forked version. Changes nothing of either, and nothing of what the node serves: every
+     * wrap and unwrap is still verified as it comes. A version recorded without a check (before V28) gets this node's,
+     * as its first wrap with it would record it ({@link #checked}): only when it is this node's active version too,
+     * and only where the catalog still has none, under the tenant's row lock; otherwise this node's key is compared
+     * with the check another node recorded first.
+     */
+    StartVerdict verifyAtStart(String tenant) {
+        KekVersions recorded = database.read(jdbc -> versions.find(jdbc, tenant));
+        if (recorded.states().isEmpty() || recorded.destroyed()) {
+            return StartVerdict.UNRECORDED;
+        }
+        int active = recorded.active();
+        int here = activeHere(tenant); // no re-read of an HSM per tenant: its index is fresh at start-up
+        if (here < active) {
+            refusals.behind(tenant, active, here);
+            return StartVerdict.BEHIND;
+        }
+        KekId kek = new KekId(tenant, active);
+        String check = recorded.check(active);
+        if (check == null && here == active) {
+            boolean filled = database.inTransaction(jdbc -> {
+                versions.lock(jdbc, tenant);
+                return fillCheck(jdbc, kek);
+            });
+            if (filled) {
+                return StartVerdict.FILLED;
+            }
+            check = database.read(jdbc -> versions.find(jdbc, tenant)).check(active); // another node's came first
+        }
+        KekChecks.Verdict verdict = checks.verify(kek, check);
+        if (verdict == KekChecks.Verdict.FORKED) {
+            refusals.forked(tenant, active);
+            return StartVerdict.FORKED;
+        }
+        return verdict == KekChecks.Verdict.SAME ? StartVerdict.SAME : StartVerdict.UNCHECKED;
+    }
+
+    /**
      * Before wrapping with the gateway's own KEK {@code kek} (not a tenant's: {@code vaultgate.mfa}, which wraps TOTP
      * secrets), in the caller's transaction; returns its active version. Such a KEK is made on first use by whichever
      * node needs it: unrecorded, two nodes would each make their own version 1, and a secret enrolled on one would
@@ -218,8 +318,9 @@ public final class KekCatalog {
     }
 
     /**
-     * After a change made here (the tenant's creation, a rotation, a disabled version): records what it holds, and the
-     * key check of its active version where the catalog has none.
+     * After a change made here (a disabled version): records what it holds, and the key check of its active version
+     * where the catalog has none. (A tenant's creation and a rotation record theirs in their own transaction: {@link
+     * #createFirst}, {@link #rotate}.)
      */
     public void recordHeld(String tenant) {
         Map<Integer, KekVersionState> held = KekVersions.heldBy(keys, tenant).states();

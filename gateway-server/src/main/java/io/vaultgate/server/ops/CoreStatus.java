@@ -32,8 +32,10 @@ public final class CoreStatus implements Supplier<StatusReport> {
         core.metrics().refresh();
         RegistryStatus meters = new RegistryStatus(core.metrics().registry());
         List<SiteQueue> forwarding = meters.forwarding();
+        List<String> alerts = new ArrayList<>(meters.alerts(results, forwarding));
+        alerts.addAll(core.kekStartupCheck().alerts()); // tenants refused here, not the node: no readiness check
         return new StatusReport(version, clock.instant(), startedAt, core.uploads().active(), meters.connections(),
                 core.metrics().transfers().inProgress(), forwarding, core.metrics().transfers().recentFailures(),
-                meters.alerts(results, forwarding), results);
+                alerts, results);
     }
 }

@@ -1,0 +1,198 @@
+package io.vaultgate.core.kek;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.metrics.CheckResult;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.TestCore;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The KEK start-up check ({@link KekStartupCheck}): a node compares its keystore with the catalog's record of every
+ * active tenant when it starts, so a forked or behind keystore copy is counted ({@code vaultgate_kek_refusals_total}),
+ * logged (a WARN naming tenant and version) and on the status page before any upload meets it; the node stays ready
+ * and serves every other tenant, and keeps refusing the one found, request by request. Versions recorded without a key
+ * check (before V28) get the check of the node's key, as its first wrap would record it. Two nodes over one catalog
+ * and one store with their own keystore copies; runs on SQLite and, with {@code -Dvaultgate.test.catalog=postgresql},
+ * on one PostgreSQL database.
+ */
+class KekStartupCheckTest {
+
+    private static final TenantId ACME = TenantId.of("acme");
+
+    @TempDir
+    Path home;
+    private TestCore nodeA;
+    private TestCore nodeB;
+    private ClientPrincipal alice;
+    private ClientPrincipal bob;
+    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    private final Logger refusalLog = (Logger) LoggerFactory.getLogger(KekRefusals.class);
+    private final Logger checkLog = (Logger) LoggerFactory.getLogger(KekStartupCheck.class);
+
+    @BeforeEach
+    void twoNodesWithTheirOwnKeystores() {
+        nodeA = TestCore.create(home);
+        alice = nodeA.client("acme", "alice", Protocol.SFTP);
+        bob = nodeA.client("beta", "bob", Protocol.SFTP);
+        nodeB = nodeA.secondNode();
+        logged.start();
+        refusalLog.addAppender(logged);
+        checkLog.addAppender(logged);
+    }
+
+    @AfterEach
+    void close() {
+        refusalLog.detachAppender(logged);
+        checkLog.detachAppender(logged);
+        if (nodeB != null) {
+            nodeB.close();
+        }
+        if (nodeA != null) {
+            nodeA.close();
+        }
+    }
+
+    @Test
+    void aForkedTenantIsFoundInTheBackgroundAtStart_countedAndLogged_whileTheNodeStaysReadyForEveryOtherTenant()
+            throws Exception {
+        rotationOfACommitFails();
+        nodeB.core().keyRotation().rotate(ACME, false);
+
+        KekStartupCheck.Report report = finishedInBackground(nodeA);
+
+        assertThat(report.forked()).containsExactly("acme");
+        assertThat(report.behind()).isEmpty();
+        assertThat(report.verified()).as("beta").isEqualTo(1);
+        assertThat(refusals(nodeA, KekRefusals.FORKED)).isEqualTo(1.0);
+        assertThat(warnings()).anySatisfy(line -> assertThat(line).contains("another key under KEK version 2 of "
+                + "tenant acme", "copy keys/kek.p12"));
+        assertThat(warnings()).anySatisfy(line -> assertThat(line).contains("KEK start-up check", "1 forked"));
+        assertThat(warnings()).as("no key material, nor a key check, in the log").noneMatch(line ->
+                line.contains(check("acme", 2)));
+        assertThat(nodeA.core().kekStartupCheck().alerts()).singleElement().asString()
+                .contains("forked", "acme", "copy keys/kek.p12");
+        assertThat(nodeA.core().health().check()).as("one tenant's keys do not take the node out")
+                .allMatch(CheckResult::up);
+
+        nodeA.upload(bob, "/inbox/by-a.csv", "beta is served");
+        assertThatThrownBy(() -> nodeA.upload(alice, "/inbox/by-a.csv", "refused"))
+                .hasCauseInstanceOf(KeystoreForked.class);
+        assertThat(warnings()).as("the refusal's WARN was the start-up check's: logged once")
+                .filteredOn(line -> line.contains("another key under KEK version 2")).hasSize(1);
+    }
+
+    @Test
+    void aKeystoreBehindTheCatalogIsFoundAtStart() {
+        nodeA.core().keyRotation().rotate(ACME, false);
+
+        KekStartupCheck.Report report = nodeB.core().kekStartupCheck().run();
+
+        assertThat(report.behind()).containsExactly("acme");
+        assertThat(report.forked()).isEmpty();
+        assertThat(report.verified()).isEqualTo(1);
+        assertThat(refusals(nodeB, KekRefusals.BEHIND)).isEqualTo(1.0);
+        assertThat(warnings()).anySatisfy(line -> assertThat(line).contains("KEK version 2 of tenant acme is active",
+                "this node's keystore has version 1"));
+        assertThat(nodeB.core().kekStartupCheck().alerts()).singleElement().asString().contains("behind", "acme");
+    }
+
+    @Test
+    void aNodeInStepFindsNothing_andLocksOrShredsAreNotItsBusiness() {
+        nodeA.core().administration().lock(TenantId.of("beta"));
+
+        KekStartupCheck.Report report = nodeB.core().kekStartupCheck().run();
+
+        assertThat(report.verified()).as("acme only: beta is locked").isEqualTo(1);
+        assertThat(report.forked()).isEmpty();
+        assertThat(report.behind()).isEmpty();
+        assertThat(report.failed()).isZero();
+        assertThat(nodeB.core().kekStartupCheck().alerts()).isEmpty();
+        assertThat(refusals(nodeB, KekRefusals.FORKED) + refusals(nodeB, KekRefusals.BEHIND)).isZero();
+    }
+
+    /**
+     * Versions recorded before V28 have no key check: the start-up check records this node's for each tenant's active
+     * version (never an older one), where the catalog still has none, as the node's first wrap would; a node holding
+     * another key under that version is refused from then on.
+     */
+    @Test
+    void versionsRecordedWithoutACheck_getTheCheckOfTheFirstNodeToStart_andAForkedNodeIsThenFound() {
+        rotationOfACommitFails();
+        nodeB.core().keyRotation().rotate(ACME, false);
+        nodeA.database().inTransaction(jdbc -> jdbc.update("UPDATE kek_versions SET kek_check = NULL"));
+
+        KekStartupCheck.Report onB = nodeB.core().kekStartupCheck().run();
+
+        assertThat(onB.filled()).as("acme v2, beta v1").isEqualTo(2);
+        assertThat(checked()).containsExactly("acme v2", "beta v1");
+        KekStartupCheck.Report onA = nodeA.core().kekStartupCheck().run();
+        assertThat(onA.forked()).containsExactly("acme");
+        assertThat(onA.verified()).isEqualTo(1);
+        assertThat(checked()).as("nothing of A's recorded").containsExactly("acme v2", "beta v1");
+        assertThatThrownBy(() -> nodeA.upload(alice, "/inbox/by-a.csv", "refused"))
+                .hasCauseInstanceOf(KeystoreForked.class);
+        nodeB.upload(alice, "/inbox/by-b.csv", "wrapped by B's version 2");
+    }
+
+    private static KekStartupCheck.Report finishedInBackground(TestCore node) throws InterruptedException {
+        node.core().kekStartupCheck().startInBackground();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        Optional<KekStartupCheck.Report> report = node.core().kekStartupCheck().last();
+        while (report.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            report = node.core().kekStartupCheck().last();
+        }
+        assertThat(report).as("the check finished in the background").isPresent();
+        return report.get();
+    }
+
+    /** Node A's rotation of acme writes A's keystore, then its transaction fails: A holds an unrecorded version 2. */
+    private void rotationOfACommitFails() {
+        KekCatalog catalogOfA = new KekCatalog(nodeA.database(), nodeA.keys(), KekRefusals.unmetered(),
+                Clock.systemUTC());
+        Throwable thrown = catchThrowable(() -> nodeA.database().inTransaction(jdbc -> {
+            catalogOfA.rotate(jdbc, "acme");
+            throw new SQLException("injected: the commit fails");
+        }));
+        assertThat(thrown).hasStackTraceContaining("injected: the commit fails");
+        assertThat(nodeA.keys().versions("acme")).containsExactly(1, 2);
+    }
+
+    private List<String> warnings() {
+        return logged.list.stream().filter(event -> event.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    private List<String> checked() {
+        return nodeA.database().read(jdbc -> jdbc.query("SELECT kek_tenant, version FROM kek_versions WHERE "
+                + "kek_check IS NOT NULL ORDER BY kek_tenant, version", row -> row.getString(1) + " v"
+                + row.getInt(2)));
+    }
+
+    private String check(String tenant, int version) {
+        return nodeA.database().read(jdbc -> jdbc.queryOne("SELECT kek_check FROM kek_versions WHERE kek_tenant = ? "
+                + "AND version = ?", row -> row.getString(1), tenant, version)).orElseThrow();
+    }
+
+    private static double refusals(TestCore node, String reason) {
+        return node.core().metrics().registry().get(KekRefusals.METER).tag("reason", reason).counter().count();
+    }
+}

@@ -1,0 +1,178 @@
+package io.vaultgate.core.kek;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.node.NodeSettings;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.Tenant;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.DelegatingKeyProvider;
+import io.vaultgate.core.testing.TestCore;
+import io.vaultgate.crypto.KekId;
+import io.vaultgate.crypto.KeyProvider;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The crash window of a tenant's creation, as {@link RotationCrashWindowTest} has it for a rotation: node A writes
+ * version 1 of the new tenant's KEK to its keystore, then stops before the catalog records it (here: its key provider
+ * throws right after writing). The catalog must then record neither the tenant nor a version 1, so that the creation
+ * run again converges: on A it adopts the key A holds; on node B (its keystore a copy of A's from before) it makes
+ * and records B's own, and A refuses its different version 1 as forked until it has B's keystore. A tenant an older
+ * gateway left without a recorded key (its row committed before the key was made) is completed by creating it again.
+ * Runs on SQLite and, with {@code -Dvaultgate.test.catalog=postgresql}, with every node on one PostgreSQL database.
+ */
+class TenantCreationCrashWindowTest {
+
+    private static final TenantId ACME = TenantId.of("acme");
+
+    @TempDir
+    Path home;
+    private TestCore nodeA;
+    private TestCore nodeB;
+    private TestCore stoppingA;
+
+    @BeforeEach
+    void twoNodesWithTheirOwnKeystores() {
+        nodeA = TestCore.create(home);
+        nodeA.client("other", "olga", Protocol.SFTP); // A's keystore exists and holds a tenant before B copies it
+        nodeB = nodeA.secondNode();
+        // node A again (its keystore file, the catalog), stopping right after its keystore made a tenant's key
+        stoppingA = TestCore.sharing(home, StopsAfterWritingTheKeystore::new,
+                new GatewayCore.Settings(Duration.ofHours(24), 64).withNode(NodeSettings.of("node-a-stopping")));
+    }
+
+    @AfterEach
+    void close() {
+        for (TestCore node : new TestCore[] {stoppingA, nodeB, nodeA}) {
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
+
+    @Test
+    void aCreationStoppedAfterTheKeystoreWasWritten_recordsNothing_andRetriedOnNodeB_nodeARefusesItsOwnVersion1()
+            throws IOException {
+        creationStopsOnA();
+
+        Tenant created = nodeB.core().administration().createTenant(ACME, "Acme", false);
+
+        assertThat(created.id()).isEqualTo(ACME);
+        assertThat(recorded()).containsExactly(1);
+        assertThat(checked()).as("recorded with B's key check").containsExactly(1);
+        ClientPrincipal alice = nodeB.client("acme", "alice", Protocol.SFTP);
+        nodeB.upload(alice, "/inbox/by-b.csv", "wrapped by B's version 1");
+        assertThatThrownBy(() -> nodeA.upload(alice, "/inbox/by-a.csv", "refused"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE);
+                    assertThat(e.getCause()).isInstanceOf(KeystoreForked.class);
+                    assertThat(e.getMessage()).contains("another key under KEK version 1 of tenant acme");
+                });
+        assertThatThrownBy(() -> nodeA.read(alice, "/inbox/by-b.csv")).hasCauseInstanceOf(KeystoreForked.class);
+
+        nodeB.copyKeystoreTo(nodeA);
+        assertThat(nodeA.read(alice, "/inbox/by-b.csv")).isEqualTo("wrapped by B's version 1");
+        nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by B's version 1 on A");
+        assertThat(nodeB.read(alice, "/inbox/by-a.csv")).isEqualTo("wrapped by B's version 1 on A");
+    }
+
+    @Test
+    void aCreationStoppedAfterTheKeystoreWasWritten_retriedOnTheSameNode_adoptsTheKeyItHolds() throws IOException {
+        creationStopsOnA();
+        KekId held = nodeA.keys().active("acme");
+
+        nodeA.core().administration().createTenant(ACME, "Acme", false);
+
+        assertThat(nodeA.keys().active("acme")).as("no second key made").isEqualTo(held);
+        assertThat(nodeA.keys().versions("acme")).containsExactly(1);
+        assertThat(checked()).containsExactly(1);
+        ClientPrincipal alice = nodeA.client("acme", "alice", Protocol.SFTP);
+        nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by A's version 1");
+        assertThatThrownBy(() -> nodeB.upload(alice, "/inbox/by-b.csv", "refused"))
+                .hasCauseInstanceOf(KeystoreBehindCatalog.class);
+        nodeA.copyKeystoreTo(nodeB);
+        assertThat(nodeB.read(alice, "/inbox/by-a.csv")).isEqualTo("wrapped by A's version 1");
+    }
+
+    /**
+     * What a gateway before this one left when it stopped between the creation's transaction and its key: the tenant
+     * recorded, no KEK version of it (A's keystore holding one or not). Creating it again completes it.
+     */
+    @Test
+    void aTenantLeftWithoutARecordedKeyByAnOlderGateway_isCompletedByCreatingItAgain() throws IOException {
+        nodeA.core().administration().createTenant(ACME, "Acme as first created", false);
+        nodeA.database().inTransaction(jdbc -> jdbc.update("DELETE FROM kek_versions WHERE kek_tenant = 'acme'"));
+
+        Tenant completed = nodeB.core().administration().createTenant(ACME, "Acme", true);
+
+        assertThat(completed.name()).as("the tenant as first recorded").isEqualTo("Acme as first created");
+        assertThat(recorded()).containsExactly(1);
+        assertThat(checked()).containsExactly(1);
+        ClientPrincipal alice = nodeB.client("acme", "alice", Protocol.SFTP);
+        nodeB.upload(alice, "/inbox/by-b.csv", "wrapped by B's version 1");
+        assertThatThrownBy(() -> nodeA.upload(alice, "/inbox/by-a.csv", "refused"))
+                .hasCauseInstanceOf(KeystoreForked.class);
+        long completions = nodeA.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM audit_events WHERE "
+                + "event LIKE '%completing its interrupted creation%'"));
+        assertThat(completions).as("audited").isEqualTo(1L);
+    }
+
+    @Test
+    void aCompletedCreation_isRefusedOnEveryNode_andNoOtherNodeMakesAKey() {
+        nodeA.core().administration().createTenant(ACME, "Acme", false);
+
+        assertThatThrownBy(() -> nodeB.core().administration().createTenant(ACME, "Acme", false))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+                    assertThat(e.getMessage()).contains("tenant acme already exists");
+                });
+        assertThat(nodeB.keys().versions("acme")).isEmpty();
+        assertThat(recorded()).containsExactly(1);
+    }
+
+    /** Node A's creation of acme writes A's keystore, then A stops before its catalog transaction commits. */
+    private void creationStopsOnA() {
+        assertThatThrownBy(() -> stoppingA.core().administration().createTenant(ACME, "Acme", false))
+                .hasStackTraceContaining("injected: the node stops");
+        assertThat(nodeA.keys().versions("acme")).as("A's keystore was written").containsExactly(1);
+        assertThat(nodeA.core().administration().tenant(ACME)).as("the catalog records neither the tenant")
+                .isEmpty();
+        assertThat(recorded()).as("nor its version 1").isEmpty();
+    }
+
+    private List<Integer> recorded() {
+        return nodeA.database().read(jdbc -> jdbc.query("SELECT version FROM kek_versions WHERE kek_tenant = 'acme' "
+                + "ORDER BY version", row -> row.getInt(1)));
+    }
+
+    private List<Integer> checked() {
+        return nodeA.database().read(jdbc -> jdbc.query("SELECT version FROM kek_versions WHERE kek_tenant = 'acme' "
+                + "AND kek_check IS NOT NULL ORDER BY version", row -> row.getInt(1)));
+    }
+
+    /** A key provider whose node stops right after its keystore made a tenant's first key. */
+    private static final class StopsAfterWritingTheKeystore extends DelegatingKeyProvider {
+
+        StopsAfterWritingTheKeystore(KeyProvider keys) {
+            super(keys);
+        }
+
+        @Override
+        public KekId ensureTenant(String tenantId) {
+            KekId made = super.ensureTenant(tenantId);
+            throw new IllegalStateException("injected: the node stops after its keystore made " + made);
+        }
+    }
+}
