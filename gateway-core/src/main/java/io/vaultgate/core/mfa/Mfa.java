@@ -121,11 +121,14 @@ public final class Mfa {
     /**
      * Whether {@code code} is the principal's current code (within the policy's window) and was not used
      * before. A matching code is used up, even when two logins race with it: only one wins.
+     *
+     * @throws io.vaultgate.core.GatewayException {@code UNAVAILABLE} on a node whose keystore copy lacks the KEK of the
+     *                                            principal's secret ({@link MfaSecrets#findUsable})
      */
     public boolean verify(Principal principal, String code) {
         Role role = Role.of(principal);
         String name = principal.name();
-        Optional<MfaSecrets.Stored> stored = database.read(jdbc -> secrets.find(jdbc, role, name));
+        Optional<MfaSecrets.Stored> stored = database.read(jdbc -> secrets.findUsable(jdbc, role, name));
         if (stored.isEmpty()) {
             return false;
         }

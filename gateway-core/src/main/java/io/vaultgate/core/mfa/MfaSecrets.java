@@ -1,5 +1,6 @@
 package io.vaultgate.core.mfa;
 
+import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.kek.KekCatalog;
 import io.vaultgate.crypto.DataKey;
@@ -31,6 +32,10 @@ final class MfaSecrets {
     /** The key provider's KEK that wraps TOTP secrets (not a tenant: tenant ids cannot contain a dot). */
     static final String KEK = "vaultgate.mfa";
 
+    /** What a client is told when this node cannot check its code: nothing about keys or nodes; a retry may work. */
+    static final String CHECK_UNAVAILABLE = "verification codes cannot be checked on this gateway node now; retry "
+            + "later";
+
     record Stored(KeySlot slot, long lastStep) {
     }
 
@@ -54,6 +59,28 @@ final class MfaSecrets {
                 slot.provider(), slot.kek().tenantId(), slot.kek().version(),
                 Base64.getEncoder().encodeToString(slot.wrapped()), 0L, now.toEpochMilli());
         return secret;
+    }
+
+    /**
+     * The principal's stored secret, once the catalog's record of the KEK that wraps it lets this node unwrap with it
+     * ({@link KekCatalog#requireUsable}): a node whose keystore copy lacks the KEK (copied before the first
+     * enrollment) is refused as behind the catalog, counted in {@code vaultgate_kek_refusals_total} and logged with
+     * the fix, instead of failing on a key "not found" that tells neither the client nor the log what to do.
+     *
+     * @throws GatewayException {@code UNAVAILABLE} ({@link #CHECK_UNAVAILABLE} for the client) when this node's
+     *                          keystore is behind the catalog's record or forked from it
+     */
+    Optional<Stored> findUsable(Jdbc jdbc, Role role, String name) throws SQLException {
+        Optional<Stored> stored = find(jdbc, role, name);
+        if (stored.isPresent()) {
+            try {
+                kekCatalog.requireUsable(jdbc, stored.get().slot().kek());
+            } catch (GatewayException refused) {
+                throw new GatewayException(refused.reason(), CHECK_UNAVAILABLE, refused.getMessage(),
+                        refused.getCause());
+            }
+        }
+        return stored;
     }
 
     Optional<Stored> find(Jdbc jdbc, Role role, String name) throws SQLException {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.OperatorPrincipal;
+import io.vaultgate.core.kek.KekRefusals;
 import io.vaultgate.core.kek.KeystoreBehindCatalog;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.TestCore;
@@ -72,4 +74,31 @@ class MfaSecretAcrossNodesTest {
                 .isTrue();
     }
 
+    /**
+     * A TOTP login on a node whose keystore copy lacks the MFA KEK is refused as a keystore behind the catalog:
+     * counted ({@code vaultgate_kek_refusals_total{reason="keystore_behind"}}, which the alert on out-of-step
+     * keystores watches), logged once with the fix, the client told to retry; the same code then logs in once the
+     * keystore is copied. Before, the unwrap's {@code KeyNotFound} ("no KEK vaultgate.mfa/v1 in this keystore")
+     * escaped the login: an internal error over HTTPS, counted nowhere.
+     */
+    @Test
+    void aTotpLoginOnANodeLackingTheMfaKek_isRefusedAsKeystoreBehind_untilItIsCopied() throws IOException {
+        OperatorPrincipal maria = nodeA.operator("manila", "maria", Protocol.SFTP);
+        Enrollment ofMaria = nodeA.core().incidents().mfa().enroll(Role.OPERATOR, "maria", "cli:test");
+        String code = TotpCodes.now(ofMaria.secret(), Instant.now());
+
+        assertThatThrownBy(() -> nodeB.core().authenticator().byTotp(maria, code, Protocol.SFTP, "203.0.113.1"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE);
+                    assertThat(e.getCause()).isInstanceOf(KeystoreBehindCatalog.class);
+                    assertThat(e.getMessage()).contains(MfaSecrets.KEK, "copy keys/kek.p12");
+                    assertThat(e.clientMessage()).isEqualTo(MfaSecrets.CHECK_UNAVAILABLE);
+                });
+        assertThat(nodeB.core().metrics().registry().get(KekRefusals.METER).tag("reason", KekRefusals.BEHIND)
+                .counter().count()).isEqualTo(1.0);
+
+        nodeA.copyKeystoreTo(nodeB);
+        assertThat(nodeB.core().authenticator().byTotp(maria, code, Protocol.SFTP, "203.0.113.1"))
+                .isInstanceOf(AuthResult.Success.class);
+    }
 }
