@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The launcher ({@code ./vaultgate} at the repository root) chooses the JVM: {@code JAVA_HOME} when set, else
  * the newest JDK of release 17 or later found in the JDK directories, and passes {@code VAULTGATE_JAVA_OPTS}
- * to it without leaving the variable to the gateway. The JDKs here are fakes whose {@code java} prints who
- * it is and what it was given, so the choice is observed directly (runs after {@code package}: the launcher
- * needs the built jar, or it would build it).
+ * to it without leaving the variable to the gateway, a maximum heap given alone as the minimum heap too. The JDKs
+ * here are fakes whose {@code java} prints who it is and what it was given, so the choice is observed directly
+ * (runs after {@code package}: the launcher needs the built jar, or it would build it).
  */
 class LauncherJdkChoiceIT {
 
@@ -57,7 +57,34 @@ class LauncherJdkChoiceIT {
     void javaOptions_goToTheJvmBeforeTheJar_andAreNotPassedOn() throws Exception {
         String out = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(), "VAULTGATE_JAVA_OPTS", "-Xmx99m -Dx=y"));
 
-        assertThat(out).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Xmx99m -Dx=y -jar ").contains("opts-env=<unset>");
+        assertThat(out).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Xms99m -Xmx99m -Dx=y -jar ")
+                .contains("opts-env=<unset>");
+    }
+
+    /** G1 would otherwise shrink the heap after each concurrent mark (docs/benchmarks.md, session 19). */
+    @Test
+    void aMaximumHeapWithoutAMinimum_isTheMinimumToo() throws Exception {
+        String out = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(),
+                "VAULTGATE_JAVA_OPTS", "-Xmx1g -Dx=y -XX:MaxHeapSize=256m"));
+
+        assertThat(out).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Xms256m -Xmx1g -Dx=y "
+                + "-XX:MaxHeapSize=256m -jar ");
+    }
+
+    @Test
+    void aMinimumHeapGiven_orNoMaximum_isLeftAsItIs() throws Exception {
+        String withMinimum = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(),
+                "VAULTGATE_JAVA_OPTS", "-Xmx512m -Xms64m"));
+        String withMinHeapSize = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(),
+                "VAULTGATE_JAVA_OPTS", "-XX:MinHeapSize=32m -Xmx512m"));
+        String withoutMaximum = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(), "VAULTGATE_JAVA_OPTS", "-Dx=y"));
+        String none = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString()));
+
+        assertThat(withMinimum).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Xmx512m -Xms64m -jar ");
+        assertThat(withMinHeapSize)
+                .startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -XX:MinHeapSize=32m -Xmx512m -jar ");
+        assertThat(withoutMaximum).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Dx=y -jar ");
+        assertThat(none).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -jar ");
     }
 
     private String launch(Map<String, String> env) throws Exception {
