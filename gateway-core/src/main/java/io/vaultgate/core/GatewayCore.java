@@ -265,7 +265,7 @@ public final class GatewayCore implements AutoCloseable {
                         clock, metrics.transfers(), settings.node().id(), kekCatalog),
                 new BatchService(database, batches, routes, tenants, settings.batchLease(), audit, clock,
                         new Policies(database, tenants, operators, routes, audit, CLI, clock)),
-                new Administration(database, tenants, accounts, tokens, keys, hasher, random, audit, CLI, clock,
+                new Administration(database, tenants, accounts, tokens, hasher, random, audit, CLI, clock,
                         kekCatalog),
                 new SiteAdministration(database, tenants, operators, routes, tokens, random, audit, CLI, clock),
                 recovery,

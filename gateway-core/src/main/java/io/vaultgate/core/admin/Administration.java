@@ -19,7 +19,6 @@ import io.vaultgate.core.metrics.CoreHealth;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
-import io.vaultgate.crypto.KeyProvider;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
@@ -36,7 +35,6 @@ public final class Administration {
     private final AccountRepository accounts;
     private final Usernames usernames = new Usernames();
     private final TokenRepository tokens;
-    private final KeyProvider keys;
     private final PasswordHasher hasher;
     private final SecureRandom random;
     private final AuditLog audit;
@@ -46,13 +44,12 @@ public final class Administration {
 
     /** @param kekCatalog this node's, where a new tenant's KEK version is recorded */
     public Administration(Database database, TenantRepository tenants, AccountRepository accounts,
-                          TokenRepository tokens, KeyProvider keys, PasswordHasher hasher, SecureRandom random, AuditLog audit, String actor, Clock clock,
+                          TokenRepository tokens, PasswordHasher hasher, SecureRandom random, AuditLog audit, String actor, Clock clock,
                           KekCatalog kekCatalog) {
         this.database = database;
         this.tenants = tenants;
         this.accounts = accounts;
         this.tokens = tokens;
-        this.keys = keys;
         this.hasher = hasher;
         this.random = random;
         this.audit = audit;
@@ -63,7 +60,7 @@ public final class Administration {
 
     /** The same administration, recording {@code actor} (e.g. {@code admin:alice}) on every change it audits. */
     public Administration as(String actor) {
-        return new Administration(database, tenants, accounts, tokens, keys, hasher, random, audit, actor, clock, kekCatalog);
+        return new Administration(database, tenants, accounts, tokens, hasher, random, audit, actor, clock, kekCatalog);
     }
 
     /**
