@@ -1,11 +1,13 @@
 package io.vaultgate.core.kek;
 
+import io.vaultgate.crypto.KekId;
 import io.vaultgate.crypto.KeyProvider;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * One tenant's KEK versions and their states: as the catalog records them for every node, or as one node's key
@@ -32,6 +34,20 @@ public record KekVersions(String kekTenant, Map<Integer, KekVersionState> states
     /** The catalog's key check of {@code version}; {@code null} when it has none. */
     String check(int version) {
         return checks.get(version);
+    }
+
+    /**
+     * The versions whose key in {@code keys} is another one than the catalog's: their key check does not unwrap with
+     * it (a forked keystore copy, a token other than the one the gateway wrapped with). Read-only: one unwrap per
+     * checked version. Versions without a check, versions {@code keys} lacks or holds disabled, and checks made
+     * through another provider are not compared. For {@code vaultgate doctor}; the gateway verifies as it wraps.
+     */
+    public List<Integer> forkedIn(KeyProvider keys) {
+        KekChecks verifier = new KekChecks(keys);
+        return new TreeSet<>(checks.keySet()).stream()
+                .filter(version -> verifier.verify(new KekId(kekTenant, version), checks.get(version))
+                        == KekChecks.Verdict.FORKED)
+                .toList();
     }
 
     /** What {@code keys} holds of the tenant: each version it has, enabled or disabled. */

@@ -14,9 +14,11 @@ import java.util.stream.Collectors;
 
 /**
  * With {@code keys.provider: pkcs11}: the token can be reached and logged in to with the configured PIN (as the
- * gateway does at start-up), and it holds every KEK version the catalog records (a token that lacks them is another
- * token than the one the gateway wrapped with: a wrong {@code keys.pkcs11.slot}, a re-initialized or restored HSM).
- * Reads the PIN, like the gateway; nothing is changed in the token. No finding with the keystore provider.
+ * gateway does at start-up), it holds every KEK version the catalog records, and its keys of them are the catalog's
+ * (their key checks unwrap: one token operation per checked version). A token that lacks them, or holds other keys
+ * under their numbers, is another token than the one the gateway wrapped with: a wrong {@code keys.pkcs11.slot}, a
+ * re-initialized or restored HSM. Reads the PIN, like the gateway; nothing is changed in the token or the catalog. No
+ * finding with the keystore provider.
  */
 final class Pkcs11TokenCheck implements Check {
 
@@ -48,11 +50,20 @@ final class Pkcs11TokenCheck implements Check {
                         .toList();
                 if (!missing.isEmpty()) {
                     findings.add(new Finding(NAME, subject, "the token lacks KEK version" + (missing.size() == 1
-                            ? " " : "s ") + missing.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                            ? " " : "s ") + numbers(missing)
                             + " of " + entry.getKey() + " that the catalog records: files wrapped with "
                             + (missing.size() == 1 ? "it" : "them") + " cannot be read through this token",
                             "check that keys.pkcs11.slot names the token the gateway has always used (not a "
                                     + "re-initialized one); restore the HSM's keys from its own backup"));
+                }
+                List<Integer> forked = recorded.forkedIn(keys);
+                if (!forked.isEmpty()) {
+                    findings.add(new Finding(NAME, subject, "the token holds other keys than the catalog's under KEK "
+                            + "version" + (forked.size() == 1 ? " " : "s ") + numbers(forked) + " of " + entry.getKey()
+                            + " (their key checks fail): the gateway refuses to wrap or unwrap with "
+                            + (forked.size() == 1 ? "it" : "them") + " (keystore_forked)",
+                            "check that keys.pkcs11.slot names the token the gateway has always used; restore the "
+                                    + "HSM's keys from its own backup"));
                 }
             }
         } catch (StartupException e) {
@@ -60,5 +71,9 @@ final class Pkcs11TokenCheck implements Check {
                     "fix what it names; until then `vaultgate run` and every key command refuse to start"));
         }
         return findings;
+    }
+
+    private static String numbers(List<Integer> versions) {
+        return versions.stream().map(String::valueOf).collect(Collectors.joining(", "));
     }
 }
