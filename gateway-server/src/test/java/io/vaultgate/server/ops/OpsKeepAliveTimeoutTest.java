@@ -7,9 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vaultgate.core.auth.AuthFailure;
 import io.vaultgate.core.auth.AuthResult;
-import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.auth.MonitorPrincipal;
 import io.vaultgate.core.metrics.CheckResult;
 import io.vaultgate.core.pki.CertificateAuthority;
@@ -317,22 +315,12 @@ class OpsKeepAliveTimeoutTest {
     }
 
     /** Accepts {@link #SCRAPE_TOKEN} as a monitor's, refuses anything else. */
-    private static final class ScrapeTokenAuthenticator implements Authenticator {
-
-        @Override
-        public AuthResult byPublicKey(String username, String fingerprint, Protocol protocol, String source) {
-            return new AuthResult.Failure(username, AuthFailure.METHOD_NOT_ALLOWED);
-        }
-
-        @Override
-        public AuthResult byPassword(String username, char[] password, Protocol protocol, String source) {
-            return new AuthResult.Failure(username, AuthFailure.METHOD_NOT_ALLOWED);
-        }
+    private static final class ScrapeTokenAuthenticator extends RefusingAuthenticator {
 
         @Override
         public AuthResult byToken(String token, Protocol protocol, String source) {
             return SCRAPE_TOKEN.equals(token) ? new AuthResult.Success(new MonitorPrincipal("prometheus"))
-                    : new AuthResult.Failure(null, AuthFailure.METHOD_NOT_ALLOWED);
+                    : super.byToken(token, protocol, source);
         }
     }
 }

@@ -5,8 +5,11 @@ import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.tenant.Protocol;
 
-/** An authenticator that refuses every credential: for ops listener tests that need no administrator. */
-final class RefusingAuthenticator implements Authenticator {
+/**
+ * An authenticator that refuses every credential: for ops listener tests that need no administrator; a test that
+ * needs one kind of credential to pass overrides its method.
+ */
+class RefusingAuthenticator implements Authenticator {
 
     @Override
     public AuthResult byPublicKey(String username, String fingerprint, Protocol protocol, String source) {
