@@ -78,7 +78,7 @@ class Http2ConnectionIT {
     void revokingTheToken_closesTheWholeHttp2Connection_everyStreamOnIt() throws Exception {
         start(s -> s.withHttp2(Http2Limits.ON));
         String bearer = "Authorization: Bearer " + gateway.token();
-        Path download = Files.write(dir.resolve("d.bin"), Http2CurlIT.random(16 * 1024 * 1024, 6));
+        Path download = Files.write(dir.resolve("d.bin"), Http2CurlIT.random(48 * 1024 * 1024, 6));
         assertThat(new Http2Curl(curl).run("-H", bearer, "-T", download.toString(), gateway.url("/v1/files/inbox/d.bin"))
                 .statuses()).containsExactly(201);
         Path upload = Files.write(dir.resolve("u.bin"), Http2CurlIT.random(64 * 1024 * 1024, 7));
@@ -103,15 +103,15 @@ class Http2ConnectionIT {
         long revoked = System.nanoTime();
         gateway.core().incidents().revocation().revokeToken(TestGateway.USER, gateway.token(), "leaked", "test");
 
-        assertThat(both.waitFor(30, TimeUnit.SECONDS)).as("curl ended").isTrue();
+        assertThat(both.waitFor(45, TimeUnit.SECONDS)).as("curl ended").isTrue();
         long ms = (System.nanoTime() - revoked) / 1_000_000;
         assertThat(both.exitValue()).as(Files.readString(dir.resolve("both.out"))).isNotZero();
-        // cut short, not run out: at 1 MB/s the download needs 16 s and the upload 64 s. Normally 3-4 s (the close
-        // waits up to 3 s for the TLS close_notify to flush past the download the client reads slowly); a loaded
-        // machine took 6.7 s, so the bound is the transfers' own length rather than a latency figure
-        assertThat(ms).as("ms from revocation to the end of both transfers").isLessThan(15_000);
+        // cut short, not run out: at 1 MB/s the download needs 48 s and the upload 64 s. Normally 3-4 s (the close
+        // waits up to 3 s for the TLS close_notify to flush past the download the client reads slowly); loaded
+        // machines took 6.7 and 13.2 s, so the bound is the transfers' own length rather than a latency figure
+        assertThat(ms).as("ms from revocation to the end of both transfers").isLessThan(40_000);
         System.out.printf("revocation ended both HTTP/2 streams after %d ms%n", ms);
-        assertThat(Files.size(dir.resolve("d.out"))).as("the download was cut off too").isLessThan(16L * 1024 * 1024);
+        assertThat(Files.size(dir.resolve("d.out"))).as("the download was cut off too").isLessThan(48L * 1024 * 1024);
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (openConnections() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
