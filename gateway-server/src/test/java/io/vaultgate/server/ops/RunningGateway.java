@@ -38,6 +38,11 @@ final class RunningGateway implements AutoCloseable {
     final String clientToken;
     final String adminToken;
     final HttpClient https;
+    /**
+     * One client for the ops listener, kept alive between requests: a client per request would leave a connection
+     * open per poll until the listener's idle limit, and a test polling every 100 ms would reach its per-source cap.
+     */
+    private final HttpClient opsClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     RunningGateway(Path home, Map<String, String> settings) throws Exception {
         Map<String, String> overrides = new HashMap<>(Map.of("home", home.toString(),
@@ -93,7 +98,7 @@ final class RunningGateway implements AutoCloseable {
 
     /** {@code GET} on the ops listener, with the admin token. */
     HttpResponse<String> ops(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        return opsClient.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + opsPort() + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
     }
