@@ -101,9 +101,12 @@ final class GatewayProcess implements AutoCloseable {
                 + log.toAbsolutePath() + ":\n" + logTail());
     }
 
+    /** Kept alive between polls: a client per poll holds a connection each until the ops listener's idle limit. */
+    private static final HttpClient OPS_CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
     boolean ready() throws InterruptedException {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            HttpResponse<String> response = OPS_CLIENT.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + opsPort + "/health/ready")).timeout(Duration.ofSeconds(5))
                     .build(), HttpResponse.BodyHandlers.ofString());
             lastReadiness = response.statusCode() + " " + response.body();
