@@ -1,6 +1,7 @@
 package io.vaultgate.server.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The launcher ({@code ./vaultgate} at the repository root) chooses the JVM: {@code JAVA_HOME} when set, else
  * the newest JDK of release 17 or later found in the JDK directories, and passes {@code VAULTGATE_JAVA_OPTS}
- * to it without leaving the variable to the gateway, a maximum heap given alone as the minimum heap too. The JDKs
- * here are fakes whose {@code java} prints who it is and what it was given, so the choice is observed directly
- * (runs after {@code package}: the launcher needs the built jar, or it would build it).
+ * to it without leaving the variable to the gateway, a maximum heap given alone as the minimum heap too, and a
+ * fixed heap where none is given. The JDKs here are fakes whose {@code java} prints who it is and what it was
+ * given, so the choice is observed directly (runs after {@code package}: the launcher needs the built jar, or it
+ * would build it).
  */
 class LauncherJdkChoiceIT {
 
@@ -72,19 +74,45 @@ class LauncherJdkChoiceIT {
     }
 
     @Test
-    void aMinimumHeapGiven_orNoMaximum_isLeftAsItIs() throws Exception {
+    void aMinimumHeapGiven_orAHeapSizedFromTheMemory_isLeftAsItIs() throws Exception {
         String withMinimum = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(),
                 "VAULTGATE_JAVA_OPTS", "-Xmx512m -Xms64m"));
         String withMinHeapSize = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(),
                 "VAULTGATE_JAVA_OPTS", "-XX:MinHeapSize=32m -Xmx512m"));
-        String withoutMaximum = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(), "VAULTGATE_JAVA_OPTS", "-Dx=y"));
-        String none = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString()));
+        String withRamPercentage = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(),
+                "VAULTGATE_JAVA_OPTS", "-XX:MaxRAMPercentage=50"));
 
         assertThat(withMinimum).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Xmx512m -Xms64m -jar ");
         assertThat(withMinHeapSize)
                 .startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -XX:MinHeapSize=32m -Xmx512m -jar ");
-        assertThat(withoutMaximum).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Dx=y -jar ");
-        assertThat(none).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -jar ");
+        assertThat(withRamPercentage)
+                .startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -XX:MaxRAMPercentage=50 -jar ");
+    }
+
+    /** The JVM's default maximum is a quarter of the memory, and G1 would shrink it as above. */
+    @Test
+    void noHeapGiven_isAFixedGibibyte_onAMachineWithFourGibibytesOrMore() throws Exception {
+        assumeTrue(memoryAvailableMib() >= 4096, "this machine has less than 4 GiB of memory");
+        String withoutMaximum = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(), "VAULTGATE_JAVA_OPTS", "-Dx=y"));
+        String none = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString()));
+
+        assertThat(withoutMaximum)
+                .startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Xms1024m -Xmx1024m -Dx=y -jar ");
+        assertThat(none).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Xms1024m -Xmx1024m -jar ");
+    }
+
+    /** The memory the launcher sizes from: the machine's, or the cgroup's limit where that is lower. */
+    private static long memoryAvailableMib() throws IOException {
+        long mib = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
+                .map(l -> l.replaceAll("\\D", "")).mapToLong(Long::parseLong).findFirst().orElse(0) / 1024;
+        Path cgroupLimit = Path.of("/sys/fs/cgroup/memory.max");
+        if (Files.isReadable(cgroupLimit)) {
+            String limit = Files.readString(cgroupLimit).strip();
+            if (limit.matches("\\d+")) {
+                mib = Math.min(mib, Long.parseLong(limit) / (1024 * 1024));
+            }
+        }
+        return mib;
     }
 
     private String launch(Map<String, String> env) throws Exception {
