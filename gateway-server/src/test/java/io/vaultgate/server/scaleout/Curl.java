@@ -29,6 +29,13 @@ final class Curl {
                 "-T", file.toString(), "-o", "/dev/null", "-w", "%{http_code}", url);
     }
 
+    /** {@code PUT} of a local file; the output is the response body, then the HTTP status code on a line of its own. */
+    Result uploadShowingBody(String token, Path file, String url, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        return run(timeoutSeconds, "-sS", "--cacert", caCertificate.toString(), "-H", "Authorization: Bearer " + token,
+                "-T", file.toString(), "-w", "\\n%{http_code}", url);
+    }
+
     /** {@code GET} into a local file; the output is the HTTP status code. */
     Result download(String token, String url, Path into, int timeoutSeconds) throws IOException, InterruptedException {
         return run(timeoutSeconds, "-sS", "--cacert", caCertificate.toString(), "-H", "Authorization: Bearer " + token,

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,14 +42,12 @@ class Pkcs11GatewayIT {
         Map<String, String> settings = token.settings();
         List<String> outputs = new ArrayList<>();
 
-        outputs.add(cli(home, env, settings, 0, "init"));
+        outputs.add(GatewayCli.run(home, env, settings, 0, "init"));
         assertThat(home.resolve("keys/kek.p12")).doesNotExist();
         assertThat(home.resolve("secrets/master.key")).doesNotExist();
-        outputs.add(cli(home, env, settings, 0, "tenant", "add", "acme", "--name", "Acme"));
-        String account = cli(home, env, settings, 0, "account", "add", "loader", "--tenant", "acme", "--token");
-        String marker = "API token (shown once): ";
-        String line = account.lines().filter(l -> l.contains(marker)).findFirst().orElseThrow();
-        String apiToken = line.substring(line.indexOf(marker) + marker.length()).strip();
+        outputs.add(GatewayCli.run(home, env, settings, 0, "tenant", "add", "acme", "--name", "Acme"));
+        String apiToken = GatewayCli.apiToken(
+                GatewayCli.run(home, env, settings, 0, "account", "add", "loader", "--tenant", "acme", "--token"));
 
         Path first = markedFile(dir.resolve("first.bin"), 1);
         Path second = markedFile(dir.resolve("second.bin"), 2);
@@ -61,23 +58,25 @@ class Pkcs11GatewayIT {
             assertThat(curl.upload(apiToken, first, base + "first.bin", 60).output()).isIn("200", "201", "204");
             assertReadsBack(curl, apiToken, base + "first.bin", first);
 
-            String rotated = cli(home, env, settings, 0, "keys", "rotate", "--tenant", "acme", "--rewrap");
+            String rotated = GatewayCli.run(home, env, settings, 0, "keys", "rotate", "--tenant", "acme", "--rewrap");
             outputs.add(rotated);
             assertThat(rotated).contains("now encrypts new files under acme/v2").contains("re-wrapped 1 key slots");
             assertReadsBack(curl, apiToken, base + "first.bin", first);
             assertThat(curl.upload(apiToken, second, base + "second.bin", 60).output()).isIn("200", "201", "204");
             assertReadsBack(curl, apiToken, base + "second.bin", second);
 
-            outputs.add(cli(home, env, settings, 0, "keys", "disable", "--tenant", "acme", "--kek-version", "1"));
+            outputs.add(GatewayCli.run(home, env, settings, 0, "keys", "disable", "--tenant", "acme",
+                    "--kek-version", "1"));
             assertReadsBack(curl, apiToken, base + "first.bin", first);
 
-            String doctor = cli(home, env, settings, -1, "doctor");
+            String doctor = GatewayCli.run(home, env, settings, GatewayCli.ANY_EXIT, "doctor");
             outputs.add(doctor);
             assertThat(doctor).doesNotContain("pkcs11-token:").doesNotContain("keystore-copy:")
                     .doesNotContain("could not run");
             Map<String, String> wrongPin = new HashMap<>(env);
             wrongPin.put("VAULTGATE_PKCS11_PIN", "not-the-pin");
-            assertThat(cli(home, wrongPin, settings, 1, "doctor")).contains("pkcs11-token: slot " + token.slot())
+            assertThat(GatewayCli.run(home, wrongPin, settings, 1, "doctor"))
+                    .contains("pkcs11-token: slot " + token.slot())
                     .contains("CKR_PIN_INCORRECT").doesNotContain("not-the-pin");
             outputs.add(node.logTail());
         }
@@ -99,27 +98,27 @@ class Pkcs11GatewayIT {
         Map<String, String> settings = new HashMap<>(token.settings());
         settings.putAll(Map.of("sftp.bind", "127.0.0.1", "sftp.port", "0", "https.bind", "127.0.0.1",
                 "https.port", "0", "ops.port", "0"));
-        cli(home, env, settings, 0, "init");
+        GatewayCli.run(home, env, settings, 0, "init");
 
         Map<String, String> wrongPin = new HashMap<>(env);
         wrongPin.put("VAULTGATE_PKCS11_PIN", "not-the-pin");
-        assertThat(cli(home, wrongPin, settings, 2, "run")).contains("keys.pkcs11 (module " + token.library()
+        assertThat(GatewayCli.run(home, wrongPin, settings, 2, "run")).contains("keys.pkcs11 (module " + token.library()
                 + ", slot " + token.slot() + ")").contains("CKR_PIN_INCORRECT")
                 .contains("correct it in $VAULTGATE_PKCS11_PIN or " + home.resolve("secrets/pkcs11.pin"))
                 .doesNotContain("not-the-pin");
 
         Map<String, String> noModule = new HashMap<>(settings);
         noModule.put("keys.pkcs11.library", dir.resolve("no/libpkcs11.so").toString());
-        assertThat(cli(home, env, noModule, 2, "run")).contains("keys.pkcs11.library "
+        assertThat(GatewayCli.run(home, env, noModule, 2, "run")).contains("keys.pkcs11.library "
                 + dir.resolve("no/libpkcs11.so") + ": no such file");
 
         Map<String, String> wrongSlot = new HashMap<>(settings);
         wrongSlot.put("keys.pkcs11.slot", String.valueOf(token.slot() + 1));
-        assertThat(cli(home, env, wrongSlot, 2, "run")).contains("CKR_SLOT_ID_INVALID")
+        assertThat(GatewayCli.run(home, env, wrongSlot, 2, "run")).contains("CKR_SLOT_ID_INVALID")
                 .contains("give keys.pkcs11.slot as the module lists it");
 
         Map<String, String> noPin = new HashMap<>(token.environment());
-        assertThat(cli(home, noPin, settings, 2, "keys", "rotate", "--tenant", "acme")).contains(
+        assertThat(GatewayCli.run(home, noPin, settings, 2, "keys", "rotate", "--tenant", "acme")).contains(
                 "keys.pkcs11.pin-file " + home.resolve("secrets/pkcs11.pin") + ": no PIN for the PKCS#11 token");
     }
 
@@ -128,33 +127,6 @@ class Pkcs11GatewayIT {
         Curl.Result get = curl.download(apiToken, url, back, 60);
         assertThat(get.output()).as("GET %s: %s", url, get).isEqualTo("200");
         assertThat(Files.mismatch(back, original)).as("%s reads back identical", url).isEqualTo(-1L);
-    }
-
-    /**
-     * {@code java -jar vaultgate.jar ARGS --home HOME --set k=v...} in a child process; its output (stdout and
-     * stderr) once it ended with {@code expectedExit} (-1: any).
-     */
-    private static String cli(Path home, Map<String, String> env, Map<String, String> settings, int expectedExit,
-                              String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
-                GatewayProcess.JAR.toString()));
-        command.addAll(List.of(args));
-        command.addAll(List.of("--home", home.toString()));
-        settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(String.join(" ", args) + " did not end:\n" + output);
-        }
-        if (expectedExit >= 0) {
-            assertThat(process.exitValue()).as(String.join(" ", args) + "\n" + output).isEqualTo(expectedExit);
-        }
-        return output;
     }
 
     /** 300 KiB of random bytes with the marker in every 64 KiB segment. */

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A throw-away SoftHSM2 token in a directory of the test's own: a {@code softhsm2.conf} there, which every process
@@ -49,6 +51,33 @@ record SoftHsmToken(Path library, long slot, Path conf) {
             throw new IllegalStateException("cannot find the slot in softhsm2-util output: " + out);
         }
         return new SoftHsmToken(library, Long.parseLong(m.group(1)), conf);
+    }
+
+    /**
+     * A copy of this token's files in a directory of its own under {@code dir}, as an HSM restored from a backup
+     * taken now would be: the same slot, PIN and objects (the same keys under the same labels), and from then on
+     * each changes apart. Only while no process has the token open: SoftHSM2 writes an object's file as it
+     * changes it.
+     */
+    SoftHsmToken copyTo(Path dir) throws IOException {
+        Path from = conf.resolveSibling("tokens");
+        Path tokens = Files.createDirectories(dir.resolve("tokens"));
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = tokens.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        Path copy = Files.writeString(dir.resolve("softhsm2.conf"), Files.readString(conf)
+                .replace("directories.tokendir = " + from + "\n", "directories.tokendir = " + tokens + "\n"));
+        if (!Files.readString(copy).contains(tokens.toString())) {
+            throw new IllegalStateException("cannot point " + copy + " at " + tokens);
+        }
+        return new SoftHsmToken(library, slot, copy);
     }
 
     /** What a process using the token needs in its environment (the PIN is the caller's business). */
