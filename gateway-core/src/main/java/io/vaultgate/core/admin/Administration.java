@@ -66,16 +66,31 @@ public final class Administration {
     /**
      * Creates the tenant and its first KEK version in one transaction ({@link KekCatalog#createFirst}): the catalog
      * records both or neither, so no node ever holds an unrecorded version 1 that another node could make again with
-     * another key unnoticed. Run again for a tenant whose creation was interrupted between its row and its key (by a
-     * gateway before this one, which made the key after its transaction; the catalog then records no KEK version of
-     * it), it completes the creation instead of refusing: it makes or adopts this node's key and returns the tenant
-     * as first recorded.
+     * another key unnoticed. Of two creations of one id at once (two nodes, two commands) one creates it; the other
+     * waits for it and is refused as existing. Run again for a tenant whose creation was interrupted between its row
+     * and its key (by a gateway before this one, which made the key after its transaction; the catalog then records no
+     * KEK version of it), it completes the creation instead of refusing, on a node that holds the tenant's key: it
+     * records that key and returns the tenant as first recorded. A node holding no key of it refuses
+     * ({@link KekCatalog#complete}).
      *
      * @throws GatewayException {@code INVALID_REQUEST} for the id {@value CoreHealth#PROBE_TENANT}, under which the
      *                          store's readiness probe writes: a tenant of that id would share its storage space;
-     *                          {@code CONFLICT} for a tenant that exists with its key
+     *                          {@code CONFLICT} for a tenant that exists with its key, and, caused by {@link
+     *                          io.vaultgate.core.kek.TenantKeyElsewhere}, for one without a recorded key whose key
+     *                          this node does not hold
      */
     public Tenant createTenant(TenantId id, String name, boolean passwordLogin) {
+        return createTenant(id, name, passwordLogin, false);
+    }
+
+    /**
+     * {@link #createTenant(TenantId, String, boolean)}; with {@code newKey}, a tenant left without a recorded key is
+     * completed with a new version 1 made on this node where this node holds no key of it: for a tenant whose
+     * interrupted creation never made a key on any node, as the administrator states ({@code vaultgate tenant add
+     * --new-key}). Still refused while the catalog holds data keys wrapped with the tenant's KEK. A node that holds
+     * the key records its own, with or without {@code newKey}.
+     */
+    public Tenant createTenant(TenantId id, String name, boolean passwordLogin, boolean newKey) {
         if (id.value().equals(CoreHealth.PROBE_TENANT)) {
             throw new GatewayException(Reason.INVALID_REQUEST, "tenant id " + id + " is reserved for the gateway's "
                     + "store readiness probe; choose another id");
@@ -84,15 +99,11 @@ public final class Administration {
         return database.inTransaction(jdbc -> {
             Optional<Tenant> existing = tenants.find(jdbc, id);
             if (existing.isPresent()) {
-                if (existing.get().status() == io.vaultgate.core.tenant.TenantStatus.SHREDDED
-                        || !kekCatalog.createFirst(jdbc, id.value())) {
-                    throw new GatewayException(Reason.CONFLICT, "tenant " + id + " already exists");
-                }
-                audited(jdbc, Optional.of(id), AdminAction.TENANT_UPDATED, id.value() + " KEK version 1 recorded, "
-                        + "completing its interrupted creation");
-                return existing.get();
+                return completed(jdbc, existing.get(), newKey);
             }
-            tenants.insert(jdbc, tenant);
+            if (!tenants.insertIfAbsent(jdbc, tenant)) { // created meanwhile: PostgreSQL waited for its commit
+                throw exists(id);
+            }
             if (!kekCatalog.createFirst(jdbc, id.value())) {
                 throw new GatewayException(Reason.CONFLICT, "the catalog records KEK versions of tenant " + id
                         + " already, without the tenant; choose another id");
@@ -102,6 +113,27 @@ public final class Administration {
             audited(jdbc, Optional.of(id), AdminAction.TENANT_CREATED, id.value());
             return tenant;
         });
+    }
+
+    /** The creation of {@code existing} run again: completed where it lacks a recorded key, refused otherwise. */
+    private Tenant completed(io.vaultgate.core.catalog.Jdbc jdbc, Tenant existing, boolean newKey)
+            throws java.sql.SQLException {
+        TenantId id = existing.id();
+        if (existing.status() == io.vaultgate.core.tenant.TenantStatus.SHREDDED) {
+            throw exists(id);
+        }
+        KekCatalog.Completion completion = kekCatalog.complete(jdbc, id.value(), newKey);
+        if (completion == KekCatalog.Completion.RECORDED_BEFORE) {
+            throw exists(id);
+        }
+        audited(jdbc, Optional.of(id), AdminAction.TENANT_UPDATED, id.value() + " KEK version 1 recorded, "
+                + "completing its interrupted creation" + (completion == KekCatalog.Completion.NEW_KEY
+                ? " (a new key: no node held one, as the administrator stated)" : ""));
+        return existing;
+    }
+
+    private static GatewayException exists(TenantId id) {
+        return new GatewayException(Reason.CONFLICT, "tenant " + id + " already exists");
     }
 
     public Tenant setQuota(TenantId id, io.vaultgate.core.tenant.Quota quota) {

@@ -25,8 +25,21 @@ public final class TenantRepository {
             + "created_at, max_file_bytes";
 
     public void insert(Jdbc jdbc, Tenant tenant) throws SQLException {
-        jdbc.update("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                tenant.id().value(), tenant.name(), tenant.status().name(), tenant.quota().maxBytes(),
+        insert(jdbc, tenant, "");
+    }
+
+    /**
+     * Inserts the tenant unless a row of its id exists; false, changing nothing, when one does. On PostgreSQL a row
+     * inserted by another transaction not yet committed makes this wait for it, then answers false if it committed:
+     * of two creations of one id at once the second learns of the first instead of failing on the key's unique index.
+     */
+    public boolean insertIfAbsent(Jdbc jdbc, Tenant tenant) throws SQLException {
+        return insert(jdbc, tenant, " ON CONFLICT (id) DO NOTHING") == 1;
+    }
+
+    private int insert(Jdbc jdbc, Tenant tenant, String onConflict) throws SQLException {
+        return jdbc.update("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + onConflict, tenant.id().value(), tenant.name(), tenant.status().name(), tenant.quota().maxBytes(),
                 tenant.quota().maxFiles(), tenant.retention().toSeconds(), protocols(tenant),
                 tenant.passwordLoginAllowed(), cidrs(tenant), tenant.createdAt().toEpochMilli(), tenant.maxFileSize());
     }

@@ -222,61 +222,48 @@ public final class KekCatalog {
         return true;
     }
 
-    /** What {@link #verifyAtStart} found of one tenant on this node. */
-    public enum StartVerdict {
-        /** This node's key of the tenant's active version is the catalog's. */
-        SAME,
-        /** The catalog had no key check of the active version; this node's is recorded now. */
-        FILLED,
-        /** This node's key of the active version is another one: refused here (counted, logged). */
-        FORKED,
-        /** This node's keystore lacks the catalog's active version: refused here (counted, logged). */
-        BEHIND,
-        /** Nothing to compare: no check and not this node's active version, or another provider's check. */
-        UNCHECKED,
-        /** The catalog records no version of the tenant, or its versions are destroyed: nothing to verify. */
-        UNRECORDED
+    /** What {@link #complete} did. */
+    public enum Completion {
+        /** The catalog records a version of the tenant already: its creation was completed, or it was shredded. */
+        RECORDED_BEFORE,
+        /** This node's key of the tenant (every version it holds) is recorded now, with its key check. */
+        KEY_OF_THIS_NODE,
+        /** No node's key was recorded and nothing is wrapped: a new version 1 was made here, as asked. */
+        NEW_KEY
     }
 
     /**
-     * At this node's start ({@link KekStartupCheck}): whether its key of the tenant's active version, as the catalog
-     * records it, is the catalog's: one unwrap of the version's key check. Finds what the tenant's first upload here
-     * would otherwise find, and counts and logs it as that upload's refusal would ({@link KekRefusals}): a keystore
-     * behind the catalog, a forked version. Changes nothing of either, and nothing of what the node serves: every
-     * wrap and unwrap is still verified as it comes. A version recorded without a check (before V28) gets this node's,
-     * as its first wrap with it would record it ({@link #checked}): only when it is this node's active version too,
-     * and only where the catalog still has none, under the tenant's row lock; otherwise this node's key is compared
-     * with the check another node recorded first.
+     * Completes, in the caller's transaction, a tenant whose row the catalog records without any KEK version: what a
+     * gateway before {@link #createFirst} left when it stopped between the tenant's transaction and its key, or a
+     * tenant from before V24 that had stored nothing when the migration ran. Only the key of the node that created it
+     * is right, and only that node's keystore (or a copy of it) holds it: so this node records the versions it holds
+     * of the tenant (under the alias every gateway version used), and where it holds none it refuses ({@link
+     * TenantKeyElsewhere}, {@code CONFLICT}), instead of making a version 1 of its own, which would fork the node that
+     * served the tenant. Unless {@code newKey}: the administrator states that no node holds a key of the tenant (its
+     * creation stopped before the key was made), and a new version 1 is made here; still refused while the catalog
+     * holds any data key wrapped with the tenant's KEK, which only the lost key unwraps.
      */
-    StartVerdict verifyAtStart(String tenant) {
-        KekVersions recorded = database.read(jdbc -> versions.find(jdbc, tenant));
-        if (recorded.states().isEmpty() || recorded.destroyed()) {
-            return StartVerdict.UNRECORDED;
+    public Completion complete(Jdbc jdbc, String tenant, boolean newKey) throws SQLException {
+        versions.lock(jdbc, tenant);
+        if (!versions.find(jdbc, tenant).states().isEmpty()) {
+            return Completion.RECORDED_BEFORE;
         }
-        int active = recorded.active();
-        int here = activeHere(tenant); // no re-read of an HSM per tenant: its index is fresh at start-up
-        if (here < active) {
-            refusals.behind(tenant, active, here);
-            return StartVerdict.BEHIND;
-        }
-        KekId kek = new KekId(tenant, active);
-        String check = recorded.check(active);
-        if (check == null && here == active) {
-            boolean filled = database.inTransaction(jdbc -> {
-                versions.lock(jdbc, tenant);
-                return fillCheck(jdbc, kek);
-            });
-            if (filled) {
-                return StartVerdict.FILLED;
+        boolean held = activeHere(tenant, 1) > 0; // an HSM token re-read once
+        if (!held) {
+            long wrapped = versions.wrappedKeys(jdbc, tenant);
+            if (!newKey || wrapped > 0) {
+                throw new TenantKeyElsewhere(tenant, wrapped).toAdministrator();
             }
-            check = database.read(jdbc -> versions.find(jdbc, tenant)).check(active); // another node's came first
         }
-        KekChecks.Verdict verdict = checks.verify(kek, check);
-        if (verdict == KekChecks.Verdict.FORKED) {
-            refusals.forked(tenant, active);
-            return StartVerdict.FORKED;
+        if (!createFirst(jdbc, tenant)) {
+            return Completion.RECORDED_BEFORE;
         }
-        return verdict == KekChecks.Verdict.SAME ? StartVerdict.SAME : StartVerdict.UNCHECKED;
+        return held ? Completion.KEY_OF_THIS_NODE : Completion.NEW_KEY;
+    }
+
+    /** The comparison of one tenant's key with this record at the node's start ({@link KekStartupCheck}). */
+    KekStartVerifier startVerifier() {
+        return new KekStartVerifier(database, this, refusals, checks);
     }
 
     /**
@@ -374,7 +361,7 @@ public final class KekCatalog {
     }
 
     /** Records this node's key check of {@code kek}, its active version, where the catalog has none; false if not. */
-    private boolean fillCheck(Jdbc jdbc, KekId kek) throws SQLException {
+    boolean fillCheck(Jdbc jdbc, KekId kek) throws SQLException {
         Optional<String> check = checks.ofActive(kek);
         return check.isPresent() && versions.fillCheck(jdbc, kek.tenantId(), kek.version(), check.get());
     }
@@ -410,7 +397,7 @@ public final class KekCatalog {
     }
 
     /** The newest enabled version in this node's keystore, 0 when it holds none of the tenant. */
-    private int activeHere(String tenant) {
+    int activeHere(String tenant) {
         try {
             return keys.active(tenant).version();
         } catch (CryptoException.KeyNotFound | CryptoException.KeyDestroyed none) {

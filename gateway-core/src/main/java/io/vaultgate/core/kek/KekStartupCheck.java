@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * When a node starts: compares its keystore with the catalog's record for every active tenant
- * ({@link KekCatalog#verifyAtStart}), so that a keystore copy behind the catalog or forked from it is found at once,
+ * ({@link KekStartVerifier}), so that a keystore copy behind the catalog or forked from it is found at once,
  * not at the tenant's first upload or download here. Each finding is what that request's refusal would be: counted in
  * {@code vaultgate_kek_refusals_total} by reason (so {@code VaultgateKeystoreOutOfStep} fires) and logged as a WARN
  * naming the tenant, the version, the cause and the fix, once; the run's summary is logged, and its findings are
@@ -41,8 +41,24 @@ public final class KekStartupCheck implements AutoCloseable {
     /** Findings named on the status page, at most; the log names each one. */
     static final int NAMED = 20;
 
+    /** What the check found of one tenant on this node. */
+    public enum Verdict {
+        /** This node's key of the tenant's active version is the catalog's. */
+        SAME,
+        /** The catalog had no key check of the active version; this node's is recorded now. */
+        FILLED,
+        /** This node's key of the active version is another one: refused here (counted, logged). */
+        FORKED,
+        /** This node's keystore lacks the catalog's active version: refused here (counted, logged). */
+        BEHIND,
+        /** Nothing to compare: no check and not this node's active version, or another provider's check. */
+        UNCHECKED,
+        /** The catalog records no version of the tenant, or its versions are destroyed: nothing to verify. */
+        UNRECORDED
+    }
+
     /** What one run found. */
-    public record Report(Instant finishedAt, Map<KekCatalog.StartVerdict, Integer> counts, List<String> forked,
+    public record Report(Instant finishedAt, Map<Verdict, Integer> counts, List<String> forked,
                          List<String> behind, int failed, Duration took) {
 
         public Report {
@@ -53,21 +69,21 @@ public final class KekStartupCheck implements AutoCloseable {
 
         /** Tenants whose key this node verified or whose missing check it recorded. */
         public int verified() {
-            return count(KekCatalog.StartVerdict.SAME) + count(KekCatalog.StartVerdict.FILLED);
+            return count(Verdict.SAME) + count(Verdict.FILLED);
         }
 
         /** Tenants with a pre-V28 version whose key check this node recorded. */
         public int filled() {
-            return count(KekCatalog.StartVerdict.FILLED);
+            return count(Verdict.FILLED);
         }
 
-        public int count(KekCatalog.StartVerdict verdict) {
+        public int count(Verdict verdict) {
             return counts.getOrDefault(verdict, 0);
         }
     }
 
     private final Database database;
-    private final KekCatalog kekCatalog;
+    private final KekStartVerifier verifier;
     private final Clock clock;
     private volatile Thread running;
     private volatile boolean stopped;
@@ -75,7 +91,7 @@ public final class KekStartupCheck implements AutoCloseable {
 
     public KekStartupCheck(Database database, KekCatalog kekCatalog, Clock clock) {
         this.database = database;
-        this.kekCatalog = kekCatalog;
+        this.verifier = kekCatalog.startVerifier();
         this.clock = clock;
     }
 
@@ -104,7 +120,7 @@ public final class KekStartupCheck implements AutoCloseable {
      */
     public Report run() {
         long started = System.nanoTime();
-        Map<KekCatalog.StartVerdict, Integer> counts = new EnumMap<>(KekCatalog.StartVerdict.class);
+        Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
         List<String> forked = new ArrayList<>();
         List<String> behind = new ArrayList<>();
         int failed = 0;
@@ -121,11 +137,11 @@ public final class KekStartupCheck implements AutoCloseable {
                 }
                 after = tenant;
                 try {
-                    KekCatalog.StartVerdict verdict = kekCatalog.verifyAtStart(tenant);
+                    Verdict verdict = verifier.verify(tenant);
                     counts.merge(verdict, 1, Integer::sum);
-                    if (verdict == KekCatalog.StartVerdict.FORKED) {
+                    if (verdict == Verdict.FORKED) {
                         forked.add(tenant);
-                    } else if (verdict == KekCatalog.StartVerdict.BEHIND) {
+                    } else if (verdict == Verdict.BEHIND) {
                         behind.add(tenant);
                     }
                 } catch (RuntimeException e) {
@@ -138,14 +154,14 @@ public final class KekStartupCheck implements AutoCloseable {
         return finish(started, counts, forked, behind, failed);
     }
 
-    private Report finish(long started, Map<KekCatalog.StartVerdict, Integer> counts, List<String> forked,
+    private Report finish(long started, Map<Verdict, Integer> counts, List<String> forked,
                           List<String> behind, int failed) {
         Report report = new Report(clock.instant(), counts, forked, behind, failed,
                 Duration.ofNanos(System.nanoTime() - started));
         String summary = "KEK start-up check: " + report.verified() + " active tenants' keys verified against the "
                 + "catalog (" + report.filled() + " pre-V28 key checks recorded now), "
-                + report.count(KekCatalog.StartVerdict.UNCHECKED) + " not comparable, "
-                + report.count(KekCatalog.StartVerdict.UNRECORDED) + " without a recorded version, " + forked.size()
+                + report.count(Verdict.UNCHECKED) + " not comparable, "
+                + report.count(Verdict.UNRECORDED) + " without a recorded version, " + forked.size()
                 + " forked, " + behind.size() + " behind, " + failed + " not checked, in " + report.took().toMillis()
                 + " ms";
         if (forked.isEmpty() && behind.isEmpty() && failed == 0) {

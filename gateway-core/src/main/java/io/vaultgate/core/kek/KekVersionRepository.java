@@ -49,6 +49,15 @@ final class KekVersionRepository {
                 + "AND kek_check IS NULL", check, kekTenant, version) == 1;
     }
 
+    /**
+     * How many data keys the catalog holds wrapped by any version of the tenant's KEK ({@code key_slots}: committed
+     * files and uploads in progress): what a new key of the tenant in place of the one they were wrapped with would
+     * leave unreadable.
+     */
+    long wrappedKeys(Jdbc jdbc, String kekTenant) throws SQLException {
+        return jdbc.count("SELECT COUNT(*) FROM key_slots WHERE kek_tenant = ?", kekTenant);
+    }
+
     /** One row of {@code kek_versions}. */
     private record Row(String kekTenant, int version, KekVersionState state, String check) {
 

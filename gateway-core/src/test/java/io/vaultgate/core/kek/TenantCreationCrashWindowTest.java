@@ -2,6 +2,7 @@ package io.vaultgate.core.kek;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.GatewayException;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * throws right after writing). The catalog must then record neither the tenant nor a version 1, so that the creation
  * run again converges: on A it adopts the key A holds; on node B (its keystore a copy of A's from before) it makes
  * and records B's own, and A refuses its different version 1 as forked until it has B's keystore. A tenant an older
- * gateway left without a recorded key (its row committed before the key was made) is completed by creating it again.
+ * gateway left without a recorded key (its row committed before the key was made) is completed by creating it again
+ * on a node that holds its key, refused on one that does not (with a new key only when asked for, and nothing stored).
  * Runs on SQLite and, with {@code -Dvaultgate.test.catalog=postgresql}, with every node on one PostgreSQL database.
  */
 class TenantCreationCrashWindowTest {
@@ -108,25 +110,102 @@ class TenantCreationCrashWindowTest {
 
     /**
      * What a gateway before this one left when it stopped between the creation's transaction and its key: the tenant
-     * recorded, no KEK version of it (A's keystore holding one or not). Creating it again completes it.
+     * recorded, no KEK version of it, node A's keystore holding its key. Creating it again on A completes it with A's
+     * key (the one A served the tenant with); on node B, whose keystore holds no key of it, it is refused, naming the
+     * cause and the fix, and B makes no key (review L5: B made a new version 1, and A was refused as forked).
      */
     @Test
-    void aTenantLeftWithoutARecordedKeyByAnOlderGateway_isCompletedByCreatingItAgain() throws IOException {
+    void aTenantLeftWithoutARecordedKeyByAnOlderGateway_isCompletedOnTheNodeHoldingItsKey_andRefusedElsewhere()
+            throws IOException {
         nodeA.core().administration().createTenant(ACME, "Acme as first created", false);
-        nodeA.database().inTransaction(jdbc -> jdbc.update("DELETE FROM kek_versions WHERE kek_tenant = 'acme'"));
+        KekId keyOfA = nodeA.keys().active("acme");
+        forgetRecordedVersions();
 
-        Tenant completed = nodeB.core().administration().createTenant(ACME, "Acme", true);
+        Throwable onB = catchThrowable(() -> nodeB.core().administration().createTenant(ACME, "Acme", true));
+
+        assertThat(onB).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+            assertThat(e.getCause()).isInstanceOfSatisfying(TenantKeyElsewhere.class,
+                    cause -> assertThat(cause.wrappedKeys()).isZero());
+            assertThat(e.clientMessage()).contains("tenant acme exists without a recorded KEK version",
+                    "this node's keystore holds no key of it", "run `vaultgate tenant add acme` on a node that holds "
+                            + "the tenant's key", "or copy that node's keys/kek.p12 to this node first", "--new-key");
+        });
+        assertThat(nodeB.keys().versions("acme")).as("B made no key").isEmpty();
+        assertThat(recorded()).as("nothing recorded").isEmpty();
+
+        Tenant completed = nodeA.core().administration().createTenant(ACME, "Acme", true);
 
         assertThat(completed.name()).as("the tenant as first recorded").isEqualTo("Acme as first created");
+        assertThat(nodeA.keys().active("acme")).as("A's key, no second one").isEqualTo(keyOfA);
+        assertThat(recorded()).containsExactly(1);
+        assertThat(checked()).containsExactly(1);
+        ClientPrincipal alice = nodeA.client("acme", "alice", Protocol.SFTP);
+        nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by A's version 1");
+        assertThatThrownBy(() -> nodeB.upload(alice, "/inbox/by-b.csv", "refused"))
+                .hasCauseInstanceOf(KeystoreBehindCatalog.class);
+        nodeA.copyKeystoreTo(nodeB);
+        assertThat(nodeB.read(alice, "/inbox/by-a.csv")).isEqualTo("wrapped by A's version 1");
+        long completions = nodeA.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM audit_events WHERE "
+                + "event LIKE '%completing its interrupted creation%'"));
+        assertThat(completions).as("audited").isEqualTo(1L);
+    }
+
+    /**
+     * A tenant left without a recorded key whose files are stored (written by a node of an older gateway after the
+     * V24 migration): a new key would leave them unreadable, so a node lacking the key refuses even when asked for a
+     * new one.
+     */
+    @Test
+    void aTenantLeftWithoutARecordedKey_withFilesStored_isNeverGivenANewKey() {
+        ClientPrincipal alice = nodeA.client("acme", "alice", Protocol.SFTP);
+        nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by A's version 1");
+        forgetRecordedVersions();
+
+        for (boolean newKey : new boolean[] {false, true}) {
+            assertThatThrownBy(() -> nodeB.core().administration().createTenant(ACME, "Acme", false, newKey))
+                    .isInstanceOfSatisfying(GatewayException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+                        assertThat(e.getCause()).isInstanceOfSatisfying(TenantKeyElsewhere.class,
+                                cause -> assertThat(cause.wrappedKeys()).isEqualTo(1L));
+                        assertThat(e.clientMessage()).contains("1 data key(s) of its files are wrapped with that key",
+                                "would leave them unreadable", "run `vaultgate tenant add acme` on a node that holds");
+                    });
+        }
+        assertThat(nodeB.keys().versions("acme")).isEmpty();
+        assertThat(recorded()).isEmpty();
+    }
+
+    /**
+     * A tenant whose creation by an older gateway stopped before any node made its key: nothing of it can have been
+     * stored. Refused like any tenant whose key this node lacks, unless the administrator asks for a new key
+     * ({@code tenant add --new-key}); then its version 1 is made here, and audited as such.
+     */
+    @Test
+    void aTenantWhoseKeyNoNodeMade_isCompletedWithANewKey_onlyWhenAskedFor() {
+        nodeA.database().inTransaction(jdbc -> {
+            new io.vaultgate.core.catalog.TenantRepository().insert(jdbc,
+                    Tenant.create(ACME, "Acme as first created", java.time.Instant.now()));
+            return null;
+        });
+
+        assertThatThrownBy(() -> nodeB.core().administration().createTenant(ACME, "Acme", false))
+                .hasCauseInstanceOf(TenantKeyElsewhere.class);
+        assertThat(nodeB.keys().versions("acme")).isEmpty();
+
+        Tenant completed = nodeB.core().administration().createTenant(ACME, "Acme", false, true);
+
+        assertThat(completed.name()).isEqualTo("Acme as first created");
+        assertThat(nodeB.keys().versions("acme")).containsExactly(1);
         assertThat(recorded()).containsExactly(1);
         assertThat(checked()).containsExactly(1);
         ClientPrincipal alice = nodeB.client("acme", "alice", Protocol.SFTP);
         nodeB.upload(alice, "/inbox/by-b.csv", "wrapped by B's version 1");
-        assertThatThrownBy(() -> nodeA.upload(alice, "/inbox/by-a.csv", "refused"))
-                .hasCauseInstanceOf(KeystoreForked.class);
-        long completions = nodeA.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM audit_events WHERE "
-                + "event LIKE '%completing its interrupted creation%'"));
-        assertThat(completions).as("audited").isEqualTo(1L);
+        long newKeys = nodeA.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM audit_events WHERE "
+                + "event LIKE '%a new key: no node held one%'"));
+        assertThat(newKeys).as("audited as a new key").isEqualTo(1L);
+        assertThatThrownBy(() -> nodeB.core().administration().createTenant(ACME, "Acme", false, true))
+                .as("completed: refused as existing").hasMessageContaining("tenant acme already exists");
     }
 
     @Test
@@ -150,6 +229,11 @@ class TenantCreationCrashWindowTest {
         assertThat(nodeA.core().administration().tenant(ACME)).as("the catalog records neither the tenant")
                 .isEmpty();
         assertThat(recorded()).as("nor its version 1").isEmpty();
+    }
+
+    /** What a gateway before V24 (or before the creation's one transaction) left: no KEK version of acme recorded. */
+    private void forgetRecordedVersions() {
+        nodeA.database().inTransaction(jdbc -> jdbc.update("DELETE FROM kek_versions WHERE kek_tenant = 'acme'"));
     }
 
     private List<Integer> recorded() {

@@ -40,6 +40,11 @@ public final class TenantCommand {
                 description = "Largest file its accounts may upload, e.g. 10GiB; 0 = no limit of its own (default).")
         String maxFileSize;
 
+        @Option(names = "--new-key", description = {"For a tenant an older gateway left without a recorded key: "
+                + "make its version 1 on this node, which holds no key of it.", "Only if no node holds a key of it "
+                + "(its creation stopped before the key was made); refused while any of its files is stored."})
+        boolean newKey;
+
         Add(Map<String, String> env) {
             super(env);
         }
@@ -48,7 +53,7 @@ public final class TenantCommand {
         int run(GatewayCore core, PrintWriter out) {
             Administration admin = core.administration();
             long maxFileBytes = maxFileSize == null ? 0 : DataSize.parse(maxFileSize).bytes();
-            Tenant tenant = admin.createTenant(TenantId.of(id), name == null ? id : name, allowPassword);
+            Tenant tenant = admin.createTenant(TenantId.of(id), name == null ? id : name, allowPassword, newKey);
             if (maxFileBytes != 0) {
                 admin.setMaxFileSize(tenant.id(), maxFileBytes);
             }

@@ -1,0 +1,62 @@
+package io.vaultgate.core.kek;
+
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.crypto.KekId;
+
+/**
+ * The comparison of one tenant at this node's start ({@link KekStartupCheck}): whether its key of the tenant's active
+ * version, as the catalog records it, is the catalog's: one unwrap of the version's key check. Finds what the
+ * tenant's first upload here would otherwise find, and counts and logs it as that upload's refusal would ({@link
+ * KekRefusals}): a keystore behind the catalog, a forked version. Changes nothing of either, and nothing of what the
+ * node serves: every wrap and unwrap is still verified as it comes ({@link KekCatalog}). A version recorded without a
+ * check (before V28) gets this node's, as its first wrap with it would record it: only when it is this node's active
+ * version too, and only where the catalog still has none, under the tenant's row lock; otherwise this node's key is
+ * compared with the check another node recorded first.
+ */
+final class KekStartVerifier {
+
+    private final Database database;
+    private final KekCatalog kekCatalog;
+    private final KekRefusals refusals;
+    private final KekChecks checks;
+    private final KekVersionRepository versions = new KekVersionRepository();
+
+    /** @param kekCatalog the node's, which records a missing key check as its wraps would */
+    KekStartVerifier(Database database, KekCatalog kekCatalog, KekRefusals refusals, KekChecks checks) {
+        this.database = database;
+        this.kekCatalog = kekCatalog;
+        this.refusals = refusals;
+        this.checks = checks;
+    }
+
+    KekStartupCheck.Verdict verify(String tenant) {
+        KekVersions recorded = database.read(jdbc -> versions.find(jdbc, tenant));
+        if (recorded.states().isEmpty() || recorded.destroyed()) {
+            return KekStartupCheck.Verdict.UNRECORDED;
+        }
+        int active = recorded.active();
+        int here = kekCatalog.activeHere(tenant); // no re-read of an HSM per tenant: its index is fresh at start-up
+        if (here < active) {
+            refusals.behind(tenant, active, here);
+            return KekStartupCheck.Verdict.BEHIND;
+        }
+        KekId kek = new KekId(tenant, active);
+        String check = recorded.check(active);
+        if (check == null && here == active) {
+            boolean filled = database.inTransaction(jdbc -> {
+                versions.lock(jdbc, tenant);
+                return kekCatalog.fillCheck(jdbc, kek);
+            });
+            if (filled) {
+                return KekStartupCheck.Verdict.FILLED;
+            }
+            check = database.read(jdbc -> versions.find(jdbc, tenant)).check(active); // another node's came first
+        }
+        KekChecks.Verdict verdict = checks.verify(kek, check);
+        if (verdict == KekChecks.Verdict.FORKED) {
+            refusals.forked(tenant, active);
+            return KekStartupCheck.Verdict.FORKED;
+        }
+        return verdict == KekChecks.Verdict.SAME ? KekStartupCheck.Verdict.SAME : KekStartupCheck.Verdict.UNCHECKED;
+    }
+}
