@@ -152,6 +152,21 @@ class KekStartupCheckTest {
         nodeB.upload(alice, "/inbox/by-b.csv", "wrapped by B's version 2");
     }
 
+    /**
+     * The series the alert reads exist at 0 in the node's registry from the core's assembly, before the check runs:
+     * what a scrape before the check would see (the ops listener starts after it, so a new node's first scrape comes
+     * after the count; the alert rule covers that: deploy/prometheus/vaultgate-rules.test.yml).
+     */
+    @Test
+    void theCountersTheAlertReads_existAtZeroBeforeTheCheckRuns() {
+        nodeA.core().keyRotation().rotate(ACME, false);
+
+        assertThat(refusals(nodeB, KekRefusals.BEHIND)).isZero();
+        assertThat(refusals(nodeB, KekRefusals.FORKED)).isZero();
+        nodeB.core().kekStartupCheck().run();
+        assertThat(refusals(nodeB, KekRefusals.BEHIND)).isEqualTo(1.0);
+    }
+
     private static KekStartupCheck.Report finishedInBackground(TestCore node) throws InterruptedException {
         node.core().kekStartupCheck().startInBackground();
         long deadline = System.nanoTime() + 20_000_000_000L;
