@@ -58,10 +58,29 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
 
     private final Authenticator authenticator;
     private final SftpMetrics metrics;
+    private final AnswerFloor passwordStep;
+    private final AnswerFloor codeStep;
 
+    /**
+     * With both steps of an MFA login answered no sooner than their floors after they arrived
+     * ({@link AnswerFloor#PASSWORD_STEP}, {@link AnswerFloor#CODE_STEP}).
+     */
     public CoreUserAuthenticator(Authenticator authenticator, SftpMetrics metrics) {
+        this(authenticator, metrics, new AnswerFloor(AnswerFloor.PASSWORD_STEP),
+                new AnswerFloor(AnswerFloor.CODE_STEP));
+    }
+
+    CoreUserAuthenticator(Authenticator authenticator, SftpMetrics metrics, AnswerFloor passwordStep,
+                          AnswerFloor codeStep) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.passwordStep = Objects.requireNonNull(passwordStep, "passwordStep");
+        this.codeStep = Objects.requireNonNull(codeStep, "codeStep");
+    }
+
+    /** The floor of the TOTP step's answers ({@link TotpKeyboardInteractive}). */
+    AnswerFloor codeStepFloor() {
+        return codeStep;
     }
 
     /**
@@ -166,9 +185,15 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
      * leaves no principal on the session, so the TOTP step asks for the code as ever and fails
      * ({@link #secondStepAfterRefusal}). In every other session a password completes a login if MINA is told yes:
      * there the core's {@link Authenticator#byPassword} decides, and a refusal is a plain failure.
+     *
+     * <p>Nor must the time the answer takes tell: a wrong password's lockout count is a catalog write that a right
+     * one's partial success does not make, so the first step's partial success is answered no sooner than
+     * {@link AnswerFloor#PASSWORD_STEP} after the request arrived, right password or wrong, as the TOTP step's answer
+     * is after its own floor.
      */
     @Override
     public boolean authenticate(String username, String password, ServerSession session) {
+        long arrived = passwordStep.arrived();
         forget(session);
         char[] secret = password.toCharArray();
         try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
@@ -183,7 +208,7 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
             } else if (!accept(session, "password", result)) {
                 session.setAttribute(REFUSED_FIRST_STEP, username);
             }
-            return true;
+            throw passwordStep.answer(session, arrived, true);
         } finally {
             Arrays.fill(secret, '\0');
         }

@@ -16,6 +16,8 @@ import org.apache.sshd.server.session.ServerSession;
  * answer without asking anyone. Without a principal on the session (a first step that failed, a password the core
  * refused while the client was told it was right, or none at all) the step asks for the code all the same, so that
  * it shows nothing a right password would not, and fails ({@link CoreUserAuthenticator#secondStepAfterRefusal}).
+ * Every answer of the step waits out the same floor after the response arrived ({@link AnswerFloor}), so neither
+ * does the time it takes.
  */
 public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthenticator {
 
@@ -23,10 +25,13 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
 
     private final AccessControl access;
     private final CoreUserAuthenticator core;
+    private final AnswerFloor floor;
 
+    /** Answers through {@code core}'s floor of the code step ({@link AnswerFloor#CODE_STEP}). */
     public TotpKeyboardInteractive(AccessControl access, CoreUserAuthenticator core) {
         this.access = access;
         this.core = core;
+        this.floor = core.codeStepFloor();
     }
 
     @Override
@@ -45,8 +50,18 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
         return challenge;
     }
 
+    /**
+     * Decides at once, and answers no sooner than {@link AnswerFloor#CODE_STEP} after the response arrived, whatever
+     * the outcome ({@link AnswerFloor}): a right password's code is checked by the core, a refused password's is not,
+     * and the time the answer took must not tell them apart.
+     */
     @Override
     public boolean authenticate(ServerSession session, String username, List<String> responses) {
+        long arrived = floor.arrived();
+        throw floor.answer(session, arrived, decide(session, username, responses));
+    }
+
+    private boolean decide(ServerSession session, String username, List<String> responses) {
         Optional<Principal> principal = SessionPrincipal.of(session);
         if (principal.isEmpty()) {
             core.secondStepAfterRefusal(session, username);

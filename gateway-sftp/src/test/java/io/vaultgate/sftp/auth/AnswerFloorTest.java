@@ -1,0 +1,182 @@
+package io.vaultgate.sftp.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vaultgate.core.auth.Authenticator;
+import io.vaultgate.sftp.events.SftpMetrics;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.sshd.server.ServerFactoryManager;
+import org.apache.sshd.server.auth.AsyncAuthException;
+import org.apache.sshd.server.session.ServerSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link AnswerFloor}: an authentication step's answer is given no sooner than the floor after its request arrived,
+ * on the timer, while the thread that decided (MINA's I/O thread) goes on at once; and the TOTP step answers through
+ * it. Sessions are stand-ins ({@link Proxy}) that give the timer and nothing else.
+ */
+class AnswerFloorTest {
+
+    private static final Duration FLOOR = Duration.ofMillis(200);
+
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
+
+    @AfterEach
+    void stop() {
+        timer.shutdownNow();
+    }
+
+    @Test
+    void theWaitIsTheFloorLessTheTimeTheDecisionTook_neverNegative() {
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        List<Long> delays = new CopyOnWriteArrayList<>();
+        ScheduledThreadPoolExecutor recording = new ScheduledThreadPoolExecutor(1) {
+            @Override
+            public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+                delays.add(unit.toNanos(delay));
+                return super.schedule(() -> { }, 0, TimeUnit.NANOSECONDS);
+            }
+        };
+        try {
+            AnswerFloor floor = new AnswerFloor(FLOOR, session -> recording, now::get);
+            long arrived = floor.arrived();
+            floor.answer(session(recording), arrived, false);
+            now.addAndGet(Duration.ofMillis(60).toNanos());
+            floor.answer(session(recording), arrived, true);
+            now.addAndGet(Duration.ofMillis(500).toNanos());
+            floor.answer(session(recording), arrived, false);
+            assertThat(delays).containsExactly(FLOOR.toNanos(), FLOOR.minusMillis(60).toNanos(), 0L);
+        } finally {
+            recording.shutdownNow();
+        }
+    }
+
+    @Test
+    void everyOutcome_isAnsweredNoSoonerThanTheFloor_andTheDecidingThreadGoesOnAtOnce() throws Exception {
+        Duration wait = Duration.ofSeconds(1); // far longer than two calls take, class loading done
+        AnswerFloor floor = new AnswerFloor(wait, session -> timer, System::nanoTime);
+        ServerSession session = session(timer);
+        CountDownLatch warm = new CountDownLatch(1);
+        floor.answer(session, floor.arrived() - wait.toNanos(), true).addListener(ok -> warm.countDown());
+        assertThat(warm.await(10, TimeUnit.SECONDS)).isTrue();
+        CountDownLatch answered = new CountDownLatch(2);
+        List<String> answers = new CopyOnWriteArrayList<>();
+
+        // one thread, as MINA's I/O thread: two sessions' steps arrive one after the other
+        long first = floor.arrived();
+        AsyncAuthException right = floor.answer(session, first, true);
+        long second = floor.arrived();
+        AsyncAuthException wrong = floor.answer(session, second, false);
+        long returned = System.nanoTime();
+        right.addListener(ok -> {
+            answers.add("first=" + ok + " after " + (System.nanoTime() - first >= wait.toNanos()));
+            answered.countDown();
+        });
+        wrong.addListener(ok -> {
+            answers.add("second=" + ok + " after " + (System.nanoTime() - second >= wait.toNanos()));
+            answered.countDown();
+        });
+
+        assertThat(answers).as("nothing answered when both steps were handed over").isEmpty();
+        assertThat(Duration.ofNanos(returned - first)).as("the deciding thread did not wait").isLessThan(wait);
+        assertThat(answered.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(answers).as("each answered, and not before the floor after its own arrival")
+                .containsExactlyInAnyOrder("first=true after true", "second=false after true");
+    }
+
+    /** The code step after a refused password (no principal on the session) is answered through the floor. */
+    @Test
+    void theTotpStep_answersThroughTheFloor_neverAtOnce() throws Exception {
+        CoreUserAuthenticator core = new CoreUserAuthenticator(refusingAuthenticator(),
+                new SftpMetrics(new SimpleMeterRegistry()));
+        TotpKeyboardInteractive step = new TotpKeyboardInteractive(null, core);
+        ServerSession session = session(timer);
+
+        long arrived = System.nanoTime();
+        AsyncAuthException[] thrown = new AsyncAuthException[1];
+        assertThatThrownBy(() -> step.authenticate(session, "alice", List.of("123456")))
+                .as("MINA is answered later, not by the callback's return").isInstanceOfSatisfying(
+                        AsyncAuthException.class, e -> thrown[0] = e);
+        CountDownLatch answered = new CountDownLatch(1);
+        long[] at = new long[1];
+        boolean[] ok = {true};
+        thrown[0].addListener(result -> {
+            at[0] = System.nanoTime();
+            ok[0] = result;
+            answered.countDown();
+        });
+        assertThat(answered.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(ok[0]).as("refused").isFalse();
+        assertThat(Duration.ofNanos(at[0] - arrived)).as("no sooner than the floor")
+                .isGreaterThanOrEqualTo(AnswerFloor.CODE_STEP);
+    }
+
+    @Test
+    void aServerWhoseTimerStopped_closesTheSession_insteadOfAnsweringEarly() {
+        timer.shutdownNow();
+        List<Object> closed = new CopyOnWriteArrayList<>();
+        AnswerFloor floor = new AnswerFloor(FLOOR, session -> timer, System::nanoTime);
+        AsyncAuthException pending = floor.answer(session(timer, closed), floor.arrived(), true);
+        List<Boolean> answers = new CopyOnWriteArrayList<>();
+        pending.addListener(answers::add);
+        assertThat(answers).as("never answered").isEmpty();
+        assertThat(closed).as("closed at once").containsExactly(true);
+    }
+
+    private static ServerSession session(ScheduledExecutorService timer) {
+        return session(timer, new CopyOnWriteArrayList<>());
+    }
+
+    /** A session whose server's timer is {@code timer}, with no attributes; {@code close(immediately)} is noted. */
+    private static ServerSession session(ScheduledExecutorService timer, List<Object> closed) {
+        ServerFactoryManager server = (ServerFactoryManager) Proxy.newProxyInstance(
+                AnswerFloorTest.class.getClassLoader(), new Class<?>[] {ServerFactoryManager.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getScheduledExecutorService")) {
+                        return timer;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        return (ServerSession) Proxy.newProxyInstance(AnswerFloorTest.class.getClassLoader(),
+                new Class<?>[] {ServerSession.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "getFactoryManager":
+                            return server;
+                        case "getAttribute":
+                        case "removeAttribute":
+                            return null;
+                        case "close":
+                            closed.add(args[0]);
+                            return null;
+                        case "toString":
+                            return "session";
+                        case "hashCode":
+                            return System.identityHashCode(proxy);
+                        case "equals":
+                            return proxy == args[0];
+                        default:
+                            throw new UnsupportedOperationException(method.getName());
+                    }
+                });
+    }
+
+    /** No call reaches it: the session has no principal and no refused first step. */
+    private static Authenticator refusingAuthenticator() {
+        return (Authenticator) Proxy.newProxyInstance(AnswerFloorTest.class.getClassLoader(),
+                new Class<?>[] {Authenticator.class}, (proxy, method, args) -> {
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}
