@@ -1,7 +1,5 @@
 package io.vaultgate.core.admin;
 
-import io.vaultgate.core.GatewayException;
-import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.catalog.Database;
@@ -20,15 +18,18 @@ import java.util.Optional;
  * Abandons the forward jobs of a site being removed ({@link Offboarding#removeSite}), a page at a time, each page in
  * its own transaction with its own {@code forward.abandoned} records ({@link #inPages}): the audit chain's head, which
  * every upload, login and audited change of every node waits for, is held for one page's append and commit at a time,
- * and memory holds one page, however large the backlog. Pages committed stay abandoned if the removal is cut off
- * after them (a crash, a refusal); the site stays in place, and the removal run again goes on with the rest. What
- * the pages left (normally nothing) is abandoned in the removal's own last transaction ({@link #rest}).
+ * and memory holds one page, however large the backlog. Pages committed stay abandoned if the run is cut off after
+ * them (a crash; with {@code --abandon-work} also a refusal, the pages running before the site's removal), and the
+ * removal run again goes on with the rest. A plain removal runs its pages only after the site's removal committed, so
+ * that none is committed for a site whose removal is then refused. What the pages of a removal abandoning work left
+ * (normally nothing) is abandoned in the removal's own last transaction ({@link #rest}).
  */
 final class ForwardsAbandonment {
 
     /**
-     * Checks, in a page's transaction, that the removal may go on (its site not removed, nothing left that refuses
-     * it), naming the {@code abandonedBefore} forwards that earlier pages of this removal abandoned when it refuses.
+     * Checks, first in each page's transaction, that the page may go on: before the site's removal, that the site is
+     * active (its row locked) and nothing refuses the removal, naming the {@code abandonedBefore} forwards that earlier
+     * pages of this run abandoned when it refuses; after it, that the site is removed.
      */
     @FunctionalInterface
     interface Check {
@@ -63,9 +64,9 @@ final class ForwardsAbandonment {
 
     /**
      * Abandons the site's forwards in {@code states} (of {@link Outbox#UNDELIVERED}), oldest first, a page per
-     * transaction until a page is not full. Each transaction locks the site's row first (as the removal's own
-     * transaction and a route's addition do, and as a retry of a dead job shares it), runs {@code check}, then reads
-     * and changes its page's rows and appends their events: NOT_FOUND once the site is removed.
+     * transaction until a page is not full. Each transaction runs {@code check} first (which locks the site's row
+     * before the removal, as a route's addition does and a retry of a dead job shares it), then reads and changes its
+     * page's rows and appends their events.
      */
     Tally inPages(String siteId, List<ForwardState> states, String actor, Check check) {
         Tally tally = new Tally(sample);
@@ -104,9 +105,6 @@ final class ForwardsAbandonment {
     private Outbox.AbandonedPage onePage(String siteId, List<ForwardState> states, String actor,
                                          Optional<ForwardJob> after, long abandonedBefore, Check check) {
         return database.inTransaction(jdbc -> {
-            if (!SiteAdministration.lockActiveSite(jdbc, siteId)) {
-                throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
-            }
             check.require(jdbc, abandonedBefore);
             Instant now = clock.instant();
             Outbox.AbandonedPage done = outbox.abandonPage(jdbc, siteId, states, now, after, page);

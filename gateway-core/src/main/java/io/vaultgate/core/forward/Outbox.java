@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -281,6 +282,22 @@ public final class Outbox {
                 ForwardState.PENDING.name(), ForwardState.IN_FLIGHT.name());
     }
 
+    /** The site's forwards in {@code state}, counted within {@code jdbc}'s transaction. */
+    public long count(Jdbc jdbc, String siteId, ForwardState state) throws SQLException {
+        return jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE site_id = ? AND state = ?", siteId, state.name());
+    }
+
+    /** Whether the site has a forward in one of {@code states}, within {@code jdbc}'s transaction. */
+    public boolean any(Jdbc jdbc, String siteId, List<ForwardState> states) throws SQLException {
+        for (ForwardState state : states) {
+            if (!jdbc.query("SELECT id FROM forward_jobs WHERE site_id = ? AND state = ? LIMIT 1",
+                    row -> row.getString(1), siteId, state.name()).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The states {@link #abandon} takes a removed site's jobs from when its unfinished work is abandoned. */
     public static final List<ForwardState> UNDELIVERED = List.of(ForwardState.PENDING, ForwardState.IN_FLIGHT,
             ForwardState.DEAD);
@@ -306,7 +323,10 @@ public final class Outbox {
      * for a removed site), one abandoning the site's work also the pending and in-flight ones. Each becomes
      * ABANDONED, is never claimed or retried again, and its version moves on, so that a worker still holding its
      * lease finds its outcome ({@link #complete}, {@link #fail}, {@link #release}, {@link #renew}) refused and
-     * changes nothing. The page's rows are locked as they are read ({@link Dialect#forUpdate()}); a transaction that
+     * changes nothing. Each state's next jobs are read from their own range of the index of the site's jobs by
+     * state and age, at most {@code limit} each, and merged ({@link #oldestOf}): a page costs a page's reads per state
+     * however large the backlog. The rows read are locked ({@link Dialect#forUpdate()}: the page's, and at most a page
+     * per other state more until the commit, which the next page reads again); a transaction that
      * appends to the audit log after more than one page locks them all first ({@link #lockToAbandon}). In pages, so
      * that a site with a backlog of millions is abandoned with the memory of one page, and (a page per transaction, as
      * a site's removal does) with the audit chain's head held for one page's events at a time.
@@ -316,18 +336,16 @@ public final class Outbox {
         if (limit < 1) {
             throw new IllegalArgumentException("a page holds at least one job: " + limit);
         }
-        List<Object> parameters = abandonParameters(siteId, states);
-        String from = "";
-        if (after.isPresent()) {
-            from = " AND (created_at > ? OR (created_at = ? AND id > ?))";
-            long createdAt = after.get().createdAt().toEpochMilli();
-            parameters.addAll(List.of(createdAt, createdAt, after.get().id()));
+        abandonParameters(siteId, states);
+        List<ForwardJob> read = new ArrayList<>();
+        for (ForwardState state : states) {
+            read.addAll(oldestOf(jdbc, siteId, state, after, limit));
         }
-        parameters.add(limit);
+        read.sort(OLDEST_FIRST);
+        if (read.size() > limit) {
+            read = read.subList(0, limit);
+        }
         List<ForwardJob> abandoned = new ArrayList<>();
-        List<ForwardJob> read = jdbc.query("SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE site_id = ? "
-                + "AND state IN (" + placeholders(states) + ")" + from + " ORDER BY created_at, id LIMIT ?"
-                + jdbc.dialect().forUpdate(), OutboxRows::map, parameters.toArray());
         for (ForwardJob job : read) {
             if (jdbc.update("UPDATE forward_jobs SET state = ?, version = version + 1, lease_owner = NULL, "
                     + "lease_expires_at = NULL, updated_at = ? WHERE id = ? AND version = ?",
@@ -338,6 +356,37 @@ public final class Outbox {
         return new AbandonedPage(abandoned, read.isEmpty() ? after : Optional.of(read.get(read.size() - 1)),
                 read.size() == limit);
     }
+
+    /** The order a site's removal abandons its jobs in, and of the index it reads them from: oldest first. */
+    private static final Comparator<ForwardJob> OLDEST_FIRST = Comparator.comparing(ForwardJob::createdAt)
+            .thenComparing(ForwardJob::id);
+
+    /**
+     * At most {@code limit} of the site's jobs in {@code state} after {@code after}, oldest first, locked
+     * ({@link Dialect#forUpdate()}): one range of the index {@code forward_jobs_by_site_state_age} (site, state,
+     * created_at, id; migration V29), read from the previous page's last job on, with no sort. One query per state:
+     * with {@code state IN (...)} the rows come by state, so ordering them by age sorted every job of the site
+     * left in those states, page after page (a removal's cost growing with the square of its backlog). The
+     * {@code created_at >= ?} bound is implied by the condition after it and gives the range its start.
+     */
+    private static List<ForwardJob> oldestOf(Jdbc jdbc, String siteId, ForwardState state,
+                                             Optional<ForwardJob> after, int limit) throws SQLException {
+        if (after.isEmpty()) {
+            return jdbc.query(FIRST_OF_STATE + jdbc.dialect().forUpdate(), OutboxRows::map, siteId, state.name(),
+                    limit);
+        }
+        long createdAt = after.get().createdAt().toEpochMilli();
+        return jdbc.query(NEXT_OF_STATE + jdbc.dialect().forUpdate(), OutboxRows::map, siteId, state.name(),
+                createdAt, createdAt, after.get().id(), limit);
+    }
+
+    /** {@link #oldestOf} a site's first page (site, state, limit). */
+    static final String FIRST_OF_STATE = "SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE site_id = ? "
+            + "AND state = ? ORDER BY created_at, id LIMIT ?";
+
+    /** {@link #oldestOf} a site's next page (site, state, the cursor's created_at twice and id, limit). */
+    static final String NEXT_OF_STATE = "SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE site_id = ? "
+            + "AND state = ? AND created_at >= ? AND (created_at > ? OR id > ?) ORDER BY created_at, id LIMIT ?";
 
     /**
      * A page of {@link #abandonPage}: the jobs abandoned, as they were before, oldest first; the last job read

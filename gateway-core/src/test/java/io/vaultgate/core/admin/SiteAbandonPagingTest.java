@@ -2,8 +2,11 @@ package io.vaultgate.core.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.admin.Offboarding.RemovedSite;
 import io.vaultgate.core.admin.Offboarding.UnfinishedWork;
 import io.vaultgate.core.audit.AuditEvent;
@@ -57,7 +60,9 @@ import org.junit.jupiter.api.io.TempDir;
  * before the next starts (so the audit chain's head, which every upload and login waits for, is held for a page at a
  * time), and the result is the same as in one go: every undelivered job abandoned and audited once, oldest first, the
  * removal's own event last. A removal cut off between pages leaves those pages done and the site in place, and a
- * second run finishes. The result names the first jobs only and counts them all. Runs on SQLite and, with
+ * second run finishes. The result names the first jobs only and counts them all. A plain removal (without
+ * {@code --abandon-work}) removes the site first and abandons its dead forwards after, so that a refusal never leaves
+ * abandoned forwards behind for a site still in use. Runs on SQLite and, with
  * {@code -Dvaultgate.test.catalog=postgresql}, on PostgreSQL.
  */
 class SiteAbandonPagingTest {
@@ -266,6 +271,186 @@ class SiteAbandonPagingTest {
     }
 
     /**
+     * Review L3: a route added while a plain removal abandons its dead forwards (here by a transaction committed right
+     * after the first page's: the hook adds it in that page's transaction, under the site's row lock, as
+     * {@code site route} does) must never leave abandoned forwards behind for a site that stays in use. The removal
+     * removed the site before its first page, so the route comes too late and is refused, and every dead forward is
+     * abandoned. Failed before the change: the pages ran first, the route was added after the first, the next page
+     * refused the removal, and its first page's jobs stayed ABANDONED for a site still taking routes.
+     */
+    @Test
+    void aRouteAddedWhileAPlainRemovalAbandonsItsPages_neverLeavesAbandonedForwardsForASiteInUse() {
+        List<String> dead = deadBacklog(7);
+        List<String> routeAdded = new CopyOnWriteArrayList<>();
+        hooked.beforeForwardAppendIn((n, jdbc) -> {
+            if (n != 1) {
+                return;
+            }
+            if (SiteAdministration.lockActiveSite(jdbc, "manila")) {
+                Route route = new Route("rt_added_meanwhile", client.tenant(), "manila", RouteMode.PUSH,
+                        PathPolicy.parse("/inbox"), 0, 0, Duration.ZERO);
+                new RouteRepository().insert(jdbc, route, Instant.now());
+                routeAdded.add(route.id());
+            } else {
+                routeAdded.add("refused: site removed");
+            }
+        });
+
+        Throwable thrown = catchThrowable(() -> offboarding.removeSite("manila", "contract ended", "cli:test"));
+
+        long abandoned = jobsOfManila(ForwardState.ABANDONED);
+        assertThat(siteRemoved() || abandoned == 0).as("abandoned %d forward(s) of a site not removed (%s, %s)",
+                abandoned, thrown, routeAdded).isTrue();
+        assertThat(thrown).isNull();
+        assertThat(routeAdded).containsExactly("refused: site removed");
+        assertThat(siteRemoved()).isTrue();
+        assertThat(dead).allSatisfy(id -> assertThat(outbox().find(id).orElseThrow().state())
+                .isEqualTo(ForwardState.ABANDONED));
+        assertThat(outbox().count(ForwardState.DEAD)).isZero();
+    }
+
+    /**
+     * A plain removal refused (a route was added since the administrator removed the last one) leaves the site exactly
+     * as it was: nothing abandoned or audited as abandoned, its operator in place, its dead forwards DEAD and
+     * retryable; once the route is gone again, the removal goes through.
+     */
+    @Test
+    void aRefusedPlainRemoval_leavesTheSiteAndItsDeadForwardsAsTheyWere_andARetryWorks() {
+        List<String> dead = deadBacklog(7);
+        Route route = test.core().sites().addRoute(client.tenant(), "manila", RouteMode.PUSH,
+                PathPolicy.parse("/inbox"), 0, 0, Duration.ZERO);
+        long before = lastSeq();
+
+        assertThatThrownBy(() -> offboarding.removeSite("manila", "contract ended", "cli:test"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+                    assertThat(e.getMessage()).contains("route " + route.id(), "nothing was changed");
+                });
+
+        assertThat(lastSeq()).as("nothing audited").isEqualTo(before);
+        assertThat(jobsOfManila(ForwardState.ABANDONED)).isZero();
+        assertThat(dead).allSatisfy(id -> assertThat(outbox().find(id).orElseThrow().state())
+                .isEqualTo(ForwardState.DEAD));
+        assertThat(siteRemoved()).isFalse();
+        assertThat(offboarding.operators(Optional.of("manila"))).extracting(OperatorRepository.OperatorRow::username)
+                .containsExactly("maria");
+        ForwardJob retried = outbox().retry(dead.get(0), Instant.now());
+        assertThat(retried.state()).isEqualTo(ForwardState.PENDING);
+        ForwardJob sent = claimOne();
+        assertThat(sent.id()).isEqualTo(dead.get(0));
+        outbox().complete(sent, Optional.empty(), Instant.now());
+
+        test.core().sites().removeRoute(client.tenant(), route.id());
+        RemovedSite removed = offboarding.removeSite("manila", "contract ended", "cli:test");
+
+        assertThat(removed.forwardsAbandonedCount()).isEqualTo(6);
+        assertThat(removed.forwardsAbandoned()).containsExactlyElementsOf(dead.subList(1, 7));
+        assertThat(removed.operatorsRemoved()).containsExactly("maria");
+        assertThat(outbox().find(dead.get(0)).orElseThrow().state()).isEqualTo(ForwardState.DELIVERED);
+    }
+
+    /**
+     * A plain removal cut off between its pages (here its second page's append fails, as a crash there would end it)
+     * has removed the site already (operators gone, no route or retry taken), its first page abandoned and the rest
+     * still dead; run again it abandons the rest, each job audited once in all, and a third run finds nothing to do.
+     * Failed before the change: the pages came first, and the cut left the site in place.
+     */
+    @Test
+    void aPlainRemovalCutOffBetweenPages_hasRemovedTheSite_andASecondRunAbandonsTheRest() {
+        List<String> dead = deadBacklog(7);
+        long before = lastSeq();
+        hooked.beforeForwardAppend(n -> {
+            if (n == 2) {
+                throw new IllegalStateException("cut off (test)");
+            }
+        });
+
+        assertThatThrownBy(() -> offboarding.removeSite("manila", "contract ended", "cli:test"))
+                .hasMessageContaining("cut off (test)");
+
+        assertThat(siteRemoved()).isTrue();
+        assertThat(offboarding.operators(Optional.of("manila"))).isEmpty();
+        assertThat(dead.subList(0, PAGE)).allSatisfy(id -> assertThat(outbox().find(id).orElseThrow().state())
+                .isEqualTo(ForwardState.ABANDONED));
+        assertThat(dead.subList(PAGE, 7)).allSatisfy(id -> assertThat(outbox().find(id).orElseThrow().state())
+                .isEqualTo(ForwardState.DEAD));
+        assertThatThrownBy(() -> outbox().retry(dead.get(6), Instant.now())).isInstanceOfSatisfying(
+                GatewayException.class, e -> assertThat(e.getMessage()).contains("was removed"));
+        assertThatThrownBy(() -> test.core().sites().addRoute(client.tenant(), "manila", RouteMode.PUSH,
+                PathPolicy.parse("/inbox"), 0, 0, Duration.ZERO)).hasMessageContaining("does not exist");
+
+        hooked.beforeForwardAppend(n -> { });
+        RemovedSite removed = offboarding.removeSite("manila", "contract ended", "cli:test");
+
+        assertThat(removed.forwardsAbandonedCount()).isEqualTo(7 - PAGE);
+        assertThat(removed.forwardsAbandoned()).containsExactlyElementsOf(dead.subList(PAGE, 7));
+        assertThat(removed.operatorsRemoved()).isEmpty();
+        assertThat(outbox().count(ForwardState.DEAD)).isZero();
+        assertThat(jobsInChainAfter(before)).as("each job audited once").containsExactlyElementsOf(dead);
+        assertThat(kindsAfter(before).get(0)).isEqualTo("admin.change");
+        assertThatThrownBy(() -> offboarding.removeSite("manila", "contract ended", "cli:test"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND);
+                    assertThat(e.getMessage()).contains("site manila does not exist");
+                });
+    }
+
+    /**
+     * The batches a removal abandons are counted and the first of them named (oldest first), as its forwards are: a
+     * site may hold many. Failed before the change (every id in the result; no count).
+     */
+    @Test
+    void theResult_namesTheFirstBatchesOnly_andCountsThemAll() {
+        Route route = test.core().sites().addRoute(client.tenant(), "manila", RouteMode.PULL,
+                PathPolicy.parse("/inbox"), 1, 0, Duration.ZERO);
+        for (int i = 0; i < 5; i++) {
+            upload("/inbox/b" + i + ".csv");
+        }
+        test.core().sites().removeRoute(client.tenant(), route.id());
+        List<String> batches = test.database().read(jdbc -> jdbc.query("SELECT id FROM batches WHERE site_id = "
+                + "'manila' ORDER BY created_at, id", row -> row.getString(1)));
+        assertThat(batches).hasSize(5);
+
+        RemovedSite removed = offboarding(PAGE, 2).removeSite("manila", "bankrupt", "cli:test",
+                UnfinishedWork.ABANDON);
+
+        assertThat(removed.batchesAbandonedCount()).isEqualTo(5);
+        assertThat(removed.batchesAbandoned()).containsExactlyElementsOf(batches.subList(0, 2));
+        assertThat(removed.moreBatchesAbandoned()).isTrue();
+        long abandoned = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM batches WHERE site_id = "
+                + "'manila' AND state = 'ABANDONED'"));
+        assertThat(abandoned).isEqualTo(5);
+        assertThat(lastEvent()).contains("manila removed: bankrupt (abandoned 5 batch(es), 0 forward(s))");
+    }
+
+    /** {@code n} files routed to the site, the route removed, each job dead: their ids, oldest first. */
+    private List<String> deadBacklog(int n) {
+        Route route = test.core().sites().addRoute(client.tenant(), "manila", RouteMode.PUSH,
+                PathPolicy.parse("/inbox"), 0, 0, Duration.ZERO);
+        for (int i = 0; i < n; i++) {
+            upload("/inbox/d" + i + ".csv");
+        }
+        test.core().sites().removeRoute(client.tenant(), route.id());
+        List<String> dead = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ForwardJob job = claimOne();
+            outbox().fail(job, "refused", true, Instant.now());
+            dead.add(job.id());
+        }
+        return dead;
+    }
+
+    private long jobsOfManila(ForwardState state) {
+        return test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE site_id = 'manila' "
+                + "AND state = ?", state.name()));
+    }
+
+    private boolean siteRemoved() {
+        return test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM sites WHERE id = 'manila' "
+                + "AND removed_at IS NOT NULL")) == 1;
+    }
+
+    /**
      * Nine files routed to the site, the route removed, then one job delivered, one dead, one in flight and six
      * pending: returns the eight undelivered ones' ids, oldest first.
      */
@@ -334,16 +519,26 @@ class SiteAbandonPagingTest {
      * {@code forward.abandoned} events (numbered from 1), inside the appending transaction: a hook that throws cuts
      * the removal off there, as a crash would.
      */
+    @FunctionalInterface
+    private interface PageHook {
+        void accept(int n, Jdbc jdbc) throws SQLException;
+    }
+
     private static final class HookedAuditLog implements AuditLog {
         private final AuditLog log;
         private final AtomicInteger forwardAppends = new AtomicInteger();
-        private volatile IntConsumer hook = n -> { };
+        private volatile PageHook hook = (n, jdbc) -> { };
 
         HookedAuditLog(AuditLog log) {
             this.log = log;
         }
 
         void beforeForwardAppend(IntConsumer hook) {
+            beforeForwardAppendIn((n, jdbc) -> hook.accept(n));
+        }
+
+        /** Like {@link #beforeForwardAppend}, given the appending transaction. */
+        void beforeForwardAppendIn(PageHook hook) {
             forwardAppends.set(0);
             this.hook = hook;
         }
@@ -361,7 +556,7 @@ class SiteAbandonPagingTest {
         @Override
         public List<AuditRecord> appendAll(Jdbc jdbc, List<AuditEvent> events) throws SQLException {
             if (events.stream().anyMatch(AuditEvent.ForwardAbandoned.class::isInstance)) {
-                hook.accept(forwardAppends.incrementAndGet());
+                hook.accept(forwardAppends.incrementAndGet(), jdbc);
             }
             return log.appendAll(jdbc, events);
         }

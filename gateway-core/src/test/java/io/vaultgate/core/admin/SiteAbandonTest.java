@@ -147,7 +147,7 @@ class SiteAbandonTest {
                 .contains("\"job\":\"" + dead.id() + "\"", "\"state\":\"DEAD\"", "\"reason\":\"site removed\"")
                 .doesNotContain("contract ended"));
         assertThat(events("admin.change")).anySatisfy(event -> assertThat(event)
-                .contains("manila removed: contract ended (abandoned 1 dead forward(s))"));
+                .contains("manila removed: contract ended (1 dead forward(s) to abandon next, each audited)"));
     }
 
     @Test

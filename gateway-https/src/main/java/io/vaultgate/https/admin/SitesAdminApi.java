@@ -33,9 +33,11 @@ final class SitesAdminApi {
 
     /**
      * Removes the site and its operators ({@code reason} required); 409 while a route is left for it, or work unless
-     * {@code abandonWork} is true, which abandons the site's unfinished batches and forwards instead. The forward
-     * jobs abandoned are counted ({@code forwardsAbandonedCount}) and the first {@link Offboarding#SAMPLE} named
-     * ({@code forwardsAbandoned}, {@code forwardsAbandonedTruncated} when there are more): a site may have millions.
+     * {@code abandonWork} is true, which abandons the site's unfinished batches and forwards instead. The batches
+     * and forward jobs abandoned are counted ({@code batchesAbandonedCount}, {@code forwardsAbandonedCount}) and the
+     * first {@link Offboarding#SAMPLE} of each named ({@code batchesAbandoned}, {@code forwardsAbandoned}, with
+     * {@code batchesAbandonedTruncated}, {@code forwardsAbandonedTruncated} when there are more): a site may have
+     * millions.
      */
     private static AdminResult remove(AdminServices admin, Map<String, String> params, JsonBody body) {
         Offboarding.RemovedSite removed = admin.offboarding().removeSite(params.get("site"), body.string("reason"),
@@ -46,6 +48,8 @@ final class SitesAdminApi {
             strings(json, "operatorsRemoved", removed.operatorsRemoved());
             json.writeNumberField("sessionsEnded", removed.sessionsEnded());
             strings(json, "batchesAbandoned", removed.batchesAbandoned());
+            json.writeNumberField("batchesAbandonedCount", removed.batchesAbandonedCount());
+            json.writeBooleanField("batchesAbandonedTruncated", removed.moreBatchesAbandoned());
             strings(json, "forwardsAbandoned", removed.forwardsAbandoned());
             json.writeNumberField("forwardsAbandonedCount", removed.forwardsAbandonedCount());
             json.writeBooleanField("forwardsAbandonedTruncated", removed.moreForwardsAbandoned());

@@ -221,6 +221,7 @@ class AdminApiIT {
 
         assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
         assertThat(removed.body()).contains("\"site\":\"lyon\"", "\"batchesAbandoned\":[]",
+                "\"batchesAbandonedCount\":0", "\"batchesAbandonedTruncated\":false",
                 "\"forwardsAbandoned\":[\"fw_", "\"forwardsAbandonedCount\":1",
                 "\"forwardsAbandonedTruncated\":false");
         HttpResponse<String> seen = send(gateway.token(), "GET", "/v1/forwarding/inbox/a.csv", null);

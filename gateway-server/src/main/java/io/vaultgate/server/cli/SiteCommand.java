@@ -193,9 +193,10 @@ public final class SiteCommand {
             "A site that will never finish its work (out of business, contract lost): --abandon-work abandons its "
                     + "batches not completed and forwards not delivered (each audited; tenants see them abandoned, "
                     + "their files stay stored). Tenants' routes to it must still be moved or removed first.",
-            "The forwards are abandoned 1000 at a time, each page committed on its own; if the command is cut off, "
-                    + "run it again to finish (the site is removed only at the end). It prints how many it abandoned "
-                    + "and the ids of the first 100.",
+            "The forwards are abandoned 1000 at a time, each page committed on its own. Without --abandon-work the "
+                    + "site is removed first and its dead forwards abandoned after, so a refusal changes nothing; with "
+                    + "it the site is removed only at the end. If the command is cut off, run it again to finish. It "
+                    + "prints how many batches and forwards it abandoned and the ids of the first 100 of each.",
             "Example: vaultgate site remove manila --reason \"contract ended\"",
             "Example: vaultgate site remove manila --reason \"went out of business\" --abandon-work"})
     static final class Remove extends CoreTask {
@@ -221,9 +222,15 @@ public final class SiteCommand {
                     : " and its operators " + String.join(", ", removed.operatorsRemoved()))
                     + "; their live sessions end on every node within 2 s");
             if (abandonWork || removed.forwardsAbandonedCount() > 0) {
-                out.println("Abandoned " + removed.batchesAbandoned().size() + " batch(es) and "
+                out.println("Abandoned " + removed.batchesAbandonedCount() + " batch(es) and "
                         + removed.forwardsAbandonedCount() + " forward(s); the tenants' files stay stored "
                         + "(vaultgate forward list --state abandoned)");
+            }
+            if (!removed.batchesAbandoned().isEmpty()) {
+                out.println("Batches abandoned" + (removed.moreBatchesAbandoned() ? " (the first "
+                        + removed.batchesAbandoned().size() + " of " + removed.batchesAbandonedCount()
+                        + "; every one is in the audit log as batch.abandoned)" : "") + ": "
+                        + String.join(" ", removed.batchesAbandoned()));
             }
             if (!removed.forwardsAbandoned().isEmpty()) {
                 out.println("Forward jobs abandoned" + (removed.moreForwardsAbandoned() ? " (the first "
