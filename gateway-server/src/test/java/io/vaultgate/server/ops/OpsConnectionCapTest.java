@@ -13,7 +13,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,14 +28,12 @@ class OpsConnectionCapTest {
     private static final String LIVE = "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final List<Socket> sockets = new ArrayList<>();
+    private final LoopbackClients clients = new LoopbackClients();
     private OpsServer server;
 
     @AfterEach
     void close() throws IOException {
-        for (Socket socket : sockets) {
-            socket.close();
-        }
+        clients.close();
         if (server != null) {
             server.close();
         }
@@ -103,9 +100,7 @@ class OpsConnectionCapTest {
     }
 
     private Socket connect(String from) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port(), InetAddress.getByName(from), 0);
-        sockets.add(socket);
-        return socket;
+        return clients.connect(server.port(), from);
     }
 
     /** Sends {@code /health/live} and returns the answer's first line. */

@@ -7,8 +7,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vaultgate.core.metrics.CheckResult;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -20,9 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,15 +37,11 @@ class OpsSlowClientsTest {
 
     @TempDir
     Path home;
-    private final List<Socket> sockets = new ArrayList<>();
-    private final ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+    private final LoopbackClients clients = new LoopbackClients();
 
     @AfterEach
     void closeSockets() throws IOException {
-        trickle.shutdownNow();
-        for (Socket socket : sockets) {
-            socket.close();
-        }
+        clients.close();
     }
 
     /**
@@ -65,10 +56,10 @@ class OpsSlowClientsTest {
             long opened = System.nanoTime();
             List<Socket> slow = new ArrayList<>();
             for (int i = 0; i < 64; i++) {
-                Socket socket = connect(ops.port(), "127.0.0." + (2 + i % 4));
+                Socket socket = clients.connect(ops.port(), "127.0.0." + (2 + i % 4));
                 slow.add(socket);
                 if (i % 2 == 0) {
-                    trickleHead(socket);
+                    clients.trickleHead(socket, Duration.ZERO);
                 }
             }
             Thread.sleep(300); // every trickler has sent a byte or two: a thread-per-request server is now full
@@ -100,12 +91,12 @@ class OpsSlowClientsTest {
     void oneAddress_cannotHoldMoreThanItsShareOfConnections() throws Exception {
         try (OpsFixture ops = new OpsFixture(home, REQUEST_TIMEOUT)) {
             for (int i = 0; i < OpsServer.MAX_CONNECTIONS_PER_ADDRESS; i++) {
-                connect(ops.port(), "127.0.0.7");
+                clients.connect(ops.port(), "127.0.0.7");
             }
-            Socket extra = connect(ops.port(), "127.0.0.7");
+            Socket extra = clients.connect(ops.port(), "127.0.0.7");
             extra.setSoTimeout(2_000);
             assertThat(readsEnd(extra)).as("the connection over the cap is closed").isTrue();
-            assertThat(isOpen(sockets.get(0))).as("the ones under it are not").isTrue();
+            assertThat(isOpen(clients.connected().get(0))).as("the ones under it are not").isTrue();
             assertThat(ops.get("/health/live").statusCode()).as("another address is served").isEqualTo(200);
         }
     }
@@ -146,7 +137,7 @@ class OpsSlowClientsTest {
     @Test
     void pipelinedRequests_areAnsweredInOrder() throws Exception {
         try (OpsFixture ops = new OpsFixture(home, REQUEST_TIMEOUT)) {
-            Socket socket = connect(ops.port(), "127.0.0.1");
+            Socket socket = clients.connect(ops.port(), "127.0.0.1");
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(ascii("GET /health/ready HTTP/1.1\r\nHost: x\r\n\r\n"
                     + "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -183,7 +174,7 @@ class OpsSlowClientsTest {
                 .withRequestTimeout(REQUEST_TIMEOUT), services, Clock.systemUTC(), () -> 0L)) {
             List<Socket> waiting = new ArrayList<>();
             for (int i = 0; i < OpsServer.WORKERS + OpsServer.QUEUE; i++) {
-                Socket socket = connect(server.port(), "127.0.0." + (10 + i % 8));
+                Socket socket = clients.connect(server.port(), "127.0.0." + (10 + i % 8));
                 socket.getOutputStream().write(ascii("GET /health/ready HTTP/1.1\r\nHost: x\r\n\r\n"));
                 waiting.add(socket);
             }
@@ -217,27 +208,6 @@ class OpsSlowClientsTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as(path + " answered promptly").isLessThan(PROMPT);
     }
 
-    private Socket connect(int port, String from) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port, InetAddress.getByName(from), 0);
-        sockets.add(socket);
-        return socket;
-    }
-
-    /** Sends a request head a byte every 200 ms, never finishing it. */
-    private void trickleHead(Socket socket) {
-        byte[] head = ascii("GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: " + "s".repeat(200));
-        int[] next = {0};
-        trickle.scheduleWithFixedDelay(() -> {
-            try {
-                OutputStream out = socket.getOutputStream();
-                out.write(head[next[0]++ % head.length]);
-                out.flush();
-            } catch (IOException closed) {
-                throw new IllegalStateException(closed); // ends this client's task
-            }
-        }, 0, 200, TimeUnit.MILLISECONDS);
-    }
-
     /** True if nothing arrived and the connection is not closed: the server still holds it. */
     private static boolean isOpen(Socket socket) throws IOException {
         socket.setSoTimeout(1);
@@ -267,7 +237,7 @@ class OpsSlowClientsTest {
 
     /** Sends {@code request} on a new connection and returns the answer's head, lower-cased header names included. */
     private String exchange(int port, String request) throws IOException {
-        Socket socket = connect(port, "127.0.0.1");
+        Socket socket = clients.connect(port, "127.0.0.1");
         socket.setSoTimeout(5_000);
         socket.getOutputStream().write(ascii(request));
         StringBuilder head = new StringBuilder();
