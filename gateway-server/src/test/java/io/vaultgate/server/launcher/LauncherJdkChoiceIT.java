@@ -1,7 +1,6 @@
 package io.vaultgate.server.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The launcher ({@code ./vaultgate} at the repository root) chooses the JVM: {@code JAVA_HOME} when set, else
  * the newest JDK of release 17 or later found in the JDK directories, and passes {@code VAULTGATE_JAVA_OPTS}
  * to it without leaving the variable to the gateway, a maximum heap given alone as the minimum heap too, and a
- * fixed heap where none is given. The JDKs here are fakes whose {@code java} prints who it is and what it was
- * given, so the choice is observed directly (runs after {@code package}: the launcher needs the built jar, or it
- * would build it).
+ * fixed heap for the serving commands where none is given. The JDKs here are fakes whose {@code java} prints who
+ * it is and what it was given (and a default maximum heap when asked for its flags), so the choice is observed
+ * directly (runs after {@code package}: the launcher needs the built jar, or it would build it).
  */
 class LauncherJdkChoiceIT {
 
@@ -89,36 +88,51 @@ class LauncherJdkChoiceIT {
                 .startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -XX:MaxRAMPercentage=50 -jar ");
     }
 
-    /** The JVM's default maximum is a quarter of the memory, and G1 would shrink it as above. */
+    /** The JVM's default heap is a quarter of the memory and not fixed: G1 would shrink it as above. */
     @Test
-    void noHeapGiven_isAFixedGibibyte_onAMachineWithFourGibibytesOrMore() throws Exception {
-        assumeTrue(memoryAvailableMib() >= 4096, "this machine has less than 4 GiB of memory");
-        String withoutMaximum = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(), "VAULTGATE_JAVA_OPTS", "-Dx=y"));
-        String none = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString()));
+    void noHeapGiven_theServingCommandsGetAFixedGibibyte_theOthersTheJvmsDefaults() throws Exception {
+        Map<String, String> env = Map.of("VAULTGATE_JDK_DIRS", jdks.toString(), "VAULTGATE_JAVA_OPTS", "-Dx=y");
 
-        assertThat(withoutMaximum)
-                .startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Xms1024m -Xmx1024m -Dx=y -jar ");
-        assertThat(none).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Xms1024m -Xmx1024m -jar ");
+        for (String serving : List.of("run", "demo", "receive")) {
+            assertThat(launch(env, serving))
+                    .startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Xms1024m -Xmx1024m -Dx=y -jar ");
+        }
+        assertThat(launch(env, "version")).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Dx=y -jar ");
     }
 
-    /** The memory the launcher sizes from: the machine's, or the cgroup's limit where that is lower. */
-    private static long memoryAvailableMib() throws IOException {
-        long mib = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
-                .map(l -> l.replaceAll("\\D", "")).mapToLong(Long::parseLong).findFirst().orElse(0) / 1024;
-        Path cgroupLimit = Path.of("/sys/fs/cgroup/memory.max");
-        if (Files.isReadable(cgroupLimit)) {
-            String limit = Files.readString(cgroupLimit).strip();
-            if (limit.matches("\\d+")) {
-                mib = Math.min(mib, Long.parseLong(limit) / (1024 * 1024));
-            }
-        }
-        return mib;
+    /** The JVM's own default maximum knows the machine's memory and its cgroup's limit (v1 or v2). */
+    @Test
+    void noHeapGiven_onASmallMachineOrContainer_theJvmsDefaultMaximumIsTheFixedHeap() throws Exception {
+        String out = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(),
+                "FAKE_MAX_HEAP_BYTES", String.valueOf(512L * 1024 * 1024)), "run");
+
+        assertThat(out).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Xms512m -Xmx512m -jar ");
+    }
+
+    /** Heap options the JVM reads from its own variables count as given, the last applied winning. */
+    @Test
+    void heapOptionsInTheJvmsOwnVariables_areSeen() throws Exception {
+        String toolOptions = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(),
+                "JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75"), "run");
+        String jdkOptions = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(), "JDK_JAVA_OPTIONS", "-Xmx4g"), "run");
+        String overriding = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(), "VAULTGATE_JAVA_OPTS", "-Xmx1g",
+                "_JAVA_OPTIONS", "-Xmx512m"), "run");
+
+        assertThat(toolOptions).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -jar ");
+        assertThat(jdkOptions).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Xms4g -jar ");
+        assertThat(overriding).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Xms512m -Xmx1g -jar ");
     }
 
     private String launch(Map<String, String> env) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), "version").redirectErrorStream(true);
-        builder.environment().remove("JAVA_HOME");
-        builder.environment().remove("VAULTGATE_JAVA_OPTS");
+        return launch(env, "version");
+    }
+
+    private String launch(Map<String, String> env, String command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), command).redirectErrorStream(true);
+        for (String variable : List.of("JAVA_HOME", "VAULTGATE_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
+                "_JAVA_OPTIONS")) {
+            builder.environment().remove(variable);
+        }
         builder.environment().putAll(env);
         Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -134,6 +148,9 @@ class LauncherJdkChoiceIT {
                 + "\"\n");
         Path java = bin.resolve("java");
         Files.write(java, List.of("#!/bin/sh",
+                "if [ \"$1\" = -XX:+PrintFlagsFinal ]; then",
+                "  echo \"   size_t MaxHeapSize = ${FAKE_MAX_HEAP_BYTES:-6442450944} {product} {ergonomic}\"; exit 0",
+                "fi",
                 "echo \"java of " + version + ": $* opts-env=${VAULTGATE_JAVA_OPTS-<unset>}\""));
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
