@@ -47,7 +47,7 @@ public final class KekCatalog {
     public KekCatalog(Database database, KeyProvider keys, KekRefusals refusals, Clock clock) {
         this.database = database;
         this.keys = keys;
-        this.refusals = refusals;
+        this.refusals = refusals.advising(KeyRemedy.of(keys));
         this.clock = clock;
         this.checks = new KekChecks(keys);
     }
@@ -181,8 +181,8 @@ public final class KekCatalog {
         long now = clock.millis();
         if (!versions.reserve(jdbc, tenant, next, now)) { // the lock prevents it; the key (tenant, version) too
             throw new GatewayException(Reason.CONFLICT, "KEK version " + next + " of tenant " + tenant + " was "
-                    + "recorded by another node meanwhile; copy keys/kek.p12 from that node, then rotate again if "
-                    + "still needed");
+                    + "recorded by another node meanwhile; " + refusals.remedy().from("that node") + "; then rotate "
+                    + "again if still needed");
         }
         KekId active = keys.rotate(tenant);
         if (active.version() != next) { // rolls back the reservation; the keystore holds an unrecorded version
@@ -252,13 +252,18 @@ public final class KekCatalog {
         if (!held) {
             long wrapped = versions.wrappedKeys(jdbc, tenant);
             if (!newKey || wrapped > 0) {
-                throw new TenantKeyElsewhere(tenant, wrapped).toAdministrator();
+                throw new TenantKeyElsewhere(tenant, wrapped, refusals.remedy()).toAdministrator();
             }
         }
         if (!createFirst(jdbc, tenant)) {
             return Completion.RECORDED_BEFORE;
         }
         return held ? Completion.KEY_OF_THIS_NODE : Completion.NEW_KEY;
+    }
+
+    /** The fix this node's refusals name: its key provider's ({@link KeyRemedy#of}). */
+    KeyRemedy remedy() {
+        return refusals.remedy();
     }
 
     /** The comparison of one tenant's key with this record at the node's start ({@link KekStartupCheck}). */

@@ -27,11 +27,21 @@ public final class KekRefusals {
     private static final Logger LOG = LoggerFactory.getLogger(KekRefusals.class);
 
     private final MeterRegistry registry;
-    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+    private final Set<String> logged;
+    private final KeyRemedy remedy;
 
-    /** Counts into {@code registry}; the counters exist (at 0) from the start, so an alert rule sees them. */
+    /**
+     * Counts into {@code registry}; the counters exist (at 0) from the start, so an alert rule sees them. Names the
+     * keystore's fix until {@link #advising} another ({@link KekCatalog} does, for its key provider).
+     */
     public KekRefusals(MeterRegistry registry) {
+        this(registry, ConcurrentHashMap.newKeySet(), KeyRemedy.KEYSTORE);
+    }
+
+    private KekRefusals(MeterRegistry registry, Set<String> logged, KeyRemedy remedy) {
         this.registry = registry;
+        this.logged = logged;
+        this.remedy = remedy;
         counter(BEHIND);
         counter(FORKED);
         counter(reason(KekVersionState.DISABLED));
@@ -43,16 +53,29 @@ public final class KekRefusals {
         return new KekRefusals(new SimpleMeterRegistry());
     }
 
+    /**
+     * These refusals, counted in the same counters and logged once with them, naming {@code remedy} as the fix: the
+     * one of the node's key provider ({@link KeyRemedy#of}).
+     */
+    KekRefusals advising(KeyRemedy remedy) {
+        return remedy == this.remedy ? this : new KekRefusals(registry, logged, remedy);
+    }
+
+    /** The fix these refusals name. */
+    KeyRemedy remedy() {
+        return remedy;
+    }
+
     /** The refusal of a node whose keystore lacks the tenant's active version {@code active}. */
     KeystoreBehindCatalog behind(String tenant, int active, int here) {
-        KeystoreBehindCatalog cause = new KeystoreBehindCatalog(tenant, active, here);
+        KeystoreBehindCatalog cause = new KeystoreBehindCatalog(tenant, active, here, remedy);
         refused(BEHIND, tenant + "/v" + active, cause.getMessage());
         return cause;
     }
 
     /** The refusal of a node whose key of the tenant's version {@code version} is not the catalog's. */
     KeystoreForked forked(String tenant, int version) {
-        KeystoreForked cause = new KeystoreForked(tenant, version);
+        KeystoreForked cause = new KeystoreForked(tenant, version, remedy);
         refused(FORKED, tenant + "/v" + version, cause.getMessage());
         return cause;
     }
@@ -60,8 +83,8 @@ public final class KekRefusals {
     /** The refusal to unwrap with a version the catalog records disabled, or of a tenant it records destroyed. */
     CryptoException unwrap(KekId kek, KekVersionState state) {
         String message = "KEK " + kek + " is " + reason(state) + " in the catalog: no node may unwrap with it"
-                + (state == KekVersionState.DISABLED ? "; this node's keystore may still hold it enabled: copy "
-                + "keys/kek.p12 from the node that disabled it" : " (the tenant was shredded)");
+                + (state == KekVersionState.DISABLED ? "; this node's keystore may still hold it enabled: "
+                + remedy.from("the node that disabled it") : " (the tenant was shredded)");
         refused(reason(state), kek.toString(), message);
         return state == KekVersionState.DISABLED ? new CryptoException.KeyDisabled(message)
                 : new CryptoException.KeyDestroyed(message);

@@ -84,6 +84,7 @@ public final class KekStartupCheck implements AutoCloseable {
 
     private final Database database;
     private final KekStartVerifier verifier;
+    private final KeyRemedy remedy;
     private final Clock clock;
     private volatile Thread running;
     private volatile boolean stopped;
@@ -92,6 +93,7 @@ public final class KekStartupCheck implements AutoCloseable {
     public KekStartupCheck(Database database, KekCatalog kekCatalog, Clock clock) {
         this.database = database;
         this.verifier = kekCatalog.startVerifier();
+        this.remedy = kekCatalog.remedy();
         this.clock = clock;
     }
 
@@ -168,7 +170,7 @@ public final class KekStartupCheck implements AutoCloseable {
             LOG.info(summary);
         } else {
             LOG.warn("{}; this node refuses the forked and behind tenants' keys (each named in a WARN above) and "
-                    + "serves every other tenant; copy keys/kek.p12 from the node that changed them", summary);
+                    + "serves every other tenant; {}", summary, remedy.from("the node that changed them"));
         }
         last = report; // after the log: whoever sees the report sees its summary logged
         return report;
@@ -193,13 +195,12 @@ public final class KekStartupCheck implements AutoCloseable {
         if (!report.forked().isEmpty()) {
             alerts.add("keys: at start-up (" + report.finishedAt() + ") this node's keystore held another key than the "
                     + "catalog's under the active KEK version of " + report.forked().size() + " tenant(s) (forked; "
-                    + "refused here): " + named(report.forked()) + "; copy keys/kek.p12 from the node that rotated "
-                    + "them");
+                    + "refused here): " + named(report.forked()) + "; " + remedy.from("the node that rotated them"));
         }
         if (!report.behind().isEmpty()) {
             alerts.add("keys: at start-up (" + report.finishedAt() + ") this node's keystore lacked the active KEK "
                     + "version of " + report.behind().size() + " tenant(s) (behind; refused here): "
-                    + named(report.behind()) + "; copy keys/kek.p12 from the node that changed them");
+                    + named(report.behind()) + "; " + remedy.from("the node that changed them"));
         }
         if (report.failed() > 0) {
             alerts.add("keys: at start-up (" + report.finishedAt() + ") " + report.failed() + " tenant(s)' keys could "

@@ -7,7 +7,8 @@ import io.vaultgate.core.GatewayException.Reason;
  * The cause inside the {@link GatewayException} (reason {@code UNAVAILABLE}) that refuses to wrap or unwrap a
  * tenant's data key on a node whose keystore copy lacks the tenant's newest KEK version the catalog records: another
  * node rotated it (perhaps in an emergency, the older version being compromised) and the keystore file was not
- * copied here yet. The node fails closed until it is. Carries no stack trace: it is a decision, not a failure.
+ * copied here yet (with an HSM token: this node uses another token than the node that rotated it, or an out-of-date
+ * one). The node fails closed until it is. Carries no stack trace: it is a decision, not a failure.
  */
 public final class KeystoreBehindCatalog extends RuntimeException {
 
@@ -21,11 +22,12 @@ public final class KeystoreBehindCatalog extends RuntimeException {
     private final int active;
     private final int here;
 
-    KeystoreBehindCatalog(String tenant, int active, int here) {
+    /** @param remedy the fix this node's key provider calls for, named in the message */
+    KeystoreBehindCatalog(String tenant, int active, int here, KeyRemedy remedy) {
         super("this node's keystore is behind the catalog: KEK version " + active + " of tenant " + tenant
                 + " is active" + (here == 0 ? " (this node's keystore has no KEK of the tenant)"
                 : " (this node's keystore has version " + here + ")")
-                + "; copy keys/kek.p12 from the node that rotated it", null, false, false);
+                + "; " + remedy.from("the node that rotated it"), null, false, false);
         this.tenant = tenant;
         this.active = active;
         this.here = here;

@@ -19,18 +19,21 @@ public final class TenantKeyElsewhere extends RuntimeException {
     private final String tenant;
     private final long wrappedKeys;
 
-    /** @param wrappedKeys data keys the catalog holds wrapped with the tenant's KEK (files and uploads in progress) */
-    TenantKeyElsewhere(String tenant, long wrappedKeys) {
-        super(message(tenant, wrappedKeys), null, false, false);
+    /**
+     * @param wrappedKeys data keys the catalog holds wrapped with the tenant's KEK (files and uploads in progress)
+     * @param remedy the fix this node's key provider calls for, named in the message
+     */
+    TenantKeyElsewhere(String tenant, long wrappedKeys, KeyRemedy remedy) {
+        super(message(tenant, wrappedKeys, remedy), null, false, false);
         this.tenant = tenant;
         this.wrappedKeys = wrappedKeys;
     }
 
-    private static String message(String tenant, long wrappedKeys) {
+    private static String message(String tenant, long wrappedKeys, KeyRemedy fix) {
         String cause = "tenant " + tenant + " exists without a recorded KEK version (its creation by an older gateway "
                 + "stopped before recording its key), and this node's keystore holds no key of it";
         String remedy = "run `vaultgate tenant add " + tenant + "` on a node that holds the tenant's key (the node "
-                + "that created it), or copy that node's keys/kek.p12 to this node first";
+                + "that created it), or " + fix.fromFirst("that node");
         if (wrappedKeys > 0) {
             return cause + ", while " + wrappedKeys + " data key(s) of its files are wrapped with that key: a new key "
                     + "made here would leave them unreadable; " + remedy;
