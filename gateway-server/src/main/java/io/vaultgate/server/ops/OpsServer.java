@@ -24,6 +24,7 @@ import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.core.defender.ConnectionRefusals;
 import io.vaultgate.core.defender.ListenerCap;
 import io.vaultgate.https.http.ConnectionLimit;
+import io.vaultgate.https.http.KeepAliveTimeout;
 import io.vaultgate.https.http.RequestHeaderTimeout;
 import io.vaultgate.https.http.StrictRequestDecoder;
 import java.io.IOException;
@@ -135,7 +136,7 @@ public final class OpsServer implements AutoCloseable {
                         connection.closeFuture().addListener(closed -> cap.release());
                         connections.add(connection);
                         ChannelPipeline pipeline = connection.pipeline();
-                        KeepAliveTimeout keepAlive = new KeepAliveTimeout(settings.idleTimeout());
+                        KeepAliveTimeout keepAlive = new KeepAliveTimeout("ops", settings.idleTimeout());
                         pipeline.addLast("limit", limit);
                         pipeline.addLast("idleBytes", keepAlive.bytes());
                         settings.tls().ifPresent(tls -> pipeline.addLast("tls", tls.newHandler(connection.alloc())));

@@ -21,7 +21,8 @@ import java.util.Optional;
  *                       ({@code ops.max-connections}); past it a connection is closed as it is accepted, before any
  *                       TLS work or read
  * @param idleTimeout    a connection with no request in flight (just opened, or its last answer written) that
- *                       receives no byte for this long is closed ({@code ops.idle-timeout}, {@link KeepAliveTimeout}),
+ *                       receives no byte for this long is closed ({@code ops.idle-timeout},
+ *                       {@link io.vaultgate.https.http.KeepAliveTimeout}),
  *                       so that idle kept-alive connections do not hold places of the connection caps; once bytes of
  *                       a request arrive the request timeout bounds it instead. Longer than {@code requestTimeout} it
  *                       never fires first (the request timeout counts from the same moment)
