@@ -17,11 +17,13 @@ import io.vaultgate.https.http.ApiHandler;
 import io.vaultgate.https.http.ConnectionLimit;
 import io.vaultgate.https.http.RequestHeaderTimeout;
 import io.vaultgate.https.http.Dispatcher;
+import io.vaultgate.https.http.KeepAliveTimeout;
 import io.vaultgate.https.http.MinimumBodyRate;
 import io.vaultgate.https.http.ProxyProtocolGate;
 import io.vaultgate.https.http.StrictRequestDecoder;
 import io.vaultgate.https.metrics.HttpsConnections;
 import io.vaultgate.https.metrics.SessionMdc;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -30,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  * {@code h2} swaps its HTTP/1.1 handlers for HTTP/2 ones ({@link Http2Pipeline}) and runs the same request handlers
  * on each stream. TLS, idle timeout and HTTP framing run on the
  * network event loop; the chunked writer and the API handler run on {@code blocking}, because they call
- * into storage and authentication, which may block. A connection past the listener's cap
+ * into storage and authentication, which may block. A connection idle between requests is closed after
+ * {@code https.keep-alive-timeout} ({@link KeepAliveTimeout} on HTTP/1.1; on HTTP/2 the {@code ConnectionGuard} closes
+ * one without an open stream), giving its places in the connection caps back. A connection past the listener's cap
  * ({@code https.max-connections}) is closed before its pipeline is built: no handler, TLS engine or buffer is made
  * for it and nothing is read. The connection meters come first, then the per-source limit and the defender's verdict,
  * both before TLS; the session id is put in the logging MDC on the blocking executor, just before the handlers that
@@ -40,8 +44,8 @@ import java.util.concurrent.TimeUnit;
 public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
 
     /** The handlers an HTTP/1.1 connection has and an HTTP/2 one does not. */
-    private static final List<String> HTTP1_HANDLERS = List.of("decoder", "encoder", "headerTimeout", "bodyRate",
-            "session", "chunked", "api");
+    private static final List<String> HTTP1_HANDLERS = List.of("keepAliveBytes", "decoder", "encoder",
+            "headerTimeout", "keepAlive", "bodyRate", "session", "chunked", "api");
 
     private final SslContext tls;
     private final HttpsSettings settings;
@@ -92,12 +96,14 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast("meters", meters.handler());
         pipeline.addLast("proxy", new ProxyProtocolGate(settings.proxies(), settings.requestHeaderTimeout()));
         pipeline.addLast("limit", connectionLimit);
+        KeepAliveTimeout keepAlive = new KeepAliveTimeout("https", settings.keepAliveTimeout());
+        pipeline.addLast("keepAliveBytes", keepAlive.bytes());
         pipeline.addLast("tls", tls.newHandler(channel.alloc()));
         pipeline.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         if (settings.http2().enabled()) {
             // ALPN h2: the HTTP/1.1 handlers below are replaced, each stream gets the request handlers
             pipeline.addLast("alpn", new Http2Pipeline(settings.http2(), settings.maxHeaderBytes(),
-                    settings.maxUriLength(), settings.requestHeaderTimeout(), settings.idleTimeout(), HTTP1_HANDLERS,
+                    settings.maxUriLength(), noStreamTimeout(), settings.idleTimeout(), HTTP1_HANDLERS,
                     this::addRequestHandlers));
         }
         // Body content is passed on in pieces of up to one socket read, so a read is one hand-off to the
@@ -106,7 +112,18 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
                 HttpsServer.MAX_READ_BYTES));
         pipeline.addLast("encoder", new HttpResponseEncoder());
         pipeline.addLast("headerTimeout", new RequestHeaderTimeout(settings.requestHeaderTimeout()));
+        pipeline.addLast("keepAlive", keepAlive.requests());
         addRequestHandlers(pipeline);
+    }
+
+    /**
+     * How long an HTTP/2 connection may stay without an open stream: the keep-alive timeout, as an HTTP/1.1
+     * connection between requests, but never longer than the request-head deadline (a stream opens only once its
+     * whole header block arrived, so this also bounds a head trickled in CONTINUATION frames).
+     */
+    private Duration noStreamTimeout() {
+        return settings.keepAliveTimeout().compareTo(settings.requestHeaderTimeout()) < 0
+                ? settings.keepAliveTimeout() : settings.requestHeaderTimeout();
     }
 
     /**

@@ -229,7 +229,8 @@ public final class VaultgateApplication implements AutoCloseable {
                     .withMaxConnectionsPerSource(config.https().maxConnectionsPerSource())
                     .withClientTls(ClientTls.optional(Pem.readCertificates(home.caCertificate())))
                     .withProxies(new ProxyPeers(config.https().proxyProtocol().cidrs("https.proxy-protocol.trusted")))
-                    .withHttp2(config.https().http2() ? Http2Limits.ON : Http2Limits.OFF);
+                    .withHttp2(config.https().http2() ? Http2Limits.ON : Http2Limits.OFF)
+                    .withKeepAliveTimeout(config.https().keepAliveTimeout());
             return HttpsServer.start(settings, new HttpsServices(core.authenticator(), core.files(), core.ingest(),
                     core.batches(), core.receipts())
                     .withAdmin(AdminServices.of(core))

@@ -15,11 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connection-level timeouts of an HTTP/2 connection, which on HTTP/1.1 the API handler and the request header
- * timeout enforce: a connection idle for the idle timeout (no reads, no writes) is closed, and so is one that has
- * no request open for {@code requestTimeout}. A stream only opens once its whole header block arrived, so the
- * latter also cuts off a client that trickles a request head (slowloris over HTTP/2), and a kept-alive connection
- * without requests ends as an HTTP/1.1 one does. Runs on the connection's event loop.
+ * The connection-level timeouts of an HTTP/2 connection, which on HTTP/1.1 the API handler, the request header
+ * timeout and the keep-alive timeout enforce: a connection idle for the idle timeout (no reads, no writes) is closed,
+ * and so is one that has no stream open for {@code requestTimeout} (the keep-alive timeout, at most the request-head
+ * deadline), whatever else it sends meanwhile (PING, SETTINGS, WINDOW_UPDATE frames do not keep it). A stream only
+ * opens once its whole header block arrived, so this also cuts off a client that trickles a request head (slowloris
+ * over HTTP/2), and a kept-alive connection without requests gives its places in the connection caps back as an
+ * HTTP/1.1 one does. The close passes through the HTTP/2 codec, which sends GOAWAY (NO_ERROR, the last stream it
+ * took) before closing. Runs on the connection's event loop.
  */
 final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 

@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  *
  * <p>On {@code h2} the HTTP/1.1 handlers ({@code http1Handlers}) are removed and replaced by the frame codec
  * (limits: {@link Http2Limits}, the request header size as SETTINGS_MAX_HEADER_LIST_SIZE, rapid-reset protection),
- * the {@link ConnectionGuard} (idle and no-request timeouts) and a multiplexer that gives each request stream its
+ * the {@link ConnectionGuard} (idle and no-open-stream timeouts) and a multiplexer that gives each request stream its
  * own child channel running the same request handlers as an HTTP/1.1 connection ({@code requestHandlers}), behind a
  * frame-to-HTTP-object codec and the request-line length check. Child channels do not read by themselves: a stream's
  * DATA frames are passed on as its handler asks for them (what is queued, up to a window's worth per read, as one
@@ -48,8 +48,9 @@ public final class Http2Pipeline extends ChannelInboundHandlerAdapter {
     private final Consumer<ChannelPipeline> requestHandlers;
 
     /**
-     * @param requestTimeout  an HTTP/2 connection without any open stream for this long is closed (the HTTP/1.1
-     *                        request header timeout: it also bounds a request head trickled in CONTINUATION frames)
+     * @param requestTimeout  an HTTP/2 connection without any open stream for this long is closed, with a GOAWAY
+     *                        (the keep-alive timeout, at most the HTTP/1.1 request header timeout: it also bounds a
+     *                        request head trickled in CONTINUATION frames)
      * @param idleTimeout     a stream that neither receives nor sends anything for this long is reset: the
      *                        connection's own idle timer does not do it on HTTP/2, where PING or SETTINGS frames
      *                        keep a connection busy while its streams stall

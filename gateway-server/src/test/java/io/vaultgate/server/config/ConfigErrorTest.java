@@ -103,6 +103,8 @@ class ConfigErrorTest {
         "ops:\\n  max-connections: 10001 | ops.max-connections: expected an integer between 1 and 10000, got 10001",
         "ops:\\n  idle-timeout: 11s      | ops.idle-timeout: expected a duration between 1s and 10s, got 11s",
         "ops:\\n  idle-timeout: 500ms    | ops.idle-timeout: expected a duration between 1s and 10s, got 500ms",
+        "https:\\n  keep-alive-timeout: 31s | https.keep-alive-timeout: expected a duration between 1s and 30s, got 31s",
+        "https:\\n  keep-alive-timeout: 0s  | https.keep-alive-timeout: expected a duration between 1s and 30s, got 0s",
     })
     void outOfRangeValue_namesTheRangeAndTheValue(String yaml, String message) {
         assertThat(fromYaml(yaml.replace("\\n", "\n"))).hasMessageStartingWith(message)

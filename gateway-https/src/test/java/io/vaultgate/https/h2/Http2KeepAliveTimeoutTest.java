@@ -1,0 +1,110 @@
+package io.vaultgate.https.h2;
+
+import static io.vaultgate.core.testing.TestSockets.closedUnanswered;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.testing.TestSockets;
+import io.vaultgate.https.Http2Limits;
+import io.vaultgate.https.testing.TestGateway;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code https.keep-alive-timeout} on HTTP/2 ({@link ConnectionGuard}): a connection without an open stream for the
+ * keep-alive timeout gets a GOAWAY and is closed, PINGs notwithstanding, and its place in its source's cap is free
+ * again; a stream open longer than that (an upload whose DATA comes with pauses longer than the timeout) is not cut.
+ * The request-head deadline is 5 minutes here, so only the keep-alive timeout can close a connection this soon.
+ */
+class Http2KeepAliveTimeoutTest {
+
+    /** Long enough that a loaded machine makes two connections and requests before the first one's runs out. */
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(2);
+    private static final Duration NO_HEAD_DEADLINE = Duration.ofMinutes(5);
+    /** Seconds to wait for what should happen at once, or at the keep-alive timeout: generous for a loaded machine. */
+    private static final long SOON = 8;
+    private static final long PATIENCE = 20;
+
+    @TempDir
+    Path dir;
+    private TestGateway gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        gateway = TestGateway.start(dir, s -> s.withHttp2(Http2Limits.ON).withClientLimits(NO_HEAD_DEADLINE, 2)
+                .withKeepAliveTimeout(KEEP_ALIVE));
+    }
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void connectionsWithoutAnOpenStream_getAGoawayAfterTheKeepAliveTimeout_andTheirSourceIsAcceptedAgain()
+            throws Exception {
+        try (RawHttp2Client warm = client()) { // the first TLS handshake and request of a fresh server are slow
+            get(warm);
+        }
+        try (RawHttp2Client first = client()) {
+            get(first);
+            RawHttp2Client second = client(); // not before: it would go without a stream while the first is answered
+            get(second);
+            long answered = System.nanoTime();
+            try (Socket third = TestSockets.connect("127.0.0.1", gateway.port())) {
+                assertThat(closedUnanswered(third, Duration.ofSeconds(PATIENCE))).as("the source's cap of 2 is full")
+                        .isTrue();
+            }
+            assertThat(gateway.core().metrics().registry().counter("vaultgate.https.connections.refused", "reason",
+                    "max_connections_per_source").count()).as("refused for the cap, not closed idle").isEqualTo(1.0);
+            for (int i = 0; i < 3; i++) { // PINGs are no request: they do not keep the connection
+                first.ping(i);
+                Thread.sleep(200);
+            }
+
+            assertThat(first.awaitEvent("GOAWAY", SOON)).contains("GOAWAY NO_ERROR");
+            first.awaitEvent("CLOSED", SOON);
+            assertThat(second.awaitEvent("GOAWAY", SOON)).contains("GOAWAY NO_ERROR");
+            second.awaitEvent("CLOSED", SOON);
+            second.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - answered)).as("not at the request-head deadline")
+                    .isLessThan(Duration.ofSeconds(2 * SOON));
+        }
+        try (RawHttp2Client again = client()) {
+            get(again);
+        }
+    }
+
+    @Test
+    void aStreamOpenLongerThanTheTimeout_isNotCut_andTheConnectionGoesOnceIdle() throws Exception {
+        try (RawHttp2Client client = client()) {
+            client.headers(1, client.request("PUT", "/v1/files/inbox/slow.bin", "authorization",
+                    "Bearer " + gateway.token(), "content-length", "3000"), false);
+            // DATA frames with pauses longer than the timeout: the stream is open all along
+            for (int i = 0; i < 3; i++) {
+                Thread.sleep(KEEP_ALIVE.toMillis() + 500);
+                client.data(1, new byte[1000], i == 2);
+            }
+            String events = client.awaitEvent("HEADERS 1", PATIENCE);
+            assertThat(events).doesNotContain("GOAWAY").doesNotContain("CLOSED").contains("HEADERS 1 201");
+
+            client.awaitEvent("GOAWAY NO_ERROR", SOON);
+            client.awaitEvent("CLOSED", SOON);
+        }
+    }
+
+    private RawHttp2Client client() throws Exception {
+        return new RawHttp2Client(gateway.port(), gateway.tls().caPem());
+    }
+
+    private void get(RawHttp2Client client) throws InterruptedException {
+        client.headers(1, client.request("GET", "/v1/files/", "authorization", "Bearer " + gateway.token()), true);
+        assertThat(client.awaitEvent("DATA 1 END_STREAM", PATIENCE)).contains("HEADERS 1 200");
+    }
+}
