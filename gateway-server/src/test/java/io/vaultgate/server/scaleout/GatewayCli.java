@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,19 +37,29 @@ final class GatewayCli {
         command.addAll(List.of(args));
         command.addAll(List.of("--home", home.toString()));
         settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(String.join(" ", args) + " did not end:\n" + output);
+        Path outputFile = Files.createTempFile("vaultgate-cli", ".out");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(outputFile.toFile());
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            process.getOutputStream().close();
+            boolean ended = process.waitFor(120, TimeUnit.SECONDS);
+            if (!ended) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            String output = Files.readString(outputFile, StandardCharsets.UTF_8);
+            if (!ended) {
+                throw new AssertionError(String.join(" ", args) + " did not end:\n" + output);
+            }
+            if (expectedExit != ANY_EXIT) {
+                assertThat(process.exitValue()).as(String.join(" ", args) + "\n" + output)
+                        .isEqualTo(expectedExit);
+            }
+            return output;
+        } finally {
+            Files.deleteIfExists(outputFile);
         }
-        if (expectedExit != ANY_EXIT) {
-            assertThat(process.exitValue()).as(String.join(" ", args) + "\n" + output).isEqualTo(expectedExit);
-        }
-        return output;
     }
 
     /** The API token {@code account add ... --token} printed ("API token (shown once): ..."). */
