@@ -16,10 +16,8 @@ import io.vaultgate.core.tenant.Protocol;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -31,8 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -57,8 +53,7 @@ class OpsKeepAliveTimeoutTest {
     private static final String SCRAPE_TOKEN = "scrape-token";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final List<Socket> sockets = new ArrayList<>();
-    private final ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+    private final LoopbackClients clients = new LoopbackClients();
     private OpsServer server;
 
     @TempDir
@@ -66,10 +61,7 @@ class OpsKeepAliveTimeoutTest {
 
     @AfterEach
     void close() throws IOException {
-        trickle.shutdownNow();
-        for (Socket socket : sockets) {
-            socket.close();
-        }
+        clients.close();
         if (server != null) {
             server.close();
         }
@@ -135,8 +127,8 @@ class OpsKeepAliveTimeoutTest {
         long start = System.nanoTime();
         Socket silent = connect("127.0.0.32");
         Socket slow = connect("127.0.0.33");
-        trickleHead(slow, Duration.ZERO);
-        trickleHead(answered, Duration.ofMillis(100)); // its idle clock runs since its answer: keep the margin wide
+        clients.trickleHead(slow, Duration.ZERO);
+        clients.trickleHead(answered, Duration.ofMillis(100)); // its idle clock runs since its answer: keep the margin wide
 
         assertThat(isClosed(silent, IDLE.plus(SLACK))).as("the silent connection, at the idle timeout").isTrue();
         Thread.sleep(Math.max(0, IDLE.plusMillis(500).toMillis() - since(start).toMillis()));
@@ -211,21 +203,19 @@ class OpsKeepAliveTimeoutTest {
         trust.init(anchors);
         SSLContext client = SSLContext.getInstance("TLS");
         client.init(null, trust.getTrustManagers(), null);
-        SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", server.port());
-        sockets.add(socket);
-
-        assertThat(statusLine(exchange(socket, LIVE))).startsWith("HTTP/1.1 200 ");
-        long answered = System.nanoTime();
-        assertThat(isClosed(socket, IDLE.plus(SLACK))).isTrue();
-        assertThat(since(answered)).isLessThan(IDLE.plus(SLACK).plus(SLACK));
+        try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            assertThat(statusLine(exchange(socket, LIVE))).startsWith("HTTP/1.1 200 ");
+            long answered = System.nanoTime();
+            assertThat(isClosed(socket, IDLE.plus(SLACK))).isTrue();
+            assertThat(since(answered)).isLessThan(IDLE.plus(SLACK).plus(SLACK));
+        }
     }
 
     /** {@code ops.idle-timeout} reaches the listener of a running gateway. */
     @Test
     void theConfiguredIdleTimeout_reachesTheListener() throws Exception {
-        try (RunningGateway gateway = new RunningGateway(home, Map.of("ops.idle-timeout", "1s"))) {
-            Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.opsPort());
-            sockets.add(socket);
+        try (RunningGateway gateway = new RunningGateway(home, Map.of("ops.idle-timeout", "1s"));
+             Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.opsPort())) {
             assertThat(statusLine(exchange(socket, LIVE))).startsWith("HTTP/1.1 200 ");
             long answered = System.nanoTime();
             assertThat(isClosed(socket, IDLE.plus(SLACK))).as("closed after 1 s, not the default 5 s").isTrue();
@@ -249,9 +239,7 @@ class OpsKeepAliveTimeoutTest {
     }
 
     private Socket connect(String from) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port(), InetAddress.getByName(from), 0);
-        sockets.add(socket);
-        return socket;
+        return clients.connect(server.port(), from);
     }
 
     /**
@@ -284,22 +272,6 @@ class OpsKeepAliveTimeoutTest {
     private static String statusLine(String answer) {
         int end = answer.indexOf("\r\n");
         return end < 0 ? answer : answer.substring(0, end);
-    }
-
-    /** Sends a request head a byte every 200 ms from {@code after} on, never finishing it. */
-    private void trickleHead(Socket socket, Duration after) {
-        byte[] head = ("GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: " + "s".repeat(200))
-                .getBytes(StandardCharsets.US_ASCII);
-        int[] next = {0};
-        trickle.scheduleWithFixedDelay(() -> {
-            try {
-                OutputStream out = socket.getOutputStream();
-                out.write(head[next[0]++ % head.length]);
-                out.flush();
-            } catch (IOException closed) {
-                throw new IllegalStateException(closed); // ends this client's task
-            }
-        }, after.toMillis(), 200, TimeUnit.MILLISECONDS);
     }
 
     private static Duration since(long nanos) {
