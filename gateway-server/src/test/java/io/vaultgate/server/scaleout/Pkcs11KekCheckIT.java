@@ -131,7 +131,10 @@ class Pkcs11KekCheckIT {
         try (GatewayProcess nodeB = GatewayProcess.start("pkcs11-kek-token-b", home, tokenB.env(),
                 tokenB.settings())) {
             assertThat(startUpSummary(nodeB)).contains("KEK start-up check: 1 active tenants' keys verified")
-                    .contains(" 1 forked, 1 behind, 0 not checked");
+                    .contains(" 1 forked, 1 behind, 0 not checked")
+                    .as("a token node's fix: its token settings, not a keystore file it does not have")
+                    .contains("log in to the same token as the node that changed them", "keys.pkcs11.slot")
+                    .doesNotContain("kek.p12");
             String log = Files.readString(GatewayProcess.logFile(nodeB.name));
             assertThat(log).contains("this node's keystore holds another key under KEK version 2 of tenant gamma "
                             + "than the one the catalog records (its key check fails here)")
@@ -141,7 +144,8 @@ class Pkcs11KekCheckIT {
             assertThat(refusals(nodeB)).containsEntry("keystore_forked", 1.0).containsEntry("keystore_behind", 1.0);
             assertThat(alerts(nodeB)).filteredOn(alert -> alert.startsWith("keys:")).hasSize(2)
                     .anySatisfy(alert -> assertThat(alert).contains("(forked; refused here): gamma;"))
-                    .anySatisfy(alert -> assertThat(alert).contains("(behind; refused here): beta;"));
+                    .anySatisfy(alert -> assertThat(alert).contains("(behind; refused here): beta;"))
+                    .allSatisfy(alert -> assertThat(alert).contains("keys.pkcs11.slot").doesNotContain("kek.p12"));
 
             Curl curl = new Curl(home.resolve("tls/ca.crt"));
             assertThat(upload(curl, nodeB, "acme", file).status()).isBetween(200, 204);
