@@ -336,7 +336,7 @@ public final class Outbox {
         if (limit < 1) {
             throw new IllegalArgumentException("a page holds at least one job: " + limit);
         }
-        abandonParameters(siteId, states);
+        requireUndelivered(states);
         List<ForwardJob> read = new ArrayList<>();
         for (ForwardState state : states) {
             read.addAll(oldestOf(jdbc, siteId, state, after, limit));
@@ -398,10 +398,14 @@ public final class Outbox {
         }
     }
 
-    private static List<Object> abandonParameters(String siteId, List<ForwardState> states) {
+    private static void requireUndelivered(List<ForwardState> states) {
         if (states.isEmpty() || !UNDELIVERED.containsAll(states)) {
             throw new IllegalArgumentException("only undelivered jobs are abandoned: " + states);
         }
+    }
+
+    private static List<Object> abandonParameters(String siteId, List<ForwardState> states) {
+        requireUndelivered(states);
         List<Object> parameters = new ArrayList<>();
         parameters.add(siteId);
         states.forEach(state -> parameters.add(state.name()));
