@@ -6,6 +6,7 @@ import io.vaultgate.core.ingest.IngestService;
 import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.core.defender.ConnectionRefusals;
 import io.vaultgate.core.defender.ListenerCap;
+import io.vaultgate.sftp.auth.AuthSteps;
 import io.vaultgate.sftp.auth.CoreUserAuthenticator;
 import io.vaultgate.sftp.auth.DefenderConnectionFilter;
 import io.vaultgate.sftp.auth.LiveSessionListener;
@@ -76,7 +77,9 @@ public final class SftpServerFactory {
         server.setPort(settings.port());
         server.setKeyPairProvider(HostKeys.load(settings.hostKeys()));
 
-        CoreUserAuthenticator auth = new CoreUserAuthenticator(authenticator, metrics);
+        AuthSteps authSteps = new AuthSteps(); // MFA steps' workers: no thread until a step needs one
+        server.addCloseFutureListener(closed -> authSteps.close());
+        CoreUserAuthenticator auth = new CoreUserAuthenticator(authenticator, metrics, authSteps);
         server.setPublickeyAuthenticator(auth);
         server.setPasswordAuthenticator(settings.passwordAuthentication() ? auth : null);
         server.setGSSAuthenticator(null);

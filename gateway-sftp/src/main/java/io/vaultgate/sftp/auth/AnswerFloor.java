@@ -23,13 +23,13 @@ import org.slf4j.LoggerFactory;
  * Every outcome of a floored step (right or wrong) is answered no sooner than its floor after arrival:
  * {@link #PASSWORD_STEP} and {@link #CODE_STEP}.
  *
- * <p>The step decides at once, on MINA's I/O thread as every other authentication callback does, then throws the
- * {@link AsyncAuthException} {@link #answer} returns: MINA's {@code ServerUserAuthService} (2.20.0) takes one from
- * a {@code password} or {@code keyboard-interactive} callback, sends nothing, and answers the step (partial
- * success, success or failure) when it is completed, unless the client sent another message meanwhile, the session
- * closes or the service was replaced. The completion is scheduled on the server's own timer, MINA's scheduled
- * executor (one daemon thread, shut down when the server stops, which MINA already uses for its timeouts), so no
- * I/O thread waits out the floor, and sessions' steps overlap.
+ * <p>The step is decided on a worker of {@link AuthSteps}, not on MINA's I/O thread, and its callback throws the
+ * {@link AsyncAuthException} at once: MINA's {@code ServerUserAuthService} (2.20.0) takes one from a
+ * {@code password} or {@code keyboard-interactive} callback, sends nothing, and answers the step (partial success,
+ * success or failure) when it is completed, unless the client sent another message meanwhile, the session closes or
+ * the service was replaced. The answer is completed at the later of the floor and the decision's end, by the worker
+ * or by {@link AuthSteps}'s own timer, never by MINA's (one thread, which runs MINA's timeouts, and completing an
+ * answer takes the session's service lock), so no I/O thread waits, and sessions' steps overlap.
  */
 final class AnswerFloor {
 
@@ -57,9 +57,9 @@ final class AnswerFloor {
     private final Function<ServerSession, ScheduledExecutorService> timer;
     private final LongSupplier nanoClock;
 
-    /** Schedules on the session's server's timer ({@code FactoryManager.getScheduledExecutorService}). */
-    AnswerFloor(Duration floor) {
-        this(floor, session -> session.getFactoryManager().getScheduledExecutorService(), System::nanoTime);
+    /** Completes late answers on {@code timer} ({@link AuthSteps#timer}: not MINA's, which runs its timeouts). */
+    AnswerFloor(Duration floor, ScheduledExecutorService timer) {
+        this(floor, session -> timer, System::nanoTime);
     }
 
     AnswerFloor(Duration floor, Function<ServerSession, ScheduledExecutorService> timer, LongSupplier nanoClock) {
@@ -77,19 +77,31 @@ final class AnswerFloor {
     }
 
     /**
-     * The exception for the step's callback to throw: MINA answers {@code authenticated} once it completes, which
-     * is no sooner than the floor after {@code arrivedNanos} ({@link #arrived}). If the server's timer no longer
-     * takes tasks (the server is stopping) the session is closed instead of answered early.
+     * A pending answer completed with {@code authenticated} no sooner than the floor after {@code arrivedNanos}
+     * ({@link #answer}'s, for a step decided at once).
      */
     AsyncAuthException answer(ServerSession session, long arrivedNanos, boolean authenticated) {
         AsyncAuthException pending = new AsyncAuthException();
+        complete(pending, session, arrivedNanos, authenticated);
+        return pending;
+    }
+
+    /**
+     * Completes {@code pending} with {@code authenticated}: at once on the calling thread (a worker of
+     * {@link AuthSteps}) if the floor after {@code arrivedNanos} has passed, else on the timer when it does. If the
+     * timer no longer takes tasks (the server is stopping) the session is closed instead of answered early.
+     */
+    void complete(AsyncAuthException pending, ServerSession session, long arrivedNanos, boolean authenticated) {
         long wait = Math.max(0, floor.toNanos() - (nanoClock.getAsLong() - arrivedNanos));
+        if (wait == 0) {
+            pending.setAuthed(authenticated);
+            return;
+        }
         try {
             timer.apply(session).schedule(() -> pending.setAuthed(authenticated), wait, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException stopped) {
             LOG.debug("sftp: no timer to answer an authentication step, closing the session: {}", stopped.toString());
             session.close(true);
         }
-        return pending;
     }
 }

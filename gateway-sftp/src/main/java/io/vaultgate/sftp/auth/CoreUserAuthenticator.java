@@ -60,27 +60,39 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
     private final SftpMetrics metrics;
     private final AnswerFloor passwordStep;
     private final AnswerFloor codeStep;
+    private final AuthSteps steps;
 
     /**
-     * With both steps of an MFA login answered no sooner than their floors after they arrived
-     * ({@link AnswerFloor#PASSWORD_STEP}, {@link AnswerFloor#CODE_STEP}).
+     * With both steps of an MFA login decided on {@code steps}' workers and answered no sooner than their floors
+     * after they arrived ({@link AnswerFloor#PASSWORD_STEP}, {@link AnswerFloor#CODE_STEP}).
      */
-    public CoreUserAuthenticator(Authenticator authenticator, SftpMetrics metrics) {
-        this(authenticator, metrics, new AnswerFloor(AnswerFloor.PASSWORD_STEP),
-                new AnswerFloor(AnswerFloor.CODE_STEP));
+    public CoreUserAuthenticator(Authenticator authenticator, SftpMetrics metrics, AuthSteps steps) {
+        this(authenticator, metrics, new AnswerFloor(AnswerFloor.PASSWORD_STEP, steps.timer()),
+                new AnswerFloor(AnswerFloor.CODE_STEP, steps.timer()), steps);
+    }
+
+    /** With a pool of its own (tests). */
+    CoreUserAuthenticator(Authenticator authenticator, SftpMetrics metrics) {
+        this(authenticator, metrics, new AuthSteps());
     }
 
     CoreUserAuthenticator(Authenticator authenticator, SftpMetrics metrics, AnswerFloor passwordStep,
-                          AnswerFloor codeStep) {
+                          AnswerFloor codeStep, AuthSteps steps) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.passwordStep = Objects.requireNonNull(passwordStep, "passwordStep");
         this.codeStep = Objects.requireNonNull(codeStep, "codeStep");
+        this.steps = Objects.requireNonNull(steps, "steps");
     }
 
     /** The floor of the TOTP step's answers ({@link TotpKeyboardInteractive}). */
     AnswerFloor codeStepFloor() {
         return codeStep;
+    }
+
+    /** Where the floored steps are decided ({@link TotpKeyboardInteractive}). */
+    AuthSteps steps() {
+        return steps;
     }
 
     /**
@@ -143,19 +155,33 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
     }
 
     /**
-     * The TOTP step of {@code principal}, whose key was its first step: the core's {@code byTotp}, the login's one
-     * recorded success. The session keeps the key's principal and credential (a revocation of the key ends it).
+     * The TOTP step of {@code principal}, whose key or password was its first step: the core's {@code byTotp}, the
+     * login's one recorded success. The session keeps the first step's principal and credential (a revocation of
+     * the key ends it). On a worker of {@link AuthSteps}: {@code passwordScored} was read when the step began
+     * ({@link #passwordScored}), and the session is written only while {@code step} is its current one.
      */
-    boolean secondFactor(ServerSession session, Principal principal, String code) {
+    boolean secondFactor(ServerSession session, AuthSteps.Step step, Principal principal, String code,
+                         boolean passwordScored) {
         try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
             String source = SessionPrincipal.sourceAddress(session);
             AuthResult result = authenticator.byTotp(principal, code, Protocol.SFTP, source);
             record("totp", session, result);
-            if (result instanceof AuthResult.Success && session.removeAttribute(PASSWORD_SCORED) != null) {
+            if (result instanceof AuthResult.Success && passwordScored
+                    && step.ifCurrent(() -> session.removeAttribute(PASSWORD_SCORED))) {
                 authenticator.access().forgive(source, Offence.LOGIN_FAILED); // the password was right after all
             }
             return result instanceof AuthResult.Success;
         }
+    }
+
+    /** Whether the session's first step was a right password the defender scored as a wrong one. */
+    static boolean passwordScored(ServerSession session) {
+        return session.getAttribute(PASSWORD_SCORED) != null;
+    }
+
+    /** The login name of a password the core refused but MINA was told was right; null if none. */
+    static String refusedFirstStep(ServerSession session) {
+        return session.getAttribute(REFUSED_FIRST_STEP);
     }
 
     /**
@@ -189,26 +215,56 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
      * <p>Nor must the time the answer takes tell: a wrong password's lockout count is a catalog write that a right
      * one's partial success does not make, so the first step's partial success is answered no sooner than
      * {@link AnswerFloor#PASSWORD_STEP} after the request arrived, right password or wrong, as the TOTP step's answer
-     * is after its own floor.
+     * is after its own floor. Nor must the time the step keeps MINA's I/O thread: the core is asked on a worker of
+     * {@link AuthSteps}, and a request the client sends right behind this one is handled at once, whatever the
+     * password. A check that throws (a busy catalog) or finds no worker free is answered as a refused password
+     * would be, through the floor: partial success; the thrown one with the step marked refused.
      */
     @Override
     public boolean authenticate(String username, String password, ServerSession session) {
         long arrived = passwordStep.arrived();
-        forget(session);
+        AuthSteps.Step step = forget(session);
         char[] secret = password.toCharArray();
         try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
             String source = SessionPrincipal.sourceAddress(session);
             if (!continuesAfterPassword(session)) {
                 return accept(session, "password", authenticator.byPassword(username, secret, Protocol.SFTP, source));
             }
+            char[] copy = secret.clone(); // the worker's, which wipes it
+            throw steps.decide(session, passwordStep, arrived, "password step",
+                    () -> firstStep(session, step, username, copy, source),
+                    e -> {
+                        step.ifCurrent(() -> session.setAttribute(REFUSED_FIRST_STEP, username));
+                        return true;
+                    },
+                    () -> {
+                        Arrays.fill(copy, '\0');
+                        return true; // no mark: the code step just fails, and nobody is scored for a busy server
+                    });
+        } finally {
+            Arrays.fill(secret, '\0');
+        }
+    }
+
+    /** The password step of an MFA login, on a worker: always a partial success ({@link #authenticate}). */
+    private boolean firstStep(ServerSession session, AuthSteps.Step step, String username, char[] secret,
+                              String source) {
+        try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
             AuthResult result = authenticator.firstFactorByPassword(username, secret, Protocol.SFTP, source);
-            if (result instanceof AuthResult.Partial partial) {
-                SessionPrincipal.set(session, partial.principal(), partial.credential()); // the TOTP step records
-                session.setAttribute(PASSWORD_SCORED, Boolean.TRUE);
-            } else if (!accept(session, "password", result)) {
-                session.setAttribute(REFUSED_FIRST_STEP, username);
+            if (!(result instanceof AuthResult.Partial)) {
+                record("password", session, result);
             }
-            throw passwordStep.answer(session, arrived, true);
+            step.ifCurrent(() -> {
+                if (result instanceof AuthResult.Partial partial) {
+                    SessionPrincipal.set(session, partial.principal(), partial.credential()); // the TOTP step records
+                    session.setAttribute(PASSWORD_SCORED, Boolean.TRUE);
+                } else if (result instanceof AuthResult.Success success) {
+                    SessionPrincipal.set(session, success.principal(), success.credential());
+                } else {
+                    session.setAttribute(REFUSED_FIRST_STEP, username);
+                }
+            });
+            return true;
         } finally {
             Arrays.fill(secret, '\0');
         }
@@ -248,10 +304,10 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
      * right ({@link #authenticate}), it fails as a wrong code after a right password does: scored against the
      * source ({@code LOGIN_FAILED}, as {@code MFA_FAILED} is) and logged; not audited nor counted towards a lockout
      * again, the password having been (and no TOTP lockout: wrong passwords must not lock anyone's TOTP step).
-     * Otherwise (no first step at all) it just fails.
+     * Otherwise (no first step at all) it just fails. {@code refused} is {@link #refusedFirstStep}, read when the
+     * step began.
      */
-    void secondStepAfterRefusal(ServerSession session, String username) {
-        String refused = session.getAttribute(REFUSED_FIRST_STEP);
+    void secondStepAfterRefusal(ServerSession session, String username, String refused) {
         if (refused == null || !refused.equals(username)) {
             return;
         }
@@ -272,11 +328,16 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
         return SignedPublicKey.replacing(mina, this::signed, this::badSignature);
     }
 
-    /** Before each check: the session keeps what the latest one found, and nothing of an earlier one. */
-    private static void forget(ServerSession session) {
-        SessionPrincipal.clear(session);
-        session.removeAttribute(REFUSED_FIRST_STEP);
-        session.removeAttribute(PASSWORD_SCORED);
+    /**
+     * Before each check: the session keeps what the latest one found, and nothing of an earlier one; a worker still
+     * deciding an earlier step can no longer write it ({@link AuthSteps#begin}).
+     */
+    private static AuthSteps.Step forget(ServerSession session) {
+        return AuthSteps.begin(session, () -> {
+            SessionPrincipal.clear(session);
+            session.removeAttribute(REFUSED_FIRST_STEP);
+            session.removeAttribute(PASSWORD_SCORED);
+        });
     }
 
     /** Drops an answer MINA did not ask for within the request it was made for (it is never reused later). */

@@ -51,20 +51,29 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
     }
 
     /**
-     * Decides at once, and answers no sooner than {@link AnswerFloor#CODE_STEP} after the response arrived, whatever
-     * the outcome ({@link AnswerFloor}): a right password's code is checked by the core, a refused password's is not,
-     * and the time the answer took must not tell them apart.
+     * Captures what the step needs and throws at once; the step is decided on a worker of {@link AuthSteps} and
+     * answered no sooner than {@link AnswerFloor#CODE_STEP} after the response arrived, whatever the outcome
+     * ({@link AnswerFloor}): a right password's code is checked by the core, a refused password's is not, and
+     * neither the time the answer took nor the time MINA's I/O thread was kept (a request pipelined behind the
+     * response is handled at once) must tell them apart. A check that throws or finds no worker free is a wrong
+     * code, answered through the floor.
      */
     @Override
     public boolean authenticate(ServerSession session, String username, List<String> responses) {
         long arrived = floor.arrived();
-        throw floor.answer(session, arrived, decide(session, username, responses));
+        AuthSteps.Step step = AuthSteps.begin(session, () -> { });
+        Optional<Principal> principal = SessionPrincipal.of(session);
+        String refused = CoreUserAuthenticator.refusedFirstStep(session);
+        boolean scored = CoreUserAuthenticator.passwordScored(session);
+        List<String> answers = responses == null ? null : List.copyOf(responses);
+        throw core.steps().decide(session, floor, arrived, "TOTP step",
+                () -> decide(session, step, username, answers, principal, refused, scored), e -> false, () -> false);
     }
 
-    private boolean decide(ServerSession session, String username, List<String> responses) {
-        Optional<Principal> principal = SessionPrincipal.of(session);
+    private boolean decide(ServerSession session, AuthSteps.Step step, String username, List<String> responses,
+                           Optional<Principal> principal, String refused, boolean scored) {
         if (principal.isEmpty()) {
-            core.secondStepAfterRefusal(session, username);
+            core.secondStepAfterRefusal(session, username, refused);
             return false;
         }
         if (!principal.get().name().equals(username)) {
@@ -76,6 +85,6 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
         if (responses == null || responses.size() != 1) {
             return false;
         }
-        return core.secondFactor(session, principal.get(), responses.get(0).strip());
+        return core.secondFactor(session, step, principal.get(), responses.get(0).strip(), scored);
     }
 }
