@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 final class Scenarios {
     private static final int WARM_ROUNDS = 3;
     private static final int WARM_SMALL = 2000;
+    private static final int WARM_SESSIONS = 10;
 
     private static final long MIB = 1024 * 1024;
 
@@ -84,10 +85,12 @@ final class Scenarios {
     /**
      * The unmeasured warm-up of a server, per protocol: the warm-up file put {@value #WARM_ROUNDS} times and read
      * back, then {@value #WARM_SMALL} puts of the small files (the set over again under new names where it is
-     * smaller). It fills the page caches and lets the gateway's JIT compile the hot paths: once was too little (the
-     * JIT was still compiling the HTTPS path through the first GiB of the measured PUT), and 200 small files were
-     * too few on two cores, where the gateway's CPU per small file was still falling from 24 to 15, 9 and 7 ms over
-     * four further runs of 700 files each (session 9).
+     * smaller) in {@value #WARM_SESSIONS} sessions (SFTP) or connections (HTTPS). It fills the page caches and lets
+     * the gateway's JIT compile the hot paths: once was too little (the JIT was still compiling the HTTPS path through
+     * the first GiB of the measured PUT), and 200 small files were too few on two cores, where the gateway's CPU per
+     * small file was still falling from 24 to 15, 9 and 7 ms over four further runs of 700 files each (session 9).
+     * After a warm-up in one session, the measured session (the first to follow another) cost about 75
+     * deoptimizations; after a warm-up in ten, none (session 20).
      */
     void warmUp(Server server, boolean sftpToo, boolean httpsToo) throws Exception {
         if (sftpToo && server.sftp().isPresent()) {
@@ -97,10 +100,14 @@ final class Scenarios {
                 commands.add(put(warm, ep, "warm"));
             }
             commands.add("get " + ep.dir() + "/warm /dev/null");
-            for (int i = 0; i < WARM_SMALL; i++) {
-                commands.add(put(small.get(i % small.size()), ep, "warm-" + i));
-            }
             sftp.batch(ep, commands);
+            for (int session = 0; session < WARM_SESSIONS; session++) {
+                List<String> puts = new ArrayList<>();
+                for (int i = session; i < WARM_SMALL; i += WARM_SESSIONS) {
+                    puts.add(put(small.get(i % small.size()), ep, "warm-" + i));
+                }
+                sftp.batch(ep, puts);
+            }
         }
         if (httpsToo && server.https().isPresent()) {
             Endpoints.Https ep = server.https().get();
@@ -108,10 +115,14 @@ final class Scenarios {
             for (int round = 0; round < WARM_ROUNDS; round++) {
                 transfers.add(CurlClient.Transfer.put(ep.putBase() + "warm-h", warm));
             }
-            for (int i = 0; i < WARM_SMALL; i++) {
-                transfers.add(CurlClient.Transfer.put(ep.putBase() + "warm-h" + i, small.get(i % small.size())));
-            }
             curl.run(ep, transfers);
+            for (int connection = 0; connection < WARM_SESSIONS; connection++) {
+                List<CurlClient.Transfer> puts = new ArrayList<>();
+                for (int i = connection; i < WARM_SMALL; i += WARM_SESSIONS) {
+                    puts.add(CurlClient.Transfer.put(ep.putBase() + "warm-h" + i, small.get(i % small.size())));
+                }
+                curl.run(ep, puts);
+            }
             curl.run(ep, List.of(CurlClient.Transfer.get(ep.getBase() + "warm-h")));
         }
     }
