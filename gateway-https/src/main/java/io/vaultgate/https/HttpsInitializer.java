@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
 public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
 
     /** The handlers an HTTP/1.1 connection has and an HTTP/2 one does not. */
-    private static final List<String> HTTP1_HANDLERS = List.of("keepAliveBytes", "decoder", "encoder",
+    private static final List<String> HTTP1_HANDLERS = List.of("keepAliveBytes", "keepAliveTls", "decoder", "encoder",
             "headerTimeout", "keepAlive", "bodyRate", "session", "chunked", "api");
 
     private final SslContext tls;
@@ -99,6 +99,7 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         KeepAliveTimeout keepAlive = new KeepAliveTimeout("https", settings.keepAliveTimeout());
         pipeline.addLast("keepAliveBytes", keepAlive.bytes());
         pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+        pipeline.addLast("keepAliveTls", keepAlive.tls());
         pipeline.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         if (settings.http2().enabled()) {
             // ALPN h2: the HTTP/1.1 handlers below are replaced, each stream gets the request handlers

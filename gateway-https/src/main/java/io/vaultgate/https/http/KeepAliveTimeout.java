@@ -6,10 +6,13 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -31,14 +34,24 @@ import org.slf4j.LoggerFactory;
  * body has been read to its end and no byte has arrived since. Informational answers ({@code 100 Continue}) are not
  * answers.
  *
- * <p>Per connection; two handlers share its state, both on the connection's event loop: {@link #bytes()} first in
- * the pipeline, before TLS (every byte counts, handshake records included), and {@link #requests()} after the HTTP
- * codec, where requests and answers are whole. A byte received in the same read as the end of a request (its head,
- * or its body's last bytes) is not told apart from that request: a next request begun in that read and then stalled
- * is closed at the keep-alive timeout, not at the request-head deadline (it is closed either way). TLS records that
- * carry no request (a client's key update) stop the clock as request bytes do; the request-head deadline then closes
- * the connection if nothing follows. On a connection that turns to HTTP/2, both handlers are removed and the clock
- * stops for good (HTTP/2 has its own).
+ * <p>On a TLS connection the handshake is not a request: the clock, stopped by the handshake's first byte (a slow
+ * handshake is the TLS handshake timeout's), starts again when the handshake has completed, so a client that
+ * completes it and then sends nothing (a browser's preconnect, or silent connections holding a source's places) is
+ * closed after the keep-alive timeout too, not at the request-head deadline.
+ *
+ * <p>A kept-alive answer (one not closing its connection, informational ones aside) tells the client the timeout in a
+ * {@code Keep-Alive: timeout=<seconds>} header (whole seconds, rounded down; none under one second), as Apache does,
+ * so that a client pooling connections longer stops reusing one the server is about to close.
+ *
+ * <p>Per connection; its handlers share its state, all on the connection's event loop: {@link #bytes()} first in
+ * the pipeline, before TLS (every byte counts, handshake records included), {@link #tls()} just after TLS on a TLS
+ * connection (the handshake's end, and decrypted bytes), and {@link #requests()} after the HTTP codec, where requests
+ * and answers are whole. A byte received in the same read as the end of a request (its head, or its body's last
+ * bytes) is not told apart from that request: a next request begun in that read and then stalled is closed at the
+ * keep-alive timeout, not at the request-head deadline (it is closed either way). TLS records that carry no request
+ * after the handshake (a client's key update) stop the clock as request bytes do; the request-head deadline then
+ * closes the connection if nothing follows. On a connection that turns to HTTP/2, the handlers are removed and the
+ * clock stops for good (HTTP/2 has its own).
  */
 public final class KeepAliveTimeout {
 
@@ -46,6 +59,8 @@ public final class KeepAliveTimeout {
 
     private final String listener;
     private final long timeoutNanos;
+    /** The {@code Keep-Alive} header's value on kept-alive answers, or null when the timeout is under one second. */
+    private final String advertised;
     private ScheduledFuture<?> timer;
     /** Requests whose head was read and whose final answer was not written yet. */
     private int unanswered;
@@ -55,6 +70,8 @@ public final class KeepAliveTimeout {
     private boolean bytesSinceRequest;
     /** The answer being written is informational (1xx): its end is not the request's answer. */
     private boolean informational;
+    /** A decrypted byte arrived (on a TLS connection): the handshake's end no longer restarts the clock. */
+    private boolean decrypted;
     /** One of the handlers was taken out of the pipeline (the connection turned to HTTP/2): never armed again. */
     private boolean removed;
 
@@ -68,6 +85,7 @@ public final class KeepAliveTimeout {
         }
         this.listener = listener;
         this.timeoutNanos = timeout.toNanos();
+        this.advertised = timeout.toSeconds() > 0 ? "timeout=" + timeout.toSeconds() : null;
     }
 
     /** Sees every byte the client sends; the clock starts when the connection is active. */
@@ -90,6 +108,38 @@ public final class KeepAliveTimeout {
             public void channelInactive(ChannelHandlerContext ctx) {
                 disarm();
                 ctx.fireChannelInactive();
+            }
+
+            @Override
+            public void handlerRemoved(ChannelHandlerContext ctx) {
+                stop();
+            }
+        };
+    }
+
+    /**
+     * On a TLS connection, just after the TLS handler: starts the clock again when the handshake has completed (no
+     * request can be in flight yet), and stops it on decrypted bytes (a request under way), which in the read that
+     * completes the handshake may come after its end.
+     */
+    public ChannelHandler tls() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                decrypted = true;
+                bytesSinceRequest = true;
+                disarm();
+                ctx.fireChannelRead(msg);
+            }
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                if (event instanceof SslHandshakeCompletionEvent done && done.isSuccess() && !decrypted
+                        && unanswered == 0 && !bodyOpen) {
+                    bytesSinceRequest = false;
+                    arm(ctx.channel());
+                }
+                ctx.fireUserEventTriggered(event);
             }
 
             @Override
@@ -126,6 +176,9 @@ public final class KeepAliveTimeout {
             public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
                 if (msg instanceof HttpResponse response) {
                     informational = response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+                    if (!informational && advertised != null && HttpUtil.isKeepAlive(response)) {
+                        response.headers().set(HttpHeaderNames.KEEP_ALIVE, advertised);
+                    }
                 }
                 if (msg instanceof LastHttpContent && !informational && unanswered > 0 && --unanswered == 0) {
                     promise = promise.unvoid();

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code https.keep-alive-timeout} on real TLS connections over loopback: a connection with no request in flight that
- * sends nothing for the keep-alive timeout is closed, and its place in its source's connection cap is free again;
+ * sends nothing for the keep-alive timeout is closed (one that only completed the TLS handshake too), and its place
+ * in its source's connection cap is free again; kept-alive answers advertise the timeout ({@code Keep-Alive});
  * what is in flight is never cut by it: a body sent with pauses longer than the timeout (a PUT, a tus PATCH), a
  * download read slowly, an answer that waits on the blocking executor, pipelined and back-to-back requests. The
  * request-head deadline is 5 minutes here, so only the keep-alive timeout can close a connection this soon.
@@ -118,6 +119,45 @@ class HttpsKeepAliveTimeoutTest {
     }
 
     /**
+     * A client that completes the TLS handshake and then sends nothing (a browser's preconnect, or an attacker
+     * holding its source's places) is closed after the keep-alive timeout: the handshake's bytes are not a request
+     * under way. Before, they stopped the clock for good and only the request-head deadline (5 minutes here) closed it.
+     */
+    @Test
+    void aConnectionThatOnlyCompletesTheTlsHandshake_isClosedAfterTheKeepAliveTimeout() throws Exception {
+        start();
+        Socket handshaken = tlsConnect("127.0.0.47");
+        long done = System.nanoTime();
+
+        assertThat(closedUnanswered(handshaken, PATIENCE)).as("closed, and before the request-head deadline").isTrue();
+        assertThat(since(done)).as("at the keep-alive timeout").isLessThan(KEEP_ALIVE.plus(SLACK).plus(SLACK));
+    }
+
+    /**
+     * A kept-alive answer tells the client how long the connection may stay idle ({@code Keep-Alive: timeout=2},
+     * whole seconds, as Apache does), so that a client pooling connections longer does not reuse one being closed; an
+     * answer closing its connection does not.
+     */
+    @Test
+    void keptAliveAnswers_advertiseTheTimeout_andAnAnswerClosingTheConnectionDoesNot() throws Exception {
+        start(Duration.ofSeconds(2));
+        Socket socket = tlsConnect("127.0.0.48");
+
+        Response kept = exchange(socket, get("/v1/files/"));
+        assertThat(kept.status()).isEqualTo(200);
+        assertThat(header(kept, "Keep-Alive")).isEqualTo("timeout=2");
+        Response missing = exchange(socket, get("/v1/files/inbox/no-such-file"));
+        assertThat(missing.status()).as("an error answer on a kept-alive connection").isEqualTo(404);
+        assertThat(header(missing, "Keep-Alive")).isEqualTo("timeout=2");
+
+        Response closing = exchange(socket,
+                get("/v1/files/").replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"));
+        assertThat(closing.status()).isEqualTo(200);
+        assertThat(header(closing, "Connection")).isEqualToIgnoringCase("close");
+        assertThat(closing.head().toLowerCase(Locale.ROOT)).doesNotContain("keep-alive");
+    }
+
+    /**
      * A PUT whose body comes in three pieces 1.5 s apart (pauses longer than the keep-alive timeout), after a
      * {@code 100 Continue}, is stored in full; once answered, its connection is idle and closed after the timeout.
      */
@@ -131,7 +171,10 @@ class HttpsKeepAliveTimeoutTest {
                 + "\r\nExpect: 100-continue\r\nContent-Length: " + 3 * piece + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        assertThat(read(socket).status()).as("the informational answer").isEqualTo(100);
+        Response informational = read(socket);
+        assertThat(informational.status()).as("the informational answer").isEqualTo(100);
+        assertThat(informational.head().toLowerCase(Locale.ROOT)).as("not the request's answer")
+                .doesNotContain("keep-alive");
         for (int i = 0; i < 3; i++) {
             Thread.sleep(KEEP_ALIVE.toMillis() + 500);
             out.write(new byte[piece]);

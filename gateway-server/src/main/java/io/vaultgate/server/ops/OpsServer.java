@@ -139,7 +139,10 @@ public final class OpsServer implements AutoCloseable {
                         KeepAliveTimeout keepAlive = new KeepAliveTimeout("ops", settings.idleTimeout());
                         pipeline.addLast("limit", limit);
                         pipeline.addLast("idleBytes", keepAlive.bytes());
-                        settings.tls().ifPresent(tls -> pipeline.addLast("tls", tls.newHandler(connection.alloc())));
+                        settings.tls().ifPresent(tls -> {
+                            pipeline.addLast("tls", tls.newHandler(connection.alloc()));
+                            pipeline.addLast("idleTls", keepAlive.tls());
+                        });
                         pipeline.addLast("writeTimeout", new WriteTimeoutHandler(WRITE_TIMEOUT.toMillis(),
                                 TimeUnit.MILLISECONDS));
                         pipeline.addLast("decoder", new StrictRequestDecoder(MAX_REQUEST_LINE, MAX_HEADER_BYTES,

@@ -188,9 +188,37 @@ class OpsKeepAliveTimeoutTest {
         assertThat(refused("max_connections_per_source")).isZero();
     }
 
-    /** Over TLS the idle timeout closes a kept-alive connection too (the handshake's records are bytes like others). */
+    /** Over TLS the idle timeout closes a kept-alive connection too; its answer advertised the timeout. */
     @Test
     void overTls_anIdleKeptAliveConnectionIsClosed() throws Exception {
+        SSLContext client = startOverTls();
+        try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            String answer = exchange(socket, LIVE);
+            assertThat(statusLine(answer)).startsWith("HTTP/1.1 200 ");
+            assertThat(answer).as("the timeout advertised").containsIgnoringCase("\r\nKeep-Alive: timeout=1\r\n");
+            long answered = System.nanoTime();
+            assertThat(isClosed(socket, IDLE.plus(SLACK))).isTrue();
+            assertThat(since(answered)).isLessThan(IDLE.plus(SLACK).plus(SLACK));
+        }
+    }
+
+    /**
+     * A connection that completes the TLS handshake and then sends nothing is closed after the idle timeout: the
+     * handshake's records are no request under way (before, they stopped the clock until the request-head deadline).
+     */
+    @Test
+    void overTls_aConnectionThatOnlyCompletesTheHandshakeIsClosed() throws Exception {
+        SSLContext client = startOverTls();
+        try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            socket.startHandshake();
+            long handshaken = System.nanoTime();
+            assertThat(isClosed(socket, IDLE.plus(SLACK))).isTrue();
+            assertThat(since(handshaken)).isLessThan(IDLE.plus(SLACK).plus(SLACK));
+        }
+    }
+
+    /** Starts {@link #server} with TLS and the idle timeout; returns a client context trusting it. */
+    private SSLContext startOverTls() throws Exception {
         CertificateAuthority ca = CertificateAuthority.create("ops test CA", Duration.ofDays(1), new SecureRandom(),
                 Clock.systemUTC());
         IssuedCertificate leaf = ca.issueServer("ops", List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1));
@@ -203,12 +231,7 @@ class OpsKeepAliveTimeoutTest {
         trust.init(anchors);
         SSLContext client = SSLContext.getInstance("TLS");
         client.init(null, trust.getTrustManagers(), null);
-        try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", server.port())) {
-            assertThat(statusLine(exchange(socket, LIVE))).startsWith("HTTP/1.1 200 ");
-            long answered = System.nanoTime();
-            assertThat(isClosed(socket, IDLE.plus(SLACK))).isTrue();
-            assertThat(since(answered)).isLessThan(IDLE.plus(SLACK).plus(SLACK));
-        }
+        return client;
     }
 
     /** {@code ops.idle-timeout} reaches the listener of a running gateway. */
