@@ -25,7 +25,8 @@ public enum KeyRemedy {
 
         @Override
         public String fromFirst(String node) {
-            return "copy " + node + "'s keys/kek.p12 to this node first";
+            return "copy " + node + "'s keys/kek.p12 to this node first, once `vaultgate doctor` there finds no KEK "
+                    + "version missing (the copy replaces every key of this node)";
         }
     },
 

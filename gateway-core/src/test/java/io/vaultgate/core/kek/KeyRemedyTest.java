@@ -50,7 +50,8 @@ class KeyRemedyTest {
         assertThat(new KeystoreForked("acme", 2, KeyRemedy.KEYSTORE).getMessage())
                 .endsWith("; copy keys/kek.p12 from the node that rotated the tenant");
         assertThat(new TenantKeyElsewhere("acme", 0, KeyRemedy.KEYSTORE).getMessage())
-                .contains("or copy that node's keys/kek.p12 to this node first");
+                .contains("or copy that node's keys/kek.p12 to this node first, once `vaultgate doctor` there finds "
+                        + "no KEK version missing (the copy replaces every key of this node)");
         assertThat(KekRefusals.unmetered().unwrap(new KekId("acme", 1), KekVersionState.DISABLED).getMessage())
                 .endsWith("this node's keystore may still hold it enabled: copy keys/kek.p12 from the node that "
                         + "disabled it");

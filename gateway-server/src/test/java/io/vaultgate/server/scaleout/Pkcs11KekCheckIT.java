@@ -171,8 +171,8 @@ class Pkcs11KekCheckIT {
                 .doesNotContain("of acme").doesNotContain("could not run").doesNotContain(PIN);
         assertThat(onB.lines().filter(line -> line.startsWith("pkcs11-token:"))).hasSize(2);
 
-        assertThat(tokenA.cli(GatewayCli.ANY_EXIT, "doctor")).doesNotContain("pkcs11-token:")
-                .doesNotContain("could not run");
+        assertThat(tokenA.cli(GatewayCli.ANY_EXIT, "doctor")).contains("vaultgate doctor: ")
+                .doesNotContain("pkcs11-token:").doesNotContain("could not run");
     }
 
     /** The start-up check's summary line, once it is logged (it runs in the background after readiness). */
