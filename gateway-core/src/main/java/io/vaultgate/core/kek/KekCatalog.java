@@ -329,11 +329,14 @@ public final class KekCatalog {
     /**
      * When the tenant's keys are destroyed here (a shred), before the keystore is changed: every version, those
      * recorded and those this node holds, is refused on every node from now on, whatever its keystore copy holds.
+     * Where this node holds none and the catalog records none (a tenant an older gateway left without a recorded key,
+     * shredded on a node that never had it), version 1 is recorded destroyed: one destroyed version refuses every
+     * version of the tenant ({@link KekVersions#refusal}), so the node that holds its keys refuses them too.
      */
     public void recordDestroyed(String tenant) {
         List<Integer> held = keys.versions(tenant);
         database.inTransaction(jdbc -> {
-            versions.destroy(jdbc, tenant, held, clock.millis());
+            versions.destroy(jdbc, tenant, held.isEmpty() ? List.of(1) : held, clock.millis());
             return null;
         });
     }
