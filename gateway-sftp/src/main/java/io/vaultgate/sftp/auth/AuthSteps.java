@@ -1,6 +1,10 @@
 package io.vaultgate.sftp.auth;
 
+import io.vaultgate.core.defender.RefusalLog;
+import io.vaultgate.core.defender.SourceAddress;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -26,7 +30,11 @@ import org.slf4j.LoggerFactory;
  * timeouts. Owned by the SFTP server, closed when it stops.
  *
  * <p>A step whose pool is full is not decided: it is answered through the floor as its caller says
- * ({@code saturated}), never by blocking the I/O thread. A {@link RuntimeException} of the check (a busy catalog, a
+ * ({@code saturated}), never by blocking the I/O thread. So is a step of a source that already holds its share
+ * ({@link #PER_SOURCE} steps waiting for or held by a worker), so that one source flooding MFA steps cannot fill the
+ * pool and have every other source's steps refused: it only refuses its own. A source is what the defender and
+ * {@code sftp.max-connections-per-source} count ({@link SourceAddress#key}: an IPv4 address, an IPv6 /64; the
+ * address a trusted balancer's PROXY header named). A {@link RuntimeException} of the check (a busy catalog, a
  * failed unwrap) is answered through the floor too, as the caller's {@code failed} decides.
  *
  * <p>A worker may write the session's attributes only through {@link Step#ifCurrent}: MINA drops a pending answer
@@ -42,16 +50,32 @@ public final class AuthSteps implements AutoCloseable {
     /** Steps waiting for a worker; beyond it a step is answered through its floor undecided. */
     static final int QUEUE = 64;
 
+    /**
+     * Steps of one source waiting for or held by a worker at once; beyond it that source's steps are answered through
+     * their floor undecided. A person's login has one step at a time, an office behind one address a few; 8 of the
+     * pool's 68 places leave the rest to at least 7 other sources, and a source at its share still has a step
+     * decided as soon as one of its own ends.
+     */
+    static final int PER_SOURCE = 8;
+
     private static final AttributeKey<Steps> STEPS = new AttributeKey<>();
 
     private final ThreadPoolExecutor workers;
     private final ScheduledThreadPoolExecutor answers;
+    private final int perSource;
+    /** Steps per source (its {@link SourceAddress#key}) taken and not yet released; no entry at zero. */
+    private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
+    private final RefusalLog overShare = new RefusalLog(LOG);
 
     public AuthSteps() {
-        this(WORKERS, QUEUE);
+        this(WORKERS, QUEUE, PER_SOURCE);
     }
 
-    AuthSteps(int workers, int queue) {
+    AuthSteps(int workers, int queue, int perSource) {
+        if (perSource < 1) {
+            throw new IllegalArgumentException("a source's share of the MFA steps must be 1 or more: " + perSource);
+        }
+        this.perSource = perSource;
         this.workers = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(queue), daemons("sftp-auth-step-"), new ThreadPoolExecutor.AbortPolicy());
         this.workers.allowCoreThreadTimeOut(true);
@@ -76,11 +100,22 @@ public final class AuthSteps implements AutoCloseable {
     /**
      * The exception for the step's callback to throw: {@code decision} runs on a worker, and MINA is answered its
      * result (or {@code failed}'s, if it threw) no sooner than {@code floor} after {@code arrivedNanos}. If no worker
-     * takes it, {@code saturated} is the answer, through the floor as well.
+     * takes it, or the session's source already holds its share ({@link #PER_SOURCE}), {@code saturated} is the
+     * answer, through the floor as well. The source's count is taken here and released when the decision ends,
+     * whatever its outcome (decided, thrown, not taken by a worker); the session closing meanwhile changes nothing
+     * (the decision still runs and ends).
      */
     AsyncAuthException decide(ServerSession session, AnswerFloor floor, long arrivedNanos, String what,
                               BooleanSupplier decision, Failed failed, BooleanSupplier saturated) {
         AsyncAuthException pending = new AsyncAuthException();
+        String source = SourceAddress.canonical(SessionPrincipal.sourceAddress(session));
+        if (!take(source)) {
+            overShare.refused(source, since -> "sftp: MFA steps of a source past its share of the workers ("
+                    + perSource + " waiting or being decided), answered as refused; " + since
+                    + " (logged at most once a minute)");
+            floor.complete(pending, session, arrivedNanos, saturated.getAsBoolean());
+            return pending;
+        }
         try {
             workers.execute(() -> {
                 boolean authed;
@@ -90,15 +125,46 @@ public final class AuthSteps implements AutoCloseable {
                     LOG.warn("sftp: the {} could not be checked, answered as refused: {}", what,
                             e.getClass().getName());
                     authed = failed.answer(e);
+                } finally {
+                    release(source);
                 }
                 floor.complete(pending, session, arrivedNanos, authed);
             });
         } catch (RejectedExecutionException full) {
+            release(source);
             LOG.warn("sftp: no worker free for the {} ({} waiting), answered as refused", what,
                     workers.getQueue().size());
             floor.complete(pending, session, arrivedNanos, saturated.getAsBoolean());
         }
         return pending;
+    }
+
+    /** Counts a step of {@code source} unless it holds its share already; whether it was counted. */
+    private boolean take(String source) {
+        boolean[] taken = {false};
+        inFlight.compute(source, (key, held) -> {
+            int now = held == null ? 0 : held;
+            if (now >= perSource) {
+                return held;
+            }
+            taken[0] = true;
+            return now + 1;
+        });
+        return taken[0];
+    }
+
+    private void release(String source) {
+        inFlight.computeIfPresent(source, (key, held) -> held <= 1 ? null : held - 1);
+    }
+
+    /** Steps of the source of {@code address} (its /64 for IPv6) waiting for or held by a worker now. */
+    int inFlight(String address) {
+        return inFlight.getOrDefault(SourceAddress.canonical(address), 0);
+    }
+
+    /** Sources with a step waiting for or held by a worker now. */
+    int sourcesInFlight() {
+        return inFlight.size();
     }
 
     /** The answer of a step whose check threw. */
@@ -107,11 +173,15 @@ public final class AuthSteps implements AutoCloseable {
         boolean answer(RuntimeException e);
     }
 
-    /** Stops deciding and answering; steps still pending are never answered (their sessions are closing). */
+    /**
+     * Stops deciding and answering; steps still pending are never answered (their sessions are closing), and the
+     * counts of the steps still waiting, which no worker will run, are dropped.
+     */
     @Override
     public void close() {
         workers.shutdownNow();
         answers.shutdownNow();
+        inFlight.clear();
     }
 
     private static ThreadFactory daemons(String prefix) {

@@ -164,6 +164,8 @@ class AnswerFloorTest {
                         case "getAttribute":
                         case "removeAttribute":
                             return null;
+                        case "getRemoteAddress": // the step's source (AuthSteps.decide)
+                            return new java.net.InetSocketAddress("127.0.0.1", 2222);
                         case "close":
                             closed.add(args[0]);
                             return null;

@@ -75,7 +75,7 @@ class AsyncStepTest {
 
     @Test
     void aFullPool_answersThroughTheFloor_withoutBlockingTheCallersThread() throws Exception {
-        try (AuthSteps small = new AuthSteps(1, 1)) {
+        try (AuthSteps small = new AuthSteps(1, 1, AuthSteps.PER_SOURCE)) {
             AnswerFloor floor = new AnswerFloor(Duration.ofMillis(200), small.timer());
             ServerSession session = session(null);
             CountDownLatch release = new CountDownLatch(1);

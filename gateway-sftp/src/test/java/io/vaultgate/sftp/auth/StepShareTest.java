@@ -1,0 +1,200 @@
+package io.vaultgate.sftp.auth;
+
+import static io.vaultgate.sftp.auth.FakeSessions.mfaForAll;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vaultgate.core.auth.AdminPrincipal;
+import io.vaultgate.core.auth.AuthFailure;
+import io.vaultgate.core.auth.AuthResult;
+import io.vaultgate.core.auth.Authenticator;
+import io.vaultgate.core.auth.Principal;
+import io.vaultgate.sftp.events.SftpMetrics;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.server.auth.AsyncAuthException;
+import org.apache.sshd.server.session.ServerSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each source gets a bounded share of {@link AuthSteps}' workers and queue ({@link AuthSteps#PER_SOURCE}): one that
+ * floods MFA steps has its own steps refused past its share, through the floor, and every other source's steps are
+ * still decided. The counts are released whatever the step's outcome.
+ */
+class StepShareTest {
+
+    private static final String RIGHT_CODE = "123456";
+    /** How long the flooding source's code checks take (a core busy with them). */
+    private static final long FLOOD_CHECK_MILLIS = 100;
+
+    private final AuthSteps steps = new AuthSteps();
+
+    @AfterEach
+    void stop() {
+        steps.close();
+    }
+
+    /**
+     * 127.0.0.2 sends 100 code steps at once and goes on sending one every 2 ms, each checked for 100 ms; alice's right
+     * code from 127.0.0.3 is decided and accepted all the same. Before the share, the flood filled the 4 workers and
+     * the 64 places of the queue, and alice's step was answered as a wrong code.
+     */
+    @Test
+    void aSourceFloodingCodeSteps_cannotMakeAnotherSourcesRightCodeFail() throws Exception {
+        CoreUserAuthenticator core = new CoreUserAuthenticator(slowForMallory(() -> sleep(FLOOD_CHECK_MILLIS)),
+                new SftpMetrics(new SimpleMeterRegistry()), steps);
+        TotpKeyboardInteractive codeStep = new TotpKeyboardInteractive(mfaForAll(), core);
+        List<AsyncAuthException> flood = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            flood.add(codeStepOf(codeStep, "127.0.0.2", "mallory", "000000"));
+        }
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        Thread flooder = new Thread(() -> {
+            while (flooding.get()) {
+                flood.add(codeStepOf(codeStep, "127.0.0.2", "mallory", "000000"));
+                sleep(2);
+            }
+        });
+        flooder.setDaemon(true);
+        flooder.start();
+        try {
+            ServerSession alice = FakeSessions.from("127.0.0.3");
+            SessionPrincipal.set(alice, new AdminPrincipal("alice"), "password:alice");
+            long arrived = System.nanoTime();
+            FakeSessions.Answer answer = FakeSessions.answer(
+                    () -> codeStep.authenticate(alice, "alice", List.of(RIGHT_CODE)), arrived);
+            assertThat(answer.callback()).as("the callback threw at once").isLessThan(Duration.ofMillis(50));
+            assertThat(answer.authed()).as("alice's right code, with 127.0.0.2 flooding").isTrue();
+            assertThat(answer.after()).as("through the floor").isGreaterThanOrEqualTo(AnswerFloor.CODE_STEP);
+        } finally {
+            flooding.set(false);
+            flooder.join(5_000);
+        }
+        CountDownLatch all = new CountDownLatch(flood.size());
+        AtomicInteger accepted = new AtomicInteger();
+        for (AsyncAuthException pending : flood) {
+            pending.addListener(ok -> {
+                if (ok) {
+                    accepted.incrementAndGet();
+                }
+                all.countDown();
+            });
+        }
+        assertThat(all.await(30, TimeUnit.SECONDS)).as("every flooding step answered too").isTrue();
+        assertThat(accepted).as("none of the flood's wrong codes").hasValue(0);
+    }
+
+    /**
+     * The counts are taken per source (an IPv6 /64 as one) and released however a step ends: decided, its check
+     * thrown, refused for the source's share, refused for a full pool; none is left once every step was answered.
+     */
+    @Test
+    void everyOutcome_releasesItsSourcesCount() throws Exception {
+        try (AuthSteps small = new AuthSteps(1, 1, 2)) {
+            AnswerFloor floor = new AnswerFloor(Duration.ofMillis(50), small.timer());
+            CountDownLatch release = new CountDownLatch(1);
+            ServerSession first = FakeSessions.from("2001:db8:0:7::1");
+            ServerSession sameSlash64 = FakeSessions.from("2001:db8:0:7::2");
+            List<AsyncAuthException> answers = new CopyOnWriteArrayList<>();
+            answers.add(small.decide(first, floor, floor.arrived(), "test step", () -> await(release),
+                    e -> false, () -> false)); // held by the worker
+            answers.add(small.decide(sameSlash64, floor, floor.arrived(), "test step", () -> {
+                throw new IllegalStateException("catalog busy (test)");
+            }, e -> false, () -> false)); // queued; its check will throw
+            assertThat(small.inFlight("2001:db8:0:7::99")).as("one /64, one count").isEqualTo(2);
+
+            AsyncAuthException overShare = small.decide(first, floor, floor.arrived(), "test step", () -> true,
+                    e -> true, () -> false);
+            assertThat(FakeSessions.await(overShare, floor.arrived(), Duration.ZERO).authed())
+                    .as("past the source's share: the saturated answer").isFalse();
+            assertThat(small.inFlight("2001:db8:0:7::1")).isEqualTo(2);
+
+            AsyncAuthException poolFull = small.decide(FakeSessions.from("127.0.0.3"), floor, floor.arrived(),
+                    "test step", () -> true, e -> true, () -> false);
+            assertThat(FakeSessions.await(poolFull, floor.arrived(), Duration.ZERO).authed())
+                    .as("another source, the queue full: the saturated answer").isFalse();
+            assertThat(small.inFlight("127.0.0.3")).as("released at once").isZero();
+
+            release.countDown();
+            for (AsyncAuthException pending : answers) {
+                FakeSessions.await(pending, floor.arrived(), Duration.ZERO);
+            }
+            assertThat(small.inFlight("2001:db8:0:7::1")).isZero();
+            assertThat(small.sourcesInFlight()).as("no source left counted").isZero();
+
+            AsyncAuthException again = small.decide(first, floor, floor.arrived(), "test step", () -> true,
+                    e -> false, () -> false);
+            assertThat(FakeSessions.await(again, floor.arrived(), Duration.ZERO).authed())
+                    .as("the source decided again").isTrue();
+            assertThat(small.sourcesInFlight()).isZero();
+        }
+    }
+
+    /** A flood holds its share while its checks run, and nothing once its steps are answered. */
+    @Test
+    void afterAFlood_theSourcesCountIsZero() throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        CoreUserAuthenticator core = new CoreUserAuthenticator(slowForMallory(() -> await(busy)),
+                new SftpMetrics(new SimpleMeterRegistry()), steps);
+        TotpKeyboardInteractive codeStep = new TotpKeyboardInteractive(mfaForAll(), core);
+        List<AsyncAuthException> flood = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            flood.add(codeStepOf(codeStep, "127.0.0.2", "mallory", "000000"));
+        }
+        assertThat(steps.inFlight("127.0.0.2")).as("the share, no more").isEqualTo(AuthSteps.PER_SOURCE);
+        busy.countDown();
+        for (AsyncAuthException pending : flood) {
+            FakeSessions.await(pending, System.nanoTime(), Duration.ZERO);
+        }
+        assertThat(steps.inFlight("127.0.0.2")).isZero();
+        assertThat(steps.sourcesInFlight()).isZero();
+    }
+
+    private static AsyncAuthException codeStepOf(TotpKeyboardInteractive codeStep, String source, String user,
+                                                 String code) {
+        ServerSession session = FakeSessions.from(source);
+        SessionPrincipal.set(session, new AdminPrincipal(user), "password:" + user);
+        return FakeSessions.pending(() -> codeStep.authenticate(session, user, List.of(code)));
+    }
+
+    /** Accepts {@link #RIGHT_CODE} only; each of mallory's checks runs {@code malloryCheck} first. */
+    private static Authenticator slowForMallory(Runnable malloryCheck) {
+        return (Authenticator) Proxy.newProxyInstance(StepShareTest.class.getClassLoader(),
+                new Class<?>[] {Authenticator.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("byTotp")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    Principal principal = (Principal) args[0];
+                    if (principal.name().equals("mallory")) {
+                        malloryCheck.run();
+                    }
+                    return RIGHT_CODE.equals(args[1])
+                            ? new AuthResult.Success(principal, "password:" + principal.name())
+                            : new AuthResult.Failure(principal.name(), AuthFailure.MFA_FAILED);
+                });
+    }
+
+    private static boolean await(CountDownLatch latch) {
+        try {
+            return latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
