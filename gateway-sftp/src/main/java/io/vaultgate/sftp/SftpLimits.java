@@ -16,9 +16,12 @@ import java.util.Objects;
  *        counted from connect: an IPv4 address, or an IPv6 address's /64 (the defender's {@code SourceAddress.key})
  * @param maxConnections concurrent connections the listener holds in all ({@code sftp.max-connections}), counted from
  *        connect; past it a connection is closed before any SSH work
+ * @param maxChannelsPerConnection channels one connection holds open at once (OpenSSH's {@code MaxSessions}); each SFTP
+ *        channel has its own subsystem thread, request window and {@code maxHandlesPerSession} handles, so this
+ *        bounds what one authenticated connection can hold
  */
 public record SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idleTimeout, int maxHandlesPerSession,
-        int maxSessionsPerAccount, int maxSessionsPerAddress, int maxConnections) {
+        int maxSessionsPerAccount, int maxSessionsPerAddress, int maxConnections, int maxChannelsPerConnection) {
 
     /**
      * The default of {@code sftp.max-connections}. Each connection costs a file descriptor and, before it
@@ -29,6 +32,19 @@ public record SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idl
 
     /** The default of {@code sftp.max-connections-per-source}. */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_SOURCE = 32;
+
+    /**
+     * Channels per connection, OpenSSH's {@code MaxSessions} default. SFTP clients open one (OpenSSH's {@code sftp},
+     * WinSCP, FileZilla) and open more connections, not channels, to transfer in parallel.
+     */
+    public static final int DEFAULT_MAX_CHANNELS_PER_CONNECTION = 10;
+
+    /** With the listener's cap at {@code maxConnections} and {@link #DEFAULT_MAX_CHANNELS_PER_CONNECTION}. */
+    public SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idleTimeout, int maxHandlesPerSession,
+            int maxSessionsPerAccount, int maxSessionsPerAddress, int maxConnections) {
+        this(maxAuthAttempts, authTimeout, idleTimeout, maxHandlesPerSession, maxSessionsPerAccount,
+                maxSessionsPerAddress, maxConnections, DEFAULT_MAX_CHANNELS_PER_CONNECTION);
+    }
 
     /** With the listener's cap at {@link #DEFAULT_MAX_CONNECTIONS}. */
     public SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idleTimeout, int maxHandlesPerSession,
@@ -43,6 +59,7 @@ public record SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idl
         positive("idleTimeout", idleTimeout);
         positive("maxHandlesPerSession", maxHandlesPerSession);
         positive("maxSessionsPerAccount", maxSessionsPerAccount);
+        positive("maxChannelsPerConnection", maxChannelsPerConnection);
         if (maxSessionsPerAddress < 1) {
             throw new IllegalArgumentException("sftp.max-connections-per-source: " + maxSessionsPerAddress
                     + " is not allowed; give 1 or more");
@@ -61,7 +78,7 @@ public record SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idl
     /** These limits with the listener's cap at {@code max}. */
     public SftpLimits withMaxConnections(int max) {
         return new SftpLimits(maxAuthAttempts, authTimeout, idleTimeout, maxHandlesPerSession, maxSessionsPerAccount,
-                maxSessionsPerAddress, max);
+                maxSessionsPerAddress, max, maxChannelsPerConnection);
     }
 
     private static void positive(String key, int value) {

@@ -164,6 +164,7 @@ public final class SftpServerFactory {
         CoreModuleProperties.AUTH_TIMEOUT.set(server, limits.authTimeout());
         CoreModuleProperties.IDLE_TIMEOUT.set(server, limits.idleTimeout());
         CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(server, limits.maxSessionsPerAccount());
+        server.addChannelListener(new ChannelCap(limits.maxChannelsPerConnection()));
         SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(server, limits.maxHandlesPerSession());
         AddressLimiter limiter = new AddressLimiter(limits.maxSessionsPerAddress(), proxies,
                 metrics.refusals(ConnectionRefusals.Reason.MAX_CONNECTIONS_PER_SOURCE));
