@@ -236,15 +236,9 @@ final class AccessFixture implements AutoCloseable {
         return TestCore.reopen(directory.resolve("core"), new GatewayCore.Settings(Duration.ofHours(24), 64));
     }
 
-    /** How many files of the catalog are committed (visible). */
-    long committedFiles() throws Exception {
-        try (java.sql.Connection connection = java.sql.DriverManager.getConnection("jdbc:sqlite:"
-                + directory.resolve("core").resolve("catalog.db"));
-             java.sql.ResultSet rows = connection.createStatement().executeQuery(
-                     "SELECT COUNT(*) FROM files WHERE state = 'COMMITTED'")) {
-            rows.next();
-            return rows.getLong(1);
-        }
+    /** How many files of the catalog are committed (visible); read through the core's catalog (either kind). */
+    long committedFiles() {
+        return core.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM files WHERE state = 'COMMITTED'"));
     }
 
     SimpleMeterRegistry meters() {
@@ -255,18 +249,13 @@ final class AccessFixture implements AutoCloseable {
         return directory;
     }
 
-    /** Every audit event so far, as its canonical JSON (which holds kind, actor and details). */
-    java.util.List<String> auditEvents() throws Exception {
-        java.util.List<String> events = new java.util.ArrayList<>();
-        try (java.sql.Connection connection = java.sql.DriverManager.getConnection("jdbc:sqlite:"
-                + directory.resolve("core").resolve("catalog.db"));
-             java.sql.ResultSet rows = connection.createStatement().executeQuery(
-                     "SELECT event FROM audit_events ORDER BY seq")) {
-            while (rows.next()) {
-                events.add(rows.getString(1));
-            }
-        }
-        return events;
+    /**
+     * Every audit event so far, as its canonical JSON (which holds kind, actor and details); read through the core's
+     * catalog, SQLite or PostgreSQL ({@code -Dvaultgate.test.catalog}).
+     */
+    java.util.List<String> auditEvents() {
+        return core.database().read(jdbc -> jdbc.query("SELECT event FROM audit_events ORDER BY seq",
+                row -> row.getString(1)));
     }
 
     @Override
