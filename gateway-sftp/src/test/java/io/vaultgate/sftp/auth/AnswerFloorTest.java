@@ -1,12 +1,9 @@
 package io.vaultgate.sftp.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.sftp.events.SftpMetrics;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,7 +13,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.sshd.server.ServerFactoryManager;
 import org.apache.sshd.server.auth.AsyncAuthException;
 import org.apache.sshd.server.session.ServerSession;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link AnswerFloor}: an authentication step's answer is given no sooner than the floor after its request arrived,
  * on the timer, while the thread that decided (MINA's I/O thread) goes on at once; and the TOTP step answers through
- * it. Sessions are stand-ins ({@link Proxy}) that give the timer and nothing else.
+ * it. Sessions are stand-ins ({@link FakeSessions}) whose server gives the timer.
  */
 class AnswerFloorTest {
 
@@ -102,28 +98,17 @@ class AnswerFloorTest {
     /** The code step after a refused password (no principal on the session) is answered through the floor. */
     @Test
     void theTotpStep_answersThroughTheFloor_neverAtOnce() throws Exception {
-        CoreUserAuthenticator core = new CoreUserAuthenticator(refusingAuthenticator(),
+        // no principal and no refused first step: no call reaches the core
+        CoreUserAuthenticator core = new CoreUserAuthenticator(FakeSessions.unreachedAuthenticator(),
                 new SftpMetrics(new SimpleMeterRegistry()));
         TotpKeyboardInteractive step = new TotpKeyboardInteractive(null, core);
         ServerSession session = session(timer);
 
         long arrived = System.nanoTime();
-        AsyncAuthException[] thrown = new AsyncAuthException[1];
-        assertThatThrownBy(() -> step.authenticate(session, "alice", List.of("123456")))
-                .as("MINA is answered later, not by the callback's return").isInstanceOfSatisfying(
-                        AsyncAuthException.class, e -> thrown[0] = e);
-        CountDownLatch answered = new CountDownLatch(1);
-        long[] at = new long[1];
-        boolean[] ok = {true};
-        thrown[0].addListener(result -> {
-            at[0] = System.nanoTime();
-            ok[0] = result;
-            answered.countDown();
-        });
-        assertThat(answered.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(ok[0]).as("refused").isFalse();
-        assertThat(Duration.ofNanos(at[0] - arrived)).as("no sooner than the floor")
-                .isGreaterThanOrEqualTo(AnswerFloor.CODE_STEP);
+        FakeSessions.Answer answer = FakeSessions.answer(
+                () -> step.authenticate(session, "alice", List.of("123456")), arrived); // MINA is answered later
+        assertThat(answer.authed()).as("refused").isFalse();
+        assertThat(answer.after()).as("no sooner than the floor").isGreaterThanOrEqualTo(AnswerFloor.CODE_STEP);
     }
 
     @Test
@@ -131,7 +116,7 @@ class AnswerFloorTest {
         timer.shutdownNow();
         List<Object> closed = new CopyOnWriteArrayList<>();
         AnswerFloor floor = new AnswerFloor(FLOOR, session -> timer, System::nanoTime);
-        AsyncAuthException pending = floor.answer(session(timer, closed), floor.arrived(), true);
+        AsyncAuthException pending = floor.answer(FakeSessions.withTimer(timer, closed), floor.arrived(), true);
         List<Boolean> answers = new CopyOnWriteArrayList<>();
         pending.addListener(answers::add);
         assertThat(answers).as("never answered").isEmpty();
@@ -139,53 +124,6 @@ class AnswerFloorTest {
     }
 
     private static ServerSession session(ScheduledExecutorService timer) {
-        return session(timer, new CopyOnWriteArrayList<>());
-    }
-
-    /** A session whose server's timer is {@code timer}, with no attributes; {@code close(immediately)} is noted. */
-    private static ServerSession session(ScheduledExecutorService timer, List<Object> closed) {
-        ServerFactoryManager server = (ServerFactoryManager) Proxy.newProxyInstance(
-                AnswerFloorTest.class.getClassLoader(), new Class<?>[] {ServerFactoryManager.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("getScheduledExecutorService")) {
-                        return timer;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-        java.util.Map<Object, Object> computed = new java.util.concurrent.ConcurrentHashMap<>();
-        return (ServerSession) Proxy.newProxyInstance(AnswerFloorTest.class.getClassLoader(),
-                new Class<?>[] {ServerSession.class}, (proxy, method, args) -> {
-                    switch (method.getName()) {
-                        case "getFactoryManager":
-                            return server;
-                        case "computeAttributeIfAbsent": // the step counter (AuthSteps.begin)
-                            return computed.computeIfAbsent(args[0],
-                                    key -> ((java.util.function.Function<Object, Object>) args[1]).apply(key));
-                        case "getAttribute":
-                        case "removeAttribute":
-                            return null;
-                        case "getRemoteAddress": // the step's source (AuthSteps.decide)
-                            return new java.net.InetSocketAddress("127.0.0.1", 2222);
-                        case "close":
-                            closed.add(args[0]);
-                            return null;
-                        case "toString":
-                            return "session";
-                        case "hashCode":
-                            return System.identityHashCode(proxy);
-                        case "equals":
-                            return proxy == args[0];
-                        default:
-                            throw new UnsupportedOperationException(method.getName());
-                    }
-                });
-    }
-
-    /** No call reaches it: the session has no principal and no refused first step. */
-    private static Authenticator refusingAuthenticator() {
-        return (Authenticator) Proxy.newProxyInstance(AnswerFloorTest.class.getClassLoader(),
-                new Class<?>[] {Authenticator.class}, (proxy, method, args) -> {
-                    throw new UnsupportedOperationException(method.getName());
-                });
+        return FakeSessions.withTimer(timer, new CopyOnWriteArrayList<>());
     }
 }

@@ -1,26 +1,19 @@
 package io.vaultgate.sftp.auth;
 
+import static io.vaultgate.sftp.auth.FakeSessions.answer;
+import static io.vaultgate.sftp.auth.FakeSessions.mfaForAll;
+import static io.vaultgate.sftp.auth.FakeSessions.throwingAuthenticator;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.core.auth.AdminPrincipal;
-import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.sftp.events.SftpMetrics;
-import java.lang.reflect.Proxy;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
-import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.auth.AsyncAuthException;
 import org.apache.sshd.server.session.ServerSession;
 import org.junit.jupiter.api.AfterEach;
@@ -45,11 +38,11 @@ class AsyncStepTest {
         CoreUserAuthenticator core = new CoreUserAuthenticator(throwingAuthenticator(),
                 new SftpMetrics(new SimpleMeterRegistry()), steps);
         TotpKeyboardInteractive step = new TotpKeyboardInteractive(mfaForAll(), core);
-        ServerSession session = session(null);
+        ServerSession session = FakeSessions.session();
         SessionPrincipal.set(session, new AdminPrincipal("alice"), "password:alice");
 
         long arrived = System.nanoTime();
-        Answer answer = answer(() -> step.authenticate(session, "alice", List.of("123456")), arrived);
+        FakeSessions.Answer answer = answer(() -> step.authenticate(session, "alice", List.of("123456")), arrived);
         assertThat(answer.callback()).as("the callback throws at once, the core not asked on its thread")
                 .isLessThan(Duration.ofMillis(50));
         assertThat(answer.authed()).as("a wrong code").isFalse();
@@ -60,11 +53,11 @@ class AsyncStepTest {
     void aPasswordStepWhoseCheckThrows_isARefusedPassword_answeredThroughTheFloor() throws Exception {
         CoreUserAuthenticator core = new CoreUserAuthenticator(throwingAuthenticator(),
                 new SftpMetrics(new SimpleMeterRegistry()), steps);
-        ServerSession session = session(new TotpKeyboardInteractive(mfaForAll(), core));
+        ServerSession session = FakeSessions.session(new TotpKeyboardInteractive(mfaForAll(), core));
         assertThat(CoreUserAuthenticator.continuesAfterPassword(session)).isTrue();
 
         long arrived = System.nanoTime();
-        Answer answer = answer(() -> core.authenticate("alice", "a password", session), arrived);
+        FakeSessions.Answer answer = answer(() -> core.authenticate("alice", "a password", session), arrived);
         assertThat(answer.callback()).isLessThan(Duration.ofMillis(50));
         assertThat(answer.authed()).as("a partial success, as for a wrong password").isTrue();
         assertThat(answer.after()).as("through the floor").isGreaterThanOrEqualTo(AnswerFloor.PASSWORD_STEP);
@@ -77,7 +70,7 @@ class AsyncStepTest {
     void aFullPool_answersThroughTheFloor_withoutBlockingTheCallersThread() throws Exception {
         try (AuthSteps small = new AuthSteps(1, 1, AuthSteps.PER_SOURCE)) {
             AnswerFloor floor = new AnswerFloor(Duration.ofMillis(200), small.timer());
-            ServerSession session = session(null);
+            ServerSession session = FakeSessions.session();
             CountDownLatch release = new CountDownLatch(1);
             AsyncAuthException busy = small.decide(session, floor, floor.arrived(), "test step",
                     () -> await(release), e -> false, () -> false);
@@ -109,7 +102,7 @@ class AsyncStepTest {
 
     @Test
     void aSupersededStep_writesNothing() {
-        ServerSession session = session(null);
+        ServerSession session = FakeSessions.session();
         AuthSteps.Step first = AuthSteps.begin(session, () -> { });
         AuthSteps.Step second = AuthSteps.begin(session, () -> { });
         List<String> written = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -125,79 +118,5 @@ class AsyncStepTest {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    private record Answer(Duration callback, boolean authed, Duration after) { }
-
-    private static Answer answer(Runnable callback, long arrived) throws Exception {
-        AsyncAuthException[] thrown = new AsyncAuthException[1];
-        assertThatThrownBy(callback::run).isInstanceOfSatisfying(AsyncAuthException.class, e -> thrown[0] = e);
-        Duration took = Duration.ofNanos(System.nanoTime() - arrived);
-        CountDownLatch answered = new CountDownLatch(1);
-        AtomicLong at = new AtomicLong();
-        AtomicReference<Boolean> result = new AtomicReference<>();
-        thrown[0].addListener(ok -> {
-            at.set(System.nanoTime());
-            result.set(ok);
-            answered.countDown();
-        });
-        assertThat(answered.await(10, TimeUnit.SECONDS)).as("answered").isTrue();
-        return new Answer(took, result.get(), Duration.ofNanos(at.get() - arrived));
-    }
-
-    /** Every core check throws, as a busy catalog's would. */
-    private static Authenticator throwingAuthenticator() {
-        return (Authenticator) Proxy.newProxyInstance(AsyncStepTest.class.getClassLoader(),
-                new Class<?>[] {Authenticator.class}, (proxy, method, args) -> {
-                    throw new IllegalStateException("catalog busy (test)");
-                });
-    }
-
-    private static AccessControl mfaForAll() {
-        return (AccessControl) Proxy.newProxyInstance(AsyncStepTest.class.getClassLoader(),
-                new Class<?>[] {AccessControl.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("mfaRequired")) {
-                        return true;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-    }
-
-    /** A session with attributes, {@code password,keyboard-interactive} as its methods, from 127.0.0.1. */
-    @SuppressWarnings("unchecked")
-    private static ServerSession session(TotpKeyboardInteractive keyboard) {
-        Map<Object, Object> attributes = new ConcurrentHashMap<>();
-        Map<String, Object> properties = new ConcurrentHashMap<>(
-                Map.of(CoreModuleProperties.AUTH_METHODS.getName(), "password,keyboard-interactive"));
-        return (ServerSession) Proxy.newProxyInstance(AsyncStepTest.class.getClassLoader(),
-                new Class<?>[] {ServerSession.class}, (proxy, method, args) -> {
-                    switch (method.getName()) {
-                        case "getAttribute":
-                            return attributes.get(args[0]);
-                        case "setAttribute":
-                            return attributes.put(args[0], args[1]);
-                        case "removeAttribute":
-                            return attributes.remove(args[0]);
-                        case "computeAttributeIfAbsent":
-                            return attributes.computeIfAbsent(args[0],
-                                    key -> ((Function<AttributeKey<?>, Object>) args[1]).apply((AttributeKey<?>) key));
-                        case "getProperties":
-                            return properties;
-                        case "getParentPropertyResolver":
-                            return null;
-                        case "getKeyboardInteractiveAuthenticator":
-                            return keyboard;
-                        case "getRemoteAddress":
-                            return new InetSocketAddress("127.0.0.1", 2222);
-                        case "toString":
-                            return "session";
-                        case "hashCode":
-                            return System.identityHashCode(proxy);
-                        case "equals":
-                            return proxy == args[0];
-                        default:
-                            throw new UnsupportedOperationException(method.getName());
-                    }
-                });
     }
 }

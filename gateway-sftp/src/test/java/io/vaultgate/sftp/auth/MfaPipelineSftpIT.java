@@ -1,38 +1,22 @@
 package io.vaultgate.sftp.auth;
 
+import static io.vaultgate.sftp.auth.MfaClients.median;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vaultgate.core.auth.AccessPolicy;
-import io.vaultgate.core.defender.DefenderPolicy;
-import io.vaultgate.core.defender.KeyLoginPolicy;
-import io.vaultgate.core.mfa.MfaPolicy;
-import io.vaultgate.core.mfa.Role;
-import io.vaultgate.core.tenant.TenantId;
-import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.auth.keyboard.UserAuthKeyboardInteractiveFactory;
-import org.apache.sshd.client.auth.keyboard.UserInteraction;
-import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
-import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
-import org.apache.sshd.client.session.ClientConnectionServiceFactory;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.ClientUserAuthService;
-import org.apache.sshd.common.Service;
-import org.apache.sshd.common.ServiceFactory;
 import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
@@ -56,8 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MfaPipelineSftpIT {
 
-    private static final String PASSWORD = "correct horse battery";
-    private static final String WRONG = "tr0ub4dor&3";
     /** Measured pairs (right password, wrong password), after one pair to warm up; 3 pairs per account pair. */
     private static final int PAIRS = 10;
     /** Before: 12.8 ms (right) against 2.9 ms (wrong). */
@@ -68,13 +50,13 @@ class MfaPipelineSftpIT {
 
     @Test
     void aRequestPipelinedBehindTheCode_isAnsweredAsSoon_whetherThePasswordWasRightOrNot() throws Exception {
-        try (AccessFixture gateway = AccessFixture.start(directory, policy())) {
+        try (AccessFixture gateway = AccessFixture.start(directory, MfaClients.policy())) {
             enroll(gateway, "right", "wrong");
             List<Long> right = new ArrayList<>();
             List<Long> wrong = new ArrayList<>();
             for (int i = 0; i <= PAIRS; i++) {
-                long r = pipelinedNone(gateway, "right" + (i / 3), PASSWORD);
-                long w = pipelinedNone(gateway, "wrong" + (i / 3), WRONG);
+                long r = pipelinedNone(gateway, "right" + (i / 3), MfaClients.PASSWORD);
+                long w = pipelinedNone(gateway, "wrong" + (i / 3), MfaClients.WRONG);
                 if (i > 0) {
                     right.add(r / 1000);
                     wrong.add(w / 1000);
@@ -93,7 +75,7 @@ class MfaPipelineSftpIT {
 
     @Test
     void aPasswordRequestJustBeforeTheFloor_doesNotHoldMinasTimer() throws Exception {
-        try (AccessFixture gateway = AccessFixture.start(directory, policy())) {
+        try (AccessFixture gateway = AccessFixture.start(directory, MfaClients.policy())) {
             enroll(gateway, "u");
             ScheduledExecutorService timer = minaTimer(gateway);
             List<Long> lateness = new ArrayList<>();
@@ -105,28 +87,14 @@ class MfaPipelineSftpIT {
         }
     }
 
-    private static AccessPolicy policy() {
-        return AccessPolicy.defaults()
-                .withDefender(DefenderPolicy.defaults().withBans(100_000, Duration.ofMinutes(5), Duration.ofHours(1))
-                        .withLockout(10, Duration.ofMinutes(30), KeyLoginPolicy.IGNORE))
-                .withMfa(MfaPolicy.defaults().requiring(Set.of(Role.CLIENT)));
-    }
-
+    /** Accounts {@code prefix0} to {@code prefix3} of each prefix, with {@link MfaClients#PASSWORD} and TOTP. */
     private static void enroll(AccessFixture gateway, String... prefixes) throws Exception {
-        gateway.core().administration().createTenant(TenantId.of(AccessFixture.TENANT), "Acme", true);
+        MfaClients.tenant(gateway);
         for (int a = 0; a < 4; a++) {
             for (String prefix : prefixes) {
-                String name = prefix + a;
-                gateway.client(name);
-                gateway.core().administration().setPassword(name, PASSWORD.toCharArray());
-                gateway.core().incidents().mfa().enroll(Role.CLIENT, name, "cli:test");
+                MfaClients.account(gateway, prefix + a);
             }
         }
-    }
-
-    private static long median(List<Long> values) {
-        List<Long> sorted = values.stream().sorted().toList();
-        return sorted.get(sorted.size() / 2);
     }
 
     /**
@@ -137,7 +105,7 @@ class MfaPipelineSftpIT {
     private static long pipelinedNone(AccessFixture gateway, String user, String password) throws Exception {
         List<long[]> answers = new CopyOnWriteArrayList<>();
         long[] sent = new long[1];
-        SshClient client = client(session -> new ClientUserAuthService(session) {
+        SshClient client = MfaClients.client(session -> new ClientUserAuthService(session) {
             @Override
             public void process(int cmd, Buffer buffer) throws Exception {
                 answers.add(new long[] {cmd, System.nanoTime()});
@@ -153,19 +121,9 @@ class MfaPipelineSftpIT {
                 }
             }
         });
+        CoreModuleProperties.TCP_NODELAY.set(client, true);
         CoreModuleProperties.PASSWORD_PROMPTS.set(client, 1);
-        client.setUserInteraction(new UserInteraction() {
-            @Override
-            public String[] interactive(ClientSession s, String name, String instruction, String lang,
-                                        String[] prompts, boolean[] echo) {
-                return new String[] {"000000"};
-            }
-
-            @Override
-            public String getUpdatedPassword(ClientSession s, String prompt, String lang) {
-                return null;
-            }
-        });
+        client.setUserInteraction(MfaClients.answering("000000", () -> { }));
         client.start();
         try (ClientSession session = client.connect(user, new InetSocketAddress("127.0.0.1", gateway.port()))
                 .verify(AccessFixture.TIMEOUT).getSession()) {
@@ -193,7 +151,7 @@ class MfaPipelineSftpIT {
     private static long timerLateness(AccessFixture gateway, String user, ScheduledExecutorService timer)
             throws Exception {
         CompletableFuture<Long> lateness = new CompletableFuture<>();
-        SshClient client = client(session -> new ClientUserAuthService(session) {
+        SshClient client = MfaClients.client(session -> new ClientUserAuthService(session) {
             private boolean first = true;
 
             @Override
@@ -210,7 +168,7 @@ class MfaPipelineSftpIT {
                             p2.putString("ssh-connection");
                             p2.putString("password");
                             p2.putBoolean(false);
-                            p2.putString(WRONG);
+                            p2.putString(MfaClients.WRONG);
                             session.writePacket(p2);
                             sleepUntil(t1 + 560_000_000L);
                             long s = System.nanoTime();
@@ -225,35 +183,16 @@ class MfaPipelineSftpIT {
                 }
             }
         });
+        CoreModuleProperties.TCP_NODELAY.set(client, true);
         client.start();
         try (ClientSession session = client.connect(user, new InetSocketAddress("127.0.0.1", gateway.port()))
                 .verify(AccessFixture.TIMEOUT).getSession()) {
-            session.addPasswordIdentity(PASSWORD);
+            session.addPasswordIdentity(MfaClients.PASSWORD);
             session.auth();
             return lateness.get(20, TimeUnit.SECONDS);
         } finally {
             client.stop();
         }
-    }
-
-    private static SshClient client(Function<Session, ClientUserAuthService> userAuth) {
-        SshClient client = SshClient.setUpDefaultClient();
-        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
-        CoreModuleProperties.TCP_NODELAY.set(client, true);
-        client.setUserAuthFactories(List.of(UserAuthPasswordFactory.INSTANCE,
-                UserAuthKeyboardInteractiveFactory.INSTANCE));
-        client.setServiceFactories(List.of(new ServiceFactory() {
-            @Override
-            public String getName() {
-                return "ssh-userauth";
-            }
-
-            @Override
-            public Service create(Session session) throws IOException {
-                return userAuth.apply(session);
-            }
-        }, ClientConnectionServiceFactory.INSTANCE));
-        return client;
     }
 
     /** The running server's MINA timer (its scheduled executor), which also runs MINA's timeouts. */

@@ -1,35 +1,20 @@
 package io.vaultgate.sftp.auth;
 
+import static io.vaultgate.sftp.auth.MfaClients.median;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vaultgate.core.auth.AccessPolicy;
-import io.vaultgate.core.defender.DefenderPolicy;
-import io.vaultgate.core.defender.KeyLoginPolicy;
-import io.vaultgate.core.mfa.MfaPolicy;
-import io.vaultgate.core.mfa.Role;
 import io.vaultgate.core.mfa.Totp;
-import io.vaultgate.core.tenant.TenantId;
-import io.vaultgate.core.testing.TotpCodes;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.auth.keyboard.UserAuthKeyboardInteractiveFactory;
-import org.apache.sshd.client.auth.keyboard.UserInteraction;
-import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
-import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
-import org.apache.sshd.client.session.ClientConnectionServiceFactory;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.ClientUserAuthService;
-import org.apache.sshd.common.Service;
-import org.apache.sshd.common.ServiceFactory;
 import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.junit.jupiter.api.Test;
@@ -56,8 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TotpStepTimingSftpIT {
 
-    private static final String PASSWORD = "correct horse battery";
-    private static final String WRONG = "tr0ub4dor&3";
     /** Measured pairs (right password, wrong password), after one pair to warm up. */
     private static final int PAIRS = 12;
     private static final int ATTEMPTS_PER_ACCOUNT = 6;
@@ -69,22 +52,13 @@ class TotpStepTimingSftpIT {
 
     @Test
     void codeStepAndPasswordStep_takeAsLong_whetherThePasswordWasRightOrNot() throws Exception {
-        AccessPolicy policy = AccessPolicy.defaults()
-                .withDefender(DefenderPolicy.defaults().withBans(100_000, Duration.ofMinutes(5), Duration.ofHours(1))
-                        .withLockout(10, Duration.ofMinutes(30), KeyLoginPolicy.IGNORE))
-                .withMfa(MfaPolicy.defaults().requiring(Set.of(Role.CLIENT)));
-        try (AccessFixture gateway = AccessFixture.start(directory, policy)) {
-            gateway.core().administration().createTenant(TenantId.of(AccessFixture.TENANT), "Acme", true);
+        try (AccessFixture gateway = AccessFixture.start(directory, MfaClients.policy())) {
+            MfaClients.tenant(gateway);
             int accounts = (PAIRS + 1 + ATTEMPTS_PER_ACCOUNT - 1) / ATTEMPTS_PER_ACCOUNT;
             List<byte[]> secrets = new ArrayList<>();
             for (int i = 0; i < accounts; i++) {
-                for (String name : List.of("right" + i, "wrong" + i)) {
-                    gateway.client(name);
-                    gateway.core().administration().setPassword(name, PASSWORD.toCharArray());
-                }
-                secrets.add(TotpCodes.decode(gateway.core().incidents().mfa().enroll(Role.CLIENT, "right" + i,
-                        "cli:test").secret()));
-                gateway.core().incidents().mfa().enroll(Role.CLIENT, "wrong" + i, "cli:test");
+                secrets.add(MfaClients.account(gateway, "right" + i));
+                MfaClients.account(gateway, "wrong" + i);
             }
 
             List<Long> rightCode = new ArrayList<>();
@@ -98,11 +72,11 @@ class TotpStepTimingSftpIT {
                 Timing right = null;
                 Timing wrong = null;
                 if (pair % 2 == 0) {
-                    right = attempt(gateway, "right" + account, PASSWORD, code);
-                    wrong = attempt(gateway, "wrong" + account, WRONG, code);
+                    right = attempt(gateway, "right" + account, MfaClients.PASSWORD, code);
+                    wrong = attempt(gateway, "wrong" + account, MfaClients.WRONG, code);
                 } else {
-                    wrong = attempt(gateway, "wrong" + account, WRONG, code);
-                    right = attempt(gateway, "right" + account, PASSWORD, code);
+                    wrong = attempt(gateway, "wrong" + account, MfaClients.WRONG, code);
+                    right = attempt(gateway, "right" + account, MfaClients.PASSWORD, code);
                 }
                 if (pair == 0) {
                     continue; // warm-up
@@ -147,12 +121,6 @@ class TotpStepTimingSftpIT {
         }
     }
 
-    private static long median(List<Long> values) {
-        List<Long> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
     private static List<Long> millis(List<Long> nanos) {
         return nanos.stream().map(n -> Duration.ofNanos(n).toMillis()).sorted().toList();
     }
@@ -170,26 +138,15 @@ class TotpStepTimingSftpIT {
             throws Exception {
         List<long[]> answers = new CopyOnWriteArrayList<>(); // {cmd, nanoTime}
         long[] answered = new long[1];
-        SshClient client = SshClient.setUpDefaultClient();
-        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
-        CoreModuleProperties.PASSWORD_PROMPTS.set(client, 1); // one code per login: each is counted
-        client.setUserAuthFactories(List.of(UserAuthPasswordFactory.INSTANCE,
-                UserAuthKeyboardInteractiveFactory.INSTANCE));
-        client.setServiceFactories(List.of(new TimingUserAuthFactory(answers),
-                ClientConnectionServiceFactory.INSTANCE));
-        client.setUserInteraction(new UserInteraction() {
+        SshClient client = MfaClients.client(session -> new ClientUserAuthService(session) {
             @Override
-            public String[] interactive(ClientSession s, String name, String instruction, String lang,
-                                        String[] prompts, boolean[] echo) {
-                answered[0] = System.nanoTime();
-                return new String[] {code};
-            }
-
-            @Override
-            public String getUpdatedPassword(ClientSession s, String prompt, String lang) {
-                return null;
+            public void process(int cmd, Buffer buffer) throws Exception {
+                answers.add(new long[] {cmd, System.nanoTime()});
+                super.process(cmd, buffer);
             }
         });
+        CoreModuleProperties.PASSWORD_PROMPTS.set(client, 1); // one code per login: each is counted
+        client.setUserInteraction(MfaClients.answering(code, () -> answered[0] = System.nanoTime()));
         client.start();
         try (ClientSession session = client.connect(user, new InetSocketAddress("127.0.0.1", gateway.port()))
                 .verify(AccessFixture.TIMEOUT).getSession()) {
@@ -210,26 +167,6 @@ class TotpStepTimingSftpIT {
             return new Timing(passwordStep, codeStep);
         } finally {
             client.stop();
-        }
-    }
-
-    /** MINA's client {@code ssh-userauth} service, noting the time of each message the server sends it. */
-    private record TimingUserAuthFactory(List<long[]> answers) implements ServiceFactory {
-
-        @Override
-        public String getName() {
-            return "ssh-userauth";
-        }
-
-        @Override
-        public Service create(Session session) throws java.io.IOException {
-            return new ClientUserAuthService(session) {
-                @Override
-                public void process(int cmd, Buffer buffer) throws Exception {
-                    answers.add(new long[] {cmd, System.nanoTime()});
-                    super.process(cmd, buffer);
-                }
-            };
         }
     }
 }
