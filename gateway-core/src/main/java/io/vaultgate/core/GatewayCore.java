@@ -4,6 +4,7 @@ import io.vaultgate.core.admin.AccountExpiry;
 import io.vaultgate.core.admin.Administration;
 import io.vaultgate.core.admin.IncidentResponse;
 import io.vaultgate.core.admin.Offboarding;
+import io.vaultgate.core.admin.SiteRemoval;
 import io.vaultgate.core.admin.Lockdown;
 import io.vaultgate.core.admin.Revocation;
 import io.vaultgate.core.admin.KeyRotation;
@@ -257,6 +258,7 @@ public final class GatewayCore implements AutoCloseable {
         Revocation revocation = new Revocation(database, audit, liveSessions, random, clock);
         Recovery recovery = new Recovery(database, tenants, fileRows, store, keys, shredder, settings.partialExpiry(),
                 settings.node(), clock);
+        Offboarding offboarding = new Offboarding(database, operators, batches, revocation, mfa, audit, clock);
         return new GatewayCore(authenticator,
                 metrics.transfers().metered(new CatalogFileService(database, fileRows, new DirectoryRepository(),
                         batches, shredder, opener, audit, clock)),
@@ -280,7 +282,7 @@ public final class GatewayCore implements AutoCloseable {
                         new AccountExpiry(database, audit, clock),
                         new io.vaultgate.core.admin.DeniedSourceAdministration(database, audit, clock), mfa,
                         liveSessions,
-                        new Offboarding(database, operators, batches, routes, outbox, revocation, mfa, audit, clock),
+                        offboarding, new SiteRemoval(database, offboarding, batches, routes, outbox, audit, clock),
                         new io.vaultgate.core.admin.Administrators(database, tokens, revocation, mfa, audit, random,
                                 clock),
                         new io.vaultgate.core.admin.Monitors(database, tokens, revocation, audit, random, clock)),

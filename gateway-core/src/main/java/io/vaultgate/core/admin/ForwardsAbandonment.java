@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Abandons the forward jobs of a site being removed ({@link Offboarding#removeSite}), a page at a time, each page in
+ * Abandons the forward jobs of a site being removed ({@link SiteRemoval#removeSite}), a page at a time, each page in
  * its own transaction with its own {@code forward.abandoned} records ({@link #inPages}): the audit chain's head, which
  * every upload, login and audited change of every node waits for, is held for one page's append and commit at a time,
  * and memory holds one page, however large the backlog. Pages committed stay abandoned if the run is cut off after
@@ -121,7 +121,7 @@ final class ForwardsAbandonment {
         List<AuditEvent> events = new ArrayList<>(done.abandoned().size());
         for (ForwardJob job : done.abandoned()) {
             events.add(new AuditEvent.ForwardAbandoned(now, Optional.of(job.tenant()), actor, job.id(), job.fileId(),
-                    siteId, job.state().name(), Offboarding.SITE_REMOVED));
+                    siteId, job.state().name(), SiteRemoval.SITE_REMOVED));
         }
         return events;
     }

@@ -13,6 +13,6 @@ import io.vaultgate.core.session.LiveSessions;
  */
 public record IncidentResponse(Defender defender, LoginLockouts lockouts, Lockdown lockdown, Revocation revocation,
                                AccountExpiry expiry, DeniedSourceAdministration deniedSources, Mfa mfa,
-                               LiveSessions sessions, Offboarding offboarding, Administrators administrators,
-                               Monitors monitors) {
+                               LiveSessions sessions, Offboarding offboarding, SiteRemoval siteRemoval,
+                               Administrators administrators, Monitors monitors) {
 }

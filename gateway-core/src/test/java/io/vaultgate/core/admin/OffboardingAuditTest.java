@@ -2,8 +2,8 @@ package io.vaultgate.core.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vaultgate.core.admin.Offboarding.RemovedSite;
-import io.vaultgate.core.admin.Offboarding.UnfinishedWork;
+import io.vaultgate.core.admin.SiteRemoval.RemovedSite;
+import io.vaultgate.core.admin.SiteRemoval.UnfinishedWork;
 import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.catalog.BatchRepository;
@@ -44,6 +44,7 @@ class OffboardingAuditTest {
     private ClientPrincipal client;
     private RecordingAuditLog recording;
     private Offboarding offboarding;
+    private SiteRemoval removal;
 
     @BeforeEach
     void setUp() {
@@ -52,8 +53,9 @@ class OffboardingAuditTest {
         test.operator("manila", "maria", Protocol.SFTP);
         recording = new RecordingAuditLog(test.core().audit());
         offboarding = new Offboarding(test.database(), new OperatorRepository(), new BatchRepository(),
-                new RouteRepository(), test.core().forwarding().outbox(), test.core().incidents().revocation(),
-                test.core().incidents().mfa(), recording, Clock.systemUTC());
+                test.core().incidents().revocation(), test.core().incidents().mfa(), recording, Clock.systemUTC());
+        removal = new SiteRemoval(test.database(), offboarding, new BatchRepository(), new RouteRepository(),
+                test.core().forwarding().outbox(), recording, Clock.systemUTC());
     }
 
     @AfterEach
@@ -84,7 +86,7 @@ class OffboardingAuditTest {
         test.core().sites().removeRoute(client.tenant(), route.id());
         long before = lastSeq();
 
-        RemovedSite removed = offboarding.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
+        RemovedSite removed = removal.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
 
         assertThat(removed.forwardsAbandoned()).hasSize(5);
         assertThat(removed.forwardsAbandonedCount()).isEqualTo(5);

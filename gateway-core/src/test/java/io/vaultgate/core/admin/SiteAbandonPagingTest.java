@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
-import io.vaultgate.core.admin.Offboarding.RemovedSite;
-import io.vaultgate.core.admin.Offboarding.UnfinishedWork;
+import io.vaultgate.core.admin.SiteRemoval.RemovedSite;
+import io.vaultgate.core.admin.SiteRemoval.UnfinishedWork;
 import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.audit.AuditRecord;
@@ -76,7 +76,7 @@ class SiteAbandonPagingTest {
     private ClientPrincipal client;
     private HookedAuditLog hooked;
     private RecordingAuditLog recording;
-    private Offboarding offboarding;
+    private SiteRemoval removal;
 
     @BeforeEach
     void setUp() {
@@ -86,7 +86,7 @@ class SiteAbandonPagingTest {
         test.core().sites().addOperatorSshKey("maria", KEY);
         hooked = new HookedAuditLog(test.core().audit());
         recording = new RecordingAuditLog(hooked);
-        offboarding = offboarding(PAGE, Offboarding.SAMPLE);
+        removal = removal(PAGE, SiteRemoval.SAMPLE);
     }
 
     @AfterEach
@@ -100,7 +100,7 @@ class SiteAbandonPagingTest {
         ForwardJob delivered = outbox().list(Optional.of(ForwardState.DELIVERED), 10).get(0);
         long before = lastSeq();
 
-        RemovedSite removed = offboarding.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
+        RemovedSite removed = removal.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
 
         assertThat(removed.forwardsAbandoned()).containsExactlyElementsOf(undelivered);
         assertThat(removed.forwardsAbandonedCount()).isEqualTo(8);
@@ -136,7 +136,7 @@ class SiteAbandonPagingTest {
         hooked.beforeForwardAppend(n -> seen.add(new long[] {n, lastSeq() - before, test.database().read(jdbc ->
                 jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE site_id = 'manila' AND state = 'ABANDONED'"))}));
 
-        offboarding.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
+        removal.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
 
         assertThat(seen).as("before the 1st, 2nd, 3rd page's append: committed records and abandoned jobs")
                 .extracting(page -> List.of(page[0], page[1], page[2]))
@@ -172,7 +172,7 @@ class SiteAbandonPagingTest {
                 }
             });
 
-            offboarding.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
+            removal.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
         } finally {
             other.shutdown();
             assertThat(other.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
@@ -198,7 +198,7 @@ class SiteAbandonPagingTest {
             }
         });
 
-        assertThatThrownBy(() -> offboarding.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON))
+        assertThatThrownBy(() -> removal.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON))
                 .hasMessageContaining("cut off (test)");
 
         assertThat(undelivered.subList(0, 2 * PAGE)).as("the pages committed").allSatisfy(id ->
@@ -210,11 +210,11 @@ class SiteAbandonPagingTest {
         long notRemoved = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM sites WHERE id = 'manila' "
                 + "AND removed_at IS NULL"));
         assertThat(notRemoved).as("the site not removed").isEqualTo(1);
-        assertThat(offboarding.operators(Optional.of("manila"))).extracting(OperatorRepository.OperatorRow::username)
+        assertThat(operators(Optional.of("manila"))).extracting(OperatorRepository.OperatorRow::username)
                 .containsExactly("maria");
 
         hooked.beforeForwardAppend(n -> { });
-        RemovedSite removed = offboarding.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
+        RemovedSite removed = removal.removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
 
         assertThat(removed.forwardsAbandonedCount()).isEqualTo(undelivered.size() - 2 * PAGE);
         assertThat(removed.forwardsAbandoned()).containsExactlyElementsOf(undelivered.subList(2 * PAGE,
@@ -224,18 +224,18 @@ class SiteAbandonPagingTest {
                 .isEqualTo(ForwardState.ABANDONED));
         assertThat(jobsInChainAfter(before)).as("each job audited once").containsExactlyElementsOf(undelivered);
         assertThat(lastEvent()).contains("manila removed: bankrupt (abandoned 0 batch(es), 2 forward(s))");
-        assertThat(offboarding.operators(Optional.of("manila"))).isEmpty();
+        assertThat(operators(Optional.of("manila"))).isEmpty();
     }
 
     /**
-     * The result names the first jobs only (oldest first; {@link Offboarding#SAMPLE} in production) and counts every
+     * The result names the first jobs only (oldest first; {@link SiteRemoval#SAMPLE} in production) and counts every
      * one: a site with a million pending jobs does not return a million ids, in memory or in the response.
      */
     @Test
     void theResult_namesTheFirstJobsOnly_andCountsThemAll() {
         List<String> undelivered = undeliveredBacklog();
 
-        RemovedSite removed = offboarding(PAGE, 2).removeSite("manila", "bankrupt", "cli:test",
+        RemovedSite removed = removal(PAGE, 2).removeSite("manila", "bankrupt", "cli:test",
                 UnfinishedWork.ABANDON);
 
         assertThat(removed.forwardsAbandonedCount()).isEqualTo(8);
@@ -260,7 +260,7 @@ class SiteAbandonPagingTest {
             dead.add(job.id());
         }
 
-        RemovedSite removed = offboarding.removeSite("manila", "contract ended", "cli:test");
+        RemovedSite removed = removal.removeSite("manila", "contract ended", "cli:test");
 
         assertThat(removed.forwardsAbandoned()).containsExactlyInAnyOrderElementsOf(dead);
         assertThat(removed.forwardsAbandonedCount()).isEqualTo(7);
@@ -296,7 +296,7 @@ class SiteAbandonPagingTest {
             }
         });
 
-        Throwable thrown = catchThrowable(() -> offboarding.removeSite("manila", "contract ended", "cli:test"));
+        Throwable thrown = catchThrowable(() -> removal.removeSite("manila", "contract ended", "cli:test"));
 
         long abandoned = jobsOfManila(ForwardState.ABANDONED);
         assertThat(siteRemoved() || abandoned == 0).as("abandoned %d forward(s) of a site not removed (%s, %s)",
@@ -321,7 +321,7 @@ class SiteAbandonPagingTest {
                 PathPolicy.parse("/inbox"), 0, 0, Duration.ZERO);
         long before = lastSeq();
 
-        assertThatThrownBy(() -> offboarding.removeSite("manila", "contract ended", "cli:test"))
+        assertThatThrownBy(() -> removal.removeSite("manila", "contract ended", "cli:test"))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
                     assertThat(e.getMessage()).contains("route " + route.id(), "nothing was changed");
@@ -332,7 +332,7 @@ class SiteAbandonPagingTest {
         assertThat(dead).allSatisfy(id -> assertThat(outbox().find(id).orElseThrow().state())
                 .isEqualTo(ForwardState.DEAD));
         assertThat(siteRemoved()).isFalse();
-        assertThat(offboarding.operators(Optional.of("manila"))).extracting(OperatorRepository.OperatorRow::username)
+        assertThat(operators(Optional.of("manila"))).extracting(OperatorRepository.OperatorRow::username)
                 .containsExactly("maria");
         ForwardJob retried = outbox().retry(dead.get(0), Instant.now());
         assertThat(retried.state()).isEqualTo(ForwardState.PENDING);
@@ -341,7 +341,7 @@ class SiteAbandonPagingTest {
         outbox().complete(sent, Optional.empty(), Instant.now());
 
         test.core().sites().removeRoute(client.tenant(), route.id());
-        RemovedSite removed = offboarding.removeSite("manila", "contract ended", "cli:test");
+        RemovedSite removed = removal.removeSite("manila", "contract ended", "cli:test");
 
         assertThat(removed.forwardsAbandonedCount()).isEqualTo(6);
         assertThat(removed.forwardsAbandoned()).containsExactlyElementsOf(dead.subList(1, 7));
@@ -365,11 +365,11 @@ class SiteAbandonPagingTest {
             }
         });
 
-        assertThatThrownBy(() -> offboarding.removeSite("manila", "contract ended", "cli:test"))
+        assertThatThrownBy(() -> removal.removeSite("manila", "contract ended", "cli:test"))
                 .hasMessageContaining("cut off (test)");
 
         assertThat(siteRemoved()).isTrue();
-        assertThat(offboarding.operators(Optional.of("manila"))).isEmpty();
+        assertThat(operators(Optional.of("manila"))).isEmpty();
         assertThat(dead.subList(0, PAGE)).allSatisfy(id -> assertThat(outbox().find(id).orElseThrow().state())
                 .isEqualTo(ForwardState.ABANDONED));
         assertThat(dead.subList(PAGE, 7)).allSatisfy(id -> assertThat(outbox().find(id).orElseThrow().state())
@@ -380,7 +380,7 @@ class SiteAbandonPagingTest {
                 PathPolicy.parse("/inbox"), 0, 0, Duration.ZERO)).hasMessageContaining("does not exist");
 
         hooked.beforeForwardAppend(n -> { });
-        RemovedSite removed = offboarding.removeSite("manila", "contract ended", "cli:test");
+        RemovedSite removed = removal.removeSite("manila", "contract ended", "cli:test");
 
         assertThat(removed.forwardsAbandonedCount()).isEqualTo(7 - PAGE);
         assertThat(removed.forwardsAbandoned()).containsExactlyElementsOf(dead.subList(PAGE, 7));
@@ -388,7 +388,7 @@ class SiteAbandonPagingTest {
         assertThat(outbox().count(ForwardState.DEAD)).isZero();
         assertThat(jobsInChainAfter(before)).as("each job audited once").containsExactlyElementsOf(dead);
         assertThat(kindsAfter(before).get(0)).isEqualTo("admin.change");
-        assertThatThrownBy(() -> offboarding.removeSite("manila", "contract ended", "cli:test"))
+        assertThatThrownBy(() -> removal.removeSite("manila", "contract ended", "cli:test"))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND);
                     assertThat(e.getMessage()).contains("site manila does not exist");
@@ -411,7 +411,7 @@ class SiteAbandonPagingTest {
                 + "'manila' ORDER BY created_at, id", row -> row.getString(1)));
         assertThat(batches).hasSize(5);
 
-        RemovedSite removed = offboarding(PAGE, 2).removeSite("manila", "bankrupt", "cli:test",
+        RemovedSite removed = removal(PAGE, 2).removeSite("manila", "bankrupt", "cli:test",
                 UnfinishedWork.ABANDON);
 
         assertThat(removed.batchesAbandonedCount()).isEqualTo(5);
@@ -472,10 +472,15 @@ class SiteAbandonPagingTest {
         return undelivered;
     }
 
-    private Offboarding offboarding(int page, int sample) {
-        return new Offboarding(test.database(), new OperatorRepository(), new BatchRepository(),
-                new RouteRepository(), outbox(), test.core().incidents().revocation(), test.core().incidents().mfa(),
+    private SiteRemoval removal(int page, int sample) {
+        Offboarding offboarding = new Offboarding(test.database(), new OperatorRepository(), new BatchRepository(),
+                test.core().incidents().revocation(), test.core().incidents().mfa(), recording, Clock.systemUTC());
+        return new SiteRemoval(test.database(), offboarding, new BatchRepository(), new RouteRepository(), outbox(),
                 recording, Clock.systemUTC(), page, sample);
+    }
+
+    private List<OperatorRepository.OperatorRow> operators(Optional<String> siteId) {
+        return test.core().incidents().offboarding().operators(siteId);
     }
 
     /** The jobs of the {@code forward.abandoned} records after {@code seq}, in the chain's order. */

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
-import io.vaultgate.core.admin.Offboarding.RemovedSite;
-import io.vaultgate.core.admin.Offboarding.UnfinishedWork;
+import io.vaultgate.core.admin.SiteRemoval.RemovedSite;
+import io.vaultgate.core.admin.SiteRemoval.UnfinishedWork;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.batch.Batch;
@@ -75,13 +75,13 @@ class SiteAbandonTest {
         Route route = route(RouteMode.PUSH, 0);
         upload("/inbox/a.csv");
 
-        assertRefused(() -> offboarding().removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON),
+        assertRefused(() -> removal().removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON),
                 Reason.CONFLICT, "route " + route.id() + " of tenant acme");
-        assertRefused(() -> offboarding().removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON),
+        assertRefused(() -> removal().removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON),
                 Reason.CONFLICT, "routes are never abandoned");
         assertThat(outbox().list(Optional.of(ForwardState.PENDING), 10)).as("nothing was changed").hasSize(1);
         test.core().sites().removeRoute(client.tenant(), route.id());
-        assertRefused(() -> offboarding().removeSite("manila", "bankrupt", "cli:test"), Reason.CONFLICT,
+        assertRefused(() -> removal().removeSite("manila", "bankrupt", "cli:test"), Reason.CONFLICT,
                 "1 forward(s) not delivered; nothing was changed (a site that will never finish its work is removed "
                         + "with --abandon-work");
     }
@@ -100,7 +100,7 @@ class SiteAbandonTest {
         ForwardJob inFlight = claimOne();
         ForwardJob pending = outbox().list(Optional.of(ForwardState.PENDING), 10).get(0);
 
-        RemovedSite removed = offboarding().removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
+        RemovedSite removed = removal().removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
 
         assertThat(removed.forwardsAbandoned()).containsExactly(dead.id(), inFlight.id(), pending.id());
         assertThat(removed.batchesAbandoned()).isEmpty();
@@ -118,7 +118,7 @@ class SiteAbandonTest {
                 .allSatisfy(event -> assertThat(event).doesNotContain("bankrupt"));
         assertThat(events("admin.change")).anySatisfy(event -> assertThat(event)
                 .contains("manila removed: bankrupt (abandoned 0 batch(es), 3 forward(s))"));
-        assertRefused(() -> offboarding().removeSite("manila", "twice", "cli:test", UnfinishedWork.ABANDON),
+        assertRefused(() -> removal().removeSite("manila", "twice", "cli:test", UnfinishedWork.ABANDON),
                 Reason.NOT_FOUND, "site manila does not exist");
     }
 
@@ -137,7 +137,7 @@ class SiteAbandonTest {
         ForwardJob dead = claimOne();
         outbox().fail(dead, "refused", true, Instant.now());
 
-        RemovedSite removed = offboarding().removeSite("manila", "contract ended", "cli:test");
+        RemovedSite removed = removal().removeSite("manila", "contract ended", "cli:test");
 
         assertThat(removed.forwardsAbandoned()).containsExactly(dead.id());
         assertThat(outbox().find(dead.id()).orElseThrow().state()).isEqualTo(ForwardState.ABANDONED);
@@ -167,7 +167,7 @@ class SiteAbandonTest {
                 BatchState.OPEN, Optional.empty(), Optional.empty(), Instant.now()));
         String readyBatch = ready.get(3).id();
 
-        RemovedSite removed = offboarding().removeSite("manila", "contract lost", "cli:test", UnfinishedWork.ABANDON);
+        RemovedSite removed = removal().removeSite("manila", "contract lost", "cli:test", UnfinishedWork.ABANDON);
 
         assertThat(removed.batchesAbandoned()).containsExactlyInAnyOrder(claimed, open, readyBatch);
         assertThat(removed.operatorsRemoved()).containsExactly("maria");
@@ -190,7 +190,7 @@ class SiteAbandonTest {
         test.core().sites().removeRoute(client.tenant(), route.id());
         Instant before = Instant.now().minusMillis(1);
 
-        offboarding().removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
+        removal().removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
 
         assertThat(test.core().files().list(client, PathPolicy.parse("/inbox"))).hasSize(1);
         try (FileContent content = test.core().files().open(client, PathPolicy.parse("/inbox/a.csv"))) {
@@ -211,7 +211,7 @@ class SiteAbandonTest {
         test.core().sites().removeRoute(client.tenant(), route.id());
         ForwardJob job = claimOne();
 
-        offboarding().removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
+        removal().removeSite("manila", "bankrupt", "cli:test", UnfinishedWork.ABANDON);
 
         assertThat(outbox().renew(job, LEASE, Instant.now())).isFalse();
         assertThat(outbox().complete(job, Optional.of("ab".repeat(32)), Instant.now())).isFalse();
@@ -239,7 +239,7 @@ class SiteAbandonTest {
             RemovedSite[] removed = new RemovedSite[1];
 
             Race.Outcome outcome = Race.run(() -> settle(job, delivers),
-                    () -> removed[0] = offboarding().removeSite(site, "race", "cli:test", UnfinishedWork.ABANDON));
+                    () -> removed[0] = removal().removeSite(site, "race", "cli:test", UnfinishedWork.ABANDON));
 
             assertThat(outcome.second()).as("round %d: the removal", i).isTrue();
             ForwardState state = outbox().find(job.id()).orElseThrow().state();
@@ -271,7 +271,7 @@ class SiteAbandonTest {
             String batch = test.core().batches().available(operator).get(0).id();
 
             Race.Outcome outcome = Race.run(() -> test.core().batches().claim(operator, batch),
-                    () -> offboarding().removeSite(site, "race", "cli:test", UnfinishedWork.ABANDON));
+                    () -> removal().removeSite(site, "race", "cli:test", UnfinishedWork.ABANDON));
 
             assertThat(outcome.second()).as("round %d: the removal", i).isTrue();
             assertThat(test.core().batches().byTenant(client.tenant())).filteredOn(b -> b.id().equals(batch))
@@ -306,7 +306,7 @@ class SiteAbandonTest {
                         test.core().incidents().revocation().revokeSshKey(username, fingerprint, "leaked",
                                 "cli:test");
                     },
-                    () -> offboarding().removeSite(site, "race", "cli:test", UnfinishedWork.ABANDON));
+                    () -> removal().removeSite(site, "race", "cli:test", UnfinishedWork.ABANDON));
 
             assertThat(outcome.second()).as("round %d: the removal", i).isTrue();
             long keysLeft = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM operator_ssh_keys k "
@@ -387,8 +387,8 @@ class SiteAbandonTest {
         return test.core().forwarding().outbox();
     }
 
-    private Offboarding offboarding() {
-        return test.core().incidents().offboarding();
+    private SiteRemoval removal() {
+        return test.core().incidents().siteRemoval();
     }
 
     private void upload(String path) {

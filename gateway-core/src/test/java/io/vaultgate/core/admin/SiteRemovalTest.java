@@ -59,7 +59,7 @@ class SiteRemovalTest {
         Route route = test.core().sites().addRoute(client.tenant(), "manila", RouteMode.PULL, PathPolicy.parse("/inbox"),
                 10, 0, Duration.ZERO);
 
-        assertRefused(() -> offboarding().removeSite("manila", "contract ended", "cli:test"), Reason.CONFLICT,
+        assertRefused(() -> removal().removeSite("manila", "contract ended", "cli:test"), Reason.CONFLICT,
                 "route " + route.id() + " of tenant acme");
         assertThat(offboarding().operators(Optional.of("manila"))).as("nothing was changed").hasSize(1);
     }
@@ -71,13 +71,13 @@ class SiteRemovalTest {
         upload("/inbox/a.csv");
         test.core().sites().removeRoute(client.tenant(), route.id());
 
-        assertRefused(() -> offboarding().removeSite("manila", "contract ended", "cli:test"), Reason.CONFLICT,
+        assertRefused(() -> removal().removeSite("manila", "contract ended", "cli:test"), Reason.CONFLICT,
                 "1 batch(es) not completed");
         String batch = test.core().batches().available(maria).get(0).id();
         test.core().batches().claim(maria, batch);
         test.core().batches().complete(maria, batch);
 
-        assertThat(offboarding().removeSite("manila", "contract ended", "cli:test").operatorsRemoved())
+        assertThat(removal().removeSite("manila", "contract ended", "cli:test").operatorsRemoved())
                 .containsExactly("maria");
     }
 
@@ -88,18 +88,18 @@ class SiteRemovalTest {
         upload("/inbox/a.csv");
         test.core().sites().removeRoute(client.tenant(), route.id());
 
-        assertRefused(() -> offboarding().removeSite("manila", "contract ended", "cli:test"), Reason.CONFLICT,
+        assertRefused(() -> removal().removeSite("manila", "contract ended", "cli:test"), Reason.CONFLICT,
                 "1 forward(s) not delivered");
         ForwardJob job = test.core().forwarding().outbox().claim("manila", "test-node", 10, Duration.ofMinutes(1),
                 Instant.now()).get(0);
         test.core().forwarding().outbox().complete(job, Optional.empty(), Instant.now());
 
-        assertThat(offboarding().removeSite("manila", "contract ended", "cli:test").siteId()).isEqualTo("manila");
+        assertThat(removal().removeSite("manila", "contract ended", "cli:test").siteId()).isEqualTo("manila");
     }
 
     @Test
     void aRemovedSite_losesItsOperators_takesNoRouteOrOperator_andItsIdIsNeverReused() {
-        Offboarding.RemovedSite removed = offboarding().removeSite("manila", "contract ended", "cli:test");
+        SiteRemoval.RemovedSite removed = removal().removeSite("manila", "contract ended", "cli:test");
 
         assertThat(removed.operatorsRemoved()).containsExactly("maria");
         assertThat(test.core().authenticator().byPublicKey("maria", fingerprint, Protocol.SFTP, "127.0.0.1"))
@@ -110,7 +110,7 @@ class SiteRemovalTest {
                 "site manila does not exist");
         assertRefused(() -> test.core().sites().createSite("manila", "Manila again"), Reason.CONFLICT,
                 "never given to another");
-        assertRefused(() -> offboarding().removeSite("manila", "twice", "cli:test"), Reason.NOT_FOUND,
+        assertRefused(() -> removal().removeSite("manila", "twice", "cli:test"), Reason.NOT_FOUND,
                 "site manila does not exist");
         List<String> subjects = test.database().read(jdbc -> jdbc.query(
                 "SELECT event FROM audit_events WHERE kind = 'admin.change' ORDER BY seq", row -> row.getString(1)));
@@ -127,10 +127,14 @@ class SiteRemovalTest {
 
             Race.Outcome outcome = Race.run(() -> test.core().sites().addRoute(client.tenant(), site, RouteMode.PULL,
                     PathPolicy.parse("/inbox"), 1, 0, Duration.ZERO),
-                    () -> offboarding().removeSite(site, "race", "cli:test"));
+                    () -> removal().removeSite(site, "race", "cli:test"));
 
             assertThat(outcome.exactlyOne()).as("adding a route to %s, removing it: %s", site, outcome).isTrue();
         }
+    }
+
+    private SiteRemoval removal() {
+        return test.core().incidents().siteRemoval();
     }
 
     private Offboarding offboarding() {

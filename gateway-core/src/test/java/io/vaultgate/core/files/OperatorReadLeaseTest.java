@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.GatewayCore;
-import io.vaultgate.core.admin.Offboarding;
+import io.vaultgate.core.admin.SiteRemoval;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.auth.Principal;
@@ -177,8 +177,8 @@ class OperatorReadLeaseTest {
         String batch = claimed(maria, "a.csv");
         FileContent content = openAndRead(maria, "/acme/" + batch + "/a.csv", 10);
         test.core().sites().removeRoute(client.tenant(), test.core().sites().routes(client.tenant()).get(0).id());
-        test.core().incidents().offboarding().removeSite("manila", "bankrupt", "root",
-                Offboarding.UnfinishedWork.ABANDON);
+        test.core().incidents().siteRemoval().removeSite("manila", "bankrupt", "root",
+                SiteRemoval.UnfinishedWork.ABANDON);
         clock.advance(LeaseCheck.DEFAULT_INTERVAL);
 
         assertRefused(content, batch, "the site was removed");

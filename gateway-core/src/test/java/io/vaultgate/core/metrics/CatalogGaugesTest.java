@@ -14,7 +14,7 @@ import io.vaultgate.core.testing.TestCore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import io.vaultgate.core.GatewayCore;
-import io.vaultgate.core.admin.Offboarding;
+import io.vaultgate.core.admin.SiteRemoval;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.node.NodePresence;
 import io.vaultgate.core.node.NodeSettings;
@@ -122,8 +122,8 @@ class CatalogGaugesTest {
         upload(alice, "/inbox/a", 10);
         test.core().sites().removeRoute(alice.tenant(), route);
 
-        test.core().incidents().offboarding().removeSite("manila", "bankrupt", "root",
-                Offboarding.UnfinishedWork.ABANDON);
+        test.core().incidents().siteRemoval().removeSite("manila", "bankrupt", "root",
+                SiteRemoval.UnfinishedWork.ABANDON);
         test.core().metrics().refresh();
 
         assertThat(test.core().metrics().registry().find("vaultgate.forward.queue").tag("site", "manila").gauges())

@@ -6,6 +6,7 @@ import io.vaultgate.core.admin.KeyRotation;
 import io.vaultgate.core.admin.Lockdown;
 import io.vaultgate.core.admin.Offboarding;
 import io.vaultgate.core.admin.SiteAdministration;
+import io.vaultgate.core.admin.SiteRemoval;
 import io.vaultgate.core.admin.TenantShredding;
 import java.util.Objects;
 
@@ -14,7 +15,8 @@ import java.util.Objects;
  * administrator ({@code actor} {@code admin:<name>} in the audit log), never as the CLI.
  */
 public record AdminServices(Administration tenants, SiteAdministration sites, KeyRotation keys, Lockdown lockdown,
-                            TenantShredding shredding, Offboarding offboarding, String actor) {
+                            TenantShredding shredding, Offboarding offboarding, SiteRemoval siteRemoval,
+                            String actor) {
 
     public AdminServices {
         Objects.requireNonNull(tenants, "tenants");
@@ -23,18 +25,19 @@ public record AdminServices(Administration tenants, SiteAdministration sites, Ke
         Objects.requireNonNull(lockdown, "lockdown");
         Objects.requireNonNull(shredding, "shredding");
         Objects.requireNonNull(offboarding, "offboarding");
+        Objects.requireNonNull(siteRemoval, "siteRemoval");
         Objects.requireNonNull(actor, "actor");
     }
 
     /** The core's services, acting as {@code admin} until {@link #as} names the caller. */
     public static AdminServices of(GatewayCore core) {
         return new AdminServices(core.administration(), core.sites(), core.keyRotation(), core.incidents().lockdown(),
-                core.tenantShredding(), core.incidents().offboarding(), "admin");
+                core.tenantShredding(), core.incidents().offboarding(), core.incidents().siteRemoval(), "admin");
     }
 
     /** The services acting as {@code actor}. */
     AdminServices as(String actor) {
         return new AdminServices(tenants.as(actor), sites.as(actor), keys.as(actor), lockdown, shredding,
-                offboarding, actor);
+                offboarding, siteRemoval, actor);
     }
 }

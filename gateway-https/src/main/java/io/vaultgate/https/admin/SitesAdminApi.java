@@ -4,7 +4,7 @@ import static io.vaultgate.https.admin.AdminArguments.tenantId;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.handler.codec.http.HttpMethod;
-import io.vaultgate.core.admin.Offboarding;
+import io.vaultgate.core.admin.SiteRemoval;
 import io.vaultgate.https.http.Json;
 import java.io.IOException;
 import java.util.List;
@@ -35,14 +35,14 @@ final class SitesAdminApi {
      * Removes the site and its operators ({@code reason} required); 409 while a route is left for it, or work unless
      * {@code abandonWork} is true, which abandons the site's unfinished batches and forwards instead. The batches
      * and forward jobs abandoned are counted ({@code batchesAbandonedCount}, {@code forwardsAbandonedCount}) and the
-     * first {@link Offboarding#SAMPLE} of each named ({@code batchesAbandoned}, {@code forwardsAbandoned}, with
+     * first {@link SiteRemoval#SAMPLE} of each named ({@code batchesAbandoned}, {@code forwardsAbandoned}, with
      * {@code batchesAbandonedTruncated}, {@code forwardsAbandonedTruncated} when there are more): a site may have
      * millions.
      */
     private static AdminResult remove(AdminServices admin, Map<String, String> params, JsonBody body) {
-        Offboarding.RemovedSite removed = admin.offboarding().removeSite(params.get("site"), body.string("reason"),
-                admin.actor(), body.bool("abandonWork", false) ? Offboarding.UnfinishedWork.ABANDON
-                        : Offboarding.UnfinishedWork.REFUSE);
+        SiteRemoval.RemovedSite removed = admin.siteRemoval().removeSite(params.get("site"), body.string("reason"),
+                admin.actor(), body.bool("abandonWork", false) ? SiteRemoval.UnfinishedWork.ABANDON
+                        : SiteRemoval.UnfinishedWork.REFUSE);
         return AdminResult.ok(Json.object(json -> {
             json.writeStringField("site", removed.siteId());
             strings(json, "operatorsRemoved", removed.operatorsRemoved());

@@ -1,7 +1,7 @@
 package io.vaultgate.server.cli;
 
 import io.vaultgate.core.GatewayCore;
-import io.vaultgate.core.admin.Offboarding;
+import io.vaultgate.core.admin.SiteRemoval;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.site.Route;
 import io.vaultgate.core.site.RouteMode;
@@ -216,8 +216,8 @@ public final class SiteCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            Offboarding.RemovedSite removed = core.incidents().offboarding().removeSite(id, reason, Actor.current(),
-                    abandonWork ? Offboarding.UnfinishedWork.ABANDON : Offboarding.UnfinishedWork.REFUSE);
+            SiteRemoval.RemovedSite removed = core.incidents().siteRemoval().removeSite(id, reason, Actor.current(),
+                    abandonWork ? SiteRemoval.UnfinishedWork.ABANDON : SiteRemoval.UnfinishedWork.REFUSE);
             out.println("Removed site " + removed.siteId() + (removed.operatorsRemoved().isEmpty() ? ""
                     : " and its operators " + String.join(", ", removed.operatorsRemoved()))
                     + "; their live sessions end on every node within 2 s");
