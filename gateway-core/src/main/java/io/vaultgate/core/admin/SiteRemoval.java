@@ -13,6 +13,7 @@ import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.OperatorRepository.OperatorRow;
 import io.vaultgate.core.catalog.RouteRepository;
 import io.vaultgate.core.forward.ForwardState;
+import io.vaultgate.core.forward.ForwardsAbandonment;
 import io.vaultgate.core.forward.Outbox;
 import io.vaultgate.core.site.Route;
 import java.sql.SQLException;
@@ -40,7 +41,7 @@ import java.util.Optional;
  * their tenants.
  *
  * <p>The forwards a removal abandons go a page at a time, each page in its own transaction with its own audit records
- * ({@link ForwardsAbandonment}): the audit chain's head, which every upload and audited change of every node waits
+ * ({@link PagedAbandonment}): the audit chain's head, which every upload and audited change of every node waits
  * for, is held for one page's append and commit at a time, not for the whole backlog. When the pages run depends on
  * whether the removal may still be refused after them:
  * <ul>
@@ -131,7 +132,7 @@ public final class SiteRemoval {
     private final Outbox outbox;
     private final AuditLog audit;
     private final Clock clock;
-    private final ForwardsAbandonment abandonment;
+    private final PagedAbandonment pages;
     private final int sample;
 
     /** @param operators removes the site's operators, within the site's removal */
@@ -146,7 +147,7 @@ public final class SiteRemoval {
      */
     SiteRemoval(Database database, Offboarding operators, BatchRepository batches, RouteRepository routes,
                 Outbox outbox, AuditLog audit, Clock clock, int abandonPage, int sample) {
-        this.abandonment = new ForwardsAbandonment(database, outbox, audit, clock, abandonPage, sample);
+        this.pages = new PagedAbandonment(database, audit, clock, abandonPage, sample);
         this.sample = sample;
         this.database = database;
         this.operators = operators;
@@ -208,21 +209,21 @@ public final class SiteRemoval {
             return removed;
         });
         int ended = operators.endSessions(usernames, "site removed");
-        ForwardsAbandonment.Tally forwards = abandonment.inPages(siteId, Outbox.UNDELIVERED, actor,
+        PagedAbandonment.Tally forwards = pages.inPages(siteId, ForwardsAbandonment.UNDELIVERED, actor,
                 (jdbc, abandonedBefore) -> requireRemoved(jdbc, siteId));
         return new RemovedSite(siteId, usernames, ended, 0, List.of(), forwards.count(), forwards.sample());
     }
 
     /**
      * A removal abandoning the site's work: the forwards go first, a page per transaction
-     * ({@link ForwardsAbandonment#inPages}), each checked as the removal is (site active, no route) under the site's
+     * ({@link PagedAbandonment#inPages}), each checked as the removal is (site active, no route) under the site's
      * row lock; then one transaction abandons what the pages left (jobs queued meanwhile: normally none) and the
      * batches, removes the operators and marks the site removed. A refusal or crash in between leaves the committed
      * pages abandoned and audited, the site not removed: a second run finishes.
      */
     private RemovedSite pageThenRemove(String siteId, String why, String actor) {
-        List<ForwardState> states = Outbox.UNDELIVERED;
-        ForwardsAbandonment.Tally forwards = abandonment.inPages(siteId, states, actor, (jdbc, abandonedBefore) -> {
+        List<ForwardState> states = ForwardsAbandonment.UNDELIVERED;
+        PagedAbandonment.Tally forwards = pages.inPages(siteId, states, actor, (jdbc, abandonedBefore) -> {
             if (!SiteAdministration.lockActiveSite(jdbc, siteId)) {
                 throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
             }
@@ -241,7 +242,7 @@ public final class SiteRemoval {
             // changes (the forward jobs the pages left, normally none, are locked first and changed last)
             List<OperatorRow> siteOperators = operators.lockOperators(jdbc, siteId);
             List<Batch> unfinished = batches.lockUnfinished(jdbc, siteId);
-            outbox.lockToAbandon(jdbc, siteId, states);
+            ForwardsAbandonment.lockToAbandon(jdbc, siteId, states);
             List<AuditEvent> events = new ArrayList<>();
             List<String> batchesAbandoned = abandonBatches(jdbc, unfinished, actor, now, events);
             List<AuditEvent> operatorEvents = new ArrayList<>();
@@ -252,7 +253,7 @@ public final class SiteRemoval {
                 usernames.add(operator.username());
             }
             jdbc.update("UPDATE sites SET removed_at = ? WHERE id = ?", now.toEpochMilli(), siteId);
-            abandonment.rest(jdbc, siteId, states, actor, now, events, forwards);
+            pages.rest(jdbc, siteId, states, actor, now, events, forwards);
             events.addAll(operatorEvents);
             events.add(new AuditEvent.AdminChange(now, Optional.empty(), actor, AdminAction.SITE_UPDATED,
                     siteId + " removed: " + why + " (abandoned " + batchesAbandoned.size() + " batch(es), "
@@ -274,7 +275,7 @@ public final class SiteRemoval {
      * site, and none but dead ones are normally left (the removal refused while one was pending or in flight).
      */
     private RemovedSite finishRemoved(String siteId, String actor) {
-        ForwardsAbandonment.Tally forwards = abandonment.inPages(siteId, Outbox.UNDELIVERED, actor,
+        PagedAbandonment.Tally forwards = pages.inPages(siteId, ForwardsAbandonment.UNDELIVERED, actor,
                 (jdbc, abandonedBefore) -> requireRemoved(jdbc, siteId));
         return new RemovedSite(siteId, List.of(), 0, 0, List.of(), forwards.count(), forwards.sample());
     }
@@ -282,7 +283,7 @@ public final class SiteRemoval {
     /** Whether the site was removed and still has forwards its removal is to abandon. */
     private boolean removedWithForwardsLeft(Jdbc jdbc, String siteId) throws SQLException {
         return jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ? AND removed_at IS NOT NULL", siteId) > 0
-                && outbox.any(jdbc, siteId, Outbox.UNDELIVERED);
+                && outbox.any(jdbc, siteId, ForwardsAbandonment.UNDELIVERED);
     }
 
     /** A page after the site's removal: the removal is final, so this only guards against a caller's mistake. */

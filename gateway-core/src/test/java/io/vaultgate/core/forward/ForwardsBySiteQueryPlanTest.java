@@ -23,7 +23,7 @@ class ForwardsBySiteQueryPlanTest {
 
     @Test
     void aRemovalsFirstPage_isOneRangeOfTheIndex_readInOrder() {
-        List<String> plan = sqlite.plan(Outbox.FIRST_OF_STATE, "manila", "DEAD", 1000);
+        List<String> plan = sqlite.plan(ForwardsAbandonment.FIRST_OF_STATE, "manila", "DEAD", 1000);
 
         assertThat(plan).anyMatch(step -> step.startsWith("SEARCH forward_jobs USING INDEX " + INDEX
                 + " (site_id=? AND state=?)"));
@@ -32,7 +32,7 @@ class ForwardsBySiteQueryPlanTest {
 
     @Test
     void aRemovalsNextPage_startsAtTheCursor_inTheIndex_readInOrder() {
-        List<String> plan = sqlite.plan(Outbox.NEXT_OF_STATE, "manila", "PENDING", 5L, 5L, "fw_00", 1000);
+        List<String> plan = sqlite.plan(ForwardsAbandonment.NEXT_OF_STATE, "manila", "PENDING", 5L, 5L, "fw_00", 1000);
 
         assertThat(plan).anyMatch(step -> step.startsWith("SEARCH forward_jobs USING INDEX " + INDEX
                 + " (site_id=? AND state=? AND created_at>?)"));

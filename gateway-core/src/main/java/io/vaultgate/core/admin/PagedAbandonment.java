@@ -6,7 +6,8 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.forward.ForwardJob;
 import io.vaultgate.core.forward.ForwardState;
-import io.vaultgate.core.forward.Outbox;
+import io.vaultgate.core.forward.ForwardsAbandonment;
+import io.vaultgate.core.forward.ForwardsAbandonment.AbandonedPage;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,9 +23,11 @@ import java.util.Optional;
  * them (a crash; with {@code --abandon-work} also a refusal, the pages running before the site's removal), and the
  * removal run again goes on with the rest. A plain removal runs its pages only after the site's removal committed, so
  * that none is committed for a site whose removal is then refused. What the pages of a removal abandoning work left
- * (normally nothing) is abandoned in the removal's own last transaction ({@link #rest}).
+ * (normally nothing) is abandoned in the removal's own last transaction ({@link #rest}). The rows are read and
+ * changed by the outbox's queries ({@link ForwardsAbandonment}); this class owns the transactions and audit records
+ * around them.
  */
-final class ForwardsAbandonment {
+final class PagedAbandonment {
 
     /**
      * Checks, first in each page's transaction, that the page may go on: before the site's removal, that the site is
@@ -37,7 +40,6 @@ final class ForwardsAbandonment {
     }
 
     private final Database database;
-    private final Outbox outbox;
     private final AuditLog audit;
     private final Clock clock;
     private final int page;
@@ -47,7 +49,7 @@ final class ForwardsAbandonment {
      * @param page   forward jobs abandoned, and their events appended, at a time
      * @param sample forward job ids a removal names in its result at most
      */
-    ForwardsAbandonment(Database database, Outbox outbox, AuditLog audit, Clock clock, int page, int sample) {
+    PagedAbandonment(Database database, AuditLog audit, Clock clock, int page, int sample) {
         if (page < 1) {
             throw new IllegalArgumentException("a page holds at least one job: " + page);
         }
@@ -55,7 +57,6 @@ final class ForwardsAbandonment {
             throw new IllegalArgumentException("a sample holds no fewer than no ids: " + sample);
         }
         this.database = database;
-        this.outbox = outbox;
         this.audit = audit;
         this.clock = clock;
         this.page = page;
@@ -63,16 +64,16 @@ final class ForwardsAbandonment {
     }
 
     /**
-     * Abandons the site's forwards in {@code states} (of {@link Outbox#UNDELIVERED}), oldest first, a page per
-     * transaction until a page is not full. Each transaction runs {@code check} first (which locks the site's row
-     * before the removal, as a route's addition does and a retry of a dead job shares it), then reads and changes its
-     * page's rows and appends their events.
+     * Abandons the site's forwards in {@code states} (of {@link ForwardsAbandonment#UNDELIVERED}), oldest first, a
+     * page per transaction until a page is not full. Each transaction runs {@code check} first (which locks the site's
+     * row before the removal, as a route's addition does and a retry of a dead job shares it), then reads and changes
+     * its page's rows and appends their events.
      */
     Tally inPages(String siteId, List<ForwardState> states, String actor, Check check) {
         Tally tally = new Tally(sample);
         Optional<ForwardJob> last = Optional.empty();
         for (boolean more = true; more; ) {
-            Outbox.AbandonedPage done = onePage(siteId, states, actor, last, tally.count(), check);
+            AbandonedPage done = onePage(siteId, states, actor, last, tally.count(), check);
             done.abandoned().forEach(job -> tally.add(job.id()));
             more = done.full();
             last = done.last();
@@ -81,16 +82,17 @@ final class ForwardsAbandonment {
     }
 
     /**
-     * In the removal's last transaction, after its rows were locked ({@link Outbox#lockToAbandon}) and changed:
-     * abandons what the pages left (jobs queued or revived since their last page; normally none), adding each one to
-     * {@code tally} and its event to {@code events}, which it appends a page's worth at a time (the rows are locked,
-     * so changing them after the first append takes no lock); the rest of {@code events} is the caller's to append.
+     * In the removal's last transaction, after its rows were locked ({@link ForwardsAbandonment#lockToAbandon}) and
+     * changed: abandons what the pages left (jobs queued or revived since their last page; normally none), adding each
+     * one to {@code tally} and its event to {@code events}, which it appends a page's worth at a time (the rows are
+     * locked, so changing them after the first append takes no lock); the rest of {@code events} is the caller's to
+     * append.
      */
     void rest(Jdbc jdbc, String siteId, List<ForwardState> states, String actor, Instant now, List<AuditEvent> events,
               Tally tally) throws SQLException {
         Optional<ForwardJob> after = Optional.empty();
         for (boolean more = true; more; ) {
-            Outbox.AbandonedPage done = outbox.abandonPage(jdbc, siteId, states, now, after, page);
+            AbandonedPage done = ForwardsAbandonment.abandonPage(jdbc, siteId, states, now, after, page);
             events.addAll(events(done, siteId, actor, now));
             done.abandoned().forEach(job -> tally.add(job.id()));
             more = done.full();
@@ -102,12 +104,12 @@ final class ForwardsAbandonment {
         }
     }
 
-    private Outbox.AbandonedPage onePage(String siteId, List<ForwardState> states, String actor,
+    private AbandonedPage onePage(String siteId, List<ForwardState> states, String actor,
                                          Optional<ForwardJob> after, long abandonedBefore, Check check) {
         return database.inTransaction(jdbc -> {
             check.require(jdbc, abandonedBefore);
             Instant now = clock.instant();
-            Outbox.AbandonedPage done = outbox.abandonPage(jdbc, siteId, states, now, after, page);
+            AbandonedPage done = ForwardsAbandonment.abandonPage(jdbc, siteId, states, now, after, page);
             List<AuditEvent> events = events(done, siteId, actor, now);
             if (!events.isEmpty()) {
                 audit.appendAll(jdbc, events);
@@ -117,7 +119,7 @@ final class ForwardsAbandonment {
     }
 
     /** One {@code forward.abandoned} event per job of {@code done}, with the fixed reason {@code site removed}. */
-    private static List<AuditEvent> events(Outbox.AbandonedPage done, String siteId, String actor, Instant now) {
+    private static List<AuditEvent> events(AbandonedPage done, String siteId, String actor, Instant now) {
         List<AuditEvent> events = new ArrayList<>(done.abandoned().size());
         for (ForwardJob job : done.abandoned()) {
             events.add(new AuditEvent.ForwardAbandoned(now, Optional.of(job.tenant()), actor, job.id(), job.fileId(),
