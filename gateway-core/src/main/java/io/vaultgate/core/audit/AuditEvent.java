@@ -71,6 +71,27 @@ public sealed interface AuditEvent {
         }
     }
 
+    /**
+     * A login whose {@link AuthSucceeded} was recorded never became a session: the front-end could not deliver the
+     * success (over SFTP, the client sent another message or left before the TOTP step's answer was due). Follows
+     * that event; undoes nothing of it (the credentials were proved, a TOTP code stays used).
+     */
+    record AuthUndelivered(Instant at, Optional<TenantId> tenant, String actor, Protocol protocol, String method,
+                           String source) implements AuditEvent {
+        public AuthUndelivered {
+            at = EventChecks.common(at, tenant, actor);
+            EventChecks.present(protocol, "protocol", method, "method", source, "source");
+        }
+
+        public String kind() {
+            return "auth.undelivered";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("protocol", protocol.name(), "method", method, "source", source);
+        }
+    }
+
     /** A login was refused; {@code actor} is the username that was tried. */
     record AuthFailed(Instant at, Optional<TenantId> tenant, String actor, Protocol protocol, String source,
                       AuthFailure reason) implements AuditEvent {

@@ -28,6 +28,12 @@ public final class AuditEvents {
         return new AuditEvent.AuthSucceeded(at, tenantOf(principal), principal.name(), protocol, method, source);
     }
 
+    /** A success of {@link #authenticated} that the front-end could not deliver: no session came of it. */
+    public static AuditEvent.AuthUndelivered undelivered(Principal principal, Protocol protocol, String method,
+                                                         String source, Instant at) {
+        return new AuditEvent.AuthUndelivered(at, tenantOf(principal), principal.name(), protocol, method, source);
+    }
+
     public static AuditEvent.AuthFailed authenticationFailed(String username, Protocol protocol, String source,
                                                              AuthFailure reason, Instant at) {
         String actor = username == null || username.isBlank() ? "(none)" : username;

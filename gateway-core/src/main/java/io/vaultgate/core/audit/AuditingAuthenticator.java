@@ -106,6 +106,15 @@ public final class AuditingAuthenticator implements Authenticator {
                 principal.name());
     }
 
+    /** Recorded as {@code auth.undelivered}, after the success's {@code auth.succeeded}. */
+    @Override
+    public void undelivered(io.vaultgate.core.auth.Principal principal, String method, Protocol protocol,
+                            String sourceAddress) {
+        delegate.undelivered(principal, method, protocol, sourceAddress);
+        String from = sourceAddress == null || sourceAddress.isBlank() ? "unknown" : sourceAddress;
+        audit.append(AuditEvents.undelivered(principal, protocol, method, from, clock.instant()));
+    }
+
     @Override
     public AuthResult byTokenAndTotp(String token, String code, Protocol protocol, String sourceAddress) {
         return record(delegate.byTokenAndTotp(token, code, protocol, sourceAddress), "token+totp", protocol,

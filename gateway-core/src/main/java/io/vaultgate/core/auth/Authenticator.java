@@ -81,6 +81,15 @@ public interface Authenticator {
     }
 
     /**
+     * A success this authenticator answered ({@code method}: the one it was recorded under) that the front-end could
+     * not deliver, so that no session came of it: over SFTP, a TOTP step whose answer MINA dropped because the
+     * client sent another message or left before it was due. Recorded after the success (which stays: the
+     * credentials were proved, a TOTP code stays used); changes no count. The default records nothing.
+     */
+    default void undelivered(Principal principal, String method, Protocol protocol, String sourceAddress) {
+    }
+
+    /**
      * A long-lived API token together with its owner's current TOTP code: the exchange that yields a
      * short-lived token for roles that require MFA ({@code POST /v1/auth/token}).
      */

@@ -81,6 +81,12 @@ public final class DefendingAuthenticator implements Authenticator {
         return guarded(source, () -> delegate.byTotp(principal, code, protocol, source));
     }
 
+    /** Not scored, nor refused for a banned address: the success it follows was decided already. */
+    @Override
+    public void undelivered(Principal principal, String method, Protocol protocol, String source) {
+        delegate.undelivered(principal, method, protocol, source);
+    }
+
     @Override
     public AuthResult byTokenAndTotp(String token, String code, Protocol protocol, String source) {
         return guarded(source, () -> delegate.byTokenAndTotp(token, code, protocol, source));

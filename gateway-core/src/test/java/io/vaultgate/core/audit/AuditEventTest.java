@@ -48,7 +48,8 @@ class AuditEventTest {
                         Optional.of("cd".repeat(32))),
                 new AuditEvent.KeyOperation(AT, ACME, "root", KeyAction.ROTATE, "kek acme", "version 2 -> 3"),
                 new AuditEvent.AdminChange(AT, Optional.empty(), "root", AdminAction.TENANT_CREATED, "acme"),
-                new AuditEvent.SessionEnded(AT, ACME, "alice", Protocol.SFTP, "203.0.113.5", "account expired"));
+                new AuditEvent.SessionEnded(AT, ACME, "alice", Protocol.SFTP, "203.0.113.5", "account expired"),
+                new AuditEvent.AuthUndelivered(AT, ACME, "alice", Protocol.SFTP, "totp", "203.0.113.5"));
     }
 
     @Test

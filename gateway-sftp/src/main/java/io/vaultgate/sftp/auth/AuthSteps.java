@@ -11,8 +11,10 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.server.auth.AsyncAuthException;
 import org.apache.sshd.server.session.ServerSession;
@@ -105,9 +107,9 @@ public final class AuthSteps implements AutoCloseable {
      * whatever its outcome (decided, thrown, not taken by a worker); the session closing meanwhile changes nothing
      * (the decision still runs and ends).
      */
-    AsyncAuthException decide(ServerSession session, AnswerFloor floor, long arrivedNanos, String what,
-                              BooleanSupplier decision, Failed failed, BooleanSupplier saturated) {
-        AsyncAuthException pending = new AsyncAuthException();
+    Pending decide(ServerSession session, AnswerFloor floor, long arrivedNanos, String what,
+                   BooleanSupplier decision, Failed failed, BooleanSupplier saturated) {
+        Pending pending = new Pending();
         String source = SourceAddress.canonical(SessionPrincipal.sourceAddress(session));
         if (!take(source)) {
             overShare.refused(source, since -> "sftp: MFA steps of a source past its share of the workers ("
@@ -165,6 +167,40 @@ public final class AuthSteps implements AutoCloseable {
     /** Sources with a step waiting for or held by a worker now. */
     int sourcesInFlight() {
         return inFlight.size();
+    }
+
+    /**
+     * MINA's pending answer of a step ({@link #decide}), which can tell whether MINA took the answer: the action
+     * given to {@link #whenTaken} runs right after MINA's own listener, the first one added ({@code
+     * ServerUserAuthService} adds it as it catches the exception), has had the answer, which it sends, or drops
+     * when another message of the session arrived meanwhile or the session is closing. On the thread that completed
+     * the answer (a worker or the timer).
+     */
+    static final class Pending extends AsyncAuthException {
+        private static final long serialVersionUID = 1L;
+
+        private final transient AtomicBoolean first = new AtomicBoolean(true);
+        private transient volatile Consumer<Boolean> whenTaken;
+
+        /** Runs {@code action} with the answer once MINA's listener has had it; set before the exception is thrown. */
+        void whenTaken(Consumer<Boolean> action) {
+            this.whenTaken = action;
+        }
+
+        @Override
+        public void addListener(Consumer<? super Boolean> listener) {
+            if (!first.compareAndSet(true, false)) {
+                super.addListener(listener);
+                return;
+            }
+            super.addListener(authed -> {
+                listener.accept(authed);
+                Consumer<Boolean> action = whenTaken;
+                if (action != null) {
+                    action.accept(authed);
+                }
+            });
+        }
     }
 
     /** The answer of a step whose check threw. */

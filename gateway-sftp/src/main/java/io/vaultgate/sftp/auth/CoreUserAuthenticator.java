@@ -174,6 +174,28 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
         }
     }
 
+    /**
+     * A TOTP step the core accepted, whose success MINA did not send: the client sent another message, or the session
+     * closed, before the floor, so the session never logged in. The success stays on record as it was decided (the
+     * login's {@code auth.succeeded}, the code used up so that it cannot be replayed, the name's counts reset: both
+     * factors were proved); this adds what became of it: logged, and audited as {@code auth.undelivered} ({@link
+     * Authenticator#undelivered}). On the thread that completed the answer; a failure to record is logged, never
+     * thrown (the answer is past).
+     */
+    void loginNotDelivered(ServerSession session, Principal principal) {
+        try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
+            String source = SessionPrincipal.sourceAddress(session);
+            LOG.info("sftp auth undelivered: method=totp user={} from={}: the code was right (audited, used up) but"
+                    + " MINA did not log the session in with it (another request or the session's end came first)",
+                    LogText.quoted(principal.name()), source);
+            try {
+                authenticator.undelivered(principal, "totp", Protocol.SFTP, source);
+            } catch (RuntimeException e) {
+                LOG.warn("sftp: an undelivered TOTP success could not be audited: {}", e.getClass().getName());
+            }
+        }
+    }
+
     /** Whether the session's first step was a right password the defender scored as a wrong one. */
     static boolean passwordScored(ServerSession session) {
         return session.getAttribute(PASSWORD_SCORED) != null;

@@ -4,6 +4,7 @@ import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.core.auth.Principal;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.server.auth.keyboard.InteractiveChallenge;
 import org.apache.sshd.server.auth.keyboard.KeyboardInteractiveAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
@@ -57,6 +58,11 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
      * neither the time the answer took nor the time MINA's I/O thread was kept (a request pipelined behind the
      * response is handled at once) must tell them apart. A check that throws or finds no worker free is a wrong
      * code, answered through the floor.
+     *
+     * <p>A code the core accepted is the login's success on record before MINA is answered (audited, the code used
+     * up, the name's counts reset: fail closed, nobody is let in unaudited); if MINA then does not take the answer
+     * (the client sent another message or left within the floor), the session never logs in, and
+     * {@link CoreUserAuthenticator#loginNotDelivered} records that.
      */
     @Override
     public boolean authenticate(ServerSession session, String username, List<String> responses) {
@@ -66,12 +72,20 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
         String refused = CoreUserAuthenticator.refusedFirstStep(session);
         boolean scored = CoreUserAuthenticator.passwordScored(session);
         List<String> answers = responses == null ? null : List.copyOf(responses);
-        throw core.steps().decide(session, floor, arrived, "TOTP step",
-                () -> decide(session, step, username, answers, principal, refused, scored), e -> false, () -> false);
+        AtomicBoolean login = new AtomicBoolean(); // a code the core accepted: the login's success is on record
+        AuthSteps.Pending pending = core.steps().decide(session, floor, arrived, "TOTP step",
+                () -> decide(session, step, username, answers, principal, refused, scored, login), e -> false,
+                () -> false);
+        pending.whenTaken(authed -> {
+            if (authed && login.get() && !session.isAuthenticated()) {
+                core.loginNotDelivered(session, principal.get());
+            }
+        });
+        throw pending;
     }
 
     private boolean decide(ServerSession session, AuthSteps.Step step, String username, List<String> responses,
-                           Optional<Principal> principal, String refused, boolean scored) {
+                           Optional<Principal> principal, String refused, boolean scored, AtomicBoolean login) {
         if (principal.isEmpty()) {
             core.secondStepAfterRefusal(session, username, refused);
             return false;
@@ -85,6 +99,8 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
         if (responses == null || responses.size() != 1) {
             return false;
         }
-        return core.secondFactor(session, step, principal.get(), responses.get(0).strip(), scored);
+        boolean accepted = core.secondFactor(session, step, principal.get(), responses.get(0).strip(), scored);
+        login.set(accepted);
+        return accepted;
     }
 }

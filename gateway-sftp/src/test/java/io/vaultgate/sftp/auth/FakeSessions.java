@@ -33,6 +33,9 @@ final class FakeSessions {
     private FakeSessions() {
     }
 
+    /** Set on a stand-in session, makes it authenticated ({@code isAuthenticated}), as MINA's success would. */
+    static final AttributeKey<Boolean> AUTHENTICATED = new AttributeKey<>();
+
     /** A session from 127.0.0.1 without a keyboard-interactive authenticator ({@link #session(Spec)}). */
     static ServerSession session() {
         return session(new Spec("127.0.0.1", null, null, new CopyOnWriteArrayList<>()));
@@ -99,6 +102,8 @@ final class FakeSessions {
                             return spec.keyboard();
                         case "getRemoteAddress":
                             return peer;
+                        case "isAuthenticated":
+                            return attributes.containsKey(AUTHENTICATED);
                         case "getFactoryManager":
                             return server;
                         case "close":

@@ -168,6 +168,9 @@ class StepShareTest {
     private static Authenticator slowForMallory(Runnable malloryCheck) {
         return (Authenticator) Proxy.newProxyInstance(StepShareTest.class.getClassLoader(),
                 new Class<?>[] {Authenticator.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("undelivered")) {
+                        return null; // alice's success, which no MINA takes here
+                    }
                     if (!method.getName().equals("byTotp")) {
                         throw new UnsupportedOperationException(method.getName());
                     }
