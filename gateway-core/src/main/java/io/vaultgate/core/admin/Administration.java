@@ -15,6 +15,7 @@ import io.vaultgate.core.catalog.TokenRepository;
 import io.vaultgate.core.catalog.TokenRepository.TokenGrant;
 import io.vaultgate.core.catalog.Usernames;
 import io.vaultgate.core.kek.KekCatalog;
+import io.vaultgate.core.kek.TenantKeyCreation;
 import io.vaultgate.core.metrics.CoreHealth;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Tenant;
@@ -64,14 +65,14 @@ public final class Administration {
     }
 
     /**
-     * Creates the tenant and its first KEK version in one transaction ({@link KekCatalog#createFirst}): the catalog
-     * records both or neither, so no node ever holds an unrecorded version 1 that another node could make again with
-     * another key unnoticed. Of two creations of one id at once (two nodes, two commands) one creates it; the other
-     * waits for it and is refused as existing. Run again for a tenant whose creation was interrupted between its row
-     * and its key (by a gateway before this one, which made the key after its transaction; the catalog then records no
-     * KEK version of it), it completes the creation instead of refusing, on a node that holds the tenant's key: it
-     * records that key and returns the tenant as first recorded. A node holding no key of it refuses
-     * ({@link KekCatalog#complete}).
+     * Creates the tenant and its first KEK version in one transaction ({@link TenantKeyCreation#createFirst}): the
+     * catalog records both or neither, so no node ever holds an unrecorded version 1 that another node could make
+     * again with another key unnoticed. Of two creations of one id at once (two nodes, two commands) one creates it;
+     * the other waits for it and is refused as existing. Run again for a tenant whose creation was interrupted between
+     * its row and its key (by a gateway before this one, which made the key after its transaction; the catalog then
+     * records no KEK version of it), it completes the creation instead of refusing, on a node that holds the tenant's
+     * key: it records that key and returns the tenant as first recorded. A node holding no key of it refuses
+     * ({@link TenantKeyCreation#complete}).
      *
      * @throws GatewayException {@code INVALID_REQUEST} for the id {@value CoreHealth#PROBE_TENANT}, under which the
      *                          store's readiness probe writes: a tenant of that id would share its storage space;
@@ -104,7 +105,7 @@ public final class Administration {
             if (!tenants.insertIfAbsent(jdbc, tenant)) { // created meanwhile: PostgreSQL waited for its commit
                 throw exists(id);
             }
-            if (!kekCatalog.createFirst(jdbc, id.value())) {
+            if (!kekCatalog.creation().createFirst(jdbc, id.value())) {
                 throw new GatewayException(Reason.CONFLICT, "the catalog records KEK versions of tenant " + id
                         + " already, without the tenant; choose another id");
             }
@@ -122,12 +123,12 @@ public final class Administration {
         if (existing.status() == io.vaultgate.core.tenant.TenantStatus.SHREDDED) {
             throw exists(id);
         }
-        KekCatalog.Completion completion = kekCatalog.complete(jdbc, id.value(), newKey);
-        if (completion == KekCatalog.Completion.RECORDED_BEFORE) {
+        TenantKeyCreation.Completion completion = kekCatalog.creation().complete(jdbc, id.value(), newKey);
+        if (completion == TenantKeyCreation.Completion.RECORDED_BEFORE) {
             throw exists(id);
         }
         audited(jdbc, Optional.of(id), AdminAction.TENANT_UPDATED, id.value() + " KEK version 1 recorded, "
-                + "completing its interrupted creation" + (completion == KekCatalog.Completion.NEW_KEY
+                + "completing its interrupted creation" + (completion == TenantKeyCreation.Completion.NEW_KEY
                 ? " (a new key: no node held one, as the administrator stated)" : ""));
         return existing;
     }

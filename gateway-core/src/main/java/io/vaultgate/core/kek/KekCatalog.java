@@ -17,8 +17,8 @@ import java.util.Optional;
  * Keeps this node's keystore and the catalog's record of each tenant's KEK versions ({@code kek_versions}) in step,
  * and fails closed where they disagree. With the keystore provider every node of a scale-out holds its own copy of
  * {@code keys/kek.p12}, and a change of a tenant's keys changes the copy of the node that made it only; the catalog,
- * shared, learns of every change in the operation that makes it ({@link #createFirst}, {@link #rotate}, {@link
- * #recordHeld}, {@link #recordDestroyed}).
+ * shared, learns of every change in the operation that makes it ({@link TenantKeyCreation#createFirst}, {@link
+ * #rotate}, {@link #recordHeld}, {@link #recordDestroyed}).
  * So a node whose copy is behind is found out: it refuses to wrap new data keys with a version older than the
  * catalog's active one ({@link #requireCurrent}, in the upload's opening transaction), to unwrap with a version the
  * catalog marks disabled or destroyed ({@link #requireUsable}), and to change the tenant's keys
@@ -194,71 +194,9 @@ public final class KekCatalog {
         return active;
     }
 
-    /**
-     * Makes the tenant's first KEK version on this node and records it, with its key check, in the caller's transaction
-     * (the tenant's creation): under the tenant's row lock, version 1 is reserved before this node's keystore changes,
-     * as a rotation reserves its next version. So the keystore never holds a version 1 the catalog records without
-     * this node's key check: if the transaction fails (or the node stops) after the keystore was written, the catalog
-     * records neither the tenant nor its version 1; the creation retried on this node adopts the key its keystore
-     * holds, and retried on another node makes and records that node's own, which this node's key then fails
-     * ({@link KeystoreForked}) until its keystore is copied from there. A key this node holds for the tenant
-     * already (an earlier, interrupted attempt) is recorded with every version it holds, never replaced.
-     *
-     * @return false, changing nothing, when the catalog records a version of the tenant already: its creation was
-     *     completed (here or on another node), or it was shredded
-     */
-    public boolean createFirst(Jdbc jdbc, String tenant) throws SQLException {
-        versions.lock(jdbc, tenant);
-        if (!versions.find(jdbc, tenant).states().isEmpty()) {
-            return false;
-        }
-        long now = clock.millis();
-        if (!versions.reserve(jdbc, tenant, 1, now)) { // the lock prevents it (SQLite: one writer)
-            return false;
-        }
-        KekId active = keys.ensureTenant(tenant);
-        versions.record(jdbc, tenant, KekVersions.heldBy(keys, tenant).states(), now);
-        fillCheck(jdbc, active);
-        return true;
-    }
-
-    /** What {@link #complete} did. */
-    public enum Completion {
-        /** The catalog records a version of the tenant already: its creation was completed, or it was shredded. */
-        RECORDED_BEFORE,
-        /** This node's key of the tenant (every version it holds) is recorded now, with its key check. */
-        KEY_OF_THIS_NODE,
-        /** No node's key was recorded and nothing is wrapped: a new version 1 was made here, as asked. */
-        NEW_KEY
-    }
-
-    /**
-     * Completes, in the caller's transaction, a tenant whose row the catalog records without any KEK version: what a
-     * gateway before {@link #createFirst} left when it stopped between the tenant's transaction and its key, or a
-     * tenant from before V24 that had stored nothing when the migration ran. Only the key of the node that created it
-     * is right, and only that node's keystore (or a copy of it) holds it: so this node records the versions it holds
-     * of the tenant (under the alias every gateway version used), and where it holds none it refuses ({@link
-     * TenantKeyElsewhere}, {@code CONFLICT}), instead of making a version 1 of its own, which would fork the node that
-     * served the tenant. Unless {@code newKey}: the administrator states that no node holds a key of the tenant (its
-     * creation stopped before the key was made), and a new version 1 is made here; still refused while the catalog
-     * holds any data key wrapped with the tenant's KEK, which only the lost key unwraps.
-     */
-    public Completion complete(Jdbc jdbc, String tenant, boolean newKey) throws SQLException {
-        versions.lock(jdbc, tenant);
-        if (!versions.find(jdbc, tenant).states().isEmpty()) {
-            return Completion.RECORDED_BEFORE;
-        }
-        boolean held = activeHere(tenant, 1) > 0; // an HSM token re-read once
-        if (!held) {
-            long wrapped = versions.wrappedKeys(jdbc, tenant);
-            if (!newKey || wrapped > 0) {
-                throw new TenantKeyElsewhere(tenant, wrapped, refusals.remedy()).toAdministrator();
-            }
-        }
-        if (!createFirst(jdbc, tenant)) {
-            return Completion.RECORDED_BEFORE;
-        }
-        return held ? Completion.KEY_OF_THIS_NODE : Completion.NEW_KEY;
+    /** Tenant key creation and completion on this node, recording into this catalog. */
+    public TenantKeyCreation creation() {
+        return new TenantKeyCreation(this, keys, clock);
     }
 
     /** The fix this node's refusals name: its key provider's ({@link KeyRemedy#of}). */
@@ -312,7 +250,7 @@ public final class KekCatalog {
     /**
      * After a change made here (a disabled version): records what it holds, and the key check of its active version
      * where the catalog has none. (A tenant's creation and a rotation record theirs in their own transaction: {@link
-     * #createFirst}, {@link #rotate}.)
+     * TenantKeyCreation#createFirst}, {@link #rotate}.)
      */
     public void recordHeld(String tenant) {
         Map<Integer, KekVersionState> held = KekVersions.heldBy(keys, tenant).states();
@@ -390,7 +328,7 @@ public final class KekCatalog {
      * This node's active version, its key store re-read once ({@link KeyProvider#reload}) when it looks behind the
      * catalog's {@code recordedActive}: an HSM token shared with another process is re-read only every few seconds.
      */
-    private int activeHere(String tenant, int recordedActive) {
+    int activeHere(String tenant, int recordedActive) {
         int here = activeHere(tenant);
         if (here < recordedActive && keys.reload()) {
             here = activeHere(tenant);

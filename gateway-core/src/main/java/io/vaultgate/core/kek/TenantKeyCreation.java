@@ -1,0 +1,95 @@
+package io.vaultgate.core.kek;
+
+import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.crypto.KekId;
+import io.vaultgate.crypto.KeyProvider;
+import java.sql.SQLException;
+import java.time.Clock;
+
+/**
+ * A tenant's first KEK version, made on this node and recorded in the catalog's {@code kek_versions} in the caller's
+ * transaction (the tenant's creation, {@link #createFirst}), and the completion of a tenant the catalog records
+ * without any version ({@link #complete}). What it records is verified from then on as every version is
+ * ({@link KekCatalog}).
+ */
+public final class TenantKeyCreation {
+
+    private final KekCatalog kekCatalog;
+    private final KeyProvider keys;
+    private final Clock clock;
+    private final KekVersionRepository versions = new KekVersionRepository();
+
+    /** @param kekCatalog this node's, whose key checks and fix the records and refusals take */
+    TenantKeyCreation(KekCatalog kekCatalog, KeyProvider keys, Clock clock) {
+        this.kekCatalog = kekCatalog;
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /**
+     * Makes the tenant's first KEK version on this node and records it, with its key check, in the caller's transaction
+     * (the tenant's creation): under the tenant's row lock, version 1 is reserved before this node's keystore changes,
+     * as a rotation reserves its next version. So the keystore never holds a version 1 the catalog records without
+     * this node's key check: if the transaction fails (or the node stops) after the keystore was written, the catalog
+     * records neither the tenant nor its version 1; the creation retried on this node adopts the key its keystore
+     * holds, and retried on another node makes and records that node's own, which this node's key then fails
+     * ({@link KeystoreForked}) until its keystore is copied from there. A key this node holds for the tenant
+     * already (an earlier, interrupted attempt) is recorded with every version it holds, never replaced.
+     *
+     * @return false, changing nothing, when the catalog records a version of the tenant already: its creation was
+     *     completed (here or on another node), or it was shredded
+     */
+    public boolean createFirst(Jdbc jdbc, String tenant) throws SQLException {
+        versions.lock(jdbc, tenant);
+        if (!versions.find(jdbc, tenant).states().isEmpty()) {
+            return false;
+        }
+        long now = clock.millis();
+        if (!versions.reserve(jdbc, tenant, 1, now)) { // the lock prevents it (SQLite: one writer)
+            return false;
+        }
+        KekId active = keys.ensureTenant(tenant);
+        versions.record(jdbc, tenant, KekVersions.heldBy(keys, tenant).states(), now);
+        kekCatalog.fillCheck(jdbc, active);
+        return true;
+    }
+
+    /** What {@link #complete} did. */
+    public enum Completion {
+        /** The catalog records a version of the tenant already: its creation was completed, or it was shredded. */
+        RECORDED_BEFORE,
+        /** This node's key of the tenant (every version it holds) is recorded now, with its key check. */
+        KEY_OF_THIS_NODE,
+        /** No node's key was recorded and nothing is wrapped: a new version 1 was made here, as asked. */
+        NEW_KEY
+    }
+
+    /**
+     * Completes, in the caller's transaction, a tenant whose row the catalog records without any KEK version: what a
+     * gateway before {@link #createFirst} left when it stopped between the tenant's transaction and its key, or a
+     * tenant from before V24 that had stored nothing when the migration ran. Only the key of the node that created it
+     * is right, and only that node's keystore (or a copy of it) holds it: so this node records the versions it holds
+     * of the tenant (under the alias every gateway version used), and where it holds none it refuses ({@link
+     * TenantKeyElsewhere}, {@code CONFLICT}), instead of making a version 1 of its own, which would fork the node that
+     * served the tenant. Unless {@code newKey}: the administrator states that no node holds a key of the tenant (its
+     * creation stopped before the key was made), and a new version 1 is made here; still refused while the catalog
+     * holds any data key wrapped with the tenant's KEK, which only the lost key unwraps.
+     */
+    public Completion complete(Jdbc jdbc, String tenant, boolean newKey) throws SQLException {
+        versions.lock(jdbc, tenant);
+        if (!versions.find(jdbc, tenant).states().isEmpty()) {
+            return Completion.RECORDED_BEFORE;
+        }
+        boolean held = kekCatalog.activeHere(tenant, 1) > 0; // an HSM token re-read once
+        if (!held) {
+            long wrapped = versions.wrappedKeys(jdbc, tenant);
+            if (!newKey || wrapped > 0) {
+                throw new TenantKeyElsewhere(tenant, wrapped, kekCatalog.remedy()).toAdministrator();
+            }
+        }
+        if (!createFirst(jdbc, tenant)) {
+            return Completion.RECORDED_BEFORE;
+        }
+        return held ? Completion.KEY_OF_THIS_NODE : Completion.NEW_KEY;
+    }
+}
