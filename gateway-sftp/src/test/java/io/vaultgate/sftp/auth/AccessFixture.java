@@ -13,8 +13,12 @@ import io.vaultgate.sftp.testing.ClientKeys;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
@@ -65,9 +69,38 @@ final class AccessFixture implements AutoCloseable {
         TestCore core = TestCore.create(Files.createDirectories(directory.resolve("core")),
                 new GatewayCore.Settings(Duration.ofHours(24), 64).withAccess(policy), clock);
         GatewayCore gateway = core.core();
-        SftpFrontEnd server = SftpFrontEnd.start(SftpSettings.loopback(HostKeys.generate(directory.resolve("hostkeys"))),
+        SftpFrontEnd server = SftpFrontEnd.start(SftpSettings.loopback(hostKeys(directory.resolve("hostkeys"))),
                 wrap.apply(gateway.authenticator()), gateway.files(), gateway.ingest(), meters);
         return new AccessFixture(directory, core, server, meters);
+    }
+
+    /**
+     * The host keys of the first fixture of this JVM (file name and content), written again for each later one:
+     * generating the RSA-3072 host key took a good part of a fixture's start on a loaded machine, and nothing here
+     * depends on fixtures having host keys of their own (clients accept any).
+     */
+    private static List<Map.Entry<String, byte[]>> hostKeyFiles;
+
+    /** Host key files in {@code dir}: generated once per JVM, then copies (owner-only, as generated). */
+    private static synchronized List<Path> hostKeys(Path dir) throws java.io.IOException {
+        if (hostKeyFiles == null) {
+            List<Path> generated = HostKeys.generate(dir);
+            List<Map.Entry<String, byte[]>> files = new ArrayList<>();
+            for (Path key : generated) {
+                files.add(Map.entry(key.getFileName().toString(), Files.readAllBytes(key)));
+            }
+            hostKeyFiles = files;
+            return generated;
+        }
+        Files.createDirectories(dir);
+        List<Path> keys = new ArrayList<>();
+        for (Map.Entry<String, byte[]> file : hostKeyFiles) {
+            Path key = Files.createFile(dir.resolve(file.getKey()),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(key, file.getValue());
+            keys.add(key);
+        }
+        return keys;
     }
 
     /** Creates a client account of {@code acme} with an Ed25519 key. */

@@ -24,6 +24,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.UserAuthFactory;
@@ -104,9 +109,14 @@ class PasswordTotpSftpIT {
             byte[] secret = enroll(gateway, "alice");
             String wrongCode = wrongCode(secret);
 
-            Attempt right = attempt(gateway, "127.0.0.2", "alice", null, PASSWORD, wrongCode);
-            Attempt wrong = attempt(gateway, "127.0.0.3", "alice", null, WRONG, wrongCode);
-            Attempt nobody = attempt(gateway, "127.0.0.4", "nobody", null, WRONG, wrongCode);
+            // three independent logins, from three sources, at once
+            List<Attempt> attempts = concurrently(
+                    () -> attempt(gateway, "127.0.0.2", "alice", null, PASSWORD, wrongCode),
+                    () -> attempt(gateway, "127.0.0.3", "alice", null, WRONG, wrongCode),
+                    () -> attempt(gateway, "127.0.0.4", "nobody", null, WRONG, wrongCode));
+            Attempt right = attempts.get(0);
+            Attempt wrong = attempts.get(1);
+            Attempt nobody = attempts.get(2);
 
             assertThat(right.answers()).as("the right password: partial success, then the code step")
                     .contains("failure:publickey,keyboard-interactive:partial", "prompts:" + TotpKeyboardInteractive.PROMPT);
@@ -184,16 +194,17 @@ class PasswordTotpSftpIT {
             byte[] secret = enroll(gateway, "alice");
             enroll(gateway, "bob");
 
-            // the whole login (password, then a code) and a client that stops after the password
+            // the whole login (password, then a code) and a client that stops after the password; each round's two
+            // logins (other accounts, other sources: nothing in common) at once
             for (int attempt = 1; attempt <= 2; attempt++) {
-                attempt(gateway, "127.0.0.2", "alice", null, PASSWORD, wrongCode(secret));
-                attempt(gateway, "127.0.0.3", "bob", null, WRONG, wrongCode(secret));
+                concurrently(() -> attempt(gateway, "127.0.0.2", "alice", null, PASSWORD, wrongCode(secret)),
+                        () -> attempt(gateway, "127.0.0.3", "bob", null, WRONG, wrongCode(secret)));
                 assertThat(admitted(gateway, "127.0.0.2")).as("right password, after %d", attempt)
                         .isEqualTo(admitted(gateway, "127.0.0.3"));
             }
             for (int attempt = 1; attempt <= 3; attempt++) {
-                passwordOnly(gateway, "127.0.0.4", "alice", PASSWORD);
-                passwordOnly(gateway, "127.0.0.5", "bob", WRONG);
+                concurrently(() -> passwordOnly(gateway, "127.0.0.4", "alice", PASSWORD),
+                        () -> passwordOnly(gateway, "127.0.0.5", "bob", WRONG));
                 assertThat(admitted(gateway, "127.0.0.4")).as("right password alone, after %d", attempt)
                         .isEqualTo(admitted(gateway, "127.0.0.5"));
             }
@@ -226,9 +237,32 @@ class PasswordTotpSftpIT {
         return gateway.core().incidents().defender().admits(source, "connect");
     }
 
-    private static void passwordOnly(AccessFixture gateway, String source, String user, String password)
+    private static Attempt passwordOnly(AccessFixture gateway, String source, String user, String password)
             throws Exception {
-        attempt(gateway, source, user, null, password, null, List.of(UserAuthPasswordFactory.INSTANCE));
+        return attempt(gateway, source, user, null, password, null, List.of(UserAuthPasswordFactory.INSTANCE));
+    }
+
+    /**
+     * Runs independent logins at once, each on a thread of its own, and returns their results in order: each login
+     * of an MFA account waits out both floors (0.9 s), and these share neither a source nor a count that depends on
+     * their order.
+     */
+    @SafeVarargs
+    private static List<Attempt> concurrently(Callable<Attempt>... logins) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(logins.length);
+        try {
+            List<Future<Attempt>> running = new ArrayList<>();
+            for (Callable<Attempt> login : logins) {
+                running.add(threads.submit(login));
+            }
+            List<Attempt> attempts = new ArrayList<>();
+            for (Future<Attempt> login : running) {
+                attempts.add(login.get(60, TimeUnit.SECONDS));
+            }
+            return attempts;
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     static Stream<Set<Role>> mfaNotForClients() {
