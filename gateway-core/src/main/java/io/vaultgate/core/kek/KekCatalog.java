@@ -68,6 +68,7 @@ public final class KekCatalog {
             if (!checked(jdbc, recorded, wrappedWith.version())) {
                 throw refusals.forked(tenant, wrappedWith.version()).refusal();
             }
+            refusals.inStep(tenant);
             return;
         }
         int here = activeHere(tenant, recorded.active());
@@ -95,8 +96,12 @@ public final class KekCatalog {
                 && !destroyedHere(kek.tenantId())) { // destroyed here: the provider's own refusal, final, stands
             throw refusals.behind(kek.tenantId(), recorded.active(), activeHere(kek.tenantId())).refusal();
         }
-        if (checks.verify(kek, recorded.check(kek.version())) == KekChecks.Verdict.FORKED) {
+        KekChecks.Verdict verdict = checks.verify(kek, recorded.check(kek.version()));
+        if (verdict == KekChecks.Verdict.FORKED) {
             throw refusals.forked(kek.tenantId(), kek.version()).refusal();
+        }
+        if (verdict == KekChecks.Verdict.SAME && kek.version() == recorded.active()) {
+            refusals.inStep(kek.tenantId());
         }
     }
 
@@ -136,6 +141,7 @@ public final class KekCatalog {
             if (!checked(jdbc, recorded, here)) {
                 throw refusals.forked(tenant, here).toAdministrator();
             }
+            refusals.inStep(tenant);
             return null;
         });
     }
@@ -191,6 +197,7 @@ public final class KekCatalog {
         }
         versions.record(jdbc, tenant, KekVersions.heldBy(keys, tenant).states(), now);
         fillCheck(jdbc, active);
+        refusals.inStep(tenant);
         return active;
     }
 
@@ -236,6 +243,7 @@ public final class KekCatalog {
         if (!checked(jdbc, versions.find(jdbc, kek), active.version())) {
             throw refusals.forked(kek, active.version()).toAdministrator();
         }
+        refusals.inStep(kek);
         return active;
     }
 
@@ -277,6 +285,7 @@ public final class KekCatalog {
             versions.destroy(jdbc, tenant, held.isEmpty() ? List.of(1) : held, clock.millis());
             return null;
         });
+        refusals.inStep(tenant); // shredded: nothing of it left to bring in step
     }
 
     /** The record, completed with what this node's keystore holds and the catalog lacked. */

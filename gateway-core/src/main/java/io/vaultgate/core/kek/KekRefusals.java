@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Refusals the catalog's KEK record makes on this node: each one counted in {@value #METER} by reason
- * ({@code keystore_behind}, {@code keystore_forked}, {@code disabled}, {@code destroyed}), and logged once per tenant, version and reason,
- * as a WARN naming the cause and the fix, not once per request.
+ * ({@code keystore_behind}, {@code keystore_forked}, {@code disabled}, {@code destroyed}), and logged once per tenant,
+ * version and reason, as a WARN naming the cause and the fix, not once per request. A tenant refused as behind or
+ * forked is out of step here ({@link KekOutOfStep}) until the node verifies it in step again ({@link #inStep}).
  */
 public final class KekRefusals {
 
@@ -28,19 +29,22 @@ public final class KekRefusals {
 
     private final MeterRegistry registry;
     private final Set<String> logged;
+    private final KekOutOfStep outOfStep;
     private final KeyRemedy remedy;
 
     /**
-     * Counts into {@code registry}; the counters exist (at 0) from the start, so an alert rule sees them. Names the
-     * keystore's fix until {@link #advising} another ({@link KekCatalog} does, for its key provider).
+     * Counts into {@code registry}; the counters and the out-of-step gauges exist (at 0) from the start, so an alert
+     * rule sees them. One per node and registry. Names the keystore's fix until {@link #advising} another ({@link
+     * KekCatalog} does, for its key provider).
      */
     public KekRefusals(MeterRegistry registry) {
-        this(registry, ConcurrentHashMap.newKeySet(), KeyRemedy.KEYSTORE);
+        this(registry, ConcurrentHashMap.newKeySet(), new KekOutOfStep(registry), KeyRemedy.KEYSTORE);
     }
 
-    private KekRefusals(MeterRegistry registry, Set<String> logged, KeyRemedy remedy) {
+    private KekRefusals(MeterRegistry registry, Set<String> logged, KekOutOfStep outOfStep, KeyRemedy remedy) {
         this.registry = registry;
         this.logged = logged;
+        this.outOfStep = outOfStep;
         this.remedy = remedy;
         counter(BEHIND);
         counter(FORKED);
@@ -58,7 +62,7 @@ public final class KekRefusals {
      * one of the node's key provider ({@link KeyRemedy#of}).
      */
     KekRefusals advising(KeyRemedy remedy) {
-        return remedy == this.remedy ? this : new KekRefusals(registry, logged, remedy);
+        return remedy == this.remedy ? this : new KekRefusals(registry, logged, outOfStep, remedy);
     }
 
     /** The fix these refusals name. */
@@ -70,6 +74,7 @@ public final class KekRefusals {
     KeystoreBehindCatalog behind(String tenant, int active, int here) {
         KeystoreBehindCatalog cause = new KeystoreBehindCatalog(tenant, active, here, remedy);
         refused(BEHIND, tenant + "/v" + active, cause.getMessage());
+        outOfStep.found(tenant, BEHIND);
         return cause;
     }
 
@@ -77,7 +82,16 @@ public final class KekRefusals {
     KeystoreForked forked(String tenant, int version) {
         KeystoreForked cause = new KeystoreForked(tenant, version, remedy);
         refused(FORKED, tenant + "/v" + version, cause.getMessage());
+        outOfStep.found(tenant, FORKED);
         return cause;
+    }
+
+    /**
+     * This node verified the tenant's active version against the catalog (a wrap, rotation or rewrap with it, an
+     * unwrap whose key check holds, the start-up check), or the tenant's keys are destroyed: no longer out of step.
+     */
+    void inStep(String tenant) {
+        outOfStep.inStep(tenant);
     }
 
     /** The refusal to unwrap with a version the catalog records disabled, or of a tenant it records destroyed. */

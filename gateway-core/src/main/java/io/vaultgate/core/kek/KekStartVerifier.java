@@ -7,7 +7,8 @@ import io.vaultgate.crypto.KekId;
  * The comparison of one tenant at this node's start ({@link KekStartupCheck}): whether its key of the tenant's active
  * version, as the catalog records it, is the catalog's: one unwrap of the version's key check. Finds what the
  * tenant's first upload here would otherwise find, and counts and logs it as that upload's refusal would ({@link
- * KekRefusals}): a keystore behind the catalog, a forked version. Changes nothing of either, and nothing of what the
+ * KekRefusals}): a keystore behind the catalog, a forked version; both are out of step here ({@link KekOutOfStep})
+ * until the node verifies the tenant again. Changes nothing of either, and nothing of what the
  * node serves: every wrap and unwrap is still verified as it comes ({@link KekCatalog}). A version recorded without a
  * check (before V28) gets this node's, as its first wrap with it would record it: only when it is this node's active
  * version too, and only where the catalog still has none, under the tenant's row lock; otherwise this node's key is
@@ -48,6 +49,7 @@ final class KekStartVerifier {
                 return kekCatalog.fillCheck(jdbc, kek);
             });
             if (filled) {
+                refusals.inStep(tenant);
                 return KekStartupCheck.Verdict.FILLED;
             }
             check = database.read(jdbc -> versions.find(jdbc, tenant)).check(active); // another node's came first
@@ -57,6 +59,10 @@ final class KekStartVerifier {
             refusals.forked(tenant, active);
             return KekStartupCheck.Verdict.FORKED;
         }
-        return verdict == KekChecks.Verdict.SAME ? KekStartupCheck.Verdict.SAME : KekStartupCheck.Verdict.UNCHECKED;
+        if (verdict == KekChecks.Verdict.SAME) {
+            refusals.inStep(tenant);
+            return KekStartupCheck.Verdict.SAME;
+        }
+        return KekStartupCheck.Verdict.UNCHECKED;
     }
 }

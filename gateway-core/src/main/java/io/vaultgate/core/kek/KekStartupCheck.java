@@ -17,9 +17,11 @@ import org.slf4j.LoggerFactory;
  * When a node starts: compares its keystore with the catalog's record for every active tenant
  * ({@link KekStartVerifier}), so that a keystore copy behind the catalog or forked from it is found at once,
  * not at the tenant's first upload or download here. Each finding is what that request's refusal would be: counted in
- * {@code vaultgate_kek_refusals_total} by reason (so {@code VaultgateKeystoreOutOfStep} fires) and logged as a WARN
- * naming the tenant, the version, the cause and the fix, once; the run's summary is logged, and its findings are
- * {@link #alerts()} on the status page. A version recorded without a key check (before V28) gets this node's.
+ * {@code vaultgate_kek_refusals_total} by reason, held in the gauge {@code vaultgate_kek_versions_out_of_step} until
+ * the node verifies the tenant in step ({@link KekOutOfStep}: so {@code VaultgateKeystoreOutOfStep} fires from the
+ * node's first scrape on) and logged as a WARN naming the tenant, the version, the cause and the fix, once; the run's
+ * summary is logged, and its findings are {@link #alerts()} on the status page. A version recorded without a key
+ * check (before V28) gets this node's.
  *
  * <p>Fail-closed per tenant, not per node: the node stays ready and serves every other tenant, and the tenants found
  * go on being refused request by request, as they were before the check (every wrap and unwrap is verified as it

@@ -13,6 +13,7 @@ import io.vaultgate.core.metrics.CheckResult;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.TestCore;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -82,6 +83,8 @@ class KekStartupCheckTest {
         assertThat(report.behind()).isEmpty();
         assertThat(report.verified()).as("beta").isEqualTo(1);
         assertThat(refusals(nodeA, KekRefusals.FORKED)).isEqualTo(1.0);
+        assertThat(outOfStep(nodeA, KekRefusals.FORKED)).isEqualTo(1.0);
+        assertThat(outOfStep(nodeA, KekRefusals.BEHIND)).isZero();
         assertThat(warnings()).anySatisfy(line -> assertThat(line).contains("another key under KEK version 2 of "
                 + "tenant acme", "copy keys/kek.p12"));
         assertThat(warnings()).anySatisfy(line -> assertThat(line).contains("KEK start-up check", "1 forked"));
@@ -97,6 +100,7 @@ class KekStartupCheckTest {
                 .hasCauseInstanceOf(KeystoreForked.class);
         assertThat(warnings()).as("the refusal's WARN was the start-up check's: logged once")
                 .filteredOn(line -> line.contains("another key under KEK version 2")).hasSize(1);
+        assertThat(outOfStep(nodeA, KekRefusals.FORKED)).as("beta's upload verified beta, not acme").isEqualTo(1.0);
     }
 
     @Test
@@ -126,6 +130,43 @@ class KekStartupCheckTest {
         assertThat(report.failed()).isZero();
         assertThat(nodeB.core().kekStartupCheck().alerts()).isEmpty();
         assertThat(refusals(nodeB, KekRefusals.FORKED) + refusals(nodeB, KekRefusals.BEHIND)).isZero();
+        assertThat(outOfStep(nodeB, KekRefusals.FORKED) + outOfStep(nodeB, KekRefusals.BEHIND)).isZero();
+    }
+
+    /**
+     * What the alert reads (review20a L1): the start-up check's findings as a gauge, which holds them at every scrape
+     * (the first one comes after the check) for as long as they last, not a count whose step before the first
+     * scrape is no step. It holds a tenant until the node verifies it in step (here: its next upload after the
+     * keystore copy), and counts a tenant found at a request as well.
+     */
+    @Test
+    void theStartUpFindingsAreAGaugeOfTenantsOutOfStep_heldUntilTheNodeVerifiesTheTenantInStep() throws IOException {
+        nodeA.core().keyRotation().rotate(ACME, false);
+
+        nodeB.core().kekStartupCheck().run();
+
+        assertThat(outOfStep(nodeB, KekRefusals.BEHIND)).isEqualTo(1.0);
+        assertThat(outOfStep(nodeB, KekRefusals.FORKED)).isZero();
+        assertThatThrownBy(() -> nodeB.upload(alice, "/inbox/by-b.csv", "refused"))
+                .hasCauseInstanceOf(KeystoreBehindCatalog.class);
+        assertThat(outOfStep(nodeB, KekRefusals.BEHIND)).as("one tenant, whatever its refusals").isEqualTo(1.0);
+        nodeB.core().kekStartupCheck().run();
+        assertThat(outOfStep(nodeB, KekRefusals.BEHIND)).as("found again at a second check: the same one")
+                .isEqualTo(1.0);
+
+        nodeA.copyKeystoreTo(nodeB);
+        assertThat(outOfStep(nodeB, KekRefusals.BEHIND)).as("not verified since the copy").isEqualTo(1.0);
+        nodeB.upload(alice, "/inbox/by-b.csv", "wrapped by version 2 on B");
+        assertThat(outOfStep(nodeB, KekRefusals.BEHIND)).as("verified in step by the upload").isZero();
+
+        nodeB.core().keyRotation().rotate(ACME, false);
+        assertThatThrownBy(() -> nodeA.upload(alice, "/inbox/by-a.csv", "refused"))
+                .hasCauseInstanceOf(KeystoreBehindCatalog.class);
+        assertThat(outOfStep(nodeA, KekRefusals.BEHIND)).as("found at a request, not at start-up").isEqualTo(1.0);
+        assertThat(nodeA.core().kekStartupCheck().run().behind()).containsExactly("acme");
+        nodeB.copyKeystoreTo(nodeA);
+        assertThat(nodeA.core().kekStartupCheck().run().behind()).isEmpty();
+        assertThat(outOfStep(nodeA, KekRefusals.BEHIND)).as("a check that finds it in step ends it").isZero();
     }
 
     /**
@@ -155,16 +196,19 @@ class KekStartupCheckTest {
     /**
      * The series the alert reads exist at 0 in the node's registry from the core's assembly, before the check runs:
      * what a scrape before the check would see (the ops listener starts after it, so a new node's first scrape comes
-     * after the count; the alert rule covers that: deploy/prometheus/vaultgate-rules.test.yml).
+     * after the count, which the gauge holds: deploy/prometheus/vaultgate-rules.test.yml).
      */
     @Test
-    void theCountersTheAlertReads_existAtZeroBeforeTheCheckRuns() {
+    void theSeriesTheAlertReads_existAtZeroBeforeTheCheckRuns() {
         nodeA.core().keyRotation().rotate(ACME, false);
 
         assertThat(refusals(nodeB, KekRefusals.BEHIND)).isZero();
         assertThat(refusals(nodeB, KekRefusals.FORKED)).isZero();
+        assertThat(outOfStep(nodeB, KekRefusals.BEHIND)).isZero();
+        assertThat(outOfStep(nodeB, KekRefusals.FORKED)).isZero();
         nodeB.core().kekStartupCheck().run();
         assertThat(refusals(nodeB, KekRefusals.BEHIND)).isEqualTo(1.0);
+        assertThat(outOfStep(nodeB, KekRefusals.BEHIND)).isEqualTo(1.0);
     }
 
     private static KekStartupCheck.Report finishedInBackground(TestCore node) throws InterruptedException {
@@ -205,6 +249,12 @@ class KekStartupCheckTest {
     private String check(String tenant, int version) {
         return nodeA.database().read(jdbc -> jdbc.queryOne("SELECT kek_check FROM kek_versions WHERE kek_tenant = ? "
                 + "AND version = ?", row -> row.getString(1), tenant, version)).orElseThrow();
+    }
+
+    /** {@code vaultgate_kek_versions_out_of_step{reason}} of the node. */
+    private static double outOfStep(TestCore node, String reason) {
+        return node.core().metrics().registry().get("vaultgate.kek.versions.out.of.step").tag("reason", reason)
+                .gauge().value();
     }
 
     private static double refusals(TestCore node, String reason) {
