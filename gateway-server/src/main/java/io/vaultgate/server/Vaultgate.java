@@ -3,6 +3,7 @@ package io.vaultgate.server;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.server.cli.AccountCommand;
 import io.vaultgate.server.cli.AdminCommand;
+import io.vaultgate.server.cli.AotTrainCommand;
 import io.vaultgate.server.cli.AuditCommand;
 import io.vaultgate.server.cli.BackupCommand;
 import io.vaultgate.server.cli.BatchCommand;
@@ -62,6 +63,7 @@ import picocli.CommandLine.HelpCommand;
                 DoctorCommand.class,
                 ReceiptCommand.class,
                 BackupCommand.class,
+                AotTrainCommand.class,
                 StatusCommand.class,
                 NodesCommand.class,
                 VersionCommand.class,

@@ -100,10 +100,16 @@ class LauncherJdkChoiceIT {
         assertThat(launch(env, "version")).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Dx=y -jar ");
     }
 
-    /** The JVM's own default maximum knows the machine's memory and its cgroup's limit (v1 or v2). */
+    /**
+     * The JVM's own default maximum knows the machine's memory and its cgroup's limit (v1 or v2); the launcher asks
+     * for it on a machine of 4 GiB or less (here one of 2 GiB: LauncherHeapTest has the rest).
+     */
     @Test
     void noHeapGiven_onASmallMachineOrContainer_theJvmsDefaultMaximumIsTheFixedHeap() throws Exception {
+        Path machine = Files.createDirectories(jdks.resolve("small-machine/proc"));
+        Files.writeString(machine.resolve("meminfo"), "MemTotal:        2097152 kB\n");
         String out = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(),
+                "VAULTGATE_LAUNCHER_ROOT", machine.getParent().toString(),
                 "FAKE_MAX_HEAP_BYTES", String.valueOf(512L * 1024 * 1024)), "run");
 
         assertThat(out).startsWith("java of 25.0.3: -XX:-CreateCoredumpOnCrash -Xms512m -Xmx512m -jar ");
@@ -130,7 +136,7 @@ class LauncherJdkChoiceIT {
     private String launch(Map<String, String> env, String command) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), command).redirectErrorStream(true);
         for (String variable : List.of("JAVA_HOME", "VAULTGATE_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
-                "_JAVA_OPTIONS")) {
+                "_JAVA_OPTIONS", "VAULTGATE_AOT_DIR", "VAULTGATE_LAUNCHER_ROOT")) {
             builder.environment().remove(variable);
         }
         builder.environment().putAll(env);
