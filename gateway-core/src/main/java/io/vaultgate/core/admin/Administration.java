@@ -124,12 +124,11 @@ public final class Administration {
             throw exists(id);
         }
         TenantKeyCreation.Completion completion = kekCatalog.creation().complete(jdbc, id.value(), newKey);
-        if (completion == TenantKeyCreation.Completion.RECORDED_BEFORE) {
+        if (completion.outcome() == TenantKeyCreation.Outcome.RECORDED_BEFORE) {
             throw exists(id);
         }
-        audited(jdbc, Optional.of(id), AdminAction.TENANT_UPDATED, id.value() + " KEK version 1 recorded, "
-                + "completing its interrupted creation" + (completion == TenantKeyCreation.Completion.NEW_KEY
-                ? " (a new key: no node held one, as the administrator stated)" : ""));
+        // one record per completion, in its transaction: what was recorded, whose key, the administrator's statement
+        audited(jdbc, Optional.of(id), AdminAction.TENANT_UPDATED, completion.audited());
         return existing;
     }
 

@@ -5,6 +5,10 @@ import io.vaultgate.crypto.KekId;
 import io.vaultgate.crypto.KeyProvider;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A tenant's first KEK version, made on this node and recorded in the catalog's {@code kek_versions} in the caller's
@@ -40,28 +44,70 @@ public final class TenantKeyCreation {
      *     completed (here or on another node), or it was shredded
      */
     public boolean createFirst(Jdbc jdbc, String tenant) throws SQLException {
+        return first(jdbc, tenant).isPresent();
+    }
+
+    /** {@link #createFirst}, returning the versions it recorded (this node's, every one it holds); empty if none. */
+    private Optional<KekVersions> first(Jdbc jdbc, String tenant) throws SQLException {
         versions.lock(jdbc, tenant);
         if (!versions.find(jdbc, tenant).states().isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         long now = clock.millis();
         if (!versions.reserve(jdbc, tenant, 1, now)) { // the lock prevents it (SQLite: one writer)
-            return false;
+            return Optional.empty();
         }
         KekId active = keys.ensureTenant(tenant);
-        versions.record(jdbc, tenant, KekVersions.heldBy(keys, tenant).states(), now);
+        KekVersions held = KekVersions.heldBy(keys, tenant);
+        versions.record(jdbc, tenant, held.states(), now);
         kekCatalog.fillCheck(jdbc, active);
-        return true;
+        return Optional.of(held);
     }
 
     /** What {@link #complete} did. */
-    public enum Completion {
+    public enum Outcome {
         /** The catalog records a version of the tenant already: its creation was completed, or it was shredded. */
         RECORDED_BEFORE,
         /** This node's key of the tenant (every version it holds) is recorded now, with its key check. */
         KEY_OF_THIS_NODE,
         /** No node's key was recorded and nothing is wrapped: a new version 1 was made here, as asked. */
         NEW_KEY
+    }
+
+    /**
+     * What {@link #complete} did, and what it recorded: what the completion's audit event states.
+     *
+     * @param recorded    the versions recorded now and their states (empty for {@link Outcome#RECORDED_BEFORE})
+     * @param newKeyAsked whether the administrator stated that no node holds a key of the tenant ({@code --new-key})
+     */
+    public record Completion(Outcome outcome, KekVersions recorded, boolean newKeyAsked) {
+
+        /**
+         * The audit event's text, naming every version recorded and whose key it is: for a {@code --new-key} run
+         * whose node held a key (an earlier attempt of it made one here, then failed), the administrator's statement
+         * too, and that no key was made by this run.
+         */
+        public String audited() {
+            String whose = switch (outcome) {
+                case NEW_KEY -> " (a new key: no node held one, as the administrator stated)";
+                case KEY_OF_THIS_NODE -> newKeyAsked ? " (this node's key: the administrator stated that no node "
+                        + "held a key of it (--new-key), but this node's keys held one, made by the tenant's "
+                        + "creation or by an earlier attempt here, and it is recorded; no key was made by this run)"
+                        : " (this node's key)";
+                case RECORDED_BEFORE -> " (nothing recorded: the catalog records its key already)";
+            };
+            return recorded.kekTenant() + " KEK " + named(recorded.states()) + " recorded, completing its interrupted "
+                    + "creation" + whose;
+        }
+
+        private static String named(Map<Integer, KekVersionState> states) {
+            List<String> each = states.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(version -> version.getKey() + (version.getValue() == KekVersionState.ENABLED ? ""
+                            : " (" + version.getValue().name().toLowerCase(Locale.ROOT) + ")"))
+                    .toList();
+            return each.isEmpty() ? "no version" : (each.size() == 1 ? "version " : "versions ")
+                    + String.join(", ", each);
+        }
     }
 
     /**
@@ -76,9 +122,10 @@ public final class TenantKeyCreation {
      * holds any data key wrapped with the tenant's KEK, which only the lost key unwraps.
      */
     public Completion complete(Jdbc jdbc, String tenant, boolean newKey) throws SQLException {
+        Completion before = new Completion(Outcome.RECORDED_BEFORE, new KekVersions(tenant, Map.of()), newKey);
         versions.lock(jdbc, tenant);
         if (!versions.find(jdbc, tenant).states().isEmpty()) {
-            return Completion.RECORDED_BEFORE;
+            return before;
         }
         boolean held = kekCatalog.activeHere(tenant, 1) > 0; // an HSM token re-read once
         if (!held) {
@@ -87,9 +134,10 @@ public final class TenantKeyCreation {
                 throw new TenantKeyElsewhere(tenant, wrapped, kekCatalog.remedy()).toAdministrator();
             }
         }
-        if (!createFirst(jdbc, tenant)) {
-            return Completion.RECORDED_BEFORE;
+        Optional<KekVersions> recorded = first(jdbc, tenant);
+        if (recorded.isEmpty()) {
+            return before;
         }
-        return held ? Completion.KEY_OF_THIS_NODE : Completion.NEW_KEY;
+        return new Completion(held ? Outcome.KEY_OF_THIS_NODE : Outcome.NEW_KEY, recorded.get(), newKey);
     }
 }

@@ -208,6 +208,57 @@ class TenantCreationCrashWindowTest {
                 .as("completed: refused as existing").hasMessageContaining("tenant acme already exists");
     }
 
+    /**
+     * The completion records every version the node holds and its audit event names them all (review20a L2: it said
+     * "version 1" whatever it recorded).
+     */
+    @Test
+    void aCompletionRecordingSeveralVersions_isAuditedOnce_namingEachOfThem() {
+        nodeA.core().administration().createTenant(ACME, "Acme", false);
+        nodeA.core().keyRotation().rotate(ACME, false);
+        nodeA.core().keyRotation().rotate(ACME, false);
+        forgetRecordedVersions();
+
+        nodeA.core().administration().createTenant(ACME, "Acme", false);
+
+        assertThat(recorded()).containsExactly(1, 2, 3);
+        assertThat(completionsAudited()).singleElement().asString()
+                .contains("acme KEK versions 1, 2, 3 recorded, completing its interrupted creation (this node's key)")
+                .doesNotContain("version 1 recorded");
+    }
+
+    /**
+     * {@code tenant add --new-key} whose node stops after its keystore made the new key: nothing is recorded, nor
+     * audited. Run again, the node holds that key and records it (no second key): its one audit record still states
+     * what the administrator stated, and that this run made no key (review20a L2: the statement was lost).
+     */
+    @Test
+    void aNewKeyCompletionStoppedAfterTheKeystoreWasWritten_retried_isAuditedOnce_withTheAdministratorsStatement() {
+        nodeA.database().inTransaction(jdbc -> {
+            new io.vaultgate.core.catalog.TenantRepository().insert(jdbc,
+                    Tenant.create(ACME, "Acme as first created", java.time.Instant.now()));
+            return null;
+        });
+        assertThatThrownBy(() -> stoppingA.core().administration().createTenant(ACME, "Acme", false, true))
+                .hasStackTraceContaining("injected: the node stops");
+        assertThat(nodeA.keys().versions("acme")).as("the new key was written").containsExactly(1);
+        assertThat(recorded()).isEmpty();
+        assertThat(completionsAudited()).isEmpty();
+        KekId made = nodeA.keys().active("acme");
+
+        nodeA.core().administration().createTenant(ACME, "Acme", false, true);
+
+        assertThat(nodeA.keys().active("acme")).as("no second key").isEqualTo(made);
+        assertThat(recorded()).containsExactly(1);
+        assertThat(completionsAudited()).singleElement().asString().contains("acme KEK version 1 recorded, "
+                + "completing its interrupted creation (this node's key: the administrator stated that no node held "
+                + "a key of it (--new-key), but this node's keys held one, made by the tenant's creation or by an "
+                + "earlier attempt here, and it is recorded; no key was made by this run)");
+        assertThatThrownBy(() -> nodeA.core().administration().createTenant(ACME, "Acme", false, true))
+                .hasMessageContaining("tenant acme already exists");
+        assertThat(completionsAudited()).as("a run refused as existing audits nothing").hasSize(1);
+    }
+
     @Test
     void aCompletedCreation_isRefusedOnEveryNode_andNoOtherNodeMakesAKey() {
         nodeA.core().administration().createTenant(ACME, "Acme", false);
@@ -239,6 +290,12 @@ class TenantCreationCrashWindowTest {
     private List<Integer> recorded() {
         return nodeA.database().read(jdbc -> jdbc.query("SELECT version FROM kek_versions WHERE kek_tenant = 'acme' "
                 + "ORDER BY version", row -> row.getInt(1)));
+    }
+
+    /** The audit events of completions of acme's creation. */
+    private List<String> completionsAudited() {
+        return nodeA.database().read(jdbc -> jdbc.query("SELECT event FROM audit_events WHERE event LIKE "
+                + "'%completing its interrupted creation%'", row -> row.getString(1)));
     }
 
     private List<Integer> checked() {
