@@ -1,5 +1,8 @@
 package io.vaultgate.sftp;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelListener;
@@ -12,6 +15,10 @@ import org.apache.sshd.common.session.Session;
  * on, as OpenSSH does. MINA's own {@code max-sshd-channels} closes the whole connection instead, so it is not used:
  * this listener closes the connection service to new channels when the cap is reached and opens it again when one of
  * them closes.
+ *
+ * <p>A channel is counted once however often MINA reports it: a channel closed gracefully and then at once (its
+ * {@code CLOSE} write timed out) is reported closed twice, and counting reports instead of channels let a client
+ * that stalls the server's writes open a channel more each time.
  *
  * <p>It never reopens a service that was closed to new channels before it reached the cap (a client's
  * {@code no-more-sessions@openssh.com}). A client that sends that request while at the cap has it undone when one of
@@ -32,12 +39,12 @@ final class ChannelCap implements ChannelListener {
 
     @Override
     public void channelInitialized(Channel channel) {
-        openChannels(channel.getSession()).opened(channel.getSession(), cap);
+        openChannels(channel.getSession()).opened(channel, cap);
     }
 
     @Override
     public void channelClosed(Channel channel, Throwable reason) {
-        openChannels(channel.getSession()).closed(channel.getSession(), cap);
+        openChannels(channel.getSession()).closed(channel, cap);
     }
 
     private static OpenChannels openChannels(Session session) {
@@ -46,22 +53,26 @@ final class ChannelCap implements ChannelListener {
 
     /** The channels of one connection; whether this cap closed its connection service to new ones. */
     private static final class OpenChannels {
-        private int open;
+        private final Set<Channel> open = Collections.newSetFromMap(new IdentityHashMap<>());
         private boolean closedByCap;
 
-        synchronized void opened(Session session, int cap) {
-            open++;
-            ConnectionService service = session.getService(ConnectionService.class);
-            if (open >= cap && service != null && service.isAllowMoreSessions()) {
+        synchronized void opened(Channel channel, int cap) {
+            if (!open.add(channel)) {
+                return;
+            }
+            ConnectionService service = channel.getSession().getService(ConnectionService.class);
+            if (open.size() >= cap && service != null && service.isAllowMoreSessions()) {
                 service.setAllowMoreSessions(false);
                 closedByCap = true;
             }
         }
 
-        synchronized void closed(Session session, int cap) {
-            open--;
-            ConnectionService service = session.getService(ConnectionService.class);
-            if (open < cap && closedByCap && service != null) {
+        synchronized void closed(Channel channel, int cap) {
+            if (!open.remove(channel)) {
+                return;
+            }
+            ConnectionService service = channel.getSession().getService(ConnectionService.class);
+            if (open.size() < cap && closedByCap && service != null) {
                 service.setAllowMoreSessions(true);
                 closedByCap = false;
             }

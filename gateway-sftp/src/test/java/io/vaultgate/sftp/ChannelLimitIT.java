@@ -7,6 +7,8 @@ import io.vaultgate.sftp.testing.MinaSftp;
 import io.vaultgate.sftp.testing.TestSftpGateway;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.junit.jupiter.api.Test;
@@ -33,7 +35,9 @@ class ChannelLimitIT {
                     extra.add(SftpClientFactory.instance().createSftpClient(alice.session()));
                 }
                 assertThatThrownBy(() -> SftpClientFactory.instance().createSftpClient(alice.session()).close())
-                        .isInstanceOf(Exception.class);
+                        .hasRootCauseInstanceOf(SshChannelOpenException.class)
+                        .rootCause().satisfies(refused -> assertThat(((SshChannelOpenException) refused)
+                                .getReasonCode()).isEqualTo(SshConstants.SSH_OPEN_CONNECT_FAILED));
 
                 assertThat(alice.session().isOpen()).isTrue();
                 assertThat(alice.sftp().stat("/inbox").isDirectory()).isTrue();
@@ -59,6 +63,8 @@ class ChannelLimitIT {
                 SftpClient again = openOnceServerForgotTheClosedOne(alice);
                 extra.add(again);
                 assertThat(again.stat("/outbox").isDirectory()).isTrue();
+                assertThatThrownBy(() -> SftpClientFactory.instance().createSftpClient(alice.session()).close())
+                        .hasRootCauseInstanceOf(SshChannelOpenException.class);
             } finally {
                 for (SftpClient client : extra) {
                     client.close();
