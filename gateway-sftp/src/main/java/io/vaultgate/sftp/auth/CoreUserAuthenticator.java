@@ -186,7 +186,8 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
         try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
             String source = SessionPrincipal.sourceAddress(session);
             LOG.info("sftp auth undelivered: method=totp user={} from={}: the code was right (audited, used up) but"
-                    + " MINA did not log the session in with it (another request or the session's end came first)",
+                    + " MINA did not log the session in with it (another request or the session's end came first, or"
+                    + " the account's session limit was reached)",
                     LogText.quoted(principal.name()), source);
             try {
                 authenticator.undelivered(principal, "totp", Protocol.SFTP, source);
