@@ -78,7 +78,8 @@ public final class Administration {
      *                          store's readiness probe writes: a tenant of that id would share its storage space;
      *                          {@code CONFLICT} for a tenant that exists with its key, and, caused by {@link
      *                          io.vaultgate.core.kek.TenantKeyElsewhere}, for one without a recorded key whose key
-     *                          this node does not hold
+     *                          this node does not hold, and, caused by {@link io.vaultgate.core.kek.TenantKeyMismatch},
+     *                          for one whose stored data keys this node's key does not open
      */
     public Tenant createTenant(TenantId id, String name, boolean passwordLogin) {
         return createTenant(id, name, passwordLogin, false);
@@ -89,7 +90,8 @@ public final class Administration {
      * completed with a new version 1 made on this node where this node holds no key of it: for a tenant whose
      * interrupted creation never made a key on any node, as the administrator states ({@code vaultgate tenant add
      * --new-key}). Still refused while the catalog holds data keys wrapped with the tenant's KEK. A node that holds
-     * the key records its own, with or without {@code newKey}.
+     * a key of the tenant records its own, with or without {@code newKey}, where it opens the tenant's stored data
+     * keys (or none are stored). Audited once, naming the versions recorded and the administrator's statement.
      */
     public Tenant createTenant(TenantId id, String name, boolean passwordLogin, boolean newKey) {
         if (id.value().equals(CoreHealth.PROBE_TENANT)) {

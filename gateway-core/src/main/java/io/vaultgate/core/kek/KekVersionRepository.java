@@ -3,7 +3,11 @@ package io.vaultgate.core.kek;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.crypto.KekId;
+import io.vaultgate.crypto.KeySlot;
 import java.sql.SQLException;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -56,6 +60,21 @@ final class KekVersionRepository {
      */
     long wrappedKeys(Jdbc jdbc, String kekTenant) throws SQLException {
         return jdbc.count("SELECT COUNT(*) FROM key_slots WHERE kek_tenant = ?", kekTenant);
+    }
+
+    /** A key slot of a file's data key, with the file it belongs to (its wrap's context). */
+    record FileSlot(String fileId, KeySlot slot) {
+    }
+
+    /**
+     * Up to {@code limit} key slots of the tenant's data (files and uploads in progress) that {@code provider} wrapped
+     * with {@code version} of the tenant's KEK, in file id order.
+     */
+    List<FileSlot> slots(Jdbc jdbc, String kekTenant, String provider, int version, int limit) throws SQLException {
+        return jdbc.query("SELECT file_id, wrapped FROM key_slots WHERE kek_tenant = ? AND provider = ? "
+                + "AND kek_version = ? ORDER BY file_id LIMIT " + limit, row -> new FileSlot(row.getString(1),
+                new KeySlot(provider, new KekId(kekTenant, version), Base64.getDecoder().decode(row.getString(2)))),
+                kekTenant, provider, version);
     }
 
     /** One row of {@code kek_versions}. */

@@ -21,6 +21,7 @@ public final class TenantKeyCreation {
     private final KekCatalog kekCatalog;
     private final KeyProvider keys;
     private final Clock clock;
+    private final TenantKeyProof proof;
     private final KekVersionRepository versions = new KekVersionRepository();
 
     /** @param kekCatalog this node's, whose key checks and fix the records and refusals take */
@@ -28,6 +29,7 @@ public final class TenantKeyCreation {
         this.kekCatalog = kekCatalog;
         this.keys = keys;
         this.clock = clock;
+        this.proof = new TenantKeyProof(keys, kekCatalog.remedy());
     }
 
     /**
@@ -119,7 +121,9 @@ public final class TenantKeyCreation {
      * TenantKeyElsewhere}, {@code CONFLICT}), instead of making a version 1 of its own, which would fork the node that
      * served the tenant. Unless {@code newKey}: the administrator states that no node holds a key of the tenant (its
      * creation stopped before the key was made), and a new version 1 is made here; still refused while the catalog
-     * holds any data key wrapped with the tenant's KEK, which only the lost key unwraps.
+     * holds any data key wrapped with the tenant's KEK, which only the lost key unwraps. Where such data keys are
+     * stored, this node's key is recorded only if it opens them ({@link TenantKeyProof}: one unwrap); another key
+     * under the tenant's alias is refused ({@link TenantKeyMismatch}, {@code CONFLICT}), recording nothing.
      */
     public Completion complete(Jdbc jdbc, String tenant, boolean newKey) throws SQLException {
         Completion before = new Completion(Outcome.RECORDED_BEFORE, new KekVersions(tenant, Map.of()), newKey);
@@ -128,10 +132,15 @@ public final class TenantKeyCreation {
             return before;
         }
         boolean held = kekCatalog.activeHere(tenant, 1) > 0; // an HSM token re-read once
-        if (!held) {
-            long wrapped = versions.wrappedKeys(jdbc, tenant);
-            if (!newKey || wrapped > 0) {
-                throw new TenantKeyElsewhere(tenant, wrapped, kekCatalog.remedy()).toAdministrator();
+        long wrapped = versions.wrappedKeys(jdbc, tenant);
+        if (!held && (!newKey || wrapped > 0)) {
+            throw new TenantKeyElsewhere(tenant, wrapped, kekCatalog.remedy()).toAdministrator();
+        }
+        if (held) {
+            try {
+                proof.require(jdbc, tenant, wrapped);
+            } catch (TenantKeyMismatch mismatch) {
+                throw mismatch.toAdministrator();
             }
         }
         Optional<KekVersions> recorded = first(jdbc, tenant);

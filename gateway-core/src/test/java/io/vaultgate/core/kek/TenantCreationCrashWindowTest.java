@@ -259,6 +259,66 @@ class TenantCreationCrashWindowTest {
         assertThat(completionsAudited()).as("a run refused as existing audits nothing").hasSize(1);
     }
 
+    /**
+     * A node holding another key under the tenant's alias (its own version 1, made while the tenant's key was on node
+     * A) is refused the completion while the tenant's files are stored: their key slot does not open with its key
+     * (review20a L3: it recorded its key, and A, whose key wrapped the files, was then refused as forked). Nothing is
+     * recorded or audited, with or without {@code --new-key}; node A's key opens the slot and completes it.
+     */
+    @Test
+    void aNodeHoldingAnotherKeyUnderTheTenantsAlias_isRefusedTheCompletion_andRecordsNothing() throws IOException {
+        ClientPrincipal alice = nodeA.client("acme", "alice", Protocol.SFTP);
+        nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by A's version 1");
+        forgetRecordedVersions();
+        KekId otherKey = nodeB.keys().ensureTenant("acme");
+
+        for (boolean newKey : new boolean[] {false, true}) {
+            assertThatThrownBy(() -> nodeB.core().administration().createTenant(ACME, "Acme", false, newKey))
+                    .isInstanceOfSatisfying(GatewayException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+                        assertThat(e.getCause()).isInstanceOfSatisfying(TenantKeyMismatch.class, cause -> {
+                            assertThat(cause.tenant()).isEqualTo("acme");
+                            assertThat(cause.version()).isEqualTo(1);
+                            assertThat(cause.wrappedKeys()).isEqualTo(1L);
+                        });
+                        assertThat(e.clientMessage()).contains("another key of tenant acme than the one its files "
+                                + "were wrapped with", "1 data key(s) of its files are stored", "nothing was recorded",
+                                "Run `vaultgate tenant add acme` on a node that holds the tenant's key",
+                                "copy that node's keys/kek.p12 to this node first");
+                    });
+        }
+        assertThat(recorded()).as("nothing recorded").isEmpty();
+        assertThat(completionsAudited()).as("nor audited").isEmpty();
+        assertThat(nodeB.keys().versions("acme")).as("B's keys unchanged").containsExactly(1);
+        assertThat(nodeB.keys().active("acme")).isEqualTo(otherKey);
+
+        nodeA.core().administration().createTenant(ACME, "Acme", false);
+
+        assertThat(recorded()).containsExactly(1);
+        assertThat(completionsAudited()).hasSize(1);
+        assertThat(nodeA.read(alice, "/inbox/by-a.csv")).isEqualTo("wrapped by A's version 1");
+        assertThatThrownBy(() -> nodeB.read(alice, "/inbox/by-a.csv")).hasCauseInstanceOf(KeystoreForked.class);
+    }
+
+    /** A node holding none of the versions the tenant's files are wrapped with cannot show its key is the tenant's. */
+    @Test
+    void aNodeHoldingNoVersionTheTenantsFilesAreWrappedWith_isRefusedTheCompletion() {
+        ClientPrincipal alice = nodeA.client("acme", "alice", Protocol.SFTP);
+        nodeA.core().keyRotation().rotate(ACME, false);
+        nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by A's version 2");
+        forgetRecordedVersions();
+        nodeB.keys().ensureTenant("acme");
+
+        assertThatThrownBy(() -> nodeB.core().administration().createTenant(ACME, "Acme", false))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.getCause()).isInstanceOfSatisfying(TenantKeyMismatch.class,
+                            cause -> assertThat(cause.version()).isZero());
+                    assertThat(e.clientMessage()).contains("holds no KEK version of tenant acme that its files' key "
+                            + "slots are wrapped with");
+                });
+        assertThat(recorded()).isEmpty();
+    }
+
     @Test
     void aCompletedCreation_isRefusedOnEveryNode_andNoOtherNodeMakesAKey() {
         nodeA.core().administration().createTenant(ACME, "Acme", false);

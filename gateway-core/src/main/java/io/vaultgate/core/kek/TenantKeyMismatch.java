@@ -1,0 +1,66 @@
+package io.vaultgate.core.kek;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+
+/**
+ * The cause inside the {@link GatewayException} ({@code CONFLICT}) that refuses to complete, with this node's key, a
+ * tenant the catalog records without any KEK version while data keys of its files are stored, because this node's
+ * key does not open them: a key slot of the tenant fails authentication under it (another key made under the tenant's
+ * alias: a keystore copy from another installation, an earlier {@code --new-key} here while the tenant's key was
+ * elsewhere), or none of the slots is wrapped with a version this node holds. Recording this node's key would make it
+ * the tenant's in the catalog, every node holding the key that wrapped its files would be refused as forked, and the
+ * files would open nowhere. Nothing is recorded. Carries no stack trace: it is a decision, not a failure.
+ */
+public final class TenantKeyMismatch extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String tenant;
+    private final int version;
+    private final long wrappedKeys;
+
+    /**
+     * @param version     the version whose key slots failed authentication here; 0 when this node holds no version
+     *                    any slot is wrapped with
+     * @param wrappedKeys data keys the catalog holds wrapped with the tenant's KEK
+     * @param remedy      the fix this node's key provider calls for, named in the message
+     */
+    TenantKeyMismatch(String tenant, int version, long wrappedKeys, KeyRemedy remedy) {
+        super(message(tenant, version, wrappedKeys, remedy), null, false, false);
+        this.tenant = tenant;
+        this.version = version;
+        this.wrappedKeys = wrappedKeys;
+    }
+
+    private static String message(String tenant, int version, long wrappedKeys, KeyRemedy fix) {
+        String found = version > 0
+                ? "this node's keystore holds another key of tenant " + tenant + " than the one its files were wrapped "
+                        + "with: their key slots of KEK version " + version + " fail authentication under it"
+                : "this node's keystore holds no KEK version of tenant " + tenant + " that its files' key slots are "
+                        + "wrapped with";
+        return found + "; the tenant exists without a recorded KEK version and " + wrappedKeys + " data key(s) of its "
+                + "files are stored, so this node's key is not recorded as the tenant's (the node holding the key "
+                + "that wrapped them would then be refused as forked); nothing was recorded. Run `vaultgate tenant add " + tenant + "` on a node that holds the "
+                + "tenant's key (the node that created it), or " + fix.fromFirst("that node");
+    }
+
+    public String tenant() {
+        return tenant;
+    }
+
+    /** The version whose key slots failed authentication here; 0 when this node holds none they are wrapped with. */
+    public int version() {
+        return version;
+    }
+
+    /** Data keys the catalog holds wrapped with the tenant's KEK. */
+    public long wrappedKeys() {
+        return wrappedKeys;
+    }
+
+    /** The refusal of the administrator's {@code tenant add}: {@code CONFLICT}, with the cause and the fix. */
+    GatewayException toAdministrator() {
+        return new GatewayException(Reason.CONFLICT, getMessage(), getMessage(), this);
+    }
+}
