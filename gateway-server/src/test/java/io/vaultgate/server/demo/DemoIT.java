@@ -2,15 +2,10 @@ package io.vaultgate.server.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +31,7 @@ class DemoIT {
                 .redirectError(workDir.resolve("demo.log").toFile())
                 .start();
         try {
-            List<String> printed = readUntil(demo, "Press Ctrl-C to stop", 90);
+            List<String> printed = DemoConsole.readUntil(demo, "Press Ctrl-C to stop", 90);
             assertThat(printed).as("on loopback only, by default").anySatisfy(line -> assertThat(line)
                     .matches("Listening on SFTP 127\\.0\\.0\\.1:\\d+, HTTPS 127\\.0\\.0\\.1:\\d+, ops 127\\.0\\.0\\.1:\\d+, "
                             + "demo site 127\\.0\\.0\\.1:\\d+ \\(loopback only\\)"));
@@ -44,11 +39,11 @@ class DemoIT {
                     .filter(line -> line.startsWith("echo ") || line.startsWith("curl ")).toList();
             assertThat(commands).hasSize(5);
 
-            assertThat(shell(commands.get(0))).contains("put README.md");
-            assertThat(shell(commands.get(1))).contains("README.md").contains("22");
-            assertThat(shell(commands.get(2))).contains("\"sha256\"").contains("\"size\":22");
-            assertThat(shell(commands.get(3))).contains("README-https.md").contains("README.md");
-            assertThat(shell(commands.get(4))).isEqualTo("Vaultgate demo upload\n");
+            assertThat(DemoConsole.shell(workDir, commands.get(0))).contains("put README.md");
+            assertThat(DemoConsole.shell(workDir, commands.get(1))).contains("README.md").contains("22");
+            assertThat(DemoConsole.shell(workDir, commands.get(2))).contains("\"sha256\"").contains("\"size\":22");
+            assertThat(DemoConsole.shell(workDir, commands.get(3))).contains("README-https.md").contains("README.md");
+            assertThat(DemoConsole.shell(workDir, commands.get(4))).isEqualTo("Vaultgate demo upload\n");
 
             String siteLine = printed.stream().filter(line -> line.contains("demo BPO site")).findFirst().orElseThrow();
             Path siteInbox = workDir.resolve(siteLine.substring(siteLine.lastIndexOf(' ') + 1));
@@ -70,44 +65,5 @@ class DemoIT {
         }
         assertThat(file).as("forwarded to the demo site").exists();
         assertThat(Files.readString(file)).isEqualTo(content);
-    }
-
-    private String shell(String command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("bash", "-c", command).directory(workDir.toFile())
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(command + "\n" + output).isZero();
-        return output;
-    }
-
-    private static List<String> readUntil(Process process, String marker, int seconds) throws InterruptedException {
-        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        List<String> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            String line = lines.poll(1, TimeUnit.SECONDS);
-            if (line != null) {
-                seen.add(line);
-                if (line.contains(marker)) {
-                    return seen;
-                }
-            } else if (!process.isAlive()) {
-                break;
-            }
-        }
-        throw new AssertionError("the demo did not print \"" + marker + "\"; it printed " + seen);
     }
 }

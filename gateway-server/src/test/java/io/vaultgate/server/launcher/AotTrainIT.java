@@ -3,9 +3,8 @@ package io.vaultgate.server.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import java.io.BufferedReader;
+import io.vaultgate.server.demo.DemoConsole;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -68,10 +66,10 @@ class AotTrainIT {
                 "VAULTGATE_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLoading));
         Process demo = demoStart.start();
         try {
-            List<String> printed = readUntil(demo, "Press Ctrl-C to stop", 90);
+            List<String> printed = DemoConsole.readUntil(demo, "Press Ctrl-C to stop", 90);
             String put = printed.stream().map(String::strip).filter(line -> line.startsWith("echo 'put "))
                     .findFirst().orElseThrow();
-            assertThat(shell(put)).contains("put README.md");
+            assertThat(DemoConsole.shell(work, put)).contains("put README.md");
         } finally {
             demo.destroy();
             assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
@@ -130,44 +128,5 @@ class AotTrainIT {
                 "_JAVA_OPTIONS", "VAULTGATE_AOT_DIR", "VAULTGATE_HOME", "VAULTGATE_CONFIG")) {
             builder.environment().remove(variable);
         }
-    }
-
-    private String shell(String command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("bash", "-c", command).directory(work.toFile())
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(command + "\n" + output).isZero();
-        return output;
-    }
-
-    private static List<String> readUntil(Process process, String marker, int seconds) throws InterruptedException {
-        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        List<String> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            String line = lines.poll(1, TimeUnit.SECONDS);
-            if (line != null) {
-                seen.add(line);
-                if (line.contains(marker)) {
-                    return seen;
-                }
-            } else if (!process.isAlive()) {
-                break;
-            }
-        }
-        throw new AssertionError("the demo did not print \"" + marker + "\"; it printed " + seen);
     }
 }
