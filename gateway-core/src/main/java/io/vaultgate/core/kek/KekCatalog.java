@@ -192,8 +192,8 @@ public final class KekCatalog {
         }
         KekId active = keys.rotate(tenant);
         if (active.version() != next) { // rolls back the reservation; the keystore holds an unrecorded version
-            throw new IllegalStateException("this node's keystore rotated tenant " + tenant + " to " + active
-                    + ", not to version " + next + " as recorded in the catalog");
+            throw new IllegalStateException("this node's " + refusals.remedy().store() + " rotated tenant " + tenant
+                    + " to " + active + ", not to version " + next + " as recorded in the catalog");
         }
         versions.record(jdbc, tenant, KekVersions.heldBy(keys, tenant).states(), now);
         fillCheck(jdbc, active);

@@ -97,8 +97,8 @@ public final class KekRefusals {
     /** The refusal to unwrap with a version the catalog records disabled, or of a tenant it records destroyed. */
     CryptoException unwrap(KekId kek, KekVersionState state) {
         String message = "KEK " + kek + " is " + reason(state) + " in the catalog: no node may unwrap with it"
-                + (state == KekVersionState.DISABLED ? "; this node's keystore may still hold it enabled: "
-                + remedy.from("the node that disabled it") : " (the tenant was shredded)");
+                + (state == KekVersionState.DISABLED ? "; this node's " + remedy.store() + " may still hold it "
+                + "enabled: " + remedy.from("the node that disabled it") : " (the tenant was shredded)");
         refused(reason(state), kek.toString(), message);
         return state == KekVersionState.DISABLED ? new CryptoException.KeyDisabled(message)
                 : new CryptoException.KeyDestroyed(message);
@@ -114,7 +114,7 @@ public final class KekRefusals {
 
     private Counter counter(String reason) {
         return Counter.builder(METER).description("wraps and unwraps of tenants' data keys refused because this "
-                + "node's keystore disagrees with the catalog's record of the tenant's KEK versions")
+                + "node's keys (keystore or token) disagree with the catalog's record of the tenant's KEK versions")
                 .tag("reason", reason).register(registry);
     }
 

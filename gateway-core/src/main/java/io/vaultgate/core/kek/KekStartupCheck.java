@@ -195,13 +195,14 @@ public final class KekStartupCheck implements AutoCloseable {
             return alerts;
         }
         if (!report.forked().isEmpty()) {
-            alerts.add("keys: at start-up (" + report.finishedAt() + ") this node's keystore held another key than the "
-                    + "catalog's under the active KEK version of " + report.forked().size() + " tenant(s) (forked; "
-                    + "refused here): " + named(report.forked()) + "; " + remedy.from("the node that rotated them"));
+            alerts.add("keys: at start-up (" + report.finishedAt() + ") this node's " + remedy.store() + " held "
+                    + "another key than the catalog's under the active KEK version of " + report.forked().size()
+                    + " tenant(s) (forked; refused here): " + named(report.forked()) + "; "
+                    + remedy.from("the node that rotated them"));
         }
         if (!report.behind().isEmpty()) {
-            alerts.add("keys: at start-up (" + report.finishedAt() + ") this node's keystore lacked the active KEK "
-                    + "version of " + report.behind().size() + " tenant(s) (behind; refused here): "
+            alerts.add("keys: at start-up (" + report.finishedAt() + ") this node's " + remedy.store() + " lacked the "
+                    + "active KEK version of " + report.behind().size() + " tenant(s) (behind; refused here): "
                     + named(report.behind()) + "; " + remedy.from("the node that changed them"));
         }
         if (report.failed() > 0) {

@@ -24,9 +24,9 @@ public final class KeystoreBehindCatalog extends RuntimeException {
 
     /** @param remedy the fix this node's key provider calls for, named in the message */
     KeystoreBehindCatalog(String tenant, int active, int here, KeyRemedy remedy) {
-        super("this node's keystore is behind the catalog: KEK version " + active + " of tenant " + tenant
-                + " is active" + (here == 0 ? " (this node's keystore has no KEK of the tenant)"
-                : " (this node's keystore has version " + here + ")")
+        super("this node's " + remedy.store() + " is behind the catalog: KEK version " + active + " of tenant "
+                + tenant + " is active" + (here == 0 ? " (this node's " + remedy.store() + " has no KEK of the tenant)"
+                : " (this node's " + remedy.store() + " has version " + here + ")")
                 + "; " + remedy.from("the node that rotated it"), null, false, false);
         this.tenant = tenant;
         this.active = active;

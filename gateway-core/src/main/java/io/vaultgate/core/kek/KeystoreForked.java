@@ -21,10 +21,11 @@ public final class KeystoreForked extends RuntimeException {
 
     /** @param remedy the fix this node's key provider calls for, named in the message */
     KeystoreForked(String tenant, int version, KeyRemedy remedy) {
-        super("this node's keystore holds another key under KEK version " + version + " of tenant " + tenant
-                + " than the one the catalog records (its key check fails here): a rotation on this node wrote its "
-                + "keystore but was not recorded (it failed, or the node stopped), and another node then made and "
-                + "recorded its own version " + version + "; this node neither wraps nor unwraps with it; "
+        super("this node's " + remedy.store() + " holds another key under KEK version " + version + " of tenant "
+                + tenant + " than the one the catalog records (its key check fails here): a rotation on this node "
+                + "wrote its " + remedy.store() + " but was not recorded (it failed, or the node stopped), and another "
+                + "node then made and recorded its own version " + version + "; this node neither wraps nor unwraps "
+                + "with it; "
                 + remedy.from("the node that rotated the tenant"), null, false, false);
         this.tenant = tenant;
         this.version = version;

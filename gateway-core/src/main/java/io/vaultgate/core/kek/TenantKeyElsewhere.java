@@ -31,7 +31,7 @@ public final class TenantKeyElsewhere extends RuntimeException {
 
     private static String message(String tenant, long wrappedKeys, KeyRemedy fix) {
         String cause = "tenant " + tenant + " exists without a recorded KEK version (its creation by an older gateway "
-                + "stopped before recording its key), and this node's keystore holds no key of it";
+                + "stopped before recording its key), and this node's " + fix.store() + " holds no key of it";
         String remedy = "run `vaultgate tenant add " + tenant + "` on a node that holds the tenant's key (the node "
                 + "that created it), or " + fix.fromFirst("that node");
         if (wrappedKeys > 0) {

@@ -35,10 +35,11 @@ public final class TenantKeyMismatch extends RuntimeException {
 
     private static String message(String tenant, int version, long wrappedKeys, KeyRemedy fix) {
         String found = version > 0
-                ? "this node's keystore holds another key of tenant " + tenant + " than the one its files were wrapped "
-                        + "with: their key slots of KEK version " + version + " fail authentication under it"
-                : "this node's keystore holds no KEK version of tenant " + tenant + " that its files' key slots are "
-                        + "wrapped with";
+                ? "this node's " + fix.store() + " holds another key of tenant " + tenant + " than the one its "
+                        + "files were wrapped with: their key slots of KEK version " + version + " fail authentication "
+                        + "under it"
+                : "this node's " + fix.store() + " holds no KEK version of tenant " + tenant + " that its files' key "
+                        + "slots are wrapped with";
         return found + "; the tenant exists without a recorded KEK version and " + wrappedKeys + " data key(s) of its "
                 + "files are stored, so this node's key is not recorded as the tenant's (the node holding the key "
                 + "that wrapped them would then be refused as forked); nothing was recorded. Run `vaultgate tenant add " + tenant + "` on a node that holds the "

@@ -46,12 +46,20 @@ class KeyRemedyTest {
     @Test
     void onAKeystoreNodeEveryRefusalStillSaysToCopyKeysKekP12() {
         assertThat(new KeystoreBehindCatalog("acme", 2, 1, KeyRemedy.KEYSTORE).getMessage())
+                .startsWith("this node's keystore is behind the catalog: KEK version 2 of tenant acme is active (this "
+                        + "node's keystore has version 1)")
                 .endsWith("; copy keys/kek.p12 from the node that rotated it");
         assertThat(new KeystoreForked("acme", 2, KeyRemedy.KEYSTORE).getMessage())
+                .startsWith("this node's keystore holds another key under KEK version 2 of tenant acme")
+                .contains("a rotation on this node wrote its keystore but was not recorded")
                 .endsWith("; copy keys/kek.p12 from the node that rotated the tenant");
         assertThat(new TenantKeyElsewhere("acme", 0, KeyRemedy.KEYSTORE).getMessage())
+                .contains("this node's keystore holds no key of it")
                 .contains("or copy that node's keys/kek.p12 to this node first, once `vaultgate doctor` there finds "
                         + "no KEK version missing (the copy replaces every key of this node)");
+        assertThat(new TenantKeyMismatch("acme", 1, 3, KeyRemedy.KEYSTORE).getMessage())
+                .startsWith("this node's keystore holds another key of tenant acme than the one its files were "
+                        + "wrapped with").contains("or copy that node's keys/kek.p12 to this node first");
         assertThat(KekRefusals.unmetered().unwrap(new KekId("acme", 1), KekVersionState.DISABLED).getMessage())
                 .endsWith("this node's keystore may still hold it enabled: copy keys/kek.p12 from the node that "
                         + "disabled it");
@@ -64,11 +72,20 @@ class KeyRemedyTest {
                 refusals.behind("acme", 2, 1).getMessage(),
                 refusals.forked("acme", 2).getMessage(),
                 refusals.unwrap(new KekId("acme", 1), KekVersionState.DISABLED).getMessage(),
-                new TenantKeyElsewhere("acme", 3, KeyRemedy.TOKEN).getMessage());
+                new TenantKeyElsewhere("acme", 3, KeyRemedy.TOKEN).getMessage(),
+                new TenantKeyMismatch("acme", 1, 3, KeyRemedy.TOKEN).getMessage());
 
         assertThat(messages).allSatisfy(message -> assertThat(message).doesNotContain("kek.p12")
-                .contains("log in to the same token as", "keys.pkcs11.library and keys.pkcs11.slot",
-                        "restored from an older backup"));
+                .as("a token node has no keystore").doesNotContain("keystore")
+                .contains("this node's token ", "log in to the same token as",
+                        "keys.pkcs11.library and keys.pkcs11.slot", "restored from an older backup"));
+        assertThat(messages.get(0)).startsWith("this node's token is behind the catalog: KEK version 2 of tenant acme "
+                + "is active (this node's token has version 1)");
+        assertThat(messages.get(1)).startsWith("this node's token holds another key under KEK version 2 of tenant "
+                + "acme");
+        assertThat(messages.get(2)).contains("this node's token may still hold it enabled");
+        assertThat(messages.get(3)).contains("this node's token holds no key of it");
+        assertThat(messages.get(4)).startsWith("this node's token holds another key of tenant acme");
         assertThat(messages.get(0)).contains("KEK version 2 of tenant acme is active", "log in to the same token as "
                 + "the node that rotated it");
         assertThat(messages.get(3)).contains("run `vaultgate tenant add acme` on a node that holds the tenant's key",
@@ -99,8 +116,9 @@ class KeyRemedyTest {
                 assertThat(check.run().behind()).containsExactly("acme");
 
                 assertThat(check.alerts()).singleElement().asString().contains("behind", "acme",
+                        "this node's token lacked the active KEK version of 1 tenant(s)",
                         "log in to the same token as the node that changed them", "keys.pkcs11.slot")
-                        .doesNotContain("kek.p12");
+                        .doesNotContain("kek.p12").doesNotContain("keystore");
                 assertThat(logged.list).filteredOn(event -> event.getLevel() == Level.WARN)
                         .map(ILoggingEvent::getFormattedMessage)
                         .anySatisfy(line -> assertThat(line).contains("KEK start-up check", "1 behind",
@@ -109,7 +127,8 @@ class KeyRemedyTest {
                         .isInstanceOfSatisfying(GatewayException.class, e -> {
                             assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
                             assertThat(e.getMessage()).contains("KEK version 2 of tenant acme is active",
-                                    "keys.pkcs11.library and keys.pkcs11.slot").doesNotContain("kek.p12");
+                                    "keys.pkcs11.library and keys.pkcs11.slot").doesNotContain("kek.p12")
+                                    .doesNotContain("keystore");
                         });
             }
         } finally {

@@ -43,8 +43,8 @@ class Pkcs11KekCheckIT {
     private static final List<String> TENANTS = List.of("acme", "beta", "gamma");
     private static final String CLIENT_MESSAGE = "the tenant's encryption keys are being updated on this gateway "
             + "node; retry later";
-    private static final Pattern REFUSALS = Pattern.compile(
-            "(?m)^vaultgate_kek_refusals_total\\{[^}]*reason=\"(\\w+)\"[^}]*} (\\S+)$");
+    private static final Pattern REFUSALS = byReason("vaultgate_kek_refusals_total");
+    private static final Pattern OUT_OF_STEP = byReason("vaultgate_kek_versions_out_of_step");
 
     /** One client, its connection kept alive: the ops listener caps connections per source. */
     private static final HttpClient OPS_CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -121,6 +121,8 @@ class Pkcs11KekCheckIT {
             assertThat(startUpSummary(nodeA)).contains("KEK start-up check: 3 active tenants' keys verified")
                     .contains(" 0 forked, 0 behind, 0 not checked");
             assertThat(refusals(nodeA)).containsEntry("keystore_forked", 0.0).containsEntry("keystore_behind", 0.0);
+            assertThat(scraped(nodeA, OUT_OF_STEP)).containsEntry("keystore_forked", 0.0)
+                    .containsEntry("keystore_behind", 0.0);
             assertThat(alerts(nodeA)).noneMatch(alert -> alert.startsWith("keys:"));
             Curl curl = new Curl(home.resolve("tls/ca.crt"));
             for (String tenant : TENANTS) {
@@ -136,16 +138,20 @@ class Pkcs11KekCheckIT {
                     .contains("log in to the same token as the node that changed them", "keys.pkcs11.slot")
                     .doesNotContain("kek.p12");
             String log = Files.readString(GatewayProcess.logFile(nodeB.name));
-            assertThat(log).contains("this node's keystore holds another key under KEK version 2 of tenant gamma "
+            assertThat(log).contains("this node's token holds another key under KEK version 2 of tenant gamma "
                             + "than the one the catalog records (its key check fails here)")
-                    .contains("this node's keystore is behind the catalog: KEK version 1 of tenant beta is active "
-                            + "(this node's keystore has no KEK of the tenant)")
+                    .contains("this node's token is behind the catalog: KEK version 1 of tenant beta is active "
+                            + "(this node's token has no KEK of the tenant)")
+                    .doesNotContain("this node's keystore")
                     .doesNotContain("of tenant acme").doesNotContain(PIN);
             assertThat(refusals(nodeB)).containsEntry("keystore_forked", 1.0).containsEntry("keystore_behind", 1.0);
+            assertThat(scraped(nodeB, OUT_OF_STEP)).as("the start-up findings at the first scrape, as a gauge")
+                    .containsEntry("keystore_forked", 1.0).containsEntry("keystore_behind", 1.0);
             assertThat(alerts(nodeB)).filteredOn(alert -> alert.startsWith("keys:")).hasSize(2)
                     .anySatisfy(alert -> assertThat(alert).contains("(forked; refused here): gamma;"))
                     .anySatisfy(alert -> assertThat(alert).contains("(behind; refused here): beta;"))
-                    .allSatisfy(alert -> assertThat(alert).contains("keys.pkcs11.slot").doesNotContain("kek.p12"));
+                    .allSatisfy(alert -> assertThat(alert).contains("this node's token ", "keys.pkcs11.slot")
+                            .doesNotContain("kek.p12"));
 
             Curl curl = new Curl(home.resolve("tls/ca.crt"));
             assertThat(upload(curl, nodeB, "acme", file).status()).isBetween(200, 204);
@@ -157,6 +163,8 @@ class Pkcs11KekCheckIT {
             }
             assertThat(nodeB.ready()).as("node B stays ready").isTrue();
             assertThat(refusals(nodeB)).containsEntry("keystore_forked", 2.0).containsEntry("keystore_behind", 2.0);
+            assertThat(scraped(nodeB, OUT_OF_STEP)).as("one per tenant, whatever its refusals")
+                    .containsEntry("keystore_forked", 1.0).containsEntry("keystore_behind", 1.0);
         }
     }
 
@@ -191,8 +199,19 @@ class Pkcs11KekCheckIT {
 
     /** {@code vaultgate_kek_refusals_total} by reason, from the node's {@code /metrics}. */
     private static Map<String, Double> refusals(GatewayProcess node) throws IOException, InterruptedException {
+        return scraped(node, REFUSALS);
+    }
+
+    /** A series of the node's {@code /metrics} by its {@code reason} label. */
+    private static Pattern byReason(String metric) {
+        return Pattern.compile("(?m)^" + metric + "\\{[^}]*reason=\"(\\w+)\"[^}]*} (\\S+)$");
+    }
+
+    /** The values of {@code series} ({@link #byReason}) in the node's {@code /metrics}, by reason. */
+    private static Map<String, Double> scraped(GatewayProcess node, Pattern series)
+            throws IOException, InterruptedException {
         Map<String, Double> counts = new HashMap<>();
-        Matcher m = REFUSALS.matcher(ops(node, "/metrics"));
+        Matcher m = series.matcher(ops(node, "/metrics"));
         while (m.find()) {
             counts.put(m.group(1), Double.parseDouble(m.group(2)));
         }
