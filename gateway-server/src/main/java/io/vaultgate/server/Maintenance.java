@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Housekeeping while the gateway runs, on one background thread: closes idle batches, returns expired
  * batch leases, removes partial uploads past their expiry, shreds files past their tenant's retention,
- * signs an audit checkpoint when one is due. A failing pass is logged and retried next time.
+ * abandons the forwards of removed sites whose removal was cut off before it abandoned them, signs an audit
+ * checkpoint when one is due. A failing pass is logged and retried next time.
  */
 final class Maintenance implements AutoCloseable {
 
@@ -37,6 +38,8 @@ final class Maintenance implements AutoCloseable {
         int batches = task("batch closing and lease release", () -> core.batches().maintain());
         int partials = task("expiry of partial uploads", () -> core.recovery().expirePartials());
         int shredded = task("retention", () -> core.retention().shredExpired());
+        task("site removals cut off before their forwards were abandoned",
+                () -> core.incidents().siteRemoval().finishInterrupted().size());
         task("audit checkpoint", () -> {
             core.audit().checkpointIfDue();
             return 0;

@@ -70,14 +70,24 @@ final class PagedAbandonment {
      * its page's rows and appends their events.
      */
     Tally inPages(String siteId, List<ForwardState> states, String actor, Check check) {
+        return inPages(siteId, states, actor, check, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #inPages(String, List, String, Check)}, but stops after {@code maxPages} pages; the tally then
+     * tells whether the last page was full ({@link Tally#more}), so that more may be left for another run.
+     */
+    Tally inPages(String siteId, List<ForwardState> states, String actor, Check check, int maxPages) {
         Tally tally = new Tally(sample);
         Optional<ForwardJob> last = Optional.empty();
-        for (boolean more = true; more; ) {
+        boolean more = true;
+        for (int pages = 0; more && pages < maxPages; pages++) {
             AbandonedPage done = onePage(siteId, states, actor, last, tally.count(), check);
             done.abandoned().forEach(job -> tally.add(job.id()));
             more = done.full();
             last = done.last();
         }
+        tally.more = more;
         return tally;
     }
 
@@ -128,11 +138,15 @@ final class PagedAbandonment {
         return events;
     }
 
-    /** The forward jobs a removal abandoned: how many, and the ids of the first of them (oldest first). */
+    /**
+     * The forward jobs a removal abandoned: how many, the ids of the first of them (oldest first), and whether a run
+     * stopped by its page limit may have left more.
+     */
     static final class Tally {
         private final int limit;
         private final List<String> sample = new ArrayList<>();
         private long count;
+        private boolean more;
 
         private Tally(int limit) {
             this.limit = limit;
@@ -151,6 +165,11 @@ final class PagedAbandonment {
 
         List<String> sample() {
             return List.copyOf(sample);
+        }
+
+        /** Whether a run stopped by its page limit may have left jobs: its last page was full. */
+        boolean more() {
+            return more;
         }
     }
 }

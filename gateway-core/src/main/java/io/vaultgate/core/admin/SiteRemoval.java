@@ -53,8 +53,9 @@ import java.util.Optional;
  *   or a dead forward retried while the removal ran: the removal's transaction holds the site's row lock, which both
  *   share). Once the site is removed nothing can bring it back into use (routes and retries are refused for a removed
  *   site), so the pages after cannot be refused. A removal cut off between them (a crash, a restart) leaves the site
- *   removed with some of its forwards still dead: the same command run again finds the removed site with work left
- *   and abandons the rest ({@link #removeSite} on a removed site without such forwards is NOT_FOUND, as before).</li>
+ *   removed with some of its forwards still dead: every node's next maintenance pass abandons them
+ *   ({@link #finishInterrupted}), and so does the same command run again, which finds the removed site with work left
+ *   ({@link #removeSite} on a removed site without such forwards is NOT_FOUND, as before).</li>
  *   <li>A removal with {@link UnfinishedWork#ABANDON} abandons the forwards first, pending and in flight included (a
  *   removed site's forwards would otherwise wait, unsent, until the pages reached them), each page checked as the
  *   removal is (site active, no route) under the site's row lock, then removes the site in one last transaction with
@@ -109,6 +110,13 @@ public final class SiteRemoval {
         }
     }
 
+    /**
+     * What a maintenance pass did for a site whose removal was cut off before its forwards were abandoned
+     * ({@link #finishInterrupted}): how many it abandoned, and whether it stopped at its page limit with more left.
+     */
+    public record FinishedRemoval(String siteId, long forwardsAbandoned, boolean more) {
+    }
+
     /** The fixed reason of abandoned work: it reaches tenants' transparency reports. */
     static final String SITE_REMOVED = "site removed";
 
@@ -133,6 +141,7 @@ public final class SiteRemoval {
     private final AuditLog audit;
     private final Clock clock;
     private final PagedAbandonment pages;
+    private final RemovedSiteForwards removedSites;
     private final int sample;
 
     /** @param operators removes the site's operators, within the site's removal */
@@ -148,6 +157,7 @@ public final class SiteRemoval {
     SiteRemoval(Database database, Offboarding operators, BatchRepository batches, RouteRepository routes,
                 Outbox outbox, AuditLog audit, Clock clock, int abandonPage, int sample) {
         this.pages = new PagedAbandonment(database, audit, clock, abandonPage, sample);
+        this.removedSites = new RemovedSiteForwards(database, pages);
         this.sample = sample;
         this.database = database;
         this.operators = operators;
@@ -176,10 +186,20 @@ public final class SiteRemoval {
      */
     public RemovedSite removeSite(String siteId, String reason, String actor, UnfinishedWork work) {
         String why = Lockdown.requireText(reason, "reason");
-        if (database.read(jdbc -> removedWithForwardsLeft(jdbc, siteId))) {
+        if (database.read(jdbc -> ForwardsAbandonment.removedWithForwardsLeft(jdbc, siteId))) {
             return finishRemoved(siteId, actor);
         }
         return work == UnfinishedWork.ABANDON ? pageThenRemove(siteId, why, actor) : removeThenPage(siteId, why, actor);
+    }
+
+    /**
+     * Finishes the removals cut off after the site's own transaction (review20b L2), for every node's maintenance pass:
+     * abandons the forwards left to removed sites, as their removal does (a page per transaction, one
+     * {@code forward.abandoned} each, actor {@code system}), a few pages per site and pass; returns what it did per
+     * site. A forward of a site not removed is never touched.
+     */
+    public List<FinishedRemoval> finishInterrupted() {
+        return removedSites.sweep();
     }
 
     /**
@@ -209,8 +229,7 @@ public final class SiteRemoval {
             return removed;
         });
         int ended = operators.endSessions(usernames, "site removed");
-        PagedAbandonment.Tally forwards = pages.inPages(siteId, ForwardsAbandonment.UNDELIVERED, actor,
-                (jdbc, abandonedBefore) -> requireRemoved(jdbc, siteId));
+        PagedAbandonment.Tally forwards = removedSites.abandon(siteId, actor);
         return new RemovedSite(siteId, usernames, ended, 0, List.of(), forwards.count(), forwards.sample());
     }
 
@@ -275,22 +294,8 @@ public final class SiteRemoval {
      * site, and none but dead ones are normally left (the removal refused while one was pending or in flight).
      */
     private RemovedSite finishRemoved(String siteId, String actor) {
-        PagedAbandonment.Tally forwards = pages.inPages(siteId, ForwardsAbandonment.UNDELIVERED, actor,
-                (jdbc, abandonedBefore) -> requireRemoved(jdbc, siteId));
+        PagedAbandonment.Tally forwards = removedSites.abandon(siteId, actor);
         return new RemovedSite(siteId, List.of(), 0, 0, List.of(), forwards.count(), forwards.sample());
-    }
-
-    /** Whether the site was removed and still has forwards its removal is to abandon. */
-    private boolean removedWithForwardsLeft(Jdbc jdbc, String siteId) throws SQLException {
-        return jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ? AND removed_at IS NOT NULL", siteId) > 0
-                && outbox.any(jdbc, siteId, ForwardsAbandonment.UNDELIVERED);
-    }
-
-    /** A page after the site's removal: the removal is final, so this only guards against a caller's mistake. */
-    private static void requireRemoved(Jdbc jdbc, String siteId) throws SQLException {
-        if (jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ? AND removed_at IS NOT NULL", siteId) == 0) {
-            throw new IllegalStateException("site " + siteId + " is not removed: its forwards are not abandoned");
-        }
     }
 
     /**

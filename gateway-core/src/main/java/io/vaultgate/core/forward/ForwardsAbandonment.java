@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The outbox's queries that abandon a removed site's forward jobs, within the caller's transaction: a page of them at
@@ -22,6 +23,14 @@ public final class ForwardsAbandonment {
     /** The states a removed site's jobs are abandoned from when its unfinished work is abandoned. */
     public static final List<ForwardState> UNDELIVERED = List.of(ForwardState.PENDING, ForwardState.IN_FLIGHT,
             ForwardState.DEAD);
+
+    /**
+     * Removed sites with forwards left ({@link #removedWithForwardsLeft}): per removed site (few: sites are configured
+     * by administrators), one probe of its jobs' index range per undelivered state.
+     */
+    static final String REMOVED_WITH_FORWARDS_LEFT = "SELECT id FROM sites WHERE removed_at IS NOT NULL AND "
+            + "EXISTS (SELECT 1 FROM forward_jobs WHERE forward_jobs.site_id = sites.id AND forward_jobs.state IN ("
+            + UNDELIVERED.stream().map(state -> "'" + state.name() + "'").collect(Collectors.joining(", ")) + "))";
 
     /** {@link #oldestOf} a site's first page (site, state, limit). */
     static final String FIRST_OF_STATE = "SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE site_id = ? "
@@ -101,6 +110,23 @@ public final class ForwardsAbandonment {
         }
         return new AbandonedPage(abandoned, read.isEmpty() ? after : Optional.of(read.get(read.size() - 1)),
                 read.size() == limit);
+    }
+
+    /**
+     * The removed sites that still have forwards in {@link #UNDELIVERED} states, by id, within {@code jdbc}'s
+     * transaction: left by a site removal cut off between the site's own transaction and the pages that abandon its
+     * forwards after it (a crash, a restart), which the maintenance sweep finishes.
+     */
+    public static List<String> removedSitesWithForwardsLeft(Jdbc jdbc) throws SQLException {
+        return jdbc.query(REMOVED_WITH_FORWARDS_LEFT + " ORDER BY id", row -> row.getString(1));
+    }
+
+    /**
+     * Whether the site was removed and still has forwards in {@link #UNDELIVERED} states, within {@code jdbc}'s
+     * transaction.
+     */
+    public static boolean removedWithForwardsLeft(Jdbc jdbc, String siteId) throws SQLException {
+        return !jdbc.query(REMOVED_WITH_FORWARDS_LEFT + " AND id = ?", row -> row.getString(1), siteId).isEmpty();
     }
 
     /**

@@ -285,17 +285,6 @@ public final class Outbox {
         return jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE site_id = ? AND state = ?", siteId, state.name());
     }
 
-    /** Whether the site has a forward in one of {@code states}, within {@code jdbc}'s transaction. */
-    public boolean any(Jdbc jdbc, String siteId, List<ForwardState> states) throws SQLException {
-        for (ForwardState state : states) {
-            if (!jdbc.query("SELECT id FROM forward_jobs WHERE site_id = ? AND state = ? LIMIT 1",
-                    row -> row.getString(1), siteId, state.name()).isEmpty()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     public long count(ForwardState state) {
         return database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE state = ?", state.name()));
     }

@@ -10,13 +10,10 @@ import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.admin.SiteRemoval.RemovedSite;
 import io.vaultgate.core.admin.SiteRemoval.UnfinishedWork;
 import io.vaultgate.core.audit.AuditEvent;
-import io.vaultgate.core.audit.AuditLog;
-import io.vaultgate.core.audit.AuditRecord;
 import io.vaultgate.core.auth.AuthFailure;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.Dialect;
-import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.OperatorRepository;
 import io.vaultgate.core.catalog.RouteRepository;
 import io.vaultgate.core.forward.ForwardJob;
@@ -32,7 +29,6 @@ import io.vaultgate.core.testing.RecordingAuditLog;
 import io.vaultgate.core.testing.TestCore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,8 +42,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,6 +71,7 @@ class SiteAbandonPagingTest {
     private HookedAuditLog hooked;
     private RecordingAuditLog recording;
     private SiteRemoval removal;
+    private SiteBacklog manila;
 
     @BeforeEach
     void setUp() {
@@ -84,6 +79,7 @@ class SiteAbandonPagingTest {
         client = test.client("acme", "acme-upload", Protocol.SFTP);
         test.operator("manila", "maria", Protocol.SFTP);
         test.core().sites().addOperatorSshKey("maria", KEY);
+        manila = new SiteBacklog(test, client, "manila");
         hooked = new HookedAuditLog(test.core().audit());
         recording = new RecordingAuditLog(hooked);
         removal = removal(PAGE, SiteRemoval.SAMPLE);
@@ -255,7 +251,7 @@ class SiteAbandonPagingTest {
         test.core().sites().removeRoute(client.tenant(), route.id());
         List<String> dead = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            ForwardJob job = claimOne();
+            ForwardJob job = manila.claimOne();
             outbox().fail(job, "refused", true, Instant.now());
             dead.add(job.id());
         }
@@ -280,7 +276,7 @@ class SiteAbandonPagingTest {
      */
     @Test
     void aRouteAddedWhileAPlainRemovalAbandonsItsPages_neverLeavesAbandonedForwardsForASiteInUse() {
-        List<String> dead = deadBacklog(7);
+        List<String> dead = manila.dead(7);
         List<String> routeAdded = new CopyOnWriteArrayList<>();
         hooked.beforeForwardAppendIn((n, jdbc) -> {
             if (n != 1) {
@@ -316,7 +312,7 @@ class SiteAbandonPagingTest {
      */
     @Test
     void aRefusedPlainRemoval_leavesTheSiteAndItsDeadForwardsAsTheyWere_andARetryWorks() {
-        List<String> dead = deadBacklog(7);
+        List<String> dead = manila.dead(7);
         Route route = test.core().sites().addRoute(client.tenant(), "manila", RouteMode.PUSH,
                 PathPolicy.parse("/inbox"), 0, 0, Duration.ZERO);
         long before = lastSeq();
@@ -336,7 +332,7 @@ class SiteAbandonPagingTest {
                 .containsExactly("maria");
         ForwardJob retried = outbox().retry(dead.get(0), Instant.now());
         assertThat(retried.state()).isEqualTo(ForwardState.PENDING);
-        ForwardJob sent = claimOne();
+        ForwardJob sent = manila.claimOne();
         assertThat(sent.id()).isEqualTo(dead.get(0));
         outbox().complete(sent, Optional.empty(), Instant.now());
 
@@ -357,7 +353,7 @@ class SiteAbandonPagingTest {
      */
     @Test
     void aPlainRemovalCutOffBetweenPages_hasRemovedTheSite_andASecondRunAbandonsTheRest() {
-        List<String> dead = deadBacklog(7);
+        List<String> dead = manila.dead(7);
         long before = lastSeq();
         hooked.beforeForwardAppend(n -> {
             if (n == 2) {
@@ -423,23 +419,6 @@ class SiteAbandonPagingTest {
         assertThat(lastEvent()).contains("manila removed: bankrupt (abandoned 5 batch(es), 0 forward(s))");
     }
 
-    /** {@code n} files routed to the site, the route removed, each job dead: their ids, oldest first. */
-    private List<String> deadBacklog(int n) {
-        Route route = test.core().sites().addRoute(client.tenant(), "manila", RouteMode.PUSH,
-                PathPolicy.parse("/inbox"), 0, 0, Duration.ZERO);
-        for (int i = 0; i < n; i++) {
-            upload("/inbox/d" + i + ".csv");
-        }
-        test.core().sites().removeRoute(client.tenant(), route.id());
-        List<String> dead = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            ForwardJob job = claimOne();
-            outbox().fail(job, "refused", true, Instant.now());
-            dead.add(job.id());
-        }
-        return dead;
-    }
-
     private long jobsOfManila(ForwardState state) {
         return test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE site_id = 'manila' "
                 + "AND state = ?", state.name()));
@@ -461,11 +440,11 @@ class SiteAbandonPagingTest {
             upload("/inbox/f" + i + ".csv");
         }
         test.core().sites().removeRoute(client.tenant(), route.id());
-        ForwardJob delivered = claimOne();
+        ForwardJob delivered = manila.claimOne();
         outbox().complete(delivered, Optional.empty(), Instant.now());
-        ForwardJob dead = claimOne();
+        ForwardJob dead = manila.claimOne();
         outbox().fail(dead, "refused", true, Instant.now());
-        claimOne(); // one in flight
+        manila.claimOne(); // one in flight
         List<String> undelivered = test.database().read(jdbc -> jdbc.query("SELECT id FROM forward_jobs WHERE "
                 + "site_id = 'manila' AND state <> 'DELIVERED' ORDER BY created_at, id", row -> row.getString(1)));
         assertThat(undelivered).hasSize(8);
@@ -500,10 +479,6 @@ class SiteAbandonPagingTest {
                 row -> row.getString(1), lastSeq())).orElseThrow();
     }
 
-    private ForwardJob claimOne() {
-        return outbox().claim("manila", "test-node", 1, Duration.ofMinutes(1), Instant.now()).get(0);
-    }
-
     private Outbox outbox() {
         return test.core().forwarding().outbox();
     }
@@ -516,54 +491,6 @@ class SiteAbandonPagingTest {
         try (Upload upload = test.core().ingest().open(client, PathPolicy.parse(path), UploadMode.CREATE)) {
             upload.write(0, ByteBuffer.wrap(new byte[] {1, 2, 3}));
             upload.commit();
-        }
-    }
-
-    /**
-     * An audit log that passes every append on, and first tells a hook of each batch append carrying
-     * {@code forward.abandoned} events (numbered from 1), inside the appending transaction: a hook that throws cuts
-     * the removal off there, as a crash would.
-     */
-    @FunctionalInterface
-    private interface PageHook {
-        void accept(int n, Jdbc jdbc) throws SQLException;
-    }
-
-    private static final class HookedAuditLog implements AuditLog {
-        private final AuditLog log;
-        private final AtomicInteger forwardAppends = new AtomicInteger();
-        private volatile PageHook hook = (n, jdbc) -> { };
-
-        HookedAuditLog(AuditLog log) {
-            this.log = log;
-        }
-
-        void beforeForwardAppend(IntConsumer hook) {
-            beforeForwardAppendIn((n, jdbc) -> hook.accept(n));
-        }
-
-        /** Like {@link #beforeForwardAppend}, given the appending transaction. */
-        void beforeForwardAppendIn(PageHook hook) {
-            forwardAppends.set(0);
-            this.hook = hook;
-        }
-
-        @Override
-        public AuditRecord append(AuditEvent event) {
-            return log.append(event);
-        }
-
-        @Override
-        public AuditRecord append(Jdbc jdbc, AuditEvent event) throws SQLException {
-            return log.append(jdbc, event);
-        }
-
-        @Override
-        public List<AuditRecord> appendAll(Jdbc jdbc, List<AuditEvent> events) throws SQLException {
-            if (events.stream().anyMatch(AuditEvent.ForwardAbandoned.class::isInstance)) {
-                hook.accept(forwardAppends.incrementAndGet(), jdbc);
-            }
-            return log.appendAll(jdbc, events);
         }
     }
 }
