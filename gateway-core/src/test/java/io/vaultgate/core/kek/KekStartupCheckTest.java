@@ -2,7 +2,6 @@ package io.vaultgate.core.kek;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -15,8 +14,6 @@ import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.TestCore;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.SQLException;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +37,7 @@ class KekStartupCheckTest {
 
     @TempDir
     Path home;
+    private TwoKeystoreNodes nodes;
     private TestCore nodeA;
     private TestCore nodeB;
     private ClientPrincipal alice;
@@ -50,10 +48,10 @@ class KekStartupCheckTest {
 
     @BeforeEach
     void twoNodesWithTheirOwnKeystores() {
-        nodeA = TestCore.create(home);
-        alice = nodeA.client("acme", "alice", Protocol.SFTP);
-        bob = nodeA.client("beta", "bob", Protocol.SFTP);
-        nodeB = nodeA.secondNode();
+        nodes = TwoKeystoreNodes.start(home, onA -> bob = onA.client("beta", "bob", Protocol.SFTP));
+        nodeA = nodes.nodeA;
+        nodeB = nodes.nodeB;
+        alice = nodes.alice;
         logged.start();
         refusalLog.addAppender(logged);
         checkLog.addAppender(logged);
@@ -63,11 +61,8 @@ class KekStartupCheckTest {
     void close() {
         refusalLog.detachAppender(logged);
         checkLog.detachAppender(logged);
-        if (nodeB != null) {
-            nodeB.close();
-        }
-        if (nodeA != null) {
-            nodeA.close();
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
@@ -223,16 +218,8 @@ class KekStartupCheckTest {
         return report.get();
     }
 
-    /** Node A's rotation of acme writes A's keystore, then its transaction fails: A holds an unrecorded version 2. */
     private void rotationOfACommitFails() {
-        KekCatalog catalogOfA = new KekCatalog(nodeA.database(), nodeA.keys(), KekRefusals.unmetered(),
-                Clock.systemUTC());
-        Throwable thrown = catchThrowable(() -> nodeA.database().inTransaction(jdbc -> {
-            catalogOfA.rotate(jdbc, "acme");
-            throw new SQLException("injected: the commit fails");
-        }));
-        assertThat(thrown).hasStackTraceContaining("injected: the commit fails");
-        assertThat(nodeA.keys().versions("acme")).containsExactly(1, 2);
+        nodes.rotationOfACommitFails();
     }
 
     private List<String> warnings() {
@@ -258,6 +245,6 @@ class KekStartupCheckTest {
     }
 
     private static double refusals(TestCore node, String reason) {
-        return node.core().metrics().registry().get(KekRefusals.METER).tag("reason", reason).counter().count();
+        return TwoKeystoreNodes.refusals(node, reason);
     }
 }

@@ -2,7 +2,6 @@ package io.vaultgate.core.kek;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -11,14 +10,11 @@ import ch.qos.logback.core.read.ListAppender;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.ClientPrincipal;
-import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.crypto.KekId;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.SQLException;
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +38,7 @@ class RotationCrashWindowTest {
 
     @TempDir
     Path home;
+    private TwoKeystoreNodes nodes;
     private TestCore nodeA;
     private TestCore nodeB;
     private ClientPrincipal alice;
@@ -49,10 +46,11 @@ class RotationCrashWindowTest {
     private final Logger logger = (Logger) LoggerFactory.getLogger(KekRefusals.class);
 
     @BeforeEach
-    void twoNodesWithTheirOwnKeystores() throws IOException {
-        nodeA = TestCore.create(home);
-        alice = nodeA.client("acme", "alice", Protocol.SFTP);
-        nodeB = nodeA.secondNode();
+    void twoNodesWithTheirOwnKeystores() {
+        nodes = TwoKeystoreNodes.start(home);
+        nodeA = nodes.nodeA;
+        nodeB = nodes.nodeB;
+        alice = nodes.alice;
         logged.start();
         logger.addAppender(logged);
     }
@@ -60,11 +58,8 @@ class RotationCrashWindowTest {
     @AfterEach
     void close() {
         logger.detachAppender(logged);
-        if (nodeB != null) {
-            nodeB.close();
-        }
-        if (nodeA != null) {
-            nodeA.close();
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
@@ -192,27 +187,16 @@ class RotationCrashWindowTest {
         assertThat(slots()).containsExactly("2");
     }
 
-    /** Node A's rotation runs and writes A's keystore, then its transaction fails: what a failed commit leaves. */
     private void rotationOfACommitFails() {
-        KekCatalog catalogOfA = new KekCatalog(nodeA.database(), nodeA.keys(), KekRefusals.unmetered(),
-                Clock.systemUTC());
-        Throwable thrown = catchThrowable(() -> nodeA.database().inTransaction(jdbc -> {
-            catalogOfA.rotate(jdbc, "acme");
-            throw new SQLException("injected: the commit fails");
-        }));
-        assertThat(thrown).hasStackTraceContaining("injected: the commit fails");
-        assertThat(nodeA.keys().versions("acme")).as("A's keystore was written").containsExactly(1, 2);
-        assertThat(recorded()).as("the catalog records nothing of it").containsExactly(1);
+        nodes.rotationOfACommitFails();
     }
 
     private List<Integer> recorded() {
-        return nodeA.database().read(jdbc -> jdbc.query("SELECT version FROM kek_versions WHERE kek_tenant = 'acme' "
-                + "ORDER BY version", row -> row.getInt(1)));
+        return nodes.recorded();
     }
 
     private List<Integer> checked() {
-        return nodeA.database().read(jdbc -> jdbc.query("SELECT version FROM kek_versions WHERE kek_tenant = 'acme' "
-                + "AND kek_check IS NOT NULL ORDER BY version", row -> row.getInt(1)));
+        return nodes.checked();
     }
 
     private List<String> slots() {
@@ -221,7 +205,6 @@ class RotationCrashWindowTest {
     }
 
     private static double forkedRefusals(TestCore node) {
-        return node.core().metrics().registry().get(KekRefusals.METER).tag("reason", KekRefusals.FORKED).counter()
-                .count();
+        return TwoKeystoreNodes.refusals(node, KekRefusals.FORKED);
     }
 }
