@@ -158,6 +158,36 @@ class LauncherAotCacheTest {
         assertThat(run.stderr()).as("unset before the JVM starts").doesNotContain("VAULTGATE_AOT_DIR");
     }
 
+    /** A cache is code the JVM loads: none from a directory others can write to, none through a symlink. */
+    @Test
+    void aCacheOthersCouldHavePlanted_isNotUsed() throws Exception {
+        launch(Map.of(), "aot-train");
+        Path cache = onlyCache();
+
+        Files.setPosixFilePermissions(aot, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Launch open = launch(Map.of(), "run");
+        assertThat(open.stdout()).doesNotContain("AOTCache");
+        assertThat(open.stderr()).contains("not using the AOT cache " + cache);
+        assertThat(launch(Map.of(), "aot-train").exitCode()).as("nor trained into").isEqualTo(2);
+
+        Files.setPosixFilePermissions(aot, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path planted = Files.move(cache, tree.resolve("planted.aot"));
+        Files.createSymbolicLink(cache, planted);
+        assertThat(launch(Map.of(), "run").stdout()).doesNotContain("AOTCache");
+
+        assertThat(launch(Map.of("VAULTGATE_AOT_DIR", "gateway-server/target/aot"), "run").stdout())
+                .as("a relative directory").doesNotContain("AOTCache");
+    }
+
+    /** A training that fails before writing a line (killed, say) still says so, with the JVM's exit code. */
+    @Test
+    void aTrainingKilledBeforeItsFirstLine_reportsItsExitCode() throws Exception {
+        Launch killed = launch(Map.of("FAKE_TRAINING_KILLED", "yes"), "aot-train");
+
+        assertThat(killed.exitCode()).isEqualTo(137);
+        assertThat(killed.stderr()).contains("aot-train failed (exit 137); no AOT cache written");
+    }
+
     private Path onlyCache() throws IOException {
         try (Stream<Path> files = Files.list(aot)) {
             List<Path> caches = files.filter(f -> f.toString().endsWith(".aot")).toList();
@@ -197,7 +227,8 @@ class LauncherAotCacheTest {
     /**
      * A directory that looks like a JDK: a release file and a bin/java that reports itself, its arguments and
      * whether it saw VAULTGATE_AOT_DIR, and writes "trained" to the file of -XX:AOTCacheOutput (failing instead,
-     * with exit code 3 and a line on standard error, when FAKE_TRAINING_FAILS is set).
+     * with exit code 3 and a line on standard error, when FAKE_TRAINING_FAILS is set; killed by SIGKILL before any
+     * output when FAKE_TRAINING_KILLED is set).
      */
     private void fakeJdk(String name, String version) throws IOException {
         Path bin = Files.createDirectories(jdks.resolve(name).resolve("bin"));
@@ -207,6 +238,7 @@ class LauncherAotCacheTest {
                 "for arg in \"$@\"; do",
                 "  case \"$arg\" in -XX:AOTCacheOutput=*)",
                 "    if [ -n \"$FAKE_TRAINING_FAILS\" ]; then echo 'the gateway failed here' >&2; exit 3; fi",
+                "    if [ -n \"$FAKE_TRAINING_KILLED\" ]; then kill -9 $$; fi",
                 "    echo trained > \"${arg#*=}\" ;;",
                 "  esac",
                 "done",
