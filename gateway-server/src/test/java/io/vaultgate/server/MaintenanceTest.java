@@ -74,7 +74,7 @@ class MaintenanceTest {
             ForwardJob job = outbox.claim("manila", "test-node", 1, Duration.ofMinutes(1), Instant.now()).get(0);
             outbox.fail(job, "refused", true, Instant.now());
             test.database().inTransaction(jdbc -> jdbc.update("UPDATE sites SET removed_at = ? WHERE id = 'manila'",
-                    Instant.now().toEpochMilli()));
+                    Instant.now().minus(Duration.ofHours(1)).toEpochMilli())); // cut off an hour ago
 
             Maintenance.runOnce(core);
 

@@ -5,6 +5,9 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.forward.ForwardsAbandonment;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -22,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * a page per transaction, each page checking first that the site is removed (a forward of a site in use is never
  * touched), one {@code forward.abandoned} record per job with the fixed reason {@code site removed}. Of two runs at
  * once (two nodes' passes, a pass and the command) each job is abandoned and audited once: a page's change is a
- * compare-and-set on the job's version.
+ * compare-and-set on the job's version. The sweep leaves alone a site removed less than {@link #GRACE} ago: its
+ * removal may still be running its pages (50 000 dead forwards take a while), and those pages should be the
+ * administrator's, counted in the removal's answer, not the gateway's (review21c M1).
  */
 final class RemovedSiteForwards {
 
@@ -34,12 +39,17 @@ final class RemovedSiteForwards {
      */
     static final int PAGES_PER_PASS = 10;
 
+    /** How long after a site's removal the sweep leaves its forwards to the removal's own pages. */
+    static final Duration GRACE = Duration.ofMinutes(10);
+
     private final Database database;
     private final PagedAbandonment pages;
+    private final Clock clock;
 
-    RemovedSiteForwards(Database database, PagedAbandonment pages) {
+    RemovedSiteForwards(Database database, PagedAbandonment pages, Clock clock) {
         this.database = database;
         this.pages = pages;
+        this.clock = clock;
     }
 
     /** Abandons every forward left to the removed site {@code siteId}, a page per transaction, for {@code actor}. */
@@ -48,13 +58,15 @@ final class RemovedSiteForwards {
     }
 
     /**
-     * One maintenance pass: abandons the forwards left to every removed site that has some, at most
-     * {@link #PAGES_PER_PASS} pages each, as the gateway ({@code system}); returns what it did per site. A site whose
-     * pages fail is logged and left to the next pass, and the others go on.
+     * One maintenance pass: abandons the forwards left to every site removed more than {@link #GRACE} ago that has
+     * some, at most {@link #PAGES_PER_PASS} pages each, as the gateway ({@code system}); returns what it did per site.
+     * A site whose pages fail is logged and left to the next pass, and the others go on.
      */
     List<SiteRemoval.FinishedRemoval> sweep() {
         List<SiteRemoval.FinishedRemoval> finished = new ArrayList<>();
-        for (String siteId : database.read(ForwardsAbandonment::removedSitesWithForwardsLeft)) {
+        Instant removedBefore = clock.instant().minus(GRACE);
+        for (String siteId : database.read(jdbc -> ForwardsAbandonment.removedSitesWithForwardsLeft(jdbc,
+                removedBefore))) {
             try {
                 PagedAbandonment.Tally tally = abandon(siteId, AuditEvents.SYSTEM, PAGES_PER_PASS);
                 finished.add(new SiteRemoval.FinishedRemoval(siteId, tally.count(), tally.more()));

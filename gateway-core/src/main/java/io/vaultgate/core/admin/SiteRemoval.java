@@ -157,7 +157,7 @@ public final class SiteRemoval {
     SiteRemoval(Database database, Offboarding operators, BatchRepository batches, RouteRepository routes,
                 Outbox outbox, AuditLog audit, Clock clock, int abandonPage, int sample) {
         this.pages = new PagedAbandonment(database, audit, clock, abandonPage, sample);
-        this.removedSites = new RemovedSiteForwards(database, pages);
+        this.removedSites = new RemovedSiteForwards(database, pages, clock);
         this.sample = sample;
         this.database = database;
         this.operators = operators;

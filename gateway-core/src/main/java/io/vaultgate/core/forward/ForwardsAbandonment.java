@@ -113,12 +113,13 @@ public final class ForwardsAbandonment {
     }
 
     /**
-     * The removed sites that still have forwards in {@link #UNDELIVERED} states, by id, within {@code jdbc}'s
-     * transaction: left by a site removal cut off between the site's own transaction and the pages that abandon its
-     * forwards after it (a crash, a restart), which the maintenance sweep finishes.
+     * The sites removed before {@code removedBefore} that still have forwards in {@link #UNDELIVERED} states, by id,
+     * within {@code jdbc}'s transaction: left by a site removal cut off between the site's own transaction and the
+     * pages that abandon its forwards after it (a crash, a restart), which the maintenance sweep finishes.
      */
-    public static List<String> removedSitesWithForwardsLeft(Jdbc jdbc) throws SQLException {
-        return jdbc.query(REMOVED_WITH_FORWARDS_LEFT + " ORDER BY id", row -> row.getString(1));
+    public static List<String> removedSitesWithForwardsLeft(Jdbc jdbc, Instant removedBefore) throws SQLException {
+        return jdbc.query(REMOVED_WITH_FORWARDS_LEFT + " AND removed_at < ? ORDER BY id", row -> row.getString(1),
+                removedBefore.toEpochMilli());
     }
 
     /**

@@ -14,10 +14,12 @@ import io.vaultgate.core.forward.ForwardJob;
 import io.vaultgate.core.forward.ForwardState;
 import io.vaultgate.core.forward.Outbox;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.MutableClock;
 import io.vaultgate.core.testing.RecordingAuditLog;
 import io.vaultgate.core.testing.TestCore;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +48,7 @@ class InterruptedSiteRemovalTest {
     private SiteRemoval removal;
     private SiteBacklog manila;
     private SiteBacklog cebu;
+    private final MutableClock clock = new MutableClock(Instant.now());
 
     @BeforeEach
     void setUp() {
@@ -65,11 +68,29 @@ class InterruptedSiteRemovalTest {
         test.close();
     }
 
+    /**
+     * Review21c M1: a removal whose pages are still running looks like a cut-off one; the sweep leaves it alone for
+     * {@link RemovedSiteForwards#GRACE}, so that its forwards are the administrator's, counted in the removal's answer.
+     */
+    @Test
+    void aSiteRemovedJustNow_isLeftToItsRemovalsOwnPages() {
+        List<String> dead = manila.dead(2);
+        cutOffBeforeThePages("manila");
+        clock.advance(RemovedSiteForwards.GRACE.minusSeconds(1));
+
+        assertThat(removal.finishInterrupted()).isEmpty();
+        assertThat(dead).allSatisfy(id -> assertThat(job(id).state()).isEqualTo(ForwardState.DEAD));
+
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(removal.finishInterrupted()).containsExactly(new FinishedRemoval("manila", 2, false));
+    }
+
     /** Failed before the change: nothing but the removal run again ever abandoned them (no sweep). */
     @Test
     void aRemovalCutOffAfterTheSitesTransaction_isFinishedByTheSweep_auditedAndNoLongerCountedDead() {
         List<String> dead = manila.dead(7);
         cutOffBeforeThePages("manila");
+        clock.advance(RemovedSiteForwards.GRACE.plusSeconds(1));
         assertThat(outbox().count(ForwardState.DEAD)).as("vaultgate.forward.jobs{state=dead} after the cut")
                 .isEqualTo(7);
         long before = lastSeq();
@@ -100,6 +121,7 @@ class InterruptedSiteRemovalTest {
         List<ForwardJob> cebuBefore = jobs(cebuDead, cebuPending);
         List<String> manilaDead = manila.dead(2);
         cutOffBeforeThePages("manila");
+        clock.advance(RemovedSiteForwards.GRACE.plusSeconds(1));
 
         assertThat(removal.finishInterrupted()).extracting(FinishedRemoval::siteId).containsExactly("manila");
 
@@ -118,6 +140,7 @@ class InterruptedSiteRemovalTest {
         removal = removal(1);
         List<String> dead = manila.dead(RemovedSiteForwards.PAGES_PER_PASS + 1);
         cutOffBeforeThePages("manila");
+        clock.advance(RemovedSiteForwards.GRACE.plusSeconds(1));
 
         assertThat(removal.finishInterrupted()).containsExactly(
                 new FinishedRemoval("manila", RemovedSiteForwards.PAGES_PER_PASS, true));
@@ -147,9 +170,9 @@ class InterruptedSiteRemovalTest {
 
     private SiteRemoval removal(int page) {
         Offboarding offboarding = new Offboarding(test.database(), new OperatorRepository(), new BatchRepository(),
-                test.core().incidents().revocation(), test.core().incidents().mfa(), recording, Clock.systemUTC());
+                test.core().incidents().revocation(), test.core().incidents().mfa(), recording, clock);
         return new SiteRemoval(test.database(), offboarding, new BatchRepository(), new RouteRepository(), outbox(),
-                recording, Clock.systemUTC(), page, SiteRemoval.SAMPLE);
+                recording, clock, page, SiteRemoval.SAMPLE);
     }
 
     /**
