@@ -68,7 +68,7 @@ public final class KekCatalog {
             if (!checked(jdbc, recorded, wrappedWith.version())) {
                 throw refusals.forked(tenant, wrappedWith.version()).refusal();
             }
-            refusals.inStep(tenant);
+            refusals.inStep(tenant, wrappedWith.version());
             return;
         }
         int here = activeHere(tenant, recorded.active());
@@ -100,8 +100,8 @@ public final class KekCatalog {
         if (verdict == KekChecks.Verdict.FORKED) {
             throw refusals.forked(kek.tenantId(), kek.version()).refusal();
         }
-        if (verdict == KekChecks.Verdict.SAME && kek.version() == recorded.active()) {
-            refusals.inStep(kek.tenantId());
+        if (verdict == KekChecks.Verdict.SAME) { // ends findings about this version only (KekOutOfStep)
+            refusals.inStep(kek.tenantId(), kek.version());
         }
     }
 
@@ -141,7 +141,7 @@ public final class KekCatalog {
             if (!checked(jdbc, recorded, here)) {
                 throw refusals.forked(tenant, here).toAdministrator();
             }
-            refusals.inStep(tenant);
+            refusals.inStep(tenant, here);
             return null;
         });
     }
@@ -197,7 +197,8 @@ public final class KekCatalog {
         }
         versions.record(jdbc, tenant, KekVersions.heldBy(keys, tenant).states(), now);
         fillCheck(jdbc, active);
-        refusals.inStep(tenant);
+        refusals.inStep(tenant, here); // verified before the rotation
+        refusals.inStep(tenant, active.version());
         return active;
     }
 
@@ -243,7 +244,7 @@ public final class KekCatalog {
         if (!checked(jdbc, versions.find(jdbc, kek), active.version())) {
             throw refusals.forked(kek, active.version()).toAdministrator();
         }
-        refusals.inStep(kek);
+        refusals.inStep(kek, active.version());
         return active;
     }
 
@@ -285,7 +286,7 @@ public final class KekCatalog {
             versions.destroy(jdbc, tenant, held.isEmpty() ? List.of(1) : held, clock.millis());
             return null;
         });
-        refusals.inStep(tenant); // shredded: nothing of it left to bring in step
+        refusals.gone(tenant); // shredded: nothing of it left to bring in step
     }
 
     /** The record, completed with what this node's keystore holds and the catalog lacked. */

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Refusals the catalog's KEK record makes on this node: each one counted in {@value #METER} by reason
  * ({@code keystore_behind}, {@code keystore_forked}, {@code disabled}, {@code destroyed}), and logged once per tenant,
  * version and reason, as a WARN naming the cause and the fix, not once per request. A tenant refused as behind or
- * forked is out of step here ({@link KekOutOfStep}) until the node verifies it in step again ({@link #inStep}).
+ * forked is out of step here ({@link KekOutOfStep}) until the node verifies the version found in step again
+ * ({@link #inStep}).
  */
 public final class KekRefusals {
 
@@ -74,7 +75,7 @@ public final class KekRefusals {
     KeystoreBehindCatalog behind(String tenant, int active, int here) {
         KeystoreBehindCatalog cause = new KeystoreBehindCatalog(tenant, active, here, remedy);
         refused(BEHIND, tenant + "/v" + active, cause.getMessage());
-        outOfStep.found(tenant, BEHIND);
+        outOfStep.found(tenant, active, BEHIND);
         return cause;
     }
 
@@ -82,16 +83,22 @@ public final class KekRefusals {
     KeystoreForked forked(String tenant, int version) {
         KeystoreForked cause = new KeystoreForked(tenant, version, remedy);
         refused(FORKED, tenant + "/v" + version, cause.getMessage());
-        outOfStep.found(tenant, FORKED);
+        outOfStep.found(tenant, version, FORKED);
         return cause;
     }
 
     /**
-     * This node verified the tenant's active version against the catalog (a wrap, rotation or rewrap with it, an
-     * unwrap whose key check holds, the start-up check), or the tenant's keys are destroyed: no longer out of step.
+     * This node verified its key of the tenant's version {@code version} against the catalog (a wrap, rotation or
+     * rewrap with it, an unwrap whose key check holds, the start-up check): ends the tenant's findings about that
+     * version, and its behind findings about older ones ({@link KekOutOfStep#inStep}).
      */
-    void inStep(String tenant) {
-        outOfStep.inStep(tenant);
+    void inStep(String tenant, int version) {
+        outOfStep.inStep(tenant, version);
+    }
+
+    /** The tenant's keys are destroyed (a shred): none of it is out of step any more. */
+    void gone(String tenant) {
+        outOfStep.gone(tenant);
     }
 
     /** The refusal to unwrap with a version the catalog records disabled, or of a tenant it records destroyed. */

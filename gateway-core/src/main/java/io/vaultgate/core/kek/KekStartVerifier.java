@@ -49,7 +49,7 @@ final class KekStartVerifier {
                 return kekCatalog.fillCheck(jdbc, kek);
             });
             if (filled) {
-                refusals.inStep(tenant);
+                refusals.inStep(tenant, active);
                 return KekStartupCheck.Verdict.FILLED;
             }
             check = database.read(jdbc -> versions.find(jdbc, tenant)).check(active); // another node's came first
@@ -60,7 +60,7 @@ final class KekStartVerifier {
             return KekStartupCheck.Verdict.FORKED;
         }
         if (verdict == KekChecks.Verdict.SAME) {
-            refusals.inStep(tenant);
+            refusals.inStep(tenant, active);
             return KekStartupCheck.Verdict.SAME;
         }
         return KekStartupCheck.Verdict.UNCHECKED;
