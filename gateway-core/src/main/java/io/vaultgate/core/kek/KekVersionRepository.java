@@ -62,19 +62,31 @@ final class KekVersionRepository {
         return jdbc.count("SELECT COUNT(*) FROM key_slots WHERE kek_tenant = ?", kekTenant);
     }
 
-    /** A key slot of a file's data key, with the file it belongs to (its wrap's context). */
-    record FileSlot(String fileId, KeySlot slot) {
+    /**
+     * A key slot of a file's data key as stored, with the file it belongs to (its wrap's context): decoded only by
+     * {@link #slot}, so a damaged one fails there, for its own slot, and not the query of all of them.
+     */
+    record FileSlot(String fileId, String provider, KekId kek, String wrapped) {
+
+        /**
+         * The slot.
+         *
+         * @throws IllegalArgumentException where the stored slot is not base64, or of no wrapped key's length
+         */
+        KeySlot slot() {
+            return new KeySlot(provider, kek, Base64.getDecoder().decode(wrapped));
+        }
     }
 
     /**
      * Up to {@code limit} key slots of the tenant's data (files and uploads in progress) that {@code provider} wrapped
-     * with {@code version} of the tenant's KEK, in file id order.
+     * with {@code version} of the tenant's KEK, in file id order, undecoded.
      */
     List<FileSlot> slots(Jdbc jdbc, String kekTenant, String provider, int version, int limit) throws SQLException {
+        KekId kek = new KekId(kekTenant, version);
         return jdbc.query("SELECT file_id, wrapped FROM key_slots WHERE kek_tenant = ? AND provider = ? "
                 + "AND kek_version = ? ORDER BY file_id LIMIT " + limit, row -> new FileSlot(row.getString(1),
-                new KeySlot(provider, new KekId(kekTenant, version), Base64.getDecoder().decode(row.getString(2)))),
-                kekTenant, provider, version);
+                provider, kek, row.getString(2)), kekTenant, provider, version);
     }
 
     /** One row of {@code kek_versions}. */

@@ -35,8 +35,8 @@ final class TenantKeyProof {
      * Returns where this node's key opens a key slot of the tenant's data, or where none is stored
      * ({@code wrappedKeys} 0); otherwise throws, changing nothing.
      *
-     * @throws TenantKeyMismatch where the slots of the newest version that has any fail authentication here, or no
-     *                           version this node holds enabled wraps any of them
+     * @throws TenantKeyMismatch where the slots of the newest version that has any fail authentication here or are
+     *                           damaged, or no version this node holds enabled wraps any of them
      */
     void require(Jdbc jdbc, String tenant, long wrappedKeys) throws SQLException {
         if (wrappedKeys == 0) {
@@ -60,11 +60,17 @@ final class TenantKeyProof {
         throw new TenantKeyMismatch(tenant, 0, wrappedKeys, remedy);
     }
 
+    /**
+     * Whether this node's key opens the slot: false where it fails authentication (another key wrapped it) and where
+     * the slot is too damaged to try (not base64, of no wrapped key's length, unparseable to the provider), so one
+     * damaged slot does not refuse a right key; the next slot is tried. A failure of the provider itself throws.
+     */
     private boolean opens(String tenant, KekVersionRepository.FileSlot slot) {
         try {
             keys.unwrap(new EnvelopeContext(tenant, slot.fileId()), slot.slot()).destroy();
             return true;
-        } catch (CryptoException.AuthenticationFailed other) {
+        } catch (CryptoException.AuthenticationFailed | CryptoException.UnsupportedFormat
+                | IllegalArgumentException otherKeyOrDamaged) {
             return false;
         }
     }

@@ -14,11 +14,16 @@ import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.DelegatingKeyProvider;
 import io.vaultgate.core.testing.TestCore;
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.DataKey;
+import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KekId;
 import io.vaultgate.crypto.KeyProvider;
+import io.vaultgate.crypto.KeySlot;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TenantCreationCrashWindowTest {
 
     private static final TenantId ACME = TenantId.of("acme");
+    /** The length of a key slot {@link FindsShortSlotsUnparseable} cannot parse. */
+    private static final int UNPARSEABLE = 7;
 
     @TempDir
     Path home;
@@ -319,6 +326,57 @@ class TenantCreationCrashWindowTest {
         assertThat(recorded()).isEmpty();
     }
 
+    /**
+     * A damaged key slot (not base64, of no wrapped key's length, unparseable to the provider) is one the node's key
+     * does not open, and the next is tried (review21 L6: it aborted the completion with a generic error): the node
+     * holding the tenant's key completes it where one slot of the version opens.
+     */
+    @Test
+    void damagedKeySlots_doNotRefuseTheNodeHoldingTheTenantsKey_theNextSlotIsTried() {
+        ClientPrincipal alice = nodeA.client("acme", "alice", Protocol.SFTP);
+        for (String name : List.of("one", "two", "three")) {
+            nodeA.upload(alice, "/inbox/" + name + ".csv", "wrapped by A's version 1");
+        }
+        forgetRecordedVersions();
+        List<String> files = slotFiles();
+        damage(files.get(0), "%%% not base64 %%%");
+        damage(files.get(1), Base64.getEncoder().encodeToString(new byte[UNPARSEABLE]));
+
+        try (TestCore parsingA = nodeAFindingShortSlotsUnparseable()) {
+            parsingA.core().administration().createTenant(ACME, "Acme", false);
+        }
+
+        assertThat(recorded()).containsExactly(1);
+        assertThat(completionsAudited()).hasSize(1);
+    }
+
+    /** Where every slot tried is damaged, nothing shows the node's key is the tenant's: refused, nothing recorded. */
+    @Test
+    void aNodeWhoseTriedKeySlotsAreAllDamaged_isRefusedTheCompletion_andRecordsNothing() {
+        ClientPrincipal alice = nodeA.client("acme", "alice", Protocol.SFTP);
+        for (String name : List.of("one", "two", "three")) {
+            nodeA.upload(alice, "/inbox/" + name + ".csv", "wrapped by A's version 1");
+        }
+        forgetRecordedVersions();
+        List<String> files = slotFiles();
+        damage(files.get(0), "%%% not base64 %%%");
+        damage(files.get(1), Base64.getEncoder().encodeToString(new byte[UNPARSEABLE]));
+        damage(files.get(2), Base64.getEncoder().encodeToString(new byte[KeySlot.MAX_WRAPPED_LENGTH + 1]));
+
+        try (TestCore parsingA = nodeAFindingShortSlotsUnparseable()) {
+            assertThatThrownBy(() -> parsingA.core().administration().createTenant(ACME, "Acme", false))
+                    .isInstanceOfSatisfying(GatewayException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+                        assertThat(e.getCause()).isInstanceOfSatisfying(TenantKeyMismatch.class, cause -> {
+                            assertThat(cause.version()).isEqualTo(1);
+                            assertThat(cause.wrappedKeys()).isEqualTo(3L);
+                        });
+                    });
+        }
+        assertThat(recorded()).as("nothing recorded").isEmpty();
+        assertThat(completionsAudited()).as("nor audited").isEmpty();
+    }
+
     @Test
     void aCompletedCreation_isRefusedOnEveryNode_andNoOtherNodeMakesAKey() {
         nodeA.core().administration().createTenant(ACME, "Acme", false);
@@ -361,6 +419,40 @@ class TenantCreationCrashWindowTest {
     private List<Integer> checked() {
         return nodeA.database().read(jdbc -> jdbc.query("SELECT version FROM kek_versions WHERE kek_tenant = 'acme' "
                 + "AND kek_check IS NOT NULL ORDER BY version", row -> row.getInt(1)));
+    }
+
+    /** The files of acme's key slots, in file id order (the order {@link TenantKeyProof} tries them). */
+    private List<String> slotFiles() {
+        return nodeA.database().read(jdbc -> jdbc.query("SELECT file_id FROM key_slots WHERE kek_tenant = 'acme' "
+                + "ORDER BY file_id", row -> row.getString(1)));
+    }
+
+    /** Overwrites the stored key slot of {@code fileId} with {@code wrapped}. */
+    private void damage(String fileId, String wrapped) {
+        nodeA.database().inTransaction(jdbc -> jdbc.update("UPDATE key_slots SET wrapped = ? WHERE file_id = ?",
+                wrapped, fileId));
+    }
+
+    /** Node A again (its keystore file, the catalog), its provider finding a slot of 7 bytes unparseable. */
+    private TestCore nodeAFindingShortSlotsUnparseable() {
+        return TestCore.sharing(home, FindsShortSlotsUnparseable::new,
+                new GatewayCore.Settings(Duration.ofHours(24), 64).withNode(NodeSettings.of("node-a-parsing")));
+    }
+
+    /** A key provider to which a slot of {@value #UNPARSEABLE} bytes is too damaged to parse (as a token's may be). */
+    private static final class FindsShortSlotsUnparseable extends DelegatingKeyProvider {
+
+        FindsShortSlotsUnparseable(KeyProvider keys) {
+            super(keys);
+        }
+
+        @Override
+        public DataKey unwrap(EnvelopeContext ctx, KeySlot slot) {
+            if (slot.wrapped().length == UNPARSEABLE) {
+                throw new CryptoException.UnsupportedFormat("injected: a key slot too damaged to parse");
+            }
+            return super.unwrap(ctx, slot);
+        }
     }
 
     /** A key provider whose node stops right after its keystore made a tenant's first key. */
