@@ -40,6 +40,7 @@ final class Maintenance implements AutoCloseable {
         int shredded = task("retention", () -> core.retention().shredExpired());
         task("site removals cut off before their forwards were abandoned",
                 () -> core.incidents().siteRemoval().finishInterrupted().size());
+        task("out-of-step keys of tenants shredded since", () -> core.kekStartupCheck().forgetShredded());
         task("audit checkpoint", () -> {
             core.audit().checkpointIfDue();
             return 0;

@@ -289,6 +289,22 @@ public final class KekCatalog {
         refusals.gone(tenant); // shredded: nothing of it left to bring in step
     }
 
+    /**
+     * Ends the out-of-step findings of tenants shredded since they were found, here or on another node (review21b L1):
+     * a shredded tenant is never verified in step again, and its finding would hold the gauge, and the alert, until
+     * the node restarts. Run by the maintenance pass; returns how many it ended.
+     */
+    public int forgetShredded() {
+        int forgotten = 0;
+        for (String tenant : refusals.outOfStep()) {
+            if (database.read(jdbc -> versions.find(jdbc, tenant)).destroyed()) {
+                refusals.gone(tenant);
+                forgotten++;
+            }
+        }
+        return forgotten;
+    }
+
     /** The record, completed with what this node's keystore holds and the catalog lacked. */
     private KekVersions completed(Jdbc jdbc, KekVersions recorded) throws SQLException {
         Map<Integer, KekVersionState> news = recorded.newIn(KekVersions.heldBy(keys, recorded.kekTenant()));

@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * rewrap, or an unwrap whose key check holds (the keystore was copied, the token fixed); a check of another version
  * ends nothing (an upload's check of the active version leaves an old forked version refused by downloads, and a
  * check that read the catalog before another node's rotation leaves the refusal that rotation caused), and when the
- * tenant is shredded ({@link #gone}) all end. A tenant found out of step and not used since stays until the node
+ * tenant is shredded ({@link #gone}: here, or on another node, which the maintenance pass notices,
+ * {@link KekCatalog#forgetShredded}) all end. A tenant found out of step and not used since stays until the node
  * restarts (its start-up check then finds its active version in step or not): the gauge errs towards the alert.
  */
 final class KekOutOfStep {
@@ -81,6 +82,11 @@ final class KekOutOfStep {
     /** The tenant's keys are gone (shredded): every finding of it ends. */
     void gone(String kekTenant) {
         found.remove(kekTenant);
+    }
+
+    /** The tenants (KEK ids) with a finding not ended. */
+    Set<String> tenants() {
+        return Set.copyOf(found.keySet());
     }
 
     /** How many tenants are out of step here for {@code reason}. */

@@ -96,6 +96,11 @@ public final class KekRefusals {
         outOfStep.inStep(tenant, version);
     }
 
+    /** The tenants (KEK ids) this node found out of step and has not verified in step since. */
+    Set<String> outOfStep() {
+        return outOfStep.tenants();
+    }
+
     /** The tenant's keys are destroyed (a shred): none of it is out of step any more. */
     void gone(String tenant) {
         outOfStep.gone(tenant);

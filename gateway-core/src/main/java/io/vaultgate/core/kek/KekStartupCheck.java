@@ -85,6 +85,7 @@ public final class KekStartupCheck implements AutoCloseable {
     }
 
     private final Database database;
+    private final KekCatalog kekCatalog;
     private final KekStartVerifier verifier;
     private final KeyRemedy remedy;
     private final Clock clock;
@@ -94,9 +95,18 @@ public final class KekStartupCheck implements AutoCloseable {
 
     public KekStartupCheck(Database database, KekCatalog kekCatalog, Clock clock) {
         this.database = database;
+        this.kekCatalog = kekCatalog;
         this.verifier = kekCatalog.startVerifier();
         this.remedy = kekCatalog.remedy();
         this.clock = clock;
+    }
+
+    /**
+     * Ends the findings ({@code vaultgate_kek_versions_out_of_step}) of tenants shredded since they were found, here or
+     * on another node ({@link KekCatalog#forgetShredded}); run by the maintenance pass. Returns how many it ended.
+     */
+    public int forgetShredded() {
+        return kekCatalog.forgetShredded();
     }
 
     /** Runs the check on a daemon thread of its own; once per node start (a second call does nothing). */

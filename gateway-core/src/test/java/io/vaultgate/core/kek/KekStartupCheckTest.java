@@ -165,6 +165,24 @@ class KekStartupCheckTest {
     }
 
     /**
+     * Review21b L1: a tenant found out of step here and then shredded on another node is never verified in step again;
+     * the maintenance pass's {@code forgetShredded} ends its finding, so the alert does not hold until a restart.
+     */
+    @Test
+    void aTenantShreddedOnAnotherNodeSinceItWasFound_leavesTheGaugeAtTheNextPass() {
+        nodeA.core().keyRotation().rotate(ACME, false);
+        nodeB.core().kekStartupCheck().run();
+        assertThat(outOfStep(nodeB, KekRefusals.BEHIND)).isEqualTo(1.0);
+        assertThat(nodeB.core().kekStartupCheck().forgetShredded()).as("acme is not shredded").isZero();
+        assertThat(outOfStep(nodeB, KekRefusals.BEHIND)).isEqualTo(1.0);
+
+        nodeA.core().tenantShredding().shred(TenantId.of("acme"), "contract ended", "cli:test");
+
+        assertThat(nodeB.core().kekStartupCheck().forgetShredded()).isEqualTo(1);
+        assertThat(outOfStep(nodeB, KekRefusals.BEHIND)).isZero();
+    }
+
+    /**
      * Versions recorded before V28 have no key check: the start-up check records this node's for each tenant's active
      * version (never an older one), where the catalog still has none, as the node's first wrap would; a node holding
      * another key under that version is refused from then on.
