@@ -1,5 +1,6 @@
 package io.vaultgate.sftp.kex;
 
+import io.vaultgate.sftp.session.SteadyClockSession;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -8,7 +9,6 @@ import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.ServerFactoryManager;
-import org.apache.sshd.server.session.ServerSessionImpl;
 
 /**
  * A server session that sends its first KEXINIT once it has read the client's, so that its cipher list can
@@ -20,7 +20,7 @@ import org.apache.sshd.server.session.ServerSessionImpl;
  * instead gets the whole list after {@link #FALLBACK}. Only the first key exchange waits; re-keys reuse the
  * proposal MINA made for it.
  */
-final class AeadFirstSession extends ServerSessionImpl {
+final class AeadFirstSession extends SteadyClockSession {
 
     /** How long the server waits for the client's KEXINIT before sending its own, unnarrowed, anyway. */
     static final Duration FALLBACK = Duration.ofSeconds(2);

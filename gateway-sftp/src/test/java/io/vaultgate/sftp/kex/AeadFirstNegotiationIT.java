@@ -145,7 +145,15 @@ class AeadFirstNegotiationIT {
             in.readFully(body);
             in.readFully(new byte[padding]);
             DataInputStream b = new DataInputStream(new ByteArrayInputStream(body));
-            assertThat(b.readUnsignedByte()).as("SSH_MSG_KEXINIT").isEqualTo(20);
+            int type = b.readUnsignedByte();
+            if (type == 1) {
+                int reason = b.readInt();
+                byte[] description = new byte[b.readInt()];
+                b.readFully(description);
+                throw new AssertionError("SSH_MSG_DISCONNECT instead of KEXINIT: reason " + reason + ", \""
+                        + new String(description, StandardCharsets.UTF_8) + "\"");
+            }
+            assertThat(type).as("SSH_MSG_KEXINIT").isEqualTo(20);
             b.readFully(new byte[16]);
             List<String> lists = new ArrayList<>();
             for (int i = 0; i < 10; i++) {

@@ -1,0 +1,71 @@
+package io.vaultgate.sftp.session;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.LongSupplier;
+import org.apache.sshd.common.io.IoSession;
+import org.apache.sshd.common.session.helpers.TimeoutIndicator;
+import org.apache.sshd.common.session.helpers.TimeoutIndicator.TimeoutStatus;
+import org.apache.sshd.server.ServerFactoryManager;
+import org.apache.sshd.server.session.ServerSessionImpl;
+
+/**
+ * A server session whose authentication and idle timeouts ({@code sftp.auth-timeout}, {@code sftp.idle-timeout}) are
+ * measured on the JVM's monotonic clock, not on the wall clock MINA measures them on. A step of the wall clock (NTP
+ * correcting a virtual machine resumed from a snapshot, an operator setting the date) would otherwise cut every
+ * connection still authenticating (a step past the auth timeout) or every session (past the idle timeout) at once,
+ * and a step back would keep a stalled connection past its limit. MINA's own timer still runs the checks, once a
+ * second; only the time they measure changes.
+ */
+public class SteadyClockSession extends ServerSessionImpl {
+
+    private final LongSupplier nanoClock;
+    private volatile long authStart;
+    private volatile long idleStart;
+
+    public SteadyClockSession(ServerFactoryManager server, IoSession ioSession) throws Exception {
+        this(server, ioSession, System::nanoTime);
+    }
+
+    SteadyClockSession(ServerFactoryManager server, IoSession ioSession, LongSupplier nanoClock) throws Exception {
+        super(server, ioSession);
+        this.nanoClock = nanoClock;
+        long now = nanoClock.getAsLong();
+        authStart = now;
+        idleStart = now;
+    }
+
+    @Override
+    public Instant resetAuthTimeout() {
+        if (nanoClock != null) { // null while MINA's constructor runs: the start is set right after it
+            authStart = nanoClock.getAsLong();
+        }
+        return super.resetAuthTimeout();
+    }
+
+    @Override
+    public Instant resetIdleTimeout() {
+        if (nanoClock != null) {
+            idleStart = nanoClock.getAsLong();
+        }
+        return super.resetIdleTimeout();
+    }
+
+    /** @param wallClockNow MINA's reading of the wall clock, not used */
+    @Override
+    protected TimeoutIndicator checkAuthenticationTimeout(Instant wallClockNow, Duration timeout) {
+        return isAuthenticated() ? null : expired(TimeoutStatus.AuthTimeout, authStart, timeout);
+    }
+
+    /** @param wallClockNow MINA's reading of the wall clock, not used */
+    @Override
+    protected TimeoutIndicator checkIdleTimeout(Instant wallClockNow, Duration timeout) {
+        return isAuthenticated() ? expired(TimeoutStatus.IdleTimeout, idleStart, timeout) : null;
+    }
+
+    private TimeoutIndicator expired(TimeoutStatus status, long start, Duration timeout) {
+        Duration elapsed = Duration.ofNanos(nanoClock.getAsLong() - start);
+        boolean limited = timeout != null && !timeout.isNegative() && !timeout.isZero();
+        return limited && elapsed.compareTo(timeout) > 0 ? new TimeoutIndicator(status, timeout, elapsed) : null;
+    }
+}
