@@ -14,6 +14,7 @@ import io.vaultgate.core.files.FileEntry;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.storage.FileSystemObjectStore;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The object store on a 4 MiB tmpfs: an upload that fills the disk fails with a clear "storage full"
  * error, leaves no file and no object behind, the catalog stays consistent and the gateway keeps serving.
- * Needs root to mount the tmpfs (CI runs as root).
+ * Needs root to mount the tmpfs (CI runs as root). The catalog is the run's (SQLite, or PostgreSQL with
+ * {@code -Dvaultgate.test.catalog=postgresql}); the store is always the tmpfs directory.
  */
 class DiskFullIT {
 
@@ -54,8 +56,8 @@ class DiskFullIT {
         assumeTrue(mounting.waitFor() == 0, "mounting a tmpfs needs root: "
                 + new String(mounting.getInputStream().readAllBytes()));
 
-        try (TestCore test = TestCore.create(home)) {
-            GatewayCore core = coreWithStoreOn(test, mount);
+        try (TestCore test = TestCore.create(home); Database catalog = TestCatalog.open(home);
+             GatewayCore core = coreWithStoreOn(test, catalog, mount)) {
             ClientPrincipal alice = test.client("acme", "alice", Protocol.HTTPS);
 
             try (Upload upload = core.ingest().open(alice, PathPolicy.parse("/inbox/huge.bin"), UploadMode.CREATE)) {
@@ -84,8 +86,9 @@ class DiskFullIT {
         }
     }
 
-    private GatewayCore coreWithStoreOn(TestCore test, Path storeRoot) throws IOException {
-        return GatewayCore.assemble(Database.sqlite(home.resolve("catalog.db")), new FileSystemObjectStore(storeRoot),
+    /** A second core over the test core's catalog (a pool of its own) with its store on {@code storeRoot}. */
+    private GatewayCore coreWithStoreOn(TestCore test, Database catalog, Path storeRoot) throws IOException {
+        return GatewayCore.assemble(catalog, new FileSystemObjectStore(storeRoot),
                 test.keys(), AuditKeys.loadOrCreate(home.resolve("audit-signing.key"), new SecureRandom()), new GatewayCore.Settings(Duration.ofHours(1), 16), new SecureRandom(), Clock.systemUTC());
     }
 

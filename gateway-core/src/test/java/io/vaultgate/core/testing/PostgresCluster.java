@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -32,10 +33,20 @@ import java.util.concurrent.TimeUnit;
  * <p>The superuser {@value #SUPERUSER} has a random password and TCP connections need it (scram-sha-256),
  * so tests of password handling are real. The binaries are found through {@code $VAULTGATE_PG_BIN}, else
  * next to {@code initdb} on the {@code PATH}, else in the newest {@code /usr/lib/postgresql/N/bin}.
+ *
+ * <p>A child JVM of a test (a gateway the test kills and restarts, see {@link ChildJvm}) does not start a cluster
+ * of its own: its {@link #shared()} attaches to its parent's, whose port and passwords the parent hands it in the
+ * environment ({@link #childEnvironment()}; never on the command line, which other users can read). An attached
+ * cluster is never stopped by the child: it is the parent's, and a child killed with SIGKILL could not stop it.
  */
 public final class PostgresCluster {
 
     public static final String SUPERUSER = "postgres";
+
+    /** The environment variables through which a child JVM attaches to its parent's cluster. */
+    static final String ENV_PORT = "VAULTGATE_TEST_PG_PORT";
+    static final String ENV_PASSWORD = "VAULTGATE_TEST_PG_PASSWORD";
+    static final String ENV_OWNER_PASSWORD = "VAULTGATE_TEST_PG_OWNER_PASSWORD";
 
     private static final Object LOCK = new Object();
     private static PostgresCluster instance;
@@ -52,16 +63,39 @@ public final class PostgresCluster {
         this.server = server;
     }
 
-    /** The cluster of this JVM, started on first use. */
+    /**
+     * The cluster of this JVM, started on first use; in a child JVM started with {@link #childEnvironment()}, its
+     * parent's.
+     */
     public static PostgresCluster shared() {
         synchronized (LOCK) {
             if (instance == null) {
-                instance = start();
-                PostgresCluster started = instance;
-                Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "postgres-test-cluster-stop"));
+                if (attached()) {
+                    instance = new PostgresCluster(null, Integer.parseInt(System.getenv(ENV_PORT)),
+                            System.getenv(ENV_PASSWORD), null);
+                } else {
+                    instance = start();
+                    PostgresCluster started = instance;
+                    Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "postgres-test-cluster-stop"));
+                }
             }
             return instance;
         }
+    }
+
+    /** True in a child JVM that uses its parent's cluster (see {@link #childEnvironment()}). */
+    static boolean attached() {
+        return System.getenv(ENV_PORT) != null;
+    }
+
+    /**
+     * The environment a child JVM needs to attach to this JVM's cluster and open catalogs as
+     * {@value PostgresDatabases#OWNER}: the port and both passwords (random per run, for this cluster only).
+     */
+    public static Map<String, String> childEnvironment() {
+        PostgresCluster cluster = shared();
+        return Map.of(ENV_PORT, String.valueOf(cluster.port), ENV_PASSWORD, cluster.password,
+                ENV_OWNER_PASSWORD, PostgresDatabases.ownerPassword());
     }
 
     public int port() {

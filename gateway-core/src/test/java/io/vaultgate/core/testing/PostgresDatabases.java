@@ -14,7 +14,9 @@ import java.util.Map;
  * production catalog), and each owned by a test through a marker file: a database whose marker is gone
  * (its test's temporary directory was deleted) is dropped the next time one is created, so a long run does
  * not accumulate them. New catalogs are copies of a template migrated once per JVM, which takes a few
- * milliseconds instead of running every migration again.
+ * milliseconds instead of running every migration again. A child JVM attached to its parent's cluster (see
+ * {@link PostgresCluster#childEnvironment()}) opens the catalogs its parent created and creates none: the parent owns
+ * them and drops them.
  */
 public final class PostgresDatabases {
 
@@ -33,6 +35,7 @@ public final class PostgresDatabases {
 
     /** A new, migrated catalog database, dropped once {@code marker} no longer exists. */
     public static synchronized String createMigrated(Path marker) {
+        refuseInChild("a test catalog for " + marker.getParent());
         sweep();
         PostgresCluster cluster = ensureOwner();
         if (!templateMigrated) {
@@ -48,6 +51,7 @@ public final class PostgresDatabases {
 
     /** A new, empty database (no tables), owned by {@value #OWNER}; the caller drops it. */
     public static synchronized String createEmpty() {
+        refuseInChild("a test database");
         String name = newName();
         ensureOwner().execute("CREATE DATABASE " + name + " OWNER " + OWNER + " TEMPLATE template0");
         return name;
@@ -74,7 +78,9 @@ public final class PostgresDatabases {
 
     private static PostgresCluster ensureOwner() {
         PostgresCluster cluster = PostgresCluster.shared();
-        if (ownerPassword == null) {
+        if (ownerPassword == null && PostgresCluster.attached()) {
+            ownerPassword = System.getenv(PostgresCluster.ENV_OWNER_PASSWORD); // the parent created the role
+        } else if (ownerPassword == null) {
             byte[] bytes = new byte[16];
             RANDOM.nextBytes(bytes);
             String password = HexFormat.of().formatHex(bytes);
@@ -82,6 +88,13 @@ public final class PostgresDatabases {
             ownerPassword = password;
         }
         return cluster;
+    }
+
+    private static void refuseInChild(String what) {
+        if (PostgresCluster.attached()) {
+            throw new IllegalStateException("a child JVM on its parent's test cluster cannot create " + what
+                    + ": the parent creates it before starting the child (ChildJvm), and drops it");
+        }
     }
 
     private static void sweep() {
