@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -XX:AOTCacheOutput} and keeps the cache under a name of that JDK and that jar; {@code run}, {@code demo} and
  * {@code receive} on the same JDK and jar start with {@code -XX:AOTMode=auto -XX:AOTCache=FILE}, and nothing else
  * does: not another JDK, not a rebuilt jar, not JDK 17, not the other commands, not a JVM given AOT options of the
- * user's own. The launcher runs as a copy in a temporary tree with a fake jar (newer than every source, so nothing is
- * built) and fake JDKs whose {@code java} reports its arguments and, when told to record, writes the cache file.
+ * user's own; one JDK has one cache however JAVA_HOME spells it, and a training deletes only its own installation's
+ * stale caches. The launcher runs as a copy in a temporary tree with a fake jar (newer than every source, so nothing
+ * is built) and fake JDKs whose {@code java} reports its arguments and, when told to record, writes the cache file.
  */
 class LauncherAotCacheTest {
 
@@ -60,7 +63,7 @@ class LauncherAotCacheTest {
                 + "-XX:-CreateCoredumpOnCrash -Xms1024m -Xmx1024m -XX:AOTCacheOutput=" + aot + "/.training-")
                 .endsWith(".aot -jar " + jar + " aot-train\n");
         Path cache = onlyCache();
-        assertThat(cache.getFileName().toString()).matches("vaultgate-25\\.0\\.3-[0-9a-f]{16}\\.aot");
+        assertThat(cache.getFileName().toString()).matches("vaultgate-25\\.0\\.3-[0-9a-f]{16}-[0-9a-f]{16}\\.aot");
         assertThat(Files.readString(cache)).isEqualTo("trained\n");
         assertThat(training.stderr()).contains("AOT cache written: " + cache);
         for (String serving : List.of("run", "demo", "receive")) {
@@ -115,18 +118,101 @@ class LauncherAotCacheTest {
         assertThat(launch(Map.of(), "run").stdout()).doesNotContain("AOT");
     }
 
-    /** A cache made before the jar was is of an earlier build, which is never run again; another JDK's stays. */
+    /**
+     * One JDK, one name: JAVA_HOME is made canonical before the cache is named, so a trailing slash, a symlink or a
+     * relative path to the JDK the cache was trained on finds it (before, each spelling had a cache of its own).
+     */
+    @Test
+    void theSameJdk_spelledAnotherWay_findsTheCache() throws Exception {
+        Path jdk = jdks.resolve("temurin-25");
+        Files.createSymbolicLink(jdks.resolve("current"), jdk);
+        Launch training = launch(Map.of("JAVA_HOME", jdk + "/"), "aot-train");
+        assertThat(training.exitCode()).as(training.stderr()).isZero();
+        Path cache = onlyCache();
+
+        for (String spelling : List.of(jdk.toString(), jdk + "/", jdks.resolve("current").toString(),
+                jdks.resolve("current") + "/", jdks.resolve("jdk-17/../temurin-25").toString())) {
+            assertThat(launch(Map.of("JAVA_HOME", spelling), "run").stdout()).as(spelling)
+                    .contains("-XX:AOTCache=" + cache + " ");
+        }
+        assertThat(launch(Map.of(), "run").stdout()).as("found in the JDK directories")
+                .contains("-XX:AOTCache=" + cache + " ");
+        ProcessBuilder relative = new ProcessBuilder(tree.resolve("vaultgate").toString(), "run")
+                .directory(jdks.toFile());
+        assertThat(launch(relative, Map.of("JAVA_HOME", "current")).stdout()).as("relative to the working directory")
+                .contains("-XX:AOTCache=" + cache + " ");
+        assertThat(launch(relative, Map.of("JAVA_HOME", "jdk-17")).stdout()).startsWith("java of 17.0.15")
+                .doesNotContain("AOT");
+    }
+
+    /**
+     * A new training deletes this installation's caches of earlier builds of the jar on the same JDK, which it never
+     * runs again, and keeps its caches of other JDKs; caches named without an owner (by launchers before session 22)
+     * are deleted from the default directory, the installation's own, when older than the jar.
+     */
     @Test
     void aNewTraining_removesTheCachesOfEarlierBuilds() throws Exception {
         Files.createDirectories(aot);
-        Path earlier = Files.writeString(aot.resolve("vaultgate-25.0.3-0123456789abcdef.aot"), "old");
-        Files.setLastModifiedTime(earlier, FileTime.from(Instant.now().minusSeconds(7200)));
-        Path otherJdk = Files.writeString(aot.resolve("vaultgate-26.0.1-0123456789abcdef.aot"), "other JDK");
+        Path unownedEarlier = Files.writeString(aot.resolve("vaultgate-25.0.3-0123456789abcdef.aot"), "old");
+        Files.setLastModifiedTime(unownedEarlier, FileTime.from(Instant.now().minusSeconds(7200)));
+        Path unownedLater = Files.writeString(aot.resolve("vaultgate-26.0.1-0123456789abcdef.aot"), "other JDK");
+        fakeJdk("temurin-25.0.4", "25.0.4");
+        Map<String, String> otherJdk = Map.of("JAVA_HOME", jdks.resolve("temurin-25.0.4").toString());
+        Map<String, String> trainedJdk = Map.of("JAVA_HOME", jdks.resolve("temurin-25").toString());
+        assertThat(launch(otherJdk, "aot-train").exitCode()).isZero();
+        assertThat(launch(trainedJdk, "aot-train").exitCode()).isZero();
+        Path ofOtherJdk = cacheOf(launch(otherJdk, "run"));
+        Path earlier = cacheOf(launch(trainedJdk, "run"));
+        assertThat(unownedEarlier).doesNotExist();
+        assertThat(unownedLater).exists();
 
-        launch(Map.of(), "aot-train");
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(60)));  // rebuilt
+        assertThat(launch(trainedJdk, "run").stdout()).doesNotContain("AOT");
+        assertThat(launch(trainedJdk, "aot-train").exitCode()).isZero();
 
+        Path rebuilt = cacheOf(launch(trainedJdk, "run"));
+        assertThat(rebuilt).isNotEqualTo(earlier).exists();
         assertThat(earlier).doesNotExist();
-        assertThat(otherJdk).exists();
+        assertThat(ofOtherJdk).as("another JDK's, trained before the rebuild").exists();
+    }
+
+    /**
+     * Installations sharing a cache directory: a training deletes only caches of its own installation, never those
+     * of another (before, every cache older than the training one's jar went), nor caches named without an owner.
+     */
+    @Test
+    void installationsSharingACacheDirectory_keepEachOthersCaches() throws Exception {
+        Path shared = tree.resolve("shared-aot");
+        Map<String, String> env = Map.of("VAULTGATE_AOT_DIR", shared.toString());
+        Path second = Files.createDirectories(tree.resolve("second"));
+        Files.copy(LAUNCHER, second.resolve("vaultgate"));
+        Path secondJar = second.resolve("gateway-server/target/vaultgate.jar");
+        Files.createDirectories(secondJar.getParent());
+        Files.writeString(secondJar, "another jar");
+        Files.setLastModifiedTime(secondJar, FileTime.from(Instant.now().minusSeconds(1800)));
+        Files.createDirectories(shared);
+        Path unowned = Files.writeString(shared.resolve("vaultgate-25.0.3-0123456789abcdef.aot"), "old");
+        Files.setLastModifiedTime(unowned, FileTime.from(Instant.now().minusSeconds(7200)));
+
+        assertThat(launch(env, "aot-train").exitCode()).isZero();
+        Path first = cacheOf(launch(env, "run"));
+        // trained before the second installation's jar was built
+        Files.setLastModifiedTime(first, FileTime.from(Instant.now().minusSeconds(3600)));
+        assertThat(launch(second.resolve("vaultgate"), env, "aot-train").exitCode()).isZero();
+        Path secondCache = cacheOf(launch(second.resolve("vaultgate"), env, "run"));
+        assertThat(secondCache).isNotEqualTo(first);
+
+        assertThat(first).as("the first installation's cache").exists();
+        assertThat(launch(env, "run").stdout()).contains("-XX:AOTCache=" + first + " ");
+        assertThat(unowned).as("whose it is cannot be said").exists();
+
+        Files.setLastModifiedTime(secondJar, FileTime.from(Instant.now().minusSeconds(60)));  // the second rebuilt
+        assertThat(launch(second.resolve("vaultgate"), env, "aot-train").exitCode()).isZero();
+        assertThat(secondCache).as("the second's earlier build").doesNotExist();
+        assertThat(first).exists();
+        try (Stream<Path> files = Files.list(shared)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".aot"))).hasSize(3);
+        }
     }
 
     /** AOT or CDS options given by the user are theirs: the launcher adds none, and will not train over them. */
@@ -188,6 +274,13 @@ class LauncherAotCacheTest {
         assertThat(killed.stderr()).contains("aot-train failed (exit 137); no AOT cache written");
     }
 
+    /** The cache a launch passed to the JVM. */
+    private static Path cacheOf(Launch launch) {
+        Matcher cache = Pattern.compile("-XX:AOTCache=(\\S+) ").matcher(launch.stdout());
+        assertThat(cache.find()).as(launch.stdout()).isTrue();
+        return Path.of(cache.group(1));
+    }
+
     private Path onlyCache() throws IOException {
         try (Stream<Path> files = Files.list(aot)) {
             List<Path> caches = files.filter(f -> f.toString().endsWith(".aot")).toList();
@@ -200,7 +293,14 @@ class LauncherAotCacheTest {
     }
 
     private Launch launch(Map<String, String> env, String command) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(tree.resolve("vaultgate").toString(), command);
+        return launch(tree.resolve("vaultgate"), env, command);
+    }
+
+    private Launch launch(Path launcher, Map<String, String> env, String command) throws Exception {
+        return launch(new ProcessBuilder(launcher.toString(), command), env);
+    }
+
+    private Launch launch(ProcessBuilder builder, Map<String, String> env) throws Exception {
         for (String variable : List.of("JAVA_HOME", "VAULTGATE_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
                 "_JAVA_OPTIONS", "VAULTGATE_AOT_DIR")) {
             builder.environment().remove(variable);

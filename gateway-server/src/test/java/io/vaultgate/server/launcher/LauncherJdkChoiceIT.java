@@ -16,11 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher ({@code ./vaultgate} at the repository root) chooses the JVM: {@code JAVA_HOME} when set, else
- * the newest JDK of release 17 or later found in the JDK directories, and passes {@code VAULTGATE_JAVA_OPTS}
- * to it without leaving the variable to the gateway, a maximum heap given alone as the minimum heap too, and a
- * fixed heap for the serving commands where none is given. The JDKs here are fakes whose {@code java} prints who
- * it is and what it was given (and a default maximum heap when asked for its flags), so the choice is observed
- * directly (runs after {@code package}: the launcher needs the built jar, or it would build it).
+ * the newest JDK of release 17 or later found in the JDK directories (by its full version), and passes
+ * {@code VAULTGATE_JAVA_OPTS} to it without leaving the variable to the gateway, a maximum heap given alone as the
+ * minimum heap too, and a fixed heap for the serving commands where none is given. The JDKs here are fakes whose
+ * {@code java} prints who it is and what it was given (and a default maximum heap when asked for its flags), so the
+ * choice is observed directly (runs after {@code package}: the launcher needs the built jar, or it would build it).
  */
 class LauncherJdkChoiceIT {
 
@@ -44,6 +44,24 @@ class LauncherJdkChoiceIT {
         String out = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString()));
 
         assertThat(out).startsWith("java of 25.0.3:").contains("-jar").contains("vaultgate.jar version");
+    }
+
+    /**
+     * Of JDKs of one feature release, the newest update runs, whatever their order in the directory (before, the
+     * first listed of the highest feature release did): versions compared by their numbers, 25.0.10 after 25.0.9.
+     */
+    @Test
+    void ofJdksOfOneRelease_theNewestUpdateRuns_theVersionsComparedAsNumbers() throws Exception {
+        Map<String, String> env = Map.of("VAULTGATE_JDK_DIRS", jdks.toString());
+        fakeJdk("corretto-25.0.1", "25.0.1");  // listed before temurin-25 (25.0.3)
+
+        assertThat(launch(env)).startsWith("java of 25.0.3:");
+
+        fakeJdk("zulu-25.0.10", "25.0.10");  // listed after it, and before it as text
+        assertThat(launch(env)).startsWith("java of 25.0.10:");
+
+        fakeJdk("a-jdk-26", "26");  // a newer feature release, as its first build says it
+        assertThat(launch(env)).startsWith("java of 26:");
     }
 
     @Test
