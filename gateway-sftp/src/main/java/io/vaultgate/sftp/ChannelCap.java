@@ -1,81 +1,141 @@
 package io.vaultgate.sftp;
 
+import io.vaultgate.core.defender.RefusalLog;
+import io.vaultgate.core.defender.SourceAddress;
+import io.vaultgate.sftp.auth.SessionPrincipal;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.ServiceFactory;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelListener;
-import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.Session;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.session.ServerConnectionServiceFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * At most {@code cap} channels open at once on one connection (OpenSSH's {@code MaxSessions}). One more is refused with
- * {@code SSH_MSG_CHANNEL_OPEN_FAILURE} ("additional sessions disabled") and the connection and its other channels go
- * on, as OpenSSH does. MINA's own {@code max-sshd-channels} closes the whole connection instead, so it is not used:
- * this listener closes the connection service to new channels when the cap is reached and opens it again when one of
- * them closes.
+ * {@code SSH_MSG_CHANNEL_OPEN_FAILURE} ({@code SSH_OPEN_CONNECT_FAILED}, "additional sessions disabled") and the
+ * connection and its other channels go on, as OpenSSH does. MINA's own {@code max-sshd-channels} closes the whole
+ * connection instead, so it is not used. The refusal is made by the connection service ({@link
+ * CappedConnectionService}, which asks {@link #refuses} before MINA handles a {@code CHANNEL_OPEN}); each is counted
+ * ({@code vaultgate_sftp_channels_refused_total}) and logged as one WARN a minute at most, naming the sources refused
+ * most ({@link RefusalLog}).
+ *
+ * <p>The cap never touches MINA's allow-more-sessions flag of the connection service: that flag is the client's alone
+ * ({@code no-more-sessions@openssh.com}, which MINA's {@code NoMoreSessionsHandler} records by clearing it), so a
+ * client that asked for no more sessions never gets one again, whether or not it was at the cap when it asked. (When
+ * the cap cleared and set the flag itself, a channel closing after such a request set it again.)
  *
  * <p>A channel is counted once however often MINA reports it: a channel closed gracefully and then at once (its
  * {@code CLOSE} write timed out) is reported closed twice, and counting reports instead of channels let a client
  * that stalls the server's writes open a channel more each time.
- *
- * <p>It never reopens a service that was closed to new channels before it reached the cap (a client's
- * {@code no-more-sessions@openssh.com}). A client that sends that request while at the cap has it undone when one of
- * its channels closes; OpenSSH's {@code ssh} sends it after opening its one session channel, never at a cap of 10.
  */
 final class ChannelCap implements ChannelListener {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelCap.class);
     private static final AttributeKey<OpenChannels> OPEN = new AttributeKey<>();
 
     private final int cap;
+    private final Runnable onRefusal;
+    private final RefusalLog refusals = new RefusalLog(LOG);
 
-    ChannelCap(int cap) {
+    /** @param onRefusal counts one channel refused for the cap */
+    ChannelCap(int cap, Runnable onRefusal) {
         if (cap < 1) {
             throw new IllegalArgumentException("channels per connection: " + cap + " is not allowed; give 1 or more");
         }
         this.cap = cap;
+        this.onRefusal = onRefusal;
+    }
+
+    /**
+     * Caps the channels of every connection of {@code server}: counts them (a channel listener) and has them refused
+     * over the cap (its connection service, in place of MINA's {@link ServerConnectionServiceFactory}).
+     *
+     * @throws IllegalStateException if the server has no MINA connection service to replace
+     */
+    static ChannelCap install(SshServer server, int cap, Runnable onRefusal) {
+        ChannelCap channelCap = new ChannelCap(cap, onRefusal);
+        List<? extends ServiceFactory> factories = server.getServiceFactories();
+        if (factories == null || factories.isEmpty()) {
+            factories = SshServer.DEFAULT_SERVICE_FACTORIES; // what MINA takes at start when none is set
+        }
+        List<ServiceFactory> capped = new ArrayList<>();
+        boolean replaced = false;
+        for (ServiceFactory factory : factories) {
+            if (factory instanceof ServerConnectionServiceFactory) {
+                capped.add(new CappedConnectionService.Factory(channelCap));
+                replaced = true;
+            } else {
+                capped.add(factory);
+            }
+        }
+        if (!replaced) {
+            throw new IllegalStateException("the channel cap needs MINA's ssh-connection service among the server's"
+                    + " service factories, and there is none: " + factories);
+        }
+        server.setServiceFactories(capped);
+        server.addChannelListener(channelCap);
+        return channelCap;
     }
 
     @Override
     public void channelInitialized(Channel channel) {
-        openChannels(channel.getSession()).opened(channel, cap);
+        openChannels(channel.getSession()).opened(channel);
     }
 
     @Override
     public void channelClosed(Channel channel, Throwable reason) {
-        openChannels(channel.getSession()).closed(channel, cap);
+        openChannels(channel.getSession()).closed(channel);
+    }
+
+    /**
+     * Whether a channel {@code session}'s client asks to open now is over the cap; if so, counted and perhaps logged,
+     * and the caller refuses it. Asked on the thread that handles the session's messages, in order, before MINA
+     * creates the channel (whose {@link #channelInitialized} is reported on the same thread).
+     */
+    boolean refuses(Session session) {
+        if (openChannels(session).size() < cap) {
+            return false;
+        }
+        onRefusal.run();
+        String address = SessionPrincipal.sourceAddress(session);
+        String source = SourceAddress.canonical(address);
+        refusals.refused(source, since -> "sftp channel refused: a connection from " + address + " (source " + source
+                + ") already has " + cap + " channels open (maxChannelsPerConnection); " + since
+                + " (logged at most once a minute)");
+        return true;
+    }
+
+    /** Channels of {@code session} counted open now. */
+    static int openOn(Session session) {
+        return openChannels(session).size();
     }
 
     private static OpenChannels openChannels(Session session) {
         return session.computeAttributeIfAbsent(OPEN, key -> new OpenChannels());
     }
 
-    /** The channels of one connection; whether this cap closed its connection service to new ones. */
+    /** The channels of one connection. */
     private static final class OpenChannels {
         private final Set<Channel> open = Collections.newSetFromMap(new IdentityHashMap<>());
-        private boolean closedByCap;
 
-        synchronized void opened(Channel channel, int cap) {
-            if (!open.add(channel)) {
-                return;
-            }
-            ConnectionService service = channel.getSession().getService(ConnectionService.class);
-            if (open.size() >= cap && service != null && service.isAllowMoreSessions()) {
-                service.setAllowMoreSessions(false);
-                closedByCap = true;
-            }
+        synchronized void opened(Channel channel) {
+            open.add(channel);
         }
 
-        synchronized void closed(Channel channel, int cap) {
-            if (!open.remove(channel)) {
-                return;
-            }
-            ConnectionService service = channel.getSession().getService(ConnectionService.class);
-            if (open.size() < cap && closedByCap && service != null) {
-                service.setAllowMoreSessions(true);
-                closedByCap = false;
-            }
+        synchronized void closed(Channel channel) {
+            open.remove(channel);
+        }
+
+        synchronized int size() {
+            return open.size();
         }
     }
 }

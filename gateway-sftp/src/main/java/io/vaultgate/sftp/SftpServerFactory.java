@@ -154,7 +154,9 @@ public final class SftpServerFactory {
      * Every limit of {@link SftpLimits}, the two connection caps included, so that any server built here has them:
      * the listener's ({@code sftp.max-connections}, {@link CappedSessionFactory}, which is also the AEAD-first session
      * factory: refused before the session exists) and the per-source one ({@code sftp.max-connections-per-source},
-     * {@link AddressLimiter}); both counted in {@code vaultgate_sftp_connections_refused_total} by reason.
+     * {@link AddressLimiter}); both counted in {@code vaultgate_sftp_connections_refused_total} by reason. The
+     * channel cap ({@link ChannelCap}, counted in {@code vaultgate_sftp_channels_refused_total}) replaces MINA's
+     * connection service factory, so it comes after {@link #applyAccessControl} has set the service factories.
      */
     private static AddressLimiter applyLimits(SshServer server, SftpLimits limits, ProxyTrust proxies,
                                               SftpMetrics metrics) {
@@ -164,7 +166,7 @@ public final class SftpServerFactory {
         CoreModuleProperties.AUTH_TIMEOUT.set(server, limits.authTimeout());
         CoreModuleProperties.IDLE_TIMEOUT.set(server, limits.idleTimeout());
         CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(server, limits.maxSessionsPerAccount());
-        server.addChannelListener(new ChannelCap(limits.maxChannelsPerConnection()));
+        ChannelCap.install(server, limits.maxChannelsPerConnection(), metrics.channelRefusals());
         SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(server, limits.maxHandlesPerSession());
         AddressLimiter limiter = new AddressLimiter(limits.maxSessionsPerAddress(), proxies,
                 metrics.refusals(ConnectionRefusals.Reason.MAX_CONNECTIONS_PER_SOURCE));

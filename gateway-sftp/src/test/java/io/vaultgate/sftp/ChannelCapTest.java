@@ -3,10 +3,14 @@ package io.vaultgate.sftp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ClientChannel;
 import org.apache.sshd.client.session.ClientSession;
@@ -15,6 +19,7 @@ import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.session.helpers.AbstractConnectionService;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.SshServer;
@@ -26,13 +31,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
-/** {@link ChannelCap} on a bare MINA server and client, with channels the test can close from the server's side. */
+/**
+ * {@link ChannelCap} on a bare MINA server and client, with channels the test can close from the server's side:
+ * refusals counted and logged, a channel counted once, and a client's {@code no-more-sessions@openssh.com} kept.
+ */
 class ChannelCapTest {
 
     private static final int CAP = 3;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
+    private static final String NO_MORE_SESSIONS = "no-more-sessions@openssh.com";
+
+    private final AtomicInteger refused = new AtomicInteger();
+    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    private final Logger capLog = (Logger) LoggerFactory.getLogger(ChannelCap.class);
     private SshServer server;
     private SshClient client;
     private ClientSession session;
@@ -45,8 +59,10 @@ class ChannelCapTest {
         server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(dir.resolve("host.key")));
         server.setPasswordAuthenticator((user, password, s) -> "secret".equals(password));
         server.setShellFactory(channel -> new IdleShell());
-        server.addChannelListener(new ChannelCap(CAP));
+        ChannelCap.install(server, CAP, refused::incrementAndGet);
         server.start();
+        logged.start();
+        capLog.addAppender(logged);
         client = SshClient.setUpDefaultClient();
         client.start();
         session = client.connect("u", "127.0.0.1", server.getPort()).verify(TIMEOUT).getSession();
@@ -56,6 +72,7 @@ class ChannelCapTest {
 
     @AfterEach
     void stop() throws Exception {
+        capLog.detachAppender(logged);
         client.stop();
         server.stop(true);
     }
@@ -66,8 +83,54 @@ class ChannelCapTest {
             open();
         }
 
-        assertThat(refusedOpen().getReasonCode()).isEqualTo(SshConstants.SSH_OPEN_CONNECT_FAILED);
+        SshChannelOpenException refusal = refusedOpen();
+        assertThat(refusal.getReasonCode()).isEqualTo(SshConstants.SSH_OPEN_CONNECT_FAILED);
+        assertThat(refusal).hasMessageContaining(CappedConnectionService.REFUSAL);
         assertThat(session.isOpen()).isTrue();
+        assertThat(serverChannels().getChannels()).hasSize(CAP);
+    }
+
+    @Test
+    void everyRefusalIsCounted_andLoggedOnceAMinuteNamingTheSource() throws Exception {
+        for (int i = 0; i < CAP; i++) {
+            open();
+        }
+        refusedOpen();
+        refusedOpen();
+        refusedOpen();
+
+        assertThat(refused).hasValue(3);
+        assertThat(logged.list).as("one WARN for the three").hasSize(1).first().satisfies(line -> {
+            assertThat(line.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+            assertThat(line.getFormattedMessage()).contains("sftp channel refused", "127.0.0.1",
+                    "already has " + CAP + " channels open", "maxChannelsPerConnection",
+                    "1 refused since the last such line: 1 from 127.0.0.1");
+        });
+    }
+
+    @Test
+    void noMoreSessionsAskedAtTheCap_staysWhenAChannelCloses() throws Exception {
+        for (int i = 0; i < CAP; i++) {
+            open();
+        }
+        askNoMoreSessions();
+        ServerSession serverSession = (ServerSession) server.getActiveSessions().get(0);
+        serverChannels().getChannels().iterator().next().close(true);
+        waitUntilCounted(serverSession, CAP - 1);
+
+        assertThat(refusedOpen().getReasonCode()).isEqualTo(SshConstants.SSH_OPEN_CONNECT_FAILED);
+        assertThat(serverChannels().isAllowMoreSessions()).as("the client's request stands").isFalse();
+        assertThat(refused).as("refused for the client's request, not for the cap").hasValue(0);
+        assertThat(session.isOpen()).isTrue();
+    }
+
+    @Test
+    void noMoreSessionsAskedBelowTheCap_refusesTheNextChannel() throws Exception {
+        open();
+        askNoMoreSessions();
+
+        refusedOpen();
+        assertThat(refused).hasValue(0);
     }
 
     @Test
@@ -81,6 +144,23 @@ class ChannelCapTest {
 
         openOnceThePlaceIsBack();
         refusedOpen();
+    }
+
+    /** OpenSSH's request, with a reply asked for so that the server has handled it when this returns. */
+    private void askNoMoreSessions() throws Exception {
+        Buffer request = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST);
+        request.putString(NO_MORE_SESSIONS);
+        request.putBoolean(true);
+        session.request(NO_MORE_SESSIONS, request, TIMEOUT); // MINA's server answers failure, after clearing the flag
+    }
+
+    /** The server's close reaches the cap as the channel closes, on another thread. */
+    private static void waitUntilCounted(ServerSession serverSession, int open) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (ChannelCap.openOn(serverSession) != open) {
+            assertThat(System.nanoTime()).as("the cap counted the close").isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 
     private void open() throws Exception {

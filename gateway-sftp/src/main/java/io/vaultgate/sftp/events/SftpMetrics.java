@@ -13,8 +13,8 @@ import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 
 /**
- * The SFTP front-end's meters, all named {@code vaultgate.sftp.*}: connections (total, open and refused), logins by
- * method and outcome, transfers by outcome, and plaintext bytes in and out.
+ * The SFTP front-end's meters, all named {@code vaultgate.sftp.*}: connections (total, open and refused), channels
+ * refused, logins by method and outcome, transfers by outcome, and plaintext bytes in and out.
  */
 public final class SftpMetrics implements SessionListener {
 
@@ -26,6 +26,7 @@ public final class SftpMetrics implements SessionListener {
     /** One counter per outcome, registered up front: no meter look-up per file. */
     private final Map<Transfer, Counter> transfers = new EnumMap<>(Transfer.class);
     private final ConnectionRefusals refused;
+    private final Counter channelsRefused;
 
     public SftpMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -41,6 +42,9 @@ public final class SftpMetrics implements SessionListener {
                 .description("SSH connections currently open").register(registry);
         this.refused = ConnectionRefusals.registeredIn(registry, "sftp",
                 "SSH connections closed for a connection cap, by reason");
+        this.channelsRefused = Counter.builder("vaultgate.sftp.channels.refused")
+                .description("SSH channel opens refused for a cap, by reason")
+                .tag("reason", "max_channels_per_connection").register(registry);
     }
 
     @Override
@@ -61,6 +65,15 @@ public final class SftpMetrics implements SessionListener {
      */
     public Runnable refusals(ConnectionRefusals.Reason reason) {
         return refused.of(reason);
+    }
+
+    /**
+     * Counts one channel open refused because its connection held {@code maxChannelsPerConnection} channels,
+     * {@code vaultgate_sftp_channels_refused_total{reason="max_channels_per_connection"}} (registered up front, so a
+     * scrape shows 0 before the first).
+     */
+    public Runnable channelRefusals() {
+        return channelsRefused::increment;
     }
 
     /** One login attempt; {@code method} is {@code publickey} or {@code password}. */
