@@ -2,9 +2,11 @@ package io.vaultgate.sftp.auth;
 
 import io.vaultgate.core.defender.RefusalLog;
 import io.vaultgate.core.defender.SourceAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -41,6 +43,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A worker may write the session's attributes only through {@link Step#ifCurrent}: MINA drops a pending answer
  * when another message arrives, so the step may no longer be the session's current one when its check ends.
+ *
+ * <p>What is recorded once an answer is past (a success MINA dropped, {@code auth.undelivered}) is written by this
+ * class's own recorder thread ({@link #record}), not by the thread that completed the answer: that is often the one
+ * timer, and a slow catalog write there would hold back every other login's answer.
  */
 public final class AuthSteps implements AutoCloseable {
 
@@ -60,10 +66,19 @@ public final class AuthSteps implements AutoCloseable {
      */
     static final int PER_SOURCE = 8;
 
+    /**
+     * Records waiting for the recorder thread ({@link #record}); beyond it the thread handing one over writes it
+     * itself (nothing is dropped). As many as the steps the pool holds at once: each step leaves one record at most.
+     */
+    static final int RECORDS = WORKERS + QUEUE;
+
     private static final AttributeKey<Steps> STEPS = new AttributeKey<>();
 
     private final ThreadPoolExecutor workers;
     private final ScheduledThreadPoolExecutor answers;
+    /** One thread, so records are written in the order they were handed over. */
+    private final ThreadPoolExecutor records;
+    private final RefusalLog recordsFull = new RefusalLog(LOG);
     private final int perSource;
     /** Steps per source (its {@link SourceAddress#key}) taken and not yet released; no entry at zero. */
     private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
@@ -83,11 +98,51 @@ public final class AuthSteps implements AutoCloseable {
         this.workers.allowCoreThreadTimeOut(true);
         this.answers = new ScheduledThreadPoolExecutor(1, daemons("sftp-auth-answer-"));
         this.answers.setRemoveOnCancelPolicy(true);
+        this.records = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(RECORDS),
+                daemons("sftp-auth-record-"), new ThreadPoolExecutor.AbortPolicy());
+        this.records.allowCoreThreadTimeOut(true);
     }
 
     /** The timer that completes answers whose floor has not passed when their step was decided. */
     ScheduledExecutorService timer() {
         return answers;
+    }
+
+    /**
+     * Hands {@code write} (an audit record of an answer already given, which must not throw) to the recorder thread,
+     * without waiting: records are written one at a time, in the order handed over, each after what its step recorded
+     * before its answer (the caller hands it over after the answer). If the recorder's queue is full, or this is
+     * closed, the caller writes it itself: a record is never dropped.
+     */
+    void record(Runnable write) {
+        try {
+            records.execute(write);
+        } catch (RejectedExecutionException full) {
+            recordsFull.refused(since -> "sftp: the authentication records' queue is full (" + RECORDS + " waiting) or"
+                    + " closed, written on the answering thread; " + since + " since the last such line (logged at"
+                    + " most once a minute)");
+            write.run();
+        }
+    }
+
+    /**
+     * Whether every record handed over before this call has been written, waiting {@code timeout} at most (tests).
+     */
+    boolean recordsWritten(Duration timeout) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                records.execute(done::countDown); // behind every record handed over before
+                break;
+            } catch (RejectedExecutionException full) {
+                if (records.isShutdown() || System.nanoTime() - deadline > 0) {
+                    return records.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                }
+                Thread.sleep(1);
+            }
+        }
+        return done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -211,12 +266,14 @@ public final class AuthSteps implements AutoCloseable {
 
     /**
      * Stops deciding and answering; steps still pending are never answered (their sessions are closing), and the
-     * counts of the steps still waiting, which no worker will run, are dropped.
+     * counts of the steps still waiting, which no worker will run, are dropped. Records already handed over are
+     * still written (the recorder is a daemon thread; a record handed over later is written by its caller).
      */
     @Override
     public void close() {
         workers.shutdownNow();
         answers.shutdownNow();
+        records.shutdown();
         inFlight.clear();
     }
 

@@ -179,22 +179,27 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
      * closed, before the floor, so the session never logged in. The success stays on record as it was decided (the
      * login's {@code auth.succeeded}, the code used up so that it cannot be replayed, the name's counts reset: both
      * factors were proved); this adds what became of it: logged, and audited as {@code auth.undelivered} ({@link
-     * Authenticator#undelivered}). On the thread that completed the answer; a failure to record is logged, never
-     * thrown (the answer is past).
+     * Authenticator#undelivered}). Logged on the thread that completed the answer (often {@link AuthSteps}'s one
+     * timer); the audit write is handed to {@link AuthSteps#record}, so that a slow catalog does not hold back the
+     * other logins' answers, and written after the step's {@code auth.succeeded} (recorded before the answer). A
+     * failure to record is logged, never thrown (the answer is past).
      */
     void loginNotDelivered(ServerSession session, Principal principal) {
+        String source;
         try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
-            String source = SessionPrincipal.sourceAddress(session);
+            source = SessionPrincipal.sourceAddress(session);
             LOG.info("sftp auth undelivered: method=totp user={} from={}: the code was right (audited, used up) but"
                     + " MINA did not log the session in with it (another request or the session's end came first, or"
                     + " the account's session limit was reached)",
                     LogText.quoted(principal.name()), source);
-            try {
+        }
+        steps.record(() -> {
+            try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
                 authenticator.undelivered(principal, "totp", Protocol.SFTP, source);
             } catch (RuntimeException e) {
                 LOG.warn("sftp: an undelivered TOTP success could not be audited: {}", e.getClass().getName());
             }
-        }
+        });
     }
 
     /** Whether the session's first step was a right password the defender scored as a wrong one. */

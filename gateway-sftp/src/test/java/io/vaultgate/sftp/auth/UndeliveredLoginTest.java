@@ -14,6 +14,8 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.sshd.server.auth.AsyncAuthException;
 import org.apache.sshd.server.session.ServerSession;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A code step the core accepted whose success MINA does not take (the session not logged in by it: another message
  * came first, or the session closed) is recorded as undelivered ({@link Authenticator#undelivered}), once; a success
- * MINA takes, and a refused code, are not. The first listener of the pending answer stands in for MINA's.
+ * MINA takes, and a refused code, are not. The first listener of the pending answer stands in for MINA's. The record
+ * is written off the answering thread, after the step's success: a slow audit holds back no other login's answer.
  */
 class UndeliveredLoginTest {
 
@@ -31,29 +34,94 @@ class UndeliveredLoginTest {
 
     private final AuthSteps steps = new AuthSteps();
     private final List<String> undelivered = new CopyOnWriteArrayList<>();
+    /** The core's records in the order written: "succeeded NAME" and "undelivered NAME". */
+    private final List<String> recorded = new CopyOnWriteArrayList<>();
+
+    /** The audit of an undelivered success waits for it (a slow catalog); open unless a test holds it. */
+    private CountDownLatch held = new CountDownLatch(0);
+    private final CountDownLatch auditStarted = new CountDownLatch(1);
 
     @AfterEach
     void stop() {
+        held.countDown();
         steps.close();
     }
 
     @Test
     void aSuccessMinaDrops_isRecordedUndelivered() throws Exception {
         assertThat(codeStep(RIGHT_CODE, session -> { })).as("the answer").isTrue();
+        assertThat(steps.recordsWritten(Duration.ofSeconds(10))).isTrue();
         assertThat(undelivered).containsExactly("alice totp SFTP 127.0.0.1");
+        assertThat(recorded).containsExactly("succeeded alice", "undelivered alice");
     }
 
     @Test
     void aSuccessMinaTakes_isNot() throws Exception {
         assertThat(codeStep(RIGHT_CODE, session -> session.setAttribute(FakeSessions.AUTHENTICATED, true)))
                 .isTrue();
+        assertThat(steps.recordsWritten(Duration.ofSeconds(10))).isTrue();
         assertThat(undelivered).isEmpty();
     }
 
     @Test
     void aRefusedCode_isNot() throws Exception {
         assertThat(codeStep("000000", session -> { })).isFalse();
+        assertThat(steps.recordsWritten(Duration.ofSeconds(10))).isTrue();
         assertThat(undelivered).isEmpty();
+    }
+
+    /**
+     * review21a L4: the record was written on the thread that completed the answer, mostly the one timer of
+     * {@link AuthSteps}, so while alice's audit waited on a slow catalog bob's answer, due just after hers, waited too.
+     * Clock-free: alice's audit is held until bob has been answered; before, bob's answer waited for the hold.
+     */
+    @Test
+    void aSlowAudit_delaysNoOtherLoginsAnswer_andIsStillWrittenAfterItsSuccess() throws Exception {
+        held = new CountDownLatch(1);
+        CoreUserAuthenticator core = new CoreUserAuthenticator(recording(),
+                new SftpMetrics(new SimpleMeterRegistry()), steps);
+        TotpKeyboardInteractive step = new TotpKeyboardInteractive(mfaForAll(), core);
+        ServerSession alice = FakeSessions.session();
+        SessionPrincipal.set(alice, new AdminPrincipal("alice"), "password:alice");
+        ServerSession bob = FakeSessions.session();
+        SessionPrincipal.set(bob, new AdminPrincipal("bob"), "password:bob");
+
+        AsyncAuthException alicePending = FakeSessions.pending(
+                () -> step.authenticate(alice, "alice", List.of(RIGHT_CODE)));
+        alicePending.addListener(authed -> { }); // MINA's listener drops it: the client sent another message
+        long bobArrived = System.nanoTime();
+        AsyncAuthException bobPending = FakeSessions.pending(() -> step.authenticate(bob, "bob", List.of("000000")));
+        bobPending.addListener(authed -> { }); // MINA's
+
+        assertThat(auditStarted.await(10, TimeUnit.SECONDS)).as("alice's undelivered success is being audited")
+                .isTrue();
+        FakeSessions.Answer bobs = FakeSessions.await(bobPending, bobArrived, Duration.ZERO);
+        assertThat(held.getCount()).as("bob answered while alice's audit is still held").isEqualTo(1);
+        assertThat(bobs.authed()).isFalse();
+        assertThat(bobs.after()).as("through the floor").isGreaterThanOrEqualTo(AnswerFloor.CODE_STEP);
+
+        held.countDown();
+        assertThat(steps.recordsWritten(Duration.ofSeconds(10))).isTrue();
+        assertThat(undelivered).as("written once, not lost").containsExactly("alice totp SFTP 127.0.0.1");
+        assertThat(recorded).as("after its success").containsSubsequence("succeeded alice", "undelivered alice")
+                .containsOnlyOnce("undelivered alice");
+    }
+
+    @Test
+    void aRecordHandedOverWhenTheRecorderIsFull_isWrittenByTheCaller() throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        List<Integer> written = new CopyOnWriteArrayList<>();
+        steps.record(() -> await(hold));
+        for (int i = 0; i < AuthSteps.RECORDS; i++) {
+            int n = i;
+            steps.record(() -> written.add(n));
+        }
+        steps.record(() -> written.add(-1)); // the queue is full: written here, at once
+        assertThat(written).containsExactly(-1);
+        hold.countDown();
+        assertThat(steps.recordsWritten(Duration.ofSeconds(10))).isTrue();
+        assertThat(written).hasSize(AuthSteps.RECORDS + 1);
+        assertThat(written.subList(1, written.size())).as("the queued ones in order").isSorted();
     }
 
     /** Alice's code step with {@code code}; {@code mina} is what MINA's listener does with the answer. */
@@ -66,21 +134,34 @@ class UndeliveredLoginTest {
         long arrived = System.nanoTime();
         AsyncAuthException pending = FakeSessions.pending(() -> step.authenticate(session, "alice", List.of(code)));
         pending.addListener(authed -> mina.accept(session)); // the first listener: MINA's
-        return FakeSessions.await(pending, arrived, Duration.ZERO).authed(); // after MINA's listener and the record
+        return FakeSessions.await(pending, arrived, Duration.ZERO).authed(); // after MINA's listener
     }
 
-    /** Accepts {@link #RIGHT_CODE} only, and notes each undelivered success. */
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Accepts {@link #RIGHT_CODE} only, notes each success and undelivered success (which waits for {@link #held}). */
     private Authenticator recording() {
         return (Authenticator) Proxy.newProxyInstance(UndeliveredLoginTest.class.getClassLoader(),
                 new Class<?>[] {Authenticator.class}, (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "byTotp": {
                             Principal principal = (Principal) args[0];
-                            return RIGHT_CODE.equals(args[1])
-                                    ? new AuthResult.Success(principal, "password:" + principal.name())
-                                    : new AuthResult.Failure(principal.name(), AuthFailure.MFA_FAILED);
+                            if (!RIGHT_CODE.equals(args[1])) {
+                                return new AuthResult.Failure(principal.name(), AuthFailure.MFA_FAILED);
+                            }
+                            recorded.add("succeeded " + principal.name());
+                            return new AuthResult.Success(principal, "password:" + principal.name());
                         }
                         case "undelivered":
+                            auditStarted.countDown();
+                            await(held);
+                            recorded.add("undelivered " + ((Principal) args[0]).name());
                             undelivered.add(((Principal) args[0]).name() + " " + args[1] + " " + args[2] + " "
                                     + args[3]);
                             return null;
