@@ -94,6 +94,14 @@ public final class Administration {
      * keys (or none are stored). Audited once, naming the versions recorded and the administrator's statement.
      */
     public Tenant createTenant(TenantId id, String name, boolean passwordLogin, boolean newKey) {
+        return addTenant(id, name, passwordLogin, newKey).tenant();
+    }
+
+    /**
+     * {@link #createTenant(TenantId, String, boolean, boolean)}, telling whether it created the tenant or completed one
+     * left half-created, and what the completion recorded ({@code vaultgate tenant add} says which).
+     */
+    public TenantAdded addTenant(TenantId id, String name, boolean passwordLogin, boolean newKey) {
         if (id.value().equals(CoreHealth.PROBE_TENANT)) {
             throw new GatewayException(Reason.INVALID_REQUEST, "tenant id " + id + " is reserved for the gateway's "
                     + "store readiness probe; choose another id");
@@ -114,12 +122,12 @@ public final class Administration {
             // audited after the keystore was written: the audit chain's head stays locked (PostgreSQL) only until
             // the commit, not while the keystore file is rewritten
             audited(jdbc, Optional.of(id), AdminAction.TENANT_CREATED, id.value());
-            return tenant;
+            return new TenantAdded(tenant, Optional.empty());
         });
     }
 
     /** The creation of {@code existing} run again: completed where it lacks a recorded key, refused otherwise. */
-    private Tenant completed(io.vaultgate.core.catalog.Jdbc jdbc, Tenant existing, boolean newKey)
+    private TenantAdded completed(io.vaultgate.core.catalog.Jdbc jdbc, Tenant existing, boolean newKey)
             throws java.sql.SQLException {
         TenantId id = existing.id();
         if (existing.status() == io.vaultgate.core.tenant.TenantStatus.SHREDDED) {
@@ -131,7 +139,7 @@ public final class Administration {
         }
         // one record per completion, in its transaction: what was recorded, whose key, the administrator's statement
         audited(jdbc, Optional.of(id), AdminAction.TENANT_UPDATED, completion.audited());
-        return existing;
+        return new TenantAdded(existing, Optional.of(completion));
     }
 
     private static GatewayException exists(TenantId id) {

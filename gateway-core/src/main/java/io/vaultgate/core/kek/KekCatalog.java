@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Keeps this node's keystore and the catalog's record of each tenant's KEK versions ({@code kek_versions}) in step,
@@ -25,7 +26,9 @@ import java.util.Optional;
  * ({@link #requireNotBehind}), until the keystore file is copied to it.
  *
  * <p>What the catalog lacks and the node's keystore holds (a catalog from before V24, a change whose recording
- * failed) is recorded by the first node that meets it, never refused: an upgrade locks nobody out.
+ * failed) is recorded by the first node that meets it, never refused: an upgrade locks nobody out. The one
+ * exception: a tenant the catalog records no version of while data keys of it are stored is recorded from this node
+ * only where its key opens them ({@link TenantKeyProof}), as {@code tenant add} completes it.
  *
  * <p>A version is recorded with a key check ({@link KekChecks}, V28) of the key that node holds, and every node
  * verifies its own key against it before it wraps with the version (an upload's opening, a rewrap, a rotation), and
@@ -42,6 +45,7 @@ public final class KekCatalog {
     private final Clock clock;
     private final KekVersionRepository versions = new KekVersionRepository();
     private final KekChecks checks;
+    private final TenantKeyProof proof;
 
     /** @param keys this node's key provider */
     public KekCatalog(Database database, KeyProvider keys, KekRefusals refusals, Clock clock) {
@@ -50,19 +54,21 @@ public final class KekCatalog {
         this.refusals = refusals.advising(KeyRemedy.of(keys));
         this.clock = clock;
         this.checks = new KekChecks(keys);
+        this.proof = new TenantKeyProof(keys, this.refusals);
     }
 
     /**
      * In an upload's opening transaction, under the tenant's row lock: refuses a data key wrapped by a KEK version
      * older than the catalog's active one ({@link KeystoreBehindCatalog}), or by a key of this node that is not the
      * catalog's under its version number ({@link KeystoreForked}); records this node's versions when the catalog
-     * knows fewer, and its key check of the version when the catalog has none.
+     * knows fewer, and its key check of the version when the catalog has none. Of a tenant it records no version of,
+     * only where this node's key opens the tenant's stored data keys; otherwise refused ({@link TenantKeyMismatch}).
      */
     public void requireCurrent(Jdbc jdbc, KekId wrappedWith) throws SQLException {
         String tenant = wrappedWith.tenantId();
         KekVersions recorded = versions.find(jdbc, tenant);
         if (wrappedWith.version() > recorded.active()) {
-            recorded = completed(jdbc, recorded);
+            recorded = completed(jdbc, recorded, TenantKeyMismatch::refusal);
         }
         if (wrappedWith.version() >= recorded.active()) {
             if (!checked(jdbc, recorded, wrappedWith.version())) {
@@ -136,7 +142,7 @@ public final class KekCatalog {
                 throw refusals.behind(tenant, recorded.active(), here).toAdministrator();
             }
             if (here > recorded.active()) {
-                recorded = completed(jdbc, recorded);
+                recorded = completed(jdbc, recorded, TenantKeyMismatch::toAdministrator);
             }
             if (!checked(jdbc, recorded, here)) {
                 throw refusals.forked(tenant, here).toAdministrator();
@@ -178,7 +184,7 @@ public final class KekCatalog {
             throw refusals.behind(tenant, recorded.active(), here).toAdministrator();
         }
         if (here > recorded.active()) { // unrecorded here: a rotation of this node whose recording failed
-            recorded = completed(jdbc, recorded);
+            recorded = completed(jdbc, recorded, TenantKeyMismatch::toAdministrator);
         }
         if (!checked(jdbc, recorded, here)) {
             throw refusals.forked(tenant, here).toAdministrator();
@@ -205,6 +211,11 @@ public final class KekCatalog {
     /** Tenant key creation and completion on this node, recording into this catalog. */
     public TenantKeyCreation creation() {
         return new TenantKeyCreation(this, keys, clock);
+    }
+
+    /** The proof of this node's key on a tenant's stored data keys before a first record of it. */
+    TenantKeyProof proof() {
+        return proof;
     }
 
     /** The fix this node's refusals name: its key provider's ({@link KeyRemedy#of}). */
@@ -305,11 +316,19 @@ public final class KekCatalog {
         return forgotten;
     }
 
-    /** The record, completed with what this node's keystore holds and the catalog lacked. */
-    private KekVersions completed(Jdbc jdbc, KekVersions recorded) throws SQLException {
+    /**
+     * The record, completed with what this node's keystore holds and the catalog lacked. Where it records no version
+     * of the tenant, only once this node's key has opened the tenant's stored data keys ({@link TenantKeyProof}); if
+     * it does not, nothing is recorded and {@code refusal} of the mismatch is thrown.
+     */
+    private KekVersions completed(Jdbc jdbc, KekVersions recorded,
+                                  Function<TenantKeyMismatch, GatewayException> refusal) throws SQLException {
         Map<Integer, KekVersionState> news = recorded.newIn(KekVersions.heldBy(keys, recorded.kekTenant()));
         if (news.isEmpty()) {
             return recorded;
+        }
+        if (recorded.states().isEmpty()) {
+            proof.beforeRecording(jdbc, recorded.kekTenant(), refusal);
         }
         versions.record(jdbc, recorded.kekTenant(), news, clock.millis());
         return versions.find(jdbc, recorded.kekTenant());

@@ -88,6 +88,20 @@ public final class KekRefusals {
     }
 
     /**
+     * The refusal of a node whose key does not open the stored data keys of a tenant the catalog records no version
+     * of ({@link TenantKeyProof}): counted and held out of step as forked about the version whose slots it failed, or
+     * as behind about version 1 where it holds no version they are wrapped with (so the first version it proves ends
+     * it); logged once.
+     */
+    TenantKeyMismatch mismatch(TenantKeyMismatch mismatch) {
+        boolean none = mismatch.version() == 0;
+        String reason = none ? BEHIND : FORKED;
+        refused(reason, mismatch.tenant() + "/v" + mismatch.version() + " (stored data keys)", mismatch.getMessage());
+        outOfStep.found(mismatch.tenant(), none ? 1 : mismatch.version(), reason);
+        return mismatch;
+    }
+
+    /**
      * This node verified its key of the tenant's version {@code version} against the catalog (a wrap, rotation or
      * rewrap with it, an unwrap whose key check holds, the start-up check): ends the tenant's findings about that
      * version, and its behind findings about older ones ({@link KekOutOfStep#inStep}).

@@ -59,8 +59,15 @@ final class KekVersionRepository {
      * leave unreadable.
      */
     long wrappedKeys(Jdbc jdbc, String kekTenant) throws SQLException {
-        return jdbc.count("SELECT COUNT(*) FROM key_slots WHERE kek_tenant = ?", kekTenant);
+        return jdbc.count(WRAPPED_KEYS, kekTenant);
     }
+
+    /** {@link #wrappedKeys}: a range of the index {@code key_slots_by_kek} (V30). */
+    static final String WRAPPED_KEYS = "SELECT COUNT(*) FROM key_slots WHERE kek_tenant = ?";
+
+    /** {@link #slots}: a range of the index {@code key_slots_by_kek} (V30), read in its order up to the limit. */
+    static final String SLOTS = "SELECT file_id, wrapped FROM key_slots WHERE kek_tenant = ? AND kek_version = ? "
+            + "AND provider = ? ORDER BY file_id LIMIT ?";
 
     /**
      * A key slot of a file's data key as stored, with the file it belongs to (its wrap's context): decoded only by
@@ -84,9 +91,8 @@ final class KekVersionRepository {
      */
     List<FileSlot> slots(Jdbc jdbc, String kekTenant, String provider, int version, int limit) throws SQLException {
         KekId kek = new KekId(kekTenant, version);
-        return jdbc.query("SELECT file_id, wrapped FROM key_slots WHERE kek_tenant = ? AND provider = ? "
-                + "AND kek_version = ? ORDER BY file_id LIMIT " + limit, row -> new FileSlot(row.getString(1),
-                provider, kek, row.getString(2)), kekTenant, provider, version);
+        return jdbc.query(SLOTS, row -> new FileSlot(row.getString(1), provider, kek, row.getString(2)), kekTenant,
+                version, provider, limit);
     }
 
     /** One row of {@code kek_versions}. */

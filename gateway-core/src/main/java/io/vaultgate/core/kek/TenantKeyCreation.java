@@ -29,7 +29,7 @@ public final class TenantKeyCreation {
         this.kekCatalog = kekCatalog;
         this.keys = keys;
         this.clock = clock;
-        this.proof = new TenantKeyProof(keys, kekCatalog.remedy());
+        this.proof = kekCatalog.proof();
     }
 
     /**

@@ -4,9 +4,10 @@ import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
 
 /**
- * The cause inside the {@link GatewayException} ({@code CONFLICT}) that refuses to complete, with this node's key, a
- * tenant the catalog records without any KEK version while data keys of its files are stored, because this node's
- * key does not open them: a key slot of the tenant fails authentication under it (another key made under the tenant's
+ * The cause inside the {@link GatewayException} that refuses to complete, with this node's key, a tenant the catalog
+ * records without any KEK version while data keys of its files are stored ({@code tenant add}, and the tenant's first
+ * upload, rotation or key change on this node, which record this node's versions), because this node's key does not
+ * open them: a key slot of the tenant fails authentication under it (another key made under the tenant's
  * alias: a keystore copy from another installation, an earlier {@code --new-key} here while the tenant's key was
  * elsewhere), or none of the slots is wrapped with a version this node holds. Recording this node's key would make it
  * the tenant's in the catalog, every node holding the key that wrapped its files would be refused as forked, and the
@@ -60,7 +61,18 @@ public final class TenantKeyMismatch extends RuntimeException {
         return wrappedKeys;
     }
 
-    /** The refusal of the administrator's {@code tenant add}: {@code CONFLICT}, with the cause and the fix. */
+    /**
+     * The refusal of a client's upload (the tenant's first on this node, which would record this node's key):
+     * {@code UNAVAILABLE}, telling the client only to retry, as a keystore behind the catalog is refused.
+     */
+    GatewayException refusal() {
+        return new GatewayException(Reason.UNAVAILABLE, KeystoreBehindCatalog.CLIENT_MESSAGE, getMessage(), this);
+    }
+
+    /**
+     * The refusal of the administrator's {@code tenant add}, or of a key change (rotation, rewrap, disable) on a
+     * tenant without a recorded version: {@code CONFLICT}, with the cause and the fix.
+     */
     GatewayException toAdministrator() {
         return new GatewayException(Reason.CONFLICT, getMessage(), getMessage(), this);
     }

@@ -1,5 +1,6 @@
 package io.vaultgate.core.kek;
 
+import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.EnvelopeContext;
@@ -8,14 +9,18 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Before a tenant the catalog records without any KEK version is completed with this node's key
- * ({@link TenantKeyCreation#complete}): where data keys of the tenant are stored, this node's key must open them. It
- * unwraps key slots of the tenant's files with the newest version this node holds enabled that has any (up to
- * {@value #TRIED} of them; AES-GCM authenticates under the key, so only the key that wrapped a slot opens it, and one
- * slot opening is proof), and throws away the data key at once. Read-only; the caller's transaction holds the tenant's
- * row lock.
+ * ({@link TenantKeyCreation#complete}, and the first upload, rotation or key change of it on this node:
+ * {@link KekCatalog}): where data keys of the tenant are stored, this node's key must open them. Under every version
+ * this node holds enabled that wraps any of them, it unwraps key slots of the tenant's files (up to {@value #TRIED}
+ * per version; AES-GCM authenticates under the key, so only the key that wrapped a slot opens it, and one slot opening
+ * proves the version), and throws away the data key at once. Every such version, not only the newest: a node holding
+ * the tenant's newest key and another key under an older version (review L5) would otherwise record that older key,
+ * and the files it wrapped would not open here. A tenant has few versions, and each is one index range
+ * ({@code key_slots_by_kek}, V30). Read-only; the caller's transaction holds the tenant's row lock.
  */
 final class TenantKeyProof {
 
@@ -23,41 +28,62 @@ final class TenantKeyProof {
     static final int TRIED = 3;
 
     private final KeyProvider keys;
-    private final KeyRemedy remedy;
+    private final KekRefusals refusals;
     private final KekVersionRepository versions = new KekVersionRepository();
 
-    TenantKeyProof(KeyProvider keys, KeyRemedy remedy) {
+    /** @param refusals this node's, naming its key provider's fix */
+    TenantKeyProof(KeyProvider keys, KekRefusals refusals) {
         this.keys = keys;
-        this.remedy = remedy;
+        this.refusals = refusals;
     }
 
     /**
-     * Returns where this node's key opens a key slot of the tenant's data, or where none is stored
-     * ({@code wrappedKeys} 0); otherwise throws, changing nothing.
-     *
-     * @throws TenantKeyMismatch where the slots of the newest version that has any fail authentication here or are
-     *                           damaged, or no version this node holds enabled wraps any of them
+     * Before this node records its versions of a tenant the catalog records none of, in the first upload, rotation
+     * or key change of the tenant here ({@link KekCatalog}): {@link #require} over every data key of the tenant
+     * stored. A refusal is counted and held out of step as the catalog's are ({@link KekRefusals#mismatch}) and
+     * thrown as {@code refusal} makes it (a client's or an administrator's); the versions proven are in step here.
      */
-    void require(Jdbc jdbc, String tenant, long wrappedKeys) throws SQLException {
+    void beforeRecording(Jdbc jdbc, String tenant, Function<TenantKeyMismatch, GatewayException> refusal)
+            throws SQLException {
+        try {
+            for (int version : require(jdbc, tenant, versions.wrappedKeys(jdbc, tenant))) {
+                refusals.inStep(tenant, version);
+            }
+        } catch (TenantKeyMismatch mismatch) {
+            throw refusal.apply(refusals.mismatch(mismatch));
+        }
+    }
+
+    /**
+     * Returns the versions whose key here opens a key slot of the tenant's data (none where no data key is stored,
+     * {@code wrappedKeys} 0); otherwise throws, changing nothing.
+     *
+     * @throws TenantKeyMismatch where the slots tried of any version this node holds enabled fail authentication here
+     *                           or are damaged (the newest such version is named), or no version this node holds
+     *                           enabled wraps any of them
+     */
+    List<Integer> require(Jdbc jdbc, String tenant, long wrappedKeys) throws SQLException {
         if (wrappedKeys == 0) {
-            return;
+            return List.of();
         }
         List<Integer> held = new ArrayList<>(keys.versions(tenant));
-        held.removeAll(keys.disabledVersions(tenant));
+        held.removeAll(keys.disabledVersions(tenant)); // a disabled version unwraps nothing here
         Collections.reverse(held); // the newest first
+        List<Integer> opened = new ArrayList<>();
         for (int version : held) {
             List<KekVersionRepository.FileSlot> slots = versions.slots(jdbc, tenant, keys.name(), version, TRIED);
             if (slots.isEmpty()) {
                 continue;
             }
-            for (KekVersionRepository.FileSlot slot : slots) {
-                if (opens(tenant, slot)) {
-                    return;
-                }
+            if (slots.stream().noneMatch(slot -> opens(tenant, slot))) {
+                throw new TenantKeyMismatch(tenant, version, wrappedKeys, refusals.remedy());
             }
-            throw new TenantKeyMismatch(tenant, version, wrappedKeys, remedy);
+            opened.add(version);
         }
-        throw new TenantKeyMismatch(tenant, 0, wrappedKeys, remedy);
+        if (opened.isEmpty()) {
+            throw new TenantKeyMismatch(tenant, 0, wrappedKeys, refusals.remedy());
+        }
+        return List.copyOf(opened);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.vaultgate.server.cli;
 
 import io.vaultgate.core.admin.Administration;
+import io.vaultgate.core.admin.TenantAdded;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Cidr;
 import io.vaultgate.core.tenant.Quota;
@@ -25,7 +26,9 @@ import picocli.CommandLine.Parameters;
                 TenantCommand.Set.class, TenantShredCommand.class, ShredRecordVerifyCommand.class})
 public final class TenantCommand {
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "Create a tenant and its encryption key.")
+    @Command(name = "add", mixinStandardHelpOptions = true, description = {"Create a tenant and its encryption key.",
+            "For a tenant an older gateway left half-created (no recorded key), complete it instead: "
+                    + "prints \"Completed tenant\" and the key versions recorded."})
     static final class Add extends CoreTask {
         @Parameters(paramLabel = "ID", description = "Tenant id: 2-63 of a-z, 0-9 and '-'.")
         String id;
@@ -53,11 +56,11 @@ public final class TenantCommand {
         int run(GatewayCore core, PrintWriter out) {
             Administration admin = core.administration();
             long maxFileBytes = maxFileSize == null ? 0 : DataSize.parse(maxFileSize).bytes();
-            Tenant tenant = admin.createTenant(TenantId.of(id), name == null ? id : name, allowPassword, newKey);
+            TenantAdded added = admin.addTenant(TenantId.of(id), name == null ? id : name, allowPassword, newKey);
             if (maxFileBytes != 0) {
-                admin.setMaxFileSize(tenant.id(), maxFileBytes);
+                admin.setMaxFileSize(added.tenant().id(), maxFileBytes);
             }
-            out.println("Created tenant " + tenant.id() + " (" + tenant.name() + ")");
+            out.println(added.summary());
             return 0;
         }
     }

@@ -1,0 +1,24 @@
+package io.vaultgate.core.admin;
+
+import io.vaultgate.core.kek.TenantKeyCreation;
+import io.vaultgate.core.tenant.Tenant;
+import java.util.Optional;
+
+/**
+ * What {@link Administration#addTenant} did: created the tenant, or completed one an older gateway left half-created
+ * (its row recorded without a KEK version), whose name and settings are those first recorded.
+ *
+ * @param completion what the completion recorded; empty where the tenant was created now
+ */
+public record TenantAdded(Tenant tenant, Optional<TenantKeyCreation.Completion> completion) {
+
+    /**
+     * What {@code vaultgate tenant add} prints: "Created tenant acme (Acme)", or "Completed tenant acme (Acme): " and
+     * what the completion recorded, as audited.
+     */
+    public String summary() {
+        String named = tenant.id() + " (" + tenant.name() + ")";
+        return completion.map(done -> "Completed tenant " + named + ": " + done.audited())
+                .orElse("Created tenant " + named);
+    }
+}

@@ -1,0 +1,184 @@
+package io.vaultgate.core.kek;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.node.NodeSettings;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.DelegatingKeyProvider;
+import io.vaultgate.core.testing.TestCore;
+import io.vaultgate.crypto.DataKey;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.KeyProvider;
+import io.vaultgate.crypto.KeySlot;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A tenant the catalog records without any KEK version while its files are stored (an older gateway's interrupted
+ * creation, written to after V24 by an older node) gets this node's key recorded only where that key opens the
+ * tenant's stored key slots ({@link TenantKeyProof}): under every version this node holds that wraps any, and on every
+ * path that records it, {@code tenant add} and the tenant's first upload or rotation here. Node A created the tenant
+ * and wrapped its files; node B's keystore (a copy of A's from before) holds another key under the tenant's alias.
+ * Runs on SQLite and, with {@code -Dvaultgate.test.catalog=postgresql}, with every node on one PostgreSQL database.
+ */
+class UnrecordedTenantProofTest {
+
+    private static final TenantId ACME = TenantId.of("acme");
+
+    @TempDir
+    Path home;
+    private TestCore nodeA;
+    private TestCore nodeB;
+    private ClientPrincipal alice;
+
+    @BeforeEach
+    void twoNodesWithTheirOwnKeystores() {
+        nodeA = TestCore.create(home);
+        nodeA.client("other", "olga", Protocol.SFTP); // A's keystore exists before B copies it, without acme
+        nodeB = nodeA.secondNode();
+        alice = nodeA.client("acme", "alice", Protocol.SFTP);
+    }
+
+    @AfterEach
+    void close() {
+        for (TestCore node : new TestCore[] {nodeB, nodeA}) {
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
+
+    /**
+     * Review L5: a node holding the tenant's newest key but another key under an older version that wraps some of
+     * its files was proven by the newest version alone, and recorded that older key. Every version with stored slots
+     * is tried now: the one that fails is named, and nothing is recorded; node A, whose keys open both, completes it.
+     */
+    @Test
+    void aNodeWhoseOlderVersionIsAnotherKey_isRefusedTheCompletion_thoughItsNewestVersionOpens() {
+        nodeA.upload(alice, "/inbox/v1.csv", "wrapped by A's version 1");
+        nodeA.core().keyRotation().rotate(ACME, false);
+        nodeA.upload(alice, "/inbox/v2.csv", "wrapped by A's version 2");
+        forgetRecordedVersions();
+        nodeB.keys().ensureTenant("acme"); // another key under version 1
+
+        try (TestCore mixed = TestCore.sharing(home, keys -> new Version1From(keys, nodeB.keys()),
+                new GatewayCore.Settings(Duration.ofHours(24), 64).withNode(NodeSettings.of("node-a-mixed")))) {
+            assertThat(mixed.keys().versions("acme")).containsExactly(1, 2);
+            assertThatThrownBy(() -> mixed.core().administration().createTenant(ACME, "Acme", false))
+                    .isInstanceOfSatisfying(GatewayException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+                        assertThat(e.getCause()).isInstanceOfSatisfying(TenantKeyMismatch.class, cause -> {
+                            assertThat(cause.version()).isEqualTo(1);
+                            assertThat(cause.wrappedKeys()).isEqualTo(2L);
+                        });
+                        assertThat(e.clientMessage()).contains("key slots of KEK version 1 fail authentication");
+                    });
+        }
+        assertThat(recorded()).as("nothing recorded").isEmpty();
+
+        nodeA.core().administration().createTenant(ACME, "Acme", false);
+
+        assertThat(recorded()).containsExactly(1, 2);
+    }
+
+    /**
+     * The tenant's first upload on node B would record B's versions (what the catalog lacks is recorded by the first
+     * node that meets it): B's key does not open the tenant's files, so the upload is refused as a keystore out of
+     * step is (the client told to retry; counted, held in the gauge), and so is B's rotation, before its keystore
+     * changes; nothing is recorded. Before, B recorded its key and node A, whose key wrapped the files, was refused as
+     * forked. A's next upload proves and records A's key; B, given A's keystore, is in step again.
+     */
+    @Test
+    void theFirstUploadOrRotationOnANodeWhoseKeyDoesNotOpenTheTenantsFiles_isRefused_andRecordsNothing()
+            throws IOException {
+        nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by A's version 1");
+        forgetRecordedVersions();
+        nodeB.keys().ensureTenant("acme");
+
+        assertThatThrownBy(() -> nodeB.upload(alice, "/inbox/by-b.csv", "refused"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE);
+                    assertThat(e.clientMessage()).isEqualTo(KeystoreBehindCatalog.CLIENT_MESSAGE);
+                    assertThat(e.getCause()).isInstanceOfSatisfying(TenantKeyMismatch.class,
+                            cause -> assertThat(cause.version()).isEqualTo(1));
+                });
+        assertThat(TwoKeystoreNodes.refusals(nodeB, KekRefusals.FORKED)).isEqualTo(1.0);
+        assertThat(outOfStep(nodeB, KekRefusals.FORKED)).isEqualTo(1.0);
+        assertThatThrownBy(() -> nodeB.core().keyRotation().rotate(ACME, false))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+                    assertThat(e.getCause()).isInstanceOf(TenantKeyMismatch.class);
+                });
+        assertThat(nodeB.keys().versions("acme")).as("B's keystore unchanged").containsExactly(1);
+        assertThat(recorded()).as("nothing recorded").isEmpty();
+
+        nodeA.upload(alice, "/inbox/by-a-again.csv", "A's key, proven and recorded");
+
+        assertThat(recorded()).containsExactly(1);
+        assertThat(nodeA.read(alice, "/inbox/by-a.csv")).isEqualTo("wrapped by A's version 1");
+        nodeA.copyKeystoreTo(nodeB);
+        nodeB.upload(alice, "/inbox/by-b.csv", "B with A's keystore");
+        assertThat(outOfStep(nodeB, KekRefusals.FORKED)).as("B verified version 1 in step").isZero();
+    }
+
+    /** A node holding none of the versions the tenant's files are wrapped with: refused as behind them. */
+    @Test
+    void theFirstUploadOnANodeHoldingNoVersionTheFilesUse_isRefusedAsBehind() {
+        nodeA.core().keyRotation().rotate(ACME, false);
+        nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by A's version 2");
+        forgetRecordedVersions();
+        nodeB.keys().ensureTenant("acme");
+
+        assertThatThrownBy(() -> nodeB.upload(alice, "/inbox/by-b.csv", "refused"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE);
+                    assertThat(e.getCause()).isInstanceOfSatisfying(TenantKeyMismatch.class,
+                            cause -> assertThat(cause.version()).isZero());
+                });
+        assertThat(TwoKeystoreNodes.refusals(nodeB, KekRefusals.BEHIND)).isEqualTo(1.0);
+        assertThat(outOfStep(nodeB, KekRefusals.BEHIND)).isEqualTo(1.0);
+        assertThat(recorded()).isEmpty();
+    }
+
+    /** What a gateway before V24 (or before the creation's one transaction) left: no KEK version of acme recorded. */
+    private void forgetRecordedVersions() {
+        nodeA.database().inTransaction(jdbc -> jdbc.update("DELETE FROM kek_versions WHERE kek_tenant = 'acme'"));
+    }
+
+    private List<Integer> recorded() {
+        return nodeA.database().read(jdbc -> jdbc.query("SELECT version FROM kek_versions WHERE kek_tenant = 'acme' "
+                + "ORDER BY version", row -> row.getInt(1)));
+    }
+
+    private static double outOfStep(TestCore node, String reason) {
+        return node.core().metrics().registry().get(KekOutOfStep.METER).tag("reason", reason).gauge().value();
+    }
+
+    /** Node A's keys, but version 1 of acme is another node's key: its unwraps go there. */
+    private static final class Version1From extends DelegatingKeyProvider {
+
+        private final KeyProvider other;
+
+        Version1From(KeyProvider keys, KeyProvider other) {
+            super(keys);
+            this.other = other;
+        }
+
+        @Override
+        public DataKey unwrap(EnvelopeContext ctx, KeySlot slot) {
+            return slot.kek().version() == 1 ? other.unwrap(ctx, slot) : super.unwrap(ctx, slot);
+        }
+    }
+}
