@@ -25,9 +25,15 @@ import org.slf4j.LoggerFactory;
  * a page per transaction, each page checking first that the site is removed (a forward of a site in use is never
  * touched), one {@code forward.abandoned} record per job with the fixed reason {@code site removed}. Of two runs at
  * once (two nodes' passes, a pass and the command) each job is abandoned and audited once: a page's change is a
- * compare-and-set on the job's version. The sweep leaves alone a site removed less than {@link #GRACE} ago: its
- * removal may still be running its pages (50 000 dead forwards take a while), and those pages should be the
- * administrator's, counted in the removal's answer, not the gateway's (review21c M1).
+ * compare-and-set on the job's version, of rows the page locked ({@code ConcurrentSiteSweepTest}).
+ *
+ * <p>The sweep leaves a site to its removal while that removal makes progress: each page of a removal (the command,
+ * first run or again) records its time on the site's row ({@code sites.removal_progress_at}, migration V31) in the
+ * page's transaction, and the sweep takes only sites whose removal has committed no page for {@link #GRACE} (or, before
+ * its first page, was removed that long ago). A removal still running its pages, however long its backlog (millions of
+ * dead forwards take longer than {@link #GRACE}), keeps them its own: counted in its answer and audited under the
+ * administrator's name, not the gateway's {@code system} (review21c M1). The sweep's own pages record nothing there, so
+ * that one node's pass does not keep the others' off a site whose removal is gone.
  */
 final class RemovedSiteForwards {
 
@@ -39,7 +45,10 @@ final class RemovedSiteForwards {
      */
     static final int PAGES_PER_PASS = 10;
 
-    /** How long after a site's removal the sweep leaves its forwards to the removal's own pages. */
+    /**
+     * How long after its removal's last page (or, before any page, after its removal) the sweep leaves a removed site's
+     * forwards to that removal.
+     */
     static final Duration GRACE = Duration.ofMinutes(10);
 
     private final Database database;
@@ -52,28 +61,34 @@ final class RemovedSiteForwards {
         this.clock = clock;
     }
 
-    /** Abandons every forward left to the removed site {@code siteId}, a page per transaction, for {@code actor}. */
+    /**
+     * Abandons every forward left to the removed site {@code siteId}, a page per transaction, for {@code actor}: the
+     * pages of the site's removal (the command), each recording the removal's progress on the site's row so that no
+     * maintenance pass takes over while it runs.
+     */
     PagedAbandonment.Tally abandon(String siteId, String actor) {
-        return abandon(siteId, actor, Integer.MAX_VALUE);
+        return pages.inPages(siteId, ForwardsAbandonment.UNDELIVERED, actor,
+                (jdbc, abandonedBefore) -> recordProgress(jdbc, siteId));
     }
 
     /**
-     * One maintenance pass: abandons the forwards left to every site removed more than {@link #GRACE} ago that has
-     * some, at most {@link #PAGES_PER_PASS} pages each, as the gateway ({@code system}); returns what it did per site.
-     * A site whose pages fail is logged and left to the next pass, and the others go on.
+     * One maintenance pass: abandons the forwards left to every removed site whose removal has made no progress for
+     * {@link #GRACE} (no page committed, nor the site removed, since), at most {@link #PAGES_PER_PASS} pages each, as
+     * the gateway ({@code system}); returns what it did per site. A site whose pages fail is logged and left to the
+     * next pass, and the others go on.
      */
     List<SiteRemoval.FinishedRemoval> sweep() {
         List<SiteRemoval.FinishedRemoval> finished = new ArrayList<>();
-        Instant removedBefore = clock.instant().minus(GRACE);
+        Instant quietSince = clock.instant().minus(GRACE);
         for (String siteId : database.read(jdbc -> ForwardsAbandonment.removedSitesWithForwardsLeft(jdbc,
-                removedBefore))) {
+                quietSince))) {
             try {
-                PagedAbandonment.Tally tally = abandon(siteId, AuditEvents.SYSTEM, PAGES_PER_PASS);
+                PagedAbandonment.Tally tally = sweep(siteId);
                 finished.add(new SiteRemoval.FinishedRemoval(siteId, tally.count(), tally.more()));
                 if (tally.count() > 0) {
-                    LOG.info("site {}: abandoned {} forward(s) its removal left (cut off before its pages), each "
-                            + "audited as forward.abandoned{}", siteId, tally.count(),
-                            tally.more() ? "; more at the next maintenance pass" : "");
+                    LOG.info("site {}: abandoned {} forward(s) its removal left (cut off, or no page of it for {} "
+                            + "minutes), each audited as forward.abandoned{}", siteId, tally.count(),
+                            GRACE.toMinutes(), tally.more() ? "; more at the next maintenance pass" : "");
                 }
             } catch (RuntimeException e) {
                 LOG.warn("site {}: abandoning the forwards its removal left failed; retrying at the next maintenance "
@@ -83,15 +98,36 @@ final class RemovedSiteForwards {
         return finished;
     }
 
-    private PagedAbandonment.Tally abandon(String siteId, String actor, int maxPages) {
-        return pages.inPages(siteId, ForwardsAbandonment.UNDELIVERED, actor,
-                (jdbc, abandonedBefore) -> requireRemoved(jdbc, siteId), maxPages);
+    /**
+     * One site's share of a maintenance pass: at most {@link #PAGES_PER_PASS} pages of the removed site's forwards, as
+     * {@code system}, each page checking first that the site is removed; records no progress of the removal.
+     */
+    PagedAbandonment.Tally sweep(String siteId) {
+        return pages.inPages(siteId, ForwardsAbandonment.UNDELIVERED, AuditEvents.SYSTEM,
+                (jdbc, abandonedBefore) -> requireRemoved(jdbc, siteId), PAGES_PER_PASS);
     }
 
-    /** Each page's check: the site is removed (for good: a removal is final), or none of its forwards is touched. */
+    /**
+     * A removal's page's check: the site is removed (for good: a removal is final), or none of its forwards is touched;
+     * records the page's time as the removal's progress, committed with the page.
+     */
+    private void recordProgress(Jdbc jdbc, String siteId) throws SQLException {
+        if (jdbc.update("UPDATE sites SET removal_progress_at = ? WHERE id = ? AND removed_at IS NOT NULL",
+                clock.instant().toEpochMilli(), siteId) == 0) {
+            throw notRemoved(siteId);
+        }
+    }
+
+    /**
+     * A pass's page's check: the site is removed (for good: a removal is final), or none of its forwards is touched.
+     */
     private static void requireRemoved(Jdbc jdbc, String siteId) throws SQLException {
         if (jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ? AND removed_at IS NOT NULL", siteId) == 0) {
-            throw new IllegalStateException("site " + siteId + " is not removed: its forwards are not abandoned");
+            throw notRemoved(siteId);
         }
+    }
+
+    private static IllegalStateException notRemoved(String siteId) {
+        return new IllegalStateException("site " + siteId + " is not removed: its forwards are not abandoned");
     }
 }

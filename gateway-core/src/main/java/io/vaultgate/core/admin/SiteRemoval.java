@@ -53,9 +53,10 @@ import java.util.Optional;
  *   or a dead forward retried while the removal ran: the removal's transaction holds the site's row lock, which both
  *   share). Once the site is removed nothing can bring it back into use (routes and retries are refused for a removed
  *   site), so the pages after cannot be refused. A removal cut off between them (a crash, a restart) leaves the site
- *   removed with some of its forwards still dead: every node's next maintenance pass abandons them
- *   ({@link #finishInterrupted}), and so does the same command run again, which finds the removed site with work left
- *   ({@link #removeSite} on a removed site without such forwards is NOT_FOUND, as before).</li>
+ *   removed with some of its forwards still dead: every node's maintenance pass abandons them once the removal has
+ *   committed no page for 10 minutes ({@link #finishInterrupted}; each page records its time on the site's row, so a
+ *   removal still running its pages keeps them), and so does the same command run again, which finds the removed
+ *   site with work left ({@link #removeSite} on a removed site without such forwards is NOT_FOUND, as before).</li>
  *   <li>A removal with {@link UnfinishedWork#ABANDON} abandons the forwards first, pending and in flight included (a
  *   removed site's forwards would otherwise wait, unsent, until the pages reached them), each page checked as the
  *   removal is (site active, no route) under the site's row lock, then removes the site in one last transaction with
@@ -193,8 +194,9 @@ public final class SiteRemoval {
     }
 
     /**
-     * Finishes the removals cut off after the site's own transaction (review20b L2), for every node's maintenance pass:
-     * abandons the forwards left to removed sites, as their removal does (a page per transaction, one
+     * Finishes the removals cut off after the site's own transaction or during its pages (review20b L2), for every
+     * node's maintenance pass: abandons the forwards left to removed sites whose removal has committed no page (nor
+     * removed the site) for {@link RemovedSiteForwards#GRACE}, as their removal does (a page per transaction, one
      * {@code forward.abandoned} each, actor {@code system}), a few pages per site and pass; returns what it did per
      * site. A forward of a site not removed is never touched.
      */

@@ -32,6 +32,13 @@ public final class ForwardsAbandonment {
             + "EXISTS (SELECT 1 FROM forward_jobs WHERE forward_jobs.site_id = sites.id AND forward_jobs.state IN ("
             + UNDELIVERED.stream().map(state -> "'" + state.name() + "'").collect(Collectors.joining(", ")) + "))";
 
+    /**
+     * {@link #removedSitesWithForwardsLeft}: those of {@link #REMOVED_WITH_FORWARDS_LEFT} whose removal made no
+     * progress since the bound (epoch milliseconds).
+     */
+    static final String QUIET_REMOVED_WITH_FORWARDS_LEFT = REMOVED_WITH_FORWARDS_LEFT
+            + " AND COALESCE(removal_progress_at, removed_at) < ? ORDER BY id";
+
     /** {@link #oldestOf} a site's first page (site, state, limit). */
     static final String FIRST_OF_STATE = "SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE site_id = ? "
             + "AND state = ? ORDER BY created_at, id LIMIT ?";
@@ -113,13 +120,14 @@ public final class ForwardsAbandonment {
     }
 
     /**
-     * The sites removed before {@code removedBefore} that still have forwards in {@link #UNDELIVERED} states, by id,
-     * within {@code jdbc}'s transaction: left by a site removal cut off between the site's own transaction and the
-     * pages that abandon its forwards after it (a crash, a restart), which the maintenance sweep finishes.
+     * The removed sites that still have forwards in {@link #UNDELIVERED} states and whose removal has made no progress
+     * since {@code quietSince} (no page committed, nor the site removed, since then: {@code sites.removal_progress_at},
+     * migration V31, or before its first page {@code removed_at}), by id, within {@code jdbc}'s transaction: left by a
+     * site removal cut off between the site's own transaction and its pages, or during them (a crash, a restart),
+     * which the maintenance sweep finishes.
      */
-    public static List<String> removedSitesWithForwardsLeft(Jdbc jdbc, Instant removedBefore) throws SQLException {
-        return jdbc.query(REMOVED_WITH_FORWARDS_LEFT + " AND removed_at < ? ORDER BY id", row -> row.getString(1),
-                removedBefore.toEpochMilli());
+    public static List<String> removedSitesWithForwardsLeft(Jdbc jdbc, Instant quietSince) throws SQLException {
+        return jdbc.query(QUIET_REMOVED_WITH_FORWARDS_LEFT, row -> row.getString(1), quietSince.toEpochMilli());
     }
 
     /**

@@ -3,7 +3,11 @@ package io.vaultgate.core.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.Gauge;
+import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.admin.SiteRemoval.FinishedRemoval;
 import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.auth.ClientPrincipal;
@@ -12,6 +16,7 @@ import io.vaultgate.core.catalog.OperatorRepository;
 import io.vaultgate.core.catalog.RouteRepository;
 import io.vaultgate.core.forward.ForwardJob;
 import io.vaultgate.core.forward.ForwardState;
+import io.vaultgate.core.forward.ForwardsAbandonment;
 import io.vaultgate.core.forward.Outbox;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.MutableClock;
@@ -22,10 +27,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Review20b L2: a plain site removal removes the site in one transaction, then abandons its dead forwards a page per
@@ -113,9 +122,15 @@ class InterruptedSiteRemovalTest {
         assertThat(lastSeq()).as("nor audits anything").isEqualTo(before + 7);
     }
 
-    /** The dead and pending forwards of a site still in use stay as they were, though another site's are swept. */
+    /**
+     * Review21c L1, the first of the two guards that keep a site in use out of the sweep: the sites it takes are
+     * removed ones only ({@link ForwardsAbandonment#removedSitesWithForwardsLeft}, and a removal's own look for its
+     * site, {@link ForwardsAbandonment#removedWithForwardsLeft}). Another site's are swept meanwhile; the site in use
+     * is not even tried (its pages would be refused by the second guard, logging a failure every pass), and its
+     * removal is refused as a site in use's is.
+     */
     @Test
-    void theForwardsOfASiteStillInUse_areNeverTouched() {
+    void aSiteStillInUse_isNotAmongTheSitesTheSweepTakes() {
         List<String> cebuDead = cebu.dead(2);
         List<String> cebuPending = cebu.pending(2);
         List<ForwardJob> cebuBefore = jobs(cebuDead, cebuPending);
@@ -123,12 +138,120 @@ class InterruptedSiteRemovalTest {
         cutOffBeforeThePages("manila");
         clock.advance(RemovedSiteForwards.GRACE.plusSeconds(1));
 
-        assertThat(removal.finishInterrupted()).extracting(FinishedRemoval::siteId).containsExactly("manila");
+        Logger log = (Logger) LoggerFactory.getLogger(RemovedSiteForwards.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
+        try {
+            assertThat(removal.finishInterrupted()).extracting(FinishedRemoval::siteId).containsExactly("manila");
+        } finally {
+            log.detachAppender(logged);
+        }
 
+        assertThat(logged.list).as("the site in use is not tried").noneMatch(event ->
+                event.getFormattedMessage().contains("cebu"));
+        boolean cebuLeft = test.database().read(jdbc -> ForwardsAbandonment.removedWithForwardsLeft(jdbc, "cebu"));
+        assertThat(cebuLeft).as("a removal of cebu finds a removal to finish").isFalse();
+        assertThatThrownBy(() -> removal.removeSite("cebu", "contract ended", "cli:test"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(GatewayException.Reason.CONFLICT);
+                    assertThat(e).hasMessageContaining("2 forward(s) not delivered");
+                });
         assertThat(jobs(cebuDead, cebuPending)).as("state and version unchanged").isEqualTo(cebuBefore);
         assertThat(deadGauge("cebu")).hasValueSatisfying(gauge -> assertThat(gauge.value()).isEqualTo(2.0));
         assertThat(manilaDead).allSatisfy(id -> assertThat(job(id).state()).isEqualTo(ForwardState.ABANDONED));
         assertThat(eventsAfter(0)).noneMatch(event -> event.contains("\"site\":\"cebu\""));
+    }
+
+    /**
+     * Review21c L1, the second guard: each page, of a pass or of a removal, checks first in its transaction that the
+     * site is removed, so that a page of a site in use (were it ever taken) touches none of its forwards.
+     */
+    @Test
+    void aPageForASiteStillInUse_isRefused_andTouchesNothing() {
+        List<String> cebuDead = cebu.dead(2);
+        List<String> cebuPending = cebu.pending(2);
+        List<ForwardJob> cebuBefore = jobs(cebuDead, cebuPending);
+        RemovedSiteForwards forwards = new RemovedSiteForwards(test.database(),
+                new PagedAbandonment(test.database(), recording, clock, PAGE, SiteRemoval.SAMPLE), clock);
+        clock.advance(RemovedSiteForwards.GRACE.plusSeconds(1));
+
+        assertThatThrownBy(() -> forwards.sweep("cebu")).as("a pass's page")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("site cebu is not removed");
+        assertThatThrownBy(() -> forwards.abandon("cebu", "cli:test")).as("a removal's page")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("site cebu is not removed");
+
+        assertThat(jobs(cebuDead, cebuPending)).as("state and version unchanged").isEqualTo(cebuBefore);
+        assertThat(eventsAfter(0)).noneMatch(event -> event.contains("\"site\":\"cebu\""));
+        long unmarked = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM sites WHERE id = 'cebu' AND "
+                + "removal_progress_at IS NULL"));
+        assertThat(unmarked).as("no removal progress recorded").isEqualTo(1);
+    }
+
+    /**
+     * Review21c M1 follow-up: a plain removal still running its pages after {@link RemovedSiteForwards#GRACE} (a
+     * backlog of millions) keeps them its own. Here its first page makes the clock pass the grace; while its third
+     * runs, another node's pass looks: its last page committed just now, so the pass leaves it. Before, the pass took
+     * the site as soon as it was removed that long ago (its pages then blocked on the removal's page, and the records
+     * of what it took said {@code system}).
+     */
+    @Test
+    void aRemovalStillRunningItsPagesAfterTheGrace_keepsThemItsOwn() throws Exception {
+        List<String> dead = manila.dead(7);
+        ExecutorService otherNode = Executors.newSingleThreadExecutor();
+        List<List<FinishedRemoval>> passes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try {
+            hooked.beforeForwardAppend(n -> {
+                if (n == 1) {
+                    clock.advance(RemovedSiteForwards.GRACE.plusMinutes(1));
+                } else if (n == 3) {
+                    try {
+                        passes.add(otherNode.submit(removal::finishInterrupted).get(10, TimeUnit.SECONDS));
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the other node's pass did not finish while the removal ran",
+                                e);
+                    }
+                }
+            });
+            long before = lastSeq();
+
+            SiteRemoval.RemovedSite removed = removal.removeSite("manila", "contract ended", "cli:test");
+
+            assertThat(passes).as("the pass ran, and took nothing").containsExactly(List.of());
+            assertThat(removed.forwardsAbandonedCount()).isEqualTo(7);
+            assertThat(dead).allSatisfy(id -> assertThat(job(id).state()).isEqualTo(ForwardState.ABANDONED));
+            assertThat(eventsAfter(before)).hasSize(7).allSatisfy(event ->
+                    assertThat(event).contains("\"actor\":\"cli:test\""));
+        } finally {
+            otherNode.shutdownNow();
+        }
+    }
+
+    /**
+     * A removal cut off during its pages is swept {@link RemovedSiteForwards#GRACE} after its last page, not after the
+     * site's removal: its pages here take 6 minutes each and it is cut off at its third.
+     */
+    @Test
+    void aRemovalCutOffDuringItsPages_isSweptTheGraceAfterItsLastPage() {
+        List<String> dead = manila.dead(7);
+        hooked.beforeForwardAppend(n -> {
+            if (n == 3) {
+                throw new IllegalStateException("cut off (test)");
+            }
+            clock.advance(Duration.ofMinutes(6));
+        });
+        assertThatThrownBy(() -> removal.removeSite("manila", "contract ended", "cli:test"))
+                .hasMessageContaining("cut off (test)");
+        hooked.beforeForwardAppend(n -> { });
+        assertThat(dead.subList(0, 6)).allSatisfy(id -> assertThat(job(id).state()).isEqualTo(ForwardState.ABANDONED));
+        long before = lastSeq();
+
+        assertThat(removal.finishInterrupted()).as("12 minutes after the removal, 6 after its last page").isEmpty();
+        clock.advance(RemovedSiteForwards.GRACE.minusMinutes(6).plusSeconds(1));
+
+        assertThat(removal.finishInterrupted()).containsExactly(new FinishedRemoval("manila", 1, false));
+        assertThat(eventsAfter(before)).singleElement().satisfies(event ->
+                assertThat(event).contains("\"job\":\"" + dead.get(6) + "\"", "\"actor\":\"system\""));
     }
 
     /**

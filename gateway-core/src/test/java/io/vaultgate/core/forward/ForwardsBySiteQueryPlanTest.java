@@ -46,7 +46,7 @@ class ForwardsBySiteQueryPlanTest {
     @Test
     void theLookForRemovedSitesWithForwardsLeft_probesAnIndexPerSite() {
         List<List<String>> plans = List.of(
-                sqlite.plan(ForwardsAbandonment.REMOVED_WITH_FORWARDS_LEFT + " AND removed_at < ? ORDER BY id", 0L),
+                sqlite.plan(ForwardsAbandonment.QUIET_REMOVED_WITH_FORWARDS_LEFT, 0L),
                 sqlite.plan(ForwardsAbandonment.REMOVED_WITH_FORWARDS_LEFT + " AND id = ?", "manila"));
 
         for (List<String> plan : plans) {
