@@ -7,6 +7,7 @@ import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.CatalogIndependent;
 import io.vaultgate.core.testing.KnownObjects;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
@@ -16,7 +17,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -181,5 +187,109 @@ class FileSystemObjectStoreTest {
         assertThat(dataFlushes).as("the background flush only; sync adds one fsync, not a second fdatasync")
                 .hasValue(1);
         pending.close();
+    }
+
+    /**
+     * The commit's data flush and its rename and directory flush are issued together (the wait is the longer of the
+     * two, not their sum), and the commit returns only once the data flush has: the catalog's commit, which follows,
+     * never becomes durable before the object's data.
+     */
+    @Test
+    void commit_renamesWhileTheDataFlushRuns_andReturnsOnlyAfterIt() throws Exception {
+        ObjectId id = ObjectId.random(random);
+        Path committed = root.resolve("acme").resolve(id.value());
+        AtomicBoolean renamedDuringFlush = new AtomicBoolean();
+        CountDownLatch flushing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        FileSystemObjectStore store = new FileSystemObjectStore(root, 1 << 20, Runnable::run, channel -> {
+            flushing.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!Files.exists(committed) && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            renamedDuringFlush.set(Files.exists(committed));
+            awaitOrFail(release);
+        });
+        PendingObject pending = store.create(ACME, id);
+        pending.channel().write(ByteBuffer.wrap(new byte[65_536]));
+
+        CompletableFuture<Void> commit = CompletableFuture.runAsync(() -> {
+            try {
+                store.commit(ACME, pending);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        assertThat(flushing.await(10, TimeUnit.SECONDS)).as("the data flush started").isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+        while (!renamedDuringFlush.get() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(renamedDuringFlush).as("the object had its committed name while its data flush ran").isTrue();
+        Thread.sleep(100);
+        assertThat(commit).as("the commit waits for the data flush").isNotDone();
+
+        release.countDown();
+        commit.get(10, TimeUnit.SECONDS);
+        try (SeekableByteChannel channel = store.open(ACME, id)) {
+            assertThat(channel.size()).isEqualTo(65_536);
+        }
+    }
+
+    /** A data flush that fails after the rename fails the commit and leaves the object under its pending name. */
+    @Test
+    void failedDataFlush_failsTheCommit_andLeavesTheObjectPending() throws IOException {
+        ObjectId id = ObjectId.random(random);
+        Path committed = root.resolve("acme").resolve(id.value());
+        FileSystemObjectStore store = new FileSystemObjectStore(root, 1 << 20, Runnable::run, channel -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!Files.exists(committed) && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            throw new IOException("Input/output error");
+        });
+        PendingObject pending = store.create(ACME, id);
+        pending.channel().write(ByteBuffer.wrap(new byte[65_536]));
+
+        assertThatThrownBy(() -> store.commit(ACME, pending)).isInstanceOf(IOException.class)
+                .hasMessageContaining("Input/output error");
+
+        assertThatThrownBy(() -> store.open(ACME, id)).as("not committed").isInstanceOf(NoSuchFileException.class);
+        try (PendingObject again = store.reopen(ACME, id)) {
+            assertThat(again.channel().size()).isEqualTo(65_536);
+        }
+        store.delete(ACME, id);
+        assertThatThrownBy(() -> store.reopen(ACME, id)).isInstanceOf(NoSuchFileException.class);
+    }
+
+    /** With no commit flusher free, the committing thread flushes the data itself, before the rename, as before. */
+    @Test
+    void commit_withEveryFlusherBusy_flushesTheDataFirstOnItsOwnThread() throws IOException {
+        ObjectId id = ObjectId.random(random);
+        Path committed = root.resolve("acme").resolve(id.value());
+        List<String> seen = new CopyOnWriteArrayList<>();
+        FileSystemObjectStore store = new FileSystemObjectStore(root, 1 << 20, Runnable::run,
+                channel -> seen.add(Thread.currentThread().getName() + (Files.exists(committed) ? " renamed" : "")),
+                task -> {
+                    throw new RejectedExecutionException("all busy");
+                });
+        PendingObject pending = store.create(ACME, id);
+        pending.channel().write(ByteBuffer.wrap(new byte[100]));
+
+        store.commit(ACME, pending);
+
+        assertThat(seen).containsExactly(Thread.currentThread().getName());
+        assertThat(Files.size(committed)).isEqualTo(100);
+    }
+
+    private static void awaitOrFail(CountDownLatch latch) throws IOException {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IOException("test latch not released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 }
