@@ -30,7 +30,7 @@ final class CappedConnectionService extends ServerConnectionService {
 
     @Override
     protected void channelOpen(Buffer buffer) throws Exception {
-        if (!isClosing() && isAllowMoreSessions() && cap.refuses(getSession())) {
+        if (!isClosing() && isAllowMoreSessions() && cap.refuses(getSession(), getChannels().size())) {
             int start = buffer.rpos();
             buffer.getString(); // the channel type
             long sender = buffer.getUInt();

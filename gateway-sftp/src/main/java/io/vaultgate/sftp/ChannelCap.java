@@ -4,14 +4,8 @@ import io.vaultgate.core.defender.RefusalLog;
 import io.vaultgate.core.defender.SourceAddress;
 import io.vaultgate.sftp.auth.SessionPrincipal;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.ServiceFactory;
-import org.apache.sshd.common.channel.Channel;
-import org.apache.sshd.common.channel.ChannelListener;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.session.ServerConnectionServiceFactory;
@@ -32,14 +26,14 @@ import org.slf4j.LoggerFactory;
  * client that asked for no more sessions never gets one again, whether or not it was at the cap when it asked. (When
  * the cap cleared and set the flag itself, a channel closing after such a request set it again.)
  *
- * <p>A channel is counted once however often MINA reports it: a channel closed gracefully and then at once (its
- * {@code CLOSE} write timed out) is reported closed twice, and counting reports instead of channels let a client
- * that stalls the server's writes open a channel more each time.
+ * <p>The channels counted are those in MINA's registry of the connection: a channel leaves it only once its close has
+ * completed. A channel the server closed gracefully whose {@code CLOSE} the client never answers stays there, and
+ * keeps its SFTP thread, so it keeps its place too: counting MINA's close reports instead (which come when the close
+ * begins) let a client that never answers {@code CLOSE} hold any number of channels and threads.
  */
-final class ChannelCap implements ChannelListener {
+final class ChannelCap {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelCap.class);
-    private static final AttributeKey<OpenChannels> OPEN = new AttributeKey<>();
 
     private final int cap;
     private final Runnable onRefusal;
@@ -55,8 +49,8 @@ final class ChannelCap implements ChannelListener {
     }
 
     /**
-     * Caps the channels of every connection of {@code server}: counts them (a channel listener) and has them refused
-     * over the cap (its connection service, in place of MINA's {@link ServerConnectionServiceFactory}).
+     * Caps the channels of every connection of {@code server}: they are refused over the cap by its connection service
+     * (in place of MINA's {@link ServerConnectionServiceFactory}).
      *
      * @throws IllegalStateException if the server has no MINA connection service to replace
      */
@@ -81,27 +75,16 @@ final class ChannelCap implements ChannelListener {
                     + " service factories, and there is none: " + factories);
         }
         server.setServiceFactories(capped);
-        server.addChannelListener(channelCap);
         return channelCap;
     }
 
-    @Override
-    public void channelInitialized(Channel channel) {
-        openChannels(channel.getSession()).opened(channel);
-    }
-
-    @Override
-    public void channelClosed(Channel channel, Throwable reason) {
-        openChannels(channel.getSession()).closed(channel);
-    }
-
     /**
-     * Whether a channel {@code session}'s client asks to open now is over the cap; if so, counted and perhaps logged,
-     * and the caller refuses it. Asked on the thread that handles the session's messages, in order, before MINA
-     * creates the channel (whose {@link #channelInitialized} is reported on the same thread).
+     * Whether a channel {@code session}'s client asks to open now, with {@code open} channels in the connection's
+     * registry, is over the cap; if so, counted and perhaps logged, and the caller refuses it. Asked on the thread that
+     * handles the session's messages, in order, before MINA registers the channel, so two opens never both pass.
      */
-    boolean refuses(Session session) {
-        if (openChannels(session).size() < cap) {
+    boolean refuses(Session session, int open) {
+        if (open < cap) {
             return false;
         }
         onRefusal.run();
@@ -111,31 +94,5 @@ final class ChannelCap implements ChannelListener {
                 + ") already has " + cap + " channels open (maxChannelsPerConnection); " + since
                 + " (logged at most once a minute)");
         return true;
-    }
-
-    /** Channels of {@code session} counted open now. */
-    static int openOn(Session session) {
-        return openChannels(session).size();
-    }
-
-    private static OpenChannels openChannels(Session session) {
-        return session.computeAttributeIfAbsent(OPEN, key -> new OpenChannels());
-    }
-
-    /** The channels of one connection. */
-    private static final class OpenChannels {
-        private final Set<Channel> open = Collections.newSetFromMap(new IdentityHashMap<>());
-
-        synchronized void opened(Channel channel) {
-            open.add(channel);
-        }
-
-        synchronized void closed(Channel channel) {
-            open.remove(channel);
-        }
-
-        synchronized int size() {
-            return open.size();
-        }
     }
 }

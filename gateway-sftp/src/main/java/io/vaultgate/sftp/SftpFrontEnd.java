@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.IngestService;
+import io.vaultgate.sftp.auth.AuthSteps;
 import io.vaultgate.sftp.fs.SessionThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,10 +24,12 @@ public final class SftpFrontEnd implements AutoCloseable {
 
     private final SshServer server;
     private final SessionThreads sessionThreads;
+    private final AuthSteps authSteps;
 
-    private SftpFrontEnd(SshServer server, SessionThreads sessionThreads) {
+    private SftpFrontEnd(SshServer server, SessionThreads sessionThreads, AuthSteps authSteps) {
         this.server = server;
         this.sessionThreads = sessionThreads;
+        this.authSteps = authSteps;
     }
 
     /** Same as {@link #start(SftpSettings, Authenticator, FileService, IngestService, MeterRegistry)}, with meters
@@ -44,14 +47,17 @@ public final class SftpFrontEnd implements AutoCloseable {
     public static SftpFrontEnd start(SftpSettings settings, Authenticator authenticator, FileService files,
             IngestService ingest, MeterRegistry registry) {
         SessionThreads sessionThreads = new SessionThreads();
-        SshServer server = SftpServerFactory.create(settings, authenticator, files, ingest, registry, sessionThreads);
+        AuthSteps authSteps = new AuthSteps(); // MFA steps' workers: no thread until a step needs one
+        SshServer server = SftpServerFactory.create(settings, authenticator, files, ingest, registry, sessionThreads,
+                authSteps);
         try {
             server.start();
         } catch (IOException e) {
+            authSteps.close();
             throw new UncheckedIOException("sftp: cannot listen on " + settings.bindAddress() + ":" + settings.port(), e);
         }
         LOG.info("sftp listening on {}:{}", settings.bindAddress(), server.getPort());
-        return new SftpFrontEnd(server, sessionThreads);
+        return new SftpFrontEnd(server, sessionThreads, authSteps);
     }
 
     /** The port actually bound (useful when the settings asked for 0). */
@@ -65,8 +71,9 @@ public final class SftpFrontEnd implements AutoCloseable {
 
     /**
      * Stops accepting and closes every session; open uploads are kept as resumable partials. Returns once the
-     * sessions' threads have closed their handles (at most {@link #SESSION_WIND_DOWN} after the sessions ended), so
-     * the core can be closed after it without losing a partial.
+     * sessions' threads have closed their handles (at most {@link #SESSION_WIND_DOWN} after the sessions ended) and
+     * the audit records of logins answered before have been written (at most {@link AuthSteps#RECORDS_DRAIN}), so
+     * the core can be closed after it without losing a partial or a record.
      */
     @Override
     public void close() {
@@ -83,5 +90,6 @@ public final class SftpFrontEnd implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        authSteps.close();
     }
 }

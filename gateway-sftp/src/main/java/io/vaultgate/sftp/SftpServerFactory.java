@@ -58,8 +58,21 @@ public final class SftpServerFactory {
     private SftpServerFactory() {
     }
 
+    /** The server with MFA steps of its own, stopped with it (a test's bare server). */
     public static SshServer create(SftpSettings settings, Authenticator authenticator, FileService files,
             IngestService ingest, MeterRegistry registry, SessionThreads sessionThreads) {
+        AuthSteps authSteps = new AuthSteps(); // MFA steps' workers: no thread until a step needs one
+        SshServer server = create(settings, authenticator, files, ingest, registry, sessionThreads, authSteps);
+        server.addCloseFutureListener(closed -> authSteps.close());
+        return server;
+    }
+
+    /**
+     * The server, with its MFA steps run by {@code authSteps}, which the caller closes once the server has stopped
+     * (so that the records they hand over are written before the core's audit log is closed).
+     */
+    public static SshServer create(SftpSettings settings, Authenticator authenticator, FileService files,
+            IngestService ingest, MeterRegistry registry, SessionThreads sessionThreads, AuthSteps authSteps) {
         SftpMetrics metrics = new SftpMetrics(registry);
         SftpAlgorithms algorithms = settings.algorithms();
         SshServer server = ServerBuilder.builder()
@@ -77,8 +90,6 @@ public final class SftpServerFactory {
         server.setPort(settings.port());
         server.setKeyPairProvider(HostKeys.load(settings.hostKeys()));
 
-        AuthSteps authSteps = new AuthSteps(); // MFA steps' workers: no thread until a step needs one
-        server.addCloseFutureListener(closed -> authSteps.close());
         CoreUserAuthenticator auth = new CoreUserAuthenticator(authenticator, metrics, authSteps);
         server.setPublickeyAuthenticator(auth);
         server.setPasswordAuthenticator(settings.passwordAuthentication() ? auth : null);

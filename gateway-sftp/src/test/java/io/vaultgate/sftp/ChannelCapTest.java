@@ -6,18 +6,26 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ClientChannel;
+import org.apache.sshd.client.session.AbstractClientSession;
+import org.apache.sshd.client.session.ClientConnectionService;
+import org.apache.sshd.client.session.ClientConnectionServiceFactory;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.client.session.ClientUserAuthServiceFactory;
+import org.apache.sshd.common.Service;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.helpers.AbstractConnectionService;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.Environment;
@@ -114,9 +122,8 @@ class ChannelCapTest {
             open();
         }
         askNoMoreSessions();
-        ServerSession serverSession = (ServerSession) server.getActiveSessions().get(0);
         serverChannels().getChannels().iterator().next().close(true);
-        waitUntilCounted(serverSession, CAP - 1);
+        waitUntilRegistered(CAP - 1);
 
         assertThat(refusedOpen().getReasonCode()).isEqualTo(SshConstants.SSH_OPEN_CONNECT_FAILED);
         assertThat(serverChannels().isAllowMoreSessions()).as("the client's request stands").isFalse();
@@ -146,6 +153,43 @@ class ChannelCapTest {
         refusedOpen();
     }
 
+    @Test
+    void channelClosedByTheServer_whoseClientNeverAnswersClose_keepsItsPlace() throws Exception {
+        SshClient deaf = SshClient.setUpDefaultClient();
+        deaf.setServiceFactories(List.of(ClientUserAuthServiceFactory.INSTANCE, new ClientConnectionServiceFactory() {
+            @Override
+            public Service create(Session s) throws IOException {
+                return new ClientConnectionService((AbstractClientSession) s) {
+                    @Override
+                    public void process(int cmd, Buffer buffer) throws Exception {
+                        if (cmd != SshConstants.SSH_MSG_CHANNEL_CLOSE) {
+                            super.process(cmd, buffer);
+                        }
+                    }
+                };
+            }
+        }));
+        deaf.start();
+        try {
+            session.close(false).await(TIMEOUT);
+            waitUntilNoServerSession();
+            session = deaf.connect("u", "127.0.0.1", server.getPort()).verify(TIMEOUT).getSession();
+            session.addPasswordIdentity("secret");
+            session.auth().verify(TIMEOUT);
+            for (int i = 0; i < CAP; i++) {
+                open();
+            }
+            for (Channel channel : serverChannels().getChannels()) {
+                channel.close(false); // as the SFTP subsystem does when its client sends EOF
+            }
+
+            assertThat(refusedOpen().getReasonCode()).isEqualTo(SshConstants.SSH_OPEN_CONNECT_FAILED);
+            assertThat(serverChannels().getChannels()).as("closes begun, none completed").hasSize(CAP);
+        } finally {
+            deaf.stop();
+        }
+    }
+
     /** OpenSSH's request, with a reply asked for so that the server has handled it when this returns. */
     private void askNoMoreSessions() throws Exception {
         Buffer request = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST);
@@ -154,11 +198,19 @@ class ChannelCapTest {
         session.request(NO_MORE_SESSIONS, request, TIMEOUT); // MINA's server answers failure, after clearing the flag
     }
 
-    /** The server's close reaches the cap as the channel closes, on another thread. */
-    private static void waitUntilCounted(ServerSession serverSession, int open) throws InterruptedException {
+    private void waitUntilNoServerSession() throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (ChannelCap.openOn(serverSession) != open) {
-            assertThat(System.nanoTime()).as("the cap counted the close").isLessThan(deadline);
+        while (!server.getActiveSessions().isEmpty()) {
+            assertThat(System.nanoTime()).as("the first connection closed").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    /** The server's close completes (the channel leaves MINA's registry) on another thread. */
+    private void waitUntilRegistered(int open) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (serverChannels().getChannels().size() != open) {
+            assertThat(System.nanoTime()).as("the close completed").isLessThan(deadline);
             Thread.sleep(10);
         }
     }

@@ -76,6 +76,9 @@ public final class AuthSteps implements AutoCloseable {
 
     private final ThreadPoolExecutor workers;
     private final ScheduledThreadPoolExecutor answers;
+    /** How long {@link #close} waits for the records handed over before it. */
+    public static final Duration RECORDS_DRAIN = Duration.ofSeconds(5);
+
     /** One thread, so records are written in the order they were handed over. */
     private final ThreadPoolExecutor records;
     private final RefusalLog recordsFull = new RefusalLog(LOG);
@@ -267,7 +270,8 @@ public final class AuthSteps implements AutoCloseable {
     /**
      * Stops deciding and answering; steps still pending are never answered (their sessions are closing), and the
      * counts of the steps still waiting, which no worker will run, are dropped. Records already handed over are
-     * still written (the recorder is a daemon thread; a record handed over later is written by its caller).
+     * written before this returns, for {@link #RECORDS_DRAIN} at most (so before the audit log's last checkpoint at
+     * shutdown); those still waiting then are named in a WARN. A record handed over later is written by its caller.
      */
     @Override
     public void close() {
@@ -275,6 +279,14 @@ public final class AuthSteps implements AutoCloseable {
         answers.shutdownNow();
         records.shutdown();
         inFlight.clear();
+        try {
+            if (!records.awaitTermination(RECORDS_DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("sftp: {} authentication records (auth.undelivered) not written {} after the listener"
+                        + " stopped; they are lost", records.getQueue().size() + records.getActiveCount(), RECORDS_DRAIN.toSeconds() + "s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static ThreadFactory daemons(String prefix) {

@@ -16,11 +16,16 @@ import org.apache.sshd.server.session.ServerSessionImpl;
  * connection still authenticating (a step past the auth timeout) or every session (past the idle timeout) at once,
  * and a step back would keep a stalled connection past its limit. MINA's own timer still runs the checks, once a
  * second; only the time they measure changes.
+ *
+ * <p>The authentication deadline counts from the connection's start, as OpenSSH's {@code LoginGraceTime} does, and
+ * nothing moves it: MINA restarts its own with every new {@code ssh-userauth} service, which a client gets by asking
+ * for one again, so a client asking every few seconds held a connection unauthenticated for ever (and its place in
+ * the connection caps).
  */
 public class SteadyClockSession extends ServerSessionImpl {
 
     private final LongSupplier nanoClock;
-    private volatile long authStart;
+    private final long authStart;
     private volatile long idleStart;
 
     public SteadyClockSession(ServerFactoryManager server, IoSession ioSession) throws Exception {
@@ -30,22 +35,13 @@ public class SteadyClockSession extends ServerSessionImpl {
     SteadyClockSession(ServerFactoryManager server, IoSession ioSession, LongSupplier nanoClock) throws Exception {
         super(server, ioSession);
         this.nanoClock = nanoClock;
-        long now = nanoClock.getAsLong();
-        authStart = now;
-        idleStart = now;
-    }
-
-    @Override
-    public Instant resetAuthTimeout() {
-        if (nanoClock != null) { // null while MINA's constructor runs: the start is set right after it
-            authStart = nanoClock.getAsLong();
-        }
-        return super.resetAuthTimeout();
+        authStart = nanoClock.getAsLong();
+        idleStart = authStart;
     }
 
     @Override
     public Instant resetIdleTimeout() {
-        if (nanoClock != null) {
+        if (nanoClock != null) { // null while MINA's constructor runs: the start is set right after it
             idleStart = nanoClock.getAsLong();
         }
         return super.resetIdleTimeout();

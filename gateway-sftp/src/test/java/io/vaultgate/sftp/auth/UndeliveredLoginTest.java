@@ -36,6 +36,8 @@ class UndeliveredLoginTest {
     private final List<String> undelivered = new CopyOnWriteArrayList<>();
     /** The core's records in the order written: "succeeded NAME" and "undelivered NAME". */
     private final List<String> recorded = new CopyOnWriteArrayList<>();
+    /** The threads that wrote the undelivered records. */
+    private final List<String> auditThreads = new CopyOnWriteArrayList<>();
 
     /** The audit of an undelivered success waits for it (a slow catalog); open unless a test holds it. */
     private CountDownLatch held = new CountDownLatch(0);
@@ -105,6 +107,25 @@ class UndeliveredLoginTest {
         assertThat(undelivered).as("written once, not lost").containsExactly("alice totp SFTP 127.0.0.1");
         assertThat(recorded).as("after its success").containsSubsequence("succeeded alice", "undelivered alice")
                 .containsOnlyOnce("undelivered alice");
+        assertThat(auditThreads).as("written by the recorder, whichever thread answered alice")
+                .singleElement().asString().startsWith("sftp-auth-record-");
+    }
+
+    @Test
+    void recordsHandedOverBeforeClose_areWrittenBeforeCloseReturns() throws Exception {
+        CountDownLatch first = new CountDownLatch(1);
+        List<Integer> written = new CopyOnWriteArrayList<>();
+        steps.record(() -> {
+            first.countDown();
+            sleep(200); // a slow catalog
+            written.add(0);
+        });
+        steps.record(() -> written.add(1));
+        assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
+
+        steps.close();
+
+        assertThat(written).as("before the audit log's last checkpoint").containsExactly(0, 1);
     }
 
     @Test
@@ -137,6 +158,14 @@ class UndeliveredLoginTest {
         return FakeSessions.await(pending, arrived, Duration.ZERO).authed(); // after MINA's listener
     }
 
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(30, TimeUnit.SECONDS);
@@ -159,6 +188,7 @@ class UndeliveredLoginTest {
                             return new AuthResult.Success(principal, "password:" + principal.name());
                         }
                         case "undelivered":
+                            auditThreads.add(Thread.currentThread().getName());
                             auditStarted.countDown();
                             await(held);
                             recorded.add("undelivered " + ((Principal) args[0]).name());

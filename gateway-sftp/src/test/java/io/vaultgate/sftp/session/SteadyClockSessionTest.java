@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
 import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.session.helpers.TimeoutIndicator;
 import org.apache.sshd.common.session.helpers.TimeoutIndicator.TimeoutStatus;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSessionImpl;
@@ -20,13 +25,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link SteadyClockSession}s of a bare MINA server, whose monotonic clock the test moves. */
+/**
+ * {@link SteadyClockSession}s of a bare MINA server whose timeouts are 2 s, on a monotonic clock only the test moves:
+ * the wall clock's time, however it passes or steps, ends nothing, and the test's clock ends what it should.
+ */
 class SteadyClockSessionTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration LIMIT = Duration.ofSeconds(30);
+    private static final Duration LIMIT = Duration.ofSeconds(2);
+    private static final Duration PAST_THE_LIMIT = LIMIT.plusSeconds(1);
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private final CompletableFuture<SteadyClockSession> created = new CompletableFuture<>();
     private SshServer server;
     private SshClient client;
     private ClientSession clientSession;
@@ -38,10 +48,14 @@ class SteadyClockSessionTest {
         server.setPort(0);
         server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(dir.resolve("host.key")));
         server.setPasswordAuthenticator((user, password, s) -> "secret".equals(password));
+        CoreModuleProperties.AUTH_TIMEOUT.set(server, LIMIT);
+        CoreModuleProperties.IDLE_TIMEOUT.set(server, LIMIT);
         server.setSessionFactory(new SessionFactory(server) {
             @Override
             protected ServerSessionImpl doCreateSession(IoSession ioSession) throws Exception {
-                return new SteadyClockSession(getServer(), ioSession, nanos::get);
+                SteadyClockSession session = new SteadyClockSession(getServer(), ioSession, nanos::get);
+                created.complete(session);
+                return session;
             }
         });
         server.start();
@@ -57,22 +71,30 @@ class SteadyClockSessionTest {
     }
 
     @Test
-    void wallClockStepForward_doesNotEndAnAuthenticatingConnection() throws Exception {
+    void anAuthenticatingConnection_outlivesTheLimitOnTheWallClock_andEndsOnTheMonotonicOne() throws Exception {
         SteadyClockSession session = serverSession();
+        Thread.sleep(LIMIT.plusSeconds(1).toMillis()); // MINA's timer checks once a second
 
-        assertThat(session.checkAuthenticationTimeout(Instant.now().plus(Duration.ofHours(1)), LIMIT)).isNull();
-        assertThat(session.checkIdleTimeout(Instant.now().plus(Duration.ofHours(1)), LIMIT)).isNull();
+        assertThat(clientSession.isOpen()).as("open after the limit on the wall clock").isTrue();
+        assertThat(session.checkAuthenticationTimeout(Instant.now().plus(Duration.ofHours(1)), LIMIT))
+                .as("a step of the wall clock").isNull();
+
+        nanos.addAndGet(PAST_THE_LIMIT.toNanos());
+
+        assertThat(clientSession.waitFor(EnumSet.of(ClientSessionEvent.CLOSED), TIMEOUT))
+                .as("MINA's timer ends it").contains(ClientSessionEvent.CLOSED);
     }
 
     @Test
-    void authenticationTimeout_runsOnTheMonotonicClock() throws Exception {
+    void authenticationDeadline_countsFromTheConnection_whateverRestartsMinas() throws Exception {
         SteadyClockSession session = serverSession();
-        nanos.addAndGet(LIMIT.plusSeconds(1).toNanos());
+        nanos.addAndGet(PAST_THE_LIMIT.toNanos());
 
+        session.resetAuthTimeout(); // as MINA does for each new ssh-userauth service a client asks for
         TimeoutIndicator expired = session.checkAuthenticationTimeout(Instant.now(), LIMIT);
 
         assertThat(expired.getStatus()).isEqualTo(TimeoutStatus.AuthTimeout);
-        assertThat(expired.getExpiredValue()).isEqualTo(LIMIT.plusSeconds(1));
+        assertThat(expired.getExpiredValue()).isEqualTo(PAST_THE_LIMIT);
     }
 
     @Test
@@ -80,18 +102,33 @@ class SteadyClockSessionTest {
         clientSession.addPasswordIdentity("secret");
         clientSession.auth().verify(TIMEOUT);
         SteadyClockSession session = serverSession();
-        nanos.addAndGet(LIMIT.plusSeconds(1).toNanos());
+        awaitNoTraffic(session);
+        nanos.addAndGet(PAST_THE_LIMIT.toNanos());
 
-        assertThat(session.checkIdleTimeout(Instant.now(), LIMIT).getStatus()).isEqualTo(TimeoutStatus.IdleTimeout);
-        assertThat(session.checkAuthenticationTimeout(Instant.now(), LIMIT)).isNull();
+        assertThat(session.checkIdleTimeout(Instant.now().minus(Duration.ofHours(1)), LIMIT).getStatus())
+                .as("a wall clock stepped back keeps no stalled session").isEqualTo(TimeoutStatus.IdleTimeout);
 
-        session.resetIdleTimeout();
+        session.resetIdleTimeout(); // as MINA does for each packet read or written
 
         assertThat(session.checkIdleTimeout(Instant.now(), LIMIT)).isNull();
-        assertThat(session.checkIdleTimeout(Instant.now().minus(Duration.ofHours(1)), Duration.ofSeconds(1))).isNull();
     }
 
-    private SteadyClockSession serverSession() {
-        return (SteadyClockSession) server.getActiveSessions().get(0);
+    private SteadyClockSession serverSession() throws Exception {
+        return created.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Until the server has sent and read nothing for 300 ms, so that no packet after login restarts the idle time. */
+    private static void awaitNoTraffic(SteadyClockSession session) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        Instant last = session.getIdleTimeoutStart();
+        while (true) {
+            Thread.sleep(300);
+            Instant now = session.getIdleTimeoutStart();
+            if (now.equals(last)) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("the session fell quiet").isLessThan(deadline);
+            last = now;
+        }
     }
 }
