@@ -9,7 +9,9 @@ import java.sql.SQLException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The {@code kek_versions} table (V24, V28): each tenant's KEK versions, their states and key checks, as every node
@@ -93,6 +95,12 @@ final class KekVersionRepository {
         KekId kek = new KekId(kekTenant, version);
         return jdbc.query(SLOTS, row -> new FileSlot(row.getString(1), provider, kek, row.getString(2)), kekTenant,
                 version, provider, limit);
+    }
+
+    /** The versions of the tenant's KEK that wrap a key slot of {@code provider}: a range of {@code key_slots_by_kek}. */
+    Set<Integer> slotVersions(Jdbc jdbc, String kekTenant, String provider) throws SQLException {
+        return new TreeSet<>(jdbc.query("SELECT DISTINCT kek_version FROM key_slots WHERE kek_tenant = ? AND provider = ?",
+                row -> row.getInt(1), kekTenant, provider));
     }
 
     /** One row of {@code kek_versions}. */

@@ -60,7 +60,10 @@ final class TenantKeyProof {
      *
      * @throws TenantKeyMismatch where the slots tried of any version this node holds enabled fail authentication here
      *                           or are damaged (the newest such version is named), or no version this node holds
-     *                           enabled wraps any of them
+     *                           enabled wraps any of them and some of this provider's slots are under a version it
+     *                           does not hold at all (it is behind). Slots only under versions held disabled, or only
+     *                           of another key provider, leave nothing to prove here (review22c M1: they locked the
+     *                           tenant's uploads and key changes out on a node in step)
      */
     List<Integer> require(Jdbc jdbc, String tenant, long wrappedKeys) throws SQLException {
         if (wrappedKeys == 0) {
@@ -80,7 +83,7 @@ final class TenantKeyProof {
             }
             opened.add(version);
         }
-        if (opened.isEmpty()) {
+        if (opened.isEmpty() && !keys.versions(tenant).containsAll(versions.slotVersions(jdbc, tenant, keys.name()))) {
             throw new TenantKeyMismatch(tenant, 0, wrappedKeys, refusals.remedy());
         }
         return List.copyOf(opened);

@@ -14,6 +14,7 @@ import io.vaultgate.core.testing.DelegatingKeyProvider;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.KekId;
 import io.vaultgate.crypto.KeyProvider;
 import io.vaultgate.crypto.KeySlot;
 import java.io.IOException;
@@ -150,6 +151,24 @@ class UnrecordedTenantProofTest {
         assertThat(TwoKeystoreNodes.refusals(nodeB, KekRefusals.BEHIND)).isEqualTo(1.0);
         assertThat(outOfStep(nodeB, KekRefusals.BEHIND)).isEqualTo(1.0);
         assertThat(recorded()).isEmpty();
+    }
+
+    /**
+     * Review22c M1: slots only under a version this node holds disabled (an older gateway disabled it in the key
+     * provider while files still used it) leave nothing to prove; they locked the tenant's uploads and key changes out
+     * for good, as a node "holding no version the files use", on the node that wrapped them.
+     */
+    @Test
+    void slotsOnlyUnderAVersionThisNodeHoldsDisabled_doNotRefuseItsFirstUpload() throws IOException {
+        nodeA.upload(alice, "/inbox/v1.csv", "wrapped by A's version 1");
+        nodeA.core().keyRotation().rotate(ACME, false);
+        nodeA.keys().disable(new KekId("acme", 1));
+        forgetRecordedVersions();
+
+        nodeA.upload(alice, "/inbox/v2.csv", "A's version 2, recorded");
+
+        assertThat(recorded()).containsExactly(1, 2);
+        assertThat(nodeA.read(alice, "/inbox/v2.csv")).isEqualTo("A's version 2, recorded");
     }
 
     /** What a gateway before V24 (or before the creation's one transaction) left: no KEK version of acme recorded. */
