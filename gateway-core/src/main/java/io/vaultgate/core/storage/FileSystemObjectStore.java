@@ -43,6 +43,12 @@ public final class FileSystemObjectStore implements ObjectStore {
     });
     /** Commits whose data flush can run beside their rename at once; a commit past them flushes first, as before. */
     static final int COMMIT_FLUSHERS = 8;
+
+    /**
+     * The largest object whose data flush runs beside the rename ({@link #commit}): 1 MiB, what the caller writes in
+     * one piece (every small file), so a power loss during its commit costs at most that much to send again.
+     */
+    static final long OVERLAPPED_UP_TO = 1 << 20;
     /**
      * Runs a commit's data flush while the committing thread renames the object and flushes the directory. No queue:
      * with every thread busy the committing thread flushes the data itself, before the rename (never waits for a
@@ -125,11 +131,15 @@ public final class FileSystemObjectStore implements ObjectStore {
      * once the data and the name are on disk, so an acknowledged file survives a power loss exactly as when the
      * flushes ran one after the other; only the wait is shorter (the longer of the two instead of their sum).
      *
-     * <p>What a power loss during the commit can now leave: the committed name durable over data that is not (the
-     * rename reached the disk, the data flush had not returned). The catalog still says UPLOADING then (its commit
-     * comes after this method), and that is the case {@link #reopen} already handles for a crash between the rename
-     * and the catalog's commit: the object goes back to {@code .pending}, recovery keeps only the segments that
-     * authenticate and drops a torn tail, as for any pending object a power loss caught unflushed. The
+     * <p>Only objects of {@link #OVERLAPPED_UP_TO} or less (small files) are flushed so; a larger one, or one whose
+     * flush finds every flusher busy, is flushed before the rename, as before. What a power loss during a small
+     * object's commit can now leave: the committed name durable over data that is not (the rename reached the disk,
+     * the data flush had not returned). The catalog still says UPLOADING then (its commit comes after this method),
+     * and that is the case {@link #reopen} handles for a crash between the rename and the catalog's commit: the
+     * object goes back to {@code .pending} and recovery authenticates it. Recovery drops only a torn last segment; an
+     * object torn elsewhere (its header, an earlier segment) is discarded, audited, instead of kept resumable
+     * (review22d M1). The client had no answer either way; only a small upload can be lost to this, which its client
+     * sends again whole in less time than a resume would save. The
      * {@code .pending} directory is not flushed: a rename within one file system is atomic, so after a power loss
      * the object has its committed name (the directory flush above); were the old name ever to reappear next to it,
      * the start-up sweep removes it, as it removes every pending object the catalog does not list as in progress.
@@ -141,10 +151,9 @@ public final class FileSystemObjectStore implements ObjectStore {
         FilePendingObject pending = (FilePendingObject) object;
         Path dir = tenantDir(tenant);
         DataFlush data = new DataFlush(pending);
-        try {
-            commitFlush.execute(data);
-        } catch (RejectedExecutionException allBusy) {
-            data.run();
+        if (pending.channel().size() > OVERLAPPED_UP_TO || !started(data)) {
+            data.run(); // flushed before the rename, as a large object always is
+            data.await();
         }
         Path target = dir.resolve(object.id().value());
         try {
@@ -156,15 +165,24 @@ public final class FileSystemObjectStore implements ObjectStore {
         }
         try {
             data.await();
-        } catch (IOException e) {
+        } catch (IOException | Error e) {
             uncommit(target, pending.file(), e);
             throw e;
         }
         pending.close();
     }
 
+    private boolean started(DataFlush data) {
+        try {
+            commitFlush.execute(data);
+            return true;
+        } catch (RejectedExecutionException allBusy) {
+            return false;
+        }
+    }
+
     /** After a failed data flush: the object back under its pending name, as a commit that failed leaves it. */
-    private static void uncommit(Path committed, Path pending, IOException failure) {
+    private static void uncommit(Path committed, Path pending, Throwable failure) {
         try {
             Files.move(committed, pending, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
