@@ -90,6 +90,8 @@ final class RemovedSiteForwards {
                             + "minutes), each audited as forward.abandoned{}", siteId, tally.count(),
                             GRACE.toMinutes(), tally.more() ? "; more at the next maintenance pass" : "");
                 }
+            } catch (RemovalRunning running) {
+                LOG.info("site {}: its removal is running again; this pass leaves its forwards to it", siteId);
             } catch (RuntimeException e) {
                 LOG.warn("site {}: abandoning the forwards its removal left failed; retrying at the next maintenance "
                         + "pass: {}", siteId, e.toString());
@@ -100,11 +102,16 @@ final class RemovedSiteForwards {
 
     /**
      * One site's share of a maintenance pass: at most {@link #PAGES_PER_PASS} pages of the removed site's forwards, as
-     * {@code system}, each page checking first that the site is removed; records no progress of the removal.
+     * {@code system}, each page checking first that the site is removed and its removal still quiet; records no
+     * progress of the removal.
+     *
+     * @throws RemovalRunning where a page finds the removal run again since the pass chose the site (its page time
+     *                        within {@link #GRACE}): the rest is the removal's, audited as its administrator's
      */
     PagedAbandonment.Tally sweep(String siteId) {
+        Instant quietSince = clock.instant().minus(GRACE);
         return pages.inPages(siteId, ForwardsAbandonment.UNDELIVERED, AuditEvents.SYSTEM,
-                (jdbc, abandonedBefore) -> requireRemoved(jdbc, siteId), PAGES_PER_PASS);
+                (jdbc, abandonedBefore) -> requireQuietRemoval(jdbc, siteId, quietSince), PAGES_PER_PASS);
     }
 
     /**
@@ -119,11 +126,27 @@ final class RemovedSiteForwards {
     }
 
     /**
-     * A pass's page's check: the site is removed (for good: a removal is final), or none of its forwards is touched.
+     * A pass's page's check: the site is removed (for good: a removal is final), or none of its forwards is touched;
+     * and its removal has committed no page since {@code quietSince} (review22d L5: the pass chose the site once, so an
+     * administrator running the removal again meanwhile shared its pages with the pass, whose records said
+     * {@code system}). The site's row is share-locked, so that on PostgreSQL the check waits for a removal's page in
+     * progress, which updates it.
      */
-    private static void requireRemoved(Jdbc jdbc, String siteId) throws SQLException {
-        if (jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ? AND removed_at IS NOT NULL", siteId) == 0) {
-            throw notRemoved(siteId);
+    private static void requireQuietRemoval(Jdbc jdbc, String siteId, Instant quietSince) throws SQLException {
+        long lastProgress = jdbc.queryOne("SELECT COALESCE(removal_progress_at, removed_at) FROM sites WHERE id = ? "
+                + "AND removed_at IS NOT NULL" + jdbc.dialect().forShare(), row -> row.getLong(1), siteId)
+                .orElseThrow(() -> notRemoved(siteId));
+        if (lastProgress >= quietSince.toEpochMilli()) {
+            throw new RemovalRunning(siteId);
+        }
+    }
+
+    /** A pass's page found the site's removal running again: the pass leaves the site to it. */
+    static final class RemovalRunning extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        RemovalRunning(String siteId) {
+            super("site " + siteId + ": its removal is running again");
         }
     }
 

@@ -94,6 +94,26 @@ class InterruptedSiteRemovalTest {
         assertThat(removal.finishInterrupted()).containsExactly(new FinishedRemoval("manila", 2, false));
     }
 
+    /**
+     * Review22d L5: a pass chooses its sites once; a removal run again after that (its page committed first) keeps
+     * its forwards: the pass's page finds the removal's progress within the grace and leaves the site, taking nothing.
+     * Before, each page checked only that the site was removed, and took them as {@code system}.
+     */
+    @Test
+    void aPassWhoseSitesRemovalIsRunAgainMeanwhile_leavesItsForwardsToTheRemoval() {
+        List<String> dead = manila.dead(3);
+        cutOffBeforeThePages("manila");
+        clock.advance(RemovedSiteForwards.GRACE.plusSeconds(1)); // the pass chooses manila now
+        test.database().inTransaction(jdbc -> jdbc.update(
+                "UPDATE sites SET removal_progress_at = ? WHERE id = 'manila'", clock.instant().toEpochMilli()));
+        RemovedSiteForwards forwards = new RemovedSiteForwards(test.database(),
+                new PagedAbandonment(test.database(), recording, clock, PAGE, SiteRemoval.SAMPLE), clock);
+
+        assertThatThrownBy(() -> forwards.sweep("manila")).isInstanceOf(RemovedSiteForwards.RemovalRunning.class);
+
+        assertThat(dead).allSatisfy(id -> assertThat(job(id).state()).isEqualTo(ForwardState.DEAD));
+    }
+
     /** Failed before the change: nothing but the removal run again ever abandoned them (no sweep). */
     @Test
     void aRemovalCutOffAfterTheSitesTransaction_isFinishedByTheSweep_auditedAndNoLongerCountedDead() {
