@@ -137,6 +137,9 @@ class InterruptedSiteRemovalTest {
                 + "\"")).as("job %s audited once", id).hasSize(1));
         assertThat(recording.eventsPerAppend(AuditEvent.ForwardAbandoned.class)).as("a page per append")
                 .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(PAGE));
+        long unmarked = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM sites WHERE id = 'manila' AND "
+                + "removal_progress_at IS NULL"));
+        assertThat(unmarked).as("the sweep's pages record no progress, which would keep other nodes off").isEqualTo(1);
 
         assertThat(removal.finishInterrupted()).as("a second pass finds nothing").isEmpty();
         assertThat(lastSeq()).as("nor audits anything").isEqualTo(before + 7);
