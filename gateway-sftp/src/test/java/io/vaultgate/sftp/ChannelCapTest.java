@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.vaultgate.sftp.testing.BareMinaServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,7 +34,6 @@ import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
-import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,11 +61,7 @@ class ChannelCapTest {
 
     @BeforeEach
     void start(@TempDir Path dir) throws Exception {
-        server = SshServer.setUpDefaultServer();
-        server.setHost("127.0.0.1");
-        server.setPort(0);
-        server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(dir.resolve("host.key")));
-        server.setPasswordAuthenticator((user, password, s) -> "secret".equals(password));
+        server = BareMinaServer.withPassword(dir);
         server.setShellFactory(channel -> new IdleShell());
         ChannelCap.install(server, CAP, refused::incrementAndGet);
         server.start();
@@ -74,7 +70,7 @@ class ChannelCapTest {
         client = SshClient.setUpDefaultClient();
         client.start();
         session = client.connect("u", "127.0.0.1", server.getPort()).verify(TIMEOUT).getSession();
-        session.addPasswordIdentity("secret");
+        session.addPasswordIdentity(BareMinaServer.PASSWORD);
         session.auth().verify(TIMEOUT);
     }
 
@@ -174,7 +170,7 @@ class ChannelCapTest {
             session.close(false).await(TIMEOUT);
             waitUntilNoServerSession();
             session = deaf.connect("u", "127.0.0.1", server.getPort()).verify(TIMEOUT).getSession();
-            session.addPasswordIdentity("secret");
+            session.addPasswordIdentity(BareMinaServer.PASSWORD);
             session.auth().verify(TIMEOUT);
             for (int i = 0; i < CAP; i++) {
                 open();

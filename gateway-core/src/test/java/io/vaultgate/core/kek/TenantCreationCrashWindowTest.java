@@ -333,14 +333,7 @@ class TenantCreationCrashWindowTest {
      */
     @Test
     void damagedKeySlots_doNotRefuseTheNodeHoldingTheTenantsKey_theNextSlotIsTried() {
-        ClientPrincipal alice = nodeA.client("acme", "alice", Protocol.SFTP);
-        for (String name : List.of("one", "two", "three")) {
-            nodeA.upload(alice, "/inbox/" + name + ".csv", "wrapped by A's version 1");
-        }
-        forgetRecordedVersions();
-        List<String> files = slotFiles();
-        damage(files.get(0), "%%% not base64 %%%");
-        damage(files.get(1), Base64.getEncoder().encodeToString(new byte[UNPARSEABLE]));
+        threeFilesUnrecorded_theFirstTwoSlotsDamaged();
 
         try (TestCore parsingA = nodeAFindingShortSlotsUnparseable()) {
             parsingA.core().administration().createTenant(ACME, "Acme", false);
@@ -353,14 +346,7 @@ class TenantCreationCrashWindowTest {
     /** Where every slot tried is damaged, nothing shows the node's key is the tenant's: refused, nothing recorded. */
     @Test
     void aNodeWhoseTriedKeySlotsAreAllDamaged_isRefusedTheCompletion_andRecordsNothing() {
-        ClientPrincipal alice = nodeA.client("acme", "alice", Protocol.SFTP);
-        for (String name : List.of("one", "two", "three")) {
-            nodeA.upload(alice, "/inbox/" + name + ".csv", "wrapped by A's version 1");
-        }
-        forgetRecordedVersions();
-        List<String> files = slotFiles();
-        damage(files.get(0), "%%% not base64 %%%");
-        damage(files.get(1), Base64.getEncoder().encodeToString(new byte[UNPARSEABLE]));
+        List<String> files = threeFilesUnrecorded_theFirstTwoSlotsDamaged();
         damage(files.get(2), Base64.getEncoder().encodeToString(new byte[KeySlot.MAX_WRAPPED_LENGTH + 1]));
 
         try (TestCore parsingA = nodeAFindingShortSlotsUnparseable()) {
@@ -422,6 +408,22 @@ class TenantCreationCrashWindowTest {
     }
 
     /** The files of acme's key slots, in file id order (the order {@link TenantKeyProof} tries them). */
+    /**
+     * Three files of acme wrapped by A's version 1, its recorded versions forgotten, and the key slots of the first two
+     * damaged: one not base64, one unparseable to the provider; returns the files in the order the proof tries them.
+     */
+    private List<String> threeFilesUnrecorded_theFirstTwoSlotsDamaged() {
+        ClientPrincipal alice = nodeA.client("acme", "alice", Protocol.SFTP);
+        for (String name : List.of("one", "two", "three")) {
+            nodeA.upload(alice, "/inbox/" + name + ".csv", "wrapped by A's version 1");
+        }
+        forgetRecordedVersions();
+        List<String> files = slotFiles();
+        damage(files.get(0), "%%% not base64 %%%");
+        damage(files.get(1), Base64.getEncoder().encodeToString(new byte[UNPARSEABLE]));
+        return files;
+    }
+
     private List<String> slotFiles() {
         return nodeA.database().read(jdbc -> jdbc.query("SELECT file_id FROM key_slots WHERE kek_tenant = 'acme' "
                 + "ORDER BY file_id", row -> row.getString(1)));

@@ -2,6 +2,7 @@ package io.vaultgate.sftp.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.sftp.testing.BareMinaServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +18,6 @@ import org.apache.sshd.common.session.helpers.TimeoutIndicator;
 import org.apache.sshd.common.session.helpers.TimeoutIndicator.TimeoutStatus;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSessionImpl;
 import org.apache.sshd.server.session.SessionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -43,11 +43,7 @@ class SteadyClockSessionTest {
 
     @BeforeEach
     void start(@TempDir Path dir) throws Exception {
-        server = SshServer.setUpDefaultServer();
-        server.setHost("127.0.0.1");
-        server.setPort(0);
-        server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(dir.resolve("host.key")));
-        server.setPasswordAuthenticator((user, password, s) -> "secret".equals(password));
+        server = BareMinaServer.withPassword(dir);
         CoreModuleProperties.AUTH_TIMEOUT.set(server, LIMIT);
         CoreModuleProperties.IDLE_TIMEOUT.set(server, LIMIT);
         server.setSessionFactory(new SessionFactory(server) {
@@ -99,7 +95,7 @@ class SteadyClockSessionTest {
 
     @Test
     void idleTimeout_runsOnTheMonotonicClock_andTrafficRestartsIt() throws Exception {
-        clientSession.addPasswordIdentity("secret");
+        clientSession.addPasswordIdentity(BareMinaServer.PASSWORD);
         clientSession.auth().verify(TIMEOUT);
         SteadyClockSession session = serverSession();
         awaitNoTraffic(session);
