@@ -106,13 +106,20 @@ public final class AuditingAuthenticator implements Authenticator {
                 principal.name());
     }
 
-    /** Recorded as {@code auth.undelivered}, after the success's {@code auth.succeeded}. */
+    /**
+     * Recorded as {@code auth.undelivered}, after the success's {@code auth.succeeded}: stamped now, appended when the
+     * returned write runs (after the delegate's).
+     */
     @Override
-    public void undelivered(io.vaultgate.core.auth.Principal principal, String method, Protocol protocol,
-                            String sourceAddress) {
-        delegate.undelivered(principal, method, protocol, sourceAddress);
+    public Runnable undelivered(io.vaultgate.core.auth.Principal principal, String method, Protocol protocol,
+                                String sourceAddress) {
+        Runnable inner = delegate.undelivered(principal, method, protocol, sourceAddress);
         String from = sourceAddress == null || sourceAddress.isBlank() ? "unknown" : sourceAddress;
-        audit.append(AuditEvents.undelivered(principal, protocol, method, from, clock.instant()));
+        AuditEvent event = AuditEvents.undelivered(principal, protocol, method, from, clock.instant());
+        return () -> {
+            inner.run();
+            audit.append(event);
+        };
     }
 
     @Override

@@ -84,9 +84,17 @@ public interface Authenticator {
      * A success this authenticator answered ({@code method}: the one it was recorded under) that the front-end could
      * not deliver, so that no session came of it: over SFTP, a TOTP step whose answer MINA dropped because the
      * client sent another message or left before it was due. Recorded after the success (which stays: the
-     * credentials were proved, a TOTP code stays used); changes no count. The default records nothing.
+     * credentials were proved, a TOTP code stays used); changes no count.
+     *
+     * <p>The record is made, and stamped, now (when the front-end learns that the success was not delivered), and
+     * written when the returned action runs: a front-end may run it later, on a thread of its own, so that a slow
+     * catalog holds back no other answer (SFTP's recorder), and the record still says when it happened. The action
+     * runs once; it throws what the write throws. The default records nothing.
+     *
+     * @return the write of the record, stamped at this call
      */
-    default void undelivered(Principal principal, String method, Protocol protocol, String sourceAddress) {
+    default Runnable undelivered(Principal principal, String method, Protocol protocol, String sourceAddress) {
+        return () -> { };
     }
 
     /**

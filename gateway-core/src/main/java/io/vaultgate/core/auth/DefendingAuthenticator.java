@@ -83,8 +83,8 @@ public final class DefendingAuthenticator implements Authenticator {
 
     /** Not scored, nor refused for a banned address: the success it follows was decided already. */
     @Override
-    public void undelivered(Principal principal, String method, Protocol protocol, String source) {
-        delegate.undelivered(principal, method, protocol, source);
+    public Runnable undelivered(Principal principal, String method, Protocol protocol, String source) {
+        return delegate.undelivered(principal, method, protocol, source);
     }
 
     @Override

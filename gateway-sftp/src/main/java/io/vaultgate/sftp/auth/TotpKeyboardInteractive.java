@@ -12,11 +12,11 @@ import org.apache.sshd.server.session.ServerSession;
 /**
  * The second step of {@code publickey,keyboard-interactive} and {@code password,keyboard-interactive}: asks a
  * principal whose role requires MFA for its current TOTP code and checks it with the core (each code once;
- * {@link CoreUserAuthenticator#secondFactor}, whose success is the login's one recorded success, the first step
+ * {@link MfaStepAnswers#secondFactor}, whose success is the login's one recorded success, the first step
  * having recorded none). A principal whose role does not require it gets a challenge without prompts, which clients
  * answer without asking anyone. Without a principal on the session (a first step that failed, a password the core
  * refused while the client was told it was right, or none at all) the step asks for the code all the same, so that
- * it shows nothing a right password would not, and fails ({@link CoreUserAuthenticator#secondStepAfterRefusal}).
+ * it shows nothing a right password would not, and fails ({@link MfaStepAnswers#secondStepAfterRefusal}).
  * Every answer of the step waits out the same floor after the response arrived ({@link AnswerFloor}), so neither
  * does the time it takes.
  */
@@ -25,14 +25,14 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
     static final String PROMPT = "Verification code: ";
 
     private final AccessControl access;
-    private final CoreUserAuthenticator core;
+    private final MfaStepAnswers mfa;
     private final AnswerFloor floor;
 
     /** Answers through {@code core}'s floor of the code step ({@link AnswerFloor#CODE_STEP}). */
     public TotpKeyboardInteractive(AccessControl access, CoreUserAuthenticator core) {
         this.access = access;
-        this.core = core;
-        this.floor = core.codeStepFloor();
+        this.mfa = core.mfaSteps();
+        this.floor = mfa.codeStepFloor();
     }
 
     @Override
@@ -62,23 +62,23 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
      * <p>A code the core accepted is the login's success on record before MINA is answered (audited, the code used
      * up, the name's counts reset: fail closed, nobody is let in unaudited); if MINA then does not take the answer
      * (the client sent another message or left within the floor), the session never logs in, and
-     * {@link CoreUserAuthenticator#loginNotDelivered} records that.
+     * {@link MfaStepAnswers#loginNotDelivered} records that.
      */
     @Override
     public boolean authenticate(ServerSession session, String username, List<String> responses) {
         long arrived = floor.arrived();
         AuthSteps.Step step = AuthSteps.begin(session, () -> { });
         Optional<Principal> principal = SessionPrincipal.of(session);
-        String refused = CoreUserAuthenticator.refusedFirstStep(session);
-        boolean scored = CoreUserAuthenticator.passwordScored(session);
+        String refused = MfaStepAnswers.refusedFirstStep(session);
+        boolean scored = MfaStepAnswers.passwordScored(session);
         List<String> answers = responses == null ? null : List.copyOf(responses);
         AtomicBoolean login = new AtomicBoolean(); // a code the core accepted: the login's success is on record
-        AuthSteps.Pending pending = core.steps().decide(session, floor, arrived, "TOTP step",
+        AuthSteps.Pending pending = mfa.steps().decide(session, floor, arrived, "TOTP step",
                 () -> decide(session, step, username, answers, principal, refused, scored, login), e -> false,
                 () -> false);
         pending.whenTaken(authed -> {
             if (authed && login.get() && !session.isAuthenticated()) {
-                core.loginNotDelivered(session, principal.get());
+                mfa.loginNotDelivered(session, principal.get());
             }
         });
         throw pending;
@@ -87,7 +87,7 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
     private boolean decide(ServerSession session, AuthSteps.Step step, String username, List<String> responses,
                            Optional<Principal> principal, String refused, boolean scored, AtomicBoolean login) {
         if (principal.isEmpty()) {
-            core.secondStepAfterRefusal(session, username, refused);
+            mfa.secondStepAfterRefusal(session, username, refused);
             return false;
         }
         if (!principal.get().name().equals(username)) {
@@ -99,7 +99,7 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
         if (responses == null || responses.size() != 1) {
             return false;
         }
-        boolean accepted = core.secondFactor(session, step, principal.get(), responses.get(0).strip(), scored);
+        boolean accepted = mfa.secondFactor(session, step, principal.get(), responses.get(0).strip(), scored);
         login.set(accepted);
         return accepted;
     }

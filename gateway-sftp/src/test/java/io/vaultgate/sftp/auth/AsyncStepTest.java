@@ -64,7 +64,7 @@ class AsyncStepTest {
         CoreUserAuthenticator core = new CoreUserAuthenticator(catalog.authenticator(),
                 new SftpMetrics(new SimpleMeterRegistry()), steps);
         ServerSession session = FakeSessions.session(new TotpKeyboardInteractive(mfaForAll(), core));
-        assertThat(CoreUserAuthenticator.continuesAfterPassword(session)).isTrue();
+        assertThat(MfaStepAnswers.continuesAfterPassword(session)).isTrue();
 
         long arrived = System.nanoTime();
         AsyncAuthException pending = FakeSessions.pending(() -> core.authenticate("alice", "a password", session));
@@ -73,7 +73,7 @@ class AsyncStepTest {
         catalog.assertAskedOffTheCallersThread();
         assertThat(answer.authed()).as("a partial success, as for a wrong password").isTrue();
         assertThat(answer.after()).as("through the floor").isGreaterThanOrEqualTo(AnswerFloor.PASSWORD_STEP);
-        assertThat(CoreUserAuthenticator.refusedFirstStep(session)).as("the first step marked refused")
+        assertThat(MfaStepAnswers.refusedFirstStep(session)).as("the first step marked refused")
                 .isEqualTo("alice");
         assertThat(SessionPrincipal.of(session)).isEmpty();
     }

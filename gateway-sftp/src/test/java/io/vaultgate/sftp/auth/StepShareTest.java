@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.server.auth.AsyncAuthException;
 import org.apache.sshd.server.session.ServerSession;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +34,8 @@ class StepShareTest {
     private static final String RIGHT_CODE = "123456";
     /** How long the flooding source's code checks take (a core busy with them). */
     private static final long FLOOD_CHECK_MILLIS = 100;
+    /** The longest a check is held for the test; a hold the test releases, never a bound it measures. */
+    private static final Duration HOLD = Duration.ofSeconds(10);
 
     private final AuthSteps steps = new AuthSteps();
 
@@ -45,11 +48,25 @@ class StepShareTest {
      * 127.0.0.2 sends 100 code steps at once and goes on sending one every 2 ms, each checked for 100 ms; alice's right
      * code from 127.0.0.3 is decided and accepted all the same. Before the share, the flood filled the 4 workers and
      * the 64 places of the queue, and alice's step was answered as a wrong code.
+     *
+     * <p>That alice's callback throws at once, waiting neither for room behind the flood nor for her own check, is
+     * shown without a wall-clock bound, which a loaded machine can break (a 50 ms one was here): every check of the
+     * flood is held until alice's callback has returned (for {@link #HOLD} at most), and her code must be checked on
+     * a worker, not on the callback's thread. A callback that waited for a worker would return only once the hold
+     * gave up, with the flood's first checks ended, and one that decided on its own thread would check alice's code
+     * there: the test refuses both, however loaded the machine.
      */
     @Test
     void aSourceFloodingCodeSteps_cannotMakeAnotherSourcesRightCodeFail() throws Exception {
-        CoreUserAuthenticator core = new CoreUserAuthenticator(slowForMallory(() -> sleep(FLOOD_CHECK_MILLIS)),
-                new SftpMetrics(new SimpleMeterRegistry()), steps);
+        CountDownLatch gate = new CountDownLatch(1);
+        long holdUntil = System.nanoTime() + HOLD.toNanos();
+        AtomicInteger floodChecksEnded = new AtomicInteger();
+        AtomicReference<Thread> aliceCheckedOn = new AtomicReference<>();
+        CoreUserAuthenticator core = new CoreUserAuthenticator(slowForMallory(() -> {
+            awaitUntil(gate, holdUntil);
+            sleep(FLOOD_CHECK_MILLIS);
+            floodChecksEnded.incrementAndGet();
+        }, aliceCheckedOn), new SftpMetrics(new SimpleMeterRegistry()), steps);
         TotpKeyboardInteractive codeStep = new TotpKeyboardInteractive(mfaForAll(), core);
         List<AsyncAuthException> flood = new CopyOnWriteArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -68,12 +85,18 @@ class StepShareTest {
             ServerSession alice = FakeSessions.from("127.0.0.3");
             SessionPrincipal.set(alice, new AdminPrincipal("alice"), "password:alice");
             long arrived = System.nanoTime();
-            FakeSessions.Answer answer = FakeSessions.answer(
-                    () -> codeStep.authenticate(alice, "alice", List.of(RIGHT_CODE)), arrived);
-            assertThat(answer.callback()).as("the callback threw at once").isLessThan(Duration.ofMillis(50));
+            AsyncAuthException pending = FakeSessions.pending(
+                    () -> codeStep.authenticate(alice, "alice", List.of(RIGHT_CODE)));
+            assertThat(floodChecksEnded).as("alice's callback threw while every check of the flood was still held:"
+                    + " it waited for no worker").hasValue(0);
+            gate.countDown();
+            FakeSessions.Answer answer = FakeSessions.await(pending, arrived, Duration.ZERO);
+            assertThat(aliceCheckedOn.get()).as("alice's code was checked").isNotNull()
+                    .as("on a worker, not on the callback's thread").isNotSameAs(Thread.currentThread());
             assertThat(answer.authed()).as("alice's right code, with 127.0.0.2 flooding").isTrue();
             assertThat(answer.after()).as("through the floor").isGreaterThanOrEqualTo(AnswerFloor.CODE_STEP);
         } finally {
+            gate.countDown();
             flooding.set(false);
             flooder.join(5_000);
         }
@@ -141,8 +164,8 @@ class StepShareTest {
     @Test
     void afterAFlood_theSourcesCountIsZero() throws Exception {
         CountDownLatch busy = new CountDownLatch(1);
-        CoreUserAuthenticator core = new CoreUserAuthenticator(slowForMallory(() -> await(busy)),
-                new SftpMetrics(new SimpleMeterRegistry()), steps);
+        CoreUserAuthenticator core = new CoreUserAuthenticator(slowForMallory(() -> await(busy),
+                new AtomicReference<>()), new SftpMetrics(new SimpleMeterRegistry()), steps);
         TotpKeyboardInteractive codeStep = new TotpKeyboardInteractive(mfaForAll(), core);
         List<AsyncAuthException> flood = new CopyOnWriteArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -164,12 +187,15 @@ class StepShareTest {
         return FakeSessions.pending(() -> codeStep.authenticate(session, user, List.of(code)));
     }
 
-    /** Accepts {@link #RIGHT_CODE} only; each of mallory's checks runs {@code malloryCheck} first. */
-    private static Authenticator slowForMallory(Runnable malloryCheck) {
+    /**
+     * Accepts {@link #RIGHT_CODE} only; each of mallory's checks runs {@code malloryCheck} first, and the thread of
+     * anyone else's check is kept in {@code othersCheckedOn}.
+     */
+    private static Authenticator slowForMallory(Runnable malloryCheck, AtomicReference<Thread> othersCheckedOn) {
         return (Authenticator) Proxy.newProxyInstance(StepShareTest.class.getClassLoader(),
                 new Class<?>[] {Authenticator.class}, (proxy, method, args) -> {
                     if (method.getName().equals("undelivered")) {
-                        return null; // alice's success, which no MINA takes here
+                        return (Runnable) () -> { }; // alice's success, which no MINA takes here
                     }
                     if (!method.getName().equals("byTotp")) {
                         throw new UnsupportedOperationException(method.getName());
@@ -177,6 +203,8 @@ class StepShareTest {
                     Principal principal = (Principal) args[0];
                     if (principal.name().equals("mallory")) {
                         malloryCheck.run();
+                    } else {
+                        othersCheckedOn.set(Thread.currentThread());
                     }
                     return RIGHT_CODE.equals(args[1])
                             ? new AuthResult.Success(principal, "password:" + principal.name())
@@ -190,6 +218,15 @@ class StepShareTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** Waits for {@code gate} until {@code deadline} ({@link System#nanoTime}) at most. */
+    private static void awaitUntil(CountDownLatch gate, long deadline) {
+        try {
+            gate.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

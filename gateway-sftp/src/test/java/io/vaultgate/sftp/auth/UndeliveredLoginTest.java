@@ -9,10 +9,18 @@ import io.vaultgate.core.auth.AuthFailure;
 import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditLog;
+import io.vaultgate.core.audit.AuditRecord;
+import io.vaultgate.core.audit.AuditingAuthenticator;
+import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.testing.MutableClock;
 import io.vaultgate.sftp.events.SftpMetrics;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * A code step the core accepted whose success MINA does not take (the session not logged in by it: another message
  * came first, or the session closed) is recorded as undelivered ({@link Authenticator#undelivered}), once; a success
  * MINA takes, and a refused code, are not. The first listener of the pending answer stands in for MINA's. The record
- * is written off the answering thread, after the step's success: a slow audit holds back no other login's answer.
+ * is made and stamped when the success is found undelivered, and written off the answering thread, after the step's
+ * success: a slow audit holds back no other login's answer, nor changes the time the record says.
  */
 class UndeliveredLoginTest {
 
@@ -42,10 +51,13 @@ class UndeliveredLoginTest {
     /** The audit of an undelivered success waits for it (a slow catalog); open unless a test holds it. */
     private CountDownLatch held = new CountDownLatch(0);
     private final CountDownLatch auditStarted = new CountDownLatch(1);
+    /** The core's code check waits for it; open unless a test holds it. */
+    private CountDownLatch checkHeld = new CountDownLatch(0);
 
     @AfterEach
     void stop() {
         held.countDown();
+        checkHeld.countDown();
         steps.close();
     }
 
@@ -111,6 +123,50 @@ class UndeliveredLoginTest {
                 .singleElement().asString().startsWith("sftp-auth-record-");
     }
 
+    /**
+     * review22b L4: the record says when the success was found undelivered (when it was handed to the recorder), not
+     * when the recorder got round to writing it. Clock-free: the recorder is held by an earlier record while the
+     * core's clock moves an hour; before, the record was made (and stamped) by the recorder, an hour late. The
+     * core's code check is held until the test's listeners are on the answer, so that the second one runs after
+     * MINA's listener and the hand-over, whenever the answer comes.
+     */
+    @Test
+    void anUndeliveredRecord_isStampedWhenHandedOver_notWhenWritten() throws Exception {
+        Instant handedOver = Instant.parse("2026-12-01T07:00:00Z");
+        MutableClock clock = new MutableClock(handedOver);
+        List<AuditEvent> appended = new CopyOnWriteArrayList<>();
+        Authenticator audited = new AuditingAuthenticator(recording(), appendingTo(appended),
+                name -> Optional.empty(), clock);
+        CountDownLatch recorderHeld = new CountDownLatch(1);
+        CountDownLatch recorderBusy = new CountDownLatch(1);
+        steps.record(() -> { // an earlier record, on a slow catalog
+            recorderBusy.countDown();
+            await(recorderHeld);
+        });
+        assertThat(recorderBusy.await(10, TimeUnit.SECONDS)).as("the recorder is busy").isTrue();
+        checkHeld = new CountDownLatch(1);
+        CoreUserAuthenticator core = new CoreUserAuthenticator(audited, new SftpMetrics(new SimpleMeterRegistry()),
+                steps);
+        TotpKeyboardInteractive step = new TotpKeyboardInteractive(mfaForAll(), core);
+        ServerSession session = FakeSessions.session();
+        SessionPrincipal.set(session, new AdminPrincipal("alice"), "password:alice");
+
+        AsyncAuthException pending = FakeSessions.pending(
+                () -> step.authenticate(session, "alice", List.of(RIGHT_CODE)));
+        CountDownLatch handed = new CountDownLatch(1);
+        pending.addListener(authed -> { }); // MINA's listener drops it: the client sent another message
+        pending.addListener(authed -> handed.countDown()); // after MINA's, and so after the hand-over
+        checkHeld.countDown();
+        assertThat(handed.await(10, TimeUnit.SECONDS)).as("answered and handed over").isTrue();
+        clock.advance(Duration.ofHours(1)); // the recorder writes it an hour later
+        recorderHeld.countDown();
+        assertThat(steps.recordsWritten(Duration.ofSeconds(10))).isTrue();
+
+        assertThat(appended).extracting(AuditEvent::kind).containsExactly("auth.succeeded", "auth.undelivered");
+        assertThat(appended).extracting(AuditEvent::at).as("both stamped when they happened")
+                .containsOnly(handedOver);
+    }
+
     @Test
     void recordsHandedOverBeforeClose_areWrittenBeforeCloseReturns() throws Exception {
         CountDownLatch first = new CountDownLatch(1);
@@ -158,6 +214,22 @@ class UndeliveredLoginTest {
         return FakeSessions.await(pending, arrived, Duration.ZERO).authed(); // after MINA's listener
     }
 
+    /** An audit log that appends to {@code events} (its own transactions only). */
+    private static AuditLog appendingTo(List<AuditEvent> events) {
+        return new AuditLog() {
+            @Override
+            public AuditRecord append(AuditEvent event) {
+                events.add(event);
+                return null;
+            }
+
+            @Override
+            public AuditRecord append(Jdbc jdbc, AuditEvent event) {
+                throw new UnsupportedOperationException("no transaction here");
+            }
+        };
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
@@ -174,12 +246,16 @@ class UndeliveredLoginTest {
         }
     }
 
-    /** Accepts {@link #RIGHT_CODE} only, notes each success and undelivered success (which waits for {@link #held}). */
+    /**
+     * Accepts {@link #RIGHT_CODE} only (each check waits for {@link #checkHeld}), notes each success and undelivered
+     * success (whose write waits for {@link #held}).
+     */
     private Authenticator recording() {
         return (Authenticator) Proxy.newProxyInstance(UndeliveredLoginTest.class.getClassLoader(),
                 new Class<?>[] {Authenticator.class}, (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "byTotp": {
+                            await(checkHeld);
                             Principal principal = (Principal) args[0];
                             if (!RIGHT_CODE.equals(args[1])) {
                                 return new AuthResult.Failure(principal.name(), AuthFailure.MFA_FAILED);
@@ -187,14 +263,17 @@ class UndeliveredLoginTest {
                             recorded.add("succeeded " + principal.name());
                             return new AuthResult.Success(principal, "password:" + principal.name());
                         }
-                        case "undelivered":
-                            auditThreads.add(Thread.currentThread().getName());
-                            auditStarted.countDown();
-                            await(held);
-                            recorded.add("undelivered " + ((Principal) args[0]).name());
-                            undelivered.add(((Principal) args[0]).name() + " " + args[1] + " " + args[2] + " "
-                                    + args[3]);
-                            return null;
+                        case "undelivered": { // the record is made now, written when the write runs
+                            String name = ((Principal) args[0]).name();
+                            String what = name + " " + args[1] + " " + args[2] + " " + args[3];
+                            return (Runnable) () -> {
+                                auditThreads.add(Thread.currentThread().getName());
+                                auditStarted.countDown();
+                                await(held);
+                                recorded.add("undelivered " + name);
+                                undelivered.add(what);
+                            };
+                        }
                         default:
                             throw new UnsupportedOperationException(method.getName());
                     }
