@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,15 @@ import org.slf4j.LoggerFactory;
  * dead forwards take longer than {@link #GRACE}), keeps them its own: counted in its answer and audited under the
  * administrator's name, not the gateway's {@code system} (review21c M1). The sweep's own pages record nothing there, so
  * that one node's pass does not keep the others' off a site whose removal is gone.
+ *
+ * <p>A removal that made no progress for {@link #GRACE} may be cut off or only stalled (its process paused, its thread
+ * held up between two pages); nothing the catalog holds tells the two apart: a heartbeat of the removing node stops
+ * as well when its process is paused. So the site has one owner at a time instead: each run of the removal has an id
+ * ({@code sites.removal_run}, migration V32), set with the site's removal (or, by the command run again, at its first
+ * page), and each of its pages checks, with the progress it records, that the id is still its own. The sweep's first
+ * page on a quiet removal clears it, and a run stalled past the grace then stops at its next page ({@link TakenOver})
+ * instead of sharing the pages with the passes, so that what it answers is what it did. The command run again takes
+ * the site back (a new id, and progress that keeps the passes off).
  */
 final class RemovedSiteForwards {
 
@@ -61,14 +72,36 @@ final class RemovedSiteForwards {
         this.clock = clock;
     }
 
+    /** A new run's id, for {@code sites.removal_run}: random, so that no two runs ever share one. */
+    static String newRun() {
+        return UUID.randomUUID().toString();
+    }
+
     /**
      * Abandons every forward left to the removed site {@code siteId}, a page per transaction, for {@code actor}: the
-     * pages of the site's removal (the command), each recording the removal's progress on the site's row so that no
-     * maintenance pass takes over while it runs.
+     * removal run again on a removed site, which takes the site for a run of its own at its first page (from a
+     * maintenance pass that took it over, or from an earlier run).
+     *
+     * @throws TakenOver where a later page finds the site taken over meanwhile (this run stalled past the grace)
      */
     PagedAbandonment.Tally abandon(String siteId, String actor) {
+        return abandon(siteId, actor, newRun(), true);
+    }
+
+    /**
+     * Abandons every forward left to the removed site {@code siteId}, a page per transaction, for {@code actor}: the
+     * pages of the run {@code run} of the site's removal, each recording the removal's progress on the site's row so
+     * that no maintenance pass takes over while it runs, and checking that the site is still the run's. With
+     * {@code claim} the first page takes the site for the run; without it, the run took it with the site's removal.
+     *
+     * @throws TakenOver where a page finds that a maintenance pass took the site over (this run made no progress for
+     *                   {@link #GRACE}) or another run of the removal took it: nothing more is abandoned by this run
+     */
+    PagedAbandonment.Tally abandon(String siteId, String actor, String run, boolean claim) {
+        AtomicBoolean claimNext = new AtomicBoolean(claim);
         return pages.inPages(siteId, ForwardsAbandonment.UNDELIVERED, actor,
-                (jdbc, abandonedBefore) -> recordProgress(jdbc, siteId));
+                (jdbc, abandonedBefore) -> recordProgress(jdbc, siteId, run, claimNext.getAndSet(false),
+                        abandonedBefore));
     }
 
     /**
@@ -115,13 +148,22 @@ final class RemovedSiteForwards {
     }
 
     /**
-     * A removal's page's check: the site is removed (for good: a removal is final), or none of its forwards is touched;
-     * records the page's time as the removal's progress, committed with the page.
+     * A removal's page's check: the site is removed (for good: a removal is final), or none of its forwards is touched,
+     * and still the run's (or, with {@code claim}, taken for it now); records the page's time as the removal's progress,
+     * committed with the page.
      */
-    private void recordProgress(Jdbc jdbc, String siteId) throws SQLException {
-        if (jdbc.update("UPDATE sites SET removal_progress_at = ? WHERE id = ? AND removed_at IS NOT NULL",
-                clock.instant().toEpochMilli(), siteId) == 0) {
-            throw notRemoved(siteId);
+    private void recordProgress(Jdbc jdbc, String siteId, String run, boolean claim, long abandonedBefore)
+            throws SQLException {
+        long now = clock.instant().toEpochMilli();
+        int recorded = claim
+                ? jdbc.update("UPDATE sites SET removal_progress_at = ?, removal_run = ? WHERE id = ? "
+                        + "AND removed_at IS NOT NULL", now, run, siteId)
+                : jdbc.update("UPDATE sites SET removal_progress_at = ? WHERE id = ? AND removed_at IS NOT NULL "
+                        + "AND removal_run = ?", now, siteId, run);
+        if (recorded == 0) {
+            boolean removed = jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ? AND removed_at IS NOT NULL",
+                    siteId) > 0;
+            throw removed ? new TakenOver(siteId, abandonedBefore) : notRemoved(siteId);
         }
     }
 
@@ -130,9 +172,19 @@ final class RemovedSiteForwards {
      * and its removal has committed no page since {@code quietSince} (review22d L5: the pass chose the site once, so an
      * administrator running the removal again meanwhile shared its pages with the pass, whose records said
      * {@code system}). The site's row is share-locked, so that on PostgreSQL the check waits for a removal's page in
-     * progress, which updates it.
+     * progress, which updates it. A run of the removal that still owns the quiet site (stalled, or cut off) is fenced
+     * off first, in the same transaction: its next page, if it ever runs one, finds the site no longer its own and
+     * stops ({@link TakenOver}). The fence changes the row only once (a later page, or another node's, finds no run to
+     * clear), and never the progress, so the other nodes' passes still take the site.
      */
     private static void requireQuietRemoval(Jdbc jdbc, String siteId, Instant quietSince) throws SQLException {
+        if (jdbc.update("UPDATE sites SET removal_run = NULL WHERE id = ? AND removed_at IS NOT NULL "
+                + "AND removal_run IS NOT NULL AND COALESCE(removal_progress_at, removed_at) < ?", siteId,
+                quietSince.toEpochMilli()) > 0) {
+            LOG.info("site {}: its removal made no progress for {} minutes; the maintenance passes take its forwards "
+                    + "over, and the removal, if it is only stalled, stops at its next page", siteId,
+                    GRACE.toMinutes());
+        }
         long lastProgress = jdbc.queryOne("SELECT COALESCE(removal_progress_at, removed_at) FROM sites WHERE id = ? "
                 + "AND removed_at IS NOT NULL" + jdbc.dialect().forShare(), row -> row.getLong(1), siteId)
                 .orElseThrow(() -> notRemoved(siteId));
@@ -147,6 +199,28 @@ final class RemovedSiteForwards {
 
         RemovalRunning(String siteId) {
             super("site " + siteId + ": its removal is running again");
+        }
+    }
+
+    /**
+     * A run of a site's removal found at a page that the site is no longer its own: a maintenance pass took it over
+     * (the run made no progress for {@link #GRACE}: it was stalled, not cut off) or the removal was run again. The run
+     * stops; the page that found it changed nothing.
+     */
+    static final class TakenOver extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        private final long abandonedBefore;
+
+        TakenOver(String siteId, long abandonedBefore) {
+            super("site " + siteId + ": its removal was taken over after " + abandonedBefore
+                    + " forward(s) it abandoned");
+            this.abandonedBefore = abandonedBefore;
+        }
+
+        /** The forwards this run abandoned before it found the site taken over, each audited under its actor. */
+        long abandonedBefore() {
+            return abandonedBefore;
         }
     }
 

@@ -56,7 +56,9 @@ import java.util.Optional;
  *   removed with some of its forwards still dead: every node's maintenance pass abandons them once the removal has
  *   committed no page for 10 minutes ({@link #finishInterrupted}; each page records its time on the site's row, so a
  *   removal still running its pages keeps them), and so does the same command run again, which finds the removed
- *   site with work left ({@link #removeSite} on a removed site without such forwards is NOT_FOUND, as before).</li>
+ *   site with work left ({@link #removeSite} on a removed site without such forwards is NOT_FOUND, as before). A
+ *   removal only stalled that long (not cut off) stops at its next page once a pass has taken the site over, and
+ *   answers CONFLICT with what it did (each run owns the site's pages in turn: {@link RemovedSiteForwards}).</li>
  *   <li>A removal with {@link UnfinishedWork#ABANDON} abandons the forwards first, pending and in flight included (a
  *   removed site's forwards would otherwise wait, unsent, until the pages reached them), each page checked as the
  *   removal is (site active, no route) under the site's row lock, then removes the site in one last transaction with
@@ -215,6 +217,7 @@ public final class SiteRemoval {
      */
     private RemovedSite removeThenPage(String siteId, String why, String actor) {
         Instant now = clock.instant();
+        String run = RemovedSiteForwards.newRun();
         List<String> usernames = database.inTransaction(jdbc -> {
             if (!SiteAdministration.lockActiveSite(jdbc, siteId)) {
                 throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
@@ -223,7 +226,8 @@ public final class SiteRemoval {
             long dead = outbox.count(jdbc, siteId, ForwardState.DEAD);
             List<AuditEvent> events = new ArrayList<>();
             List<String> removed = removeOperators(jdbc, siteId, why, actor, now, events);
-            jdbc.update("UPDATE sites SET removed_at = ? WHERE id = ?", now.toEpochMilli(), siteId);
+            jdbc.update("UPDATE sites SET removed_at = ?, removal_run = ? WHERE id = ?", now.toEpochMilli(), run,
+                    siteId);
             events.add(new AuditEvent.AdminChange(now, Optional.empty(), actor, AdminAction.SITE_UPDATED,
                     siteId + " removed: " + why + (dead == 0 ? ""
                             : " (" + dead + " dead forward(s) to abandon next, each audited)")));
@@ -231,8 +235,29 @@ public final class SiteRemoval {
             return removed;
         });
         int ended = operators.endSessions(usernames, "site removed");
-        PagedAbandonment.Tally forwards = removedSites.abandon(siteId, actor);
+        PagedAbandonment.Tally forwards;
+        try {
+            forwards = removedSites.abandon(siteId, actor, run, false);
+        } catch (RemovedSiteForwards.TakenOver e) {
+            throw takenOver(siteId, "is removed (" + (usernames.isEmpty() ? "no operator"
+                    : "operator(s) " + String.join(", ", usernames)) + " removed, " + ended + " session(s) ended)", e);
+        }
         return new RemovedSite(siteId, usernames, ended, 0, List.of(), forwards.count(), forwards.sample());
+    }
+
+    /**
+     * A plain removal's pages found the site taken over by the maintenance passes (this removal made no progress for
+     * {@link RemovedSiteForwards#GRACE}: stalled between the site's transaction and a page, or between two pages) or
+     * by the removal run again: it stopped, so that its answer is what it did. CONFLICT, saying what it did and who
+     * does the rest.
+     */
+    private static GatewayException takenOver(String siteId, String removed, RemovedSiteForwards.TakenOver e) {
+        String message = "site " + siteId + " " + removed + ", but its forwards were taken over before this removal "
+                + "finished them (by the maintenance passes, this removal having made no progress for "
+                + RemovedSiteForwards.GRACE.toMinutes() + " minutes, or by the removal run again): this removal "
+                + "abandoned " + e.abandonedBefore() + " of them, each audited under its name; the rest are abandoned "
+                + "by every node's maintenance pass (forward.abandoned, actor system) or by that other run";
+        return new GatewayException(Reason.CONFLICT, message, message, e);
     }
 
     /**
@@ -296,7 +321,12 @@ public final class SiteRemoval {
      * site, and none but dead ones are normally left (the removal refused while one was pending or in flight).
      */
     private RemovedSite finishRemoved(String siteId, String actor) {
-        PagedAbandonment.Tally forwards = removedSites.abandon(siteId, actor);
+        PagedAbandonment.Tally forwards;
+        try {
+            forwards = removedSites.abandon(siteId, actor);
+        } catch (RemovedSiteForwards.TakenOver e) {
+            throw takenOver(siteId, "was removed before", e);
+        }
         return new RemovedSite(siteId, List.of(), 0, 0, List.of(), forwards.count(), forwards.sample());
     }
 

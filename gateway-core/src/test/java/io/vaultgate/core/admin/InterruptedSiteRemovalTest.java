@@ -11,6 +11,7 @@ import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.admin.SiteRemoval.FinishedRemoval;
 import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.OperatorRepository;
 import io.vaultgate.core.catalog.RouteRepository;
@@ -57,13 +58,14 @@ class InterruptedSiteRemovalTest {
     private SiteRemoval removal;
     private SiteBacklog manila;
     private SiteBacklog cebu;
+    private OperatorPrincipal maria;
     private final MutableClock clock = new MutableClock(Instant.now());
 
     @BeforeEach
     void setUp() {
         test = TestCore.create(home);
         ClientPrincipal client = test.client("acme", "acme-upload", Protocol.SFTP);
-        test.operator("manila", "maria", Protocol.SFTP);
+        maria = test.operator("manila", "maria", Protocol.SFTP);
         test.core().sites().createSite("cebu", "Cebu");
         manila = new SiteBacklog(test, client, "manila");
         cebu = new SiteBacklog(test, client, "cebu");
@@ -275,6 +277,73 @@ class InterruptedSiteRemovalTest {
         assertThat(removal.finishInterrupted()).containsExactly(new FinishedRemoval("manila", 1, false));
         assertThat(eventsAfter(before)).singleElement().satisfies(event ->
                 assertThat(event).contains("\"job\":\"" + dead.get(6) + "\"", "\"actor\":\"system\""));
+    }
+
+    /**
+     * A removal stalled (not cut off) for longer than {@link RemovedSiteForwards#GRACE} between the site's transaction
+     * and its first page: here the operator's session it ends holds it up while the clock passes the grace and a
+     * maintenance pass (pages of one job, so that it leaves some) takes the site over. The removal, going on, finds
+     * the site no longer its own at its first page and stops with CONFLICT, saying what it did; it abandons nothing
+     * more, so no page is shared (before, it went on and took the rest as cli:test while the passes took theirs as
+     * system, and answered with its share only). The next pass finishes; each job is abandoned and recorded once.
+     * The removal run again takes the site back, as before.
+     */
+    @Test
+    void aRemovalStalledPastTheGrace_stopsAtItsNextPageOnceAPassHasTakenTheSiteOver() {
+        List<String> dead = manila.dead(RemovedSiteForwards.PAGES_PER_PASS + 3);
+        SiteRemoval otherNode = removal(1);
+        List<FinishedRemoval> passWhileStalled = new java.util.ArrayList<>();
+        test.core().incidents().sessions().register(maria, "key:test", Protocol.SFTP, "127.0.0.1", reason -> {
+            clock.advance(RemovedSiteForwards.GRACE.plusMinutes(1));
+            passWhileStalled.addAll(otherNode.finishInterrupted());
+        });
+        long before = lastSeq();
+
+        assertThatThrownBy(() -> removal.removeSite("manila", "contract ended", "cli:test"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(GatewayException.Reason.CONFLICT);
+                    assertThat(e.clientMessage()).contains("site manila is removed (operator(s) maria removed, "
+                            + "1 session(s) ended), but its forwards were taken over", "no progress for 10 minutes",
+                            "this removal abandoned 0 of them", "maintenance pass");
+                });
+
+        assertThat(passWhileStalled).containsExactly(
+                new FinishedRemoval("manila", RemovedSiteForwards.PAGES_PER_PASS, true));
+        assertThat(eventsAfter(before)).as("the removal took no page after the pass took the site over")
+                .hasSize(RemovedSiteForwards.PAGES_PER_PASS)
+                .allSatisfy(event -> assertThat(event).contains("\"actor\":\"system\""));
+        assertThat(removal.finishInterrupted()).as("the next pass")
+                .containsExactly(new FinishedRemoval("manila", 3, false));
+        assertThat(dead).allSatisfy(id -> assertThat(job(id).state()).isEqualTo(ForwardState.ABANDONED));
+        List<String> audited = eventsAfter(before);
+        assertThat(audited).hasSize(dead.size()).allSatisfy(event -> assertThat(event).contains(
+                "\"actor\":\"system\""));
+        assertThat(dead).allSatisfy(id -> assertThat(audited).filteredOn(event -> event.contains("\"job\":\"" + id
+                + "\"")).as("job %s audited once", id).hasSize(1));
+    }
+
+    /**
+     * After a pass took a stalled removal's site over, the removal run again takes it back: its pages abandon the
+     * rest under its name, and the passes leave the site to it (it made progress just now).
+     */
+    @Test
+    void aRemovalRunAgainAfterAPassTookTheSiteOver_takesItBack() {
+        List<String> dead = manila.dead(RemovedSiteForwards.PAGES_PER_PASS + 3);
+        test.core().incidents().sessions().register(maria, "key:test", Protocol.SFTP, "127.0.0.1", reason -> {
+            clock.advance(RemovedSiteForwards.GRACE.plusMinutes(1));
+            removal(1).finishInterrupted();
+        });
+        assertThatThrownBy(() -> removal.removeSite("manila", "contract ended", "cli:test"))
+                .isInstanceOf(GatewayException.class);
+        long before = lastSeq();
+
+        SiteRemoval.RemovedSite again = removal.removeSite("manila", "contract ended", "cli:again");
+
+        assertThat(again.forwardsAbandonedCount()).isEqualTo(3);
+        assertThat(eventsAfter(before)).hasSize(3).allSatisfy(event ->
+                assertThat(event).contains("\"actor\":\"cli:again\""));
+        assertThat(dead).allSatisfy(id -> assertThat(job(id).state()).isEqualTo(ForwardState.ABANDONED));
+        assertThat(removal.finishInterrupted()).isEmpty();
     }
 
     /**
