@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * connection instead, so it is not used. The refusal is made by the connection service ({@link
  * CappedConnectionService}, which asks {@link #refuses} before MINA handles a {@code CHANNEL_OPEN}); each is counted
  * ({@code vaultgate_sftp_channels_refused_total}) and logged as one WARN a minute at most, naming the sources refused
- * most ({@link RefusalLog}).
+ * most ({@link RefusalLog}). A channel of a type the server does not serve is not asked about: MINA refuses it as
+ * unknown ({@code SSH_OPEN_UNKNOWN_CHANNEL_TYPE}) at the cap as below it, and it is no cap refusal.
  *
  * <p>The cap never touches MINA's allow-more-sessions flag of the connection service: that flag is the client's alone
  * ({@code no-more-sessions@openssh.com}, which MINA's {@code NoMoreSessionsHandler} records by clearing it), so a

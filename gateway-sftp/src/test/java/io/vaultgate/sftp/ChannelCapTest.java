@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.AbstractClientChannel;
 import org.apache.sshd.client.channel.ClientChannel;
 import org.apache.sshd.client.session.AbstractClientSession;
 import org.apache.sshd.client.session.ClientConnectionService;
@@ -110,6 +111,28 @@ class ChannelCapTest {
                     "already has " + CAP + " channels open", "maxChannelsPerConnection",
                     "1 refused since the last such line: 1 from 127.0.0.1");
         });
+    }
+
+    /**
+     * review22b L2: a channel of a type the server does not serve, asked for at the cap, is refused as MINA refuses it
+     * below the cap (unknown type), and is neither counted nor logged as a cap refusal: it would never have been a
+     * channel. Before, it was refused "additional sessions disabled" and counted.
+     */
+    @Test
+    void channelOfAnUnknownTypeAtTheCap_getsMinasUnknownTypeRefusal_andIsNoCapRefusal() throws Exception {
+        for (int i = 0; i < CAP; i++) {
+            open();
+        }
+
+        SshChannelOpenException refusal = refusedOpenOfAnUnknownType();
+        assertThat(refusal.getReasonCode()).isEqualTo(SshConstants.SSH_OPEN_UNKNOWN_CHANNEL_TYPE);
+        assertThat(refused).as("no cap refusal counted").hasValue(0);
+        assertThat(logged.list).as("nor logged").isEmpty();
+
+        assertThat(refusedOpen().getReasonCode()).as("a channel the server serves: refused for the cap")
+                .isEqualTo(SshConstants.SSH_OPEN_CONNECT_FAILED);
+        assertThat(refused).hasValue(1);
+        assertThat(session.isOpen()).isTrue();
     }
 
     @Test
@@ -223,6 +246,17 @@ class ChannelCapTest {
         return (SshChannelOpenException) thrown.getCause();
     }
 
+    /** Asks for a channel of a type no server serves; MINA's client reports the refusal as the cause. */
+    private SshChannelOpenException refusedOpenOfAnUnknownType() {
+        ClientChannel channel = new UnknownTypeChannel();
+        Throwable thrown = catchThrowable(() -> {
+            session.getService(org.apache.sshd.common.session.ConnectionService.class).registerChannel(channel);
+            channel.open().verify(TIMEOUT);
+        });
+        assertThat(thrown).hasCauseInstanceOf(SshChannelOpenException.class);
+        return (SshChannelOpenException) thrown.getCause();
+    }
+
     /** The server's close reaches the cap as the channel closes; the client may ask before that. */
     private void openOnceThePlaceIsBack() throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -243,6 +277,17 @@ class ChannelCapTest {
         ServerSession serverSession = (ServerSession) server.getActiveSessions().get(0);
         return (AbstractConnectionService) serverSession.getService(
                 org.apache.sshd.common.session.ConnectionService.class);
+    }
+
+    /** A client channel of a type no server serves. */
+    private static final class UnknownTypeChannel extends AbstractClientChannel {
+        UnknownTypeChannel() {
+            super("unknown-type@vaultgate.test");
+        }
+
+        @Override
+        protected void doOpen() {
+        }
     }
 
     /** A shell that does nothing until its channel closes. */
