@@ -21,12 +21,20 @@ import org.apache.sshd.server.session.ServerSessionImpl;
  * nothing moves it: MINA restarts its own with every new {@code ssh-userauth} service, which a client gets by asking
  * for one again, so a client asking every few seconds held a connection unauthenticated for ever (and its place in
  * the connection caps).
+ *
+ * <p>The time-based re-key ({@code rekey-time-limit}, one hour by default) is measured on the monotonic clock too:
+ * MINA notes the wall-clock time each time new keys take effect (in either direction) and re-keys once that is more
+ * than the limit ago, so a wall clock stepped back by a day kept a connection on one key for a day more, and one
+ * stepped forward re-keyed every connection at its next packet. Here the time new keys took effect is noted on the
+ * monotonic clock as MINA notes its own, and the check MINA makes before each packet compares with that.
  */
 public class SteadyClockSession extends ServerSessionImpl {
 
     private final LongSupplier nanoClock;
     private final long authStart;
     private volatile long idleStart;
+    /** When keys last took effect (either direction), as MINA's {@code lastKeyTimeValue} on the wall clock. */
+    private volatile long keysStart;
 
     public SteadyClockSession(ServerFactoryManager server, IoSession ioSession) throws Exception {
         this(server, ioSession, System::nanoTime);
@@ -37,6 +45,32 @@ public class SteadyClockSession extends ServerSessionImpl {
         this.nanoClock = nanoClock;
         authStart = nanoClock.getAsLong();
         idleStart = authStart;
+        keysStart = authStart; // as MINA's, which starts when the session is made
+    }
+
+    @Override
+    protected void setInputEncoding() throws Exception {
+        super.setInputEncoding();
+        keysStart = nanoClock.getAsLong();
+    }
+
+    @Override
+    protected void setOutputEncoding() throws Exception {
+        super.setOutputEncoding();
+        keysStart = nanoClock.getAsLong();
+    }
+
+    /**
+     * MINA's check, on the monotonic clock: whether more than the re-key interval has passed since keys last took
+     * effect. A zero or negative interval, or none, disables it, as in MINA.
+     */
+    @Override
+    protected boolean isRekeyTimeIntervalExceeded() {
+        Duration interval = maxRekeyInterval;
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            return false;
+        }
+        return Duration.ofNanos(nanoClock.getAsLong() - keysStart).compareTo(interval) > 0;
     }
 
     @Override

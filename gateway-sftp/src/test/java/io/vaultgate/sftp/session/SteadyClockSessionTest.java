@@ -9,11 +9,15 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
 import org.apache.sshd.common.io.IoSession;
+import org.apache.sshd.common.kex.KexState;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.session.helpers.TimeoutIndicator;
 import org.apache.sshd.common.session.helpers.TimeoutIndicator.TimeoutStatus;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -26,17 +30,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link SteadyClockSession}s of a bare MINA server whose timeouts are 2 s, on a monotonic clock only the test moves:
- * the wall clock's time, however it passes or steps, ends nothing, and the test's clock ends what it should.
+ * {@link SteadyClockSession}s of a bare MINA server whose timeouts are 2 s and re-key interval 4 s, on a monotonic
+ * clock only the test moves: the wall clock's time, however it passes or steps, ends nothing and re-keys nothing, and
+ * the test's clock ends and re-keys what it should.
  */
 class SteadyClockSessionTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Duration LIMIT = Duration.ofSeconds(2);
     private static final Duration PAST_THE_LIMIT = LIMIT.plusSeconds(1);
+    /** The re-key interval: longer than the other tests move the clock, so that they re-key nothing. */
+    private static final Duration REKEY = Duration.ofSeconds(4);
+    private static final Duration PAST_THE_REKEY = REKEY.plusSeconds(1);
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final CompletableFuture<SteadyClockSession> created = new CompletableFuture<>();
+    /** Key exchanges the server's sessions completed. */
+    private final AtomicInteger keysEstablished = new AtomicInteger();
     private SshServer server;
     private SshClient client;
     private ClientSession clientSession;
@@ -46,6 +56,15 @@ class SteadyClockSessionTest {
         server = BareMinaServer.withPassword(dir);
         CoreModuleProperties.AUTH_TIMEOUT.set(server, LIMIT);
         CoreModuleProperties.IDLE_TIMEOUT.set(server, LIMIT);
+        CoreModuleProperties.REKEY_TIME_LIMIT.set(server, REKEY);
+        server.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionEvent(Session session, Event event) {
+                if (event == Event.KeyEstablished) {
+                    keysEstablished.incrementAndGet();
+                }
+            }
+        });
         server.setSessionFactory(new SessionFactory(server) {
             @Override
             protected ServerSessionImpl doCreateSession(IoSession ioSession) throws Exception {
@@ -107,6 +126,43 @@ class SteadyClockSessionTest {
         session.resetIdleTimeout(); // as MINA does for each packet read or written
 
         assertThat(session.checkIdleTimeout(Instant.now(), LIMIT)).isNull();
+    }
+
+    /**
+     * review22a: MINA measured the re-key interval on the wall clock, so a wall clock stepped back kept a connection on
+     * one key past the interval, and one stepped forward re-keyed every connection at once. Past the interval on the
+     * wall clock, nothing is due; past it on the monotonic clock, the next packet re-keys, and the new keys restart it.
+     */
+    @Test
+    void rekeyInterval_runsOnTheMonotonicClock_notOnTheWallClock() throws Exception {
+        clientSession.addPasswordIdentity(BareMinaServer.PASSWORD);
+        clientSession.auth().verify(TIMEOUT);
+        SteadyClockSession session = serverSession();
+        int keyed = keysEstablished.get();
+        Thread.sleep(PAST_THE_REKEY.toMillis());
+
+        assertThat(session.isRekeyTimeIntervalExceeded()).as("past the interval on the wall clock only").isFalse();
+
+        nanos.addAndGet(PAST_THE_REKEY.toNanos());
+        assertThat(session.isRekeyTimeIntervalExceeded()).as("past it on the monotonic clock").isTrue();
+        clientSession.sendIgnoreMessage(new byte[] {1}).verify(TIMEOUT); // MINA checks before each packet
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (keysEstablished.get() == keyed) {
+            assertThat(System.nanoTime()).as("the server re-keyed").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        awaitKexDone(session);
+        assertThat(session.isRekeyTimeIntervalExceeded()).as("the new keys restart the interval").isFalse();
+        assertThat(clientSession.isOpen()).isTrue();
+    }
+
+    /** Until the session's key exchange has ended (its new keys in effect both ways). */
+    private static void awaitKexDone(SteadyClockSession session) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (session.getKexState() != KexState.DONE) {
+            assertThat(System.nanoTime()).as("the key exchange ended").isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 
     private SteadyClockSession serverSession() throws Exception {
