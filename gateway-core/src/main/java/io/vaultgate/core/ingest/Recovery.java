@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings the store and catalog back in step after a stop or crash, before any listener opens: uploads
- * that were live become resumable partials (their sealed segments verified, the torn tail dropped),
+ * that were live become resumable partials (the run of their sealed segments from segment 0 that authenticates
+ * kept, from the first torn one on dropped; {@link OutOfOrderEnvelopeWriter#recover}),
  * partials past their expiry are discarded, and objects no row refers to are deleted.
  *
  * <p>Several nodes may share the catalog, so an {@code UPLOADING} row is recovered only when the node
@@ -187,8 +188,11 @@ public final class Recovery {
     }
 
     /**
-     * Verifies what an interrupted upload sealed and records it as a partial of that length; discards it instead if
-     * that would take the tenant past its byte quota ({@link PartialQuota}), as a live node's suspend does.
+     * Verifies what an interrupted upload sealed and records it as a partial of the plaintext it keeps: the run of
+     * segments from segment 0 that authenticates (after a power loss, every segment written since the object's last
+     * background flush may be torn; what follows the first torn one is dropped, and its uploader's resume sends it
+     * again). Discards it, audited, if its header or segment 0 does not authenticate, or if keeping it would take the
+     * tenant past its byte quota ({@link PartialQuota}), as a live node's suspend does.
      */
     private boolean makeResumable(FileRecord file) {
         EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());
@@ -196,14 +200,21 @@ public final class Recovery {
             StoredKeySlot stored = database.read(jdbc -> files.keySlot(jdbc, file.id())).orElseThrow();
             DataKey dek = keys.unwrap(context, slots.fromStored(stored));
             long kept;
+            long dropped;
             try (PendingObject object = store.reopen(file.tenant(), file.objectId())) {
+                long before = object.channel().size();
                 OutOfOrderEnvelopeWriter writer = OutOfOrderEnvelopeWriter.recover(dek, context, object.channel(),
                         OutOfOrderEnvelopeWriter.DEFAULT_WINDOW_SEGMENTS, null);
+                dropped = before - object.channel().size();
                 kept = writer.suspend();
                 writer.close();
                 object.sync();
             } finally {
                 dek.destroy();
+            }
+            if (dropped > 0) {
+                LOG.info("interrupted upload {} of tenant {}: {} stored bytes from its first torn segment on dropped, "
+                        + "{} plaintext bytes kept to resume from", file.id(), file.tenant(), dropped, kept);
             }
             Optional<Boolean> recorded = database.inTransaction(jdbc -> partialQuota.allows(jdbc, file, kept)
                     ? Optional.of(uploads.updateStateIfOwned(jdbc, file.id(), node.id(), FileState.PARTIAL, kept,

@@ -285,7 +285,8 @@ class FileSystemObjectStoreTest {
     /**
      * Review22d M1: an object over {@link FileSystemObjectStore#OVERLAPPED_UP_TO} has its data flushed before the
      * rename, with flushers free, so a power loss during its commit never leaves its committed name over data that is
-     * not on disk (recovery keeps only a torn last segment; a large upload torn elsewhere would be lost, not resumed).
+     * not on disk (recovery keeps only the segments before the first torn one: a large upload would lose what it wrote
+     * since its last background flush, up to {@link FileSystemObjectStore#WRITEBACK_EVERY_MIB} MiB, to be sent again).
      */
     @Test
     void commit_ofAnObjectOverOneMebibyte_flushesTheDataBeforeTheRename() throws IOException {

@@ -147,13 +147,20 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   }
 
   /**
-   * Like {@link #resume}, for an upload interrupted by a crash rather than suspended: a last
-   * segment that was only partly written (too short, or failing authentication) is dropped, and
-   * writing continues after it. Only that one segment is dropped: every segment before it must
-   * still authenticate, and the file is truncated only once they have, so a refused recovery
-   * leaves it as it was. Dropping an unauthenticated tail is no worse than a truncation, which
-   * anyone who can write the file can do anyway; {@link #committedLength()} tells the client
-   * where to resume, and the result is still authenticated end to end.
+   * Like {@link #resume}, for an upload interrupted by a crash rather than suspended: keeps the
+   * longest run of consecutive segments from segment 0 that authenticate, truncates the file after
+   * it, and writing continues there. A crash (a power loss above all) can tear more than the
+   * segment being written: every segment written since the data was last flushed may be missing,
+   * zeroed or stale, in any order, so the run ends before the first segment that is too short or
+   * authenticates under neither flag, and everything after it goes, even segments that would
+   * authenticate. Every segment of the run but its last must authenticate as not final; the run
+   * ends with the first one that authenticates only as final. Refused, with the file left as it
+   * was, if the header does not authenticate, or segment 0 does not while any byte follows it.
+   * The file is truncated only once the run has authenticated. Dropping what does not
+   * authenticate, and what follows it, is no worse than a truncation, which anyone who can write
+   * the file can do anyway; {@link #committedLength()} tells the client where to resume, the
+   * listener is replayed exactly the kept plaintext, and the result is still authenticated end to
+   * end.
    */
   public static OutOfOrderEnvelopeWriter recover(
       DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
@@ -174,7 +181,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
 
   static OutOfOrderEnvelopeWriter reopen(
       DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
-      Consumer<ByteBuffer> plaintextListener, RandomSource random, boolean dropTornTail,
+      Consumer<ByteBuffer> plaintextListener, RandomSource random, boolean recovering,
       ReorderMemory memory) throws IOException {
     OpenedEnvelope env = OpenedEnvelope.read(dek, ctx, file);
     SegmentCipher cipher = env.segmentCipher(ctx, random);
@@ -182,8 +189,13 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
         file, cipher, env.segmentSize(), windowSegments, plaintextListener, memory);
     StoredSegments stored = new StoredSegments(file, cipher, w.buffers);
     long size = file.size();
-    long keep = dropTornTail ? stored.lengthWithoutTornTail() : size;
-    stored.replayInto(w.sealer, keep);
+    long keep;
+    if (recovering) {
+      keep = stored.replayAuthenticatedRunInto(w.sealer);
+    } else {
+      stored.replayInto(w.sealer, size);
+      keep = size;
+    }
     if (keep < size) {
       file.truncate(keep); // only once everything kept has authenticated
     }

@@ -12,7 +12,9 @@ import java.nio.channels.SeekableByteChannel;
  * finished or crashed envelope, authenticated one by one and handed to a {@link ContiguousSealer} so
  * that writing continues after them. Every segment but the last must authenticate as not final;
  * the last may carry either flag (a suspended file ends with a non-final one, a finished file with
- * the final one). Not thread-safe; used once, while the writer is built.
+ * the final one). After a crash only the longest run of them from segment 0 that authenticates is
+ * taken ({@link #replayAuthenticatedRunInto}). Not thread-safe; used once, while the writer is
+ * built.
  */
 final class StoredSegments {
   private final SeekableByteChannel file;
@@ -30,35 +32,85 @@ final class StoredSegments {
   }
 
   /**
-   * After a crash: the length of the file without its torn last segment, the one being written when
-   * the process died, which is too short or does not authenticate. Only that one segment is left
-   * out; every segment before it is left to {@link #replayInto}, which requires it to authenticate.
-   * Nothing is changed here.
+   * After a crash: authenticates the stored segments from segment 0 on and hands the longest run
+   * of consecutive ones that authenticate to {@code sealer}, as {@link #replayInto} does (the last
+   * of the run to be re-sealed later); returns the length of the file that holds just that run
+   * (the header alone if it is empty). Writes nothing: the caller truncates the rest.
+   *
+   * <p>The run ends before the first segment that is torn (a trailing fragment shorter than a
+   * segment's overhead, or bytes that authenticate under neither flag), or with the first one that
+   * authenticates only as final: every segment of the run but its last authenticates as not
+   * final, and its last may carry either flag, as for {@link #replayInto}. Every segment after the
+   * run is left out, even one that would authenticate: a crash can tear several segments written
+   * since the last flush (the page cache writes them back in any order), and the prefix alone is
+   * what continues without a hole. Dropping authenticated bytes at the end is a truncation, which
+   * anyone who can write the file can do anyway; nothing that does not authenticate is kept.
+   *
+   * @throws CryptoException.AuthenticationFailed if segment 0 is torn and any byte follows it: the
+   *     object is not a torn tail of an upload but damaged from its start
    */
-  long lengthWithoutTornTail() throws IOException {
+  long replayAuthenticatedRunInto(ContiguousSealer sealer) throws IOException {
     long size = file.size();
     long stride = segmentSize + (long) EnvelopeFormat.SEGMENT_OVERHEAD;
     long body = size - EnvelopeFormat.HEADER_SIZE;
     if (body <= 0) {
-      return size;
+      return size; // the header alone: nothing was sealed
     }
-    int rest = (int) (body % stride);
-    if (rest > 0 && rest < EnvelopeFormat.SEGMENT_OVERHEAD) {
-      return EnvelopeFormat.segmentOffset(body / stride, segmentSize); // a fragment of the torn segment
-    }
-    SegmentLayout layout = SegmentLayout.of(size, segmentSize, true);
-    long last = layout.count() - 1;
-    int length = layout.length(last, segmentSize);
-    ChannelIo.readFullyAt(file, EnvelopeFormat.segmentOffset(last, segmentSize),
-        ByteBuffer.wrap(sealed, 0, length));
-    byte[] plain = buffers.buffer();
+    long slots = Math.min((body + stride - 1) / stride, EnvelopeFormat.MAX_SEGMENTS);
+    byte[] current = buffers.buffer();
+    byte[] held = buffers.buffer(); // the run's last segment so far, handed on once followed
+    int heldLength = -1;
+    long keep = EnvelopeFormat.HEADER_SIZE;
     try {
-      openEitherFlag(last, length, plain);
-      return size;
-    } catch (CryptoException.AuthenticationFailed torn) {
-      return EnvelopeFormat.segmentOffset(last, segmentSize);
+      for (long i = 0; i < slots; i++) {
+        long offset = EnvelopeFormat.segmentOffset(i, segmentSize);
+        int length = (int) Math.min(stride, size - offset);
+        Opened opened =
+            length < EnvelopeFormat.SEGMENT_OVERHEAD ? null : tryOpen(i, length, current);
+        if (opened == null) {
+          if (i == 0 && size > offset + length) {
+            throw new CryptoException.AuthenticationFailed();
+          }
+          break;
+        }
+        if (heldLength >= 0) {
+          sealer.adoptSealed(ByteBuffer.wrap(held, 0, heldLength)); // followed, so not the last
+        }
+        byte[] swap = held;
+        held = current;
+        current = swap;
+        heldLength = opened.plainLength();
+        keep = offset + length;
+        if (opened.last()) {
+          break; // a final segment ends the run: nothing after it may be kept
+        }
+      }
+      if (heldLength >= 0) {
+        sealer.reopenTail(ByteBuffer.wrap(held, 0, heldLength));
+      }
     } finally {
-      buffers.recycle(plain);
+      buffers.recycle(current);
+      buffers.recycle(held);
+    }
+    return keep;
+  }
+
+  /** A stored segment that authenticated: its plaintext length, and whether it is final. */
+  private record Opened(int plainLength, boolean last) {
+  }
+
+  /** Opens segment {@code index} of {@code length} stored bytes under either flag; null if torn. */
+  private Opened tryOpen(long index, int length, byte[] plain) throws IOException {
+    ChannelIo.readFullyAt(file, EnvelopeFormat.segmentOffset(index, segmentSize),
+        ByteBuffer.wrap(sealed, 0, length));
+    try {
+      return new Opened(cipher.open(index, false, sealed, 0, length, plain, 0), false);
+    } catch (CryptoException.AuthenticationFailed notFollowed) {
+      try {
+        return new Opened(cipher.open(index, true, sealed, 0, length, plain, 0), true);
+      } catch (CryptoException.AuthenticationFailed torn) {
+        return null;
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.format.EnvelopeFormat;
 import io.vaultgate.crypto.internal.RandomSource;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -16,8 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Resuming or recovering a stored upload authenticates what it continues from: segments moved,
- * duplicated or brought in from another file are refused, a crash tears only the segment being
- * written, and a refused recovery leaves the file as it found it. 4 KiB segments.
+ * duplicated or brought in from another file are refused, recovery keeps only the run of
+ * segments from segment 0 that authenticates, and a refused recovery leaves the file as it found
+ * it. 4 KiB segments.
  */
 class ResumeTamperTest {
   private static final int S = 4096;
@@ -102,13 +104,112 @@ class ResumeTamperTest {
     assertResumeRefused(longer);
   }
 
+  /**
+   * A power loss tears every segment written since the last flush, not only the last one: recovery
+   * keeps the segments before the first damaged one, replays exactly their plaintext, truncates the
+   * rest (the torn tail too) and the upload continues from there to the same bytes.
+   */
   @Test
-  void recover_dropsOnlyTheTornSegment_notADamagedOneBeforeIt() throws IOException {
+  void recover_keepsTheRunBeforeADamagedSegment_andTheUploadContinuesFromIt() throws IOException {
     byte[] stored = suspended(dek, CTX);
     byte[] crashed = Arrays.copyOf(stored, H + 3 * STRIDE + 10); // segment 3 torn after 10 bytes
     crashed[H + 2 * STRIDE + 100] ^= 1; // and segment 2, which was complete, damaged
-    assertThatThrownBy(() -> OutOfOrderEnvelopeWriter.recover(dek, CTX, new MemoryChannel(crashed), 8, null))
+    MemoryChannel file = new MemoryChannel(crashed);
+    ByteArrayOutputStream replayed = new ByteArrayOutputStream();
+
+    try (OutOfOrderEnvelopeWriter w = OutOfOrderEnvelopeWriter.recover(dek, CTX, file, 8, b -> {
+      byte[] bytes = new byte[b.remaining()];
+      b.get(bytes);
+      replayed.write(bytes, 0, bytes.length);
+    })) {
+      assertThat(w.committedLength()).isEqualTo(2L * S);
+      assertThat(file.toByteArray()).as("truncated after segment 1")
+          .isEqualTo(Arrays.copyOf(crashed, H + 2 * STRIDE));
+      w.write(2L * S, ByteBuffer.wrap(plain, 2 * S, plain.length - 2 * S));
+      w.finish();
+    }
+    assertThat(replayed.toByteArray()).isEqualTo(plain);
+    assertThat(Envelopes.open(dek, CTX, file.toByteArray())).isEqualTo(plain);
+  }
+
+  @Test
+  void recover_dropsAuthenticSegmentsAfterATornOne() throws IOException {
+    byte[] crashed = suspended(dek, CTX);
+    Arrays.fill(crashed, H + STRIDE, H + 2 * STRIDE, (byte) 0); // segment 1 never reached the disk
+    MemoryChannel file = new MemoryChannel(crashed);
+    assertResumeRefused(crashed);
+
+    try (OutOfOrderEnvelopeWriter w = OutOfOrderEnvelopeWriter.recover(dek, CTX, file, 8, null)) {
+      assertThat(w.committedLength()).as("segments 2 and 3 authenticate, but follow a hole")
+          .isEqualTo(S);
+      assertThat(w.suspend()).isEqualTo(S);
+    }
+    assertThat(file.size()).isEqualTo(H + STRIDE);
+    try (OutOfOrderEnvelopeWriter w = OutOfOrderEnvelopeWriter.resume(dek, CTX, file, 8, null)) {
+      w.write(S, ByteBuffer.wrap(plain, S, plain.length - S));
+      w.finish();
+    }
+    assertThat(Envelopes.open(dek, CTX, file.toByteArray())).isEqualTo(plain);
+  }
+
+  /**
+   * A finished two-segment file resumed and extended, whose rewrite of segment 1 (now followed, so
+   * not final) was lost while the later segments were not: the run ends with the final segment 1,
+   * and the segments after it are not kept although they authenticate.
+   */
+  @Test
+  void recover_endsTheRunWithASegmentThatIsFinal() throws IOException {
+    MemoryChannel file = new MemoryChannel();
+    try (OutOfOrderEnvelopeWriter w = OutOfOrderEnvelopeWriter.create(
+        dek, CTX, file, 8, null, S, RandomSource.secure())) {
+      w.write(0, ByteBuffer.wrap(plain, 0, 2 * S));
+      w.finish();
+    }
+    byte[] finished = file.toByteArray();
+    try (OutOfOrderEnvelopeWriter w = OutOfOrderEnvelopeWriter.resume(dek, CTX, file, 8, null)) {
+      w.write(2L * S, ByteBuffer.wrap(plain, 2 * S, plain.length - 2 * S));
+      w.suspend();
+    }
+    byte[] crashed = file.toByteArray();
+    System.arraycopy(finished, H + STRIDE, crashed, H + STRIDE, STRIDE); // segment 1 as final again
+    assertResumeRefused(crashed);
+    MemoryChannel recovered = new MemoryChannel(crashed);
+
+    try (OutOfOrderEnvelopeWriter w =
+        OutOfOrderEnvelopeWriter.recover(dek, CTX, recovered, 8, null)) {
+      assertThat(w.committedLength()).isEqualTo(2L * S);
+      w.finish();
+    }
+    assertThat(Envelopes.open(dek, CTX, recovered.toByteArray()))
+        .isEqualTo(Arrays.copyOf(plain, 2 * S));
+  }
+
+  /** As before the longest run was kept: a torn only segment 0 leaves an empty partial. */
+  @Test
+  void recover_ofATornOnlySegment_keepsTheHeaderAlone() throws IOException {
+    MemoryChannel file = new MemoryChannel();
+    try (OutOfOrderEnvelopeWriter w = OutOfOrderEnvelopeWriter.create(
+        dek, CTX, file, 8, null, S, RandomSource.secure())) {
+      w.write(0, ByteBuffer.wrap(plain, 0, 1000));
+      w.suspend();
+    }
+    byte[] crashed = file.toByteArray();
+    crashed[H + 40] ^= 1;
+    MemoryChannel torn = new MemoryChannel(crashed);
+    try (OutOfOrderEnvelopeWriter w = OutOfOrderEnvelopeWriter.recover(dek, CTX, torn, 8, null)) {
+      assertThat(w.committedLength()).isZero();
+    }
+    assertThat(torn.size()).isEqualTo(H);
+  }
+
+  @Test
+  void recover_ofADamagedHeader_isRefused_andLeavesTheFileAsItFoundIt() throws IOException {
+    byte[] crashed = Arrays.copyOf(suspended(dek, CTX), H + 3 * STRIDE + 50); // segment 3 torn
+    crashed[150] ^= 1; // the salt
+    MemoryChannel file = new MemoryChannel(crashed);
+    assertThatThrownBy(() -> OutOfOrderEnvelopeWriter.recover(dek, CTX, file, 8, null))
         .isInstanceOf(CryptoException.AuthenticationFailed.class);
+    assertThat(file.toByteArray()).isEqualTo(crashed);
   }
 
   @Test
