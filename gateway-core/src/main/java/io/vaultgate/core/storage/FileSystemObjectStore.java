@@ -136,26 +136,44 @@ public final class FileSystemObjectStore implements ObjectStore {
      * object's commit can now leave: the committed name durable over data that is not (the rename reached the disk,
      * the data flush had not returned). The catalog still says UPLOADING then (its commit comes after this method),
      * and that is the case {@link #reopen} handles for a crash between the rename and the catalog's commit: the
-     * object goes back to {@code .pending} and recovery authenticates it. Recovery drops only a torn last segment; an
-     * object torn elsewhere (its header, an earlier segment) is discarded, audited, instead of kept resumable
-     * (review22d M1). The client had no answer either way; only a small upload can be lost to this, which its client
-     * sends again whole in less time than a resume would save. The
+     * object goes back to {@code .pending} and recovery authenticates it. Recovery keeps the run of segments from
+     * segment 0 that authenticates and truncates the rest; an object whose header or segment 0 is torn is discarded,
+     * audited, instead of kept resumable (review22d M1). The client had no answer either way; only a small upload can
+     * be lost to this, which its client sends again whole in less time than a resume would save. The
      * {@code .pending} directory is not flushed: a rename within one file system is atomic, so after a power loss
      * the object has its committed name (the directory flush above); were the old name ever to reappear next to it,
      * the start-up sweep removes it, as it removes every pending object the catalog does not list as in progress.
      * A failed data flush fails the commit and moves the object back to its pending name (the caller discards the
      * upload, which deletes the object under either name).
+     *
+     * <p>The object is closed whether the commit succeeds or fails (review22d L2), once no flush of it runs; a
+     * closed object is refused ({@link ObjectNotFlushed}).
      */
     @Override
     public void commit(TenantId tenant, PendingObject object) throws IOException {
         FilePendingObject pending = (FilePendingObject) object;
+        try {
+            makeFinal(tenant, pending);
+        } catch (Throwable failure) { // every way out of a failed commit closes the object (review22d L2)
+            closeAfterFailure(pending, failure);
+            throw failure;
+        }
+        pending.close();
+    }
+
+    /**
+     * The commit but its close: on a failure the object is under its pending name again (or never left it), and no
+     * flush of it is still running.
+     */
+    private void makeFinal(TenantId tenant, FilePendingObject pending) throws IOException {
+        pending.requireOpen("the commit's data flush");
         Path dir = tenantDir(tenant);
         DataFlush data = new DataFlush(pending);
         if (pending.channel().size() > OVERLAPPED_UP_TO || !started(data)) {
             data.run(); // flushed before the rename, as a large object always is
             data.await();
         }
-        Path target = dir.resolve(object.id().value());
+        Path target = dir.resolve(pending.id().value());
         try {
             Files.move(pending.file(), target, StandardCopyOption.ATOMIC_MOVE);
             fsyncDirectory(dir);
@@ -169,7 +187,20 @@ public final class FileSystemObjectStore implements ObjectStore {
             uncommit(target, pending.file(), e);
             throw e;
         }
-        pending.close();
+    }
+
+    /**
+     * Closes the object of a failed commit at once, rather than leaving its file open until the collector finds it:
+     * the caller discards the upload, which deletes the file but not an open descriptor of it (its blocks stay
+     * allocated while the descriptor lives), and nothing else ever closes it. Its own failure is added to the
+     * commit's.
+     */
+    private static void closeAfterFailure(FilePendingObject pending, Throwable failure) {
+        try {
+            pending.close();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private boolean started(DataFlush data) {
@@ -316,18 +347,27 @@ public final class FileSystemObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * A pending object's file. Its flushes fail on a closed object ({@link ObjectNotFlushed}, review22d L4): closing
+     * does not flush, so a closed object's bytes may not be on disk, and a flush that did not happen must not look
+     * like one that did.
+     */
     private record FilePendingObject(ObjectId id, Path file, WritebackChannel channel) implements PendingObject {
         @Override
         public void sync() throws IOException {
-            if (channel.isOpen()) {
-                channel.forceAll();
-            }
+            requireOpen("a flush");
+            channel.forceAll();
         }
 
         /** The data and the metadata needed to read it back (size), not the times ({@code fdatasync}). */
         void syncData() throws IOException {
-            if (channel.isOpen()) {
-                channel.forceData();
+            requireOpen("a data flush");
+            channel.forceData();
+        }
+
+        void requireOpen(String flush) throws ObjectNotFlushed {
+            if (!channel.isOpen()) {
+                throw new ObjectNotFlushed(id, flush);
             }
         }
 

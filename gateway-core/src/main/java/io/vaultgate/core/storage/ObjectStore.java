@@ -19,7 +19,10 @@ public interface ObjectStore {
      */
     PendingObject reopen(TenantId tenant, ObjectId id) throws IOException;
 
-    /** Makes the object durable and final (fsync, atomic rename, directory fsync), then closes it. */
+    /**
+     * Makes the object durable and final (fsync, atomic rename, directory fsync), then closes it. A commit that fails
+     * closes the object too: the caller discards it (or a restart's recovery finds it), never writes to it again.
+     */
     void commit(TenantId tenant, PendingObject object) throws IOException;
 
     /** Opens a committed object for random-access reads. */

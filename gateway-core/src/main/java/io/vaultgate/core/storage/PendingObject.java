@@ -18,7 +18,10 @@ public interface PendingObject extends AutoCloseable {
      */
     SeekableByteChannel channel();
 
-    /** Forces written bytes to stable storage without committing. */
+    /**
+     * Forces written bytes to stable storage without committing. Fails with {@link ObjectNotFlushed} on a closed
+     * object: closing does not flush.
+     */
     void sync() throws IOException;
 
     /** Closes the channel; the temporary object stays (a resumable partial) unless committed. */

@@ -1,6 +1,7 @@
 package io.vaultgate.core.storage.s3;
 
 import io.vaultgate.core.storage.ObjectId;
+import io.vaultgate.core.storage.ObjectNotFlushed;
 import io.vaultgate.core.storage.PendingObject;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
@@ -30,11 +31,13 @@ final class S3PendingObject implements PendingObject {
         return channel;
     }
 
+    /** Fails on a closed object: its close aborted what was not persisted, so nothing is left to persist. */
     @Override
     public void sync() throws IOException {
-        if (channel.isOpen()) {
-            channel.persist();
+        if (!channel.isOpen()) {
+            throw new ObjectNotFlushed(id, "a persist");
         }
+        channel.persist();
     }
 
     /** Persists and closes: the object is final once this returns. */
