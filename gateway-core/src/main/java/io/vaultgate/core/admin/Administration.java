@@ -98,19 +98,34 @@ public final class Administration {
     }
 
     /**
-     * {@link #createTenant(TenantId, String, boolean, boolean)}, telling whether it created the tenant or completed one
-     * left half-created, and what the completion recorded ({@code vaultgate tenant add} says which).
+     * {@link #addTenant(NewTenant)} with this name and password login for a new tenant, and nothing stated: a
+     * completion keeps the recorded ones without a word. For callers of the gateway's own (a demo set-up, tests); an
+     * administrator's {@code tenant add} and {@code POST /v1/admin/tenants} state theirs.
      */
     public TenantAdded addTenant(TenantId id, String name, boolean passwordLogin, boolean newKey) {
+        return addTenant(new NewTenant(id, name, passwordLogin, Optional.empty(), newKey, java.util.Map.of()));
+    }
+
+    /**
+     * {@link #createTenant(TenantId, String, boolean, boolean)} as an administrator asks it ({@code vaultgate tenant
+     * add}, {@code POST /v1/admin/tenants}), telling whether it created the tenant or completed one left half-created,
+     * and what the completion recorded. Its maximum file size, where stated, is set in the same transaction, audited
+     * {@code TENANT_UPDATED} as {@link #setMaxFileSize} is, on a new tenant and a completed one alike. A completion
+     * keeps the name and password login first recorded: where the request states another ({@link NewTenant#stated}),
+     * it is refused before anything changes ({@code CONFLICT}, cause {@link TenantSettingsRecorded} naming each
+     * option), never silently ignored (review22c L5).
+     */
+    public TenantAdded addTenant(NewTenant request) {
+        TenantId id = request.id();
         if (id.value().equals(CoreHealth.PROBE_TENANT)) {
             throw new GatewayException(Reason.INVALID_REQUEST, "tenant id " + id + " is reserved for the gateway's "
                     + "store readiness probe; choose another id");
         }
-        Tenant tenant = Tenant.create(id, name, clock.instant()).withPasswordLogin(passwordLogin);
+        Tenant tenant = Tenant.create(id, request.name(), clock.instant()).withPasswordLogin(request.passwordLogin());
         return database.inTransaction(jdbc -> {
             Optional<Tenant> existing = tenants.find(jdbc, id);
             if (existing.isPresent()) {
-                return completed(jdbc, existing.get(), newKey);
+                return completed(jdbc, existing.get(), request);
             }
             if (!tenants.insertIfAbsent(jdbc, tenant)) { // created meanwhile: PostgreSQL waited for its commit
                 throw exists(id);
@@ -122,24 +137,44 @@ public final class Administration {
             // audited after the keystore was written: the audit chain's head stays locked (PostgreSQL) only until
             // the commit, not while the keystore file is rewritten
             audited(jdbc, Optional.of(id), AdminAction.TENANT_CREATED, id.value());
-            return new TenantAdded(tenant, Optional.empty());
+            return new TenantAdded(maxFileSize(jdbc, tenant, request), Optional.empty());
         });
     }
 
-    /** The creation of {@code existing} run again: completed where it lacks a recorded key, refused otherwise. */
-    private TenantAdded completed(io.vaultgate.core.catalog.Jdbc jdbc, Tenant existing, boolean newKey)
+    /**
+     * The creation of {@code existing} run again: completed where it lacks a recorded key, refused otherwise, and
+     * refused, changing nothing, where {@code request} states a name or password login other than the recorded ones.
+     */
+    private TenantAdded completed(io.vaultgate.core.catalog.Jdbc jdbc, Tenant existing, NewTenant request)
             throws java.sql.SQLException {
         TenantId id = existing.id();
-        if (existing.status() == io.vaultgate.core.tenant.TenantStatus.SHREDDED) {
+        if (existing.status() == io.vaultgate.core.tenant.TenantStatus.SHREDDED
+                || !kekCatalog.creation().lacksKey(jdbc, id.value())) {
             throw exists(id);
         }
-        TenantKeyCreation.Completion completion = kekCatalog.creation().complete(jdbc, id.value(), newKey);
+        Optional<TenantSettingsRecorded> kept = TenantSettingsRecorded.of(existing, request);
+        if (kept.isPresent()) { // before the completion, which may write the keystore (--new-key)
+            throw kept.get().toAdministrator();
+        }
+        TenantKeyCreation.Completion completion = kekCatalog.creation().complete(jdbc, id.value(), request.newKey());
         if (completion.outcome() == TenantKeyCreation.Outcome.RECORDED_BEFORE) {
             throw exists(id);
         }
         // one record per completion, in its transaction: what was recorded, whose key, the administrator's statement
         audited(jdbc, Optional.of(id), AdminAction.TENANT_UPDATED, completion.audited());
-        return new TenantAdded(existing, Optional.of(completion));
+        return new TenantAdded(maxFileSize(jdbc, existing, request), Optional.of(completion));
+    }
+
+    /** {@code tenant} with the request's maximum file size, where stated and not its own already: updated, audited. */
+    private Tenant maxFileSize(io.vaultgate.core.catalog.Jdbc jdbc, Tenant tenant, NewTenant request)
+            throws java.sql.SQLException {
+        if (request.maxFileBytes().isEmpty() || request.maxFileBytes().get() == tenant.maxFileSize()) {
+            return tenant;
+        }
+        Tenant changed = tenant.withMaxFileSize(request.maxFileBytes().get());
+        tenants.update(jdbc, changed);
+        audited(jdbc, Optional.of(tenant.id()), AdminAction.TENANT_UPDATED, tenant.id().value());
+        return changed;
     }
 
     private static GatewayException exists(TenantId id) {

@@ -6,8 +6,9 @@ import java.util.Optional;
 
 /**
  * What {@link Administration#addTenant} did: created the tenant, or completed one an older gateway left half-created
- * (its row recorded without a KEK version), whose name and settings are those first recorded.
+ * (its row recorded without a KEK version), whose name and password login are those first recorded.
  *
+ * @param tenant     the tenant as it is now (a completed one with the maximum file size asked, where one was)
  * @param completion what the completion recorded; empty where the tenant was created now
  */
 public record TenantAdded(Tenant tenant, Optional<TenantKeyCreation.Completion> completion) {
@@ -17,8 +18,14 @@ public record TenantAdded(Tenant tenant, Optional<TenantKeyCreation.Completion> 
      * what the completion recorded, as audited.
      */
     public String summary() {
+        // the admin API answers 201 for a creation, 200 for a completion: nothing was created (created())
         String named = tenant.id() + " (" + tenant.name() + ")";
         return completion.map(done -> "Completed tenant " + named + ": " + done.audited())
                 .orElse("Created tenant " + named);
+    }
+
+    /** Whether the tenant was created now; false for a completion (the admin API's 200, not 201). */
+    public boolean created() {
+        return completion.isEmpty();
     }
 }

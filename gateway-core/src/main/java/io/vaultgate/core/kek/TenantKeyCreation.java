@@ -66,6 +66,15 @@ public final class TenantKeyCreation {
         return Optional.of(held);
     }
 
+    /**
+     * Whether the catalog records no KEK version of the tenant, in the caller's transaction, under the tenant's row
+     * lock (held to its end): whether {@link #complete} would complete it, and not refuse it as created already.
+     */
+    public boolean lacksKey(Jdbc jdbc, String tenant) throws SQLException {
+        versions.lock(jdbc, tenant);
+        return versions.find(jdbc, tenant).states().isEmpty();
+    }
+
     /** What {@link #complete} did. */
     public enum Outcome {
         /** The catalog records a version of the tenant already: its creation was completed, or it was shredded. */

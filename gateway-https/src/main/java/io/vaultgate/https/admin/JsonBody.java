@@ -88,7 +88,11 @@ final class JsonBody {
     }
 
     boolean bool(String name, boolean otherwise) {
-        return typed(name, Boolean.class, "true or false").orElse(otherwise);
+        return optionalBool(name).orElse(otherwise);
+    }
+
+    Optional<Boolean> optionalBool(String name) {
+        return typed(name, Boolean.class, "true or false");
     }
 
     @SuppressWarnings("unchecked")

@@ -6,6 +6,8 @@ import static io.vaultgate.https.admin.AdminArguments.nonNegative;
 import static io.vaultgate.https.admin.AdminArguments.tenantId;
 
 import io.netty.handler.codec.http.HttpMethod;
+import io.vaultgate.core.admin.NewTenant;
+import io.vaultgate.core.admin.TenantAdded;
 import io.vaultgate.core.tenant.Cidr;
 import io.vaultgate.core.tenant.Quota;
 import io.vaultgate.core.tenant.Tenant;
@@ -33,14 +35,35 @@ final class TenantsAdminApi {
         return AdminResult.ok(Json.object(json -> AdminJson.array(json, "tenants", tenants, AdminJson::tenant)));
     }
 
+    /**
+     * 201 with the new tenant; for a tenant an older gateway left half-created (no recorded KEK version), its
+     * completion: 200, as nothing was created, with the tenant and {@code completed}, what was recorded (the audited
+     * text). A completion keeps the recorded name and password login: {@code name} or {@code passwordLogin} stating
+     * others is refused ({@code 409}, naming the field), changing nothing; {@code maxFileBytes} is applied.
+     */
     private static AdminResult create(AdminServices admin, Map<String, String> params, JsonBody body) {
         TenantId id = tenantId(body.string("id"));
+        NewTenant request = NewTenant.of(id);
+        Optional<String> name = body.optionalString("name");
+        if (name.isPresent()) {
+            request = request.named(name.get(), "name");
+        }
+        Optional<Boolean> passwordLogin = body.optionalBool("passwordLogin");
+        if (passwordLogin.isPresent()) {
+            request = request.withPasswordLogin(passwordLogin.get(), "passwordLogin");
+        }
         Optional<Long> maxFileBytes = nonNegative(body.optionalLong("maxFileBytes"), "maxFileBytes");
-        Tenant created = admin.tenants().createTenant(id, body.optionalString("name").orElse(id.value()),
-                body.bool("passwordLogin", false));
-        Tenant tenant = maxFileBytes.isPresent() && maxFileBytes.get() != 0
-                ? admin.tenants().setMaxFileSize(id, maxFileBytes.get()) : created;
-        return AdminResult.created(Json.object(json -> AdminJson.tenant(json, tenant)));
+        if (maxFileBytes.isPresent()) {
+            request = request.withMaxFileBytes(maxFileBytes.get());
+        }
+        TenantAdded added = admin.tenants().addTenant(request);
+        byte[] json = Json.object(out -> {
+            AdminJson.tenant(out, added.tenant());
+            if (added.completion().isPresent()) {
+                out.writeStringField("completed", added.completion().get().audited());
+            }
+        });
+        return added.created() ? AdminResult.created(json) : AdminResult.ok(json);
     }
 
     private static AdminResult show(AdminServices admin, Map<String, String> params, JsonBody body) {

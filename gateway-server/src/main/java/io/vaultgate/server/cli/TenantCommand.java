@@ -1,7 +1,7 @@
 package io.vaultgate.server.cli;
 
 import io.vaultgate.core.admin.Administration;
-import io.vaultgate.core.admin.TenantAdded;
+import io.vaultgate.core.admin.NewTenant;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Cidr;
 import io.vaultgate.core.tenant.Quota;
@@ -28,7 +28,9 @@ public final class TenantCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = {"Create a tenant and its encryption key.",
             "For a tenant an older gateway left half-created (no recorded key), complete it instead: "
-                    + "prints \"Completed tenant\" and the key versions recorded."})
+                    + "prints \"Completed tenant\" and the key versions recorded. A completion keeps the name and "
+                    + "password login first recorded: --name or --allow-password stating others is refused, "
+                    + "changing nothing; --max-file-size is applied."})
     static final class Add extends CoreTask {
         @Parameters(paramLabel = "ID", description = "Tenant id: 2-63 of a-z, 0-9 and '-'.")
         String id;
@@ -54,13 +56,18 @@ public final class TenantCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            Administration admin = core.administration();
-            long maxFileBytes = maxFileSize == null ? 0 : DataSize.parse(maxFileSize).bytes();
-            TenantAdded added = admin.addTenant(TenantId.of(id), name == null ? id : name, allowPassword, newKey);
-            if (maxFileBytes != 0) {
-                admin.setMaxFileSize(added.tenant().id(), maxFileBytes);
+            // every option is parsed before anything changes, and each one stated is applied or refused by name
+            NewTenant request = NewTenant.of(TenantId.of(id)).withNewKey(newKey);
+            if (name != null) {
+                request = request.named(name, "--name");
             }
-            out.println(added.summary());
+            if (allowPassword) {
+                request = request.withPasswordLogin(true, "--allow-password");
+            }
+            if (maxFileSize != null) {
+                request = request.withMaxFileBytes(DataSize.parse(maxFileSize).bytes());
+            }
+            out.println(core.administration().addTenant(request).summary());
             return 0;
         }
     }
