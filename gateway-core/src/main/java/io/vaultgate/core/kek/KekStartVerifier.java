@@ -2,13 +2,15 @@ package io.vaultgate.core.kek;
 
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.crypto.KekId;
+import java.util.Map;
 
 /**
  * The comparison of one tenant at this node's start ({@link KekStartupCheck}): whether its key of the tenant's active
- * version, as the catalog records it, is the catalog's: one unwrap of the version's key check. Finds what the
- * tenant's first upload here would otherwise find, and counts and logs it as that upload's refusal would ({@link
- * KekRefusals}): a keystore behind the catalog, a forked version; both are out of step here ({@link KekOutOfStep})
- * until the node verifies the tenant again. Changes nothing of either, and nothing of what the
+ * version, as the catalog records it, is the catalog's: one unwrap of the version's key check; and its key of each
+ * older version the catalog records enabled with a check, one unwrap each (a forked one is {@code FORKED}). Finds
+ * what the tenant's first upload or download here would otherwise find, and counts and logs it as that request's
+ * refusal would ({@link KekRefusals}): a keystore behind the catalog, a forked version; both are out of step here
+ * ({@link KekOutOfStep}) until the node verifies the tenant again. Changes nothing of either, and nothing of what the
  * node serves: every wrap and unwrap is still verified as it comes ({@link KekCatalog}). A version recorded without a
  * check (before V28) gets this node's, as its first wrap with it would record it: only when it is this node's active
  * version too, and only where the catalog still has none, under the tenant's row lock; otherwise this node's key is
@@ -35,6 +37,40 @@ final class KekStartVerifier {
         if (recorded.states().isEmpty() || recorded.destroyed()) {
             return KekStartupCheck.Verdict.UNRECORDED;
         }
+        KekStartupCheck.Verdict active = verifyActive(tenant, recorded);
+        return forkedOlder(tenant, recorded) ? KekStartupCheck.Verdict.FORKED : active;
+    }
+
+    /**
+     * Whether this node's key of an older version the catalog records enabled, with a key check, is another key: one
+     * unwrap of each such version's check. Found as its first download would find it
+     * ({@link KekCatalog#requireUsable}), so a restart does not forget a forked old version that only downloads meet
+     * (note21's open item): its finding held the gauge until the restart, and the start-up check read the active
+     * version only. A version this node does not hold,
+     * holds disabled, or whose check another provider made, is not comparable here; one recorded without a check
+     * (before V28) gets none, as only a version's first wraps make one (an older version wraps nothing).
+     */
+    private boolean forkedOlder(String tenant, KekVersions recorded) {
+        boolean forked = false;
+        for (Map.Entry<Integer, KekVersionState> version : recorded.states().entrySet()) {
+            String check = recorded.check(version.getKey());
+            if (version.getKey() == recorded.active() || version.getValue() != KekVersionState.ENABLED
+                    || check == null) {
+                continue;
+            }
+            KekChecks.Verdict verdict = checks.verify(new KekId(tenant, version.getKey()), check);
+            if (verdict == KekChecks.Verdict.FORKED) {
+                refusals.forked(tenant, version.getKey());
+                forked = true;
+            } else if (verdict == KekChecks.Verdict.SAME) {
+                refusals.inStep(tenant, version.getKey());
+            }
+        }
+        return forked;
+    }
+
+    /** The comparison of the tenant's active version, as the catalog records it. */
+    private KekStartupCheck.Verdict verifyActive(String tenant, KekVersions recorded) {
         int active = recorded.active();
         int here = kekCatalog.activeHere(tenant); // no re-read of an HSM per tenant: its index is fresh at start-up
         if (here < active) {

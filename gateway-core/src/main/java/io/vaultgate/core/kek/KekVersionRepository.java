@@ -7,11 +7,10 @@ import io.vaultgate.crypto.KekId;
 import io.vaultgate.crypto.KeySlot;
 import java.sql.SQLException;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The {@code kek_versions} table (V24, V28): each tenant's KEK versions, their states and key checks, as every node
@@ -97,10 +96,48 @@ final class KekVersionRepository {
                 version, provider, limit);
     }
 
-    /** The versions of the tenant's KEK that wrap a key slot of {@code provider}: a range of {@code key_slots_by_kek}. */
-    Set<Integer> slotVersions(Jdbc jdbc, String kekTenant, String provider) throws SQLException {
-        return new TreeSet<>(jdbc.query("SELECT DISTINCT kek_version FROM key_slots WHERE kek_tenant = ? AND provider = ?",
-                row -> row.getInt(1), kekTenant, provider));
+    /**
+     * How many data keys the catalog holds wrapped by any version of the tenant's KEK, counted up to {@code limit}:
+     * {@link #wrappedKeys} reading at most {@code limit} entries of its index range, whatever the tenant stores.
+     */
+    long wrappedKeys(Jdbc jdbc, String kekTenant, long limit) throws SQLException {
+        return jdbc.count(WRAPPED_KEYS_UP_TO, kekTenant, limit);
+    }
+
+    /** {@link #wrappedKeys(Jdbc, String, long)}: the first entries of a range of {@code key_slots_by_kek}. */
+    static final String WRAPPED_KEYS_UP_TO = "SELECT COUNT(*) FROM (SELECT file_id FROM key_slots WHERE kek_tenant = ? "
+            + "LIMIT ?) counted";
+
+    /** The lowest version of the tenant's KEK above {@code after} that wraps a key slot: one seek of the index. */
+    static final String NEXT_SLOT_VERSION = "SELECT kek_version FROM key_slots WHERE kek_tenant = ? "
+            + "AND kek_version > ? ORDER BY kek_version LIMIT 1";
+
+    /** Whether a key slot of {@code provider} is under a version: one seek of the index. */
+    static final String ANY_SLOT = "SELECT file_id FROM key_slots WHERE kek_tenant = ? AND kek_version = ? "
+            + "AND provider = ? LIMIT 1";
+
+    /**
+     * Whether a key slot of the tenant's data that {@code provider} wrapped is under a version of its KEK not in
+     * {@code held}. Reads the index {@code key_slots_by_kek} version by version (a seek to each version that wraps a
+     * slot, and one to a slot of {@code provider} under each version not held), not every slot: a tenant has few
+     * versions and may store millions of slots (review22c L2: a client retrying a refused upload made the gateway read
+     * them all, under the tenant's row lock, every time).
+     */
+    boolean wrapsUnderAnotherVersion(Jdbc jdbc, String kekTenant, String provider, Collection<Integer> held)
+            throws SQLException {
+        int after = Integer.MIN_VALUE;
+        while (true) {
+            List<Integer> next = jdbc.query(NEXT_SLOT_VERSION, row -> row.getInt(1), kekTenant, after);
+            if (next.isEmpty()) {
+                return false;
+            }
+            int version = next.get(0);
+            if (!held.contains(version)
+                    && !jdbc.query(ANY_SLOT, row -> row.getString(1), kekTenant, version, provider).isEmpty()) {
+                return true;
+            }
+            after = version;
+        }
     }
 
     /** One row of {@code kek_versions}. */

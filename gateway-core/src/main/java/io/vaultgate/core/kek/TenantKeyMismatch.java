@@ -24,7 +24,8 @@ public final class TenantKeyMismatch extends RuntimeException {
     /**
      * @param version     the version whose key slots failed authentication here; 0 when this node holds no version
      *                    any slot is wrapped with
-     * @param wrappedKeys data keys the catalog holds wrapped with the tenant's KEK
+     * @param wrappedKeys data keys the catalog holds wrapped with the tenant's KEK (above
+     *                    {@link TenantKeyProof#COUNTED}: more than that, uncounted)
      * @param remedy      the fix this node's key provider calls for, named in the message
      */
     TenantKeyMismatch(String tenant, int version, long wrappedKeys, KeyRemedy remedy) {
@@ -41,10 +42,17 @@ public final class TenantKeyMismatch extends RuntimeException {
                         + "under it"
                 : "this node's " + fix.store() + " holds no KEK version of tenant " + tenant + " that its files' key "
                         + "slots are wrapped with";
-        return found + "; the tenant exists without a recorded KEK version and " + wrappedKeys + " data key(s) of its "
+        return found + "; the tenant exists without a recorded KEK version and " + counted(wrappedKeys)
+                + " data key(s) of its "
                 + "files are stored, so this node's key is not recorded as the tenant's (the node holding the key "
                 + "that wrapped them would then be refused as forked); nothing was recorded. Run `vaultgate tenant add " + tenant + "` on a node that holds the "
                 + "tenant's key (the node that created it), or " + fix.fromFirst("that node");
+    }
+
+    /** The count, or "more than 1000" where the refusal counted no further ({@link TenantKeyProof#COUNTED}). */
+    private static String counted(long wrappedKeys) {
+        return wrappedKeys > TenantKeyProof.COUNTED ? "more than " + TenantKeyProof.COUNTED
+                : String.valueOf(wrappedKeys);
     }
 
     public String tenant() {
@@ -56,7 +64,10 @@ public final class TenantKeyMismatch extends RuntimeException {
         return version;
     }
 
-    /** Data keys the catalog holds wrapped with the tenant's KEK. */
+    /**
+     * Data keys the catalog holds wrapped with the tenant's KEK; counted up to {@link TenantKeyProof#COUNTED} + 1 by
+     * an upload's or key change's refusal: above {@code COUNTED}, there are more than that.
+     */
     public long wrappedKeys() {
         return wrappedKeys;
     }

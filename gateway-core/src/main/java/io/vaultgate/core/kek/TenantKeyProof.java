@@ -27,6 +27,13 @@ final class TenantKeyProof {
     /** Slots tried under one version: one damaged slot does not refuse a right key. */
     static final int TRIED = 3;
 
+    /**
+     * The stored data keys a refusal of a client's upload or a key change counts, at most ({@link #beforeRecording}):
+     * more are named "more than" this. Its client may retry in a loop, and each retry is proven again under the
+     * tenant's row lock: each reads a bounded number of index entries, never all of the tenant's (review22c L2).
+     */
+    static final int COUNTED = 1000;
+
     private final KeyProvider keys;
     private final KekRefusals refusals;
     private final KekVersionRepository versions = new KekVersionRepository();
@@ -42,11 +49,14 @@ final class TenantKeyProof {
      * or key change of the tenant here ({@link KekCatalog}): {@link #require} over every data key of the tenant
      * stored. A refusal is counted and held out of step as the catalog's are ({@link KekRefusals#mismatch}) and
      * thrown as {@code refusal} makes it (a client's or an administrator's); the versions proven are in step here.
+     * Every retry of a refused upload comes here again, under the tenant's row lock, and reads a bounded part of the
+     * tenant's slots: up to {@value #COUNTED} + 1 counted ({@link TenantKeyMismatch#wrappedKeys} says "more than"
+     * beyond), {@value #TRIED} per version tried, one index seek per version for "behind" (review22c L2).
      */
     void beforeRecording(Jdbc jdbc, String tenant, Function<TenantKeyMismatch, GatewayException> refusal)
             throws SQLException {
         try {
-            for (int version : require(jdbc, tenant, versions.wrappedKeys(jdbc, tenant))) {
+            for (int version : require(jdbc, tenant, versions.wrappedKeys(jdbc, tenant, COUNTED + 1L))) {
                 refusals.inStep(tenant, version);
             }
         } catch (TenantKeyMismatch mismatch) {
@@ -56,7 +66,8 @@ final class TenantKeyProof {
 
     /**
      * Returns the versions whose key here opens a key slot of the tenant's data (none where no data key is stored,
-     * {@code wrappedKeys} 0); otherwise throws, changing nothing.
+     * {@code wrappedKeys} 0); otherwise throws, changing nothing. {@code wrappedKeys} is what the refusal names: the
+     * count, or more than {@value #COUNTED} where it is higher.
      *
      * @throws TenantKeyMismatch where the slots tried of any version this node holds enabled fail authentication here
      *                           or are damaged (the newest such version is named), or no version this node holds
@@ -83,7 +94,7 @@ final class TenantKeyProof {
             }
             opened.add(version);
         }
-        if (opened.isEmpty() && !keys.versions(tenant).containsAll(versions.slotVersions(jdbc, tenant, keys.name()))) {
+        if (opened.isEmpty() && versions.wrapsUnderAnotherVersion(jdbc, tenant, keys.name(), keys.versions(tenant))) {
             throw new TenantKeyMismatch(tenant, 0, wrappedKeys, refusals.remedy());
         }
         return List.copyOf(opened);

@@ -12,6 +12,7 @@ import io.vaultgate.core.metrics.CheckResult;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.TestCore;
+import io.vaultgate.crypto.KekId;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -204,6 +205,30 @@ class KekStartupCheckTest {
         assertThatThrownBy(() -> nodeA.upload(alice, "/inbox/by-a.csv", "refused"))
                 .hasCauseInstanceOf(KeystoreForked.class);
         nodeB.upload(alice, "/inbox/by-b.csv", "wrapped by B's version 2");
+    }
+
+    /**
+     * A restart forgot a forked older version (note21, open since): its finding, made by a refused download, held the
+     * gauge until the node restarted, and the start-up check read the active version only. It now compares each older
+     * version the catalog records enabled with a check too: node A's version 1 of gamma is not the catalog's (the check
+     * recorded is node B's key's, made under the same number), while its active version 2 is in step.
+     */
+    @Test
+    void aForkedOlderVersion_isFoundAtStart_whileTheActiveVersionIsInStep() {
+        nodeA.client("gamma", "carol", Protocol.SFTP); // made after B's copy: B's keystore holds no gamma
+        nodeB.keys().ensureTenant("gamma"); // another key under version 1
+        String checkOfB = new KekChecks(nodeB.keys()).ofActive(new KekId("gamma", 1)).orElseThrow();
+        nodeA.core().keyRotation().rotate(TenantId.of("gamma"), false);
+        nodeA.database().inTransaction(jdbc -> jdbc.update("UPDATE kek_versions SET kek_check = ? "
+                + "WHERE kek_tenant = 'gamma' AND version = 1", checkOfB));
+
+        KekStartupCheck.Report report = nodeA.core().kekStartupCheck().run();
+
+        assertThat(report.forked()).containsExactly("gamma");
+        assertThat(outOfStep(nodeA, KekRefusals.FORKED)).isEqualTo(1.0);
+        assertThat(warnings()).anySatisfy(line -> assertThat(line).contains("another key under KEK version 1 of "
+                + "tenant gamma"));
+        assertThat(nodeA.core().kekStartupCheck().run().forked()).as("acme and beta in step").containsExactly("gamma");
     }
 
     /**

@@ -42,4 +42,23 @@ class KeySlotsByKekQueryPlanTest {
                     + " \\(kek_tenant=\\?.*\\)")).noneMatch(step -> step.startsWith("SCAN key_slots"));
         }
     }
+
+    /**
+     * Review22c L2: what the proof reads on every retry of a refused upload is bounded: its count of the tenant's data
+     * keys reads the first entries of the tenant's range only (its LIMIT), and "behind" seeks version by version (the
+     * next version that wraps a slot; a slot of the provider under one) where it read every slot's version.
+     */
+    @Test
+    void theRefusalsCountAndItsSeeksOfVersions_readTheIndex_withoutASortOrAScan() {
+        List<List<String>> plans = List.of(
+                sqlite.plan(KekVersionRepository.WRAPPED_KEYS_UP_TO, "acme", TenantKeyProof.COUNTED + 1),
+                sqlite.plan(KekVersionRepository.NEXT_SLOT_VERSION, "acme", 1),
+                sqlite.plan(KekVersionRepository.ANY_SLOT, "acme", 1, "keystore"));
+
+        for (List<String> plan : plans) {
+            assertThat(plan).anyMatch(step -> step.matches("SEARCH key_slots USING COVERING INDEX " + INDEX
+                    + " \\(kek_tenant=\\?.*\\)")).noneMatch(step -> step.startsWith("SCAN key_slots"))
+                    .noneMatch(step -> step.contains("TEMP B-TREE"));
+        }
+    }
 }

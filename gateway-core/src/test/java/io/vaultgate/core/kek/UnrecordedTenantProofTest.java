@@ -171,6 +171,54 @@ class UnrecordedTenantProofTest {
         assertThat(nodeA.read(alice, "/inbox/v2.csv")).isEqualTo("A's version 2, recorded");
     }
 
+    /**
+     * Review22c L2: each retry of a refused upload is proven again under the tenant's row lock, and counted every one
+     * of the tenant's stored data keys for the refusal's message: a client retrying in a loop made the gateway read all
+     * of its slots each time. It counts up to {@value TenantKeyProof#COUNTED} + 1 now, and says "more than"; still
+     * refused, as forked, recording nothing.
+     */
+    @Test
+    void aRefusedUploadsRetry_countsNoMoreThanABoundOfTheTenantsDataKeys_andIsStillRefused() {
+        nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by A's version 1");
+        storeCopiesOfItsKeySlot(TenantKeyProof.COUNTED + 500);
+        forgetRecordedVersions();
+        nodeB.keys().ensureTenant("acme");
+
+        for (int retry = 0; retry < 2; retry++) {
+            assertThatThrownBy(() -> nodeB.upload(alice, "/inbox/by-b.csv", "refused"))
+                    .isInstanceOfSatisfying(GatewayException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE);
+                        assertThat(e.getCause()).isInstanceOfSatisfying(TenantKeyMismatch.class, cause -> {
+                            assertThat(cause.version()).isEqualTo(1);
+                            assertThat(cause.wrappedKeys()).isEqualTo(TenantKeyProof.COUNTED + 1L);
+                            assertThat(cause.getMessage()).contains("and more than " + TenantKeyProof.COUNTED
+                                    + " data key(s) of its files are stored");
+                        });
+                    });
+        }
+        assertThat(recorded()).as("nothing recorded").isEmpty();
+    }
+
+    /**
+     * Stores {@code copies} more files of acme, each with a copy of the key slot of acme's one file: slots under its
+     * version 1 that no key opens (their wrap names another file), ids above every real one ({@code f_z...}).
+     */
+    private void storeCopiesOfItsKeySlot(int copies) {
+        nodeA.database().inTransaction(jdbc -> {
+            String file = jdbc.query("SELECT file_id FROM key_slots WHERE kek_tenant = 'acme'", row -> row.getString(1))
+                    .get(0);
+            String numbers = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) ";
+            jdbc.update(numbers + "INSERT INTO files (id, tenant_id, account_id, path, state, object_id, size, sha256, "
+                    + "created_at, updated_at, committed_at, node_id) SELECT 'f_z' || CAST(i AS VARCHAR(10)), "
+                    + "tenant_id, account_id, path || '.' || CAST(i AS VARCHAR(10)), state, object_id, size, sha256, "
+                    + "created_at, updated_at, committed_at, node_id FROM files, n WHERE id = ?", copies, file);
+            jdbc.update(numbers + "INSERT INTO key_slots (file_id, provider, kek_tenant, kek_version, wrapped) "
+                    + "SELECT 'f_z' || CAST(i AS VARCHAR(10)), provider, kek_tenant, kek_version, wrapped "
+                    + "FROM key_slots, n WHERE file_id = ?", copies, file);
+            return null;
+        });
+    }
+
     /** What a gateway before V24 (or before the creation's one transaction) left: no KEK version of acme recorded. */
     private void forgetRecordedVersions() {
         nodeA.database().inTransaction(jdbc -> jdbc.update("DELETE FROM kek_versions WHERE kek_tenant = 'acme'"));
