@@ -146,6 +146,84 @@ class LauncherAotCacheTest {
     }
 
     /**
+     * Review22a: one installation reached through a symlink is one installation. The launcher's directory is made
+     * canonical ({@code pwd -P}), so a cache trained through one path is found through the other, and the JVM is given
+     * one jar path; before, each path was an owner of its own (its own cache, and a training through one left the
+     * other's caches behind).
+     */
+    @Test
+    void oneInstallation_reachedThroughASymlink_isOneOwner() throws Exception {
+        Path link = Files.createSymbolicLink(tree.resolve("current"), tree);
+        Launch training = launch(link.resolve("vaultgate"), Map.of(), "aot-train");
+        assertThat(training.exitCode()).as(training.stderr()).isZero();
+        Path cache = onlyCache();
+
+        assertThat(launch(Map.of(), "run").stdout()).as("through the real path")
+                .contains("-XX:AOTCache=" + cache + " -jar " + jar + " run");
+        assertThat(launch(link.resolve("vaultgate"), Map.of(), "run").stdout()).as("through the symlink")
+                .contains("-XX:AOTCache=" + cache + " -jar " + jar + " run");
+        ProcessBuilder relative = new ProcessBuilder("bash", "current/vaultgate", "run").directory(tree.toFile());
+        assertThat(launch(relative, Map.of()).stdout()).as("through the symlink, relative")
+                .contains("-XX:AOTCache=" + cache + " -jar " + jar + " run");
+    }
+
+    /**
+     * Review22a: a directory above the cache's that others can write to lets them rename the cache's directory and put
+     * one of their own there. Every directory up to / is checked (as OpenSSH's StrictModes does): owned by this user or
+     * root, and writable by no one else unless sticky (/tmp, above every test's directory, is). Before, only the
+     * cache's own directory was.
+     */
+    @Test
+    void aCacheBelowADirectoryOthersCanWriteTo_isNotUsed_unlessThatDirectoryIsSticky() throws Exception {
+        Path parent = Files.createDirectories(tree.resolve("shared/parent"));
+        Path caches = parent.resolve("caches");
+        Map<String, String> env = Map.of("VAULTGATE_AOT_DIR", caches.toString());
+        Launch training = launch(env, "aot-train");
+        assertThat(training.exitCode()).as(training.stderr()).isZero();
+        Path cache = cacheOf(launch(env, "run"));
+
+        for (String mode : List.of("rwxrwxrwx", "rwxrwxr-x", "rwxr-xrwx")) {
+            Files.setPosixFilePermissions(tree.resolve("shared"), PosixFilePermissions.fromString(mode));
+            Launch open = launch(env, "run");
+            assertThat(open.stdout()).as(mode).doesNotContain("AOTCache");
+            assertThat(open.stderr()).as(mode).contains("not using the AOT cache " + cache)
+                    .contains("every directory above it");
+            Launch refused = launch(env, "aot-train");
+            assertThat(refused.exitCode()).as("nor trained into, " + mode).isEqualTo(2);
+            assertThat(refused.stderr()).contains("every directory above it");
+        }
+
+        Files.setPosixFilePermissions(tree.resolve("shared"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThat(cacheOf(launch(env, "run"))).isEqualTo(cache);
+        chmod("1777", tree.resolve("shared"));
+        assertThat(cacheOf(launch(env, "run"))).as("below a sticky directory, as /tmp").isEqualTo(cache);
+        chmod("1777", caches);
+        assertThat(launch(env, "run").stdout()).as("the cache's own directory sticky but writable by all")
+                .doesNotContain("AOTCache");
+    }
+
+    /**
+     * The cache's directory reached through a symlinked directory above it: the directories checked are those of its
+     * canonical path, and that path is what the JVM is given (not one through a symlink that could change after).
+     */
+    @Test
+    void aCacheDirectoryBelowASymlink_isCheckedAndGivenByItsCanonicalPath() throws Exception {
+        Path real = Files.createDirectories(tree.resolve("real"));
+        Path link = Files.createSymbolicLink(tree.resolve("link"), real);
+        Map<String, String> env = Map.of("VAULTGATE_AOT_DIR", link.resolve("caches").toString());
+        Launch training = launch(env, "aot-train");
+        assertThat(training.exitCode()).as(training.stderr()).isZero();
+
+        Path cache = cacheOf(launch(env, "run"));
+        assertThat(cache.getParent()).isEqualTo(real.resolve("caches"));
+        assertThat(cache).exists();
+
+        Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(launch(env, "run").stdout()).as("the real directory above it writable by all")
+                .doesNotContain("AOTCache");
+    }
+
+    /**
      * A new training deletes this installation's caches of earlier builds of the jar on the same JDK, which it never
      * runs again, and keeps its caches of other JDKs; caches named without an owner (by launchers before session 22)
      * are deleted from the default directory, the installation's own, when older than the jar.
@@ -272,6 +350,13 @@ class LauncherAotCacheTest {
 
         assertThat(killed.exitCode()).isEqualTo(137);
         assertThat(killed.stderr()).contains("aot-train failed (exit 137); no AOT cache written");
+    }
+
+    /** Sets a mode Java's POSIX permissions cannot say (the sticky bit). */
+    private static void chmod(String mode, Path path) throws Exception {
+        Process chmod = new ProcessBuilder("chmod", mode, path.toString()).inheritIO().start();
+        assertThat(chmod.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(chmod.exitValue()).isZero();
     }
 
     /** The cache a launch passed to the JVM. */

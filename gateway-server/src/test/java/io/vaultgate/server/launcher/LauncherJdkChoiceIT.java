@@ -64,6 +64,34 @@ class LauncherJdkChoiceIT {
         assertThat(launch(env)).startsWith("java of 26:");
     }
 
+    /**
+     * Review22a: an early-access build (a pre-release: "26-ea" in JAVA_VERSION, or a JAVA_RUNTIME_VERSION such as
+     * "26-ea+20-2378") is never chosen over a released JDK, of its own feature version or an older one; before, it
+     * beat 25.0.3 as "26", and tied with the release of 26 (the first listed, here itself, won). JAVA_HOME may still
+     * name one, and one is chosen where there is no release.
+     */
+    @Test
+    void anEarlyAccessBuild_isNeverChosenOverARelease() throws Exception {
+        Map<String, String> env = Map.of("VAULTGATE_JDK_DIRS", jdks.toString());
+        fakeJdk("a-jdk-26-ea", "26-ea", "26-ea+20-2378");  // listed first
+
+        assertThat(launch(env)).as("over an older release").startsWith("java of 25.0.3:");
+
+        fakeJdk("b-jdk-27-ea", "27", "27-ea+3-101");  // its JAVA_VERSION without the "-ea"
+        assertThat(launch(env)).as("a pre-release by its runtime version").startsWith("java of 25.0.3:");
+
+        fakeJdk("jdk-26", "26", "26+35-2893");  // the release of 26, listed after its early-access build
+        assertThat(launch(env)).as("over the same feature version").startsWith("java of 26:");
+
+        assertThat(launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(),
+                "JAVA_HOME", jdks.resolve("a-jdk-26-ea").toString()))).as("named by JAVA_HOME")
+                .startsWith("java of 26-ea:");
+        Path onlyEarlyAccess = Files.createDirectories(jdks.resolve("only-ea"));
+        fakeJdk("only-ea/jdk-26-ea", "26-ea", "26-ea+20-2378");
+        assertThat(launch(Map.of("VAULTGATE_JDK_DIRS", onlyEarlyAccess.toString()))).as("no release installed")
+                .startsWith("java of 26-ea:");
+    }
+
     @Test
     void javaHome_winsOverANewerJdk() throws Exception {
         String out = launch(Map.of("VAULTGATE_JDK_DIRS", jdks.toString(),
@@ -167,9 +195,14 @@ class LauncherJdkChoiceIT {
 
     /** A directory that looks like a JDK: a release file and a bin/java that reports itself and its arguments. */
     private void fakeJdk(String name, String version) throws IOException {
+        fakeJdk(name, version, version + "+9-LTS");
+    }
+
+    /** A fake JDK whose release file also says its runtime version (with its build number and pre-release). */
+    private void fakeJdk(String name, String version, String runtimeVersion) throws IOException {
         Path bin = Files.createDirectories(jdks.resolve(name).resolve("bin"));
-        Files.writeString(jdks.resolve(name).resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + version
-                + "\"\n");
+        Files.writeString(jdks.resolve(name).resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_RUNTIME_VERSION=\""
+                + runtimeVersion + "\"\nJAVA_VERSION=\"" + version + "\"\n");
         Path java = bin.resolve("java");
         Files.write(java, List.of("#!/bin/sh",
                 "if [ \"$1\" = -XX:+PrintFlagsFinal ]; then",
