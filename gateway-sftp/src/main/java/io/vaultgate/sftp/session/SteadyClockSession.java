@@ -26,7 +26,7 @@ import org.apache.sshd.server.session.ServerSessionImpl;
  * MINA notes the wall-clock time each time new keys take effect (in either direction) and re-keys once that is more
  * than the limit ago, so a wall clock stepped back by a day kept a connection on one key for a day more, and one
  * stepped forward re-keyed every connection at its next packet. Here the time new keys took effect is noted on the
- * monotonic clock as MINA notes its own, and the check MINA makes before each packet compares with that.
+ * monotonic clock as MINA notes its own, and the check MINA makes after each message it handles compares with that.
  */
 public class SteadyClockSession extends ServerSessionImpl {
 

@@ -8,6 +8,7 @@ import io.vaultgate.core.mfa.MfaPolicy;
 import io.vaultgate.core.mfa.Role;
 import io.vaultgate.core.mfa.Totp;
 import io.vaultgate.core.testing.TotpCodes;
+import io.vaultgate.sftp.SftpLimits;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Instant;
@@ -17,6 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.junit.jupiter.api.Test;
@@ -79,6 +82,43 @@ class TotpSftpIT {
             long refusedCodes = gateway.auditEvents().stream().filter(e -> e.contains("MFA_FAILED")).count();
             assertThat(gateway.meters().get("vaultgate.sftp.logins").tag("method", "totp").tag("outcome", "failure")
                     .counter().count()).as("each refused code counted").isEqualTo((double) refusedCodes);
+        }
+    }
+
+    /**
+     * review22b L1: the server built for a role that requires MFA (its own {@code ssh-userauth} service,
+     * {@link PrincipalAuthMethods}) gets the capped {@code ssh-connection} service too: an operator logged in with
+     * key and code opens {@link SftpLimits#DEFAULT_MAX_CHANNELS_PER_CONNECTION} channels, and the next is refused and
+     * counted. It holds because the cap replaces MINA's connection service after the MFA set-up has chosen the
+     * service factories; the other way round, this server would serve MINA's uncapped one. Guards that order.
+     */
+    @Test
+    void operatorLoggedInWithKeyAndCode_getsTheChannelCap() throws Exception {
+        int cap = SftpLimits.DEFAULT_MAX_CHANNELS_PER_CONNECTION;
+        try (AccessFixture gateway = start()) {
+            KeyPair maria = gateway.operator("maria");
+            byte[] secret = TotpCodes.decode(gateway.core().incidents().mfa()
+                    .enroll(Role.OPERATOR, "maria", "cli:test").secret());
+            String code = Totp.code(secret, Totp.step(Instant.now()));
+            List<SftpClient> channels = new ArrayList<>();
+            try (ClientSession session = gateway.loginWithCode("maria", maria, code, new ArrayList<>())) {
+                try {
+                    for (int i = 0; i < cap; i++) {
+                        channels.add(SftpClientFactory.instance().createSftpClient(session));
+                    }
+                    assertThatThrownBy(() -> SftpClientFactory.instance().createSftpClient(session).close())
+                            .as("channel %d", cap + 1).hasRootCauseInstanceOf(SshChannelOpenException.class)
+                            .rootCause().satisfies(refused -> assertThat(((SshChannelOpenException) refused)
+                                    .getReasonCode()).isEqualTo(SshConstants.SSH_OPEN_CONNECT_FAILED));
+                    assertThat(gateway.meters().counter("vaultgate.sftp.channels.refused", "reason",
+                            "max_channels_per_connection").count()).as("counted as a cap refusal").isEqualTo(1.0);
+                    assertThat(channels.get(cap - 1).canonicalPath("/")).as("the others go on").isEqualTo("/");
+                } finally {
+                    for (SftpClient channel : channels) {
+                        channel.close();
+                    }
+                }
+            }
         }
     }
 

@@ -145,7 +145,7 @@ class SteadyClockSessionTest {
 
         nanos.addAndGet(PAST_THE_REKEY.toNanos());
         assertThat(session.isRekeyTimeIntervalExceeded()).as("past it on the monotonic clock").isTrue();
-        clientSession.sendIgnoreMessage(new byte[] {1}).verify(TIMEOUT); // MINA checks before each packet
+        clientSession.sendIgnoreMessage(new byte[] {1}).verify(TIMEOUT); // MINA checks after each message it handles
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (keysEstablished.get() == keyed) {
             assertThat(System.nanoTime()).as("the server re-keyed").isLessThan(deadline);
