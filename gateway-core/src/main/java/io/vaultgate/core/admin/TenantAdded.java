@@ -18,7 +18,6 @@ public record TenantAdded(Tenant tenant, Optional<TenantKeyCreation.Completion> 
      * what the completion recorded, as audited.
      */
     public String summary() {
-        // the admin API answers 201 for a creation, 200 for a completion: nothing was created (created())
         String named = tenant.id() + " (" + tenant.name() + ")";
         return completion.map(done -> "Completed tenant " + named + ": " + done.audited())
                 .orElse("Created tenant " + named);
