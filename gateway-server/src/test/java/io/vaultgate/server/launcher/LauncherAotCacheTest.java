@@ -203,6 +203,86 @@ class LauncherAotCacheTest {
     }
 
     /**
+     * Review23b M: a checkout made with umask 002 (Debian and Ubuntu users' default: git clone and Maven make 775
+     * directories) is refused, and the refusal names the first directory that fails, from / down, with its mode, and
+     * the chmod that fixes every one of them; the check is made on the nearest directory that exists before anything
+     * is created. Before, the message named the cache's directory (which was fine) and that directory had been made
+     * by then, though it said "nothing was done".
+     */
+    @Test
+    void aCheckoutMadeWithUmask002_isRefused_namingTheFirstDirectoryThatFails_andItsFix() throws Exception {
+        Path module = tree.resolve("gateway-server");
+        Path target = module.resolve("target");
+        Files.setPosixFilePermissions(module, PosixFilePermissions.fromString("rwxrwxr-x"));
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxrwxr-x"));
+
+        Launch refused = launch(Map.of(), "aot-train");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.stderr()).contains(module + " is group-writable (drwxrwxr-x ")
+                .contains("fix: chmod g-w,o-w " + module + " " + target + " ").contains("nothing was done")
+                .doesNotContain(aot + " must be");
+        assertThat(aot).as("nothing created").doesNotExist();
+        assertThat(refused.stdout()).as("no JVM started").isEmpty();
+
+        Files.setPosixFilePermissions(module, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path cache = cacheOf(launchTrained());
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Launch skipped = launch(Map.of(), "run");
+        assertThat(skipped.stdout()).doesNotContain("AOTCache");
+        assertThat(skipped.stderr()).contains("not using the AOT cache " + cache + ": " + target
+                + " is group-writable and writable by others (drwxrwxrwx ").contains("fix: chmod g-w,o-w " + target
+                + " ");
+
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(aot, PosixFilePermissions.fromString("rwxr-x---"));
+        Files.setPosixFilePermissions(tree, PosixFilePermissions.fromString("rwxrwx---"));
+        assertThat(launch(Map.of(), "demo").stderr()).as("the first from / down")
+                .contains(": " + tree + " is group-writable (drwxrwx--- ").contains("chmod g-w,o-w " + tree + " (");
+    }
+
+    /**
+     * Guards existing behaviour: on such a checkout, where no cache was ever trained, run and demo start without a
+     * word about a cache (there is none to warn about).
+     */
+    @Test
+    void noCacheEverTrained_belowGroupWritableDirectories_startsWithoutAWordAboutIt() throws Exception {
+        Files.setPosixFilePermissions(tree.resolve("gateway-server"), PosixFilePermissions.fromString("rwxrwxr-x"));
+        for (String serving : List.of("run", "demo")) {
+            Launch start = launch(Map.of(), serving);
+            assertThat(start.stdout()).as(serving).isEqualTo("java of 25.0.3: -XX:-CreateCoredumpOnCrash "
+                    + "-Xms1024m -Xmx1024m -jar " + jar + " " + serving);
+            assertThat(start.stderr()).as(serving).isEmpty();
+        }
+    }
+
+    /**
+     * Review23b L: a symlink to the launcher script itself (/usr/local/bin/vaultgate, say) runs the installation it
+     * points to. Before, the installation was the link's directory: the jar was looked for, and built, there.
+     */
+    @Test
+    void aSymlinkToTheScript_elsewhere_runsTheInstallationItPointsTo() throws Exception {
+        Path bin = Files.createDirectories(tree.resolve("usr-local-bin"));
+        Path noMaven = Files.createDirectories(tree.resolve("no-maven"));
+        Path mvn = Files.writeString(noMaven.resolve("mvn"), "#!/bin/sh\necho \"mvn run in $PWD\" >&2\nexit 1\n");
+        Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = Map.of("PATH", noMaven + ":" + System.getenv("PATH"));
+        Path absolute = Files.createSymbolicLink(bin.resolve("vaultgate"), tree.resolve("vaultgate"));
+        Path chained = Files.createSymbolicLink(bin.resolve("vg"), Path.of("vaultgate"));
+        assertThat(launchTrained().exitCode()).isZero();
+
+        for (Path link : List.of(absolute, chained)) {
+            Launch run = launch(link, env, "run");
+            assertThat(run.stderr()).as(link.toString()).doesNotContain("mvn run in").doesNotContain("building");
+            assertThat(run.stdout()).as(link.toString()).contains("-XX:AOTCache=" + aot + "/vaultgate-25.0.3-")
+                    .endsWith(" -jar " + jar + " run");
+        }
+        ProcessBuilder relative = new ProcessBuilder("bash", "usr-local-bin/vg", "version").directory(tree.toFile());
+        assertThat(launch(relative, env).stdout()).as("through a relative path")
+                .isEqualTo("java of 25.0.3: -XX:-CreateCoredumpOnCrash -jar " + jar + " version");
+    }
+
+    /**
      * The cache's directory reached through a symlinked directory above it: the directories checked are those of its
      * canonical path, and that path is what the JVM is given (not one through a symlink that could change after).
      */
@@ -350,6 +430,13 @@ class LauncherAotCacheTest {
 
         assertThat(killed.exitCode()).isEqualTo(137);
         assertThat(killed.stderr()).contains("aot-train failed (exit 137); no AOT cache written");
+    }
+
+    /** Trains a cache in the default directory and returns the run that uses it. */
+    private Launch launchTrained() throws Exception {
+        Launch training = launch(Map.of(), "aot-train");
+        assertThat(training.exitCode()).as(training.stderr()).isZero();
+        return launch(Map.of(), "run");
     }
 
     /** Sets a mode Java's POSIX permissions cannot say (the sticky bit). */
