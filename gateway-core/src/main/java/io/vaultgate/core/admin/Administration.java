@@ -123,7 +123,8 @@ public final class Administration {
         }
         Tenant tenant = Tenant.create(id, request.name(), clock.instant()).withPasswordLogin(request.passwordLogin());
         return database.inTransaction(jdbc -> {
-            Optional<Tenant> existing = tenants.find(jdbc, id);
+            // under the row's lock (as every change of the row): a completion writes the whole row from this read
+            Optional<Tenant> existing = tenants.lockNamesReading(jdbc, id);
             if (existing.isPresent()) {
                 return completed(jdbc, existing.get(), request);
             }
@@ -205,7 +206,9 @@ public final class Administration {
 
     private Tenant updateTenant(TenantId id, java.util.function.UnaryOperator<Tenant> change) {
         return database.inTransaction(jdbc -> {
-            Tenant tenant = tenants.find(jdbc, id)
+            // read under the row's lock: the update writes the whole row from this read, and read without it on
+            // PostgreSQL, a lockdown committed meanwhile by another node was written back as it was before
+            Tenant tenant = tenants.lockNamesReading(jdbc, id)
                     .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "tenant " + id + " does not exist"));
             TenantShredding.refuseIfShredded(tenant, "changed");
             Tenant changed = change.apply(tenant);
