@@ -13,13 +13,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * {@code https.keep-alive-timeout} on HTTP/2 ({@link ConnectionGuard}): a connection without an open stream for the
  * keep-alive timeout gets a GOAWAY and is closed, PINGs notwithstanding, and its place in its source's cap is free
  * again; a stream open longer than that (an upload whose DATA comes with pauses longer than the timeout) is not cut.
  * The request-head deadline is 5 minutes here, so only the keep-alive timeout can close a connection this soon.
+ *
+ * <p>The tests run at once ({@link Execution}): each has its own gateway and temporary directory and random
+ * ports, and most of their time is spent waiting out timeouts.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class Http2KeepAliveTimeoutTest {
 
     /** Long enough that a loaded machine makes two connections and requests before the first one's runs out. */

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * HTTP/2 protocol limits against the real listener, with a client that breaks the rules on purpose
@@ -21,7 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  * the server's SETTINGS, a rapid-reset flood ends the connection, a too-long path is {@code 414}, and a connection
  * without any request is closed after the request header timeout. Each test waits for the event of the limit it is
  * about (up to 30 s) and keeps every other limit out of its way, so a busy machine does not change the outcome.
+ *
+ * <p>The tests run at once ({@link Execution}): each has its own gateway and temporary directory and random
+ * ports, and most of their time is spent waiting out timeouts.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class Http2ProtocolLimitsIT {
 
     /**

@@ -37,6 +37,8 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * {@code https.keep-alive-timeout} on real TLS connections over loopback: a connection with no request in flight that
@@ -45,7 +47,11 @@ import org.junit.jupiter.api.io.TempDir;
  * what is in flight is never cut by it: a body sent with pauses longer than the timeout (a PUT, a tus PATCH), a
  * download read slowly, an answer that waits on the blocking executor, pipelined and back-to-back requests. The
  * request-head deadline is 5 minutes here, so only the keep-alive timeout can close a connection this soon.
+ *
+ * <p>The tests run at once ({@link Execution}): each has its own server, core and temporary directory and random
+ * ports, and most of their time is spent waiting out timeouts.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class HttpsKeepAliveTimeoutTest {
 
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(1);
