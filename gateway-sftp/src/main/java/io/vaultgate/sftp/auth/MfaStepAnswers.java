@@ -155,18 +155,23 @@ final class MfaStepAnswers {
                     + " MINA did not log the session in with it (another request or the session's end came first, or"
                     + " the account's session limit was reached)",
                     LogText.quoted(principal.name()), source);
-            write = authenticator.undelivered(principal, "totp", Protocol.SFTP, source);
+            write = Objects.requireNonNull(authenticator.undelivered(principal, "totp", Protocol.SFTP, source),
+                    "the authenticator's write of the undelivered record");
         } catch (RuntimeException e) {
-            LOG.warn("sftp: an undelivered TOTP success could not be audited: {}", e.getClass().getName());
+            warnNotAudited(e);
             return;
         }
         steps.record(() -> {
             try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
                 write.run();
             } catch (RuntimeException e) {
-                LOG.warn("sftp: an undelivered TOTP success could not be audited: {}", e.getClass().getName());
+                warnNotAudited(e);
             }
         });
+    }
+
+    private static void warnNotAudited(RuntimeException e) {
+        LOG.warn("sftp: an undelivered TOTP success could not be audited: {}", e.getClass().getName());
     }
 
     /**
