@@ -32,13 +32,33 @@ final class KekStartVerifier {
         this.checks = checks;
     }
 
-    KekStartupCheck.Verdict verify(String tenant) {
+    /**
+     * What this node found of the tenant: the verdict of its active version, and, apart from it, whether an older
+     * version is forked here. Both are findings of their own (review23b): a tenant behind on its active version with
+     * a forked older one is behind and forked, and one whose active version is in step (or whose check was recorded
+     * now) is verified although an older version is forked.
+     */
+    Finding verify(String tenant) {
         KekVersions recorded = database.read(jdbc -> versions.find(jdbc, tenant));
         if (recorded.states().isEmpty() || recorded.destroyed()) {
-            return KekStartupCheck.Verdict.UNRECORDED;
+            return new Finding(KekStartupCheck.Verdict.UNRECORDED, false);
         }
         KekStartupCheck.Verdict active = verifyActive(tenant, recorded);
-        return forkedOlder(tenant, recorded) ? KekStartupCheck.Verdict.FORKED : active;
+        return new Finding(active, forkedOlder(tenant, recorded));
+    }
+
+    /**
+     * @param active      the verdict of the tenant's active version, as the catalog records it
+     * @param olderForked whether this node holds another key than the catalog's under an older version the catalog
+     *                    records enabled with a key check (counted and held in the gauge as its download's refusal
+     *                    would be)
+     */
+    record Finding(KekStartupCheck.Verdict active, boolean olderForked) {
+
+        /** Whether any version of the tenant is forked here, the active one or an older one. */
+        boolean forked() {
+            return active == KekStartupCheck.Verdict.FORKED || olderForked;
+        }
     }
 
     /**

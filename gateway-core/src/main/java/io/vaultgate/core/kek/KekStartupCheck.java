@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * comes, which this check neither replaces nor relaxes). A node with one forked tenant taken out of its load balancer
  * would stop every tenant's transfers there for one tenant's keystore copy.
  *
- * <p>Bounded cost: per tenant, one catalog read and one unwrap of a 32-byte key slot (plus one wrap and one write the
- * first time a pre-V28 version is checked), one tenant after another on a background thread
+ * <p>Bounded cost: per tenant, one catalog read and one unwrap of a 32-byte key slot per version compared (plus one
+ * wrap and one write the first time a pre-V28 version is checked), one tenant after another on a background thread
  * ({@link #startInBackground}): start-up does not wait for it, and a PKCS#11 token sees one operation at a time from
  * it. Tenants are read a page at a time, in id order.
  */
@@ -49,7 +49,10 @@ public final class KekStartupCheck implements AutoCloseable {
         SAME,
         /** The catalog had no key check of the active version; this node's is recorded now. */
         FILLED,
-        /** This node's key of the active version is another one: refused here (counted, logged). */
+        /**
+         * This node's key of the active version is another one: refused here (counted, logged). A forked older
+         * version is a finding apart from the active version's verdict ({@link Report#forked}).
+         */
         FORKED,
         /** This node's keystore lacks the catalog's active version: refused here (counted, logged). */
         BEHIND,
@@ -59,7 +62,15 @@ public final class KekStartupCheck implements AutoCloseable {
         UNRECORDED
     }
 
-    /** What one run found. */
+    /**
+     * What one run found.
+     *
+     * @param counts tenants by the verdict of their active version
+     * @param forked tenants holding another key than the catalog's under their active version or an older one; a
+     *               tenant may be in {@code behind} too (its keystore lacks the active version and holds another
+     *               key under an older one)
+     * @param behind tenants whose active version this node's keystore lacks
+     */
     public record Report(Instant finishedAt, Map<Verdict, Integer> counts, List<String> forked,
                          List<String> behind, int failed, Duration took) {
 
@@ -151,11 +162,12 @@ public final class KekStartupCheck implements AutoCloseable {
                 }
                 after = tenant;
                 try {
-                    Verdict verdict = verifier.verify(tenant);
-                    counts.merge(verdict, 1, Integer::sum);
-                    if (verdict == Verdict.FORKED) {
+                    KekStartVerifier.Finding finding = verifier.verify(tenant);
+                    counts.merge(finding.active(), 1, Integer::sum);
+                    if (finding.forked()) {
                         forked.add(tenant);
-                    } else if (verdict == Verdict.BEHIND) {
+                    }
+                    if (finding.active() == Verdict.BEHIND) { // and forked too, where an older version is
                         behind.add(tenant);
                     }
                 } catch (RuntimeException e) {
@@ -206,7 +218,8 @@ public final class KekStartupCheck implements AutoCloseable {
         }
         if (!report.forked().isEmpty()) {
             alerts.add("keys: at start-up (" + report.finishedAt() + ") this node's " + remedy.store() + " held "
-                    + "another key than the catalog's under the active KEK version of " + report.forked().size()
+                    + "another key than the catalog's under a KEK version (the active one or an older one) of "
+                    + report.forked().size()
                     + " tenant(s) (forked; refused here): " + named(report.forked()) + "; "
                     + remedy.from("the node that rotated them"));
         }

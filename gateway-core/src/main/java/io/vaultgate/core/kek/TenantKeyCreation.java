@@ -147,7 +147,7 @@ public final class TenantKeyCreation {
         }
         if (held) {
             try {
-                proof.require(jdbc, tenant, wrapped);
+                proof.require(jdbc, tenant, wrapped, false); // counted exactly: the administrator's message names it
             } catch (TenantKeyMismatch mismatch) {
                 throw mismatch.toAdministrator();
             }

@@ -24,34 +24,45 @@ public final class TenantKeyMismatch extends RuntimeException {
     /**
      * @param version     the version whose key slots failed authentication here; 0 when this node holds no version
      *                    any slot is wrapped with
-     * @param wrappedKeys data keys the catalog holds wrapped with the tenant's KEK (above
-     *                    {@link TenantKeyProof#COUNTED}: more than that, uncounted)
+     * @param wrappedKeys data keys the catalog holds wrapped with the tenant's KEK, counted exactly
      * @param remedy      the fix this node's key provider calls for, named in the message
      */
     TenantKeyMismatch(String tenant, int version, long wrappedKeys, KeyRemedy remedy) {
-        super(message(tenant, version, wrappedKeys, remedy), null, false, false);
+        this(tenant, version, wrappedKeys, false, remedy);
+    }
+
+    /**
+     * @param bounded whether {@code wrappedKeys} was counted up to {@link TenantKeyProof#COUNTED} + 1 only (a
+     *                client's upload, retried in a loop): above {@code COUNTED} the message says "more than"; the
+     *                administrator's {@code tenant add} counts exactly, as {@link TenantKeyElsewhere} does
+     */
+    TenantKeyMismatch(String tenant, int version, long wrappedKeys, boolean bounded, KeyRemedy remedy) {
+        super(message(tenant, version, wrappedKeys, bounded, remedy), null, false, false);
         this.tenant = tenant;
         this.version = version;
         this.wrappedKeys = wrappedKeys;
     }
 
-    private static String message(String tenant, int version, long wrappedKeys, KeyRemedy fix) {
+    private static String message(String tenant, int version, long wrappedKeys, boolean bounded, KeyRemedy fix) {
         String found = version > 0
                 ? "this node's " + fix.store() + " holds another key of tenant " + tenant + " than the one its "
                         + "files were wrapped with: their key slots of KEK version " + version + " fail authentication "
                         + "under it"
                 : "this node's " + fix.store() + " holds no KEK version of tenant " + tenant + " that its files' key "
                         + "slots are wrapped with";
-        return found + "; the tenant exists without a recorded KEK version and " + counted(wrappedKeys)
+        return found + "; the tenant exists without a recorded KEK version and " + counted(wrappedKeys, bounded)
                 + " data key(s) of its "
                 + "files are stored, so this node's key is not recorded as the tenant's (the node holding the key "
                 + "that wrapped them would then be refused as forked); nothing was recorded. Run `vaultgate tenant add " + tenant + "` on a node that holds the "
                 + "tenant's key (the node that created it), or " + fix.fromFirst("that node");
     }
 
-    /** The count, or "more than 1000" where the refusal counted no further ({@link TenantKeyProof#COUNTED}). */
-    private static String counted(long wrappedKeys) {
-        return wrappedKeys > TenantKeyProof.COUNTED ? "more than " + TenantKeyProof.COUNTED
+    /**
+     * The count, or "more than 1000" where a bounded count stopped there ({@link TenantKeyProof#COUNTED}): only a
+     * client's upload counts so far (review23b: the administrator's exact count was named "more than 1000" too).
+     */
+    private static String counted(long wrappedKeys, boolean bounded) {
+        return bounded && wrappedKeys > TenantKeyProof.COUNTED ? "more than " + TenantKeyProof.COUNTED
                 : String.valueOf(wrappedKeys);
     }
 
@@ -66,7 +77,8 @@ public final class TenantKeyMismatch extends RuntimeException {
 
     /**
      * Data keys the catalog holds wrapped with the tenant's KEK; counted up to {@link TenantKeyProof#COUNTED} + 1 by
-     * an upload's or key change's refusal: above {@code COUNTED}, there are more than that.
+     * an upload's or key change's refusal (above {@code COUNTED}, there are more than that), exactly by the
+     * administrator's {@code tenant add}.
      */
     public long wrappedKeys() {
         return wrappedKeys;

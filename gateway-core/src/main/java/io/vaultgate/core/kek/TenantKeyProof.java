@@ -56,7 +56,7 @@ final class TenantKeyProof {
     void beforeRecording(Jdbc jdbc, String tenant, Function<TenantKeyMismatch, GatewayException> refusal)
             throws SQLException {
         try {
-            for (int version : require(jdbc, tenant, versions.wrappedKeys(jdbc, tenant, COUNTED + 1L))) {
+            for (int version : require(jdbc, tenant, versions.wrappedKeys(jdbc, tenant, COUNTED + 1L), true)) {
                 refusals.inStep(tenant, version);
             }
         } catch (TenantKeyMismatch mismatch) {
@@ -67,7 +67,8 @@ final class TenantKeyProof {
     /**
      * Returns the versions whose key here opens a key slot of the tenant's data (none where no data key is stored,
      * {@code wrappedKeys} 0); otherwise throws, changing nothing. {@code wrappedKeys} is what the refusal names: the
-     * count, or more than {@value #COUNTED} where it is higher.
+     * count, or, where {@code bounded} (counted up to {@value #COUNTED} + 1 only: {@link #beforeRecording}), more than
+     * {@value #COUNTED} where it is higher.
      *
      * @throws TenantKeyMismatch where the slots tried of any version this node holds enabled fail authentication here
      *                           or are damaged (the newest such version is named), or no version this node holds
@@ -76,7 +77,7 @@ final class TenantKeyProof {
      *                           of another key provider, leave nothing to prove here (review22c M1: they locked the
      *                           tenant's uploads and key changes out on a node in step)
      */
-    List<Integer> require(Jdbc jdbc, String tenant, long wrappedKeys) throws SQLException {
+    List<Integer> require(Jdbc jdbc, String tenant, long wrappedKeys, boolean bounded) throws SQLException {
         if (wrappedKeys == 0) {
             return List.of();
         }
@@ -90,12 +91,12 @@ final class TenantKeyProof {
                 continue;
             }
             if (slots.stream().noneMatch(slot -> opens(tenant, slot))) {
-                throw new TenantKeyMismatch(tenant, version, wrappedKeys, refusals.remedy());
+                throw new TenantKeyMismatch(tenant, version, wrappedKeys, bounded, refusals.remedy());
             }
             opened.add(version);
         }
         if (opened.isEmpty() && versions.wrapsUnderAnotherVersion(jdbc, tenant, keys.name(), keys.versions(tenant))) {
-            throw new TenantKeyMismatch(tenant, 0, wrappedKeys, refusals.remedy());
+            throw new TenantKeyMismatch(tenant, 0, wrappedKeys, bounded, refusals.remedy());
         }
         return List.copyOf(opened);
     }

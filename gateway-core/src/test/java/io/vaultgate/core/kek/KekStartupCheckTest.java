@@ -225,10 +225,37 @@ class KekStartupCheckTest {
         KekStartupCheck.Report report = nodeA.core().kekStartupCheck().run();
 
         assertThat(report.forked()).containsExactly("gamma");
+        assertThat(report.verified()).as("gamma's active version is in step: acme, beta and gamma").isEqualTo(3);
+        assertThat(report.count(KekStartupCheck.Verdict.FORKED)).as("no active version forked").isZero();
         assertThat(outOfStep(nodeA, KekRefusals.FORKED)).isEqualTo(1.0);
         assertThat(warnings()).anySatisfy(line -> assertThat(line).contains("another key under KEK version 1 of "
                 + "tenant gamma"));
         assertThat(nodeA.core().kekStartupCheck().run().forked()).as("acme and beta in step").containsExactly("gamma");
+    }
+
+    /**
+     * Review23b: a forked older version overrode the active version's verdict, so a tenant whose keystore lacks the
+     * active version and holds another key under an older one was reported forked only: the gauge counted both, but
+     * the report, the start-up summary ("0 behind") and the status page left "behind" out. Each is a finding of its
+     * own: the tenant is named in both.
+     */
+    @Test
+    void aTenantBehindOnItsActiveVersion_withAForkedOlderVersion_isReportedBehindAndForked() {
+        nodeA.client("gamma", "carol", Protocol.SFTP); // made after B's copy: B's keystore holds no gamma
+        nodeB.keys().ensureTenant("gamma"); // another key under version 1
+        nodeA.core().keyRotation().rotate(TenantId.of("gamma"), false); // catalog: v2 active, B holds 1 only
+
+        KekStartupCheck.Report report = nodeB.core().kekStartupCheck().run();
+
+        assertThat(outOfStep(nodeB, KekRefusals.BEHIND)).as("the gauge has it behind").isEqualTo(1.0);
+        assertThat(outOfStep(nodeB, KekRefusals.FORKED)).as("and forked").isEqualTo(1.0);
+        assertThat(report.forked()).containsExactly("gamma");
+        assertThat(report.behind()).as("the report, summary and status page").containsExactly("gamma");
+        assertThat(report.count(KekStartupCheck.Verdict.BEHIND)).isEqualTo(1);
+        assertThat(report.verified()).as("acme and beta").isEqualTo(2);
+        assertThat(nodeB.core().kekStartupCheck().alerts()).hasSize(2)
+                .anySatisfy(line -> assertThat(line).contains("(behind; refused here): gamma"))
+                .anySatisfy(line -> assertThat(line).contains("(forked; refused here): gamma"));
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.admin.NewTenant;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.tenant.Protocol;
@@ -77,7 +78,7 @@ class UnrecordedTenantProofTest {
         try (TestCore mixed = TestCore.sharing(home, keys -> new Version1From(keys, nodeB.keys()),
                 new GatewayCore.Settings(Duration.ofHours(24), 64).withNode(NodeSettings.of("node-a-mixed")))) {
             assertThat(mixed.keys().versions("acme")).containsExactly(1, 2);
-            assertThatThrownBy(() -> mixed.core().administration().createTenant(ACME, "Acme", false))
+            assertThatThrownBy(() -> mixed.core().administration().addTenant(NewTenant.of(ACME)))
                     .isInstanceOfSatisfying(GatewayException.class, e -> {
                         assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
                         assertThat(e.getCause()).isInstanceOfSatisfying(TenantKeyMismatch.class, cause -> {
@@ -89,7 +90,7 @@ class UnrecordedTenantProofTest {
         }
         assertThat(recorded()).as("nothing recorded").isEmpty();
 
-        nodeA.core().administration().createTenant(ACME, "Acme", false);
+        nodeA.core().administration().addTenant(NewTenant.of(ACME));
 
         assertThat(recorded()).containsExactly(1, 2);
     }
@@ -196,6 +197,31 @@ class UnrecordedTenantProofTest {
                         });
                     });
         }
+        assertThat(recorded()).as("nothing recorded").isEmpty();
+    }
+
+    /**
+     * Review23b: only a client's upload, retried in a loop, counts the tenant's data keys up to a bound; the
+     * administrator's {@code tenant add} counts them all, and its refusal named that exact count "more than 1000"
+     * too. It names the count now, as a refusal for want of any key of the tenant ({@link TenantKeyElsewhere}) does.
+     */
+    @Test
+    void theAdministratorsRefusedCompletion_namesTheExactCountOfStoredDataKeys() {
+        nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by A's version 1");
+        storeCopiesOfItsKeySlot(TenantKeyProof.COUNTED + 500);
+        forgetRecordedVersions();
+        nodeB.keys().ensureTenant("acme"); // another key under version 1
+
+        assertThatThrownBy(() -> nodeB.core().administration().addTenant(NewTenant.of(ACME)))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+                    assertThat(e.getCause()).isInstanceOfSatisfying(TenantKeyMismatch.class, cause -> {
+                        assertThat(cause.version()).isEqualTo(1);
+                        assertThat(cause.wrappedKeys()).isEqualTo(TenantKeyProof.COUNTED + 501L);
+                    });
+                    assertThat(e.clientMessage()).contains("and " + (TenantKeyProof.COUNTED + 501)
+                            + " data key(s) of its files are stored").doesNotContain("more than");
+                });
         assertThat(recorded()).as("nothing recorded").isEmpty();
     }
 
