@@ -65,6 +65,18 @@ public final class Administration {
     }
 
     /**
+     * Creates a tenant named {@code name}, with or without password login: {@link #addTenant(NewTenant)} stating both,
+     * for the gateway's own callers (the demo set-up, tests). Run for a tenant an older gateway left half-created, it
+     * completes it only where both are the recorded ones, and is refused ({@code CONFLICT}, cause
+     * {@link TenantSettingsRecorded}) where either differs: never silently kept (review22c L5, review23b). A
+     * completion stating nothing, as {@code vaultgate tenant add ID} asks it, is {@code addTenant(NewTenant.of(id))}.
+     */
+    public Tenant createTenant(TenantId id, String name, boolean passwordLogin) {
+        return addTenant(NewTenant.of(id).named(name, "name").withPasswordLogin(passwordLogin, "passwordLogin"))
+                .tenant();
+    }
+
+    /**
      * Creates the tenant and its first KEK version in one transaction ({@link TenantKeyCreation#createFirst}): the
      * catalog records both or neither, so no node ever holds an unrecorded version 1 that another node could make
      * again with another key unnoticed. Of two creations of one id at once (two nodes, two commands) one creates it;
@@ -72,7 +84,20 @@ public final class Administration {
      * its row and its key (by a gateway before this one, which made the key after its transaction; the catalog then
      * records no KEK version of it), it completes the creation instead of refusing, on a node that holds the tenant's
      * key: it records that key and returns the tenant as first recorded. A node holding no key of it refuses
-     * ({@link TenantKeyCreation#complete}).
+     * ({@link TenantKeyCreation#complete}). With {@link NewTenant#newKey}, a tenant left without a recorded key is
+     * completed with a new version 1 made on this node where this node holds no key of it: for a tenant whose
+     * interrupted creation never made a key on any node, as the administrator states ({@code vaultgate tenant add
+     * --new-key}). Still refused while the catalog holds data keys wrapped with the tenant's KEK. A node that holds
+     * a key of the tenant records its own, with or without {@code newKey}, where it opens the tenant's stored data
+     * keys (or none are stored). Audited once, naming the versions recorded and the administrator's statement.
+     *
+     * <p>As an administrator asks it ({@code vaultgate tenant add}, {@code POST /v1/admin/tenants}), telling whether
+     * it created the tenant or completed one left half-created, and what the completion recorded. Its maximum file
+     * size, where stated, is set in the same transaction, audited {@code TENANT_UPDATED} as {@link #setMaxFileSize}
+     * is, on a new tenant and a completed one alike. A completion keeps the name and password login first recorded:
+     * where the request states another ({@link NewTenant#stated}), it is refused before anything changes
+     * ({@code CONFLICT}, cause {@link TenantSettingsRecorded} naming each option), never silently ignored (review22c
+     * L5).
      *
      * @throws GatewayException {@code INVALID_REQUEST} for the id {@value CoreHealth#PROBE_TENANT}, under which the
      *                          store's readiness probe writes: a tenant of that id would share its storage space;
@@ -80,40 +105,6 @@ public final class Administration {
      *                          io.vaultgate.core.kek.TenantKeyElsewhere}, for one without a recorded key whose key
      *                          this node does not hold, and, caused by {@link io.vaultgate.core.kek.TenantKeyMismatch},
      *                          for one whose stored data keys this node's key does not open
-     */
-    public Tenant createTenant(TenantId id, String name, boolean passwordLogin) {
-        return createTenant(id, name, passwordLogin, false);
-    }
-
-    /**
-     * {@link #createTenant(TenantId, String, boolean)}; with {@code newKey}, a tenant left without a recorded key is
-     * completed with a new version 1 made on this node where this node holds no key of it: for a tenant whose
-     * interrupted creation never made a key on any node, as the administrator states ({@code vaultgate tenant add
-     * --new-key}). Still refused while the catalog holds data keys wrapped with the tenant's KEK. A node that holds
-     * a key of the tenant records its own, with or without {@code newKey}, where it opens the tenant's stored data
-     * keys (or none are stored). Audited once, naming the versions recorded and the administrator's statement.
-     */
-    public Tenant createTenant(TenantId id, String name, boolean passwordLogin, boolean newKey) {
-        return addTenant(id, name, passwordLogin, newKey).tenant();
-    }
-
-    /**
-     * {@link #addTenant(NewTenant)} with this name and password login for a new tenant, and nothing stated: a
-     * completion keeps the recorded ones without a word. For callers of the gateway's own (a demo set-up, tests); an
-     * administrator's {@code tenant add} and {@code POST /v1/admin/tenants} state theirs.
-     */
-    public TenantAdded addTenant(TenantId id, String name, boolean passwordLogin, boolean newKey) {
-        return addTenant(new NewTenant(id, name, passwordLogin, Optional.empty(), newKey, java.util.Map.of()));
-    }
-
-    /**
-     * {@link #createTenant(TenantId, String, boolean, boolean)} as an administrator asks it ({@code vaultgate tenant
-     * add}, {@code POST /v1/admin/tenants}), telling whether it created the tenant or completed one left half-created,
-     * and what the completion recorded. Its maximum file size, where stated, is set in the same transaction, audited
-     * {@code TENANT_UPDATED} as {@link #setMaxFileSize} is, on a new tenant and a completed one alike. A completion
-     * keeps the name and password login first recorded: where the request states another ({@link NewTenant#stated}),
-     * it is refused before anything changes ({@code CONFLICT}, cause {@link TenantSettingsRecorded} naming each
-     * option), never silently ignored (review22c L5).
      */
     public TenantAdded addTenant(NewTenant request) {
         TenantId id = request.id();

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.admin.NewTenant;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.tenant.Protocol;
@@ -128,7 +129,7 @@ class TenantCreationCrashWindowTest {
         KekId keyOfA = nodeA.keys().active("acme");
         forgetRecordedVersions();
 
-        Throwable onB = catchThrowable(() -> nodeB.core().administration().createTenant(ACME, "Acme", true));
+        Throwable onB = catchThrowable(() -> tenantAdd(nodeB, false));
 
         assertThat(onB).isInstanceOfSatisfying(GatewayException.class, e -> {
             assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
@@ -141,7 +142,7 @@ class TenantCreationCrashWindowTest {
         assertThat(nodeB.keys().versions("acme")).as("B made no key").isEmpty();
         assertThat(recorded()).as("nothing recorded").isEmpty();
 
-        Tenant completed = nodeA.core().administration().createTenant(ACME, "Acme", true);
+        Tenant completed = tenantAdd(nodeA, false);
 
         assertThat(completed.name()).as("the tenant as first recorded").isEqualTo("Acme as first created");
         assertThat(nodeA.keys().active("acme")).as("A's key, no second one").isEqualTo(keyOfA);
@@ -170,7 +171,7 @@ class TenantCreationCrashWindowTest {
         forgetRecordedVersions();
 
         for (boolean newKey : new boolean[] {false, true}) {
-            assertThatThrownBy(() -> nodeB.core().administration().createTenant(ACME, "Acme", false, newKey))
+            assertThatThrownBy(() -> tenantAdd(nodeB, newKey))
                     .isInstanceOfSatisfying(GatewayException.class, e -> {
                         assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
                         assertThat(e.getCause()).isInstanceOfSatisfying(TenantKeyElsewhere.class,
@@ -196,11 +197,11 @@ class TenantCreationCrashWindowTest {
             return null;
         });
 
-        assertThatThrownBy(() -> nodeB.core().administration().createTenant(ACME, "Acme", false))
+        assertThatThrownBy(() -> tenantAdd(nodeB, false))
                 .hasCauseInstanceOf(TenantKeyElsewhere.class);
         assertThat(nodeB.keys().versions("acme")).isEmpty();
 
-        Tenant completed = nodeB.core().administration().createTenant(ACME, "Acme", false, true);
+        Tenant completed = tenantAdd(nodeB, true);
 
         assertThat(completed.name()).isEqualTo("Acme as first created");
         assertThat(nodeB.keys().versions("acme")).containsExactly(1);
@@ -211,7 +212,7 @@ class TenantCreationCrashWindowTest {
         long newKeys = nodeA.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM audit_events WHERE "
                 + "event LIKE '%a new key: no node held one%'"));
         assertThat(newKeys).as("audited as a new key").isEqualTo(1L);
-        assertThatThrownBy(() -> nodeB.core().administration().createTenant(ACME, "Acme", false, true))
+        assertThatThrownBy(() -> tenantAdd(nodeB, true))
                 .as("completed: refused as existing").hasMessageContaining("tenant acme already exists");
     }
 
@@ -226,7 +227,7 @@ class TenantCreationCrashWindowTest {
         nodeA.core().keyRotation().rotate(ACME, false);
         forgetRecordedVersions();
 
-        nodeA.core().administration().createTenant(ACME, "Acme", false);
+        tenantAdd(nodeA, false);
 
         assertThat(recorded()).containsExactly(1, 2, 3);
         assertThat(completionsAudited()).singleElement().asString()
@@ -246,14 +247,14 @@ class TenantCreationCrashWindowTest {
                     Tenant.create(ACME, "Acme as first created", java.time.Instant.now()));
             return null;
         });
-        assertThatThrownBy(() -> stoppingA.core().administration().createTenant(ACME, "Acme", false, true))
+        assertThatThrownBy(() -> tenantAdd(stoppingA, true))
                 .hasStackTraceContaining("injected: the node stops");
         assertThat(nodeA.keys().versions("acme")).as("the new key was written").containsExactly(1);
         assertThat(recorded()).isEmpty();
         assertThat(completionsAudited()).isEmpty();
         KekId made = nodeA.keys().active("acme");
 
-        nodeA.core().administration().createTenant(ACME, "Acme", false, true);
+        tenantAdd(nodeA, true);
 
         assertThat(nodeA.keys().active("acme")).as("no second key").isEqualTo(made);
         assertThat(recorded()).containsExactly(1);
@@ -261,7 +262,7 @@ class TenantCreationCrashWindowTest {
                 + "completing its interrupted creation (this node's key: the administrator stated that no node held "
                 + "a key of it (--new-key), but this node's keys held one, made by the tenant's creation or by an "
                 + "earlier attempt here, and it is recorded; no key was made by this run)");
-        assertThatThrownBy(() -> nodeA.core().administration().createTenant(ACME, "Acme", false, true))
+        assertThatThrownBy(() -> tenantAdd(nodeA, true))
                 .hasMessageContaining("tenant acme already exists");
         assertThat(completionsAudited()).as("a run refused as existing audits nothing").hasSize(1);
     }
@@ -280,7 +281,7 @@ class TenantCreationCrashWindowTest {
         KekId otherKey = nodeB.keys().ensureTenant("acme");
 
         for (boolean newKey : new boolean[] {false, true}) {
-            assertThatThrownBy(() -> nodeB.core().administration().createTenant(ACME, "Acme", false, newKey))
+            assertThatThrownBy(() -> tenantAdd(nodeB, newKey))
                     .isInstanceOfSatisfying(GatewayException.class, e -> {
                         assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
                         assertThat(e.getCause()).isInstanceOfSatisfying(TenantKeyMismatch.class, cause -> {
@@ -299,7 +300,7 @@ class TenantCreationCrashWindowTest {
         assertThat(nodeB.keys().versions("acme")).as("B's keys unchanged").containsExactly(1);
         assertThat(nodeB.keys().active("acme")).isEqualTo(otherKey);
 
-        nodeA.core().administration().createTenant(ACME, "Acme", false);
+        tenantAdd(nodeA, false);
 
         assertThat(recorded()).containsExactly(1);
         assertThat(completionsAudited()).hasSize(1);
@@ -316,7 +317,7 @@ class TenantCreationCrashWindowTest {
         forgetRecordedVersions();
         nodeB.keys().ensureTenant("acme");
 
-        assertThatThrownBy(() -> nodeB.core().administration().createTenant(ACME, "Acme", false))
+        assertThatThrownBy(() -> tenantAdd(nodeB, false))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.getCause()).isInstanceOfSatisfying(TenantKeyMismatch.class,
                             cause -> assertThat(cause.version()).isZero());
@@ -336,7 +337,7 @@ class TenantCreationCrashWindowTest {
         threeFilesUnrecorded_theFirstTwoSlotsDamaged();
 
         try (TestCore parsingA = nodeAFindingShortSlotsUnparseable()) {
-            parsingA.core().administration().createTenant(ACME, "Acme", false);
+            tenantAdd(parsingA, false);
         }
 
         assertThat(recorded()).containsExactly(1);
@@ -350,7 +351,7 @@ class TenantCreationCrashWindowTest {
         damage(files.get(2), Base64.getEncoder().encodeToString(new byte[KeySlot.MAX_WRAPPED_LENGTH + 1]));
 
         try (TestCore parsingA = nodeAFindingShortSlotsUnparseable()) {
-            assertThatThrownBy(() -> parsingA.core().administration().createTenant(ACME, "Acme", false))
+            assertThatThrownBy(() -> tenantAdd(parsingA, false))
                     .isInstanceOfSatisfying(GatewayException.class, e -> {
                         assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
                         assertThat(e.getCause()).isInstanceOfSatisfying(TenantKeyMismatch.class, cause -> {
@@ -374,6 +375,14 @@ class TenantCreationCrashWindowTest {
                 });
         assertThat(nodeB.keys().versions("acme")).isEmpty();
         assertThat(recorded()).containsExactly(1);
+    }
+
+    /**
+     * What {@code vaultgate tenant add acme} (with {@code --new-key} where {@code newKey}) asks, stating no name or
+     * password login: a completion keeps the recorded ones.
+     */
+    private static Tenant tenantAdd(TestCore node, boolean newKey) {
+        return node.core().administration().addTenant(NewTenant.of(ACME).withNewKey(newKey)).tenant();
     }
 
     /** Node A's creation of acme writes A's keystore, then A stops before its catalog transaction commits. */
