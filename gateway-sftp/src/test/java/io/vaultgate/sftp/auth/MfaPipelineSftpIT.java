@@ -3,8 +3,10 @@ package io.vaultgate.sftp.auth;
 import static io.vaultgate.sftp.auth.MfaClients.median;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.defender.Offence;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -49,8 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  *
  * <p>Both are timing side channels, and CI machines are loaded (a 5 ms bound on the medians failed once at load 22),
- * so what each test proves does not rest on a wall-clock bound. The check whose length would leak is held by the
- * core ({@link HeldChecks}: the right password's code check; the second password request's check) until the client
+ * so what each test proves does not rest on a wall-clock bound. The work whose length would leak is held by the
+ * core ({@link HeldChecks}: the right password's code check and the refused password's defender score, one branch
+ * each of the code step; the second password request's check) until the client
  * has seen what must not wait for it (the {@code none}'s answer; MINA's timer running a task, which must find the
  * check still held), for {@link #HOLD} at most. Where the side channel exists, the thing awaited can only come after the check, so the hold runs out, every
  * time and on any machine, and the test fails; where it does not, the hold is released, however slow the machine.
@@ -74,8 +77,11 @@ class MfaPipelineSftpIT {
     Path directory;
 
     /**
-     * A {@code none} pipelined behind the code is answered while the right password's code check is still held (so
-     * its answer does not wait for the check: with the check on the I/O thread it could not be), and as soon after a
+     * A {@code none} pipelined behind the code is answered while the right password's code check is still held, and
+     * while the refused password's defender score ({@link MfaStepAnswers#secondStepAfterRefusal}: the source's
+     * {@code LOGIN_FAILED}, a catalog write) is still held (so the answer waits for neither branch's work: with either
+     * on the I/O thread it could not be; review23c: the timing comparison alone, its bound 10 ms or more under load,
+     * would hide a few milliseconds of the refused branch back on it), and as soon after a
      * right password as after a wrong one: the median of the pairs' differences within the larger of
      * {@link #MEDIAN_MARGIN_MICROS} and twice the spread (interquartile range) of the wrong passwords' times. And at
      * once, not after the code step's floor: the median of all within half the floor (each within it was asserted
@@ -83,9 +89,12 @@ class MfaPipelineSftpIT {
      */
     @Test
     void aRequestPipelinedBehindTheCode_isAnsweredAsSoon_whetherThePasswordWasRightOrNot() throws Exception {
-        HeldChecks codeChecks = new HeldChecks("byTotp", args -> ((Principal) args[0]).name().startsWith("right"));
+        HeldChecks codeChecks = new HeldChecks("the right password's code check", "byTotp",
+                args -> ((Principal) args[0]).name().startsWith("right"));
+        HeldChecks refusalScores = new HeldChecks("the refused password's defender score", "offence",
+                args -> args[1] == Offence.LOGIN_FAILED);
         try (AccessFixture gateway = AccessFixture.start(directory, MfaClients.policy(), Clock.systemUTC(),
-                codeChecks::around)) {
+                core -> codeChecks.around(Authenticator.class, refusalScores.aroundAccess(core)))) {
             enroll(gateway, "right", "wrong");
             List<Long> right = new ArrayList<>();
             List<Long> wrong = new ArrayList<>();
@@ -95,9 +104,9 @@ class MfaPipelineSftpIT {
                 long w;
                 if (i % 2 == 0) { // alternate which goes first, so that neither always follows the other
                     r = pipelinedNone(gateway, "right" + (i / 3), MfaClients.PASSWORD, codeChecks);
-                    w = pipelinedNone(gateway, "wrong" + (i / 3), MfaClients.WRONG, null);
+                    w = pipelinedNone(gateway, "wrong" + (i / 3), MfaClients.WRONG, refusalScores);
                 } else {
-                    w = pipelinedNone(gateway, "wrong" + (i / 3), MfaClients.WRONG, null);
+                    w = pipelinedNone(gateway, "wrong" + (i / 3), MfaClients.WRONG, refusalScores);
                     r = pipelinedNone(gateway, "right" + (i / 3), MfaClients.PASSWORD, codeChecks);
                 }
                 if (i > 0) {
@@ -131,11 +140,11 @@ class MfaPipelineSftpIT {
     @Test
     void aPasswordRequestBeforeTheFirstOnesFloor_doesNotHoldMinasTimer() throws Exception {
         Map<String, AtomicInteger> passwordChecks = new ConcurrentHashMap<>();
-        HeldChecks secondPasswordChecks = new HeldChecks("firstFactorByPassword",
+        HeldChecks secondPasswordChecks = new HeldChecks("P2's check", "firstFactorByPassword",
                 args -> passwordChecks.computeIfAbsent((String) args[0], user -> new AtomicInteger())
                         .incrementAndGet() == 2);
         try (AccessFixture gateway = AccessFixture.start(directory, MfaClients.policy(), Clock.systemUTC(),
-                secondPasswordChecks::around)) {
+                core -> secondPasswordChecks.around(Authenticator.class, core))) {
             enroll(gateway, "u");
             ScheduledExecutorService timer = minaTimer(gateway);
             List<Long> lateness = new ArrayList<>();
@@ -163,24 +172,23 @@ class MfaPipelineSftpIT {
     /**
      * Logs in with {@code password} and a wrong code, with a {@code none} request written right behind the code;
      * returns the nanoseconds from that write to the first message after it, which must be the {@code none}'s
-     * failure and the only message (the code step's answer dropped). With {@code held}, the code's check is held
-     * until the {@code none}'s failure has arrived, and must have been released by it.
+     * failure and the only message (the code step's answer dropped). The work of the code step {@code held} picks
+     * (the right password's code check, the refused one's defender score) is held until the {@code none}'s failure
+     * has arrived, and must have been released by it: reached (within the wait below), and not run out.
      */
     private static long pipelinedNone(AccessFixture gateway, String user, String password, HeldChecks held)
             throws Exception {
         List<long[]> answers = new CopyOnWriteArrayList<>();
         long[] sent = new long[1];
         CountDownLatch noneAnswered = new CountDownLatch(1);
-        CompletableFuture<Boolean> hold = held == null ? null : held.arm();
+        CompletableFuture<Boolean> hold = held.arm();
         SshClient client = MfaClients.client(session -> new ClientUserAuthService(session) {
             @Override
             public void process(int cmd, Buffer buffer) throws Exception {
                 long at = System.nanoTime();
                 answers.add(new long[] {cmd, at});
                 if (sent[0] != 0) {
-                    if (held != null) {
-                        held.release(); // the none's answer is in: the code's check may end
-                    }
+                    held.release(); // the none's answer is in: the code step's held work may end
                     noneAnswered.countDown();
                 }
                 super.process(cmd, buffer);
@@ -209,11 +217,8 @@ class MfaPipelineSftpIT {
             }
             assertThat(noneAnswered.await(HOLD.toSeconds() + 10, TimeUnit.SECONDS)).as("an answer after the none")
                     .isTrue();
-            if (hold != null) {
-                assertThat(hold.get(HOLD.toSeconds() + 10, TimeUnit.SECONDS)).as("%s: the right password's code"
-                        + " check was still held when the none was answered: the answer did not wait for it", user)
-                        .isTrue();
-            }
+            assertThat(hold.get(HOLD.toSeconds() + 10, TimeUnit.SECONDS)).as("%s: %s was still held when the none"
+                    + " was answered: the answer did not wait for it", user, held.what()).isTrue();
             Thread.sleep(AnswerFloor.CODE_STEP.toMillis() + 100); // a late answer of the code step would be here
             assertThat(sent[0]).as("the code was sent").isPositive();
             List<long[]> after = answers.stream().filter(a -> a[1] > sent[0]).toList();
@@ -300,18 +305,21 @@ class MfaPipelineSftpIT {
     }
 
     /**
-     * The core, with the calls of one method that {@code held} picks held until the test releases them
-     * ({@link #release}), {@link #HOLD} at most, then passed on. One hold at a time: {@link #arm} says whether the
-     * next one ended by release (true) or ran out (false), {@link #holding} whether one is being held now.
+     * The core (or its {@link AccessControl}, {@link #aroundAccess}), with the calls of one method that {@code held}
+     * picks held until the test releases them ({@link #release}), {@link #HOLD} at most, then passed on; while not
+     * armed they pass at once. One hold at a time: {@link #arm} says whether the next one ended by release (true) or
+     * ran out (false), {@link #holding} whether one is being held now.
      */
     private static final class HeldChecks {
+        private final String what;
         private final String method;
         private final Predicate<Object[]> held;
         private volatile CountDownLatch release = new CountDownLatch(0);
         private volatile CompletableFuture<Boolean> outcome = new CompletableFuture<>();
         private volatile boolean holding;
 
-        HeldChecks(String method, Predicate<Object[]> held) {
+        HeldChecks(String what, String method, Predicate<Object[]> held) {
+            this.what = what;
             this.method = method;
             this.held = held;
         }
@@ -331,9 +339,30 @@ class MfaPipelineSftpIT {
             return holding;
         }
 
-        Authenticator around(Authenticator core) {
+        /** What is held, for the assertions' messages. */
+        String what() {
+            return what;
+        }
+
+        /** {@code core}, whose {@link Authenticator#access()} (the defender the front-end scores through) holds. */
+        Authenticator aroundAccess(Authenticator core) {
+            AccessControl access = around(AccessControl.class, core.access());
             return (Authenticator) Proxy.newProxyInstance(MfaPipelineSftpIT.class.getClassLoader(),
                     new Class<?>[] {Authenticator.class}, (proxy, called, args) -> {
+                        if (called.getName().equals("access") && called.getParameterCount() == 0) {
+                            return access;
+                        }
+                        try {
+                            return called.invoke(core, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+
+        <T> T around(Class<T> type, T core) {
+            return type.cast(Proxy.newProxyInstance(MfaPipelineSftpIT.class.getClassLoader(),
+                    new Class<?>[] {type}, (proxy, called, args) -> {
                         if (called.getName().equals(method) && held.test(args)) {
                             CompletableFuture<Boolean> ended = outcome;
                             holding = true;
@@ -348,7 +377,7 @@ class MfaPipelineSftpIT {
                         } catch (InvocationTargetException e) {
                             throw e.getCause();
                         }
-                    });
+                    }));
         }
     }
 
