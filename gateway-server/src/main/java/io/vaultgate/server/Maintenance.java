@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Housekeeping while the gateway runs, on one background thread: closes idle batches, returns expired
- * batch leases, removes partial uploads past their expiry, shreds files past their tenant's retention,
+ * batch leases, removes partial uploads past their expiry, retries the recovery of interrupted uploads that failed
+ * for a passing cause, shreds files past their tenant's retention,
  * abandons the forwards of removed sites whose removal was cut off before it abandoned them, signs an audit
  * checkpoint when one is due. A failing pass is logged and retried next time.
  */
@@ -37,6 +38,7 @@ final class Maintenance implements AutoCloseable {
     static void runOnce(GatewayCore core) {
         int batches = task("batch closing and lease release", () -> core.batches().maintain());
         int partials = task("expiry of partial uploads", () -> core.recovery().expirePartials());
+        int recovered = task("interrupted uploads left to retry", () -> core.recovery().retryDeferred());
         int shredded = task("retention", () -> core.retention().shredExpired());
         task("site removals cut off before their forwards were abandoned",
                 () -> core.incidents().siteRemoval().finishInterrupted().size());
@@ -45,9 +47,10 @@ final class Maintenance implements AutoCloseable {
             core.audit().checkpointIfDue();
             return 0;
         });
-        if (batches + partials + shredded > 0) {
-            LOG.info("maintenance: {} batches closed or released, {} expired partial uploads removed, {} files "
-                    + "past retention shredded", batches, partials, shredded);
+        if (batches + partials + recovered + shredded > 0) {
+            LOG.info("maintenance: {} batches closed or released, {} expired partial uploads removed, {} interrupted "
+                    + "uploads recovered on a retry, {} files past retention shredded", batches, partials, recovered,
+                    shredded);
         }
     }
 

@@ -15,17 +15,23 @@ import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.PendingObject;
 import io.vaultgate.core.storage.ReferencedObjects;
+import io.vaultgate.core.storage.StoredBytesFixed;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KeyProvider;
 import io.vaultgate.crypto.stream.OutOfOrderEnvelopeWriter;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -43,6 +49,12 @@ import org.slf4j.LoggerFactory;
  * ({@link #recoverUploadsOf}), the rows of registered nodes that stopped beating. A row is first handed
  * over to this node with a compare-and-set, so two nodes never recover the same upload, and the node that
  * was presumed dead can no longer commit it (its commit requires the row to still be its own).
+ *
+ * <p>An upload is discarded only when its object proves unrecoverable: its header or segment 0 does not
+ * authenticate, or the object is gone. Any other failure (the store or the key provider failing for a moment, a
+ * key version this node's keystore does not hold yet) leaves the row {@code UPLOADING} on this node and its object
+ * as they are, logged; {@link #retryDeferred} (each maintenance pass) tries it again, backing off from one minute
+ * to an hour, and a restart of this node does too. It is discarded as expired once past the partial expiry.
  */
 public final class Recovery {
 
@@ -51,6 +63,16 @@ public final class Recovery {
     /** What one recovery pass did. */
     public record Report(int resumable, int expired, int sweptObjects) {
     }
+
+    /** What became of one interrupted upload. */
+    private enum Outcome { RESUMABLE, DISCARDED, DEFERRED }
+
+    /** An upload taken over by this node whose recovery failed for a passing cause, and when to try it again. */
+    private record Deferred(FileRecord file, Instant retryAt, Duration backoff) {
+    }
+
+    static final Duration FIRST_RETRY = Duration.ofMinutes(1);
+    static final Duration LAST_RETRY = Duration.ofHours(1);
 
     private final Database database;
     private final TenantRepository tenants;
@@ -64,6 +86,8 @@ public final class Recovery {
     private final KeySlots slots = new KeySlots();
     private final PartialUploadRepository uploads = new PartialUploadRepository();
     private final PartialQuota partialQuota;
+    /** By file id; guarded by this. */
+    private final Map<String, Deferred> deferred = new LinkedHashMap<>();
 
     /** What the store's sweep keeps: the objects of the catalog's files, looked up a batch at a time. */
     private final ReferencedObjects referenced = new ReferencedObjects() {
@@ -117,15 +141,64 @@ public final class Recovery {
                     discard(upload.file(), "partial upload expired");
                     expired++;
                 } else {
-                    resumable += makeResumable(upload.file()) ? 1 : 0;
+                    resumable += recover(upload.file()) ? 1 : 0;
                 }
             }
             swept += store.sweep(tenant.id(), referenced);
         }
         Report report = new Report(resumable, expired, swept);
         LOG.info("recovery: {} interrupted uploads kept resumable, {} expired partials removed, {} orphan objects "
-                + "swept", report.resumable(), report.expired(), report.sweptObjects());
+                + "swept, {} left to retry", report.resumable(), report.expired(), report.sweptObjects(),
+                deferred.size());
         return report;
+    }
+
+    /**
+     * Tries again the uploads whose recovery failed for a passing cause (the store or key provider unavailable),
+     * each once its back-off is over; one past the partial expiry is discarded as expired, one no longer a live
+     * upload of this node is forgotten. Safe while the gateway runs; returns how many became resumable.
+     */
+    public synchronized int retryDeferred() {
+        Instant now = clock.instant();
+        Instant oldest = now.minus(partialExpiry);
+        int recovered = 0;
+        for (Deferred entry : new ArrayList<>(deferred.values())) {
+            FileRecord file = entry.file();
+            if (entry.retryAt().isAfter(now)) {
+                continue;
+            }
+            deferred.remove(file.id());
+            if (!database.read(jdbc -> uploads.isUploadOf(jdbc, file.id(), node.id()))) {
+                continue;
+            }
+            if (file.updatedAt().isBefore(oldest)) {
+                discard(file, "partial upload expired");
+                continue;
+            }
+            Outcome outcome = makeResumable(file);
+            if (outcome == Outcome.RESUMABLE) {
+                recovered++;
+            } else if (outcome == Outcome.DEFERRED) {
+                Duration backoff = entry.backoff().multipliedBy(2);
+                backoff = backoff.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : backoff;
+                deferred.put(file.id(), new Deferred(file, now.plus(backoff), backoff));
+            }
+        }
+        return recovered;
+    }
+
+    /** How many uploads wait for {@link #retryDeferred}. */
+    public synchronized int deferredCount() {
+        return deferred.size();
+    }
+
+    /** Recovers {@code file}, taken over by this node; remembers it for {@link #retryDeferred} if that failed. */
+    private boolean recover(FileRecord file) {
+        Outcome outcome = makeResumable(file);
+        if (outcome == Outcome.DEFERRED) {
+            deferred.put(file.id(), new Deferred(file, clock.instant().plus(FIRST_RETRY), FIRST_RETRY));
+        }
+        return outcome == Outcome.RESUMABLE;
     }
 
     /**
@@ -150,7 +223,7 @@ public final class Recovery {
             if (takeOver(upload)) {
                 LOG.info("upload {} of tenant {} was streamed by node {}, presumed dead: recovering it", upload.file()
                         .id(), upload.file().tenant(), upload.node().orElse("?"));
-                recovered += makeResumable(upload.file()) ? 1 : 0;
+                recovered += recover(upload.file()) ? 1 : 0;
             }
         }
         return recovered;
@@ -191,46 +264,84 @@ public final class Recovery {
      * Verifies what an interrupted upload sealed and records it as a partial of the plaintext it keeps: the run of
      * segments from segment 0 that authenticates (after a power loss, every segment written since the object's last
      * background flush may be torn; what follows the first torn one is dropped, and its uploader's resume sends it
-     * again). Discards it, audited, if its header or segment 0 does not authenticate, or if keeping it would take the
-     * tenant past its byte quota ({@link PartialQuota}), as a live node's suspend does.
+     * again). Discards it, audited, if its header or segment 0 does not authenticate, if its object or data key
+     * record is gone, or if keeping it would take the tenant past its byte quota ({@link PartialQuota}), as a live
+     * node's suspend does. Any other failure leaves the row and the object as they are ({@link Outcome#DEFERRED}).
      */
-    private boolean makeResumable(FileRecord file) {
+    private Outcome makeResumable(FileRecord file) {
         EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());
         try {
-            StoredKeySlot stored = database.read(jdbc -> files.keySlot(jdbc, file.id())).orElseThrow();
-            DataKey dek = keys.unwrap(context, slots.fromStored(stored));
-            long kept;
-            long dropped;
+            Optional<StoredKeySlot> stored = database.read(jdbc -> files.keySlot(jdbc, file.id()));
+            if (stored.isEmpty()) {
+                return unrecoverable(file, "its data key is not recorded");
+            }
+            DataKey dek;
+            try {
+                dek = keys.unwrap(context, slots.fromStored(stored.get()));
+            } catch (CryptoException.KeyDestroyed e) {
+                return unrecoverable(file, "its tenant's key is destroyed");
+            }
+            Cut cut;
             try (PendingObject object = store.reopen(file.tenant(), file.objectId())) {
-                long before = object.channel().size();
-                OutOfOrderEnvelopeWriter writer = OutOfOrderEnvelopeWriter.recover(dek, context, object.channel(),
-                        OutOfOrderEnvelopeWriter.DEFAULT_WINDOW_SEGMENTS, null);
-                dropped = before - object.channel().size();
-                kept = writer.suspend();
-                writer.close();
-                object.sync();
+                cut = verifyAndCut(dek, context, object);
+            } catch (NoSuchFileException e) {
+                return unrecoverable(file, "its stored object is gone");
+            } catch (CryptoException.AuthenticationFailed e) {
+                return unrecoverable(file, "its header or first segment does not authenticate");
+            } catch (StoredBytesFixed e) {
+                return unrecoverable(file, "what authenticates ends before the bytes its store holds for good (on S3, "
+                        + "before its last part)");
             } finally {
                 dek.destroy();
             }
-            if (dropped > 0) {
-                LOG.info("interrupted upload {} of tenant {}: {} stored bytes from its first torn segment on dropped, "
-                        + "{} plaintext bytes kept to resume from", file.id(), file.tenant(), dropped, kept);
-            }
+            reportCut(file, cut);
+            long kept = cut.kept();
             Optional<Boolean> recorded = database.inTransaction(jdbc -> partialQuota.allows(jdbc, file, kept)
                     ? Optional.of(uploads.updateStateIfOwned(jdbc, file.id(), node.id(), FileState.PARTIAL, kept,
                             Optional.empty(), clock.instant()))
                     : Optional.empty());
             if (recorded.isPresent()) {
-                return recorded.get();
+                return recorded.get() ? Outcome.RESUMABLE : Outcome.DISCARDED;
             }
             discard(file, "quota exceeded");
-            return false;
+            return Outcome.DISCARDED;
         } catch (IOException | RuntimeException e) {
-            LOG.warn("interrupted upload {} of tenant {} could not be recovered and is discarded: {}", file.id(),
-                    file.tenant(), e.toString());
-            discard(file, "interrupted upload could not be recovered");
-            return false;
+            LOG.warn("interrupted upload {} of tenant {} could not be recovered now and is kept as it is, to be tried "
+                    + "again: {}", file.id(), file.tenant(), e.toString());
+            return Outcome.DEFERRED;
         }
+    }
+
+    /** What verifying an interrupted upload's object kept and cut. */
+    private record Cut(long before, long after, long kept) {
+        long dropped() {
+            return before - after;
+        }
+    }
+
+    private static Cut verifyAndCut(DataKey dek, EnvelopeContext context, PendingObject object) throws IOException {
+        long before = object.channel().size();
+        OutOfOrderEnvelopeWriter writer = OutOfOrderEnvelopeWriter.recover(dek, context, object.channel(),
+                OutOfOrderEnvelopeWriter.DEFAULT_WINDOW_SEGMENTS, null);
+        long after = object.channel().size();
+        long kept = writer.suspend();
+        writer.close();
+        object.sync();
+        return new Cut(before, after, kept);
+    }
+
+    private void reportCut(FileRecord file, Cut cut) {
+        if (cut.dropped() > 0) {
+            LOG.info("interrupted upload {} of tenant {}: {} stored bytes from its first torn segment on dropped, "
+                    + "{} plaintext bytes kept to resume from", file.id(), file.tenant(), cut.dropped(), cut.kept());
+        }
+    }
+
+    private Outcome unrecoverable(FileRecord file, String why) {
+        LOG.warn("interrupted upload {} of tenant {} cannot be recovered ({}) and is discarded", file.id(),
+                file.tenant(), why);
+        discard(file, "interrupted upload could not be recovered: " + why);
+        return Outcome.DISCARDED;
     }
 
     private void discard(FileRecord file, String reason) {

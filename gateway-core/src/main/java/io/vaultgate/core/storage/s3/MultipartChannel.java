@@ -225,8 +225,9 @@ final class MultipartChannel implements SeekableByteChannel {
         }
         if (newSize < size()) {
             if (newSize < partStart) {
-                throw new IOException("s3://" + target.bucket() + "/" + target.key() + ": cannot truncate to "
-                        + newSize + ", bytes from " + partStart + " on were already sent to S3");
+                throw new io.vaultgate.core.storage.StoredBytesFixed("s3://" + target.bucket() + "/" + target.key()
+                        + ": cannot truncate to " + newSize + ", bytes from " + partStart
+                        + " on were already sent to S3");
             }
             buffer.truncate((int) (newSize - partStart));
             dirty = true;
