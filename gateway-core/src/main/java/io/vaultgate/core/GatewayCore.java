@@ -256,8 +256,8 @@ public final class GatewayCore implements AutoCloseable {
                 metrics.auth()), access);
         SessionReaper reaper = new SessionReaper(database, audit, liveSessions, accessPolicy.sessionCheck()).start();
         Revocation revocation = new Revocation(database, audit, liveSessions, random, clock);
-        Recovery recovery = new Recovery(database, tenants, fileRows, store, keys, shredder, settings.partialExpiry(),
-                settings.node(), clock);
+        Recovery recovery = new Recovery(database, tenants, fileRows, store, keys, shredder, audit,
+                settings.partialExpiry(), settings.node(), clock);
         Offboarding offboarding = new Offboarding(database, operators, batches, revocation, mfa, audit, clock);
         return new GatewayCore(authenticator,
                 metrics.transfers().metered(new CatalogFileService(database, fileRows, new DirectoryRepository(),

@@ -2,6 +2,7 @@ package io.vaultgate.core.ingest;
 
 import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.audit.AuditEvents;
+import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.PartialUploadRepository;
@@ -22,6 +23,7 @@ import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KeyProvider;
+import io.vaultgate.crypto.format.EnvelopeFormat;
 import io.vaultgate.crypto.stream.OutOfOrderEnvelopeWriter;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -80,6 +82,7 @@ public final class Recovery {
     private final ObjectStore store;
     private final KeyProvider keys;
     private final FileShredder shredder;
+    private final AuditLog audit;
     private final Duration partialExpiry;
     private final NodeSettings node;
     private final Clock clock;
@@ -110,13 +113,15 @@ public final class Recovery {
     };
 
     public Recovery(Database database, TenantRepository tenants, FileRepository files, ObjectStore store,
-                    KeyProvider keys, FileShredder shredder, Duration partialExpiry, NodeSettings node, Clock clock) {
+                    KeyProvider keys, FileShredder shredder, AuditLog audit, Duration partialExpiry, NodeSettings node,
+                    Clock clock) {
         this.database = database;
         this.tenants = tenants;
         this.files = files;
         this.store = store;
         this.keys = keys;
         this.shredder = shredder;
+        this.audit = audit;
         this.partialExpiry = partialExpiry;
         this.node = node;
         this.clock = clock;
@@ -296,10 +301,18 @@ public final class Recovery {
             }
             reportCut(file, cut);
             long kept = cut.kept();
-            Optional<Boolean> recorded = database.inTransaction(jdbc -> partialQuota.allows(jdbc, file, kept)
-                    ? Optional.of(uploads.updateStateIfOwned(jdbc, file.id(), node.id(), FileState.PARTIAL, kept,
-                            Optional.empty(), clock.instant()))
-                    : Optional.empty());
+            Optional<Boolean> recorded = database.inTransaction(jdbc -> {
+                if (!partialQuota.allows(jdbc, file, kept)) {
+                    return Optional.empty();
+                }
+                boolean updated = uploads.updateStateIfOwned(jdbc, file.id(), node.id(), FileState.PARTIAL, kept,
+                        Optional.empty(), clock.instant());
+                if (updated && cut.beyondLastSegment()) {
+                    audit.append(jdbc, new AuditEvent.UploadSuspended(clock.instant(), Optional.of(file.tenant()),
+                            AuditEvents.SYSTEM, file.id(), file.path().toString(), kept));
+                }
+                return Optional.of(updated);
+            });
             if (recorded.isPresent()) {
                 return recorded.get() ? Outcome.RESUMABLE : Outcome.DISCARDED;
             }
@@ -313,9 +326,23 @@ public final class Recovery {
     }
 
     /** What verifying an interrupted upload's object kept and cut. */
-    private record Cut(long before, long after, long kept) {
+    private record Cut(long before, long after, long kept, int segmentSize) {
         long dropped() {
             return before - after;
+        }
+
+        /**
+         * Whether the cut began before the stored slot of the object's last segment: more than a torn or stale last
+         * segment went, which a crash alone does not do (a power loss tearing several segments, or tampering).
+         */
+        boolean beyondLastSegment() {
+            long stride = segmentSize + (long) EnvelopeFormat.SEGMENT_OVERHEAD;
+            long body = before - EnvelopeFormat.HEADER_SIZE;
+            if (after >= before || body <= 0) {
+                return false;
+            }
+            long lastSlot = EnvelopeFormat.HEADER_SIZE + (body - 1) / stride * stride;
+            return after < lastSlot;
         }
     }
 
@@ -324,15 +351,24 @@ public final class Recovery {
         OutOfOrderEnvelopeWriter writer = OutOfOrderEnvelopeWriter.recover(dek, context, object.channel(),
                 OutOfOrderEnvelopeWriter.DEFAULT_WINDOW_SEGMENTS, null);
         long after = object.channel().size();
+        int segmentSize = writer.segmentSize();
         long kept = writer.suspend();
         writer.close();
         object.sync();
-        return new Cut(before, after, kept);
+        return new Cut(before, after, kept, segmentSize);
     }
 
     private void reportCut(FileRecord file, Cut cut) {
-        if (cut.dropped() > 0) {
-            LOG.info("interrupted upload {} of tenant {}: {} stored bytes from its first torn segment on dropped, "
+        if (cut.dropped() <= 0) {
+            return;
+        }
+        if (cut.beyondLastSegment()) {
+            LOG.warn("interrupted upload {} of tenant {}: {} stored bytes after the segments that authenticate from "
+                    + "segment 0 dropped, more than its last segment (a power loss tearing several segments, or "
+                    + "tampering); {} plaintext bytes kept to resume from (audited as upload.suspended)", file.id(),
+                    file.tenant(), cut.dropped(), cut.kept());
+        } else {
+            LOG.info("interrupted upload {} of tenant {}: its last segment ({} stored bytes, torn or stale) dropped, "
                     + "{} plaintext bytes kept to resume from", file.id(), file.tenant(), cut.dropped(), cut.kept());
         }
     }

@@ -93,6 +93,7 @@ class TornPartialRecoveryTest {
             long aborted = restarted.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM audit_events WHERE "
                     + "kind = 'upload.aborted'"));
             assertThat(aborted).isZero();
+            assertThat(suspendedAudits(restarted, kept)).as("more than the last segment cut: audited").isEqualTo(1);
 
             Receipt receipt;
             try (Upload resumed = restarted.core().ingest().open(alice, REPORT, UploadMode.RESUME)) {
@@ -110,6 +111,25 @@ class TornPartialRecoveryTest {
             assertThat(recorded).contains(sha256);
             assertThat(FileContents.readAll(restarted.core(), alice, REPORT)).isEqualTo(data);
         }
+    }
+
+    /** Only the last stored segment torn: what any crash may leave, logged but not audited. */
+    @Test
+    void onlyTheLastSegmentTorn_isCutWithoutAnAuditEvent() throws Exception {
+        zero(SEALED - 1);
+        long kept = (SEALED - 1L) * S;
+
+        try (TestCore restarted = TestCore.reopen(home, SETTINGS)) {
+            assertThat(restarted.core().recovery().run().resumable()).isEqualTo(1);
+            assertThat(restarted.core().files().stat(alice, REPORT).size()).isEqualTo(kept);
+            assertThat(Files.size(object)).isEqualTo(EnvelopeFormat.segmentOffset(SEALED - 1, S));
+            assertThat(suspendedAudits(restarted, kept)).isZero();
+        }
+    }
+
+    private static long suspendedAudits(TestCore core, long size) {
+        return core.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM audit_events WHERE "
+                + "kind = 'upload.suspended' AND event LIKE ?", "%\"size\":" + size + "%"));
     }
 
     /** As before: nothing of an object damaged from its start is kept; it is discarded and audited. */

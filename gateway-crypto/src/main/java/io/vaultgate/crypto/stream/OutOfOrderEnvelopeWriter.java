@@ -242,6 +242,11 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
     }
   }
 
+  /** The envelope's segment size, in plaintext bytes. */
+  public int segmentSize() {
+    return segmentSize;
+  }
+
   /** Plaintext bytes sealed to the file: what a {@link #resume} would find. */
   public synchronized long committedLength() {
     return sealer.committed();
