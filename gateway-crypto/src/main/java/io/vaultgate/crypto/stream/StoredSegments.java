@@ -99,7 +99,10 @@ final class StoredSegments {
   private record Opened(int plainLength, boolean last) {
   }
 
-  /** Opens segment {@code index} of {@code length} stored bytes under either flag; null if torn. */
+  /**
+   * Reads segment {@code index} of {@code length} stored bytes and opens it under either flag (not
+   * final first); null if it authenticates under neither (torn).
+   */
   private Opened tryOpen(long index, int length, byte[] plain) throws IOException {
     ChannelIo.readFullyAt(file, EnvelopeFormat.segmentOffset(index, segmentSize),
         ByteBuffer.wrap(sealed, 0, length));
@@ -128,26 +131,21 @@ final class StoredSegments {
     try {
       for (long i = 0; i < layout.count(); i++) {
         int length = layout.length(i, segmentSize);
-        ChannelIo.readFullyAt(file, EnvelopeFormat.segmentOffset(i, segmentSize),
-            ByteBuffer.wrap(sealed, 0, length));
         if (i == layout.count() - 1) {
-          int n = openEitherFlag(i, length, plain);
-          sealer.reopenTail(ByteBuffer.wrap(plain, 0, n));
+          Opened opened = tryOpen(i, length, plain);
+          if (opened == null) {
+            throw new CryptoException.AuthenticationFailed();
+          }
+          sealer.reopenTail(ByteBuffer.wrap(plain, 0, opened.plainLength()));
         } else {
+          ChannelIo.readFullyAt(file, EnvelopeFormat.segmentOffset(i, segmentSize),
+              ByteBuffer.wrap(sealed, 0, length));
           int n = cipher.open(i, false, sealed, 0, length, plain, 0);
           sealer.adoptSealed(ByteBuffer.wrap(plain, 0, n));
         }
       }
     } finally {
       buffers.recycle(plain);
-    }
-  }
-
-  private int openEitherFlag(long index, int length, byte[] plain) {
-    try {
-      return cipher.open(index, false, sealed, 0, length, plain, 0);
-    } catch (CryptoException.AuthenticationFailed e) {
-      return cipher.open(index, true, sealed, 0, length, plain, 0);
     }
   }
 }
