@@ -2,11 +2,9 @@ package io.vaultgate.https.http;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -37,14 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class Reply {
 
     private static final Logger ACCESS = LoggerFactory.getLogger("io.vaultgate.https.access");
-
-    /**
-     * An HTTP/1.1 connection's write buffer marks while a download streams: {@code ChunkedWriteHandler} reads the
-     * next chunk while less than the high mark waits to be written, and after the high mark waits again when the
-     * connection drained below the low one. 1 MiB of direct memory per download at most (plus the chunk being read)
-     * is what lets decryption and TLS overlap; Netty's default (64 KiB, under one chunk) made them take turns.
-     */
-    static final WriteBufferWaterMark DOWNLOAD_WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
 
     private final ChannelHandlerContext ctx;
     private final String requestLine;
@@ -149,26 +139,10 @@ public final class Reply {
         return headersOnly;
     }
 
-    /**
-     * Sends the head, then the body pulled from {@code body} as the connection drains. On an HTTP/1.1 connection the
-     * body may run up to {@link #DOWNLOAD_WATER_MARK}'s high mark ahead of the socket while it streams, so the
-     * blocking thread reads and decrypts the next chunks while the network thread encrypts and sends the ones before
-     * (with the default 64 KiB the two took turns, one chunk at a time); the connection's own marks come back once
-     * the body was written. An HTTP/2 stream keeps its marks: its streams share one connection and the client's
-     * flow-control window paces them.
-     */
+    /** Sends the head, then the body pulled from {@code body} as the connection drains. */
     public void stream(HttpResponse headers, HttpChunkedInput body) {
         ctx.write(prepare(headers));
-        Channel channel = ctx.channel();
-        if (ConnectionChannel.isStream(channel)) {
-            streamed = ctx.writeAndFlush(body);
-        } else {
-            WriteBufferWaterMark own = channel.config().getWriteBufferWaterMark();
-            channel.config().setWriteBufferWaterMark(DOWNLOAD_WATER_MARK);
-            streamed = ctx.writeAndFlush(body);
-            streamed.addListener(written -> channel.config().setWriteBufferWaterMark(own));
-        }
-        streamed.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        streamed = ctx.writeAndFlush(body).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         finish(streamed);
     }
 
