@@ -172,21 +172,30 @@ public final class Recovery {
             if (entry.retryAt().isAfter(now)) {
                 continue;
             }
-            deferred.remove(file.id());
-            if (!database.read(jdbc -> uploads.isUploadOf(jdbc, file.id(), node.id()))) {
-                continue;
+            Outcome outcome;
+            try {
+                if (!database.read(jdbc -> uploads.isUploadOf(jdbc, file.id(), node.id()))) {
+                    outcome = Outcome.DISCARDED; // resumed, committed or removed elsewhere: not ours to recover
+                } else if (file.updatedAt().isBefore(oldest)) {
+                    discard(file, "partial upload expired");
+                    outcome = Outcome.DISCARDED;
+                } else {
+                    outcome = makeResumable(file);
+                }
+            } catch (RuntimeException e) { // the catalog failing too: kept, tried again later
+                LOG.warn("interrupted upload {} of tenant {}: its retry failed, kept to be tried again: {}", file.id(),
+                        file.tenant(), e.toString());
+                outcome = Outcome.DEFERRED;
             }
-            if (file.updatedAt().isBefore(oldest)) {
-                discard(file, "partial upload expired");
-                continue;
-            }
-            Outcome outcome = makeResumable(file);
             if (outcome == Outcome.RESUMABLE) {
                 recovered++;
-            } else if (outcome == Outcome.DEFERRED) {
+            }
+            if (outcome == Outcome.DEFERRED) {
                 Duration backoff = entry.backoff().multipliedBy(2);
                 backoff = backoff.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : backoff;
                 deferred.put(file.id(), new Deferred(file, now.plus(backoff), backoff));
+            } else {
+                deferred.remove(file.id());
             }
         }
         return recovered;
