@@ -95,8 +95,12 @@ public final class Lockdown {
                 row.getString(3)), id.value()));
     }
 
+    /**
+     * The tenant read under its row's lock: the change writes the whole row from this read, so on PostgreSQL a change
+     * committed meanwhile by another node (a shred, a quota) would otherwise be written back as it was before.
+     */
     private Tenant tenant(Jdbc jdbc, TenantId id) throws SQLException {
-        return tenants.find(jdbc, id)
+        return tenants.lockNamesReading(jdbc, id)
                 .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "tenant " + id + " does not exist"));
     }
 

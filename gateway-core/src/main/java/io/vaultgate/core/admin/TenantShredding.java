@@ -100,7 +100,7 @@ public final class TenantShredding {
         }
         int ended = lockdown.lockdown(id, "shredding: " + why, actor);
         database.inTransaction(jdbc -> {
-            tenants.update(jdbc, tenants.find(jdbc, id).orElseThrow().withStatus(TenantStatus.SHREDDED));
+            tenants.update(jdbc, tenants.lockNamesReading(jdbc, id).orElseThrow().withStatus(TenantStatus.SHREDDED));
             audit.append(jdbc, new AuditEvent.AdminChange(clock.instant(), Optional.of(id), actor,
                     AdminAction.TENANT_SHREDDED, id.value() + " shredded: " + why));
             return null;

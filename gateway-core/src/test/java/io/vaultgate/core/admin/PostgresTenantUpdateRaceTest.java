@@ -2,6 +2,8 @@ package io.vaultgate.core.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.tenant.Quota;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
@@ -14,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,15 +76,52 @@ class PostgresTenantUpdateRaceTest {
         assertThat(after.maxFileSize()).as("and the completion after it").isEqualTo(4096L);
     }
 
+    @Test
+    void anUnlock_duringAnotherNodesShred_isRefused_andTheTenantStaysShredded() throws Exception {
+        locking.core().incidents().lockdown().lockdown(ACME, "incident 7", "alice");
+        AtomicReference<GatewayException> refused = new AtomicReference<>();
+
+        Tenant after = changedDuringStatus(TenantStatus.SHREDDED, administration -> {
+            try {
+                changing.core().incidents().lockdown().unlock(ACME, "all clear", "bob");
+            } catch (GatewayException e) {
+                refused.set(e);
+            }
+        });
+
+        assertThat(after.status()).as("the shred committed first").isEqualTo(TenantStatus.SHREDDED);
+        assertThat(refused.get()).as("and the unlock after it is refused").isNotNull();
+        assertThat(refused.get().reason()).isEqualTo(GatewayException.Reason.CONFLICT);
+    }
+
+    @Test
+    void aLockdown_duringAnotherNodesQuotaChange_keepsTheQuota() throws Exception {
+        Tenant after = changedDuring(jdbc -> jdbc.update("UPDATE tenants SET quota_bytes = ?, quota_files = ? WHERE "
+                + "id = ?", 1000L, 10L, ACME.value()), administration ->
+                changing.core().incidents().lockdown().lockdown(ACME, "incident 8", "bob"));
+
+        assertThat(after.quota()).as("the quota change committed first").isEqualTo(new Quota(1000, 10));
+        assertThat(after.status()).as("and the lockdown after it").isEqualTo(TenantStatus.LOCKED);
+    }
+
+    private Tenant changedDuringLockdown(Consumer<Administration> change) throws Exception {
+        return changedDuringStatus(TenantStatus.LOCKED, change);
+    }
+
+    private Tenant changedDuringStatus(TenantStatus status, Consumer<Administration> change) throws Exception {
+        return changedDuring(jdbc -> jdbc.update("UPDATE tenants SET status = ? WHERE id = ?", status.name(),
+                ACME.value()), change);
+    }
+
     /**
      * Runs {@code change} on the second node while the first holds an uncommitted lockdown of the tenant, lets the
      * lockdown commit once the change waits for the row, and returns the tenant as both left it.
      */
-    private Tenant changedDuringLockdown(Consumer<Administration> change) throws Exception {
+    private Tenant changedDuring(Database.Work<Integer> first, Consumer<Administration> change) throws Exception {
         CountDownLatch lockedDown = new CountDownLatch(1);
         CountDownLatch commit = new CountDownLatch(1);
         Future<?> lockdown = threads.submit(() -> locking.database().inTransaction(jdbc -> {
-            jdbc.update("UPDATE tenants SET status = ? WHERE id = ?", TenantStatus.LOCKED.name(), ACME.value());
+            first.run(jdbc);
             lockedDown.countDown();
             await(commit);
             return null;
