@@ -24,10 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A change of a tenant made on one node while another node's lockdown of it is uncommitted, on one PostgreSQL
- * catalog where the two transactions really interleave. Each change rewrites the tenant's whole row from what it
- * read, so it must read under the row's lock: read without it, the change waited only at its write and then wrote
- * the status it had read before the lockdown, unlocking the tenant without a word.
+ * A change of a tenant made on one node while another node's change of it (a lockdown, a shred, a quota) is
+ * uncommitted, on one PostgreSQL catalog where the two transactions really interleave. Each change rewrites the
+ * tenant's whole row from what it read, so it must read under the row's lock: read without it, the change waited only
+ * at its write and then wrote back what it had read before the other's, unlocking a locked tenant, unshredding a
+ * shredded one or dropping a quota without a word.
  */
 class PostgresTenantUpdateRaceTest {
 
