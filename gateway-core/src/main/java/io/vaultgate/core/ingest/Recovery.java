@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * authenticate, or the object is gone. Any other failure (the store or the key provider failing for a moment, a
  * key version this node's keystore does not hold yet) leaves the row {@code UPLOADING} on this node and its object
  * as they are, logged; {@link #retryDeferred} (each maintenance pass) tries it again, backing off from one minute
- * to an hour, and a restart of this node does too. It is discarded as expired once past the partial expiry.
+ * to an hour, and a restart of this node does too. It is discarded as expired once the partial expiry has passed since it was first deferred (the
+ * time a recovery without the fault would have given it as a partial).
  */
 public final class Recovery {
 
@@ -70,7 +71,7 @@ public final class Recovery {
     private enum Outcome { RESUMABLE, DISCARDED, DEFERRED }
 
     /** An upload taken over by this node whose recovery failed for a passing cause, and when to try it again. */
-    private record Deferred(FileRecord file, Instant retryAt, Duration backoff) {
+    private record Deferred(FileRecord file, Instant since, Instant retryAt, Duration backoff) {
     }
 
     static final Duration FIRST_RETRY = Duration.ofMinutes(1);
@@ -165,7 +166,6 @@ public final class Recovery {
      */
     public synchronized int retryDeferred() {
         Instant now = clock.instant();
-        Instant oldest = now.minus(partialExpiry);
         int recovered = 0;
         for (Deferred entry : new ArrayList<>(deferred.values())) {
             FileRecord file = entry.file();
@@ -176,7 +176,7 @@ public final class Recovery {
             try {
                 if (!database.read(jdbc -> uploads.isUploadOf(jdbc, file.id(), node.id()))) {
                     outcome = Outcome.DISCARDED; // resumed, committed or removed elsewhere: not ours to recover
-                } else if (file.updatedAt().isBefore(oldest)) {
+                } else if (entry.since().plus(partialExpiry).isBefore(now)) { // as long as a recovery gives
                     discard(file, "partial upload expired");
                     outcome = Outcome.DISCARDED;
                 } else {
@@ -193,7 +193,7 @@ public final class Recovery {
             if (outcome == Outcome.DEFERRED) {
                 Duration backoff = entry.backoff().multipliedBy(2);
                 backoff = backoff.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : backoff;
-                deferred.put(file.id(), new Deferred(file, now.plus(backoff), backoff));
+                deferred.put(file.id(), new Deferred(file, entry.since(), now.plus(backoff), backoff));
             } else {
                 deferred.remove(file.id());
             }
@@ -210,7 +210,8 @@ public final class Recovery {
     private boolean recover(FileRecord file) {
         Outcome outcome = makeResumable(file);
         if (outcome == Outcome.DEFERRED) {
-            deferred.put(file.id(), new Deferred(file, clock.instant().plus(FIRST_RETRY), FIRST_RETRY));
+            Instant now = clock.instant();
+            deferred.put(file.id(), new Deferred(file, now, now.plus(FIRST_RETRY), FIRST_RETRY));
         }
         return outcome == Outcome.RESUMABLE;
     }
