@@ -50,6 +50,16 @@ public final class PartialUploadRepository {
                 node) > 0;
     }
 
+    /**
+     * Whether {@code id} is still the same interrupted stream of node {@code node}: a live upload of that node last
+     * changed at {@code updatedAt}. A resume ({@link #resumeOn}) stamps a new time, so a stream its uploader resumed
+     * on this node after another node recovered it is not taken for the one that was interrupted.
+     */
+    public boolean isInterruptedUploadOf(Jdbc jdbc, String id, String node, Instant updatedAt) throws SQLException {
+        return jdbc.count("SELECT COUNT(*) FROM files WHERE id = ? AND state = 'UPLOADING' AND node_id = ? "
+                + "AND updated_at = ?", id, node, updatedAt.toEpochMilli()) > 0;
+    }
+
     /** Takes a partial for resuming on node {@code node}; false if it is not (or no longer) a partial. */
     public boolean resumeOn(Jdbc jdbc, String id, String node, Instant now) throws SQLException {
         return jdbc.update("UPDATE files SET state = 'UPLOADING', node_id = ?, updated_at = ? "

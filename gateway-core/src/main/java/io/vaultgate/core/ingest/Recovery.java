@@ -174,8 +174,10 @@ public final class Recovery {
             }
             Outcome outcome;
             try {
-                if (!database.read(jdbc -> uploads.isUploadOf(jdbc, file.id(), node.id()))) {
-                    outcome = Outcome.DISCARDED; // resumed, committed or removed elsewhere: not ours to recover
+                if (!database.read(jdbc -> uploads.isInterruptedUploadOf(jdbc, file.id(), node.id(),
+                        file.updatedAt()))) {
+                    // resumed (here or elsewhere), committed or removed: not the interrupted stream any more
+                    outcome = Outcome.DISCARDED;
                 } else if (entry.since().plus(partialExpiry).isBefore(now)) { // as long as a recovery gives
                     discard(file, "partial upload expired");
                     outcome = Outcome.DISCARDED;

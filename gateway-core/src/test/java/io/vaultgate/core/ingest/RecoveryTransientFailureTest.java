@@ -202,6 +202,28 @@ class RecoveryTransientFailureTest {
         }
     }
 
+    /**
+     * review23d M1: an upload waiting in the retry list that its uploader resumed meanwhile (after another node,
+     * presuming this one dead, recovered it) is a live stream again, on this node: the retry must leave it to its
+     * writer. A resume stamps the row anew; here that stamp alone stands for it.
+     */
+    @Test
+    void aDeferredUploadResumedMeanwhile_isLeftToItsNewStream() throws IOException {
+        aNodeDiesWhileStreamingAnUpload();
+        try (Node node = new Node()) {
+            storeDown.set(true);
+            node.recovery().run();
+            storeDown.set(false);
+            clock.advance(Recovery.FIRST_RETRY);
+            node.database.inTransaction(jdbc -> jdbc.update("UPDATE files SET updated_at = ? WHERE path = ?",
+                    clock.instant().toEpochMilli(), REPORT.toString())); // resumed: UPLOADING on this node again
+
+            assertThat(node.recovery().retryDeferred()).as("not the interrupted stream any more").isZero();
+            assertThat(node.state()).isEqualTo("UPLOADING " + NODE);
+            assertThat(node.recovery().deferredCount()).isZero();
+        }
+    }
+
     /** review23d M2: the expiry counts from the deferral, as a recovery without the fault counts from its own. */
     @Test
     void aLongUploadDeferredDuringAnOutage_keepsTheResumeWindowARecoveryWithoutOneGives() throws IOException {
