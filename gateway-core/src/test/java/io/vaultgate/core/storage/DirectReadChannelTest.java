@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vaultgate.core.testing.CatalogIndependent;
 import io.vaultgate.crypto.format.EnvelopeFormat;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -19,6 +20,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -284,6 +289,64 @@ class DirectReadChannelTest {
     }
 
     @Test
+    void onTheSharedPoolASequentialReaderIsReadAheadOf() throws IOException {
+        int size = 5 * MIB + 17;
+        byte[] expected = file("f", size);
+        for (int round = 0; round < 3; round++) {
+            try (DirectReadChannel channel = DirectReadChannel.open(dir.resolve("f"), block)) {
+                assertThat(readAll(channel, ByteBuffer.allocate(65_564))).isEqualTo(expected);
+                assertThat(channel.readAheadsUsed()).isEqualTo(5);
+                assertThat(channel.chunkReads()).isEqualTo(6);
+            }
+        }
+    }
+
+    @Test
+    void channelsClosedWhileTheirReadAheadsRunReadRightAndHoldNothing() throws Exception {
+        int size = 3 * MIB + 4097;
+        byte[] expected = file("f", size);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        ExecutorService readers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<DirectReadChannel>> done = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                long seed = i;
+                done.add(readers.submit(() -> {
+                    Random own = new Random(seed);
+                    DirectReadChannel channel = DirectReadChannel.open(dir.resolve("f"), block, CHUNK, pool);
+                    try {
+                        long at = own.nextInt(size);
+                        int reads = own.nextInt(60);
+                        channel.position(at);
+                        for (int r = 0; r < reads; r++) {
+                            ByteBuffer dst = ByteBuffer.allocate(65_564);
+                            long from = channel.position();
+                            int n = channel.read(dst);
+                            if (n < 0) {
+                                assertThat(from).isGreaterThanOrEqualTo(size);
+                                break;
+                            }
+                            assertThat(Arrays.copyOf(dst.array(), n))
+                                    .isEqualTo(Arrays.copyOfRange(expected, (int) from, (int) from + n));
+                        }
+                    } finally {
+                        channel.close(); // most of them with a read-ahead queued or running
+                    }
+                    return channel;
+                }));
+            }
+            for (Future<DirectReadChannel> channel : done) {
+                assertThat(channel.get(60, TimeUnit.SECONDS).buffersHeld()).isZero();
+            }
+        } finally {
+            readers.shutdown();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            readers.shutdownNow();
+        }
+    }
+
+    @Test
     void directReadsAreToldApartFromAFileSystemThatRefusesThem() throws IOException {
         assertThat(DirectReadChannel.supported(dir)).isTrue();
         assertThat(DirectReadChannel.supported(dir, file -> {
@@ -330,7 +393,7 @@ class DirectReadChannelTest {
     }
 
     private static final class ByteArrayCollector {
-        private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         ByteArrayCollector(byte[] start) {
             out.writeBytes(start);
