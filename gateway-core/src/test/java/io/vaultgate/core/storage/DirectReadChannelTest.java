@@ -5,16 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vaultgate.core.testing.CatalogIndependent;
+import io.vaultgate.crypto.DataKey;
+import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.format.EnvelopeFormat;
+import io.vaultgate.crypto.stream.EnvelopeReader;
+import io.vaultgate.crypto.stream.OutOfOrderEnvelopeWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -235,6 +241,38 @@ class DirectReadChannelTest {
             assertThat(channel.readAheadsUsed()).isEqualTo(5);
             assertThat(submitted).hasValue(5);
         }
+    }
+
+    @Test
+    void anEnvelopeDecryptsThroughItAsThroughAPlainChannel() throws IOException {
+        DataKey key = DataKey.generate();
+        EnvelopeContext context = new EnvelopeContext("t1", "f_direct");
+        byte[] plain = new byte[4 * MIB + 12_345];
+        random.nextBytes(plain);
+        Path file = dir.resolve("envelope");
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            OutOfOrderEnvelopeWriter writer = OutOfOrderEnvelopeWriter.create(key, context, out, 64, bytes -> { });
+            for (int at = 0; at < plain.length; at += 32 * 1024) {
+                writer.write(at, ByteBuffer.wrap(plain, at, Math.min(32 * 1024, plain.length - at)));
+            }
+            writer.finish();
+            writer.close();
+        }
+        DirectReadChannel channel = open("envelope");
+        try (EnvelopeReader reader = EnvelopeReader.open(key, context, channel)) {
+            assertThat(reader.inputStream().readAllBytes()).isEqualTo(plain);
+            long chunks = (Files.size(file) + CHUNK - 1) / CHUNK;
+            assertThat(channel.chunkReads()).as("each chunk once, the last twice").isEqualTo(chunks + 1);
+            for (int i = 0; i < 30; i++) { // Range requests, resumed downloads
+                int from = random.nextInt(plain.length);
+                int length = Math.min(plain.length - from, 1 + random.nextInt(3 * MIB));
+                ByteBuffer dst = ByteBuffer.allocate(length);
+                reader.read(from, dst);
+                assertThat(dst.array()).isEqualTo(Arrays.copyOfRange(plain, from, from + length));
+            }
+        }
+        assertThat(channel.isOpen()).as("closing the reader closes the channel").isFalse();
     }
 
     @Test
