@@ -108,11 +108,32 @@ public final class CatalogFileService implements FileService {
             return operators.open(operator, path);
         }
         ClientPrincipal client = Access.reader(principal, path);
+        FileRecord file = committed(client, path);
+        return opener.open(file, client.name());
+    }
+
+    /**
+     * A client's answer comes from the file's catalog row, with {@link #open}'s checks. An operator's file is
+     * opened and closed ({@link FileService#storedDigest}'s default), so that its lease and policy checks stay in
+     * one place ({@link OperatorFiles#open}).
+     */
+    @Override
+    public StoredDigest storedDigest(Principal principal, VirtualPath path) {
+        if (principal instanceof OperatorPrincipal) {
+            return FileService.super.storedDigest(principal, path);
+        }
+        FileRecord file = committed(Access.reader(principal, path), path);
+        return new StoredDigest(file.size(), file.sha256().orElseThrow(() -> GatewayException.internal(
+                "committed file " + file.id() + " has no recorded sha256", null)));
+    }
+
+    /** The committed file the client sees at {@code path}, of an active tenant; else not found or locked. */
+    private FileRecord committed(ClientPrincipal client, VirtualPath path) {
         FileRecord file = database.read(jdbc -> visibleFile(jdbc, client, path))
                 .filter(f -> f.state() == FileState.COMMITTED)
                 .orElseThrow(() -> GatewayException.notFound(path.toString()));
         lock.requireActive(file.tenant());
-        return opener.open(file, client.name());
+        return file;
     }
 
     @Override

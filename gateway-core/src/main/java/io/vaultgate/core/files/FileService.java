@@ -56,6 +56,20 @@ public interface FileService {
 
     FileContent open(Principal principal, VirtualPath path);
 
+    /**
+     * The size and SHA-256 recorded when the committed file at {@code path} was uploaded, refused as {@link #open}
+     * refuses (grants, a file only its uploader sees, a locked tenant, an operator's lease and policy), but without
+     * opening the file: nothing is decrypted, and no download is counted or audited. This default opens and closes
+     * the file; implementations that can read the record alone override it.
+     */
+    default StoredDigest storedDigest(Principal principal, VirtualPath path) {
+        try (FileContent content = open(principal, path)) {
+            return new StoredDigest(content.size(), content.sha256());
+        } catch (java.io.IOException e) {
+            throw io.vaultgate.core.GatewayException.internal("closing " + path + " after reading its digest", e);
+        }
+    }
+
     void delete(Principal principal, VirtualPath path);
 
     void rename(Principal principal, VirtualPath from, VirtualPath to);

@@ -7,6 +7,7 @@ import io.vaultgate.core.files.FileEntry;
 import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.files.PageRequest;
 import io.vaultgate.core.files.StorageSpace;
+import io.vaultgate.core.files.StoredDigest;
 import io.vaultgate.core.path.VirtualPath;
 
 /** A file service whose opened files are metered as downloads; everything else passes straight through. */
@@ -40,6 +41,12 @@ final class MeteredFileService implements FileService {
         FileContent content = delegate.open(principal, path);
         return new MeteredContent(content, metrics, metrics.beginDownload(principal, path, content.fileId(),
                 content.size()));
+    }
+
+    /** Nothing is read: not a download. */
+    @Override
+    public StoredDigest storedDigest(Principal principal, VirtualPath path) {
+        return delegate.storedDigest(principal, path);
     }
 
     @Override

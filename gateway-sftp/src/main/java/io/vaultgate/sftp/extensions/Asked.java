@@ -23,7 +23,9 @@ enum Asked {
      */
     CHECK_FILE_BLOCKS("check-file: block hashes need a block size that is a multiple of "
             + StatVfsRequests.CHECK_FILE_BLOCK_UNIT + " and a length of at most "
-            + StatVfsRequests.MAX_CHECK_FILE_BLOCKS + " blocks; block size 0 asks for one hash of the range");
+            + StatVfsRequests.MAX_CHECK_FILE_BLOCKS + " blocks; block size 0 asks for one hash of the range"),
+    /** A {@code check-file} request for a range longer than {@link CheckFileAnswers#MAX_REQUEST_BYTES}. */
+    CHECK_FILE_RANGE(CheckFileAnswers.rangeRefusal());
 
     private final String refusal;
 

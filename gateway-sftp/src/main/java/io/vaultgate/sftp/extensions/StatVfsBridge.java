@@ -20,6 +20,7 @@ import org.apache.sshd.server.command.AsyncCommand;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.subsystem.SubsystemFactory;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.apache.sshd.sftp.server.SftpSubsystemProxy;
 
 /**
  * Adds {@code statvfs@openssh.com} (what OpenSSH's {@code sftp} sends for {@code df}) to MINA's SFTP subsystem,
@@ -30,7 +31,9 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
  * user fields MINA leaves at 0: the tenant quota is the user's limit, so they repeat the device fields. The
  * wrapped output also hands replies to the channel in pieces of one client packet ({@link PacketSizedReplies}),
  * which spares MINA's whole-reply copy of every READ answer, and the channel announces a write length that keeps
- * MINA's request assembly small ({@link AnnouncedWriteLength}).
+ * MINA's request assembly small ({@link AnnouncedWriteLength}). {@code check-file} requests are answered here too,
+ * within bounds, not by MINA ({@link CheckFileAnswers}, which finds handles through the subsystem's
+ * {@link OpenHandles}).
  */
 public final class StatVfsBridge implements SubsystemFactory {
 
@@ -52,13 +55,17 @@ public final class StatVfsBridge implements SubsystemFactory {
     public Command createSubsystem(ChannelSession channel) throws IOException {
         Command command = sftp.createSubsystem(channel);
         if (!(command instanceof AsyncCommand subsystem && command instanceof ChannelDataReceiver receiver
-                && command instanceof FileSystemAware)) {
+                && command instanceof FileSystemAware && command instanceof SftpSubsystemProxy proxy)) {
             throw new IllegalStateException("unexpected SFTP subsystem " + command.getClass().getName());
         }
         AnnouncedWriteLength.apply(channel);
         Map<Integer, Asked> asked = new ConcurrentHashMap<>();
-        channel.setDataReceiver(new StatVfsRequests(receiver, asked));
-        return new Bridged(subsystem, asked, () -> channel.getRemoteWindow().getPacketSize());
+        Map<Integer, CheckFileRequest> checks = new ConcurrentHashMap<>();
+        OpenHandles handles = new OpenHandles();
+        proxy.addSftpEventListener(handles);
+        channel.setDataReceiver(new StatVfsRequests(receiver, asked, checks));
+        return new Bridged(subsystem, asked, checks, new CheckFileAnswers(proxy, handles),
+                () -> channel.getRemoteWindow().getPacketSize());
     }
 
     /** The subsystem as the channel sees it: everything delegated, the output decorated. */
@@ -66,18 +73,24 @@ public final class StatVfsBridge implements SubsystemFactory {
 
         private final AsyncCommand subsystem;
         private final Map<Integer, Asked> asked;
+        private final Map<Integer, CheckFileRequest> checks;
+        private final CheckFileAnswers checkFiles;
         private final LongSupplier clientPacketSize;
 
-        Bridged(AsyncCommand subsystem, Map<Integer, Asked> asked, LongSupplier clientPacketSize) {
+        Bridged(AsyncCommand subsystem, Map<Integer, Asked> asked, Map<Integer, CheckFileRequest> checks,
+                CheckFileAnswers checkFiles, LongSupplier clientPacketSize) {
             this.subsystem = subsystem;
             this.asked = asked;
+            this.checks = checks;
+            this.checkFiles = checkFiles;
             this.clientPacketSize = clientPacketSize;
         }
 
         /** Replies pass the statvfs completion, then go to the channel one client packet at a time. */
         @Override
         public void setIoOutputStream(IoOutputStream out) {
-            subsystem.setIoOutputStream(new StatVfsReplies(new PacketSizedReplies(out, clientPacketSize), asked));
+            subsystem.setIoOutputStream(new StatVfsReplies(new PacketSizedReplies(out, clientPacketSize), asked,
+                    checks, checkFiles));
         }
 
         @Override

@@ -16,8 +16,8 @@ import org.apache.sshd.sftp.common.SftpConstants;
  * 4.4: eleven uint64), and MINA's answer to a genuine {@code space-available} gets its user fields (0 from MINA)
  * filled with the device ones, the tenant quota being the user's limit, and 1 byte per allocation unit. An error
  * status for such a request passes as it is. MINA's "unsupported" answer to a request {@link StatVfsRequests}
- * refused becomes an {@code SSH_FX_OP_UNSUPPORTED} status saying why ({@link Asked#refusal()}); every other reply
- * passes untouched.
+ * refused becomes an {@code SSH_FX_OP_UNSUPPORTED} status saying why ({@link Asked#refusal()}), and its answer to a
+ * check-file request it took from MINA becomes {@link CheckFileAnswers}'s; every other reply passes untouched.
  *
  * <p>Sizes are counted in bytes ({@code f_frsize} 1): {@code f_blocks} is the quota, {@code f_bfree} and
  * {@code f_bavail} what is left of it. File counts are not carried by {@code space-available}, so the inode
@@ -31,15 +31,20 @@ final class StatVfsReplies extends ReplyFilter {
     static final long PREFERRED_BLOCK = 64 * 1024;
 
     private final Map<Integer, Asked> asked;
+    private final Map<Integer, CheckFileRequest> checks;
+    private final CheckFileAnswers checkFiles;
 
-    StatVfsReplies(IoOutputStream out, Map<Integer, Asked> asked) {
+    StatVfsReplies(IoOutputStream out, Map<Integer, Asked> asked, Map<Integer, CheckFileRequest> checks,
+            CheckFileAnswers checkFiles) {
         super(out);
         this.asked = asked;
+        this.checks = checks;
+        this.checkFiles = checkFiles;
     }
 
     @Override
     public IoWriteFuture writeBuffer(Buffer buffer) throws IOException {
-        if (asked.isEmpty() || buffer.available() < 9) {
+        if ((asked.isEmpty() && checks.isEmpty()) || buffer.available() < 9) {
             return out.writeBuffer(buffer);
         }
         byte[] bytes = buffer.array();
@@ -48,7 +53,12 @@ final class StatVfsReplies extends ReplyFilter {
         if (type != SftpConstants.SSH_FXP_EXTENDED_REPLY && type != SftpConstants.SSH_FXP_STATUS) {
             return out.writeBuffer(buffer);
         }
-        Asked question = asked.remove((int) StatVfsRequests.uint32(bytes, at + 5));
+        int id = (int) StatVfsRequests.uint32(bytes, at + 5);
+        CheckFileRequest check = checks.remove(id);
+        if (check != null) {
+            return out.writeBuffer(checkFiles.answer(id, check));
+        }
+        Asked question = asked.remove(id);
         if (question != null && question.refusal() != null) {
             return out.writeBuffer(refusal(StatVfsRequests.uint32(bytes, at + 5), question.refusal()));
         }
@@ -100,12 +110,17 @@ final class StatVfsReplies extends ReplyFilter {
 
     /** An {@code SSH_FX_OP_UNSUPPORTED} status for request {@code id}, with {@code message} (and no language tag). */
     private static Buffer refusal(long id, String message) {
+        return status(id, SftpConstants.SSH_FX_OP_UNSUPPORTED, message);
+    }
+
+    /** A status reply for request {@code id}: {@code code} with {@code message} (and no language tag). */
+    static Buffer status(long id, int code, String message) {
         byte[] text = message.getBytes(StandardCharsets.UTF_8);
         Buffer reply = new ByteArrayBuffer(4 + 1 + 4 + 4 + 4 + text.length + 4, false);
         reply.putUInt(1 + 4 + 4 + 4 + text.length + 4);
         reply.putByte((byte) SftpConstants.SSH_FXP_STATUS);
-        reply.putUInt(id);
-        reply.putUInt(SftpConstants.SSH_FX_OP_UNSUPPORTED);
+        reply.putUInt(id & 0xFFFFFFFFL);
+        reply.putUInt(code);
         reply.putBytes(text);
         reply.putString("");
         return reply;

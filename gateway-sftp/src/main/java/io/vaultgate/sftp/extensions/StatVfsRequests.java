@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.sshd.server.channel.ChannelDataReceiver;
 import org.apache.sshd.server.channel.ChannelSession;
@@ -21,13 +22,17 @@ import org.apache.sshd.sftp.common.SftpConstants;
  *
  * <p>It also refuses the extensions MINA answers by itself whether announced or not and the gateway does not
  * offer: {@code copy-data} (its writes would reach an upload handle past {@code fs.AppendOffsets} and the
- * transfer counts), {@code md5-hash} and {@code md5-hash-handle}, and {@code check-file-handle} or
- * {@code check-file-name} asking for more than {@link #MAX_CHECK_FILE_BLOCKS} block hashes (or for block hashes
- * without a length), or with a block size that is not a multiple of {@link #CHECK_FILE_BLOCK_UNIT}: MINA (2.20)
- * reads each block in pieces of that size and a shorter last piece still fills a whole one, so the block hashes of
- * other sizes cover the wrong bytes. Such a request's extension name is overwritten, keeping its length, so that MINA answers it
- * "unsupported" without doing anything, and {@link StatVfsReplies} replaces that answer by a status naming the
- * reason ({@link Asked#refusal()}).
+ * transfer counts), {@code md5-hash} and {@code md5-hash-handle}. Such a request's extension name is overwritten,
+ * keeping its length, so that MINA answers it "unsupported" without doing anything, and {@link StatVfsReplies}
+ * replaces that answer by a status naming the reason ({@link Asked#refusal()}).
+ *
+ * <p>{@code check-file-handle} and {@code check-file-name} are taken from MINA the same way, which would hash on the
+ * session's thread whatever range was asked: the reply to each is {@link CheckFileAnswers}'s. Refused here, before
+ * anything is read: more than {@link #MAX_CHECK_FILE_BLOCKS} block hashes (or block hashes without a length), a
+ * block size that is not a multiple of {@link #CHECK_FILE_BLOCK_UNIT} (MINA 2.20, which answered these before, read
+ * each block in pieces of that size and a shorter last piece still filled a whole one, so the hashes of other sizes
+ * covered the wrong bytes; the rule is kept), and a length over {@link CheckFileAnswers#MAX_REQUEST_BYTES} unless
+ * the request may be for a whole file's SHA-256, answered from the digest recorded at upload.
  */
 final class StatVfsRequests implements ChannelDataReceiver {
 
@@ -38,7 +43,7 @@ final class StatVfsRequests implements ChannelDataReceiver {
     /** The extensions refused whatever their arguments, and what each asked. */
     private static final Map<String, Asked> REFUSED = Map.of(SftpConstants.EXT_COPY_DATA, Asked.COPY_DATA,
             SftpConstants.EXT_MD5_HASH, Asked.MD5_HASH, SftpConstants.EXT_MD5_HASH_HANDLE, Asked.MD5_HASH);
-    /** The extensions refused for too many block hashes. */
+    /** The check-file extensions, answered by {@link CheckFileAnswers} unless refused here. */
     private static final Set<String> CHECK_FILE = Set.of(SftpConstants.EXT_CHECK_FILE_HANDLE,
             SftpConstants.EXT_CHECK_FILE_NAME);
     /** What an extension name is overwritten with (repeated to its length): no extension MINA knows. */
@@ -52,13 +57,14 @@ final class StatVfsRequests implements ChannelDataReceiver {
     private static final long MAX_INSPECTED = 64 * 1024;
     /** Of a larger extended request, only this much (its extension name) is held and looked at. */
     static final int PREFIX = NAME + 4 + 64;
-    /** The most block hashes a {@code check-file} request may ask for (MINA builds its reply whole). */
+    /** The most block hashes a {@code check-file} request may ask for (its reply is built whole). */
     static final int MAX_CHECK_FILE_BLOCKS = 1024;
-    /** The size MINA reads a check-file block in; block hashes are right only for its multiples. */
+    /** Block sizes of check-file requests are multiples of this (MINA's read size; see the class comment). */
     static final int CHECK_FILE_BLOCK_UNIT = 8192;
 
     private final ChannelDataReceiver subsystem;
     private final Map<Integer, Asked> asked;
+    private final Map<Integer, CheckFileRequest> checks;
 
     /** Bytes of the current packet that still pass through untouched. */
     private long skip;
@@ -69,9 +75,14 @@ final class StatVfsRequests implements ChannelDataReceiver {
     /** Bytes of the held extended request that follow the held prefix, passed on untouched after it. */
     private long rest;
 
-    StatVfsRequests(ChannelDataReceiver subsystem, Map<Integer, Asked> asked) {
+    /**
+     * @param asked  where the ids of requests whose replies are converted or replaced are noted with what they asked
+     * @param checks where the ids of the check-file requests that {@link CheckFileAnswers} answers are noted
+     */
+    StatVfsRequests(ChannelDataReceiver subsystem, Map<Integer, Asked> asked, Map<Integer, CheckFileRequest> checks) {
         this.subsystem = subsystem;
         this.asked = asked;
+        this.checks = checks;
     }
 
     @Override
@@ -160,9 +171,9 @@ final class StatVfsRequests implements ChannelDataReceiver {
     }
 
     /**
-     * Refuses the request if it asks for a refused extension (see the class comment): its name is overwritten
-     * and its id noted with what it asked. {@code whole} says whether {@code packet} is the whole request or
-     * only its first bytes (a check-file request that large is refused).
+     * Refuses the request if it asks for a refused extension (see the class comment), or takes a check-file request
+     * out of MINA's hands: its name is overwritten and its id noted with what it asked. {@code whole} says whether
+     * {@code packet} is the whole request or only its first bytes (a check-file request that large is refused).
      */
     private boolean refuse(byte[] packet, boolean whole) {
         if (packet.length < NAME + 4) {
@@ -173,43 +184,35 @@ final class StatVfsRequests implements ChannelDataReceiver {
             return false;
         }
         String name = new String(packet, NAME + 4, (int) nameLength, StandardCharsets.ISO_8859_1);
+        int id = (int) uint32(packet, HEADER);
         Asked refusal = REFUSED.get(name);
-        if (refusal == null && CHECK_FILE.contains(name)
-                && (!whole || tooManyBlocks(packet, NAME + 4 + name.length()))) {
-            refusal = Asked.CHECK_FILE_BLOCKS;
+        CheckFileRequest check = null;
+        if (refusal == null && CHECK_FILE.contains(name)) {
+            Optional<CheckFileRequest> request = whole
+                    ? CheckFileRequest.parse(packet, NAME + 4 + name.length(),
+                            name.equals(SftpConstants.EXT_CHECK_FILE_HANDLE))
+                    : Optional.empty();
+            if (whole && request.isEmpty()) {
+                return false; // too short to hold its fields: MINA refuses it
+            }
+            if (request.isEmpty() || request.get().tooManyBlocks()) {
+                refusal = Asked.CHECK_FILE_BLOCKS;
+            } else if (request.get().tooLong() && !request.get().mayBeWholeFileSha256()) {
+                refusal = Asked.CHECK_FILE_RANGE;
+            } else {
+                check = request.get();
+            }
         }
-        if (refusal == null) {
+        if (refusal == null && check == null) {
             return false;
         }
         Arrays.fill(packet, NAME + 4, NAME + 4 + name.length(), REFUSED_NAME);
-        asked.put((int) uint32(packet, HEADER), refusal);
+        if (refusal != null) {
+            asked.put(id, refusal);
+        } else {
+            checks.put(id, check);
+        }
         return true;
-    }
-
-    /**
-     * Whether a check-file request (after its name: string handle or path, string algorithms, uint64 start,
-     * uint64 length, uint32 block size) asks for more than {@link #MAX_CHECK_FILE_BLOCKS} block hashes, for
-     * block hashes up to the end of the file (length 0), whose count the request does not bound, or for blocks
-     * that are not a multiple of {@link #CHECK_FILE_BLOCK_UNIT}. A request too short to hold its fields is left
-     * to MINA, which refuses it.
-     */
-    private static boolean tooManyBlocks(byte[] packet, int at) {
-        for (int string = 0; string < 2; string++) {
-            if (packet.length - at < 4 || uint32(packet, at) > packet.length - at - 4) {
-                return false;
-            }
-            at += 4 + (int) uint32(packet, at);
-        }
-        if (packet.length - at < 8 + 8 + 4) {
-            return false;
-        }
-        long length = uint64(packet, at + 8);
-        long blockSize = uint32(packet, at + 16);
-        if (blockSize == 0) {
-            return false;
-        }
-        return blockSize % CHECK_FILE_BLOCK_UNIT != 0 || length == 0
-                || Long.compareUnsigned(length, blockSize * MAX_CHECK_FILE_BLOCKS) > 0;
     }
 
     /** Rewrites a statvfs request, and notes its id (or a space-available request's) for the reply. */
@@ -238,10 +241,6 @@ final class StatVfsRequests implements ChannelDataReceiver {
 
     private static boolean inspected(byte type, long length) {
         return (type & 0xFF) == SftpConstants.SSH_FXP_EXTENDED && length > NAME;
-    }
-
-    private static long uint64(byte[] b, int at) {
-        return uint32(b, at) << 32 | uint32(b, at + 4);
     }
 
     static long uint32(byte[] b, int at) {

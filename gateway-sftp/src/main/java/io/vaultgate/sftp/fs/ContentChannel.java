@@ -2,6 +2,7 @@ package io.vaultgate.sftp.fs;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.files.FileContent;
+import io.vaultgate.core.files.StoredDigest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -66,6 +67,11 @@ final class ContentChannel implements SeekableByteChannel {
         }
         position = newPosition;
         return this;
+    }
+
+    /** The size and SHA-256 recorded when the file was uploaded: nothing is read. */
+    StoredDigest storedDigest() {
+        return new StoredDigest(content.size(), content.sha256());
     }
 
     @Override

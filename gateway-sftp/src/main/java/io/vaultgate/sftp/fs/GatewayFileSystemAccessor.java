@@ -4,6 +4,7 @@ import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.defender.Offence;
+import io.vaultgate.core.files.StoredDigest;
 import io.vaultgate.core.ingest.Receipt;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.sftp.auth.SessionPrincipal;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * The encrypting file-system accessor: where MINA's SFTP subsystem turns client requests into file access.
  * Names go through the core's path policy; a write handle is an {@link UploadChannel} over the core's ingest
  * API (APPEND, as sent by {@code reput}, resumes the caller's partial upload), a read handle a
- * {@link ContentChannel} over decrypted content (also used, without a handle, by {@code check-file}). Links, locks,
+ * {@link ContentChannel} over decrypted content (also used, without a handle, by {@code check-file-name} for a range;
+ * a whole file's SHA-256 is the one recorded at upload, {@link #storedDigest(Path)}). Links, locks,
  * server-side copy, fsync, and changing anything but times are refused with {@code SSH_FX_OP_UNSUPPORTED}; times are
  * accepted and not kept, for a name that exists or an upload this session has open ({@code FSETSTAT} before CLOSE). A name that tries to
  * leave the namespace ({@link PathEscapes}) is also an offence of the session's source address for the defender.
@@ -105,11 +107,41 @@ public final class GatewayFileSystemAccessor implements SftpFileSystemAccessor {
         try {
             return new ContentChannel(file, fs.files().open(principal, path.virtual()));
         } catch (GatewayException e) {
-            if (e.reason() == GatewayException.Reason.NOT_FOUND && fs.isDirectory(path)) {
-                throw new SftpException(SftpConstants.SSH_FX_FILE_IS_A_DIRECTORY, path + " is a directory");
-            }
-            throw IoErrors.translate(file, e);
+            throw readFailure(path, e);
         }
+    }
+
+    /**
+     * The size and SHA-256 recorded when the committed file at {@code file} was uploaded, refused as opening it for
+     * reading is, but without opening it (nothing is decrypted): a whole-file {@code check-file-name} answer.
+     */
+    public static StoredDigest storedDigest(Path file) throws IOException {
+        GatewayPath path = (GatewayPath) file;
+        GatewayFileSystem fs = path.getFileSystem();
+        try {
+            return fs.files().storedDigest(fs.principal(), path.virtual());
+        } catch (GatewayException e) {
+            throw readFailure(path, e);
+        }
+    }
+
+    /** The channel of a handle that reads a committed file ({@code check-file-handle} hashes it), if it is one. */
+    public static Optional<SeekableByteChannel> readChannel(Handle handle) {
+        return handle instanceof FileHandle file && file.getFileChannel() instanceof ContentChannel content
+                ? Optional.of(content) : Optional.empty();
+    }
+
+    /** The size and SHA-256 recorded at upload of the file a {@link #readChannel} reads; nothing is decrypted. */
+    public static StoredDigest storedDigest(SeekableByteChannel readChannel) {
+        return ((ContentChannel) readChannel).storedDigest();
+    }
+
+    /** A failure to read {@code path}: a directory is said to be one, the rest as {@link IoErrors} raises it. */
+    private static IOException readFailure(GatewayPath path, GatewayException e) {
+        if (e.reason() == GatewayException.Reason.NOT_FOUND && path.getFileSystem().isDirectory(path)) {
+            return new SftpException(SftpConstants.SSH_FX_FILE_IS_A_DIRECTORY, path + " is a directory");
+        }
+        return IoErrors.translate(path, e);
     }
 
     @Override

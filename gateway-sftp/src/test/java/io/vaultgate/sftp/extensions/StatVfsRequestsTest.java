@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The request side of the statvfs bridge on a byte stream cut at random places (packet headers and extended
  * requests split between reads): statvfs requests come out as space-available requests of the same length with
- * their ids noted; refused extensions (copy-data, md5-hash, check-file asking for too many block hashes) come out
- * with their names overwritten, same length, ids noted; every other byte comes out unchanged and in order.
+ * their ids noted; refused extensions (copy-data, md5-hash, check-file asking for too many block hashes or too long a
+ * range) and the check-file requests answered outside MINA come out with their names overwritten, same length, ids
+ * noted with what they asked; every other byte comes out unchanged and in order.
  */
 class StatVfsRequestsTest {
 
@@ -57,7 +58,7 @@ class StatVfsRequestsTest {
         }
         Recorder subsystem = new Recorder();
         java.util.Map<Integer, Asked> asked = new ConcurrentHashMap<>();
-        StatVfsRequests requests = new StatVfsRequests(subsystem, asked);
+        StatVfsRequests requests = new StatVfsRequests(subsystem, asked, new ConcurrentHashMap<>());
 
         byte[] stream = in.toByteArray();
         for (int at = 0; at < stream.length; ) {
@@ -76,7 +77,7 @@ class StatVfsRequestsTest {
         asked.put(7, Asked.STATVFS);
         asked.put(9, Asked.SPACE_AVAILABLE);
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
-        StatVfsReplies replies = new StatVfsReplies(new CapturingOutput(sent), asked);
+        StatVfsReplies replies = new StatVfsReplies(new CapturingOutput(sent), asked, new ConcurrentHashMap<>(), null);
 
         Buffer status = new ByteArrayBuffer();
         status.putUInt(9);
@@ -118,18 +119,26 @@ class StatVfsRequestsTest {
         ByteArrayOutputStream in = new ByteArrayOutputStream();
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         java.util.Map<Integer, Asked> expectedAsked = new java.util.HashMap<>();
+        java.util.Map<Integer, CheckFileRequest> expectedChecks = new java.util.HashMap<>();
         byte[] handles = handles();
+        long overRange = CheckFileAnswers.MAX_REQUEST_BYTES + 1;
+        // name, payload, refusal, or for a check-file request answered by CheckFileAnswers: the request noted
         Object[][] requests = {
             {"copy-data", handles, Asked.COPY_DATA},
             {"md5-hash", path("/inbox/a.bin"), Asked.MD5_HASH},
             {"md5-hash-handle", handles, Asked.MD5_HASH},
-            {"check-file-handle", checkFile(0, 1024 * 8192, 8192), null},
-            {"check-file-handle", checkFile(7, 1024 * 16384, 16384), null},
+            {"check-file-handle", checkFile(0, 1024 * 8192, 8192), checkRequest(true, 0, 1024 * 8192, 8192)},
+            {"check-file-handle", checkFile(7, 1024 * 16384, 16384), checkRequest(true, 7, 1024 * 16384, 16384)},
             {"check-file-name", checkFile(5, 1024 * 8192 + 1, 8192), Asked.CHECK_FILE_BLOCKS},
             {"check-file-handle", checkFile(0, 0, 8192), Asked.CHECK_FILE_BLOCKS},
             {"check-file-handle", checkFile(0, 1000, 256), Asked.CHECK_FILE_BLOCKS},
-            {"check-file-name", checkFile(0, 0, 0), null},
-            {"check-file-handle", checkFile(0, -1L, 0), null},
+            {"check-file-name", checkFile(0, 0, 0), checkRequest(false, 0, 0, 0)},
+            {"check-file-handle", checkFile(0, -1L, 0), checkRequest(true, 0, -1L, 0)},
+            {"check-file-name", checkFile(0, overRange, 0), checkRequest(false, 0, overRange, 0)},
+            {"check-file-name", checkFile(1, overRange, 0), Asked.CHECK_FILE_RANGE},
+            {"check-file-handle", checkFile("md5,sha256", 0, overRange, 0), Asked.CHECK_FILE_RANGE},
+            {"check-file-handle", checkFile("md5,sha256", 0, 0, 0), new CheckFileRequest(true,
+                    "/inbox/some/file.bin", java.util.List.of("md5", "sha256"), 0, 0, 0)},
             {"copy-data", new byte[100_000], Asked.COPY_DATA},
             {"check-file-handle", new byte[70_000], Asked.CHECK_FILE_BLOCKS},
             {"copy-file", path("/inbox/a.bin"), null},
@@ -139,11 +148,12 @@ class StatVfsRequestsTest {
             Object[] request = requests[random.nextInt(requests.length)];
             String name = (String) request[0];
             byte[] payload = (byte[]) request[1];
-            Asked refusal = (Asked) request[2];
             in.write(extended(id, name, payload));
-            expected.write(extended(id, refusal == null ? name : "-".repeat(name.length()), payload));
-            if (refusal != null) {
+            expected.write(extended(id, request[2] == null ? name : "-".repeat(name.length()), payload));
+            if (request[2] instanceof Asked refusal) {
                 expectedAsked.put(id, refusal);
+            } else if (request[2] instanceof CheckFileRequest check) {
+                expectedChecks.put(id, check);
             }
             byte[] write = write(id + 100, random.nextInt(40_000));
             in.write(write);
@@ -151,7 +161,8 @@ class StatVfsRequestsTest {
         }
         Recorder subsystem = new Recorder();
         java.util.Map<Integer, Asked> asked = new ConcurrentHashMap<>();
-        StatVfsRequests filter = new StatVfsRequests(subsystem, asked);
+        java.util.Map<Integer, CheckFileRequest> checks = new ConcurrentHashMap<>();
+        StatVfsRequests filter = new StatVfsRequests(subsystem, asked, checks);
 
         byte[] stream = in.toByteArray();
         for (int at = 0; at < stream.length; ) {
@@ -162,6 +173,7 @@ class StatVfsRequestsTest {
 
         assertThat(subsystem.received.toByteArray()).isEqualTo(expected.toByteArray());
         assertThat(asked).isEqualTo(expectedAsked);
+        assertThat(checks).isEqualTo(expectedChecks);
     }
 
     @Test
@@ -169,7 +181,7 @@ class StatVfsRequestsTest {
         java.util.Map<Integer, Asked> asked = new ConcurrentHashMap<>();
         asked.put(5, Asked.COPY_DATA);
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
-        StatVfsReplies replies = new StatVfsReplies(new CapturingOutput(sent), asked);
+        StatVfsReplies replies = new StatVfsReplies(new CapturingOutput(sent), asked, new ConcurrentHashMap<>(), null);
 
         Buffer minas = new ByteArrayBuffer();
         byte[] text = "Command SSH_FXP_EXTENDED(---------) is unsupported or not implemented"
@@ -214,13 +226,23 @@ class StatVfsRequestsTest {
 
     /** A check-file request after its name: handle (or path), algorithms, start, length, block size. */
     private static byte[] checkFile(long start, long length, int blockSize) {
+        return checkFile("sha256,sha1", start, length, blockSize);
+    }
+
+    private static byte[] checkFile(String algorithms, long start, long length, int blockSize) {
         Buffer b = new ByteArrayBuffer();
         b.putString("/inbox/some/file.bin");
-        b.putString("sha256,sha1");
+        b.putString(algorithms);
         b.putLong(start);
         b.putLong(length);
         b.putUInt(blockSize);
         return b.getCompactData();
+    }
+
+    /** What {@link #checkFile(long, long, int)} is parsed into. */
+    private static CheckFileRequest checkRequest(boolean byHandle, long start, long length, int blockSize) {
+        return new CheckFileRequest(byHandle, "/inbox/some/file.bin", java.util.List.of("sha256", "sha1"), start,
+                length, blockSize);
     }
 
     private static byte[] extended(int id, String name, byte[] payload) {

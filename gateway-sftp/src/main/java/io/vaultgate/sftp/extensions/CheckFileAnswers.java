@@ -1,0 +1,224 @@
+package io.vaultgate.sftp.extensions;
+
+import io.vaultgate.core.files.StoredDigest;
+import io.vaultgate.sftp.fs.GatewayFileSystemAccessor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.digest.BuiltinDigests;
+import org.apache.sshd.common.digest.Digest;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.Handle;
+import org.apache.sshd.sftp.server.InvalidHandleException;
+import org.apache.sshd.sftp.server.SftpErrorStatusDataHandler;
+import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
+import org.apache.sshd.sftp.server.SftpSubsystemProxy;
+
+/**
+ * Answers the {@code check-file-handle} and {@code check-file-name} requests that {@link StatVfsRequests} took from
+ * MINA, in MINA's reply format (string "check-file", string the algorithm, then each hash as a string), and bounds
+ * what they cost, since each is answered on the session's thread, ahead of the session's other requests:
+ * <ul>
+ *   <li>The SHA-256 of a whole file (offset 0, length 0 or at least the file's size, block size 0) is the digest
+ *       recorded when it was uploaded: nothing is decrypted, however large the file.</li>
+ *   <li>Any other request decrypts the range it names, at most {@link #MAX_REQUEST_BYTES} (longer ones are
+ *       refused before anything is read), and at most {@link #MAX_SESSION_BYTES} in all the requests of one SSH
+ *       connection; then the connection's further range requests are refused. Whole-file SHA-256 answers stay
+ *       free.</li>
+ * </ul>
+ * A handle must be one that reads a committed file ({@code SSH_FX_PERMISSION_DENIED} for one that writes an
+ * upload, as MINA refuses a handle opened without read access); its hash is of the file it reads, even if another
+ * upload has since replaced the name. A name is resolved and checked as a read of it would be. Failures are answered
+ * as MINA answers them, through the subsystem's status mapper.
+ */
+final class CheckFileAnswers {
+
+    /** The most plaintext bytes one check-file request may hash (its range); 64 MiB. */
+    static final long MAX_REQUEST_BYTES = 64L << 20;
+    /**
+     * The most plaintext bytes the check-file requests of one SSH connection may hash in all: 256 MiB, four requests
+     * at {@link #MAX_REQUEST_BYTES}. A tiny request makes the server decrypt and hash its whole range, unlike a
+     * download, whose bytes the client must take; this bounds that amplification per connection.
+     */
+    static final long MAX_SESSION_BYTES = 256L << 20;
+    /** What one read takes: one encryption segment. */
+    private static final int READ = 64 * 1024;
+    /** The bytes hashed so far by the check-file requests of one SSH connection (all its channels). */
+    private static final AttributeKey<AtomicLong> HASHED = new AttributeKey<>();
+
+    private final SftpSubsystemProxy sftp;
+    private final OpenHandles handles;
+
+    CheckFileAnswers(SftpSubsystemProxy sftp, OpenHandles handles) {
+        this.sftp = sftp;
+        this.handles = handles;
+    }
+
+    /** The message of a refusal of a range over {@link #MAX_REQUEST_BYTES} (whenever it is known). */
+    static String rangeRefusal() {
+        return "check-file: at most " + MAX_REQUEST_BYTES + " bytes (64 MiB) are hashed per request; ask for a "
+                + "shorter range, or for the whole file's sha256 (offset 0, length 0), which is answered from the "
+                + "digest recorded at upload";
+    }
+
+    /** The reply to request {@code id}: its hashes, or the status that refuses it. Never throws. */
+    Buffer answer(int id, CheckFileRequest request) {
+        try {
+            return hashes(id, request);
+        } catch (Exception e) {
+            SftpErrorStatusDataHandler mapper = sftp.getErrorStatusDataHandler();
+            int status = mapper.resolveSubStatus(sftp, id, e, SftpConstants.SSH_FXP_EXTENDED);
+            return StatVfsReplies.status(id, status, mapper.resolveErrorMessage(sftp, id, e, status,
+                    SftpConstants.SSH_FXP_EXTENDED));
+        }
+    }
+
+    private Buffer hashes(int id, CheckFileRequest request) throws IOException {
+        BuiltinDigests digest = request.digest().orElseThrow(() -> new SftpException(
+                SftpConstants.SSH_FX_OP_UNSUPPORTED, "check-file: none of the hash algorithms asked for is supported;"
+                        + " use sha256 (or md5, sha1, sha224, sha384, sha512)"));
+        if (request.start() < 0 || request.length() < 0 || request.blockSize() > Integer.MAX_VALUE) {
+            throw new SftpException(SftpConstants.SSH_FX_INVALID_PARAMETER,
+                    "check-file: offset and length must be below 2^63, the block size below 2^31");
+        }
+        if (request.byHandle()) {
+            SeekableByteChannel channel = readChannel(request.target());
+            StoredDigest stored = GatewayFileSystemAccessor.storedDigest(channel);
+            if (isWholeFile(request, stored.size())) {
+                return reply(id, digest, List.of(HexFormat.of().parseHex(stored.sha256())));
+            }
+            return reply(id, digest, hashRange(channel, digest, request));
+        }
+        SftpFileSystemAccessor accessor = sftp.getFileSystemAccessor();
+        Path file = accessor.resolveLocalFilePath(sftp, sftp.getDefaultDirectory(), request.target());
+        if (request.mayBeWholeFileSha256()) {
+            StoredDigest stored = GatewayFileSystemAccessor.storedDigest(file);
+            if (isWholeFile(request, stored.size())) {
+                return reply(id, digest, List.of(HexFormat.of().parseHex(stored.sha256())));
+            }
+        }
+        SeekableByteChannel channel = accessor.openFile(sftp, null, file, null, Set.of());
+        try {
+            return reply(id, digest, hashRange(channel, digest, request));
+        } finally {
+            accessor.closeFile(sftp, null, file, null, channel, Set.of());
+        }
+    }
+
+    /** The channel of the open handle {@code id}, which must read a committed file. */
+    private SeekableByteChannel readChannel(String id) throws IOException {
+        Handle handle = handles.get(id);
+        if (!(handle instanceof FileHandle file)) {
+            throw new InvalidHandleException(id, handle, FileHandle.class);
+        }
+        if ((file.getAccessMask() & SftpConstants.ACE4_READ_DATA) == 0) {
+            throw new SftpException(SftpConstants.SSH_FX_PERMISSION_DENIED,
+                    "check-file-handle: the handle was not opened for reading");
+        }
+        return GatewayFileSystemAccessor.readChannel(handle).orElseThrow(() -> new SftpException(
+                SftpConstants.SSH_FX_PERMISSION_DENIED, "check-file-handle: the handle writes an upload; hash the "
+                        + "file once the upload is closed"));
+    }
+
+    private static boolean isWholeFile(CheckFileRequest request, long size) {
+        return request.mayBeWholeFileSha256() && (request.length() == 0 || request.length() >= size);
+    }
+
+    /**
+     * The hashes of the range the request names (to the end of the file for a length of 0 or past it), one per
+     * block, or one of it all for block size 0; refused before anything is read if the range is longer than
+     * {@link #MAX_REQUEST_BYTES} or than what is left of the connection's {@link #MAX_SESSION_BYTES}.
+     */
+    private List<byte[]> hashRange(SeekableByteChannel channel, BuiltinDigests algorithm, CheckFileRequest request)
+            throws IOException {
+        long size = channel.size();
+        long start = request.start();
+        long length = request.length() == 0 || start + request.length() > size || start + request.length() < 0
+                ? size - start : request.length();
+        if (length <= 0) {
+            throw new SftpException(SftpConstants.SSH_FX_INVALID_PARAMETER,
+                    "check-file: the range starts at or past the end of the file (" + size + " bytes)");
+        }
+        if (length > MAX_REQUEST_BYTES) {
+            throw new SftpException(SftpConstants.SSH_FX_OP_UNSUPPORTED, rangeRefusal());
+        }
+        AtomicLong hashed = sftp.getServerSession().computeAttributeIfAbsent(HASHED, key -> new AtomicLong());
+        if (hashed.addAndGet(length) > MAX_SESSION_BYTES) {
+            hashed.addAndGet(-length);
+            throw new SftpException(SftpConstants.SSH_FX_OP_UNSUPPORTED, "check-file: at most " + MAX_SESSION_BYTES
+                    + " bytes (256 MiB) of ranges are hashed per connection, and this one has hashed " + hashed.get()
+                    + "; the whole file's sha256 (offset 0, length 0) is still answered, from the digest recorded at"
+                    + " upload");
+        }
+        long block = request.blockSize() == 0 ? length : request.blockSize();
+        List<byte[]> hashes = new ArrayList<>();
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(READ, length));
+        Digest digest = algorithm.create();
+        try {
+            digest.init();
+        } catch (Exception e) {
+            throw new IOException("check-file: " + algorithm.getName() + " cannot be used", e);
+        }
+        long position = start;
+        long end = start + length;
+        long blockEnd = Math.min(end, start + block);
+        while (position < end) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), blockEnd - position));
+            channel.position(position);
+            int read = channel.read(buffer);
+            if (read <= 0) {
+                throw new IOException("check-file: the file ended at " + position + " of its " + size + " bytes");
+            }
+            update(digest, buffer.array(), read);
+            position += read;
+            if (position == blockEnd) {
+                hashes.add(finish(digest));
+                blockEnd = Math.min(end, position + block);
+            }
+        }
+        return hashes;
+    }
+
+    private static void update(Digest digest, byte[] bytes, int length) throws IOException {
+        try {
+            digest.update(bytes, 0, length);
+        } catch (Exception e) {
+            throw new IOException("check-file: hashing failed", e);
+        }
+    }
+
+    /** The hash so far; the digest starts over for the next block. */
+    private static byte[] finish(Digest digest) throws IOException {
+        try {
+            return digest.digest();
+        } catch (Exception e) {
+            throw new IOException("check-file: hashing failed", e);
+        }
+    }
+
+    private static Buffer reply(int id, BuiltinDigests digest, List<byte[]> hashes) {
+        Buffer body = new ByteArrayBuffer();
+        body.putByte((byte) SftpConstants.SSH_FXP_EXTENDED_REPLY);
+        body.putUInt(id & 0xFFFFFFFFL);
+        body.putString(SftpConstants.EXT_CHECK_FILE);
+        body.putString(digest.getName());
+        for (byte[] hash : hashes) {
+            body.putBytes(hash);
+        }
+        Buffer reply = new ByteArrayBuffer(4 + body.available(), false);
+        reply.putUInt(body.available());
+        reply.putRawBytes(body.array(), body.rpos(), body.available());
+        return reply;
+    }
+}
