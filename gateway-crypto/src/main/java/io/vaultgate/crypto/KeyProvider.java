@@ -1,6 +1,7 @@
 package io.vaultgate.crypto;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Holds tenants' key-encryption keys (KEKs) and wraps data keys with them.
@@ -89,6 +90,22 @@ public interface KeyProvider extends AutoCloseable {
    */
   default boolean reload() {
     return false;
+  }
+
+  /**
+   * Names the handle through which this provider would use {@code kek} now, without using it: two equal answers mean
+   * the same loaded handle, so the same key. What a caller learned by using the key (a key check that it opened: the
+   * catalog's record of which key a version is) holds for as long as the answer stays the same, and the caller may
+   * reuse it instead of asking the key again (a second HSM operation per unwrap). A provider answers anew, never
+   * with an earlier value, whenever it loads the key again: after a re-read of its store (another process may have
+   * replaced the key: a keystore file copied over, a token re-read), and after the version was disabled or the
+   * tenant destroyed. May load the key (no cryptographic operation); empty when the version cannot unwrap here (not
+   * held, disabled, destroyed), and by default: the caller then asks the key every time.
+   *
+   * <p>A decorator whose {@link #unwrap} may answer otherwise than its delegate's must keep this default.
+   */
+  default OptionalLong keyHandle(KekId kek) {
+    return OptionalLong.empty();
   }
 
   /**

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -239,5 +240,30 @@ public abstract class KeyProviderContract {
     assertThat(signed.record().keyIds()).singleElement().asString()
         .startsWith(tenant + "/v1#sha256:");
     assertThat(signed.verify(signer.publicKey())).isTrue();
+  }
+
+  /**
+   * What a caller may keep a key check's verdict for: the handle stays while the key is kept, a re-read of the store
+   * names a new one (never an earlier one), and a version that cannot unwrap names none.
+   */
+  @Test
+  void keyHandle_staysWhileTheKeyIsKept_isNewAfterAReread_andNoneForAVersionThatCannotUnwrap() {
+    KekId v1 = provider.ensureTenant(tenant);
+    OptionalLong first = provider.keyHandle(v1);
+    assertThat(first).isPresent();
+    assertThat(provider.keyHandle(v1)).isEqualTo(first);
+    KekId v2 = provider.rotate(tenant);
+    OptionalLong second = provider.keyHandle(v2);
+    assertThat(second).isPresent().isNotEqualTo(first);
+    if (provider.reload()) { // a shared token re-read: its keys loaded again
+      assertThat(provider.keyHandle(v2)).isPresent().isNotEqualTo(second);
+    }
+
+    provider.disable(v1);
+    assertThat(provider.keyHandle(v1)).as("disabled").isEmpty();
+    assertThat(provider.keyHandle(new KekId(tenant, 3))).as("not held").isEmpty();
+    assertThat(provider.keyHandle(new KekId("t-unknown", 1))).as("unknown tenant").isEmpty();
+    provider.destroyTenant(tenant);
+    assertThat(provider.keyHandle(v2)).as("destroyed").isEmpty();
   }
 }

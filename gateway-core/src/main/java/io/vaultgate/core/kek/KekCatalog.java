@@ -197,6 +197,7 @@ public final class KekCatalog {
                     + "again if still needed");
         }
         KekId active = keys.rotate(tenant);
+        checks.forget(tenant);
         if (active.version() != next) { // rolls back the reservation; the keystore holds an unrecorded version
             throw new IllegalStateException("this node's " + refusals.remedy().store() + " rotated tenant " + tenant
                     + " to " + active + ", not to version " + next + " as recorded in the catalog");
@@ -297,6 +298,7 @@ public final class KekCatalog {
             versions.destroy(jdbc, tenant, held.isEmpty() ? List.of(1) : held, clock.millis());
             return null;
         });
+        checks.forget(tenant);
         refusals.gone(tenant); // shredded: nothing of it left to bring in step
     }
 

@@ -7,7 +7,10 @@ import io.vaultgate.crypto.KekId;
 import io.vaultgate.crypto.KeyProvider;
 import io.vaultgate.crypto.KeySlot;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Key checks ({@code kek_versions.kek_check}, V28): whether this node's key of a KEK version is the key the catalog
@@ -21,6 +24,15 @@ import java.util.Optional;
  * succeeds. The check holds no more about the key than any file's key slot does: one more AES-GCM wrap with its own
  * random nonce; never the key, nor a deterministic function of it (a classic check value, AES of a zero block, would
  * be GCM's hash key). It works the same with an HSM, whose keys never leave the token.
+ *
+ * <p>A verification is one unwrap, as costly as the file's own (an HSM operation under PKCS#11), and every wrap and
+ * unwrap of a version asks for one. So a verdict that the key is the catalog's is kept for the key handle that gave it
+ * ({@link KeyProvider#keyHandle}) and the check it opened: the same check asked of the same handle again is answered
+ * from memory, without the key. A handle the provider loads anew (a re-read of its store: a keystore file copied
+ * over, a token re-read, at least every 10 s under PKCS#11), another check in the catalog, a rotation or a shred of
+ * the tenant, and any verdict other than {@link Verdict#SAME}, are verified again before the key is used: a key that
+ * does not open its version's check is never used. A verdict is kept only where the handle named before the unwrap
+ * is still the one after it, so the unwrap that gave it went through that handle.
  */
 final class KekChecks {
 
@@ -38,6 +50,8 @@ final class KekChecks {
     }
 
     private final KeyProvider keys;
+    /** The verdicts {@link Verdict#SAME} kept, by version: the check that was opened, and through which handle. */
+    private final Map<KekId, Verified> verified = new ConcurrentHashMap<>();
 
     KekChecks(KeyProvider keys) {
         this.keys = keys;
@@ -74,14 +88,31 @@ final class KekChecks {
         if (!slot.provider().equals(keys.name())) {
             return Verdict.UNCHECKED; // recorded through another provider: its wrap cannot be compared here
         }
+        OptionalLong handle = keys.keyHandle(kek);
+        if (handle.isPresent() && new Verified(check, handle.getAsLong()).equals(verified.get(kek))) {
+            return Verdict.SAME; // this handle opened this check before: the same key
+        }
+        verified.remove(kek);
         try {
             keys.unwrap(context(kek.tenantId()), slot).destroy();
-            return Verdict.SAME;
         } catch (CryptoException.AuthenticationFailed other) {
             return Verdict.FORKED;
         } catch (CryptoException.KeyNotFound | CryptoException.KeyDisabled | CryptoException.KeyDestroyed absent) {
             return Verdict.UNCHECKED; // the catalog's refusals (behind, disabled, destroyed) decide
         }
+        if (handle.isPresent() && handle.equals(keys.keyHandle(kek))) { // not loaded anew meanwhile: it opened it
+            verified.put(kek, new Verified(check, handle.getAsLong()));
+        }
+        return Verdict.SAME;
+    }
+
+    /** Forgets the verdicts kept of the tenant's versions (a rotation, a shred): the next use verifies again. */
+    void forget(String tenant) {
+        verified.keySet().removeIf(kek -> kek.tenantId().equals(tenant));
+    }
+
+    /** That {@code check} (base64, not secret: a copy of the catalog's) was opened through handle {@code handle}. */
+    private record Verified(String check, long handle) {
     }
 
     private static EnvelopeContext context(String tenant) {

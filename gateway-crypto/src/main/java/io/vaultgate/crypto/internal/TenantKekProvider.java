@@ -9,13 +9,15 @@ import io.vaultgate.crypto.KeySlot;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import javax.crypto.SecretKey;
 
 /**
  * What every provider that keeps versioned AES-256 KEKs per tenant does the same way: the version
  * bookkeeping ({@link TenantKeys}), rotation, wrapping and unwrapping data keys with {@link KeyWrap},
- * and a cache of loaded keys. Subclasses say where a KEK lives: how a new version is stored, how an
- * existing one is loaded, how versions are disabled and tenants destroyed.
+ * and a cache of loaded keys, each with a number of its own ({@link #keyHandle}). Subclasses say
+ * where a KEK lives: how a new version is stored, how an existing one is loaded, how versions are
+ * disabled and tenants destroyed.
  *
  * <p>Subclasses synchronize on {@code this}, like the methods here.
  */
@@ -27,7 +29,9 @@ public abstract class TenantKekProvider implements KeyProvider {
   private final String name;
   private final String store;
   private final KeyWrap keyWrap;
-  private final Map<KekId, SecretKey> loaded = new HashMap<>();
+  private final Map<KekId, LoadedKek> loaded = new HashMap<>();
+  /** The number the next loaded key gets: never reused, so a key loaded again never answers an earlier one. */
+  private long nextHandle = 1;
   private boolean closed;
 
   /**
@@ -127,6 +131,23 @@ public abstract class TenantKekProvider implements KeyProvider {
     }
   }
 
+  /**
+   * The number of the loaded key of {@code kek}, loading it if needed: unchanged while it stays loaded; a key loaded
+   * again (after {@link #reindex}, {@link #forget}, {@link #forgetTenant}) gets a new one. Empty where the index
+   * refuses the version (not held, disabled, destroyed) or the key cannot be loaded.
+   */
+  @Override
+  public synchronized OptionalLong keyHandle(KekId kek) {
+    ensureOpen();
+    refresh();
+    try {
+      TenantKeys.requireUsable(tenants.get(kek.tenantId()), kek, store);
+      return OptionalLong.of(loaded(kek).handle);
+    } catch (CryptoException unusable) {
+      return OptionalLong.empty();
+    }
+  }
+
   /** Re-reads the store now where {@link #reloadOnMiss} does (a shared HSM token); false otherwise. */
   @Override
   public synchronized boolean reload() {
@@ -165,7 +186,7 @@ public abstract class TenantKekProvider implements KeyProvider {
   /** Creates and enables KEK version {@code version} of the tenant. */
   protected final void addVersion(String tenantId, TenantKeys t, int version) {
     KekId kek = new KekId(tenantId, version);
-    loaded.put(kek, storeNewKek(kek));
+    loaded.put(kek, new LoadedKek(storeNewKek(kek), nextHandle++));
     t.enabled.add(version);
   }
 
@@ -196,12 +217,27 @@ public abstract class TenantKekProvider implements KeyProvider {
   }
 
   private SecretKey kek(KekId kek) {
-    SecretKey cached = loaded.get(kek);
+    return loaded(kek).key;
+  }
+
+  private LoadedKek loaded(KekId kek) {
+    LoadedKek cached = loaded.get(kek);
     if (cached != null) {
       return cached;
     }
-    SecretKey key = loadKek(kek);
-    loaded.put(kek, key);
-    return key;
+    LoadedKek fresh = new LoadedKek(loadKek(kek), nextHandle++);
+    loaded.put(kek, fresh);
+    return fresh;
+  }
+
+  /** A loaded key (or a handle to it in a token) and its number; no {@code toString}, no equality of keys. */
+  private static final class LoadedKek {
+    final SecretKey key;
+    final long handle;
+
+    LoadedKek(SecretKey key, long handle) {
+      this.key = key;
+      this.handle = handle;
+    }
   }
 }
