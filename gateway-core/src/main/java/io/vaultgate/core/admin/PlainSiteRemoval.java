@@ -14,6 +14,7 @@ import io.vaultgate.core.forward.ForwardState;
 import io.vaultgate.core.forward.Outbox;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +68,13 @@ final class PlainSiteRemoval {
             audit.appendAll(jdbc, events);
             return removed;
         });
-        int ended = operators.endSessions(usernames, "site removed");
+        int ended;
+        try {
+            ended = operators.endSessions(usernames, "site removed");
+        } catch (RuntimeException e) {
+            removedSites.release(siteId, run, e);
+            throw e;
+        }
         PagedAbandonment.Tally forwards;
         try {
             forwards = removedSites.abandon(siteId, actor, run, false);
@@ -83,6 +90,7 @@ final class PlainSiteRemoval {
      * pages, after the site's own transaction): abandons them, a page per transaction, and changes nothing else (the
      * operators and the site went in the removal's transaction). Any undelivered state: nothing is sent to a removed
      * site, and none but dead ones are normally left (the removal refused while one was pending or in flight).
+     * Refused (CONFLICT, changing nothing) while another run of the removal still makes progress, which keeps them.
      */
     RemovedSite finish(String siteId, String actor) {
         PagedAbandonment.Tally forwards;
@@ -90,6 +98,8 @@ final class PlainSiteRemoval {
             forwards = removedSites.abandon(siteId, actor);
         } catch (RemovedSiteForwards.TakenOver e) {
             throw takenOver(siteId, "was removed before", e);
+        } catch (RemovalInProgress e) {
+            throw running(siteId, e);
         }
         return new RemovedSite(siteId, List.of(), 0, 0, List.of(), forwards.count(), forwards.sample());
     }
@@ -97,15 +107,35 @@ final class PlainSiteRemoval {
     /**
      * A plain removal's pages found the site taken over by the maintenance passes (this removal made no progress for
      * {@link RemovedSiteForwards#GRACE}: stalled between the site's transaction and a page, or between two pages) or
-     * by the removal run again: it stopped, so that its answer is what it did. CONFLICT, saying what it did and who
-     * does the rest.
+     * by the removal run again (no progress for {@link RemovedSiteForwards#STALLED}): it stopped, so that its answer
+     * is what it did. CONFLICT, saying what it did and who does the rest.
      */
     private static GatewayException takenOver(String siteId, String removed, RemovedSiteForwards.TakenOver e) {
         String message = "site " + siteId + " " + removed + ", but its forwards were taken over before this removal "
                 + "finished them (by the maintenance passes, this removal having made no progress for "
-                + RemovedSiteForwards.GRACE.toMinutes() + " minutes, or by the removal run again): this removal "
+                + RemovedSiteForwards.GRACE.toMinutes() + " minutes, or by the removal run again, it having made none "
+                + "for " + RemovedSiteForwards.STALLED.toMinutes() + " minutes): this removal "
                 + "abandoned " + e.abandonedBefore() + " of them, each audited under its name; the rest are abandoned "
                 + "by every node's maintenance pass (forward.abandoned, actor system) or by that other run";
+        return new GatewayException(Reason.CONFLICT, message, message, e);
+    }
+
+    /**
+     * The command run again found the site's removal running (another run of it owns the pages and made progress
+     * within {@link RemovedSiteForwards#STALLED}): CONFLICT, with that run's progress and when it may be taken over.
+     */
+    private static GatewayException running(String siteId, RemovalInProgress e) {
+        RemovalInProgress.Progress progress = e.progress();
+        long ago = Duration.between(progress.lastProgress(), e.seenAt()).toSeconds();
+        String message = "site " + siteId + "'s removal is running: another run of it owns its forwards, "
+                + progress.lastPage().map(page -> "its last page " + ago + " s ago (at " + page)
+                        .orElseGet(() -> "the site removed " + ago + " s ago with no page yet (at "
+                                + progress.removedAt())
+                + "; " + progress.abandoned() + " forward(s) abandoned, " + progress.left() + " left): this run "
+                + "changed nothing and leaves them to it. If that run is gone (its process killed), run the removal "
+                + "again once it has made no progress for " + RemovedSiteForwards.STALLED.toMinutes() + " minutes "
+                + "(from " + progress.stalledFrom() + "); every node's maintenance pass also finishes a removal with "
+                + "no progress for " + RemovedSiteForwards.GRACE.toMinutes() + " minutes";
         return new GatewayException(Reason.CONFLICT, message, message, e);
     }
 

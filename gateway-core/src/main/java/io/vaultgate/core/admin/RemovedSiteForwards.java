@@ -3,6 +3,7 @@ package io.vaultgate.core.admin;
 import io.vaultgate.core.audit.AuditEvents;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.forward.ForwardState;
 import io.vaultgate.core.forward.ForwardsAbandonment;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -43,8 +45,15 @@ import org.slf4j.LoggerFactory;
  * ({@code sites.removal_run}, migration V32), set with the site's removal (or, by the command run again, at its first
  * page), and each of its pages checks, with the progress it records, that the id is still its own. The sweep's first
  * page on a quiet removal clears it, and a run stalled past the grace then stops at its next page ({@link TakenOver})
- * instead of sharing the pages with the passes, so that what it answers is what it did. The command run again takes
- * the site back (a new id, and progress that keeps the passes off).
+ * instead of sharing the pages with the passes, so that what it answers is what it did.
+ *
+ * <p>The command run again takes the site (a new id, and progress that keeps the passes off) only from a run that is
+ * no longer making progress: one whose last page (or, before any, the site's removal) is {@link #STALLED} old, one that
+ * a pass took over (no id), or one that failed (a run that stops on an error it can report gives the site up:
+ * {@link #release}). From a run still making progress it takes nothing and is refused ({@link RemovalInProgress}, with
+ * that run's progress), so that the run keeps its forwards, its count and its name on their records, instead of
+ * stopping at its next page with CONFLICT. A run whose process was killed gives nothing up; the command run again
+ * takes its site {@link #STALLED} after its last page.
  */
 final class RemovedSiteForwards {
 
@@ -61,6 +70,14 @@ final class RemovedSiteForwards {
      * forwards to that removal.
      */
     static final Duration GRACE = Duration.ofMinutes(10);
+
+    /**
+     * How long after its run's last page (or, before any, after the site's removal) the command run again takes the
+     * site from that run: a page commits within seconds (a page's reads, changes and audit records), so a run with no
+     * page for this long is stalled or gone. Shorter than {@link #GRACE}, so that an administrator whose removal was
+     * killed goes on before the passes would.
+     */
+    static final Duration STALLED = Duration.ofMinutes(2);
 
     private final Database database;
     private final PagedAbandonment pages;
@@ -80,9 +97,11 @@ final class RemovedSiteForwards {
     /**
      * Abandons every forward left to the removed site {@code siteId}, a page per transaction, for {@code actor}: the
      * removal run again on a removed site, which takes the site for a run of its own at its first page (from a
-     * maintenance pass that took it over, or from an earlier run).
+     * maintenance pass that took it over, from no run, or from an earlier run that made no progress for
+     * {@link #STALLED}).
      *
-     * @throws TakenOver where a later page finds the site taken over meanwhile (this run stalled past the grace)
+     * @throws RemovalInProgress where its first page finds the site another run's, making progress: nothing changed
+     * @throws TakenOver         where a later page finds the site taken over meanwhile (this run stalled)
      */
     PagedAbandonment.Tally abandon(String siteId, String actor) {
         return abandon(siteId, actor, newRun(), true);
@@ -94,14 +113,41 @@ final class RemovedSiteForwards {
      * that no maintenance pass takes over while it runs, and checking that the site is still the run's. With
      * {@code claim} the first page takes the site for the run; without it, the run took it with the site's removal.
      *
-     * @throws TakenOver where a page finds that a maintenance pass took the site over (this run made no progress for
-     *                   {@link #GRACE}) or another run of the removal took it: nothing more is abandoned by this run
+     * <p>A run that fails otherwise gives the site up ({@link #release}).
+     *
+     * @throws TakenOver         where a page finds that a maintenance pass took the site over (this run made no
+     *                           progress for {@link #GRACE}) or another run of the removal took it (this run made no
+     *                           progress for {@link #STALLED}): nothing more is abandoned by this run
+     * @throws RemovalInProgress with {@code claim}, where the first page finds the site another run's, making progress
      */
     PagedAbandonment.Tally abandon(String siteId, String actor, String run, boolean claim) {
         AtomicBoolean claimNext = new AtomicBoolean(claim);
-        return pages.inPages(siteId, ForwardsAbandonment.UNDELIVERED, actor,
-                (jdbc, abandonedBefore) -> recordProgress(jdbc, siteId, run, claimNext.getAndSet(false),
-                        abandonedBefore));
+        try {
+            return pages.inPages(siteId, ForwardsAbandonment.UNDELIVERED, actor,
+                    (jdbc, abandonedBefore) -> recordProgress(jdbc, siteId, run, claimNext.getAndSet(false),
+                            abandonedBefore));
+        } catch (TakenOver | RemovalInProgress notOurs) {
+            throw notOurs;
+        } catch (RuntimeException e) {
+            release(siteId, run, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Gives up the site's pages of the run {@code run}, which stops on {@code failure} (a catalog error, a failed
+     * page): the command run again then takes the site at once instead of {@link #STALLED} after the run's last page.
+     * The progress stays, so the passes still leave the site alone for {@link #GRACE} after it. Changes nothing where
+     * the site is no longer the run's. A release that fails too (the catalog unreachable) is added to {@code failure};
+     * the site is then taken {@link #STALLED} after the run's last page.
+     */
+    void release(String siteId, String run, RuntimeException failure) {
+        try {
+            database.inTransaction(jdbc -> jdbc.update("UPDATE sites SET removal_run = NULL WHERE id = ? "
+                    + "AND removal_run = ?", siteId, run));
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /**
@@ -149,21 +195,41 @@ final class RemovedSiteForwards {
 
     /**
      * A removal's page's check: the site is removed (for good: a removal is final), or none of its forwards is touched,
-     * and still the run's (or, with {@code claim}, taken for it now); records the page's time as the removal's progress,
-     * committed with the page.
+     * and still the run's (or, with {@code claim}, taken for it now, unless another run owns it and made progress
+     * within {@link #STALLED}); records the page's time as the removal's progress, committed with the page. The claim
+     * is one conditional update of the site's row: of two runs claiming at once, the second waits for the first's page
+     * to commit (PostgreSQL's row lock, SQLite's write lock) and then finds its progress.
      */
     private void recordProgress(Jdbc jdbc, String siteId, String run, boolean claim, long abandonedBefore)
             throws SQLException {
-        long now = clock.instant().toEpochMilli();
+        Instant now = clock.instant();
         int recorded = claim
                 ? jdbc.update("UPDATE sites SET removal_progress_at = ?, removal_run = ? WHERE id = ? "
-                        + "AND removed_at IS NOT NULL", now, run, siteId)
+                        + "AND removed_at IS NOT NULL AND (removal_run IS NULL "
+                        + "OR COALESCE(removal_progress_at, removed_at) < ?)", now.toEpochMilli(), run, siteId,
+                        now.minus(STALLED).toEpochMilli())
                 : jdbc.update("UPDATE sites SET removal_progress_at = ? WHERE id = ? AND removed_at IS NOT NULL "
-                        + "AND removal_run = ?", now, siteId, run);
+                        + "AND removal_run = ?", now.toEpochMilli(), siteId, run);
         if (recorded == 0) {
-            boolean removed = jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ? AND removed_at IS NOT NULL",
-                    siteId) > 0;
-            throw removed ? new TakenOver(siteId, abandonedBefore) : notRemoved(siteId);
+            Optional<RemovalInProgress.Progress> progress = jdbc.queryOne("SELECT removed_at, removal_progress_at "
+                    + "FROM sites WHERE id = ? AND removed_at IS NOT NULL", row -> {
+                        Instant removedAt = Instant.ofEpochMilli(row.getLong(1));
+                        long pageAt = row.getLong(2);
+                        return new RemovalInProgress.Progress(removedAt, row.wasNull() ? Optional.empty()
+                                : Optional.of(Instant.ofEpochMilli(pageAt)), 0, 0);
+                    }, siteId);
+            if (progress.isEmpty()) {
+                throw notRemoved(siteId);
+            }
+            if (!claim) {
+                throw new TakenOver(siteId, abandonedBefore);
+            }
+            throw new RemovalInProgress(siteId, progress.get().counted(
+                    jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE site_id = ? AND state = ?", siteId,
+                            ForwardState.ABANDONED.name()),
+                    jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE site_id = ? AND state IN (?, ?, ?)", siteId,
+                            ForwardState.PENDING.name(), ForwardState.IN_FLIGHT.name(), ForwardState.DEAD.name())),
+                    now);
         }
     }
 

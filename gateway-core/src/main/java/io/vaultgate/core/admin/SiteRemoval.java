@@ -44,7 +44,10 @@ import java.util.List;
  *   the site's row, so a removal still running its pages keeps them), and so does the same command run again, which
  *   finds the removed site with work left ({@link #removeSite} on a removed site without such forwards is NOT_FOUND, as
  *   before). A removal only stalled that long (not cut off) stops at its next page once a pass has taken the site over,
- *   and answers CONFLICT with what it did (each run owns the site's pages in turn: {@link RemovedSiteForwards}).</li>
+ *   and answers CONFLICT with what it did (each run owns the site's pages in turn: {@link RemovedSiteForwards}). The
+ *   command run again takes the pages only from a run with no progress for 2 minutes (stalled, or its process killed),
+ *   or one that failed; while a run makes progress, it is refused (CONFLICT, changing nothing) with that run's progress
+ *   ({@link RemovalInProgress}), so that the run keeps its forwards, its count and its name on their records.</li>
  *   <li>A removal with {@link UnfinishedWork#ABANDON} ({@link AbandoningSiteRemoval}) abandons the forwards first,
  *   pending and in flight included (a removed site's forwards would otherwise wait, unsent, until the pages reached
  *   them), each page checked as the removal is (site active, no route) under the site's row lock, then removes the site
@@ -154,8 +157,9 @@ public final class SiteRemoval {
     /**
      * Removes the site and its operators; fails with NOT_FOUND if there is no such site (or it was removed and nothing
      * of its removal is left to finish), and with CONFLICT while a tenant still routes to it or, unless {@code work}
-     * is {@link UnfinishedWork#ABANDON}, work for it is unfinished. Abandoning comes before the operators' removal, so
-     * a batch an operator holds is abandoned rather than released.
+     * is {@link UnfinishedWork#ABANDON}, work for it is unfinished, or (the site removed) while another run of its
+     * removal makes progress. Abandoning comes before the operators' removal, so a batch an operator holds is abandoned
+     * rather than released.
      *
      * <p>Without ABANDON the site is removed first, then its dead forwards abandoned in pages
      * ({@link PlainSiteRemoval#remove}): a refusal changes nothing. With ABANDON the forwards go first, then the site

@@ -197,6 +197,9 @@ public final class SiteCommand {
                     + "site is removed first and its dead forwards abandoned after, so a refusal changes nothing; with "
                     + "it the site is removed only at the end. If the command is cut off, run it again to finish. It "
                     + "prints how many batches and forwards it abandoned and the ids of the first 100 of each.",
+            "Run again while an earlier run's pages still make progress (a page in the last 2 minutes), it changes "
+                    + "nothing and names that run's progress; it takes the rest over from a run with no page for 2 "
+                    + "minutes (its process killed) or one that failed.",
             "Example: vaultgate site remove manila --reason \"contract ended\"",
             "Example: vaultgate site remove manila --reason \"went out of business\" --abandon-work"})
     static final class Remove extends CoreTask {

@@ -1,0 +1,229 @@
+package io.vaultgate.core.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.admin.SiteRemoval.RemovedSite;
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.catalog.BatchRepository;
+import io.vaultgate.core.catalog.OperatorRepository;
+import io.vaultgate.core.catalog.RouteRepository;
+import io.vaultgate.core.forward.ForwardState;
+import io.vaultgate.core.forward.Outbox;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.MutableClock;
+import io.vaultgate.core.testing.TestCore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The site removal command run again while a plain removal of the site is still abandoning its dead forwards, page by
+ * page, after the site's own transaction. Each run owns the site's pages in turn ({@code sites.removal_run}, V32).
+ * Before, the command run again always took the site: from a run making progress too, which then stopped at its next
+ * page with CONFLICT, its forwards split between two answers and two actors. Now a run that made progress within
+ * {@link RemovedSiteForwards#STALLED} keeps them, and the command run again answers CONFLICT with that run's progress,
+ * changing nothing; only a run with no page for that long (stalled, or its process killed) is taken over, and a run
+ * that failed (an error it could report) gives the site up at once. The command run again comes right between two
+ * pages of the first run: after the first page's commit ({@code Jdbc#afterCommit}), before the second page starts.
+ * Runs on SQLite and, with {@code -Dvaultgate.test.catalog=postgresql}, on PostgreSQL.
+ */
+class SiteRemovalRunAgainTest {
+
+    private static final int PAGE = 3;
+    private static final int JOBS = 7;
+
+    @TempDir
+    Path home;
+    private TestCore test;
+    private HookedAuditLog hooked;
+    private SiteRemoval removal;
+    private List<String> dead;
+    private final MutableClock clock = new MutableClock(Instant.now());
+
+    @BeforeEach
+    void setUp() {
+        test = TestCore.create(home);
+        ClientPrincipal client = test.client("acme", "acme-upload", Protocol.SFTP);
+        test.operator("manila", "maria", Protocol.SFTP);
+        dead = new SiteBacklog(test, client, "manila").dead(JOBS);
+        hooked = new HookedAuditLog(test.core().audit());
+        Offboarding offboarding = new Offboarding(test.database(), new OperatorRepository(), new BatchRepository(),
+                test.core().incidents().revocation(), test.core().incidents().mfa(), hooked, clock);
+        removal = new SiteRemoval(test.database(), offboarding, new BatchRepository(), new RouteRepository(), outbox(),
+                hooked, clock, PAGE, SiteRemoval.SAMPLE);
+    }
+
+    @AfterEach
+    void tearDown() {
+        test.close();
+    }
+
+    /**
+     * Between the first run's first and second page, its last page just under {@link RemovedSiteForwards#STALLED}
+     * old: the command run again is refused (CONFLICT) with the first run's progress and takes nothing; the first run
+     * goes on and abandons every job under its own name. Failed before the change: the second run took the site and
+     * abandoned the 4 jobs left as {@code cli:again}, and the first stopped at its second page with CONFLICT.
+     */
+    @Test
+    void runAgainBetweenThePagesOfARunMakingProgress_isRefusedWithItsProgress_andTheRunFinishes() {
+        long before = lastSeq();
+        AtomicReference<Throwable> again = new AtomicReference<>();
+        betweenTheFirstAndSecondPage(() -> {
+            clock.advance(RemovedSiteForwards.STALLED.minusSeconds(1));
+            again.set(catchThrowable(() -> removal.removeSite("manila", "contract ended", "cli:again")));
+        });
+
+        RemovedSite removed = removal.removeSite("manila", "contract ended", "cli:test");
+
+        assertThat(again.get()).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+            assertThat(e.clientMessage()).contains("site manila's removal is running",
+                    "its last page " + (RemovedSiteForwards.STALLED.toSeconds() - 1) + " s ago",
+                    PAGE + " forward(s) abandoned, " + (JOBS - PAGE) + " left", "this run changed nothing",
+                    "no progress for " + RemovedSiteForwards.STALLED.toMinutes() + " minutes");
+        });
+        assertThat(removed.forwardsAbandonedCount()).as("the first run's answer counts every job").isEqualTo(JOBS);
+        assertThat(removed.forwardsAbandoned()).containsExactlyElementsOf(dead);
+        assertThat(abandonedAfter(before)).as("each job audited once, under the first run's name")
+                .containsExactlyElementsOf(dead.stream().map(id -> id + " cli:test").toList());
+    }
+
+    /**
+     * Between the same two pages, the first run's last page just over {@link RemovedSiteForwards#STALLED} old: the
+     * command run again takes the site and abandons the rest under its name, and the stalled run stops at its next
+     * page with CONFLICT, saying what it did. Each job is abandoned and audited once. Guards what the command run
+     * again did before (it took every run's site, this one's included).
+     */
+    @Test
+    void runAgainBetweenThePagesOfARunStalledPastTheStatedTime_takesTheRest_andTheStalledRunStops() {
+        long before = lastSeq();
+        AtomicReference<RemovedSite> again = new AtomicReference<>();
+        betweenTheFirstAndSecondPage(() -> {
+            clock.advance(RemovedSiteForwards.STALLED.plusSeconds(1));
+            again.set(removal.removeSite("manila", "contract ended", "cli:again"));
+        });
+
+        assertThatThrownBy(() -> removal.removeSite("manila", "contract ended", "cli:test"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+                    assertThat(e.clientMessage()).contains("its forwards were taken over",
+                            "this removal abandoned " + PAGE + " of them");
+                });
+
+        assertThat(again.get()).as("the run again, between the pages").isNotNull();
+        assertThat(again.get().forwardsAbandonedCount()).isEqualTo(JOBS - PAGE);
+        assertThat(again.get().forwardsAbandoned()).containsExactlyElementsOf(dead.subList(PAGE, JOBS));
+        assertThat(abandonedAfter(before)).as("each job audited once, under the name of the run that abandoned it")
+                .containsExactlyElementsOf(dead.stream().map(id -> id + (dead.indexOf(id) < PAGE ? " cli:test"
+                        : " cli:again")).toList());
+        assertThat(outbox().count(ForwardState.DEAD)).isZero();
+    }
+
+    /**
+     * A run whose process was killed after its first page leaves the site its own, its last page fresh (nothing ran
+     * to give it up): the command run again at once is refused with that progress, saying from when it may take
+     * over; once the run has made no progress for {@link RemovedSiteForwards#STALLED}, the command run again
+     * abandons the rest. Failed before the change: the command run again took the site at once.
+     */
+    @Test
+    void aRunWhoseProcessWasKilled_isTakenOverByTheCommandRunAgainOnceItMadeNoProgressForTheStatedTime() {
+        cutOffAtTheSecondPage();
+        test.database().inTransaction(jdbc -> jdbc.update("UPDATE sites SET removal_run = ?, removal_progress_at = ? "
+                + "WHERE id = 'manila'", "a-killed-run", clock.instant().toEpochMilli()));
+        Instant takeOverFrom = Instant.ofEpochMilli(clock.instant().toEpochMilli()).plus(RemovedSiteForwards.STALLED);
+        long before = lastSeq();
+
+        assertThatThrownBy(() -> removal.removeSite("manila", "contract ended", "cli:again"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+                    assertThat(e.clientMessage()).contains("site manila's removal is running", "0 s ago",
+                            PAGE + " forward(s) abandoned, " + (JOBS - PAGE) + " left", "from " + takeOverFrom);
+                });
+        assertThat(lastSeq()).as("nothing audited").isEqualTo(before);
+        clock.advance(RemovedSiteForwards.STALLED.minusSeconds(1));
+        assertThatThrownBy(() -> removal.removeSite("manila", "contract ended", "cli:again"))
+                .isInstanceOf(GatewayException.class).hasMessageContaining("is running");
+
+        clock.advance(Duration.ofSeconds(2));
+        RemovedSite again = removal.removeSite("manila", "contract ended", "cli:again");
+
+        assertThat(again.forwardsAbandonedCount()).isEqualTo(JOBS - PAGE);
+        assertThat(abandonedAfter(before)).containsExactlyElementsOf(dead.subList(PAGE, JOBS).stream()
+                .map(id -> id + " cli:again").toList());
+    }
+
+    /**
+     * A run that fails (here its second page's audit append) gives the site up as it stops: the command run again
+     * goes on at once, although the failed run's last page is fresh. Failed before the change: the failed run still
+     * owned the site ({@code removal_run} its id), though the command run again took it regardless.
+     */
+    @Test
+    void aRunThatFailed_givesTheSiteUp_soTheCommandRunAgainGoesOnAtOnce() {
+        cutOffAtTheSecondPage();
+        long owned = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM sites WHERE id = 'manila' "
+                + "AND removal_run IS NOT NULL"));
+        assertThat(owned).as("the failed run gave the site up").isZero();
+        long before = lastSeq();
+
+        RemovedSite again = removal.removeSite("manila", "contract ended", "cli:again");
+
+        assertThat(again.forwardsAbandonedCount()).isEqualTo(JOBS - PAGE);
+        assertThat(abandonedAfter(before)).containsExactlyElementsOf(dead.subList(PAGE, JOBS).stream()
+                .map(id -> id + " cli:again").toList());
+    }
+
+    /** Runs {@code action} once, right after the commit of the next removal's first page, before its second. */
+    private void betweenTheFirstAndSecondPage(Runnable action) {
+        hooked.beforeForwardAppendIn((n, jdbc) -> {
+            if (n == 1) {
+                jdbc.afterCommit(() -> {
+                    hooked.beforeForwardAppendIn((m, other) -> { });
+                    action.run();
+                });
+            }
+        });
+    }
+
+    /** A plain removal of manila, cut off by a failure in its second page: its first page committed. */
+    private void cutOffAtTheSecondPage() {
+        hooked.beforeForwardAppend(n -> {
+            if (n == 2) {
+                throw new IllegalStateException("cut off (test)");
+            }
+        });
+        assertThatThrownBy(() -> removal.removeSite("manila", "contract ended", "cli:test"))
+                .hasMessageContaining("cut off (test)");
+        hooked.beforeForwardAppend(n -> { });
+        assertThat(outbox().count(ForwardState.ABANDONED)).isEqualTo(PAGE);
+    }
+
+    /** The {@code forward.abandoned} records after {@code seq}, in the chain's order, as "job actor". */
+    private List<String> abandonedAfter(long seq) {
+        return test.database().read(jdbc -> jdbc.query("SELECT event FROM audit_events WHERE seq > ? AND kind = "
+                + "'forward.abandoned' ORDER BY seq", row -> row.getString(1), seq)).stream()
+                .map(event -> field(event, "job") + " " + field(event, "actor")).toList();
+    }
+
+    private static String field(String json, String name) {
+        int start = json.indexOf("\"" + name + "\":\"") + name.length() + 4;
+        return json.substring(start, json.indexOf('"', start));
+    }
+
+    private long lastSeq() {
+        return test.database().read(jdbc -> jdbc.count("SELECT seq FROM audit_head"));
+    }
+
+    private Outbox outbox() {
+        return test.core().forwarding().outbox();
+    }
+}
