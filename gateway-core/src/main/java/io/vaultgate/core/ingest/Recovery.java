@@ -11,6 +11,7 @@ import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileShredder;
 import io.vaultgate.core.files.FileState;
+import io.vaultgate.core.ingest.DeferredUploads.Outcome;
 import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
@@ -23,17 +24,12 @@ import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KeyProvider;
-import io.vaultgate.crypto.format.EnvelopeFormat;
-import io.vaultgate.crypto.stream.OutOfOrderEnvelopeWriter;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -42,7 +38,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings the store and catalog back in step after a stop or crash, before any listener opens: uploads
  * that were live become resumable partials (the run of their sealed segments from segment 0 that authenticates
- * kept, from the first torn one on dropped; {@link OutOfOrderEnvelopeWriter#recover}),
+ * kept, from the first torn one on dropped; {@link AuthenticatedRun}),
  * partials past their expiry are discarded, and objects no row refers to are deleted.
  *
  * <p>Several nodes may share the catalog, so an {@code UPLOADING} row is recovered only when the node
@@ -53,11 +49,13 @@ import org.slf4j.LoggerFactory;
  * was presumed dead can no longer commit it (its commit requires the row to still be its own).
  *
  * <p>An upload is discarded only when its object proves unrecoverable: its header or segment 0 does not
- * authenticate, or the object is gone. Any other failure (the store or the key provider failing for a moment, a
- * key version this node's keystore does not hold yet) leaves the row {@code UPLOADING} on this node and its object
- * as they are, logged; {@link #retryDeferred} (each maintenance pass) tries it again, backing off from one minute
- * to an hour, and a restart of this node does too. It is discarded as expired once the partial expiry has passed since it was first deferred (the
- * time a recovery without the fault would have given it as a partial).
+ * authenticate, or the object is gone from a store that shows where it was written ({@link ObjectStore#provesGone}:
+ * not a file system that is not mounted yet). Any other failure (the store or the key provider failing for a moment,
+ * a key version this node's keystore does not hold yet) leaves the row {@code UPLOADING} on this node and its object
+ * as they are, logged; {@link #retryDeferred} (each maintenance pass) tries it again ({@link DeferredUploads}: from
+ * one minute, backing off to ten), and a restart of this node does too. It is discarded as expired once the partial
+ * expiry has passed since it was first deferred (the time a recovery without the fault would have given it as a
+ * partial).
  */
 public final class Recovery {
 
@@ -66,16 +64,6 @@ public final class Recovery {
     /** What one recovery pass did. */
     public record Report(int resumable, int expired, int sweptObjects) {
     }
-
-    /** What became of one interrupted upload. */
-    private enum Outcome { RESUMABLE, DISCARDED, DEFERRED }
-
-    /** An upload taken over by this node whose recovery failed for a passing cause, and when to try it again. */
-    private record Deferred(FileRecord file, Instant since, Instant retryAt, Duration backoff) {
-    }
-
-    static final Duration FIRST_RETRY = Duration.ofMinutes(1);
-    static final Duration LAST_RETRY = Duration.ofHours(1);
 
     private final Database database;
     private final TenantRepository tenants;
@@ -90,8 +78,8 @@ public final class Recovery {
     private final KeySlots slots = new KeySlots();
     private final PartialUploadRepository uploads = new PartialUploadRepository();
     private final PartialQuota partialQuota;
-    /** By file id; guarded by this. */
-    private final Map<String, Deferred> deferred = new LinkedHashMap<>();
+    private final AuthenticatedRun authenticatedRun;
+    private final DeferredUploads deferred = new DeferredUploads();
 
     /** What the store's sweep keeps: the objects of the catalog's files, looked up a batch at a time. */
     private final ReferencedObjects referenced = new ReferencedObjects() {
@@ -127,6 +115,7 @@ public final class Recovery {
         this.node = node;
         this.clock = clock;
         this.partialQuota = new PartialQuota(files, tenants);
+        this.authenticatedRun = new AuthenticatedRun(database, audit, clock);
     }
 
     /** The start-up pass; run once before this node accepts uploads. */
@@ -162,58 +151,41 @@ public final class Recovery {
     /**
      * Tries again the uploads whose recovery failed for a passing cause (the store or key provider unavailable),
      * each once its back-off is over; one past the partial expiry is discarded as expired, one no longer a live
-     * upload of this node is forgotten. Safe while the gateway runs; returns how many became resumable.
+     * upload of this node is forgotten. Safe while the gateway runs, and does not hold this recovery's lock, so a
+     * dead node's uploads are taken over meanwhile (review23d L2); returns how many became resumable.
      */
-    public synchronized int retryDeferred() {
-        Instant now = clock.instant();
-        int recovered = 0;
-        for (Deferred entry : new ArrayList<>(deferred.values())) {
-            FileRecord file = entry.file();
-            if (entry.retryAt().isAfter(now)) {
-                continue;
+    public int retryDeferred() {
+        return deferred.retryDue(clock.instant(), this::retry);
+    }
+
+    private Outcome retry(DeferredUploads.Entry entry, Instant now) {
+        FileRecord file = entry.file();
+        try {
+            if (!database.read(jdbc -> uploads.isInterruptedUploadOf(jdbc, file.id(), node.id(), file.updatedAt()))) {
+                return Outcome.DISCARDED; // resumed (here or elsewhere), committed or removed: not ours to recover
             }
-            Outcome outcome;
-            try {
-                if (!database.read(jdbc -> uploads.isInterruptedUploadOf(jdbc, file.id(), node.id(),
-                        file.updatedAt()))) {
-                    // resumed (here or elsewhere), committed or removed: not the interrupted stream any more
-                    outcome = Outcome.DISCARDED;
-                } else if (entry.since().plus(partialExpiry).isBefore(now)) { // as long as a recovery gives
-                    discard(file, "partial upload expired");
-                    outcome = Outcome.DISCARDED;
-                } else {
-                    outcome = makeResumable(file);
-                }
-            } catch (RuntimeException e) { // the catalog failing too: kept, tried again later
-                LOG.warn("interrupted upload {} of tenant {}: its retry failed, kept to be tried again: {}", file.id(),
-                        file.tenant(), e.toString());
-                outcome = Outcome.DEFERRED;
+            if (entry.since().plus(partialExpiry).isBefore(now)) { // as long as a recovery gives
+                discard(file, "partial upload expired");
+                return Outcome.DISCARDED;
             }
-            if (outcome == Outcome.RESUMABLE) {
-                recovered++;
-            }
-            if (outcome == Outcome.DEFERRED) {
-                Duration backoff = entry.backoff().multipliedBy(2);
-                backoff = backoff.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : backoff;
-                deferred.put(file.id(), new Deferred(file, entry.since(), now.plus(backoff), backoff));
-            } else {
-                deferred.remove(file.id());
-            }
+            return makeResumable(file, entry.storeWasAbsent());
+        } catch (RuntimeException e) { // the catalog failing too: kept, tried again later
+            LOG.warn("interrupted upload {} of tenant {}: its retry failed, kept to be tried again: {}", file.id(),
+                    file.tenant(), e.toString());
+            return Outcome.DEFERRED;
         }
-        return recovered;
     }
 
     /** How many uploads wait for {@link #retryDeferred}. */
-    public synchronized int deferredCount() {
+    public int deferredCount() {
         return deferred.size();
     }
 
     /** Recovers {@code file}, taken over by this node; remembers it for {@link #retryDeferred} if that failed. */
     private boolean recover(FileRecord file) {
-        Outcome outcome = makeResumable(file);
-        if (outcome == Outcome.DEFERRED) {
-            Instant now = clock.instant();
-            deferred.put(file.id(), new Deferred(file, now, now.plus(FIRST_RETRY), FIRST_RETRY));
+        Outcome outcome = makeResumable(file, false);
+        if (outcome.deferred()) {
+            deferred.add(file, clock.instant(), outcome);
         }
         return outcome == Outcome.RESUMABLE;
     }
@@ -283,9 +255,11 @@ public final class Recovery {
      * background flush may be torn; what follows the first torn one is dropped, and its uploader's resume sends it
      * again). Discards it, audited, if its header or segment 0 does not authenticate, if its object or data key
      * record is gone, or if keeping it would take the tenant past its byte quota ({@link PartialQuota}), as a live
-     * node's suspend does. Any other failure leaves the row and the object as they are ({@link Outcome#DEFERRED}).
+     * node's suspend does. Any other failure leaves the row and the object as they are ({@link Outcome#DEFERRED}), and
+     * so does an object not found while the store does not show where it was written, or did not at an earlier try
+     * ({@code storeWasAbsent}; {@link Outcome#DEFERRED_STORE_ABSENT}).
      */
-    private Outcome makeResumable(FileRecord file) {
+    private Outcome makeResumable(FileRecord file, boolean storeWasAbsent) {
         EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());
         try {
             Optional<StoredKeySlot> stored = database.read(jdbc -> files.keySlot(jdbc, file.id()));
@@ -298,10 +272,16 @@ public final class Recovery {
             } catch (CryptoException.KeyDestroyed e) {
                 return unrecoverable(file, "its tenant's key is destroyed");
             }
-            Cut cut;
+            AuthenticatedRun.Cut cut;
             try (PendingObject object = store.reopen(file.tenant(), file.objectId())) {
-                cut = verifyAndCut(dek, context, object);
+                cut = authenticatedRun.keep(file, dek, context, object);
             } catch (NoSuchFileException e) {
+                if (storeWasAbsent || !store.provesGone(file.tenant())) {
+                    LOG.warn("interrupted upload {} of tenant {}: its object is not found, but the store does not show "
+                            + "where the tenant's uploads are written (a file system not mounted yet?), or did not at "
+                            + "an earlier try; kept as it is, to be tried again", file.id(), file.tenant());
+                    return Outcome.DEFERRED_STORE_ABSENT;
+                }
                 return unrecoverable(file, "its stored object is gone");
             } catch (CryptoException.AuthenticationFailed e) {
                 return unrecoverable(file, "its header or first segment does not authenticate");
@@ -311,19 +291,13 @@ public final class Recovery {
             } finally {
                 dek.destroy();
             }
-            reportCut(file, cut);
             long kept = cut.kept();
             Optional<Boolean> recorded = database.inTransaction(jdbc -> {
                 if (!partialQuota.allows(jdbc, file, kept)) {
                     return Optional.empty();
                 }
-                boolean updated = uploads.updateStateIfOwned(jdbc, file.id(), node.id(), FileState.PARTIAL, kept,
-                        Optional.empty(), clock.instant());
-                if (updated && cut.beyondLastSegment()) {
-                    audit.append(jdbc, new AuditEvent.UploadSuspended(clock.instant(), Optional.of(file.tenant()),
-                            AuditEvents.SYSTEM, file.id(), file.path().toString(), kept));
-                }
-                return Optional.of(updated);
+                return Optional.of(uploads.updateStateIfOwned(jdbc, file.id(), node.id(), FileState.PARTIAL, kept,
+                        Optional.empty(), clock.instant()));
             });
             if (recorded.isPresent()) {
                 return recorded.get() ? Outcome.RESUMABLE : Outcome.DISCARDED;
@@ -334,54 +308,6 @@ public final class Recovery {
             LOG.warn("interrupted upload {} of tenant {} could not be recovered now and is kept as it is, to be tried "
                     + "again: {}", file.id(), file.tenant(), e.toString());
             return Outcome.DEFERRED;
-        }
-    }
-
-    /** What verifying an interrupted upload's object kept and cut. */
-    private record Cut(long before, long after, long kept, int segmentSize) {
-        long dropped() {
-            return before - after;
-        }
-
-        /**
-         * Whether the cut began before the stored slot of the object's last segment: more than a torn or stale last
-         * segment went, which a crash alone does not do (a power loss tearing several segments, or tampering).
-         */
-        boolean beyondLastSegment() {
-            long stride = segmentSize + (long) EnvelopeFormat.SEGMENT_OVERHEAD;
-            long body = before - EnvelopeFormat.HEADER_SIZE;
-            if (after >= before || body <= 0) {
-                return false;
-            }
-            long lastSlot = EnvelopeFormat.HEADER_SIZE + (body - 1) / stride * stride;
-            return after < lastSlot;
-        }
-    }
-
-    private static Cut verifyAndCut(DataKey dek, EnvelopeContext context, PendingObject object) throws IOException {
-        long before = object.channel().size();
-        OutOfOrderEnvelopeWriter writer = OutOfOrderEnvelopeWriter.recover(dek, context, object.channel(),
-                OutOfOrderEnvelopeWriter.DEFAULT_WINDOW_SEGMENTS, null);
-        long after = object.channel().size();
-        int segmentSize = writer.segmentSize();
-        long kept = writer.suspend();
-        writer.close();
-        object.sync();
-        return new Cut(before, after, kept, segmentSize);
-    }
-
-    private void reportCut(FileRecord file, Cut cut) {
-        if (cut.dropped() <= 0) {
-            return;
-        }
-        if (cut.beyondLastSegment()) {
-            LOG.warn("interrupted upload {} of tenant {}: {} stored bytes after the segments that authenticate from "
-                    + "segment 0 dropped, more than its last segment (a power loss tearing several segments, or "
-                    + "tampering); {} plaintext bytes kept to resume from (audited as upload.suspended)", file.id(),
-                    file.tenant(), cut.dropped(), cut.kept());
-        } else {
-            LOG.info("interrupted upload {} of tenant {}: its last segment ({} stored bytes, torn or stale) dropped, "
-                    + "{} plaintext bytes kept to resume from", file.id(), file.tenant(), cut.dropped(), cut.kept());
         }
     }
 

@@ -37,4 +37,15 @@ public interface ObjectStore {
      * uploads. Returns how many were removed.
      */
     int sweep(TenantId tenant, ReferencedObjects referenced) throws IOException;
+
+    /**
+     * Whether an object of {@code tenant} that {@link #reopen} does not find is proof that it is gone, which lets
+     * recovery discard the interrupted upload it belonged to. False when the place such objects are written to is
+     * missing as a whole (a file-system store whose root is not mounted yet: {@link PendingDirectories}): recovery
+     * then keeps the upload and tries it again. True by default: an S3 bucket that is missing or not reachable fails
+     * every request instead of answering "no such key".
+     */
+    default boolean provesGone(TenantId tenant) throws IOException {
+        return true;
+    }
 }

@@ -12,6 +12,7 @@ import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.storage.ObjectId;
+import io.vaultgate.core.storage.PendingDirectories;
 import io.vaultgate.core.storage.PendingObject;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
@@ -30,12 +31,20 @@ import io.vaultgate.crypto.keystore.MasterSecret;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,11 +58,18 @@ class RecoveryTransientFailureTest {
     private static final VirtualPath REPORT = PathPolicy.parse("/inbox/report.bin");
     private static final GatewayCore.Settings SETTINGS = new GatewayCore.Settings(Duration.ofHours(24), 64);
     private static final String NODE = "node-recovering";
+    private static final VirtualPath OTHER = PathPolicy.parse("/inbox/other.bin");
+    /** The name of a thread whose store reopens wait for {@link #releaseSlowRetry}. */
+    private static final String SLOW = "slow-retry";
 
     @TempDir
     Path home;
     private final AtomicBoolean keysDown = new AtomicBoolean();
     private final AtomicBoolean storeDown = new AtomicBoolean();
+    /** The store's file system not mounted: nothing found, and nowhere shown where uploads are written. */
+    private final AtomicBoolean storeUnmounted = new AtomicBoolean();
+    private final CountDownLatch slowRetryEntered = new CountDownLatch(1);
+    private final CountDownLatch releaseSlowRetry = new CountDownLatch(1);
     private final MutableClock clock = new MutableClock(Instant.now());
 
     /**
@@ -61,16 +77,21 @@ class RecoveryTransientFailureTest {
      * run) whole 5 MiB parts of it were sent, which is what an interrupted S3 upload keeps; 3 MiB left nothing there.
      */
     private String aNodeDiesWhileStreamingAnUpload() {
+        return aNodeDiesWhileStreamingAnUpload(TestCore.create(home, SETTINGS), "alice", REPORT);
+    }
+
+    /** As above, on {@code node}, by a new login {@code user} of tenant acme, to {@code path}. */
+    private static String aNodeDiesWhileStreamingAnUpload(TestCore node, String user, VirtualPath path) {
         byte[] data = new byte[12 << 20];
         new Random(1).nextBytes(data);
-        try (TestCore node = TestCore.create(home, SETTINGS)) {
-            ClientPrincipal alice = node.client("acme", "alice", Protocol.SFTP);
-            Upload upload = node.core().ingest().open(alice, REPORT, UploadMode.CREATE);
+        try (node) {
+            ClientPrincipal client = node.client("acme", user, Protocol.SFTP);
+            Upload upload = node.core().ingest().open(client, path, UploadMode.CREATE);
             for (int at = 0; at < data.length; at += 1 << 20) { // in pieces a client sends, inside the reorder window
                 upload.write(at, ByteBuffer.wrap(data, at, 1 << 20));
             } // never ended: the node dies
             return node.database().read(jdbc -> jdbc.queryOne("SELECT node_id FROM files WHERE path = ?",
-                    row -> row.getString(1), REPORT.toString())).orElseThrow();
+                    row -> row.getString(1), path.toString())).orElseThrow();
         }
     }
 
@@ -98,7 +119,24 @@ class RecoveryTransientFailureTest {
                     if (storeDown.get()) {
                         throw new IOException("503 Slow Down (simulated)");
                     }
+                    if (storeUnmounted.get()) {
+                        throw new NoSuchFileException(id.value() + " (simulated: the store is not mounted)");
+                    }
+                    if (Thread.currentThread().getName().equals(SLOW)) {
+                        slowRetryEntered.countDown();
+                        awaitQuietly(releaseSlowRetry);
+                    }
                     return super.reopen(tenant, id);
+                }
+
+                /**
+                 * On the filesystem store, what FileSystemObjectStore answers once it implements the hook (asked of
+                 * the lead in session 24): whether the tenant's pending directory is there.
+                 */
+                @Override
+                public boolean provesGone(TenantId tenant) throws IOException {
+                    return !storeUnmounted.get() && super.provesGone(tenant)
+                            && (TestStore.s3() || PendingDirectories.present(home.resolve("objects"), tenant));
                 }
             };
             SecureRandom random = new SecureRandom();
@@ -114,8 +152,12 @@ class RecoveryTransientFailureTest {
         }
 
         String state() {
+            return state(REPORT);
+        }
+
+        String state(VirtualPath path) {
             return database.read(jdbc -> jdbc.queryOne("SELECT state, node_id FROM files WHERE path = ?",
-                    row -> row.getString(1) + " " + row.getString(2), REPORT.toString())).orElse("none");
+                    row -> row.getString(1) + " " + row.getString(2), path.toString())).orElse("none");
         }
 
         long size() {
@@ -156,7 +198,7 @@ class RecoveryTransientFailureTest {
 
             keysDown.set(false);
             assertThat(node.recovery().retryDeferred()).as("before its back-off is over").isZero();
-            clock.advance(Recovery.FIRST_RETRY);
+            clock.advance(DeferredUploads.FIRST_RETRY);
             assertThat(node.recovery().retryDeferred()).isEqualTo(1);
             assertThat(node.state()).isEqualTo("PARTIAL " + NODE);
             assertThat(node.size()).isPositive();
@@ -172,7 +214,7 @@ class RecoveryTransientFailureTest {
             assertThat(node.recovery().run().resumable()).isZero();
             assertThat(node.state()).isEqualTo("UPLOADING " + NODE);
             assertThat(node.aborted()).isZero();
-            clock.advance(Recovery.FIRST_RETRY);
+            clock.advance(DeferredUploads.FIRST_RETRY);
             assertThat(node.recovery().retryDeferred()).as("still failing: tried again later").isZero();
             assertThat(node.state()).isEqualTo("UPLOADING " + NODE);
         }
@@ -196,7 +238,7 @@ class RecoveryTransientFailureTest {
             assertThat(node.recovery().recoverUploadsOf(dead)).as("no longer the dead node's").isZero();
 
             keysDown.set(false);
-            clock.advance(Recovery.FIRST_RETRY);
+            clock.advance(DeferredUploads.FIRST_RETRY);
             assertThat(node.recovery().retryDeferred()).isEqualTo(1);
             assertThat(node.state()).isEqualTo("PARTIAL " + NODE);
         }
@@ -214,7 +256,7 @@ class RecoveryTransientFailureTest {
             storeDown.set(true);
             node.recovery().run();
             storeDown.set(false);
-            clock.advance(Recovery.FIRST_RETRY);
+            clock.advance(DeferredUploads.FIRST_RETRY);
             node.database.inTransaction(jdbc -> jdbc.update("UPDATE files SET updated_at = ? WHERE path = ?",
                     clock.instant().toEpochMilli(), REPORT.toString())); // resumed: UPLOADING on this node again
 
@@ -252,6 +294,122 @@ class RecoveryTransientFailureTest {
             node.recovery().retryDeferred();
             assertThat(node.state()).isEqualTo("none");
             assertThat(node.aborted()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * review23d M3: an object not found while the store does not show where the tenant's uploads are written (a
+     * file-system store whose root is not mounted yet) is no proof that it is gone: the upload is kept and recovered
+     * once the store is back.
+     */
+    @Test
+    void anObjectNotFoundInAStoreNotMounted_isKept_andRecoveredOnceTheStoreIsBack() throws IOException {
+        aNodeDiesWhileStreamingAnUpload();
+        try (Node node = new Node()) {
+            storeUnmounted.set(true);
+            assertThat(node.recovery().run().resumable()).isZero();
+            assertThat(node.state()).as("kept, not discarded as gone").isEqualTo("UPLOADING " + NODE);
+            assertThat(node.aborted()).isZero();
+            assertThat(node.recovery().deferredCount()).isEqualTo(1);
+
+            storeUnmounted.set(false);
+            clock.advance(DeferredUploads.FIRST_RETRY);
+            assertThat(node.recovery().retryDeferred()).isEqualTo(1);
+            assertThat(node.state()).isEqualTo("PARTIAL " + NODE);
+            assertThat(node.size()).isPositive();
+        }
+    }
+
+    /**
+     * review23d M3 on a real directory: the store's root is an empty mount point at start, and an upload made
+     * meanwhile creates the tenant's pending directory there; the interrupted upload is still not taken as gone, and
+     * is recovered once the real file system is mounted over the root again.
+     */
+    @Test
+    void aStoreRootNotMountedAtStart_losesNoInterruptedUpload_evenOnceAnUploadWritesThere() throws IOException {
+        Assumptions.assumeFalse(TestStore.s3(), "a directory store's mount point");
+        aNodeDiesWhileStreamingAnUpload();
+        Path root = home.resolve("objects");
+        Path mounted = home.resolve("objects-filesystem");
+        Files.move(root, mounted); // unmounted: the store (re)creates its root as an empty directory
+        try (Node node = new Node()) {
+            assertThat(node.recovery().run().resumable()).isZero();
+            assertThat(node.state()).isEqualTo("UPLOADING " + NODE);
+
+            Files.createDirectories(root.resolve("acme").resolve(PendingDirectories.NAME)); // a new upload's
+            clock.advance(DeferredUploads.FIRST_RETRY);
+            assertThat(node.recovery().retryDeferred()).isZero();
+            assertThat(node.state()).as("not proof: the directory is not the one it was written to")
+                    .isEqualTo("UPLOADING " + NODE);
+            assertThat(node.aborted()).isZero();
+
+            try (Stream<Path> made = Files.walk(root)) { // the empty mount point's directories
+                for (Path dir : made.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(dir);
+                }
+            }
+            Files.move(mounted, root); // mounted at last
+            clock.advance(DeferredUploads.FIRST_RETRY.multipliedBy(2));
+            assertThat(node.recovery().retryDeferred()).isEqualTo(1);
+            assertThat(node.state()).isEqualTo("PARTIAL " + NODE);
+        }
+    }
+
+    /** review23d L3: however long the outage, the upload is tried again within ten minutes of its end. */
+    @Test
+    void aLongOutage_backsOffToTenMinutesAtMost() throws IOException {
+        aNodeDiesWhileStreamingAnUpload();
+        try (Node node = new Node()) {
+            storeDown.set(true);
+            node.recovery().run();
+            for (int hour = 0; hour < 8; hour++) { // each retry fails, backing off
+                clock.advance(Duration.ofHours(1));
+                assertThat(node.recovery().retryDeferred()).isZero();
+            }
+            storeDown.set(false);
+            clock.advance(Duration.ofMinutes(10));
+            assertThat(node.recovery().retryDeferred()).isEqualTo(1);
+            assertThat(node.state()).isEqualTo("PARTIAL " + NODE);
+        }
+    }
+
+    /** review23d L2: a retry waiting on its store does not hold up the take-over of a dead node's uploads. */
+    @Test
+    void aRetryWaitingOnItsStore_doesNotHoldUpTheTakeOverOfADeadNodesUpload() throws Exception {
+        String first = aNodeDiesWhileStreamingAnUpload(TestCore.create(home, onNode("node-a")), "alice", REPORT);
+        String second = aNodeDiesWhileStreamingAnUpload(TestCore.reopen(home, onNode("node-b")), "bob", OTHER);
+        try (Node node = new Node()) {
+            storeDown.set(true);
+            assertThat(node.recovery().recoverUploadsOf(first)).isZero();
+            storeDown.set(false);
+            clock.advance(DeferredUploads.FIRST_RETRY);
+            CompletableFuture<Integer> retry = new CompletableFuture<>();
+            Thread slow = new Thread(() -> retry.complete(node.recovery().retryDeferred()), SLOW);
+            slow.start();
+            try {
+                assertThat(slowRetryEntered.await(30, TimeUnit.SECONDS)).as("the retry reached its store").isTrue();
+                CompletableFuture<Integer> takeOver = CompletableFuture.supplyAsync(
+                        () -> node.recovery().recoverUploadsOf(second));
+                assertThat(takeOver.get(20, TimeUnit.SECONDS)).as("taken over while the retry waits").isEqualTo(1);
+                assertThat(node.state(OTHER)).isEqualTo("PARTIAL " + NODE);
+            } finally {
+                releaseSlowRetry.countDown();
+                slow.join(TimeUnit.SECONDS.toMillis(60));
+            }
+            assertThat(retry.getNow(-1)).isEqualTo(1);
+            assertThat(node.state()).isEqualTo("PARTIAL " + NODE);
+        }
+    }
+
+    private static GatewayCore.Settings onNode(String id) {
+        return SETTINGS.withNode(NodeSettings.of(id));
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

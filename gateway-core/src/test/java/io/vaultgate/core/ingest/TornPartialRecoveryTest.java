@@ -11,6 +11,7 @@ import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.FileContents;
+import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.core.testing.TestStore;
 import io.vaultgate.crypto.format.EnvelopeFormat;
@@ -125,6 +126,52 @@ class TornPartialRecoveryTest {
             assertThat(Files.size(object)).isEqualTo(EnvelopeFormat.segmentOffset(SEALED - 1, S));
             assertThat(suspendedAudits(restarted, kept)).isZero();
         }
+    }
+
+    /**
+     * review23d L1: a cut of more than the last segment is audited before the object is cut, so a catalog failure
+     * while the partial is recorded does not lose the event: the next pass finds the object cut already, with nothing
+     * left to report.
+     */
+    @Test
+    void aCutBeyondTheLastSegment_staysAudited_whenRecordingThePartialFailsOnce() throws Exception {
+        zero(40);
+        long kept = 40L * S;
+
+        try (TestCore restarted = TestCore.reopen(home, SETTINGS)) {
+            failPartials(restarted, true);
+            assertThat(restarted.core().recovery().run().resumable()).as("its record failed").isZero();
+            failPartials(restarted, false);
+            assertThat(Files.size(object)).as("cut all the same").isEqualTo(EnvelopeFormat.segmentOffset(40, S));
+        }
+        try (TestCore again = TestCore.reopen(home, SETTINGS)) {
+            assertThat(again.core().recovery().run().resumable()).isEqualTo(1);
+            assertThat(again.core().files().stat(alice, REPORT).size()).isEqualTo(kept);
+            assertThat(suspendedAudits(again, kept)).isEqualTo(1);
+        }
+    }
+
+    /** Installs (or removes) a trigger that fails any change of a file row to PARTIAL. */
+    private static void failPartials(TestCore test, boolean fail) {
+        test.database().inTransaction(jdbc -> {
+            if (TestCatalog.postgresql()) {
+                if (fail) {
+                    jdbc.update("CREATE FUNCTION fail_partial() RETURNS trigger AS $$ BEGIN "
+                            + "RAISE EXCEPTION 'injected catalog failure'; END $$ LANGUAGE plpgsql");
+                    jdbc.update("CREATE TRIGGER fail_partial BEFORE UPDATE ON files FOR EACH ROW "
+                            + "WHEN (NEW.state = 'PARTIAL') EXECUTE FUNCTION fail_partial()");
+                } else {
+                    jdbc.update("DROP TRIGGER fail_partial ON files");
+                    jdbc.update("DROP FUNCTION fail_partial()");
+                }
+            } else if (fail) {
+                jdbc.update("CREATE TRIGGER fail_partial BEFORE UPDATE OF state ON files "
+                        + "WHEN NEW.state = 'PARTIAL' BEGIN SELECT RAISE(ABORT, 'injected catalog failure'); END");
+            } else {
+                jdbc.update("DROP TRIGGER fail_partial");
+            }
+            return null;
+        });
     }
 
     private static long suspendedAudits(TestCore core, long size) {
