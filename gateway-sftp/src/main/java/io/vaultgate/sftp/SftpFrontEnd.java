@@ -46,8 +46,14 @@ public final class SftpFrontEnd implements AutoCloseable {
      */
     public static SftpFrontEnd start(SftpSettings settings, Authenticator authenticator, FileService files,
             IngestService ingest, MeterRegistry registry) {
+        // MFA steps' workers: no thread until a step needs one
+        return start(settings, authenticator, files, ingest, registry, new AuthSteps());
+    }
+
+    /** The same, with MFA steps decided and answered by {@code authSteps} (a test's timer), closed with the server. */
+    public static SftpFrontEnd start(SftpSettings settings, Authenticator authenticator, FileService files,
+            IngestService ingest, MeterRegistry registry, AuthSteps authSteps) {
         SessionThreads sessionThreads = new SessionThreads();
-        AuthSteps authSteps = new AuthSteps(); // MFA steps' workers: no thread until a step needs one
         SshServer server = SftpServerFactory.create(settings, authenticator, files, ingest, registry, sessionThreads,
                 authSteps);
         try {

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -76,6 +77,7 @@ public final class AuthSteps implements AutoCloseable {
 
     private final ThreadPoolExecutor workers;
     private final ScheduledThreadPoolExecutor answers;
+    private final LongSupplier clock;
     /** How long {@link #close} waits for the records handed over before it. */
     public static final Duration RECORDS_DRAIN = Duration.ofSeconds(5);
 
@@ -92,6 +94,20 @@ public final class AuthSteps implements AutoCloseable {
     }
 
     AuthSteps(int workers, int queue, int perSource) {
+        this(workers, queue, perSource, new ScheduledThreadPoolExecutor(1, daemons("sftp-auth-answer-")),
+                System::nanoTime);
+    }
+
+    /**
+     * With {@code timer} completing the answers whose floor has not passed, and {@code clock} (nanoseconds, as
+     * {@link System#nanoTime}) the time the floors count in: a test's own timer and time, so that when an answer is
+     * due can be asserted exactly on any machine, however loaded.
+     */
+    AuthSteps(ScheduledThreadPoolExecutor timer, LongSupplier clock) {
+        this(WORKERS, QUEUE, PER_SOURCE, timer, clock);
+    }
+
+    private AuthSteps(int workers, int queue, int perSource, ScheduledThreadPoolExecutor timer, LongSupplier clock) {
         if (perSource < 1) {
             throw new IllegalArgumentException("a source's share of the MFA steps must be 1 or more: " + perSource);
         }
@@ -99,8 +115,9 @@ public final class AuthSteps implements AutoCloseable {
         this.workers = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(queue), daemons("sftp-auth-step-"), new ThreadPoolExecutor.AbortPolicy());
         this.workers.allowCoreThreadTimeOut(true);
-        this.answers = new ScheduledThreadPoolExecutor(1, daemons("sftp-auth-answer-"));
+        this.answers = timer;
         this.answers.setRemoveOnCancelPolicy(true);
+        this.clock = clock;
         this.records = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(RECORDS),
                 daemons("sftp-auth-record-"), new ThreadPoolExecutor.AbortPolicy());
         this.records.allowCoreThreadTimeOut(true);
@@ -109,6 +126,11 @@ public final class AuthSteps implements AutoCloseable {
     /** The timer that completes answers whose floor has not passed when their step was decided. */
     ScheduledExecutorService timer() {
         return answers;
+    }
+
+    /** The time the floors of the steps answered here count in ({@link System#nanoTime} but in tests). */
+    LongSupplier clock() {
+        return clock;
     }
 
     /**

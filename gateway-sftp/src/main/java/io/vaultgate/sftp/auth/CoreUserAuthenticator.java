@@ -59,8 +59,8 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.attempts = new AuthAttempts(metrics);
         this.mfa = new MfaStepAnswers(authenticator, attempts,
-                new AnswerFloor(AnswerFloor.PASSWORD_STEP, steps.timer()),
-                new AnswerFloor(AnswerFloor.CODE_STEP, steps.timer()), steps);
+                new AnswerFloor(AnswerFloor.PASSWORD_STEP, session -> steps.timer(), steps.clock()),
+                new AnswerFloor(AnswerFloor.CODE_STEP, session -> steps.timer(), steps.clock()), steps);
     }
 
     /** With a pool of its own (tests). */

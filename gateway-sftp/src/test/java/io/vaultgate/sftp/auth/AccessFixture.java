@@ -65,12 +65,18 @@ final class AccessFixture implements AutoCloseable {
     /** @param wrap what the front-end gets instead of the core's authenticator (e.g. one that fails on demand) */
     static AccessFixture start(Path directory, AccessPolicy policy, java.time.Clock clock,
                                UnaryOperator<Authenticator> wrap) throws Exception {
+        return start(directory, policy, clock, wrap, new AuthSteps());
+    }
+
+    /** @param steps what decides and answers the MFA steps (e.g. with a test's timer and time); closed with it */
+    static AccessFixture start(Path directory, AccessPolicy policy, java.time.Clock clock,
+                               UnaryOperator<Authenticator> wrap, AuthSteps steps) throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         TestCore core = TestCore.create(Files.createDirectories(directory.resolve("core")),
                 new GatewayCore.Settings(Duration.ofHours(24), 64).withAccess(policy), clock);
         GatewayCore gateway = core.core();
         SftpFrontEnd server = SftpFrontEnd.start(SftpSettings.loopback(hostKeys(directory.resolve("hostkeys"))),
-                wrap.apply(gateway.authenticator()), gateway.files(), gateway.ingest(), meters);
+                wrap.apply(gateway.authenticator()), gateway.files(), gateway.ingest(), meters, steps);
         return new AccessFixture(directory, core, server, meters);
     }
 
