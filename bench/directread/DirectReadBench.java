@@ -60,7 +60,7 @@ public final class DirectReadBench {
                 return DirectReadChannel.open(file, DirectReadChannel.blockSize(file.getParent()));
             case "direct-no-read-ahead": // a pool that never takes a read-ahead: the reader reads every chunk itself
                 int block = DirectReadChannel.blockSize(file.getParent());
-                return DirectReadChannel.open(file, block, DirectReadChannel.CHUNK, task -> {
+                return DirectReadChannel.open(file, ChunkBuffers.shared(block), task -> {
                     throw new java.util.concurrent.RejectedExecutionException("no read-ahead");
                 });
             default:

@@ -10,10 +10,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -23,24 +20,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A read-only channel on a committed object that reads the file with {@code O_DIRECT}, past the page cache: the
- * objects are written so (the kernel's copy through its cache costs more CPU than the disk's transfer), so they are
- * not in the cache when a download or a forward reads them, and a buffered read of an uncached file costs about ten
- * times the CPU of a direct one. The file is read in aligned chunks of {@value #CHUNK} bytes (positions and lengths
- * multiples of the file store's block size, into an aligned direct buffer); the last chunk is a short read, which
- * ends at the file's end whether or not that is aligned. Reads are served from the chunks, as many as
- * {@code dst} asks for (like a {@link FileChannel}, a read is short only at the end of the file).
+ * A read-only channel on a committed object that reads the file with {@code O_DIRECT}, past the page cache: the objects
+ * are written so (the kernel's copy through its cache costs more CPU than the disk's transfer), so they are not in the
+ * cache when a download or a forward reads them, and a buffered read of an uncached file costs several times the CPU of
+ * a direct one (bench/directread: 2.5-2.9 CPU-s per GiB against 0.4-0.8, session 24). The file is read in aligned
+ * chunks of {@value #CHUNK} bytes (positions and lengths multiples of the file store's block size, into an aligned
+ * direct buffer); the last chunk is a short read, which ends at the file's end whether or not that is aligned. Reads
+ * are served from the chunks, as many as {@code dst} asks for (like a {@link FileChannel}, a read is short only at the
+ * end of the file).
  *
- * <p><b>Reads ahead.</b> Two chunk buffers per channel, taken from a shared pool on first use (a file of one chunk
- * uses one). A read that continues exactly where the previous one ended is sequential: after it, the chunk that
- * follows the one the next read starts in is read on a shared daemon pool ({@code object-read-ahead}) into the
- * buffer not being read from, so a sequential reader finds it ready. At most one chunk is in flight per channel. A
- * read elsewhere (the envelope reader's header, last segment, a Range or a resumed download's first segment) loads
- * its chunk itself and leaves a read-ahead in flight alone: its chunk is used if asked for, overwritten otherwise.
- * A reader that needs a chunk still queued on the pool reads it itself instead of waiting behind other channels.
- * The envelope reader's pattern (header at 0, the last segment, then the segments from the first) costs one read
- * of each chunk, and a second read of the last one in a file of more than two chunks (its buffer is the one the
- * second chunk is read ahead into).
+ * <p><b>Reads ahead.</b> Two chunk buffers per channel at most, taken from {@link ChunkBuffers} on first use (a file of
+ * one chunk uses one). Those are bounded for the process: with every one out, a channel without a buffer reads through
+ * the page cache, as a plain channel does, and one with a buffer does not read ahead. A read that continues exactly
+ * where the previous one ended is sequential: after it, the chunk that follows the one the next read starts in is read
+ * on a shared daemon pool ({@code object-read-ahead}) into the buffer not being read from, so a sequential reader finds
+ * it ready. At most one chunk is in flight per channel. A read elsewhere (the envelope reader's header, last segment, a
+ * Range or a resumed download's first segment) loads its chunk itself and leaves a read-ahead in flight alone: its
+ * chunk is used if asked for, overwritten otherwise. A reader that needs a chunk still queued on the pool reads it
+ * itself instead of waiting behind other channels. The envelope reader's pattern (header at 0, the last segment, then
+ * the segments from the first) costs one read of each chunk, and a second read of the last one in a file of more than
+ * two chunks (its buffer is the one the second chunk is read ahead into).
  *
  * <p>Thread-safe (its methods are synchronized); close returns the buffers to the pool (one still being read into
  * goes back once that read ends). I/O failures are {@link IOException}s naming the file; a closed channel throws
@@ -51,16 +50,15 @@ final class DirectReadChannel implements SeekableByteChannel {
 
     /** Bytes read from the disk at once, and the size of each of a channel's two buffers. */
     static final int CHUNK = 1 << 20;
-    /** Idle chunk buffers the shared pool keeps (of each shape); more are left to the collector. */
-    static final int POOLED = 16;
     private static final Executor READ_AHEAD = readAheadPool();
-    private static final Map<Long, ArrayDeque<ByteBuffer>> POOL = new ConcurrentHashMap<>();
 
     private final Path path;
     private final FileChannel file;
+    private final ChunkBuffers buffers;
     private final int block;
     private final int chunkSize;
     private final Executor readAhead;
+    private FileChannel buffered; // opened when no chunk buffer is to be had: reads through the page cache
     private final Slot[] slots = {new Slot(), new Slot()};
     private Slot recent = slots[0]; // the slot the last byte served came from
     private long position;
@@ -69,6 +67,7 @@ final class DirectReadChannel implements SeekableByteChannel {
     private long aheadStarted;
     private long aheadUsed;
     private final AtomicLong chunkReads = new AtomicLong();
+    private long bufferedReads;
 
     /** A chunk buffer and the chunk it holds (or is being read into by {@link #pending}). */
     private static final class Slot {
@@ -79,11 +78,12 @@ final class DirectReadChannel implements SeekableByteChannel {
         boolean fromReadAhead;
     }
 
-    private DirectReadChannel(Path path, FileChannel file, int block, int chunkSize, Executor readAhead) {
+    private DirectReadChannel(Path path, FileChannel file, ChunkBuffers buffers, Executor readAhead) {
         this.path = path;
         this.file = file;
-        this.block = block;
-        this.chunkSize = chunkSize;
+        this.buffers = buffers;
+        this.block = buffers.block();
+        this.chunkSize = buffers.size();
         this.readAhead = readAhead;
     }
 
@@ -92,17 +92,13 @@ final class DirectReadChannel implements SeekableByteChannel {
      * alignment of every read. A missing file is a {@link java.nio.file.NoSuchFileException}, as for a plain open.
      */
     static DirectReadChannel open(Path file, int block) throws IOException {
-        return open(file, block, CHUNK, READ_AHEAD);
+        return open(file, ChunkBuffers.shared(block), READ_AHEAD);
     }
 
-    /** As above, reading {@code chunkSize} bytes at once (a multiple of {@code block}) ahead on {@code readAhead}. */
-    static DirectReadChannel open(Path file, int block, int chunkSize, Executor readAhead) throws IOException {
-        if (Integer.bitCount(block) != 1 || chunkSize < block || chunkSize % block != 0) {
-            throw new IllegalArgumentException("chunks of " + chunkSize + " bytes cannot be read aligned to blocks of "
-                    + block + " bytes");
-        }
+    /** As above, reading chunks of the size of {@code buffers}' (aligned as they are), ahead on {@code readAhead}. */
+    static DirectReadChannel open(Path file, ChunkBuffers buffers, Executor readAhead) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
-        return new DirectReadChannel(file, channel, block, chunkSize, readAhead);
+        return new DirectReadChannel(file, channel, buffers, readAhead);
     }
 
     /** The block size of the file store of {@code dir}: what direct reads there are aligned to. */
@@ -170,6 +166,15 @@ final class DirectReadChannel implements SeekableByteChannel {
         while (dst.hasRemaining() && position < size) {
             long chunk = position / chunkSize;
             Slot slot = slotFor(chunk);
+            if (slot == null) { // every chunk buffer of the process is out: this read goes through the page cache
+                int n = readBuffered(dst, (int) Math.min(dst.remaining(), (chunk + 1) * chunkSize - position));
+                if (n <= 0) {
+                    break;
+                }
+                position += n;
+                total += n;
+                continue;
+            }
             int offset = (int) (position - chunk * chunkSize);
             if (offset >= slot.length) {
                 break; // the file ended before the size it had (it was truncated under us)
@@ -186,7 +191,10 @@ final class DirectReadChannel implements SeekableByteChannel {
         return total == 0 ? -1 : total;
     }
 
-    /** The slot holding {@code chunk}: a hit, a read-ahead awaited (or read here if still queued), or a load. */
+    /**
+     * The slot holding {@code chunk}: a hit, a read-ahead awaited (or read here if still queued), or a load; null if
+     * the chunk is to be loaded and no chunk buffer is to be had.
+     */
     private Slot slotFor(long chunk) throws IOException {
         for (Slot slot : slots) {
             if (slot.chunk == chunk) {
@@ -204,11 +212,18 @@ final class DirectReadChannel implements SeekableByteChannel {
         Slot other = recent == slots[0] ? slots[1] : slots[0];
         settle(other);
         Slot target = other.pending == null ? other : recent; // a read-ahead in flight is left to finish
+        if (target.buffer == null) {
+            target.buffer = buffers.take();
+            if (target.buffer == null) {
+                Slot withBuffer = target == other ? recent : other;
+                if (withBuffer.buffer == null || withBuffer.pending != null) {
+                    return null;
+                }
+                target = withBuffer;
+            }
+        }
         target.chunk = -1;
         target.fromReadAhead = false;
-        if (target.buffer == null) {
-            target.buffer = takeBuffer(block, chunkSize);
-        }
         target.length = readChunk(chunk, target.buffer);
         target.chunk = chunk;
         recent = target;
@@ -266,7 +281,10 @@ final class DirectReadChannel implements SeekableByteChannel {
         }
         Slot spare = keep == slots[0] ? slots[1] : slots[0];
         if (spare.buffer == null) {
-            spare.buffer = takeBuffer(block, chunkSize);
+            spare.buffer = buffers.take();
+            if (spare.buffer == null) {
+                return; // every chunk buffer of the process is out: no read-ahead
+            }
         }
         ReadAhead task = new ReadAhead(next, spare.buffer);
         spare.chunk = next;
@@ -355,6 +373,20 @@ final class DirectReadChannel implements SeekableByteChannel {
         return into.position();
     }
 
+    /** Reads at most {@code max} bytes at {@code position} through a plain channel on the file, as before O_DIRECT. */
+    private int readBuffered(ByteBuffer dst, int max) throws IOException {
+        if (buffered == null) {
+            buffered = FileChannel.open(path, StandardOpenOption.READ);
+        }
+        bufferedReads++;
+        ByteBuffer part = dst.slice().limit(Math.min(dst.remaining(), max));
+        int n = buffered.read(part, position);
+        if (n > 0) {
+            dst.position(dst.position() + n);
+        }
+        return n;
+    }
+
     private IOException failure(long chunk, Throwable cause) {
         return new IOException(path + ": the direct read of " + chunkSize + " bytes at " + chunk * chunkSize
                 + " failed: " + cause, cause);
@@ -367,7 +399,7 @@ final class DirectReadChannel implements SeekableByteChannel {
     }
 
     @Override
-    public synchronized SeekableByteChannel position(long newPosition) throws IOException {
+    public synchronized DirectReadChannel position(long newPosition) throws IOException {
         if (newPosition < 0) {
             throw new IllegalArgumentException("position must be >= 0, was " + newPosition);
         }
@@ -408,7 +440,13 @@ final class DirectReadChannel implements SeekableByteChannel {
         }
         open = false;
         try {
-            file.close();
+            try {
+                file.close();
+            } finally {
+                if (buffered != null) {
+                    buffered.close();
+                }
+            }
         } finally {
             for (Slot slot : slots) {
                 ByteBuffer buffer = slot.buffer;
@@ -418,12 +456,12 @@ final class DirectReadChannel implements SeekableByteChannel {
                     continue;
                 }
                 if (slot.pending == null) {
-                    giveBack(block, buffer);
+                    buffers.giveBack(buffer);
                 } else {
                     ReadAhead pending = slot.pending;
                     slot.pending = null;
                     pending.run(); // not yet taken: ends at once, on the closed channel
-                    pending.result.whenComplete((n, e) -> giveBack(block, buffer));
+                    pending.result.whenComplete((n, e) -> buffers.giveBack(buffer));
                 }
             }
         }
@@ -450,44 +488,14 @@ final class DirectReadChannel implements SeekableByteChannel {
         return chunkReads.get();
     }
 
+    /** Reads served through the page cache because no chunk buffer was to be had. */
+    synchronized long bufferedReads() {
+        return bufferedReads;
+    }
+
     /** Chunk buffers this channel holds (at most two). */
     synchronized int buffersHeld() {
         return (slots[0].buffer == null ? 0 : 1) + (slots[1].buffer == null ? 0 : 1);
-    }
-
-    private static ByteBuffer takeBuffer(int block, int chunkSize) {
-        ArrayDeque<ByteBuffer> idle = POOL.computeIfAbsent(shape(block, chunkSize), k -> new ArrayDeque<>());
-        synchronized (idle) {
-            ByteBuffer buffer = idle.poll();
-            if (buffer != null) {
-                return buffer;
-            }
-        }
-        return ByteBuffer.allocateDirect(chunkSize + block).alignedSlice(block).limit(chunkSize).slice();
-    }
-
-    private static void giveBack(int block, ByteBuffer buffer) {
-        ArrayDeque<ByteBuffer> idle = POOL.computeIfAbsent(shape(block, buffer.capacity()), k -> new ArrayDeque<>());
-        synchronized (idle) {
-            if (idle.size() < POOLED) {
-                idle.push(buffer.clear());
-            }
-        }
-    }
-
-    /** Idle buffers of this shape in the shared pool. */
-    static int pooled(int block, int chunkSize) {
-        ArrayDeque<ByteBuffer> idle = POOL.get(shape(block, chunkSize));
-        if (idle == null) {
-            return 0;
-        }
-        synchronized (idle) {
-            return idle.size();
-        }
-    }
-
-    private static long shape(int block, int chunkSize) {
-        return (long) block << 32 | chunkSize;
     }
 
     private static Executor readAheadPool() {

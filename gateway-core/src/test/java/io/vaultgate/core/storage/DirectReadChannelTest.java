@@ -52,6 +52,7 @@ class DirectReadChannelTest {
     @TempDir
     Path dir;
     private int block;
+    private ChunkBuffers buffers;
     private final Random random = new Random(24);
     /** Read-aheads handed to the pool, and a pool that runs them at once on the calling thread. */
     private final AtomicInteger submitted = new AtomicInteger();
@@ -66,6 +67,7 @@ class DirectReadChannelTest {
     void directReadsWorkHere() throws IOException {
         assumeTrue(DirectReadChannel.supported(dir), "O_DIRECT works in " + dir);
         block = DirectReadChannel.blockSize(dir);
+        buffers = new ChunkBuffers(block, CHUNK, 64, 16);
     }
 
     static Stream<Integer> sizes() {
@@ -176,7 +178,7 @@ class DirectReadChannelTest {
         Path sub = Files.createDirectory(dir.resolve("a-directory"));
         DirectReadChannel channel;
         try {
-            channel = DirectReadChannel.open(sub, block, CHUNK, inline);
+            channel = DirectReadChannel.open(sub, buffers, inline);
         } catch (IOException refused) { // where even the open fails, it names the file too
             assertThat(refused).hasMessageContaining(sub.toString());
             return;
@@ -312,18 +314,47 @@ class DirectReadChannelTest {
 
     @Test
     void closingGivesTheBuffersBackOnceNoReadUsesThem() throws IOException {
-        int chunk = 3 * block; // a shape of its own, so no other test shares its part of the pool
+        int chunk = 3 * block;
+        ChunkBuffers few = new ChunkBuffers(block, chunk, 8, 8);
         file("f", 10 * chunk);
-        int before = DirectReadChannel.pooled(block, chunk);
-        DirectReadChannel channel = DirectReadChannel.open(dir.resolve("f"), block, chunk, held::add);
+        DirectReadChannel channel = DirectReadChannel.open(dir.resolve("f"), few, held::add);
         readAt(channel, 0, 100);
         readAt(channel, 100, 100); // the second buffer is being read into (queued)
         assertThat(channel.buffersHeld()).isEqualTo(2);
+        assertThat(few.inUse()).isEqualTo(2);
         channel.close();
-        assertThat(DirectReadChannel.pooled(block, chunk)).isEqualTo(before + 2); // queued: ended by the close
+        assertThat(few.inUse()).isZero(); // queued: ended by the close
+        assertThat(few.idle()).isEqualTo(2);
         assertThat(channel.buffersHeld()).isZero();
         held.forEach(Runnable::run); // nothing more to give back
-        assertThat(DirectReadChannel.pooled(block, chunk)).isEqualTo(before + 2);
+        assertThat(few.idle()).isEqualTo(2);
+    }
+
+    @Test
+    void withEveryBufferOutAChannelReadsThroughThePageCacheAndReadsNoneAhead() throws IOException {
+        int size = 3 * MIB + 99;
+        byte[] expected = file("f", size);
+        ChunkBuffers three = new ChunkBuffers(block, CHUNK, 3, 3);
+        try (DirectReadChannel first = DirectReadChannel.open(dir.resolve("f"), three, inline);
+             DirectReadChannel second = DirectReadChannel.open(dir.resolve("f"), three, inline);
+             DirectReadChannel third = DirectReadChannel.open(dir.resolve("f"), three, inline)) {
+            readAt(first, 0, 100);
+            readAt(first, 100, 100); // and one ahead: two buffers
+            readAt(second, 0, 100);
+            readAt(second, 100, 100); // the third buffer, none to read ahead into
+            assertThat(second.readAheadsStarted()).isZero();
+            assertThat(second.buffersHeld()).isOne();
+            assertThat(readAll(third, ByteBuffer.allocate(65_564))).isEqualTo(expected);
+            assertThat(third.bufferedReads()).isPositive();
+            assertThat(third.chunkReads()).isZero();
+            assertThat(third.buffersHeld()).isZero();
+            assertThat(readAll(second.position(0), ByteBuffer.allocate(65_564))).isEqualTo(expected); // one buffer
+            first.close();
+            assertThat(readAt(third, 2 * MIB + 1, 1000)).isEqualTo(Arrays.copyOfRange(expected, 2 * MIB + 1,
+                    2 * MIB + 1001));
+            assertThat(third.chunkReads()).as("a buffer given back is taken up").isOne();
+        }
+        assertThat(three.inUse()).isZero();
     }
 
     @Test
@@ -351,7 +382,7 @@ class DirectReadChannelTest {
                 long seed = i;
                 done.add(readers.submit(() -> {
                     Random own = new Random(seed);
-                    DirectReadChannel channel = DirectReadChannel.open(dir.resolve("f"), block, CHUNK, pool);
+                    DirectReadChannel channel = DirectReadChannel.open(dir.resolve("f"), buffers, pool);
                     try {
                         long at = own.nextInt(size);
                         int reads = own.nextInt(60);
@@ -401,7 +432,7 @@ class DirectReadChannelTest {
     }
 
     private DirectReadChannel open(String name, Executor readAhead) throws IOException {
-        return DirectReadChannel.open(dir.resolve(name), block, CHUNK, readAhead);
+        return DirectReadChannel.open(dir.resolve(name), buffers, readAhead);
     }
 
     private byte[] file(String name, int size) throws IOException {
