@@ -52,7 +52,11 @@ public final class SftpServerFactory {
     /** OpenSSH extensions (name=version) announced in the SFTP version reply; each is answered. */
     static final List<String> OPENSSH_EXTENSIONS = List.of("posix-rename@openssh.com=1", "limits@openssh.com=1",
             StatVfsBridge.OPENSSH_EXTENSION);
-    /** Other extensions announced ({@code supported2}); {@code check-file} hashes the decrypted content. */
+    /**
+     * Other extensions announced ({@code supported2}); {@code check-file} is answered within bounds by the
+     * subsystem's bridge ({@code extensions.CheckFileAnswers}): a whole file's SHA-256 from the digest recorded at
+     * upload, a range of the decrypted content up to 64 MiB per request.
+     */
     static final List<String> CLIENT_EXTENSIONS = List.of("check-file-handle", "check-file-name", "space-available");
 
     private SftpServerFactory() {
