@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens the object store the configuration names: a local directory, or an S3 bucket every node shares,
@@ -23,13 +25,20 @@ import java.util.Optional;
  */
 final class ObjectStores {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ObjectStores.class);
+
     private ObjectStores() {
     }
 
     static ObjectStore open(VaultgateConfig config, Map<String, String> env) throws IOException {
         StorageConfig storage = config.storage();
         if (storage.type() == StorageType.FILESYSTEM) {
-            return new FileSystemObjectStore(config.storageRoot());
+            FileSystemObjectStore store = new FileSystemObjectStore(config.storageRoot(), storage.directIo());
+            if (storage.directIo() && !store.writesDirectly()) {
+                LOG.info("storage.direct-io: the file system of {} refuses direct I/O; objects are written through"
+                        + " the page cache", config.storageRoot());
+            }
+            return store;
         }
         StorageConfig.S3 s3 = storage.s3();
         S3ObjectStore store = S3ObjectStore.connect(

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.concurrent.CountDownLatch;
@@ -65,9 +66,18 @@ public final class FileSystemObjectStore implements ObjectStore {
     private final Executor flusher;
     private final WritebackChannel.Flush flush;
     private final Executor commitFlush;
+    /** The block size of direct writes behind, or empty: written through the page cache. */
+    private final OptionalInt directBlock;
 
+    /** A store under {@code root} whose large objects are written directly where its file system allows it. */
     public FileSystemObjectStore(Path root) throws IOException {
-        this(root, WRITEBACK_EVERY_MIB * (1L << 20), WRITEBACK, channel -> channel.force(false));
+        this(root, true);
+    }
+
+    /** As above, with direct writes only if {@code directIo} ({@code storage.direct-io}) and the root allows them. */
+    public FileSystemObjectStore(Path root, boolean directIo) throws IOException {
+        this(root, WRITEBACK_EVERY_MIB * (1L << 20), WRITEBACK, channel -> channel.force(false), COMMIT_FLUSH,
+                directIo);
     }
 
     /** With another background flush: every {@code writebackEvery} bytes, on {@code flusher}, by {@code flush}. */
@@ -79,12 +89,23 @@ public final class FileSystemObjectStore implements ObjectStore {
     /** As above, a commit's data flush running on {@code commitFlush} (which may reject it: then on the caller). */
     FileSystemObjectStore(Path root, long writebackEvery, Executor flusher, WritebackChannel.Flush flush,
                           Executor commitFlush) throws IOException {
+        this(root, writebackEvery, flusher, flush, commitFlush, true);
+    }
+
+    private FileSystemObjectStore(Path root, long writebackEvery, Executor flusher, WritebackChannel.Flush flush,
+                                  Executor commitFlush, boolean directIo) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         this.writebackEvery = writebackEvery;
         this.flusher = flusher;
         this.flush = flush;
         this.commitFlush = commitFlush;
         createPrivateDirectories(this.root);
+        this.directBlock = directIo ? DirectIo.blockSize(this.root) : OptionalInt.empty();
+    }
+
+    /** Whether large objects are written with direct I/O here (for the start-up log line). */
+    public boolean writesDirectly() {
+        return directBlock.isPresent();
     }
 
     @Override
@@ -99,7 +120,10 @@ public final class FileSystemObjectStore implements ObjectStore {
     }
 
     private FilePendingObject pending(ObjectId id, Path file, FileChannel channel) {
-        return new FilePendingObject(id, file, new WritebackChannel(channel, writebackEvery, flusher, flush));
+        WritebackChannel.DirectWrites direct = directBlock.isPresent()
+                ? new WritebackChannel.DirectWrites(file, directBlock.getAsInt()) : null;
+        return new FilePendingObject(id, file, new WritebackChannel(channel, direct, writebackEvery, flusher, flush,
+                WritebackChannel.Behind.DEFAULT));
     }
 
     /**

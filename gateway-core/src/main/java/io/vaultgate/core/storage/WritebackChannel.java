@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -68,6 +69,8 @@ final class WritebackChannel implements SeekableByteChannel {
     }
 
     private final FileChannel file;
+    private final DirectWrites direct;
+    private DirectAppends appends; // the writer's, from its first write behind; then the caller's once written
     private final long every;
     private final Executor flusher;
     private final Flush flush;
@@ -85,12 +88,26 @@ final class WritebackChannel implements SeekableByteChannel {
     private boolean writing;
     private IOException failed;
 
+    /**
+     * The file's path and block size for {@link DirectIo direct I/O}: writes behind then go through
+     * {@link DirectAppends}, on a second descriptor opened at the first of them (a small object never has one).
+     */
+    record DirectWrites(Path path, int block) {
+    }
+
     WritebackChannel(FileChannel file, long every, Executor flusher, Flush flush) {
-        this(file, every, flusher, flush, Behind.DEFAULT);
+        this(file, null, every, flusher, flush, Behind.DEFAULT);
     }
 
     WritebackChannel(FileChannel file, long every, Executor flusher, Flush flush, Behind behind) {
+        this(file, null, every, flusher, flush, behind);
+    }
+
+    /** With writes behind going {@code direct} where it is not null. */
+    WritebackChannel(FileChannel file, DirectWrites direct, long every, Executor flusher, Flush flush,
+                     Behind behind) {
         this.file = file;
+        this.direct = direct;
         this.every = every;
         this.flusher = flusher;
         this.flush = flush;
@@ -178,10 +195,7 @@ final class WritebackChannel implements SeekableByteChannel {
             }
             IOException error = null;
             try {
-                ByteBuffer bytes = next.bytes();
-                for (long at = next.position(); bytes.hasRemaining(); ) {
-                    at += behind.write().write(file, bytes, at);
-                }
+                writeBehind(next.bytes(), next.position());
             } catch (IOException e) {
                 error = e;
             } catch (RuntimeException e) {
@@ -203,12 +217,36 @@ final class WritebackChannel implements SeekableByteChannel {
         behind.writer().execute(this::writeTurn); // still writing: let other channels' turns run in between
     }
 
-    /** Waits until every queued buffer is in the file; fails if a write failed. */
+    /** On a writer thread: one queued buffer into the file, or into the direct appends. */
+    private void writeBehind(ByteBuffer bytes, long position) throws IOException {
+        if (direct != null) {
+            if (appends == null) {
+                appends = DirectAppends.open(file, direct.path(), direct.block());
+            }
+            appends.write(bytes, position);
+            return;
+        }
+        for (long at = position; bytes.hasRemaining(); ) {
+            at += behind.write().write(file, bytes, at);
+        }
+    }
+
+    /**
+     * Waits until every queued buffer is in the file, and writes out what the direct appends still stage; fails if
+     * a write failed.
+     */
     private void awaitWritten() throws IOException {
         lock.lock();
         try {
             while (writing && failed == null) {
                 awaitChange();
+            }
+            if (failed == null && appends != null) {
+                try {
+                    appends.settle(); // no writer turn runs: the appends are this thread's until the next write
+                } catch (IOException | RuntimeException e) {
+                    failed = e instanceof IOException io ? io : new IOException(e.toString(), e);
+                }
             }
             if (failed != null) {
                 throw new IOException("a write of the object failed: " + failed.getMessage(), failed);
@@ -325,7 +363,13 @@ final class WritebackChannel implements SeekableByteChannel {
         } catch (ExecutionException cannotHappen) {
             // handled above
         } finally {
-            file.close();
+            try {
+                file.close();
+            } finally {
+                if (appends != null) {
+                    appends.close();
+                }
+            }
         }
     }
 }

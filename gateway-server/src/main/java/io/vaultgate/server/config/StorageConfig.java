@@ -11,9 +11,11 @@ import java.util.regex.Pattern;
  *
  * @param type  the store kind
  * @param path  the root directory of objects, relative to home unless absolute ({@code filesystem})
+ * @param directIo whether large objects are written with direct I/O where the root's file system allows it,
+ *              bypassing the page cache ({@code filesystem}; docs/storage.md)
  * @param s3    the bucket and how to reach it ({@code s3})
  */
-public record StorageConfig(StorageType type, Path path, S3 s3) {
+public record StorageConfig(StorageType type, Path path, boolean directIo, S3 s3) {
 
     public StorageConfig {
         Require.present("storage.type", type);
@@ -25,19 +27,19 @@ public record StorageConfig(StorageType type, Path path, S3 s3) {
         }
     }
 
-    /** A filesystem store with the S3 section at its defaults. */
+    /** A store with direct I/O and the S3 section at their defaults. */
     public StorageConfig(StorageType type, Path path) {
-        this(type, path, S3.defaults());
+        this(type, path, true, S3.defaults());
     }
 
     public static StorageConfig defaults() {
-        return new StorageConfig(StorageType.FILESYSTEM, Path.of("objects"), S3.defaults());
+        return new StorageConfig(StorageType.FILESYSTEM, Path.of("objects"));
     }
 
     /** One phrase for the start-up summary: the directory, or the bucket and where it is. */
     public String describe(Path resolvedRoot) {
         if (type == StorageType.FILESYSTEM) {
-            return "filesystem " + resolvedRoot;
+            return "filesystem " + resolvedRoot + (directIo ? "" : " direct-io off");
         }
         return "s3 s3://" + s3.bucket() + "/" + s3.keyPrefix()
                 + (s3.endpoint().isEmpty() ? "" : " at " + s3.endpoint())

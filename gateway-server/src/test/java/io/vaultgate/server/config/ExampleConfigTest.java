@@ -50,7 +50,7 @@ class ExampleConfigTest {
                 .contains("sftp.max-auth-attempts", "keys.master-secret-env", "uploads.reorder-window",
                         "uploads.reorder-memory", "shutdown.grace-period", "logging.level",
                         "access.defender.lockout-failures", "access.mfa.required-for")
-                .hasSize(80);
+                .hasSize(81);
         assertThat(ConfigLoader.envVariable("sftp.max-auth-attempts")).isEqualTo("VAULTGATE_SFTP_MAX_AUTH_ATTEMPTS");
         assertThat(ConfigLoader.envVariable("home")).isEqualTo("VAULTGATE_HOME");
     }

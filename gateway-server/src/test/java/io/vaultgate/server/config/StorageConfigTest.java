@@ -105,4 +105,14 @@ class StorageConfigTest {
         assertThat(config.storage().type()).isEqualTo(StorageType.FILESYSTEM);
         assertThat(config.describe()).contains("storage=filesystem ");
     }
+
+    @Test
+    void directIo_isOnByDefault_andCanBeTurnedOff() {
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of(), Map.of()).storage().directIo()).isTrue();
+
+        VaultgateConfig off = ConfigLoader.load(Optional.empty(), Map.of(), Map.of("storage.direct-io", "false"));
+
+        assertThat(off.storage().directIo()).isFalse();
+        assertThat(off.describe()).contains("direct-io off");
+    }
 }

@@ -1,0 +1,188 @@
+package io.vaultgate.core.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vaultgate.core.testing.CatalogIndependent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.OptionalInt;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Appends gathered into block-aligned direct writes: the file ends up holding exactly what was written. */
+@CatalogIndependent
+class DirectAppendsTest {
+
+    private final Random random = new Random(24);
+    @TempDir
+    Path dir;
+    private Path path;
+    private FileChannel file;
+    private FileChannel direct;
+    private DirectAppends appends;
+    private int block;
+
+    @BeforeEach
+    void open() throws IOException {
+        OptionalInt size = DirectIo.blockSize(dir);
+        assumeTrue(size.isPresent(), "the test directory's file system refuses O_DIRECT");
+        block = size.getAsInt();
+        path = dir.resolve("object");
+        file = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        direct = DirectIo.open(path, StandardOpenOption.WRITE);
+        appends = new DirectAppends(file, direct, block);
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        if (file != null) {
+            file.close();
+            direct.close();
+        }
+    }
+
+    private byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void unalignedAppendsAfterAnUnalignedHead_endUpInTheFileExactly_mostOfThemWrittenDirectly() throws IOException {
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        byte[] head = bytes(1000); // what the caller wrote itself before writes went behind
+        file.write(ByteBuffer.wrap(head), 0);
+        expected.writeBytes(head);
+        long at = head.length;
+        for (int i = 0; i < 40; i++) {
+            byte[] segment = bytes(65_536 + 16 + random.nextInt(3));
+            appends.write(ByteBuffer.wrap(segment), at);
+            expected.writeBytes(segment);
+            at += segment.length;
+        }
+        appends.settle();
+
+        assertThat(Files.readAllBytes(path)).isEqualTo(expected.toByteArray());
+        assertThat(appends.writtenDirectly()).isGreaterThanOrEqualTo(at - DirectAppends.CHUNK - block);
+    }
+
+    @Test
+    void appendsAfterASettle_continueInsideThePartialBlock() throws IOException {
+        byte[] first = bytes(block * 3 + 123);
+        byte[] second = bytes(DirectAppends.CHUNK + 77);
+        appends.write(ByteBuffer.wrap(first), 0);
+        appends.settle();
+        assertThat(Files.readAllBytes(path)).isEqualTo(first);
+
+        appends.write(ByteBuffer.wrap(second), first.length);
+        appends.settle();
+
+        assertThat(Files.readAllBytes(path)).isEqualTo(concat(first, second));
+    }
+
+    @Test
+    void aRewriteOfTheLastSegment_replacesItsBytes_whetherStagedOrAlreadyWritten() throws IOException {
+        byte[] data = bytes(DirectAppends.CHUNK * 2 + 5000);
+        appends.write(ByteBuffer.wrap(data), 0);
+        byte[] staged = bytes(3000); // inside what is still staged
+        appends.write(ByteBuffer.wrap(staged), data.length - 3000);
+        System.arraycopy(staged, 0, data, data.length - 3000, 3000);
+        byte[] written = bytes(7000); // reaches back into the chunk already written directly
+        appends.write(ByteBuffer.wrap(written), data.length - 7000);
+        System.arraycopy(written, 0, data, data.length - 7000, 7000);
+        byte[] more = bytes(block + 1);
+        appends.write(ByteBuffer.wrap(more), data.length);
+        appends.settle();
+
+        assertThat(Files.readAllBytes(path)).isEqualTo(concat(data, more));
+    }
+
+    @Test
+    void anAppendPastTheEnd_leavesZerosInTheGap() throws IOException {
+        byte[] data = bytes(100);
+        appends.write(ByteBuffer.wrap(data), 5000);
+        appends.settle();
+
+        byte[] expected = new byte[5100];
+        System.arraycopy(data, 0, expected, 5000, 100);
+        assertThat(Files.readAllBytes(path)).isEqualTo(expected);
+    }
+
+    @Test
+    void settlingTwice_orWithNothingStaged_changesNothing() throws IOException {
+        appends.settle();
+        byte[] data = bytes(block + 1);
+        appends.write(ByteBuffer.wrap(data), 0);
+        appends.settle();
+        appends.settle();
+
+        assertThat(Files.readAllBytes(path)).isEqualTo(data);
+        assertThat(Files.size(path)).isEqualTo(data.length);
+    }
+
+    @Test
+    void aWritebackChannelWritingDirectly_flushesAndReadsBackEveryByte_withTruncationsBetween() throws Exception {
+        Path other = dir.resolve("behind");
+        FileChannel plain = FileChannel.open(other, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        try (WritebackChannel channel = new WritebackChannel(plain, new WritebackChannel.DirectWrites(other, block),
+                Long.MAX_VALUE, Runnable::run, c -> c.force(false),
+                new WritebackChannel.Behind(4096 + 10, 8, writer, FileChannel::write))) {
+            for (int i = 0; i < 60; i++) {
+                byte[] piece = bytes(1 + random.nextInt(100_000));
+                channel.write(ByteBuffer.wrap(piece));
+                expected.writeBytes(piece);
+                if (i % 20 == 19) { // the envelope writer's last segment, cut back and written again
+                    long size = channel.size();
+                    channel.truncate(size - 500);
+                    channel.position(size - 500);
+                    byte[] tail = bytes(500);
+                    channel.write(ByteBuffer.wrap(tail));
+                    byte[] all = expected.toByteArray();
+                    System.arraycopy(tail, 0, all, all.length - 500, 500);
+                    expected.reset();
+                    expected.writeBytes(all);
+                }
+            }
+            channel.forceData();
+
+            byte[] all = expected.toByteArray();
+            assertThat(channel.size()).isEqualTo(all.length);
+            ByteBuffer back = ByteBuffer.allocate(all.length);
+            channel.position(0);
+            while (back.hasRemaining() && channel.read(back) >= 0) {
+                // reads until full
+            }
+            assertThat(back.array()).isEqualTo(all);
+        } finally {
+            writer.shutdownNow();
+        }
+        assertThat(Files.readAllBytes(other)).isEqualTo(expected.toByteArray());
+    }
+
+    @Test
+    void aStoreWritesDirectly_onlyWhenAsked() throws IOException {
+        assertThat(new FileSystemObjectStore(dir.resolve("on")).writesDirectly()).isTrue();
+        assertThat(new FileSystemObjectStore(dir.resolve("off"), false).writesDirectly()).isFalse();
+        assertThat(dir.resolve("on")).isEmptyDirectory(); // the probe leaves nothing behind
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}
