@@ -15,11 +15,17 @@ import java.nio.file.StandardOpenOption;
  * is in the page cache is the caller's business (bench/directread/run drops the caches before each run). In the
  * storage package, compiled with javac and run on the class path: DirectReadChannel is package-private.
  * Usage: java -cp gateway-core/target/classes:CLASSES io.vaultgate.core.storage.DirectReadBench MODE FILE, MODE one
- * of plain, direct, direct-no-read-ahead (every chunk read by the reader when it needs it).
+ * of plain, direct, direct-no-read-ahead (every chunk read by the reader when it needs it); or {@code envelope FILE
+ * RUNS} with gateway-crypto and its dependencies on the class path too (see {@link #envelope}; bench/directread/run
+ * with ENVELOPE=1).
  */
 public final class DirectReadBench {
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
+        if (args[0].equals("envelope")) {
+            envelope(Path.of(args[1]), Integer.parseInt(args[2]));
+            return;
+        }
         String mode = args[0];
         Path file = Path.of(args[1]);
         int readSize = Integer.parseInt(System.getProperty("readSize", "65564"));
@@ -50,6 +56,58 @@ public final class DirectReadBench {
         System.out.printf("%s %d bytes in %.3f s: %.0f MiB/s, cpu user %.2f s sys %.2f s total %.2f s (%d)%n", mode,
                 total, seconds, total / seconds / (1 << 20), (cpu1[0] - cpu0[0]) / tick, (cpu1[1] - cpu0[1]) / tick,
                 (cpu1[0] - cpu0[0] + cpu1[1] - cpu0[1]) / tick, sum);
+    }
+
+    /**
+     * The download's whole read path: a 1 GiB envelope (written here, then flushed) decrypted by EnvelopeReader, 128
+     * KiB at a time, from a plain FileChannel and from a DirectReadChannel, {@code runs} rounds, the page cache
+     * dropped before each read (waiting while /work/coord/QUIET exists). Needs gateway-crypto on the class path.
+     */
+    private static void envelope(Path file, int runs) throws Exception {
+        io.vaultgate.crypto.DataKey key = io.vaultgate.crypto.DataKey.generate();
+        io.vaultgate.crypto.EnvelopeContext context = new io.vaultgate.crypto.EnvelopeContext("bench", "f_bench");
+        Files.deleteIfExists(file);
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            var writer = io.vaultgate.crypto.stream.OutOfOrderEnvelopeWriter.create(key, context, out, 64, b -> { });
+            byte[] piece = new byte[1 << 20];
+            new java.util.Random(24).nextBytes(piece);
+            for (long at = 0; at < (1L << 30); at += piece.length) {
+                writer.write(at, ByteBuffer.wrap(piece));
+            }
+            writer.finish();
+            writer.close();
+            out.force(true);
+        }
+        byte[] buffer = new byte[128 * 1024];
+        for (int run = 0; run < runs; run++) {
+            for (String mode : new String[] {"plain", "direct"}) {
+                dropCaches();
+                long[] cpu0 = cpuTicks();
+                long t0 = System.nanoTime();
+                long total = 0;
+                try (var reader = io.vaultgate.crypto.stream.EnvelopeReader.open(key, context, open(mode, file));
+                     var in = reader.inputStream()) {
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        total += n;
+                    }
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long[] cpu1 = cpuTicks();
+                System.out.printf("decrypt-%s %d bytes in %.3f s: %.0f MiB/s, cpu user %.2f s sys %.2f s total %.2f"
+                        + " s%n", mode, total, seconds, total / seconds / (1 << 20), (cpu1[0] - cpu0[0]) / 100.0,
+                        (cpu1[1] - cpu0[1]) / 100.0, (cpu1[0] - cpu0[0] + cpu1[1] - cpu0[1]) / 100.0);
+            }
+        }
+        Files.delete(file);
+    }
+
+    private static void dropCaches() throws Exception {
+        while (Files.exists(Path.of("/work/coord/QUIET"))) {
+            Thread.sleep(20_000);
+        }
+        new ProcessBuilder("sync").inheritIO().start().waitFor();
+        Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3");
     }
 
     private static SeekableByteChannel open(String mode, Path file) throws IOException {
