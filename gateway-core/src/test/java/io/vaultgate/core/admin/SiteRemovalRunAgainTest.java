@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.admin.SiteRemoval.RemovedSite;
+import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.OperatorRepository;
@@ -15,11 +16,17 @@ import io.vaultgate.core.forward.ForwardState;
 import io.vaultgate.core.forward.Outbox;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.MutableClock;
+import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,10 +64,7 @@ class SiteRemovalRunAgainTest {
         test.operator("manila", "maria", Protocol.SFTP);
         dead = new SiteBacklog(test, client, "manila").dead(JOBS);
         hooked = new HookedAuditLog(test.core().audit());
-        Offboarding offboarding = new Offboarding(test.database(), new OperatorRepository(), new BatchRepository(),
-                test.core().incidents().revocation(), test.core().incidents().mfa(), hooked, clock);
-        removal = new SiteRemoval(test.database(), offboarding, new BatchRepository(), new RouteRepository(), outbox(),
-                hooked, clock, PAGE, SiteRemoval.SAMPLE);
+        removal = removal(hooked);
     }
 
     @AfterEach
@@ -182,6 +186,76 @@ class SiteRemovalRunAgainTest {
                 .map(id -> id + " cli:again").toList());
     }
 
+    /**
+     * Two runs of the command at once on a site whose removal failed (given up): the first's first page claims the
+     * site; the second, started while that page is open, waits for it (PostgreSQL: the site's row lock, seen in
+     * {@code pg_stat_activity}; SQLite: the write lock, not visible) and then finds the first's progress: it is refused
+     * and changes nothing, and the first abandons every job left under its name. Failed before the change: the
+     * second took the site once the first's page committed, and the first stopped with CONFLICT.
+     */
+    @Test
+    void twoRunsOfTheCommandAtOnce_theSecondWaitsForTheFirstsPage_andIsRefused() throws Exception {
+        cutOffAtTheSecondPage();
+        long before = lastSeq();
+        SiteRemoval second = removal(test.core().audit());
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        AtomicReference<Future<Throwable>> secondRun = new AtomicReference<>();
+        AtomicBoolean secondWaited = new AtomicBoolean();
+        RemovedSite first;
+        try {
+            hooked.beforeForwardAppend(n -> {
+                if (n == 1) {
+                    secondRun.set(thread.submit(() -> catchThrowable(() -> second.removeSite("manila",
+                            "contract ended", "cli:second"))));
+                    secondWaited.set(untilWaiting(secondRun.get()));
+                }
+            });
+
+            first = removal.removeSite("manila", "contract ended", "cli:first");
+
+            assertThat(secondRun.get().get(60, TimeUnit.SECONDS)).isInstanceOfSatisfying(GatewayException.class,
+                    e -> {
+                        assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
+                        assertThat(e.clientMessage()).contains("site manila's removal is running");
+                    });
+        } finally {
+            thread.shutdownNow();
+        }
+
+        if (TestCatalog.postgresql()) {
+            assertThat(secondWaited).as("the second run waited for the first's page").isTrue();
+        }
+        assertThat(first.forwardsAbandonedCount()).isEqualTo(JOBS - PAGE);
+        assertThat(abandonedAfter(before)).containsExactlyElementsOf(dead.subList(PAGE, JOBS).stream()
+                .map(id -> id + " cli:first").toList());
+    }
+
+    /**
+     * Waits until a catalog statement waits for a lock (PostgreSQL: seen in {@code pg_stat_activity}, up to 10 s;
+     * SQLite cannot show it, so half a second) or {@code run} is done; whether one was seen waiting.
+     */
+    private boolean untilWaiting(Future<?> run) {
+        try {
+            if (!TestCatalog.postgresql()) {
+                Thread.sleep(500);
+                return false;
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!run.isDone() && System.nanoTime() < deadline) {
+                long waiting = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM pg_stat_activity "
+                        + "WHERE wait_event_type = 'Lock' AND datname = current_database()"));
+                if (waiting > 0) {
+                    return true;
+                }
+                Thread.sleep(20);
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Runs {@code action} once, right after the commit of the next removal's first page, before its second. */
     private void betweenTheFirstAndSecondPage(Runnable action) {
         hooked.beforeForwardAppendIn((n, jdbc) -> {
@@ -217,6 +291,14 @@ class SiteRemovalRunAgainTest {
     private static String field(String json, String name) {
         int start = json.indexOf("\"" + name + "\":\"") + name.length() + 4;
         return json.substring(start, json.indexOf('"', start));
+    }
+
+    /** A site removal over {@code audit}, with small pages, on the test's clock. */
+    private SiteRemoval removal(AuditLog audit) {
+        Offboarding offboarding = new Offboarding(test.database(), new OperatorRepository(), new BatchRepository(),
+                test.core().incidents().revocation(), test.core().incidents().mfa(), audit, clock);
+        return new SiteRemoval(test.database(), offboarding, new BatchRepository(), new RouteRepository(), outbox(),
+                audit, clock, PAGE, SiteRemoval.SAMPLE);
     }
 
     private long lastSeq() {
