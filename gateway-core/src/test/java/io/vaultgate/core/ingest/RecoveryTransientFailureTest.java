@@ -387,10 +387,10 @@ class RecoveryTransientFailureTest {
             Thread slow = new Thread(() -> retry.complete(node.recovery().retryDeferred()), SLOW);
             slow.start();
             try {
-                assertThat(slowRetryEntered.await(30, TimeUnit.SECONDS)).as("the retry reached its store").isTrue();
+                assertThat(slowRetryEntered.await(60, TimeUnit.SECONDS)).as("the retry reached its store").isTrue();
                 CompletableFuture<Integer> takeOver = CompletableFuture.supplyAsync(
                         () -> node.recovery().recoverUploadsOf(second));
-                assertThat(takeOver.get(20, TimeUnit.SECONDS)).as("taken over while the retry waits").isEqualTo(1);
+                assertThat(takeOver.get(60, TimeUnit.SECONDS)).as("taken over while the retry waits").isEqualTo(1);
                 assertThat(node.state(OTHER)).isEqualTo("PARTIAL " + NODE);
             } finally {
                 releaseSlowRetry.countDown();
