@@ -104,7 +104,9 @@ public final class Administration {
      *                          {@code CONFLICT} for a tenant that exists with its key, and, caused by {@link
      *                          io.vaultgate.core.kek.TenantKeyElsewhere}, for one without a recorded key whose key
      *                          this node does not hold, and, caused by {@link io.vaultgate.core.kek.TenantKeyMismatch},
-     *                          for one whose stored data keys this node's key does not open
+     *                          for one whose stored data keys this node's key does not open, and, caused by
+     *                          {@link io.vaultgate.core.kek.TenantKeyPartlyOpened}, for one of whose stored data keys
+     *                          it opens only some, unless {@link NewTenant#acceptFork}
      */
     public TenantAdded addTenant(NewTenant request) {
         TenantId id = request.id();
@@ -148,7 +150,8 @@ public final class Administration {
         if (kept.isPresent()) { // before the completion, which may write the keystore (--new-key)
             throw kept.get().toAdministrator();
         }
-        TenantKeyCreation.Completion completion = kekCatalog.creation().complete(jdbc, id.value(), request.newKey());
+        TenantKeyCreation.Completion completion = kekCatalog.creation().complete(jdbc, id.value(), request.newKey(),
+                request.acceptFork());
         if (completion.outcome() == TenantKeyCreation.Outcome.RECORDED_BEFORE) {
             throw exists(id);
         }

@@ -21,9 +21,11 @@ import java.util.Optional;
  * @param newKey        {@code --new-key}: no node holds a key of a half-created tenant ({@link Administration})
  * @param stated        the settings the administrator stated, each with the option as they wrote it ({@code --name},
  *                      {@code passwordLogin}): checked against a completed tenant's recorded ones
+ * @param acceptFork    {@code --accept-fork}: a completion records this node's key though some of the tenant's stored
+ *                      data keys tried do not open with it ({@link io.vaultgate.core.kek.TenantKeyCreation#complete})
  */
 public record NewTenant(TenantId id, String name, boolean passwordLogin, Optional<Long> maxFileBytes, boolean newKey,
-                        Map<Setting, String> stated) {
+                        Map<Setting, String> stated, boolean acceptFork) {
 
     /** A setting fixed at the tenant's creation: a completion keeps the recorded one. */
     public enum Setting {
@@ -43,6 +45,12 @@ public record NewTenant(TenantId id, String name, boolean passwordLogin, Optiona
         stated = stated.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(stated));
     }
 
+    /** Without {@code --accept-fork}. */
+    public NewTenant(TenantId id, String name, boolean passwordLogin, Optional<Long> maxFileBytes, boolean newKey,
+                     Map<Setting, String> stated) {
+        this(id, name, passwordLogin, maxFileBytes, newKey, stated, false);
+    }
+
     /**
      * A tenant of this id, named by its id, key-based login only, no limit of its own, stating nothing: what the
      * {@code with...} methods start from.
@@ -53,22 +61,31 @@ public record NewTenant(TenantId id, String name, boolean passwordLogin, Optiona
 
     /** Named {@code name}, stated by the administrator as {@code option} (e.g. {@code --name}). */
     public NewTenant named(String name, String option) {
-        return new NewTenant(id, name, passwordLogin, maxFileBytes, newKey, with(Setting.NAME, option));
+        return new NewTenant(id, name, passwordLogin, maxFileBytes, newKey, with(Setting.NAME, option), acceptFork);
     }
 
     /** Password login allowed or refused, stated by the administrator as {@code option}. */
     public NewTenant withPasswordLogin(boolean allowed, String option) {
-        return new NewTenant(id, name, allowed, maxFileBytes, newKey, with(Setting.PASSWORD_LOGIN, option));
+        return new NewTenant(id, name, allowed, maxFileBytes, newKey, with(Setting.PASSWORD_LOGIN, option),
+                acceptFork);
     }
 
     /** The largest file its accounts may upload, 0 for no limit of its own. */
     public NewTenant withMaxFileBytes(long bytes) {
-        return new NewTenant(id, name, passwordLogin, Optional.of(bytes), newKey, stated);
+        return new NewTenant(id, name, passwordLogin, Optional.of(bytes), newKey, stated, acceptFork);
     }
 
     /** {@code --new-key}: the administrator states that no node holds a key of the half-created tenant. */
     public NewTenant withNewKey(boolean newKey) {
-        return new NewTenant(id, name, passwordLogin, maxFileBytes, newKey, stated);
+        return new NewTenant(id, name, passwordLogin, maxFileBytes, newKey, stated, acceptFork);
+    }
+
+    /**
+     * {@code --accept-fork}: the administrator accepts that a completion records this node's key though some of the
+     * tenant's stored data keys tried do not open with it (those files stay unreadable).
+     */
+    public NewTenant withAcceptFork(boolean acceptFork) {
+        return new NewTenant(id, name, passwordLogin, maxFileBytes, newKey, stated, acceptFork);
     }
 
     private Map<Setting, String> with(Setting setting, String option) {

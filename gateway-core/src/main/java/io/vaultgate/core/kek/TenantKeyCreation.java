@@ -88,10 +88,16 @@ public final class TenantKeyCreation {
     /**
      * What {@link #complete} did, and what it recorded: what the completion's audit event states.
      *
-     * @param recorded    the versions recorded now and their states (empty for {@link Outcome#RECORDED_BEFORE})
-     * @param newKeyAsked whether the administrator stated that no node holds a key of the tenant ({@code --new-key})
+     * @param recorded     the versions recorded now and their states (empty for {@link Outcome#RECORDED_BEFORE})
+     * @param newKeyAsked  whether the administrator stated that no node holds a key of the tenant ({@code --new-key})
+     * @param acceptedFork the stored data keys tried that this node's key did not open, which the administrator
+     *                     accepted ({@code --accept-fork}: "2 key slot(s) of KEK version 1 of 40 tried"); empty if none
      */
-    public record Completion(Outcome outcome, KekVersions recorded, boolean newKeyAsked) {
+    public record Completion(Outcome outcome, KekVersions recorded, boolean newKeyAsked, Optional<String> acceptedFork) {
+
+        public Completion(Outcome outcome, KekVersions recorded, boolean newKeyAsked) {
+            this(outcome, recorded, newKeyAsked, Optional.empty());
+        }
 
         /**
          * The audit event's text, naming every version recorded and whose key it is: for a {@code --new-key} run
@@ -108,7 +114,8 @@ public final class TenantKeyCreation {
                 case RECORDED_BEFORE -> " (nothing recorded: the catalog records its key already)";
             };
             return recorded.kekTenant() + " KEK " + named(recorded.states()) + " recorded, completing its interrupted "
-                    + "creation" + whose;
+                    + "creation" + whose + acceptedFork.map(unopened -> "; " + unopened + " did not open with it: the "
+                    + "administrator accepted that those files do not open (--accept-fork)").orElse("");
         }
 
         private static String named(Map<Integer, KekVersionState> states) {
@@ -132,9 +139,13 @@ public final class TenantKeyCreation {
      * creation stopped before the key was made), and a new version 1 is made here; still refused while the catalog
      * holds any data key wrapped with the tenant's KEK, which only the lost key unwraps. Where such data keys are
      * stored, this node's key is recorded only if it opens them ({@link TenantKeyProof}: one unwrap); another key
-     * under the tenant's alias is refused ({@link TenantKeyMismatch}, {@code CONFLICT}), recording nothing.
+     * under the tenant's alias is refused ({@link TenantKeyMismatch}, {@code CONFLICT}), recording nothing. Up to
+     * {@value TenantKeyProof#SAMPLED} of them are tried ({@link TenantKeyProof#sample}): where some do not open (a
+     * fork wrapped some files under the same version number with another key), the completion is refused too
+     * ({@link TenantKeyPartlyOpened}, {@code CONFLICT}), unless {@code acceptFork} ({@code --accept-fork}): the
+     * administrator accepts that those files do not open with this node's key, and the audit event says how many.
      */
-    public Completion complete(Jdbc jdbc, String tenant, boolean newKey) throws SQLException {
+    public Completion complete(Jdbc jdbc, String tenant, boolean newKey, boolean acceptFork) throws SQLException {
         Completion before = new Completion(Outcome.RECORDED_BEFORE, new KekVersions(tenant, Map.of()), newKey);
         versions.lock(jdbc, tenant);
         if (!versions.find(jdbc, tenant).states().isEmpty()) {
@@ -145,17 +156,27 @@ public final class TenantKeyCreation {
         if (!held && (!newKey || wrapped > 0)) {
             throw new TenantKeyElsewhere(tenant, wrapped, kekCatalog.remedy()).toAdministrator();
         }
+        Optional<String> accepted = Optional.empty();
         if (held) {
+            TenantKeyProof.Sample sample;
             try {
-                proof.require(jdbc, tenant, wrapped, false); // counted exactly: the administrator's message names it
+                sample = proof.sample(jdbc, tenant, wrapped); // counted exactly: the administrator's message names it
             } catch (TenantKeyMismatch mismatch) {
                 throw mismatch.toAdministrator();
+            }
+            if (!sample.unopened().isEmpty()) {
+                if (!acceptFork) {
+                    throw new TenantKeyPartlyOpened(tenant, sample.unopened(), sample.tried(), kekCatalog.remedy())
+                            .toAdministrator();
+                }
+                accepted = Optional.of(TenantKeyPartlyOpened.named(sample.unopened()) + " of " + sample.tried()
+                        + " tried");
             }
         }
         Optional<KekVersions> recorded = first(jdbc, tenant);
         if (recorded.isEmpty()) {
             return before;
         }
-        return new Completion(held ? Outcome.KEY_OF_THIS_NODE : Outcome.NEW_KEY, recorded.get(), newKey);
+        return new Completion(held ? Outcome.KEY_OF_THIS_NODE : Outcome.NEW_KEY, recorded.get(), newKey, accepted);
     }
 }

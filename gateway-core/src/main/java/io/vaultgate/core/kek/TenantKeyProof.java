@@ -8,8 +8,12 @@ import io.vaultgate.crypto.KeyProvider;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
+import java.util.stream.Collectors;
 
 /**
  * Before a tenant the catalog records without any KEK version is completed with this node's key
@@ -21,6 +25,12 @@ import java.util.function.Function;
  * the tenant's newest key and another key under an older version (review L5) would otherwise record that older key,
  * and the files it wrapped would not open here. A tenant has few versions, and each is one index range
  * ({@code key_slots_by_kek}, V30). Read-only; the caller's transaction holds the tenant's row lock.
+ *
+ * <p>The administrator's completion ({@code tenant add}, {@link #sample}) tries up to {@value #SAMPLED} slots in all
+ * (review23 L3): a fork that wrapped only some of the tenant's files under a version (two keys under one number,
+ * each node wrapping with its own) is found where three slots would likely all open, and is refused unless the
+ * administrator accepts it ({@code --accept-fork}). File ids are random, so the lowest ids of a version are a random
+ * sample of its slots.
  */
 final class TenantKeyProof {
 
@@ -33,6 +43,31 @@ final class TenantKeyProof {
      * tenant's row lock: each reads a bounded number of index entries, never all of the tenant's (review22c L2).
      */
     static final int COUNTED = 1000;
+
+    /** Slots the administrator's completion tries in all, shared among the versions held ({@link #sample}). */
+    static final int SAMPLED = 1000;
+
+    /**
+     * What the administrator's completion found ({@link #sample}).
+     *
+     * @param opened   the versions whose key here opened slots of theirs, newest first
+     * @param tried    the slots tried
+     * @param unopened by version, the slots tried under it that failed authentication here (another key wrapped
+     *                 them, or their bytes were altered) though others of it opened; empty when none did. A slot too
+     *                 damaged to try opens under no key and is not counted: recording this key loses nothing of it
+     */
+    record Sample(List<Integer> opened, int tried, Map<Integer, Integer> unopened) {
+
+        Sample {
+            opened = List.copyOf(opened);
+            unopened = Map.copyOf(unopened);
+        }
+
+        /** How many slots tried did not open. */
+        int unopenedCount() {
+            return unopened.values().stream().mapToInt(Integer::intValue).sum();
+        }
+    }
 
     private final KeyProvider keys;
     private final KekRefusals refusals;
@@ -78,41 +113,80 @@ final class TenantKeyProof {
      *                           tenant's uploads and key changes out on a node in step)
      */
     List<Integer> require(Jdbc jdbc, String tenant, long wrappedKeys, boolean bounded) throws SQLException {
+        return tried(jdbc, tenant, wrappedKeys, bounded, held -> TRIED, false).opened();
+    }
+
+    /**
+     * {@link #require} as the administrator's completion ({@code tenant add}) proves it, {@code wrappedKeys} counted
+     * exactly: up to {@value #SAMPLED} slots tried in all, shared evenly among the versions held enabled (at least
+     * {@value #TRIED} each), every one of them, not only until one opens; what did not open is in the result, for
+     * the completion to refuse unless the administrator accepts it. A version none of whose slots tried opens is
+     * refused as by {@link #require} ({@link TenantKeyMismatch}).
+     */
+    Sample sample(Jdbc jdbc, String tenant, long wrappedKeys) throws SQLException {
+        return tried(jdbc, tenant, wrappedKeys, false, held -> Math.max(TRIED, SAMPLED / Math.max(1, held)), true);
+    }
+
+    private Sample tried(Jdbc jdbc, String tenant, long wrappedKeys, boolean bounded,
+                         IntUnaryOperator perVersion, boolean every) throws SQLException {
         if (wrappedKeys == 0) {
-            return List.of();
+            return new Sample(List.of(), 0, Map.of());
         }
         List<Integer> held = new ArrayList<>(keys.versions(tenant));
         held.removeAll(keys.disabledVersions(tenant)); // a disabled version unwraps nothing here
         Collections.reverse(held); // the newest first
+        int limit = perVersion.applyAsInt(held.size());
         List<Integer> opened = new ArrayList<>();
+        Map<Integer, Integer> unopened = new LinkedHashMap<>();
+        int tried = 0;
         for (int version : held) {
-            List<KekVersionRepository.FileSlot> slots = versions.slots(jdbc, tenant, keys.name(), version, TRIED);
+            List<KekVersionRepository.FileSlot> slots = versions.slots(jdbc, tenant, keys.name(), version, limit);
             if (slots.isEmpty()) {
                 continue;
             }
-            if (slots.stream().noneMatch(slot -> opens(tenant, slot))) {
+            Map<Tried, Long> found = every ? slots.stream().collect(Collectors.groupingBy(slot -> tries(tenant, slot),
+                    Collectors.counting()))
+                    : Map.of(slots.stream().anyMatch(slot -> tries(tenant, slot) == Tried.OPENS) ? Tried.OPENS
+                            : Tried.ANOTHER_KEY, 1L);
+            tried += slots.size();
+            if (found.getOrDefault(Tried.OPENS, 0L) == 0) {
                 throw new TenantKeyMismatch(tenant, version, wrappedKeys, bounded, refusals.remedy());
+            }
+            if (every && found.containsKey(Tried.ANOTHER_KEY)) { // a damaged slot opens under no key: not counted
+                unopened.put(version, found.get(Tried.ANOTHER_KEY).intValue());
             }
             opened.add(version);
         }
         if (opened.isEmpty() && versions.wrapsUnderAnotherVersion(jdbc, tenant, keys.name(), keys.versions(tenant))) {
             throw new TenantKeyMismatch(tenant, 0, wrappedKeys, bounded, refusals.remedy());
         }
-        return List.copyOf(opened);
+        return new Sample(opened, tried, unopened);
+    }
+
+    /** What trying one slot found. */
+    private enum Tried {
+        /** This node's key opened it. */
+        OPENS,
+        /** It fails authentication under this node's key: another key wrapped it (or its bytes were altered). */
+        ANOTHER_KEY,
+        /** Too damaged to try: it opens under no key, so it says nothing about this one. */
+        DAMAGED
     }
 
     /**
-     * Whether this node's key opens the slot: false where it fails authentication (another key wrapped it) and where
-     * the slot is too damaged to try (not base64, of no wrapped key's length, unparseable to the provider), so one
-     * damaged slot does not refuse a right key; the next slot is tried. A failure of the provider itself throws.
+     * Whether this node's key opens the slot: it does not where it fails authentication (another key wrapped it),
+     * nor where the slot is too damaged to try (not base64, of no wrapped key's length, unparseable to the
+     * provider), so one damaged slot does not refuse a right key; the next slot is tried (review21 L6). A failure of
+     * the provider itself throws.
      */
-    private boolean opens(String tenant, KekVersionRepository.FileSlot slot) {
+    private Tried tries(String tenant, KekVersionRepository.FileSlot slot) {
         try {
             keys.unwrap(new EnvelopeContext(tenant, slot.fileId()), slot.slot()).destroy();
-            return true;
-        } catch (CryptoException.AuthenticationFailed | CryptoException.UnsupportedFormat
-                | IllegalArgumentException otherKeyOrDamaged) {
-            return false;
+            return Tried.OPENS;
+        } catch (CryptoException.AuthenticationFailed otherKey) {
+            return Tried.ANOTHER_KEY;
+        } catch (CryptoException.UnsupportedFormat | IllegalArgumentException damaged) {
+            return Tried.DAMAGED;
         }
     }
 }

@@ -50,6 +50,12 @@ public final class TenantCommand {
                 + "(its creation stopped before the key was made); refused while any of its files is stored."})
         boolean newKey;
 
+        @Option(names = "--accept-fork", description = {"For a tenant an older gateway left without a recorded key: "
+                + "record this node's key though some of the tenant's stored files it tries (up to 1000) do not "
+                + "open with it.", "Those files stay unreadable: first run tenant add on the node that created the "
+                + "tenant, whose key opens them all."})
+        boolean acceptFork;
+
         Add(Map<String, String> env) {
             super(env);
         }
@@ -57,7 +63,7 @@ public final class TenantCommand {
         @Override
         int run(GatewayCore core, PrintWriter out) {
             // every option is parsed before anything changes, and each one stated is applied or refused by name
-            NewTenant request = NewTenant.of(TenantId.of(id)).withNewKey(newKey);
+            NewTenant request = NewTenant.of(TenantId.of(id)).withNewKey(newKey).withAcceptFork(acceptFork);
             if (name != null) {
                 request = request.named(name, "--name");
             }
