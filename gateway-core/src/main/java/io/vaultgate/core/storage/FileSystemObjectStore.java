@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FileSystemObjectStore implements ObjectStore {
 
-    private static final String PENDING = ".pending";
+    private static final String PENDING = PendingDirectories.NAME;
     static final int WRITEBACK_EVERY_MIB = 32;
     private static final Executor WRITEBACK = Executors.newFixedThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "object-writeback");
@@ -103,7 +103,7 @@ public final class FileSystemObjectStore implements ObjectStore {
         this.directBlock = directIo ? DirectIo.blockSize(this.root) : OptionalInt.empty();
     }
 
-    /** Whether large objects are written with direct I/O here (for the start-up log line). */
+    /** Whether large objects are written, and objects read, with direct I/O here (for the start-up log line). */
     public boolean writesDirectly() {
         return directBlock.isPresent();
     }
@@ -304,9 +304,24 @@ public final class FileSystemObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * Reads a committed object; with direct I/O, past the page cache, in aligned chunks read ahead
+     * ({@link DirectReadChannel}): the object was written so and is not in the cache, where a buffered read of it
+     * would cost several times the CPU.
+     */
     @Override
     public SeekableByteChannel open(TenantId tenant, ObjectId id) throws IOException {
-        return FileChannel.open(tenantDir(tenant).resolve(id.value()), StandardOpenOption.READ);
+        Path file = tenantDir(tenant).resolve(id.value());
+        if (directBlock.isPresent()) {
+            return DirectReadChannel.open(file, directBlock.getAsInt());
+        }
+        return FileChannel.open(file, StandardOpenOption.READ);
+    }
+
+    /** An object missing while the tenant's .pending directory is missing too proves nothing (root not mounted). */
+    @Override
+    public boolean provesGone(TenantId tenant) {
+        return PendingDirectories.present(root, tenant);
     }
 
     @Override

@@ -54,6 +54,42 @@ class FileSystemObjectStoreTest {
     }
 
     @Test
+    void anObjectsAbsence_provesItGone_onlyWhileTheTenantsPendingDirectoryExists() throws IOException {
+        FileSystemObjectStore store = new FileSystemObjectStore(root);
+        assertThat(store.provesGone(ACME)).as("no upload ever made .pending: an unmounted root looks so").isFalse();
+
+        store.create(ACME, ObjectId.random(random)).close();
+
+        assertThat(store.provesGone(ACME)).isTrue();
+    }
+
+    @Test
+    void largeObjects_areWrittenAndReadBackDirectly_whereTheFileSystemAllowsIt() throws IOException {
+        FileSystemObjectStore store = new FileSystemObjectStore(root);
+        org.junit.jupiter.api.Assumptions.assumeTrue(store.writesDirectly(), "no O_DIRECT here");
+        ObjectId id = ObjectId.random(random);
+        byte[] bytes = new byte[3 * (1 << 20) + 12_345];
+        random.nextBytes(bytes);
+        PendingObject pending = store.create(ACME, id);
+        for (int at = 0; at < bytes.length; at += 65_552) {
+            pending.channel().write(ByteBuffer.wrap(bytes, at, Math.min(65_552, bytes.length - at)));
+        }
+        store.commit(ACME, pending);
+
+        try (SeekableByteChannel channel = store.open(ACME, id)) {
+            assertThat(channel).isInstanceOf(DirectReadChannel.class);
+            ByteBuffer back = ByteBuffer.allocate(bytes.length);
+            while (back.hasRemaining() && channel.read(back) >= 0) {
+                // reads until full
+            }
+            assertThat(back.array()).isEqualTo(bytes);
+        }
+        try (SeekableByteChannel plain = new FileSystemObjectStore(root, false).open(ACME, id)) {
+            assertThat(plain).isNotInstanceOf(DirectReadChannel.class);
+        }
+    }
+
+    @Test
     void objects_areSegregatedByTenant_andPrivateOnDisk() throws IOException {
         FileSystemObjectStore store = new FileSystemObjectStore(root);
         ObjectId id = ObjectId.random(random);
