@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is visible as a file; interrupted uploads are resumable partials of their uploader (or gone); the
  * catalog and the store agree object for object. Runs on the catalog of the run (SQLite, or PostgreSQL with
  * {@code -Dvaultgate.test.catalog=postgresql}: the child gateways then share this JVM's test cluster, see
- * {@link ChildJvm}); the store is the home's directory.
+ * {@link ChildJvm}), and again on PostgreSQL as {@link CrashSafetyPostgresqlIT}; the store is the home's directory.
  */
 class CrashSafetyIT {
 

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The object store on a 4 MiB tmpfs: an upload that fills the disk fails with a clear "storage full"
  * error, leaves no file and no object behind, the catalog stays consistent and the gateway keeps serving.
  * Needs root to mount the tmpfs (CI runs as root). The catalog is the run's (SQLite, or PostgreSQL with
- * {@code -Dvaultgate.test.catalog=postgresql}); the store is always the tmpfs directory.
+ * {@code -Dvaultgate.test.catalog=postgresql}), and again on PostgreSQL as {@link DiskFullPostgresqlIT}; the store is
+ * always the tmpfs directory.
  */
 class DiskFullIT {
 

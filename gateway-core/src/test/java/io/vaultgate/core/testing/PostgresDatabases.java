@@ -23,9 +23,12 @@ import java.util.concurrent.Executors;
  * milliseconds instead of running every migration again. Those copies, and the drops, are made by one background
  * thread ahead of need ({@value #SPARES} spare copies): {@code CREATE DATABASE} writes the whole template (9 MB) and
  * took 0.1-0.5 s of every PostgreSQL test's set-up, which now overlaps the previous test. A spare is an untouched
- * copy of the same template, so a test gets the same catalog as before. A child JVM attached to its parent's
- * cluster (see {@link PostgresCluster#childEnvironment()}) opens the catalogs its parent created and creates none:
- * the parent owns them and drops them.
+ * copy of the same template, so a test gets the same catalog as before. The same thread also opens each spare the
+ * way {@link #open} does ({@link Database#postgresql}, whose Flyway run validates the schema history on the new
+ * database's first connections: another 0.1-0.3 s of each test's set-up); {@link #openNew} hands a test that
+ * {@code Database} as it would have got it from opening the new database itself, with no connection pooled yet.
+ * A child JVM attached to its parent's cluster (see {@link PostgresCluster#childEnvironment()}) opens the catalogs its
+ * parent created and creates none: the parent owns them and drops them.
  */
 public final class PostgresDatabases {
 
@@ -46,13 +49,20 @@ public final class PostgresDatabases {
         thread.setDaemon(true);
         return thread;
     });
-    private static final Deque<CompletableFuture<String>> SPARE_COPIES = new ArrayDeque<>();
+    private static final Deque<CompletableFuture<NewCatalog>> SPARE_COPIES = new ArrayDeque<>();
+
+    /** A new catalog database and the catalog opened over it, as {@link #open} opens it. */
+    public record NewCatalog(String name, Database database) {
+    }
 
     private PostgresDatabases() {
     }
 
-    /** A new, migrated catalog database, dropped once {@code marker} no longer exists. */
-    public static synchronized String createMigrated(Path marker) {
+    /**
+     * A new, migrated catalog database, dropped once {@code marker} no longer exists, and the catalog opened over it
+     * as {@link #open} opens it: opened in advance, with the copy, by the background thread.
+     */
+    public static synchronized NewCatalog openNew(Path marker) {
         refuseInChild("a test catalog for " + marker.getParent());
         sweep();
         PostgresCluster cluster = ensureOwner();
@@ -61,28 +71,51 @@ public final class PostgresDatabases {
             open(TEMPLATE).close();
             templateMigrated = true;
         }
-        String name = nextCopy();
-        MARKERS.put(name, marker);
-        return name;
+        NewCatalog spare = nextCopy();
+        MARKERS.put(spare.name(), marker);
+        return spare;
     }
 
-    /** The oldest spare copy of the template (waiting for it if it is still being made); then refills the spares. */
-    private static String nextCopy() {
+    /**
+     * The oldest spare copy of the template, opened (waiting for it if it is still being made); then refills the
+     * spares. Called under the class's lock, so the background thread is handed the password rather than asking
+     * {@link #ownerPassword()} for it (which takes that lock).
+     */
+    private static NewCatalog nextCopy() {
+        String password = ownerPassword;
         while (SPARE_COPIES.size() < SPARES + 1) {
-            SPARE_COPIES.addLast(CompletableFuture.supplyAsync(PostgresDatabases::copyTemplate, BACKGROUND));
+            SPARE_COPIES.addLast(CompletableFuture.supplyAsync(() -> copyTemplate(password), BACKGROUND));
         }
         try {
             return SPARE_COPIES.removeFirst().join();
         } catch (CompletionException e) {
+            if (e.getCause() instanceof SpareNotOpened notOpened) {
+                throw notOpened.failure; // what open() would have thrown to the test
+            }
             throw new IllegalStateException("could not copy the test catalog template: " + e.getCause().getMessage(),
                     e.getCause());
         }
     }
 
-    private static String copyTemplate() {
+    private static NewCatalog copyTemplate(String password) {
         String name = newName();
         PostgresCluster.shared().execute("CREATE DATABASE " + name + " OWNER " + OWNER + " TEMPLATE " + TEMPLATE);
-        return name;
+        try {
+            return new NewCatalog(name, Database.postgresql(url(name), OWNER, password.toCharArray(), POOL_SIZE));
+        } catch (RuntimeException e) {
+            throw new SpareNotOpened(e);
+        }
+    }
+
+    /** Carries the exception of opening a spare, rethrown as it is to the test that takes the spare. */
+    private static final class SpareNotOpened extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient RuntimeException failure;
+
+        SpareNotOpened(RuntimeException failure) {
+            super(failure.getMessage(), failure);
+            this.failure = failure;
+        }
     }
 
     /** A new, empty database (no tables), owned by {@value #OWNER}; the caller drops it. */

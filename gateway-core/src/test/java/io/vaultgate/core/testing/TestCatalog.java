@@ -11,9 +11,9 @@ import java.util.Locale;
 /**
  * The catalog of a test's home directory, on the database the run asks for: SQLite ({@code home/catalog.db},
  * the default, a copy of a catalog migrated once per JVM, see {@link SqliteTemplate}) or, with
- * {@code -Dvaultgate.test.catalog=postgresql}, a fresh database of the JVM's {@link PostgresCluster}, already
- * migrated, whose name is kept in {@code home/catalog.pg} so that opening the same home again (a restarted
- * gateway) finds the same data. Tests that open their catalog through here run unchanged on both. A
+ * {@code -Dvaultgate.test.catalog=postgresql} or in an {@link OnPostgresql} class, a fresh database of the JVM's
+ * {@link PostgresCluster}, already migrated, whose name is kept in {@code home/catalog.pg} so that opening the same
+ * home again (a restarted gateway) finds the same data. Tests that open their catalog through here run unchanged on both. A
  * {@link CatalogIndependent} class cannot open one.
  */
 public final class TestCatalog {
@@ -24,8 +24,13 @@ public final class TestCatalog {
     private TestCatalog() {
     }
 
-    /** True when this run puts test catalogs on PostgreSQL. */
+    /** True when this run puts test catalogs on PostgreSQL, or an {@link OnPostgresql} class is running. */
     public static boolean postgresql() {
+        return OnPostgresql.Switch.active() || runOnPostgresql();
+    }
+
+    /** True when this run ({@code -D}{@value #PROPERTY}) puts test catalogs on PostgreSQL. */
+    static boolean runOnPostgresql() {
         String value = System.getProperty(PROPERTY, "sqlite").strip().toLowerCase(Locale.ROOT);
         if (!value.equals("sqlite") && !value.equals("postgresql")) {
             throw new IllegalStateException("-D" + PROPERTY + "=" + value + ": expected sqlite or postgresql");
@@ -44,14 +49,17 @@ public final class TestCatalog {
             }
             Files.createDirectories(home);
             Path marker = home.resolve("catalog.pg");
-            String name;
             if (Files.exists(marker)) {
-                name = Files.readString(marker, StandardCharsets.US_ASCII).strip();
-            } else {
-                name = PostgresDatabases.createMigrated(marker);
-                Files.writeString(marker, name, StandardCharsets.US_ASCII);
+                return PostgresDatabases.open(Files.readString(marker, StandardCharsets.US_ASCII).strip());
             }
-            return PostgresDatabases.open(name);
+            PostgresDatabases.NewCatalog created = PostgresDatabases.openNew(marker);
+            try {
+                Files.writeString(marker, created.name(), StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                created.database().close();
+                throw e;
+            }
+            return created.database();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
