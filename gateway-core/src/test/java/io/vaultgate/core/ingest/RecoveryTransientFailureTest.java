@@ -129,14 +129,9 @@ class RecoveryTransientFailureTest {
                     return super.reopen(tenant, id);
                 }
 
-                /**
-                 * On the filesystem store, what FileSystemObjectStore answers once it implements the hook (asked of
-                 * the lead in session 24): whether the tenant's pending directory is there.
-                 */
                 @Override
                 public boolean provesGone(TenantId tenant) throws IOException {
-                    return !storeUnmounted.get() && super.provesGone(tenant)
-                            && (TestStore.s3() || PendingDirectories.present(home.resolve("objects"), tenant));
+                    return !storeUnmounted.get() && super.provesGone(tenant);
                 }
             };
             SecureRandom random = new SecureRandom();

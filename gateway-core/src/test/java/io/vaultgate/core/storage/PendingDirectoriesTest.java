@@ -42,4 +42,13 @@ class PendingDirectoriesTest {
         }
         assertThat(dir.resolve("not-there")).doesNotExist();
     }
+
+    @Test
+    void theFileSystemStore_provesAnObjectGoneOnlyWhereItShowsTheTenantsPendingDirectory() throws IOException {
+        FileSystemObjectStore store = new FileSystemObjectStore(dir.resolve("objects"));
+        assertThat(store.provesGone(ACME)).as("an empty root: a mount point not mounted yet").isFalse();
+        store.create(ACME, ObjectId.random(new SecureRandom())).close();
+        assertThat(store.provesGone(ACME)).isTrue();
+        assertThat(store.provesGone(TenantId.of("globex"))).isFalse();
+    }
 }
