@@ -50,6 +50,8 @@ public final class FileSystemObjectStore implements ObjectStore {
      * one piece (every small file), so a power loss during its commit costs at most that much to send again.
      */
     static final long OVERLAPPED_UP_TO = 1 << 20;
+    /** Objects larger than this are read directly where they are written so: twice what goes through the cache. */
+    static final long DIRECT_READ_ABOVE = 2 * WritebackChannel.SYNC_BYTES;
     /**
      * Runs a commit's data flush while the committing thread renames the object and flushes the directory. No queue:
      * with every thread busy the committing thread flushes the data itself, before the rename (never waits for a
@@ -305,14 +307,16 @@ public final class FileSystemObjectStore implements ObjectStore {
     }
 
     /**
-     * Reads a committed object; with direct I/O, past the page cache, in aligned chunks read ahead
-     * ({@link DirectReadChannel}): the object was written so and is not in the cache, where a buffered read of it
-     * would cost several times the CPU.
+     * Reads a committed object. One written mostly directly (more than {@link #DIRECT_READ_ABOVE} bytes: its first
+     * MiB went through the page cache) is read directly too, in aligned chunks read ahead
+     * ({@link DirectReadChannel}): it is not in the cache, where a buffered read of it would cost several times the
+     * CPU. A smaller one was written through the cache and is likely still there: a plain read is cheaper for it,
+     * and one disk read of its whole would add its latency to every small download or forward.
      */
     @Override
     public SeekableByteChannel open(TenantId tenant, ObjectId id) throws IOException {
         Path file = tenantDir(tenant).resolve(id.value());
-        if (directBlock.isPresent()) {
+        if (directBlock.isPresent() && Files.size(file) > DIRECT_READ_ABOVE) {
             return DirectReadChannel.open(file, directBlock.getAsInt());
         }
         return FileChannel.open(file, StandardOpenOption.READ);

@@ -64,7 +64,7 @@ class FileSystemObjectStoreTest {
     }
 
     @Test
-    void largeObjects_areWrittenAndReadBackDirectly_whereTheFileSystemAllowsIt() throws IOException {
+    void largeObjects_areWrittenAndReadBackDirectly_whereTheFileSystemAllowsIt_smallOnesReadThroughTheCache() throws IOException {
         FileSystemObjectStore store = new FileSystemObjectStore(root);
         org.junit.jupiter.api.Assumptions.assumeTrue(store.writesDirectly(), "no O_DIRECT here");
         ObjectId id = ObjectId.random(random);
@@ -86,6 +86,13 @@ class FileSystemObjectStoreTest {
         }
         try (SeekableByteChannel plain = new FileSystemObjectStore(root, false).open(ACME, id)) {
             assertThat(plain).isNotInstanceOf(DirectReadChannel.class);
+        }
+        ObjectId small = ObjectId.random(random); // written through the page cache: read through it
+        PendingObject smallPending = store.create(ACME, small);
+        smallPending.channel().write(ByteBuffer.wrap(bytes, 0, (int) FileSystemObjectStore.DIRECT_READ_ABOVE));
+        store.commit(ACME, smallPending);
+        try (SeekableByteChannel channel = store.open(ACME, small)) {
+            assertThat(channel).isNotInstanceOf(DirectReadChannel.class);
         }
     }
 
