@@ -1,6 +1,7 @@
 package io.vaultgate.crypto;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -106,6 +107,18 @@ public interface KeyProvider extends AutoCloseable {
    */
   default OptionalLong keyHandle(KekId kek) {
     return OptionalLong.empty();
+  }
+
+  /**
+   * A key check of {@code kek}, a version this provider holds enabled, not necessarily the active one: a fresh random
+   * key, made here and thrown away, wrapped by that version for {@code ctx}. Never a caller's key: only the active
+   * version wraps data ({@link #wrap}). What a version recorded without a check gets, once this node's key of it has
+   * opened the tenant's stored data keys. Empty by default (a provider that cannot name the version to wrap with).
+   *
+   * @throws CryptoException.KeyNotFound, KeyDisabled, KeyDestroyed for the named version
+   */
+  default Optional<KeySlot> keyCheck(EnvelopeContext ctx, KekId kek) {
+    return Optional.empty();
   }
 
   /**

@@ -266,4 +266,19 @@ public abstract class KeyProviderContract {
     provider.destroyTenant(tenant);
     assertThat(provider.keyHandle(v2)).as("destroyed").isEmpty();
   }
+
+  /** A key check names its version, an older one too, and opens under it; a disabled version makes none. */
+  @Test
+  void keyCheck_ofAnOlderVersion_isWrappedByThatVersion_andRefusedForADisabledOne() {
+    KekId v1 = provider.ensureTenant(tenant);
+    provider.rotate(tenant);
+    EnvelopeContext check = new EnvelopeContext(tenant, "vaultgate.kek-check");
+
+    KeySlot slot = provider.keyCheck(check, v1).orElseThrow();
+
+    assertThat(slot.kek()).isEqualTo(v1);
+    provider.unwrap(check, slot).destroy();
+    provider.disable(v1);
+    assertThatThrownBy(() -> provider.keyCheck(check, v1)).isInstanceOf(CryptoException.KeyDisabled.class);
+  }
 }

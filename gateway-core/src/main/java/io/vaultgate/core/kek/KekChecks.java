@@ -7,6 +7,7 @@ import io.vaultgate.crypto.KekId;
 import io.vaultgate.crypto.KeyProvider;
 import io.vaultgate.crypto.KeySlot;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -68,6 +69,39 @@ final class KekChecks {
             return Optional.empty();
         } finally {
             thrownAway.destroy();
+        }
+    }
+
+    /**
+     * A check of {@code kek}, a version this node holds enabled though not its active one ({@link
+     * KeyProvider#keyCheck}), made only where this node's key of it opens one of {@code slots} (stored data keys of its
+     * tenant wrapped by it, tried in order): so the key recorded is the one that wrapped the tenant's data. Empty where
+     * none opens, the provider cannot make one, or this node does not hold the version enabled.
+     */
+    Optional<String> ofOpening(KekId kek, List<KekVersionRepository.FileSlot> slots) {
+        if (slots.stream().noneMatch(this::opens)) {
+            return Optional.empty();
+        }
+        try {
+            return keys.keyCheck(context(kek.tenantId()), kek)
+                    .map(slot -> Base64.getEncoder().encodeToString(slot.toBytes()));
+        } catch (CryptoException.KeyNotFound | CryptoException.KeyDisabled | CryptoException.KeyDestroyed none) {
+            return Optional.empty();
+        }
+    }
+
+    /** The name of this node's key provider: whose slots {@link #ofOpening} may try. */
+    String provider() {
+        return keys.name();
+    }
+
+    private boolean opens(KekVersionRepository.FileSlot slot) {
+        try {
+            keys.unwrap(new EnvelopeContext(slot.kek().tenantId(), slot.fileId()), slot.slot()).destroy();
+            return true;
+        } catch (CryptoException.AuthenticationFailed | CryptoException.UnsupportedFormat | IllegalArgumentException
+                 | CryptoException.KeyNotFound | CryptoException.KeyDisabled | CryptoException.KeyDestroyed notThis) {
+            return false;
         }
     }
 

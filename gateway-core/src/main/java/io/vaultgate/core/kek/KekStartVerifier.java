@@ -2,7 +2,9 @@ package io.vaultgate.core.kek;
 
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.crypto.KekId;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The comparison of one tenant at this node's start ({@link KekStartupCheck}): whether its key of the tenant's active
@@ -14,7 +16,8 @@ import java.util.Map;
  * node serves: every wrap and unwrap is still verified as it comes ({@link KekCatalog}). A version recorded without a
  * check (before V28) gets this node's, as its first wrap with it would record it: only when it is this node's active
  * version too, and only where the catalog still has none, under the tenant's row lock; otherwise this node's key is
- * compared with the check another node recorded first.
+ * compared with the check another node recorded first. An older version recorded without a check gets this node's
+ * where its key of it opens one of the tenant's stored data keys wrapped by it (L6, {@link #filledOlder}).
  */
 final class KekStartVerifier {
 
@@ -68,14 +71,17 @@ final class KekStartVerifier {
      * (note21's open item): its finding held the gauge until the restart, and the start-up check read the active
      * version only. A version this node does not hold,
      * holds disabled, or whose check another provider made, is not comparable here; one recorded without a check
-     * (before V28) gets none, as only a version's first wraps make one (an older version wraps nothing).
+     * (before V28) gets this node's where its key opens the version's stored data keys ({@link #filledOlder}).
      */
     private boolean forkedOlder(String tenant, KekVersions recorded) {
         boolean forked = false;
         for (Map.Entry<Integer, KekVersionState> version : recorded.states().entrySet()) {
             String check = recorded.check(version.getKey());
-            if (version.getKey() == recorded.active() || version.getValue() != KekVersionState.ENABLED
-                    || check == null) {
+            if (version.getKey() == recorded.active() || version.getValue() != KekVersionState.ENABLED) {
+                continue;
+            }
+            if (check == null) {
+                filledOlder(new KekId(tenant, version.getKey()));
                 continue;
             }
             KekChecks.Verdict verdict = checks.verify(new KekId(tenant, version.getKey()), check);
@@ -87,6 +93,29 @@ final class KekStartVerifier {
             }
         }
         return forked;
+    }
+
+    /**
+     * L6: records this node's key check of {@code kek}, an older version recorded without one (before V28: only a
+     * version's first wraps made one, and an older version wraps nothing), where this node's key of it opens one of
+     * the tenant's stored data keys wrapped by it (up to {@value TenantKeyProof#TRIED} tried, in file id order): that
+     * key is the one that wrapped the tenant's data, as a check made by the version's first wrap would have shown.
+     * Recorded under the tenant's row lock, only where the catalog still has none (a version whose check another node
+     * recorded meanwhile keeps that one, compared at the next start). A version that wraps no stored key, or whose
+     * slots tried this node's key does not open (another key: a fork found later by its downloads), gets none.
+     * Once recorded, every node's key of the version is compared with it, as with any check.
+     */
+    private boolean filledOlder(KekId kek) {
+        List<KekVersionRepository.FileSlot> slots = database.read(jdbc -> versions.slots(jdbc, kek.tenantId(),
+                checks.provider(), kek.version(), TenantKeyProof.TRIED));
+        if (slots.isEmpty()) {
+            return false; // nothing to prove it by, and no write at each start
+        }
+        Optional<String> check = checks.ofOpening(kek, slots); // outside the lock: token operations
+        return check.isPresent() && database.inTransaction(jdbc -> {
+            versions.lock(jdbc, kek.tenantId());
+            return versions.fillCheck(jdbc, kek.tenantId(), kek.version(), check.get()); // only where still none
+        });
     }
 
     /** The comparison of the tenant's active version, as the catalog records it. */

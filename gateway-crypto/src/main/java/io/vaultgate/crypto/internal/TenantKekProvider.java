@@ -9,6 +9,7 @@ import io.vaultgate.crypto.KeySlot;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import javax.crypto.SecretKey;
 
@@ -145,6 +146,24 @@ public abstract class TenantKekProvider implements KeyProvider {
       return OptionalLong.of(loaded(kek).handle);
     } catch (CryptoException unusable) {
       return OptionalLong.empty();
+    }
+  }
+
+  @Override
+  public synchronized Optional<KeySlot> keyCheck(EnvelopeContext ctx, KekId kek) {
+    ensureOpen();
+    refresh();
+    if (!kek.tenantId().equals(ctx.tenantId())) {
+      throw new IllegalArgumentException("a key check of " + kek + " is made for its own tenant, not "
+          + ctx.tenantId());
+    }
+    TenantKeys.requireUsable(tenants.get(kek.tenantId()), kek, store);
+    DataKey thrownAway = DataKey.generate();
+    try {
+      return Optional.of(new KeySlot(name, kek,
+          keyWrap.wrap(kek(kek), KeyWrap.associatedData(name, ctx, kek), thrownAway)));
+    } finally {
+      thrownAway.destroy();
     }
   }
 
