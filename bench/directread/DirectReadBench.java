@@ -115,9 +115,9 @@ public final class DirectReadBench {
             case "plain":
                 return FileChannel.open(file, StandardOpenOption.READ);
             case "direct":
-                return DirectReadChannel.open(file, DirectReadChannel.blockSize(file.getParent()));
+                return DirectReadChannel.open(file, DirectIo.blockSize(file.getParent()).orElseThrow());
             case "direct-no-read-ahead": // a pool that never takes a read-ahead: the reader reads every chunk itself
-                int block = DirectReadChannel.blockSize(file.getParent());
+                int block = DirectIo.blockSize(file.getParent()).orElseThrow();
                 return DirectReadChannel.open(file, ChunkBuffers.shared(block), task -> {
                     throw new java.util.concurrent.RejectedExecutionException("no read-ahead");
                 });

@@ -18,6 +18,7 @@ final class ChunkBuffers {
     /** The share of the heap size the shared buffers may take (as the JVM's direct limit defaults to the heap's). */
     static final int HEAP_SHARE = 16;
     private static final Map<Integer, ChunkBuffers> SHARED = new ConcurrentHashMap<>();
+    private static final Map<Integer, ChunkBuffers> STAGING = new ConcurrentHashMap<>();
 
     private final int block;
     private final int size;
@@ -44,6 +45,15 @@ final class ChunkBuffers {
     static ChunkBuffers shared(int block) {
         return SHARED.computeIfAbsent(block, b -> new ChunkBuffers(b, DirectReadChannel.CHUNK,
                 (int) Math.max(8, Runtime.getRuntime().maxMemory() / HEAP_SHARE / DirectReadChannel.CHUNK), 16));
+    }
+
+    /**
+     * The process's staging buffers of {@link DirectAppends#CHUNK} bytes aligned to {@code block}, one per large
+     * upload being written directly: as many bytes at most as {@link #shared} (a 256 MiB heap: 32), 8 kept idle.
+     */
+    static ChunkBuffers staging(int block) {
+        return STAGING.computeIfAbsent(block, b -> new ChunkBuffers(b, DirectAppends.CHUNK,
+                (int) Math.max(8, Runtime.getRuntime().maxMemory() / HEAP_SHARE / DirectAppends.CHUNK), 8));
     }
 
     int block() {

@@ -23,25 +23,48 @@ final class DirectAppends implements AutoCloseable {
     private final FileChannel file;
     private final FileChannel direct;
     private final int block;
+    private final ChunkBuffers pool; // where staged goes back at close; null for a buffer of its own
     private final ByteBuffer staged;
     /** File position of the first staged byte, a multiple of {@code block}; -1 with nothing staged. */
     private long base = -1;
     private long writtenDirectly;
 
     DirectAppends(FileChannel file, FileChannel direct, int block) {
+        this(file, direct, block, null, DirectIo.aligned(CHUNK, block));
+    }
+
+    private DirectAppends(FileChannel file, FileChannel direct, int block, ChunkBuffers pool, ByteBuffer staged) {
         this.file = file;
         this.direct = direct;
         this.block = block;
-        this.staged = DirectIo.aligned(CHUNK, block);
+        this.pool = pool;
+        this.staged = staged;
     }
 
-    /** Appends to {@code file}, whose path is {@code path}, through a direct descriptor of it opened here. */
+    /**
+     * Appends to {@code file}, whose path is {@code path}, through a direct descriptor of it opened here, staging in
+     * a buffer of the process's {@link ChunkBuffers#staging} pool; null when every one of those is out (the caller
+     * writes through the page cache instead), so large uploads cannot take the process's direct memory.
+     */
     static DirectAppends open(FileChannel file, Path path, int block) throws IOException {
-        return new DirectAppends(file, DirectIo.open(path, StandardOpenOption.WRITE), block);
+        ChunkBuffers pool = ChunkBuffers.staging(block);
+        ByteBuffer staged = pool.take();
+        if (staged == null) {
+            return null;
+        }
+        try {
+            return new DirectAppends(file, DirectIo.open(path, StandardOpenOption.WRITE), block, pool, staged);
+        } catch (IOException | RuntimeException | Error e) {
+            pool.giveBack(staged);
+            throw e;
+        }
     }
 
     /** Writes all of {@code src} at {@code position}, or stages it to be written with what follows. */
     void write(ByteBuffer src, long position) throws IOException {
+        if (!src.hasRemaining()) {
+            return; // as a pwrite of nothing: the file does not grow
+        }
         if (base >= 0 && position != base + staged.position()) {
             settle();
         }
@@ -104,7 +127,13 @@ final class DirectAppends implements AutoCloseable {
     /** Closes the direct descriptor; what is still staged is dropped (settle first to keep it). */
     @Override
     public void close() throws IOException {
-        direct.close();
+        try {
+            direct.close();
+        } finally {
+            if (pool != null) {
+                pool.giveBack(staged);
+            }
+        }
     }
 
     /** Bytes that went to the file by direct writes. */

@@ -29,21 +29,33 @@ final class DirectIo {
 
     /**
      * The block size direct I/O needs in {@code dir} (positions, lengths and buffer addresses are multiples of it),
-     * or empty where the file system refuses {@code O_DIRECT} (tmpfs on older kernels, some network file systems):
-     * found by opening a probe file that way and writing one block, which is then removed.
+     * or empty where the file system refuses {@code O_DIRECT} (tmpfs on older kernels, some network file systems) or
+     * its block is larger than {@link DirectAppends#CHUNK} (review24a H1): found by opening a probe file that way and
+     * writing one block, which is then removed.
      */
     static OptionalInt blockSize(Path dir) {
+        return blockSize(dir, DirectIo::open);
+    }
+
+    /** How {@link #blockSize} opens its probe (tests stand in a file system that refuses). */
+    @FunctionalInterface
+    interface DirectOpen {
+        FileChannel open(Path file, StandardOpenOption... options) throws IOException;
+    }
+
+    static OptionalInt blockSize(Path dir, DirectOpen directOpen) {
         Path probe = dir.resolve(PROBE);
         try {
-            int block = Math.max(4096, Math.toIntExact(Files.getFileStore(dir).getBlockSize()));
-            if (Integer.bitCount(block) != 1) {
-                return OptionalInt.empty();
+            OptionalInt usable = usable(Files.getFileStore(dir).getBlockSize());
+            if (usable.isEmpty()) {
+                return usable;
             }
-            try (FileChannel channel = open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            int block = usable.getAsInt();
+            try (FileChannel channel = directOpen.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 channel.write(aligned(block, block), 0);
             }
             return OptionalInt.of(block);
-        } catch (IOException | UnsupportedOperationException | ArithmeticException e) {
+        } catch (IOException | UnsupportedOperationException e) {
             return OptionalInt.empty();
         } finally {
             try {
@@ -52,6 +64,19 @@ final class DirectIo {
                 // left behind, it is the next probe's file
             }
         }
+    }
+
+    /**
+     * The alignment for a file system reporting {@code reported} as its block size: at least 4096, a power of two,
+     * and no larger than a staged run ({@link DirectAppends#CHUNK}; ZFS with {@code recordsize=1M}, NFS's
+     * {@code wsize} and CephFS report more, review24a H1): else empty, no direct I/O.
+     */
+    static OptionalInt usable(long reported) {
+        long block = Math.max(4096, reported);
+        if (Long.bitCount(block) != 1 || block > DirectAppends.CHUNK) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of((int) block);
     }
 
     /** Opens {@code file} for direct I/O with {@code options}. */

@@ -7,7 +7,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
@@ -43,8 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Thread-safe (its methods are synchronized); close returns the buffers to the pool (one still being read into
  * goes back once that read ends). I/O failures are {@link IOException}s naming the file; a closed channel throws
- * {@link ClosedChannelException}. Where {@code O_DIRECT} does not work ({@link #supported}), the store reads with a
- * plain {@link FileChannel} instead.
+ * {@link ClosedChannelException}. Where {@code O_DIRECT} does not work ({@link DirectIo#blockSize}), the store reads
+ * with a plain {@link FileChannel} instead.
  */
 final class DirectReadChannel implements SeekableByteChannel {
 
@@ -88,8 +87,8 @@ final class DirectReadChannel implements SeekableByteChannel {
     }
 
     /**
-     * Opens {@code file} for direct reads; {@code block} is its file store's block size ({@link #blockSize}), the
-     * alignment of every read. A missing file is a {@link java.nio.file.NoSuchFileException}, as for a plain open.
+     * Opens {@code file} for direct reads; {@code block} is its file store's block size ({@link DirectIo#blockSize}),
+     * the alignment of every read. A missing file is a {@link java.nio.file.NoSuchFileException}, as for a plain open.
      */
     static DirectReadChannel open(Path file, int block) throws IOException {
         return open(file, ChunkBuffers.shared(block), READ_AHEAD);
@@ -99,56 +98,6 @@ final class DirectReadChannel implements SeekableByteChannel {
     static DirectReadChannel open(Path file, ChunkBuffers buffers, Executor readAhead) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
         return new DirectReadChannel(file, channel, buffers, readAhead);
-    }
-
-    /** The block size of the file store of {@code dir}: what direct reads there are aligned to. */
-    static int blockSize(Path dir) throws IOException {
-        long size = Files.getFileStore(dir).getBlockSize();
-        if (size <= 0 || size > CHUNK || Long.bitCount(size) != 1) {
-            throw new IOException(dir + ": the file store's block size " + size + " is not one direct reads of "
-                    + CHUNK + " bytes can be aligned to");
-        }
-        return (int) size;
-    }
-
-    /**
-     * Whether direct reads work in {@code dir}: a probe file there is written, opened with {@code O_DIRECT}, read
-     * back one aligned block and deleted. False where the open or the read is refused (a file system without
-     * {@code O_DIRECT}, {@code EINVAL}), or the block size is unusable; the caller then reads with a plain
-     * {@link FileChannel}. {@code dir} must exist and be writable.
-     */
-    static boolean supported(Path dir) {
-        return supported(dir, file -> FileChannel.open(file, StandardOpenOption.READ, ExtendedOpenOption.DIRECT));
-    }
-
-    /** How {@link #supported} opens its probe file (tests stand in a file system that refuses). */
-    @FunctionalInterface
-    interface DirectOpen {
-        FileChannel open(Path file) throws IOException;
-    }
-
-    static boolean supported(Path dir, DirectOpen directOpen) {
-        Path probe = null;
-        try {
-            int block = blockSize(dir);
-            probe = Files.createTempFile(dir, ".direct-read-probe-", "");
-            Files.write(probe, new byte[block + 1]);
-            ByteBuffer buffer = ByteBuffer.allocateDirect(2 * block + block).alignedSlice(block);
-            try (FileChannel channel = directOpen.open(probe)) {
-                int n = channel.read(buffer, 0); // asks for two blocks: the second read is a short one, at the end
-                return n == block + 1 || (n == block && channel.read(buffer, block) == 1);
-            }
-        } catch (IOException | RuntimeException refused) {
-            return false;
-        } finally {
-            if (probe != null) {
-                try {
-                    Files.deleteIfExists(probe);
-                } catch (IOException ignored) {
-                    // a probe left behind is a few bytes in the store's root, no object's name
-                }
-            }
-        }
     }
 
     @Override

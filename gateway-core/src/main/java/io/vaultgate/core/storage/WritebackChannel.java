@@ -71,6 +71,7 @@ final class WritebackChannel implements SeekableByteChannel {
     private final FileChannel file;
     private final DirectWrites direct;
     private DirectAppends appends; // the writer's, from its first write behind; then the caller's once written
+    private boolean directRefused;
     private final long every;
     private final Executor flusher;
     private final Flush flush;
@@ -198,8 +199,8 @@ final class WritebackChannel implements SeekableByteChannel {
                 writeBehind(next.bytes(), next.position());
             } catch (IOException e) {
                 error = e;
-            } catch (RuntimeException e) {
-                error = new IOException(e.toString(), e); // a closed or non-writable channel
+            } catch (RuntimeException | Error e) { // a closed channel; no direct memory left (review24a M1)
+                error = new IOException(e.toString(), e);
             }
             lock.lock();
             try {
@@ -220,11 +221,14 @@ final class WritebackChannel implements SeekableByteChannel {
     /** On a writer thread: one queued buffer into the file, or into the direct appends. */
     private void writeBehind(ByteBuffer bytes, long position) throws IOException {
         if (direct != null) {
-            if (appends == null) {
+            if (appends == null && !directRefused) {
                 appends = DirectAppends.open(file, direct.path(), direct.block());
+                directRefused = appends == null; // every staging buffer out: through the page cache
             }
-            appends.write(bytes, position);
-            return;
+            if (appends != null) {
+                appends.write(bytes, position);
+                return;
+            }
         }
         for (long at = position; bytes.hasRemaining(); ) {
             at += behind.write().write(file, bytes, at);

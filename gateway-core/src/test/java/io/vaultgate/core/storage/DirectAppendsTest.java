@@ -180,6 +180,83 @@ class DirectAppendsTest {
         assertThat(dir.resolve("on")).isEmptyDirectory(); // the probe leaves nothing behind
     }
 
+    @Test
+    void blocksLargerThanAStagedRun_orNotAPowerOfTwo_turnDirectIoOff() {
+        assertThat(DirectIo.usable(512)).hasValue(4096);
+        assertThat(DirectIo.usable(DirectAppends.CHUNK)).hasValue(DirectAppends.CHUNK);
+        assertThat(DirectIo.usable(1 << 20)).isEmpty(); // ZFS recordsize=1M, NFS wsize
+        assertThat(DirectIo.usable(4 << 20)).isEmpty(); // CephFS
+        assertThat(DirectIo.usable(12_288)).isEmpty();
+    }
+
+    @Test
+    void anEmptyWrite_doesNotGrowTheFile() throws IOException {
+        appends.write(ByteBuffer.allocate(0), 5000);
+        appends.settle();
+
+        assertThat(Files.size(path)).isZero();
+    }
+
+    @Test
+    void anErrorOnTheWriterThread_failsTheFlush_insteadOfLeavingItWaiting() throws Exception {
+        Path other = dir.resolve("error");
+        FileChannel plain = FileChannel.open(other, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (WritebackChannel channel = new WritebackChannel(plain, Long.MAX_VALUE, Runnable::run, c -> { },
+                new WritebackChannel.Behind(0, 8, writer, (c, src, at) -> {
+                    throw new OutOfMemoryError("Cannot reserve 528384 bytes of direct buffer memory (a test)");
+                }))) {
+            channel.write(ByteBuffer.wrap(bytes(1000)));
+
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                    () -> org.assertj.core.api.Assertions.assertThatThrownBy(channel::forceData)
+                            .isInstanceOf(IOException.class).hasMessageContaining("direct buffer memory"));
+        } finally {
+            writer.shutdownNow();
+        }
+    }
+
+    @Test
+    void withEveryStagingBufferOut_anUploadIsWrittenThroughThePageCache_exactly() throws Exception {
+        ChunkBuffers pool = ChunkBuffers.staging(block);
+        java.util.List<ByteBuffer> taken = new java.util.ArrayList<>();
+        for (ByteBuffer b = pool.take(); b != null; b = pool.take()) {
+            taken.add(b);
+        }
+        Path other = dir.resolve("no-staging");
+        FileChannel plain = FileChannel.open(other, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        byte[] data = bytes(3 * DirectAppends.CHUNK + 99);
+        try (WritebackChannel channel = new WritebackChannel(plain, new WritebackChannel.DirectWrites(other, block),
+                Long.MAX_VALUE, Runnable::run, c -> c.force(false),
+                new WritebackChannel.Behind(0, 8, writer, FileChannel::write))) {
+            for (int at = 0; at < data.length; at += 65_552) {
+                channel.write(ByteBuffer.wrap(data, at, Math.min(65_552, data.length - at)));
+            }
+            channel.forceData();
+        } finally {
+            writer.shutdownNow();
+            taken.forEach(pool::giveBack);
+        }
+        assertThat(Files.readAllBytes(other)).isEqualTo(data);
+        assertThat(descriptorsOf(other)).isZero();
+    }
+
+    /** This process's open descriptors of {@code file}. */
+    private static long descriptorsOf(Path file) throws IOException {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(file);
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);

@@ -65,8 +65,9 @@ class DirectReadChannelTest {
 
     @BeforeEach
     void directReadsWorkHere() throws IOException {
-        assumeTrue(DirectReadChannel.supported(dir), "O_DIRECT works in " + dir);
-        block = DirectReadChannel.blockSize(dir);
+        java.util.OptionalInt size = DirectIo.blockSize(dir);
+        assumeTrue(size.isPresent(), "O_DIRECT works in " + dir);
+        block = size.getAsInt();
         buffers = new ChunkBuffers(block, CHUNK, 64, 16);
     }
 
@@ -417,11 +418,11 @@ class DirectReadChannelTest {
 
     @Test
     void directReadsAreToldApartFromAFileSystemThatRefusesThem() throws IOException {
-        assertThat(DirectReadChannel.supported(dir)).isTrue();
-        assertThat(DirectReadChannel.supported(dir, file -> {
+        assertThat(DirectIo.blockSize(dir)).isPresent();
+        assertThat(DirectIo.blockSize(dir, (file, options) -> {
             throw new FileSystemException(file.toString(), null, "Invalid argument"); // tmpfs before Linux 6.6
-        })).isFalse();
-        assertThat(DirectReadChannel.supported(dir.resolve("no-such-directory"))).isFalse();
+        })).isEmpty();
+        assertThat(DirectIo.blockSize(dir.resolve("no-such-directory"))).isEmpty();
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left).as("the probe removes its file").isEmpty();
         }

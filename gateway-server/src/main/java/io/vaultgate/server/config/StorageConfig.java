@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  *
  * @param type  the store kind
  * @param path  the root directory of objects, relative to home unless absolute ({@code filesystem})
- * @param directIo whether large objects are written with direct I/O where the root's file system allows it,
- *              bypassing the page cache ({@code filesystem}; docs/storage.md)
+ * @param directIo whether large objects are written and read with direct I/O where the root's file system allows
+ *              it, bypassing the page cache ({@code filesystem}; docs/format.md 2.6)
  * @param s3    the bucket and how to reach it ({@code s3})
  */
 public record StorageConfig(StorageType type, Path path, boolean directIo, S3 s3) {
