@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * What {@code check-file} costs, asked by MINA's client of a real server: a request is answered on the session's
  * thread, ahead of the session's other requests, so what it may make the server decrypt is bounded. A whole file's
  * SHA-256 is the digest recorded at upload (no byte decrypted, however large the file); a range is hashed up to
- * 64 MiB per request and 256 MiB per connection, and a request for more is refused with a status that says so, before
+ * 1 MiB per request and 8 MiB per connection, and a request for more is refused with a status that says so, before
  * anything is read. Before, MINA hashed whatever was asked (a whole 10 GiB file, as often as asked), decrypting it
  * on the session's thread.
  *
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CheckFileIT {
 
-    private static final long REQUEST_BOUND = 64L << 20;
+    private static final long REQUEST_BOUND = 1L << 20;
     /** Just over the per-request bound, so that "to the end" from offset 1 is over it too. */
     private static final int LARGE = (int) REQUEST_BOUND + 2;
 
@@ -101,15 +101,15 @@ class CheckFileIT {
                 for (Map.Entry<String, ThrowingCall> ask : overBound.entrySet()) {
                     assertThatThrownBy(ask.getValue()::call).as(ask.getKey())
                             .isInstanceOf(SftpException.class)
-                            .hasMessageContaining("at most " + REQUEST_BOUND + " bytes (64 MiB) are hashed per request")
+                            .hasMessageContaining("at most " + REQUEST_BOUND + " bytes (1 MiB) are hashed per request")
                             .satisfies(e -> assertThat(((SftpException) e).getStatus())
                                     .isEqualTo(SftpConstants.SSH_FX_OP_UNSUPPORTED));
                 }
                 assertThat(served()).as("plaintext bytes served for the refused requests").isEqualTo(servedBefore);
 
-                assertThat(hex(byName.checkFileName("/inbox/large.bin", List.of("sha256"), 1000, 1 << 20, 0)))
+                assertThat(hex(byName.checkFileName("/inbox/large.bin", List.of("sha256"), 1000, 1 << 19, 0)))
                         .as("a range within the bound")
-                        .containsExactly(sha256(Arrays.copyOfRange(large, 1000, 1000 + (1 << 20))));
+                        .containsExactly(sha256(Arrays.copyOfRange(large, 1000, 1000 + (1 << 19))));
                 assertThat(hex(byHandle.checkFileHandle(handle, List.of("sha256"), 0, 0, 0)))
                         .as("the whole file's sha256").containsExactly(sha256(large));
                 assertThat(sftp.stat("/inbox/large.bin").getSize()).as("the session goes on").isEqualTo(LARGE);
@@ -119,19 +119,19 @@ class CheckFileIT {
 
     @Test
     void theRangesOfOneConnection_areBoundedInAll_andANewConnectionHasItsOwnBound() throws Exception {
-        long sessionBound = 256L << 20;
+        long sessionBound = 8L << 20;
         int requests = (int) (sessionBound / REQUEST_BOUND);
         String expected = sha256(Arrays.copyOfRange(large, 1, 1 + (int) REQUEST_BOUND));
         try (MinaSftp client = gateway.mina(TestSftpGateway.ALICE)) {
             CheckFileNameExtension byName = client.sftp().getExtension(CheckFileNameExtension.class);
             for (int i = 0; i < requests; i++) {
                 assertThat(hex(byName.checkFileName("/inbox/large.bin", List.of("sha256"), 1, REQUEST_BOUND, 0)))
-                        .as("request %d of 64 MiB", i).containsExactly(expected);
+                        .as("request %d of 1 MiB", i).containsExactly(expected);
             }
             assertThatThrownBy(() -> byName.checkFileName("/inbox/large.bin", List.of("sha256"), 1, 1, 0))
-                    .as("one byte more than 256 MiB on this connection")
+                    .as("one byte more than 8 MiB on this connection")
                     .isInstanceOf(SftpException.class)
-                    .hasMessageContaining("at most " + sessionBound + " bytes (256 MiB) of ranges are hashed per"
+                    .hasMessageContaining("at most " + sessionBound + " bytes (8 MiB) of ranges are hashed per"
                             + " connection")
                     .satisfies(e -> assertThat(((SftpException) e).getStatus())
                             .isEqualTo(SftpConstants.SSH_FX_OP_UNSUPPORTED));

@@ -28,7 +28,9 @@ import org.apache.sshd.sftp.server.SftpSubsystemProxy;
 /**
  * Answers the {@code check-file-handle} and {@code check-file-name} requests that {@link StatVfsRequests} took from
  * MINA, in MINA's reply format (string "check-file", string the algorithm, then each hash as a string), and bounds
- * what they cost, since each is answered on the session's thread, ahead of the session's other requests:
+ * what they cost, since each is answered where MINA writes its reply: on the session's thread, or, while an earlier
+ * reply is still being sent, on the MINA I/O thread that finishes sending it (review24b M1), which every session of
+ * the node shares; so a range is bounded to what takes milliseconds:
  * <ul>
  *   <li>The SHA-256 of a whole file (offset 0, length 0 or at least the file's size, block size 0) is the digest
  *       recorded when it was uploaded: nothing is decrypted, however large the file.</li>
@@ -44,14 +46,14 @@ import org.apache.sshd.sftp.server.SftpSubsystemProxy;
  */
 final class CheckFileAnswers {
 
-    /** The most plaintext bytes one check-file request may hash (its range); 64 MiB. */
-    static final long MAX_REQUEST_BYTES = 64L << 20;
+    /** The most plaintext bytes one check-file request may hash (its range); 1 MiB, a few ms of decryption. */
+    static final long MAX_REQUEST_BYTES = 1L << 20;
     /**
-     * The most plaintext bytes the check-file requests of one SSH connection may hash in all: 256 MiB, four requests
+     * The most plaintext bytes the check-file requests of one SSH connection may hash in all: 8 MiB, eight requests
      * at {@link #MAX_REQUEST_BYTES}. A tiny request makes the server decrypt and hash its whole range, unlike a
      * download, whose bytes the client must take; this bounds that amplification per connection.
      */
-    static final long MAX_SESSION_BYTES = 256L << 20;
+    static final long MAX_SESSION_BYTES = 8L << 20;
     /** What one read takes: one encryption segment. */
     private static final int READ = 64 * 1024;
     /** The bytes hashed so far by the check-file requests of one SSH connection (all its channels). */
@@ -67,7 +69,7 @@ final class CheckFileAnswers {
 
     /** The message of a refusal of a range over {@link #MAX_REQUEST_BYTES} (whenever it is known). */
     static String rangeRefusal() {
-        return "check-file: at most " + MAX_REQUEST_BYTES + " bytes (64 MiB) are hashed per request; ask for a "
+        return "check-file: at most " + MAX_REQUEST_BYTES + " bytes (1 MiB) are hashed per request; ask for a "
                 + "shorter range, or for the whole file's sha256 (offset 0, length 0), which is answered from the "
                 + "digest recorded at upload";
     }
@@ -157,7 +159,7 @@ final class CheckFileAnswers {
         if (hashed.addAndGet(length) > MAX_SESSION_BYTES) {
             hashed.addAndGet(-length);
             throw new SftpException(SftpConstants.SSH_FX_OP_UNSUPPORTED, "check-file: at most " + MAX_SESSION_BYTES
-                    + " bytes (256 MiB) of ranges are hashed per connection, and this one has hashed " + hashed.get()
+                    + " bytes (8 MiB) of ranges are hashed per connection, and this one has hashed " + hashed.get()
                     + "; the whole file's sha256 (offset 0, length 0) is still answered, from the digest recorded at"
                     + " upload");
         }

@@ -127,8 +127,9 @@ class StatVfsRequestsTest {
             {"copy-data", handles, Asked.COPY_DATA},
             {"md5-hash", path("/inbox/a.bin"), Asked.MD5_HASH},
             {"md5-hash-handle", handles, Asked.MD5_HASH},
-            {"check-file-handle", checkFile(0, 1024 * 8192, 8192), checkRequest(true, 0, 1024 * 8192, 8192)},
-            {"check-file-handle", checkFile(7, 1024 * 16384, 16384), checkRequest(true, 7, 1024 * 16384, 16384)},
+            {"check-file-handle", checkFile(0, 128 * 8192, 8192), checkRequest(true, 0, 128 * 8192, 8192)},
+            {"check-file-handle", checkFile(7, 64 * 16384, 16384), checkRequest(true, 7, 64 * 16384, 16384)},
+            {"check-file-handle", checkFile(7, 1024 * 16384, 16384), Asked.CHECK_FILE_RANGE}, // 16 MiB
             {"check-file-name", checkFile(5, 1024 * 8192 + 1, 8192), Asked.CHECK_FILE_BLOCKS},
             {"check-file-handle", checkFile(0, 0, 8192), Asked.CHECK_FILE_BLOCKS},
             {"check-file-handle", checkFile(0, 1000, 256), Asked.CHECK_FILE_BLOCKS},
