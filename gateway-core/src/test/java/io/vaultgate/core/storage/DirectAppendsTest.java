@@ -236,6 +236,7 @@ class DirectAppendsTest {
                 channel.write(ByteBuffer.wrap(data, at, Math.min(65_552, data.length - at)));
             }
             channel.forceData();
+            assertThat(descriptorsOf(other)).as("no direct descriptor opened beside the plain one").isEqualTo(1);
         } finally {
             writer.shutdownNow();
             taken.forEach(pool::giveBack);
