@@ -1,6 +1,5 @@
 package io.vaultgate.core.storage;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -9,14 +8,7 @@ import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A read-only channel on a committed object that reads the file with {@code O_DIRECT}, past the page cache: the objects
@@ -38,7 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * chunk is used if asked for, overwritten otherwise. A reader that needs a chunk still queued on the pool reads it
  * itself instead of waiting behind other channels. The envelope reader's pattern (header at 0, the last segment, then
  * the segments from the first) costs one read of each chunk, and a second read of the last one in a file of more than
- * two chunks (its buffer is the one the second chunk is read ahead into).
+ * two chunks (its buffer is the one the second chunk is read ahead into). The chunks are read by {@link
+ * DirectReadFile}, held and read ahead by {@link DirectReadSlots}, one read-ahead being a {@link DirectReadAhead};
+ * this class serves reads from them at its position.
  *
  * <p>Thread-safe (its methods are synchronized); close returns the buffers to the pool (one still being read into
  * goes back once that read ends). I/O failures are {@link IOException}s naming the file; a closed channel throws
@@ -49,41 +43,21 @@ final class DirectReadChannel implements SeekableByteChannel {
 
     /** Bytes read from the disk at once, and the size of each of a channel's two buffers. */
     static final int CHUNK = 1 << 20;
-    private static final Executor READ_AHEAD = readAheadPool();
+    private static final Executor READ_AHEAD = DirectReadAhead.newPool();
 
-    private final Path path;
-    private final FileChannel file;
-    private final ChunkBuffers buffers;
-    private final int block;
+    private final DirectReadFile file;
+    private final DirectReadSlots slots;
     private final int chunkSize;
-    private final Executor readAhead;
     private FileChannel buffered; // opened when no chunk buffer is to be had: reads through the page cache
-    private final Slot[] slots = {new Slot(), new Slot()};
-    private Slot recent = slots[0]; // the slot the last byte served came from
     private long position;
     private long lastEnd = -1; // where the previous read ended: a read starting there is sequential
     private volatile boolean open = true;
-    private long aheadStarted;
-    private long aheadUsed;
-    private final AtomicLong chunkReads = new AtomicLong();
     private long bufferedReads;
 
-    /** A chunk buffer and the chunk it holds (or is being read into by {@link #pending}). */
-    private static final class Slot {
-        ByteBuffer buffer;
-        long chunk = -1;
-        int length;
-        ReadAhead pending;
-        boolean fromReadAhead;
-    }
-
-    private DirectReadChannel(Path path, FileChannel file, ChunkBuffers buffers, Executor readAhead) {
-        this.path = path;
+    private DirectReadChannel(DirectReadFile file, ChunkBuffers buffers, Executor readAhead) {
         this.file = file;
-        this.buffers = buffers;
-        this.block = buffers.block();
-        this.chunkSize = buffers.size();
-        this.readAhead = readAhead;
+        this.slots = new DirectReadSlots(file, buffers, readAhead);
+        this.chunkSize = file.chunkSize();
     }
 
     /**
@@ -96,8 +70,7 @@ final class DirectReadChannel implements SeekableByteChannel {
 
     /** As above, reading chunks of the size of {@code buffers}' (aligned as they are), ahead on {@code readAhead}. */
     static DirectReadChannel open(Path file, ChunkBuffers buffers, Executor readAhead) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
-        return new DirectReadChannel(file, channel, buffers, readAhead);
+        return new DirectReadChannel(DirectReadFile.open(file, buffers.block(), buffers.size()), buffers, readAhead);
     }
 
     @Override
@@ -114,218 +87,35 @@ final class DirectReadChannel implements SeekableByteChannel {
         int total = 0;
         while (dst.hasRemaining() && position < size) {
             long chunk = position / chunkSize;
-            Slot slot = slotFor(chunk);
-            if (slot == null) { // every chunk buffer of the process is out: this read goes through the page cache
-                int n = readBuffered(dst, (int) Math.min(dst.remaining(), (chunk + 1) * chunkSize - position));
+            ByteBuffer bytes = slots.chunk(chunk);
+            int n;
+            if (bytes == null) { // every chunk buffer of the process is out: this read goes through the page cache
+                n = readBuffered(dst, (int) Math.min(dst.remaining(), (chunk + 1) * chunkSize - position));
                 if (n <= 0) {
                     break;
                 }
-                position += n;
-                total += n;
-                continue;
+            } else {
+                int offset = (int) (position - chunk * chunkSize);
+                if (offset >= bytes.limit()) {
+                    break; // the file ended before the size it had (it was truncated under us)
+                }
+                n = Math.min(dst.remaining(), bytes.limit() - offset);
+                dst.put(bytes.limit(offset + n).position(offset));
             }
-            int offset = (int) (position - chunk * chunkSize);
-            if (offset >= slot.length) {
-                break; // the file ended before the size it had (it was truncated under us)
-            }
-            int n = Math.min(dst.remaining(), slot.length - offset);
-            dst.put(slot.buffer.duplicate().limit(offset + n).position(offset));
             position += n;
             total += n;
         }
         lastEnd = position;
         if (sequential) {
-            readAhead(size);
+            slots.readAheadOf(position, size);
         }
         return total == 0 ? -1 : total;
-    }
-
-    /**
-     * The slot holding {@code chunk}: a hit, a read-ahead awaited (or read here if still queued), or a load; null if
-     * the chunk is to be loaded and no chunk buffer is to be had.
-     */
-    private Slot slotFor(long chunk) throws IOException {
-        for (Slot slot : slots) {
-            if (slot.chunk == chunk) {
-                if (slot.pending != null) {
-                    finish(slot);
-                }
-                if (slot.fromReadAhead) {
-                    aheadUsed++;
-                    slot.fromReadAhead = false;
-                }
-                recent = slot;
-                return slot;
-            }
-        }
-        Slot other = recent == slots[0] ? slots[1] : slots[0];
-        settle(other);
-        Slot target = other.pending == null ? other : recent; // a read-ahead in flight is left to finish
-        if (target.buffer == null) {
-            target.buffer = buffers.take();
-            if (target.buffer == null) {
-                Slot withBuffer = target == other ? recent : other;
-                if (withBuffer.buffer == null || withBuffer.pending != null) {
-                    return null;
-                }
-                target = withBuffer;
-            }
-        }
-        target.chunk = -1;
-        target.fromReadAhead = false;
-        target.length = readChunk(chunk, target.buffer);
-        target.chunk = chunk;
-        recent = target;
-        return target;
-    }
-
-    /** Waits for the read-ahead of {@code slot} (or runs it here if no pool thread has taken it yet). */
-    private void finish(Slot slot) throws IOException {
-        ReadAhead pending = slot.pending;
-        pending.run(); // does nothing if a pool thread has it
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    slot.length = pending.result.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true; // the buffer is not ours again before the read ends: wait on
-                } catch (ExecutionException e) {
-                    slot.chunk = -1;
-                    Throwable cause = e.getCause();
-                    if (cause instanceof ClosedChannelException closed) {
-                        throw closed;
-                    }
-                    if (cause instanceof IOException named) { // readChunk's, naming the file already
-                        throw new IOException(named.getMessage(), named);
-                    }
-                    throw failure(pending.chunk, cause);
-                }
-            }
-        } finally {
-            slot.pending = null;
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /**
-     * After a sequential read: starts reading the chunk after the one the next read starts in (or that one, if
-     * no slot holds it) into the other slot (the one not read from last, where no slot holds it), unless it is
-     * held already, lies past the end, or a read-ahead is in flight.
-     */
-    private void readAhead(long size) {
-        long current = position / chunkSize;
-        Slot keep = slots[0].chunk == current ? slots[0] : slots[1].chunk == current ? slots[1] : recent;
-        long next = keep.chunk == current ? current + 1 : current;
-        if (next * chunkSize >= size || holds(next)) {
-            return;
-        }
-        settle(slots[0]);
-        settle(slots[1]);
-        if (slots[0].pending != null || slots[1].pending != null) {
-            return; // one read-ahead in flight at a time
-        }
-        Slot spare = keep == slots[0] ? slots[1] : slots[0];
-        if (spare.buffer == null) {
-            spare.buffer = buffers.take();
-            if (spare.buffer == null) {
-                return; // every chunk buffer of the process is out: no read-ahead
-            }
-        }
-        ReadAhead task = new ReadAhead(next, spare.buffer);
-        spare.chunk = next;
-        spare.pending = task;
-        spare.fromReadAhead = true;
-        aheadStarted++;
-        try {
-            readAhead.execute(task);
-        } catch (RuntimeException rejected) {
-            // left queued in the slot: the reader runs it itself when it gets there (finish)
-        }
-    }
-
-    /**
-     * Takes in a read-ahead of {@code slot} that has ended, whether or not its chunk was asked for since: its bytes
-     * if it succeeded (a later read of its chunk uses them), nothing if it failed (a later read of its chunk reads
-     * it again and reports its own failure). One still queued or running is left alone.
-     */
-    private void settle(Slot slot) {
-        ReadAhead pending = slot.pending;
-        if (pending == null || !pending.result.isDone()) {
-            return;
-        }
-        slot.pending = null;
-        if (pending.result.isCompletedExceptionally()) {
-            slot.chunk = -1;
-            slot.fromReadAhead = false;
-        } else {
-            slot.length = pending.result.join();
-        }
-    }
-
-    private boolean holds(long chunk) {
-        return slots[0].chunk == chunk || slots[1].chunk == chunk;
-    }
-
-    /** One chunk read ahead, by whichever comes first: a pool thread or the reader needing it. */
-    private final class ReadAhead implements Runnable {
-        final long chunk;
-        final ByteBuffer buffer;
-        final CompletableFuture<Integer> result = new CompletableFuture<>();
-        private final AtomicBoolean taken = new AtomicBoolean();
-
-        ReadAhead(long chunk, ByteBuffer buffer) {
-            this.chunk = chunk;
-            this.buffer = buffer;
-        }
-
-        @Override
-        public void run() {
-            if (!taken.compareAndSet(false, true)) {
-                return;
-            }
-            try {
-                if (!open) {
-                    throw new ClosedChannelException();
-                }
-                result.complete(readChunk(chunk, buffer));
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        }
-    }
-
-    /**
-     * Reads chunk {@code chunk} into {@code buffer} (its position and limit left alone); returns the bytes read, as
-     * many as the chunk holds or fewer at the end of the file. Every read is at an aligned position for an aligned
-     * length: a read that returns fewer bytes than a block's multiple has reached the end.
-     */
-    private int readChunk(long chunk, ByteBuffer buffer) throws IOException {
-        ByteBuffer into = buffer.duplicate().clear();
-        long at = chunk * chunkSize;
-        chunkReads.incrementAndGet();
-        try {
-            while (into.hasRemaining()) {
-                int n = file.read(into, at + into.position());
-                if (n <= 0 || n % block != 0) {
-                    break;
-                }
-            }
-        } catch (ClosedChannelException closed) {
-            throw closed;
-        } catch (IOException e) {
-            throw failure(chunk, e);
-        }
-        return into.position();
     }
 
     /** Reads at most {@code max} bytes at {@code position} through a plain channel on the file, as before O_DIRECT. */
     private int readBuffered(ByteBuffer dst, int max) throws IOException {
         if (buffered == null) {
-            buffered = FileChannel.open(path, StandardOpenOption.READ);
+            buffered = FileChannel.open(file.path(), StandardOpenOption.READ);
         }
         bufferedReads++;
         ByteBuffer part = dst.slice().limit(Math.min(dst.remaining(), max));
@@ -334,11 +124,6 @@ final class DirectReadChannel implements SeekableByteChannel {
             dst.position(dst.position() + n);
         }
         return n;
-    }
-
-    private IOException failure(long chunk, Throwable cause) {
-        return new IOException(path + ": the direct read of " + chunkSize + " bytes at " + chunk * chunkSize
-                + " failed: " + cause, cause);
     }
 
     @Override
@@ -397,22 +182,7 @@ final class DirectReadChannel implements SeekableByteChannel {
                 }
             }
         } finally {
-            for (Slot slot : slots) {
-                ByteBuffer buffer = slot.buffer;
-                slot.buffer = null;
-                slot.chunk = -1;
-                if (buffer == null) {
-                    continue;
-                }
-                if (slot.pending == null) {
-                    buffers.giveBack(buffer);
-                } else {
-                    ReadAhead pending = slot.pending;
-                    slot.pending = null;
-                    pending.run(); // not yet taken: ends at once, on the closed channel
-                    pending.result.whenComplete((n, e) -> buffers.giveBack(buffer));
-                }
-            }
+            slots.release();
         }
     }
 
@@ -424,17 +194,17 @@ final class DirectReadChannel implements SeekableByteChannel {
 
     /** Chunks read ahead so far (a test's proof that a sequential reader was read ahead for). */
     synchronized long readAheadsStarted() {
-        return aheadStarted;
+        return slots.readAheadsStarted();
     }
 
     /** Chunks served from a read-ahead so far. */
     synchronized long readAheadsUsed() {
-        return aheadUsed;
+        return slots.readAheadsUsed();
     }
 
     /** Chunks read from the file so far, by the reader or ahead of it. */
     long chunkReads() {
-        return chunkReads.get();
+        return file.reads();
     }
 
     /** Reads served through the page cache because no chunk buffer was to be had. */
@@ -444,18 +214,6 @@ final class DirectReadChannel implements SeekableByteChannel {
 
     /** Chunk buffers this channel holds (at most two). */
     synchronized int buffersHeld() {
-        return (slots[0].buffer == null ? 0 : 1) + (slots[1].buffer == null ? 0 : 1);
-    }
-
-    private static Executor readAheadPool() {
-        int threads = Math.max(4, Runtime.getRuntime().availableProcessors());
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable, "object-read-ahead");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+        return slots.buffersHeld();
     }
 }
