@@ -12,6 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Direct I/O ({@code O_DIRECT}) on the file system of the store: whether it works there, and its alignment. A
@@ -22,6 +24,7 @@ import java.util.Set;
  */
 final class DirectIo {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DirectIo.class);
     private static final String PROBE = ".direct-io-probe";
 
     private DirectIo() {
@@ -31,7 +34,9 @@ final class DirectIo {
      * The block size direct I/O needs in {@code dir} (positions, lengths and buffer addresses are multiples of it),
      * or empty where the file system refuses {@code O_DIRECT} (tmpfs on older kernels, some network file systems) or
      * its block is larger than {@link DirectAppends#CHUNK} (review24a H1): found by opening a probe file that way and
-     * writing one block, which is then removed.
+     * writing one block, which is then removed. A refusal is logged once per probe (INFO) with its cause: the block
+     * size reported, or the exception's class and message (the kernel's, such as "Invalid argument"; the path is the
+     * store's directory, nothing else).
      */
     static OptionalInt blockSize(Path dir) {
         return blockSize(dir, DirectIo::open);
@@ -46,8 +51,11 @@ final class DirectIo {
     static OptionalInt blockSize(Path dir, DirectOpen directOpen) {
         Path probe = dir.resolve(PROBE);
         try {
-            OptionalInt usable = usable(Files.getFileStore(dir).getBlockSize());
+            long reported = Files.getFileStore(dir).getBlockSize();
+            OptionalInt usable = usable(reported);
             if (usable.isEmpty()) {
+                LOG.info("direct I/O probe in {}: not used, the file system's block is {} bytes (direct I/O needs a "
+                        + "power of two of at most {})", dir, reported, DirectAppends.CHUNK);
                 return usable;
             }
             int block = usable.getAsInt();
@@ -56,6 +64,8 @@ final class DirectIo {
             }
             return OptionalInt.of(block);
         } catch (IOException | UnsupportedOperationException e) {
+            LOG.info("direct I/O probe in {}: refused ({}: {}); objects there go through the page cache", dir,
+                    e.getClass().getName(), e.getMessage());
             return OptionalInt.empty();
         } finally {
             try {
