@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Keeps this node's keystore and the catalog's record of each tenant's KEK versions ({@code kek_versions}) in step,
@@ -46,6 +45,9 @@ public final class KekCatalog {
     private final KekVersionRepository versions = new KekVersionRepository();
     private final KekChecks checks;
     private final TenantKeyProof proof;
+    private final NodeKeys node;
+    private final KekRecorder recorder;
+    private final TenantKeyChanges changes;
 
     /** @param keys this node's key provider */
     public KekCatalog(Database database, KeyProvider keys, KekRefusals refusals, Clock clock) {
@@ -55,6 +57,9 @@ public final class KekCatalog {
         this.clock = clock;
         this.checks = new KekChecks(keys);
         this.proof = new TenantKeyProof(keys, this.refusals);
+        this.node = new NodeKeys(keys);
+        this.recorder = new KekRecorder(keys, checks, proof, clock);
+        this.changes = new TenantKeyChanges(keys, node, recorder, checks, this.refusals, clock);
     }
 
     /**
@@ -68,16 +73,16 @@ public final class KekCatalog {
         String tenant = wrappedWith.tenantId();
         KekVersions recorded = versions.find(jdbc, tenant);
         if (wrappedWith.version() > recorded.active()) {
-            recorded = completed(jdbc, recorded, TenantKeyMismatch::refusal);
+            recorded = recorder.completed(jdbc, recorded, TenantKeyMismatch::refusal);
         }
         if (wrappedWith.version() >= recorded.active()) {
-            if (!checked(jdbc, recorded, wrappedWith.version())) {
+            if (!recorder.checked(jdbc, recorded, wrappedWith.version())) {
                 throw refusals.forked(tenant, wrappedWith.version()).refusal();
             }
             refusals.inStep(tenant, wrappedWith.version());
             return;
         }
-        int here = activeHere(tenant, recorded.active());
+        int here = node.active(tenant, recorded.active());
         if (here >= recorded.active()) { // wrapped just before this node rotated: not behind, and a retry works
             throw new GatewayException(Reason.UNAVAILABLE, KeystoreBehindCatalog.CLIENT_MESSAGE, "the upload's data "
                     + "key was wrapped by " + wrappedWith + " just before this node rotated to version " + here, null);
@@ -98,9 +103,9 @@ public final class KekCatalog {
         if (refusal.isPresent()) {
             throw refusals.unwrap(kek, refusal.get());
         }
-        if (recorded.states().containsKey(kek.version()) && !holdsHere(kek)
-                && !destroyedHere(kek.tenantId())) { // destroyed here: the provider's own refusal, final, stands
-            throw refusals.behind(kek.tenantId(), recorded.active(), activeHere(kek.tenantId())).refusal();
+        if (recorded.states().containsKey(kek.version()) && !node.holds(kek)
+                && !node.destroyed(kek.tenantId())) { // destroyed here: the provider's own refusal, final, stands
+            throw refusals.behind(kek.tenantId(), recorded.active(), node.active(kek.tenantId())).refusal();
         }
         KekChecks.Verdict verdict = checks.verify(kek, recorded.check(kek.version()));
         if (verdict == KekChecks.Verdict.FORKED) {
@@ -122,7 +127,7 @@ public final class KekCatalog {
         if (active == 0) {
             return none;
         }
-        return refusals.behind(tenant, active, activeHere(tenant, active)).refusal();
+        return refusals.behind(tenant, active, node.active(tenant, active)).refusal();
     }
 
     /**
@@ -135,78 +140,23 @@ public final class KekCatalog {
      */
     public void requireNotBehind(String tenant) {
         database.inTransaction(jdbc -> {
-            versions.lock(jdbc, tenant);
-            KekVersions recorded = versions.find(jdbc, tenant);
-            int here = activeHere(tenant, recorded.active());
-            if (here < recorded.active()) {
-                throw refusals.behind(tenant, recorded.active(), here).toAdministrator();
-            }
-            if (here > recorded.active()) {
-                recorded = completed(jdbc, recorded, TenantKeyMismatch::toAdministrator);
-            }
-            if (!checked(jdbc, recorded, here)) {
-                throw refusals.forked(tenant, here).toAdministrator();
-            }
-            refusals.inStep(tenant, here);
+            changes.requireNotBehind(jdbc, tenant);
             return null;
         });
     }
 
     /**
      * Rotates the tenant's KEK on this node and records the new version, in one transaction under the tenant's row
-     * lock: so two nodes rotating the same tenant at once never both make a version N (each its own key, the other's
-     * files unreadable to it). The second waits for the first, then finds its keystore behind the version the first
-     * recorded and is refused ({@code CONFLICT}, {@link KeystoreBehindCatalog}: copy the first node's keystore, then
-     * rotate again if still wanted) before its keystore changes.
-     *
-     * <p>Refused too, before the keystore changes, when this node's active version is another key than the catalog's
-     * ({@link KeystoreForked}): a rotation here failed to be recorded and another node's made that version since.
-     * This node's active version when the catalog lacks it (a rotation here whose recording failed) is recorded with
-     * its key check first, then the new version with its own: whatever the catalog holds of this node's versions
-     * holds their checks. The keystore is written before the transaction commits; if the commit fails, the new
-     * version is this node's unrecorded one: its next upload or rotation of the tenant records it, and until then
-     * another node's rotation makes its own, which this node then refuses as forked.
+     * lock; refused ({@code CONFLICT}) before the keystore changes where this node is behind the catalog or its active
+     * version is not the catalog's key ({@link TenantKeyChanges#rotate}).
      */
     public KekId rotate(String tenant) {
-        return database.inTransaction(jdbc -> rotate(jdbc, tenant));
+        return database.inTransaction(jdbc -> changes.rotate(jdbc, tenant));
     }
 
     /** {@link #rotate(String)} in the caller's transaction. */
     KekId rotate(Jdbc jdbc, String tenant) throws SQLException {
-        versions.lock(jdbc, tenant);
-        KekVersions recorded = versions.find(jdbc, tenant);
-        if (recorded.destroyed()) { // shredded on another node since the caller read the tenant's status
-            throw new GatewayException(Reason.CONFLICT, "tenant " + tenant + " was shredded: its KEK versions are "
-                    + "destroyed, and no new one is made");
-        }
-        int here = activeHere(tenant, recorded.active());
-        if (here < recorded.active()) {
-            throw refusals.behind(tenant, recorded.active(), here).toAdministrator();
-        }
-        if (here > recorded.active()) { // unrecorded here: a rotation of this node whose recording failed
-            recorded = completed(jdbc, recorded, TenantKeyMismatch::toAdministrator);
-        }
-        if (!checked(jdbc, recorded, here)) {
-            throw refusals.forked(tenant, here).toAdministrator();
-        }
-        int next = here + 1;
-        long now = clock.millis();
-        if (!versions.reserve(jdbc, tenant, next, now)) { // the lock prevents it; the key (tenant, version) too
-            throw new GatewayException(Reason.CONFLICT, "KEK version " + next + " of tenant " + tenant + " was "
-                    + "recorded by another node meanwhile; " + refusals.remedy().from("that node") + "; then rotate "
-                    + "again if still needed");
-        }
-        KekId active = keys.rotate(tenant);
-        checks.forget(tenant);
-        if (active.version() != next) { // rolls back the reservation; the keystore holds an unrecorded version
-            throw new IllegalStateException("this node's " + refusals.remedy().store() + " rotated tenant " + tenant
-                    + " to " + active + ", not to version " + next + " as recorded in the catalog");
-        }
-        versions.record(jdbc, tenant, KekVersions.heldBy(keys, tenant).states(), now);
-        fillCheck(jdbc, active);
-        refusals.inStep(tenant, here); // verified before the rotation
-        refusals.inStep(tenant, active.version());
-        return active;
+        return changes.rotate(jdbc, tenant);
     }
 
     /** Tenant key creation and completion on this node, recording into this catalog. */
@@ -247,13 +197,13 @@ public final class KekCatalog {
         if (!here.containsAll(recorded.states().keySet()) || here.isEmpty()
                 && !versions.reserve(jdbc, kek, 1, now) && keys.versions(kek).isEmpty()) {
             // it lacks a recorded version, or another node recorded version 1 first (not a thread of this node)
-            throw refusals.behind(kek, Math.max(1, recorded.active()), activeHere(kek)).toAdministrator();
+            throw refusals.behind(kek, Math.max(1, recorded.active()), node.active(kek)).toAdministrator();
         }
         KekId active = keys.ensureTenant(kek);
         for (int version : keys.versions(kek)) {
             versions.reserve(jdbc, kek, version, now);
         }
-        if (!checked(jdbc, versions.find(jdbc, kek), active.version())) {
+        if (!recorder.checked(jdbc, versions.find(jdbc, kek), active.version())) {
             throw refusals.forked(kek, active.version()).toAdministrator();
         }
         refusals.inStep(kek, active.version());
@@ -277,9 +227,9 @@ public final class KekCatalog {
         Map<Integer, KekVersionState> held = KekVersions.heldBy(keys, tenant).states();
         database.inTransaction(jdbc -> {
             versions.record(jdbc, tenant, held, clock.millis());
-            int here = activeHere(tenant);
+            int here = node.active(tenant);
             if (here > 0) {
-                fillCheck(jdbc, new KekId(tenant, here));
+                recorder.fillCheck(jdbc, new KekId(tenant, here));
             }
             return null;
         });
@@ -318,83 +268,13 @@ public final class KekCatalog {
         return forgotten;
     }
 
-    /**
-     * The record, completed with what this node's keystore holds and the catalog lacked. Where it records no version
-     * of the tenant, only once this node's key has opened the tenant's stored data keys ({@link TenantKeyProof}); if
-     * it does not, nothing is recorded and {@code refusal} of the mismatch is thrown.
-     */
-    private KekVersions completed(Jdbc jdbc, KekVersions recorded,
-                                  Function<TenantKeyMismatch, GatewayException> refusal) throws SQLException {
-        Map<Integer, KekVersionState> news = recorded.newIn(KekVersions.heldBy(keys, recorded.kekTenant()));
-        if (news.isEmpty()) {
-            return recorded;
-        }
-        if (recorded.states().isEmpty()) {
-            proof.beforeRecording(jdbc, recorded.kekTenant(), refusal);
-        }
-        versions.record(jdbc, recorded.kekTenant(), news, clock.millis());
-        return versions.find(jdbc, recorded.kekTenant());
+    /** What this node's key provider holds, as the record is compared with it. */
+    NodeKeys node() {
+        return node;
     }
 
-    /**
-     * Whether this node's key of {@code version} may wrap: false when the catalog's key check of it fails here (a
-     * fork). When the catalog has no check of it (recorded before V28, by an older node, or just now) and it is this
-     * node's active version, records this node's: from then on every node's key of it is compared with this one.
-     */
-    private boolean checked(Jdbc jdbc, KekVersions recorded, int version) throws SQLException {
-        if (version < 1) {
-            return true;
-        }
-        KekId kek = new KekId(recorded.kekTenant(), version);
-        String check = recorded.check(version);
-        if (check == null && !fillCheck(jdbc, kek)) { // another node's check came first: compare with it
-            check = versions.find(jdbc, recorded.kekTenant()).check(version);
-        }
-        return checks.verify(kek, check) != KekChecks.Verdict.FORKED;
-    }
-
-    /** Records this node's key check of {@code kek}, its active version, where the catalog has none; false if not. */
-    boolean fillCheck(Jdbc jdbc, KekId kek) throws SQLException {
-        Optional<String> check = checks.ofActive(kek);
-        return check.isPresent() && versions.fillCheck(jdbc, kek.tenantId(), kek.version(), check.get());
-    }
-
-    /** Whether this node's keystore destroyed the tenant's keys (a shred made here, whatever the catalog says). */
-    private boolean destroyedHere(String tenant) {
-        try {
-            keys.active(tenant);
-            return false;
-        } catch (CryptoException.KeyDestroyed destroyed) {
-            return true;
-        } catch (CryptoException.KeyNotFound none) {
-            return false;
-        }
-    }
-
-    /**
-     * This node's active version, its key store re-read once ({@link KeyProvider#reload}) when it looks behind the
-     * catalog's {@code recordedActive}: an HSM token shared with another process is re-read only every few seconds.
-     */
-    int activeHere(String tenant, int recordedActive) {
-        int here = activeHere(tenant);
-        if (here < recordedActive && keys.reload()) {
-            here = activeHere(tenant);
-        }
-        return here;
-    }
-
-    /** Whether this node holds {@code kek}, enabled or disabled, its key store re-read once if not. */
-    private boolean holdsHere(KekId kek) {
-        return keys.versions(kek.tenantId()).contains(kek.version())
-                || keys.reload() && keys.versions(kek.tenantId()).contains(kek.version());
-    }
-
-    /** The newest enabled version in this node's keystore, 0 when it holds none of the tenant. */
-    int activeHere(String tenant) {
-        try {
-            return keys.active(tenant).version();
-        } catch (CryptoException.KeyNotFound | CryptoException.KeyDestroyed none) {
-            return 0;
-        }
+    /** The completion of the catalog's record with what this node holds and it lacks. */
+    KekRecorder recorder() {
+        return recorder;
     }
 }

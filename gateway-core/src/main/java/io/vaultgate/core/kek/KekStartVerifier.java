@@ -121,7 +121,7 @@ final class KekStartVerifier {
     /** The comparison of the tenant's active version, as the catalog records it. */
     private KekStartupCheck.Verdict verifyActive(String tenant, KekVersions recorded) {
         int active = recorded.active();
-        int here = kekCatalog.activeHere(tenant); // no re-read of an HSM per tenant: its index is fresh at start-up
+        int here = kekCatalog.node().active(tenant); // no re-read of an HSM per tenant: its index is fresh at start-up
         if (here < active) {
             refusals.behind(tenant, active, here);
             return KekStartupCheck.Verdict.BEHIND;
@@ -131,7 +131,7 @@ final class KekStartVerifier {
         if (check == null && here == active) {
             boolean filled = database.inTransaction(jdbc -> {
                 versions.lock(jdbc, tenant);
-                return kekCatalog.fillCheck(jdbc, kek);
+                return kekCatalog.recorder().fillCheck(jdbc, kek);
             });
             if (filled) {
                 refusals.inStep(tenant, active);

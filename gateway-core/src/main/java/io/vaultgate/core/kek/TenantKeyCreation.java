@@ -62,7 +62,7 @@ public final class TenantKeyCreation {
         KekId active = keys.ensureTenant(tenant);
         KekVersions held = KekVersions.heldBy(keys, tenant);
         versions.record(jdbc, tenant, held.states(), now);
-        kekCatalog.fillCheck(jdbc, active);
+        kekCatalog.recorder().fillCheck(jdbc, active);
         return Optional.of(held);
     }
 
@@ -151,7 +151,7 @@ public final class TenantKeyCreation {
         if (!versions.find(jdbc, tenant).states().isEmpty()) {
             return before;
         }
-        boolean held = kekCatalog.activeHere(tenant, 1) > 0; // an HSM token re-read once
+        boolean held = kekCatalog.node().active(tenant, 1) > 0; // an HSM token re-read once
         long wrapped = versions.wrappedKeys(jdbc, tenant);
         if (!held && (!newKey || wrapped > 0)) {
             throw new TenantKeyElsewhere(tenant, wrapped, kekCatalog.remedy()).toAdministrator();
