@@ -34,12 +34,24 @@ import org.junit.jupiter.api.io.TempDir;
  * writes the same as JSON there and the table beside it ({@code .md}). The issue's target is a ratio >= 0.9.
  * With {@code -Dvaultgate.bench.audit=true} every delivery is also written to a real audit log, as in the
  * gateway ({@code AuditedForwardEvents} over {@code CatalogAuditLog}: a synced catalog transaction per file).
+ * {@code -Dvaultgate.bench.sites=receiver} leaves nginx out. Beside the times it reports the CPU seconds of each
+ * timed run (median of the rounds): the forwarder's threads against the curl process, and the receiver's threads.
  */
 class ForwardBenchmarkIT {
 
     /** One measured case: MiB/s of the best round of each side, and the ratios of the best and median rounds. */
     record Result(String target, String workload, double forwarderMibs, double curlMibs, double ratio,
-                  double medianRatio) {
+                  double medianRatio, Cpu forwarderCpu, Cpu curlCpu) {
+    }
+
+    /**
+     * CPU seconds of one timed run (median over the rounds): the sender's (the forwarder's threads and the thread
+     * running it, or the curl process) and the site receiver's threads in this JVM (0 for nginx, another process).
+     */
+    record Cpu(double sender, double site) {
+        Cpu minus(Cpu before) {
+            return new Cpu(sender - before.sender, site - before.site);
+        }
     }
 
     @TempDir
@@ -92,7 +104,7 @@ class ForwardBenchmarkIT {
         Path small = Files.write(home.resolve("small.bin"), one);
         results.addAll(measure("receiver", fixture, forwarder, pooled, pem, big, small, mib, rounds,
                 fixture.endpoint()));
-        if (NginxDavSite.installed()) {
+        if (NginxDavSite.installed() && !"receiver".equals(System.getProperty("vaultgate.bench.sites"))) {
             try (NginxDavSite nginx = NginxDavSite.start(Files.createDirectories(home.resolve("nginx")),
                     fixture.receiverCertificate, List.of(fixture.gatewayCa.certificate()))) {
                 fixture.admin.configureSite(new SiteForwarding(ReceiverFixture.SITE, nginx.endpoint(),
@@ -122,13 +134,22 @@ class ForwardBenchmarkIT {
         List<Double> curlBig = new ArrayList<>();
         List<Double> forwardMany = new ArrayList<>();
         List<Double> curlMany = new ArrayList<>();
+        List<Cpu> forwardBigCpu = new ArrayList<>();
+        List<Cpu> curlBigCpu = new ArrayList<>();
+        List<Cpu> forwardManyCpu = new ArrayList<>();
+        List<Cpu> curlManyCpu = new ArrayList<>();
+        Cpu none = new Cpu(Double.NaN, Double.NaN);
         for (int round = 0; round < rounds; round++) { // interleaved, so load changes hit both sides alike
             FileRecord file = uploadFile(fixture, big);
+            Cpu cpuBefore = forwarderCpu();
             long start = System.nanoTime();
             forwarder.runDue();
             forwardBig.add(seconds(start));
+            forwardBigCpu.add(forwarderCpu().minus(cpuBefore));
             assertThat(fixture.job(file).state()).as(fixture.job(file).toString()).isEqualTo(ForwardState.DELIVERED);
+            Cpu curlBefore = curlCpu();
             curlBig.add(curl(fixture, pem, List.of(big), target + "big" + round, endpoint, false));
+            curlBigCpu.add(curlCpu().minus(curlBefore));
 
             List<byte[]> hundred = new ArrayList<>();
             List<Path> files = new ArrayList<>();
@@ -136,27 +157,37 @@ class ForwardBenchmarkIT {
                 hundred.add(fixture.randomBytes(1 << 20));
                 files.add(Files.write(home.resolve("m" + i + ".bin"), hundred.get(i)));
             }
-            forwardMany.add(forward(fixture, forwarder, hundred));
+            Cpu[] manyCpu = new Cpu[1];
+            forwardMany.add(forward(fixture, forwarder, hundred, manyCpu));
+            forwardManyCpu.add(manyCpu[0]);
+            curlBefore = curlCpu();
             curlMany.add(curl(fixture, pem, files, target + "many" + round, endpoint, false));
+            curlManyCpu.add(curlCpu().minus(curlBefore));
             pooledMany.add(forwardPooled(fixture, pooled, hundred));
             curlParallelMany.add(curl(fixture, pem, files, target + "parallel" + round, endpoint, true));
         }
         return List.of(
                 new Result(target, mib + " MiB", mib / best(forwardBig), mib / best(curlBig),
-                        best(curlBig) / best(forwardBig), median(curlBig) / median(forwardBig)),
+                        best(curlBig) / best(forwardBig), median(curlBig) / median(forwardBig),
+                        medianCpu(forwardBigCpu), medianCpu(curlBigCpu)),
                 new Result(target, "100 x 1 MiB", 100 / best(forwardMany), 100 / best(curlMany),
-                        best(curlMany) / best(forwardMany), median(curlMany) / median(forwardMany)),
+                        best(curlMany) / best(forwardMany), median(curlMany) / median(forwardMany),
+                        medianCpu(forwardManyCpu), medianCpu(curlManyCpu)),
                 new Result(target, "100 x 1 MiB, 4 connections", 100 / best(pooledMany), 100 / best(curlParallelMany),
-                        best(curlParallelMany) / best(pooledMany), median(curlParallelMany) / median(pooledMany)));
+                        best(curlParallelMany) / best(pooledMany), median(curlParallelMany) / median(pooledMany),
+                        none, none));
     }
 
     private static String table(List<Result> results, int rounds, String conditions) {
         StringBuilder out = new StringBuilder(String.format("Forwarding over mTLS vs curl (%s; best of %d "
-                + "interleaved rounds)%n%n| site | workload | forwarder MiB/s | curl MiB/s | ratio (best) | ratio "
-                + "(median) |%n|---|---|---|---|---|---|%n", conditions, rounds));
+                + "interleaved rounds; CPU: median of the rounds, seconds of the sender's threads or process and of "
+                + "the receiver's threads, sender / site)%n%n| site | workload | forwarder MiB/s | curl MiB/s | ratio "
+                + "(best) | ratio (median) | forwarder CPU s | curl CPU s |%n|---|---|---|---|---|---|---|---|%n",
+                conditions, rounds));
         for (Result r : results) {
-            out.append(String.format(java.util.Locale.ROOT, "| %s | %s | %.0f | %.0f | %.2f | %.2f |%n", r.target(),
-                    r.workload(), r.forwarderMibs(), r.curlMibs(), r.ratio(), r.medianRatio()));
+            out.append(String.format(java.util.Locale.ROOT, "| %s | %s | %.0f | %.0f | %.2f | %.2f | %s | %s |%n",
+                    r.target(), r.workload(), r.forwarderMibs(), r.curlMibs(), r.ratio(), r.medianRatio(),
+                    cpu(r.forwarderCpu()), cpu(r.curlCpu())));
         }
         return out.toString();
     }
@@ -172,20 +203,29 @@ class ForwardBenchmarkIT {
             Result r = results.get(i);
             out.append(i == 0 ? "\n  " : ",\n  ").append(String.format(java.util.Locale.ROOT,
                     "{\"site\": \"%s\", \"workload\": \"%s\", \"forwarder_mib_s\": %.1f, \"curl_mib_s\": %.1f, "
-                            + "\"ratio_best\": %.3f, \"ratio_median\": %.3f}", r.target(), r.workload(),
-                    r.forwarderMibs(), r.curlMibs(), r.ratio(), r.medianRatio()));
+                            + "\"ratio_best\": %.3f, \"ratio_median\": %.3f, \"forwarder_cpu_s\": %s, \"curl_cpu_s\": %s, "
+                            + "\"site_cpu_s_forwarder\": %s, \"site_cpu_s_curl\": %s}", r.target(), r.workload(),
+                    r.forwarderMibs(), r.curlMibs(), r.ratio(), r.medianRatio(), number(r.forwarderCpu().sender()),
+                    number(r.curlCpu().sender()), number(r.forwarderCpu().site()), number(r.curlCpu().site())));
         }
         return out.append("\n]}\n").toString();
     }
 
     private static double forward(ReceiverFixture fixture, Forwarder forwarder, List<byte[]> contents) {
+        return forward(fixture, forwarder, contents, new Cpu[1]);
+    }
+
+    /** Like {@link #forward(ReceiverFixture, Forwarder, List)}, the CPU of the run put into {@code cpu[0]}. */
+    private static double forward(ReceiverFixture fixture, Forwarder forwarder, List<byte[]> contents, Cpu[] cpu) {
         List<FileRecord> files = new ArrayList<>();
         for (byte[] content : contents) {
             files.add(fixture.uploadAndQueue("/inbox/bench-" + System.nanoTime() + ".bin", content));
         }
+        Cpu before = forwarderCpu();
         long start = System.nanoTime();
         forwarder.runDue();
         double elapsed = seconds(start);
+        cpu[0] = forwarderCpu().minus(before);
         files.forEach(file -> assertThat(fixture.job(file).state()).as(fixture.job(file).toString())
                 .isEqualTo(ForwardState.DELIVERED));
         return elapsed;
@@ -263,6 +303,55 @@ class ForwardBenchmarkIT {
         double elapsed = seconds(start);
         assertThat(curl.exitValue()).as(output).isZero();
         return elapsed;
+    }
+
+    /**
+     * CPU seconds so far of the forwarder (its threads, {@code vaultgate-forward-*}, and this thread, which runs
+     * {@code runDue}) and of the receiver's threads ({@code vaultgate-receiver*}). A thread that ended is no longer
+     * counted, so take both readings while the forwarder's pools are alive (their idle threads live 60 s).
+     */
+    private static Cpu forwarderCpu() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sender = threads.getCurrentThreadCpuTime();
+        long site = 0;
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            long nanos = Math.max(0, threads.getThreadCpuTime(thread.getId()));
+            if (thread.getName().startsWith("vaultgate-forward")) {
+                sender += nanos;
+            } else if (thread.getName().startsWith("vaultgate-receiver")) {
+                site += nanos;
+            }
+        }
+        return new Cpu(sender / 1e9, site / 1e9);
+    }
+
+    /**
+     * CPU seconds so far of this JVM's reaped child processes (curl; Linux {@code /proc/self/stat} cutime and cstime,
+     * in clock ticks of 10 ms) and of the receiver's threads; the sender's is NaN where {@code /proc} is missing.
+     */
+    private static Cpu curlCpu() {
+        double children = Double.NaN;
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            children = (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / 100.0; // fields 16 and 17
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux
+        }
+        return new Cpu(children, forwarderCpu().site());
+    }
+
+    private static Cpu medianCpu(List<Cpu> cpus) {
+        return new Cpu(median(cpus.stream().map(Cpu::sender).toList()), median(cpus.stream().map(Cpu::site).toList()));
+    }
+
+    private static String cpu(Cpu cpu) {
+        return Double.isNaN(cpu.sender()) ? "" : String.format(java.util.Locale.ROOT, "%.2f / %.2f", cpu.sender(),
+                cpu.site());
+    }
+
+    private static String number(double value) {
+        return Double.isNaN(value) ? "null" : String.format(java.util.Locale.ROOT, "%.3f", value);
     }
 
     /** The 1-minute load average of the machine (the benchmark's neighbours), or -1 where unknown. */
