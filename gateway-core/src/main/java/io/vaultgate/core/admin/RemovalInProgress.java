@@ -13,7 +13,9 @@ final class RemovalInProgress extends IllegalStateException {
 
     /**
      * How far the run that owns a removed site's pages has come: when the site was removed, when its last page started
-     * (empty before its first), and the site's forwards abandoned so far (by any run or pass) and left.
+     * (empty before its first), and the site's forwards abandoned since its removal (by any run of it or pass; not
+     * those abandoned before, such as a job whose file was deleted) and left. The times are the catalog's
+     * ({@link io.vaultgate.core.node.CatalogClock}), whichever node wrote them.
      */
     record Progress(Instant removedAt, Optional<Instant> lastPage, long abandoned, long left) {
 

@@ -198,7 +198,11 @@ final class RemovedSiteForwards {
      * and still the run's (or, with {@code claim}, taken for it now, unless another run owns it and made progress
      * within {@link #STALLED}); records the page's time as the removal's progress, committed with the page. The claim
      * is one conditional update of the site's row: of two runs claiming at once, the second waits for the first's page
-     * to commit (PostgreSQL's row lock, SQLite's write lock) and then finds its progress.
+     * to commit (PostgreSQL's row lock, SQLite's write lock) and then finds its progress. The progress a refusal reports
+     * counts the forwards abandoned since the site's removal (review24b L4: not those abandoned before it, a job whose
+     * file was deleted or a refused {@code --abandon-work} run's pages), all of them by its runs or the passes: an
+     * abandoned job is final, its {@code updated_at} the time of its abandonment, and both times are the catalog's
+     * ({@link io.vaultgate.core.node.CatalogClock}).
      */
     private void recordProgress(Jdbc jdbc, String siteId, String run, boolean claim, long abandonedBefore)
             throws SQLException {
@@ -225,8 +229,9 @@ final class RemovedSiteForwards {
                 throw new TakenOver(siteId, abandonedBefore);
             }
             throw new RemovalInProgress(siteId, progress.get().counted(
-                    jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE site_id = ? AND state = ?", siteId,
-                            ForwardState.ABANDONED.name()),
+                    jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE site_id = ? AND state = ? "
+                            + "AND updated_at >= ?", siteId, ForwardState.ABANDONED.name(),
+                            progress.get().removedAt().toEpochMilli()),
                     jdbc.count("SELECT COUNT(*) FROM forward_jobs WHERE site_id = ? AND state IN (?, ?, ?)", siteId,
                             ForwardState.PENDING.name(), ForwardState.IN_FLIGHT.name(), ForwardState.DEAD.name())),
                     now);

@@ -12,13 +12,16 @@ import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.OperatorRepository;
 import io.vaultgate.core.catalog.RouteRepository;
+import io.vaultgate.core.forward.ForwardJob;
 import io.vaultgate.core.forward.ForwardState;
 import io.vaultgate.core.forward.Outbox;
+import io.vaultgate.core.node.CatalogClock;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.MutableClock;
 import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -54,6 +57,7 @@ class SiteRemovalRunAgainTest {
     private TestCore test;
     private HookedAuditLog hooked;
     private SiteRemoval removal;
+    private SiteBacklog backlog;
     private List<String> dead;
     private final MutableClock clock = new MutableClock(Instant.now());
 
@@ -62,7 +66,8 @@ class SiteRemovalRunAgainTest {
         test = TestCore.create(home);
         ClientPrincipal client = test.client("acme", "acme-upload", Protocol.SFTP);
         test.operator("manila", "maria", Protocol.SFTP);
-        dead = new SiteBacklog(test, client, "manila").dead(JOBS);
+        backlog = new SiteBacklog(test, client, "manila");
+        dead = backlog.dead(JOBS);
         hooked = new HookedAuditLog(test.core().audit());
         removal = removal(hooked);
     }
@@ -231,6 +236,85 @@ class SiteRemovalRunAgainTest {
     }
 
     /**
+     * The progress the refusal reports counts the forwards abandoned since the site's removal, not one abandoned before
+     * it (here a job whose file was deleted, settled ABANDONED by the outbox a minute before the removal), review24b
+     * L4. Failed before the change: "4 forward(s) abandoned", the site's every abandoned job.
+     */
+    @Test
+    void theRefusalsProgress_countsOnlyTheForwardsAbandonedSinceTheRemoval() {
+        backlog.pending(1);
+        ForwardJob gone = backlog.claimOne();
+        assertThat(outbox().abandonGone(gone, "its file was deleted", clock.instant().minusSeconds(60))).isTrue();
+        AtomicReference<Throwable> again = new AtomicReference<>();
+        betweenTheFirstAndSecondPage(() -> {
+            clock.advance(Duration.ofSeconds(5));
+            again.set(catchThrowable(() -> removal.removeSite("manila", "contract ended", "cli:again")));
+        });
+
+        RemovedSite removed = removal.removeSite("manila", "contract ended", "cli:test");
+
+        assertThat(again.get()).isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.clientMessage())
+                .contains("site manila's removal is running", PAGE + " forward(s) abandoned, " + (JOBS - PAGE)
+                        + " left"));
+        assertThat(removed.forwardsAbandonedCount()).isEqualTo(JOBS);
+        assertThat(outbox().count(ForwardState.ABANDONED)).isEqualTo(JOBS + 1);
+    }
+
+    /**
+     * Two nodes whose own clocks are 6 minutes apart, each on the catalog's time ({@link CatalogClock}, measured as a
+     * joining node and an admin command measure it): a run making progress on the node 3 minutes behind is not taken
+     * over by the command run again on the node 3 minutes ahead, its last page just under
+     * {@link RemovedSiteForwards#STALLED} old (review24b L4). Guards existing behaviour: on the nodes' own clocks the
+     * run would look 6 minutes stalled and be taken over.
+     */
+    @Test
+    void aRunMakingProgress_isNotTakenOverFromANodeWhoseClockIsAhead() {
+        SiteRemoval behind = removal(hooked, node(Duration.ofMinutes(-3)));
+        SiteRemoval ahead = removal(test.core().audit(), node(Duration.ofMinutes(3)));
+        AtomicReference<Throwable> again = new AtomicReference<>();
+        betweenTheFirstAndSecondPage(() -> {
+            clock.advance(RemovedSiteForwards.STALLED.minusSeconds(5));
+            again.set(catchThrowable(() -> ahead.removeSite("manila", "contract ended", "cli:ahead")));
+        });
+
+        RemovedSite removed = behind.removeSite("manila", "contract ended", "cli:behind");
+
+        assertThat(again.get()).isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.clientMessage())
+                .contains("site manila's removal is running"));
+        assertThat(removed.forwardsAbandonedCount()).isEqualTo(JOBS);
+    }
+
+    /**
+     * The converse: a run killed after its first page on the node 3 minutes ahead is taken over by the command run
+     * again on the node 3 minutes behind once it has made no progress for {@link RemovedSiteForwards#STALLED}, and not
+     * before (review24b L4). Guards existing behaviour: on the nodes' own clocks the killed run's page would be in the
+     * future of the node behind, which would refuse for 6 more minutes.
+     */
+    @Test
+    void aKilledRun_isTakenOverFromANodeWhoseClockIsBehind_afterTheStatedTime() {
+        cutOffAtTheSecondPage();
+        CatalogClock ahead = node(Duration.ofMinutes(3));
+        SiteRemoval behind = removal(test.core().audit(), node(Duration.ofMinutes(-3)));
+        test.database().inTransaction(jdbc -> jdbc.update("UPDATE sites SET removal_run = ?, removal_progress_at = ? "
+                + "WHERE id = 'manila'", "a-killed-run", ahead.instant().toEpochMilli()));
+        clock.advance(RemovedSiteForwards.STALLED.minusSeconds(5));
+        assertThatThrownBy(() -> behind.removeSite("manila", "contract ended", "cli:behind"))
+                .isInstanceOf(GatewayException.class).hasMessageContaining("is running");
+
+        clock.advance(Duration.ofSeconds(10));
+        RemovedSite again = behind.removeSite("manila", "contract ended", "cli:behind");
+
+        assertThat(again.forwardsAbandonedCount()).isEqualTo(JOBS - PAGE);
+    }
+
+    /** A node's core clock: the test's clock moved by {@code skew}, put on the catalog's time as a node's is. */
+    private CatalogClock node(Duration skew) {
+        CatalogClock node = new CatalogClock(Clock.offset(clock, skew));
+        node.measure(test.database());
+        return node;
+    }
+
+    /**
      * Waits until a catalog statement waits for a lock (PostgreSQL: seen in {@code pg_stat_activity}, up to 10 s;
      * SQLite cannot show it, so half a second) or {@code run} is done; whether one was seen waiting.
      */
@@ -295,6 +379,11 @@ class SiteRemovalRunAgainTest {
 
     /** A site removal over {@code audit}, with small pages, on the test's clock. */
     private SiteRemoval removal(AuditLog audit) {
+        return removal(audit, clock);
+    }
+
+    /** A site removal over {@code audit}, with small pages, on {@code clock}. */
+    private SiteRemoval removal(AuditLog audit, Clock clock) {
         Offboarding offboarding = new Offboarding(test.database(), new OperatorRepository(), new BatchRepository(),
                 test.core().incidents().revocation(), test.core().incidents().mfa(), audit, clock);
         return new SiteRemoval(test.database(), offboarding, new BatchRepository(), new RouteRepository(), outbox(),
