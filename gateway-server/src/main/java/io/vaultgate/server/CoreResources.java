@@ -89,7 +89,7 @@ public final class CoreResources implements AutoCloseable {
         ObjectStore store = null;
         try {
             database = CatalogDatabase.open(config, env);
-            store = ObjectStores.open(config, env);
+            store = ObjectStores.open(config, env, database);
             return new CoreResources(keys, database, store, assemble(config, database, store, keys, metrics, node,
                     hostClock));
         } catch (StartupException e) {

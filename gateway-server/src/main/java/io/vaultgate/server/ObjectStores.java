@@ -1,11 +1,16 @@
 package io.vaultgate.server;
 
+import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.storage.FileSystemObjectStore;
 import io.vaultgate.core.storage.ObjectStore;
+import io.vaultgate.core.storage.StoreIdentity;
+import io.vaultgate.core.storage.StoreMarker;
+import io.vaultgate.core.storage.StoreNotRecognized;
 import io.vaultgate.core.storage.s3.S3Credentials;
 import io.vaultgate.core.storage.s3.S3Endpoint;
 import io.vaultgate.core.storage.s3.S3ObjectStore;
 import io.vaultgate.core.storage.s3.S3Settings;
+import io.vaultgate.server.config.CatalogType;
 import io.vaultgate.server.config.StorageConfig;
 import io.vaultgate.server.config.StorageType;
 import io.vaultgate.server.config.VaultgateConfig;
@@ -21,7 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens the object store the configuration names: a local directory, or an S3 bucket every node shares,
  * signed with credentials from the environment or a file (never from the configuration itself). An S3
- * bucket that cannot be reached stops start-up with one line, before any upload could fail on it.
+ * bucket that cannot be reached stops start-up with one line, before any upload could fail on it; so does a store
+ * that is not the one the catalog's objects were written to ({@link StoreIdentity}: checked here, before anything
+ * reads or writes an object, recovery included).
  */
 final class ObjectStores {
 
@@ -30,7 +37,8 @@ final class ObjectStores {
     private ObjectStores() {
     }
 
-    static ObjectStore open(VaultgateConfig config, Map<String, String> env) throws IOException {
+    /** The store, once its marker names the store id {@code database} records (recorded first on a new one). */
+    static ObjectStore open(VaultgateConfig config, Map<String, String> env, Database database) throws IOException {
         StorageConfig storage = config.storage();
         if (storage.type() == StorageType.FILESYSTEM) {
             FileSystemObjectStore store = new FileSystemObjectStore(config.storageRoot(), storage.directIo());
@@ -38,6 +46,7 @@ final class ObjectStores {
                 LOG.info("storage.direct-io: the file system of {} refuses direct I/O; objects are written through"
                         + " the page cache", config.storageRoot());
             }
+            checkIdentity(config, database, store, store.marker());
             return store;
         }
         StorageConfig.S3 s3 = storage.s3();
@@ -56,7 +65,46 @@ final class ObjectStores {
                     "check storage.s3.endpoint, region and path-style, that the bucket exists, and that the"
                             + " credentials may read and write it (docs/scale-out.md)", e);
         }
+        try {
+            checkIdentity(config, database, store, store.marker());
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
         return store;
+    }
+
+    /** Refuses, with one start-up line, a store that is not the catalog's; logs a store id recorded or adopted. */
+    private static void checkIdentity(VaultgateConfig config, Database database, ObjectStore store,
+                                      StoreMarker marker) throws IOException {
+        StoreIdentity.Result result;
+        try {
+            result = new StoreIdentity(database, store, marker, Clock.systemUTC()).check();
+        } catch (StoreNotRecognized e) {
+            throw new StartupException(resource(config), e.problem(), fix(config, e), e);
+        }
+        switch (result.outcome()) {
+            case RECORDED -> LOG.info("storage: store id {} recorded in the catalog and written to {}", result.id(),
+                    marker.location());
+            case ADOPTED -> LOG.info("storage: store id {} of {} recorded in the catalog (the store holds the "
+                    + "catalog's objects)", result.id(), marker.location());
+            default -> LOG.debug("storage: store id {} verified at {}", result.id(), marker.location());
+        }
+    }
+
+    private static String resource(VaultgateConfig config) {
+        return config.storage().type() == StorageType.FILESYSTEM ? "storage.path " + config.storageRoot()
+                : "storage.s3.bucket " + config.storage().s3().bucket();
+    }
+
+    /** The exception's fix, and for a node of a shared catalog with a directory of its own, what that means. */
+    private static String fix(VaultgateConfig config, StoreNotRecognized e) {
+        if (e.reason() == StoreNotRecognized.Reason.MARKER_MISSING && config.catalog().type() == CatalogType.POSTGRESQL
+                && config.storage().type() == StorageType.FILESYSTEM) {
+            return e.fix() + "; if another node serves this catalog with a directory of its own, give every node the "
+                    + "same S3 bucket (storage.type: s3, docs/scale-out.md)";
+        }
+        return e.fix();
     }
 
     /** {@code $AWS_ACCESS_KEY_ID} and {@code $AWS_SECRET_ACCESS_KEY} if both are set, else the credentials file. */

@@ -49,8 +49,10 @@ import org.slf4j.LoggerFactory;
  * was presumed dead can no longer commit it (its commit requires the row to still be its own).
  *
  * <p>An upload is discarded only when its object proves unrecoverable: its header or segment 0 does not
- * authenticate, or the object is gone from a store that shows where it was written ({@link ObjectStore#provesGone}:
- * not a file system that is not mounted yet). Any other failure (the store or the key provider failing for a moment,
+ * authenticate, or the object is gone. Not found is proof that it is gone: the store was checked at start to be the
+ * one the catalog's objects were written to ({@link io.vaultgate.core.storage.StoreIdentity}; a file system not
+ * mounted yet stops the start instead), so an upload whose object was never created (a crash between its file row and
+ * the store's create, review24b L3) is discarded at once. Any other failure (the store or the key provider failing for a moment,
  * a key version this node's keystore does not hold yet) leaves the row {@code UPLOADING} on this node and its object
  * as they are, logged; {@link #retryDeferred} (each maintenance pass) tries it again ({@link DeferredUploads}: from
  * one minute, backing off to ten), and a restart of this node does too. It is discarded as expired once the partial
@@ -168,7 +170,7 @@ public final class Recovery {
                 discard(file, "partial upload expired");
                 return Outcome.DISCARDED;
             }
-            return makeResumable(file, entry.storeWasAbsent());
+            return makeResumable(file);
         } catch (RuntimeException e) { // the catalog failing too: kept, tried again later
             LOG.warn("interrupted upload {} of tenant {}: its retry failed, kept to be tried again: {}", file.id(),
                     file.tenant(), e.toString());
@@ -183,7 +185,7 @@ public final class Recovery {
 
     /** Recovers {@code file}, taken over by this node; remembers it for {@link #retryDeferred} if that failed. */
     private boolean recover(FileRecord file) {
-        Outcome outcome = makeResumable(file, false);
+        Outcome outcome = makeResumable(file);
         if (outcome.deferred()) {
             deferred.add(file, clock.instant(), outcome);
         }
@@ -255,11 +257,9 @@ public final class Recovery {
      * background flush may be torn; what follows the first torn one is dropped, and its uploader's resume sends it
      * again). Discards it, audited, if its header or segment 0 does not authenticate, if its object or data key
      * record is gone, or if keeping it would take the tenant past its byte quota ({@link PartialQuota}), as a live
-     * node's suspend does. Any other failure leaves the row and the object as they are ({@link Outcome#DEFERRED}), and
-     * so does an object not found while the store does not show where it was written, or did not at an earlier try
-     * ({@code storeWasAbsent}; {@link Outcome#DEFERRED_STORE_ABSENT}).
+     * node's suspend does. Any other failure leaves the row and the object as they are ({@link Outcome#DEFERRED}).
      */
-    private Outcome makeResumable(FileRecord file, boolean storeWasAbsent) {
+    private Outcome makeResumable(FileRecord file) {
         EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());
         try {
             Optional<StoredKeySlot> stored = database.read(jdbc -> files.keySlot(jdbc, file.id()));
@@ -275,13 +275,7 @@ public final class Recovery {
             AuthenticatedRun.Cut cut;
             try (PendingObject object = store.reopen(file.tenant(), file.objectId())) {
                 cut = authenticatedRun.keep(file, dek, context, object);
-            } catch (NoSuchFileException e) {
-                if (storeWasAbsent || !store.provesGone(file.tenant())) {
-                    LOG.warn("interrupted upload {} of tenant {}: its object is not found, but the store does not show "
-                            + "where the tenant's uploads are written (a file system not mounted yet?), or did not at "
-                            + "an earlier try; kept as it is, to be tried again", file.id(), file.tenant());
-                    return Outcome.DEFERRED_STORE_ABSENT;
-                }
+            } catch (NoSuchFileException e) { // the store is the catalog's (checked at start): gone
                 return unrecoverable(file, "its stored object is gone");
             } catch (CryptoException.AuthenticationFailed e) {
                 return unrecoverable(file, "its header or first segment does not authenticate");

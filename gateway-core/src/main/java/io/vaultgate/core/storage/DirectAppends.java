@@ -1,10 +1,15 @@
 package io.vaultgate.core.storage;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 
 /**
  * The positional writes a {@link WritebackChannel} puts behind, with appends gathered into block-aligned
@@ -14,6 +19,11 @@ import java.nio.file.StandardOpenOption;
  * descriptor, so the file then holds every byte written, exactly, for a flush, a read, a truncation or a close.
  * The next append starting inside a block reads that block's head back (the kernel keeps the two descriptors
  * coherent: a direct write flushes and drops the cached pages it covers). Used by one thread at a time.
+ *
+ * <p><b>Two runs.</b> Opened with a {@code writer}, a full run is written on it while the caller stages the next
+ * one in a second buffer: the caller copies each byte once (into a staging buffer) and the writer only hands whole
+ * runs to the kernel, which moves them to the disk without touching them. A caller that fills the second run while
+ * the first is still being written waits for it. A failed write fails the next {@link #write} or {@link #settle}.
  */
 final class DirectAppends implements AutoCloseable {
 
@@ -23,37 +33,54 @@ final class DirectAppends implements AutoCloseable {
     private final FileChannel file;
     private final FileChannel direct;
     private final int block;
-    private final ChunkBuffers pool; // where staged goes back at close; null for a buffer of its own
-    private final ByteBuffer staged;
+    private final ChunkBuffers pool; // where the first staging buffer goes back at close; null for one of its own
+    private final ByteBuffer pooled;
+    private final Executor writer; // where a full run is written while the next is staged; null: by the caller
+    private ByteBuffer staged;
+    /** The other staging buffer: null until a run is first written on the writer, then the one not staged into. */
+    private ByteBuffer spare;
+    /** The run being written on the writer, if one is; its failure fails the next call. */
+    private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
     /** File position of the first staged byte, a multiple of {@code block}; -1 with nothing staged. */
     private long base = -1;
     private long writtenDirectly;
 
+    /** Writes each full run itself, on the caller's thread, from a staging buffer of its own. */
     DirectAppends(FileChannel file, FileChannel direct, int block) {
-        this(file, direct, block, null, DirectIo.aligned(CHUNK, block));
+        this(file, direct, block, null, DirectIo.aligned(CHUNK, block), null);
     }
 
-    private DirectAppends(FileChannel file, FileChannel direct, int block, ChunkBuffers pool, ByteBuffer staged) {
+    /** Writes each full run on {@code writer} while the next is staged, from staging buffers of their own. */
+    DirectAppends(FileChannel file, FileChannel direct, int block, Executor writer) {
+        this(file, direct, block, null, DirectIo.aligned(CHUNK, block), writer);
+    }
+
+    private DirectAppends(FileChannel file, FileChannel direct, int block, ChunkBuffers pool, ByteBuffer staged,
+                          Executor writer) {
         this.file = file;
         this.direct = direct;
         this.block = block;
         this.pool = pool;
+        this.pooled = staged;
         this.staged = staged;
+        this.writer = writer;
     }
 
     /**
      * Appends to {@code file}, whose path is {@code path}, through a direct descriptor of it opened here, staging in
      * a buffer of the process's {@link ChunkBuffers#staging} pool; null when every one of those is out (the caller
-     * writes through the page cache instead), so large uploads cannot take the process's direct memory.
+     * writes through the page cache instead), so large uploads cannot take the process's direct memory. Full runs
+     * are written on {@code writer}; the second staging buffer that needs is allocated at the first of them, one
+     * run's size, as the buffers a {@link WritebackChannel} queues for its writer otherwise are.
      */
-    static DirectAppends open(FileChannel file, Path path, int block) throws IOException {
+    static DirectAppends open(FileChannel file, Path path, int block, Executor writer) throws IOException {
         ChunkBuffers pool = ChunkBuffers.staging(block);
         ByteBuffer staged = pool.take();
         if (staged == null) {
             return null;
         }
         try {
-            return new DirectAppends(file, DirectIo.open(path, StandardOpenOption.WRITE), block, pool, staged);
+            return new DirectAppends(file, DirectIo.open(path, StandardOpenOption.WRITE), block, pool, staged, writer);
         } catch (IOException | RuntimeException | Error e) {
             pool.giveBack(staged);
             throw e;
@@ -77,15 +104,14 @@ final class DirectAppends implements AutoCloseable {
             staged.position(staged.position() + n);
             src.position(src.position() + n);
             if (!staged.hasRemaining()) {
-                writeDirect(CHUNK);
-                base += CHUNK;
-                staged.clear();
+                writeFullRun();
             }
         }
     }
 
     /** Writes out everything staged: the file then holds every byte {@link #write} took. */
     void settle() throws IOException {
+        awaitInFlight();
         if (base < 0) {
             return;
         }
@@ -104,6 +130,7 @@ final class DirectAppends implements AutoCloseable {
 
     /** Starts staging at {@code position}: from the start of its block, whose head is read back from the file. */
     private void anchor(long position) throws IOException {
+        awaitInFlight(); // its run may hold the head of the block read back here
         base = position - position % block;
         staged.clear().limit((int) (position - base));
         while (staged.hasRemaining()) {
@@ -116,22 +143,76 @@ final class DirectAppends implements AutoCloseable {
         staged.limit(staged.capacity()).position((int) (position - base));
     }
 
+    /**
+     * Writes the full staged run at {@code base}: on the writer while the next run is staged in the other buffer,
+     * once the run before it is written.
+     */
+    private void writeFullRun() throws IOException {
+        awaitInFlight();
+        if (writer != null && spare == null) {
+            try {
+                spare = DirectIo.aligned(CHUNK, block);
+            } catch (OutOfMemoryError noDirectMemory) {
+                // no second run: this one is written by the caller, as without a writer (review24a M1)
+            }
+        }
+        if (spare == null) {
+            writeDirect(CHUNK);
+        } else {
+            ByteBuffer run = staged;
+            long at = base;
+            inFlight = CompletableFuture.runAsync(() -> {
+                try {
+                    writeDirect(run, at, CHUNK);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, writer);
+            staged = spare;
+            spare = run;
+            writtenDirectly += CHUNK;
+        }
+        base += CHUNK;
+        staged.clear();
+    }
+
+    /** Waits for the run being written on the writer, if one is; fails if its write did. */
+    private void awaitInFlight() throws IOException {
+        try {
+            inFlight.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while a staged run was written");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof UncheckedIOException unchecked ? unchecked.getCause()
+                    : e.getCause();
+            inFlight = CompletableFuture.failedFuture(cause); // fails every later call too
+            throw cause instanceof IOException io ? new IOException("a direct write failed: " + io.getMessage(), io)
+                    : new IOException("a direct write failed: " + cause, cause);
+        }
+    }
+
     private void writeDirect(int length) throws IOException {
-        ByteBuffer run = staged.duplicate().limit(length).position(0);
-        for (long at = base; run.hasRemaining(); ) {
+        writeDirect(staged, base, length);
+        writtenDirectly += length;
+    }
+
+    private void writeDirect(ByteBuffer buffer, long position, int length) throws IOException {
+        ByteBuffer run = buffer.duplicate().limit(length).position(0);
+        for (long at = position; run.hasRemaining(); ) {
             at += direct.write(run, at);
         }
-        writtenDirectly += length;
     }
 
     /** Closes the direct descriptor; what is still staged is dropped (settle first to keep it). */
     @Override
     public void close() throws IOException {
         try {
+            inFlight.handle((ok, error) -> null).join(); // its failure no longer matters; its buffer must be free
             direct.close();
         } finally {
             if (pool != null) {
-                pool.giveBack(staged);
+                pool.giveBack(pooled);
             }
         }
     }

@@ -7,6 +7,10 @@ import java.nio.channels.SeekableByteChannel;
 /**
  * Where ciphertext lives, segregated by tenant. Objects are written to a temporary place, then made
  * durable and visible in one {@link #commit}; nothing but ciphertext is ever handed to a store.
+ *
+ * <p>A store is used only once {@link StoreIdentity} has found its marker naming the catalog's store id: it is then
+ * the store the catalog's objects were written to, so an object it does not find is gone (an interrupted upload
+ * whose object is not found is discarded at recovery).
  */
 public interface ObjectStore {
 
@@ -37,15 +41,4 @@ public interface ObjectStore {
      * uploads. Returns how many were removed.
      */
     int sweep(TenantId tenant, ReferencedObjects referenced) throws IOException;
-
-    /**
-     * Whether an object of {@code tenant} that {@link #reopen} does not find is proof that it is gone, which lets
-     * recovery discard the interrupted upload it belonged to. False when the place such objects are written to is
-     * missing as a whole (a file-system store whose root is not mounted yet: {@link PendingDirectories}): recovery
-     * then keeps the upload and tries it again. True by default: an S3 bucket that is missing or not reachable fails
-     * every request instead of answering "no such key".
-     */
-    default boolean provesGone(TenantId tenant) throws IOException {
-        return true;
-    }
 }

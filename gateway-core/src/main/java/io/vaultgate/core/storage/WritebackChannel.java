@@ -32,6 +32,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * with all of them queued, {@link #write} waits for one. Nothing reads, sizes, truncates, flushes or closes the
  * file before every queued buffer is in it: those calls wait, so {@link #forceData} still flushes every byte
  * written, and a failed write fails the next {@link #write} and every flush, like a failed background flush.
+ *
+ * <p><b>Written directly.</b> With {@link DirectWrites}, writes behind go to {@link DirectAppends} instead, on the
+ * caller's thread: it copies the bytes into a staging run and a thread of {@code writer} writes each full run with
+ * {@code O_DIRECT} while the caller fills the next, so each byte is copied once in the process instead of twice
+ * (into a queued buffer, then into the run) and the writer is handed a run every 512 KiB instead of a buffer every
+ * write. With every staging buffer of the process out, the writes behind are queued as above.
  */
 final class WritebackChannel implements SeekableByteChannel {
 
@@ -70,7 +76,7 @@ final class WritebackChannel implements SeekableByteChannel {
 
     private final FileChannel file;
     private final DirectWrites direct;
-    private DirectAppends appends; // the writer's, from its first write behind; then the caller's once written
+    private DirectAppends appends; // the caller's, from its first write behind, when they are direct
     private boolean directRefused;
     private final long every;
     private final Executor flusher;
@@ -123,6 +129,17 @@ final class WritebackChannel implements SeekableByteChannel {
             syncWritten += written;
             advance(written);
             return written;
+        }
+        if (direct != null && !directRefused) {
+            if (appends == null) {
+                appends = DirectAppends.open(file, direct.path(), direct.block(), behind.writer());
+                directRefused = appends == null; // every staging buffer out: through the page cache
+            }
+            if (appends != null) {
+                appends.write(src, position);
+                advance(length);
+                return length;
+            }
         }
         ByteBuffer copy = takeBuffer(length);
         copy.put(src).flip();
@@ -218,18 +235,8 @@ final class WritebackChannel implements SeekableByteChannel {
         behind.writer().execute(this::writeTurn); // still writing: let other channels' turns run in between
     }
 
-    /** On a writer thread: one queued buffer into the file, or into the direct appends. */
+    /** On a writer thread: one queued buffer into the file. */
     private void writeBehind(ByteBuffer bytes, long position) throws IOException {
-        if (direct != null) {
-            if (appends == null && !directRefused) {
-                appends = DirectAppends.open(file, direct.path(), direct.block());
-                directRefused = appends == null; // every staging buffer out: through the page cache
-            }
-            if (appends != null) {
-                appends.write(bytes, position);
-                return;
-            }
-        }
         for (long at = position; bytes.hasRemaining(); ) {
             at += behind.write().write(file, bytes, at);
         }
@@ -247,7 +254,7 @@ final class WritebackChannel implements SeekableByteChannel {
             }
             if (failed == null && appends != null) {
                 try {
-                    appends.settle(); // no writer turn runs: the appends are this thread's until the next write
+                    appends.settle(); // the appends are the caller's: it waits for their run being written
                 } catch (IOException | RuntimeException e) {
                     failed = e instanceof IOException io ? io : new IOException(e.toString(), e);
                 }

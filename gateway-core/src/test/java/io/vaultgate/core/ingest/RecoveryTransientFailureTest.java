@@ -1,6 +1,7 @@
 package io.vaultgate.core.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.audit.AuditKeys;
@@ -12,7 +13,10 @@ import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.storage.ObjectId;
-import io.vaultgate.core.storage.PendingDirectories;
+import io.vaultgate.core.storage.FileStoreMarker;
+import io.vaultgate.core.storage.FileSystemObjectStore;
+import io.vaultgate.core.storage.StoreIdentity;
+import io.vaultgate.core.storage.StoreNotRecognized;
 import io.vaultgate.core.storage.PendingObject;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
@@ -32,7 +36,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -66,8 +69,6 @@ class RecoveryTransientFailureTest {
     Path home;
     private final AtomicBoolean keysDown = new AtomicBoolean();
     private final AtomicBoolean storeDown = new AtomicBoolean();
-    /** The store's file system not mounted: nothing found, and nowhere shown where uploads are written. */
-    private final AtomicBoolean storeUnmounted = new AtomicBoolean();
     private final CountDownLatch slowRetryEntered = new CountDownLatch(1);
     private final CountDownLatch releaseSlowRetry = new CountDownLatch(1);
     private final MutableClock clock = new MutableClock(Instant.now());
@@ -100,6 +101,7 @@ class RecoveryTransientFailureTest {
         final Database database = TestCatalog.open(home);
         final KeystoreKeyProvider keystore;
         final GatewayCore core;
+        final DelegatingObjectStore objects;
 
         Node() throws IOException {
             keystore = KeystoreKeyProvider.open(home.resolve("kek.p12"), MasterSecret.fromBytes(
@@ -119,21 +121,14 @@ class RecoveryTransientFailureTest {
                     if (storeDown.get()) {
                         throw new IOException("503 Slow Down (simulated)");
                     }
-                    if (storeUnmounted.get()) {
-                        throw new NoSuchFileException(id.value() + " (simulated: the store is not mounted)");
-                    }
                     if (Thread.currentThread().getName().equals(SLOW)) {
                         slowRetryEntered.countDown();
                         awaitQuietly(releaseSlowRetry);
                     }
                     return super.reopen(tenant, id);
                 }
-
-                @Override
-                public boolean provesGone(TenantId tenant) throws IOException {
-                    return !storeUnmounted.get() && super.provesGone(tenant);
-                }
             };
+            objects = store;
             SecureRandom random = new SecureRandom();
             GatewayCore.Settings settings = new GatewayCore.Settings(SETTINGS.partialExpiry(),
                     SETTINGS.reorderWindowSegments(), Duration.ofHours(1), CheckpointPolicy.defaults(),
@@ -144,6 +139,18 @@ class RecoveryTransientFailureTest {
 
         Recovery recovery() {
             return core.recovery();
+        }
+
+        /** The start's store identity check (a directory store's marker). */
+        void checkStore() throws IOException {
+            Path root = home.resolve("objects");
+            new StoreIdentity(database, new FileSystemObjectStore(root), new FileStoreMarker(root), clock).check();
+        }
+
+        /** The node the interrupted upload's row names. */
+        String deadNode() {
+            return database.read(jdbc -> jdbc.queryOne("SELECT node_id FROM files WHERE path = ?",
+                    row -> row.getString(1), REPORT.toString())).orElseThrow();
         }
 
         String state() {
@@ -293,60 +300,64 @@ class RecoveryTransientFailureTest {
     }
 
     /**
-     * review23d M3: an object not found while the store does not show where the tenant's uploads are written (a
-     * file-system store whose root is not mounted yet) is no proof that it is gone: the upload is kept and recovered
-     * once the store is back.
+     * review24b L3: a crash between an upload's file row and the store's create, on a tenant's first upload, leaves a
+     * row whose object was never made, and no {@code .pending} directory. The store was checked at start to be the
+     * catalog's (its marker), so the missing object proves the upload gone: discarded at once, audited, instead of
+     * kept until its expiry and retried every ten minutes. (On S3 it was discarded before too.)
      */
     @Test
-    void anObjectNotFoundInAStoreNotMounted_isKept_andRecoveredOnceTheStoreIsBack() throws IOException {
+    void anUploadWhoseObjectWasNeverCreated_isDiscardedAtOnce() throws IOException {
         aNodeDiesWhileStreamingAnUpload();
         try (Node node = new Node()) {
-            storeUnmounted.set(true);
-            assertThat(node.recovery().run().resumable()).isZero();
-            assertThat(node.state()).as("kept, not discarded as gone").isEqualTo("UPLOADING " + NODE);
-            assertThat(node.aborted()).isZero();
-            assertThat(node.recovery().deferredCount()).isEqualTo(1);
+            String object = node.database.read(jdbc -> jdbc.queryOne("SELECT object_id FROM files WHERE path = ?",
+                    row -> row.getString(1), REPORT.toString())).orElseThrow();
+            node.objects.delete(TenantId.of("acme"), new ObjectId(object));
+            if (!TestStore.s3()) {
+                deleteTree(home.resolve("objects").resolve("acme")); // the tenant's first upload: no .pending
+            }
 
-            storeUnmounted.set(false);
-            clock.advance(DeferredUploads.FIRST_RETRY);
-            assertThat(node.recovery().retryDeferred()).isEqualTo(1);
-            assertThat(node.state()).isEqualTo("PARTIAL " + NODE);
-            assertThat(node.size()).isPositive();
+            assertThat(node.recovery().run().resumable()).isZero();
+            assertThat(node.state()).as("discarded as gone").isEqualTo("none");
+            assertThat(node.aborted()).isEqualTo(1);
+            assertThat(node.recovery().deferredCount()).as("nothing left to retry").isZero();
         }
     }
 
     /**
-     * review23d M3 on a real directory: the store's root is an empty mount point at start, and an upload made
-     * meanwhile creates the tenant's pending directory there; the interrupted upload is still not taken as gone, and
-     * is recovered once the real file system is mounted over the root again.
+     * review23d M3, now review24b M2: the store's root is an empty mount point at start (its file system not mounted
+     * yet). The store's identity check refuses it before recovery could take the interrupted upload for gone (or an
+     * upload be written there); once the file system is mounted, the node starts and recovers the upload.
      */
     @Test
-    void aStoreRootNotMountedAtStart_losesNoInterruptedUpload_evenOnceAnUploadWritesThere() throws IOException {
+    void aStoreRootNotMountedAtStart_isRefusedBeforeRecovery_andTheUploadRecoveredOnceMounted() throws IOException {
         Assumptions.assumeFalse(TestStore.s3(), "a directory store's mount point");
-        aNodeDiesWhileStreamingAnUpload();
         Path root = home.resolve("objects");
+        try (Database catalog = TestCatalog.open(home)) { // the installation's first start records the store
+            new StoreIdentity(catalog, new FileSystemObjectStore(root), new FileStoreMarker(root), clock).check();
+        }
+        aNodeDiesWhileStreamingAnUpload();
         Path mounted = home.resolve("objects-filesystem");
         Files.move(root, mounted); // unmounted: the store (re)creates its root as an empty directory
         try (Node node = new Node()) {
-            assertThat(node.recovery().run().resumable()).isZero();
-            assertThat(node.state()).isEqualTo("UPLOADING " + NODE);
-
-            Files.createDirectories(root.resolve("acme").resolve(PendingDirectories.NAME)); // a new upload's
-            clock.advance(DeferredUploads.FIRST_RETRY);
-            assertThat(node.recovery().retryDeferred()).isZero();
-            assertThat(node.state()).as("not proof: the directory is not the one it was written to")
-                    .isEqualTo("UPLOADING " + NODE);
-            assertThat(node.aborted()).isZero();
-
-            try (Stream<Path> made = Files.walk(root)) { // the empty mount point's directories
-                for (Path dir : made.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(dir);
-                }
-            }
-            Files.move(mounted, root); // mounted at last
-            clock.advance(DeferredUploads.FIRST_RETRY.multipliedBy(2));
-            assertThat(node.recovery().retryDeferred()).isEqualTo(1);
+            assertThatThrownBy(node::checkStore).isInstanceOf(StoreNotRecognized.class)
+                    .hasMessageContaining(root.toString()).hasMessageContaining("not mounted");
+            assertThat(node.state()).as("recovery never ran").isEqualTo("UPLOADING " + node.deadNode());
+        }
+        deleteTree(root); // the empty mount point
+        Files.move(mounted, root); // mounted at last
+        try (Node node = new Node()) {
+            node.checkStore();
+            assertThat(node.recovery().run().resumable()).isEqualTo(1);
             assertThat(node.state()).isEqualTo("PARTIAL " + NODE);
+            assertThat(node.aborted()).isZero();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> made = Files.walk(dir)) {
+            for (Path path : made.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 

@@ -51,9 +51,4 @@ public abstract class DelegatingObjectStore implements ObjectStore {
     public int sweep(TenantId tenant, ReferencedObjects referenced) throws IOException {
         return delegate.sweep(tenant, referenced);
     }
-
-    @Override
-    public boolean provesGone(TenantId tenant) throws IOException {
-        return delegate.provesGone(tenant);
-    }
 }

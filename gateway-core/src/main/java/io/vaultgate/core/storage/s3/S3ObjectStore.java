@@ -4,6 +4,7 @@ import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.PendingObject;
 import io.vaultgate.core.storage.ReferencedObjects;
+import io.vaultgate.core.storage.StoreMarker;
 import io.vaultgate.core.tenant.TenantId;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
@@ -123,6 +124,14 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     @Override
     public int sweep(TenantId tenant, ReferencedObjects referenced) throws IOException {
         return sweep.sweep(tenantPrefix(tenant), ids -> referenced.any(tenant, ids), referenced.now());
+    }
+
+    /**
+     * The store's marker, the object {@code <prefix>.vaultgate-store}, checked at start by
+     * {@link io.vaultgate.core.storage.StoreIdentity}: a wrong bucket or prefix has none, or another's.
+     */
+    public StoreMarker marker() {
+        return new S3StoreMarker(new S3Target(client, settings.bucket(), settings.keyPrefix() + StoreMarker.NAME));
     }
 
     /** Bytes that upload buffers hold right now. */

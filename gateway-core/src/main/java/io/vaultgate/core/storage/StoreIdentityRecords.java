@@ -1,0 +1,48 @@
+package io.vaultgate.core.storage;
+
+import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.tenant.TenantId;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The catalog's side of {@link StoreIdentity}: the {@code store_identity} row (V33) and what proves a store. */
+final class StoreIdentityRecords {
+
+    /** The recorded id; {@code confirmed} once a start has read it back from the store's marker. */
+    record Recorded(StoreId id, boolean confirmed) {
+    }
+
+    /** A committed file's object. */
+    record StoredObject(TenantId tenant, ObjectId id) {
+    }
+
+    Optional<Recorded> read(Jdbc jdbc) throws SQLException {
+        return jdbc.queryOne("SELECT store_id, confirmed_at FROM store_identity WHERE id = 1",
+                row -> new Recorded(new StoreId(row.getString(1)), row.getObject(2) != null));
+    }
+
+    /** Records {@code id} unless an id is recorded already (another node's, starting at the same time). */
+    void recordIfAbsent(Jdbc jdbc, StoreId id, Instant now) throws SQLException {
+        jdbc.update("INSERT INTO store_identity (id, store_id, recorded_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING",
+                id.value(), now.toEpochMilli());
+    }
+
+    void confirm(Jdbc jdbc, StoreId id, Instant now) throws SQLException {
+        jdbc.update("UPDATE store_identity SET confirmed_at = ? WHERE id = 1 AND store_id = ? AND confirmed_at IS NULL",
+                now.toEpochMilli(), id.value());
+    }
+
+    /** Whether the catalog lists any file, in whatever state. */
+    boolean anyFile(Jdbc jdbc) throws SQLException {
+        return jdbc.queryOne("SELECT 1 FROM files LIMIT 1", row -> Boolean.TRUE).isPresent();
+    }
+
+    /** The objects of the {@code limit} files committed last (one scan of the catalog's files, at an upgrade). */
+    List<StoredObject> lastCommitted(Jdbc jdbc, int limit) throws SQLException {
+        return jdbc.query("SELECT tenant_id, object_id FROM files WHERE state = 'COMMITTED' ORDER BY updated_at DESC, "
+                        + "id LIMIT ?", row -> new StoredObject(TenantId.of(row.getString(1)),
+                        new ObjectId(row.getString(2))), limit);
+    }
+}

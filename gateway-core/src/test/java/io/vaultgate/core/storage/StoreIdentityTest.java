@@ -1,0 +1,290 @@
+package io.vaultgate.core.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.ingest.Upload;
+import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.storage.s3.S3ObjectStore;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.TestCatalog;
+import io.vaultgate.core.testing.TestCore;
+import io.vaultgate.core.testing.TestStore;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * review24b M2: the store's marker and the catalog's store id, checked at every start. Runs on the run's catalog and
+ * store ({@link TestCatalog}, {@link TestStore}: SQLite and a directory, or PostgreSQL and S3). A store of another
+ * home stands for an empty mount point (a directory) or a wrong bucket (S3).
+ */
+class StoreIdentityTest {
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path elsewhere;
+
+    private final Clock clock = Clock.systemUTC();
+
+    @Test
+    void aFreshInstallation_recordsAnIdAndWritesTheMarker_thenVerifiesIt() throws IOException {
+        try (Database catalog = TestCatalog.open(home)) {
+            ObjectStore store = TestStore.open(home, clock);
+            StoreIdentity.Result first = check(catalog, store);
+            assertThat(first.outcome()).isEqualTo(StoreIdentity.Outcome.RECORDED);
+            assertThat(marker(store).read()).contains(first.id());
+            assertThat(recorded(catalog)).isEqualTo(first.id() + " confirmed");
+
+            StoreIdentity.Result again = check(catalog, TestStore.open(home, clock));
+            assertThat(again).isEqualTo(new StoreIdentity.Result(first.id(), StoreIdentity.Outcome.VERIFIED));
+        }
+    }
+
+    @Test
+    void aStoreWithoutTheMarker_isRefused_onceTheCatalogRecordsAnId() throws IOException {
+        try (Database catalog = TestCatalog.open(home)) {
+            StoreId id = check(catalog, TestStore.open(home, clock)).id();
+            ObjectStore empty = TestStore.open(elsewhere, clock); // an empty mount point, or a wrong bucket
+
+            assertThatThrownBy(() -> check(catalog, empty)).isInstanceOfSatisfying(StoreNotRecognized.class, e -> {
+                assertThat(e.reason()).isEqualTo(StoreNotRecognized.Reason.MARKER_MISSING);
+                assertThat(e.getMessage()).contains(marker(empty).location(), id.value(), "not mounted",
+                        "docs/operations.md");
+            });
+            assertThat(marker(empty).read()).as("nothing written to it").isEmpty();
+        }
+    }
+
+    @Test
+    void anotherStoresMarker_isRefused_namingBothIds() throws IOException {
+        try (Database catalog = TestCatalog.open(home); Database other = TestCatalog.open(elsewhere)) {
+            StoreId ours = check(catalog, TestStore.open(home, clock)).id();
+            ObjectStore theirs = TestStore.open(elsewhere, clock);
+            StoreId their = check(other, theirs).id();
+
+            assertThatThrownBy(() -> check(catalog, theirs)).isInstanceOfSatisfying(StoreNotRecognized.class, e -> {
+                assertThat(e.reason()).isEqualTo(StoreNotRecognized.Reason.DIFFERENT_STORE);
+                assertThat(e.getMessage()).contains(ours.value(), their.value(), marker(theirs).location());
+            });
+        }
+    }
+
+    @Test
+    void aNewCatalog_overAnotherInstallationsStore_isRefused() throws IOException {
+        try (Database catalog = TestCatalog.open(home); Database fresh = TestCatalog.open(elsewhere)) {
+            ObjectStore store = TestStore.open(home, clock);
+            StoreId id = check(catalog, store).id();
+
+            assertThatThrownBy(() -> check(fresh, store)).isInstanceOfSatisfying(StoreNotRecognized.class, e -> {
+                assertThat(e.reason()).isEqualTo(StoreNotRecognized.Reason.FOREIGN_STORE);
+                assertThat(e.getMessage()).contains(id.value());
+            });
+            assertThat(recorded(fresh)).isEqualTo("none");
+        }
+    }
+
+    @Test
+    void anUpgradedCatalog_adoptsAStoreThatHoldsItsObjects() throws IOException {
+        try (TestCore gateway = TestCore.create(home)) { // a catalog from before V33: files, no store id
+            committedFiles(gateway, 3);
+            StoreIdentity.Result result = check(gateway.database(), gateway.store());
+
+            assertThat(result.outcome()).isEqualTo(StoreIdentity.Outcome.RECORDED);
+            assertThat(marker(gateway.store()).read()).contains(result.id());
+            assertThat(recorded(gateway.database())).isEqualTo(result.id() + " confirmed");
+        }
+    }
+
+    @Test
+    void anUpgradedCatalog_refusesAStoreThatDoesNotHoldItsObjects_andWritesNothingThere() throws IOException {
+        try (TestCore gateway = TestCore.create(home)) {
+            committedFiles(gateway, 3);
+            ObjectStore empty = TestStore.open(elsewhere, clock);
+
+            assertThatThrownBy(() -> check(gateway.database(), empty)).isInstanceOfSatisfying(
+                    StoreNotRecognized.class, e -> {
+                        assertThat(e.reason()).isEqualTo(StoreNotRecognized.Reason.NOT_PROVEN);
+                        assertThat(e.getMessage()).contains("0 of the objects of the 3 files", "not mounted");
+                    });
+            assertThat(marker(empty).read()).isEmpty();
+            assertThat(recorded(gateway.database())).isEqualTo("none");
+        }
+    }
+
+    @Test
+    void anUpgradedCatalog_withUploadsInProgressOnly_cannotBeProven_andIsRefused() throws IOException {
+        try (TestCore gateway = TestCore.create(home)) {
+            ClientPrincipal alice = gateway.client("acme", "alice", Protocol.SFTP);
+            Upload upload = gateway.core().ingest().open(alice, PathPolicy.parse("/inbox/live.bin"), UploadMode.CREATE);
+            upload.write(0, ByteBuffer.wrap(new byte[10]));
+
+            assertThatThrownBy(() -> check(gateway.database(), gateway.store())).isInstanceOfSatisfying(
+                    StoreNotRecognized.class, e -> assertThat(e.reason())
+                            .isEqualTo(StoreNotRecognized.Reason.NOT_PROVEN));
+            upload.close();
+        }
+    }
+
+    /** A catalog restored from before the upgrade, over a store its later self marked: the store's id is adopted. */
+    @Test
+    void anUpgradedCatalog_adoptsTheMarkerOfAStoreThatHoldsItsObjects() throws IOException {
+        try (TestCore gateway = TestCore.create(home)) {
+            committedFiles(gateway, 2);
+            StoreId marked = StoreId.random();
+            marker(gateway.store()).write(marked);
+
+            StoreIdentity.Result result = check(gateway.database(), gateway.store());
+            assertThat(result).isEqualTo(new StoreIdentity.Result(marked, StoreIdentity.Outcome.ADOPTED));
+            assertThat(recorded(gateway.database())).isEqualTo(marked + " confirmed");
+        }
+    }
+
+    /** Crash after the catalog recorded the id, before the marker was written: the next start writes it. */
+    @Test
+    void crashAfterRecording_beforeTheMarker_theNextStartWritesIt() throws IOException {
+        try (Database catalog = TestCatalog.open(home)) {
+            StoreId id = StoreId.random();
+            recordUnconfirmed(catalog, id);
+            ObjectStore store = TestStore.open(home, clock);
+
+            assertThat(check(catalog, store)).isEqualTo(new StoreIdentity.Result(id, StoreIdentity.Outcome.RECORDED));
+            assertThat(marker(store).read()).contains(id);
+            assertThat(recorded(catalog)).isEqualTo(id + " confirmed");
+        }
+    }
+
+    /** Crash after the marker was written, before it was confirmed: the next start confirms it. */
+    @Test
+    void crashAfterTheMarker_beforeItWasConfirmed_theNextStartConfirmsIt_thenAMissingMarkerIsRefused()
+            throws IOException {
+        try (Database catalog = TestCatalog.open(home)) {
+            StoreId id = StoreId.random();
+            recordUnconfirmed(catalog, id);
+            ObjectStore store = TestStore.open(home, clock);
+            marker(store).write(id);
+
+            assertThat(check(catalog, store)).isEqualTo(new StoreIdentity.Result(id, StoreIdentity.Outcome.RECORDED));
+            assertThat(recorded(catalog)).isEqualTo(id + " confirmed");
+            assertThatThrownBy(() -> check(catalog, TestStore.open(elsewhere, clock)))
+                    .isInstanceOf(StoreNotRecognized.class);
+        }
+    }
+
+    /**
+     * Crash after an upgraded catalog recorded the id, before the marker; the next start finds the store unmounted: it
+     * proves the store again instead of writing the marker on the mount point.
+     */
+    @Test
+    void crashAfterAnUpgradeRecordedTheId_thenAnUnmountedStore_isRefused() throws IOException {
+        try (TestCore gateway = TestCore.create(home)) {
+            committedFiles(gateway, 2);
+            recordUnconfirmed(gateway.database(), StoreId.random());
+            ObjectStore empty = TestStore.open(elsewhere, clock);
+
+            assertThatThrownBy(() -> check(gateway.database(), empty)).isInstanceOfSatisfying(
+                    StoreNotRecognized.class, e -> assertThat(e.reason())
+                            .isEqualTo(StoreNotRecognized.Reason.NOT_PROVEN));
+            assertThat(marker(empty).read()).isEmpty();
+        }
+    }
+
+    /** Two nodes starting at once over a new catalog and store agree on one id. */
+    @Test
+    void twoFirstStartsAtOnce_agreeOnOneId() throws Exception {
+        try (Database catalog = TestCatalog.open(home)) {
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                Callable<StoreId> start = () -> {
+                    go.await();
+                    return check(catalog, TestStore.open(home, clock)).id();
+                };
+                List<Future<StoreId>> both = List.of(threads.submit(start), threads.submit(start));
+                go.countDown();
+                StoreId first = both.get(0).get(60, TimeUnit.SECONDS);
+                assertThat(both.get(1).get(60, TimeUnit.SECONDS)).isEqualTo(first);
+                assertThat(marker(TestStore.open(home, clock)).read()).contains(first);
+                assertThat(recorded(catalog)).isEqualTo(first + " confirmed");
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aMarkerThatIsNotOne_isRefused_withoutEchoingIt() throws IOException {
+        Assumptions.assumeFalse(TestStore.s3(), "a file in the store's root");
+        try (Database catalog = TestCatalog.open(home)) {
+            ObjectStore store = TestStore.open(home, clock);
+            Files.writeString(home.resolve("objects").resolve(StoreMarker.NAME), "secret-looking junk\n");
+
+            assertThatThrownBy(() -> check(catalog, store)).isInstanceOfSatisfying(StoreNotRecognized.class, e -> {
+                assertThat(e.reason()).isEqualTo(StoreNotRecognized.Reason.MARKER_UNREADABLE);
+                assertThat(e.getMessage()).doesNotContain("junk");
+            });
+        }
+    }
+
+    @Test
+    void theFileMarker_isPrivate_andOutsideEveryTenantsObjects() throws IOException {
+        Assumptions.assumeFalse(TestStore.s3(), "a file in the store's root");
+        try (Database catalog = TestCatalog.open(home)) {
+            check(catalog, TestStore.open(home, clock));
+            Path file = home.resolve("objects").resolve(StoreMarker.NAME);
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
+            assertThat(Files.readString(file, StandardCharsets.US_ASCII)).matches("vaultgate-store [0-9a-f-]{36}\n");
+            try (var names = Files.list(home.resolve("objects"))) {
+                assertThat(names.map(path -> path.getFileName().toString())).as("no temporary file left")
+                        .containsExactly(StoreMarker.NAME);
+            }
+        }
+    }
+
+    private StoreIdentity.Result check(Database catalog, ObjectStore store) throws IOException {
+        return new StoreIdentity(catalog, store, marker(store), clock).check();
+    }
+
+    static StoreMarker marker(ObjectStore store) {
+        return store instanceof FileSystemObjectStore directory ? directory.marker()
+                : ((S3ObjectStore) store).marker();
+    }
+
+    private static void committedFiles(TestCore gateway, int count) {
+        ClientPrincipal alice = gateway.client("acme", "alice", Protocol.SFTP);
+        for (int i = 0; i < count; i++) {
+            gateway.upload(alice, "/inbox/file-" + i + ".txt", "content " + i);
+        }
+    }
+
+    private static void recordUnconfirmed(Database catalog, StoreId id) {
+        catalog.inTransaction(jdbc -> jdbc.update(
+                "INSERT INTO store_identity (id, store_id, recorded_at) VALUES (1, ?, 0)", id.value()));
+    }
+
+    private static String recorded(Database catalog) {
+        Optional<String> row = catalog.read(jdbc -> jdbc.queryOne(
+                "SELECT store_id, confirmed_at FROM store_identity WHERE id = 1",
+                r -> r.getString(1) + (r.getObject(2) != null ? " confirmed" : " unconfirmed")));
+        return row.orElse("none");
+    }
+}
