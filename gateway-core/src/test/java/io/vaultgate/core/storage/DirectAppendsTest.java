@@ -78,6 +78,54 @@ class DirectAppendsTest {
     }
 
     @Test
+    void withAWriter_eachFullRunIsWrittenOnIt_once_whileTheCallerStagesTheNext() throws Exception {
+        java.util.List<String> ranOn = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(
+                r -> new Thread(r, "test-writer"));
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        byte[] head = bytes(1000);
+        file.write(ByteBuffer.wrap(head), 0);
+        expected.writeBytes(head);
+        long at = head.length;
+        try (DirectAppends twoRuns = new DirectAppends(file, direct, block, task -> writer.execute(() -> {
+            ranOn.add(Thread.currentThread().getName());
+            task.run();
+        }))) {
+            for (int i = 0; i < 40; i++) {
+                byte[] segment = bytes(65_536 + 16 + random.nextInt(3));
+                twoRuns.write(ByteBuffer.wrap(segment), at);
+                expected.writeBytes(segment);
+                at += segment.length;
+            }
+            twoRuns.settle();
+
+            assertThat(ranOn).as("one task per full run, none for the partial one settled by the caller")
+                    .hasSize((int) (at / DirectAppends.CHUNK)).containsOnly("test-writer");
+            assertThat(twoRuns.writtenDirectly()).isGreaterThanOrEqualTo(at - DirectAppends.CHUNK - block);
+        } finally {
+            writer.shutdownNow();
+        }
+        assertThat(Files.readAllBytes(path)).isEqualTo(expected.toByteArray());
+    }
+
+    @Test
+    void withAWriter_aRunWhoseWriteFailed_failsTheNextWriteAndEverySettle() throws Exception {
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (DirectAppends twoRuns = new DirectAppends(file, direct, block, writer)) {
+            direct.close(); // the run's write fails on the writer
+            twoRuns.write(ByteBuffer.wrap(bytes(DirectAppends.CHUNK)), 0);
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> twoRuns.write(ByteBuffer.wrap(bytes(DirectAppends.CHUNK)), DirectAppends.CHUNK))
+                    .isInstanceOf(IOException.class).hasMessageContaining("a direct write failed");
+            org.assertj.core.api.Assertions.assertThatThrownBy(twoRuns::settle)
+                    .isInstanceOf(IOException.class).hasMessageContaining("a direct write failed");
+        } finally {
+            writer.shutdownNow();
+        }
+    }
+
+    @Test
     void appendsAfterASettle_continueInsideThePartialBlock() throws IOException {
         byte[] first = bytes(block * 3 + 123);
         byte[] second = bytes(DirectAppends.CHUNK + 77);
