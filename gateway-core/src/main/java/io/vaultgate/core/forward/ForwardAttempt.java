@@ -2,13 +2,10 @@ package io.vaultgate.core.forward;
 
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
-import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.files.FileOpener;
-import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.forward.DeliveryOutcome.Failed;
 import io.vaultgate.core.forward.DeliveryOutcome.Kind;
-import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantStatus;
 import java.time.Clock;
 import java.util.Optional;
@@ -25,8 +22,6 @@ final class ForwardAttempt {
     private static final Logger LOG = LoggerFactory.getLogger(ForwardAttempt.class);
 
     private final Database database;
-    private final FileRepository files;
-    private final TenantRepository tenants = new TenantRepository();
     private final JobPreparation preparation;
     private final SiteDelivery delivery;
     private final Outbox outbox;
@@ -38,7 +33,6 @@ final class ForwardAttempt {
                    SiteClients clients, SiteDelivery delivery, Outbox outbox, ForwardMetrics metrics,
                    ForwardEvents events, Clock clock) {
         this.database = database;
-        this.files = files;
         this.preparation = new JobPreparation(database, files, opener, envelopes, sites, clients, delivery);
         this.delivery = delivery;
         this.outbox = outbox;
@@ -99,10 +93,6 @@ final class ForwardAttempt {
         outcomes.wentDead(job, error);
     }
 
-    /** A job prepared ahead as it is right before it is sent: its row, its tenant's status, its file's state. */
-    private record Recheck(Optional<ForwardJob> job, Optional<TenantStatus> tenant, Optional<FileState> file) {
-    }
-
     /**
      * Whether a job prepared ahead (while the previous file was sent) may still be sent, checked in one catalog
      * read right before its request starts: the job still leased to this attempt ({@code IN_FLIGHT}, same
@@ -116,11 +106,9 @@ final class ForwardAttempt {
      */
     boolean stillToSend(PreparedJob prepared) {
         ForwardJob job = prepared.job();
-        Recheck now;
+        Optional<OutboxRows.Recheck> row;
         try {
-            now = database.read(jdbc -> new Recheck(OutboxRows.find(jdbc, job.id()),
-                    tenants.find(jdbc, job.tenant()).map(Tenant::status),
-                    files.find(jdbc, job.fileId()).map(FileRecord::state)));
+            row = database.read(jdbc -> OutboxRows.recheck(jdbc, job.id(), job.tenant(), job.fileId()));
         } catch (RuntimeException e) {
             prepared.close();
             LOG.warn("forward job {}: checking it before sending failed ({}); giving it back unsent", job.id(),
@@ -128,7 +116,6 @@ final class ForwardAttempt {
             giveBack(job);
             return false;
         }
-        Optional<ForwardJob> row = now.job();
         if (row.isEmpty() || row.get().state() != ForwardState.IN_FLIGHT || row.get().version() != job.version()
                 || !row.get().leaseOwner().equals(job.leaseOwner())) {
             prepared.close();
@@ -138,6 +125,7 @@ final class ForwardAttempt {
                             .orElse("forgotten, with its tenant's shred"));
             return false;
         }
+        OutboxRows.Recheck now = row.get();
         if (now.tenant().orElse(TenantStatus.SHREDDED) != TenantStatus.ACTIVE) {
             prepared.close();
             LOG.info("forward job {} (file {} to site {}) was not sent: tenant {} is {} now; it is pending again, "

@@ -1,7 +1,9 @@
 package io.vaultgate.core.forward;
 
 import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.tenant.TenantStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -42,6 +44,31 @@ final class OutboxRows {
     static String error(String text) {
         String line = text == null ? "unknown error" : text.replaceAll("[\\p{Cntrl}\\u0080-\\u009f]+", " ").strip();
         return line.length() <= 500 ? line : line.substring(0, 497) + "...";
+    }
+
+    /**
+     * What {@link ForwardAttempt#stillToSend} checks of a job prepared ahead: its row's state, version and lease owner,
+     * its tenant's status and its file's state (empty where the tenant or the file has no row).
+     */
+    record Recheck(ForwardState state, long version, Optional<String> leaseOwner, Optional<TenantStatus> tenant,
+                   Optional<FileState> file) {
+    }
+
+    /**
+     * The job's {@link Recheck} in one statement (empty if the job has no row): it runs on a worker's critical path
+     * before every file prepared ahead, where three reads of whole rows (job, tenant, file) took about 0.4 ms of CPU
+     * per file.
+     */
+    static Optional<Recheck> recheck(Jdbc jdbc, String jobId, TenantId tenant, String fileId) throws SQLException {
+        return jdbc.queryOne("SELECT j.state, j.version, j.lease_owner, (SELECT t.status FROM tenants t WHERE t.id = ?), "
+                + "(SELECT f.state FROM files f WHERE f.id = ?) FROM forward_jobs j WHERE j.id = ?", row -> {
+                    String status = row.getString(4);
+                    String file = row.getString(5);
+                    return new Recheck(ForwardState.valueOf(row.getString(1)), row.getLong(2),
+                            Optional.ofNullable(row.getString(3)),
+                            Optional.ofNullable(status).map(TenantStatus::valueOf),
+                            Optional.ofNullable(file).map(FileState::valueOf));
+                }, tenant.value(), fileId, jobId);
     }
 
     /** The job as it is now, within {@code jdbc}'s transaction or read. */
