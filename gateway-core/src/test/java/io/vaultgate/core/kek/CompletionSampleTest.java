@@ -8,7 +8,6 @@ import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.admin.NewTenant;
 import io.vaultgate.core.admin.TenantAdded;
 import io.vaultgate.core.auth.ClientPrincipal;
-import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.crypto.DataKey;
@@ -39,16 +38,17 @@ class CompletionSampleTest {
 
     @TempDir
     Path home;
+    private TwoKeystoreNodes nodes;
     private TestCore nodeA;
     private TestCore nodeB;
     private ClientPrincipal alice;
 
     @BeforeEach
     void twelveFilesOfAcme_theLastFourWrappedByNodeBsKeyUnderVersion1_andNoVersionRecorded() {
-        nodeA = TestCore.create(home);
-        nodeA.client("other", "olga", Protocol.SFTP); // A's keystore exists before B copies it, without acme
-        nodeB = nodeA.secondNode();
-        alice = nodeA.client("acme", "alice", Protocol.SFTP);
+        nodes = TwoKeystoreNodes.copiedBeforeAcme(home);
+        nodeA = nodes.nodeA;
+        nodeB = nodes.nodeB;
+        alice = nodes.alice;
         for (int i = 0; i < FILES; i++) {
             nodeA.upload(alice, "/inbox/f" + i + ".csv", "file " + i);
         }
@@ -57,15 +57,13 @@ class CompletionSampleTest {
         for (String id : ids.subList(FILES - 4, FILES)) { // the highest ids: never among the three tried before
             wrapByNodeB(id);
         }
-        nodeA.database().inTransaction(jdbc -> jdbc.update("DELETE FROM kek_versions WHERE kek_tenant = 'acme'"));
+        nodes.forgetRecordedVersions();
     }
 
     @AfterEach
     void close() {
-        for (TestCore node : new TestCore[] {nodeB, nodeA}) {
-            if (node != null) {
-                node.close();
-            }
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
@@ -81,7 +79,7 @@ class CompletionSampleTest {
                             "4 key slot(s) of KEK version 1 of 12 tried fail authentication under it",
                             "nothing was recorded", "vaultgate tenant add acme --accept-fork");
                 });
-        assertThat(recorded()).as("nothing recorded").isEmpty();
+        assertThat(nodes.recorded()).as("nothing recorded").isEmpty();
     }
 
     /** New option (failed before: no such option): the administrator accepts the unopened files, audited. */
@@ -92,7 +90,7 @@ class CompletionSampleTest {
         assertThat(added.completion()).hasValueSatisfying(done -> assertThat(done.audited()).contains(
                 "acme KEK version 1 recorded", "4 key slot(s) of KEK version 1 of 12 tried did not open with it",
                 "--accept-fork"));
-        assertThat(recorded()).containsExactly(1);
+        assertThat(nodes.recorded()).containsExactly(1);
         String opening = fileIds().get(0);
         String path = nodeA.database().read(jdbc -> jdbc.queryOne("SELECT path FROM files WHERE id = ?",
                 row -> row.getString(1), opening)).orElseThrow();
@@ -111,7 +109,7 @@ class CompletionSampleTest {
                     assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
                     assertThat(e.getCause()).isInstanceOf(TenantKeyMismatch.class);
                 });
-        assertThat(recorded()).isEmpty();
+        assertThat(nodes.recorded()).isEmpty();
     }
 
     /** Node B's key wraps a new data key for the file: its slot is another key's under version 1. */
@@ -124,10 +122,5 @@ class CompletionSampleTest {
     private List<String> fileIds() {
         return nodeA.database().read(jdbc -> jdbc.query("SELECT file_id FROM key_slots WHERE kek_tenant = 'acme' "
                 + "ORDER BY file_id", row -> row.getString(1)));
-    }
-
-    private List<Integer> recorded() {
-        return nodeA.database().read(jdbc -> jdbc.query("SELECT version FROM kek_versions WHERE kek_tenant = 'acme' "
-                + "ORDER BY version", row -> row.getInt(1)));
     }
 }

@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.ClientPrincipal;
-import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.TestCore;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,24 +29,23 @@ class KekStartOlderCheckTest {
 
     @TempDir
     Path home;
+    private TwoKeystoreNodes nodes;
     private TestCore nodeA;
     private TestCore nodeB;
     private ClientPrincipal alice;
 
     @BeforeEach
     void acmeRotatedOnNodeA_itsVersion1RecordedWithoutACheck() {
-        nodeA = TestCore.create(home);
-        nodeA.client("other", "olga", Protocol.SFTP); // A's keystore exists before B copies it, without acme
-        nodeB = nodeA.secondNode();
-        alice = nodeA.client("acme", "alice", Protocol.SFTP);
+        nodes = TwoKeystoreNodes.copiedBeforeAcme(home);
+        nodeA = nodes.nodeA;
+        nodeB = nodes.nodeB;
+        alice = nodes.alice;
     }
 
     @AfterEach
     void close() {
-        for (TestCore node : new TestCore[] {nodeB, nodeA}) {
-            if (node != null) {
-                node.close();
-            }
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
@@ -62,7 +59,7 @@ class KekStartOlderCheckTest {
 
         nodeA.core().kekStartupCheck().run();
 
-        assertThat(checked()).containsExactly(1, 2);
+        assertThat(nodes.checked()).containsExactly(1, 2);
         assertThat(nodeA.read(alice, "/inbox/v1.csv")).isEqualTo("wrapped by A's version 1");
         nodeB.keys().ensureTenant("acme"); // another key under version 1
         assertThatThrownBy(() -> nodeB.read(alice, "/inbox/v1.csv"))
@@ -84,7 +81,7 @@ class KekStartOlderCheckTest {
 
         nodeB.core().kekStartupCheck().run();
 
-        assertThat(checked()).containsExactly(2);
+        assertThat(nodes.checked()).containsExactly(2);
     }
 
     /** Guards the proof: a version wrapping no stored data key has nothing to prove its key by, and gets no check. */
@@ -95,17 +92,12 @@ class KekStartOlderCheckTest {
 
         nodeA.core().kekStartupCheck().run();
 
-        assertThat(checked()).containsExactly(2);
+        assertThat(nodes.checked()).containsExactly(2);
     }
 
     /** What a catalog from before V28 holds of the version: no key check. */
     private void forgetCheck(int version) {
         nodeA.database().inTransaction(jdbc -> jdbc.update("UPDATE kek_versions SET kek_check = NULL WHERE "
                 + "kek_tenant = 'acme' AND version = ?", version));
-    }
-
-    private List<Integer> checked() {
-        return nodeA.database().read(jdbc -> jdbc.query("SELECT version FROM kek_versions WHERE kek_tenant = 'acme' "
-                + "AND kek_check IS NOT NULL ORDER BY version", row -> row.getInt(1)));
     }
 }

@@ -8,7 +8,6 @@ import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.node.NodeSettings;
-import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.DelegatingKeyProvider;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.crypto.DataKey;
@@ -39,24 +38,23 @@ class KeyCheckOncePerHandleTest {
 
     @TempDir
     Path home;
+    private TwoKeystoreNodes nodes;
     private TestCore nodeA;
     private TestCore nodeB;
     private ClientPrincipal alice;
 
     @BeforeEach
     void nodeBCopiedItsKeystoreBeforeAcme() {
-        nodeA = TestCore.create(home);
-        nodeA.client("other", "olga", Protocol.SFTP); // A's keystore exists before B copies it, without acme
-        nodeB = nodeA.secondNode();
-        alice = nodeA.client("acme", "alice", Protocol.SFTP);
+        nodes = TwoKeystoreNodes.copiedBeforeAcme(home);
+        nodeA = nodes.nodeA;
+        nodeB = nodes.nodeB;
+        alice = nodes.alice;
     }
 
     @AfterEach
     void close() {
-        for (TestCore node : new TestCore[] {nodeB, nodeA}) {
-            if (node != null) {
-                node.close();
-            }
+        if (nodes != null) {
+            nodes.close();
         }
     }
 

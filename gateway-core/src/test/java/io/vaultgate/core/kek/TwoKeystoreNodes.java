@@ -14,9 +14,12 @@ import java.util.function.Consumer;
 
 /**
  * Two nodes over one catalog and one store, each with its own keystore copy: node A, where tenant acme (its client
- * alice) and any further tenants were created, and node B, whose keystore is a copy of A's made then. What the tests
- * of the KEK record across nodes start from ({@link RotationCrashWindowTest}, {@link KekStartupCheckTest}); on SQLite
- * or, with {@code -Dvaultgate.test.catalog=postgresql}, both nodes on one PostgreSQL database. Closes both.
+ * alice) and any further tenants were created, and node B, whose keystore is a copy of A's made then ({@link #start})
+ * or made before acme existed ({@link #copiedBeforeAcme}: B holds no key of acme). What the tests of the KEK record
+ * across nodes start from ({@link RotationCrashWindowTest}, {@link KekStartupCheckTest}, {@link
+ * KeyCheckOncePerHandleTest}, {@link KekStartOlderCheckTest}, {@link CompletionSampleTest}, {@link
+ * UnrecordedTenantProofTest}); on SQLite or, with {@code -Dvaultgate.test.catalog=postgresql}, both nodes on one
+ * PostgreSQL database. Closes both.
  */
 final class TwoKeystoreNodes implements AutoCloseable {
 
@@ -51,6 +54,29 @@ final class TwoKeystoreNodes implements AutoCloseable {
     }
 
     /**
+     * Node A with tenant other (its client olga) made first, so that A's keystore exists when node B copies it, then
+     * acme: B's keystore holds no key of acme.
+     */
+    static TwoKeystoreNodes copiedBeforeAcme(Path home) {
+        TestCore nodeA = TestCore.create(home);
+        TestCore nodeB = null;
+        try {
+            nodeA.client("other", "olga", Protocol.SFTP); // A's keystore exists before B copies it, without acme
+            nodeB = nodeA.secondNode();
+            return new TwoKeystoreNodes(nodeA, nodeB, nodeA.client("acme", "alice", Protocol.SFTP));
+        } catch (RuntimeException e) {
+            try {
+                if (nodeB != null) {
+                    nodeB.close();
+                }
+            } finally {
+                nodeA.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Node A's rotation of acme writes A's keystore (its version 2), then its transaction fails: what a failed commit,
      * or a node stopping before it, leaves; the catalog records nothing of it.
      */
@@ -64,6 +90,11 @@ final class TwoKeystoreNodes implements AutoCloseable {
         assertThat(thrown).hasStackTraceContaining("injected: the commit fails");
         assertThat(nodeA.keys().versions("acme")).as("A's keystore was written").containsExactly(1, 2);
         assertThat(recorded()).as("the catalog records nothing of it").containsExactly(1);
+    }
+
+    /** What a gateway before V24 (or before the creation's one transaction) left: no KEK version of acme recorded. */
+    void forgetRecordedVersions() {
+        nodeA.database().inTransaction(jdbc -> jdbc.update("DELETE FROM kek_versions WHERE kek_tenant = 'acme'"));
     }
 
     /** acme's versions the catalog records. */

@@ -9,7 +9,6 @@ import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.admin.NewTenant;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.node.NodeSettings;
-import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.DelegatingKeyProvider;
 import io.vaultgate.core.testing.TestCore;
@@ -21,7 +20,6 @@ import io.vaultgate.crypto.KeySlot;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,24 +39,23 @@ class UnrecordedTenantProofTest {
 
     @TempDir
     Path home;
+    private TwoKeystoreNodes nodes;
     private TestCore nodeA;
     private TestCore nodeB;
     private ClientPrincipal alice;
 
     @BeforeEach
     void twoNodesWithTheirOwnKeystores() {
-        nodeA = TestCore.create(home);
-        nodeA.client("other", "olga", Protocol.SFTP); // A's keystore exists before B copies it, without acme
-        nodeB = nodeA.secondNode();
-        alice = nodeA.client("acme", "alice", Protocol.SFTP);
+        nodes = TwoKeystoreNodes.copiedBeforeAcme(home);
+        nodeA = nodes.nodeA;
+        nodeB = nodes.nodeB;
+        alice = nodes.alice;
     }
 
     @AfterEach
     void close() {
-        for (TestCore node : new TestCore[] {nodeB, nodeA}) {
-            if (node != null) {
-                node.close();
-            }
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
@@ -72,7 +69,7 @@ class UnrecordedTenantProofTest {
         nodeA.upload(alice, "/inbox/v1.csv", "wrapped by A's version 1");
         nodeA.core().keyRotation().rotate(ACME, false);
         nodeA.upload(alice, "/inbox/v2.csv", "wrapped by A's version 2");
-        forgetRecordedVersions();
+        nodes.forgetRecordedVersions();
         nodeB.keys().ensureTenant("acme"); // another key under version 1
 
         try (TestCore mixed = TestCore.sharing(home, keys -> new Version1From(keys, nodeB.keys()),
@@ -88,11 +85,11 @@ class UnrecordedTenantProofTest {
                         assertThat(e.clientMessage()).contains("key slots of KEK version 1 fail authentication");
                     });
         }
-        assertThat(recorded()).as("nothing recorded").isEmpty();
+        assertThat(nodes.recorded()).as("nothing recorded").isEmpty();
 
         nodeA.core().administration().addTenant(NewTenant.of(ACME));
 
-        assertThat(recorded()).containsExactly(1, 2);
+        assertThat(nodes.recorded()).containsExactly(1, 2);
     }
 
     /**
@@ -106,7 +103,7 @@ class UnrecordedTenantProofTest {
     void theFirstUploadOrRotationOnANodeWhoseKeyDoesNotOpenTheTenantsFiles_isRefused_andRecordsNothing()
             throws IOException {
         nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by A's version 1");
-        forgetRecordedVersions();
+        nodes.forgetRecordedVersions();
         nodeB.keys().ensureTenant("acme");
 
         assertThatThrownBy(() -> nodeB.upload(alice, "/inbox/by-b.csv", "refused"))
@@ -124,11 +121,11 @@ class UnrecordedTenantProofTest {
                     assertThat(e.getCause()).isInstanceOf(TenantKeyMismatch.class);
                 });
         assertThat(nodeB.keys().versions("acme")).as("B's keystore unchanged").containsExactly(1);
-        assertThat(recorded()).as("nothing recorded").isEmpty();
+        assertThat(nodes.recorded()).as("nothing recorded").isEmpty();
 
         nodeA.upload(alice, "/inbox/by-a-again.csv", "A's key, proven and recorded");
 
-        assertThat(recorded()).containsExactly(1);
+        assertThat(nodes.recorded()).containsExactly(1);
         assertThat(nodeA.read(alice, "/inbox/by-a.csv")).isEqualTo("wrapped by A's version 1");
         nodeA.copyKeystoreTo(nodeB);
         nodeB.upload(alice, "/inbox/by-b.csv", "B with A's keystore");
@@ -140,7 +137,7 @@ class UnrecordedTenantProofTest {
     void theFirstUploadOnANodeHoldingNoVersionTheFilesUse_isRefusedAsBehind() {
         nodeA.core().keyRotation().rotate(ACME, false);
         nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by A's version 2");
-        forgetRecordedVersions();
+        nodes.forgetRecordedVersions();
         nodeB.keys().ensureTenant("acme");
 
         assertThatThrownBy(() -> nodeB.upload(alice, "/inbox/by-b.csv", "refused"))
@@ -151,7 +148,7 @@ class UnrecordedTenantProofTest {
                 });
         assertThat(TwoKeystoreNodes.refusals(nodeB, KekRefusals.BEHIND)).isEqualTo(1.0);
         assertThat(outOfStep(nodeB, KekRefusals.BEHIND)).isEqualTo(1.0);
-        assertThat(recorded()).isEmpty();
+        assertThat(nodes.recorded()).isEmpty();
     }
 
     /**
@@ -164,11 +161,11 @@ class UnrecordedTenantProofTest {
         nodeA.upload(alice, "/inbox/v1.csv", "wrapped by A's version 1");
         nodeA.core().keyRotation().rotate(ACME, false);
         nodeA.keys().disable(new KekId("acme", 1));
-        forgetRecordedVersions();
+        nodes.forgetRecordedVersions();
 
         nodeA.upload(alice, "/inbox/v2.csv", "A's version 2, recorded");
 
-        assertThat(recorded()).containsExactly(1, 2);
+        assertThat(nodes.recorded()).containsExactly(1, 2);
         assertThat(nodeA.read(alice, "/inbox/v2.csv")).isEqualTo("A's version 2, recorded");
     }
 
@@ -182,7 +179,7 @@ class UnrecordedTenantProofTest {
     void aRefusedUploadsRetry_countsNoMoreThanABoundOfTheTenantsDataKeys_andIsStillRefused() {
         nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by A's version 1");
         storeCopiesOfItsKeySlot(TenantKeyProof.COUNTED + 500);
-        forgetRecordedVersions();
+        nodes.forgetRecordedVersions();
         nodeB.keys().ensureTenant("acme");
 
         for (int retry = 0; retry < 2; retry++) {
@@ -197,7 +194,7 @@ class UnrecordedTenantProofTest {
                         });
                     });
         }
-        assertThat(recorded()).as("nothing recorded").isEmpty();
+        assertThat(nodes.recorded()).as("nothing recorded").isEmpty();
     }
 
     /**
@@ -209,7 +206,7 @@ class UnrecordedTenantProofTest {
     void theAdministratorsRefusedCompletion_namesTheExactCountOfStoredDataKeys() {
         nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by A's version 1");
         storeCopiesOfItsKeySlot(TenantKeyProof.COUNTED + 500);
-        forgetRecordedVersions();
+        nodes.forgetRecordedVersions();
         nodeB.keys().ensureTenant("acme"); // another key under version 1
 
         assertThatThrownBy(() -> nodeB.core().administration().addTenant(NewTenant.of(ACME)))
@@ -222,7 +219,7 @@ class UnrecordedTenantProofTest {
                     assertThat(e.clientMessage()).contains("and " + (TenantKeyProof.COUNTED + 501)
                             + " data key(s) of its files are stored").doesNotContain("more than");
                 });
-        assertThat(recorded()).as("nothing recorded").isEmpty();
+        assertThat(nodes.recorded()).as("nothing recorded").isEmpty();
     }
 
     /**
@@ -243,16 +240,6 @@ class UnrecordedTenantProofTest {
                     + "FROM key_slots, n WHERE file_id = ?", copies, file);
             return null;
         });
-    }
-
-    /** What a gateway before V24 (or before the creation's one transaction) left: no KEK version of acme recorded. */
-    private void forgetRecordedVersions() {
-        nodeA.database().inTransaction(jdbc -> jdbc.update("DELETE FROM kek_versions WHERE kek_tenant = 'acme'"));
-    }
-
-    private List<Integer> recorded() {
-        return nodeA.database().read(jdbc -> jdbc.query("SELECT version FROM kek_versions WHERE kek_tenant = 'acme' "
-                + "ORDER BY version", row -> row.getInt(1)));
     }
 
     private static double outOfStep(TestCore node, String reason) {
