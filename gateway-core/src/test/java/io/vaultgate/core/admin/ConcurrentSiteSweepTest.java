@@ -18,6 +18,7 @@ import io.vaultgate.core.forward.ForwardJob;
 import io.vaultgate.core.forward.ForwardState;
 import io.vaultgate.core.forward.Outbox;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.HeldLocks;
 import io.vaultgate.core.testing.MutableClock;
 import io.vaultgate.core.testing.Race;
 import io.vaultgate.core.testing.TestCatalog;
@@ -141,7 +142,7 @@ class ConcurrentSiteSweepTest {
             hookedA.beforeForwardAppend(n -> {
                 if (n == 1) {
                     passesOfB.set(threads.submit(() -> sweepUntilDone(onB, byB)));
-                    bWaited.set(untilBWaits(passesOfB.get()));
+                    bWaited.set(HeldLocks.untilWaiting(nodeB.database(), passesOfB.get()));
                 }
             });
 
@@ -155,32 +156,6 @@ class ConcurrentSiteSweepTest {
             assertThat(bWaited).as("B's page waited for the rows of A's").isTrue();
         }
         assertEachAbandonedOnce(byA.get(), byB.get());
-    }
-
-    /**
-     * Waits until node B's pass waits for a lock (PostgreSQL: seen in {@code pg_stat_activity}, up to 10 s; SQLite
-     * cannot show it, so half a second); whether it was seen waiting.
-     */
-    private boolean untilBWaits(Future<?> passesOfB) {
-        try {
-            if (!TestCatalog.postgresql()) {
-                Thread.sleep(500);
-                return false;
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!passesOfB.isDone() && System.nanoTime() < deadline) {
-                long waiting = nodeB.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM pg_stat_activity "
-                        + "WHERE wait_event_type = 'Lock' AND datname = current_database()"));
-                if (waiting > 0) {
-                    return true;
-                }
-                Thread.sleep(20);
-            }
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /**

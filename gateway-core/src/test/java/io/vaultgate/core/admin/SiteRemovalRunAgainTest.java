@@ -17,6 +17,7 @@ import io.vaultgate.core.forward.ForwardState;
 import io.vaultgate.core.forward.Outbox;
 import io.vaultgate.core.node.CatalogClock;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.HeldLocks;
 import io.vaultgate.core.testing.MutableClock;
 import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
@@ -212,7 +213,7 @@ class SiteRemovalRunAgainTest {
                 if (n == 1) {
                     secondRun.set(thread.submit(() -> catchThrowable(() -> second.removeSite("manila",
                             "contract ended", "cli:second"))));
-                    secondWaited.set(untilWaiting(secondRun.get()));
+                    secondWaited.set(HeldLocks.untilWaiting(test.database(), secondRun.get()));
                 }
             });
 
@@ -312,32 +313,6 @@ class SiteRemovalRunAgainTest {
         CatalogClock node = new CatalogClock(Clock.offset(clock, skew));
         node.measure(test.database());
         return node;
-    }
-
-    /**
-     * Waits until a catalog statement waits for a lock (PostgreSQL: seen in {@code pg_stat_activity}, up to 10 s;
-     * SQLite cannot show it, so half a second) or {@code run} is done; whether one was seen waiting.
-     */
-    private boolean untilWaiting(Future<?> run) {
-        try {
-            if (!TestCatalog.postgresql()) {
-                Thread.sleep(500);
-                return false;
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!run.isDone() && System.nanoTime() < deadline) {
-                long waiting = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM pg_stat_activity "
-                        + "WHERE wait_event_type = 'Lock' AND datname = current_database()"));
-                if (waiting > 0) {
-                    return true;
-                }
-                Thread.sleep(20);
-            }
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /** Runs {@code action} once, right after the commit of the next removal's first page, before its second. */

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * An action run while another transaction holds a change uncommitted, as another node's would be: for lock-order
  * tests on PostgreSQL (READ COMMITTED), whose row locks make a transaction wait where SQLite's database lock
- * serialises whole transactions. PostgreSQL only: it watches {@code pg_stat_activity} for the action to wait.
+ * serialises whole transactions. PostgreSQL only: it watches {@code pg_stat_activity} for the action to wait. And the
+ * wait of a hook for a competing change to run into the locks of the hook's transaction ({@link #untilWaiting}).
  */
 public final class HeldLocks {
 
@@ -63,6 +64,31 @@ public final class HeldLocks {
             return result;
         } finally {
             threads.shutdown();
+        }
+    }
+
+    /**
+     * Waits until a session of the test's database waits for a lock (PostgreSQL: seen in {@code pg_stat_activity},
+     * up to 10 s; SQLite cannot show it, so half a second) or {@code run} is done; whether one was seen waiting. For
+     * a hook that starts a competing change while its own transaction holds its locks, and lets it run into them.
+     */
+    public static boolean untilWaiting(Database database, Future<?> run) {
+        try {
+            if (!TestCatalog.postgresql()) {
+                Thread.sleep(500);
+                return false;
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!run.isDone() && System.nanoTime() < deadline) {
+                if (waiting(database) > 0) {
+                    return true;
+                }
+                Thread.sleep(20);
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
