@@ -113,18 +113,24 @@ public final class CatalogFileService implements FileService {
     }
 
     /**
-     * A client's answer comes from the file's catalog row, with {@link #open}'s checks. An operator's file is
-     * opened and closed ({@link FileService#storedDigest}'s default), so that its lease and policy checks stay in
-     * one place ({@link OperatorFiles#open}).
+     * A client's answer comes from the file's catalog row, with {@link #open}'s checks, and is audited as an HTTPS
+     * {@code HEAD} (which opens and closes the file) is: a {@code file.downloaded} of 0 bytes, without a
+     * {@code file.download_started}, appended before the answer is given (if it cannot be, there is no answer). An
+     * operator's file is opened and closed ({@link FileService#storedDigest}'s default), so that its lease and policy
+     * checks stay in one place ({@link OperatorFiles#open}); that close audits it the same way.
      */
     @Override
     public StoredDigest storedDigest(Principal principal, VirtualPath path) {
         if (principal instanceof OperatorPrincipal) {
             return FileService.super.storedDigest(principal, path);
         }
-        FileRecord file = committed(Access.reader(principal, path), path);
-        return new StoredDigest(file.size(), file.sha256().orElseThrow(() -> GatewayException.internal(
+        ClientPrincipal client = Access.reader(principal, path);
+        FileRecord file = committed(client, path);
+        StoredDigest digest = new StoredDigest(file.size(), file.sha256().orElseThrow(() -> GatewayException.internal(
                 "committed file " + file.id() + " has no recorded sha256", null)));
+        audit.append(new AuditEvent.Downloaded(clock.instant(), Optional.of(file.tenant()), client.name(), file.id(),
+                file.path().toString(), 0));
+        return digest;
     }
 
     /** The committed file the client sees at {@code path}, of an active tenant; else not found or locked. */

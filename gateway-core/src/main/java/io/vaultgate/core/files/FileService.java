@@ -59,8 +59,9 @@ public interface FileService {
     /**
      * The size and SHA-256 recorded when the committed file at {@code path} was uploaded, refused as {@link #open}
      * refuses (grants, a file only its uploader sees, a locked tenant, an operator's lease and policy), but without
-     * opening the file: nothing is decrypted, and no download is counted or audited. This default opens and closes
-     * the file; implementations that can read the record alone override it.
+     * opening the file: nothing is decrypted and no download is counted, but it is audited as an HTTPS {@code HEAD}
+     * is ({@code file.downloaded}, 0 bytes). This default opens and closes the file, which audits it so;
+     * implementations that can read the record alone override it and audit the same.
      */
     default StoredDigest storedDigest(Principal principal, VirtualPath path) {
         try (FileContent content = open(principal, path)) {

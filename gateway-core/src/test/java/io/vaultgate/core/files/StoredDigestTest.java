@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@link FileService#storedDigest}: the size and SHA-256 recorded at upload, refused as a read is (another tenant's
  * name, a missing one, a locked tenant), and, through the core's metered file service, no download: nothing is
- * opened, so nothing is counted.
+ * opened, so nothing is counted; audited as an HTTPS HEAD is.
  */
 class StoredDigestTest {
 
@@ -57,6 +57,24 @@ class StoredDigestTest {
         assertThat(stored.sha256()).isEqualTo(HexFormat.of().formatHex(
                 MessageDigest.getInstance("SHA-256").digest(data)));
         assertThat(downloadsBegun()).as("downloads begun").isEqualTo(begun);
+    }
+
+    /**
+     * Audited as an HTTPS HEAD is (review24b L1): one {@code file.downloaded} of 0 bytes under the client's name, and
+     * no {@code file.download_started}. Failed before the change: nothing was audited.
+     */
+    @Test
+    void isAuditedAsADownloadOfNoBytes() {
+        ClientPrincipal alice = test.client("acme", "alice", Protocol.SFTP);
+        upload(alice, "/inbox/a.bin", new byte[1000]);
+        long before = test.database().read(jdbc -> jdbc.count("SELECT seq FROM audit_head"));
+
+        test.core().files().storedDigest(alice, PathPolicy.parse("/inbox/a.bin"));
+
+        java.util.List<String> events = test.database().read(jdbc -> jdbc.query("SELECT kind || ' ' || event FROM "
+                + "audit_events WHERE seq > ? ORDER BY seq", row -> row.getString(1), before));
+        assertThat(events).singleElement().asString().startsWith("file.downloaded ")
+                .contains("\"bytes\":0", "\"path\":\"/inbox/a.bin\"", "alice");
     }
 
     @Test
