@@ -215,7 +215,8 @@ public final class VaultgateApplication implements AutoCloseable {
         SftpLimits defaults = SftpLimits.defaults();
         return new SftpLimits(config.sftp().maxAuthAttempts(), config.sftp().authTimeout(),
                 config.sftp().idleTimeout(), defaults.maxHandlesPerSession(), defaults.maxSessionsPerAccount(),
-                config.sftp().maxConnectionsPerSource(), config.sftp().maxConnections());
+                config.sftp().maxConnectionsPerSource(), config.sftp().maxConnections())
+                .withCheckFile(config.sftp().checkFile());
     }
 
     private static HttpsServer startHttps(VaultgateConfig config, DataDirectory home, GatewayCore core) {

@@ -1,5 +1,6 @@
 package io.vaultgate.sftp;
 
+import io.vaultgate.sftp.extensions.CheckFileBounds;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -19,9 +20,12 @@ import java.util.Objects;
  * @param maxChannelsPerConnection channels one connection holds open at once (OpenSSH's {@code MaxSessions}); each SFTP
  *        channel has its own subsystem thread, request window and {@code maxHandlesPerSession} handles, so this
  *        bounds what one authenticated connection can hold
+ * @param checkFile what check-file range requests may make the server decrypt, per request and per connection
+ *        ({@code sftp.check-file-max-request}, {@code sftp.check-file-max-per-connection})
  */
 public record SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idleTimeout, int maxHandlesPerSession,
-        int maxSessionsPerAccount, int maxSessionsPerAddress, int maxConnections, int maxChannelsPerConnection) {
+        int maxSessionsPerAccount, int maxSessionsPerAddress, int maxConnections, int maxChannelsPerConnection,
+        CheckFileBounds checkFile) {
 
     /**
      * The default of {@code sftp.max-connections}. Each connection costs a file descriptor and, before it
@@ -38,6 +42,13 @@ public record SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idl
      * WinSCP, FileZilla) and open more connections, not channels, to transfer in parallel.
      */
     public static final int DEFAULT_MAX_CHANNELS_PER_CONNECTION = 10;
+
+    /** With the default check-file bounds ({@link CheckFileBounds#defaults}). */
+    public SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idleTimeout, int maxHandlesPerSession,
+            int maxSessionsPerAccount, int maxSessionsPerAddress, int maxConnections, int maxChannelsPerConnection) {
+        this(maxAuthAttempts, authTimeout, idleTimeout, maxHandlesPerSession, maxSessionsPerAccount,
+                maxSessionsPerAddress, maxConnections, maxChannelsPerConnection, CheckFileBounds.defaults());
+    }
 
     /** With the listener's cap at {@code maxConnections} and {@link #DEFAULT_MAX_CHANNELS_PER_CONNECTION}. */
     public SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idleTimeout, int maxHandlesPerSession,
@@ -60,6 +71,7 @@ public record SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idl
         positive("maxHandlesPerSession", maxHandlesPerSession);
         positive("maxSessionsPerAccount", maxSessionsPerAccount);
         positive("maxChannelsPerConnection", maxChannelsPerConnection);
+        Objects.requireNonNull(checkFile, "sftp.limits.checkFile");
         if (maxSessionsPerAddress < 1) {
             throw new IllegalArgumentException("sftp.max-connections-per-source: " + maxSessionsPerAddress
                     + " is not allowed; give 1 or more");
@@ -78,7 +90,13 @@ public record SftpLimits(int maxAuthAttempts, Duration authTimeout, Duration idl
     /** These limits with the listener's cap at {@code max}. */
     public SftpLimits withMaxConnections(int max) {
         return new SftpLimits(maxAuthAttempts, authTimeout, idleTimeout, maxHandlesPerSession, maxSessionsPerAccount,
-                maxSessionsPerAddress, max, maxChannelsPerConnection);
+                maxSessionsPerAddress, max, maxChannelsPerConnection, checkFile);
+    }
+
+    /** These limits with the check-file bounds {@code bounds}. */
+    public SftpLimits withCheckFile(CheckFileBounds bounds) {
+        return new SftpLimits(maxAuthAttempts, authTimeout, idleTimeout, maxHandlesPerSession, maxSessionsPerAccount,
+                maxSessionsPerAddress, maxConnections, maxChannelsPerConnection, bounds);
     }
 
     private static void positive(String key, int value) {

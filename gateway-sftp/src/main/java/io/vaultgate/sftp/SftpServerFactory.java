@@ -55,7 +55,8 @@ public final class SftpServerFactory {
     /**
      * Other extensions announced ({@code supported2}); {@code check-file} is answered within bounds by the
      * subsystem's bridge ({@code extensions.CheckFileAnswers}): a whole file's SHA-256 from the digest recorded at
-     * upload, a range of the decrypted content up to 64 MiB per request.
+     * upload, a range of the decrypted content within {@link SftpLimits#checkFile} (1 MiB per request and 8 MiB per
+     * connection by default).
      */
     static final List<String> CLIENT_EXTENSIONS = List.of("check-file-handle", "check-file-name", "space-available");
 
@@ -109,7 +110,8 @@ public final class SftpServerFactory {
         SftpModuleProperties.CLIENT_EXTENSIONS.set(server, String.join(",", CLIENT_EXTENSIONS));
         server.addSessionListener(metrics);
         server.setSubsystemFactories(List.of(
-                new StatVfsBridge(sftpSubsystem(metrics, authenticator.access(), sessionThreads))));
+                new StatVfsBridge(sftpSubsystem(metrics, authenticator.access(), sessionThreads),
+                        settings.limits().checkFile())));
         DefenderConnectionFilter defender = new DefenderConnectionFilter(authenticator.access(), settings.proxies());
         server.addSessionListener(defender);
         if (settings.proxies().enabled()) {

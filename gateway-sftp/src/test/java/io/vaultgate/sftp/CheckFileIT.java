@@ -79,6 +79,38 @@ class CheckFileIT {
         }
     }
 
+    /**
+     * A length of 2^63 or more (a uint64; clients send 2^64 - 1 for "everything") is "to the end" (review24b L2): from
+     * offset 0 in sha256, the whole file's digest recorded at upload, nothing decrypted; from another offset, the rest
+     * of the file, bounded from its size. Failed before: the whole-file requests were refused SSH_FX_INVALID_PARAMETER
+     * and the others SSH_FX_OP_UNSUPPORTED as over the bound, whatever the file's size.
+     */
+    @Test
+    void aLengthOf2To63OrMore_isToTheEndOfTheFile() throws Exception {
+        byte[] small = MinaTransferIT.random(1000);
+        try (MinaSftp client = gateway.mina(TestSftpGateway.ALICE)) {
+            SftpClient sftp = client.sftp();
+            upload(sftp, "/inbox/everything.bin", small);
+            CheckFileNameExtension byName = sftp.getExtension(CheckFileNameExtension.class);
+            try (SftpClient.CloseableHandle handle = sftp.open("/inbox/large.bin")) {
+                double servedBefore = served();
+
+                assertThat(hex(byName.checkFileName("/inbox/large.bin", List.of("sha256"), 0, -1L, 0)))
+                        .as("2^64 - 1 by name").containsExactly(sha256(large));
+                assertThat(hex(sftp.getExtension(CheckFileHandleExtension.class).checkFileHandle(handle,
+                        List.of("sha256"), 0, Long.MIN_VALUE, 0))).as("2^63 by handle").containsExactly(sha256(large));
+                assertThat(served()).as("plaintext bytes served").isEqualTo(servedBefore);
+            }
+            assertThat(hex(byName.checkFileName("/inbox/everything.bin", List.of("sha1"), 10, -1L, 0)))
+                    .as("the rest of a small file, in sha1")
+                    .containsExactly(HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                            .digest(Arrays.copyOfRange(small, 10, small.length))));
+            assertThatThrownBy(() -> byName.checkFileName("/inbox/large.bin", List.of("sha256"), 1, -1L, 0))
+                    .as("the rest of a file over the bound").isInstanceOf(SftpException.class)
+                    .hasMessageContaining("at most " + REQUEST_BOUND + " bytes (1 MiB) are hashed per request");
+        }
+    }
+
     @Test
     void aRangeOverTheRequestBound_isRefusedWithAStatusSayingSo_beforeAnythingIsRead() throws Exception {
         try (MinaSftp client = gateway.mina(TestSftpGateway.ALICE)) {

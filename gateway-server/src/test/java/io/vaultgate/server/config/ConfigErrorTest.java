@@ -41,7 +41,25 @@ class ConfigErrorTest {
         assertThat(e.key()).isEqualTo("sftp.prot");
         assertThat(e).hasMessage("sftp.prot: unknown key; did you mean sftp.port? known keys under sftp: enabled,"
                 + " bind, port, max-auth-attempts, auth-timeout, idle-timeout, max-connections,"
-                + " max-connections-per-source, proxy-protocol (set in " + file() + ")");
+                + " max-connections-per-source, check-file-max-request, check-file-max-per-connection, proxy-protocol"
+                + " (set in " + file() + ")");
+    }
+
+    /**
+     * The check-file bounds are validated at load, naming the key: 64KiB to 16MiB per request, per connection from the
+     * per-request bound to 1GiB. New keys (the bounds were constants).
+     */
+    @Test
+    void checkFileBounds_outOfRange_nameTheKey() {
+        assertThat(fromYaml("sftp:\n  check-file-max-request: 32KiB\n"))
+                .hasMessageStartingWith("sftp.check-file-max-request: expected a size between 64KiB and 16MiB, got 32KiB");
+        assertThat(fromYaml("sftp:\n  check-file-max-request: 17MiB\n"))
+                .hasMessageStartingWith("sftp.check-file-max-request: expected a size between 64KiB and 16MiB");
+        assertThat(fromYaml("sftp:\n  check-file-max-request: 4MiB\n  check-file-max-per-connection: 2MiB\n"))
+                .hasMessageStartingWith("sftp.check-file-max-per-connection: expected a size between 4MiB and 1GiB,"
+                        + " got 2MiB");
+        assertThat(fromYaml("sftp:\n  check-file-max-per-connection: 2GiB\n"))
+                .hasMessageStartingWith("sftp.check-file-max-per-connection: expected a size between 1MiB and 1GiB");
     }
 
     @Test
@@ -183,7 +201,8 @@ class ConfigErrorTest {
     void sectionGivenAsAValue_andValueGivenAsASection_areRejected() {
         assertThat(fromYaml("sftp: 2222\n")).hasMessage("sftp: expected a section with keys enabled, bind, port,"
                 + " max-auth-attempts, auth-timeout, idle-timeout, max-connections, max-connections-per-source,"
-                + " proxy-protocol, got the value \"2222\"; fix the value in " + file());
+                + " check-file-max-request, check-file-max-per-connection, proxy-protocol, got the value \"2222\"; fix"
+                + " the value in " + file());
         assertThat(fromYaml("sftp:\n  port:\n    number: 1\n"))
                 .hasMessage("sftp.port: expected a single value, got a mapping; fix the value in " + file());
     }

@@ -49,8 +49,9 @@ class ExampleConfigTest {
         assertThat(ConfigLoader.keys()).startsWith("home", "sftp.enabled")
                 .contains("sftp.max-auth-attempts", "keys.master-secret-env", "uploads.reorder-window",
                         "uploads.reorder-memory", "shutdown.grace-period", "logging.level",
-                        "access.defender.lockout-failures", "access.mfa.required-for")
-                .hasSize(81);
+                        "access.defender.lockout-failures", "access.mfa.required-for", "sftp.check-file-max-request",
+                        "sftp.check-file-max-per-connection")
+                .hasSize(83);
         assertThat(ConfigLoader.envVariable("sftp.max-auth-attempts")).isEqualTo("VAULTGATE_SFTP_MAX_AUTH_ATTEMPTS");
         assertThat(ConfigLoader.envVariable("home")).isEqualTo("VAULTGATE_HOME");
     }

@@ -24,8 +24,18 @@ enum Asked {
     CHECK_FILE_BLOCKS("check-file: block hashes need a block size that is a multiple of "
             + StatVfsRequests.CHECK_FILE_BLOCK_UNIT + " and a length of at most "
             + StatVfsRequests.MAX_CHECK_FILE_BLOCKS + " blocks; block size 0 asks for one hash of the range"),
-    /** A {@code check-file} request for a range longer than {@link CheckFileAnswers#MAX_REQUEST_BYTES}. */
-    CHECK_FILE_RANGE(CheckFileAnswers.rangeRefusal());
+    /** A {@code check-file} request for a range longer than {@link CheckFileBounds#requestBytes}. */
+    CHECK_FILE_RANGE(null) {
+        @Override
+        boolean refused() {
+            return true;
+        }
+
+        @Override
+        String refusal(CheckFileBounds bounds) {
+            return bounds.rangeRefusal();
+        }
+    };
 
     private final String refusal;
 
@@ -33,8 +43,13 @@ enum Asked {
         this.refusal = refusal;
     }
 
-    /** The message of the status that answers a refused request; null for a request that MINA answers. */
-    String refusal() {
+    /** Whether the request was refused (its reply replaced by a status), rather than answered by MINA. */
+    boolean refused() {
+        return refusal != null;
+    }
+
+    /** The message of the status that answers a refused request, under the connection's check-file bounds. */
+    String refusal(CheckFileBounds bounds) {
         return refusal;
     }
 }

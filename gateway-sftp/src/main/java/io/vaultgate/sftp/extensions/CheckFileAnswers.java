@@ -30,14 +30,17 @@ import org.apache.sshd.sftp.server.SftpSubsystemProxy;
  * MINA, in MINA's reply format (string "check-file", string the algorithm, then each hash as a string), and bounds
  * what they cost, since each is answered where MINA writes its reply: on the session's thread, or, while an earlier
  * reply is still being sent, on the MINA I/O thread that finishes sending it (review24b M1), which every session of
- * the node shares; so a range is bounded to what takes milliseconds:
+ * the node shares; so a range is bounded to what takes milliseconds ({@link CheckFileBounds}):
  * <ul>
- *   <li>The SHA-256 of a whole file (offset 0, length 0 or at least the file's size, block size 0) is the digest
- *       recorded when it was uploaded: nothing is decrypted, however large the file.</li>
- *   <li>Any other request decrypts the range it names, at most {@link #MAX_REQUEST_BYTES} (longer ones are
- *       refused before anything is read), and at most {@link #MAX_SESSION_BYTES} in all the requests of one SSH
- *       connection; then the connection's further range requests are refused. Whole-file SHA-256 answers stay
- *       free.</li>
+ *   <li>The SHA-256 of a whole file (offset 0, a length of 0 or reaching the file's end or past it, 2^64 - 1 as
+ *       clients send for "everything" included, block size 0) is the digest recorded and verified when it was
+ *       uploaded: nothing is decrypted, however large the file. By name it is audited as an HTTPS {@code HEAD} is, a
+ *       {@code file.downloaded} of 0 bytes (the core's {@code FileService#storedDigest}); by handle the handle's own
+ *       open and close are.</li>
+ *   <li>Any other request decrypts, and so authenticates, the range it names, at most
+ *       {@link CheckFileBounds#requestBytes} (longer ones are refused before anything is read), and at most
+ *       {@link CheckFileBounds#connectionBytes} in all the requests of one SSH connection; then the connection's
+ *       further range requests are refused. Whole-file SHA-256 answers stay free.</li>
  * </ul>
  * A handle must be one that reads a committed file ({@code SSH_FX_PERMISSION_DENIED} for one that writes an
  * upload, as MINA refuses a handle opened without read access); its hash is of the file it reads, even if another
@@ -46,14 +49,6 @@ import org.apache.sshd.sftp.server.SftpSubsystemProxy;
  */
 final class CheckFileAnswers {
 
-    /** The most plaintext bytes one check-file request may hash (its range); 1 MiB, a few ms of decryption. */
-    static final long MAX_REQUEST_BYTES = 1L << 20;
-    /**
-     * The most plaintext bytes the check-file requests of one SSH connection may hash in all: 8 MiB, eight requests
-     * at {@link #MAX_REQUEST_BYTES}. A tiny request makes the server decrypt and hash its whole range, unlike a
-     * download, whose bytes the client must take; this bounds that amplification per connection.
-     */
-    static final long MAX_SESSION_BYTES = 8L << 20;
     /** What one read takes: one encryption segment. */
     private static final int READ = 64 * 1024;
     /** The bytes hashed so far by the check-file requests of one SSH connection (all its channels). */
@@ -61,17 +56,17 @@ final class CheckFileAnswers {
 
     private final SftpSubsystemProxy sftp;
     private final OpenHandles handles;
+    private final CheckFileBounds bounds;
 
-    CheckFileAnswers(SftpSubsystemProxy sftp, OpenHandles handles) {
+    CheckFileAnswers(SftpSubsystemProxy sftp, OpenHandles handles, CheckFileBounds bounds) {
         this.sftp = sftp;
         this.handles = handles;
+        this.bounds = bounds;
     }
 
-    /** The message of a refusal of a range over {@link #MAX_REQUEST_BYTES} (whenever it is known). */
-    static String rangeRefusal() {
-        return "check-file: at most " + MAX_REQUEST_BYTES + " bytes (1 MiB) are hashed per request; ask for a "
-                + "shorter range, or for the whole file's sha256 (offset 0, length 0), which is answered from the "
-                + "digest recorded at upload";
+    /** The bounds of what range requests may hash. */
+    CheckFileBounds bounds() {
+        return bounds;
     }
 
     /** The reply to request {@code id}: its hashes, or the status that refuses it. Never throws. */
@@ -90,9 +85,9 @@ final class CheckFileAnswers {
         BuiltinDigests digest = request.digest().orElseThrow(() -> new SftpException(
                 SftpConstants.SSH_FX_OP_UNSUPPORTED, "check-file: none of the hash algorithms asked for is supported;"
                         + " use sha256 (or md5, sha1, sha224, sha384, sha512)"));
-        if (request.start() < 0 || request.length() < 0 || request.blockSize() > Integer.MAX_VALUE) {
+        if (request.blockSize() > Integer.MAX_VALUE) {
             throw new SftpException(SftpConstants.SSH_FX_INVALID_PARAMETER,
-                    "check-file: offset and length must be below 2^63, the block size below 2^31");
+                    "check-file: the block size must be below 2^31");
         }
         if (request.byHandle()) {
             SeekableByteChannel channel = readChannel(request.target());
@@ -133,35 +128,33 @@ final class CheckFileAnswers {
                         + "file once the upload is closed"));
     }
 
+    /** Whether the request asks for the SHA-256 of the whole of a file of {@code size} bytes. */
     private static boolean isWholeFile(CheckFileRequest request, long size) {
-        return request.mayBeWholeFileSha256() && (request.length() == 0 || request.length() >= size);
+        return request.mayBeWholeFileSha256() && request.toTheEnd(size);
     }
 
     /**
-     * The hashes of the range the request names (to the end of the file for a length of 0 or past it), one per
-     * block, or one of it all for block size 0; refused before anything is read if the range is longer than
-     * {@link #MAX_REQUEST_BYTES} or than what is left of the connection's {@link #MAX_SESSION_BYTES}.
+     * The hashes of the range the request names (to the end of the file for a length of 0 or reaching past it, as a
+     * uint64), one per block, or one of it all for block size 0; refused before anything is read if the range is
+     * longer than {@link CheckFileBounds#requestBytes} or than what is left of the connection's
+     * {@link CheckFileBounds#connectionBytes}.
      */
     private List<byte[]> hashRange(SeekableByteChannel channel, BuiltinDigests algorithm, CheckFileRequest request)
             throws IOException {
         long size = channel.size();
         long start = request.start();
-        long length = request.length() == 0 || start + request.length() > size || start + request.length() < 0
-                ? size - start : request.length();
-        if (length <= 0) {
+        if (start < 0 || start >= size) { // a uint64 offset of 2^63 or more is past any file's end
             throw new SftpException(SftpConstants.SSH_FX_INVALID_PARAMETER,
                     "check-file: the range starts at or past the end of the file (" + size + " bytes)");
         }
-        if (length > MAX_REQUEST_BYTES) {
-            throw new SftpException(SftpConstants.SSH_FX_OP_UNSUPPORTED, rangeRefusal());
+        long length = request.toTheEnd(size) ? size - start : request.length();
+        if (length > bounds.requestBytes()) {
+            throw new SftpException(SftpConstants.SSH_FX_OP_UNSUPPORTED, bounds.rangeRefusal());
         }
         AtomicLong hashed = sftp.getServerSession().computeAttributeIfAbsent(HASHED, key -> new AtomicLong());
-        if (hashed.addAndGet(length) > MAX_SESSION_BYTES) {
+        if (hashed.addAndGet(length) > bounds.connectionBytes()) {
             hashed.addAndGet(-length);
-            throw new SftpException(SftpConstants.SSH_FX_OP_UNSUPPORTED, "check-file: at most " + MAX_SESSION_BYTES
-                    + " bytes (8 MiB) of ranges are hashed per connection, and this one has hashed " + hashed.get()
-                    + "; the whole file's sha256 (offset 0, length 0) is still answered, from the digest recorded at"
-                    + " upload");
+            throw new SftpException(SftpConstants.SSH_FX_OP_UNSUPPORTED, bounds.connectionRefusal(hashed.get()));
         }
         long block = request.blockSize() == 0 ? length : request.blockSize();
         List<byte[]> hashes = new ArrayList<>();

@@ -58,8 +58,8 @@ record CheckFileRequest(boolean byHandle, String target, List<String> algorithms
 
     /**
      * Whether the request may ask for the SHA-256 of a whole file, which is answered from the digest recorded at
-     * upload: one hash, sha256 picked, from offset 0, to the end or further (a length of at least the file's size,
-     * which only the file tells).
+     * upload: one hash, sha256 picked, from offset 0, to the end or further (a length of 0 or of at least the file's
+     * size, which only the file tells, 2^63 and more included: {@link #toTheEnd}).
      */
     boolean mayBeWholeFileSha256() {
         return start == 0 && blockSize == 0 && digest().filter(d -> d == BuiltinDigests.sha256).isPresent();
@@ -78,9 +78,22 @@ record CheckFileRequest(boolean byHandle, String target, List<String> algorithms
                 || Long.compareUnsigned(length, blockSize * StatVfsRequests.MAX_CHECK_FILE_BLOCKS) > 0;
     }
 
-    /** Whether it names a range longer than {@link CheckFileAnswers#MAX_REQUEST_BYTES} (a length of 0 does not). */
-    boolean tooLong() {
-        return Long.compareUnsigned(length, CheckFileAnswers.MAX_REQUEST_BYTES) > 0;
+    /**
+     * Whether it names a range longer than {@code max} bytes: a length of 0 does not, nor one of 2^63 or more (a
+     * negative long here), which no file reaches and clients send for "to the end" (2^64 - 1) as they send 0: such a
+     * range is bounded from the file's size ({@link #toTheEnd}), where {@link CheckFileAnswers} knows it (review24b L2).
+     */
+    boolean tooLong(long max) {
+        return length > max;
+    }
+
+    /**
+     * Whether its range runs to the end of a file of {@code size} bytes, its start within the file: a length of 0, or
+     * one (a uint64: 2^64 - 1 is what clients send for "everything", a negative long here) reaching the end or past
+     * it (review24b L2).
+     */
+    boolean toTheEnd(long size) {
+        return length == 0 || Long.compareUnsigned(length, size - start) >= 0;
     }
 
     private static long uint64(byte[] b, int at) {

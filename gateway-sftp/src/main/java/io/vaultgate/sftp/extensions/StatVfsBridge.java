@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileSystem;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.apache.sshd.common.file.FileSystemAware;
@@ -41,9 +42,17 @@ public final class StatVfsBridge implements SubsystemFactory {
     public static final String OPENSSH_EXTENSION = StatVfsRequests.STATVFS + "=2";
 
     private final SftpSubsystemFactory sftp;
+    private final CheckFileBounds checkFile;
 
+    /** With the default check-file bounds ({@link CheckFileBounds#defaults}). */
     public StatVfsBridge(SftpSubsystemFactory sftp) {
+        this(sftp, CheckFileBounds.defaults());
+    }
+
+    /** @param checkFile what check-file range requests may hash ({@code sftp.check-file-max-*}) */
+    public StatVfsBridge(SftpSubsystemFactory sftp, CheckFileBounds checkFile) {
         this.sftp = sftp;
+        this.checkFile = Objects.requireNonNull(checkFile, "checkFile");
     }
 
     @Override
@@ -63,8 +72,8 @@ public final class StatVfsBridge implements SubsystemFactory {
         Map<Integer, CheckFileRequest> checks = new ConcurrentHashMap<>();
         OpenHandles handles = new OpenHandles();
         proxy.addSftpEventListener(handles);
-        channel.setDataReceiver(new StatVfsRequests(receiver, asked, checks));
-        return new Bridged(subsystem, asked, checks, new CheckFileAnswers(proxy, handles),
+        channel.setDataReceiver(new StatVfsRequests(receiver, asked, checks, checkFile));
+        return new Bridged(subsystem, asked, checks, new CheckFileAnswers(proxy, handles, checkFile),
                 () -> channel.getRemoteWindow().getPacketSize());
     }
 

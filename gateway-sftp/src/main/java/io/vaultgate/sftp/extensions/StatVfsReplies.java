@@ -16,7 +16,7 @@ import org.apache.sshd.sftp.common.SftpConstants;
  * 4.4: eleven uint64), and MINA's answer to a genuine {@code space-available} gets its user fields (0 from MINA)
  * filled with the device ones, the tenant quota being the user's limit, and 1 byte per allocation unit. An error
  * status for such a request passes as it is. MINA's "unsupported" answer to a request {@link StatVfsRequests}
- * refused becomes an {@code SSH_FX_OP_UNSUPPORTED} status saying why ({@link Asked#refusal()}), and its answer to a
+ * refused becomes an {@code SSH_FX_OP_UNSUPPORTED} status saying why ({@link Asked#refusal}), and its answer to a
  * check-file request it took from MINA becomes {@link CheckFileAnswers}'s; every other reply passes untouched.
  *
  * <p>Sizes are counted in bytes ({@code f_frsize} 1): {@code f_blocks} is the quota, {@code f_bfree} and
@@ -59,8 +59,9 @@ final class StatVfsReplies extends ReplyFilter {
             return out.writeBuffer(checkFiles.answer(id, check));
         }
         Asked question = asked.remove(id);
-        if (question != null && question.refusal() != null) {
-            return out.writeBuffer(refusal(StatVfsRequests.uint32(bytes, at + 5), question.refusal()));
+        if (question != null && question.refused()) {
+            return out.writeBuffer(refusal(StatVfsRequests.uint32(bytes, at + 5),
+                    question.refusal(checkFiles.bounds())));
         }
         if (question == null || type == SftpConstants.SSH_FXP_STATUS) {
             return out.writeBuffer(buffer);

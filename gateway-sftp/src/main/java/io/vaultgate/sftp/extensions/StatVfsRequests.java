@@ -24,15 +24,16 @@ import org.apache.sshd.sftp.common.SftpConstants;
  * offer: {@code copy-data} (its writes would reach an upload handle past {@code fs.AppendOffsets} and the
  * transfer counts), {@code md5-hash} and {@code md5-hash-handle}. Such a request's extension name is overwritten,
  * keeping its length, so that MINA answers it "unsupported" without doing anything, and {@link StatVfsReplies}
- * replaces that answer by a status naming the reason ({@link Asked#refusal()}).
+ * replaces that answer by a status naming the reason ({@link Asked#refusal}).
  *
  * <p>{@code check-file-handle} and {@code check-file-name} are taken from MINA the same way, which would hash on the
  * session's thread whatever range was asked: the reply to each is {@link CheckFileAnswers}'s. Refused here, before
  * anything is read: more than {@link #MAX_CHECK_FILE_BLOCKS} block hashes (or block hashes without a length), a
  * block size that is not a multiple of {@link #CHECK_FILE_BLOCK_UNIT} (MINA 2.20, which answered these before, read
  * each block in pieces of that size and a shorter last piece still filled a whole one, so the hashes of other sizes
- * covered the wrong bytes; the rule is kept), and a length over {@link CheckFileAnswers#MAX_REQUEST_BYTES} unless
- * the request may be for a whole file's SHA-256, answered from the digest recorded at upload.
+ * covered the wrong bytes; the rule is kept), and a length over {@link CheckFileBounds#requestBytes} unless the
+ * request may be for a whole file's SHA-256 (offset 0, any length, which runs to the end of the file or past it),
+ * answered from the digest recorded at upload.
  */
 final class StatVfsRequests implements ChannelDataReceiver {
 
@@ -65,6 +66,7 @@ final class StatVfsRequests implements ChannelDataReceiver {
     private final ChannelDataReceiver subsystem;
     private final Map<Integer, Asked> asked;
     private final Map<Integer, CheckFileRequest> checks;
+    private final CheckFileBounds bounds;
 
     /** Bytes of the current packet that still pass through untouched. */
     private long skip;
@@ -78,11 +80,14 @@ final class StatVfsRequests implements ChannelDataReceiver {
     /**
      * @param asked  where the ids of requests whose replies are converted or replaced are noted with what they asked
      * @param checks where the ids of the check-file requests that {@link CheckFileAnswers} answers are noted
+     * @param bounds   the check-file bounds: a request naming a longer range is refused here
      */
-    StatVfsRequests(ChannelDataReceiver subsystem, Map<Integer, Asked> asked, Map<Integer, CheckFileRequest> checks) {
+    StatVfsRequests(ChannelDataReceiver subsystem, Map<Integer, Asked> asked, Map<Integer, CheckFileRequest> checks,
+            CheckFileBounds bounds) {
         this.subsystem = subsystem;
         this.asked = asked;
         this.checks = checks;
+        this.bounds = bounds;
     }
 
     @Override
@@ -197,7 +202,7 @@ final class StatVfsRequests implements ChannelDataReceiver {
             }
             if (request.isEmpty() || request.get().tooManyBlocks()) {
                 refusal = Asked.CHECK_FILE_BLOCKS;
-            } else if (request.get().tooLong() && !request.get().mayBeWholeFileSha256()) {
+            } else if (request.get().tooLong(bounds.requestBytes()) && !request.get().mayBeWholeFileSha256()) {
                 refusal = Asked.CHECK_FILE_RANGE;
             } else {
                 check = request.get();

@@ -58,7 +58,8 @@ class StatVfsRequestsTest {
         }
         Recorder subsystem = new Recorder();
         java.util.Map<Integer, Asked> asked = new ConcurrentHashMap<>();
-        StatVfsRequests requests = new StatVfsRequests(subsystem, asked, new ConcurrentHashMap<>());
+        StatVfsRequests requests = new StatVfsRequests(subsystem, asked, new ConcurrentHashMap<>(),
+                CheckFileBounds.defaults());
 
         byte[] stream = in.toByteArray();
         for (int at = 0; at < stream.length; ) {
@@ -77,7 +78,8 @@ class StatVfsRequestsTest {
         asked.put(7, Asked.STATVFS);
         asked.put(9, Asked.SPACE_AVAILABLE);
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
-        StatVfsReplies replies = new StatVfsReplies(new CapturingOutput(sent), asked, new ConcurrentHashMap<>(), null);
+        StatVfsReplies replies = new StatVfsReplies(new CapturingOutput(sent), asked, new ConcurrentHashMap<>(),
+                new CheckFileAnswers(null, new OpenHandles(), CheckFileBounds.defaults()));
 
         Buffer status = new ByteArrayBuffer();
         status.putUInt(9);
@@ -121,7 +123,7 @@ class StatVfsRequestsTest {
         java.util.Map<Integer, Asked> expectedAsked = new java.util.HashMap<>();
         java.util.Map<Integer, CheckFileRequest> expectedChecks = new java.util.HashMap<>();
         byte[] handles = handles();
-        long overRange = CheckFileAnswers.MAX_REQUEST_BYTES + 1;
+        long overRange = CheckFileBounds.DEFAULT_REQUEST_BYTES + 1;
         // name, payload, refusal, or for a check-file request answered by CheckFileAnswers: the request noted
         Object[][] requests = {
             {"copy-data", handles, Asked.COPY_DATA},
@@ -138,6 +140,11 @@ class StatVfsRequestsTest {
             {"check-file-name", checkFile(0, overRange, 0), checkRequest(false, 0, overRange, 0)},
             {"check-file-name", checkFile(1, overRange, 0), Asked.CHECK_FILE_RANGE},
             {"check-file-handle", checkFile("md5,sha256", 0, overRange, 0), Asked.CHECK_FILE_RANGE},
+            // a length of 2^63 or more is "to the end" (2^64 - 1, as clients send it), bounded from the file's size
+            {"check-file-name", checkFile(1, -1L, 0), checkRequest(false, 1, -1L, 0)},
+            {"check-file-handle", checkFile("md5,sha256", 0, Long.MIN_VALUE, 0), new CheckFileRequest(true,
+                    "/inbox/some/file.bin", java.util.List.of("md5", "sha256"), 0, Long.MIN_VALUE, 0)},
+            {"check-file-handle", checkFile(0, -1L, 8192), Asked.CHECK_FILE_BLOCKS},
             {"check-file-handle", checkFile("md5,sha256", 0, 0, 0), new CheckFileRequest(true,
                     "/inbox/some/file.bin", java.util.List.of("md5", "sha256"), 0, 0, 0)},
             {"copy-data", new byte[100_000], Asked.COPY_DATA},
@@ -163,7 +170,7 @@ class StatVfsRequestsTest {
         Recorder subsystem = new Recorder();
         java.util.Map<Integer, Asked> asked = new ConcurrentHashMap<>();
         java.util.Map<Integer, CheckFileRequest> checks = new ConcurrentHashMap<>();
-        StatVfsRequests filter = new StatVfsRequests(subsystem, asked, checks);
+        StatVfsRequests filter = new StatVfsRequests(subsystem, asked, checks, CheckFileBounds.defaults());
 
         byte[] stream = in.toByteArray();
         for (int at = 0; at < stream.length; ) {
@@ -182,7 +189,8 @@ class StatVfsRequestsTest {
         java.util.Map<Integer, Asked> asked = new ConcurrentHashMap<>();
         asked.put(5, Asked.COPY_DATA);
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
-        StatVfsReplies replies = new StatVfsReplies(new CapturingOutput(sent), asked, new ConcurrentHashMap<>(), null);
+        StatVfsReplies replies = new StatVfsReplies(new CapturingOutput(sent), asked, new ConcurrentHashMap<>(),
+                new CheckFileAnswers(null, new OpenHandles(), CheckFileBounds.defaults()));
 
         Buffer minas = new ByteArrayBuffer();
         byte[] text = "Command SSH_FXP_EXTENDED(---------) is unsupported or not implemented"
@@ -200,7 +208,7 @@ class StatVfsRequestsTest {
         assertThat(reply.getUByte()).isEqualTo(SftpConstants.SSH_FXP_STATUS);
         assertThat(reply.getUInt()).isEqualTo(5);
         assertThat(reply.getInt()).isEqualTo(SftpConstants.SSH_FX_OP_UNSUPPORTED);
-        assertThat(reply.getString()).isEqualTo(Asked.COPY_DATA.refusal()).startsWith("copy-data is not supported");
+        assertThat(reply.getString()).isEqualTo(Asked.COPY_DATA.refusal(CheckFileBounds.defaults())).startsWith("copy-data is not supported");
         assertThat(reply.getString()).isEmpty();
         assertThat(reply.available()).isZero();
         assertThat(asked).isEmpty();
