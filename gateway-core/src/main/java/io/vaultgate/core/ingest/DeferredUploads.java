@@ -31,31 +31,24 @@ final class DeferredUploads {
         /** Discarded, or no longer this list's business (resumed, committed or removed meanwhile). */
         DISCARDED,
         /** Failed for a passing cause: kept as it is, tried again. */
-        DEFERRED,
-        /**
-         * Its object was not found where the store does not show the place such objects are written (a file-system
-         * store not mounted yet): kept, tried again, and from then on never discarded as gone, since a directory made
-         * meanwhile in the unmounted place proves nothing (review23d M3); it can still expire.
-         */
-        DEFERRED_STORE_ABSENT;
+        DEFERRED;
 
         boolean deferred() {
-            return this == DEFERRED || this == DEFERRED_STORE_ABSENT;
+            return this == DEFERRED;
         }
     }
 
     /**
      * An upload waiting: {@code since} its first failed recovery (its expiry counts from there), when to try it next,
-     * the wait that led there, and whether its store was ever found without the place its object is written to.
+     * and the wait that led there.
      */
-    record Entry(FileRecord file, Instant since, Instant retryAt, Duration backoff, boolean storeWasAbsent) {
+    record Entry(FileRecord file, Instant since, Instant retryAt, Duration backoff) {
 
         /** The entry after another failed try at {@code now}. */
-        Entry next(Instant now, Outcome outcome) {
+        Entry next(Instant now) {
             Duration longer = backoff.multipliedBy(2);
             longer = longer.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : longer;
-            return new Entry(file, since, now.plus(longer), longer,
-                    storeWasAbsent || outcome == Outcome.DEFERRED_STORE_ABSENT);
+            return new Entry(file, since, now.plus(longer), longer);
         }
     }
 
@@ -70,10 +63,9 @@ final class DeferredUploads {
     /** Held through a pass, so two passes never try the same upload at once; never taken under {@link #entries}. */
     private final Object passes = new Object();
 
-    /** Remembers {@code file}, whose recovery just failed with {@code outcome}, to be tried again. */
-    void add(FileRecord file, Instant now, Outcome outcome) {
-        Entry entry = new Entry(file, now, now.plus(FIRST_RETRY), FIRST_RETRY,
-                outcome == Outcome.DEFERRED_STORE_ABSENT);
+    /** Remembers {@code file}, whose recovery just failed for a passing cause, to be tried again. */
+    void add(FileRecord file, Instant now) {
+        Entry entry = new Entry(file, now, now.plus(FIRST_RETRY), FIRST_RETRY);
         synchronized (entries) {
             entries.put(file.id(), entry);
         }
@@ -102,7 +94,7 @@ final class DeferredUploads {
                 recovered += outcome == Outcome.RESUMABLE ? 1 : 0;
                 synchronized (entries) {
                     if (outcome.deferred()) {
-                        entries.put(entry.file().id(), entry.next(now, outcome));
+                        entries.put(entry.file().id(), entry.next(now));
                     } else {
                         entries.remove(entry.file().id());
                     }

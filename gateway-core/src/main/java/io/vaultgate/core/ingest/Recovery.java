@@ -187,7 +187,7 @@ public final class Recovery {
     private boolean recover(FileRecord file) {
         Outcome outcome = makeResumable(file);
         if (outcome.deferred()) {
-            deferred.add(file, clock.instant(), outcome);
+            deferred.add(file, clock.instant());
         }
         return outcome == Outcome.RESUMABLE;
     }

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The retry list alone: its back-off (review23d L3), the mark an upload keeps once its store did not show where it
- * was written (M3), and a pass that leaves the list free while it tries an upload (L2).
+ * The retry list alone: its back-off (review23d L3), the first deferral time an upload keeps (M2), and a pass that
+ * leaves the list free while it tries an upload (L2).
  */
 class DeferredUploadsTest {
 
@@ -29,7 +29,7 @@ class DeferredUploadsTest {
 
     @Test
     void theWaitDoublesFromOneMinute_toTenAtMost() {
-        list.add(file("f_1"), T0, Outcome.DEFERRED);
+        list.add(file("f_1"), T0);
         List<Instant> tried = new ArrayList<>();
         DeferredUploads.Attempt fails = (entry, now) -> {
             tried.add(now);
@@ -47,27 +47,24 @@ class DeferredUploadsTest {
     }
 
     @Test
-    void anUploadOnceFoundWithoutItsStoresPlace_keepsTheMark_andItsFirstDeferralTime() {
-        list.add(file("f_1"), T0, Outcome.DEFERRED);
+    void aDeferredUpload_keepsItsFirstDeferralTime() {
+        list.add(file("f_1"), T0);
         Instant second = T0.plus(DeferredUploads.FIRST_RETRY);
         List<DeferredUploads.Entry> seen = new ArrayList<>();
-        list.retryDue(second, (entry, at) -> Outcome.DEFERRED_STORE_ABSENT);
+        list.retryDue(second, (entry, at) -> Outcome.DEFERRED);
         for (Instant at = second.plus(Duration.ofMinutes(2)); seen.size() < 2; at = at.plus(Duration.ofMinutes(10))) {
             list.retryDue(at, (entry, now) -> {
                 seen.add(entry);
                 return Outcome.DEFERRED;
             });
         }
-        assertThat(seen).allSatisfy(entry -> {
-            assertThat(entry.storeWasAbsent()).isTrue();
-            assertThat(entry.since()).isEqualTo(T0);
-        });
+        assertThat(seen).allSatisfy(entry -> assertThat(entry.since()).isEqualTo(T0));
     }
 
     @Test
     void aResumableOrDiscardedUpload_leavesTheList() {
-        list.add(file("f_1"), T0, Outcome.DEFERRED);
-        list.add(file("f_2"), T0, Outcome.DEFERRED_STORE_ABSENT);
+        list.add(file("f_1"), T0);
+        list.add(file("f_2"), T0);
         int recovered = list.retryDue(T0.plus(DeferredUploads.FIRST_RETRY),
                 (entry, now) -> entry.file().id().equals("f_1") ? Outcome.RESUMABLE : Outcome.DISCARDED);
         assertThat(recovered).isEqualTo(1);
@@ -76,10 +73,10 @@ class DeferredUploadsTest {
 
     @Test
     void whileAPassTriesAnUpload_otherThreadsStillAddAndCount() {
-        list.add(file("f_1"), T0, Outcome.DEFERRED);
+        list.add(file("f_1"), T0);
         list.retryDue(T0.plus(DeferredUploads.FIRST_RETRY), (entry, now) -> {
             CompletableFuture<Integer> other = CompletableFuture.supplyAsync(() -> {
-                list.add(file("f_2"), now, Outcome.DEFERRED);
+                list.add(file("f_2"), now);
                 return list.size();
             });
             assertThat(other).succeedsWithin(10, TimeUnit.SECONDS).isEqualTo(2);
