@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * authenticate, or the object is gone. Not found is proof that it is gone: the store was checked at start to be the
  * one the catalog's objects were written to ({@link io.vaultgate.core.storage.StoreIdentity}; a file system not
  * mounted yet stops the start instead), so an upload whose object was never created (a crash between its file row and
- * the store's create, review24b L3) is discarded at once. Any other failure (the store or the key provider failing for a moment,
+ * the store's create, review24b L3) is discarded at once, unless the store no longer shows the marker it was
+ * recognized by ({@link ObjectStore#stillRecognized}: unmounted while the node runs, review25a M1): then it is kept. Any other failure (the store or the key provider failing for a moment,
  * a key version this node's keystore does not hold yet) leaves the row {@code UPLOADING} on this node and its object
  * as they are, logged; {@link #retryDeferred} (each maintenance pass) tries it again ({@link DeferredUploads}: from
  * one minute, backing off to ten), and a restart of this node does too. It is discarded as expired once the partial
@@ -275,7 +276,13 @@ public final class Recovery {
             AuthenticatedRun.Cut cut;
             try (PendingObject object = store.reopen(file.tenant(), file.objectId())) {
                 cut = authenticatedRun.keep(file, dek, context, object);
-            } catch (NoSuchFileException e) { // the store is the catalog's (checked at start): gone
+            } catch (NoSuchFileException e) {
+                if (!store.stillRecognized()) { // unmounted while the node runs: not found proves nothing
+                    LOG.warn("interrupted upload {} of tenant {} is kept, to be tried again: its object is not found "
+                            + "and the store no longer shows the marker it was recognized by at start (its file "
+                            + "system unmounted?)", file.id(), file.tenant());
+                    return Outcome.DEFERRED;
+                }
                 return unrecoverable(file, "its stored object is gone");
             } catch (CryptoException.AuthenticationFailed e) {
                 return unrecoverable(file, "its header or first segment does not authenticate");

@@ -1,5 +1,6 @@
 package io.vaultgate.core.storage;
 
+import io.vaultgate.core.tenant.TenantId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,10 +66,13 @@ final class FileCommit {
         this.flushers = flushers;
     }
 
-    /** Makes {@code pending} final as {@code dir}'s entry of its id, then closes it (also when the commit fails). */
-    void commit(Path dir, FilePendingObject pending) throws IOException {
+    /**
+     * Makes {@code pending} final as its id's entry in the tenant's directory of {@code layout} (made if missing),
+     * then closes it (also when the commit fails, making the directory included: review25a L3).
+     */
+    void commit(FileStoreLayout layout, TenantId tenant, FilePendingObject pending) throws IOException {
         try {
-            makeFinal(dir, pending);
+            makeFinal(layout.tenantDir(tenant), pending);
         } catch (Throwable failure) { // every way out of a failed commit closes the object (review22d L2)
             closeAfterFailure(pending, failure);
             throw failure;

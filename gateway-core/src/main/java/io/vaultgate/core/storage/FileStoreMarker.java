@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The marker of a file-system store, {@code <root>/.vaultgate-store}, mode 0600. Written to a temporary name,
@@ -22,6 +23,8 @@ public final class FileStoreMarker implements StoreMarker {
 
     private final Path root;
     private final Path file;
+    /** The id this marker named when first read or written here: the start's check of the store. */
+    private final AtomicReference<StoreId> recognized = new AtomicReference<>();
 
     public FileStoreMarker(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -49,7 +52,17 @@ public final class FileStoreMarker implements StoreMarker {
         if (id.isEmpty()) {
             throw StoreNotRecognized.unreadableMarker(location());
         }
+        recognized.compareAndSet(null, id.get());
         return id;
+    }
+
+    /**
+     * False once this marker, read or written before, no longer names the id it named then (gone with its file
+     * system's unmount, or another store's); true while it does, and for a marker never read here.
+     */
+    boolean stillNamesWhatItNamed() throws IOException {
+        StoreId before = recognized.get();
+        return before == null || read().filter(before::equals).isPresent();
     }
 
     /**
@@ -78,5 +91,6 @@ public final class FileStoreMarker implements StoreMarker {
             throw e;
         }
         FileStoreLayout.fsyncDirectory(root);
+        recognized.compareAndSet(null, id);
     }
 }

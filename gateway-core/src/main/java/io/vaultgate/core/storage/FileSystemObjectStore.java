@@ -45,6 +45,7 @@ public final class FileSystemObjectStore implements ObjectStore {
     private final Executor flusher;
     private final WritebackChannel.Flush flush;
     private final FileCommit commit;
+    private final FileStoreMarker marker;
     /** The block size of direct writes behind, or empty: written through the page cache. */
     private final OptionalInt directBlock;
 
@@ -78,6 +79,7 @@ public final class FileSystemObjectStore implements ObjectStore {
         this.flusher = flusher;
         this.flush = flush;
         this.commit = new FileCommit(commitFlush);
+        this.marker = new FileStoreMarker(layout.root());
         this.directBlock = directIo ? DirectIo.blockSize(layout.root()) : OptionalInt.empty();
     }
 
@@ -88,7 +90,13 @@ public final class FileSystemObjectStore implements ObjectStore {
 
     /** The store's marker, {@code <root>/.vaultgate-store}. */
     public StoreMarker marker() {
-        return new FileStoreMarker(layout.root());
+        return marker;
+    }
+
+    /** False once the marker the start's check read, or wrote, is gone or names another store. */
+    @Override
+    public boolean stillRecognized() throws IOException {
+        return marker.stillNamesWhatItNamed();
     }
 
     @Override
@@ -133,7 +141,7 @@ public final class FileSystemObjectStore implements ObjectStore {
     /** See {@link FileCommit}: data flush beside the rename and directory flush, both awaited; closes the object. */
     @Override
     public void commit(TenantId tenant, PendingObject object) throws IOException {
-        commit.commit(layout.tenantDir(tenant), (FilePendingObject) object);
+        commit.commit(layout, tenant, (FilePendingObject) object);
     }
 
     /**

@@ -41,4 +41,13 @@ public interface ObjectStore {
      * uploads. Returns how many were removed.
      */
     int sweep(TenantId tenant, ReferencedObjects referenced) throws IOException;
+
+    /**
+     * Whether the store still shows the marker it was recognized by at start, so that an object it does not find is
+     * gone (review25a M1): false where a directory store's file system was unmounted while the node runs, leaving
+     * the empty mount point. True for a store that cannot lose its marker that way, and for one never checked.
+     */
+    default boolean stillRecognized() throws IOException {
+        return true;
+    }
 }

@@ -15,6 +15,7 @@ import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.FileStoreMarker;
 import io.vaultgate.core.storage.FileSystemObjectStore;
+import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.StoreIdentity;
 import io.vaultgate.core.storage.StoreNotRecognized;
 import io.vaultgate.core.storage.PendingObject;
@@ -102,6 +103,7 @@ class RecoveryTransientFailureTest {
         final KeystoreKeyProvider keystore;
         final GatewayCore core;
         final DelegatingObjectStore objects;
+        private final ObjectStore base = TestStore.open(home, clock);
 
         Node() throws IOException {
             keystore = KeystoreKeyProvider.open(home.resolve("kek.p12"), MasterSecret.fromBytes(
@@ -115,7 +117,7 @@ class RecoveryTransientFailureTest {
                     return super.unwrap(ctx, slot);
                 }
             };
-            DelegatingObjectStore store = new DelegatingObjectStore(TestStore.open(home, clock)) {
+            DelegatingObjectStore store = new DelegatingObjectStore(base) {
                 @Override
                 public PendingObject reopen(TenantId tenant, ObjectId id) throws IOException {
                     if (storeDown.get()) {
@@ -141,10 +143,9 @@ class RecoveryTransientFailureTest {
             return core.recovery();
         }
 
-        /** The start's store identity check (a directory store's marker). */
+        /** The start's store identity check of the node's store (a directory store's marker). */
         void checkStore() throws IOException {
-            Path root = home.resolve("objects");
-            new StoreIdentity(database, new FileSystemObjectStore(root), new FileStoreMarker(root), clock).check();
+            new StoreIdentity(database, base, ((FileSystemObjectStore) base).marker(), clock).check();
         }
 
         /** The node the interrupted upload's row names. */
@@ -348,6 +349,44 @@ class RecoveryTransientFailureTest {
         try (Node node = new Node()) {
             node.checkStore();
             assertThat(node.recovery().run().resumable()).isEqualTo(1);
+            assertThat(node.state()).isEqualTo("PARTIAL " + NODE);
+            assertThat(node.aborted()).isZero();
+        }
+    }
+
+    /**
+     * review25a M1: the store's file system is unmounted while the node runs, after an interrupted upload was deferred
+     * (its key provider down at start). The retry does not find the object on the empty mount point; that proves
+     * nothing, since the store no longer shows its marker: the upload is kept, and recovered once mounted again.
+     */
+    @Test
+    void aStoreUnmountedWhileTheNodeRuns_keepsADeferredUpload_andRecoversItOnceMountedAgain() throws IOException {
+        Assumptions.assumeFalse(TestStore.s3(), "a directory store's mount point");
+        Path root = home.resolve("objects");
+        try (Database catalog = TestCatalog.open(home)) { // the installation's first start records the store
+            new StoreIdentity(catalog, new FileSystemObjectStore(root), new FileStoreMarker(root), clock).check();
+        }
+        aNodeDiesWhileStreamingAnUpload();
+        try (Node node = new Node()) {
+            node.checkStore();
+            keysDown.set(true); // the HSM unreachable at start: the upload is deferred
+            assertThat(node.recovery().run().resumable()).isZero();
+            assertThat(node.recovery().deferredCount()).isEqualTo(1);
+
+            Path mounted = home.resolve("objects-filesystem");
+            Files.move(root, mounted); // its file system unmounted while the node runs
+            Files.createDirectories(root); // the empty mount point
+            keysDown.set(false);
+            clock.advance(DeferredUploads.FIRST_RETRY);
+            assertThat(node.recovery().retryDeferred()).isZero();
+            assertThat(node.aborted()).as("upload.aborted audited").isZero();
+            assertThat(node.state()).as("kept: the object is not gone, its store is not mounted")
+                    .isEqualTo("UPLOADING " + NODE);
+
+            deleteTree(root);
+            Files.move(mounted, root); // mounted again
+            clock.advance(DeferredUploads.LAST_RETRY);
+            assertThat(node.recovery().retryDeferred()).isEqualTo(1);
             assertThat(node.state()).isEqualTo("PARTIAL " + NODE);
             assertThat(node.aborted()).isZero();
         }

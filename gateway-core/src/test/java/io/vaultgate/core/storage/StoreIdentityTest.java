@@ -211,6 +211,7 @@ class StoreIdentityTest {
     @Test
     void twoFirstStartsAtOnce_agreeOnOneId() throws Exception {
         try (Database catalog = TestCatalog.open(home)) {
+            TestStore.open(home, clock); // the test's bucket named in home first: two threads would race to name it
             ExecutorService threads = Executors.newFixedThreadPool(2);
             try {
                 CountDownLatch go = new CountDownLatch(1);

@@ -51,4 +51,9 @@ public abstract class DelegatingObjectStore implements ObjectStore {
     public int sweep(TenantId tenant, ReferencedObjects referenced) throws IOException {
         return delegate.sweep(tenant, referenced);
     }
+
+    @Override
+    public boolean stillRecognized() throws IOException {
+        return delegate.stillRecognized();
+    }
 }
