@@ -78,8 +78,9 @@ final class ChunkBuffers {
     }
 
     /**
-     * The process's staging buffers of {@link DirectAppends#CHUNK} bytes aligned to {@code block}, one per large
-     * upload being written directly: as many bytes at most as {@link #shared} (a 256 MiB heap: 32), 8 kept idle.
+     * The process's staging buffers of {@link DirectAppends#CHUNK} bytes aligned to {@code block}, one or two per
+     * large upload being written directly (the second while the first's run is written): as many bytes at most as
+     * {@link #shared} (a 256 MiB heap: 32), 8 kept idle.
      */
     static ChunkBuffers staging(int block) {
         return STAGING.computeIfAbsent(block, b -> new ChunkBuffers(b, DirectAppends.CHUNK,

@@ -33,12 +33,13 @@ final class DirectAppends implements AutoCloseable {
     private final FileChannel file;
     private final FileChannel direct;
     private final int block;
-    private final ChunkBuffers pool; // where the first staging buffer goes back at close; null for one of its own
-    private final ByteBuffer pooled;
+    private final ChunkBuffers pool; // where the staging buffers come from and go back at close; null: its own
     private final Executor writer; // where a full run is written while the next is staged; null: by the caller
     private ByteBuffer staged;
     /** The other staging buffer: null until a run is first written on the writer, then the one not staged into. */
     private ByteBuffer spare;
+    /** No other staging buffer was to be had: every run is written by the caller (asked for once per object). */
+    private boolean noSpare;
     /** The run being written on the writer, if one is; its failure fails the next call. */
     private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
     /** File position of the first staged byte, a multiple of {@code block}; -1 with nothing staged. */
@@ -61,7 +62,6 @@ final class DirectAppends implements AutoCloseable {
         this.direct = direct;
         this.block = block;
         this.pool = pool;
-        this.pooled = staged;
         this.staged = staged;
         this.writer = writer;
     }
@@ -70,11 +70,16 @@ final class DirectAppends implements AutoCloseable {
      * Appends to {@code file}, whose path is {@code path}, through a direct descriptor of it opened here, staging in
      * a buffer of the process's {@link ChunkBuffers#staging} pool; null when every one of those is out (the caller
      * writes through the page cache instead), so large uploads cannot take the process's direct memory. Full runs
-     * are written on {@code writer}; the second staging buffer that needs is allocated at the first of them, one
-     * run's size, as the buffers a {@link WritebackChannel} queues for its writer otherwise are.
+     * are written on {@code writer}; the second staging buffer that needs is taken from the same pool at the first
+     * of them (none left: the caller writes each run itself, as without a writer).
      */
     static DirectAppends open(FileChannel file, Path path, int block, Executor writer) throws IOException {
-        ChunkBuffers pool = ChunkBuffers.staging(block);
+        return open(file, path, block, writer, ChunkBuffers.staging(block));
+    }
+
+    /** As above, staging in buffers of {@code pool}. */
+    static DirectAppends open(FileChannel file, Path path, int block, Executor writer, ChunkBuffers pool)
+            throws IOException {
         ByteBuffer staged = pool.take();
         if (staged == null) {
             return null;
@@ -149,12 +154,9 @@ final class DirectAppends implements AutoCloseable {
      */
     private void writeFullRun() throws IOException {
         awaitInFlight();
-        if (writer != null && spare == null) {
-            try {
-                spare = DirectIo.aligned(CHUNK, block);
-            } catch (OutOfMemoryError noDirectMemory) {
-                // no second run: this one is written by the caller, as without a writer (review24a M1)
-            }
+        if (writer != null && spare == null && !noSpare) {
+            spare = secondRun();
+            noSpare = spare == null;
         }
         if (spare == null) {
             writeDirect(CHUNK);
@@ -174,6 +176,21 @@ final class DirectAppends implements AutoCloseable {
         }
         base += CHUNK;
         staged.clear();
+    }
+
+    /**
+     * The second staging buffer: from the pool (capped, and after a failed allocation none is tried for a while,
+     * review25b M1), or one of its own; null where there is none (no direct memory: review24a M1).
+     */
+    private ByteBuffer secondRun() {
+        if (pool != null) {
+            return pool.take();
+        }
+        try {
+            return DirectIo.aligned(CHUNK, block);
+        } catch (OutOfMemoryError noDirectMemory) {
+            return null;
+        }
     }
 
     /** Waits for the run being written on the writer, if one is; fails if its write did. */
@@ -212,7 +229,10 @@ final class DirectAppends implements AutoCloseable {
             direct.close();
         } finally {
             if (pool != null) {
-                pool.giveBack(pooled);
+                pool.giveBack(staged);
+                if (spare != null) {
+                    pool.giveBack(spare);
+                }
             }
         }
     }

@@ -123,6 +123,7 @@ final class WritebackChannel implements SeekableByteChannel {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
+        requireOpen(); // a direct write stages into a pooled buffer, another upload's once this one is closed
         int length = src.remaining();
         if (syncWritten < behind.syncBytes()) {
             int written = behind.write().write(file, src, position);

@@ -108,6 +108,51 @@ class DirectAppendsTest {
         assertThat(Files.readAllBytes(path)).isEqualTo(expected.toByteArray());
     }
 
+    /**
+     * review25b M1: the second staging buffer comes from the same capped pool as the first (and so from its back-off
+     * after a direct-memory failure), not from an allocation of its own per upload; both go back at close. With the
+     * pool out, every run is written by the caller, the bytes still exact.
+     */
+    @Test
+    void withAWriter_theSecondRunComesFromThePool_andBothGoBackAtClose_orTheCallerWritesEachRun() throws Exception {
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        ChunkBuffers pool = new ChunkBuffers(block, DirectAppends.CHUNK, 2, 2);
+        try {
+            ByteArrayOutputStream expected = new ByteArrayOutputStream();
+            long at = 0;
+            try (DirectAppends twoRuns = DirectAppends.open(file, path, block, writer, pool)) {
+                for (int i = 0; i < 3; i++) {
+                    byte[] run = bytes(DirectAppends.CHUNK);
+                    twoRuns.write(ByteBuffer.wrap(run), at);
+                    expected.writeBytes(run);
+                    at += run.length;
+                }
+                twoRuns.settle();
+                assertThat(pool.take()).as("both of the pool's buffers staging this object").isNull();
+            }
+            ByteBuffer first = pool.take();
+            ByteBuffer second = pool.take();
+            assertThat(first).as("given back at close").isNotNull();
+            assertThat(second).as("given back at close").isNotNull();
+
+            pool.giveBack(first); // one left in the pool, the other out: no second run for the next object
+            try (DirectAppends oneRun = DirectAppends.open(file, path, block, writer, pool)) {
+                for (int i = 0; i < 3; i++) {
+                    byte[] run = bytes(DirectAppends.CHUNK);
+                    oneRun.write(ByteBuffer.wrap(run), at);
+                    expected.writeBytes(run);
+                    at += run.length;
+                }
+                oneRun.settle();
+                assertThat(oneRun.writtenDirectly()).isEqualTo(3L * DirectAppends.CHUNK);
+            }
+            pool.giveBack(second);
+            assertThat(Files.readAllBytes(path)).isEqualTo(expected.toByteArray());
+        } finally {
+            writer.shutdownNow();
+        }
+    }
+
     @Test
     void withAWriter_aRunWhoseWriteFailed_failsTheNextWriteAndEverySettle() throws Exception {
         java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
@@ -177,6 +222,31 @@ class DirectAppendsTest {
 
         assertThat(Files.readAllBytes(path)).isEqualTo(data);
         assertThat(Files.size(path)).isEqualTo(data.length);
+    }
+
+    /**
+     * review25b L1: past its first bytes a direct write only stages into a pooled buffer, which is another upload's
+     * once this channel is closed: a write after close is refused, and stages nothing.
+     */
+    @Test
+    void aWritebackChannelWritingDirectly_refusesAWriteAfterClose() throws Exception {
+        Path other = dir.resolve("closed");
+        FileChannel plain = FileChannel.open(other, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            WritebackChannel channel = new WritebackChannel(plain, new WritebackChannel.DirectWrites(other, block),
+                    Long.MAX_VALUE, Runnable::run, c -> c.force(false),
+                    new WritebackChannel.Behind(0, 8, writer, FileChannel::write));
+            channel.write(ByteBuffer.wrap(bytes(4096)));
+            channel.close();
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> channel.write(ByteBuffer.wrap(bytes(65_536))))
+                    .isInstanceOf(java.nio.channels.ClosedChannelException.class);
+        } finally {
+            writer.shutdownNow();
+        }
+        assertThat(Files.size(other)).isEqualTo(4096);
     }
 
     @Test
