@@ -37,7 +37,7 @@ final class TenantKeyChanges {
     }
 
     /**
-     * Before a change of the tenant's keys made elsewhere (a rewrap, which moves every file to this node's active
+     * Before a change of the tenant's keys that another class makes on this node (a rewrap, which moves every file to this node's active
      * version; a disabled version), in the caller's transaction.
      */
     void requireNotBehind(Jdbc jdbc, String tenant) throws SQLException {
