@@ -42,10 +42,6 @@ final class ObjectStores {
         StorageConfig storage = config.storage();
         if (storage.type() == StorageType.FILESYSTEM) {
             FileSystemObjectStore store = new FileSystemObjectStore(config.storageRoot(), storage.directIo());
-            if (storage.directIo() && !store.writesDirectly()) {
-                LOG.info("storage.direct-io: the file system of {} refuses direct I/O; objects are written through"
-                        + " the page cache", config.storageRoot());
-            }
             checkIdentity(config, database, store, store.marker());
             return store;
         }
@@ -82,6 +78,10 @@ final class ObjectStores {
             result = new StoreIdentity(database, store, marker, Clock.systemUTC()).check();
         } catch (StoreNotRecognized e) {
             throw new StartupException(resource(config), e.problem(), fix(config, e), e);
+        } catch (IOException e) { // the marker or the catalog's objects not readable (review25a L7)
+            throw new StartupException(resource(config), "the store's marker at " + marker.location()
+                    + " could not be read or written: " + e.getMessage(), "check that the gateway may read and write "
+                    + "the store (a directory: its owner and mode; S3: the credentials, bucket and endpoint)", e);
         }
         switch (result.outcome()) {
             case RECORDED -> LOG.info("storage: store id {} recorded in the catalog and written to {}", result.id(),

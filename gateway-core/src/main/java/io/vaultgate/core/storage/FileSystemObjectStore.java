@@ -83,7 +83,7 @@ public final class FileSystemObjectStore implements ObjectStore {
         this.directBlock = directIo ? DirectIo.blockSize(layout.root()) : OptionalInt.empty();
     }
 
-    /** Whether large objects are written, and objects read, with direct I/O here (for the start-up log line). */
+    /** Whether large objects are written, and objects read, with direct I/O here ({@link DirectIo} logs why not). */
     public boolean writesDirectly() {
         return directBlock.isPresent();
     }

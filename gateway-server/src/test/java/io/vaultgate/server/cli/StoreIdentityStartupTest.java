@@ -82,6 +82,20 @@ class StoreIdentityStartupTest {
         assertThat(run.err().strip().lines()).hasSize(1);
     }
 
+    /** review25a L7: a marker that cannot be read is named, with what to check, not taken for an unwritable root. */
+    @Test
+    void run_withAMarkerThatCannotBeRead_refusesToStart_namingTheMarker() throws IOException {
+        Path marker = objects().resolve(".vaultgate-store");
+        Files.delete(marker);
+        Files.createDirectory(marker); // reading it fails with an I/O error, as a marker the gateway may not read
+
+        CliHarness.Result run = run();
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains("storage.path", "the store's marker at " + marker + " could not be read",
+                "may read and write the store");
+        assertThat(run.err().strip().lines()).hasSize(1);
+    }
+
     private Path objects() {
         return home.resolve("objects");
     }
