@@ -23,7 +23,10 @@ import java.util.concurrent.Executor;
  * <p><b>Two runs.</b> Opened with a {@code writer}, a full run is written on it while the caller stages the next
  * one in a second buffer: the caller copies each byte once (into a staging buffer) and the writer only hands whole
  * runs to the kernel, which moves them to the disk without touching them. A caller that fills the second run while
- * the first is still being written waits for it. A failed write fails the next {@link #write} or {@link #settle}.
+ * the first is still being written waits for it. A run whose write on the writer failed fails the first later call
+ * that waits for that run: the {@link #write} that fills the next run, one that does not continue where staging
+ * stopped (a rewrite, a gap), or a {@link #settle}; and every call after it. A write in between only stages, and
+ * returns (review25b L2).
  */
 final class DirectAppends implements AutoCloseable {
 
@@ -40,7 +43,7 @@ final class DirectAppends implements AutoCloseable {
     private ByteBuffer spare;
     /** No other staging buffer was to be had: every run is written by the caller (asked for once per object). */
     private boolean noSpare;
-    /** The run being written on the writer, if one is; its failure fails the next call. */
+    /** The run being written on the writer, if one is; its failure fails the next call that waits for it. */
     private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
     /** File position of the first staged byte, a multiple of {@code block}; -1 with nothing staged. */
     private long base = -1;

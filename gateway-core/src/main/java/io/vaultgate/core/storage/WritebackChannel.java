@@ -37,7 +37,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * caller's thread: it copies the bytes into a staging run and a thread of {@code writer} writes each full run with
  * {@code O_DIRECT} while the caller fills the next, so each byte is copied once in the process instead of twice
  * (into a queued buffer, then into the run) and the writer is handed a run every 512 KiB instead of a buffer every
- * write. With every staging buffer of the process out, the writes behind are queued as above.
+ * write. With every staging buffer of the process out, the writes behind are queued as above. A run whose direct
+ * write failed fails the calls that wait for the writes ({@link #forceData}, {@link #forceAll}, a read, the size, a
+ * truncation), every time, as a failed queued write does; so a failed upload is never flushed as
+ * complete, and never committed.
  */
 final class WritebackChannel implements SeekableByteChannel {
 

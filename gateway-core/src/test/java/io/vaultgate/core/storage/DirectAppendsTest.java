@@ -78,7 +78,8 @@ class DirectAppendsTest {
     }
 
     @Test
-    void withAWriter_eachFullRunIsWrittenOnIt_once_whileTheCallerStagesTheNext() throws Exception {
+    void withAWriter_eachFullRunIsWrittenOnItOnce_thePartialLastRunBySettle_andTheFileHoldsEveryByte()
+            throws Exception {
         java.util.List<String> ranOn = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(
                 r -> new Thread(r, "test-writer"));
@@ -121,13 +122,7 @@ class DirectAppendsTest {
             ByteArrayOutputStream expected = new ByteArrayOutputStream();
             long at = 0;
             try (DirectAppends twoRuns = DirectAppends.open(file, path, block, writer, pool)) {
-                for (int i = 0; i < 3; i++) {
-                    byte[] run = bytes(DirectAppends.CHUNK);
-                    twoRuns.write(ByteBuffer.wrap(run), at);
-                    expected.writeBytes(run);
-                    at += run.length;
-                }
-                twoRuns.settle();
+                at = writeThreeRuns(twoRuns, at, expected);
                 assertThat(pool.take()).as("both of the pool's buffers staging this object").isNull();
             }
             ByteBuffer first = pool.take();
@@ -137,13 +132,7 @@ class DirectAppendsTest {
 
             pool.giveBack(first); // one left in the pool, the other out: no second run for the next object
             try (DirectAppends oneRun = DirectAppends.open(file, path, block, writer, pool)) {
-                for (int i = 0; i < 3; i++) {
-                    byte[] run = bytes(DirectAppends.CHUNK);
-                    oneRun.write(ByteBuffer.wrap(run), at);
-                    expected.writeBytes(run);
-                    at += run.length;
-                }
-                oneRun.settle();
+                writeThreeRuns(oneRun, at, expected);
                 assertThat(oneRun.writtenDirectly()).isEqualTo(3L * DirectAppends.CHUNK);
             }
             pool.giveBack(second);
@@ -154,7 +143,7 @@ class DirectAppendsTest {
     }
 
     @Test
-    void withAWriter_aRunWhoseWriteFailed_failsTheNextWriteAndEverySettle() throws Exception {
+    void withAWriter_aRunWhoseWriteFailed_failsTheWriteThatFillsTheNextRun_andEverySettle() throws Exception {
         java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
         try (DirectAppends twoRuns = new DirectAppends(file, direct, block, writer)) {
             direct.close(); // the run's write fails on the writer
@@ -361,6 +350,18 @@ class DirectAppendsTest {
         }
         assertThat(Files.readAllBytes(other)).isEqualTo(data);
         assertThat(descriptorsOf(other)).isZero();
+    }
+
+    /** Writes three full runs from {@code at}, adds them to {@code expected} and settles; returns the new end. */
+    private long writeThreeRuns(DirectAppends appends, long at, ByteArrayOutputStream expected) throws IOException {
+        for (int i = 0; i < 3; i++) {
+            byte[] run = bytes(DirectAppends.CHUNK);
+            appends.write(ByteBuffer.wrap(run), at);
+            expected.writeBytes(run);
+            at += run.length;
+        }
+        appends.settle();
+        return at;
     }
 
     /** This process's open descriptors of {@code file}. */

@@ -2,16 +2,19 @@ package io.vaultgate.core.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vaultgate.core.testing.CatalogIndependent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -123,6 +126,45 @@ class WritebackChannelTest {
                 .hasMessageContaining("No space left on device");
         assertThatThrownBy(channel::forceAll).isInstanceOf(IOException.class);
         channel.close();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    /**
+     * review25b L2: a full run that {@link DirectAppends} writes on the writer thread, and whose write fails (here its
+     * direct descriptor, closed by an interrupt of that thread, as a failing disk would fail it), reaches this
+     * channel's caller: the flush before a commit fails naming it, so do a truncation (the envelope writer cuts its
+     * last segment back) and every later flush, and the flush itself never runs, so nothing is flushed or committed
+     * as if complete. Guards the behaviour as it was (by reading it already held); there was no test of it at this
+     * level.
+     */
+    @Test
+    void aDirectRunWhoseWriteFailed_failsTheFlushAndTheTruncation_andNothingIsFlushed() throws IOException {
+        OptionalInt block = DirectIo.blockSize(dir);
+        assumeTrue(block.isPresent(), "the test directory's file system refuses O_DIRECT");
+        Path file = dir.resolve("object");
+        FileChannel plain = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        Executor interruptingWriter = task -> writerThread.execute(() -> {
+            Thread.currentThread().interrupt(); // the run's write on the direct descriptor closes it and fails
+            task.run();
+        });
+        WritebackChannel channel = new WritebackChannel(plain,
+                new WritebackChannel.DirectWrites(file, block.getAsInt()), Long.MAX_VALUE, Runnable::run,
+                c -> flushedSizes.add(c.size()), new WritebackChannel.Behind(0, 8, interruptingWriter, PWRITE));
+        try {
+            channel.write(ByteBuffer.wrap(bytes(DirectAppends.CHUNK + 1000))); // a full run, handed to the writer
+
+            assertThatThrownBy(channel::forceData).as("the flush before a commit").isInstanceOf(IOException.class)
+                    .hasMessageContaining("a write of the object failed: a direct write failed")
+                    .hasRootCauseInstanceOf(ClosedByInterruptException.class);
+            assertThatThrownBy(() -> channel.truncate(DirectAppends.CHUNK)).as("a truncation")
+                    .isInstanceOf(IOException.class).hasMessageContaining("a direct write failed");
+            assertThatThrownBy(channel::forceData).as("a later flush").isInstanceOf(IOException.class)
+                    .hasMessageContaining("a direct write failed");
+            assertThat(flushedSizes).as("nothing is flushed as if it were complete").isEmpty();
+        } finally {
+            channel.close();
+        }
         assertThat(channel.isOpen()).isFalse();
     }
 
