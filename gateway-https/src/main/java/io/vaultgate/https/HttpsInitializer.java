@@ -71,7 +71,7 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         this.listenerCap = new ListenerCap("https.max-connections", settings.maxConnections(),
                 meters.refusals(ConnectionRefusals.Reason.MAX_CONNECTIONS));
         this.connectionLimit = new ConnectionLimit(settings.maxConnectionsPerAddress(), access,
-                meters.refusals(ConnectionRefusals.Reason.MAX_CONNECTIONS_PER_SOURCE));
+                meters.refusals(ConnectionRefusals.Reason.MAX_CONNECTIONS_PER_SOURCE), meters.evictions());
         this.tls = tls;
         this.settings = settings;
         this.blocking = blocking;

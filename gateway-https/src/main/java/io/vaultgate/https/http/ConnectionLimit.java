@@ -8,8 +8,13 @@ import io.vaultgate.core.defender.RefusalLog;
 import io.vaultgate.core.defender.SourceAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,17 +24,40 @@ import org.slf4j.LoggerFactory;
  * defender scores and bans ({@link SourceAddress#key}): an IPv4 address, or an IPv6 address's /64, since any IPv6
  * client holds a whole /64 and would otherwise hold the cap once per address it takes. One instance is shared by all
  * connections of one server (it owns the counts).
+ *
+ * <p>A source at its cap gets a new connection all the same when one of its connections has been waiting for a
+ * request head for {@link #EVICTABLE_AFTER} or longer ({@link HeadWait}: idle between requests, or a head or a TLS
+ * handshake still being sent): the one that has waited longest is closed and the new one takes its place. So a
+ * source's places held by connections that send nothing, or trickle a head a byte at a time, go to that source's
+ * next connection at once, not when the keep-alive timeout or the request-head deadline (30 s) closes them: a client
+ * (or one host behind a site's NAT address) cannot lock its source's other clients out by holding the cap with
+ * unfinished heads. A connection with a request in flight (a body being received, a download, an answer being
+ * prepared) is never closed for it, nor one that has waited less (an honest client's handshake and head take a few
+ * round trips), nor an HTTP/2 connection (its own no-stream timeout closes it idle). When no connection of the source
+ * has waited that long, the new one is refused as before.
  */
 @ChannelHandler.Sharable
 public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimit.class);
 
+    /**
+     * How long a connection must have waited for a request head before a new connection of its source at the cap may
+     * take its place. An honest client's head follows its connect within the TLS handshake's round trips (two on
+     * TLS 1.3, its head in the second); 2 s covers those on a 600 ms satellite link, and answers its idle kept-alive
+     * connection a moment to be reused.
+     */
+    public static final Duration EVICTABLE_AFTER = Duration.ofSeconds(2);
+
     private final int maxPerAddress;
     private final AccessControl access;
     private final RefusalLog refusals = new RefusalLog(LOG);
     private final Runnable refused;
-    private final ConcurrentMap<String, Integer> open = new ConcurrentHashMap<>();
+    private final Runnable evicted;
+    private final RefusalLog evictions = new RefusalLog(LOG);
+    private final LongSupplier clock;
+    /** Each source's connections that hold a place (not those evicted); a list changes only inside {@code compute}. */
+    private final ConcurrentMap<String, List<HeadWait>> open = new ConcurrentHashMap<>();
 
     /** Counts only; admits every address. */
     public ConnectionLimit(int maxPerAddress) {
@@ -43,9 +71,24 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
 
     /** @param refused counts one connection closed for the cap (not those the defender refuses: it counts them) */
     public ConnectionLimit(int maxPerAddress, AccessControl access, Runnable refused) {
+        this(maxPerAddress, access, refused, () -> { });
+    }
+
+    /**
+     * @param refused counts one connection closed for the cap (not those the defender refuses: it counts them)
+     * @param evicted counts one connection closed, while waiting for a request head, for a new one of its source
+     */
+    public ConnectionLimit(int maxPerAddress, AccessControl access, Runnable refused, Runnable evicted) {
+        this(maxPerAddress, access, refused, evicted, System::nanoTime);
+    }
+
+    /** With {@code clock} (nanoseconds, as {@link System#nanoTime}) the time waits count in: a test's own. */
+    ConnectionLimit(int maxPerAddress, AccessControl access, Runnable refused, Runnable evicted, LongSupplier clock) {
         this.maxPerAddress = maxPerAddress;
         this.access = access;
         this.refused = refused;
+        this.evicted = evicted;
+        this.clock = clock;
     }
 
     @Override
@@ -61,21 +104,77 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
             return;
         }
         String source = SourceAddress.key(address);
-        int count = open.merge(source, 1, Integer::sum);
-        ctx.channel().closeFuture().addListener(closed -> open.computeIfPresent(source, (a, n) -> n > 1 ? n - 1 : null));
-        if (count > maxPerAddress) {
+        HeadWait connection = new HeadWait(ctx.channel(), clock);
+        ctx.channel().attr(HeadWait.KEY).set(connection);
+        HeadWait[] victim = {null};
+        long[] victimWaited = {0};
+        boolean[] full = {false};
+        open.compute(source, (key, places) -> {
+            List<HeadWait> list = places == null ? new ArrayList<>() : places;
+            if (list.size() >= maxPerAddress) {
+                long now = clock.getAsLong();
+                victim[0] = longestWaiting(list, now);
+                if (victim[0] == null) {
+                    full[0] = true;
+                    return places;
+                }
+                victimWaited[0] = victim[0].waited(now);
+                list.remove(victim[0]);
+            }
+            list.add(connection);
+            return list;
+        });
+        if (full[0]) {
             refused.run();
             refusals.refused(source, since -> "connection from " + address.getHostAddress() + " refused: "
-                    + (count - 1) + " connections open from " + source + ", the limit is " + maxPerAddress + "; "
+                    + maxPerAddress + " connections open from " + source + ", the limit is " + maxPerAddress
+                    + ", none of them waiting for a request head for " + EVICTABLE_AFTER.toSeconds() + " s; "
                     + since + " (logged at most once a minute)");
             ctx.close();
             return;
         }
+        ctx.channel().closeFuture().addListener(closed -> open.computeIfPresent(source, (key, places) -> {
+            places.remove(connection);
+            return places.isEmpty() ? null : places;
+        }));
+        if (victim[0] != null) {
+            HeadWait gone = victim[0];
+            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(victimWaited[0]);
+            evicted.run();
+            evictions.refused(since -> "connection from " + ClientAddress.of(gone.channel) + " closed after waiting "
+                    + waitedMillis + " ms for a request head: its source " + source + " held its limit of "
+                    + maxPerAddress + " connections and a new one from " + address.getHostAddress() + " took its place; "
+                    + since + " such since the last such line (logged at most once a minute)");
+            gone.channel.close();
+        }
         ctx.fireChannelActive();
+    }
+
+    /**
+     * The connection of {@code places} that has waited longest for a request head, if it has waited {@link
+     * #EVICTABLE_AFTER} at least; null if none has.
+     */
+    private static HeadWait longestWaiting(List<HeadWait> places, long now) {
+        long evictableAfter = EVICTABLE_AFTER.toNanos();
+        HeadWait longest = null;
+        long longestWaited = -1;
+        for (HeadWait place : places) {
+            long waited = place.waited(now);
+            if (waited >= evictableAfter && waited > longestWaited) {
+                longest = place;
+                longestWaited = waited;
+            }
+        }
+        return longest;
     }
 
     /** Connections now open from the source of {@code address}: the address, or its /64 for IPv6. */
     public int openFrom(InetAddress address) {
-        return open.getOrDefault(SourceAddress.key(address), 0);
+        int[] count = {0};
+        open.computeIfPresent(SourceAddress.key(address), (key, places) -> {
+            count[0] = places.size();
+            return places;
+        });
+        return count[0];
     }
 }

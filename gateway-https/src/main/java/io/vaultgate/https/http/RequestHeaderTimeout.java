@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * complete within the timeout, counted from the connection's start and from the end of each final
  * response. A body in progress is not timed here (the idle timeout covers a stalled body), and neither is
  * a request the server is still working on: with pipelined requests, the clock starts only once every request
- * received has been answered.
+ * received has been answered. While its clock runs, the connection waits for a request head as {@link ConnectionLimit}
+ * sees it ({@link HeadWait}): a source at its cap may have it closed for a new connection.
  */
 public final class RequestHeaderTimeout extends ChannelDuplexHandler {
 
@@ -40,6 +41,7 @@ public final class RequestHeaderTimeout extends ChannelDuplexHandler {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         disarm();
+        HeadWait.busy(ctx.channel());
     }
 
     @Override
@@ -53,6 +55,7 @@ public final class RequestHeaderTimeout extends ChannelDuplexHandler {
         if (msg instanceof HttpRequest) {
             unanswered++;
             disarm();
+            HeadWait.busy(ctx.channel());
         }
         ctx.fireChannelRead(msg);
     }
@@ -84,6 +87,7 @@ public final class RequestHeaderTimeout extends ChannelDuplexHandler {
 
     private void arm(ChannelHandlerContext ctx) {
         disarm();
+        HeadWait.waiting(ctx.channel());
         timer = ctx.executor().schedule(() -> {
             ctx.close();
         }, timeoutNanos, TimeUnit.NANOSECONDS);

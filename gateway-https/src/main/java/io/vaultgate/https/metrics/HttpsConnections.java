@@ -12,23 +12,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The HTTPS front-end's connection meters: {@code vaultgate_https_connections_total} (TCP connections
  * accepted, before TLS), {@code vaultgate_https_connections_open} (open now) and
- * {@code vaultgate_https_connections_refused_total} (closed before TLS for a cap, by {@code reason}). HTTP has no
+ * {@code vaultgate_https_connections_refused_total} (closed before TLS for a cap, by {@code reason}) and
+ * {@code vaultgate_https_connections_evicted_total} (closed while waiting for a request head, so that a new connection
+ * of their source at its cap could take the place; {@code ConnectionLimit}). HTTP has no
  * session beyond its connection, so these are also its sessions. {@link #handler()} is shared by every connection and
  * counts it from its first to its last event.
  */
 public final class HttpsConnections {
 
-    private static final HttpsConnections NONE = new HttpsConnections(null, null, ConnectionRefusals.none());
+    private static final HttpsConnections NONE = new HttpsConnections(null, null, ConnectionRefusals.none(), null);
 
     private final AtomicInteger open;
     private final Counter accepted;
     private final ConnectionRefusals refused;
+    private final Counter evicted;
     private final ChannelHandler handler = new Handler();
 
-    private HttpsConnections(AtomicInteger open, Counter accepted, ConnectionRefusals refused) {
+    private HttpsConnections(AtomicInteger open, Counter accepted, ConnectionRefusals refused, Counter evicted) {
         this.open = open;
         this.accepted = accepted;
         this.refused = refused;
+        this.evicted = evicted;
     }
 
     /** Meters registered in {@code registry}. */
@@ -38,8 +42,17 @@ public final class HttpsConnections {
                 .description("HTTPS connections open now").strongReference(true).register(registry);
         Counter accepted = Counter.builder("vaultgate.https.connections")
                 .description("HTTPS connections accepted (TCP, before the TLS handshake)").register(registry);
+        Counter evicted = Counter.builder("vaultgate.https.connections.evicted")
+                .description("HTTPS connections closed while waiting for a request head, for a new connection of"
+                        + " their source at its cap").register(registry);
         return new HttpsConnections(open, accepted, ConnectionRefusals.registeredIn(registry, "https",
-                "HTTPS connections closed before the TLS handshake for a cap"));
+                "HTTPS connections closed before the TLS handshake for a cap"), evicted);
+    }
+
+    /** Counts one connection closed for a new one of its source at the cap; nothing when not metered. */
+    public Runnable evictions() {
+        Counter counter = evicted;
+        return counter == null ? () -> { } : counter::increment;
     }
 
     /** Counts one connection refused for {@code reason}; nothing when not metered. */

@@ -10,18 +10,25 @@ import io.vaultgate.core.auth.AccessControl;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the per-source connection cap counts as one source: the defender's key, an IPv4 address or an IPv6 /64. Each
- * connection is an {@link EmbeddedChannel} whose client address is set as a trusted balancer's header would set it.
+ * What the per-source connection cap counts as one source: the defender's key, an IPv4 address or an IPv6 /64; and
+ * which connection of a source at its cap gives its place to a new one: the one that has waited longest for a request
+ * head, {@link ConnectionLimit#EVICTABLE_AFTER} at least. Each connection is an {@link EmbeddedChannel} whose client
+ * address is set as a trusted balancer's header would set it; time is the test's own clock.
  */
 class ConnectionLimitTest {
 
     private final AtomicInteger refused = new AtomicInteger();
-    private final ConnectionLimit limit = new ConnectionLimit(2, AccessControl.open(), refused::incrementAndGet);
+    private final AtomicInteger evicted = new AtomicInteger();
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final ConnectionLimit limit = new ConnectionLimit(2, AccessControl.open(), refused::incrementAndGet,
+            evicted::incrementAndGet, now::get);
 
     @Test
     void addressesOfOneIpv6Slash64_shareTheCap_whileTheNext64AndIpv4AddressesAreApart() throws Exception {
@@ -72,6 +79,66 @@ class ConnectionLimitTest {
 
         assertThat(connect("2001:db8:0:7::99").isOpen()).isTrue();
         assertThat(limit.openFrom(InetAddress.getByName("2001:db8:0:7::1"))).isEqualTo(2);
+    }
+
+    /**
+     * A source at its cap whose connections have waited for a request head 2 s and more: the one that waited longest
+     * is closed and the new connection takes its place, counted apart from refusals. Before, the new one was refused
+     * until the request-head deadline (30 s) or the keep-alive timeout closed one of them.
+     */
+    @Test
+    void aSourceAtItsCap_givesThePlaceOfTheConnectionWaitingLongestForAHead_toANewOne() throws Exception {
+        EmbeddedChannel oldest = connect("192.0.2.20");
+        advance(500);
+        EmbeddedChannel younger = connect("192.0.2.20");
+        advance(ConnectionLimit.EVICTABLE_AFTER.toMillis());
+
+        EmbeddedChannel next = connect("192.0.2.20");
+
+        assertThat(next.isOpen()).as("the new connection").isTrue();
+        assertThat(oldest.isOpen()).as("the one that waited longest").isFalse();
+        assertThat(younger.isOpen()).isTrue();
+        assertThat(evicted).hasValue(1);
+        assertThat(refused).hasValue(0);
+        assertThat(limit.openFrom(InetAddress.getByName("192.0.2.20"))).isEqualTo(2);
+
+        assertThat(connect("192.0.2.20").isOpen()).as("the younger one waited 2 s: its place goes too").isTrue();
+        assertThat(younger.isOpen()).isFalse();
+        assertThat(connect("192.0.2.20").isOpen()).as("the rest waited less than 2 s").isFalse();
+        assertThat(next.isOpen()).isTrue();
+        assertThat(evicted).hasValue(2);
+        assertThat(refused).hasValue(1);
+    }
+
+    /**
+     * Guards what is never closed for a new connection: one with a request in flight, however long, and one that has
+     * waited for a head less than 2 s (its wait counted again from its last answer); then the new one is refused.
+     */
+    @Test
+    void aConnectionWithARequestInFlight_orWaitingLessThan2s_keepsItsPlace() throws Exception {
+        EmbeddedChannel busy = connect("2001:db8:0:9::1");
+        EmbeddedChannel answered = connect("2001:db8:0:9::2");
+        HeadWait.busy(busy);
+        advance(60_000);
+        HeadWait.waiting(answered); // its answer written just now
+
+        assertThat(connect("2001:db8:0:9::3").isOpen()).as("no connection of the /64 waited 2 s").isFalse();
+        advance(ConnectionLimit.EVICTABLE_AFTER.toMillis() - 1);
+        assertThat(connect("2001:db8:0:9::4").isOpen()).isFalse();
+
+        assertThat(busy.isOpen()).as("a request in flight for a minute").isTrue();
+        assertThat(answered.isOpen()).isTrue();
+        assertThat(refused).hasValue(2);
+        assertThat(evicted).hasValue(0);
+
+        advance(1);
+        assertThat(connect("2001:db8:0:9::5").isOpen()).as("waited 2 s since its answer").isTrue();
+        assertThat(answered.isOpen()).isFalse();
+        assertThat(busy.isOpen()).isTrue();
+    }
+
+    private void advance(long millis) {
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
     }
 
     private EmbeddedChannel connect(String client) throws UnknownHostException {

@@ -1,0 +1,237 @@
+package io.vaultgate.https.http;
+
+import static io.vaultgate.core.testing.TestSockets.closedAmong;
+import static io.vaultgate.core.testing.TestSockets.closedUnanswered;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.TestCore;
+import io.vaultgate.https.HttpsServer;
+import io.vaultgate.https.HttpsServices;
+import io.vaultgate.https.HttpsSettings;
+import io.vaultgate.https.metrics.HttpsConnections;
+import io.vaultgate.https.testing.TestTls;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Request heads trickled over real TLS connections on loopback, at a per-source cap of 4 with the default request-head
+ * deadline (30 s) and keep-alive timeout (5 s): connections of a source at its cap that have waited 2 s and more for a
+ * head ({@link ConnectionLimit#EVICTABLE_AFTER}) give their places to the source's new connections, the one waiting
+ * longest first, so trickled heads cannot lock the source's honest clients out; a request in flight is never cut for
+ * it, and a head sent slowly by a source below its cap is answered.
+ */
+class TrickledHeadTest {
+
+    private static final int PER_SOURCE = 4;
+    private static final Duration HEAD_DEADLINE = Duration.ofSeconds(30);
+    /** Between two trickled bytes: well inside the keep-alive timeout, which the first byte stops anyway. */
+    private static final long TRICKLE_MILLIS = 500;
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+    private final List<Socket> sockets = new ArrayList<>();
+    private final List<Thread> tricklers = new ArrayList<>();
+    private final AtomicBoolean trickling = new AtomicBoolean(true);
+    private TestCore core;
+    private HttpsServer server;
+    private TestTls tls;
+    private String token;
+
+    @BeforeEach
+    void start() throws Exception {
+        core = TestCore.create(Files.createDirectories(dir.resolve("core")));
+        core.client("acme", "alice", Protocol.HTTPS);
+        token = core.core().administration().issueAccountToken("alice", "test");
+        tls = TestTls.create(dir);
+        GatewayCore gateway = core.core();
+        HttpsSettings settings = HttpsSettings.defaults(tls.serverMaterial()).withAddress("127.0.0.1", 0)
+                .withClientLimits(HEAD_DEADLINE, PER_SOURCE);
+        server = HttpsServer.start(settings, new HttpsServices(gateway.authenticator(), gateway.files(),
+                gateway.ingest(), gateway.batches(), gateway.receipts())
+                .withMeters(HttpsConnections.registeredIn(gateway.metrics().registry())));
+        // the first TLS handshake and request of a fresh server are slow
+        assertThat(exchange(tlsConnect("127.0.0.50"), get("/v1/files/"))).startsWith("HTTP/1.1 200");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        trickling.set(false);
+        for (Thread thread : tricklers) {
+            thread.join(5_000);
+        }
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (core != null) {
+            core.close();
+        }
+    }
+
+    /**
+     * 127.0.0.51 holds its 4 places with TLS connections each trickling a request head a byte every 500 ms; 3 s on,
+     * an honest client of the same address connects and its request is answered, the trickling connection that
+     * waited longest (the first) having been closed for it and counted as evicted, not as refused. Before, the honest
+     * client was closed before its handshake until the request-head deadline (30 s) cut the tricklers.
+     */
+    @Test
+    void connectionsTricklingHeads_atTheirSourcesCap_giveTheirPlacesToItsHonestClient() throws Exception {
+        List<Socket> trickled = new ArrayList<>();
+        for (int i = 0; i < PER_SOURCE; i++) {
+            SSLSocket socket = tlsConnect("127.0.0.51");
+            trickle(socket);
+            trickled.add(socket);
+            Thread.sleep(100); // opened one after the other: the first has waited longest
+        }
+        Thread.sleep(ConnectionLimit.EVICTABLE_AFTER.toMillis() + 1000);
+
+        String answer = exchange(tlsConnect("127.0.0.51"), get("/v1/files/"));
+
+        assertThat(answer).as("the honest client's request").startsWith("HTTP/1.1 200");
+        trickling.set(false);
+        for (Thread thread : tricklers) {
+            thread.join(5_000);
+        }
+        assertThat(closedAmong(trickled, PATIENCE)).as("the trickling connection that waited longest")
+                .containsExactly(trickled.get(0));
+        assertThat(counter("vaultgate.https.connections.evicted")).isEqualTo(1.0);
+        assertThat(core.core().metrics().registry().counter("vaultgate.https.connections.refused", "reason",
+                "max_connections_per_source").count()).as("nothing refused").isZero();
+    }
+
+    /**
+     * Guards what is not cut: at the cap, 4 uploads whose bodies come in pieces 1 s apart keep their places (a new
+     * connection of their source is refused instead) and are stored; and a head sent in 12 pieces 300 ms apart
+     * (3.6 s, past 2 s) from a source below its cap is answered.
+     */
+    @Test
+    void slowButHonestClients_areNotCut() throws Exception {
+        int piece = 4 * 1024;
+        List<SSLSocket> uploads = new ArrayList<>();
+        for (int i = 0; i < PER_SOURCE; i++) {
+            SSLSocket socket = tlsConnect("127.0.0.52");
+            socket.getOutputStream().write(("PUT /v1/files/inbox/slow-" + i + ".bin HTTP/1.1\r\nHost: x\r\n"
+                    + "Authorization: Bearer " + token + "\r\nContent-Length: " + 3 * piece + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            uploads.add(socket);
+        }
+        Thread.sleep(ConnectionLimit.EVICTABLE_AFTER.toMillis() + 500);
+        for (int round = 0; round < 3; round++) {
+            assertThat(closedUnanswered(plainConnect("127.0.0.52"), PATIENCE))
+                    .as("their source at its cap, every connection with a request in flight").isTrue();
+            for (SSLSocket socket : uploads) {
+                socket.getOutputStream().write(new byte[piece]);
+                socket.getOutputStream().flush();
+            }
+            Thread.sleep(1000);
+        }
+        for (SSLSocket socket : uploads) {
+            assertThat(read(socket)).startsWith("HTTP/1.1 201");
+        }
+
+        SSLSocket slow = tlsConnect("127.0.0.53");
+        byte[] head = get("/v1/files/").getBytes(StandardCharsets.US_ASCII);
+        OutputStream out = slow.getOutputStream();
+        int pieces = 12;
+        for (int i = 0; i < pieces; i++) {
+            out.write(head, i * head.length / pieces, (i + 1) * head.length / pieces - i * head.length / pieces);
+            out.flush();
+            Thread.sleep(300);
+        }
+        assertThat(read(slow)).as("a head sent over 3.6 s").startsWith("HTTP/1.1 200");
+        assertThat(counter("vaultgate.https.connections.evicted")).isZero();
+    }
+
+    private double counter(String name) {
+        return core.core().metrics().registry().counter(name).count();
+    }
+
+    /** Sends a request head's first line, then a header's value a byte every {@link #TRICKLE_MILLIS}, never ending. */
+    private void trickle(SSLSocket socket) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write("GET /v1/files/ HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        Thread thread = new Thread(() -> {
+            try {
+                while (trickling.get()) {
+                    Thread.sleep(TRICKLE_MILLIS);
+                    out.write('a');
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException closed) {
+                // the server closed it: that is what the test looks for
+            }
+        });
+        thread.setDaemon(true);
+        thread.start();
+        tricklers.add(thread);
+    }
+
+    private String get(String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+    }
+
+    private Socket plainConnect(String source) throws IOException {
+        Socket socket = new Socket();
+        sockets.add(socket);
+        socket.bind(new InetSocketAddress(source, 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+        return socket;
+    }
+
+    private SSLSocket tlsConnect(String source) throws IOException {
+        Socket socket = plainConnect(source);
+        SSLSocket secured = (SSLSocket) tls.clientContext("TLS").getSocketFactory()
+                .createSocket(socket, "127.0.0.1", server.port(), true);
+        sockets.add(secured);
+        secured.setSoTimeout((int) PATIENCE.toMillis());
+        secured.startHandshake();
+        return secured;
+    }
+
+    private static String exchange(Socket socket, String request) throws IOException {
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return read(socket);
+    }
+
+    /** One answer's head and body (by its Content-Length; the answers here are not chunked). */
+    private static String read(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("closed before a whole answer head; got: " + head);
+            }
+            head.append((char) b);
+        }
+        String lower = head.toString().toLowerCase(Locale.ROOT);
+        int at = lower.indexOf("content-length:");
+        int length = at < 0 ? 0 : Integer.parseInt(lower.substring(at + 15, lower.indexOf('\r', at)).trim());
+        return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+}
