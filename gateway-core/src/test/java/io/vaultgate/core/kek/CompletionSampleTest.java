@@ -7,21 +7,16 @@ import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.admin.NewTenant;
 import io.vaultgate.core.admin.TenantAdded;
-import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.tenant.TenantId;
-import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KeySlot;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Review23 L3: the administrator's completion ({@code tenant add}) of a tenant the catalog records without any KEK
@@ -31,24 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  * not open, the completion is refused, recording nothing, unless the administrator accepts it ({@code --accept-fork}).
  * Runs on SQLite and, with {@code -Dvaultgate.test.catalog=postgresql}, on PostgreSQL.
  */
-class CompletionSampleTest {
+class CompletionSampleTest extends KeystoreCopiedBeforeAcme {
 
     private static final TenantId ACME = TenantId.of("acme");
     private static final int FILES = 12;
 
-    @TempDir
-    Path home;
-    private TwoKeystoreNodes nodes;
-    private TestCore nodeA;
-    private TestCore nodeB;
-    private ClientPrincipal alice;
-
     @BeforeEach
     void twelveFilesOfAcme_theLastFourWrappedByNodeBsKeyUnderVersion1_andNoVersionRecorded() {
-        nodes = TwoKeystoreNodes.copiedBeforeAcme(home);
-        nodeA = nodes.nodeA;
-        nodeB = nodes.nodeB;
-        alice = nodes.alice;
         for (int i = 0; i < FILES; i++) {
             nodeA.upload(alice, "/inbox/f" + i + ".csv", "file " + i);
         }
@@ -58,13 +42,6 @@ class CompletionSampleTest {
             wrapByNodeB(id);
         }
         nodes.forgetRecordedVersions();
-    }
-
-    @AfterEach
-    void close() {
-        if (nodes != null) {
-            nodes.close();
-        }
     }
 
     /** Failed before the change: the completion recorded A's key, having tried the three lowest ids only. */

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
-import io.vaultgate.core.catalog.Dialect;
 import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.DelegatingKeyProvider;
+import io.vaultgate.core.testing.HeldLocks;
 import io.vaultgate.core.testing.Race;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.crypto.KekId;
@@ -76,7 +76,7 @@ class ConcurrentTenantCreationTest {
             assertThat(keyMade.await(30, TimeUnit.SECONDS)).as("A's creation holds its transaction").isTrue();
             Future<Tenant> onB = threads.submit(() -> nodeB.core().administration().createTenant(ACME, "Acme B",
                     false));
-            waitsForA(onB);
+            HeldLocks.untilWaiting(nodeA.database(), onB); // B's creation runs into A's transaction
             commit.countDown();
 
             assertThat(onA.get(30, TimeUnit.SECONDS).name()).isEqualTo("Acme");
@@ -112,26 +112,6 @@ class ConcurrentTenantCreationTest {
             int keys = nodeA.keys().versions(id.value()).size() + nodeB.keys().versions(id.value()).size();
             assertThat(keys).as("one node made a key").isEqualTo(1);
         }
-    }
-
-    /**
-     * Lets B's creation run until it waits for A's transaction: on PostgreSQL until it waits for a row lock (up to
-     * 10 s), on SQLite a second (it waits for the writer's lock from its first statement).
-     */
-    private void waitsForA(Future<Tenant> onB) throws Exception {
-        if (nodeA.database().dialect() != Dialect.POSTGRESQL) {
-            Thread.sleep(1000);
-            return;
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!onB.isDone() && System.nanoTime() < deadline && waiting() == 0) {
-            Thread.sleep(20);
-        }
-    }
-
-    private long waiting() {
-        return nodeA.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM pg_stat_activity WHERE "
-                + "wait_event_type = 'Lock' AND datname = current_database()"));
     }
 
     /** A key provider whose tenant creation waits, once its key is made, until the test lets it commit. */

@@ -5,15 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
-import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.tenant.TenantId;
-import io.vaultgate.core.testing.TestCore;
 import java.io.IOException;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * L6: an older KEK version recorded before V28 had no key check, and got none (only a version's first wraps made one,
@@ -23,31 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * was copied from A's before acme existed. Runs on SQLite and, with {@code -Dvaultgate.test.catalog=postgresql}, on
  * PostgreSQL.
  */
-class KekStartOlderCheckTest {
+class KekStartOlderCheckTest extends KeystoreCopiedBeforeAcme {
 
     private static final TenantId ACME = TenantId.of("acme");
-
-    @TempDir
-    Path home;
-    private TwoKeystoreNodes nodes;
-    private TestCore nodeA;
-    private TestCore nodeB;
-    private ClientPrincipal alice;
-
-    @BeforeEach
-    void acmeRotatedOnNodeA_itsVersion1RecordedWithoutACheck() {
-        nodes = TwoKeystoreNodes.copiedBeforeAcme(home);
-        nodeA = nodes.nodeA;
-        nodeB = nodes.nodeB;
-        alice = nodes.alice;
-    }
-
-    @AfterEach
-    void close() {
-        if (nodes != null) {
-            nodes.close();
-        }
-    }
 
     /** Failed before the change: version 1 stayed unchecked, and B's download failed authentication (INTERNAL). */
     @Test

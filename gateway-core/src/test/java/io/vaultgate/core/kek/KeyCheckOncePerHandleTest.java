@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
-import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.testing.DelegatingKeyProvider;
 import io.vaultgate.core.testing.TestCore;
@@ -16,14 +15,10 @@ import io.vaultgate.crypto.KekId;
 import io.vaultgate.crypto.KeyProvider;
 import io.vaultgate.crypto.KeySlot;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The key check of a KEK version ({@link KekChecks}) costs one unwrap, an HSM operation under PKCS#11: it is made once
@@ -32,31 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * key is used: a key that is not the catalog's is still refused. Node A made acme; node B's keystore was copied from
  * A's before acme existed. Runs on SQLite and, with {@code -Dvaultgate.test.catalog=postgresql}, on PostgreSQL.
  */
-class KeyCheckOncePerHandleTest {
+class KeyCheckOncePerHandleTest extends KeystoreCopiedBeforeAcme {
 
     private static final int TIMES = 10;
-
-    @TempDir
-    Path home;
-    private TwoKeystoreNodes nodes;
-    private TestCore nodeA;
-    private TestCore nodeB;
-    private ClientPrincipal alice;
-
-    @BeforeEach
-    void nodeBCopiedItsKeystoreBeforeAcme() {
-        nodes = TwoKeystoreNodes.copiedBeforeAcme(home);
-        nodeA = nodes.nodeA;
-        nodeB = nodes.nodeB;
-        alice = nodes.alice;
-    }
-
-    @AfterEach
-    void close() {
-        if (nodes != null) {
-            nodes.close();
-        }
-    }
 
     /**
      * Failed before the change: 2 unwraps per download (the key check's and the file's), and 1 per upload beside its

@@ -7,7 +7,6 @@ import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.admin.NewTenant;
-import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.DelegatingKeyProvider;
@@ -18,12 +17,8 @@ import io.vaultgate.crypto.KekId;
 import io.vaultgate.crypto.KeyProvider;
 import io.vaultgate.crypto.KeySlot;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A tenant the catalog records without any KEK version while its files are stored (an older gateway's interrupted
@@ -33,31 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and wrapped its files; node B's keystore (a copy of A's from before) holds another key under the tenant's alias.
  * Runs on SQLite and, with {@code -Dvaultgate.test.catalog=postgresql}, with every node on one PostgreSQL database.
  */
-class UnrecordedTenantProofTest {
+class UnrecordedTenantProofTest extends KeystoreCopiedBeforeAcme {
 
     private static final TenantId ACME = TenantId.of("acme");
-
-    @TempDir
-    Path home;
-    private TwoKeystoreNodes nodes;
-    private TestCore nodeA;
-    private TestCore nodeB;
-    private ClientPrincipal alice;
-
-    @BeforeEach
-    void twoNodesWithTheirOwnKeystores() {
-        nodes = TwoKeystoreNodes.copiedBeforeAcme(home);
-        nodeA = nodes.nodeA;
-        nodeB = nodes.nodeB;
-        alice = nodes.alice;
-    }
-
-    @AfterEach
-    void close() {
-        if (nodes != null) {
-            nodes.close();
-        }
-    }
 
     /**
      * Review L5: a node holding the tenant's newest key but another key under an older version that wraps some of
