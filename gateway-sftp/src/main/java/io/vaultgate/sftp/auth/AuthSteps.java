@@ -3,10 +3,13 @@ package io.vaultgate.sftp.auth;
 import io.vaultgate.core.defender.RefusalLog;
 import io.vaultgate.core.defender.SourceAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -39,8 +42,16 @@ import org.slf4j.LoggerFactory;
  * ({@link #PER_SOURCE} steps waiting for or held by a worker), so that one source flooding MFA steps cannot fill the
  * pool and have every other source's steps refused: it only refuses its own. A source is what the defender and
  * {@code sftp.max-connections-per-source} count ({@link SourceAddress#key}: an IPv4 address, an IPv6 /64; the
- * address a trusted balancer's PROXY header named). A {@link RuntimeException} of the check (a busy catalog, a
- * failed unwrap) is answered through the floor too, as the caller's {@code failed} decides.
+ * address a trusted balancer's PROXY header named). The pool is shared fairly among the sources beyond that:
+ * waiting steps go to the workers one source at a time in turn (round robin), not in arrival order, so a step waits
+ * behind one step of each other source with steps waiting, not behind another source's backlog; and when every place
+ * is taken, a step of a source holding fewer places than another by two or more takes the place of that other
+ * source's newest waiting step (the source holding most; of two holding as many, the one whose step arrived last),
+ * which is answered as a step finding the pool full is. So however many sources flood the pool, a source with
+ * nothing in it gets a place as long as another holds two or more: it takes as many sources as the pool has places
+ * (68), each holding one, to refuse another source's step, where 9 sources holding their share of 8 used to. A
+ * {@link RuntimeException} of the check (a busy catalog, a failed unwrap) is answered through the floor too, as the
+ * caller's {@code failed} decides.
  *
  * <p>A worker may write the session's attributes only through {@link Step#ifCurrent}: MINA drops a pending answer
  * when another message arrives, so the step may no longer be the session's current one when its check ends.
@@ -56,7 +67,10 @@ public final class AuthSteps implements AutoCloseable {
     /** Threads deciding steps at once: each is mostly waiting on the catalog or in an Argon2id check. */
     static final int WORKERS = 4;
 
-    /** Steps waiting for a worker; beyond it a step is answered through its floor undecided. */
+    /**
+     * Steps waiting for a worker; beyond it a step is answered through its floor undecided, unless it takes the place
+     * of a step of a source holding two or more places than its own ({@link #decide}).
+     */
     static final int QUEUE = 64;
 
     /**
@@ -75,7 +89,10 @@ public final class AuthSteps implements AutoCloseable {
 
     private static final AttributeKey<Steps> STEPS = new AttributeKey<>();
 
+    /** Runs at most {@link #workerCount} loops, each deciding waiting steps until none is left. */
     private final ThreadPoolExecutor workers;
+    private final int workerCount;
+    private final int queueCapacity;
     private final ScheduledThreadPoolExecutor answers;
     private final LongSupplier clock;
     /** How long {@link #close} waits for the records handed over before it. */
@@ -85,9 +102,23 @@ public final class AuthSteps implements AutoCloseable {
     private final ThreadPoolExecutor records;
     private final RefusalLog recordsFull = new RefusalLog(LOG);
     private final int perSource;
-    /** Steps per source (its {@link SourceAddress#key}) taken and not yet released; no entry at zero. */
+    /**
+     * Steps per source (its {@link SourceAddress#key}) taken and not yet released; no entry at zero. Changed under
+     * {@link #lock} only.
+     */
     private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
     private final RefusalLog overShare = new RefusalLog(LOG);
+    private final RefusalLog pushedOut = new RefusalLog(LOG);
+    /** Guards {@link #waiting}, {@link #turns}, {@link #queued}, {@link #running}, {@link #arrivals}, {@link #closed}. */
+    private final Object lock = new Object();
+    /** Each source's steps waiting for a worker, oldest first; no entry without one. */
+    private final Map<String, ArrayDeque<Waiting>> waiting = new HashMap<>();
+    /** The sources with steps waiting, in the order they get a worker. */
+    private final ArrayDeque<String> turns = new ArrayDeque<>();
+    private int queued;
+    private int running;
+    private long arrivals;
+    private boolean closed;
 
     public AuthSteps() {
         this(WORKERS, QUEUE, PER_SOURCE);
@@ -112,8 +143,11 @@ public final class AuthSteps implements AutoCloseable {
             throw new IllegalArgumentException("a source's share of the MFA steps must be 1 or more: " + perSource);
         }
         this.perSource = perSource;
+        this.workerCount = workers;
+        this.queueCapacity = queue;
+        // never more loops than threads are handed over (running <= workers), so the queue stays short
         this.workers = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queue), daemons("sftp-auth-step-"), new ThreadPoolExecutor.AbortPolicy());
+                new LinkedBlockingQueue<>(), daemons("sftp-auth-step-"), new ThreadPoolExecutor.AbortPolicy());
         this.workers.allowCoreThreadTimeOut(true);
         this.answers = timer;
         this.answers.setRemoveOnCancelPolicy(true);
@@ -183,7 +217,8 @@ public final class AuthSteps implements AutoCloseable {
      * The exception for the step's callback to throw: {@code decision} runs on a worker, and MINA is answered its
      * result (or {@code failed}'s, if it threw) no sooner than {@code floor} after {@code arrivedNanos}. If no worker
      * takes it, or the session's source already holds its share ({@link #PER_SOURCE}), {@code saturated} is the
-     * answer, through the floor as well. The source's count is taken here and released when the decision ends,
+     * answer, through the floor as well; so it is if a step of a source holding fewer places takes its waiting place
+     * later (see the class comment). The source's count is taken here and released when the decision ends,
      * whatever its outcome (decided, thrown, not taken by a worker); the session closing meanwhile changes nothing
      * (the decision still runs and ends).
      */
@@ -198,45 +233,171 @@ public final class AuthSteps implements AutoCloseable {
             floor.complete(pending, session, arrivedNanos, saturated.getAsBoolean());
             return pending;
         }
-        try {
-            workers.execute(() -> {
-                boolean authed;
-                try {
-                    authed = decision.getAsBoolean();
-                } catch (RuntimeException e) {
-                    LOG.warn("sftp: the {} could not be checked, answered as refused: {}", what,
-                            e.getClass().getName());
-                    authed = failed.answer(e);
-                } finally {
-                    release(source);
+        Waiting step = new Waiting(source, () -> {
+            boolean authed;
+            try {
+                authed = decision.getAsBoolean();
+            } catch (RuntimeException e) {
+                LOG.warn("sftp: the {} could not be checked, answered as refused: {}", what, e.getClass().getName());
+                authed = failed.answer(e);
+            } finally {
+                release(source);
+            }
+            floor.complete(pending, session, arrivedNanos, authed);
+        }, () -> floor.complete(pending, session, arrivedNanos, saturated.getAsBoolean()));
+        Admission admission = admit(step);
+        if (admission.victim() != null) {
+            Waiting victim = admission.victim();
+            pushedOut.refused(victim.source(), since -> "sftp: the MFA steps' pool is full (" + workerCount
+                    + " being decided, " + queueCapacity + " waiting): a waiting step of a source holding more of it"
+                    + " gave its place to another source's, answered as refused; " + since
+                    + " (logged at most once a minute)");
+            victim.saturated().run();
+        }
+        if (admission.run()) {
+            try {
+                workers.execute(() -> decideInTurn(step));
+            } catch (RejectedExecutionException stopped) {
+                release(source);
+                synchronized (lock) {
+                    running--;
                 }
-                floor.complete(pending, session, arrivedNanos, authed);
-            });
-        } catch (RejectedExecutionException full) {
+                step.saturated().run();
+            }
+        } else if (!admission.queued()) {
             release(source);
-            LOG.warn("sftp: no worker free for the {} ({} waiting), answered as refused", what,
-                    workers.getQueue().size());
-            floor.complete(pending, session, arrivedNanos, saturated.getAsBoolean());
+            LOG.warn("sftp: no worker free for the {} ({} waiting), answered as refused", what, queueCapacity);
+            step.saturated().run();
         }
         return pending;
     }
 
+    /**
+     * Gives {@code step} a worker if one is free, or a waiting place if one is free, or the place of the newest
+     * waiting step of the source holding most places if that source holds two or more than the step's source (that
+     * step is then the victim, its count released); otherwise neither (the pool is full for it).
+     */
+    private Admission admit(Waiting step) {
+        synchronized (lock) {
+            if (closed) {
+                return new Admission(false, false, null);
+            }
+            if (running < workerCount) {
+                running++;
+                return new Admission(true, false, null);
+            }
+            Waiting victim = null;
+            if (queued >= queueCapacity) {
+                victim = pushOutFor(step.source());
+                if (victim == null) {
+                    return new Admission(false, false, null);
+                }
+            }
+            step.arrival = ++arrivals;
+            ArrayDeque<Waiting> steps = waiting.computeIfAbsent(step.source(), key -> new ArrayDeque<>());
+            if (steps.isEmpty()) {
+                turns.addLast(step.source());
+            }
+            steps.addLast(step);
+            queued++;
+            return new Admission(false, true, victim);
+        }
+    }
+
+    /**
+     * Under {@link #lock}: takes out and releases the newest waiting step of the source with waiting steps that holds
+     * most places (of two holding as many, the one whose newest step arrived last), if it holds two or more than
+     * {@code source}; null if no source does.
+     */
+    private Waiting pushOutFor(String source) {
+        int holds = inFlight.getOrDefault(source, 0) - 1; // its step was counted already
+        String heaviest = null;
+        int heaviestHolds = -1;
+        long heaviestArrival = -1;
+        for (Map.Entry<String, ArrayDeque<Waiting>> entry : waiting.entrySet()) {
+            int held = inFlight.getOrDefault(entry.getKey(), 0);
+            long arrival = entry.getValue().peekLast().arrival;
+            if (held > heaviestHolds || (held == heaviestHolds && arrival > heaviestArrival)) {
+                heaviest = entry.getKey();
+                heaviestHolds = held;
+                heaviestArrival = arrival;
+            }
+        }
+        if (heaviest == null || heaviestHolds < holds + 2) {
+            return null;
+        }
+        ArrayDeque<Waiting> steps = waiting.get(heaviest);
+        Waiting victim = steps.pollLast();
+        if (steps.isEmpty()) {
+            waiting.remove(heaviest);
+            turns.remove(heaviest);
+        }
+        queued--;
+        release(heaviest);
+        return victim;
+    }
+
+    /**
+     * A worker's loop: decides {@code first}, then the waiting steps one source at a time in turn, until none waits. A
+     * step whose answer fails (a timer stopped meanwhile) does not end the loop; should the loop end anyway (an
+     * {@link Error}), its worker is no longer counted, and the next step handed over starts another.
+     */
+    private void decideInTurn(Waiting first) {
+        Waiting step = first;
+        try {
+            while (step != null) {
+                try {
+                    step.decide().run();
+                } catch (RuntimeException e) {
+                    LOG.warn("sftp: an MFA step's answer could not be given: {}", e.getClass().getName());
+                }
+                step = next();
+            }
+        } finally {
+            if (step != null) {
+                synchronized (lock) {
+                    running--;
+                }
+            }
+        }
+    }
+
+    /** The next waiting step (of the source whose turn it is), or null with this worker no longer counted. */
+    private Waiting next() {
+        synchronized (lock) {
+            String source = closed ? null : turns.pollFirst();
+            if (source == null) {
+                running--;
+                return null;
+            }
+            ArrayDeque<Waiting> steps = waiting.get(source);
+            Waiting step = steps.pollFirst();
+            if (steps.isEmpty()) {
+                waiting.remove(source);
+            } else {
+                turns.addLast(source);
+            }
+            queued--;
+            return step;
+        }
+    }
+
     /** Counts a step of {@code source} unless it holds its share already; whether it was counted. */
     private boolean take(String source) {
-        boolean[] taken = {false};
-        inFlight.compute(source, (key, held) -> {
-            int now = held == null ? 0 : held;
-            if (now >= perSource) {
-                return held;
+        synchronized (lock) {
+            int held = inFlight.getOrDefault(source, 0);
+            if (held >= perSource) {
+                return false;
             }
-            taken[0] = true;
-            return now + 1;
-        });
-        return taken[0];
+            inFlight.put(source, held + 1);
+            return true;
+        }
     }
 
     private void release(String source) {
-        inFlight.computeIfPresent(source, (key, held) -> held <= 1 ? null : held - 1);
+        synchronized (lock) {
+            inFlight.computeIfPresent(source, (key, held) -> held <= 1 ? null : held - 1);
+        }
     }
 
     /** Steps of the source of {@code address} (its /64 for IPv6) waiting for or held by a worker now. */
@@ -283,6 +444,40 @@ public final class AuthSteps implements AutoCloseable {
         }
     }
 
+    /**
+     * A step handed over: {@code decide} checks it and answers (releasing its count first), {@code saturated} answers
+     * it undecided, through the floor (its count already released).
+     */
+    private static final class Waiting {
+        private final String source;
+        private final Runnable decide;
+        private final Runnable saturated;
+        /** Its place in the order steps were queued in (set and read under the pool's lock). */
+        long arrival;
+
+        Waiting(String source, Runnable decide, Runnable saturated) {
+            this.source = source;
+            this.decide = decide;
+            this.saturated = saturated;
+        }
+
+        String source() {
+            return source;
+        }
+
+        Runnable decide() {
+            return decide;
+        }
+
+        Runnable saturated() {
+            return saturated;
+        }
+    }
+
+    /** What {@link #admit} gave a step: a worker now, a waiting place, or neither; and the step it pushed out. */
+    private record Admission(boolean run, boolean queued, Waiting victim) {
+    }
+
     /** The answer of a step whose check threw. */
     @FunctionalInterface
     interface Failed {
@@ -297,10 +492,16 @@ public final class AuthSteps implements AutoCloseable {
      */
     @Override
     public void close() {
+        synchronized (lock) {
+            closed = true;
+            waiting.clear();
+            turns.clear();
+            queued = 0;
+            inFlight.clear();
+        }
         workers.shutdownNow();
         answers.shutdownNow();
         records.shutdown();
-        inFlight.clear();
         try {
             if (!records.awaitTermination(RECORDS_DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("sftp: {} authentication records (auth.undelivered) not written {} after the listener"

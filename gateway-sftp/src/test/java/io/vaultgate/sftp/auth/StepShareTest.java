@@ -12,6 +12,7 @@ import io.vaultgate.core.auth.Principal;
 import io.vaultgate.sftp.events.SftpMetrics;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +28,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Each source gets a bounded share of {@link AuthSteps}' workers and queue ({@link AuthSteps#PER_SOURCE}): one that
  * floods MFA steps has its own steps refused past its share, through the floor, and every other source's steps are
- * still decided. The counts are released whatever the step's outcome.
+ * still decided. Beyond the share the pool is fair among sources: waiting steps are decided one source at a time in
+ * turn, and a source holding two or more places fewer than another takes that one's newest waiting place when the pool
+ * is full, so many sources flooding cannot fill it against another. The counts are released whatever the step's
+ * outcome.
  */
 class StepShareTest {
 
@@ -116,21 +120,24 @@ class StepShareTest {
 
     /**
      * The counts are taken per source (an IPv6 /64 as one) and released however a step ends: decided, its check
-     * thrown, refused for the source's share, refused for a full pool; none is left once every step was answered.
+     * thrown, refused for the source's share, refused for a full pool, its waiting place taken by a source holding
+     * fewer; none is left once every step was answered.
      */
     @Test
     void everyOutcome_releasesItsSourcesCount() throws Exception {
-        try (AuthSteps small = new AuthSteps(1, 1, 2)) {
+        try (AuthSteps small = new AuthSteps(1, 2, 2)) {
             AnswerFloor floor = new AnswerFloor(Duration.ofMillis(50), small.timer());
             CountDownLatch release = new CountDownLatch(1);
             ServerSession first = FakeSessions.from("2001:db8:0:7::1");
             ServerSession sameSlash64 = FakeSessions.from("2001:db8:0:7::2");
+            ServerSession other = FakeSessions.from("127.0.0.4");
             List<AsyncAuthException> answers = new CopyOnWriteArrayList<>();
-            answers.add(small.decide(first, floor, floor.arrived(), "test step", () -> await(release),
-                    e -> false, () -> false)); // held by the worker
-            answers.add(small.decide(sameSlash64, floor, floor.arrived(), "test step", () -> {
+            answers.add(small.decide(first, floor, floor.arrived(), "test step", () -> {
+                await(release);
                 throw new IllegalStateException("catalog busy (test)");
-            }, e -> false, () -> false)); // queued; its check will throw
+            }, e -> false, () -> false)); // held by the worker; its check will throw
+            AsyncAuthException pushedOut = small.decide(sameSlash64, floor, floor.arrived(), "test step",
+                    () -> true, e -> true, () -> false); // waiting
             assertThat(small.inFlight("2001:db8:0:7::99")).as("one /64, one count").isEqualTo(2);
 
             AsyncAuthException overShare = small.decide(first, floor, floor.arrived(), "test step", () -> true,
@@ -139,16 +146,28 @@ class StepShareTest {
                     .as("past the source's share: the saturated answer").isFalse();
             assertThat(small.inFlight("2001:db8:0:7::1")).isEqualTo(2);
 
-            AsyncAuthException poolFull = small.decide(FakeSessions.from("127.0.0.3"), floor, floor.arrived(),
-                    "test step", () -> true, e -> true, () -> false);
+            answers.add(small.decide(other, floor, floor.arrived(), "test step", () -> true, e -> false,
+                    () -> false)); // waiting: every place taken now
+            AsyncAuthException poolFull = small.decide(other, floor, floor.arrived(), "test step", () -> true,
+                    e -> true, () -> false);
             assertThat(FakeSessions.await(poolFull, floor.arrived(), Duration.ZERO).authed())
-                    .as("another source, the queue full: the saturated answer").isFalse();
-            assertThat(small.inFlight("127.0.0.3")).as("released at once").isZero();
+                    .as("the pool full, no source holding two more than 127.0.0.4: the saturated answer").isFalse();
+            assertThat(small.inFlight("127.0.0.4")).as("released at once").isEqualTo(1);
+
+            answers.add(small.decide(FakeSessions.from("127.0.0.3"), floor, floor.arrived(), "test step",
+                    () -> true, e -> false, () -> false));
+            assertThat(FakeSessions.await(pushedOut, floor.arrived(), Duration.ZERO).authed())
+                    .as("the /64's waiting step, its place taken by 127.0.0.3 holding none: the saturated answer")
+                    .isFalse();
+            assertThat(small.inFlight("2001:db8:0:7::1")).isEqualTo(1);
+            assertThat(small.inFlight("127.0.0.3")).isEqualTo(1);
 
             release.countDown();
+            List<Boolean> authed = new ArrayList<>();
             for (AsyncAuthException pending : answers) {
-                FakeSessions.await(pending, floor.arrived(), Duration.ZERO);
+                authed.add(FakeSessions.await(pending, floor.arrived(), Duration.ZERO).authed());
             }
+            assertThat(authed).as("thrown, then decided, decided").containsExactly(false, true, true);
             assertThat(small.inFlight("2001:db8:0:7::1")).isZero();
             assertThat(small.sourcesInFlight()).as("no source left counted").isZero();
 
@@ -157,6 +176,88 @@ class StepShareTest {
             assertThat(FakeSessions.await(again, floor.arrived(), Duration.ZERO).authed())
                     .as("the source decided again").isTrue();
             assertThat(small.sourcesInFlight()).isZero();
+        }
+    }
+
+    /**
+     * 20 sources flood code steps at their share each (8, 160 in all, more than the pool's 68 places), every check held;
+     * alice's right code from a 21st source is taken in all the same and accepted, and every flooding source keeps a
+     * place too. Before, the first 9 sources filled the pool (8 x 9 > 68): alice's step and those of the 11 other
+     * sources were answered as wrong codes until the flood's checks ended.
+     */
+    @Test
+    void manySourcesFloodingAtTheirShare_cannotFillThePoolAgainstAnotherSource() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        long holdUntil = System.nanoTime() + HOLD.toNanos();
+        CoreUserAuthenticator core = new CoreUserAuthenticator(slowForMallory(() -> awaitUntil(gate, holdUntil),
+                new AtomicReference<>()), new SftpMetrics(new SimpleMeterRegistry()), steps);
+        TotpKeyboardInteractive codeStep = new TotpKeyboardInteractive(mfaForAll(), core);
+        List<AsyncAuthException> flood = new ArrayList<>();
+        int sources = 20;
+        try {
+            for (int source = 1; source <= sources; source++) {
+                for (int i = 0; i < AuthSteps.PER_SOURCE; i++) {
+                    flood.add(codeStepOf(codeStep, "127.0.1." + source, "mallory", "000000"));
+                }
+            }
+            int held = 0;
+            for (int source = 1; source <= sources; source++) {
+                int of = steps.inFlight("127.0.1." + source);
+                assertThat(of).as("127.0.1." + source + " keeps a place").isPositive();
+                held += of;
+            }
+            assertThat(held).as("the pool's places, no more").isEqualTo(AuthSteps.WORKERS + AuthSteps.QUEUE);
+
+            ServerSession alice = FakeSessions.from("127.0.0.3");
+            SessionPrincipal.set(alice, new AdminPrincipal("alice"), "password:alice");
+            long arrived = System.nanoTime();
+            AsyncAuthException pending = FakeSessions.pending(
+                    () -> codeStep.authenticate(alice, "alice", List.of(RIGHT_CODE)));
+            assertThat(steps.inFlight("127.0.0.3")).as("alice's step took a place").isEqualTo(1);
+            gate.countDown();
+            FakeSessions.Answer answer = FakeSessions.await(pending, arrived, Duration.ZERO);
+            assertThat(answer.authed()).as("alice's right code, with 20 sources flooding").isTrue();
+        } finally {
+            gate.countDown();
+        }
+        for (AsyncAuthException pending : flood) {
+            FakeSessions.await(pending, System.nanoTime(), Duration.ZERO);
+        }
+        assertThat(steps.sourcesInFlight()).isZero();
+    }
+
+    /**
+     * Waiting steps go to the workers one source at a time: with one worker held by 127.0.0.2's first step and 7 more
+     * of its steps waiting, alice's step from 127.0.0.3 is decided second or third (behind at most one more of them),
+     * not ninth as in arrival order.
+     */
+    @Test
+    void waitingSteps_goToTheWorkersOneSourceAtATime() throws Exception {
+        try (AuthSteps one = new AuthSteps(1, AuthSteps.QUEUE, AuthSteps.PER_SOURCE)) {
+            AnswerFloor floor = new AnswerFloor(Duration.ZERO, one.timer());
+            CountDownLatch release = new CountDownLatch(1);
+            List<String> decided = new CopyOnWriteArrayList<>();
+            List<AsyncAuthException> answers = new ArrayList<>();
+            for (int i = 0; i < AuthSteps.PER_SOURCE; i++) {
+                int step = i;
+                answers.add(one.decide(FakeSessions.from("127.0.0.2"), floor, floor.arrived(), "test step", () -> {
+                    if (step == 0) {
+                        await(release);
+                    }
+                    decided.add("flood");
+                    return false;
+                }, e -> false, () -> false));
+            }
+            answers.add(one.decide(FakeSessions.from("127.0.0.3"), floor, floor.arrived(), "test step", () -> {
+                decided.add("alice");
+                return true;
+            }, e -> false, () -> false));
+            release.countDown();
+            for (AsyncAuthException pending : answers) {
+                FakeSessions.await(pending, floor.arrived(), Duration.ZERO);
+            }
+            assertThat(decided).hasSize(AuthSteps.PER_SOURCE + 1);
+            assertThat(decided.indexOf("alice")).as("alice's place among the decisions: " + decided).isLessThan(3);
         }
     }
 
