@@ -8,6 +8,11 @@ import io.vaultgate.core.metrics.GatewayMetrics;
 import io.vaultgate.sftp.testing.MinaSftp;
 import io.vaultgate.sftp.testing.TestSftpGateway;
 import java.io.OutputStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -85,6 +90,30 @@ class CheckFileIT {
      * of the file, bounded from its size. Failed before: the whole-file requests were refused SSH_FX_INVALID_PARAMETER
      * and the others SSH_FX_OP_UNSUPPORTED as over the bound, whatever the file's size.
      */
+    /**
+     * review25a L4: by name, sha256 from offset 0 with a length short of the file's size is a range, audited by the
+     * range's own open and close only: no {@code file.downloaded} of 0 bytes, the whole-file answer's record. Failed
+     * before: the recorded digest was read, and so audited, before the request was known to be a range. A length
+     * reaching the end is the whole-file answer, with its record.
+     */
+    @Test
+    void aShorterLengthFromOffset0_byName_isARange_auditedWithoutAWholeFileRecord() throws Exception {
+        try (MinaSftp client = gateway.mina(TestSftpGateway.ALICE)) {
+            CheckFileNameExtension byName = client.sftp().getExtension(CheckFileNameExtension.class);
+            long before = wholeFileRecords("/inbox/large.bin");
+
+            assertThat(hex(byName.checkFileName("/inbox/large.bin", List.of("sha256"), 0, 1000, 0)))
+                    .as("the first 1000 bytes").containsExactly(sha256(Arrays.copyOf(large, 1000)));
+            assertThat(wholeFileRecords("/inbox/large.bin")).as("no whole-file record for a range")
+                    .isEqualTo(before);
+
+            assertThat(hex(byName.checkFileName("/inbox/large.bin", List.of("sha256"), 0, LARGE, 0)))
+                    .as("a length of the file's size").containsExactly(sha256(large));
+            assertThat(wholeFileRecords("/inbox/large.bin")).as("the whole-file answer's record")
+                    .isEqualTo(before + 1);
+        }
+    }
+
     @Test
     void aLengthOf2To63OrMore_isToTheEndOfTheFile() throws Exception {
         byte[] small = MinaTransferIT.random(1000);
@@ -237,6 +266,20 @@ class CheckFileIT {
     private static double downloadsBegun() {
         return gateway.core().metrics().registry().find(GatewayMetrics.TRANSFERS_STARTED.name())
                 .tag(GatewayMetrics.DIRECTION, "out").counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** The whole-file answers by name audited for {@code path}: {@code file.downloaded} records of 0 bytes. */
+    private static long wholeFileRecords(String path) throws Exception {
+        Path catalog = gateway.directory().resolve("core").resolve("catalog.db"); // SQLite, as these tests run
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + catalog);
+             PreparedStatement query = connection.prepareStatement("SELECT COUNT(*) FROM audit_events WHERE kind = "
+                     + "'file.downloaded' AND event LIKE ? AND event LIKE '%\"bytes\":0%'")) {
+            query.setString(1, "%\"path\":\"" + path + "\"%");
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
     }
 
     private static void upload(SftpClient sftp, String path, byte[] data) throws Exception {

@@ -5,6 +5,7 @@ import io.vaultgate.sftp.fs.GatewayFileSystemAccessor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -35,8 +36,9 @@ import org.apache.sshd.sftp.server.SftpSubsystemProxy;
  *   <li>The SHA-256 of a whole file (offset 0, a length of 0 or reaching the file's end or past it, 2^64 - 1 as
  *       clients send for "everything" included, block size 0) is the digest recorded and verified when it was
  *       uploaded: nothing is decrypted, however large the file. By name it is audited as an HTTPS {@code HEAD} is, a
- *       {@code file.downloaded} of 0 bytes (the core's {@code FileService#storedDigest}); by handle the handle's own
- *       open and close are.</li>
+ *       {@code file.downloaded} of 0 bytes (the core's {@code FileService#storedDigest}), only once the request is
+ *       known to ask for the whole file (a length short of the file's size, read first from the file's entry, which
+ *       audits nothing, is a range: review25a L4). By handle the handle's own open and close are audited.</li>
  *   <li>Any other request decrypts, and so authenticates, the range it names, at most
  *       {@link CheckFileBounds#requestBytes} (longer ones are refused before anything is read), and at most
  *       {@link CheckFileBounds#connectionBytes} in all the requests of one SSH connection; then the connection's
@@ -99,11 +101,12 @@ final class CheckFileAnswers {
         }
         SftpFileSystemAccessor accessor = sftp.getFileSystemAccessor();
         Path file = accessor.resolveLocalFilePath(sftp, sftp.getDefaultDirectory(), request.target());
-        if (request.mayBeWholeFileSha256()) {
+        if (request.mayBeWholeFileSha256()
+                && (request.toTheEndOfAnyFile() || request.toTheEnd(Files.size(file)))) {
             StoredDigest stored = GatewayFileSystemAccessor.storedDigest(file);
             if (isWholeFile(request, stored.size())) {
                 return reply(id, digest, List.of(HexFormat.of().parseHex(stored.sha256())));
-            }
+            } // another upload replaced the file since its size was read, with a larger one: a range after all
         }
         SeekableByteChannel channel = accessor.openFile(sftp, null, file, null, Set.of());
         try {

@@ -96,6 +96,14 @@ record CheckFileRequest(boolean byHandle, String target, List<String> algorithms
         return length == 0 || Long.compareUnsigned(length, size - start) >= 0;
     }
 
+    /**
+     * Whether its range runs to the end of any file it starts in, whatever the file's size: a length of 0, or of 2^63
+     * or more (no file is that large). A real length needs the file's size to tell ({@link #toTheEnd}).
+     */
+    boolean toTheEndOfAnyFile() {
+        return length <= 0;
+    }
+
     private static long uint64(byte[] b, int at) {
         return StatVfsRequests.uint32(b, at) << 32 | StatVfsRequests.uint32(b, at + 4);
     }
