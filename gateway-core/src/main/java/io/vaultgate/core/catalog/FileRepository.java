@@ -37,6 +37,25 @@ public final class FileRepository {
         UsageCounters.add(jdbc, file.tenant().value(), file.size(), 1);
     }
 
+    /**
+     * The columns of {@code files} that {@link #fromRow} reads, each taken from the table aliased {@code alias} and
+     * labelled with its own name: for a statement that joins the file's row with others' (the forwarder's one read
+     * of a job's file, account, site and key slot).
+     */
+    public static String columns(String alias) {
+        StringBuilder out = new StringBuilder();
+        for (String column : COLUMNS.split(", ")) {
+            out.append(out.isEmpty() ? "" : ", ").append(alias).append('.').append(column).append(" AS ")
+                    .append(column);
+        }
+        return out.toString();
+    }
+
+    /** The file of a row that selected {@link #columns}. */
+    public static FileRecord fromRow(java.sql.ResultSet row) throws SQLException {
+        return FileRows.map(row);
+    }
+
     public Optional<FileRecord> find(Jdbc jdbc, String id) throws SQLException {
         return jdbc.queryOne("SELECT " + COLUMNS + " FROM files WHERE id = ?", FileRows::map, id);
     }

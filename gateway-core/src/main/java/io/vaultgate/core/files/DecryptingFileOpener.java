@@ -2,6 +2,8 @@ package io.vaultgate.core.files;
 
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.catalog.StoredKeySlot;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.KeyProvider;
@@ -9,6 +11,8 @@ import io.vaultgate.crypto.stream.EnvelopeReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * Opens a committed file for plaintext reads: unwraps its data key from the catalog's key slot and
@@ -31,6 +35,21 @@ public final class DecryptingFileOpener implements FileOpener {
     @Override
     public FileContent open(FileRecord file) {
         return stored.open(file, "open", (dataKey, context, envelope) ->
+                new Content(file, sized(file, EnvelopeReader.open(dataKey, context, envelope)), envelope));
+    }
+
+    /**
+     * Checks the file's key slot, read by the caller with the file's row, in the caller's catalog read
+     * ({@link StoredFileAccess#check}); {@link #open(FileRecord, StoredFileAccess.CheckedSlot)} then reads nothing
+     * more from the catalog. The forwarder reads a job's file, account, site and key slot in one statement so.
+     */
+    public StoredFileAccess.CheckedSlot checkSlot(Jdbc jdbc, Optional<StoredKeySlot> slot) throws SQLException {
+        return stored.check(jdbc, slot);
+    }
+
+    /** Like {@link #open(FileRecord)}, with the key slot {@link #checkSlot checked} by the caller. */
+    public FileContent open(FileRecord file, StoredFileAccess.CheckedSlot slot) {
+        return stored.open(file, slot, "open", (dataKey, context, envelope) ->
                 new Content(file, sized(file, EnvelopeReader.open(dataKey, context, envelope)), envelope));
     }
 

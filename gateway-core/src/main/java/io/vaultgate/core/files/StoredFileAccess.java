@@ -5,6 +5,7 @@ import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.catalog.StoredKeySlot;
 import io.vaultgate.core.ingest.KeySlots;
 import io.vaultgate.core.kek.KekCatalog;
 import io.vaultgate.core.kek.KekRefusals;
@@ -62,14 +63,46 @@ public final class StoredFileAccess {
         this.kek = kek;
     }
 
+    /**
+     * A file's key slot as the catalog holds it, checked usable ({@link KekCatalog#requireUsable}) in the read that
+     * found it: the slot, or none (the file has no key slot), or the refusal of its KEK version, which {@link #open(
+     * FileRecord, CheckedSlot, String, Use)} throws as {@link #open(FileRecord, String, Use)} would have.
+     */
+    public record CheckedSlot(Optional<KeySlot> slot, Optional<RuntimeException> refusal) {
+    }
+
+    /**
+     * Checks a key slot read by the caller with the file's row (e.g. in one joined statement, {@code stored} empty if
+     * the file has none) in the caller's catalog read {@code jdbc}: so that opening the file reads nothing more from
+     * the catalog. A statement that fails is thrown; a refusal is kept for the open.
+     */
+    public CheckedSlot check(Jdbc jdbc, Optional<StoredKeySlot> stored) throws SQLException {
+        try {
+            Optional<KeySlot> slot = stored.map(slots::fromStored);
+            if (slot.isPresent()) {
+                kek.requireUsable(jdbc, slot.get().kek());
+            }
+            return new CheckedSlot(slot, Optional.empty());
+        } catch (RuntimeException refusal) {
+            return new CheckedSlot(Optional.empty(), Optional.of(refusal));
+        }
+    }
+
     /** @param purpose what the use is, for the log message of a failure ("open", "seal for forwarding") */
     public <T> T open(FileRecord file, String purpose, Use<T> use) {
+        return open(file, database.read(jdbc -> check(jdbc, files.keySlot(jdbc, file.id()))), purpose, use);
+    }
+
+    /** Like {@link #open(FileRecord, String, Use)}, with the file's key slot read and checked by the caller. */
+    public <T> T open(FileRecord file, CheckedSlot checked, String purpose, Use<T> use) {
         EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());
         SeekableByteChannel channel = null;
         DataKey dataKey = null;
         try {
-            KeySlot slot = database.read(jdbc -> usableSlot(jdbc, file.id()))
-                    .orElseThrow(() -> unreadable(file, purpose, null));
+            if (checked.refusal().isPresent()) {
+                throw checked.refusal().get();
+            }
+            KeySlot slot = checked.slot().orElseThrow(() -> unreadable(file, purpose, null));
             dataKey = keys.unwrap(context, slot);
             channel = store.open(file.tenant(), file.objectId());
             return use.apply(dataKey, context, channel);
@@ -81,14 +114,6 @@ public final class StoredFileAccess {
                 dataKey.destroy();
             }
         }
-    }
-
-    private Optional<KeySlot> usableSlot(Jdbc jdbc, String fileId) throws SQLException {
-        Optional<KeySlot> slot = files.keySlot(jdbc, fileId).map(slots::fromStored);
-        if (slot.isPresent()) {
-            kek.requireUsable(jdbc, slot.get().kek());
-        }
-        return slot;
     }
 
     private static GatewayException unreadable(FileRecord file, String purpose, Exception cause) {

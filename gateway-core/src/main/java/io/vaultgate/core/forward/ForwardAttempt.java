@@ -1,7 +1,6 @@
 package io.vaultgate.core.forward;
 
 import io.vaultgate.core.catalog.Database;
-import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.files.FileOpener;
 import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.forward.DeliveryOutcome.Failed;
@@ -28,12 +27,12 @@ final class ForwardAttempt {
     private final ForwardOutcomes outcomes;
     private final Clock clock;
 
-    ForwardAttempt(Database database, FileRepository files, FileOpener opener, Optional<StoredEnvelopes> envelopes,
+    ForwardAttempt(Database database, FileOpener opener, Optional<StoredEnvelopes> envelopes,
                    ForwardingSites sites,
                    SiteClients clients, SiteDelivery delivery, Outbox outbox, ForwardMetrics metrics,
                    ForwardEvents events, Clock clock) {
         this.database = database;
-        this.preparation = new JobPreparation(database, files, opener, envelopes, sites, clients, delivery);
+        this.preparation = new JobPreparation(database, opener, envelopes, sites, clients, delivery);
         this.delivery = delivery;
         this.outbox = outbox;
         this.outcomes = new ForwardOutcomes(outbox, metrics, events, clock);

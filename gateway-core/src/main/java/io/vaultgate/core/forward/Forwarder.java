@@ -2,7 +2,6 @@ package io.vaultgate.core.forward;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vaultgate.core.catalog.Database;
-import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.files.FileOpener;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -74,7 +73,7 @@ public final class Forwarder implements AutoCloseable {
         metrics.backlog(outbox);
         this.threads = new ForwardThreads(settings.workers());
         this.clients = new SiteClients(random, settings.connectTimeout(), threads.deadlines, clock);
-        this.attempt = new ForwardAttempt(database, new FileRepository(), opener, envelopes, sites, clients,
+        this.attempt = new ForwardAttempt(database, opener, envelopes, sites, clients,
                 new SiteDelivery(settings.requestTimeout(), settings.minBytesPerSecond(), threads.deadlines,
                         threads.readers, new ChunkPool(Http1Put.CHUNK, settings.workers() * 2 * (ReadAhead.DEPTH + 1))),
                 outbox, metrics, events, clock);

@@ -30,9 +30,17 @@ public final class ForwardingSites {
 
     private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
 
-    private static final String SELECT = "SELECT s.id, s.endpoint, f.trust_anchors, f.client_chain, "
-            + "f.client_key_file, s.recipient_key, f.max_concurrency, f.digest_required, f.revocation_lists "
-            + "FROM sites s JOIN site_forwarding f ON f.site_id = s.id WHERE s.removed_at IS NULL";
+    /**
+     * A site's columns as {@link #map} reads them, from {@code sites s} and {@code site_forwarding sf}, labelled
+     * apart from other tables' (for {@link JobLookup}'s join).
+     */
+    static final String COLUMNS = "s.id AS site_id, s.endpoint AS site_endpoint, sf.trust_anchors AS site_trust_anchors, "
+            + "sf.client_chain AS site_client_chain, sf.client_key_file AS site_client_key_file, "
+            + "s.recipient_key AS site_recipient_key, sf.max_concurrency AS site_max_concurrency, "
+            + "sf.digest_required AS site_digest_required, sf.revocation_lists AS site_revocation_lists";
+
+    private static final String SELECT = "SELECT " + COLUMNS + " FROM sites s JOIN site_forwarding sf "
+            + "ON sf.site_id = s.id WHERE s.removed_at IS NULL";
 
     /** Saves the endpoint and TLS settings; the site's recipient key is not touched ({@link #setRecipientKey}). */
     public void save(Jdbc jdbc, SiteForwarding site, Instant now) throws SQLException {
@@ -70,12 +78,13 @@ public final class ForwardingSites {
         return jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ? AND removed_at IS NULL", siteId) > 0;
     }
 
-    private SiteForwarding map(ResultSet result) throws SQLException {
-        String id = result.getString("id");
-        Row row = new Row(result.getString("endpoint"), result.getString("trust_anchors"),
-                result.getString("client_chain"), result.getString("client_key_file"),
-                result.getString("recipient_key"), result.getInt("max_concurrency"),
-                result.getBoolean("digest_required"), result.getString("revocation_lists"));
+    /** The site of a row that selected {@link #COLUMNS} (labels {@code site_*}), parsed or as parsed before. */
+    SiteForwarding map(ResultSet result) throws SQLException {
+        String id = result.getString("site_id");
+        Row row = new Row(result.getString("site_endpoint"), result.getString("site_trust_anchors"),
+                result.getString("site_client_chain"), result.getString("site_client_key_file"),
+                result.getString("site_recipient_key"), result.getInt("site_max_concurrency"),
+                result.getBoolean("site_digest_required"), result.getString("site_revocation_lists"));
         Parsed known = parsed.get(id);
         if (known != null && known.row().equals(row)) {
             return known.site();

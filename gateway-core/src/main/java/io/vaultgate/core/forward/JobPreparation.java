@@ -1,18 +1,17 @@
 package io.vaultgate.core.forward;
 
 import io.vaultgate.core.GatewayException;
-import io.vaultgate.core.catalog.AccountRepository;
 import io.vaultgate.core.catalog.Database;
-import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.TenantRepository;
+import io.vaultgate.core.files.DecryptingFileOpener;
 import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.files.FileOpener;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.FileState;
+import io.vaultgate.core.files.StoredFileAccess;
 import io.vaultgate.core.forward.DeliveryOutcome.Failed;
 import io.vaultgate.core.forward.DeliveryOutcome.Gone;
 import io.vaultgate.core.forward.DeliveryOutcome.Kind;
-import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.TenantStatus;
 import io.vaultgate.crypto.CryptoException;
 import java.io.IOException;
@@ -23,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes a claimed job ready to send ({@link PreparedJob}): looks up its file, the account that uploaded it and its
- * site in one catalog read, loads the site's client, opens the file (decrypting it, or its stored envelope as it is
+ * Makes a claimed job ready to send ({@link PreparedJob}): looks up its file, the account that uploaded it, its
+ * site and the file's key slot in one statement ({@link JobLookup}), loads the site's client, opens the file (decrypting it, or its stored envelope as it is
  * for a site that takes sealed forwards) and builds the request, whose body is read ahead from then on. Nothing is
  * sent and nothing recorded here; every failure becomes the prepared job's outcome.
  */
@@ -34,8 +33,7 @@ final class JobPreparation {
     private static final Logger LOG = LoggerFactory.getLogger(ForwardAttempt.class);
 
     private final Database database;
-    private final FileRepository files;
-    private final AccountRepository accounts = new AccountRepository();
+    private final JobLookup lookup;
     private final TenantRepository tenants = new TenantRepository();
     private final FileOpener opener;
     private final Optional<StoredEnvelopes> envelopes;
@@ -43,10 +41,10 @@ final class JobPreparation {
     private final SiteClients clients;
     private final SiteDelivery delivery;
 
-    JobPreparation(Database database, FileRepository files, FileOpener opener, Optional<StoredEnvelopes> envelopes,
+    JobPreparation(Database database, FileOpener opener, Optional<StoredEnvelopes> envelopes,
                    ForwardingSites sites, SiteClients clients, SiteDelivery delivery) {
         this.database = database;
-        this.files = files;
+        this.lookup = new JobLookup(sites);
         this.opener = opener;
         this.envelopes = envelopes;
         this.sites = sites;
@@ -55,10 +53,12 @@ final class JobPreparation {
     }
 
     /**
-     * The job's file, the login name of the account that uploaded it (its id if no account has it) and the site,
-     * read in one transaction.
+     * The job's file, the login name of the account that uploaded it (its id if no account has it), the site and,
+     * where the file is to be opened here, its key slot checked usable: one statement ({@link JobLookup}) and the
+     * check of the slot's KEK version, in one catalog read.
      */
-    private record Lookup(Optional<FileRecord> file, String account, Optional<SiteForwarding> site) {
+    private record Lookup(Optional<FileRecord> file, String account, Optional<SiteForwarding> site,
+                          Optional<StoredFileAccess.CheckedSlot> slot) {
     }
 
     /**
@@ -82,10 +82,23 @@ final class JobPreparation {
 
     private PreparedJob open(ForwardJob job) {
         Lookup found = database.read(jdbc -> {
-            Optional<FileRecord> file = files.find(jdbc, job.fileId());
-            String account = file.isEmpty() ? "" : accounts.findById(jdbc, file.get().accountId())
-                    .map(Account::username).orElse(file.get().accountId());
-            return new Lookup(file, account, sites.find(jdbc, job.siteId()));
+            Optional<JobLookup.Row> row = lookup.find(jdbc, job);
+            if (row.isEmpty()) {
+                return new Lookup(Optional.empty(), "", Optional.empty(), Optional.empty());
+            }
+            FileRecord file = row.get().file();
+            Optional<SiteForwarding> site = row.get().site();
+            Optional<StoredFileAccess.CheckedSlot> slot = Optional.empty();
+            if (file.state() == FileState.COMMITTED && site.isPresent()) {
+                if (site.get().recipient().isPresent()) {
+                    if (envelopes.isPresent()) {
+                        slot = Optional.of(envelopes.get().checkSlot(jdbc, row.get().slot()));
+                    }
+                } else if (opener instanceof DecryptingFileOpener decrypting) {
+                    slot = Optional.of(decrypting.checkSlot(jdbc, row.get().slot()));
+                }
+            }
+            return new Lookup(Optional.of(file), row.get().username().orElse(file.accountId()), site, slot);
         });
         Optional<FileRecord> file = found.file();
         if (file.isEmpty() || file.get().state() != FileState.COMMITTED) {
@@ -106,11 +119,12 @@ final class JobPreparation {
                     false));
         }
         if (site.get().recipient().isPresent()) {
-            return openSealed(job, client, site.get(), file.get(), found.account());
+            return openSealed(job, client, site.get(), file.get(), found.account(), found.slot());
         }
         FileContent content;
         try {
-            content = opener.open(file.get());
+            content = found.slot().isPresent() && opener instanceof DecryptingFileOpener decrypting
+                    ? decrypting.open(file.get(), found.slot().get()) : opener.open(file.get());
         } catch (GatewayException e) {
             return PreparedJob.failed(job, unreadable(job, "read", e));
         }
@@ -120,14 +134,16 @@ final class JobPreparation {
 
     /** The stored envelope as it is, its data key sealed to the site: nothing is decrypted here. */
     private PreparedJob openSealed(ForwardJob job, SiteConnections client, SiteForwarding site, FileRecord file,
-                                   String account) {
+                                   String account, Optional<StoredFileAccess.CheckedSlot> slot) {
         if (envelopes.isEmpty()) {
             return PreparedJob.failed(job, new Failed(Kind.CONFIGURATION, "site " + job.siteId() + " takes sealed "
                     + "envelopes, but this forwarder cannot read stored envelopes", false));
         }
         SealedPayload payload;
         try {
-            payload = envelopes.get().open(file, site.siteId(), site.recipient().orElseThrow());
+            payload = slot.isPresent()
+                    ? envelopes.get().open(file, site.siteId(), site.recipient().orElseThrow(), slot.get())
+                    : envelopes.get().open(file, site.siteId(), site.recipient().orElseThrow());
         } catch (GatewayException e) {
             return PreparedJob.failed(job, unreadable(job, "sealed", e));
         }

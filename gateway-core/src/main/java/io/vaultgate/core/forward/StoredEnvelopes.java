@@ -2,6 +2,8 @@ package io.vaultgate.core.forward;
 
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.catalog.StoredKeySlot;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.StoredFileAccess;
 import io.vaultgate.core.storage.ObjectStore;
@@ -10,6 +12,8 @@ import io.vaultgate.crypto.seal.DataKeySealer;
 import io.vaultgate.crypto.seal.SealContext;
 import io.vaultgate.crypto.seal.SitePublicKey;
 import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * Opens a committed file for a sealed forward: unwraps its data key with the tenant's KEK only to seal it
@@ -36,5 +40,16 @@ public final class StoredEnvelopes {
     SealedPayload open(FileRecord file, String siteId, SitePublicKey site) {
         return stored.open(file, "seal for forwarding", (dataKey, context, envelope) -> new SealedPayload(envelope,
                 sealer.seal(dataKey, site, new SealContext(context.tenantId(), context.fileId(), siteId))));
+    }
+
+    /** Checks the file's key slot read by the caller with the file's row ({@link StoredFileAccess#check}). */
+    StoredFileAccess.CheckedSlot checkSlot(Jdbc jdbc, Optional<StoredKeySlot> slot) throws SQLException {
+        return stored.check(jdbc, slot);
+    }
+
+    /** Like {@link #open(FileRecord, String, SitePublicKey)}, with the key slot {@link #checkSlot checked}. */
+    SealedPayload open(FileRecord file, String siteId, SitePublicKey site, StoredFileAccess.CheckedSlot slot) {
+        return stored.open(file, slot, "seal for forwarding", (dataKey, context, envelope) -> new SealedPayload(
+                envelope, sealer.seal(dataKey, site, new SealContext(context.tenantId(), context.fileId(), siteId))));
     }
 }
