@@ -35,7 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  * With {@code -Dvaultgate.bench.audit=true} every delivery is also written to a real audit log, as in the
  * gateway ({@code AuditedForwardEvents} over {@code CatalogAuditLog}: a synced catalog transaction per file).
  * {@code -Dvaultgate.bench.sites=receiver} leaves nginx out. Beside the times it reports the CPU seconds of each
- * timed run (median of the rounds): the forwarder's threads against the curl process, and the receiver's threads.
+ * timed run (median of the rounds): the forwarder's threads against the curl process, and the receiver's threads;
+ * and the whole JVM's (every thread: forwarder, receiver, read-ahead, object writer, GC, JIT), so a run's total CPU
+ * is the JVM's for the forwarder against the JVM's plus curl's for curl (review25b L5: the thread columns alone leave
+ * out the forwarder's GC, JIT and read-ahead).
  */
 class ForwardBenchmarkIT {
 
@@ -46,11 +49,18 @@ class ForwardBenchmarkIT {
 
     /**
      * CPU seconds of one timed run (median over the rounds): the sender's (the forwarder's threads and the thread
-     * running it, or the curl process) and the site receiver's threads in this JVM (0 for nginx, another process).
+     * running it, or the curl process) and the site receiver's threads in this JVM (0 for nginx, another process),
+     * and the whole JVM's, every thread of it ({@code jvm}: the forwarder's and the receiver's threads, the
+     * read-ahead, the receiver's object writer, GC and JIT; curl is another process and not in it).
      */
-    record Cpu(double sender, double site) {
+    record Cpu(double sender, double site, double jvm) {
         Cpu minus(Cpu before) {
-            return new Cpu(sender - before.sender, site - before.site);
+            return new Cpu(sender - before.sender, site - before.site, jvm - before.jvm);
+        }
+
+        /** All the CPU of the run on this machine's side of the benchmark: the JVM's, and curl's for a curl run. */
+        double total(boolean curl) {
+            return curl ? jvm + sender : jvm;
         }
     }
 
@@ -138,7 +148,7 @@ class ForwardBenchmarkIT {
         List<Cpu> curlBigCpu = new ArrayList<>();
         List<Cpu> forwardManyCpu = new ArrayList<>();
         List<Cpu> curlManyCpu = new ArrayList<>();
-        Cpu none = new Cpu(Double.NaN, Double.NaN);
+        Cpu none = new Cpu(Double.NaN, Double.NaN, Double.NaN);
         for (int round = 0; round < rounds; round++) { // interleaved, so load changes hit both sides alike
             FileRecord file = uploadFile(fixture, big);
             Cpu cpuBefore = forwarderCpu();
@@ -181,13 +191,14 @@ class ForwardBenchmarkIT {
     private static String table(List<Result> results, int rounds, String conditions) {
         StringBuilder out = new StringBuilder(String.format("Forwarding over mTLS vs curl (%s; best of %d "
                 + "interleaved rounds; CPU: median of the rounds, seconds of the sender's threads or process and of "
-                + "the receiver's threads, sender / site)%n%n| site | workload | forwarder MiB/s | curl MiB/s | ratio "
-                + "(best) | ratio (median) | forwarder CPU s | curl CPU s |%n|---|---|---|---|---|---|---|---|%n",
-                conditions, rounds));
+                + "the receiver's threads, sender / site; total CPU s: the whole JVM's (forwarder, receiver, GC, JIT, "
+                + "read-ahead, writer) for the forwarder, the JVM's plus curl's for curl)%n%n| site | workload | "
+                + "forwarder MiB/s | curl MiB/s | ratio (best) | ratio (median) | forwarder CPU s | curl CPU s | "
+                + "total CPU s, forwarder / curl |%n|---|---|---|---|---|---|---|---|---|%n", conditions, rounds));
         for (Result r : results) {
-            out.append(String.format(java.util.Locale.ROOT, "| %s | %s | %.0f | %.0f | %.2f | %.2f | %s | %s |%n",
+            out.append(String.format(java.util.Locale.ROOT, "| %s | %s | %.0f | %.0f | %.2f | %.2f | %s | %s | %s |%n",
                     r.target(), r.workload(), r.forwarderMibs(), r.curlMibs(), r.ratio(), r.medianRatio(),
-                    cpu(r.forwarderCpu()), cpu(r.curlCpu())));
+                    cpu(r.forwarderCpu()), cpu(r.curlCpu()), totals(r)));
         }
         return out.toString();
     }
@@ -204,9 +215,13 @@ class ForwardBenchmarkIT {
             out.append(i == 0 ? "\n  " : ",\n  ").append(String.format(java.util.Locale.ROOT,
                     "{\"site\": \"%s\", \"workload\": \"%s\", \"forwarder_mib_s\": %.1f, \"curl_mib_s\": %.1f, "
                             + "\"ratio_best\": %.3f, \"ratio_median\": %.3f, \"forwarder_cpu_s\": %s, \"curl_cpu_s\": %s, "
-                            + "\"site_cpu_s_forwarder\": %s, \"site_cpu_s_curl\": %s}", r.target(), r.workload(),
+                            + "\"site_cpu_s_forwarder\": %s, \"site_cpu_s_curl\": %s, \"jvm_cpu_s_forwarder\": %s, "
+                            + "\"jvm_cpu_s_curl\": %s, \"total_cpu_s_forwarder\": %s, \"total_cpu_s_curl\": %s}",
+                    r.target(), r.workload(),
                     r.forwarderMibs(), r.curlMibs(), r.ratio(), r.medianRatio(), number(r.forwarderCpu().sender()),
-                    number(r.curlCpu().sender()), number(r.forwarderCpu().site()), number(r.curlCpu().site())));
+                    number(r.curlCpu().sender()), number(r.forwarderCpu().site()), number(r.curlCpu().site()),
+                    number(r.forwarderCpu().jvm()), number(r.curlCpu().jvm()), number(r.forwarderCpu().total(false)),
+                    number(r.curlCpu().total(true))));
         }
         return out.append("\n]}\n").toString();
     }
@@ -322,7 +337,17 @@ class ForwardBenchmarkIT {
                 site += nanos;
             }
         }
-        return new Cpu(sender / 1e9, site / 1e9);
+        return new Cpu(sender / 1e9, site / 1e9, processCpu());
+    }
+
+    /** CPU seconds so far of this whole JVM, every thread (NaN where the platform does not tell). */
+    private static double processCpu() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            long nanos = os.getProcessCpuTime();
+            return nanos < 0 ? Double.NaN : nanos / 1e9;
+        }
+        return Double.NaN;
     }
 
     /**
@@ -338,16 +363,25 @@ class ForwardBenchmarkIT {
         } catch (java.io.IOException | RuntimeException e) {
             // not Linux
         }
-        return new Cpu(children, forwarderCpu().site());
+        Cpu threads = forwarderCpu();
+        return new Cpu(children, threads.site(), threads.jvm());
     }
 
     private static Cpu medianCpu(List<Cpu> cpus) {
-        return new Cpu(median(cpus.stream().map(Cpu::sender).toList()), median(cpus.stream().map(Cpu::site).toList()));
+        return new Cpu(median(cpus.stream().map(Cpu::sender).toList()), median(cpus.stream().map(Cpu::site).toList()),
+                median(cpus.stream().map(Cpu::jvm).toList()));
     }
 
     private static String cpu(Cpu cpu) {
         return Double.isNaN(cpu.sender()) ? "" : String.format(java.util.Locale.ROOT, "%.2f / %.2f", cpu.sender(),
                 cpu.site());
+    }
+
+    private static String totals(Result r) {
+        double forwarder = r.forwarderCpu().total(false);
+        double curl = r.curlCpu().total(true);
+        return Double.isNaN(forwarder) || Double.isNaN(curl) ? "" : String.format(java.util.Locale.ROOT,
+                "%.2f / %.2f", forwarder, curl);
     }
 
     private static String number(double value) {
