@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.Counter;
 import io.vaultgate.core.metrics.GatewayMetrics;
+import io.vaultgate.sftp.extensions.CheckFileBounds;
 import io.vaultgate.sftp.testing.MinaSftp;
 import io.vaultgate.sftp.testing.TestSftpGateway;
 import java.io.OutputStream;
@@ -111,6 +112,45 @@ class CheckFileIT {
                     .as("a length of the file's size").containsExactly(sha256(large));
             assertThat(wholeFileRecords("/inbox/large.bin")).as("the whole-file answer's record")
                     .isEqualTo(before + 1);
+        }
+    }
+
+    /**
+     * review25a L5: each whole-file answer by name is audited, so a connection is given at most
+     * {@link CheckFileBounds#WHOLE_FILES_BY_NAME} of them, every one on record; the next is refused with a status
+     * saying so, and writes nothing; a range is still answered, and a new connection has its own count. Failed
+     * before: every answer was given (and audited), without end.
+     */
+    @Test
+    void wholeFileAnswersByName_areEachAudited_atMost1024PerConnection_thenRefused() throws Exception {
+        byte[] data = MinaTransferIT.random(5000);
+        int bound = CheckFileBounds.WHOLE_FILES_BY_NAME;
+        try (MinaSftp client = gateway.mina(TestSftpGateway.ALICE)) {
+            upload(client.sftp(), "/inbox/often.bin", data);
+            CheckFileNameExtension byName = client.sftp().getExtension(CheckFileNameExtension.class);
+            long before = wholeFileRecords("/inbox/often.bin");
+            for (int i = 0; i < bound; i++) {
+                assertThat(hex(byName.checkFileName("/inbox/often.bin", List.of("sha256"), 0, 0, 0)))
+                        .as("answer %d", i).containsExactly(sha256(data));
+            }
+            assertThat(wholeFileRecords("/inbox/often.bin")).as("one record per answer").isEqualTo(before + bound);
+
+            assertThatThrownBy(() -> byName.checkFileName("/inbox/often.bin", List.of("sha256"), 0, -1L, 0))
+                    .as("answer %d", bound).isInstanceOf(SftpException.class)
+                    .hasMessageContaining("at most " + bound + " whole-file digests are answered by name per "
+                            + "connection")
+                    .satisfies(e -> assertThat(((SftpException) e).getStatus())
+                            .isEqualTo(SftpConstants.SSH_FX_OP_UNSUPPORTED));
+            assertThat(wholeFileRecords("/inbox/often.bin")).as("no record for the refusal")
+                    .isEqualTo(before + bound);
+            assertThat(hex(byName.checkFileName("/inbox/often.bin", List.of("sha256"), 10, 100, 0)))
+                    .as("a range is still answered")
+                    .containsExactly(sha256(Arrays.copyOfRange(data, 10, 110)));
+        }
+        try (MinaSftp other = gateway.mina(TestSftpGateway.ALICE)) {
+            assertThat(hex(other.sftp().getExtension(CheckFileNameExtension.class)
+                    .checkFileName("/inbox/often.bin", List.of("sha256"), 0, 0, 0)))
+                    .as("another connection").containsExactly(sha256(data));
         }
     }
 

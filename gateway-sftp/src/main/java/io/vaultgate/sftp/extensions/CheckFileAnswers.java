@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.digest.BuiltinDigests;
@@ -38,7 +39,10 @@ import org.apache.sshd.sftp.server.SftpSubsystemProxy;
  *       uploaded: nothing is decrypted, however large the file. By name it is audited as an HTTPS {@code HEAD} is, a
  *       {@code file.downloaded} of 0 bytes (the core's {@code FileService#storedDigest}), only once the request is
  *       known to ask for the whole file (a length short of the file's size, read first from the file's entry, which
- *       audits nothing, is a range: review25a L4). By handle the handle's own open and close are audited.</li>
+ *       audits nothing, is a range: review25a L4); at most {@link CheckFileBounds#WHOLE_FILES_BY_NAME} such answers
+ *       per SSH connection, then further ones are refused, so that every answer is on record and a loop of them
+ *       cannot write records without end (review25a L5). By handle the handle's own open and close are audited; its
+ *       answers are not counted.</li>
  *   <li>Any other request decrypts, and so authenticates, the range it names, at most
  *       {@link CheckFileBounds#requestBytes} (longer ones are refused before anything is read), and at most
  *       {@link CheckFileBounds#connectionBytes} in all the requests of one SSH connection; then the connection's
@@ -55,6 +59,8 @@ final class CheckFileAnswers {
     private static final int READ = 64 * 1024;
     /** The bytes hashed so far by the check-file requests of one SSH connection (all its channels). */
     private static final AttributeKey<AtomicLong> HASHED = new AttributeKey<>();
+    /** The whole-file answers by name (each audited) given so far on one SSH connection (all its channels). */
+    private static final AttributeKey<AtomicInteger> WHOLE_FILES = new AttributeKey<>();
 
     private final SftpSubsystemProxy sftp;
     private final OpenHandles handles;
@@ -103,7 +109,7 @@ final class CheckFileAnswers {
         Path file = accessor.resolveLocalFilePath(sftp, sftp.getDefaultDirectory(), request.target());
         if (request.mayBeWholeFileSha256()
                 && (request.toTheEndOfAnyFile() || request.toTheEnd(Files.size(file)))) {
-            StoredDigest stored = GatewayFileSystemAccessor.storedDigest(file);
+            StoredDigest stored = auditedDigest(file);
             if (isWholeFile(request, stored.size())) {
                 return reply(id, digest, List.of(HexFormat.of().parseHex(stored.sha256())));
             } // another upload replaced the file since its size was read, with a larger one: a range after all
@@ -113,6 +119,26 @@ final class CheckFileAnswers {
             return reply(id, digest, hashRange(channel, digest, request));
         } finally {
             accessor.closeFile(sftp, null, file, null, channel, Set.of());
+        }
+    }
+
+    /**
+     * The digest recorded for {@code file}, audited as a whole-file answer ({@code file.downloaded}, 0 bytes), if
+     * the connection has given fewer than {@link CheckFileBounds#WHOLE_FILES_BY_NAME} of them; one that fails
+     * (nothing answered, nothing audited) does not count.
+     */
+    private StoredDigest auditedDigest(Path file) throws IOException {
+        AtomicInteger answered = sftp.getServerSession().computeAttributeIfAbsent(WHOLE_FILES,
+                key -> new AtomicInteger());
+        if (answered.incrementAndGet() > CheckFileBounds.WHOLE_FILES_BY_NAME) {
+            answered.decrementAndGet();
+            throw new SftpException(SftpConstants.SSH_FX_OP_UNSUPPORTED, CheckFileBounds.wholeFileRefusal());
+        }
+        try {
+            return GatewayFileSystemAccessor.storedDigest(file);
+        } catch (IOException | RuntimeException e) {
+            answered.decrementAndGet();
+            throw e;
         }
     }
 

@@ -27,6 +27,14 @@ public record CheckFileBounds(long requestBytes, long connectionBytes) {
     /** The most a connection's bound may be: 1 GiB. */
     public static final long MAX_CONNECTION_BYTES = 1L << 30;
 
+    /**
+     * The most whole-file SHA-256 answers by name one SSH connection is given (each writes an audit record, a
+     * {@code file.downloaded} of 0 bytes): 1024, a directory of that many files verified in one connection; further
+     * ones are refused, so that a loop of requests of a few bytes cannot write audit records without end
+     * (review25a L5). Answers by handle are audited by the handle's open and close, and not counted.
+     */
+    public static final int WHOLE_FILES_BY_NAME = 1024;
+
     public CheckFileBounds {
         if (requestBytes < MIN_REQUEST_BYTES || requestBytes > MAX_REQUEST_BYTES) {
             throw new IllegalArgumentException("sftp.check-file-max-request: " + size(requestBytes) + " is not "
@@ -56,6 +64,12 @@ public record CheckFileBounds(long requestBytes, long connectionBytes) {
         return "check-file: at most " + connectionBytes + " bytes (" + size(connectionBytes) + ") of ranges are "
                 + "hashed per connection, and this one has hashed " + hashed + "; the whole file's sha256 (offset 0, "
                 + "length 0) is still answered, from the digest recorded at upload";
+    }
+
+    /** The message of a refusal of a whole-file answer by name past the connection's {@link #WHOLE_FILES_BY_NAME}. */
+    static String wholeFileRefusal() {
+        return "check-file: at most " + WHOLE_FILES_BY_NAME + " whole-file digests are answered by name per connection "
+                + "(each is audited), and this one has had them; ask on a new connection";
     }
 
     /** {@code bytes} in the largest binary unit that divides it: "8 MiB", "96 KiB", "1000 bytes". */
