@@ -1,6 +1,7 @@
 package io.vaultgate.server;
 
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.storage.FileStoreMarker;
 import io.vaultgate.core.storage.FileSystemObjectStore;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.StoreIdentity;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * signed with credentials from the environment or a file (never from the configuration itself). An S3
  * bucket that cannot be reached stops start-up with one line, before any upload could fail on it; so does a store
  * that is not the one the catalog's objects were written to ({@link StoreIdentity}: checked here, before anything
- * reads or writes an object, recovery included).
+ * reads or writes an object, recovery included, and for a directory before the store is opened, so that nothing is
+ * created or written in a root that is not the catalog's store).
  */
 final class ObjectStores {
 
@@ -41,11 +43,24 @@ final class ObjectStores {
     static ObjectStore open(VaultgateConfig config, Map<String, String> env, Database database) throws IOException {
         StorageConfig storage = config.storage();
         if (storage.type() == StorageType.FILESYSTEM) {
-            FileSystemObjectStore store = new FileSystemObjectStore(config.storageRoot(), storage.directIo());
-            checkIdentity(config, database, store, store.marker());
-            return store;
+            // checked before the store is opened: opening creates a missing root and probes it with a direct write
+            FileStoreMarker marker = new FileStoreMarker(config.storageRoot());
+            checkIdentity(config, database, FileSystemObjectStore.committedObjects(config.storageRoot()), marker);
+            return new FileSystemObjectStore(marker, storage.directIo());
         }
-        StorageConfig.S3 s3 = storage.s3();
+        S3ObjectStore store = connect(config, env);
+        try {
+            checkIdentity(config, database, StoreIdentity.objectsOf(store), store.marker());
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    /** The S3 store, once its bucket answers. */
+    private static S3ObjectStore connect(VaultgateConfig config, Map<String, String> env) {
+        StorageConfig.S3 s3 = config.storage().s3();
         S3ObjectStore store = S3ObjectStore.connect(
                 new S3Endpoint(s3.endpoint().isEmpty() ? Optional.empty() : Optional.of(URI.create(s3.endpoint())),
                         s3.region(), s3.pathStyle()),
@@ -61,21 +76,15 @@ final class ObjectStores {
                     "check storage.s3.endpoint, region and path-style, that the bucket exists, and that the"
                             + " credentials may read and write it (docs/scale-out.md)", e);
         }
-        try {
-            checkIdentity(config, database, store, store.marker());
-        } catch (IOException | RuntimeException e) {
-            store.close();
-            throw e;
-        }
         return store;
     }
 
     /** Refuses, with one start-up line, a store that is not the catalog's; logs a store id recorded or adopted. */
-    private static void checkIdentity(VaultgateConfig config, Database database, ObjectStore store,
+    private static void checkIdentity(VaultgateConfig config, Database database, StoreIdentity.Objects objects,
                                       StoreMarker marker) throws IOException {
         StoreIdentity.Result result;
         try {
-            result = new StoreIdentity(database, store, marker, Clock.systemUTC()).check();
+            result = new StoreIdentity(database, objects, marker, Clock.systemUTC()).check();
         } catch (StoreNotRecognized e) {
             throw new StartupException(resource(config), e.problem(), fix(config, e), e);
         } catch (IOException e) { // the marker or the catalog's objects not readable (review25a L7)

@@ -7,6 +7,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -56,8 +57,32 @@ public final class FileSystemObjectStore implements ObjectStore {
 
     /** As above, with direct writes only if {@code directIo} ({@code storage.direct-io}) and the root allows them. */
     public FileSystemObjectStore(Path root, boolean directIo) throws IOException {
-        this(root, WRITEBACK_EVERY_MIB * (1L << 20), WRITEBACK, channel -> channel.force(false),
+        this(new FileStoreMarker(root), directIo);
+    }
+
+    /**
+     * The store whose {@code marker} {@link StoreIdentity} checked (before this store was opened, so that nothing is
+     * created or written in a root that is not the catalog's store): it is the one {@link #stillRecognized} reads.
+     */
+    public FileSystemObjectStore(FileStoreMarker marker, boolean directIo) throws IOException {
+        this(marker, WRITEBACK_EVERY_MIB * (1L << 20), WRITEBACK, channel -> channel.force(false),
                 FileCommit.SHARED_FLUSHERS, directIo);
+    }
+
+    /**
+     * Whether the store under {@code root} holds a committed object, for {@link StoreIdentity} before the store is
+     * opened: a plain open, which creates nothing.
+     */
+    public static StoreIdentity.Objects committedObjects(Path root) {
+        Path base = root.toAbsolutePath().normalize();
+        return (tenant, id) -> {
+            try (FileChannel ignored = FileChannel.open(base.resolve(tenant.value()).resolve(id.value()),
+                    StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                return true;
+            } catch (NoSuchFileException e) {
+                return false;
+            }
+        };
     }
 
     /** With another background flush: every {@code writebackEvery} bytes, on {@code flusher}, by {@code flush}. */
@@ -69,17 +94,18 @@ public final class FileSystemObjectStore implements ObjectStore {
     /** As above, a commit's data flush running on {@code commitFlush} (which may reject it: then on the caller). */
     FileSystemObjectStore(Path root, long writebackEvery, Executor flusher, WritebackChannel.Flush flush,
                           Executor commitFlush) throws IOException {
-        this(root, writebackEvery, flusher, flush, commitFlush, true);
+        this(new FileStoreMarker(root), writebackEvery, flusher, flush, commitFlush, true);
     }
 
-    private FileSystemObjectStore(Path root, long writebackEvery, Executor flusher, WritebackChannel.Flush flush,
-                                  Executor commitFlush, boolean directIo) throws IOException {
-        this.layout = new FileStoreLayout(root);
+    private FileSystemObjectStore(FileStoreMarker marker, long writebackEvery, Executor flusher,
+                                  WritebackChannel.Flush flush, Executor commitFlush, boolean directIo)
+            throws IOException {
+        this.layout = new FileStoreLayout(marker.root());
         this.writebackEvery = writebackEvery;
         this.flusher = flusher;
         this.flush = flush;
         this.commit = new FileCommit(commitFlush);
-        this.marker = new FileStoreMarker(layout.root());
+        this.marker = marker;
         this.directBlock = directIo ? DirectIo.blockSize(layout.root()) : OptionalInt.empty();
     }
 

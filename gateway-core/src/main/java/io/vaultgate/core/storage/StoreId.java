@@ -16,7 +16,7 @@ public record StoreId(String value) {
             "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern MARKER = Pattern.compile("vaultgate-store (" + FORM.pattern() + ")\n?");
     /** More than a marker's text ever is: a longer file is not a marker. */
-    static final int MARKER_MAX_BYTES = 128;
+    public static final int MARKER_MAX_BYTES = 128;
 
     public StoreId {
         if (value == null || !FORM.matcher(value).matches()) {

@@ -10,8 +10,11 @@ import java.util.Optional;
 /** The catalog's side of {@link StoreIdentity}: the {@code store_identity} row (V33) and what proves a store. */
 final class StoreIdentityRecords {
 
-    /** The recorded id; {@code confirmed} once a start has read it back from the store's marker. */
-    record Recorded(StoreId id, boolean confirmed) {
+    /**
+     * The recorded id; {@code confirmed} once a start has read it back from the store's marker; {@code recordedAt} when
+     * a start recorded it (or took it over).
+     */
+    record Recorded(StoreId id, boolean confirmed, Instant recordedAt) {
     }
 
     /** A committed file's object. */
@@ -19,19 +22,30 @@ final class StoreIdentityRecords {
     }
 
     Optional<Recorded> read(Jdbc jdbc) throws SQLException {
-        return jdbc.queryOne("SELECT store_id, confirmed_at FROM store_identity WHERE id = 1",
-                row -> new Recorded(new StoreId(row.getString(1)), row.getObject(2) != null));
+        return jdbc.queryOne("SELECT store_id, confirmed_at, recorded_at FROM store_identity WHERE id = 1",
+                row -> new Recorded(new StoreId(row.getString(1)), row.getObject(2) != null,
+                        Instant.ofEpochMilli(row.getLong(3))));
     }
 
     /** Records {@code id} unless an id is recorded already (another node's, starting at the same time). */
     void recordIfAbsent(Jdbc jdbc, StoreId id, Instant now) throws SQLException {
-        jdbc.update("INSERT INTO store_identity (id, store_id, recorded_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING",
-                id.value(), now.toEpochMilli());
+        jdbc.update("INSERT INTO store_identity (id, store_id, recorded_at) VALUES (1, ?, ?) "
+                + "ON CONFLICT (id) DO NOTHING", id.value(), now.toEpochMilli());
     }
 
-    void confirm(Jdbc jdbc, StoreId id, Instant now) throws SQLException {
-        jdbc.update("UPDATE store_identity SET confirmed_at = ? WHERE id = 1 AND store_id = ? AND confirmed_at IS NULL",
-                now.toEpochMilli(), id.value());
+    /**
+     * Replaces the unconfirmed id {@code stale} (its start stopped before confirming it) by {@code fresh}; false when
+     * the row no longer holds {@code stale} unconfirmed (another start took it over, or confirmed it, first).
+     */
+    boolean takeOver(Jdbc jdbc, StoreId stale, StoreId fresh, Instant now) throws SQLException {
+        return jdbc.update("UPDATE store_identity SET store_id = ?, recorded_at = ? WHERE id = 1 AND store_id = ? "
+                + "AND confirmed_at IS NULL", fresh.value(), now.toEpochMilli(), stale.value()) == 1;
+    }
+
+    /** Confirms {@code id}; false when the row does not hold it unconfirmed (confirmed already, or taken over). */
+    boolean confirm(Jdbc jdbc, StoreId id, Instant now) throws SQLException {
+        return jdbc.update("UPDATE store_identity SET confirmed_at = ? WHERE id = 1 AND store_id = ? "
+                + "AND confirmed_at IS NULL", now.toEpochMilli(), id.value()) == 1;
     }
 
     /** Whether the catalog lists any file, in whatever state. */

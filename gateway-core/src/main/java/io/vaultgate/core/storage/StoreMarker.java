@@ -21,6 +21,14 @@ public interface StoreMarker {
      */
     Optional<StoreId> read() throws IOException;
 
-    /** Writes the marker (replacing one that is there) and returns once it is durable. */
-    void write(StoreId id) throws IOException;
+    /**
+     * Writes the marker where none is, and returns once it is durable: true if this call wrote it, false if a marker
+     * was there already (written meanwhile by another node of a shared store; it is left as it is, and the caller
+     * reads it). Never replaces a marker.
+     */
+    boolean write(StoreId id) throws IOException;
+
+    /** Once the store is recognized: removes what an interrupted write left, if anything. Never fails the start. */
+    default void cleanUp() {
+    }
 }

@@ -70,6 +70,13 @@ public final class StoreNotRecognized extends IOException {
                 + "<id>\" (docs/format.md, \"Store identity\")");
     }
 
+    /** A marker larger than a marker can be, refused without reading it whole. */
+    public static StoreNotRecognized oversizedMarker(String marker, int maxBytes) {
+        return new StoreNotRecognized(Reason.MARKER_UNREADABLE, "the store marker at " + marker + " is larger than "
+                + maxBytes + " bytes, so it is not a Vaultgate store marker", "check what wrote it; the store's "
+                + "marker is one line, \"vaultgate-store <id>\" (docs/format.md, \"Store identity\")");
+    }
+
     public Reason reason() {
         return reason;
     }

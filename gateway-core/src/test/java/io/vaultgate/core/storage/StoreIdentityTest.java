@@ -10,6 +10,7 @@ import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.storage.s3.S3ObjectStore;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.testing.S3ProxyServer;
 import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.core.testing.TestStore;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -27,9 +29,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * review24b M2: the store's marker and the catalog's store id, checked at every start. Runs on the run's catalog and
@@ -158,17 +162,155 @@ class StoreIdentityTest {
         }
     }
 
-    /** Crash after the catalog recorded the id, before the marker was written: the next start writes it. */
+    /**
+     * Crash after the catalog recorded the id, before the marker was written (longer ago than the grace period): the
+     * next start takes the row over with an id of its own and writes that (review25a L1: a row's id is marked only by
+     * the start that recorded it).
+     */
     @Test
-    void crashAfterRecording_beforeTheMarker_theNextStartWritesIt() throws IOException {
+    void crashAfterRecording_beforeTheMarker_theNextStartTakesTheRowOverAndWritesItsOwnId() throws IOException {
         try (Database catalog = TestCatalog.open(home)) {
-            StoreId id = StoreId.random();
-            recordUnconfirmed(catalog, id);
+            StoreId stale = StoreId.random();
+            recordUnconfirmed(catalog, stale);
             ObjectStore store = TestStore.open(home, clock);
 
-            assertThat(check(catalog, store)).isEqualTo(new StoreIdentity.Result(id, StoreIdentity.Outcome.RECORDED));
-            assertThat(marker(store).read()).contains(id);
-            assertThat(recorded(catalog)).isEqualTo(id + " confirmed");
+            StoreIdentity.Result result = check(catalog, store);
+            assertThat(result.outcome()).isEqualTo(StoreIdentity.Outcome.RECORDED);
+            assertThat(result.id()).isNotEqualTo(stale);
+            assertThat(marker(store).read()).contains(result.id());
+            assertThat(recorded(catalog)).isEqualTo(result.id() + " confirmed");
+        }
+    }
+
+    /**
+     * review25a L1: an unconfirmed id another start recorded a moment ago is not marked on its word: the start waits
+     * for it to be confirmed, and takes it over (a new id) only once it is older than the grace period.
+     */
+    @Test
+    void anIdAnotherStartRecordedJustNow_isWaitedFor_andTakenOverOnlyOnceStale() throws IOException {
+        try (Database catalog = TestCatalog.open(home)) {
+            StoreId theirs = StoreId.random();
+            long recordedAt = System.currentTimeMillis();
+            catalog.inTransaction(jdbc -> jdbc.update(
+                    "INSERT INTO store_identity (id, store_id, recorded_at) VALUES (1, ?, ?)", theirs.value(),
+                    recordedAt));
+            ObjectStore store = TestStore.open(home, clock);
+            Duration grace = Duration.ofMillis(600);
+            AtomicInteger pauses = new AtomicInteger();
+
+            StoreIdentity.Result result = new StoreIdentity(catalog, StoreIdentity.objectsOf(store), marker(store),
+                    clock, grace, duration -> {
+                        pauses.incrementAndGet();
+                        Thread.sleep(duration.toMillis());
+                    }).check();
+
+            assertThat(System.currentTimeMillis() - recordedAt).as("waited out the grace period")
+                    .isGreaterThanOrEqualTo(grace.toMillis());
+            assertThat(pauses.get()).isPositive();
+            assertThat(result.id()).isNotEqualTo(theirs);
+            assertThat(marker(store).read()).contains(result.id());
+            assertThat(recorded(catalog)).isEqualTo(result.id() + " confirmed");
+        }
+    }
+
+    /**
+     * review25a L1: two nodes of one catalog start a new installation at once, each on a store of its own (two
+     * directories, or two buckets): the first records its id and marks its store; the other, whose marker write was
+     * free to run while the first's was under way, waits for the id to be confirmed and is refused. Exactly one store
+     * ends up marked and recorded.
+     */
+    @Test
+    void twoFirstStartsAtOnce_onStoresOfTheirOwn_onlyOneIsRecorded_theOtherIsRefused() throws Exception {
+        try (Database catalog = TestCatalog.open(home)) {
+            ObjectStore first = TestStore.open(home, clock);
+            ObjectStore second = TestStore.open(elsewhere, clock);
+            CountDownLatch firstWriting = new CountDownLatch(1);
+            StoreMarker slow = new DelegatingMarker(marker(first)) {
+                @Override
+                public boolean write(StoreId id) throws IOException {
+                    firstWriting.countDown();
+                    try {
+                        Thread.sleep(1500); // a slow write (S3): the second node checks meanwhile
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                    return super.write(id);
+                }
+            };
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                Future<StoreIdentity.Result> one = threads.submit(() ->
+                        new StoreIdentity(catalog, first, slow, clock).check());
+                assertThat(firstWriting.await(30, TimeUnit.SECONDS)).isTrue();
+                Future<StoreIdentity.Result> two = threads.submit(() -> check(catalog, second));
+
+                StoreIdentity.Result recorded = one.get(60, TimeUnit.SECONDS);
+                assertThat(recorded.outcome()).isEqualTo(StoreIdentity.Outcome.RECORDED);
+                assertThatThrownBy(() -> two.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreNotRecognized.class)
+                        .satisfies(e -> assertThat(((StoreNotRecognized) e.getCause()).reason())
+                                .isEqualTo(StoreNotRecognized.Reason.MARKER_MISSING));
+                assertThat(marker(second).read()).as("nothing written to the second node's store").isEmpty();
+                assertThat(marker(first).read()).contains(recorded.id());
+                assertThat(recorded(catalog)).isEqualTo(recorded.id() + " confirmed");
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    /** review25a L1: a marker is never replaced; a write where one is reports it, and the caller reads that one. */
+    @Test
+    void aMarkerWrite_whereOneIsThere_leavesIt() throws IOException {
+        Assumptions.assumeFalse(TestStore.s3(), "S3Proxy ignores If-None-Match on PUT (AWS S3 honours it)");
+        try (Database catalog = TestCatalog.open(home)) {
+            ObjectStore store = TestStore.open(home, clock);
+            StoreId there = StoreId.random();
+            assertThat(marker(store).write(there)).isTrue();
+
+            assertThat(marker(store).write(StoreId.random())).isFalse();
+            assertThat(marker(store).read()).contains(there);
+        }
+    }
+
+    /** review25a L8: temporary marker files a crash mid-write left are deleted once the store is recognized. */
+    @Test
+    void leftoverTemporaryMarkerFiles_areDeletedAtStart_andNothingElse() throws IOException {
+        Assumptions.assumeFalse(TestStore.s3(), "a file in the store's root");
+        try (Database catalog = TestCatalog.open(home)) {
+            check(catalog, TestStore.open(home, clock));
+            Path root = home.resolve("objects");
+            Files.writeString(root.resolve(".vaultgate-store.8342113097212.new"), "vaultgate-st");
+            Files.writeString(root.resolve(".vaultgate-store.keep"), "not ours");
+            Files.writeString(root.resolve(".vaultgate-store.x1.new"), "not ours either");
+
+            check(catalog, TestStore.open(home, clock));
+
+            try (var names = Files.list(root)) {
+                assertThat(names.map(path -> path.getFileName().toString())).containsExactlyInAnyOrder(
+                        StoreMarker.NAME, ".vaultgate-store.keep", ".vaultgate-store.x1.new");
+            }
+        }
+    }
+
+    /** An S3 marker is read up to a byte more than a marker can be: a larger object is refused, not read whole. */
+    @Test
+    void anOversizedMarker_isRefused_namingTheLimit() throws IOException {
+        try (Database catalog = TestCatalog.open(home)) {
+            ObjectStore store = TestStore.open(home, clock);
+            byte[] large = new byte[1 << 20];
+            java.util.Arrays.fill(large, (byte) 'v');
+            if (TestStore.s3()) {
+                S3ObjectStore s3 = (S3ObjectStore) store;
+                S3ProxyServer.shared().client().putObject(r -> r.bucket(s3.settings().bucket())
+                        .key(s3.settings().keyPrefix() + StoreMarker.NAME), RequestBody.fromBytes(large));
+            } else {
+                Files.write(home.resolve("objects").resolve(StoreMarker.NAME), large);
+            }
+
+            assertThatThrownBy(() -> check(catalog, store)).isInstanceOfSatisfying(StoreNotRecognized.class, e -> {
+                assertThat(e.reason()).isEqualTo(StoreNotRecognized.Reason.MARKER_UNREADABLE);
+                assertThat(e.getMessage()).contains("larger than 128 bytes", marker(store).location());
+            });
         }
     }
 
@@ -287,5 +429,29 @@ class StoreIdentityTest {
                 "SELECT store_id, confirmed_at FROM store_identity WHERE id = 1",
                 r -> r.getString(1) + (r.getObject(2) != null ? " confirmed" : " unconfirmed")));
         return row.orElse("none");
+    }
+
+    /** A marker that does what another does; a test overrides what it slows down. */
+    private static class DelegatingMarker implements StoreMarker {
+        private final StoreMarker delegate;
+
+        DelegatingMarker(StoreMarker delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String location() {
+            return delegate.location();
+        }
+
+        @Override
+        public Optional<StoreId> read() throws IOException {
+            return delegate.read();
+        }
+
+        @Override
+        public boolean write(StoreId id) throws IOException {
+            return delegate.write(id);
+        }
     }
 }

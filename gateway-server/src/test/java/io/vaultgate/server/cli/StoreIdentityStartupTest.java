@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,6 +71,22 @@ class StoreIdentityStartupTest {
         }
     }
 
+    /**
+     * review25a L2: the check comes before the store is opened: a storage.path that does not exist (a mount point
+     * gone, a wrong path) is refused and not created, and nothing (no direct-I/O probe) is written anywhere there.
+     */
+    @Test
+    void run_withAStoragePathThatDoesNotExist_refusesToStart_andDoesNotCreateIt() throws IOException {
+        String id = recordedId();
+        Files.move(objects(), home.resolve("objects-filesystem"));
+
+        CliHarness.Result run = run();
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains("storage.path " + objects(), "no store marker at", id, "not mounted");
+        assertThat(run.err().strip().lines()).hasSize(1);
+        assertThat(objects()).as("storage.path not created").doesNotExist();
+    }
+
     @Test
     void run_onAnotherStoresRoot_refusesToStart_namingBothIds() throws IOException {
         String ours = recordedId();
@@ -80,6 +97,21 @@ class StoreIdentityStartupTest {
         assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
         assertThat(run.err()).contains("storage.path", theirs, ours);
         assertThat(run.err().strip().lines()).hasSize(1);
+    }
+
+    /** review25a L2: nothing is written into a root whose marker names another store (no direct-I/O probe). */
+    @Test
+    void run_onAnotherStoresRoot_writesNothingThere() throws IOException {
+        Files.delete(objects().resolve(".vaultgate-store"));
+        Files.writeString(objects().resolve(".vaultgate-store"),
+                "vaultgate-store 0b1e6a52-6c0e-4d7c-9a53-0123456789ab\n");
+        FileTime before = FileTime.fromMillis(1_000_000_000_000L);
+        Files.setLastModifiedTime(objects(), before);
+
+        CliHarness.Result run = run();
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(Files.getLastModifiedTime(objects())).as("no entry created or deleted in the root")
+                .isEqualTo(before);
     }
 
     /** review25a L7: a marker that cannot be read is named, with what to check, not taken for an unwritable root. */

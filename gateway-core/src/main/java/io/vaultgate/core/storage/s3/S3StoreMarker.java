@@ -6,16 +6,22 @@ import io.vaultgate.core.storage.StoreNotRecognized;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.Optional;
-import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The marker of an S3 store: the object {@code <prefix>.vaultgate-store}, beside the tenants' prefixes (no sweep
- * lists it). A PUT is durable once S3 answers it.
+ * lists it). A PUT is durable once S3 answers it. It is written with {@code If-None-Match: *}, so a marker there is
+ * never replaced (a server that does not implement conditional writes gets a plain PUT), and read up to one byte more
+ * than a marker can be: a larger object is refused without being read whole.
  */
 final class S3StoreMarker implements StoreMarker {
+
+    /** Read at most this much: one byte more than {@link StoreId#MARKER_MAX_BYTES} tells an object that is not one. */
+    static final int READ_LIMIT = StoreId.MARKER_MAX_BYTES + 1;
 
     private final S3Target target;
 
@@ -30,9 +36,13 @@ final class S3StoreMarker implements StoreMarker {
 
     @Override
     public Optional<StoreId> read() throws IOException {
-        ResponseBytes<GetObjectResponse> content;
-        try {
-            content = target.client().getObjectAsBytes(r -> r.bucket(target.bucket()).key(target.key()));
+        byte[] content;
+        try (ResponseInputStream<GetObjectResponse> in = target.client().getObject(r -> r.bucket(target.bucket())
+                .key(target.key()).range("bytes=0-" + (READ_LIMIT - 1)))) {
+            content = in.readNBytes(READ_LIMIT);
+            if (content.length >= READ_LIMIT) {
+                in.abort(); // a server that ignored the range may send more: not read, the connection dropped
+            }
         } catch (SdkException e) {
             IOException failure = S3Failures.of("GET", target, e);
             if (failure instanceof NoSuchFileException) {
@@ -40,7 +50,10 @@ final class S3StoreMarker implements StoreMarker {
             }
             throw failure;
         }
-        Optional<StoreId> id = StoreId.fromMarker(content.asByteArrayUnsafe());
+        if (content.length >= READ_LIMIT) {
+            throw StoreNotRecognized.oversizedMarker(location(), StoreId.MARKER_MAX_BYTES);
+        }
+        Optional<StoreId> id = StoreId.fromMarker(content);
         if (id.isEmpty()) {
             throw StoreNotRecognized.unreadableMarker(location());
         }
@@ -48,10 +61,28 @@ final class S3StoreMarker implements StoreMarker {
     }
 
     @Override
-    public void write(StoreId id) throws IOException {
+    public boolean write(StoreId id) throws IOException {
+        try {
+            target.client().putObject(r -> r.bucket(target.bucket()).key(target.key()).ifNoneMatch("*")
+                    .contentType("text/plain"), RequestBody.fromBytes(id.markerBytes()));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409) { // there already, or being written by another node
+                return false;
+            }
+            if (e.statusCode() != 501) {
+                throw S3Failures.of("PUT", target, e);
+            }
+        } catch (SdkException e) {
+            throw S3Failures.of("PUT", target, e);
+        }
+        if (read().isPresent()) { // no conditional writes here: the catalog's order keeps nodes apart (format.md)
+            return false;
+        }
         try {
             target.client().putObject(r -> r.bucket(target.bucket()).key(target.key())
                     .contentType("text/plain"), RequestBody.fromBytes(id.markerBytes()));
+            return true;
         } catch (SdkException e) {
             throw S3Failures.of("PUT", target, e);
         }
