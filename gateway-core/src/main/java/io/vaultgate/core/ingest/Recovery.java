@@ -53,12 +53,12 @@ import org.slf4j.LoggerFactory;
  * one the catalog's objects were written to ({@link io.vaultgate.core.storage.StoreIdentity}; a file system not
  * mounted yet stops the start instead), so an upload whose object was never created (a crash between its file row and
  * the store's create, review24b L3) is discarded at once, unless the store no longer shows the marker it was
- * recognized by ({@link ObjectStore#stillRecognized}: unmounted while the node runs, review25a M1): then it is kept. Any other failure (the store or the key provider failing for a moment,
- * a key version this node's keystore does not hold yet) leaves the row {@code UPLOADING} on this node and its object
- * as they are, logged; {@link #retryDeferred} (each maintenance pass) tries it again ({@link DeferredUploads}: from
- * one minute, backing off to ten), and a restart of this node does too. It is discarded as expired once the partial
- * expiry has passed since it was first deferred (the time a recovery without the fault would have given it as a
- * partial).
+ * recognized by ({@link ObjectStore#stillRecognized}: unmounted while the node runs, review25a M1): then it is kept.
+ * Any other failure (the store or the key provider failing for a moment, a key version this node's keystore does not
+ * hold yet) leaves the row {@code UPLOADING} on this node and its object as they are, logged; {@link #retryDeferred}
+ * (each maintenance pass) tries it again ({@link DeferredUploads}: from one minute, backing off to ten), and a restart
+ * of this node does too. It is discarded as expired once the partial expiry has passed since it was first deferred
+ * (the time a recovery without the fault would have given it as a partial).
  */
 public final class Recovery {
 
