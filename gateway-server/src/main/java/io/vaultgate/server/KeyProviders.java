@@ -6,6 +6,7 @@ import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
 import io.vaultgate.crypto.keystore.MasterSecret;
 import io.vaultgate.crypto.pkcs11.Pkcs11Config;
 import io.vaultgate.crypto.pkcs11.Pkcs11KeyProvider;
+import io.vaultgate.crypto.pkcs11.TokenSlots;
 import io.vaultgate.server.config.KeyProviderType;
 import io.vaultgate.server.config.KeysConfig;
 import io.vaultgate.server.config.MasterSecretSource;
@@ -13,7 +14,6 @@ import io.vaultgate.server.config.VaultgateConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -53,8 +53,10 @@ public final class KeyProviders {
     }
 
     /**
-     * Loads the PKCS#11 module and logs in to the token of {@code keys.pkcs11.slot}. A missing module, an unknown
-     * slot, a wrong PIN are told apart by the token's return code ({@code CKR_PIN_INCORRECT}, ...).
+     * Loads the PKCS#11 module, selects the token by {@code keys.pkcs11.token-label} or {@code keys.pkcs11.slot},
+     * checks it is the configured one (its label, and {@code keys.pkcs11.token-serial} when set) and logs in. A
+     * missing module, an unknown slot, a wrong PIN are told apart by the token's return code ({@code
+     * CKR_PIN_INCORRECT}, ...). The provider reads the PIN again if it must log in again (the token lost the session).
      */
     public static Pkcs11KeyProvider openToken(VaultgateConfig config, Map<String, String> env) {
         KeysConfig.Pkcs11 token = config.keys().pkcs11();
@@ -64,20 +66,18 @@ public final class KeyProviders {
                     : "no such file", "install the HSM's PKCS#11 module or correct the path (SoftHSM2: "
                     + "/usr/lib/softhsm/libsofthsm2.so)");
         }
-        char[] pin = Pkcs11Pin.read(config, env);
         try {
-            return Pkcs11KeyProvider.open(new Pkcs11Config(PKCS11_NAME, library, token.slot()), pin);
+            return Pkcs11KeyProvider.open(new Pkcs11Config(PKCS11_NAME, library, token.slot(), token.tokenLabel(),
+                    token.tokenSerial()), () -> Pkcs11Pin.read(config, env));
         } catch (CryptoException e) {
             Optional<String> code = returnCode(e);
-            throw new StartupException("keys.pkcs11 (module " + library + ", slot " + token.slot() + ")",
-                    e.getMessage() + code.map(c -> " (" + c + ")").orElse(""), fix(code.orElse(""), config), e);
-        } finally {
-            Arrays.fill(pin, '\0');
+            throw new StartupException("keys.pkcs11 (module " + library + ", " + token.selection() + ")",
+                    e.getMessage() + code.map(c -> " (" + c + ")").orElse(""), fix(code.orElse(""), config, e), e);
         }
     }
 
     /** What to do about a token that refused: by its return code, else everything that may be wrong. */
-    private static String fix(String code, VaultgateConfig config) {
+    private static String fix(String code, VaultgateConfig config, CryptoException failure) {
         KeysConfig.Pkcs11 token = config.keys().pkcs11();
         String pinPlace = (token.pinEnv().isEmpty() ? "" : "$" + token.pinEnv() + " or ") + config.pkcs11PinFile();
         switch (code) {
@@ -96,6 +96,18 @@ public final class KeyProviders {
             case "CKR_USER_PIN_NOT_INITIALIZED":
                 return "the token has no user PIN yet: initialize it (softhsm2-util --init-token, or the HSM's tool)";
             default:
+                if (String.valueOf(failure.getMessage()).contains(TokenSlots.EXPORT_OPTION)) {
+                    return "start the gateway with java -jar vaultgate.jar (its manifest adds the option), or add "
+                            + TokenSlots.EXPORT_OPTION + " to VAULTGATE_JAVA_OPTS";
+                }
+                if (failure.getMessage() != null && (failure.getMessage().contains("labelled")
+                        || failure.getMessage().contains("is not the configured one")
+                        || failure.getMessage().contains("no token in slot"))) {
+                    return "select the token the gateway has always used: keys.pkcs11.token-label (and "
+                            + "keys.pkcs11.token-serial) as the module lists them (softhsm2-util --show-slots, "
+                            + "pkcs11-tool --module " + token.library() + " --list-token-slots); a token re-initialised "
+                            + "or made anew holds none of the gateway's keys";
+                }
                 return "check that keys.pkcs11.library is the HSM's PKCS#11 module, that keys.pkcs11.slot holds an "
                         + "initialized token, and the user PIN in " + pinPlace;
         }

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
+import java.security.ProviderException;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -70,6 +71,8 @@ public final class KeyWrap {
       return out;
     } catch (GeneralSecurityException e) {
       throw new CryptoException.ProviderUnavailable("wrapping the data key failed", e);
+    } catch (ProviderException e) { // SunPKCS11: the token was removed, its session is gone
+      throw new CryptoException.ProviderUnavailable("wrapping the data key failed", e);
     } finally {
       Arrays.fill(dekBytes, (byte) 0);
     }
@@ -95,6 +98,8 @@ public final class KeyWrap {
       throw new CryptoException.AuthenticationFailed();
     } catch (GeneralSecurityException e) {
       throw providerFailure(e);
+    } catch (ProviderException e) { // SunPKCS11: the token was removed, its session is gone
+      throw new CryptoException.ProviderUnavailable("unwrapping the data key failed", e);
     } finally {
       if (dekBytes != null) {
         Arrays.fill(dekBytes, (byte) 0);

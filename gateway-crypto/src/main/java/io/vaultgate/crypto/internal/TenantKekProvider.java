@@ -29,7 +29,7 @@ public abstract class TenantKekProvider implements KeyProvider {
 
   private final String name;
   private final String store;
-  private final KeyWrap keyWrap;
+  private KeyWrap keyWrap;
   private final Map<KekId, LoadedKek> loaded = new HashMap<>();
   /** The number the next loaded key gets: never reused, so a key loaded again never answers an earlier one. */
   private long nextHandle = 1;
@@ -67,6 +67,14 @@ public abstract class TenantKekProvider implements KeyProvider {
     return false;
   }
 
+  /**
+   * Uses {@code replacement} for every wrap and unwrap from now on: the provider whose keys it uses was opened anew
+   * (a token logged in to again), and the keys it loads belong to it. Call {@link #reindex} with it.
+   */
+  protected final void replaceKeyWrap(KeyWrap replacement) {
+    keyWrap = replacement;
+  }
+
   /** Replaces the version index and drops every cached KEK, after the store was changed elsewhere. */
   protected final void reindex(Map<String, TenantKeys> index) {
     tenants.clear();
@@ -101,10 +109,23 @@ public abstract class TenantKekProvider implements KeyProvider {
     return new KekId(tenantId, t.active());
   }
 
+  /**
+   * Wraps with the active version. Like an unwrap, a wrap whose key cannot be loaded or used (the token's session or
+   * login was lost: a restarted HSM, a token removed and put back) is tried once more after {@link #reloadOnMiss},
+   * which may log in to the token again: a wrap never fails only because the index or key handle it used went stale.
+   */
   @Override
   public synchronized KeySlot wrap(EnvelopeContext ctx, DataKey dek) {
     KekId kek = active(ctx.tenantId());
-    return new KeySlot(name, kek, keyWrap.wrap(kek(kek), KeyWrap.associatedData(name, ctx, kek), dek));
+    try {
+      return new KeySlot(name, kek, keyWrap.wrap(kek(kek), KeyWrap.associatedData(name, ctx, kek), dek));
+    } catch (CryptoException.KeyNotFound | CryptoException.ProviderUnavailable miss) {
+      if (!reloadOnMiss()) {
+        throw miss;
+      }
+      KekId again = active(ctx.tenantId());
+      return new KeySlot(name, again, keyWrap.wrap(kek(again), KeyWrap.associatedData(name, ctx, again), dek));
+    }
   }
 
   @Override
@@ -160,6 +181,13 @@ public abstract class TenantKekProvider implements KeyProvider {
     TenantKeys.requireUsable(tenants.get(kek.tenantId()), kek, store);
     DataKey thrownAway = DataKey.generate();
     try {
+      return Optional.of(new KeySlot(name, kek,
+          keyWrap.wrap(kek(kek), KeyWrap.associatedData(name, ctx, kek), thrownAway)));
+    } catch (CryptoException.KeyNotFound | CryptoException.ProviderUnavailable miss) {
+      if (!reloadOnMiss()) {
+        throw miss;
+      }
+      TenantKeys.requireUsable(tenants.get(kek.tenantId()), kek, store);
       return Optional.of(new KeySlot(name, kek,
           keyWrap.wrap(kek(kek), KeyWrap.associatedData(name, ctx, kek), thrownAway)));
     } finally {

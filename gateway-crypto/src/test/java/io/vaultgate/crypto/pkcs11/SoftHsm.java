@@ -4,32 +4,57 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A throw-away SoftHSM2 token for the tests, created once per JVM: SoftHSM reads its token
- * directory when the module is first loaded, so every test shares this one token and isolates
- * itself with its own tenant ids. Requires the Debian package {@code softhsm2} and the
- * {@code SOFTHSM2_CONF} variable that surefire sets (see the module's pom.xml).
+ * Throw-away SoftHSM2 tokens for the tests, created once per JVM: SoftHSM reads its token
+ * directory when the module is first loaded (a token made later is not listed in this process), so
+ * every test shares these tokens and isolates itself with its own tenant ids. {@link #token()} is
+ * the one most tests use; {@link #OTHER} and two tokens both labelled {@link #TWIN} are for the
+ * tests of token selection and of logging in again. Requires the Debian package {@code softhsm2}
+ * and the {@code SOFTHSM2_CONF} variable that surefire sets (see the module's pom.xml).
  */
 final class SoftHsm {
   static final char[] PIN = "87654321".toCharArray();
+  /** The label of {@link #token()}. */
+  static final String LABEL = "vaultgate-test";
+  /** The label of a second token, whose login the tests may end. */
+  static final String OTHER = "vaultgate-other";
+  /** The label two tokens bear. */
+  static final String TWIN = "vaultgate-twin";
   private static final List<String> LIBRARIES = List.of(
       "/usr/lib/softhsm/libsofthsm2.so",
       "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
       "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so",
       "/usr/local/lib/softhsm/libsofthsm2.so");
+  private static final Map<String, List<Long>> SLOTS = new HashMap<>();
   private static Pkcs11Config config;
+  private static Path library;
 
   private SoftHsm() {}
 
   static synchronized Pkcs11Config token() {
     if (config == null) {
-      config = initToken();
+      config = initTokens();
     }
     return config;
+  }
+
+  /** The slots of the tokens labelled {@code label}, in the order they were made. */
+  static synchronized List<Long> slots(String label) {
+    token();
+    return SLOTS.getOrDefault(label, List.of());
+  }
+
+  /** The PKCS#11 module. */
+  static synchronized Path library() {
+    token();
+    return library;
   }
 
   private static void deleteTree(Path dir) {
@@ -40,12 +65,12 @@ final class SoftHsm {
     }
   }
 
-  private static Pkcs11Config initToken() {
+  private static Pkcs11Config initTokens() {
     String conf = System.getenv("SOFTHSM2_CONF");
     if (conf == null) {
       throw new IllegalStateException("SOFTHSM2_CONF is not set; run the tests through Maven");
     }
-    Path library = LIBRARIES.stream().map(Path::of).filter(Files::exists).findFirst()
+    library = LIBRARIES.stream().map(Path::of).filter(Files::exists).findFirst()
         .orElseThrow(() -> new IllegalStateException(
             "SoftHSM2 is not installed (looked in " + LIBRARIES + "): apt-get install softhsm2"));
     try {
@@ -55,23 +80,30 @@ final class SoftHsm {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(tokens)));
       Files.writeString(confFile, "directories.tokendir = " + tokens + "\n"
           + "objectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
-      Process p = new ProcessBuilder("softhsm2-util", "--init-token", "--free",
-          "--label", "vaultgate-test", "--so-pin", "12345678", "--pin", new String(PIN))
-          .redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException("softhsm2-util failed: " + out);
+      for (String label : List.of(LABEL, OTHER, TWIN, TWIN)) {
+        SLOTS.computeIfAbsent(label, k -> new ArrayList<>()).add(initToken(label));
       }
-      Matcher m = Pattern.compile("reassigned to slot (\\d+)").matcher(out);
-      if (!m.find()) {
-        throw new IllegalStateException("cannot find the slot in softhsm2-util output: " + out);
-      }
-      return new Pkcs11Config("vaultgate-test", library, Long.parseLong(m.group(1)));
+      return new Pkcs11Config(LABEL, library, SLOTS.get(LABEL).get(0));
     } catch (IOException e) {
       throw new IllegalStateException("cannot create a SoftHSM2 token: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  private static long initToken(String label) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("softhsm2-util", "--init-token", "--free",
+        "--label", label, "--so-pin", "12345678", "--pin", new String(PIN))
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("softhsm2-util failed: " + out);
+    }
+    Matcher m = Pattern.compile("reassigned to slot (\\d+)").matcher(out);
+    if (!m.find()) {
+      throw new IllegalStateException("cannot find the slot in softhsm2-util output: " + out);
+    }
+    return Long.parseLong(m.group(1));
   }
 }

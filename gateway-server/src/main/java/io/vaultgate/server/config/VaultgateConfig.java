@@ -129,7 +129,7 @@ public record VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, Key
     private String describeKeys() {
         if (keys.provider() == KeyProviderType.PKCS11) {
             String pinEnv = keys.pkcs11().pinEnv().isEmpty() ? "" : "$" + keys.pkcs11().pinEnv() + " or ";
-            return "pkcs11 " + keys.pkcs11().library() + " slot " + keys.pkcs11().slot() + " (PIN from " + pinEnv
+            return "pkcs11 " + keys.pkcs11().library() + " " + keys.pkcs11().selection() + " (PIN from " + pinEnv
                     + pkcs11PinFile() + ")";
         }
         String secretEnv = keys.masterSecretEnv().isEmpty() ? "" : "$" + keys.masterSecretEnv() + " or ";

@@ -50,8 +50,8 @@ class ExampleConfigTest {
                 .contains("sftp.max-auth-attempts", "keys.master-secret-env", "uploads.reorder-window",
                         "uploads.reorder-memory", "shutdown.grace-period", "logging.level",
                         "access.defender.lockout-failures", "access.mfa.required-for", "sftp.check-file-max-request",
-                        "sftp.check-file-max-per-connection")
-                .hasSize(83);
+                        "sftp.check-file-max-per-connection", "keys.pkcs11.token-label", "keys.pkcs11.token-serial")
+                .hasSize(85);
         assertThat(ConfigLoader.envVariable("sftp.max-auth-attempts")).isEqualTo("VAULTGATE_SFTP_MAX_AUTH_ATTEMPTS");
         assertThat(ConfigLoader.envVariable("home")).isEqualTo("VAULTGATE_HOME");
     }

@@ -39,10 +39,41 @@ class Pkcs11KeysConfigTest {
     }
 
     @Test
-    void pkcs11WithoutSlot_namesTheSlotKey() {
+    void pkcs11WithoutTokenLabelOrSlot_namesBothKeys() {
         assertThat(fromYaml("keys:\n  provider: pkcs11\n  pkcs11:\n    library: /usr/lib/softhsm/libsofthsm2.so\n"))
-                .hasMessageStartingWith("keys.pkcs11.slot: no slot given, but keys.provider is pkcs11; give the slot"
-                        + " id");
+                .hasMessageStartingWith("keys.pkcs11.token-label: no token given, but keys.provider is pkcs11; give "
+                        + "the token's label as keys.pkcs11.token-label (or its slot id as keys.pkcs11.slot)");
+    }
+
+    @Test
+    void pkcs11WithATokenLabel_loads_withoutASlot_andDescribesTheToken() {
+        VaultgateConfig config = loadYaml(dir, "home: " + dir + "\nkeys:\n  provider: pkcs11\n  pkcs11:\n"
+                + "    library: /usr/lib/softhsm/libsofthsm2.so\n    token-label: vaultgate\n"
+                + "    token-serial: 9dfc879e18f048f1\n");
+
+        assertThat(config.keys().pkcs11().tokenLabel()).isEqualTo("vaultgate");
+        assertThat(config.keys().pkcs11().slot()).isEqualTo(-1L);
+        assertThat(config.keys().pkcs11().tokenSerial()).isEqualTo("9dfc879e18f048f1");
+        assertThat(config.describe()).contains("keys=pkcs11 /usr/lib/softhsm/libsofthsm2.so token 'vaultgate' serial "
+                + "'9dfc879e18f048f1' (PIN from");
+    }
+
+    @Test
+    void aTokenLabelAndASlotTogether_areRefused_naming_exactlyOne() {
+        assertThat(fromYaml("keys:\n  provider: pkcs11\n  pkcs11:\n    library: /usr/lib/softhsm/libsofthsm2.so\n"
+                + "    token-label: vaultgate\n    slot: 385663214\n")).hasMessageStartingWith(
+                "keys.pkcs11.slot: both keys.pkcs11.token-label and keys.pkcs11.slot are given; exactly one of them "
+                        + "selects the token; keep keys.pkcs11.token-label");
+    }
+
+    @Test
+    void aTokenLabelOrSerialTooLong_orWithBlanksAtItsEnds_isRefusedNamingItsKey() {
+        assertThat(fromYaml("keys:\n  pkcs11:\n    token-label: \"" + "x".repeat(33) + "\"\n"))
+                .hasMessageStartingWith("keys.pkcs11.token-label: not a token label");
+        assertThat(fromYaml("keys:\n  pkcs11:\n    token-label: \" vaultgate\"\n"))
+                .hasMessageStartingWith("keys.pkcs11.token-label: not a token label");
+        assertThat(fromYaml("keys:\n  pkcs11:\n    token-serial: \"" + "1".repeat(17) + "\"\n"))
+                .hasMessageStartingWith("keys.pkcs11.token-serial: not a token serial number");
     }
 
     @Test

@@ -80,6 +80,52 @@ record SoftHsmToken(Path library, long slot, Path conf) {
         return new SoftHsmToken(library, slot, copy);
     }
 
+    /**
+     * Makes another token beside this one, in the same token directory (seen by the processes started afterwards:
+     * SoftHSM2 lists the tokens it finds when it is loaded), and returns its slot id.
+     */
+    long addToken(String label, String pin) throws IOException, InterruptedException {
+        String out = util("--init-token", "--free", "--label", label, "--so-pin", "so-" + pin, "--pin", pin);
+        Matcher m = Pattern.compile("reassigned to slot (\\d+)").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("cannot find the slot in softhsm2-util output: " + out);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Initializes the token in {@code slot} again, in place (its objects are gone), under {@code label}. */
+    void reinitialize(long slot, String label, String pin) throws IOException, InterruptedException {
+        util("--init-token", "--slot", String.valueOf(slot), "--label", label, "--so-pin", "so-" + pin, "--pin", pin);
+    }
+
+    /** Deletes the token labelled {@code label}, with its objects. */
+    void deleteToken(String label) throws IOException, InterruptedException {
+        util("--delete-token", "--token", label);
+    }
+
+    /** The serial number of the token in {@code slot}, as {@code softhsm2-util --show-slots} lists it. */
+    String serial(long slot) throws IOException, InterruptedException {
+        String out = util("--show-slots");
+        Matcher m = Pattern.compile("(?m)^Slot " + slot + "$[\\s\\S]*?Serial number:\\s*(\\S+)").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("no serial number of slot " + slot + " in: " + out);
+        }
+        return m.group(1);
+    }
+
+    private String util(String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("softhsm2-util"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("SOFTHSM2_CONF", conf.toString());
+        Process p = builder.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("softhsm2-util " + String.join(" ", args) + " failed: " + out);
+        }
+        return out;
+    }
+
     /** What a process using the token needs in its environment (the PIN is the caller's business). */
     Map<String, String> environment() {
         return Map.of("SOFTHSM2_CONF", conf.toString());

@@ -37,7 +37,7 @@ final class Pkcs11TokenCheck implements Check {
             return List.of();
         }
         KeysConfig.Pkcs11 token = context.config().keys().pkcs11();
-        String subject = "slot " + token.slot() + " of " + token.library();
+        String subject = token.selection() + " of " + token.library();
         List<Finding> findings = new ArrayList<>();
         try (KeyProvider keys = KeyProviders.openToken(context.config(), env)) {
             for (Map.Entry<String, KekVersions> entry : KekCatalog.recorded(context.database()).entrySet()) {
@@ -53,8 +53,8 @@ final class Pkcs11TokenCheck implements Check {
                             ? " " : "s ") + numbers(missing)
                             + " of " + entry.getKey() + " that the catalog records: files wrapped with "
                             + (missing.size() == 1 ? "it" : "them") + " cannot be read through this token",
-                            "check that keys.pkcs11.slot names the token the gateway has always used (not a "
-                                    + "re-initialized one); restore the HSM's keys from its own backup"));
+                            "check that keys.pkcs11.token-label (or slot) names the token the gateway has always "
+                                    + "used (not a re-initialized one); restore the HSM's keys from its own backup"));
                 }
                 List<Integer> forked = recorded.forkedIn(keys);
                 if (!forked.isEmpty()) {
@@ -62,7 +62,8 @@ final class Pkcs11TokenCheck implements Check {
                             + "version" + (forked.size() == 1 ? " " : "s ") + numbers(forked) + " of " + entry.getKey()
                             + " (their key checks fail): the gateway refuses to wrap or unwrap with "
                             + (forked.size() == 1 ? "it" : "them") + " (keystore_forked)",
-                            "check that keys.pkcs11.slot names the token the gateway has always used; restore the "
+                            "check that keys.pkcs11.token-label (or slot) names the token the gateway has always used; "
+                                    + "restore the "
                                     + "HSM's keys from its own backup"));
                 }
             }

@@ -1,0 +1,113 @@
+package io.vaultgate.crypto.pkcs11;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.DataKey;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.KeySlot;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Selecting the token by its label instead of its slot id, and checking that the token found is the configured one
+ * (its serial number), on real SoftHSM2 tokens: the fixture's, a second one, and two bearing one label.
+ */
+class Pkcs11TokenSelectionTest {
+  private final String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+
+  private static TokenSlots.Token listed(long slot) {
+    return TokenSlots.list(SoftHsm.library().toString()).stream().filter(t -> t.slot() == slot).findFirst()
+        .orElseThrow();
+  }
+
+  private static Pkcs11Config byLabel(String label, String serial) {
+    return new Pkcs11Config("vaultgate-test", SoftHsm.library(), -1, label, serial);
+  }
+
+  @Test
+  void theTokenList_namesEachTokenWithItsSlotLabelAndSerial() {
+    SoftHsm.token();
+    long other = SoftHsm.slots(SoftHsm.OTHER).get(0);
+    assertThat(listed(SoftHsm.token().slot()).label()).isEqualTo(SoftHsm.LABEL);
+    assertThat(listed(other).label()).isEqualTo(SoftHsm.OTHER);
+    assertThat(listed(other).serial()).isNotEmpty().isNotEqualTo(listed(SoftHsm.token().slot()).serial());
+  }
+
+  @Test
+  void aLabel_selectsItsToken_andItsKeysAreThatTokensOnly() {
+    long other = SoftHsm.slots(SoftHsm.OTHER).get(0);
+    EnvelopeContext ctx = new EnvelopeContext(tenant, "f1");
+    DataKey dek = DataKey.generate();
+    KeySlot slot;
+    try (Pkcs11KeyProvider p = Pkcs11KeyProvider.open(byLabel(SoftHsm.OTHER, ""), SoftHsm.PIN)) {
+      assertThat(p.token()).hasValueSatisfying(t -> assertThat(t.slot()).isEqualTo(other));
+      p.ensureTenant(tenant);
+      slot = p.wrap(ctx, dek);
+    }
+    try (Pkcs11KeyProvider bySlot = Pkcs11KeyProvider.open(new Pkcs11Config("vaultgate-test", SoftHsm.library(),
+        other), SoftHsm.PIN)) {
+      assertThat(bySlot.unwrap(ctx, slot)).isEqualTo(dek);
+    }
+    try (Pkcs11KeyProvider first = Pkcs11KeyProvider.open(SoftHsm.token(), SoftHsm.PIN)) {
+      assertThat(first.versions(tenant)).as("the fixture's token holds nothing of it").isEmpty();
+    }
+  }
+
+  @Test
+  void theTokensOwnSerial_isAccepted_anotherTokensIsRefused_whicheverSelects() {
+    TokenSlots.Token first = listed(SoftHsm.token().slot());
+    TokenSlots.Token other = listed(SoftHsm.slots(SoftHsm.OTHER).get(0));
+    try (Pkcs11KeyProvider p = Pkcs11KeyProvider.open(byLabel(SoftHsm.LABEL, first.serial()), SoftHsm.PIN)) {
+      assertThat(p.token()).contains(first);
+    }
+    assertThatThrownBy(() -> Pkcs11KeyProvider.open(byLabel(SoftHsm.LABEL, other.serial()), SoftHsm.PIN))
+        .isInstanceOf(CryptoException.ProviderUnavailable.class)
+        .hasMessageContaining("is not the configured one: its serial number is not '" + other.serial() + "'")
+        .hasMessageContaining(first.toString());
+    Pkcs11Config slotWithOthersSerial = new Pkcs11Config("vaultgate-test", SoftHsm.library(), first.slot(), "",
+        other.serial());
+    assertThatThrownBy(() -> Pkcs11KeyProvider.open(slotWithOthersSerial, SoftHsm.PIN))
+        .isInstanceOf(CryptoException.ProviderUnavailable.class)
+        .hasMessageContaining("is not the configured one");
+  }
+
+  @Test
+  void anUnknownLabel_isRefused_listingTheTokens() {
+    assertThatThrownBy(() -> Pkcs11KeyProvider.open(byLabel("no-such-token", ""), SoftHsm.PIN))
+        .isInstanceOf(CryptoException.ProviderUnavailable.class)
+        .hasMessageContaining("no token labelled 'no-such-token'")
+        .hasMessageContaining("label '" + SoftHsm.LABEL + "'").hasMessageContaining("label '" + SoftHsm.OTHER + "'")
+        .hasMessageNotContaining(new String(SoftHsm.PIN));
+  }
+
+  @Test
+  void aLabelTwoTokensBear_isRefused_namingBoth() {
+    assertThatThrownBy(() -> Pkcs11KeyProvider.open(byLabel(SoftHsm.TWIN, ""), SoftHsm.PIN))
+        .isInstanceOf(CryptoException.ProviderUnavailable.class)
+        .hasMessageContaining("2 tokens are labelled '" + SoftHsm.TWIN + "'")
+        .hasMessageContaining("slot " + SoftHsm.slots(SoftHsm.TWIN).get(0))
+        .hasMessageContaining("slot " + SoftHsm.slots(SoftHsm.TWIN).get(1));
+  }
+
+  @Test
+  void aLabelTwoTokensBear_withTheSerialNumberOfOne_selectsThatOne() {
+    TokenSlots.Token second = listed(SoftHsm.slots(SoftHsm.TWIN).get(1));
+    try (Pkcs11KeyProvider p = Pkcs11KeyProvider.open(byLabel(SoftHsm.TWIN, second.serial()), SoftHsm.PIN)) {
+      assertThat(p.token()).contains(second);
+    }
+    TokenSlots.Token other = listed(SoftHsm.slots(SoftHsm.OTHER).get(0));
+    assertThatThrownBy(() -> Pkcs11KeyProvider.open(byLabel(SoftHsm.TWIN, other.serial()), SoftHsm.PIN))
+        .isInstanceOf(CryptoException.ProviderUnavailable.class)
+        .hasMessageContaining("no token labelled '" + SoftHsm.TWIN + "' has the configured serial number");
+  }
+
+  @Test
+  void aSlotAndALabelTogether_orNeither_isRefused() {
+    assertThatThrownBy(() -> new Pkcs11Config("x", SoftHsm.library(), 3, "label", ""))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly one");
+    assertThatThrownBy(() -> new Pkcs11Config("x", SoftHsm.library(), -1, "", ""))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly one");
+  }
+}
