@@ -20,7 +20,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -32,39 +31,31 @@ import org.slf4j.LoggerFactory;
  * and one store with their own keystore copies; runs on SQLite and, with {@code -Dvaultgate.test.catalog=postgresql},
  * on one PostgreSQL database.
  */
-class KekStartupCheckTest {
+class KekStartupCheckTest extends TwoKeystoreNodesSetUp {
 
     private static final TenantId ACME = TenantId.of("acme");
 
-    @TempDir
-    Path home;
-    private TwoKeystoreNodes nodes;
-    private TestCore nodeA;
-    private TestCore nodeB;
-    private ClientPrincipal alice;
     private ClientPrincipal bob;
     private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
     private final Logger refusalLog = (Logger) LoggerFactory.getLogger(KekRefusals.class);
     private final Logger checkLog = (Logger) LoggerFactory.getLogger(KekStartupCheck.class);
 
+    @Override
+    TwoKeystoreNodes startNodes(Path home) {
+        return TwoKeystoreNodes.start(home, onA -> bob = onA.client("beta", "bob", Protocol.SFTP));
+    }
+
     @BeforeEach
-    void twoNodesWithTheirOwnKeystores() {
-        nodes = TwoKeystoreNodes.start(home, onA -> bob = onA.client("beta", "bob", Protocol.SFTP));
-        nodeA = nodes.nodeA;
-        nodeB = nodes.nodeB;
-        alice = nodes.alice;
+    void logRefusalsAndChecks() {
         logged.start();
         refusalLog.addAppender(logged);
         checkLog.addAppender(logged);
     }
 
     @AfterEach
-    void close() {
+    void stopLogging() {
         refusalLog.detachAppender(logged);
         checkLog.detachAppender(logged);
-        if (nodes != null) {
-            nodes.close();
-        }
     }
 
     @Test

@@ -9,7 +9,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
-import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.crypto.KekId;
@@ -19,7 +18,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -32,35 +30,27 @@ import org.slf4j.LoggerFactory;
  * first, A's next upload or rotation records its version 2 with its key check, and B is the one behind. Runs on SQLite
  * and, with {@code -Dvaultgate.test.catalog=postgresql}, with both nodes on one PostgreSQL database.
  */
-class RotationCrashWindowTest {
+class RotationCrashWindowTest extends TwoKeystoreNodesSetUp {
 
     private static final TenantId ACME = TenantId.of("acme");
 
-    @TempDir
-    Path home;
-    private TwoKeystoreNodes nodes;
-    private TestCore nodeA;
-    private TestCore nodeB;
-    private ClientPrincipal alice;
     private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
     private final Logger logger = (Logger) LoggerFactory.getLogger(KekRefusals.class);
 
+    @Override
+    TwoKeystoreNodes startNodes(Path home) {
+        return TwoKeystoreNodes.start(home);
+    }
+
     @BeforeEach
-    void twoNodesWithTheirOwnKeystores() {
-        nodes = TwoKeystoreNodes.start(home);
-        nodeA = nodes.nodeA;
-        nodeB = nodes.nodeB;
-        alice = nodes.alice;
+    void logRefusals() {
         logged.start();
         logger.addAppender(logged);
     }
 
     @AfterEach
-    void close() {
+    void stopLogging() {
         logger.detachAppender(logged);
-        if (nodes != null) {
-            nodes.close();
-        }
     }
 
     @Test

@@ -15,8 +15,9 @@ import java.util.function.Consumer;
 /**
  * Two nodes over one catalog and one store, each with its own keystore copy: node A, where tenant acme (its client
  * alice) and any further tenants were created, and node B, whose keystore is a copy of A's made then ({@link #start})
- * or made before acme existed ({@link #copiedBeforeAcme}: B holds no key of acme; the tests that start from it extend
- * {@link KeystoreCopiedBeforeAcme}, which starts and closes it around each test). What the tests of the KEK record
+ * or made before acme existed ({@link #copiedBeforeAcme}: B holds no key of acme). The tests extend
+ * {@link TwoKeystoreNodesSetUp} ({@link KeystoreCopiedBeforeAcme} for the latter), which starts the nodes before each
+ * test and closes them after it. What the tests of the KEK record
  * across nodes start from ({@link RotationCrashWindowTest}, {@link KekStartupCheckTest}, {@link
  * KeyCheckOncePerHandleTest}, {@link KekStartOlderCheckTest}, {@link CompletionSampleTest}, {@link
  * UnrecordedTenantProofTest}); on SQLite or, with {@code -Dvaultgate.test.catalog=postgresql}, both nodes on one
