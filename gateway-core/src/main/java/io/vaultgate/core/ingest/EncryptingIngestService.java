@@ -153,23 +153,38 @@ public final class EncryptingIngestService implements IngestService {
         EnvelopeContext context = new EnvelopeContext(file.tenant().value(), file.id());
         DataKey dek = DataKey.generate();
         try {
-            KeySlot slot = wrap(target, context, dek);
-            // Not flushed to disk here: until the client is told the file is stored, losing this row to a power
-            // failure only turns the upload's pending object into an orphan for the start-up sweep. The commit's
-            // own transaction is durable and takes this one with it. But one that removes the owner's partial is
-            // made durable before the partial's object is deleted (a power loss must not bring back a PARTIAL row
-            // whose object is gone): found inside, it is rolled back and run again with the flush.
             Opening opening;
             try {
-                opening = database.inTransactionDeferringSync(jdbc -> open(jdbc, target, announced, file, slot, actor,
-                        false));
-            } catch (ReplacesPartial durableNeeded) {
-                opening = database.inTransaction(jdbc -> open(jdbc, target, announced, file, slot, actor, true));
+                opening = opening(target, announced, file, wrap(target, context, dek), actor);
+            } catch (KekCatalog.WrappedWithOlderVersion stale) {
+                // this node's key provider wrapped with a version it has since found superseded (its index was
+                // seconds behind a rotation made elsewhere: a PKCS#11 token, `vaultgate keys rotate`): once more,
+                // with the version now active; refused as before if that happens again
+                try {
+                    opening = opening(target, announced, file, wrap(target, context, dek), actor);
+                } catch (KekCatalog.WrappedWithOlderVersion again) {
+                    throw again.refusal();
+                }
             }
             opening.replaced().ifPresent(ledger::deleteReplacedObject);
             return start(file, opening.tenant(), opening.usedBytes(), dek, false, actor, target.resultOf());
         } finally {
             dek.destroy();
+        }
+    }
+
+    /**
+     * Runs a new upload's opening transaction. Not flushed to disk here: until the client is told the file is stored,
+     * losing this row to a power failure only turns the upload's pending object into an orphan for the start-up sweep.
+     * The commit's own transaction is durable and takes this one with it. But one that removes the owner's partial is
+     * made durable before the partial's object is deleted (a power loss must not bring back a PARTIAL row whose object
+     * is gone): found inside, it is rolled back and run again with the flush.
+     */
+    private Opening opening(UploadTarget target, Announced announced, FileRecord file, KeySlot slot, Principal actor) {
+        try {
+            return database.inTransactionDeferringSync(jdbc -> open(jdbc, target, announced, file, slot, actor, false));
+        } catch (ReplacesPartial durableNeeded) {
+            return database.inTransaction(jdbc -> open(jdbc, target, announced, file, slot, actor, true));
         }
     }
 

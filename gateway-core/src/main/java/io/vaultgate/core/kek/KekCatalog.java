@@ -68,6 +68,8 @@ public final class KekCatalog {
      * catalog's under its version number ({@link KeystoreForked}); records this node's versions when the catalog
      * knows fewer, and its key check of the version when the catalog has none. Of a tenant it records no version of,
      * only where this node's key opens the tenant's stored data keys; otherwise refused ({@link TenantKeyMismatch}).
+     * A key wrapped by an older version this node's key store has since moved past is {@link WrappedWithOlderVersion}:
+     * the caller wraps again.
      */
     public void requireCurrent(Jdbc jdbc, KekId wrappedWith) throws SQLException {
         String tenant = wrappedWith.tenantId();
@@ -83,11 +85,34 @@ public final class KekCatalog {
             return;
         }
         int here = node.active(tenant, recorded.active());
-        if (here >= recorded.active()) { // wrapped just before this node rotated: not behind, and a retry works
-            throw new GatewayException(Reason.UNAVAILABLE, KeystoreBehindCatalog.CLIENT_MESSAGE, "the upload's data "
-                    + "key was wrapped by " + wrappedWith + " just before this node rotated to version " + here, null);
+        if (here >= recorded.active()) { // its key store was re-read, or it rotated just now: not behind
+            throw new WrappedWithOlderVersion(new GatewayException(Reason.UNAVAILABLE,
+                    KeystoreBehindCatalog.CLIENT_MESSAGE, "the upload's data key was wrapped by " + wrappedWith
+                    + " just before this node's key store moved to version " + here, null));
         }
         throw refusals.behind(tenant, recorded.active(), here).refusal();
+    }
+
+    /**
+     * From {@link #requireCurrent}: the data key was wrapped by a version older than the catalog's active one, which
+     * this node's key provider holds (after re-reading it, {@link KeyProvider#reload}): the provider's index was
+     * behind a rotation made elsewhere (a PKCS#11 token is re-read every few seconds; {@code vaultgate keys rotate}
+     * beside the node), or this node rotated just after the wrap. Not behind: a wrap now uses the active version, so
+     * the caller wraps again and retries once; {@link #refusal} ({@code 503}) if it cannot.
+     */
+    public static final class WrappedWithOlderVersion extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient GatewayException refusal;
+
+        WrappedWithOlderVersion(GatewayException refusal) {
+            super(refusal.getMessage(), null, false, false);
+            this.refusal = refusal;
+        }
+
+        /** The refusal to give when a retry is not made or meets this again: unavailable, retry later. */
+        public GatewayException refusal() {
+            return refusal;
+        }
     }
 
     /**
