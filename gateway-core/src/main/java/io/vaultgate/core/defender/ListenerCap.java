@@ -2,6 +2,7 @@ package io.vaultgate.core.defender;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,27 @@ public final class ListenerCap {
         while (true) {
             int now = open.get();
             if (now >= max) {
+                refuse();
+                return false;
+            }
+            if (open.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * As {@link #tryAcquire()}, but when the listener is full, {@code handOver} may first free a place for the new
+     * connection by closing another: when it returns true the other connection's place is this one's (the caller must
+     * see that the other does not {@link #release} it, and that this one does, once), and nothing is refused.
+     */
+    public boolean tryAcquire(BooleanSupplier handOver) {
+        while (true) {
+            int now = open.get();
+            if (now >= max) {
+                if (handOver.getAsBoolean()) {
+                    return true;
+                }
                 refuse();
                 return false;
             }

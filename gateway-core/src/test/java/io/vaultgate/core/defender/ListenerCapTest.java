@@ -52,6 +52,25 @@ class ListenerCapTest {
         assertThat(cap.refused()).isEqualTo(1);
     }
 
+    /**
+     * At the cap, a connection whose caller hands it another's place over (closing that one) is admitted uncounted,
+     * the count unchanged; when the caller cannot, it is refused and counted. Below the cap nothing is asked.
+     */
+    @Test
+    void atTheCap_aPlaceHandedOver_admitsWithoutARefusal() {
+        ListenerCap cap = new ListenerCap("https.max-connections", 1, counted::incrementAndGet, nanos::get);
+        AtomicInteger asked = new AtomicInteger();
+
+        assertThat(cap.tryAcquire(() -> asked.incrementAndGet() > 0)).isTrue();
+        assertThat(asked).as("below the cap").hasValue(0);
+        assertThat(cap.tryAcquire(() -> asked.incrementAndGet() > 0)).as("another's place handed over").isTrue();
+        assertThat(cap.open()).isEqualTo(1);
+        assertThat(counted).hasValue(0);
+        assertThat(cap.tryAcquire(() -> false)).as("none to hand over").isFalse();
+        assertThat(counted).hasValue(1);
+        assertThat(cap.refused()).isEqualTo(1);
+    }
+
     @Test
     void aFloodAtTheCap_isLoggedOncePerInterval_withHowManyWereRefused() {
         ListenerCap cap = new ListenerCap("https.max-connections", 1, counted::incrementAndGet, nanos::get);

@@ -1,5 +1,6 @@
 package io.vaultgate.https.http;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -11,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -148,6 +150,52 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
             gone.channel.close();
         }
         ctx.fireChannelActive();
+    }
+
+    /**
+     * For a new connection at the listener's cap ({@code https.max-connections}): takes the connection, of any source,
+     * that has waited longest for a request head out of its source's count, if it has waited {@link #EVICTABLE_AFTER}
+     * at least, and returns it for the caller to close (after handing its place in the listener's cap over); null if
+     * none has. So connections trickling heads from many sources (an IPv6 client's /48 holds 65536 /64s) cannot fill
+     * the listener against everyone else either.
+     */
+    public Channel takeLongestWaiting() {
+        long now = clock.getAsLong();
+        long evictableAfter = EVICTABLE_AFTER.toNanos();
+        HeadWait longest = null;
+        String longestSource = null;
+        long longestWaited = -1;
+        for (Map.Entry<String, List<HeadWait>> entry : open.entrySet()) {
+            HeadWait[] found = {null};
+            open.computeIfPresent(entry.getKey(), (key, places) -> {
+                found[0] = longestWaiting(places, now);
+                return places;
+            });
+            long waited = found[0] == null ? -1 : found[0].waited(now);
+            if (waited >= evictableAfter && waited > longestWaited) {
+                longest = found[0];
+                longestSource = entry.getKey();
+                longestWaited = waited;
+            }
+        }
+        if (longest == null) {
+            return null;
+        }
+        HeadWait victim = longest;
+        boolean[] taken = {false};
+        open.computeIfPresent(longestSource, (key, places) -> {
+            taken[0] = places.remove(victim);
+            return places.isEmpty() ? null : places;
+        });
+        if (!taken[0]) {
+            return null; // closed meanwhile: its place in the listener's cap is given back by its close
+        }
+        evicted.run();
+        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(longestWaited);
+        evictions.refused(since -> "connection from " + ClientAddress.of(victim.channel) + " closed after waiting "
+                + waitedMillis + " ms for a request head: the listener held its limit of connections and a new one"
+                + " took its place; " + since + " such since the last such line (logged at most once a minute)");
+        return victim.channel;
     }
 
     /**

@@ -63,14 +63,26 @@ class TrickledHeadTest {
         core.client("acme", "alice", Protocol.HTTPS);
         token = core.core().administration().issueAccountToken("alice", "test");
         tls = TestTls.create(dir);
-        GatewayCore gateway = core.core();
-        HttpsSettings settings = HttpsSettings.defaults(tls.serverMaterial()).withAddress("127.0.0.1", 0)
+        startServer(settings());
+    }
+
+    private HttpsSettings settings() {
+        return HttpsSettings.defaults(tls.serverMaterial()).withAddress("127.0.0.1", 0)
                 .withClientLimits(HEAD_DEADLINE, PER_SOURCE);
+    }
+
+    private void startServer(HttpsSettings settings) throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        GatewayCore gateway = core.core();
         server = HttpsServer.start(settings, new HttpsServices(gateway.authenticator(), gateway.files(),
                 gateway.ingest(), gateway.batches(), gateway.receipts())
                 .withMeters(HttpsConnections.registeredIn(gateway.metrics().registry())));
-        // the first TLS handshake and request of a fresh server are slow
-        assertThat(exchange(tlsConnect("127.0.0.50"), get("/v1/files/"))).startsWith("HTTP/1.1 200");
+        // the first TLS handshake and request of a fresh server are slow; this connection goes at once
+        try (Socket first = tlsConnect("127.0.0.50")) {
+            assertThat(exchange(first, get("/v1/files/"))).startsWith("HTTP/1.1 200");
+        }
     }
 
     @AfterEach
@@ -119,6 +131,39 @@ class TrickledHeadTest {
         assertThat(counter("vaultgate.https.connections.evicted")).isEqualTo(1.0);
         assertThat(core.core().metrics().registry().counter("vaultgate.https.connections.refused", "reason",
                 "max_connections_per_source").count()).as("nothing refused").isZero();
+    }
+
+    /**
+     * At the listener's cap (4 here, 1000 by default), connections trickling heads from 4 sources (as an IPv6 client's
+     * /48 holds 65536 /64s) cannot lock out a fifth source: 3 s on, its client is answered, the trickling connection
+     * that waited longest (of any source) having been closed for it. Before, it was closed unanswered as it was
+     * accepted, until the request-head deadline (30 s) cut the tricklers.
+     */
+    @Test
+    void connectionsTricklingHeadsFromManySources_atTheListenersCap_giveTheirPlacesToAnotherSource() throws Exception {
+        startServer(settings().withMaxConnections(PER_SOURCE));
+        Thread.sleep(200); // the first connection's close has given its place back
+        List<Socket> trickled = new ArrayList<>();
+        for (int i = 0; i < PER_SOURCE; i++) {
+            SSLSocket socket = tlsConnect("127.0.0.6" + (1 + i));
+            trickle(socket);
+            trickled.add(socket);
+            Thread.sleep(100);
+        }
+        Thread.sleep(ConnectionLimit.EVICTABLE_AFTER.toMillis() + 1000);
+
+        String answer = exchange(tlsConnect("127.0.0.65"), get("/v1/files/"));
+
+        assertThat(answer).as("another source's request").startsWith("HTTP/1.1 200");
+        trickling.set(false);
+        for (Thread thread : tricklers) {
+            thread.join(5_000);
+        }
+        assertThat(closedAmong(trickled, PATIENCE)).as("the trickling connection that waited longest")
+                .containsExactly(trickled.get(0));
+        assertThat(counter("vaultgate.https.connections.evicted")).isEqualTo(1.0);
+        assertThat(core.core().metrics().registry().counter("vaultgate.https.connections.refused", "reason",
+                "max_connections").count()).as("nothing refused").isZero();
     }
 
     /**
