@@ -1,9 +1,11 @@
 package io.vaultgate.server;
 
+import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.storage.FileStoreMarker;
 import io.vaultgate.core.storage.FileSystemObjectStore;
 import io.vaultgate.core.storage.ObjectStore;
+import io.vaultgate.core.storage.StoreAdoption;
 import io.vaultgate.core.storage.StoreIdentity;
 import io.vaultgate.core.storage.StoreMarker;
 import io.vaultgate.core.storage.StoreNotRecognized;
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * reads or writes an object, recovery included, and for a directory before the store is opened, so that nothing is
  * created or written in a root that is not the catalog's store).
  */
-final class ObjectStores {
+public final class ObjectStores {
 
     private static final Logger LOG = LoggerFactory.getLogger(ObjectStores.class);
 
@@ -56,6 +58,22 @@ final class ObjectStores {
             throw e;
         }
         return store;
+    }
+
+    /**
+     * {@code vaultgate store adopt}: records the configured store as the catalog's once it shows it holds the
+     * catalog's objects ({@link StoreAdoption}); nothing is opened beyond its marker and a few objects.
+     */
+    public static StoreAdoption.Adopted adopt(VaultgateConfig config, Map<String, String> env, Database database,
+                                              AuditLog audit, String actor) throws IOException {
+        if (config.storage().type() == StorageType.FILESYSTEM) {
+            return new StoreAdoption(database, FileSystemObjectStore.committedObjects(config.storageRoot()),
+                    new FileStoreMarker(config.storageRoot()), audit, Clock.systemUTC()).adopt(actor);
+        }
+        try (S3ObjectStore store = connect(config, env)) {
+            return new StoreAdoption(database, StoreIdentity.objectsOf(store), store.marker(), audit,
+                    Clock.systemUTC()).adopt(actor);
+        }
     }
 
     /** The S3 store, once its bucket answers. */

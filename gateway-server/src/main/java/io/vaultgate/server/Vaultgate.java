@@ -25,6 +25,7 @@ import io.vaultgate.server.cli.ReceiveCommand;
 import io.vaultgate.server.cli.RunCommand;
 import io.vaultgate.server.cli.SiteCommand;
 import io.vaultgate.server.cli.StatusCommand;
+import io.vaultgate.server.cli.StoreCommand;
 import io.vaultgate.server.cli.TenantCommand;
 import io.vaultgate.server.cli.UnlockCommand;
 import io.vaultgate.server.cli.VersionCommand;
@@ -63,6 +64,7 @@ import picocli.CommandLine.HelpCommand;
                 DoctorCommand.class,
                 ReceiptCommand.class,
                 BackupCommand.class,
+                StoreCommand.class,
                 AotTrainCommand.class,
                 StatusCommand.class,
                 NodesCommand.class,

@@ -236,7 +236,7 @@ public final class StoreIdentity {
      * Nothing to prove for a catalog without files; otherwise more than half of the objects of its files committed
      * last must be found in the store.
      */
-    private void prove() throws IOException {
+    void prove() throws IOException {
         List<StoreIdentityRecords.StoredObject> sample = database.read(jdbc -> records.lastCommitted(jdbc, SAMPLE));
         if (sample.isEmpty()) {
             if (database.read(records::anyFile)) {

@@ -48,6 +48,16 @@ final class StoreIdentityRecords {
                 + "AND confirmed_at IS NULL", now.toEpochMilli(), id.value()) == 1;
     }
 
+    /** Records {@code id} confirmed, replacing whatever the row held ({@code vaultgate store adopt}). */
+    void replace(Jdbc jdbc, StoreId id, Instant now) throws SQLException {
+        long millis = now.toEpochMilli();
+        if (jdbc.update("UPDATE store_identity SET store_id = ?, recorded_at = ?, confirmed_at = ? WHERE id = 1",
+                id.value(), millis, millis) == 0) {
+            jdbc.update("INSERT INTO store_identity (id, store_id, recorded_at, confirmed_at) VALUES (1, ?, ?, ?)",
+                    id.value(), millis, millis);
+        }
+    }
+
     /** Whether the catalog lists any file, in whatever state. */
     boolean anyFile(Jdbc jdbc) throws SQLException {
         return jdbc.queryOne("SELECT 1 FROM files LIMIT 1", row -> Boolean.TRUE).isPresent();

@@ -70,6 +70,14 @@ public final class StoreNotRecognized extends IOException {
                 + "<id>\" (docs/format.md, \"Store identity\")");
     }
 
+    /** {@code vaultgate store adopt} on a catalog without a committed file: nothing the store could show. */
+    static StoreNotRecognized notAdoptable(String marker) {
+        return new StoreNotRecognized(Reason.NOT_PROVEN, "the catalog has no committed file whose object the store "
+                + "at " + marker + " could show, so it cannot be shown to be the catalog's store", "a new "
+                + "installation records its store at its first start; for a catalog with uploads in progress only, "
+                + "see docs/operations.md, \"Store identity\"");
+    }
+
     /** A marker larger than a marker can be, refused without reading it whole. */
     public static StoreNotRecognized oversizedMarker(String marker, int maxBytes) {
         return new StoreNotRecognized(Reason.MARKER_UNREADABLE, "the store marker at " + marker + " is larger than "

@@ -403,6 +403,63 @@ class StoreIdentityTest {
         }
     }
 
+    /**
+     * {@code vaultgate store adopt}: a store holding the catalog's objects but another marker (copied elsewhere, or
+     * restored without its own) is recorded, confirmed and audited; a store without them is not, and nothing is
+     * written to it.
+     */
+    @Test
+    void adopt_recordsAStoreThatHoldsTheCatalogsObjects_andAuditsIt_butNotOneThatDoesNot() throws IOException {
+        try (TestCore gateway = TestCore.create(home)) {
+            committedFiles(gateway, 3);
+            StoreId before = check(gateway.database(), gateway.store()).id();
+            ObjectStore empty = TestStore.open(elsewhere, clock);
+            assertThatThrownBy(() -> adoption(gateway, empty).adopt("cli:test"))
+                    .isInstanceOfSatisfying(StoreNotRecognized.class, e -> assertThat(e.getMessage())
+                            .contains("0 of the objects of the 3 files"));
+            assertThat(marker(empty).read()).isEmpty();
+            assertThat(recorded(gateway.database())).isEqualTo(before + " confirmed");
+
+            StoreId copied = StoreId.random(); // the store as restored: its objects, another marker than recorded
+            if (gateway.store() instanceof S3ObjectStore s3) {
+                S3ProxyServer.shared().client().deleteObject(r -> r.bucket(s3.settings().bucket())
+                        .key(s3.settings().keyPrefix() + StoreMarker.NAME));
+            } else {
+                Files.delete(home.resolve("objects").resolve(StoreMarker.NAME));
+            }
+            marker(gateway.store()).write(copied);
+            assertThatThrownBy(() -> check(gateway.database(), gateway.store()))
+                    .isInstanceOf(StoreNotRecognized.class);
+
+            StoreAdoption.Adopted adopted = adoption(gateway, gateway.store()).adopt("cli:test");
+            assertThat(adopted).isEqualTo(new StoreAdoption.Adopted(copied, false, Optional.of(before), false));
+            assertThat(recorded(gateway.database())).isEqualTo(copied + " confirmed");
+            assertThat(check(gateway.database(), gateway.store())).isEqualTo(
+                    new StoreIdentity.Result(copied, StoreIdentity.Outcome.VERIFIED));
+            List<String> audited = gateway.database().read(jdbc -> jdbc.query("SELECT event FROM audit_events "
+                    + "WHERE kind = 'admin.change' AND event LIKE ?", row -> row.getString(1), "%STORE_ADOPTED%"));
+            assertThat(audited).hasSize(1);
+            assertThat(audited.get(0)).contains(copied.value(), before.value(), "cli:test");
+        }
+    }
+
+    @Test
+    void adopt_writesAMarkerWhereThereIsNone() throws IOException {
+        try (TestCore gateway = TestCore.create(home)) {
+            committedFiles(gateway, 2);
+            StoreAdoption.Adopted adopted = adoption(gateway, gateway.store()).adopt("cli:test");
+
+            assertThat(adopted.markerWritten()).isTrue();
+            assertThat(marker(gateway.store()).read()).contains(adopted.id());
+            assertThat(recorded(gateway.database())).isEqualTo(adopted.id() + " confirmed");
+        }
+    }
+
+    private StoreAdoption adoption(TestCore gateway, ObjectStore store) {
+        return new StoreAdoption(gateway.database(), StoreIdentity.objectsOf(store), marker(store),
+                gateway.core().audit(), clock);
+    }
+
     private StoreIdentity.Result check(Database catalog, ObjectStore store) throws IOException {
         return new StoreIdentity(catalog, store, marker(store), clock).check();
     }

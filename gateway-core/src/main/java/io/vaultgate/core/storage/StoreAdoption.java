@@ -1,0 +1,80 @@
+package io.vaultgate.core.storage;
+
+import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditLog;
+import io.vaultgate.core.catalog.Database;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * {@code vaultgate store adopt}: records the store the configuration names as the catalog's, for a store restored or
+ * copied without its marker, or moved to a new bucket or directory (the gateway stopped). It checks what a start
+ * checks before it records anything: the marker, if there is one, must be a marker, and the store must hold more
+ * than half of the objects of the catalog's files committed last ({@link StoreIdentity}); a catalog without a
+ * committed file cannot be shown to be the store's, and is refused. The store's own marker id is kept; a store
+ * without one gets a new one, written first. Then the catalog's row is replaced (confirmed) and the change audited,
+ * in one transaction. A crash in between leaves a marker the catalog does not record yet: a start refuses it, and
+ * the command run again adopts it.
+ */
+public final class StoreAdoption {
+
+    /** What was adopted: the store's id, whether its marker was written now, and the id the catalog held before. */
+    public record Adopted(StoreId id, boolean markerWritten, Optional<StoreId> replaced, boolean alreadyRecorded) {
+    }
+
+    private final Database database;
+    private final StoreIdentity.Objects objects;
+    private final StoreMarker marker;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final StoreIdentityRecords records = new StoreIdentityRecords();
+
+    public StoreAdoption(Database database, StoreIdentity.Objects objects, StoreMarker marker, AuditLog audit,
+                         Clock clock) {
+        this.database = database;
+        this.objects = objects;
+        this.marker = marker;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Adopts the store; {@link StoreNotRecognized} when it does not show it holds the catalog's objects. */
+    public Adopted adopt(String actor) throws IOException {
+        Optional<StoreId> found = marker.read();
+        Optional<StoreIdentityRecords.Recorded> recorded = database.read(records::read);
+        if (found.isPresent() && recorded.isPresent() && recorded.get().id().equals(found.get())
+                && recorded.get().confirmed()) {
+            return new Adopted(found.get(), false, Optional.empty(), true);
+        }
+        if (database.read(jdbc -> records.lastCommitted(jdbc, 1)).isEmpty()) {
+            throw StoreNotRecognized.notAdoptable(marker.location());
+        }
+        new StoreIdentity(database, objects, marker, clock).prove();
+        StoreId id = found.orElseGet(StoreId::random);
+        boolean written = false;
+        if (found.isEmpty()) {
+            written = marker.write(id);
+            Optional<StoreId> back = marker.read();
+            if (back.isEmpty()) {
+                throw StoreNotRecognized.markerMissing(marker.location(), id);
+            }
+            if (!back.get().equals(id)) { // another process wrote one meanwhile: nothing recorded, run again
+                throw StoreNotRecognized.differentStore(marker.location(), back.get(), id);
+            }
+        }
+        Optional<StoreId> before = recorded.map(StoreIdentityRecords.Recorded::id);
+        String subject = "store " + id + " at " + marker.location()
+                + before.filter(old -> !old.equals(id)).map(old -> " (was " + old + ")").orElse("");
+        database.inTransaction(jdbc -> {
+            Instant now = clock.instant();
+            records.replace(jdbc, id, now);
+            audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor,
+                    AuditEvent.AdminAction.STORE_ADOPTED, subject));
+            return null;
+        });
+        marker.cleanUp();
+        return new Adopted(id, written, before.filter(old -> !old.equals(id)), false);
+    }
+}
