@@ -41,6 +41,20 @@ public final class Database implements AutoCloseable {
 
     /** Opens (creating if needed) the SQLite catalog at {@code file} and applies pending migrations. */
     public static Database sqlite(Path file) {
+        return migrated(new Database(sqliteSource(file), Dialect.SQLITE, SQLITE_POOL_SIZE, null, null));
+    }
+
+    /**
+     * Test hook (io.vaultgate.core.catalog.MigratedCopies, test code): opens the SQLite catalog at {@code file}
+     * exactly as {@link #sqlite} does, but without running Flyway, for a file that is a fresh byte-for-byte copy of
+     * a catalog this build migrated and validated (the tests' template). Flyway's validation of such a copy cannot
+     * find anything the template's did not, and cost every test tens of milliseconds of CPU.
+     */
+    static Database sqliteCopyOfMigrated(Path file) {
+        return new Database(sqliteSource(file), Dialect.SQLITE, SQLITE_POOL_SIZE, null, null);
+    }
+
+    private static SQLiteDataSource sqliteSource(Path file) {
         try {
             PrivateCatalogFiles.createDirectories(file.toAbsolutePath().getParent());
             PrivateCatalogFiles.secure(file);
@@ -62,7 +76,7 @@ public final class Database implements AutoCloseable {
         config.setGetGeneratedKeys(false);
         SQLiteDataSource source = new SQLiteDataSource(config);
         source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-        return migrated(new Database(source, Dialect.SQLITE, SQLITE_POOL_SIZE, null, null));
+        return source;
     }
 
     /**
@@ -74,6 +88,21 @@ public final class Database implements AutoCloseable {
      * @throws CatalogException if the URL is not a PostgreSQL URL, the server does not answer or refuses
      */
     public static Database postgresql(String url, String user, char[] password, int poolSize) {
+        return migrated(new Database(postgresqlSource(url, user, password, poolSize), Dialect.POSTGRESQL, poolSize,
+                POSTGRESQL_VALIDATE_AFTER, POSTGRESQL_CLOSE_AFTER));
+    }
+
+    /**
+     * Test hook (io.vaultgate.core.catalog.MigratedCopies, test code): connects to the PostgreSQL database at
+     * {@code url} exactly as {@link #postgresql} does, but without running Flyway, for a database just created as a
+     * copy ({@code CREATE DATABASE ... TEMPLATE}) of one this build migrated and validated (the tests' template).
+     */
+    static Database postgresqlCopyOfMigrated(String url, String user, char[] password, int poolSize) {
+        return new Database(postgresqlSource(url, user, password, poolSize), Dialect.POSTGRESQL, poolSize,
+                POSTGRESQL_VALIDATE_AFTER, POSTGRESQL_CLOSE_AFTER);
+    }
+
+    private static PGSimpleDataSource postgresqlSource(String url, String user, char[] password, int poolSize) {
         if (!url.startsWith("jdbc:postgresql:")) {
             throw new CatalogException("not a PostgreSQL JDBC URL (expected jdbc:postgresql://host:port/database)");
         }
@@ -89,8 +118,7 @@ public final class Database implements AutoCloseable {
         source.setApplicationName("vaultgate");
         source.setConnectTimeout(POSTGRESQL_CONNECT_TIMEOUT_SECONDS);
         source.setTcpKeepAlive(true);
-        return migrated(new Database(source, Dialect.POSTGRESQL, poolSize, POSTGRESQL_VALIDATE_AFTER,
-                POSTGRESQL_CLOSE_AFTER));
+        return source;
     }
 
     private static Database migrated(Database database) {

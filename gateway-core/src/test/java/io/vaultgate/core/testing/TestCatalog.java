@@ -1,6 +1,7 @@
 package io.vaultgate.core.testing;
 
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.MigratedCopies;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -44,8 +45,8 @@ public final class TestCatalog {
         try {
             if (!postgresql()) {
                 Path file = home.resolve("catalog.db");
-                SqliteTemplate.copyTo(file);
-                return Database.sqlite(file);
+                // a new catalog is the template's bytes, already validated; one opened again is opened as a restart is
+                return SqliteTemplate.copyTo(file) ? MigratedCopies.sqlite(file) : Database.sqlite(file);
             }
             Files.createDirectories(home);
             Path marker = home.resolve("catalog.pg");
