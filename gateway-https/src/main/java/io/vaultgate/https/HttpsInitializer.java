@@ -97,7 +97,7 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         // true while this connection holds a place in the listener's cap; cleared by whoever gives it back or hands
         // it over to a new connection (handOverLongestWaiting)
         AtomicBoolean place = new AtomicBoolean(true);
-        if (!listenerCap.tryAcquire(this::handOverLongestWaiting)) {
+        if (!listenerCap.tryAcquire(() -> handOverLongestWaiting(channel))) {
             channel.close();
             return;
         }
@@ -135,11 +135,17 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
 
     /**
      * At the listener's cap: closes the connection that has waited longest for a request head (2 s at least; {@link
-     * ConnectionLimit#takeLongestWaiting}) and hands its place over to the new one; false if there is none, or it
+     * ConnectionLimit#takeLongestWaiting}) and hands its place over to {@code newcomer}; false if there is none, or it
      * gave its place back meanwhile (closing on its own: the place is free, but this connection is refused all the
-     * same, a rare race).
+     * same, a rare race). Only for a newcomer that would be admitted on its own ({@link ConnectionLimit#wouldAdmit}):
+     * one the defender refuses, or whose source is at its cap, is refused without closing anyone's connection. Nor
+     * through a trusted proxy, whose client is known only once its PROXY header has arrived.
      */
-    private boolean handOverLongestWaiting() {
+    private boolean handOverLongestWaiting(SocketChannel newcomer) {
+        if (settings.proxies().trusts(newcomer.remoteAddress())
+                || !connectionLimit.wouldAdmit(newcomer.remoteAddress())) {
+            return false;
+        }
         Channel victim = connectionLimit.takeLongestWaiting();
         if (victim == null) {
             return false;

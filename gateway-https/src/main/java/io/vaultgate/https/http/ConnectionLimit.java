@@ -9,6 +9,7 @@ import io.vaultgate.core.defender.RefusalLog;
 import io.vaultgate.core.defender.SourceAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -214,6 +215,20 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
             }
         }
         return longest;
+    }
+
+    /**
+     * Whether a new connection from {@code remote} would be admitted here on its own: the defender admits its address
+     * (a refusal is counted, as here) and its source holds fewer connections than its cap. A new connection at the
+     * listener's cap takes another's place only then (review26b M1): one that is refused closes nobody's, whatever
+     * its address or how many connections it opens.
+     */
+    public boolean wouldAdmit(SocketAddress remote) {
+        if (!(remote instanceof InetSocketAddress inet) || inet.getAddress() == null) {
+            return false;
+        }
+        InetAddress address = inet.getAddress();
+        return access.admits(address.getHostAddress(), "connect") && openFrom(address) < maxPerAddress;
     }
 
     /** Connections now open from the source of {@code address}: the address, or its /64 for IPv6. */
