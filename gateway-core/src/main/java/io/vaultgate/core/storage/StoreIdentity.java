@@ -8,7 +8,6 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -119,7 +118,8 @@ public final class StoreIdentity {
     /** The check; throws {@link StoreNotRecognized} for a store this node must not start on. */
     public Result check() throws IOException {
         boolean proven = false;
-        Instant waitingSince = null; // bounds the wait by this node's clock too (another's recorded_at may be ahead)
+        StoreId waitingFor = null; // another start's unconfirmed id this start waits for
+        long waitingSince = 0; // System.nanoTime() when it began to wait for that id
         while (true) {
             Optional<StoreId> found = marker.read(); // first: see the class comment
             Optional<StoreIdentityRecords.Recorded> recorded = database.read(records::read);
@@ -134,7 +134,7 @@ public final class StoreIdentity {
                 }
                 StoreId candidate = found.orElseGet(StoreId::random);
                 database.inTransaction(jdbc -> {
-                    records.recordIfAbsent(jdbc, candidate, clock.instant());
+                    records.recordIfAbsent(jdbc, candidate);
                     return null;
                 });
                 recorded = Optional.of(database.read(records::read).orElseThrow(() -> new IllegalStateException(
@@ -159,16 +159,18 @@ public final class StoreIdentity {
                 throw StoreNotRecognized.markerMissing(marker.location(), id);
             }
             if (mine == null) { // another start's id, not confirmed yet, and not in this store
-                Instant now = clock.instant();
-                Duration age = Duration.between(recorded.get().recordedAt(), now);
-                boolean waitedOut = waitingSince != null && Duration.between(waitingSince, now).compareTo(grace) >= 0;
-                if (age.compareTo(grace) < 0 && !waitedOut) {
-                    if (waitingSince == null) {
+                Duration age = recorded.get().age(); // on the catalog's clock (review26a M2)
+                if (!id.equals(waitingFor)) { // the first id waited for, or one that replaced it: a wait of its own
+                    waitingFor = id; // (review26a M1: a wait for a replaced id let the next be taken over at once)
+                    waitingSince = System.nanoTime();
+                    if (age.compareTo(grace) < 0) {
                         LOG.info("storage: store id {} was recorded {} ms ago by another start, not confirmed yet; "
                                 + "waiting for it (up to {} s) before checking {} against it", id, age.toMillis(),
                                 grace.toSeconds(), marker.location());
-                        waitingSince = now;
                     }
+                }
+                boolean waitedOut = System.nanoTime() - waitingSince >= grace.toNanos();
+                if (age.compareTo(grace) < 0 && !waitedOut) {
                     pauseFor(POLL);
                     continue;
                 }
@@ -177,7 +179,7 @@ public final class StoreIdentity {
                     proven = true;
                 }
                 StoreId fresh = StoreId.random();
-                boolean taken = database.inTransaction(jdbc -> records.takeOver(jdbc, id, fresh, clock.instant()));
+                boolean taken = database.inTransaction(jdbc -> records.takeOver(jdbc, id, fresh));
                 if (!taken) {
                     continue; // another start took it over, or confirmed it, first: check against that
                 }

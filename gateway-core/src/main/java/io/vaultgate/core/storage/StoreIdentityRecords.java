@@ -3,6 +3,7 @@ package io.vaultgate.core.storage;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.tenant.TenantId;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -11,10 +12,11 @@ import java.util.Optional;
 final class StoreIdentityRecords {
 
     /**
-     * The recorded id; {@code confirmed} once a start has read it back from the store's marker; {@code recordedAt} when
-     * a start recorded it (or took it over).
+     * The recorded id; {@code confirmed} once a start has read it back from the store's marker; {@code age} since a
+     * start recorded it (or took it over), on the catalog's clock, which every node reads alike (review26a M2: each
+     * node's own clock made a node running a minute ahead take a fresh id over).
      */
-    record Recorded(StoreId id, boolean confirmed, Instant recordedAt) {
+    record Recorded(StoreId id, boolean confirmed, Duration age) {
     }
 
     /** A committed file's object. */
@@ -22,24 +24,27 @@ final class StoreIdentityRecords {
     }
 
     Optional<Recorded> read(Jdbc jdbc) throws SQLException {
-        return jdbc.queryOne("SELECT store_id, confirmed_at, recorded_at FROM store_identity WHERE id = 1",
-                row -> new Recorded(new StoreId(row.getString(1)), row.getObject(2) != null,
-                        Instant.ofEpochMilli(row.getLong(3))));
+        return jdbc.queryOne("SELECT store_id, confirmed_at, " + jdbc.dialect().nowMillis() + " - recorded_at "
+                + "FROM store_identity WHERE id = 1", row -> new Recorded(new StoreId(row.getString(1)),
+                row.getObject(2) != null, Duration.ofMillis(row.getLong(3))));
     }
 
-    /** Records {@code id} unless an id is recorded already (another node's, starting at the same time). */
-    void recordIfAbsent(Jdbc jdbc, StoreId id, Instant now) throws SQLException {
-        jdbc.update("INSERT INTO store_identity (id, store_id, recorded_at) VALUES (1, ?, ?) "
-                + "ON CONFLICT (id) DO NOTHING", id.value(), now.toEpochMilli());
+    /**
+     * Records {@code id}, at the catalog's time, unless an id is recorded already (another node's, starting at the
+     * same time).
+     */
+    void recordIfAbsent(Jdbc jdbc, StoreId id) throws SQLException {
+        jdbc.update("INSERT INTO store_identity (id, store_id, recorded_at) VALUES (1, ?, " + jdbc.dialect().nowMillis()
+                + ") ON CONFLICT (id) DO NOTHING", id.value());
     }
 
     /**
      * Replaces the unconfirmed id {@code stale} (its start stopped before confirming it) by {@code fresh}; false when
      * the row no longer holds {@code stale} unconfirmed (another start took it over, or confirmed it, first).
      */
-    boolean takeOver(Jdbc jdbc, StoreId stale, StoreId fresh, Instant now) throws SQLException {
-        return jdbc.update("UPDATE store_identity SET store_id = ?, recorded_at = ? WHERE id = 1 AND store_id = ? "
-                + "AND confirmed_at IS NULL", fresh.value(), now.toEpochMilli(), stale.value()) == 1;
+    boolean takeOver(Jdbc jdbc, StoreId stale, StoreId fresh) throws SQLException {
+        return jdbc.update("UPDATE store_identity SET store_id = ?, recorded_at = " + jdbc.dialect().nowMillis()
+                + " WHERE id = 1 AND store_id = ? AND confirmed_at IS NULL", fresh.value(), stale.value()) == 1;
     }
 
     /** Confirms {@code id}; false when the row does not hold it unconfirmed (confirmed already, or taken over). */

@@ -214,6 +214,104 @@ class StoreIdentityTest {
     }
 
     /**
+     * review26a M2: two nodes of one catalog and one shared store start a new installation at once, node B's clock a
+     * minute ahead of node A's. The age of A's fresh id is read on the catalog's clock, so B waits for it instead of
+     * taking it over (which, with A's marker landing first, refused both nodes and every start after them).
+     */
+    @Test
+    void twoFirstStartsOnOneStore_oneClockAMinuteAhead_oneIdIsRecorded_andALaterStartVerifiesIt() throws Exception {
+        try (Database catalog = TestCatalog.open(home)) {
+            ObjectStore storeA = TestStore.open(home, clock);
+            ObjectStore storeB = TestStore.open(home, clock); // the same store, as node B sees it
+            CountDownLatch aWriting = new CountDownLatch(1);
+            CountDownLatch bWriting = new CountDownLatch(1);
+            StoreMarker markerA = new DelegatingMarker(marker(storeA)) {
+                @Override
+                public boolean write(StoreId id) throws IOException {
+                    aWriting.countDown();
+                    awaitBriefly(bWriting); // B, if it took A's id over, writes its own meanwhile
+                    return super.write(id);
+                }
+            };
+            StoreMarker markerB = new DelegatingMarker(marker(storeB)) {
+                @Override
+                public boolean write(StoreId id) throws IOException {
+                    bWriting.countDown();
+                    return super.write(id);
+                }
+            };
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                Future<StoreIdentity.Result> a = threads.submit(() ->
+                        new StoreIdentity(catalog, storeA, markerA, clock).check());
+                assertThat(aWriting.await(30, TimeUnit.SECONDS)).isTrue();
+                Future<StoreIdentity.Result> b = threads.submit(() ->
+                        new StoreIdentity(catalog, storeB, markerB, Clock.offset(clock, Duration.ofSeconds(61)))
+                                .check());
+                StoreId recordedByA = a.get(60, TimeUnit.SECONDS).id();
+                assertThat(b.get(60, TimeUnit.SECONDS).id()).as("B starts on A's id").isEqualTo(recordedByA);
+            } finally {
+                threads.shutdownNow();
+            }
+            assertThat(new StoreIdentity(catalog, storeA, marker(storeA), clock).check().outcome())
+                    .isEqualTo(StoreIdentity.Outcome.VERIFIED);
+        }
+    }
+
+    /**
+     * review26a M1: a start that waited out one unconfirmed id (its start crashed) and lost its take-over to another
+     * start waits for the id that replaced it as long again, rather than taking that fresh id over at once.
+     */
+    @Test
+    void aStartThatWaitedOutOneId_waitsAsLongForTheIdThatReplacedIt() throws Exception {
+        try (Database catalog = TestCatalog.open(home)) {
+            ObjectStore store = TestStore.open(home, clock);
+            StoreId crashed = StoreId.random();
+            StoreId othersTakeOver = StoreId.random();
+            catalog.inTransaction(jdbc -> jdbc.update("INSERT INTO store_identity (id, store_id, recorded_at) "
+                    + "VALUES (1, ?, ?)", crashed.value(), System.currentTimeMillis()));
+            Duration grace = Duration.ofMillis(1000);
+            long started = System.nanoTime();
+            long[] othersTookOverAt = {0};
+            long[] tookOverAt = {0};
+            StoreMarker watched = new DelegatingMarker(marker(store)) {
+                @Override
+                public Optional<StoreId> read() throws IOException {
+                    if (System.nanoTime() - started >= grace.toNanos() && othersTookOverAt[0] == 0) {
+                        // another start, which waited as long, takes the crashed start's id over just before this one
+                        boolean taken = catalog.inTransaction(jdbc -> new StoreIdentityRecords().takeOver(jdbc,
+                                crashed, othersTakeOver));
+                        assertThat(taken).isTrue();
+                        othersTookOverAt[0] = System.nanoTime();
+                    }
+                    return super.read();
+                }
+
+                @Override
+                public boolean write(StoreId id) throws IOException {
+                    tookOverAt[0] = System.nanoTime(); // mark() follows this start's own take-over
+                    return super.write(id);
+                }
+            };
+
+            StoreIdentity.Result result = new StoreIdentity(catalog, StoreIdentity.objectsOf(store), watched, clock,
+                    grace, duration -> Thread.sleep(duration.toMillis())).check();
+
+            assertThat(result.id()).isNotIn(crashed, othersTakeOver);
+            assertThat(Duration.ofNanos(tookOverAt[0] - othersTookOverAt[0])).as("waited for the replacing id")
+                    .isGreaterThanOrEqualTo(grace);
+        }
+    }
+
+    private static void awaitBriefly(CountDownLatch latch) throws IOException {
+        try {
+            latch.await(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            throw new java.io.InterruptedIOException();
+        }
+    }
+
+    /**
      * review25a L1: two nodes of one catalog start a new installation at once, each on a store of its own (two
      * directories, or two buckets): the first records its id and marks its store; the other, whose marker write was
      * free to run while the first's was under way, waits for the id to be confirmed and is refused. Exactly one store
