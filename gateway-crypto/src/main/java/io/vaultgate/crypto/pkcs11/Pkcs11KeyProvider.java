@@ -360,13 +360,20 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
    * Logs in to the token again after {@code lost} (reading the token failed: its session or login is gone), with the
    * PIN read anew, and uses the new login from now on; the new one is made whole before it replaces the old one,
    * which is dropped without a logout (login state is per process and token: a logout would end the new one too).
-   * Refused at once where this provider has no PIN source, within {@value #RELOGIN_BACKOFF_SECONDS} s of a failed
+   * Refused at once where this provider has no PIN source or never identified its token (the PIN goes to no token not
+   * checked to be the same), within {@value #RELOGIN_BACKOFF_SECONDS} s of a failed
    * attempt, and for good once the token refused the PIN.
    */
   private void relogin(Exception lost) {
     if (pin == null) {
       throw new CryptoException.ProviderUnavailable("cannot list the keys in the token, and this provider was "
           + "opened without a PIN source to log in again", lost);
+    }
+    if (session.identity().isEmpty()) { // review26a L1: nothing to check the token now in the slot against
+      throw new CryptoException.ProviderUnavailable("the token lost this process's session, and it is not logged in "
+          + "to again: the token list could not be read when this process first logged in (start the JVM with "
+          + TokenSlots.EXPORT_OPTION + ", as the gateway's jar does), so the token now in slot " + config.slot()
+          + " cannot be checked to be the same one; restart the gateway", lost);
     }
     if (pinRefused || System.nanoTime() - reloginAllowedAt < 0) {
       throw new CryptoException.ProviderUnavailable("the token lost this process's session, and logging in again "

@@ -27,7 +27,10 @@ class Pkcs11ReloginTest {
   private final String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
   private final EnvelopeContext ctx = new EnvelopeContext(tenant, "file-1");
 
-  /** By slot: a JVM that cannot read the token list (no {@link TokenSlots#EXPORT_OPTION}) logs in again too. */
+  /**
+   * By slot; this JVM reads the token list ({@link TokenSlots#EXPORT_OPTION}), so the token is identified and can be
+   * checked at a login again (one that cannot read it does not log in again: review26a L1).
+   */
   private static Pkcs11Config other() {
     return new Pkcs11Config("vaultgate-test", SoftHsm.library(), SoftHsm.slots(SoftHsm.OTHER).get(0));
   }
