@@ -109,6 +109,7 @@ public final class AuthSteps implements AutoCloseable {
     private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
     private final RefusalLog overShare = new RefusalLog(LOG);
     private final RefusalLog pushedOut = new RefusalLog(LOG);
+    private final RefusalLog poolFull = new RefusalLog(LOG);
     /** Guards {@link #waiting}, {@link #turns}, {@link #queued}, {@link #running}, {@link #arrivals}, {@link #closed}. */
     private final Object lock = new Object();
     /** Each source's steps waiting for a worker, oldest first; no entry without one. */
@@ -266,7 +267,9 @@ public final class AuthSteps implements AutoCloseable {
             }
         } else if (!admission.queued()) {
             release(source);
-            LOG.warn("sftp: no worker free for the {} ({} waiting), answered as refused", what, queueCapacity);
+            poolFull.refused(source, since -> "sftp: the MFA steps' pool is full (" + workerCount + " being decided, "
+                    + queueCapacity + " places to wait): a step answered as refused; " + since
+                    + " (logged at most once a minute)");
             step.saturated().run();
         }
         return pending;
