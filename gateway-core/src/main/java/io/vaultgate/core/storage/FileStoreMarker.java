@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -125,6 +126,11 @@ public final class FileStoreMarker implements StoreMarker {
                 return false;
             }
             throw gone;
+        } catch (FileSystemException | UnsupportedOperationException noLinks) { // review26a L3: SMB, some FUSE mounts
+            throw new IOException("cannot write the store marker " + file + ": it is made as a hard link, so that a "
+                    + "marker another start wrote is never replaced, and the file system of " + root + " refused one ("
+                    + noLinks.getMessage() + "); put storage.path on a file system with hard links (ext4, XFS, NFS)",
+                    noLinks);
         }
     }
 

@@ -268,17 +268,18 @@ class StoreIdentityTest {
             ObjectStore store = TestStore.open(home, clock);
             StoreId crashed = StoreId.random();
             StoreId othersTakeOver = StoreId.random();
+            long started = System.nanoTime();
             catalog.inTransaction(jdbc -> jdbc.update("INSERT INTO store_identity (id, store_id, recorded_at) "
                     + "VALUES (1, ?, ?)", crashed.value(), System.currentTimeMillis()));
             Duration grace = Duration.ofMillis(1000);
-            long started = System.nanoTime();
             long[] othersTookOverAt = {0};
             long[] tookOverAt = {0};
             StoreMarker watched = new DelegatingMarker(marker(store)) {
                 @Override
                 public Optional<StoreId> read() throws IOException {
-                    if (System.nanoTime() - started >= grace.toNanos() && othersTookOverAt[0] == 0) {
-                        // another start, which waited as long, takes the crashed start's id over just before this one
+                    if (System.nanoTime() - started >= grace.toNanos() / 2 && othersTookOverAt[0] == 0) {
+                        // another start, which has waited longer, takes the crashed start's id over while this one
+                        // waits for it (before the fix this one then took the fresh id over at its first wait's end)
                         boolean taken = catalog.inTransaction(jdbc -> new StoreIdentityRecords().takeOver(jdbc,
                                 crashed, othersTakeOver));
                         assertThat(taken).isTrue();
