@@ -56,14 +56,15 @@ public record CheckFileBounds(long requestBytes, long connectionBytes) {
     String rangeRefusal() {
         return "check-file: at most " + requestBytes + " bytes (" + size(requestBytes) + ") are hashed per request; "
                 + "ask for a shorter range, or for the whole file's sha256 (offset 0, length 0), which is answered "
-                + "from the digest recorded at upload";
+                + "from the digest recorded at upload (by name, up to " + WHOLE_FILES_BY_NAME + " per connection)";
     }
 
     /** The message of a refusal of a range once the connection's ranges have covered {@code hashed} bytes. */
     String connectionRefusal(long hashed) {
         return "check-file: at most " + connectionBytes + " bytes (" + size(connectionBytes) + ") of ranges are "
                 + "hashed per connection, and this one has hashed " + hashed + "; the whole file's sha256 (offset 0, "
-                + "length 0) is still answered, from the digest recorded at upload";
+                + "length 0) is still answered, from the digest recorded at upload (by name, up to "
+                + WHOLE_FILES_BY_NAME + " per connection)";
     }
 
     /** The message of a refusal of a whole-file answer by name past the connection's {@link #WHOLE_FILES_BY_NAME}. */
