@@ -67,13 +67,18 @@ public final class StoreAdoption {
         Optional<StoreId> before = recorded.map(StoreIdentityRecords.Recorded::id);
         String subject = "store " + id + " at " + marker.location()
                 + before.filter(old -> !old.equals(id)).map(old -> " (was " + old + ")").orElse("");
-        database.inTransaction(jdbc -> {
+        boolean replaced = database.inTransaction(jdbc -> {
             Instant now = clock.instant();
-            records.replace(jdbc, id, now);
+            if (!records.replace(jdbc, recorded, id, now)) {
+                return false;
+            }
             audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor,
                     AuditEvent.AdminAction.STORE_ADOPTED, subject));
-            return null;
+            return true;
         });
+        if (!replaced) {
+            throw StoreNotRecognized.changedWhileAdopting(marker.location());
+        }
         marker.cleanUp();
         return new Adopted(id, written, before.filter(old -> !old.equals(id)), false);
     }

@@ -53,14 +53,19 @@ final class StoreIdentityRecords {
                 + "AND confirmed_at IS NULL", now.toEpochMilli(), id.value()) == 1;
     }
 
-    /** Records {@code id} confirmed, replacing whatever the row held ({@code vaultgate store adopt}). */
-    void replace(Jdbc jdbc, StoreId id, Instant now) throws SQLException {
+    /**
+     * Records {@code id} confirmed in place of {@code before}, the row as read ({@code vaultgate store adopt}); false
+     * when the row changed since (a node recorded, took over or confirmed an id meanwhile: review26a L8).
+     */
+    boolean replace(Jdbc jdbc, Optional<Recorded> before, StoreId id, Instant now) throws SQLException {
         long millis = now.toEpochMilli();
-        if (jdbc.update("UPDATE store_identity SET store_id = ?, recorded_at = ?, confirmed_at = ? WHERE id = 1",
-                id.value(), millis, millis) == 0) {
-            jdbc.update("INSERT INTO store_identity (id, store_id, recorded_at, confirmed_at) VALUES (1, ?, ?, ?)",
-                    id.value(), millis, millis);
+        if (before.isEmpty()) {
+            return jdbc.update("INSERT INTO store_identity (id, store_id, recorded_at, confirmed_at) VALUES (1, ?, ?, ?) "
+                    + "ON CONFLICT (id) DO NOTHING", id.value(), millis, millis) == 1;
         }
+        return jdbc.update("UPDATE store_identity SET store_id = ?, recorded_at = ?, confirmed_at = ? WHERE id = 1 "
+                + "AND store_id = ? AND confirmed_at IS " + (before.get().confirmed() ? "NOT NULL" : "NULL"),
+                id.value(), millis, millis, before.get().id().value()) == 1;
     }
 
     /** Whether the catalog lists any file, in whatever state. */

@@ -71,6 +71,12 @@ public final class StoreNotRecognized extends IOException {
     }
 
     /** {@code vaultgate store adopt} on a catalog without a committed file: nothing the store could show. */
+    static StoreNotRecognized changedWhileAdopting(String marker) {
+        return new StoreNotRecognized(Reason.NOT_PROVEN, "the catalog's store id changed while the store at " + marker
+                + " was being adopted (a node started meanwhile?); nothing was recorded", "stop every node of the "
+                + "catalog and run vaultgate store adopt again");
+    }
+
     static StoreNotRecognized notAdoptable(String marker) {
         return new StoreNotRecognized(Reason.NOT_PROVEN, "the catalog has no committed file whose object the store "
                 + "at " + marker + " could show, so it cannot be shown to be the catalog's store", "a new "

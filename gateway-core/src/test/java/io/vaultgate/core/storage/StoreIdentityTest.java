@@ -554,6 +554,35 @@ class StoreIdentityTest {
         }
     }
 
+    /**
+     * review26a L8: a node that records an id while {@code store adopt} runs (it was not stopped) is not overwritten:
+     * the adoption records nothing, audits nothing and says to stop every node and run it again.
+     */
+    @Test
+    void adopt_whileANodeRecordsAnId_recordsNothing() throws IOException {
+        try (TestCore gateway = TestCore.create(home)) {
+            committedFiles(gateway, 2);
+            StoreId nodes = StoreId.random();
+            StoreMarker meanwhile = new DelegatingMarker(marker(gateway.store())) {
+                @Override
+                public boolean write(StoreId id) throws IOException {
+                    gateway.database().inTransaction(jdbc -> jdbc.update("INSERT INTO store_identity (id, store_id, "
+                            + "recorded_at) VALUES (1, ?, ?)", nodes.value(), System.currentTimeMillis()));
+                    return super.write(id);
+                }
+            };
+            StoreAdoption adoption = new StoreAdoption(gateway.database(), StoreIdentity.objectsOf(gateway.store()),
+                    meanwhile, gateway.core().audit(), clock);
+
+            assertThatThrownBy(() -> adoption.adopt("cli:test")).isInstanceOfSatisfying(StoreNotRecognized.class,
+                    e -> assertThat(e.getMessage()).contains("changed while", "nothing was recorded"));
+            assertThat(recorded(gateway.database())).isEqualTo(nodes + " unconfirmed");
+            List<String> audited = gateway.database().read(jdbc -> jdbc.query("SELECT event FROM audit_events "
+                    + "WHERE kind = 'admin.change' AND event LIKE ?", row -> row.getString(1), "%STORE_ADOPTED%"));
+            assertThat(audited).isEmpty();
+        }
+    }
+
     private StoreAdoption adoption(TestCore gateway, ObjectStore store) {
         return new StoreAdoption(gateway.database(), StoreIdentity.objectsOf(store), marker(store),
                 gateway.core().audit(), clock);
