@@ -9,6 +9,7 @@ import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vaultgate.https.http.ClientAddress;
+import io.vaultgate.https.http.HeadWait;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -45,6 +46,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
             @Override
             public void onStreamActive(Http2Stream stream) {
                 disarm();
+                HeadWait.busy(ctx.channel());
             }
 
             @Override
@@ -86,8 +88,10 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         context.fireChannelInactive();
     }
 
+    /** Starts the no-stream timeout; the connection waits for a request (evictable at a cap, as on HTTP/1.1). */
     private void arm() {
         disarm();
+        HeadWait.waiting(ctx.channel());
         if (ctx.channel().isActive()) {
             timer = ctx.executor().schedule(() -> {
                 LOG.debug("HTTP/2 connection {} closed: no request for {} ms", ctx.channel(), timeoutNanos / 1_000_000);

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * (or one host behind a site's NAT address) cannot lock its source's other clients out by holding the cap with
  * unfinished heads. A connection with a request in flight (a body being received, a download, an answer being
  * prepared) is never closed for it, nor one that has waited less (an honest client's handshake and head take a few
- * round trips), nor an HTTP/2 connection (its own no-stream timeout closes it idle). When no connection of the source
+ * round trips); an HTTP/2 connection counts as waiting while it has no stream open. When no connection of the source
  * has waited that long, the new one is refused as before.
  */
 @ChannelHandler.Sharable

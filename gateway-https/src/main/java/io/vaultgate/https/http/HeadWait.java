@@ -9,8 +9,10 @@ import java.util.function.LongSupplier;
  * which connection of a source at its cap may give its place to a new one. A connection waits from its start (the TLS
  * handshake and the first head ahead) and again from each answer's end (idle between requests, or a next head being
  * sent); it is busy from a whole request head to its answer's end (a body being received, a download being sent, an
- * answer being prepared), and for good once it turned to HTTP/2. {@link RequestHeaderTimeout}, whose clock runs exactly
- * while a connection waits, tells it; a connection without one (none made by {@link ConnectionLimit}) is left alone.
+ * answer being prepared). {@link RequestHeaderTimeout}, whose clock runs exactly while a connection waits, tells it; on
+ * HTTP/2 the connection guard does, whose no-stream timeout runs exactly while no stream is open (review26b L3: an
+ * HTTP/2 connection was never evictable). A connection without one (none made by {@link ConnectionLimit}) is left
+ * alone.
  */
 public final class HeadWait {
 
@@ -31,16 +33,16 @@ public final class HeadWait {
         this.since = clock.getAsLong();
     }
 
-    /** The connection waits for a request head from now (its start, or its last answer written). */
-    static void waiting(Channel channel) {
+    /** The connection waits for a request from now (its start, its last answer written, its last stream closed). */
+    public static void waiting(Channel channel) {
         HeadWait wait = channel.attr(KEY).get();
         if (wait != null) {
             wait.since = wait.clock.getAsLong();
         }
     }
 
-    /** The connection has a request in flight, or turned to HTTP/2: it is not waiting. */
-    static void busy(Channel channel) {
+    /** The connection has a request in flight (on HTTP/2: a stream open), or is turning to HTTP/2: not waiting. */
+    public static void busy(Channel channel) {
         HeadWait wait = channel.attr(KEY).get();
         if (wait != null) {
             wait.since = BUSY;

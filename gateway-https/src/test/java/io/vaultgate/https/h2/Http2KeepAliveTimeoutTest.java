@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.testing.TestSockets;
 import io.vaultgate.https.Http2Limits;
+import io.vaultgate.https.http.ConnectionLimit;
 import io.vaultgate.https.testing.TestGateway;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -103,6 +104,29 @@ class Http2KeepAliveTimeoutTest {
             client.awaitEvent("GOAWAY NO_ERROR", SOON);
             client.awaitEvent("CLOSED", SOON);
         }
+    }
+
+    /**
+     * review26b L3: an HTTP/2 connection without an open stream waits for a request as an idle HTTP/1.1 one does: at
+     * its source's cap (1 here), a new connection takes its place once it has waited {@link
+     * ConnectionLimit#EVICTABLE_AFTER}. The keep-alive timeout is 20 s here, so only that hand-over can close it this
+     * soon; before, an HTTP/2 connection counted as busy for good and the new one was refused.
+     */
+    @Test
+    void anHttp2ConnectionWithoutAStream_givesItsPlaceAtTheSourcesCap_onceItHasWaited() throws Exception {
+        gateway.close();
+        gateway = TestGateway.start(dir.resolve("cap1"), s -> s.withHttp2(Http2Limits.ON)
+                .withClientLimits(NO_HEAD_DEADLINE, 1).withKeepAliveTimeout(Duration.ofSeconds(20)));
+        try (RawHttp2Client idle = client()) {
+            get(idle);
+            Thread.sleep(ConnectionLimit.EVICTABLE_AFTER.toMillis() + 500);
+            try (RawHttp2Client next = client()) {
+                get(next);
+            }
+            idle.awaitEvent("CLOSED", SOON);
+        }
+        assertThat(gateway.core().metrics().registry().counter("vaultgate.https.connections.evicted").count())
+                .isEqualTo(1.0);
     }
 
     private RawHttp2Client client() throws Exception {

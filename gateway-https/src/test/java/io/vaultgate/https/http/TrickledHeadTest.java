@@ -31,6 +31,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Request heads trickled over real TLS connections on loopback, at a per-source cap of 4 with the default request-head
@@ -38,7 +40,11 @@ import org.junit.jupiter.api.io.TempDir;
  * head ({@link ConnectionLimit#EVICTABLE_AFTER}) give their places to the source's new connections, the one waiting
  * longest first, so trickled heads cannot lock the source's honest clients out; a request in flight is never cut for
  * it, and a head sent slowly by a source below its cap is answered.
+ *
+ * <p>The tests run at once ({@link Execution}): each has its own core, server and temporary directory, and most of
+ * their time is spent waiting for connections to have waited.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class TrickledHeadTest {
 
     private static final int PER_SOURCE = 4;
@@ -171,6 +177,36 @@ class TrickledHeadTest {
      * connection of their source is refused instead) and are stored; and a head sent in 12 pieces 300 ms apart
      * (3.6 s, past 2 s) from a source below its cap is answered.
      */
+    /**
+     * At the listener's cap, a new connection that would be refused on its own (here its source at a per-source cap
+     * of 1; a banned address goes the same way) takes nobody's place (review26b M1): three sources hold one kept-alive
+     * connection each, idle 2.5 s, and 127.0.0.70 its one place with a fresh connection; its second connection is
+     * refused, and before the fix it first took the listener place of an honest idle connection, closed for nothing.
+     */
+    @Test
+    void aNewcomerWhoseSourceIsAtItsCap_isRefusedAtTheListenersCap_closingNoOtherSourcesConnection()
+            throws Exception {
+        startServer(HttpsSettings.defaults(tls.serverMaterial()).withAddress("127.0.0.1", 0)
+                .withClientLimits(HEAD_DEADLINE, 1).withMaxConnections(4));
+        Thread.sleep(200); // the first connection's close has given its place back
+        List<Socket> honest = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            SSLSocket socket = tlsConnect("127.0.0.6" + i);
+            assertThat(exchange(socket, get("/v1/files/"))).startsWith("HTTP/1.1 200"); // then idle, kept alive (5 s)
+            honest.add(socket);
+        }
+        Thread.sleep(ConnectionLimit.EVICTABLE_AFTER.toMillis() + 500);
+        plainConnect("127.0.0.70"); // the listener's 4th place, its source's only one
+        Thread.sleep(100);
+
+        assertThat(closedUnanswered(plainConnect("127.0.0.70"), Duration.ofSeconds(5)))
+                .as("127.0.0.70's second connection, past its source's cap of 1").isTrue();
+        assertThat(core.core().metrics().registry().counter("vaultgate.https.connections.refused", "reason",
+                "max_connections").count()).as("refused at the listener's cap, taking no place").isEqualTo(1.0);
+        assertThat(counter("vaultgate.https.connections.evicted")).as("evictions for a refused connection").isZero();
+        assertThat(closedAmong(honest, Duration.ofSeconds(1))).as("honest connections closed for it").isEmpty();
+    }
+
     @Test
     void slowButHonestClients_areNotCut() throws Exception {
         int piece = 4 * 1024;
