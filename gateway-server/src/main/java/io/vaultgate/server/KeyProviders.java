@@ -16,8 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Opens the key provider {@code keys.provider} names: the PKCS#12 keystore with the master secret, or the PKCS#11
@@ -29,7 +27,6 @@ public final class KeyProviders {
 
     /** The name of the JCA provider instance, as it shows in the JDK's messages ({@code SunPKCS11-vaultgate}). */
     static final String PKCS11_NAME = "vaultgate";
-    private static final Pattern RETURN_CODE = Pattern.compile("CKR_[A-Z0-9_]+");
 
     private KeyProviders() {
     }
@@ -70,7 +67,7 @@ public final class KeyProviders {
             return Pkcs11KeyProvider.open(new Pkcs11Config(PKCS11_NAME, library, token.slot(), token.tokenLabel(),
                     token.tokenSerial()), () -> Pkcs11Pin.read(config, env));
         } catch (CryptoException e) {
-            Optional<String> code = returnCode(e);
+            Optional<String> code = Pkcs11KeyProvider.returnCode(e);
             throw new StartupException("keys.pkcs11 (module " + library + ", " + token.selection() + ")",
                     e.getMessage() + code.map(c -> " (" + c + ")").orElse(""), fix(code.orElse(""), config, e), e);
         }
@@ -111,17 +108,6 @@ public final class KeyProviders {
                 return "check that keys.pkcs11.library is the HSM's PKCS#11 module, that keys.pkcs11.slot holds an "
                         + "initialized token, and the user PIN in " + pinPlace;
         }
-    }
-
-    /** The PKCS#11 return code somewhere in the cause chain, e.g. {@code CKR_PIN_INCORRECT}. */
-    private static Optional<String> returnCode(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            Matcher m = RETURN_CODE.matcher(String.valueOf(t.getMessage()));
-            if (m.find()) {
-                return Optional.of(m.group());
-            }
-        }
-        return Optional.empty();
     }
 
     /** Reads the master secret from the environment variable or the file the configuration names. */

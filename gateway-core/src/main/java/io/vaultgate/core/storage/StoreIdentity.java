@@ -117,7 +117,8 @@ public final class StoreIdentity {
 
     /** The check; throws {@link StoreNotRecognized} for a store this node must not start on. */
     public Result check() throws IOException {
-        boolean proven = false;
+        boolean sampled = false; // prove() has run
+        boolean adopted = false; // and found the catalog's committed objects in the store (an upgraded catalog)
         StoreId waitingFor = null; // another start's unconfirmed id this start waits for
         long waitingSince = 0; // System.nanoTime() when it began to wait for that id
         while (true) {
@@ -128,9 +129,9 @@ public final class StoreIdentity {
                 if (found.isPresent() && !database.read(records::anyFile)) {
                     throw StoreNotRecognized.foreignStore(marker.location(), found.get());
                 }
-                if (!proven) {
-                    prove();
-                    proven = true;
+                if (!sampled) {
+                    adopted = prove();
+                    sampled = true;
                 }
                 StoreId candidate = found.orElseGet(StoreId::random);
                 database.inTransaction(jdbc -> {
@@ -151,7 +152,7 @@ public final class StoreIdentity {
                 }
                 if (!recorded.get().confirmed()) {
                     confirm(id);
-                    return done(new Result(id, proven ? Outcome.ADOPTED : Outcome.RECORDED));
+                    return done(new Result(id, adopted ? Outcome.ADOPTED : Outcome.RECORDED));
                 }
                 return done(new Result(id, Outcome.VERIFIED));
             }
@@ -174,9 +175,9 @@ public final class StoreIdentity {
                     pauseFor(POLL);
                     continue;
                 }
-                if (!proven) {
-                    prove(); // an upgraded catalog proves its store before marking it
-                    proven = true;
+                if (!sampled) {
+                    adopted = prove(); // an upgraded catalog proves its store before marking it
+                    sampled = true;
                 }
                 StoreId fresh = StoreId.random();
                 boolean taken = database.inTransaction(jdbc -> records.takeOver(jdbc, id, fresh));
@@ -235,17 +236,17 @@ public final class StoreIdentity {
     }
 
     /**
-     * Nothing to prove for a catalog without files; otherwise more than half of the objects of its files committed
-     * last must be found in the store.
+     * Nothing to prove for a catalog without files (false); otherwise more than half of the objects of its files
+     * committed last must be found in the store (true), else {@link StoreNotRecognized}.
      */
-    void prove() throws IOException {
+    boolean prove() throws IOException {
         List<StoreIdentityRecords.StoredObject> sample = database.read(jdbc -> records.lastCommitted(jdbc, SAMPLE));
         if (sample.isEmpty()) {
             if (database.read(records::anyFile)) {
                 throw StoreNotRecognized.notProven(marker.location(), "it lists uploads in progress but no committed "
                         + "file, whose object the store could show");
             }
-            return;
+            return false;
         }
         int present = 0;
         for (StoreIdentityRecords.StoredObject object : sample) {
@@ -255,5 +256,6 @@ public final class StoreIdentity {
             throw StoreNotRecognized.notProven(marker.location(), "the store holds " + present + " of the objects of "
                     + "the " + sample.size() + " files it committed last (more than half must be there)");
         }
+        return true;
     }
 }

@@ -1,5 +1,6 @@
 package io.vaultgate.crypto.pkcs11;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -32,8 +33,8 @@ public record Pkcs11Config(String name, Path library, long slot, String tokenLab
     if ((slot >= 0) == !tokenLabel.isEmpty()) {
       throw new IllegalArgumentException("pkcs11 token: give exactly one of a slot and a token label");
     }
-    if (tokenLabel.length() > 32 || tokenSerial.length() > 16) {
-      throw new IllegalArgumentException("pkcs11 token label (32) or serial number (16) too long");
+    if (tokenLabel.getBytes(StandardCharsets.UTF_8).length > 32 || tokenSerial.length() > 16) {
+      throw new IllegalArgumentException("pkcs11 token label (32 bytes of UTF-8) or serial number (16) too long");
     }
   }
 

@@ -400,8 +400,8 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
     }
   }
 
-  /** The PKCS#11 return code ({@code CKR_...}) somewhere in the cause chain. */
-  private static Optional<String> returnCode(Throwable error) {
+  /** The PKCS#11 return code ({@code CKR_...}) somewhere in the cause chain, e.g. {@code CKR_PIN_INCORRECT}. */
+  public static Optional<String> returnCode(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
       Matcher m = RETURN_CODE.matcher(String.valueOf(t.getMessage()));
       if (m.find()) {

@@ -3,6 +3,7 @@ package io.vaultgate.crypto.pkcs11;
 import io.vaultgate.crypto.CryptoException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -135,8 +136,23 @@ public final class TokenSlots {
         : tokens.stream().map(Token::toString).collect(Collectors.joining(", "));
   }
 
+  /**
+   * A blank-padded UTF-8 field of the token's info: the JDK's wrapper hands each of its bytes over as one char, so a
+   * label with a non-ASCII character is decoded here (review26a L2), not read as one char per byte.
+   */
   private static String text(Object info, String field) throws ReflectiveOperationException {
-    char[] padded = (char[]) info.getClass().getField(field).get(info);
-    return padded == null ? "" : new String(padded).strip();
+    return utf8((char[]) info.getClass().getField(field).get(info));
+  }
+
+  /** {@code padded}, one byte of UTF-8 per char, decoded and stripped of its blank padding. */
+  static String utf8(char[] padded) {
+    if (padded == null) {
+      return "";
+    }
+    byte[] bytes = new byte[padded.length];
+    for (int i = 0; i < padded.length; i++) {
+      bytes[i] = (byte) padded[i];
+    }
+    return new String(bytes, StandardCharsets.UTF_8).strip();
   }
 }

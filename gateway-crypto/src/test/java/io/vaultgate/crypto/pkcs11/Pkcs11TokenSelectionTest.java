@@ -26,6 +26,18 @@ class Pkcs11TokenSelectionTest {
     return new Pkcs11Config("vaultgate-test", SoftHsm.library(), -1, label, serial);
   }
 
+  /** review26a L2: the JDK's wrapper gives a label's UTF-8 bytes one per char; "Zürich" must read as itself. */
+  @Test
+  void aLabelWithANonAsciiCharacter_isReadAsItsUtf8() {
+    byte[] utf8 = "Zürich".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    char[] padded = new char[32];
+    java.util.Arrays.fill(padded, ' ');
+    for (int i = 0; i < utf8.length; i++) {
+      padded[i] = (char) (utf8[i] & 0xff);
+    }
+    assertThat(TokenSlots.utf8(padded)).isEqualTo("Zürich");
+  }
+
   @Test
   void theTokenList_namesEachTokenWithItsSlotLabelAndSerial() {
     SoftHsm.token();

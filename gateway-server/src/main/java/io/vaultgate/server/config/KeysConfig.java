@@ -1,5 +1,6 @@
 package io.vaultgate.server.config;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -89,9 +90,9 @@ public record KeysConfig(KeyProviderType provider, Path keystore, Path masterSec
             }
             Require.present("keys.pkcs11.token-label", tokenLabel);
             Require.present("keys.pkcs11.token-serial", tokenSerial);
-            if (tokenLabel.length() > 32 || !tokenLabel.equals(tokenLabel.strip())) {
+            if (tokenLabel.getBytes(StandardCharsets.UTF_8).length > 32 || !tokenLabel.equals(tokenLabel.strip())) {
                 throw new ConfigException("keys.pkcs11.token-label", "not a token label "
-                        + InvalidValue.quote(tokenLabel) + " (1-32 characters, no leading or trailing blank)",
+                        + InvalidValue.quote(tokenLabel) + " (1-32 bytes of UTF-8, no leading or trailing blank)",
                         "give the label the token was initialized with (softhsm2-util --show-slots, pkcs11-tool "
                                 + "--list-token-slots)");
             }
