@@ -162,7 +162,7 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
     @Override
     public boolean authenticate(String username, String password, ServerSession session) {
         long arrived = mfa.passwordArrived();
-        AuthSteps.Step step = forget(session);
+        SessionStep step = forget(session);
         char[] secret = password.toCharArray();
         try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
             String source = SessionPrincipal.sourceAddress(session);
@@ -186,10 +186,10 @@ public final class CoreUserAuthenticator implements PublickeyAuthenticator, Pass
 
     /**
      * Before each check: the session keeps what the latest one found, and nothing of an earlier one; a worker still
-     * deciding an earlier step can no longer write it ({@link AuthSteps#begin}).
+     * deciding an earlier step can no longer write it ({@link SessionStep#begin}).
      */
-    private static AuthSteps.Step forget(ServerSession session) {
-        return AuthSteps.begin(session, () -> {
+    private static SessionStep forget(ServerSession session) {
+        return SessionStep.begin(session, () -> {
             SessionPrincipal.clear(session);
             MfaStepAnswers.forget(session);
         });

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
  * TOTP step ({@link TotpKeyboardInteractive}) after a key or a password. Each is decided by the core on a worker of
  * {@link AuthSteps} and answered no sooner than its {@link AnswerFloor} after it arrived, so that neither the answer
  * nor its time tells whether the password was right; a worker writes the session only while its step is current
- * ({@link AuthSteps.Step#ifCurrent}). What one step leaves for the next (a password the core refused although MINA
+ * ({@link SessionStep#ifCurrent}). What one step leaves for the next (a password the core refused although MINA
  * was told it was right; a right one the defender scored as wrong) is kept on the session here.
  *
  * <p>Split out of {@link CoreUserAuthenticator} (which keeps MINA's callbacks and the logins that need no TOTP step)
@@ -77,8 +77,8 @@ final class MfaStepAnswers {
      * success; the thrown one with the step marked refused. {@code secret} stays the caller's: the worker gets a copy,
      * which it wipes.
      */
-    AuthSteps.Pending passwordStep(ServerSession session, AuthSteps.Step step, String username, char[] secret,
-                                   String source, long arrived) {
+    PendingAnswer passwordStep(ServerSession session, SessionStep step, String username, char[] secret,
+                               String source, long arrived) {
         char[] copy = secret.clone(); // the worker's, which wipes it
         return steps.decide(session, passwordFloor, arrived, "password step",
                 () -> firstStep(session, step, username, copy, source),
@@ -93,7 +93,7 @@ final class MfaStepAnswers {
     }
 
     /** The password step of an MFA login, on a worker: always a partial success ({@link #passwordStep}). */
-    private boolean firstStep(ServerSession session, AuthSteps.Step step, String username, char[] secret,
+    private boolean firstStep(ServerSession session, SessionStep step, String username, char[] secret,
                               String source) {
         try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
             AuthResult result = authenticator.firstFactorByPassword(username, secret, Protocol.SFTP, source);
@@ -122,7 +122,7 @@ final class MfaStepAnswers {
      * the key ends it). On a worker of {@link AuthSteps}: {@code passwordScored} was read when the step began
      * ({@link #passwordScored}), and the session is written only while {@code step} is its current one.
      */
-    boolean secondFactor(ServerSession session, AuthSteps.Step step, Principal principal, String code,
+    boolean secondFactor(ServerSession session, SessionStep step, Principal principal, String code,
                          boolean passwordScored) {
         try (SessionMdc.Scope mdc = SessionMdc.enter(session)) {
             String source = SessionPrincipal.sourceAddress(session);
@@ -204,7 +204,7 @@ final class MfaStepAnswers {
         return session.getAttribute(REFUSED_FIRST_STEP);
     }
 
-    /** Forgets what the session's earlier steps left for the next (under the step lock, {@link AuthSteps#begin}). */
+    /** Forgets what the session's earlier steps left for the next (under the step lock, {@link SessionStep#begin}). */
     static void forget(ServerSession session) {
         session.removeAttribute(REFUSED_FIRST_STEP);
         session.removeAttribute(PASSWORD_SCORED);

@@ -67,13 +67,13 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
     @Override
     public boolean authenticate(ServerSession session, String username, List<String> responses) {
         long arrived = floor.arrived();
-        AuthSteps.Step step = AuthSteps.begin(session, () -> { });
+        SessionStep step = SessionStep.begin(session, () -> { });
         Optional<Principal> principal = SessionPrincipal.of(session);
         String refused = MfaStepAnswers.refusedFirstStep(session);
         boolean scored = MfaStepAnswers.passwordScored(session);
         List<String> answers = responses == null ? null : List.copyOf(responses);
         AtomicBoolean login = new AtomicBoolean(); // a code the core accepted: the login's success is on record
-        AuthSteps.Pending pending = mfa.steps().decide(session, floor, arrived, "TOTP step",
+        PendingAnswer pending = mfa.steps().decide(session, floor, arrived, "TOTP step",
                 () -> decide(session, step, username, answers, principal, refused, scored, login), e -> false,
                 () -> false);
         pending.whenTaken(authed -> {
@@ -84,7 +84,7 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
         throw pending;
     }
 
-    private boolean decide(ServerSession session, AuthSteps.Step step, String username, List<String> responses,
+    private boolean decide(ServerSession session, SessionStep step, String username, List<String> responses,
                            Optional<Principal> principal, String refused, boolean scored, AtomicBoolean login) {
         if (principal.isEmpty()) {
             mfa.secondStepAfterRefusal(session, username, refused);

@@ -123,8 +123,8 @@ class AsyncStepTest {
     @Test
     void aSupersededStep_writesNothing() {
         ServerSession session = FakeSessions.session();
-        AuthSteps.Step first = AuthSteps.begin(session, () -> { });
-        AuthSteps.Step second = AuthSteps.begin(session, () -> { });
+        SessionStep first = SessionStep.begin(session, () -> { });
+        SessionStep second = SessionStep.begin(session, () -> { });
         List<String> written = new java.util.concurrent.CopyOnWriteArrayList<>();
         assertThat(first.ifCurrent(() -> written.add("first"))).isFalse();
         assertThat(second.ifCurrent(() -> written.add("second"))).isTrue();

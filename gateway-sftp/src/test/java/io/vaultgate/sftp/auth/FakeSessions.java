@@ -91,7 +91,7 @@ final class FakeSessions {
                             return attributes.put(args[0], args[1]);
                         case "removeAttribute":
                             return attributes.remove(args[0]);
-                        case "computeAttributeIfAbsent": // the step counter (AuthSteps.begin)
+                        case "computeAttributeIfAbsent": // the step counter (SessionStep.begin)
                             return attributes.computeIfAbsent(args[0],
                                     key -> ((Function<AttributeKey<?>, Object>) args[1]).apply((AttributeKey<?>) key));
                         case "getProperties":
