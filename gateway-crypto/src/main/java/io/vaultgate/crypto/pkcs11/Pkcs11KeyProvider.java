@@ -9,26 +9,16 @@ import io.vaultgate.crypto.internal.RandomSource;
 import io.vaultgate.crypto.internal.TenantKekProvider;
 import io.vaultgate.crypto.internal.TenantKeys;
 import java.io.IOException;
-import java.security.AuthProvider;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.Provider;
-import java.security.ProviderException;
-import java.security.Security;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
-import javax.security.auth.login.LoginException;
 
 /**
  * Tenant KEKs as non-extractable AES-256 keys in a PKCS#11 token, through the JDK's SunPKCS11
@@ -45,15 +35,14 @@ import javax.security.auth.login.LoginException;
  * token has no cheap change stamp, so the index of KEK versions is re-read from the token's object labels
  * before every change (a tenant's first KEK, rotation, disabling, destruction: so no second object with the
  * same label is ever created and a destruction deletes every version, also those another process made; and
- * again right before a key is stored, see {@link #storeNewKey}), when
+ * again right before a key is stored, see {@link TokenObjects#storeNew}), when
  * the index lacks what an operation needs (a slot's version, an active KEK), and otherwise at most every
  * {@value #REINDEX_SECONDS} seconds, so a rotation elsewhere reaches new wraps here within that time.
  *
- * <p>The token is selected by label or slot and checked by serial number ({@link TokenSlots#select}). A token that
- * loses this process's session or login (an HSM restart, a token removed and put back, a network HSM failing over)
- * is logged in to again by the next use that meets it, when the provider was opened with a {@link PinSource}: the
- * same token (found again, its label and serial number unchanged), a new JCA provider instance made whole before it
- * replaces the old one, the index and key cache read anew, and the use tried once more.
+ * <p>The login to the token is kept by {@link TokenLogin}: the token selected by label or slot and checked by serial
+ * number, and logged in to again when it lost this process's session or login, where the provider was opened with a
+ * {@link PinSource}. Then the keys move to the new login's JCA provider, the index and key cache are read anew, and
+ * the use that met the loss is tried once more.
  */
 public final class Pkcs11KeyProvider extends TenantKekProvider {
   /** Provider name recorded in key slots. */
@@ -62,9 +51,6 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
   public static final int REINDEX_SECONDS = 10;
   /** After a failed login again, how long every use fails at once before the next attempt. */
   public static final int RELOGIN_BACKOFF_SECONDS = 5;
-  private static final Pattern RETURN_CODE = Pattern.compile("CKR_[A-Z0-9_]+");
-  private static final List<String> PIN_REFUSALS = List.of("CKR_PIN_INCORRECT", "CKR_PIN_LOCKED",
-      "CKR_PIN_EXPIRED", "CKR_PIN_INVALID", "CKR_PIN_LEN_RANGE");
 
   /**
    * Where the user PIN comes from each time the provider logs in (at open, and again after the token lost the
@@ -75,31 +61,17 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
     char[] read();
   }
 
-  private final Pkcs11Config config;
-  private final PinSource pin;
+  private final TokenLogin login;
+  private final TokenObjects objects;
   private final long reindexNanos;
-  private Session session;
   private long indexedAt;
-  private long reloginAllowedAt;
-  private String reloginRefusal;
-  private boolean pinRefused;
-  private int logins = 1;
-  private Runnable beforeStore = () -> { };
 
-  /**
-   * One login to the token: the JCA provider instance, its key store, and the token it found (slot, label and serial
-   * number, where this JVM lets the token list be read: {@link TokenSlots}).
-   */
-  private record Session(Provider provider, KeyStore token, Optional<TokenSlots.Token> identity) {}
-
-  private Pkcs11KeyProvider(Pkcs11Config config, PinSource pin, Session session, Duration reindexEvery)
-      throws GeneralSecurityException {
-    super(NAME, "token", new KeyWrap(session.provider(), RandomSource.secure()));
-    this.config = config;
-    this.pin = pin;
-    this.session = session;
+  private Pkcs11KeyProvider(TokenLogin login, Duration reindexEvery) throws GeneralSecurityException {
+    super(NAME, "token", keyWrap(login.session()));
+    this.login = login;
+    this.objects = new TokenObjects(login);
     this.reindexNanos = reindexEvery.toNanos();
-    tenants.putAll(KekAliases.index(Collections.list(session.token().aliases())));
+    tenants.putAll(KekAliases.index(objects.labels()));
     indexedAt = System.nanoTime();
   }
 
@@ -153,71 +125,27 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
   }
 
   private static Pkcs11KeyProvider open(Pkcs11Config config, PinSource source, char[] pin, Duration reindexEvery) {
-    Session session = login(config, pin, Optional.empty());
+    TokenLogin login = TokenLogin.open(config, source, pin);
     try {
-      return new Pkcs11KeyProvider(config, source, session, reindexEvery);
+      return new Pkcs11KeyProvider(login, reindexEvery);
     } catch (GeneralSecurityException e) {
       throw new CryptoException.ProviderUnavailable("cannot list the keys in the token", e);
     }
   }
 
-  /**
-   * Finds the token and logs in to it. {@code same}: the token an earlier login found; the token found now must be
-   * it (its serial number and label), else nothing is logged in to.
-   */
-  private static Session login(Pkcs11Config config, char[] pin, Optional<TokenSlots.Token> same) {
-    Optional<TokenSlots.Token> found = identify(config);
-    if (same.isPresent() && !(found.isPresent() && found.get().label().equals(same.get().label())
-        && found.get().serial().equals(same.get().serial()))) { // its slot may differ: put back in another reader
-      throw new CryptoException.ProviderUnavailable("the token now found for " + config.selection()
-          + " is not the one this process logged in to (" + same.get() + "): "
-          + found.map(TokenSlots.Token::toString).orElse("none"));
-    }
-    long slot = found.map(TokenSlots.Token::slot).orElse(config.slot());
-    Provider provider;
-    try {
-      provider = Security.getProvider("SunPKCS11").configure(config.sunPkcs11Config(slot));
-    } catch (RuntimeException e) {
-      throw new CryptoException.ProviderUnavailable("cannot load PKCS#11 module "
-          + config.library() + " slot " + slot + ": " + e.getMessage(), e);
-    }
-    try {
-      KeyStore ks = KeyStore.getInstance("PKCS11", provider);
-      ks.load(null, pin);
-      return new Session(provider, ks, found);
-    } catch (IOException | GeneralSecurityException | RuntimeException e) {
-      throw new CryptoException.ProviderUnavailable(
-          "cannot log in to PKCS#11 token in slot " + slot + ": wrong PIN or token", e);
-    }
-  }
-
-  /**
-   * The token the configuration selects, checked ({@link TokenSlots#select}). A slot with neither label nor serial
-   * number configured needs no token list: where it cannot be read, or the slot holds no token, empty (and the login
-   * names the module's own refusal, {@code CKR_SLOT_ID_INVALID}).
-   */
-  private static Optional<TokenSlots.Token> identify(Pkcs11Config config) {
-    if (config.byLabel() || !config.tokenSerial().isEmpty()) {
-      return Optional.of(TokenSlots.select(config));
-    }
-    if (!TokenSlots.readable()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(TokenSlots.select(config));
-    } catch (CryptoException.ProviderUnavailable none) {
-      return Optional.empty();
-    }
+  /** Wraps and unwraps inside the token of {@code session}. */
+  private static KeyWrap keyWrap(TokenSession session) {
+    return new KeyWrap(session.provider(), RandomSource.secure());
   }
 
   /** The token this provider is logged in to, where the JVM lets the token list be read. */
   public synchronized Optional<TokenSlots.Token> token() {
-    return session.identity();
+    return login.session().identity();
   }
 
   /** How many times this provider has logged in to the token: 1, and one more each time it logged in again. */
   synchronized int logins() {
-    return logins;
+    return login.logins();
   }
 
   @Override
@@ -249,7 +177,7 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
     if (t.active() == kek.version()) {
       throw new IllegalStateException("KEK " + kek + " is the active version; rotate first");
     }
-    storeNewKey(KekAliases.disabled(kek), 128);
+    objects.storeNew(KekAliases.disabled(kek), 128);
     t.enabled.remove(kek.version());
     t.disabled.add(kek.version());
     forget(kek);
@@ -260,27 +188,26 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
     reindexNow(); // every version, also those another process created
     EnvelopeContext.validateId("tenantId", tenantId);
     String tomb = KekAliases.tomb(tenantId);
-    KeyStore token = session.token();
     try {
-      List<String> objects = new ArrayList<>();
+      List<String> keks = new ArrayList<>();
       SortedSet<Integer> versions = new TreeSet<>();
-      for (String alias : Collections.list(token.aliases())) {
+      for (String alias : objects.labels()) {
         Optional<KekId> kek = KekAliases.kekOf(alias).filter(k -> k.tenantId().equals(tenantId));
         if (kek.isPresent()) {
-          objects.add(alias);
+          keks.add(alias);
           versions.add(kek.get().version());
         }
       }
-      boolean tombstoned = token.containsAlias(tomb);
-      if (tombstoned && objects.isEmpty()) {
+      boolean tombstoned = objects.contains(tomb);
+      if (tombstoned && keks.isEmpty()) {
         throw new CryptoException.KeyDestroyed("KEKs of tenant " + tenantId + " were destroyed");
       }
       if (!tombstoned) {
-        storeNewKey(tomb, 128); // first: a destruction cut off halfway already fails closed
+        objects.storeNew(tomb, 128); // first: a destruction cut off halfway already fails closed
       }
       // Also what a destruction cut off after its tombstone left (the index hides it as destroyed).
-      for (String alias : objects) {
-        token.deleteEntry(alias);
+      for (String alias : keks) {
+        objects.delete(alias);
       }
       forgetTenant(tenantId);
       TenantKeys t = tenants.computeIfAbsent(tenantId, k -> new TenantKeys());
@@ -299,19 +226,14 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
    */
   @Override
   public synchronized void close() {
-    if (!markClosed()) {
-      return;
-    }
-    try {
-      ((AuthProvider) session.provider()).logout();
-    } catch (LoginException e) {
-      // The session may already be gone with the token; nothing is left to protect.
+    if (markClosed()) {
+      login.logout();
     }
   }
 
   @Override
   public String toString() {
-    return "Pkcs11KeyProvider[" + session.provider().getName() + "]";
+    return "Pkcs11KeyProvider[" + login.session().provider().getName() + "]";
   }
 
   @Override
@@ -329,20 +251,21 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
 
   /**
    * Re-reads the labels of the token's objects (the session stays logged in) and rebuilds the index. A token that
-   * cannot be read because the session or its login is gone is logged in to again first ({@link #relogin}).
+   * cannot be read because the session or its login is gone is logged in to again first ({@link TokenLogin#relogin}),
+   * and the keys then wrap and unwrap in the new login's provider.
    */
   private void reindexNow() {
     ensureOpen();
     Map<String, TenantKeys> index;
     try {
-      index = readIndex();
+      index = objects.index();
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       if (e instanceof CryptoException ce) {
         throw ce;
       }
-      relogin(e);
+      login.relogin(e, fresh -> replaceKeyWrap(keyWrap(fresh)));
       try {
-        index = readIndex();
+        index = objects.index();
       } catch (IOException | GeneralSecurityException | RuntimeException again) {
         throw new CryptoException.ProviderUnavailable("cannot list the keys in the token", again);
       }
@@ -351,113 +274,23 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
     indexedAt = System.nanoTime();
   }
 
-  private Map<String, TenantKeys> readIndex() throws IOException, GeneralSecurityException {
-    session.token().load(null, null);
-    return KekAliases.index(Collections.list(session.token().aliases()));
-  }
-
-  /**
-   * Logs in to the token again after {@code lost} (reading the token failed: its session or login is gone), with the
-   * PIN read anew, and uses the new login from now on; the new one is made whole before it replaces the old one,
-   * which is dropped without a logout (login state is per process and token: a logout would end the new one too).
-   * Refused at once where this provider has no PIN source or never identified its token (the PIN goes to no token not
-   * checked to be the same), within {@value #RELOGIN_BACKOFF_SECONDS} s of a failed
-   * attempt, and for good once the token refused the PIN.
-   */
-  private void relogin(Exception lost) {
-    if (pin == null) {
-      throw new CryptoException.ProviderUnavailable("cannot list the keys in the token, and this provider was "
-          + "opened without a PIN source to log in again", lost);
-    }
-    if (session.identity().isEmpty()) { // review26a L1: nothing to check the token now in the slot against
-      throw new CryptoException.ProviderUnavailable("the token lost this process's session, and it is not logged in "
-          + "to again: the token list could not be read when this process first logged in (start the JVM with "
-          + TokenSlots.EXPORT_OPTION + ", as the gateway's jar does), so the token now in slot " + config.slot()
-          + " cannot be checked to be the same one; restart the gateway", lost);
-    }
-    if (pinRefused || System.nanoTime() - reloginAllowedAt < 0) {
-      throw new CryptoException.ProviderUnavailable("the token lost this process's session, and logging in again "
-          + "failed: " + reloginRefusal + (pinRefused ? " (not tried again: the token's wrong-PIN limit; correct the "
-          + "PIN and restart)" : ""), lost);
-    }
-    char[] secret = null;
-    try {
-      secret = pin.read();
-      Session fresh = login(config, secret, session.identity());
-      replaceKeyWrap(new KeyWrap(fresh.provider(), RandomSource.secure()));
-      session = fresh;
-      logins++;
-    } catch (RuntimeException e) {
-      reloginRefusal = e.getMessage() + returnCode(e).map(c -> " (" + c + ")").orElse("");
-      pinRefused = returnCode(e).filter(PIN_REFUSALS::contains).isPresent();
-      reloginAllowedAt = System.nanoTime() + Duration.ofSeconds(RELOGIN_BACKOFF_SECONDS).toNanos();
-      throw e instanceof CryptoException ce ? ce
-          : new CryptoException.ProviderUnavailable("cannot log in to the token again", e);
-    } finally {
-      if (secret != null) {
-        Arrays.fill(secret, '\0');
-      }
-    }
-  }
-
   /** The PKCS#11 return code ({@code CKR_...}) somewhere in the cause chain, e.g. {@code CKR_PIN_INCORRECT}. */
   public static Optional<String> returnCode(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      Matcher m = RETURN_CODE.matcher(String.valueOf(t.getMessage()));
-      if (m.find()) {
-        return Optional.of(m.group());
-      }
-    }
-    return Optional.empty();
+    return ReturnCodes.in(error);
   }
 
   @Override
   protected SecretKey storeNewKek(KekId kek) {
-    return storeNewKey(KekAliases.kek(kek), 256);
-  }
-
-  /**
-   * Generates a non-extractable AES key in the token and stores it as a token object, unless another process
-   * stored one under that label meanwhile: then that one is used. SunPKCS11's {@code setEntry} deletes any
-   * object with the label before it creates its own, so storing blindly would destroy a KEK another process
-   * made an instant ago and may already have wrapped data keys with (they would never unwrap again). The
-   * token is re-read right before the store, which leaves only the store's own instant open: PKCS#11 has no
-   * atomic create-if-absent.
-   */
-  private SecretKey storeNewKey(String alias, int bits) {
-    try {
-      KeyStore token = session.token();
-      KeyGenerator g = KeyGenerator.getInstance("AES", session.provider());
-      g.init(bits);
-      SecretKey sessionKey = g.generateKey();
-      beforeStore.run();
-      token.load(null, null);
-      if (token.containsAlias(alias)) {
-        return (SecretKey) token.getKey(alias, null); // made elsewhere since our index was read: adopt it
-      }
-      token.setEntry(alias, new KeyStore.SecretKeyEntry(sessionKey), null);
-      return (SecretKey) token.getKey(alias, null);
-    } catch (IOException | GeneralSecurityException | ProviderException e) {
-      throw new CryptoException.ProviderUnavailable("cannot create key " + alias + " in the token", e);
-    }
+    return objects.storeNew(KekAliases.kek(kek), 256);
   }
 
   /** For tests: runs after a new key is generated and before the token is checked and the key stored. */
   void beforeStore(Runnable hook) {
-    this.beforeStore = hook;
+    objects.beforeStore(hook);
   }
 
   @Override
   protected SecretKey loadKek(KekId kek) {
-    SecretKey h;
-    try {
-      h = (SecretKey) session.token().getKey(KekAliases.kek(kek), null);
-    } catch (GeneralSecurityException | ProviderException e) { // ProviderException: SunPKCS11's removed token
-      throw new CryptoException.ProviderUnavailable("cannot find KEK " + kek + " in the token", e);
-    }
-    if (h == null) {
-      throw new CryptoException.KeyNotFound("no KEK " + kek + " in this token");
-    }
-    return h;
+    return objects.loadKek(kek);
   }
 }
