@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Counts each SFTP login attempt the core answered ({@code vaultgate_sftp_logins_total}) and logs a refusal, for
- * both the callbacks of {@link CoreUserAuthenticator} and the MFA steps of {@link MfaStepAnswers}. The lines keep
+ * both the callbacks of {@link CoreUserAuthenticator} and the MFA steps of {@link MfaStepAnswers}; and each MFA step
+ * the pool answered undecided ({@code vaultgate_sftp_mfa_steps_refused_total}, logged by the pool). The lines keep
  * the logger they always had ({@code io.vaultgate.sftp.auth.CoreUserAuthenticator}), which operators' log settings
  * and {@code PolicyRefusalSftpIT} name.
  */
@@ -23,6 +24,11 @@ final class AuthAttempts {
 
     AuthAttempts(SftpMetrics metrics) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** Counts an MFA step the pool ({@link AuthSteps}) answered undecided, for {@code why}. */
+    void notDecided(StepRefusal why) {
+        metrics.mfaStepRefused(why);
     }
 
     /** Counts an attempt the core answered with {@code result}, and logs it if refused. */

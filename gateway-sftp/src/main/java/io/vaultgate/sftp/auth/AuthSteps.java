@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.sshd.server.auth.AsyncAuthException;
 import org.apache.sshd.server.session.ServerSession;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * timeouts. Owned by the SFTP server, closed when it stops.
  *
  * <p>A step whose pool is full is not decided: it is answered through the floor as its caller says
- * ({@code saturated}), never by blocking the I/O thread. So is a step of a source that already holds its share
+ * ({@code saturated}, told why: a {@link StepRefusal}), never by blocking the I/O thread. So is a step of a source that already holds its share
  * ({@link #PER_SOURCE} steps waiting for or held by a worker), so that one source flooding MFA steps cannot fill the
  * pool and have every other source's steps refused: it only refuses its own. A source is what the defender and
  * {@code sftp.max-connections-per-source} count ({@link SourceAddress#key}: an IPv4 address, an IPv6 /64; the
@@ -137,19 +138,20 @@ public final class AuthSteps implements AutoCloseable {
      * result (or {@code failed}'s, if it threw) no sooner than {@code floor} after {@code arrivedNanos}. If no worker
      * takes it, or the session's source already holds its share ({@link #PER_SOURCE}), {@code saturated} is the
      * answer, through the floor as well; so it is if a step of a source holding fewer places takes its waiting place
-     * later ({@link FairStepQueue}). The source's count is taken here and released when the decision ends, whatever
+     * later ({@link FairStepQueue}). {@code saturated} is told why ({@link StepRefusal}; a step handed over while
+     * the pool stops is {@link StepRefusal#POOL_FULL}). The source's count is taken here and released when the decision ends, whatever
      * its outcome (decided, thrown, not taken by a worker); the session closing meanwhile changes nothing (the
      * decision still runs and ends).
      */
     PendingAnswer decide(ServerSession session, AnswerFloor floor, long arrivedNanos, String what,
-                         BooleanSupplier decision, Failed failed, BooleanSupplier saturated) {
+                         BooleanSupplier decision, Failed failed, Saturated saturated) {
         PendingAnswer pending = new PendingAnswer();
         String source = SourceAddress.canonical(SessionPrincipal.sourceAddress(session));
         if (!queue.take(source)) {
             overShare.refused(source, since -> "sftp: MFA steps of a source past its share of the workers ("
                     + queue.share() + " waiting or being decided), answered as refused; " + since
                     + " (logged at most once a minute)");
-            floor.complete(pending, session, arrivedNanos, saturated.getAsBoolean());
+            floor.complete(pending, session, arrivedNanos, saturated.answer(StepRefusal.SOURCE_SHARE));
             return pending;
         }
         HandedStep step = new HandedStep(source, () -> {
@@ -163,7 +165,7 @@ public final class AuthSteps implements AutoCloseable {
                 queue.release(source);
             }
             floor.complete(pending, session, arrivedNanos, authed);
-        }, () -> floor.complete(pending, session, arrivedNanos, saturated.getAsBoolean()));
+        }, why -> floor.complete(pending, session, arrivedNanos, saturated.answer(why)));
         FairStepQueue.Admission<HandedStep> admission = queue.admit(source, step);
         if (admission.pushedOut() != null) {
             HandedStep victim = admission.pushedOut();
@@ -171,7 +173,7 @@ public final class AuthSteps implements AutoCloseable {
                     + " being decided, " + queueCapacity + " waiting): a waiting step of a source holding more of it"
                     + " gave its place to another source's, answered as refused; " + since
                     + " (logged at most once a minute)");
-            victim.saturated().run();
+            victim.refuse().accept(StepRefusal.PUSHED_OUT);
         }
         switch (admission.place()) {
             case WORKER -> {
@@ -180,7 +182,7 @@ public final class AuthSteps implements AutoCloseable {
                 } catch (RejectedExecutionException stopped) {
                     queue.release(source);
                     queue.workerEnded();
-                    step.saturated().run();
+                    step.refuse().accept(StepRefusal.POOL_FULL);
                 }
             }
             case WAITING -> { }
@@ -189,7 +191,7 @@ public final class AuthSteps implements AutoCloseable {
                 poolFull.refused(source, since -> "sftp: the MFA steps' pool is full (" + workerCount
                         + " being decided, " + queueCapacity + " places to wait): a step answered as refused; " + since
                         + " (logged at most once a minute)");
-                step.saturated().run();
+                step.refuse().accept(StepRefusal.POOL_FULL);
             }
         }
         return pending;
@@ -229,16 +231,22 @@ public final class AuthSteps implements AutoCloseable {
     }
 
     /**
-     * A step handed over: {@code decide} checks it and answers (releasing its count first), {@code saturated} answers
-     * it undecided, through the floor (its count already released).
+     * A step handed over: {@code decide} checks it and answers (releasing its count first), {@code refuse} answers
+     * it undecided, through the floor, for the reason given (its count already released).
      */
-    private record HandedStep(String source, Runnable decide, Runnable saturated) {
+    private record HandedStep(String source, Runnable decide, Consumer<StepRefusal> refuse) {
     }
 
     /** The answer of a step whose check threw. */
     @FunctionalInterface
     interface Failed {
         boolean answer(RuntimeException e);
+    }
+
+    /** The answer of a step the pool did not decide, and why. */
+    @FunctionalInterface
+    interface Saturated {
+        boolean answer(StepRefusal why);
     }
 
     /**

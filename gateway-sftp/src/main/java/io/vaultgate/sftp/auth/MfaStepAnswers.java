@@ -10,6 +10,7 @@ import io.vaultgate.sftp.events.SessionMdc;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.session.ServerSession;
@@ -86,10 +87,21 @@ final class MfaStepAnswers {
                     step.ifCurrent(() -> session.setAttribute(REFUSED_FIRST_STEP, username));
                     return true;
                 },
-                () -> {
+                counted(() -> {
                     Arrays.fill(copy, '\0');
                     return true; // no mark: the code step just fails, and nobody is scored for a busy server
-                });
+                }));
+    }
+
+    /**
+     * The answer of a step the pool did not decide: {@code answer}'s, the refusal counted by its reason
+     * ({@code vaultgate_sftp_mfa_steps_refused_total}).
+     */
+    AuthSteps.Saturated counted(BooleanSupplier answer) {
+        return why -> {
+            attempts.notDecided(why);
+            return answer.getAsBoolean();
+        };
     }
 
     /** The password step of an MFA login, on a worker: always a partial success ({@link #passwordStep}). */

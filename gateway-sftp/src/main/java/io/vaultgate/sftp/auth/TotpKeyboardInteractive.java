@@ -75,7 +75,7 @@ public final class TotpKeyboardInteractive implements KeyboardInteractiveAuthent
         AtomicBoolean login = new AtomicBoolean(); // a code the core accepted: the login's success is on record
         PendingAnswer pending = mfa.steps().decide(session, floor, arrived, "TOTP step",
                 () -> decide(session, step, username, answers, principal, refused, scored, login), e -> false,
-                () -> false);
+                mfa.counted(() -> false));
         pending.whenTaken(authed -> {
             if (authed && login.get() && !session.isAuthenticated()) {
                 mfa.loginNotDelivered(session, principal.get());

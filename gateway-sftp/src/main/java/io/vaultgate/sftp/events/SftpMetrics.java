@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vaultgate.core.defender.ConnectionRefusals;
+import io.vaultgate.sftp.auth.StepRefusal;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +15,8 @@ import org.apache.sshd.common.session.SessionListener;
 
 /**
  * The SFTP front-end's meters, all named {@code vaultgate.sftp.*}: connections (total, open and refused), channels
- * refused, logins by method and outcome, transfers by outcome, and plaintext bytes in and out.
+ * refused, logins by method and outcome, MFA steps the pool refused to decide, transfers by outcome, and plaintext
+ * bytes in and out.
  */
 public final class SftpMetrics implements SessionListener {
 
@@ -27,6 +29,8 @@ public final class SftpMetrics implements SessionListener {
     private final Map<Transfer, Counter> transfers = new EnumMap<>(Transfer.class);
     private final ConnectionRefusals refused;
     private final Counter channelsRefused;
+    /** One counter per reason, registered up front: a scrape shows 0 before the first refusal. */
+    private final Map<StepRefusal, Counter> mfaStepsRefused = new EnumMap<>(StepRefusal.class);
 
     public SftpMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -45,6 +49,12 @@ public final class SftpMetrics implements SessionListener {
         this.channelsRefused = Counter.builder("vaultgate.sftp.channels.refused")
                 .description("SSH channel opens refused for a cap, by reason")
                 .tag("reason", "max_channels_per_connection").register(registry);
+        for (StepRefusal reason : StepRefusal.values()) {
+            mfaStepsRefused.put(reason, Counter.builder("vaultgate.sftp.mfa.steps.refused")
+                    .description("MFA login steps answered as refused without a decision, the pool of their checks"
+                            + " being full for them, by reason")
+                    .tag("reason", reason.tag()).register(registry));
+        }
     }
 
     @Override
@@ -74,6 +84,14 @@ public final class SftpMetrics implements SessionListener {
      */
     public Runnable channelRefusals() {
         return channelsRefused::increment;
+    }
+
+    /**
+     * Counts one MFA step the pool answered undecided (as refused, through its floor) for {@code reason},
+     * {@code vaultgate_sftp_mfa_steps_refused_total{reason="pool_full"|"source_share"|"pushed_out"}}.
+     */
+    public void mfaStepRefused(StepRefusal reason) {
+        mfaStepsRefused.get(reason).increment();
     }
 
     /** One login attempt; {@code method} is {@code publickey} or {@code password}. */

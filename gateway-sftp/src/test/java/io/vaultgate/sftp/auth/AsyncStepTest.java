@@ -91,13 +91,13 @@ class AsyncStepTest {
                 boolean released = await(release);
                 busyEnded.set(true);
                 return released;
-            }, e -> false, () -> false);
+            }, e -> false, why -> false);
             assertThat(busyStarted.await(10, TimeUnit.SECONDS)).as("the one worker is held").isTrue();
             AsyncAuthException queued = small.decide(session, floor, floor.arrived(), "test step",
-                    () -> true, e -> false, () -> false);
+                    () -> true, e -> false, why -> false);
             long arrived = floor.arrived();
             AsyncAuthException saturated = small.decide(session, floor, arrived, "test step",
-                    () -> true, e -> true, () -> false);
+                    () -> true, e -> true, why -> false);
             assertThat(busyEnded).as("decide returned while the worker and the queue were still held: it did not wait"
                     + " for room").isFalse();
             CountDownLatch answered = new CountDownLatch(1);

@@ -135,27 +135,27 @@ class StepShareTest {
             answers.add(small.decide(first, floor, floor.arrived(), "test step", () -> {
                 await(release);
                 throw new IllegalStateException("catalog busy (test)");
-            }, e -> false, () -> false)); // held by the worker; its check will throw
+            }, e -> false, why -> false)); // held by the worker; its check will throw
             AsyncAuthException pushedOut = small.decide(sameSlash64, floor, floor.arrived(), "test step",
-                    () -> true, e -> true, () -> false); // waiting
+                    () -> true, e -> true, why -> false); // waiting
             assertThat(small.inFlight("2001:db8:0:7::99")).as("one /64, one count").isEqualTo(2);
 
             AsyncAuthException overShare = small.decide(first, floor, floor.arrived(), "test step", () -> true,
-                    e -> true, () -> false);
+                    e -> true, why -> false);
             assertThat(FakeSessions.await(overShare, floor.arrived(), Duration.ZERO).authed())
                     .as("past the source's share: the saturated answer").isFalse();
             assertThat(small.inFlight("2001:db8:0:7::1")).isEqualTo(2);
 
             answers.add(small.decide(other, floor, floor.arrived(), "test step", () -> true, e -> false,
-                    () -> false)); // waiting: every place taken now
+                    why -> false)); // waiting: every place taken now
             AsyncAuthException poolFull = small.decide(other, floor, floor.arrived(), "test step", () -> true,
-                    e -> true, () -> false);
+                    e -> true, why -> false);
             assertThat(FakeSessions.await(poolFull, floor.arrived(), Duration.ZERO).authed())
                     .as("the pool full, no source holding two more than 127.0.0.4: the saturated answer").isFalse();
             assertThat(small.inFlight("127.0.0.4")).as("released at once").isEqualTo(1);
 
             answers.add(small.decide(FakeSessions.from("127.0.0.3"), floor, floor.arrived(), "test step",
-                    () -> true, e -> false, () -> false));
+                    () -> true, e -> false, why -> false));
             assertThat(FakeSessions.await(pushedOut, floor.arrived(), Duration.ZERO).authed())
                     .as("the /64's waiting step, its place taken by 127.0.0.3 holding none: the saturated answer")
                     .isFalse();
@@ -172,7 +172,7 @@ class StepShareTest {
             assertThat(small.sourcesInFlight()).as("no source left counted").isZero();
 
             AsyncAuthException again = small.decide(first, floor, floor.arrived(), "test step", () -> true,
-                    e -> false, () -> false);
+                    e -> false, why -> false);
             assertThat(FakeSessions.await(again, floor.arrived(), Duration.ZERO).authed())
                     .as("the source decided again").isTrue();
             assertThat(small.sourcesInFlight()).isZero();
@@ -246,12 +246,12 @@ class StepShareTest {
                     }
                     decided.add("flood");
                     return false;
-                }, e -> false, () -> false));
+                }, e -> false, why -> false));
             }
             answers.add(one.decide(FakeSessions.from("127.0.0.3"), floor, floor.arrived(), "test step", () -> {
                 decided.add("alice");
                 return true;
-            }, e -> false, () -> false));
+            }, e -> false, why -> false));
             release.countDown();
             for (AsyncAuthException pending : answers) {
                 FakeSessions.await(pending, floor.arrived(), Duration.ZERO);
