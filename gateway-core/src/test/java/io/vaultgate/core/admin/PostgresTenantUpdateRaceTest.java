@@ -43,7 +43,7 @@ class PostgresTenantUpdateRaceTest {
 
     @BeforeEach
     void twoNodesOnOneCatalog() {
-        name = PostgresDatabases.createEmpty();
+        name = PostgresDatabases.createMigrated(); // a copy of the migrated template: the test is about the race
         locking = TestCore.over(home, PostgresDatabases.open(name));
         locking.core().administration().createTenant(ACME, "Acme", false);
         changing = TestCore.over(home, PostgresDatabases.open(name)); // its keystore copy holds the tenant's key

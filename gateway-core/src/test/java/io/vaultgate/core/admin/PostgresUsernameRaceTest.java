@@ -45,7 +45,7 @@ class PostgresUsernameRaceTest {
 
     @BeforeEach
     void threeNodesOnOneCatalog() {
-        name = PostgresDatabases.createEmpty();
+        name = PostgresDatabases.createMigrated(); // a copy of the migrated template: the test is about the race
         for (int i = 0; i < NODES; i++) {
             nodes.add(TestCore.over(home, PostgresDatabases.open(name)));
         }

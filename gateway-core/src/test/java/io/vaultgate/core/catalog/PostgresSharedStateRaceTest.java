@@ -53,7 +53,7 @@ class PostgresSharedStateRaceTest {
 
     @BeforeEach
     void catalogSharedByFiveNodes() throws Exception {
-        name = PostgresDatabases.createEmpty();
+        name = PostgresDatabases.createMigrated(); // a copy of the migrated template: the test is about the race
         for (int i = 0; i < NODES; i++) {
             nodes.add(PostgresDatabases.open(name));
         }

@@ -35,7 +35,7 @@ class PostgresOutboxClaimTest {
 
     @BeforeEach
     void catalogWithDueJobs() {
-        name = PostgresDatabases.createEmpty();
+        name = PostgresDatabases.createMigrated(); // a copy of the migrated template: the test is about the race
         node().inTransaction(jdbc -> {
             jdbc.update("INSERT INTO tenants (id, name, status, protocols, created_at) VALUES ('acme', 'Acme', "
                     + "'ACTIVE', 'HTTPS', 0)");

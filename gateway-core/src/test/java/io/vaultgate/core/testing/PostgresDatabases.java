@@ -67,15 +67,20 @@ public final class PostgresDatabases {
     public static synchronized NewCatalog openNew(Path marker) {
         refuseInChild("a test catalog for " + marker.getParent());
         sweep();
+        ensureTemplate();
+        NewCatalog spare = nextCopy();
+        MARKERS.put(spare.name(), marker);
+        return spare;
+    }
+
+    /** Creates and migrates the template, once per JVM; nobody stays connected to it. */
+    private static void ensureTemplate() {
         PostgresCluster cluster = ensureOwner();
         if (!templateMigrated) {
             cluster.execute("CREATE DATABASE " + TEMPLATE + " OWNER " + OWNER + " TEMPLATE template0");
             open(TEMPLATE).close();
             templateMigrated = true;
         }
-        NewCatalog spare = nextCopy();
-        MARKERS.put(spare.name(), marker);
-        return spare;
     }
 
     /**
@@ -133,6 +138,22 @@ public final class PostgresDatabases {
         refuseInChild("a test database");
         String name = newName();
         ensureOwner().execute("CREATE DATABASE " + name + " OWNER " + OWNER + " TEMPLATE template0");
+        return name;
+    }
+
+    /**
+     * A new database holding the migrated catalog and nothing else, owned by {@value #OWNER}, with no connection
+     * open: a copy of the template, made on the thread that makes the spares (so never beside another copy). For
+     * tests of several nodes on one catalog, which open it with {@link #open} (Flyway validates it and finds
+     * nothing to apply, as at a gateway's start); a test of the migrations themselves takes
+     * {@link #createEmpty()}. The caller drops it.
+     */
+    public static synchronized String createMigrated() {
+        refuseInChild("a test database");
+        ensureTemplate();
+        String name = newName();
+        CompletableFuture.runAsync(() -> PostgresCluster.shared().execute("CREATE DATABASE " + name + " OWNER "
+                + OWNER + " TEMPLATE " + TEMPLATE), BACKGROUND).join();
         return name;
     }
 
