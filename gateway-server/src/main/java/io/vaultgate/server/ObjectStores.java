@@ -2,6 +2,7 @@ package io.vaultgate.server;
 
 import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.storage.FileStoreMarker;
 import io.vaultgate.core.storage.FileSystemObjectStore;
 import io.vaultgate.core.storage.ObjectStore;
@@ -62,17 +63,19 @@ public final class ObjectStores {
 
     /**
      * {@code vaultgate store adopt}: records the configured store as the catalog's once it shows it holds the
-     * catalog's objects ({@link StoreAdoption}); nothing is opened beyond its marker and a few objects.
+     * catalog's objects and no node runs ({@link StoreAdoption}); nothing is opened beyond its marker and a few
+     * objects.
      */
     public static StoreAdoption.Adopted adopt(VaultgateConfig config, Map<String, String> env, Database database,
                                               AuditLog audit, String actor) throws IOException {
+        NodeSettings judge = config.catalog().node(NodeSettings.ofProcess()); // a node alive as the nodes judge it
         if (config.storage().type() == StorageType.FILESYSTEM) {
             return new StoreAdoption(database, FileSystemObjectStore.committedObjects(config.storageRoot()),
-                    new FileStoreMarker(config.storageRoot()), audit, Clock.systemUTC()).adopt(actor);
+                    new FileStoreMarker(config.storageRoot()), audit, Clock.systemUTC(), judge).adopt(actor);
         }
         try (S3ObjectStore store = connect(config, env)) {
             return new StoreAdoption(database, StoreIdentity.objectsOf(store), store.marker(), audit,
-                    Clock.systemUTC()).adopt(actor);
+                    Clock.systemUTC(), judge).adopt(actor);
         }
     }
 

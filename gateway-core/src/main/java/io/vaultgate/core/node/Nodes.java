@@ -1,6 +1,8 @@
 package io.vaultgate.core.node;
 
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.Jdbc;
+import java.sql.SQLException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -88,6 +90,14 @@ public final class Nodes {
      */
     public void measureClock() {
         ClockWatch.ofCommand(clock).measure(database);
+    }
+
+    /**
+     * The nodes alive as {@code judge} takes them ({@link NodeStatus#alive}: a heartbeat within its dead-after time, on
+     * the catalog's clock), for an admin command that must not run beside a live node ({@code store adopt}).
+     */
+    public static List<NodeStatus> alive(Jdbc jdbc, NodeSettings judge) throws SQLException {
+        return new NodeRepository().list(jdbc).stream().filter(node -> node.alive(judge)).toList();
     }
 
     /** Every node the catalog knows, with its last heartbeat. */

@@ -3,9 +3,14 @@ package io.vaultgate.core.storage;
 import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.node.NodeSettings;
+import io.vaultgate.core.node.NodeStatus;
+import io.vaultgate.core.node.Nodes;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,6 +22,10 @@ import java.util.Optional;
  * without one gets a new one, written first. Then the catalog's row is replaced (confirmed) and the change audited,
  * in one transaction. A crash in between leaves a marker the catalog does not record yet: a start refuses it, and
  * the command run again adopts it.
+ *
+ * <p>Nothing is adopted while a node of the catalog runs: a node alive by the nodes' own measure ({@link
+ * Nodes#alive}, a heartbeat within {@code catalog.node-dead-after}) is named and the command refused, before the
+ * marker is written and again in the transaction that would record the store.
  */
 public final class StoreAdoption {
 
@@ -29,19 +38,29 @@ public final class StoreAdoption {
     private final StoreMarker marker;
     private final AuditLog audit;
     private final Clock clock;
+    private final NodeSettings judge;
     private final StoreIdentityRecords records = new StoreIdentityRecords();
 
+    /** @param judge whose dead-after time tells a live node ({@code catalog.node-dead-after}) */
     public StoreAdoption(Database database, StoreIdentity.Objects objects, StoreMarker marker, AuditLog audit,
-                         Clock clock) {
+                         Clock clock, NodeSettings judge) {
         this.database = database;
         this.objects = objects;
         this.marker = marker;
         this.audit = audit;
         this.clock = clock;
+        this.judge = judge;
     }
 
-    /** Adopts the store; {@link StoreNotRecognized} when it does not show it holds the catalog's objects. */
+    /**
+     * Adopts the store; {@link StoreNotRecognized} when it does not show it holds the catalog's objects, or a node
+     * runs ({@link StoreNotRecognized.Reason#NODES_RUNNING}).
+     */
     public Adopted adopt(String actor) throws IOException {
+        List<NodeStatus> live = database.read(jdbc -> Nodes.alive(jdbc, judge));
+        if (!live.isEmpty()) {
+            throw StoreNotRecognized.nodesRunning(marker.location(), live);
+        }
         Optional<StoreId> found = marker.read();
         Optional<StoreIdentityRecords.Recorded> recorded = database.read(records::read);
         if (found.isPresent() && recorded.isPresent() && recorded.get().id().equals(found.get())
@@ -67,7 +86,12 @@ public final class StoreAdoption {
         Optional<StoreId> before = recorded.map(StoreIdentityRecords.Recorded::id);
         String subject = "store " + id + " at " + marker.location()
                 + before.filter(old -> !old.equals(id)).map(old -> " (was " + old + ")").orElse("");
+        List<NodeStatus> joined = new ArrayList<>(); // nodes alive at the replacement: a node started meanwhile
         boolean replaced = database.inTransaction(jdbc -> {
+            joined.addAll(Nodes.alive(jdbc, judge));
+            if (!joined.isEmpty()) {
+                return false;
+            }
             Instant now = clock.instant();
             if (!records.replace(jdbc, recorded, id, now)) {
                 return false;
@@ -76,6 +100,9 @@ public final class StoreAdoption {
                     AuditEvent.AdminAction.STORE_ADOPTED, subject));
             return true;
         });
+        if (!joined.isEmpty()) {
+            throw StoreNotRecognized.nodesRunning(marker.location(), joined);
+        }
         if (!replaced) {
             throw StoreNotRecognized.changedWhileAdopting(marker.location());
         }

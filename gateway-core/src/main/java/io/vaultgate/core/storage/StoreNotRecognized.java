@@ -1,6 +1,9 @@
 package io.vaultgate.core.storage;
 
+import io.vaultgate.core.node.NodeStatus;
 import java.io.IOException;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The object store is not the one the catalog's objects were written to, or cannot show that it is
@@ -20,7 +23,9 @@ public final class StoreNotRecognized extends IOException {
         /** An existing catalog without a recorded id, and a store that does not show the catalog's objects. */
         NOT_PROVEN,
         /** The marker's content is not a marker's text. */
-        MARKER_UNREADABLE
+        MARKER_UNREADABLE,
+        /** {@code vaultgate store adopt} only: a node of the catalog is alive (its heartbeat is fresh). */
+        NODES_RUNNING
     }
 
     private final Reason reason;
@@ -75,6 +80,18 @@ public final class StoreNotRecognized extends IOException {
         return new StoreNotRecognized(Reason.NOT_PROVEN, "the catalog's store id changed while the store at " + marker
                 + " was being adopted (a node started meanwhile?); nothing was recorded", "stop every node of the "
                 + "catalog and run vaultgate store adopt again");
+    }
+
+    /**
+     * {@code store adopt} while nodes run: {@code live} beat within the time after which the nodes take one another
+     * for dead ({@link NodeStatus#alive}).
+     */
+    static StoreNotRecognized nodesRunning(String marker, List<NodeStatus> live) {
+        return new StoreNotRecognized(Reason.NODES_RUNNING, live.stream().map(node -> "node " + node.id()
+                + " heartbeat " + node.silence().toSeconds() + " s ago").collect(Collectors.joining(", "))
+                + ": the store at " + marker + " is not adopted while a node serves the catalog (it reads and writes "
+                + "the store it recognized, and could be recognizing one now); nothing was recorded",
+                "stop every node, then run vaultgate store adopt again");
     }
 
     static StoreNotRecognized notAdoptable(String marker) {

@@ -7,6 +7,7 @@ import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.node.NodeSettings;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.storage.s3.S3ObjectStore;
 import io.vaultgate.core.tenant.Protocol;
@@ -46,6 +47,9 @@ class StoreIdentityTest {
     Path home;
     @TempDir
     Path elsewhere;
+
+    /** How {@code store adopt} tells a live node: the default dead-after time (20 s), as a node's own watch does. */
+    private static final NodeSettings JUDGE = NodeSettings.of("admin");
 
     private final Clock clock = Clock.systemUTC();
 
@@ -572,7 +576,7 @@ class StoreIdentityTest {
                 }
             };
             StoreAdoption adoption = new StoreAdoption(gateway.database(), StoreIdentity.objectsOf(gateway.store()),
-                    meanwhile, gateway.core().audit(), clock);
+                    meanwhile, gateway.core().audit(), clock, JUDGE);
 
             assertThatThrownBy(() -> adoption.adopt("cli:test")).isInstanceOfSatisfying(StoreNotRecognized.class,
                     e -> assertThat(e.getMessage()).contains("changed while", "nothing was recorded"));
@@ -583,9 +587,78 @@ class StoreIdentityTest {
         }
     }
 
+    /**
+     * review26a L8: {@code store adopt} while a node's heartbeat is fresh (as the nodes judge it: within the dead-after
+     * time) is refused, naming the node; nothing is written, recorded or audited. Once the node is silent for longer
+     * (crashed), or stopped, the store is adopted.
+     */
+    @Test
+    void adopt_whileANodesHeartbeatIsFresh_isRefusedNamingIt_andAdoptsOnceItIsDeadOrStopped() throws IOException {
+        try (TestCore gateway = TestCore.create(home)) {
+            committedFiles(gateway, 2);
+            beat(gateway.database(), "node-a", Duration.ZERO);
+            beat(gateway.database(), "node-b", JUDGE.deadAfter().minusSeconds(3)); // silent, not yet taken for dead
+
+            assertThatThrownBy(() -> adoption(gateway, gateway.store()).adopt("cli:test")).isInstanceOfSatisfying(
+                    StoreNotRecognized.class, e -> {
+                        assertThat(e.reason()).isEqualTo(StoreNotRecognized.Reason.NODES_RUNNING);
+                        assertThat(e.problem()).contains("node node-a heartbeat 0 s ago",
+                                "node node-b heartbeat 17 s ago", "nothing was recorded");
+                        assertThat(e.fix()).isEqualTo("stop every node, then run vaultgate store adopt again");
+                    });
+            assertThat(marker(gateway.store()).read()).as("no marker written").isEmpty();
+            assertThat(recorded(gateway.database())).isEqualTo("none");
+            assertThat(adoptionsAudited(gateway)).isEmpty();
+
+            beat(gateway.database(), "node-a", JUDGE.deadAfter().plusSeconds(1)); // crashed: taken for dead
+            stop(gateway.database(), "node-b");
+            StoreAdoption.Adopted adopted = adoption(gateway, gateway.store()).adopt("cli:test");
+            assertThat(adopted.markerWritten()).isTrue();
+            assertThat(recorded(gateway.database())).isEqualTo(adopted.id() + " confirmed");
+            assertThat(adoptionsAudited(gateway)).hasSize(1);
+        }
+    }
+
+    /** review26a L8: a node that starts while the adoption proves the store is named, and nothing is recorded. */
+    @Test
+    void adopt_whenANodeStartsWhileTheStoreIsProven_recordsNothing() throws IOException {
+        try (TestCore gateway = TestCore.create(home)) {
+            committedFiles(gateway, 2);
+            StoreIdentity.Objects objects = StoreIdentity.objectsOf(gateway.store());
+            StoreIdentity.Objects nodeStarts = (tenant, id) -> {
+                beat(gateway.database(), "node-c", Duration.ZERO);
+                return objects.holds(tenant, id);
+            };
+            StoreAdoption adoption = new StoreAdoption(gateway.database(), nodeStarts, marker(gateway.store()),
+                    gateway.core().audit(), clock, JUDGE);
+
+            assertThatThrownBy(() -> adoption.adopt("cli:test")).isInstanceOfSatisfying(StoreNotRecognized.class,
+                    e -> assertThat(e.problem()).contains("node node-c heartbeat 0 s ago"));
+            assertThat(recorded(gateway.database())).isEqualTo("none");
+            assertThat(adoptionsAudited(gateway)).isEmpty();
+        }
+    }
+
     private StoreAdoption adoption(TestCore gateway, ObjectStore store) {
         return new StoreAdoption(gateway.database(), StoreIdentity.objectsOf(store), marker(store),
-                gateway.core().audit(), clock);
+                gateway.core().audit(), clock, JUDGE);
+    }
+
+    private static List<String> adoptionsAudited(TestCore gateway) {
+        return gateway.database().read(jdbc -> jdbc.query("SELECT event FROM audit_events WHERE kind = "
+                + "'admin.change' AND event LIKE ?", row -> row.getString(1), "%STORE_ADOPTED%"));
+    }
+
+    /** Node {@code id}'s row, its last heartbeat {@code silence} ago on the catalog's clock (as the nodes write it). */
+    private static void beat(Database catalog, String id, Duration silence) {
+        catalog.inTransaction(jdbc -> jdbc.update("INSERT INTO nodes (id, incarnation, started_at, last_seen) VALUES "
+                + "(?, 'test', " + jdbc.dialect().nowMillis() + ", " + jdbc.dialect().nowMillis() + " - ?) ON CONFLICT "
+                + "(id) DO UPDATE SET last_seen = excluded.last_seen", id, silence.toMillis()));
+    }
+
+    /** A clean stop, as a node records it. */
+    private static void stop(Database catalog, String id) {
+        catalog.inTransaction(jdbc -> jdbc.update("UPDATE nodes SET last_seen = 0 WHERE id = ?", id));
     }
 
     private StoreIdentity.Result check(Database catalog, ObjectStore store) throws IOException {

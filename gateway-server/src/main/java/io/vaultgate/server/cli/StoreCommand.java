@@ -31,9 +31,10 @@ public final class StoreCommand {
 
     @Command(name = "adopt", mixinStandardHelpOptions = true, description = {
             "Record the store the configuration names (storage.path, or the S3 bucket and prefix) as the catalog's: "
-                    + "for a store restored or copied without its marker, or moved. Stop every node first. The store "
-                    + "must hold more than half of the objects of the catalog's files committed last, as at start; "
-                    + "its marker is kept, or written if it has none. Audited.",
+                    + "for a store restored or copied without its marker, or moved. Stop every node first: it refuses "
+                    + "while a node's heartbeat is fresh (within catalog.node-dead-after). The store must hold "
+                    + "more than half of the objects of the catalog's files committed last, as at start; its marker "
+                    + "is kept, or written if it has none. Audited.",
             "Example: vaultgate store adopt --confirm"})
     static final class Adopt implements Callable<Integer> {
 
