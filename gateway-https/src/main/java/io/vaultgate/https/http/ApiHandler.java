@@ -66,6 +66,13 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
                 // processed (its client sends it again elsewhere); its body, if any, is ignored as exchange is null
                 return;
             }
+            if (msg instanceof HttpRequest && HeadWait.claimed(ctx.channel())) {
+                // its connection was claimed to give its place to a new one before this head completed (review26b
+                // L2): the request does not begin; the connection is being closed (its body, if any, is ignored)
+                exchange = null;
+                ctx.close();
+                return;
+            }
             if (msg instanceof HttpRequest request) {
                 onRequest(ctx, request);
             }

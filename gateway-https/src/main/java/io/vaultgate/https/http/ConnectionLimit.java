@@ -37,7 +37,10 @@ import org.slf4j.LoggerFactory;
  * unfinished heads. A connection with a request in flight (a body being received, a download, an answer being
  * prepared) is never closed for it, nor one that has waited less (an honest client's handshake and head take a few
  * round trips); an HTTP/2 connection counts as waiting while it has no stream open. When no connection of the source
- * has waited that long, the new one is refused as before.
+ * has waited that long, the new one is refused as before. The choice and the close are atomic with a head completing
+ * (review26b L2): the connection chosen is claimed with a compare-and-set on its wait ({@link HeadWait#claim}), which a
+ * head completing first makes fail (the next connection that has waited long enough is taken, or the new one is
+ * refused), and a head completing after the claim does not begin its request ({@link ApiHandler} drops it).
  */
 @ChannelHandler.Sharable
 public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
@@ -109,20 +112,20 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
         String source = SourceAddress.key(address);
         HeadWait connection = new HeadWait(ctx.channel(), clock);
         ctx.channel().attr(HeadWait.KEY).set(connection);
-        HeadWait[] victim = {null};
+        Claimed[] victim = {null};
         long[] victimWaited = {0};
         boolean[] full = {false};
         open.compute(source, (key, places) -> {
             List<HeadWait> list = places == null ? new ArrayList<>() : places;
             if (list.size() >= maxPerAddress) {
                 long now = clock.getAsLong();
-                victim[0] = longestWaiting(list, now);
+                victim[0] = claimLongestWaiting(list, now);
                 if (victim[0] == null) {
                     full[0] = true;
                     return places;
                 }
-                victimWaited[0] = victim[0].waited(now);
-                list.remove(victim[0]);
+                victimWaited[0] = victim[0].waitedWhenClaimed();
+                list.remove(victim[0].connection());
             }
             list.add(connection);
             return list;
@@ -141,7 +144,7 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
             return places.isEmpty() ? null : places;
         }));
         if (victim[0] != null) {
-            HeadWait gone = victim[0];
+            HeadWait gone = victim[0].connection();
             long waitedMillis = TimeUnit.NANOSECONDS.toMillis(victimWaited[0]);
             evicted.run();
             evictions.refused(since -> "connection from " + ClientAddress.of(gone.channel) + " closed after waiting "
@@ -156,47 +159,82 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
     /**
      * For a new connection at the listener's cap ({@code https.max-connections}): takes the connection, of any source,
      * that has waited longest for a request head out of its source's count, if it has waited {@link #EVICTABLE_AFTER}
-     * at least, and returns it for the caller to close (after handing its place in the listener's cap over); null if
-     * none has. So connections trickling heads from many sources (an IPv6 client's /48 holds 65536 /64s) cannot fill
-     * the listener against everyone else either.
+     * at least, claims it ({@link HeadWait#claim}: its request can no longer begin) and returns it for the caller to
+     * close (after handing its place in the listener's cap over); null if none has. So connections trickling heads
+     * from many sources (an IPv6 client's /48 holds 65536 /64s) cannot fill the listener against everyone else either
+     * (as long as they are not renewed faster than the listener's places every 2 s: docs/https.md).
      */
     public Channel takeLongestWaiting() {
         long now = clock.getAsLong();
-        long evictableAfter = EVICTABLE_AFTER.toNanos();
-        HeadWait longest = null;
-        String longestSource = null;
-        long longestWaited = -1;
-        for (Map.Entry<String, List<HeadWait>> entry : open.entrySet()) {
-            HeadWait[] found = {null};
-            open.computeIfPresent(entry.getKey(), (key, places) -> {
-                found[0] = longestWaiting(places, now);
-                return places;
-            });
-            long waited = found[0] == null ? -1 : found[0].waited(now);
-            if (waited >= evictableAfter && waited > longestWaited) {
-                longest = found[0];
-                longestSource = entry.getKey();
-                longestWaited = waited;
+        while (true) {
+            HeadWait longest = null;
+            String longestSource = null;
+            long longestWaited = -1;
+            for (Map.Entry<String, List<HeadWait>> entry : open.entrySet()) {
+                HeadWait[] found = {null};
+                open.computeIfPresent(entry.getKey(), (key, places) -> {
+                    found[0] = longestWaiting(places, now);
+                    return places;
+                });
+                long waited = found[0] == null ? -1 : found[0].waited(now);
+                if (waited > longestWaited) {
+                    longest = found[0];
+                    longestSource = entry.getKey();
+                    longestWaited = waited;
+                }
             }
+            if (longest == null) {
+                return null;
+            }
+            HeadWait candidate = longest;
+            long[] claimedWaited = {-1};
+            open.computeIfPresent(longestSource, (key, places) -> {
+                if (places.contains(candidate)) {
+                    claimedWaited[0] = candidate.claim(now, EVICTABLE_AFTER.toNanos());
+                    if (claimedWaited[0] >= 0) {
+                        places.remove(candidate);
+                    }
+                }
+                return places.isEmpty() ? null : places;
+            });
+            if (claimedWaited[0] < 0) {
+                // its head completed, or it closed, or a new connection of its source took its place, since it was
+                // chosen: not this one (review26b L2); the search is made again, and ends, as a connection that
+                // failed the claim no longer waits as of now
+                continue;
+            }
+            evicted.run();
+            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(claimedWaited[0]);
+            evictions.refused(since -> "connection from " + ClientAddress.of(candidate.channel) + " closed after "
+                    + "waiting " + waitedMillis + " ms for a request head: the listener held its limit of connections "
+                    + "and a new one took its place; " + since + " such since the last such line (logged at most once "
+                    + "a minute)");
+            return candidate.channel;
         }
-        if (longest == null) {
-            return null;
+    }
+
+    /** A connection claimed to give its place up ({@link HeadWait#claim}) and how long it had waited. */
+    private record Claimed(HeadWait connection, long waitedWhenClaimed) {
+    }
+
+    /**
+     * Claims the connection of {@code places} that has waited longest for a request head, {@link #EVICTABLE_AFTER} at
+     * least ({@link HeadWait#claim}: atomically with its head completing); null if none has. One whose head
+     * completed since it was read is passed over for the next.
+     */
+    private static Claimed claimLongestWaiting(List<HeadWait> places, long now) {
+        List<HeadWait> candidates = new ArrayList<>(places);
+        while (true) {
+            HeadWait longest = longestWaiting(candidates, now);
+            if (longest == null) {
+                return null;
+            }
+            long waited = longest.claim(now, EVICTABLE_AFTER.toNanos());
+            if (waited >= 0) {
+                return new Claimed(longest, waited);
+            }
+            candidates.remove(longest);
         }
-        HeadWait victim = longest;
-        boolean[] taken = {false};
-        open.computeIfPresent(longestSource, (key, places) -> {
-            taken[0] = places.remove(victim);
-            return places.isEmpty() ? null : places;
-        });
-        if (!taken[0]) {
-            return null; // closed meanwhile: its place in the listener's cap is given back by its close
-        }
-        evicted.run();
-        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(longestWaited);
-        evictions.refused(since -> "connection from " + ClientAddress.of(victim.channel) + " closed after waiting "
-                + waitedMillis + " ms for a request head: the listener held its limit of connections and a new one"
-                + " took its place; " + since + " such since the last such line (logged at most once a minute)");
-        return victim.channel;
     }
 
     /**
