@@ -2,6 +2,7 @@ package io.vaultgate.server;
 
 import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.KeyProvider;
+import io.vaultgate.crypto.TokenNotSelected;
 import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
 import io.vaultgate.crypto.keystore.MasterSecret;
 import io.vaultgate.crypto.pkcs11.Pkcs11Config;
@@ -73,8 +74,11 @@ public final class KeyProviders {
         }
     }
 
-    /** What to do about a token that refused: by its return code, else everything that may be wrong. */
-    private static String fix(String code, VaultgateConfig config, CryptoException failure) {
+    /**
+     * What to do about a token that refused: by its return code, by the token selection's failure ({@link
+     * TokenNotSelected}), else everything that may be wrong.
+     */
+    static String fix(String code, VaultgateConfig config, CryptoException failure) {
         KeysConfig.Pkcs11 token = config.keys().pkcs11();
         String pinPlace = (token.pinEnv().isEmpty() ? "" : "$" + token.pinEnv() + " or ") + config.pkcs11PinFile();
         switch (code) {
@@ -97,9 +101,7 @@ public final class KeyProviders {
                     return "start the gateway with java -jar vaultgate.jar (its manifest adds the option), or add "
                             + TokenSlots.EXPORT_OPTION + " to VAULTGATE_JAVA_OPTS";
                 }
-                if (failure.getMessage() != null && (failure.getMessage().contains("labelled")
-                        || failure.getMessage().contains("is not the configured one")
-                        || failure.getMessage().contains("no token in slot"))) {
+                if (TokenNotSelected.in(failure).isPresent() || namesTokenSelection(failure)) {
                     return "select the token the gateway has always used: keys.pkcs11.token-label (and "
                             + "keys.pkcs11.token-serial) as the module lists them (softhsm2-util --show-slots, "
                             + "pkcs11-tool --module " + token.library() + " --list-token-slots); a token re-initialised "
@@ -108,6 +110,16 @@ public final class KeyProviders {
                 return "check that keys.pkcs11.library is the HSM's PKCS#11 module, that keys.pkcs11.slot holds an "
                         + "initialized token, and the user PIN in " + pinPlace;
         }
+    }
+
+    /**
+     * The token selection's failure as TokenSlots words it while it still throws a plain ProviderUnavailable: kept
+     * only until it throws {@link TokenNotSelected} (review L7, claims.txt), then removed.
+     */
+    private static boolean namesTokenSelection(CryptoException failure) {
+        String message = failure.getMessage();
+        return message != null && (message.contains("labelled") || message.contains("is not the configured one")
+                || message.contains("no token in slot"));
     }
 
     /** Reads the master secret from the environment variable or the file the configuration names. */

@@ -47,8 +47,8 @@ public final class ObjectStores {
         StorageConfig storage = config.storage();
         if (storage.type() == StorageType.FILESYSTEM) {
             // checked before the store is opened: opening creates a missing root and probes it with a direct write
-            FileStoreMarker marker = new FileStoreMarker(config.storageRoot());
-            checkIdentity(config, database, FileSystemObjectStore.committedObjects(config.storageRoot()), marker);
+            FileStoreMarker marker = directoryMarker(config);
+            checkIdentity(config, database, FileSystemObjectStore.committedObjects(marker), marker);
             return new FileSystemObjectStore(marker, storage.directIo());
         }
         S3ObjectStore store = connect(config, env);
@@ -70,13 +70,22 @@ public final class ObjectStores {
                                               AuditLog audit, String actor) throws IOException {
         NodeSettings judge = config.catalog().node(NodeSettings.ofProcess()); // a node alive as the nodes judge it
         if (config.storage().type() == StorageType.FILESYSTEM) {
-            return new StoreAdoption(database, FileSystemObjectStore.committedObjects(config.storageRoot()),
-                    new FileStoreMarker(config.storageRoot()), audit, Clock.systemUTC(), judge).adopt(actor);
+            FileStoreMarker marker = directoryMarker(config);
+            return new StoreAdoption(database, FileSystemObjectStore.committedObjects(marker), marker, audit,
+                    Clock.systemUTC(), judge).adopt(actor);
         }
         try (S3ObjectStore store = connect(config, env)) {
             return new StoreAdoption(database, StoreIdentity.objectsOf(store), store.marker(), audit,
                     Clock.systemUTC(), judge).adopt(actor);
         }
+    }
+
+    /**
+     * The marker of the directory {@code storage.path} names: the start's check, the store it opens and {@code store
+     * adopt} all take the root from it (the objects the check asks for are under it).
+     */
+    private static FileStoreMarker directoryMarker(VaultgateConfig config) {
+        return new FileStoreMarker(config.storageRoot());
     }
 
     /** The S3 store, once its bucket answers. */

@@ -45,6 +45,11 @@ final class FileStoreLayout {
 
     /** A committed object's path; nothing is created (a read must not make directories). */
     Path committed(TenantId tenant, ObjectId id) {
+        return committed(root, tenant, id);
+    }
+
+    /** A committed object's path under {@code root} (absolute and normalized), for a store not opened yet. */
+    static Path committed(Path root, TenantId tenant, ObjectId id) {
         return root.resolve(tenant.value()).resolve(id.value());
     }
 

@@ -70,13 +70,14 @@ public final class FileSystemObjectStore implements ObjectStore {
     }
 
     /**
-     * Whether the store under {@code root} holds a committed object, for {@link StoreIdentity} before the store is
-     * opened: a plain open, which creates nothing.
+     * Whether the store whose marker is {@code marker} (its root) holds a committed object, for {@link StoreIdentity}
+     * before the store is opened: a plain open, which creates nothing. The store later opened with the same marker
+     * ({@link #FileSystemObjectStore(FileStoreMarker, boolean)}) is the one asked here.
      */
-    public static StoreIdentity.Objects committedObjects(Path root) {
-        Path base = root.toAbsolutePath().normalize();
+    public static StoreIdentity.Objects committedObjects(FileStoreMarker marker) {
+        Path root = marker.root();
         return (tenant, id) -> {
-            try (FileChannel ignored = FileChannel.open(base.resolve(tenant.value()).resolve(id.value()),
+            try (FileChannel ignored = FileChannel.open(FileStoreLayout.committed(root, tenant, id),
                     StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 return true;
             } catch (NoSuchFileException e) {
