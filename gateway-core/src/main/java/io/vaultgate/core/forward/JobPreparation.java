@@ -141,9 +141,10 @@ final class JobPreparation {
         }
         SealedPayload payload;
         try {
-            payload = slot.isPresent()
-                    ? envelopes.get().open(file, site.siteId(), site.recipient().orElseThrow(), slot.get())
-                    : envelopes.get().open(file, site.siteId(), site.recipient().orElseThrow());
+            // the lookup checked the slot: the file is COMMITTED (else it went as gone), its site takes sealed
+            // envelopes and this forwarder reads them (else refused above), so the slot is there (review26b L6: the
+            // fallback that read and checked it again could never run)
+            payload = envelopes.get().open(file, site.siteId(), site.recipient().orElseThrow(), slot.orElseThrow());
         } catch (GatewayException e) {
             return PreparedJob.failed(job, unreadable(job, "sealed", e));
         }

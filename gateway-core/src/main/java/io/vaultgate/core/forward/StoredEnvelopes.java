@@ -37,17 +37,19 @@ public final class StoredEnvelopes {
         this.sealer = new DataKeySealer(random);
     }
 
-    SealedPayload open(FileRecord file, String siteId, SitePublicKey site) {
-        return stored.open(file, "seal for forwarding", (dataKey, context, envelope) -> new SealedPayload(envelope,
-                sealer.seal(dataKey, site, new SealContext(context.tenantId(), context.fileId(), siteId))));
-    }
-
     /** Checks the file's key slot read by the caller with the file's row ({@link StoredFileAccess#check}). */
     StoredFileAccess.CheckedSlot checkSlot(Jdbc jdbc, Optional<StoredKeySlot> slot) throws SQLException {
         return stored.check(jdbc, slot);
     }
 
-    /** Like {@link #open(FileRecord, String, SitePublicKey)}, with the key slot {@link #checkSlot checked}. */
+    /**
+     * Unwraps the file's data key from its key slot, {@link #checkSlot checked} by the caller in its read of the job
+     * (a KEK version refused there is thrown here), seals it to {@code site} and opens the stored envelope. A KEK
+     * version disabled or destroyed after that read is refused by the key provider's own copy where it holds the
+     * change (the node that made it; {@code KeyChangedBeforeOpenTest}); else the unwrap succeeds, and only the check
+     * right before a job prepared ahead is sent ({@link ForwardAttempt#stillToSend}) stops it, which a turn's first
+     * job does not get.
+     */
     SealedPayload open(FileRecord file, String siteId, SitePublicKey site, StoredFileAccess.CheckedSlot slot) {
         return stored.open(file, slot, "seal for forwarding", (dataKey, context, envelope) -> new SealedPayload(
                 envelope, sealer.seal(dataKey, site, new SealContext(context.tenantId(), context.fileId(), siteId))));
