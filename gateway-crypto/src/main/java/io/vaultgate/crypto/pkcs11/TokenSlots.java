@@ -1,6 +1,8 @@
 package io.vaultgate.crypto.pkcs11;
 
 import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.TokenNotSelected;
+import io.vaultgate.crypto.TokenNotSelected.Reason;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +92,8 @@ public final class TokenSlots {
    * unless the configured serial number singles one out); by slot, the token in that slot; either way its serial
    * number must be {@code config.tokenSerial()} when that is set.
    *
-   * @throws CryptoException.ProviderUnavailable naming what was looked for and every token the module lists
+   * @throws CryptoException.ProviderUnavailable naming what was looked for and every token the module lists, caused
+   *     by a {@link TokenNotSelected} saying which part of the selection failed
    */
   public static Token select(Pkcs11Config config) {
     return select(config, list(config.library().toString()));
@@ -101,19 +104,19 @@ public final class TokenSlots {
     if (config.byLabel()) {
       List<Token> labelled = tokens.stream().filter(t -> t.label().equals(config.tokenLabel())).toList();
       if (labelled.isEmpty()) {
-        throw new CryptoException.ProviderUnavailable("no token labelled '" + config.tokenLabel() + "' in PKCS#11 "
-            + "module " + config.library() + "; it lists " + describe(tokens));
+        throw TokenNotSelected.unavailable(Reason.NO_SUCH_LABEL, "no token labelled '" + config.tokenLabel()
+            + "' in PKCS#11 module " + config.library() + "; it lists " + describe(tokens));
       }
       if (labelled.size() > 1 && !config.tokenSerial().isEmpty()) { // the serial number singles one out
         labelled = labelled.stream().filter(t -> t.serial().equals(config.tokenSerial())).toList();
         if (labelled.isEmpty()) {
-          throw new CryptoException.ProviderUnavailable("no token labelled '" + config.tokenLabel() + "' has the "
-              + "configured serial number '" + config.tokenSerial() + "' in PKCS#11 module " + config.library()
-              + "; it lists " + describe(tokens));
+          throw TokenNotSelected.unavailable(Reason.NO_SUCH_SERIAL, "no token labelled '" + config.tokenLabel()
+              + "' has the configured serial number '" + config.tokenSerial() + "' in PKCS#11 module "
+              + config.library() + "; it lists " + describe(tokens));
         }
       }
       if (labelled.size() > 1) {
-        throw new CryptoException.ProviderUnavailable(labelled.size() + " tokens are labelled '"
+        throw TokenNotSelected.unavailable(Reason.LABEL_NOT_UNIQUE, labelled.size() + " tokens are labelled '"
             + config.tokenLabel() + "' in PKCS#11 module " + config.library() + " (" + describe(labelled)
             + "): a label selects one token only; give the tokens distinct labels, or configure the token's serial "
             + "number as well");
@@ -121,12 +124,12 @@ public final class TokenSlots {
       found = labelled.get(0);
     } else {
       found = tokens.stream().filter(t -> t.slot() == config.slot()).findFirst().orElseThrow(() ->
-          new CryptoException.ProviderUnavailable("no token in slot " + config.slot() + " of PKCS#11 module "
+          TokenNotSelected.unavailable(Reason.EMPTY_SLOT, "no token in slot " + config.slot() + " of PKCS#11 module "
               + config.library() + "; it lists " + describe(tokens)));
     }
     if (!config.tokenSerial().isEmpty() && !found.serial().equals(config.tokenSerial())) {
-      throw new CryptoException.ProviderUnavailable("the token selected (" + found + ") is not the configured "
-          + "one: its serial number is not '" + config.tokenSerial() + "'; it lists " + describe(tokens));
+      throw TokenNotSelected.unavailable(Reason.WRONG_SERIAL, "the token selected (" + found + ") is not the "
+          + "configured one: its serial number is not '" + config.tokenSerial() + "'; it lists " + describe(tokens));
     }
     return found;
   }

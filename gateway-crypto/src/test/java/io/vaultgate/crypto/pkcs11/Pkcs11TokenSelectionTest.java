@@ -2,11 +2,15 @@ package io.vaultgate.crypto.pkcs11;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.EnvelopeContext;
 import io.vaultgate.crypto.KeySlot;
+import io.vaultgate.crypto.TokenNotSelected;
+import io.vaultgate.crypto.TokenNotSelected.Reason;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -121,5 +125,30 @@ class Pkcs11TokenSelectionTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly one");
     assertThatThrownBy(() -> new Pkcs11Config("x", SoftHsm.library(), -1, "", ""))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly one");
+  }
+
+  /**
+   * review L7: each way the selection fails says which by type ({@link TokenNotSelected}), so the gateway's advice
+   * need not match the words of the message; the message stays as it was.
+   */
+  @Test
+  void everySelectionFailure_saysWhichPartFailed_byType() {
+    List<TokenSlots.Token> tokens = List.of(new TokenSlots.Token(1, "alone", "S1"),
+        new TokenSlots.Token(2, "twin", "S2"), new TokenSlots.Token(3, "twin", "S3"));
+    assertThat(reason(byLabel("none", ""), tokens)).isEqualTo(Reason.NO_SUCH_LABEL);
+    assertThat(reason(byLabel("twin", "S9"), tokens)).isEqualTo(Reason.NO_SUCH_SERIAL);
+    assertThat(reason(byLabel("twin", ""), tokens)).isEqualTo(Reason.LABEL_NOT_UNIQUE);
+    assertThat(reason(new Pkcs11Config("x", SoftHsm.library(), 7), tokens)).isEqualTo(Reason.EMPTY_SLOT);
+    assertThat(reason(byLabel("alone", "S2"), tokens)).isEqualTo(Reason.WRONG_SERIAL);
+    assertThat(reason(new Pkcs11Config("x", SoftHsm.library(), 1, "", "S2"), tokens)).isEqualTo(Reason.WRONG_SERIAL);
+    assertThat(catchThrowable(() -> TokenSlots.select(byLabel("none", ""), tokens)))
+        .hasMessage("no token labelled 'none' in PKCS#11 module " + SoftHsm.library() + "; it lists "
+            + "slot 1 label 'alone' serial 'S1', slot 2 label 'twin' serial 'S2', slot 3 label 'twin' serial 'S3'");
+  }
+
+  private static Reason reason(Pkcs11Config config, List<TokenSlots.Token> tokens) {
+    Throwable thrown = catchThrowable(() -> TokenSlots.select(config, tokens));
+    assertThat(thrown).isInstanceOf(CryptoException.ProviderUnavailable.class);
+    return TokenNotSelected.in(thrown).orElseThrow(() -> new AssertionError("no TokenNotSelected in " + thrown));
   }
 }
