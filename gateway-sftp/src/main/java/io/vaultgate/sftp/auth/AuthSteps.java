@@ -27,22 +27,22 @@ import org.slf4j.LoggerFactory;
  * order) is handled as soon as the callback threw, whatever the step's outcome, and no session can hold up another's
  * timeouts. Owned by the SFTP server, closed when it stops.
  *
- * <p>A step whose pool is full is not decided: it is answered through the floor as its caller says
- * ({@code saturated}, told why: a {@link StepRefusal}), never by blocking the I/O thread. So is a step of a source that already holds its share
- * ({@link #PER_SOURCE} steps waiting for or held by a worker), so that one source flooding MFA steps cannot fill the
- * pool and have every other source's steps refused: it only refuses its own. A source is what the defender and
- * {@code sftp.max-connections-per-source} count ({@link SourceAddress#key}: an IPv4 address, an IPv6 /64; the
- * address a trusted balancer's PROXY header named). Beyond that share the pool is shared fairly among the sources
- * (round robin, and a step of a source holding fewer places pushing out a waiting step of one holding more):
- * {@link FairStepQueue} decides which step gets which place. A {@link RuntimeException} of the check (a busy catalog,
- * a failed unwrap) is answered through the floor too, as the caller's {@code failed} decides.
+ * <p>A step whose pool is full is not decided: it is answered through the floor as its caller says ({@code saturated},
+ * told why: a {@link StepRefusal}), never by blocking the I/O thread. So is a step of a source that already holds its
+ * share ({@link #PER_SOURCE} steps waiting for or held by a worker), so that one source flooding MFA steps cannot fill
+ * the pool and have every other source's steps refused: it only refuses its own. A source is what the defender and
+ * {@code sftp.max-connections-per-source} count ({@link SourceAddress#key}: an IPv4 address, an IPv6 /64; the address a
+ * trusted balancer's PROXY header named). Beyond that share the pool is shared fairly among the sources (round robin,
+ * and a step of a source holding fewer places pushing out a waiting step of one holding more): {@link FairStepQueue}
+ * decides which step gets which place. A {@link RuntimeException} of the check (a busy catalog, a failed unwrap) is
+ * answered through the floor too, as the caller's {@code failed} decides.
  *
  * <p>A worker may write the session's attributes only through {@link SessionStep#ifCurrent}. What is recorded once
  * an answer is past is written by the pool's own recorder thread ({@link StepRecorder}).
  */
 public final class AuthSteps implements AutoCloseable {
 
-    /** The category of the pool's lines, also of those of its timer and recorder, split out of it. */
+    /** The category of the pool's lines, also of its recorder's ({@link StepRecorder}), split out of it. */
     static final Logger LOG = LoggerFactory.getLogger(AuthSteps.class);
 
     /** Threads deciding steps at once: each is mostly waiting on the catalog or in an Argon2id check. */
@@ -121,7 +121,10 @@ public final class AuthSteps implements AutoCloseable {
         return answers.clock();
     }
 
-    /** Hands {@code write} to the recorder thread, or writes it here if that is full or closed ({@link StepRecorder#record}). */
+    /**
+     * Hands {@code write} to the recorder thread, or writes it here if that is full or closed
+     * ({@link StepRecorder#record}).
+     */
     void record(Runnable write) {
         recorder.record(write);
     }
@@ -139,9 +142,9 @@ public final class AuthSteps implements AutoCloseable {
      * takes it, or the session's source already holds its share ({@link #PER_SOURCE}), {@code saturated} is the
      * answer, through the floor as well; so it is if a step of a source holding fewer places takes its waiting place
      * later ({@link FairStepQueue}). {@code saturated} is told why ({@link StepRefusal}; a step handed over while
-     * the pool stops is {@link StepRefusal#POOL_FULL}). The source's count is taken here and released when the decision ends, whatever
-     * its outcome (decided, thrown, not taken by a worker); the session closing meanwhile changes nothing (the
-     * decision still runs and ends).
+     * the pool stops is {@link StepRefusal#POOL_FULL}). The source's count is taken here and released when the
+     * decision ends, whatever its outcome (decided, thrown, not taken by a worker); the session closing meanwhile
+     * changes nothing (the decision still runs and ends).
      */
     PendingAnswer decide(ServerSession session, AnswerFloor floor, long arrivedNanos, String what,
                          BooleanSupplier decision, Failed failed, Saturated saturated) {

@@ -84,7 +84,8 @@ final class StepRecorder implements AutoCloseable {
         try {
             if (!records.awaitTermination(drain.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("sftp: {} authentication records (auth.undelivered) not written {} after the listener"
-                        + " stopped; they are lost", records.getQueue().size() + records.getActiveCount(), drain.toSeconds() + "s");
+                        + " stopped; they are lost", records.getQueue().size() + records.getActiveCount(),
+                        drain.toSeconds() + "s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
