@@ -3,6 +3,7 @@ package io.vaultgate.core.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vaultgate.core.testing.CatalogIndependent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -45,13 +47,16 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@link Http1Put} on the wire, against a raw mutual-TLS server socket that sees TLS records as they come:
  * the request head travels with the start of the body, the caller's work between request and answer runs
  * once, before the answer is read, and an answer that arrives while the body is being sent ends the sending
- * unless it is interim (a success then is no delivery); with BoringSSL and with the JDK's TLS.
+ * unless it is interim (a success then is no delivery); with BoringSSL and with the JDK's TLS. It needs the
+ * certificates of a forwarding set-up only ({@link SitePki}), no catalog or store, so the PostgreSQL/S3 run of
+ * gateway-core leaves it out.
  */
+@CatalogIndependent
 class Http1PutTest {
 
     @TempDir
     Path home;
-    private ForwardFixture fixture;
+    private SitePki pki;
     private SSLServerSocket server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
@@ -59,16 +64,16 @@ class Http1PutTest {
 
     @BeforeEach
     void start() throws Exception {
-        fixture = new ForwardFixture(home, new RetryPolicy(3, Duration.ofSeconds(10), Duration.ofMinutes(5)));
+        pki = new SitePki(home, Clock.systemUTC());
         KeyStore identity = KeyStore.getInstance("PKCS12");
         identity.load(null, null);
-        identity.setKeyEntry("server", fixture.siteServer.privateKey(), new char[0],
-                fixture.siteServer.chain().toArray(Certificate[]::new));
+        identity.setKeyEntry("server", pki.siteServer.privateKey(), new char[0],
+                pki.siteServer.chain().toArray(Certificate[]::new));
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(identity, new char[0]);
         KeyStore anchors = KeyStore.getInstance("PKCS12");
         anchors.load(null, null);
-        anchors.setCertificateEntry("ca", fixture.gatewayCa.certificate());
+        anchors.setCertificateEntry("ca", pki.gatewayCa.certificate());
         TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
         trust.init(anchors);
         SSLContext context = SSLContext.getInstance("TLS");
@@ -81,9 +86,9 @@ class Http1PutTest {
     /** The client's connections to the raw server, with {@code provider}'s TLS. */
     private SiteConnections connect(SiteTlsProvider provider) throws Exception {
         SiteForwarding site = new SiteForwarding(ForwardFixture.SITE, URI.create("https://127.0.0.1:"
-                + server.getLocalPort()), List.of(fixture.siteCa.certificate()), fixture.clientCertificate.chain(),
-                fixture.clientKey, Optional.empty(), 1, true);
-        connections = new SiteConnections(site, SiteTls.connector(site, fixture.random, provider),
+                + server.getLocalPort()), List.of(pki.siteCa.certificate()), pki.clientCertificate.chain(),
+                pki.clientKey, Optional.empty(), 1, true);
+        connections = new SiteConnections(site, SiteTls.connector(site, pki.random, provider),
                 Duration.ofSeconds(5), timer);
         return connections;
     }
@@ -96,14 +101,13 @@ class Http1PutTest {
         server.close();
         threads.shutdownNow();
         timer.shutdownNow();
-        fixture.close();
     }
 
     @ParameterizedTest
     @EnumSource(SiteTlsProvider.class)
     void requestHead_travelsInTheSameTlsRecordAsTheStartOfTheBody(SiteTlsProvider provider) throws Exception {
         SiteConnections connections = connect(provider);
-        byte[] body = fixture.randomBytes(200 * 1024 + 3);
+        byte[] body = pki.randomBytes(200 * 1024 + 3);
         CompletableFuture<byte[]> firstRead = new CompletableFuture<>();
         CompletableFuture<byte[]> request = serveOnce(body.length, firstRead, new CountDownLatch(0));
 
@@ -143,7 +147,7 @@ class Http1PutTest {
     @EnumSource(SiteTlsProvider.class)
     void workWhileAwaiting_runsOnceAfterTheRequest_beforeTheAnswerIsRead(SiteTlsProvider provider) throws Exception {
         SiteConnections connections = connect(provider);
-        byte[] body = fixture.randomBytes(70_000);
+        byte[] body = pki.randomBytes(70_000);
         CountDownLatch workDone = new CountDownLatch(1);
         CompletableFuture<byte[]> request = serveOnce(body.length, new CompletableFuture<>(), workDone);
         AtomicInteger runs = new AtomicInteger();
@@ -165,7 +169,7 @@ class Http1PutTest {
     void keptAliveConnectionTheSiteClosed_isReplaced_andTheRequestSentAgain(SiteTlsProvider provider)
             throws Exception {
         SiteConnections connections = connect(provider);
-        byte[] body = fixture.randomBytes(100_000);
+        byte[] body = pki.randomBytes(100_000);
         CompletableFuture<byte[]> first = serveOnce(body.length, new CompletableFuture<>(), new CountDownLatch(0));
         assertThat(new Http1Put(timer).send(connections, "/files/f_1", head(), prepared(body), deadline()).status())
                 .isEqualTo(201);
@@ -193,7 +197,7 @@ class Http1PutTest {
     @EnumSource(SiteTlsProvider.class)
     void successAnsweredBeforeTheWholeBodyWasSent_isNotTakenForADelivery(SiteTlsProvider provider) throws Exception {
         SiteConnections connections = connect(provider);
-        byte[] body = fixture.randomBytes(64 << 20); // more than the kernel buffers on both sides take
+        byte[] body = pki.randomBytes(64 << 20); // more than the kernel buffers on both sides take
         String digest = ForwardProtocol.reprDigest(MessageDigest.getInstance("SHA-256").digest(body));
         CompletableFuture<Long> site = answersEarlyThenDrops("HTTP/1.1 201 Created\r\nRepr-Digest: " + digest
                 + "\r\nContent-Length: 0\r\n\r\n");
@@ -209,7 +213,7 @@ class Http1PutTest {
     void refusalAnsweredWhileTheBodyIsSent_isTheAnswer_andTheRestIsNotSent(SiteTlsProvider provider)
             throws Exception {
         SiteConnections connections = connect(provider);
-        byte[] body = fixture.randomBytes(64 << 20);
+        byte[] body = pki.randomBytes(64 << 20);
         CompletableFuture<Long> site = answersEarlyThenDrops("HTTP/1.1 413 Content Too Large\r\n"
                 + "Content-Length: 8\r\n\r\ntoo big.");
 
@@ -227,7 +231,7 @@ class Http1PutTest {
     void interimAnswerWhileTheBodyIsSent_theWholeBodyIsSent_andTheFinalAnswerTaken(SiteTlsProvider provider)
             throws Exception {
         SiteConnections connections = connect(provider);
-        byte[] body = fixture.randomBytes(64 << 20); // the 100 arrives with most of it unsent, as above
+        byte[] body = pki.randomBytes(64 << 20); // the 100 arrives with most of it unsent, as above
         CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
             try (SSLSocket socket = (SSLSocket) server.accept()) {
                 InputStream in = socket.getInputStream();
