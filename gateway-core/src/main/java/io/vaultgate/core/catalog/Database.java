@@ -179,20 +179,20 @@ public final class Database implements AutoCloseable {
             if (deferSync && dialect == Dialect.POSTGRESQL) {
                 pragma(pooled, "SET LOCAL synchronous_commit TO OFF");
             }
+            Jdbc jdbc = new Jdbc(pooled.statements(), dialect);
+            T result;
             try {
-                Jdbc jdbc = new Jdbc(pooled.statements(), dialect);
-                T result = work.run(jdbc);
-                connection.commit();
-                connection.setAutoCommit(true);
-                healthy = true;
-                jdbc.committed();
-                return result;
+                result = work.run(jdbc);
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 connection.setAutoCommit(true);
                 healthy = true;
                 throw e;
             }
+            commit(connection);
+            healthy = true;
+            jdbc.committed();
+            return result;
         } catch (SQLException e) {
             throw new CatalogException("catalog transaction failed", e);
         } finally {
@@ -200,6 +200,23 @@ public final class Database implements AutoCloseable {
                 healthy = restoreFullSync(pooled);
             }
             pool.release(pooled, healthy);
+        }
+    }
+
+    /**
+     * Commits the connection's transaction and puts it back in autocommit mode. SQLite's driver begins a new
+     * transaction at once after every {@code commit()} (an empty {@code BEGIN IMMEDIATE}, which takes the write lock,
+     * and the {@code COMMIT} of that one again when autocommit is set): leaving the transaction by setting autocommit
+     * commits it with one {@code COMMIT} instead, about 10 µs of CPU less per transaction (two per uploaded file). If
+     * that {@code COMMIT} fails, the driver is in autocommit mode whatever SQLite kept of the transaction: the
+     * connection is not put back in the pool (closing it rolls back what is left) and the failure is thrown.
+     */
+    private void commit(Connection connection) throws SQLException {
+        if (dialect == Dialect.SQLITE) {
+            connection.setAutoCommit(true);
+        } else {
+            connection.commit();
+            connection.setAutoCommit(true);
         }
     }
 

@@ -1,0 +1,79 @@
+package io.vaultgate.core.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteCommitListener;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * A SQLite transaction ends with exactly one {@code COMMIT}: the driver's {@code commit()} begins another
+ * {@code BEGIN IMMEDIATE} transaction at once, which takes the write lock again and is committed empty when autocommit
+ * is set back; {@link Database} leaves the transaction by setting autocommit, one {@code COMMIT} and no write lock
+ * taken after it. Counted with SQLite's commit hook on the pooled connection. A rolled-back transaction still ends
+ * through the driver's {@code rollback()}, as before.
+ */
+class TransactionCommitTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sqlite_transactionCommitsOnce_andTakesNoWriteLockAfterItsCommit() {
+        try (Database database = Database.sqlite(dir.resolve("catalog.db"))) {
+            AtomicInteger commits = new AtomicInteger();
+            AtomicInteger rollbacks = new AtomicInteger();
+            Connection listened = database.read(jdbc -> {
+                Connection connection = connectionOf(jdbc);
+                connection.unwrap(SQLiteConnection.class).addCommitListener(new SQLiteCommitListener() {
+                    @Override
+                    public void onCommit() {
+                        commits.incrementAndGet();
+                    }
+
+                    @Override
+                    public void onRollback() {
+                        rollbacks.incrementAndGet();
+                    }
+                });
+                return connection;
+            });
+
+            Connection used = database.inTransaction(jdbc -> {
+                jdbc.update("CREATE TABLE probe (id INTEGER PRIMARY KEY, v TEXT)");
+                jdbc.update("INSERT INTO probe (v) VALUES (?)", "a");
+                return connectionOf(jdbc);
+            });
+            assertThat(used).as("the pool hands out the connection returned last").isSameAs(listened);
+            assertThat(commits).as("commits of one transaction").hasValue(1);
+
+            database.inTransactionDeferringSync(jdbc -> jdbc.update("INSERT INTO probe (v) VALUES (?)", "b"));
+            assertThat(commits).as("commits after a deferred-sync transaction too").hasValue(2);
+
+            assertThatThrownBy(() -> database.inTransaction(jdbc -> {
+                jdbc.update("INSERT INTO probe (v) VALUES (?)", "rolled back");
+                throw new IllegalStateException("work failed");
+            })).hasMessage("work failed");
+            // (a rollback still goes through the driver's rollback(), which begins and commits an empty transaction:
+            // not counted here; refusals are rare)
+
+            long rows = database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM probe"));
+            assertThat(rows).as("both committed rows, not the rolled-back one").isEqualTo(2);
+            String sync = database.read(jdbc -> jdbc.queryOne("PRAGMA synchronous", row -> row.getString(1))
+                    .orElseThrow());
+            assertThat(sync).as("back to FULL").isEqualTo("2");
+            long again = database.inTransaction(jdbc -> jdbc.count("SELECT COUNT(*) FROM probe"));
+            assertThat(again).as("the connection is usable for the next transaction").isEqualTo(2);
+        }
+    }
+
+    private static Connection connectionOf(Jdbc jdbc) throws SQLException {
+        return jdbc.queryOne("SELECT 1", row -> row.getStatement().getConnection()).orElseThrow();
+    }
+}
