@@ -102,8 +102,13 @@ class HttpsKeepAliveTimeoutTest {
         }
         long answered = System.nanoTime();
         assertThat(closedUnanswered(plainConnect("127.0.0.41"), PATIENCE)).as("the source's cap is full").isTrue();
-        assertThat(core.core().metrics().registry().counter("vaultgate.https.connections.refused", "reason",
-                "max_connections_per_source").count()).as("refused for the cap, not closed idle").isEqualTo(1.0);
+        // Refused for the cap; or, on a machine so loaded that a held connection had already waited 2 s
+        // (ConnectionLimit.EVICTABLE_AFTER) for its next request, given that one's place: either way not a fifth.
+        double refused = core.core().metrics().registry().counter("vaultgate.https.connections.refused", "reason",
+                "max_connections_per_source").count();
+        double evicted = core.core().metrics().registry().counter("vaultgate.https.connections.evicted").count();
+        assertThat(refused + evicted).as("refused for the cap or given a waiting one's place, not closed idle")
+                .isEqualTo(1.0);
 
         for (Socket socket : held) {
             assertThat(isClosed(socket, keepAlive.plus(SLACK))).as("closed after the keep-alive timeout").isTrue();
