@@ -364,7 +364,8 @@ class StoreIdentityTest {
     /** review25a L1: a marker is never replaced; a write where one is reports it, and the caller reads that one. */
     @Test
     void aMarkerWrite_whereOneIsThere_leavesIt() throws IOException {
-        Assumptions.assumeFalse(TestStore.s3(), "S3Proxy ignores If-None-Match on PUT (AWS S3 honours it)");
+        Assumptions.assumeFalse(TestStore.s3(), "S3Proxy ignores If-None-Match on PUT (AWS S3 honours it): "
+                + "s3.S3StoreMarkerConditionalTest tests it on a server that honours it");
         try (Database catalog = TestCatalog.open(home)) {
             ObjectStore store = TestStore.open(home, clock);
             StoreId there = StoreId.random();

@@ -4,7 +4,9 @@ import io.vaultgate.core.storage.StoreId;
 import io.vaultgate.core.storage.StoreMarker;
 import io.vaultgate.core.storage.StoreNotRecognized;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import java.util.Optional;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -17,11 +19,21 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * lists it). A PUT is durable once S3 answers it. It is written with {@code If-None-Match: *}, so a marker there is
  * never replaced (a server that does not implement conditional writes gets a plain PUT), and read up to one byte more
  * than a marker can be: a larger object is refused without being read whole.
+ *
+ * <p>S3 answers a conditional write {@code 412 PreconditionFailed} when the marker is there (written by another
+ * node, or another installation sharing the bucket: the caller reads it), and {@code 409 ConditionalRequestConflict}
+ * when another write of it is in progress: the marker is not there yet, and that write may still fail, so the write
+ * is tried again (as S3 asks) until the other one has ended, for up to {@link #CONFLICT_WAIT}; then it fails naming
+ * the conflict.
  */
 final class S3StoreMarker implements StoreMarker {
 
     /** Read at most this much: one byte more than {@link StoreId#MARKER_MAX_BYTES} tells an object that is not one. */
     static final int READ_LIMIT = StoreId.MARKER_MAX_BYTES + 1;
+    /** How long a write answered 409 (another write in progress) is tried again: far longer than a marker's PUT. */
+    static final Duration CONFLICT_WAIT = Duration.ofSeconds(10);
+    /** The pause between those tries. */
+    static final Duration CONFLICT_PAUSE = Duration.ofMillis(200);
 
     private final S3Target target;
 
@@ -62,19 +74,33 @@ final class S3StoreMarker implements StoreMarker {
 
     @Override
     public boolean write(StoreId id) throws IOException {
-        try {
-            target.client().putObject(r -> r.bucket(target.bucket()).key(target.key()).ifNoneMatch("*")
-                    .contentType("text/plain"), RequestBody.fromBytes(id.markerBytes()));
-            return true;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 412 || e.statusCode() == 409) { // there already, or being written by another node
-                return false;
-            }
-            if (e.statusCode() != 501) {
+        long deadline = System.nanoTime() + CONFLICT_WAIT.toNanos();
+        while (true) {
+            try {
+                target.client().putObject(r -> r.bucket(target.bucket()).key(target.key()).ifNoneMatch("*")
+                        .contentType("text/plain"), RequestBody.fromBytes(id.markerBytes()));
+                return true;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412) { // a marker is there: the caller reads it
+                    return false;
+                }
+                if (e.statusCode() == 409) { // another write of the marker in progress: not there yet, try again
+                    if (System.nanoTime() - deadline >= 0) {
+                        throw new IOException("S3 answered the conditional write of the store marker at " + location()
+                                + " with 409 " + errorCode(e) + " for " + CONFLICT_WAIT.toSeconds() + " s: another "
+                                + "node or installation is writing it, and its write did not end; start again, and "
+                                + "check that no other installation uses this bucket and prefix", e);
+                    }
+                    pause();
+                    continue;
+                }
+                if (e.statusCode() != 501) {
+                    throw S3Failures.of("PUT", target, e);
+                }
+            } catch (SdkException e) {
                 throw S3Failures.of("PUT", target, e);
             }
-        } catch (SdkException e) {
-            throw S3Failures.of("PUT", target, e);
+            break; // 501: the server does not implement conditional writes
         }
         if (read().isPresent()) { // no conditional writes here: the catalog's order keeps nodes apart (format.md)
             return false;
@@ -85,6 +111,20 @@ final class S3StoreMarker implements StoreMarker {
             return true;
         } catch (SdkException e) {
             throw S3Failures.of("PUT", target, e);
+        }
+    }
+
+    private static String errorCode(S3Exception e) {
+        return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "Conflict"
+                : e.awsErrorDetails().errorCode();
+    }
+
+    private static void pause() throws InterruptedIOException {
+        try {
+            Thread.sleep(CONFLICT_PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while another write of the store marker was in progress");
         }
     }
 }
