@@ -101,7 +101,7 @@ public final class KeyProviders {
                     return "start the gateway with java -jar vaultgate.jar (its manifest adds the option), or add "
                             + TokenSlots.EXPORT_OPTION + " to VAULTGATE_JAVA_OPTS";
                 }
-                if (TokenNotSelected.in(failure).isPresent() || namesTokenSelection(failure)) {
+                if (TokenNotSelected.in(failure).isPresent()) {
                     return "select the token the gateway has always used: keys.pkcs11.token-label (and "
                             + "keys.pkcs11.token-serial) as the module lists them (softhsm2-util --show-slots, "
                             + "pkcs11-tool --module " + token.library() + " --list-token-slots); a token re-initialised "
@@ -110,16 +110,6 @@ public final class KeyProviders {
                 return "check that keys.pkcs11.library is the HSM's PKCS#11 module, that keys.pkcs11.slot holds an "
                         + "initialized token, and the user PIN in " + pinPlace;
         }
-    }
-
-    /**
-     * The token selection's failure as TokenSlots words it while it still throws a plain ProviderUnavailable: kept
-     * only until it throws {@link TokenNotSelected} (review L7, claims.txt), then removed.
-     */
-    private static boolean namesTokenSelection(CryptoException failure) {
-        String message = failure.getMessage();
-        return message != null && (message.contains("labelled") || message.contains("is not the configured one")
-                || message.contains("no token in slot"));
     }
 
     /** Reads the master secret from the environment variable or the file the configuration names. */
