@@ -108,6 +108,26 @@ class StoreAdoptCommandTest {
         assertThat(auditedAdoptions()).isEmpty();
     }
 
+    /** review26a L8: while a node's heartbeat is fresh the command refuses, naming it, and changes nothing. */
+    @Test
+    void whileANodeRuns_theCommandRefusesNamingIt_andNothingIsWritten() throws IOException {
+        String before = markerId();
+        Files.delete(marker());
+        try (Database catalog = CatalogDatabase.openExisting(config(), Map.of())) { // as a running node's heartbeat
+            catalog.inTransaction(jdbc -> jdbc.update("INSERT INTO nodes (id, incarnation, started_at, last_seen) "
+                    + "VALUES ('gw-1', 'test', " + jdbc.dialect().nowMillis() + ", " + jdbc.dialect().nowMillis()
+                    + ")"));
+        }
+
+        Result refused = cli.run("store", "adopt", "--confirm");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("not adopted: node gw-1 heartbeat 0 s ago",
+                "stop every node, then run vaultgate store adopt again");
+        assertThat(marker()).as("no marker written").doesNotExist();
+        assertThat(recorded()).isEqualTo(before + " confirmed");
+        assertThat(auditedAdoptions()).isEmpty();
+    }
+
     private VaultgateConfig config() {
         return ConfigLoader.load(Optional.empty(), Map.of(), Map.of("home", home.toString()));
     }
