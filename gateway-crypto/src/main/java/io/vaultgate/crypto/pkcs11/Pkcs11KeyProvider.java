@@ -232,7 +232,7 @@ public final class Pkcs11KeyProvider extends TenantKekProvider {
   }
 
   @Override
-  public String toString() {
+  public synchronized String toString() {
     return "Pkcs11KeyProvider[" + login.session().provider().getName() + "]";
   }
 

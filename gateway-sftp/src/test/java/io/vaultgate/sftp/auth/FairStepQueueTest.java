@@ -73,7 +73,8 @@ class FairStepQueueTest {
         assertThat(queue.held("d")).as("still the caller's to release").isEqualTo(1);
         queue.release("d");
 
-        hand(queue, "b2"); // nowhere to wait either: b holds 2, a newcomer holds 1 once counted
+        assertThat(hand(queue, "b2").place()).as("nowhere to wait either: b holds 2, a newcomer holds 1 once counted")
+                .isEqualTo(Place.NONE);
         queue.release("b");
         assertThat(hand(queue, "d1").place()).as("b holds 1 more than d, not 2").isEqualTo(Place.NONE);
         assertThat(drain(queue)).containsExactly("b1", "c1");
