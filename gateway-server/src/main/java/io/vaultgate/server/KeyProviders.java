@@ -2,7 +2,7 @@ package io.vaultgate.server;
 
 import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.KeyProvider;
-import io.vaultgate.crypto.TokenNotSelected;
+import io.vaultgate.crypto.pkcs11.TokenNotSelected;
 import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
 import io.vaultgate.crypto.keystore.MasterSecret;
 import io.vaultgate.crypto.pkcs11.Pkcs11Config;

@@ -3,7 +3,7 @@ package io.vaultgate.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.crypto.CryptoException;
-import io.vaultgate.crypto.TokenNotSelected;
+import io.vaultgate.crypto.pkcs11.TokenNotSelected;
 import io.vaultgate.server.config.ConfigLoader;
 import io.vaultgate.server.config.VaultgateConfig;
 import java.nio.file.Path;

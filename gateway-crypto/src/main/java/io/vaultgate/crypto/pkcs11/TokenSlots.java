@@ -1,8 +1,7 @@
 package io.vaultgate.crypto.pkcs11;
 
 import io.vaultgate.crypto.CryptoException;
-import io.vaultgate.crypto.TokenNotSelected;
-import io.vaultgate.crypto.TokenNotSelected.Reason;
+import io.vaultgate.crypto.pkcs11.TokenNotSelected.Reason;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
-package io.vaultgate.crypto;
+package io.vaultgate.crypto.pkcs11;
 
+import io.vaultgate.crypto.CryptoException;
 import java.util.Optional;
 
 /**
@@ -11,6 +12,8 @@ import java.util.Optional;
 public final class TokenNotSelected extends Exception {
 
   private static final long serialVersionUID = 1L;
+  /** How deep a chain of causes {@link #in} follows. */
+  private static final int MAX_CAUSES = 16;
 
   /** Which part of the configured selection matched no token, or not exactly one. */
   public enum Reason {
@@ -35,17 +38,16 @@ public final class TokenNotSelected extends Exception {
 
   /** The provider failure to throw: {@code message} names what was looked for and what the module lists. */
   public static CryptoException.ProviderUnavailable unavailable(Reason reason, String message) {
-    return new CryptoException.ProviderUnavailable(message, new TokenNotSelected(reason, message));
+    return new CryptoException.ProviderUnavailable(message, new TokenNotSelected(reason, "token not selected: "
+        + reason)); // the message once: it lists every token's label and serial number
   }
 
   /** Why {@code failure}, or a failure it wraps, is a token not selected; empty for any other failure. */
   public static Optional<Reason> in(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) { // bounded: a cycle ends
       if (t instanceof TokenNotSelected notSelected) {
         return Optional.of(notSelected.reason);
-      }
-      if (t.getCause() == t) {
-        break;
       }
     }
     return Optional.empty();
