@@ -689,28 +689,4 @@ class StoreIdentityTest {
                 r -> r.getString(1) + (r.getObject(2) != null ? " confirmed" : " unconfirmed")));
         return row.orElse("none");
     }
-
-    /** A marker that does what another does; a test overrides what it slows down. */
-    private static class DelegatingMarker implements StoreMarker {
-        private final StoreMarker delegate;
-
-        DelegatingMarker(StoreMarker delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public String location() {
-            return delegate.location();
-        }
-
-        @Override
-        public Optional<StoreId> read() throws IOException {
-            return delegate.read();
-        }
-
-        @Override
-        public boolean write(StoreId id) throws IOException {
-            return delegate.write(id);
-        }
-    }
 }

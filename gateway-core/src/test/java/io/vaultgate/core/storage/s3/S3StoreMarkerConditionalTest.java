@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.storage.DelegatingMarker;
 import io.vaultgate.core.storage.StoreId;
 import io.vaultgate.core.storage.StoreIdentity;
 import io.vaultgate.core.storage.StoreMarker;
@@ -12,7 +13,6 @@ import io.vaultgate.core.testing.TestCatalog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,7 +80,7 @@ class S3StoreMarkerConditionalTest {
                 TestCatalog.open(dir.resolve("second"))) {
             CountDownLatch secondWriting = new CountDownLatch(1);
             CountDownLatch firstDone = new CountDownLatch(1);
-            StoreMarker slowed = new Slowed(marker()) {
+            StoreMarker slowed = new DelegatingMarker(marker()) {
                 @Override
                 public boolean write(StoreId id) throws IOException {
                     secondWriting.countDown();
@@ -162,30 +162,6 @@ class S3StoreMarkerConditionalTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
-        }
-    }
-
-    /** A marker that does what another does; a test overrides what it slows down. */
-    private static class Slowed implements StoreMarker {
-        private final StoreMarker delegate;
-
-        Slowed(StoreMarker delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public String location() {
-            return delegate.location();
-        }
-
-        @Override
-        public Optional<StoreId> read() throws IOException {
-            return delegate.read();
-        }
-
-        @Override
-        public boolean write(StoreId id) throws IOException {
-            return delegate.write(id);
         }
     }
 }
