@@ -6,6 +6,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import java.time.Duration;
 import org.flywaydb.core.Flyway;
@@ -208,12 +209,22 @@ public final class Database implements AutoCloseable {
      * transaction at once after every {@code commit()} (an empty {@code BEGIN IMMEDIATE}, which takes the write lock,
      * and the {@code COMMIT} of that one again when autocommit is set): leaving the transaction by setting autocommit
      * commits it with one {@code COMMIT} instead, about 10 µs of CPU less per transaction (two per uploaded file). If
-     * that {@code COMMIT} fails, the driver is in autocommit mode whatever SQLite kept of the transaction: the
-     * connection is not put back in the pool (closing it rolls back what is left) and the failure is thrown.
+     * that {@code COMMIT} fails (a deferred constraint, a full disk), the driver is in autocommit mode while SQLite
+     * keeps the transaction open with the write lock: it is rolled back here, the connection is not put back in the
+     * pool (closing it would roll back what is left) and the failure is thrown.
      */
     private void commit(Connection connection) throws SQLException {
         if (dialect == Dialect.SQLITE) {
-            connection.setAutoCommit(true);
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException failed) {
+                try (Statement rollback = connection.createStatement()) {
+                    rollback.execute("ROLLBACK");
+                } catch (SQLException alsoFailed) {
+                    failed.addSuppressed(alsoFailed);
+                }
+                throw failed;
+            }
         } else {
             connection.commit();
             connection.setAutoCommit(true);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +71,35 @@ class TransactionCommitTest {
             assertThat(sync).as("back to FULL").isEqualTo("2");
             long again = database.inTransaction(jdbc -> jdbc.count("SELECT COUNT(*) FROM probe"));
             assertThat(again).as("the connection is usable for the next transaction").isEqualTo(2);
+        }
+    }
+
+    /**
+     * review27b M2: a COMMIT that fails (here a deferred foreign key the transaction broke) is thrown, keeps nothing,
+     * and leaves no transaction holding the write lock: the next transaction runs at once, not after the 30 s busy
+     * timeout and then failing with {@code SQLITE_BUSY}.
+     */
+    @Test
+    void sqlite_aFailedCommit_isThrown_keepsNothing_andHoldsNoLockForTheNextTransaction() {
+        try (Database database = Database.sqlite(dir.resolve("catalog.db"))) {
+            database.inTransaction(jdbc -> {
+                jdbc.update("CREATE TABLE parent (id INTEGER PRIMARY KEY)");
+                return jdbc.update("CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent(id)"
+                        + " DEFERRABLE INITIALLY DEFERRED)");
+            });
+
+            assertThatThrownBy(() -> database.inTransaction(jdbc -> jdbc.update(
+                    "INSERT INTO child (parent) VALUES (42)"))).isInstanceOf(CatalogException.class)
+                    .hasStackTraceContaining("FOREIGN KEY constraint failed");
+
+            long started = System.nanoTime();
+            database.inTransaction(jdbc -> jdbc.update("INSERT INTO parent (id) VALUES (1)"));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not held up by a lock left behind")
+                    .isLessThan(Duration.ofSeconds(10));
+            long children = database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM child"));
+            long parents = database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM parent"));
+            assertThat(children).as("nothing kept").isZero();
+            assertThat(parents).isEqualTo(1);
         }
     }
 

@@ -121,8 +121,8 @@ class StoreAdoptCommandTest {
 
         Result refused = cli.run("store", "adopt", "--confirm");
         assertThat(refused.exitCode()).isEqualTo(1);
-        assertThat(refused.err()).contains("not adopted: node gw-1 heartbeat 0 s ago",
-                "stop every node, then run vaultgate store adopt again");
+        assertThat(refused.err()).containsPattern("not adopted: node gw-1 heartbeat \\d+ s ago") // the CLI's start
+                .contains("stop every node, then run vaultgate store adopt again"); // takes a second under load
         assertThat(marker()).as("no marker written").doesNotExist();
         assertThat(recorded()).isEqualTo(before + " confirmed");
         assertThat(auditedAdoptions()).isEmpty();
