@@ -36,9 +36,16 @@ final class S3StoreMarker implements StoreMarker {
     static final Duration CONFLICT_PAUSE = Duration.ofMillis(200);
 
     private final S3Target target;
+    private final Duration conflictWait;
 
     S3StoreMarker(S3Target target) {
+        this(target, CONFLICT_WAIT);
+    }
+
+    /** A marker whose writes answered 409 are tried again for {@code conflictWait} (tests wait less). */
+    S3StoreMarker(S3Target target, Duration conflictWait) {
         this.target = target;
+        this.conflictWait = conflictWait;
     }
 
     @Override
@@ -74,7 +81,7 @@ final class S3StoreMarker implements StoreMarker {
 
     @Override
     public boolean write(StoreId id) throws IOException {
-        long deadline = System.nanoTime() + CONFLICT_WAIT.toNanos();
+        long deadline = System.nanoTime() + conflictWait.toNanos();
         while (true) {
             try {
                 target.client().putObject(r -> r.bucket(target.bucket()).key(target.key()).ifNoneMatch("*")
@@ -87,7 +94,7 @@ final class S3StoreMarker implements StoreMarker {
                 if (e.statusCode() == 409) { // another write of the marker in progress: not there yet, try again
                     if (System.nanoTime() - deadline >= 0) {
                         throw new IOException("S3 answered the conditional write of the store marker at " + location()
-                                + " with 409 " + errorCode(e) + " for " + CONFLICT_WAIT.toSeconds() + " s: another "
+                                + " with 409 " + errorCode(e) + " for " + conflictWait.toSeconds() + " s: another "
                                 + "node or installation is writing it, and its write did not end; start again, and "
                                 + "check that no other installation uses this bucket and prefix", e);
                     }

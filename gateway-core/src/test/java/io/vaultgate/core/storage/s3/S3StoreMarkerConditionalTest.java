@@ -13,6 +13,7 @@ import io.vaultgate.core.testing.TestCatalog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,6 +58,11 @@ class S3StoreMarkerConditionalTest {
 
     private S3StoreMarker marker() {
         return new S3StoreMarker(new S3Target(client, bucket, StoreMarker.NAME));
+    }
+
+    /** A marker that gives up on a write answered 409 after {@code conflictWait}, not the 10 s of the stores'. */
+    private S3StoreMarker marker(Duration conflictWait) {
+        return new S3StoreMarker(new S3Target(client, bucket, StoreMarker.NAME), conflictWait);
     }
 
     @Test
@@ -125,7 +131,7 @@ class S3StoreMarkerConditionalTest {
             while (server.conflicts() == 0) {
                 Thread.sleep(20);
             }
-            Thread.sleep(2000);
+            Thread.sleep(600); // three of the write's pauses
             release.countDown();
             return null;
         });
@@ -146,8 +152,8 @@ class S3StoreMarkerConditionalTest {
         threads.submit(() -> marker().write(StoreId.random()));
         assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
         try {
-            assertThatThrownBy(() -> marker().write(StoreId.random())).isInstanceOf(IOException.class)
-                    .hasMessageContaining("409 ConditionalRequestConflict for 10 s")
+            assertThatThrownBy(() -> marker(Duration.ofSeconds(1)).write(StoreId.random()))
+                    .isInstanceOf(IOException.class).hasMessageContaining("409 ConditionalRequestConflict for 1 s")
                     .hasMessageContaining("s3://" + bucket + "/" + StoreMarker.NAME);
         } finally {
             release.countDown();
