@@ -5,6 +5,7 @@ import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.files.DecryptingFileOpener;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.ingest.Receipt;
@@ -15,6 +16,8 @@ import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.tenant.TenantStatus;
 import io.vaultgate.core.testing.MutableClock;
 import io.vaultgate.core.testing.TestCore;
 import java.net.URI;
@@ -118,6 +121,20 @@ final class ForwardFixture implements AutoCloseable {
 
     ForwardJob job(FileRecord file) {
         return outbox.byFile(file.id()).get(0);
+    }
+
+    /**
+     * Crypto-shreds {@code tenant} as the shred does it, in its order: the catalog marks the tenant SHREDDED, then its
+     * keys are destroyed (the catalog's rows of its files and jobs are left, as at that moment of a real shred).
+     */
+    void shred(String tenant) {
+        TenantRepository tenants = new TenantRepository();
+        database.inTransaction(jdbc -> {
+            tenants.update(jdbc, tenants.find(jdbc, TenantId.of(tenant)).orElseThrow()
+                    .withStatus(TenantStatus.SHREDDED));
+            return null;
+        });
+        test.keys().destroyTenant(tenant);
     }
 
     byte[] randomBytes(int size) {

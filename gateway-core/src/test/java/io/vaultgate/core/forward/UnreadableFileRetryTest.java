@@ -4,14 +4,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.catalog.FileRepository;
-import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.files.DecryptingFileOpener;
 import io.vaultgate.core.files.FileOpener;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.storage.ObjectId;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.tenant.TenantId;
-import io.vaultgate.core.tenant.TenantStatus;
 import io.vaultgate.core.testing.DelegatingKeyProvider;
 import io.vaultgate.core.testing.DelegatingObjectStore;
 import io.vaultgate.crypto.CryptoException;
@@ -160,16 +158,8 @@ class UnreadableFileRetryTest extends StubSiteTest {
      */
     @Test
     void tenantShreddedAfterTheClaim_jobGoesDeadAtOnce() {
-        TenantRepository tenants = new TenantRepository();
         forwarder.close();
-        forwarder = forwarder(false, fixture.test.keys(), Optional.of(() -> {
-            fixture.database.inTransaction(jdbc -> {
-                tenants.update(jdbc, tenants.find(jdbc, TenantId.of("acme")).orElseThrow()
-                        .withStatus(TenantStatus.SHREDDED));
-                return null;
-            });
-            fixture.test.keys().destroyTenant("acme");
-        }));
+        forwarder = forwarder(false, fixture.test.keys(), Optional.of(() -> fixture.shred("acme")));
 
         assertThat(forwarder.runDue()).isEqualTo(1);
 
