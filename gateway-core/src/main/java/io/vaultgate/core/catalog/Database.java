@@ -174,20 +174,18 @@ public final class Database implements AutoCloseable {
         boolean healthy = false;
         try {
             if (deferSync && dialect == Dialect.SQLITE) {
-                pragma(pooled, "PRAGMA synchronous=NORMAL");
+                execute(pooled, "PRAGMA synchronous=NORMAL");
             }
             connection.setAutoCommit(false);
             if (deferSync && dialect == Dialect.POSTGRESQL) {
-                pragma(pooled, "SET LOCAL synchronous_commit TO OFF");
+                execute(pooled, "SET LOCAL synchronous_commit TO OFF");
             }
             Jdbc jdbc = new Jdbc(pooled.statements(), dialect);
             T result;
             try {
                 result = work.run(jdbc);
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                connection.setAutoCommit(true);
-                healthy = true;
+                healthy = rollback(pooled, e);
                 throw e;
             }
             commit(connection);
@@ -231,15 +229,43 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Rolls back the connection's transaction after {@code cause}, the work's own failure, and puts the connection
+     * back in autocommit mode. The caller throws {@code cause} whatever happens here: a rollback that fails is added to
+     * it as suppressed, and the connection is reported unusable (the pool closes it, which rolls back what is left).
+     * SQLite's driver begins a new {@code BEGIN IMMEDIATE} transaction at once after its {@code rollback()}, which
+     * waits (up to the 30 s busy timeout) for the write lock another connection may take the moment ours is released,
+     * then commits it empty when autocommit is set. Here the transaction ends with one {@code ROLLBACK}, and the
+     * driver's autocommit is restored through a deferred {@code BEGIN}, which takes no lock, committed empty.
+     *
+     * @return whether the connection can go back to the pool
+     */
+    private boolean rollback(PooledConnection pooled, Exception cause) {
+        Connection connection = pooled.connection();
+        try {
+            if (dialect == Dialect.SQLITE) {
+                execute(pooled, "ROLLBACK");
+                execute(pooled, "BEGIN DEFERRED");
+            } else {
+                connection.rollback();
+            }
+            connection.setAutoCommit(true);
+            return true;
+        } catch (SQLException | RuntimeException failed) {
+            cause.addSuppressed(failed);
+            return false;
+        }
+    }
+
     /** Runs a statement without parameters or rows, prepared once per connection ({@link StatementCache}). */
-    private static void pragma(PooledConnection pooled, String sql) throws SQLException {
+    private static void execute(PooledConnection pooled, String sql) throws SQLException {
         pooled.statements().prepare(sql).execute();
     }
 
     /** Puts a pooled SQLite connection back to {@code synchronous=FULL}; a connection that cannot is dropped. */
     private static boolean restoreFullSync(PooledConnection pooled) {
         try {
-            pragma(pooled, "PRAGMA synchronous=FULL");
+            execute(pooled, "PRAGMA synchronous=FULL");
             return true;
         } catch (SQLException e) {
             return false;

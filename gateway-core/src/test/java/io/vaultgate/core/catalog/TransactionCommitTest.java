@@ -17,8 +17,8 @@ import org.sqlite.SQLiteConnection;
  * A SQLite transaction ends with exactly one {@code COMMIT}: the driver's {@code commit()} begins another
  * {@code BEGIN IMMEDIATE} transaction at once, which takes the write lock again and is committed empty when autocommit
  * is set back; {@link Database} leaves the transaction by setting autocommit, one {@code COMMIT} and no write lock
- * taken after it. Counted with SQLite's commit hook on the pooled connection. A rolled-back transaction still ends
- * through the driver's {@code rollback()}, as before.
+ * taken after it. Counted with SQLite's commit hook on the pooled connection. A rolled-back transaction ends with one
+ * {@code ROLLBACK} ({@link TransactionRollbackTest}).
  */
 class TransactionCommitTest {
 
@@ -61,8 +61,6 @@ class TransactionCommitTest {
                 jdbc.update("INSERT INTO probe (v) VALUES (?)", "rolled back");
                 throw new IllegalStateException("work failed");
             })).hasMessage("work failed");
-            // (a rollback still goes through the driver's rollback(), which begins and commits an empty transaction:
-            // not counted here; refusals are rare)
 
             long rows = database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM probe"));
             assertThat(rows).as("both committed rows, not the rolled-back one").isEqualTo(2);
