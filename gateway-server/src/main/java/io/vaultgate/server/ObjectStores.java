@@ -9,6 +9,7 @@ import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.storage.StoreAdoption;
 import io.vaultgate.core.storage.StoreIdentity;
 import io.vaultgate.core.storage.StoreMarker;
+import io.vaultgate.core.storage.StoreMarkerConflict;
 import io.vaultgate.core.storage.StoreNotRecognized;
 import io.vaultgate.core.storage.s3.S3Credentials;
 import io.vaultgate.core.storage.s3.S3Endpoint;
@@ -119,8 +120,7 @@ public final class ObjectStores {
             throw new StartupException(resource(config), e.problem(), fix(config, e), e);
         } catch (IOException e) { // the marker or the catalog's objects not readable (review25a L7)
             throw new StartupException(resource(config), "the store's marker at " + marker.location()
-                    + " could not be read or written: " + e.getMessage(), "check that the gateway may read and write "
-                    + "the store (a directory: its owner and mode; S3: the credentials, bucket and endpoint)", e);
+                    + " could not be read or written: " + e.getMessage(), markerFix(e), e);
         }
         switch (result.outcome()) {
             case RECORDED -> LOG.info("storage: store id {} recorded in the catalog and written to {}", result.id(),
@@ -129,6 +129,18 @@ public final class ObjectStores {
                     + "catalog's objects)", result.id(), marker.location());
             default -> LOG.debug("storage: store id {} verified at {}", result.id(), marker.location());
         }
+    }
+
+    /** What to do about a marker that could not be read or written: by the store's conflict, if it was one. */
+    static String markerFix(IOException failure) {
+        return StoreMarkerConflict.in(failure).map(conflict -> switch (conflict.reason()) {
+            case WRITE_IN_PROGRESS -> "start again; if it recurs, check that no other installation uses this bucket "
+                    + "and prefix (storage.s3.bucket, storage.s3.key-prefix)";
+            case REFUSED -> "the store refused the write with " + conflict.errorCode() + ", which is not another "
+                    + "write of the marker in progress: look up that error in the store's documentation (for S3, "
+                    + "OperationAborted is another operation on the bucket in progress), fix its cause and start again";
+        }).orElse("check that the gateway may read and write the store (a directory: its owner and mode; S3: the "
+                + "credentials, bucket and endpoint)");
     }
 
     private static String resource(VaultgateConfig config) {

@@ -25,6 +25,12 @@ final class S3Failures {
                 + e.getMessage(), e);
     }
 
+    /** The service's own words for a failure: its error message, else the SDK's message. */
+    static String serviceMessage(S3Exception e) {
+        return e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
+                ? e.awsErrorDetails().errorMessage() : e.getMessage();
+    }
+
     static boolean isNotFound(SdkException e) {
         return e instanceof S3Exception s3 && s3.statusCode() == 404;
     }

@@ -2,6 +2,7 @@ package io.vaultgate.core.storage.s3;
 
 import io.vaultgate.core.storage.StoreId;
 import io.vaultgate.core.storage.StoreMarker;
+import io.vaultgate.core.storage.StoreMarkerConflict;
 import io.vaultgate.core.storage.StoreNotRecognized;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -23,8 +24,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * <p>S3 answers a conditional write {@code 412 PreconditionFailed} when the marker is there (written by another
  * node, or another installation sharing the bucket: the caller reads it), and {@code 409 ConditionalRequestConflict}
  * when another write of it is in progress: the marker is not there yet, and that write may still fail, so the write
- * is tried again (as S3 asks) until the other one has ended, for up to {@link #CONFLICT_WAIT}; then it fails naming
- * the conflict.
+ * is tried again (as S3 asks) until the other one has ended, for up to {@link #CONFLICT_WAIT}; then it fails with
+ * {@link StoreMarkerConflict} naming the conflict. Any other 409 (S3 documents {@code OperationAborted} for a
+ * conflicting operation on the bucket, and a server may name others) is not that, and fails at once with a {@link
+ * StoreMarkerConflict} naming its error code: tried again for 10 s it failed as if another installation were writing.
  */
 final class S3StoreMarker implements StoreMarker {
 
@@ -34,6 +37,8 @@ final class S3StoreMarker implements StoreMarker {
     static final Duration CONFLICT_WAIT = Duration.ofSeconds(10);
     /** The pause between those tries. */
     static final Duration CONFLICT_PAUSE = Duration.ofMillis(200);
+    /** The only 409 that is tried again: S3's answer while another conditional write of the key is in progress. */
+    static final String WRITE_IN_PROGRESS = "ConditionalRequestConflict";
 
     private final S3Target target;
     private final Duration conflictWait;
@@ -91,12 +96,18 @@ final class S3StoreMarker implements StoreMarker {
                 if (e.statusCode() == 412) { // a marker is there: the caller reads it
                     return false;
                 }
+                if (e.statusCode() == 409 && !WRITE_IN_PROGRESS.equals(errorCode(e))) { // not worth a retry
+                    throw new StoreMarkerConflict(StoreMarkerConflict.Reason.REFUSED, errorCode(e), "S3 refused the "
+                            + "conditional write of the store marker at " + location() + " with 409 " + errorCode(e)
+                            + " (not " + WRITE_IN_PROGRESS + ", another write of it in progress): "
+                            + S3Failures.serviceMessage(e), e);
+                }
                 if (e.statusCode() == 409) { // another write of the marker in progress: not there yet, try again
                     if (System.nanoTime() - deadline >= 0) {
-                        throw new IOException("S3 answered the conditional write of the store marker at " + location()
-                                + " with 409 " + errorCode(e) + " for " + conflictWait.toSeconds() + " s: another "
-                                + "node or installation is writing it, and its write did not end; start again, and "
-                                + "check that no other installation uses this bucket and prefix", e);
+                        throw new StoreMarkerConflict(StoreMarkerConflict.Reason.WRITE_IN_PROGRESS, WRITE_IN_PROGRESS,
+                                "S3 answered the conditional write of the store marker at " + location() + " with 409 "
+                                + WRITE_IN_PROGRESS + " for " + conflictWait.toSeconds() + " s: another node or "
+                                + "installation is writing it, and its write did not end", e);
                     }
                     pause();
                     continue;
@@ -121,8 +132,9 @@ final class S3StoreMarker implements StoreMarker {
         }
     }
 
+    /** The error code of a 409 S3 answers while another conditional write of the key is in progress. */
     private static String errorCode(S3Exception e) {
-        return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "Conflict"
+        return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "(no error code)"
                 : e.awsErrorDetails().errorCode();
     }
 

@@ -49,6 +49,8 @@ final class ConditionalWritesS3 implements AutoCloseable {
     private final AtomicInteger preconditionsFailed = new AtomicInteger();
     private volatile CountDownLatch hold = new CountDownLatch(0);
     private volatile CountDownLatch held = new CountDownLatch(0);
+    private volatile String refusal; // the 409 error code every conditional PUT is answered with, if set
+    private final AtomicInteger refused = new AtomicInteger();
 
     ConditionalWritesS3(Path backend) throws Exception {
         Files.createDirectories(backend);
@@ -96,6 +98,19 @@ final class ConditionalWritesS3 implements AutoCloseable {
         hold = release;
     }
 
+    /**
+     * From now on every conditional PUT is answered {@code 409} with {@code errorCode} (S3 documents {@code
+     * OperationAborted}: a conflicting operation on the bucket), whatever else is in progress.
+     */
+    void refuseConditionalWrites(String errorCode) {
+        refusal = errorCode;
+    }
+
+    /** How many conditional PUTs were answered the 409 of {@link #refuseConditionalWrites}. */
+    int refused() {
+        return refused.get();
+    }
+
     /** How many conditional PUTs were answered 409 (another write of the key in progress). */
     int conflicts() {
         return conflicts.get();
@@ -138,6 +153,13 @@ final class ConditionalWritesS3 implements AutoCloseable {
             String bucket = path[0];
             String key = URLDecoder.decode(path[1], StandardCharsets.UTF_8);
             boolean conditional = "*".equals(request.getHeader("If-None-Match"));
+            String refusing = refusal;
+            if (conditional && refusing != null) {
+                refused.incrementAndGet();
+                error(base, response, 409, refusing, "A conflicting conditional operation is currently in progress "
+                        + "against this resource. Please try again.");
+                return;
+            }
             if (!writing.add(bucket + "/" + key)) {
                 if (conditional) {
                     conflicts.incrementAndGet();

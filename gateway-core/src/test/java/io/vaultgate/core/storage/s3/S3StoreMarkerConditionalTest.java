@@ -8,6 +8,7 @@ import io.vaultgate.core.storage.DelegatingMarker;
 import io.vaultgate.core.storage.StoreId;
 import io.vaultgate.core.storage.StoreIdentity;
 import io.vaultgate.core.storage.StoreMarker;
+import io.vaultgate.core.storage.StoreMarkerConflict;
 import io.vaultgate.core.storage.StoreNotRecognized;
 import io.vaultgate.core.testing.TestCatalog;
 import java.io.IOException;
@@ -153,11 +154,47 @@ class S3StoreMarkerConditionalTest {
         assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
         try {
             assertThatThrownBy(() -> marker(Duration.ofSeconds(1)).write(StoreId.random()))
-                    .isInstanceOf(IOException.class).hasMessageContaining("409 ConditionalRequestConflict for 1 s")
-                    .hasMessageContaining("s3://" + bucket + "/" + StoreMarker.NAME);
+                    .isInstanceOf(StoreMarkerConflict.class)
+                    .hasMessageContaining("409 ConditionalRequestConflict for 1 s")
+                    .hasMessageContaining("s3://" + bucket + "/" + StoreMarker.NAME)
+                    .satisfies(e -> assertThat(((StoreMarkerConflict) e).reason())
+                            .isEqualTo(StoreMarkerConflict.Reason.WRITE_IN_PROGRESS));
         } finally {
             release.countDown();
         }
+    }
+
+    /**
+     * review27 #5: a 409 that is not {@code ConditionalRequestConflict} (here {@code OperationAborted}) is not another
+     * write of the marker in progress: it fails at once, with a typed cause naming its code (it was tried again for
+     * 10 s, then reported as another installation writing the marker), and a start stops on it with that cause.
+     */
+    @Test
+    void anotherConflict_isNotTriedAgain_andFailsNamingItsCode() throws Exception {
+        server.refuseConditionalWrites("OperationAborted");
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> marker(Duration.ofSeconds(5)).write(StoreId.random()))
+                .isInstanceOf(StoreMarkerConflict.class)
+                .hasMessageContaining("409 OperationAborted")
+                .hasMessageContaining("s3://" + bucket + "/" + StoreMarker.NAME)
+                .hasMessageNotContaining("another node or installation")
+                .satisfies(e -> {
+                    StoreMarkerConflict conflict = (StoreMarkerConflict) e;
+                    assertThat(conflict.reason()).isEqualTo(StoreMarkerConflict.Reason.REFUSED);
+                    assertThat(conflict.errorCode()).isEqualTo("OperationAborted");
+                });
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not tried again for the conflict wait")
+                .isLessThan(Duration.ofSeconds(4));
+        assertThat(server.refused()).as("one PUT, not tried again").isEqualTo(1);
+
+        try (Database catalog = TestCatalog.open(dir.resolve("catalog"))) {
+            assertThatThrownBy(() -> new StoreIdentity(catalog, (tenant, id) -> false, marker(), clock).check())
+                    .satisfies(e -> assertThat(StoreMarkerConflict.in(e)).as("the start's typed cause")
+                            .hasValueSatisfying(conflict -> assertThat(conflict.errorCode())
+                                    .isEqualTo("OperationAborted")));
+        }
+        assertThat(marker().read()).as("no marker written").isEmpty();
     }
 
     private static void await(CountDownLatch latch) throws IOException {
