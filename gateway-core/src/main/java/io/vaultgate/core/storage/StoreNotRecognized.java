@@ -2,6 +2,7 @@ package io.vaultgate.core.storage;
 
 import io.vaultgate.core.node.NodeStatus;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -90,8 +91,20 @@ public final class StoreNotRecognized extends IOException {
         return new StoreNotRecognized(Reason.NODES_RUNNING, live.stream().map(node -> "node " + node.id()
                 + " heartbeat " + node.silence().toSeconds() + " s ago").collect(Collectors.joining(", "))
                 + ": the store at " + marker + " is not adopted while a node serves the catalog (it reads and writes "
-                + "the store it recognized, and could be recognizing one now); nothing was recorded",
-                "stop every node, then run vaultgate store adopt again");
+                + "the store it recognized; a node still starting is not named here, as it beats only once its store "
+                + "is recognized); nothing was recorded", "stop every node, then run vaultgate store adopt again");
+    }
+
+    /**
+     * {@code store adopt} while a start records the store's id: the catalog holds an id not confirmed yet, recorded
+     * {@code age} ago, less than {@link StoreIdentity#GRACE} (a starting node has no heartbeat yet).
+     */
+    static StoreNotRecognized nodeStarting(String marker, StoreId recorded, Duration age) {
+        return new StoreNotRecognized(Reason.NODES_RUNNING, "a start recorded store id " + recorded + " "
+                + age.toSeconds() + " s ago and has not confirmed it: a node is starting, and the store at " + marker
+                + " is not adopted while one is; nothing was recorded", "stop every node, then run vaultgate store "
+                + "adopt again (a start that stopped before confirming its id counts as stopped "
+                + StoreIdentity.GRACE.toSeconds() + " s after it recorded it)");
     }
 
     static StoreNotRecognized notAdoptable(String marker) {

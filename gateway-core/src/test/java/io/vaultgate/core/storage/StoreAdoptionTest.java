@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,30 +75,88 @@ class StoreAdoptionTest extends StoreIdentityFixture {
 
     /**
      * review26a L8: a node that records an id while {@code store adopt} runs (it was not stopped) is not overwritten:
-     * the adoption records nothing, audits nothing and says to stop every node and run it again.
+     * the adoption records nothing, audits nothing and says to stop every node and run it again. review27 #9: and
+     * writes no marker (it wrote its own before the transaction that found the row changed, and kept it).
      */
     @Test
-    void adopt_whileANodeRecordsAnId_recordsNothing() throws IOException {
+    void adopt_whileANodeRecordsAnId_recordsNothing_andWritesNoMarker() throws IOException {
         try (TestCore gateway = TestCore.create(home)) {
             committedFiles(gateway, 2);
             StoreId nodes = StoreId.random();
-            StoreMarker meanwhile = new DelegatingMarker(marker(gateway.store())) {
-                @Override
-                public boolean write(StoreId id) throws IOException {
+            StoreIdentity.Objects objects = StoreIdentity.objectsOf(gateway.store());
+            AtomicBoolean recordedOnce = new AtomicBoolean();
+            StoreIdentity.Objects nodeRecords = (tenant, id) -> { // while the store is proven
+                if (recordedOnce.compareAndSet(false, true)) {
                     gateway.database().inTransaction(jdbc -> jdbc.update("INSERT INTO store_identity (id, store_id, "
-                            + "recorded_at) VALUES (1, ?, ?)", nodes.value(), System.currentTimeMillis()));
-                    return super.write(id);
+                            + "recorded_at) VALUES (1, ?, " + jdbc.dialect().nowMillis() + ")", nodes.value()));
                 }
+                return objects.holds(tenant, id);
             };
-            StoreAdoption adoption = new StoreAdoption(gateway.database(), StoreIdentity.objectsOf(gateway.store()),
-                    meanwhile, gateway.core().audit(), clock, JUDGE);
+            StoreAdoption adoption = new StoreAdoption(gateway.database(), nodeRecords, marker(gateway.store()),
+                    gateway.core().audit(), clock, JUDGE);
 
             assertThatThrownBy(() -> adoption.adopt("cli:test")).isInstanceOfSatisfying(StoreNotRecognized.class,
                     e -> assertThat(e.getMessage()).contains("changed while", "nothing was recorded"));
             assertThat(recorded(gateway.database())).isEqualTo(nodes + " unconfirmed");
-            List<String> audited = gateway.database().read(jdbc -> jdbc.query("SELECT event FROM audit_events "
-                    + "WHERE kind = 'admin.change' AND event LIKE ?", row -> row.getString(1), "%STORE_ADOPTED%"));
-            assertThat(audited).isEmpty();
+            assertThat(marker(gateway.store()).read()).as("no marker written").isEmpty();
+            assertThat(adoptionsAudited(gateway)).isEmpty();
+        }
+    }
+
+    /**
+     * review27 #9: a starting node has no heartbeat until its store is recognized, but one that has recorded an id
+     * and not confirmed it yet (younger than the grace period) is seen: the adoption is refused saying a node is
+     * starting, and changes nothing. An unconfirmed id older than that (a start that crashed) does not hold it back.
+     */
+    @Test
+    void adopt_whileAStartHasRecordedAnIdNotConfirmedYet_isRefused_andAdoptsOnceThatIdIsStale() throws IOException {
+        try (TestCore gateway = TestCore.create(home)) {
+            committedFiles(gateway, 2);
+            StoreId starting = StoreId.random();
+            gateway.database().inTransaction(jdbc -> jdbc.update("INSERT INTO store_identity (id, store_id, "
+                    + "recorded_at) VALUES (1, ?, " + jdbc.dialect().nowMillis() + " - 5000)", starting.value()));
+
+            assertThatThrownBy(() -> adoption(gateway, gateway.store()).adopt("cli:test")).isInstanceOfSatisfying(
+                    StoreNotRecognized.class, e -> {
+                        assertThat(e.reason()).isEqualTo(StoreNotRecognized.Reason.NODES_RUNNING);
+                        assertThat(e.problem()).containsPattern("a start recorded store id " + starting
+                                + " \\d+ s ago and has not confirmed it: a node is starting")
+                                .contains("nothing was recorded");
+                        assertThat(e.fix()).startsWith("stop every node, then run vaultgate store adopt again");
+                    });
+            assertThat(marker(gateway.store()).read()).as("no marker written").isEmpty();
+            assertThat(recorded(gateway.database())).isEqualTo(starting + " unconfirmed");
+            assertThat(adoptionsAudited(gateway)).isEmpty();
+
+            gateway.database().inTransaction(jdbc -> jdbc.update("UPDATE store_identity SET recorded_at = "
+                    + jdbc.dialect().nowMillis() + " - ? WHERE id = 1", StoreIdentity.GRACE.plusSeconds(1).toMillis()));
+            StoreAdoption.Adopted adopted = adoption(gateway, gateway.store()).adopt("cli:test");
+            assertThat(adopted.replaced()).contains(starting);
+            assertThat(recorded(gateway.database())).isEqualTo(adopted.id() + " confirmed");
+        }
+    }
+
+    /**
+     * review27 #9: the marker is written in the transaction that records it, after the checks there: a marker that
+     * cannot be written leaves the catalog's row as it was and audits nothing (and the failure is the one thrown).
+     */
+    @Test
+    void adopt_whoseMarkerCannotBeWritten_recordsNothing() throws IOException {
+        try (TestCore gateway = TestCore.create(home)) {
+            committedFiles(gateway, 2);
+            StoreMarker failing = new DelegatingMarker(marker(gateway.store())) {
+                @Override
+                public boolean write(StoreId id) throws IOException {
+                    throw new IOException("the store refused the marker");
+                }
+            };
+            StoreAdoption adoption = new StoreAdoption(gateway.database(), StoreIdentity.objectsOf(gateway.store()),
+                    failing, gateway.core().audit(), clock, JUDGE);
+
+            assertThatThrownBy(() -> adoption.adopt("cli:test")).isInstanceOf(IOException.class)
+                    .hasMessage("the store refused the marker");
+            assertThat(recorded(gateway.database())).isEqualTo("none");
+            assertThat(adoptionsAudited(gateway)).isEmpty();
         }
     }
 
@@ -134,9 +193,13 @@ class StoreAdoptionTest extends StoreIdentityFixture {
         }
     }
 
-    /** review26a L8: a node that starts while the adoption proves the store is named, and nothing is recorded. */
+    /**
+     * review26a L8: a node that starts while the adoption proves the store is named, and nothing is recorded.
+     * review27 #9: nor written: the marker this run would write is not there (it was written before the second
+     * check, and kept).
+     */
     @Test
-    void adopt_whenANodeStartsWhileTheStoreIsProven_recordsNothing() throws IOException {
+    void adopt_whenANodeStartsWhileTheStoreIsProven_recordsNothing_andWritesNoMarker() throws IOException {
         try (TestCore gateway = TestCore.create(home)) {
             committedFiles(gateway, 2);
             StoreIdentity.Objects objects = StoreIdentity.objectsOf(gateway.store());
@@ -149,6 +212,7 @@ class StoreAdoptionTest extends StoreIdentityFixture {
 
             assertThatThrownBy(() -> adoption.adopt("cli:test")).isInstanceOfSatisfying(StoreNotRecognized.class,
                     e -> assertThat(e.problem()).containsPattern("node node-c heartbeat \\d+ s ago"));
+            assertThat(marker(gateway.store()).read()).as("no marker written").isEmpty();
             assertThat(recorded(gateway.database())).isEqualTo("none");
             assertThat(adoptionsAudited(gateway)).isEmpty();
         }
