@@ -43,6 +43,12 @@ final class GatewayRun implements AutoCloseable {
 
     /** HTTPS, and SFTP too if {@code sftp}. */
     static GatewayRun start(String name, Path home, boolean sftp) throws IOException, InterruptedException {
+        return start(name, home, sftp, Map.of());
+    }
+
+    /** HTTPS, and SFTP too if {@code sftp}, with {@code settings} given as {@code --set key=value}. */
+    static GatewayRun start(String name, Path home, boolean sftp, Map<String, String> settings)
+            throws IOException, InterruptedException {
         int https = freePort();
         int ssh = sftp ? freePort() : 0;
         Path log = Files.createDirectories(Path.of("target", "forward-logs")).resolve(name + ".log");
@@ -56,6 +62,7 @@ final class GatewayRun implements AutoCloseable {
         } else {
             command.addAll(List.of("--set", "sftp.enabled=false"));
         }
+        settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         GatewayRun run = new GatewayRun(https, ssh, process, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
