@@ -1,6 +1,5 @@
 package io.vaultgate.https;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -9,7 +8,6 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.core.defender.ConnectionRefusals;
@@ -20,6 +18,7 @@ import io.vaultgate.https.http.ConnectionLimit;
 import io.vaultgate.https.http.RequestHeaderTimeout;
 import io.vaultgate.https.http.Dispatcher;
 import io.vaultgate.https.http.KeepAliveTimeout;
+import io.vaultgate.https.http.ListenerPlaces;
 import io.vaultgate.https.http.MinimumBodyRate;
 import io.vaultgate.https.http.ProxyProtocolGate;
 import io.vaultgate.https.http.StrictRequestDecoder;
@@ -28,7 +27,6 @@ import io.vaultgate.https.metrics.SessionMdc;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Wires one connection's pipeline and nothing else. With HTTP/2 on, a connection whose handshake chose ALPN
@@ -39,17 +37,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code https.keep-alive-timeout} ({@link KeepAliveTimeout} on HTTP/1.1; on HTTP/2 the {@code ConnectionGuard} closes
  * one without an open stream), giving its places in the connection caps back. A connection past the listener's cap
  * ({@code https.max-connections}) takes the place of the connection that has waited longest for a request head, if
- * one has waited 2 s or more ({@link ConnectionLimit#takeLongestWaiting}); otherwise it is closed before its pipeline
+ * one has waited 2 s or more ({@link ListenerPlaces}); otherwise it is closed before its pipeline
  * is built: no handler, TLS engine or buffer is made for it and nothing is read. The connection meters come first, then the per-source limit and the defender's verdict,
  * both before TLS; the session id is put in the logging MDC on the blocking executor, just before the handlers that
  * log. Right after the meters, the PROXY protocol gate names the client of a trusted balancer's connection, so the
  * limit, the defender and everything after see the real client.
  */
 public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
-
-    /** A connection's place in the listener's cap, while it holds one. */
-    private static final AttributeKey<AtomicBoolean> LISTENER_PLACE =
-            AttributeKey.valueOf(HttpsInitializer.class, "listenerPlace");
 
     /** The handlers an HTTP/1.1 connection has and an HTTP/2 one does not. */
     private static final List<String> HTTP1_HANDLERS = List.of("keepAliveBytes", "keepAliveTls", "decoder", "encoder",
@@ -60,7 +54,7 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
     private final EventExecutorGroup blocking;
     private final Dispatcher dispatcher;
     private final ChannelGroup connections;
-    private final ListenerCap listenerCap;
+    private final ListenerPlaces listenerPlaces;
     private final ConnectionLimit connectionLimit;
     private final HttpsConnections meters;
     private final AccessControl access;
@@ -76,10 +70,10 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         this.meters = meters;
         this.access = access;
         this.connections = connections;
-        this.listenerCap = new ListenerCap("https.max-connections", settings.maxConnections(),
-                meters.refusals(ConnectionRefusals.Reason.MAX_CONNECTIONS));
         this.connectionLimit = new ConnectionLimit(settings.maxConnectionsPerAddress(), access,
                 meters.refusals(ConnectionRefusals.Reason.MAX_CONNECTIONS_PER_SOURCE), meters.evictions());
+        this.listenerPlaces = new ListenerPlaces(new ListenerCap("https.max-connections", settings.maxConnections(),
+                meters.refusals(ConnectionRefusals.Reason.MAX_CONNECTIONS)), connectionLimit, settings.proxies());
         this.tls = tls;
         this.settings = settings;
         this.blocking = blocking;
@@ -94,19 +88,10 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     @SuppressWarnings("deprecation")
     protected void initChannel(SocketChannel channel) {
-        // true while this connection holds a place in the listener's cap; cleared by whoever gives it back or hands
-        // it over to a new connection (handOverLongestWaiting)
-        AtomicBoolean place = new AtomicBoolean(true);
-        if (!listenerCap.tryAcquire(() -> handOverLongestWaiting(channel))) {
+        if (!listenerPlaces.admit(channel)) {
             channel.close();
             return;
         }
-        channel.attr(LISTENER_PLACE).set(place);
-        channel.closeFuture().addListener(closed -> {
-            if (place.getAndSet(false)) {
-                listenerCap.release();
-            }
-        });
         connections.add(channel);
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("meters", meters.handler());
@@ -131,29 +116,6 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast("headerTimeout", new RequestHeaderTimeout(settings.requestHeaderTimeout()));
         pipeline.addLast("keepAlive", keepAlive.requests());
         addRequestHandlers(pipeline);
-    }
-
-    /**
-     * At the listener's cap: closes the connection that has waited longest for a request head (2 s at least; {@link
-     * ConnectionLimit#takeLongestWaiting}) and hands its place over to {@code newcomer}; false if there is none, or it
-     * gave its place back meanwhile (closing on its own: the place is free, but this connection is refused all the
-     * same, a rare race). Only for a newcomer that would be admitted on its own ({@link ConnectionLimit#wouldAdmit}):
-     * one the defender refuses, or whose source is at its cap, is refused without closing anyone's connection. Nor
-     * through a trusted proxy, whose client is known only once its PROXY header has arrived.
-     */
-    private boolean handOverLongestWaiting(SocketChannel newcomer) {
-        if (settings.proxies().trusts(newcomer.remoteAddress())
-                || !connectionLimit.wouldAdmit(newcomer.remoteAddress())) {
-            return false;
-        }
-        Channel victim = connectionLimit.takeLongestWaiting();
-        if (victim == null) {
-            return false;
-        }
-        AtomicBoolean place = victim.attr(LISTENER_PLACE).get();
-        boolean handedOver = place != null && place.getAndSet(false);
-        victim.close();
-        return handedOver;
     }
 
     /**

@@ -12,12 +12,16 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,18 +117,20 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
         HeadWait connection = new HeadWait(ctx.channel(), clock);
         ctx.channel().attr(HeadWait.KEY).set(connection);
         Claimed[] victim = {null};
-        long[] victimWaited = {0};
         boolean[] full = {false};
         open.compute(source, (key, places) -> {
             List<HeadWait> list = places == null ? new ArrayList<>() : places;
+            // a connection closed on its own is dropped here if its close has not yet dropped it: its place is free,
+            // not one to take (review27 #7)
+            list.removeIf(place -> !place.channel.isOpen());
             if (list.size() >= maxPerAddress) {
                 long now = clock.getAsLong();
-                victim[0] = claimLongestWaiting(list, now);
+                victim[0] = claimLongestWaiting(list, now,
+                        candidate -> candidate.claim(now, EVICTABLE_AFTER.toNanos()));
                 if (victim[0] == null) {
                     full[0] = true;
                     return places;
                 }
-                victimWaited[0] = victim[0].waitedWhenClaimed();
                 list.remove(victim[0].connection());
             }
             list.add(connection);
@@ -145,7 +151,7 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
         }));
         if (victim[0] != null) {
             HeadWait gone = victim[0].connection();
-            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(victimWaited[0]);
+            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(victim[0].waitedWhenClaimed());
             evicted.run();
             evictions.refused(since -> "connection from " + ClientAddress.of(gone.channel) + " closed after waiting "
                     + waitedMillis + " ms for a request head: its source " + source + " held its limit of "
@@ -157,60 +163,64 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * For a new connection at the listener's cap ({@code https.max-connections}): takes the connection, of any source,
-     * that has waited longest for a request head out of its source's count, if it has waited {@link #EVICTABLE_AFTER}
-     * at least, claims it ({@link HeadWait#claim}: its request can no longer begin) and returns it for the caller to
-     * close (after handing its place in the listener's cap over); null if none has. So connections trickling heads
-     * from many sources (an IPv6 client's /48 holds 65536 /64s) cannot fill the listener against everyone else either
-     * (as long as they are not renewed faster than the listener's places every 2 s: docs/https.md).
+     * For a new connection at the listener's cap ({@code https.max-connections}, {@link ListenerPlaces}): claims the
+     * connection, of any source, that has waited longest for a request head, if it has waited {@link #EVICTABLE_AFTER}
+     * at least ({@link HeadWait#claim}: its request can no longer begin), takes it out of its source's count, offers it
+     * to {@code handOver} (which gives its place in the listener's cap to the new connection, if it still holds one)
+     * and closes it. So connections trickling heads from many sources (an IPv6 client's /48 holds 65536 /64s) cannot
+     * fill the listener against everyone else either (as long as they are not renewed faster than the listener's
+     * places every 2 s: docs/https.md). It counts as evicted, and is logged, only when {@code handOver} took its place
+     * (review27 #7): one that gave its place back meanwhile (closing on its own) is neither, and the caller refuses the
+     * new connection (counting it there), so no new connection counts both as evicted and as refused.
+     *
+     * @return whether a place was handed over; false if no connection has waited long enough, or {@code handOver}
+     *         found its place given back
      */
-    public Channel takeLongestWaiting() {
+    public boolean evictLongestWaiting(Predicate<Channel> handOver) {
         long now = clock.getAsLong();
-        while (true) {
-            HeadWait longest = null;
-            String longestSource = null;
-            long longestWaited = -1;
-            for (Map.Entry<String, List<HeadWait>> entry : open.entrySet()) {
-                HeadWait[] found = {null};
-                open.computeIfPresent(entry.getKey(), (key, places) -> {
-                    found[0] = longestWaiting(places, now);
-                    return places;
-                });
-                long waited = found[0] == null ? -1 : found[0].waited(now);
-                if (waited > longestWaited) {
-                    longest = found[0];
-                    longestSource = entry.getKey();
-                    longestWaited = waited;
-                }
-            }
-            if (longest == null) {
-                return null;
-            }
-            HeadWait candidate = longest;
-            long[] claimedWaited = {-1};
-            open.computeIfPresent(longestSource, (key, places) -> {
-                if (places.contains(candidate)) {
-                    claimedWaited[0] = candidate.claim(now, EVICTABLE_AFTER.toNanos());
-                    if (claimedWaited[0] >= 0) {
-                        places.remove(candidate);
-                    }
-                }
-                return places.isEmpty() ? null : places;
+        Map<HeadWait, String> sources = new HashMap<>();
+        for (String source : open.keySet()) {
+            open.computeIfPresent(source, (key, places) -> {
+                places.forEach(place -> sources.put(place, key));
+                return places;
             });
-            if (claimedWaited[0] < 0) {
-                // its head completed, or it closed, or a new connection of its source took its place, since it was
-                // chosen: not this one (review26b L2); the search is made again, and ends, as a connection that
-                // failed the claim no longer waits as of now
-                continue;
-            }
-            evicted.run();
-            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(claimedWaited[0]);
-            evictions.refused(since -> "connection from " + ClientAddress.of(candidate.channel) + " closed after "
-                    + "waiting " + waitedMillis + " ms for a request head: the listener held its limit of connections "
-                    + "and a new one took its place; " + since + " such since the last such line (logged at most once "
-                    + "a minute)");
-            return candidate.channel;
         }
+        Claimed victim = claimLongestWaiting(sources.keySet(), now,
+                candidate -> claimIn(sources.get(candidate), candidate, now));
+        if (victim == null) {
+            return false;
+        }
+        Channel gone = victim.connection().channel;
+        boolean handedOver = handOver.test(gone);
+        if (handedOver) {
+            evicted.run();
+            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(victim.waitedWhenClaimed());
+            evictions.refused(since -> "connection from " + ClientAddress.of(gone) + " closed after waiting "
+                    + waitedMillis + " ms for a request head: the listener held its limit of connections and a new one"
+                    + " took its place; " + since + " such since the last such line (logged at most once a minute)");
+        }
+        gone.close();
+        return handedOver;
+    }
+
+    /**
+     * Claims {@code candidate} ({@link HeadWait#claim}) and takes it out of {@code source}'s count, if that still
+     * counts it (it has not closed, nor given its place to a new connection of its source, since it was read).
+     *
+     * @return how long it had waited, or -1 if it was not claimed
+     */
+    private long claimIn(String source, HeadWait candidate, long now) {
+        long[] waited = {-1};
+        open.computeIfPresent(source, (key, places) -> {
+            if (places.contains(candidate)) {
+                waited[0] = candidate.claim(now, EVICTABLE_AFTER.toNanos());
+                if (waited[0] >= 0) {
+                    places.remove(candidate);
+                }
+            }
+            return places.isEmpty() ? null : places;
+        });
+        return waited[0];
     }
 
     /** A connection claimed to give its place up ({@link HeadWait#claim}) and how long it had waited. */
@@ -218,28 +228,32 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Claims the connection of {@code places} that has waited longest for a request head, {@link #EVICTABLE_AFTER} at
-     * least ({@link HeadWait#claim}: atomically with its head completing); null if none has. One whose head
-     * completed since it was read is passed over for the next.
+     * Claims, of {@code candidates}, the connection that has waited longest for a request head, {@link
+     * #EVICTABLE_AFTER} at least, by {@code claim} ({@link HeadWait#claim}, atomically with its head completing; it
+     * answers how long the connection had waited, or -1 if it was not claimed); null if none has. One whose claim fails
+     * (its head completed, or it closed, since it was read) is passed over for the next (review26b L2); the search
+     * ends, as each candidate is tried once at most.
      */
-    private static Claimed claimLongestWaiting(List<HeadWait> places, long now) {
-        List<HeadWait> candidates = new ArrayList<>(places);
+    private static Claimed claimLongestWaiting(Collection<HeadWait> candidates, long now,
+                                               ToLongFunction<HeadWait> claim) {
+        List<HeadWait> left = new ArrayList<>(candidates);
         while (true) {
-            HeadWait longest = longestWaiting(candidates, now);
+            HeadWait longest = longestWaiting(left, now);
             if (longest == null) {
                 return null;
             }
-            long waited = longest.claim(now, EVICTABLE_AFTER.toNanos());
+            long waited = claim.applyAsLong(longest);
             if (waited >= 0) {
                 return new Claimed(longest, waited);
             }
-            candidates.remove(longest);
+            left.remove(longest);
         }
     }
 
     /**
      * The connection of {@code places} that has waited longest for a request head, if it has waited {@link
-     * #EVICTABLE_AFTER} at least; null if none has.
+     * #EVICTABLE_AFTER} at least; null if none has. One already closed is not waiting: it gives its places back
+     * itself.
      */
     private static HeadWait longestWaiting(List<HeadWait> places, long now) {
         long evictableAfter = EVICTABLE_AFTER.toNanos();
@@ -247,7 +261,7 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
         long longestWaited = -1;
         for (HeadWait place : places) {
             long waited = place.waited(now);
-            if (waited >= evictableAfter && waited > longestWaited) {
+            if (waited >= evictableAfter && waited > longestWaited && place.channel.isOpen()) {
                 longest = place;
                 longestWaited = waited;
             }

@@ -137,15 +137,70 @@ class ConnectionLimitTest {
         assertThat(busy.isOpen()).isTrue();
     }
 
+    /**
+     * A connection of a source at its cap that has waited 3 s closes on its own (its keep-alive timeout) just as a new
+     * connection of the source arrives on another event loop, before its close has dropped it from the source's
+     * count: the new one takes the place it gave back, and nobody counts as evicted. Before, the closing connection
+     * was claimed for the new one, counted and logged as closed for it.
+     */
+    @Test
+    void aConnectionClosingOnItsOwnAsANewOneOfItsSourceArrives_givesItsPlace_uncountedAsEvicted() throws Exception {
+        EmbeddedChannel[] next = {null};
+        EmbeddedChannel idle = connect("192.0.2.22", () -> next[0] = connect("192.0.2.22"));
+        EmbeddedChannel other = connect("192.0.2.22");
+        advance(ConnectionLimit.EVICTABLE_AFTER.toMillis() + 1_000);
+
+        idle.close();
+
+        assertThat(next[0].isOpen()).as("the new connection").isTrue();
+        assertThat(other.isOpen()).as("waited as long, but the place given back was free").isTrue();
+        assertThat(evicted).hasValue(0);
+        assertThat(refused).hasValue(0);
+        assertThat(limit.openFrom(InetAddress.getByName("192.0.2.22"))).isEqualTo(2);
+    }
+
+    /**
+     * At the listener's cap, a connection claimed for a new one counts as evicted only once its place was handed over
+     * (review27 #7); claimed, it is closed either way.
+     */
+    @Test
+    void theLongestWaitingConnectionTakenForTheListener_countsAsEvictedOnlyWhenItsPlaceIsHandedOver() throws Exception {
+        EmbeddedChannel first = connect("192.0.2.23");
+        advance(1);
+        EmbeddedChannel second = connect("192.0.2.24");
+        advance(ConnectionLimit.EVICTABLE_AFTER.toMillis());
+
+        assertThat(limit.evictLongestWaiting(victim -> false)).as("its place was given back already").isFalse();
+        assertThat(first.isOpen()).as("claimed: its request can no longer begin").isFalse();
+        assertThat(evicted).hasValue(0);
+
+        assertThat(limit.evictLongestWaiting(victim -> victim == second)).isTrue();
+        assertThat(second.isOpen()).isFalse();
+        assertThat(evicted).hasValue(1);
+        assertThat(limit.evictLongestWaiting(victim -> true)).as("none is left").isFalse();
+        assertThat(evicted).hasValue(1);
+    }
+
     private void advance(long millis) {
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
     }
 
     private EmbeddedChannel connect(String client) throws UnknownHostException {
+        return connect(client, () -> { });
+    }
+
+    /** With {@code atClose} run when it closes, before the limit's own close drops it from its source's count. */
+    private EmbeddedChannel connect(String client, ThrowingRunnable atClose) throws UnknownHostException {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.attr(ClientAddress.PROXIED).set(new InetSocketAddress(InetAddress.getByName(client), 40000));
+        channel.closeFuture().addListener(closed -> atClose.run());
         channel.pipeline().addLast(limit);
         channel.pipeline().fireChannelActive();
         return channel;
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
     }
 }

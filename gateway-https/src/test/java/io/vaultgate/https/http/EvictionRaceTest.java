@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 /**
  * review26b L2: a connection chosen to give its place to a new one may complete its request head at that very moment.
  * Its request must then either begin and the connection be left alone, or not begin at all; never begin and be cut
- * off. The race is made deterministic through the eviction counter, which the limit runs between choosing the
- * connection and closing it (or handing it to the listener's cap): there the victim's head arrives, through the real
- * request decoder, request header timeout and API handler, whose dispatcher records the requests that began. Time is
- * the test's own clock.
+ * off. The race is made deterministic through what the limit runs between claiming the connection and closing it,
+ * the eviction counter (per-source cap) or the hand-over of its place (listener's cap): there the victim's head
+ * arrives, through the real request decoder, request header timeout and API handler, whose dispatcher records the
+ * requests that began. Time is the test's own clock.
  */
 class EvictionRaceTest {
 
@@ -70,15 +70,20 @@ class EvictionRaceTest {
     void aHeadCompletingAsItsConnectionIsTakenForTheListenersCap_neitherBeginsAndIsCutOff() throws Exception {
         EmbeddedChannel victim = connect("192.0.2.31");
         advance(ConnectionLimit.EVICTABLE_AFTER.toMillis() + 1);
-        atEviction.set(() -> victim.writeInbound(Unpooled.copiedBuffer(HEAD, StandardCharsets.US_ASCII)));
+        AtomicReference<Channel> taken = new AtomicReference<>();
 
-        Channel taken = limit.takeLongestWaiting();
+        boolean handedOver = limit.evictLongestWaiting(chosen -> {
+            taken.set(chosen);
+            victim.writeInbound(Unpooled.copiedBuffer(HEAD, StandardCharsets.US_ASCII));
+            return true;
+        });
 
-        assertThat(taken != null && began.contains(victim))
+        assertThat(handedOver && began.contains(victim))
                 .as("a request began on the connection handed over to be closed").isFalse();
-        assertThat(taken).isSameAs(victim);
+        assertThat(taken.get()).isSameAs(victim);
         assertThat(began).isEmpty();
         assertThat(victim.isOpen()).isFalse();
+        assertThat(evicted).hasValue(1);
     }
 
     /**
