@@ -39,6 +39,17 @@ public sealed interface DeliveryOutcome {
         }
     }
 
+    /**
+     * Not attempted: the job's tenant was locked down after the job was claimed, and nothing was sent. The job is
+     * given back {@link ForwardState#PENDING}, due as before and its claim not counted as an attempt, and is sent
+     * once the tenant is unlocked (a locked tenant's jobs are not claimed). Counts as no failure.
+     */
+    record Paused(String reason) implements DeliveryOutcome {
+        public Paused {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
     /** Why an attempt failed, for logs and metrics. */
     enum Kind {
         /** Handshake refused either way: untrusted, expired or wrong-name certificate. Nothing was sent. */

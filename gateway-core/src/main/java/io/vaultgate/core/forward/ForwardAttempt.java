@@ -5,9 +5,9 @@ import io.vaultgate.core.files.FileOpener;
 import io.vaultgate.core.files.FileState;
 import io.vaultgate.core.forward.DeliveryOutcome.Failed;
 import io.vaultgate.core.forward.DeliveryOutcome.Kind;
-import io.vaultgate.core.tenant.TenantStatus;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,17 +26,23 @@ final class ForwardAttempt {
     private final Outbox outbox;
     private final ForwardOutcomes outcomes;
     private final Clock clock;
+    private final Consumer<ForwardJob> beforeLookup;
 
+    /**
+     * @param beforeLookup runs on each claimed job right before it is looked up, on the thread that prepares it: the
+     *     window between a claim and the lookup, where tests land a lockdown or shred (the forwarder passes a no-op)
+     */
     ForwardAttempt(Database database, FileOpener opener, Optional<StoredEnvelopes> envelopes,
                    ForwardingSites sites,
                    SiteClients clients, SiteDelivery delivery, Outbox outbox, ForwardMetrics metrics,
-                   ForwardEvents events, Clock clock) {
+                   ForwardEvents events, Clock clock, Consumer<ForwardJob> beforeLookup) {
         this.database = database;
         this.preparation = new JobPreparation(database, opener, envelopes, sites, clients, delivery);
         this.delivery = delivery;
         this.outbox = outbox;
         this.outcomes = new ForwardOutcomes(outbox, metrics, events, clock);
         this.clock = clock;
+        this.beforeLookup = beforeLookup;
     }
 
     /** Runs one claimed job now: prepare, deliver, record the outcome. */
@@ -49,6 +55,7 @@ final class ForwardAttempt {
      * now on; nothing is sent and nothing recorded yet. Never throws: a failure is kept for {@link #run}.
      */
     PreparedJob prepare(ForwardJob job) {
+        beforeLookup.accept(job);
         return preparation.prepare(job);
     }
 
@@ -98,10 +105,11 @@ final class ForwardAttempt {
      * version and owner), its tenant {@code ACTIVE}, its file {@code COMMITTED}. If not, nothing is sent and what
      * the job opened is closed (its read-ahead stopped, its file and data key released). A job that changed
      * meanwhile (taken over, abandoned with its site, or forgotten with its shredded tenant) is left as it is. A
-     * job whose tenant was locked down is given back pending, its claim not counted as an attempt, so that it is
-     * sent once the tenant is unlocked (a claim does not take a locked tenant's jobs). A job whose file is gone
-     * settles as one that finds its file gone when it is prepared. If the catalog cannot be read the job is given
-     * back too (or, failing that, is due again after its lease).
+     * job whose tenant is no longer {@code ACTIVE} ends as one whose lookup found that ({@link TenantGate}): locked
+     * down, it is given back pending, its claim not counted as an attempt, so that it is sent once the tenant is
+     * unlocked (a claim does not take a locked tenant's jobs); shredded, it fails for good (DEAD). A job whose file is
+     * gone settles as one that finds its file gone when it is prepared. If the catalog cannot be read the job is
+     * given back (or, failing that, is due again after its lease).
      */
     boolean stillToSend(PreparedJob prepared) {
         ForwardJob job = prepared.job();
@@ -125,12 +133,10 @@ final class ForwardAttempt {
             return false;
         }
         OutboxRows.Recheck now = row.get();
-        if (now.tenant().orElse(TenantStatus.SHREDDED) != TenantStatus.ACTIVE) {
+        Optional<DeliveryOutcome> refused = TenantGate.refusal(job, now.tenant());
+        if (refused.isPresent()) {
             prepared.close();
-            LOG.info("forward job {} (file {} to site {}) was not sent: tenant {} is {} now; it is pending again, "
-                    + "its claim not counted as an attempt", job.id(), job.fileId(), job.siteId(), job.tenant(),
-                    now.tenant().map(Enum::name).orElse("gone"));
-            giveBack(job);
+            record(job, refused.get());
             return false;
         }
         if (now.file().orElse(null) != FileState.COMMITTED) {

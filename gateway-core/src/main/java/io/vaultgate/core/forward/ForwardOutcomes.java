@@ -3,6 +3,7 @@ package io.vaultgate.core.forward;
 import io.vaultgate.core.forward.DeliveryOutcome.Delivered;
 import io.vaultgate.core.forward.DeliveryOutcome.Failed;
 import io.vaultgate.core.forward.DeliveryOutcome.Gone;
+import io.vaultgate.core.forward.DeliveryOutcome.Paused;
 import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ final class ForwardOutcomes {
     /**
      * Records an outcome in the outbox. A delivery and its event (the audit record) are committed in one
      * transaction when the event sink takes part in it, which is then synced to stable storage (as the audit
-     * log's own appends are); otherwise the sink is told after the commit.
+     * log's own appends are); otherwise the sink is told after the commit. A paused job is given back.
      */
     void record(ForwardJob job, DeliveryOutcome outcome) {
         if (outcome instanceof Delivered delivered) {
@@ -50,6 +51,10 @@ final class ForwardOutcomes {
             }
             return;
         }
+        if (outcome instanceof Paused paused) {
+            giveBack(job, paused.reason());
+            return;
+        }
         Failed failed = (Failed) outcome;
         metrics.failed(job.siteId(), failed.kind());
         Optional<ForwardState> next = outbox.fail(job, failed.message(), failed.permanent(), clock.instant());
@@ -61,6 +66,25 @@ final class ForwardOutcomes {
         } else {
             LOG.warn("forward job {} (file {} to site {}) attempt {} failed [{}]: {}; will retry", job.id(),
                     job.fileId(), job.siteId(), job.attempts(), failed.kind(), failed.message());
+        }
+    }
+
+    /**
+     * A paused job, never sent, given back pending: its claim not counted as an attempt, no failure counted. If that
+     * fails, the job is due again when its lease expires (then with its claim counted).
+     */
+    private void giveBack(ForwardJob job, String reason) {
+        try {
+            if (outbox.release(job, clock.instant())) {
+                LOG.info("forward job {} (file {} to site {}) was not sent: {}; it is pending again, its claim not "
+                        + "counted as an attempt, and is sent after the unlock", job.id(), job.fileId(), job.siteId(),
+                        reason);
+            } else {
+                LOG.info("forward job {} was not sent ({}) and not given back: it changed meanwhile", job.id(), reason);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("forward job {} was not sent ({}); giving it back failed ({}); it is due again when its lease "
+                    + "expires", job.id(), reason, e.toString());
         }
     }
 

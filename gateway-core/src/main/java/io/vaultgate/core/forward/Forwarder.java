@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * stores it, a helper thread records the previous file's delivery, claims the site's next due job and prepares it
  * (looks it up, opens the file, starts decrypting it), and once the answer is in the worker sends the prepared file
  * at once on the same kept-alive connection, after checking that its job, tenant and file still allow it
- * (a lockdown, shred or delete meanwhile stops it unsent). After a failure it records it, gives the prepared
- * job back unsent (not counted as an attempt) and stops, so a site in trouble waits for the next poll.
+ * (a lockdown, shred or delete meanwhile stops it unsent). Every job, the first of a turn too, is checked against
+ * its tenant's status when it is looked up, after its claim ({@link TenantGate}). After a failure it records it, gives
+ * the prepared job back unsent (not counted as an attempt) and stops, so a site in trouble waits for the next poll.
  * This class wires them ({@link ForwardThreads}, {@link ForwardAttempt}, {@link LeaseRenewal}, {@link NextJobs})
  * and starts and stops them.
  */
@@ -64,6 +66,16 @@ public final class Forwarder implements AutoCloseable {
     public Forwarder(Database database, Outbox outbox, FileOpener opener, Optional<StoredEnvelopes> envelopes,
                      ForwarderSettings settings, String nodeId, MeterRegistry meters, ForwardEvents events,
                      SecureRandom random, Clock clock) {
+        this(database, outbox, opener, envelopes, settings, nodeId, meters, events, random, clock, job -> { });
+    }
+
+    /**
+     * @param beforeLookup runs on each claimed job right before its lookup (see {@link ForwardAttempt}); for tests,
+     *     which change the catalog between a claim and the lookup
+     */
+    Forwarder(Database database, Outbox outbox, FileOpener opener, Optional<StoredEnvelopes> envelopes,
+              ForwarderSettings settings, String nodeId, MeterRegistry meters, ForwardEvents events,
+              SecureRandom random, Clock clock, Consumer<ForwardJob> beforeLookup) {
         this.outbox = outbox;
         this.settings = settings;
         this.nodeId = nodeId;
@@ -76,7 +88,7 @@ public final class Forwarder implements AutoCloseable {
         this.attempt = new ForwardAttempt(database, opener, envelopes, sites, clients,
                 new SiteDelivery(settings.requestTimeout(), settings.minBytesPerSecond(), threads.deadlines,
                         threads.readers, new ChunkPool(Http1Put.CHUNK, settings.workers() * 2 * (ReadAhead.DEPTH + 1))),
-                outbox, metrics, events, clock);
+                outbox, metrics, events, clock, beforeLookup);
         outbox.reportDeadLettersTo(attempt::wentDead); // also for jobs the cluster's reaper sets DEAD
         this.next = new NextJobs(outbox, attempt, nodeId, settings.lease(), clock, () -> closed);
         this.turns = new SiteTurns(attempt, new Beside(threads.helpers),
@@ -130,7 +142,10 @@ public final class Forwarder implements AutoCloseable {
         return ran;
     }
 
-    /** Runs one job this node already holds, e.g. one claimed by hand; returns its outcome. */
+    /**
+     * Runs one job this node already holds, e.g. one claimed by hand; returns its outcome ({@link
+     * DeliveryOutcome.Paused}, nothing sent and the job given back, if its tenant was locked down since the claim).
+     */
     public DeliveryOutcome run(ForwardJob claimed) {
         return attempt.run(claimed);
     }

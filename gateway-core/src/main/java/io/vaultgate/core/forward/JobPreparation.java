@@ -23,9 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes a claimed job ready to send ({@link PreparedJob}): looks up its file, the account that uploaded it, its
- * site and the file's key slot in one statement ({@link JobLookup}), loads the site's client, opens the file (decrypting it, or its stored envelope as it is
- * for a site that takes sealed forwards) and builds the request, whose body is read ahead from then on. Nothing is
- * sent and nothing recorded here; every failure becomes the prepared job's outcome.
+ * site, the file's key slot and its tenant's status in one statement ({@link JobLookup}), loads the site's client,
+ * opens the file (decrypting it, or its stored envelope as it is for a site that takes sealed forwards) and builds
+ * the request, whose body is read ahead from then on. A job whose tenant was locked down or shredded since its claim
+ * opens nothing and is never sent ({@link TenantGate}). Nothing is sent and nothing recorded here; every failure
+ * becomes the prepared job's outcome.
  */
 final class JobPreparation {
 
@@ -53,12 +55,12 @@ final class JobPreparation {
     }
 
     /**
-     * The job's file, the login name of the account that uploaded it (its id if no account has it), the site and,
-     * where the file is to be opened here, its key slot checked usable: one statement ({@link JobLookup}) and the
-     * check of the slot's KEK version, in one catalog read.
+     * The job's file, the login name of the account that uploaded it (its id if no account has it), the site, the
+     * status of the job's tenant and, where the file is to be opened here, its key slot checked usable: one statement
+     * ({@link JobLookup}) and the check of the slot's KEK version, in one catalog read.
      */
     private record Lookup(Optional<FileRecord> file, String account, Optional<SiteForwarding> site,
-                          Optional<StoredFileAccess.CheckedSlot> slot) {
+                          Optional<TenantStatus> tenant, Optional<StoredFileAccess.CheckedSlot> slot) {
     }
 
     /**
@@ -84,12 +86,15 @@ final class JobPreparation {
         Lookup found = database.read(jdbc -> {
             Optional<JobLookup.Row> row = lookup.find(jdbc, job);
             if (row.isEmpty()) {
-                return new Lookup(Optional.empty(), "", Optional.empty(), Optional.empty());
+                return new Lookup(Optional.empty(), "", Optional.empty(), Optional.empty(), Optional.empty());
             }
             FileRecord file = row.get().file();
             Optional<SiteForwarding> site = row.get().site();
+            Optional<TenantStatus> tenant = row.get().tenant();
             Optional<StoredFileAccess.CheckedSlot> slot = Optional.empty();
-            if (file.state() == FileState.COMMITTED && site.isPresent()) {
+            // a file not to be sent (gone, its site unconfigured, its tenant no longer ACTIVE) touches no key
+            if (file.state() == FileState.COMMITTED && site.isPresent()
+                    && tenant.equals(Optional.of(TenantStatus.ACTIVE))) {
                 if (site.get().recipient().isPresent()) {
                     if (envelopes.isPresent()) {
                         slot = Optional.of(envelopes.get().checkSlot(jdbc, row.get().slot()));
@@ -98,10 +103,17 @@ final class JobPreparation {
                     slot = Optional.of(decrypting.checkSlot(jdbc, row.get().slot()));
                 }
             }
-            return new Lookup(Optional.of(file), row.get().username().orElse(file.accountId()), site, slot);
+            return new Lookup(Optional.of(file), row.get().username().orElse(file.accountId()), site, tenant, slot);
         });
         Optional<FileRecord> file = found.file();
-        if (file.isEmpty() || file.get().state() != FileState.COMMITTED) {
+        if (file.isEmpty()) {
+            return PreparedJob.failed(job, fileGone(job));
+        }
+        Optional<DeliveryOutcome> refused = TenantGate.refusal(job, found.tenant());
+        if (refused.isPresent()) {
+            return PreparedJob.failed(job, refused.get());
+        }
+        if (file.get().state() != FileState.COMMITTED) {
             return PreparedJob.failed(job, fileGone(job));
         }
         Optional<SiteForwarding> site = found.site();
@@ -141,9 +153,9 @@ final class JobPreparation {
         }
         SealedPayload payload;
         try {
-            // the lookup checked the slot: the file is COMMITTED (else it went as gone), its site takes sealed
-            // envelopes and this forwarder reads them (else refused above), so the slot is there (review26b L6: the
-            // fallback that read and checked it again could never run)
+            // the lookup checked the slot: the file is COMMITTED (else it went as gone), its tenant ACTIVE (else
+            // refused by the TenantGate), its site takes sealed envelopes and this forwarder reads them (else refused
+            // above), so the slot is there (review26b L6: the fallback that read and checked it again could never run)
             payload = envelopes.get().open(file, site.siteId(), site.recipient().orElseThrow(), slot.orElseThrow());
         } catch (GatewayException e) {
             return PreparedJob.failed(job, unreadable(job, "sealed", e));

@@ -2,8 +2,10 @@ package io.vaultgate.core.forward;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,17 +31,25 @@ final class LeaseRenewal {
         this.clock = clock;
     }
 
-    /** Renews {@code job}'s lease until the returned future is cancelled. */
-    ScheduledFuture<?> whileRunning(ForwardJob job) {
+    /**
+     * Renews {@code job}'s lease until the returned future is cancelled. Once the forwarder is closing (its timer
+     * stopped) nothing is renewed: the worker's send goes on within the close's wait (30 s), far shorter than a lease.
+     * Before, the timer's refusal ended the worker's turn with the job still leased, to be retaken after its lease.
+     */
+    Future<?> whileRunning(ForwardJob job) {
         long every = Math.max(1, lease.toMillis() / 3);
-        return timer.scheduleWithFixedDelay(() -> {
-            try {
-                if (!outbox.renew(job, lease, clock.instant())) {
-                    LOG.warn("forward job {}: lease lost while sending; the site deduplicates", job.id());
+        try {
+            return timer.scheduleWithFixedDelay(() -> {
+                try {
+                    if (!outbox.renew(job, lease, clock.instant())) {
+                        LOG.warn("forward job {}: lease lost while sending; the site deduplicates", job.id());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("forward job {}: renewing the lease failed: {}", job.id(), e.toString());
                 }
-            } catch (RuntimeException e) {
-                LOG.warn("forward job {}: renewing the lease failed: {}", job.id(), e.toString());
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
+            }, every, every, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            return CompletableFuture.completedFuture(null);
+        }
     }
 }

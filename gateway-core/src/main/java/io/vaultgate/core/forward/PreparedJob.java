@@ -33,7 +33,10 @@ final class PreparedJob implements AutoCloseable {
         return new PreparedJob(job, null, client, site, file, opened, request);
     }
 
-    /** An attempt that ended while it was prepared: sending it yields {@code failed}. */
+    /**
+     * An attempt that ended while it was prepared (or was {@linkplain DeliveryOutcome.Paused paused} by its tenant's
+     * lockdown): sending it sends nothing and yields {@code failed}.
+     */
     static PreparedJob failed(ForwardJob job, DeliveryOutcome failed) {
         return new PreparedJob(job, failed, null, null, null, null, null);
     }

@@ -1,7 +1,6 @@
 package io.vaultgate.core.forward;
 
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -39,17 +38,22 @@ final class SiteTurns {
         this.closed = closed;
     }
 
-    /** How a turn ended: how many jobs were attempted, and whether the last one was delivered. */
+    /**
+     * How a turn ended: how many jobs were attempted (not those given back unsent), and whether the last one
+     * attempted was delivered.
+     */
     record Turn(int attempted, boolean lastDelivered) {
     }
 
     /**
      * Forwards {@code first} and then each job {@code nextJob} supplies (null: none). A delivery is recorded up to
      * one file after its answer, but always before the turn ends and before a file larger than
-     * {@link #RECORD_BEFORE_SENDING} is sent; a failure is recorded at once. Right before a job prepared meanwhile
-     * is sent, it is checked again ({@link ForwardAttempt#stillToSend}): a lockdown, shred, delete or takeover
-     * since its claim stops it unsent. With {@code pool}, the turn stops after a failure or when the forwarder
-     * closes, and gives a prepared job back unsent.
+     * {@link #RECORD_BEFORE_SENDING} is sent; a failure is recorded at once. Every job's lookup reads its tenant's
+     * status, so {@code first} too is sent only if its tenant is still {@code ACTIVE} after its claim: a job paused
+     * by a lockdown is given back unsent, is not counted as attempted, and the turn goes on with the next job.
+     * Right before a job prepared meanwhile is sent, it is checked again ({@link ForwardAttempt#stillToSend}): a
+     * lockdown, shred, delete or takeover since its preparation stops it unsent. With {@code pool}, the turn stops
+     * after a failure or when the forwarder closes, and gives a prepared job back unsent.
      */
     Turn run(PreparedJob first, Supplier<PreparedJob> nextJob, boolean pool) {
         PreparedJob current = first;
@@ -78,7 +82,7 @@ final class SiteTurns {
                 // file's run only while its answer is awaited, so the next job is not claimed (and its
                 // lease not spent) long before it is sent.
                 Future<?> besideIt = current.size() <= RECORD_BEFORE_SENDING ? beside.start(meanwhile) : null;
-                ScheduledFuture<?> renewing = renewal.whileRunning(current.job());
+                Future<?> renewing = renewal.whileRunning(current.job());
                 DeliveryOutcome outcome;
                 try {
                     outcome = attempt.send(current, besideIt == null ? meanwhile : () -> { });
@@ -89,9 +93,11 @@ final class SiteTurns {
                     }
                     recordQuietly(earlier); // the site answered before the request was written to its end
                 }
-                attempted++;
-                delivered = outcome instanceof DeliveryOutcome.Delivered;
-                if (delivered) {
+                if (!(outcome instanceof DeliveryOutcome.Paused)) { // a paused job was not attempted
+                    attempted++;
+                    delivered = outcome instanceof DeliveryOutcome.Delivered;
+                }
+                if (outcome instanceof DeliveryOutcome.Delivered) {
                     pending = new Delivery(current.job(), outcome);
                 } else {
                     attempt.record(current.job(), outcome);

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A real core over a temp dir, its catalog opened a second time for the forwarding classes (as the lead
@@ -93,6 +94,18 @@ final class ForwardFixture implements AutoCloseable {
         return new Forwarder(database, outbox, opener, settings, node, meters, random, clock);
     }
 
+    /**
+     * The default forwarder, running {@code beforeLookup} on each claimed job right before its lookup (the window
+     * between a job's claim and the read that prepares it).
+     */
+    Forwarder forwarder(String node, Consumer<ForwardJob> beforeLookup) {
+        DecryptingFileOpener opener = new DecryptingFileOpener(database, new FileRepository(), test.store(),
+                test.keys());
+        return new Forwarder(database, outbox, opener, Optional.empty(), new ForwarderSettings(4,
+                Duration.ofMinutes(10), Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofSeconds(30),
+                1024 * 1024), node, meters, ForwardEvents.NONE, random, clock, beforeLookup);
+    }
+
     /** A forwarder that can also send sealed envelopes (to sites with a recipient key). */
     Forwarder sealingForwarder(String node) {
         ObjectStore store = test.store();
@@ -105,13 +118,22 @@ final class ForwardFixture implements AutoCloseable {
 
     /** Uploads {@code content} and queues it for the site, as the router's hook will. */
     FileRecord uploadAndQueue(String path, byte[] content) {
-        FileRecord file = upload(path, content);
+        return queue(upload(path, content));
+    }
+
+    /** Queues {@code file} for the site, as the router's hook does. */
+    FileRecord queue(FileRecord file) {
         database.inTransaction(jdbc -> outbox.enqueue(jdbc, file, SITE, clock.instant()));
         return file;
     }
 
     FileRecord upload(String path, byte[] content) {
-        Upload upload = test.core().ingest().open(client, PathPolicy.parse(path), UploadMode.CREATE);
+        return upload(client, path, content);
+    }
+
+    /** Uploads {@code content} as {@code principal} (e.g. another tenant's account). */
+    FileRecord upload(ClientPrincipal principal, String path, byte[] content) {
+        Upload upload = test.core().ingest().open(principal, PathPolicy.parse(path), UploadMode.CREATE);
         for (int offset = 0; offset < content.length; offset += 1 << 20) {
             upload.write(offset, ByteBuffer.wrap(content, offset, Math.min(1 << 20, content.length - offset)));
         }
@@ -128,13 +150,21 @@ final class ForwardFixture implements AutoCloseable {
      * keys are destroyed (the catalog's rows of its files and jobs are left, as at that moment of a real shred).
      */
     void shred(String tenant) {
+        markShredded(tenant);
+        test.keys().destroyTenant(tenant);
+    }
+
+    /**
+     * The first step of a shred only: the catalog marks {@code tenant} SHREDDED, its keys still usable on this node
+     * (as for a shred run on another node that has not destroyed them yet, or whose keystore copy this node keeps).
+     */
+    void markShredded(String tenant) {
         TenantRepository tenants = new TenantRepository();
         database.inTransaction(jdbc -> {
             tenants.update(jdbc, tenants.find(jdbc, TenantId.of(tenant)).orElseThrow()
                     .withStatus(TenantStatus.SHREDDED));
             return null;
         });
-        test.keys().destroyTenant(tenant);
     }
 
     byte[] randomBytes(int size) {

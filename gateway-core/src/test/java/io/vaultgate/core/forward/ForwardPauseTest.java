@@ -3,14 +3,9 @@ package io.vaultgate.core.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.auth.ClientPrincipal;
-import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.files.FileRecord;
-import io.vaultgate.core.ingest.Upload;
-import io.vaultgate.core.ingest.UploadMode;
-import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -47,26 +42,13 @@ class ForwardPauseTest extends StubSiteTest {
     void lockingOneTenant_leavesOtherTenantsForwarding() {
         ClientPrincipal globex = fixture.test.client("globex", "globex-upload", Protocol.HTTPS);
         FileRecord acme = fixture.uploadAndQueue("/inbox/a.csv", "a".getBytes(StandardCharsets.UTF_8));
-        FileRecord other = queue(upload(globex, "/inbox/g.csv", "g"));
+        FileRecord other = fixture.queue(fixture.upload(globex, "/inbox/g.csv", "g".getBytes(StandardCharsets.UTF_8)));
         fixture.test.core().administration().lock(ACME);
 
         assertThat(forwarder.runDue()).isEqualTo(1);
 
         assertThat(site.received()).extracting(r -> r.header("Idempotency-Key")).containsExactly(other.id());
         assertThat(fixture.job(acme).state()).isEqualTo(ForwardState.PENDING);
-    }
-
-    private FileRecord upload(ClientPrincipal principal, String path, String content) {
-        Upload upload = fixture.test.core().ingest().open(principal, PathPolicy.parse(path), UploadMode.CREATE);
-        upload.write(0, ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
-        String id = upload.commit().fileId();
-        return fixture.database.read(jdbc -> new FileRepository().find(jdbc, id)).orElseThrow();
-    }
-
-    private FileRecord queue(FileRecord file) {
-        fixture.database.inTransaction(jdbc -> fixture.outbox.enqueue(jdbc, file, ForwardFixture.SITE,
-                fixture.clock.instant()));
-        return file;
     }
 
     @Test

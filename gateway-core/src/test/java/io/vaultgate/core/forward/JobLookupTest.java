@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.files.FileRecord;
+import io.vaultgate.core.tenant.TenantStatus;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The forwarder's one statement before a job is sent ({@link JobLookup}) reads what the separate reads did: the
- * file's row, the uploader's login name, the file's key slot and the site's forwarding configuration, each absent
+ * file's row, the uploader's login name, the file's key slot and the site's forwarding configuration (and, since
+ * review27, the tenant's status), each absent
  * where the separate read found nothing (a removed or unconfigured site, a file without a key slot, a file gone).
  * Runs on the catalog the build tests ({@code -Dvaultgate.test.catalog=postgresql} too).
  */
@@ -51,6 +53,23 @@ class JobLookupTest {
                 .isPresent();
         assertThat(row.site()).isEqualTo(fixture.database.read(jdbc -> sites.find(jdbc, ForwardFixture.SITE)))
                 .isPresent();
+    }
+
+    /** review27: the tenant's status is read in the same statement, for the check after the job's claim. */
+    @Test
+    void tenantStatus_isReadWithTheRest_asItIsNow() {
+        FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", "a".getBytes(UTF_8));
+        ForwardJob job = fixture.job(file);
+        JobLookup lookup = new JobLookup(sites);
+
+        assertThat(fixture.database.read(jdbc -> lookup.find(jdbc, job)).orElseThrow().tenant())
+                .contains(TenantStatus.ACTIVE);
+        fixture.test.core().administration().lock(job.tenant());
+        assertThat(fixture.database.read(jdbc -> lookup.find(jdbc, job)).orElseThrow().tenant())
+                .contains(TenantStatus.LOCKED);
+        fixture.markShredded(job.tenant().value());
+        assertThat(fixture.database.read(jdbc -> lookup.find(jdbc, job)).orElseThrow().tenant())
+                .contains(TenantStatus.SHREDDED);
     }
 
     @Test

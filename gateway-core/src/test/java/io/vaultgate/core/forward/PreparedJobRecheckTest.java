@@ -66,6 +66,27 @@ class PreparedJobRecheckTest extends StubSiteTest {
         assertThat(fixture.outbox.byFile(second.id())).as("forgotten with its tenant").isEmpty();
     }
 
+    /**
+     * Only the shred's first step (the catalog marks the tenant SHREDDED; this node still holds its keys, as when the
+     * shred runs on another node): the prepared job goes DEAD at once, as a job whose lookup finds its tenant shredded
+     * ({@link TenantGate}; before review27 it was given back pending).
+     */
+    @Test
+    void preparedJob_goesDeadUnsent_whenItsTenantIsMarkedShreddedWhileTheFileBeforeIsOnTheWire() throws Exception {
+        Future<Integer> turn = turns.submit(forwarder::runDue);
+        assertThat(secondPrepared.await(10, SECONDS)).isTrue();
+
+        fixture.markShredded(ACME.value());
+        answer.countDown();
+
+        assertThat(turn.get(10, SECONDS)).as("only the file on the wire was attempted").isEqualTo(1);
+        assertThat(site.received()).extracting(r -> r.header("Idempotency-Key")).containsExactly(first.id());
+        ForwardJob dead = fixture.job(second);
+        assertThat(dead.state()).isEqualTo(ForwardState.DEAD);
+        assertThat(dead.lastError()).hasValueSatisfying(error -> assertThat(error)
+                .contains("is never sent", "tenant acme was shredded"));
+    }
+
     @Test
     void preparedJob_isNotSent_whenItsTenantIsLockedWhileTheFileBeforeIsOnTheWire_andIsSentAfterUnlock()
             throws Exception {
