@@ -61,10 +61,18 @@ public final class EnvelopeHeaderCodec {
 
   /** Encodes a complete header. */
   public static byte[] encode(EnvelopeHeader h) {
-    byte[] out = Arrays.copyOf(
-        authenticatedPrefix(h.segmentSize(), h.context(), h.salt(), h.keyCommitment()),
-        EnvelopeFormat.HEADER_SIZE);
-    System.arraycopy(h.mac(), 0, out, MAC_OFFSET, EnvelopeHeader.MAC_SIZE);
+    return withMac(
+        authenticatedPrefix(h.segmentSize(), h.context(), h.salt(), h.keyCommitment()), h.mac());
+  }
+
+  /** A complete header: an {@link #authenticatedPrefix} followed by its MAC. */
+  public static byte[] withMac(byte[] authenticatedPrefix, byte[] mac) {
+    if (authenticatedPrefix.length != MAC_OFFSET || mac.length != EnvelopeHeader.MAC_SIZE) {
+      throw new IllegalArgumentException("a header is a " + MAC_OFFSET + "-byte prefix and a "
+          + EnvelopeHeader.MAC_SIZE + "-byte MAC");
+    }
+    byte[] out = Arrays.copyOf(authenticatedPrefix, EnvelopeFormat.HEADER_SIZE);
+    System.arraycopy(mac, 0, out, MAC_OFFSET, EnvelopeHeader.MAC_SIZE);
     return out;
   }
 

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import javax.crypto.Mac;
 
 /**
  * The per-file key schedule of envelope version 1.
@@ -24,6 +25,9 @@ import java.util.Arrays;
  *
  * <p>The commitment pins the ciphertext to one DEK: GCM alone is not key-committing, so without it a
  * crafted file could decrypt under two different keys. Holds secret bytes: call {@link #destroy()}.
+ * One HMAC instance serves the derivation and the header's MAC, re-keyed for each (a look-up of an
+ * instance per step cost more than the steps); {@link #destroy()} re-keys it with zeros. Not
+ * thread-safe.
  */
 public final class EnvelopeKeys {
   private static final String LABEL_PREFIX = "vaultgate/envelope/v1/";
@@ -31,23 +35,27 @@ public final class EnvelopeKeys {
   private final byte[] payloadKey;
   private final byte[] macKey;
   private final byte[] commitment;
+  private final Mac hmac;
 
-  private EnvelopeKeys(byte[] payloadKey, byte[] macKey, byte[] commitment) {
+  private EnvelopeKeys(byte[] payloadKey, byte[] macKey, byte[] commitment, Mac hmac) {
     this.payloadKey = payloadKey;
     this.macKey = macKey;
     this.commitment = commitment;
+    this.hmac = hmac;
   }
 
   /** Derives the keys of one file. */
   public static EnvelopeKeys derive(DataKey dek, EnvelopeContext ctx, byte[] salt) {
+    Mac hmac = Hkdf.newHmac();
     byte[] ikm = dek.toByteArray(InsecureKeyAccess.get());
-    byte[] prk = Hkdf.extract(salt, ikm);
+    byte[] prk = Hkdf.extract(hmac, salt, ikm);
     Arrays.fill(ikm, (byte) 0);
     try {
       return new EnvelopeKeys(
-          Hkdf.expand(prk, info("payload-key", ctx), 32),
-          Hkdf.expand(prk, info("header-mac-key", ctx), 32),
-          Hkdf.expand(prk, info("key-commitment", ctx), 32));
+          Hkdf.expand(hmac, prk, info("payload-key", ctx), 32),
+          Hkdf.expand(hmac, prk, info("header-mac-key", ctx), 32),
+          Hkdf.expand(hmac, prk, info("key-commitment", ctx), 32),
+          hmac);
     } finally {
       Arrays.fill(prk, (byte) 0);
     }
@@ -67,12 +75,14 @@ public final class EnvelopeKeys {
     return payloadKey.clone();
   }
 
-  /** Builds and MACs a header for a new file. */
+  /**
+   * Builds and MACs a header for a new file: its bytes, as {@link EnvelopeHeaderCodec#encode} writes
+   * them (the MAC after the prefix it covers), without building the parsed form.
+   */
   public byte[] sealHeader(int segmentSize, EnvelopeContext ctx, byte[] salt) {
     byte[] prefix = EnvelopeHeaderCodec.authenticatedPrefix(segmentSize, ctx, salt, commitment);
-    byte[] mac = Hkdf.hmac(macKey, prefix);
-    return EnvelopeHeaderCodec.encode(
-        new EnvelopeHeader(1, segmentSize, ctx, salt, commitment, mac));
+    byte[] mac = Hkdf.hmac(hmac, macKey, prefix);
+    return EnvelopeHeaderCodec.withMac(prefix, mac);
   }
 
   /**
@@ -84,17 +94,18 @@ public final class EnvelopeKeys {
     byte[] prefix = EnvelopeHeaderCodec.authenticatedPrefix(
         h.segmentSize(), h.context(), h.salt(), h.keyCommitment());
     boolean commitmentOk = MessageDigest.isEqual(commitment, h.keyCommitment());
-    boolean macOk = MessageDigest.isEqual(Hkdf.hmac(macKey, prefix), h.mac());
+    boolean macOk = MessageDigest.isEqual(Hkdf.hmac(hmac, macKey, prefix), h.mac());
     if (!(commitmentOk & macOk)) {
       throw new CryptoException.AuthenticationFailed();
     }
   }
 
-  /** Zeroes every derived key. */
+  /** Zeroes every derived key, and re-keys the HMAC instance with zeros so it holds none of them. */
   public void destroy() {
     Arrays.fill(payloadKey, (byte) 0);
     Arrays.fill(macKey, (byte) 0);
     Arrays.fill(commitment, (byte) 0);
+    Hkdf.hmac(hmac, new byte[32], new byte[0]);
   }
 
   @Override

@@ -20,10 +20,19 @@ public interface RandomSource {
    * 4 KiB, because every writer has a source of its own and most files are small: a 64 KiB file
    * takes a salt and two nonces, and filling 4 KiB for it cost more than sealing its segments.
    * Nonces and salts are public values, so holding them briefly in memory before use exposes
-   * nothing. Thread-safe.
+   * nothing. The sources share one {@link SecureRandom} (thread-safe, as the JDK's are): making one
+   * is a provider look-up that cost a small file's writer about as much as its first fetch.
+   * Thread-safe.
    */
   static RandomSource secure() {
-    return new BufferedSecureRandom(new SecureRandom());
+    return new BufferedSecureRandom(Platform.RANDOM);
+  }
+
+  /** The platform's generator, made once: it holds no state of ours, only its own seeding. */
+  final class Platform {
+    static final SecureRandom RANDOM = new SecureRandom();
+
+    private Platform() {}
   }
 
   /** Serves bytes from a buffer refilled from a {@link SecureRandom}; each byte is served once. */

@@ -14,8 +14,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.util.Arrays;
 
-/** An authenticated header and the keys derived for it; shared by readers, writers and resume. */
-record OpenedEnvelope(EnvelopeHeader header, EnvelopeKeys keys, byte[] headerBytes) {
+/**
+ * An authenticated header's segment size and bytes, and the keys derived for it; shared by readers,
+ * writers and resume.
+ */
+record OpenedEnvelope(int segmentSize, EnvelopeKeys keys, byte[] headerBytes) {
 
   /** Starts a new envelope: fresh salt, derived keys and a MACed header. */
   static OpenedEnvelope create(
@@ -26,8 +29,8 @@ record OpenedEnvelope(EnvelopeHeader header, EnvelopeKeys keys, byte[] headerByt
     byte[] salt = new byte[EnvelopeHeader.SALT_SIZE];
     random.nextBytes(salt);
     EnvelopeKeys keys = EnvelopeKeys.derive(dek, ctx, salt);
-    byte[] headerBytes = keys.sealHeader(segmentSize, ctx, salt);
-    return new OpenedEnvelope(EnvelopeHeaderCodec.decode(headerBytes), keys, headerBytes);
+    // the header just sealed is not decoded again: its fields are the arguments
+    return new OpenedEnvelope(segmentSize, keys, keys.sealHeader(segmentSize, ctx, salt));
   }
 
   /**
@@ -55,11 +58,7 @@ record OpenedEnvelope(EnvelopeHeader header, EnvelopeKeys keys, byte[] headerByt
       keys.destroy();
       throw e;
     }
-    return new OpenedEnvelope(header, keys, headerBytes);
-  }
-
-  int segmentSize() {
-    return header.segmentSize();
+    return new OpenedEnvelope(header.segmentSize(), keys, headerBytes);
   }
 
   /**
