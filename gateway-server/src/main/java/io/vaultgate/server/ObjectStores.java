@@ -65,19 +65,19 @@ public final class ObjectStores {
     /**
      * {@code vaultgate store adopt}: records the configured store as the catalog's once it shows it holds the
      * catalog's objects and no node runs ({@link StoreAdoption}); nothing is opened beyond its marker and a few
-     * objects.
+     * objects. {@code clock} dates the catalog's row and the audit event: the catalog's time.
      */
     public static StoreAdoption.Adopted adopt(VaultgateConfig config, Map<String, String> env, Database database,
-                                              AuditLog audit, String actor) throws IOException {
+                                              AuditLog audit, Clock clock, String actor) throws IOException {
         NodeSettings judge = config.catalog().node(NodeSettings.ofProcess()); // a node alive as the nodes judge it
         if (config.storage().type() == StorageType.FILESYSTEM) {
             FileStoreMarker marker = directoryMarker(config);
             return new StoreAdoption(database, FileSystemObjectStore.committedObjects(marker), marker, audit,
-                    Clock.systemUTC(), judge).adopt(actor);
+                    clock, judge).adopt(actor);
         }
         try (S3ObjectStore store = connect(config, env)) {
-            return new StoreAdoption(database, StoreIdentity.objectsOf(store), store.marker(), audit,
-                    Clock.systemUTC(), judge).adopt(actor);
+            return new StoreAdoption(database, StoreIdentity.objectsOf(store), store.marker(), audit, clock, judge)
+                    .adopt(actor);
         }
     }
 

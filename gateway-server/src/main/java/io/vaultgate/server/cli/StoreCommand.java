@@ -4,6 +4,7 @@ import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.core.audit.CatalogAuditLog;
 import io.vaultgate.core.audit.CheckpointPolicy;
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.node.CatalogClock;
 import io.vaultgate.core.storage.StoreAdoption;
 import io.vaultgate.core.storage.StoreNotRecognized;
 import io.vaultgate.server.CatalogDatabase;
@@ -32,7 +33,8 @@ public final class StoreCommand {
     @Command(name = "adopt", mixinStandardHelpOptions = true, description = {
             "Record the store the configuration names (storage.path, or the S3 bucket and prefix) as the catalog's: "
                     + "for a store restored or copied without its marker, or moved. Stop every node first: it refuses "
-                    + "while a node's heartbeat is fresh (within catalog.node-dead-after). The store must hold "
+                    + "while a node's heartbeat is fresh (within catalog.node-dead-after) or a start has recorded a "
+                    + "store id it has not confirmed yet (under 60 s ago). The store must hold "
                     + "more than half of the objects of the catalog's files committed last, as at start; its marker "
                     + "is kept, or written if it has none. Audited.",
             "Example: vaultgate store adopt --confirm"})
@@ -65,10 +67,7 @@ public final class StoreCommand {
                 return ExitCodes.FAILURE;
             }
             try (Database database = CatalogDatabase.openExisting(config, env)) {
-                CatalogAuditLog audit = new CatalogAuditLog(database,
-                        AuditKeys.load(AuditCommand.signingKeyFile(config)), CheckpointPolicy.defaults(),
-                        new SecureRandom(), Clock.systemUTC());
-                StoreAdoption.Adopted adopted = ObjectStores.adopt(config, env, database, audit, Actor.current());
+                StoreAdoption.Adopted adopted = adopt(config, env, database, Clock.systemUTC());
                 if (adopted.alreadyRecorded()) {
                     out.println("The catalog already records store " + adopted.id() + "; nothing changed");
                 } else {
@@ -83,6 +82,19 @@ public final class StoreCommand {
             } catch (IOException e) {
                 throw new UncheckedIOException("the store could not be adopted: " + e.getMessage(), e);
             }
+        }
+
+        /**
+         * Adopts the store on the catalog's time, as every admin command runs ({@link CatalogClock#measured}): the
+         * audit event, the checkpoint ages its log compares and the catalog's row are dated as the nodes date theirs,
+         * whatever this host's clock ({@code host}) says (it wrote them on the host's own clock).
+         */
+        static StoreAdoption.Adopted adopt(VaultgateConfig config, Map<String, String> env, Database database,
+                                           Clock host) throws IOException {
+            Clock clock = CatalogClock.measured(host, database);
+            CatalogAuditLog audit = new CatalogAuditLog(database, AuditKeys.load(AuditCommand.signingKeyFile(config)),
+                    CheckpointPolicy.defaults(), new SecureRandom(), clock);
+            return ObjectStores.adopt(config, env, database, audit, clock, Actor.current());
         }
     }
 }
