@@ -11,6 +11,7 @@ import static org.apache.sshd.sftp.common.SftpConstants.SSH_FX_PERMISSION_DENIED
 import static org.apache.sshd.sftp.common.SftpConstants.SSH_FX_QUOTA_EXCEEDED;
 
 import io.vaultgate.core.GatewayException;
+import io.vaultgate.sftp.fs.NoSuchEntry;
 import java.util.Optional;
 import org.apache.sshd.sftp.common.SftpException;
 import org.apache.sshd.sftp.common.SftpHelper;
@@ -19,7 +20,8 @@ import org.apache.sshd.sftp.server.SftpSubsystemEnvironment;
 
 /**
  * The one mapping from failures to SFTP status codes and messages. A core {@link GatewayException} (found
- * anywhere in the cause chain) answers with its reason's code and its client-safe message; anything else
+ * anywhere in the cause chain) answers with its reason's code and its client-safe message, as does a
+ * {@link NoSuchEntry} (a missing name found without one: the core's not-found code and text); anything else
  * answers with MINA's code for the exception kind and the generic text for that code, so no internal
  * message, path on disk or stack trace reaches a client. Version 3 clients (OpenSSH) only know codes 0 to 8;
  * richer codes are lowered for them and the message carries the detail.
@@ -52,13 +54,17 @@ public final class SftpStatusMapper implements SftpErrorStatusDataHandler {
 
     @Override
     public int resolveSubStatus(SftpSubsystemEnvironment sftp, int id, Throwable e, int cmd, Object... args) {
-        int status = gatewayCause(e).map(g -> statusOf(g.reason())).orElseGet(() -> SftpHelper.resolveSubstatus(e));
+        int status = e instanceof NoSuchEntry ? statusOf(GatewayException.Reason.NOT_FOUND)
+                : gatewayCause(e).map(g -> statusOf(g.reason())).orElseGet(() -> SftpHelper.resolveSubstatus(e));
         return forVersion(status, sftp.getVersion());
     }
 
     @Override
     public String resolveErrorMessage(SftpSubsystemEnvironment sftp, int id, Throwable e, int status, int cmd,
             Object... args) {
+        if (e instanceof NoSuchEntry missing) {
+            return missing.clientMessage();
+        }
         Optional<GatewayException> gateway = gatewayCause(e);
         if (gateway.isPresent()) {
             return gateway.get().clientMessage();

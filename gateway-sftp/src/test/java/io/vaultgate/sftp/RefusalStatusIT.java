@@ -76,6 +76,21 @@ class RefusalStatusIT {
         assertStatus(() -> sftp().stat("/inbox/no-such-name.txt"), SftpConstants.SSH_FX_NO_SUCH_FILE);
     }
 
+    /**
+     * The STAT of a new name (SFTP's put sends one before every upload): no such file, with the text MINA's STAT has
+     * always answered (its existence check turns the file system's answer into its own "no such file"), whether the
+     * gateway found the name missing by a core exception (before) or without one (now).
+     */
+    @Test
+    void stat_ofANewName_isNoSuchFile_withTheSameText() {
+        for (String path : new String[] {"/inbox/never-uploaded.txt", "/inbox/no/such/dir.txt", "/elsewhere/x.txt"}) {
+            assertThatThrownBy(() -> sftp().stat(path)).as(path).isInstanceOfSatisfying(SftpException.class, e -> {
+                assertThat(e.getStatus()).isEqualTo(SftpConstants.SSH_FX_NO_SUCH_FILE);
+                assertThat(e.getMessage()).isEqualTo("No such file or directory");
+            });
+        }
+    }
+
     @Test
     void setstatOfTimes_onAnOpenUploadsHandle_isAccepted_andTheUploadCommits() throws Exception {
         try (SftpClient.CloseableHandle handle = sftp().open("/inbox/stamped.txt",

@@ -10,6 +10,8 @@ import static org.apache.sshd.sftp.common.SftpConstants.SSH_FX_QUOTA_EXCEEDED;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.sftp.fs.NoSuchEntry;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.nio.file.NoSuchFileException;
@@ -18,6 +20,7 @@ import org.apache.sshd.sftp.server.SftpSubsystemEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SftpStatusMapperTest {
 
@@ -57,6 +60,22 @@ class SftpStatusMapperTest {
         assertThat(mapper.resolveSubStatus(version(3), 1, wrapped, 0)).isEqualTo(SSH_FX_PERMISSION_DENIED);
         assertThat(mapper.resolveErrorMessage(version(3), 1, wrapped, 3, 0))
                 .isEqualTo("/outbox/x: permission denied").doesNotContain("account 42");
+    }
+
+    /** A name found missing without a core exception is answered as the core's not-found was, for every version. */
+    @ParameterizedTest
+    @ValueSource(ints = {3, 4, 6})
+    void noSuchEntry_isAnsweredAsTheCoresNotFound(int version) {
+        IOException before = new NoSuchFileException("/inbox/new.bin");
+        before.initCause(GatewayException.notFound("/inbox/new.bin"));
+        NoSuchEntry now = new NoSuchEntry("/inbox/new.bin", PathPolicy.parse("/inbox/new.bin"));
+
+        int status = mapper.resolveSubStatus(version(version), 1, now, 0);
+        assertThat(status).isEqualTo(mapper.resolveSubStatus(version(version), 1, before, 0))
+                .isEqualTo(SSH_FX_NO_SUCH_FILE);
+        assertThat(mapper.resolveErrorMessage(version(version), 1, now, status, 0))
+                .isEqualTo(mapper.resolveErrorMessage(version(version), 1, before, status, 0))
+                .isEqualTo("/inbox/new.bin: no such file or directory");
     }
 
     @Test

@@ -68,6 +68,27 @@ public final class FileRepository {
                 state.name()));
     }
 
+    /**
+     * The owner's committed and interrupted (partial) files at a path, in one statement: the newest of each state
+     * ({@link #findOwned} of both, as a client's {@code stat} needs them).
+     */
+    public OwnedFiles findOwnedVisible(Jdbc jdbc, TenantId tenant, String accountId, VirtualPath path)
+            throws SQLException {
+        List<FileRecord> rows = jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND account_id = ? "
+                + "AND path = ? AND state IN ('COMMITTED', 'PARTIAL')", FileRows::map, tenant.value(), accountId,
+                path.toString());
+        return new OwnedFiles(newest(rows.stream().filter(f -> f.state() == FileState.COMMITTED).toList()),
+                newest(rows.stream().filter(f -> f.state() == FileState.PARTIAL).toList()));
+    }
+
+    /** The owner's newest committed and newest partial file at one path. */
+    public record OwnedFiles(Optional<FileRecord> committed, Optional<FileRecord> partial) {
+        public OwnedFiles {
+            java.util.Objects.requireNonNull(committed, "committed");
+            java.util.Objects.requireNonNull(partial, "partial");
+        }
+    }
+
     /** A committed file of the tenant at a path, whoever uploaded it. */
     public Optional<FileRecord> findCommitted(Jdbc jdbc, TenantId tenant, VirtualPath path) throws SQLException {
         return newest(jdbc.query("SELECT " + COLUMNS + " FROM files WHERE tenant_id = ? AND path = ? AND state = ?",

@@ -73,33 +73,51 @@ public final class CatalogFileService implements FileService {
             return operators.stat(operator, path);
         }
         ClientPrincipal client = Access.reader(principal, path);
-        if (path.depth() <= 1) {
-            Area.of(path);
-            return FileEntry.directory(path, clock.instant());
-        }
-        return database.read(jdbc -> {
-            Optional<FileRecord> file = visibleFile(jdbc, client, path);
-            if (file.isPresent()) {
-                return file.get().toEntry();
-            }
-            if (listing.isDirectory(jdbc, client, path)) {
-                return FileEntry.directory(path, clock.instant());
-            }
-            throw GatewayException.notFound(path.toString());
-        });
+        return entry(client, path, false).orElseThrow(() -> GatewayException.notFound(path.toString()));
     }
 
     @Override
     public FileEntry statResumable(Principal principal, VirtualPath path) {
-        if (principal instanceof ClientPrincipal && path.depth() > 1 && Area.of(path) == Area.INBOX) {
-            ClientPrincipal client = Access.reader(principal, path);
-            Optional<FileRecord> partial = database.read(jdbc -> files.findOwned(jdbc, client.tenant(),
-                    client.accountId(), path, FileState.PARTIAL));
-            if (partial.isPresent()) {
-                return partial.get().toEntry();
-            }
+        if (principal instanceof OperatorPrincipal operator) {
+            return operators.stat(operator, path);
         }
-        return stat(principal, path);
+        ClientPrincipal client = Access.reader(principal, path);
+        return entry(client, path, true).orElseThrow(() -> GatewayException.notFound(path.toString()));
+    }
+
+    /**
+     * A client's name in {@code /inbox} or {@code /outbox} is looked up without an exception for the missing case
+     * (SFTP stats the target of every {@code put}, a new name for most); anything else as {@link #statResumable}.
+     */
+    @Override
+    public Optional<FileEntry> findResumable(Principal principal, VirtualPath path) {
+        if (principal instanceof ClientPrincipal client && path.depth() > 1
+                && (path.area().equals("inbox") || path.area().equals("outbox"))) {
+            return entry(client, path, true);
+        }
+        return FileService.super.findResumable(principal, path);
+    }
+
+    /**
+     * What the client sees at {@code path}, in one read: its file there (where it has both, the committed one, or
+     * with {@code resumable} its interrupted upload, whose size is where a resuming client continues), else a
+     * directory of that name, else nothing.
+     */
+    private Optional<FileEntry> entry(ClientPrincipal client, VirtualPath path, boolean resumable) {
+        if (path.depth() <= 1) {
+            Area.of(path);
+            return Optional.of(FileEntry.directory(path, clock.instant()));
+        }
+        return database.read(jdbc -> {
+            Optional<FileRecord> file = resumable ? resumableFile(jdbc, client, path) : visibleFile(jdbc, client, path);
+            if (file.isPresent()) {
+                return Optional.of(file.get().toEntry());
+            }
+            if (listing.isDirectory(jdbc, client, path)) {
+                return Optional.of(FileEntry.directory(path, clock.instant()));
+            }
+            return Optional.empty();
+        });
     }
 
     @Override
@@ -240,27 +258,26 @@ public final class CatalogFileService implements FileService {
         return spaces.of(principal, path);
     }
 
-    /** The file a client sees at {@code path}: its own upload in the inbox, the tenant's in the outbox. */
+    /** The file a client sees at {@code path}: its own in the inbox (committed first), the tenant's in the outbox. */
     private Optional<FileRecord> visibleFile(Jdbc jdbc, ClientPrincipal client, VirtualPath path) throws SQLException {
         return switch (Area.of(path)) {
             case ROOT -> Optional.empty();
-            case INBOX -> files.findOwned(jdbc, client.tenant(), client.accountId(), path, FileState.COMMITTED)
-                    .or(() -> uncheck(() -> files.findOwned(jdbc, client.tenant(), client.accountId(), path,
-                            FileState.PARTIAL)));
+            case INBOX -> {
+                FileRepository.OwnedFiles owned = files.findOwnedVisible(jdbc, client.tenant(), client.accountId(),
+                        path);
+                yield owned.committed().or(owned::partial);
+            }
             case OUTBOX -> files.findCommitted(jdbc, client.tenant(), path);
         };
     }
 
-    private static <T> T uncheck(SqlSupplier<T> supplier) {
-        try {
-            return supplier.get();
-        } catch (SQLException e) {
-            throw new io.vaultgate.core.catalog.CatalogException("catalog read failed", e);
+    /** As {@link #visibleFile}, but the client's interrupted upload in the inbox first. */
+    private Optional<FileRecord> resumableFile(Jdbc jdbc, ClientPrincipal client, VirtualPath path)
+            throws SQLException {
+        if (Area.of(path) != Area.INBOX) {
+            return visibleFile(jdbc, client, path);
         }
-    }
-
-    @FunctionalInterface
-    private interface SqlSupplier<T> {
-        T get() throws SQLException;
+        FileRepository.OwnedFiles owned = files.findOwnedVisible(jdbc, client.tenant(), client.accountId(), path);
+        return owned.partial().or(owned::committed);
     }
 }

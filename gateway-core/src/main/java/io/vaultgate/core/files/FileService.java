@@ -54,6 +54,23 @@ public interface FileService {
         return stat(principal, path);
     }
 
+    /**
+     * {@link #statResumable}, with nothing at {@code path} answered as empty rather than thrown: for a front-end that
+     * asks whether a name exists before every upload (SFTP's {@code put} stats its target, a new name for most), where
+     * building the not-found exception costs more than the look-up. Every other refusal is thrown as before, and
+     * a path the principal may not see is empty, as it is not found.
+     */
+    default Optional<FileEntry> findResumable(Principal principal, VirtualPath path) {
+        try {
+            return Optional.of(statResumable(principal, path));
+        } catch (io.vaultgate.core.GatewayException e) {
+            if (e.reason() == io.vaultgate.core.GatewayException.Reason.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     FileContent open(Principal principal, VirtualPath path);
 
     /**

@@ -37,6 +37,11 @@ final class MeteredFileService implements FileService {
     }
 
     @Override
+    public java.util.Optional<FileEntry> findResumable(Principal principal, VirtualPath path) {
+        return delegate.findResumable(principal, path);
+    }
+
+    @Override
     public FileContent open(Principal principal, VirtualPath path) {
         FileContent content = delegate.open(principal, path);
         return new MeteredContent(content, metrics, metrics.beginDownload(principal, path, content.fileId(),

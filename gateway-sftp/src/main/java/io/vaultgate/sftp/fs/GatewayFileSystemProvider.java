@@ -207,7 +207,8 @@ final class GatewayFileSystemProvider extends FileSystemProvider {
             return gateway.listed().get();
         }
         GatewayFileSystem fs = gateway.getFileSystem();
-        return IoErrors.call(path, () -> fs.files().statResumable(fs.principal(), gateway.virtual()));
+        return IoErrors.call(path, () -> fs.files().findResumable(fs.principal(), gateway.virtual()))
+                .orElseThrow(() -> new NoSuchEntry(String.valueOf(path), gateway.virtual()));
     }
 
     private static GatewayPath gateway(Path path) {
