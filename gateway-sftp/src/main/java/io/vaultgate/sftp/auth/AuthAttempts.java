@@ -3,6 +3,7 @@ package io.vaultgate.sftp.auth;
 import io.vaultgate.core.LogText;
 import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.sftp.events.SftpMetrics;
+import io.vaultgate.sftp.events.StepRefusal;
 import java.util.Objects;
 import org.apache.sshd.server.session.ServerSession;
 import org.slf4j.Logger;

@@ -2,6 +2,7 @@ package io.vaultgate.sftp.auth;
 
 import io.vaultgate.core.defender.RefusalLog;
 import io.vaultgate.core.defender.SourceAddress;
+import io.vaultgate.sftp.events.StepRefusal;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -73,8 +74,6 @@ public final class AuthSteps implements AutoCloseable {
 
     /** Runs at most {@code workers} loops, each deciding waiting steps until none is left. */
     private final ThreadPoolExecutor workers;
-    private final int workerCount;
-    private final int queueCapacity;
     private final FairStepQueue<HandedStep> queue;
     private final AnswerTimer answers;
     private final StepRecorder recorder = new StepRecorder(RECORDS, RECORDS_DRAIN);
@@ -101,8 +100,6 @@ public final class AuthSteps implements AutoCloseable {
 
     private AuthSteps(int workers, int queue, int perSource, AnswerTimer answers) {
         this.queue = new FairStepQueue<>(workers, queue, perSource);
-        this.workerCount = workers;
-        this.queueCapacity = queue;
         // never more loops than threads are handed over (running <= workers), so the queue stays short
         this.workers = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), DaemonThreads.named("sftp-auth-step-"),
@@ -142,7 +139,7 @@ public final class AuthSteps implements AutoCloseable {
      * takes it, or the session's source already holds its share ({@link #PER_SOURCE}), {@code saturated} is the
      * answer, through the floor as well; so it is if a step of a source holding fewer places takes its waiting place
      * later ({@link FairStepQueue}). {@code saturated} is told why ({@link StepRefusal}; a step handed over while
-     * the pool stops is {@link StepRefusal#POOL_FULL}). The source's count is taken here and released when the
+     * the pool stops is {@link StepRefusal#STOPPING}). The source's count is taken here and released when the
      * decision ends, whatever its outcome (decided, thrown, not taken by a worker); the session closing meanwhile
      * changes nothing (the decision still runs and ends).
      */
@@ -172,8 +169,8 @@ public final class AuthSteps implements AutoCloseable {
         FairStepQueue.Admission<HandedStep> admission = queue.admit(source, step);
         if (admission.pushedOut() != null) {
             HandedStep victim = admission.pushedOut();
-            pushedOut.refused(victim.source(), since -> "sftp: the MFA steps' pool is full (" + workerCount
-                    + " being decided, " + queueCapacity + " waiting): a waiting step of a source holding more of it"
+            pushedOut.refused(victim.source(), since -> "sftp: the MFA steps' pool is full (" + queue.workers()
+                    + " being decided, " + queue.places() + " waiting): a waiting step of a source holding more of it"
                     + " gave its place to another source's, answered as refused; " + since
                     + " (logged at most once a minute)");
             victim.refuse().accept(StepRefusal.PUSHED_OUT);
@@ -185,14 +182,18 @@ public final class AuthSteps implements AutoCloseable {
                 } catch (RejectedExecutionException stopped) {
                     queue.release(source);
                     queue.workerEnded();
-                    step.refuse().accept(StepRefusal.POOL_FULL);
+                    step.refuse().accept(StepRefusal.STOPPING);
                 }
             }
             case WAITING -> { }
+            case CLOSED -> {
+                queue.release(source);
+                step.refuse().accept(StepRefusal.STOPPING);
+            }
             case NONE -> {
                 queue.release(source);
-                poolFull.refused(source, since -> "sftp: the MFA steps' pool is full (" + workerCount
-                        + " being decided, " + queueCapacity + " places to wait): a step answered as refused; " + since
+                poolFull.refused(source, since -> "sftp: the MFA steps' pool is full (" + queue.workers()
+                        + " being decided, " + queue.places() + " places to wait): a step answered as refused; " + since
                         + " (logged at most once a minute)");
                 step.refuse().accept(StepRefusal.POOL_FULL);
             }

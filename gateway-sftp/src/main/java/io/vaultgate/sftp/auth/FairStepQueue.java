@@ -31,8 +31,10 @@ final class FairStepQueue<T> {
         WORKER,
         /** A place to wait: a worker's {@link #next} hands it over in its source's turn. */
         WAITING,
-        /** None: the pool is full for it (or closed); its count is still the caller's to release. */
-        NONE
+        /** None: the pool is full for it; its count is still the caller's to release. */
+        NONE,
+        /** None: the pool is closed (the server stops); its count is still the caller's to release. */
+        CLOSED
     }
 
     /** What {@link #admit} gave a step, and the waiting step it pushed out (its count released), or null. */
@@ -65,6 +67,16 @@ final class FairStepQueue<T> {
         this.shares = new SourceShares(share);
     }
 
+    /** Workers the pool has. */
+    int workers() {
+        return workers;
+    }
+
+    /** Places to wait the pool has. */
+    int places() {
+        return places;
+    }
+
     /** A source's share of the pool. */
     int share() {
         return shares.share();
@@ -88,12 +100,12 @@ final class FairStepQueue<T> {
      * Gives {@code step} of {@code source}, already counted ({@link #take}), a worker if one is free, or a waiting
      * place if one is free, or the place of the newest waiting step of the source holding most places if that source
      * holds two or more than {@code source} (that step is then pushed out, its count released); otherwise none (the
-     * pool is full for it, or closed).
+     * pool is full for it), or {@link Place#CLOSED}.
      */
     Admission<T> admit(String source, T step) {
         synchronized (lock) {
             if (closed) {
-                return new Admission<>(Place.NONE, null);
+                return new Admission<>(Place.CLOSED, null);
             }
             if (running < workers) {
                 running++;

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vaultgate.core.defender.ConnectionRefusals;
-import io.vaultgate.sftp.auth.StepRefusal;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,7 +87,7 @@ public final class SftpMetrics implements SessionListener {
 
     /**
      * Counts one MFA step the pool answered undecided (as refused, through its floor) for {@code reason},
-     * {@code vaultgate_sftp_mfa_steps_refused_total{reason="pool_full"|"source_share"|"pushed_out"}}.
+     * {@code vaultgate_sftp_mfa_steps_refused_total{reason="pool_full"|"source_share"|"pushed_out"|"stopping"}}.
      */
     public void mfaStepRefused(StepRefusal reason) {
         mfaStepsRefused.get(reason).increment();

@@ -124,7 +124,7 @@ class FairStepQueueTest {
         queue.close();
         assertThat(queue.sources()).isZero();
         assertThat(queue.next()).isNull();
-        assertThat(hand(queue, "c1").place()).isEqualTo(Place.NONE);
+        assertThat(hand(queue, "c1").place()).as("told apart from a full pool").isEqualTo(Place.CLOSED);
     }
 
     /** Counts step {@code name} for its source (its first letter) and admits it. */

@@ -9,6 +9,7 @@ import io.vaultgate.core.auth.AuthFailure;
 import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.sftp.events.SftpMetrics;
+import io.vaultgate.sftp.events.StepRefusal;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every MFA step the pool answers undecided is counted by why, {@code vaultgate_sftp_mfa_steps_refused_total{reason}}
- * ({@link StepRefusal}): its source held its share, the pool was full for it, or its waiting place was taken by a
- * source holding fewer. Every reason is registered up front, at 0. The core's checks are held, so which step gets
+ * ({@link StepRefusal}): its source held its share, the pool was full for it, its waiting place was taken by a
+ * source holding fewer, or the server was stopping. Every reason is registered up front, at 0. The core's checks are held, so which step gets
  * which place does not depend on the machine's speed.
  */
 class StepRefusalCountTest {
@@ -42,7 +43,7 @@ class StepRefusalCountTest {
         for (StepRefusal reason : StepRefusal.values()) {
             assertThat(refused(reason)).as(reason.tag()).isZero();
         }
-        assertThat(registry.get("vaultgate.sftp.mfa.steps.refused").counters()).hasSize(3);
+        assertThat(registry.get("vaultgate.sftp.mfa.steps.refused").counters()).hasSize(4);
     }
 
     /**
@@ -91,6 +92,23 @@ class StepRefusalCountTest {
             assertThat(refused(StepRefusal.SOURCE_SHARE)).isEqualTo(1);
             assertThat(refused(StepRefusal.POOL_FULL) + refused(StepRefusal.PUSHED_OUT)).isZero();
         }
+    }
+
+    /**
+     * review27a #4: a step arriving once the pool has closed (the server stops) counts as {@code stopping}; it counted
+     * as {@code pool_full}, which should rise only when the checks cannot keep up with the logins.
+     */
+    @Test
+    void aCodeStepArrivingWhileTheServerStops_isCountedAsStopping_notPoolFull() {
+        AuthSteps stopped = new AuthSteps(1, 1, 2);
+        TotpKeyboardInteractive codeStep = new TotpKeyboardInteractive(mfaForAll(),
+                new CoreUserAuthenticator(heldCore(), new SftpMetrics(registry), stopped));
+        stopped.close();
+
+        codeStep(codeStep, "127.0.0.5");
+
+        assertThat(refused(StepRefusal.STOPPING)).isEqualTo(1);
+        assertThat(refused(StepRefusal.POOL_FULL)).isZero();
     }
 
     private double refused(StepRefusal reason) {
