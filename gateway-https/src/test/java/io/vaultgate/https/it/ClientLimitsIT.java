@@ -1,9 +1,9 @@
 package io.vaultgate.https.it;
 
-import static io.vaultgate.core.testing.TestSockets.closedAmong;
 import static io.vaultgate.core.testing.TestSockets.isClosed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.https.testing.HeldRequest;
 import io.vaultgate.https.testing.TestGateway;
 import java.io.IOException;
 import java.net.Socket;
@@ -51,23 +51,32 @@ class ClientLimitsIT {
         }
     }
 
+    /**
+     * The two places are held by requests in flight (review27 #4): an idle connection could give its place to the third
+     * after waiting 2 s for a head, or be closed by the keep-alive timeout, on a machine loaded enough to take that
+     * long between the connections; so the third is the one closed, strictly.
+     */
     @Test
     void connectionsOverTheCap_areClosed() throws Exception {
         // a header timeout no test waits for: only the cap may close a connection here
         start(Duration.ofMinutes(5));
         List<Socket> sockets = new ArrayList<>();
         try {
-            for (int i = 0; i < 3; i++) {
-                sockets.add(new Socket("127.0.0.1", gateway.port()));
+            for (int i = 0; i < 2; i++) {
+                Socket socket = new Socket("127.0.0.1", gateway.port());
+                sockets.add(socket);
+                sockets.add(HeldRequest.put(socket, gateway, "held-" + i + ".bin"));
             }
-            // which one of the three is refused depends on accept order: wait for the refusal to be seen
-            List<Socket> closed = closedAmong(sockets, PATIENCE);
-            assertThat(closed).as("connections closed").hasSize(1);
-            for (Socket socket : sockets) {
-                if (!closed.contains(socket)) {
+            Socket third = new Socket("127.0.0.1", gateway.port());
+            sockets.add(third);
+            assertThat(isClosed(third, PATIENCE)).as("a third connection at a cap of 2").isTrue();
+            for (Socket socket : sockets.subList(0, 4)) {
+                if (socket instanceof SSLSocket) {
                     assertThat(isClosed(socket, Duration.ofMillis(300))).as("a connection within the cap").isFalse();
                 }
             }
+            assertThat(gateway.core().metrics().registry().counter("vaultgate.https.connections.evicted").count())
+                    .as("no connection with a request in flight gives its place").isZero();
         } finally {
             for (Socket socket : sockets) {
                 socket.close();
