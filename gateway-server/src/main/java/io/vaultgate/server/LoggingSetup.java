@@ -9,15 +9,22 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import io.vaultgate.server.config.LogFormat;
 import io.vaultgate.server.config.LoggingConfig;
+import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies {@code logging.*} to Logback once the configuration is loaded: the root level for the gateway's
- * own loggers, and the JSON encoder (one object per line, MDC included) when {@code format: json}. The MDC
- * carries {@code session} (a front-end connection), {@code transfer}, {@code tenant}, {@code principal} and
+ * Applies {@code logging.*} to Logback once the configuration is loaded: the level of the gateway's own
+ * loggers ({@link #GATEWAY_LOGGERS}), and the JSON encoder (one object per line, MDC included) when
+ * {@code format: json}. The MDC carries {@code session} (a front-end connection), {@code transfer}, {@code tenant}, {@code principal} and
  * {@code protocol} (while the core handles an upload or download); see docs/operations.md.
  */
 public final class LoggingSetup {
+
+    /**
+     * The loggers {@code logging.level} applies to: the gateway's classes, and the named operational logs outside
+     * them ({@code vaultgate.sftp.transfers}, the SFTP transfer lines). Everything else stays at logback.xml's WARN.
+     */
+    static final List<String> GATEWAY_LOGGERS = List.of("io.vaultgate", "vaultgate");
 
     private LoggingSetup() {
     }
@@ -26,7 +33,10 @@ public final class LoggingSetup {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
-        context.getLogger("io.vaultgate").setLevel(Level.toLevel(config.level().name(), Level.INFO));
+        Level level = Level.toLevel(config.level().name(), Level.INFO);
+        for (String name : GATEWAY_LOGGERS) {
+            context.getLogger(name).setLevel(level);
+        }
         if (config.format() == LogFormat.JSON) {
             Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
             if (root.getAppender("STDERR") instanceof ConsoleAppender<ILoggingEvent> console) {
