@@ -54,18 +54,20 @@ public final class SftpStatusMapper implements SftpErrorStatusDataHandler {
 
     @Override
     public int resolveSubStatus(SftpSubsystemEnvironment sftp, int id, Throwable e, int cmd, Object... args) {
-        int status = e instanceof NoSuchEntry ? statusOf(GatewayException.Reason.NOT_FOUND)
-                : gatewayCause(e).map(g -> statusOf(g.reason())).orElseGet(() -> SftpHelper.resolveSubstatus(e));
+        int status = cause(e, NoSuchEntry.class).isPresent() ? statusOf(GatewayException.Reason.NOT_FOUND)
+                : cause(e, GatewayException.class).map(g -> statusOf(g.reason()))
+                        .orElseGet(() -> SftpHelper.resolveSubstatus(e));
         return forVersion(status, sftp.getVersion());
     }
 
     @Override
     public String resolveErrorMessage(SftpSubsystemEnvironment sftp, int id, Throwable e, int status, int cmd,
             Object... args) {
-        if (e instanceof NoSuchEntry missing) {
-            return missing.clientMessage();
+        Optional<NoSuchEntry> missing = cause(e, NoSuchEntry.class);
+        if (missing.isPresent()) {
+            return missing.get().clientMessage();
         }
-        Optional<GatewayException> gateway = gatewayCause(e);
+        Optional<GatewayException> gateway = cause(e, GatewayException.class);
         if (gateway.isPresent()) {
             return gateway.get().clientMessage();
         }
@@ -75,10 +77,11 @@ public final class SftpStatusMapper implements SftpErrorStatusDataHandler {
         return SftpHelper.resolveStatusMessage(status);
     }
 
-    static Optional<GatewayException> gatewayCause(Throwable e) {
+    /** The first exception of type {@code type} in {@code e}'s cause chain, {@code e} included. */
+    static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof GatewayException g) {
-                return Optional.of(g);
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
             }
             if (t.getCause() == t) {
                 break;

@@ -79,6 +79,17 @@ class SftpStatusMapperTest {
     }
 
     @Test
+    void noSuchEntryInsideAnotherException_isStillAnsweredAsNotFound() {
+        IOException wrapped = new IOException("stat failed");
+        wrapped.initCause(new NoSuchEntry("/inbox/new.bin", PathPolicy.parse("/inbox/new.bin")));
+
+        int status = mapper.resolveSubStatus(version(3), 1, wrapped, 0);
+        assertThat(status).isEqualTo(SSH_FX_NO_SUCH_FILE);
+        assertThat(mapper.resolveErrorMessage(version(3), 1, wrapped, status, 0))
+                .isEqualTo("/inbox/new.bin: no such file or directory");
+    }
+
+    @Test
     void unexpectedException_neverLeaksItsMessage() {
         RuntimeException bug = new IllegalStateException("/var/lib/vaultgate/objects/acme/7f3a is corrupt");
         int status = mapper.resolveSubStatus(version(3), 1, bug, 0);

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -84,8 +85,8 @@ public final class FileRepository {
     /** The owner's newest committed and newest partial file at one path. */
     public record OwnedFiles(Optional<FileRecord> committed, Optional<FileRecord> partial) {
         public OwnedFiles {
-            java.util.Objects.requireNonNull(committed, "committed");
-            java.util.Objects.requireNonNull(partial, "partial");
+            Objects.requireNonNull(committed, "committed");
+            Objects.requireNonNull(partial, "partial");
         }
     }
 

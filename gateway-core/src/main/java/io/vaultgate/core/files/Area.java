@@ -2,6 +2,7 @@ package io.vaultgate.core.files;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.path.VirtualPath;
+import java.util.Optional;
 
 /**
  * The top-level areas of a client account's namespace: {@code /inbox} receives its uploads (it sees its
@@ -21,14 +22,20 @@ public enum Area {
         return this == ROOT ? VirtualPath.ROOT : VirtualPath.ROOT.child(segment);
     }
 
+    /** The area {@code path} lies in; a path outside every area is not found. */
     public static Area of(VirtualPath path) {
+        return find(path).orElseThrow(() -> GatewayException.notFound(path.toString()));
+    }
+
+    /** The area {@code path} lies in, if any. */
+    public static Optional<Area> find(VirtualPath path) {
         if (path.isRoot()) {
-            return ROOT;
+            return Optional.of(ROOT);
         }
         return switch (path.area()) {
-            case "inbox" -> INBOX;
-            case "outbox" -> OUTBOX;
-            default -> throw GatewayException.notFound(path.toString());
+            case "inbox" -> Optional.of(INBOX);
+            case "outbox" -> Optional.of(OUTBOX);
+            default -> Optional.empty();
         };
     }
 }

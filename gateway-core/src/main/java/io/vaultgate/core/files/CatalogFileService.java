@@ -91,8 +91,7 @@ public final class CatalogFileService implements FileService {
      */
     @Override
     public Optional<FileEntry> findResumable(Principal principal, VirtualPath path) {
-        if (principal instanceof ClientPrincipal client && path.depth() > 1
-                && (path.area().equals("inbox") || path.area().equals("outbox"))) {
+        if (principal instanceof ClientPrincipal client && path.depth() > 1 && Area.find(path).isPresent()) {
             return entry(client, path, true);
         }
         return FileService.super.findResumable(principal, path);

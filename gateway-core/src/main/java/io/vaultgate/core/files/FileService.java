@@ -1,5 +1,6 @@
 package io.vaultgate.core.files;
 
+import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.path.VirtualPath;
 import java.util.ArrayList;
@@ -9,7 +10,7 @@ import java.util.Optional;
 /**
  * Everything but writing file contents: listing, metadata, reading, deleting, renaming and creating
  * directories in a principal's virtual namespace. Every method checks the principal's grants and raises
- * {@link io.vaultgate.core.GatewayException}; a path outside the principal's namespace is reported as
+ * {@link GatewayException}; a path outside the principal's namespace is reported as
  * not found, so its existence is never revealed.
  */
 public interface FileService {
@@ -63,8 +64,8 @@ public interface FileService {
     default Optional<FileEntry> findResumable(Principal principal, VirtualPath path) {
         try {
             return Optional.of(statResumable(principal, path));
-        } catch (io.vaultgate.core.GatewayException e) {
-            if (e.reason() == io.vaultgate.core.GatewayException.Reason.NOT_FOUND) {
+        } catch (GatewayException e) {
+            if (e.reason() == GatewayException.Reason.NOT_FOUND) {
                 return Optional.empty();
             }
             throw e;
@@ -84,7 +85,7 @@ public interface FileService {
         try (FileContent content = open(principal, path)) {
             return new StoredDigest(content.size(), content.sha256());
         } catch (java.io.IOException e) {
-            throw io.vaultgate.core.GatewayException.internal("closing " + path + " after reading its digest", e);
+            throw GatewayException.internal("closing " + path + " after reading its digest", e);
         }
     }
 
@@ -100,7 +101,7 @@ public interface FileService {
      * not track quotas refuse with {@code INVALID_REQUEST}.
      */
     default StorageSpace space(Principal principal, VirtualPath path) {
-        throw new io.vaultgate.core.GatewayException(io.vaultgate.core.GatewayException.Reason.INVALID_REQUEST,
+        throw new GatewayException(GatewayException.Reason.INVALID_REQUEST,
                 "storage space is not reported here");
     }
 }

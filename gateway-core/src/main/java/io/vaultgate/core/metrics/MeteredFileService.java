@@ -9,6 +9,7 @@ import io.vaultgate.core.files.PageRequest;
 import io.vaultgate.core.files.StorageSpace;
 import io.vaultgate.core.files.StoredDigest;
 import io.vaultgate.core.path.VirtualPath;
+import java.util.Optional;
 
 /** A file service whose opened files are metered as downloads; everything else passes straight through. */
 final class MeteredFileService implements FileService {
@@ -37,7 +38,7 @@ final class MeteredFileService implements FileService {
     }
 
     @Override
-    public java.util.Optional<FileEntry> findResumable(Principal principal, VirtualPath path) {
+    public Optional<FileEntry> findResumable(Principal principal, VirtualPath path) {
         return delegate.findResumable(principal, path);
     }
 

@@ -47,6 +47,9 @@ public final class EnvelopeHeaderCodec {
   /** The bytes covered by the MAC: everything but the MAC itself. */
   public static byte[] authenticatedPrefix(
       int segmentSize, EnvelopeContext ctx, byte[] salt, byte[] keyCommitment) {
+    EnvelopeFormat.checkSegmentSize(segmentSize);
+    requireLength("salt", salt, EnvelopeHeader.SALT_SIZE);
+    requireLength("keyCommitment", keyCommitment, EnvelopeHeader.COMMITMENT_SIZE);
     ByteBuffer b = ByteBuffer.allocate(MAC_OFFSET);
     b.put(EnvelopeFormat.MAGIC);
     b.put((byte) EnvelopeFormat.VERSION);
@@ -57,6 +60,12 @@ public final class EnvelopeHeaderCodec {
     b.put(salt);
     b.put(keyCommitment);
     return b.array();
+  }
+
+  private static void requireLength(String name, byte[] value, int size) {
+    if (value.length != size) {
+      throw new IllegalArgumentException(name + " must be " + size + " bytes, was " + value.length);
+    }
   }
 
   /** Encodes a complete header. */

@@ -25,14 +25,7 @@ public interface RandomSource {
    * Thread-safe.
    */
   static RandomSource secure() {
-    return new BufferedSecureRandom(Platform.RANDOM);
-  }
-
-  /** The platform's generator, made once: it holds no state of ours, only its own seeding. */
-  final class Platform {
-    static final SecureRandom RANDOM = new SecureRandom();
-
-    private Platform() {}
+    return new BufferedSecureRandom(PlatformRandom.SHARED);
   }
 
   /** Serves bytes from a buffer refilled from a {@link SecureRandom}; each byte is served once. */
