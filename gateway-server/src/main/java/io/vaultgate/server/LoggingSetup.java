@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
 public final class LoggingSetup {
 
     /**
-     * The loggers {@code logging.level} applies to: the gateway's classes, and the named operational logs outside
-     * them ({@code vaultgate.sftp.transfers}, the SFTP transfer lines). Everything else stays at logback.xml's WARN.
+     * The loggers {@code logging.level} applies to: the gateway's classes (but {@code io.vaultgate.sftp.kex}, which
+     * logback.xml keeps at WARN: MINA logs through it), and the SFTP transfer lines, a named log outside them.
+     * Everything else stays at logback.xml's WARN.
      */
-    static final List<String> GATEWAY_LOGGERS = List.of("io.vaultgate", "vaultgate");
+    static final List<String> GATEWAY_LOGGERS = List.of("io.vaultgate", "vaultgate.sftp.transfers");
 
     private LoggingSetup() {
     }

@@ -137,8 +137,8 @@ public final class ObjectStores {
             case WRITE_IN_PROGRESS -> "start again; if it recurs, check that no other installation uses this bucket "
                     + "and prefix (storage.s3.bucket, storage.s3.key-prefix)";
             case REFUSED -> "the store refused the write with " + conflict.errorCode() + ", which is not another "
-                    + "write of the marker in progress: look up that error in the store's documentation (for S3, "
-                    + "OperationAborted is another operation on the bucket in progress), fix its cause and start again";
+                    + "write or operation on the marker in progress: look up that error in the store's documentation, "
+                    + "fix its cause and start again";
         }).orElse("check that the gateway may read and write the store (a directory: its owner and mode; S3: the "
                 + "credentials, bucket and endpoint)");
     }

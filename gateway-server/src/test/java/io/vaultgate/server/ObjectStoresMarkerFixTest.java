@@ -27,9 +27,9 @@ class ObjectStoresMarkerFixTest {
     @Test
     void anotherConflict_isAdvisedByItsErrorCode_notAsAnotherInstallation() {
         IOException failure = new IOException("reading the store", new StoreMarkerConflict(
-                StoreMarkerConflict.Reason.REFUSED, "OperationAborted", "a message without the usual words", null));
+                StoreMarkerConflict.Reason.REFUSED, "InvalidBucketState", "a message without the usual words", null));
 
-        assertThat(ObjectStores.markerFix(failure)).contains("refused the write with OperationAborted")
+        assertThat(ObjectStores.markerFix(failure)).contains("refused the write with InvalidBucketState")
                 .doesNotContain("other installation");
     }
 

@@ -5,9 +5,9 @@ import java.util.Optional;
 
 /**
  * A store refused to write its marker with a conflict ({@link StoreMarker#write}): in S3, a {@code 409} answer to the
- * marker's conditional {@code PUT}. Only {@code ConditionalRequestConflict} means another write of the marker is in
- * progress, and is tried again; this is thrown when that one did not end in time, or for any other 409 (such as
- * {@code OperationAborted}), which is not tried again. A caller choosing advice for the operator asks for it by type
+ * marker's conditional {@code PUT}. {@code ConditionalRequestConflict} (another write of the marker in progress) and
+ * {@code OperationAborted} (another operation on it in progress) are tried again; this is thrown when one of them did
+ * not end in time, or for any other 409, which is not tried again. A caller choosing advice for the operator asks for it by type
  * ({@link #in}), not by the words of the message.
  */
 public final class StoreMarkerConflict extends IOException {
@@ -18,7 +18,7 @@ public final class StoreMarkerConflict extends IOException {
 
     /** Which conflict it was. */
     public enum Reason {
-        /** Another write of the marker was in progress, and went on for longer than the writer waits. */
+        /** Another write of, or operation on, the marker was in progress for longer than the writer waits. */
         WRITE_IN_PROGRESS,
         /** The store answered a conflict that is not another write in progress: not tried again. */
         REFUSED
@@ -28,7 +28,7 @@ public final class StoreMarkerConflict extends IOException {
     private final String errorCode;
 
     /**
-     * @param errorCode the store's name for the conflict ({@code ConditionalRequestConflict}, {@code OperationAborted})
+     * @param errorCode the store's name for the conflict (such as {@code ConditionalRequestConflict})
      */
     public StoreMarkerConflict(Reason reason, String errorCode, String message, Throwable cause) {
         super(message, cause);

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteCommitListener;
@@ -81,7 +82,9 @@ class TransactionRollbackTest {
                         + " BEGIN SELECT RAISE(ROLLBACK, 'refused by the trigger'); END");
             });
 
+            AtomicReference<Connection> failed = new AtomicReference<>();
             assertThatThrownBy(() -> database.inTransaction(jdbc -> {
+                failed.set(connectionOf(jdbc));
                 jdbc.update("INSERT INTO probe (v) VALUES (?)", "before");
                 try {
                     return jdbc.update("INSERT INTO probe (v) VALUES (?)", "refused");
@@ -94,6 +97,9 @@ class TransactionRollbackTest {
                     .satisfies(thrown -> assertThat(thrown.getSuppressed()).as("the failed rollback").singleElement()
                             .satisfies(rollback -> assertThat(rollback).isInstanceOf(SQLException.class)
                                     .hasMessageContaining("no transaction is active")));
+
+            assertThat(database.inTransaction(TransactionRollbackTest::connectionOf)).as("the connection is not reused")
+                    .isNotSameAs(failed.get());
 
             assertThatThrownBy(() -> database.inTransaction(jdbc -> jdbc.update(
                     "INSERT INTO probe (v) VALUES (?)", "refused"))).isInstanceOf(CatalogException.class)

@@ -9,6 +9,7 @@ import java.io.InterruptedIOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -25,9 +26,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * node, or another installation sharing the bucket: the caller reads it), and {@code 409 ConditionalRequestConflict}
  * when another write of it is in progress: the marker is not there yet, and that write may still fail, so the write
  * is tried again (as S3 asks) until the other one has ended, for up to {@link #CONFLICT_WAIT}; then it fails with
- * {@link StoreMarkerConflict} naming the conflict. Any other 409 (S3 documents {@code OperationAborted} for a
- * conflicting operation on the bucket, and a server may name others) is not that, and fails at once with a {@link
- * StoreMarkerConflict} naming its error code: tried again for 10 s it failed as if another installation were writing.
+ * {@link StoreMarkerConflict} naming the conflict. S3's {@code 409 OperationAborted} ("a conflicting conditional
+ * operation is currently in progress against this resource; try again") is tried again the same way. Any other 409
+ * (a server may name others) is neither, and fails at once with a {@link StoreMarkerConflict} naming its error code:
+ * tried again for 10 s it failed as if another installation were writing.
  */
 final class S3StoreMarker implements StoreMarker {
 
@@ -37,8 +39,12 @@ final class S3StoreMarker implements StoreMarker {
     static final Duration CONFLICT_WAIT = Duration.ofSeconds(10);
     /** The pause between those tries. */
     static final Duration CONFLICT_PAUSE = Duration.ofMillis(200);
-    /** The only 409 that is tried again: S3's answer while another conditional write of the key is in progress. */
+    /** S3's 409 while another conditional write of the key is in progress: tried again. */
     static final String WRITE_IN_PROGRESS = "ConditionalRequestConflict";
+    /** S3's 409 while another operation on the key is in progress, which S3 asks to try again. */
+    static final String OPERATION_IN_PROGRESS = "OperationAborted";
+    /** The 409s that are tried again; any other fails at once. */
+    private static final Set<String> TRIED_AGAIN = Set.of(WRITE_IN_PROGRESS, OPERATION_IN_PROGRESS);
 
     private final S3Target target;
     private final Duration conflictWait;
@@ -96,18 +102,20 @@ final class S3StoreMarker implements StoreMarker {
                 if (e.statusCode() == 412) { // a marker is there: the caller reads it
                     return false;
                 }
-                if (e.statusCode() == 409 && !WRITE_IN_PROGRESS.equals(errorCode(e))) { // not worth a retry
-                    throw new StoreMarkerConflict(StoreMarkerConflict.Reason.REFUSED, errorCode(e), "S3 refused the "
-                            + "conditional write of the store marker at " + location() + " with 409 " + errorCode(e)
-                            + " (not " + WRITE_IN_PROGRESS + ", another write of it in progress): "
-                            + S3Failures.serviceMessage(e), e);
+                String code = errorCode(e);
+                if (e.statusCode() == 409 && !TRIED_AGAIN.contains(code)) { // not worth a retry
+                    throw new StoreMarkerConflict(StoreMarkerConflict.Reason.REFUSED, code, "S3 refused the "
+                            + "conditional write of the store marker at " + location() + " with 409 " + code
+                            + " (not " + WRITE_IN_PROGRESS + " nor " + OPERATION_IN_PROGRESS + ", another write or "
+                            + "operation on it in progress): " + S3Failures.serviceMessage(e), e);
                 }
                 if (e.statusCode() == 409) { // another write of the marker in progress: not there yet, try again
                     if (System.nanoTime() - deadline >= 0) {
-                        throw new StoreMarkerConflict(StoreMarkerConflict.Reason.WRITE_IN_PROGRESS, WRITE_IN_PROGRESS,
+                        throw new StoreMarkerConflict(StoreMarkerConflict.Reason.WRITE_IN_PROGRESS, code,
                                 "S3 answered the conditional write of the store marker at " + location() + " with 409 "
-                                + WRITE_IN_PROGRESS + " for " + conflictWait.toSeconds() + " s: another node or "
-                                + "installation is writing it, and its write did not end", e);
+                                + code + " for " + conflictWait.toSeconds() + " s: " + (code.equals(WRITE_IN_PROGRESS)
+                                ? "another node or installation is writing it, and its write did not end"
+                                : "another operation on it is in progress, and did not end"), e);
                     }
                     pause();
                     continue;
@@ -132,7 +140,7 @@ final class S3StoreMarker implements StoreMarker {
         }
     }
 
-    /** The error code of a 409 S3 answers while another conditional write of the key is in progress. */
+    /** The error code S3 named for a failure, or {@code (no error code)}. */
     private static String errorCode(S3Exception e) {
         return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "(no error code)"
                 : e.awsErrorDetails().errorCode();
