@@ -15,6 +15,7 @@ import io.vaultgate.core.auth.AccessControl;
 import io.vaultgate.https.http.ApiHandler;
 import io.vaultgate.https.http.ConnectionLimit;
 import io.vaultgate.https.http.Exchange;
+import io.vaultgate.https.http.TestLimits;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -34,19 +36,23 @@ import org.junit.jupiter.api.Test;
  * parent). The connection is an {@link EmbeddedChannel} with the real limit and guard over a real {@link
  * Http2Connection}; a stream is an {@link EmbeddedChannel} whose parent is the connection, with the real API handler,
  * whose dispatcher records the requests that began. The race is made deterministic through the eviction counter, which
- * the limit runs between claiming the connection and closing it. The wait is real: 2 s and a little.
+ * the limit runs between claiming the connection and closing it. Time is the test's own clock, advanced by hand: no
+ * sleep, and no stall of the test thread can make a connection wait longer than the test says.
  */
 class Http2EvictionRaceTest {
 
-    private static final long PAST_EVICTABLE_MILLIS = ConnectionLimit.EVICTABLE_AFTER.toMillis() + 200;
+    private static final long PAST_EVICTABLE_NANOS = ConnectionLimit.EVICTABLE_AFTER.plusMillis(200).toNanos();
+    private static final long JUST_UNDER_EVICTABLE_NANOS = ConnectionLimit.EVICTABLE_AFTER.minusMillis(1).toNanos();
 
     private final AtomicInteger refused = new AtomicInteger();
     private final AtomicInteger evicted = new AtomicInteger();
     private final AtomicReference<Runnable> atEviction = new AtomicReference<>(() -> { });
-    private final ConnectionLimit limit = new ConnectionLimit(1, AccessControl.open(), refused::incrementAndGet, () -> {
-        evicted.incrementAndGet();
-        atEviction.get().run();
-    });
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final ConnectionLimit limit = TestLimits.withClock(1, AccessControl.open(), refused::incrementAndGet,
+            () -> {
+                evicted.incrementAndGet();
+                atEviction.get().run();
+            }, now::get);
     /** The channels (streams) on which a request began, in order. */
     private final List<Channel> began = new CopyOnWriteArrayList<>();
 
@@ -59,7 +65,7 @@ class Http2EvictionRaceTest {
     void aStreamOpeningAsItsIdleConnectionIsClaimedForANewOne_doesNotBegin() throws Exception {
         Http2Connection http2 = new DefaultHttp2Connection(true);
         EmbeddedChannel connection = connect("192.0.2.60", http2);
-        Thread.sleep(PAST_EVICTABLE_MILLIS);
+        now.addAndGet(PAST_EVICTABLE_NANOS);
         EmbeddedChannel[] stream = {null};
         atEviction.set(() -> stream[0] = openStream(connection, http2, 3));
 
@@ -75,19 +81,20 @@ class Http2EvictionRaceTest {
     /**
      * Guards the other side: a connection with a stream open keeps its place however long (the new connection is
      * refused and the stream's request begins); once its last stream closes it waits afresh, so it keeps its place
-     * for 2 s more.
+     * for 2 s more, counted from that close (its connect was 4.2 s before the last new connection).
      */
     @Test
     void aConnectionWithAStreamOpen_keepsItsPlace_andWaitsAfreshFromItsLastStreamsClose() throws Exception {
         Http2Connection http2 = new DefaultHttp2Connection(true);
         EmbeddedChannel connection = connect("192.0.2.61", http2);
         EmbeddedChannel stream = openStream(connection, http2, 3);
-        Thread.sleep(PAST_EVICTABLE_MILLIS);
+        now.addAndGet(PAST_EVICTABLE_NANOS);
 
         assertThat(connect("192.0.2.61", new DefaultHttp2Connection(true)).isOpen()).as("a stream is open").isFalse();
         http2.stream(3).close();
+        now.addAndGet(JUST_UNDER_EVICTABLE_NANOS);
         assertThat(connect("192.0.2.61", new DefaultHttp2Connection(true)).isOpen())
-                .as("its last stream closed just now").isFalse();
+                .as("its last stream closed 1 ms less than 2 s ago").isFalse();
 
         assertThat(connection.isOpen()).isTrue();
         assertThat(began).containsExactly(stream);
