@@ -178,10 +178,19 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
      */
     public boolean evictLongestWaiting(Predicate<Channel> handOver) {
         long now = clock.getAsLong();
+        long evictableAfter = EVICTABLE_AFTER.toNanos();
+        // only the connections that could be chosen, not every open one (a full listener holds 1000 by default, and a
+        // connection flood brings one newcomer after another here): one passed over now cannot become one later, as
+        // its wait by this now only shrinks (it turns busy, claimed, or waits afresh from a later time) and a closed
+        // channel stays closed
         Map<HeadWait, String> sources = new HashMap<>();
         for (String source : open.keySet()) {
             open.computeIfPresent(source, (key, places) -> {
-                places.forEach(place -> sources.put(place, key));
+                for (HeadWait place : places) {
+                    if (place.waited(now) >= evictableAfter && place.channel.isOpen()) {
+                        sources.put(place, key);
+                    }
+                }
                 return places;
             });
         }
