@@ -187,7 +187,11 @@ class HttpsAccessIT {
         return curl.run("-X", "POST", "-H", bearer, "-H", "Vaultgate-TOTP: " + code, url("/v1/auth/token"));
     }
 
-    /** Starts a rate-limited curl upload, runs {@code order} once it is under way, returns ms until curl ended. */
+    /**
+     * Starts a rate-limited curl upload, runs {@code order} once it is under way, returns ms until curl ended, which
+     * it must without success: the connection cut mid-body or, if the gateway's refusal reached curl before the close,
+     * a status that is not 2xx (curl then exits 0).
+     */
     private long cutOffUpload(String token, String path, ThrowingRunnable order) throws Exception {
         Path big = directory.resolve("big.bin");
         try (var out = Files.newOutputStream(big)) {
@@ -196,8 +200,9 @@ class HttpsAccessIT {
                 out.write(chunk);
             }
         }
-        Process upload = new ProcessBuilder("curl", "--silent", "--cacert", tls.caPem().toString(), "--limit-rate",
-                "2M", "-T", big.toString(), "-H", "Authorization: Bearer " + token, url(path))
+        Process upload = new ProcessBuilder("curl", "--silent", "--output", "/dev/null", "--write-out", "%{http_code}",
+                "--cacert", tls.caPem().toString(), "--limit-rate", "2M", "-T", big.toString(),
+                "-H", "Authorization: Bearer " + token, url(path))
                 .redirectErrorStream(true).redirectOutput(directory.resolve("upload.out").toFile()).start();
         started.add(upload);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -210,7 +215,10 @@ class HttpsAccessIT {
         order.run();
         assertThat(upload.waitFor(10, TimeUnit.SECONDS)).as("curl ended").isTrue();
         long ended = (System.nanoTime() - ordered) / 1_000_000;
-        assertThat(upload.exitValue()).as("curl failed").isNotZero();
+        // cut off: the connection closed mid-body (curl fails, status 000), or a refusal answered before it closed
+        String status = Files.readString(directory.resolve("upload.out")).trim();
+        assertThat(upload.exitValue() != 0 || !status.startsWith("2"))
+                .as("curl failed or was refused (exit %d, status %s)", upload.exitValue(), status).isTrue();
         return ended;
     }
 
