@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sqlite.SQLiteCommitListener;
-import org.sqlite.SQLiteConnection;
 
 /**
  * A SQLite transaction ends with exactly one {@code COMMIT}: the driver's {@code commit()} begins another
@@ -28,28 +25,14 @@ class TransactionCommitTest {
     @Test
     void sqlite_transactionCommitsOnce_andTakesNoWriteLockAfterItsCommit() {
         try (Database database = Database.sqlite(dir.resolve("catalog.db"))) {
-            AtomicInteger commits = new AtomicInteger();
-            AtomicInteger rollbacks = new AtomicInteger();
-            Connection listened = database.read(jdbc -> {
-                Connection connection = connectionOf(jdbc);
-                connection.unwrap(SQLiteConnection.class).addCommitListener(new SQLiteCommitListener() {
-                    @Override
-                    public void onCommit() {
-                        commits.incrementAndGet();
-                    }
-
-                    @Override
-                    public void onRollback() {
-                        rollbacks.incrementAndGet();
-                    }
-                });
-                return connection;
-            });
+            SqliteTransactionHooks hooks = SqliteTransactionHooks.on(database);
+            AtomicInteger commits = hooks.commits();
+            Connection listened = hooks.connection();
 
             Connection used = database.inTransaction(jdbc -> {
                 jdbc.update("CREATE TABLE probe (id INTEGER PRIMARY KEY, v TEXT)");
                 jdbc.update("INSERT INTO probe (v) VALUES (?)", "a");
-                return connectionOf(jdbc);
+                return SqliteTransactionHooks.connectionOf(jdbc);
             });
             assertThat(used).as("the pool hands out the connection returned last").isSameAs(listened);
             assertThat(commits).as("commits of one transaction").hasValue(1);
@@ -99,9 +82,5 @@ class TransactionCommitTest {
             assertThat(children).as("nothing kept").isZero();
             assertThat(parents).isEqualTo(1);
         }
-    }
-
-    private static Connection connectionOf(Jdbc jdbc) throws SQLException {
-        return jdbc.queryOne("SELECT 1", row -> row.getStatement().getConnection()).orElseThrow();
     }
 }

@@ -11,8 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sqlite.SQLiteCommitListener;
-import org.sqlite.SQLiteConnection;
 
 /**
  * review27 #10: a SQLite transaction whose work fails ends with one {@code ROLLBACK} and takes no write lock after it
@@ -29,26 +27,13 @@ class TransactionRollbackTest {
     void sqlite_aRolledBackTransaction_commitsNothing_andTakesNoWriteLockAfterItsRollback() {
         try (Database database = Database.sqlite(dir.resolve("catalog.db"))) {
             database.inTransaction(jdbc -> jdbc.update("CREATE TABLE probe (id INTEGER PRIMARY KEY, v TEXT)"));
-            AtomicInteger commits = new AtomicInteger();
-            AtomicInteger rollbacks = new AtomicInteger();
-            Connection listened = database.read(jdbc -> {
-                Connection connection = connectionOf(jdbc);
-                connection.unwrap(SQLiteConnection.class).addCommitListener(new SQLiteCommitListener() {
-                    @Override
-                    public void onCommit() {
-                        commits.incrementAndGet();
-                    }
-
-                    @Override
-                    public void onRollback() {
-                        rollbacks.incrementAndGet();
-                    }
-                });
-                return connection;
-            });
+            SqliteTransactionHooks hooks = SqliteTransactionHooks.on(database);
+            AtomicInteger commits = hooks.commits();
+            AtomicInteger rollbacks = hooks.rollbacks();
+            Connection listened = hooks.connection();
 
             assertThatThrownBy(() -> database.inTransaction(jdbc -> {
-                assertThat(connectionOf(jdbc)).as("the pool hands out the connection returned last").isSameAs(listened);
+                assertThat(SqliteTransactionHooks.connectionOf(jdbc)).as("the pool hands out the connection returned last").isSameAs(listened);
                 jdbc.update("INSERT INTO probe (v) VALUES (?)", "rolled back");
                 throw new IllegalStateException("work failed");
             })).isInstanceOf(IllegalStateException.class).hasMessage("work failed").hasNoSuppressedExceptions();
@@ -56,7 +41,7 @@ class TransactionRollbackTest {
             assertThat(rollbacks).as("rollbacks").hasValue(1);
             assertThat(commits).as("no write transaction begun and committed after the rollback").hasValue(0);
             long rows = database.read(jdbc -> {
-                assertThat(connectionOf(jdbc)).as("the connection went back to the pool").isSameAs(listened);
+                assertThat(SqliteTransactionHooks.connectionOf(jdbc)).as("the connection went back to the pool").isSameAs(listened);
                 return jdbc.count("SELECT COUNT(*) FROM probe");
             });
             assertThat(rows).as("nothing kept").isZero();
@@ -84,7 +69,7 @@ class TransactionRollbackTest {
 
             AtomicReference<Connection> failed = new AtomicReference<>();
             assertThatThrownBy(() -> database.inTransaction(jdbc -> {
-                failed.set(connectionOf(jdbc));
+                failed.set(SqliteTransactionHooks.connectionOf(jdbc));
                 jdbc.update("INSERT INTO probe (v) VALUES (?)", "before");
                 try {
                     return jdbc.update("INSERT INTO probe (v) VALUES (?)", "refused");
@@ -98,7 +83,7 @@ class TransactionRollbackTest {
                             .satisfies(rollback -> assertThat(rollback).isInstanceOf(SQLException.class)
                                     .hasMessageContaining("no transaction is active")));
 
-            assertThat(database.inTransaction(TransactionRollbackTest::connectionOf)).as("the connection is not reused")
+            assertThat(database.inTransaction(SqliteTransactionHooks::connectionOf)).as("the connection is not reused")
                     .isNotSameAs(failed.get());
 
             assertThatThrownBy(() -> database.inTransaction(jdbc -> jdbc.update(
@@ -112,9 +97,5 @@ class TransactionRollbackTest {
             List<String> rows = database.read(jdbc -> jdbc.query("SELECT v FROM probe", row -> row.getString(1)));
             assertThat(rows).as("only the later transaction's row").containsExactly("kept");
         }
-    }
-
-    private static Connection connectionOf(Jdbc jdbc) throws SQLException {
-        return jdbc.queryOne("SELECT 1", row -> row.getStatement().getConnection()).orElseThrow();
     }
 }
