@@ -18,8 +18,8 @@ public sealed interface DeliveryOutcome {
     }
 
     /**
-     * The attempt failed. {@code kind} is a metric label; {@code permanent} failures (the file's key destroyed, the
-     * site refused the file for good) go dead at once instead of being retried.
+     * The attempt failed. {@code kind} is a metric label; {@code permanent} failures (the site refused the file for
+     * good) go dead at once instead of being retried.
      */
     record Failed(Kind kind, String message, boolean permanent) implements DeliveryOutcome {
         public Failed {
@@ -29,9 +29,10 @@ public sealed interface DeliveryOutcome {
     }
 
     /**
-     * Nothing to send: the file no longer exists (deleted or replaced by its owner, expired, shredded). No retry
-     * could ever send it, so the job is settled {@link ForwardState#ABANDONED} with {@code reason}, quietly: it
-     * counts as no failure and is not dead-lettered.
+     * Nothing to send: the file no longer exists (deleted or replaced by its owner, expired), or its tenant was
+     * shredded (offboarded: its keys destroyed, its files never to leave again). No retry could ever send it, so the
+     * job is settled {@link ForwardState#ABANDONED} with {@code reason}, quietly: it counts as no failure, is not
+     * dead-lettered, and (nothing sent) is not counted as an attempted job of its worker's turn.
      */
     record Gone(String reason) implements DeliveryOutcome {
         public Gone {
@@ -63,8 +64,9 @@ public sealed interface DeliveryOutcome {
         /** The site is not configured for forwarding, or its key file cannot be read. */
         CONFIGURATION,
         /**
-         * The file cannot be read: its key was destroyed (permanent), or its stored copy or key could not be used
-         * this time (the object store, the key provider: retried). A file that no longer exists is {@link Gone}.
+         * The file cannot be read: its stored copy or key could not be used this time (the object store, the key
+         * provider: retried). A file that no longer exists, or whose key its tenant's shred destroyed, is
+         * {@link Gone}.
          */
         FILE
     }

@@ -23,9 +23,7 @@ final class ForwardAttempt {
     private final Database database;
     private final JobPreparation preparation;
     private final SiteDelivery delivery;
-    private final Outbox outbox;
     private final ForwardOutcomes outcomes;
-    private final Clock clock;
     private final Consumer<ForwardJob> beforeLookup;
 
     /**
@@ -39,9 +37,7 @@ final class ForwardAttempt {
         this.database = database;
         this.preparation = new JobPreparation(database, opener, envelopes, sites, clients, delivery);
         this.delivery = delivery;
-        this.outbox = outbox;
         this.outcomes = new ForwardOutcomes(outbox, metrics, events, clock);
-        this.clock = clock;
         this.beforeLookup = beforeLookup;
     }
 
@@ -107,9 +103,9 @@ final class ForwardAttempt {
      * meanwhile (taken over, abandoned with its site, or forgotten with its shredded tenant) is left as it is. A
      * job whose tenant is no longer {@code ACTIVE} ends as one whose lookup found that ({@link TenantGate}): locked
      * down, it is given back pending, its claim not counted as an attempt, so that it is sent once the tenant is
-     * unlocked (a claim does not take a locked tenant's jobs); shredded, it fails for good (DEAD). A job whose file is
-     * gone settles as one that finds its file gone when it is prepared. If the catalog cannot be read the job is
-     * given back (or, failing that, is due again after its lease).
+     * unlocked (a claim does not take a locked tenant's jobs); shredded, it is settled ABANDONED, quietly (no
+     * failure, no dead letter). A job whose file is gone settles as one that finds its file gone when it is prepared.
+     * If the catalog cannot be read the job is given back; if recording fails, the job is due again after its lease.
      */
     boolean stillToSend(PreparedJob prepared) {
         ForwardJob job = prepared.job();
@@ -118,9 +114,7 @@ final class ForwardAttempt {
             row = database.read(jdbc -> OutboxRows.recheck(jdbc, job.id(), job.tenant(), job.fileId()));
         } catch (RuntimeException e) {
             prepared.close();
-            LOG.warn("forward job {}: checking it before sending failed ({}); giving it back unsent", job.id(),
-                    e.toString());
-            giveBack(job);
+            outcomes.giveBack(job, "checking it before sending failed (" + e + ")");
             return false;
         }
         if (row.isEmpty() || row.get().state() != ForwardState.IN_FLIGHT || row.get().version() != job.version()
@@ -136,25 +130,27 @@ final class ForwardAttempt {
         Optional<DeliveryOutcome> refused = TenantGate.refusal(job, now.tenant());
         if (refused.isPresent()) {
             prepared.close();
-            record(job, refused.get());
+            recordQuietly(job, refused.get());
             return false;
         }
         if (now.file().orElse(null) != FileState.COMMITTED) {
             prepared.close();
-            record(job, JobPreparation.fileGone(job));
+            recordQuietly(job, JobPreparation.fileGone(job));
             return false;
         }
         return true;
     }
 
-    private void giveBack(ForwardJob job) {
+    /**
+     * Records the outcome of a job not sent; a catalog failure is logged and does not end the worker's turn (the job
+     * is then due again when its lease expires).
+     */
+    private void recordQuietly(ForwardJob job, DeliveryOutcome outcome) {
         try {
-            if (!outbox.release(job, clock.instant())) {
-                LOG.info("forward job {}: not given back, it changed meanwhile", job.id());
-            }
+            record(job, outcome);
         } catch (RuntimeException e) {
-            LOG.warn("forward job {}: giving it back failed ({}); it is due again when its lease expires", job.id(),
-                    e.toString());
+            LOG.warn("forward job {} (file {} to site {}) was not sent, but recording that failed ({}); it is due "
+                    + "again when its lease expires", job.id(), job.fileId(), job.siteId(), e.toString());
         }
     }
 }

@@ -70,15 +70,15 @@ final class ForwardOutcomes {
     }
 
     /**
-     * A paused job, never sent, given back pending: its claim not counted as an attempt, no failure counted. If that
-     * fails, the job is due again when its lease expires (then with its claim counted).
+     * A job not sent, given back pending ({@link Outbox#release}): its claim not counted as an attempt, no failure
+     * counted; {@code reason} says why it was not sent (a paused job, a failed check before its request). Never
+     * throws: if giving it back fails, the job is due again when its lease expires (then with its claim counted).
      */
-    private void giveBack(ForwardJob job, String reason) {
+    void giveBack(ForwardJob job, String reason) {
         try {
             if (outbox.release(job, clock.instant())) {
                 LOG.info("forward job {} (file {} to site {}) was not sent: {}; it is pending again, its claim not "
-                        + "counted as an attempt, and is sent after the unlock", job.id(), job.fileId(), job.siteId(),
-                        reason);
+                        + "counted as an attempt", job.id(), job.fileId(), job.siteId(), reason);
             } else {
                 LOG.info("forward job {} was not sent ({}) and not given back: it changed meanwhile", job.id(), reason);
             }

@@ -185,24 +185,29 @@ final class JobPreparation {
      * A committed file whose stored copy or key could not be used ({@code StoredFileAccess}). Final only when its key
      * was destroyed because its tenant was crypto-shredded (offboarded): the catalog marks the tenant SHREDDED before
      * the shred destroys its keys, so a {@link CryptoException.KeyDestroyed} is final only if the catalog's tenant is
-     * SHREDDED (read only on this path), and the file can never be read again. A key destroyed otherwise (this node's
+     * SHREDDED (read only on this path), and the file can never be read again; as a planned offboarding, not a fault,
+     * the job then settles quietly as one whose tenant's shred is found at its lookup ({@link Gone}, ABANDONED; see
+     * {@link TenantGate}). A key destroyed otherwise (this node's
      * key store destroyed the tenant's keys without the catalog's shred, a data key or master secret destroyed in
      * memory by a close) is a fault of this node, as is anything else (the object store or a PKCS#11 token failing for
      * a moment, a KEK version disabled, not yet on this node or forked from the catalog's, a missing key slot): all are
      * retried with backoff like a network failure, perhaps on another node, and the job goes DEAD only after its last
      * attempt; a file that is gone by then settles as such when the job is next prepared.
      */
-    private Failed unreadable(ForwardJob job, String what, GatewayException e) {
+    private DeliveryOutcome unreadable(ForwardJob job, String what, GatewayException e) {
         boolean destroyed = false;
         for (Throwable cause = e; cause != null && !destroyed; cause = cause.getCause()) {
             destroyed = cause instanceof CryptoException.KeyDestroyed;
         }
         boolean shredded = destroyed && database.read(jdbc -> tenants.find(jdbc, job.tenant()))
                 .map(tenant -> tenant.status() == TenantStatus.SHREDDED).orElse(false);
-        String why = shredded ? ": its key was destroyed (tenant shredded)"
-                : destroyed ? " now: its key is destroyed on this node, but the tenant is not shredded (this node's "
+        if (shredded) {
+            return new Gone("file " + job.fileId() + " is never sent: it cannot be " + what + ", its key was destroyed "
+                    + "(tenant " + job.tenant() + " shredded): " + e.getMessage());
+        }
+        String why = destroyed ? " now: its key is destroyed on this node, but the tenant is not shredded (this node's "
                 + "key store out of step with the catalog, or a key destroyed in memory); retried" : " now";
         return new Failed(Kind.FILE, "file " + job.fileId() + " cannot be " + what + why + ": " + e.getMessage()
-                + (e.getCause() == null ? "" : " (" + e.getCause() + ")"), shredded);
+                + (e.getCause() == null ? "" : " (" + e.getCause() + ")"), false);
     }
 }

@@ -33,7 +33,9 @@ final class LeaseRenewal {
 
     /**
      * Renews {@code job}'s lease until the returned future is cancelled. Once the forwarder is closing (its timer
-     * stopped) nothing is renewed: the worker's send goes on within the close's wait (30 s), far shorter than a lease.
+     * stopped) nothing is renewed: the worker's send goes on within the close's wait (30 s), shorter than the default
+     * 1 h lease ({@code forwarding.lease}, which is only checked to be positive: a lease set shorter than that wait may
+     * expire before the send ends, and the job is then retaken; the site deduplicates).
      * Before, the timer's refusal ended the worker's turn with the job still leased, to be retaken after its lease.
      */
     Future<?> whileRunning(ForwardJob job) {

@@ -39,8 +39,8 @@ final class SiteTurns {
     }
 
     /**
-     * How a turn ended: how many jobs were attempted (not those given back unsent), and whether the last one
-     * attempted was delivered.
+     * How a turn ended: how many jobs were attempted (not those given back unsent, nor those settled unsent because
+     * their file is gone or their tenant was shredded), and whether the last one attempted was delivered.
      */
     record Turn(int attempted, boolean lastDelivered) {
     }
@@ -50,7 +50,8 @@ final class SiteTurns {
      * one file after its answer, but always before the turn ends and before a file larger than
      * {@link #RECORD_BEFORE_SENDING} is sent; a failure is recorded at once. Every job's lookup reads its tenant's
      * status, so {@code first} too is sent only if its tenant is still {@code ACTIVE} after its claim: a job paused
-     * by a lockdown is given back unsent, is not counted as attempted, and the turn goes on with the next job.
+     * by a lockdown is given back unsent, one whose tenant was shredded (or whose file is gone) is settled ABANDONED
+     * unsent; neither is counted as attempted, and the turn goes on with the next job, wherever it was found.
      * Right before a job prepared meanwhile is sent, it is checked again ({@link ForwardAttempt#stillToSend}): a
      * lockdown, shred, delete or takeover since its preparation stops it unsent. With {@code pool}, the turn stops
      * after a failure or when the forwarder closes, and gives a prepared job back unsent.
@@ -93,7 +94,9 @@ final class SiteTurns {
                     }
                     recordQuietly(earlier); // the site answered before the request was written to its end
                 }
-                if (!(outcome instanceof DeliveryOutcome.Paused)) { // a paused job was not attempted
+                // a paused job, or one whose file is gone or whose tenant was shredded, was not attempted: nothing
+                // was sent (as when stillToSend stops a job prepared ahead), and the turn goes on
+                if (!(outcome instanceof DeliveryOutcome.Paused || outcome instanceof DeliveryOutcome.Gone)) {
                     attempted++;
                     delivered = outcome instanceof DeliveryOutcome.Delivered;
                 }
@@ -102,7 +105,7 @@ final class SiteTurns {
                 } else {
                     attempt.record(current.job(), outcome);
                 }
-                // not for a file gone
+                // not for a job paused or gone
                 boolean stop = pool && (outcome instanceof DeliveryOutcome.Failed || closed.getAsBoolean());
                 if (following[0] == null && !stop) {
                     following[0] = nextJob.get();

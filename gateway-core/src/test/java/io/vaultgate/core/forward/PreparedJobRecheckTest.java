@@ -68,11 +68,11 @@ class PreparedJobRecheckTest extends StubSiteTest {
 
     /**
      * Only the shred's first step (the catalog marks the tenant SHREDDED; this node still holds its keys, as when the
-     * shred runs on another node): the prepared job goes DEAD at once, as a job whose lookup finds its tenant shredded
-     * ({@link TenantGate}; before review27 it was given back pending).
+     * shred runs on another node): the prepared job is settled ABANDONED at once, quietly (no failure, no dead job),
+     * as a job whose lookup finds its tenant shredded ({@link TenantGate}; before review27 it was given back pending).
      */
     @Test
-    void preparedJob_goesDeadUnsent_whenItsTenantIsMarkedShreddedWhileTheFileBeforeIsOnTheWire() throws Exception {
+    void preparedJob_isAbandonedUnsent_whenItsTenantIsMarkedShreddedWhileTheFileBeforeIsOnTheWire() throws Exception {
         Future<Integer> turn = turns.submit(forwarder::runDue);
         assertThat(secondPrepared.await(10, SECONDS)).isTrue();
 
@@ -81,10 +81,14 @@ class PreparedJobRecheckTest extends StubSiteTest {
 
         assertThat(turn.get(10, SECONDS)).as("only the file on the wire was attempted").isEqualTo(1);
         assertThat(site.received()).extracting(r -> r.header("Idempotency-Key")).containsExactly(first.id());
-        ForwardJob dead = fixture.job(second);
-        assertThat(dead.state()).isEqualTo(ForwardState.DEAD);
-        assertThat(dead.lastError()).hasValueSatisfying(error -> assertThat(error)
+        ForwardJob abandoned = fixture.job(second);
+        assertThat(abandoned.state()).isEqualTo(ForwardState.ABANDONED);
+        assertThat(abandoned.lastError()).hasValueSatisfying(error -> assertThat(error)
                 .contains("is never sent", "tenant acme was shredded"));
+        assertThat(fixture.meters.find("vaultgate.forward.dead").counters()).as("no dead job")
+                .allSatisfy(counter -> assertThat(counter.count()).isZero());
+        assertThat(fixture.meters.find("vaultgate.forward.failures").counters()).as("no failure")
+                .allSatisfy(counter -> assertThat(counter.count()).isZero());
     }
 
     @Test

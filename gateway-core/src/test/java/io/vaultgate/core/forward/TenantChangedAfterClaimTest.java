@@ -3,7 +3,6 @@ package io.vaultgate.core.forward;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.Counter;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.tenant.Protocol;
@@ -18,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * the job's request, while it is prepared. The job's lookup ({@link JobLookup}) reads its tenant's status, so the
  * first job of a worker's turn, a job run by hand and every other job are stopped there ({@link TenantGate}): nothing
  * is sent; a locked tenant's job is given back pending, its claim not counted, and sent once after the unlock; a
- * shredded tenant's job goes DEAD at once. The change lands in that window for real: the forwarder runs it right
+ * shredded tenant's job is settled ABANDONED at once, quietly (a planned offboarding: no failure, no dead letter), and
+ * the turn goes on with the site's next job. The change lands in that window for real: the forwarder runs it right
  * before the job's lookup, after its claim. Runs on SQLite and, with {@code -Dvaultgate.test.catalog=postgresql}, on
  * PostgreSQL.
  */
@@ -96,17 +96,61 @@ class TenantChangedAfterClaimTest extends StubSiteTest {
      * not destroyed them yet, or its keystore copy keeps them). The keys would open the file; the lookup stops it.
      */
     @Test
-    void tenantShreddedAfterTheClaim_keysStillHeldHere_jobGoesDeadAtOnce_nothingSent() {
+    void tenantShreddedAfterTheClaim_keysStillHeldHere_jobIsAbandonedQuietly_nothingSent() {
         target = fixture.uploadAndQueue("/inbox/a.csv", HELLO);
         changeAfterTheClaim(() -> fixture.markShredded("acme"));
 
-        assertThat(forwarder.runDue()).as("a failed attempt").isEqualTo(1);
+        assertThat(forwarder.runDue()).as("nothing was attempted").isZero();
 
-        assertDeadAsShredded();
+        assertAbandonedAsShredded();
+        assertThat(site.received()).isEmpty();
+    }
+
+    /** review27 L1: a shredded tenant's job found at a turn's first lookup ends nothing; the turn goes on. */
+    @Test
+    void tenantShreddedAfterTheClaim_theTurnGoesOnWithTheSitesJobsOfOtherTenants() {
+        target = fixture.uploadAndQueue("/inbox/a.csv", HELLO);
+        fixture.clock.advance(Duration.ofMillis(5));
+        ClientPrincipal globex = fixture.test.client("globex", "globex-upload", Protocol.HTTPS);
+        FileRecord other = fixture.queue(fixture.upload(globex, "/inbox/g.csv", "g".getBytes(UTF_8)));
+        changeAfterTheClaim(() -> fixture.markShredded("acme"));
+
+        assertThat(forwarder.runDue()).as("only the other tenant's job was attempted").isEqualTo(1);
+
+        assertAbandonedAsShredded();
+        assertThat(site.received()).extracting(r -> r.header("Idempotency-Key")).containsExactly(other.id());
+        assertThat(fixture.job(other).state()).isEqualTo(ForwardState.DELIVERED);
+    }
+
+    /**
+     * review27 L1, a worker of the pool (one at a time for the site): its turn's first job meets the shred at its
+     * lookup, and the turn does not stop there as after a failure, but claims and sends the site's next job.
+     */
+    @Test
+    void tenantShreddedAfterTheClaim_aPoolWorkersTurnGoesOnWithTheSitesNextJob() throws InterruptedException {
+        fixture.configure(site.endpoint(), fixture.siteCa.certificate(), 1);
+        target = fixture.uploadAndQueue("/inbox/a.csv", HELLO);
+        fixture.clock.advance(Duration.ofMillis(5));
+        ClientPrincipal globex = fixture.test.client("globex", "globex-upload", Protocol.HTTPS);
+        FileRecord other = fixture.queue(fixture.upload(globex, "/inbox/g.csv", "g".getBytes(UTF_8)));
+        changeAfterTheClaim(() -> fixture.markShredded("acme"));
+
+        assertThat(forwarder.dispatch()).as("one worker, handed the shredded tenant's job").isEqualTo(1);
+        // not polling: only the worker's turn can claim the other job (a close now would stop the turn's next claim)
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (fixture.job(other).state() != ForwardState.DELIVERED && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        forwarder.close(); // waits for the worker's turn to end
+
+        assertAbandonedAsShredded();
+        assertThat(fixture.job(other).state()).as("sent in the same turn").isEqualTo(ForwardState.DELIVERED);
+        assertThat(site.received()).extracting(r -> r.header("Idempotency-Key")).containsExactly(other.id());
+        forwarder = fixture.forwarder("node-a");
     }
 
     @Test
-    void tenantShreddedAfterAClaimByHand_runAnswersAPermanentFailure_andSendsNothing() {
+    void tenantShreddedAfterAClaimByHand_runAnswersGone_andSendsNothing() {
         target = fixture.uploadAndQueue("/inbox/a.csv", HELLO);
         List<ForwardJob> claimed = fixture.outbox.claim(ForwardFixture.SITE, "node-a", 1, Duration.ofMinutes(10),
                 fixture.clock.instant());
@@ -114,11 +158,10 @@ class TenantChangedAfterClaimTest extends StubSiteTest {
 
         DeliveryOutcome outcome = forwarder.run(claimed.get(0));
 
-        assertThat(outcome).isInstanceOfSatisfying(DeliveryOutcome.Failed.class, failed -> {
-            assertThat(failed.permanent()).isTrue();
-            assertThat(failed.kind()).isEqualTo(DeliveryOutcome.Kind.FILE);
-        });
-        assertDeadAsShredded();
+        assertThat(outcome).isInstanceOfSatisfying(DeliveryOutcome.Gone.class, gone -> assertThat(gone.reason())
+                .contains("is never sent", "tenant acme was shredded"));
+        assertThat(site.received()).isEmpty();
+        assertAbandonedAsShredded();
     }
 
     /** Nothing reached the site; the job is pending, due now, its claim not counted, and no failure counted. */
@@ -144,19 +187,20 @@ class TenantChangedAfterClaimTest extends StubSiteTest {
                 .allSatisfy(counter -> assertThat(counter.count()).isZero());
     }
 
-    private void assertDeadAsShredded() {
+    /**
+     * The shredded tenant's job is ABANDONED with the shred as its reason (nothing to retry), and neither a dead job
+     * nor a failure is counted: a planned offboarding is no fault, and no dead letter (alert, audit, ERROR) is raised.
+     */
+    private void assertAbandonedAsShredded() {
         assertThat(beforeLookup.get()).as("the change ran in the window").isNull();
-        assertThat(site.received()).isEmpty();
         ForwardJob job = fixture.job(target);
-        assertThat(job.state()).isEqualTo(ForwardState.DEAD);
-        assertThat(job.attempts()).isEqualTo(1);
+        assertThat(job.state()).isEqualTo(ForwardState.ABANDONED);
         assertThat(job.lastError()).hasValueSatisfying(error -> assertThat(error)
                 .contains("is never sent", "tenant acme was shredded"));
-        assertThat(fixture.meters.counter("vaultgate.forward.dead", "site", ForwardFixture.SITE).count())
-                .isEqualTo(1.0);
-        Counter fileFailures = fixture.meters.counter("vaultgate.forward.failures", "site", ForwardFixture.SITE,
-                "kind", "file");
-        assertThat(fileFailures.count()).isEqualTo(1.0);
+        assertThat(fixture.meters.find("vaultgate.forward.dead").counters()).as("no dead job")
+                .allSatisfy(counter -> assertThat(counter.count()).isZero());
+        assertThat(fixture.meters.find("vaultgate.forward.failures").counters()).as("no failure")
+                .allSatisfy(counter -> assertThat(counter.count()).isZero());
     }
 
     /** Replaces the forwarder with one that runs {@code change} once, after the claim of {@link #target}'s job. */

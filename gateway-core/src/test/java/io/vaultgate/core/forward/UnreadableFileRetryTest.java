@@ -117,7 +117,7 @@ class UnreadableFileRetryTest extends StubSiteTest {
         assertThat(job.attempts()).isEqualTo(1);
         assertThat(job.nextAttemptAt()).as("after a backoff").isAfter(fixture.clock.instant());
         assertThat(job.lastError()).hasValueSatisfying(error -> assertThat(error)
-                .contains("cannot be read now", "the tenant is not shredded").doesNotContain("tenant shredded)"));
+                .contains("cannot be read now", "the tenant is not shredded").doesNotContain("shredded)"));
         assertThat(site.received()).isEmpty();
     }
 
@@ -154,21 +154,26 @@ class UnreadableFileRetryTest extends StubSiteTest {
 
     /**
      * The tenant is crypto-shredded between the job's claim and its read (the catalog marks it SHREDDED, then its keys
-     * are destroyed): the one final cause, DEAD at once. Passes without the change too: it guards that it stays final.
+     * are destroyed): the one final cause, settled at once. A planned offboarding, not a fault: the job is ABANDONED
+     * quietly (no dead job, no failure counted), as when its lookup finds the tenant shredded (review27 M1; it went
+     * DEAD before).
      */
     @Test
-    void tenantShreddedAfterTheClaim_jobGoesDeadAtOnce() {
+    void tenantShreddedAfterTheClaim_jobIsAbandonedAtOnce() {
         forwarder.close();
         forwarder = forwarder(false, fixture.test.keys(), Optional.of(() -> fixture.shred("acme")));
 
-        assertThat(forwarder.runDue()).isEqualTo(1);
+        assertThat(forwarder.runDue()).as("nothing was attempted").isZero();
 
         ForwardJob job = fixture.job(file);
-        assertThat(job.state()).isEqualTo(ForwardState.DEAD);
-        assertThat(job.attempts()).isEqualTo(1);
+        assertThat(job.state()).isEqualTo(ForwardState.ABANDONED);
         assertThat(job.lastError()).hasValueSatisfying(error -> assertThat(error)
-                .contains("key was destroyed (tenant shredded)"));
+                .contains("is never sent", "key was destroyed (tenant acme shredded)"));
         assertThat(site.received()).isEmpty();
+        assertThat(fixture.meters.find("vaultgate.forward.dead").counters()).as("no dead job")
+                .allSatisfy(counter -> assertThat(counter.count()).isZero());
+        assertThat(fixture.meters.find("vaultgate.forward.failures").counters()).as("no failure")
+                .allSatisfy(counter -> assertThat(counter.count()).isZero());
     }
 
     private static byte[] sha256(byte[] content) {
