@@ -49,10 +49,7 @@ class TenantChangedAfterClaimTest extends StubSiteTest {
 
     @Test
     void tenantLockedAfterTheClaim_theTurnGoesOnWithTheSitesJobsOfOtherTenants() {
-        target = fixture.uploadAndQueue("/inbox/a.csv", HELLO);
-        fixture.clock.advance(Duration.ofMillis(5));
-        ClientPrincipal globex = fixture.test.client("globex", "globex-upload", Protocol.HTTPS);
-        FileRecord other = fixture.queue(fixture.upload(globex, "/inbox/g.csv", "g".getBytes(UTF_8)));
+        FileRecord other = queueTargetThenAnotherTenantsFile();
         changeAfterTheClaim(() -> fixture.test.core().administration().lock(ACME));
 
         assertThat(forwarder.runDue()).isEqualTo(1);
@@ -109,10 +106,7 @@ class TenantChangedAfterClaimTest extends StubSiteTest {
     /** review27 L1: a shredded tenant's job found at a turn's first lookup ends nothing; the turn goes on. */
     @Test
     void tenantShreddedAfterTheClaim_theTurnGoesOnWithTheSitesJobsOfOtherTenants() {
-        target = fixture.uploadAndQueue("/inbox/a.csv", HELLO);
-        fixture.clock.advance(Duration.ofMillis(5));
-        ClientPrincipal globex = fixture.test.client("globex", "globex-upload", Protocol.HTTPS);
-        FileRecord other = fixture.queue(fixture.upload(globex, "/inbox/g.csv", "g".getBytes(UTF_8)));
+        FileRecord other = queueTargetThenAnotherTenantsFile();
         changeAfterTheClaim(() -> fixture.markShredded("acme"));
 
         assertThat(forwarder.runDue()).as("only the other tenant's job was attempted").isEqualTo(1);
@@ -129,10 +123,7 @@ class TenantChangedAfterClaimTest extends StubSiteTest {
     @Test
     void tenantShreddedAfterTheClaim_aPoolWorkersTurnGoesOnWithTheSitesNextJob() throws InterruptedException {
         fixture.configure(site.endpoint(), fixture.siteCa.certificate(), 1);
-        target = fixture.uploadAndQueue("/inbox/a.csv", HELLO);
-        fixture.clock.advance(Duration.ofMillis(5));
-        ClientPrincipal globex = fixture.test.client("globex", "globex-upload", Protocol.HTTPS);
-        FileRecord other = fixture.queue(fixture.upload(globex, "/inbox/g.csv", "g".getBytes(UTF_8)));
+        FileRecord other = queueTargetThenAnotherTenantsFile();
         changeAfterTheClaim(() -> fixture.markShredded("acme"));
 
         assertThat(forwarder.dispatch()).as("one worker, handed the shredded tenant's job").isEqualTo(1);
@@ -204,6 +195,14 @@ class TenantChangedAfterClaimTest extends StubSiteTest {
     }
 
     /** Replaces the forwarder with one that runs {@code change} once, after the claim of {@link #target}'s job. */
+    /** Queues {@link #target} (tenant acme), then a file of tenant globex for the same site; returns globex's. */
+    private FileRecord queueTargetThenAnotherTenantsFile() {
+        target = fixture.uploadAndQueue("/inbox/a.csv", HELLO);
+        fixture.clock.advance(Duration.ofMillis(5));
+        ClientPrincipal globex = fixture.test.client("globex", "globex-upload", Protocol.HTTPS);
+        return fixture.queue(fixture.upload(globex, "/inbox/g.csv", "g".getBytes(UTF_8)));
+    }
+
     private void changeAfterTheClaim(Runnable change) {
         beforeLookup.set(change);
         forwarder.close();
