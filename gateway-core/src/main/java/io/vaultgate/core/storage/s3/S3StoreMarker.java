@@ -3,6 +3,7 @@ package io.vaultgate.core.storage.s3;
 import io.vaultgate.core.storage.StoreId;
 import io.vaultgate.core.storage.StoreMarker;
 import io.vaultgate.core.storage.StoreMarkerConflict;
+import io.vaultgate.core.storage.StoreMarkerTimeout;
 import io.vaultgate.core.storage.StoreNotRecognized;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -10,7 +11,9 @@ import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -30,6 +33,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * operation is currently in progress against this resource; try again") is tried again the same way. Any other 409
  * (a server may name others) is neither, and fails at once with a {@link StoreMarkerConflict} naming its error code:
  * tried again for 10 s it failed as if another installation were writing.
+ *
+ * <p>Each request is bounded as a whole, retries included, by {@link #CALL_TIMEOUT}; one not answered by then fails
+ * with {@link StoreMarkerTimeout}. {@code vaultgate store adopt} writes and reads the marker back while it holds the
+ * catalog's lock on the store's row (on SQLite, the catalog's write lock): an endpoint that accepts connections and
+ * never answers held that lock for the HTTP client's socket timeouts, once per retry (review28b L3).
  */
 final class S3StoreMarker implements StoreMarker {
 
@@ -45,18 +53,30 @@ final class S3StoreMarker implements StoreMarker {
     static final String OPERATION_IN_PROGRESS = "OperationAborted";
     /** The 409s that are tried again; any other fails at once. */
     private static final Set<String> TRIED_AGAIN = Set.of(WRITE_IN_PROGRESS, OPERATION_IN_PROGRESS);
+    /**
+     * How long one request for the marker may take, retries included: a marker is a few dozen bytes, so far longer
+     * than a reachable store takes, and short enough that a lock held across it is not held long.
+     */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
 
     private final S3Target target;
     private final Duration conflictWait;
+    private final Duration callTimeout;
 
     S3StoreMarker(S3Target target) {
-        this(target, CONFLICT_WAIT);
+        this(target, CONFLICT_WAIT, CALL_TIMEOUT);
     }
 
     /** A marker whose writes answered 409 are tried again for {@code conflictWait} (tests wait less). */
     S3StoreMarker(S3Target target, Duration conflictWait) {
+        this(target, conflictWait, CALL_TIMEOUT);
+    }
+
+    /** As above, each request given {@code callTimeout} (tests wait less than {@link #CALL_TIMEOUT}). */
+    S3StoreMarker(S3Target target, Duration conflictWait, Duration callTimeout) {
         this.target = target;
         this.conflictWait = conflictWait;
+        this.callTimeout = callTimeout;
     }
 
     @Override
@@ -68,11 +88,13 @@ final class S3StoreMarker implements StoreMarker {
     public Optional<StoreId> read() throws IOException {
         byte[] content;
         try (ResponseInputStream<GetObjectResponse> in = target.client().getObject(r -> r.bucket(target.bucket())
-                .key(target.key()).range("bytes=0-" + (READ_LIMIT - 1)))) {
+                .key(target.key()).range("bytes=0-" + (READ_LIMIT - 1)).overrideConfiguration(this::bounded))) {
             content = in.readNBytes(READ_LIMIT);
             if (content.length >= READ_LIMIT) {
                 in.abort(); // a server that ignored the range may send more: not read, the connection dropped
             }
+        } catch (ApiCallTimeoutException e) {
+            throw new StoreMarkerTimeout("GET", location(), callTimeout, e);
         } catch (SdkException e) {
             IOException failure = S3Failures.of("GET", target, e);
             if (failure instanceof NoSuchFileException) {
@@ -96,7 +118,8 @@ final class S3StoreMarker implements StoreMarker {
         while (true) {
             try {
                 target.client().putObject(r -> r.bucket(target.bucket()).key(target.key()).ifNoneMatch("*")
-                        .contentType("text/plain"), RequestBody.fromBytes(id.markerBytes()));
+                        .contentType("text/plain").overrideConfiguration(this::bounded),
+                        RequestBody.fromBytes(id.markerBytes()));
                 return true;
             } catch (S3Exception e) {
                 if (e.statusCode() == 412) { // a marker is there: the caller reads it
@@ -123,6 +146,8 @@ final class S3StoreMarker implements StoreMarker {
                 if (e.statusCode() != 501) {
                     throw S3Failures.of("PUT", target, e);
                 }
+            } catch (ApiCallTimeoutException e) {
+                throw new StoreMarkerTimeout("PUT", location(), callTimeout, e);
             } catch (SdkException e) {
                 throw S3Failures.of("PUT", target, e);
             }
@@ -133,11 +158,19 @@ final class S3StoreMarker implements StoreMarker {
         }
         try {
             target.client().putObject(r -> r.bucket(target.bucket()).key(target.key())
-                    .contentType("text/plain"), RequestBody.fromBytes(id.markerBytes()));
+                    .contentType("text/plain").overrideConfiguration(this::bounded),
+                    RequestBody.fromBytes(id.markerBytes()));
             return true;
+        } catch (ApiCallTimeoutException e) {
+            throw new StoreMarkerTimeout("PUT", location(), callTimeout, e);
         } catch (SdkException e) {
             throw S3Failures.of("PUT", target, e);
         }
+    }
+
+    /** Bounds a marker request as a whole, retries included. */
+    private void bounded(AwsRequestOverrideConfiguration.Builder request) {
+        request.apiCallTimeout(callTimeout);
     }
 
     /** The error code S3 named for a failure, or {@code (no error code)}. */
