@@ -79,7 +79,7 @@ public final class StoreAdoption {
         if (database.read(jdbc -> records.lastCommitted(jdbc, 1)).isEmpty()) {
             throw StoreNotRecognized.notAdoptable(marker.location());
         }
-        new StoreIdentity(database, objects, marker, clock).prove();
+        new StoreIdentity(database, objects, marker).prove();
         StoreId id = found.orElseGet(StoreId::random);
         Optional<StoreId> before = recorded.map(StoreIdentityRecords.Recorded::id);
         String subject = "store " + id + " at " + marker.location()

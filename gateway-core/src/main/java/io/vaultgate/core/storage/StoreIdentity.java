@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * given, unless the store holds another installation's marker. An existing one adopts the store only if more than
  * half of the objects of its {@value #SAMPLE} files committed last are found there; a catalog with files in progress
  * but none committed cannot be proven, and is refused.
+ *
+ * <p>The row's times ({@code recorded_at}, {@code confirmed_at}, and the age a start judges) are the catalog's own
+ * ({@link io.vaultgate.core.catalog.Dialect#nowMillis()}): a start runs before its node has measured its clock against
+ * the catalog's, and a host clock off by an hour dated the confirmation an hour off the recording.
  */
 public final class StoreIdentity {
 
@@ -81,25 +85,38 @@ public final class StoreIdentity {
     private final Database database;
     private final Objects objects;
     private final StoreMarker marker;
-    private final Clock clock;
     private final Duration grace;
     private final Pause pause;
     private final StoreIdentityRecords records = new StoreIdentityRecords();
 
-    public StoreIdentity(Database database, ObjectStore store, StoreMarker marker, Clock clock) {
-        this(database, objectsOf(store), marker, clock);
+    public StoreIdentity(Database database, ObjectStore store, StoreMarker marker) {
+        this(database, objectsOf(store), marker);
     }
 
     /** Before the store itself is opened: {@code objects} tells whether it holds an object. */
-    public StoreIdentity(Database database, Objects objects, StoreMarker marker, Clock clock) {
-        this(database, objects, marker, clock, GRACE, duration -> Thread.sleep(duration.toMillis()));
+    public StoreIdentity(Database database, Objects objects, StoreMarker marker) {
+        this(database, objects, marker, GRACE, duration -> Thread.sleep(duration.toMillis()));
     }
 
-    StoreIdentity(Database database, Objects objects, StoreMarker marker, Clock clock, Duration grace, Pause pause) {
+    /**
+     * As {@link #StoreIdentity(Database, ObjectStore, StoreMarker)}: {@code clock} is not used. The catalog's row is
+     * dated on the catalog's own clock, whatever the caller's clock says (it dated the confirmation on the host's).
+     */
+    @Deprecated(forRemoval = true)
+    public StoreIdentity(Database database, ObjectStore store, StoreMarker marker, Clock clock) {
+        this(database, store, marker);
+    }
+
+    /** As {@link #StoreIdentity(Database, Objects, StoreMarker)}: {@code clock} is not used. */
+    @Deprecated(forRemoval = true)
+    public StoreIdentity(Database database, Objects objects, StoreMarker marker, Clock clock) {
+        this(database, objects, marker);
+    }
+
+    StoreIdentity(Database database, Objects objects, StoreMarker marker, Duration grace, Pause pause) {
         this.database = database;
         this.objects = objects;
         this.marker = marker;
-        this.clock = clock;
         this.grace = grace;
         this.pause = pause;
     }
@@ -211,7 +228,7 @@ public final class StoreIdentity {
      * meanwhile (fine), or taken over by a start that took this one for stopped (then this store is not the one).
      */
     private void confirm(StoreId id) throws StoreNotRecognized {
-        boolean confirmed = database.inTransaction(jdbc -> records.confirm(jdbc, id, clock.instant()));
+        boolean confirmed = database.inTransaction(jdbc -> records.confirm(jdbc, id));
         if (!confirmed) {
             StoreIdentityRecords.Recorded now = database.read(records::read).orElseThrow(() ->
                     new IllegalStateException("the store's id is no longer found in the catalog"));

@@ -47,10 +47,13 @@ final class StoreIdentityRecords {
                 + " WHERE id = 1 AND store_id = ? AND confirmed_at IS NULL", fresh.value(), stale.value()) == 1;
     }
 
-    /** Confirms {@code id}; false when the row does not hold it unconfirmed (confirmed already, or taken over). */
-    boolean confirm(Jdbc jdbc, StoreId id, Instant now) throws SQLException {
-        return jdbc.update("UPDATE store_identity SET confirmed_at = ? WHERE id = 1 AND store_id = ? "
-                + "AND confirmed_at IS NULL", now.toEpochMilli(), id.value()) == 1;
+    /**
+     * Confirms {@code id}, at the catalog's time (as it was recorded); false when the row does not hold it unconfirmed
+     * (confirmed already, or taken over).
+     */
+    boolean confirm(Jdbc jdbc, StoreId id) throws SQLException {
+        return jdbc.update("UPDATE store_identity SET confirmed_at = " + jdbc.dialect().nowMillis() + " WHERE id = 1 "
+                + "AND store_id = ? AND confirmed_at IS NULL", id.value()) == 1;
     }
 
     /**

@@ -69,7 +69,7 @@ abstract class StoreIdentityFixture {
     }
 
     StoreIdentity.Result check(Database catalog, ObjectStore store) throws IOException {
-        return new StoreIdentity(catalog, store, marker(store), clock).check();
+        return new StoreIdentity(catalog, store, marker(store)).check();
     }
 
     static StoreMarker marker(ObjectStore store) {

@@ -13,7 +13,6 @@ import io.vaultgate.core.storage.StoreNotRecognized;
 import io.vaultgate.core.testing.TestCatalog;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -37,7 +36,6 @@ class S3StoreMarkerConditionalTest {
     @TempDir
     Path dir;
 
-    private final Clock clock = Clock.systemUTC();
     private ConditionalWritesS3 server;
     private S3Client client;
     private String bucket;
@@ -96,10 +94,10 @@ class S3StoreMarkerConditionalTest {
                 }
             };
             Future<StoreIdentity.Result> secondStart = threads.submit(() ->
-                    new StoreIdentity(second, (tenant, id) -> false, slowed, clock).check());
+                    new StoreIdentity(second, (tenant, id) -> false, slowed).check());
             assertThat(secondWriting.await(30, TimeUnit.SECONDS)).isTrue();
 
-            StoreIdentity.Result firstStart = new StoreIdentity(first, (tenant, id) -> false, marker(), clock).check();
+            StoreIdentity.Result firstStart = new StoreIdentity(first, (tenant, id) -> false, marker()).check();
             firstDone.countDown();
 
             assertThat(firstStart.outcome()).isEqualTo(StoreIdentity.Outcome.RECORDED);
@@ -110,7 +108,7 @@ class S3StoreMarkerConditionalTest {
                         assertThat(refusal.getMessage()).contains(firstStart.id().value());
                     });
             assertThat(marker().read()).contains(firstStart.id());
-            assertThat(new StoreIdentity(first, (tenant, id) -> false, marker(), clock).check()).isEqualTo(
+            assertThat(new StoreIdentity(first, (tenant, id) -> false, marker()).check()).isEqualTo(
                     new StoreIdentity.Result(firstStart.id(), StoreIdentity.Outcome.VERIFIED));
         }
     }
@@ -187,7 +185,7 @@ class S3StoreMarkerConditionalTest {
         assertThat(server.refused()).as("one PUT, not tried again").isEqualTo(1);
 
         try (Database catalog = TestCatalog.open(dir.resolve("catalog"))) {
-            assertThatThrownBy(() -> new StoreIdentity(catalog, (tenant, id) -> false, marker(), clock).check())
+            assertThatThrownBy(() -> new StoreIdentity(catalog, (tenant, id) -> false, marker()).check())
                     .satisfies(e -> assertThat(StoreMarkerConflict.in(e)).as("the start's typed cause")
                             .hasValueSatisfying(conflict -> assertThat(conflict.errorCode())
                                     .isEqualTo("InvalidBucketState")));
