@@ -11,6 +11,7 @@ import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.tenant.Cidr;
 import io.vaultgate.sftp.fs.SessionThreads;
 import io.vaultgate.sftp.proxy.ProxyTrust;
+import io.vaultgate.sftp.testing.TestHostKeys;
 import io.vaultgate.sftp.testing.TestSftpGateway;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -125,7 +126,7 @@ class ConnectionCapsIT {
      */
     @Test
     void aServerTheFactoryBuilds_holdsItsMaxConnections(@TempDir Path directory) throws Exception {
-        SftpSettings settings = SftpSettings.loopback(HostKeys.generate(directory.resolve("hostkeys")))
+        SftpSettings settings = SftpSettings.loopback(TestHostKeys.in(directory.resolve("hostkeys")))
                 .withLimits(SftpLimits.defaults().withMaxConnections(1));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         GatewayCore core = twoInAll.core();

@@ -6,19 +6,16 @@ import io.vaultgate.core.auth.AccessPolicy;
 import io.vaultgate.core.auth.Authenticator;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.TestCore;
-import io.vaultgate.sftp.HostKeys;
 import io.vaultgate.sftp.SftpFrontEnd;
 import io.vaultgate.sftp.SftpSettings;
 import io.vaultgate.sftp.testing.ClientKeys;
+import io.vaultgate.sftp.testing.TestHostKeys;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
@@ -75,38 +72,10 @@ final class AccessFixture implements AutoCloseable {
         TestCore core = TestCore.create(Files.createDirectories(directory.resolve("core")),
                 new GatewayCore.Settings(Duration.ofHours(24), 64).withAccess(policy), clock);
         GatewayCore gateway = core.core();
-        SftpFrontEnd server = SftpFrontEnd.start(SftpSettings.loopback(hostKeys(directory.resolve("hostkeys"))),
+        SftpFrontEnd server = SftpFrontEnd.start(
+                SftpSettings.loopback(TestHostKeys.in(directory.resolve("hostkeys"))),
                 wrap.apply(gateway.authenticator()), gateway.files(), gateway.ingest(), meters, steps);
         return new AccessFixture(directory, core, server, meters);
-    }
-
-    /**
-     * The host keys of the first fixture of this JVM (file name and content), written again for each later one:
-     * generating the RSA-3072 host key took a good part of a fixture's start on a loaded machine, and nothing here
-     * depends on fixtures having host keys of their own (clients accept any).
-     */
-    private static List<Map.Entry<String, byte[]>> hostKeyFiles;
-
-    /** Host key files in {@code dir}: generated once per JVM, then copies (owner-only, as generated). */
-    private static synchronized List<Path> hostKeys(Path dir) throws java.io.IOException {
-        if (hostKeyFiles == null) {
-            List<Path> generated = HostKeys.generate(dir);
-            List<Map.Entry<String, byte[]>> files = new ArrayList<>();
-            for (Path key : generated) {
-                files.add(Map.entry(key.getFileName().toString(), Files.readAllBytes(key)));
-            }
-            hostKeyFiles = files;
-            return generated;
-        }
-        Files.createDirectories(dir);
-        List<Path> keys = new ArrayList<>();
-        for (Map.Entry<String, byte[]> file : hostKeyFiles) {
-            Path key = Files.createFile(dir.resolve(file.getKey()),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(key, file.getValue());
-            keys.add(key);
-        }
-        return keys;
     }
 
     /** Creates a client account of {@code acme} with an Ed25519 key. */

@@ -11,10 +11,10 @@ import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestCore;
-import io.vaultgate.sftp.HostKeys;
 import io.vaultgate.sftp.SftpFrontEnd;
 import io.vaultgate.sftp.SftpSettings;
 import io.vaultgate.sftp.testing.ClientKeys;
+import io.vaultgate.sftp.testing.TestHostKeys;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +66,7 @@ class KeystoreBehindSftpIT {
         Files.copy(home.resolve("kek.p12"), keystoreB, StandardCopyOption.COPY_ATTRIBUTES);
         nodeB = TestCore.over(home, TestCatalog.open(home), keystoreB);
         GatewayCore b = nodeB.core();
-        serverOnB = SftpFrontEnd.start(SftpSettings.loopback(HostKeys.generate(dir.resolve("hostkeys"))),
+        serverOnB = SftpFrontEnd.start(SftpSettings.loopback(TestHostKeys.in(dir.resolve("hostkeys"))),
                 b.authenticator(), b.files(), b.ingest(), new SimpleMeterRegistry());
         client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);

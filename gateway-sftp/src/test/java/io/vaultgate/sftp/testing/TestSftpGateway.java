@@ -10,7 +10,6 @@ import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.TestCore;
-import io.vaultgate.sftp.HostKeys;
 import io.vaultgate.sftp.SftpFrontEnd;
 import io.vaultgate.sftp.SftpSettings;
 import java.nio.file.Files;
@@ -132,7 +131,7 @@ public final class TestSftpGateway implements BeforeAllCallback, BeforeEachCallb
         for (String user : new String[] {ALICE, BOB}) {
             addClient(core, directory, TENANT, user);
         }
-        SftpSettings settings = tweak.apply(SftpSettings.loopback(HostKeys.generate(directory.resolve("hostkeys"))));
+        SftpSettings settings = tweak.apply(SftpSettings.loopback(TestHostKeys.in(directory.resolve("hostkeys"))));
         GatewayCore gateway = core.core();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         SftpFrontEnd server = classResources.add(SftpFrontEnd.start(settings, gateway.authenticator(), gateway.files(),
