@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.UserAuthFactory;
@@ -68,8 +69,20 @@ class PasswordTotpSftpIT {
     private final MutableClock clock = new MutableClock(Instant.now());
 
     private AccessFixture mfaForClients(DefenderPolicy defender) throws Exception {
-        return AccessFixture.start(directory, AccessPolicy.defaults().withDefender(defender)
-                .withMfa(MfaPolicy.defaults().requiring(Set.of(Role.CLIENT))), clock);
+        return start(AccessPolicy.defaults().withDefender(defender)
+                .withMfa(MfaPolicy.defaults().requiring(Set.of(Role.CLIENT))));
+    }
+
+    private AccessFixture start(AccessPolicy policy) throws Exception {
+        return start(policy, UnaryOperator.identity());
+    }
+
+    /**
+     * The gateway, whose MFA steps are answered through floors that pass 4 times sooner ({@link QuickFloors}): what is
+     * asserted here is what the steps answer and count, never when.
+     */
+    private AccessFixture start(AccessPolicy policy, UnaryOperator<Authenticator> wrap) throws Exception {
+        return AccessFixture.start(directory, policy, clock, wrap, QuickFloors.steps());
     }
 
     /** Creates client account {@code name} of a tenant that allows passwords, with its password and a key. */
@@ -244,8 +257,8 @@ class PasswordTotpSftpIT {
 
     /**
      * Runs independent logins at once, each on a thread of its own, and returns their results in order: each login
-     * of an MFA account waits out both floors (0.9 s), and these share neither a source nor a count that depends on
-     * their order.
+     * of an MFA account waits out both floors, and these share neither a source nor a count that depends on their
+     * order.
      */
     @SafeVarargs
     private static List<Attempt> concurrently(Callable<Attempt>... logins) throws Exception {
@@ -277,8 +290,7 @@ class PasswordTotpSftpIT {
     @ParameterizedTest
     @MethodSource("mfaNotForClients")
     void clientsWithoutMfa_aWrongPasswordIsAPlainFailure_askingForNoCode(Set<Role> mfaFor) throws Exception {
-        try (AccessFixture gateway = AccessFixture.start(directory, AccessPolicy.defaults()
-                .withMfa(MfaPolicy.defaults().requiring(mfaFor)), clock)) {
+        try (AccessFixture gateway = start(AccessPolicy.defaults().withMfa(MfaPolicy.defaults().requiring(mfaFor)))) {
             passwordAccount(gateway, "alice");
 
             Attempt wrong = attempt(gateway, "127.0.0.2", "alice", null, WRONG, "000000");
@@ -296,8 +308,8 @@ class PasswordTotpSftpIT {
      */
     @Test
     void mfaForOperatorsOnly_aPasswordTriedFirst_leavesAnOperatorsKeyNeedingItsCode() throws Exception {
-        try (AccessFixture gateway = AccessFixture.start(directory, AccessPolicy.defaults()
-                .withMfa(MfaPolicy.defaults().requiring(Set.of(Role.OPERATOR))), clock)) {
+        try (AccessFixture gateway = start(AccessPolicy.defaults()
+                .withMfa(MfaPolicy.defaults().requiring(Set.of(Role.OPERATOR))))) {
             KeyPair maria = gateway.operator("maria");
             byte[] secret = TotpCodes.decode(gateway.core().incidents().mfa().enroll(Role.OPERATOR, "maria",
                     "cli:test").secret());
@@ -316,9 +328,8 @@ class PasswordTotpSftpIT {
     void withMfa_aSessionDecidedKeyOrPasswordAlone_takesAWrongPasswordAsAPlainFailure() throws Exception {
         // MFA for operators only; alice's key passes the precheck (a client: key or password alone), then its login
         // is refused, so the session's methods stay "publickey password", where a password alone logs in
-        try (AccessFixture gateway = AccessFixture.start(directory, AccessPolicy.defaults()
-                        .withMfa(MfaPolicy.defaults().requiring(Set.of(Role.OPERATOR))), clock,
-                RefusingKeyLogins::new)) {
+        try (AccessFixture gateway = start(AccessPolicy.defaults()
+                .withMfa(MfaPolicy.defaults().requiring(Set.of(Role.OPERATOR))), RefusingKeyLogins::new)) {
             KeyPair alice = passwordAccount(gateway, "alice");
 
             Attempt wrong = attempt(gateway, "127.0.0.2", "alice", alice, WRONG, "000000");
