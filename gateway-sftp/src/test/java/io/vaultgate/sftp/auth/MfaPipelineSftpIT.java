@@ -99,21 +99,24 @@ class MfaPipelineSftpIT {
             List<Long> right = new ArrayList<>();
             List<Long> wrong = new ArrayList<>();
             List<Long> differences = new ArrayList<>();
-            for (int i = 0; i <= PAIRS; i++) {
-                long r;
-                long w;
-                if (i % 2 == 0) { // alternate which goes first, so that neither always follows the other
-                    r = pipelinedNone(gateway, "right" + (i / 3), MfaClients.PASSWORD, codeChecks);
-                    w = pipelinedNone(gateway, "wrong" + (i / 3), MfaClients.WRONG, refusalScores);
-                } else {
-                    w = pipelinedNone(gateway, "wrong" + (i / 3), MfaClients.WRONG, refusalScores);
-                    r = pipelinedNone(gateway, "right" + (i / 3), MfaClients.PASSWORD, codeChecks);
+            try (Logins logins = new Logins()) {
+                for (int i = 0; i <= PAIRS; i++) {
+                    long r;
+                    long w;
+                    if (i % 2 == 0) { // alternate which goes first, so that neither always follows the other
+                        r = logins.pipelinedNone(gateway, "right" + (i / 3), MfaClients.PASSWORD, codeChecks);
+                        w = logins.pipelinedNone(gateway, "wrong" + (i / 3), MfaClients.WRONG, refusalScores);
+                    } else {
+                        w = logins.pipelinedNone(gateway, "wrong" + (i / 3), MfaClients.WRONG, refusalScores);
+                        r = logins.pipelinedNone(gateway, "right" + (i / 3), MfaClients.PASSWORD, codeChecks);
+                    }
+                    if (i > 0) {
+                        right.add(r / 1000);
+                        wrong.add(w / 1000);
+                        differences.add((r - w) / 1000);
+                    }
                 }
-                if (i > 0) {
-                    right.add(r / 1000);
-                    wrong.add(w / 1000);
-                    differences.add((r - w) / 1000);
-                }
+                logins.finish();
             }
             long spread = interquartileRange(wrong);
             long bound = Math.max(MEDIAN_MARGIN_MICROS, 2 * spread);
@@ -170,63 +173,131 @@ class MfaPipelineSftpIT {
     }
 
     /**
-     * Logs in with {@code password} and a wrong code, with a {@code none} request written right behind the code;
-     * returns the nanoseconds from that write to the first message after it, which must be the {@code none}'s
-     * failure and the only message (the code step's answer dropped). The work of the code step {@code held} picks
-     * (the right password's code check, the refused one's defender score) is held until the {@code none}'s failure
-     * has arrived, and must have been released by it: reached (within the wait below), and not run out.
+     * The logins of {@link #pipelinedNone}: each stays open until the next one's {@code none} has been answered (at
+     * least the password step's floor later) and {@link AnswerFloor#CODE_STEP} and 100 ms have passed since its own
+     * was, the time a late answer of its code step would have come in, then is checked for one and closed. A login
+     * waited that time out itself before, while nothing else went on: 0.5 s of each of the 22 logins.
      */
-    private static long pipelinedNone(AccessFixture gateway, String user, String password, HeldChecks held)
-            throws Exception {
-        List<long[]> answers = new CopyOnWriteArrayList<>();
-        long[] sent = new long[1];
-        CountDownLatch noneAnswered = new CountDownLatch(1);
-        CompletableFuture<Boolean> hold = held.arm();
-        SshClient client = MfaClients.client(session -> new ClientUserAuthService(session) {
-            @Override
-            public void process(int cmd, Buffer buffer) throws Exception {
-                long at = System.nanoTime();
-                answers.add(new long[] {cmd, at});
-                if (sent[0] != 0) {
-                    held.release(); // the none's answer is in: the code step's held work may end
-                    noneAnswered.countDown();
-                }
-                super.process(cmd, buffer);
-                if (cmd == SshConstants.SSH_MSG_USERAUTH_INFO_REQUEST && sent[0] == 0) {
-                    // the INFO_RESPONSE (the code) is written: pipeline a 'none' request right behind it
-                    Buffer none = session.createBuffer(SshConstants.SSH_MSG_USERAUTH_REQUEST);
-                    none.putString(user);
-                    none.putString("ssh-connection");
-                    none.putString("none");
-                    sent[0] = System.nanoTime();
-                    session.writePacket(none);
-                }
+    private static final class Logins implements AutoCloseable {
+        private Pipelined open;
+
+        /**
+         * Logs in with {@code password} and a wrong code, with a {@code none} request written right behind the code;
+         * returns the nanoseconds from that write to the first message after it, which must be the {@code none}'s
+         * failure and the only message (the code step's answer dropped: checked once the login before this one, if
+         * any, has been). The work of the code step {@code held} picks (the right password's code check, the refused
+         * one's defender score) is held until the {@code none}'s failure has arrived, and must have been released by
+         * it: reached (within the wait below), and not run out.
+         */
+        long pipelinedNone(AccessFixture gateway, String user, String password, HeldChecks held) throws Exception {
+            Pipelined login = Pipelined.start(gateway, user, password, held);
+            finish();
+            open = login;
+            return login.answeredAfter();
+        }
+
+        /** Checks and closes the login still open, if any. */
+        void finish() throws Exception {
+            Pipelined last = open;
+            open = null;
+            if (last != null) {
+                last.finish();
             }
-        });
-        CoreModuleProperties.TCP_NODELAY.set(client, true);
-        CoreModuleProperties.PASSWORD_PROMPTS.set(client, 1);
-        client.setUserInteraction(MfaClients.answering("000000", () -> { }));
-        client.start();
-        try (ClientSession session = client.connect(user, new InetSocketAddress("127.0.0.1", gateway.port()))
-                .verify(AccessFixture.TIMEOUT).getSession()) {
-            session.addPasswordIdentity(password);
+        }
+
+        /** Closes the login still open, if any, unchecked (a test that failed before {@link #finish}). */
+        @Override
+        public void close() {
+            if (open != null) {
+                open.session().close(true);
+                open.client().stop();
+            }
+        }
+    }
+
+    /** A login of {@link Logins#pipelinedNone}, open: every message its client received, and when the code was sent. */
+    private record Pipelined(SshClient client, ClientSession session, List<long[]> answers, long sent) {
+
+        static Pipelined start(AccessFixture gateway, String user, String password, HeldChecks held)
+                throws Exception {
+            List<long[]> answers = new CopyOnWriteArrayList<>();
+            long[] sent = new long[1];
+            CountDownLatch noneAnswered = new CountDownLatch(1);
+            CompletableFuture<Boolean> hold = held.arm();
+            SshClient client = MfaClients.client(session -> new ClientUserAuthService(session) {
+                @Override
+                public void process(int cmd, Buffer buffer) throws Exception {
+                    long at = System.nanoTime();
+                    answers.add(new long[] {cmd, at});
+                    if (sent[0] != 0) {
+                        held.release(); // the none's answer is in: the code step's held work may end
+                        noneAnswered.countDown();
+                    }
+                    super.process(cmd, buffer);
+                    if (cmd == SshConstants.SSH_MSG_USERAUTH_INFO_REQUEST && sent[0] == 0) {
+                        // the INFO_RESPONSE (the code) is written: pipeline a 'none' request right behind it
+                        Buffer none = session.createBuffer(SshConstants.SSH_MSG_USERAUTH_REQUEST);
+                        none.putString(user);
+                        none.putString("ssh-connection");
+                        none.putString("none");
+                        sent[0] = System.nanoTime();
+                        session.writePacket(none);
+                    }
+                }
+            });
+            CoreModuleProperties.TCP_NODELAY.set(client, true);
+            CoreModuleProperties.PASSWORD_PROMPTS.set(client, 1);
+            client.setUserInteraction(MfaClients.answering("000000", () -> { }));
+            client.start();
+            ClientSession session = null;
             try {
-                session.auth().verify(Duration.ofSeconds(3));
-            } catch (Exception refused) {
-                // expected: the code was wrong, and the client gives up after the none's failure
+                session = client.connect(user, new InetSocketAddress("127.0.0.1", gateway.port()))
+                        .verify(AccessFixture.TIMEOUT).getSession();
+                session.addPasswordIdentity(password);
+                try {
+                    session.auth().verify(Duration.ofSeconds(3));
+                } catch (Exception refused) {
+                    // expected: the code was wrong, and the client gives up after the none's failure
+                }
+                assertThat(noneAnswered.await(HOLD.toSeconds() + 10, TimeUnit.SECONDS))
+                        .as("an answer after the none").isTrue();
+                assertThat(hold.get(HOLD.toSeconds() + 10, TimeUnit.SECONDS)).as("%s: %s was still held when the"
+                        + " none was answered: the answer did not wait for it", user, held.what()).isTrue();
+                assertThat(sent[0]).as("the code was sent").isPositive();
+                return new Pipelined(client, session, answers, sent[0]);
+            } catch (Throwable e) {
+                if (session != null) {
+                    session.close(true);
+                }
+                client.stop();
+                throw e;
             }
-            assertThat(noneAnswered.await(HOLD.toSeconds() + 10, TimeUnit.SECONDS)).as("an answer after the none")
-                    .isTrue();
-            assertThat(hold.get(HOLD.toSeconds() + 10, TimeUnit.SECONDS)).as("%s: %s was still held when the none"
-                    + " was answered: the answer did not wait for it", user, held.what()).isTrue();
-            Thread.sleep(AnswerFloor.CODE_STEP.toMillis() + 100); // a late answer of the code step would be here
-            assertThat(sent[0]).as("the code was sent").isPositive();
-            List<long[]> after = answers.stream().filter(a -> a[1] > sent[0]).toList();
-            assertThat(after).as("the none's failure only").hasSize(1);
-            assertThat(after.get(0)[0]).isEqualTo(SshConstants.SSH_MSG_USERAUTH_FAILURE);
-            return after.get(0)[1] - sent[0];
-        } finally {
-            client.stop();
+        }
+
+        /** The nanoseconds from the code's write to the first message after it. */
+        long answeredAfter() {
+            return firstAfter()[1] - sent;
+        }
+
+        private long[] firstAfter() {
+            return answers.stream().filter(a -> a[1] > sent).findFirst().orElseThrow();
+        }
+
+        /**
+         * Once {@link AnswerFloor#CODE_STEP} and 100 ms have passed since the first message after the code (a late
+         * answer of the code step would be in by then): that message was the none's failure, and the only one. Then
+         * the login is closed.
+         */
+        void finish() throws Exception {
+            try {
+                sleepUntil(firstAfter()[1] + AnswerFloor.CODE_STEP.toNanos() + 100_000_000L);
+                List<long[]> after = answers.stream().filter(a -> a[1] > sent).toList();
+                assertThat(after).as("the none's failure only").hasSize(1);
+                assertThat(after.get(0)[0]).isEqualTo(SshConstants.SSH_MSG_USERAUTH_FAILURE);
+            } finally {
+                session.close(true);
+                client.stop();
+            }
         }
     }
 
