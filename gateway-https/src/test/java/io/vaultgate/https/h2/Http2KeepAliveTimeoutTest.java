@@ -53,6 +53,14 @@ class Http2KeepAliveTimeoutTest {
         }
     }
 
+    /**
+     * At a source's cap of 2, while the cap is tested each of the two connections holds a stream open (a PUT whose one
+     * byte of DATA is held back; {@link #hold}): a connection without a stream could be closed by the keep-alive
+     * timeout (2 s), or give its place to the third after waiting 2 s ({@link ConnectionLimit#EVICTABLE_AFTER}), on a
+     * machine loaded enough to take that long over the second connection's handshake and request. Then the bodies
+     * are sent and answered, and both connections, without a stream from then on, get a GOAWAY, PINGs
+     * notwithstanding.
+     */
     @Test
     void connectionsWithoutAnOpenStream_getAGoawayAfterTheKeepAliveTimeout_andTheirSourceIsAcceptedAgain()
             throws Exception {
@@ -60,16 +68,22 @@ class Http2KeepAliveTimeoutTest {
             get(warm);
         }
         try (RawHttp2Client first = client()) {
-            get(first);
-            RawHttp2Client second = client(); // not before: it would go without a stream while the first is answered
-            get(second);
-            long answered = System.nanoTime();
+            hold(first, "held-1.bin");
+            RawHttp2Client second = client();
+            hold(second, "held-2.bin");
             try (Socket third = TestSockets.connect("127.0.0.1", gateway.port())) {
                 assertThat(closedUnanswered(third, Duration.ofSeconds(PATIENCE))).as("the source's cap of 2 is full")
                         .isTrue();
             }
             assertThat(gateway.core().metrics().registry().counter("vaultgate.https.connections.refused", "reason",
                     "max_connections_per_source").count()).as("refused for the cap, not closed idle").isEqualTo(1.0);
+            assertThat(gateway.core().metrics().registry().counter("vaultgate.https.connections.evicted").count())
+                    .as("no connection with a stream open gives its place").isZero();
+            for (RawHttp2Client held : new RawHttp2Client[] {first, second}) {
+                held.data(1, new byte[1], true);
+                assertThat(held.awaitEvent("HEADERS 1", PATIENCE)).as("stored").contains("HEADERS 1 201");
+            }
+            long answered = System.nanoTime();
             for (int i = 0; i < 3; i++) { // PINGs are no request: they do not keep the connection
                 first.ping(i);
                 Thread.sleep(200);
@@ -131,6 +145,19 @@ class Http2KeepAliveTimeoutTest {
 
     private RawHttp2Client client() throws Exception {
         return new RawHttp2Client(gateway.port(), gateway.tls().caPem());
+    }
+
+    /**
+     * Opens stream 1 on {@code client} with the HEADERS of a one-byte PUT of {@code name}, its DATA held back: a
+     * request in flight until the test sends it. Returns once the server has acknowledged a PING sent right behind the
+     * HEADERS: it reads a connection's frames in order, so by then it has opened the stream.
+     */
+    private void hold(RawHttp2Client client, String name) throws InterruptedException {
+        client.headers(1, client.request("PUT", "/v1/files/inbox/" + name, "authorization",
+                "Bearer " + gateway.token(), "content-length", "1"), false);
+        client.ping(42);
+        assertThat(client.awaitEvent("PING_ACK 42", PATIENCE)).as("the stream opened, not answered")
+                .doesNotContain("HEADERS 1");
     }
 
     private void get(RawHttp2Client client) throws InterruptedException {

@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * An HTTP/2 client that writes frames as told, with none of a real client's manners (it opens more streams than
  * allowed, resets them at once, never acknowledges SETTINGS unless asked): for the protocol edge cases curl cannot
  * produce. Frames it receives are reported as text lines ({@code HEADERS 1 431}, {@code DATA 1 END_STREAM} for the
- * last DATA frame of a stream, {@code RST_STREAM 5 REFUSED_STREAM}, {@code GOAWAY ENHANCE_YOUR_CALM}, {@code CLOSED}).
+ * last DATA frame of a stream, {@code RST_STREAM 5 REFUSED_STREAM}, {@code PING_ACK 7},
+ * {@code GOAWAY ENHANCE_YOUR_CALM}, {@code CLOSED}).
  */
 final class RawHttp2Client implements AutoCloseable {
 
@@ -196,6 +197,11 @@ final class RawHttp2Client implements AutoCloseable {
                 @Override
                 public void onRstStreamRead(ChannelHandlerContext c, int streamId, long errorCode) {
                     events.add("RST_STREAM " + streamId + " " + Http2Error.valueOf(errorCode));
+                }
+
+                @Override
+                public void onPingAckRead(ChannelHandlerContext c, long data) {
+                    events.add("PING_ACK " + data);
                 }
 
                 @Override
