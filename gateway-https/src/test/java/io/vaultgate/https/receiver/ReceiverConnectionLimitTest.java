@@ -3,9 +3,11 @@ package io.vaultgate.https.receiver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vaultgate.core.forward.ForwardProtocol;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,10 +47,15 @@ class ReceiverConnectionLimitTest {
         fixture.close();
     }
 
+    /**
+     * The cap is filled with forwarding requests in flight ({@link #heldPut}): a connection that only completed its
+     * handshake waits for a request head, and gives its place to a new connection of its address once it has waited
+     * 2 s ({@code ConnectionLimit.EVICTABLE_AFTER}), which a loaded machine can take between the handshakes.
+     */
     @Test
     void connectionOverTheCap_isClosedBeforeTls_andOneClosedMakesRoomForANewOne() throws Exception {
-        SSLSocket first = handshaken();
-        handshaken();
+        SSLSocket first = heldPut("f_1");
+        heldPut("f_2");
 
         Socket over = plain();
         over.setSoTimeout(10_000);
@@ -88,6 +95,26 @@ class ReceiverConnectionLimitTest {
         SSLSocket socket = tls(plain());
         socket.setSoTimeout(10_000);
         socket.startHandshake();
+        return socket;
+    }
+
+    /**
+     * A connection holding its place with a forwarding request in flight: the head of a one-byte PUT of file
+     * {@code key} sent, its {@code 100 Continue} read (the receiver has the whole head), the byte held back.
+     */
+    private SSLSocket heldPut(String key) throws Exception {
+        SSLSocket socket = handshaken();
+        byte[] body = {1};
+        socket.getOutputStream().write(("PUT /files/" + key + " HTTP/1.1\r\nHost: site\r\n"
+                + ForwardProtocol.IDEMPOTENCY_KEY + ": " + key + "\r\n"
+                + ForwardProtocol.REPR_DIGEST + ": " + ForwardProtocol.reprDigest(RawPut.sha256(body)) + "\r\n"
+                + ForwardProtocol.TENANT + ": acme\r\n" + ForwardProtocol.ACCOUNT + ": acme-upload\r\n"
+                + ForwardProtocol.PATH + ": " + ForwardProtocol.encodePath("/inbox/" + key) + "\r\n"
+                + "Expect: 100-continue\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+        assertThat(status).as("the held PUT of %s: its head taken", key).isEqualTo("HTTP/1.1 100");
         return socket;
     }
 
