@@ -93,10 +93,7 @@ public final class BatchService {
         Instant now = clock.instant();
         return database.inTransaction(jdbc -> {
             Batch batch = visible(jdbc, operator, batchId);
-            Tenant tenant = tenants.find(jdbc, batch.tenant()).orElseThrow();
-            if (!tenant.isActive()) {
-                throw new GatewayException(Reason.TENANT_LOCKED, "batch " + batchId + ": the tenant is locked");
-            }
+            requireActiveTenant(jdbc, batch);
             policyGate.requireAcknowledged(jdbc, operator, batch.tenant());
             // a renewal moves the expiry only; a claim (of a ready batch, or again after the lease ran out) starts a
             // new lease, which reads opened under the old one see (Lease); both compare the holder, not the state only
@@ -116,10 +113,16 @@ public final class BatchService {
         });
     }
 
+    /**
+     * Completes a batch the operator holds. Refused, as a claim is, while the tenant is locked or after it was shredded:
+     * a lockdown pauses the tenant's batches where they are, and a completion would be the operator's word on work done
+     * with data it may no longer touch.
+     */
     public Batch complete(OperatorPrincipal operator, String batchId) {
         Instant now = clock.instant();
         return database.inTransaction(jdbc -> {
             Batch batch = visible(jdbc, operator, batchId);
+            requireActiveTenant(jdbc, batch);
             if (batch.isClaimedBy(operator.operatorId()) && !batch.isHeldBy(operator.operatorId(), now)) {
                 throw new GatewayException(Reason.CONFLICT, "batch " + batchId + ": your lease ran out; claim it "
                         + "again to complete it");
@@ -133,6 +136,14 @@ public final class BatchService {
                     batchId, batch.siteId()));
             return batches.find(jdbc, batchId).orElseThrow();
         });
+    }
+
+    /** Refuses with {@code TENANT_LOCKED} unless the batch's tenant is active (not locked, not shredded). */
+    private void requireActiveTenant(Jdbc jdbc, Batch batch) throws SQLException {
+        Tenant tenant = tenants.find(jdbc, batch.tenant()).orElseThrow();
+        if (!tenant.isActive()) {
+            throw new GatewayException(Reason.TENANT_LOCKED, "batch " + batch.id() + ": the tenant is locked");
+        }
     }
 
     /** Every batch of a tenant, oldest first (for admins). */
