@@ -12,6 +12,7 @@ import io.vaultgate.core.catalog.OperatorRepository;
 import io.vaultgate.core.catalog.OperatorRepository.OperatorRow;
 import io.vaultgate.core.catalog.RouteRepository;
 import io.vaultgate.core.catalog.TenantRepository;
+import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,7 +29,7 @@ import java.util.OptionalInt;
  * Tenants' versioned data-handling policies and operators' acknowledgements of them. Publishing and every
  * acknowledgement are audited ({@code admin.change} with {@code POLICY_PUBLISHED} / {@code
  * POLICY_ACKNOWLEDGED}, subject {@code policy vN sha256:…}) in the same transaction. An operator sees, and
- * may acknowledge, only the policies of tenants routed to its site; any other tenant is "not found".
+ * may acknowledge, only the policies of active tenants routed to its site; any other tenant is "not found".
  * {@link PolicyGate} enforces the acknowledgement.
  */
 public final class Policies {
@@ -172,9 +173,13 @@ public final class Policies {
         }
     }
 
-    /** Operators learn nothing of tenants not routed to their site: those are simply not found. */
+    /**
+     * Operators learn nothing of tenants not routed to their site, nor of a routed tenant that is not active (locked
+     * down, or shredded): those are simply not found, as an unknown tenant is, so its policy is neither read nor
+     * acknowledged while its data may not be touched.
+     */
     private void requireRouted(Jdbc jdbc, String siteId, TenantId tenant) throws SQLException {
-        if (tenants.find(jdbc, tenant).isEmpty() || !routed(jdbc, siteId, tenant)) {
+        if (tenants.find(jdbc, tenant).filter(Tenant::isActive).isEmpty() || !routed(jdbc, siteId, tenant)) {
             throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + ": not found");
         }
     }
