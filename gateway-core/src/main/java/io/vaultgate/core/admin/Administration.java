@@ -228,9 +228,7 @@ public final class Administration {
     public Account createAccount(TenantId tenant, String username) {
         Account account = new Account(newId("acc"), tenant, username, Optional.empty(), clock.instant());
         database.inTransaction(jdbc -> {
-            if (tenants.find(jdbc, tenant).isEmpty()) {
-                throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " does not exist");
-            }
+            writable(jdbc, tenant);
             if (usernames.take(jdbc, username, Usernames.Kind.ACCOUNT, account.id()).isPresent()) {
                 throw new GatewayException(Reason.CONFLICT, "username " + username + " is taken");
             }
@@ -244,7 +242,7 @@ public final class Administration {
     public SshPublicKey addSshKey(String username, String authorizedKeysLine) {
         SshPublicKey key = SshPublicKey.parse(authorizedKeysLine);
         database.inTransaction(jdbc -> {
-            Account account = account(jdbc, username);
+            Account account = writableAccount(jdbc, username);
             if (!accounts.hasSshKey(jdbc, account.id(), key.fingerprint())) {
                 accounts.addSshKey(jdbc, account.id(), key, clock.instant());
                 audited(jdbc, Optional.of(account.tenant()), AdminAction.CREDENTIAL_ADDED,
@@ -265,7 +263,7 @@ public final class Administration {
     public String addClientCertificate(String username, java.security.cert.X509Certificate certificate) {
         String fingerprint = io.vaultgate.core.pki.Fingerprints.sha256(certificate);
         database.inTransaction(jdbc -> {
-            Account account = account(jdbc, username);
+            Account account = writableAccount(jdbc, username);
             Optional<Account> holder = accounts.addCertificate(jdbc, account.id(), fingerprint,
                     certificate.getSubjectX500Principal().getName(), clock.instant());
             if (holder.isEmpty()) {
@@ -304,7 +302,7 @@ public final class Administration {
         }
         String hash = hasher.hash(password);
         database.inTransaction(jdbc -> {
-            Account account = account(jdbc, username);
+            Account account = writableAccount(jdbc, username);
             accounts.setPasswordHash(jdbc, account.id(), hash);
             audited(jdbc, Optional.of(account.tenant()), AdminAction.CREDENTIAL_ADDED, username + " password");
             return null;
@@ -315,7 +313,7 @@ public final class Administration {
     public String issueAccountToken(String username, String label) {
         String token = ApiTokens.generate(random);
         database.inTransaction(jdbc -> {
-            Account account = account(jdbc, username);
+            Account account = writableAccount(jdbc, username);
             tokens.insert(jdbc, ApiTokens.hash(token), new TokenGrant("account", account.id()),
                     label, clock.instant(), Optional.empty());
             audited(jdbc, Optional.of(account.tenant()), AdminAction.CREDENTIAL_ADDED, username + " api-token");
@@ -326,6 +324,29 @@ public final class Administration {
 
     public List<String> sshKeyFingerprints(String username) {
         return database.read(jdbc -> accounts.sshKeyFingerprints(jdbc, account(jdbc, username).id()));
+    }
+
+    /**
+     * The account, for a change of its credentials: refused ({@link TenantShredding#refuseIfShredded}) when its tenant
+     * was shredded, whose accounts' credentials the shred forgot for good.
+     */
+    private Account writableAccount(io.vaultgate.core.catalog.Jdbc jdbc, String username)
+            throws java.sql.SQLException {
+        Account account = account(jdbc, username);
+        writable(jdbc, account.tenant());
+        return account;
+    }
+
+    /**
+     * Refuses a new account or credential of a shredded tenant (a locked one may get them: credentials are replaced
+     * during an incident). The status is read under the lock the shred's update of the tenant takes
+     * ({@link TenantRepository#lockNamesReading}), so a credential added at the same moment either commits first, and the
+     * shred's purge, which comes after its update, forgets it, or sees the tenant shredded.
+     */
+    private void writable(io.vaultgate.core.catalog.Jdbc jdbc, TenantId id) throws java.sql.SQLException {
+        Tenant tenant = tenants.lockNamesReading(jdbc, id)
+                .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "tenant " + id + " does not exist"));
+        TenantShredding.refuseIfShredded(tenant, "given accounts or credentials");
     }
 
     private Account account(io.vaultgate.core.catalog.Jdbc jdbc, String username) throws java.sql.SQLException {
