@@ -32,6 +32,8 @@ public final class Database implements AutoCloseable {
     private final DataSource dataSource;
     private final Dialect dialect;
     private final ConnectionPool pool;
+    /** Test hook ({@link StatementListener}): {@link StatementListener#NONE} unless a test listens. */
+    private volatile StatementListener listener = StatementListener.NONE;
 
     private Database(DataSource dataSource, Dialect dialect, int poolSize, Duration validateAfter,
                      Duration closeAfter) {
@@ -138,6 +140,14 @@ public final class Database implements AutoCloseable {
         return dialect;
     }
 
+    /**
+     * Test hook: tells {@code listener} of the work callers ask for from now on (tests in this package; {@link
+     * StatementListener#NONE} stops listening). Changes nothing the work does.
+     */
+    void listen(StatementListener listener) {
+        this.listener = listener;
+    }
+
     private void migrate() {
         try {
             EditedMigrations.realign(dataSource);
@@ -169,6 +179,8 @@ public final class Database implements AutoCloseable {
     }
 
     private <T> T transaction(Work<T> work, boolean deferSync) {
+        StatementListener listening = listener;
+        listening.transaction();
         PooledConnection pooled = borrow();
         Connection connection = pooled.connection();
         boolean healthy = false;
@@ -180,7 +192,7 @@ public final class Database implements AutoCloseable {
             if (deferSync && dialect == Dialect.POSTGRESQL) {
                 execute(pooled, "SET LOCAL synchronous_commit TO OFF");
             }
-            Jdbc jdbc = new Jdbc(pooled.statements(), dialect);
+            Jdbc jdbc = new Jdbc(pooled.statements(), dialect, listening);
             T result;
             try {
                 result = work.run(jdbc);
@@ -274,10 +286,12 @@ public final class Database implements AutoCloseable {
 
     /** Reads with autocommit; use for single statements. */
     public <T> T read(Work<T> work) {
+        StatementListener listening = listener;
+        listening.read();
         PooledConnection pooled = borrow();
         boolean healthy = false;
         try {
-            Jdbc jdbc = new Jdbc(pooled.statements(), dialect);
+            Jdbc jdbc = new Jdbc(pooled.statements(), dialect, listening);
             T result = work.run(jdbc);
             healthy = true;
             jdbc.committed();

@@ -12,11 +12,17 @@ public final class Jdbc {
 
     private final StatementCache statements;
     private final Dialect dialect;
+    private final StatementListener listener;
     private final List<Runnable> afterCommit = new ArrayList<>();
 
     Jdbc(StatementCache statements, Dialect dialect) {
+        this(statements, dialect, StatementListener.NONE);
+    }
+
+    Jdbc(StatementCache statements, Dialect dialect, StatementListener listener) {
         this.statements = statements;
         this.dialect = dialect;
+        this.listener = listener;
     }
 
     /** The SQL that differs between the catalog's databases, e.g. the locking clause of a claim. */
@@ -74,6 +80,7 @@ public final class Jdbc {
 
     /** A cached statement with {@code parameters} bound; it stays open for reuse, its result set does not. */
     private PreparedStatement prepare(String sql, Object... parameters) throws SQLException {
+        listener.statement(sql);
         PreparedStatement statement = statements.prepare(sql);
         for (int i = 0; i < parameters.length; i++) {
             statement.setObject(i + 1, parameters[i]);
