@@ -77,7 +77,7 @@ public final class PostgresDatabases {
     private static void ensureTemplate() {
         PostgresCluster cluster = ensureOwner();
         if (!templateMigrated) {
-            cluster.execute("CREATE DATABASE " + TEMPLATE + " OWNER " + OWNER + " TEMPLATE template0");
+            cluster.execute(copyOf("template0", TEMPLATE));
             open(TEMPLATE).close();
             templateMigrated = true;
         }
@@ -106,7 +106,7 @@ public final class PostgresDatabases {
 
     private static NewCatalog copyTemplate(String password) {
         String name = newName();
-        PostgresCluster.shared().execute("CREATE DATABASE " + name + " OWNER " + OWNER + " TEMPLATE " + TEMPLATE);
+        PostgresCluster.shared().execute(copyOf(TEMPLATE, name));
         try {
             Database database = MigratedCopies.postgresql(url(name), OWNER, password.toCharArray(), POOL_SIZE);
             try {
@@ -137,7 +137,7 @@ public final class PostgresDatabases {
     public static synchronized String createEmpty() {
         refuseInChild("a test database");
         String name = newName();
-        ensureOwner().execute("CREATE DATABASE " + name + " OWNER " + OWNER + " TEMPLATE template0");
+        ensureOwner().execute(copyOf("template0", name));
         return name;
     }
 
@@ -152,9 +152,19 @@ public final class PostgresDatabases {
         refuseInChild("a test database");
         ensureTemplate();
         String name = newName();
-        CompletableFuture.runAsync(() -> PostgresCluster.shared().execute("CREATE DATABASE " + name + " OWNER "
-                + OWNER + " TEMPLATE " + TEMPLATE), BACKGROUND).join();
+        CompletableFuture.runAsync(() -> PostgresCluster.shared().execute(copyOf(TEMPLATE, name)), BACKGROUND).join();
         return name;
+    }
+
+    /**
+     * The statement creating the database {@code name}, owned by {@value #OWNER}, as a copy of {@code template}: file
+     * by file ({@code STRATEGY FILE_COPY}) rather than page by page through the WAL (PostgreSQL 15's default,
+     * {@code WAL_LOG}), which cost the server more than twice the CPU for the same copy (0.2-0.26 s against 0.09 s for
+     * the migrated template, measured on the loaded 2-core machine). The two checkpoints a file copy asks for write no
+     * more than the dirty buffers of a 32 MB cache, without fsync ({@link PostgresCluster}).
+     */
+    private static String copyOf(String template, String name) {
+        return "CREATE DATABASE " + name + " OWNER " + OWNER + " TEMPLATE " + template + " STRATEGY FILE_COPY";
     }
 
     public static void drop(String name) {
