@@ -12,19 +12,18 @@ import io.vaultgate.core.site.RouteMode;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.HexFormat;
-import java.util.Optional;
 
 /**
  * Hands a newly committed inbox file to its tenant's routes, inside the commit's own transaction, so a
  * file is never committed without being routed: a push route queues a forward job in the durable outbox,
- * a pull route adds it to a batch. A file joins the route's open batch (one is started if
+ * a pull route adds it to a batch ({@link BatchAssignment}). A file joins the route's open batch (one is started if
  * none is open); the batch becomes ready when the route's size or count limit is reached. A file named
  * {@code *.ready} is a marker: it closes the open batch instead of joining it. A batch holds at most one file
  * per path, the name its operator knows the file by, and no file where another's directory is, nor files below both
  * {@code /inbox/results} and {@code /inbox/inbox-results}, which its operator sees under one name ({@link BatchLayout}):
  * a file whose path clashes so with one in the open batch (sent by another account of the tenant) closes that batch
- * and starts the next. {@code CatalogFileService.rename} keeps it so. An account's own earlier file at the path was
+ * and starts the next. {@code CatalogFileService.rename} keeps it so: a file renamed in an open or ready batch leaves
+ * it and is assigned again under its new name, the same way. An account's own earlier file at the path was
  * replaced: deleting it took it out of its batches, counters included ({@link BatchRepository#removeFile}), before the
  * new one is routed, so a route's limits count the files its site gets.
  */
@@ -33,18 +32,14 @@ public final class Router {
     public static final String READY_MARKER_SUFFIX = ".ready";
 
     private final RouteRepository routes;
-    private final BatchRepository batches;
-    private final FileRepository files;
     private final Outbox outbox;
-    private final SecureRandom random;
+    private final BatchAssignment assignment;
 
     public Router(RouteRepository routes, BatchRepository batches, FileRepository files, Outbox outbox,
                   SecureRandom random) {
         this.routes = routes;
-        this.batches = batches;
-        this.files = files;
         this.outbox = outbox;
-        this.random = random;
+        this.assignment = new BatchAssignment(routes, batches, files, random);
     }
 
     public void route(Jdbc jdbc, FileRecord file, Instant now) throws SQLException {
@@ -63,38 +58,7 @@ public final class Router {
                 }
                 continue;
             }
-            Optional<Batch> open = batches.openBatch(jdbc, route.id());
-            if (!routes.isActive(jdbc, route.id())) {
-                continue; // removed while this commit waited for the route's lock: its open batch is closed
-            }
-            if (file.path().fileName().endsWith(READY_MARKER_SUFFIX)) {
-                if (open.isPresent() && open.get().fileCount() > 0) {
-                    close(jdbc, open.get(), now);
-                }
-                continue;
-            }
-            if (open.isPresent() && files.clashesInBatch(jdbc, file.tenant(), open.get().id(), file.id(), file.path())) {
-                close(jdbc, open.get(), now);
-                open = Optional.empty();
-            }
-            Batch batch = open.isPresent() ? open.get() : start(jdbc, route, now);
-            batches.addFile(jdbc, batch.id(), file.id(), file.size(), now);
-            if (route.isFull(batch.fileCount() + 1, batch.totalBytes() + file.size())) {
-                close(jdbc, batch, now);
-            }
+            assignment.assign(jdbc, route, file, now);
         }
-    }
-
-    private void close(Jdbc jdbc, Batch batch, Instant now) throws SQLException {
-        batches.transition(jdbc, batch.id(), BatchState.OPEN, BatchState.READY, Optional.empty(), Optional.empty(), now);
-    }
-
-    private Batch start(Jdbc jdbc, Route route, Instant now) throws SQLException {
-        byte[] bytes = new byte[8];
-        random.nextBytes(bytes);
-        Batch batch = new Batch("b_" + HexFormat.of().formatHex(bytes), route.id(), route.tenant(), route.siteId(),
-                BatchState.OPEN, 0, 0, Optional.empty(), Optional.empty(), now, now);
-        batches.insert(jdbc, batch);
-        return batch;
     }
 }

@@ -7,16 +7,23 @@ import io.vaultgate.core.GatewayException.Reason;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.auth.Principal;
+import io.vaultgate.core.batch.Batch;
+import io.vaultgate.core.batch.BatchAssignment;
 import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.DirectoryRepository;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.PartialUploadRepository;
+import io.vaultgate.core.catalog.RouteRepository;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.path.VirtualPath;
+import io.vaultgate.core.site.Route;
+import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,6 +47,7 @@ public final class CatalogFileService implements FileService {
     private final PartialUploadRepository uploads = new PartialUploadRepository();
     private final PathClashes clashes;
     private final DirectoryListing listing;
+    private final BatchedRename batched;
 
     public CatalogFileService(Database database, FileRepository files, DirectoryRepository directories,
                               BatchRepository batches, FileShredder shredder, FileOpener opener, AuditLog audit,
@@ -52,10 +60,13 @@ public final class CatalogFileService implements FileService {
         this.audit = audit;
         this.lock = new TenantLock(database);
         this.operators = new OperatorFiles(database, files, batches, this.opener, audit, lock, clock);
-        this.spaces = new StorageSpaces(database, files, batches, clock);
+        this.spaces = new StorageSpaces(database, files);
         this.clock = clock;
         this.clashes = new PathClashes(files);
         this.listing = new DirectoryListing(files, directories, clock);
+        RouteRepository routes = new RouteRepository();
+        this.batched = new BatchedRename(files, batches, routes,
+                new BatchAssignment(routes, batches, files, new SecureRandom()));
     }
 
     @Override
@@ -202,6 +213,12 @@ public final class CatalogFileService implements FileService {
         }
     }
 
+    /**
+     * Renames a client's committed file within its own namespace, never over a name it has. A file in a batch keeps
+     * its batches right ({@link BatchedRename}): refused, with one answer for every new name, while an operator holds
+     * a claim on a batch holding it; taken out of an open or ready batch and assigned again under its new name
+     * otherwise. What happens never depends on other accounts' files, which the client cannot see.
+     */
     @Override
     public void rename(Principal principal, VirtualPath from, VirtualPath to) {
         if (principal instanceof OperatorPrincipal) {
@@ -214,20 +231,19 @@ public final class CatalogFileService implements FileService {
             FileRecord file = visibleFile(jdbc, client, from)
                     .filter(f -> f.state() == FileState.COMMITTED)
                     .orElseThrow(() -> GatewayException.notFound(from.toString()));
+            List<Batch> holding = batched.holding(jdbc, file);
+            BatchedRename.refuseIfClaimed(from, holding);
             if (visibleFile(jdbc, client, to).isPresent()
                     || listing.isDirectory(jdbc, client, to)) {
                 throw new GatewayException(Reason.CONFLICT, to + ": already exists");
             }
             clashes.check(jdbc, client.tenant(), client.accountId(), to);
-            for (String batch : files.unfinishedBatchesOf(jdbc, file.id())) {
-                if (files.clashesInBatch(jdbc, client.tenant(), batch, file.id(), to)) {
-                    throw new GatewayException(Reason.CONFLICT, to + ": the file is in batch " + batch + " for a "
-                            + "site, which already holds a file of the tenant at that path or around it; a batch "
-                            + "shows one file per path");
-                }
-            }
+            List<Route> left = batched.leaveBatches(jdbc, file, from, holding);
             files.rename(jdbc, file.id(), to);
-            audit.append(jdbc, new AuditEvent.Renamed(clock.instant(), Optional.of(client.tenant()), client.name(),
+            Instant now = clock.instant();
+            batched.assign(jdbc, new FileRecord(file.id(), file.tenant(), file.accountId(), to, file.state(),
+                    file.objectId(), file.size(), file.sha256(), file.createdAt(), file.updatedAt()), left, now);
+            audit.append(jdbc, new AuditEvent.Renamed(now, Optional.of(client.tenant()), client.name(),
                     file.id(), from.toString(), to.toString()));
             return null;
         });
