@@ -64,6 +64,8 @@ class TrickledHeadTest {
     private final AtomicBoolean trickling = new AtomicBoolean(true);
     private TestCore core;
     private HttpsServer server;
+    /** The running server's connection meters (the registry's gauge keeps the first server's count). */
+    private HttpsConnections connections;
     private TestTls tls;
     private String token;
 
@@ -86,9 +88,9 @@ class TrickledHeadTest {
             server.close();
         }
         GatewayCore gateway = core.core();
+        connections = HttpsConnections.registeredIn(gateway.metrics().registry());
         server = HttpsServer.start(settings, new HttpsServices(gateway.authenticator(), gateway.files(),
-                gateway.ingest(), gateway.batches(), gateway.receipts())
-                .withMeters(HttpsConnections.registeredIn(gateway.metrics().registry())));
+                gateway.ingest(), gateway.batches(), gateway.receipts()).withMeters(connections));
         // the first TLS handshake and request of a fresh server are slow; this connection goes at once
         try (Socket first = tlsConnect("127.0.0.50")) {
             assertThat(exchange(first, get("/v1/files/"))).startsWith("HTTP/1.1 200");
@@ -152,7 +154,7 @@ class TrickledHeadTest {
     @Test
     void connectionsTricklingHeadsFromManySources_atTheListenersCap_giveTheirPlacesToAnotherSource() throws Exception {
         startServer(settings().withMaxConnections(PER_SOURCE));
-        Thread.sleep(200); // the first connection's close has given its place back
+        awaitOpenConnections(0); // the first connection's close has given its place back
         List<Socket> trickled = new ArrayList<>();
         for (int i = 0; i < PER_SOURCE; i++) {
             SSLSocket socket = tlsConnect("127.0.0.6" + (1 + i));
@@ -190,7 +192,7 @@ class TrickledHeadTest {
             throws Exception {
         startServer(HttpsSettings.defaults(tls.serverMaterial()).withAddress("127.0.0.1", 0)
                 .withClientLimits(HEAD_DEADLINE, 1).withMaxConnections(4).withKeepAliveTimeout(HEAD_DEADLINE));
-        Thread.sleep(200); // the first connection's close has given its place back
+        awaitOpenConnections(0); // the first connection's close has given its place back
         List<Socket> honest = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             SSLSocket socket = tlsConnect("127.0.0.6" + i);
@@ -199,7 +201,7 @@ class TrickledHeadTest {
         }
         Thread.sleep(ConnectionLimit.EVICTABLE_AFTER.toMillis() + 500);
         plainConnect("127.0.0.70"); // the listener's 4th place, its source's only one
-        Thread.sleep(100);
+        awaitOpenConnections(4);
 
         assertThat(closedUnanswered(plainConnect("127.0.0.70"), Duration.ofSeconds(5)))
                 .as("127.0.0.70's second connection, past its source's cap of 1").isTrue();
@@ -259,6 +261,18 @@ class TrickledHeadTest {
         assertThat(slowHead.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("a head sent over 3.6 s")
                 .startsWith("HTTP/1.1 200");
         assertThat(counter("vaultgate.https.connections.evicted")).isZero();
+    }
+
+    /**
+     * Until the server holds {@code open} connections ({@link HttpsConnections#open}: counted once a connection holds
+     * its listener place, no longer after that place was given back): a fixed pause was too short at load 42.
+     */
+    private void awaitOpenConnections(int open) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (connections.open() != open) {
+            assertThat(System.nanoTime()).as("%d connections open within %s", open, PATIENCE).isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     private double counter(String name) {
