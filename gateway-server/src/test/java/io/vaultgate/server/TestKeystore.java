@@ -86,6 +86,22 @@ public final class TestKeystore {
         }
     }
 
+    /**
+     * Seeds only the SSH host keys of {@code config}'s home (whatever its key provider), so that {@code init} finds
+     * them and generates none: for homes on a PKCS#11 token, which {@link #seed(VaultgateConfig, Map)} leaves alone.
+     * The RSA-3072 key is what makes {@code init} cost: 10-20 s of CPU in a child JVM limited to C1, which has no
+     * intrinsics for BigInteger's multiplication.
+     */
+    public static void seedHostKeys(VaultgateConfig config) {
+        try {
+            DataDirectory home = new DataDirectory(config);
+            home.ensureWritable();
+            copyHostKeys(home);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void copyHostKeys(DataDirectory home) throws IOException {
         List<Path> generated = generatedHostKeys();
         DataDirectory.privateDirectory(home.sshDir());

@@ -2,13 +2,17 @@ package io.vaultgate.server.scaleout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.server.TestKeystore;
+import io.vaultgate.server.config.ConfigLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,6 +64,18 @@ final class GatewayCli {
         } finally {
             Files.deleteIfExists(outputFile);
         }
+    }
+
+    /**
+     * Seeds {@code home}'s SSH host keys as the gateway run with {@code env} and {@code settings} places them
+     * ({@link TestKeystore#seedHostKeys}), so that {@code init} spends none of its CPU on an RSA-3072 key in a
+     * C1-only child JVM; whether init makes them is covered where it is the point (DemoIT,
+     * MasterSecretModeTest).
+     */
+    static void seedHostKeys(Path home, Map<String, String> env, Map<String, String> settings) {
+        Map<String, String> overrides = new HashMap<>(settings);
+        overrides.put("home", home.toString());
+        TestKeystore.seedHostKeys(ConfigLoader.load(Optional.empty(), env, overrides));
     }
 
     /** The API token {@code account add ... --token} printed ("API token (shown once): ..."). */

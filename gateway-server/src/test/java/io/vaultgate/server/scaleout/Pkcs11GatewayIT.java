@@ -42,6 +42,7 @@ class Pkcs11GatewayIT {
         Map<String, String> settings = token.settings();
         List<String> outputs = new ArrayList<>();
 
+        GatewayCli.seedHostKeys(home, env, settings);
         outputs.add(GatewayCli.run(home, env, settings, 0, "init"));
         assertThat(home.resolve("keys/kek.p12")).doesNotExist();
         assertThat(home.resolve("secrets/master.key")).doesNotExist();
@@ -98,6 +99,7 @@ class Pkcs11GatewayIT {
         Map<String, String> settings = new HashMap<>(token.settings());
         settings.putAll(Map.of("sftp.bind", "127.0.0.1", "sftp.port", "0", "https.bind", "127.0.0.1",
                 "https.port", "0", "ops.port", "0"));
+        GatewayCli.seedHostKeys(home, env, settings);
         GatewayCli.run(home, env, settings, 0, "init");
 
         Map<String, String> wrongPin = new HashMap<>(env);

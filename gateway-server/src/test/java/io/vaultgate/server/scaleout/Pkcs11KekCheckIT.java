@@ -81,6 +81,7 @@ class Pkcs11KekCheckIT {
     static void oneCatalog_tokenA_andTokenBBehindOnBetaAndForkedOnGamma() throws Exception {
         home = dir.resolve("home");
         tokenA = Token.of(SoftHsmToken.create(dir.resolve("hsm-a"), "vaultgate-it", PIN));
+        GatewayCli.seedHostKeys(home, tokenA.env(), tokenA.settings());
         tokenA.cli(0, "init");
         tokenA.cli(0, "tenant", "add", "acme", "--name", "Acme");
         tokenA.cli(0, "tenant", "add", "gamma", "--name", "Gamma");

@@ -34,6 +34,7 @@ class Pkcs11TokenSelectionIT {
                 hsm.library().toString(), "keys.pkcs11.token-label", "vaultgate-b", "keys.pkcs11.token-serial",
                 serialB);
 
+        GatewayCli.seedHostKeys(home, env, byLabel);
         GatewayCli.run(home, env, byLabel, 0, "init");
         GatewayCli.run(home, env, byLabel, 0, "tenant", "add", "acme", "--name", "Acme");
 
