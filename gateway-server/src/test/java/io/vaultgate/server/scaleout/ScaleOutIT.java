@@ -43,6 +43,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,6 +129,7 @@ class ScaleOutIT {
                     }));
                 }
                 awaitAcks(acknowledged, KILL_AFTER_ACKS, Duration.ofSeconds(180));
+                Instant killing = Instant.now();
                 cluster.nodeA.kill();
                 Instant killed = Instant.now();
                 clients.shutdown();
@@ -176,10 +179,56 @@ class ScaleOutIT {
                 try (var partial = Files.list(drop.resolve(".vaultgate").resolve("tmp"))) {
                     assertThat(partial.toList()).as("nothing partial left at the site").isEmpty();
                 }
+                tookOverOnlyAfterTheKill(killing, nodeId(homeA), nodeId(homeB));
             }
         } finally {
             PostgresDatabases.drop(database);
         }
+    }
+
+    /**
+     * review28b L5: the survivor's take-over must be of the node that was killed, and after it was killed. With a
+     * dead-after time of 8 s, a live node stalled under load can be presumed dead by the other (its uploads taken
+     * into partials, its forwarding leases released) and every assertion above would still hold. Each take-over is
+     * the survivor's log line {@code took over N uploads and forwarding jobs of node X}, timed by the node's own clock
+     * (this host's) and naming the dead node by its id ({@code <home>/node-id}): node B must have taken over node A's
+     * work, never before {@code killing} (the instant before the SIGKILL), and node A must never have taken over node
+     * B's, which was never killed.
+     */
+    private static void tookOverOnlyAfterTheKill(Instant killing, String idA, String idB) throws IOException {
+        List<TakeOver> byB = takeOvers("node-b");
+        assertThat(byB).as("node B (%s) took over node A's (%s) interrupted work (its uploads cut by the kill)", idB,
+                idA).anySatisfy(t -> assertThat(t.dead()).isEqualTo(idA));
+        assertThat(byB).as("node B's take-overs: all of node A (%s), all after the kill at %s (earlier: A presumed "
+                + "dead while it ran)", idA, killing).allSatisfy(t -> {
+                    assertThat(t.dead()).isEqualTo(idA);
+                    assertThat(t.at()).isAfter(killing);
+                });
+        assertThat(takeOvers("node-a")).as("node A's take-overs (node B, %s, never died)", idB).isEmpty();
+    }
+
+    /** The id a node runs under: kept in {@code <home>/node-id} at its first start. */
+    private static String nodeId(Path home) throws IOException {
+        return Files.readString(home.resolve("node-id"), StandardCharsets.US_ASCII).strip();
+    }
+
+    /** A node's log line announcing it took over a dead node's uploads and forwarding jobs. */
+    private record TakeOver(Instant at, String dead, String line) {
+    }
+
+    private static final Pattern TOOK_OVER = Pattern.compile(
+            "took over \\d+ uploads and forwarding jobs of node (\\S+), silent for more than");
+
+    /** Every take-over node {@code name} logged (its lines start with an ISO-8601 instant). */
+    private static List<TakeOver> takeOvers(String name) throws IOException {
+        List<TakeOver> found = new ArrayList<>();
+        for (String line : Files.readAllLines(GatewayProcess.logFile(name), StandardCharsets.UTF_8)) {
+            Matcher match = TOOK_OVER.matcher(line);
+            if (match.find()) {
+                found.add(new TakeOver(Instant.parse(line.substring(0, line.indexOf(' '))), match.group(1), line));
+            }
+        }
+        return found;
     }
 
     /**
