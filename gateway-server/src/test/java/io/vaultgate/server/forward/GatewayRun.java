@@ -1,5 +1,6 @@
 package io.vaultgate.server.forward;
 
+import io.vaultgate.server.ChildJvmArchive;
 import io.vaultgate.server.Vaultgate;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class GatewayRun implements AutoCloseable {
 
-    private static final Path JAR = Path.of("target", "vaultgate.jar").toAbsolutePath();
+    private static final Path JAR = ChildJvmArchive.JAR;
 
     final int httpsPort;
     /** The SFTP port, or 0 when SFTP is off. */
@@ -54,7 +55,9 @@ final class GatewayRun implements AutoCloseable {
         Path log = Files.createDirectories(Path.of("target", "forward-logs")).resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "run",
+                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(ChildJvmArchive.options());
+        command.addAll(List.of("-jar", JAR.toString(), "run",
                 "--home", home.toString(), "--set", "https.bind=127.0.0.1", "--set", "https.port=" + https,
                 "--set", "ops.enabled=false"));
         if (sftp) {

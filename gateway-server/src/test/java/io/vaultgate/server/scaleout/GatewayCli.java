@@ -2,6 +2,7 @@ package io.vaultgate.server.scaleout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.server.ChildJvmArchive;
 import io.vaultgate.server.TestKeystore;
 import io.vaultgate.server.config.ConfigLoader;
 import java.io.IOException;
@@ -36,8 +37,9 @@ final class GatewayCli {
     static String run(Path home, Map<String, String> env, Map<String, String> settings, int expectedExit,
                       String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
-                GatewayProcess.JAR.toString()));
+                .toString(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(ChildJvmArchive.options());
+        command.addAll(List.of("-jar", GatewayProcess.JAR.toString()));
         command.addAll(List.of(args));
         command.addAll(List.of("--home", home.toString()));
         settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));

@@ -1,5 +1,6 @@
 package io.vaultgate.server.scaleout;
 
+import io.vaultgate.server.ChildJvmArchive;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class GatewayProcess implements AutoCloseable {
 
-    static final Path JAR = Path.of("target", "vaultgate.jar").toAbsolutePath();
+    static final Path JAR = ChildJvmArchive.JAR;
 
     final String name;
     final Path home;
@@ -78,7 +79,9 @@ final class GatewayProcess implements AutoCloseable {
     private static List<String> command(Path home, Map<String, String> settings, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
+                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(ChildJvmArchive.options());
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
         command.addAll(List.of("--home", home.toString()));
         settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
