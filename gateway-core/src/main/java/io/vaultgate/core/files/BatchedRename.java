@@ -52,13 +52,16 @@ final class BatchedRename {
     }
 
     /**
-     * Refuses the rename of a file in a batch an operator claimed, with one answer for every new name.
+     * Refuses the rename of a file in a batch an operator claimed, or in a ready batch of a route removed since (the
+     * file could not be routed again on it, and a committed file is never unrouted), with one answer for every new
+     * name.
      *
      * @throws GatewayException {@code ACCESS_DENIED}
      */
-    static void refuseIfClaimed(VirtualPath from, List<Batch> holding) {
+    void refuseIfHeld(Jdbc jdbc, VirtualPath from, List<Batch> holding) throws SQLException {
         for (Batch batch : holding) {
-            if (batch.state() == BatchState.CLAIMED) {
+            if (batch.state() == BatchState.CLAIMED
+                    || (batch.state() == BatchState.READY && !routes.isActive(jdbc, batch.routeId()))) {
                 throw new GatewayException(Reason.ACCESS_DENIED, from + ": in batch " + batch.id() + " for a site; "
                         + "renames are refused until the batch is completed");
             }
@@ -69,8 +72,8 @@ final class BatchedRename {
      * Takes the file out of its open and ready batches, before its row is renamed; returns their routes, to assign
      * the renamed file to ({@link #assign}). Locks the tenant's routes and then the batches
      * ({@link BatchRepository#removeFile}), the order every commit and route removal takes them in, and checks again
-     * under those locks that no batch was claimed meanwhile (on another node); if one was, the rename is refused and
-     * the transaction rolls back.
+     * under those locks that no batch was claimed meanwhile (on another node) nor its route removed; if one was, the
+     * rename is refused and the transaction rolls back.
      */
     List<Route> leaveBatches(Jdbc jdbc, FileRecord file, VirtualPath from, List<Batch> holding)
             throws SQLException {
@@ -82,7 +85,7 @@ final class BatchedRename {
         for (Batch batch : holding) {
             batches.lock(jdbc, batch.id()).ifPresent(locked::add);
         }
-        refuseIfClaimed(from, locked);
+        refuseIfHeld(jdbc, from, locked);
         List<Route> left = new ArrayList<>();
         for (Batch batch : locked) {
             if (batch.state() == BatchState.OPEN || batch.state() == BatchState.READY) {

@@ -232,7 +232,7 @@ public final class CatalogFileService implements FileService {
                     .filter(f -> f.state() == FileState.COMMITTED)
                     .orElseThrow(() -> GatewayException.notFound(from.toString()));
             List<Batch> holding = batched.holding(jdbc, file);
-            BatchedRename.refuseIfClaimed(from, holding);
+            batched.refuseIfHeld(jdbc, from, holding);
             if (visibleFile(jdbc, client, to).isPresent()
                     || listing.isDirectory(jdbc, client, to)) {
                 throw new GatewayException(Reason.CONFLICT, to + ": already exists");

@@ -178,6 +178,23 @@ class BatchedRenameTest {
     }
 
     @Test
+    void renameOfAFileInAReadyBatchOfARemovedRoute_isRefused_andTheFileStaysInItsBatch() {
+        test.upload(u1, "/inbox/a.csv", "u1's");
+        Batch batch = only();
+        String route = batch.routeId();
+        test.core().sites().removeRoute(ACME, route);
+        assertThat(only().state()).as("the removal closed the open batch").isEqualTo(BatchState.READY);
+
+        assertThatThrownBy(() -> rename(u1, "/inbox/a.csv", "/inbox/b.csv"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.ACCESS_DENIED);
+                    assertThat(e.clientMessage()).isEqualTo("/inbox/a.csv: in batch " + batch.id() + " for a site; "
+                            + "renames are refused until the batch is completed");
+                });
+        assertThat(only().fileCount()).as("never unrouted").isEqualTo(1);
+    }
+
+    @Test
     void renameOfAFileWhoseBatchWasCompleted_isAllowed() {
         test.upload(u1, "/inbox/a.csv", "u1's");
         Batch batch = test.core().batches().close(only().id(), "root");
