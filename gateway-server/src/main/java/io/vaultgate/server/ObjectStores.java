@@ -115,7 +115,7 @@ public final class ObjectStores {
                                       StoreMarker marker) throws IOException {
         StoreIdentity.Result result;
         try {
-            result = new StoreIdentity(database, objects, marker, Clock.systemUTC()).check();
+            result = new StoreIdentity(database, objects, marker).check();
         } catch (StoreNotRecognized e) {
             throw new StartupException(resource(config), e.problem(), fix(config, e), e);
         } catch (IOException e) { // the marker or the catalog's objects not readable (review25a L7)

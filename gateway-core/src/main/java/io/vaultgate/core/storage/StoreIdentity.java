@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -96,21 +95,6 @@ public final class StoreIdentity {
     /** Before the store itself is opened: {@code objects} tells whether it holds an object. */
     public StoreIdentity(Database database, Objects objects, StoreMarker marker) {
         this(database, objects, marker, GRACE, duration -> Thread.sleep(duration.toMillis()));
-    }
-
-    /**
-     * As {@link #StoreIdentity(Database, ObjectStore, StoreMarker)}: {@code clock} is not used. The catalog's row is
-     * dated on the catalog's own clock, whatever the caller's clock says (it dated the confirmation on the host's).
-     */
-    @Deprecated(forRemoval = true)
-    public StoreIdentity(Database database, ObjectStore store, StoreMarker marker, Clock clock) {
-        this(database, store, marker);
-    }
-
-    /** As {@link #StoreIdentity(Database, Objects, StoreMarker)}: {@code clock} is not used. */
-    @Deprecated(forRemoval = true)
-    public StoreIdentity(Database database, Objects objects, StoreMarker marker, Clock clock) {
-        this(database, objects, marker);
     }
 
     StoreIdentity(Database database, Objects objects, StoreMarker marker, Duration grace, Pause pause) {

@@ -145,7 +145,7 @@ class RecoveryTransientFailureTest {
 
         /** The start's store identity check of the node's store (a directory store's marker). */
         void checkStore() throws IOException {
-            new StoreIdentity(database, base, ((FileSystemObjectStore) base).marker(), clock).check();
+            new StoreIdentity(database, base, ((FileSystemObjectStore) base).marker()).check();
         }
 
         /** The node the interrupted upload's row names. */
@@ -334,7 +334,7 @@ class RecoveryTransientFailureTest {
         Assumptions.assumeFalse(TestStore.s3(), "a directory store's mount point");
         Path root = home.resolve("objects");
         try (Database catalog = TestCatalog.open(home)) { // the installation's first start records the store
-            new StoreIdentity(catalog, new FileSystemObjectStore(root), new FileStoreMarker(root), clock).check();
+            new StoreIdentity(catalog, new FileSystemObjectStore(root), new FileStoreMarker(root)).check();
         }
         aNodeDiesWhileStreamingAnUpload();
         Path mounted = home.resolve("objects-filesystem");
@@ -364,7 +364,7 @@ class RecoveryTransientFailureTest {
         Assumptions.assumeFalse(TestStore.s3(), "a directory store's mount point");
         Path root = home.resolve("objects");
         try (Database catalog = TestCatalog.open(home)) { // the installation's first start records the store
-            new StoreIdentity(catalog, new FileSystemObjectStore(root), new FileStoreMarker(root), clock).check();
+            new StoreIdentity(catalog, new FileSystemObjectStore(root), new FileStoreMarker(root)).check();
         }
         aNodeDiesWhileStreamingAnUpload();
         try (Node node = new Node()) {

@@ -6,7 +6,6 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.testing.TestCatalog;
 import io.vaultgate.core.testing.TestStore;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,19 +14,16 @@ import org.junit.jupiter.api.Test;
  * The store's row is dated on the catalog's clock, as the age a start judges it by is: {@code recorded_at} always was
  * (the catalog's {@code nowMillis()}), but {@code confirmed_at} was written from the clock the start was given, the
  * host's raw clock ({@code ObjectStores} passed {@code Clock.systemUTC()}: a start runs before its node measures its
- * clock against the catalog's). On a host a day ahead, the store was confirmed a day after it was recorded.
+ * clock against the catalog's). On a host a day ahead, the store was confirmed a day after it was recorded; a start
+ * now takes no clock at all.
  */
 class StoreIdentityClockTest extends StoreIdentityFixture {
 
-    /** A test clock a day ahead of the catalog's: what a host whose time is wrong hands a start. */
-    private final Clock dayAhead = Clock.offset(Clock.systemUTC(), Duration.ofDays(1));
-
     @Test
-    @SuppressWarnings("removal") // the constructor that still takes a clock: the one the start was given
-    void aStartOnAHostClockADayAhead_confirmsTheStoreOnTheCatalogsTime() throws IOException {
+    void aStart_confirmsTheStoreOnTheCatalogsTime() throws IOException {
         try (Database catalog = TestCatalog.open(home)) {
             ObjectStore store = TestStore.open(home, clock);
-            StoreIdentity.Result result = new StoreIdentity(catalog, store, marker(store), dayAhead).check();
+            StoreIdentity.Result result = new StoreIdentity(catalog, store, marker(store)).check();
             assertThat(result.outcome()).isEqualTo(StoreIdentity.Outcome.RECORDED);
 
             List<Long> row = catalog.read(jdbc -> jdbc.queryOne("SELECT recorded_at, confirmed_at, "
