@@ -204,7 +204,7 @@ public final class Administration {
             // PostgreSQL, a lockdown committed meanwhile by another node was written back as it was before
             Tenant tenant = tenants.lockNamesReading(jdbc, id)
                     .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "tenant " + id + " does not exist"));
-            TenantShredding.refuseIfShredded(tenant, "changed");
+            tenant.refuseIfShredded("changed");
             Tenant changed = change.apply(tenant);
             tenants.update(jdbc, changed);
             audited(jdbc, Optional.of(id), changed.status() == tenant.status() ? AdminAction.TENANT_UPDATED
@@ -327,7 +327,7 @@ public final class Administration {
     }
 
     /**
-     * The account, for a change of its credentials: refused ({@link TenantShredding#refuseIfShredded}) when its tenant
+     * The account, for a change of its credentials: refused ({@link Tenant#refuseIfShredded}) when its tenant
      * was shredded, whose accounts' credentials the shred forgot for good.
      */
     private Account writableAccount(io.vaultgate.core.catalog.Jdbc jdbc, String username)
@@ -346,7 +346,7 @@ public final class Administration {
     private void writable(io.vaultgate.core.catalog.Jdbc jdbc, TenantId id) throws java.sql.SQLException {
         Tenant tenant = tenants.lockNamesReading(jdbc, id)
                 .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "tenant " + id + " does not exist"));
-        TenantShredding.refuseIfShredded(tenant, "given accounts or credentials");
+        tenant.refuseIfShredded("given accounts or credentials");
     }
 
     private Account account(io.vaultgate.core.catalog.Jdbc jdbc, String username) throws java.sql.SQLException {

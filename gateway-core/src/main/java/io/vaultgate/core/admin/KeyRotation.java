@@ -152,7 +152,7 @@ public final class KeyRotation {
     private void existingUnshredded(TenantId id, String change) {
         Tenant tenant = database.read(jdbc -> tenants.find(jdbc, id))
                 .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "tenant " + id + " does not exist"));
-        TenantShredding.refuseIfShredded(tenant, change);
+        tenant.refuseIfShredded(change);
     }
 
     /** Moves every key slot of the tenant to its active KEK version; returns how many changed. */

@@ -55,7 +55,7 @@ public final class Lockdown {
         Instant now = clock.instant();
         Set<String> claimants = database.inTransaction(jdbc -> {
             Tenant tenant = tenant(jdbc, id);
-            TenantShredding.refuseIfShredded(tenant, "locked down");
+            tenant.refuseIfShredded("locked down");
             tenants.update(jdbc, tenant.withStatus(TenantStatus.LOCKED));
             jdbc.update("DELETE FROM tenant_lockdowns WHERE tenant_id = ?", id.value());
             jdbc.update("INSERT INTO tenant_lockdowns (tenant_id, locked_at, actor, reason) VALUES (?, ?, ?, ?)",
@@ -76,7 +76,7 @@ public final class Lockdown {
         Instant now = clock.instant();
         return database.inTransaction(jdbc -> {
             Tenant tenant = tenant(jdbc, id);
-            TenantShredding.refuseIfShredded(tenant, "unlocked");
+            tenant.refuseIfShredded("unlocked");
             if (tenant.isActive()) {
                 return false;
             }

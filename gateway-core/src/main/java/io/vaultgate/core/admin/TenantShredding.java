@@ -121,12 +121,4 @@ public final class TenantShredding {
                     List.of(), clock.instant(), actor));
         }
     }
-
-    /** Refuses any change of status or settings to a shredded tenant: it stays shredded for good. */
-    public static void refuseIfShredded(Tenant tenant, String change) {
-        if (tenant.status() == TenantStatus.SHREDDED) {
-            throw new GatewayException(Reason.CONFLICT, "tenant " + tenant.id() + " was shredded (offboarded); it "
-                    + "cannot be " + change + ", and its id is never reused");
-        }
-    }
 }

@@ -10,10 +10,13 @@ import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.AccountRepository;
 import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.catalog.TokenRepository;
 import io.vaultgate.core.catalog.TokenRepository.TokenGrant;
 import io.vaultgate.core.kek.KekCatalog;
+import io.vaultgate.core.tenant.Account;
 import io.vaultgate.crypto.DataKey;
 import io.vaultgate.crypto.InsecureKeyAccess;
 import io.vaultgate.crypto.KeyProvider;
@@ -39,6 +42,8 @@ public final class Mfa {
     private final Database database;
     private final MfaSecrets secrets;
     private final TokenRepository tokens = new TokenRepository();
+    private final AccountRepository accounts = new AccountRepository();
+    private final TenantRepository tenants = new TenantRepository();
     private final AuditLog audit;
     private final MfaPolicy policy;
     private final SecureRandom random;
@@ -72,6 +77,9 @@ public final class Mfa {
         DataKey secret = database.inTransaction(jdbc -> {
             if (!exists(jdbc, role, name)) {
                 throw new GatewayException(Reason.NOT_FOUND, "no " + role.key() + " named " + name);
+            }
+            if (role == Role.CLIENT) {
+                refuseIfShredded(jdbc, name);
             }
             DataKey created = secrets.create(jdbc, role, name, now);
             audit.append(jdbc, new AuditEvent.AdminChange(now, Optional.empty(), actor,
@@ -178,6 +186,17 @@ public final class Mfa {
             return new TokenGrant("admin", admin.name());
         }
         throw new IllegalArgumentException(Role.noRole(principal));
+    }
+
+    /**
+     * A client account of a shredded tenant gets no new credential (the shred forgot them all for good), as
+     * {@code Administration} refuses it the others; its tenant's status is read under the lock the shred's update
+     * takes.
+     */
+    private void refuseIfShredded(Jdbc jdbc, String username) throws SQLException {
+        Account account = accounts.findByUsername(jdbc, username).orElseThrow();
+        tenants.lockNamesReading(jdbc, account.tenant())
+                .ifPresent(tenant -> tenant.refuseIfShredded("given accounts or credentials"));
     }
 
     private static boolean exists(Jdbc jdbc, Role role, String name) throws SQLException {

@@ -1,5 +1,7 @@
 package io.vaultgate.core.tenant;
 
+import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.GatewayException.Reason;
 import java.time.Duration;
 import java.time.Instant;
 import java.net.InetAddress;
@@ -48,6 +50,17 @@ public record Tenant(TenantId id, String name, TenantStatus status, Quota quota,
     public static Tenant create(TenantId id, String name, Instant now) {
         return new Tenant(id, name, TenantStatus.ACTIVE, Quota.UNLIMITED, Duration.ZERO,
                 EnumSet.allOf(Protocol.class), false, List.of(), now);
+    }
+
+    /**
+     * Refuses {@code change} (a change of status or settings, a new account or credential) to a shredded tenant: it
+     * stays shredded for good.
+     */
+    public void refuseIfShredded(String change) {
+        if (status == TenantStatus.SHREDDED) {
+            throw new GatewayException(Reason.CONFLICT, "tenant " + id + " was shredded (offboarded); it cannot be "
+                    + change + ", and its id is never reused");
+        }
     }
 
     /** Whether a file of {@code bytes} plaintext bytes is within {@link #maxFileSize} (always, when it is 0). */

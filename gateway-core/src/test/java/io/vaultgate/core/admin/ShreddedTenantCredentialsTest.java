@@ -3,8 +3,10 @@ package io.vaultgate.core.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.mfa.Role;
 import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
@@ -25,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A shredded tenant gets no new account and none of its accounts a new credential (SSH key, client certificate,
- * password, API token): the shred forgot them all for good. A locked tenant still does (credentials are replaced
+ * password, API token, TOTP secret): the shred forgot them all for good. A locked tenant still does (credentials are replaced
  * during an incident).
  */
 class ShreddedTenantCredentialsTest {
@@ -57,20 +59,22 @@ class ShreddedTenantCredentialsTest {
                 writer("client certificate", admin -> admin.addClientCertificate("acme-api",
                         CLIENTS.issueClient("acme-api", Duration.ofDays(1)).certificate())),
                 writer("password", admin -> admin.setPassword("acme-api", "a long enough password".toCharArray())),
-                writer("api token", admin -> admin.issueAccountToken("acme-api", "ci")));
+                writer("api token", admin -> admin.issueAccountToken("acme-api", "ci")),
+                Arguments.of("totp secret", (Consumer<GatewayCore>) core -> core.incidents().mfa()
+                        .enroll(Role.CLIENT, "acme-api", "cli:test")));
     }
 
     private static Arguments writer(String name, Consumer<Administration> write) {
-        return Arguments.of(name, write);
+        return Arguments.of(name, (Consumer<GatewayCore>) core -> write.accept(core.administration()));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("writers")
-    void writerOfAnAccountOrCredential_ofAShreddedTenant_isRefused(String name, Consumer<Administration> write) {
+    void writerOfAnAccountOrCredential_ofAShreddedTenant_isRefused(String name, Consumer<GatewayCore> write) {
         test.core().tenantShredding().shred(ACME, "contract ended", "cli:test");
         long records = auditRecords();
 
-        assertThatThrownBy(() -> write.accept(test.core().administration())).as(name)
+        assertThatThrownBy(() -> write.accept(test.core())).as(name)
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
                     assertThat(e.clientMessage()).isEqualTo("tenant acme was shredded (offboarded); it cannot be "
@@ -84,10 +88,10 @@ class ShreddedTenantCredentialsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("writers")
-    void writerOfAnAccountOrCredential_ofALockedTenant_isAllowed(String name, Consumer<Administration> write) {
+    void writerOfAnAccountOrCredential_ofALockedTenant_isAllowed(String name, Consumer<GatewayCore> write) {
         test.core().incidents().lockdown().lockdown(ACME, "incident", "cli:test");
 
-        write.accept(test.core().administration());
+        write.accept(test.core());
     }
 
     @Test

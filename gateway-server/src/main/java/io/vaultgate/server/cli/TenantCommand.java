@@ -121,7 +121,7 @@ public final class TenantCommand {
             TenantId tenant = TenantId.of(id);
             Tenant current = admin.tenant(tenant).orElseThrow(
                     () -> new IllegalArgumentException("no tenant " + id + "; see `vaultgate tenant list`"));
-            io.vaultgate.core.admin.TenantShredding.refuseIfShredded(current, "changed");
+            current.refuseIfShredded("changed");
             // every option is parsed before anything changes, so a bad one leaves the tenant as it was
             Optional<Quota> quota = quotaBytes == null && quotaFiles == null ? Optional.empty() : Optional.of(new Quota(
                     quotaBytes == null ? current.quota().maxBytes() : DataSize.parse(quotaBytes).bytes(),
