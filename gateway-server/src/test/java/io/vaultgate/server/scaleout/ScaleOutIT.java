@@ -66,6 +66,15 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 class ScaleOutIT {
 
+    /**
+     * Forwarding jobs not delivered, but for the job of a file its client replaced: a client whose acknowledgement
+     * came too late for its curl or sftp (a loaded machine) uploads the path again, which replaces the committed file
+     * and settles that file's job ABANDONED (the replacement has its own job, and the site gets the bytes last
+     * acknowledged, which the drop directory is compared with).
+     */
+    private static final String UNDELIVERED_JOBS = "SELECT COUNT(*) FROM forward_jobs j WHERE j.state <> 'DELIVERED' "
+            + "AND NOT (j.state = 'ABANDONED' AND NOT EXISTS (SELECT 1 FROM files f WHERE f.id = j.file_id))";
+
     private static final int CLIENTS = 20;
     private static final int FILES_PER_CLIENT = 2;
     private static final int KILL_AFTER_ACKS = 10;
@@ -163,15 +172,14 @@ class ScaleOutIT {
                 Path inbox = drop.resolve(TENANT).resolve(ACCOUNT).resolve("inbox");
                 long deadline = System.nanoTime() + TAKEOVER.plusSeconds(90).toNanos();
                 while (!(dropped(inbox).equals(expected) && count(database, "SELECT COUNT(*) FROM files "
-                        + "WHERE state = 'UPLOADING'") == 0 && count(database, "SELECT COUNT(*) FROM forward_jobs "
-                        + "WHERE state <> 'DELIVERED'") == 0) && System.nanoTime() < deadline) {
+                        + "WHERE state = 'UPLOADING'") == 0 && count(database, UNDELIVERED_JOBS) == 0) && System.nanoTime() < deadline) {
                     Thread.sleep(250);
                 }
                 System.out.printf("ScaleOutIT: %d uploads for %d files; forwarding done %d s after the kill%n",
                         attempts.get(), acknowledged.size(), Duration.between(killed, Instant.now()).toSeconds());
                 assertThat(count(database, "SELECT COUNT(*) FROM files WHERE state = 'UPLOADING'"))
                         .as("uploads the dead node was streaming, taken over by the survivor").isZero();
-                assertThat(count(database, "SELECT COUNT(*) FROM forward_jobs WHERE state <> 'DELIVERED'"))
+                assertThat(count(database, UNDELIVERED_JOBS))
                         .as("forwarding jobs not delivered (the dead node's leases released by the survivor)")
                         .isZero();
                 assertThat(dropped(inbox)).as("every acknowledged file at the site once, with its bytes")
