@@ -57,18 +57,8 @@ class BatchPathsTest {
         test.upload(payroll, "/inbox/b.csv", "b");
         test.upload(hr, "/inbox/2026-11/a.csv", "from hr");
 
-        List<Batch> batches = test.core().batches().byTenant(payroll.tenant()).stream()
-                .sorted(Comparator.comparing(Batch::state)).toList();
-        assertThat(batches).extracting(Batch::state).as("the first batch closed early, the second is open")
-                .containsExactly(BatchState.OPEN, BatchState.READY);
-        test.core().batches().close(batches.get(0).id(), "root");
-
-        List<String> seen = new ArrayList<>();
-        for (Batch batch : batches) {
-            test.core().batches().claim(operator, batch.id());
-            seen.add(read("/acme/" + batch.id() + "/2026-11/a.csv"));
-        }
-        assertThat(seen).containsExactly("from hr", "from payroll");
+        List<Batch> batches = twoBatchesOneClosedEarly();
+        assertThat(claimAndRead(batches, "/2026-11/a.csv")).containsExactly("from hr", "from payroll");
         assertThat(test.core().files().list(operator, PathPolicy.parse("/acme/" + batches.get(1).id())))
                 .extracting(FileEntry::name).containsExactly("2026-11", "b.csv", "results");
     }
@@ -92,17 +82,8 @@ class BatchPathsTest {
 
         test.core().files().rename(hr, PathPolicy.parse("/inbox/tmp.csv"), PathPolicy.parse("/inbox/a.csv"));
 
-        List<Batch> batches = test.core().batches().byTenant(payroll.tenant()).stream()
-                .sorted(Comparator.comparing(Batch::state)).toList();
-        assertThat(batches).extracting(Batch::state).as("the first batch closed early, the second is open")
-                .containsExactly(BatchState.OPEN, BatchState.READY);
-        test.core().batches().close(batches.get(0).id(), "root");
-        List<String> seen = new ArrayList<>();
-        for (Batch batch : batches) {
-            test.core().batches().claim(operator, batch.id());
-            seen.add(read("/acme/" + batch.id() + "/a.csv"));
-        }
-        assertThat(seen).containsExactly("from hr", "from payroll");
+        List<Batch> batches = twoBatchesOneClosedEarly();
+        assertThat(claimAndRead(batches, "/a.csv")).containsExactly("from hr", "from payroll");
     }
 
     @Test
@@ -204,6 +185,29 @@ class BatchPathsTest {
         String id = test.core().batches().close(batches.get(0).id(), "root").id();
         test.core().batches().claim(operator, id);
         return id;
+    }
+
+    /**
+     * The tenant's two batches, the open one first: the first batch closed early (by a clash), the second open; closes
+     * the open one, so that both can be claimed.
+     */
+    private List<Batch> twoBatchesOneClosedEarly() {
+        List<Batch> batches = test.core().batches().byTenant(payroll.tenant()).stream()
+                .sorted(Comparator.comparing(Batch::state)).toList();
+        assertThat(batches).extracting(Batch::state).as("the first batch closed early, the second is open")
+                .containsExactly(BatchState.OPEN, BatchState.READY);
+        test.core().batches().close(batches.get(0).id(), "root");
+        return batches;
+    }
+
+    /** Claims each batch and reads {@code path} in it, as its operator sees it. */
+    private List<String> claimAndRead(List<Batch> batches, String path) throws IOException {
+        List<String> seen = new ArrayList<>();
+        for (Batch batch : batches) {
+            test.core().batches().claim(operator, batch.id());
+            seen.add(read("/acme/" + batch.id() + path));
+        }
+        return seen;
     }
 
     private String read(String path) throws IOException {

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
-import io.vaultgate.core.audit.AuditExporter;
-import io.vaultgate.core.audit.ExportFilter;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.batch.Batch;
@@ -18,16 +16,11 @@ import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.TestCore;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,7 +78,7 @@ class BatchedRenameTest {
         assertThat(stat(u1, onto).size()).isEqualTo("u1's".length());
         assertThat(test.read(u1, onto)).isEqualTo("u1's");
         assertThat(test.read(u2, "/inbox/payroll.csv")).isEqualTo("u2's payroll");
-        assertThat(audit()).contains("file.renamed").contains(onto);
+        assertThat(test.auditOf(ACME)).contains("file.renamed").contains(onto);
         String seenAs = onto.substring("/inbox/".length()); // /inbox/inbox-results too: its operator's name
         assertThat(operatorSees()).as("every file once, at its name, none hidden by another")
                 .containsExactlyInAnyOrder("payroll.csv=u2's payroll", "inbox-results/r.csv=u2's r", "d/e.csv=u2's e",
@@ -254,16 +247,5 @@ class BatchedRenameTest {
                 seen.add(path.substring(1) + "=" + test.read(maria, root + path));
             }
         }
-    }
-
-    private String audit() {
-        StringWriter out = new StringWriter();
-        try {
-            new AuditExporter(test.database(), Clock.systemUTC()).export(new ExportFilter(Instant.EPOCH,
-                    Instant.parse("2100-01-01T00:00:00Z"), Optional.of(ACME), Optional.empty()), out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
     }
 }

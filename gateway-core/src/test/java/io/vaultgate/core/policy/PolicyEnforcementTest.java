@@ -6,11 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
-import io.vaultgate.core.audit.AuditExporter;
-import io.vaultgate.core.audit.ExportFilter;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
-import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.path.PathPolicy;
@@ -20,14 +17,11 @@ import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.MutableClock;
 import io.vaultgate.core.testing.TestCore;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,7 +80,8 @@ class PolicyEnforcementTest {
 
         assertThat(ack.version()).isEqualTo(1);
         assertThat(test.core().batches().claim(maria, batch).isClaimedBy(maria.operatorId())).isTrue();
-        assertThat(audit()).contains("\"action\":\"POLICY_PUBLISHED\"").contains("\"action\":\"POLICY_ACKNOWLEDGED\"")
+        assertThat(test.auditOf(ACME)).contains("\"action\":\"POLICY_PUBLISHED\"")
+                .contains("\"action\":\"POLICY_ACKNOWLEDGED\"")
                 .contains("policy v1 sha256:" + policies.current(ACME).orElseThrow().sha256() + " by operator maria");
     }
 
@@ -132,7 +127,7 @@ class PolicyEnforcementTest {
 
         assertThat(policies.acknowledgements(ACME)).singleElement()
                 .satisfies(ack -> assertThat(ack.acknowledgedAt()).isEqualTo("2026-11-28T09:00:00Z"));
-        assertThat(audit().split("POLICY_ACKNOWLEDGED", -1)).hasSize(2);
+        assertThat(test.auditOf(ACME).split("POLICY_ACKNOWLEDGED", -1)).hasSize(2);
     }
 
     @Test
@@ -200,17 +195,6 @@ class PolicyEnforcementTest {
         DataPolicy policy = policies.publish(ACME, "Ünïcode policy");
         assertThat(policy.sha256()).isEqualTo(Policies.sha256("Ünïcode policy".getBytes(StandardCharsets.UTF_8)));
         assertThat(policies.current(ACME)).contains(policy);
-    }
-
-    private String audit() {
-        StringWriter out = new StringWriter();
-        try {
-            new AuditExporter(test.database(), Clock.systemUTC()).export(new ExportFilter(Instant.EPOCH,
-                    Instant.parse("2100-01-01T00:00:00Z"), Optional.of(ACME), Optional.empty()), out);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return out.toString();
     }
 
     private String readyBatch(String name) {

@@ -1,7 +1,9 @@
 package io.vaultgate.core.testing;
 
 import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.audit.AuditExporter;
 import io.vaultgate.core.audit.AuditKeys;
+import io.vaultgate.core.audit.ExportFilter;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.auth.Principal;
@@ -20,6 +22,7 @@ import io.vaultgate.crypto.keystore.KdfParams;
 import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
 import io.vaultgate.crypto.keystore.MasterSecret;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +31,8 @@ import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -207,6 +212,18 @@ public final class TestCore implements AutoCloseable {
     /** The catalog this core runs on, to look behind its back in a test. */
     public Database database() {
         return database;
+    }
+
+    /** {@code tenant}'s audit records as {@code vaultgate audit export --tenant} writes them (JSON lines). */
+    public String auditOf(TenantId tenant) {
+        StringWriter out = new StringWriter();
+        try {
+            new AuditExporter(database, Clock.systemUTC()).export(new ExportFilter(Instant.EPOCH,
+                    Instant.parse("2100-01-01T00:00:00Z"), Optional.of(tenant), Optional.empty()), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
     }
 
     /** Creates a tenant (idempotently) and a client account in it; returns the account's principal. */
