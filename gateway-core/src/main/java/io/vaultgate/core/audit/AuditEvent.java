@@ -374,6 +374,30 @@ public sealed interface AuditEvent {
     }
 
     /**
+     * A READY batch was left without files and ended EMPTIED instead of staying offered to its site: its last file
+     * left it (deleted, replaced or renamed by its client, expired by retention), or it became READY with none (a
+     * claimed batch emptied while held, released when its lease ran out; an empty open batch closed by its route's
+     * removal). No operator claims it again. {@code reason} is fixed text ({@code no files left}), as tenants'
+     * transparency reports show it; {@code actor} is whose action emptied it ({@code system} for retention and
+     * maintenance).
+     */
+    record BatchEmptied(Instant at, Optional<TenantId> tenant, String actor, String batchId, String site,
+                        String reason) implements AuditEvent {
+        public BatchEmptied {
+            at = EventChecks.scoped(at, tenant, actor);
+            EventChecks.present(batchId, "batchId", site, "site", reason, "reason");
+        }
+
+        public String kind() {
+            return "batch.emptied";
+        }
+
+        public Map<String, Object> details() {
+            return Map.of("batch", batchId, "site", site, "reason", reason);
+        }
+    }
+
+    /**
      * A forward not delivered ({@code state}: PENDING, IN_FLIGHT or DEAD) was abandoned because its site was removed
      * with its unfinished work abandoned: it is never sent again (one on the wire at that moment may still have
      * reached the site). {@code reason} is fixed text ({@code site removed}), as for {@link BatchAbandoned}.

@@ -11,7 +11,8 @@ import java.util.function.Predicate;
 
 /**
  * Sorts a tenant's audit events of the period into the report's sections: operators' accesses (claims,
- * completions, reads; batches abandoned when their site was removed), forwards (and those abandoned), failed access
+ * completions, reads; batches abandoned when their site was removed, and those that ended with no files before any
+ * operator claimed them), forwards (and those abandoned), failed access
  * attempts (refused logins, and live sessions of the tenant's accounts ended by the session check, {@code
  * session.ended}), retention actions, shredding and deletions, key operations and policy events. {@code isOperator}
  * tells operators from the tenant's own accounts. An operator's read is one row: its {@code file.downloaded} (with the bytes read), or, when the read was cut off before the file was
@@ -53,7 +54,7 @@ final class HistorySections {
             case "batch.access_ended" -> operatorAccess.add(row(event, "operator", event.actor(), "action",
                     event.kind() + " (" + event.text("reason") + ")", "batch", event.text("batch"), "file",
                     event.text("file"), "path", event.text("path")));
-            case "batch.abandoned" -> operatorAccess.add(row(event, "action", event.kind() + " ("
+            case "batch.abandoned", "batch.emptied" -> operatorAccess.add(row(event, "action", event.kind() + " ("
                     + event.text("reason") + ")", "batch", event.text("batch"), "site", event.text("site")));
             case "forward.abandoned" -> forwards.add(row(event, "file", event.text("file"), "site", event.text("site"),
                     "action", event.kind() + " (" + event.text("reason") + ")"));

@@ -43,6 +43,7 @@ class AuditEventTest {
                 new AuditEvent.BatchReleased(AT, ACME, AuditEvents.SYSTEM, "b_3", "manila", "op_1", "lease expired"),
                 new AuditEvent.BatchAccessEnded(AT, ACME, "op1", "b_1", "f_1", "/inbox/a.csv", "the batch was completed"),
                 new AuditEvent.BatchAbandoned(AT, ACME, "root", "b_4", "manila", "READY", 2, "site removed"),
+                new AuditEvent.BatchEmptied(AT, ACME, "alice", "b_5", "manila", "no files left"),
                 new AuditEvent.ForwardAbandoned(AT, ACME, "root", "fw_1", "f_5", "manila", "DEAD", "site removed"),
                 new AuditEvent.Forwarded(AT, ACME, AuditEvents.SYSTEM, "f_1", "manila", "ab".repeat(32),
                         Optional.of("cd".repeat(32))),
