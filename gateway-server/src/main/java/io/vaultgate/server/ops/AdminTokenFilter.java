@@ -15,14 +15,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 
 /**
  * Lets a request through only with {@code Authorization: Bearer <token>} of a monitor (what Prometheus should hold:
  * it reads this listener and nothing else) or of an administrator, checked by the core's
- * {@link Authenticator#byOpsToken} (so every check is audited). A token that passed is remembered, by its
- * SHA-256 only, for {@code cache}, so a Prometheus scraping every 15 s does not write an audit event each
- * time; revoking a token therefore takes effect here within {@code cache}.
+ * {@link Authenticator#byOpsToken} (so every check is audited), and hands the endpoint the {@link OpsRole} the token
+ * proved, so that {@code /status.json} shows a monitor less than an administrator. A token that passed is remembered,
+ * by its SHA-256 only and with the role it proved, for {@code cache}, so a Prometheus scraping every 15 s does not
+ * write an audit event each time and is still answered as the monitor it is; revoking a token therefore takes effect
+ * here within {@code cache}.
  *
  * <p>The authenticator is the core's {@link Authenticator#withoutDefender() without the defender}: a wrong token
  * here is audited and counted like any failed login, but not scored against the address, so a misconfigured
@@ -49,10 +53,15 @@ final class AdminTokenFilter {
     private record Failures(Instant since, int count) {
     }
 
+    /** A token that passed, as the role it proved, until {@code until}. */
+    private record Accepted(Instant until, OpsRole role) {
+    }
+
     private final Authenticator authenticator;
     private final Duration cache;
     private final Clock clock;
-    private final Map<String, Instant> accepted = new ConcurrentHashMap<>();
+    /** By the token's SHA-256. */
+    private final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
     /** By {@link SourceAddress#key}. */
     private final Map<String, Failures> failures = new ConcurrentHashMap<>();
 
@@ -62,16 +71,20 @@ final class AdminTokenFilter {
         this.clock = clock;
     }
 
-    /** {@code answer}, run only for a monitor's or administrator's request; a worker's route (it reads the catalog). */
-    Route protect(java.util.function.Function<OpsRequest, Reply> answer) {
+    /**
+     * {@code answer}, run only for a monitor's or administrator's request, with the role its token proved; a worker's
+     * route (it reads the catalog).
+     */
+    Route protect(BiFunction<OpsRequest, OpsRole, Reply> answer) {
         return Route.blocking(request -> {
             String header = request.authorization().orElse(null);
             if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
                 return refuse(401, "a monitor's or administrator's token is required: Authorization: Bearer <token>\n");
             }
             String token = header.substring(PREFIX.length()).strip();
-            if (remembered(token)) {
-                return answer.apply(request);
+            Optional<OpsRole> remembered = remembered(token);
+            if (remembered.isPresent()) {
+                return answer.apply(request, remembered.get());
             }
             Instant now = clock.instant();
             String source = sourceKey(request.source());
@@ -81,24 +94,26 @@ final class AdminTokenFilter {
                 return refuse(429, "too many refused tokens from this address; try again in " + seconds + " s\n")
                         .withHeader("Retry-After", Long.toString(seconds));
             }
-            if (!admits(token, request.source())) {
+            Optional<OpsRole> role = admits(token, request.source());
+            if (role.isEmpty()) {
                 failed(source, now);
                 return refuse(403, "the token is not a valid monitor or administrator token\n");
             }
-            return answer.apply(request);
+            return answer.apply(request, role.get());
         });
     }
 
-    private boolean remembered(String token) {
+    /** The role {@code token} proved within {@code cache}, if it did. */
+    private Optional<OpsRole> remembered(String token) {
         String key = sha256(token);
-        Instant until = accepted.get(key);
-        if (until != null && clock.instant().isBefore(until)) {
-            return true;
+        Accepted known = accepted.get(key);
+        if (known != null && clock.instant().isBefore(known.until())) {
+            return Optional.of(known.role());
         }
-        if (until != null) {
-            accepted.remove(key, until);
+        if (known != null) {
+            accepted.remove(key, known);
         }
-        return false;
+        return Optional.empty();
     }
 
     /** The source {@code address} counts as: the address, or its /64 for IPv6. */
@@ -117,20 +132,25 @@ final class AdminTokenFilter {
                 ? new Failures(now, 1) : new Failures(before.since(), before.count() + 1));
     }
 
-    private boolean admits(String token, InetAddress source) {
+    /** The role {@code token} proves now (checked by the core, so audited); empty if it is refused. */
+    private Optional<OpsRole> admits(String token, InetAddress source) {
         String key = sha256(token);
         Instant now = clock.instant();
         AuthResult result = authenticator.byOpsToken(token, source == null ? "" : source.getHostAddress());
-        boolean admitted = result instanceof AuthResult.Success success && mayRead(success.principal());
-        if (admitted && !cache.isZero()) {
-            accepted.put(key, now.plus(cache));
+        Optional<OpsRole> role = result instanceof AuthResult.Success success ? roleOf(success.principal())
+                : Optional.empty();
+        if (role.isPresent() && !cache.isZero()) {
+            accepted.put(key, new Accepted(now.plus(cache), role.get()));
         }
-        return admitted;
+        return role;
     }
 
     /** Monitors and administrators; never a client account or an operator, whatever an authenticator yields. */
-    private static boolean mayRead(Principal principal) {
-        return principal instanceof MonitorPrincipal || principal instanceof AdminPrincipal;
+    private static Optional<OpsRole> roleOf(Principal principal) {
+        if (principal instanceof AdminPrincipal) {
+            return Optional.of(OpsRole.ADMINISTRATOR);
+        }
+        return principal instanceof MonitorPrincipal ? Optional.of(OpsRole.MONITOR) : Optional.empty();
     }
 
     private static Reply refuse(int status, String message) {

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Builds the {@link StatusReport} from a running core, its meters and the readiness checks. */
+/**
+ * Builds the administrator's (full) {@link StatusReport} from a running core, its meters and the readiness checks;
+ * {@link StatusHandler} gives a monitor its {@link MonitorView}.
+ */
 public final class CoreStatus implements Supplier<StatusReport> {
 
     private final GatewayCore core;
@@ -36,6 +39,6 @@ public final class CoreStatus implements Supplier<StatusReport> {
         alerts.addAll(core.kekStartupCheck().alerts()); // tenants refused here, not the node: no readiness check
         return new StatusReport(version, clock.instant(), startedAt, core.uploads().active(), meters.connections(),
                 core.metrics().transfers().inProgress(), forwarding, core.metrics().transfers().recentFailures(),
-                alerts, results);
+                alerts, results, OpsRole.ADMINISTRATOR);
     }
 }

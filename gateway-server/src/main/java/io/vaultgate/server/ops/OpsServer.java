@@ -46,7 +46,8 @@ import java.util.function.LongSupplier;
  * orchestrators probe them), with checks' names and states but not their reasons (readiness from a run of the
  * checks at most {@link HealthHandler#READY_CACHE} old, so anonymous requests cannot drive the catalog);
  * {@code /metrics} and {@code /status.json} need a monitor's or administrator's token ({@link AdminTokenFilter}) and
- * run the checks each time; the status page's static files carry no data and are public. HTTPS (TLS 1.3 and 1.2, the gateway's AEAD suites only,
+ * run the checks each time ({@code /status.json} hides the transfers' paths and login names from a monitor,
+ * {@link MonitorView}); the status page's static files carry no data and are public. HTTPS (TLS 1.3 and 1.2, the gateway's AEAD suites only,
  * {@link OpsTls}) when the settings carry a TLS context, else plain HTTP: then keep it on loopback or a management
  * network.
  *
@@ -171,7 +172,8 @@ public final class OpsServer implements AutoCloseable {
                 clock);
         Map<String, Route> routes = new HashMap<>();
         routes.putAll(new HealthHandler(services.checks(), json, HealthHandler.READY_CACHE, nanoTime).routes());
-        routes.put("/metrics", admin.protect(new MetricsHandler(services.registry(), services.beforeScrape())::scrape));
+        MetricsHandler metrics = new MetricsHandler(services.registry(), services.beforeScrape());
+        routes.put("/metrics", admin.protect((request, role) -> metrics.scrape(request)));
         routes.put("/status.json", admin.protect(new StatusHandler(services.status(), json)::report));
         routes.putAll(new StaticPage().routes());
         routes.put("/", Route.immediate(Reply.text(302, "see /status\n").withHeader("Location", "/status")));

@@ -114,7 +114,7 @@ public final class StatusClient {
         }
         return new StatusReport(body.path("version").asText(), Instant.parse(body.path("now").asText()),
                 Instant.parse(body.path("startedAt").asText()), body.path("activeUploads").asInt(), connections,
-                transfers, sites, failures, alerts, checks);
+                transfers, sites, failures, alerts, checks, OpsRole.of(body.path("view").asText()));
     }
 
     private static TransferSnapshot transfer(JsonNode t) {

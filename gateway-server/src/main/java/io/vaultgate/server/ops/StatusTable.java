@@ -15,7 +15,8 @@ import java.util.Map;
  * transfer in progress with a progress bar, the forwarding outbox per site and the recent failures. A download's bar fills with the share of the file read; an
  * upload's final size is unknown while it streams, so its bar is indeterminate (a marker that moves) with
  * the bytes received beside it. Rates come from the previous report when there is one (watch mode), else
- * are averaged since the transfer started.
+ * are averaged since the transfer started. A monitor's report ({@link MonitorView}) says so under the first line; its
+ * paths and login names read {@value MonitorView#HIDDEN}.
  */
 public final class StatusTable {
 
@@ -31,6 +32,9 @@ public final class StatusTable {
         out.append("Vaultgate ").append(report.version()).append(" · ").append(ready ? "ready" : "NOT READY")
                 .append(" · up ").append(since(Duration.between(report.startedAt(), report.now())))
                 .append(" · ").append(report.now()).append('\n');
+        if (report.view() != OpsRole.ADMINISTRATOR) {
+            out.append("monitor's view: file paths and login names are hidden; an administrator's token shows them\n");
+        }
         List<String> checks = new ArrayList<>();
         for (CheckResult check : report.checks()) {
             checks.add(check.name() + (check.up() ? " up" : " DOWN"));

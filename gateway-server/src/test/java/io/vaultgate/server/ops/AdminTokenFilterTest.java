@@ -123,7 +123,7 @@ class AdminTokenFilterTest {
     @Test
     void refusedTokensFromAddressesOfOneIpv6Slash64_shareOneLimit() throws Exception {
         AdminTokenFilter filter = new AdminTokenFilter(authenticator, Duration.ofMinutes(1), clock);
-        Route route = filter.protect(request -> Reply.text(200, "ok\n"));
+        Route route = filter.protect((request, role) -> Reply.text(200, "ok\n"));
         for (int i = 1; i <= AdminTokenFilter.MAX_FAILURES; i++) {
             assertThat(answer(route, "2001:db8:0:7::" + Integer.toHexString(i), "guess-" + i)).isEqualTo(403);
         }

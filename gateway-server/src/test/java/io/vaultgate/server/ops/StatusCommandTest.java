@@ -103,6 +103,35 @@ class StatusCommandTest {
         }
     }
 
+    /**
+     * A monitor's token shows the transfer's tenant, protocol and bytes, not its path nor who sends it (review L5);
+     * the administrator's token of {@code vaultgate init}, the default, shows both for the same upload.
+     */
+    @Test
+    void aMonitorsToken_showsTheTransfers_withoutTheirPathsAndLoginNames() throws Exception {
+        try (RunningGateway gateway = new RunningGateway(home, Map.of())) {
+            Path token = Files.writeString(home.resolve("monitor.token"),
+                    gateway.app.core().incidents().monitors().add("prometheus", "test") + "\n");
+            try (Upload upload = gateway.app.core().ingest().open(gateway.alice(Protocol.SFTP),
+                    PathPolicy.parse("/inbox/payroll-december.csv"), UploadMode.CREATE)) {
+                upload.write(0, ByteBuffer.wrap(new byte[3 * 1024 * 1024]));
+
+                Run monitor = status(gateway, "--url", "http://127.0.0.1:" + gateway.opsPort(), "--token-file",
+                        token.toString());
+                Run admin = status(gateway, "--url", "http://127.0.0.1:" + gateway.opsPort());
+
+                assertThat(monitor.code()).as(monitor.err()).isZero();
+                assertThat(monitor.out()).contains("monitor's view: file paths and login names are hidden",
+                        "uploads in flight: 1", "acme", "sftp", "3.0 MiB", "(hidden)");
+                assertThat(monitor.out()).doesNotContain("payroll", "/inbox", "alice");
+                assertThat(admin.code()).as(admin.err()).isZero();
+                assertThat(admin.out()).contains("/inbox/payroll-december.csv", "alice", "3.0 MiB")
+                        .doesNotContain("monitor's view", "(hidden)");
+                upload.commit();
+            }
+        }
+    }
+
     @Test
     void noGatewayListening_saysSo_withExitCode1() throws Exception {
         try (RunningGateway gateway = new RunningGateway(home, Map.of())) {

@@ -62,12 +62,28 @@ class StatusTableTest {
         StatusReport report = new StatusReport("1.0", NOW, NOW.minusSeconds(60), 0, Map.of("sftp", 2), List.of(),
                 List.of(new SiteQueue("manila", 12, 1, 3, 4000)),
                 List.of(new FailedTransfer(transfer("in", 0, 5000, -1), NOW.minusSeconds(30))),
-                List.of("site manila: 3 forward jobs dead (vaultgate forward retry)"), List.of(CheckResult.up("catalog")));
+                List.of("site manila: 3 forward jobs dead (vaultgate forward retry)"), List.of(CheckResult.up("catalog")),
+                OpsRole.ADMINISTRATOR);
 
         String text = new StatusTable().render(report);
 
         assertThat(text).contains("ALERT site manila: 3 forward jobs dead", "sftp connections: 2", "Forwarding",
                 "manila", "12", "66 min", "Recent failures", "/inbox/a.bin", "30 s ago");
+        assertThat(text).doesNotContain("monitor's view");
+    }
+
+    @Test
+    void aMonitorsReport_saysPathsAndLoginNamesAreHidden_andKeepsTheFigures() {
+        StatusReport full = new StatusReport("1.0", NOW, NOW.minusSeconds(60), 1, Map.of(),
+                List.of(transfer("in", 2048, 1024, -1)), List.of(),
+                List.of(new FailedTransfer(transfer("out", 0, 5000, 9000), NOW.minusSeconds(30))), List.of(),
+                List.of(CheckResult.up("catalog")), OpsRole.ADMINISTRATOR);
+
+        String text = new StatusTable().render(MonitorView.of(full));
+
+        assertThat(text).contains("monitor's view: file paths and login names are hidden", "acme", "sftp", "3.0 KiB",
+                "4.9 KiB", "30 s ago", MonitorView.HIDDEN);
+        assertThat(text).doesNotContain("alice", "/inbox/a.bin");
     }
 
     private static TransferSnapshot transfer(String direction, long offset, long bytes, long size) {
