@@ -28,6 +28,7 @@ final class Dispatcher {
     private final Outbox outbox;
     private final ForwardingSites sites;
     private final ForwardAttempt attempt;
+    private final GiveBacks giveBacks;
     private final ForwarderSettings settings;
     private final String nodeId;
     private final Clock clock;
@@ -41,13 +42,14 @@ final class Dispatcher {
      * @param drain one worker's turn on a site from a claimed job; answers whether its last forward was
      *     delivered
      */
-    Dispatcher(Database database, Outbox outbox, ForwardingSites sites, ForwardAttempt attempt,
+    Dispatcher(Database database, Outbox outbox, ForwardingSites sites, ForwardAttempt attempt, GiveBacks giveBacks,
                ForwarderSettings settings, String nodeId, Clock clock, ForwardThreads threads,
                BiFunction<String, ForwardJob, Boolean> drain) {
         this.database = database;
         this.outbox = outbox;
         this.sites = sites;
         this.attempt = attempt;
+        this.giveBacks = giveBacks;
         this.settings = settings;
         this.nodeId = nodeId;
         this.clock = clock;
@@ -67,8 +69,13 @@ final class Dispatcher {
         polling = false;
     }
 
-    /** Claims what is due and free slots allow, and starts those forwards on the pool; returns how many. */
+    /**
+     * Claims what is due and free slots allow, and starts those forwards on the pool; returns how many. First tries
+     * again the give-backs of jobs not sent that failed ({@link GiveBacks}), so that such a job is due again (its
+     * claim not counted) as soon as the catalog takes the give-back.
+     */
     int dispatch() {
+        giveBacks.retry();
         int started = 0;
         for (String siteId : outbox.sitesWithDueJobs(clock.instant())) {
             int limit = database.read(jdbc -> sites.find(jdbc, siteId)).map(SiteForwarding::maxConcurrency).orElse(1);

@@ -33,11 +33,11 @@ final class ForwardAttempt {
     ForwardAttempt(Database database, FileOpener opener, Optional<StoredEnvelopes> envelopes,
                    ForwardingSites sites,
                    SiteClients clients, SiteDelivery delivery, Outbox outbox, ForwardMetrics metrics,
-                   ForwardEvents events, Clock clock, Consumer<ForwardJob> beforeLookup) {
+                   ForwardEvents events, Clock clock, GiveBacks giveBacks, Consumer<ForwardJob> beforeLookup) {
         this.database = database;
         this.preparation = new JobPreparation(database, opener, envelopes, sites, clients, delivery);
         this.delivery = delivery;
-        this.outcomes = new ForwardOutcomes(outbox, metrics, events, clock);
+        this.outcomes = new ForwardOutcomes(outbox, metrics, events, clock, giveBacks);
         this.beforeLookup = beforeLookup;
     }
 
@@ -105,7 +105,9 @@ final class ForwardAttempt {
      * down, it is given back pending, its claim not counted as an attempt, so that it is sent once the tenant is
      * unlocked (a claim does not take a locked tenant's jobs); shredded, it is settled ABANDONED, quietly (no
      * failure, no dead letter). A job whose file is gone settles as one that finds its file gone when it is prepared.
-     * If the catalog cannot be read the job is given back; if recording fails, the job is due again after its lease.
+     * If the catalog cannot be read the job is given back (a give-back that fails is tried again at each poll,
+     * {@link GiveBacks}); if recording that its file is gone or its tenant shredded fails, the job is due again after
+     * its lease.
      */
     boolean stillToSend(PreparedJob prepared) {
         ForwardJob job = prepared.job();

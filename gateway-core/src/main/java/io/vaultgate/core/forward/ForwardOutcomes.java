@@ -23,12 +23,14 @@ final class ForwardOutcomes {
     private final ForwardMetrics metrics;
     private final ForwardEvents events;
     private final Clock clock;
+    private final GiveBacks giveBacks;
 
-    ForwardOutcomes(Outbox outbox, ForwardMetrics metrics, ForwardEvents events, Clock clock) {
+    ForwardOutcomes(Outbox outbox, ForwardMetrics metrics, ForwardEvents events, Clock clock, GiveBacks giveBacks) {
         this.outbox = outbox;
         this.metrics = metrics;
         this.events = events;
         this.clock = clock;
+        this.giveBacks = giveBacks;
     }
 
     /**
@@ -72,20 +74,11 @@ final class ForwardOutcomes {
     /**
      * A job not sent, given back pending ({@link Outbox#release}): its claim not counted as an attempt, no failure
      * counted; {@code reason} says why it was not sent (a paused job, a failed check before its request). Never
-     * throws: if giving it back fails, the job is due again when its lease expires (then with its claim counted).
+     * throws: if giving it back fails, it is tried again at each poll ({@link GiveBacks}), so that the job is not left
+     * leased until its lease expires (then with its claim counted, DEAD if it was its last attempt).
      */
     void giveBack(ForwardJob job, String reason) {
-        try {
-            if (outbox.release(job, clock.instant())) {
-                LOG.info("forward job {} (file {} to site {}) was not sent: {}; it is pending again, its claim not "
-                        + "counted as an attempt", job.id(), job.fileId(), job.siteId(), reason);
-            } else {
-                LOG.info("forward job {} was not sent ({}) and not given back: it changed meanwhile", job.id(), reason);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("forward job {} was not sent ({}); giving it back failed ({}); it is due again when its lease "
-                    + "expires", job.id(), reason, e.toString());
-        }
+        giveBacks.giveBack(job, reason);
     }
 
     private void recordDelivery(ForwardJob job, Delivered delivered) {

@@ -37,6 +37,7 @@ public final class Forwarder implements AutoCloseable {
     private final Clock clock;
     private final ForwardThreads threads;
     private final SiteClients clients;
+    private final GiveBacks giveBacks;
     private final NextJobs next;
     private final SiteTurns turns;
     private final Dispatcher dispatcher;
@@ -84,16 +85,17 @@ public final class Forwarder implements AutoCloseable {
         ForwardMetrics metrics = new ForwardMetrics(meters);
         metrics.backlog(outbox);
         this.threads = new ForwardThreads(settings.workers());
+        this.giveBacks = new GiveBacks(outbox, clock);
         this.clients = new SiteClients(random, settings.connectTimeout(), threads.deadlines, clock);
         this.attempt = new ForwardAttempt(database, opener, envelopes, sites, clients,
                 new SiteDelivery(settings.requestTimeout(), settings.minBytesPerSecond(), threads.deadlines,
                         threads.readers, new ChunkPool(Http1Put.CHUNK, settings.workers() * 2 * (ReadAhead.DEPTH + 1))),
-                outbox, metrics, events, clock, beforeLookup);
+                outbox, metrics, events, clock, giveBacks, beforeLookup);
         outbox.reportDeadLettersTo(attempt::wentDead); // also for jobs the cluster's reaper sets DEAD
-        this.next = new NextJobs(outbox, attempt, nodeId, settings.lease(), clock, () -> closed);
+        this.next = new NextJobs(outbox, giveBacks, attempt, nodeId, settings.lease(), clock, () -> closed);
         this.turns = new SiteTurns(attempt, new Beside(threads.helpers),
                 new LeaseRenewal(outbox, settings.lease(), threads.poller, clock), next, () -> closed);
-        this.dispatcher = new Dispatcher(database, outbox, sites, attempt, settings, nodeId, clock, threads,
+        this.dispatcher = new Dispatcher(database, outbox, sites, attempt, giveBacks, settings, nodeId, clock, threads,
                 this::drain);
     }
 
@@ -130,6 +132,7 @@ public final class Forwarder implements AutoCloseable {
      * delivery recorded) while the previous one's answer is awaited; for tests and tools.
      */
     public int runDue() {
+        giveBacks.retry();
         int ran = 0;
         for (String siteId : outbox.sitesWithDueJobs(clock.instant())) {
             Iterator<ForwardJob> jobs = outbox.claim(siteId, nodeId, Integer.MAX_VALUE, settings.lease(),
@@ -154,11 +157,23 @@ public final class Forwarder implements AutoCloseable {
         return outbox.find(id);
     }
 
-    /** Stops polling and waits up to 30 s for forwards in flight; an unfinished job is retaken after its lease. */
+    /**
+     * Stops polling and waits up to 30 s for forwards in flight; an unfinished job is retaken after its lease.
+     * Give-backs that failed are tried once more ({@link GiveBacks}); one that fails again is left to the lease (or
+     * this node's restart), its claim then counted as an attempt.
+     */
     @Override
     public void close() {
         dispatcher.stop();
         closed = true;
-        threads.close(clients::close);
+        try {
+            threads.close(clients::close);
+        } finally {
+            int owed = giveBacks.retry();
+            if (owed > 0) {
+                LOG.warn("forwarding: {} job(s) not sent could not be given back before closing; they are due again "
+                        + "after their lease or at this node's restart, their claim counted as an attempt", owed);
+            }
+        }
     }
 }

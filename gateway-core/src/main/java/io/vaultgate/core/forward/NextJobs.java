@@ -17,6 +17,7 @@ final class NextJobs {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
 
     private final Outbox outbox;
+    private final GiveBacks giveBacks;
     private final ForwardAttempt attempt;
     private final String nodeId;
     private final Duration lease;
@@ -24,9 +25,10 @@ final class NextJobs {
     private final BooleanSupplier closed;
 
     /** @param closed whether the forwarder is closing: then nothing more is claimed */
-    NextJobs(Outbox outbox, ForwardAttempt attempt, String nodeId, Duration lease, Clock clock,
+    NextJobs(Outbox outbox, GiveBacks giveBacks, ForwardAttempt attempt, String nodeId, Duration lease, Clock clock,
              BooleanSupplier closed) {
         this.outbox = outbox;
+        this.giveBacks = giveBacks;
         this.attempt = attempt;
         this.nodeId = nodeId;
         this.lease = lease;
@@ -48,14 +50,12 @@ final class NextJobs {
         }
     }
 
-    /** Gives a prepared job back unsent: pending again, the claim not counted as an attempt. */
-    void giveBack(PreparedJob prepared) {
+    /**
+     * Gives a prepared job back unsent: pending again, the claim not counted as an attempt; tried again at each poll
+     * if the catalog fails it ({@link GiveBacks}).
+     */
+    void giveBack(PreparedJob prepared, String reason) {
         prepared.close();
-        try {
-            outbox.release(prepared.job(), clock.instant());
-        } catch (RuntimeException e) {
-            LOG.warn("forward job {}: giving it back failed ({}); it is due again when its lease expires",
-                    prepared.job().id(), e.toString());
-        }
+        giveBacks.giveBack(prepared.job(), reason);
     }
 }

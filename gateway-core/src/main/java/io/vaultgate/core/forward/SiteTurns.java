@@ -103,15 +103,17 @@ final class SiteTurns {
                 if (outcome instanceof DeliveryOutcome.Delivered) {
                     pending = new Delivery(current.job(), outcome);
                 } else {
-                    attempt.record(current.job(), outcome);
+                    recordOrGiveBack(current.job(), outcome, following[0]);
                 }
                 // not for a job paused or gone
-                boolean stop = pool && (outcome instanceof DeliveryOutcome.Failed || closed.getAsBoolean());
+                boolean failed = outcome instanceof DeliveryOutcome.Failed;
+                boolean stop = pool && (failed || closed.getAsBoolean());
                 if (following[0] == null && !stop) {
                     following[0] = nextJob.get();
                 }
                 if (following[0] != null && stop) {
-                    next.giveBack(following[0]);
+                    next.giveBack(following[0], failed ? "its worker's turn stopped after the failed attempt of job "
+                            + current.job().id() : "the forwarder is closing");
                     following[0] = null;
                 }
                 current = following[0];
@@ -120,6 +122,22 @@ final class SiteTurns {
             recordQuietly(new Delivery[] {pending});
         }
         return new Turn(attempted, delivered);
+    }
+
+    /**
+     * Records {@code outcome}; if that fails (the catalog), the job prepared to follow, if any, is given back unsent
+     * before the failure ends the turn: it would otherwise stay leased, unsent, until its lease expired, and its claim
+     * count as an attempt (and its file and data key stay open).
+     */
+    private void recordOrGiveBack(ForwardJob job, DeliveryOutcome outcome, PreparedJob following) {
+        try {
+            attempt.record(job, outcome);
+        } catch (RuntimeException e) {
+            if (following != null) {
+                next.giveBack(following, "recording the outcome of job " + job.id() + " failed (" + e + ")");
+            }
+            throw e;
+        }
     }
 
     /** A delivery whose outcome is not recorded yet. */
