@@ -36,13 +36,86 @@ final class GatewayCli {
      */
     static String run(Path home, Map<String, String> env, Map<String, String> settings, int expectedExit,
                       String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(jvm());
+        command.addAll(List.of("-jar", GatewayProcess.JAR.toString()));
+        command.addAll(commandLine(home, settings, List.of(args)));
+        Ended ended = start(command, env);
+        if (expectedExit != ANY_EXIT) {
+            assertThat(ended.exitCode()).as(String.join(" ", args) + "\n" + ended.output()).isEqualTo(expectedExit);
+        }
+        return ended.output();
+    }
+
+    /**
+     * Runs the command lines {@code commands} one after another in one child JVM ({@link CliSequence}: each through
+     * what {@code java -jar vaultgate.jar} runs, with {@code env}, {@code --home} and {@code settings} as
+     * {@link #run} gives them) and returns each one's output; fails the test unless each exited 0. For a test's
+     * set-up, which a child JVM per command made cost 2.5-4 CPU-seconds a command (the JVM's start, its classes and
+     * C1's compiling, again for each): what the test asserts about processes (a node, {@code doctor}, a command
+     * under test) still runs as its own process through {@link #run} and {@link GatewayProcess}. The JVM ends
+     * before this returns, so it holds no token or file open afterwards.
+     */
+    static List<String> runAll(Path home, Map<String, String> env, Map<String, String> settings,
+                               List<List<String>> commands) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(jvm());
+        // what the jar's manifest gives a java -jar (Add-Exports), which -cp does not read
+        command.addAll(List.of("--add-exports", "jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED"));
+        command.addAll(List.of("-cp", GatewayProcess.JAR + java.io.File.pathSeparator + classesOf(CliSequence.class),
+                CliSequence.class.getName()));
+        for (int i = 0; i < commands.size(); i++) {
+            if (i > 0) {
+                command.add(CliSequence.NEXT);
+            }
+            command.addAll(commandLine(home, settings, commands.get(i)));
+        }
+        Ended ended = start(command, env);
+        List<String> outputs = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : ended.output().split("\n", -1)) {
+            if (line.startsWith(CliSequence.ENDED)) {
+                outputs.add(current.toString());
+                current.setLength(0);
+            } else {
+                current.append(line).append('\n');
+            }
+        }
+        assertThat(ended.exitCode()).as(commands + "\n" + ended.output()).isZero();
+        assertThat(outputs).as(commands + "\n" + ended.output()).hasSize(commands.size());
+        return outputs;
+    }
+
+    private record Ended(int exitCode, String output) {
+    }
+
+    /** The child JVM's options: short-lived, so C1 only and the serial collector, and the class-data archive. */
+    private static List<String> jvm() {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         command.addAll(ChildJvmArchive.options());
-        command.addAll(List.of("-jar", GatewayProcess.JAR.toString()));
-        command.addAll(List.of(args));
+        return command;
+    }
+
+    private static List<String> commandLine(Path home, Map<String, String> settings, List<String> args) {
+        List<String> command = new ArrayList<>(args);
         command.addAll(List.of("--home", home.toString()));
         settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
+        return command;
+    }
+
+    private static String classesOf(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Runs {@code command} with {@code env} added to this JVM's environment, its output (stdout and stderr) to a
+     * file; fails the test if it has not ended within two minutes (it is then killed).
+     */
+    private static Ended start(List<String> command, Map<String, String> env) throws IOException,
+            InterruptedException {
         Path outputFile = Files.createTempFile("vaultgate-cli", ".out");
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -56,13 +129,9 @@ final class GatewayCli {
             }
             String output = Files.readString(outputFile, StandardCharsets.UTF_8);
             if (!ended) {
-                throw new AssertionError(String.join(" ", args) + " did not end:\n" + output);
+                throw new AssertionError(String.join(" ", command) + " did not end:\n" + output);
             }
-            if (expectedExit != ANY_EXIT) {
-                assertThat(process.exitValue()).as(String.join(" ", args) + "\n" + output)
-                        .isEqualTo(expectedExit);
-            }
-            return output;
+            return new Ended(process.exitValue(), output);
         } finally {
             Files.deleteIfExists(outputFile);
         }

@@ -43,12 +43,13 @@ class Pkcs11GatewayIT {
         List<String> outputs = new ArrayList<>();
 
         GatewayCli.seedHostKeys(home, env, settings);
-        outputs.add(GatewayCli.run(home, env, settings, 0, "init"));
+        List<String> setUp = GatewayCli.runAll(home, env, settings, List.of(List.of("init"),
+                List.of("tenant", "add", "acme", "--name", "Acme"),
+                List.of("account", "add", "loader", "--tenant", "acme", "--token")));
+        outputs.addAll(setUp);
         assertThat(home.resolve("keys/kek.p12")).doesNotExist();
         assertThat(home.resolve("secrets/master.key")).doesNotExist();
-        outputs.add(GatewayCli.run(home, env, settings, 0, "tenant", "add", "acme", "--name", "Acme"));
-        String apiToken = GatewayCli.apiToken(
-                GatewayCli.run(home, env, settings, 0, "account", "add", "loader", "--tenant", "acme", "--token"));
+        String apiToken = GatewayCli.apiToken(setUp.get(2));
 
         Path first = markedFile(dir.resolve("first.bin"), 1);
         Path second = markedFile(dir.resolve("second.bin"), 2);

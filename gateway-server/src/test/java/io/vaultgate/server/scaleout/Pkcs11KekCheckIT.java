@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The KEK checks against the catalog's key checks ({@code kek_versions.kek_check}) on real SoftHSM2 tokens, with
- * the gateway run as operators run it ({@code java -jar vaultgate.jar}, a process per step). One catalog, two tokens:
+ * the gateway run as operators run it ({@code java -jar vaultgate.jar}: a process per node and per command under test;
+ * the set-up's commands run a few to a child JVM, {@link GatewayCli#runAll}). One catalog, two tokens:
  * token A, with which every tenant was made and rotated, and token B, a copy of A taken (like an HSM restored from a
  * backup) after tenants {@code acme} and {@code gamma} were made and before {@code beta} was, on which
  * {@code gamma} was then rotated against another copy of the catalog: B holds {@code acme/v1} as A does, lacks
@@ -75,6 +77,11 @@ class Pkcs11KekCheckIT {
         String cli(int expectedExit, String... args) throws IOException, InterruptedException {
             return GatewayCli.run(home, env, settings, expectedExit, args);
         }
+
+        /** Set-up commands, each to exit 0, in one child JVM ({@link GatewayCli#runAll}); their outputs. */
+        List<String> cliAll(List<List<String>> commands) throws IOException, InterruptedException {
+            return GatewayCli.runAll(home, env, settings, commands);
+        }
     }
 
     @BeforeAll
@@ -82,11 +89,10 @@ class Pkcs11KekCheckIT {
         home = dir.resolve("home");
         tokenA = Token.of(SoftHsmToken.create(dir.resolve("hsm-a"), "vaultgate-it", PIN));
         GatewayCli.seedHostKeys(home, tokenA.env(), tokenA.settings());
-        tokenA.cli(0, "init");
-        tokenA.cli(0, "tenant", "add", "acme", "--name", "Acme");
-        tokenA.cli(0, "tenant", "add", "gamma", "--name", "Gamma");
         Path monitorTokenFile = dir.resolve("monitor/token");
-        tokenA.cli(0, "monitor", "add", "prometheus", "--token-file", monitorTokenFile.toString());
+        tokenA.cliAll(List.of(List.of("init"), List.of("tenant", "add", "acme", "--name", "Acme"),
+                List.of("tenant", "add", "gamma", "--name", "Gamma"),
+                List.of("monitor", "add", "prometheus", "--token-file", monitorTokenFile.toString())));
         monitorToken = Files.readString(monitorTokenFile).strip();
 
         // the copy: no process has token A open; the catalog copied with it is where gamma is rotated on B
@@ -98,18 +104,20 @@ class Pkcs11KekCheckIT {
             }
         }
 
-        tokenA.cli(0, "tenant", "add", "beta", "--name", "Beta");
-        assertThat(tokenA.cli(0, "keys", "rotate", "--tenant", "gamma"))
-                .contains("now encrypts new files under gamma/v2");
+        List<List<String>> onA = new ArrayList<>(List.of(List.of("tenant", "add", "beta", "--name", "Beta"),
+                List.of("keys", "rotate", "--tenant", "gamma")));
+        for (String tenant : TENANTS) {
+            onA.add(List.of("account", "add", tenant + "-loader", "--tenant", tenant, "--token"));
+        }
+        List<String> outputs = tokenA.cliAll(onA);
+        assertThat(outputs.get(1)).contains("now encrypts new files under gamma/v2");
+        for (int i = 0; i < TENANTS.size(); i++) {
+            API_TOKENS.put(TENANTS.get(i), GatewayCli.apiToken(outputs.get(2 + i)));
+        }
         Map<String, String> onOtherCatalog = new HashMap<>(tokenB.settings());
         onOtherCatalog.put("catalog.path", otherCatalog.toString());
         assertThat(GatewayCli.run(home, tokenB.env(), onOtherCatalog, 0, "keys", "rotate", "--tenant", "gamma"))
                 .contains("now encrypts new files under gamma/v2");
-
-        for (String tenant : TENANTS) {
-            API_TOKENS.put(tenant, GatewayCli.apiToken(tokenA.cli(0, "account", "add", tenant + "-loader",
-                    "--tenant", tenant, "--token")));
-        }
     }
 
     @Test

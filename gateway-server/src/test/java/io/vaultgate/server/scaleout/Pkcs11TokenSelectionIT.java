@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +36,8 @@ class Pkcs11TokenSelectionIT {
                 serialB);
 
         GatewayCli.seedHostKeys(home, env, byLabel);
-        GatewayCli.run(home, env, byLabel, 0, "init");
-        GatewayCli.run(home, env, byLabel, 0, "tenant", "add", "acme", "--name", "Acme");
+        GatewayCli.runAll(home, env, byLabel, List.of(List.of("init"), List.of("tenant", "add", "acme", "--name",
+                "Acme")));
 
         // token A deleted and made again: another slot id, and SoftHSM2's slot list changes around B
         hsm.deleteToken("vaultgate-a");
