@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.batch.Batch;
 import io.vaultgate.core.path.PathPolicy;
+import io.vaultgate.core.site.Route;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What an operator's SFTP session may still do with a batch once it no longer holds it: the batch was completed,
- * or its lease ran out. Each test routes and claims a batch of its own (route {@code PULL} from its own folder,
+ * or its lease ran out; and a batch its client's SFTP rename left without files is never offered. Each test routes and claims a batch of its own (route {@code PULL} from its own folder,
  * one file per batch). The core's clock is a {@link MutableClock}: a lease runs out when the test moves it, not while a
  * slow machine is still connecting.
  */
@@ -86,6 +88,40 @@ class OperatorBatchEndIT {
             assertThatThrownBy(() -> sftp.stat("/acme/" + batch + "/expired/a.txt")).isInstanceOf(SftpException.class);
             assertThatThrownBy(() -> sftp.open("/acme/" + batch + "/results/r.txt",
                     EnumSet.of(OpenMode.Write, OpenMode.Create))).isInstanceOf(SftpException.class);
+        }
+    }
+
+    /**
+     * A client uploading to a temporary name and renaming at the end (WinSCP's {@code .filepart}) fills a batch of one
+     * under the temporary name; the rename moves the file to the next batch. The first, left without files, is not
+     * offered to the site and a claim of it is answered as for no such batch; the operator gets the file in the next.
+     */
+    @Test
+    void batchLeftEmptyByItsClientsRename_isNeitherListedNorClaimable_andTheFileIsInTheNextBatch() throws Exception {
+        Route route = gateway.core().sites().addRoute(TenantId.of(TestSftpGateway.TENANT), "manila", RouteMode.PULL,
+                PathPolicy.parse("/inbox/renamed"), 1, 0, Duration.ofMinutes(10));
+        try (MinaSftp alice = gateway.mina(TestSftpGateway.ALICE)) {
+            alice.sftp().mkdir("/inbox/renamed");
+            try (OutputStream out = alice.sftp().write("/inbox/renamed/a.txt.filepart")) {
+                out.write("a file".getBytes(StandardCharsets.UTF_8));
+            }
+            alice.sftp().rename("/inbox/renamed/a.txt.filepart", "/inbox/renamed/a.txt");
+        }
+        List<Batch> routed = gateway.core().batches().byTenant(TenantId.of(TestSftpGateway.TENANT)).stream()
+                .filter(b -> b.routeId().equals(route.id())).toList();
+        assertThat(routed).extracting(Batch::fileCount).containsExactlyInAnyOrder(0L, 1L);
+        String emptied = routed.stream().filter(b -> b.fileCount() == 0).findFirst().orElseThrow().id();
+        String withTheFile = routed.stream().filter(b -> b.fileCount() == 1).findFirst().orElseThrow().id();
+
+        assertThat(gateway.core().batches().available(maria)).extracting(Batch::id).contains(withTheFile)
+                .doesNotContain(emptied);
+        assertThatThrownBy(() -> gateway.core().batches().claim(maria, emptied))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.reason())
+                        .isEqualTo(GatewayException.Reason.NOT_FOUND));
+        gateway.core().batches().claim(maria, withTheFile);
+        try (MinaSftp operator = MinaSftp.connect(gateway.port(), "maria", mariasKey)) {
+            assertThat(operator.sftp().stat("/acme/" + withTheFile + "/renamed/a.txt").getSize()).isEqualTo(6);
+            assertThatThrownBy(() -> operator.sftp().stat("/acme/" + emptied)).isInstanceOf(SftpException.class);
         }
     }
 

@@ -9,6 +9,7 @@ import io.vaultgate.core.auth.ApiTokens;
 import io.vaultgate.core.auth.SshPublicKey;
 import io.vaultgate.core.batch.Batch;
 import io.vaultgate.core.batch.BatchState;
+import io.vaultgate.core.batch.EmptyBatches;
 import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
@@ -163,6 +164,8 @@ public final class SiteAdministration {
             if (open.isPresent()) {
                 batches.transition(jdbc, open.get().id(), BatchState.OPEN, BatchState.READY, Optional.empty(),
                         Optional.empty(), now);
+                // an open batch whose files all left it is not offered empty: it ends EMPTIED
+                new EmptyBatches(batches, audit).settle(jdbc, tenant, actor, now);
             }
             audited(jdbc, Optional.of(tenant), AdminAction.ROUTE_CHANGED, routeId + " removed (was -> "
                     + route.siteId() + ")");

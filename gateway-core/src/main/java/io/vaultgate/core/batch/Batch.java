@@ -20,6 +20,14 @@ public record Batch(String id, String routeId, TenantId tenant, String siteId, B
         Objects.requireNonNull(leaseExpiresAt, "leaseExpiresAt");
     }
 
+    /**
+     * Whether the batch is offered to its site's operators: READY with at least one file. A READY batch left without
+     * files is never listed nor claimable, as if it did not exist; it ends EMPTIED ({@link EmptyBatches}).
+     */
+    public boolean isOffered() {
+        return state == BatchState.READY && fileCount > 0;
+    }
+
     public boolean isClaimedBy(String operatorId) {
         return state == BatchState.CLAIMED && claimedBy.filter(operatorId::equals).isPresent();
     }

@@ -30,9 +30,10 @@ import java.util.Optional;
 /**
  * What operators do with batches: list what is ready for their site, claim one (a lease), complete it.
  * A batch of another site, or of a locked tenant, cannot be claimed; a batch claimed by someone else is
- * reported as not found. An operator must first acknowledge the tenant's current data-handling policy
- * ({@link Policies}, enforced by {@link PolicyGate}). {@link #maintain()} closes idle batches and returns
- * expired leases to READY.
+ * reported as not found, and so is a READY batch left without files ({@link Batch#isOffered()}, {@link EmptyBatches}).
+ * An operator must first acknowledge the tenant's current data-handling policy ({@link Policies}, enforced by
+ * {@link PolicyGate}). {@link #maintain()} closes idle batches, returns expired leases to READY and ends READY batches
+ * without files (EMPTIED).
  */
 public final class BatchService {
 
@@ -46,6 +47,7 @@ public final class BatchService {
     private final Policies policies;
     private final PolicyGate policyGate = new PolicyGate();
     private final OperatorRepository operators = new OperatorRepository();
+    private final EmptyBatches empty;
 
     public BatchService(Database database, BatchRepository batches, RouteRepository routes, TenantRepository tenants,
                         Duration lease, AuditLog audit, Clock clock, Policies policies) {
@@ -57,6 +59,7 @@ public final class BatchService {
         this.audit = audit;
         this.clock = clock;
         this.policies = policies;
+        this.empty = new EmptyBatches(batches, audit);
     }
 
     /** The data-handling policies operators read and acknowledge before they claim (for the operator API). */
@@ -66,11 +69,13 @@ public final class BatchService {
 
     /**
      * Batches ready for the operator's site, and those it holds, of active tenants only: a locked or shredded
-     * tenant's batches can be neither claimed nor read, so their ids, counts and sizes are not shown either.
+     * tenant's batches can be neither claimed nor read, so their ids, counts and sizes are not shown either. A READY
+     * batch left without files is not ready ({@link Batch#isOffered()}): it is not shown, whatever its tenant.
      */
     public List<Batch> available(OperatorPrincipal operator) {
         return database.read(jdbc -> {
-            List<Batch> all = new ArrayList<>(batches.bySiteAndState(jdbc, operator.siteId(), BatchState.READY));
+            List<Batch> all = new ArrayList<>(batches.bySiteAndState(jdbc, operator.siteId(), BatchState.READY)
+                    .stream().filter(Batch::isOffered).toList());
             all.addAll(batches.claimedBy(jdbc, operator.operatorId()));
             Map<TenantId, Boolean> active = new HashMap<>();
             List<Batch> shown = new ArrayList<>();
@@ -154,12 +159,18 @@ public final class BatchService {
     /**
      * Closes an open batch now (admin command or API), audited as done by {@code actor} with the files it holds: its
      * row is read locked, so a file joining it on another node is either counted or, once it is closed, not let in.
+     * An open batch holding no file (every file it had left it) is not closed: it would be offered with nothing in it
+     * ({@code CONFLICT}); it stays the route's open batch, which the route's next file joins.
      */
     public Batch close(String batchId, String actor) {
         Instant now = clock.instant();
         return database.inTransaction(jdbc -> {
             Batch batch = batches.lock(jdbc, batchId)
                     .orElseThrow(() -> GatewayException.notFound("batch " + batchId));
+            if (batch.state() == BatchState.OPEN && batch.fileCount() == 0) {
+                throw new GatewayException(Reason.CONFLICT, "batch " + batchId + " holds no files; it stays open for "
+                        + "its route's next file");
+            }
             if (!closeIfOpen(jdbc, batch, actor, "closed by an administrator", now)) {
                 throw new GatewayException(Reason.CONFLICT, "batch " + batchId + " is not open");
             }
@@ -167,7 +178,12 @@ public final class BatchService {
         });
     }
 
-    /** Closes batches idle past their route's limit and returns expired leases; returns how many changed. */
+    /**
+     * Closes batches idle past their route's limit (an open batch holding no file is not closed: it waits for its
+     * route's next file), returns expired leases and ends READY batches holding no file (EMPTIED, {@link EmptyBatches}):
+     * a claimed batch whose files all left it while it was held is released, as any, and then ended, in this
+     * transaction, so nobody sees it offered empty. Returns how many batches changed.
+     */
     public int maintain() {
         Instant now = clock.instant();
         return database.inTransaction(jdbc -> {
@@ -190,7 +206,7 @@ public final class BatchService {
                     changed++;
                 }
             }
-            return changed;
+            return changed + empty.settleAll(jdbc, now);
         });
     }
 
@@ -212,7 +228,9 @@ public final class BatchService {
     }
 
     /**
-     * The batch, if the operator may act on it (of its site, and ready or claimed by it); otherwise not found. The
+     * The batch, if the operator may act on it (of its site, and offered, or claimed by it); otherwise not found, also
+     * when it is READY without files: a claim racing the removal of its last file either waits for the removal and
+     * answers so, or claims it first and holds it while its files go (then the batch ends EMPTIED at its release). The
      * operator's row is locked first, so that a claim and the operator's removal ({@code vaultgate operator remove})
      * on another node never both win: a removed operator's live session, until it ends, claims nothing, and a claim
      * that committed first is released by the removal. Then the batch's row ({@link BatchRepository#lock}): what the
@@ -225,7 +243,7 @@ public final class BatchService {
         }
         return batches.lock(jdbc, batchId)
                 .filter(batch -> batch.siteId().equals(operator.siteId()))
-                .filter(batch -> batch.state() == BatchState.READY || batch.isClaimedBy(operator.operatorId()))
+                .filter(batch -> batch.isOffered() || batch.isClaimedBy(operator.operatorId()))
                 .orElseThrow(() -> GatewayException.notFound("batch " + batchId));
     }
 }

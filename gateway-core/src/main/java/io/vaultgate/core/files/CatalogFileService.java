@@ -9,6 +9,7 @@ import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.auth.Principal;
 import io.vaultgate.core.batch.Batch;
 import io.vaultgate.core.batch.BatchAssignment;
+import io.vaultgate.core.batch.EmptyBatches;
 import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.DirectoryRepository;
@@ -48,6 +49,7 @@ public final class CatalogFileService implements FileService {
     private final PathClashes clashes;
     private final DirectoryListing listing;
     private final BatchedRename batched;
+    private final EmptyBatches emptied;
 
     public CatalogFileService(Database database, FileRepository files, DirectoryRepository directories,
                               BatchRepository batches, FileShredder shredder, FileOpener opener, AuditLog audit,
@@ -67,6 +69,7 @@ public final class CatalogFileService implements FileService {
         RouteRepository routes = new RouteRepository();
         this.batched = new BatchedRename(files, batches, routes,
                 new BatchAssignment(routes, batches, files, new SecureRandom()));
+        this.emptied = new EmptyBatches(batches, audit);
     }
 
     @Override
@@ -183,6 +186,8 @@ public final class CatalogFileService implements FileService {
             Optional<FileRecord> file = visibleFile(jdbc, client, path);
             if (file.isPresent()) {
                 remove(jdbc, file.get(), path);
+                // a READY batch the file was the last of is not offered empty: it ends EMPTIED, before the event
+                emptied.settle(jdbc, client.tenant(), client.name(), clock.instant());
                 audit.append(jdbc, new AuditEvent.Deleted(clock.instant(), Optional.of(client.tenant()), client.name(),
                         file.get().id(), path.toString()));
                 return file;
@@ -243,6 +248,7 @@ public final class CatalogFileService implements FileService {
             Instant now = clock.instant();
             batched.assign(jdbc, new FileRecord(file.id(), file.tenant(), file.accountId(), to, file.state(),
                     file.objectId(), file.size(), file.sha256(), file.createdAt(), file.updatedAt()), left, now);
+            emptied.settle(jdbc, client.tenant(), client.name(), now);
             audit.append(jdbc, new AuditEvent.Renamed(now, Optional.of(client.tenant()), client.name(),
                     file.id(), from.toString(), to.toString()));
             return null;

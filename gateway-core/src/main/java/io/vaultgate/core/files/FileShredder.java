@@ -2,6 +2,8 @@ package io.vaultgate.core.files;
 
 import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.audit.AuditLog;
+import io.vaultgate.core.batch.EmptyBatches;
+import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.PartialUploadRepository;
@@ -25,12 +27,14 @@ public final class FileShredder {
     private final PartialUploadRepository uploads = new PartialUploadRepository();
     private final ObjectStore store;
     private final AuditLog audit;
+    private final EmptyBatches emptied;
 
     public FileShredder(Database database, FileRepository files, ObjectStore store, AuditLog audit) {
         this.database = database;
         this.files = files;
         this.store = store;
         this.audit = audit;
+        this.emptied = new EmptyBatches(new BatchRepository(), audit);
     }
 
     /**
@@ -42,6 +46,7 @@ public final class FileShredder {
             if (!files.delete(jdbc, file.id())) {
                 return false;
             }
+            emptied.settle(jdbc, file.tenant(), why.actor(), why.at()); // a READY batch it was the last of ends EMPTIED
             audit.append(jdbc, why);
             return true;
         });

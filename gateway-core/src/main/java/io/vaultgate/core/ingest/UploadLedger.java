@@ -5,7 +5,9 @@ import io.vaultgate.core.LogText;
 import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.audit.AuditEvents;
 import io.vaultgate.core.audit.AuditLog;
+import io.vaultgate.core.batch.EmptyBatches;
 import io.vaultgate.core.batch.Router;
+import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.Jdbc;
@@ -58,6 +60,7 @@ public final class UploadLedger {
     private final TenantRepository tenants = new TenantRepository();
     private final PartialUploadRepository uploads = new PartialUploadRepository();
     private final PartialQuota partialQuota;
+    private final EmptyBatches emptied;
 
     public UploadLedger(Database database, FileRepository files, ObjectStore store, FileShredder shredder, Router router,
                  AuditLog audit, CatalogReceipts receipts, Clock clock) {
@@ -83,6 +86,7 @@ public final class UploadLedger {
         this.node = node;
         this.checks = new PublishChecks(files);
         this.partialQuota = new PartialQuota(files, tenants);
+        this.emptied = new EmptyBatches(new BatchRepository(), audit);
     }
 
     /**
@@ -182,6 +186,10 @@ public final class UploadLedger {
                 files.delete(jdbc, previous.get().id());
             }
             router.route(jdbc, committed(file, size, sha256, now), now);
+            if (previous.isPresent()) {
+                // the replaced file was perhaps the last of a READY batch: it ends EMPTIED rather than offered empty
+                emptied.settle(jdbc, file.tenant(), actor, now);
+            }
             audit.append(jdbc, AuditEvents.committed(actor, receipt));
             SignedReceipt signed = receipts.issue(jdbc, receipt);
             return new Published(previous.stream().toList(), signed);

@@ -121,8 +121,9 @@ class BatchedRenameTest {
         rename(u1, "/inbox/report.csv.filepart", "/inbox/report.csv");
 
         assertThat(test.core().batches().byTenant(ACME)).extracting(Batch::state, Batch::fileCount)
-                .as("the file left the ready batch for the next one").containsExactlyInAnyOrder(
-                        tuple(BatchState.READY, 0L),
+                .as("the file left the ready batch, which ended with none (never offered), for the next one")
+                .containsExactlyInAnyOrder(
+                        tuple(BatchState.EMPTIED, 0L),
                         tuple(BatchState.OPEN, 1L));
         assertThat(operatorSees()).containsExactly("report.csv=the report");
     }
@@ -226,6 +227,9 @@ class BatchedRenameTest {
         List<Batch> batches = test.core().batches().byTenant(ACME).stream()
                 .sorted(Comparator.comparing(Batch::createdAt)).toList();
         for (Batch batch : batches) {
+            if (batch.state() == BatchState.EMPTIED) {
+                continue; // never offered: claiming it is refused as for no such batch (EmptiedBatchTest)
+            }
             if (batch.state() == BatchState.OPEN) {
                 test.core().batches().close(batch.id(), "root");
             }
