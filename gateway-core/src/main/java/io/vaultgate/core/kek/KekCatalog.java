@@ -179,8 +179,8 @@ public final class KekCatalog {
         return database.inTransaction(jdbc -> changes.rotate(jdbc, tenant));
     }
 
-    /** {@link #rotate(String)} in the caller's transaction. */
-    KekId rotate(Jdbc jdbc, String tenant) throws SQLException {
+    /** {@link #rotate(String)} in the caller's transaction, e.g. with its audit record ({@code KeyRotation}). */
+    public KekId rotate(Jdbc jdbc, String tenant) throws SQLException {
         return changes.rotate(jdbc, tenant);
     }
 
