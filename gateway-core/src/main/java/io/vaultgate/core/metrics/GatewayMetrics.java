@@ -50,7 +50,7 @@ public final class GatewayMetrics {
             "Fraction of the tenant's quota in use, the fuller of bytes and files (0 when unlimited)", "ratio",
             List.of(TENANT));
     public static final MeterSpec BATCHES = new MeterSpec("vaultgate.batches", Type.GAUGE,
-            "Batches by tenant and state (open, ready, claimed, completed, abandoned)", "", List.of(TENANT, STATE));
+            "Batches by tenant and state (open, ready, claimed, completed, abandoned, emptied)", "", List.of(TENANT, STATE));
     public static final MeterSpec FORWARD_QUEUE = new MeterSpec("vaultgate.forward.queue", Type.GAUGE,
             "Forwarding outbox jobs per site and state (pending, in_flight, dead)", "", List.of("site", STATE));
     public static final MeterSpec FORWARD_OLDEST = new MeterSpec("vaultgate.forward.oldest", Type.GAUGE,
