@@ -27,6 +27,9 @@ final class CommitDataFlush implements Runnable {
     /** Waits for the flush (not interruptible: the object must not be closed under it) and throws its failure. */
     void await() throws IOException {
         awaitDone();
+        if (failure instanceof ObjectFlushFailed e) {
+            throw e.again(); // typed, for the caller to tell a lost writeback from other failures
+        }
         if (failure instanceof IOException e) {
             throw new IOException(e.getMessage(), e);
         }

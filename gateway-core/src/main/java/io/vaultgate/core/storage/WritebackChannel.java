@@ -22,7 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * must be for the commit; the commit's own flush ({@link #forceData}) just has little left to write, instead of
  * every byte of a large upload, which the kernel keeps in its page cache until then. A background flush that
  * fails fails the next {@link #forceData}: after a failed flush, a later one may report success for pages the
- * kernel has already dropped, so the error is never swallowed. Written by one thread at a time (the writer's).
+ * kernel has already dropped, so the error is never swallowed: the first failed flush (background or the caller's
+ * own) is kept and fails every later {@link #forceData} and {@link #forceAll} ({@link ObjectFlushFailed}), also when
+ * later background flushes succeeded. Written by one thread at a time (the writer's).
  *
  * <p><b>Writes behind.</b> The first {@code syncBytes} of an object are written by the caller, as they come (a
  * small file is written exactly as before). Past them, {@link #write} copies the bytes into one of at most
@@ -89,6 +91,7 @@ final class WritebackChannel implements SeekableByteChannel {
     private long syncWritten;
     private long unflushed;
     private CompletableFuture<Void> running = CompletableFuture.completedFuture(null);
+    private volatile ObjectFlushFailed flushFailed; // the first failed flush: sticky, no flush can undo it
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -161,20 +164,32 @@ final class WritebackChannel implements SeekableByteChannel {
         return length;
     }
 
-    /** Moves the position past {@code written} bytes and starts a background flush every {@code every} bytes. */
+    /**
+     * Moves the position past {@code written} bytes and starts a background flush every {@code every} bytes (none
+     * after a flush failed: the object can no longer be made durable, and the failure is kept for the next force).
+     */
     private void advance(int written) {
         position += written;
         unflushed += written;
-        if (unflushed >= every && running.isDone()) {
+        if (unflushed >= every && running.isDone() && flushFailed == null) {
             unflushed = 0;
             running = CompletableFuture.runAsync(() -> {
                 try {
                     flush.run(file); // what has reached the file so far: queued buffers go with a later flush
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                } catch (IOException | RuntimeException e) {
+                    failedFlush("a background flush", e);
+                    throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
                 }
             }, flusher);
         }
+    }
+
+    /** Keeps the first failed flush; returns what the forces throw from now on. */
+    private synchronized ObjectFlushFailed failedFlush(String flush, Throwable cause) {
+        if (flushFailed == null) {
+            flushFailed = new ObjectFlushFailed(flush, cause);
+        }
+        return flushFailed;
     }
 
     /** A free buffer of at least {@code length} bytes: waits while all {@code depth} are queued; fails if a write did. */
@@ -282,20 +297,42 @@ final class WritebackChannel implements SeekableByteChannel {
 
     /** Waits for the queued writes and a background flush, fails if either failed, then flushes the data and size. */
     void forceData() throws IOException {
-        awaitWritten();
-        awaitBackgroundFlush();
-        flush.run(file);
-        unflushed = 0;
+        force("a data flush", () -> flush.run(file));
     }
 
     /** As {@link #forceData}, with the file's metadata too ({@code fsync}), for a partial kept to be resumed. */
     void forceAll() throws IOException {
+        force("a flush", () -> file.force(true));
+    }
+
+    /**
+     * Waits for the queued writes and the background flush, then flushes; fails with {@link ObjectFlushFailed} if any
+     * flush of this object failed before (in the background or in an earlier force) or this one does.
+     */
+    private void force(String what, IoAction flushNow) throws IOException {
         awaitWritten();
         awaitBackgroundFlush();
-        file.force(true);
+        ObjectFlushFailed failed = flushFailed;
+        if (failed != null) {
+            throw failed.again();
+        }
+        try {
+            flushNow.run();
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof InterruptedIOException || e instanceof ClosedChannelException) {
+                throw e; // not a failed writeback: nothing was reported lost (a later force is refused anyway)
+            }
+            throw failedFlush(what, e).again();
+        }
         unflushed = 0;
     }
 
+    @FunctionalInterface
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    /** Waits for the background flush, if one runs; its failure is kept in {@link #flushFailed}. */
     private void awaitBackgroundFlush() throws IOException {
         try {
             running.get();
@@ -303,9 +340,8 @@ final class WritebackChannel implements SeekableByteChannel {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for a background flush");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof UncheckedIOException unchecked ? unchecked.getCause()
-                    : e.getCause();
-            throw new IOException("a background flush of the object failed: " + cause.getMessage(), cause);
+            failedFlush("a background flush", e.getCause() instanceof UncheckedIOException unchecked
+                    ? unchecked.getCause() : e.getCause()); // kept already; this covers an Error of the flusher
         }
     }
 

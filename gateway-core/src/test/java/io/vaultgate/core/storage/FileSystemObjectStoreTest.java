@@ -205,6 +205,49 @@ class FileSystemObjectStoreTest {
         assertThatThrownBy(() -> store.open(ACME, id)).as("not committed").isInstanceOf(NoSuchFileException.class);
     }
 
+    /**
+     * A failed background flush followed by one that succeeds (an upload past two flush intervals): the failure is
+     * kept and fails the commit (crash-consistency audit H1: it was replaced by the next flush and the upload
+     * acknowledged with pages the kernel had dropped).
+     */
+    @Test
+    void failedBackgroundFlush_failsTheCommit_evenWhenALaterBackgroundFlushSucceeds() throws IOException {
+        AtomicInteger flushes = new AtomicInteger();
+        FileSystemObjectStore store = new FileSystemObjectStore(root, 1_000, Runnable::run, channel -> {
+            if (flushes.incrementAndGet() == 1) {
+                throw new IOException("Input/output error");
+            }
+        });
+        ObjectId id = ObjectId.random(random);
+        PendingObject pending = store.create(ACME, id);
+        pending.channel().write(ByteBuffer.wrap(new byte[1_000])); // background flush 1: fails (EIO)
+        pending.channel().write(ByteBuffer.wrap(new byte[1_000])); // a later background flush would succeed
+
+        assertThatThrownBy(() -> store.commit(ACME, pending)).isInstanceOf(ObjectFlushFailed.class)
+                .hasMessageContaining("background flush").hasMessageContaining("Input/output error");
+        assertThatThrownBy(() -> store.open(ACME, id)).as("not committed").isInstanceOf(NoSuchFileException.class);
+    }
+
+    /** The same through sync(), which keeps a suspended upload's partial, and every later flush fails too. */
+    @Test
+    void failedBackgroundFlush_failsTheSyncOfAPartial_andEveryLaterFlush() throws IOException {
+        AtomicInteger flushes = new AtomicInteger();
+        FileSystemObjectStore store = new FileSystemObjectStore(root, 1_000, Runnable::run, channel -> {
+            if (flushes.incrementAndGet() == 1) {
+                throw new IOException("Input/output error");
+            }
+        });
+        PendingObject pending = store.create(ACME, ObjectId.random(random));
+        pending.channel().write(ByteBuffer.wrap(new byte[1_000]));
+        pending.channel().write(ByteBuffer.wrap(new byte[1_000]));
+
+        assertThatThrownBy(pending::sync).isInstanceOf(ObjectFlushFailed.class)
+                .hasMessageContaining("Input/output error");
+        assertThatThrownBy(pending::sync).as("a retried flush cannot bring the dropped pages back")
+                .isInstanceOf(ObjectFlushFailed.class).hasMessageContaining("Input/output error");
+        pending.close();
+    }
+
     @Test
     void smallObject_isFlushedOnlyByTheCommit() throws IOException {
         AtomicInteger flushes = new AtomicInteger();
