@@ -48,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * over to this node with a compare-and-set, so two nodes never recover the same upload, and the node that
  * was presumed dead can no longer commit it (its commit requires the row to still be its own).
  *
- * <p>An upload is discarded only when its object proves unrecoverable: its header or segment 0 does not
- * authenticate, or the object is gone. Not found is proof that it is gone: the store was checked at start to be the
+ * <p>An upload is discarded only when its object proves unrecoverable: its header is not an envelope header (a torn
+ * or zeroed first block: this gateway writes only its own format) or it or segment 0 does not authenticate, or the
+ * object is gone. Not found is proof that it is gone: the store was checked at start to be the
  * one the catalog's objects were written to ({@link io.vaultgate.core.storage.StoreIdentity}; a file system not
  * mounted yet stops the start instead), so an upload whose object was never created (a crash between its file row and
  * the store's create, review24b L3) is discarded at once, unless the store no longer shows the marker it was
@@ -57,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * Any other failure (the store or the key provider failing for a moment, a key version this node's keystore does not
  * hold yet) leaves the row {@code UPLOADING} on this node and its object as they are, logged; {@link #retryDeferred}
  * (each maintenance pass) tries it again ({@link DeferredUploads}: from one minute, backing off to ten), and a restart
- * of this node does too. It is discarded as expired once the partial expiry has passed since it was first deferred
+ * of this node does too. Meanwhile the store's sweep keeps its object, also one under its committed name (a crash
+ * between the store's commit and the catalog's: only {@code reopen} moves it back). It is discarded as expired once the partial expiry has passed since it was first deferred
  * (the time a recovery without the fault would have given it as a partial).
  */
 public final class Recovery {
@@ -88,7 +90,11 @@ public final class Recovery {
     private final ReferencedObjects referenced = new ReferencedObjects() {
         @Override
         public Set<ObjectId> committed(TenantId tenant, List<ObjectId> ids) {
-            return database.read(jdbc -> files.objectsIn(jdbc, tenant, ids, List.of(FileState.COMMITTED)));
+            // an UPLOADING row's object may be under its committed name: a crash between the store's commit and the
+            // catalog's (FileSystemObjectStore#reopen moves it back), also when its recovery is deferred or the row
+            // is not taken over by this start (crash-consistency audit M2)
+            return database.read(jdbc -> files.objectsIn(jdbc, tenant, ids,
+                    List.of(FileState.COMMITTED, FileState.UPLOADING)));
         }
 
         @Override
@@ -256,8 +262,8 @@ public final class Recovery {
      * Verifies what an interrupted upload sealed and records it as a partial of the plaintext it keeps: the run of
      * segments from segment 0 that authenticates (after a power loss, every segment written since the object's last
      * background flush may be torn; what follows the first torn one is dropped, and its uploader's resume sends it
-     * again). Discards it, audited, if its header or segment 0 does not authenticate, if its object or data key
-     * record is gone, or if keeping it would take the tenant past its byte quota ({@link PartialQuota}), as a live
+     * again). Discards it, audited, if its header is unreadable (torn: not an envelope header), if it or segment 0 does
+     * not authenticate, if its object or data key record is gone, or if keeping it would take the tenant past its byte quota ({@link PartialQuota}), as a live
      * node's suspend does. Any other failure leaves the row and the object as they are ({@link Outcome#DEFERRED}).
      */
     private Outcome makeResumable(FileRecord file) {
@@ -286,6 +292,8 @@ public final class Recovery {
                 return unrecoverable(file, "its stored object is gone");
             } catch (CryptoException.AuthenticationFailed e) {
                 return unrecoverable(file, "its header or first segment does not authenticate");
+            } catch (CryptoException.UnsupportedFormat e) { // our own header unreadable (bad magic): torn or tampered
+                return unrecoverable(file, "its header is not a readable envelope header (" + e.getMessage() + ")");
             } catch (StoredBytesFixed e) {
                 return unrecoverable(file, "what authenticates ends before the bytes its store holds for good (on S3, "
                         + "before its last part)");

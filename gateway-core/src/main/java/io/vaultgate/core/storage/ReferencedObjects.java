@@ -17,7 +17,11 @@ public interface ReferencedObjects {
     /** The most ids a sweep asks about in one call. */
     int BATCH = 500;
 
-    /** Of {@code ids}, those of the tenant's committed files. */
+    /**
+     * Of {@code ids}, those a committed name may hold: the tenant's committed files, and its uploads still
+     * {@code UPLOADING} (a crash between the store's commit and the catalog's leaves the object under its committed
+     * name until recovery reopens it).
+     */
     Set<ObjectId> committed(TenantId tenant, List<ObjectId> ids);
 
     /** Of {@code ids}, those of the tenant's uploads not committed yet (streaming, or interrupted partials). */

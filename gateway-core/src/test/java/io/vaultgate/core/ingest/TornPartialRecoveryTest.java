@@ -207,6 +207,34 @@ class TornPartialRecoveryTest {
         }
     }
 
+    /**
+     * The whole header zeroed, as delayed allocation leaves a first block that was never flushed: not an envelope
+     * header ("bad magic"), which this gateway never writes, so torn. Discarded and audited at once (crash-consistency
+     * audit L1: it was taken for a passing failure, deferred and retried until the partial expiry).
+     */
+    @Test
+    void aZeroedHeader_isDiscardedAndAudited_notDeferred() throws Exception {
+        try (FileChannel file = FileChannel.open(object, StandardOpenOption.WRITE)) {
+            ByteBuffer zeros = ByteBuffer.allocate(EnvelopeFormat.HEADER_SIZE);
+            while (zeros.hasRemaining()) {
+                file.write(zeros, zeros.position());
+            }
+        }
+
+        try (TestCore restarted = TestCore.reopen(home, SETTINGS)) {
+            Recovery.Report report = restarted.core().recovery().run();
+
+            assertThat(report.resumable()).isZero();
+            assertThat(restarted.core().recovery().deferredCount()).as("not a passing failure").isZero();
+            long aborted = restarted.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM audit_events WHERE "
+                    + "kind = 'upload.aborted' AND event LIKE '%interrupted upload could not be recovered%'"));
+            assertThat(aborted).isEqualTo(1);
+            long rows = restarted.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM files"));
+            assertThat(rows).isZero();
+            assertThat(object).doesNotExist();
+        }
+    }
+
     /** Zeroes stored segment {@code index}, as delayed allocation leaves data that was never flushed. */
     private void zero(long index) throws IOException {
         try (FileChannel file = FileChannel.open(object, StandardOpenOption.WRITE)) {

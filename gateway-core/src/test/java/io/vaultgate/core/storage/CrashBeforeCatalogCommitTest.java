@@ -19,10 +19,17 @@ import io.vaultgate.core.storage.s3.S3Settings;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.DelegatingKeyProvider;
 import io.vaultgate.core.testing.DelegatingObjectStore;
 import io.vaultgate.core.testing.FileContents;
+import io.vaultgate.core.testing.MutableClock;
 import io.vaultgate.core.testing.S3ProxyServer;
 import io.vaultgate.core.testing.TestCatalog;
+import io.vaultgate.crypto.CryptoException;
+import io.vaultgate.crypto.DataKey;
+import io.vaultgate.crypto.EnvelopeContext;
+import io.vaultgate.crypto.KeyProvider;
+import io.vaultgate.crypto.KeySlot;
 import io.vaultgate.crypto.keystore.KdfParams;
 import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
 import io.vaultgate.crypto.keystore.MasterSecret;
@@ -34,9 +41,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +61,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * object is already whole, so resuming costs nothing), and the store holds nothing the catalog does not name.
  * Both stores run against the run's catalog ({@link TestCatalog}: SQLite, or PostgreSQL with
  * {@code -Dvaultgate.test.catalog=postgresql}); the crash is the store's, so it needs nothing of either database.
+ * When the key provider fails at the restart, recovery defers the upload, and the same start's sweep must keep its
+ * object (on a directory, still under its committed name) for the retry.
  */
 class CrashBeforeCatalogCommitTest {
 
@@ -61,6 +72,7 @@ class CrashBeforeCatalogCommitTest {
 
     @TempDir
     Path home;
+    private final MutableClock clock = new MutableClock(Instant.now());
     private final byte[] data = new byte[7 * 1024 * 1024 + 99];
 
     {
@@ -94,21 +106,42 @@ class CrashBeforeCatalogCommitTest {
         }
     }
 
-    private void crashAfterTheObjectIsStored(Backend backend) throws Exception {
-        ClientPrincipal alice;
-        try (Node first = Node.start(home, new CrashAfterStoreCommit(backend.open()), true)) {
-            first.core.administration().createTenant(TenantId.of("acme"), "Acme", false);
-            Account account = first.core.administration().createAccount(TenantId.of("acme"), "alice");
-            alice = new ClientPrincipal(account.id(), "alice", account.tenant(), Protocol.HTTPS);
-            Upload upload = first.core.ingest().open(alice, REPORT, UploadMode.CREATE);
-            for (int at = 0; at < data.length; at += 65_536) {
-                upload.write(at, ByteBuffer.wrap(data, at, Math.min(65_536, data.length - at)));
-            }
-            assertThatThrownBy(upload::commit).isInstanceOf(SimulatedCrash.class);
-        }
-        assertThat(backend.objects()).as("the object reached the store").hasSize(1);
+    /**
+     * The key provider fails at the restart (a token not reachable yet): recovery defers the upload, and the same
+     * start's sweep keeps its object; once the provider is back, the retry makes it a partial that resumes to the same
+     * bytes (crash-consistency audit M2: on a directory the sweep deleted the object under its committed name, and the
+     * retry discarded the upload as "its stored object is gone").
+     */
+    @ParameterizedTest
+    @MethodSource("stores")
+    void crashAfterTheObjectIsStored_thenADeferredRecovery_keepsTheObjectForTheRetry(String kind) throws Exception {
+        try (Backend backend = backend(kind)) {
+            ClientPrincipal alice = crashAfterTheStoreCommit(backend);
+            AtomicBoolean keysDown = new AtomicBoolean(true);
+            try (Node restarted = Node.start(home, backend.open(), false, keysDown, clock)) {
+                Recovery.Report report = restarted.core.recovery().run();
 
-        try (Node restarted = Node.start(home, backend.open(), false)) {
+                assertThat(report.resumable()).isZero();
+                assertThat(restarted.core.recovery().deferredCount()).as("deferred, to be tried again").isEqualTo(1);
+                assertThat(backend.objects()).as("the sweep keeps a deferred upload's object").hasSize(1);
+
+                keysDown.set(false);
+                clock.advance(Duration.ofMinutes(1)); // the first retry's back-off (DeferredUploads.FIRST_RETRY)
+                assertThat(restarted.core.recovery().retryDeferred()).isEqualTo(1);
+                assertThat(restarted.core.files().stat(alice, REPORT).partial()).isTrue();
+                try (Upload resumed = restarted.core.ingest().open(alice, REPORT, UploadMode.RESUME)) {
+                    assertThat(resumed.resumeOffset()).isEqualTo(data.length);
+                    resumed.commit();
+                }
+                assertThat(FileContents.readAll(restarted.core, alice, REPORT)).isEqualTo(data);
+            }
+        }
+    }
+
+    private void crashAfterTheObjectIsStored(Backend backend) throws Exception {
+        ClientPrincipal alice = crashAfterTheStoreCommit(backend);
+
+        try (Node restarted = Node.start(home, backend.open(), false, null, clock)) {
             Recovery.Report report = restarted.core.recovery().run();
 
             assertThat(report.resumable()).isEqualTo(1);
@@ -125,6 +158,23 @@ class CrashBeforeCatalogCommitTest {
             }
             assertThat(FileContents.readAll(restarted.core, alice, REPORT)).isEqualTo(data);
         }
+    }
+
+    /** An upload of {@link #data} whose node dies right after the store's commit; returns its uploader. */
+    private ClientPrincipal crashAfterTheStoreCommit(Backend backend) throws Exception {
+        ClientPrincipal alice;
+        try (Node first = Node.start(home, new CrashAfterStoreCommit(backend.open()), true, null, clock)) {
+            first.core.administration().createTenant(TenantId.of("acme"), "Acme", false);
+            Account account = first.core.administration().createAccount(TenantId.of("acme"), "alice");
+            alice = new ClientPrincipal(account.id(), "alice", account.tenant(), Protocol.HTTPS);
+            Upload upload = first.core.ingest().open(alice, REPORT, UploadMode.CREATE);
+            for (int at = 0; at < data.length; at += 65_536) {
+                upload.write(at, ByteBuffer.wrap(data, at, Math.min(65_536, data.length - at)));
+            }
+            assertThatThrownBy(upload::commit).isInstanceOf(SimulatedCrash.class);
+        }
+        assertThat(backend.objects()).as("the object reached the store").hasSize(1);
+        return alice;
     }
 
     /** A bucket of the JVM's S3Proxy, with parts of the S3 minimum size. */
@@ -193,19 +243,31 @@ class CrashBeforeCatalogCommitTest {
         }
     }
 
-    /** One gateway process's core: catalog, keys and the given store over a shared home. */
+    /**
+     * One gateway process's core: catalog, keys and the given store over a shared home; its key provider fails to
+     * unwrap while {@code keysDown} is set (when not null), as an HSM token not reachable yet.
+     */
     private record Node(Database database, KeystoreKeyProvider keys, GatewayCore core) implements AutoCloseable {
-        static Node start(Path home, ObjectStore store, boolean create) throws IOException {
+        static Node start(Path home, ObjectStore store, boolean create, AtomicBoolean keysDown, Clock clock)
+                throws IOException {
             MasterSecret secret = MasterSecret.fromBytes("test master secret, not for production"
                     .getBytes(StandardCharsets.UTF_8));
             KeystoreKeyProvider keys = create
                     ? KeystoreKeyProvider.create(home.resolve("kek.p12"), secret, new KdfParams(1024, 1, 1))
                     : KeystoreKeyProvider.open(home.resolve("kek.p12"), secret);
+            KeyProvider provider = keysDown == null ? keys : new DelegatingKeyProvider(keys) {
+                @Override
+                public DataKey unwrap(EnvelopeContext ctx, KeySlot slot) {
+                    if (keysDown.get()) {
+                        throw new CryptoException.ProviderUnavailable("token not reachable (simulated)");
+                    }
+                    return super.unwrap(ctx, slot);
+                }
+            };
             Database database = TestCatalog.open(home);
             SecureRandom random = new SecureRandom();
-            GatewayCore core = GatewayCore.assemble(database, store, keys,
-                    AuditKeys.loadOrCreate(home.resolve("audit-signing.key"), random), SETTINGS, random,
-                    Clock.systemUTC());
+            GatewayCore core = GatewayCore.assemble(database, store, provider,
+                    AuditKeys.loadOrCreate(home.resolve("audit-signing.key"), random), SETTINGS, random, clock);
             return new Node(database, keys, core);
         }
 
