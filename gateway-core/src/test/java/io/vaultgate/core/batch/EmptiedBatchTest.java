@@ -48,6 +48,8 @@ class EmptiedBatchTest {
     private TestCore test;
     private ClientPrincipal client;
     private OperatorPrincipal maria;
+    /** The operator of the site the assertions ask: maria, unless a test removed her. */
+    private OperatorPrincipal asking;
     private Route route;
 
     @BeforeEach
@@ -55,6 +57,7 @@ class EmptiedBatchTest {
         test = TestCore.create(home, new GatewayCore.Settings(Duration.ofHours(24), 16, Duration.ofMinutes(30)), clock);
         client = test.client("acme", "acme-upload", Protocol.SFTP);
         maria = test.operator("manila", "maria", Protocol.SFTP);
+        asking = maria;
         route = test.core().sites().addRoute(client.tenant(), "manila", RouteMode.PULL, PathPolicy.parse("/inbox"), 2,
                 0, Duration.ofMinutes(10));
     }
@@ -123,6 +126,25 @@ class EmptiedBatchTest {
         assertEmptied(batchId, "system");
         assertThat(test.auditOf(client.tenant())).as("the holder lost it, then it ended")
                 .containsSubsequence("batch.released", "batch.emptied");
+    }
+
+    /** Maria is removed while she holds a batch its client emptied meanwhile: it is not offered to pedro. */
+    @Test
+    void operatorRemovedWhileHoldingABatchEmptiedMeanwhile_itIsNotOfferedToTheSite_andEndsEmptied() {
+        OperatorPrincipal pedro = test.operator("manila", "pedro", Protocol.SFTP);
+        String batchId = readyBatchOfTwo();
+        test.core().batches().claim(maria, batchId);
+        delete("/inbox/a.csv");
+        delete("/inbox/b.csv");
+
+        assertThat(test.core().incidents().offboarding().removeOperator("maria", "left the company", "cli:test")
+                .batchesReleased()).containsExactly(batchId);
+
+        asking = pedro;
+        assertNotOffered(batchId);
+        test.core().batches().maintain();
+        assertEmptied(batchId, "system");
+        assertThat(test.auditOf(client.tenant())).containsSubsequence("batch.released", "batch.emptied");
     }
 
     @Test
@@ -222,8 +244,8 @@ class EmptiedBatchTest {
 
     /** Not listed for its site, and a claim answers exactly as for a batch id that does not exist. */
     private void assertNotOffered(String batchId) {
-        assertThat(test.core().batches().available(maria)).extracting(Batch::id).doesNotContain(batchId);
-        assertThatThrownBy(() -> test.core().batches().claim(maria, batchId))
+        assertThat(test.core().batches().available(asking)).extracting(Batch::id).doesNotContain(batchId);
+        assertThatThrownBy(() -> test.core().batches().claim(asking, batchId))
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertSameAsNoSuchBatch(e, batchId));
         assertThat(find(batchId).claimedBy()).isEmpty();
     }
@@ -231,7 +253,7 @@ class EmptiedBatchTest {
     private void assertSameAsNoSuchBatch(GatewayException refusal, String batchId) {
         String unknown = "b_00000000deadbeef";
         GatewayException none = (GatewayException) org.assertj.core.api.Assertions.catchThrowable(
-                () -> test.core().batches().claim(maria, unknown));
+                () -> test.core().batches().claim(asking, unknown));
         assertThat(refusal.reason()).isEqualTo(none.reason()).isEqualTo(Reason.NOT_FOUND);
         assertThat(refusal.clientMessage().replace(batchId, unknown)).isEqualTo(none.clientMessage());
     }
