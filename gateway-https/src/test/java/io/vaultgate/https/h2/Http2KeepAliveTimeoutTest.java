@@ -55,7 +55,7 @@ class Http2KeepAliveTimeoutTest {
 
     /**
      * At a source's cap of 2, while the cap is tested each of the two connections holds a stream open (a PUT whose one
-     * byte of DATA is held back; {@link #hold}): a connection without a stream could be closed by the keep-alive
+     * byte of DATA is held back; {@link #holding}): a connection without a stream could be closed by the keep-alive
      * timeout (2 s), or give its place to the third after waiting 2 s ({@link ConnectionLimit#EVICTABLE_AFTER}), on a
      * machine loaded enough to take that long over the second connection's handshake and request. Then the bodies
      * are sent and answered, and both connections, without a stream from then on, get a GOAWAY, PINGs
@@ -64,13 +64,12 @@ class Http2KeepAliveTimeoutTest {
     @Test
     void connectionsWithoutAnOpenStream_getAGoawayAfterTheKeepAliveTimeout_andTheirSourceIsAcceptedAgain()
             throws Exception {
-        try (RawHttp2Client warm = client()) { // the first TLS handshake and request of a fresh server are slow
-            get(warm);
+        try (RawHttp2Client warm = served()) { // the first TLS handshake and request of a fresh server are slow
+            assertThat(warm.isOpen()).isTrue();
         }
-        try (RawHttp2Client first = client()) {
-            hold(first, "held-1.bin");
-            RawHttp2Client second = client();
-            hold(second, "held-2.bin");
+        awaitOpenConnections(0); // the warm-up's place is given back before the cap is filled
+        try (RawHttp2Client first = holding("held-1.bin")) {
+            RawHttp2Client second = holding("held-2.bin");
             try (Socket third = TestSockets.connect("127.0.0.1", gateway.port())) {
                 assertThat(closedUnanswered(third, Duration.ofSeconds(PATIENCE))).as("the source's cap of 2 is full")
                         .isTrue();
@@ -97,16 +96,17 @@ class Http2KeepAliveTimeoutTest {
             assertThat(Duration.ofNanos(System.nanoTime() - answered)).as("not at the request-head deadline")
                     .isLessThan(Duration.ofSeconds(2 * SOON));
         }
-        try (RawHttp2Client again = client()) {
-            get(again);
+        try (RawHttp2Client again = served()) {
+            assertThat(again.isOpen()).isTrue();
         }
     }
 
     @Test
     void aStreamOpenLongerThanTheTimeout_isNotCut_andTheConnectionGoesOnceIdle() throws Exception {
-        try (RawHttp2Client client = client()) {
-            client.headers(1, client.request("PUT", "/v1/files/inbox/slow.bin", "authorization",
-                    "Bearer " + gateway.token(), "content-length", "3000"), false);
+        try (RawHttp2Client client = open(c -> c.headers(1, c.request("PUT", "/v1/files/inbox/slow.bin",
+                "authorization", "Bearer " + gateway.token(), "content-length", "3000"), false))) {
+            assertThat(client.beforeConfirmation()).as("the stream opened").doesNotContain("HEADERS 1")
+                    .doesNotContain("GOAWAY");
             // DATA frames with pauses longer than the timeout: the stream is open all along
             for (int i = 0; i < 3; i++) {
                 Thread.sleep(KEEP_ALIVE.toMillis() + 500);
@@ -148,16 +148,52 @@ class Http2KeepAliveTimeoutTest {
     }
 
     /**
-     * Opens stream 1 on {@code client} with the HEADERS of a one-byte PUT of {@code name}, its DATA held back: a
-     * request in flight until the test sends it. Returns once the server has acknowledged a PING sent right behind the
-     * HEADERS: it reads a connection's frames in order, so by then it has opened the stream.
+     * A connection whose first frames {@code first} writes, once the server has taken them ({@link
+     * RawHttp2Client#confirmed}): a connection the keep-alive timeout (2 s) closed before its first HEADERS arrived,
+     * which a loaded machine can take that long over after the handshake, is replaced by another.
      */
-    private void hold(RawHttp2Client client, String name) throws InterruptedException {
-        client.headers(1, client.request("PUT", "/v1/files/inbox/" + name, "authorization",
-                "Bearer " + gateway.token(), "content-length", "1"), false);
-        client.ping(42);
-        assertThat(client.awaitEvent("PING_ACK 42", PATIENCE)).as("the stream opened, not answered")
-                .doesNotContain("HEADERS 1");
+    private RawHttp2Client open(RawHttp2Client.Frames first) throws Exception {
+        return RawHttp2Client.confirmed(gateway.port(), gateway.tls().caPem(), PATIENCE, first);
+    }
+
+    /**
+     * A connection with stream 1 open with the HEADERS of a one-byte PUT of {@code name}, its DATA held back: a request
+     * in flight until the test sends it. Returns once the server has acknowledged a PING sent right behind the HEADERS:
+     * it reads a connection's frames in order, so by then it has opened the stream.
+     */
+    private RawHttp2Client holding(String name) throws Exception {
+        RawHttp2Client client = open(c -> c.headers(1, c.request("PUT", "/v1/files/inbox/" + name, "authorization",
+                "Bearer " + gateway.token(), "content-length", "1"), false));
+        if (client.beforeConfirmation().contains("HEADERS 1")) {
+            client.close();
+            throw new AssertionError("the stream was answered, not opened:\n" + client.beforeConfirmation());
+        }
+        return client;
+    }
+
+    /** A connection on which a GET was answered (stream 1), taken as {@link #open} takes it. */
+    private RawHttp2Client served() throws Exception {
+        RawHttp2Client client = open(c -> c.headers(1, c.request("GET", "/v1/files/", "authorization",
+                "Bearer " + gateway.token()), true));
+        try {
+            String events = client.beforeConfirmation();
+            if (!events.contains("DATA 1 END_STREAM")) {
+                events += client.awaitEvent("DATA 1 END_STREAM", PATIENCE);
+            }
+            assertThat(events).contains("HEADERS 1 200");
+            return client;
+        } catch (AssertionError | InterruptedException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    private void awaitOpenConnections(int open) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(PATIENCE).toNanos();
+        while (gateway.core().metrics().registry().get("vaultgate.https.connections.open").gauge().value() != open) {
+            assertThat(System.nanoTime()).as("%d connections open within %d s", open, PATIENCE).isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     private void get(RawHttp2Client client) throws InterruptedException {

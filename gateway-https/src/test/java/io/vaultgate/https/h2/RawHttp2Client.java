@@ -26,11 +26,14 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * An HTTP/2 client that writes frames as told, with none of a real client's manners (it opens more streams than
@@ -46,22 +49,106 @@ final class RawHttp2Client implements AutoCloseable {
     private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     private final Channel channel;
     private final String authority;
+    private final long openedNanos = System.nanoTime();
+    private volatile boolean together;
+    private volatile String beforeConfirmation = "";
+    private volatile long lastWriteNanos = System.nanoTime();
+    private volatile long longestPauseNanos;
+
+    /** The PING payload {@link #confirmed} sends behind a connection's first frames. */
+    static final long CONFIRMATION = 0x5EEDL;
+
+    /** Frames written by calls of a client's methods. */
+    interface Frames {
+        void write(RawHttp2Client client) throws InterruptedException;
+    }
 
     RawHttp2Client(int port, Path caPem) throws Exception {
         authority = "127.0.0.1:" + port;
+        try {
+            channel = connect(port, caPem);
+        } catch (Exception | Error e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /**
+     * A connection on which the server has taken the frames {@code first} writes: they go out in one write with a
+     * PING behind them, and this returns once the server acknowledged the PING (it reads a connection's frames in
+     * order, so a stream they open is open by then, unless it was answered or reset: see {@link
+     * #beforeConfirmation}). On a loaded machine a server timeout of a second or two (idle, keep-alive, request head)
+     * can close a connection before that, in its TLS handshake or before its first frames arrived: such a connection
+     * says nothing about what a test waits for, so another one is tried, for up to {@code seconds}.
+     */
+    static RawHttp2Client confirmed(int port, Path caPem, long seconds, Frames first) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        StringBuilder closed = new StringBuilder();
+        while (System.nanoTime() < deadline) {
+            RawHttp2Client client;
+            try {
+                client = new RawHttp2Client(port, caPem);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof ClosedChannelException || e.getCause() instanceof SSLException)) {
+                    throw e;
+                }
+                closed.append("closed in the TLS handshake: ").append(e.getCause()).append('\n');
+                continue;
+            }
+            client.together(c -> {
+                first.write(c);
+                c.ping(CONFIRMATION);
+            });
+            String events = client.awaitEvent(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime())),
+                    "PING_ACK " + CONFIRMATION, "CLOSED");
+            if (events.contains("PING_ACK " + CONFIRMATION)) {
+                client.beforeConfirmation = events;
+                return client;
+            }
+            closed.append("closed before the server took its first frames:\n").append(events);
+            client.close();
+        }
+        throw new AssertionError("no connection whose first frames the server took within " + seconds + " s:\n"
+                + closed);
+    }
+
+    /** What {@link #confirmed} saw until the server acknowledged its PING, that acknowledgement included. */
+    String beforeConfirmation() {
+        return beforeConfirmation;
+    }
+
+    /**
+     * The longest time this client's event loop let pass between two writes since {@link #countPauses} (or since the
+     * previous write, if no write followed): a client held up on a loaded machine writes nothing meanwhile.
+     */
+    long longestPauseNanos() {
+        return Math.max(longestPauseNanos, System.nanoTime() - lastWriteNanos);
+    }
+
+    /** Starts {@link #longestPauseNanos} afresh, from the last write. */
+    void countPauses() {
+        longestPauseNanos = 0;
+    }
+
+    /** When this connection began (before its TCP connect, so before any timer of the server's started). */
+    long openedNanos() {
+        return openedNanos;
+    }
+
+    private Channel connect(int port, Path caPem) throws Exception {
         SslContext tls = SslContextBuilder.forClient().trustManager(caPem.toFile())
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2))
                 .build();
         CompletableFuture<String> negotiated = new CompletableFuture<>();
-        channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(tls.newHandler(ch.alloc(), "127.0.0.1", port));
-                        ch.pipeline().addLast(new Frames(negotiated));
+                        ch.pipeline().addLast(new Reader(negotiated));
                     }
                 }).connect("127.0.0.1", port).sync().channel();
         String protocol = negotiated.get(10, TimeUnit.SECONDS);
@@ -73,6 +160,7 @@ final class RawHttp2Client implements AutoCloseable {
             writer.writeSettings(channel.pipeline().lastContext(), new Http2Settings(), channel.newPromise());
             channel.flush();
         }).sync();
+        return channel;
     }
 
     /** Request headers for {@code method path}, plus {@code extra} name/value pairs. */
@@ -112,6 +200,11 @@ final class RawHttp2Client implements AutoCloseable {
 
     /** Events until {@code wanted} (a prefix) arrived, it included; fails after {@code seconds}. */
     String awaitEvent(String wanted, long seconds) throws InterruptedException {
+        return awaitEvent(seconds, wanted);
+    }
+
+    /** Events until one starting with any of {@code wanted} arrived, it included; fails after {@code seconds}. */
+    String awaitEvent(long seconds, String... wanted) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         StringBuilder seen = new StringBuilder();
         while (System.nanoTime() < deadline) {
@@ -120,11 +213,25 @@ final class RawHttp2Client implements AutoCloseable {
                 break;
             }
             seen.append(event).append('\n');
-            if (event.startsWith(wanted)) {
-                return seen.toString();
+            for (String prefix : wanted) {
+                if (event.startsWith(prefix)) {
+                    return seen.toString();
+                }
             }
         }
-        throw new AssertionError("no \"" + wanted + "\" within " + seconds + " s; got:\n" + seen);
+        throw new AssertionError("no \"" + String.join("\" or \"", wanted) + "\" within " + seconds + " s; got:\n"
+                + seen);
+    }
+
+    /** Sends what {@code frames} writes in one flush, so the server takes it in one read. */
+    void together(Frames frames) throws InterruptedException {
+        together = true;
+        try {
+            frames.write(this);
+        } finally {
+            together = false;
+            run(ctx -> { });
+        }
     }
 
     boolean isOpen() {
@@ -138,7 +245,12 @@ final class RawHttp2Client implements AutoCloseable {
     private void run(Write write) throws InterruptedException {
         channel.eventLoop().submit(() -> {
             write.to(channel.pipeline().lastContext());
-            channel.flush();
+            if (!together) {
+                channel.flush();
+                long now = System.nanoTime();
+                longestPauseNanos = Math.max(longestPauseNanos, now - lastWriteNanos);
+                lastWriteNanos = now;
+            }
         }).await(5, TimeUnit.SECONDS);
     }
 
@@ -148,12 +260,12 @@ final class RawHttp2Client implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 
-    private final class Frames extends ChannelInboundHandlerAdapter {
+    private final class Reader extends ChannelInboundHandlerAdapter {
         private final CompletableFuture<String> negotiated;
         private final DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader();
         private ByteBuf pending;
 
-        Frames(CompletableFuture<String> negotiated) {
+        Reader(CompletableFuture<String> negotiated) {
             this.negotiated = negotiated;
         }
 
