@@ -164,6 +164,34 @@ class DoctorChecksTest {
         assertThat(new UnfinishedShreds().run(context(Map.of(), 10))).isEmpty();
     }
 
+    /**
+     * uxreview F1: a shredded tenant that had allowed passwords was reported for ever, with a fix (`tenant set
+     * --allow-sources`) that a shredded tenant refuses, so the doctor could never pass again. Nobody can log into it.
+     */
+    @Test
+    void passwordLoginWithoutAllowlist_appearsForALiveTenant_andNotForAShreddedOne() {
+        TenantId acme = TenantId.of("acme");
+        database.inTransaction(jdbc -> {
+            new TenantRepository().insert(jdbc, Tenant.create(acme, "Acme", NOW).withPasswordLogin(true));
+            new TenantRepository().insert(jdbc, Tenant.create(TenantId.of("globex"), "Globex", NOW)
+                    .withPasswordLogin(true).withStatus(TenantStatus.SHREDDED));
+            return null;
+        });
+
+        assertThat(Doctor.examine(context(Map.of(), 10))).filteredOn(finding -> finding.check().equals(
+                "password-login")).as("a check `vaultgate doctor` runs").singleElement().satisfies(finding -> {
+            assertThat(finding.subject()).isEqualTo("tenant acme");
+            assertThat(finding.fix()).contains("vaultgate tenant set acme --allow-sources CIDR");
+        });
+
+        database.inTransaction(jdbc -> {
+            new TenantRepository().update(jdbc, Tenant.create(acme, "Acme", NOW).withPasswordLogin(true)
+                    .withStatus(TenantStatus.SHREDDED));
+            return null;
+        });
+        assertThat(new PasswordWithoutAllowlist().run(context(Map.of(), 10))).isEmpty();
+    }
+
     /** A catalog from before the probe's id was reserved may hold a tenant of that id; the doctor names it. */
     @Test
     void tenantWithTheStoreProbesReservedId_appears_untilItIsShredded() {

@@ -59,6 +59,17 @@ class SetAsideCertificatesTest {
         assertThat(new SetAsideCertificates().run(context())).isEmpty();
     }
 
+    /**
+     * uxreview F1's other per-tenant check: a shredded tenant's accounts take no certificate, and its fix (`account
+     * add-cert`) is refused for them; a shred cut off before its purge cleared the rows is the tenant-shred finding.
+     */
+    @Test
+    void aShreddedTenantsAccounts_areNotAFinding() throws Exception {
+        database.inTransaction(jdbc -> jdbc.update("UPDATE tenants SET status = 'SHREDDED' WHERE id = 'acme'"));
+
+        assertThat(new SetAsideCertificates().run(context())).isEmpty();
+    }
+
     private DoctorContext context() {
         return DoctorContexts.of(Map.of("home", home.toString()), database);
     }
