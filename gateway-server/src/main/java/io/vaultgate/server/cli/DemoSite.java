@@ -33,12 +33,16 @@ import java.util.Optional;
  * server certificate is issued by the gateway CA, which the gateway pins for the site; the gateway's client
  * certificate by the forwarding CA ({@link ForwardingCa}), the only CA whose clients the receiver accepts.
  * Forwarding is sealed: the site's X25519 key ({@code <home>/demo/site-x25519.key}, which in real life only the
- * site holds) opens the envelopes the gateway sends as stored. The endpoint is set afresh at every start, so jobs left from an earlier run go
- * to the new port.
+ * site holds) opens the envelopes the gateway sends as stored. The endpoint is set afresh at every start, so jobs left
+ * from an earlier run go to the new port. Both certificates are issued afresh at every start for {@link #VALIDITY},
+ * like the gateway's own HTTPS certificate: longer than the 30 days within which {@code vaultgate status} and {@code
+ * vaultgate doctor} warn of an expiring certificate, so a fresh demo raises no certificate alert.
  */
 final class DemoSite implements AutoCloseable {
 
     static final String DROP = "demo-site";
+    /** The demo site's server and client certificates' validity, as the server certificate {@code init} issues. */
+    static final Duration VALIDITY = Duration.ofDays(397);
 
     private final SiteReceiver receiver;
     private final Path drop;
@@ -55,7 +59,7 @@ final class DemoSite implements AutoCloseable {
             CertificateAuthority ca = new CertificateAuthority(IssuedCertificate.read(home.caKey(),
                     home.caCertificate()), new SecureRandom(), clock);
             IssuedCertificate server = ca.issueServer("vaultgate demo site", List.of("localhost"),
-                    List.of("127.0.0.1"), Duration.ofDays(30));
+                    List.of("127.0.0.1"), VALIDITY);
             SitePrivateKey siteKey = siteKey(home.home().resolve("demo").resolve("site-x25519.key"));
             CertificateAuthority forwarding = ForwardingCa.openOrCreate(home, new SecureRandom(), clock);
             ReceiverSettings settings = ReceiverSettings.of(DemoSetup.SITE, new InetSocketAddress("127.0.0.1", 0),
@@ -65,7 +69,7 @@ final class DemoSite implements AutoCloseable {
                 ForwardingAdministration admin = core.forwarding().administration();
                 Path key = home.tlsDir().resolve("forward-" + DemoSetup.SITE + ".key").toAbsolutePath();
                 IssuedCertificate client = admin.issueClientCertificate(DemoSetup.SITE, forwarding, key,
-                        Duration.ofDays(30));
+                        VALIDITY);
                 admin.configureSite(new SiteForwarding(DemoSetup.SITE,
                         URI.create("https://127.0.0.1:" + receiver.address().getPort()), List.of(ca.certificate()),
                         client.chain(), key, Optional.empty(), 4, true));
