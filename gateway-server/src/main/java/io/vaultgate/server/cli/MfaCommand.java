@@ -2,9 +2,12 @@ package io.vaultgate.server.cli;
 
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.mfa.Enrollment;
+import io.vaultgate.core.mfa.MfaPolicy;
 import io.vaultgate.core.mfa.Role;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 
@@ -36,7 +39,8 @@ public final class MfaCommand {
 
     @Command(name = "enroll", mixinStandardHelpOptions = true,
             description = {"Create (or replace) a TOTP secret and print it once, with the otpauth:// URI an "
-                    + "authenticator app scans. The secret is stored wrapped by the key provider.",
+                    + "authenticator app scans. The secret is stored wrapped by the key provider. Logins of the role "
+                    + "are asked for a code only if access.mfa.required-for lists it; otherwise this says so.",
                     "Example: vaultgate mfa enroll --operator maria"})
     static final class Enroll extends CoreTask {
         @ArgGroup(exclusive = true, multiplicity = "1")
@@ -52,7 +56,24 @@ public final class MfaCommand {
             out.println("TOTP enrolled for " + who.role().key() + " " + who.name() + " (shown once):");
             out.println("  secret: " + enrollment.secret());
             out.println("  uri:    " + enrollment.uri());
+            notRequired(core.incidents().mfa().policy(), who.role(), who.name()).ifPresent(out::println);
             return 0;
+        }
+
+        /**
+         * What to tell the administrator when {@code role} is not in {@code access.mfa.required-for}: the secret is
+         * kept, but no login of that role is asked for a code, so enrolling alone does not turn MFA on for it.
+         */
+        static Optional<String> notRequired(MfaPolicy policy, Role role, String name) {
+            if (policy.requires(role)) {
+                return Optional.empty();
+            }
+            String listed = policy.requiredFor().isEmpty() ? "is empty (no role is asked for a code)"
+                    : "is " + policy.requiredFor().stream().map(Role::key).sorted().collect(Collectors.joining(","));
+            return Optional.of("NOTE: " + name + " is enrolled, but is NOT asked for a code at login: "
+                    + "access.mfa.required-for " + listed + ", without " + role.key() + ". To require a code of every "
+                    + role.key() + ", add " + role.key() + " to access.mfa.required-for (docs/access-control.md) and "
+                    + "restart the gateway; until then the secret is kept unused.");
         }
     }
 
