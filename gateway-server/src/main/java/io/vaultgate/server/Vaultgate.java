@@ -11,6 +11,7 @@ import io.vaultgate.server.cli.DefenderCommand;
 import io.vaultgate.server.cli.DemoCommand;
 import io.vaultgate.server.cli.DoctorCommand;
 import io.vaultgate.server.cli.ForwardCommand;
+import io.vaultgate.server.cli.HelpCommand;
 import io.vaultgate.server.cli.InitCommand;
 import io.vaultgate.server.cli.KeysCommand;
 import io.vaultgate.server.cli.LockdownCommand;
@@ -34,7 +35,6 @@ import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 
 /** The {@code vaultgate} command line. New subcommands are one class each, listed here. */
 @Command(name = "vaultgate", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
@@ -77,7 +77,7 @@ import picocli.CommandLine.HelpCommand;
                 "2:bad usage, bad configuration, or a resource start-up needs is unusable "
                         + "(port in use, unwritable data directory)"},
         footer = {"", "Every subcommand takes --config FILE, --home DIR and --set KEY=VALUE; see "
-                + "`vaultgate help <command>`. Documentation: README.md and docs/."})
+                + "`vaultgate help <command> [<subcommand>]`. Documentation: README.md and docs/."})
 public final class Vaultgate {
 
     public static void main(String[] args) {
