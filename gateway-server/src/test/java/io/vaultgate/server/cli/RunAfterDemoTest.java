@@ -68,8 +68,8 @@ class RunAfterDemoTest {
     @Test
     void afterALockdownOfTheDemoTenant_runStarts_andTheDoctorNoLongerNamesIt() {
         assertThat(doctor()).contains("demo-credentials: tenant demo: the demo's credentials can still log in: "
-                + "demo-client (1 SSH key, 1 API token); `vaultgate demo` printed them and keeps them in demo; end the "
-                + "demo with `vaultgate lockdown demo --reason \"demo over\"`");
+                + "demo-client (1 SSH key, 1 API token); `vaultgate demo` printed them and keeps them in "
+                + home.resolve("demo") + "; end the demo with `vaultgate lockdown demo --reason \"demo over\"`");
 
         assertThat(cli.run("lockdown", "demo", "--reason", "demo over").exitCode()).isZero();
 
