@@ -1,11 +1,11 @@
 package io.vaultgate.server;
 
+import io.vaultgate.crypto.file.DurableFile;
 import io.vaultgate.server.config.KeyProviderType;
 import io.vaultgate.server.config.VaultgateConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
@@ -102,10 +102,7 @@ public record DataDirectory(VaultgateConfig config) {
     public void ensureWritable() {
         Path home = home();
         try {
-            if (!Files.isDirectory(home)) {
-                Files.createDirectories(home,
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
+            privateDirectory(home);
             Path probe = Files.createTempFile(home, ".write-probe", ".tmp");
             Files.delete(probe);
         } catch (IOException | SecurityException e) {
@@ -114,20 +111,18 @@ public record DataDirectory(VaultgateConfig config) {
         }
     }
 
-    /** Creates a directory readable by its owner only. */
+    /** Creates a directory readable by its owner only (0700), and makes its entry durable ({@link DurableFile}). */
     static Path privateDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        return dir;
+        return DurableFile.createDirectories(dir, DurableFile.Mode.OWNER_ONLY);
     }
 
-    /** Writes a secret file, readable by its owner only. */
+    /**
+     * Writes a secret file, readable by its owner only (0600 from its creation), durably: a crash leaves the old file
+     * or the whole new one, never an empty or half-written one, and the file is on disk when this returns
+     * ({@link DurableFile}; crash-consistency audit M1: the master secret file was never flushed).
+     */
     public static void writeSecret(Path file, String content) throws IOException {
         privateDirectory(file.getParent());
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, content + "\n");
+        DurableFile.writeString(file, content + "\n", DurableFile.Mode.OWNER_ONLY, DurableFile.Replace.EXISTING);
     }
 }

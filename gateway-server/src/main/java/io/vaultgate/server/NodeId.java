@@ -1,12 +1,12 @@
 package io.vaultgate.server;
 
+import io.vaultgate.crypto.file.DurableFile;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -14,7 +14,8 @@ import java.util.HexFormat;
  * Names this gateway node in forward-job leases: host name plus a random suffix, kept in {@code <home>/node-id}
  * so that it is the same after a restart (a restarted node then takes back at once the jobs it held when it
  * died, see {@code Forwarder.start}). Each node of a cluster has its own data directory and so its own id;
- * a copied data directory must have its {@code node-id} file deleted.
+ * a copied data directory must have its {@code node-id} file deleted. Written durably ({@link DurableFile}): a node
+ * id lost to a power loss would leave the previous id's uploads and jobs to the dead-node watch.
  */
 final class NodeId {
 
@@ -31,10 +32,8 @@ final class NodeId {
                     return id;
                 }
             }
-            String id = generate();
-            Path temporary = Files.createTempFile(home, ".node-id", ".tmp");
-            Files.writeString(temporary, id + "\n", StandardCharsets.US_ASCII);
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            String id = generate(); // US-ASCII: the pattern above
+            DurableFile.writeString(file, id + "\n", DurableFile.Mode.OWNER_ONLY, DurableFile.Replace.EXISTING);
             return id;
         } catch (IOException e) {
             throw new StartupException("home " + home, "cannot keep the node id in " + file + ": " + e.getMessage(),

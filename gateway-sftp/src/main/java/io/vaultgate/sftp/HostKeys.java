@@ -1,12 +1,10 @@
 package io.vaultgate.sftp;
 
+import io.vaultgate.crypto.file.DurableFile;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.interfaces.RSAKey;
@@ -97,24 +95,22 @@ public final class HostKeys {
             throw new IllegalStateException("cannot generate a " + type + " host key in this JVM", e);
         }
         String comment = "vaultgate-host";
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(temporary);
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } else {
-            Files.createFile(temporary);
-        }
-        try (OutputStream out = Files.newOutputStream(temporary)) {
-            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, comment, null, out);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot encode the " + type + " host key", e);
-        }
-        try (OutputStream out = Files.newOutputStream(file.resolveSibling(file.getFileName() + ".pub"))) {
-            OpenSSHKeyPairResourceWriter.INSTANCE.writePublicKey(pair.getPublic(), comment, out);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot encode the " + type + " public host key", e);
-        }
-        Files.move(temporary, file);
+        // durably, the public key first, then the private key (0600 from its creation) under its name only whole
+        // (DurableFile; crash-consistency audit M1): never an empty or half key file a start would fail on
+        DurableFile.write(file.resolveSibling(file.getFileName() + ".pub"), out -> {
+            try {
+                OpenSSHKeyPairResourceWriter.INSTANCE.writePublicKey(pair.getPublic(), comment, out);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot encode the " + type + " public host key", e);
+            }
+        }, DurableFile.Mode.UMASK, DurableFile.Replace.EXISTING);
+        DurableFile.write(file, file.resolveSibling(file.getFileName() + ".tmp"), out -> {
+            try {
+                OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, comment, null, out);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot encode the " + type + " host key", e);
+            }
+        }, DurableFile.Mode.OWNER_ONLY, DurableFile.Replace.NEVER);
         return file;
     }
 }

@@ -56,6 +56,29 @@ class HostKeysTest {
         assertThat(Files.readString(ed25519)).isEqualTo(before);
     }
 
+    /**
+     * Keys and public keys are written durably through temporary copies renamed into place (DurableFile; crash-
+     * consistency audit M1: the public keys were written in place and nothing was flushed); copies an interrupted
+     * generation left are gone afterwards, and the keys stay 0600.
+     */
+    @Test
+    void generate_goesThroughTemporaryCopies_andLeavesOnlyTheKeysAndTheirPublicKeys() throws Exception {
+        Files.writeString(dir.resolve(HostKeys.ED25519_FILE + ".tmp"), "half a key");
+        Files.writeString(dir.resolve("." + HostKeys.ED25519_FILE + ".pub.tmp"), "half a public key");
+
+        List<Path> files = HostKeys.generate(dir);
+
+        try (var names = Files.list(dir)) {
+            assertThat(names.map(p -> p.getFileName().toString()).sorted()).containsExactlyInAnyOrder(
+                    HostKeys.ED25519_FILE, HostKeys.ED25519_FILE + ".pub", HostKeys.RSA_FILE,
+                    HostKeys.RSA_FILE + ".pub");
+        }
+        for (Path file : files) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        }
+        assertThat(HostKeys.load(files).getKeyTypes(null)).contains("ssh-ed25519", "ssh-rsa");
+    }
+
     @Test
     void missingFile_namesItAndTheFix() {
         assertThatThrownBy(() -> HostKeys.load(List.of(dir.resolve("nope"))))

@@ -1,5 +1,6 @@
 package io.vaultgate.core.audit;
 
+import io.vaultgate.crypto.file.DurableFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -42,18 +43,21 @@ public final class AuditKeys {
         return key;
     }
 
-    /** Writes a new key file (0600, in a 0700 directory if it creates one) and its public key file. */
+    /**
+     * Writes a new key file (0600 from its creation, in a 0700 directory if it creates one) and, first, its public key
+     * file, both durably ({@link DurableFile}: a crash leaves the whole key or none, never an empty key file that a
+     * start would refuse; crash-consistency audit M1). An existing key file is never overwritten.
+     */
     public static void write(AuditSigningKey key, Path keyFile) throws IOException {
         Path dir = keyFile.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
+        DurableFile.createDirectories(dir, DurableFile.Mode.OWNER_ONLY);
         if (Files.exists(keyFile)) {
             throw new FileAlreadyExistsException(keyFile + ": an audit key is already there; it is never overwritten");
         }
-        Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(keyFile, PemText.encode("PRIVATE KEY", key.privateKey().getEncoded()), StandardCharsets.US_ASCII);
-        Files.writeString(publicKeyFile(keyFile), key.publicKey().toPem(), StandardCharsets.US_ASCII);
+        DurableFile.writeString(publicKeyFile(keyFile), key.publicKey().toPem(), DurableFile.Mode.UMASK,
+                DurableFile.Replace.EXISTING);
+        DurableFile.writeString(keyFile, PemText.encode("PRIVATE KEY", key.privateKey().getEncoded()),
+                DurableFile.Mode.OWNER_ONLY, DurableFile.Replace.NEVER);
     }
 
     /** Reads a PKCS#8 PEM Ed25519 private key. */

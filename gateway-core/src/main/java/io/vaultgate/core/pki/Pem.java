@@ -1,13 +1,12 @@
 package io.vaultgate.core.pki;
 
+import io.vaultgate.crypto.file.DurableFile;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
@@ -23,7 +22,10 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
-/** Reads and writes certificates and private keys as PEM files; private keys are written 0600. */
+/**
+ * Reads and writes certificates and private keys as PEM files, written durably ({@link DurableFile}); private keys
+ * are written 0600.
+ */
 public final class Pem {
 
     private Pem() {
@@ -36,18 +38,19 @@ public final class Pem {
                 writer.writeObject(certificate);
             }
         }
-        Files.writeString(file, text.toString(), StandardCharsets.US_ASCII);
+        DurableFile.writeString(file, text.toString(), DurableFile.Mode.UMASK, DurableFile.Replace.EXISTING);
     }
 
-    /** Writes an unencrypted PKCS#8 key, readable only by its owner. */
+    /**
+     * Writes an unencrypted PKCS#8 key, readable only by its owner (0600 from its creation), durably
+     * ({@link DurableFile}: a crash leaves the old key or the whole new one).
+     */
     public static void writePrivateKey(Path file, PrivateKey key) throws IOException {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
             writer.writeObject(new JcaPKCS8Generator(key, null));
         }
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, text.toString(), StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
+        DurableFile.writeString(file, text.toString(), DurableFile.Mode.OWNER_ONLY, DurableFile.Replace.EXISTING);
     }
 
     public static List<X509Certificate> readCertificates(Path file) throws IOException {

@@ -64,6 +64,30 @@ class AuditKeysTest {
                 .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining("never overwritten");
     }
 
+    /**
+     * The key and its public key are written durably through a temporary copy renamed into place (DurableFile; crash-
+     * consistency audit M1: they were created under their names and never flushed, so a crash could leave an empty
+     * key file a start refuses); a copy an interrupted write left is gone after the next write, and only the two
+     * files remain, the key 0600.
+     */
+    @Test
+    void write_goesThroughATemporaryCopy_andLeavesOnlyTheKeyAndItsPublicKey() throws IOException {
+        Path keyFile = dir.resolve("audit-signing.key");
+        Files.writeString(dir.resolve(".audit-signing.key.tmp"), "half a key an interrupted write left");
+        Files.writeString(dir.resolve(".audit-signing.pub.tmp"), "half a public key");
+
+        AuditSigningKey key = AuditSigningKey.generate(new SecureRandom());
+        AuditKeys.write(key, keyFile);
+
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted())
+                    .containsExactly("audit-signing.key", "audit-signing.pub");
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+        assertThat(AuditKeys.load(keyFile).publicKey()).isEqualTo(key.publicKey());
+        assertThat(AuditKeys.readPublicKey(dir.resolve("audit-signing.pub"))).isEqualTo(key.publicKey());
+    }
+
     @Test
     void aKeyFileOthersCanRead_isRefused() throws IOException {
         Path keyFile = dir.resolve("audit-signing.key");

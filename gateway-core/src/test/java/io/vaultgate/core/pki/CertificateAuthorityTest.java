@@ -3,7 +3,9 @@ package io.vaultgate.core.pki;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaultgate.core.testing.CatalogIndependent;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
@@ -51,5 +53,32 @@ class CertificateAuthorityTest {
         assertThat(read.privateKey().getEncoded()).isEqualTo(client.privateKey().getEncoded());
         assertThat(read.chain()).extracting(X509Certificate::getSerialNumber)
                 .containsExactlyElementsOf(client.chain().stream().map(X509Certificate::getSerialNumber).toList());
+    }
+
+    /**
+     * Keys and chains are written durably through a temporary copy renamed into place (DurableFile; crash-consistency
+     * audit M1: they were written in place and never flushed): copies an interrupted write left are gone afterwards,
+     * and a rewritten key is 0600 even over a file others could read.
+     */
+    @Test
+    void keysAndChains_goThroughATemporaryCopy_andTheKeyStaysOwnerOnly() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.create("CA", Duration.ofDays(1), new SecureRandom(),
+                Clock.systemUTC());
+        IssuedCertificate client = ca.issueClient("site-1", Duration.ofDays(1));
+        Files.writeString(dir.resolve("client.key"), "an older key");
+        Files.setPosixFilePermissions(dir.resolve("client.key"), PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(dir.resolve(".client.key.tmp"), "half a key an interrupted write left");
+        Files.writeString(dir.resolve(".client.crt.tmp"), "half a chain");
+
+        client.write(dir.resolve("client.key"), dir.resolve("client.crt"));
+
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly("client.crt",
+                    "client.key");
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("client.key"))))
+                .isEqualTo("rw-------");
+        assertThat(Pem.readPrivateKey(dir.resolve("client.key")).getEncoded())
+                .isEqualTo(client.privateKey().getEncoded());
     }
 }

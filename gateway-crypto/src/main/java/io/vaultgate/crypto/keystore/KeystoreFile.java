@@ -2,12 +2,12 @@ package io.vaultgate.crypto.keystore;
 
 import io.vaultgate.crypto.CryptoException;
 import io.vaultgate.crypto.InsecureKeyAccess;
+import io.vaultgate.crypto.file.DurableFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -15,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -197,27 +195,13 @@ final class KeystoreFile {
     prefix.putInt(params.memoryKiB()).putInt(params.iterations()).put((byte) params.parallelism());
     prefix.put(salt);
     out.writeBytes(prefix.array());
-    Path tmp = null;
     try {
       ks.store(out, password);
-      Path dir = path.toAbsolutePath().getParent();
       removeTemporaryCopies(path);
-      tmp = temporary(path);
-      try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-          PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
-        ByteBuffer data = ByteBuffer.wrap(out.toByteArray());
-        while (data.hasRemaining()) {
-          ch.write(data);
-        }
-        ch.force(true);
-      }
-      Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      tmp = null;
-      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-        d.force(true);
-      }
+      byte[] bytes = out.toByteArray();
+      DurableFile.write(path, temporary(path), stream -> stream.write(bytes), DurableFile.Mode.OWNER_ONLY,
+          DurableFile.Replace.EXISTING);
     } catch (IOException | GeneralSecurityException e) {
-      deleteQuietly(tmp);
       throw new CryptoException.ProviderUnavailable("cannot write keystore " + path, e);
     }
   }
@@ -268,18 +252,6 @@ final class KeystoreFile {
       throw new CryptoException.ProviderUnavailable("cannot list the directory of keystore " + path, e);
     }
     return copies;
-  }
-
-  /** Removes a temporary copy of the store left by a failed rewrite, if any. */
-  private static void deleteQuietly(Path tmp) {
-    if (tmp == null) {
-      return;
-    }
-    try {
-      Files.deleteIfExists(tmp);
-    } catch (IOException e) {
-      // nothing more to do: it is mode 0600 and as protected as the keystore itself
-    }
   }
 
   /** Derives the PKCS#12 password from the master secret. The caller zeroes the result. */
