@@ -9,10 +9,15 @@ import java.nio.file.Path;
  * a flush that did not happen must not look like one that did.
  */
 record FilePendingObject(ObjectId id, Path file, WritebackChannel channel) implements PendingObject {
+    /**
+     * The data and metadata, then the object's directory ({@code .pending}), so a partial kept for a resume has its
+     * entry on disk too, not only its bytes (a new object's entry is in no other flush; crash-consistency audit L3).
+     */
     @Override
     public void sync() throws IOException {
         requireOpen("a flush");
         channel.forceAll();
+        FileStoreLayout.fsyncDirectory(file.getParent());
     }
 
     /** The data and the metadata needed to read it back (size), not the times ({@code fdatasync}). */

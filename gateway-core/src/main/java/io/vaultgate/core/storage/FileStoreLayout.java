@@ -1,18 +1,18 @@
 package io.vaultgate.core.storage;
 
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.crypto.file.DurableFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Where a file-system store keeps what: {@code <root>/<tenant>/<object id>} when committed,
  * {@code <root>/<tenant>/.pending/<object id>} while being written, and its marker {@code <root>/.vaultgate-store}
- * ({@link FileStoreMarker}). Directories are created 0700.
+ * ({@link FileStoreMarker}). Directories are created 0700, each one's entry flushed in its parent at its creation.
  */
 final class FileStoreLayout {
 
@@ -53,10 +53,14 @@ final class FileStoreLayout {
         return root.resolve(tenant.value()).resolve(id.value());
     }
 
+    /**
+     * Creates {@code dir} (0700) and its missing parents, flushing the parent of each one created, once, at its
+     * creation: a tenant's first commit or partial flushes only the directory the object is in, so a power loss could
+     * otherwise lose the new directory's own entry, with the object under it (crash-consistency audit L3).
+     */
     static void createPrivateDirectories(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            DurableFile.createDirectories(dir, DurableFile.Mode.OWNER_ONLY);
         }
     }
 
