@@ -22,6 +22,7 @@ import io.vaultgate.crypto.KeySlot;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Rotates a tenant's key-encryption key and moves its files' key slots to the new version. Payloads are
@@ -78,9 +79,7 @@ public final class KeyRotation {
 
     /** Creates the tenant's next KEK version (new files use it at once) and, if asked, rewraps every slot. */
     public Result rotate(TenantId tenant, boolean rewrap) {
-        KekId active = rotateRecorded(tenant);
-        audit.append(new AuditEvent.KeyOperation(clock.instant(), Optional.of(tenant), actor, KeyAction.ROTATE,
-                active.toString(), "new KEK version " + active.version()));
+        KekId active = rotateRecorded(tenant, kek -> "new KEK version " + kek.version());
         return new Result(active, rewrap ? rewrap(tenant) : 0);
     }
 
@@ -90,9 +89,8 @@ public final class KeyRotation {
      * {@code REWRAP} summary of the KEK.
      */
     public EmergencyResult emergencyRotate(TenantId tenant, WorkProgress progress) {
-        KekId active = rotateRecorded(tenant);
-        audit.append(new AuditEvent.KeyOperation(clock.instant(), Optional.of(tenant), actor, KeyAction.ROTATE,
-                active.toString(), "emergency: new KEK version " + active.version() + "; re-wrapping every key slot"));
+        KekId active = rotateRecorded(tenant, kek -> "emergency: new KEK version " + kek.version()
+                + "; re-wrapping every key slot");
         int rewrapped = rewrap(tenant, progress);
         rewrapped += rewrap(tenant, WorkProgress.NONE); // slots of uploads that started during the first pass
         long remaining = database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM key_slots WHERE kek_tenant = ? "
@@ -141,11 +139,18 @@ public final class KeyRotation {
 
     /**
      * Rotates on this node, unless its keystore is behind the catalog, and records the new version there, under
-     * the tenant's row lock: of two nodes rotating at once, the second is refused ({@link KekCatalog#rotate}).
+     * the tenant's row lock: of two nodes rotating at once, the second is refused ({@link KekCatalog#rotate}). Its
+     * {@code key.operation ROTATE} record ({@code detail} of the new version) is appended in the same transaction, so
+     * no crash leaves a recorded rotation without it (crash-consistency audit L2: it was appended after the commit).
      */
-    private KekId rotateRecorded(TenantId tenant) {
+    private KekId rotateRecorded(TenantId tenant, Function<KekId, String> detail) {
         existingUnshredded(tenant, "rotated");
-        return kekCatalog.rotate(tenant.value());
+        return database.inTransaction(jdbc -> {
+            KekId active = kekCatalog.rotate(jdbc, tenant.value());
+            audit.append(jdbc, new AuditEvent.KeyOperation(clock.instant(), Optional.of(tenant), actor,
+                    KeyAction.ROTATE, active.toString(), detail.apply(active)));
+            return active;
+        });
     }
 
     /** NOT_FOUND for an unknown tenant; CONFLICT for a shredded one, whose keys are destroyed for good. */

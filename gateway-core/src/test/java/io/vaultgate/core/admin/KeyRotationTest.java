@@ -3,14 +3,24 @@ package io.vaultgate.core.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.audit.AuditEvent;
+import io.vaultgate.core.audit.AuditLog;
+import io.vaultgate.core.audit.AuditRecord;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.catalog.FileRepository;
+import io.vaultgate.core.catalog.Jdbc;
+import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.files.FileContent;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
+import io.vaultgate.core.kek.KekCatalog;
+import io.vaultgate.core.kek.KekRefusals;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.testing.TestCore;
 import io.vaultgate.core.testing.TestStore;
 import io.vaultgate.crypto.CryptoException;
@@ -20,7 +30,10 @@ import io.vaultgate.crypto.KeySlot;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -30,6 +43,53 @@ class KeyRotationTest {
 
     @TempDir
     Path home;
+
+    /**
+     * A rotation whose audit record cannot be appended (the process dying between the two) is not recorded either:
+     * its ROTATE record is appended in the rotation's own transaction (crash-consistency audit L2: it was appended
+     * after the rotation had committed, so the catalog recorded version 2 with no key.operation for it). The next
+     * rotation goes ahead and is audited.
+     */
+    @Test
+    void aRotationWhoseAuditRecordFails_isNotRecordedEither() {
+        try (TestCore test = TestCore.create(home)) {
+            TenantId acme = test.client("acme", "acme-up", Protocol.SFTP).tenant();
+            AuditLog audit = test.core().audit();
+            AuditLog failing = new AuditLog() {
+                @Override
+                public AuditRecord append(AuditEvent event) {
+                    return failOnKeyOperation(event, () -> audit.append(event));
+                }
+
+                @Override
+                public AuditRecord append(Jdbc jdbc, AuditEvent event) throws SQLException {
+                    failOnKeyOperation(event, () -> null);
+                    return audit.append(jdbc, event);
+                }
+            };
+            Clock clock = Clock.systemUTC();
+            KeyRotation dying = new KeyRotation(test.database(), new TenantRepository(), new FileRepository(),
+                    test.keys(), failing, "cli", clock, new KekCatalog(test.database(), test.keys(),
+                    new KekRefusals(new SimpleMeterRegistry()), clock));
+
+            assertThatThrownBy(() -> dying.rotate(acme, false)).hasMessageContaining("audit append");
+
+            long recorded = test.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM kek_versions "
+                    + "WHERE kek_tenant = 'acme' AND version > 1"));
+            assertThat(recorded).as("no recorded rotation without its key.operation record").isZero();
+            assertThat(test.auditOf(acme)).doesNotContain("new KEK version");
+
+            KeyRotation.Result next = test.core().keyRotation().rotate(acme, false);
+            assertThat(test.auditOf(acme)).contains("new KEK version " + next.active().version());
+        }
+    }
+
+    private static AuditRecord failOnKeyOperation(AuditEvent event, Supplier<AuditRecord> otherwise) {
+        if (event instanceof AuditEvent.KeyOperation) {
+            throw new IllegalStateException("simulated crash before the audit append");
+        }
+        return otherwise.get();
+    }
 
     @Test
     void rotateWithRewrap_movesEverySlot_leavesPayloadsUntouched_andFilesReadable() throws Exception {
