@@ -39,8 +39,8 @@ class BatchListClaimerTest {
     void aBatchClaimedByMaria() {
         cli = new CliHarness(home);
         assertThat(cli.init().exitCode()).isZero();
-        for (String[] command : new String[][] {{"tenant", "add", "acme"}, {"site", "add", "manila", "--name", "Manila"},
-                {"operator", "add", "maria", "--site", "manila"},
+        for (String[] command : new String[][] {{"tenant", "add", "acme"},
+                {"site", "add", "manila", "--name", "Manila"}, {"operator", "add", "maria", "--site", "manila"},
                 {"site", "route", "--tenant", "acme", "--site", "manila", "--max-files", "1"}}) {
             Result result = cli.run(command);
             assertThat(result.exitCode()).as(String.join(" ", command) + ": " + result.err()).isZero();

@@ -59,7 +59,7 @@ class DemoSiteCertificatesTest {
                 .contains("demo-credentials").doesNotContain("certificate-expiry");
     }
 
-    /** The certificate the demo site's receiver presents, read in the handshake (which it ends: no client certificate). */
+    /** The demo site receiver's certificate, read in a handshake it then ends (this client has no certificate). */
     private static X509Certificate serverCertificate(DemoSite site, DataDirectory directory) throws Exception {
         KeyStore anchors = KeyStore.getInstance("PKCS12");
         anchors.load(null, null);

@@ -21,7 +21,8 @@ final class DemoCredentialsCheck implements Check {
         }
         return List.of(new Finding(NAME, "tenant " + DemoSetup.TENANT, "the demo's credentials can still log in: "
                 + String.join(", ", live) + "; `vaultgate demo` printed them and keeps them in "
-                + context.config().home().resolve("demo").toAbsolutePath().normalize(), "end the demo with `vaultgate lockdown "
+                + context.config().home().resolve("demo").toAbsolutePath().normalize(),
+                "end the demo with `vaultgate lockdown "
                 + DemoSetup.TENANT + " --reason \"demo over\"`, or revoke them (`vaultgate account revoke`)"));
     }
 }
