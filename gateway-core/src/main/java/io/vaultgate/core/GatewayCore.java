@@ -149,7 +149,12 @@ public final class GatewayCore implements AutoCloseable {
         }
     }
 
-    private static final String CLI = "cli";
+    /**
+     * The actor the administrative services ({@link #administration()}, {@link #sites()}, {@link #keyRotation()},
+     * {@link #policies()}) record until their {@code as(actor)} names who acts: the admin API names the
+     * administrator ({@code admin:<name>}), the CLI the operating-system user ({@code cli:<user>}).
+     */
+    private static final String UNNAMED_ACTOR = "cli";
 
     private final Authenticator authenticator;
     private final FileService files;
@@ -204,8 +209,9 @@ public final class GatewayCore implements AutoCloseable {
     }
 
     /**
-     * Builds the core. {@code auditKey} signs audit checkpoints and upload receipts; the administrative
-     * actor recorded for changes made through {@link #administration()} is {@code cli}.
+     * Builds the core. {@code auditKey} signs audit checkpoints and upload receipts; changes made through
+     * {@link #administration()} and the other administrative services record {@code cli} until {@code as(actor)}
+     * names who makes them.
      */
     public static GatewayCore assemble(Database database, ObjectStore store, KeyProvider keys,
                                        AuditSigningKey auditKey, Settings settings, SecureRandom random,
@@ -266,13 +272,14 @@ public final class GatewayCore implements AutoCloseable {
                         settings.reorderWindowSegments(), new ReorderMemory(settings.reorderMemoryBytes()), random,
                         clock, metrics.transfers(), settings.node().id(), kekCatalog),
                 new BatchService(database, batches, routes, tenants, settings.batchLease(), audit, clock,
-                        new Policies(database, tenants, operators, routes, audit, CLI, clock)),
-                new Administration(database, tenants, accounts, tokens, hasher, random, audit, CLI, clock,
+                        new Policies(database, tenants, operators, routes, audit, UNNAMED_ACTOR, clock)),
+                new Administration(database, tenants, accounts, tokens, hasher, random, audit, UNNAMED_ACTOR, clock,
                         kekCatalog),
-                new SiteAdministration(database, tenants, operators, routes, tokens, random, audit, CLI, clock),
+                new SiteAdministration(database, tenants, operators, routes, tokens, random, audit, UNNAMED_ACTOR,
+                        clock),
                 recovery,
                 new Retention(database, tenants, fileRows, shredder, clock), gate, audit, receipts,
-                new KeyRotation(database, tenants, fileRows, keys, audit, CLI, clock, kekCatalog), metrics,
+                new KeyRotation(database, tenants, fileRows, keys, audit, UNNAMED_ACTOR, clock, kekCatalog), metrics,
                 new CoreHealth(database, store, random),
                 new Forwarding(database, outbox, opener, java.util.Optional.of(
                         new io.vaultgate.core.forward.StoredEnvelopes(storedFiles, random)), audit,

@@ -5,6 +5,7 @@ import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
 import io.vaultgate.crypto.keystore.MasterSecret;
+import io.vaultgate.server.cli.Actor;
 import io.vaultgate.server.config.KeyProviderType;
 import io.vaultgate.server.config.MasterSecretSource;
 import io.vaultgate.server.config.VaultgateConfig;
@@ -85,7 +86,7 @@ public final class Initializer {
         try (CoreResources resources = CoreResources.open(config, env)) {
             // the catalog decides, not the token file: it may be gone with its administrator still there (moved off
             // the host, left out of a backup), or be the stale file of an administrator removed since
-            adminToken = resources.core().incidents().administrators().addFirst("admin", "cli");
+            adminToken = resources.core().incidents().administrators().addFirst("admin", Actor.current());
             if (adminToken.isPresent()) {
                 DataDirectory.writeSecret(home.adminTokenFile(), adminToken.get());
                 created.add("administrator 'admin' (token in " + home.adminTokenFile() + ")");

@@ -62,7 +62,7 @@ public final class AccountCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            Administration admin = core.administration();
+            Administration admin = Actor.administration(core);
             List<String> keyLines = sshKeys.stream().map(SshKeyArgument::keyLine).toList();
             keyLines.forEach(SshPublicKey::parse);
             java.security.cert.X509Certificate certificate = clientCertificate == null ? null
@@ -132,7 +132,7 @@ public final class AccountCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            String fingerprint = core.administration().addClientCertificate(username,
+            String fingerprint = Actor.administration(core).addClientCertificate(username,
                     Add.readCertificate(clientCertificate));
             out.println("Added client certificate " + fingerprint + " to account " + username);
             return 0;

@@ -39,13 +39,13 @@ public final class KeysCommand {
             if (emergency) {
                 KeyRotation.EmergencyResult result;
                 try (Progress progress = Progress.onTerminal("re-wrap " + tenant, spec.commandLine().getErr())) {
-                    result = core.keyRotation().emergencyRotate(TenantId.of(tenant), progress);
+                    result = Actor.keys(core).emergencyRotate(TenantId.of(tenant), progress);
                 }
                 out.println("Emergency rotation of tenant " + tenant + ": new files use " + result.active() + "; re-wrapped "
                         + result.rewrapped() + " key slots; " + result.remaining() + " left under older versions");
                 return result.remaining() == 0 ? 0 : 1;
             }
-            KeyRotation.Result result = core.keyRotation().rotate(TenantId.of(tenant), rewrap);
+            KeyRotation.Result result = Actor.keys(core).rotate(TenantId.of(tenant), rewrap);
             out.println("Tenant " + tenant + " now encrypts new files under " + result.active()
                     + (rewrap ? "; re-wrapped " + result.rewrapped() + " key slots" : ""));
             return 0;
@@ -67,7 +67,7 @@ public final class KeysCommand {
             TenantId id = existingTenant(core, tenant);
             int rewrapped;
             try (Progress progress = Progress.onTerminal("re-wrap " + tenant, spec.commandLine().getErr())) {
-                rewrapped = core.keyRotation().rewrap(id, progress);
+                rewrapped = Actor.keys(core).rewrap(id, progress);
             }
             out.println("Re-wrapped " + rewrapped + " key slots of " + tenant);
             return 0;
@@ -90,7 +90,7 @@ public final class KeysCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            KekId disabled = core.keyRotation().disable(TenantId.of(tenant), version);
+            KekId disabled = Actor.keys(core).disable(TenantId.of(tenant), version);
             out.println("Disabled " + disabled + "; it can no longer unwrap");
             return 0;
         }

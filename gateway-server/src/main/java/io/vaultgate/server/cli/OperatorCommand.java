@@ -2,6 +2,7 @@ package io.vaultgate.server.cli;
 
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.admin.Offboarding;
+import io.vaultgate.core.admin.SiteAdministration;
 import io.vaultgate.core.catalog.OperatorRepository.OperatorRow;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -42,13 +43,14 @@ public final class OperatorCommand {
         int run(GatewayCore core, PrintWriter out) {
             List<String> keyLines = sshKeys.stream().map(SshKeyArgument::keyLine).toList();
             keyLines.forEach(io.vaultgate.core.auth.SshPublicKey::parse);
-            core.sites().createOperator(site, username);
+            SiteAdministration sites = Actor.sites(core);
+            sites.createOperator(site, username);
             out.println("Created operator " + username + " of site " + site);
             for (String line : keyLines) {
-                out.println("  added SSH key " + core.sites().addOperatorSshKey(username, line).fingerprint());
+                out.println("  added SSH key " + sites.addOperatorSshKey(username, line).fingerprint());
             }
             if (token) {
-                out.println("  API token (shown once): " + core.sites().issueOperatorToken(username, "cli"));
+                out.println("  API token (shown once): " + sites.issueOperatorToken(username, "cli"));
             }
             return 0;
         }

@@ -44,7 +44,7 @@ public final class SiteCommand {
         int run(GatewayCore core, PrintWriter out) {
             Optional<SitePublicKey> key = recipientKey == null ? Optional.empty()
                     : Optional.of(Seal.read(recipientKey));
-            core.sites().createSite(id, name == null ? id : name);
+            Actor.sites(core).createSite(id, name == null ? id : name);
             key.ifPresent(k -> core.forwarding().administration().setRecipientKey(id, Optional.of(k)));
             out.println("Created site " + id + key.map(k -> " (sealed forwarding to " + k.toBase64() + ")").orElse(""));
             return 0;
@@ -133,7 +133,7 @@ public final class SiteCommand {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--mode " + mode + ": use pull or push");
             }
-            Route route = core.sites().addRoute(TenantId.of(tenant), site, routeMode, PathPolicy.parse(prefix),
+            Route route = Actor.sites(core).addRoute(TenantId.of(tenant), site, routeMode, PathPolicy.parse(prefix),
                     maxFiles, DataSize.parse(maxBytes).bytes(), Durations.parseBounded("--idle-close", idleClose));
             out.println("Created route " + route.id() + ": " + route.tenant() + route.pathPrefix() + " -> " + site
                     + " (" + mode + ")");
@@ -178,7 +178,7 @@ public final class SiteCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            Route route = core.sites().removeRoute(TenantId.of(tenant), routeId);
+            Route route = Actor.sites(core).removeRoute(TenantId.of(tenant), routeId);
             out.println("Removed route " + route.id() + ": " + route.tenant() + route.pathPrefix() + " no longer goes to "
                     + route.siteId());
             return 0;

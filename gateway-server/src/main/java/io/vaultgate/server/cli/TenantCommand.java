@@ -73,7 +73,7 @@ public final class TenantCommand {
             if (maxFileSize != null) {
                 request = request.withMaxFileBytes(DataSize.parse(maxFileSize).bytes());
             }
-            out.println(core.administration().addTenant(request).summary());
+            out.println(Actor.administration(core).addTenant(request).summary());
             return 0;
         }
     }
@@ -117,7 +117,7 @@ public final class TenantCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            Administration admin = core.administration();
+            Administration admin = Actor.administration(core);
             TenantId tenant = TenantId.of(id);
             Tenant current = admin.tenant(tenant).orElseThrow(
                     () -> new IllegalArgumentException("no tenant " + id + "; see `vaultgate tenant list`"));
