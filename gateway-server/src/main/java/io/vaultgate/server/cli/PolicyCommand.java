@@ -42,7 +42,7 @@ public final class PolicyCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            DataPolicy policy = core.policies().publish(TenantId.of(tenant), readText(file));
+            DataPolicy policy = Actor.policies(core).publish(TenantId.of(tenant), readText(file));
             out.println("Published data-handling policy v" + policy.version() + " of tenant " + tenant + " (sha256 "
                     + policy.sha256() + "); operators must acknowledge it before their next claim or download");
             return 0;
@@ -110,7 +110,7 @@ public final class PolicyCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            PolicyAck ack = core.policies().acknowledgeFor(operator, TenantId.of(tenant),
+            PolicyAck ack = Actor.policies(core).acknowledgeFor(operator, TenantId.of(tenant),
                     version == null ? OptionalInt.empty() : OptionalInt.of(version));
             out.println("Operator " + ack.operator() + " acknowledged policy v" + ack.version() + " of tenant " + tenant
                     + " at " + ack.acknowledgedAt());

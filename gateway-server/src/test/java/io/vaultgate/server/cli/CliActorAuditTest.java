@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every change made with the CLI is audited as the operating-system user who ran it ({@code cli:<user>}), in the
  * audit export and in the tenant's transparency report: who created a tenant, an account or a credential, rotated
- * or retired a key, changed a route.
+ * or retired a key, changed a route, published a data-handling policy or recorded an operator's acknowledgement.
  */
 class CliActorAuditTest {
 
@@ -37,6 +37,8 @@ class CliActorAuditTest {
         ok(cli.init());
         ok(cli.run("tenant", "add", "acme"));
         ok(cli.run("tenant", "set", "acme", "--quota-files", "1000"));
+        Path policy = Files.writeString(out.resolve("policy.txt"), "Handle acme's files on managed hosts only.\n");
+        ok(cli.run("policy", "publish", "--tenant", "acme", policy.toString()));
         ok(cli.run("account", "add", "acme-up", "--tenant", "acme", "--token"));
         ok(cli.run("keys", "rotate", "--tenant", "acme"));
         ok(cli.run("keys", "disable", "--tenant", "acme", "--kek-version", "1"));
@@ -46,6 +48,7 @@ class CliActorAuditTest {
         Matcher route = Pattern.compile("Created route (\\S+):")
                 .matcher(ok(cli.run("site", "route", "--tenant", "acme", "--site", "manila")).out());
         assertThat(route.find()).isTrue();
+        ok(cli.run("policy", "ack", "--operator", "maria", "--tenant", "acme"));
         ok(cli.run("site", "unroute", "--tenant", "acme", route.group(1)));
         ok(cli.run("lockdown", "acme", "--reason", "ticket 4711"));
 
@@ -53,7 +56,7 @@ class CliActorAuditTest {
 
         assertThat(changes).extracting(change -> change.get("action")).contains("ADMIN_CREATED", "TENANT_CREATED",
                 "TENANT_UPDATED", "ACCOUNT_CREATED", "CREDENTIAL_ADDED", "ROTATE", "DISABLE", "REWRAP",
-                "SITE_CREATED", "ROUTE_CHANGED", "TENANT_LOCKED");
+                "SITE_CREATED", "ROUTE_CHANGED", "POLICY_PUBLISHED", "POLICY_ACKNOWLEDGED", "TENANT_LOCKED");
         assertThat(changes).allSatisfy(change -> assertThat(change.get("actor"))
                 .as("%s %s", change.get("action"), change.get("subject")).isEqualTo(USER));
 
