@@ -198,12 +198,7 @@ class TornPartialRecoveryTest {
 
             assertThat(report.resumable()).isZero();
             assertThatThrownBy(() -> restarted.core().files().stat(alice, REPORT)).isInstanceOf(GatewayException.class);
-            long aborted = restarted.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM audit_events WHERE "
-                    + "kind = 'upload.aborted' AND event LIKE '%interrupted upload could not be recovered%'"));
-            assertThat(aborted).isEqualTo(1);
-            long rows = restarted.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM files"));
-            assertThat(rows).isZero();
-            assertThat(object).doesNotExist();
+            assertDiscardedAndAudited(restarted);
         }
     }
 
@@ -226,16 +221,21 @@ class TornPartialRecoveryTest {
 
             assertThat(report.resumable()).isZero();
             assertThat(restarted.core().recovery().deferredCount()).as("not a passing failure").isZero();
-            long aborted = restarted.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM audit_events WHERE "
-                    + "kind = 'upload.aborted' AND event LIKE '%interrupted upload could not be recovered%'"));
-            assertThat(aborted).isEqualTo(1);
-            long rows = restarted.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM files"));
-            assertThat(rows).isZero();
-            assertThat(object).doesNotExist();
+            assertDiscardedAndAudited(restarted);
         }
     }
 
     /** Zeroes stored segment {@code index}, as delayed allocation leaves data that was never flushed. */
+    /** The interrupted upload was discarded: audited once as not recoverable, no row, no object. */
+    private void assertDiscardedAndAudited(TestCore restarted) {
+        long aborted = restarted.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM audit_events WHERE "
+                + "kind = 'upload.aborted' AND event LIKE '%interrupted upload could not be recovered%'"));
+        assertThat(aborted).isEqualTo(1);
+        long rows = restarted.database().read(jdbc -> jdbc.count("SELECT COUNT(*) FROM files"));
+        assertThat(rows).isZero();
+        assertThat(object).doesNotExist();
+    }
+
     private void zero(long index) throws IOException {
         try (FileChannel file = FileChannel.open(object, StandardOpenOption.WRITE)) {
             ByteBuffer zeros = ByteBuffer.allocate((int) STRIDE);

@@ -190,12 +190,7 @@ class FileSystemObjectStoreTest {
 
     @Test
     void failedBackgroundFlush_failsTheCommit_evenIfTheLastFlushSucceeds() throws IOException {
-        AtomicInteger flushes = new AtomicInteger();
-        FileSystemObjectStore store = new FileSystemObjectStore(root, 1_000, Runnable::run, channel -> {
-            if (flushes.incrementAndGet() == 1) {
-                throw new IOException("Input/output error");
-            }
-        });
+        FileSystemObjectStore store = storeWhoseFirstFlushFails();
         ObjectId id = ObjectId.random(random);
         PendingObject pending = store.create(ACME, id);
         pending.channel().write(ByteBuffer.wrap(new byte[2_000]));
@@ -212,12 +207,7 @@ class FileSystemObjectStoreTest {
      */
     @Test
     void failedBackgroundFlush_failsTheCommit_evenWhenALaterBackgroundFlushSucceeds() throws IOException {
-        AtomicInteger flushes = new AtomicInteger();
-        FileSystemObjectStore store = new FileSystemObjectStore(root, 1_000, Runnable::run, channel -> {
-            if (flushes.incrementAndGet() == 1) {
-                throw new IOException("Input/output error");
-            }
-        });
+        FileSystemObjectStore store = storeWhoseFirstFlushFails();
         ObjectId id = ObjectId.random(random);
         PendingObject pending = store.create(ACME, id);
         pending.channel().write(ByteBuffer.wrap(new byte[1_000])); // background flush 1: fails (EIO)
@@ -231,12 +221,7 @@ class FileSystemObjectStoreTest {
     /** The same through sync(), which keeps a suspended upload's partial, and every later flush fails too. */
     @Test
     void failedBackgroundFlush_failsTheSyncOfAPartial_andEveryLaterFlush() throws IOException {
-        AtomicInteger flushes = new AtomicInteger();
-        FileSystemObjectStore store = new FileSystemObjectStore(root, 1_000, Runnable::run, channel -> {
-            if (flushes.incrementAndGet() == 1) {
-                throw new IOException("Input/output error");
-            }
-        });
+        FileSystemObjectStore store = storeWhoseFirstFlushFails();
         PendingObject pending = store.create(ACME, ObjectId.random(random));
         pending.channel().write(ByteBuffer.wrap(new byte[1_000]));
         pending.channel().write(ByteBuffer.wrap(new byte[1_000]));
@@ -246,6 +231,16 @@ class FileSystemObjectStoreTest {
         assertThatThrownBy(pending::sync).as("a retried flush cannot bring the dropped pages back")
                 .isInstanceOf(ObjectFlushFailed.class).hasMessageContaining("Input/output error");
         pending.close();
+    }
+
+    /** A store flushing every 1 000 bytes, in the writing thread, whose first flush fails as a disk error would. */
+    private FileSystemObjectStore storeWhoseFirstFlushFails() throws IOException {
+        AtomicInteger flushes = new AtomicInteger();
+        return new FileSystemObjectStore(root, 1_000, Runnable::run, channel -> {
+            if (flushes.incrementAndGet() == 1) {
+                throw new IOException("Input/output error");
+            }
+        });
     }
 
     @Test
