@@ -138,9 +138,11 @@ class ScaleOutIT {
                     }));
                 }
                 awaitAcks(acknowledged, KILL_AFTER_ACKS, Duration.ofSeconds(180));
+                Process held = holdAnUploadOn(cluster.nodeA, homeA, token, database);
                 Instant killing = Instant.now();
                 cluster.nodeA.kill();
                 Instant killed = Instant.now();
+                held.destroyForcibly();
                 clients.shutdown();
                 for (Future<?> client : running) {
                     client.get(400, TimeUnit.SECONDS);
@@ -224,6 +226,9 @@ class ScaleOutIT {
     private record TakeOver(Instant at, String dead, String line) {
     }
 
+    /** The upload held open on node A across its kill ({@link #holdAnUploadOn}). */
+    private static final String HELD_PATH = "/inbox/held-across-the-kill.bin";
+
     private static final Pattern TOOK_OVER = Pattern.compile(
             "took over \\d+ uploads and forwarding jobs of node (\\S+), silent for more than");
 
@@ -290,6 +295,27 @@ class ScaleOutIT {
             Thread.sleep(300);
         }
         throw new AssertionError(path + " was never acknowledged");
+    }
+
+    /**
+     * An upload streaming into {@code node} (directly, not through the balancer) when it is killed: a slow curl, never
+     * retried, so the node surely holds interrupted work for the survivor to take over, whatever the retried uploads
+     * of the clients did meanwhile. Returns once its row is in the catalog.
+     */
+    private Process holdAnUploadOn(GatewayProcess node, Path home, String token, String database) throws Exception {
+        Path body = dir.resolve("held.bin");
+        Files.write(body, new byte[8 << 20]);
+        Process curl = new ProcessBuilder("curl", "-sS", "--limit-rate", "64k", "--cacert",
+                home.resolve("tls/ca.crt").toString(), "-H", "Authorization: Bearer " + token, "-T", body.toString(),
+                "-o", "/dev/null", "https://127.0.0.1:" + node.httpsPort + "/v1/files" + HELD_PATH)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("held-curl.log").toFile()).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (count(database, "SELECT COUNT(*) FROM files WHERE state = 'UPLOADING' AND path = '" + HELD_PATH + "'")
+                == 0) {
+            assertThat(System.nanoTime()).as("the held upload's row on node A").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        return curl;
     }
 
     private static String httpsUrl(HaproxyBalancer balancer, String path) {
