@@ -460,7 +460,7 @@ public sealed interface AuditEvent {
         }
     }
 
-    /** An administrator changed tenants, accounts, credentials, sites or routes. */
+    /** An administrator changed tenants, accounts, credentials, sites, routes or the gateway's own TLS certificate. */
     record AdminChange(Instant at, Optional<TenantId> tenant, String actor, AdminAction action, String subject)
             implements AuditEvent {
         public AdminChange {
@@ -486,6 +486,6 @@ public sealed interface AuditEvent {
         ACCOUNT_CREATED, ACCOUNT_UPDATED, ACCOUNT_LOCKED, ACCOUNT_UNLOCKED, ACCOUNT_DELETED,
         CREDENTIAL_ADDED, CREDENTIAL_REVOKED, ADMIN_CREATED, SITE_CREATED, SITE_UPDATED, ROUTE_CHANGED,
         POLICY_PUBLISHED, POLICY_ACKNOWLEDGED, SOURCE_BANNED, SOURCE_UNBANNED, TENANT_SHREDDED, BACKUP_TAKEN,
-        STORE_ADOPTED
+        STORE_ADOPTED, TLS_CERTIFICATE_CHANGED
     }
 }
