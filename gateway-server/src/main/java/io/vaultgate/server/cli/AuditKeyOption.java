@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
 /**
  * The {@code --key} option of the offline verifiers ({@code receipt verify}, {@code tenant verify-shred}): the
  * gateway's audit public key, by default the one published beside the signing key of the configured home.
+ * {@code report verify} names its option {@code --public-key} and finds its default here too ({@link #trusted(Path,
+ * String, GlobalOptions, Map)}).
  */
 final class AuditKeyOption {
 
@@ -21,14 +23,23 @@ final class AuditKeyOption {
 
     /** The key to trust: {@code --key}, else the home's published key, which must exist. */
     AuditPublicKey trusted(GlobalOptions global, Map<String, String> env) throws IOException {
-        return AuditKeys.readPublicKey(key != null ? key : defaultKey(global, env));
+        return trusted(key, "--key", global, env);
     }
 
-    private static Path defaultKey(GlobalOptions global, Map<String, String> env) {
+    /**
+     * The key to trust: {@code given}, else the home's published key, which must exist; {@code option} is the
+     * command's name for the key option, for the message when there is none.
+     */
+    static AuditPublicKey trusted(Path given, String option, GlobalOptions global, Map<String, String> env)
+            throws IOException {
+        return AuditKeys.readPublicKey(given != null ? given : defaultKey(option, global, env));
+    }
+
+    private static Path defaultKey(String option, GlobalOptions global, Map<String, String> env) {
         Path file = AuditKeys.publicKeyFile(AuditCommand.signingKeyFile(global.load(env)));
         if (!Files.exists(file)) {
             throw new StartupException("audit key " + file, "not found",
-                    "give the gateway's published audit public key with --key");
+                    "give the gateway's published audit public key with " + option);
         }
         return file;
     }

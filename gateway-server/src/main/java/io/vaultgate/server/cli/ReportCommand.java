@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vaultgate report --tenant T --period YYYY-MM} writes a tenant's signed transparency report (JSON and
- * HTML, each with a detached Ed25519 signature); {@code vaultgate report verify FILE --public-key PEM} checks
- * one offline. Generation reads the catalog and the audit signing key only, never the master secret.
+ * HTML, each with a detached Ed25519 signature); {@code vaultgate report verify FILE} checks one offline, with the
+ * home's published audit public key or the one {@code --public-key} names. Generation reads the catalog and the
+ * audit signing key only, never the master secret.
  */
 @Command(name = "report", mixinStandardHelpOptions = true, description = {
         "Write a tenant's signed transparency report for one month: encryption and key versions, every operator "
@@ -94,26 +95,33 @@ public final class ReportCommand extends AuditCommand.StoreTask {
             "Check a report (the .json or the .html) offline against its .sig with the gateway's published audit "
                     + "public key. Exit code 0 if the signature is valid, 1 if not."})
     static final class Verify implements Callable<Integer> {
+        private final Map<String, String> env;
+
         @Parameters(paramLabel = "FILE", description = "report-<tenant>-<period>.json or .html")
         Path file;
 
-        @Option(names = "--public-key", required = true, paramLabel = "PEM",
-                description = "The gateway's audit public key (PEM), as published by its operator.")
+        @Option(names = "--public-key", paramLabel = "PEM",
+                description = "The gateway's audit public key (PEM), as published by its operator (default: "
+                        + "<home>/keys/audit-signing.pub).")
         Path publicKey;
 
         @Option(names = "--signature", paramLabel = "SIG", description = "The signature file (default: FILE.sig).")
         Path signature;
 
-        /** Accepted like every subcommand's, though verifying needs no data directory. */
+        /** Where the default key is: verifying needs no data directory when --public-key is given. */
         @picocli.CommandLine.Mixin
         GlobalOptions global;
 
         @Spec
         CommandSpec spec;
 
+        Verify(Map<String, String> env) {
+            this.env = env;
+        }
+
         @Override
         public Integer call() throws IOException {
-            AuditPublicKey key = AuditKeys.readPublicKey(publicKey);
+            AuditPublicKey key = AuditKeyOption.trusted(publicKey, "--public-key", global, env);
             byte[] content = Files.readAllBytes(file);
             byte[] sig = Files.readAllBytes(signature == null ? signatureOf(file) : signature);
             PrintWriter out = spec.commandLine().getOut();

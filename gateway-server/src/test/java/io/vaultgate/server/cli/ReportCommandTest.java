@@ -51,6 +51,40 @@ class ReportCommandTest {
     }
 
     @Test
+    void verify_defaultsToTheHomesPublishedAuditKey_andPublicKeyOverridesIt() throws Exception {
+        CliHarness cli = new CliHarness(home);
+        ok(cli.init());
+        ok(cli.run("tenant", "add", "acme"));
+        String month = YearMonth.now(ZoneOffset.UTC).toString();
+        ok(cli.run("report", "--tenant", "acme", "--period", month, "--out", out.toString()));
+        Path json = out.resolve("report-acme-" + month + ".json");
+
+        Result byHomeKey = cli.run("report", "verify", json.toString());
+        assertThat(byHomeKey.exitCode()).as(byHomeKey.err()).isZero();
+        assertThat(byHomeKey.out()).contains("OK: transparency report of tenant acme for " + month);
+        ok(cli.run("report", "verify", out.resolve("report-acme-" + month + ".html").toString()));
+
+        Path otherKey = out.resolve("other/audit-signing.key");
+        AuditKeys.loadOrCreate(otherKey, new SecureRandom());
+        Result byOtherKey = cli.run("report", "verify", json.toString(), "--public-key",
+                AuditKeys.publicKeyFile(otherKey).toString());
+        assertThat(byOtherKey.exitCode()).isEqualTo(1);
+        assertThat(byOtherKey.err()).contains("INVALID").contains("does not match its signature");
+    }
+
+    @Test
+    void verify_withNoPublishedKeyInTheHome_namesThePublicKeyOption() {
+        Path empty = out.resolve("no-home");
+
+        Result result = new CliHarness(empty).run("report", "verify", out.resolve("report-acme-2026-11.json")
+                .toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("audit key " + empty.resolve("keys/audit-signing.pub") + ": not found")
+                .contains("--public-key");
+    }
+
+    @Test
     void aReceiptSavedAsAnHtmlReport_isRefused_thoughTheAuditKeySignedIt() throws Exception {
         CliHarness cli = new CliHarness(home);
         ok(cli.init());
