@@ -27,6 +27,7 @@ import io.vaultgate.https.metrics.SessionMdc;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Wires one connection's pipeline and nothing else. With HTTP/2 on, a connection whose handshake chose ALPN
@@ -49,7 +50,7 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
     private static final List<String> HTTP1_HANDLERS = List.of("keepAliveBytes", "keepAliveTls", "decoder", "encoder",
             "headerTimeout", "keepAlive", "bodyRate", "session", "chunked", "api");
 
-    private final SslContext tls;
+    private final Supplier<SslContext> tls;
     private final HttpsSettings settings;
     private final EventExecutorGroup blocking;
     private final Dispatcher dispatcher;
@@ -67,6 +68,16 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
      */
     public HttpsInitializer(SslContext tls, HttpsSettings settings, EventExecutorGroup blocking, Dispatcher dispatcher,
                             ChannelGroup connections, HttpsConnections meters, AccessControl access) {
+        this(() -> tls, settings, blocking, dispatcher, connections, meters, access);
+    }
+
+    /**
+     * As above, with the TLS context asked for at each new connection: {@link HttpsServer#replaceTls} swaps it, and
+     * the connections accepted after that get the new certificate while those already open keep theirs.
+     */
+    public HttpsInitializer(Supplier<SslContext> tls, HttpsSettings settings, EventExecutorGroup blocking,
+                            Dispatcher dispatcher, ChannelGroup connections, HttpsConnections meters,
+                            AccessControl access) {
         this.meters = meters;
         this.access = access;
         this.connections = connections;
@@ -99,7 +110,7 @@ public final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast("limit", connectionLimit);
         KeepAliveTimeout keepAlive = new KeepAliveTimeout("https", settings.keepAliveTimeout());
         pipeline.addLast("keepAliveBytes", keepAlive.bytes());
-        pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+        pipeline.addLast("tls", tls.get().newHandler(channel.alloc()));
         pipeline.addLast("keepAliveTls", keepAlive.tls());
         pipeline.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         if (settings.http2().enabled()) {

@@ -35,7 +35,10 @@ import io.vaultgate.https.tus.TusApi;
 import io.vaultgate.https.tus.TusUrls;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,14 +64,19 @@ public final class HttpsServer implements AutoCloseable {
     private final EventExecutorGroup blocking;
     private final Channel channel;
     private final ChannelGroup connections;
+    private final AtomicReference<SslContext> tls;
+    private final HttpsSettings settings;
+    private final List<AutoCloseable> closedFirst = new CopyOnWriteArrayList<>();
 
     private HttpsServer(EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking, Channel channel,
-                        ChannelGroup connections) {
+                        ChannelGroup connections, AtomicReference<SslContext> tls, HttpsSettings settings) {
         this.boss = boss;
         this.workers = workers;
         this.blocking = blocking;
         this.channel = channel;
         this.connections = connections;
+        this.tls = tls;
+        this.settings = settings;
     }
 
     /**
@@ -106,8 +114,7 @@ public final class HttpsServer implements AutoCloseable {
                                      ForwardingApi forwarding, SignedReceipts receipts, TusUrls tusUrls,
                                      HttpsConnections meters)
             throws SSLException, InterruptedException {
-        SslContext tls = ServerTls.serverContext(settings.tls(), settings.clientTls(), ServerTls.preferredProvider(),
-                settings.http2().enabled());
+        AtomicReference<SslContext> tls = new AtomicReference<>(serverContext(settings, settings.tls()));
         Routes routes = new Routes(new HttpAuthentication(authenticator),
                 new FilesApi(files, ingest, settings.maxUploadBytes(), receipts),
                 new TusApi(ingest, settings.maxUploadBytes(), receipts, tusUrls), operators, admin, forwarding);
@@ -128,19 +135,46 @@ public final class HttpsServer implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 64 * 1024,
                             MAX_READ_BYTES))
-                    .childHandler(new HttpsInitializer(tls, settings, blocking, routes, connections, meters,
+                    .childHandler(new HttpsInitializer(tls::get, settings, blocking, routes, connections, meters,
                             authenticator.access()))
                     .bind(settings.bindAddress(), settings.port())
                     .sync()
                     .channel();
             LOG.info("HTTPS listening on {} ({} transport, {} TLS, {})", channel.localAddress(),
-                    epoll ? "epoll" : "nio", tls.getClass().getSimpleName(),
+                    epoll ? "epoll" : "nio", tls.get().getClass().getSimpleName(),
                     settings.http2().enabled() ? "HTTP/2 and HTTP/1.1" : "HTTP/1.1 only");
-            return new HttpsServer(boss, workers, blocking, channel, connections);
+            return new HttpsServer(boss, workers, blocking, channel, connections, tls, settings);
         } catch (InterruptedException | RuntimeException e) {
             shutdown(boss, workers, blocking);
             throw e;
         }
+    }
+
+    /**
+     * Serves the connections accepted from now on with {@code material} (a renewed or imported certificate), under
+     * the same TLS policy, client-certificate anchors and ALPN as at start; connections already open keep the
+     * certificate they were handshaken with. The new context is built before it replaces the old one, so material
+     * the TLS provider refuses throws here and the listener goes on serving the old certificate.
+     *
+     * @throws SSLException the key and certificate do not make a TLS context (nothing was replaced)
+     */
+    public void replaceTls(TlsMaterial material) throws SSLException {
+        SslContext next = serverContext(settings, material);
+        tls.set(next);
+        LOG.info("HTTPS serves a new certificate from now on: {}", material);
+    }
+
+    /**
+     * Closes {@code resource} when the listener closes, before it: what feeds the listener, such as the watcher that
+     * reloads its certificate files ({@link #replaceTls}).
+     */
+    public void closeWith(AutoCloseable resource) {
+        closedFirst.add(resource);
+    }
+
+    private static SslContext serverContext(HttpsSettings settings, TlsMaterial material) throws SSLException {
+        return ServerTls.serverContext(material, settings.clientTls(), ServerTls.preferredProvider(),
+                settings.http2().enabled());
     }
 
     /** The bound port: the configured one, or the one the system picked for port 0. */
@@ -150,6 +184,13 @@ public final class HttpsServer implements AutoCloseable {
 
     @Override
     public void close() {
+        for (AutoCloseable resource : closedFirst) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} with the HTTPS listener: {}", resource, e.toString());
+            }
+        }
         channel.close().syncUninterruptibly();
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdown(boss, workers, blocking);
