@@ -18,10 +18,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vaultgate account add|add-cert|revoke|expire}. */
-@Command(name = "account", mixinStandardHelpOptions = true, description = "Manage client accounts.",
-        subcommands = {AccountCommand.Add.class, AccountCommand.AddCertificate.class, AccountCommand.Revoke.class,
-                AccountCommand.Expire.class})
+/**
+ * {@code vaultgate account add|add-key|add-cert|add-token|set-password|show|list|revoke|expire}; the credentials of
+ * an existing account are added by {@link AccountCredentialCommands} and shown by {@link CredentialReviewCommands}.
+ */
+@Command(name = "account", mixinStandardHelpOptions = true,
+        description = "Manage client accounts and their credentials; review who holds what with show and list.",
+        subcommands = {AccountCommand.Add.class, AccountCredentialCommands.AddKey.class,
+                AccountCommand.AddCertificate.class, AccountCredentialCommands.AddToken.class,
+                AccountCredentialCommands.SetPassword.class, CredentialReviewCommands.ShowAccount.class,
+                CredentialReviewCommands.ListAccounts.class, AccountCommand.Revoke.class, AccountCommand.Expire.class})
 public final class AccountCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -120,7 +126,7 @@ public final class AccountCommand {
                     + "TLS. A certificate logs in as one account: one another account holds is refused (exit 1).",
                     "Example: vaultgate account add-cert acme-api --client-cert acme-api.crt"})
     static final class AddCertificate extends CoreTask {
-        @Parameters(paramLabel = "USERNAME")
+        @Parameters(paramLabel = "USERNAME", description = "The account.")
         String username;
 
         @Option(names = "--client-cert", required = true, paramLabel = "PEM", description = "The certificate (PEM).")
@@ -144,7 +150,7 @@ public final class AccountCommand {
                     + "sessions that used it end on every node within 2 s. Recorded in the audit log.",
                     "Example: vaultgate account revoke acme-upload --ssh-key SHA256:abc... --reason \"laptop stolen\""})
     static final class Revoke extends CoreTask {
-        @Parameters(paramLabel = "USERNAME")
+        @Parameters(paramLabel = "USERNAME", description = "The account, operator, administrator or monitor.")
         String username;
 
         @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
@@ -178,30 +184,37 @@ public final class AccountCommand {
         int run(GatewayCore core, PrintWriter out) {
             io.vaultgate.core.admin.Revocation revocation = core.incidents().revocation();
             String actor = Actor.current();
-            int ended;
             if (which.sshKey != null) {
-                ended = revocation.revokeSshKey(username, which.sshKey, reason, actor);
+                revocation.revokeSshKey(username, which.sshKey, reason, actor);
             } else if (which.tokenFromStdin) {
                 char[] token = Add.readPassword();
-                ended = revocation.revokeToken(username, new String(token).strip(), reason, actor);
+                revocation.revokeToken(username, new String(token).strip(), reason, actor);
                 java.util.Arrays.fill(token, '\0');
             } else if (which.allTokens) {
-                ended = revocation.revokeAllTokens(username, reason, actor);
+                revocation.revokeAllTokens(username, reason, actor);
             } else if (which.certificate != null) {
-                ended = revocation.revokeCertificate(username, which.certificate, reason, actor);
+                revocation.revokeCertificate(username, which.certificate, reason, actor);
             } else {
-                ended = revocation.revokePassword(username, reason, actor);
+                revocation.revokePassword(username, reason, actor);
             }
-            out.println("Revoked; " + ended + " session(s) on this node ended, the rest within 2 s on every node");
+            out.println(REVOKED);
             return 0;
         }
     }
+
+    /**
+     * What a revocation from the CLI tells: the command is no gateway node and holds no sessions (the count the core
+     * returns, of this process's sessions, is always 0 here), so the running gateway nodes' session check ends the
+     * sessions that used the credential, each within about 2 s.
+     */
+    static final String REVOKED = "Revoked; the running gateway ends the sessions that used it within 2 s, on "
+            + "every node";
 
     @Command(name = "expire", mixinStandardHelpOptions = true,
             description = {"Set when a client account expires (its logins are refused from then on), or --never.",
                     "Example: vaultgate account expire acme-upload --at 2026-12-31T23:59:59Z"})
     static final class Expire extends CoreTask {
-        @Parameters(paramLabel = "USERNAME")
+        @Parameters(paramLabel = "USERNAME", description = "The account.")
         String username;
 
         @Option(names = "--at", paramLabel = "INSTANT", description = "ISO-8601 UTC time, e.g. 2026-12-31T23:59:59Z.")

@@ -13,9 +13,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vaultgate operator add|list|remove}: people and systems of BPO sites. */
-@Command(name = "operator", mixinStandardHelpOptions = true, description = "Manage operators of BPO sites.",
-        subcommands = {OperatorCommand.Add.class, OperatorCommand.ListOperators.class, OperatorCommand.Remove.class})
+/**
+ * {@code vaultgate operator add|add-key|add-token|show|list|remove}: people and systems of BPO sites; the credentials
+ * of an existing operator are added by {@link OperatorCredentialCommands}, shown by {@link CredentialReviewCommands}.
+ */
+@Command(name = "operator", mixinStandardHelpOptions = true,
+        description = "Manage operators of BPO sites and their credentials.",
+        subcommands = {OperatorCommand.Add.class, OperatorCredentialCommands.AddKey.class,
+                OperatorCredentialCommands.AddToken.class, CredentialReviewCommands.ShowOperator.class,
+                OperatorCommand.ListOperators.class, OperatorCommand.Remove.class})
 public final class OperatorCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -23,10 +29,10 @@ public final class OperatorCommand {
                     + "once claimed, and return results into the tenant's outbox.",
                     "Example: vaultgate operator add maria --site manila --ssh-key maria.pub --token"})
     static final class Add extends CoreTask {
-        @Parameters(paramLabel = "USERNAME")
+        @Parameters(paramLabel = "USERNAME", description = "Login name: 2-64 of a-z, 0-9, '.', '_' and '-'.")
         String username;
 
-        @Option(names = "--site", required = true)
+        @Option(names = "--site", required = true, description = "The site the operator works for.")
         String site;
 
         @Option(names = "--ssh-key", paramLabel = "FILE|KEY", description = "OpenSSH public key. Repeatable.")
@@ -80,7 +86,7 @@ public final class OperatorCommand {
                     + "others to claim. The username is never reused. Recorded in the audit log.",
                     "Example: vaultgate operator remove maria --reason \"left the company\""})
     static final class Remove extends CoreTask {
-        @Parameters(paramLabel = "USERNAME")
+        @Parameters(paramLabel = "USERNAME", description = "The operator.")
         String username;
 
         @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")

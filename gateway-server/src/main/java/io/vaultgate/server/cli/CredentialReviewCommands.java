@@ -1,0 +1,94 @@
+package io.vaultgate.server.cli;
+
+import io.vaultgate.core.admin.CredentialInventory;
+import io.vaultgate.core.admin.CredentialInventory.Holder;
+import io.vaultgate.core.catalog.Database;
+import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.server.config.VaultgateConfig;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code vaultgate account show|list} and {@code operator show}: who holds which credentials, without a secret.
+ * Read-only: they open only the catalog (never the master secret or the key provider) and change nothing.
+ */
+final class CredentialReviewCommands {
+
+    private CredentialReviewCommands() {
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = {"Show a client account: its tenant, role, state (active, expired, locked, shredded) and "
+                    + "what it may log in with: SSH key fingerprints and types, client certificate fingerprints and "
+                    + "subjects, whether a password is set, its live API tokens by label and date, whether TOTP is "
+                    + "enrolled. Never prints a key, token, password or hash.",
+                    "Example: vaultgate account show acme-upload"})
+    static final class ShowAccount extends ForwardCommand.CatalogTask {
+        @Parameters(paramLabel = "USERNAME", description = "The account.")
+        String username;
+
+        ShowAccount(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(VaultgateConfig config, Database database, Clock clock, PrintWriter out) {
+            Holder account = new CredentialInventory(database, clock).account(username)
+                    .orElseThrow(() -> new IllegalArgumentException("no account named " + username
+                            + "; see `vaultgate account list --tenant TENANT`"));
+            CredentialReport.print(account, out);
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = {"Show every client account of a tenant, as `vaultgate account show` does, by username.",
+                    "Example: vaultgate account list --tenant acme"})
+    static final class ListAccounts extends ForwardCommand.CatalogTask {
+        @Option(names = "--tenant", required = true, description = "The tenant whose accounts to show.")
+        String tenant;
+
+        ListAccounts(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(VaultgateConfig config, Database database, Clock clock, PrintWriter out) {
+            List<Holder> accounts = new CredentialInventory(database, clock).accounts(TenantId.of(tenant));
+            out.println("Tenant " + tenant + ": " + accounts.size() + " account(s)");
+            for (Holder account : accounts) {
+                out.println();
+                CredentialReport.print(account, out);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = {"Show an operator: its site, state (active or removed) and what it may log in with: SSH "
+                    + "key fingerprints and types, its live API tokens by label and date, whether TOTP is enrolled. "
+                    + "Never prints a key, token or secret.",
+                    "Example: vaultgate operator show maria"})
+    static final class ShowOperator extends ForwardCommand.CatalogTask {
+        @Parameters(paramLabel = "USERNAME", description = "The operator.")
+        String username;
+
+        ShowOperator(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(VaultgateConfig config, Database database, Clock clock, PrintWriter out) {
+            Holder operator = new CredentialInventory(database, clock).operator(username)
+                    .orElseThrow(() -> new IllegalArgumentException("no operator named " + username
+                            + "; see `vaultgate operator list`"));
+            CredentialReport.print(operator, out);
+            return 0;
+        }
+    }
+}
