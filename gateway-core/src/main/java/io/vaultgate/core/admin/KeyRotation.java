@@ -107,33 +107,38 @@ public final class KeyRotation {
      * active version. A slot that an upload wrapped before the rotation but has not stored yet is not seen:
      * let the uploads that began before the rotation end first.
      *
-     * @throws GatewayException NOT_FOUND for an unknown tenant or version, CONFLICT while slots use it or
-     *     for the active version
+     * <p>Crash-consistent in two steps (crash-consistency audit L2: it was three, keystore, catalog, audit, each
+     * committed on its own, so a crash could leave a version disabled with no record of it, or recorded and never
+     * audited). First the catalog records the version disabled and its {@code key.operation DISABLE} record, in one
+     * transaction ({@link KekCatalog#disable}): from that commit every node refuses to unwrap with it, whatever its
+     * keystore holds. Then this node's keystore disables it. A crash between the two leaves the version refused
+     * everywhere and still enabled in this node's keystore, as on a node whose copy is behind; run again, the command
+     * completes the keystore and appends no second record. A keystore found disabled with the catalog not (a crash of
+     * an older gateway between its keystore write and its record) is recorded and audited now.
+     *
+     * @throws GatewayException NOT_FOUND for an unknown tenant or version, and for a version disabled already;
+     *     CONFLICT while slots use it, for the active version, and where this node's keystore is behind the catalog
      */
     public KekId disable(TenantId tenant, int version) {
         existingUnshredded(tenant, "changed");
-        kekCatalog.requireNotBehind(tenant.value());
         KekId kek = new KekId(tenant.value(), version);
-        if (keys.active(tenant.value()).equals(kek)) {
-            throw new GatewayException(Reason.CONFLICT, kek + " is the active KEK version; rotate first");
-        }
-        long used = database.read(jdbc -> jdbc.count("SELECT COUNT(*) FROM key_slots WHERE kek_tenant = ? "
-                + "AND kek_version = ?", tenant.value(), version));
-        if (used > 0) {
-            throw new GatewayException(Reason.CONFLICT, used + " key slots of tenant " + tenant
-                    + " are still wrapped by " + kek + "; re-wrap them first (vaultgate keys rewrap)");
-        }
+        KekCatalog.Disabling recorded = database.inTransaction(jdbc -> {
+            KekCatalog.Disabling disabling = kekCatalog.disable(jdbc, kek);
+            if (disabling == KekCatalog.Disabling.RECORDED) {
+                audit.append(jdbc, new AuditEvent.KeyOperation(clock.instant(), Optional.of(tenant), actor,
+                        KeyAction.DISABLE, kek.toString(), "KEK version " + version + " disabled"));
+            }
+            return disabling;
+        });
         try {
             keys.disable(kek);
         } catch (CryptoException.KeyNotFound e) {
-            throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " has no enabled KEK version "
-                    + version);
-        } catch (IllegalStateException e) {
-            throw new GatewayException(Reason.CONFLICT, kek + " is the active KEK version; rotate first");
+            // not enabled in this node's keystore: disabled there before its record (an older gateway), or not held
+            if (recorded == KekCatalog.Disabling.RECORDED_BEFORE) {
+                throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " has no enabled KEK version "
+                        + version + " (it is disabled)");
+            }
         }
-        kekCatalog.recordHeld(tenant.value());
-        audit.append(new AuditEvent.KeyOperation(clock.instant(), Optional.of(tenant), actor, KeyAction.DISABLE,
-                kek.toString(), "KEK version " + version + " disabled"));
         return kek;
     }
 

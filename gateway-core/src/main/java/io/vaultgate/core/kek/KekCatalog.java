@@ -18,7 +18,7 @@ import java.util.Optional;
  * and fails closed where they disagree. With the keystore provider every node of a scale-out holds its own copy of
  * {@code keys/kek.p12}, and a change of a tenant's keys changes the copy of the node that made it only; the catalog,
  * shared, learns of every change in the operation that makes it ({@link TenantKeyCreation#createFirst}, {@link
- * #rotate}, {@link #recordHeld}, {@link #recordDestroyed}).
+ * #rotate}, {@link #disable}, {@link #recordDestroyed}).
  * So a node whose copy is behind is found out: it refuses to wrap new data keys with a version older than the
  * catalog's active one ({@link #requireCurrent}, in the upload's opening transaction), to unwrap with a version the
  * catalog marks disabled or destroyed ({@link #requireUsable}), and to change the tenant's keys
@@ -244,20 +244,25 @@ public final class KekCatalog {
     }
 
     /**
-     * After a change made here (a disabled version): records what it holds, and the key check of its active version
-     * where the catalog has none. (A tenant's creation and a rotation record theirs in their own transaction: {@link
-     * TenantKeyCreation#createFirst}, {@link #rotate}.)
+     * Records {@code kek}, a retired version, disabled, in the caller's transaction under the tenant's row lock and
+     * before this node's keystore changes: the caller appends its audit record in the same transaction and, after the
+     * commit, disables the version in the keystore ({@link TenantKeyChanges#disable}). {@link
+     * Disabling#RECORDED_BEFORE} where the catalog records it disabled already and this node's keystore still holds it
+     * enabled: a run cut off between the two, which the caller completes without a second record.
      */
-    public void recordHeld(String tenant) {
-        Map<Integer, KekVersionState> held = KekVersions.heldBy(keys, tenant).states();
-        database.inTransaction(jdbc -> {
-            versions.record(jdbc, tenant, held, clock.millis());
-            int here = node.active(tenant);
-            if (here > 0) {
-                recorder.fillCheck(jdbc, new KekId(tenant, here));
-            }
-            return null;
-        });
+    public Disabling disable(Jdbc jdbc, KekId kek) throws SQLException {
+        return changes.disable(jdbc, kek);
+    }
+
+    /** What {@link #disable} found in the catalog. */
+    public enum Disabling {
+        /** Recorded disabled now: the caller audits it in this transaction, then disables it in the keystore. */
+        RECORDED,
+        /**
+         * Recorded disabled before (and audited then), still enabled in this node's keystore: an earlier run cut off
+         * between its commit and its keystore write, or a run on another node; the caller completes the keystore.
+         */
+        RECORDED_BEFORE
     }
 
     /**

@@ -7,6 +7,7 @@ import io.vaultgate.crypto.KekId;
 import io.vaultgate.crypto.KeyProvider;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * A change of a tenant's keys made on this node, kept in step with the catalog's record: before it, under the
@@ -85,6 +86,57 @@ final class TenantKeyChanges {
         refusals.inStep(tenant, here); // verified before the rotation
         refusals.inStep(tenant, active.version());
         return active;
+    }
+
+    /**
+     * Records {@code kek}, a retired version of the tenant, disabled in the catalog, in the caller's transaction under
+     * the tenant's row lock, before this node's keystore changes (the caller appends the audit record in this
+     * transaction, then disables the version in the keystore: {@code KeyRotation#disable}). The catalog's record is
+     * what refuses the version's unwraps on every node ({@link KekCatalog#requireUsable}), so the fact and its record
+     * commit together; a crash after the commit leaves the version enabled in this node's keystore only, as on a node
+     * whose keystore copy is behind, and the command run again finds it
+     * {@link KekCatalog.Disabling#RECORDED_BEFORE} and completes the keystore.
+     *
+     * @throws GatewayException CONFLICT for the active version, for a version that still wraps a key slot, where this
+     *     node is behind the catalog or forked, and for a shredded tenant; NOT_FOUND for a version neither recorded nor
+     *     held here, and for one disabled here and in the catalog already (nothing left to do)
+     */
+    KekCatalog.Disabling disable(Jdbc jdbc, KekId kek) throws SQLException {
+        String tenant = kek.tenantId();
+        versions.lock(jdbc, tenant);
+        KekVersions recorded = versions.find(jdbc, tenant);
+        if (recorded.destroyed()) { // shredded on another node since the caller read the tenant's status
+            throw new GatewayException(Reason.CONFLICT, "tenant " + tenant + " was shredded: its KEK versions are "
+                    + "destroyed");
+        }
+        int here = inStepHere(jdbc, tenant, recorded); // records this node's unrecorded versions first
+        refusals.inStep(tenant, here);
+        recorded = versions.find(jdbc, tenant);
+        if (kek.version() == Math.max(here, recorded.active())) {
+            throw new GatewayException(Reason.CONFLICT, kek + " is the active KEK version; rotate first");
+        }
+        KekVersionState state = recorded.states().get(kek.version());
+        boolean enabledHere = keys.versions(tenant).contains(kek.version())
+                && !keys.disabledVersions(tenant).contains(kek.version());
+        if (state == KekVersionState.DISABLED) {
+            if (!enabledHere) {
+                throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " has no enabled KEK version "
+                        + kek.version() + " (it is disabled)");
+            }
+            return KekCatalog.Disabling.RECORDED_BEFORE;
+        }
+        if (state == null && !keys.versions(tenant).contains(kek.version())) {
+            throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " has no enabled KEK version "
+                    + kek.version());
+        }
+        long used = jdbc.count("SELECT COUNT(*) FROM key_slots WHERE kek_tenant = ? AND kek_version = ?", tenant,
+                kek.version());
+        if (used > 0) {
+            throw new GatewayException(Reason.CONFLICT, used + " key slots of tenant " + tenant + " are still "
+                    + "wrapped by " + kek + "; re-wrap them first (vaultgate keys rewrap)");
+        }
+        versions.record(jdbc, tenant, Map.of(kek.version(), KekVersionState.DISABLED), clock.millis());
+        return KekCatalog.Disabling.RECORDED;
     }
 
     /**
