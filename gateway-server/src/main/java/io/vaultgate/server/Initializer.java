@@ -2,27 +2,24 @@ package io.vaultgate.server;
 
 import io.vaultgate.core.audit.AuditKeys;
 import io.vaultgate.core.pki.CertificateAuthority;
-import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
 import io.vaultgate.crypto.keystore.MasterSecret;
 import io.vaultgate.server.cli.Actor;
 import io.vaultgate.server.config.KeyProviderType;
 import io.vaultgate.server.config.MasterSecretSource;
 import io.vaultgate.server.config.VaultgateConfig;
+import io.vaultgate.server.tls.ServerCertificateFiles;
+import io.vaultgate.server.tls.TlsNames;
 import io.vaultgate.sftp.HostKeys;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code vaultgate init}: creates whatever of the data directory is missing, never overwriting what
@@ -33,17 +30,34 @@ import java.util.Set;
  */
 public final class Initializer {
 
-    /** What {@link #initialize} did; the admin token is present only when an administrator was created. */
-    public record Report(List<String> created, Optional<String> adminToken) {
+    /**
+     * What {@link #initialize} did; the admin token is present only when an administrator was created; notes say
+     * what was asked for and not done (names for a server certificate that already existed).
+     */
+    public record Report(List<String> created, Optional<String> adminToken, List<String> notes) {
+        public Report {
+            created = List.copyOf(created);
+            notes = List.copyOf(notes);
+        }
     }
 
     private final SecureRandom random = new SecureRandom();
     private final Clock clock = Clock.systemUTC();
 
     public Report initialize(VaultgateConfig config, Map<String, String> env) {
+        return initialize(config, env, Optional.empty());
+    }
+
+    /**
+     * As {@link #initialize(VaultgateConfig, Map)}; a server certificate created now also names {@code tlsNames}
+     * (besides localhost, this host's name and the loopback addresses). An existing one is left as it is, with a
+     * note on how to issue a new one.
+     */
+    public Report initialize(VaultgateConfig config, Map<String, String> env, Optional<TlsNames> tlsNames) {
         DataDirectory home = new DataDirectory(config);
         home.ensureWritable();
         List<String> created = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         try {
             boolean keystore = config.keys().provider() == KeyProviderType.KEYSTORE;
             if (keystore && config.masterSecretSource(env) instanceof MasterSecretSource.File file
@@ -75,8 +89,11 @@ public final class Initializer {
                 created.add("SSH host keys (Ed25519, RSA-3072) in " + home.sshDir());
             }
             if (!Files.exists(home.serverCertificate())) {
-                createTlsMaterial(home);
-                created.add("private CA and HTTPS server certificate in " + home.tlsDir());
+                TlsNames names = createTlsMaterial(home, tlsNames);
+                created.add("private CA and HTTPS server certificate in " + home.tlsDir() + " for " + names);
+            } else if (tlsNames.isPresent()) {
+                notes.add("the HTTPS server certificate " + home.serverCertificate() + " exists and was left as it "
+                        + "is; to give it new names run `vaultgate tls issue --name NAME ...`");
             }
         } catch (IOException e) {
             throw new StartupException("home " + home.home(), "initialization failed: " + e.getMessage(),
@@ -96,25 +113,16 @@ public final class Initializer {
                     "check permissions, then issue a new token with vaultgate admin rotate-token admin --reason TEXT "
                             + "--token-file " + home.adminTokenFile(), e);
         }
-        return new Report(created, adminToken);
+        return new Report(created, adminToken, notes);
     }
 
-    private void createTlsMaterial(DataDirectory home) throws IOException {
+    private TlsNames createTlsMaterial(DataDirectory home, Optional<TlsNames> extra) throws IOException {
         DataDirectory.privateDirectory(home.tlsDir());
-        CertificateAuthority ca;
-        if (Files.exists(home.caCertificate())) {
-            ca = new CertificateAuthority(IssuedCertificate.read(home.caKey(), home.caCertificate()), random, clock);
-        } else {
-            ca = CertificateAuthority.create("Vaultgate private CA", Duration.ofDays(3650), random, clock);
-            ca.ca().write(home.caKey(), home.caCertificate());
-        }
-        Set<String> names = new LinkedHashSet<>(List.of("localhost"));
-        try {
-            names.add(InetAddress.getLocalHost().getHostName());
-        } catch (IOException unknownHost) {
-            // localhost alone will do
-        }
-        ca.issueServer("vaultgate", List.copyOf(names), List.of("127.0.0.1", "::1"), Duration.ofDays(397))
-                .write(home.serverKey(), home.serverCertificate());
+        ServerCertificateFiles files = new ServerCertificateFiles(home.tlsDir(), random, clock);
+        CertificateAuthority ca = files.caCreatingIfMissing();
+        TlsNames names = extra.map(TlsNames.defaults()::plus).orElseGet(TlsNames::defaults);
+        files.issue(ca, names, ServerCertificateFiles.DEFAULT_VALIDITY).write(home.serverKey(),
+                home.serverCertificate());
+        return names;
     }
 }

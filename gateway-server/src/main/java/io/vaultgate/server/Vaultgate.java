@@ -28,6 +28,7 @@ import io.vaultgate.server.cli.SiteCommand;
 import io.vaultgate.server.cli.StatusCommand;
 import io.vaultgate.server.cli.StoreCommand;
 import io.vaultgate.server.cli.TenantCommand;
+import io.vaultgate.server.cli.TlsCommand;
 import io.vaultgate.server.cli.UnlockCommand;
 import io.vaultgate.server.cli.VersionCommand;
 import io.vaultgate.server.config.ConfigException;
@@ -55,6 +56,7 @@ import picocli.CommandLine.Command;
                 ForwardCommand.class,
                 ReceiveCommand.class,
                 KeysCommand.class,
+                TlsCommand.class,
                 AuditCommand.class,
                 DefenderCommand.class,
                 LockdownCommand.class,

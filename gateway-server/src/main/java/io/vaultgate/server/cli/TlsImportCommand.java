@@ -1,0 +1,93 @@
+package io.vaultgate.server.cli;
+
+import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.pki.IssuedCertificate;
+import io.vaultgate.core.pki.Pem;
+import io.vaultgate.server.tls.ServerCertificateFiles;
+import io.vaultgate.server.tls.ServerCertificatePolicy;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vaultgate tls import}: installs a server certificate from another CA (a public or a company CA) with its key,
+ * after {@link ServerCertificatePolicy} accepted it; nothing is changed when it refuses.
+ */
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = {"Install an HTTPS server certificate from a public or company CA, with its private key, in "
+                + "place of the current one. Refused, with the reason, when the key does not belong to the "
+                + "certificate, the certificate is expired or not yet valid, is not for TLS servers (extended key "
+                + "usage without serverAuth), has a weak key (RSA below 2048 bits; EC other than P-256/384/521) or "
+                + "a SHA-1 signature, or the chain is out of order.",
+                "Give the intermediate CA certificates in --cert after the server certificate, or in --chain."})
+final class TlsImportCommand extends CoreTask {
+
+    private static final Duration SOON = Duration.ofDays(30);
+
+    @Option(names = "--cert", required = true, paramLabel = "FILE",
+            description = "PEM: the server certificate, optionally followed by its intermediate CA certificates.")
+    Path certificate;
+
+    @Option(names = "--key", required = true, paramLabel = "FILE",
+            description = "PEM: the certificate's private key, unencrypted (PKCS#8 or traditional RSA/EC).")
+    Path key;
+
+    @Option(names = "--chain", paramLabel = "FILE", description = "PEM: intermediate CA certificates, issuer of the "
+            + "server certificate first.")
+    Path chain;
+
+    TlsImportCommand(Map<String, String> env) {
+        super(env);
+    }
+
+    @Override
+    int run(GatewayCore core, PrintWriter out) {
+        List<X509Certificate> certificates = new ArrayList<>(read("--cert", certificate));
+        if (chain != null) {
+            read("--chain", chain).stream().filter(ca -> !certificates.contains(ca)).forEach(certificates::add);
+        }
+        IssuedCertificate candidate = new IssuedCertificate(privateKey(), certificates);
+        ServerCertificatePolicy.check(candidate, Instant.now());
+        ServerCertificateFiles files = TlsCommand.files(config());
+        try {
+            TlsCommand.install(core, files, candidate, "imported from " + certificate.toAbsolutePath(), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        Instant notAfter = candidate.certificate().getNotAfter().toInstant();
+        if (notAfter.isBefore(Instant.now().plus(SOON))) {
+            out.println("Warning: it expires on " + notAfter + ", within " + SOON.toDays() + " days: renew it with "
+                    + "its CA soon.");
+        }
+        return 0;
+    }
+
+    private static List<X509Certificate> read(String option, Path file) {
+        try {
+            return Pem.readCertificates(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(option + " " + file + ": cannot read a PEM certificate: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private PrivateKey privateKey() {
+        try {
+            return Pem.readPrivateKey(key);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("--key " + key + ": cannot read an unencrypted PEM private key ("
+                    + e.getMessage() + "); an encrypted key must be decrypted first, e.g. `openssl pkey -in KEY "
+                    + "-out key.pem`", e);
+        }
+    }
+}

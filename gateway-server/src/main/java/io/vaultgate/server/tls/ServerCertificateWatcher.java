@@ -1,0 +1,158 @@
+package io.vaultgate.server.tls;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vaultgate.core.pki.Fingerprints;
+import io.vaultgate.core.pki.IssuedCertificate;
+import io.vaultgate.https.TlsMaterial;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves a renewed or imported server certificate without a restart: every few seconds it looks at the certificate
+ * and key files ({@code tls/server.crt}, {@code tls/server.key}: modification time, size and inode), and when they
+ * changed and then stayed the same for one more look (the two files are written one after the other), it reads them,
+ * checks them with {@link ServerCertificatePolicy} and hands them to the listener ({@code HttpsServer.replaceTls}),
+ * which serves them to new connections. Files it cannot use (unreadable, a key of another certificate, expired, a
+ * weak key) leave the listener on the certificate it serves, with an error in the log naming the reason and
+ * {@code vaultgate_https_certificate_reloads_total{result="refused"}} counting up; they are not read again until they
+ * change. Reading the files is all it does: the CLI ({@code vaultgate tls}) writes them.
+ */
+public final class ServerCertificateWatcher implements AutoCloseable {
+
+    /** How often the files are looked at when the gateway runs. */
+    public static final Duration INTERVAL = Duration.ofSeconds(2);
+    private static final Logger LOG = LoggerFactory.getLogger(ServerCertificateWatcher.class);
+
+    /** Where a checked certificate goes: the listener that serves it. */
+    @FunctionalInterface
+    public interface Listener {
+        void serve(TlsMaterial material) throws Exception;
+    }
+
+    /** What identifies a version of the two files without reading them. */
+    private record Stamp(List<Object> parts) {
+    }
+
+    private final Path key;
+    private final Path certificate;
+    private final Listener listener;
+    private final Clock clock;
+    private final Counter reloaded;
+    private final Counter refused;
+    private final ScheduledExecutorService scheduler;
+    private Stamp served;
+    private Stamp pending;
+
+    /** Takes the files as they are now as the ones the listener serves. */
+    ServerCertificateWatcher(Path key, Path certificate, Listener listener, MeterRegistry registry, Clock clock,
+                             ScheduledExecutorService scheduler) {
+        this.key = key;
+        this.certificate = certificate;
+        this.listener = listener;
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.reloaded = counter(registry, "reloaded");
+        this.refused = counter(registry, "refused");
+        this.served = stamp();
+    }
+
+    /**
+     * Starts watching, every {@code interval}; call it right after the listener loaded the files, so that what it
+     * serves is what the watcher takes as served.
+     */
+    public static ServerCertificateWatcher start(Path key, Path certificate, Listener listener, MeterRegistry registry,
+                                                 Clock clock, Duration interval) {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "vaultgate-tls-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        ServerCertificateWatcher watcher = new ServerCertificateWatcher(key, certificate, listener, registry, clock,
+                scheduler);
+        scheduler.scheduleWithFixedDelay(watcher::poll, interval.toMillis(), interval.toMillis(),
+                TimeUnit.MILLISECONDS);
+        return watcher;
+    }
+
+    /** One look at the files; reloads them once they changed and settled. Never throws. */
+    synchronized void poll() {
+        try {
+            Stamp now = stamp();
+            if (now.equals(served)) {
+                pending = null;
+                return;
+            }
+            if (!now.equals(pending)) {
+                pending = now; // changed since the last look: wait one more, the other file may follow
+                return;
+            }
+            served = now;
+            pending = null;
+            reload();
+        } catch (RuntimeException e) {
+            LOG.error("TLS certificate watcher: {}", e.toString());
+        }
+    }
+
+    private void reload() {
+        TlsMaterial material;
+        try {
+            material = ServerCertificatePolicy.check(IssuedCertificate.read(key, certificate), clock.instant());
+            listener.serve(material);
+        } catch (Exception e) {
+            refused.increment();
+            LOG.error("HTTPS certificate {} with key {} changed but cannot be served, so the listener keeps serving "
+                    + "the previous certificate: {}; fix the files (`vaultgate tls show`, `tls issue`, `tls import`, "
+                    + "or copy back the *.replaced-* files)", certificate, key, reason(e));
+            return;
+        }
+        reloaded.increment();
+        X509Certificate leaf = material.chain().get(0);
+        LOG.info("HTTPS certificate reloaded from {}: {}, sha256 {}, not after {}; new connections get it",
+                certificate, leaf.getSubjectX500Principal().getName(), Fingerprints.sha256(leaf),
+                leaf.getNotAfter().toInstant());
+    }
+
+    private static String reason(Exception e) {
+        return Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName());
+    }
+
+    private Stamp stamp() {
+        return new Stamp(List.of(attributes(certificate), attributes(key)));
+    }
+
+    private static Object attributes(Path file) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            return List.of(attributes.lastModifiedTime(), attributes.size(),
+                    Objects.requireNonNullElse(attributes.fileKey(), "no file key"));
+        } catch (IOException missing) {
+            return "missing";
+        }
+    }
+
+    private static Counter counter(MeterRegistry registry, String result) {
+        return Counter.builder("vaultgate.https.certificate.reloads")
+                .description("Changes of the HTTPS certificate files: reloaded (served to new connections) or "
+                        + "refused (the previous certificate kept; see the log)")
+                .tag("result", result).register(registry);
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,105 @@
+package io.vaultgate.server.tls;
+
+import io.vaultgate.core.pki.IssuedCertificate;
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A CA that is not the data directory's, like a public or a company CA: an RSA root and an intermediate, issuing
+ * server certificates with whatever key, validity and extended key usage a test needs (Bouncy Castle).
+ */
+public final class ForeignCa {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final KeyPair rootKeys;
+    private final X509Certificate root;
+    private final KeyPair intermediateKeys;
+    private final X509Certificate intermediate;
+
+    public ForeignCa() throws Exception {
+        rootKeys = rsa(2048);
+        root = sign(new X500Name("CN=Example Root CA"), new X500Name("CN=Example Root CA"), rootKeys, rootKeys,
+                Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(3650)), true, null,
+                List.of());
+        intermediateKeys = rsa(2048);
+        intermediate = sign(new X500Name("CN=Example Root CA"), new X500Name("CN=Example Issuing CA"),
+                intermediateKeys, rootKeys, Instant.now().minus(Duration.ofDays(1)),
+                Instant.now().plus(Duration.ofDays(1825)), true, null, List.of());
+    }
+
+    public X509Certificate root() {
+        return root;
+    }
+
+    public X509Certificate intermediate() {
+        return intermediate;
+    }
+
+    /** A server certificate for {@code dnsName} with {@code keys}, valid from {@code from} to {@code to}. */
+    public IssuedCertificate server(String dnsName, KeyPair keys, Instant from, Instant to, KeyPurposeId purpose)
+            throws Exception {
+        X509Certificate leaf = sign(new X500Name("CN=Example Issuing CA"), new X500Name("CN=" + dnsName), keys,
+                intermediateKeys, from, to, false, purpose, List.of(dnsName));
+        return new IssuedCertificate(keys.getPrivate(), List.of(leaf, intermediate));
+    }
+
+    /** A current server certificate for {@code dnsName} with a new RSA-2048 key. */
+    public IssuedCertificate server(String dnsName) throws Exception {
+        return server(dnsName, rsa(2048), Instant.now().minus(Duration.ofMinutes(5)),
+                Instant.now().plus(Duration.ofDays(90)), KeyPurposeId.id_kp_serverAuth);
+    }
+
+    public static KeyPair rsa(int bits) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(bits, RANDOM);
+        return generator.generateKeyPair();
+    }
+
+    public static KeyPair ec(String curve) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec(curve), RANDOM);
+        return generator.generateKeyPair();
+    }
+
+    private static X509Certificate sign(X500Name issuer, X500Name subject, KeyPair subjectKeys, KeyPair issuerKeys,
+                                        Instant from, Instant to, boolean ca, KeyPurposeId purpose,
+                                        List<String> dnsNames) throws Exception {
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
+                new BigInteger(127, RANDOM).add(BigInteger.ONE), Date.from(from), Date.from(to), subject,
+                subjectKeys.getPublic());
+        builder.addExtension(Extension.basicConstraints, true,
+                ca ? new BasicConstraints(0) : new BasicConstraints(false));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign
+                : KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+        if (purpose != null) {
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+        }
+        if (!dnsNames.isEmpty()) {
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(dnsNames.stream()
+                    .map(name -> new GeneralName(GeneralName.dNSName, name)).toArray(GeneralName[]::new)));
+        }
+        return new JcaX509CertificateConverter().getCertificate(builder.build(
+                new JcaContentSignerBuilder("SHA256withRSA").build(issuerKeys.getPrivate())));
+    }
+}
