@@ -2,6 +2,7 @@ package io.vaultgate.core.kek;
 
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.GatewayException.Reason;
+import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.crypto.CryptoException;
@@ -49,8 +50,27 @@ public final class KekCatalog {
     private final KekRecorder recorder;
     private final TenantKeyChanges changes;
 
-    /** @param keys this node's key provider */
+    /**
+     * A catalog whose late records are not audited: for a node's read-only use of it (downloads) and tests. A node's
+     * own, which records versions, is built with its audit log.
+     *
+     * @param keys this node's key provider
+     */
     public KekCatalog(Database database, KeyProvider keys, KekRefusals refusals, Clock clock) {
+        this(database, keys, refusals, clock, Optional.empty());
+    }
+
+    /**
+     * @param keys  this node's key provider
+     * @param audit where a version recorded late (a rotation or a disable of this node whose own record did not
+     *              commit) gets its audit record, in the transaction that records it ({@link LateRecords})
+     */
+    public KekCatalog(Database database, KeyProvider keys, KekRefusals refusals, Clock clock, AuditLog audit) {
+        this(database, keys, refusals, clock, Optional.of(audit));
+    }
+
+    private KekCatalog(Database database, KeyProvider keys, KekRefusals refusals, Clock clock,
+                       Optional<AuditLog> audit) {
         this.database = database;
         this.keys = keys;
         this.refusals = refusals.advising(KeyRemedy.of(keys));
@@ -58,7 +78,7 @@ public final class KekCatalog {
         this.checks = new KekChecks(keys);
         this.proof = new TenantKeyProof(keys, this.refusals);
         this.node = new NodeKeys(keys);
-        this.recorder = new KekRecorder(keys, checks, proof, clock);
+        this.recorder = new KekRecorder(keys, checks, proof, clock, new LateRecords(audit, clock));
         this.changes = new TenantKeyChanges(keys, node, recorder, checks, this.refusals, clock);
     }
 

@@ -22,19 +22,22 @@ final class KekRecorder {
     private final KekChecks checks;
     private final TenantKeyProof proof;
     private final Clock clock;
+    private final LateRecords late;
     private final KekVersionRepository versions = new KekVersionRepository();
 
-    KekRecorder(KeyProvider keys, KekChecks checks, TenantKeyProof proof, Clock clock) {
+    KekRecorder(KeyProvider keys, KekChecks checks, TenantKeyProof proof, Clock clock, LateRecords late) {
         this.keys = keys;
         this.checks = checks;
         this.proof = proof;
         this.clock = clock;
+        this.late = late;
     }
 
     /**
      * The record, completed with what this node's keystore holds and the catalog lacked. Where it records no version
      * of the tenant, only once this node's key has opened the tenant's stored data keys ({@link TenantKeyProof}); if
-     * it does not, nothing is recorded and {@code refusal} of the mismatch is thrown.
+     * it does not, nothing is recorded and {@code refusal} of the mismatch is thrown. Each version recorded late, or
+     * recorded disabled late, gets its audit record in the same transaction ({@link LateRecords}).
      */
     KekVersions completed(Jdbc jdbc, KekVersions recorded, Function<TenantKeyMismatch, GatewayException> refusal)
             throws SQLException {
@@ -46,6 +49,7 @@ final class KekRecorder {
             proof.beforeRecording(jdbc, recorded.kekTenant(), refusal);
         }
         versions.record(jdbc, recorded.kekTenant(), news, clock.millis());
+        late.audit(jdbc, recorded, news);
         return versions.find(jdbc, recorded.kekTenant());
     }
 
