@@ -30,6 +30,7 @@ import io.vaultgate.server.ops.OpsTls;
 import io.vaultgate.server.ops.ReadinessCheck;
 import io.vaultgate.server.ops.ServerGauges;
 import io.vaultgate.server.ops.StoreDirectoryCheck;
+import io.vaultgate.server.tls.ServerCertificateWatcher;
 import io.vaultgate.sftp.SftpAlgorithms;
 import io.vaultgate.sftp.SftpFrontEnd;
 import io.vaultgate.sftp.SftpLimits;
@@ -232,11 +233,16 @@ public final class VaultgateApplication implements AutoCloseable {
                     .withProxies(new ProxyPeers(config.https().proxyProtocol().cidrs("https.proxy-protocol.trusted")))
                     .withHttp2(config.https().http2() ? Http2Limits.ON : Http2Limits.OFF)
                     .withKeepAliveTimeout(config.https().keepAliveTimeout());
-            return HttpsServer.start(settings, new HttpsServices(core.authenticator(), core.files(), core.ingest(),
-                    core.batches(), core.receipts())
+            HttpsServer server = HttpsServer.start(settings, new HttpsServices(core.authenticator(), core.files(),
+                    core.ingest(), core.batches(), core.receipts())
                     .withAdmin(AdminServices.of(core))
                     .withMeters(HttpsConnections.registeredIn(core.metrics().registry()))
                     .withForwarding(core.forwarding().fileState()));
+            // a certificate renewed or imported with `vaultgate tls` is served to new connections without a restart
+            server.closeWith(ServerCertificateWatcher.start(home.serverKey(), home.serverCertificate(),
+                    server::replaceTls, core.metrics().registry(), Clock.systemUTC(),
+                    ServerCertificateWatcher.INTERVAL));
+            return server;
         } catch (IOException e) {
             throw bindFailure("https.port", config.https().bind(), config.https().port(), e);
         } catch (java.nio.channels.UnresolvedAddressException e) { // Netty's bind: no message of its own
