@@ -224,9 +224,17 @@ final class DirectAppends implements AutoCloseable {
         }
     }
 
-    /** Closes the direct descriptor; what is still staged is dropped (settle first to keep it). */
+    /**
+     * Closes the direct descriptor; what is still staged is dropped (settle first to keep it). A second close does
+     * nothing: the staging buffers went back to the pool once, and a buffer given back twice would be handed to two
+     * uploads at once, each staging its ciphertext into the other's object (an upload's suspension closes its object
+     * again when the catalog then fails).
+     */
     @Override
     public void close() throws IOException {
+        if (staged == null) {
+            return;
+        }
         try {
             inFlight.handle((ok, error) -> null).join(); // its failure no longer matters; its buffer must be free
             direct.close();
@@ -237,6 +245,8 @@ final class DirectAppends implements AutoCloseable {
                     pool.giveBack(spare);
                 }
             }
+            staged = null;
+            spare = null;
         }
     }
 

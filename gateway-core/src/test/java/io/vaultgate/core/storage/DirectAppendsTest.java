@@ -159,6 +159,31 @@ class DirectAppendsTest {
         }
     }
 
+    /**
+     * A second close gives nothing back: the pool must never hold one buffer twice, or two later uploads would stage
+     * into the same memory and each write the other's ciphertext into its object (found by the power-loss test's
+     * author reading WritebackChannel.close, which closes its appends on every call).
+     */
+    @Test
+    void closingTwice_givesEachStagingBufferBackOnce() throws Exception {
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        ChunkBuffers pool = new ChunkBuffers(block, DirectAppends.CHUNK, 2, 4);
+        try {
+            DirectAppends appends = DirectAppends.open(file, path, block, writer, pool);
+            writeThreeRuns(appends, 0, new ByteArrayOutputStream());
+            appends.close();
+            appends.close();
+
+            ByteBuffer first = pool.take();
+            ByteBuffer second = pool.take();
+            assertThat(first).isNotNull();
+            assertThat(second).isNotNull().isNotSameAs(first);
+            assertThat(pool.take()).as("the pool's two buffers are out; none is handed out twice").isNull();
+        } finally {
+            writer.shutdownNow();
+        }
+    }
+
     @Test
     void appendsAfterASettle_continueInsideThePartialBlock() throws IOException {
         byte[] first = bytes(block * 3 + 123);
