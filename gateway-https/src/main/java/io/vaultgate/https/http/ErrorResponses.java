@@ -60,12 +60,12 @@ public final class ErrorResponses {
 
     private static FullHttpResponse problem(ProblemType type, String detail, HttpHeaders extra) {
         HttpResponseStatus status = type.status();
-        byte[] body = Json.object(json -> {
+        byte[] body = Json.responseBody(Json.object(json -> {
             json.writeStringField("type", type.uri());
             json.writeStringField("title", status.reasonPhrase());
             json.writeNumberField("status", status.code());
             json.writeStringField("detail", detail);
-        });
+        }));
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         if (extra != null) {
             response.headers().add(extra);

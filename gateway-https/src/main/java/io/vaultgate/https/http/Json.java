@@ -31,4 +31,17 @@ public final class Json {
         }
         return out.toByteArray();
     }
+
+    /**
+     * {@code json} as a response body: ended by a newline, so that the shell prompt after {@code curl} starts on a
+     * line of its own, as after any text a command prints. JSON allows the whitespace; parsers ignore it.
+     */
+    static byte[] responseBody(byte[] json) {
+        if (json.length > 0 && json[json.length - 1] == '\n') {
+            return json;
+        }
+        byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        return line;
+    }
 }

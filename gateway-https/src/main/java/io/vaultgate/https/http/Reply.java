@@ -93,7 +93,9 @@ public final class Reply {
         json(status, body, null);
     }
 
-    public void json(HttpResponseStatus status, byte[] body, HttpHeaders extra) {
+    /** Sends a JSON body, ended by a newline ({@link Json#responseBody}). */
+    public void json(HttpResponseStatus status, byte[] json, HttpHeaders extra) {
+        byte[] body = Json.responseBody(json);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
         if (extra != null) {

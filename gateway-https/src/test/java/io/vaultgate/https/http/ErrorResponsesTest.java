@@ -30,7 +30,8 @@ class ErrorResponsesTest {
 
         assertThat(response.headers().get("content-type")).isEqualTo("application/problem+json");
         assertThat(body).isEqualTo("{\"type\":\"urn:vaultgate:problem:internal\",\"title\":\"Internal Server Error\","
-                + "\"status\":500,\"detail\":\"internal error\"}");
+                + "\"status\":500,\"detail\":\"internal error\"}\n");
+        assertThat(response.headers().getInt("content-length")).as("the newline counted").isEqualTo(body.length());
         response.release();
     }
 }

@@ -23,8 +23,14 @@ record Reply(int status, String contentType, byte[] body, Map<String, String> he
         return new Reply(status, contentType, body, Map.of(), false);
     }
 
+    /** A JSON answer, ended by a newline so that the shell prompt after {@code curl} starts on a line of its own. */
     static Reply json(int status, byte[] body) {
-        return of(status, JSON, body);
+        if (body.length > 0 && body[body.length - 1] == '\n') {
+            return of(status, JSON, body);
+        }
+        byte[] line = java.util.Arrays.copyOf(body, body.length + 1);
+        line[body.length] = '\n';
+        return of(status, JSON, line);
     }
 
     static Reply text(int status, String body) {

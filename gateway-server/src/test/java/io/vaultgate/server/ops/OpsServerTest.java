@@ -181,7 +181,7 @@ class OpsServerTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"status\":\"up\",\"checks\":[{\"name\":\"catalog\",\"up\":true},"
-                + "{\"name\":\"store\",\"up\":true},{\"name\":\"catalog-file\",\"up\":true}]}");
+                + "{\"name\":\"store\",\"up\":true},{\"name\":\"catalog-file\",\"up\":true}]}\n");
     }
 
     /**
@@ -200,7 +200,7 @@ class OpsServerTest {
 
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.body()).isEqualTo("{\"status\":\"down\",\"checks\":[{\"name\":\"catalog\",\"up\":true},"
-                + "{\"name\":\"store\",\"up\":true},{\"name\":\"catalog-file\",\"up\":false}]}");
+                + "{\"name\":\"store\",\"up\":true},{\"name\":\"catalog-file\",\"up\":false}]}\n");
         assertThat(status.statusCode()).isEqualTo(200);
         assertThat(status.body()).contains("the catalog file " + home.resolve("catalog.db"), "restart");
     }

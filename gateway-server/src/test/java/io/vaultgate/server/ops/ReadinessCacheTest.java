@@ -79,7 +79,7 @@ class ReadinessCacheTest {
         nanos.addAndGet(1);
         HttpResponse<String> down = get("/health/ready", false);
         assertThat(down.statusCode()).as("a period later, the checks run again").isEqualTo(503);
-        assertThat(down.body()).isEqualTo("{\"status\":\"down\",\"checks\":[{\"name\":\"catalog\",\"up\":false}]}");
+        assertThat(down.body()).isEqualTo("{\"status\":\"down\",\"checks\":[{\"name\":\"catalog\",\"up\":false}]}\n");
         assertThat(runs).hasValue(3);
         for (int i = 0; i < 50; i++) {
             get("/health/ready", false);
