@@ -11,6 +11,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -34,6 +35,13 @@ final class DurableImage {
         /** As of the last flush of the directory. */
         Map<String, Node> entries = new TreeMap<>();
         Set<PosixFilePermission> mode;
+        /** Bytes written since the last flush. */
+        final BitSet dirty = new BitSet();
+        /**
+         * Bytes whose writeback failed (an injected flush error): clean in the cache, never written to the disk, so no
+         * later flush writes them (what Linux does after a writeback error) until they are written again.
+         */
+        final BitSet lost = new BitSet();
 
         Node(boolean directory) {
             this.directory = directory;
@@ -62,9 +70,38 @@ final class DurableImage {
         return node;
     }
 
-    /** A flush of a file: {@code content} is what the disk now holds for it. */
+    /** A write of {@code length} bytes at {@code position} of the file. */
+    void written(Node node, long position, long length) {
+        if (length > 0) {
+            node.dirty.set(Math.toIntExact(position), Math.toIntExact(position + length));
+            node.lost.clear(Math.toIntExact(position), Math.toIntExact(position + length));
+        }
+    }
+
+    /** A truncation of the file to {@code size}. */
+    void truncated(Node node, long size) {
+        int from = Math.toIntExact(Math.min(size, Integer.MAX_VALUE));
+        node.dirty.clear(from, Integer.MAX_VALUE);
+        node.lost.clear(from, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A flush of a file: {@code content} is what the disk now holds for it, but for bytes whose writeback failed
+     * before, which keep what the disk held (zeros where it held nothing).
+     */
     void fileFlushed(Node node, byte[] content) {
+        byte[] before = node.content == null ? new byte[0] : node.content;
+        for (int at = node.lost.nextSetBit(0); at >= 0 && at < content.length; at = node.lost.nextSetBit(at + 1)) {
+            content[at] = at < before.length ? before[at] : 0;
+        }
         node.content = content;
+        node.dirty.clear();
+    }
+
+    /** A flush of a file that failed with a writeback error: what it should have written is never written. */
+    void fileFlushFailed(Node node) {
+        node.lost.or(node.dirty);
+        node.dirty.clear();
     }
 
     /** A flush of a directory: its entries as they are now are what the disk holds for it. */

@@ -3,6 +3,7 @@ package io.vaultgate.core.testing.powerloss;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
@@ -56,18 +57,29 @@ final class PowerLossChannel extends FileChannel {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        return fs.step(epoch, "write " + src.remaining() + " bytes to " + name, () -> delegate.write(src));
+        return fs.step(epoch, "write " + src.remaining() + " bytes to " + name, () -> {
+            int written = delegate.write(src);
+            fs.image().written(node, delegate.position() - written, written);
+            return written;
+        });
     }
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        return fs.step(epoch, "write to " + name, () -> delegate.write(srcs, offset, length));
+        return fs.step(epoch, "write to " + name, () -> {
+            long written = delegate.write(srcs, offset, length);
+            fs.image().written(node, delegate.position() - written, written);
+            return written;
+        });
     }
 
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
-        return fs.step(epoch, "write " + src.remaining() + " bytes at " + position + " to " + name,
-                () -> delegate.write(src, position));
+        return fs.step(epoch, "write " + src.remaining() + " bytes at " + position + " to " + name, () -> {
+            int written = delegate.write(src, position);
+            fs.image().written(node, position, written);
+            return written;
+        });
     }
 
     @Override
@@ -88,19 +100,30 @@ final class PowerLossChannel extends FileChannel {
 
     @Override
     public FileChannel truncate(long size) throws IOException {
-        fs.step(epoch, "truncate " + name + " to " + size, () -> delegate.truncate(size));
+        fs.step(epoch, "truncate " + name + " to " + size, () -> {
+            delegate.truncate(size);
+            fs.image().truncated(node, size);
+            return null;
+        });
         return this;
     }
 
     @Override
     public void force(boolean metaData) throws IOException {
         fs.step(epoch, (metaData ? "fsync " : "fdatasync ") + name, () -> {
-            delegate.force(metaData);
+            if (!delegate.isOpen()) {
+                throw new ClosedChannelException();
+            }
+            // not passed to the disk: the image decides what survives, and a test does not wait for the device
             if (directory != null) {
                 fs.image().directoryFlushed(directory);
-            } else {
-                fs.image().fileFlushed(node, content());
+                return null;
             }
+            if (fs.takeFlushFailure()) {
+                fs.image().fileFlushFailed(node);
+                throw new IOException("Input/output error (a writeback error injected by the power-loss file system)");
+            }
+            fs.image().fileFlushed(node, content());
             return null;
         });
     }
@@ -126,7 +149,11 @@ final class PowerLossChannel extends FileChannel {
 
     @Override
     public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-        return fs.step(epoch, "write to " + name, () -> delegate.transferFrom(src, position, count));
+        return fs.step(epoch, "write to " + name, () -> {
+            long written = delegate.transferFrom(src, position, count);
+            fs.image().written(node, position, written);
+            return written;
+        });
     }
 
     @Override
@@ -147,6 +174,12 @@ final class PowerLossChannel extends FileChannel {
 
     @Override
     protected void implCloseChannel() throws IOException {
+        fs.closed(this);
+        closeDescriptors();
+    }
+
+    /** Closes the real descriptors (also at a restart, for a channel the dead process left open). */
+    void closeDescriptors() throws IOException {
         try {
             delegate.close();
         } finally {

@@ -10,6 +10,7 @@ import java.nio.file.PathMatcher;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -33,6 +34,10 @@ import java.util.Set;
  *       rename between two directories is two entry changes, each made durable by a flush of its own directory: after
  *       a cut the file may have the new name, the old one, both (two links to one inode) or neither.</li>
  *   <li>A file's mode is what it had when last seen by a flush (of itself or of its directory).</li>
+ *   <li>A writeback error ({@link #failFileFlushAfter}) is modelled as Linux has it since 4.13: the failing
+ *       {@code fsync} reports it once; the bytes written since the file's previous flush are never written (the
+ *       kernel marks the failed pages clean), so a later {@code fsync} succeeds without them; they keep what the disk
+ *       held (zeros past it) until written again.</li>
  *   <li>The root directory itself always survives. Symbolic links and memory-mapped writes are refused
  *       (outside the model). {@code O_DIRECT} is dropped from an open's options: a direct write is not durable before
  *       a flush either (the disk's cache, the file's size), so it is modelled as any write.</li>
@@ -49,6 +54,7 @@ import java.util.Set;
  * Only code that reaches the disk through {@code java.nio.file} with these paths is modelled: not a
  * {@code java.io.File}, not native code (SQLite does its own flushes: the catalog is outside the model), not a path
  * turned into a URI. Reads are not counted and never fail before the cut. The mode of a directory is not restored.
+ * Flushes are not passed to the disk (the image decides what survives; a test does not wait for the device).
  */
 public final class PowerLossFileSystem extends FileSystem {
 
@@ -57,10 +63,12 @@ public final class PowerLossFileSystem extends FileSystem {
     private final DurableImage image;
     private final Object lock = new Object();
     private final List<String> trace = new ArrayList<>();
+    private final Set<PowerLossChannel> open = new HashSet<>();
     private long epoch;
     private boolean powered = true;
     private int remaining = -1;
     private int operations;
+    private int flushesBeforeFailure = -1;
 
     private PowerLossFileSystem(Path realRoot) throws IOException {
         this.realRoot = realRoot.toAbsolutePath().normalize();
@@ -91,6 +99,25 @@ public final class PowerLossFileSystem extends FileSystem {
         }
     }
 
+    /**
+     * The file flush after {@code flushes} more file flushes (0: the next one) fails with an I/O error, as a
+     * writeback error does: the bytes written since the file's last flush are never written to the disk, and a later
+     * flush, which succeeds, does not write them either (Linux marks the failed pages clean; see the class comment).
+     */
+    public void failFileFlushAfter(int flushes) {
+        synchronized (lock) {
+            flushesBeforeFailure = flushes;
+        }
+    }
+
+    /** Whether this file flush is the one to fail (called under the lock, by each file flush). */
+    boolean takeFlushFailure() {
+        if (flushesBeforeFailure < 0) {
+            return false;
+        }
+        return flushesBeforeFailure-- == 0;
+    }
+
     /** Cuts the power now. */
     public void cutPower() {
         synchronized (lock) {
@@ -114,10 +141,15 @@ public final class PowerLossFileSystem extends FileSystem {
         synchronized (lock) {
             powered = false;
             epoch++;
+            for (PowerLossChannel channel : open) {
+                channel.closeDescriptors(); // the dead process's descriptors, as its exit closes them
+            }
+            open.clear();
             image.rollBack();
             trace.clear();
             operations = 0;
             remaining = -1;
+            flushesBeforeFailure = -1;
             powered = true;
         }
     }
@@ -164,6 +196,18 @@ public final class PowerLossFileSystem extends FileSystem {
         synchronized (lock) {
             requirePower(epoch, what);
             return action.run();
+        }
+    }
+
+    void opened(PowerLossChannel channel) {
+        synchronized (lock) {
+            open.add(channel);
+        }
+    }
+
+    void closed(PowerLossChannel channel) {
+        synchronized (lock) {
+            open.remove(channel);
         }
     }
 

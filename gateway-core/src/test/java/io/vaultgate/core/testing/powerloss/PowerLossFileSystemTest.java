@@ -211,6 +211,30 @@ class PowerLossFileSystemTest {
     }
 
     @Test
+    void aFailedFlush_losesWhatItShouldHaveWritten_evenAfterALaterFlushSucceeds_untilItIsWrittenAgain()
+            throws IOException {
+        Path file = root.resolve("a");
+        write(file, "AAAAAA");
+        flush(file);
+        flushDirectory(root);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap("BBBBBB".getBytes(StandardCharsets.UTF_8)), 0);
+            fs.failFileFlushAfter(0);
+            assertThatThrownBy(() -> channel.force(false)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("Input/output error");
+            channel.force(false); // succeeds, and writes nothing of the failed bytes
+            channel.write(ByteBuffer.wrap("CC".getBytes(StandardCharsets.UTF_8)), 0);
+            channel.write(ByteBuffer.wrap("DD".getBytes(StandardCharsets.UTF_8)), 6);
+            channel.force(false);
+        }
+        assertThat(read(file)).isEqualTo("CCBBBBDD"); // the cache holds them
+
+        fs.restart();
+
+        assertThat(read(file)).isEqualTo("CCAAAADD");
+    }
+
+    @Test
     void aFlushThroughAnotherDescriptor_makesTheFileDurable() throws IOException {
         Path file = root.resolve("a");
         write(file, "written here");

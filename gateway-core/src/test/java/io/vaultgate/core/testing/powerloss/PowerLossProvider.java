@@ -87,8 +87,10 @@ final class PowerLossProvider extends FileSystemProvider {
                 FileChannel reader = node.directory ? null
                         : real.contains(StandardOpenOption.READ) ? delegate
                         : FileChannel.open(file, StandardOpenOption.READ);
-                return new PowerLossChannel(fs, delegate, reader, node, node.directory ? file : null,
-                        file.toString(), fs.epoch());
+                PowerLossChannel channel = new PowerLossChannel(fs, delegate, reader, node,
+                        node.directory ? file : null, file.toString(), fs.epoch());
+                fs.opened(channel);
+                return channel;
             } catch (IOException | RuntimeException e) {
                 delegate.close();
                 throw e;
