@@ -72,8 +72,16 @@ class MinaLimitsIT {
     }
 
     @Test
-    void passwordLogin_isRefusedWhereTheTenantDoesNotAllowIt() throws Exception {
+    void passwordLogin_isRefusedWhereTheTenantDoesNotAllowIt_fromTheNextLoginAfterItIsTurnedOff() throws Exception {
+        TenantId acme = TenantId.of(TestSftpGateway.TENANT);
+        gateway.core().administration().setPasswordLogin(acme, true);
         gateway.core().administration().setPassword(TestSftpGateway.ALICE, "alice's password".toCharArray());
+        try (ClientSessionHolder alice = password(TestSftpGateway.ALICE, "alice's password")) {
+            assertThat(alice.session.isAuthenticated()).isTrue();
+        } finally {
+            gateway.core().administration().setPasswordLogin(acme, false); // the shared tenant as it was
+        }
+
         assertThatThrownBy(() -> password(TestSftpGateway.ALICE, "alice's password").close())
                 .isInstanceOf(Exception.class);
     }

@@ -198,6 +198,36 @@ public final class Administration {
         return updateTenant(id, tenant -> tenant.withStatus(io.vaultgate.core.tenant.TenantStatus.ACTIVE));
     }
 
+    /**
+     * Allows or refuses password login for the tenant's accounts ({@code vaultgate tenant set T --allow-password |
+     * --refuse-password}, {@code PATCH /v1/admin/tenants/T} with {@code passwordLogin}). A refusal holds from the next
+     * login on: every password attempt reads the tenant's row (no cache), on every node. The live sessions its accounts
+     * opened with a password end within one session-check round on every node ({@link
+     * io.vaultgate.core.session.SessionReaper}, each audited as a session ended). Its accounts keep their passwords,
+     * which no login accepts while the tenant refuses them, and which work again once it allows them; no new one is
+     * set meanwhile ({@link #setPassword}). Audited once ({@code TENANT_UPDATED}, "acme password login allowed" or
+     * "... refused"), in the change's transaction; asked for the setting the tenant has, it changes and audits
+     * nothing. A creation's setting was never fixed for a security reason: nothing derives from it (no key, no signed
+     * record), it is read at each login like the tenant's allowed networks.
+     *
+     * @throws GatewayException {@code NOT_FOUND} for no such tenant, {@code CONFLICT} for a shredded one
+     */
+    public Tenant setPasswordLogin(TenantId id, boolean allowed) {
+        return database.inTransaction(jdbc -> {
+            Tenant tenant = tenants.lockNamesReading(jdbc, id)
+                    .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "tenant " + id + " does not exist"));
+            tenant.refuseIfShredded("changed");
+            if (tenant.passwordLoginAllowed() == allowed) {
+                return tenant;
+            }
+            Tenant changed = tenant.withPasswordLogin(allowed);
+            tenants.update(jdbc, changed);
+            audited(jdbc, Optional.of(id), AdminAction.TENANT_UPDATED, id.value() + " password login "
+                    + (allowed ? "allowed" : "refused"));
+            return changed;
+        });
+    }
+
     private Tenant updateTenant(TenantId id, java.util.function.UnaryOperator<Tenant> change) {
         return database.inTransaction(jdbc -> {
             // read under the row's lock: the update writes the whole row from this read, and read without it on
@@ -296,17 +326,51 @@ public final class Administration {
         return updateTenant(id, tenant -> tenant.withAllowedSources(sources));
     }
 
+    /**
+     * Sets (or replaces) an account's password.
+     *
+     * @throws GatewayException {@code INVALID_REQUEST} for fewer than 12 characters; {@code CONFLICT} caused by
+     *                          {@link PasswordLoginRefused} where the account's tenant refuses password login (a password
+     *                          no login would accept), checked under the tenant's row lock, so that a password set while
+     *                          the tenant is being switched to refusing is either set before it or refused
+     */
     public void setPassword(String username, char[] password) {
-        if (password.length < 12) {
-            throw new GatewayException(Reason.INVALID_REQUEST, "passwords must have at least 12 characters");
-        }
+        requireLength(password);
         String hash = hasher.hash(password);
         database.inTransaction(jdbc -> {
-            Account account = writableAccount(jdbc, username);
+            Account account = account(jdbc, username);
+            Tenant tenant = writable(jdbc, account.tenant());
+            if (!tenant.passwordLoginAllowed()) {
+                throw PasswordLoginRefused.refuse(tenant.id());
+            }
             accounts.setPasswordHash(jdbc, account.id(), hash);
             audited(jdbc, Optional.of(account.tenant()), AdminAction.CREDENTIAL_ADDED, username + " password");
             return null;
         });
+    }
+
+    /**
+     * Refuses a password {@link #setPassword} would refuse for an account of {@code tenant}, before the account is
+     * created for it ({@code vaultgate account add --password-stdin}), so that a refused password leaves no account
+     * behind. Changes nothing.
+     *
+     * @throws GatewayException as {@link #setPassword} does (too short; {@link PasswordLoginRefused}); {@code NOT_FOUND}
+     *                          for no such tenant, {@code CONFLICT} for a shredded one
+     */
+    public void requirePasswordAccepted(TenantId tenant, char[] password) {
+        requireLength(password);
+        Tenant found = database.read(jdbc -> tenants.find(jdbc, tenant))
+                .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " does not exist"));
+        found.refuseIfShredded("given accounts or credentials");
+        if (!found.passwordLoginAllowed()) {
+            throw PasswordLoginRefused.refuse(tenant);
+        }
+    }
+
+    private static void requireLength(char[] password) {
+        if (password.length < 12) {
+            throw new GatewayException(Reason.INVALID_REQUEST, "passwords must have at least 12 characters");
+        }
     }
 
     /** Issues an API token for an account; the token is returned once and stored only hashed. */
@@ -343,10 +407,11 @@ public final class Administration {
      * ({@link TenantRepository#lockNamesReading}), so a credential added at the same moment either commits first, and the
      * shred's purge, which comes after its update, forgets it, or sees the tenant shredded.
      */
-    private void writable(io.vaultgate.core.catalog.Jdbc jdbc, TenantId id) throws java.sql.SQLException {
+    private Tenant writable(io.vaultgate.core.catalog.Jdbc jdbc, TenantId id) throws java.sql.SQLException {
         Tenant tenant = tenants.lockNamesReading(jdbc, id)
                 .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "tenant " + id + " does not exist"));
         tenant.refuseIfShredded("given accounts or credentials");
+        return tenant;
     }
 
     private Account account(io.vaultgate.core.catalog.Jdbc jdbc, String username) throws java.sql.SQLException {

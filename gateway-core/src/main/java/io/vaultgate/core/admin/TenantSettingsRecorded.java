@@ -9,8 +9,10 @@ import java.util.List;
 /**
  * The cause inside the {@link GatewayException} ({@code CONFLICT}) that refuses {@code tenant add} (or {@code POST
  * /v1/admin/tenants}) of a tenant an older gateway left half-created, whose completion would keep a setting the
- * administrator stated otherwise: its name or its password login, fixed at its creation and changed by nothing after
- * it (review22c L5: they were ignored without a word, while {@code --max-file-size} was applied). Names each option
+ * administrator stated otherwise: its name or its password login, which a completion keeps as first recorded
+ * (review22c L5: they were ignored without a word, while {@code --max-file-size} was applied). A password login stated
+ * otherwise stays refused here, so a completion never changes who may log in; {@link Administration#setPasswordLogin}
+ * changes it afterwards, audited as the change it is. Names each option
  * as the administrator wrote it and the value recorded. Nothing was changed. Carries no stack trace: it is a
  * decision, not a failure.
  */
@@ -22,9 +24,10 @@ public final class TenantSettingsRecorded extends RuntimeException {
 
     private TenantSettingsRecorded(String tenant, List<String> options, List<String> differences) {
         super("tenant " + tenant + " exists without a recorded KEK version, so this completes its creation, which "
-                + "keeps the name and password login first recorded (nothing changes them after a creation): "
-                + String.join("; ", differences) + ". Nothing was changed; run it again without "
-                + String.join(" and ", options) + " to complete the tenant as recorded", null, false, false);
+                + "keeps the name and password login first recorded: " + String.join("; ", differences)
+                + ". Nothing was changed; run it again without " + String.join(" and ", options)
+                + " to complete the tenant as recorded (its password login can be changed afterwards: vaultgate "
+                + "tenant set " + tenant + " --allow-password or --refuse-password)", null, false, false);
         this.options = List.copyOf(options);
     }
 

@@ -111,8 +111,9 @@ public sealed interface AuditEvent {
 
     /**
      * The gateway ended a client account's live session because what admitted it no longer holds: the account's
-     * expiry passed, or its tenant no longer allows the session's protocol or source address ({@code reason}:
-     * {@code account expired}, {@code protocol no longer allowed}, {@code source address no longer allowed}).
+     * expiry passed, or its tenant no longer allows the session's protocol, source address or (for a session opened
+     * with a password) password login ({@code reason}: {@code account expired}, {@code protocol no longer allowed},
+     * {@code source address no longer allowed}, {@code password login no longer allowed}).
      * The actor is the account whose session ended; the gateway's session check ended it.
      */
     record SessionEnded(Instant at, Optional<TenantId> tenant, String actor, Protocol protocol, String source,

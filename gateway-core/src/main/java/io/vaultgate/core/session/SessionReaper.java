@@ -3,6 +3,7 @@ package io.vaultgate.core.session;
 import io.vaultgate.core.audit.AuditEvent;
 import io.vaultgate.core.audit.AuditLog;
 import io.vaultgate.core.auth.ClientPrincipal;
+import io.vaultgate.core.auth.Credentials;
 import io.vaultgate.core.auth.DeniedSources;
 import io.vaultgate.core.auth.OperatorPrincipal;
 import io.vaultgate.core.auth.SourceAddresses;
@@ -47,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A client account's session also ends once what admitted it at login no longer holds: the account's expiry
  * passed, or its tenant no longer allows the session's protocol or its source address (allowlist or deny list,
- * the login's own rule). Nothing else records such an ending (an expiry passes without anyone acting), so each is
+ * the login's own rule), or, for a session opened with a password, its tenant no longer allows password login. Nothing
+ * else records such an ending (an expiry passes without anyone acting), so each is
  * audited as a {@link AuditEvent.SessionEnded} naming the cause.
  *
  * <p>A revocation or lockdown row carries the time of the node that wrote it, a session the time of the node it
@@ -63,6 +65,7 @@ public final class SessionReaper implements AutoCloseable {
     static final String ACCOUNT_EXPIRED = "account expired";
     static final String PROTOCOL_NOT_ALLOWED = "protocol no longer allowed";
     static final String SOURCE_NOT_ALLOWED = "source address no longer allowed";
+    static final String PASSWORD_NOT_ALLOWED = "password login no longer allowed";
 
     /** Live client accounts read by one query of the session check. */
     static final int CHUNK = 256;
@@ -93,8 +96,8 @@ public final class SessionReaper implements AutoCloseable {
     private record LockedClaim(String operatorId, Incident lockdown) {
     }
 
-    /** A tenant's rules for the sessions of its accounts: protocols, allowed and denied networks. */
-    private record Rules(Set<Protocol> protocols, List<Cidr> allowed, List<Cidr> denied) {
+    /** A tenant's rules for the sessions of its accounts: protocols, password login, allowed and denied networks. */
+    private record Rules(Set<Protocol> protocols, boolean passwords, List<Cidr> allowed, List<Cidr> denied) {
     }
 
     /** What the live client sessions still need: their account not expired, and their tenant's rules. */
@@ -111,6 +114,7 @@ public final class SessionReaper implements AutoCloseable {
                 throws SQLException {
             Set<String> expired = new HashSet<>();
             Map<String, List<String>> stored = new HashMap<>();
+            Set<String> passwords = new HashSet<>();
             Map<String, Set<String>> denied = new HashMap<>();
             for (int from = 0; from < accountIds.size(); from += CHUNK) {
                 List<String> ids = new ArrayList<>(accountIds.subList(from, Math.min(accountIds.size(), from + CHUNK)));
@@ -118,7 +122,8 @@ public final class SessionReaper implements AutoCloseable {
                 while (ids.size() < size) {
                     ids.add(ids.get(ids.size() - 1));
                 }
-                jdbc.query("SELECT a.id, a.expires_at, t.id, t.protocols, t.allowed_cidrs, d.cidr FROM accounts a "
+                jdbc.query("SELECT a.id, a.expires_at, t.id, t.protocols, t.allowed_cidrs, d.cidr, t.password_login "
+                        + "FROM accounts a "
                         + "JOIN tenants t ON t.id = a.tenant_id "
                         + "LEFT JOIN tenant_denied_sources d ON d.tenant_id = a.tenant_id "
                         + "WHERE a.id IN (" + String.join(", ", Collections.nCopies(size, "?")) + ")", row -> {
@@ -128,6 +133,9 @@ public final class SessionReaper implements AutoCloseable {
                             }
                             String tenant = row.getString(3);
                             stored.putIfAbsent(tenant, List.of(row.getString(4), row.getString(5)));
+                            if (row.getBoolean(7)) {
+                                passwords.add(tenant);
+                            }
                             Set<String> networks = denied.computeIfAbsent(tenant, id -> new HashSet<>());
                             if (row.getString(6) != null) {
                                 networks.add(row.getString(6));
@@ -140,7 +148,7 @@ public final class SessionReaper implements AutoCloseable {
                 parsed.clear();
             }
             stored.forEach((tenant, columns) -> tenants.put(tenant, new Rules(
-                    TenantRepository.parseProtocols(columns.get(0)),
+                    TenantRepository.parseProtocols(columns.get(0)), passwords.contains(tenant),
                     parsed.computeIfAbsent(columns.get(1), TenantRepository::parseCidrs),
                     denied.get(tenant).stream().flatMap(cidr -> parsed.computeIfAbsent(cidr,
                             TenantRepository::parseCidrs).stream()).toList())));
@@ -161,6 +169,9 @@ public final class SessionReaper implements AutoCloseable {
             }
             if (!rules.protocols().contains(session.protocol())) {
                 return Optional.of(PROTOCOL_NOT_ALLOWED);
+            }
+            if (!rules.passwords() && session.credential().startsWith(Credentials.password(""))) {
+                return Optional.of(PASSWORD_NOT_ALLOWED);
             }
             if (!SourceAddresses.allowedBy(rules.allowed(), session.source())
                     || DeniedSources.denies(rules.denied(), session.source())) {
@@ -269,7 +280,7 @@ public final class SessionReaper implements AutoCloseable {
         }
         List<AuditEvent> endings = new ArrayList<>();
         for (String reason : refused.isEmpty() ? List.<String>of()
-                : List.of(ACCOUNT_EXPIRED, PROTOCOL_NOT_ALLOWED, SOURCE_NOT_ALLOWED)) {
+                : List.of(ACCOUNT_EXPIRED, PROTOCOL_NOT_ALLOWED, PASSWORD_NOT_ALLOWED, SOURCE_NOT_ALLOWED)) {
             for (LiveSession session : sessions.endAll(session -> reason.equals(refused.get(session.id())), reason)) {
                 endings.add(new AuditEvent.SessionEnded(now, session.tenant(), session.principal().name(),
                         session.protocol(), session.source(), reason));

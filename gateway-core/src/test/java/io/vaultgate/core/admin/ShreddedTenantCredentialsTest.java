@@ -44,6 +44,7 @@ class ShreddedTenantCredentialsTest {
     @BeforeEach
     void setUp() {
         test = TestCore.create(home);
+        test.core().administration().createTenant(ACME, "Acme", true); // allows passwords: one is a credential here
         test.client("acme", "acme-api", Protocol.HTTPS);
     }
 

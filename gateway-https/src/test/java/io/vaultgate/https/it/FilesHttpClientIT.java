@@ -2,6 +2,7 @@ package io.vaultgate.https.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.https.testing.TestGateway;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -89,7 +90,10 @@ class FilesHttpClientIT {
 
     @Test
     void basicAuth_isRefused_whenTheTenantDoesNotAllowPasswords() throws Exception {
+        TenantId acme = TenantId.of(TestGateway.TENANT);
+        gateway.core().administration().setPasswordLogin(acme, true); // set while allowed, then refused again
         gateway.core().administration().setPassword(TestGateway.USER, "correct horse".toCharArray());
+        gateway.core().administration().setPasswordLogin(acme, false);
         String basic = Base64.getEncoder().encodeToString((TestGateway.USER + ":correct horse")
                 .getBytes(StandardCharsets.UTF_8));
 

@@ -69,6 +69,7 @@ class LogSecrecyTest {
         try (FileContent file = ops.test.core().files().open(alice, PathPolicy.parse("/inbox/secret.txt"))) {
             file.read(0, ByteBuffer.allocate(content.length));
         }
+        ops.test.core().administration().setPasswordLogin(alice.tenant(), true);
         ops.test.core().administration().setPassword("alice", "the-right-one-1234".toCharArray());
         ops.test.core().authenticator().byPassword("alice", PASSWORD.toCharArray(), Protocol.SFTP, "192.0.2.1");
         ops.test.core().authenticator().byPassword("mallory", PASSWORD.toCharArray(), Protocol.SFTP, "192.0.2.1");
