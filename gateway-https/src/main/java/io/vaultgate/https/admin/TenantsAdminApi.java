@@ -70,7 +70,11 @@ final class TenantsAdminApi {
         return tenant(existingTenant(admin, params));
     }
 
-    /** Validates every field first, so a bad request changes nothing. */
+    /**
+     * Validates every field first, so a bad request changes nothing. {@code passwordLogin} allows or refuses password
+     * login ({@link io.vaultgate.core.admin.Administration#setPasswordLogin}): refused, the tenant's live password
+     * sessions end on every node within one session-check round.
+     */
     private static AdminResult change(AdminServices admin, Map<String, String> params, JsonBody body) {
         Tenant current = existingTenant(admin, params);
         long quotaBytes = nonNegative(body.optionalLong("quotaBytes"), "quotaBytes")
@@ -81,6 +85,7 @@ final class TenantsAdminApi {
                 .map(TenantsAdminApi::retention);
         Optional<List<Cidr>> sources = body.optionalStrings("allowedSources").map(TenantsAdminApi::cidrs);
         Optional<Long> maxFileBytes = nonNegative(body.optionalLong("maxFileBytes"), "maxFileBytes");
+        Optional<Boolean> passwordLogin = body.optionalBool("passwordLogin");
         Tenant changed = current;
         if (quotaBytes != current.quota().maxBytes() || quotaFiles != current.quota().maxFiles()) {
             changed = admin.tenants().setQuota(current.id(), new Quota(quotaBytes, quotaFiles));
@@ -93,6 +98,9 @@ final class TenantsAdminApi {
         }
         if (maxFileBytes.isPresent() && maxFileBytes.get() != current.maxFileSize()) {
             changed = admin.tenants().setMaxFileSize(current.id(), maxFileBytes.get());
+        }
+        if (passwordLogin.isPresent()) {
+            changed = admin.tenants().setPasswordLogin(current.id(), passwordLogin.get());
         }
         return tenant(changed);
     }
