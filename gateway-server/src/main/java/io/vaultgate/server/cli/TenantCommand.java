@@ -79,10 +79,11 @@ public final class TenantCommand {
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
-            description = {"Change a tenant's quota, maximum file size, retention, or allowed and denied source "
-                    + "networks.",
+            description = {"Change a tenant's quota, maximum file size, retention, password login, or allowed and "
+                    + "denied source networks.",
                     "Example: vaultgate tenant set acme --quota-bytes 500GiB --quota-files 100000 --max-file-size 10GiB "
-                            + "--retention 30d"})
+                            + "--retention 30d",
+                    "Example: vaultgate tenant set acme --allow-password --allow-sources 203.0.113.0/24"})
     static final class Set extends CoreTask {
         @Parameters(paramLabel = "ID")
         String id;
@@ -107,6 +108,15 @@ public final class TenantCommand {
                         + "\"\" clears the list.")
         String denySources;
 
+        @Option(names = "--allow-password", description = "Let the tenant's accounts log in with passwords (refused "
+                + "unless a tenant is told so).")
+        boolean allowPassword;
+
+        @Option(names = "--refuse-password", description = "Refuse password logins from now on; live password "
+                + "sessions end on every node within 2 s. The accounts keep their passwords for a later "
+                + "--allow-password.")
+        boolean refusePassword;
+
         @Option(names = "--retention", paramLabel = "DURATION",
                 description = "Shred committed files older than this, e.g. 30d; 0s = keep until deleted.")
         String retention;
@@ -130,12 +140,21 @@ public final class TenantCommand {
             Optional<List<Cidr>> allowed = Optional.ofNullable(allowSources).map(Set::cidrs);
             Optional<List<Cidr>> denied = Optional.ofNullable(denySources).map(Set::cidrs);
             Optional<Duration> kept = Optional.ofNullable(retention).map(Set::retention);
+            if (allowPassword && refusePassword) {
+                throw new IllegalArgumentException("give --allow-password or --refuse-password, not both; nothing "
+                        + "was changed");
+            }
+            Optional<Boolean> passwords = allowPassword ? Optional.of(true)
+                    : refusePassword ? Optional.of(false) : Optional.empty();
             quota.ifPresent(q -> admin.setQuota(tenant, q));
             maxFile.ifPresent(bytes -> admin.setMaxFileSize(tenant, bytes));
             allowed.ifPresent(cidrs -> admin.setAllowedSources(tenant, cidrs));
             denied.ifPresent(cidrs -> core.incidents().deniedSources().replace(tenant, cidrs, Actor.current()));
             kept.ifPresent(duration -> admin.setRetention(tenant, duration));
+            passwords.ifPresent(allow -> admin.setPasswordLogin(tenant, allow));
             out.println("Updated tenant " + id);
+            passwords.ifPresent(allow -> out.println(allow ? "  password login: allowed"
+                    : "  password login: refused; live password sessions end on every node within 2 s"));
             return 0;
         }
 
@@ -186,7 +205,8 @@ public final class TenantCommand {
             out.println("name:            " + tenant.name());
             out.println("status:          " + tenant.status());
             out.println("protocols:       " + tenant.protocols());
-            out.println("password login:  " + (tenant.passwordLoginAllowed() ? "allowed" : "refused"));
+            out.println("password login:  " + (tenant.passwordLoginAllowed() ? "allowed"
+                    : "refused (vaultgate tenant set " + tenant.id() + " --allow-password allows it)"));
             out.println("quota bytes:     " + limit.apply(tenant.quota().maxBytes()));
             out.println("quota files:     " + limit.apply(tenant.quota().maxFiles()));
             out.println("max file size:   " + limit.apply(tenant.maxFileSize()));

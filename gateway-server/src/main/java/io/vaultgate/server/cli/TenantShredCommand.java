@@ -69,7 +69,7 @@ final class TenantShredCommand extends CoreTask {
         String text = result.record().toText();
         String summary = "Shredded tenant " + id + ": KEKs destroyed: " + (result.record().record().keyIds().isEmpty()
                 ? "none left" : String.join(",", result.record().record().keyIds())) + "; " + result.filesForgotten()
-                + " files forgotten; " + result.sessionsEnded() + " sessions ended on this node; record "
+                + " files forgotten; its live sessions end on every running gateway node within 2 s; record "
                 + result.digest();
         if (record == null) {
             out.print(text);
