@@ -55,8 +55,8 @@ public final class AccountCommand {
         java.nio.file.Path issueInto;
 
         @Option(names = "--password-stdin",
-                description = "Read a password (at least 12 characters) from standard input; the tenant must "
-                        + "allow password login for it to be usable.")
+                description = "Read a password (at least 12 characters) from standard input; refused (exit 1, "
+                        + "no account made) unless the tenant allows password login.")
         boolean passwordFromStdin;
 
         @Option(names = "--token", description = "Issue an HTTPS API token for the account (printed once).")
@@ -76,6 +76,15 @@ public final class AccountCommand {
             if (certificate != null) {
                 admin.requireFreeClientCertificate(TenantId.of(tenant), certificate); // before the account is made
             }
+            char[] password = passwordFromStdin ? readPassword() : null;
+            if (password != null) { // a refused password (too short, a tenant refusing them) leaves no account
+                try {
+                    admin.requirePasswordAccepted(TenantId.of(tenant), password);
+                } catch (RuntimeException refused) {
+                    java.util.Arrays.fill(password, '\0');
+                    throw refused;
+                }
+            }
             admin.createAccount(TenantId.of(tenant), username);
             out.println("Created account " + username + " in tenant " + tenant);
             for (String line : keyLines) {
@@ -90,8 +99,12 @@ public final class AccountCommand {
                 out.println("  issued client certificate " + admin.addClientCertificate(username, issued.certificate())
                         + " into " + issueInto.resolve(username + ".crt"));
             }
-            if (passwordFromStdin) {
-                admin.setPassword(username, readPassword());
+            if (password != null) {
+                try {
+                    admin.setPassword(username, password);
+                } finally {
+                    java.util.Arrays.fill(password, '\0');
+                }
                 out.println("  password set");
             }
             if (token) {
