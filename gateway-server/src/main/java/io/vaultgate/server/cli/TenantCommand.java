@@ -85,7 +85,7 @@ public final class TenantCommand {
                             + "--retention 30d",
                     "Example: vaultgate tenant set acme --allow-password --allow-sources 203.0.113.0/24"})
     static final class Set extends CoreTask {
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", description = "The tenant to change.")
         String id;
 
         @Option(names = "--quota-bytes", paramLabel = "SIZE", description = "Storage limit, e.g. 500GiB; 0 = none.")
@@ -188,7 +188,7 @@ public final class TenantCommand {
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one tenant and its accounts.")
     static final class Show extends CoreTask {
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", description = "The tenant to show.")
         String id;
 
         Show(Map<String, String> env) {

@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
                 + "--record acme.shred"})
 final class TenantShredCommand extends CoreTask {
 
-    @Parameters(paramLabel = "TENANT")
+    @Parameters(paramLabel = "TENANT", description = "The tenant to shred.")
     String tenant;
 
     @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why (recorded in the audit log).")
