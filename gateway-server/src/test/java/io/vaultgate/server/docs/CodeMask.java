@@ -19,7 +19,8 @@ final class CodeMask {
     private static final Pattern ATX_HEADING = Pattern.compile("^ {0,3}#{1,6}(\\s.*)?$");
     private static final Pattern LIST_ITEM = Pattern.compile("^\\s*([-*+]|(\\d{1,9})[.)])(\\s.*)?$");
     private static final Pattern TABLE_ROW = Pattern.compile("^\\s*\\|.*$");
-    private static final Pattern THEMATIC_BREAK_OR_UNDERLINE = Pattern.compile("^ {0,3}(=+|([-*_])(\\s*\\2){2,}|-+)\\s*$");
+    private static final Pattern THEMATIC_BREAK_OR_UNDERLINE =
+            Pattern.compile("^ {0,3}(=+|([-*_])(\\s*\\2){2,}|-+)\\s*$");
 
     private CodeMask() {
     }

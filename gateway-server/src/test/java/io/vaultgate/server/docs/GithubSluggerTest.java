@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class GithubSluggerTest {
     @Test
     void punctuationGoes_spacesBecomeDashes_caseIsLowered() {
-        assertThat(slug("Incident response: lockdown and revocation")).isEqualTo("incident-response-lockdown-and-revocation");
+        assertThat(slug("Incident response: lockdown and revocation"))
+                .isEqualTo("incident-response-lockdown-and-revocation");
         assertThat(slug("Session 19 (2026-11-30): HTTPS upload, the network thread's zeroing"))
                 .isEqualTo("session-19-2026-11-30-https-upload-the-network-threads-zeroing");
         assertThat(slug("2.4 Suspended, resumable files")).isEqualTo("24-suspended-resumable-files");

@@ -16,7 +16,8 @@ class LinkCheckerTest {
 
     @Test
     void brokenAnchorAndMissingFile_areReported_withFileLineTargetAndReason() throws IOException {
-        write("README.md", "# Project\n\nSee [the guide](docs/guide.md) and [install](docs/guide.md#install-vaultgate-quickly).\n");
+        write("README.md", "# Project\n\nSee [the guide](docs/guide.md) and"
+                + " [install](docs/guide.md#install-vaultgate-quickly).\n");
         write("docs/guide.md", """
                 # Guide
 

@@ -51,7 +51,8 @@ final class MarkdownLinks {
             int end = text.indexOf('>', p);
             int newline = text.indexOf('\n', p);
             if (end < 0 || (newline >= 0 && newline < end)) {
-                return new MarkdownLink(line, text.substring(start, lineEnd(text, start)), "no closing > in <destination>");
+                return new MarkdownLink(line, text.substring(start, lineEnd(text, start)),
+                        "no closing > in <destination>");
             }
             destination = text.substring(p + 1, end);
             p = end + 1;

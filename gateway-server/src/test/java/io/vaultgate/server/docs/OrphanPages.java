@@ -15,7 +15,7 @@ final class OrphanPages {
     private OrphanPages() {
     }
 
-    /** {@code pages} and the result are relative to {@code root}; links to pages outside {@code pages} are not followed. */
+    /** {@code pages} and the result are relative to {@code root}; links to other files are not followed. */
     static List<Path> unreachable(Path root, Path start, List<Path> pages, MarkdownPages reader) {
         Path base = root.toAbsolutePath().normalize();
         Set<Path> known = new HashSet<>();
