@@ -20,10 +20,12 @@ import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.catalog.TokenRepository;
 import io.vaultgate.core.catalog.TokenRepository.TokenGrant;
 import io.vaultgate.core.catalog.Usernames;
+import io.vaultgate.core.forward.ForwardingSites;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.site.Route;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.crypto.seal.SitePublicKey;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -42,6 +44,7 @@ public final class SiteAdministration {
     private final RouteRepository routes;
     private final BatchRepository batches = new BatchRepository();
     private final Usernames usernames = new Usernames();
+    private final ForwardingSites forwardingSites = new ForwardingSites();
     private final TokenRepository tokens;
     private final SecureRandom random;
     private final AuditLog audit;
@@ -68,6 +71,15 @@ public final class SiteAdministration {
     }
 
     public void createSite(String id, String name) {
+        createSite(id, name, Optional.empty());
+    }
+
+    /**
+     * Registers a site, receiving sealed envelopes to {@code recipientKey} from the start where one is given: the
+     * site and its key in one transaction, audited {@code SITE_CREATED} and, for the key, {@code SITE_UPDATED} as
+     * {@link #setRecipientKey} is.
+     */
+    public void createSite(String id, String name, Optional<SitePublicKey> recipientKey) {
         database.inTransaction(jdbc -> {
             if (jdbc.count("SELECT COUNT(*) FROM sites WHERE id = ?", id) > 0) {
                 throw new GatewayException(Reason.CONFLICT, "site " + id + " already exists (a removed site's id is "
@@ -76,8 +88,43 @@ public final class SiteAdministration {
             jdbc.update("INSERT INTO sites (id, name, created_at) VALUES (?, ?, ?)",
                     TenantId.of(id).value(), name, clock.instant().toEpochMilli());
             audited(jdbc, Optional.empty(), AdminAction.SITE_CREATED, id);
+            if (recipientKey.isPresent()) {
+                recipientKey(jdbc, id, recipientKey);
+            }
             return null;
         });
+    }
+
+    /**
+     * Makes a site receive sealed envelopes, to this X25519 key, or plaintext over mutual TLS again (empty): who can
+     * read what is forwarded to the site changes, so the change is audited ({@code admin.change} {@code SITE_UPDATED},
+     * subject {@code site S sealed to X25519 key K}, {@code ... (was K0)} where it replaces a key, or {@code site S
+     * unsealed (was K0)}) in its own transaction. Setting the key it has changes and audits nothing; returns whether
+     * it changed. The site's receiver holds the private key; the gateway never does.
+     *
+     * @throws GatewayException NOT_FOUND for an unknown or removed site
+     */
+    public boolean setRecipientKey(String siteId, Optional<SitePublicKey> key) {
+        return database.inTransaction(jdbc -> {
+            if (!lockActiveSite(jdbc, siteId)) {
+                throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
+            }
+            return recipientKey(jdbc, siteId, key);
+        });
+    }
+
+    /** {@link #setRecipientKey} in the caller's transaction, the site's row locked and active. */
+    private boolean recipientKey(Jdbc jdbc, String siteId, Optional<SitePublicKey> key) throws SQLException {
+        Optional<String> was = forwardingSites.recipientKey(jdbc, siteId);
+        Optional<String> next = key.map(SitePublicKey::toBase64);
+        if (was.equals(next)) {
+            return false;
+        }
+        forwardingSites.setRecipientKey(jdbc, siteId, next);
+        String previous = was.map(old -> " (was " + old + ")").orElse("");
+        audited(jdbc, Optional.empty(), AdminAction.SITE_UPDATED, next.map(k -> "site " + siteId
+                + " sealed to X25519 key " + k + previous).orElse("site " + siteId + " unsealed" + previous));
+        return true;
     }
 
     public boolean siteExists(String id) {

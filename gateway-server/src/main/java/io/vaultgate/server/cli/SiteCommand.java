@@ -44,8 +44,7 @@ public final class SiteCommand {
         int run(GatewayCore core, PrintWriter out) {
             Optional<SitePublicKey> key = recipientKey == null ? Optional.empty()
                     : Optional.of(Seal.read(recipientKey));
-            Actor.sites(core).createSite(id, name == null ? id : name);
-            key.ifPresent(k -> core.forwarding().administration().setRecipientKey(id, Optional.of(k)));
+            Actor.sites(core).createSite(id, name == null ? id : name, key);
             out.println("Created site " + id + key.map(k -> " (sealed forwarding to " + k.toBase64() + ")").orElse(""));
             return 0;
         }
@@ -54,7 +53,8 @@ public final class SiteCommand {
     @Command(name = "seal", mixinStandardHelpOptions = true,
             description = {"Turn sealed forwarding on or off for a site. Sealed: each file is sent as its stored "
                     + "encrypted envelope with its data key sealed to the site's X25519 key; the gateway decrypts "
-                    + "nothing on the way and only the site can read it.",
+                    + "nothing on the way and only the site can read it. Each change is recorded in the audit log "
+                    + "(SITE_UPDATED, naming the new and the previous key).",
                     "Example: vaultgate site seal manila --recipient-key manila-site.pub"})
     static final class Seal extends CoreTask {
         @Parameters(paramLabel = "SITE")
@@ -76,9 +76,9 @@ public final class SiteCommand {
                 throw new IllegalArgumentException("give either --recipient-key FILE or --off");
             }
             Optional<SitePublicKey> key = off ? Optional.empty() : Optional.of(read(recipientKey));
-            core.forwarding().administration().setRecipientKey(id, key);
+            boolean changed = Actor.sites(core).setRecipientKey(id, key);
             out.println("Site " + id + key.map(k -> " receives sealed envelopes for key " + k.toBase64())
-                    .orElse(" receives plaintext over mutual TLS"));
+                    .orElse(" receives plaintext over mutual TLS") + (changed ? "" : " (unchanged)"));
             return 0;
         }
 
