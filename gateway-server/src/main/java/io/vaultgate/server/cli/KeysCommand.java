@@ -21,7 +21,8 @@ public final class KeysCommand {
                             + "checks that none is left under an older version, and audits it as an emergency; "
                             + "exit code 1 if some slot could not be moved."})
     static final class Rotate extends CoreTask {
-        @Option(names = "--tenant", required = true)
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT",
+                description = "The tenant whose key-encryption key gets a new version.")
         String tenant;
 
         @Option(names = "--rewrap", description = "Also move every file's key slot to the new version now.")
@@ -55,7 +56,8 @@ public final class KeysCommand {
     @Command(name = "rewrap", mixinStandardHelpOptions = true,
             description = "Move every key slot of a tenant to its active key version (safe to run again).")
     static final class Rewrap extends CoreTask {
-        @Option(names = "--tenant", required = true)
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT",
+                description = "The tenant whose key slots move to its active KEK version.")
         String tenant;
 
         Rewrap(Map<String, String> env) {
@@ -78,7 +80,8 @@ public final class KeysCommand {
             description = {"Retire an old key-encryption key version of a tenant: it can no longer unwrap.",
                     "Refused while any key slot still uses it (run `keys rewrap` first) and for the active version."})
     static final class Disable extends CoreTask {
-        @Option(names = "--tenant", required = true)
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT",
+                description = "The tenant that holds the KEK version.")
         String tenant;
 
         @Option(names = "--kek-version", required = true, description = "The KEK version to disable (1, 2, ...).")

@@ -57,7 +57,7 @@ public final class SiteCommand {
                     + "(SITE_UPDATED, naming the new and the previous key).",
                     "Example: vaultgate site seal manila --recipient-key manila-site.pub"})
     static final class Seal extends CoreTask {
-        @Parameters(paramLabel = "SITE")
+        @Parameters(paramLabel = "SITE", description = "The site's id.")
         String id;
 
         @Option(names = "--recipient-key", paramLabel = "FILE", description = "PEM X25519 public key of the site.")
@@ -98,10 +98,12 @@ public final class SiteCommand {
                     + "--idle-close without new files, or when a file named *.ready arrives.",
                     "Example: vaultgate site route --tenant acme --site manila --max-files 100 --idle-close 15m"})
     static final class AddRoute extends CoreTask {
-        @Option(names = "--tenant", required = true)
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT",
+                description = "The tenant whose uploads are routed.")
         String tenant;
 
-        @Option(names = "--site", required = true)
+        @Option(names = "--site", required = true, paramLabel = "SITE", description = "The site that receives them "
+                + "(see `vaultgate site add`).")
         String site;
 
         @Option(names = "--mode", defaultValue = "pull", description = "pull (operators claim batches) or push "
@@ -143,7 +145,8 @@ public final class SiteCommand {
 
     @Command(name = "routes", mixinStandardHelpOptions = true, description = "List a tenant's routes to sites.")
     static final class Routes extends CoreTask {
-        @Option(names = "--tenant", required = true)
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "The tenant whose routes "
+                + "are listed.")
         String tenant;
 
         Routes(Map<String, String> env) {
@@ -166,7 +169,8 @@ public final class SiteCommand {
                     + "site's operators; forwards already queued on a push route are still delivered.",
             "Example: vaultgate site unroute --tenant acme rt_0123456789abcdef01234567"})
     static final class RemoveRoute extends CoreTask {
-        @Option(names = "--tenant", required = true)
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "The tenant the route "
+                + "belongs to.")
         String tenant;
 
         @Parameters(paramLabel = "ROUTE", description = "The route's id (see `vaultgate site routes`).")
@@ -203,7 +207,7 @@ public final class SiteCommand {
             "Example: vaultgate site remove manila --reason \"contract ended\"",
             "Example: vaultgate site remove manila --reason \"went out of business\" --abandon-work"})
     static final class Remove extends CoreTask {
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", description = "The site's id.")
         String id;
 
         @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
