@@ -19,13 +19,22 @@ final class ExpiringCertificates implements Check {
 
     static final String NAME = "certificate-expiry";
     static final Duration WARNING = Duration.ofDays(30);
+    /** The HTTPS server certificate (or a CA certificate sent in its chain): the commands that replace it. */
+    static final String SERVER_FIX = "renew it: `vaultgate tls issue` (a new one from the private CA, same names), or "
+            + "`vaultgate tls import --cert FILE --key FILE` for one from your CA; a running gateway serves it within "
+            + "seconds (docs/operations.md, \"Replacing and renewing the HTTPS certificate\")";
 
     @Override
     public List<Finding> run(DoctorContext context) throws Exception {
         Instant now = context.clock().instant();
         List<Finding> findings = new ArrayList<>();
-        for (Path file : List.of(context.home().serverCertificate(), context.home().caCertificate(),
-                context.home().forwardingCaCertificate())) {
+        Path server = context.home().serverCertificate();
+        if (Files.exists(server)) {
+            for (X509Certificate certificate : Pem.readCertificates(server)) {
+                check(findings, context.show(server), certificate, now, SERVER_FIX);
+            }
+        }
+        for (Path file : List.of(context.home().caCertificate(), context.home().forwardingCaCertificate())) {
             if (Files.exists(file)) {
                 for (X509Certificate certificate : Pem.readCertificates(file)) {
                     check(findings, context.show(file), certificate, now,

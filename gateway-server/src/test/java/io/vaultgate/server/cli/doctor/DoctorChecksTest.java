@@ -88,6 +88,8 @@ class DoctorChecksTest {
         assertThat(new ExpiringCertificates().run(context(Map.of(), 10))).singleElement().satisfies(finding -> {
             assertThat(finding.subject()).startsWith("tls/server.crt (CN=gw");
             assertThat(finding.problem()).contains("within 30 days");
+            assertThat(finding.fix()).as("names the commands that renew it").contains("`vaultgate tls issue`",
+                    "`vaultgate tls import --cert FILE --key FILE`");
         });
 
         Files.delete(tls.resolve("server.crt"));
