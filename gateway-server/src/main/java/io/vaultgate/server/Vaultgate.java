@@ -12,6 +12,7 @@ import io.vaultgate.server.cli.DemoCommand;
 import io.vaultgate.server.cli.DoctorCommand;
 import io.vaultgate.server.cli.ForwardCommand;
 import io.vaultgate.server.cli.HelpCommand;
+import io.vaultgate.server.cli.HelpLayout;
 import io.vaultgate.server.cli.InitCommand;
 import io.vaultgate.server.cli.KeysCommand;
 import io.vaultgate.server.cli.LockdownCommand;
@@ -78,8 +79,8 @@ import picocli.CommandLine.Command;
                 "1:the command failed (for example: the tenant already exists)",
                 "2:bad usage, bad configuration, or a resource start-up needs is unusable "
                         + "(port in use, unwritable data directory)"},
-        footer = {"", "Every subcommand takes --config FILE, --home DIR and --set KEY=VALUE; see "
-                + "`vaultgate help <command> [<subcommand>]`. Documentation: README.md and docs/."})
+        footer = {"", "Every subcommand takes --config FILE, --home DIR and --set KEY=VALUE.",
+                "See `vaultgate help <command> [<subcommand>]`. Documentation: README.md and docs/."})
 public final class Vaultgate {
 
     public static void main(String[] args) {
@@ -90,6 +91,7 @@ public final class Vaultgate {
     /** Runs one command line; returns the exit code. */
     public static int execute(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         CommandLine commandLine = new CommandLine(new Vaultgate(), new CommandFactory(env));
+        HelpLayout.apply(commandLine);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, line, parsed) -> {

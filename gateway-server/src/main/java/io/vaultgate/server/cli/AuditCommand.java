@@ -308,7 +308,8 @@ public final class AuditCommand {
                     + "an export omits none of its records. Hand it over confidentially, like a password.",
             "Needs read access to the audit signing key (run it as the gateway's user)."})
     static final class TenantKey extends StoreTask {
-        @Option(names = "--tenant", required = true, paramLabel = "TENANT")
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT",
+                description = "The tenant whose audit tag key to write.")
         String tenant;
 
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write it (mode 0600).")

@@ -54,7 +54,7 @@ public final class BatchCommand {
 
     @Command(name = "close", mixinStandardHelpOptions = true, description = "Make an open batch ready now.")
     static final class Close extends CoreTask {
-        @Parameters(paramLabel = "BATCH")
+        @Parameters(paramLabel = "BATCH", description = "The batch id, as `batch list` shows it.")
         String batch;
 
         Close(Map<String, String> env) {

@@ -30,7 +30,8 @@ public final class PolicyCommand {
             "Publish FILE (UTF-8 text, at most 256 KiB) as the tenant's next policy version.",
             "Every operator must acknowledge it before its next claim or download of the tenant's data."})
     static final class Publish extends CoreTask {
-        @Option(names = "--tenant", required = true, paramLabel = "TENANT")
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT",
+                description = "The tenant whose policy it is.")
         String tenant;
 
         @Parameters(paramLabel = "FILE", description = "The policy text.")
@@ -52,7 +53,8 @@ public final class PolicyCommand {
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Print a tenant's current policy (or --policy-version N) and who acknowledged it.")
     static final class Show extends CoreTask {
-        @Option(names = "--tenant", required = true, paramLabel = "TENANT")
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT",
+                description = "The tenant whose policy to print.")
         String tenant;
 
         @Option(names = "--policy-version", paramLabel = "N", description = "An earlier version (default: the current one).")
@@ -94,10 +96,12 @@ public final class PolicyCommand {
             "Record that an operator acknowledged the tenant's current policy (for example on paper).",
             "Operators can also acknowledge it themselves: POST /v1/operator/tenants/{tenant}/policy/ack."})
     static final class Ack extends CoreTask {
-        @Option(names = "--operator", required = true, paramLabel = "NAME")
+        @Option(names = "--operator", required = true, paramLabel = "NAME",
+                description = "The operator who acknowledged it (its login name).")
         String operator;
 
-        @Option(names = "--tenant", required = true, paramLabel = "TENANT")
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT",
+                description = "The tenant whose policy the operator acknowledged.")
         String tenant;
 
         @Option(names = "--policy-version", paramLabel = "N",
