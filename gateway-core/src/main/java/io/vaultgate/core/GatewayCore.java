@@ -244,7 +244,7 @@ public final class GatewayCore implements AutoCloseable {
         FileShredder shredder = new FileShredder(database, fileRows, store, audit);
         Outbox outbox = new Outbox(database, RetryPolicy.defaults(), random);
         // one per node: its refusals are logged once and all counted in the scraped registry, at the catalog's time
-        KekCatalog kekCatalog = new KekCatalog(database, keys, new KekRefusals(metrics.registry()), clock);
+        KekCatalog kekCatalog = new KekCatalog(database, keys, new KekRefusals(metrics.registry()), clock, audit);
         StoredFileAccess storedFiles = new StoredFileAccess(database, fileRows, store, keys, kekCatalog);
         DecryptingFileOpener opener = new DecryptingFileOpener(storedFiles);
         UploadLedger ledger = new UploadLedger(database, fileRows, store, shredder,
