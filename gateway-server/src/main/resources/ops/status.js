@@ -139,6 +139,7 @@ async function refresh() {
     $('login').hidden = true;
     $('status').hidden = false;
     $('meta').textContent = 'version ' + report.version + ' · up ' + since(report.startedAt, report.now);
+    $('monitor-view').hidden = report.view !== 'monitor';
     renderChecks(report.checks);
     renderTransfers(report);
     renderExtras(report);

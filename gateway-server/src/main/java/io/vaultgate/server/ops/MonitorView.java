@@ -1,5 +1,6 @@
 package io.vaultgate.server.ops;
 
+import io.vaultgate.core.metrics.CheckResult;
 import io.vaultgate.core.metrics.FailedTransfer;
 import io.vaultgate.core.metrics.TransferSnapshot;
 
@@ -8,9 +9,11 @@ import io.vaultgate.core.metrics.TransferSnapshot;
  * name of every transfer in progress and every recent failure replaced by {@link #HIDDEN}. Everything else stays as
  * it is, since an ops dashboard needs it and none of it names a customer's file or a person: the counts, connections,
  * each transfer's id (an opaque random file id), tenant, protocol, direction, bytes, size and start, the forwarding
- * outbox per site, the alerts (tenant ids, site ids, certificate names) and the readiness checks with their details.
+ * outbox per site, the alerts (tenant ids, site ids, certificate names) and the readiness checks, up or down. Why a
+ * check is down is hidden too ({@link #CHECK_HIDDEN}): the reason names what failed (the object store's directory,
+ * the catalog file's path, the PostgreSQL host, an exception's text), which an administrator's token and the log show.
  * A Prometheus token that leaks therefore shows how busy each tenant is, not what its files are called nor who sent
- * them.
+ * them, nor where the gateway keeps its data.
  */
 final class MonitorView {
 
@@ -20,6 +23,10 @@ final class MonitorView {
      */
     static final String HIDDEN = "(hidden)";
 
+    /** In place of the reason a readiness check is down. */
+    static final String CHECK_HIDDEN = "down (why is hidden from a monitor: an administrator's token or the gateway's "
+            + "log shows it)";
+
     private MonitorView() {
     }
 
@@ -28,7 +35,12 @@ final class MonitorView {
         return new StatusReport(full.version(), full.now(), full.startedAt(), full.activeUploads(), full.connections(),
                 full.transfers().stream().map(MonitorView::hidden).toList(), full.forwarding(),
                 full.recentFailures().stream().map(f -> new FailedTransfer(hidden(f.transfer()), f.failedAt()))
-                        .toList(), full.alerts(), full.checks(), OpsRole.MONITOR);
+                        .toList(), full.alerts(), full.checks().stream().map(MonitorView::hidden).toList(),
+                OpsRole.MONITOR);
+    }
+
+    private static CheckResult hidden(CheckResult check) {
+        return check.up() ? check : CheckResult.down(check.name(), CHECK_HIDDEN);
     }
 
     private static TransferSnapshot hidden(TransferSnapshot t) {

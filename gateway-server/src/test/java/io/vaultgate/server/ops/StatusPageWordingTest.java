@@ -33,6 +33,16 @@ class StatusPageWordingTest {
     }
 
     @Test
+    void statusPage_saysWhyAMonitorSeesHiddenPathsAndNames() throws Exception {
+        String page = resource("/ops/status.html");
+        String script = resource("/ops/status.js");
+
+        assertThat(page.replaceAll("\\s+", " ")).contains("<p id=\"monitor-view\" class=\"quiet\" hidden>Paths and "
+                + "account names are hidden from the monitor role; an administrator's token shows them.</p>");
+        assertThat(script).contains("$('monitor-view').hidden = report.view !== 'monitor';");
+    }
+
+    @Test
     void statusHelp_namesAMonitorsOrAnAdministratorsToken() {
         StringWriter out = new StringWriter();
         int code = Vaultgate.execute(new String[] {"status", "--help"}, Map.of(), new PrintWriter(out, true),
