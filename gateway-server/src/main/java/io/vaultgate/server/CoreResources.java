@@ -78,12 +78,7 @@ public final class CoreResources implements AutoCloseable {
 
     private static CoreResources open(VaultgateConfig config, Map<String, String> env, CoreMetrics metrics,
                                       NodeSettings node, Clock hostClock) {
-        DataDirectory home = new DataDirectory(config);
-        if (!home.isInitialized()) {
-            throw new StartupException("home " + home.home(), "not initialized (no catalog or " + home.initMarker()
-                    + ")",
-                    "run `vaultgate init` first, or `vaultgate run`, which initializes an empty directory");
-        }
+        new DataDirectory(config).requireInitialized();
         KeyProvider keys = KeyProviders.open(config, env);
         Database database = null;
         ObjectStore store = null;

@@ -89,6 +89,18 @@ public record DataDirectory(VaultgateConfig config) {
         return Files.exists(initMarkerFile());
     }
 
+    /**
+     * Stops a command that needs an initialized data directory when this is not one, most often because the command
+     * was run without the gateway's {@code --home}: the message says to give it before it suggests making a new one.
+     */
+    public void requireInitialized() {
+        if (!isInitialized()) {
+            throw new StartupException("home " + home(), "not initialized (no catalog or " + initMarker() + " here)",
+                    "give the gateway's data directory with --home (or VAULTGATE_HOME), or run `vaultgate init` to "
+                            + "make a new one here");
+        }
+    }
+
     /** What {@link #isInitialized()} looks for, for messages: {@code keystore} or {@code audit signing key}. */
     public String initMarker() {
         return config.keys().provider() == KeyProviderType.PKCS11 ? "audit signing key" : "keystore";
