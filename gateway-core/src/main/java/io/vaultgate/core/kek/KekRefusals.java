@@ -124,8 +124,7 @@ public final class KekRefusals {
     CryptoException unwrap(KekId kek, KekVersionState state) {
         String message = "KEK " + kek + " is " + reason(state) + " in the catalog: no node may unwrap with it"
                 + (state == KekVersionState.DISABLED ? "; this node's " + remedy.store() + " may still hold it "
-                + "enabled: " + remedy.from("the node that disabled it") + " (on that node, run `vaultgate keys "
-                + "disable` again: a disable cut off before its keystore write)" : " (the tenant was shredded)");
+                + "enabled: " + remedy.from("the node that disabled it") : " (the tenant was shredded)");
         refused(reason(state), kek.toString(), message);
         return state == KekVersionState.DISABLED ? new CryptoException.KeyDisabled(message)
                 : new CryptoException.KeyDestroyed(message);
