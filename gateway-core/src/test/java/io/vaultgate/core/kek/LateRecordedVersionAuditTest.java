@@ -43,6 +43,18 @@ class LateRecordedVersionAuditTest extends TwoKeystoreNodesSetUp {
                 + "keystore held it unrecorded (a rotation here whose catalog transaction did not commit)");
     }
 
+    /** Through the node's own core (GatewayCore gives its KekCatalog the node's audit log): an upload on node A. */
+    @Test
+    void anUploadOnTheNode_recordsTheLateVersion_withItsRotateRecord() {
+        nodes.rotationOfACommitFails();
+
+        nodeA.upload(alice, "/inbox/by-a.csv", "wrapped by A's version 2");
+
+        assertThat(nodes.recorded()).containsExactly(1, 2);
+        assertThat(rotateRecords()).containsExactly("system acme/v2 new KEK version 2, recorded late: this node's "
+                + "keystore held it unrecorded (a rotation here whose catalog transaction did not commit)");
+    }
+
     @Test
     void aVersionRecordedLateByTheNextRotation_hasItsRotateRecord_beforeTheNewVersionsOwn() {
         nodes.rotationOfACommitFails();
