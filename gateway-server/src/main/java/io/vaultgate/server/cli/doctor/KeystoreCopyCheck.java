@@ -84,7 +84,11 @@ final class KeystoreCopyCheck implements Check {
             }
             if (!problems.isEmpty()) {
                 findings.add(new Finding(NAME, "tenant " + tenant, "this node's keystore " + context.show(file)
-                        + " is behind the catalog: " + String.join("; ", problems), fix));
+                        + " is behind the catalog: " + String.join("; ", problems),
+                        stillEnabled.isEmpty() ? fix : fix + "; on the node whose `keys disable` stopped between "
+                        + "the catalog and its keystore, run it again there instead: " + stillEnabled.stream()
+                        .map(v -> "`vaultgate keys disable --tenant " + tenant + " --kek-version " + v + "`")
+                        .collect(Collectors.joining(", "))));
             }
         }
         return findings;

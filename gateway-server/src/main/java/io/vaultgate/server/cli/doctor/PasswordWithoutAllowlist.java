@@ -21,7 +21,7 @@ final class PasswordWithoutAllowlist implements Check {
                 .filter(tenant -> tenant.allowedSources().isEmpty())
                 .map(tenant -> new Finding(NAME, "tenant " + tenant.id(), "password login is allowed from any address",
                         "restrict it with `vaultgate tenant set " + tenant.id() + " --allow-sources CIDR`, or turn "
-                                + "passwords off"))
+                                + "passwords off with `vaultgate tenant set " + tenant.id() + " --refuse-password`"))
                 .toList();
     }
 }
