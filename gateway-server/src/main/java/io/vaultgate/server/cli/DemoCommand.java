@@ -1,5 +1,6 @@
 package io.vaultgate.server.cli;
 
+import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.admin.Administration;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.core.tenant.TenantStatus;
@@ -12,6 +13,8 @@ import io.vaultgate.server.config.VaultgateConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +37,10 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
 
     private static final String LOOPBACK = "127.0.0.1";
+    static final String SAMPLE = "sample.txt";
+    private static final String SAMPLE_HTTPS = "sample-https.txt";
+    static final String SAMPLE_TEXT = "Hello from the Vaultgate demo: uploaded, encrypted at rest, forwarded to the "
+            + "demo site.\n";
 
     /**
      * The demo's own defaults, below the file, the environment and {@code --set}: every listener on loopback, so the
@@ -66,10 +73,11 @@ public final class DemoCommand implements Callable<Integer> {
         VaultgateApplication app = VaultgateApplication.start(config, env);
         DataDirectory home = app.dataDirectory();
         DemoSetup demo = new DemoSetup();
-        DemoSetup.Credentials credentials = demo.ensure(app.core().administration(), app.core().sites(), home);
+        DemoSetup.Credentials credentials = prepare(demo, app.core(), home);
         if (app.sftpPort().isPresent()) {
             demo.writeKnownHosts(credentials, home, app.sftpPort().get());
         }
+        Path sample = writeSample(home);
         DemoSite demoSite;
         try {
             demoSite = DemoSite.start(app.core(), home);
@@ -80,40 +88,59 @@ public final class DemoCommand implements Callable<Integer> {
         try (DemoSite site = demoSite) {
             Optional<String> locked = lockedNotice(app.core().administration());
             RunCommand.serveUntilSignal(app, () -> printInstructions(spec.commandLine().getOut(), app, credentials,
-                    site, locked));
+                    sample, site, locked));
         }
         return 0;
     }
 
+    /**
+     * The demo tenant, its client account and credentials and the demo site, created if missing, audited as the
+     * operating-system user who started the demo ({@link Actor}), like every other change made with the CLI.
+     */
+    static DemoSetup.Credentials prepare(DemoSetup demo, GatewayCore core, DataDirectory home) {
+        return demo.ensure(Actor.administration(core), Actor.sites(core), home);
+    }
+
+    /**
+     * A small file for the printed upload commands to send, {@code <home>/demo/sample.txt}: they name it by its full
+     * path, so they work from any directory (they uploaded ./README.md, there only in the checkout).
+     */
+    static Path writeSample(DataDirectory home) throws IOException {
+        Path sample = home.home().resolve("demo").resolve(SAMPLE).toAbsolutePath().normalize();
+        Files.writeString(sample, SAMPLE_TEXT, StandardCharsets.UTF_8);
+        return sample;
+    }
+
     private static void printInstructions(PrintWriter out, VaultgateApplication app, DemoSetup.Credentials demo,
-                                          DemoSite site, Optional<String> locked) {
+                                          Path sample, DemoSite site, Optional<String> locked) {
         Path siteDrop = site.drop();
         out.println(RunCommand.readyLine(app));
         listeners(app.dataDirectory().config(), app.sftpPort(), app.httpsPort(), app.opsPort(), site.address())
                 .forEach(out::println);
         out.println();
         out.println("Demo tenant '" + DemoSetup.TENANT + "', client account '" + DemoSetup.ACCOUNT
-                + "'. Try these from another terminal in this directory:");
+                + "'. Try these from another terminal, in any directory:");
         locked.ifPresent(out::println);
         app.sftpPort().ifPresent(port -> {
-            String sftp = "sftp -i " + shown(demo.privateKey()) + " -o UserKnownHostsFile=" + shown(demo.knownHosts())
+            String sftp = "sftp -i " + arg(demo.privateKey()) + " -o UserKnownHostsFile=" + arg(demo.knownHosts())
                     + " -P " + port + " " + DemoSetup.ACCOUNT + "@127.0.0.1";
             out.println();
-            out.println("  # SFTP: upload README.md into the inbox, then list it");
-            out.println("  echo 'put README.md /inbox/README.md' | " + sftp.replace("sftp -i", "sftp -b - -i"));
+            out.println("  # SFTP: upload the sample file into the inbox, then list it");
+            out.println("  echo " + arg("put \"" + sample + "\" /inbox/" + SAMPLE) + " | "
+                    + sftp.replace("sftp -i", "sftp -b - -i"));
             out.println("  echo 'ls -l /inbox' | " + sftp.replace("sftp -i", "sftp -b - -i"));
             out.println("  # or interactively:");
             out.println("  " + sftp);
         });
         app.httpsPort().ifPresent(port -> {
-            String curl = "curl -sS --fail-with-body --cacert " + shown(demo.caCertificate())
-                    + " -H \"Authorization: Bearer $(cat " + shown(demo.apiToken()) + ")\"";
+            String curl = "curl -sS --fail-with-body --cacert " + arg(demo.caCertificate())
+                    + " -H \"Authorization: Bearer $(cat " + arg(demo.apiToken()) + ")\"";
             String base = "https://127.0.0.1:" + port + "/v1/files";
             out.println();
             out.println("  # HTTPS: upload, list, download");
-            out.println("  " + curl + " -T README.md " + base + "/inbox/README-https.md");
+            out.println("  " + curl + " -T " + arg(sample) + " " + base + "/inbox/" + SAMPLE_HTTPS);
             out.println("  " + curl + " " + base + "/inbox/");
-            out.println("  " + curl + " " + base + "/inbox/README-https.md");
+            out.println("  " + curl + " " + base + "/inbox/" + SAMPLE_HTTPS);
         });
         app.opsPort().ifPresent(port -> {
             String ops = StatusCommand.opsUrl(app.dataDirectory().config().ops(), port).toString();
@@ -123,7 +150,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("  status page  " + ops + "/status");
             out.println("  metrics      " + ops + "/metrics");
             out.println("  health       " + ops + "/health/ready");
-            out.println("  terminal     ./vaultgate status --watch --home " + shown(app.dataDirectory().home())
+            out.println("  terminal     ./vaultgate status --watch --home " + arg(app.dataDirectory().home())
                     + " --url " + ops);
         });
         out.println();
@@ -176,9 +203,17 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** A path relative to the working directory when it is below it, so the printed commands stay short. */
+    /** A path in full, so the printed commands work from any directory. */
     private static String shown(Path path) {
-        Path cwd = Path.of("").toAbsolutePath();
-        return path.startsWith(cwd) ? cwd.relativize(path).toString() : path.toString();
+        return path.toAbsolutePath().normalize().toString();
+    }
+
+    /** {@link #shown} as one shell word, quoted when it holds anything but letters, digits and {@code /._-}. */
+    private static String arg(Path path) {
+        return arg(shown(path));
+    }
+
+    private static String arg(String word) {
+        return word.matches("[A-Za-z0-9/._@:=-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 }

@@ -73,7 +73,7 @@ final class DemoSite implements AutoCloseable {
                 admin.configureSite(new SiteForwarding(DemoSetup.SITE,
                         URI.create("https://127.0.0.1:" + receiver.address().getPort()), List.of(ca.certificate()),
                         client.chain(), key, Optional.empty(), 4, true));
-                admin.setRecipientKey(DemoSetup.SITE, Optional.of(siteKey.publicKey()));
+                Actor.sites(core).setRecipientKey(DemoSetup.SITE, Optional.of(siteKey.publicKey())); // audited
                 routeDemoTenant(core);
                 return new DemoSite(receiver, drop);
             } catch (RuntimeException e) {
@@ -100,7 +100,7 @@ final class DemoSite implements AutoCloseable {
         boolean routed = core.sites().routes(tenant).stream()
                 .anyMatch(route -> route.siteId().equals(DemoSetup.SITE) && route.mode() == RouteMode.PUSH);
         if (!routed) {
-            core.sites().addRoute(tenant, DemoSetup.SITE, RouteMode.PUSH, PathPolicy.parse("/inbox"), 0, 0,
+            Actor.sites(core).addRoute(tenant, DemoSetup.SITE, RouteMode.PUSH, PathPolicy.parse("/inbox"), 0, 0,
                     Duration.ZERO);
         }
     }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's front door: {@code ./vaultgate demo} (the launcher script at the repository root, over the
  * built jar) comes up on loopback only (no bind address given), and every command it prints works as printed, with
- * the real OpenSSH {@code sftp} and {@code curl}. Then SIGTERM stops it cleanly.
+ * the real OpenSSH {@code sftp} and {@code curl}, from another directory than the demo's: they upload the sample file
+ * the demo wrote into its data directory, named by its full path. Then SIGTERM stops it cleanly.
  */
 class DemoIT {
 
@@ -24,7 +25,7 @@ class DemoIT {
 
     @Test
     void demo_printsCommandsThatWork_andStopsCleanlyOnSigterm() throws Exception {
-        Files.writeString(workDir.resolve("README.md"), "Vaultgate demo upload\n");
+        Path elsewhere = Files.createDirectory(workDir.resolve("elsewhere"));
         Process demo = new ProcessBuilder(LAUNCHER.toString(), "demo", "--home", "var",
                 "--set", "sftp.port=0", "--set", "https.port=0", "--set", "ops.port=0")
                 .directory(workDir.toFile())
@@ -39,17 +40,22 @@ class DemoIT {
                     .filter(line -> line.startsWith("echo ") || line.startsWith("curl ")).toList();
             assertThat(commands).hasSize(5);
 
-            assertThat(DemoConsole.shell(workDir, commands.get(0))).contains("put README.md");
-            assertThat(DemoConsole.shell(workDir, commands.get(1))).contains("README.md").contains("22");
-            assertThat(DemoConsole.shell(workDir, commands.get(2))).contains("\"sha256\"").contains("\"size\":22");
-            assertThat(DemoConsole.shell(workDir, commands.get(3))).contains("README-https.md").contains("README.md");
-            assertThat(DemoConsole.shell(workDir, commands.get(4))).isEqualTo("Vaultgate demo upload\n");
+            Path sample = workDir.resolve("var/demo/sample.txt");
+            String content = Files.readString(sample);
+            String size = String.valueOf(content.length());
+            assertThat(DemoConsole.shell(elsewhere, commands.get(0))).contains("put \"" + sample + "\"");
+            assertThat(DemoConsole.shell(elsewhere, commands.get(1))).contains("sample.txt").contains(size);
+            assertThat(DemoConsole.shell(elsewhere, commands.get(2))).contains("\"sha256\"")
+                    .contains("\"size\":" + size);
+            assertThat(DemoConsole.shell(elsewhere, commands.get(3))).contains("sample-https.txt")
+                    .contains("sample.txt");
+            assertThat(DemoConsole.shell(elsewhere, commands.get(4))).isEqualTo(content);
 
             String siteLine = printed.stream().filter(line -> line.contains("demo BPO site")).findFirst().orElseThrow();
-            Path siteInbox = workDir.resolve(siteLine.substring(siteLine.lastIndexOf(' ') + 1));
+            Path siteInbox = Path.of(siteLine.substring(siteLine.lastIndexOf(' ') + 1));
             assertThat(siteInbox).startsWithRaw(workDir.resolve("var/demo-site"));
-            assertForwarded(siteInbox.resolve("README.md"), "Vaultgate demo upload\n");
-            assertForwarded(siteInbox.resolve("README-https.md"), "Vaultgate demo upload\n");
+            assertForwarded(siteInbox.resolve("sample.txt"), content);
+            assertForwarded(siteInbox.resolve("sample-https.txt"), content);
         } finally {
             demo.destroy(); // SIGTERM, as systemd and `docker stop` send
             assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();

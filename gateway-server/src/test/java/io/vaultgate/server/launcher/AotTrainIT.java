@@ -57,7 +57,6 @@ class AotTrainIT {
         }
 
         Path classLoading = work.resolve("class-load.log");
-        Files.writeString(work.resolve("README.md"), "uploaded with the AOT cache\n");
         ProcessBuilder demoStart = new ProcessBuilder(LAUNCHER.toString(), "demo", "--home", "var", "--set",
                 "sftp.port=0", "--set", "https.port=0", "--set", "ops.port=0").directory(work.toFile())
                 .redirectError(work.resolve("demo.log").toFile());
@@ -69,7 +68,7 @@ class AotTrainIT {
             List<String> printed = DemoConsole.readUntil(demo, "Press Ctrl-C to stop", 90);
             String put = printed.stream().map(String::strip).filter(line -> line.startsWith("echo 'put "))
                     .findFirst().orElseThrow();
-            assertThat(DemoConsole.shell(work, put)).contains("put README.md");
+            assertThat(DemoConsole.shell(work, put)).contains("/demo/sample.txt\" /inbox/sample.txt");
         } finally {
             demo.destroy();
             assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
