@@ -75,7 +75,7 @@ public final class AdminCommand {
                     + "the audit log. Update what scrapes metrics with the old token (Prometheus).",
                     "Example: vaultgate admin rotate-token admin --reason \"token pasted into a ticket\""})
     static final class RotateToken extends CoreTask {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "The administrator's name.")
         String name;
 
         @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
@@ -117,7 +117,7 @@ public final class AdminCommand {
                     + "administrator cannot be removed. Recorded in the audit log.",
                     "Example: vaultgate admin remove bob --reason \"left the company\""})
     static final class Remove extends CoreTask {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "The administrator's name.")
         String name;
 
         @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")

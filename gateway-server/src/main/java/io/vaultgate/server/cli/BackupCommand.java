@@ -77,7 +77,7 @@ public final class BackupCommand {
             "Check a backup offline: every file against the signed manifest, nothing missing or added. Exit code 0 "
                     + "if intact, 1 if not (each problem is printed)."})
     static final class Verify implements Callable<Integer> {
-        @Parameters(paramLabel = "DIR")
+        @Parameters(paramLabel = "DIR", description = "The backup directory, as `backup create` wrote it.")
         Path backup;
 
         @Option(names = "--key", paramLabel = "PUBLIC_KEY_PEM", description = "The gateway's audit public key "

@@ -44,7 +44,7 @@ public final class DefenderCommand {
             description = {"Ban a source address now (escalating like automatic bans).",
                     "Example: vaultgate defender ban 198.51.100.7 --reason \"credential stuffing\""})
     static final class BanAddress extends CoreTask {
-        @Parameters(paramLabel = "IP")
+        @Parameters(paramLabel = "IP", description = "The source address to ban.")
         String address;
 
         @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
@@ -64,7 +64,7 @@ public final class DefenderCommand {
 
     @Command(name = "unban", mixinStandardHelpOptions = true, description = "Lift the ban of a source address.")
     static final class Unban extends CoreTask {
-        @Parameters(paramLabel = "IP")
+        @Parameters(paramLabel = "IP", description = "The banned source address.")
         String address;
 
         Unban(Map<String, String> env) {
@@ -85,7 +85,7 @@ public final class DefenderCommand {
     @Command(name = "unlock", mixinStandardHelpOptions = true,
             description = "Lift the lockout of a login name locked after too many failed logins.")
     static final class UnlockLogin extends CoreTask {
-        @Parameters(paramLabel = "USERNAME")
+        @Parameters(paramLabel = "USERNAME", description = "The locked-out login name.")
         String username;
 
         UnlockLogin(Map<String, String> env) {

@@ -140,7 +140,7 @@ public final class ForwardCommand {
                     "Example: vaultgate forward configure manila --endpoint https://drop.manila.example:9443 "
                             + "--trust manila-ca.pem --issue-client-cert"})
     static final class Configure extends CatalogTask {
-        @Parameters(paramLabel = "SITE")
+        @Parameters(paramLabel = "SITE", description = "The site's id.")
         String site;
 
         @Option(names = "--endpoint", required = true, description = "https://host[:port][/base] of the site.")

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
                 "Undo with `vaultgate unlock TENANT --reason TEXT`."})
 public final class LockdownCommand extends CoreTask {
 
-    @Parameters(paramLabel = "TENANT")
+    @Parameters(paramLabel = "TENANT", description = "The tenant to lock down.")
     String tenant;
 
     @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")

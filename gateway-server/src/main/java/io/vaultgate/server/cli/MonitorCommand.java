@@ -70,7 +70,7 @@ public final class MonitorCommand {
                     "Example: vaultgate monitor rotate-token prometheus --reason routine "
                             + "--token-file /etc/prometheus/vaultgate-monitor.token"})
     static final class RotateToken extends CoreTask {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "The monitor's name.")
         String name;
 
         @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
@@ -98,7 +98,7 @@ public final class MonitorCommand {
                     + "ops.token-cache). Recorded in the audit log.",
                     "Example: vaultgate monitor remove prometheus --reason \"replaced by prometheus-2\""})
     static final class Remove extends CoreTask {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "The monitor's name.")
         String name;
 
         @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")

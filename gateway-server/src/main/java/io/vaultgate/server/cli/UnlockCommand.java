@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
         description = "Lift a tenant's lockdown: its accounts may log in again. Recorded in the audit log.")
 public final class UnlockCommand extends CoreTask {
 
-    @Parameters(paramLabel = "TENANT")
+    @Parameters(paramLabel = "TENANT", description = "The locked tenant.")
     String tenant;
 
     @Option(names = "--reason", defaultValue = "lockdown lifted", description = "Why (recorded in the audit log).")
