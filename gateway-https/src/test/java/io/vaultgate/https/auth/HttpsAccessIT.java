@@ -156,7 +156,7 @@ class HttpsAccessIT {
         Curl.Result issued = exchange(bearer, code);
         assertThat(issued.status()).isEqualTo(200);
         String body = issued.body();
-        String shortLived = body.replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
+        String shortLived = body.strip().replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
         assertThat(curl.run("-H", "Authorization: Bearer " + shortLived, url("/v1/batches")).status()).isEqualTo(200);
         assertThat(exchange(bearer, code).status()).as("the same code again").isEqualTo(401);
     }
@@ -174,7 +174,7 @@ class HttpsAccessIT {
                 TotpCodes.now(secret, catalogTime.instant()));
 
         assertThat(issued.status()).isEqualTo(200);
-        assertThat(issued.body().replaceAll(".*\"expires_in\":(\\d+).*", "$1")).as(issued.body())
+        assertThat(issued.body().strip().replaceAll(".*\"expires_in\":(\\d+).*", "$1")).as(issued.body())
                 .isEqualTo(String.valueOf(MfaPolicy.defaults().tokenLifetime().toSeconds()));
     }
 
