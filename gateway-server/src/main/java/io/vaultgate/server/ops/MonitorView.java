@@ -35,8 +35,15 @@ final class MonitorView {
         return new StatusReport(full.version(), full.now(), full.startedAt(), full.activeUploads(), full.connections(),
                 full.transfers().stream().map(MonitorView::hidden).toList(), full.forwarding(),
                 full.recentFailures().stream().map(f -> new FailedTransfer(hidden(f.transfer()), f.failedAt()))
-                        .toList(), full.alerts(), full.checks().stream().map(MonitorView::hidden).toList(),
-                OpsRole.MONITOR);
+                        .toList(), full.alerts().stream().map(alert -> hiddenAlert(alert, full)).toList(),
+                full.checks().stream().map(MonitorView::hidden).toList(), OpsRole.MONITOR);
+    }
+
+    /** A down check's alert repeats its reason: the monitor's says the check is down, as its check does. */
+    private static String hiddenAlert(String alert, StatusReport full) {
+        return full.checks().stream().filter(check -> !check.up())
+                .filter(check -> alert.equals(RegistryStatus.notReady(check))).findFirst()
+                .map(check -> RegistryStatus.notReady(hidden(check))).orElse(alert);
     }
 
     private static CheckResult hidden(CheckResult check) {

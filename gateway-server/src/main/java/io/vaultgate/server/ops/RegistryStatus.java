@@ -29,6 +29,11 @@ final class RegistryStatus {
         this.registry = registry;
     }
 
+    /** The alert of a readiness check that is down. */
+    static String notReady(CheckResult check) {
+        return "not ready: " + check.name() + ": " + check.detail();
+    }
+
     /** Open connections by front-end ({@code sftp}, {@code https}) for those that publish them. */
     Map<String, Integer> connections() {
         Map<String, Integer> open = new LinkedHashMap<>();
@@ -64,7 +69,7 @@ final class RegistryStatus {
 
     List<String> alerts(List<CheckResult> checks, List<SiteQueue> sites) {
         List<String> alerts = new ArrayList<>();
-        checks.stream().filter(c -> !c.up()).forEach(c -> alerts.add("not ready: " + c.name() + ": " + c.detail()));
+        checks.stream().filter(c -> !c.up()).forEach(c -> alerts.add(notReady(c)));
         for (SiteQueue site : sites) {
             if (site.dead() > 0) {
                 alerts.add("site " + site.site() + ": " + site.dead() + " forward jobs dead (vaultgate forward retry)");

@@ -17,10 +17,15 @@ class MonitorViewChecksTest {
 
     @Test
     void aDownChecksReason_isHiddenFromAMonitor_andKeptForTheAdministrator() {
-        StatusReport full = new StatusReport("1.0", NOW, NOW, 0, List.of(), List.of(
+        List<CheckResult> checks = List.of(
                 CheckResult.up("catalog"),
                 CheckResult.down("store", "the object store directory /srv/vaultgate/objects is not writable"),
-                CheckResult.down("catalog-db", "cannot reach db.internal.example:5432: Connection refused")));
+                CheckResult.down("catalog-db", "cannot reach db.internal.example:5432: Connection refused"));
+        List<String> alerts = new java.util.ArrayList<>(checks.stream().filter(check -> !check.up())
+                .map(RegistryStatus::notReady).toList());
+        alerts.add("tenant acme: 93% of its quota used");
+        StatusReport full = new StatusReport("1.0", NOW, NOW, 0, java.util.Map.of(), List.of(), List.of(), List.of(),
+                alerts, checks, OpsRole.ADMINISTRATOR);
 
         StatusReport monitor = MonitorView.of(full);
 
@@ -32,5 +37,9 @@ class MonitorViewChecksTest {
         assertThat(monitor.checks().subList(1, 3)).allSatisfy(check -> assertThat(check.detail())
                 .isEqualTo(MonitorView.CHECK_HIDDEN).doesNotContain("/srv").doesNotContain("db.internal"));
         assertThat(full.checks().get(1).detail()).contains("/srv/vaultgate/objects");
+        assertThat(monitor.alerts()).as("the down checks' alerts, then the rest as they are").containsExactly(
+                "not ready: store: " + MonitorView.CHECK_HIDDEN, "not ready: catalog-db: " + MonitorView.CHECK_HIDDEN,
+                "tenant acme: 93% of its quota used");
+        assertThat(full.alerts().get(0)).contains("/srv/vaultgate/objects");
     }
 }
