@@ -61,7 +61,8 @@ public final class TlsCommand {
         Instant notAfter = certificate.getNotAfter().toInstant();
         long daysLeft = Duration.between(now, notAfter).toDays();
         out.println("  subject:     " + certificate.getSubjectX500Principal().getName());
-        out.println("  names:       " + TlsNames.of(certificate));
+        out.println("  names:       " + TlsNames.of(certificate).map(String::valueOf)
+                .orElse("(no subject alternative names: clients that check the host name refuse it)"));
         out.println("  issuer:      " + certificate.getIssuerX500Principal().getName()
                 + (fromPrivateCa ? " (this data directory's private CA, tls/ca.crt)" : " (not this data directory's "
                 + "private CA)"));
@@ -71,19 +72,34 @@ public final class TlsCommand {
     }
 
     /**
+     * The server certificate in place, if one can be read: an empty, truncated or garbled file is what `tls issue`
+     * and `tls import` are run to replace, so it must not stop them ({@link ServerCertificateFiles#replace} keeps its
+     * bytes aside as any replaced file).
+     */
+    static Optional<X509Certificate> current(ServerCertificateFiles files) {
+        if (!Files.exists(files.certificate())) {
+            return Optional.empty();
+        }
+        try {
+            return Pem.readCertificates(files.certificate()).stream().findFirst();
+        } catch (IOException | RuntimeException unreadable) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Puts {@code replacement} in place of the server certificate and records it in the audit log as the CLI's user
      * ({@code admin.change} {@code TLS_CERTIFICATE_CHANGED}, naming the new and the replaced certificate); prints what
      * was done. The files are replaced first: an audit record of a replacement that then failed would be false.
      */
     static void install(GatewayCore core, ServerCertificateFiles files, IssuedCertificate replacement, String how,
                         PrintWriter out) throws IOException {
-        Optional<X509Certificate> previous = Files.exists(files.certificate())
-                ? Optional.of(Pem.readCertificates(files.certificate()).get(0)) : Optional.empty();
+        Optional<X509Certificate> previous = current(files);
         List<Path> copies = files.replace(replacement);
         X509Certificate next = replacement.certificate();
         core.audit().append(new AuditEvent.AdminChange(Instant.now(), Optional.empty(), Actor.current(),
                 AuditEvent.AdminAction.TLS_CERTIFICATE_CHANGED, "https server certificate " + how + " sha256:"
-                + Fingerprints.sha256(next) + " (" + TlsNames.of(next) + "; not after "
+                + Fingerprints.sha256(next) + " (" + TlsNames.of(next).orElseThrow() + "; not after "
                 + next.getNotAfter().toInstant() + ")" + previous.map(old -> " replacing sha256:"
                 + Fingerprints.sha256(old)).orElse("")));
         out.println("Installed the HTTPS server certificate " + files.certificate() + " (key " + files.key() + ", "

@@ -3,7 +3,6 @@ package io.vaultgate.server.cli;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.IssuedCertificate;
-import io.vaultgate.core.pki.Pem;
 import io.vaultgate.server.tls.ServerCertificateFiles;
 import io.vaultgate.server.tls.ServerCertificatePolicy;
 import io.vaultgate.server.tls.TlsNames;
@@ -60,9 +59,7 @@ final class TlsIssueCommand extends CoreTask {
             CertificateAuthority ca = files.ca().orElseThrow(() -> new IllegalArgumentException("no private CA in "
                     + files.caCertificate().getParent() + " (ca.crt and ca.key): run vaultgate init, or install a "
                     + "certificate of another CA with vaultgate tls import"));
-            TlsNames certificateNames = given != null ? TlsNames.defaults().plus(given)
-                    : Files.exists(files.certificate())
-                    ? TlsNames.of(Pem.readCertificates(files.certificate()).get(0)) : TlsNames.defaults();
+            TlsNames certificateNames = given != null ? TlsNames.defaults().plus(given) : currentNames(files);
             IssuedCertificate issued = files.issue(ca, certificateNames, Duration.ofDays(days));
             ServerCertificatePolicy.check(issued, Instant.now());
             TlsCommand.install(core, files, issued, "issued by the private CA", out);
@@ -70,5 +67,15 @@ final class TlsIssueCommand extends CoreTask {
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    /** The names of the certificate in place (init's defaults where there is none); refused where none can be read. */
+    private static TlsNames currentNames(ServerCertificateFiles files) {
+        if (!Files.exists(files.certificate())) {
+            return TlsNames.defaults();
+        }
+        return TlsCommand.current(files).flatMap(TlsNames::of).orElseThrow(() -> new IllegalArgumentException(
+                "the names of the certificate in place cannot be read from " + files.certificate() + " (unreadable, "
+                + "or no subject alternative name): give them with --name"));
     }
 }

@@ -97,6 +97,11 @@ public final class ServerCertificatePolicy {
     }
 
     private static void requireServerUsage(X509Certificate leaf, String subject) {
+        if (TlsNames.of(leaf).isEmpty()) {
+            throw new IllegalArgumentException("the certificate " + subject + " has no subject alternative name: "
+                    + "clients check the host name against those, not the subject's CN; ask the CA for a certificate "
+                    + "with subjectAltName DNS:<the gateway's name>");
+        }
         try {
             List<String> purposes = leaf.getExtendedKeyUsage();
             if (purposes != null && !purposes.contains(SERVER_AUTH) && !purposes.contains(ANY_USAGE)) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -74,8 +75,11 @@ public record TlsNames(List<String> dnsNames, List<String> ipAddresses) {
         return new TlsNames(dns, ips);
     }
 
-    /** The subject alternative names of {@code certificate} (DNS names and IP addresses only). */
-    public static TlsNames of(X509Certificate certificate) {
+    /**
+     * The subject alternative names of {@code certificate} (DNS names and IP addresses only); empty when it has none
+     * (a certificate naming its host in the subject only, which clients that check the name refuse).
+     */
+    public static Optional<TlsNames> of(X509Certificate certificate) {
         List<String> dns = new ArrayList<>();
         List<String> ips = new ArrayList<>();
         try {
@@ -91,7 +95,7 @@ public record TlsNames(List<String> dnsNames, List<String> ipAddresses) {
             throw new IllegalArgumentException("the certificate's subject alternative names cannot be read: "
                     + e.getMessage(), e);
         }
-        return dns.isEmpty() && ips.isEmpty() ? new TlsNames(List.of("localhost"), List.of()) : new TlsNames(dns, ips);
+        return dns.isEmpty() && ips.isEmpty() ? Optional.empty() : Optional.of(new TlsNames(dns, ips));
     }
 
     /** These names, then those of {@code more} not already here. */

@@ -42,7 +42,7 @@ class TlsCommandTest {
         Result init = ok(cli.run("init", "--tls-name", "gw.example.com", "--tls-name", "*.files.example.com",
                 "--tls-name", "192.0.2.10"));
 
-        TlsNames names = TlsNames.of(serverCertificate());
+        TlsNames names = TlsNames.of(serverCertificate()).orElseThrow();
         assertThat(names.dnsNames()).contains("localhost", "gw.example.com", "*.files.example.com");
         assertThat(names.ipAddresses()).contains("127.0.0.1", "192.0.2.10");
         assertThat(init.out()).contains("DNS:gw.example.com");
@@ -86,7 +86,7 @@ class TlsCommandTest {
 
         X509Certificate issued = serverCertificate();
         assertThat(Fingerprints.sha256(issued)).isNotEqualTo(before);
-        assertThat(TlsNames.of(issued).dnsNames()).contains("localhost", "gw.example.com");
+        assertThat(TlsNames.of(issued).orElseThrow().dnsNames()).contains("localhost", "gw.example.com");
         assertThat(Duration.between(Instant.now(), issued.getNotAfter().toInstant()).toDays()).isBetween(88L, 90L);
         assertThat(Files.readString(home.resolve("tls/server.key"))).isNotEqualTo(oldKey);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("tls/server.key"))))
@@ -110,7 +110,7 @@ class TlsCommandTest {
 
         ok(cli.run("tls", "issue"));
 
-        assertThat(TlsNames.of(serverCertificate()).dnsNames()).contains("gw.example.com");
+        assertThat(TlsNames.of(serverCertificate()).orElseThrow().dnsNames()).contains("gw.example.com");
     }
 
     @Test
@@ -146,6 +146,36 @@ class TlsCommandTest {
         assertThat(ok(cli.run("tls", "show")).out()).contains("CN=gw.example.com", "1 CA certificate(s) after it");
         assertThat(auditedChanges(cli)).anySatisfy(line -> assertThat(line).contains("TLS_CERTIFICATE_CHANGED",
                 "imported from", "sha256:" + Fingerprints.sha256(bought.certificate())));
+    }
+
+    /** review31 M2: an unreadable server.crt is what these commands repair, so it must not stop them. */
+    @Test
+    void aGarbledServerCertificate_isReplacedByImport_andIssueWithoutNamesAsksForThem() throws Exception {
+        CliHarness cli = new CliHarness(home);
+        ok(cli.init());
+        Files.writeString(home.resolve("tls/server.crt"), "-----BEGIN CERTIFICATE-----\ntruncated");
+
+        Result issue = cli.run("tls", "issue");
+        assertThat(issue.exitCode()).isEqualTo(1);
+        assertThat(issue.err()).contains("cannot be read", "give them with --name");
+
+        ForeignCa ca = new ForeignCa();
+        IssuedCertificate bought = ca.server("gw.example.com");
+        Path certificate = files.resolve("gw.crt");
+        Pem.writeCertificates(certificate, List.of(bought.certificate()));
+        Path key = files.resolve("gw.key");
+        Pem.writePrivateKey(key, bought.privateKey());
+        ok(cli.run("tls", "import", "--cert", certificate.toString(), "--key", key.toString()));
+
+        assertThat(serverCertificate()).isEqualTo(bought.certificate());
+        assertThat(replacedCopies()).as("the garbled file kept aside").hasSize(2);
+    }
+
+    /** review31 M3: a CN-only certificate was shown, audited and renewed as DNS:localhost. */
+    @Test
+    void import_refusesACertificateWithoutSubjectAlternativeNames() throws Exception {
+        IssuedCertificate cnOnly = new ForeignCa().serverWithoutNames("gw.example.com");
+        refused(cnOnly.certificate(), cnOnly, "has no subject alternative name");
     }
 
     @Test

@@ -64,6 +64,15 @@ public final class ForeignCa {
         return new IssuedCertificate(keys.getPrivate(), List.of(leaf, intermediate));
     }
 
+    /** A current server certificate naming {@code commonName} in its subject only, with no subject alternative name. */
+    public IssuedCertificate serverWithoutNames(String commonName) throws Exception {
+        KeyPair keys = rsa(2048);
+        X509Certificate leaf = sign(new X500Name("CN=Example Issuing CA"), new X500Name("CN=" + commonName), keys,
+                intermediateKeys, Instant.now().minus(Duration.ofMinutes(5)), Instant.now().plus(Duration.ofDays(90)),
+                false, KeyPurposeId.id_kp_serverAuth, List.of());
+        return new IssuedCertificate(keys.getPrivate(), List.of(leaf, intermediate));
+    }
+
     /** A current server certificate for {@code dnsName} with a new RSA-2048 key. */
     public IssuedCertificate server(String dnsName) throws Exception {
         return server(dnsName, rsa(2048), Instant.now().minus(Duration.ofMinutes(5)),
