@@ -127,7 +127,7 @@ class OpsSlowClientsTest {
     void head_getsTheHeadersOfGet_withoutTheBody() throws Exception {
         try (OpsFixture ops = new OpsFixture(home, REQUEST_TIMEOUT)) {
             String answer = exchange(ops.port(), "HEAD /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            assertThat(answer).startsWith("HTTP/1.1 200 ").contains("content-length: 15")
+            assertThat(answer).startsWith("HTTP/1.1 200 ").contains("content-length: 16")
                     .contains("content-type: application/json; charset=utf-8").contains("cache-control: no-store")
                     .endsWith("\r\n\r\n");
         }
@@ -144,11 +144,11 @@ class OpsSlowClientsTest {
                     + "GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
             String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
 
-            // a body ends without a line break, so the next answer's status line follows it on the same line
+            // a body ends with a line break, so each answer's status line starts a line
             assertThat(java.util.regex.Pattern.compile("HTTP/1\\.1 (\\d{3}) ").matcher(answers).results()
                     .map(match -> match.group(1))).containsExactly("200", "404", "200");
             assertThat(answers.indexOf("\"checks\"")).as("readiness first").isBetween(0, answers.indexOf(" 404 "));
-            assertThat(answers).endsWith("{\"status\":\"up\"}");
+            assertThat(answers).endsWith("{\"status\":\"up\"}\n");
         }
     }
 
