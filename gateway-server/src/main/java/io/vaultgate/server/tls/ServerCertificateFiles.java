@@ -30,7 +30,7 @@ public final class ServerCertificateFiles {
     /** How long a certificate of the private CA is valid unless told otherwise: the CA/Browser Forum's limit. */
     public static final Duration DEFAULT_VALIDITY = Duration.ofDays(397);
     static final String COMMON_NAME = "vaultgate";
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
     private final Path tlsDir;
@@ -120,7 +120,9 @@ public final class ServerCertificateFiles {
      * written first, so a crash in between leaves a key that does not match the old certificate, which the gateway
      * refuses at start with a message naming the files, and the copies to restore.
      *
-     * @return the copies of the replaced files (certificate, then key); empty if there were none
+     * @return the copies of the replaced files (certificate, then key); empty if there were none. Named by the
+     *         millisecond, and never written over: two replacements in one second (a script's issue, then import)
+     *         keep both pairs, so the first one can still be restored
      */
     public List<Path> replace(IssuedCertificate replacement) throws IOException {
         String stamp = ".replaced-" + STAMP.format(clock.instant());
@@ -129,9 +131,9 @@ public final class ServerCertificateFiles {
             Path certificateCopy = certificate().resolveSibling(certificate().getFileName() + stamp);
             Path keyCopy = key().resolveSibling(key().getFileName() + stamp);
             DurableFile.writeString(certificateCopy, Files.readString(certificate()), DurableFile.Mode.UMASK,
-                    DurableFile.Replace.EXISTING);
+                    DurableFile.Replace.NEVER);
             DurableFile.writeString(keyCopy, Files.readString(key()), DurableFile.Mode.OWNER_ONLY,
-                    DurableFile.Replace.EXISTING);
+                    DurableFile.Replace.NEVER);
             copies = List.of(certificateCopy, keyCopy);
         }
         replacement.write(key(), certificate());

@@ -60,7 +60,7 @@ public final class ServerCertificatePolicy {
                     + leaf.getNotBefore().toInstant() + "; check this host's clock, or install it then");
         }
         requireServerUsage(leaf, subject);
-        requireSoundChain(candidate.chain());
+        requireSoundChain(candidate.chain(), now);
         try {
             ServerTls.serverContext(material, ClientTls.NONE);
         } catch (SSLException | RuntimeException e) {
@@ -125,27 +125,49 @@ public final class ServerCertificatePolicy {
         }
     }
 
-    private static void requireSoundChain(List<X509Certificate> chain) {
+    /**
+     * Each certificate is signed by the one after it; the CA certificates after the server's are CAs and valid now
+     * (an expired intermediate fails every client as an expired server certificate does); nothing is signed with
+     * SHA-1 or MD5 but a trailing self-signed root, whose signature no client checks.
+     */
+    private static void requireSoundChain(List<X509Certificate> chain, Instant now) {
         for (int i = 0; i < chain.size(); i++) {
             X509Certificate certificate = chain.get(i);
+            String name = certificate.getSubjectX500Principal().getName();
             String algorithm = certificate.getSigAlgName().toUpperCase(Locale.ROOT);
-            boolean selfSigned = certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal());
-            if (!selfSigned && (algorithm.contains("SHA1") || algorithm.contains("MD5"))) {
-                throw new IllegalArgumentException("the certificate " + certificate.getSubjectX500Principal().getName()
-                        + " is signed with " + certificate.getSigAlgName() + ", which clients refuse; ask the CA "
-                        + "for one signed with SHA-256 or better");
+            boolean trailingRoot = i > 0 && i == chain.size() - 1
+                    && certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal());
+            if (!trailingRoot && (algorithm.contains("SHA1") || algorithm.contains("MD5"))) {
+                throw new IllegalArgumentException("the certificate " + name + " is signed with "
+                        + certificate.getSigAlgName() + ", which clients refuse; ask the CA for one signed with "
+                        + "SHA-256 or better");
+            }
+            if (i > 0) {
+                requireCurrentCa(certificate, name, now);
             }
             if (i + 1 < chain.size()) {
                 X509Certificate issuer = chain.get(i + 1);
                 try {
                     certificate.verify(issuer.getPublicKey());
                 } catch (GeneralSecurityException e) {
-                    throw new IllegalArgumentException("the chain is not in order: "
-                            + certificate.getSubjectX500Principal().getName() + " is not signed by the certificate "
-                            + "after it, " + issuer.getSubjectX500Principal().getName() + "; give the server "
-                            + "certificate first, then each issuer in turn", e);
+                    throw new IllegalArgumentException("the chain is not in order: " + name + " is not signed by the "
+                            + "certificate after it, " + issuer.getSubjectX500Principal().getName() + "; give the "
+                            + "server certificate first, then each issuer in turn", e);
                 }
             }
+        }
+    }
+
+    private static void requireCurrentCa(X509Certificate certificate, String name, Instant now) {
+        if (certificate.getBasicConstraints() < 0) {
+            throw new IllegalArgumentException("the certificate " + name + " in the chain is not a CA certificate; "
+                    + "give the server certificate first, then the CA certificates that issued it");
+        }
+        Instant from = certificate.getNotBefore().toInstant();
+        Instant until = certificate.getNotAfter().toInstant();
+        if (now.isAfter(until) || now.isBefore(from)) {
+            throw new IllegalArgumentException("the CA certificate " + name + " in the chain is not valid now (valid "
+                    + from + " to " + until + "); ask the CA for its current intermediate certificate");
         }
     }
 }

@@ -171,6 +171,28 @@ class TlsCommandTest {
         assertThat(replacedCopies()).as("the garbled file kept aside").hasSize(2);
     }
 
+    /** review31 L4: an expired intermediate fails every client as an expired server certificate does. */
+    @Test
+    void import_refusesAnExpiredIntermediateInTheChain() throws Exception {
+        CliHarness cli = new CliHarness(home);
+        ok(cli.init());
+        ForeignCa ca = new ForeignCa();
+        IssuedCertificate bought = ca.server("gw.example.com");
+        Path certificate = files.resolve("gw.crt");
+        Pem.writeCertificates(certificate, List.of(bought.certificate()));
+        Path chain = files.resolve("old-chain.crt");
+        Pem.writeCertificates(chain, List.of(ca.expiredIntermediate()));
+        Path key = files.resolve("gw.key");
+        Pem.writePrivateKey(key, bought.privateKey());
+
+        Result result = cli.run("tls", "import", "--cert", certificate.toString(), "--key", key.toString(), "--chain",
+                chain.toString());
+
+        assertThat(result.exitCode()).as(result.out()).isEqualTo(1);
+        assertThat(result.err()).contains("the CA certificate CN=Example Issuing CA in the chain is not valid now");
+        assertThat(replacedCopies()).isEmpty();
+    }
+
     /** review31 M3: a CN-only certificate was shown, audited and renewed as DNS:localhost. */
     @Test
     void import_refusesACertificateWithoutSubjectAlternativeNames() throws Exception {

@@ -52,6 +52,13 @@ public final class ForeignCa {
         return root;
     }
 
+    /** The issuing CA's certificate as it was before its renewal: the same name and key, expired yesterday. */
+    public X509Certificate expiredIntermediate() throws Exception {
+        return sign(new X500Name("CN=Example Root CA"), new X500Name("CN=Example Issuing CA"), intermediateKeys,
+                rootKeys, Instant.now().minus(Duration.ofDays(400)), Instant.now().minus(Duration.ofDays(1)), true,
+                null, List.of());
+    }
+
     public X509Certificate intermediate() {
         return intermediate;
     }
