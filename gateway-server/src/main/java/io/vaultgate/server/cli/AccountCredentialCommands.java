@@ -2,7 +2,6 @@ package io.vaultgate.server.cli;
 
 import io.vaultgate.core.GatewayCore;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -19,37 +18,24 @@ final class AccountCredentialCommands {
     private AccountCredentialCommands() {
     }
 
-    /** A token's label as the catalog holds it: 1-100 printable characters. */
-    static String validLabel(String label) {
-        if (label.isBlank() || label.length() > 100 || label.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("--label: give 1-100 printable characters, e.g. --label replacement");
-        }
-        return label;
-    }
-
     @Command(name = "add-key", mixinStandardHelpOptions = true,
             description = {"Add an SSH public key to an existing account (a second key during a rollover, a new "
                     + "laptop). The account's other keys keep working; remove an old one with `vaultgate account "
                     + "revoke USERNAME --ssh-key SHA256:... --reason ...`. Recorded in the audit log.",
                     "Example: vaultgate account add-key acme-upload --ssh-key new_key.pub"})
-    static final class AddKey extends CoreTask {
-        @Parameters(paramLabel = "USERNAME", description = "The account.")
-        String username;
-
-        @Option(names = "--ssh-key", required = true, paramLabel = "FILE|KEY",
-                description = "An OpenSSH public key file (.pub) or key line.")
-        String sshKey;
-
+    static final class AddKey extends NewCredentialCommands.AddKey {
         AddKey(Map<String, String> env) {
             super(env);
         }
 
         @Override
-        int run(GatewayCore core, PrintWriter out) {
-            String fingerprint = Actor.administration(core).addSshKey(username, SshKeyArgument.keyLine(sshKey))
-                    .fingerprint();
-            out.println("Added SSH key " + fingerprint + " to account " + username);
-            return 0;
+        String holder() {
+            return "account";
+        }
+
+        @Override
+        String add(GatewayCore core, String username, String keyLine) {
+            return Actor.administration(core).addSshKey(username, keyLine).fingerprint();
         }
     }
 
@@ -58,28 +44,19 @@ final class AccountCredentialCommands {
                     + "--token-file). Its other tokens keep working; revoke a leaked one with `vaultgate account "
                     + "revoke USERNAME --token-stdin --reason ...`. Recorded in the audit log.",
                     "Example: vaultgate account add-token acme-upload --label replacement --token-file acme.token"})
-    static final class AddToken extends CoreTask {
-        @Parameters(paramLabel = "USERNAME", description = "The account.")
-        String username;
-
-        @Option(names = "--label", paramLabel = "LABEL", defaultValue = "cli",
-                description = "A name for the token, shown by `vaultgate account show` (default: ${DEFAULT-VALUE}).")
-        String label;
-
-        @Option(names = "--token-file", paramLabel = "FILE",
-                description = "Write the token to FILE (mode 0600) instead of printing it.")
-        Path tokenFile;
-
+    static final class AddToken extends NewCredentialCommands.AddToken {
         AddToken(Map<String, String> env) {
             super(env);
         }
 
         @Override
-        int run(GatewayCore core, PrintWriter out) {
-            String token = Actor.administration(core).issueAccountToken(username, validLabel(label));
-            out.println("Issued an API token labelled \"" + label + "\" for account " + username + "; "
-                    + TokenFiles.handOver(token, tokenFile));
-            return 0;
+        String holder() {
+            return "account";
+        }
+
+        @Override
+        String issue(GatewayCore core, String username, String label) {
+            return Actor.administration(core).issueAccountToken(username, label);
         }
     }
 

@@ -1,12 +1,8 @@
 package io.vaultgate.server.cli;
 
 import io.vaultgate.core.GatewayCore;
-import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code vaultgate operator add-key|add-token}: a new credential for an existing operator, through the core's site
@@ -22,24 +18,19 @@ final class OperatorCredentialCommands {
                     + "one with `vaultgate account revoke USERNAME --ssh-key SHA256:... --reason ...` (the same "
                     + "command revokes operators' credentials). Recorded in the audit log.",
                     "Example: vaultgate operator add-key maria --ssh-key maria-new.pub"})
-    static final class AddKey extends CoreTask {
-        @Parameters(paramLabel = "USERNAME", description = "The operator.")
-        String username;
-
-        @Option(names = "--ssh-key", required = true, paramLabel = "FILE|KEY",
-                description = "An OpenSSH public key file (.pub) or key line.")
-        String sshKey;
-
+    static final class AddKey extends NewCredentialCommands.AddKey {
         AddKey(Map<String, String> env) {
             super(env);
         }
 
         @Override
-        int run(GatewayCore core, PrintWriter out) {
-            String fingerprint = Actor.sites(core).addOperatorSshKey(username, SshKeyArgument.keyLine(sshKey))
-                    .fingerprint();
-            out.println("Added SSH key " + fingerprint + " to operator " + username);
-            return 0;
+        String holder() {
+            return "operator";
+        }
+
+        @Override
+        String add(GatewayCore core, String username, String keyLine) {
+            return Actor.sites(core).addOperatorSshKey(username, keyLine).fingerprint();
         }
     }
 
@@ -48,29 +39,19 @@ final class OperatorCredentialCommands {
                     + "--token-file). Its other tokens keep working; revoke a leaked one with `vaultgate account "
                     + "revoke USERNAME --token-stdin --reason ...`. Recorded in the audit log.",
                     "Example: vaultgate operator add-token maria --label laptop-2 --token-file maria.token"})
-    static final class AddToken extends CoreTask {
-        @Parameters(paramLabel = "USERNAME", description = "The operator.")
-        String username;
-
-        @Option(names = "--label", paramLabel = "LABEL", defaultValue = "cli",
-                description = "A name for the token, shown by `vaultgate operator show` (default: ${DEFAULT-VALUE}).")
-        String label;
-
-        @Option(names = "--token-file", paramLabel = "FILE",
-                description = "Write the token to FILE (mode 0600) instead of printing it.")
-        Path tokenFile;
-
+    static final class AddToken extends NewCredentialCommands.AddToken {
         AddToken(Map<String, String> env) {
             super(env);
         }
 
         @Override
-        int run(GatewayCore core, PrintWriter out) {
-            String token = Actor.sites(core).issueOperatorToken(username,
-                    AccountCredentialCommands.validLabel(label));
-            out.println("Issued an API token labelled \"" + label + "\" for operator " + username + "; "
-                    + TokenFiles.handOver(token, tokenFile));
-            return 0;
+        String holder() {
+            return "operator";
+        }
+
+        @Override
+        String issue(GatewayCore core, String username, String label) {
+            return Actor.sites(core).issueOperatorToken(username, label);
         }
     }
 }
