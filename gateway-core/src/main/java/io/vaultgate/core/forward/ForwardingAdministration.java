@@ -7,7 +7,6 @@ import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.core.pki.Pem;
 import io.vaultgate.core.tenant.TenantId;
-import io.vaultgate.crypto.seal.SitePublicKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -87,19 +86,6 @@ public final class ForwardingAdministration {
             throw new UncheckedIOException("cannot write the client key " + keyFile, e);
         }
         return issued;
-    }
-
-    /**
-     * Makes a site receive sealed envelopes, to this X25519 key (or plaintext again, when empty). The site's
-     * receiver holds the private key; the gateway never does.
-     */
-    public void setRecipientKey(String siteId, Optional<SitePublicKey> key) {
-        database.inTransaction(jdbc -> {
-            if (!sites.setRecipientKey(jdbc, siteId, key.map(SitePublicKey::toBase64))) {
-                throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
-            }
-            return null;
-        });
     }
 
     public Optional<SiteForwarding> site(String siteId) {

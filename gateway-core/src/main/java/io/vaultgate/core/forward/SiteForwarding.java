@@ -19,8 +19,9 @@ import java.util.Optional;
  * @param endpoint {@code https://host[:port][/base]}; files go to {@code PUT {endpoint}/files/{fileId}}
  * @param recipientKey base64 X25519 public key of the site for sealed forwarding; present: files are sent as
  *     their stored envelope with the data key sealed to it. It is the site's own column
- *     ({@code sites.recipient_key}), set with {@link ForwardingAdministration#setRecipientKey}; saving a
- *     forwarding configuration never changes it
+ *     ({@code sites.recipient_key}), set with the audited
+ *     {@link io.vaultgate.core.admin.SiteAdministration#setRecipientKey}; saving a forwarding configuration never
+ *     changes it
  * @param maxConcurrency forwards in flight to this site at once, per gateway node
  * @param digestRequired the site must answer {@code Repr-Digest}; false for a plain WebDAV server
  * @param revocationLists CRLs of the site's CAs; when given, revocation is checked and fails closed (a

@@ -44,7 +44,7 @@ class SealedForwardWireTest {
         fixture = new ForwardFixture(home, new RetryPolicy(3, Duration.ofSeconds(10), Duration.ofMinutes(5)));
         site = fixture.stub();
         fixture.configure(site.endpoint());
-        fixture.admin.setRecipientKey(ForwardFixture.SITE, Optional.of(siteKey.publicKey()));
+        fixture.test.core().sites().setRecipientKey(ForwardFixture.SITE, Optional.of(siteKey.publicKey()));
     }
 
     @AfterEach

@@ -70,7 +70,7 @@ class UnreadableFileRetryTest extends StubSiteTest {
 
     @Test
     void storedFileBrieflyUnreadable_sealedJobIsRetriedAfterBackoff_notDead() {
-        fixture.admin.setRecipientKey(ForwardFixture.SITE,
+        fixture.test.core().sites().setRecipientKey(ForwardFixture.SITE,
                 Optional.of(SitePrivateKey.generate(fixture.random).publicKey()));
         forwarder.close();
         forwarder = forwarder(true);

@@ -60,7 +60,7 @@ class ReceiverFinishingTest {
     void sealedFileBeingOpened_doesNotStallAnotherConnectionOnTheSameEventLoop() throws Exception {
         HoldingFirstTask finishing = new HoldingFirstTask();
         fixture.startSealedReceiver(siteKey, 1, finishing);
-        fixture.admin.setRecipientKey(ReceiverFixture.SITE, Optional.of(siteKey.publicKey()));
+        fixture.test.core().sites().setRecipientKey(ReceiverFixture.SITE, Optional.of(siteKey.publicKey()));
         byte[] content = fixture.randomBytes(8 * 1024 * 1024 + 3);
         FileRecord file = fixture.uploadAndQueue("/inbox/large.bin", content);
         try (Forwarder forwarder = fixture.forwarder("node-a")) {

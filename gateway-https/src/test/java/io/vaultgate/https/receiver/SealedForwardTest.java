@@ -38,7 +38,7 @@ class SealedForwardTest {
     void setUp() {
         fixture = new ReceiverFixture(home);
         forwarder = fixture.forwarder("node-a");
-        fixture.admin.setRecipientKey(ReceiverFixture.SITE, Optional.of(siteKey.publicKey()));
+        fixture.test.core().sites().setRecipientKey(ReceiverFixture.SITE, Optional.of(siteKey.publicKey()));
     }
 
     @AfterEach
@@ -116,7 +116,7 @@ class SealedForwardTest {
     void fileForAnotherSiteWithTheSameRecipientKey_isRefused_byItsCertificate_andNothingIsWritten() throws Exception {
         fixture.startSealedReceiver(siteKey);
         fixture.configure(ReceiverFixture.OTHER_SITE, fixture.endpoint(), fixture.otherSite(), fixture.otherSiteKey());
-        fixture.admin.setRecipientKey(ReceiverFixture.OTHER_SITE, Optional.of(siteKey.publicKey()));
+        fixture.test.core().sites().setRecipientKey(ReceiverFixture.OTHER_SITE, Optional.of(siteKey.publicKey()));
         FileRecord file = fixture.uploadAndQueue(fixture.client, "/inbox/a.csv", fixture.randomBytes(1000),
                 ReceiverFixture.OTHER_SITE);
 
@@ -139,7 +139,7 @@ class SealedForwardTest {
         fixture.startSealedReceiver(siteKey);
         fixture.otherSite();
         fixture.configure(ReceiverFixture.OTHER_SITE, fixture.endpoint(), fixture.clientCertificate, fixture.clientKey);
-        fixture.admin.setRecipientKey(ReceiverFixture.OTHER_SITE, Optional.of(siteKey.publicKey()));
+        fixture.test.core().sites().setRecipientKey(ReceiverFixture.OTHER_SITE, Optional.of(siteKey.publicKey()));
         FileRecord file = fixture.uploadAndQueue(fixture.client, "/inbox/a.csv", fixture.randomBytes(1000),
                 ReceiverFixture.OTHER_SITE);
 
@@ -168,7 +168,7 @@ class SealedForwardTest {
 
     @Test
     void receiverWithASiteKey_refusesPlainFiles_soNoPlaintextIsTakenFromAMisconfiguredGateway() throws Exception {
-        fixture.admin.setRecipientKey(ReceiverFixture.SITE, Optional.empty());
+        fixture.test.core().sites().setRecipientKey(ReceiverFixture.SITE, Optional.empty());
         fixture.startSealedReceiver(siteKey);
         FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", fixture.randomBytes(1000));
 
@@ -239,7 +239,7 @@ class SealedForwardTest {
 
     @Test
     void clearingTheRecipientKey_sendsPlaintextAgain() throws Exception {
-        fixture.admin.setRecipientKey(ReceiverFixture.SITE, Optional.empty());
+        fixture.test.core().sites().setRecipientKey(ReceiverFixture.SITE, Optional.empty());
         fixture.startReceiver();
         byte[] content = fixture.randomBytes(1000);
         FileRecord file = fixture.uploadAndQueue("/inbox/a.csv", content);
