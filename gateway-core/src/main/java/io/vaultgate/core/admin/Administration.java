@@ -42,6 +42,7 @@ public final class Administration {
     private final String actor;
     private final Clock clock;
     private final KekCatalog kekCatalog;
+    private final TenantPasswordLogin passwordLogin;
 
     /** @param kekCatalog this node's, where a new tenant's KEK version is recorded */
     public Administration(Database database, TenantRepository tenants, AccountRepository accounts,
@@ -57,6 +58,7 @@ public final class Administration {
         this.actor = actor;
         this.clock = clock;
         this.kekCatalog = kekCatalog;
+        this.passwordLogin = new TenantPasswordLogin(database, tenants, audit, actor, clock);
     }
 
     /** The same administration, recording {@code actor} (e.g. {@code admin:alice}) on every change it audits. */
@@ -199,33 +201,13 @@ public final class Administration {
     }
 
     /**
-     * Allows or refuses password login for the tenant's accounts ({@code vaultgate tenant set T --allow-password |
-     * --refuse-password}, {@code PATCH /v1/admin/tenants/T} with {@code passwordLogin}). A refusal holds from the next
-     * login on: every password attempt reads the tenant's row (no cache), on every node. The live sessions its accounts
-     * opened with a password end within one session-check round on every node ({@link
-     * io.vaultgate.core.session.SessionReaper}, each audited as a session ended). Its accounts keep their passwords,
-     * which no login accepts while the tenant refuses them, and which work again once it allows them; no new one is
-     * set meanwhile ({@link #setPassword}). Audited once ({@code TENANT_UPDATED}, "acme password login allowed" or
-     * "... refused"), in the change's transaction; asked for the setting the tenant has, it changes and audits
-     * nothing. A creation's setting was never fixed for a security reason: nothing derives from it (no key, no signed
-     * record), it is read at each login like the tenant's allowed networks.
+     * Allows or refuses password login for the tenant's accounts, audited once where it changes ({@link
+     * TenantPasswordLogin#set}).
      *
      * @throws GatewayException {@code NOT_FOUND} for no such tenant, {@code CONFLICT} for a shredded one
      */
     public Tenant setPasswordLogin(TenantId id, boolean allowed) {
-        return database.inTransaction(jdbc -> {
-            Tenant tenant = tenants.lockNamesReading(jdbc, id)
-                    .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "tenant " + id + " does not exist"));
-            tenant.refuseIfShredded("changed");
-            if (tenant.passwordLoginAllowed() == allowed) {
-                return tenant;
-            }
-            Tenant changed = tenant.withPasswordLogin(allowed);
-            tenants.update(jdbc, changed);
-            audited(jdbc, Optional.of(id), AdminAction.TENANT_UPDATED, id.value() + " password login "
-                    + (allowed ? "allowed" : "refused"));
-            return changed;
-        });
+        return passwordLogin.set(id, allowed);
     }
 
     private Tenant updateTenant(TenantId id, java.util.function.UnaryOperator<Tenant> change) {
@@ -335,14 +317,11 @@ public final class Administration {
      *                          the tenant is being switched to refusing is either set before it or refused
      */
     public void setPassword(String username, char[] password) {
-        requireLength(password);
+        TenantPasswordLogin.requireLength(password);
         String hash = hasher.hash(password);
         database.inTransaction(jdbc -> {
             Account account = account(jdbc, username);
-            Tenant tenant = writable(jdbc, account.tenant());
-            if (!tenant.passwordLoginAllowed()) {
-                throw PasswordLoginRefused.refuse(tenant.id());
-            }
+            TenantPasswordLogin.requireAllowed(writable(jdbc, account.tenant()));
             accounts.setPasswordHash(jdbc, account.id(), hash);
             audited(jdbc, Optional.of(account.tenant()), AdminAction.CREDENTIAL_ADDED, username + " password");
             return null;
@@ -352,25 +331,13 @@ public final class Administration {
     /**
      * Refuses a password {@link #setPassword} would refuse for an account of {@code tenant}, before the account is
      * created for it ({@code vaultgate account add --password-stdin}), so that a refused password leaves no account
-     * behind. Changes nothing.
+     * behind. Changes nothing ({@link TenantPasswordLogin#requireAccepted}).
      *
      * @throws GatewayException as {@link #setPassword} does (too short; {@link PasswordLoginRefused}); {@code NOT_FOUND}
      *                          for no such tenant, {@code CONFLICT} for a shredded one
      */
     public void requirePasswordAccepted(TenantId tenant, char[] password) {
-        requireLength(password);
-        Tenant found = database.read(jdbc -> tenants.find(jdbc, tenant))
-                .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " does not exist"));
-        found.refuseIfShredded("given accounts or credentials");
-        if (!found.passwordLoginAllowed()) {
-            throw PasswordLoginRefused.refuse(tenant);
-        }
-    }
-
-    private static void requireLength(char[] password) {
-        if (password.length < 12) {
-            throw new GatewayException(Reason.INVALID_REQUEST, "passwords must have at least 12 characters");
-        }
+        passwordLogin.requireAccepted(tenant, password);
     }
 
     /** Issues an API token for an account; the token is returned once and stored only hashed. */
