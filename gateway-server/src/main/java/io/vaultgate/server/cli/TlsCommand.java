@@ -88,20 +88,21 @@ public final class TlsCommand {
     }
 
     /**
-     * Puts {@code replacement} in place of the server certificate and records it in the audit log as the CLI's user
-     * ({@code admin.change} {@code TLS_CERTIFICATE_CHANGED}, naming the new and the replaced certificate); prints what
-     * was done. The files are replaced first: an audit record of a replacement that then failed would be false.
+     * Puts {@code replacement} in place of the server certificate, once it is recorded in the audit log as the CLI's
+     * user ({@code admin.change} {@code TLS_CERTIFICATE_CHANGED}, naming the new and the replaced certificate); prints
+     * what was done. The record comes first: a replacement whose record cannot be appended is not made
+     * ({@link ServerCertificateFiles#replace}), so the running gateway never serves an unaudited certificate.
      */
     static void install(GatewayCore core, ServerCertificateFiles files, IssuedCertificate replacement, String how,
                         PrintWriter out) throws IOException {
         Optional<X509Certificate> previous = current(files);
-        List<Path> copies = files.replace(replacement);
         X509Certificate next = replacement.certificate();
-        core.audit().append(new AuditEvent.AdminChange(Instant.now(), Optional.empty(), Actor.current(),
-                AuditEvent.AdminAction.TLS_CERTIFICATE_CHANGED, "https server certificate " + how + " sha256:"
-                + Fingerprints.sha256(next) + " (" + TlsNames.of(next).orElseThrow() + "; not after "
-                + next.getNotAfter().toInstant() + ")" + previous.map(old -> " replacing sha256:"
-                + Fingerprints.sha256(old)).orElse("")));
+        String detail = "https server certificate " + how + " sha256:" + Fingerprints.sha256(next) + " ("
+                + TlsNames.of(next).orElseThrow() + "; not after " + next.getNotAfter().toInstant() + ")"
+                + previous.map(old -> " replacing sha256:" + Fingerprints.sha256(old)).orElse("");
+        List<Path> copies = files.replace(replacement, () -> core.audit().append(new AuditEvent.AdminChange(
+                Instant.now(), Optional.empty(), Actor.current(), AuditEvent.AdminAction.TLS_CERTIFICATE_CHANGED,
+                detail)));
         out.println("Installed the HTTPS server certificate " + files.certificate() + " (key " + files.key() + ", "
                 + "mode 0600), " + how + ":");
         describe(out, next, files.issuedByPrivateCa(next), Instant.now());

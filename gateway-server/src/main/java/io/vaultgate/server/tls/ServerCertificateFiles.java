@@ -7,6 +7,7 @@ import io.vaultgate.crypto.file.DurableFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,7 +25,8 @@ import java.util.Optional;
  * {@code tls/server.key}, 0600) and the private CA beside it ({@code tls/ca.crt}, {@code tls/ca.key}) that issues it.
  * Every file is written durably ({@link DurableFile}, through {@link Pem}); a replaced pair is first copied beside
  * itself as {@code server.crt.replaced-<UTC time>} and {@code server.key.replaced-<UTC time>} (0600), so a
- * replacement can be undone by copying them back.
+ * replacement can be undone by copying them back, and a replacement is served only once it is audited
+ * ({@link #replace}).
  */
 public final class ServerCertificateFiles {
 
@@ -116,27 +119,117 @@ public final class ServerCertificateFiles {
     }
 
     /**
-     * Puts {@code replacement} in place of the certificate and key in use, after copying those aside; the key is
-     * written first, so a crash in between leaves a key that does not match the old certificate, which the gateway
-     * refuses at start with a message naming the files, and the copies to restore.
+     * Puts {@code replacement} in place of the certificate and key in use, and only once {@code audit} recorded it,
+     * so that no certificate is ever served unaudited (review31 L1):
+     * <ol>
+     * <li>the new pair is written durably beside the old one as {@code server.key.new} (0600) and
+     *     {@code server.crt.new}, names the running gateway does not look at, and the pair in use is copied aside as
+     *     {@code server.crt.replaced-<time>} and {@code server.key.replaced-<time>} (0600);
+     * <li>{@code audit} runs. If it throws, the new files and the copies are removed, the pair in use is untouched,
+     *     and {@link CertificateNotReplacedException} says why;
+     * <li>both new files are renamed over the old ones ({@code ATOMIC_MOVE}), the key first, and the directory is
+     *     flushed, so the renames survive a power loss. Between the two renames, microseconds apart, the new key sits
+     *     beside the old certificate; the watcher waits for the files to settle and never takes that for a pair.
+     * </ol>
+     * A crash after the audit record and before the renames leaves the {@code .new} files, which the next
+     * replacement writes over; one between the renames leaves a key that does not match the old certificate, which
+     * the gateway refuses at start with a message naming the files, and the copies to restore.
      *
      * @return the copies of the replaced files (certificate, then key); empty if there were none. Named by the
      *         millisecond, and never written over: two replacements in one second (a script's issue, then import)
      *         keep both pairs, so the first one can still be restored
+     * @throws CertificateNotReplacedException {@code audit} failed; nothing was replaced
+     * @throws IOException the files could not be written (nothing was replaced), or, after the audit record, not
+     *                     renamed into place (the message says which)
      */
-    public List<Path> replace(IssuedCertificate replacement) throws IOException {
-        String stamp = ".replaced-" + STAMP.format(clock.instant());
-        List<Path> copies = List.of();
-        if (Files.exists(certificate()) && Files.exists(key())) {
-            Path certificateCopy = certificate().resolveSibling(certificate().getFileName() + stamp);
-            Path keyCopy = key().resolveSibling(key().getFileName() + stamp);
-            DurableFile.writeString(certificateCopy, Files.readString(certificate()), DurableFile.Mode.UMASK,
-                    DurableFile.Replace.NEVER);
-            DurableFile.writeString(keyCopy, Files.readString(key()), DurableFile.Mode.OWNER_ONLY,
-                    DurableFile.Replace.NEVER);
-            copies = List.of(certificateCopy, keyCopy);
+    public List<Path> replace(IssuedCertificate replacement, Runnable audit) throws IOException {
+        Staged staged = stage(replacement);
+        try {
+            audit.run();
+        } catch (RuntimeException e) {
+            staged.discard(e);
+            throw new CertificateNotReplacedException(certificate(), e);
         }
-        replacement.write(key(), certificate());
-        return copies;
+        moveInPlace(staged);
+        return List.copyOf(staged.copies());
+    }
+
+    /** The key, then the certificate, renamed over the pair in use; then the directory flushed. */
+    private void moveInPlace(Staged staged) throws IOException {
+        try {
+            Files.move(staged.key(), key(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(staged.certificate(), certificate(), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            DurableFile.forceDirectory(tlsDir);
+        } catch (IOException e) {
+            throw new IOException("the replacement is recorded in the audit log, but renaming " + staged.key()
+                    + " and " + staged.certificate() + " into place failed: " + e.getMessage() + "; rename them by "
+                    + "hand, the key first, or run the command again", e);
+        }
+    }
+
+    private Staged stage(IssuedCertificate replacement) throws IOException {
+        Staged staged = new Staged(pending(key()), pending(certificate()));
+        try {
+            replacement.write(staged.key(), staged.certificate());
+            if (Files.exists(certificate()) && Files.exists(key())) {
+                String stamp = ".replaced-" + STAMP.format(clock.instant());
+                staged.copy(certificate(), stamp, DurableFile.Mode.UMASK);
+                staged.copy(key(), stamp, DurableFile.Mode.OWNER_ONLY);
+            }
+            return staged;
+        } catch (IOException | RuntimeException e) {
+            staged.discard(e);
+            throw e;
+        }
+    }
+
+    private static Path pending(Path file) {
+        return file.resolveSibling(file.getFileName() + ".new");
+    }
+
+    /** A replacement written beside the pair in use, not yet served, and the copies of the pair in use. */
+    private static final class Staged {
+
+        private final Path key;
+        private final Path certificate;
+        private final List<Path> copies = new ArrayList<>();
+
+        Staged(Path key, Path certificate) {
+            this.key = key;
+            this.certificate = certificate;
+        }
+
+        Path key() {
+            return key;
+        }
+
+        Path certificate() {
+            return certificate;
+        }
+
+        List<Path> copies() {
+            return copies;
+        }
+
+        void copy(Path file, String stamp, DurableFile.Mode mode) throws IOException {
+            Path copy = file.resolveSibling(file.getFileName() + stamp);
+            DurableFile.writeString(copy, Files.readString(file), mode, DurableFile.Replace.NEVER);
+            copies.add(copy);
+        }
+
+        /** Removes what was written: nothing of the replacement stays beside the pair in use. */
+        void discard(Exception failure) {
+            List<Path> written = new ArrayList<>(copies);
+            written.add(key);
+            written.add(certificate);
+            for (Path file : written) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException cleanup) {
+                    failure.addSuppressed(cleanup);
+                }
+            }
+        }
     }
 }

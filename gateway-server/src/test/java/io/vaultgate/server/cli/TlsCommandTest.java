@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -98,8 +101,35 @@ class TlsCommandTest {
         assertThat(Files.readString(keyCopy)).isEqualTo(oldKey);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyCopy))).isEqualTo("rw-------");
         assertThat(issue.out()).contains("issued by the private CA", "DNS:gw.example.com", ".replaced-");
+        assertThat(tlsFileNames()).as("the new files were renamed into place").noneMatch(name -> name.endsWith(".new"));
         assertThat(auditedChanges(cli)).anySatisfy(line -> assertThat(line).contains("TLS_CERTIFICATE_CHANGED",
                 "\"actor\":\"" + USER + "\"", "sha256:" + Fingerprints.sha256(issued), "replacing sha256:" + before));
+    }
+
+    /**
+     * review31 L1: the audit record comes before the replacement. A catalog that refuses the record (a trigger, as
+     * a locked or failing catalog would) leaves the served pair byte for byte, and nothing of the replacement beside
+     * it; the command fails naming the cause.
+     */
+    @Test
+    void issue_whoseAuditRecordIsRefused_replacesNothing_andSaysWhy() throws Exception {
+        CliHarness cli = new CliHarness(home);
+        ok(cli.init());
+        byte[] certificate = Files.readAllBytes(home.resolve("tls/server.crt"));
+        byte[] key = Files.readAllBytes(home.resolve("tls/server.key"));
+        List<String> before = tlsFileNames();
+        refuseAuditRecordsNaming("TLS_CERTIFICATE_CHANGED");
+
+        Result issue = cli.run("tls", "issue", "--name", "gw.example.com");
+
+        assertThat(issue.exitCode()).as(issue.out()).isEqualTo(1);
+        assertThat(issue.err()).contains("the HTTPS server certificate was not replaced",
+                "its audit record (admin.change TLS_CERTIFICATE_CHANGED) could not be appended",
+                "the catalog refuses this record (test)", "are unchanged");
+        assertThat(issue.out()).doesNotContain("Installed");
+        assertThat(Files.readAllBytes(home.resolve("tls/server.crt"))).isEqualTo(certificate);
+        assertThat(Files.readAllBytes(home.resolve("tls/server.key"))).isEqualTo(key);
+        assertThat(tlsFileNames()).as("no server.*.new, no .replaced- copy").isEqualTo(before);
     }
 
     @Test
@@ -278,6 +308,21 @@ class TlsCommandTest {
     private List<Path> replacedCopies() throws Exception {
         try (Stream<Path> tls = Files.list(home.resolve("tls"))) {
             return tls.filter(p -> p.getFileName().toString().contains(".replaced-")).toList();
+        }
+    }
+
+    private List<String> tlsFileNames() throws Exception {
+        try (Stream<Path> tls = Files.list(home.resolve("tls"))) {
+            return tls.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** Makes the SQLite catalog refuse to store an audit record that mentions {@code text}. */
+    private void refuseAuditRecordsNaming(String text) throws Exception {
+        try (Connection catalog = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("catalog.db"));
+             Statement sql = catalog.createStatement()) {
+            sql.execute("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events WHEN NEW.event LIKE '%" + text
+                    + "%' BEGIN SELECT RAISE(ABORT, 'the catalog refuses this record (test)'); END");
         }
     }
 

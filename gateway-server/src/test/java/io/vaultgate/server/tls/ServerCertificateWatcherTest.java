@@ -27,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServerCertificateWatcherTest {
 
+    /** The watcher reads files only; the audit record of a replacement is the CLI's (TlsCommandTest). */
+    private static final Runnable NOT_AUDITED = () -> { };
+
     @TempDir
     Path tls;
     private final List<String> served = new CopyOnWriteArrayList<>();
@@ -40,7 +43,7 @@ class ServerCertificateWatcherTest {
     void start() throws Exception {
         files = new ServerCertificateFiles(tls, new SecureRandom(), Clock.systemUTC());
         ca = files.caCreatingIfMissing();
-        files.replace(issue());
+        files.replace(issue(), NOT_AUDITED);
         watcher = new ServerCertificateWatcher(files.key(), files.certificate(),
                 material -> served.add(Fingerprints.sha256(material.chain().get(0))), registry, Clock.systemUTC(),
                 unused);
@@ -62,7 +65,7 @@ class ServerCertificateWatcherTest {
     @Test
     void changedFiles_areServedOnceSettled_andOnlyOnce() throws Exception {
         IssuedCertificate renewed = issue();
-        files.replace(renewed);
+        files.replace(renewed, NOT_AUDITED);
 
         watcher.poll();
         assertThat(served).as("changed, not yet settled").isEmpty();
@@ -85,7 +88,7 @@ class ServerCertificateWatcherTest {
         assertThat(count("refused")).isEqualTo(1);
 
         IssuedCertificate fixed = issue();
-        files.replace(fixed);
+        files.replace(fixed, NOT_AUDITED);
         watcher.poll();
         watcher.poll();
         assertThat(served).containsExactly(Fingerprints.sha256(fixed.certificate()));
@@ -108,7 +111,7 @@ class ServerCertificateWatcherTest {
                 material -> {
                     throw new javax.net.ssl.SSLException("provider says no");
                 }, registry, Clock.systemUTC(), unused);
-        files.replace(issue());
+        files.replace(issue(), NOT_AUDITED);
 
         failing.poll();
         failing.poll();
