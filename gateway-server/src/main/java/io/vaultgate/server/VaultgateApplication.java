@@ -20,7 +20,6 @@ import io.vaultgate.https.Http2Limits;
 import io.vaultgate.https.HttpsSettings;
 import io.vaultgate.https.http.ProxyPeers;
 import io.vaultgate.sftp.proxy.ProxyTrust;
-import io.vaultgate.https.TlsMaterial;
 import io.vaultgate.https.admin.AdminServices;
 import io.vaultgate.server.config.ConfigLoader;
 import io.vaultgate.server.config.VaultgateConfig;
@@ -30,6 +29,7 @@ import io.vaultgate.server.ops.OpsTls;
 import io.vaultgate.server.ops.ReadinessCheck;
 import io.vaultgate.server.ops.ServerGauges;
 import io.vaultgate.server.ops.StoreDirectoryCheck;
+import io.vaultgate.server.tls.ServedCertificate;
 import io.vaultgate.server.tls.ServerCertificateWatcher;
 import io.vaultgate.sftp.SftpAlgorithms;
 import io.vaultgate.sftp.SftpFrontEnd;
@@ -222,9 +222,9 @@ public final class VaultgateApplication implements AutoCloseable {
 
     private static HttpsServer startHttps(VaultgateConfig config, DataDirectory home, GatewayCore core) {
         try {
-            IssuedCertificate certificate = IssuedCertificate.read(home.serverKey(), home.serverCertificate());
-            HttpsSettings settings = HttpsSettings.defaults(TlsMaterial.of(certificate.privateKey(),
-                            certificate.chain()))
+            // stamped before it is read: a replacement landing while the listener starts is a change to the watcher
+            ServedCertificate certificate = ServedCertificate.read(home.serverKey(), home.serverCertificate());
+            HttpsSettings settings = HttpsSettings.defaults(certificate.material())
                     .withAddress(config.https().bind(), config.https().port())
                     .withMaxUploadBytes(config.https().maxUploadSize().bytes())
                     .withMaxConnections(config.https().maxConnections())
@@ -239,9 +239,8 @@ public final class VaultgateApplication implements AutoCloseable {
                     .withMeters(HttpsConnections.registeredIn(core.metrics().registry()))
                     .withForwarding(core.forwarding().fileState()));
             // a certificate renewed or imported with `vaultgate tls` is served to new connections without a restart
-            server.closeWith(ServerCertificateWatcher.start(home.serverKey(), home.serverCertificate(),
-                    server::replaceTls, core.metrics().registry(), Clock.systemUTC(),
-                    ServerCertificateWatcher.INTERVAL));
+            server.closeWith(ServerCertificateWatcher.start(certificate, server::replaceTls,
+                    core.metrics().registry(), Clock.systemUTC(), ServerCertificateWatcher.INTERVAL));
             return server;
         } catch (IOException e) {
             throw bindFailure("https.port", config.https().bind(), config.https().port(), e);

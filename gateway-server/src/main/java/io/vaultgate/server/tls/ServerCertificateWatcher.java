@@ -5,14 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vaultgate.core.pki.Fingerprints;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.https.TlsMaterial;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * and key files ({@code tls/server.crt}, {@code tls/server.key}: modification time, size and inode), and when they
  * changed and then stayed the same for one more look (the two files are written one after the other), it reads them,
  * checks them with {@link ServerCertificatePolicy} and hands them to the listener ({@code HttpsServer.replaceTls}),
- * which serves them to new connections. Files it cannot use (unreadable, a key of another certificate, expired, a
- * weak key) leave the listener on the certificate it serves, with an error in the log naming the reason and
- * {@code vaultgate_https_certificate_reloads_total{result="refused"}} counting up; they are not read again until they
- * change. Reading the files is all it does: the CLI ({@code vaultgate tls}) writes them.
+ * which serves them to new connections. It starts from the stamp the files had before the listener read them
+ * ({@link ServedCertificate}), so a replacement that lands while it starts is loaded too. Files it cannot use (unreadable, a key of another
+ * certificate, expired, a weak key) leave the listener on the certificate it serves, with an error in the log
+ * naming the reason and {@code vaultgate_https_certificate_reloads_total{result="refused"}} counting up; they are not
+ * read again until they change. Reading the files is all it does: the CLI ({@code vaultgate tls}) writes them.
  */
 public final class ServerCertificateWatcher implements AutoCloseable {
 
@@ -42,10 +39,6 @@ public final class ServerCertificateWatcher implements AutoCloseable {
         void serve(TlsMaterial material) throws Exception;
     }
 
-    /** What identifies a version of the two files without reading them. */
-    private record Stamp(List<Object> parts) {
-    }
-
     private final Path key;
     private final Path certificate;
     private final Listener listener;
@@ -53,35 +46,34 @@ public final class ServerCertificateWatcher implements AutoCloseable {
     private final Counter reloaded;
     private final Counter refused;
     private final ScheduledExecutorService scheduler;
-    private Stamp served;
-    private Stamp pending;
+    private CertificateFilesStamp served;
+    private CertificateFilesStamp pending;
 
-    /** Takes the files as they are now as the ones the listener serves. */
-    ServerCertificateWatcher(Path key, Path certificate, Listener listener, MeterRegistry registry, Clock clock,
+    /** Takes the files as {@code served} stamped them, before the listener read them, as the ones they serve. */
+    ServerCertificateWatcher(ServedCertificate served, Listener listener, MeterRegistry registry, Clock clock,
                              ScheduledExecutorService scheduler) {
-        this.key = key;
-        this.certificate = certificate;
+        this.key = served.key();
+        this.certificate = served.certificate();
         this.listener = listener;
         this.clock = clock;
         this.scheduler = scheduler;
         this.reloaded = counter(registry, "reloaded");
         this.refused = counter(registry, "refused");
-        this.served = stamp();
+        this.served = served.stamp();
     }
 
     /**
-     * Starts watching, every {@code interval}; call it right after the listener loaded the files, so that what it
-     * serves is what the watcher takes as served.
+     * Starts watching, every {@code interval}, from the files as the listeners read them at start ({@code served}):
+     * any change since its stamp, even one made before the listeners bound, is loaded at the next looks.
      */
-    public static ServerCertificateWatcher start(Path key, Path certificate, Listener listener, MeterRegistry registry,
+    public static ServerCertificateWatcher start(ServedCertificate served, Listener listener, MeterRegistry registry,
                                                  Clock clock, Duration interval) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "vaultgate-tls-watch");
             thread.setDaemon(true);
             return thread;
         });
-        ServerCertificateWatcher watcher = new ServerCertificateWatcher(key, certificate, listener, registry, clock,
-                scheduler);
+        ServerCertificateWatcher watcher = new ServerCertificateWatcher(served, listener, registry, clock, scheduler);
         scheduler.scheduleWithFixedDelay(watcher::poll, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
         return watcher;
@@ -90,7 +82,7 @@ public final class ServerCertificateWatcher implements AutoCloseable {
     /** One look at the files; reloads them once they changed and settled. Never throws. */
     synchronized void poll() {
         try {
-            Stamp now = stamp();
+            CertificateFilesStamp now = CertificateFilesStamp.of(key, certificate);
             if (now.equals(served)) {
                 pending = null;
                 return;
@@ -128,20 +120,6 @@ public final class ServerCertificateWatcher implements AutoCloseable {
 
     private static String reason(Exception e) {
         return Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName());
-    }
-
-    private Stamp stamp() {
-        return new Stamp(List.of(attributes(certificate), attributes(key)));
-    }
-
-    private static Object attributes(Path file) {
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            return List.of(attributes.lastModifiedTime(), attributes.size(),
-                    Objects.requireNonNullElse(attributes.fileKey(), "no file key"));
-        } catch (IOException missing) {
-            return "missing";
-        }
     }
 
     private static Counter counter(MeterRegistry registry, String result) {

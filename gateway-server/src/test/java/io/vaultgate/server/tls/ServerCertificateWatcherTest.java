@@ -44,9 +44,7 @@ class ServerCertificateWatcherTest {
         files = new ServerCertificateFiles(tls, new SecureRandom(), Clock.systemUTC());
         ca = files.caCreatingIfMissing();
         files.replace(issue(), NOT_AUDITED);
-        watcher = new ServerCertificateWatcher(files.key(), files.certificate(),
-                material -> served.add(Fingerprints.sha256(material.chain().get(0))), registry, Clock.systemUTC(),
-                unused);
+        watcher = watching(ServedCertificate.read(files.key(), files.certificate()));
     }
 
     @AfterEach
@@ -107,8 +105,8 @@ class ServerCertificateWatcherTest {
 
     @Test
     void aListenerThatRefuses_isCountedAsRefused() throws Exception {
-        ServerCertificateWatcher failing = new ServerCertificateWatcher(files.key(), files.certificate(),
-                material -> {
+        ServerCertificateWatcher failing = new ServerCertificateWatcher(
+                ServedCertificate.read(files.key(), files.certificate()), material -> {
                     throw new javax.net.ssl.SSLException("provider says no");
                 }, registry, Clock.systemUTC(), unused);
         files.replace(issue(), NOT_AUDITED);
@@ -117,6 +115,31 @@ class ServerCertificateWatcherTest {
         failing.poll();
 
         assertThat(count("refused")).isEqualTo(1);
+    }
+
+    /**
+     * review31 L2: the listener read the files at start, a replacement landed, and only then did the watcher start.
+     * It starts from the stamp taken before the listener's read, so the replacement is a change it serves.
+     */
+    @Test
+    void aReplacementLandingBetweenTheListenersReadAndTheWatchersStart_isServed() throws Exception {
+        watcher.close();
+        ServedCertificate readByTheListener = ServedCertificate.read(files.key(), files.certificate());
+        IssuedCertificate renewed = issue();
+        files.replace(renewed, NOT_AUDITED);
+        watcher = watching(readByTheListener);
+
+        watcher.poll();
+        watcher.poll();
+
+        assertThat(served).containsExactly(Fingerprints.sha256(renewed.certificate()));
+        assertThat(count("reloaded")).isEqualTo(1);
+    }
+
+    private ServerCertificateWatcher watching(ServedCertificate readAtStart) {
+        return new ServerCertificateWatcher(readAtStart,
+                material -> served.add(Fingerprints.sha256(material.chain().get(0))), registry, Clock.systemUTC(),
+                unused);
     }
 
     private IssuedCertificate issue() {
