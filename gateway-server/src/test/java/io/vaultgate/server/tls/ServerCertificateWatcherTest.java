@@ -74,6 +74,31 @@ class ServerCertificateWatcherTest {
         assertThat(count("reloaded")).isEqualTo(1);
     }
 
+    /**
+     * review31 L11: a look between the key's write and the certificate's sees the new key beside the old certificate,
+     * a pair that does not match. The watcher waits for the files to settle instead of refusing it, and serves the
+     * new pair once both landed and stayed the same for one more look.
+     */
+    @Test
+    void aLookBetweenTheKeyWriteAndTheCertificateWrite_refusesNothing_andServesThePairOnceBothLanded()
+            throws Exception {
+        IssuedCertificate renewed = issue();
+
+        Pem.writePrivateKey(files.key(), renewed.privateKey());
+        watcher.poll(); // the new key beside the old certificate
+        Pem.writeCertificates(files.certificate(), renewed.chain());
+        watcher.poll(); // both landed: changed since the last look, so not settled yet
+
+        assertThat(served).isEmpty();
+        assertThat(count("refused")).as("the half-written pair was never read").isZero();
+
+        watcher.poll();
+
+        assertThat(served).containsExactly(Fingerprints.sha256(renewed.certificate()));
+        assertThat(count("reloaded")).isEqualTo(1);
+        assertThat(count("refused")).isZero();
+    }
+
     @Test
     void aCorruptCertificate_isRefused_andNotReadAgainUntilItChanges() throws Exception {
         Files.writeString(files.certificate(), "-----BEGIN CERTIFICATE-----\nnot base64 at all\n");
