@@ -111,13 +111,16 @@ public final class KeyRotation {
      * committed on its own, so a crash could leave a version disabled with no record of it, or recorded and never
      * audited). First the catalog records the version disabled and its {@code key.operation DISABLE} record, in one
      * transaction ({@link KekCatalog#disable}): from that commit every node refuses to unwrap with it, whatever its
-     * keystore holds. Then this node's keystore disables it. A crash between the two leaves the version refused
-     * everywhere and still enabled in this node's keystore, as on a node whose copy is behind; run again, the command
-     * completes the keystore and appends no second record. A keystore found disabled with the catalog not (a crash of
-     * an older gateway between its keystore write and its record) is recorded and audited now.
+     * keystore holds. Then this node's keystore disables it. A crash between the two (or a keystore write that fails)
+     * leaves the version refused everywhere and still enabled in this node's keystore, as on a node whose copy is
+     * behind; the node's next start completes the keystore ({@link io.vaultgate.core.kek.KekStartupCheck}), and so
+     * does the command run again, neither with a second record. A keystore found disabled with the catalog not (a
+     * crash of an older gateway between its keystore write and its record) is recorded and audited now.
      *
      * @throws GatewayException NOT_FOUND for an unknown tenant or version, and for a version disabled already;
-     *     CONFLICT while slots use it, for the active version, and where this node's keystore is behind the catalog
+     *     CONFLICT while slots use it, for the active version, and where this node's keystore is behind the catalog;
+     *     UNAVAILABLE where the keystore write failed after the catalog recorded the version disabled (the message
+     *     says so: it is disabled, and audited, for every node already)
      */
     public KekId disable(TenantId tenant, int version) {
         existingUnshredded(tenant, "changed");
@@ -138,6 +141,11 @@ public final class KeyRotation {
                 throw new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " has no enabled KEK version "
                         + version + " (it is disabled)");
             }
+        } catch (RuntimeException e) { // to the administrator (no client route disables a version): the cause too
+            String message = "KEK " + kek + " is disabled in the catalog (every node refuses it; audited), but this "
+                    + "node's key store could not disable it: " + e.getMessage() + "; the node's next start completes "
+                    + "it, or run this command again";
+            throw new GatewayException(Reason.UNAVAILABLE, message, message, e);
         }
         return kek;
     }

@@ -225,6 +225,14 @@ public final class KekCatalog {
     }
 
     /**
+     * The completion, at the node's start ({@link KekStartupCheck}), of the versions this record holds disabled and
+     * this node's key store enabled: a {@code keys disable} cut off before its key store write ({@link #disable}).
+     */
+    DisableCompletion disableCompletion() {
+        return new DisableCompletion(database, keys, node, refusals.remedy());
+    }
+
+    /**
      * Before wrapping with the gateway's own KEK {@code kek} (not a tenant's: {@code vaultgate.mfa}, which wraps TOTP
      * secrets), in the caller's transaction; returns its active version. Such a KEK is made on first use by whichever
      * node needs it: unrecorded, two nodes would each make their own version 1, and a secret enrolled on one would
@@ -268,7 +276,8 @@ public final class KekCatalog {
      * before this node's keystore changes: the caller appends its audit record in the same transaction and, after the
      * commit, disables the version in the keystore ({@link TenantKeyChanges#disable}). {@link
      * Disabling#RECORDED_BEFORE} where the catalog records it disabled already and this node's keystore still holds it
-     * enabled: a run cut off between the two, which the caller completes without a second record.
+     * enabled: a run cut off between the two, which the caller completes without a second record (so does the node's
+     * next start, {@link KekStartupCheck}).
      */
     public Disabling disable(Jdbc jdbc, KekId kek) throws SQLException {
         return changes.disable(jdbc, kek);
@@ -280,7 +289,8 @@ public final class KekCatalog {
         RECORDED,
         /**
          * Recorded disabled before (and audited then), still enabled in this node's keystore: an earlier run cut off
-         * between its commit and its keystore write, or a run on another node; the caller completes the keystore.
+         * between its commit and its keystore write (which the node's next start completes too), or a run on another
+         * node; the caller completes the keystore.
          */
         RECORDED_BEFORE
     }

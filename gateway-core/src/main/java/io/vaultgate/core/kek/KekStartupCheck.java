@@ -2,6 +2,7 @@ package io.vaultgate.core.kek;
 
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.tenant.TenantStatus;
+import io.vaultgate.crypto.KekId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * When a node starts: compares its keystore with the catalog's record for every active tenant
+ * When a node starts: first disables in its keystore the versions the catalog records disabled and the keystore still
+ * holds enabled ({@link DisableCompletion}: a {@code vaultgate keys disable} cut off between its catalog commit and its
+ * keystore write, or run on another node), then compares its keystore with the catalog's record for every active tenant
  * ({@link KekStartVerifier}), so that a keystore copy behind the catalog or forked from it is found at once,
  * not at the tenant's first upload or download here. Each finding is what that request's refusal would be: counted in
  * {@code vaultgate_kek_refusals_total} by reason, held in the gauge {@code vaultgate_kek_versions_out_of_step} until
@@ -28,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * comes, which this check neither replaces nor relaxes). A node with one forked tenant taken out of its load balancer
  * would stop every tenant's transfers there for one tenant's keystore copy.
  *
- * <p>Bounded cost: per tenant, one catalog read and one unwrap of a 32-byte key slot per version compared (plus one
- * wrap and one write the first time a pre-V28 version is checked), one tenant after another on a background thread
+ * <p>Bounded cost: one read of every recorded version, and one keystore write per version disabled now (none once the
+ * keystore is in step); per tenant, one catalog read and one unwrap of a 32-byte key slot per version compared (plus
+ * one wrap and one write the first time a pre-V28 version is checked), one tenant after another on a background thread
  * ({@link #startInBackground}): start-up does not wait for it, and a PKCS#11 token sees one operation at a time from
  * it. Tenants are read a page at a time, in id order.
  */
@@ -70,14 +74,19 @@ public final class KekStartupCheck implements AutoCloseable {
      *               tenant may be in {@code behind} too (its keystore lacks the active version and holds another
      *               key under an older one)
      * @param behind tenants whose active version this node's keystore lacks
+     * @param disabledHere versions recorded disabled that this run disabled in this node's keystore
+     * @param notDisabledHere versions recorded disabled whose keystore write failed here (still refused)
      */
     public record Report(Instant finishedAt, Map<Verdict, Integer> counts, List<String> forked,
-                         List<String> behind, int failed, Duration took) {
+                         List<String> behind, List<KekId> disabledHere, List<KekId> notDisabledHere, int failed,
+                         Duration took) {
 
         public Report {
             counts = Map.copyOf(counts);
             forked = List.copyOf(forked);
             behind = List.copyOf(behind);
+            disabledHere = List.copyOf(disabledHere);
+            notDisabledHere = List.copyOf(notDisabledHere);
         }
 
         /** Tenants whose key this node verified or whose missing check it recorded. */
@@ -98,6 +107,7 @@ public final class KekStartupCheck implements AutoCloseable {
     private final Database database;
     private final KekCatalog kekCatalog;
     private final KekStartVerifier verifier;
+    private final DisableCompletion disables;
     private final KeyRemedy remedy;
     private final Clock clock;
     private volatile Thread running;
@@ -108,6 +118,7 @@ public final class KekStartupCheck implements AutoCloseable {
         this.database = database;
         this.kekCatalog = kekCatalog;
         this.verifier = kekCatalog.startVerifier();
+        this.disables = kekCatalog.disableCompletion();
         this.remedy = kekCatalog.remedy();
         this.clock = clock;
     }
@@ -139,12 +150,14 @@ public final class KekStartupCheck implements AutoCloseable {
     }
 
     /**
-     * Checks every active tenant now, on the caller's thread; stops early, with what it found, once {@link #close}d
-     * (the core is closing: its catalog and keys are about to be). A tenant whose check fails (the catalog or the key provider did not answer) is counted in
+     * Completes the disabled versions ({@link DisableCompletion}), then checks every active tenant, now, on the
+     * caller's thread; stops early, with what it found, once {@link #close}d (the core is closing: its catalog and
+     * keys are about to be). A tenant whose check fails (the catalog or the key provider did not answer) is counted in
      * {@link Report#failed} and the next one checked.
      */
     public Report run() {
         long started = System.nanoTime();
+        DisableCompletion.Outcome completed = disables.run(() -> stopped);
         Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
         List<String> forked = new ArrayList<>();
         List<String> behind = new ArrayList<>();
@@ -158,7 +171,7 @@ public final class KekStartupCheck implements AutoCloseable {
             for (String tenant : page) {
                 if (stopped) {
                     LOG.info("the KEK start-up check stopped after tenant {}: the core is closing", after);
-                    return finish(started, counts, forked, behind, failed);
+                    return finish(started, completed, counts, forked, behind, failed);
                 }
                 after = tenant;
                 try {
@@ -177,20 +190,23 @@ public final class KekStartupCheck implements AutoCloseable {
                 }
             }
         } while (page.size() == PAGE);
-        return finish(started, counts, forked, behind, failed);
+        return finish(started, completed, counts, forked, behind, failed);
     }
 
-    private Report finish(long started, Map<Verdict, Integer> counts, List<String> forked,
-                          List<String> behind, int failed) {
-        Report report = new Report(clock.instant(), counts, forked, behind, failed,
-                Duration.ofNanos(System.nanoTime() - started));
+    private Report finish(long started, DisableCompletion.Outcome completed, Map<Verdict, Integer> counts,
+                          List<String> forked, List<String> behind, int failed) {
+        Report report = new Report(clock.instant(), counts, forked, behind, completed.disabled(), completed.failed(),
+                failed, Duration.ofNanos(System.nanoTime() - started));
         String summary = "KEK start-up check: " + report.verified() + " active tenants' keys verified against the "
                 + "catalog (" + report.filled() + " pre-V28 key checks recorded now), "
                 + report.count(Verdict.UNCHECKED) + " not comparable, "
                 + report.count(Verdict.UNRECORDED) + " without a recorded version, " + forked.size()
-                + " forked, " + behind.size() + " behind, " + failed + " not checked, in " + report.took().toMillis()
+                + " forked, " + behind.size() + " behind, " + failed + " not checked; "
+                + report.disabledHere().size() + " KEK versions recorded disabled were disabled in this node's "
+                + remedy.store() + " now" + (report.notDisabledHere().isEmpty() ? ""
+                : ", " + report.notDisabledHere().size() + " could not be") + "; in " + report.took().toMillis()
                 + " ms";
-        if (forked.isEmpty() && behind.isEmpty() && failed == 0) {
+        if (forked.isEmpty() && behind.isEmpty() && failed == 0 && report.notDisabledHere().isEmpty()) {
             LOG.info(summary);
         } else {
             LOG.warn("{}; this node refuses the forked and behind tenants' keys (each named in a WARN above) and "
@@ -227,6 +243,13 @@ public final class KekStartupCheck implements AutoCloseable {
             alerts.add("keys: at start-up (" + report.finishedAt() + ") this node's " + remedy.store() + " lacked the "
                     + "active KEK version of " + report.behind().size() + " tenant(s) (behind; refused here): "
                     + named(report.behind()) + "; " + remedy.from("the node that changed them"));
+        }
+        if (!report.notDisabledHere().isEmpty()) {
+            alerts.add("keys: at start-up (" + report.finishedAt() + ") this node's " + remedy.store() + " could not "
+                    + "disable " + report.notDisabledHere().size() + " KEK version(s) the catalog records disabled "
+                    + "(refused on every node all the same; see the log): " + named(report.notDisabledHere().stream()
+                    .map(KekId::toString).toList()) + "; run `vaultgate keys disable --tenant T --kek-version N` "
+                    + "on this node");
         }
         if (report.failed() > 0) {
             alerts.add("keys: at start-up (" + report.finishedAt() + ") " + report.failed() + " tenant(s)' keys could "

@@ -94,8 +94,8 @@ final class TenantKeyChanges {
      * transaction, then disables the version in the keystore: {@code KeyRotation#disable}). The catalog's record is
      * what refuses the version's unwraps on every node ({@link KekCatalog#requireUsable}), so the fact and its record
      * commit together; a crash after the commit leaves the version enabled in this node's keystore only, as on a node
-     * whose keystore copy is behind, and the command run again finds it
-     * {@link KekCatalog.Disabling#RECORDED_BEFORE} and completes the keystore.
+     * whose keystore copy is behind, which the node's next start completes ({@link DisableCompletion}), as does the
+     * command run again: it finds it {@link KekCatalog.Disabling#RECORDED_BEFORE} and completes the keystore.
      *
      * @throws GatewayException CONFLICT for the active version, for a version that still wraps a key slot, where this
      *     node is behind the catalog or forked, and for a shredded tenant; NOT_FOUND for a version neither recorded nor

@@ -84,7 +84,11 @@ class KeyDisableCrashTest {
     void aDisableCutOffBeforeItsKeystoreWrite_isRefusedAndAuditedOnce_andTheRerunCompletesTheKeystore() {
         try (TestCore dying = TestCore.sharing(home, DiesBeforeTheKeystoreWrite::new, SETTINGS)) {
             assertThatThrownBy(() -> dying.core().keyRotation().disable(ACME, 1))
-                    .hasMessageContaining("simulated crash before the keystore write");
+                    .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.reason())
+                            .isEqualTo(Reason.UNAVAILABLE))
+                    .hasMessageContaining("simulated crash before the keystore write")
+                    .hasMessageContaining("acme/v1 is disabled in the catalog (every node refuses it; audited)")
+                    .hasMessageContaining("the node's next start completes it, or run this command again");
         }
         try (TestCore restarted = TestCore.reopen(home, SETTINGS)) {
             assertThat(recordedState(restarted, 1)).isEqualTo("DISABLED");

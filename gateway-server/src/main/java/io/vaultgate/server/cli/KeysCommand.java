@@ -78,7 +78,10 @@ public final class KeysCommand {
 
     @Command(name = "disable", mixinStandardHelpOptions = true,
             description = {"Retire an old key-encryption key version of a tenant: it can no longer unwrap.",
-                    "Refused while any key slot still uses it (run `keys rewrap` first) and for the active version."})
+                    "Refused while any key slot still uses it (run `keys rewrap` first) and for the active version.",
+                    "The catalog records it first (every node refuses it from then on), then this node's keystore; "
+                            + "if cut off between the two, the node's next start, or this command run again, "
+                            + "finishes the keystore."})
     static final class Disable extends CoreTask {
         @Option(names = "--tenant", required = true, paramLabel = "TENANT",
                 description = "The tenant that holds the KEK version.")
