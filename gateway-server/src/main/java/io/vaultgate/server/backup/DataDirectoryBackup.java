@@ -4,6 +4,7 @@ import io.vaultgate.core.admin.CatalogBackup;
 import io.vaultgate.core.audit.AuditSigningKey;
 import io.vaultgate.server.DataDirectory;
 import io.vaultgate.server.DemoSetup;
+import io.vaultgate.server.RunFile;
 import io.vaultgate.server.config.CatalogType;
 import io.vaultgate.server.config.StorageType;
 import io.vaultgate.server.config.VaultgateConfig;
@@ -26,7 +27,8 @@ import java.util.stream.Stream;
  * new directory: first a consistent copy of the catalog ({@link CatalogBackup}), then every other file of the data
  * directory (keystore, audit keys, SSH host keys, TLS material, objects), then a signed {@link BackupManifest}.
  * Credentials handed over to people and clients are left out ({@link #handedOver()}): a restore does not need them
- * and a thief could log in with them.
+ * and a thief could log in with them. The run directory ({@link RunFile}) is left out too: it describes the process
+ * serving now, and a restored copy would name a process that is gone.
  *
  * <p>The order makes a restore consistent: objects committed after the catalog copy are orphans that the restored
  * gateway's start-up sweep deletes, and uploads that were streaming become resumable partials of their uploader
@@ -140,6 +142,9 @@ public final class DataDirectoryBackup {
         }
         if (handedOver.contains(file) || file.startsWith(home.resolve(SECRETS))) {
             return false;
+        }
+        if (file.startsWith(home.resolve(RunFile.DIRECTORY))) {
+            return false; // the running gateway's run file: true of this process only, so never restored
         }
         return !name.endsWith(".lock") && !name.startsWith(".write-probe");
     }

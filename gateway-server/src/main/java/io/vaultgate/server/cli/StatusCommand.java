@@ -2,6 +2,7 @@ package io.vaultgate.server.cli;
 
 import io.vaultgate.server.DataDirectory;
 import io.vaultgate.server.ExitCodes;
+import io.vaultgate.server.RunFile;
 import io.vaultgate.server.config.Durations;
 import io.vaultgate.server.config.OpsConfig;
 import io.vaultgate.server.config.VaultgateConfig;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
  * {@code vaultgate status}: the status page in the terminal, read from a running gateway's ops listener
  * ({@code /status.json}) with a monitor's or an administrator's token: the administrator's of
  * {@code vaultgate init} by default, or a monitor's ({@code vaultgate monitor add}), which reads the ops listener and
- * nothing else.
+ * nothing else. Without {@code --url} it asks the gateway serving from the data directory, where its run file says it
+ * listens ({@link OpsAddress}).
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show a running gateway's readiness and its transfers in progress, with progress bars, "
@@ -49,7 +51,8 @@ public final class StatusCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--url", paramLabel = "URL",
-            description = "The ops listener (default: from ops.bind, ops.port and ops.tls, e.g. http://127.0.0.1:9090).")
+            description = "The ops listener (default: the one the gateway serving from the data directory recorded in "
+                    + "<home>/run/gateway.json, else from ops.bind, ops.port and ops.tls, e.g. http://127.0.0.1:9090).")
     URI url;
 
     @Option(names = "--token-file", paramLabel = "FILE",
@@ -85,8 +88,15 @@ public final class StatusCommand implements Callable<Integer> {
                     + "token with --token-file");
             return ExitCodes.FAILURE;
         }
-        URI base = url == null ? defaultUrl(config.ops()) : url;
-        StatusClient client = StatusClient.of(base, Files.readString(tokens).strip(),
+        OpsAddress address;
+        try {
+            address = url == null ? OpsAddress.of(config.ops(), RunFile.in(home.home()))
+                    : new OpsAddress(url, Optional.empty());
+        } catch (OpsAddress.UnknownException e) {
+            err.println("vaultgate: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
+        StatusClient client = StatusClient.of(address.url(), Files.readString(tokens).strip(),
                 Optional.of(home.caCertificate()).filter(Files::isReadable));
         StatusTable table = new StatusTable();
         for (int shown = 0; ; shown++) {
@@ -95,6 +105,8 @@ public final class StatusCommand implements Callable<Integer> {
                 text = table.render(client.fetch());
             } catch (StatusClient.StatusUnavailableException e) {
                 err.println("vaultgate: " + e.getMessage());
+                address.runFileUnused().ifPresent(why -> err.println("vaultgate: that is the configuration's "
+                        + "address (ops.bind, ops.port, ops.tls), since " + why));
                 return ExitCodes.FAILURE;
             }
             out.print(watch ? CLEAR + text : text);

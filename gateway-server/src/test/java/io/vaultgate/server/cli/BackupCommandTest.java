@@ -11,9 +11,13 @@ import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.server.CoreResources;
 import io.vaultgate.server.DataDirectory;
 import io.vaultgate.server.DemoSetup;
+import io.vaultgate.server.ProcessIdentity;
+import io.vaultgate.server.RunFile;
+import io.vaultgate.server.RunRecord;
 import io.vaultgate.server.backup.BackupManifest;
 import io.vaultgate.server.cli.CliHarness.Result;
 import io.vaultgate.server.config.ConfigLoader;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -102,6 +106,27 @@ class BackupCommandTest {
         assertThat(backup.resolve("keys/kek.p12")).exists();
         assertThat(backup.resolve("tls/server.key")).exists();
         assertThat(Files.readString(backup.resolve(BackupManifest.FILE))).doesNotContain("secrets/", "demo/");
+        assertThat(cli.run("backup", "verify", backup.toString()).exitCode()).isZero();
+    }
+
+    /**
+     * The running gateway's run file describes this process only: a backup leaves the run directory out, so a restore
+     * brings none back.
+     */
+    @Test
+    void backup_leavesOutTheRunFile_ofTheGatewayServingNow() throws Exception {
+        RunFile runFile = RunFile.in(home);
+        runFile.write(new RunRecord(ProcessIdentity.current().orElseThrow(), "gw1-0a1b2c3d",
+                Optional.of(URI.create("http://127.0.0.1:41234")), Optional.of(41235), Optional.empty()));
+        Path backup = elsewhere.resolve("backup-8");
+
+        Result created = cli.run("backup", "create", "--to", backup.toString());
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(runFile.read()).isInstanceOf(RunFile.Live.class);
+        assertThat(backup.resolve(RunFile.DIRECTORY)).doesNotExist();
+        assertThat(Files.readString(backup.resolve(BackupManifest.FILE))).doesNotContain("gateway.json")
+                .contains("keys/kek.p12");
         assertThat(cli.run("backup", "verify", backup.toString()).exitCode()).isZero();
     }
 

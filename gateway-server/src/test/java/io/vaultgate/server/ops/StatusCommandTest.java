@@ -7,17 +7,25 @@ import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.server.ProcessIdentity;
+import io.vaultgate.server.RunFile;
+import io.vaultgate.server.RunRecord;
 import io.vaultgate.server.Vaultgate;
+import io.vaultgate.server.cli.RunCommand;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code vaultgate status} against a running gateway's ops listener. */
+/** {@code vaultgate status} against a running gateway's ops listener, given by --url or found from the data directory. */
 class StatusCommandTest {
 
     @TempDir
@@ -142,6 +150,85 @@ class StatusCommandTest {
             assertThat(run.code()).isEqualTo(1);
             assertThat(run.err()).contains("cannot reach the ops listener", "ops.enabled");
         }
+    }
+
+    /**
+     * {@code vaultgate run} and {@code demo} record where they listen once bound ({@link RunCommand#recordRunFile}), so
+     * {@code status --home} with no --url finds an ops listener on a port chosen at start ({@code ops.port: 0}),
+     * which the configuration cannot tell.
+     */
+    @Test
+    void noUrl_findsTheOpsListenerOnAPortChosenAtStart_throughTheRunFile() throws Exception {
+        try (RunningGateway gateway = new RunningGateway(home, Map.of())) {
+            assertThat(RunCommand.recordRunFile(gateway.app)).isPresent();
+
+            Run run = status(gateway);
+
+            assertThat(run.code()).as(run.err()).isZero();
+            assertThat(run.out()).contains("ready", "No transfer in progress.");
+        }
+    }
+
+    /**
+     * A run file whose process has ended is not believed, even where a gateway listens at the address it names: it
+     * may be another's. The configuration's address is tried, and the error names it and why the run file was not.
+     */
+    @Test
+    void noUrl_aRunFileOfAProcessThatEnded_isIgnored_andTheErrorNamesBoth() throws Exception {
+        try (RunningGateway gateway = new RunningGateway(home, Map.of())) {
+            Process ended = new ProcessBuilder("true").start();
+            assertThat(ended.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            ProcessIdentity self = ProcessIdentity.current().orElseThrow();
+            writeRunFile(gateway, new ProcessIdentity(self.bootId(), ended.pid(), self.startTicks()));
+            int closed = ExternalTool.freePort();
+
+            Run run = status(gateway, "--set", "ops.port=" + closed);
+
+            assertThat(run.code()).isEqualTo(1);
+            assertThat(run.err()).contains("cannot reach the ops listener at http://127.0.0.1:" + closed,
+                    "that is the configuration's address (ops.bind, ops.port, ops.tls), since "
+                            + home.resolve("run/gateway.json") + " names pid " + ended.pid() + ", which is not running");
+        }
+    }
+
+    /** A pid given to another process since is not the gateway's (here the pid is this JVM's, started later). */
+    @Test
+    void noUrl_aRunFileOfARecycledPid_isIgnored_andOpsPort0_saysToGiveTheUrl() throws Exception {
+        try (RunningGateway gateway = new RunningGateway(home, Map.of())) {
+            ProcessIdentity self = ProcessIdentity.current().orElseThrow();
+            writeRunFile(gateway, new ProcessIdentity(self.bootId(), self.pid(), self.startTicks() - 1));
+
+            Run run = status(gateway, "--set", "ops.port=0");
+
+            assertThat(run.code()).isEqualTo(1);
+            assertThat(run.err()).contains("ops.port is 0 (a port chosen at start), so the configuration does not say "
+                    + "where the ops listener is, and " + home.resolve("run/gateway.json") + " names pid " + self.pid()
+                    + ", which is another process now", "give the listener with --url");
+        }
+    }
+
+    /** A stale run file blocks nothing: the configured ops listener is reached as before. */
+    @Test
+    void noUrl_aStaleRunFile_fallsBackToTheConfiguredPort() throws Exception {
+        int port = ExternalTool.freePort();
+        try (RunningGateway gateway = new RunningGateway(home, Map.of("ops.port", String.valueOf(port)))) {
+            ProcessIdentity self = ProcessIdentity.current().orElseThrow();
+            RunFile.in(home).write(new RunRecord(new ProcessIdentity(self.bootId(), self.pid(), self.startTicks() + 1),
+                    "gw-stale", Optional.of(URI.create("http://127.0.0.1:" + ExternalTool.freePort())),
+                    Optional.empty(), Optional.empty()));
+
+            Run run = status(gateway, "--set", "ops.port=" + port);
+
+            assertThat(run.code()).as(run.err()).isZero();
+            assertThat(run.out()).contains("ready");
+        }
+    }
+
+    /** The run file a gateway at the address of {@code gateway} would write, but naming {@code process}. */
+    private void writeRunFile(RunningGateway gateway, ProcessIdentity process) throws IOException {
+        RunFile.in(home).write(new RunRecord(process, gateway.app.core().nodes().id(),
+                Optional.of(URI.create("http://127.0.0.1:" + gateway.opsPort())), gateway.app.httpsPort(),
+                gateway.app.sftpPort()));
     }
 
     private record Run(int code, String out, String err) {
