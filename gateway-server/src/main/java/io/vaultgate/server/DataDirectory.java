@@ -23,6 +23,7 @@ import java.util.List;
  *   tls/                 private CA and the HTTPS server certificate (PEM)
  *   catalog.db           SQLite catalog
  *   objects/             ciphertext, one directory per tenant
+ *   run/gateway.json     where the serving gateway listens, while it runs (RunFile; never backed up)
  * </pre>
  */
 public record DataDirectory(VaultgateConfig config) {
