@@ -241,14 +241,42 @@ public final class Administration {
         Account account = new Account(newId("acc"), tenant, username, Optional.empty(), clock.instant());
         database.inTransaction(jdbc -> {
             writable(jdbc, tenant);
-            if (usernames.take(jdbc, username, Usernames.Kind.ACCOUNT, account.id()).isPresent()) {
-                throw new GatewayException(Reason.CONFLICT, "username " + username + " is taken");
-            }
-            accounts.insert(jdbc, account);
-            audited(jdbc, Optional.of(tenant), AdminAction.ACCOUNT_CREATED, username);
+            inserted(jdbc, account);
             return null;
         });
         return account;
+    }
+
+    /**
+     * Creates an account with its password ({@code vaultgate account add --password-stdin}) in one transaction,
+     * which checks the password as {@link #setPassword} does, under the tenant's row lock, before it writes anything:
+     * a refused password leaves no account behind, also where the tenant is switched to refusing passwords at the
+     * same moment (the account is made with its password before the switch, or not at all; review31 L6). Audited as
+     * the account's creation and as its password.
+     *
+     * @throws GatewayException as {@link #setPassword} does (too short; {@link PasswordLoginRefused}); {@code NOT_FOUND}
+     *                          for no such tenant, {@code CONFLICT} for a shredded one and for a taken username
+     */
+    public Account createAccount(TenantId tenant, String username, char[] password) {
+        TenantPasswordLogin.requireLength(password);
+        String hash = hasher.hash(password);
+        Account account = new Account(newId("acc"), tenant, username, Optional.empty(), clock.instant());
+        database.inTransaction(jdbc -> {
+            TenantPasswordLogin.requireAllowed(writable(jdbc, tenant));
+            inserted(jdbc, account);
+            passwordStored(jdbc, account, hash);
+            return null;
+        });
+        return account;
+    }
+
+    /** Records a new account under its username, which must be free, and audits it. */
+    private void inserted(io.vaultgate.core.catalog.Jdbc jdbc, Account account) throws java.sql.SQLException {
+        if (usernames.take(jdbc, account.username(), Usernames.Kind.ACCOUNT, account.id()).isPresent()) {
+            throw new GatewayException(Reason.CONFLICT, "username " + account.username() + " is taken");
+        }
+        accounts.insert(jdbc, account);
+        audited(jdbc, Optional.of(account.tenant()), AdminAction.ACCOUNT_CREATED, account.username());
     }
 
     public SshPublicKey addSshKey(String username, String authorizedKeysLine) {
@@ -322,22 +350,15 @@ public final class Administration {
         database.inTransaction(jdbc -> {
             Account account = account(jdbc, username);
             TenantPasswordLogin.requireAllowed(writable(jdbc, account.tenant()));
-            accounts.setPasswordHash(jdbc, account.id(), hash);
-            audited(jdbc, Optional.of(account.tenant()), AdminAction.CREDENTIAL_ADDED, username + " password");
+            passwordStored(jdbc, account, hash);
             return null;
         });
     }
 
-    /**
-     * Refuses a password {@link #setPassword} would refuse for an account of {@code tenant}, before the account is
-     * created for it ({@code vaultgate account add --password-stdin}), so that a refused password leaves no account
-     * behind. Changes nothing ({@link TenantPasswordLogin#requireAccepted}).
-     *
-     * @throws GatewayException as {@link #setPassword} does (too short; {@link PasswordLoginRefused}); {@code NOT_FOUND}
-     *                          for no such tenant, {@code CONFLICT} for a shredded one
-     */
-    public void requirePasswordAccepted(TenantId tenant, char[] password) {
-        passwordLogin.requireAccepted(tenant, password);
+    private void passwordStored(io.vaultgate.core.catalog.Jdbc jdbc, Account account, String hash)
+            throws java.sql.SQLException {
+        accounts.setPasswordHash(jdbc, account.id(), hash);
+        audited(jdbc, Optional.of(account.tenant()), AdminAction.CREDENTIAL_ADDED, account.username() + " password");
     }
 
     /** Issues an API token for an account; the token is returned once and stored only hashed. */

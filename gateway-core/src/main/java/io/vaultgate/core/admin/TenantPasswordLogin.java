@@ -66,21 +66,6 @@ final class TenantPasswordLogin {
         });
     }
 
-    /**
-     * Refuses a password {@link Administration#setPassword} would refuse for an account of {@code tenant}, before the
-     * account is created for it, so that a refused password leaves no account behind. Changes nothing.
-     *
-     * @throws GatewayException as {@link #requireLength} and {@link #requireAllowed} do; {@code NOT_FOUND} for no such
-     *                          tenant, {@code CONFLICT} for a shredded one
-     */
-    void requireAccepted(TenantId tenant, char[] password) {
-        requireLength(password);
-        Tenant found = database.read(jdbc -> tenants.find(jdbc, tenant))
-                .orElseThrow(() -> new GatewayException(Reason.NOT_FOUND, "tenant " + tenant + " does not exist"));
-        found.refuseIfShredded("given accounts or credentials");
-        requireAllowed(found);
-    }
-
     /** @throws GatewayException {@code INVALID_REQUEST} for a password of fewer than 12 characters */
     static void requireLength(char[] password) {
         if (password.length < MIN_LENGTH) {

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A tenant's password login (uxreview F4): a password for an account of a tenant that refuses password login is
  * refused, naming the tenant and the fix, and nothing is recorded; {@link Administration#setPasswordLogin} switches
- * the setting either way, audited once with its actor, and a refusal holds for the very next login.
+ * the setting either way, audited once with its actor, and a refusal holds for the very next login. An account made
+ * with its password is refused alike, leaving no account ({@link AccountWithPasswordTest}).
  */
 class TenantPasswordLoginTest {
 
@@ -61,25 +62,6 @@ class TenantPasswordLoginTest {
 
         assertThat(passwordHash("acme-pw")).as("no password stored").isEmpty();
         assertThat(auditRecords()).as("nothing audited").isEqualTo(records);
-    }
-
-    @Test
-    void passwordCheckedBeforeAnAccountIsCreated_isRefusedAlike_andAShortOneAsTooShort() {
-        assertThatThrownBy(() -> admin.requirePasswordAccepted(ACME, PASSWORD.toCharArray()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(Reason.CONFLICT);
-                    assertThat(e.getCause()).isInstanceOf(PasswordLoginRefused.class);
-                    assertThat(e.clientMessage()).startsWith(FIX);
-                });
-        admin.setPasswordLogin(ACME, true);
-
-        admin.requirePasswordAccepted(ACME, PASSWORD.toCharArray());
-        assertThatThrownBy(() -> admin.requirePasswordAccepted(ACME, "short".toCharArray()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.reason())
-                        .isEqualTo(Reason.INVALID_REQUEST));
-        assertThatThrownBy(() -> admin.requirePasswordAccepted(TenantId.of("nobody"), PASSWORD.toCharArray()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.reason())
-                        .isEqualTo(Reason.NOT_FOUND));
     }
 
     @Test

@@ -76,17 +76,20 @@ public final class AccountCommand {
             if (certificate != null) {
                 admin.requireFreeClientCertificate(TenantId.of(tenant), certificate); // before the account is made
             }
-            char[] password = passwordFromStdin ? readPassword() : null;
-            if (password != null) { // a refused password (too short, a tenant refusing them) leaves no account
+            if (passwordFromStdin) { // one transaction: a refused password (too short, refused) leaves no account
+                char[] password = readPassword();
                 try {
-                    admin.requirePasswordAccepted(TenantId.of(tenant), password);
-                } catch (RuntimeException refused) {
+                    admin.createAccount(TenantId.of(tenant), username, password);
+                } finally {
                     java.util.Arrays.fill(password, '\0');
-                    throw refused;
                 }
+            } else {
+                admin.createAccount(TenantId.of(tenant), username);
             }
-            admin.createAccount(TenantId.of(tenant), username);
             out.println("Created account " + username + " in tenant " + tenant);
+            if (passwordFromStdin) {
+                out.println("  password set");
+            }
             for (String line : keyLines) {
                 out.println("  added SSH key " + admin.addSshKey(username, line).fingerprint());
             }
@@ -98,14 +101,6 @@ public final class AccountCommand {
                         .issue(username, issueInto);
                 out.println("  issued client certificate " + admin.addClientCertificate(username, issued.certificate())
                         + " into " + issueInto.resolve(username + ".crt"));
-            }
-            if (password != null) {
-                try {
-                    admin.setPassword(username, password);
-                } finally {
-                    java.util.Arrays.fill(password, '\0');
-                }
-                out.println("  password set");
             }
             if (token) {
                 out.println("  API token (shown once): " + admin.issueAccountToken(username, "cli"));
