@@ -4,6 +4,7 @@ import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.mfa.Role;
+import io.vaultgate.core.pki.Validity;
 import io.vaultgate.core.tenant.TenantId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +18,8 @@ import java.util.Optional;
 /**
  * Who holds which credentials, for an administrator's review ({@code vaultgate account show|list}, {@code operator
  * show}): read-only, and never a secret. It reads fingerprints, certificate subjects, token labels and dates, and
- * whether a password hash or a TOTP secret exists; never a hash, a token or a wrapped secret.
+ * whether a password hash or a TOTP secret exists; never a hash, a token or a wrapped secret. Client certificates
+ * whose validity ends soon are found across accounts by {@link ExpiringClientCertificates}.
  */
 public final class CredentialInventory {
 
@@ -26,10 +28,30 @@ public final class CredentialInventory {
     }
 
     /**
-     * A client certificate by the SHA-256 of its DER encoding (hex) and its subject. The catalog does not record the
-     * certificate itself, so its expiry is not known here.
+     * A client certificate by the SHA-256 of its DER encoding (hex) and its subject, with its validity as it was
+     * registered: empty ("unknown") for one registered before V34, as the catalog never stored the certificate.
      */
-    public record ClientCertificate(String fingerprint, String subject, Instant added) {
+    public record ClientCertificate(String fingerprint, String subject, Instant added, Optional<Validity> validity) {
+
+        /** The columns {@link #read} reads, first, of {@code account_certificates} as {@code c}. */
+        static final String COLUMNS = "c.fingerprint, c.subject, c.created_at, c.not_before, c.not_after";
+
+        public ClientCertificate {
+            Objects.requireNonNull(fingerprint, "fingerprint");
+            Objects.requireNonNull(validity, "validity");
+        }
+
+        /** Expired at {@code now}: the TLS handshake refuses it, so no mutual-TLS login with it succeeds. */
+        public boolean expiredAt(Instant now) {
+            return validity.map(v -> v.expiredAt(now)).orElse(false);
+        }
+
+        static ClientCertificate read(ResultSet rs) throws SQLException {
+            Optional<Validity> validity = rs.getObject(5) == null ? Optional.empty() : Optional.of(new Validity(
+                    Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5))));
+            return new ClientCertificate(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)),
+                    validity);
+        }
     }
 
     /** A live API token (not revoked, not expired), by its label and dates; its text is never stored. */
@@ -137,10 +159,9 @@ public final class CredentialInventory {
             case "LOCKED" -> "locked";
             default -> row.expires().map(now::isAfter).orElse(false) ? "expired" : "active";
         };
-        List<ClientCertificate> certificates = jdbc.query("SELECT fingerprint, subject, created_at FROM "
-                        + "account_certificates WHERE account_id = ? ORDER BY created_at, fingerprint",
-                rs -> new ClientCertificate(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))),
-                row.id());
+        List<ClientCertificate> certificates = jdbc.query("SELECT " + ClientCertificate.COLUMNS + " FROM "
+                        + "account_certificates c WHERE c.account_id = ? ORDER BY c.created_at, c.fingerprint",
+                ClientCertificate::read, row.id());
         return new Holder(Role.CLIENT, row.username(), row.scope(), state, row.created(), row.expires(),
                 sshKeys(jdbc, "account_ssh_keys", "account_id", row.id()), certificates, row.passwordSet(),
                 row.passwordLogin(), tokens(jdbc, "account", row.id(), now), totp(jdbc, Role.CLIENT, row.username()));

@@ -1,9 +1,12 @@
 package io.vaultgate.core.catalog;
 
 import io.vaultgate.core.auth.SshPublicKey;
+import io.vaultgate.core.pki.Fingerprints;
+import io.vaultgate.core.pki.Validity;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.TenantId;
 import java.sql.ResultSet;
+import java.security.cert.X509Certificate;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -55,16 +58,41 @@ public final class AccountRepository {
      * Registers a client certificate for an account, unless an account holds it already: a fingerprint is registered
      * to one account at most (V25's unique index), as a mutual-TLS login must find one account. Empty when it is now
      * the account's, for good once the transaction commits (and registrations an upgrade set aside for it, V25, are
-     * resolved); otherwise the account holding it, which may be {@code accountId} itself, and nothing was changed. On
-     * PostgreSQL a concurrent transaction that registered it first makes this one wait until it ends.
+     * resolved); otherwise the account holding it, which may be {@code accountId} itself, and nothing else was
+     * changed, but for one thing: registered again to its own account from a catalog older than V34, which did not
+     * record validity, the certificate's validity is recorded now. On PostgreSQL a concurrent transaction that
+     * registered it first makes this one wait until it ends.
+     */
+    public Optional<Account> addCertificate(Jdbc jdbc, String accountId, X509Certificate certificate, Instant now)
+            throws SQLException {
+        return register(jdbc, accountId, Fingerprints.sha256(certificate),
+                certificate.getSubjectX500Principal().getName(), Optional.of(Validity.of(certificate)), now);
+    }
+
+    /**
+     * As {@link #addCertificate(Jdbc, String, X509Certificate, Instant)}, without the certificate: its validity is
+     * recorded as unknown. Left for {@code Administration.addClientCertificate} until it passes the certificate, then
+     * removed.
      */
     public Optional<Account> addCertificate(Jdbc jdbc, String accountId, String sha256Fingerprint, String subject,
                                             Instant now) throws SQLException {
-        while (jdbc.update("INSERT INTO account_certificates (account_id, fingerprint, subject, created_at) "
-                + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", accountId, sha256Fingerprint, storedSubject(subject),
-                now.toEpochMilli()) == 0) {
+        return register(jdbc, accountId, sha256Fingerprint, subject, Optional.empty(), now);
+    }
+
+    private Optional<Account> register(Jdbc jdbc, String accountId, String sha256Fingerprint, String subject,
+                                       Optional<Validity> validity, Instant now) throws SQLException {
+        Long notBefore = validity.map(v -> v.notBefore().toEpochMilli()).orElse(null);
+        Long notAfter = validity.map(v -> v.notAfter().toEpochMilli()).orElse(null);
+        while (jdbc.update("INSERT INTO account_certificates (account_id, fingerprint, subject, created_at, "
+                + "not_before, not_after) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", accountId,
+                sha256Fingerprint, storedSubject(subject), now.toEpochMilli(), notBefore, notAfter) == 0) {
             List<Account> holders = certificateHolders(jdbc, sha256Fingerprint);
             if (!holders.isEmpty()) {
+                if (notAfter != null && holders.get(0).id().equals(accountId)) {
+                    jdbc.update("UPDATE account_certificates SET not_before = ?, not_after = ? WHERE account_id = ? "
+                            + "AND fingerprint = ? AND not_after IS NULL", notBefore, notAfter, accountId,
+                            sha256Fingerprint);
+                }
                 return Optional.of(holders.get(0));
             }
             // revoked between the two statements: the certificate is free again

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Gauges read from the catalog: stored bytes, files and quota usage per tenant, batches per tenant and
  * state, the forwarding outbox per site ({@link ForwardQueueGauges}), key ages and site certificates
- * ({@link KeyAndCertificateGauges}). {@link #refresh()} updates them (the ops listener calls it before each scrape) at most once per
+ * ({@link KeyAndCertificateGauges}), accounts' client certificates by expiry ({@link ClientCertificateGauges}).
+ * {@link #refresh()} updates them (the ops listener calls it before each scrape) at most once per
  * {@code minInterval} (elapsed time, {@link System#nanoTime()}), with a fixed number of grouped queries whatever the
  * number of tenants. Tenants that share the {@code other} label are summed, except quota usage, where the fullest
  * tenant counts. Ages are taken on the core's clock, the catalog's time on a joined node: the rows they age were
@@ -48,6 +49,7 @@ final class CatalogGauges {
     private final MultiGauge batches;
     private final ForwardQueueGauges forward;
     private final KeyAndCertificateGauges keys;
+    private final ClientCertificateGauges clientCertificates;
     /** When the last refresh started ({@link System#nanoTime()}); null before the first. */
     private Long refreshedAt;
 
@@ -62,6 +64,7 @@ final class CatalogGauges {
         this.batches = gauge(registry, GatewayMetrics.BATCHES);
         this.forward = new ForwardQueueGauges(registry, database);
         this.keys = new KeyAndCertificateGauges(registry, database, labels);
+        this.clientCertificates = new ClientCertificateGauges(registry, database);
     }
 
     private static MultiGauge gauge(MeterRegistry registry, MeterSpec spec) {
@@ -97,6 +100,7 @@ final class CatalogGauges {
                     .map(e -> MultiGauge.Row.of(e.getKey(), e.getValue())).toList(), true);
             forward.refresh(now);
             keys.refresh(all, now);
+            clientCertificates.refresh(now);
         } catch (RuntimeException e) {
             LOG.warn("catalog gauges not refreshed: {}", e.getMessage());
         }

@@ -74,6 +74,10 @@ public final class GatewayMetrics {
     /** Registered by the server for the certificates it serves, and by the core for each site's TLS material. */
     public static final MeterSpec CERTIFICATE_EXPIRY = new MeterSpec("vaultgate.certificate.expiry", Type.GAUGE,
             "Seconds until the certificate expires (negative once expired)", "seconds", List.of("certificate"));
+    /** The accounts' client certificates by expiry ({@link ClientCertificateGauges}). */
+    public static final MeterSpec CLIENT_CERTIFICATES = new MeterSpec("vaultgate.client.certificates", Type.GAUGE,
+            "Registered client certificates of accounts by expiry: expired, within_30d, later, unknown (registered "
+                    + "before the gateway recorded it)", "", List.of("expiry"));
     /** Registered by the server: the readiness checks, evaluated at scrape time. */
     public static final MeterSpec READY = new MeterSpec("vaultgate.ready", Type.GAUGE,
             "1 when the readiness check passes, else 0", "", List.of("check"));
@@ -81,7 +85,7 @@ public final class GatewayMetrics {
     private static final List<MeterSpec> ALL = List.of(TRANSFERS, TRANSFERS_STARTED, TRANSFER_BYTES,
             TRANSFER_DURATION, TRANSFER_SIZE, UPLOADS_ACTIVE, AUTH_SUCCESSES, AUTH_FAILURES, TENANT_STORED,
             TENANT_FILES, TENANT_QUOTA_USAGE, BATCHES, FORWARD_QUEUE, FORWARD_OLDEST, TENANT_KEY_AGE, CLOCK_OFFSET,
-            CLOCK_CORRECTED, STORAGE_USABLE, STORAGE_TOTAL, CERTIFICATE_EXPIRY, READY);
+            CLOCK_CORRECTED, STORAGE_USABLE, STORAGE_TOTAL, CERTIFICATE_EXPIRY, CLIENT_CERTIFICATES, READY);
 
     private GatewayMetrics() {
     }

@@ -30,6 +30,12 @@ class GaugeQueryPlanTest {
     }
 
     @Test
+    void clientCertificates_readTheIndexOfExpiries_notTheTable() {
+        assertThat(sqlite.plan(ClientCertificateGauges.QUERY))
+                .contains("SCAN account_certificates USING COVERING INDEX account_certificates_by_not_after");
+    }
+
+    @Test
     void batchStates_readTheCoveringIndex_notTheBatches() {
         assertThat(sqlite.plan(CatalogGauges.BATCH_STATES_QUERY))
                 .contains("SCAN batches USING COVERING INDEX batches_by_state");
