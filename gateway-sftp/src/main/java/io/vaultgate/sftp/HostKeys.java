@@ -26,20 +26,36 @@ public final class HostKeys {
     public static final String RSA_FILE = "ssh_host_rsa_key";
     public static final int RSA_BITS = 3072;
 
+    /** Makes the key pair of a host key: {@link KeyUtils#generateKeyPair}, in production. */
+    @FunctionalInterface
+    public interface KeyPairSource {
+        KeyPair generate(String type, int bits) throws GeneralSecurityException;
+    }
+
+    /** Key pairs made now, from the JVM's secure random source: what {@link #generate(Path)} writes. */
+    public static final KeyPairSource GENERATED = KeyUtils::generateKeyPair;
+
     private HostKeys() {
     }
 
     /**
-     * Writes an Ed25519 and an RSA-{@value #RSA_BITS} host key into {@code dir} (created if missing), each with
-     * a {@code .pub} beside it. A key file that already exists is kept, never overwritten.
+     * Writes an Ed25519 and an RSA-{@value #RSA_BITS} host key into {@code dir} (created if missing, its entry
+     * flushed: keys written into a directory a power loss then takes with it would be made again, and clients would
+     * see the host key change), each with a {@code .pub} beside it. A key file that already exists is kept, never
+     * overwritten.
      *
      * @return the private key files, Ed25519 first
      */
     public static List<Path> generate(Path dir) {
+        return generate(dir, GENERATED);
+    }
+
+    /** As {@link #generate(Path)}, with the key pairs {@code pairs} makes (a test's, made once: RSA takes long). */
+    public static List<Path> generate(Path dir, KeyPairSource pairs) {
         try {
-            Files.createDirectories(dir);
-            return List.of(generate(dir.resolve(ED25519_FILE), KeyPairProvider.SSH_ED25519, 256),
-                    generate(dir.resolve(RSA_FILE), KeyPairProvider.SSH_RSA, RSA_BITS));
+            DurableFile.createDirectories(dir, DurableFile.Mode.UMASK);
+            return List.of(generate(dir.resolve(ED25519_FILE), KeyPairProvider.SSH_ED25519, 256, pairs),
+                    generate(dir.resolve(RSA_FILE), KeyPairProvider.SSH_RSA, RSA_BITS, pairs));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write SSH host keys into " + dir, e);
         }
@@ -84,13 +100,13 @@ public final class HostKeys {
         }
     }
 
-    private static Path generate(Path file, String type, int bits) throws IOException {
+    private static Path generate(Path file, String type, int bits, KeyPairSource pairs) throws IOException {
         if (Files.exists(file)) {
             return file;
         }
         KeyPair pair;
         try {
-            pair = KeyUtils.generateKeyPair(type, bits);
+            pair = pairs.generate(type, bits);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot generate a " + type + " host key in this JVM", e);
         }
