@@ -1,22 +1,12 @@
 package io.vaultgate.server;
 
-import io.vaultgate.core.audit.AuditKeys;
-import io.vaultgate.core.pki.CertificateAuthority;
-import io.vaultgate.crypto.keystore.KeystoreKeyProvider;
-import io.vaultgate.crypto.keystore.MasterSecret;
 import io.vaultgate.server.cli.Actor;
-import io.vaultgate.server.config.KeyProviderType;
-import io.vaultgate.server.config.MasterSecretSource;
 import io.vaultgate.server.config.VaultgateConfig;
-import io.vaultgate.server.tls.ServerCertificateFiles;
 import io.vaultgate.server.tls.TlsNames;
-import io.vaultgate.sftp.HostKeys;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +15,9 @@ import java.util.Optional;
  * {@code vaultgate init}: creates whatever of the data directory is missing, never overwriting what
  * exists, so it is safe to run twice. Creates the master secret (unless the environment provides it) and the
  * keystore (with {@code keys.provider: pkcs11} neither: the token holds the KEKs, and is only logged in to, when the
- * catalog is opened at the end), SSH host keys, a private CA with the HTTPS server certificate, the catalog and, when the catalog has
- * no administrator at all, the first one ({@code admin}, its token in {@code secrets/admin.token}).
+ * catalog is opened at the end), SSH host keys, a private CA with the HTTPS server certificate ({@link HomeFiles}: each
+ * durably, so a power cut leaves it whole or absent), the catalog and, when the catalog has no administrator at all,
+ * the first one ({@code admin}, its token in {@code secrets/admin.token}).
  */
 public final class Initializer {
 
@@ -41,8 +32,16 @@ public final class Initializer {
         }
     }
 
-    private final SecureRandom random = new SecureRandom();
-    private final Clock clock = Clock.systemUTC();
+    private final HomeFiles files;
+
+    public Initializer() {
+        this(new HomeFiles(new SecureRandom(), Clock.systemUTC()));
+    }
+
+    /** With {@code files} making the data directory's files (a test's, cheaper to make). */
+    Initializer(HomeFiles files) {
+        this.files = files;
+    }
 
     public Report initialize(VaultgateConfig config, Map<String, String> env) {
         return initialize(config, env, Optional.empty());
@@ -57,44 +56,11 @@ public final class Initializer {
         DataDirectory home = new DataDirectory(config);
         home.ensureWritable();
         List<String> created = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
+        List<String> notes;
         try {
-            boolean keystore = config.keys().provider() == KeyProviderType.KEYSTORE;
-            if (keystore && config.masterSecretSource(env) instanceof MasterSecretSource.File file
-                    && !Files.exists(file.path())) {
-                byte[] secret = new byte[32];
-                random.nextBytes(secret);
-                DataDirectory.writeSecret(file.path(), Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
-                created.add("master secret " + file.path());
-            }
-            if (keystore && !Files.exists(config.keystoreFile())) {
-                DataDirectory.privateDirectory(config.keystoreFile().getParent());
-                MasterSecret secret = CoreResources.masterSecret(config, env);
-                try {
-                    KeystoreKeyProvider.create(config.keystoreFile(), secret).close();
-                } finally {
-                    secret.destroy();
-                }
-                created.add("keystore " + config.keystoreFile());
-            }
-            if (!Files.exists(home.auditSigningKey())) {
-                DataDirectory.privateDirectory(home.auditSigningKey().getParent());
-                AuditKeys.loadOrCreate(home.auditSigningKey(), random);
-                created.add("audit signing key " + home.auditSigningKey() + " (public key: "
-                        + AuditKeys.publicKeyFile(home.auditSigningKey()) + ")");
-            }
-            if (!Files.exists(home.hostKeys().get(0)) || !Files.exists(home.hostKeys().get(1))) {
-                DataDirectory.privateDirectory(home.sshDir());
-                HostKeys.generate(home.sshDir());
-                created.add("SSH host keys (Ed25519, RSA-3072) in " + home.sshDir());
-            }
-            if (!Files.exists(home.serverCertificate())) {
-                TlsNames names = createTlsMaterial(home, tlsNames);
-                created.add("private CA and HTTPS server certificate in " + home.tlsDir() + " for " + names);
-            } else if (tlsNames.isPresent()) {
-                notes.add("the HTTPS server certificate " + home.serverCertificate() + " exists and was left as it "
-                        + "is; to give it new names run `vaultgate tls issue --name NAME ...`");
-            }
+            HomeFiles.Made made = files.create(config, env, tlsNames);
+            created.addAll(made.created());
+            notes = made.notes();
         } catch (IOException e) {
             throw new StartupException("home " + home.home(), "initialization failed: " + e.getMessage(),
                     "check free space and permissions", e);
@@ -114,15 +80,5 @@ public final class Initializer {
                             + "--token-file " + home.adminTokenFile(), e);
         }
         return new Report(created, adminToken, notes);
-    }
-
-    private TlsNames createTlsMaterial(DataDirectory home, Optional<TlsNames> extra) throws IOException {
-        DataDirectory.privateDirectory(home.tlsDir());
-        ServerCertificateFiles files = new ServerCertificateFiles(home.tlsDir(), random, clock);
-        CertificateAuthority ca = files.caCreatingIfMissing();
-        TlsNames names = extra.map(TlsNames.defaults()::plus).orElseGet(TlsNames::defaults);
-        files.issue(ca, names, ServerCertificateFiles.DEFAULT_VALIDITY).write(home.serverKey(),
-                home.serverCertificate());
-        return names;
     }
 }
