@@ -2,10 +2,15 @@ package io.vaultgate.server.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.server.Vaultgate;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The README's front door: {@code ./vaultgate demo} (the launcher script at the repository root, over the
  * built jar) comes up on loopback only (no bind address given), and every command it prints works as printed, with
  * the real OpenSSH {@code sftp} and {@code curl}, from another directory than the demo's: they upload the sample file
- * the demo wrote into its data directory, named by its full path. Then SIGTERM stops it cleanly.
+ * the demo wrote into its data directory, named by its full path; {@code vaultgate status --home} finds its ops listener
+ * through the run file, which replaced a stale one. Then SIGTERM stops it cleanly and removes the run file.
  */
 class DemoIT {
 
@@ -26,6 +32,10 @@ class DemoIT {
     @Test
     void demo_printsCommandsThatWork_andStopsCleanlyOnSigterm() throws Exception {
         Path elsewhere = Files.createDirectory(workDir.resolve("elsewhere"));
+        Path runFile = workDir.resolve("var/run/gateway.json");
+        Files.createDirectories(runFile.getParent(), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        Files.writeString(runFile, "left by a crash"); // replaced at start: a stale run file blocks nothing
         Process demo = new ProcessBuilder(LAUNCHER.toString(), "demo", "--home", "var",
                 "--set", "sftp.port=0", "--set", "https.port=0", "--set", "ops.port=0")
                 .directory(workDir.toFile())
@@ -56,11 +66,29 @@ class DemoIT {
             assertThat(siteInbox).startsWithRaw(workDir.resolve("var/demo-site"));
             assertForwarded(siteInbox.resolve("sample.txt"), content);
             assertForwarded(siteInbox.resolve("sample-https.txt"), content);
+
+            assertThat(Files.readString(runFile)).contains("\"pid\":", "\"ops\":\"http://127.0.0.1:");
+            assertStatusFindsTheDemo(workDir.resolve("var"));
         } finally {
             demo.destroy(); // SIGTERM, as systemd and `docker stop` send
             assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
         }
         assertThat(Files.readString(workDir.resolve("demo.log"))).contains("stopped");
+        assertThat(runFile).as("removed at a clean stop").doesNotExist();
+    }
+
+    /**
+     * {@code vaultgate status --home} with no --url reaches the demo's ops listener, on a port chosen at start
+     * ({@code ops.port=0}) that the configuration does not know: the demo recorded it in its run file.
+     */
+    private static void assertStatusFindsTheDemo(Path home) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Vaultgate.execute(new String[] {"status", "--home", home.toString()}, Map.of(),
+                new PrintWriter(out, true), new PrintWriter(err, true));
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("ready");
     }
 
     /** The demo's site receiver gets each upload by push within a few forwarder polls. */
