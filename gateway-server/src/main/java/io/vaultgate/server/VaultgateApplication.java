@@ -2,6 +2,7 @@ package io.vaultgate.server;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.ssl.SslContext;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.forward.Forwarder;
 import io.vaultgate.core.forward.ForwarderSettings;
@@ -10,7 +11,6 @@ import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.node.NodeIdInUse;
 import io.vaultgate.core.node.NodePresence;
 import io.vaultgate.core.node.NodeSettings;
-import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.core.pki.Pem;
 import io.vaultgate.https.ClientTls;
 import io.vaultgate.https.HttpsServer;
@@ -26,6 +26,7 @@ import io.vaultgate.server.config.VaultgateConfig;
 import io.vaultgate.server.ops.CatalogFileCheck;
 import io.vaultgate.server.ops.OpsListener;
 import io.vaultgate.server.ops.OpsTls;
+import io.vaultgate.server.ops.ReplaceableSslContext;
 import io.vaultgate.server.ops.ReadinessCheck;
 import io.vaultgate.server.ops.ServerGauges;
 import io.vaultgate.server.ops.StoreDirectoryCheck;
@@ -44,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +66,7 @@ public final class VaultgateApplication implements AutoCloseable {
     private final Optional<SftpFrontEnd> sftp;
     private final Optional<HttpsServer> https;
     private final Optional<OpsListener> ops;
+    private final Optional<ServerCertificateWatcher> certificates;
     private final AtomicBoolean stopping;
     private final Maintenance maintenance;
     private final Forwarder forwarder;
@@ -71,7 +74,8 @@ public final class VaultgateApplication implements AutoCloseable {
 
     private VaultgateApplication(VaultgateConfig config, CoreResources resources, NodePresence node,
                                  Forwarder forwarder, Optional<SftpFrontEnd> sftp, Optional<HttpsServer> https,
-                                 Optional<OpsListener> ops, AtomicBoolean stopping) {
+                                 Optional<OpsListener> ops, Optional<ServerCertificateWatcher> certificates,
+                                 AtomicBoolean stopping) {
         this.config = config;
         this.resources = resources;
         this.node = node;
@@ -79,6 +83,7 @@ public final class VaultgateApplication implements AutoCloseable {
         this.sftp = sftp;
         this.https = https;
         this.ops = ops;
+        this.certificates = certificates;
         this.stopping = stopping;
         this.maintenance = new Maintenance(resources.core(), MAINTENANCE_INTERVAL);
     }
@@ -99,6 +104,7 @@ public final class VaultgateApplication implements AutoCloseable {
                 config.catalog().node(NodeSettings.of(nodeId)));
         Optional<SftpFrontEnd> sftp = Optional.empty();
         Optional<HttpsServer> https = Optional.empty();
+        Optional<ServerCertificateWatcher> certificates = Optional.empty();
         AtomicBoolean stopping = new AtomicBoolean();
         Forwarder forwarder = null;
         NodePresence node = null;
@@ -112,11 +118,23 @@ public final class VaultgateApplication implements AutoCloseable {
             forwarder = core.forwarding().forwarder(ForwarderSettings.defaults(), nodeId, registry);
             forwarder.start();
             sftp = config.sftp().enabled() ? Optional.of(startSftp(config, home, core, registry)) : Optional.empty();
-            https = config.https().enabled() ? Optional.of(startHttps(config, home, core)) : Optional.empty();
+            // read once for every listener that serves it, and stamped before the read: a replacement landing
+            // while the listeners start is a change to the watcher (review31 L2)
+            Optional<ServedCertificate> certificate = servesTls(config)
+                    ? Optional.of(serverCertificate(home)) : Optional.empty();
+            https = config.https().enabled()
+                    ? Optional.of(startHttps(config, home, core, certificate.orElseThrow())) : Optional.empty();
+            Optional<ReplaceableSslContext> opsTls = opsTls(config, certificate);
             Optional<OpsListener> ops = config.ops().enabled()
-                    ? Optional.of(startOps(config, core, registry, sftp, https, stopping)) : Optional.empty();
-            return new VaultgateApplication(config, resources, node, forwarder, sftp, https, ops, stopping);
+                    ? Optional.of(startOps(config, core, registry, sftp, https, opsTls, stopping)) : Optional.empty();
+            // a certificate renewed or imported with `vaultgate tls` is served to new connections without a restart
+            ServerCertificateWatcher.Listener reload = ServerCertificateWatcher.Listener.each(reloading(https, opsTls));
+            certificates = certificate.map(served -> ServerCertificateWatcher.start(served, reload,
+                    core.metrics().registry(), Clock.systemUTC(), ServerCertificateWatcher.INTERVAL));
+            return new VaultgateApplication(config, resources, node, forwarder, sftp, https, ops, certificates,
+                    stopping);
         } catch (IOException e) {
+            certificates.ifPresent(ServerCertificateWatcher::close);
             https.ifPresent(HttpsServer::close);
             sftp.ifPresent(SftpFrontEnd::close);
             closeQuietly(forwarder);
@@ -125,6 +143,7 @@ public final class VaultgateApplication implements AutoCloseable {
             throw new StartupException("storage.path " + config.storageRoot(), "recovery failed: " + e.getMessage(),
                     "check the directory's permissions and free space", e);
         } catch (RuntimeException e) {
+            certificates.ifPresent(ServerCertificateWatcher::close);
             https.ifPresent(HttpsServer::close);
             sftp.ifPresent(SftpFrontEnd::close);
             closeQuietly(forwarder);
@@ -134,9 +153,34 @@ public final class VaultgateApplication implements AutoCloseable {
         }
     }
 
+    /** Whether a listener serves the HTTPS certificate: the HTTPS front-end, or the ops listener with ops.tls. */
+    private static boolean servesTls(VaultgateConfig config) {
+        return config.https().enabled() || (config.ops().enabled() && config.ops().tls());
+    }
+
+    /** The HTTPS certificate the listeners serve; a pair that cannot be served stops start-up, naming the files. */
+    private static ServedCertificate serverCertificate(DataDirectory home) {
+        try {
+            return ServedCertificate.read(home.serverKey(), home.serverCertificate());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StartupException(home.serverCertificate() + " (key " + home.serverKey() + ")",
+                    "cannot serve the HTTPS server certificate: " + e.getMessage(), "install a usable pair with "
+                    + "`vaultgate tls issue` or `vaultgate tls import`, or copy back the *.replaced-* files", e);
+        }
+    }
+
+    /** Where the watcher hands a renewed certificate: the HTTPS front-end first, then the ops listener. */
+    private static List<ServerCertificateWatcher.Listener> reloading(Optional<HttpsServer> https,
+                                                                    Optional<ReplaceableSslContext> opsTls) {
+        List<ServerCertificateWatcher.Listener> listeners = new ArrayList<>();
+        https.ifPresent(server -> listeners.add(server::replaceTls));
+        opsTls.ifPresent(context -> listeners.add(material -> context.replace(OpsTls.serverContext(material))));
+        return listeners;
+    }
+
     private static OpsListener startOps(VaultgateConfig config, GatewayCore core, PrometheusMeterRegistry registry,
                                         Optional<SftpFrontEnd> sftp, Optional<HttpsServer> https,
-                                        AtomicBoolean stopping) {
+                                        Optional<ReplaceableSslContext> tls, AtomicBoolean stopping) {
         List<ReadinessCheck> listeners = new ArrayList<>();
         listeners.add(() -> stopping.get() ? CheckResult.down("accepting", "the gateway is shutting down and "
                 + "refuses new uploads") : CheckResult.up("accepting"));
@@ -155,7 +199,8 @@ public final class VaultgateApplication implements AutoCloseable {
         ServerGauges.certificate(registry, "ca", home.caCertificate(), Clock.systemUTC());
         String version = VaultgateApplication.class.getPackage().getImplementationVersion();
         try {
-            OpsListener ops = OpsListener.start(config.ops(), opsTls(config, home), registry, core, listeners,
+            OpsListener ops = OpsListener.start(config.ops(), tls.map(SslContext.class::cast), registry, core,
+                    listeners,
                     version == null ? "development build" : version, Clock.systemUTC());
             LOG.info("ops listening on {}://{}:{} (metrics, health, status page)", config.ops().tls() ? "https" : "http",
                     config.ops().bind(), ops.port());
@@ -165,16 +210,18 @@ public final class VaultgateApplication implements AutoCloseable {
         }
     }
 
-    private static Optional<io.netty.handler.ssl.SslContext> opsTls(VaultgateConfig config, DataDirectory home) {
-        if (!config.ops().tls()) {
+    /** The ops listener's TLS context with {@code ops.tls}, which the watcher renews with the HTTPS front-end's. */
+    private static Optional<ReplaceableSslContext> opsTls(VaultgateConfig config,
+                                                          Optional<ServedCertificate> certificate) {
+        if (!config.ops().enabled() || !config.ops().tls()) {
             return Optional.empty();
         }
         try {
-            IssuedCertificate certificate = IssuedCertificate.read(home.serverKey(), home.serverCertificate());
-            return Optional.of(OpsTls.serverContext(certificate.privateKey(), certificate.chain()));
-        } catch (IOException e) {
-            throw new StartupException("ops.tls " + home.serverCertificate(), "cannot load the server certificate: "
-                    + e.getMessage(), "run `vaultgate init`, or set ops.tls=false", e);
+            return Optional.of(new ReplaceableSslContext(OpsTls.serverContext(certificate.orElseThrow().material())));
+        } catch (SSLException e) {
+            throw new StartupException("ops.tls " + certificate.orElseThrow().certificate(), "the TLS provider cannot "
+                    + "serve the server certificate: " + e.getMessage(), "install a usable pair with `vaultgate tls "
+                    + "issue` or `tls import`, or set ops.tls=false", e);
         }
     }
 
@@ -220,10 +267,9 @@ public final class VaultgateApplication implements AutoCloseable {
                 .withCheckFile(config.sftp().checkFile());
     }
 
-    private static HttpsServer startHttps(VaultgateConfig config, DataDirectory home, GatewayCore core) {
+    private static HttpsServer startHttps(VaultgateConfig config, DataDirectory home, GatewayCore core,
+                                          ServedCertificate certificate) {
         try {
-            // stamped before it is read: a replacement landing while the listener starts is a change to the watcher
-            ServedCertificate certificate = ServedCertificate.read(home.serverKey(), home.serverCertificate());
             HttpsSettings settings = HttpsSettings.defaults(certificate.material())
                     .withAddress(config.https().bind(), config.https().port())
                     .withMaxUploadBytes(config.https().maxUploadSize().bytes())
@@ -233,15 +279,11 @@ public final class VaultgateApplication implements AutoCloseable {
                     .withProxies(new ProxyPeers(config.https().proxyProtocol().cidrs("https.proxy-protocol.trusted")))
                     .withHttp2(config.https().http2() ? Http2Limits.ON : Http2Limits.OFF)
                     .withKeepAliveTimeout(config.https().keepAliveTimeout());
-            HttpsServer server = HttpsServer.start(settings, new HttpsServices(core.authenticator(), core.files(),
+            return HttpsServer.start(settings, new HttpsServices(core.authenticator(), core.files(),
                     core.ingest(), core.batches(), core.receipts())
                     .withAdmin(AdminServices.of(core))
                     .withMeters(HttpsConnections.registeredIn(core.metrics().registry()))
                     .withForwarding(core.forwarding().fileState()));
-            // a certificate renewed or imported with `vaultgate tls` is served to new connections without a restart
-            server.closeWith(ServerCertificateWatcher.start(certificate, server::replaceTls,
-                    core.metrics().registry(), Clock.systemUTC(), ServerCertificateWatcher.INTERVAL));
-            return server;
         } catch (IOException e) {
             throw bindFailure("https.port", config.https().bind(), config.https().port(), e);
         } catch (java.nio.channels.UnresolvedAddressException e) { // Netty's bind: no message of its own
@@ -299,6 +341,7 @@ public final class VaultgateApplication implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         maintenance.close();
+        certificates.ifPresent(ServerCertificateWatcher::close);
         https.ifPresent(HttpsServer::close);
         sftp.ifPresent(SftpFrontEnd::close);
         forwarder.close();

@@ -21,6 +21,14 @@ public final class OpsTls {
 
     /** A server context presenting {@code chain} (leaf first) with {@code key}. */
     public static SslContext serverContext(PrivateKey key, List<X509Certificate> chain) throws SSLException {
-        return ServerTls.serverContext(TlsMaterial.of(key, chain), ClientTls.NONE);
+        return serverContext(TlsMaterial.of(key, chain));
+    }
+
+    /**
+     * A server context presenting {@code material}; the application keeps it in a {@link ReplaceableSslContext},
+     * which the certificate watcher gives a new one when the files are renewed.
+     */
+    public static SslContext serverContext(TlsMaterial material) throws SSLException {
+        return ServerTls.serverContext(material, ClientTls.NONE);
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,12 +21,14 @@ import org.slf4j.LoggerFactory;
  * Serves a renewed or imported server certificate without a restart: every few seconds it looks at the certificate
  * and key files ({@code tls/server.crt}, {@code tls/server.key}: modification time, size and inode), and when they
  * changed and then stayed the same for one more look (the two files are written one after the other), it reads them,
- * checks them with {@link ServerCertificatePolicy} and hands them to the listener ({@code HttpsServer.replaceTls}),
- * which serves them to new connections. It starts from the stamp the files had before the listener read them
- * ({@link ServedCertificate}), so a replacement that lands while it starts is loaded too. Files it cannot use (unreadable, a key of another
- * certificate, expired, a weak key) leave the listener on the certificate it serves, with an error in the log
- * naming the reason and {@code vaultgate_https_certificate_reloads_total{result="refused"}} counting up; they are not
- * read again until they change. Reading the files is all it does: the CLI ({@code vaultgate tls}) writes them.
+ * checks them with {@link ServerCertificatePolicy} and hands them to the listeners (the HTTPS front-end's
+ * {@code HttpsServer.replaceTls}, then the ops listener's TLS context when {@code ops.tls} is on), which serve them
+ * to new connections. It starts from the stamp the files had before the listeners read them
+ * ({@link ServedCertificate}), so a replacement that lands while they start is loaded too. Files it cannot use
+ * (unreadable, a key of another certificate, expired, a weak key) leave the listeners on the certificate they serve,
+ * with an error in the log naming the reason and {@code vaultgate_https_certificate_reloads_total{result="refused"}}
+ * counting up, once per change whatever the number of listeners; they are not read again until they change. Reading
+ * the files is all it does: the CLI ({@code vaultgate tls}) writes them.
  */
 public final class ServerCertificateWatcher implements AutoCloseable {
 
@@ -37,6 +40,19 @@ public final class ServerCertificateWatcher implements AutoCloseable {
     @FunctionalInterface
     public interface Listener {
         void serve(TlsMaterial material) throws Exception;
+
+        /**
+         * Hands the material to each of {@code listeners} in turn; the first that refuses it stops the others, so
+         * a pair the first listener (HTTPS) cannot serve is offered to none.
+         */
+        static Listener each(List<Listener> listeners) {
+            List<Listener> all = List.copyOf(listeners);
+            return material -> {
+                for (Listener listener : all) {
+                    listener.serve(material);
+                }
+            };
+        }
     }
 
     private final Path key;

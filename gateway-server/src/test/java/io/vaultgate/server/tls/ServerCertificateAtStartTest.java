@@ -1,0 +1,83 @@
+package io.vaultgate.server.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaultgate.core.pki.IssuedCertificate;
+import io.vaultgate.core.pki.Pem;
+import io.vaultgate.server.StartupException;
+import io.vaultgate.server.TestKeystore;
+import io.vaultgate.server.Vaultgate;
+import io.vaultgate.server.VaultgateApplication;
+import io.vaultgate.server.config.ConfigLoader;
+import io.vaultgate.server.config.VaultgateConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTTPS certificate as the gateway finds it at start: a key of another certificate stops start-up, naming the two
+ * files and the fix.
+ */
+class ServerCertificateAtStartTest {
+
+    @TempDir
+    Path home;
+    private VaultgateConfig config;
+    private VaultgateApplication app;
+
+    @BeforeEach
+    void init() {
+        config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of("home", home.toString(), "sftp.enabled",
+                "false", "https.bind", "127.0.0.1", "https.port", "0", "ops.port", "0"));
+        TestKeystore.seed(config);
+        cli("init");
+    }
+
+    @AfterEach
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void aKeyOfAnotherCertificate_stopsStartUp_namingTheFilesAndTheFix() throws Exception {
+        Pem.writeCertificates(home.resolve("tls/server.crt"), List.of(issued(Duration.ZERO, Duration.ofDays(30))
+                .certificate()));
+
+        assertThatThrownBy(() -> app = VaultgateApplication.start(config, Map.of()))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining(home.resolve("tls/server.crt") + " (key " + home.resolve("tls/server.key") + ")")
+                .hasMessageContaining("the private key does not belong to the certificate")
+                .hasMessageContaining("vaultgate tls issue");
+    }
+
+    /** A certificate of the home's private CA, issued {@code ago} for {@code validity}. */
+    private IssuedCertificate issued(Duration ago, Duration validity) throws Exception {
+        ServerCertificateFiles files = new ServerCertificateFiles(home.resolve("tls"), new SecureRandom(),
+                Clock.fixed(Instant.now().minus(ago), ZoneOffset.UTC));
+        return files.issue(files.ca().orElseThrow(), TlsNames.defaults(), validity);
+    }
+
+    private void cli(String... args) {
+        String[] all = Stream.concat(Stream.of(args), Stream.of("--home", home.toString())).toArray(String[]::new);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Vaultgate.execute(all, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
+        assertThat(code).as(out + "" + err).isZero();
+    }
+}
