@@ -40,6 +40,7 @@ import io.vaultgate.sftp.SftpTuning;
 import java.io.IOException;
 import java.net.BindException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -158,15 +159,21 @@ public final class VaultgateApplication implements AutoCloseable {
         return config.https().enabled() || (config.ops().enabled() && config.ops().tls());
     }
 
-    /** The HTTPS certificate the listeners serve; a pair that cannot be served stops start-up, naming the files. */
+    /**
+     * The HTTPS certificate the listeners serve; an expired one is served too (clients that check it refuse it, but
+     * SFTP and the ops listener's plain HTTP still work, and the fix needs no restart), with a WARN line.
+     */
     private static ServedCertificate serverCertificate(DataDirectory home) {
+        ServedCertificate served;
         try {
-            return ServedCertificate.read(home.serverKey(), home.serverCertificate());
+            served = ServedCertificate.read(home.serverKey(), home.serverCertificate());
         } catch (IOException | IllegalArgumentException e) {
             throw new StartupException(home.serverCertificate() + " (key " + home.serverKey() + ")",
                     "cannot serve the HTTPS server certificate: " + e.getMessage(), "install a usable pair with "
                     + "`vaultgate tls issue` or `vaultgate tls import`, or copy back the *.replaced-* files", e);
         }
+        served.expiredWarning(Instant.now()).ifPresent(LOG::warn);
+        return served;
     }
 
     /** Where the watcher hands a renewed certificate: the HTTPS front-end first, then the ops listener. */

@@ -3,6 +3,10 @@ package io.vaultgate.server.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.core.pki.Pem;
 import io.vaultgate.server.StartupException;
@@ -27,15 +31,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
- * The HTTPS certificate as the gateway finds it at start: a key of another certificate stops start-up, naming the two
- * files and the fix.
+ * The HTTPS certificate as the gateway finds it at start. An expired one is served (doctor and the expiry metric
+ * report it too), with a WARN line naming the expiry date and the commands that replace it. A key of another
+ * certificate stops start-up, naming the two files and the fix.
  */
 class ServerCertificateAtStartTest {
 
     @TempDir
     Path home;
+    private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    private final Logger log = (Logger) LoggerFactory.getLogger(VaultgateApplication.class);
     private VaultgateConfig config;
     private VaultgateApplication app;
 
@@ -45,6 +53,8 @@ class ServerCertificateAtStartTest {
                 "false", "https.bind", "127.0.0.1", "https.port", "0", "ops.port", "0"));
         TestKeystore.seed(config);
         cli("init");
+        captured.start();
+        log.addAppender(captured);
     }
 
     @AfterEach
@@ -52,6 +62,34 @@ class ServerCertificateAtStartTest {
         if (app != null) {
             app.close();
         }
+        log.detachAppender(captured);
+    }
+
+    @Test
+    void anExpiredCertificate_isServed_withAWarningNamingItsExpiryAndTheFix() throws Exception {
+        IssuedCertificate expired = issued(Duration.ofDays(400), Duration.ofDays(30));
+        expired.write(home.resolve("tls/server.key"), home.resolve("tls/server.crt"));
+
+        app = VaultgateApplication.start(config, Map.of());
+
+        assertThat(app.httpsPort()).as("it starts and serves").isPresent();
+        assertThat(captured.list).filteredOn(event -> event.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage)
+                .anySatisfy(line -> assertThat(line).contains(home.resolve("tls/server.crt").toString(),
+                        "expired on " + expired.certificate().getNotAfter().toInstant(), "vaultgate tls issue",
+                        "vaultgate tls import"));
+    }
+
+    @Test
+    void aCurrentCertificate_hasNoWarning_untilItExpires() throws Exception {
+        ServedCertificate current = ServedCertificate.read(home.resolve("tls/server.key"),
+                home.resolve("tls/server.crt"));
+        Instant notAfter = current.material().chain().get(0).getNotAfter().toInstant();
+
+        assertThat(current.expiredWarning(Instant.now())).isEmpty();
+        assertThat(current.expiredWarning(notAfter)).isEmpty();
+        assertThat(current.expiredWarning(notAfter.plusSeconds(1))).hasValueSatisfying(warning ->
+                assertThat(warning).contains("expired on " + notAfter));
     }
 
     @Test
