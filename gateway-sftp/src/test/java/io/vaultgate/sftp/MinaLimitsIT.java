@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.core.testing.AuthFailureCounts;
 import io.vaultgate.sftp.testing.MinaSftp;
 import io.vaultgate.sftp.testing.TestSftpGateway;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
+import org.apache.sshd.common.SshException;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
 import org.apache.sshd.sftp.common.SftpConstants;
@@ -82,8 +84,12 @@ class MinaLimitsIT {
             gateway.core().administration().setPasswordLogin(acme, false); // the shared tenant as it was
         }
 
-        assertThatThrownBy(() -> password(TestSftpGateway.ALICE, "alice's password").close())
-                .isInstanceOf(Exception.class);
+        // an authentication failure for that reason, not a refused connection or a time-out (review31 L11)
+        AuthFailureCounts.Change<Throwable> refused = new AuthFailureCounts(gateway.core().metrics().registry())
+                .during(() -> passwordRefusal(TestSftpGateway.ALICE, "alice's password"));
+        assertThat(refused.answer()).isInstanceOf(SshException.class)
+                .hasMessageContaining("No more authentication methods available");
+        assertThat(refused.increase()).containsOnlyKeys("sftp/method_not_allowed");
     }
 
     @Test
@@ -177,6 +183,24 @@ class MinaLimitsIT {
         } catch (Exception e) {
             client.stop();
             throw e;
+        }
+    }
+
+    /**
+     * Connects as {@code user} (which must succeed), offers {@code password}, and returns why the authentication
+     * failed: MINA's client ends it with an {@link SshException} once the server accepted none of its methods.
+     */
+    private static Throwable passwordRefusal(String user, String password) throws Exception {
+        SshClient client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+        client.start();
+        try (ClientSession session = client.connect(user, "127.0.0.1", gateway.port()).verify(TIMEOUT).getSession()) {
+            session.addPasswordIdentity(password);
+            Throwable refusal = catchThrowable(() -> session.auth().verify(TIMEOUT));
+            assertThat(session.isAuthenticated()).as("authenticated").isFalse();
+            return refusal;
+        } finally {
+            client.stop();
         }
     }
 
