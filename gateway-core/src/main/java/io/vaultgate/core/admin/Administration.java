@@ -304,8 +304,7 @@ public final class Administration {
         String fingerprint = io.vaultgate.core.pki.Fingerprints.sha256(certificate);
         database.inTransaction(jdbc -> {
             Account account = writableAccount(jdbc, username);
-            Optional<Account> holder = accounts.addCertificate(jdbc, account.id(), fingerprint,
-                    certificate.getSubjectX500Principal().getName(), clock.instant());
+            Optional<Account> holder = accounts.addCertificate(jdbc, account.id(), certificate, clock.instant());
             if (holder.isEmpty()) {
                 audited(jdbc, Optional.of(account.tenant()), AdminAction.CREDENTIAL_ADDED,
                         username + " client-certificate " + fingerprint);
