@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -108,18 +109,24 @@ public final class TenantCommand {
                         + "\"\" clears the list.")
         String denySources;
 
-        @Option(names = "--allow-password", description = "Let the tenant's accounts log in with passwords (refused "
-                + "unless a tenant is told so).")
-        boolean allowPassword;
-
-        @Option(names = "--refuse-password", description = "Refuse password logins from now on; live password "
-                + "sessions end on every node within 2 s. The accounts keep their passwords for a later "
-                + "--allow-password.")
-        boolean refusePassword;
+        @ArgGroup(exclusive = true, multiplicity = "0..1")
+        PasswordLogin passwordLogin;
 
         @Option(names = "--retention", paramLabel = "DURATION",
                 description = "Shred committed files older than this, e.g. 30d; 0s = keep until deleted.")
         String retention;
+
+        /** One of the two, or neither: both at once is a usage error (exit 2), as picocli reports it. */
+        static final class PasswordLogin {
+            @Option(names = "--allow-password", description = "Let the tenant's accounts log in with passwords "
+                    + "(refused unless a tenant is told so).")
+            boolean allow;
+
+            @Option(names = "--refuse-password", description = "Refuse password logins from now on; live password "
+                    + "sessions end on every node within 2 s. The accounts keep their passwords for a later "
+                    + "--allow-password.")
+            boolean refuse;
+        }
 
         Set(Map<String, String> env) {
             super(env);
@@ -140,12 +147,7 @@ public final class TenantCommand {
             Optional<List<Cidr>> allowed = Optional.ofNullable(allowSources).map(Set::cidrs);
             Optional<List<Cidr>> denied = Optional.ofNullable(denySources).map(Set::cidrs);
             Optional<Duration> kept = Optional.ofNullable(retention).map(Set::retention);
-            if (allowPassword && refusePassword) {
-                throw new IllegalArgumentException("give --allow-password or --refuse-password, not both; nothing "
-                        + "was changed");
-            }
-            Optional<Boolean> passwords = allowPassword ? Optional.of(true)
-                    : refusePassword ? Optional.of(false) : Optional.empty();
+            Optional<Boolean> passwords = Optional.ofNullable(passwordLogin).map(option -> option.allow);
             quota.ifPresent(q -> admin.setQuota(tenant, q));
             maxFile.ifPresent(bytes -> admin.setMaxFileSize(tenant, bytes));
             allowed.ifPresent(cidrs -> admin.setAllowedSources(tenant, cidrs));
