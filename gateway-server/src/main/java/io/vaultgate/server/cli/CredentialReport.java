@@ -5,21 +5,23 @@ import io.vaultgate.core.admin.CredentialInventory.Holder;
 import io.vaultgate.core.admin.CredentialInventory.SshKey;
 import io.vaultgate.core.admin.CredentialInventory.Token;
 import io.vaultgate.core.mfa.Role;
+import io.vaultgate.core.pki.Validity;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
  * Prints what an account or operator may log in with, for {@code account show|list} and {@code operator show}:
- * fingerprints, certificate subjects, token labels and dates, whether a password or TOTP secret is set. It is given
- * no secret to print ({@link io.vaultgate.core.admin.CredentialInventory} reads none).
+ * fingerprints, certificate subjects and expiry dates, token labels and dates, whether a password or TOTP secret is
+ * set. It is given no secret to print ({@link io.vaultgate.core.admin.CredentialInventory} reads none).
  */
 final class CredentialReport {
 
     private CredentialReport() {
     }
 
-    static void print(Holder holder, PrintWriter out) {
+    /** @param now the time against which certificates are expired or expiring soon */
+    static void print(Holder holder, Instant now, PrintWriter out) {
         boolean client = holder.role() == Role.CLIENT;
         out.println((client ? "account " : "operator ") + holder.username());
         out.println("  role:         " + holder.role().key());
@@ -34,11 +36,15 @@ final class CredentialReport {
             out.println("    " + key.fingerprint() + "  " + key.type() + "  added " + time(key.added()));
         }
         if (client) {
-            out.println("  client certificates: " + holder.certificates().size()
-                    + (holder.certificates().isEmpty() ? "" : " (expiry not recorded by the gateway)"));
+            out.println("  client certificates: " + holder.certificates().size());
             for (ClientCertificate certificate : holder.certificates()) {
                 out.println("    " + certificate.fingerprint() + "  " + certificate.subject() + "  added "
-                        + time(certificate.added()));
+                        + time(certificate.added()) + "  " + expiry(certificate, now));
+            }
+            if (holder.certificates().stream().anyMatch(certificate -> certificate.validity().isEmpty())) {
+                out.println("    (expiry unknown: registered before the gateway recorded it; `vaultgate account "
+                        + "add-cert " + holder.username() + " --client-cert PEM` with the same certificate records "
+                        + "it)");
             }
             out.println("  password:     " + (!holder.passwordSet() ? "not set"
                     : holder.passwordLogin() ? "set" : "set, but tenant " + holder.scope()
@@ -50,8 +56,8 @@ final class CredentialReport {
                     + token.expires().map(at -> "  expires " + time(at)).orElse(""));
         }
         out.println("  totp:         " + (holder.totpEnrolled() ? "enrolled" : "not enrolled"));
-        if (holder.sshKeys().isEmpty() && holder.certificates().isEmpty() && holder.tokens().isEmpty()
-                && !(holder.passwordSet() && holder.passwordLogin())) {
+        if (holder.sshKeys().isEmpty() && holder.certificates().stream().allMatch(c -> c.expiredAt(now))
+                && holder.tokens().isEmpty() && !(holder.passwordSet() && holder.passwordLogin())) {
             out.println("  (no usable credential: " + holder.username() + " cannot log in)");
         }
     }
@@ -66,6 +72,23 @@ final class CredentialReport {
             case "removed" -> " (offboarded; the username is never reused)";
             default -> "";
         };
+    }
+
+    /**
+     * When the certificate expires (UTC), marked {@code EXPIRED} once it has (the TLS handshake refuses it) and
+     * flagged within {@link Validity#SOON} of it; {@code expiry unknown} if it was registered before
+     * the catalog recorded validity (V34).
+     */
+    static String expiry(ClientCertificate certificate, Instant now) {
+        if (certificate.validity().isEmpty()) {
+            return "expiry unknown";
+        }
+        Instant notAfter = certificate.validity().get().notAfter();
+        if (certificate.expiredAt(now)) {
+            return "EXPIRED " + time(notAfter) + " (mutual-TLS logins with it are refused)";
+        }
+        return "expires " + time(notAfter) + (notAfter.isBefore(now.plus(Validity.SOON))
+                ? " (within " + Validity.SOON.toDays() + " days)" : "");
     }
 
     private static String time(Instant instant) {

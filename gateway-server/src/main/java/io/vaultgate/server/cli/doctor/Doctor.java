@@ -14,6 +14,7 @@ public final class Doctor {
             KEY_ROTATION_AGE, new KeystoreCopyCheck(), new UnfinishedShreds(), new ReservedTenantIds(),
             new KeyFileModes(), new DataDirectoryModes(), new ForwarderIssuers(), new ExposedListeners(),
             new PasswordWithoutAllowlist(), new SharedLoginNames(), new SetAsideCertificates(),
+            new ClientCertificateExpiry(),
             new DemoCredentialsCheck(), new AuditChainCheck(), new DiskSpaceCheck(), new ClockOffset(Clock.systemUTC()));
 
     private Doctor() {
