@@ -2,7 +2,6 @@ package io.vaultgate.core.catalog;
 
 import io.vaultgate.core.auth.SshPublicKey;
 import io.vaultgate.core.pki.Fingerprints;
-import io.vaultgate.core.pki.Validity;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.TenantId;
 import java.sql.ResultSet;
@@ -65,30 +64,16 @@ public final class AccountRepository {
      */
     public Optional<Account> addCertificate(Jdbc jdbc, String accountId, X509Certificate certificate, Instant now)
             throws SQLException {
-        return register(jdbc, accountId, Fingerprints.sha256(certificate),
-                certificate.getSubjectX500Principal().getName(), Optional.of(Validity.of(certificate)), now);
-    }
-
-    /**
-     * As {@link #addCertificate(Jdbc, String, X509Certificate, Instant)}, without the certificate: its validity is
-     * recorded as unknown. Left for {@code Administration.addClientCertificate} until it passes the certificate, then
-     * removed.
-     */
-    public Optional<Account> addCertificate(Jdbc jdbc, String accountId, String sha256Fingerprint, String subject,
-                                            Instant now) throws SQLException {
-        return register(jdbc, accountId, sha256Fingerprint, subject, Optional.empty(), now);
-    }
-
-    private Optional<Account> register(Jdbc jdbc, String accountId, String sha256Fingerprint, String subject,
-                                       Optional<Validity> validity, Instant now) throws SQLException {
-        Long notBefore = validity.map(v -> v.notBefore().toEpochMilli()).orElse(null);
-        Long notAfter = validity.map(v -> v.notAfter().toEpochMilli()).orElse(null);
+        String sha256Fingerprint = Fingerprints.sha256(certificate);
+        String subject = certificate.getSubjectX500Principal().getName();
+        long notBefore = certificate.getNotBefore().getTime();
+        long notAfter = certificate.getNotAfter().getTime();
         while (jdbc.update("INSERT INTO account_certificates (account_id, fingerprint, subject, created_at, "
                 + "not_before, not_after) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", accountId,
                 sha256Fingerprint, storedSubject(subject), now.toEpochMilli(), notBefore, notAfter) == 0) {
             List<Account> holders = certificateHolders(jdbc, sha256Fingerprint);
             if (!holders.isEmpty()) {
-                if (notAfter != null && holders.get(0).id().equals(accountId)) {
+                if (holders.get(0).id().equals(accountId)) {
                     jdbc.update("UPDATE account_certificates SET not_before = ?, not_after = ? WHERE account_id = ? "
                             + "AND fingerprint = ? AND not_after IS NULL", notBefore, notAfter, accountId,
                             sha256Fingerprint);

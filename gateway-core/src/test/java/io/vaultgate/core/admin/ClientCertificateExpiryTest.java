@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.admin.CredentialInventory.ClientCertificate;
 import io.vaultgate.core.admin.ExpiringClientCertificates.Held;
-import io.vaultgate.core.catalog.AccountRepository;
 import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.Validity;
 import io.vaultgate.core.tenant.TenantId;
@@ -107,14 +106,8 @@ class ClientCertificateExpiryTest {
                 .as("a shredded tenant's accounts log in no more").containsExactly("acme-expired", "acme-soon");
     }
 
-    /**
-     * Registers {@code certificate} to the account as {@code Administration.addClientCertificate} does once it passes
-     * the certificate to the catalog (claimed: until then it records no validity).
-     */
     private void register(String username, X509Certificate certificate) {
-        AccountRepository accounts = new AccountRepository();
-        test.database().inTransaction(jdbc -> accounts.addCertificate(jdbc,
-                accounts.findByUsername(jdbc, username).orElseThrow().id(), certificate, Instant.now()));
+        admin.addClientCertificate(username, certificate);
     }
 
     private static String fingerprint(X509Certificate certificate) {

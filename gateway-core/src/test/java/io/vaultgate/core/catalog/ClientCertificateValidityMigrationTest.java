@@ -10,7 +10,6 @@ import io.vaultgate.core.auth.AuthResult;
 import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.Fingerprints;
 import io.vaultgate.core.pki.Validity;
-import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.testing.OldCatalog;
 import io.vaultgate.core.testing.TestCore;
@@ -76,11 +75,7 @@ class ClientCertificateValidityMigrationTest {
         assertThat(test.core().authenticator().byCertificate(fingerprint, Protocol.HTTPS, "127.0.0.1"))
                 .isInstanceOf(AuthResult.Success.class);
 
-        AccountRepository accounts = new AccountRepository();
-        Optional<Account> holder = test.database().inTransaction(jdbc -> accounts.addCertificate(jdbc, "acc_api",
-                certificate, Instant.now()));
-
-        assertThat(holder.map(Account::username)).as("held by the account already").contains("acme-api");
+        test.core().administration().addClientCertificate("acme-api", certificate); // as account add-cert does
 
         assertThat(inventory().account("acme-api").orElseThrow().certificates()).singleElement()
                 .satisfies(again -> {

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.admin.Administration;
-import io.vaultgate.core.catalog.AccountRepository;
 import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.Fingerprints;
 import io.vaultgate.core.tenant.TenantId;
@@ -85,9 +84,7 @@ class ClientCertificateGaugesTest {
     }
 
     private void register(String username, X509Certificate certificate) {
-        AccountRepository accounts = new AccountRepository();
-        test.database().inTransaction(jdbc -> accounts.addCertificate(jdbc,
-                accounts.findByUsername(jdbc, username).orElseThrow().id(), certificate, clock.instant()));
+        test.core().administration().addClientCertificate(username, certificate);
     }
 
     private static double[] counts(MeterRegistry registry) {
