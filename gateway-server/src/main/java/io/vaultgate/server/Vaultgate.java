@@ -33,6 +33,7 @@ import io.vaultgate.server.cli.TlsCommand;
 import io.vaultgate.server.cli.UnlockCommand;
 import io.vaultgate.server.cli.VersionCommand;
 import io.vaultgate.server.config.ConfigException;
+import io.vaultgate.server.tls.CertificateNotReplacedException;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -103,7 +104,8 @@ public final class Vaultgate {
                 err.println("vaultgate: " + gateway.clientMessage());
                 return ExitCodes.FAILURE;
             }
-            if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
+            if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException
+                    || e instanceof CertificateNotReplacedException) {
                 err.println("vaultgate: " + (e.getMessage() != null ? e.getMessage() : e)); // never "null"
                 return ExitCodes.FAILURE;
             }

@@ -126,6 +126,8 @@ class TlsCommandTest {
         assertThat(issue.err()).contains("the HTTPS server certificate was not replaced",
                 "its audit record (admin.change TLS_CERTIFICATE_CHANGED) could not be appended",
                 "the catalog refuses this record (test)", "are unchanged");
+        assertThat(issue.err()).as("the message only, no class name").contains("vaultgate: the HTTPS server")
+                .doesNotContain("CertificateNotReplacedException");
         assertThat(issue.out()).doesNotContain("Installed");
         assertThat(Files.readAllBytes(home.resolve("tls/server.crt"))).isEqualTo(certificate);
         assertThat(Files.readAllBytes(home.resolve("tls/server.key"))).isEqualTo(key);
