@@ -86,7 +86,8 @@ final class KeystoreCopyCheck implements Check {
                 findings.add(new Finding(NAME, "tenant " + tenant, "this node's keystore " + context.show(file)
                         + " is behind the catalog: " + String.join("; ", problems),
                         stillEnabled.isEmpty() ? fix : fix + "; on the node whose `keys disable` stopped between "
-                        + "the catalog and its keystore, run it again there instead: " + stillEnabled.stream()
+                        + "the catalog and its keystore, a restart of its gateway finishes it, or run it again there: "
+                        + stillEnabled.stream()
                         .map(v -> "`vaultgate keys disable --tenant " + tenant + " --kek-version " + v + "`")
                         .collect(Collectors.joining(", "))));
             }

@@ -74,7 +74,8 @@ class KeystoreCopyCheckTest {
                     + "uploads, and downloads of files under those versions, fail on this node (503) until it has "
                     + "them; KEK version 1 disabled in the catalog is still enabled in it");
             assertThat(acme.fix()).startsWith("copy node-b/kek.p12 from the node that made the change to this node")
-                    .endsWith("run it again there instead: `vaultgate keys disable --tenant acme --kek-version 1`");
+                    .endsWith("a restart of its gateway finishes it, or run it again there: "
+                            + "`vaultgate keys disable --tenant acme --kek-version 1`");
         }, globex -> {
             assertThat(globex.subject()).isEqualTo("tenant globex");
             assertThat(globex.problem()).isEqualTo("the tenant was shredded on another node (the catalog records its "
