@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
  * With {@code keys.provider: pkcs11} it also logs in to the token with the configured PIN, as the gateway does.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true, description = {
-        "Audit configuration and state: weak algorithms, certificates expiring within 30 days, keys overdue for "
-                + "rotation (keys.max-kek-age), this node's keystore copy (keys/kek.p12) behind the catalog's KEK "
+        "Audit configuration and state: weak algorithms, certificates expiring within 30 days, accounts' client "
+                + "certificates expiring within 30 days or expired (still registered), keys overdue for rotation "
+                + "(keys.max-kek-age), this node's keystore copy (keys/kek.p12) behind the catalog's KEK "
                 + "versions (a rotation, disable or shred made on another node), with keys.provider pkcs11 a token "
                 + "that cannot be logged in to or lacks KEK versions the catalog records, key files readable by others, data directories open to group or "
                 + "others, the ops listener on a public address without TLS, password login without an IP allowlist, "
