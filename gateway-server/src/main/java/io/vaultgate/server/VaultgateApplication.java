@@ -31,6 +31,7 @@ import io.vaultgate.server.ops.ReadinessCheck;
 import io.vaultgate.server.ops.ServerGauges;
 import io.vaultgate.server.ops.StoreDirectoryCheck;
 import io.vaultgate.server.tls.ServedCertificate;
+import io.vaultgate.server.tls.ServerCertificateFiles;
 import io.vaultgate.server.tls.ServerCertificateWatcher;
 import io.vaultgate.sftp.SftpAlgorithms;
 import io.vaultgate.sftp.SftpFrontEnd;
@@ -39,6 +40,7 @@ import io.vaultgate.sftp.SftpSettings;
 import io.vaultgate.sftp.SftpTuning;
 import java.io.IOException;
 import java.net.BindException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -129,7 +131,7 @@ public final class VaultgateApplication implements AutoCloseable {
             Optional<OpsListener> ops = config.ops().enabled()
                     ? Optional.of(startOps(config, core, registry, sftp, https, opsTls, stopping)) : Optional.empty();
             // a certificate renewed or imported with `vaultgate tls` is served to new connections without a restart
-            ServerCertificateWatcher.Listener reload = ServerCertificateWatcher.Listener.each(reloading(https, opsTls));
+            ServerCertificateWatcher.Listener reload = reloading(https, opsTls);
             certificates = certificate.map(served -> ServerCertificateWatcher.start(served, reload,
                     core.metrics().registry(), Clock.systemUTC(), ServerCertificateWatcher.INTERVAL));
             return new VaultgateApplication(config, resources, node, forwarder, sftp, https, ops, certificates,
@@ -166,6 +168,11 @@ public final class VaultgateApplication implements AutoCloseable {
     private static ServedCertificate serverCertificate(DataDirectory home) {
         ServedCertificate served;
         try {
+            new ServerCertificateFiles(home.tlsDir(), new SecureRandom(), Clock.systemUTC())
+                    .finishInterruptedReplacement()
+                    .ifPresent(file -> LOG.warn("finished a certificate replacement that was cut off between its "
+                            + "two renames: {} is now the certificate of the key beside it (its audit record was "
+                            + "written before the first rename)", file));
             served = ServedCertificate.read(home.serverKey(), home.serverCertificate());
         } catch (IOException | IllegalArgumentException e) {
             throw new StartupException(home.serverCertificate() + " (key " + home.serverKey() + ")",
@@ -176,13 +183,21 @@ public final class VaultgateApplication implements AutoCloseable {
         return served;
     }
 
-    /** Where the watcher hands a renewed certificate: the HTTPS front-end first, then the ops listener. */
-    private static List<ServerCertificateWatcher.Listener> reloading(Optional<HttpsServer> https,
-                                                                    Optional<ReplaceableSslContext> opsTls) {
-        List<ServerCertificateWatcher.Listener> listeners = new ArrayList<>();
-        https.ifPresent(server -> listeners.add(server::replaceTls));
-        opsTls.ifPresent(context -> listeners.add(material -> context.replace(OpsTls.serverContext(material))));
-        return listeners;
+    /**
+     * Where the watcher hands a renewed certificate: the HTTPS front-end, then the ops listener. The ops listener's
+     * context is built before either swaps, so a pair it cannot take is refused by both, never served by one
+     * (review32 L1); the HTTPS front-end refuses a pair before it swaps too.
+     */
+    private static ServerCertificateWatcher.Listener reloading(Optional<HttpsServer> https,
+                                                               Optional<ReplaceableSslContext> opsTls) {
+        return material -> {
+            Optional<SslContext> ops = opsTls.isPresent() ? Optional.of(OpsTls.serverContext(material))
+                    : Optional.empty();
+            if (https.isPresent()) {
+                https.get().replaceTls(material);
+            }
+            opsTls.ifPresent(context -> context.replace(ops.orElseThrow()));
+        };
     }
 
     private static OpsListener startOps(VaultgateConfig config, GatewayCore core, PrometheusMeterRegistry registry,

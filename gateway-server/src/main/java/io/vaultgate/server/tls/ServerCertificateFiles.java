@@ -4,6 +4,7 @@ import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.core.pki.Pem;
 import io.vaultgate.crypto.file.DurableFile;
+import io.vaultgate.https.TlsMaterial;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,7 +121,8 @@ public final class ServerCertificateFiles {
 
     /**
      * Puts {@code replacement} in place of the certificate and key in use, and only once {@code audit} recorded it,
-     * so that no certificate is ever served unaudited (review31 L1):
+     * so that no certificate is ever served unaudited (review31 L1); one replacement at a time, across processes
+     * ({@link ReplacementLock}):
      * <ol>
      * <li>the new pair is written durably beside the old one as {@code server.key.new} (0600) and
      *     {@code server.crt.new}, names the running gateway does not look at, and the pair in use is copied aside as
@@ -132,8 +134,8 @@ public final class ServerCertificateFiles {
      *     beside the old certificate; the watcher waits for the files to settle and never takes that for a pair.
      * </ol>
      * A crash after the audit record and before the renames leaves the {@code .new} files, which the next
-     * replacement writes over; one between the renames leaves a key that does not match the old certificate, which
-     * the gateway refuses at start with a message naming the files, and the copies to restore.
+     * replacement writes over; one between the renames leaves the new key beside the old certificate and
+     * {@code server.crt.new}, which the gateway's next start puts in place ({@link #finishInterruptedReplacement}).
      *
      * @return the copies of the replaced files (certificate, then key); empty if there were none. Named by the
      *         millisecond, and never written over: two replacements in one second (a script's issue, then import)
@@ -143,15 +145,48 @@ public final class ServerCertificateFiles {
      *                     renamed into place (the message says which)
      */
     public List<Path> replace(IssuedCertificate replacement, Runnable audit) throws IOException {
-        Staged staged = stage(replacement);
-        try {
-            audit.run();
-        } catch (RuntimeException e) {
-            staged.discard(e);
-            throw new CertificateNotReplacedException(certificate(), e);
+        return ReplacementLock.around(tlsDir, () -> {
+            Staged staged = stage(replacement);
+            try {
+                audit.run();
+            } catch (RuntimeException e) {
+                staged.discard(e, tlsDir);
+                throw new CertificateNotReplacedException(certificate(), e);
+            }
+            moveInPlace(staged);
+            return List.copyOf(staged.copies());
+        });
+    }
+
+    /**
+     * Finishes a replacement cut between its two renames (a crash or power loss after the key's, before the
+     * certificate's): the new key is in place, {@code server.key.new} gone, and {@code server.crt.new} still beside
+     * it. Only that state is finished: {@code server.key.new} is written before {@code server.crt.new}, renamed
+     * only after the audit record, and deleted after it when a replacement is abandoned, so a certificate left
+     * without its key's {@code .new} belongs to an audited replacement. The certificate is renamed only if it
+     * belongs to the key in place, so a stray file is never served. Run at the gateway's start, before the pair is
+     * read, under the lock replacements take ({@link ReplacementLock}), so never beside one.
+     *
+     * @return the certificate put in place, if there was one to finish
+     */
+    public Optional<Path> finishInterruptedReplacement() throws IOException {
+        return ReplacementLock.around(tlsDir, this::finishUnlocked);
+    }
+
+    private Optional<Path> finishUnlocked() throws IOException {
+        Path staged = pending(certificate());
+        if (!Files.exists(staged) || Files.exists(pending(key())) || !Files.exists(key())) {
+            return Optional.empty();
         }
-        moveInPlace(staged);
-        return List.copyOf(staged.copies());
+        try {
+            IssuedCertificate pair = IssuedCertificate.read(key(), staged);
+            TlsMaterial.of(pair.privateKey(), pair.chain()); // refuses a key that does not belong to the certificate
+        } catch (IllegalArgumentException | IOException notThePair) {
+            return Optional.empty();
+        }
+        Files.move(staged, certificate(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        DurableFile.forceDirectory(tlsDir);
+        return Optional.of(certificate());
     }
 
     /** The key, then the certificate, renamed over the pair in use; then the directory flushed. */
@@ -179,7 +214,7 @@ public final class ServerCertificateFiles {
             }
             return staged;
         } catch (IOException | RuntimeException e) {
-            staged.discard(e);
+            staged.discard(e, tlsDir);
             throw e;
         }
     }
@@ -218,17 +253,33 @@ public final class ServerCertificateFiles {
             copies.add(copy);
         }
 
-        /** Removes what was written: nothing of the replacement stays beside the pair in use. */
-        void discard(Exception failure) {
-            List<Path> written = new ArrayList<>(copies);
-            written.add(key);
-            written.add(certificate);
-            for (Path file : written) {
+        /**
+         * Removes what was written: nothing of the replacement stays beside the pair in use. The certificate goes
+         * first, and for good (the directory flushed), before the key: a {@code server.crt.new} left without its
+         * {@code server.key.new} means a replacement whose key was renamed into place
+         * ({@link #finishInterruptedReplacement}), never an abandoned one.
+         */
+        void discard(Exception failure, Path directory) {
+            for (Path copy : copies) {
+                delete(copy, failure);
+            }
+            if (delete(certificate, failure)) {
                 try {
-                    Files.deleteIfExists(file);
+                    DurableFile.forceDirectory(directory);
+                    delete(key, failure);
                 } catch (IOException cleanup) {
-                    failure.addSuppressed(cleanup);
+                    failure.addSuppressed(cleanup); // the key's .new stays; the next replacement writes both again
                 }
+            }
+        }
+
+        private static boolean delete(Path file, Exception failure) {
+            try {
+                Files.deleteIfExists(file);
+                return true;
+            } catch (IOException cleanup) {
+                failure.addSuppressed(cleanup);
+                return false;
             }
         }
     }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,19 +39,6 @@ public final class ServerCertificateWatcher implements AutoCloseable {
     @FunctionalInterface
     public interface Listener {
         void serve(TlsMaterial material) throws Exception;
-
-        /**
-         * Hands the material to each of {@code listeners} in turn; the first that refuses it stops the others, so
-         * a pair the first listener (HTTPS) cannot serve is offered to none.
-         */
-        static Listener each(List<Listener> listeners) {
-            List<Listener> all = List.copyOf(listeners);
-            return material -> {
-                for (Listener listener : all) {
-                    listener.serve(material);
-                }
-            };
-        }
     }
 
     private final Path key;
