@@ -34,7 +34,7 @@ final class DisableCompletion {
 
     private static final Logger LOG = LoggerFactory.getLogger(DisableCompletion.class);
 
-    /** What one run did: the versions it disabled in this node's store, and those whose write failed. */
+    /** What one run did: the versions it disabled in this node's store, and those whose check or write failed. */
     record Outcome(List<KekId> disabled, List<KekId> failed) {
         Outcome {
             disabled = List.copyOf(disabled);
@@ -59,9 +59,21 @@ final class DisableCompletion {
     Outcome run(BooleanSupplier stopped) {
         List<KekId> disabled = new ArrayList<>();
         List<KekId> failed = new ArrayList<>();
-        for (KekId kek : enabledHereDisabledThere()) {
+        for (KekId kek : disabledThere()) {
             if (stopped.getAsBoolean()) {
                 break;
+            }
+            try {
+                if (!enabledHere(kek)) {
+                    continue;
+                }
+            } catch (RuntimeException e) {
+                // one unreadable version or tenant does not end the start-up check for the others (review32 L4)
+                failed.add(kek);
+                LOG.warn("KEK {} is recorded disabled in the catalog; this node's {} could not be read to see "
+                        + "whether it still holds it enabled: {}; every node refuses it meanwhile", kek,
+                        remedy.store(), e.toString());
+                continue;
             }
             try {
                 if (complete(kek)) {
@@ -81,8 +93,8 @@ final class DisableCompletion {
         return new Outcome(disabled, failed);
     }
 
-    /** The versions the catalog records disabled, of tenants not destroyed, that this node's store holds enabled. */
-    private List<KekId> enabledHereDisabledThere() {
+    /** The versions the catalog records disabled, of tenants not destroyed. */
+    private List<KekId> disabledThere() {
         Map<String, KekVersions> recorded = database.read(versions::all);
         List<KekId> found = new ArrayList<>();
         for (KekVersions tenant : recorded.values()) {
@@ -90,9 +102,8 @@ final class DisableCompletion {
                 continue;
             }
             tenant.states().forEach((version, state) -> {
-                KekId kek = new KekId(tenant.kekTenant(), version);
-                if (state == KekVersionState.DISABLED && enabledHere(kek)) {
-                    found.add(kek);
+                if (state == KekVersionState.DISABLED) {
+                    found.add(new KekId(tenant.kekTenant(), version));
                 }
             });
         }

@@ -193,6 +193,32 @@ class DisableCompletedAtStartTest {
         }
     }
 
+    /** review32 L4: a key store that cannot be read for one tenant does not stop the others' completion. */
+    @Test
+    void aKeyStoreUnreadableForOneTenant_stillFinishesTheOthers_andListsTheUnreadOne() {
+        TenantId globex = TenantId.of("globex");
+        try (TestCore nodeA = TestCore.create(home, SETTINGS)) {
+            nodeA.client("acme", "acme-up", Protocol.SFTP);
+            nodeA.client("globex", "globex-up", Protocol.SFTP);
+            nodeA.core().keyRotation().rotate(ACME, false);
+            nodeA.core().keyRotation().rotate(globex, false);
+        }
+        try (TestCore dying = TestCore.sharing(home, DiesBeforeTheKeystoreWrite::new, SETTINGS)) {
+            for (TenantId tenant : List.of(ACME, globex)) {
+                assertThatThrownBy(() -> dying.core().keyRotation().disable(tenant, 1))
+                        .hasMessageContaining("simulated crash before the keystore write");
+            }
+        }
+
+        try (TestCore node = TestCore.sharing(home, CannotReadAcme::new, SETTINGS)) {
+            KekStartupCheck.Report report = node.core().kekStartupCheck().run();
+
+            assertThat(report.disabledHere()).containsExactly(new KekId("globex", 1));
+            assertThat(report.notDisabledHere()).containsExactly(V1);
+            assertThat(node.keys().disabledVersions("globex")).containsExactly(1);
+        }
+    }
+
     /** acme with version 2 active and no key slot under version 1; with node B's keystore copied after it. */
     private void acmeRotated(boolean withNodeB) {
         try (TestCore nodeA = TestCore.create(home, SETTINGS)) {
@@ -235,6 +261,20 @@ class DisableCompletedAtStartTest {
         @Override
         public void disable(KekId kek) {
             throw new IllegalStateException("simulated crash before the keystore write");
+        }
+    }
+
+    private static final class CannotReadAcme extends DelegatingKeyProvider {
+        CannotReadAcme(KeyProvider delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public List<Integer> disabledVersions(String tenantId) {
+            if (tenantId.equals("acme")) {
+                throw new CryptoException.ProviderUnavailable("acme's entries cannot be read (test)");
+            }
+            return super.disabledVersions(tenantId);
         }
     }
 
