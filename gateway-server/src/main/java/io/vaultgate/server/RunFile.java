@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Optional;
 import java.util.Set;
 
@@ -101,7 +102,11 @@ public final class RunFile {
         }
     }
 
-    /** Why the file is not to be read at all: not a plain file, too large, or open to writers other than its owner. */
+    /**
+     * Why the file is not to be read at all: not a plain file, too large, open to writers other than its owner, or
+     * not owned (it or its directory) by the owner of the home, the gateway's user: whoever else made them could point
+     * `status` and its token elsewhere.
+     */
     private Optional<String> unsafe() throws IOException {
         PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!attributes.isRegularFile()) {
@@ -110,11 +115,16 @@ public final class RunFile {
         if (attributes.size() > MAX_BYTES) {
             return Optional.of("is larger than a run file (" + attributes.size() + " bytes)");
         }
-        Set<PosixFilePermission> directory = Files.readAttributes(file.getParent(), PosixFileAttributes.class,
-                LinkOption.NOFOLLOW_LINKS).permissions();
-        if (writableByOthers(attributes.permissions()) || writableByOthers(directory)) {
+        PosixFileAttributes directory = Files.readAttributes(file.getParent(), PosixFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (writableByOthers(attributes.permissions()) || writableByOthers(directory.permissions())) {
             return Optional.of("or its directory may be written by group or others, who could point `status` and "
                     + "its token elsewhere; chmod 700 " + file.getParent() + " and chmod 600 " + file);
+        }
+        UserPrincipal homeOwner = Files.getOwner(file.getParent().getParent());
+        if (!attributes.owner().equals(homeOwner) || !directory.owner().equals(homeOwner)) {
+            return Optional.of("or its directory is not owned by " + homeOwner.getName() + ", the owner of the home, "
+                    + "so another user may have made it to point `status` and its token elsewhere");
         }
         return Optional.empty();
     }

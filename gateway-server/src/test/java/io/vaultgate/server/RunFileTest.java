@@ -6,8 +6,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,6 +93,28 @@ class RunFileTest {
                 .contains("may be written by group or others");
 
         Files.setPosixFilePermissions(runFile.path(), PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(runFile.read()).isEqualTo(new RunFile.Live(record(self())));
+    }
+
+    /**
+     * review32 L6: a run file (or run directory) another user made, in a home whose owner let them write into it, is
+     * not believed. Changing a file's owner needs root: skipped otherwise.
+     */
+    @Test
+    void aFileOfAnotherUserThanTheHomesOwner_isIgnored() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "chown needs root");
+        RunFile runFile = RunFile.in(home);
+        runFile.write(record(self()));
+        UserPrincipal nobody = home.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(runFile.path(), nobody);
+
+        assertThat(runFile.read()).isInstanceOf(RunFile.Ignored.class).extracting(Object::toString).asString()
+                .contains("is not owned by root, the owner of the home");
+
+        Files.setOwner(runFile.path(), Files.getOwner(home));
+        Files.setOwner(runFile.path().getParent(), nobody);
+        assertThat(runFile.read()).isInstanceOf(RunFile.Ignored.class);
+        Files.setOwner(runFile.path().getParent(), Files.getOwner(home));
         assertThat(runFile.read()).isEqualTo(new RunFile.Live(record(self())));
     }
 
