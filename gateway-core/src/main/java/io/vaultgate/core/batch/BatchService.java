@@ -121,13 +121,15 @@ public final class BatchService {
     /**
      * Completes a batch the operator holds. Refused, as a claim is, while the tenant is locked or after it was shredded:
      * a lockdown pauses the tenant's batches where they are, and a completion would be the operator's word on work done
-     * with data it may no longer touch.
+     * with data it may no longer touch. Refused too until the operator acknowledged the tenant's current data-handling
+     * policy ({@link PolicyGate}): work finished under a version it has not seen is not reported done.
      */
     public Batch complete(OperatorPrincipal operator, String batchId) {
         Instant now = clock.instant();
         return database.inTransaction(jdbc -> {
             Batch batch = visible(jdbc, operator, batchId);
             requireActiveTenant(jdbc, batch);
+            policyGate.requireAcknowledged(jdbc, operator, batch.tenant());
             if (batch.isClaimedBy(operator.operatorId()) && !batch.isHeldBy(operator.operatorId(), now)) {
                 throw new GatewayException(Reason.CONFLICT, "batch " + batchId + ": your lease ran out; claim it "
                         + "again to complete it");

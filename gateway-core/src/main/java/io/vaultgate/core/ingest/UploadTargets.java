@@ -10,19 +10,22 @@ import io.vaultgate.core.catalog.BatchRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.files.Access;
 import io.vaultgate.core.path.VirtualPath;
+import io.vaultgate.core.policy.PolicyGate;
 import java.time.Clock;
 import java.util.Optional;
 
 /**
  * Decides where a principal's upload goes: a client's into its own inbox; an operator's results, written
  * below {@code /<tenant>/<batch>/results/} of a batch it holds, into that tenant's
- * {@code /outbox/<batch>/}. Everything else is refused.
+ * {@code /outbox/<batch>/}, once it acknowledged the tenant's current data-handling policy ({@link PolicyGate}, as for
+ * its reads). Everything else is refused.
  */
 final class UploadTargets {
 
     private final Database database;
     private final BatchRepository batches;
     private final Clock clock;
+    private final PolicyGate policyGate = new PolicyGate();
 
     UploadTargets(Database database, BatchRepository batches, Clock clock) {
         this.database = database;
@@ -35,6 +38,7 @@ final class UploadTargets {
             return database.read(jdbc -> {
                 Batch batch = Access.claimedBatch(jdbc, batches, operator, path, clock.instant())
                         .orElseThrow(() -> GatewayException.notFound(path.toString()));
+                policyGate.requireAcknowledged(jdbc, operator, batch.tenant());
                 VirtualPath stored = Access.resultStoragePath(batch, path)
                         .orElseThrow(() -> new GatewayException(Reason.ACCESS_DENIED, path + ": batch files are "
                                 + "read-only; write results below the batch's results directory"));

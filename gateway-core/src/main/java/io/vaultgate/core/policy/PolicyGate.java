@@ -9,9 +9,10 @@ import io.vaultgate.core.tenant.TenantId;
 import java.sql.SQLException;
 
 /**
- * The one check every path that hands a tenant's data to an operator passes (batch claims, file reads, over
- * any protocol): the operator must have acknowledged the tenant's current data-handling policy. A tenant
- * that never published a policy has nothing to acknowledge. A new version must be acknowledged again.
+ * The one check every path by which an operator handles a tenant's data passes (batch claims, file reads and listings,
+ * result uploads, batch completions, over any protocol): the operator must have acknowledged the tenant's current
+ * data-handling policy. A tenant that never published a policy has nothing to acknowledge. A new version must be
+ * acknowledged again.
  */
 public final class PolicyGate {
 
@@ -38,8 +39,8 @@ public final class PolicyGate {
 
     static GatewayException refusal(TenantId tenant, int version) {
         return new GatewayException(Reason.ACCESS_DENIED, "tenant " + tenant + ": acknowledge its data-handling "
-                + "policy v" + version + " before claiming or reading its data (" + ACK_PATH.formatted(tenant)
-                + ", or ask an admin to run `vaultgate policy ack`)",
+                + "policy v" + version + " before claiming, reading or returning its data ("
+                + ACK_PATH.formatted(tenant) + ", or ask an admin to run `vaultgate policy ack`)",
                 "operator has not acknowledged policy v" + version + " of tenant " + tenant,
                 new PolicyNotAcknowledged(tenant.value(), version));
     }

@@ -28,7 +28,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An operator claims or reads a tenant's data only after acknowledging the tenant's current policy. */
+/**
+ * An operator claims, reads, returns results of or completes a tenant's work only after acknowledging the tenant's
+ * current policy.
+ */
 class PolicyEnforcementTest {
 
     private static final TenantId ACME = TenantId.of("acme");
@@ -102,6 +105,40 @@ class PolicyEnforcementTest {
                 });
         policies.acknowledge(maria, ACME, OptionalInt.of(2));
         assertThat(test.read(maria, "/acme/" + batch + "/a.csv")).isEqualTo("a.csv");
+    }
+
+    @Test
+    void newVersion_refusesResultUploadsAndCompletionOfAHeldBatch_untilAcknowledgedAgain() throws IOException {
+        policies.publish(ACME, "v1 text");
+        policies.acknowledge(maria, ACME, OptionalInt.empty());
+        String batch = readyBatch("a.csv");
+        test.core().batches().claim(maria, batch);
+        String result = "/acme/" + batch + "/results/r.txt";
+        test.upload(maria, result, "first");
+
+        policies.publish(ACME, "v2 text: redact results before returning them");
+
+        assertThatThrownBy(() -> test.upload(maria, result, "overwritten")).satisfies(e -> refusedForV2(e));
+        assertThatThrownBy(() -> test.upload(maria, "/acme/" + batch + "/results/new.txt", "new"))
+                .satisfies(e -> refusedForV2(e));
+        assertThatThrownBy(() -> test.core().batches().complete(maria, batch)).satisfies(e -> refusedForV2(e));
+        assertThat(test.read(client, "/outbox/" + batch + "/r.txt")).as("the result stays as it was").isEqualTo("first");
+        assertThat(test.core().batches().available(maria)).singleElement()
+                .satisfies(held -> assertThat(held.state().name()).isEqualTo("CLAIMED"));
+
+        policies.acknowledge(maria, ACME, OptionalInt.of(2));
+        test.upload(maria, result, "redacted");
+        assertThat(test.core().batches().complete(maria, batch).state().name()).isEqualTo("COMPLETED");
+        assertThat(test.read(client, "/outbox/" + batch + "/r.txt")).isEqualTo("redacted");
+    }
+
+    private static void refusedForV2(Throwable refusal) {
+        assertThat(refusal).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.ACCESS_DENIED);
+            assertThat(e.clientMessage()).contains("policy v2").contains("/v1/operator/tenants/acme/policy/ack");
+            assertThat(e.getCause()).isInstanceOfSatisfying(PolicyNotAcknowledged.class,
+                    cause -> assertThat(cause.version()).isEqualTo(2));
+        });
     }
 
     @Test
