@@ -26,7 +26,8 @@ import java.util.function.BiFunction;
  * proved, so that {@code /status.json} shows a monitor less than an administrator. A token that passed is remembered,
  * by its SHA-256 only and with the role it proved, for {@code cache}, so a Prometheus scraping every 15 s does not
  * write an audit event each time and is still answered as the monitor it is; revoking a token therefore takes effect
- * here within {@code cache}.
+ * here within {@code cache}. It is remembered for the address it came from only: an administrator's token is accepted
+ * from {@code access.admin-sources} alone, and one that passed from there must not pass from elsewhere unchecked.
  *
  * <p>The authenticator is the core's {@link Authenticator#withoutDefender() without the defender}: a wrong token
  * here is audited and counted like any failed login, but not scored against the address, so a misconfigured
@@ -60,7 +61,7 @@ final class AdminTokenFilter {
     private final Authenticator authenticator;
     private final Duration cache;
     private final Clock clock;
-    /** By the token's SHA-256. */
+    /** By the token's SHA-256 and the exact address it came from ({@link #acceptedKey}). */
     private final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
     /** By {@link SourceAddress#key}. */
     private final Map<String, Failures> failures = new ConcurrentHashMap<>();
@@ -82,7 +83,7 @@ final class AdminTokenFilter {
                 return refuse(401, "a monitor's or administrator's token is required: Authorization: Bearer <token>\n");
             }
             String token = header.substring(PREFIX.length()).strip();
-            Optional<OpsRole> remembered = remembered(token);
+            Optional<OpsRole> remembered = remembered(acceptedKey(token, request.source()));
             if (remembered.isPresent()) {
                 return answer.apply(request, remembered.get());
             }
@@ -103,9 +104,8 @@ final class AdminTokenFilter {
         });
     }
 
-    /** The role {@code token} proved within {@code cache}, if it did. */
-    private Optional<OpsRole> remembered(String token) {
-        String key = sha256(token);
+    /** The role the token of {@code key} ({@link #acceptedKey}) proved within {@code cache}, if it did. */
+    private Optional<OpsRole> remembered(String key) {
         Accepted known = accepted.get(key);
         if (known != null && clock.instant().isBefore(known.until())) {
             return Optional.of(known.role());
@@ -114,6 +114,11 @@ final class AdminTokenFilter {
             accepted.remove(key, known);
         }
         return Optional.empty();
+    }
+
+    /** A token that passed is remembered under its SHA-256 and the exact address it was presented from. */
+    private static String acceptedKey(String token, InetAddress source) {
+        return sha256(token) + "@" + (source == null ? "" : source.getHostAddress());
     }
 
     /** The source {@code address} counts as: the address, or its /64 for IPv6. */
@@ -134,7 +139,7 @@ final class AdminTokenFilter {
 
     /** The role {@code token} proves now (checked by the core, so audited); empty if it is refused. */
     private Optional<OpsRole> admits(String token, InetAddress source) {
-        String key = sha256(token);
+        String key = acceptedKey(token, source);
         Instant now = clock.instant();
         AuthResult result = authenticator.byOpsToken(token, source == null ? "" : source.getHostAddress());
         Optional<OpsRole> role = result instanceof AuthResult.Success success ? roleOf(success.principal())
