@@ -15,6 +15,7 @@ import io.vaultgate.server.CatalogDatabase;
 import io.vaultgate.server.DataDirectory;
 import io.vaultgate.server.ForwardingCa;
 import io.vaultgate.server.config.VaultgateConfig;
+import io.vaultgate.server.tls.PemInput;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -188,7 +189,7 @@ public final class ForwardCommand {
                 DataDirectory home = new DataDirectory(config);
                 // everything given is checked before anything is issued: a mistake leaves no credential behind
                 SiteForwarding.checkEndpoint(endpoint);
-                List<java.security.cert.X509Certificate> anchors = Pem.readCertificates(trust);
+                List<java.security.cert.X509Certificate> anchors = PemInput.certificates("--trust", trust);
                 List<java.security.cert.X509CRL> revoked = readCrls();
                 if (issue) {
                     admin.requireSite(site); // a typo in SITE issues and writes nothing, not even the forwarding CA
@@ -201,7 +202,8 @@ public final class ForwardCommand {
                         throw new IllegalArgumentException("--client-cert and --client-key go together");
                     }
                     key = clientKey.toAbsolutePath();
-                    chain = Pem.readCertificates(clientCert);
+                    chain = PemInput.certificates("--client-cert", clientCert);
+                    PemInput.privateKey("--client-key", clientKey); // read by the forwarder: refused now, not then
                 }
                 admin.configureSite(new SiteForwarding(site, endpoint, anchors, chain, key, Optional.empty(),
                         maxConcurrency, !noSiteDigest, revoked));

@@ -1,11 +1,12 @@
 package io.vaultgate.server.cli;
 
-import io.vaultgate.core.pki.Pem;
 import io.vaultgate.crypto.seal.SitePrivateKey;
 import io.vaultgate.https.TlsMaterial;
 import io.vaultgate.https.receiver.ReceiverSettings;
 import io.vaultgate.https.receiver.SiteReceiver;
 import io.vaultgate.server.StartupException;
+import io.vaultgate.server.tls.NotPemFileException;
+import io.vaultgate.server.tls.PemInput;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -106,12 +107,8 @@ public final class ReceiveCommand implements Callable<Integer> {
         if (sealedKey != null) {
             settings = settings.withSiteKey(siteKey(sealedKey));
         }
-        TlsMaterial material;
-        try {
-            material = TlsMaterial.of(Pem.readPrivateKey(key), Pem.readCertificates(cert));
-        } catch (IOException e) {
-            throw new StartupException("--key/--cert", e.getMessage(), "give the PEM key and certificate chain", e);
-        }
+        TlsMaterial material = TlsMaterial.of(read(() -> PemInput.privateKey("--key", key)),
+                read(() -> PemInput.certificates("--cert", cert)));
         try (SiteReceiver receiver = SiteReceiver.start(settings, material)) {
             spec.commandLine().getOut().println("Receiving for site " + site + " on " + receiver.address() + " into "
                     + settings.drop()
@@ -175,10 +172,15 @@ public final class ReceiveCommand implements Callable<Integer> {
     }
 
     private static java.util.List<java.security.cert.X509Certificate> read(String option, Path file) {
+        return read(() -> PemInput.certificates(option, file));
+    }
+
+    /** A file the receiver cannot start without, read: one it cannot use stops it as a start-up error (exit 2). */
+    private static <T> T read(java.util.function.Supplier<T> pem) {
         try {
-            return Pem.readCertificates(file);
-        } catch (IOException e) {
-            throw new StartupException(option + " " + file, e.getMessage(), "give a PEM certificate file", e);
+            return pem.get();
+        } catch (NotPemFileException e) {
+            throw new StartupException(e.source(), e.problem(), e.fix(), e);
         }
     }
 }

@@ -2,14 +2,13 @@ package io.vaultgate.server.cli;
 
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.pki.IssuedCertificate;
-import io.vaultgate.core.pki.Pem;
+import io.vaultgate.server.tls.PemInput;
 import io.vaultgate.server.tls.ServerCertificateFiles;
 import io.vaultgate.server.tls.ServerCertificatePolicy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,11 +51,12 @@ final class TlsImportCommand extends CoreTask {
 
     @Override
     int run(GatewayCore core, PrintWriter out) {
-        List<X509Certificate> certificates = new ArrayList<>(read("--cert", certificate));
+        List<X509Certificate> certificates = new ArrayList<>(PemInput.certificates("--cert", certificate));
         if (chain != null) {
-            read("--chain", chain).stream().filter(ca -> !certificates.contains(ca)).forEach(certificates::add);
+            PemInput.certificates("--chain", chain).stream().filter(ca -> !certificates.contains(ca))
+                    .forEach(certificates::add);
         }
-        IssuedCertificate candidate = new IssuedCertificate(privateKey(), certificates);
+        IssuedCertificate candidate = new IssuedCertificate(PemInput.privateKey("--key", key), certificates);
         ServerCertificatePolicy.check(candidate, Instant.now());
         ServerCertificateFiles files = TlsCommand.files(config());
         try {
@@ -70,24 +70,5 @@ final class TlsImportCommand extends CoreTask {
                     + "its CA soon.");
         }
         return 0;
-    }
-
-    private static List<X509Certificate> read(String option, Path file) {
-        try {
-            return Pem.readCertificates(file);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(option + " " + file + ": cannot read a PEM certificate: "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private PrivateKey privateKey() {
-        try {
-            return Pem.readPrivateKey(key);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("--key " + key + ": cannot read an unencrypted PEM private key ("
-                    + e.getMessage() + "); an encrypted key must be decrypted first, e.g. `openssl pkey -in KEY "
-                    + "-out key.pem`", e);
-        }
     }
 }

@@ -247,9 +247,11 @@ public final class ServerCertificateFiles {
             return copies;
         }
 
+        /** Copies {@code file}'s bytes as they are: a pair in use that is not UTF-8 text (DER) is kept too. */
         void copy(Path file, String stamp, DurableFile.Mode mode) throws IOException {
             Path copy = file.resolveSibling(file.getFileName() + stamp);
-            DurableFile.writeString(copy, Files.readString(file), mode, DurableFile.Replace.NEVER);
+            byte[] bytes = Files.readAllBytes(file);
+            DurableFile.write(copy, out -> out.write(bytes), mode, DurableFile.Replace.NEVER);
             copies.add(copy);
         }
 
