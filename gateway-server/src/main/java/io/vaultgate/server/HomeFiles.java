@@ -24,21 +24,14 @@ import java.util.Optional;
 /**
  * The files {@code vaultgate init} (and every start) makes in the data directory where they are missing, never
  * overwriting one that is there: the master secret (unless the environment provides it) and the keystore (neither
- * with {@code keys.provider: pkcs11}), the audit signing key, the SSH host keys, the private CA with the HTTPS server
- * certificate. Each is written durably ({@code DurableFile}), in an order where a file is made only after those it
- * depends on are on disk (the keystore after its master secret, the server certificate after its CA), so a power cut
- * at any point leaves each one whole or absent, and the next run makes what is absent ({@code HomeFilesPowerLossTest}).
- * Whether a file is there is judged by its last-written part (a key pair's public half is written first).
+ * with {@code keys.provider: pkcs11}), the audit signing key, the SSH host keys ({@link #create}); and, at a first
+ * initialization only, the private CA with the HTTPS server certificate ({@link #createServerCertificate}). Each is
+ * written durably ({@code DurableFile}), in an order where a file is made only after those it depends on are on disk
+ * (the keystore after its master secret, the server certificate after its CA), so a power cut at any point leaves
+ * each one whole or absent, and the next run makes what is absent ({@code HomeFilesPowerLossTest}). Whether a file is
+ * there is judged by its last-written part (a key pair's public half is written first).
  */
 final class HomeFiles {
-
-    /** What {@link #create} made, and what it was asked for and did not do. */
-    record Made(List<String> created, List<String> notes) {
-        Made {
-            created = List.copyOf(created);
-            notes = List.copyOf(notes);
-        }
-    }
 
     private final SecureRandom random;
     private final Clock clock;
@@ -62,13 +55,12 @@ final class HomeFiles {
     }
 
     /**
-     * Makes the files of {@code config}'s data directory that are missing; a server certificate made now also names
-     * {@code tlsNames} (an existing one is left as it is, with a note on how to issue a new one).
+     * Makes the files of {@code config}'s data directory that are missing, but for the HTTPS pair
+     * ({@link #createServerCertificate}, which its caller decides on); returns what was made.
      */
-    Made create(VaultgateConfig config, Map<String, String> env, Optional<TlsNames> tlsNames) throws IOException {
+    List<String> create(VaultgateConfig config, Map<String, String> env) throws IOException {
         DataDirectory home = new DataDirectory(config);
         List<String> created = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
         boolean keystore = config.keys().provider() == KeyProviderType.KEYSTORE;
         if (keystore && config.masterSecretSource(env) instanceof MasterSecretSource.File file
                 && !Files.exists(file.path())) {
@@ -98,14 +90,20 @@ final class HomeFiles {
             HostKeys.generate(home.sshDir(), hostKeyPairs);
             created.add("SSH host keys (Ed25519, RSA-3072) in " + home.sshDir());
         }
-        if (!Files.exists(home.serverCertificate())) {
-            TlsNames names = createTlsMaterial(home, tlsNames);
-            created.add("private CA and HTTPS server certificate in " + home.tlsDir() + " for " + names);
-        } else if (tlsNames.isPresent()) {
-            notes.add("the HTTPS server certificate " + home.serverCertificate() + " exists and was left as it "
-                    + "is; to give it new names run `vaultgate tls issue --name NAME ...`");
+        return created;
+    }
+
+    /**
+     * Issues the HTTPS server certificate from the private CA (made first if missing) for {@code tlsNames} besides
+     * init's defaults, if {@code home} has none; returns what was made. Only a first initialization calls it: a
+     * certificate made here is the gateway's identity, and has no audit record ({@link Initializer}).
+     */
+    Optional<String> createServerCertificate(DataDirectory home, Optional<TlsNames> tlsNames) throws IOException {
+        if (Files.exists(home.serverCertificate())) {
+            return Optional.empty();
         }
-        return new Made(created, notes);
+        TlsNames names = createTlsMaterial(home, tlsNames);
+        return Optional.of("private CA and HTTPS server certificate in " + home.tlsDir() + " for " + names);
     }
 
     private TlsNames createTlsMaterial(DataDirectory home, Optional<TlsNames> extra) throws IOException {

@@ -30,6 +30,7 @@ import io.vaultgate.server.ops.ReplaceableSslContext;
 import io.vaultgate.server.ops.ReadinessCheck;
 import io.vaultgate.server.ops.ServerGauges;
 import io.vaultgate.server.ops.StoreDirectoryCheck;
+import io.vaultgate.server.tls.MissingServerCertificate;
 import io.vaultgate.server.tls.ServedCertificate;
 import io.vaultgate.server.tls.ServerCertificateFiles;
 import io.vaultgate.server.tls.ServerCertificateWatcher;
@@ -40,6 +41,7 @@ import io.vaultgate.sftp.SftpSettings;
 import io.vaultgate.sftp.SftpTuning;
 import java.io.IOException;
 import java.net.BindException;
+import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -91,7 +93,10 @@ public final class VaultgateApplication implements AutoCloseable {
         this.maintenance = new Maintenance(resources.core(), MAINTENANCE_INTERVAL);
     }
 
-    /** Starts the gateway; whatever the data directory lacks is initialized first. */
+    /**
+     * Starts the gateway; whatever the data directory lacks is initialized first, but for the HTTPS certificate of a
+     * gateway initialized before: a start that serves it refuses when it is missing ({@link MissingServerCertificate}).
+     */
     public static VaultgateApplication start(VaultgateConfig config, Map<String, String> env) {
         LOG.info("starting Vaultgate: {}", config.describe());
         ConfigLoader.unusedEnvironment(env, config).forEach(variable ->
@@ -100,6 +105,7 @@ public final class VaultgateApplication implements AutoCloseable {
         DataDirectory home = new DataDirectory(config);
         Initializer.Report report = new Initializer().initialize(config, env);
         report.created().forEach(item -> LOG.info("init: created {}", item));
+        report.notes().forEach(note -> LOG.warn("init: {}", note));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         String nodeId = NodeId.stable(home.home());
         CoreResources resources = CoreResources.open(config, env,
@@ -163,7 +169,8 @@ public final class VaultgateApplication implements AutoCloseable {
 
     /**
      * The HTTPS certificate the listeners serve; an expired one is served too (clients that check it refuse it, but
-     * SFTP and the ops listener's plain HTTP still work, and the fix needs no restart), with a WARN line.
+     * SFTP and the ops listener's plain HTTP still work, and the fix needs no restart), with a WARN line. A missing
+     * one is not: a start refuses, naming the file and the fix (it is issued only by a first initialization).
      */
     private static ServedCertificate serverCertificate(DataDirectory home) {
         ServedCertificate served;
@@ -173,6 +180,9 @@ public final class VaultgateApplication implements AutoCloseable {
                     .ifPresent(file -> LOG.warn("finished a certificate replacement that was cut off between its "
                             + "two renames: {} is now the certificate of the key beside it (its audit record was "
                             + "written before the first rename)", file));
+            if (!Files.exists(home.serverCertificate())) {
+                throw MissingServerCertificate.of(home.tlsDir()).refusal(); // not issued anew by init (review32 L3)
+            }
             served = ServedCertificate.read(home.serverKey(), home.serverCertificate());
         } catch (IOException | IllegalArgumentException e) {
             throw new StartupException(home.serverCertificate() + " (key " + home.serverKey() + ")",

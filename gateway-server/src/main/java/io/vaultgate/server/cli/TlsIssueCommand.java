@@ -56,9 +56,11 @@ final class TlsIssueCommand extends CoreTask {
         TlsNames given = names.isEmpty() ? null : TlsCommand.names(spec, "--name", names);
         ServerCertificateFiles files = TlsCommand.files(config());
         try {
+            // init makes the private CA only with the first certificate: a lost one is restored, never made anew here
             CertificateAuthority ca = files.ca().orElseThrow(() -> new IllegalArgumentException("no private CA in "
-                    + files.caCertificate().getParent() + " (ca.crt and ca.key): run vaultgate init, or install a "
-                    + "certificate of another CA with vaultgate tls import"));
+                    + files.caCertificate().getParent() + " (ca.crt and ca.key): restore them from a backup (or "
+                    + "copy them from another node), or install a certificate of another CA with vaultgate tls "
+                    + "import"));
             TlsNames certificateNames = given != null ? TlsNames.defaults().plus(given) : currentNames(files);
             IssuedCertificate issued = files.issue(ca, certificateNames, Duration.ofDays(days));
             ServerCertificatePolicy.check(issued, Instant.now());

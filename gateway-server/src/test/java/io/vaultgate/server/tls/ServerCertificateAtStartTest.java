@@ -17,6 +17,7 @@ import io.vaultgate.server.config.ConfigLoader;
 import io.vaultgate.server.config.VaultgateConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTPS certificate as the gateway finds it at start. An expired one is served (doctor and the expiry metric
  * report it too), with a WARN line naming the expiry date and the commands that replace it. A key of another
- * certificate stops start-up, naming the two files and the fix.
+ * certificate, or no certificate at all, stops start-up, naming the files and the fix: a gateway initialized before
+ * never issues itself a new identity unrecorded.
  */
 class ServerCertificateAtStartTest {
 
@@ -104,6 +106,54 @@ class ServerCertificateAtStartTest {
                 .hasMessageContaining("vaultgate tls issue");
     }
 
+    /**
+     * review32 L3: a start issued a new certificate where server.crt was missing, a new identity with no audit record.
+     * In a gateway initialized before, the start refuses instead, naming the file and the commands that fix it.
+     */
+    @Test
+    void aMissingCertificate_stopsStartUp_namingTheFileAndTheFix_andNoneIsIssued() throws Exception {
+        Path certificate = home.resolve("tls/server.crt");
+        Files.delete(certificate);
+
+        assertThatThrownBy(() -> app = VaultgateApplication.start(config, Map.of()))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining(certificate + ": the HTTPS server certificate is missing")
+                .hasMessageContaining("without an audit record")
+                .hasMessageContaining("vaultgate tls issue");
+        assertThat(certificate).doesNotExist();
+    }
+
+    /** init, run again, leaves it missing too, with a note; `tls issue` (audited) then gives the gateway one. */
+    @Test
+    void init_leavesAMissingCertificateMissing_withANote_andTlsIssueMakesTheStartWork() throws Exception {
+        Path certificate = home.resolve("tls/server.crt");
+        Files.delete(certificate);
+
+        String out = cli("init");
+
+        assertThat(out).contains("Note: " + certificate + ": the HTTPS server certificate is missing",
+                "vaultgate tls issue");
+        assertThat(certificate).doesNotExist();
+        assertThat(cli("tls", "issue")).contains("Recorded in the audit log");
+        app = VaultgateApplication.start(config, Map.of());
+        assertThat(app.httpsPort()).isPresent();
+    }
+
+    /**
+     * A first replacement (no server.crt before it) cut between its renames leaves the new key and server.crt.new;
+     * the start puts that audited certificate in place. The old start issued a new pair over the key first.
+     */
+    @Test
+    void aFirstReplacementCutBetweenItsRenames_isFinishedAtStart() throws Exception {
+        IssuedCertificate replacement = issued(Duration.ZERO, Duration.ofDays(30));
+        Files.delete(home.resolve("tls/server.crt"));
+        replacement.write(home.resolve("tls/server.key"), home.resolve("tls/server.crt.new"));
+
+        app = VaultgateApplication.start(config, Map.of());
+
+        assertThat(Pem.readCertificates(home.resolve("tls/server.crt"))).containsExactlyElementsOf(replacement.chain());
+    }
+
     /** A certificate of the home's private CA, issued {@code ago} for {@code validity}. */
     private IssuedCertificate issued(Duration ago, Duration validity) throws Exception {
         ServerCertificateFiles files = new ServerCertificateFiles(home.resolve("tls"), new SecureRandom(),
@@ -111,11 +161,13 @@ class ServerCertificateAtStartTest {
         return files.issue(files.ca().orElseThrow(), TlsNames.defaults(), validity);
     }
 
-    private void cli(String... args) {
+    /** Runs the command line in-process; asserts it succeeded and returns what it printed. */
+    private String cli(String... args) {
         String[] all = Stream.concat(Stream.of(args), Stream.of("--home", home.toString())).toArray(String[]::new);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Vaultgate.execute(all, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
         assertThat(code).as(out + "" + err).isZero();
+        return out.toString();
     }
 }
