@@ -80,7 +80,7 @@ final class CredentialReviewCommands {
             }
             if (certificatesExpiring != null) {
                 try {
-                    SiteCommand.Durations.parseBounded("--certificates-expiring", certificatesExpiring);
+                    Durations.parseBounded("--certificates-expiring", certificatesExpiring);
                 } catch (IllegalArgumentException e) {
                     throw new ParameterException(spec.commandLine(), e.getMessage());
                 }
@@ -92,7 +92,7 @@ final class CredentialReviewCommands {
         int run(VaultgateConfig config, Database database, Clock clock, PrintWriter out) {
             Optional<TenantId> scope = Optional.ofNullable(tenant).map(TenantId::of);
             if (certificatesExpiring != null) {
-                Duration within = SiteCommand.Durations.parseBounded("--certificates-expiring", certificatesExpiring);
+                Duration within = Durations.parseBounded("--certificates-expiring", certificatesExpiring);
                 new CertificateExpiryReport(new ExpiringClientCertificates(database), clock.instant())
                         .print(certificatesExpiring.strip(), within, scope, out);
                 return 0;

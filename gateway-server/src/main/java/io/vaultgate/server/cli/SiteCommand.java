@@ -11,7 +11,6 @@ import io.vaultgate.crypto.seal.SitePublicKey;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -247,33 +246,5 @@ public final class SiteCommand {
             }
             return 0;
         }
-    }
-
-    /** Parses a CLI duration with the configuration's rules. */
-    static final class Durations {
-        private Durations() {
-        }
-
-        static Duration parse(String option, String text) {
-            try {
-                return io.vaultgate.server.config.Durations.parse(text);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(option + " " + text + ": not a duration; use e.g. 30s, 15m, 24h");
-            }
-        }
-
-        /**
-         * At most {@link #MAX_DAYS} (100 years): the core adds such durations to dates (a batch's idle close) or
-         * subtracts them (retention), and one that overflows a date stops those tasks.
-         */
-        static Duration parseBounded(String option, String text) {
-            Duration duration = parse(option, text);
-            if (duration.compareTo(Duration.ofDays(MAX_DAYS)) > 0) {
-                throw new IllegalArgumentException(option + " " + text + ": at most " + MAX_DAYS + "d (100 years)");
-            }
-            return duration;
-        }
-
-        static final long MAX_DAYS = 36_500;
     }
 }

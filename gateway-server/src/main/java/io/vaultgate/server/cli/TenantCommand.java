@@ -166,7 +166,7 @@ public final class TenantCommand {
 
         /** Bounded, as the retention job subtracts it from now, which must stay a date; 0s keeps files. */
         private static Duration retention(String text) {
-            return SiteCommand.Durations.parseBounded("--retention", text);
+            return Durations.parseBounded("--retention", text);
         }
     }
 
