@@ -17,10 +17,12 @@ import io.vaultgate.core.catalog.Usernames;
 import io.vaultgate.core.kek.KekCatalog;
 import io.vaultgate.core.kek.TenantKeyCreation;
 import io.vaultgate.core.metrics.CoreHealth;
+import io.vaultgate.core.pki.Fingerprints;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -238,13 +240,7 @@ public final class Administration {
     }
 
     public Account createAccount(TenantId tenant, String username) {
-        Account account = new Account(newId("acc"), tenant, username, Optional.empty(), clock.instant());
-        database.inTransaction(jdbc -> {
-            writable(jdbc, tenant);
-            inserted(jdbc, account);
-            return null;
-        });
-        return account;
+        return created(tenant, username, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -259,12 +255,53 @@ public final class Administration {
      */
     public Account createAccount(TenantId tenant, String username, char[] password) {
         TenantPasswordLogin.requireLength(password);
-        String hash = hasher.hash(password);
+        return created(tenant, username, Optional.of(hasher.hash(password)), Optional.empty());
+    }
+
+    /**
+     * Creates an account with a client certificate ({@code vaultgate account add --client-cert}) in one transaction,
+     * under the tenant's row lock: a certificate refused as {@link #addClientCertificate} refuses it (expired, or
+     * held by another account, also one that registers it at the same moment) leaves no account behind. Audited as
+     * the account's creation and as its certificate.
+     *
+     * @throws GatewayException as {@link #addClientCertificate} does; {@code NOT_FOUND} for no such tenant,
+     *                          {@code CONFLICT} for a shredded one and for a taken username
+     */
+    public RegisteredCertificate createAccount(TenantId tenant, String username, X509Certificate certificate) {
+        RegisteredCertificate registering = registering(certificate);
+        created(tenant, username, Optional.empty(), Optional.of(certificate));
+        return registering;
+    }
+
+    /**
+     * Creates an account with a client certificate and a password, in one transaction, refused as both
+     * {@link #createAccount(TenantId, String, char[])} and {@link #createAccount(TenantId, String, X509Certificate)}
+     * refuse: either refusal leaves no account behind.
+     */
+    public RegisteredCertificate createAccount(TenantId tenant, String username, X509Certificate certificate,
+                                               char[] password) {
+        TenantPasswordLogin.requireLength(password);
+        RegisteredCertificate registering = registering(certificate);
+        created(tenant, username, Optional.of(hasher.hash(password)), Optional.of(certificate));
+        return registering;
+    }
+
+    /** The one transaction that creates an account, with the password hash and the certificate given. */
+    private Account created(TenantId tenant, String username, Optional<String> passwordHash,
+                            Optional<X509Certificate> certificate) {
         Account account = new Account(newId("acc"), tenant, username, Optional.empty(), clock.instant());
         database.inTransaction(jdbc -> {
-            TenantPasswordLogin.requireAllowed(writable(jdbc, tenant));
+            Tenant writable = writable(jdbc, tenant);
+            if (passwordHash.isPresent()) {
+                TenantPasswordLogin.requireAllowed(writable);
+            }
             inserted(jdbc, account);
-            passwordStored(jdbc, account, hash);
+            if (passwordHash.isPresent()) {
+                passwordStored(jdbc, account, passwordHash.get());
+            }
+            if (certificate.isPresent()) {
+                certificateStored(jdbc, account, certificate.get());
+            }
             return null;
         });
         return account;
@@ -296,38 +333,41 @@ public final class Administration {
     /**
      * Lets an account log in over HTTPS with this client certificate (issued by the gateway's client CA). A
      * certificate logs in as one account: registered again to its account, nothing changes; held by another account,
-     * it is refused.
+     * it is refused. An expired certificate is refused before anything is read (no login could ever use it); one that
+     * is not valid yet is registered, and the answer says so ({@link RegisteredCertificate#state}).
      *
-     * @throws GatewayException {@code CONFLICT} caused by {@link CertificateTaken} if another account holds it
+     * @throws GatewayException {@code CONFLICT} caused by {@link CertificateTaken} if another account holds it;
+     *                          {@code INVALID_REQUEST} caused by {@link CertificateExpired} if it has expired
      */
-    public String addClientCertificate(String username, java.security.cert.X509Certificate certificate) {
-        String fingerprint = io.vaultgate.core.pki.Fingerprints.sha256(certificate);
+    public RegisteredCertificate addClientCertificate(String username, X509Certificate certificate) {
+        RegisteredCertificate registering = registering(certificate);
         database.inTransaction(jdbc -> {
-            Account account = writableAccount(jdbc, username);
-            Optional<Account> holder = accounts.addCertificate(jdbc, account.id(), certificate, clock.instant());
-            if (holder.isEmpty()) {
-                audited(jdbc, Optional.of(account.tenant()), AdminAction.CREDENTIAL_ADDED,
-                        username + " client-certificate " + fingerprint);
-            } else if (!holder.get().id().equals(account.id())) {
-                throw CertificateTaken.refuse(fingerprint, account.tenant(), holder.get());
-            }
+            certificateStored(jdbc, writableAccount(jdbc, username), certificate);
             return null;
         });
-        return fingerprint;
+        return registering;
     }
 
-    /**
-     * Refuses a client certificate an account holds already, before an account of {@code tenant} is created for it
-     * ({@code vaultgate account add --client-cert}), so that a refused certificate leaves no account behind.
-     *
-     * @throws GatewayException {@code CONFLICT} caused by {@link CertificateTaken}
-     */
-    public void requireFreeClientCertificate(TenantId tenant, java.security.cert.X509Certificate certificate) {
-        String fingerprint = io.vaultgate.core.pki.Fingerprints.sha256(certificate);
-        Optional<Account> holder = database.read(jdbc -> accounts.findByCertificate(jdbc, fingerprint));
-        if (holder.isPresent()) {
-            throw CertificateTaken.refuse(fingerprint, tenant, holder.get());
+    private RegisteredCertificate registering(X509Certificate certificate) {
+        return RegisteredCertificate.unlessExpired(certificate, clock.instant());
+    }
+
+    /** Registers the certificate to {@code account}, audited, unless it is its already; refused if another holds it. */
+    private void certificateStored(io.vaultgate.core.catalog.Jdbc jdbc, Account account, X509Certificate certificate)
+            throws java.sql.SQLException {
+        String fingerprint = Fingerprints.sha256(certificate);
+        Optional<Account> holder = accounts.addCertificate(jdbc, account.id(), certificate, clock.instant());
+        if (holder.isEmpty()) {
+            audited(jdbc, Optional.of(account.tenant()), AdminAction.CREDENTIAL_ADDED,
+                    account.username() + " client-certificate " + fingerprint);
+        } else if (!holder.get().id().equals(account.id())) {
+            throw CertificateTaken.refuse(fingerprint, account.tenant(), holder.get());
         }
+    }
+
+    /** Who holds which credentials, read on this administration's clock ({@code account show}, the admin API). */
+    public CredentialInventory credentials() {
+        return new CredentialInventory(database, clock);
     }
 
     /** Restricts the tenant's logins to these networks; an empty list allows any address. */

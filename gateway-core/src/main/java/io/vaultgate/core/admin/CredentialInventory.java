@@ -4,6 +4,7 @@ import io.vaultgate.core.GatewayException;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.mfa.Role;
+import io.vaultgate.core.pki.CertificateState;
 import io.vaultgate.core.pki.Validity;
 import io.vaultgate.core.tenant.TenantId;
 import java.sql.ResultSet;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -43,7 +45,12 @@ public final class CredentialInventory {
 
         /** Expired at {@code now}: the TLS handshake refuses it, so no mutual-TLS login with it succeeds. */
         public boolean expiredAt(Instant now) {
-            return validity.map(v -> v.expiredAt(now)).orElse(false);
+            return stateAt(now) == CertificateState.EXPIRED;
+        }
+
+        /** Valid, expired or not yet valid at {@code now}, as the handshake judges it; unknown before V34. */
+        public CertificateState stateAt(Instant now) {
+            return validity.map(v -> v.stateAt(now)).orElse(CertificateState.UNKNOWN);
         }
 
         static ClientCertificate read(ResultSet rs) throws SQLException {
@@ -51,6 +58,23 @@ public final class CredentialInventory {
                     Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5))));
             return new ClientCertificate(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)),
                     validity);
+        }
+    }
+
+    /**
+     * The client certificates of a tenant's accounts, by username (accounts without one are absent), and the instant
+     * {@code at} whose clock their states are judged on ({@link ClientCertificate#stateAt}).
+     */
+    public record TenantCertificates(Instant at, Map<String, List<ClientCertificate>> byUsername) {
+        public TenantCertificates {
+            Objects.requireNonNull(at, "at");
+            byUsername = byUsername.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+                    Map.Entry::getKey, entry -> List.copyOf(entry.getValue())));
+        }
+
+        /** The certificates {@code username} holds, oldest first; empty for none. */
+        public List<ClientCertificate> of(String username) {
+            return byUsername.getOrDefault(username, List.of());
         }
     }
 
@@ -121,6 +145,21 @@ public final class CredentialInventory {
             }
             return holders;
         });
+    }
+
+    /**
+     * The client certificates of {@code tenant}'s accounts, in one query, for the admin API's account list. An
+     * unknown tenant has none.
+     */
+    public TenantCertificates clientCertificates(TenantId tenant) {
+        Instant now = clock.instant();
+        Map<String, List<ClientCertificate>> byUsername = new java.util.HashMap<>();
+        database.read(jdbc -> jdbc.query("SELECT " + ClientCertificate.COLUMNS + ", a.username FROM "
+                + "account_certificates c JOIN accounts a ON a.id = c.account_id WHERE a.tenant_id = ? "
+                + "ORDER BY a.username, c.created_at, c.fingerprint", rs -> byUsername.computeIfAbsent(
+                        rs.getString(6), username -> new ArrayList<>()).add(ClientCertificate.read(rs)),
+                tenant.value()));
+        return new TenantCertificates(now, byUsername);
     }
 
     /** The operator named {@code username}, removed ones included, if there is one. */

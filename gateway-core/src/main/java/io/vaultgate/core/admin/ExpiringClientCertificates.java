@@ -40,7 +40,9 @@ public final class ExpiringClientCertificates {
 
     /**
      * The certificates whose validity ends before {@code deadline}, expired ones included, soonest first; of
-     * {@code tenant}'s accounts, or of every tenant's when empty.
+     * {@code tenant}'s accounts, or of every tenant's when empty. One whose {@code notAfter} is {@code deadline} itself
+     * is still valid then ({@link io.vaultgate.core.pki.Validity#endsBefore}), so it is not listed: with {@code
+     * deadline} now, the list is exactly the expired ones.
      *
      * @throws GatewayException {@code NOT_FOUND} if there is no such tenant
      */

@@ -13,7 +13,8 @@ import java.util.List;
  * they expire: {@code expired} (the TLS handshake refuses them), {@code within_30d} ({@link Validity#SOON}),
  * {@code later}, and {@code unknown} (registered before the catalog recorded validity, V34). All four rows exist from
  * the first scrape, 0 when none, so an alert on {@code expired} or {@code within_30d} needs no absent() clause. One
- * query, which reads the index on {@code not_after}, not the table.
+ * query, which reads the index on {@code not_after}, not the table. {@code expired} is {@code not_after < now}: a
+ * certificate is valid up to and including its {@code notAfter}, as {@link Validity#expiredAt} and the handshake judge.
  */
 final class ClientCertificateGauges {
 

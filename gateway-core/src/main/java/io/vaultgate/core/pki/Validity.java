@@ -7,7 +7,10 @@ import java.util.Objects;
 
 /**
  * When a certificate may be used: from {@code notBefore} to {@code notAfter}, both included, as X.509 says (RFC 5280,
- * 4.1.2.5). A TLS handshake refuses a certificate outside it.
+ * 4.1.2.5). A TLS handshake refuses a certificate outside it. Every judgement of a client certificate's expiry (the
+ * registration's refusal, {@code account show}, {@code account list --certificates-expiring}, {@code doctor}, the
+ * gauge {@code vaultgate_client_certificates}) reads it this way: at {@code notAfter} itself a certificate is still
+ * valid, one millisecond later it has expired.
  */
 public record Validity(Instant notBefore, Instant notAfter) {
 
@@ -32,7 +35,18 @@ public record Validity(Instant notBefore, Instant notAfter) {
         return now.isAfter(notAfter);
     }
 
-    /** Whether it expires before {@code deadline} (or has already). */
+    /** Whether the certificate cannot be used yet at {@code now}: its first valid instant is still to come. */
+    public boolean notYetValidAt(Instant now) {
+        return now.isBefore(notBefore);
+    }
+
+    /** Whether a TLS handshake at {@code now} accepts it: valid, expired or not yet valid. */
+    public CertificateState stateAt(Instant now) {
+        return expiredAt(now) ? CertificateState.EXPIRED
+                : notYetValidAt(now) ? CertificateState.NOT_YET_VALID : CertificateState.VALID;
+    }
+
+    /** Whether it expires before {@code deadline} (or has already): {@code expiredAt(deadline)}. */
     public boolean endsBefore(Instant deadline) {
         return notAfter.isBefore(deadline);
     }

@@ -18,6 +18,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,15 +88,40 @@ class ClientCertificateUniquenessTest {
                     assertThat(e.clientMessage()).contains("already registered to account acme-api of this tenant",
                             "vaultgate account revoke acme-api --certificate " + fingerprint);
                 });
-        assertThatThrownBy(() -> admin.requireFreeClientCertificate(TenantId.of("globex"), certificate))
-                .as("checked before an account is made for it").isInstanceOfSatisfying(GatewayException.class,
+        assertThatThrownBy(() -> admin.createAccount(TenantId.of("globex"), "globex-new", certificate))
+                .as("refused with the account made for it").isInstanceOfSatisfying(GatewayException.class,
                         e -> assertThat(e.clientMessage()).contains("another tenant").doesNotContain("acme"));
         assertThat(registrations()).isEqualTo(1);
+        assertThat(admin.accounts(TenantId.of("globex"))).as("no account left behind").extracting("username")
+                .containsExactly("globex-api");
+    }
+
+    /**
+     * {@code account add --client-cert} twice at once with one certificate for two new accounts: one account is made
+     * with it, the other creation is refused as taken and leaves no account (before, each checked the certificate
+     * free, then created its account, and the second registration failed after its account was committed).
+     */
+    @Test
+    void twoAccountsCreatedWithOneCertificateAtOnce_oneIsMade_theOtherLeavesNoAccount() throws Exception {
+        X509Certificate fresh = CLIENTS.issueClient("shared", Duration.ofDays(1)).certificate();
+
+        Race.Outcome outcome = Race.run(() -> admin.createAccount(TenantId.of("acme"), "acme-new", fresh),
+                () -> admin.createAccount(TenantId.of("globex"), "globex-new", fresh));
+
+        List<String> made = java.util.stream.Stream.of("acme", "globex").flatMap(tenant -> admin.accounts(
+                TenantId.of(tenant)).stream()).map(io.vaultgate.core.tenant.Account::username)
+                .filter(username -> username.endsWith("-new")).toList();
+        assertThat(outcome.exactlyOne()).as("%s", outcome).isTrue();
+        assertThat(made).as("only the account that got the certificate").containsExactly(outcome.first()
+                ? "acme-new" : "globex-new");
+        assertThat(test.core().administration().credentials().account(made.get(0)).orElseThrow().certificates())
+                .extracting(CredentialInventory.ClientCertificate::fingerprint)
+                .containsExactly(Fingerprints.sha256(fresh));
     }
 
     @Test
     void certificateRegisteredAgainToItsAccount_changesNothing() {
-        assertThat(admin.addClientCertificate("acme-api", certificate)).isEqualTo(fingerprint);
+        assertThat(admin.addClientCertificate("acme-api", certificate).fingerprint()).isEqualTo(fingerprint);
 
         assertThat(login()).isInstanceOf(AuthResult.Success.class);
         assertThat(registrations()).isEqualTo(1);

@@ -60,7 +60,7 @@ class CredentialInventoryTest {
         String fingerprint = admin.addSshKey("globex-up", KEY).fingerprint();
         X509Certificate certificate = CertificateAuthority.create("clients", Duration.ofDays(1), new SecureRandom(),
                 Clock.systemUTC()).issueClient("globex-up", Duration.ofDays(1)).certificate();
-        String certificateFingerprint = admin.addClientCertificate("globex-up", certificate);
+        String certificateFingerprint = admin.addClientCertificate("globex-up", certificate).fingerprint();
         admin.setPassword("globex-up", PASSWORD.toCharArray());
         String kept = admin.issueAccountToken("globex-up", "replacement");
         String leaked = admin.issueAccountToken("globex-up", "leaked");

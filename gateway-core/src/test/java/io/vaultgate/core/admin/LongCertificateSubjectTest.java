@@ -52,7 +52,7 @@ class LongCertificateSubjectTest {
         X509Certificate certificate = withLongSubject();
         assertThat(certificate.getSubjectX500Principal().getName()).hasSizeGreaterThan(500);
 
-        String fingerprint = test.core().administration().addClientCertificate("acme-api", certificate);
+        String fingerprint = test.core().administration().addClientCertificate("acme-api", certificate).fingerprint();
 
         assertThat(fingerprint).isEqualTo(Fingerprints.sha256(certificate));
         assertThat(test.core().authenticator().byCertificate(fingerprint, Protocol.HTTPS, "127.0.0.1"))

@@ -74,6 +74,27 @@ class ClientCertificateGaugesTest {
         assertThat(counts(registry)).containsExactly(2.0, 0.0, 0.0, 1.0);
     }
 
+    /** RFC 5280: valid up to and including notAfter, as the handshake, the registration and account show judge. */
+    @Test
+    void atItsNotAfter_aCertificateIsNotCountedExpired_oneMillisecondLaterItIs() {
+        test = TestCore.create(home, new GatewayCore.Settings(Duration.ofHours(24), 64), clock);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ClientCertificateGauges gauges = new ClientCertificateGauges(registry, test.database());
+        Administration admin = test.core().administration();
+        admin.createTenant(TenantId.of("acme"), "Acme", false);
+        admin.createAccount(TenantId.of("acme"), "a-edge");
+        X509Certificate edge = CertificateAuthority.create("clients", Duration.ofDays(1000), new SecureRandom(), clock)
+                .issueClient("a-edge", Duration.ofDays(10)).certificate();
+        register("a-edge", edge);
+        Instant notAfter = edge.getNotAfter().toInstant();
+
+        gauges.refresh(notAfter);
+        assertThat(counts(registry)).as("at notAfter").containsExactly(0.0, 1.0, 0.0, 0.0);
+
+        gauges.refresh(notAfter.plusMillis(1));
+        assertThat(counts(registry)).as("just after").containsExactly(1.0, 0.0, 0.0, 0.0);
+    }
+
     @Test
     void theCoresMetrics_publishTheGauge() {
         test = TestCore.create(home, new GatewayCore.Settings(Duration.ofHours(24), 64), clock);

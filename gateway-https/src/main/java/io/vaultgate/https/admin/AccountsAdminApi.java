@@ -6,6 +6,8 @@ import static io.vaultgate.https.admin.AdminArguments.tokenLabel;
 import static io.vaultgate.https.admin.AdminArguments.validKeys;
 
 import io.netty.handler.codec.http.HttpMethod;
+import io.vaultgate.core.admin.CredentialInventory.TenantCertificates;
+import io.vaultgate.core.admin.RegisteredCertificate;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.https.http.Json;
@@ -16,6 +18,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A tenant's accounts and their credentials: SSH keys, client certificates and API tokens. */
 final class AccountsAdminApi {
@@ -34,10 +37,13 @@ final class AccountsAdminApi {
     private AccountsAdminApi() {
     }
 
+    /** Each account with its client certificates and their expiry, judged at one instant. */
     private static AdminResult list(AdminServices admin, Map<String, String> params, JsonBody body) {
         Tenant tenant = existingTenant(admin, params);
         List<Account> accounts = admin.tenants().accounts(tenant.id());
-        return AdminResult.ok(Json.object(json -> AdminJson.array(json, "accounts", accounts, AdminJson::account)));
+        TenantCertificates certificates = admin.tenants().credentials().clientCertificates(tenant.id());
+        return AdminResult.ok(Json.object(json -> AdminJson.array(json, "accounts", accounts,
+                (out, account) -> AdminJson.account(out, account, certificates))));
     }
 
     /** Every key in {@code sshKeys} is parsed before the account is created. */
@@ -47,18 +53,26 @@ final class AccountsAdminApi {
         for (String key : keys) {
             admin.tenants().addSshKey(account.username(), key);
         }
-        return AdminResult.created(Json.object(json -> AdminJson.account(json, account)));
+        TenantCertificates none = new TenantCertificates(account.createdAt(), Map.of());
+        return AdminResult.created(Json.object(json -> AdminJson.account(json, account, none)));
     }
 
     private static AdminResult addKey(AdminServices admin, Map<String, String> params, JsonBody body) {
         return AdminResult.fingerprint(admin.tenants().addSshKey(params.get("username"), body.string("key")));
     }
 
-    /** 201 with the fingerprint; a certificate another account holds is {@code 409 certificate-taken}. */
+    /**
+     * 201 with the fingerprint, validity and state ({@code valid}, or {@code not-yet-valid} for one registered ahead
+     * of a rollover); a certificate another account holds is {@code 409 certificate-taken}, an expired one is refused
+     * (core {@code CertificateExpired}).
+     */
     private static AdminResult addCertificate(AdminServices admin, Map<String, String> params, JsonBody body) {
         X509Certificate certificate = certificate(body.string("certificate"));
-        String fingerprint = admin.tenants().addClientCertificate(params.get("username"), certificate);
-        return AdminResult.created(Json.object(json -> json.writeStringField("fingerprint", fingerprint)));
+        RegisteredCertificate registered = admin.tenants().addClientCertificate(params.get("username"), certificate);
+        return AdminResult.created(Json.object(json -> {
+            json.writeStringField("fingerprint", registered.fingerprint());
+            AdminJson.validity(json, Optional.of(registered.validity()), registered.state());
+        }));
     }
 
     private static X509Certificate certificate(String pem) {

@@ -1,13 +1,18 @@
 package io.vaultgate.https.admin;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.vaultgate.core.admin.CredentialInventory.TenantCertificates;
+import io.vaultgate.core.pki.CertificateState;
+import io.vaultgate.core.pki.Validity;
 import io.vaultgate.core.site.Route;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Cidr;
 import io.vaultgate.core.tenant.Protocol;
 import io.vaultgate.core.tenant.Tenant;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** How the admin API writes the core's records as JSON fields (the shapes of {@code openapi.yaml}). */
 final class AdminJson {
@@ -54,12 +59,38 @@ final class AdminJson {
         json.writeStringField("createdAt", tenant.createdAt().toString());
     }
 
-    static void account(JsonGenerator json, Account account) throws IOException {
+    /** The account, with the client certificates it holds among {@code certificates} and their states. */
+    static void account(JsonGenerator json, Account account, TenantCertificates certificates) throws IOException {
         json.writeStringField("id", account.id());
         json.writeStringField("tenant", account.tenant().value());
         json.writeStringField("username", account.username());
         if (account.expiresAt().isPresent()) {
             json.writeStringField("expiresAt", account.expiresAt().get().toString());
+        }
+        array(json, "clientCertificates", certificates.of(account.username()), (out, certificate) -> {
+            out.writeStringField("fingerprint", certificate.fingerprint());
+            out.writeStringField("subject", certificate.subject());
+            validity(out, certificate.validity(), certificate.stateAt(certificates.at()));
+        });
+    }
+
+    /**
+     * A client certificate's {@code notBefore} and {@code notAfter} (null when the catalog does not know them: one
+     * registered before V34) and its {@code state} ({@link CertificateState#key}).
+     */
+    static void validity(JsonGenerator json, Optional<Validity> validity, CertificateState state) throws IOException {
+        json.writeFieldName("notBefore");
+        writeInstant(json, validity.map(Validity::notBefore));
+        json.writeFieldName("notAfter");
+        writeInstant(json, validity.map(Validity::notAfter));
+        json.writeStringField("state", state.key());
+    }
+
+    private static void writeInstant(JsonGenerator json, Optional<Instant> instant) throws IOException {
+        if (instant.isPresent()) {
+            json.writeString(instant.get().toString());
+        } else {
+            json.writeNull();
         }
     }
 

@@ -117,6 +117,53 @@ class CertificateLoginIT {
         assertThat(free.body()).contains("\"fingerprint\":\"");
     }
 
+    /**
+     * Over the admin API an expired certificate is refused, naming its notAfter, and nothing is registered; one not
+     * valid yet (for a rollover) is registered and answered as {@code not-yet-valid}; the tenant's account list shows
+     * each certificate of an account with its validity and state (before, an expired one was registered with a 201,
+     * and the list showed no certificate).
+     */
+    @Test
+    void anExpiredCertificate_isRefusedOverTheAdminApi_andTheAccountListShowsEachCertificatesState() throws Exception {
+        Path valid = registered("alice-laptop");
+        String admin = gateway.core().incidents().administrators().add("root-admin", "cli");
+        Path expired = TestTls.clientPem(clients, "alice-old", Duration.ofDays(2), dir); // valid for 1 day
+        Path next = TestTls.clientPem(clients, "alice-next", Duration.ofDays(-2), dir);
+
+        Curl.Result refused = registerOverTheApi(admin, TestGateway.USER, expired);
+        Curl.Result early = registerOverTheApi(admin, TestGateway.USER, next);
+        Curl.Result list = curl.run("-H", "Authorization: Bearer " + admin,
+                gateway.url("/v1/admin/tenants/" + TestGateway.TENANT + "/accounts"));
+
+        assertThat(refused.status()).as(refused.body()).isBetween(400, 499);
+        assertThat(refused.body()).contains("expired on " + notAfter(expired));
+        assertThat(early.status()).as(early.body()).isEqualTo(201);
+        assertThat(early.body()).contains("\"fingerprint\":\"" + fingerprint(next) + "\",\"notBefore\":\""
+                + notBefore(next) + "\",\"notAfter\":\"" + notAfter(next) + "\",\"state\":\"not-yet-valid\"");
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        assertThat(list.body()).contains("\"clientCertificates\":[{\"fingerprint\":\"" + fingerprint(valid)
+                + "\",\"subject\":\"CN=alice-laptop\",\"notBefore\":\"" + notBefore(valid) + "\",\"notAfter\":\""
+                + notAfter(valid) + "\",\"state\":\"valid\"}", "\"fingerprint\":\"" + fingerprint(next)
+                + "\",\"subject\":\"CN=alice-next\",\"notBefore\":\"" + notBefore(next) + "\",\"notAfter\":\""
+                + notAfter(next) + "\",\"state\":\"not-yet-valid\"}").doesNotContain(fingerprint(expired));
+    }
+
+    private static java.security.cert.X509Certificate read(Path pem) throws Exception {
+        return Pem.readCertificates(pem).get(0);
+    }
+
+    private static String fingerprint(Path pem) throws Exception {
+        return io.vaultgate.core.pki.Fingerprints.sha256(read(pem));
+    }
+
+    private static String notBefore(Path pem) throws Exception {
+        return read(pem).getNotBefore().toInstant().toString();
+    }
+
+    private static String notAfter(Path pem) throws Exception {
+        return read(pem).getNotAfter().toInstant().toString();
+    }
+
     private Curl.Result registerOverTheApi(String adminToken, String username, Path certificate) throws Exception {
         String pem = Files.readString(certificate).replace("\r", "").replace("\n", "\\n");
         return curl.run("-X", "POST", "-H", "Authorization: Bearer " + adminToken, "-H",

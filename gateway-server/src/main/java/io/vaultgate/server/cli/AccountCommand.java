@@ -2,7 +2,9 @@ package io.vaultgate.server.cli;
 
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.admin.Administration;
+import io.vaultgate.core.admin.RegisteredCertificate;
 import io.vaultgate.core.auth.SshPublicKey;
+import io.vaultgate.core.pki.CertificateState;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.server.DataDirectory;
 import java.io.BufferedReader;
@@ -46,7 +48,7 @@ public final class AccountCommand {
 
         @Option(names = "--client-cert", paramLabel = "PEM",
                 description = "A client certificate (PEM) the account may log in with over HTTPS mutual TLS; "
-                        + "refused (exit 1, no account made) if another account holds it.")
+                        + "refused (exit 1, no account made) if it has expired or another account holds it.")
         java.nio.file.Path clientCertificate;
 
         @Option(names = "--issue-client-cert", paramLabel = "DIR",
@@ -73,18 +75,26 @@ public final class AccountCommand {
             keyLines.forEach(SshPublicKey::parse);
             java.security.cert.X509Certificate certificate = clientCertificate == null ? null
                     : readCertificate(clientCertificate);
-            if (certificate != null) {
-                admin.requireFreeClientCertificate(TenantId.of(tenant), certificate); // before the account is made
-            }
-            if (passwordFromStdin) { // one transaction: a refused password (too short, refused) leaves no account
-                char[] password = readPassword();
-                try {
-                    admin.createAccount(TenantId.of(tenant), username, password);
-                } finally {
+            // one transaction with the password and the certificate: a refused one (a password too short or refused
+            // by the tenant; a certificate expired or another account's) leaves no account behind
+            char[] password = passwordFromStdin ? readPassword() : null;
+            RegisteredCertificate registered = null;
+            try {
+                TenantId id = TenantId.of(tenant);
+                if (certificate == null) {
+                    if (password == null) {
+                        admin.createAccount(id, username);
+                    } else {
+                        admin.createAccount(id, username, password);
+                    }
+                } else {
+                    registered = password == null ? admin.createAccount(id, username, certificate)
+                            : admin.createAccount(id, username, certificate, password);
+                }
+            } finally {
+                if (password != null) {
                     java.util.Arrays.fill(password, '\0');
                 }
-            } else {
-                admin.createAccount(TenantId.of(tenant), username);
             }
             out.println("Created account " + username + " in tenant " + tenant);
             if (passwordFromStdin) {
@@ -93,19 +103,29 @@ public final class AccountCommand {
             for (String line : keyLines) {
                 out.println("  added SSH key " + admin.addSshKey(username, line).fingerprint());
             }
-            if (certificate != null) {
-                out.println("  added client certificate " + admin.addClientCertificate(username, certificate));
+            if (registered != null) {
+                out.println("  added client certificate " + registered.fingerprint() + notYetValid(registered));
             }
             if (issueInto != null) {
                 io.vaultgate.core.pki.IssuedCertificate issued = new ClientCertificates(new DataDirectory(config()))
                         .issue(username, issueInto);
                 out.println("  issued client certificate " + admin.addClientCertificate(username, issued.certificate())
-                        + " into " + issueInto.resolve(username + ".crt"));
+                        .fingerprint() + " into " + issueInto.resolve(username + ".crt"));
             }
             if (token) {
                 out.println("  API token (shown once): " + admin.issueAccountToken(username, "cli"));
             }
             return 0;
+        }
+
+        /**
+         * What to add to the line of a certificate registered ahead of its validity (for a rollover): when it starts
+         * logging in. Empty for one valid now.
+         */
+        static String notYetValid(RegisteredCertificate registered) {
+            return registered.state() != CertificateState.NOT_YET_VALID ? ""
+                    : " (not valid yet: mutual-TLS logins with it are accepted from "
+                    + registered.validity().notBefore() + ", until " + registered.validity().notAfter() + ")";
         }
 
         static java.security.cert.X509Certificate readCertificate(java.nio.file.Path pem) {
@@ -131,7 +151,8 @@ public final class AccountCommand {
 
     @Command(name = "add-cert", mixinStandardHelpOptions = true,
             description = {"Register a client certificate (PEM) an existing account may log in with over HTTPS mutual "
-                    + "TLS. A certificate logs in as one account: one another account holds is refused (exit 1).",
+                    + "TLS. A certificate logs in as one account: one another account holds is refused (exit 1), as is "
+                    + "an expired one.",
                     "Example: vaultgate account add-cert acme-api --client-cert acme-api.crt"})
     static final class AddCertificate extends CoreTask {
         @Parameters(paramLabel = "USERNAME", description = "The account.")
@@ -146,9 +167,10 @@ public final class AccountCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            String fingerprint = Actor.administration(core).addClientCertificate(username,
+            RegisteredCertificate registered = Actor.administration(core).addClientCertificate(username,
                     Add.readCertificate(clientCertificate));
-            out.println("Added client certificate " + fingerprint + " to account " + username);
+            out.println("Added client certificate " + registered.fingerprint() + " to account " + username
+                    + Add.notYetValid(registered));
             return 0;
         }
     }

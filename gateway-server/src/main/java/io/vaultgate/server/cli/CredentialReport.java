@@ -56,7 +56,7 @@ final class CredentialReport {
                     + token.expires().map(at -> "  expires " + time(at)).orElse(""));
         }
         out.println("  totp:         " + (holder.totpEnrolled() ? "enrolled" : "not enrolled"));
-        if (holder.sshKeys().isEmpty() && holder.certificates().stream().allMatch(c -> c.expiredAt(now))
+        if (holder.sshKeys().isEmpty() && holder.certificates().stream().noneMatch(c -> c.stateAt(now).mayLogIn())
                 && holder.tokens().isEmpty() && !(holder.passwordSet() && holder.passwordLogin())) {
             out.println("  (no usable credential: " + holder.username() + " cannot log in)");
         }
@@ -76,19 +76,22 @@ final class CredentialReport {
 
     /**
      * When the certificate expires (UTC), marked {@code EXPIRED} once it has (the TLS handshake refuses it) and
-     * flagged within {@link Validity#SOON} of it; {@code expiry unknown} if it was registered before
-     * the catalog recorded validity (V34).
+     * flagged within {@link Validity#SOON} of it; {@code NOT YET VALID until} its {@code notBefore} before that (the
+     * handshake refuses it until then too: one registered ahead of a rollover); {@code expiry unknown} if it was
+     * registered before the catalog recorded validity (V34).
      */
     static String expiry(ClientCertificate certificate, Instant now) {
         if (certificate.validity().isEmpty()) {
             return "expiry unknown";
         }
-        Instant notAfter = certificate.validity().get().notAfter();
-        if (certificate.expiredAt(now)) {
-            return "EXPIRED " + time(notAfter) + " (mutual-TLS logins with it are refused)";
-        }
-        return "expires " + time(notAfter) + (notAfter.isBefore(now.plus(Validity.SOON))
-                ? " (within " + Validity.SOON.toDays() + " days)" : "");
+        Validity validity = certificate.validity().get();
+        return switch (validity.stateAt(now)) {
+            case EXPIRED -> "EXPIRED " + time(validity.notAfter()) + " (mutual-TLS logins with it are refused)";
+            case NOT_YET_VALID -> "NOT YET VALID until " + time(validity.notBefore()) + ", expires "
+                    + time(validity.notAfter()) + " (mutual-TLS logins with it are refused until then)";
+            default -> "expires " + time(validity.notAfter()) + (validity.endsBefore(now.plus(Validity.SOON))
+                    ? " (within " + Validity.SOON.toDays() + " days)" : "");
+        };
     }
 
     private static String time(Instant instant) {

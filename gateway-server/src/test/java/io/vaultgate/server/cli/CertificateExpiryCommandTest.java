@@ -3,6 +3,7 @@ package io.vaultgate.server.cli;
 import static io.vaultgate.server.cli.AccountCredentialCommandsTest.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vaultgate.core.catalog.AccountRepository;
 import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.Fingerprints;
@@ -26,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * certificate's expiry (UTC) and marks an expired one, {@code account list --certificates-expiring 30d} lists the ones
  * to replace across tenants, {@code doctor} reports those expiring within 30 days or expired with the commands that
  * replace and revoke them; a certificate registered before the catalog recorded validity is shown as of unknown
- * expiry until it is registered again.
+ * expiry until it is registered again. Registering an expired certificate is refused; one not valid yet is registered
+ * and shown as such. The command line runs on the system clock, so the expired certificate of the set-up is written as
+ * its registration recorded it when it was still valid ({@link #registeredWhileValid}).
  */
 class CertificateExpiryCommandTest {
 
@@ -49,8 +52,8 @@ class CertificateExpiryCommandTest {
         expired = certificate("acme-old", now.minus(Duration.ofDays(40)), Duration.ofDays(10));
         soon = certificate("globex-soon", now, Duration.ofDays(10));
         later = certificate("acme-api", now, Duration.ofDays(397));
-        ok(cli.run("account", "add", "acme-old", "--tenant", "acme", "--client-cert",
-                pem("acme-old").toString()));
+        ok(cli.run("account", "add", "acme-old", "--tenant", "acme"));
+        registeredWhileValid("acme-old", expired, now.minus(Duration.ofDays(40)));
         ok(cli.run("account", "add", "globex-soon", "--tenant", "globex", "--client-cert",
                 pem("globex-soon").toString()));
         ok(cli.run("account", "add", "acme-api", "--tenant", "acme", "--client-cert",
@@ -147,6 +150,54 @@ class CertificateExpiryCommandTest {
 
         assertThat(ok(cli.run("account", "show", "acme-api")).out())
                 .contains("  expires " + notAfter(later)).doesNotContain("expiry unknown");
+    }
+
+    @Test
+    void anExpiredCertificate_isRefused_byAddCertAndByAccountAdd_namingItsNotAfter_andNoAccountIsMade()
+            throws Exception {
+        X509Certificate gone = certificate("acme-gone", now.minus(Duration.ofDays(40)), Duration.ofDays(10));
+
+        Result addCert = cli.run("account", "add-cert", "acme-api", "--client-cert", pem("acme-gone").toString());
+        Result add = cli.run("account", "add", "acme-new", "--tenant", "acme", "--client-cert",
+                pem("acme-gone").toString(), "--token");
+
+        assertThat(addCert.exitCode()).as(addCert.out()).isEqualTo(1);
+        assertThat(addCert.err()).contains("vaultgate: client certificate " + Fingerprints.sha256(gone)
+                + " expired on " + notAfter(gone), "TLS handshakes refuse it", "register the new one instead");
+        assertThat(add.exitCode()).as(add.out()).isEqualTo(1);
+        assertThat(add.err()).contains("expired on " + notAfter(gone));
+        assertThat(add.out()).doesNotContain("API token");
+        assertThat(cli.run("account", "show", "acme-new").exitCode()).as("no account made").isEqualTo(1);
+        assertThat(ok(cli.run("account", "show", "acme-api")).out()).contains("client certificates: 1")
+                .doesNotContain(Fingerprints.sha256(gone));
+    }
+
+    @Test
+    void aCertificateNotValidYet_isRegistered_sayingFromWhen_andShownNotYetValid_andNotUsable() throws Exception {
+        X509Certificate next = certificate("acme-next", now.plus(Duration.ofDays(7)), Duration.ofDays(397));
+        String notBefore = next.getNotBefore().toInstant().toString();
+
+        Result added = ok(cli.run("account", "add", "acme-next", "--tenant", "acme", "--client-cert",
+                pem("acme-next").toString()));
+        Result show = ok(cli.run("account", "show", "acme-next"));
+
+        assertThat(added.out()).contains("  added client certificate " + Fingerprints.sha256(next) + " (not valid "
+                + "yet: mutual-TLS logins with it are accepted from " + notBefore + ", until " + notAfter(next) + ")");
+        assertThat(show.out()).contains("  NOT YET VALID until " + notBefore + ", expires " + notAfter(next)
+                + " (mutual-TLS logins with it are refused until then)", "(no usable credential: acme-next cannot "
+                + "log in)").doesNotContain("  expires " + notAfter(next));
+    }
+
+    /**
+     * Writes the registration of {@code certificate} to {@code username} as the catalog records it (validity included)
+     * when it is registered at {@code at}, while it is valid: the command line, on the system clock, refuses it now.
+     */
+    private void registeredWhileValid(String username, X509Certificate certificate, Instant at) {
+        AccountRepository accounts = new AccountRepository();
+        try (Database catalog = Database.sqlite(home.resolve("catalog.db"))) {
+            catalog.inTransaction(jdbc -> accounts.addCertificate(jdbc, accounts.findByUsername(jdbc, username)
+                    .orElseThrow().id(), certificate, at));
+        }
     }
 
     private X509Certificate certificate(String name, Instant issuedAt, Duration validity) throws Exception {
