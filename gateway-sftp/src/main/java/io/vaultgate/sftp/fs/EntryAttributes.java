@@ -76,12 +76,12 @@ record EntryAttributes(FileEntry entry) implements PosixFileAttributes {
 
     @Override
     public UserPrincipal owner() {
-        return () -> OWNER;
+        return FixedOwner.VAULTGATE;
     }
 
     @Override
     public GroupPrincipal group() {
-        return () -> OWNER;
+        return FixedOwner.VAULTGATE;
     }
 
     @Override
