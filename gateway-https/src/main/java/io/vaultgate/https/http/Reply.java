@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * before the request body was read to its end (draining an unwanted upload would cost more than a new
  * TLS handshake, and leftover body bytes must never be parsed as the next request). On HTTP/2 only the
  * request's stream ends then: after the complete response, {@code RST_STREAM NO_ERROR} tells the client to
- * stop sending the body (RFC 9113 8.1), and the connection's other streams go on.
+ * stop sending the body (RFC 9113 8.1), and the connection's other streams go on. Every final response says
+ * {@code Cache-Control: no-store}.
  */
 public final class Reply {
 
@@ -172,6 +173,9 @@ public final class Reply {
         }
         sent = true;
         response.headers().setAll(everyResponse); // set, not add: an exchange may have set them already
+        // no answer is kept by a browser's or proxy's cache (ASVS 8.2.1): files are decrypted tenant data, listings
+        // name them, JSON answers carry receipts, batches, credentials; a 304 or a problem too, so no route can forget
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         boolean close = !keepAlive || bodyPending;
         closing = close;
         ACCESS.info("{} \"{}\" {}{}", ClientAddress.of(ctx.channel()), requestLine, response.status().code(),
