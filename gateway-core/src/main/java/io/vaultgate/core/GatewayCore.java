@@ -81,10 +81,12 @@ public final class GatewayCore implements AutoCloseable {
      *
      * @param reorderMemoryBytes what all uploads together may hold of writes that arrived ahead of a gap
      *                           ({@link ReorderMemory}); {@link #DEFAULT_REORDER_MEMORY} unless set
+     * @param reorderMemoryPerTenantBytes what the uploads of one tenant may hold of it, at most all of it; a
+     *                           quarter of it unless set, so that one tenant cannot fail the others' uploads
      */
     public record Settings(Duration partialExpiry, int reorderWindowSegments, Duration batchLease,
                            CheckpointPolicy auditCheckpoints, AccessPolicy access, NodeSettings node,
-                           long reorderMemoryBytes) {
+                           long reorderMemoryBytes, long reorderMemoryPerTenantBytes) {
 
         /** 64 MiB: sixteen uploads' default reorder windows full at once. */
         public static final long DEFAULT_REORDER_MEMORY = 64L << 20;
@@ -110,25 +112,34 @@ public final class GatewayCore implements AutoCloseable {
         public Settings(Duration partialExpiry, int reorderWindowSegments, Duration batchLease,
                         CheckpointPolicy auditCheckpoints, AccessPolicy access, NodeSettings node) {
             this(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, access, node,
-                    DEFAULT_REORDER_MEMORY);
+                    DEFAULT_REORDER_MEMORY, DEFAULT_REORDER_MEMORY / 4);
         }
 
         /** The same settings for node {@code node} of a cluster (by default a process of its own). */
         public Settings withNode(NodeSettings node) {
             return new Settings(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, access, node,
-                    reorderMemoryBytes);
+                    reorderMemoryBytes, reorderMemoryPerTenantBytes);
         }
 
         /** The same settings with this defender, MFA, banner and session-check policy. */
         public Settings withAccess(AccessPolicy policy) {
             return new Settings(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, policy, node,
-                    reorderMemoryBytes);
+                    reorderMemoryBytes, reorderMemoryPerTenantBytes);
         }
 
-        /** The same settings with {@code bytes} of reorder memory for all uploads together. */
+        /**
+         * The same settings with {@code bytes} of reorder memory for all uploads together, and a quarter of it for
+         * the uploads of one tenant ({@link #withReorderMemoryPerTenant} after this to set another share).
+         */
         public Settings withReorderMemory(long bytes) {
             return new Settings(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, access, node,
-                    bytes);
+                    bytes, bytes / 4);
+        }
+
+        /** The same settings with {@code bytes} of the reorder memory for the uploads of one tenant together. */
+        public Settings withReorderMemoryPerTenant(long bytes) {
+            return new Settings(partialExpiry, reorderWindowSegments, batchLease, auditCheckpoints, access, node,
+                    reorderMemoryBytes, bytes);
         }
 
         public Settings {
@@ -140,6 +151,10 @@ public final class GatewayCore implements AutoCloseable {
             }
             if (reorderMemoryBytes < 0) {
                 throw new IllegalArgumentException("the reorder memory must be at least 0 bytes");
+            }
+            if (reorderMemoryPerTenantBytes < 0 || reorderMemoryPerTenantBytes > reorderMemoryBytes) {
+                throw new IllegalArgumentException("a tenant's share of the reorder memory must be 0 to "
+                        + reorderMemoryBytes + " bytes, was " + reorderMemoryPerTenantBytes);
             }
             if (batchLease.isNegative() || batchLease.isZero()) {
                 throw new IllegalArgumentException("the batch lease must be positive");
@@ -269,7 +284,8 @@ public final class GatewayCore implements AutoCloseable {
                 metrics.transfers().metered(new CatalogFileService(database, fileRows, new DirectoryRepository(),
                         batches, shredder, opener, audit, clock)),
                 new EncryptingIngestService(database, tenants, fileRows, batches, store, keys, ledger, gate,
-                        settings.reorderWindowSegments(), new ReorderMemory(settings.reorderMemoryBytes()), random,
+                        settings.reorderWindowSegments(), new ReorderMemory(settings.reorderMemoryBytes(),
+                                settings.reorderMemoryPerTenantBytes()), random,
                         clock, metrics.transfers(), settings.node().id(), kekCatalog),
                 new BatchService(database, batches, routes, tenants, settings.batchLease(), audit, clock,
                         new Policies(database, tenants, operators, routes, audit, UNNAMED_ACTOR, clock)),

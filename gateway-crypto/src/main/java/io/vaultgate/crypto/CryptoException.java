@@ -1,5 +1,7 @@
 package io.vaultgate.crypto;
 
+import java.util.Objects;
+
 /**
  * The closed set of crypto failures. Unchecked, so streams and providers can throw them through
  * {@code java.nio} and functional interfaces; callers that map failures to protocol status codes
@@ -68,12 +70,28 @@ public abstract sealed class CryptoException extends RuntimeException {
 
   /**
    * A positional write arrived ahead of a gap while the process's memory for such early bytes
-   * ({@link io.vaultgate.crypto.stream.ReorderMemory}) was spent; nothing of it was kept, and the
-   * writer stays usable.
+   * ({@link io.vaultgate.crypto.stream.ReorderMemory}), or the uploading tenant's share of it, was
+   * spent; nothing of it was kept, and the writer stays usable.
    */
   public static final class ReorderMemoryFull extends CryptoException {
-    public ReorderMemoryFull(String message) {
+    /** Which bound refused the write. */
+    public enum Bound {
+      /** The memory of the whole process. */
+      PROCESS,
+      /** The share one tenant may hold of it. */
+      TENANT
+    }
+
+    private final Bound bound;
+
+    public ReorderMemoryFull(Bound bound, String message) {
       super(message);
+      this.bound = Objects.requireNonNull(bound, "bound");
+    }
+
+    /** The bound the write would have crossed. */
+    public Bound bound() {
+      return bound;
     }
   }
 

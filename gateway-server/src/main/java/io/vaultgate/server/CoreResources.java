@@ -111,7 +111,8 @@ public final class CoreResources implements AutoCloseable {
         }
         return GatewayCore.assemble(database, store, keys, auditKey,
                 new GatewayCore.Settings(config.uploads().partialExpiry(), window).withAccess(config.access().policy())
-                        .withNode(node).withReorderMemory(config.uploads().reorderMemory().bytes()),
+                        .withNode(node).withReorderMemory(config.uploads().reorderMemory().bytes())
+                        .withReorderMemoryPerTenant(config.uploads().reorderMemoryPerTenantBytes()),
                 random, hostClock, metrics);
     }
 

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The protocol review's amplification, through MINA's client: one-byte WRITEs into every segment of the reorder
  * window, on several handles, make the gateway hold a 64 KiB buffer per segment. The shared reorder memory
- * ({@code uploads.reorder-memory}, here 8 segments) refuses what goes past it with a status, and gives it back when
- * those uploads end, so an honest out-of-order upload then goes through.
+ * ({@code uploads.reorder-memory}, here 8 segments, all of which this one tenant may hold) refuses what goes past it
+ * with a status, and gives it back when those uploads end, so an honest out-of-order upload then goes through.
  */
 class ReorderMemoryIT {
 
@@ -31,7 +31,8 @@ class ReorderMemoryIT {
 
     @RegisterExtension
     final TestSftpGateway gateway = TestSftpGateway.withDefaults()
-            .withCoreSettings(settings -> settings.withReorderMemory(8L * SEGMENT));
+            .withCoreSettings(settings -> settings.withReorderMemory(8L * SEGMENT)
+                    .withReorderMemoryPerTenant(8L * SEGMENT));
 
     @Test
     void oneByteWritesAheadOfAGap_onManyHandles_areRefusedPastTheSharedMemory_andItIsGivenBackAtClose()

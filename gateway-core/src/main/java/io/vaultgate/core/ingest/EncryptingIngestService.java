@@ -27,6 +27,7 @@ import io.vaultgate.crypto.KeyProvider;
 import io.vaultgate.crypto.KeySlot;
 import io.vaultgate.crypto.stream.OutOfOrderEnvelopeWriter;
 import io.vaultgate.crypto.stream.ReorderMemory;
+import io.vaultgate.crypto.stream.ReorderShare;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -65,7 +66,8 @@ public final class EncryptingIngestService implements IngestService {
     private final PartialUploadRepository uploads = new PartialUploadRepository();
 
     /**
-     * @param reorderMemory what all uploads together may hold of writes that arrived ahead of a gap
+     * @param reorderMemory what all uploads together, and the uploads of one tenant, may hold of writes that arrived
+     *                      ahead of a gap; each upload takes from its file's tenant's share
      * @param metrics told when an upload starts, and counts its bytes (the ledger reports its end to it)
      * @param node this node's id, written on every upload it opens or resumes
      * @param kek the node's check of its keystore against the catalog's KEK versions (the core's, shared)
@@ -311,11 +313,12 @@ public final class EncryptingIngestService implements IngestService {
         try {
             object = resume ? store.reopen(file.tenant(), file.objectId()) : store.create(file.tenant(), file.objectId());
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            ReorderShare share = reorderMemory.share(file.tenant().value());
             OutOfOrderEnvelopeWriter writer = resume
                     ? OutOfOrderEnvelopeWriter.resume(dek, context, object.channel(), windowSegments, digest::update,
-                            reorderMemory)
+                            share)
                     : OutOfOrderEnvelopeWriter.create(dek, context, object.channel(), windowSegments, digest::update,
-                            reorderMemory);
+                            share);
             return metrics.metered(new EncryptingUpload(file, object, writer, digest, ledger, gate, tenant.quota(),
                     tenant.maxFileSize(), usedByOthers, actor, resultOf));
         } catch (IOException e) {

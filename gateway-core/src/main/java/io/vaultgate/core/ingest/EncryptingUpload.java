@@ -91,9 +91,7 @@ final class EncryptingUpload implements Upload {
             throw new GatewayException(Reason.INVALID_REQUEST, file.path() + ": write at offset " + offset
                     + " is too far ahead of the data received so far", e.getMessage(), e);
         } catch (CryptoException.ReorderMemoryFull e) {
-            throw new GatewayException(Reason.UNAVAILABLE, file.path() + ": write at offset " + offset
-                    + " arrived ahead of a gap while the gateway's memory for such writes is in use; "
-                    + "send the writes in order, or try again later", e.getMessage(), e);
+            throw ReorderRefusal.of(file.path().toString(), offset, e);
         } catch (IOException e) {
             discard("storage failure");
             throw StorageFailures.of(file.path().toString(), e);

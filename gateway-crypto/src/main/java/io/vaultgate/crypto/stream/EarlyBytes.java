@@ -8,16 +8,16 @@ import java.util.TreeMap;
 /**
  * Plaintext that arrived ahead of the contiguous prefix, kept per segment until the gap before it
  * fills; segment buffers come from, and go back to, the writer's pool, and each segment kept holds
- * its size of the process's {@link ReorderMemory} until it is sealed or dropped. Part of {@link
+ * its size of the tenant's {@link ReorderShare} of the process's {@link ReorderMemory} until it is sealed or dropped. Part of {@link
  * OutOfOrderEnvelopeWriter}; not thread-safe.
  */
 final class EarlyBytes {
   private final int segmentSize;
   private final SegmentBufferPool buffers;
-  private final ReorderMemory memory;
+  private final ReorderShare memory;
   private final TreeMap<Long, PendingSegment> segments = new TreeMap<>();
 
-  EarlyBytes(SegmentBufferPool buffers, ReorderMemory memory) {
+  EarlyBytes(SegmentBufferPool buffers, ReorderShare memory) {
     this.segmentSize = buffers.segmentSize();
     this.buffers = buffers;
     this.memory = memory;
@@ -27,7 +27,8 @@ final class EarlyBytes {
    * Copies {@code src} (all of it) to plaintext offset {@code offset}; later writes win.
    *
    * @throws CryptoException.ReorderMemoryFull if the segments it needs are more than the process's
-   *     reorder memory has left; then nothing is kept and {@code src} is untouched
+   *     reorder memory, or the tenant's share of it, has left; then nothing is kept and {@code src}
+   *     is untouched
    */
   void keep(long offset, ByteBuffer src) {
     long first = offset / segmentSize;
@@ -36,9 +37,8 @@ final class EarlyBytes {
     for (long index = first; index <= last; index++) {
       needed += segments.containsKey(index) ? 0 : 1;
     }
-    if (needed > 0 && !memory.take(needed * segmentSize)) {
-      throw new CryptoException.ReorderMemoryFull("the " + memory.limit() + " bytes this process"
-          + " keeps for writes that arrive ahead of a gap are in use; send the writes in order");
+    if (needed > 0) {
+      memory.take(needed * segmentSize);
     }
     long position = offset;
     while (src.hasRemaining()) {

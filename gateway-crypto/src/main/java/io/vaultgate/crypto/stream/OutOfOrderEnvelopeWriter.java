@@ -27,8 +27,8 @@ import java.util.function.Consumer;
  * fills. Segments are sealed strictly in index order, each once a later byte proves it is not the
  * last. {@link #resume} and {@link #recover} rebuild the writer from the stored segments ({@link
  * StoredSegments}). Memory: at most {@code w} segment buffers for early bytes, and no more than the
- * {@link ReorderMemory} shared by the process's writers has left (a writer created without one has
- * its window's worth to itself); one buffer for segment 0 while it is the head, one sealed-segment
+ * {@link ReorderMemory} shared by the process's writers, and the tenant's {@link ReorderShare} of
+ * it, have left (a writer created without one has its window's worth to itself); one buffer for segment 0 while it is the head, one sealed-segment
  * buffer, and at most {@link SegmentBufferPool#MAX_FREE} free buffers kept for reuse.
  *
  * <p>The optional listener receives every plaintext byte exactly once, in order, in read-only
@@ -60,7 +60,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
 
   private OutOfOrderEnvelopeWriter(
       SeekableByteChannel file, SegmentCipher cipher, int segmentSize, int window,
-      Consumer<ByteBuffer> listener, ReorderMemory memory) {
+      Consumer<ByteBuffer> listener, ReorderShare memory) {
     if (window < 1 || window > MAX_WINDOW_SEGMENTS) {
       throw new IllegalArgumentException(
           "window must be 1 to " + MAX_WINDOW_SEGMENTS + " segments, was " + window);
@@ -69,7 +69,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
     this.window = window;
     this.buffers = new SegmentBufferPool(segmentSize);
     this.early = new EarlyBytes(buffers,
-        memory != null ? memory : new ReorderMemory((long) window * segmentSize));
+        memory != null ? memory : ReorderShare.ofItsOwn((long) window * segmentSize));
     this.sealer = new ContiguousSealer(file, cipher, buffers, listener == null ? b -> { } : listener,
         early::sealed);
   }
@@ -87,11 +87,11 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
 
   /**
    * Like {@link #create(DataKey, EnvelopeContext, SeekableByteChannel, int, Consumer)}, keeping early
-   * bytes in {@code memory}, shared with the process's other writers.
+   * bytes in {@code memory}, the tenant's share of the memory of the process's writers.
    */
   public static OutOfOrderEnvelopeWriter create(
       DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
-      Consumer<ByteBuffer> plaintextListener, ReorderMemory memory) throws IOException {
+      Consumer<ByteBuffer> plaintextListener, ReorderShare memory) throws IOException {
     return create(dek, ctx, file, windowSegments, plaintextListener,
         EnvelopeFormat.DEFAULT_SEGMENT_SIZE, RandomSource.secure(), memory);
   }
@@ -106,7 +106,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   static OutOfOrderEnvelopeWriter create(
       DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
       Consumer<ByteBuffer> plaintextListener, int segmentSize, RandomSource random,
-      ReorderMemory memory) throws IOException {
+      ReorderShare memory) throws IOException {
     Objects.requireNonNull(file, "file");
     OpenedEnvelope env = OpenedEnvelope.create(dek, ctx, segmentSize, random);
     SegmentCipher cipher = env.segmentCipher(ctx, random);
@@ -126,16 +126,16 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   public static OutOfOrderEnvelopeWriter resume(
       DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
       Consumer<ByteBuffer> plaintextListener) throws IOException {
-    return resume(dek, ctx, file, windowSegments, plaintextListener, (ReorderMemory) null);
+    return resume(dek, ctx, file, windowSegments, plaintextListener, (ReorderShare) null);
   }
 
   /**
    * Like {@link #resume(DataKey, EnvelopeContext, SeekableByteChannel, int, Consumer)}, keeping
-   * early bytes in {@code memory}, shared with the process's other writers.
+   * early bytes in {@code memory}, the tenant's share of the memory of the process's writers.
    */
   public static OutOfOrderEnvelopeWriter resume(
       DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
-      Consumer<ByteBuffer> plaintextListener, ReorderMemory memory) throws IOException {
+      Consumer<ByteBuffer> plaintextListener, ReorderShare memory) throws IOException {
     return reopen(dek, ctx, file, windowSegments, plaintextListener, RandomSource.secure(), false,
         memory);
   }
@@ -170,11 +170,11 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
 
   /**
    * Like {@link #recover(DataKey, EnvelopeContext, SeekableByteChannel, int, Consumer)}, keeping
-   * early bytes in {@code memory}, shared with the process's other writers.
+   * early bytes in {@code memory}, the tenant's share of the memory of the process's writers.
    */
   public static OutOfOrderEnvelopeWriter recover(
       DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
-      Consumer<ByteBuffer> plaintextListener, ReorderMemory memory) throws IOException {
+      Consumer<ByteBuffer> plaintextListener, ReorderShare memory) throws IOException {
     return reopen(dek, ctx, file, windowSegments, plaintextListener, RandomSource.secure(), true,
         memory);
   }
@@ -182,7 +182,7 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
   static OutOfOrderEnvelopeWriter reopen(
       DataKey dek, EnvelopeContext ctx, SeekableByteChannel file, int windowSegments,
       Consumer<ByteBuffer> plaintextListener, RandomSource random, boolean recovering,
-      ReorderMemory memory) throws IOException {
+      ReorderShare memory) throws IOException {
     OpenedEnvelope env = OpenedEnvelope.read(dek, ctx, file);
     SegmentCipher cipher = env.segmentCipher(ctx, random);
     OutOfOrderEnvelopeWriter w = new OutOfOrderEnvelopeWriter(
@@ -208,7 +208,8 @@ public final class OutOfOrderEnvelopeWriter implements Closeable {
    *
    * @throws CryptoException.WriteOutOfWindow if the range leaves the reorder window
    * @throws CryptoException.ReorderMemoryFull if it arrived ahead of a gap and the process's reorder
-   *     memory cannot hold it; nothing of it was kept and the writer stays open
+   *     memory, or the tenant's share of it, cannot hold it; nothing of it was kept and the writer
+   *     stays open
    */
   public synchronized void write(long offset, ByteBuffer src) throws IOException {
     requireState(State.OPEN);

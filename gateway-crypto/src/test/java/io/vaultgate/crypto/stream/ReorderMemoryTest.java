@@ -30,7 +30,7 @@ class ReorderMemoryTest {
     try {
       for (int h = 0; h < 8; h++) {
         OutOfOrderEnvelopeWriter w = OutOfOrderEnvelopeWriter.create(DataKey.generate(),
-            new EnvelopeContext("acme", "f_" + h), new MemoryChannel(), 64, null, memory);
+            new EnvelopeContext("acme", "f_" + h), new MemoryChannel(), 64, null, memory.share("acme"));
         writers.add(w);
         for (int k = 1; k < 64; k++) {
           try {
@@ -56,7 +56,8 @@ class ReorderMemoryTest {
     DataKey dek = DataKey.generate();
     EnvelopeContext ctx = new EnvelopeContext("acme", "f_1");
     MemoryChannel file = new MemoryChannel();
-    try (OutOfOrderEnvelopeWriter w = OutOfOrderEnvelopeWriter.create(dek, ctx, file, 8, null, memory)) {
+    try (OutOfOrderEnvelopeWriter w =
+        OutOfOrderEnvelopeWriter.create(dek, ctx, file, 8, null, memory.share("acme"))) {
       w.write(S, ByteBuffer.wrap(plain, S, S + 1)); // segments 1 and 2: all the memory there is
       assertThat(memory.held()).isEqualTo(2L * S);
 
@@ -77,7 +78,7 @@ class ReorderMemoryTest {
   void aWriteAlreadyHeldSegmentsCover_needsNoMoreMemory() throws IOException {
     ReorderMemory memory = new ReorderMemory(S);
     try (OutOfOrderEnvelopeWriter w = OutOfOrderEnvelopeWriter.create(DataKey.generate(),
-        new EnvelopeContext("acme", "f_1"), new MemoryChannel(), 8, null, memory)) {
+        new EnvelopeContext("acme", "f_1"), new MemoryChannel(), 8, null, memory.share("acme"))) {
       w.write(S + 10, ByteBuffer.allocate(10));
       w.write(S + 100, ByteBuffer.allocate(100));
       assertThat(memory.held()).isEqualTo(S);
@@ -91,7 +92,7 @@ class ReorderMemoryTest {
   void aSuspendedWriter_givesItsEarlyBytesBack() throws IOException {
     ReorderMemory memory = new ReorderMemory(8L * S);
     try (OutOfOrderEnvelopeWriter w = OutOfOrderEnvelopeWriter.create(DataKey.generate(),
-        new EnvelopeContext("acme", "f_1"), new MemoryChannel(), 8, null, memory)) {
+        new EnvelopeContext("acme", "f_1"), new MemoryChannel(), 8, null, memory.share("acme"))) {
       w.write(0, ByteBuffer.allocate(100));
       w.write(3L * S, ByteBuffer.allocate(2 * S));
       assertThat(memory.held()).isEqualTo(2L * S);
