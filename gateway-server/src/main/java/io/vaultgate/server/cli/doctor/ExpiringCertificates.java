@@ -24,6 +24,19 @@ final class ExpiringCertificates implements Check {
             + "`vaultgate tls import --cert FILE --key FILE` for one from your CA; a running gateway serves it within "
             + "seconds (docs/operations.md, \"Replacing and renewing the HTTPS certificate\")";
 
+    /**
+     * The private CA: no command renews it in place (a new CA means new trust on every client), so the fix moves the
+     * certificates it signs to another CA before it expires.
+     */
+    static final String PRIVATE_CA_FIX = "no command renews the private CA; before it expires, install a server "
+            + "certificate of another CA with `vaultgate tls import --cert FILE --key FILE` (clients then trust that "
+            + "CA instead of tls/ca.crt) and give the accounts whose client certificates it signed new ones with "
+            + "`vaultgate account add-cert`; `vaultgate tls issue` issues certificates only up to its expiry";
+    /** The forwarding CA: the sites' receivers trust it, so the fix is a client certificate of another CA. */
+    static final String FORWARDING_CA_FIX = "no command renews the forwarding CA; before it expires, give each site a "
+            + "client certificate of another CA with `vaultgate forward configure SITE --client-cert FILE --client-key "
+            + "FILE`, and the site that CA for its receiver's --client-ca";
+
     @Override
     public List<Finding> run(DoctorContext context) throws Exception {
         Instant now = context.clock().instant();
@@ -34,11 +47,11 @@ final class ExpiringCertificates implements Check {
                 check(findings, context.show(server), certificate, now, SERVER_FIX);
             }
         }
-        for (Path file : List.of(context.home().caCertificate(), context.home().forwardingCaCertificate())) {
-            if (Files.exists(file)) {
-                for (X509Certificate certificate : Pem.readCertificates(file)) {
-                    check(findings, context.show(file), certificate, now,
-                            "renew it (a new data directory's `vaultgate init` shows how it is issued)");
+        for (CaFile ca : List.of(new CaFile(context.home().caCertificate(), PRIVATE_CA_FIX),
+                new CaFile(context.home().forwardingCaCertificate(), FORWARDING_CA_FIX))) {
+            if (Files.exists(ca.file())) {
+                for (X509Certificate certificate : Pem.readCertificates(ca.file())) {
+                    check(findings, context.show(ca.file()), certificate, now, ca.fix());
                 }
             }
         }
@@ -53,6 +66,10 @@ final class ExpiringCertificates implements Check {
             }
         }
         return findings;
+    }
+
+    /** A CA certificate of the data directory and what to do before it expires. */
+    private record CaFile(Path file, String fix) {
     }
 
     private static void check(List<Finding> findings, String subject, X509Certificate certificate, Instant now,

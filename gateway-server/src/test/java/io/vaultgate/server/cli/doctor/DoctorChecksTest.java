@@ -121,6 +121,25 @@ class DoctorChecksTest {
         assertThat(new ExpiringCertificates().run(context(Map.of(), 10))).isEmpty();
     }
 
+    /** No command renews a CA in place: its finding says what to move to another CA before it expires. */
+    @Test
+    void privateAndForwardingCa_nearExpiry_nameWhatToDoBeforeThen() throws Exception {
+        Path tls = Files.createDirectories(home.resolve("tls"));
+        for (String name : List.of("ca.crt", "forwarding-ca.crt")) {
+            Pem.writeCertificates(tls.resolve(name), List.of(CertificateAuthority.create(name, Duration.ofDays(10),
+                    new SecureRandom(), Clock.fixed(NOW, ZoneOffset.UTC)).certificate()));
+        }
+
+        List<Finding> findings = new ExpiringCertificates().run(context(Map.of(), 10));
+
+        assertThat(findings).extracting(Finding::subject).containsExactly("tls/ca.crt (CN=ca.crt)",
+                "tls/forwarding-ca.crt (CN=forwarding-ca.crt)");
+        assertThat(findings.get(0).fix()).contains("no command renews the private CA",
+                "`vaultgate tls import --cert FILE --key FILE`", "`vaultgate account add-cert`");
+        assertThat(findings.get(1).fix()).contains("no command renews the forwarding CA",
+                "`vaultgate forward configure SITE --client-cert FILE --client-key FILE`", "--client-ca");
+    }
+
     @Test
     void catalogPasswordFile_readableByGroup_appears_andAnOwnerOnlyOneDoesNot() throws Exception {
         Path file = Files.createDirectories(home.resolve("secrets")).resolve("catalog.password");
