@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.vaultgate.core.GatewayException;
+import io.vaultgate.core.admin.CertificateExpired;
 import io.vaultgate.core.admin.CertificateTaken;
 import io.vaultgate.core.ingest.FileTooLarge;
 import io.vaultgate.core.policy.PolicyNotAcknowledged;
@@ -34,7 +35,8 @@ public final class ErrorResponses {
      * {@code policy-not-acknowledged}, wherever it happens (claim or download), so clients can show the policy.
      * A file over its tenant's maximum size is {@code 413 payload-too-large}, like a body over the listener's
      * limit, rather than the {@code 507} of a full quota. A client certificate another account holds is
-     * {@code 409 certificate-taken}, not the {@code conflict} of a taken name.
+     * {@code 409 certificate-taken}, not the {@code conflict} of a taken name; one that has expired is {@code 422
+     * certificate-expired}, not the {@code invalid-request} of a malformed one.
      */
     public static FullHttpResponse of(GatewayException failure) {
         ProblemType type;
@@ -44,6 +46,8 @@ public final class ErrorResponses {
             type = ProblemType.POLICY_NOT_ACKNOWLEDGED;
         } else if (failure.getCause() instanceof CertificateTaken) {
             type = ProblemType.CERTIFICATE_TAKEN;
+        } else if (failure.getCause() instanceof CertificateExpired) {
+            type = ProblemType.CERTIFICATE_EXPIRED;
         } else {
             type = ProblemType.of(failure.reason());
         }

@@ -51,6 +51,8 @@ public enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE),
     RANGE_NOT_SATISFIABLE(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE),
     EXPECTATION_FAILED(HttpResponseStatus.EXPECTATION_FAILED),
+    /** A client certificate to register that has expired: no TLS handshake accepts it, so no login could use it. */
+    CERTIFICATE_EXPIRED(HttpResponseStatus.UNPROCESSABLE_ENTITY),
     HEADERS_TOO_LARGE(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE),
     /** tus checksum extension: the PATCH body does not match its {@code Upload-Checksum}. */
     CHECKSUM_MISMATCH(new HttpResponseStatus(460, "Checksum Mismatch")),

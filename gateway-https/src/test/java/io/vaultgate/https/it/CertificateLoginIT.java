@@ -135,8 +135,9 @@ class CertificateLoginIT {
         Curl.Result list = curl.run("-H", "Authorization: Bearer " + admin,
                 gateway.url("/v1/admin/tenants/" + TestGateway.TENANT + "/accounts"));
 
-        assertThat(refused.status()).as(refused.body()).isBetween(400, 499);
-        assertThat(refused.body()).contains("expired on " + notAfter(expired));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("\"type\":\"urn:vaultgate:problem:certificate-expired\"",
+                "expired on " + notAfter(expired));
         assertThat(early.status()).as(early.body()).isEqualTo(201);
         assertThat(early.body()).contains("\"fingerprint\":\"" + fingerprint(next) + "\",\"notBefore\":\""
                 + notBefore(next) + "\",\"notAfter\":\"" + notAfter(next) + "\",\"state\":\"not-yet-valid\"");
