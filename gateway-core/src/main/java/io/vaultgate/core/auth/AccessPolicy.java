@@ -8,12 +8,15 @@ import java.util.Optional;
 
 /**
  * Who may get in and how they are got out: the defender's rules, the MFA policy, the login banner every
- * front-end shows, and how often live sessions are checked against lockdowns and revocations.
+ * front-end shows, how often live sessions are checked against lockdowns and revocations, and the networks
+ * administrators' tokens are accepted from.
  *
  * @param banner        text shown before login (SSH) and on the HTTPS banner endpoint; empty for none
  * @param sessionCheck  interval of the live-session check, at most 500 ms
+ * @param adminSources  the networks an administrator's token is accepted from
  */
-public record AccessPolicy(DefenderPolicy defender, MfaPolicy mfa, Optional<String> banner, Duration sessionCheck) {
+public record AccessPolicy(DefenderPolicy defender, MfaPolicy mfa, Optional<String> banner, Duration sessionCheck,
+                           AdminSources adminSources) {
 
     public static final int MAX_BANNER_LENGTH = 4096;
 
@@ -33,22 +36,27 @@ public record AccessPolicy(DefenderPolicy defender, MfaPolicy mfa, Optional<Stri
         if (sessionCheck.isNegative() || sessionCheck.isZero() || sessionCheck.toMillis() > 500) {
             throw new IllegalArgumentException("access.session-check: between 1ms and 500ms, got " + sessionCheck);
         }
+        Objects.requireNonNull(adminSources, "adminSources");
     }
 
     public static AccessPolicy defaults() {
         return new AccessPolicy(DefenderPolicy.defaults(), MfaPolicy.defaults(), Optional.empty(),
-                Duration.ofMillis(500));
+                Duration.ofMillis(500), AdminSources.LOOPBACK);
     }
 
     public AccessPolicy withDefender(DefenderPolicy policy) {
-        return new AccessPolicy(policy, mfa, banner, sessionCheck);
+        return new AccessPolicy(policy, mfa, banner, sessionCheck, adminSources);
     }
 
     public AccessPolicy withMfa(MfaPolicy policy) {
-        return new AccessPolicy(defender, policy, banner, sessionCheck);
+        return new AccessPolicy(defender, policy, banner, sessionCheck, adminSources);
     }
 
     public AccessPolicy withBanner(String text) {
-        return new AccessPolicy(defender, mfa, Optional.ofNullable(text), sessionCheck);
+        return new AccessPolicy(defender, mfa, Optional.ofNullable(text), sessionCheck, adminSources);
+    }
+
+    public AccessPolicy withAdminSources(AdminSources sources) {
+        return new AccessPolicy(defender, mfa, banner, sessionCheck, sources);
     }
 }

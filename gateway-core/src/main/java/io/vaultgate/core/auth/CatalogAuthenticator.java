@@ -30,7 +30,8 @@ import java.util.Optional;
  * password and key attempt on an account, right credential or wrong; while it refuses the account, the attempt
  * counts towards no lockout either way ({@link Decided}), so that neither the count nor the defender's score (see
  * {@link DefendingAuthenticator#passwordOffenceOf}) tells a right password from a wrong one. A monitor's token
- * opens the ops listener only ({@link #byOpsToken}); every other way in refuses it.
+ * opens the ops listener only ({@link #byOpsToken}); every other way in refuses it. An administrator's token is
+ * accepted only from {@link AdminSources}, wherever it is presented.
  *
  * <p>This class decides the logins by key, password and certificate and puts the steps together; the tenant's
  * policy is {@link TenantLoginPolicy}'s, the lockout counts {@link LoginCounts}', a token's principal
@@ -57,6 +58,14 @@ public final class CatalogAuthenticator implements Authenticator {
     public CatalogAuthenticator(Database database, TenantRepository tenants, AccountRepository accounts,
                                 OperatorRepository operators, TokenRepository tokens, PasswordHasher hasher,
                                 Clock clock, Optional<LoginLockouts> lockouts, Optional<Mfa> mfa) {
+        this(database, tenants, accounts, operators, tokens, hasher, clock, lockouts, mfa, AdminSources.LOOPBACK);
+    }
+
+    /** @param adminSources the networks an administrator's token is accepted from ({@code access.admin-sources}) */
+    public CatalogAuthenticator(Database database, TenantRepository tenants, AccountRepository accounts,
+                                OperatorRepository operators, TokenRepository tokens, PasswordHasher hasher,
+                                Clock clock, Optional<LoginLockouts> lockouts, Optional<Mfa> mfa,
+                                AdminSources adminSources) {
         this.database = database;
         this.accounts = accounts;
         this.operators = operators;
@@ -64,7 +73,7 @@ public final class CatalogAuthenticator implements Authenticator {
         this.decoyHash = PasswordHasher.decoy();
         this.policy = new TenantLoginPolicy(tenants, clock);
         this.counts = new LoginCounts(database, accounts, lockouts);
-        this.tokenLogin = new TokenLogin(database, accounts, operators, tokens, policy, clock);
+        this.tokenLogin = new TokenLogin(database, accounts, operators, tokens, policy, adminSources, clock);
         this.secondFactor = new SecondFactor(database, mfa, counts);
     }
 

@@ -16,8 +16,9 @@ import java.util.Optional;
 /**
  * The first factor of a login by API token: the live grant of the token's hash, and the principal it was issued to,
  * which must still exist (a removed principal's tokens log nobody in). A monitor's token opens the ops listener only;
- * a client account's login is its tenant's policy's to refuse ({@link TenantLoginPolicy}); a kind of principal this
- * version does not know grants nothing.
+ * an administrator's is accepted only from {@link AdminSources} (refused {@link AuthFailure#SOURCE_NOT_ALLOWED}, under
+ * the administrator's name, from anywhere else); a client account's login is its tenant's policy's to refuse
+ * ({@link TenantLoginPolicy}); a kind of principal this version does not know grants nothing.
  */
 final class TokenLogin {
 
@@ -28,15 +29,17 @@ final class TokenLogin {
     private final AdminRepository admins = new AdminRepository();
     private final MonitorRepository monitors = new MonitorRepository();
     private final TenantLoginPolicy policy;
+    private final AdminSources adminSources;
     private final Clock clock;
 
     TokenLogin(Database database, AccountRepository accounts, OperatorRepository operators, TokenRepository tokens,
-               TenantLoginPolicy policy, Clock clock) {
+               TenantLoginPolicy policy, AdminSources adminSources, Clock clock) {
         this.database = database;
         this.accounts = accounts;
         this.operators = operators;
         this.tokens = tokens;
         this.policy = policy;
+        this.adminSources = adminSources;
         this.clock = clock;
     }
 
@@ -59,8 +62,11 @@ final class TokenLogin {
             }
             if (grant.get().principalKind().equals("admin")) {
                 // a removed administrator's tokens are revoked with it; its name is checked too, so that none outlives it
-                return admins.exists(jdbc, id) ? new Success(new AdminPrincipal(id), credential)
-                        : new Failure(null, AuthFailure.UNKNOWN_USER);
+                if (!admins.exists(jdbc, id)) {
+                    return new Failure(null, AuthFailure.UNKNOWN_USER);
+                }
+                return adminSources.admits(source) ? new Success(new AdminPrincipal(id), credential)
+                        : new Failure(id, AuthFailure.SOURCE_NOT_ALLOWED);
             }
             if (grant.get().principalKind().equals("operator")) {
                 return operators.findById(jdbc, id)

@@ -1,6 +1,7 @@
 package io.vaultgate.server.config;
 
 import io.vaultgate.core.auth.AccessPolicy;
+import io.vaultgate.core.auth.AdminSources;
 import io.vaultgate.core.defender.DefenderPolicy;
 import io.vaultgate.core.defender.KeyLoginPolicy;
 import io.vaultgate.core.mfa.MfaPolicy;
@@ -15,18 +16,24 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Who may get in ({@code access.*}): the login banner, the live-session check, the brute-force defender and
- * the MFA policy. Lists are comma-separated strings, so they can be set from the environment and
- * {@code --set} too. See docs/access-control.md.
+ * Who may get in ({@code access.*}): the login banner, the live-session check, the networks administrators' tokens
+ * are accepted from, the brute-force defender and the MFA policy. Lists are comma-separated strings, so they can be
+ * set from the environment and {@code --set} too. See docs/access-control.md.
  *
  * @param banner       text shown before login over SSH and at {@code GET /v1/auth/banner}; empty for none
  * @param sessionCheck how often live sessions are checked against lockdowns and revocations (at most 500ms)
+ * @param adminSources comma-separated CIDRs an administrator's token is accepted from (admin API, token exchange, ops
+ *                     listener); at least one, loopback by default
  */
-public record AccessConfig(String banner, Duration sessionCheck, Defender defender, Mfa mfa) {
+public record AccessConfig(String banner, Duration sessionCheck, String adminSources, Defender defender, Mfa mfa) {
+
+    /** The default of {@code access.admin-sources}: the gateway's host only. */
+    static final String LOOPBACK = "127.0.0.0/8, ::1";
 
     public AccessConfig {
         Require.present("access.banner", banner);
         Require.between("access.session-check", sessionCheck, Duration.ofMillis(10), Duration.ofMillis(500));
+        adminSources(Require.present("access.admin-sources", adminSources));
         Require.present("access.defender", defender);
         Require.present("access.mfa", mfa);
         if (banner.length() > AccessPolicy.MAX_BANNER_LENGTH) {
@@ -36,16 +43,28 @@ public record AccessConfig(String banner, Duration sessionCheck, Defender defend
     }
 
     public static AccessConfig defaults() {
-        return new AccessConfig("", Duration.ofMillis(500), Defender.defaults(), Mfa.defaults());
+        return new AccessConfig("", Duration.ofMillis(500), LOOPBACK, Defender.defaults(), Mfa.defaults());
     }
 
     /** The core's policy; an invalid combination names the key to fix. */
     public AccessPolicy policy() {
         try {
-            return new AccessPolicy(defender.policy(), mfa.policy(), Optional.of(banner), sessionCheck);
+            return new AccessPolicy(defender.policy(), mfa.policy(), Optional.of(banner), sessionCheck,
+                    adminSources(adminSources));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("access", e.getMessage(), "see docs/access-control.md");
         }
+    }
+
+    /** {@code access.admin-sources} as the core takes it; none at all is refused, naming what admits any address. */
+    private static AdminSources adminSources(String text) {
+        List<Cidr> networks = Defender.cidrs("access.admin-sources", text);
+        if (networks.isEmpty()) {
+            throw new ConfigException("access.admin-sources", "no network given, so no administrator could log in",
+                    "give the admin networks as comma-separated CIDRs (default " + LOOPBACK + "); 0.0.0.0/0, ::/0 "
+                            + "admits any address");
+        }
+        return new AdminSources(networks);
     }
 
     /**

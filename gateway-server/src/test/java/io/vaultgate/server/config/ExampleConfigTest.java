@@ -49,10 +49,10 @@ class ExampleConfigTest {
         assertThat(ConfigLoader.keys()).startsWith("home", "sftp.enabled")
                 .contains("sftp.max-auth-attempts", "keys.master-secret-env", "uploads.reorder-window",
                         "uploads.reorder-memory", "uploads.reorder-memory-per-tenant", "shutdown.grace-period",
-                        "logging.level",
+                        "logging.level", "access.admin-sources",
                         "access.defender.lockout-failures", "access.mfa.required-for", "sftp.check-file-max-request",
                         "sftp.check-file-max-per-connection", "keys.pkcs11.token-label", "keys.pkcs11.token-serial")
-                .hasSize(86);
+                .hasSize(87);
         assertThat(ConfigLoader.envVariable("sftp.max-auth-attempts")).isEqualTo("VAULTGATE_SFTP_MAX_AUTH_ATTEMPTS");
         assertThat(ConfigLoader.envVariable("home")).isEqualTo("VAULTGATE_HOME");
     }
