@@ -7,6 +7,7 @@ import io.vaultgate.core.auth.SshPublicKey;
 import io.vaultgate.core.pki.CertificateState;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.server.DataDirectory;
+import io.vaultgate.server.tls.PemInput;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -128,12 +129,9 @@ public final class AccountCommand {
                     + registered.validity().notBefore() + ", until " + registered.validity().notAfter() + ")";
         }
 
+        /** The first certificate of the PEM file; a DER or other non-PEM file is refused by name (PemInput). */
         static java.security.cert.X509Certificate readCertificate(java.nio.file.Path pem) {
-            try {
-                return io.vaultgate.core.pki.Pem.readCertificates(pem).get(0);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("--client-cert " + pem + ": " + e.getMessage());
-            }
+            return PemInput.certificates("--client-cert", pem).get(0);
         }
 
         static char[] readPassword() {

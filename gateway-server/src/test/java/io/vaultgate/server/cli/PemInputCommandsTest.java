@@ -46,6 +46,8 @@ class PemInputCommandsTest {
         cli = new CliHarness(home);
         assertThat(cli.init().exitCode()).isZero();
         assertThat(cli.run("site", "add", "manila").exitCode()).isZero();
+        assertThat(cli.run("tenant", "add", "acme").exitCode()).isZero();
+        assertThat(cli.run("account", "add", "acme-api", "--tenant", "acme").exitCode()).isZero();
         bought = new ForeignCa().server("gw.example.com");
         pemCertificate = files.resolve("gw.crt");
         Pem.writeCertificates(pemCertificate, List.of(bought.certificate()));
@@ -103,6 +105,15 @@ class PemInputCommandsTest {
         refusedUnchanged(ExitCodes.CONFIG, derCertificate, "--cert", "openssl x509 -inform der",
                 "receive", "--site", "manila", "--listen", "127.0.0.1:0", "--drop", drop.toString(), "--key",
                 pemKey.toString(), "--cert", derCertificate.toString(), "--client-ca", pemCertificate.toString());
+    }
+
+    @Test
+    void accountAddCertAndAccountAdd_aDerClientCertificate_isRefused_andNoAccountIsMade() throws Exception {
+        refusedUnchanged(ExitCodes.FAILURE, derCertificate, "--client-cert", "openssl x509 -inform der",
+                "account", "add-cert", "acme-api", "--client-cert", derCertificate.toString());
+        refusedUnchanged(ExitCodes.FAILURE, derCertificate, "--client-cert", "openssl x509 -inform der",
+                "account", "add", "acme-new", "--tenant", "acme", "--client-cert", derCertificate.toString());
+        assertThat(cli.run("tenant", "show", "acme").out()).contains("acme-api").doesNotContain("acme-new");
     }
 
     /** review32 L9: the pair in use was read as UTF-8 text to be kept aside, so a DER server.crt stopped import. */
