@@ -272,7 +272,8 @@ public final class GatewayCore implements AutoCloseable {
         AccessControl access = new GatewayAccessControl(defender, liveSessions, mfa, accessPolicy.banner());
         Authenticator authenticator = new DefendingAuthenticator(new AuditingAuthenticator(
                 new CatalogAuthenticator(database, tenants, accounts, operators, tokens, hasher, clock,
-                        Optional.of(new LoginLockouts(database, audit, defender, clock)), Optional.of(mfa)), audit,
+                        Optional.of(new LoginLockouts(database, audit, defender, clock)), Optional.of(mfa),
+                        accessPolicy.adminSources()), audit,
                 username -> database.read(jdbc -> accounts.findByUsername(jdbc, username)).map(Account::tenant), clock,
                 metrics.auth()), access);
         SessionReaper reaper = new SessionReaper(database, audit, liveSessions, accessPolicy.sessionCheck()).start();

@@ -115,7 +115,8 @@ public final class HttpsServer implements AutoCloseable {
                                      HttpsConnections meters)
             throws SSLException, InterruptedException {
         AtomicReference<SslContext> tls = new AtomicReference<>(serverContext(settings, settings.tls()));
-        Routes routes = new Routes(new HttpAuthentication(authenticator),
+        Routes routes = new Routes(new HttpAuthentication(authenticator,
+                settings.clientTls().mode() == ClientTls.Mode.REQUIRED),
                 new FilesApi(files, ingest, settings.maxUploadBytes(), receipts),
                 new TusApi(ingest, settings.maxUploadBytes(), receipts, tusUrls), operators, admin, forwarding);
         boolean epoll = Epoll.isAvailable();

@@ -99,6 +99,15 @@ public final class AuditingAuthenticator implements Authenticator {
                 sourceAddress, "(certificate)");
     }
 
+    /** Only a refusal is recorded: the header credential's success was recorded when it was checked. */
+    @Override
+    public AuthResult certificateBound(AuthResult.Success login, String sha256Fingerprint, Protocol protocol,
+                                       String sourceAddress) {
+        AuthResult result = delegate.certificateBound(login, sha256Fingerprint, protocol, sourceAddress);
+        return result instanceof AuthResult.Success ? result
+                : record(result, "certificate", protocol, sourceAddress, login.principal().name());
+    }
+
     @Override
     public AuthResult byTotp(io.vaultgate.core.auth.Principal principal, String code, Protocol protocol,
                              String sourceAddress) {

@@ -28,5 +28,12 @@ public enum AuthFailure {
      * front-end's login, the token exchange), it is refused with this reason and the monitor's name. Not guessing,
      * so the defender does not score it; a leaked scrape token being tried shows here.
      */
-    MONITOR_ONLY
+    MONITOR_ONLY,
+    /**
+     * A client account's header credential (API token or password), right in itself, presented over a connection whose
+     * client certificate is not currently registered to that account, where the listener requires client
+     * certificates ({@code https.client-certificates.mode: required}): another account's certificate, or one revoked
+     * since. Recorded after the credential's own success ({@link Authenticator#certificateBound}); scored.
+     */
+    CERTIFICATE_MISMATCH
 }

@@ -73,6 +73,21 @@ public interface Authenticator {
     }
 
     /**
+     * Whether {@code login}, the success of a header credential (API token or password), may stand on a connection whose
+     * client certificate, verified by the handshake, has this fingerprint: for a listener that requires client
+     * certificates, where the certificate must be the account's own. A client account's login stands only while the
+     * certificate is registered to that same account; otherwise it is refused as
+     * {@link AuthFailure#CERTIFICATE_MISMATCH}. Operators and administrators hold no certificates (only accounts do), so
+     * their logins stand: for them the handshake's CA check is the whole gate. The default refuses every client
+     * account's login (fail closed: an authenticator that cannot tell whose a certificate is lets no client through).
+     */
+    default AuthResult certificateBound(AuthResult.Success login, String sha256Fingerprint, Protocol protocol,
+                                        String sourceAddress) {
+        return login.principal() instanceof ClientPrincipal client
+                ? new AuthResult.Failure(client.name(), AuthFailure.CERTIFICATE_MISMATCH) : login;
+    }
+
+    /**
      * The second factor of a principal that has just proved its first one (an SSH key): its current TOTP
      * code. A code is accepted once.
      */

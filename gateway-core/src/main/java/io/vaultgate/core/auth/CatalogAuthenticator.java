@@ -220,6 +220,17 @@ public final class CatalogAuthenticator implements Authenticator {
         return secondFactor.needed(certificateLogin(sha256Fingerprint, protocol, source), protocol);
     }
 
+    /** A client account's login stands while the certificate is registered to that account (a catalog read). */
+    @Override
+    public AuthResult certificateBound(Success login, String sha256Fingerprint, Protocol protocol, String source) {
+        if (!(login.principal() instanceof ClientPrincipal client)) {
+            return login;
+        }
+        boolean own = database.read(jdbc -> accounts.findByCertificate(jdbc, sha256Fingerprint))
+                .filter(account -> account.id().equals(client.accountId())).isPresent();
+        return own ? login : new Failure(client.name(), AuthFailure.CERTIFICATE_MISMATCH);
+    }
+
     private AuthResult certificateLogin(String sha256Fingerprint, Protocol protocol, String source) {
         return database.read(jdbc -> {
             Optional<Account> account = accounts.findByCertificate(jdbc, sha256Fingerprint);

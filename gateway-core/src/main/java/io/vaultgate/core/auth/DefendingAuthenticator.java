@@ -77,6 +77,12 @@ public final class DefendingAuthenticator implements Authenticator {
     }
 
     @Override
+    public AuthResult certificateBound(AuthResult.Success login, String sha256Fingerprint, Protocol protocol,
+                                       String source) {
+        return guarded(source, () -> delegate.certificateBound(login, sha256Fingerprint, protocol, source));
+    }
+
+    @Override
     public AuthResult byTotp(Principal principal, String code, Protocol protocol, String source) {
         return guarded(source, () -> delegate.byTotp(principal, code, protocol, source));
     }
@@ -139,6 +145,7 @@ public final class DefendingAuthenticator implements Authenticator {
             case ACCOUNT_LOCKED_OUT:
             case METHOD_NOT_ALLOWED:
             case SOURCE_NOT_ALLOWED:
+            case CERTIFICATE_MISMATCH:
                 return Offence.LOGIN_FAILED;
             default:
                 return null;

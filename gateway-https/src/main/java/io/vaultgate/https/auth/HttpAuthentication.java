@@ -28,7 +28,9 @@ import java.util.Optional;
  * {@link Authenticator#byToken}, {@code Basic} credentials through {@link Authenticator#byPassword}
  * (the core refuses them unless the tenant allows passwords). Without the header, a TLS client
  * certificate the handshake verified is offered through {@link Authenticator#byCertificate}; a header,
- * when present, always wins, so a client can act as another account than its certificate's. The
+ * when present, always wins. Where the listener requires client certificates, a client account's header credential
+ * stands only on a connection whose certificate is registered to that same account
+ * ({@link Authenticator#certificateBound}); elsewhere a client can act as another account than its certificate's. The
  * front-end never decides itself, and every refusal looks the same to the client: 401 with both
  * challenges ({@code error="invalid_token"} only when a header credential was refused), the right password of a role
  * that requires MFA included; but for a monitor's token (valid, for the ops listener only), which is 403, and a
@@ -49,15 +51,33 @@ public final class HttpAuthentication {
     static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(1);
 
     private final Authenticator authenticator;
+    private final boolean certificatesRequired;
     private final ChannelSessions sessions;
 
+    /** For a listener that does not require client certificates. */
     public HttpAuthentication(Authenticator authenticator) {
-        this(authenticator, System::nanoTime);
+        this(authenticator, false);
+    }
+
+    /**
+     * @param certificatesRequired whether the listener requires a client certificate
+     *                             ({@code https.client-certificates.mode: required}): a client account's header
+     *                             credential then stands only with a certificate registered to that account
+     */
+    public HttpAuthentication(Authenticator authenticator, boolean certificatesRequired) {
+        this(authenticator, certificatesRequired, System::nanoTime);
+    }
+
+    /** For a listener that does not require client certificates, with {@link #REUSE} measured by {@code nanoClock}. */
+    HttpAuthentication(Authenticator authenticator, java.util.function.LongSupplier nanoClock) {
+        this(authenticator, false, nanoClock);
     }
 
     /** @param nanoClock the time {@link #REUSE} is measured in, e.g. {@link System#nanoTime} */
-    HttpAuthentication(Authenticator authenticator, java.util.function.LongSupplier nanoClock) {
+    HttpAuthentication(Authenticator authenticator, boolean certificatesRequired,
+                       java.util.function.LongSupplier nanoClock) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        this.certificatesRequired = certificatesRequired;
         this.sessions = new ChannelSessions(authenticator.access().sessions(), REUSE, nanoClock);
     }
 
@@ -80,11 +100,23 @@ public final class HttpAuthentication {
         if (authorization == null) {
             return byCertificate(peer, presented);
         }
-        AuthResult result = check(authorization.trim(), peer.address());
+        AuthResult result = bound(check(authorization.trim(), peer.address()), peer);
         if (result instanceof AuthResult.Success success) {
             return registered(success, peer, presented);
         }
         throw refused(result);
+    }
+
+    /**
+     * A header credential's success, where certificates are required, stands only as the core decides for the
+     * connection's certificate (none, outside a TLS pipeline: an empty fingerprint, which no account holds).
+     */
+    private AuthResult bound(AuthResult result, Peer peer) {
+        if (!certificatesRequired || !(result instanceof AuthResult.Success success)) {
+            return result;
+        }
+        return authenticator.certificateBound(success, peer.certificate().map(Fingerprints::sha256).orElse(""),
+                Protocol.HTTPS, peer.address());
     }
 
     /** The connection joins the live sessions, so that a lockdown or revocation ends it. */
@@ -98,9 +130,10 @@ public final class HttpAuthentication {
      * A SHA-256 of the credential the request presents: its {@code Authorization} header, else its verified
      * client certificate; null when it presents neither.
      */
-    private static byte[] presented(String authorization, Peer peer) {
-        if (authorization != null) {
-            return sha256("header:" + authorization.trim());
+    private byte[] presented(String authorization, Peer peer) {
+        if (authorization != null) { // where certificates are required, the login was decided for this certificate too
+            return sha256("header:" + authorization.trim() + (certificatesRequired ? "\ncertificate:"
+                    + peer.certificate().map(Fingerprints::sha256).orElse("") : ""));
         }
         return peer.certificate().map(certificate -> sha256("certificate:" + Fingerprints.sha256(certificate)))
                 .orElse(null);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vaultgate.core.pki.CertificateAuthority;
+import io.vaultgate.core.pki.Pem;
 import io.vaultgate.https.ClientTls;
 import io.vaultgate.https.testing.Curl;
 import io.vaultgate.https.testing.TestGateway;
@@ -40,15 +41,17 @@ class MutualTlsIT {
         Curl curl = new Curl(gateway.tls().caPem(), Files.createDirectories(dir.resolve("curl")));
         String bearer = "Authorization: Bearer " + gateway.token();
 
-        Curl.Result good = curl.run(withCertificate(TestTls.clientPem(clients, "good", Duration.ZERO, dir),
-                "-H", bearer, gateway.url("/v1/files/inbox/")));
+        // with required, the token's account must hold the certificate (CertificateBindingTest has the refusals)
+        Path good = TestTls.clientPem(clients, "good", Duration.ZERO, dir);
+        gateway.core().administration().addClientCertificate(TestGateway.USER, Pem.readCertificates(good).get(0));
+        Curl.Result goodCertificate = curl.run(withCertificate(good, "-H", bearer, gateway.url("/v1/files/inbox/")));
         Curl.Result none = curl.run("-H", bearer, gateway.url("/v1/files/inbox/"));
         Curl.Result wrongCa = curl.run(withCertificate(TestTls.clientPem(stranger, "wrong", Duration.ZERO, dir),
                 "-H", bearer, gateway.url("/v1/files/inbox/")));
         Curl.Result expired = curl.run(withCertificate(TestTls.clientPem(clients, "expired", Duration.ofDays(3), dir),
                 "-H", bearer, gateway.url("/v1/files/inbox/")));
 
-        assertThat(good.status()).as(good.stderr()).isEqualTo(200);
+        assertThat(goodCertificate.status()).as(goodCertificate.stderr()).isEqualTo(200);
         for (Curl.Result refused : List.of(none, wrongCa, expired)) {
             assertThat(refused.exitCode()).as(refused.stderr()).isNotZero();
             assertThat(refused.status()).isZero();
