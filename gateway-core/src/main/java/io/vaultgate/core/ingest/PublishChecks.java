@@ -7,6 +7,7 @@ import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.files.FileRecord;
 import io.vaultgate.core.files.PathClashes;
+import io.vaultgate.core.policy.PolicyGate;
 import io.vaultgate.core.tenant.Quota;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -14,7 +15,8 @@ import java.util.Optional;
 
 /**
  * Decides, inside the transaction that would publish an upload and after the tenant's name lock, whether it
- * may be published now: the {@link PublishRules} it carries, and no file or directory in the way of its name.
+ * may be published now: the {@link PublishRules} it carries, and no file or directory in the way of its name; for an
+ * operator's result, its batch still held and the tenant's current data-handling policy acknowledged.
  */
 final class PublishChecks {
 
@@ -32,6 +34,7 @@ final class PublishChecks {
 
     private final FileRepository files;
     private final BatchRepository batches = new BatchRepository();
+    private final PolicyGate policyGate = new PolicyGate();
     private final PathClashes clashes;
 
     PublishChecks(FileRepository files) {
@@ -61,6 +64,13 @@ final class PublishChecks {
                 .filter(held -> held.isHeldBy(file.accountId(), now)).isEmpty()) {
             return refuse(Reason.ACCESS_DENIED, file.path() + ": batch " + batch.get() + " is no longer held "
                     + "(completed, or its lease ran out); the result was discarded", "batch no longer held");
+        }
+        if (batch.isPresent()) { // checked when the upload opened; again here, against a version published since
+            try {
+                policyGate.requireAcknowledged(jdbc, file.accountId(), file.tenant());
+            } catch (GatewayException unacknowledged) {
+                return Optional.of(new Refusal(unacknowledged, "data-handling policy not acknowledged"));
+            }
         }
         try { // checked when the upload opened; again here, against an upload that committed since
             clashes.check(jdbc, file.tenant(), file.accountId(), file.path());

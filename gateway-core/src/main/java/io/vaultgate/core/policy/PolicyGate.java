@@ -23,8 +23,16 @@ public final class PolicyGate {
 
     /** Inside the caller's transaction or read. */
     public void requireAcknowledged(Jdbc jdbc, OperatorPrincipal operator, TenantId tenant) throws SQLException {
+        requireAcknowledged(jdbc, operator.operatorId(), tenant);
+    }
+
+    /**
+     * The same for the operator of id {@code operatorId}, inside the caller's transaction: for the commit of a result
+     * upload, which knows its writer by id (a new version published while the upload was open refuses it there).
+     */
+    public void requireAcknowledged(Jdbc jdbc, String operatorId, TenantId tenant) throws SQLException {
         int current = policies.currentVersion(jdbc, tenant);
-        if (current > 0 && !policies.acknowledged(jdbc, tenant, current, operator.operatorId())) {
+        if (current > 0 && !policies.acknowledged(jdbc, tenant, current, operatorId)) {
             throw refusal(tenant, current);
         }
     }

@@ -132,6 +132,24 @@ class PolicyEnforcementTest {
         assertThat(test.read(client, "/outbox/" + batch + "/r.txt")).isEqualTo("redacted");
     }
 
+    @Test
+    void aResultUploadOpenBeforeANewVersion_isRefusedAtItsCommit_andNothingIsPublished() {
+        policies.publish(ACME, "v1 text");
+        policies.acknowledge(maria, ACME, OptionalInt.empty());
+        String batch = readyBatch("a.csv");
+        test.core().batches().claim(maria, batch);
+
+        try (Upload upload = test.core().ingest().open(maria, PathPolicy.parse("/acme/" + batch + "/results/r.txt"),
+                UploadMode.CREATE)) {
+            upload.write(0, ByteBuffer.wrap("unredacted".getBytes(StandardCharsets.UTF_8)));
+            policies.publish(ACME, "v2 text: redact results before returning them");
+
+            assertThatThrownBy(upload::commit).satisfies(e -> refusedForV2(e));
+        }
+        assertThatThrownBy(() -> test.read(client, "/outbox/" + batch + "/r.txt"))
+                .as("nothing published to the tenant's outbox").isInstanceOf(GatewayException.class);
+    }
+
     private static void refusedForV2(Throwable refusal) {
         assertThat(refusal).isInstanceOfSatisfying(GatewayException.class, e -> {
             assertThat(e.reason()).isEqualTo(Reason.ACCESS_DENIED);
