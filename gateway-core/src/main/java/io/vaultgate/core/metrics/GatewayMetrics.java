@@ -18,6 +18,7 @@ public final class GatewayMetrics {
     public static final String METHOD = "method";
     public static final String REASON = "reason";
     public static final String STATE = "state";
+    public static final String BOUND = "bound";
 
     public static final MeterSpec TRANSFERS = new MeterSpec("vaultgate.transfers", Type.COUNTER,
             "Transfers that ended, by how they ended (uploads: committed, suspended, aborted, failed; downloads: "
@@ -34,6 +35,10 @@ public final class GatewayMetrics {
             "Plaintext size of committed uploads and completed downloads", "bytes", List.of(PROTOCOL, DIRECTION));
     public static final MeterSpec UPLOADS_ACTIVE = new MeterSpec("vaultgate.uploads.active", Type.GAUGE,
             "Uploads in progress now", "", List.of());
+    public static final MeterSpec UPLOADS_REORDER_REFUSED = new MeterSpec("vaultgate.uploads.reorder.refused",
+            Type.COUNTER, "Writes that arrived ahead of a gap and were refused because the memory for such writes was "
+                    + "in use: the tenant's share of it (bound tenant) or all of it (bound process)", "",
+            List.of(PROTOCOL, BOUND, TENANT));
     public static final MeterSpec AUTH_SUCCESSES = new MeterSpec("vaultgate.auth.successes", Type.COUNTER,
             "Successful logins, by protocol and method (publickey, password, token, certificate)", "",
             List.of(PROTOCOL, METHOD));
@@ -83,7 +88,7 @@ public final class GatewayMetrics {
             "1 when the readiness check passes, else 0", "", List.of("check"));
 
     private static final List<MeterSpec> ALL = List.of(TRANSFERS, TRANSFERS_STARTED, TRANSFER_BYTES,
-            TRANSFER_DURATION, TRANSFER_SIZE, UPLOADS_ACTIVE, AUTH_SUCCESSES, AUTH_FAILURES, TENANT_STORED,
+            TRANSFER_DURATION, TRANSFER_SIZE, UPLOADS_ACTIVE, UPLOADS_REORDER_REFUSED, AUTH_SUCCESSES, AUTH_FAILURES, TENANT_STORED,
             TENANT_FILES, TENANT_QUOTA_USAGE, BATCHES, FORWARD_QUEUE, FORWARD_OLDEST, TENANT_KEY_AGE, CLOCK_OFFSET,
             CLOCK_CORRECTED, STORAGE_USABLE, STORAGE_TOTAL, CERTIFICATE_EXPIRY, CLIENT_CERTIFICATES, READY);
 

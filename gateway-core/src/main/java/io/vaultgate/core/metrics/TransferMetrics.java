@@ -12,6 +12,7 @@ import io.vaultgate.core.files.FileService;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.crypto.CryptoException.ReorderMemoryFull;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -53,8 +54,11 @@ public final class TransferMetrics {
      */
     private final Map<MeterKey, Object> meters = new ConcurrentHashMap<>();
 
-    /** A meter's name and labels ({@code ""} where the meter has no such label). */
-    private record MeterKey(String name, String protocol, String direction, String outcome, String tenant) {
+    /**
+     * A meter's name and labels ({@code ""} where the meter has no such label); {@code detail} is a transfer's outcome
+     * or a refused write's bound.
+     */
+    private record MeterKey(String name, String protocol, String direction, String detail, String tenant) {
     }
 
     TransferMetrics(MeterRegistry registry, TenantLabels tenants, Clock clock) {
@@ -76,7 +80,7 @@ public final class TransferMetrics {
     /** {@code upload}, counting the bytes written to it; it must have been announced by {@link #beginUpload}. */
     public Upload metered(Upload upload) {
         InFlightTransfer transfer = inFlight.get(upload.fileId());
-        return transfer == null ? upload : new MeteredUpload(upload, transfer);
+        return transfer == null ? upload : new MeteredUpload(upload, transfer, this);
     }
 
     /** The upload of {@code file} ended; {@code size} is the plaintext size kept (committed or partial). */
@@ -87,6 +91,18 @@ public final class TransferMetrics {
         } else {
             end(transfer, outcome, size);
         }
+    }
+
+    /** A write of {@code transfer} arrived ahead of a gap and was refused: the memory of {@code bound} was in use. */
+    void reorderRefused(InFlightTransfer transfer, ReorderMemoryFull.Bound bound) {
+        String label = bound.name().toLowerCase(Locale.ROOT);
+        Counter refused = meter(new MeterKey(GatewayMetrics.UPLOADS_REORDER_REFUSED.name(), transfer.protocol(), "",
+                label, transfer.tenantLabel()), key -> Counter.builder(key.name())
+                        .description(GatewayMetrics.UPLOADS_REORDER_REFUSED.description())
+                        .tags(GatewayMetrics.PROTOCOL, transfer.protocol(), GatewayMetrics.BOUND, label,
+                                GatewayMetrics.TENANT, transfer.tenantLabel())
+                        .register(registry));
+        refused.increment();
     }
 
     /** {@code files}, with every opened file metered as a download. */
