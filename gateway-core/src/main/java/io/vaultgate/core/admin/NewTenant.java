@@ -8,10 +8,10 @@ import java.util.Optional;
 
 /**
  * What an administrator asks of {@code vaultgate tenant add} or {@code POST /v1/admin/tenants}
- * ({@link Administration#addTenant(NewTenant)}): a new tenant with these settings, or, for a tenant an older gateway
+ * ({@link TenantCreation#addTenant(NewTenant)}): a new tenant with these settings, or, for a tenant an older gateway
  * left half-created (its row recorded without a KEK version), the completion of its creation. A completion keeps the
  * name and password login first recorded (the password login changes afterwards with
- * {@link Administration#setPasswordLogin}, audited as such, never by a completion): one the administrator
+ * {@link TenantSettings#setPasswordLogin}, audited as such, never by a completion): one the administrator
  * {@link #stated} that differs from the recorded one is refused, naming the option, never silently ignored (review22c
  * L5). The maximum file size, which {@code tenant set} changes on any tenant, is applied to a completed tenant too.
  *

@@ -5,7 +5,7 @@ import io.vaultgate.core.tenant.Tenant;
 import java.util.Optional;
 
 /**
- * What {@link Administration#addTenant} did: created the tenant, or completed one an older gateway left half-created
+ * What {@link TenantCreation#addTenant} did: created the tenant, or completed one an older gateway left half-created
  * (its row recorded without a KEK version), whose name and password login are those first recorded.
  *
  * @param tenant     the tenant as it is now (a completed one with the maximum file size asked, where one was)

@@ -14,8 +14,9 @@ import java.util.Optional;
 
 /**
  * A tenant's password login: the switch that allows or refuses it, and the refusal of a password no login would
- * accept (too short, or for an account of a tenant that refuses password login). {@link Administration} delegates to
- * it and checks every password it stores with it, under the tenant's row lock.
+ * accept (too short, or for an account of a tenant that refuses password login). {@link TenantSettings} switches it
+ * here; {@link AccountCredentials} and {@link AccountCreation} check every password they store with it, under the
+ * tenant's row lock.
  */
 final class TenantPasswordLogin {
 

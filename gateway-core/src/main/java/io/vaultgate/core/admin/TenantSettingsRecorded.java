@@ -11,7 +11,7 @@ import java.util.List;
  * /v1/admin/tenants}) of a tenant an older gateway left half-created, whose completion would keep a setting the
  * administrator stated otherwise: its name or its password login, which a completion keeps as first recorded
  * (review22c L5: they were ignored without a word, while {@code --max-file-size} was applied). A password login stated
- * otherwise stays refused here, so a completion never changes who may log in; {@link Administration#setPasswordLogin}
+ * otherwise stays refused here, so a completion never changes who may log in; {@link TenantSettings#setPasswordLogin}
  * changes it afterwards, audited as the change it is. Names each option
  * as the administrator wrote it and the value recorded. Nothing was changed. Carries no stack trace: it is a
  * decision, not a failure.

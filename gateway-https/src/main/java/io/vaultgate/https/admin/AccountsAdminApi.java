@@ -40,8 +40,8 @@ final class AccountsAdminApi {
     /** Each account with its client certificates and their expiry, judged at one instant. */
     private static AdminResult list(AdminServices admin, Map<String, String> params, JsonBody body) {
         Tenant tenant = existingTenant(admin, params);
-        List<Account> accounts = admin.tenants().accounts(tenant.id());
-        TenantCertificates certificates = admin.tenants().credentials().clientCertificates(tenant.id());
+        List<Account> accounts = admin.accounts().accounts(tenant.id());
+        TenantCertificates certificates = admin.credentials().inventory().clientCertificates(tenant.id());
         return AdminResult.ok(Json.object(json -> AdminJson.array(json, "accounts", accounts,
                 (out, account) -> AdminJson.account(out, account, certificates))));
     }
@@ -49,16 +49,16 @@ final class AccountsAdminApi {
     /** Every key in {@code sshKeys} is parsed before the account is created. */
     private static AdminResult create(AdminServices admin, Map<String, String> params, JsonBody body) {
         List<String> keys = validKeys(body);
-        Account account = admin.tenants().createAccount(tenantId(params.get("tenant")), body.string("username"));
+        Account account = admin.accounts().createAccount(tenantId(params.get("tenant")), body.string("username"));
         for (String key : keys) {
-            admin.tenants().addSshKey(account.username(), key);
+            admin.credentials().addSshKey(account.username(), key);
         }
         TenantCertificates none = new TenantCertificates(account.createdAt(), Map.of());
         return AdminResult.created(Json.object(json -> AdminJson.account(json, account, none)));
     }
 
     private static AdminResult addKey(AdminServices admin, Map<String, String> params, JsonBody body) {
-        return AdminResult.fingerprint(admin.tenants().addSshKey(params.get("username"), body.string("key")));
+        return AdminResult.fingerprint(admin.credentials().addSshKey(params.get("username"), body.string("key")));
     }
 
     /**
@@ -68,7 +68,7 @@ final class AccountsAdminApi {
      */
     private static AdminResult addCertificate(AdminServices admin, Map<String, String> params, JsonBody body) {
         X509Certificate certificate = certificate(body.string("certificate"));
-        RegisteredCertificate registered = admin.tenants().addClientCertificate(params.get("username"), certificate);
+        RegisteredCertificate registered = admin.credentials().addClientCertificate(params.get("username"), certificate);
         return AdminResult.created(Json.object(json -> {
             json.writeStringField("fingerprint", registered.fingerprint());
             AdminJson.validity(json, Optional.of(registered.validity()), registered.state());
@@ -85,6 +85,6 @@ final class AccountsAdminApi {
     }
 
     private static AdminResult issueToken(AdminServices admin, Map<String, String> params, JsonBody body) {
-        return AdminResult.token(admin.tenants().issueAccountToken(params.get("username"), tokenLabel(body)));
+        return AdminResult.token(admin.credentials().issueAccountToken(params.get("username"), tokenLabel(body)));
     }
 }

@@ -56,7 +56,7 @@ final class TenantsAdminApi {
         if (maxFileBytes.isPresent()) {
             request = request.withMaxFileBytes(maxFileBytes.get());
         }
-        TenantAdded added = admin.tenants().addTenant(request);
+        TenantAdded added = admin.tenantCreation().addTenant(request);
         byte[] json = Json.object(out -> {
             AdminJson.tenant(out, added.tenant());
             if (added.completion().isPresent()) {
@@ -72,7 +72,7 @@ final class TenantsAdminApi {
 
     /**
      * Validates every field first, so a bad request changes nothing. {@code passwordLogin} allows or refuses password
-     * login ({@link io.vaultgate.core.admin.Administration#setPasswordLogin}): refused, the tenant's live password
+     * login ({@link io.vaultgate.core.admin.TenantSettings#setPasswordLogin}): refused, the tenant's live password
      * sessions end on every node within one session-check round.
      */
     private static AdminResult change(AdminServices admin, Map<String, String> params, JsonBody body) {

@@ -1,6 +1,8 @@
 package io.vaultgate.server.cli;
 
 import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.admin.AccountCreation;
+import io.vaultgate.core.admin.AccountCredentials;
 import io.vaultgate.core.admin.Administration;
 import io.vaultgate.core.admin.RegisteredCertificate;
 import io.vaultgate.core.auth.SshPublicKey;
@@ -72,6 +74,8 @@ public final class AccountCommand {
         @Override
         int run(GatewayCore core, PrintWriter out) {
             Administration admin = Actor.administration(core);
+            AccountCreation accounts = admin.accountCreation();
+            AccountCredentials credentials = admin.accountCredentials();
             List<String> keyLines = sshKeys.stream().map(SshKeyArgument::keyLine).toList();
             keyLines.forEach(SshPublicKey::parse);
             java.security.cert.X509Certificate certificate = clientCertificate == null ? null
@@ -84,13 +88,13 @@ public final class AccountCommand {
                 TenantId id = TenantId.of(tenant);
                 if (certificate == null) {
                     if (password == null) {
-                        admin.createAccount(id, username);
+                        accounts.createAccount(id, username);
                     } else {
-                        admin.createAccount(id, username, password);
+                        accounts.createAccount(id, username, password);
                     }
                 } else {
-                    registered = password == null ? admin.createAccount(id, username, certificate)
-                            : admin.createAccount(id, username, certificate, password);
+                    registered = password == null ? accounts.createAccount(id, username, certificate)
+                            : accounts.createAccount(id, username, certificate, password);
                 }
             } finally {
                 if (password != null) {
@@ -102,7 +106,7 @@ public final class AccountCommand {
                 out.println("  password set");
             }
             for (String line : keyLines) {
-                out.println("  added SSH key " + admin.addSshKey(username, line).fingerprint());
+                out.println("  added SSH key " + credentials.addSshKey(username, line).fingerprint());
             }
             if (registered != null) {
                 out.println("  added client certificate " + registered.fingerprint() + notYetValid(registered));
@@ -110,11 +114,11 @@ public final class AccountCommand {
             if (issueInto != null) {
                 io.vaultgate.core.pki.IssuedCertificate issued = new ClientCertificates(new DataDirectory(config()))
                         .issue(username, issueInto);
-                out.println("  issued client certificate " + admin.addClientCertificate(username, issued.certificate())
+                out.println("  issued client certificate " + credentials.addClientCertificate(username, issued.certificate())
                         .fingerprint() + " into " + issueInto.resolve(username + ".crt"));
             }
             if (token) {
-                out.println("  API token (shown once): " + admin.issueAccountToken(username, "cli"));
+                out.println("  API token (shown once): " + credentials.issueAccountToken(username, "cli"));
             }
             return 0;
         }
@@ -165,7 +169,7 @@ public final class AccountCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            RegisteredCertificate registered = Actor.administration(core).addClientCertificate(username,
+            RegisteredCertificate registered = Actor.accountCredentials(core).addClientCertificate(username,
                     Add.readCertificate(clientCertificate));
             out.println("Added client certificate " + registered.fingerprint() + " to account " + username
                     + Add.notYetValid(registered));

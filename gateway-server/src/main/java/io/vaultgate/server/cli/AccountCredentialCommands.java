@@ -35,7 +35,7 @@ final class AccountCredentialCommands {
 
         @Override
         String add(GatewayCore core, String username, String keyLine) {
-            return Actor.administration(core).addSshKey(username, keyLine).fingerprint();
+            return Actor.accountCredentials(core).addSshKey(username, keyLine).fingerprint();
         }
     }
 
@@ -56,7 +56,7 @@ final class AccountCredentialCommands {
 
         @Override
         String issue(GatewayCore core, String username, String label) {
-            return Actor.administration(core).issueAccountToken(username, label);
+            return Actor.accountCredentials(core).issueAccountToken(username, label);
         }
     }
 
@@ -83,7 +83,7 @@ final class AccountCredentialCommands {
         int run(GatewayCore core, PrintWriter out) {
             char[] password = AccountCommand.Add.readPassword();
             try {
-                Actor.administration(core).setPassword(username, password);
+                Actor.accountCredentials(core).setPassword(username, password);
             } finally {
                 Arrays.fill(password, '\0');
             }

@@ -1,6 +1,7 @@
 package io.vaultgate.server.cli;
 
 import io.vaultgate.core.GatewayCore;
+import io.vaultgate.core.admin.AccountCredentials;
 import io.vaultgate.core.admin.Administration;
 import io.vaultgate.core.admin.KeyRotation;
 import io.vaultgate.core.admin.SiteAdministration;
@@ -25,6 +26,11 @@ public final class Actor {
     /** Tenants and accounts, changed as {@link #current()}. */
     static Administration administration(GatewayCore core) {
         return core.administration().as(current());
+    }
+
+    /** An existing account's credentials, added as {@link #current()}. */
+    static AccountCredentials accountCredentials(GatewayCore core) {
+        return administration(core).accountCredentials();
     }
 
     /** Sites, operators and routes, changed as {@link #current()}. */

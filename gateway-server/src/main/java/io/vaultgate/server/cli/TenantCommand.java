@@ -2,6 +2,7 @@ package io.vaultgate.server.cli;
 
 import io.vaultgate.core.admin.Administration;
 import io.vaultgate.core.admin.NewTenant;
+import io.vaultgate.core.admin.TenantSettings;
 import io.vaultgate.core.tenant.Account;
 import io.vaultgate.core.tenant.Cidr;
 import io.vaultgate.core.tenant.Quota;
@@ -74,7 +75,7 @@ public final class TenantCommand {
             if (maxFileSize != null) {
                 request = request.withMaxFileBytes(DataSize.parse(maxFileSize).bytes());
             }
-            out.println(Actor.administration(core).addTenant(request).summary());
+            out.println(Actor.administration(core).tenantCreation().addTenant(request).summary());
             return 0;
         }
     }
@@ -134,9 +135,9 @@ public final class TenantCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            Administration admin = Actor.administration(core);
+            TenantSettings settings = Actor.administration(core).tenantSettings();
             TenantId tenant = TenantId.of(id);
-            Tenant current = admin.tenant(tenant).orElseThrow(
+            Tenant current = settings.tenant(tenant).orElseThrow(
                     () -> new IllegalArgumentException("no tenant " + id + "; see `vaultgate tenant list`"));
             current.refuseIfShredded("changed");
             // every option is parsed before anything changes, so a bad one leaves the tenant as it was
@@ -148,12 +149,12 @@ public final class TenantCommand {
             Optional<List<Cidr>> denied = Optional.ofNullable(denySources).map(Set::cidrs);
             Optional<Duration> kept = Optional.ofNullable(retention).map(Set::retention);
             Optional<Boolean> passwords = Optional.ofNullable(passwordLogin).map(option -> option.allow);
-            quota.ifPresent(q -> admin.setQuota(tenant, q));
-            maxFile.ifPresent(bytes -> admin.setMaxFileSize(tenant, bytes));
-            allowed.ifPresent(cidrs -> admin.setAllowedSources(tenant, cidrs));
+            quota.ifPresent(q -> settings.setQuota(tenant, q));
+            maxFile.ifPresent(bytes -> settings.setMaxFileSize(tenant, bytes));
+            allowed.ifPresent(cidrs -> settings.setAllowedSources(tenant, cidrs));
             denied.ifPresent(cidrs -> core.incidents().deniedSources().replace(tenant, cidrs, Actor.current()));
-            kept.ifPresent(duration -> admin.setRetention(tenant, duration));
-            passwords.ifPresent(allow -> admin.setPasswordLogin(tenant, allow));
+            kept.ifPresent(duration -> settings.setRetention(tenant, duration));
+            passwords.ifPresent(allow -> settings.setPasswordLogin(tenant, allow));
             out.println("Updated tenant " + id);
             passwords.ifPresent(allow -> out.println(allow ? "  password login: allowed"
                     : "  password login: refused; live password sessions end on every node within 2 s"));
@@ -178,9 +179,8 @@ public final class TenantCommand {
 
         @Override
         int run(GatewayCore core, PrintWriter out) {
-            Administration admin = core.administration();
             out.printf("%-24s %-8s %-10s %s%n", "ID", "STATUS", "PASSWORDS", "NAME");
-            for (Tenant tenant : admin.tenants()) {
+            for (Tenant tenant : core.administration().tenantSettings().tenants()) {
                 out.printf("%-24s %-8s %-10s %s%n", tenant.id(), tenant.status(),
                         tenant.passwordLoginAllowed() ? "allowed" : "refused", tenant.name());
             }
