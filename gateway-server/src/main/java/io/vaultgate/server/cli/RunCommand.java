@@ -6,14 +6,10 @@ import io.vaultgate.server.CatalogDatabase;
 import io.vaultgate.server.DemoCredentials;
 import io.vaultgate.server.DemoSetup;
 import io.vaultgate.server.LoggingSetup;
-import io.vaultgate.server.ProcessIdentity;
-import io.vaultgate.server.RunFile;
-import io.vaultgate.server.RunRecord;
 import io.vaultgate.server.StartupException;
 import io.vaultgate.server.VaultgateApplication;
 import io.vaultgate.server.config.CatalogType;
 import io.vaultgate.server.config.VaultgateConfig;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
@@ -103,56 +99,22 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Records where the gateway listens in its run file ({@link RunFile}), announces readiness, then blocks until the
-     * JVM is asked to stop, stops the gateway gracefully and removes the run file.
+     * Records where the gateway listens in its run file ({@link ServingRecord}), announces readiness, then blocks until
+     * the JVM is asked to stop, stops the gateway gracefully and removes the run file.
      */
     static void serveUntilSignal(VaultgateApplication app, Runnable ready) throws InterruptedException {
-        Optional<ProcessIdentity> self = recordRunFile(app);
-        RunFile runFile = RunFile.in(app.dataDirectory().home());
+        Optional<ServingRecord> record = ServingRecord.write(app);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             try {
                 app.close();
             } finally {
-                self.ifPresent(process -> removeRunFile(runFile, process));
+                record.ifPresent(ServingRecord::remove);
                 stopped.countDown();
             }
         }, "vaultgate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         ready.run();
         stopped.await();
-    }
-
-    /**
-     * Writes the run file for {@code app}, every listener bound: this process, the node id and the bound addresses.
-     * Without it {@code vaultgate status --home} still finds a gateway on configured ports; so a failure to write it
-     * is logged, and the gateway serves on.
-     */
-    public static Optional<ProcessIdentity> recordRunFile(VaultgateApplication app) {
-        RunFile runFile = RunFile.in(app.dataDirectory().home());
-        Optional<ProcessIdentity> self = ProcessIdentity.current();
-        if (self.isEmpty()) {
-            LOG.warn("no run file {}: this system has no /proc to identify the process by; give `vaultgate status` "
-                    + "the ops listener with --url", runFile.path());
-            return Optional.empty();
-        }
-        try {
-            runFile.write(new RunRecord(self.get(), app.core().nodes().id(),
-                    app.opsPort().map(port -> StatusCommand.opsUrl(app.dataDirectory().config().ops(), port)),
-                    app.httpsPort(), app.sftpPort()));
-            return self;
-        } catch (IOException | IllegalArgumentException e) {
-            LOG.warn("cannot write the run file {} ({}); give `vaultgate status` the ops listener with --url",
-                    runFile.path(), e.toString());
-            return Optional.empty();
-        }
-    }
-
-    private static void removeRunFile(RunFile runFile, ProcessIdentity self) {
-        try {
-            runFile.remove(self);
-        } catch (IOException e) {
-            LOG.warn("cannot remove the run file {} ({}); the next start replaces it", runFile.path(), e.toString());
-        }
     }
 }

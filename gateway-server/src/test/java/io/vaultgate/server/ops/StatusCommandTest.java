@@ -11,7 +11,7 @@ import io.vaultgate.server.ProcessIdentity;
 import io.vaultgate.server.RunFile;
 import io.vaultgate.server.RunRecord;
 import io.vaultgate.server.Vaultgate;
-import io.vaultgate.server.cli.RunCommand;
+import io.vaultgate.server.cli.ServingRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -153,14 +153,14 @@ class StatusCommandTest {
     }
 
     /**
-     * {@code vaultgate run} and {@code demo} record where they listen once bound ({@link RunCommand#recordRunFile}), so
+     * {@code vaultgate run} and {@code demo} record where they listen once bound ({@link ServingRecord}), so
      * {@code status --home} with no --url finds an ops listener on a port chosen at start ({@code ops.port: 0}),
      * which the configuration cannot tell.
      */
     @Test
     void noUrl_findsTheOpsListenerOnAPortChosenAtStart_throughTheRunFile() throws Exception {
         try (RunningGateway gateway = new RunningGateway(home, Map.of())) {
-            assertThat(RunCommand.recordRunFile(gateway.app)).isPresent();
+            assertThat(ServingRecord.write(gateway.app)).isPresent();
 
             Run run = status(gateway);
 
