@@ -77,6 +77,11 @@ public final class TestCore implements AutoCloseable {
         return create(home, new GatewayCore.Settings(Duration.ofHours(24), 64), Clock.systemUTC(), metrics);
     }
 
+    /** A core with {@code settings} reporting its meters to {@code metrics}. */
+    public static TestCore create(Path home, GatewayCore.Settings settings, CoreMetrics metrics) {
+        return create(home, settings, Clock.systemUTC(), metrics);
+    }
+
     private static TestCore create(Path home, GatewayCore.Settings settings, Clock clock, CoreMetrics metrics) {
         try {
             MasterSecret secret = secret();

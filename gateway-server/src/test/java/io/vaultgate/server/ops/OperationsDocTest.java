@@ -1,7 +1,9 @@
 package io.vaultgate.server.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.auth.ClientPrincipal;
 import io.vaultgate.core.ingest.Upload;
 import io.vaultgate.core.ingest.UploadMode;
@@ -10,6 +12,7 @@ import io.vaultgate.core.metrics.MeterSpec;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.site.RouteMode;
 import io.vaultgate.core.tenant.Protocol;
+import io.vaultgate.crypto.CryptoException.ReorderMemoryFull;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OperationsDocTest {
 
     private static final Path DOCS = Path.of("..", "docs", "operations.md");
+    private static final int SEGMENT = 64 * 1024;
 
     @TempDir
     Path home;
@@ -41,7 +45,9 @@ class OperationsDocTest {
     @Test
     void everyDocumentedCoreOrServerMetric_isExposedOnScrape() throws Exception {
         String docs = Files.readString(DOCS);
-        try (OpsFixture ops = new OpsFixture(home)) {
+        // a reorder memory of two segments, a quarter of it per tenant: any write ahead of a gap is refused
+        try (OpsFixture ops = new OpsFixture(home, new GatewayCore.Settings(Duration.ofHours(24), 64)
+                .withReorderMemory(2L * SEGMENT))) {
             ClientPrincipal alice = ops.test.client("acme", "alice", Protocol.SFTP);
             ops.test.core().sites().createSite("manila", "Manila");
             ops.test.core().sites().addRoute(alice.tenant(), "manila", RouteMode.PULL, PathPolicy.parse("/inbox"),
@@ -50,6 +56,11 @@ class OperationsDocTest {
                     UploadMode.CREATE)) {
                 upload.write(0, ByteBuffer.allocate(10));
                 upload.commit();
+            }
+            try (Upload early = ops.test.core().ingest().open(alice, PathPolicy.parse("/inbox/early"),
+                    UploadMode.CREATE)) {
+                assertThatThrownBy(() -> early.write(SEGMENT, ByteBuffer.allocate(10)))
+                        .hasCauseInstanceOf(ReorderMemoryFull.class);
             }
             ops.test.core().authenticator().byToken("wrong", Protocol.HTTPS, "");
             ServerGauges.storage(ops.registry, home);

@@ -2,6 +2,7 @@ package io.vaultgate.server.ops;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.metrics.CoreMetrics;
 import io.vaultgate.core.metrics.TenantLabels;
 import io.vaultgate.core.testing.TestCore;
@@ -33,7 +34,16 @@ final class OpsFixture implements AutoCloseable {
 
     /** @param requestTimeout how long the listener waits for a request's head before it closes the connection */
     OpsFixture(Path home, Duration requestTimeout) throws IOException {
-        test = TestCore.create(home, new CoreMetrics(registry, TenantLabels.defaults(), Clock.systemUTC()));
+        this(home, requestTimeout, new GatewayCore.Settings(Duration.ofHours(24), 64));
+    }
+
+    /** A core with {@code settings}, e.g. a reorder memory small enough to be spent. */
+    OpsFixture(Path home, GatewayCore.Settings settings) throws IOException {
+        this(home, OpsSettings.REQUEST_TIMEOUT, settings);
+    }
+
+    private OpsFixture(Path home, Duration requestTimeout, GatewayCore.Settings settings) throws IOException {
+        test = TestCore.create(home, settings, new CoreMetrics(registry, TenantLabels.defaults(), Clock.systemUTC()));
         adminToken = test.core().incidents().administrators().add("ops", "cli");
         jvm = JvmMeters.bindTo(registry);
         List<ReadinessCheck> checks = List.of(() -> test.core().health().catalog(),
