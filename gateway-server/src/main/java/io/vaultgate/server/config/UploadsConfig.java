@@ -47,6 +47,12 @@ public record UploadsConfig(Duration partialExpiry, DataSize reorderWindow, Data
         return reorderMemoryPerTenant.partOf(reorderMemory).bytes();
     }
 
+    /** The share of one tenant for the start-up log: {@code 16MiB} when set as a size, {@code 25% = 16MiB} if not. */
+    public String describePerTenant() {
+        DataSize share = reorderMemoryPerTenant.partOf(reorderMemory);
+        return reorderMemoryPerTenant.size() != null ? share.toString() : reorderMemoryPerTenant + " = " + share;
+    }
+
     /** The reorder window in whole segments of {@code segmentBytes}, rounded up (4MiB of 64KiB = 64). */
     public int reorderWindowSegments(int segmentBytes) {
         if (segmentBytes <= 0) {

@@ -120,6 +120,7 @@ public record VaultgateConfig(Path home, SftpConfig sftp, HttpsConfig https, Key
                 + "; storage=" + storage.describe(storageRoot())
                 + "; uploads: partial-expiry " + Durations.format(uploads.partialExpiry())
                 + ", reorder-window " + uploads.reorderWindow() + ", reorder-memory " + uploads.reorderMemory()
+                + " (" + uploads.describePerTenant() + " per tenant)"
                 + "; shutdown grace " + Durations.format(shutdown.gracePeriod())
                 + "; logging=" + name(logging.format()) + " " + logging.level()
                 + "; ops=" + listener(ops.enabled(), ops.bind(), ops.port()) + (ops.tls() ? " tls" : "")

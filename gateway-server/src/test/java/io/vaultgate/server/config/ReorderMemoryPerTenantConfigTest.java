@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code uploads.reorder-memory-per-tenant} (review33 L3): a quarter of {@code uploads.reorder-memory} unless set,
- * following it when it changes; a percentage or a size; refused at load above the whole or below one segment.
+ * following it when it changes; a percentage or a size; refused at load above the whole or below one segment; named in
+ * the start-up line.
  */
 class ReorderMemoryPerTenantConfigTest {
     @TempDir
@@ -34,6 +35,14 @@ class ReorderMemoryPerTenantConfigTest {
                 Map.of("VAULTGATE_UPLOADS_REORDER_MEMORY_PER_TENANT", "3MiB"), Map.of("home", dir.toString()));
         assertThat(fromEnv.uploads().reorderMemoryPerTenantBytes()).isEqualTo(3L << 20);
         assertThat(ConfigLoader.toYaml(fromEnv)).contains("reorder-memory-per-tenant: 3MiB");
+    }
+
+    @Test
+    void theStartUpLine_namesEachTenantsShare() {
+        assertThat(loadYaml(dir, "uploads:\n  reorder-memory: 8MiB\n").describe())
+                .contains("reorder-memory 8MiB (25% = 2MiB per tenant)");
+        assertThat(loadYaml(dir, "uploads:\n  reorder-memory-per-tenant: 3MiB\n").describe())
+                .contains("reorder-memory 64MiB (3MiB per tenant)");
     }
 
     @Test
