@@ -98,6 +98,16 @@ public final class VaultgateApplication implements AutoCloseable {
      * gateway initialized before: a start that serves it refuses when it is missing ({@link MissingServerCertificate}).
      */
     public static VaultgateApplication start(VaultgateConfig config, Map<String, String> env) {
+        return start(config, env, ServerCertificateWatcher.INTERVAL);
+    }
+
+    /**
+     * {@link #start(VaultgateConfig, Map)}, with the HTTPS certificate files looked at every {@code certificateLooks}
+     * instead of every {@link ServerCertificateWatcher#INTERVAL}: for tests that replace the certificate and wait
+     * for it to be served.
+     */
+    public static VaultgateApplication start(VaultgateConfig config, Map<String, String> env,
+                                             java.time.Duration certificateLooks) {
         LOG.info("starting Vaultgate: {}", config.describe());
         ConfigLoader.unusedEnvironment(env, config).forEach(variable ->
                 LOG.warn("environment variable {} sets no configuration key; check its spelling", variable));
@@ -139,7 +149,7 @@ public final class VaultgateApplication implements AutoCloseable {
             // a certificate renewed or imported with `vaultgate tls` is served to new connections without a restart
             ServerCertificateWatcher.Listener reload = reloading(https, opsTls);
             certificates = certificate.map(served -> ServerCertificateWatcher.start(served, reload,
-                    core.metrics().registry(), Clock.systemUTC(), ServerCertificateWatcher.INTERVAL));
+                    core.metrics().registry(), Clock.systemUTC(), certificateLooks));
             return new VaultgateApplication(config, resources, node, forwarder, sftp, https, ops, certificates,
                     stopping);
         } catch (IOException e) {
