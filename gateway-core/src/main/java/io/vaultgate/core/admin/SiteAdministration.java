@@ -16,6 +16,7 @@ import io.vaultgate.core.catalog.Jdbc;
 import io.vaultgate.core.catalog.OperatorRepository;
 import io.vaultgate.core.catalog.OperatorRepository.OperatorRow;
 import io.vaultgate.core.catalog.RouteRepository;
+import io.vaultgate.core.catalog.SiteRepository;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.catalog.TokenRepository;
 import io.vaultgate.core.catalog.TokenRepository.TokenGrant;
@@ -24,6 +25,8 @@ import io.vaultgate.core.forward.ForwardingSites;
 import io.vaultgate.core.path.VirtualPath;
 import io.vaultgate.core.site.Route;
 import io.vaultgate.core.site.RouteMode;
+import io.vaultgate.core.site.Site;
+import io.vaultgate.core.tenant.Cidr;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.crypto.seal.SitePublicKey;
 import java.security.SecureRandom;
@@ -38,6 +41,9 @@ import java.util.Optional;
 /** What administrators do to BPO sites: register them, their operators, and the routes that feed them. */
 public final class SiteAdministration {
 
+    /** The length of {@code sites.allowed_cidrs} (V35). */
+    static final int MAX_SOURCES_TEXT = 2000;
+
     private final Database database;
     private final TenantRepository tenants;
     private final OperatorRepository operators;
@@ -45,6 +51,7 @@ public final class SiteAdministration {
     private final BatchRepository batches = new BatchRepository();
     private final Usernames usernames = new Usernames();
     private final ForwardingSites forwardingSites = new ForwardingSites();
+    private final SiteRepository sites = new SiteRepository();
     private final TokenRepository tokens;
     private final SecureRandom random;
     private final AuditLog audit;
@@ -125,6 +132,52 @@ public final class SiteAdministration {
         audited(jdbc, Optional.empty(), AdminAction.SITE_UPDATED, next.map(k -> "site " + siteId
                 + " sealed to X25519 key " + k + previous).orElse("site " + siteId + " unsealed" + previous));
         return true;
+    }
+
+    /** The sites not removed, by id. */
+    public List<Site> sites() {
+        return database.read(sites::active);
+    }
+
+    /** The site, unless it is unknown or removed. */
+    public Optional<Site> site(String id) {
+        return database.read(jdbc -> sites.find(jdbc, id));
+    }
+
+    /**
+     * Sets the networks the site's operators may log in from (empty: any address), the counterpart of a tenant's
+     * allowlist for the people a tenant's batches go to: a login of one of its operators from elsewhere, by SSH key or
+     * API token, is refused as {@code SOURCE_NOT_ALLOWED}. Audited ({@code admin.change} {@code SITE_UPDATED}, subject
+     * {@code site S operator sources [N, ...] (was any)}) in its own transaction; setting the list it has changes and
+     * audits nothing. Returns whether it changed.
+     *
+     * @throws GatewayException NOT_FOUND for an unknown or removed site
+     * @throws IllegalArgumentException for a list longer than the catalog stores ({@value #MAX_SOURCES_TEXT}
+     *         characters written out)
+     */
+    public boolean setAllowedSources(String siteId, List<Cidr> sources) {
+        String written = sources.stream().map(Cidr::toString).collect(java.util.stream.Collectors.joining(","));
+        if (written.length() > MAX_SOURCES_TEXT) {
+            throw new IllegalArgumentException("too many networks: " + written.length() + " characters written out, at "
+                    + "most " + MAX_SOURCES_TEXT + "; give wider networks");
+        }
+        return database.inTransaction(jdbc -> {
+            if (!lockActiveSite(jdbc, siteId)) {
+                throw new GatewayException(Reason.NOT_FOUND, "site " + siteId + " does not exist");
+            }
+            List<Cidr> was = sites.allowedSources(jdbc, siteId);
+            if (was.equals(List.copyOf(sources))) {
+                return false;
+            }
+            sites.setAllowedSources(jdbc, siteId, sources);
+            audited(jdbc, Optional.empty(), AdminAction.SITE_UPDATED, "site " + siteId + " operator sources "
+                    + describe(sources) + " (was " + describe(was) + ")");
+            return true;
+        });
+    }
+
+    private static String describe(List<Cidr> sources) {
+        return sources.isEmpty() ? "any" : sources.toString();
     }
 
     public boolean siteExists(String id) {

@@ -20,7 +20,8 @@ import java.util.Optional;
 
 /**
  * Checks credentials against the catalog and the owning tenant's policy (status, protocols, password
- * login, allowed and denied source networks). Operators log in with SSH keys or API tokens only; whether
+ * login, allowed and denied source networks), and an operator's against its site's networks
+ * ({@link OperatorLoginPolicy}). Operators log in with SSH keys or API tokens only; whether
  * their role also needs a TOTP code is the front-end's second step ({@link AccessControl#mfaRequired}). A
  * password check for an unknown user still runs one Argon2id derivation, so response time does not reveal
  * which usernames exist. With {@link LoginLockouts}, a login name whose password (or key, by policy) failed
@@ -45,6 +46,7 @@ public final class CatalogAuthenticator implements Authenticator {
     private final PasswordHasher hasher;
     private final String decoyHash;
     private final TenantLoginPolicy policy;
+    private final OperatorLoginPolicy operatorPolicy = new OperatorLoginPolicy();
     private final LoginCounts counts;
     private final TokenLogin tokenLogin;
     private final SecondFactor secondFactor;
@@ -73,7 +75,8 @@ public final class CatalogAuthenticator implements Authenticator {
         this.decoyHash = PasswordHasher.decoy();
         this.policy = new TenantLoginPolicy(tenants, clock);
         this.counts = new LoginCounts(database, accounts, lockouts);
-        this.tokenLogin = new TokenLogin(database, accounts, operators, tokens, policy, adminSources, clock);
+        this.tokenLogin = new TokenLogin(database, accounts, operators, tokens, policy, operatorPolicy,
+                adminSources, clock);
         this.secondFactor = new SecondFactor(database, mfa, counts);
     }
 
@@ -109,8 +112,14 @@ public final class CatalogAuthenticator implements Authenticator {
                 if (operator.isEmpty()) {
                     return Decided.uncounted(new Failure(username, AuthFailure.UNKNOWN_USER));
                 }
-                return fingerprint.isPresent() && operators.hasSshKey(jdbc, operator.get().id(), fingerprint.get())
-                        ? Decided.uncounted(keySucceeded(jdbc, username, login, new Success(
+                // the site's networks are read for every key, right or wrong, as a tenant's policy is for an account
+                Optional<AuthFailure> refusal = operatorPolicy.refusal(jdbc, operator.get(), source);
+                boolean matches = fingerprint.isPresent()
+                        && operators.hasSshKey(jdbc, operator.get().id(), fingerprint.get());
+                if (refusal.isPresent()) {
+                    return Decided.refusedByPolicy(username, refusal.get(), matches);
+                }
+                return matches ? Decided.uncounted(keySucceeded(jdbc, username, login, new Success(
                                 operator.get().principal(protocol), Credentials.sshKey(fingerprint.get()))))
                         : Decided.refusedCredential(username);
             }

@@ -17,8 +17,9 @@ import java.util.Optional;
  * The first factor of a login by API token: the live grant of the token's hash, and the principal it was issued to,
  * which must still exist (a removed principal's tokens log nobody in). A monitor's token opens the ops listener only;
  * an administrator's is accepted only from {@link AdminSources} (refused {@link AuthFailure#SOURCE_NOT_ALLOWED}, under
- * the administrator's name, from anywhere else); a client account's login is its tenant's policy's to refuse
- * ({@link TenantLoginPolicy}); a kind of principal this version does not know grants nothing.
+ * the administrator's name, from anywhere else); an operator's is its site's to refuse ({@link OperatorLoginPolicy}),
+ * a client account's its tenant's ({@link TenantLoginPolicy}); a kind of principal this version does not know grants
+ * nothing.
  */
 final class TokenLogin {
 
@@ -29,16 +30,18 @@ final class TokenLogin {
     private final AdminRepository admins = new AdminRepository();
     private final MonitorRepository monitors = new MonitorRepository();
     private final TenantLoginPolicy policy;
+    private final OperatorLoginPolicy operatorPolicy;
     private final AdminSources adminSources;
     private final Clock clock;
 
     TokenLogin(Database database, AccountRepository accounts, OperatorRepository operators, TokenRepository tokens,
-               TenantLoginPolicy policy, AdminSources adminSources, Clock clock) {
+               TenantLoginPolicy policy, OperatorLoginPolicy operatorPolicy, AdminSources adminSources, Clock clock) {
         this.database = database;
         this.accounts = accounts;
         this.operators = operators;
         this.tokens = tokens;
         this.policy = policy;
+        this.operatorPolicy = operatorPolicy;
         this.adminSources = adminSources;
         this.clock = clock;
     }
@@ -69,9 +72,13 @@ final class TokenLogin {
                         : new Failure(id, AuthFailure.SOURCE_NOT_ALLOWED);
             }
             if (grant.get().principalKind().equals("operator")) {
-                return operators.findById(jdbc, id)
-                        .<AuthResult>map(operator -> new Success(operator.principal(protocol), credential))
-                        .orElse(new Failure(null, AuthFailure.UNKNOWN_USER));
+                Optional<OperatorRepository.OperatorRow> operator = operators.findById(jdbc, id);
+                if (operator.isEmpty()) {
+                    return new Failure(null, AuthFailure.UNKNOWN_USER);
+                }
+                Optional<AuthFailure> refusal = operatorPolicy.refusal(jdbc, operator.get(), source);
+                return refusal.isPresent() ? new Failure(operator.get().username(), refusal.get())
+                        : new Success(operator.get().principal(protocol), credential);
             }
             Optional<Account> account = grant.get().principalKind().equals("account") ? accounts.findById(jdbc, id)
                     : Optional.empty(); // a kind this version does not know grants nothing
