@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * downloads in flight stop. Such an operator may log in again for other tenants' work; the core refuses
  * every new read of the locked tenant's data.
  *
+ * <p>An operator's session ends once its site's networks ({@code site set --allow-sources}) no longer admit its source
+ * address (the login's own rule). Like a lockdown's or a revocation's endings, it is not audited session by session:
+ * the change of the list is ({@code SITE_UPDATED}), and an operator's session has no tenant to record it under. A
+ * fifth query, over the live operators' sites, runs only while an operator's session is open.
+ *
  * <p>A client account's session also ends once what admitted it at login no longer holds: the account's expiry
  * passed, or its tenant no longer allows the session's protocol or its source address (allowlist or deny list,
  * the login's own rule), or, for a session opened with a password, its tenant no longer allows password login. Nothing
@@ -181,9 +186,22 @@ public final class SessionReaper implements AutoCloseable {
         }
     }
 
-    /** What one round read from the catalog, on one connection. */
+    /**
+     * What one round read from the catalog, on one connection.
+     *
+     * @param siteSources the networks of the sites of the live operator sessions, by site id: an operator's session
+     *                    ends once its site's list no longer admits its source address (the login's own rule)
+     */
     private record Incidents(Set<String> locked, List<Revoked> revoked, List<LockedClaim> claims,
-                             Admission admission) {
+                             Admission admission, Map<String, List<Cidr>> siteSources) {
+
+        boolean outsideItsSite(LiveSession session) {
+            if (!(session.principal() instanceof OperatorPrincipal operator)) {
+                return false;
+            }
+            List<Cidr> allowed = siteSources.get(operator.siteId());
+            return allowed != null && !SourceAddresses.allowedBy(allowed, session.source());
+        }
     }
 
     private final Database database;
@@ -236,6 +254,8 @@ public final class SessionReaper implements AutoCloseable {
         Set<String> read = new HashSet<>();
         List<String> accounts = live.stream().map(LiveSession::principal).filter(ClientPrincipal.class::isInstance)
                 .map(principal -> ((ClientPrincipal) principal).accountId()).distinct().toList();
+        List<String> sites = live.stream().map(LiveSession::principal).filter(OperatorPrincipal.class::isInstance)
+                .map(principal -> ((OperatorPrincipal) principal).siteId()).distinct().toList();
         Incidents incidents = database.read(jdbc -> {
             Set<String> locked = jdbc.query("SELECT id FROM tenants WHERE status IN ('LOCKED', 'SHREDDED')",
                     row -> row.getString(1))
@@ -252,9 +272,12 @@ public final class SessionReaper implements AutoCloseable {
                             row.getLong(2), now)));
             Admission admission = accounts.isEmpty() ? Admission.NONE
                     : Admission.read(jdbc, accounts, now, parsedCidrs);
-            return new Incidents(locked, revoked, claims, admission);
+            Map<String, List<Cidr>> siteSources = sites.isEmpty() ? Map.of() : siteSources(jdbc, sites);
+            return new Incidents(locked, revoked, claims, admission, siteSources);
         });
         firstSeen.keySet().retainAll(read);
+        // as for a client below: a login since this round's read was checked against newer rules
+        Set<String> before = live.stream().map(LiveSession::id).collect(Collectors.toSet());
         Set<String> locked = incidents.locked();
         List<Revoked> revoked = incidents.revoked();
         List<LockedClaim> lockedClaims = incidents.claims();
@@ -272,7 +295,9 @@ public final class SessionReaper implements AutoCloseable {
         sessions.refuseWhere(inLockedTenant.and(this::tenantStillLocked).or(usesRevoked));
         int ended = sessions.endWhere(inLockedTenant, "its tenant is locked")
                 + sessions.endWhere(claimsLockedData, "it holds a claim on a locked tenant's batch")
-                + sessions.endWhere(usesRevoked, "its credential was revoked");
+                + sessions.endWhere(usesRevoked, "its credential was revoked")
+                + sessions.endWhere(session -> before.contains(session.id()) && incidents.outsideItsSite(session),
+                        "its site no longer allows its source address");
         // Only sessions open before this round's read: a login since then was checked against newer rules.
         Map<String, String> refused = new HashMap<>();
         for (LiveSession session : live) {
@@ -288,6 +313,18 @@ public final class SessionReaper implements AutoCloseable {
         }
         audit(endings);
         return ended + endings.size();
+    }
+
+    /** The networks of the operators' {@code sites} (few: one query), parsed once while they stay the same. */
+    private Map<String, List<Cidr>> siteSources(Jdbc jdbc, List<String> sites) throws SQLException {
+        Map<String, List<Cidr>> sources = new HashMap<>();
+        if (parsedCidrs.size() > PARSED_CIDRS) {
+            parsedCidrs.clear();
+        }
+        jdbc.query("SELECT id, allowed_cidrs FROM sites WHERE id IN (" + String.join(", ",
+                Collections.nCopies(sites.size(), "?")) + ")", row -> sources.put(row.getString(1),
+                parsedCidrs.computeIfAbsent(row.getString(2), TenantRepository::parseCidrs)), sites.toArray());
+        return sources;
     }
 
     /** The row {@code key} written at {@code atMillis}, first read now unless an earlier round read it. */
