@@ -9,8 +9,11 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -27,10 +30,21 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * A CA that is not the data directory's, like a public or a company CA: an RSA root and an intermediate, issuing
  * server certificates with whatever key, validity and extended key usage a test needs (Bouncy Castle).
+ *
+ * <p>RSA key pairs ({@link #rsa}, the CA's own included) come from a pool of {@value #POOL} per key size and JVM, made
+ * as first asked for and then handed out again in turn: an RSA-2048 pair takes about 1.3 s of CPU in the unit-test
+ * JVMs, which run C1 only (no intrinsics for {@code BigInteger}), and {@code TlsCommandTest} asked for about 30. Any
+ * {@value #POOL} pairs handed out one after another are distinct, so a test that takes no more than that gets
+ * distinct keys (a key of another certificate is another key); two CAs made {@value #POOL} pairs apart share their
+ * keys, so a test that needs two foreign CAs that do not trust each other cannot use this class as it is.
  */
 public final class ForeignCa {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int POOL = 8;
+    /** By key size: the pairs made so far, at most {@link #POOL}, and how many were handed out. */
+    private static final Map<Integer, List<KeyPair>> PAIRS = new HashMap<>();
+    private static final Map<Integer, Integer> HANDED_OUT = new HashMap<>();
 
     private final KeyPair rootKeys;
     private final X509Certificate root;
@@ -86,10 +100,16 @@ public final class ForeignCa {
                 Instant.now().plus(Duration.ofDays(90)), KeyPurposeId.id_kp_serverAuth);
     }
 
-    public static KeyPair rsa(int bits) throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(bits, RANDOM);
-        return generator.generateKeyPair();
+    /** An RSA key pair of {@code bits}, from the pool: distinct from the {@value #POOL} - 1 handed out before it. */
+    public static synchronized KeyPair rsa(int bits) throws Exception {
+        List<KeyPair> pairs = PAIRS.computeIfAbsent(bits, size -> new ArrayList<>());
+        int next = HANDED_OUT.merge(bits, 1, Integer::sum) - 1;
+        if (pairs.size() < POOL) {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(bits, RANDOM);
+            pairs.add(generator.generateKeyPair());
+        }
+        return pairs.get(next % POOL);
     }
 
     public static KeyPair ec(String curve) throws Exception {
