@@ -33,7 +33,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *
  * <p>RSA key pairs ({@link #rsa}, the CA's own included) come from a pool of {@value #POOL} per key size and JVM, made
  * as first asked for and then handed out again in turn: an RSA-2048 pair takes about 1.3 s of CPU in the unit-test
- * JVMs, which run C1 only (no intrinsics for {@code BigInteger}), and {@code TlsCommandTest} asked for about 30. Any
+ * JVMs, which run C1 only (no intrinsics for {@code BigInteger}), and {@code TlsCommandTest} asked for 26. Any
  * {@value #POOL} pairs handed out one after another are distinct, so a test that takes no more than that gets
  * distinct keys (a key of another certificate is another key); two CAs made {@value #POOL} pairs apart share their
  * keys, so a test that needs two foreign CAs that do not trust each other cannot use this class as it is.
