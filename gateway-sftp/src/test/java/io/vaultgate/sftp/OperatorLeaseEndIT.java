@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.extensions.CheckFileHandleExtension;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +35,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * An operator's read handle lives no longer than the lease it was opened under: maria opens a file of one batch and
  * one of another she holds, reads part of each, then the first lease ends (completed, ran out, returned by
  * maintenance, claimed by marco after it ran out). Her next READ on that handle is answered
- * {@code SSH_FX_PERMISSION_DENIED} naming the batch, with no data; the session stays up and the other batch reads
- * on. The core's clock is a {@link MutableClock}: leases run out, and the catalog is re-read, when the test moves it.
+ * {@code SSH_FX_PERMISSION_DENIED} naming the batch, with no data, and so is a {@code check-file-handle} for the whole
+ * file's SHA-256 (answered from the stored digest, no read); the session stays up and the other batch reads on. The core's clock is a {@link MutableClock}: leases run out, and the catalog is re-read, when the test moves it.
  * Each test uses its own folders and routes, one file per batch.
  */
 class OperatorLeaseEndIT {
@@ -149,6 +150,13 @@ class OperatorLeaseEndIT {
                         });
             }
             assertThat(buffer).as("no data came with the refusal").containsOnly(0);
+            assertThatThrownBy(() -> operator.sftp().getExtension(CheckFileHandleExtension.class)
+                    .checkFileHandle(handle, List.of("sha256"), 0, 0, 0))
+                    .as("the whole file's stored SHA-256 is refused by the handle like its bytes (review34 L7)")
+                    .isInstanceOfSatisfying(SftpException.class, e -> {
+                        assertThat(e.getStatus()).isEqualTo(SftpConstants.SSH_FX_PERMISSION_DENIED);
+                        assertThat(e.getMessage()).contains("batch " + batch, reason);
+                    });
         }
 
         /** The session is still up, and the batch she still holds reads to its end, by the handle and anew. */

@@ -59,6 +59,11 @@ final class AuditedOpener {
         }
 
         @Override
+        public void requireReadable() throws IOException {
+            content.requireReadable();
+        }
+
+        @Override
         public int read(long position, ByteBuffer dst) throws IOException {
             startOnce(position);
             int read = content.read(position, dst);

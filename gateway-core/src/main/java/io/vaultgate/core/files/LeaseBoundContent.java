@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A batch file an operator opened, readable only while the lease it was opened under holds ({@link LeaseCheck},
- * asked before every read): once the batch is completed, released, claimed by another operator, its lease ran out
+ * asked before every read and before an answer from its stored digest, {@link #requireReadable}): once the batch is completed, released, claimed by another operator, its lease ran out
  * or its tenant was locked, every read fails with {@link LeaseEndedException} and returns nothing. The first
  * refusal is audited ({@code batch.access_ended}); closing still records what was read ({@code file.downloaded}).
  */
@@ -55,13 +55,18 @@ final class LeaseBoundContent implements FileContent {
     }
 
     @Override
-    public int read(long position, ByteBuffer dst) throws IOException {
+    public void requireReadable() throws LeaseEndedException {
         try {
             lease.requireHeld();
         } catch (LeaseEndedException e) {
             recordOnce(e);
             throw e;
         }
+    }
+
+    @Override
+    public int read(long position, ByteBuffer dst) throws IOException {
+        requireReadable();
         return content.read(position, dst);
     }
 

@@ -43,6 +43,11 @@ final class MeteredContent implements FileContent {
     }
 
     @Override
+    public void requireReadable() throws IOException {
+        delegate.requireReadable();
+    }
+
+    @Override
     public int read(long position, ByteBuffer dst) throws IOException {
         int n;
         try (TransferMdc mdc = TransferMdc.enter(transfer)) {

@@ -69,8 +69,12 @@ final class ContentChannel implements SeekableByteChannel {
         return this;
     }
 
-    /** The size and SHA-256 recorded when the file was uploaded: nothing is read. */
-    StoredDigest storedDigest() {
+    /**
+     * The size and SHA-256 recorded when the file was uploaded: nothing is read, but it is refused as a read would be
+     * (an operator's handle whose lease ended).
+     */
+    StoredDigest storedDigest() throws IOException {
+        content.requireReadable();
         return new StoredDigest(content.size(), content.sha256());
     }
 

@@ -131,8 +131,11 @@ public final class GatewayFileSystemAccessor implements SftpFileSystemAccessor {
                 ? Optional.of(content) : Optional.empty();
     }
 
-    /** The size and SHA-256 recorded at upload of the file a {@link #readChannel} reads; nothing is decrypted. */
-    public static StoredDigest storedDigest(SeekableByteChannel readChannel) {
+    /**
+     * The size and SHA-256 recorded at upload of the file a {@link #readChannel} reads; nothing is decrypted, and it is
+     * refused as the handle's next read would be (an operator's lease that ended: {@code SSH_FX_PERMISSION_DENIED}).
+     */
+    public static StoredDigest storedDigest(SeekableByteChannel readChannel) throws IOException {
         return ((ContentChannel) readChannel).storedDigest();
     }
 
