@@ -2,24 +2,33 @@ package io.vaultgate.server.cli;
 
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.admin.SiteRemoval;
+import io.vaultgate.core.catalog.OperatorRepository.OperatorRow;
 import io.vaultgate.core.path.PathPolicy;
 import io.vaultgate.core.site.Route;
 import io.vaultgate.core.site.RouteMode;
+import io.vaultgate.core.site.Site;
+import io.vaultgate.core.tenant.Cidr;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.server.config.DataSize;
 import io.vaultgate.crypto.seal.SitePublicKey;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Optional;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vaultgate site add|route|routes|unroute|seal|remove}: BPO sites and the routes that feed them. */
+/**
+ * {@code vaultgate site add|list|show|set|route|routes|unroute|seal|remove}: BPO sites, the networks their operators
+ * log in from, and the routes that feed them.
+ */
 @Command(name = "site", mixinStandardHelpOptions = true, description = "Manage BPO processing sites and routes.",
-        subcommands = {SiteCommand.Add.class, SiteCommand.AddRoute.class, SiteCommand.Routes.class,
-                SiteCommand.RemoveRoute.class, SiteCommand.Seal.class, SiteCommand.Remove.class})
+        subcommands = {SiteCommand.Add.class, SiteCommand.ListAll.class, SiteCommand.Show.class, SiteCommand.Set.class,
+                SiteCommand.AddRoute.class, SiteCommand.Routes.class, SiteCommand.RemoveRoute.class,
+                SiteCommand.Seal.class, SiteCommand.Remove.class})
 public final class SiteCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a BPO processing site.")
@@ -47,6 +56,91 @@ public final class SiteCommand {
             out.println("Created site " + id + key.map(k -> " (sealed forwarding to " + k.toBase64() + ")").orElse(""));
             return 0;
         }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the sites (removed ones are not).")
+    static final class ListAll extends CoreTask {
+        ListAll(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(GatewayCore core, PrintWriter out) {
+            out.printf("%-24s %-8s %-32s %s%n", "ID", "SEALED", "OPERATOR SOURCES", "NAME");
+            for (Site site : core.sites().sites()) {
+                out.printf("%-24s %-8s %-32s %s%n", site.id(), site.recipientKey().isPresent() ? "yes" : "no",
+                        sources(site), site.name());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one site and its operators.")
+    static final class Show extends CoreTask {
+        @Parameters(paramLabel = "ID", description = "The site to show.")
+        String id;
+
+        Show(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(GatewayCore core, PrintWriter out) {
+            Site site = existingSite(core, id);
+            out.println("id:               " + site.id());
+            out.println("name:             " + site.name());
+            out.println("created:          " + site.createdAt());
+            out.println("sealed to:        " + site.recipientKey().map(key -> "X25519 key " + key)
+                    .orElse("none (plaintext over mutual TLS)"));
+            out.println("operator sources: " + sources(site));
+            out.println("operators:");
+            for (OperatorRow operator : core.incidents().offboarding().operators(Optional.of(site.id()))) {
+                out.println("  " + operator.username());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = {"Change the networks a site's operators may log in from. An operator logging in from "
+                    + "elsewhere (SSH key, API token, the token exchange) is refused as a client outside its "
+                    + "tenant's allowlist is. Each change is recorded in the audit log (SITE_UPDATED).",
+                    "Example: vaultgate site set manila --allow-sources 203.0.113.0/24,2001:db8::/32",
+                    "Example: vaultgate site set manila --allow-sources \"\""})
+    static final class Set extends CoreTask {
+        @Parameters(paramLabel = "ID", description = "The site to change.")
+        String id;
+
+        @Option(names = "--allow-sources", required = true, paramLabel = "CIDR[,CIDR...]",
+                description = "Networks the site's operators may log in from, e.g. 203.0.113.0/24,2001:db8::/32; "
+                        + "\"\" allows any address.")
+        String allowSources;
+
+        Set(Map<String, String> env) {
+            super(env);
+        }
+
+        @Override
+        int run(GatewayCore core, PrintWriter out) {
+            existingSite(core, id);
+            // parsed before anything changes, so a bad network leaves the site as it was
+            List<Cidr> allowed = Arrays.stream(allowSources.split(",")).filter(cidr -> !cidr.isBlank())
+                    .map(Cidr::parse).toList();
+            boolean changed = Actor.sites(core).setAllowedSources(id, allowed);
+            out.println("Updated site " + id + (changed ? "" : " (unchanged)"));
+            out.println("  operator sources: " + (allowed.isEmpty() ? "any" : allowed.toString()));
+            return 0;
+        }
+    }
+
+    static Site existingSite(GatewayCore core, String id) {
+        return core.sites().site(id).orElseThrow(
+                () -> new IllegalArgumentException("no site " + id + "; see `vaultgate site list`"));
+    }
+
+    private static String sources(Site site) {
+        return site.allowedSources().isEmpty() ? "any" : site.allowedSources().stream().map(Cidr::toString)
+                .collect(java.util.stream.Collectors.joining(","));
     }
 
     @Command(name = "seal", mixinStandardHelpOptions = true,
