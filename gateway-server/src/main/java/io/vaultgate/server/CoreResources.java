@@ -52,6 +52,16 @@ public final class CoreResources implements AutoCloseable {
         return openForCommand(config, env, metrics, Clock.systemUTC());
     }
 
+    /**
+     * As {@link #open(VaultgateConfig, Map)}, for a command on {@code clock}: put on the catalog's time where it is
+     * this host's ({@link CommandClock#system()}), kept as it is where a test pinned it.
+     */
+    public static CoreResources openForCommand(VaultgateConfig config, Map<String, String> env, CommandClock clock) {
+        CoreMetrics metrics = CoreMetrics.inMemory(clock.host());
+        return clock.measuresCatalog() ? openForCommand(config, env, metrics, clock.host())
+                : open(config, env, metrics, config.catalog().node(NodeSettings.ofProcess()), clock.host());
+    }
+
     /** As {@link #open(VaultgateConfig, Map, CoreMetrics)}, on a host whose clock is {@code hostClock}. */
     static CoreResources openForCommand(VaultgateConfig config, Map<String, String> env, CoreMetrics metrics,
                                         Clock hostClock) {

@@ -84,14 +84,31 @@ import picocli.CommandLine.Command;
                 "See `vaultgate help <command> [<subcommand>]`. Documentation: README.md and docs/."})
 public final class Vaultgate {
 
+    private final CommandClock clock;
+
+    /** The root command on this host's clock. */
+    public Vaultgate() {
+        this(CommandClock.system());
+    }
+
+    private Vaultgate(CommandClock clock) {
+        this.clock = clock;
+    }
+
     public static void main(String[] args) {
         System.exit(execute(args, System.getenv(), new PrintWriter(System.out, true),
                 new PrintWriter(System.err, true)));
     }
 
-    /** Runs one command line; returns the exit code. */
+    /** Runs one command line on this host's clock; returns the exit code. */
     public static int execute(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new Vaultgate(), new CommandFactory(env));
+        return execute(args, env, CommandClock.system(), out, err);
+    }
+
+    /** Runs one command line on {@code clock}, the time its commands compare with (tests pin it); the exit code. */
+    public static int execute(String[] args, Map<String, String> env, CommandClock clock, PrintWriter out,
+                              PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new Vaultgate(clock), new CommandFactory(env));
         HelpLayout.apply(commandLine);
         commandLine.setOut(out);
         commandLine.setErr(err);
@@ -113,6 +130,14 @@ public final class Vaultgate {
             return ExitCodes.FAILURE;
         });
         return commandLine.execute(args);
+    }
+
+    /**
+     * The clock of the command line {@code spec} belongs to ({@link #execute(String[], Map, CommandClock, PrintWriter,
+     * PrintWriter)}): every command reads now from it, never from the system clock directly.
+     */
+    public static CommandClock clock(CommandLine.Model.CommandSpec spec) {
+        return spec.root().userObject() instanceof Vaultgate root ? root.clock : CommandClock.system();
     }
 
     /** Hands the process environment to every command that asks for it, so tests can pass their own. */

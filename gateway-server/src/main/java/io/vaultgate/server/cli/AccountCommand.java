@@ -112,8 +112,8 @@ public final class AccountCommand {
                 out.println("  added client certificate " + registered.fingerprint() + notYetValid(registered));
             }
             if (issueInto != null) {
-                io.vaultgate.core.pki.IssuedCertificate issued = new ClientCertificates(new DataDirectory(config()))
-                        .issue(username, issueInto);
+                io.vaultgate.core.pki.IssuedCertificate issued = new ClientCertificates(new DataDirectory(config()),
+                        clock().host()).issue(username, issueInto);
                 out.println("  issued client certificate " + credentials.addClientCertificate(username, issued.certificate())
                         .fingerprint() + " into " + issueInto.resolve(username + ".crt"));
             }

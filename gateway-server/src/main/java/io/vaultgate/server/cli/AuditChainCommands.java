@@ -111,7 +111,7 @@ final class AuditChainCommands {
                 anchors.addAll(read.anchors());
             }
             // the newest checkpoint's age on the catalog's time: a node signed it on that time
-            VerificationReport report = new AuditVerifier(store.database(), trusted, store.clock())
+            VerificationReport report = new AuditVerifier(store.database(), trusted, clock(store))
                     .verify(anchors, maxAge);
             trusted.ifPresent(k -> out.println("key: " + k.keyId()));
             (report.ok() ? out : err).println(report.summary());
@@ -144,7 +144,7 @@ final class AuditChainCommands {
         int run(Store store, PrintWriter out, PrintWriter err) throws IOException {
             AuditPublicKey trusted = AuditCommand.publicKey(key, store);
             Optional<Checkpoint> newest = new AuditVerifier(store.database(),
-                    Optional.of(trusted), store.clock()).newestCheckpoint();
+                    Optional.of(trusted), clock(store)).newestCheckpoint();
             if (newest.isEmpty() || !newest.get().verifies(trusted)) {
                 err.println(newest.isEmpty() ? "no checkpoint has been signed yet"
                         : "the newest checkpoint (record " + newest.get().seq() + ") does not verify with key "

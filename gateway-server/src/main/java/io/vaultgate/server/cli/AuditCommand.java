@@ -11,7 +11,6 @@ import io.vaultgate.core.audit.ExportReport;
 import io.vaultgate.core.audit.ExportVerifier;
 import io.vaultgate.core.audit.TenantTagKey;
 import io.vaultgate.core.catalog.Database;
-import io.vaultgate.core.node.CatalogClock;
 import io.vaultgate.core.tenant.TenantId;
 import io.vaultgate.server.CatalogDatabase;
 import io.vaultgate.server.StartupException;
@@ -80,15 +79,6 @@ public final class AuditCommand {
             }
         }
 
-        /**
-         * The time to write in the catalog and compare with its rows: this host's, put on the catalog's time when it is
-         * off by more than half a second, as the nodes' ({@link CatalogClock#measured}). Measures on each call (one
-         * query): call it once per command.
-         */
-        Clock clock() {
-            return CatalogClock.measured(Clock.systemUTC(), database);
-        }
-
         /** The audit log with its signing key, if this process may read it (to sign checkpoints on {@code clock}). */
         Optional<CatalogAuditLog> log(Clock clock) {
             return signingKey().map(signer -> new CatalogAuditLog(database, signer, CheckpointPolicy.defaults(),
@@ -148,6 +138,14 @@ public final class AuditCommand {
         }
 
         abstract int run(Store store, PrintWriter out, PrintWriter err) throws IOException;
+
+        /**
+         * The time to write in {@code store}'s catalog and compare with its rows, on the command line's clock
+         * ({@link io.vaultgate.server.CommandClock#onCatalog}): call it once per command.
+         */
+        Clock clock(Store store) {
+            return io.vaultgate.server.Vaultgate.clock(spec).onCatalog(store.database());
+        }
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true, description = {
@@ -182,7 +180,7 @@ public final class AuditCommand {
 
         @Override
         int run(Store store, PrintWriter out, PrintWriter err) throws IOException {
-            Clock clock = store.clock();
+            Clock clock = clock(store);
             ExportFilter filter = new ExportFilter(since, until == null ? clock.instant() : until,
                     Optional.ofNullable(tenant).map(TenantId::of), Optional.ofNullable(actor));
             store.log(clock).flatMap(CatalogAuditLog::checkpointNow)
@@ -325,7 +323,7 @@ public final class AuditCommand {
 
         @Override
         int run(Store store, PrintWriter out, PrintWriter err) throws IOException {
-            CatalogAuditLog log = store.log(store.clock()).orElseThrow(() -> new StartupException("audit key "
+            CatalogAuditLog log = store.log(clock(store)).orElseThrow(() -> new StartupException("audit key "
                     + store.keyFile(), "not readable by this user", "run the command as the gateway's user"));
             Files.deleteIfExists(outFile);
             Files.createFile(outFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -20,15 +20,18 @@ final class ClientCertificates {
     private static final Duration VALIDITY = Duration.ofDays(397);
 
     private final DataDirectory home;
+    private final Clock clock;
 
-    ClientCertificates(DataDirectory home) {
+    /** @param clock when the certificates it issues start (the command line's host clock) */
+    ClientCertificates(DataDirectory home, Clock clock) {
         this.home = home;
+        this.clock = clock;
     }
 
     IssuedCertificate issue(String username, Path directory) {
         try {
             CertificateAuthority ca = new CertificateAuthority(
-                    IssuedCertificate.read(home.caKey(), home.caCertificate()), new SecureRandom(), Clock.systemUTC());
+                    IssuedCertificate.read(home.caKey(), home.caCertificate()), new SecureRandom(), clock);
             IssuedCertificate issued = ca.issueClient(username, VALIDITY);
             Files.createDirectories(directory,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

@@ -2,7 +2,9 @@ package io.vaultgate.server.cli;
 
 import io.vaultgate.core.GatewayCore;
 import io.vaultgate.core.tenant.TenantId;
+import io.vaultgate.server.CommandClock;
 import io.vaultgate.server.CoreResources;
+import io.vaultgate.server.Vaultgate;
 import io.vaultgate.server.config.VaultgateConfig;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -28,7 +30,7 @@ abstract class CoreTask implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (CoreResources resources = CoreResources.open(config(), env)) {
+        try (CoreResources resources = CoreResources.openForCommand(config(), env, clock())) {
             return run(resources.core(), spec.commandLine().getOut());
         }
     }
@@ -36,6 +38,11 @@ abstract class CoreTask implements Callable<Integer> {
     /** The loaded configuration, for commands that need the data directory's files. */
     VaultgateConfig config() {
         return global.load(env);
+    }
+
+    /** The command line's clock: the core's runs on it, and what the command judges against the host's time. */
+    CommandClock clock() {
+        return Vaultgate.clock(spec);
     }
 
     abstract int run(GatewayCore core, PrintWriter out);

@@ -49,7 +49,7 @@ public final class DoctorCommand extends AuditCommand.StoreTask {
         SftpAlgorithms ssh = SftpAlgorithms.hardened();
         List<String> sshAlgorithms = Stream.of(ssh.keyExchanges(), ssh.ciphers(), ssh.macs(), ssh.signatures())
                 .flatMap(List::stream).toList();
-        DoctorContext context = new DoctorContext(config, store.database(), store.clock(), DiskSpace.SYSTEM,
+        DoctorContext context = new DoctorContext(config, store.database(), clock(store), DiskSpace.SYSTEM,
                 minFreePercent, sshAlgorithms, ServerTls.PROTOCOLS, ServerTls.CIPHER_SUITES);
         List<Finding> findings = Doctor.examine(context, env);
         if (findings.isEmpty()) {

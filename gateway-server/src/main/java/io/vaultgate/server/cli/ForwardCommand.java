@@ -7,13 +7,13 @@ import io.vaultgate.core.forward.ForwardingAdministration;
 import io.vaultgate.core.forward.Outbox;
 import io.vaultgate.core.forward.RetryPolicy;
 import io.vaultgate.core.forward.SiteForwarding;
-import io.vaultgate.core.node.CatalogClock;
 import io.vaultgate.core.pki.CertificateAuthority;
 import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.core.pki.Pem;
 import io.vaultgate.server.CatalogDatabase;
 import io.vaultgate.server.DataDirectory;
 import io.vaultgate.server.ForwardingCa;
+import io.vaultgate.server.Vaultgate;
 import io.vaultgate.server.config.VaultgateConfig;
 import io.vaultgate.server.tls.PemInput;
 import java.io.IOException;
@@ -65,7 +65,7 @@ public final class ForwardCommand {
         public Integer call() {
             VaultgateConfig config = global.load(env);
             try (Database database = CatalogDatabase.openExisting(config, env)) {
-                return run(config, database, CatalogClock.measured(Clock.systemUTC(), database),
+                return run(config, database, Vaultgate.clock(spec).onCatalog(database),
                         spec.commandLine().getOut());
             }
         }
@@ -194,7 +194,8 @@ public final class ForwardCommand {
                 if (issue) {
                     admin.requireSite(site); // a typo in SITE issues and writes nothing, not even the forwarding CA
                     key = home.tlsDir().resolve("forward-" + site + ".key").toAbsolutePath();
-                    CertificateAuthority ca = ForwardingCa.openOrCreate(home, new SecureRandom(), Clock.systemUTC());
+                    CertificateAuthority ca = ForwardingCa.openOrCreate(home, new SecureRandom(),
+                            Vaultgate.clock(spec).host());
                     chain = admin.issueClientCertificate(site, ca, key, Duration.ofDays(825)).chain();
                     Pem.writeCertificates(home.tlsDir().resolve("forward-" + site + ".crt"), chain);
                 } else {

@@ -60,7 +60,7 @@ public final class ReportCommand extends AuditCommand.StoreTask {
         AuditSigningKey key = signingKey(store.keyFile());
         SignedReport report;
         try (Progress progress = Progress.onTerminal("report " + tenant + " " + month, err)) {
-            report = new TransparencyReports(store.database(), key, store.clock()).generate(id, month, progress);
+            report = new TransparencyReports(store.database(), key, clock(store)).generate(id, month, progress);
         }
         Path json = outDir.resolve("report-" + tenant + "-" + month + ".json");
         Path html = outDir.resolve("report-" + tenant + "-" + month + ".html");

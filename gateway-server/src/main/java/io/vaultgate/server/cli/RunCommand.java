@@ -1,17 +1,16 @@
 package io.vaultgate.server.cli;
 
 import io.vaultgate.core.catalog.Database;
-import io.vaultgate.core.node.CatalogClock;
 import io.vaultgate.server.CatalogDatabase;
 import io.vaultgate.server.DemoCredentials;
 import io.vaultgate.server.DemoSetup;
 import io.vaultgate.server.LoggingSetup;
 import io.vaultgate.server.StartupException;
+import io.vaultgate.server.Vaultgate;
 import io.vaultgate.server.VaultgateApplication;
 import io.vaultgate.server.config.CatalogType;
 import io.vaultgate.server.config.VaultgateConfig;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,7 +75,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         List<String> live;
         try (Database database = CatalogDatabase.openExisting(config, env)) {
-            live = DemoCredentials.live(database, CatalogClock.measured(Clock.systemUTC(), database).instant());
+            live = DemoCredentials.live(database, Vaultgate.clock(spec).onCatalog(database).instant());
         }
         if (live.isEmpty()) {
             return;

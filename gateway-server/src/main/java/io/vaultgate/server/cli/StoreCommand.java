@@ -67,7 +67,8 @@ public final class StoreCommand {
                 return ExitCodes.FAILURE;
             }
             try (Database database = CatalogDatabase.openExisting(config, env)) {
-                StoreAdoption.Adopted adopted = adopt(config, env, database, Clock.systemUTC());
+                StoreAdoption.Adopted adopted = adopt(config, env, database,
+                        io.vaultgate.server.Vaultgate.clock(spec).host());
                 if (adopted.alreadyRecorded()) {
                     out.println("The catalog already records store " + adopted.id() + "; nothing changed");
                 } else {

@@ -7,6 +7,7 @@ import io.vaultgate.core.pki.IssuedCertificate;
 import io.vaultgate.core.pki.Pem;
 import io.vaultgate.server.DataDirectory;
 import io.vaultgate.server.StartupException;
+import io.vaultgate.server.Vaultgate;
 import io.vaultgate.server.config.VaultgateConfig;
 import io.vaultgate.server.tls.ServerCertificateFiles;
 import io.vaultgate.server.tls.TlsNames;
@@ -42,9 +43,9 @@ import picocli.CommandLine.Spec;
         subcommands = {TlsCommand.Show.class, TlsIssueCommand.class, TlsImportCommand.class})
 public final class TlsCommand {
 
-    /** The certificate and key files of {@code config}'s data directory. */
-    static ServerCertificateFiles files(VaultgateConfig config) {
-        return new ServerCertificateFiles(new DataDirectory(config).tlsDir(), new SecureRandom(), Clock.systemUTC());
+    /** The certificate and key files of {@code config}'s data directory, issued on {@code clock}. */
+    static ServerCertificateFiles files(VaultgateConfig config, Clock clock) {
+        return new ServerCertificateFiles(new DataDirectory(config).tlsDir(), new SecureRandom(), clock);
     }
 
     /** {@code given} as certificate names, or bad usage naming {@code option} and the rule the bad name breaks. */
@@ -94,18 +95,18 @@ public final class TlsCommand {
      * ({@link ServerCertificateFiles#replace}), so the running gateway never serves an unaudited certificate.
      */
     static void install(GatewayCore core, ServerCertificateFiles files, IssuedCertificate replacement, String how,
-                        PrintWriter out) throws IOException {
+                        Clock clock, PrintWriter out) throws IOException {
         Optional<X509Certificate> previous = current(files);
         X509Certificate next = replacement.certificate();
         String detail = "https server certificate " + how + " sha256:" + Fingerprints.sha256(next) + " ("
                 + TlsNames.of(next).orElseThrow() + "; not after " + next.getNotAfter().toInstant() + ")"
                 + previous.map(old -> " replacing sha256:" + Fingerprints.sha256(old)).orElse("");
         List<Path> copies = files.replace(replacement, () -> core.audit().append(new AuditEvent.AdminChange(
-                Instant.now(), Optional.empty(), Actor.current(), AuditEvent.AdminAction.TLS_CERTIFICATE_CHANGED,
+                clock.instant(), Optional.empty(), Actor.current(), AuditEvent.AdminAction.TLS_CERTIFICATE_CHANGED,
                 detail)));
         out.println("Installed the HTTPS server certificate " + files.certificate() + " (key " + files.key() + ", "
                 + "mode 0600), " + how + ":");
-        describe(out, next, files.issuedByPrivateCa(next), Instant.now());
+        describe(out, next, files.issuedByPrivateCa(next), clock.instant());
         if (!copies.isEmpty()) {
             out.println("The replaced files are kept as " + copies.get(0) + " and " + copies.get(1) + ".");
         }
@@ -132,7 +133,8 @@ public final class TlsCommand {
 
         @Override
         public Integer call() throws IOException {
-            ServerCertificateFiles files = files(global.load(env));
+            Clock clock = Vaultgate.clock(spec).host();
+            ServerCertificateFiles files = files(global.load(env), clock);
             if (!Files.exists(files.certificate())) {
                 throw new StartupException("home " + files.certificate().getParent().getParent(),
                         "no server certificate " + files.certificate(), "run vaultgate init first");
@@ -140,7 +142,7 @@ public final class TlsCommand {
             List<X509Certificate> chain = Pem.readCertificates(files.certificate());
             PrintWriter out = spec.commandLine().getOut();
             out.println("HTTPS server certificate " + files.certificate() + ":");
-            describe(out, chain.get(0), files.issuedByPrivateCa(chain.get(0)), Instant.now());
+            describe(out, chain.get(0), files.issuedByPrivateCa(chain.get(0)), clock.instant());
             if (chain.size() > 1) {
                 out.println("  chain:       " + (chain.size() - 1) + " CA certificate(s) after it, up to "
                         + chain.get(chain.size() - 1).getSubjectX500Principal().getName());

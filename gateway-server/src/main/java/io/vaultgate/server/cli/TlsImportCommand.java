@@ -57,15 +57,16 @@ final class TlsImportCommand extends CoreTask {
                     .forEach(certificates::add);
         }
         IssuedCertificate candidate = new IssuedCertificate(PemInput.privateKey("--key", key), certificates);
-        ServerCertificatePolicy.check(candidate, Instant.now());
-        ServerCertificateFiles files = TlsCommand.files(config());
+        java.time.Clock clock = clock().host();
+        ServerCertificatePolicy.check(candidate, clock.instant());
+        ServerCertificateFiles files = TlsCommand.files(config(), clock);
         try {
-            TlsCommand.install(core, files, candidate, "imported from " + certificate.toAbsolutePath(), out);
+            TlsCommand.install(core, files, candidate, "imported from " + certificate.toAbsolutePath(), clock, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
         Instant notAfter = candidate.certificate().getNotAfter().toInstant();
-        if (notAfter.isBefore(Instant.now().plus(SOON))) {
+        if (notAfter.isBefore(clock.instant().plus(SOON))) {
             out.println("Warning: it expires on " + notAfter + ", within " + SOON.toDays() + " days: renew it with "
                     + "its CA soon.");
         }

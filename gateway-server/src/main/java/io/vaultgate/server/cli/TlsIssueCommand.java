@@ -11,7 +11,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +53,8 @@ final class TlsIssueCommand extends CoreTask {
                     + MAX_DAYS);
         }
         TlsNames given = names.isEmpty() ? null : TlsCommand.names(spec, "--name", names);
-        ServerCertificateFiles files = TlsCommand.files(config());
+        java.time.Clock clock = clock().host();
+        ServerCertificateFiles files = TlsCommand.files(config(), clock);
         try {
             // init makes the private CA only with the first certificate: a lost one is restored, never made anew here
             CertificateAuthority ca = files.ca().orElseThrow(() -> new IllegalArgumentException("no private CA in "
@@ -63,8 +63,8 @@ final class TlsIssueCommand extends CoreTask {
                     + "import"));
             TlsNames certificateNames = given != null ? TlsNames.defaults().plus(given) : currentNames(files);
             IssuedCertificate issued = files.issue(ca, certificateNames, Duration.ofDays(days));
-            ServerCertificatePolicy.check(issued, Instant.now());
-            TlsCommand.install(core, files, issued, "issued by the private CA", out);
+            ServerCertificatePolicy.check(issued, clock.instant());
+            TlsCommand.install(core, files, issued, "issued by the private CA", clock, out);
             return 0;
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.vaultgate.server.cli;
 
+import io.vaultgate.server.CommandClock;
 import io.vaultgate.server.TestKeystore;
 import io.vaultgate.server.Vaultgate;
 import java.io.PrintWriter;
@@ -16,9 +17,16 @@ final class CliHarness {
     }
 
     private final Path home;
+    private final CommandClock clock;
 
     CliHarness(Path home) {
+        this(home, CommandClock.system());
+    }
+
+    /** Runs the command line on {@code clock} ({@link CommandClock#pinned} for a test that pins the time). */
+    CliHarness(Path home, CommandClock clock) {
         this.home = home;
+        this.clock = clock;
     }
 
     /**
@@ -39,7 +47,7 @@ final class CliHarness {
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Vaultgate.execute(all.toArray(String[]::new), Map.of(), new PrintWriter(out, true),
+        int code = Vaultgate.execute(all.toArray(String[]::new), Map.of(), clock, new PrintWriter(out, true),
                 new PrintWriter(err, true));
         return new Result(code, out.toString(), err.toString());
     }
