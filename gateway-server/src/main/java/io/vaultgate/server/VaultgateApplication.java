@@ -21,6 +21,7 @@ import io.vaultgate.https.HttpsSettings;
 import io.vaultgate.https.http.ProxyPeers;
 import io.vaultgate.sftp.proxy.ProxyTrust;
 import io.vaultgate.https.admin.AdminServices;
+import io.vaultgate.server.cli.doctor.AdminNetworks;
 import io.vaultgate.server.config.ConfigLoader;
 import io.vaultgate.server.config.VaultgateConfig;
 import io.vaultgate.server.ops.CatalogFileCheck;
@@ -121,6 +122,8 @@ public final class VaultgateApplication implements AutoCloseable {
         CoreResources resources = CoreResources.open(config, env,
                 new CoreMetrics(registry, OpsListener.tenantLabels(config.ops()), Clock.systemUTC()),
                 config.catalog().node(NodeSettings.of(nodeId)));
+        // the doctor's finding, once the core took the policy: administrators exposed beyond the host without MFA
+        AdminNetworks.finding(config.access().policy()).ifPresent(finding -> LOG.warn("{}", finding.line()));
         Optional<SftpFrontEnd> sftp = Optional.empty();
         Optional<HttpsServer> https = Optional.empty();
         Optional<ServerCertificateWatcher> certificates = Optional.empty();

@@ -13,7 +13,7 @@ public final class Doctor {
     private static final List<Check> CHECKS = List.of(new WeakAlgorithms(), new ExpiringCertificates(),
             KEY_ROTATION_AGE, new KeystoreCopyCheck(), new UnfinishedShreds(), new ReservedTenantIds(),
             new KeyFileModes(), new DataDirectoryModes(), new ForwarderIssuers(), new ExposedListeners(),
-            new PasswordWithoutAllowlist(), new SharedLoginNames(), new SetAsideCertificates(),
+            new AdminNetworks(), new PasswordWithoutAllowlist(), new SharedLoginNames(), new SetAsideCertificates(),
             new ClientCertificateExpiry(),
             new DemoCredentialsCheck(), new AuditChainCheck(), new DiskSpaceCheck(), new ClockOffset(Clock.systemUTC()));
 
