@@ -34,6 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 class OpsCertificateReloadTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
+    /**
+     * How often the watcher looks at the files here: a change is served at its second look, 2-4 s after the write at
+     * the production interval (2 s); the key and the certificate are renamed into place microseconds apart.
+     */
+    private static final Duration LOOKS = Duration.ofMillis(250);
 
     @TempDir
     Path home;
@@ -55,7 +60,7 @@ class OpsCertificateReloadTest {
                 "https.enabled", String.valueOf(https), "https.bind", "127.0.0.1", "https.port", "0",
                 "ops.port", "0", "ops.tls", "true"));
         TestKeystore.seed(config);
-        app = VaultgateApplication.start(config, Map.of());
+        app = VaultgateApplication.start(config, Map.of(), LOOKS);
         int port = app.opsPort().orElseThrow();
         X509Certificate ca = Pem.readCertificates(home.resolve("tls/ca.crt")).get(0);
         String before = served(ca, port);

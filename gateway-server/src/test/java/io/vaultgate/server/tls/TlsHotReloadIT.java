@@ -44,6 +44,8 @@ class TlsHotReloadIT {
 
     private static final String NAME = "gw.example.com";
     private static final Duration PATIENCE = Duration.ofSeconds(30);
+    /** How often the watcher looks at the files here (2 s in production): a change is served at its second look. */
+    private static final Duration LOOKS = Duration.ofMillis(250);
 
     @TempDir
     Path home;
@@ -61,7 +63,7 @@ class TlsHotReloadIT {
         VaultgateConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of("home", home.toString(),
                 "sftp.enabled", "false", "https.bind", "127.0.0.1", "https.port", "0", "ops.port", "0"));
         TestKeystore.seed(config);
-        app = VaultgateApplication.start(config, Map.of());
+        app = VaultgateApplication.start(config, Map.of(), LOOKS);
         int port = app.httpsPort().orElseThrow();
         Path caCertificate = home.resolve("tls/ca.crt");
         SSLContext client = trusting(Pem.readCertificates(caCertificate).get(0));
