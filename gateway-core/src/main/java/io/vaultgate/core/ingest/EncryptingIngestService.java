@@ -234,8 +234,8 @@ public final class EncryptingIngestService implements IngestService {
         kek.requireCurrent(jdbc, slot.kek());
         long[] used = files.usage(jdbc, target.tenant());
         if (!tenant.quota().allowsFiles(used[1] + 1)) {
-            throw new GatewayException(Reason.QUOTA_EXCEEDED, path + ": the tenant's quota of "
-                    + tenant.quota().maxFiles() + " files is reached");
+            throw new GatewayException(Reason.QUOTA_EXCEEDED,
+                    QuotaRefusals.files(path, tenant.quota(), target.resultOf().isPresent()));
         }
         clashes.check(jdbc, target.tenant(), target.ownerId(), target.storedPath());
         Optional<FileRecord> stale = files.findOwned(jdbc, target.tenant(), target.ownerId(), path,

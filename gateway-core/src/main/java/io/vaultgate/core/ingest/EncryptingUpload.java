@@ -82,8 +82,8 @@ final class EncryptingUpload implements Upload {
         }
         if (!quota.allowsBytes(bytesUsedByOthers + end)) {
             discard("quota exceeded");
-            throw new GatewayException(Reason.QUOTA_EXCEEDED, file.path() + ": the tenant's storage quota of "
-                    + quota.maxBytes() + " bytes would be exceeded");
+            throw new GatewayException(Reason.QUOTA_EXCEEDED,
+                    QuotaRefusals.bytes(file.path(), quota, resultOf.isPresent(), ""));
         }
         try {
             writer.write(offset, src);

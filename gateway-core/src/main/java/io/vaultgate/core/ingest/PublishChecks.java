@@ -51,8 +51,8 @@ final class PublishChecks {
         Quota quota = rules.quota();
         // the tenant's bytes with this file's row at its final size (the row holds what it had when opened)
         if (quota.maxBytes() != 0 && !quota.allowsBytes(files.usage(jdbc, file.tenant())[0] - file.size() + size)) {
-            return refuse(Reason.QUOTA_EXCEEDED, file.path() + ": the tenant's storage quota of " + quota.maxBytes()
-                    + " bytes would be exceeded by this file together with those stored meanwhile", "quota exceeded");
+            return refuse(Reason.QUOTA_EXCEEDED, QuotaRefusals.bytes(file.path(), quota, rules.resultOf().isPresent(),
+                    " by this file together with those stored meanwhile"), "quota exceeded");
         }
         if (!rules.mayReplace().test(previous.flatMap(FileRecord::sha256))) {
             return refuse(Reason.PRECONDITION_FAILED, file.path() + ": the file at this path is not the one the "
