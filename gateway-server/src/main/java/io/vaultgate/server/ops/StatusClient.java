@@ -124,7 +124,8 @@ public final class StatusClient {
                 t.path("bytes").asLong(), t.path("size").asLong(-1));
     }
 
-    private static SSLContext trusting(Path caCertificate) throws IOException, GeneralSecurityException {
+    /** A TLS context trusting only the CA certificate in {@code caCertificate} (PEM): a gateway's own CA. */
+    static SSLContext trusting(Path caCertificate) throws IOException, GeneralSecurityException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(caCertificate)) {

@@ -4,18 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,7 +91,7 @@ class AdminSourcesRunIT {
     private static String adminApi(RunningGateway gateway, String source, String token) throws Exception {
         int port = gateway.app.httpsPort().orElseThrow();
         try (Socket plain = connect(source, port);
-             SSLSocket tls = (SSLSocket) trusting(gateway.app.dataDirectory().caCertificate()).getSocketFactory()
+             SSLSocket tls = (SSLSocket) StatusClient.trusting(gateway.app.dataDirectory().caCertificate()).getSocketFactory()
                      .createSocket(plain, "127.0.0.1", port, true)) {
             tls.setSoTimeout(60_000);
             tls.startHandshake();
@@ -131,18 +125,5 @@ class AdminSourcesRunIT {
 
     private static String body(String answer) {
         return answer.substring(answer.indexOf("\r\n\r\n") + 4);
-    }
-
-    private static SSLContext trusting(Path caCertificate) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(caCertificate)) {
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 }

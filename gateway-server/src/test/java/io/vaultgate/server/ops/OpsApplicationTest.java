@@ -82,7 +82,8 @@ class OpsApplicationTest {
     void opsListenerWithTls_servesHttpsWithTheGatewaysCertificate() throws Exception {
         try (VaultgateApplication app = VaultgateApplication.start(config(Map.of("ops.tls", "true")), Map.of())) {
             int port = app.opsPort().orElseThrow();
-            HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(app.dataDirectory().caCertificate()))
+            HttpClient trusting = HttpClient.newBuilder()
+                    .sslContext(StatusClient.trusting(app.dataDirectory().caCertificate()))
                     .build();
 
             HttpResponse<String> live = trusting.send(HttpRequest.newBuilder(
@@ -95,21 +96,6 @@ class OpsApplicationTest {
             assertThatThrownBy(() -> get(port, "/health/live", Optional.empty()))
                     .isInstanceOf(java.io.IOException.class);
         }
-    }
-
-    private static javax.net.ssl.SSLContext trusting(Path caCertificate) throws Exception {
-        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (var in = Files.newInputStream(caCertificate)) {
-            trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificate(in));
-        }
-        javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
-                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 
     @Test

@@ -8,21 +8,16 @@ import io.vaultgate.server.TestKeystore;
 import io.vaultgate.server.VaultgateApplication;
 import io.vaultgate.server.config.ConfigLoader;
 import io.vaultgate.server.config.VaultgateConfig;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The gateway as {@code vaultgate run} starts it, on free loopback ports, with tenant {@code acme} and its
@@ -58,7 +53,7 @@ final class RunningGateway implements AutoCloseable {
             clientToken = app.core().administration().issueAccountToken(ACCOUNT, "test");
             adminToken = Files.readString(adminTokenFile()).strip();
             https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(30)).sslContext(trusting(app.dataDirectory().caCertificate()))
+                    .connectTimeout(Duration.ofSeconds(30)).sslContext(StatusClient.trusting(app.dataDirectory().caCertificate()))
                     .build();
         } catch (Exception | Error e) {
             app.close();
@@ -101,19 +96,6 @@ final class RunningGateway implements AutoCloseable {
         return opsClient.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + opsPort() + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static SSLContext trusting(Path caCertificate) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(caCertificate)) {
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 
     @Override
