@@ -37,6 +37,8 @@ final class Dispatcher {
     private final Semaphore slots;
     private final Map<String, AtomicInteger> perSite = new ConcurrentHashMap<>();
     private volatile boolean polling;
+    /** Set by {@link #stop}: no dispatch claims anything from then on (a dispatch between two sites ends). */
+    private volatile boolean stopping;
 
     /**
      * @param drain one worker's turn on a site from a claimed job; answers whether its last forward was
@@ -64,20 +66,29 @@ final class Dispatcher {
         threads.poller.scheduleWithFixedDelay(this::dispatchQuietly, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Dispatches nothing more after a delivery (the poller is stopped by its owner). */
+    /**
+     * Dispatches nothing more after a delivery, and a dispatch still running claims no further site's jobs (the poller
+     * is stopped, and awaited, by its owner before the pool: {@link ForwardThreads#close}).
+     */
     void stop() {
+        stopping = true;
         polling = false;
     }
 
     /**
      * Claims what is due and free slots allow, and starts those forwards on the pool; returns how many. First tries
      * again the give-backs of jobs not sent that failed ({@link GiveBacks}), so that such a job is due again (its
-     * claim not counted) as soon as the catalog takes the give-back.
+     * claim not counted) as soon as the catalog takes the give-back. Once {@link #stop stopped} it claims nothing;
+     * jobs a claim took as the forwarder closed, which the shut pool refuses, are given back the same way (pending,
+     * the claim not counted), not left leased to this node.
      */
     int dispatch() {
         giveBacks.retry();
         int started = 0;
         for (String siteId : outbox.sitesWithDueJobs(clock.instant())) {
+            if (stopping) {
+                break;
+            }
             int limit = database.read(jdbc -> sites.find(jdbc, siteId)).map(SiteForwarding::maxConcurrency).orElse(1);
             AtomicInteger active = perSite.computeIfAbsent(siteId, id -> new AtomicInteger());
             int free = Math.min(limit - active.get(), slots.availablePermits());
@@ -92,20 +103,31 @@ final class Dispatcher {
                 throw e;
             }
             slots.release(free - jobs.size());
-            for (ForwardJob job : jobs) {
+            for (int i = 0; i < jobs.size(); i++) {
+                ForwardJob job = jobs.get(i);
                 active.incrementAndGet();
-                threads.pool.execute(() -> {
-                    boolean delivered = false;
-                    try {
-                        delivered = drain.apply(siteId, job);
-                    } finally {
-                        active.decrementAndGet();
-                        slots.release();
-                        if (delivered) {
-                            dispatchSoon();
+                try {
+                    threads.pool.execute(() -> {
+                        boolean delivered = false;
+                        try {
+                            delivered = drain.apply(siteId, job);
+                        } finally {
+                            active.decrementAndGet();
+                            slots.release();
+                            if (delivered) {
+                                dispatchSoon();
+                            }
                         }
+                    });
+                } catch (RejectedExecutionException closing) {
+                    // the pool is shut down: this claim committed as the forwarder closed; nothing of it was sent
+                    active.decrementAndGet();
+                    slots.release(jobs.size() - i);
+                    for (ForwardJob refused : jobs.subList(i, jobs.size())) {
+                        giveBacks.giveBack(refused, "the forwarder is closing");
                     }
-                });
+                    return started;
+                }
                 started++;
             }
         }

@@ -3,6 +3,7 @@ package io.vaultgate.core.forward;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -38,15 +39,29 @@ final class ForwardThreads {
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(workers, task -> daemon(task,
                 "vaultgate-forward-" + threads.incrementAndGet()));
-        this.poller = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "vaultgate-forward-poller"));
+        ScheduledThreadPoolExecutor polling = new ScheduledThreadPoolExecutor(1, task -> daemon(task,
+                "vaultgate-forward-poller"));
+        polling.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // a shutdown ends the queue, not the run
+        this.poller = polling;
     }
 
     /**
-     * Stops polling, waits up to 30 s for the workers' forwards in flight (then interrupts them), and stops the
-     * rest; {@code last} runs at the very end, whatever happened (closing the site connections).
+     * Stops polling and waits up to 10 s for a dispatch still running on the poller (then interrupts it), and only
+     * then shuts the pool, so that a dispatch does not claim jobs the pool then refuses (one that still does gives
+     * them back: {@link Dispatcher#dispatch}); waits up to 30 s for the workers' forwards in flight (then interrupts
+     * them), and stops the rest; {@code last} runs at the very end, whatever happened (closing the site connections).
      */
     void close(Runnable last) {
-        poller.shutdownNow();
+        poller.shutdown();
+        try {
+            if (!poller.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("forwarding: a dispatch was still running 10 s after the close began; interrupting it");
+                poller.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            poller.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         pool.shutdown();
         try {
             if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {

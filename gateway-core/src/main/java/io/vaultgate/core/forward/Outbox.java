@@ -132,7 +132,8 @@ public final class Outbox {
 
     /**
      * Like {@link #releaseLeasesOf(String, Instant)}; {@code deadLetters} is told, after the commit, of each job
-     * that went dead because it was its last attempt.
+     * that this call made dead because it was its last attempt (not of one another node's reaper, releasing the same
+     * leases at once, made dead: each dead job is reported once in the cluster).
      */
     public int releaseLeasesOf(String owner, Instant now, DeadLetters deadLetters) {
         return leases.releaseLeasesOf(owner, now, deadLetters);

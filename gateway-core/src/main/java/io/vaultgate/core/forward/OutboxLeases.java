@@ -109,18 +109,23 @@ final class OutboxLeases {
         List<ForwardJob> died = new ArrayList<>();
         int released = database.inTransactionDeferringSync(jdbc -> {
             died.clear();
-            List<String> last = jdbc.query("SELECT id FROM forward_jobs WHERE state = 'IN_FLIGHT' AND lease_owner = ? "
-                    + "AND attempts >= ?", row -> row.getString(1), owner, retry.maxAttempts());
-            int count = jdbc.update("UPDATE forward_jobs SET state = 'DEAD', "
-                            + "version = version + 1, lease_owner = NULL, lease_expires_at = NULL, last_error = ?, "
-                            + "updated_at = ? WHERE state = 'IN_FLIGHT' AND lease_owner = ? AND attempts >= ?",
-                    error, at, owner, retry.maxAttempts())
-                    + jdbc.update("UPDATE forward_jobs SET state = 'PENDING', version = version + 1, next_attempt_at = ?, "
-                    + "lease_owner = NULL, lease_expires_at = NULL, last_error = ?, updated_at = ? "
-                    + "WHERE state = 'IN_FLIGHT' AND lease_owner = ?", at, error, at, owner);
-            for (String id : last) {
-                OutboxRows.find(jdbc, id).filter(job -> job.state() == ForwardState.DEAD).ifPresent(died::add);
+            // each last attempt goes DEAD by a compare-and-set on the version read, so only the jobs this statement
+            // changed are reported: another node's reaper releasing the same leases at once (every live node runs it
+            // for a dead node, and a restarted node for itself) reports the jobs it made DEAD, this one none of them
+            int count = 0;
+            for (ForwardJob job : jdbc.query("SELECT " + OutboxRows.COLUMNS + " FROM forward_jobs WHERE state = "
+                    + "'IN_FLIGHT' AND lease_owner = ? AND attempts >= ?", OutboxRows::map, owner, retry.maxAttempts())) {
+                if (jdbc.update("UPDATE forward_jobs SET state = 'DEAD', version = version + 1, lease_owner = NULL, "
+                        + "lease_expires_at = NULL, last_error = ?, updated_at = ? WHERE id = ? AND version = ? "
+                        + "AND state = 'IN_FLIGHT' AND lease_owner = ?", error, at, job.id(), job.version(), owner) == 1) {
+                    count++;
+                    died.add(OutboxRows.find(jdbc, job.id()).orElseThrow());
+                }
             }
+            count += jdbc.update("UPDATE forward_jobs SET state = 'PENDING', version = version + 1, next_attempt_at = ?, "
+                    + "lease_owner = NULL, lease_expires_at = NULL, last_error = ?, updated_at = ? "
+                    + "WHERE state = 'IN_FLIGHT' AND lease_owner = ? AND attempts < ?", at, error, at, owner,
+                    retry.maxAttempts());
             return count;
         });
         died.forEach(job -> deadLetters.dead(job, RELEASED_AT_RESTART));
