@@ -281,6 +281,8 @@ public final class GatewayCore implements AutoCloseable {
         Recovery recovery = new Recovery(database, tenants, fileRows, store, keys, shredder, audit,
                 settings.partialExpiry(), settings.node(), clock);
         Offboarding offboarding = new Offboarding(database, operators, batches, revocation, mfa, audit, clock);
+        SiteAdministration sites = new SiteAdministration(database, tenants, operators, routes, tokens, random, audit,
+                UNNAMED_ACTOR, clock);
         return new GatewayCore(authenticator,
                 metrics.transfers().metered(new CatalogFileService(database, fileRows, new DirectoryRepository(),
                         batches, shredder, opener, audit, clock)),
@@ -292,8 +294,7 @@ public final class GatewayCore implements AutoCloseable {
                         new Policies(database, tenants, operators, routes, audit, UNNAMED_ACTOR, clock)),
                 new Administration(database, tenants, accounts, tokens, hasher, random, audit, UNNAMED_ACTOR, clock,
                         kekCatalog),
-                new SiteAdministration(database, tenants, operators, routes, tokens, random, audit, UNNAMED_ACTOR,
-                        clock),
+                sites,
                 recovery,
                 new Retention(database, tenants, fileRows, shredder, clock), gate, audit, receipts,
                 new KeyRotation(database, tenants, fileRows, keys, audit, UNNAMED_ACTOR, clock, kekCatalog), metrics,
@@ -313,7 +314,7 @@ public final class GatewayCore implements AutoCloseable {
                 new Nodes(database, settings.node(), dead -> recovery.recoverUploadsOf(dead)
                         + outbox.releaseLeasesOf(dead, clock.instant()), clock), reaper,
                 new io.vaultgate.core.admin.TenantShredding(database, tenants, fileRows, store, keys, auditKey, audit,
-                        new Lockdown(database, tenants, audit, liveSessions, clock), clock, kekCatalog),
+                        new Lockdown(database, tenants, audit, liveSessions, clock), sites, clock, kekCatalog),
                 new io.vaultgate.core.admin.CatalogBackup(database, audit, clock),
                 new KekStartupCheck(database, kekCatalog, clock));
     }

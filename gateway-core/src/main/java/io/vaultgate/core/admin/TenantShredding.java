@@ -12,6 +12,7 @@ import io.vaultgate.core.catalog.Database;
 import io.vaultgate.core.catalog.FileRepository;
 import io.vaultgate.core.catalog.TenantRepository;
 import io.vaultgate.core.kek.KekCatalog;
+import io.vaultgate.core.site.Route;
 import io.vaultgate.core.storage.ObjectStore;
 import io.vaultgate.core.tenant.Tenant;
 import io.vaultgate.core.tenant.TenantId;
@@ -37,6 +38,7 @@ import java.util.Optional;
  *       the audit key; a re-run after that finds the keys gone and signs a record naming no key;
  *   <li>the catalog forgets its files, key slots, directories, pending forwards and credentials, and its objects
  *       are deleted ({@link TenantDataPurge});
+ *   <li>its routes are removed, so its batches emptied by the purge end {@code EMPTIED} ({@link #retireRoutes});
  *   <li>a {@code key.operation SHRED} of the tenant records the signed record's digest.
  * </ol>
  */
@@ -54,12 +56,13 @@ public final class TenantShredding {
     private final CryptoShredder shredder;
     private final ShreddingSigner signer;
     private final TenantDataPurge purge;
+    private final SiteAdministration sites;
     private final KekCatalog kekCatalog;
     private final Clock clock;
 
     public TenantShredding(Database database, TenantRepository tenants, FileRepository files, ObjectStore store,
-                           KeyProvider keys, AuditSigningKey auditKey, AuditLog audit, Lockdown lockdown, Clock clock,
-                           KekCatalog kekCatalog) {
+                           KeyProvider keys, AuditSigningKey auditKey, AuditLog audit, Lockdown lockdown,
+                           SiteAdministration sites, Clock clock, KekCatalog kekCatalog) {
         this.database = database;
         this.tenants = tenants;
         this.keys = keys;
@@ -68,6 +71,7 @@ public final class TenantShredding {
         this.signer = ShreddingRecords.signer(auditKey);
         this.shredder = new CryptoShredder(keys, signer, clock);
         this.purge = new TenantDataPurge(database, files, store, clock);
+        this.sites = sites;
         this.kekCatalog = kekCatalog;
         this.clock = clock;
     }
@@ -82,6 +86,7 @@ public final class TenantShredding {
         int ended = markShredded(id, why, actor);
         SignedShreddingRecord record = destroyKeys(id, actor);
         TenantDataPurge.Forgotten forgotten = purge.purge(id);
+        retireRoutes(id, actor);
         String digest = ShreddingRecords.digest(record);
         audit.append(new AuditEvent.KeyOperation(clock.instant(), Optional.of(id), actor, KeyAction.SHRED, id.value(),
                 "tenant shredded: record " + digest + "; KEKs destroyed: "
@@ -89,6 +94,24 @@ public final class TenantShredding {
                         + "; " + forgotten.files() + " files, " + forgotten.forwardJobs() + " pending forwards and "
                         + forgotten.credentials() + " credentials forgotten"));
         return new Result(record, digest, ended, forgotten.files());
+    }
+
+    /**
+     * Step 4: the tenant's routes are removed as {@code vaultgate site unroute} removes them (audited
+     * {@code ROUTE_CHANGED}), so its open batches, emptied by the purge, end {@code EMPTIED} instead of staying open
+     * for ever and holding up a removal of their site (review34 L1); a route removed meanwhile is left alone.
+     */
+    private void retireRoutes(TenantId id, String actor) {
+        SiteAdministration administration = sites.as(actor);
+        for (Route route : administration.routes(id)) {
+            try {
+                administration.removeRoute(id, route.id());
+            } catch (GatewayException e) {
+                if (e.reason() != Reason.NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Step 1: lockdown (sessions end), then SHREDDED; nothing when it is SHREDDED already. */
